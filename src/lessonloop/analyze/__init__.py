@@ -1,0 +1,1 @@
+"""Pure analysis over normalized records: same input, same output, no I/O."""

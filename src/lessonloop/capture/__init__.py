@@ -1,0 +1,1 @@
+"""Capture: adapters that turn each source's raw format into normalized records."""

@@ -1,0 +1,3 @@
+"""Claude Code transcripts (~/.claude/projects/**/*.jsonl): discovery and parsing."""
+
+AGENT = "claude-code"

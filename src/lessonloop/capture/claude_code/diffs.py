@@ -1,0 +1,101 @@
+"""The diff an Edit, MultiEdit, Write or NotebookEdit applied, as unified-diff hunks.
+
+Claude Code reports the real applied diff as `structuredPatch` in the tool result; when it is
+absent (older builds), the diff is rebuilt from the call's input.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+EDIT_TOOLS = frozenset({"Edit", "MultiEdit", "Write", "NotebookEdit"})
+
+
+def applied_diff(tool: str, tool_input: Any, tool_use_result: Any) -> tuple[str, int, int] | None:
+    """(unified diff text, lines added, lines removed) for an edit tool's successful call."""
+    if isinstance(tool_use_result, dict):
+        patch = tool_use_result.get("structuredPatch")
+        if isinstance(patch, list) and patch:
+            rendered = _render_structured_patch(patch)
+            if rendered is not None:
+                return rendered
+        if tool == "Write" and tool_use_result.get("type") == "create":
+            content = tool_use_result.get("content")
+            if isinstance(content, str):
+                return _diff_strings("", content)
+    if not isinstance(tool_input, dict):
+        return None
+    if tool == "Edit":
+        old, new = tool_input.get("old_string"), tool_input.get("new_string")
+        if isinstance(old, str) and isinstance(new, str):
+            return _diff_strings(old, new)
+    elif tool == "MultiEdit":
+        edits = tool_input.get("edits")
+        if isinstance(edits, list):
+            parts: list[str] = []
+            added = removed = 0
+            for edit in edits:
+                if not isinstance(edit, dict):
+                    continue
+                old, new = edit.get("old_string"), edit.get("new_string")
+                if isinstance(old, str) and isinstance(new, str):
+                    text, plus, minus = _diff_strings(old, new)
+                    parts.append(text)
+                    added += plus
+                    removed += minus
+            if parts:
+                return "\n".join(part for part in parts if part), added, removed
+    elif tool == "Write":
+        content = tool_input.get("content")
+        if isinstance(content, str):
+            original = tool_use_result.get("originalFile") if isinstance(tool_use_result, dict) else None
+            return _diff_strings(original if isinstance(original, str) else "", content)
+    elif tool == "NotebookEdit":
+        source = tool_input.get("new_source")
+        if isinstance(source, str):
+            return _diff_strings("", source)
+    return None
+
+
+def _render_structured_patch(patch: list[Any]) -> tuple[str, int, int] | None:
+    out: list[str] = []
+    added = removed = 0
+    for hunk in patch:
+        if not isinstance(hunk, dict):
+            return None
+        lines = hunk.get("lines")
+        if not isinstance(lines, list):
+            return None
+        out.append(
+            f"@@ -{hunk.get('oldStart', 0)},{hunk.get('oldLines', 0)} "
+            f"+{hunk.get('newStart', 0)},{hunk.get('newLines', 0)} @@"
+        )
+        for line in lines:
+            if not isinstance(line, str):
+                continue
+            out.append(line)
+            if line.startswith("+"):
+                added += 1
+            elif line.startswith("-"):
+                removed += 1
+    return "\n".join(out), added, removed
+
+
+def _diff_strings(old: str, new: str) -> tuple[str, int, int]:
+    old_lines = old.splitlines() if old else []
+    new_lines = new.splitlines() if new else []
+    if not old_lines:
+        header = f"@@ -0,0 +1,{len(new_lines)} @@"
+        return "\n".join([header, *("+" + line for line in new_lines)]), len(new_lines), 0
+    out: list[str] = []
+    added = removed = 0
+    for line in difflib.unified_diff(old_lines, new_lines, lineterm="", n=0):
+        if line.startswith(("---", "+++")):
+            continue
+        out.append(line)
+        if line.startswith("+"):
+            added += 1
+        elif line.startswith("-"):
+            removed += 1
+    return "\n".join(out), added, removed

@@ -1,0 +1,94 @@
+"""Where Claude Code keeps its transcripts, and finding the transcript files under a path."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from lessonloop.records import Problem
+
+
+def default_roots(environ: Mapping[str, str] | None = None) -> list[Path]:
+    """The folders Claude Code writes transcripts to, in order, without duplicates.
+
+    `~/.claude/projects`, then `projects` under each folder listed (comma-separated) in
+    $CLAUDE_CONFIG_DIR, then `~/.config/claude/projects`.
+    """
+    env = os.environ if environ is None else environ
+    home = Path(env.get("HOME") or Path.home())
+    roots = [home / ".claude" / "projects"]
+    for entry in (env.get("CLAUDE_CONFIG_DIR") or "").split(","):
+        if entry.strip():
+            roots.append(Path(entry.strip()).expanduser() / "projects")
+    roots.append(home / ".config" / "claude" / "projects")
+    unique: list[Path] = []
+    seen: set[str] = set()
+    for root in roots:
+        key = os.path.realpath(root)
+        if key not in seen:
+            seen.add(key)
+            unique.append(root)
+    return unique
+
+
+def find_transcripts(paths: list[Path], problems: list[Problem], *, missing_ok: bool = False) -> list[str]:
+    """Transcript files under `paths` (folders are searched for *.jsonl; files are taken as given).
+
+    Folder symlinks are followed once each. Unreadable or missing paths become problems
+    (missing ones silently when `missing_ok`). Returns absolute paths, sorted and unique, so a
+    session's own file comes before its subagents' files.
+    """
+    found: set[str] = set()
+    visited: set[tuple[int, int]] = set()
+    for path in paths:
+        text = os.path.abspath(os.path.expanduser(str(path)))
+        try:
+            os.stat(text)
+        except FileNotFoundError:
+            if not missing_ok:
+                problems.append(Problem(text, None, "missing-path", "no such file or folder"))
+            continue
+        except OSError as exc:
+            problems.append(Problem(text, None, "unreadable-path", f"cannot read: {exc.strerror or exc}"))
+            continue
+        if os.path.isdir(text):
+            config_projects = os.path.join(text, "projects")
+            if os.path.isdir(config_projects) and (
+                os.path.basename(text.rstrip(os.sep)) in (".claude", "claude")
+                or os.path.exists(os.path.join(text, "history.jsonl"))
+            ):
+                text = config_projects  # a Claude config folder: its transcripts are in projects/
+            _walk(text, found, visited, problems)
+        else:
+            found.add(text)
+    return sorted(found)
+
+
+def _walk(folder: str, found: set[str], visited: set[tuple[int, int]], problems: list[Problem]) -> None:
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            info = os.stat(current)
+        except OSError as exc:
+            problems.append(Problem(current, None, "unreadable-folder", f"cannot read folder: {exc.strerror or exc}"))
+            continue
+        key = (info.st_dev, info.st_ino)
+        if key in visited:
+            continue
+        visited.add(key)
+        try:
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_dir():  # follows symlinks; loops are cut by `visited`
+                            stack.append(entry.path)
+                        elif entry.name.endswith(".jsonl"):
+                            found.add(entry.path)
+                    except OSError as exc:
+                        problems.append(
+                            Problem(entry.path, None, "unreadable-path", f"cannot read: {exc.strerror or exc}")
+                        )
+        except OSError as exc:
+            problems.append(Problem(current, None, "unreadable-folder", f"cannot read folder: {exc.strerror or exc}"))

@@ -1,0 +1,372 @@
+"""Ingest: find transcript files, read what is new in each, and store it.
+
+Per file: unchanged (same size and mtime) files are not opened; a file that grew is read from
+where the last run stopped, after checking that the bytes already read are still the same; a
+truncated or rewritten file is read again from the start and replaces its old records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import stat
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from lessonloop import json_codec
+from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
+from lessonloop.capture.claude_code.parser import ClaudeCodeParser, PendingCall
+from lessonloop.capture.claude_code.paths import default_roots, find_transcripts
+from lessonloop.capture.line_reader import ReadState, read_chunks
+from lessonloop.records import Batch, Problem
+from lessonloop.sample import claude_code_sample, is_sample_path
+from lessonloop.store import writer
+
+FINGERPRINT_BYTES = 4096
+# A last line without newline is accepted only once its file has been quiet this long.
+QUIET_SECONDS = 600.0
+
+
+class Progress(Protocol):
+    """Receives progress while files are read (a progress bar, or nothing)."""
+
+    def start(self, total_bytes: int, files: int) -> None: ...
+
+    def advance(self, nbytes: int, path: str) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+class NoProgress:
+    def start(self, total_bytes: int, files: int) -> None:
+        pass
+
+    def advance(self, nbytes: int, path: str) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+@dataclass(slots=True)
+class PendingLine:
+    """A last line not read yet: still being written (or too long to read)."""
+
+    path: str
+    line: int
+    bytes: int
+    oversize: bool
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run found, read and stored."""
+
+    searched: list[str] = field(default_factory=list)
+    used_sample: bool = False
+    files_found: int = 0
+    files_read: int = 0
+    files_unchanged: int = 0
+    files_replaced: int = 0
+    files_failed: int = 0
+    bytes_read: int = 0
+    lines: int = 0
+    records: int = 0
+    main_sessions: set[str] = field(default_factory=set)
+    subagent_sessions: set[str] = field(default_factory=set)
+    messages: int = 0
+    prompts: int = 0
+    tool_calls: int = 0
+    tool_results: int = 0
+    tool_errors: int = 0
+    redactions: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+    pending: list[PendingLine] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def mb_per_second(self) -> float:
+        return (self.bytes_read / 1e6) / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def nothing_readable(self) -> bool:
+        """True when there was input to read and none of it could be read at all."""
+        readable = self.files_read + self.files_unchanged
+        return readable == 0 and (self.files_failed > 0 or self.files_found == 0)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "searched": self.searched,
+            "used_sample": self.used_sample,
+            "files": {
+                "found": self.files_found,
+                "read": self.files_read,
+                "unchanged": self.files_unchanged,
+                "replaced": self.files_replaced,
+                "failed": self.files_failed,
+            },
+            "bytes_read": self.bytes_read,
+            "lines": self.lines,
+            "records": self.records,
+            "sessions": len(self.main_sessions),
+            "subagent_sessions": len(self.subagent_sessions),
+            "messages": self.messages,
+            "prompts": self.prompts,
+            "tool_calls": self.tool_calls,
+            "tool_results": self.tool_results,
+            "tool_errors": self.tool_errors,
+            "secrets_redacted": self.redactions,
+            "problems": [_problem_json(p) for p in self.problems],
+            "notices": [_problem_json(p) for p in self.notices],
+            "pending_lines": [
+                {"path": p.path, "line": p.line, "bytes": p.bytes, "too_long": p.oversize} for p in self.pending
+            ],
+            "seconds": round(self.seconds, 4),
+            "mb_per_second": round(self.mb_per_second, 2),
+        }
+
+
+def _problem_json(problem: Problem) -> dict[str, Any]:
+    return {"path": problem.path, "line": problem.line, "code": problem.code, "detail": problem.detail}
+
+
+@dataclass(slots=True)
+class SourceRef:
+    """A transcript file to ingest."""
+
+    path: str
+    agent: str = CLAUDE_CODE
+    is_sample: bool = False
+
+
+def discover(
+    paths: Iterable[str | os.PathLike[str]] | None, environ: dict[str, str] | None = None
+) -> tuple[list[SourceRef], IngestSummary]:
+    """The files to ingest: under `paths` when given, else in Claude Code's folders, else the sample."""
+    summary = IngestSummary()
+    problems: list[Problem] = []
+    given = [Path(p) for p in paths] if paths else []
+    if given:
+        summary.searched = [str(p) for p in given]
+        found = find_transcripts(given, problems)
+    else:
+        roots = default_roots(environ)
+        summary.searched = [str(r) for r in roots]
+        found = find_transcripts(roots, problems, missing_ok=True)
+        if not found:
+            summary.used_sample = True
+            found = find_transcripts([claude_code_sample()], problems)
+    summary.problems.extend(problems)
+    summary.files_failed += len(problems)
+    refs = [SourceRef(path, CLAUDE_CODE, is_sample_path(path)) for path in found]
+    return refs, summary
+
+
+def ingest(
+    conn: sqlite3.Connection,
+    sources: list[SourceRef],
+    summary: IngestSummary | None = None,
+    *,
+    progress: Progress | None = None,
+    clock: Callable[[], float] = time.time,
+) -> IngestSummary:
+    """Read what is new in each source file and store it; return what was done."""
+    summary = summary if summary is not None else IngestSummary()
+    progress = progress or NoProgress()
+    started = time.perf_counter()
+    now = clock()
+    summary.files_found = len(sources)
+    if sources and not any(ref.is_sample for ref in sources):
+        _forget_sample(conn)
+    states = writer.file_states(conn)
+    plans: list[tuple[SourceRef, os.stat_result]] = []
+    total = 0
+    for ref in sources:
+        try:
+            info = os.stat(ref.path)
+        except OSError as exc:
+            summary.problems.append(Problem(ref.path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
+            summary.files_failed += 1
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            summary.problems.append(Problem(ref.path, None, "unreadable-file", "not a regular file"))
+            summary.files_failed += 1
+            continue
+        state = states.get(ref.path)
+        if state is not None and _unchanged(state, info, now):
+            summary.files_unchanged += 1
+            continue
+        plans.append((ref, info))
+        start = state.offset if state is not None and not state.reread and info.st_size >= state.offset else 0
+        total += max(0, info.st_size - start)
+    progress.start(total, len(plans))
+    try:
+        for ref, _info in plans:
+            _ingest_file(conn, ref, summary, progress, now)
+        # Files that shared sessions with a replaced file are rebuilt too (see clear_file_records).
+        for _ in range(5):
+            again = writer.files_to_reread(conn)
+            if not again:
+                break
+            for path in again:
+                _ingest_file(conn, SourceRef(path, CLAUDE_CODE, is_sample_path(path)), summary, progress, now)
+    finally:
+        progress.finish()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _unchanged(state: writer.FileState, info: os.stat_result, now: float) -> bool:
+    if state.reread or state.size != info.st_size or state.mtime_ns != info.st_mtime_ns:
+        return False
+    # A pending last line (no newline) is looked at again once the file has been quiet.
+    return state.offset >= info.st_size or now - info.st_mtime_ns / 1e9 < QUIET_SECONDS
+
+
+def _forget_sample(conn: sqlite3.Connection) -> None:
+    """Real transcripts replace the bundled sample's records."""
+    for (file_id,) in conn.execute("SELECT id FROM source_files WHERE is_sample = 1").fetchall():
+        writer.forget_file(conn, int(file_id))
+
+
+def _fingerprint(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def _head_tail(fd: int, offset: int) -> tuple[str | None, str | None]:
+    if offset <= 0:
+        return None, None
+    head = os.pread(fd, min(FINGERPRINT_BYTES, offset), 0)
+    start = max(0, offset - FINGERPRINT_BYTES)
+    tail = os.pread(fd, offset - start, start)
+    return _fingerprint(head), _fingerprint(tail)
+
+
+def _ingest_file(
+    conn: sqlite3.Connection, ref: SourceRef, summary: IngestSummary, progress: Progress, now: float
+) -> None:
+    try:
+        handle = open(ref.path, "rb")  # noqa: SIM115 - closed below, after a stat of the open file
+    except OSError as exc:
+        summary.problems.append(Problem(ref.path, None, "unreadable-file", f"cannot open: {exc.strerror or exc}"))
+        summary.files_failed += 1
+        return
+    with handle:
+        try:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise IsADirectoryError(21, "not a regular file")
+            state = writer.register_file(conn, ref.path, ref.agent, is_sample=ref.is_sample)
+            replace, start_offset, start_line = _plan(handle.fileno(), state, info.st_size)
+            _read_file(conn, ref, handle, info, state, replace, start_offset, start_line, summary, progress, now)
+        except writer.StaleStateError:
+            summary.notices.append(
+                Problem(
+                    ref.path,
+                    None,
+                    "concurrent-ingest",
+                    "another ingest stored this file meanwhile; left to it",
+                    "notice",
+                )
+            )
+        except OSError as exc:
+            summary.problems.append(Problem(ref.path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
+            summary.files_failed += 1
+
+
+def _plan(fd: int, state: writer.FileState, size: int) -> tuple[bool, int, int]:
+    """(replace, start offset, lines already consumed) for reading this file now."""
+    if state.reread:
+        return True, 0, 0
+    if state.offset == 0:
+        return False, 0, 0
+    if size < state.offset:
+        return True, 0, 0  # truncated
+    head, tail = _head_tail(fd, state.offset)
+    if head != state.head_hash or tail != state.tail_hash:
+        return True, 0, 0  # rewritten: what was read is no longer there
+    return False, state.offset, state.lines
+
+
+def _read_file(
+    conn: sqlite3.Connection,
+    ref: SourceRef,
+    handle: Any,
+    info: os.stat_result,
+    state: writer.FileState,
+    replace: bool,
+    start_offset: int,
+    start_line: int,
+    summary: IngestSummary,
+    progress: Progress,
+    now: float,
+) -> None:
+    pending: dict[str, PendingCall] = {}
+    if not replace:
+        for tool_id, tool, input_json in writer.pending_calls(conn, state.id):
+            try:
+                tool_input = json_codec.loads(input_json) if input_json else None
+            except json_codec.JSONDecodeError:
+                tool_input = None
+            pending[tool_id] = PendingCall(tool, tool_input)
+    parser = ClaudeCodeParser(ref.path, pending_calls=pending)
+    read_state = ReadState()
+    quiet = now - info.st_mtime_ns / 1e9 >= QUIET_SECONDS
+    expected_offset, expected_tail = state.offset, state.tail_hash
+    position = start_offset
+    fd = handle.fileno()
+    for chunk in read_chunks(
+        handle, ref.path, start_offset, start_line, info.st_size, read_state, accept_unterminated=quiet
+    ):
+        batch = parser.parse(chunk.lines, chunk.first_lineno)
+        batch.problems.extend(chunk.problems)
+        head, tail = _head_tail(fd, chunk.end_offset)
+        progress_row = writer.ReadProgress(
+            size=info.st_size,
+            mtime_ns=info.st_mtime_ns,
+            offset=chunk.end_offset,
+            lines=chunk.end_lineno,
+            head_hash=head,
+            tail_hash=tail,
+        )
+        notices = writer.write_chunk(conn, state, expected_offset, expected_tail, batch, progress_row, replace=replace)
+        if replace:
+            summary.files_replaced += 1
+        replace = False
+        expected_offset, expected_tail = chunk.end_offset, tail
+        summary.notices.extend(notices)
+        _count(summary, batch, chunk.end_lineno - chunk.first_lineno + 1 if chunk.lines else 0)
+        progress.advance(chunk.end_offset - position, ref.path)
+        summary.bytes_read += chunk.end_offset - position
+        position = chunk.end_offset
+    summary.files_read += 1
+    summary.notices.extend(parser.notices())
+    if read_state.pending_line is not None:
+        summary.pending.append(
+            PendingLine(ref.path, read_state.pending_line, read_state.pending_bytes, read_state.pending_oversize)
+        )
+    remaining = info.st_size - position
+    if remaining > 0:
+        progress.advance(remaining, ref.path)
+
+
+def _count(summary: IngestSummary, batch: Batch, lines: int) -> None:
+    summary.lines += lines
+    summary.records += batch.records
+    for session in batch.sessions.values():
+        if session.parent_id is None:
+            summary.main_sessions.add(session.id)
+        else:
+            summary.subagent_sessions.add(session.id)
+    summary.messages += len(batch.messages)
+    summary.prompts += sum(1 for m in batch.messages if m.kind == "prompt")
+    summary.tool_calls += len(batch.tool_calls)
+    summary.tool_results += len(batch.tool_results)
+    summary.tool_errors += sum(1 for r in batch.tool_results if not r.ok)
+    summary.redactions += batch.redactions
+    summary.problems.extend(batch.problems)

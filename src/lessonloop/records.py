@@ -1,0 +1,132 @@
+"""The normalized records every capture adapter produces, whatever the agent.
+
+Adapters turn their raw formats into these; the store writes them; analysis reads them back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class SessionRecord:
+    """One agent context: a main session, or a subagent (parent_id set)."""
+
+    id: str
+    agent: str
+    kind: str  # main | subagent | compaction
+    parent_id: str | None = None
+    agent_id: str | None = None
+    project: str | None = None
+    cwd: str | None = None
+    git_branch: str | None = None
+    version: str | None = None
+    slug: str | None = None
+    title: str | None = None
+    agent_type: str | None = None
+    description: str | None = None
+    spawn_tool_use_id: str | None = None
+    placeholder: bool = False
+
+
+@dataclass(slots=True)
+class MessageRecord:
+    """A message: a typed prompt, the assistant's text, a correction, a system note, ..."""
+
+    session_id: str
+    uuid: str
+    parent_uuid: str | None
+    seq: int
+    ts: str | None
+    role: str
+    kind: str
+    text: str | None
+    tool_use_id: str | None = None
+
+
+@dataclass(slots=True)
+class ToolCallRecord:
+    """A tool call as the agent made it; its outcome arrives as a ToolResultRecord."""
+
+    id: str
+    session_id: str
+    message_uuid: str | None
+    seq: int
+    ts: str | None
+    tool: str
+    input_json: str | None
+    target_path: str | None
+    command: str | None
+
+
+@dataclass(slots=True)
+class ToolResultRecord:
+    """The outcome of a tool call, paired with it by tool_use_id."""
+
+    tool_use_id: str
+    seq: int
+    ts: str | None
+    ok: bool
+    status: str  # ok | error | rejected | interrupted
+    exit_code: int | None = None
+    error_text: str | None = None
+    result_text: str | None = None
+    diff: str | None = None
+    lines_added: int | None = None
+    lines_removed: int | None = None
+    subagent_id: str | None = None
+
+
+@dataclass(slots=True)
+class TokenUsageRecord:
+    """Token counts of one API response, keyed by (message_id, request_id)."""
+
+    message_id: str
+    request_id: str
+    session_id: str
+    model: str
+    ts: str | None
+    input_tokens: int
+    output_tokens: int
+    cache_creation_tokens: int
+    cache_read_tokens: int
+
+
+@dataclass(slots=True)
+class SummaryRecord:
+    """A session summary line; it names the last message it covers, not its session."""
+
+    leaf_uuid: str
+    summary: str
+    seq: int
+
+
+@dataclass(slots=True)
+class Problem:
+    """Something in the input that could not be read as expected.
+
+    severity "error": a line (or part of it) was lost or damaged and is stored as a problem;
+    severity "notice": format drift (unknown record types or fields), reported, not stored.
+    """
+
+    path: str
+    line: int | None
+    code: str
+    detail: str
+    severity: str = "error"
+
+
+@dataclass(slots=True)
+class Batch:
+    """Records parsed from one chunk of one source file, written in one transaction."""
+
+    sessions: dict[str, SessionRecord] = field(default_factory=dict)
+    messages: list[MessageRecord] = field(default_factory=list)
+    tool_calls: list[ToolCallRecord] = field(default_factory=list)
+    tool_results: list[ToolResultRecord] = field(default_factory=list)
+    usage: dict[tuple[str, str], TokenUsageRecord] = field(default_factory=dict)
+    summaries: list[SummaryRecord] = field(default_factory=list)
+    subagent_links: dict[str, str] = field(default_factory=dict)  # Task tool_use_id -> agent id
+    problems: list[Problem] = field(default_factory=list)
+    records: int = 0  # lines read as records (parsed JSON objects)
+    redactions: int = 0

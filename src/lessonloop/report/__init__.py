@@ -1,0 +1,1 @@
+"""Reports for people: tables, timelines and statistics read from the store."""

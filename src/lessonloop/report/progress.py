@@ -1,0 +1,52 @@
+"""A progress bar for long reads, on stderr, shown only on a terminal."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+
+class TerminalProgress:
+    """Bytes read across files, with speed and time left (rich)."""
+
+    def __init__(self) -> None:
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def start(self, total_bytes: int, files: int) -> None:
+        if total_bytes <= 0:
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        self._progress = Progress(
+            TextColumn("[bold]ingest[/]"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[file]}", style="dim"),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("ingest", total=total_bytes, file=f"{files} files")
+
+    def advance(self, nbytes: int, path: str) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, advance=nbytes, file=os.path.basename(path)[:40])
+
+    def finish(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None

@@ -1,0 +1,315 @@
+"""Read-side queries over the store: sessions, statistics and a session's timeline.
+
+A subagent belongs to its parent's session: session lists and statistics count main sessions
+and include their subagents' tool calls and tokens.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+# Every session with the main session it belongs to.
+_TREE = "SELECT id, coalesce(parent_id, id) AS root FROM sessions"
+
+
+class SessionNotFound(LookupError):
+    """No session (or more than one) matches the id given."""
+
+
+@dataclass(slots=True)
+class SessionRow:
+    """One main session with its subagents' figures folded in."""
+
+    id: str
+    project: str | None
+    cwd: str | None
+    git_branch: str | None
+    title: str | None
+    first_prompt: str | None
+    started_at: str | None
+    ended_at: str | None
+    model: str | None
+    prompts: int
+    tool_calls: int
+    errors: int
+    subagents: int
+    input_tokens: int
+    output_tokens: int
+    cache_creation_tokens: int
+    cache_read_tokens: int
+
+    @property
+    def total_tokens(self) -> int:
+        return self.input_tokens + self.output_tokens + self.cache_creation_tokens + self.cache_read_tokens
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "project": self.project,
+            "cwd": self.cwd,
+            "git_branch": self.git_branch,
+            "title": self.title,
+            "first_prompt": self.first_prompt,
+            "started_at": self.started_at,
+            "ended_at": self.ended_at,
+            "model": self.model,
+            "prompts": self.prompts,
+            "tool_calls": self.tool_calls,
+            "errors": self.errors,
+            "subagents": self.subagents,
+            "tokens": {
+                "input": self.input_tokens,
+                "output": self.output_tokens,
+                "cache_creation": self.cache_creation_tokens,
+                "cache_read": self.cache_read_tokens,
+                "total": self.total_tokens,
+            },
+        }
+
+
+def project_filter(conn: sqlite3.Connection, project: str | None) -> tuple[str, list[Any]]:
+    """SQL condition on `sessions.project` for a --project value (a path or part of one)."""
+    if not project:
+        return "1 = 1", []
+    import os
+
+    from lessonloop.capture.projects import project_for_cwd  # only needed with --project
+
+    if os.path.isdir(os.path.expanduser(project)):
+        exact = project_for_cwd(os.path.abspath(os.path.expanduser(project)))
+        if conn.execute("SELECT 1 FROM sessions WHERE project = ? LIMIT 1", (exact,)).fetchone():
+            return "s.project = ?", [exact]
+    return "instr(s.project, ?) > 0", [project]
+
+
+def list_sessions(conn: sqlite3.Connection, project: str | None = None, limit: int | None = None) -> list[SessionRow]:
+    """Main sessions, oldest first (the newest `limit` when given)."""
+    where, params = project_filter(conn, project)
+    sql = f"""
+        WITH tree AS ({_TREE}),
+        calls AS (
+            SELECT t.root, count(*) AS n, coalesce(sum(c.ok = 0), 0) AS errors, min(c.ts) AS first, max(c.ts) AS last
+            FROM tool_calls c JOIN tree t ON t.id = c.session_id GROUP BY t.root),
+        msgs AS (
+            SELECT t.root, min(m.ts) AS first, max(m.ts) AS last,
+                   sum(m.kind = 'prompt' AND m.session_id = t.root) AS prompts
+            FROM messages m JOIN tree t ON t.id = m.session_id GROUP BY t.root),
+        tokens AS (
+            SELECT t.root, sum(u.input_tokens) AS i, sum(u.output_tokens) AS o,
+                   sum(u.cache_creation_tokens) AS cc, sum(u.cache_read_tokens) AS cr
+            FROM token_usage u JOIN tree t ON t.id = u.session_id GROUP BY t.root),
+        models AS (
+            SELECT t.root, u.model, sum(u.output_tokens) AS out,
+                   row_number() OVER (PARTITION BY t.root ORDER BY (u.session_id = t.root) DESC,
+                                      sum(u.output_tokens) DESC, u.model) AS rank
+            FROM token_usage u JOIN tree t ON t.id = u.session_id GROUP BY t.root, u.model, (u.session_id = t.root)),
+        subs AS (SELECT parent_id AS root, count(*) AS n FROM sessions WHERE parent_id IS NOT NULL GROUP BY parent_id)
+        SELECT s.id, s.project, s.cwd, s.git_branch,
+               coalesce(s.title, (SELECT ss.summary FROM session_summaries ss JOIN messages lm
+                                  ON lm.uuid = ss.leaf_uuid AND lm.session_id = s.id
+                                  ORDER BY ss.seq DESC LIMIT 1)),
+               (SELECT text FROM messages pm WHERE pm.session_id = s.id AND pm.kind = 'prompt'
+                ORDER BY pm.ts, pm.seq LIMIT 1),
+               min(coalesce(msgs.first, calls.first), coalesce(calls.first, msgs.first)),
+               max(coalesce(msgs.last, calls.last), coalesce(calls.last, msgs.last)),
+               models.model, coalesce(msgs.prompts, 0), coalesce(calls.n, 0), coalesce(calls.errors, 0),
+               coalesce(subs.n, 0), coalesce(tokens.i, 0), coalesce(tokens.o, 0),
+               coalesce(tokens.cc, 0), coalesce(tokens.cr, 0)
+        FROM sessions s
+        LEFT JOIN calls ON calls.root = s.id
+        LEFT JOIN msgs ON msgs.root = s.id
+        LEFT JOIN tokens ON tokens.root = s.id
+        LEFT JOIN models ON models.root = s.id AND models.rank = 1
+        LEFT JOIN subs ON subs.root = s.id
+        WHERE s.parent_id IS NULL AND {where}
+        ORDER BY 7, s.id
+    """
+    rows = [SessionRow(*row) for row in conn.execute(sql, params)]
+    if limit is not None and limit >= 0:
+        rows = rows[-limit:] if limit else []
+    return rows
+
+
+def resolve_session(conn: sqlite3.Connection, given: str) -> str:
+    """The full id of the session `given` names: an id or a unique prefix of one."""
+    given = given.strip()
+    if not given:
+        raise SessionNotFound("no session id given")
+    if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (given,)).fetchone():
+        return given
+    rows = conn.execute(
+        "SELECT id, parent_id IS NULL FROM sessions WHERE substr(id, 1, ?) = ? ORDER BY parent_id IS NOT NULL, id LIMIT 50",
+        (len(given), given),
+    ).fetchall()
+    mains = [str(row[0]) for row in rows if row[1]]
+    # A prefix of a main session also prefixes its subagents ("<id>/<agent>"): the main one wins.
+    matches = mains if len(mains) == 1 else [str(row[0]) for row in rows]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise SessionNotFound(f"no session matches {given!r} (see `lessonloop sessions`)")
+    shown = ", ".join(matches[:5])
+    raise SessionNotFound(f"{given!r} is ambiguous: it matches {shown}{' ...' if len(matches) > 5 else ''}")
+
+
+def stats(conn: sqlite3.Connection, project: str | None = None) -> dict[str, Any]:
+    """Store-wide figures: sessions, tool calls and errors per tool, tokens per model, and more."""
+    where, params = project_filter(conn, project)
+    in_scope = f"SELECT t.id FROM ({_TREE}) t JOIN sessions s ON s.id = t.root WHERE {where}"
+    sessions = conn.execute(
+        f"SELECT count(*) FROM sessions s WHERE s.parent_id IS NULL AND {where}", params
+    ).fetchone()[0]
+    subagents = conn.execute(
+        f"SELECT count(*) FROM sessions WHERE parent_id IS NOT NULL AND id IN ({in_scope})", params
+    ).fetchone()[0]
+    tools: dict[str, dict[str, int]] = {}
+    for tool, calls, errors in conn.execute(
+        f"""SELECT tool, count(*), coalesce(sum(ok = 0), 0) FROM tool_calls
+            WHERE session_id IN ({in_scope}) GROUP BY tool ORDER BY count(*) DESC, tool""",
+        params,
+    ):
+        tools[tool] = {"calls": calls, "errors": errors}
+    tokens: dict[str, dict[str, int]] = {}
+    for model, i, o, cc, cr in conn.execute(
+        f"""SELECT model, sum(input_tokens), sum(output_tokens), sum(cache_creation_tokens), sum(cache_read_tokens)
+            FROM token_usage WHERE session_id IN ({in_scope}) GROUP BY model ORDER BY sum(output_tokens) DESC, model""",
+        params,
+    ):
+        tokens[model] = {"input": i, "output": o, "cache_creation": cc, "cache_read": cr}
+    kinds = dict(
+        conn.execute(
+            f"SELECT kind, count(*) FROM messages WHERE session_id IN ({in_scope}) GROUP BY kind ORDER BY kind", params
+        ).fetchall()
+    )
+    projects = conn.execute(
+        f"SELECT count(DISTINCT s.project) FROM sessions s WHERE s.parent_id IS NULL AND {where}", params
+    ).fetchone()[0]
+    span = conn.execute(f"SELECT min(ts), max(ts) FROM messages WHERE session_id IN ({in_scope})", params).fetchone()
+    totals = conn.execute("SELECT count(*), coalesce(sum(offset), 0) FROM source_files").fetchone()
+    problems = conn.execute("SELECT count(*) FROM ingest_problems").fetchone()[0]
+    return {
+        "sessions": sessions,
+        "subagent_sessions": subagents,
+        "projects": projects,
+        "first_activity": span[0],
+        "last_activity": span[1],
+        "tool_calls": sum(t["calls"] for t in tools.values()),
+        "tool_errors": sum(t["errors"] for t in tools.values()),
+        "tools": tools,
+        "tokens": tokens,
+        "messages": kinds,
+        "source_files": totals[0],
+        "bytes_read": totals[1],
+        "ingest_problems": problems,
+    }
+
+
+@dataclass(slots=True)
+class TimelineItem:
+    """One entry of a session's timeline: a message or a tool call."""
+
+    ts: str | None
+    seq: int
+    type: str  # message | tool_call
+    data: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Timeline:
+    session: dict[str, Any]
+    items: list[TimelineItem] = field(default_factory=list)
+    subagents: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "session": self.session,
+            "items": [{"type": item.type, "ts": item.ts, **item.data} for item in self.items],
+            "subagents": self.subagents,
+        }
+
+
+_SESSION_COLUMNS = (
+    "id",
+    "parent_id",
+    "agent_id",
+    "kind",
+    "agent",
+    "project",
+    "cwd",
+    "git_branch",
+    "version",
+    "slug",
+    "title",
+    "agent_type",
+    "description",
+    "spawn_tool_use_id",
+    "placeholder",
+)
+_CALL_COLUMNS = (
+    "id",
+    "seq",
+    "ts",
+    "tool",
+    "input_json",
+    "target_path",
+    "command",
+    "ok",
+    "status",
+    "exit_code",
+    "error_text",
+    "result_text",
+    "duration_ms",
+    "diff",
+    "lines_added",
+    "lines_removed",
+    "subagent_id",
+)
+
+
+def session_timeline(conn: sqlite3.Connection, session_id: str) -> Timeline:
+    """A session's messages and tool calls in order, with its subagents."""
+    row = conn.execute(f"SELECT {', '.join(_SESSION_COLUMNS)} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    if row is None:
+        raise SessionNotFound(f"no session {session_id!r}")
+    session = dict(zip(_SESSION_COLUMNS, row, strict=True))
+    session["placeholder"] = bool(session["placeholder"])
+    timeline = Timeline(session)
+    for ts, seq, role, kind, text, tool_use_id, uuid in conn.execute(
+        "SELECT ts, seq, role, kind, text, tool_use_id, uuid FROM messages WHERE session_id = ?", (session_id,)
+    ):
+        timeline.items.append(
+            TimelineItem(
+                ts, seq, "message", {"role": role, "kind": kind, "text": text, "tool_use_id": tool_use_id, "uuid": uuid}
+            )
+        )
+    for row in conn.execute(f"SELECT {', '.join(_CALL_COLUMNS)} FROM tool_calls WHERE session_id = ?", (session_id,)):
+        data = dict(zip(_CALL_COLUMNS, row, strict=True))
+        data["ok"] = None if data["ok"] is None else bool(data["ok"])
+        timeline.items.append(TimelineItem(data.pop("ts"), int(data.pop("seq")), "tool_call", data))
+    timeline.items.sort(key=lambda item: (item.ts or "", item.seq, item.type != "tool_call"))
+    for sub in conn.execute(
+        """SELECT s.id, s.agent_id, s.kind, s.agent_type, s.description,
+                   coalesce(s.spawn_tool_use_id,
+                            (SELECT c.id FROM tool_calls c WHERE c.session_id = s.parent_id AND c.subagent_id = s.agent_id LIMIT 1)),
+                   (SELECT count(*) FROM tool_calls c WHERE c.session_id = s.id),
+                   (SELECT coalesce(sum(c.ok = 0), 0) FROM tool_calls c WHERE c.session_id = s.id),
+                   (SELECT min(ts) FROM messages m WHERE m.session_id = s.id)
+            FROM sessions s WHERE s.parent_id = ? ORDER BY 9, s.id""",
+        (session_id,),
+    ):
+        timeline.subagents.append(
+            {
+                "id": sub[0],
+                "agent_id": sub[1],
+                "kind": sub[2],
+                "agent_type": sub[3],
+                "description": sub[4],
+                "spawned_by": sub[5],
+                "tool_calls": sub[6],
+                "errors": sub[7],
+                "started_at": sub[8],
+            }
+        )
+    return timeline

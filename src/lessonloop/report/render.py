@@ -1,0 +1,320 @@
+"""Terminal rendering of reports (rich tables and timelines). JSON output does not come here."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from lessonloop import json_codec
+from lessonloop.timestamps import parse_timestamp
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from lessonloop.capture.ingest import IngestSummary
+    from lessonloop.report.queries import SessionRow, Timeline
+
+MAX_LISTED_PROBLEMS = 20
+
+
+def human_count(value: int) -> str:
+    """1234 -> 1.2k, 76281744 -> 76.3M."""
+    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:.1f}{suffix}"
+    return str(value)
+
+
+def local_time(ts: str | None, *, seconds: bool = False) -> str:
+    """Canonical UTC text as local time for people."""
+    if not ts:
+        return "-"
+    try:
+        moment = parse_timestamp(ts).astimezone()
+    except ValueError:
+        return ts
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def short_path(path: str | None, width: int = 40) -> str:
+    """A path with ~ for home and its start cut when long."""
+    if not path:
+        return "-"
+    home = os.path.expanduser("~")
+    if home != "/" and (path == home or path.startswith(home + os.sep)):
+        path = "~" + path[len(home) :]
+    if len(path) > width:
+        path = "…" + path[-(width - 1) :]
+    return path
+
+
+def one_line(text: str | None, width: int = 100) -> str:
+    """The first line of `text`, cut to `width`."""
+    if not text:
+        return ""
+    line = " ".join(text.strip().split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def render_ingest_summary(console: Console, summary: IngestSummary) -> None:
+    from rich.table import Table
+
+    if summary.used_sample:
+        console.print(
+            "[yellow]No Claude Code transcripts found[/] in "
+            + ", ".join(short_path(p, 60) for p in summary.searched)
+            + ".\nIngested the [bold]bundled sample[/] instead so you can try lessonloop; "
+            "it is replaced automatically once real transcripts are ingested."
+        )
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    files = f"{summary.files_found} found, {summary.files_read} read, {summary.files_unchanged} unchanged"
+    if summary.files_replaced:
+        files += f", {summary.files_replaced} re-read (truncated or rewritten)"
+    if summary.files_failed:
+        files += f", [red]{summary.files_failed} unreadable[/]"
+    table.add_row("files", files)
+    table.add_row(
+        "sessions",
+        f"{len(summary.main_sessions)} with new records (+{len(summary.subagent_sessions)} subagent contexts)",
+    )
+    table.add_row("records", f"{summary.records:,} of {summary.lines:,} lines")
+    table.add_row("messages", f"{summary.messages:,} ({summary.prompts:,} typed prompts)")
+    table.add_row("tool calls", f"{summary.tool_calls:,}")
+    errors = f"{summary.tool_errors:,}"
+    table.add_row("errors", f"[red]{errors}[/]" if summary.tool_errors else errors)
+    table.add_row("problems", f"[red]{len(summary.problems)}[/]" if summary.problems else "0")
+    if summary.redactions:
+        table.add_row("secrets", f"{summary.redactions:,} redacted before storing")
+    table.add_row(
+        "read",
+        f"{summary.bytes_read / 1e6:.1f} MB in {summary.seconds:.2f} s ({summary.mb_per_second:.1f} MB/s)",
+    )
+    console.print(table)
+    if summary.problems:
+        console.print(f"\n[bold red]Problems[/] ({len(summary.problems)}; nothing else was affected):")
+        for problem in summary.problems[:MAX_LISTED_PROBLEMS]:
+            place = short_path(problem.path, 70) + (f":{problem.line}" if problem.line else "")
+            console.print(f"  {place}  [dim]{problem.code}[/]  {problem.detail}", highlight=False)
+        if len(summary.problems) > MAX_LISTED_PROBLEMS:
+            console.print(f"  … and {len(summary.problems) - MAX_LISTED_PROBLEMS} more (use --json for all)")
+    if summary.notices:
+        console.print(f"\n[bold]Notices[/] ({len(summary.notices)}: format drift, nothing lost):")
+        for notice in summary.notices[:MAX_LISTED_PROBLEMS]:
+            place = short_path(notice.path, 70) + (f":{notice.line}" if notice.line else "")
+            console.print(f"  {place}  [dim]{notice.code}[/]  {notice.detail}", highlight=False)
+        if len(summary.notices) > MAX_LISTED_PROBLEMS:
+            console.print(f"  … and {len(summary.notices) - MAX_LISTED_PROBLEMS} more (use --json for all)")
+    if summary.pending:
+        console.print(
+            f"\n[dim]{len(summary.pending)} last line(s) not complete yet (no newline); read on a later run:[/]"
+        )
+        for pending in summary.pending[:MAX_LISTED_PROBLEMS]:
+            console.print(
+                f"  [dim]{short_path(pending.path, 70)}:{pending.line} ({pending.bytes:,} bytes)[/]", highlight=False
+            )
+
+
+def render_sessions(console: Console, rows: list[SessionRow]) -> None:
+    from rich.table import Table
+
+    if not rows:
+        console.print("No sessions stored yet. Run [bold]lessonloop ingest[/] first.")
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for name, justify in (
+        ("START", "left"),
+        ("SESSION", "left"),
+        ("PROJECT", "left"),
+        ("MODEL", "left"),
+        ("PROMPTS", "right"),
+        ("TOOLS", "right"),
+        ("ERRORS", "right"),
+        ("TOKENS", "right"),
+        ("SUB", "right"),
+        ("FIRST PROMPT", "left"),
+    ):
+        table.add_column(name, justify=justify, no_wrap=name != "FIRST PROMPT")  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(
+            local_time(row.started_at),
+            row.id[:8],
+            short_path(row.project, 36),
+            (row.model or "-").removeprefix("claude-"),
+            str(row.prompts),
+            str(row.tool_calls),
+            f"[red]{row.errors}[/]" if row.errors else "0",
+            human_count(row.total_tokens),
+            str(row.subagents) if row.subagents else "",
+            one_line(row.title or row.first_prompt, 60),
+        )
+    console.print(table)
+    console.print(f"[dim]{len(rows)} session(s). `lessonloop show ID` for one session's timeline.[/]")
+
+
+def render_stats(console: Console, data: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    console.print(
+        f"[bold]{data['sessions']}[/] sessions (+{data['subagent_sessions']} subagent contexts) in "
+        f"{data['projects']} project(s), {local_time(data['first_activity'])} to {local_time(data['last_activity'])}; "
+        f"[bold]{data['tool_calls']:,}[/] tool calls, [bold]{data['tool_errors']:,}[/] errors."
+    )
+    if data["tools"]:
+        tools = Table(title="Tools", title_justify="left", box=None, header_style="bold", pad_edge=False)
+        for name in ("TOOL", "CALLS", "ERRORS", "ERROR RATE"):
+            tools.add_column(name, justify="left" if name == "TOOL" else "right")
+        for tool, figures in data["tools"].items():
+            rate = figures["errors"] / figures["calls"] if figures["calls"] else 0.0
+            tools.add_row(tool, f"{figures['calls']:,}", f"{figures['errors']:,}", f"{rate:.1%}")
+        console.print(tools)
+    if data["tokens"]:
+        tokens = Table(title="Tokens", title_justify="left", box=None, header_style="bold", pad_edge=False)
+        for name in ("MODEL", "INPUT", "OUTPUT", "CACHE WRITE", "CACHE READ"):
+            tokens.add_column(name, justify="left" if name == "MODEL" else "right")
+        for model, figures in data["tokens"].items():
+            tokens.add_row(
+                model,
+                f"{figures['input']:,}",
+                f"{figures['output']:,}",
+                f"{figures['cache_creation']:,}",
+                f"{figures['cache_read']:,}",
+            )
+        console.print(tokens)
+    if data["ingest_problems"]:
+        console.print(f"[red]{data['ingest_problems']}[/] input problems recorded during ingest.")
+
+
+_HIDDEN_KINDS = frozenset(
+    {"meta", "system_reminder", "task_notification", "command_output", "system", "compaction_request"}
+)
+
+
+def render_timeline(console: Console, timeline: Timeline, *, show_all: bool = False) -> None:
+    from rich.markup import escape
+
+    s = timeline.session
+    header = f"[bold]{s['id']}[/]  {s['kind']}"
+    if s.get("agent_type") or s.get("description"):
+        header += f"  {escape(s.get('agent_type') or '')} {escape(s.get('description') or '')}"
+    console.print(header)
+    console.print(
+        f"[dim]project {escape(short_path(s['project'], 80))}  branch {escape(s['git_branch'] or '-')}  "
+        f"cwd {escape(short_path(s['cwd'], 80))}  claude-code {escape(s['version'] or '?')}[/]"
+    )
+    subagents_by_call = {sub["spawned_by"]: sub for sub in timeline.subagents if sub.get("spawned_by")}
+    hidden = 0
+    for item in timeline.items:
+        when = local_time(item.ts, seconds=True)[11:] if item.ts else "        "
+        d = item.data
+        if item.type == "message":
+            kind = d["kind"]
+            text = d["text"]
+            if kind == "prompt":
+                console.print(f"[dim]{when}[/] [bold cyan]❯ you[/]  {escape(one_line(text, 200))}")
+            elif kind == "assistant":
+                console.print(f"[dim]{when}   {escape(one_line(text, 160))}[/]")
+            elif kind == "interrupt":
+                console.print(f"[dim]{when}[/] [bold magenta]⏹ interrupted by the person[/]")
+            elif kind == "rejection":
+                said = f": {escape(one_line(text, 160))}" if text else ""
+                console.print(f"[dim]{when}[/] [bold magenta]⊘ call rejected by the person[/]{said}")
+            elif kind == "compact_boundary":
+                console.print(f"[dim]{when} ── {escape(one_line(text, 120))} ──[/]")
+            elif kind == "compaction_summary":
+                console.print(f"[dim]{when}   (summary of the conversation so far, {len(text or ''):,} chars)[/]")
+            elif kind == "command":
+                console.print(f"[dim]{when}[/] [cyan]{escape(one_line(_command_name(text), 120))}[/]")
+            elif kind == "task_prompt":
+                console.print(f"[dim]{when}[/] [bold cyan]❯ task[/]  {escape(one_line(text, 200))}")
+            elif kind == "api_error":
+                console.print(f"[dim]{when}[/] [red]API error: {escape(one_line(text, 160))}[/]")
+            elif show_all or kind not in _HIDDEN_KINDS:
+                console.print(f"[dim]{when}   [{kind}] {escape(one_line(text, 160))}[/]")
+            else:
+                hidden += 1
+            continue
+        console.print(_render_call(when, d, s.get("cwd")))
+        sub = subagents_by_call.get(d["id"])
+        if sub is not None:
+            console.print(
+                f"           [blue]↳ subagent {escape(sub['id'])}: {sub['tool_calls']} tool calls, "
+                f"{sub['errors']} errors[/]"
+            )
+    unlinked = [sub for sub in timeline.subagents if not sub.get("spawned_by")]
+    for sub in unlinked:
+        console.print(
+            f"[blue]subagent {escape(sub['id'])} ({sub['kind']}): {sub['tool_calls']} tool calls, {sub['errors']} errors[/]"
+        )
+    if hidden:
+        console.print(f"[dim]({hidden} system texts hidden; --all shows them)[/]")
+
+
+def _command_name(text: str | None) -> str:
+    if not text:
+        return ""
+    start = text.find("<command-name>")
+    end = text.find("</command-name>")
+    if start >= 0 and end > start:
+        name = text[start + len("<command-name>") : end]
+        args_start = text.find("<command-args>")
+        args_end = text.find("</command-args>")
+        args = text[args_start + len("<command-args>") : args_end] if 0 <= args_start < args_end else ""
+        return f"{name} {args}".strip()
+    return text
+
+
+def relative_to(path: str | None, cwd: str | None) -> str | None:
+    """`path` relative to `cwd` when inside it (shorter timelines), else unchanged."""
+    if path and cwd and path.startswith(cwd.rstrip("/") + "/"):
+        return path[len(cwd.rstrip("/")) + 1 :]
+    return path
+
+
+def _render_call(when: str, call: dict[str, Any], cwd: str | None = None) -> str:
+    from rich.markup import escape
+
+    tool = call["tool"]
+    what = call.get("command") or relative_to(call.get("target_path"), cwd) or _input_summary(call.get("input_json"))
+    status = call.get("status")
+    if status == "ok":
+        mark = "[green]✓[/]"
+    elif status is None:
+        mark = "[yellow]…[/]"
+    else:
+        mark = "[red]✗[/]"
+    line = f"[dim]{when}[/] {mark} [bold]{escape(tool)}[/]  {escape(one_line(what, 110))}"
+    if call.get("lines_added") or call.get("lines_removed"):
+        line += f" [green]+{call.get('lines_added') or 0}[/][red]-{call.get('lines_removed') or 0}[/]"
+    if status == "rejected":
+        line += "  [magenta](rejected)[/]"
+    elif status == "interrupted":
+        line += "  [magenta](interrupted)[/]"
+    elif status == "error":
+        code = call.get("exit_code")
+        prefix = f"exit {code}: " if code not in (None, 0) else ""
+        error = call.get("error_text") or ""
+        if error.startswith("Exit code"):
+            error = error.split("\n", 1)[1] if "\n" in error else ""
+        line += f"\n           [red]{escape(prefix + one_line(error, 140))}[/]"
+    return line
+
+
+def _input_summary(input_json: str | None) -> str:
+    if not input_json:
+        return ""
+    try:
+        value = json_codec.loads(input_json)
+    except json_codec.JSONDecodeError:
+        return input_json
+    if isinstance(value, dict):
+        for key in ("description", "pattern", "url", "query", "prompt", "skill"):
+            if isinstance(value.get(key), str):
+                return str(value[key])
+    return input_json
+
+
+def render_json(data: Any) -> str:
+    """JSON for --json output: indented, keys in insertion order."""
+    return json_codec.dumps(data, indent=True)

@@ -1,0 +1,48 @@
+"""Opening the store: WAL mode, a busy timeout, and the schema brought up to date."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from lessonloop.store.migrations import apply_migrations
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; the message says which file and why."""
+
+
+def open_store(path: Path, *, migrate: bool = True) -> sqlite3.Connection:
+    """Open (creating if needed) the SQLite store at `path` and apply pending migrations.
+
+    The connection is in autocommit mode: writers open their own transactions with
+    `BEGIN IMMEDIATE` so that a crash at any moment leaves whole transactions only.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the folder for the store {path}: {exc.strerror or exc}") from exc
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the store {path}: {exc}") from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StoreError(f"cannot switch the store {path} to WAL mode (got {mode!r})")
+        # NORMAL is durable against a killed process in WAL mode; only power loss may drop
+        # the last transactions, never corrupt the file.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if migrate:
+            apply_migrations(conn)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"cannot use the store {path}: {exc}") from exc
+    except StoreError:
+        conn.close()
+        raise
+    return conn

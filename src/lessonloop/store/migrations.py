@@ -1,0 +1,237 @@
+"""The schema's history: append-only, one small named step each, applied once and recorded.
+
+Add a step by appending a decorated function; never edit or reorder a step that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from lessonloop.timestamps import utc_now
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(step: Migration) -> Migration:
+    """Register `step` as the next migration; its function name is its recorded name."""
+    MIGRATIONS.append(step)
+    return step
+
+
+def _execute_all(conn: sqlite3.Connection, script: str) -> None:
+    """Run each statement of `script` inside the caller's transaction (executescript would commit)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement.strip()[:80]}")
+
+
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Names of the migrations recorded in the store, in the order they were applied."""
+    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    return [row[0] for row in conn.execute("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def apply_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Apply every pending migration, each in its own transaction; return the names applied."""
+    done = set(applied_migrations(conn))
+    newly: list[str] = []
+    for step in MIGRATIONS:
+        name = step.__name__
+        if name in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have applied it while we waited for the lock.
+            if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
+                conn.execute("COMMIT")
+                continue
+            step(conn)
+            conn.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, utc_now()))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        newly.append(name)
+    return newly
+
+
+@migration
+def m001_source_files(conn: sqlite3.Connection) -> None:
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE source_files (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            agent TEXT NOT NULL,
+            size INTEGER NOT NULL DEFAULT 0,      -- file size when it was last read
+            mtime_ns INTEGER NOT NULL DEFAULT 0,
+            offset INTEGER NOT NULL DEFAULT 0,    -- bytes consumed: the end of the last whole line
+            lines INTEGER NOT NULL DEFAULT 0,     -- lines consumed
+            head_hash TEXT,                       -- fingerprint of the first consumed bytes
+            tail_hash TEXT,                       -- fingerprint of the last consumed bytes
+            reread INTEGER NOT NULL DEFAULT 0,    -- 1: rebuild its records from the start
+            is_sample INTEGER NOT NULL DEFAULT 0, -- the bundled sample, not the user's data
+            ingested_at TEXT
+        );
+        """,
+    )
+
+
+@migration
+def m002_sessions(conn: sqlite3.Connection) -> None:
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            parent_id TEXT,                 -- the main session of a subagent
+            agent_id TEXT,                  -- a subagent's own id
+            kind TEXT NOT NULL,             -- main | subagent | compaction
+            agent TEXT NOT NULL,            -- claude-code, codex, ...
+            project TEXT,                   -- git root of cwd when it exists, else cwd
+            cwd TEXT,
+            git_branch TEXT,
+            version TEXT,
+            slug TEXT,
+            title TEXT,
+            agent_type TEXT,
+            description TEXT,
+            spawn_tool_use_id TEXT,         -- the Task call that started a subagent, when recorded
+            placeholder INTEGER NOT NULL DEFAULT 0,  -- known only as a subagent's parent
+            source_file_id INTEGER REFERENCES source_files(id)
+        );
+        CREATE INDEX sessions_parent ON sessions(parent_id);
+        CREATE INDEX sessions_project ON sessions(project);
+        CREATE INDEX sessions_source ON sessions(source_file_id);
+        """,
+    )
+
+
+@migration
+def m003_messages(conn: sqlite3.Connection) -> None:
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            uuid TEXT NOT NULL,
+            parent_uuid TEXT,
+            seq INTEGER NOT NULL,           -- line number in the source file
+            ts TEXT,
+            role TEXT NOT NULL,             -- user | assistant | system
+            kind TEXT NOT NULL,             -- prompt, assistant, interrupt, rejection, ...
+            text TEXT,
+            tool_use_id TEXT,               -- the tool call a rejection answers
+            source_file_id INTEGER NOT NULL REFERENCES source_files(id),
+            UNIQUE (session_id, uuid)
+        );
+        CREATE INDEX messages_session_ts ON messages(session_id, ts, seq);
+        CREATE INDEX messages_source ON messages(source_file_id);
+        """,
+    )
+
+
+@migration
+def m004_tool_calls(conn: sqlite3.Connection) -> None:
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE tool_calls (
+            id TEXT PRIMARY KEY,            -- tool_use_id
+            session_id TEXT NOT NULL,
+            message_uuid TEXT,
+            seq INTEGER NOT NULL,
+            ts TEXT,
+            tool TEXT NOT NULL,
+            input_json TEXT,
+            target_path TEXT,
+            command TEXT,
+            ok INTEGER,                     -- 1 ok, 0 error, NULL no result yet
+            status TEXT,                    -- ok | error | rejected | interrupted
+            exit_code INTEGER,
+            error_text TEXT,
+            result_text TEXT,               -- start of a successful result
+            result_ts TEXT,
+            result_seq INTEGER,
+            duration_ms INTEGER,
+            diff TEXT,                      -- the applied diff of an edit, unified format
+            lines_added INTEGER,
+            lines_removed INTEGER,
+            subagent_id TEXT,               -- agent id a Task call started
+            source_file_id INTEGER NOT NULL REFERENCES source_files(id)
+        );
+        CREATE INDEX tool_calls_session ON tool_calls(session_id, seq);
+        CREATE INDEX tool_calls_source ON tool_calls(source_file_id);
+        CREATE INDEX tool_calls_tool ON tool_calls(tool);
+        CREATE INDEX tool_calls_subagent ON tool_calls(subagent_id) WHERE subagent_id IS NOT NULL;
+        """,
+    )
+
+
+@migration
+def m005_token_usage(conn: sqlite3.Connection) -> None:
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE token_usage (
+            message_id TEXT NOT NULL,
+            request_id TEXT NOT NULL,
+            session_id TEXT NOT NULL,
+            model TEXT NOT NULL,
+            ts TEXT,
+            input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            cache_creation_tokens INTEGER NOT NULL,
+            cache_read_tokens INTEGER NOT NULL,
+            source_file_id INTEGER NOT NULL REFERENCES source_files(id),
+            PRIMARY KEY (message_id, request_id)
+        );
+        CREATE INDEX token_usage_session ON token_usage(session_id);
+        CREATE INDEX token_usage_source ON token_usage(source_file_id);
+        """,
+    )
+
+
+@migration
+def m006_session_summaries(conn: sqlite3.Connection) -> None:
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE session_summaries (
+            leaf_uuid TEXT NOT NULL,        -- the last message the summary covers
+            summary TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            source_file_id INTEGER NOT NULL REFERENCES source_files(id),
+            PRIMARY KEY (source_file_id, seq)
+        );
+        CREATE INDEX session_summaries_leaf ON session_summaries(leaf_uuid);
+        """,
+    )
+
+
+@migration
+def m007_ingest_problems(conn: sqlite3.Connection) -> None:
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE ingest_problems (
+            id INTEGER PRIMARY KEY,
+            source_file_id INTEGER REFERENCES source_files(id),
+            path TEXT NOT NULL,
+            line INTEGER,
+            code TEXT NOT NULL,             -- invalid-json, invalid-utf8, line-too-long, ...
+            detail TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        );
+        CREATE INDEX ingest_problems_source ON ingest_problems(source_file_id);
+        """,
+    )

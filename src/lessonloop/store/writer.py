@@ -1,0 +1,388 @@
+"""Writing normalized records: one transaction per chunk, together with how far the file was read.
+
+Records have natural keys (session + uuid, tool_use_id, message id + request id), so writing
+the same lines twice stores them once. A chunk's records and the file's new offset commit
+together: a process killed at any moment leaves the store as of the last whole chunk, and the
+next run continues from exactly there.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lessonloop.records import Batch, Problem
+from lessonloop.timestamps import utc_now
+
+
+@dataclass(slots=True)
+class FileState:
+    """What the store remembers of one source file."""
+
+    id: int
+    path: str
+    size: int
+    mtime_ns: int
+    offset: int
+    lines: int
+    head_hash: str | None
+    tail_hash: str | None
+    reread: bool
+    is_sample: bool
+
+
+@dataclass(slots=True)
+class ReadProgress:
+    """The file state to record with a chunk."""
+
+    size: int
+    mtime_ns: int
+    offset: int
+    lines: int
+    head_hash: str | None
+    tail_hash: str | None
+
+
+class StaleStateError(Exception):
+    """Another process changed the file's state since this one planned its read."""
+
+
+_FILE_COLUMNS = "id, path, size, mtime_ns, offset, lines, head_hash, tail_hash, reread, is_sample"
+
+
+def file_state(conn: sqlite3.Connection, path: str) -> FileState | None:
+    """The stored state of the source file at `path`, if it was ever seen."""
+    row = conn.execute(f"SELECT {_FILE_COLUMNS} FROM source_files WHERE path = ?", (path,)).fetchone()
+    return _state(row) if row else None
+
+
+def file_states(conn: sqlite3.Connection) -> dict[str, FileState]:
+    """Every stored source file state, by path."""
+    return {row[1]: _state(row) for row in conn.execute(f"SELECT {_FILE_COLUMNS} FROM source_files")}
+
+
+def _state(row: tuple[object, ...]) -> FileState:
+    return FileState(
+        id=int(row[0]),  # type: ignore[call-overload]
+        path=str(row[1]),
+        size=int(row[2]),  # type: ignore[call-overload]
+        mtime_ns=int(row[3]),  # type: ignore[call-overload]
+        offset=int(row[4]),  # type: ignore[call-overload]
+        lines=int(row[5]),  # type: ignore[call-overload]
+        head_hash=row[6] if isinstance(row[6], str) else None,
+        tail_hash=row[7] if isinstance(row[7], str) else None,
+        reread=bool(row[8]),
+        is_sample=bool(row[9]),
+    )
+
+
+def register_file(conn: sqlite3.Connection, path: str, agent: str, *, is_sample: bool) -> FileState:
+    """The state of `path`, creating an empty one (nothing read yet) on first sight."""
+    conn.execute(
+        "INSERT OR IGNORE INTO source_files (path, agent, is_sample) VALUES (?, ?, ?)",
+        (path, agent, int(is_sample)),
+    )
+    state = file_state(conn, path)
+    assert state is not None
+    return state
+
+
+def pending_calls(conn: sqlite3.Connection, file_id: int) -> list[tuple[str, str, str | None]]:
+    """(tool_use_id, tool, input_json) of this file's calls still waiting for a result."""
+    return list(
+        conn.execute(
+            "SELECT id, tool, input_json FROM tool_calls WHERE source_file_id = ? AND ok IS NULL",
+            (file_id,),
+        )
+    )
+
+
+def write_chunk(
+    conn: sqlite3.Connection,
+    state: FileState,
+    expected_offset: int,
+    expected_tail: str | None,
+    batch: Batch,
+    progress: ReadProgress,
+    *,
+    replace: bool,
+) -> list[Problem]:
+    """Store one chunk's records and the file's new read position, atomically.
+
+    `replace`: first delete every record this file stored before (the file was truncated or
+    rewritten). Raises StaleStateError, writing nothing, when the stored offset is no longer
+    the one this read started from (another ingest got there first).
+    Returns notices about results whose call is unknown.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute("SELECT offset, tail_hash FROM source_files WHERE id = ?", (state.id,)).fetchone()
+        if row is None or row[0] != expected_offset or row[1] != expected_tail:
+            raise StaleStateError(state.path)
+        if replace:
+            clear_file_records(conn, state.id)
+        notices = _write_batch(conn, state, batch)
+        conn.execute(
+            """UPDATE source_files SET size = ?, mtime_ns = ?, offset = ?, lines = ?, head_hash = ?,
+                   tail_hash = ?, reread = 0, ingested_at = ? WHERE id = ?""",
+            (
+                progress.size,
+                progress.mtime_ns,
+                progress.offset,
+                progress.lines,
+                progress.head_hash,
+                progress.tail_hash,
+                utc_now(),
+                state.id,
+            ),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return notices
+
+
+def mark_unchanged(conn: sqlite3.Connection, state: FileState, size: int, mtime_ns: int) -> None:
+    """Remember a new size/mtime for a file whose read content did not change."""
+    conn.execute("UPDATE source_files SET size = ?, mtime_ns = ? WHERE id = ?", (size, mtime_ns, state.id))
+
+
+def clear_file_records(conn: sqlite3.Connection, file_id: int) -> None:
+    """Delete every record a file stored, inside the caller's transaction.
+
+    A record two files share (history copied into a resumed session) is stored once, under
+    the file read first; deleting it here would lose the other file's copy. So every other
+    file holding records of the same sessions (or of their subagents) is marked to be read
+    again from the start, which restores exactly what a clean ingest would hold.
+    """
+    conn.execute("DROP TABLE IF EXISTS temp._touched")
+    conn.execute("CREATE TEMP TABLE _touched (id TEXT PRIMARY KEY)")
+    conn.execute(
+        """INSERT OR IGNORE INTO temp._touched
+           SELECT session_id FROM messages WHERE source_file_id = :f
+           UNION SELECT session_id FROM tool_calls WHERE source_file_id = :f
+           UNION SELECT session_id FROM token_usage WHERE source_file_id = :f
+           UNION SELECT id FROM sessions WHERE source_file_id = :f""",
+        {"f": file_id},
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO temp._touched SELECT id FROM sessions WHERE parent_id IN (SELECT id FROM temp._touched)"
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO temp._touched SELECT parent_id FROM sessions WHERE id IN (SELECT id FROM temp._touched) AND parent_id IS NOT NULL"
+    )
+    conn.execute(
+        """UPDATE source_files SET reread = 1 WHERE id != :f AND id IN (
+               SELECT source_file_id FROM messages WHERE session_id IN (SELECT id FROM temp._touched)
+               UNION SELECT source_file_id FROM tool_calls WHERE session_id IN (SELECT id FROM temp._touched)
+               UNION SELECT source_file_id FROM token_usage WHERE session_id IN (SELECT id FROM temp._touched)
+               UNION SELECT source_file_id FROM sessions WHERE id IN (SELECT id FROM temp._touched))""",
+        {"f": file_id},
+    )
+    for table in ("messages", "tool_calls", "token_usage", "session_summaries", "ingest_problems", "sessions"):
+        conn.execute(f"DELETE FROM {table} WHERE source_file_id = ?", (file_id,))
+    conn.execute("DROP TABLE temp._touched")
+
+
+def forget_file(conn: sqlite3.Connection, file_id: int) -> None:
+    """Delete a source file and every record it stored."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        clear_file_records(conn, file_id)
+        conn.execute("DELETE FROM source_files WHERE id = ?", (file_id,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def files_to_reread(conn: sqlite3.Connection) -> list[str]:
+    """Paths marked to be read again from the start."""
+    return [row[0] for row in conn.execute("SELECT path FROM source_files WHERE reread = 1 ORDER BY path")]
+
+
+def record_problems(conn: sqlite3.Connection, file_id: int | None, problems: Iterable[Problem]) -> None:
+    """Store line problems (inside the caller's transaction)."""
+    now = utc_now()
+    conn.executemany(
+        "INSERT INTO ingest_problems (source_file_id, path, line, code, detail, seen_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [(file_id, p.path, p.line, p.code, p.detail, now) for p in problems if p.severity == "error"],
+    )
+
+
+_SESSION_METADATA = (
+    "parent_id",
+    "agent_id",
+    "kind",
+    "agent",
+    "project",
+    "cwd",
+    "git_branch",
+    "version",
+    "slug",
+    "agent_type",
+    "description",
+    "spawn_tool_use_id",
+)
+
+_UPSERT_SESSION = (
+    "INSERT INTO sessions (id, "
+    + ", ".join(_SESSION_METADATA)
+    + ", title, placeholder, source_file_id) VALUES ("
+    + ", ".join("?" * (len(_SESSION_METADATA) + 4))
+    + ") ON CONFLICT(id) DO UPDATE SET "
+    # A real session replaces a placeholder (known only as some subagent's parent) entirely;
+    # otherwise the first value stays and later records only fill what is missing.
+    + ", ".join(
+        f"{col} = CASE WHEN sessions.placeholder = 1 THEN excluded.{col} ELSE coalesce(sessions.{col}, excluded.{col}) END"
+        for col in _SESSION_METADATA
+    )
+    + ", title = coalesce(excluded.title, sessions.title)"
+    + ", source_file_id = CASE WHEN sessions.placeholder = 1 THEN excluded.source_file_id ELSE sessions.source_file_id END"
+    + ", placeholder = 0"
+)
+
+
+def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> list[Problem]:
+    file_id = state.id
+    real = [s for s in batch.sessions.values() if not s.placeholder]
+    placeholders = [s for s in batch.sessions.values() if s.placeholder]
+    if placeholders:
+        conn.executemany(
+            "INSERT OR IGNORE INTO sessions (id, "
+            + ", ".join(_SESSION_METADATA)
+            + ", title, placeholder, source_file_id) VALUES ("
+            + ", ".join("?" * (len(_SESSION_METADATA) + 4))
+            + ")",
+            [_session_row(s, file_id) for s in placeholders],
+        )
+    if real:
+        conn.executemany(_UPSERT_SESSION, [_session_row(s, file_id) for s in real])
+    if batch.messages:
+        conn.executemany(
+            """INSERT OR IGNORE INTO messages
+               (session_id, uuid, parent_uuid, seq, ts, role, kind, text, tool_use_id, source_file_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (m.session_id, m.uuid, m.parent_uuid, m.seq, m.ts, m.role, m.kind, m.text, m.tool_use_id, file_id)
+                for m in batch.messages
+            ],
+        )
+    if batch.tool_calls:
+        conn.executemany(
+            """INSERT OR IGNORE INTO tool_calls
+               (id, session_id, message_uuid, seq, ts, tool, input_json, target_path, command, source_file_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (
+                    c.id,
+                    c.session_id,
+                    c.message_uuid,
+                    c.seq,
+                    c.ts,
+                    c.tool,
+                    c.input_json,
+                    c.target_path,
+                    c.command,
+                    file_id,
+                )
+                for c in batch.tool_calls
+            ],
+        )
+    notices: list[Problem] = []
+    if batch.tool_results:
+        cursor = conn.executemany(
+            """UPDATE tool_calls SET ok = ?, status = ?, exit_code = ?, error_text = ?, result_text = ?,
+                   result_ts = ?, result_seq = ?,
+                   duration_ms = CAST(round((julianday(?) - julianday(ts)) * 86400000) AS INTEGER),
+                   diff = ?, lines_added = ?, lines_removed = ?, subagent_id = coalesce(?, subagent_id)
+               WHERE id = ?""",
+            [
+                (
+                    int(r.ok),
+                    r.status,
+                    r.exit_code,
+                    r.error_text,
+                    r.result_text,
+                    r.ts,
+                    r.seq,
+                    r.ts,
+                    r.diff,
+                    r.lines_added,
+                    r.lines_removed,
+                    r.subagent_id,
+                    r.tool_use_id,
+                )
+                for r in batch.tool_results
+            ],
+        )
+        if cursor.rowcount != len(batch.tool_results):
+            notices.extend(_orphan_results(conn, state.path, batch))
+    if batch.subagent_links:
+        conn.executemany(
+            "UPDATE tool_calls SET subagent_id = coalesce(subagent_id, ?) WHERE id = ?",
+            [(agent_id, tool_id) for tool_id, agent_id in batch.subagent_links.items()],
+        )
+    if batch.usage:
+        conn.executemany(
+            """INSERT INTO token_usage (message_id, request_id, session_id, model, ts, input_tokens,
+                   output_tokens, cache_creation_tokens, cache_read_tokens, source_file_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(message_id, request_id) DO UPDATE SET
+                   session_id = excluded.session_id, model = excluded.model, ts = excluded.ts,
+                   input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
+                   cache_creation_tokens = excluded.cache_creation_tokens,
+                   cache_read_tokens = excluded.cache_read_tokens, source_file_id = excluded.source_file_id
+               WHERE excluded.output_tokens > token_usage.output_tokens""",
+            [
+                (
+                    u.message_id,
+                    u.request_id,
+                    u.session_id,
+                    u.model,
+                    u.ts,
+                    u.input_tokens,
+                    u.output_tokens,
+                    u.cache_creation_tokens,
+                    u.cache_read_tokens,
+                    file_id,
+                )
+                for u in batch.usage.values()
+            ],
+        )
+    if batch.summaries:
+        conn.executemany(
+            "INSERT OR REPLACE INTO session_summaries (leaf_uuid, summary, seq, source_file_id) VALUES (?, ?, ?, ?)",
+            [(s.leaf_uuid, s.summary, s.seq, file_id) for s in batch.summaries],
+        )
+    if batch.problems:
+        record_problems(conn, file_id, batch.problems)
+    return notices
+
+
+def _session_row(s: object, file_id: int) -> tuple[object, ...]:
+    return (
+        s.id,  # type: ignore[attr-defined]
+        *(getattr(s, col) for col in _SESSION_METADATA),
+        s.title,  # type: ignore[attr-defined]
+        int(s.placeholder),  # type: ignore[attr-defined]
+        file_id,
+    )
+
+
+def _orphan_results(conn: sqlite3.Connection, path: str, batch: Batch) -> list[Problem]:
+    ids = [r.tool_use_id for r in batch.tool_results]
+    known: set[str] = set()
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        known.update(
+            row[0]
+            for row in conn.execute(f"SELECT id FROM tool_calls WHERE id IN ({', '.join('?' * len(part))})", part)
+        )
+    return [
+        Problem(path, r.seq, "result-without-call", f"tool result for unknown call {r.tool_use_id}", "notice")
+        for r in batch.tool_results
+        if r.tool_use_id not in known
+    ]
