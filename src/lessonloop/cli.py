@@ -43,6 +43,7 @@ def _console() -> Console:
 def _store(db: str | None, *, must_exist: bool = False) -> Iterator[sqlite3.Connection]:
     """Open the store, turning its failures into one clear message and exit status 1."""
     from lessonloop.store import StoreError, open_store, resolve_db_path
+    from lessonloop.store.connection import ENV_BUSY_TIMEOUT, busy_timeout_ms
 
     path = resolve_db_path(db)
     if must_exist and not path.exists():
@@ -56,7 +57,8 @@ def _store(db: str | None, *, must_exist: bool = False) -> Iterator[sqlite3.Conn
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise click.ClickException(
-                f"the store {path} is locked by another process (waited 10 s); what was stored so far is kept: {exc}"
+                f"the store {path} is locked by another process (waited {busy_timeout_ms() / 1000:g} s; "
+                f"${ENV_BUSY_TIMEOUT} sets the wait); what was stored so far is kept"
             ) from exc
         raise click.ClickException(f"the store {path} failed: {exc}") from exc
     except sqlite3.DatabaseError as exc:

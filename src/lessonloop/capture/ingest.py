@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from lessonloop import json_codec
+from lessonloop.capture import line_reader
 from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
 from lessonloop.capture.claude_code.parser import ClaudeCodeParser, PendingCall
 from lessonloop.capture.claude_code.paths import default_roots, find_transcripts
@@ -262,8 +263,8 @@ def _ingest_file(
             if not stat.S_ISREG(info.st_mode):
                 raise IsADirectoryError(21, "not a regular file")
             state = writer.register_file(conn, ref.path, ref.agent, is_sample=ref.is_sample)
-            replace, start_offset, start_line = _plan(handle.fileno(), state, info.st_size)
-            _read_file(conn, ref, handle, info, state, replace, start_offset, start_line, summary, progress, now)
+            plan = _plan(handle.fileno(), state, info.st_size)
+            _read_file(conn, ref, handle, info, state, plan, summary, progress, now)
         except writer.StaleStateError:
             summary.notices.append(
                 Problem(
@@ -279,18 +280,29 @@ def _ingest_file(
             summary.files_failed += 1
 
 
-def _plan(fd: int, state: writer.FileState, size: int) -> tuple[bool, int, int]:
-    """(replace, start offset, lines already consumed) for reading this file now."""
+@dataclass(slots=True)
+class ReadPlan:
+    """How to read a file now."""
+
+    replace: bool  # its stored records are rebuilt from the start
+    cascade: bool  # its content changed: files sharing its sessions are rebuilt too
+    start_offset: int
+    start_line: int
+
+
+def _plan(fd: int, state: writer.FileState, size: int) -> ReadPlan:
+    changed = False
+    if state.offset > 0:
+        if size < state.offset:
+            changed = True  # truncated
+        else:
+            head, tail = _head_tail(fd, state.offset)
+            changed = head != state.head_hash or tail != state.tail_hash  # rewritten
+    if changed:
+        return ReadPlan(True, True, 0, 0)
     if state.reread:
-        return True, 0, 0
-    if state.offset == 0:
-        return False, 0, 0
-    if size < state.offset:
-        return True, 0, 0  # truncated
-    head, tail = _head_tail(fd, state.offset)
-    if head != state.head_hash or tail != state.tail_hash:
-        return True, 0, 0  # rewritten: what was read is no longer there
-    return False, state.offset, state.lines
+        return ReadPlan(True, False, 0, 0)  # unchanged, rebuilt because another file changed
+    return ReadPlan(False, False, state.offset, state.lines)
 
 
 def _read_file(
@@ -299,13 +311,12 @@ def _read_file(
     handle: Any,
     info: os.stat_result,
     state: writer.FileState,
-    replace: bool,
-    start_offset: int,
-    start_line: int,
+    plan: ReadPlan,
     summary: IngestSummary,
     progress: Progress,
     now: float,
 ) -> None:
+    replace, start_offset, start_line = plan.replace, plan.start_offset, plan.start_line
     pending: dict[str, PendingCall] = {}
     if not replace:
         for tool_id, tool, input_json in writer.pending_calls(conn, state.id):
@@ -321,7 +332,14 @@ def _read_file(
     position = start_offset
     fd = handle.fileno()
     for chunk in read_chunks(
-        handle, ref.path, start_offset, start_line, info.st_size, read_state, accept_unterminated=quiet
+        handle,
+        ref.path,
+        start_offset,
+        start_line,
+        info.st_size,
+        read_state,
+        accept_unterminated=quiet,
+        block_bytes=line_reader.BLOCK_BYTES,
     ):
         batch = parser.parse(chunk.lines, chunk.first_lineno)
         batch.problems.extend(chunk.problems)
@@ -334,7 +352,9 @@ def _read_file(
             head_hash=head,
             tail_hash=tail,
         )
-        notices = writer.write_chunk(conn, state, expected_offset, expected_tail, batch, progress_row, replace=replace)
+        notices = writer.write_chunk(
+            conn, state, expected_offset, expected_tail, batch, progress_row, replace=replace, cascade=plan.cascade
+        )
         if replace:
             summary.files_replaced += 1
         replace = False

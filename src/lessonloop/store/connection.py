@@ -2,34 +2,45 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 from lessonloop.store.migrations import apply_migrations
 
 BUSY_TIMEOUT_MS = 10_000
+ENV_BUSY_TIMEOUT = "LESSONLOOP_BUSY_TIMEOUT_MS"
 
 
 class StoreError(Exception):
     """The store cannot be opened or used; the message says which file and why."""
 
 
-def open_store(path: Path, *, migrate: bool = True) -> sqlite3.Connection:
+def busy_timeout_ms() -> int:
+    """How long to wait for another process's write lock: $LESSONLOOP_BUSY_TIMEOUT_MS or 10 s."""
+    try:
+        return max(0, int(os.environ.get(ENV_BUSY_TIMEOUT, BUSY_TIMEOUT_MS)))
+    except ValueError:
+        return BUSY_TIMEOUT_MS
+
+
+def open_store(path: Path, *, migrate: bool = True, timeout_ms: int | None = None) -> sqlite3.Connection:
     """Open (creating if needed) the SQLite store at `path` and apply pending migrations.
 
     The connection is in autocommit mode: writers open their own transactions with
     `BEGIN IMMEDIATE` so that a crash at any moment leaves whole transactions only.
     """
+    timeout = busy_timeout_ms() if timeout_ms is None else timeout_ms
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create the folder for the store {path}: {exc.strerror or exc}") from exc
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=timeout / 1000, isolation_level=None)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the store {path}: {exc}") from exc
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StoreError(f"cannot switch the store {path} to WAL mode (got {mode!r})")

@@ -111,6 +111,14 @@ def m002_sessions(conn: sqlite3.Connection) -> None:
         CREATE INDEX sessions_parent ON sessions(parent_id);
         CREATE INDEX sessions_project ON sessions(project);
         CREATE INDEX sessions_source ON sessions(source_file_id);
+        -- Which sessions each file holds lines of, even lines stored under another file
+        -- (history copied into a resumed session): what to re-read when a file is replaced.
+        CREATE TABLE file_sessions (
+            source_file_id INTEGER NOT NULL REFERENCES source_files(id),
+            session_id TEXT NOT NULL,
+            PRIMARY KEY (source_file_id, session_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX file_sessions_session ON file_sessions(session_id);
         """,
     )
 

@@ -107,11 +107,12 @@ def write_chunk(
     progress: ReadProgress,
     *,
     replace: bool,
+    cascade: bool = True,
 ) -> list[Problem]:
     """Store one chunk's records and the file's new read position, atomically.
 
     `replace`: first delete every record this file stored before (the file was truncated or
-    rewritten). Raises StaleStateError, writing nothing, when the stored offset is no longer
+    rewritten); `cascade`: see clear_file_records. Raises StaleStateError, writing nothing, when the stored offset is no longer
     the one this read started from (another ingest got there first).
     Returns notices about results whose call is unknown.
     """
@@ -121,7 +122,7 @@ def write_chunk(
         if row is None or row[0] != expected_offset or row[1] != expected_tail:
             raise StaleStateError(state.path)
         if replace:
-            clear_file_records(conn, state.id)
+            clear_file_records(conn, state.id, cascade=cascade)
         notices = _write_batch(conn, state, batch)
         conn.execute(
             """UPDATE source_files SET size = ?, mtime_ns = ?, offset = ?, lines = ?, head_hash = ?,
@@ -149,39 +150,50 @@ def mark_unchanged(conn: sqlite3.Connection, state: FileState, size: int, mtime_
     conn.execute("UPDATE source_files SET size = ?, mtime_ns = ? WHERE id = ?", (size, mtime_ns, state.id))
 
 
-def clear_file_records(conn: sqlite3.Connection, file_id: int) -> None:
+def clear_file_records(conn: sqlite3.Connection, file_id: int, *, cascade: bool = True) -> None:
     """Delete every record a file stored, inside the caller's transaction.
 
     A record two files share (history copied into a resumed session) is stored once, under
-    the file read first; deleting it here would lose the other file's copy. So every other
-    file holding records of the same sessions (or of their subagents) is marked to be read
-    again from the start, which restores exactly what a clean ingest would hold.
+    the file read first; deleting it here would lose the other file's copy. So, with
+    `cascade`, every other file holding lines of the same sessions (or of their subagents) is
+    marked to be read again from the start, which restores exactly what a clean ingest holds.
+    A file rebuilt only because of such a mark has not changed: it restores all it deletes, so
+    it does not cascade further.
     """
     conn.execute("DROP TABLE IF EXISTS temp._touched")
     conn.execute("CREATE TEMP TABLE _touched (id TEXT PRIMARY KEY)")
     conn.execute(
         """INSERT OR IGNORE INTO temp._touched
-           SELECT session_id FROM messages WHERE source_file_id = :f
+           SELECT session_id FROM file_sessions WHERE source_file_id = :f
+           UNION SELECT session_id FROM messages WHERE source_file_id = :f
            UNION SELECT session_id FROM tool_calls WHERE source_file_id = :f
            UNION SELECT session_id FROM token_usage WHERE source_file_id = :f
            UNION SELECT id FROM sessions WHERE source_file_id = :f""",
         {"f": file_id},
     )
+    # A subagent's parent and a parent's subagents go together (placeholders, links).
     conn.execute(
         "INSERT OR IGNORE INTO temp._touched SELECT id FROM sessions WHERE parent_id IN (SELECT id FROM temp._touched)"
     )
     conn.execute(
-        "INSERT OR IGNORE INTO temp._touched SELECT parent_id FROM sessions WHERE id IN (SELECT id FROM temp._touched) AND parent_id IS NOT NULL"
+        """INSERT OR IGNORE INTO temp._touched SELECT parent_id FROM sessions
+           WHERE id IN (SELECT id FROM temp._touched) AND parent_id IS NOT NULL"""
     )
-    conn.execute(
-        """UPDATE source_files SET reread = 1 WHERE id != :f AND id IN (
-               SELECT source_file_id FROM messages WHERE session_id IN (SELECT id FROM temp._touched)
-               UNION SELECT source_file_id FROM tool_calls WHERE session_id IN (SELECT id FROM temp._touched)
-               UNION SELECT source_file_id FROM token_usage WHERE session_id IN (SELECT id FROM temp._touched)
-               UNION SELECT source_file_id FROM sessions WHERE id IN (SELECT id FROM temp._touched))""",
-        {"f": file_id},
-    )
-    for table in ("messages", "tool_calls", "token_usage", "session_summaries", "ingest_problems", "sessions"):
+    if cascade:
+        conn.execute(
+            """UPDATE source_files SET reread = 1 WHERE id != :f AND id IN (
+                   SELECT source_file_id FROM file_sessions WHERE session_id IN (SELECT id FROM temp._touched))""",
+            {"f": file_id},
+        )
+    for table in (
+        "messages",
+        "tool_calls",
+        "token_usage",
+        "session_summaries",
+        "ingest_problems",
+        "sessions",
+        "file_sessions",
+    ):
         conn.execute(f"DELETE FROM {table} WHERE source_file_id = ?", (file_id,))
     conn.execute("DROP TABLE temp._touched")
 
@@ -260,6 +272,11 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> li
         )
     if real:
         conn.executemany(_UPSERT_SESSION, [_session_row(s, file_id) for s in real])
+    if batch.sessions:
+        conn.executemany(
+            "INSERT OR IGNORE INTO file_sessions (source_file_id, session_id) VALUES (?, ?)",
+            [(file_id, session_id) for session_id in batch.sessions],
+        )
     if batch.messages:
         conn.executemany(
             """INSERT OR IGNORE INTO messages

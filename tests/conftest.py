@@ -1,0 +1,68 @@
+"""Shared fixtures: real SQLite stores in temporary folders, the real corpus when present."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lessonloop.capture.ingest import IngestSummary, discover, ingest
+from lessonloop.store import open_store
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("LESSONLOOP_CORPUS", REPO_ROOT.parent / "shared" / "corpus" / "claude-code" / "spotter"))
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    """The spotter corpus of real Claude Code transcripts (skipped when ../shared is absent)."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"real-data corpus not found at {CORPUS} (the ../shared folder is absent)")
+    return CORPUS
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "store" / "lessonloop.db"
+
+
+def run_ingest(db: Path, *paths: Path | str) -> IngestSummary:
+    """Ingest `paths` into the store at `db` in this process, the way the CLI does."""
+    sources, summary = discover([str(p) for p in paths])
+    conn = open_store(db)
+    try:
+        return ingest(conn, sources, summary)
+    finally:
+        conn.close()
+
+
+# Columns that record when or in which order something was stored, not what was stored.
+_VOLATILE = {"ingested_at", "seen_at", "id", "applied_at", "mtime_ns"}
+
+
+def dump_store(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's content, comparable between stores: file ids replaced by paths, rows sorted."""
+    conn = sqlite3.connect(db)
+    try:
+        paths = dict(conn.execute("SELECT id, path FROM source_files").fetchall())
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        tables = [
+            row[0]
+            for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        ]
+        for table in sorted(tables):
+            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+            keep = [c for c in columns if c not in _VOLATILE or (c == "id" and table in ("sessions", "tool_calls"))]
+            rows = []
+            for row in conn.execute(f"SELECT {', '.join(keep)} FROM {table}"):
+                values = dict(zip(keep, row, strict=True))
+                if "source_file_id" in values:
+                    values["source_file_id"] = paths.get(values["source_file_id"])
+                rows.append(tuple(values.items()))
+            out[table] = sorted(rows, key=repr)
+        return out
+    finally:
+        conn.close()
