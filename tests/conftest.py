@@ -43,12 +43,16 @@ def run_ingest(db: Path, *paths: Path | str) -> IngestSummary:
 _VOLATILE = {"ingested_at", "seen_at", "id", "applied_at", "mtime_ns"}
 
 
-def dump_store(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+Row = tuple[tuple[str, Any], ...]
+Dump = dict[str, list[Row]]
+
+
+def dump_store(db: Path) -> Dump:
     """Every table's content, comparable between stores: file ids replaced by paths, rows sorted."""
     conn = sqlite3.connect(db)
     try:
         paths = dict(conn.execute("SELECT id, path FROM source_files").fetchall())
-        out: dict[str, list[tuple[Any, ...]]] = {}
+        out: Dump = {}
         tables = [
             row[0]
             for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
@@ -66,3 +70,33 @@ def dump_store(db: Path) -> dict[str, list[tuple[Any, ...]]]:
         return out
     finally:
         conn.close()
+
+
+class CliResult:
+    """What one in-process run of the command line printed and returned."""
+
+    def __init__(self, exit_code: int, output: str, stderr: str) -> None:
+        self.exit_code = exit_code
+        self.output = output
+        self.stderr = stderr
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.output)
+
+
+def cli(*args: str | Path) -> CliResult:
+    """Run `lessonloop ARGS` in this process, capturing stdout and stderr."""
+    import contextlib
+    import io
+
+    from lessonloop.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse usage errors, --help, --version
+            code = int(exc.code or 0)
+    return CliResult(code, out.getvalue(), err.getvalue())

@@ -77,8 +77,7 @@ def test_tool_results_pair_with_calls_by_id_not_position(tmp_path: Path, db_path
     t.write(tmp_path / f"{t.session_id}.jsonl")
     run_ingest(db_path, tmp_path)
     rows = {
-        row[0]: row[1:]
-        for row in query(db_path, "SELECT id, target_path, ok, result_text, error_text FROM tool_calls")
+        row[0]: row[1:] for row in query(db_path, "SELECT id, target_path, ok, result_text, error_text FROM tool_calls")
     }
     assert rows[second] == ("/home/dev/project/b.py", 1, "B CONTENT", None)
     assert rows[first] == ("/home/dev/project/a.py", 0, None, "File does not exist.")

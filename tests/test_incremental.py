@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from lessonloop.capture import line_reader
-from tests.conftest import dump_store, run_ingest
+from tests.conftest import Dump, dump_store, run_ingest
 from tests.transcript_builder import TranscriptBuilder
 
 
@@ -39,12 +39,12 @@ def busy_session(turns: int, *, session_id: str | None = None) -> TranscriptBuil
     return t
 
 
-def clean_dump(tmp_path: Path, content: bytes, name: str) -> dict[str, list[tuple[object, ...]]]:
+def clean_dump(tmp_path: Path, content: bytes, name: str) -> Dump:
     """The store a single uninterrupted ingest of `content` (at the same path) leaves."""
     return clean_dump_of(tmp_path, {name: content})
 
 
-def clean_dump_of(tmp_path: Path, files: dict[str, bytes]) -> dict[str, list[tuple[object, ...]]]:
+def clean_dump_of(tmp_path: Path, files: dict[str, bytes]) -> Dump:
     """The store one uninterrupted ingest of these files (relative path -> bytes) leaves."""
     folder = tmp_path / "clean-input"
     if folder.exists():
@@ -60,7 +60,7 @@ def clean_dump_of(tmp_path: Path, files: dict[str, bytes]) -> dict[str, list[tup
     return _relocate(dump_store(db), str(folder), "<input>")
 
 
-def _relocate(dump: dict[str, list[tuple[object, ...]]], old: str, new: str) -> dict[str, list[tuple[object, ...]]]:
+def _relocate(dump: Dump, old: str, new: str) -> Dump:
     def swap(value: object) -> object:
         return value.replace(old, new) if isinstance(value, str) else value
 
@@ -69,7 +69,7 @@ def _relocate(dump: dict[str, list[tuple[object, ...]]], old: str, new: str) -> 
     }
 
 
-def store_dump(db: Path, folder: Path) -> dict[str, list[tuple[object, ...]]]:
+def store_dump(db: Path, folder: Path) -> Dump:
     return _relocate(dump_store(db), str(folder), "<input>")
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 
 def main() -> None:
-    """Run the command line. The CLI framework is imported only here, never by library code."""
+    """Run the command line and exit with its status."""
     from lessonloop.cli import main as cli_main
 
-    cli_main()
+    sys.exit(cli_main())
 
 
 if __name__ == "__main__":

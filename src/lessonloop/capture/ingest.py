@@ -7,7 +7,6 @@ truncated or rewritten file is read again from the start and replaces its old re
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import stat
@@ -17,12 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from lessonloop import json_codec
-from lessonloop.capture import line_reader
 from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
-from lessonloop.capture.claude_code.parser import ClaudeCodeParser, PendingCall
 from lessonloop.capture.claude_code.paths import default_roots, find_transcripts
-from lessonloop.capture.line_reader import ReadState, read_chunks
 from lessonloop.records import Batch, Problem
 from lessonloop.sample import claude_code_sample, is_sample_path
 from lessonloop.store import writer
@@ -236,6 +231,8 @@ def _forget_sample(conn: sqlite3.Connection) -> None:
 
 
 def _fingerprint(data: bytes) -> str:
+    import hashlib  # only when a file is read: unchanged files are never opened
+
     return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
@@ -316,6 +313,12 @@ def _read_file(
     progress: Progress,
     now: float,
 ) -> None:
+    # The parser and its dependencies are loaded only when some file has new lines.
+    from lessonloop import json_codec
+    from lessonloop.capture import line_reader
+    from lessonloop.capture.claude_code.parser import ClaudeCodeParser, PendingCall
+    from lessonloop.capture.line_reader import ReadState, read_chunks
+
     replace, start_offset, start_line = plan.replace, plan.start_offset, plan.start_line
     pending: dict[str, PendingCall] = {}
     if not replace:
@@ -326,6 +329,8 @@ def _read_file(
                 tool_input = None
             pending[tool_id] = PendingCall(tool, tool_input)
     parser = ClaudeCodeParser(ref.path, pending_calls=pending)
+    if info.st_size == 0:
+        summary.notices.append(Problem(ref.path, None, "empty-file", "empty file: nothing to read yet", "notice"))
     read_state = ReadState()
     quiet = now - info.st_mtime_ns / 1e9 >= QUIET_SECONDS
     expected_offset, expected_tail = state.offset, state.tail_hash

@@ -5,9 +5,6 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from lessonloop import json_codec
-from lessonloop.timestamps import parse_timestamp
-
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -29,6 +26,8 @@ def local_time(ts: str | None, *, seconds: bool = False) -> str:
     """Canonical UTC text as local time for people."""
     if not ts:
         return "-"
+    from lessonloop.timestamps import parse_timestamp
+
     try:
         moment = parse_timestamp(ts).astimezone()
     except ValueError:
@@ -56,64 +55,57 @@ def one_line(text: str | None, width: int = 100) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def render_ingest_summary(console: Console, summary: IngestSummary) -> None:
-    from rich.table import Table
-
+def ingest_summary_text(summary: IngestSummary) -> str:
+    """The ingest summary as plain text: a few lines, printed without loading a table library."""
+    out: list[str] = []
     if summary.used_sample:
-        console.print(
-            "[yellow]No Claude Code transcripts found[/] in "
-            + ", ".join(short_path(p, 60) for p in summary.searched)
-            + ".\nIngested the [bold]bundled sample[/] instead so you can try lessonloop; "
-            "it is replaced automatically once real transcripts are ingested."
+        out.append(
+            "No Claude Code transcripts found in " + ", ".join(short_path(p, 60) for p in summary.searched) + ".\n"
+            "Ingested the bundled sample instead so you can try lessonloop; it is replaced\n"
+            "automatically once real transcripts are ingested.\n"
         )
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column(style="bold")
-    table.add_column()
     files = f"{summary.files_found} found, {summary.files_read} read, {summary.files_unchanged} unchanged"
     if summary.files_replaced:
         files += f", {summary.files_replaced} re-read (truncated or rewritten)"
     if summary.files_failed:
-        files += f", [red]{summary.files_failed} unreadable[/]"
-    table.add_row("files", files)
-    table.add_row(
-        "sessions",
-        f"{len(summary.main_sessions)} with new records (+{len(summary.subagent_sessions)} subagent contexts)",
-    )
-    table.add_row("records", f"{summary.records:,} of {summary.lines:,} lines")
-    table.add_row("messages", f"{summary.messages:,} ({summary.prompts:,} typed prompts)")
-    table.add_row("tool calls", f"{summary.tool_calls:,}")
-    errors = f"{summary.tool_errors:,}"
-    table.add_row("errors", f"[red]{errors}[/]" if summary.tool_errors else errors)
-    table.add_row("problems", f"[red]{len(summary.problems)}[/]" if summary.problems else "0")
+        files += f", {summary.files_failed} unreadable"
+    rows = [
+        ("files", files),
+        (
+            "sessions",
+            f"{len(summary.main_sessions)} with new records (+{len(summary.subagent_sessions)} subagent contexts)",
+        ),
+        ("records", f"{summary.records:,} of {summary.lines:,} lines"),
+        ("messages", f"{summary.messages:,} ({summary.prompts:,} typed prompts)"),
+        ("tool calls", f"{summary.tool_calls:,}"),
+        ("errors", f"{summary.tool_errors:,}"),
+        ("problems", f"{len(summary.problems):,}"),
+    ]
     if summary.redactions:
-        table.add_row("secrets", f"{summary.redactions:,} redacted before storing")
-    table.add_row(
-        "read",
-        f"{summary.bytes_read / 1e6:.1f} MB in {summary.seconds:.2f} s ({summary.mb_per_second:.1f} MB/s)",
+        rows.append(("secrets", f"{summary.redactions:,} redacted before storing"))
+    rows.append(
+        ("read", f"{summary.bytes_read / 1e6:.1f} MB in {summary.seconds:.2f} s ({summary.mb_per_second:.1f} MB/s)")
     )
-    console.print(table)
-    if summary.problems:
-        console.print(f"\n[bold red]Problems[/] ({len(summary.problems)}; nothing else was affected):")
-        for problem in summary.problems[:MAX_LISTED_PROBLEMS]:
+    out.extend(f"{label:<11} {value}" for label, value in rows)
+    for title, items in (
+        (f"Problems ({len(summary.problems)}; nothing else was affected):", summary.problems),
+        (f"Notices ({len(summary.notices)}: format drift, nothing lost):", summary.notices),
+    ):
+        if not items:
+            continue
+        out.append("")
+        out.append(title)
+        for problem in items[:MAX_LISTED_PROBLEMS]:
             place = short_path(problem.path, 70) + (f":{problem.line}" if problem.line else "")
-            console.print(f"  {place}  [dim]{problem.code}[/]  {problem.detail}", highlight=False)
-        if len(summary.problems) > MAX_LISTED_PROBLEMS:
-            console.print(f"  … and {len(summary.problems) - MAX_LISTED_PROBLEMS} more (use --json for all)")
-    if summary.notices:
-        console.print(f"\n[bold]Notices[/] ({len(summary.notices)}: format drift, nothing lost):")
-        for notice in summary.notices[:MAX_LISTED_PROBLEMS]:
-            place = short_path(notice.path, 70) + (f":{notice.line}" if notice.line else "")
-            console.print(f"  {place}  [dim]{notice.code}[/]  {notice.detail}", highlight=False)
-        if len(summary.notices) > MAX_LISTED_PROBLEMS:
-            console.print(f"  … and {len(summary.notices) - MAX_LISTED_PROBLEMS} more (use --json for all)")
+            out.append(f"  {place}  {problem.code}  {problem.detail}")
+        if len(items) > MAX_LISTED_PROBLEMS:
+            out.append(f"  ... and {len(items) - MAX_LISTED_PROBLEMS} more (use --json for all)")
     if summary.pending:
-        console.print(
-            f"\n[dim]{len(summary.pending)} last line(s) not complete yet (no newline); read on a later run:[/]"
-        )
+        out.append("")
+        out.append(f"{len(summary.pending)} last line(s) not complete yet (no newline); read on a later run:")
         for pending in summary.pending[:MAX_LISTED_PROBLEMS]:
-            console.print(
-                f"  [dim]{short_path(pending.path, 70)}:{pending.line} ({pending.bytes:,} bytes)[/]", highlight=False
-            )
+            out.append(f"  {short_path(pending.path, 70)}:{pending.line} ({pending.bytes:,} bytes)")
+    return "\n".join(out)
 
 
 def render_sessions(console: Console, rows: list[SessionRow]) -> None:
@@ -304,6 +296,8 @@ def _render_call(when: str, call: dict[str, Any], cwd: str | None = None) -> str
 def _input_summary(input_json: str | None) -> str:
     if not input_json:
         return ""
+    from lessonloop import json_codec
+
     try:
         value = json_codec.loads(input_json)
     except json_codec.JSONDecodeError:
@@ -317,4 +311,6 @@ def _input_summary(input_json: str | None) -> str:
 
 def render_json(data: Any) -> str:
     """JSON for --json output: indented, keys in insertion order."""
+    from lessonloop import json_codec
+
     return json_codec.dumps(data, indent=True)

@@ -132,7 +132,8 @@ _IGNORED_TYPES = frozenset(
     }
 )
 _UUID_STEM = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
-_TASK_TOOLS = frozenset({"Task", "Agent"})
+_JSON_WHITESPACE = b" \t\r\n"
+_INT64 = 2**63 - 1
 
 
 @dataclass(slots=True)
@@ -148,10 +149,11 @@ def _text_or_none(value: Any) -> str | None:
 
 
 def _int(value: Any) -> int:
+    """A token count as stored: a whole number SQLite can hold, else 0."""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
-        return value
+        return value if -_INT64 <= value <= _INT64 else 0
     if isinstance(value, float) and value == value and abs(value) < 1e18:
         return int(value)
     return 0
@@ -201,7 +203,7 @@ class ClaudeCodeParser:
         lineno = first_lineno - 1
         for raw in lines:
             lineno += 1
-            if not raw or raw.isspace():
+            if not raw or not raw.strip(_JSON_WHITESPACE):
                 continue
             if len(raw) > MAX_LINE_BYTES:
                 self._problem(lineno, "line-too-long", f"line of {len(raw):,} bytes skipped (limit {MAX_LINE_BYTES:,})")
@@ -221,10 +223,10 @@ class ClaudeCodeParser:
                 for name in extra:
                     first, count = self._unknown_fields.get(name, (lineno, 0))
                     self._unknown_fields[name] = (first, count + 1)
-            handler = handlers.get(record.get("type"))  # type: ignore[arg-type]
+            kind = record.get("type")
+            handler = handlers.get(kind) if type(kind) is str else None
             if handler is None:
-                kind = record.get("type")
-                if kind in _IGNORED_TYPES:
+                if type(kind) is str and kind in _IGNORED_TYPES:
                     continue
                 label = kind if isinstance(kind, str) else repr(kind)
                 first, count = self._unknown_types.get(label, (lineno, 0))
@@ -273,18 +275,16 @@ class ClaudeCodeParser:
                 return None
             self._problem(lineno, "invalid-utf8", f"invalid UTF-8 at byte {exc.start}; replaced with U+FFFD and kept")
             return record
-        stripped = raw.rstrip()
-        if stripped.startswith(b"{") and not stripped.endswith(b"}"):
-            detail = "truncated JSON (the line ends before the object does); line skipped"
-            code = "truncated-line"
-        else:
-            detail = "invalid JSON; line skipped"
-            code = "invalid-json"
         try:
             json_codec.loads(raw)
+            reason = ""
         except json_codec.JSONDecodeError as exc:
-            detail = f"{detail} ({str(exc)[:120]})"
-        self._problem(lineno, code, detail)
+            reason = str(exc)
+        if reason.startswith("unexpected end of data") and raw.lstrip().startswith(b"{"):
+            code, detail = "truncated-line", "truncated JSON: the line ends before the object does; line skipped"
+        else:
+            code, detail = "invalid-json", "invalid JSON; line skipped"
+        self._problem(lineno, code, f"{detail} ({reason[:120]})" if reason else detail)
         return None
 
     def _redact(self, text: str | None, limit: int) -> str | None:
@@ -469,17 +469,20 @@ class ClaudeCodeParser:
         target = None
         command = None
         input_json = None
+        if isinstance(tool_input, dict):
+            target = tool_input.get("file_path") or tool_input.get("notebook_path") or tool_input.get("path")
+            if not isinstance(target, str):
+                target = None
         if tool_input is not None:
-            cleaned, count = redact_value(tool_input)
-            self._batch.redactions += count
-            input_json = json_codec.dumps(cleaned)
-            if isinstance(cleaned, dict):
-                target = cleaned.get("file_path") or cleaned.get("notebook_path") or cleaned.get("path")
-                if not isinstance(target, str):
-                    target = None
-                raw_command = cleaned.get("command")
-                if isinstance(raw_command, str):
-                    command = raw_command
+            try:
+                cleaned, count = redact_value(tool_input)
+                self._batch.redactions += count
+                input_json = json_codec.dumps(cleaned)
+            except (TypeError, RecursionError) as exc:  # nested deeper than JSON writers allow
+                self._problem(lineno, "malformed-record", f"tool input of {tool_id} not stored ({exc})"[:300])
+                cleaned = None
+            if isinstance(cleaned, dict) and isinstance(cleaned.get("command"), str):
+                command = cleaned["command"]
         uuid = record.get("uuid")
         self._batch.tool_calls.append(
             ToolCallRecord(

@@ -118,12 +118,9 @@ def is_harness_error(text: str, tool_use_result: Any) -> bool:
 def exit_code_of(text: str) -> int | None:
     """The exit code from a Bash error text starting `Exit code N`."""
     match = _EXIT_CODE.match(text)
-    if match:
-        try:
-            return int(match.group(1))
-        except ValueError:
-            return None
-    return None
+    if match is None or len(match.group(1)) > 12:  # no real exit status is that long
+        return None
+    return int(match.group(1))
 
 
 def error_text_of(text: str, tool_use_result: Any) -> str:
