@@ -47,6 +47,15 @@ def short_path(path: str | None, width: int = 40) -> str:
     return path
 
 
+def short_model(model: str | None) -> str:
+    """claude-sonnet-4-5-20250929 -> sonnet-4-5."""
+    if not model:
+        return "-"
+    name = model.removeprefix("claude-")
+    head, _, tail = name.rpartition("-")
+    return head if len(tail) == 8 and tail.isdigit() else name
+
+
 def one_line(text: str | None, width: int = 100) -> str:
     """The first line of `text`, cut to `width`."""
     if not text:
@@ -114,33 +123,33 @@ def render_sessions(console: Console, rows: list[SessionRow]) -> None:
     if not rows:
         console.print("No sessions stored yet. Run [bold]lessonloop ingest[/] first.")
         return
+    # The figures always show; on a narrow terminal the first prompt, subagents and model go.
+    wide = console.width >= 110
+    columns: list[tuple[str, str, int, Any]] = [
+        ("START", "left", 16, lambda r: local_time(r.started_at)),
+        ("SESSION", "left", 8, lambda r: r.id[:8]),
+        ("PROJECT", "left", 12, lambda r: short_path(r.project, 24 if wide else 18)),
+    ]
+    if console.width >= 90:
+        columns.append(("MODEL", "left", 8, lambda r: short_model(r.model)))
+    columns += [
+        ("PROMPTS", "right", 7, lambda r: str(r.prompts)),
+        ("TOOLS", "right", 5, lambda r: str(r.tool_calls)),
+        ("ERRORS", "right", 6, lambda r: f"[red]{r.errors}[/]" if r.errors else "0"),
+        ("TOKENS", "right", 6, lambda r: human_count(r.total_tokens)),
+    ]
+    if wide:
+        columns.append(("SUB", "right", 3, lambda r: str(r.subagents) if r.subagents else ""))
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for name, justify in (
-        ("START", "left"),
-        ("SESSION", "left"),
-        ("PROJECT", "left"),
-        ("MODEL", "left"),
-        ("PROMPTS", "right"),
-        ("TOOLS", "right"),
-        ("ERRORS", "right"),
-        ("TOKENS", "right"),
-        ("SUB", "right"),
-        ("FIRST PROMPT", "left"),
-    ):
-        table.add_column(name, justify=justify, no_wrap=name != "FIRST PROMPT")  # type: ignore[arg-type]
+    for name, justify, width, _value in columns:
+        table.add_column(name, justify=justify, no_wrap=True, min_width=width)  # type: ignore[arg-type]
+    if wide:
+        table.add_column("FIRST PROMPT", no_wrap=True, overflow="ellipsis", ratio=1, min_width=12)
     for row in rows:
-        table.add_row(
-            local_time(row.started_at),
-            row.id[:8],
-            short_path(row.project, 36),
-            (row.model or "-").removeprefix("claude-"),
-            str(row.prompts),
-            str(row.tool_calls),
-            f"[red]{row.errors}[/]" if row.errors else "0",
-            human_count(row.total_tokens),
-            str(row.subagents) if row.subagents else "",
-            one_line(row.title or row.first_prompt, 60),
-        )
+        cells = [value(row) for _name, _justify, _width, value in columns]
+        if wide:
+            cells.append(one_line(row.title or row.first_prompt, 80))
+        table.add_row(*cells)
     console.print(table)
     console.print(f"[dim]{len(rows)} session(s). `lessonloop show ID` for one session's timeline.[/]")
 
@@ -179,7 +188,7 @@ def render_stats(console: Console, data: dict[str, Any]) -> None:
 
 
 _HIDDEN_KINDS = frozenset(
-    {"meta", "system_reminder", "task_notification", "command_output", "system", "compaction_request"}
+    {"meta", "system_reminder", "task_notification", "command_output", "system", "compaction_request", "synthetic"}
 )
 
 

@@ -397,8 +397,10 @@ class ClaudeCodeParser:
         if isinstance(usage, dict) and isinstance(model, str) and model != "<synthetic>":
             self._usage(session_id, record, message, model, usage, lineno)
         content = message.get("content")
+        # The harness writes "<synthetic>" lines itself (e.g. "No response requested."): not the model's words.
+        message_kind = "synthetic" if model == "<synthetic>" else "assistant"
         if isinstance(content, str):
-            self._message(session_id, record, lineno, "assistant", "assistant", content)
+            self._message(session_id, record, lineno, "assistant", message_kind, content)
             return
         if not isinstance(content, list):
             if content is not None:
@@ -421,7 +423,7 @@ class ClaudeCodeParser:
                     ts = normalize_timestamp(record.get("timestamp"))
                 self._tool_use(session_id, record, block, lineno, ts)
         if texts_seen:
-            self._message(session_id, record, lineno, "assistant", "assistant", "\n".join(texts_seen))
+            self._message(session_id, record, lineno, "assistant", message_kind, "\n".join(texts_seen))
 
     def _usage(
         self,
