@@ -191,6 +191,28 @@ def test_records_shared_by_two_files_survive_when_one_is_replaced(tmp_path: Path
     )
 
 
+def test_a_deleted_transcript_keeps_its_records(tmp_path: Path, db_path: Path) -> None:
+    # Claude Code deletes old transcripts: what was stored from them stays.
+    base = busy_session(4)
+    folder = tmp_path / "in"
+    gone = base.write(folder / "a" / f"{base.session_id}.jsonl")  # read first: its records are its own
+    kept = folder / "b" / f"{base.session_id}.jsonl"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(gone.read_bytes())
+    run_ingest(db_path, folder)
+    before = dump_store(db_path)
+    gone.unlink()
+    assert run_ingest(db_path, folder).notices == []  # a deleted file is simply not read
+    kept.write_bytes(b"".join(base.lines()[:6]))  # truncated: files sharing its sessions are rebuilt
+    again = run_ingest(db_path, folder)
+    assert again.problems == []
+    assert [(n.code, n.path) for n in again.notices] == [("source-gone", str(gone))]
+    after = dump_store(db_path)
+    for table in ("sessions", "messages", "tool_calls", "token_usage"):
+        assert after[table] == before[table], table
+    assert run_ingest(db_path, folder).notices == []  # reported once
+
+
 def test_many_small_chunks_store_what_one_read_stores(
     tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

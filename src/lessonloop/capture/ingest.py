@@ -210,6 +210,15 @@ def ingest(
             if not again:
                 break
             for path in again:
+                if not os.path.exists(path):
+                    # Gone from disk (Claude Code deletes old transcripts): its records stay as they are.
+                    writer.clear_reread_mark(conn, path)
+                    summary.notices.append(
+                        Problem(
+                            path, None, "source-gone", "file no longer exists; its stored records are kept", "notice"
+                        )
+                    )
+                    continue
                 _ingest_file(conn, SourceRef(path, CLAUDE_CODE, is_sample_path(path)), summary, progress, now)
     finally:
         progress.finish()

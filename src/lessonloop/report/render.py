@@ -204,6 +204,8 @@ def render_timeline(console: Console, timeline: Timeline, *, show_all: bool = Fa
         f"[dim]project {escape(short_path(s['project'], 80))}  branch {escape(s['git_branch'] or '-')}  "
         f"cwd {escape(short_path(s['cwd'], 80))}  claude-code {escape(s['version'] or '?')}[/]"
     )
+    if s.get("placeholder"):
+        console.print("[dim](no transcript of its own was found: this session is known from its subagents)[/]")
     subagents_by_call = {sub["spawned_by"]: sub for sub in timeline.subagents if sub.get("spawned_by")}
     hidden = 0
     for item in timeline.items:
@@ -252,6 +254,10 @@ def render_timeline(console: Console, timeline: Timeline, *, show_all: bool = Fa
         console.print(f"[dim]({hidden} system texts hidden; --all shows them)[/]")
 
 
+# Their results are file contents or confirmations: the target and diff size say more.
+_CONTENT_TOOLS = frozenset({"Read", "Edit", "MultiEdit", "Write", "NotebookEdit", "TodoWrite"})
+
+
 def _command_name(text: str | None) -> str:
     if not text:
         return ""
@@ -277,7 +283,12 @@ def _render_call(when: str, call: dict[str, Any], cwd: str | None = None) -> str
     from rich.markup import escape
 
     tool = call["tool"]
-    what = call.get("command") or relative_to(call.get("target_path"), cwd) or _input_summary(call.get("input_json"))
+    target = relative_to(call.get("target_path"), cwd)
+    if tool in ("Grep", "Glob"):
+        pattern = _input_summary(call.get("input_json"))
+        what = f"{pattern} in {target}" if target else pattern
+    else:
+        what = call.get("command") or target or _input_summary(call.get("input_json"))
     status = call.get("status")
     if status == "ok":
         mark = "[green]✓[/]"
@@ -288,6 +299,8 @@ def _render_call(when: str, call: dict[str, Any], cwd: str | None = None) -> str
     line = f"[dim]{when}[/] {mark} [bold]{escape(tool)}[/]  {escape(one_line(what, 110))}"
     if call.get("lines_added") or call.get("lines_removed"):
         line += f" [green]+{call.get('lines_added') or 0}[/][red]-{call.get('lines_removed') or 0}[/]"
+    if status == "ok" and tool not in _CONTENT_TOOLS and call.get("result_text"):
+        line += f"  [dim]→ {escape(one_line(call['result_text'], 70))}[/]"
     if status == "rejected":
         line += "  [magenta](rejected)[/]"
     elif status == "interrupted":

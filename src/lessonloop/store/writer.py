@@ -210,6 +210,11 @@ def forget_file(conn: sqlite3.Connection, file_id: int) -> None:
         raise
 
 
+def clear_reread_mark(conn: sqlite3.Connection, path: str) -> None:
+    """Keep a file's records as they are (it can no longer be read again)."""
+    conn.execute("UPDATE source_files SET reread = 0 WHERE path = ?", (path,))
+
+
 def files_to_reread(conn: sqlite3.Connection) -> list[str]:
     """Paths marked to be read again from the start."""
     return [row[0] for row in conn.execute("SELECT path FROM source_files WHERE reread = 1 ORDER BY path")]

@@ -71,15 +71,19 @@ def _render_structured_patch(patch: list[Any]) -> tuple[str, int, int] | None:
             f"@@ -{hunk.get('oldStart', 0)},{hunk.get('oldLines', 0)} "
             f"+{hunk.get('newStart', 0)},{hunk.get('newLines', 0)} @@"
         )
-        for line in lines:
-            if not isinstance(line, str):
-                continue
-            out.append(line)
-            if line.startswith("+"):
-                added += 1
-            elif line.startswith("-"):
-                removed += 1
+        body = [line for line in lines if isinstance(line, str)]
+        out.extend(body)
+        plus, minus = _count_changes(body)
+        added += plus
+        removed += minus
     return "\n".join(out), added, removed
+
+
+def _count_changes(lines: list[str]) -> tuple[int, int]:
+    """(lines added, lines removed) of diff body lines."""
+    added = sum(1 for line in lines if line.startswith("+"))
+    removed = sum(1 for line in lines if line.startswith("-"))
+    return added, removed
 
 
 def _diff_strings(old: str, new: str) -> tuple[str, int, int]:
@@ -88,14 +92,10 @@ def _diff_strings(old: str, new: str) -> tuple[str, int, int]:
     if not old_lines:
         header = f"@@ -0,0 +1,{len(new_lines)} @@"
         return "\n".join([header, *("+" + line for line in new_lines)]), len(new_lines), 0
-    out: list[str] = []
-    added = removed = 0
-    for line in difflib.unified_diff(old_lines, new_lines, lineterm="", n=0):
-        if line.startswith(("---", "+++")):
-            continue
-        out.append(line)
-        if line.startswith("+"):
-            added += 1
-        elif line.startswith("-"):
-            removed += 1
+    out = [
+        line
+        for line in difflib.unified_diff(old_lines, new_lines, lineterm="", n=0)
+        if not line.startswith(("---", "+++"))
+    ]
+    added, removed = _count_changes([line for line in out if not line.startswith("@@")])
     return "\n".join(out), added, removed
