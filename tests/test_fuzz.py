@@ -1100,6 +1100,22 @@ def test_reader_streams_past_a_line_longer_than_the_limit(tmp_path: Path) -> Non
     assert state.pending_line is None
 
 
+def test_reader_drops_a_line_longer_than_the_limit_within_one_block(tmp_path: Path) -> None:
+    """A too-long line that arrives whole in one block is dropped by the reader too, numbering kept."""
+    path = tmp_path / "long.jsonl"
+    lines = [b'{"a":1}', b'{"b":"' + b"y" * 5000 + b'"}', b'{"c":3}']
+    path.write_bytes(b"".join(line + b"\n" for line in lines))
+    state = ReadState()
+    with open(path, "rb") as handle:
+        chunks = list(
+            read_chunks(handle, str(path), 0, 0, path.stat().st_size, state, block_bytes=1 << 20, max_line_bytes=1000)
+        )
+    numbered = [(chunk.first_lineno + i, line) for chunk in chunks for i, line in enumerate(chunk.lines)]
+    assert [(n, line) for n, line in numbered if line] == [(1, lines[0]), (3, lines[2])]
+    assert [(p.line, p.code) for chunk in chunks for p in chunk.problems] == [(2, "line-too-long")]
+    assert chunks[-1].end_lineno == len(lines)
+
+
 def test_unreadable_files_and_folders(tmp_path: Path) -> None:
     folder = tmp_path / "t"
     (folder / "sub").mkdir(parents=True)

@@ -174,6 +174,12 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _project_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-p", "--project", metavar="P", help="only sessions of this project (a folder, or part of its path)"
+    )
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     parser.add_argument("--json", action="store_true", help=JSON_HELP)
@@ -215,9 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="list sessions: start, project, model, prompts, tool calls, errors, tokens",
         description=("List sessions, oldest first. A subagent's tool calls and tokens count in its parent session."),
     )
-    sessions.add_argument(
-        "-p", "--project", metavar="P", help="only sessions of this project (a folder, or part of its path)"
-    )
+    _project_option(sessions)
     sessions.add_argument("-n", "--limit", type=_non_negative, metavar="N", help="only the N most recent sessions")
     _common(sessions)
     sessions.set_defaults(handler=cmd_sessions)
@@ -244,9 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
             'Totals over the store. "sessions" counts main sessions; subagents\' tool calls and tokens are included.'
         ),
     )
-    stats.add_argument(
-        "-p", "--project", metavar="P", help="only sessions of this project (a folder, or part of its path)"
-    )
+    _project_option(stats)
     _common(stats)
     stats.set_defaults(handler=cmd_stats)
     return parser

@@ -197,13 +197,6 @@ def redact_value(value: Any) -> tuple[Any, int]:
     return value, 0
 
 
-def redact_text(text: str | None) -> str | None:
-    """`redact` for optional text, dropping the count."""
-    if text is None:
-        return None
-    return redact(text)[0]
-
-
 def _apply_after_anchors(rule: SecretRule, text: str, haystack: str) -> tuple[str, int]:
     spans: list[tuple[int, int]] = []
     match_at = rule.pattern.match

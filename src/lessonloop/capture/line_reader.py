@@ -107,6 +107,8 @@ def read_chunks(
             lines = buffer[:last].split(b"\n")
             carry = buffer[last + 1 :]
             first = lineno + 1
+            if max(map(len, lines)) > max_line_bytes:
+                _drop_long_lines(lines, first, max_line_bytes, path, problems)
             lineno += len(lines)
             consumed += last + 1
             yield Chunk(lines, first, consumed, lineno, problems)
@@ -135,6 +137,14 @@ def read_chunks(
         state.pending_line = lineno + 1
     if not yielded or problems:
         yield Chunk([], lineno + 1, consumed, lineno, problems)
+
+
+def _drop_long_lines(lines: list[bytes], first: int, limit: int, path: str, problems: list[Problem]) -> None:
+    """Blank out (keeping the numbering) lines over the limit that fit in one buffer."""
+    for index, line in enumerate(lines):
+        if len(line) > limit:
+            lines[index] = b""
+            problems.append(Problem(path, first + index, "line-too-long", f"line longer than {limit:,} bytes skipped"))
 
 
 def _byte_before(handle: BinaryIO, offset: int) -> bytes:

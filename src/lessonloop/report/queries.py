@@ -6,6 +6,7 @@ and include their subagents' tool calls and tokens.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,8 +74,6 @@ def project_filter(conn: sqlite3.Connection, project: str | None) -> tuple[str, 
     """SQL condition on `sessions.project` for a --project value (a path or part of one)."""
     if not project:
         return "1 = 1", []
-    import os
-
     from lessonloop.capture.projects import project_for_cwd  # only needed with --project
 
     if os.path.isdir(os.path.expanduser(project)):

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from lessonloop.records import Batch, Problem
+from lessonloop.records import Batch, Problem, SessionRecord
 from lessonloop.timestamps import utc_now
 
 
@@ -145,11 +145,6 @@ def write_chunk(
     return notices
 
 
-def mark_unchanged(conn: sqlite3.Connection, state: FileState, size: int, mtime_ns: int) -> None:
-    """Remember a new size/mtime for a file whose read content did not change."""
-    conn.execute("UPDATE source_files SET size = ?, mtime_ns = ? WHERE id = ?", (size, mtime_ns, state.id))
-
-
 def clear_file_records(conn: sqlite3.Connection, file_id: int, *, cascade: bool = True) -> None:
     """Delete every record a file stored, inside the caller's transaction.
 
@@ -244,12 +239,17 @@ _SESSION_METADATA = (
     "spawn_tool_use_id",
 )
 
-_UPSERT_SESSION = (
-    "INSERT INTO sessions (id, "
+_INSERT_SESSION = (
+    "INTO sessions (id, "
     + ", ".join(_SESSION_METADATA)
     + ", title, placeholder, source_file_id) VALUES ("
     + ", ".join("?" * (len(_SESSION_METADATA) + 4))
-    + ") ON CONFLICT(id) DO UPDATE SET "
+    + ")"
+)
+_UPSERT_SESSION = (
+    "INSERT "
+    + _INSERT_SESSION
+    + " ON CONFLICT(id) DO UPDATE SET "
     # A real session replaces a placeholder (known only as some subagent's parent) entirely;
     # otherwise the first value stays and later records only fill what is missing.
     + ", ".join(
@@ -268,11 +268,7 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> li
     placeholders = [s for s in batch.sessions.values() if s.placeholder]
     if placeholders:
         conn.executemany(
-            "INSERT OR IGNORE INTO sessions (id, "
-            + ", ".join(_SESSION_METADATA)
-            + ", title, placeholder, source_file_id) VALUES ("
-            + ", ".join("?" * (len(_SESSION_METADATA) + 4))
-            + ")",
+            "INSERT OR IGNORE " + _INSERT_SESSION,
             [_session_row(s, file_id) for s in placeholders],
         )
     if real:
@@ -384,14 +380,8 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> li
     return notices
 
 
-def _session_row(s: object, file_id: int) -> tuple[object, ...]:
-    return (
-        s.id,  # type: ignore[attr-defined]
-        *(getattr(s, col) for col in _SESSION_METADATA),
-        s.title,  # type: ignore[attr-defined]
-        int(s.placeholder),  # type: ignore[attr-defined]
-        file_id,
-    )
+def _session_row(s: SessionRecord, file_id: int) -> tuple[object, ...]:
+    return (s.id, *(getattr(s, col) for col in _SESSION_METADATA), s.title, int(s.placeholder), file_id)
 
 
 def _orphan_results(conn: sqlite3.Connection, path: str, batch: Batch) -> list[Problem]:

@@ -30,7 +30,6 @@ from lessonloop.records import (
 )
 from lessonloop.timestamps import normalize_timestamp
 
-MAX_LINE_BYTES = 10 * 1024 * 1024
 RESULT_EXCERPT_CHARS = 2_000
 ERROR_TEXT_CHARS = 20_000
 MESSAGE_TEXT_CHARS = 200_000
@@ -162,8 +161,6 @@ def _int(value: Any) -> int:
 class ClaudeCodeParser:
     """Parses the lines of one Claude Code transcript file into Batches."""
 
-    agent = AGENT
-
     def __init__(
         self,
         path: str,
@@ -194,7 +191,10 @@ class ClaudeCodeParser:
     # ----------------------------------------------------------------- entry points
 
     def parse(self, lines: Sequence[bytes], first_lineno: int) -> Batch:
-        """Parse complete lines (without their newline); line numbers start at `first_lineno`."""
+        """Parse complete lines (without their newline); line numbers start at `first_lineno`.
+
+        Lines are expected within the size limit: the line reader drops longer ones.
+        """
         batch = self._batch = Batch()
         loads = json_codec.loads
         decode_error = json_codec.JSONDecodeError
@@ -204,9 +204,6 @@ class ClaudeCodeParser:
         for raw in lines:
             lineno += 1
             if not raw or not raw.strip(_JSON_WHITESPACE):
-                continue
-            if len(raw) > MAX_LINE_BYTES:
-                self._problem(lineno, "line-too-long", f"line of {len(raw):,} bytes skipped (limit {MAX_LINE_BYTES:,})")
                 continue
             try:
                 record = loads(raw)
