@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from lessonloop.analyze.inputs import SessionInput
 from lessonloop.capture.ingest import IngestSummary, discover, ingest
 from lessonloop.store import open_store
+from lessonloop.store.session_reader import load_sessions
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("LESSONLOOP_CORPUS", REPO_ROOT.parent / "shared" / "corpus" / "claude-code" / "spotter"))
@@ -22,6 +24,27 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"real-data corpus not found at {CORPUS} (the ../shared folder is absent)")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the whole spotter corpus, ingested once per test run. Do not modify it."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"real-data corpus not found at {CORPUS} (the ../shared folder is absent)")
+    db = tmp_path_factory.mktemp("corpus") / "lessonloop.db"
+    run_ingest(db, CORPUS)
+    return db
+
+
+@pytest.fixture(scope="session")
+def corpus_sessions(corpus_store: Path) -> list[SessionInput]:
+    """Every main session of the spotter corpus, loaded as analysis input."""
+    conn = open_store(corpus_store)
+    try:
+        ids = [row[0] for row in conn.execute("SELECT id FROM sessions WHERE parent_id IS NULL ORDER BY id")]
+        return load_sessions(conn, ids)
+    finally:
+        conn.close()
 
 
 @pytest.fixture

@@ -57,6 +57,7 @@ class ToolCallRecord:
     input_json: str | None
     target_path: str | None
     command: str | None
+    cwd: str | None = None
 
 
 @dataclass(slots=True)
@@ -99,6 +100,26 @@ class SummaryRecord:
     leaf_uuid: str
     summary: str
     seq: int
+
+
+@dataclass(slots=True)
+class FindingRecord:
+    """A finding about code: a scanner result, a risky added line, or a failed test.
+
+    severity is one of info, low, medium, high, critical. `session_id` and `tool_use_id` name
+    the session and the edit that introduced it, once matched.
+    """
+
+    source: str  # builtin | bandit | sarif:<tool name> | junit
+    kind: str  # risk (a scanner or built-in rule) | test_failure
+    rule: str
+    severity: str
+    path: str | None
+    line: int | None
+    message: str
+    ts: str | None = None  # when it was observed (scan or test run time)
+    session_id: str | None = None
+    tool_use_id: str | None = None
 
 
 @dataclass(slots=True)

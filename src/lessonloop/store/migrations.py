@@ -243,3 +243,120 @@ def m007_ingest_problems(conn: sqlite3.Connection) -> None:
         CREATE INDEX ingest_problems_source ON ingest_problems(source_file_id);
         """,
     )
+
+
+@migration
+def m008_analysis(conn: sqlite3.Connection) -> None:
+    _execute_all(
+        conn,
+        """
+        ALTER TABLE tool_calls ADD COLUMN cwd TEXT;   -- working folder of the call
+
+        -- One row per analyzed main session: the origins' session_executions.
+        CREATE TABLE session_executions (
+            session_id TEXT PRIMARY KEY,
+            project TEXT,
+            fingerprint TEXT NOT NULL,      -- inputs + analyzer version + rules; unchanged: skipped
+            analyzed_at TEXT NOT NULL,
+            started_at TEXT,
+            ended_at TEXT,
+            tool_calls INTEGER NOT NULL,
+            typed_prompts INTEGER NOT NULL,
+            engagement_rate REAL,           -- typed prompts / tool calls
+            rules_applicable INTEGER NOT NULL,
+            rules_satisfied INTEGER NOT NULL,
+            compliance REAL,                -- satisfied / applicable; NULL when no rule applies
+            blind_edits INTEGER NOT NULL,
+            stale_edits INTEGER NOT NULL,
+            duplicate_reads INTEGER NOT NULL,
+            search_loops INTEGER NOT NULL,
+            re_edits INTEGER NOT NULL,
+            errors INTEGER NOT NULL,
+            usage_errors INTEGER NOT NULL,
+            corrections INTEGER NOT NULL,
+            findings INTEGER NOT NULL,
+            max_risk REAL,                  -- highest diff risk in the session
+            unresolved_errors INTEGER NOT NULL,
+            tests_run INTEGER NOT NULL,
+            tests_failing_at_end INTEGER,   -- 1 / 0; NULL when no test ran
+            corrections_in_session INTEGER NOT NULL,
+            opens_with_correction INTEGER NOT NULL,  -- its first typed prompt corrects earlier work
+            corrections_next_session INTEGER,  -- NULL when there is no next session of the project
+            reverted_changes INTEGER NOT NULL,
+            detail TEXT                     -- JSON: everything `analyze --session` prints
+        );
+        CREATE INDEX session_executions_project ON session_executions(project, started_at);
+
+        -- Every signal with its evidence; rewritten with its session.
+        CREATE TABLE analysis_signals (
+            id INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL,       -- the main session
+            context_id TEXT NOT NULL,       -- the agent context (a subagent is "<session>/<agentId>")
+            kind TEXT NOT NULL,             -- blind_edit, stale_edit, duplicate_read, search_loop, re_edit, correction, ...
+            seq INTEGER,
+            tool_use_id TEXT,
+            message_uuid TEXT,
+            path TEXT,
+            label TEXT,                     -- error class, rule id, correction kind, ...
+            detail TEXT                     -- JSON
+        );
+        CREATE INDEX analysis_signals_session ON analysis_signals(session_id, kind);
+        CREATE INDEX analysis_signals_kind ON analysis_signals(kind, label);
+
+        CREATE TABLE call_errors (
+            tool_use_id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL,       -- the main session
+            context_id TEXT NOT NULL,
+            class TEXT NOT NULL,            -- INCORRECT_PARAMETER, CHECK_FAILED, ...
+            usage INTEGER NOT NULL,         -- 1 for the usage classes
+            confidence REAL NOT NULL,
+            evidence TEXT NOT NULL
+        );
+        CREATE INDEX call_errors_session ON call_errors(session_id);
+        CREATE INDEX call_errors_class ON call_errors(class);
+
+        CREATE TABLE rule_results (
+            session_id TEXT NOT NULL,
+            rule_id TEXT NOT NULL,
+            status TEXT NOT NULL,           -- satisfied | violated | not_applicable
+            evidence TEXT,                  -- JSON
+            PRIMARY KEY (session_id, rule_id)
+        );
+
+        -- Imported result files (SARIF, JUnit): a re-import replaces their findings.
+        CREATE TABLE finding_imports (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            format TEXT NOT NULL,           -- sarif | junit
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            imported_at TEXT NOT NULL
+        );
+
+        -- Findings about code: built-in rules and bandit on added lines, imported scanners, failed tests.
+        CREATE TABLE findings (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,           -- builtin | bandit | sarif:<tool> | junit
+            kind TEXT NOT NULL,             -- risk | test_failure
+            rule TEXT NOT NULL,
+            severity TEXT NOT NULL,         -- info | low | medium | high | critical
+            path TEXT,
+            line INTEGER,
+            message TEXT NOT NULL,
+            ts TEXT,
+            session_id TEXT,                -- the main session it is matched to
+            tool_use_id TEXT,               -- the edit that introduced it
+            import_id INTEGER REFERENCES finding_imports(id)
+        );
+        CREATE INDEX findings_session ON findings(session_id, kind);
+        CREATE INDEX findings_import ON findings(import_id);
+
+        CREATE TABLE diff_risk (
+            tool_use_id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            risk REAL NOT NULL,
+            findings INTEGER NOT NULL
+        );
+        CREATE INDEX diff_risk_session ON diff_risk(session_id);
+        """,
+    )

@@ -291,8 +291,8 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> li
     if batch.tool_calls:
         conn.executemany(
             """INSERT OR IGNORE INTO tool_calls
-               (id, session_id, message_uuid, seq, ts, tool, input_json, target_path, command, source_file_id)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               (id, session_id, message_uuid, seq, ts, tool, input_json, target_path, command, cwd, source_file_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 (
                     c.id,
@@ -304,6 +304,7 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> li
                     c.input_json,
                     c.target_path,
                     c.command,
+                    c.cwd,
                     file_id,
                 )
                 for c in batch.tool_calls

@@ -494,6 +494,7 @@ class ClaudeCodeParser:
                 input_json=input_json,
                 target_path=target,
                 command=command,
+                cwd=_text_or_none(record.get("cwd")),
             )
         )
         self.pending_calls[tool_id] = PendingCall(name, tool_input)

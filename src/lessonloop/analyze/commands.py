@@ -1,0 +1,327 @@
+"""What a shell command does: split a command line into simple commands and name their kinds.
+
+Kinds: test, format, lint, typecheck, build, install, git_commit, git_push, git_add,
+git_revert (checkout/restore/revert/reset --hard of files), search (find, grep, rg, ag, fd, ls),
+read (cat, head, tail, less, sed -n). Wrappers (`uv run`, `poetry run`, `npx`, `bundle exec`,
+`time`, `sudo`, env assignments, `cd DIR &&`) are looked through.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from functools import lru_cache
+
+_SEPARATORS = re.compile(r"\s*(?:&&|\|\||;|\||\n)\s*")
+_HEREDOC = re.compile(r"<<-?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)['\"]?")
+_PUNCTUATION = set("();<>|&")
+_ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_WRAPPERS: dict[str, int] = {  # wrapper word -> how many words to drop
+    "time": 1,
+    "sudo": 1,
+    "nice": 1,
+    "env": 1,
+    "exec": 1,
+    "npx": 1,
+    "pnpx": 1,
+    "bunx": 1,
+    "uvx": 1,
+}
+_TWO_WORD_WRAPPERS = {("uv", "run"), ("poetry", "run"), ("pipenv", "run"), ("bundle", "exec"), ("pdm", "run")}
+
+_TEST: set[tuple[str, ...]] = {
+    ("pytest",),
+    ("py.test",),
+    ("tox",),
+    ("nox",),
+    ("jest",),
+    ("vitest",),
+    ("mocha",),
+    ("ava",),
+    ("rspec",),
+    ("phpunit",),
+    ("ctest",),
+    ("mix", "test"),
+    ("cargo", "test"),
+    ("cargo", "nextest"),
+    ("go", "test"),
+    ("npm", "test"),
+    ("npm", "t"),
+    ("yarn", "test"),
+    ("pnpm", "test"),
+    ("bun", "test"),
+    ("deno", "test"),
+    ("make", "test"),
+    ("make", "check"),
+    ("gradle", "test"),
+    ("./gradlew", "test"),
+    ("mvn", "test"),
+    ("dotnet", "test"),
+    ("rake", "test"),
+    ("python", "-m", "pytest"),
+    ("python3", "-m", "pytest"),
+    ("python", "-m", "unittest"),
+    ("python3", "-m", "unittest"),
+}
+_FORMAT: set[tuple[str, ...]] = {
+    ("mix", "format"),
+    ("black",),
+    ("ruff", "format"),
+    ("isort",),
+    ("prettier",),
+    ("gofmt",),
+    ("goimports",),
+    ("cargo", "fmt"),
+    ("rustfmt",),
+    ("clang-format",),
+    ("rubocop", "-a"),
+    ("rubocop", "-A"),
+    ("biome", "format"),
+    ("dprint", "fmt"),
+    ("npm", "run", "format"),
+    ("yarn", "format"),
+    ("pnpm", "format"),
+    ("make", "format"),
+    ("make", "fmt"),
+    ("shfmt",),
+}
+_LINT: set[tuple[str, ...]] = {
+    ("ruff", "check"),
+    ("ruff",),
+    ("flake8",),
+    ("pylint",),
+    ("eslint",),
+    ("mix", "credo"),
+    ("credo",),
+    ("cargo", "clippy"),
+    ("golangci-lint",),
+    ("rubocop",),
+    ("shellcheck",),
+    ("biome", "lint"),
+    ("npm", "run", "lint"),
+    ("yarn", "lint"),
+    ("pnpm", "lint"),
+    ("make", "lint"),
+}
+_TYPECHECK: set[tuple[str, ...]] = {
+    ("mypy",),
+    ("pyright",),
+    ("tsc",),
+    ("mix", "dialyzer"),
+    ("cargo", "check"),
+    ("go", "vet"),
+    ("npm", "run", "typecheck"),
+}
+_BUILD: set[tuple[str, ...]] = {
+    ("mix", "compile"),
+    ("cargo", "build"),
+    ("go", "build"),
+    ("make",),
+    ("npm", "run", "build"),
+    ("yarn", "build"),
+    ("pnpm", "build"),
+    ("tsc", "--build"),
+    ("gradle", "build"),
+    ("mvn", "package"),
+    ("dotnet", "build"),
+    ("esbuild",),
+    ("webpack",),
+    ("vite", "build"),
+}
+_INSTALL: set[tuple[str, ...]] = {
+    ("pip", "install"),
+    ("pip3", "install"),
+    ("uv", "pip"),
+    ("uv", "sync"),
+    ("uv", "add"),
+    ("poetry", "install"),
+    ("npm", "install"),
+    ("npm", "i"),
+    ("npm", "ci"),
+    ("yarn", "install"),
+    ("pnpm", "install"),
+    ("mix", "deps.get"),
+    ("cargo", "add"),
+    ("go", "get"),
+    ("bundle", "install"),
+    ("apt", "install"),
+    ("apt-get", "install"),
+    ("brew", "install"),
+}
+_SEARCH: set[tuple[str, ...]] = {
+    ("find",),
+    ("grep",),
+    ("egrep",),
+    ("rg",),
+    ("ag",),
+    ("fd",),
+    ("ls",),
+    ("tree",),
+    ("git", "grep"),
+}
+_READ: set[tuple[str, ...]] = {("cat",), ("head",), ("tail",), ("less",), ("more",), ("bat",)}
+
+_TABLES: tuple[tuple[str, set[tuple[str, ...]]], ...] = (
+    ("test", _TEST),
+    ("format", _FORMAT),
+    ("lint", _LINT),
+    ("typecheck", _TYPECHECK),
+    ("build", _BUILD),
+    ("install", _INSTALL),
+    ("search", _SEARCH),
+    ("read", _READ),
+)
+
+
+def split_commands(command: str) -> list[list[str]]:
+    """The simple commands of a command line, as word lists with wrappers removed.
+
+    Quotes are respected: `git commit -m "a; b"` is one command.
+    """
+    result: list[list[str]] = []
+    for words in _simple_commands(command):
+        words = _strip_wrappers(words)
+        if words and words[0] != "cd":
+            result.append(words)
+    return result
+
+
+def _simple_commands(command: str) -> list[list[str]]:
+    lexer = shlex.shlex(_drop_heredoc_bodies(command).replace("\n", " ; "), posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    current: list[str] = []
+    commands = [current]
+    skip_next = False
+    try:
+        for token in lexer:
+            if skip_next:
+                skip_next = False
+                continue
+            if token and set(token) <= _PUNCTUATION:
+                if "<" in token or ">" in token:  # a redirection: drop it and its target ("2>&1" too)
+                    if current and current[-1].isdigit():
+                        current.pop()
+                    skip_next = True
+                    continue
+                current = []
+                commands.append(current)
+            else:
+                current.append(token)
+    except ValueError:  # unbalanced quotes: fall back to a plain split
+        return [part.split() for part in _SEPARATORS.split(command.strip()) if part]
+    return [words for words in commands if words]
+
+
+def _drop_heredoc_bodies(command: str) -> str:
+    """The command line without here-document bodies (their lines are data, not commands)."""
+    if "<<" not in command:
+        return command
+    kept: list[str] = []
+    terminator: str | None = None
+    for line in command.split("\n"):
+        if terminator is not None:
+            if line.strip() == terminator:
+                terminator = None
+            continue
+        kept.append(line)
+        match = _HEREDOC.search(line)
+        if match:
+            terminator = match.group(1)
+    return "\n".join(kept)
+
+
+def _strip_wrappers(words: list[str]) -> list[str]:
+    changed = True
+    while words and changed:
+        changed = False
+        while words and _ENV_ASSIGNMENT.match(words[0]):
+            words = words[1:]
+            changed = True
+        if words and words[0] in _WRAPPERS:
+            words = words[_WRAPPERS[words[0]] :]
+            changed = True
+        if len(words) >= 2 and (words[0], words[1]) in _TWO_WORD_WRAPPERS:
+            words = words[2:]
+            changed = True
+    if words:
+        words = [words[0].rsplit("/", 1)[-1] if words[0].startswith("/") else words[0], *words[1:]]
+    return words
+
+
+def _words_kinds(words: list[str]) -> set[str]:
+    kinds: set[str] = set()
+    head = tuple(words[:3])
+    for kind, table in _TABLES:
+        if any(head[: len(prefix)] == prefix for prefix in table):
+            kinds.add(kind)
+    if "format" in kinds and "lint" in kinds:
+        kinds.discard("lint")  # "ruff format" is formatting, not "ruff" linting
+    if words[0] == "mix" and len(words) > 1 and words[1] == "format" and "--check-formatted" in words:
+        kinds = {"lint"}
+    if words[0] == "sed" and "-n" in words:
+        kinds.add("read")
+    if words[0] == "git" and len(words) > 1:
+        sub = _git_subcommand(words)
+        if sub == "commit":
+            kinds.add("git_commit")
+        elif sub == "push":
+            kinds.add("git_push")
+        elif sub == "add":
+            kinds.add("git_add")
+        elif _discards_changes(sub, words):
+            kinds.add("git_revert")
+    return kinds
+
+
+def _discards_changes(sub: str | None, words: list[str]) -> bool:
+    """git revert / restore / checkout -- FILE / reset --hard / stash (push): work thrown away."""
+    if sub in ("revert", "restore"):
+        return True
+    if sub == "checkout":
+        return "--" in words
+    if sub == "reset":
+        return "--hard" in words
+    if sub == "stash":
+        rest = words[words.index("stash") + 1 :]
+        return not rest or rest[0] in ("push", "save") or rest[0].startswith("-")
+    return False
+
+
+def _git_subcommand(words: list[str]) -> str | None:
+    """The git subcommand, skipping global options such as `-C DIR` and `-c k=v`."""
+    i = 1
+    while i < len(words):
+        word = words[i]
+        if word in ("-C", "-c", "--git-dir", "--work-tree"):
+            i += 2
+            continue
+        if word.startswith("-"):
+            i += 1
+            continue
+        return word
+    return None
+
+
+@lru_cache(maxsize=4096)
+def command_kinds(command: str) -> frozenset[str]:
+    """Every kind any simple command of `command` has."""
+    kinds: set[str] = set()
+    for words in split_commands(command):
+        kinds |= _words_kinds(words)
+    return frozenset(kinds)
+
+
+def is_test_command(command: str | None) -> bool:
+    return bool(command) and "test" in command_kinds(command or "")
+
+
+def git_subcommands(command: str) -> list[str]:
+    """The git subcommands a command line runs, in order (e.g. ["add", "commit"])."""
+    subs: list[str] = []
+    for words in split_commands(command):
+        if words[0] == "git":
+            sub = _git_subcommand(words)
+            if sub:
+                subs.append(sub)
+    return subs

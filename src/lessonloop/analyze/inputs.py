@@ -1,0 +1,139 @@
+"""What analysis reads: one session (a main agent context and its subagents) as plain records.
+
+The pipeline loads these from the store; every analyzer is a pure function of them. A `Ref`
+points a signal back at its evidence: the agent context, the transcript line, and the tool call
+or message there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+FILE_READ_TOOLS = frozenset({"Read", "NotebookRead"})
+FILE_EDIT_TOOLS = frozenset({"Edit", "MultiEdit", "NotebookEdit"})
+FILE_WRITE_TOOLS = frozenset({"Write"})
+SEARCH_TOOLS = frozenset({"Grep", "Glob", "LS"})
+SHELL_TOOLS = frozenset({"Bash"})
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Where a signal's evidence is: agent context, transcript line, tool call or message."""
+
+    context_id: str
+    seq: int
+    tool_use_id: str | None = None
+    message_uuid: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "session_id": self.context_id,
+            "line": self.seq,
+            "tool_use_id": self.tool_use_id,
+            "message_uuid": self.message_uuid,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One tool call with its outcome."""
+
+    id: str  # tool_use_id
+    context_id: str  # the agent context that made it (a subagent is "<session>/<agentId>")
+    seq: int  # transcript line of the call (comparable with other seqs of the same context)
+    ts: str | None  # canonical UTC "YYYY-MM-DDTHH:MM:SS.mmmZ"; sortable as text
+    tool: str
+    input: Mapping[str, Any]  # the tool input, secrets redacted; {} when not stored
+    target_path: str | None = None  # file_path / notebook_path / path from the input
+    command: str | None = None  # a shell command (Bash), as typed
+    cwd: str | None = None  # working folder when the call was made
+    status: str | None = None  # ok | error | rejected | interrupted; None = no result recorded
+    exit_code: int | None = None
+    error_text: str | None = None  # the error result (status != ok)
+    result_text: str | None = None  # start of a successful result (first 2000 characters)
+    result_seq: int | None = None  # transcript line of the result
+    result_ts: str | None = None
+    diff: str | None = None  # applied diff of an edit tool, unified hunks ("@@ -a,b +c,d @@")
+    subagent_id: str | None = None  # for Task calls: the agent id it started
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("error", "rejected", "interrupted")
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(self.context_id, self.seq, tool_use_id=self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message of an agent context. `kind` tells typed prompts from everything else.
+
+    Kinds: prompt (typed by the person), assistant, synthetic, interrupt, rejection,
+    compaction_summary, compaction_request, compact_boundary, command (slash command),
+    command_output, meta, bash_input, bash_output, task_notification, system_reminder,
+    task_prompt (a subagent's instructions), api_error, system.
+    """
+
+    context_id: str
+    uuid: str
+    seq: int
+    ts: str | None
+    role: str
+    kind: str
+    text: str | None
+    tool_use_id: str | None = None  # the call a rejection or interrupt answers
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(self.context_id, self.seq, message_uuid=self.uuid)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """One agent context: the main session or one subagent, its calls and messages by line."""
+
+    id: str
+    kind: str  # main | subagent | compaction
+    parent_id: str | None = None
+    cwd: str | None = None
+    calls: tuple[Call, ...] = ()
+    messages: tuple[Message, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInput:
+    """A main session with its subagent contexts (main context first)."""
+
+    id: str
+    project: str | None = None
+    cwd: str | None = None
+    started_at: str | None = None
+    ended_at: str | None = None
+    contexts: tuple[Context, ...] = ()
+    home: str | None = None  # the user's home folder, for "~" in paths
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def main(self) -> Context | None:
+        return self.contexts[0] if self.contexts else None
+
+    def calls(self) -> list[Call]:
+        """Every call of every context, in time order (line order breaks ties within a context)."""
+        merged = [c for ctx in self.contexts for c in ctx.calls]
+        merged.sort(key=lambda c: (c.ts or "", c.context_id, c.seq))
+        return merged
+
+    def messages(self) -> list[Message]:
+        merged = [m for ctx in self.contexts for m in ctx.messages]
+        merged.sort(key=lambda m: (m.ts or "", m.context_id, m.seq))
+        return merged
+
+    def iter_contexts(self) -> Iterator[Context]:
+        return iter(self.contexts)

@@ -1,0 +1,83 @@
+"""What every command shares: the store, errors, JSON and table output, common options."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+DB_HELP = (
+    "the store, a SQLite file (default: $LESSONLOOP_DB, else "
+    "$XDG_DATA_HOME/lessonloop/lessonloop.db, ~/.local/share when XDG_DATA_HOME is unset)"
+)
+JSON_HELP = "print JSON instead of a table"
+
+
+class CommandError(Exception):
+    """A failure to report as `Error: ...` with exit status 1."""
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    # Piped output is read in files and pagers: do not wrap it at 80 columns.
+    width = None if sys.stdout.isatty() else 160
+    return Console(highlight=False, soft_wrap=False, width=width, file=sys.stdout)
+
+
+def emit_json(data: Any) -> None:
+    from lessonloop.json_codec import dumps
+
+    sys.stdout.write(dumps(data, indent=True) + "\n")
+
+
+@contextmanager
+def open_cli_store(db: str | None) -> Iterator[sqlite3.Connection]:
+    """Open the store, turning its failures into one clear message naming the file."""
+    from lessonloop.store import StoreError, open_store, resolve_db_path
+    from lessonloop.store.connection import ENV_BUSY_TIMEOUT, busy_timeout_ms
+
+    path = resolve_db_path(db)
+    try:
+        conn = open_store(path)
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+    try:
+        yield conn
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise CommandError(
+                f"the store {path} is locked by another process (waited {busy_timeout_ms() / 1000:g} s; "
+                f"${ENV_BUSY_TIMEOUT} sets the wait); what was stored so far is kept"
+            ) from exc
+        raise CommandError(f"the store {path} failed: {exc}") from exc
+    except sqlite3.DatabaseError as exc:
+        raise CommandError(f"the store {path} is damaged or not a lessonloop store: {exc}") from exc
+    finally:
+        conn.close()
+
+
+def non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
+    return value
+
+
+def project_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-p", "--project", metavar="P", help="only sessions of this project (a folder, or part of its path)"
+    )
+
+
+def common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
+    parser.add_argument("--json", action="store_true", help=JSON_HELP)

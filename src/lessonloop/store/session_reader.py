@@ -1,0 +1,168 @@
+"""Read stored sessions back as analysis inputs, and fingerprint them to skip unchanged ones.
+
+A main session and its subagents load together as one `SessionInput`; the fingerprint of a
+session changes whenever any of its calls, results or messages change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from lessonloop import json_codec
+from lessonloop.analyze.inputs import Call, Context, Message, SessionInput
+
+_FINGERPRINTS = """
+WITH tree AS (SELECT id, coalesce(parent_id, id) AS root FROM sessions),
+calls AS (
+    SELECT t.root, count(*) AS n, total(c.seq) AS seqs, total(coalesce(c.result_seq, -1)) AS results,
+           total(length(coalesce(c.status, ''))) AS statuses
+    FROM tool_calls c JOIN tree t ON t.id = c.session_id GROUP BY t.root
+),
+msgs AS (
+    SELECT t.root, count(*) AS n, total(m.seq) AS seqs, max(m.ts) AS last_ts
+    FROM messages m JOIN tree t ON t.id = m.session_id GROUP BY t.root
+),
+found AS (
+    SELECT session_id AS root, count(*) AS n, max(id) AS last_id
+    FROM findings WHERE import_id IS NOT NULL AND session_id IS NOT NULL GROUP BY session_id
+)
+SELECT s.id, s.project,
+       coalesce(calls.n, 0), coalesce(calls.seqs, 0), coalesce(calls.results, 0), coalesce(calls.statuses, 0),
+       coalesce(msgs.n, 0), coalesce(msgs.seqs, 0), msgs.last_ts,
+       coalesce(found.n, 0), coalesce(found.last_id, 0),
+       (SELECT count(*) FROM sessions k WHERE k.parent_id = s.id)
+FROM sessions s
+LEFT JOIN calls ON calls.root = s.id
+LEFT JOIN msgs ON msgs.root = s.id
+LEFT JOIN found ON found.root = s.id
+WHERE s.parent_id IS NULL
+"""
+
+
+def session_fingerprints(conn: sqlite3.Connection, salt: str) -> dict[str, tuple[str | None, str]]:
+    """Main session id -> (its project, a fingerprint of everything stored for it and `salt`)."""
+    result: dict[str, tuple[str | None, str]] = {}
+    for row in conn.execute(_FINGERPRINTS):
+        digest = hashlib.blake2b(salt.encode(), digest_size=12)
+        digest.update(repr(row[1:]).encode())
+        result[row[0]] = (row[1], digest.hexdigest())
+    return result
+
+
+_CALL_COLUMNS = (
+    "id, session_id, seq, ts, tool, input_json, target_path, command, cwd, status, exit_code, "
+    "error_text, result_text, result_seq, result_ts, diff, subagent_id"
+)
+_MESSAGE_COLUMNS = "session_id, uuid, seq, ts, role, kind, text, tool_use_id"
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _parse_input(raw: str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        value = json_codec.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def load_sessions(conn: sqlite3.Connection, session_ids: Iterable[str], home: str | None = None) -> list[SessionInput]:
+    """The main sessions named, each with its subagent contexts, in the order given."""
+    wanted = list(dict.fromkeys(session_ids))
+    if not wanted:
+        return []
+    contexts: dict[str, list[tuple[Any, ...]]] = defaultdict(list)  # root -> session rows
+    for part in _chunks(wanted):
+        marks = ", ".join("?" * len(part))
+        for row in conn.execute(
+            f"""SELECT id, coalesce(parent_id, id), kind, parent_id, cwd, project
+                FROM sessions WHERE id IN ({marks}) OR parent_id IN ({marks})
+                ORDER BY parent_id IS NOT NULL, id""",
+            [*part, *part],
+        ):
+            contexts[row[1]].append(row)
+    context_ids = [row[0] for rows in contexts.values() for row in rows]
+    calls: dict[str, list[Call]] = defaultdict(list)
+    messages: dict[str, list[Message]] = defaultdict(list)
+    for part in _chunks(context_ids):
+        marks = ", ".join("?" * len(part))
+        for r in conn.execute(
+            f"SELECT {_CALL_COLUMNS} FROM tool_calls WHERE session_id IN ({marks}) ORDER BY session_id, seq, rowid",
+            list(part),
+        ):
+            calls[r[1]].append(
+                Call(
+                    id=r[0],
+                    context_id=r[1],
+                    seq=r[2],
+                    ts=r[3],
+                    tool=r[4],
+                    input=_parse_input(r[5]),
+                    target_path=r[6],
+                    command=r[7],
+                    cwd=r[8],
+                    status=r[9],
+                    exit_code=r[10],
+                    error_text=r[11],
+                    result_text=r[12],
+                    result_seq=r[13],
+                    result_ts=r[14],
+                    diff=r[15],
+                    subagent_id=r[16],
+                )
+            )
+        for r in conn.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE session_id IN ({marks}) ORDER BY session_id, seq, rowid",
+            list(part),
+        ):
+            messages[r[0]].append(
+                Message(
+                    context_id=r[0], uuid=r[1], seq=r[2], ts=r[3], role=r[4], kind=r[5], text=r[6], tool_use_id=r[7]
+                )
+            )
+    sessions: list[SessionInput] = []
+    for root in wanted:
+        rows = contexts.get(root)
+        if not rows:
+            continue
+        built = tuple(
+            Context(
+                id=row[0],
+                kind=row[2],
+                parent_id=row[3],
+                cwd=row[4],
+                calls=tuple(calls.get(row[0], ())),
+                messages=tuple(messages.get(row[0], ())),
+            )
+            for row in rows
+        )
+        stamps = [c.ts for ctx in built for c in ctx.calls if c.ts] + [
+            m.ts for ctx in built for m in ctx.messages if m.ts
+        ]
+        main_row = rows[0]
+        sessions.append(
+            SessionInput(
+                id=root,
+                project=main_row[5],
+                cwd=main_row[4],
+                started_at=min(stamps) if stamps else None,
+                ended_at=max(stamps) if stamps else None,
+                contexts=built,
+                home=home,
+            )
+        )
+    return sessions
+
+
+def load_session(conn: sqlite3.Connection, session_id: str, home: str | None = None) -> SessionInput | None:
+    found = load_sessions(conn, [session_id], home)
+    return found[0] if found else None
