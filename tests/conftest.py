@@ -63,7 +63,7 @@ def run_ingest(db: Path, *paths: Path | str) -> IngestSummary:
 
 
 # Columns that record when or in which order something was stored, not what was stored.
-_VOLATILE = {"ingested_at", "seen_at", "id", "applied_at", "mtime_ns"}
+_VOLATILE = {"ingested_at", "seen_at", "id", "applied_at", "mtime_ns", "analyzed_at", "imported_at"}
 
 
 Row = tuple[tuple[str, Any], ...]

@@ -32,15 +32,22 @@ def store_with_two_sessions(tmp_path: Path, db_path: Path) -> tuple[Path, Transc
 
 
 def _commands() -> dict[str, argparse.ArgumentParser]:
+    """Every command and subcommand ("analyze stats"), by its full name."""
     parser = build_parser()
     subparsers = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     assert len(subparsers) == 1
-    return dict(subparsers[0].choices)
+    found: dict[str, argparse.ArgumentParser] = {}
+    for name, command in subparsers[0].choices.items():
+        found[name] = command
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                found.update({f"{name} {sub}": p for sub, p in action.choices.items()})
+    return found
 
 
 def test_every_command_has_json_and_every_option_a_help_text() -> None:
     commands = _commands()
-    assert set(commands) >= {"ingest", "sessions", "show", "stats"}
+    assert set(commands) >= {"ingest", "sessions", "show", "stats", "analyze", "analyze stats", "report"}
     for name, command in commands.items():
         options = [a for a in command._actions if not isinstance(a, argparse._HelpAction)]
         assert any("--json" in a.option_strings for a in options), f"{name} has no --json"

@@ -9,7 +9,6 @@ read (cat, head, tail, less, sed -n). Wrappers (`uv run`, `poetry run`, `npx`, `
 from __future__ import annotations
 
 import re
-import shlex
 from functools import lru_cache
 
 _SEPARATORS = re.compile(r"\s*(?:&&|\|\||;|\||\n)\s*")
@@ -176,44 +175,96 @@ _TABLES: tuple[tuple[str, set[tuple[str, ...]]], ...] = (
 def split_commands(command: str) -> list[list[str]]:
     """The simple commands of a command line, as word lists with wrappers removed.
 
-    Quotes are respected: `git commit -m "a; b"` is one command.
+    Quotes are respected: `git commit -m "a; b"` is one command. Redirections are dropped.
     """
-    result: list[list[str]] = []
+    return [list(words) for words in _split_cached(command)]
+
+
+@lru_cache(maxsize=8192)
+def _split_cached(command: str) -> tuple[tuple[str, ...], ...]:
+    result: list[tuple[str, ...]] = []
     for words in _simple_commands(command):
         words = _strip_wrappers(words)
         if words and words[0] != "cd":
-            result.append(words)
-    return result
+            result.append(tuple(words))
+    return tuple(result)
+
+
+_TOKEN = re.compile(
+    r"""(?P<space>\s+)
+      | (?P<op>[;&|<>()]+)
+      | '(?P<single>[^']*)'
+      | "(?P<double>(?:[^"\\]|\\.)*)"
+      | \\(?P<escaped>.)
+      | (?P<word>[^\s;&|<>()'"\\]+)
+      | (?P<unbalanced>['"\\])""",
+    re.VERBOSE | re.DOTALL,
+)
+_DOUBLE_QUOTED_ESCAPE = re.compile(r'\\([\\"$`\n])')
+
+
+@lru_cache(maxsize=8192)
+def shell_tokens(command: str) -> tuple[str, ...] | None:
+    """A command line's words (quotes removed) and operators (`&&`, `|`, `;`, `>`, `2>&1` as
+    "2", ">&", "1"), like a POSIX shell reads them; a line break between words is ";".
+    Here-document bodies are left out. None when a quote is not closed."""
+    tokens: list[str] = []
+    word: list[str] | None = None
+    for match in _TOKEN.finditer(drop_heredoc_bodies(command)):
+        kind = match.lastgroup
+        if kind == "space" or kind == "op":
+            if word is not None:
+                tokens.append("".join(word))
+                word = None
+            if kind == "op":
+                tokens.append(match.group("op"))
+            elif "\n" in match.group("space") and tokens and tokens[-1] != ";":
+                tokens.append(";")
+            continue
+        if kind == "unbalanced":
+            return None
+        if word is None:
+            word = []
+        if kind == "double":
+            word.append(_DOUBLE_QUOTED_ESCAPE.sub(r"\1", match.group("double")))
+        elif kind == "escaped":
+            word.append("" if match.group("escaped") == "\n" else match.group("escaped"))
+        else:
+            word.append(match.group(kind or "word"))
+    if word is not None:
+        tokens.append("".join(word))
+    return tuple(tokens)
+
+
+def is_operator(token: str) -> bool:
+    return bool(token) and set(token) <= _PUNCTUATION
 
 
 def _simple_commands(command: str) -> list[list[str]]:
-    lexer = shlex.shlex(_drop_heredoc_bodies(command).replace("\n", " ; "), posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    lexer.commenters = ""
+    tokens = shell_tokens(command)
+    if tokens is None:  # unbalanced quotes: fall back to a plain split
+        return [part.split() for part in _SEPARATORS.split(command.strip()) if part]
     current: list[str] = []
     commands = [current]
     skip_next = False
-    try:
-        for token in lexer:
-            if skip_next:
-                skip_next = False
+    for token in tokens:
+        if skip_next:
+            skip_next = False
+            continue
+        if is_operator(token):
+            if "<" in token or ">" in token:  # a redirection: drop it and its target ("2>&1" too)
+                if current and current[-1].isdigit():
+                    current.pop()
+                skip_next = True
                 continue
-            if token and set(token) <= _PUNCTUATION:
-                if "<" in token or ">" in token:  # a redirection: drop it and its target ("2>&1" too)
-                    if current and current[-1].isdigit():
-                        current.pop()
-                    skip_next = True
-                    continue
-                current = []
-                commands.append(current)
-            else:
-                current.append(token)
-    except ValueError:  # unbalanced quotes: fall back to a plain split
-        return [part.split() for part in _SEPARATORS.split(command.strip()) if part]
+            current = []
+            commands.append(current)
+        else:
+            current.append(token)
     return [words for words in commands if words]
 
 
-def _drop_heredoc_bodies(command: str) -> str:
+def drop_heredoc_bodies(command: str) -> str:
     """The command line without here-document bodies (their lines are data, not commands)."""
     if "<<" not in command:
         return command

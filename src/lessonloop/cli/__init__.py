@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from lessonloop import __version__
+from lessonloop.cli.analysis_commands import cmd_analyze, cmd_analyze_stats, cmd_report
 from lessonloop.cli.common import CommandError, common_options, non_negative, project_option
 from lessonloop.cli.session_commands import cmd_ingest, cmd_sessions, cmd_show, cmd_stats
 
@@ -47,6 +48,22 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--no-progress", action="store_true", help="no progress bar (it is shown only on a terminal anyway)"
     )
+    ingest.add_argument(
+        "--sarif",
+        action="append",
+        metavar="FILE",
+        help="also import a scanner's SARIF results, matched to the session edits they concern (repeatable)",
+    )
+    ingest.add_argument(
+        "--junit",
+        action="append",
+        metavar="FILE",
+        help="also import JUnit XML test results, matched to sessions by file and time (repeatable)",
+    )
+    ingest.add_argument(
+        "--no-analyze", action="store_true", help="only store what was read; do not analyze the sessions"
+    )
+    _no_bandit_option(ingest)
     ingest.set_defaults(handler=cmd_ingest)
 
     sessions = commands.add_parser(
@@ -84,7 +101,67 @@ def build_parser() -> argparse.ArgumentParser:
     project_option(stats)
     common_options(stats)
     stats.set_defaults(handler=cmd_stats)
+    _analysis_commands(commands)
     return parser
+
+
+def _no_bandit_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-bandit", action="store_true", help="do not run bandit on Python edits even when it is installed"
+    )
+
+
+def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    analyze = commands.add_parser(
+        "analyze",
+        help="find blind edits, workflow violations, error classes, corrections, risky diffs, outcomes",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Analyze stored sessions: file operations and blind edits, workflow rules\n"
+            "(.lessonloop/workflow.toml in the project, else the defaults), tool-error classes,\n"
+            "user corrections, the risk of each diff, and how each session ended.\n\n"
+            "Sessions unchanged since their last analysis are skipped (--force redoes them).\n"
+            "`lessonloop ingest` runs this on what it read. `lessonloop analyze stats` compares\n"
+            "habits with outcomes."
+        ),
+    )
+    analyze.add_argument(
+        "--session", metavar="ID", help="analyze this session (id or unique prefix) and print its signals"
+    )
+    analyze.add_argument("--force", action="store_true", help="re-analyze sessions even when unchanged")
+    _no_bandit_option(analyze)
+    analyze.add_argument("--no-progress", action="store_true", help="no progress bar")
+    project_option(analyze)
+    common_options(analyze)
+    analyze.set_defaults(handler=cmd_analyze)
+    sub = analyze.add_subparsers(
+        dest="analyze_command", metavar="stats", title="subcommands", help="habits against outcomes (see below)"
+    )
+    stats = sub.add_parser(
+        "stats",
+        help="workflow habits against outcomes: counts, rates, Fisher's exact test, effect sizes",
+        description=(
+            "Compare sessions with and without each habit (not fully compliant, each rule violated, "
+            "blind edits, search loops) on each outcome (errors unresolved, tests failing at the end, "
+            "corrections needed, changes reverted): counts, rates, Fisher's exact test p-value, "
+            "odds ratio with its 95%% interval, and risk difference."
+        ),
+    )
+    project_option(stats)
+    _no_bandit_option(stats)
+    common_options(stats)
+    stats.set_defaults(handler=cmd_analyze_stats)
+
+    report = commands.add_parser(
+        "report",
+        help="per session compliance, blind edits, errors by class, corrections, risk; per project the worst habits",
+        description="A report over analyzed sessions (analyzing what changed first).",
+    )
+    project_option(report)
+    report.add_argument("--top", type=non_negative, default=5, metavar="N", help="habits shown per project (default 5)")
+    _no_bandit_option(report)
+    common_options(report)
+    report.set_defaults(handler=cmd_report)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,37 +3,77 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
+from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import CommandError, console, emit_json, open_cli_store
+
+if TYPE_CHECKING:
+    from lessonloop.pipeline.findings_import import ImportResult
+
+
+def _import_results(args: argparse.Namespace, conn: sqlite3.Connection) -> list[ImportResult]:
+    """--sarif and --junit files, imported and matched to sessions."""
+    from lessonloop.pipeline.findings_import import import_findings
+
+    results: list[ImportResult] = []
+    for fmt, paths in (("sarif", args.sarif or []), ("junit", args.junit or [])):
+        for path in paths:
+            try:
+                results.append(import_findings(conn, path, fmt))
+            except OSError as exc:
+                raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return results
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from lessonloop.capture.ingest import discover
     from lessonloop.capture.ingest import ingest as run_ingest
 
-    sources, summary = discover(list(args.paths) or None)
+    results_only = not args.paths and bool(args.sarif or args.junit)
+    sources, summary = discover(list(args.paths) or None) if not results_only else ([], None)
     with open_cli_store(args.db) as conn:
-        progress = None
-        if not args.no_progress and sys.stderr.isatty():
-            from lessonloop.report.progress import TerminalProgress
+        if summary is not None:
+            progress = None
+            if not args.no_progress and sys.stderr.isatty():
+                from lessonloop.report.progress import TerminalProgress
 
-            progress = TerminalProgress()
-        run_ingest(conn, sources, summary, progress=progress)
+                progress = TerminalProgress()
+            run_ingest(conn, sources, summary, progress=progress)
+        imports = _import_results(args, conn)
+        analysis = None
+        if not args.no_analyze:
+            from lessonloop.pipeline.analysis import analyze_store
+
+            analysis = analyze_store(conn, bandit=False if args.no_bandit else None)
         stats_data = None
-        if summary.used_sample:
+        if summary is not None and summary.used_sample:
             from lessonloop.report.queries import stats
 
             stats_data = stats(conn)
     if args.json:
-        data = summary.to_json()
+        data = summary.to_json() if summary is not None else {}
+        if imports:
+            data["imports"] = [r.to_json() for r in imports]
+        if analysis is not None:
+            data["analysis"] = analysis.to_json()
         if stats_data is not None:
             data["stats"] = stats_data
         emit_json(data)
     else:
         from lessonloop.report.render import ingest_summary_text
 
-        print(ingest_summary_text(summary))
+        if summary is not None:
+            print(ingest_summary_text(summary))
+        for result in imports:
+            print(_import_text(result))
+        if analysis is not None:
+            from lessonloop.report.analysis_render import analysis_run_text
+
+            print(analysis_run_text(analysis))
+            for problem in analysis.problems:
+                print(f"Warning: {problem}", file=sys.stderr)
         if stats_data is not None:
             from lessonloop.report.render import render_stats
 
@@ -42,14 +82,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             render_stats(out, stats_data)
             out.print(
                 "\nNext: [bold]lessonloop sessions[/] lists the sessions, "
-                "[bold]lessonloop show ID[/] shows one, [bold]lessonloop stats[/] sums them up."
+                "[bold]lessonloop show ID[/] shows one, [bold]lessonloop report[/] shows what went wrong."
             )
-    if summary.nothing_readable:
+    if summary is not None and summary.nothing_readable:
         if not args.json:
             where = ", ".join(summary.searched) or "the given paths"
             print(f"Error: nothing could be read from {where}.", file=sys.stderr)
         return 1
     return 0
+
+
+def _import_text(result: ImportResult) -> str:
+    text = f"Imported {result.path} ({result.format}): {result.findings} findings, {result.matched} matched to sessions"
+    if result.tests is not None:
+        text += f"; {result.tests} tests, {result.failures} failed"
+    for problem in result.problems:
+        text += f"\n  {problem.severity}: {problem.code}: {problem.detail}"
+    return text + "."
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:

@@ -50,3 +50,40 @@ class TerminalProgress:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+
+
+class CountProgress:
+    """Items done out of a total (e.g. sessions analyzed), with time left (rich)."""
+
+    def __init__(self, label: str, unit: str) -> None:
+        self._label = label
+        self._unit = unit
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def start(self, total: int) -> None:
+        if total <= 1:
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._progress = Progress(
+            TextColumn(f"[bold]{self._label}[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn(self._unit),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task(self._label, total=total)
+
+    def advance(self, done: int) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, advance=done)
+
+    def finish(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None

@@ -1,0 +1,531 @@
+"""Why a tool call failed: one error class per failed call, with a confidence and its evidence.
+
+An ordered table of rules reads the error text (and the tool, the status, the shell command's
+kinds); the first rule that matches decides. Usage classes are mistakes in how the agent called
+a tool; the others are the code failing its checks, the environment, the user, or a cascade.
+See docs/error-classes.md for the definitions and the decisions on ambiguous cases.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from lessonloop.analyze.commands import command_kinds
+from lessonloop.analyze.inputs import FILE_READ_TOOLS, Call, SessionInput
+
+INCORRECT_PARAMETER = "INCORRECT_PARAMETER"
+PARAMETER_FORMAT = "PARAMETER_FORMAT"
+MISSING_PREREQUISITE = "MISSING_PREREQUISITE"
+WORKFLOW_SEQUENCE = "WORKFLOW_SEQUENCE"
+WRONG_TOOL_SELECTION = "WRONG_TOOL_SELECTION"
+MISSING_PARAMETER = "MISSING_PARAMETER"
+CHECK_FAILED = "CHECK_FAILED"
+INFRASTRUCTURE = "INFRASTRUCTURE"
+USER_REJECTED = "USER_REJECTED"
+INTERRUPTED = "INTERRUPTED"
+CASCADE = "CASCADE"
+UNKNOWN = "UNKNOWN"
+
+USAGE_CLASSES: frozenset[str] = frozenset(
+    {
+        INCORRECT_PARAMETER,
+        PARAMETER_FORMAT,
+        MISSING_PREREQUISITE,
+        WORKFLOW_SEQUENCE,
+        WRONG_TOOL_SELECTION,
+        MISSING_PARAMETER,
+    }
+)
+ALL_CLASSES: tuple[str, ...] = (
+    INCORRECT_PARAMETER,
+    PARAMETER_FORMAT,
+    MISSING_PREREQUISITE,
+    WORKFLOW_SEQUENCE,
+    WRONG_TOOL_SELECTION,
+    MISSING_PARAMETER,
+    CHECK_FAILED,
+    INFRASTRUCTURE,
+    USER_REJECTED,
+    INTERRUPTED,
+    CASCADE,
+    UNKNOWN,
+)
+
+EVIDENCE_CHARS = 120
+CHECK_KINDS = frozenset({"test", "lint", "typecheck", "build"})
+_FAILED_STATUSES = frozenset({"error", "rejected", "interrupted"})
+EDGE_CHARS = 1500  # EDGES rules read the first and the last this many characters
+
+# Where a rule's pattern is looked for.
+START = "start"  # at the beginning of the error text: the harness's own messages
+EDGES = "edges"  # in the first and last EDGE_CHARS characters: where commands print what went wrong
+WHOLE = "whole"  # anywhere in the error text
+
+_EXIT_HEADER = re.compile(r"\AExit code (-?\d+)[ \t]*\n?")
+_START_PREFIX = re.compile(r"\s*(?:<tool_use_error>\s*)?(?:Error:\s*)?")
+_PYTHON_INLINE = re.compile(r"\bpython[\d.]*\s+(?:-c\b|-\s*<<|<<)")
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorClass:
+    """The class of one failed tool call, how sure the rule is, and the text that decided it."""
+
+    tool_use_id: str
+    context_id: str
+    seq: int
+    label: str
+    confidence: float
+    usage: bool
+    evidence: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tool_use_id": self.tool_use_id,
+            "session_id": self.context_id,
+            "line": self.seq,
+            "class": self.label,
+            "confidence": self.confidence,
+            "usage": self.usage,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One row of the table: every condition given must hold.
+
+    The evidence is the pattern's `ev` group when it has one, else the line the match is on.
+    Patterns of EDGES and WHOLE rules start with literal text: Python's `re` then searches at
+    memchr speed, while a leading class or alternation is ten times slower. Alternatives are
+    therefore separate patterns, and case variants are spelled out.
+    """
+
+    name: str
+    label: str
+    confidence: float
+    patterns: tuple[re.Pattern[str], ...] = ()  # alternatives: the first one found decides
+    scope: str = EDGES
+    tools: frozenset[str] | None = None  # None: any tool
+    status: str | None = None  # the call's status must be this
+    kinds: frozenset[str] | None = None  # the shell command must have one of these kinds
+    command: re.Pattern[str] | None = None  # the shell command must match this
+
+
+def _r(
+    name: str,
+    label: str,
+    confidence: float,
+    *patterns: str,
+    scope: str = EDGES,
+    flags: int = 0,
+    tools: frozenset[str] | None = None,
+    kinds: frozenset[str] | None = None,
+    command: re.Pattern[str] | None = None,
+) -> Rule:
+    compiled = tuple(re.compile(pattern, flags) for pattern in patterns)
+    return Rule(name, label, confidence, compiled, scope, tools, None, kinds, command)
+
+
+_SHELL = frozenset({"Bash"})
+_SEARCH = frozenset({"search"})
+_COMMIT = frozenset({"git_commit"})
+_INPUT_INVALID = r"InputValidationError:.{0,400}?"
+_BAD_REGEX = (
+    r"regex parse error",
+    r"Invalid regular expression",
+    r"invalid regular expression",
+    r"Unmatched [(\[{]",
+    r"unmatched [(\[{]",
+    r"unclosed group",
+)
+
+RULES: tuple[Rule, ...] = (
+    # The harness's own outcomes.
+    Rule("user_rejected", USER_REJECTED, 0.99, status="rejected"),
+    Rule("interrupted", INTERRUPTED, 0.99, status="interrupted"),
+    _r("sibling_errored", CASCADE, 0.99, r"Sibling tool call errored", scope=START),
+    _r("interrupt_marker", INTERRUPTED, 0.97, r"\[Request interrupted by user[^\]\n]{0,40}\]"),
+    _r("rejection_text", USER_REJECTED, 0.95, r"The user doesn't want to proceed with this tool use", scope=START),
+    # Claude Code's file tools.
+    _r("edit_string_not_found", INCORRECT_PARAMETER, 0.98, r"String to replace not found in file", scope=START),
+    _r(
+        "edit_multiple_matches",
+        INCORRECT_PARAMETER,
+        0.98,
+        r"Found \d+ matches of the string to replace, but replace_all is false",
+        scope=START,
+    ),
+    _r(
+        "edit_no_change",
+        INCORRECT_PARAMETER,
+        0.95,
+        r"(?:No changes to make: )?old_string and new_string are exactly the same",
+        scope=START,
+    ),
+    _r("file_not_read", MISSING_PREREQUISITE, 0.98, r"File has not been read yet", scope=START),
+    _r(
+        "file_modified_since_read",
+        MISSING_PREREQUISITE,
+        0.97,
+        r"File has been (?:modified since read|unexpectedly modified)",
+        scope=START,
+    ),
+    _r(
+        "file_too_large",
+        MISSING_PARAMETER,
+        0.97,
+        r"File content \([^)\n]{0,40}\) exceeds maximum allowed (?:size|tokens)",
+        scope=START,
+    ),
+    _r("read_directory", WRONG_TOOL_SELECTION, 0.95, r"EISDIR", scope=START, tools=FILE_READ_TOOLS),
+    _r("path_is_directory", INCORRECT_PARAMETER, 0.8, r"EISDIR", scope=START),
+    _r("path_not_found", INCORRECT_PARAMETER, 0.95, r"(?:File|Path|Directory) does not exist", scope=START),
+    _r("no_such_tool", WRONG_TOOL_SELECTION, 0.95, r"No such tool available: \S+", scope=START),
+    # Input validation of any tool (Claude Code's wording and zod's JSON issues).
+    _r(
+        "required_parameter_missing",
+        MISSING_PARAMETER,
+        0.95,
+        _INPUT_INVALID + r"(?P<ev>[Tt]he required parameter `?[\w.]+`? is missing|\"received\":\s*\"undefined\")",
+        scope=START,
+        flags=re.DOTALL,
+    ),
+    _r(
+        "unexpected_parameter",
+        INCORRECT_PARAMETER,
+        0.9,
+        _INPUT_INVALID + r"(?P<ev>An unexpected parameter `?[\w.]+`? was provided)",
+        scope=START,
+        flags=re.DOTALL,
+    ),
+    _r(
+        "parameter_type",
+        PARAMETER_FORMAT,
+        0.95,
+        _INPUT_INVALID + r"(?P<ev>type is expected as `?\w+`? but provided as `?\w+`?"
+        r"|\"expected\":\s*\"\w+\",\s*\"received\":\s*\"\w+\"|[Ee]xpected \w+, received \w+)",
+        scope=START,
+        flags=re.DOTALL,
+    ),
+    _r("input_invalid", PARAMETER_FORMAT, 0.6, r"InputValidationError:[^\n]*", scope=START),
+    _r("path_not_absolute", PARAMETER_FORMAT, 0.9, r"must be (?:an )?absolute", scope=START),
+    _r(
+        "bad_regex",
+        PARAMETER_FORMAT,
+        0.9,
+        *_BAD_REGEX,
+        tools=frozenset({"Grep"}),
+    ),
+    _r(
+        "bad_regex_shell",
+        PARAMETER_FORMAT,
+        0.85,
+        *_BAD_REGEX,
+        tools=_SHELL,
+        kinds=_SEARCH,
+    ),
+    # Skills run shell snippets of their own: the agent chose the skill, the skill's command failed.
+    _r(
+        "skill_embedded_missing_ref",
+        MISSING_PREREQUISITE,
+        0.7,
+        r"Bash command failed for pattern.*?(?P<ev>(?:ambiguous argument|unknown revision)[^\n]*)",
+        scope=START,
+        flags=re.DOTALL,
+        tools=frozenset({"Skill"}),
+    ),
+    # A project's pre-commit hook: type errors or failing tests are the code failing checks;
+    # format and lint rules alone mean the formatter/linter should have run before the commit.
+    _r(
+        "precommit_checks",
+        CHECK_FAILED,
+        0.85,
+        r"Pre-commit validation failed.*?(?P<ev>\[(?:DIALYZER|TESTS?|COMPILE|TYPES?|TYPECHECK|MYPY|TSC)\])",
+        scope=START,
+        flags=re.DOTALL,
+    ),
+    _r(
+        "precommit_style",
+        WORKFLOW_SEQUENCE,
+        0.9,
+        r"Pre-commit validation failed.*?(?P<ev>\[(?:FORMAT|CREDO|LINT|STYLE)\][^\\\n]*)",
+        scope=START,
+        flags=re.DOTALL,
+    ),
+    _r("hook_reformatted", WORKFLOW_SEQUENCE, 0.85, r"files were modified by this hook", kinds=_COMMIT),
+    # git.
+    _r("git_no_upstream", MISSING_PREREQUISITE, 0.97, r"has no upstream branch"),
+    _r(
+        "git_add_ignored",
+        INCORRECT_PARAMETER,
+        0.97,
+        r"(?P<ev>The following paths are ignored by one of your \.gitignore files:?\s*\S*)",
+    ),
+    _r(
+        "git_bad_pathspec",
+        INCORRECT_PARAMETER,
+        0.92,
+        r"pathspec '[^'\n]*' (?:did not match any file|is beyond a symbolic link)",
+    ),
+    _r(
+        "git_bad_revision",
+        INCORRECT_PARAMETER,
+        0.9,
+        r"fatal: (?:ambiguous argument|bad revision|invalid reference|Not a valid object name)",
+    ),
+    _r("git_not_a_repo", INCORRECT_PARAMETER, 0.85, r"fatal: not a git repository"),
+    _r("git_identity", MISSING_PREREQUISITE, 0.9, r"Please tell me who you are"),
+    _r("git_push_behind", WORKFLOW_SEQUENCE, 0.85, r"Updates were rejected because"),
+    _r(
+        "git_nothing_to_commit",
+        WORKFLOW_SEQUENCE,
+        0.75,
+        r"nothing to commit",
+        r"no changes added to commit",
+        kinds=_COMMIT,
+    ),
+    _r("ssh_auth", INFRASTRUCTURE, 0.85, r"Permission denied \(publickey"),
+    # Tools and modules that are not there.
+    _r("command_not_found", MISSING_PREREQUISITE, 0.95, r"command not found"),
+    _r("sh_not_found", MISSING_PREREQUISITE, 0.9, r"sh: (?:line )?\d+: \S+: not found"),
+    _r("module_missing", MISSING_PREREQUISITE, 0.93, r"No module named"),
+    _r("node_module_missing", MISSING_PREREQUISITE, 0.85, r"Error: Cannot find module '"),
+    _r("executable_missing", MISSING_PREREQUISITE, 0.9, r"executable file not found in \$PATH"),
+    _r("permission_denied", MISSING_PREREQUISITE, 0.7, r"Permission denied", r"permission denied"),
+    # Test runners, compilers, linters and type checkers that ran and reported failures.
+    _r("exunit_failures", CHECK_FAILED, 0.95, r" tests?, [1-9]\d* failures?"),
+    _r("pytest_failures", CHECK_FAILED, 0.95, r"== (?:\d+ \w+, )*[1-9]\d* (?:failed|errors?)\b"),
+    _r("js_test_failures", CHECK_FAILED, 0.95, r"Tests?(?: Files)?:?[ \t]+[1-9]\d* failed"),
+    _r("cargo_test_failed", CHECK_FAILED, 0.93, r"test result: FAILED"),
+    _r("go_test_failed", CHECK_FAILED, 0.93, r"--- FAIL: \S+"),
+    _r("elixir_compile_error", CHECK_FAILED, 0.92, r"== Compilation error in file"),
+    _r(
+        "compile_exception",
+        CHECK_FAILED,
+        0.92,
+        r"\*\* \((?:CompileError|SyntaxError|TokenMissingError|MismatchedDelimiterError)\)",
+    ),
+    _r("esbuild_error", CHECK_FAILED, 0.9, r"✘ \[ERROR\]"),
+    _r("rust_error", CHECK_FAILED, 0.9, r"error\[E\d{4}\]"),
+    _r("ts_error", CHECK_FAILED, 0.9, r"error TS\d+:"),
+    _r("mypy_errors", CHECK_FAILED, 0.92, r"Found [1-9]\d* errors? in \d+ files?"),
+    _r("dialyzer_errors", CHECK_FAILED, 0.9, r"Total errors: [1-9]\d*", scope=WHOLE),
+    _r("credo_issues", CHECK_FAILED, 0.92, r"mods/funs, found "),
+    _r("eslint_problems", CHECK_FAILED, 0.9, r"✖ [1-9]\d* problems?"),
+    _r("ruff_errors", CHECK_FAILED, 0.85, r"Found [1-9]\d* errors?\.", kinds=frozenset({"lint"})),
+    _r(
+        "format_check",
+        CHECK_FAILED,
+        0.85,
+        r"would be reformatted",
+        r"Would reformat",
+        r"would reformat",
+        r"--check-formatted",
+        kinds=frozenset({"lint", "format"}),
+    ),
+    # Services the call depends on.
+    _r(
+        "network",
+        INFRASTRUCTURE,
+        0.85,
+        r"Could not resolve host",
+        r"Connection refused",
+        r"ECONNREFUSED",
+        r"ECONNRESET",
+        r"ETIMEDOUT",
+        r"ENOTFOUND",
+        r"Connection timed out",
+        r"Network is unreachable",
+        r"Temporary failure in name resolution",
+        r"SSL certificate problem",
+        r"Could not read from remote repository",
+    ),
+    _r(
+        "rate_limit",
+        INFRASTRUCTURE,
+        0.85,
+        r"HTTP/[\d.]+ 429",
+        r"status(?: code)?[ :=]+429\b",
+        r"Too Many Requests",
+        r"RateLimitError",
+        r"rate_limit_error",
+        r"Rate limit(?:ed| exceeded| reached)",
+        r"rate limit(?:ed| exceeded| reached)",
+    ),
+    _r(
+        "auth",
+        INFRASTRUCTURE,
+        0.8,
+        r"HTTP/[\d.]+ 40[13]\b",
+        r"status(?: code)?[ :=]+40[13]\b",
+        r"401 Unauthorized",
+        r"403 Forbidden",
+        r"Authentication failed",
+        r"authentication failed",
+        r"Authentication required",
+        r"authentication required",
+        r"authentication_error",
+        r"Invalid API key",
+        r"invalid API key",
+        r"invalid x-api-key",
+    ),
+    _r(
+        "service_down",
+        INFRASTRUCTURE,
+        0.8,
+        r"overloaded_error",
+        r"Overloaded",
+        r"503 Service Unavailable",
+        r"502 Bad Gateway",
+        r"504 Gateway Timeout",
+    ),
+    _r("disk_full", INFRASTRUCTURE, 0.9, r"No space left on device", r"ENOSPC"),
+    # Shell usage.
+    _r(
+        "bad_cli_option",
+        INCORRECT_PARAMETER,
+        0.75,
+        r"unrecognized option",
+        r"unrecognized arguments",
+        r"invalid option",
+        r"illegal option",
+        r"unknown option",
+        r"Unknown option",
+        tools=_SHELL,
+    ),
+    _r(
+        "inline_script_traceback",
+        INCORRECT_PARAMETER,
+        0.65,
+        r"Traceback \(most recent call last\):.*?(?P<ev>^\w[\w.]*(?:Error|Exception)\b[^\n]*)",
+        flags=re.DOTALL | re.MULTILINE,
+        tools=_SHELL,
+        command=_PYTHON_INLINE,
+    ),
+    _r("no_such_file", INCORRECT_PARAMETER, 0.75, r"No such file or directory", tools=_SHELL),
+    # grep/rg exit 1 with nothing printed: no line matched. Not a failure, so no error class.
+    _r("search_no_match", UNKNOWN, 0.6, r"Exit code 1\s*\Z", scope=START, tools=_SHELL, kinds=_SEARCH),
+)
+
+
+def classify_call(call: Call) -> ErrorClass | None:
+    """The error class of a failed call; None for a successful call or one with no result."""
+    if call.status not in _FAILED_STATUSES:
+        return None
+    text = call.error_text or ""
+    kinds = command_kinds(call.command) if call.command else frozenset()
+    view = _TextView(text)
+    for rule in _rules_for(call.tool):
+        matched = _match(rule, call, view, kinds)
+        if matched is not None:
+            return _result(call, rule.label, rule.confidence, f"{rule.name}: {_clip(matched)}")
+    return _fallback(call, text, kinds)
+
+
+def classify_session(session: SessionInput) -> list[ErrorClass]:
+    """Every failed call of the session (all its contexts), in time order."""
+    results = (classify_call(call) for call in session.calls())
+    return [result for result in results if result is not None]
+
+
+@lru_cache(maxsize=256)
+def _rules_for(tool: str) -> tuple[Rule, ...]:
+    """The rules that apply to `tool`, in table order."""
+    return tuple(rule for rule in RULES if rule.tools is None or tool in rule.tools)
+
+
+class _TextView:
+    """The error text as each scope reads it, computed once per call."""
+
+    __slots__ = ("_edges", "start", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        prefix = _START_PREFIX.match(text)
+        self.start = prefix.end() if prefix else 0
+        self._edges: str | None = None
+
+    @property
+    def edges(self) -> str:
+        if self._edges is None:
+            text = self.text
+            self._edges = text if len(text) <= 2 * EDGE_CHARS else f"{text[:EDGE_CHARS]}\n…\n{text[-EDGE_CHARS:]}"
+        return self._edges
+
+
+def _match(rule: Rule, call: Call, view: _TextView, kinds: frozenset[str]) -> str | None:
+    """The evidence text when every condition of `rule` holds, else None."""
+    if rule.status is not None and call.status != rule.status:
+        return None
+    if rule.kinds is not None and not (kinds & rule.kinds):
+        return None
+    if rule.command is not None and not (call.command and rule.command.search(call.command)):
+        return None
+    if not rule.patterns:
+        return f"status={call.status}"
+    if rule.scope == START:
+        for pattern in rule.patterns:
+            found = pattern.match(view.text, view.start)
+            if found is not None:
+                return _evidence(view.text, found)
+        return None
+    haystack = view.text if rule.scope == WHOLE else view.edges
+    for pattern in rule.patterns:
+        found = pattern.search(haystack)
+        if found is not None:
+            return _evidence(haystack, found)
+    return None
+
+
+def _evidence(text: str, found: re.Match[str]) -> str:
+    """The `ev` group when there is one, else the line the match is on (or the match, in a long line)."""
+    if "ev" in found.re.groupindex and found.group("ev") is not None:
+        return found.group("ev")
+    line_start = text.rfind("\n", 0, found.start()) + 1
+    line_end = text.find("\n", found.end())
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return line if len(line.strip()) <= EVIDENCE_CHARS else found.group(0)
+
+
+def _fallback(call: Call, text: str, kinds: frozenset[str]) -> ErrorClass:
+    exit_code = _exit_code(call, text)
+    if exit_code not in (None, 0) and kinds & CHECK_KINDS:
+        names = ",".join(sorted(kinds & CHECK_KINDS))
+        return _result(call, CHECK_FAILED, 0.6, f"check_exit_nonzero: {names} exit {exit_code}")
+    return _result(call, UNKNOWN, 0.3, f"no rule matched: {_clip(_first_line(text))}")
+
+
+def _result(call: Call, label: str, confidence: float, evidence: str) -> ErrorClass:
+    return ErrorClass(
+        tool_use_id=call.id,
+        context_id=call.context_id,
+        seq=call.seq,
+        label=label,
+        confidence=confidence,
+        usage=label in USAGE_CLASSES,
+        evidence=evidence,
+    )
+
+
+def _exit_code(call: Call, text: str) -> int | None:
+    if call.exit_code is not None:
+        return call.exit_code
+    header = _EXIT_HEADER.match(text)
+    return int(header.group(1)) if header else None
+
+
+def _first_line(text: str) -> str:
+    """The first non-empty line after an "Exit code N" header."""
+    body = _EXIT_HEADER.sub("", text, count=1)
+    for line in body.splitlines():
+        if line.strip():
+            return line.strip()
+    return text.strip()
+
+
+def _clip(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EVIDENCE_CHARS else flat[: EVIDENCE_CHARS - 1] + "…"

@@ -1,0 +1,46 @@
+"""One spelling per file: normalize the paths agents write so that the same file compares equal.
+
+Pure: the only filesystem knowledge comes through the optional `resolve` hook, which the pipeline
+builds from `os.path.realpath` for files that exist (analysis itself does no I/O).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+
+Resolver = Callable[[str], str]
+
+
+def normalize_path(path: str, cwd: str | None, home: str | None, resolve: Resolver | None = None) -> str:
+    """The absolute, normalized spelling of `path` as a call made in `cwd` meant it.
+
+    - `~` and `~/rest` become `home` and `home/rest` when `home` is known (`~user` is left alone);
+    - a relative path is joined to `cwd` (itself `~`-expanded) when `cwd` is absolute, and stays
+      relative otherwise;
+    - `.` and `..` parts and repeated slashes are folded (`posixpath.normpath`; a leading `//`
+      becomes `/`);
+    - finally `resolve` (when given) maps the result to its symlink-free spelling; it is meant to
+      return its argument unchanged for files that do not exist.
+
+    Only POSIX paths are understood.
+    """
+    expanded = _expand_home(path.strip(), home)
+    if not expanded.startswith("/") and cwd:
+        base = _expand_home(cwd.strip(), home)
+        if base.startswith("/"):
+            expanded = posixpath.join(base, expanded)
+    normalized = posixpath.normpath(expanded) if expanded else expanded
+    if normalized.startswith("//"):
+        normalized = "/" + normalized.lstrip("/")
+    return resolve(normalized) if resolve is not None and normalized.startswith("/") else normalized
+
+
+def _expand_home(path: str, home: str | None) -> str:
+    if not home or not path.startswith("~"):
+        return path
+    if path == "~":
+        return home
+    if path.startswith("~/"):
+        return posixpath.join(home, path[2:])
+    return path

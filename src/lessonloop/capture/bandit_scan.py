@@ -1,0 +1,273 @@
+"""Bandit on the Python lines agents added: one bandit subprocess for a whole batch of edits.
+
+Each scannable Python edit (see `diff_risk.scannable`) becomes one file in a temporary folder
+holding only its added lines, each on its original new-file line number (the other lines are
+blank), so bandit's line numbers are the new file's. The added lines must parse on their own:
+
+1. each run of consecutive added lines is dedented (textwrap.dedent) and kept if it parses;
+2. a run that does not parse (an `else:` without its `if`, a call cut in the middle) falls
+   back to its lines one at a time, each dedented, kept when it parses alone;
+3. the kept pieces are checked together once more; if they still do not parse (rare), only
+   the single lines that parse alone are kept.
+
+What does not parse is skipped: bandit reads whole statements only. Several bandit tests
+(yaml.load, for one) fire only when the module is imported, and an edit in the middle of a file
+rarely adds its imports: when line 1 is free, it holds the imports seen anywhere in the diff
+(context or removed lines too) and an `import m` for each well-known module the kept lines
+call into (``yaml.load(...)`` -> ``import yaml``). Findings on that line are dropped: only
+added lines are reported. Bandit's test ids become
+rules "bandit:<test_id>" (B602, B506, ...), its severities lower-cased. Tests that only note
+that code exists rather than a risk are skipped by default (`DEFAULT_SKIPS`): B101
+assert_used (every pytest test), B404 import_subprocess and B603 subprocess without a shell.
+
+`run_bandit` returns None when bandit is not installed, fails, times out or prints something
+that is not its JSON report; it never raises.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lessonloop import json_codec
+from lessonloop.analyze.diff_risk import MAX_TEXT, PYTHON, RiskFinding, added_lines, file_extension, scannable
+from lessonloop.analyze.inputs import Call
+
+DEFAULT_SKIPS = ("B101", "B404", "B603")
+TIMEOUT_SECONDS = 60.0
+_SEVERITIES = {"low": "low", "medium": "medium", "high": "high", "critical": "critical"}
+# .ipynb edits carry cell source, not a file bandit would read as Python: only real .py files.
+_BANDIT_EXTENSIONS = PYTHON - {".ipynb"}
+# Modules bandit's tests look for; a kept line that calls into one gets it imported.
+_WELL_KNOWN_MODULES = frozenset(
+    {
+        *("os", "subprocess", "commands", "popen2", "shlex", "yaml", "pickle", "cPickle", "_pickle", "dill"),
+        *("marshal", "shelve", "jsonpickle", "hashlib", "hmac", "ssl", "socket", "requests", "httpx"),
+        *("urllib", "urllib2", "urllib3", "telnetlib", "ftplib", "tempfile", "random", "jinja2", "mako"),
+        *("paramiko", "xml", "lxml", "xmlrpc", "sqlite3", "torch", "pandas", "tarfile", "zipfile", "Crypto"),
+        *("cryptography", "flask", "django", "logging", "pycurl", "wsgiref", "pyghmi", "asyncio"),
+    }
+)
+_DOTTED_ROOT = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\.\w")
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """The parsable part of one edit's added lines, laid out on their new-file line numbers."""
+
+    call: Call
+    source: str  # the file bandit reads: kept lines at their line numbers, blank elsewhere
+    lines: dict[int, str]  # new-file line number -> the added line as the agent wrote it
+
+
+def bandit_command() -> list[str] | None:
+    """How to start bandit: this interpreter's module when importable, else `bandit` on PATH."""
+    if importlib.util.find_spec("bandit") is not None:
+        return [sys.executable, "-m", "bandit"]
+    found = shutil.which("bandit")
+    return [found] if found else None
+
+
+def bandit_available() -> bool:
+    return bandit_command() is not None
+
+
+def snippet_for(call: Call) -> Snippet | None:
+    """The call's added Python lines as a parsable file, or None when nothing of it parses."""
+    if not scannable(call) or call.diff is None or file_extension(call.target_path) not in _BANDIT_EXTENSIONS:
+        return None
+    numbered = added_lines(call.diff)
+    if not numbered:
+        return None
+    pieces = _parsable_pieces(_runs(numbered))
+    if not pieces:
+        return None
+    header = _import_header(call.diff, [text for piece in pieces for _, text in piece])
+    source = _layout(pieces, header)
+    if not _parses(source):
+        pieces = _single_lines(numbered)
+        source = _layout(pieces, header) if pieces else ""
+        if not pieces or not _parses(source):
+            return None
+    original = dict(numbered)
+    kept = {line_no: original[line_no] for piece in pieces for line_no, _ in piece}
+    return Snippet(call, source, kept)
+
+
+def _runs(numbered: Sequence[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Consecutive added lines grouped together."""
+    runs: list[list[tuple[int, str]]] = []
+    for line_no, text in numbered:
+        if runs and runs[-1][-1][0] == line_no - 1:
+            runs[-1].append((line_no, text))
+        else:
+            runs.append([(line_no, text)])
+    return runs
+
+
+def _dedented(lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]] | None:
+    """The lines dedented together, or None when they do not parse as a module."""
+    if not any(text.strip() for _, text in lines):
+        return None
+    block = textwrap.dedent("\n".join(text for _, text in lines))
+    if not _parses(block):
+        return None
+    return list(zip((line_no for line_no, _ in lines), block.split("\n"), strict=True))
+
+
+def _parsable_pieces(runs: Iterable[list[tuple[int, str]]]) -> list[list[tuple[int, str]]]:
+    pieces: list[list[tuple[int, str]]] = []
+    for run in runs:
+        whole = _dedented(run)
+        if whole is not None:
+            pieces.append(whole)
+        else:
+            pieces.extend(piece for piece in _single_lines(run) if piece)
+    return pieces
+
+
+def _single_lines(lines: Sequence[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    return [piece for line in lines if (piece := _dedented([line])) is not None]
+
+
+def _parses(source: str) -> bool:
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError):  # ValueError: null bytes
+        return False
+    return True
+
+
+def _layout(pieces: Iterable[Sequence[tuple[int, str]]], header: str = "") -> str:
+    """A file with each piece's lines on their line numbers and blank lines elsewhere; the
+    header goes on line 1 when no piece uses it."""
+    by_line = {line_no: text for piece in pieces for line_no, text in piece}
+    if header and 1 not in by_line:
+        by_line[1] = header
+    last = max(by_line)
+    return "\n".join(by_line.get(line_no, "") for line_no in range(1, last + 1)) + "\n"
+
+
+def _import_header(diff: str, kept: Sequence[str]) -> str:
+    """One line of imports: those in the diff's lines, then `import m` for the well-known
+    modules the kept lines use (by a dotted name such as yaml.load)."""
+    statements: list[str] = []
+    for raw in diff.split("\n"):
+        text = raw[1:].strip()
+        if raw[:1] in (" ", "+", "-") and text.startswith(("import ", "from ")) and _is_import(text):
+            statements.append(text)
+    used = {match.group(1) for line in kept for match in _DOTTED_ROOT.finditer(line)}
+    statements += [f"import {module}" for module in sorted(used & _WELL_KNOWN_MODULES)]
+    return "; ".join(dict.fromkeys(statements))
+
+
+def _is_import(text: str) -> bool:
+    try:
+        body = ast.parse(text).body
+    except (SyntaxError, ValueError):
+        return False
+    return len(body) == 1 and isinstance(body[0], ast.Import | ast.ImportFrom)
+
+
+def run_bandit(
+    calls: Iterable[Call], *, skips: Sequence[str] = DEFAULT_SKIPS, timeout: float = TIMEOUT_SECONDS
+) -> list[RiskFinding] | None:
+    """Bandit findings on the Python lines the calls added, in call order then line order.
+
+    One bandit process reads every snippet. [] when no call has Python lines that parse;
+    None when bandit is unavailable or fails.
+    """
+    command = bandit_command()
+    if command is None:
+        return None
+    snippets = [snippet for call in calls if (snippet := snippet_for(call)) is not None]
+    if not snippets:
+        return []
+    try:
+        with tempfile.TemporaryDirectory(prefix="lessonloop-bandit-") as folder:
+            names = _write_snippets(Path(folder), snippets)
+            report = _run(command, folder, skips, timeout)
+    except OSError:
+        return None
+    if report is None:
+        return None
+    return _findings(report, names)
+
+
+def _write_snippets(folder: Path, snippets: Sequence[Snippet]) -> dict[str, Snippet]:
+    names: dict[str, Snippet] = {}
+    for number, snippet in enumerate(snippets):
+        name = f"snippet_{number:05d}.py"
+        (folder / name).write_text(snippet.source, encoding="utf-8")
+        names[name] = snippet
+    return names
+
+
+def _run(command: Sequence[str], folder: str, skips: Sequence[str], timeout: float) -> dict[str, Any] | None:
+    args = [*command, "-q", "-f", "json", "-r", folder]
+    if skips:
+        args += ["-s", ",".join(skips)]
+    try:
+        done = subprocess.run(args, capture_output=True, timeout=timeout, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode not in (0, 1):  # 1: issues found
+        return None
+    try:
+        report = json_codec.loads(done.stdout)
+    except json_codec.JSONDecodeError:
+        return None
+    if not isinstance(report, dict) or not isinstance(report.get("results"), list):
+        return None
+    return report
+
+
+def _findings(report: dict[str, Any], names: dict[str, Snippet]) -> list[RiskFinding]:
+    found: list[tuple[int, int, RiskFinding]] = []
+    order = {name: number for number, name in enumerate(names)}
+    for result in report["results"]:
+        if not isinstance(result, dict):
+            continue
+        name = Path(str(result.get("filename", ""))).name
+        snippet = names.get(name)
+        line_no = result.get("line_number")
+        if snippet is None or not isinstance(line_no, int) or line_no not in snippet.lines:
+            continue  # not ours, or on the import header
+        finding = _finding(result, snippet, line_no)
+        found.append((order[name], line_no, finding))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [finding for _, _, finding in found]
+
+
+def _finding(result: dict[str, Any], snippet: Snippet, line_no: int) -> RiskFinding:
+    call = snippet.call
+    test_id = str(result.get("test_id") or "unknown")
+    test_name = str(result.get("test_name") or test_id)
+    issue = str(result.get("issue_text") or test_name)
+    severity = _SEVERITIES.get(str(result.get("issue_severity", "")).lower(), "info")
+    confidence = str(result.get("issue_confidence", "")).lower()
+    text = snippet.lines.get(line_no, "")
+    more = result.get("more_info")
+    return RiskFinding(
+        rule=f"bandit:{test_id}",
+        severity=severity,
+        title=f"{test_name}: {issue}" + (f" (confidence {confidence})" if confidence else ""),
+        path=call.target_path,
+        line=line_no,
+        text=text.strip()[:MAX_TEXT],
+        tool_use_id=call.id,
+        context_id=call.context_id,
+        seq=call.seq,
+        source="bandit",
+        fix=f"See {more}" if isinstance(more, str) and more else "See the bandit documentation for this test.",
+    )

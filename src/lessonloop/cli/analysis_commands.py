@@ -1,0 +1,91 @@
+"""The commands over analysis: analyze, analyze stats, report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from lessonloop.cli.common import CommandError, console, emit_json, open_cli_store
+
+
+def _progress(args: argparse.Namespace) -> object | None:
+    if getattr(args, "no_progress", False) or not sys.stderr.isatty():
+        return None
+    from lessonloop.report.progress import CountProgress
+
+    return CountProgress("analyze", "sessions")
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from lessonloop.pipeline.analysis import analyze_store
+    from lessonloop.report.analysis_queries import session_analysis
+    from lessonloop.report.queries import SessionNotFound, resolve_session
+
+    with open_cli_store(args.db) as conn:
+        session_id = None
+        if args.session:
+            try:
+                session_id = resolve_session(conn, args.session)
+            except SessionNotFound as exc:
+                raise CommandError(str(exc)) from exc
+            session_id = session_id.split("/", 1)[0]  # a subagent is analyzed with its main session
+        run = analyze_store(
+            conn,
+            session_ids=[session_id] if session_id else None,
+            force=args.force,
+            bandit=False if args.no_bandit else None,
+            progress=_progress(args),  # type: ignore[arg-type]
+        )
+        detail = session_analysis(conn, session_id) if session_id else None
+        report = None
+        if session_id is None:
+            from lessonloop.report.analysis_queries import build_report
+
+            report = build_report(conn, args.project)
+    for problem in run.problems:
+        print(f"Warning: {problem}", file=sys.stderr)
+    if args.json:
+        emit_json(detail if detail is not None else {"run": run.to_json(), **(report.to_json() if report else {})})
+        return 0
+    from lessonloop.report.analysis_render import analysis_run_text, render_report, render_session_analysis
+
+    print(analysis_run_text(run), file=sys.stderr)
+    if detail is not None:
+        render_session_analysis(console(), detail)
+    elif report is not None:
+        render_report(console(), report)
+    return 0
+
+
+def cmd_analyze_stats(args: argparse.Namespace) -> int:
+    from lessonloop.learn.habit_stats import habit_outcome_stats
+    from lessonloop.pipeline.analysis import analyze_store
+    from lessonloop.report.analysis_queries import session_facts
+
+    with open_cli_store(args.db) as conn:
+        analyze_store(conn, bandit=False if args.no_bandit else None)
+        facts = session_facts(conn, args.project)
+    associations = habit_outcome_stats(facts)
+    if args.json:
+        emit_json({"sessions": len(facts), "associations": [a.to_json() for a in associations]})
+        return 0
+    from lessonloop.report.analysis_render import render_habit_stats
+
+    render_habit_stats(console(), associations, len(facts))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from lessonloop.pipeline.analysis import analyze_store
+    from lessonloop.report.analysis_queries import build_report
+
+    with open_cli_store(args.db) as conn:
+        analyze_store(conn, bandit=False if args.no_bandit else None)
+        report = build_report(conn, args.project, top=args.top)
+    if args.json:
+        emit_json(report.to_json())
+        return 0
+    from lessonloop.report.analysis_render import render_report
+
+    render_report(console(), report)
+    return 0

@@ -1,0 +1,1 @@
+"""Learning from signals: habit statistics now; lessons, confidence and recall to come."""

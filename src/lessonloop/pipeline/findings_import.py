@@ -1,0 +1,161 @@
+"""Import scanner results (SARIF) and test results (JUnit XML) and tie them to sessions.
+
+Each finding is matched to the session edit that introduced it, by file and time (see
+analyze/finding_match.py); a failed test without a matching edit goes to the session running
+at that time. Importing a file again replaces what it gave before.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import sqlite3
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from lessonloop.analyze.finding_match import match_findings
+from lessonloop.analyze.inputs import Call
+from lessonloop.records import FindingRecord, Problem
+from lessonloop.timestamps import format_timestamp, utc_now
+
+_EDIT_TOOLS = ("Edit", "MultiEdit", "Write", "NotebookEdit")
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """What importing one result file gave."""
+
+    path: str
+    format: str
+    findings: int = 0
+    matched: int = 0
+    tests: int | None = None
+    failures: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "format": self.format,
+            "findings": self.findings,
+            "matched_to_sessions": self.matched,
+            "tests": self.tests,
+            "failed_tests": self.failures,
+            "problems": [
+                {"path": p.path, "line": p.line, "code": p.code, "detail": p.detail, "severity": p.severity}
+                for p in self.problems
+            ],
+        }
+
+
+def _read(path: str, fmt: str) -> tuple[list[FindingRecord], list[Problem], ImportResult]:
+    result = ImportResult(path, fmt)
+    if fmt == "sarif":
+        from lessonloop.capture.sarif import read_sarif
+
+        sarif = read_sarif(path)
+        return sarif.findings, sarif.problems, result
+    from lessonloop.capture.junit import read_junit
+
+    junit = read_junit(path)
+    result.tests = junit.tests
+    result.failures = junit.failures + junit.errors
+    return junit.findings, junit.problems, result
+
+
+def _edits_for(conn: sqlite3.Connection, findings: list[FindingRecord]) -> list[Call]:
+    """Successful edits of files whose name some finding mentions."""
+    names = sorted({posixpath.basename(f.path) for f in findings if f.path})
+    calls: list[Call] = []
+    marks = ", ".join("?" * len(_EDIT_TOOLS))
+    for name in names:
+        for row in conn.execute(
+            f"""SELECT id, session_id, seq, ts, tool, target_path, diff, result_ts FROM tool_calls
+                WHERE tool IN ({marks}) AND status = 'ok' AND target_path LIKE ? ESCAPE '\\'""",
+            [*_EDIT_TOOLS, "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")],
+        ):
+            calls.append(
+                Call(
+                    id=row[0],
+                    context_id=row[1],
+                    seq=row[2],
+                    ts=row[3],
+                    tool=row[4],
+                    input={},
+                    target_path=row[5],
+                    status="ok",
+                    diff=row[6],
+                    result_ts=row[7],
+                )
+            )
+    return calls
+
+
+def _session_spans(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    session_of = dict(conn.execute("SELECT id, coalesce(parent_id, id) FROM sessions").fetchall())
+    spans: dict[str, tuple[str, str]] = {}
+    for root, first, last in conn.execute(
+        """SELECT coalesce(s.parent_id, s.id), min(c.ts), max(coalesce(c.result_ts, c.ts))
+           FROM tool_calls c JOIN sessions s ON s.id = c.session_id
+           WHERE c.ts IS NOT NULL GROUP BY 1"""
+    ):
+        spans[root] = (first, last)
+    return session_of, spans
+
+
+def import_findings(conn: sqlite3.Connection, path: str, fmt: str) -> ImportResult:
+    """Read a SARIF or JUnit file (`fmt` "sarif" or "junit"), match it, store it; raises OSError
+    when the file cannot be read at all."""
+    path = os.path.abspath(path)
+    info = os.stat(path)
+    findings, problems, result = _read(path, fmt)
+    result.problems = problems
+    fallback_ts = format_timestamp(datetime.fromtimestamp(info.st_mtime, UTC))
+    findings = [f if f.ts else replace(f, ts=fallback_ts) for f in findings]
+    session_of, spans = _session_spans(conn)
+    matched = match_findings(findings, _edits_for(conn, findings), session_of, session_spans=spans)
+    result.findings = len(matched)
+    result.matched = sum(1 for f in matched if f.session_id)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute("SELECT id FROM finding_imports WHERE path = ?", (path,)).fetchone()
+        if row is not None:
+            conn.execute("DELETE FROM findings WHERE import_id = ?", (row[0],))
+            conn.execute(
+                "UPDATE finding_imports SET format = ?, size = ?, mtime_ns = ?, imported_at = ? WHERE id = ?",
+                (fmt, info.st_size, info.st_mtime_ns, utc_now(), row[0]),
+            )
+            import_id = row[0]
+        else:
+            cursor = conn.execute(
+                "INSERT INTO finding_imports (path, format, size, mtime_ns, imported_at) VALUES (?, ?, ?, ?, ?)",
+                (path, fmt, info.st_size, info.st_mtime_ns, utc_now()),
+            )
+            import_id = cursor.lastrowid
+        conn.executemany(
+            """INSERT INTO findings (source, kind, rule, severity, path, line, message, ts, session_id, tool_use_id,
+                                     import_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (
+                    f.source,
+                    f.kind,
+                    f.rule,
+                    f.severity,
+                    f.path,
+                    f.line,
+                    f.message,
+                    f.ts,
+                    f.session_id,
+                    f.tool_use_id,
+                    import_id,
+                )
+                for f in matched
+            ],
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return result

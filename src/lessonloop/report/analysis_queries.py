@@ -1,0 +1,198 @@
+"""Read-side queries over stored analysis: one session's signals, the report, the statistics' input."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from lessonloop import json_codec
+from lessonloop.learn.habit_stats import SessionFacts
+from lessonloop.report.queries import project_filter
+
+
+def session_analysis(conn: sqlite3.Connection, session_id: str) -> dict[str, Any] | None:
+    """Everything `analyze --session` prints, as stored by the last analysis."""
+    row = conn.execute(
+        "SELECT detail, corrections_next_session, analyzed_at FROM session_executions WHERE session_id = ?",
+        (session_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    detail: dict[str, Any] = json_codec.loads(row[0])
+    outcomes = detail.setdefault("outcomes", {})
+    outcomes["corrections_next_session"] = None if row[1] is None else bool(row[1])
+    detail["analyzed_at"] = row[2]
+    return detail
+
+
+def session_facts(conn: sqlite3.Connection, project: str | None = None) -> list[SessionFacts]:
+    where, params = project_filter(conn, project)
+    rules: dict[str, dict[str, str]] = defaultdict(dict)
+    for session_id, rule_id, status in conn.execute("SELECT session_id, rule_id, status FROM rule_results"):
+        rules[session_id][rule_id] = status
+    facts: list[SessionFacts] = []
+    for r in conn.execute(
+        f"""SELECT e.session_id, e.compliance, e.blind_edits, e.search_loops, e.unresolved_errors,
+                   e.tests_failing_at_end, e.corrections_in_session, e.corrections_next_session, e.reverted_changes
+            FROM session_executions e JOIN sessions ON sessions.id = e.session_id
+            WHERE {where} ORDER BY e.started_at, e.session_id""",
+        params,
+    ):
+        facts.append(
+            SessionFacts(
+                session_id=r[0],
+                compliance=r[1],
+                rules=rules.get(r[0], {}),
+                blind_edits=r[2],
+                search_loops=r[3],
+                unresolved_errors=r[4],
+                tests_failing_at_end=None if r[5] is None else bool(r[5]),
+                corrections_in_session=r[6],
+                corrections_next_session=None if r[7] is None else bool(r[7]),
+                reverted_changes=r[8],
+            )
+        )
+    return facts
+
+
+@dataclass(slots=True)
+class ReportSession:
+    id: str
+    project: str | None
+    started_at: str | None
+    tool_calls: int
+    compliance: float | None
+    blind_edits: int
+    errors_by_class: dict[str, int]
+    corrections: int
+    max_risk: float | None
+    findings: int
+    unresolved_errors: int
+    tests_failing_at_end: bool | None
+    reverted_changes: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "session_id": self.id,
+            "project": self.project,
+            "started_at": self.started_at,
+            "tool_calls": self.tool_calls,
+            "compliance": self.compliance,
+            "blind_edits": self.blind_edits,
+            "errors_by_class": self.errors_by_class,
+            "corrections": self.corrections,
+            "max_risk": self.max_risk,
+            "findings": self.findings,
+            "outcomes": {
+                "unresolved_errors": self.unresolved_errors,
+                "tests_failing_at_end": self.tests_failing_at_end,
+                "reverted_changes": self.reverted_changes,
+            },
+        }
+
+
+@dataclass(slots=True)
+class Habit:
+    """A habit of a project: how often it happened, out of how many chances."""
+
+    name: str
+    count: int
+    out_of: int | None  # sessions where it could happen (rules), None for plain counts
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"habit": self.name, "count": self.count, "out_of": self.out_of, "detail": self.detail}
+
+
+@dataclass(slots=True)
+class Report:
+    sessions: list[ReportSession] = field(default_factory=list)
+    habits: dict[str, list[Habit]] = field(default_factory=dict)  # project -> worst habits first
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sessions": [s.to_json() for s in self.sessions],
+            "projects": [
+                {"project": project, "worst_habits": [h.to_json() for h in found]}
+                for project, found in self.habits.items()
+            ],
+        }
+
+
+def build_report(conn: sqlite3.Connection, project: str | None = None, top: int = 5) -> Report:
+    where, params = project_filter(conn, project)
+    classes: dict[str, dict[str, int]] = defaultdict(dict)
+    for session_id, label, n in conn.execute(
+        "SELECT session_id, class, count(*) FROM call_errors GROUP BY session_id, class ORDER BY count(*) DESC"
+    ):
+        classes[session_id][label] = n
+    report = Report()
+    for r in conn.execute(
+        f"""SELECT e.session_id, e.project, e.started_at, e.tool_calls, e.compliance, e.blind_edits, e.corrections,
+                   e.max_risk, e.findings, e.unresolved_errors, e.tests_failing_at_end, e.reverted_changes
+            FROM session_executions e JOIN sessions ON sessions.id = e.session_id
+            WHERE {where} ORDER BY e.started_at, e.session_id""",
+        params,
+    ):
+        report.sessions.append(
+            ReportSession(
+                id=r[0],
+                project=r[1],
+                started_at=r[2],
+                tool_calls=r[3],
+                compliance=r[4],
+                blind_edits=r[5],
+                errors_by_class=classes.get(r[0], {}),
+                corrections=r[6],
+                max_risk=r[7],
+                findings=r[8],
+                unresolved_errors=r[9],
+                tests_failing_at_end=None if r[10] is None else bool(r[10]),
+                reverted_changes=r[11],
+            )
+        )
+    session_ids = {s.id: s.project for s in report.sessions}
+    for project_name in dict.fromkeys(s.project for s in report.sessions):
+        ids = [sid for sid, p in session_ids.items() if p == project_name]
+        report.habits[project_name or "(no project)"] = _project_habits(conn, ids)[:top]
+    return report
+
+
+def _project_habits(conn: sqlite3.Connection, session_ids: list[str]) -> list[Habit]:
+    """A project's habits, worst first: rules most often violated, then the most frequent signals."""
+    if not session_ids:
+        return []
+    marks = ", ".join("?" * len(session_ids))
+    found: list[tuple[float, Habit]] = []
+    for rule_id, violated, applicable in conn.execute(
+        f"""SELECT rule_id, sum(status = 'violated'), sum(status != 'not_applicable')
+            FROM rule_results WHERE session_id IN ({marks}) GROUP BY rule_id""",
+        session_ids,
+    ):
+        if violated:
+            habit = Habit(f"violates {rule_id}", violated, applicable, f"{violated} of {applicable} sessions")
+            found.append((violated / applicable + violated, habit))
+    labels = {
+        "blind_edit": "blind edits",
+        "stale_edit": "edits of files changed since read",
+        "duplicate_read": "duplicate reads",
+        "search_loop": "search loops",
+        "re_edit": "re-edits of the same region",
+        "unresolved_error": "errors left unresolved",
+        "reverted_change": "changes reverted",
+    }
+    for kind, n in conn.execute(
+        f"SELECT kind, count(*) FROM analysis_signals WHERE session_id IN ({marks}) GROUP BY kind", session_ids
+    ):
+        if kind in labels:
+            found.append((float(n), Habit(labels[kind], n, None, f"{n} in {len(session_ids)} sessions")))
+    for label, n in conn.execute(
+        f"""SELECT class, count(*) FROM call_errors WHERE session_id IN ({marks}) AND usage = 1
+            GROUP BY class""",
+        session_ids,
+    ):
+        found.append((float(n), Habit(f"usage errors: {label}", n, None, f"{n} tool calls")))
+    found.sort(key=lambda item: (-item[0], item[1].name))
+    return [habit for _, habit in found]

@@ -1,0 +1,172 @@
+"""Terminal rendering of analysis: one session's signals, the report, the habit statistics."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from lessonloop.learn.habit_stats import Association
+    from lessonloop.pipeline.analysis import AnalysisRun
+    from lessonloop.report.analysis_queries import Report
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _risk(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def analysis_run_text(run: AnalysisRun) -> str:
+    text = f"Analyzed {run.analyzed} session{'s' if run.analyzed != 1 else ''} in {run.seconds:.2f} s"
+    if run.skipped:
+        text += f" ({run.skipped} unchanged, skipped)"
+    if run.bandit:
+        text += "; bandit ran on Python edits"
+    return text + "."
+
+
+def render_session_analysis(console: Console, data: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    console.print(f"[bold]Session {data['session_id']}[/]  {data.get('project') or ''}")
+    console.print(
+        f"{data['tool_calls']} tool calls, {data['typed_prompts']} typed prompts "
+        f"(engagement {_pct(data.get('engagement_rate'))}); compliance {_pct(data.get('compliance'))}; "
+        f"max diff risk {_risk(data.get('max_risk'))}"
+    )
+    rules = Table(title="Workflow rules", title_justify="left")
+    for column in ("rule", "status", "evidence"):
+        rules.add_column(column)
+    for rule in data.get("rules", []):
+        rules.add_row(rule.get("rule_id", "?"), rule.get("status", "?"), _evidence_text(rule))
+    console.print(rules)
+    signals = Table(title="Signals", title_justify="left")
+    for column in ("kind", "line", "tool call", "detail"):
+        signals.add_column(column, overflow="fold")
+    for kind in ("blind_edits", "stale_edits", "duplicate_reads", "search_loops", "re_edits"):
+        for item in data.get(kind, []):
+            signals.add_row(
+                kind.replace("_", " ").rstrip("s"),
+                str(item.get("line")),
+                item.get("tool_use_id") or "",
+                item.get("path") or "",
+            )
+    for error in data.get("errors", []):
+        signals.add_row(
+            "error",
+            str(error.get("line")),
+            error.get("tool_use_id", ""),
+            f"{error['class']}  {error.get('evidence', '')}"[:160],
+        )
+    for correction in data.get("corrections", []):
+        signals.add_row(
+            f"correction ({correction['kind']})", str(correction.get("line")), "", (correction.get("text") or "")[:160]
+        )
+    for finding in data.get("findings", []):
+        signals.add_row(
+            f"finding ({finding.get('severity')})",
+            str(finding.get("line")),
+            finding.get("tool_use_id", ""),
+            f"{finding.get('rule')}: {finding.get('path')}",
+        )
+    console.print(signals)
+    outcomes = data.get("outcomes", {})
+    console.print(
+        "Outcomes: "
+        + ", ".join(
+            f"{name.replace('_', ' ')} {value}"
+            for name, value in outcomes.items()
+            if not name.endswith("_refs") and name != "last_test"
+        )
+    )
+
+
+def _evidence_text(rule: dict[str, Any]) -> str:
+    evidence = rule.get("evidence")
+    if isinstance(evidence, list):
+        lines = [str(e.get("line")) for e in evidence if isinstance(e, dict)]
+        return ("lines " + ", ".join(lines[:8]) + (" …" if len(lines) > 8 else "")) if lines else ""
+    if isinstance(evidence, dict):
+        return ", ".join(f"{k} line {v.get('line')}" for k, v in evidence.items() if isinstance(v, dict))
+    return ""
+
+
+def render_report(console: Console, report: Report) -> None:
+    from rich.table import Table
+
+    table = Table(title="Sessions", title_justify="left")
+    for column, justify in (
+        ("session", "left"),
+        ("started", "left"),
+        ("calls", "right"),
+        ("compliance", "right"),
+        ("blind edits", "right"),
+        ("errors by class", "left"),
+        ("corrections", "right"),
+        ("risk", "right"),
+        ("unresolved", "right"),
+        ("tests at end", "left"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for s in report.sessions:
+        errors = ", ".join(f"{label} {n}" for label, n in s.errors_by_class.items()) or "—"
+        tests = "—" if s.tests_failing_at_end is None else ("failing" if s.tests_failing_at_end else "passing")
+        table.add_row(
+            s.id[:8],
+            (s.started_at or "")[:16].replace("T", " "),
+            str(s.tool_calls),
+            _pct(s.compliance),
+            str(s.blind_edits),
+            errors,
+            str(s.corrections),
+            _risk(s.max_risk),
+            str(s.unresolved_errors),
+            tests,
+        )
+    console.print(table)
+    for project, habits in report.habits.items():
+        console.print(f"\n[bold]{project}[/]: worst habits")
+        if not habits:
+            console.print("  none found")
+        for habit in habits:
+            console.print(f"  {habit.name}: {habit.detail}")
+
+
+def render_habit_stats(console: Console, associations: Sequence[Association], sessions: int) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Habits against outcomes ({sessions} analyzed sessions)", title_justify="left")
+    for column, justify in (
+        ("habit", "left"),
+        ("outcome", "left"),
+        ("with: bad/n", "right"),
+        ("without: bad/n", "right"),
+        ("p (Fisher)", "right"),
+        ("odds ratio [95% CI]", "right"),
+        ("risk diff", "right"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for a in associations:
+        n_with, n_without = a.with_bad + a.with_good, a.without_bad + a.without_good
+        if not n_with and not n_without:
+            continue
+        odds = "—"
+        if a.odds_ratio is not None and a.odds_ratio_ci is not None:
+            odds = f"{a.odds_ratio:.2f} [{a.odds_ratio_ci[0]:.2f}, {a.odds_ratio_ci[1]:.2f}]"
+        p = "—" if a.p_value is None else (f"[bold]{a.p_value:.3g}[/]" if a.significant else f"{a.p_value:.3g}")
+        table.add_row(
+            a.habit,
+            a.outcome.replace("_", " "),
+            f"{a.with_bad}/{n_with}",
+            f"{a.without_bad}/{n_without}",
+            p,
+            odds,
+            "—" if a.risk_difference is None else f"{a.risk_difference:+.2f}",
+        )
+    console.print(table)
+    console.print("p < 0.05 in bold. Few sessions give wide intervals: read the counts, not only the p-values.")
