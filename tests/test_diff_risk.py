@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+import sys
 from dataclasses import dataclass
 
 import pytest
 
 from lessonloop.analyze.diff_risk import (
     BUILTIN_RULES,
+    MAX_LINE,
     SEVERITIES,
     SEVERITY_WEIGHTS,
     RiskFinding,
@@ -120,6 +122,12 @@ PLANTS = [
     Plant("hardcoded-secret", "app/settings.py", 'DB_PASSWORD = "Tr0ub4dor&3"', 'DB_PASSWORD = "changeme"'),
     Plant(
         "hardcoded-secret",
+        "config/dev.exs",
+        'secret_key_base: "[REDACTED:assigned-secret]",',
+        'secret_key_base: System.get_env("SECRET_KEY_BASE"),',
+    ),
+    Plant(
+        "hardcoded-secret",
         "config/prod.exs",
         '  password: "s3cr3t-Passw0rd",',
         '  password: System.get_env("DB_PASSWORD"),',
@@ -128,7 +136,7 @@ PLANTS = [
         "hardcoded-secret",
         "config/config.exs",
         '  secret_key_base: "Zq8d0Xk1Vb7LmN2pQ5rS9tUw",',
-        '  secret_key_base: "[REDACTED:assigned-secret]",',
+        '  secret_key_base: "<run mix phx.gen.secret>",',
     ),
     Plant("hardcoded-secret", "settings.json", '  "api_key": "AbC123xyz789QWE",', '  "api_key": "<your-api-key>",'),
     Plant(
@@ -520,6 +528,11 @@ def test_findings_keep_line_order_and_offsets_after_wide_lowercase() -> None:
     ]
 
 
+def test_very_long_lines_are_not_read() -> None:
+    long_line = "    result = eval(user_expr)  # " + "x" * MAX_LINE
+    assert scan_call(edit("app/calc.py", long_line)) == []
+
+
 def test_scan_lines_takes_numbered_lines() -> None:
     call = make_call("app/calc.py", "")
     findings = scan_lines(call, [(3, "x = 1"), (40, "y = eval(data)")])
@@ -611,3 +624,12 @@ def test_run_bandit_maps_findings_back_to_the_edit() -> None:
     assert shell.severity == "high" and shell.source == "bandit" and shell.path == "app/runner.py"
     assert (yaml_load.tool_use_id, yaml_load.line, yaml_load.severity) == ("toolu_bandit", 8, "medium")
     assert bandit_scan.run_bandit([other]) == []
+
+
+def test_run_bandit_returns_none_when_bandit_is_missing_or_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bandit_scan, "bandit_command", lambda: None)
+    assert bandit_scan.run_bandit([_bandit_edit()]) is None
+    for script in ("import sys; sys.exit(2)", "print('not json')", "import time; time.sleep(5)"):
+        command = [sys.executable, "-c", script]
+        monkeypatch.setattr(bandit_scan, "bandit_command", lambda command=command: command)
+        assert bandit_scan.run_bandit([_bandit_edit()], timeout=2) is None, script

@@ -6,7 +6,8 @@ line, limited to the file types it makes sense for (from the extension of the ca
 path), behind a keyword pre-check: one Aho-Corasick pass over the lowered added text of an
 edit finds the lines holding a rule's keywords, and only those lines meet its regexes (the
 ~250 edits of a real project, 7,000 added lines, scan in about 10 ms).
-Rules are line-local: a construct split over several lines (a multi-line call, an SQL heredoc)
+Lines longer than MAX_LINE characters (minified or generated code) are not read. Rules are
+line-local: a construct split over several lines (a multi-line call, an SQL heredoc)
 is seen only as far as one line shows it; bandit (capture.bandit_scan), when installed, reads
 whole Python statements.
 
@@ -25,6 +26,8 @@ The built-in rules and what each is after:
   ``spec/``, ``*_test.*``, ``test_*.*``, ``*.test.*``, ``*.spec.*``, ``conftest.py``,
   ``fixtures/``) are skipped on purpose: fixture credentials are there by design, and real
   provider-format keys are redacted at ingest anyway (they then read ``[REDACTED...]``).
+  A whole string literal that ingest redacted (``"[REDACTED:openai-key]"``) is a finding: the
+  redaction rules recognised a real secret written into the code.
 - ``eval-exec-input``: Python ``eval``/``exec`` and JS ``eval``/``new Function`` on anything but
   a plain string literal. ``ast.literal_eval``, ``model.eval()`` and ``eval("1+1")`` do not match.
 - ``shell-injection``: Python ``subprocess.*`` with ``shell=True`` whose command (first
@@ -97,6 +100,7 @@ SEVERITY_WEIGHTS: dict[str, float] = {"info": 0.05, "low": 0.15, "medium": 0.35,
 
 SCANNED_TOOLS = FILE_EDIT_TOOLS | FILE_WRITE_TOOLS
 MAX_TEXT = 200
+MAX_LINE = 5000  # longer added lines (minified or generated code) are not read by the rules
 
 # File types, by lower-cased extension (see `file_extension`).
 PYTHON = frozenset({".py", ".pyw", ".ipynb"})
@@ -229,9 +233,11 @@ HARDCODED_SECRET = RiskRule(
             r"""\s*(?:(?::\s*[\w.\[\]| ]+?\s*)?(?<![=!<>])=(?![=~>])|:=|=>|:)\s*"""
             r"""[rRbBuU]{0,2}(["'])(?!(?:""" + _NOT_A_SECRET + r""")\1)[\w\-+/=.:@!#$%^&*~]{8,}\1"""
         ),
+        # A string literal that ingest redacted: a real secret was written into the code.
+        _re(r"""(["'`])\[REDACTED:[\w-]+\]\1"""),
     ),
     keywords=(
-        *("pass", "pwd", "secret", "token", "credential"),
+        *("pass", "pwd", "secret", "token", "credential", "[redacted:"),
         *(
             "api_key",
             "api-key",
@@ -745,7 +751,7 @@ def _scan(call: Call, added: _AddedText, index: _KeywordIndex) -> list[RiskFindi
         patterns = rule.patterns_for(extension)
         for start in sorted(candidates[rule_index]):
             line_no, text = added.line_at(start)
-            if rule.matches(text, patterns):
+            if len(text) <= MAX_LINE and rule.matches(text, patterns):
                 found.append((line_no, rule_index, _finding(rule, call, line_no, text)))
     found.sort(key=lambda item: (item[0], item[1]))
     return [finding for _, _, finding in found]

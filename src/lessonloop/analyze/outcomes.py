@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop.analyze.commands import command_kinds, split_commands
+from lessonloop.analyze.commands import _discards_changes, _git_subcommand, command_kinds, split_commands
 from lessonloop.analyze.inputs import FILE_EDIT_TOOLS, FILE_READ_TOOLS, FILE_WRITE_TOOLS, Call, Ref, SessionInput
 
 NOT_AGENT_FAILURES = frozenset({"CASCADE", "USER_REJECTED", "INTERRUPTED"})
@@ -84,20 +84,25 @@ def unresolved_errors(calls: Sequence[Call], classes: dict[str, str]) -> list[Re
         if call.ok:
             key = job_key(call)
             last_success[key] = index
-            if key[0] == "shell" and len(key) > 2:  # "mix test && git commit" also does each single job
-                for kind in key[1:]:
-                    last_success[("shell", kind)] = index
+            for single in _single_jobs(key):  # "mix test && git commit" also does each single job
+                last_success[single] = index
     unresolved: list[Ref] = []
     for index, call in enumerate(calls):
         if call.status != "error" or classes.get(call.id) in NOT_AGENT_FAILURES:
             continue
         key = job_key(call)
-        later = max(
-            (last_success.get(key, -1), *(last_success.get(("shell", k), -1) for k in key[1:] if key[0] == "shell")),
-        )
+        later = max((last_success.get(key, -1), *(last_success.get(single, -1) for single in _single_jobs(key))))
         if later <= index:
             unresolved.append(call.ref)
     return unresolved
+
+
+def _single_jobs(key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The single jobs of a shell job of several kinds; none for a job named by its first words
+    (`git status` does not do the job of every `git ...` command)."""
+    if key[0] != "shell" or len(key) < 3 or not all(k in _JOB_KINDS for k in key[1:]):
+        return []
+    return [("shell", kind) for kind in key[1:]]
 
 
 def test_state(calls: Sequence[Call]) -> tuple[int, bool | None, Call | None]:
@@ -123,7 +128,7 @@ def reverted_changes(calls: Sequence[Call]) -> list[Ref]:
         elif call.command and call.ok and "git_revert" in command_kinds(call.command):
             paths, everything = _discarded_paths(call.command)
             for path, edits in open_edits.items():
-                if everything or any(path == p or path.endswith("/" + p.lstrip("./")) for p in paths):
+                if everything or any(path == p or path.endswith("/" + p) for p in paths):
                     for edit in edits:
                         reverted[edit.id] = edit.ref
                     edits.clear()
@@ -149,16 +154,30 @@ def _discarded_paths(command: str) -> tuple[list[str], bool]:
     for words in split_commands(command):
         if words[0] != "git" or len(words) < 2:
             continue
-        sub = next((w for w in words[1:] if not w.startswith("-")), "")
-        args = [w for w in words[words.index(sub) + 1 :] if not w.startswith("-")] if sub else []
-        if sub in ("reset", "stash"):  # command_kinds decided these discard everything
+        sub = _git_subcommand(words)
+        if sub is None or not _discards_changes(sub, words):  # `git stash list`, a mixed `git reset`, ...
+            continue
+        rest = words[words.index(sub) + 1 :]
+        if sub in ("reset", "stash"):  # `reset --hard`, `stash [push|save]`
             everything = True
-        elif sub == "checkout" and "--" in words:
-            paths.extend(words[words.index("--") + 1 :])
+        elif sub == "checkout":
+            targets = [_relative(p) for p in rest[rest.index("--") + 1 :]] if "--" in rest else []
+            paths.extend(t for t in targets if t)
+            everything = everything or "" in targets
         elif sub == "restore":
-            paths.extend(args)
-            everything = everything or "." in args
+            if ("--staged" in rest or "-S" in rest) and not ("--worktree" in rest or "-W" in rest):
+                continue  # only unstages: the working tree keeps the changes
+            targets = [_relative(p) for p in rest if not p.startswith("-")]
+            paths.extend(t for t in targets if t)
+            everything = everything or "" in targets
     return paths, everything
+
+
+def _relative(path: str) -> str:
+    """A git path argument without leading "./" ("" for the current folder)."""
+    while path.startswith("./"):
+        path = path[2:]
+    return "" if path == "." else path
 
 
 def session_outcomes(

@@ -143,7 +143,7 @@ def _single_lines(lines: Sequence[tuple[int, str]]) -> list[list[tuple[int, str]
 def _parses(source: str) -> bool:
     try:
         ast.parse(source)
-    except (SyntaxError, ValueError):  # ValueError: null bytes
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # ValueError: null bytes
         return False
     return True
 
@@ -174,7 +174,7 @@ def _import_header(diff: str, kept: Sequence[str]) -> str:
 def _is_import(text: str) -> bool:
     try:
         body = ast.parse(text).body
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return len(body) == 1 and isinstance(body[0], ast.Import | ast.ImportFrom)
 
@@ -190,18 +190,16 @@ def run_bandit(
     command = bandit_command()
     if command is None:
         return None
-    snippets = [snippet for call in calls if (snippet := snippet_for(call)) is not None]
-    if not snippets:
-        return []
     try:
+        snippets = [snippet for call in calls if (snippet := snippet_for(call)) is not None]
+        if not snippets:
+            return []
         with tempfile.TemporaryDirectory(prefix="lessonloop-bandit-") as folder:
             names = _write_snippets(Path(folder), snippets)
             report = _run(command, folder, skips, timeout)
-    except OSError:
+        return None if report is None else _findings(report, names)
+    except Exception:  # an optional scanner: whatever goes wrong, the analysis goes on without it
         return None
-    if report is None:
-        return None
-    return _findings(report, names)
 
 
 def _write_snippets(folder: Path, snippets: Sequence[Snippet]) -> dict[str, Snippet]:

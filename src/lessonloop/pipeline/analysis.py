@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from lessonloop import __version__
 from lessonloop.analyze.inputs import FILE_EDIT_TOOLS, FILE_WRITE_TOOLS, SessionInput
 from lessonloop.analyze.session_analysis import SessionAnalysis, analyze_session
 from lessonloop.analyze.workflow import DEFAULT_RULES, Rule, RulesError, rules_from_file_text
@@ -21,7 +22,7 @@ from lessonloop.store.analysis_writer import link_next_sessions, write_session_a
 from lessonloop.store.session_reader import load_sessions, session_fingerprints
 from lessonloop.timestamps import utc_now
 
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "1"  # bump whenever an analyzer's output changes: every session is analyzed again
 RULES_FILE = os.path.join(".lessonloop", "workflow.toml")
 _BATCH = 25
 
@@ -111,7 +112,7 @@ def analyze_store(
     started = time.perf_counter()
     run = AnalysisRun(bandit=_bandit_wanted(bandit))
     home = home if home is not None else os.path.expanduser("~")
-    fingerprints = session_fingerprints(conn, f"{ANALYZER_VERSION}|bandit={run.bandit}")
+    fingerprints = session_fingerprints(conn, f"{__version__}|{ANALYZER_VERSION}|bandit={run.bandit}")
     stored = dict(conn.execute("SELECT session_id, fingerprint FROM session_executions").fetchall())
     wanted = list(fingerprints) if session_ids is None else [s for s in session_ids if s in fingerprints]
     run.sessions = len(wanted)

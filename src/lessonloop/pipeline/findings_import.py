@@ -2,7 +2,7 @@
 
 Each finding is matched to the session edit that introduced it, by file and time (see
 analyze/finding_match.py); a failed test without a matching edit goes to the session running
-at that time. Importing a file again replaces what it gave before.
+at that time (or that ended at most 10 minutes before it). Importing a file again replaces what it gave before.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import os
 import posixpath
 import sqlite3
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lessonloop.analyze.finding_match import match_findings
 from lessonloop.analyze.inputs import Call
 from lessonloop.records import FindingRecord, Problem
-from lessonloop.timestamps import format_timestamp, utc_now
+from lessonloop.timestamps import format_timestamp, parse_timestamp, utc_now
 
 _EDIT_TOOLS = ("Edit", "MultiEdit", "Write", "NotebookEdit")
 
@@ -92,7 +92,12 @@ def _edits_for(conn: sqlite3.Connection, findings: list[FindingRecord]) -> list[
     return calls
 
 
+# A test run shortly after a session's last call (the person running the suite) belongs to it.
+SPAN_GRACE = timedelta(minutes=10)
+
+
 def _session_spans(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """Context id -> main session id; main session id -> (first call, last result + grace)."""
     session_of = dict(conn.execute("SELECT id, coalesce(parent_id, id) FROM sessions").fetchall())
     spans: dict[str, tuple[str, str]] = {}
     for root, first, last in conn.execute(
@@ -100,7 +105,8 @@ def _session_spans(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, 
            FROM tool_calls c JOIN sessions s ON s.id = c.session_id
            WHERE c.ts IS NOT NULL GROUP BY 1"""
     ):
-        spans[root] = (first, last)
+        end = parse_timestamp(last)
+        spans[root] = (first, format_timestamp(end + SPAN_GRACE) if end else last)
     return session_of, spans
 
 
