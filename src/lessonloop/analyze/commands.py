@@ -172,6 +172,13 @@ _TABLES: tuple[tuple[str, set[tuple[str, ...]]], ...] = (
 )
 
 
+# First word -> the (prefix, kind) pairs starting with it: one dict lookup per simple command.
+_BY_FIRST_WORD: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _kind, _table in _TABLES:
+    for _prefix in _table:
+        _BY_FIRST_WORD.setdefault(_prefix[0], []).append((_prefix, _kind))
+
+
 def split_commands(command: str) -> list[list[str]]:
     """The simple commands of a command line, as word lists with wrappers removed.
 
@@ -302,9 +309,8 @@ def _strip_wrappers(words: list[str]) -> list[str]:
 
 def _words_kinds(words: list[str]) -> set[str]:
     kinds: set[str] = set()
-    head = tuple(words[:3])
-    for kind, table in _TABLES:
-        if any(head[: len(prefix)] == prefix for prefix in table):
+    for prefix, kind in _BY_FIRST_WORD.get(words[0], ()):
+        if tuple(words[: len(prefix)]) == prefix:
             kinds.add(kind)
     if "format" in kinds and "lint" in kinds:
         kinds.discard("lint")  # "ruff format" is formatting, not "ruff" linting

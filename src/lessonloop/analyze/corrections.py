@@ -73,6 +73,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from lessonloop.analyze.inputs import Call, Context, Message, Ref, SessionInput
+from lessonloop.analyze.lazy_regex import LazyRegex
 
 CorrectionKind = Literal["typed", "rejection", "interrupt"]
 
@@ -125,17 +126,17 @@ class Correction:
 @dataclass(frozen=True, slots=True)
 class _Phrase:
     id: str
-    regex: re.Pattern[str]
+    regex: LazyRegex
     confidence: float
     opens: bool  # must open a sentence
 
 
 def _opens(pattern_id: str, regex: str, confidence: float) -> _Phrase:
-    return _Phrase(pattern_id, re.compile(regex), confidence, opens=True)
+    return _Phrase(pattern_id, LazyRegex(regex), confidence, opens=True)
 
 
 def _anywhere(pattern_id: str, regex: str, confidence: float) -> _Phrase:
-    return _Phrase(pattern_id, re.compile(regex), confidence, opens=False)
+    return _Phrase(pattern_id, LazyRegex(regex), confidence, opens=False)
 
 
 _END = r"(?:\s*[,.!:;\u2014\u2013]|\s+-+\s|\s*$)"  # punctuation or the end of the sentence

@@ -93,6 +93,7 @@ from typing import Any
 import ahocorasick
 
 from lessonloop.analyze.inputs import FILE_EDIT_TOOLS, FILE_WRITE_TOOLS, Call
+from lessonloop.analyze.lazy_regex import LazyRegex
 from lessonloop.records import FindingRecord
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -112,7 +113,7 @@ RUBY = frozenset({".rb", ".rake", ".erb", ".gemspec"})
 # Files no rule with `languages` empty ("every file") reads: prose quotes code, it does not run it.
 PROSE_EXTENSIONS = frozenset({".md", ".markdown", ".mdx", ".rst", ".txt", ".adoc", ".org"})
 
-_TEST_PATH = re.compile(
+_TEST_PATH = LazyRegex(
     r"(?:^|/)(?:tests?|spec|specs|__tests__|fixtures?|testdata)/"
     r"|(?:^|/)(?:test_[^/]*|[^/]*_test\.\w+|[^/]*\.(?:test|spec)\.\w+|conftest\.py)$",
     re.IGNORECASE,
@@ -134,8 +135,8 @@ _EX_LIT = r"""(?:"(?:[^"\\#\n]|\\.|\#(?!\{))*"|'(?:[^'\\#\n]|\\.|\#(?!\{))*'|~c"
 _ARG_END = r"\s*(?:[,)\]]|$)"
 
 
-def _re(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _re(pattern: str) -> LazyRegex:
+    return LazyRegex(pattern)  # compiled when a line first needs it
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,13 +155,13 @@ class RiskRule:
     title: str
     severity: str
     languages: frozenset[str]
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[LazyRegex, ...]
     keywords: tuple[str, ...]
     fix: str
-    requires: re.Pattern[str] | None = None
-    unless: re.Pattern[str] | None = None
-    skip_paths: re.Pattern[str] | None = None
-    scoped_patterns: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = ()
+    requires: LazyRegex | None = None
+    unless: LazyRegex | None = None
+    skip_paths: LazyRegex | None = None
+    scoped_patterns: tuple[tuple[frozenset[str], LazyRegex], ...] = ()
 
     def applies_to(self, extension: str, path: str | None) -> bool:
         if self.languages:
@@ -170,13 +171,13 @@ class RiskRule:
             return False
         return not (self.skip_paths is not None and path is not None and self.skip_paths.search(path))
 
-    def patterns_for(self, extension: str) -> tuple[re.Pattern[str], ...]:
+    def patterns_for(self, extension: str) -> tuple[LazyRegex, ...]:
         """The patterns read in a file with this extension."""
         if not self.scoped_patterns:
             return self.patterns
         return self.patterns + tuple(p for exts, p in self.scoped_patterns if extension in exts)
 
-    def matches(self, line: str, patterns: Sequence[re.Pattern[str]] | None = None) -> bool:
+    def matches(self, line: str, patterns: Sequence[LazyRegex] | None = None) -> bool:
         """Whether the (original case) line is a finding; `patterns` defaults to all unscoped."""
         if self.requires is not None and not self.requires.search(line):
             return False

@@ -15,6 +15,7 @@ from typing import Any
 
 from lessonloop.analyze.commands import command_kinds
 from lessonloop.analyze.inputs import FILE_READ_TOOLS, Call, SessionInput
+from lessonloop.analyze.lazy_regex import LazyRegex
 
 INCORRECT_PARAMETER = "INCORRECT_PARAMETER"
 PARAMETER_FORMAT = "PARAMETER_FORMAT"
@@ -106,7 +107,7 @@ class Rule:
     name: str
     label: str
     confidence: float
-    patterns: tuple[re.Pattern[str], ...] = ()  # alternatives: the first one found decides
+    patterns: tuple[LazyRegex, ...] = ()  # alternatives: the first one found decides
     scope: str = EDGES
     tools: frozenset[str] | None = None  # None: any tool
     status: str | None = None  # the call's status must be this
@@ -125,7 +126,7 @@ def _r(
     kinds: frozenset[str] | None = None,
     command: re.Pattern[str] | None = None,
 ) -> Rule:
-    compiled = tuple(re.compile(pattern, flags) for pattern in patterns)
+    compiled = tuple(LazyRegex(pattern, flags) for pattern in patterns)  # compiled on first use
     return Rule(name, label, confidence, compiled, scope, tools, None, kinds, command)
 
 

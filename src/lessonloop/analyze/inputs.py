@@ -36,7 +36,7 @@ class Ref:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)  # not frozen: thousands are built per run, and frozen init is slow
 class Call:
     """One tool call with its outcome."""
 
@@ -71,7 +71,7 @@ class Call:
         return Ref(self.context_id, self.seq, tool_use_id=self.id)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Message:
     """A message of an agent context. `kind` tells typed prompts from everything else.
 
@@ -87,7 +87,7 @@ class Message:
     ts: str | None
     role: str
     kind: str
-    text: str | None
+    text: str | None  # the store loader fills it for the person's messages only (prompt, rejection, interrupt, command)
     tool_use_id: str | None = None  # the call a rejection or interrupt answers
 
     @property

@@ -160,12 +160,31 @@ def build_report(conn: sqlite3.Connection, project: str | None = None, top: int 
     return report
 
 
+# How much a habit matters when two are equally frequent: blind edits and unresolved errors
+# first, then usage errors, then the softer signals. Rules weigh by their own severity.
+_SIGNAL_HABITS = {
+    "blind_edit": ("blind edits", 3),
+    "unresolved_error": ("errors left unresolved", 3),
+    "stale_edit": ("edits of files changed since read", 2),
+    "reverted_change": ("changes reverted", 2),
+    "search_loop": ("search loops", 1),
+    "duplicate_read": ("duplicate reads", 1),
+    "re_edit": ("re-edits of the same region", 1),
+}
+_RULE_WEIGHT = {"high": 3, "medium": 2, "low": 1}
+
+
 def _project_habits(conn: sqlite3.Connection, session_ids: list[str]) -> list[Habit]:
-    """A project's habits, worst first: rules most often violated, then the most frequent signals."""
+    """A project's habits, worst first: by the share of its sessions showing the habit, then how
+    much the habit matters, then how often it happened."""
     if not session_ids:
         return []
+    from lessonloop.analyze.workflow import DEFAULT_RULES
+
+    severity = {rule.id: rule.severity for rule in DEFAULT_RULES}
     marks = ", ".join("?" * len(session_ids))
-    found: list[tuple[float, Habit]] = []
+    total = len(session_ids)
+    found: list[tuple[float, int, int, Habit]] = []
     for rule_id, violated, applicable in conn.execute(
         f"""SELECT rule_id, sum(status = 'violated'), sum(status != 'not_applicable')
             FROM rule_results WHERE session_id IN ({marks}) GROUP BY rule_id""",
@@ -173,26 +192,21 @@ def _project_habits(conn: sqlite3.Connection, session_ids: list[str]) -> list[Ha
     ):
         if violated:
             habit = Habit(f"violates {rule_id}", violated, applicable, f"{violated} of {applicable} sessions")
-            found.append((violated / applicable + violated, habit))
-    labels = {
-        "blind_edit": "blind edits",
-        "stale_edit": "edits of files changed since read",
-        "duplicate_read": "duplicate reads",
-        "search_loop": "search loops",
-        "re_edit": "re-edits of the same region",
-        "unresolved_error": "errors left unresolved",
-        "reverted_change": "changes reverted",
-    }
-    for kind, n in conn.execute(
-        f"SELECT kind, count(*) FROM analysis_signals WHERE session_id IN ({marks}) GROUP BY kind", session_ids
-    ):
-        if kind in labels:
-            found.append((float(n), Habit(labels[kind], n, None, f"{n} in {len(session_ids)} sessions")))
-    for label, n in conn.execute(
-        f"""SELECT class, count(*) FROM call_errors WHERE session_id IN ({marks}) AND usage = 1
-            GROUP BY class""",
+            found.append((violated / total, _RULE_WEIGHT.get(severity.get(rule_id, "medium"), 2), violated, habit))
+    for kind, n, sessions in conn.execute(
+        f"""SELECT kind, count(*), count(DISTINCT session_id) FROM analysis_signals
+            WHERE session_id IN ({marks}) GROUP BY kind""",
         session_ids,
     ):
-        found.append((float(n), Habit(f"usage errors: {label}", n, None, f"{n} tool calls")))
-    found.sort(key=lambda item: (-item[0], item[1].name))
-    return [habit for _, habit in found]
+        if kind in _SIGNAL_HABITS:
+            label, weight = _SIGNAL_HABITS[kind]
+            found.append((sessions / total, weight, n, Habit(label, n, None, f"{n} in {sessions} of {total} sessions")))
+    for label, n, sessions in conn.execute(
+        f"""SELECT class, count(*), count(DISTINCT session_id) FROM call_errors
+            WHERE session_id IN ({marks}) AND usage = 1 GROUP BY class""",
+        session_ids,
+    ):
+        habit = Habit(f"usage errors: {label}", n, None, f"{n} tool calls in {sessions} of {total} sessions")
+        found.append((sessions / total, 2, n, habit))
+    found.sort(key=lambda item: (-item[0], -item[1], -item[2], item[3].name))
+    return [habit for *_, habit in found]

@@ -57,7 +57,12 @@ _CALL_COLUMNS = (
     "id, session_id, seq, ts, tool, input_json, target_path, command, cwd, status, exit_code, "
     "error_text, result_text, result_seq, result_ts, diff, subagent_id"
 )
-_MESSAGE_COLUMNS = "session_id, uuid, seq, ts, role, kind, text, tool_use_id"
+# Analysis reads the person's words only: other messages' texts stay in the store.
+_PERSON_KINDS = ("prompt", "rejection", "interrupt", "command")
+_MESSAGE_COLUMNS = (
+    "session_id, uuid, seq, ts, role, kind, "
+    f"CASE WHEN kind IN ({', '.join(repr(k) for k in _PERSON_KINDS)}) THEN text END, tool_use_id"
+)
 
 
 def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
