@@ -289,3 +289,14 @@ def test_corpus_analysis_classifies_every_error_and_counts_only_person_correctio
         conn.close()
     assert kinds == [("interrupt", 5), ("prompt", 1), ("rejection", 3)]
     assert executions == (9,)
+
+
+def test_an_unknown_session_is_a_clear_error(db_path: Path, tmp_path: Path) -> None:
+    b = TranscriptBuilder(cwd=str(PROJECT))
+    b.prompt("hello")
+    _ingest(db_path, b.write(tmp_path / "in" / "s.jsonl"))
+    result = cli("analyze", "--db", db_path, "--session", "nosuchsession", "--json")
+    assert result.exit_code == 1
+    assert "nosuchsession" in result.stderr
+    text = cli("analyze", "--db", db_path, "--session", b.session_id, "--no-bandit")
+    assert text.exit_code == 0 and b.session_id in text.output

@@ -585,3 +585,29 @@ def test_session_outcomes_of_an_empty_session() -> None:
         "reverted_changes": 0,
         "reverted_change_refs": [],
     }
+
+
+def test_a_rejected_test_run_after_a_failing_one_leaves_the_tests_failing() -> None:
+    failing = Call(
+        id="t1",
+        context_id="s",
+        seq=1,
+        ts="2026-01-01T00:00:01.000Z",
+        tool="Bash",
+        input={},
+        command="pytest -q",
+        status="error",
+        exit_code=1,
+        error_text="Exit code 1\n1 failed",
+    )
+    rejected = Call(
+        id="t2",
+        context_id="s",
+        seq=2,
+        ts="2026-01-01T00:00:02.000Z",
+        tool="Bash",
+        input={},
+        command="pytest -q",
+        status="rejected",
+    )
+    assert state_of_tests([failing, rejected]) == (1, True, failing)

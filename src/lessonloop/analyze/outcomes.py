@@ -8,7 +8,7 @@ Definitions (docs/analysis.md repeats them):
   change: Edit, MultiEdit, Write, NotebookEdit) and the file's name; of a shell command, the kinds
   of its commands (test, build, git_push, ...) or else its first two words; of any other tool, the
   tool's name.
-- tests failing at the end: the last test command of the session (a shell command of kind
+- tests failing at the end: the last test command of the session that ran (a shell command of kind
   "test") failed, or failed tests imported from JUnit are matched to the session after it; None
   when the session ran no tests.
 - corrections in the session: rejections, interrupts and correcting typed prompts.
@@ -106,8 +106,9 @@ def _single_jobs(key: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 
 def test_state(calls: Sequence[Call]) -> tuple[int, bool | None, Call | None]:
-    """(test commands run, whether the last one failed, the last one)."""
-    tests = [c for c in calls if c.command and "test" in command_kinds(c.command) and c.status is not None]
+    """(test commands run, whether the last one failed, the last one). Rejected or interrupted
+    test commands did not run to the end: they say nothing about the tests."""
+    tests = [c for c in calls if c.command and c.status in ("ok", "error") and "test" in command_kinds(c.command)]
     if not tests:
         return 0, None, None
     last = tests[-1]

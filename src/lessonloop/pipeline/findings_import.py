@@ -17,6 +17,7 @@ from typing import Any
 from lessonloop.analyze.finding_match import match_findings
 from lessonloop.analyze.inputs import Call
 from lessonloop.records import FindingRecord, Problem
+from lessonloop.store.session_reader import CALL_COLUMNS, call_from_row
 from lessonloop.timestamps import format_timestamp, parse_timestamp, utc_now
 
 _EDIT_TOOLS = ("Edit", "MultiEdit", "Write", "NotebookEdit")
@@ -71,24 +72,11 @@ def _edits_for(conn: sqlite3.Connection, findings: list[FindingRecord]) -> list[
     marks = ", ".join("?" * len(_EDIT_TOOLS))
     for name in names:
         for row in conn.execute(
-            f"""SELECT id, session_id, seq, ts, tool, target_path, diff, result_ts FROM tool_calls
+            f"""SELECT {CALL_COLUMNS} FROM tool_calls
                 WHERE tool IN ({marks}) AND status = 'ok' AND target_path LIKE ? ESCAPE '\\'""",
             [*_EDIT_TOOLS, "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")],
         ):
-            calls.append(
-                Call(
-                    id=row[0],
-                    context_id=row[1],
-                    seq=row[2],
-                    ts=row[3],
-                    tool=row[4],
-                    input={},
-                    target_path=row[5],
-                    status="ok",
-                    diff=row[6],
-                    result_ts=row[7],
-                )
-            )
+            calls.append(call_from_row(row))
     return calls
 
 

@@ -53,7 +53,7 @@ def session_fingerprints(conn: sqlite3.Connection, salt: str) -> dict[str, tuple
     return result
 
 
-_CALL_COLUMNS = (
+CALL_COLUMNS = (
     "id, session_id, seq, ts, tool, input_json, target_path, command, cwd, status, exit_code, "
     "error_text, result_text, result_seq, result_ts, diff, subagent_id"
 )
@@ -68,6 +68,29 @@ _MESSAGE_COLUMNS = (
 def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def call_from_row(r: Sequence[Any]) -> Call:
+    """A Call from a row of `SELECT {CALL_COLUMNS} FROM tool_calls`."""
+    return Call(
+        id=r[0],
+        context_id=r[1],
+        seq=r[2],
+        ts=r[3],
+        tool=r[4],
+        input=_parse_input(r[5]),
+        target_path=r[6],
+        command=r[7],
+        cwd=r[8],
+        status=r[9],
+        exit_code=r[10],
+        error_text=r[11],
+        result_text=r[12],
+        result_seq=r[13],
+        result_ts=r[14],
+        diff=r[15],
+        subagent_id=r[16],
+    )
 
 
 def _parse_input(raw: str | None) -> dict[str, Any]:
@@ -101,30 +124,10 @@ def load_sessions(conn: sqlite3.Connection, session_ids: Iterable[str], home: st
     for part in _chunks(context_ids):
         marks = ", ".join("?" * len(part))
         for r in conn.execute(
-            f"SELECT {_CALL_COLUMNS} FROM tool_calls WHERE session_id IN ({marks}) ORDER BY session_id, seq, rowid",
+            f"SELECT {CALL_COLUMNS} FROM tool_calls WHERE session_id IN ({marks}) ORDER BY session_id, seq, rowid",
             list(part),
         ):
-            calls[r[1]].append(
-                Call(
-                    id=r[0],
-                    context_id=r[1],
-                    seq=r[2],
-                    ts=r[3],
-                    tool=r[4],
-                    input=_parse_input(r[5]),
-                    target_path=r[6],
-                    command=r[7],
-                    cwd=r[8],
-                    status=r[9],
-                    exit_code=r[10],
-                    error_text=r[11],
-                    result_text=r[12],
-                    result_seq=r[13],
-                    result_ts=r[14],
-                    diff=r[15],
-                    subagent_id=r[16],
-                )
-            )
+            calls[r[1]].append(call_from_row(r))
         for r in conn.execute(
             f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE session_id IN ({marks}) ORDER BY session_id, seq, rowid",
             list(part),
