@@ -27,11 +27,8 @@ that is not its JSON report; it never raises.
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
-import shutil
 import subprocess
-import sys
 import tempfile
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -42,6 +39,7 @@ from typing import Any
 from lessonloop import json_codec
 from lessonloop.analyze.diff_risk import MAX_TEXT, PYTHON, RiskFinding, added_lines, file_extension, scannable
 from lessonloop.analyze.inputs import Call
+from lessonloop.capture.bandit_probe import bandit_command
 
 DEFAULT_SKIPS = ("B101", "B404", "B603")
 TIMEOUT_SECONDS = 60.0
@@ -68,18 +66,6 @@ class Snippet:
     call: Call
     source: str  # the file bandit reads: kept lines at their line numbers, blank elsewhere
     lines: dict[int, str]  # new-file line number -> the added line as the agent wrote it
-
-
-def bandit_command() -> list[str] | None:
-    """How to start bandit: this interpreter's module when importable, else `bandit` on PATH."""
-    if importlib.util.find_spec("bandit") is not None:
-        return [sys.executable, "-m", "bandit"]
-    found = shutil.which("bandit")
-    return [found] if found else None
-
-
-def bandit_available() -> bool:
-    return bandit_command() is not None
 
 
 def snippet_for(call: Call) -> Snippet | None:

@@ -15,9 +15,11 @@ if TYPE_CHECKING:
 
 def _import_results(args: argparse.Namespace, conn: sqlite3.Connection) -> list[ImportResult]:
     """--sarif and --junit files, imported and matched to sessions."""
+    results: list[ImportResult] = []
+    if not args.sarif and not args.junit:
+        return results
     from lessonloop.pipeline.findings_import import import_findings
 
-    results: list[ImportResult] = []
     for fmt, paths in (("sarif", args.sarif or []), ("junit", args.junit or [])):
         for path in paths:
             try:

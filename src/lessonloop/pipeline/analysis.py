@@ -12,15 +12,16 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lessonloop import __version__
 from lessonloop.analyze.inputs import FILE_EDIT_TOOLS, FILE_WRITE_TOOLS, SessionInput
-from lessonloop.analyze.session_analysis import SessionAnalysis, analyze_session
-from lessonloop.analyze.workflow import DEFAULT_RULES, Rule, RulesError, rules_from_file_text
-from lessonloop.store.analysis_writer import link_next_sessions, write_session_analysis
 from lessonloop.store.session_reader import load_sessions, session_fingerprints
 from lessonloop.timestamps import utc_now
+
+if TYPE_CHECKING:
+    from lessonloop.analyze.session_analysis import SessionAnalysis
+    from lessonloop.analyze.workflow import Rule
 
 ANALYZER_VERSION = "1"  # bump whenever an analyzer's output changes: every session is analyzed again
 RULES_FILE = os.path.join(".lessonloop", "workflow.toml")
@@ -64,13 +65,31 @@ def realpath_if_exists(path: str) -> str:
 
 @dataclass(slots=True)
 class _ProjectRules:
-    rules: Sequence[Rule]
+    """A project's rules file: its text (None: there is none or it cannot be read) and digest."""
+
+    path: str | None
+    text: str | None
     digest: str
+    _rules: Sequence[Rule] | None = None
+
+    def rules(self, problems: list[str]) -> Sequence[Rule]:
+        """The file's rules merged with the defaults; the defaults alone when there is no file
+        or it cannot be used (the reason goes to `problems`). Parsed on first use only."""
+        if self._rules is None:
+            from lessonloop.analyze.workflow import DEFAULT_RULES, RulesError, rules_from_file_text
+
+            self._rules = DEFAULT_RULES
+            if self.text is not None and self.path is not None:
+                try:
+                    self._rules = rules_from_file_text(self.text, self.path)
+                except RulesError as exc:
+                    problems.append(f"{exc}; using the defaults")
+        return self._rules
 
 
-def load_project_rules(project: str | None, problems: list[str]) -> _ProjectRules:
-    """The project's `.lessonloop/workflow.toml` merged with the defaults; the defaults alone
-    when there is none or it cannot be used (the reason goes to `problems`)."""
+def project_rules_file(project: str | None, problems: list[str]) -> _ProjectRules:
+    """The project's `.lessonloop/workflow.toml`, read but not parsed: sessions whose inputs and
+    rules text did not change are skipped without loading any analyzer."""
     if project:
         path = os.path.join(project, RULES_FILE)
         try:
@@ -81,19 +100,14 @@ def load_project_rules(project: str | None, problems: list[str]) -> _ProjectRule
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(f"{path}: cannot read workflow rules ({exc}); using the defaults")
         else:
-            try:
-                rules = rules_from_file_text(text, path)
-            except RulesError as exc:
-                problems.append(f"{exc}; using the defaults")
-            else:
-                return _ProjectRules(rules, hashlib.blake2b(text.encode(), digest_size=8).hexdigest())
-    return _ProjectRules(DEFAULT_RULES, "defaults")
+            return _ProjectRules(path, text, hashlib.blake2b(text.encode(), digest_size=8).hexdigest())
+    return _ProjectRules(None, None, "defaults")
 
 
 def _bandit_wanted(setting: bool | None) -> bool:
     if setting is False:
         return False
-    from lessonloop.capture.bandit_scan import bandit_available
+    from lessonloop.capture.bandit_probe import bandit_available
 
     return bandit_available()
 
@@ -121,12 +135,18 @@ def analyze_store(
     for session_id in wanted:
         project, digest = fingerprints[session_id]
         if project not in rules_by_project:
-            rules_by_project[project] = load_project_rules(project, run.problems)
+            rules_by_project[project] = project_rules_file(project, run.problems)
         fingerprint = f"{digest}:{rules_by_project[project].digest}"
         if force or stored.get(session_id) != fingerprint:
             todo.append((session_id, fingerprint))
     run.skipped = run.sessions - len(todo)
-    if progress is not None and todo:
+    if not todo:
+        run.seconds = time.perf_counter() - started
+        return run
+    from lessonloop.analyze.session_analysis import analyze_session  # the analyzers: only when needed
+    from lessonloop.store.analysis_writer import link_next_sessions
+
+    if progress is not None:
         progress.start(len(todo))
     projects: set[str | None] = set()
     try:
@@ -138,7 +158,7 @@ def analyze_store(
             analyses = [
                 analyze_session(
                     s,
-                    rules_by_project[s.project].rules,
+                    rules_by_project[s.project].rules(run.problems),
                     resolve,
                     scanned.get(s.id),
                     junit.get(s.id, ()),
@@ -166,6 +186,8 @@ def analyze_store(
 
 
 def _store(conn: sqlite3.Connection, analyses: Sequence[SessionAnalysis], fingerprints: dict[str, str]) -> None:
+    from lessonloop.store.analysis_writer import write_session_analysis
+
     now = utc_now()
     conn.execute("BEGIN IMMEDIATE")
     try:

@@ -25,7 +25,7 @@ def analysis_run_text(run: AnalysisRun) -> str:
     text = f"Analyzed {run.analyzed} session{'s' if run.analyzed != 1 else ''} in {run.seconds:.2f} s"
     if run.skipped:
         text += f" ({run.skipped} unchanged, skipped)"
-    if run.bandit:
+    if run.bandit and run.analyzed:
         text += "; bandit ran on Python edits"
     return text + "."
 
