@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import CommandError, console, emit_json, open_cli_store
 
+if TYPE_CHECKING:
+    from lessonloop.pipeline.analysis import AnalysisProgress
 
-def _progress(args: argparse.Namespace) -> object | None:
+
+def _progress(args: argparse.Namespace) -> AnalysisProgress | None:
     if getattr(args, "no_progress", False) or not sys.stderr.isatty():
         return None
     from lessonloop.report.progress import CountProgress
@@ -34,7 +38,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             session_ids=[session_id] if session_id else None,
             force=args.force,
             bandit=False if args.no_bandit else None,
-            progress=_progress(args),  # type: ignore[arg-type]
+            progress=_progress(args),
         )
         detail = session_analysis(conn, session_id) if session_id else None
         report = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -155,8 +156,8 @@ def render_habit_stats(console: Console, associations: Sequence[Association], se
         n_with, n_without = a.with_bad + a.with_good, a.without_bad + a.without_good
         if not n_with and not n_without:
             continue
-        odds = "—"
-        if a.odds_ratio is not None and a.odds_ratio_ci is not None:
+        odds = "—"  # undefined (nan) when no session, or every session, has the outcome
+        if a.odds_ratio is not None and a.odds_ratio_ci is not None and not math.isnan(a.odds_ratio):
             odds = f"{a.odds_ratio:.2f} [{a.odds_ratio_ci[0]:.2f}, {a.odds_ratio_ci[1]:.2f}]"
         p = "—" if a.p_value is None else (f"[bold]{a.p_value:.3g}[/]" if a.significant else f"{a.p_value:.3g}")
         table.add_row(
