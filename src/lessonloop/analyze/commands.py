@@ -9,6 +9,7 @@ read (cat, head, tail, less, sed -n). Wrappers (`uv run`, `poetry run`, `npx`, `
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 _SEPARATORS = re.compile(r"\s*(?:&&|\|\||;|\||\n)\s*")
@@ -319,19 +320,19 @@ def _words_kinds(words: list[str]) -> set[str]:
     if words[0] == "sed" and "-n" in words:
         kinds.add("read")
     if words[0] == "git" and len(words) > 1:
-        sub = _git_subcommand(words)
+        sub = git_subcommand(words)
         if sub == "commit":
             kinds.add("git_commit")
         elif sub == "push":
             kinds.add("git_push")
         elif sub == "add":
             kinds.add("git_add")
-        elif _discards_changes(sub, words):
+        elif discards_changes(sub, words):
             kinds.add("git_revert")
     return kinds
 
 
-def _discards_changes(sub: str | None, words: list[str]) -> bool:
+def discards_changes(sub: str | None, words: Sequence[str]) -> bool:
     """git revert / restore / checkout -- FILE / reset --hard / stash (push): work thrown away."""
     if sub in ("revert", "restore"):
         return True
@@ -340,13 +341,14 @@ def _discards_changes(sub: str | None, words: list[str]) -> bool:
     if sub == "reset":
         return "--hard" in words
     if sub == "stash":
-        rest = words[words.index("stash") + 1 :]
+        rest = words[list(words).index("stash") + 1 :]
         return not rest or rest[0] in ("push", "save") or rest[0].startswith("-")
     return False
 
 
-def _git_subcommand(words: list[str]) -> str | None:
-    """The git subcommand, skipping global options such as `-C DIR` and `-c k=v`."""
+def git_arguments(words: Sequence[str]) -> tuple[str | None, list[str]]:
+    """(the git subcommand, the words after it), skipping global options such as `-C DIR` and
+    `-c k=v`; (None, []) when there is no subcommand."""
     i = 1
     while i < len(words):
         word = words[i]
@@ -356,8 +358,43 @@ def _git_subcommand(words: list[str]) -> str | None:
         if word.startswith("-"):
             i += 1
             continue
-        return word
+        return word, list(words[i + 1 :])
+    return None, []
+
+
+def git_subcommand(words: Sequence[str]) -> str | None:
+    """The git subcommand of a simple command's words (see `git_arguments`)."""
+    return git_arguments(words)[0]
+
+
+def restored_paths(sub: str, rest: Sequence[str]) -> list[str] | None:
+    """The paths `git checkout -- PATHS` or `git restore PATHS` puts back to their committed
+    state; None for any other subcommand, and for `restore --staged` without `--worktree`
+    (it only unstages: the working tree keeps its changes)."""
+    if sub == "checkout":
+        return list(rest[list(rest).index("--") + 1 :]) if "--" in rest else None
+    if sub == "restore":
+        if ("--staged" in rest or "-S" in rest) and not ("--worktree" in rest or "-W" in rest):
+            return None
+        return operands(rest, frozenset({"-s", "--source"}))
     return None
+
+
+def operands(words: Iterable[str], valued: frozenset[str] = frozenset()) -> list[str]:
+    """The non-option words of a command, skipping the values of options in `valued`."""
+    out: list[str] = []
+    skip = False
+    after_dashes = False
+    for word in words:
+        if skip:
+            skip = False
+        elif after_dashes or not word.startswith("-") or word == "-":
+            out.append(word)
+        elif word == "--":
+            after_dashes = True
+        elif word in valued:
+            skip = True
+    return out
 
 
 @lru_cache(maxsize=4096)
@@ -378,7 +415,7 @@ def git_subcommands(command: str) -> list[str]:
     subs: list[str] = []
     for words in split_commands(command):
         if words[0] == "git":
-            sub = _git_subcommand(words)
+            sub = git_subcommand(words)
             if sub:
                 subs.append(sub)
     return subs

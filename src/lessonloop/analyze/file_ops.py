@@ -37,12 +37,20 @@ skipped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from lessonloop.analyze.commands import git_subcommands, is_operator, shell_tokens, split_commands
+from lessonloop.analyze.commands import (
+    git_arguments,
+    git_subcommands,
+    is_operator,
+    operands,
+    restored_paths,
+    shell_tokens,
+    split_commands,
+)
 from lessonloop.analyze.inputs import (
     FILE_EDIT_TOOLS,
     FILE_READ_TOOLS,
@@ -482,27 +490,10 @@ def _layout(command: str) -> tuple[str | None, list[str]]:
     return cd, targets
 
 
-def _operands(words: Iterable[str], valued: frozenset[str] = frozenset()) -> list[str]:
-    """The non-option words of a command, skipping the values of options in `valued`."""
-    out: list[str] = []
-    skip = False
-    after_dashes = False
-    for word in words:
-        if skip:
-            skip = False
-        elif after_dashes or not word.startswith("-") or word == "-":
-            out.append(word)
-        elif word == "--":
-            after_dashes = True
-        elif word in valued:
-            skip = True
-    return out
-
-
 def _reads_of(words: list[str]) -> list[tuple[str, int | None, int | None]]:
     head = words[0]
     if head in _PLAIN_READERS:
-        return [(p, None, None) for p in _operands(words[1:])]
+        return [(p, None, None) for p in operands(words[1:])]
     if head in ("head", "tail"):
         return _head_tail(words)
     if head == "sed" and "-n" in words and not _sed_in_place(words):
@@ -572,14 +563,14 @@ def _changes_of(words: list[str]) -> list[tuple[str, bool]]:
     if head == "perl":
         return _perl_in_place(words)
     if head in ("touch", "tee"):
-        return [(p, False) for p in _operands(words[1:])]
+        return [(p, False) for p in operands(words[1:])]
     if head == "rm":
-        return [(p, True) for p in _operands(words[1:])]
+        return [(p, True) for p in operands(words[1:])]
     if head == "mv":
-        return _move(_operands(words[1:], frozenset({"-t", "--target-directory", "-S", "--suffix"})))
+        return _move(operands(words[1:], frozenset({"-t", "--target-directory", "-S", "--suffix"})))
     if head == "cp":
-        operands = _operands(words[1:], frozenset({"-t", "--target-directory", "-S", "--suffix"}))
-        return [(operands[-1], False)] if len(operands) >= 2 else []
+        paths = operands(words[1:], frozenset({"-t", "--target-directory", "-S", "--suffix"}))
+        return [(paths[-1], False)] if len(paths) >= 2 else []
     if head == "git":
         return _git_changes(words)
     return _formatter_changes(words)
@@ -616,20 +607,16 @@ def _perl_in_place(words: list[str]) -> list[tuple[str, bool]]:
 
 
 def _git_changes(words: list[str]) -> list[tuple[str, bool]]:
-    index = 1
-    while index < len(words) and words[index].startswith("-"):
-        index += 2 if words[index] in ("-C", "-c", "--git-dir", "--work-tree") else 1
-    if index >= len(words):
+    sub, rest = git_arguments(words)
+    if sub is None:
         return []
-    sub, rest = words[index], words[index + 1 :]
-    if sub == "checkout" and "--" in rest:
-        return [(p, False) for p in rest[rest.index("--") + 1 :]]
-    if sub == "restore" and ("--staged" not in rest or "--worktree" in rest):
-        return [(p, False) for p in _operands(rest, frozenset({"-s", "--source"}))]
+    restored = restored_paths(sub, rest)
+    if restored is not None:
+        return [(p, False) for p in restored]
     if sub == "mv":
-        return _move(_operands(rest))
+        return _move(operands(rest))
     if sub == "rm" and "--cached" not in rest:
-        return [(p, True) for p in _operands(rest)]
+        return [(p, True) for p in operands(rest)]
     return []
 
 
@@ -637,7 +624,7 @@ def _formatter_changes(words: list[str]) -> list[tuple[str, bool]]:
     """The files a formatter or fixing linter rewrites in place, when it names them."""
     if not _rewrites_in_place(words) or _CHECK_FLAGS.intersection(words):
         return []
-    return [(p, False) for p in _operands(words[1:]) if _looks_like_file(p)]
+    return [(p, False) for p in operands(words[1:]) if _looks_like_file(p)]
 
 
 def _rewrites_in_place(words: list[str]) -> bool:

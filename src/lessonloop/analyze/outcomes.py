@@ -27,7 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop.analyze.commands import _discards_changes, _git_subcommand, command_kinds, split_commands
+from lessonloop.analyze.commands import (
+    command_kinds,
+    discards_changes,
+    git_arguments,
+    restored_paths,
+    split_commands,
+)
 from lessonloop.analyze.inputs import FILE_EDIT_TOOLS, FILE_READ_TOOLS, FILE_WRITE_TOOLS, Call, Ref, SessionInput
 
 NOT_AGENT_FAILURES = frozenset({"CASCADE", "USER_REJECTED", "INTERRUPTED"})
@@ -153,24 +159,17 @@ def _discarded_paths(command: str) -> tuple[list[str], bool]:
     paths: list[str] = []
     everything = False
     for words in split_commands(command):
-        if words[0] != "git" or len(words) < 2:
+        if words[0] != "git":
             continue
-        sub = _git_subcommand(words)
-        if sub is None or not _discards_changes(sub, words):  # `git stash list`, a mixed `git reset`, ...
+        sub, rest = git_arguments(words)
+        if sub is None or not discards_changes(sub, words):  # `git stash list`, a mixed `git reset`, ...
             continue
-        rest = words[words.index(sub) + 1 :]
         if sub in ("reset", "stash"):  # `reset --hard`, `stash [push|save]`
             everything = True
-        elif sub == "checkout":
-            targets = [_relative(p) for p in rest[rest.index("--") + 1 :]] if "--" in rest else []
-            paths.extend(t for t in targets if t)
-            everything = everything or "" in targets
-        elif sub == "restore":
-            if ("--staged" in rest or "-S" in rest) and not ("--worktree" in rest or "-W" in rest):
-                continue  # only unstages: the working tree keeps the changes
-            targets = [_relative(p) for p in rest if not p.startswith("-")]
-            paths.extend(t for t in targets if t)
-            everything = everything or "" in targets
+            continue
+        targets = [_relative(p) for p in restored_paths(sub, rest) or []]
+        paths.extend(t for t in targets if t)
+        everything = everything or "" in targets
     return paths, everything
 
 
