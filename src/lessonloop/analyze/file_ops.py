@@ -51,6 +51,7 @@ from lessonloop.analyze.commands import (
     shell_tokens,
     split_commands,
 )
+from lessonloop.analyze.hunks import hunks
 from lessonloop.analyze.inputs import (
     FILE_EDIT_TOOLS,
     FILE_READ_TOOLS,
@@ -326,8 +327,6 @@ def _listed_paths(text: str) -> Iterator[str]:
 
 # --- diffs -----------------------------------------------------------------------------------
 
-_HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
-
 
 def diff_changes(diff: str | None, tool: str) -> tuple[Change, ...]:
     """The runs of changed lines of an applied diff, placed in the file.
@@ -340,7 +339,7 @@ def diff_changes(diff: str | None, tool: str) -> tuple[Change, ...]:
         return ()
     changes: list[Change] = []
     has_context = False
-    for header, body in _hunks(diff):
+    for header, body in hunks(diff):
         old_pos = header[0] if header[1] else header[0] + 1
         new_pos = header[2] if header[3] else header[2] + 1
         run: tuple[int, int] | None = None  # (old_first, new_first) of the open run
@@ -366,23 +365,6 @@ def diff_changes(diff: str | None, tool: str) -> tuple[Change, ...]:
     if tool in FILE_EDIT_TOOLS and not has_context:
         return ()
     return tuple(changes)
-
-
-def _hunks(diff: str) -> Iterator[tuple[tuple[int, int, int, int], list[str]]]:
-    header: tuple[int, int, int, int] | None = None
-    body: list[str] = []
-    for line in diff.split("\n"):
-        match = _HUNK_HEADER.match(line)
-        if match:
-            if header is not None:
-                yield header, body
-            a, b, c, d = match.groups()
-            header = (int(a), 1 if b is None else int(b), int(c), 1 if d is None else int(d))
-            body = []
-        elif header is not None:
-            body.append(line)
-    if header is not None:
-        yield header, body
 
 
 # --- shell commands --------------------------------------------------------------------------

@@ -26,17 +26,16 @@ Findings that already name a session are returned unchanged, and so are unmatche
 from __future__ import annotations
 
 import os
-import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from lessonloop.analyze.hunks import hunk_headers
 from lessonloop.analyze.inputs import FILE_EDIT_TOOLS, FILE_WRITE_TOOLS, Call
 from lessonloop.records import FindingRecord
 from lessonloop.timestamps import normalize_timestamp
 
 _EDITING_TOOLS = FILE_EDIT_TOOLS | FILE_WRITE_TOOLS
-_HUNK_HEADER = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,13 +166,7 @@ def _hunk_ranges(diff: str | None) -> tuple[tuple[int, int], ...]:
     """(first, last) new-file lines of each hunk of a unified diff; a pure deletion covers none."""
     if not diff:
         return ()
-    ranges: list[tuple[int, int]] = []
-    for match in _HUNK_HEADER.finditer(diff):
-        start = int(match.group(1))
-        count = int(match.group(2)) if match.group(2) is not None else 1
-        if count > 0:
-            ranges.append((start, start + count - 1))
-    return tuple(ranges)
+    return tuple((start, start + count - 1) for _, _, start, count in hunk_headers(diff) if count > 0)
 
 
 # --- session spans -----------------------------------------------------------------------------
