@@ -6,6 +6,7 @@ or its subagents, the analyzer version, its project's workflow rules, or whether
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sqlite3
@@ -146,6 +147,9 @@ def analyze_store(
     from lessonloop.analyze.session_analysis import analyze_session  # the analyzers: only when needed
     from lessonloop.store.analysis_writer import link_next_sessions
 
+    if resolve is not None:
+        # The file timeline and the workflow rules both normalize each path: one filesystem look-up each.
+        resolve = functools.lru_cache(maxsize=None)(resolve)
     if progress is not None:
         progress.start(len(todo))
     projects: set[str | None] = set()
