@@ -300,3 +300,24 @@ def test_an_unknown_session_is_a_clear_error(db_path: Path, tmp_path: Path) -> N
     assert "nosuchsession" in result.stderr
     text = cli("analyze", "--db", db_path, "--session", b.session_id, "--no-bandit")
     assert text.exit_code == 0 and b.session_id in text.output
+
+
+def test_bandit_findings_on_python_edits_are_stored_with_the_edit(tmp_path: Path, db_path: Path) -> None:
+    pytest.importorskip("bandit")
+    b = TranscriptBuilder(cwd=str(PROJECT))
+    path = str(PROJECT / "loader.py")
+    content = "import yaml\n\n\ndef load(data):\n    return yaml.load(data)\n"
+    b.prompt("write the loader")
+    write = b.tool_use("Write", {"file_path": path, "content": content})
+    b.tool_result(
+        write,
+        f"File created successfully at: {path}",
+        is_error=False,
+        tool_use_result={"type": "create", "filePath": path, "content": content, "structuredPatch": []},
+    )
+    result = cli("ingest", "--db", db_path, "--json", b.write(tmp_path / "in" / "s.jsonl"))
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["analysis"]["bandit"] is True
+    data = cli("analyze", "--db", db_path, "--session", b.session_id, "--json").json()
+    bandit = [f for f in data["findings"] if f["source"] == "bandit"]
+    assert [(f["rule"], f["tool_use_id"], f["line"]) for f in bandit] == [("bandit:B506", write, 5)]

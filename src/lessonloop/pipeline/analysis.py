@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lessonloop import __version__
-from lessonloop.analyze.inputs import FILE_EDIT_TOOLS, FILE_WRITE_TOOLS, SessionInput
+from lessonloop.analyze.inputs import SessionInput
 from lessonloop.store.session_reader import load_sessions, session_fingerprints
 from lessonloop.timestamps import utc_now
 
@@ -216,25 +216,12 @@ def _junit_failure_times(conn: sqlite3.Connection, session_ids: list[str]) -> di
 
 
 def _scan_with_bandit(sessions: Sequence[SessionInput]) -> dict[str, dict[str, list[Any]]]:
-    """bandit's findings on the Python edits of `sessions`: session id -> tool_use_id -> findings."""
+    """bandit's findings on the Python edits of `sessions`: session id -> tool_use_id -> findings.
+    (run_bandit picks the calls it can scan and starts no process when there are none.)"""
     from lessonloop.capture.bandit_scan import run_bandit
 
-    owner: dict[str, str] = {}
-    calls = []
-    for session in sessions:
-        for context in session.contexts:
-            for call in context.calls:
-                if (
-                    call.ok
-                    and call.diff
-                    and (call.tool in FILE_EDIT_TOOLS or call.tool in FILE_WRITE_TOOLS)
-                    and (call.target_path or "").endswith(".py")
-                ):
-                    calls.append(call)
-                    owner[call.id] = session.id
-    if not calls:
-        return {}
-    findings = run_bandit(calls) or []
+    owner = {call.id: s.id for s in sessions for context in s.contexts for call in context.calls}
+    findings = run_bandit(call for s in sessions for context in s.contexts for call in context.calls) or []
     result: dict[str, dict[str, list[Any]]] = {}
     for finding in findings:
         result.setdefault(owner[finding.tool_use_id], {}).setdefault(finding.tool_use_id, []).append(finding)
