@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -321,3 +322,22 @@ def test_bandit_findings_on_python_edits_are_stored_with_the_edit(tmp_path: Path
     data = cli("analyze", "--db", db_path, "--session", b.session_id, "--json").json()
     bandit = [f for f in data["findings"] if f["source"] == "bandit"]
     assert [(f["rule"], f["tool_use_id"], f["line"]) for f in bandit] == [("bandit:B506", write, 5)]
+
+
+def test_a_session_whose_successor_opens_with_a_correction_needed_corrections(tmp_path: Path, db_path: Path) -> None:
+    first = TranscriptBuilder(cwd=str(PROJECT))
+    first.prompt("add the login page")
+    first.bash("pytest -q", "1 passed")
+    second = TranscriptBuilder(cwd=str(PROJECT), start=first.start + timedelta(hours=2))
+    second.prompt("that broke the login page, revert it")
+    second.bash("git status", "clean")
+    first.write(tmp_path / "in" / "a.jsonl")
+    second.write(tmp_path / "in" / "b.jsonl")
+    _ingest(db_path, tmp_path / "in")
+    earlier = cli("analyze", "--db", db_path, "--session", first.session_id, "--json").json()
+    later = cli("analyze", "--db", db_path, "--session", second.session_id, "--json").json()
+    assert earlier["outcomes"]["corrections_next_session"] is True
+    assert earlier["outcomes"]["corrections_in_session"] == 0
+    assert later["outcomes"]["opens_with_correction"] is True
+    assert later["outcomes"]["corrections_next_session"] is None  # the project's latest session
+    assert later["corrections"] == []  # a first prompt corrects nothing of its own session
