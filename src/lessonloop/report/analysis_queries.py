@@ -161,7 +161,8 @@ def build_report(conn: sqlite3.Connection, project: str | None = None, top: int 
 
 
 # How much a habit matters when two are equally frequent: blind edits and unresolved errors
-# first, then usage errors, then the softer signals. Rules weigh by their own severity.
+# first, then usage errors, then the softer signals. Rules weigh by their own severity (a
+# project's rules file may set it), as stored with each rule result.
 _SIGNAL_HABITS = {
     "blind_edit": ("blind edits", 3),
     "unresolved_error": ("errors left unresolved", 3),
@@ -179,20 +180,18 @@ def _project_habits(conn: sqlite3.Connection, session_ids: list[str]) -> list[Ha
     much the habit matters, then how often it happened."""
     if not session_ids:
         return []
-    from lessonloop.analyze.workflow import DEFAULT_RULES
-
-    severity = {rule.id: rule.severity for rule in DEFAULT_RULES}
     marks = ", ".join("?" * len(session_ids))
     total = len(session_ids)
     found: list[tuple[float, int, int, Habit]] = []
-    for rule_id, violated, applicable in conn.execute(
-        f"""SELECT rule_id, sum(status = 'violated'), sum(status != 'not_applicable')
+    for rule_id, severity, violated, applicable in conn.execute(
+        f"""SELECT rule_id, max(json_extract(evidence, '$.severity')), sum(status = 'violated'),
+                   sum(status != 'not_applicable')
             FROM rule_results WHERE session_id IN ({marks}) GROUP BY rule_id""",
         session_ids,
     ):
         if violated:
             habit = Habit(f"violates {rule_id}", violated, applicable, f"{violated} of {applicable} sessions")
-            found.append((violated / total, _RULE_WEIGHT.get(severity.get(rule_id, "medium"), 2), violated, habit))
+            found.append((violated / total, _RULE_WEIGHT.get(severity, 2), violated, habit))
     for kind, n, sessions in conn.execute(
         f"""SELECT kind, count(*), count(DISTINCT session_id) FROM analysis_signals
             WHERE session_id IN ({marks}) GROUP BY kind""",
