@@ -360,3 +360,103 @@ def m008_analysis(conn: sqlite3.Connection) -> None:
         CREATE INDEX diff_risk_session ON diff_risk(session_id);
         """,
     )
+
+
+@migration
+def m009_lessons(conn: sqlite3.Connection) -> None:
+    _execute_all(
+        conn,
+        """
+        -- A lesson: what goes wrong (title, body), when (trigger), what to do instead
+        -- (prevention), and how sure we are (counts -> confidence, tier).
+        CREATE TABLE lessons (
+            id INTEGER PRIMARY KEY,
+            signature TEXT NOT NULL UNIQUE,  -- exact-merge key: kind + trigger + error signature
+            kind TEXT NOT NULL,             -- usage | correction | finding | workflow | manual
+            origin TEXT NOT NULL,           -- learned | manual | imported
+            title TEXT NOT NULL,            -- one line: what goes wrong
+            body TEXT NOT NULL,             -- the mistake in more words
+            prevention TEXT,                -- what to do instead
+            prevention_command TEXT,        -- the fix as a command, when it is one
+            trigger TEXT,                   -- JSON (learn/triggers.py); NULL: recall only
+            trigger_text TEXT,              -- the trigger in words, for search and display
+            error_signature TEXT,           -- the normalized error it prevents
+            error_class TEXT,
+            category TEXT,
+            severity TEXT NOT NULL,         -- low | medium | high | critical
+            scope TEXT NOT NULL,            -- project | global
+            project TEXT,                   -- scope = project: the project it applies to
+            agent TEXT,
+            model TEXT,
+            sessions INTEGER NOT NULL DEFAULT 0,         -- sessions with the trigger and without the prevention
+            failed_sessions INTEGER NOT NULL DEFAULT 0,  -- ... of which the trigger failed
+            observations INTEGER NOT NULL DEFAULT 0,     -- failing calls seen
+            prevented INTEGER NOT NULL DEFAULT 0,        -- successes after the prevention or a warning
+            warnings INTEGER NOT NULL DEFAULT 0,         -- times it was given to an agent
+            confidence REAL NOT NULL,       -- decayed Wilson lower bound of failed_sessions / sessions
+            tier TEXT NOT NULL,             -- candidate | active | core
+            status TEXT NOT NULL,           -- pending | active | rejected | archived
+            edited INTEGER NOT NULL DEFAULT 0,  -- a person changed its text: learning keeps theirs
+            first_seen TEXT,
+            last_seen TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            embedding BLOB,                 -- float32 vector of title + body + prevention
+            embedding_model TEXT
+        );
+        CREATE INDEX lessons_project ON lessons(project, status);
+        CREATE INDEX lessons_status ON lessons(status, tier);
+
+        -- Why a lesson exists: one row per observation.
+        CREATE TABLE lesson_evidence (
+            id INTEGER PRIMARY KEY,
+            lesson_id INTEGER NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,             -- failure | fix | success | prevented | correction | finding | rule
+            session_id TEXT,
+            tool_use_id TEXT,
+            message_uuid TEXT,
+            finding_id INTEGER,
+            ts TEXT,
+            project TEXT,
+            detail TEXT                     -- JSON
+        );
+        CREATE INDEX lesson_evidence_lesson ON lesson_evidence(lesson_id, ts);
+        CREATE INDEX lesson_evidence_call ON lesson_evidence(tool_use_id);
+
+        -- Signatures merged into another lesson (near-duplicates), so relearning finds it again.
+        CREATE TABLE lesson_aliases (
+            signature TEXT PRIMARY KEY,
+            lesson_id INTEGER NOT NULL REFERENCES lessons(id) ON DELETE CASCADE
+        );
+
+        -- What people and maintenance did to lessons: nothing changes silently.
+        CREATE TABLE lesson_events (
+            id INTEGER PRIMARY KEY,
+            lesson_id INTEGER,              -- kept after `forget`, for the record
+            signature TEXT,
+            ts TEXT NOT NULL,
+            event TEXT NOT NULL,            -- learned | approved | rejected | edited | archived | restored | forgotten | merged | imported
+            detail TEXT
+        );
+        CREATE INDEX lesson_events_lesson ON lesson_events(lesson_id, ts);
+
+        CREATE VIRTUAL TABLE lessons_fts USING fts5(
+            title, body, prevention, trigger_text, category,
+            content='lessons', content_rowid='id', tokenize='porter unicode61'
+        );
+        CREATE TRIGGER lessons_fts_insert AFTER INSERT ON lessons BEGIN
+            INSERT INTO lessons_fts(rowid, title, body, prevention, trigger_text, category)
+            VALUES (new.id, new.title, new.body, new.prevention, new.trigger_text, new.category);
+        END;
+        CREATE TRIGGER lessons_fts_delete AFTER DELETE ON lessons BEGIN
+            INSERT INTO lessons_fts(lessons_fts, rowid, title, body, prevention, trigger_text, category)
+            VALUES ('delete', old.id, old.title, old.body, old.prevention, old.trigger_text, old.category);
+        END;
+        CREATE TRIGGER lessons_fts_update AFTER UPDATE OF title, body, prevention, trigger_text, category ON lessons BEGIN
+            INSERT INTO lessons_fts(lessons_fts, rowid, title, body, prevention, trigger_text, category)
+            VALUES ('delete', old.id, old.title, old.body, old.prevention, old.trigger_text, old.category);
+            INSERT INTO lessons_fts(rowid, title, body, prevention, trigger_text, category)
+            VALUES (new.id, new.title, new.body, new.prevention, new.trigger_text, new.category);
+        END;
+        """,
+    )
