@@ -58,3 +58,13 @@ def parse_timestamp(text: str) -> datetime:
 def utc_now() -> str:
     """The current time as canonical UTC text."""
     return format_timestamp(datetime.now(tz=UTC))
+
+
+def days_between(earlier: str, later: str) -> float:
+    """Days from `earlier` to `later` (canonical or ISO-8601 text); 0 when `later` is not later
+    or either cannot be read."""
+    try:
+        delta = parse_timestamp(later) - parse_timestamp(earlier)
+    except ValueError:
+        return 0.0
+    return max(0.0, delta.total_seconds() / 86400.0)

@@ -440,6 +440,17 @@ def m009_lessons(conn: sqlite3.Connection) -> None:
         );
         CREATE INDEX lesson_events_lesson ON lesson_events(lesson_id, ts);
 
+        -- Each learning run: what it read (so an unchanged store is not learned again) and found.
+        CREATE TABLE learn_runs (
+            id INTEGER PRIMARY KEY,
+            ts TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,      -- the history read + the learner's version
+            tool_calls INTEGER NOT NULL,
+            lessons INTEGER NOT NULL,
+            new_lessons INTEGER NOT NULL,
+            archived INTEGER NOT NULL
+        );
+
         CREATE VIRTUAL TABLE lessons_fts USING fts5(
             title, body, prevention, trigger_text, category,
             content='lessons', content_rowid='id', tokenize='porter unicode61'

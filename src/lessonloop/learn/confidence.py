@@ -1,0 +1,101 @@
+"""How sure a lesson is, in numbers: a Wilson lower bound on its failure rate, decay when unseen,
+tiers with a gap between promotion and demotion, severity that rises with frequency, archiving.
+
+A lesson says "this trigger, without the prevention, fails". Its evidence is counted in sessions,
+not calls: the calls of one session are not independent trials (an agent that retries a command
+five times has made one mistake, not five), so each session where the trigger occurred without
+the prevention is one trial, and a trial fails when any of those calls failed with the lesson's
+error. Every function here is pure; `docs/lessons.md` gives the numbers in words.
+"""
+
+from __future__ import annotations
+
+import math
+
+# z of a one-sided 95% bound. With every trial failing the bound is n / (n + z^2):
+# 1 -> 0.27, 3 -> 0.53, 10 -> 0.79, 100 -> 0.97 (origin 4 asked for 3 -> ~0.5, 10 -> ~0.75,
+# 100 -> ~0.95).
+Z = 1.645
+DECAY_RATE = 0.05  # confidence lost per DECAY_PERIOD_DAYS unseen
+DECAY_PERIOD_DAYS = 30.0
+ARCHIVE_FLOOR = 0.1  # below this a lesson is archived when it is stale or contradicted
+STALE_DAYS = 180.0  # "stale": unseen this long
+CONTRADICTED_MIN = 3  # "contradicted": at least this many sessions where the trigger succeeded
+
+SEVERITIES = ("low", "medium", "high", "critical")
+FREQUENCY_STEPS = (5, 15)  # failing sessions at which severity rises one level each
+
+TIERS = ("candidate", "active", "core")
+ACTIVE_AT = 0.25  # promote candidate -> active (one clean failing session: 0.27)
+ACTIVE_BELOW = 0.15  # demote active -> candidate (one failure and one success: 0.10)
+CORE_AT = 0.75  # promote active -> core
+CORE_BELOW = 0.60  # demote core -> active
+
+
+def wilson_lower_bound(failures: int, trials: int, z: float = Z) -> float:
+    """The lower bound of the Wilson score interval for `failures` out of `trials`; 0 with no trials.
+
+    Rises with every failing trial, falls with every trial that did not fail, and for a fixed
+    rate rises with the number of trials: three observations cannot outrank a hundred.
+    """
+    if trials <= 0:
+        return 0.0
+    failures = min(max(failures, 0), trials)
+    p = failures / trials
+    z2 = z * z
+    centre = p + z2 / (2 * trials)
+    margin = z * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials))
+    return max(0.0, (centre - margin) / (1 + z2 / trials))
+
+
+def decay_factor(days_unseen: float, rate: float = DECAY_RATE, period_days: float = DECAY_PERIOD_DAYS) -> float:
+    """How much of its confidence a lesson keeps after `days_unseen` days: (1 - rate) per period."""
+    if days_unseen <= 0 or rate <= 0:
+        return 1.0
+    return float((1.0 - rate) ** (days_unseen / period_days))
+
+
+def confidence(failed_sessions: int, sessions: int, days_unseen: float = 0.0) -> float:
+    """A lesson's confidence: the Wilson lower bound of its failing sessions, decayed while unseen."""
+    return wilson_lower_bound(failed_sessions, sessions) * decay_factor(days_unseen)
+
+
+def next_tier(value: float, current: str = "candidate") -> str:
+    """The tier for confidence `value`, given the tier the lesson is in now.
+
+    Promotion and demotion thresholds differ (a gap), so a lesson near a threshold does not flip
+    between tiers with every observation.
+    """
+    if current not in TIERS:
+        current = "candidate"
+    if current == "core":
+        if value >= CORE_BELOW:
+            return "core"
+        current = "active"
+    if current == "active":
+        if value >= CORE_AT:
+            return "core"
+        if value >= ACTIVE_BELOW:
+            return "active"
+        return "candidate"
+    if value >= CORE_AT:
+        return "core"
+    if value >= ACTIVE_AT:
+        return "active"
+    return "candidate"
+
+
+def severity_for(base: str, failed_sessions: int) -> str:
+    """`base` raised one level for each frequency step reached (5 and 15 failing sessions)."""
+    level = SEVERITIES.index(base) if base in SEVERITIES else 1
+    level += sum(1 for step in FREQUENCY_STEPS if failed_sessions >= step)
+    return SEVERITIES[min(level, len(SEVERITIES) - 1)]
+
+
+def should_archive(value: float, days_unseen: float, sessions: int, failed_sessions: int) -> bool:
+    """Archive (never delete) a lesson whose confidence fell below the floor because it went
+    unseen for long, or because its trigger kept succeeding without the prevention."""
+    if value >= ARCHIVE_FLOOR:
+        return False
+    contradicted = sessions - failed_sessions >= max(CONTRADICTED_MIN, failed_sessions)
+    return days_unseen >= STALE_DAYS or contradicted

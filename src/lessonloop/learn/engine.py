@@ -1,0 +1,382 @@
+"""The learning loop, one call at a time: decide on a call before its result (as the PreToolUse
+hook would), then learn from its result.
+
+`Learner.decide` matches the call against every lesson's trigger and says none / warn / ask /
+block. `Learner.observe` then counts the call for the lessons it matched (a failure with the
+lesson's error, or a success without the prevention), remembers what the session has done, and
+turns a failure plus the later success of the same job into a lesson (see episodes.py).
+Batch learning (`lessonloop learn`, after ingest) and `lessonloop replay` run the same loop over
+the store's history in time order, so what replay measures is what learning does.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from lessonloop.learn.episodes import Draft, draft_from_episode, same_job
+from lessonloop.learn.events import CallEvent
+from lessonloop.learn.lesson import Evidence, Lesson
+from lessonloop.learn.signatures import digest, jaccard, words_text
+from lessonloop.learn.triggers import SessionState, Trigger, relative_path
+
+OPEN_LIMIT = 60  # a failure not fixed within this many calls of its context is dropped
+HISTORY = 200  # calls remembered per context, for "what happened between failure and fix"
+_SPECIFIC_TOOLS = frozenset({"Bash", "Read", "Edit", "MultiEdit", "Write", "NotebookEdit"})
+
+
+@dataclass(slots=True)
+class Policy:
+    """When a matched lesson is given to the agent, and how.
+
+    warn_tiers: lessons of these tiers warn (additionalContext). ask_at: from this confidence a
+    warning asks the person instead (permissionDecision "ask"); None never asks. block / block_at:
+    deny the call, only when the person turned blocking on. review: new learned lessons wait in
+    status "pending" until approved. near_duplicate: word overlap at which two lessons of the same
+    trigger and class merge.
+    """
+
+    warn_tiers: frozenset[str] = frozenset({"active", "core"})
+    ask_at: float | None = None
+    block: bool = False
+    block_at: float = 0.95
+    review: bool = False
+    near_duplicate: float = 0.8
+
+
+@dataclass(slots=True)
+class Fired:
+    lesson: Lesson
+    confidence: float
+    action: str  # warn | ask | block
+
+
+@dataclass(slots=True)
+class Decision:
+    """What the PreToolUse check says about one call, and which lessons it matched."""
+
+    action: str = "none"  # none | warn | ask | block
+    fired: list[Fired] = field(default_factory=list)
+    matched: list[Lesson] = field(default_factory=list)  # trigger met, prevention not done
+    prevented: list[Lesson] = field(default_factory=list)  # trigger met, prevention done
+
+    @property
+    def warned(self) -> bool:
+        return self.action != "none"
+
+
+_RANK = {"none": 0, "warn": 1, "ask": 2, "block": 3}
+
+
+class Learner:
+    """Lessons in memory, learned call by call."""
+
+    def __init__(self, policy: Policy | None = None, lessons: Iterable[Lesson] = ()) -> None:
+        self.policy = policy or Policy()
+        self.lessons: dict[str, Lesson] = {}
+        self.aliases: dict[str, str] = {}
+        self._by_tool: dict[str, list[Lesson]] = {}
+        self._counted: dict[str, set[str]] = {}  # lesson signature -> failing call ids counted
+        self._states: dict[str, SessionState] = {}
+        self._open: dict[str, list[tuple[int, CallEvent]]] = {}
+        self._history: dict[str, deque[tuple[int, CallEvent]]] = {}
+        self._touched: dict[str, set[str]] = {}  # session -> lessons it is a trial of, still running
+        self._clock = 0
+        for lesson in lessons:
+            self._register(lesson)
+
+    # ------------------------------------------------------------------ deciding
+
+    def decide(self, event: CallEvent) -> Decision:
+        """Match `event` against the lessons before its result is known."""
+        decision = Decision()
+        candidates = self._by_tool.get(event.call.tool)
+        if not candidates:
+            return decision
+        state = self._states.get(event.session_id)
+        for lesson in candidates:
+            trigger = lesson.trigger
+            if trigger is None or not lesson.applies_to(event.project):
+                continue
+            if not trigger.matches_shape(event.call.tool, event.segments, event.call.target_path, event.cwd):
+                continue
+            if trigger.unless is not None and state is not None and state.satisfied(trigger.unless):
+                decision.prevented.append(lesson)
+                continue
+            decision.matched.append(lesson)
+            if lesson.status != "active" or lesson.tier not in self.policy.warn_tiers:
+                continue
+            value = lesson.confidence_at(event.ts)
+            action = "warn"
+            if self.policy.block and value >= self.policy.block_at:
+                action = "block"
+            elif self.policy.ask_at is not None and value >= self.policy.ask_at:
+                action = "ask"
+            decision.fired.append(Fired(lesson, value, action))
+            if _RANK[action] > _RANK[decision.action]:
+                decision.action = action
+        decision.fired.sort(key=lambda f: (-f.confidence, f.lesson.signature))
+        return decision
+
+    # ------------------------------------------------------------------ learning
+
+    def observe(self, event: CallEvent, decision: Decision | None = None, learn: bool = True) -> list[Lesson]:
+        """Take in `event`'s result: count it for the lessons `decision` matched, remember what the
+        session did, and learn from a fixed failure. Returns lessons created or reinforced by a fix."""
+        self._clock += 1
+        call = event.call
+        if decision is None:
+            decision = self.decide(event)
+        if learn:
+            self._count(event, decision)
+        state = self._states.get(event.session_id)
+        if state is None:
+            state = self._states[event.session_id] = SessionState()
+        state.record(call.tool, call.ok, event.segments, call.target_path)
+        context = call.context_id
+        history = self._history.get(context)
+        if history is None:
+            history = self._history[context] = deque(maxlen=HISTORY)
+        learned: list[Lesson] = []
+        if learn:
+            if event.learnable:
+                self._open.setdefault(context, []).append((self._clock, event))
+            elif call.ok and context in self._open:
+                learned = self._resolve(event, history)
+            self._expire(context)
+        history.append((self._clock, event))
+        return learned
+
+    def _count(self, event: CallEvent, decision: Decision) -> None:
+        call = event.call
+        for lesson in decision.matched:
+            if lesson.kind == "correction":
+                failed_here = call.status == "rejected"
+            else:
+                failed_here = call.status == "error" and event.signature == lesson.error_signature
+            seen = event.session_id in lesson.session_failed
+            if failed_here:
+                self._count_failure(lesson, event)
+            elif not seen:
+                # A trial whose outcome is known when the session ends (see end_session).
+                lesson.session_failed[event.session_id] = None
+                self._touched.setdefault(event.session_id, set()).add(lesson.signature)
+                if call.ok:
+                    lesson.add_evidence(_evidence("success", event))
+            lesson.recount()
+        if call.ok:
+            for lesson in decision.prevented:
+                lesson.prevented += 1
+                lesson.add_evidence(_evidence("prevented", event))
+        for fired in decision.fired:
+            fired.lesson.warnings += 1
+
+    def end_session(self, session_id: str) -> None:
+        """A session ended: every lesson it was a trial of and did not fail counts it as a success
+        of the trigger without the prevention."""
+        self._states.pop(session_id, None)
+        for signature in self._touched.pop(session_id, ()):
+            lesson = self.lessons.get(signature)
+            if lesson is not None and lesson.session_failed.get(session_id, False) is None:
+                lesson.session_failed[session_id] = False
+                lesson.recount()
+
+    def end_all_sessions(self) -> None:
+        """End every session still open (batch learning over a complete history)."""
+        for session_id in list(self._touched):
+            self.end_session(session_id)
+
+    def _count_failure(self, lesson: Lesson, event: CallEvent) -> None:
+        counted = self._counted.setdefault(lesson.signature, set())
+        if event.call.id in counted:
+            return
+        counted.add(event.call.id)
+        lesson.session_failed[event.session_id] = True
+        lesson.observations += 1
+        if event.ts and (lesson.last_seen is None or event.ts > lesson.last_seen):
+            lesson.last_seen = event.ts
+        if event.ts and (lesson.first_seen is None or event.ts < lesson.first_seen):
+            lesson.first_seen = event.ts
+        if event.project:
+            lesson.projects.add(event.project)
+        lesson.add_evidence(_evidence("failure", event))
+
+    def _resolve(self, fix: CallEvent, history: deque[tuple[int, CallEvent]]) -> list[Lesson]:
+        context = fix.call.context_id
+        still_open: list[tuple[int, CallEvent]] = []
+        learned: list[Lesson] = []
+        for opened, failure in self._open.get(context, []):
+            if not same_job(failure, fix):
+                still_open.append((opened, failure))
+                continue
+            between = [e for when, e in history if when > opened]
+            draft = draft_from_episode(failure, fix, between)
+            if draft is not None:
+                learned.append(self.adopt(draft, failure, fix))
+        self._open[context] = still_open
+        return learned
+
+    def _expire(self, context: str) -> None:
+        pending = self._open.get(context)
+        if pending and self._clock - pending[0][0] > OPEN_LIMIT:
+            self._open[context] = [(when, e) for when, e in pending if self._clock - when <= OPEN_LIMIT]
+
+    def adopt(self, draft: Draft, failure: CallEvent, fix: CallEvent | None = None) -> Lesson:
+        """Add what `draft` teaches: a new lesson, or more evidence for the same (or a nearly
+        identical) one."""
+        signature = lesson_signature(draft.kind, draft.trigger, draft.error_signature)
+        signature = self.aliases.get(signature, signature)
+        lesson = self.lessons.get(signature)
+        if lesson is None:
+            lesson = self._near_duplicate(draft)
+            if lesson is not None:
+                self.aliases[signature] = lesson.signature
+        if lesson is None:
+            lesson = Lesson(
+                signature=signature,
+                kind=draft.kind,
+                title=draft.title,
+                body=draft.body,
+                trigger=draft.trigger,
+                error_signature=draft.error_signature,
+                error_class=draft.error_class,
+                prevention=draft.prevention,
+                prevention_command=draft.prevention_command,
+                category=draft.category,
+                base_severity=draft.base_severity,
+                status="pending" if self.policy.review else "active",
+                agent=failure.agent,
+                model=failure.model,
+            )
+            self._register(lesson)
+        self._count_failure(lesson, failure)
+        if fix is not None:
+            lesson.add_evidence(_evidence("fix", fix))
+        lesson.recount()
+        return lesson
+
+    def _near_duplicate(self, draft: Draft) -> Lesson | None:
+        words = words_text(draft.title)
+        best: tuple[float, Lesson] | None = None
+        for lesson in self._by_tool.get(draft.trigger.tool if draft.trigger else "", []):
+            if lesson.kind != draft.kind or lesson.error_class != draft.error_class or lesson.trigger is None:
+                continue
+            if draft.trigger is None or lesson.trigger.words != draft.trigger.words:
+                continue
+            score = jaccard(words, words_text(lesson.title))
+            if score >= self.policy.near_duplicate and (best is None or score > best[0]):
+                best = (score, lesson)
+        return best[1] if best else None
+
+    def _register(self, lesson: Lesson) -> None:
+        self.lessons[lesson.signature] = lesson
+        if lesson.trigger is not None:
+            self._by_tool.setdefault(lesson.trigger.tool, []).append(lesson)
+
+    # ------------------------------------------------------------------ corrections
+
+    def correction(
+        self,
+        session_id: str,
+        project: str | None,
+        message_uuid: str,
+        ts: str | None,
+        kind: str,
+        text: str,
+        corrected: list[CallEvent],
+    ) -> Lesson | None:
+        """A person's correction: a rejection of a specific call, or a typed correction (its text
+        is the lesson). Interrupts teach nothing on their own: stopping a long command is not
+        saying it was wrong."""
+        if kind == "interrupt":
+            return None
+        target = next((e for e in corrected if e.call.tool in _SPECIFIC_TOOLS), None)
+        trigger = _correction_trigger(target) if target is not None else None
+        if kind == "rejection" and trigger is None:
+            return None
+        shown = _call_text(target) if target is not None else None
+        if kind == "typed" and text:
+            title = _first_sentence(text)
+            body = f"The person corrected the agent: {text[:600]}"
+        else:
+            title = f"The person rejected {shown}"
+            body = f"The person rejected {shown}: {text[:300]}"
+        signature = digest("correction", trigger.key() if trigger else "", title if trigger is None else "")
+        signature = self.aliases.get(signature, signature)
+        lesson = self.lessons.get(signature)
+        if lesson is None:
+            lesson = Lesson(
+                signature=signature,
+                kind="correction",
+                title=title,
+                body=body,
+                trigger=trigger,
+                error_signature=f"{trigger.tool}|corrected" if trigger else None,
+                error_class="USER_CORRECTION",
+                prevention=text[:300] if kind == "typed" and text else None,
+                category="correction",
+                base_severity="medium",
+                status="pending" if self.policy.review else "active",
+            )
+            self._register(lesson)
+        lesson.session_failed[session_id] = True
+        lesson.observations += 1
+        if project:
+            lesson.projects.add(project)
+        if ts and (lesson.last_seen is None or ts > lesson.last_seen):
+            lesson.last_seen = ts
+        if ts and (lesson.first_seen is None or ts < lesson.first_seen):
+            lesson.first_seen = ts
+        lesson.add_evidence(
+            Evidence(
+                "correction",
+                session_id,
+                target.call.id if target else None,
+                message_uuid,
+                None,
+                ts,
+                project,
+                {"kind": kind},
+            )
+        )
+        lesson.recount()
+        return lesson
+
+
+def lesson_signature(kind: str, trigger: Trigger | None, error_signature: str) -> str:
+    """The exact-merge key of a learned lesson."""
+    return digest(kind, trigger.key() if trigger else "", error_signature)
+
+
+def _evidence(role: str, event: CallEvent) -> Evidence:
+    return Evidence(role, event.session_id, event.call.id, None, None, event.call.ts, event.project)
+
+
+def _correction_trigger(event: CallEvent) -> Trigger | None:
+    call = event.call
+    if call.tool == "Bash":
+        if not event.segments:
+            return None
+        words = event.segments[0]
+        return Trigger("Bash", words[:2] if len(words) > 1 and not words[1].startswith("-") else words[:1])
+    if call.target_path:
+        return Trigger(call.tool, path=relative_path(call.target_path, event.cwd))
+    return None
+
+
+def _call_text(event: CallEvent) -> str:
+    call = event.call
+    if call.command:
+        first = call.command.strip().splitlines()[0] if call.command.strip() else ""
+        return f"`{first[:100]}`"
+    return f"{call.tool} of {call.target_path}" if call.target_path else call.tool
+
+
+def _first_sentence(text: str) -> str:
+    flat = " ".join(text.split())
+    for stop in (". ", "? ", "! "):
+        at = flat.find(stop)
+        if 0 < at < 140:
+            return flat[: at + 1]
+    return flat[:140] + ("…" if len(flat) > 140 else "")

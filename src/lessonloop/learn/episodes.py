@@ -1,0 +1,227 @@
+"""Lessons from a failure and what fixed it: the next successful call of the same job in the same
+agent context, and the calls in between.
+
+Three shapes are recognised, in this order:
+- flags: the fix is the same command with an option added (`git push` -> `git push
+  --set-upstream origin <branch>`; `git add X` -> `git add -f X`). Trigger: the command without
+  that option (on the path the error named, when it named one).
+- step: the fix is the same command after another command the error text names (`Run 'mix
+  format' to fix.` -> `mix format`, then the commit). Trigger: the command, unless that step ran
+  since the last change to the files it looks at.
+- path: a file tool failed on one path and worked on another with the same name. Trigger: that
+  tool on the wrong path.
+Anything else (a test failure fixed by editing code) gives no usage lesson: what fixed it is not
+a step an agent can be told to take before the call.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lessonloop.analyze.commands import command_kinds
+from lessonloop.analyze.outcomes import job_key
+from lessonloop.learn.events import CallEvent
+from lessonloop.learn.signatures import error_headline, placeholders
+from lessonloop.learn.triggers import (
+    Trigger,
+    Unless,
+    extensions_for,
+    flags_of,
+    operands_of,
+    relative_path,
+    with_aliases,
+)
+
+_PATHISH = re.compile(r"[\w.@+-]*/[\w.@/+-]*|[\w-]+\.[A-Za-z0-9]{1,5}\b")
+_SEVERITY = {"MISSING_PREREQUISITE": "medium", "WORKFLOW_SEQUENCE": "medium", "CHECK_FAILED": "medium"}
+_REDIRECT = re.compile(r"^\d?>>?&?\d*$|^&>")
+MAX_COMMAND = 120
+
+
+@dataclass(slots=True)
+class Draft:
+    """A lesson as extraction proposes it, before merging and counting."""
+
+    kind: str
+    trigger: Trigger | None
+    error_signature: str
+    error_class: str | None
+    title: str
+    body: str
+    prevention: str | None
+    prevention_command: str | None
+    category: str
+    base_severity: str
+
+
+def same_job(failure: CallEvent, fix: CallEvent) -> bool:
+    """Whether `fix` does the job `failure` tried (see outcomes.job_key)."""
+    a, b = job_key(failure.call), job_key(fix.call)
+    if a == b:
+        return True
+    return a[0] == b[0] == "shell" and len(a) > 1 and not set(a[1:]).isdisjoint(b[1:])
+
+
+def draft_from_episode(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]) -> Draft | None:
+    """The lesson a failure and its fix teach, or None when the fix is not a step to take first."""
+    if failure.signature is None:
+        return None
+    if failure.segments and fix.segments:
+        return _flag_draft(failure, fix) or _step_draft(failure, fix, between)
+    if failure.call.target_path and fix.call.target_path and failure.call.tool == fix.call.tool:
+        return _path_draft(failure, fix)
+    return None
+
+
+def _failing_segment(event: CallEvent) -> tuple[str, ...]:
+    """The simple command that most likely failed: the last one whose words the error names
+    (`Pre-commit` names commit), else the last one."""
+    text = (event.call.error_text or "")[:2000].lower()
+    named = [w for w in event.segments if len(w) > 1 and w[1].lower() in text]
+    return (named or event.segments)[-1]
+
+
+def _head(words: Sequence[str]) -> tuple[str, ...]:
+    """A command's identifying words: program and subcommand when the second word is one."""
+    if len(words) > 1 and re.fullmatch(r"[a-z][a-z0-9_.:-]*", words[1]) and "." not in words[1][:1]:
+        return tuple(words[:2])
+    return tuple(words[:1])
+
+
+def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
+    failed = _failing_segment(failure)
+    head = _head(failed)
+    for fixed in fix.segments:
+        if _head(fixed) != head:
+            continue
+        added = flags_of(fixed) - flags_of(failed)
+        if not added:
+            continue
+        lacks = with_aliases(head, added)
+        operand = _named_operand(failure, failed, len(head))
+        unless = None
+        if failure.error_class == "MISSING_PREREQUISITE":
+            # A missing prerequisite stays fixed once the fixed form worked (the upstream exists).
+            unless = Unless(head, lacks, "session")
+        trigger = Trigger(failure.call.tool, head, lacks, operand, None, unless)
+        shown_fixed = _show(fixed, failure.branch)
+        shown_failed = _show(failed, failure.branch)
+        headline = placeholders(error_headline(failure.call.error_text), failure.branch)
+        flag_text = "/".join(sorted(added))
+        where = f" for {operand}" if operand else ""
+        return Draft(
+            kind="usage",
+            trigger=trigger,
+            error_signature=failure.signature or "",
+            error_class=failure.error_class,
+            title=f"`{' '.join(head)}` without {flag_text}{where} fails: {headline}",
+            body=(f"`{shown_failed}` failed ({failure.error_class}): {headline} `{shown_fixed}` worked right after."),
+            prevention=f"Use `{shown_fixed}` (add {flag_text}{where}).",
+            prevention_command=shown_fixed,
+            category=_category(head),
+            base_severity=_SEVERITY.get(failure.error_class or "", "low"),
+        )
+    return None
+
+
+def _step_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]) -> Draft | None:
+    text = (failure.call.error_text or "")[:4000].replace("\\n", "\n").lower()
+    failed = _failing_segment(failure)
+    head = _head(failed)
+    for event in between:
+        if not event.call.ok:
+            continue
+        for words in event.segments:
+            step = _head(words)
+            if step == head or not _names_step(text, step):
+                continue
+            exts = extensions_for(step)
+            trigger = Trigger(failure.call.tool, head, (), None, None, Unless(step, (), "change", exts))
+            headline = placeholders(error_headline(failure.call.error_text), failure.branch)
+            step_text = " ".join(step)
+            return Draft(
+                kind="usage",
+                trigger=trigger,
+                error_signature=failure.signature or "",
+                error_class=failure.error_class,
+                title=f"`{' '.join(head)}` fails unless `{step_text}` ran first: {headline}",
+                body=(
+                    f"`{_show(failed, failure.branch)}` failed ({failure.error_class}): {headline} "
+                    f"After `{_show(words, failure.branch)}` the same command worked."
+                ),
+                prevention=f"Run `{step_text}` before `{' '.join(head)}` (again after changing files it checks).",
+                prevention_command=_show(words, failure.branch),
+                category=_category(step),
+                base_severity=_SEVERITY.get(failure.error_class or "", "low"),
+            )
+    return None
+
+
+_STEP_KINDS = frozenset({"format", "lint", "typecheck", "build", "test", "install"})
+
+
+def _names_step(text: str, step: Sequence[str]) -> bool:
+    """Whether the error text names `step` as something to run: a check-like command (format,
+    lint, type check, build, test, install) named as words, or any command named in quotes."""
+    phrase = " ".join(step).lower()
+    if not re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text):
+        return False
+    if command_kinds(" ".join(step)) & _STEP_KINDS:
+        return True
+    return any(f"{q}{phrase}" in text for q in ("'", "`", '"'))
+
+
+def _path_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
+    wrong = relative_path(failure.call.target_path or "", failure.cwd)
+    right = relative_path(fix.call.target_path or "", fix.cwd)
+    if not wrong or wrong == right:
+        return None
+    headline = placeholders(error_headline(failure.call.error_text), failure.branch)
+    tool = failure.call.tool
+    return Draft(
+        kind="usage",
+        trigger=Trigger(tool, path=wrong),
+        error_signature=failure.signature or "",
+        error_class=failure.error_class,
+        title=f"{tool} of {wrong} fails: {headline}",
+        body=f"{tool} of {wrong} failed ({failure.error_class}): {headline} {tool} of {right} worked.",
+        prevention=f"Use {right}"
+        + (" (same name, other folder)." if posixpath.basename(wrong) == posixpath.basename(right) else "."),
+        prevention_command=None,
+        category="files",
+        base_severity="low",
+    )
+
+
+def _named_operand(failure: CallEvent, words: Sequence[str], skip: int) -> str | None:
+    """The path the error names that is (or contains) one of the command's operands."""
+    text = (failure.call.error_text or "")[:4000]
+    named = {m.group(0).rstrip("/.") for m in _PATHISH.finditer(text)}
+    named.discard("")
+    for operand in operands_of(words, skip):
+        rel = relative_path(operand, failure.cwd)
+        for path in sorted(named, key=len):
+            if rel == path or rel.startswith(path + "/"):
+                return path
+    return None
+
+
+def _show(words: Sequence[str], branch: str | None) -> str:
+    """A command for display: redirections dropped, the branch as <branch>, long lines cut."""
+    kept = [w if w != branch else "<branch>" for w in words if not _REDIRECT.match(w)]
+    text = " ".join(_quote(w) for w in kept)
+    return text if len(text) <= MAX_COMMAND else text[: MAX_COMMAND - 1] + "…"
+
+
+def _quote(word: str) -> str:
+    if word and re.fullmatch(r"[\w@%+=:,./<>-]+", word):
+        return word
+    first = word.splitlines()[0] if word else ""
+    return '"' + (first[:40] + ("…" if len(first) > 40 or "\n" in word else "")) + '"'
+
+
+def _category(head: Sequence[str]) -> str:
+    return head[0] if head else "shell"

@@ -1,0 +1,68 @@
+"""What learning reads: tool calls with their session, project and error, in time order."""
+
+from __future__ import annotations
+
+from lessonloop.analyze.inputs import Call
+from lessonloop.learn.signatures import error_signature
+from lessonloop.learn.triggers import command_segments
+
+LEARNABLE_CLASSES = frozenset(
+    {
+        "INCORRECT_PARAMETER",
+        "PARAMETER_FORMAT",
+        "MISSING_PREREQUISITE",
+        "WORKFLOW_SEQUENCE",
+        "WRONG_TOOL_SELECTION",
+        "MISSING_PARAMETER",
+        "CHECK_FAILED",
+    }
+)
+
+
+class CallEvent:
+    """One tool call as learning sees it: the call, where it ran, and its error's class and
+    signature when it failed."""
+
+    __slots__ = (
+        "agent",
+        "branch",
+        "call",
+        "cwd",
+        "error_class",
+        "model",
+        "project",
+        "segments",
+        "session_id",
+        "signature",
+    )
+
+    def __init__(
+        self,
+        call: Call,
+        session_id: str,
+        project: str | None = None,
+        branch: str | None = None,
+        cwd: str | None = None,
+        error_class: str | None = None,
+        agent: str | None = None,
+        model: str | None = None,
+    ) -> None:
+        self.call = call
+        self.session_id = session_id
+        self.project = project
+        self.branch = branch
+        self.cwd = call.cwd or cwd
+        self.error_class = error_class
+        self.agent = agent
+        self.model = model
+        self.segments = command_segments(call.command) if call.command else []
+        self.signature = error_signature(call.tool, call.error_text, branch) if call.status == "error" else None
+
+    @property
+    def ts(self) -> str:
+        return self.call.ts or ""
+
+    @property
+    def learnable(self) -> bool:
+        """A failure lessonloop can learn a prevention for (not a rejection, a cascade, an outage)."""
+        return self.call.status == "error" and self.error_class in LEARNABLE_CLASSES

@@ -1,0 +1,102 @@
+"""A lesson while learning: its text, trigger and counts, and how its confidence follows from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lessonloop.learn import confidence as conf
+from lessonloop.learn.triggers import Trigger
+from lessonloop.timestamps import days_between
+
+MAX_EVIDENCE = 50  # evidence rows kept per role (the counts keep counting)
+
+
+@dataclass(slots=True)
+class Evidence:
+    """One observation behind a lesson."""
+
+    role: str  # failure | fix | success | prevented | correction | finding | rule
+    session_id: str | None
+    tool_use_id: str | None = None
+    message_uuid: str | None = None
+    finding_id: int | None = None
+    ts: str | None = None
+    project: str | None = None
+    detail: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class Lesson:
+    """A lesson and its evidence. Confidence, tier and severity are derived from the counts."""
+
+    signature: str
+    kind: str
+    title: str
+    body: str
+    trigger: Trigger | None
+    error_signature: str | None
+    error_class: str | None = None
+    prevention: str | None = None
+    prevention_command: str | None = None
+    category: str | None = None
+    base_severity: str = "low"
+    origin: str = "learned"
+    status: str = "active"
+    agent: str | None = None
+    model: str | None = None
+    projects: set[str] = field(default_factory=set)
+    # session -> the trigger failed there (True), did not in a finished session (False), has not
+    # yet in a session still running (None: not counted until the session ends)
+    session_failed: dict[str, bool | None] = field(default_factory=dict)
+    observations: int = 0
+    prevented: int = 0
+    warnings: int = 0
+    first_seen: str | None = None
+    last_seen: str | None = None
+    tier: str = "candidate"
+    base_confidence: float = 0.0
+    evidence: list[Evidence] = field(default_factory=list)
+    evidence_counts: dict[str, int] = field(default_factory=dict)
+    edited: bool = False
+    id: int | None = None  # the store's id, once stored
+
+    @property
+    def sessions(self) -> int:
+        return sum(1 for failed in self.session_failed.values() if failed is not None)
+
+    @property
+    def failed_sessions(self) -> int:
+        return sum(1 for failed in self.session_failed.values() if failed is True)
+
+    @property
+    def severity(self) -> str:
+        return conf.severity_for(self.base_severity, self.failed_sessions)
+
+    @property
+    def scope(self) -> str:
+        return "project" if len(self.projects) == 1 else "global"
+
+    @property
+    def project(self) -> str | None:
+        return next(iter(self.projects)) if len(self.projects) == 1 else None
+
+    def confidence_at(self, now: str | None) -> float:
+        """The confidence at time `now`: decayed from the last failure seen."""
+        days = days_between(self.last_seen, now) if (self.last_seen and now) else 0.0
+        return self.base_confidence * conf.decay_factor(days)
+
+    def recount(self) -> None:
+        """Recompute confidence and tier after the counts changed."""
+        self.base_confidence = conf.wilson_lower_bound(self.failed_sessions, self.sessions)
+        self.tier = conf.next_tier(self.base_confidence, self.tier)
+
+    def add_evidence(self, item: Evidence) -> None:
+        count = self.evidence_counts.get(item.role, 0)
+        self.evidence_counts[item.role] = count + 1
+        if count < MAX_EVIDENCE:
+            self.evidence.append(item)
+
+    def applies_to(self, project: str | None) -> bool:
+        """Whether the lesson applies in `project`: its own project, or any when global."""
+        return self.scope == "global" or project in self.projects

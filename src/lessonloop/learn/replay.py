@@ -1,0 +1,217 @@
+"""Replay: would lessonloop have prevented the mistakes in this history?
+
+Sessions are taken in time order. With a split, lessons are learned from every call before the
+start of the first evaluated session (the first fraction of sessions) and then frozen; online,
+every call is decided on first and learned from after. For each evaluated call the decision is
+the one the PreToolUse check makes (none / warn / ask / block), before the call's result is seen.
+
+Counted: a repeated error is a failed call whose error signature (tool + normalized headline)
+occurred earlier in the history. The headline figures are over usage errors (the classes in
+analyze/error_classes.USAGE_CLASSES: mistakes in how the agent called a tool); `by_class` has
+every class. A repeated error is warned when a lesson learned from that same error signature
+fired on the call. A false alarm is a successful call on which any lesson fired.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from lessonloop.analyze.error_classes import USAGE_CLASSES
+from lessonloop.learn.engine import Learner, Policy
+from lessonloop.learn.events import CallEvent
+from lessonloop.learn.history import CorrectionEvent, History
+
+EXAMPLES = 50  # warned / missed errors and false alarms listed in the report
+
+
+@dataclass(slots=True)
+class LessonFiring:
+    signature: str
+    title: str
+    fired: int = 0
+    prevented_errors: int = 0  # fired on a call that then failed with the lesson's error
+    false_alarms: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "signature": self.signature,
+            "title": self.title,
+            "fired": self.fired,
+            "warned_errors": self.prevented_errors,
+            "false_alarms": self.false_alarms,
+        }
+
+
+@dataclass(slots=True)
+class ReplayReport:
+    mode: str
+    split: float | None
+    policy: Policy
+    sessions: int = 0
+    evaluated_sessions: int = 0
+    evaluated_calls: int = 0
+    errors: int = 0
+    repeated_all: int = 0
+    warned_repeated_all: int = 0
+    repeated_errors: int = 0  # usage classes
+    warned_repeated_errors: int = 0
+    successful_calls: int = 0
+    false_alarms: int = 0
+    lessons_learned: int = 0
+    by_class: dict[str, Counter[str]] = field(default_factory=dict)
+    firings: dict[str, LessonFiring] = field(default_factory=dict)
+    warned: list[dict[str, Any]] = field(default_factory=list)
+    missed: list[dict[str, Any]] = field(default_factory=list)
+    alarms: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float | None:
+        return self.warned_repeated_errors / self.repeated_errors if self.repeated_errors else None
+
+    @property
+    def false_alarm_rate(self) -> float | None:
+        return self.false_alarms / self.successful_calls if self.successful_calls else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "split": self.split,
+            "sessions": self.sessions,
+            "evaluated_sessions": self.evaluated_sessions,
+            "evaluated_calls": self.evaluated_calls,
+            "repeated_errors": self.repeated_errors,
+            "warned_repeated_errors": self.warned_repeated_errors,
+            "recall": _round(self.recall),
+            "successful_calls": self.successful_calls,
+            "false_alarms": self.false_alarms,
+            "false_alarm_rate": _round(self.false_alarm_rate),
+            "errors": self.errors,
+            "repeated_errors_all_classes": self.repeated_all,
+            "warned_repeated_errors_all_classes": self.warned_repeated_all,
+            "recall_all_classes": _round(self.warned_repeated_all / self.repeated_all) if self.repeated_all else None,
+            "by_class": {
+                name: {
+                    "errors": c["errors"],
+                    "repeated": c["repeated"],
+                    "warned": c["warned"],
+                    "usage": name in USAGE_CLASSES,
+                }
+                for name, c in sorted(self.by_class.items())
+            },
+            "lessons_learned": self.lessons_learned,
+            "lessons_fired": [
+                f.to_json() for f in sorted(self.firings.values(), key=lambda f: (-f.fired, f.signature)) if f.fired
+            ],
+            "warned_repeated": self.warned,
+            "missed_repeated": self.missed,
+            "false_alarm_calls": self.alarms,
+            "policy": {
+                "warn_tiers": sorted(self.policy.warn_tiers),
+                "ask_at": self.policy.ask_at,
+                "block": self.policy.block,
+                "block_at": self.policy.block_at,
+            },
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def replay(history: History, policy: Policy | None = None, split: float | None = None) -> ReplayReport:
+    """Replay `history`: online when `split` is None, else learn from the first `split` of the
+    sessions (by start time) and evaluate the rest with the lessons frozen."""
+    policy = policy or Policy()
+    report = ReplayReport(mode="online" if split is None else "split", split=split, policy=policy)
+    starts = sorted(history.session_starts.items(), key=lambda item: (item[1], item[0]))
+    report.sessions = len(starts)
+    cutoff: str | None = None
+    if split is not None:
+        first_test = min(len(starts), max(0, round(split * len(starts))))
+        cutoff = starts[first_test][1] if first_test < len(starts) else "\uffff"
+        report.evaluated_sessions = len(starts) - first_test
+    else:
+        report.evaluated_sessions = len(starts)
+    learner = Learner(policy)
+    seen: set[str] = set()
+    last_call = {event.session_id: event.call.id for event in history.events}
+    for item in history.stream():
+        if isinstance(item, CorrectionEvent):
+            if cutoff is None or (item.ts or "") < cutoff:
+                learner.correction(
+                    item.session_id, item.project, item.message_uuid, item.ts, item.kind, item.text, item.corrected
+                )
+            continue
+        event = item
+        learning = cutoff is None or event.ts < cutoff
+        decision = learner.decide(event)
+        if cutoff is None or event.ts >= cutoff:
+            _evaluate(report, event, decision.fired, seen)
+        learner.observe(event, decision, learn=learning)
+        if event.signature:
+            seen.add(event.signature)
+        if last_call.get(event.session_id) == event.call.id:
+            learner.end_session(event.session_id)
+    report.lessons_learned = len(learner.lessons)
+    return report
+
+
+def _evaluate(report: ReplayReport, event: CallEvent, fired: list[Any], seen: set[str]) -> None:
+    report.evaluated_calls += 1
+    for f in fired:
+        firing = report.firings.get(f.lesson.signature)
+        if firing is None:
+            firing = report.firings[f.lesson.signature] = LessonFiring(f.lesson.signature, f.lesson.title)
+        firing.fired += 1
+    call = event.call
+    if call.ok:
+        report.successful_calls += 1
+        if fired:
+            report.false_alarms += 1
+            for f in fired:
+                report.firings[f.lesson.signature].false_alarms += 1
+            if len(report.alarms) < EXAMPLES:
+                report.alarms.append(_example(event, fired))
+        return
+    if call.status != "error":
+        return
+    report.errors += 1
+    name = event.error_class or "UNKNOWN"
+    counts = report.by_class.setdefault(name, Counter())
+    counts["errors"] += 1
+    if event.signature not in seen:
+        return
+    warned_by = [f for f in fired if f.lesson.error_signature == event.signature]
+    counts["repeated"] += 1
+    report.repeated_all += 1
+    if warned_by:
+        counts["warned"] += 1
+        report.warned_repeated_all += 1
+        for f in warned_by:
+            report.firings[f.lesson.signature].prevented_errors += 1
+    if name not in USAGE_CLASSES:
+        return
+    report.repeated_errors += 1
+    if warned_by:
+        report.warned_repeated_errors += 1
+        if len(report.warned) < EXAMPLES:
+            report.warned.append(_example(event, warned_by))
+    elif len(report.missed) < EXAMPLES:
+        report.missed.append(_example(event, fired))
+
+
+def _example(event: CallEvent, fired: list[Any]) -> dict[str, Any]:
+    call = event.call
+    shown = call.command or call.target_path or ""
+    return {
+        "session_id": event.session_id,
+        "tool_use_id": call.id,
+        "ts": call.ts,
+        "tool": call.tool,
+        "call": shown.splitlines()[0][:120] if shown else "",
+        "error_class": event.error_class,
+        "signature": event.signature,
+        "lessons": [f.lesson.title for f in fired],
+    }

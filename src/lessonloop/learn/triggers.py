@@ -1,0 +1,321 @@
+"""When a lesson applies: a tool call's shape (tool, command words, missing flags, an operand or
+path) and the prevention not yet done in this session.
+
+A trigger is checked before every tool call (the PreToolUse hook), so this module stays light:
+plain classes, the shell splitter, nothing else. `Trigger.to_json` / `from_json` are the stored
+form (lessons.trigger).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from lessonloop.analyze.commands import git_arguments, split_commands
+
+# Option spellings that mean the same, per command: a lesson "add --set-upstream" is also
+# satisfied by "-u".
+FLAG_ALIASES: dict[tuple[str, ...], tuple[frozenset[str], ...]] = {
+    ("git", "push"): (frozenset({"-u", "--set-upstream"}), frozenset({"-f", "--force", "--force-with-lease"})),
+    ("git", "add"): (frozenset({"-f", "--force"}), frozenset({"-A", "--all"})),
+    ("git", "commit"): (frozenset({"-n", "--no-verify"}), frozenset({"-a", "--all"})),
+    ("git", "checkout"): (frozenset({"-b", "-B"}),),
+    ("git", "switch"): (frozenset({"-c", "--create"}),),
+    ("rm",): (frozenset({"-r", "-R", "--recursive", "-rf", "-fr"}),),
+    ("mkdir",): (frozenset({"-p", "--parents"}),),
+}
+
+# The files a formatter or checker looks at: a change to any other file does not undo it.
+TOOL_EXTENSIONS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("mix", "format"): (".ex", ".exs", ".heex", ".eex", ".leex"),
+    ("mix", "credo"): (".ex", ".exs"),
+    ("mix", "dialyzer"): (".ex", ".exs"),
+    ("mix", "compile"): (".ex", ".exs"),
+    ("ruff",): (".py", ".pyi"),
+    ("black",): (".py", ".pyi"),
+    ("isort",): (".py", ".pyi"),
+    ("mypy",): (".py", ".pyi"),
+    ("flake8",): (".py",),
+    ("pylint",): (".py",),
+    ("prettier",): (
+        ".js",
+        ".jsx",
+        ".ts",
+        ".tsx",
+        ".mjs",
+        ".cjs",
+        ".css",
+        ".scss",
+        ".json",
+        ".md",
+        ".html",
+        ".vue",
+        ".yaml",
+        ".yml",
+    ),
+    ("eslint",): (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".vue"),
+    ("biome",): (".js", ".jsx", ".ts", ".tsx", ".json", ".css"),
+    ("gofmt",): (".go",),
+    ("goimports",): (".go",),
+    ("cargo", "fmt"): (".rs",),
+    ("cargo", "clippy"): (".rs",),
+    ("rustfmt",): (".rs",),
+    ("clang-format",): (".c", ".h", ".cc", ".cpp", ".hpp"),
+    ("shfmt",): (".sh", ".bash"),
+    ("shellcheck",): (".sh", ".bash"),
+    ("rubocop",): (".rb",),
+}
+
+FILE_CHANGE_TOOLS = frozenset({"Edit", "MultiEdit", "Write", "NotebookEdit"})
+PREFIX_WORDS = 3  # command prefixes remembered per session for "was the prevention done?"
+
+
+def canonical_words(words: Sequence[str]) -> tuple[str, ...]:
+    """A simple command's words with git's global options (-C DIR, -c k=v) dropped, so
+    `git -C x push` reads as `git push`."""
+    if words and words[0] == "git":
+        sub, rest = git_arguments(words)
+        return ("git", sub, *rest) if sub else ("git",)
+    return tuple(words)
+
+
+def command_segments(command: str | None) -> list[tuple[str, ...]]:
+    """The canonical words of each simple command of a shell command line."""
+    if not command:
+        return []
+    return [canonical_words(words) for words in split_commands(command) if words]
+
+
+def flags_of(words: Sequence[str]) -> set[str]:
+    return {w for w in words[1:] if w.startswith("-") and w != "-" and w != "--"}
+
+
+def operands_of(words: Sequence[str], skip: int) -> list[str]:
+    """Words after the first `skip` that are not options (values of options are kept: the
+    splitter does not know which options take one)."""
+    return [w for w in words[skip:] if not w.startswith("-")]
+
+
+def with_aliases(words: Sequence[str], flags: Iterable[str]) -> tuple[str, ...]:
+    """`flags` and every spelling that means the same for this command."""
+    out = set(flags)
+    for group in FLAG_ALIASES.get(tuple(words[:2]), ()) + FLAG_ALIASES.get(tuple(words[:1]), ()):
+        if out & group:
+            out |= group
+    return tuple(sorted(out))
+
+
+def relative_path(path: str, cwd: str | None) -> str:
+    """`path` relative to `cwd` when under it, without a leading "./"; else normalized as given."""
+    norm = posixpath.normpath(path) if path else path
+    if cwd and norm.startswith(cwd.rstrip("/") + "/"):
+        norm = norm[len(cwd.rstrip("/")) + 1 :]
+    while norm.startswith("./"):
+        norm = norm[2:]
+    return norm
+
+
+def extensions_for(words: Sequence[str]) -> tuple[str, ...]:
+    """The file extensions the command `words` looks at; () when unknown (any change counts)."""
+    for size in (2, 1):
+        found = TOOL_EXTENSIONS.get(tuple(words[:size]))
+        if found:
+            return found
+    return ()
+
+
+class Unless:
+    """The prevention, done: a successful command starting with `words` (with one of `flags` when
+    given) earlier in this session, and, when `since` is "change", after the last change to a
+    file with one of `exts` (any file when `exts` is empty)."""
+
+    __slots__ = ("exts", "flags", "since", "words")
+
+    def __init__(
+        self, words: Sequence[str], flags: Sequence[str] = (), since: str = "session", exts: Sequence[str] = ()
+    ) -> None:
+        self.words = tuple(words)
+        self.flags = tuple(flags)
+        self.since = since
+        self.exts = tuple(exts)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"words": list(self.words), "since": self.since}
+        if self.flags:
+            out["flags"] = list(self.flags)
+        if self.exts:
+            out["exts"] = list(self.exts)
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Unless:
+        return cls(data.get("words", ()), data.get("flags", ()), data.get("since", "session"), data.get("exts", ()))
+
+    def describe(self) -> str:
+        words = " ".join(self.words)
+        if self.flags:
+            words += f" {self.flags[0]}"
+        return f"unless `{words}` ran " + (
+            "since the last change" if self.since == "change" else "earlier in the session"
+        )
+
+
+class Trigger:
+    """The calls a lesson applies to.
+
+    tool: the tool name. words: for shell calls, the command's first words (`git push`); any
+    simple command of the line may match. lacks: the call matches only when that command has
+    none of these flags. operand: the command names this path or something under it. path: a
+    file tool's target, relative to the session folder. unless: the prevention, done.
+    """
+
+    __slots__ = ("lacks", "operand", "path", "tool", "unless", "words")
+
+    def __init__(
+        self,
+        tool: str,
+        words: Sequence[str] | None = None,
+        lacks: Sequence[str] = (),
+        operand: str | None = None,
+        path: str | None = None,
+        unless: Unless | None = None,
+    ) -> None:
+        self.tool = tool
+        self.words = tuple(words) if words else None
+        self.lacks = tuple(lacks)
+        self.operand = operand
+        self.path = path
+        self.unless = unless
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"tool": self.tool}
+        if self.words:
+            out["words"] = list(self.words)
+        if self.lacks:
+            out["lacks"] = list(self.lacks)
+        if self.operand:
+            out["operand"] = self.operand
+        if self.path:
+            out["path"] = self.path
+        if self.unless:
+            out["unless"] = self.unless.to_json()
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Trigger:
+        unless = data.get("unless")
+        return cls(
+            str(data.get("tool") or ""),
+            data.get("words"),
+            data.get("lacks", ()),
+            data.get("operand"),
+            data.get("path"),
+            Unless.from_json(unless) if isinstance(unless, Mapping) else None,
+        )
+
+    def key(self) -> str:
+        """A canonical text of the trigger (part of a lesson's signature)."""
+        parts = [
+            self.tool,
+            " ".join(self.words or ()),
+            ",".join(sorted(self.lacks)),
+            self.operand or "",
+            self.path or "",
+        ]
+        if self.unless:
+            u = self.unless
+            parts.append(f"{' '.join(u.words)}|{','.join(sorted(u.flags))}|{u.since}|{','.join(u.exts)}")
+        return "\x1e".join(parts)
+
+    def describe(self) -> str:
+        """The trigger in words, e.g. "Bash `git push` without --set-upstream/-u"."""
+        text = self.tool
+        if self.words:
+            text += f" `{' '.join(self.words)}`"
+        if self.lacks:
+            text += " without " + "/".join(self.lacks)
+        if self.operand:
+            text += f" on {self.operand}"
+        if self.path:
+            text += f" of {self.path}"
+        if self.unless:
+            text += ", " + self.unless.describe()
+        return text
+
+    def matches_shape(
+        self, tool: str, segments: Sequence[tuple[str, ...]], target: str | None, cwd: str | None
+    ) -> bool:
+        """Whether a call of `tool` with these command segments / target path has the trigger's
+        shape (the prevention is checked separately, with the session's state)."""
+        if tool != self.tool:
+            return False
+        if self.path is not None:
+            return target is not None and relative_path(target, cwd) == self.path
+        if self.words is None:
+            return True
+        size = len(self.words)
+        for words in segments:
+            if words[:size] != self.words:
+                continue
+            if self.lacks and not flags_of(words).isdisjoint(self.lacks):
+                continue
+            if self.operand is not None and not _names(words, size, self.operand, cwd):
+                continue
+            return True
+        return False
+
+
+def _names(words: Sequence[str], skip: int, prefix: str, cwd: str | None) -> bool:
+    for operand in operands_of(words, skip):
+        rel = relative_path(operand, cwd)
+        if rel == prefix or rel.startswith(prefix.rstrip("/") + "/"):
+            return True
+    return False
+
+
+class SessionState:
+    """What a session has done so far, for the "unless" part of triggers: the last successful
+    command by its first words (and flags), and the last change to files by extension."""
+
+    __slots__ = ("changed", "changed_any", "clock", "done", "done_flag")
+
+    def __init__(self) -> None:
+        self.clock = 0
+        self.done: dict[tuple[str, ...], int] = {}
+        self.done_flag: dict[tuple[tuple[str, ...], str], int] = {}
+        self.changed: dict[str, int] = {}
+        self.changed_any = -1
+
+    def record(self, tool: str, ok: bool, segments: Sequence[tuple[str, ...]], target: str | None) -> None:
+        """Remember a call once its result is known."""
+        self.clock += 1
+        if not ok:
+            return
+        if tool in FILE_CHANGE_TOOLS and target:
+            self.changed[posixpath.splitext(target)[1].lower()] = self.clock
+            self.changed_any = self.clock
+            return
+        for words in segments:
+            flags = flags_of(words)
+            for size in range(1, min(PREFIX_WORDS, len(words)) + 1):
+                prefix = words[:size]
+                self.done[prefix] = self.clock
+                for flag in flags:
+                    self.done_flag[(prefix, flag)] = self.clock
+
+    def satisfied(self, unless: Unless) -> bool:
+        """Whether the prevention `unless` describes has been done (and not undone since)."""
+        if unless.flags:
+            when = max((self.done_flag.get((unless.words, f), -1) for f in unless.flags), default=-1)
+        else:
+            when = self.done.get(unless.words, -1)
+        if when < 0:
+            return False
+        if unless.since != "change":
+            return True
+        if unless.exts:
+            last = max((self.changed.get(ext, -1) for ext in unless.exts), default=-1)
+        else:
+            last = self.changed_any
+        return last < when

@@ -1,0 +1,103 @@
+"""Learning over the store: read the history (calls, errors, corrections) in time order, run the
+learner over it, and keep the lessons it finds (pipeline side: reads and writes SQLite)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter, defaultdict
+
+from lessonloop import json_codec
+from lessonloop.learn.events import CallEvent
+from lessonloop.learn.history import CorrectionEvent, History
+from lessonloop.store.session_reader import CALL_COLUMNS, call_from_row
+
+_T_COLUMNS = ", ".join(f"t.{name.strip()}" for name in CALL_COLUMNS.split(","))
+
+
+def load_history(conn: sqlite3.Connection, project: str | None = None) -> History:
+    """Every tool call of the store (or of one project) with its main session's project, branch
+    and agent, its error class from analysis, and the people's corrections; in time order."""
+    models = _session_models(conn)
+    where = "WHERE m.project = ?" if project else ""
+    params: tuple[str, ...] = (project,) if project else ()
+    history = History()
+    by_id: dict[str, CallEvent] = {}
+    unclassified: list[CallEvent] = []
+    rows = conn.execute(
+        f"""SELECT {_T_COLUMNS}, m.id, m.project, m.git_branch, m.cwd, m.agent, e.class
+            FROM tool_calls t
+            JOIN sessions s ON s.id = t.session_id
+            JOIN sessions m ON m.id = coalesce(s.parent_id, s.id)
+            LEFT JOIN call_errors e ON e.tool_use_id = t.id
+            {where}""",
+        params,
+    )
+    width = len(CALL_COLUMNS.split(","))
+    for row in rows:
+        call = call_from_row(row[:width])
+        root, proj, branch, cwd, agent, error_class = row[width:]
+        event = CallEvent(call, root, proj, branch, cwd, error_class, agent, models.get(root))
+        if call.status == "error" and error_class is None:
+            unclassified.append(event)
+        history.events.append(event)
+        by_id[call.id] = event
+        if call.ts and (root not in history.session_starts or call.ts < history.session_starts[root]):
+            history.session_starts[root] = call.ts
+    if unclassified:
+        _classify(unclassified)
+    history.events.sort(key=lambda e: (e.ts, e.call.context_id, e.call.seq))
+    history.corrections = _corrections(conn, by_id, where, params)
+    return history
+
+
+def _classify(events: list[CallEvent]) -> None:
+    """Classify failures analysis has not seen yet (a store ingested with --no-analyze)."""
+    from lessonloop.analyze.error_classes import classify_call
+
+    for event in events:
+        found = classify_call(event.call)
+        if found is not None:
+            event.error_class = found.label
+            # the signature does not depend on the class; nothing else to redo
+
+
+def _session_models(conn: sqlite3.Connection) -> dict[str, str]:
+    """Each main session's most used model."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for root, model, n in conn.execute(
+        """SELECT coalesce(s.parent_id, s.id), u.model, count(*)
+           FROM token_usage u JOIN sessions s ON s.id = u.session_id
+           WHERE u.model NOT LIKE '<%' GROUP BY 1, 2"""
+    ):
+        counts[root][model] += n
+    return {root: c.most_common(1)[0][0] for root, c in counts.items() if c}
+
+
+def _corrections(
+    conn: sqlite3.Connection, by_id: dict[str, CallEvent], where: str, params: tuple[str, ...]
+) -> list[CorrectionEvent]:
+    found: list[CorrectionEvent] = []
+    for session_id, message_uuid, label, detail, proj in conn.execute(
+        f"""SELECT a.session_id, a.message_uuid, a.label, a.detail, m.project
+            FROM analysis_signals a JOIN sessions m ON m.id = a.session_id
+            {where.replace("WHERE", "WHERE a.kind = 'correction' AND") if where else "WHERE a.kind = 'correction'"}""",
+        params,
+    ):
+        try:
+            data = json_codec.loads(detail) if detail else {}
+        except ValueError:
+            data = {}
+        corrected = [by_id[i] for i in data.get("corrected_tool_use_ids") or () if i in by_id]
+        found.append(
+            CorrectionEvent(
+                session_id=session_id,
+                project=proj,
+                message_uuid=message_uuid or "",
+                ts=data.get("ts"),
+                kind=label or str(data.get("kind") or ""),
+                text=str(data.get("text") or ""),
+                corrected=corrected,
+            )
+        )
+    found.sort(key=lambda c: (c.ts or "", c.message_uuid))
+    return found
