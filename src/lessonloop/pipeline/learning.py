@@ -4,12 +4,18 @@ learner over it, and keep the lessons it finds (pipeline side: reads and writes 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from lessonloop import json_codec
+from lessonloop.learn.engine import Learner, Policy
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, History
+from lessonloop.learn.signatures import digest
+from lessonloop.store.lesson_writer import save_learned
 from lessonloop.store.session_reader import CALL_COLUMNS, call_from_row
+from lessonloop.timestamps import utc_now
 
 _T_COLUMNS = ", ".join(f"t.{name.strip()}" for name in CALL_COLUMNS.split(","))
 
@@ -101,3 +107,87 @@ def _corrections(
         )
     found.sort(key=lambda c: (c.ts or "", c.message_uuid))
     return found
+
+
+LEARNER_VERSION = "1"  # bump when extraction or counting changes: the store is learned again
+
+
+@dataclass(slots=True)
+class LearnRun:
+    """What one learning run did."""
+
+    skipped: bool = False
+    tool_calls: int = 0
+    lessons: int = 0
+    new: int = 0
+    updated: int = 0
+    archived: int = 0
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "skipped": self.skipped,
+            "tool_calls": self.tool_calls,
+            "lessons": self.lessons,
+            "new": self.new,
+            "updated": self.updated,
+            "archived": self.archived,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def history_fingerprint(conn: sqlite3.Connection) -> str:
+    """What learning read, in one aggregate: calls, errors, corrections, projects, the version."""
+    calls = conn.execute(
+        "SELECT count(*), coalesce(max(rowid), 0), coalesce(sum(length(status)), 0) FROM tool_calls"
+    ).fetchone()
+    errors = conn.execute("SELECT count(*), coalesce(group_concat(class, ''), '') FROM call_errors").fetchone()
+    signals = conn.execute("SELECT count(*) FROM analysis_signals WHERE kind = 'correction'").fetchone()
+    projects = conn.execute(
+        "SELECT coalesce(group_concat(id || '=' || coalesce(project, ''), ','), '') FROM sessions"
+    ).fetchone()
+    return digest(LEARNER_VERSION, repr(calls), str(errors[0]), digest(errors[1]), repr(signals), digest(projects[0]))
+
+
+def learn_store(
+    conn: sqlite3.Connection, policy: Policy | None = None, *, force: bool = False, now: str | None = None
+) -> LearnRun:
+    """Learn lessons from the whole history in the store and keep them (see lesson_writer).
+
+    Skipped when nothing learning reads has changed since the last run (unless `force`)."""
+    started = time.perf_counter()
+    run = LearnRun()
+    fingerprint = history_fingerprint(conn)
+    last = conn.execute("SELECT fingerprint FROM learn_runs ORDER BY id DESC LIMIT 1").fetchone()
+    if last is not None and last[0] == fingerprint and not force:
+        run.skipped = True
+        run.lessons = conn.execute("SELECT count(*) FROM lessons").fetchone()[0]
+        run.seconds = time.perf_counter() - started
+        return run
+    history = load_history(conn)
+    learner = learn_history(history, policy)
+    moment = now or utc_now()
+    saved = save_learned(conn, learner.lessons.values(), learner.aliases, moment)
+    run.tool_calls = len(history.events)
+    run.lessons = conn.execute("SELECT count(*) FROM lessons").fetchone()[0]
+    run.new, run.updated, run.archived = saved.new, saved.updated, saved.archived
+    conn.execute(
+        "INSERT INTO learn_runs (ts, fingerprint, tool_calls, lessons, new_lessons, archived) VALUES (?, ?, ?, ?, ?, ?)",
+        (moment, fingerprint, run.tool_calls, run.lessons, run.new, run.archived),
+    )
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def learn_history(history: History, policy: Policy | None = None) -> Learner:
+    """Run the learner over a whole history (every session ends at its last call)."""
+    learner = Learner(policy)
+    for item in history.stream():
+        if isinstance(item, CorrectionEvent):
+            learner.correction(
+                item.session_id, item.project, item.message_uuid, item.ts, item.kind, item.text, item.corrected
+            )
+        else:
+            learner.observe(item, learner.decide(item))
+    learner.end_all_sessions()
+    return learner

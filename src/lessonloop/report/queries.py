@@ -74,12 +74,19 @@ def project_filter(conn: sqlite3.Connection, project: str | None) -> tuple[str, 
     """SQL condition on `sessions.project` for a --project value (a path or part of one)."""
     if not project:
         return "1 = 1", []
-    from lessonloop.capture.projects import project_for_cwd  # only needed with --project
+    from lessonloop.capture.projects import project_for_cwd, projects_for_folder  # only needed with --project
 
     if os.path.isdir(os.path.expanduser(project)):
         exact = project_for_cwd(os.path.abspath(os.path.expanduser(project)))
         if conn.execute("SELECT 1 FROM sessions WHERE project = ? LIMIT 1", (exact,)).fetchone():
             return "s.project = ?", [exact]
+    if project.startswith(("/", "~")):
+        # A folder that may no longer exist: a worktree or a folder of an inferred project, or the
+        # project spelled with another home folder (docs/projects.md).
+        pairs = conn.execute("SELECT DISTINCT project, cwd FROM sessions WHERE project IS NOT NULL").fetchall()
+        names = sorted(projects_for_folder(project, pairs, os.path.expanduser("~")))
+        if names:
+            return f"s.project IN ({', '.join('?' * len(names))})", list(names)
     return "instr(s.project, ?) > 0", [project]
 
 

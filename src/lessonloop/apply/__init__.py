@@ -1,0 +1,1 @@
+"""Giving lessons back: recall, ranking, rendering."""

@@ -1,0 +1,185 @@
+"""Keeping learned lessons: upsert by signature, keep what people decided, archive, never delete.
+
+Learning recomputes lessons from the whole history; this writer merges the result into the
+store. A lesson a person edited keeps their text; one they rejected stays rejected; one that
+falls below the archive floor is archived with an event saying why. Lessons no longer produced
+(an analyzer changed) are left as they are, only decayed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lessonloop import json_codec
+from lessonloop.learn import confidence as conf
+from lessonloop.learn.lesson import Lesson
+from lessonloop.timestamps import days_between
+
+
+@dataclass(slots=True)
+class SaveResult:
+    total: int = 0
+    new: int = 0
+    updated: int = 0
+    archived: int = 0
+    restored: int = 0
+
+
+_UPDATE_COUNTS = """
+UPDATE lessons SET sessions = ?, failed_sessions = ?, observations = ?, prevented = ?, confidence = ?,
+    tier = ?, severity = ?, scope = ?, project = ?, agent = coalesce(agent, ?), model = coalesce(model, ?),
+    error_class = ?, first_seen = ?, last_seen = ?, status = ?, updated_at = ?
+WHERE id = ?"""
+_UPDATE_TEXT = """
+UPDATE lessons SET title = ?, body = ?, prevention = ?, prevention_command = ?, trigger = ?, trigger_text = ?,
+    category = ?, error_signature = ?
+WHERE id = ? AND edited = 0"""
+_INSERT = """
+INSERT INTO lessons (signature, kind, origin, title, body, prevention, prevention_command, trigger, trigger_text,
+    error_signature, error_class, category, severity, scope, project, agent, model, sessions, failed_sessions,
+    observations, prevented, warnings, confidence, tier, status, edited, first_seen, last_seen, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?, ?, ?, ?)"""
+
+
+def log_event(
+    conn: sqlite3.Connection, lesson_id: int | None, signature: str | None, ts: str, event: str, detail: object = None
+) -> None:
+    """Record what happened to a lesson (lesson_events)."""
+    conn.execute(
+        "INSERT INTO lesson_events (lesson_id, signature, ts, event, detail) VALUES (?, ?, ?, ?, ?)",
+        (lesson_id, signature, ts, event, None if detail is None else json_codec.dumps(detail)),
+    )
+
+
+def save_learned(conn: sqlite3.Connection, lessons: Iterable[Lesson], aliases: dict[str, str], now: str) -> SaveResult:
+    """Merge `lessons` (and the signatures merged into them) into the store in one transaction."""
+    lessons = list(lessons)
+    result = SaveResult()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        existing = {
+            sig: (lid, status, tier)
+            for lid, sig, status, tier in conn.execute("SELECT id, signature, status, tier FROM lessons")
+        }
+        for sig, lid in conn.execute("SELECT signature, lesson_id FROM lesson_aliases"):
+            if sig not in existing:
+                row = conn.execute("SELECT status, tier FROM lessons WHERE id = ?", (lid,)).fetchone()
+                if row:
+                    existing[sig] = (lid, row[0], row[1])
+        seen_ids: set[int] = set()
+        for lesson in lessons:
+            result.total += 1
+            found = existing.get(lesson.signature)
+            days = days_between(lesson.last_seen, now) if lesson.last_seen else 0.0
+            value = lesson.base_confidence * conf.decay_factor(days)
+            trigger_json = json_codec.dumps(lesson.trigger.to_json()) if lesson.trigger else None
+            trigger_text = lesson.trigger.describe() if lesson.trigger else None
+            if found is None:
+                tier = conf.next_tier(value, lesson.tier)
+                status = lesson.status
+                if status in ("active", "pending") and conf.should_archive(
+                    value, days, lesson.sessions, lesson.failed_sessions
+                ):
+                    status = "archived"
+                cursor = conn.execute(
+                    _INSERT,
+                    (
+                        lesson.signature, lesson.kind, lesson.origin, lesson.title, lesson.body, lesson.prevention,
+                        lesson.prevention_command, trigger_json, trigger_text, lesson.error_signature, lesson.error_class,
+                        lesson.category, lesson.severity, lesson.scope, lesson.project, lesson.agent, lesson.model,
+                        lesson.sessions, lesson.failed_sessions, lesson.observations, lesson.prevented,
+                        round(value, 6), tier, status, lesson.first_seen, lesson.last_seen, now, now,
+                    ),
+                )  # fmt: skip
+                lesson_id = int(cursor.lastrowid or 0)
+                log_event(conn, lesson_id, lesson.signature, now, "learned", {"title": lesson.title})
+                if status == "archived":
+                    log_event(conn, lesson_id, lesson.signature, now, "archived", {"confidence": round(value, 4)})
+                    result.archived += 1
+                result.new += 1
+            else:
+                lesson_id, status, old_tier = found
+                if lesson_id in seen_ids:
+                    continue  # two signatures of one stored lesson: the first wins
+                tier = conf.next_tier(value, old_tier)
+                if status in ("active", "pending") and conf.should_archive(
+                    value, days, lesson.sessions, lesson.failed_sessions
+                ):
+                    status = "archived"
+                    log_event(conn, lesson_id, lesson.signature, now, "archived", {"confidence": round(value, 4)})
+                    result.archived += 1
+                conn.execute(
+                    _UPDATE_COUNTS,
+                    (
+                        lesson.sessions, lesson.failed_sessions, lesson.observations, lesson.prevented, round(value, 6),
+                        tier, lesson.severity, lesson.scope, lesson.project, lesson.agent, lesson.model,
+                        lesson.error_class, lesson.first_seen, lesson.last_seen, status, now, lesson_id,
+                    ),
+                )  # fmt: skip
+                conn.execute(
+                    _UPDATE_TEXT,
+                    (
+                        lesson.title, lesson.body, lesson.prevention, lesson.prevention_command, trigger_json,
+                        trigger_text, lesson.category, lesson.error_signature, lesson_id,
+                    ),
+                )  # fmt: skip
+                result.updated += 1
+            seen_ids.add(lesson_id)
+            lesson.id = lesson_id
+            _replace_evidence(conn, lesson_id, lesson)
+        by_signature = {lesson.signature: lesson.id for lesson in lessons if lesson.id is not None}
+        for alias, target in aliases.items():
+            target_id = by_signature.get(target)
+            if target_id is not None and alias not in by_signature:
+                conn.execute(
+                    "INSERT OR REPLACE INTO lesson_aliases (signature, lesson_id) VALUES (?, ?)", (alias, target_id)
+                )
+        result.archived += _decay_others(conn, seen_ids, now)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _replace_evidence(conn: sqlite3.Connection, lesson_id: int, lesson: Lesson) -> None:
+    conn.execute("DELETE FROM lesson_evidence WHERE lesson_id = ?", (lesson_id,))
+    conn.executemany(
+        """INSERT INTO lesson_evidence (lesson_id, role, session_id, tool_use_id, message_uuid, finding_id, ts, project, detail)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            (
+                lesson_id, e.role, e.session_id, e.tool_use_id, e.message_uuid, e.finding_id, e.ts, e.project,
+                json_codec.dumps(e.detail) if e.detail else None,
+            )
+            for e in lesson.evidence
+        ],
+    )  # fmt: skip
+
+
+def _decay_others(conn: sqlite3.Connection, done: set[int], now: str) -> int:
+    """Decay the stored lessons this run did not produce (manual, imported, or no longer learned);
+    archive those below the floor. Returns how many were archived."""
+    archived = 0
+    rows = conn.execute(
+        "SELECT id, signature, sessions, failed_sessions, last_seen, tier, status, origin FROM lessons"
+    ).fetchall()
+    for lesson_id, signature, sessions, failed, last_seen, tier, status, origin in rows:
+        if lesson_id in done:
+            continue
+        days = days_between(last_seen, now) if last_seen else 0.0
+        base = conf.wilson_lower_bound(failed, sessions) if origin == "learned" or sessions else None
+        if base is None:
+            continue  # a manual lesson without observations keeps the confidence a person gave it
+        value = base * conf.decay_factor(days)
+        if status in ("active", "pending") and conf.should_archive(value, days, sessions, failed):
+            status = "archived"
+            log_event(conn, lesson_id, signature, now, "archived", {"confidence": round(value, 4)})
+            archived += 1
+        conn.execute(
+            "UPDATE lessons SET confidence = ?, tier = ?, status = ? WHERE id = ?",
+            (round(value, 6), conf.next_tier(value, tier), status, lesson_id),
+        )
+    return archived
