@@ -18,6 +18,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("LESSONLOOP_CORPUS", REPO_ROOT.parent / "shared" / "corpus" / "claude-code" / "spotter"))
 
 
+@pytest.fixture(autouse=True)
+def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read the developer's own config file (projects mapping, policy)."""
+    folder = tmp_path_factory.getbasetemp() / "no-user-config"
+    monkeypatch.setenv("LESSONLOOP_CONFIG", str(folder / "config.toml"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+
+
 @pytest.fixture
 def corpus_dir() -> Path:
     """The spotter corpus of real Claude Code transcripts (skipped when ../shared is absent)."""
@@ -63,7 +71,20 @@ def run_ingest(db: Path, *paths: Path | str) -> IngestSummary:
 
 
 # Columns that record when or in which order something was stored, not what was stored.
-_VOLATILE = {"ingested_at", "seen_at", "id", "applied_at", "mtime_ns", "analyzed_at", "imported_at"}
+_VOLATILE = {
+    "ingested_at",
+    "seen_at",
+    "id",
+    "applied_at",
+    "mtime_ns",
+    "analyzed_at",
+    "imported_at",
+    "created_at",
+    "updated_at",
+}
+# Per table: times of a run, and the confidence (decayed up to the moment of learning).
+_VOLATILE_IN = {"lesson_events": {"ts", "lesson_id"}, "lessons": {"confidence"}, "lesson_evidence": {"lesson_id"}}
+_RUN_LOGS = {"learn_runs"}  # one row per run: differs between one ingest and several by design
 
 
 Row = tuple[tuple[str, Any], ...]
@@ -81,8 +102,11 @@ def dump_store(db: Path) -> Dump:
             for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
         ]
         for table in sorted(tables):
+            if table in _RUN_LOGS or table.startswith("lessons_fts"):
+                continue
             columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
-            keep = [c for c in columns if c not in _VOLATILE or (c == "id" and table in ("sessions", "tool_calls"))]
+            volatile = _VOLATILE | _VOLATILE_IN.get(table, set())
+            keep = [c for c in columns if c not in volatile or (c == "id" and table in ("sessions", "tool_calls"))]
             rows = []
             for row in conn.execute(f"SELECT {', '.join(keep)} FROM {table}"):
                 values = dict(zip(keep, row, strict=True))

@@ -102,7 +102,6 @@ class FolderMapping:
 
     parts: tuple[re.Pattern[str], ...]
     project: str
-    order: int
 
 
 def infer_projects(
@@ -177,17 +176,16 @@ def infer_projects(
 
 
 def compile_mappings(mappings: Iterable[tuple[str, str]], home: str | None = None) -> tuple[FolderMapping, ...]:
-    """`[projects]` entries ready to match: the most specific pattern (most components) first,
-    file order among equals. Patterns and projects are `~`-expanded and normalized."""
-    globs = [
-        FolderMapping(
-            parts=tuple(_component_regex(p) for p in _parts(_home_key(_expand(folder, home), home))),
-            project=_expand(project, home),
-            order=order,
-        )
-        for order, (folder, project) in enumerate(mappings)
-    ]
-    return tuple(sorted(globs, key=lambda g: (-len(g.parts), g.order)))
+    """`[projects]` entries ready to match, the most specific first: most path components, then
+    fewest components with a wildcard, then file order. Patterns and projects are `~`-expanded
+    and normalized; a home folder in a pattern matches any home folder (rule d)."""
+    globs: list[tuple[tuple[int, int, int], FolderMapping]] = []
+    for order, (folder, project) in enumerate(mappings):
+        parts = _parts(_home_key(_expand(folder, home), home))
+        wild = sum(1 for p in parts if "*" in p or "?" in p)
+        compiled = FolderMapping(parts=tuple(_component_regex(p) for p in parts), project=_expand(project, home))
+        globs.append(((-len(parts), wild, order), compiled))
+    return tuple(g for _, g in sorted(globs, key=lambda item: item[0]))
 
 
 def mapped_project(cwd: str, mappings: Sequence[FolderMapping], home: str | None = None) -> str | None:

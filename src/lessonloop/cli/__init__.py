@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from lessonloop import __version__
+from lessonloop.cli import lesson_commands, recall_commands, review_commands
 from lessonloop.cli.analysis_commands import cmd_analyze, cmd_analyze_stats, cmd_report
 from lessonloop.cli.common import CommandError, common_options, non_negative, project_option
 from lessonloop.cli.session_commands import cmd_ingest, cmd_sessions, cmd_show, cmd_stats
@@ -61,8 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="also import JUnit XML test results, matched to sessions by file and time (repeatable)",
     )
     ingest.add_argument(
-        "--no-analyze", action="store_true", help="only store what was read; do not analyze the sessions"
+        "--no-analyze", action="store_true", help="only store what was read; do not analyze the sessions or learn"
     )
+    ingest.add_argument("--no-learn", action="store_true", help="analyze, but do not learn lessons from the sessions")
     _no_bandit_option(ingest)
     ingest.set_defaults(handler=cmd_ingest)
 
@@ -102,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     common_options(stats)
     stats.set_defaults(handler=cmd_stats)
     _analysis_commands(commands)
+    lesson_commands.register(commands)
+    review_commands.register(commands)
+    recall_commands.register(commands)
     return parser
 
 

@@ -32,10 +32,16 @@ def _import_results(args: argparse.Namespace, conn: sqlite3.Connection) -> list[
 def cmd_ingest(args: argparse.Namespace) -> int:
     from lessonloop.capture.ingest import discover
     from lessonloop.capture.ingest import ingest as run_ingest
+    from lessonloop.config import ConfigError, load_config
 
     results_only = not args.paths and bool(args.sarif or args.junit)
+    try:
+        config = load_config() if not results_only else None  # its [projects] place the sessions read
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from exc
     sources, summary = discover(list(args.paths) or None) if not results_only else ([], None)
     with open_cli_store(args.db) as conn:
+        projects = None
         if summary is not None:
             progress = None
             if not args.no_progress and sys.stderr.isatty():
@@ -43,12 +49,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
                 progress = TerminalProgress()
             run_ingest(conn, sources, summary, progress=progress)
+        if config is not None:
+            from lessonloop.pipeline.projects import resolve_store_projects
+
+            projects = resolve_store_projects(conn, config)
         imports = _import_results(args, conn)
         analysis = None
         if not args.no_analyze:
             from lessonloop.pipeline.analysis import analyze_store
 
             analysis = analyze_store(conn, bandit=False if args.no_bandit else None)
+        learned = None
+        if not args.no_analyze and not args.no_learn:
+            from lessonloop.pipeline.learning import learn_store
+
+            learned = learn_store(conn)
         stats_data = None
         if summary is not None and summary.used_sample:
             from lessonloop.report.queries import stats
@@ -56,10 +71,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             stats_data = stats(conn)
     if args.json:
         data = summary.to_json() if summary is not None else {}
+        if projects is not None:
+            data["projects"] = projects.to_json()
         if imports:
             data["imports"] = [r.to_json() for r in imports]
         if analysis is not None:
             data["analysis"] = analysis.to_json()
+        if learned is not None:
+            data["learning"] = learned.to_json()
         if stats_data is not None:
             data["stats"] = stats_data
         emit_json(data)
@@ -68,6 +87,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
         if summary is not None:
             print(ingest_summary_text(summary))
+        if projects is not None and projects.summary_text():
+            print(projects.summary_text())
         for result in imports:
             print(_import_text(result))
         if analysis is not None:
@@ -76,6 +97,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(analysis_run_text(analysis))
             for problem in analysis.problems:
                 print(f"Warning: {problem}", file=sys.stderr)
+        if learned is not None:
+            from lessonloop.cli.lesson_commands import learn_run_text
+
+            print(learn_run_text(learned))
         if stats_data is not None:
             from lessonloop.report.render import render_stats
 

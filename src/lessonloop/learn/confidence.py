@@ -27,7 +27,7 @@ FREQUENCY_STEPS = (5, 15)  # failing sessions at which severity rises one level 
 
 TIERS = ("candidate", "active", "core")
 ACTIVE_AT = 0.25  # promote candidate -> active (one clean failing session: 0.27)
-ACTIVE_BELOW = 0.15  # demote active -> candidate (one failure and one success: 0.10)
+ACTIVE_BELOW = 0.15  # demote active -> candidate (one failure and one success: 0.12)
 CORE_AT = 0.75  # promote active -> core
 CORE_BELOW = 0.60  # demote core -> active
 
@@ -41,6 +41,8 @@ def wilson_lower_bound(failures: int, trials: int, z: float = Z) -> float:
     if trials <= 0:
         return 0.0
     failures = min(max(failures, 0), trials)
+    if failures == 0:
+        return 0.0  # exactly: the formula leaves rounding noise (3e-18 at 0 of 47) that breaks monotonicity
     p = failures / trials
     z2 = z * z
     centre = p + z2 / (2 * trials)

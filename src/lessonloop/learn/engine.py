@@ -101,7 +101,9 @@ class Learner:
                 continue
             if not trigger.matches_shape(event.call.tool, event.segments, event.call.target_path, event.cwd):
                 continue
-            if trigger.unless is not None and state is not None and state.satisfied(trigger.unless):
+            if trigger.unless is not None and (
+                trigger.done_inline(event.segments) or (state is not None and state.satisfied(trigger.unless))
+            ):
                 decision.prevented.append(lesson)
                 continue
             decision.matched.append(lesson)
@@ -321,7 +323,11 @@ class Learner:
             )
             self._register(lesson)
         lesson.session_failed[session_id] = True
-        lesson.observations += 1
+        counted = self._counted.setdefault(lesson.signature, set())
+        if kind != "rejection" or target is None or target.call.id not in counted:  # _count may have counted it
+            lesson.observations += 1
+        if kind == "rejection" and target is not None:
+            counted.add(target.call.id)
         if project:
             lesson.projects.add(project)
         if ts and (lesson.last_seen is None or ts > lesson.last_seen):

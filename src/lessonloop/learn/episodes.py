@@ -39,6 +39,12 @@ _PATHISH = re.compile(r"[\w.@+-]*/[\w.@/+-]*|[\w-]+\.[A-Za-z0-9]{1,5}\b")
 _SEVERITY = {"MISSING_PREREQUISITE": "medium", "WORKFLOW_SEQUENCE": "medium", "CHECK_FAILED": "medium"}
 _REDIRECT = re.compile(r"^\d?>>?&?\d*$|^&>")
 MAX_COMMAND = 120
+# Options that get around a check rather than satisfy it: a fix that adds them teaches nothing.
+BYPASS_FLAGS: dict[tuple[str, ...], frozenset[str]] = {
+    ("git", "commit"): frozenset({"--no-verify", "-n"}),
+    ("git", "push"): frozenset({"--no-verify", "--force", "-f", "--force-with-lease"}),
+    ("git", "merge"): frozenset({"--no-verify"}),
+}
 
 
 @dataclass(slots=True)
@@ -97,9 +103,9 @@ def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
     for fixed in fix.segments:
         if _head(fixed) != head:
             continue
-        added = flags_of(fixed) - flags_of(failed)
+        added = flags_of(fixed) - flags_of(failed) - BYPASS_FLAGS.get(head, frozenset())
         if not added:
-            continue
+            continue  # nothing added, or only a way around a check (never taught as a fix)
         lacks = with_aliases(head, added)
         operand = _named_operand(failure, failed, len(head))
         unless = None

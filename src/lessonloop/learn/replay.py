@@ -152,7 +152,7 @@ def replay(history: History, policy: Policy | None = None, split: float | None =
         learner.observe(event, decision, learn=learning)
         if event.signature:
             seen.add(event.signature)
-        if last_call.get(event.session_id) == event.call.id:
+        if learning and last_call.get(event.session_id) == event.call.id:  # frozen after the cutoff
             learner.end_session(event.session_id)
     report.lessons_learned = len(learner.lessons)
     return report

@@ -11,7 +11,7 @@ import re
 _EXIT_LINE = re.compile(r"\A\s*Exit code -?\d+\s*$")
 _PREFIX = re.compile(r"^\s*(?:<tool_use_error>\s*)?(?:Error:\s*)?")
 _TAGS = re.compile(r"</?tool_use_error>")
-_HASH = re.compile(r"\b[0-9a-f]{7,64}\b")
+_HASH = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b")  # with a digit: "defaced" is a word
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
 _PATH = re.compile(r"(?:~|\.{1,2})?/?(?:[\w.@+-]+/)+[\w.@+-]*|\b[\w-]+\.(?:[a-z]{1,5})\b(?=[\s:,;)'\"]|$)")
 _NUMBER = re.compile(r"(?<![\w<])\d+(?:\.\d+)?")

@@ -258,11 +258,25 @@ class Trigger:
         for words in segments:
             if words[:size] != self.words:
                 continue
-            if self.lacks and not flags_of(words).isdisjoint(self.lacks):
+            if self.lacks and not flags_of(words).isdisjoint(with_aliases(words, self.lacks)):
                 continue
             if self.operand is not None and not _names(words, size, self.operand, cwd):
                 continue
             return True
+        return False
+
+    def done_inline(self, segments: Sequence[tuple[str, ...]]) -> bool:
+        """Whether the command line itself runs the prevention before the command the trigger
+        names (`mix format && git commit`): done in this call, before the part it guards."""
+        unless = self.unless
+        if unless is None or self.words is None:
+            return False
+        flags = with_aliases(unless.words, unless.flags) if unless.flags else ()
+        for words in segments:
+            if words[: len(unless.words)] == unless.words and (not flags or not flags_of(words).isdisjoint(flags)):
+                return True
+            if words[: len(self.words)] == self.words:
+                return False
         return False
 
 
@@ -307,7 +321,8 @@ class SessionState:
     def satisfied(self, unless: Unless) -> bool:
         """Whether the prevention `unless` describes has been done (and not undone since)."""
         if unless.flags:
-            when = max((self.done_flag.get((unless.words, f), -1) for f in unless.flags), default=-1)
+            flags = with_aliases(unless.words, unless.flags)
+            when = max((self.done_flag.get((unless.words, f), -1) for f in flags), default=-1)
         else:
             when = self.done.get(unless.words, -1)
         if when < 0:

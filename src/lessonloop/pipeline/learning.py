@@ -109,7 +109,7 @@ def _corrections(
     return found
 
 
-LEARNER_VERSION = "1"  # bump when extraction or counting changes: the store is learned again
+LEARNER_VERSION = "2"  # bump when extraction or counting changes: the store is learned again
 
 
 @dataclass(slots=True)
@@ -167,7 +167,10 @@ def learn_store(
     history = load_history(conn)
     learner = learn_history(history, policy)
     moment = now or utc_now()
-    saved = save_learned(conn, learner.lessons.values(), learner.aliases, moment)
+    from lessonloop.pipeline.batch_learning import batch_lessons
+
+    lessons = [*learner.lessons.values(), *batch_lessons(conn)]
+    saved = save_learned(conn, lessons, learner.aliases, moment)
     run.tool_calls = len(history.events)
     run.lessons = conn.execute("SELECT count(*) FROM lessons").fetchone()[0]
     run.new, run.updated, run.archived = saved.new, saved.updated, saved.archived
@@ -182,6 +185,7 @@ def learn_store(
 def learn_history(history: History, policy: Policy | None = None) -> Learner:
     """Run the learner over a whole history (every session ends at its last call)."""
     learner = Learner(policy)
+    last_call = {event.session_id: event.call.id for event in history.events}
     for item in history.stream():
         if isinstance(item, CorrectionEvent):
             learner.correction(
@@ -189,5 +193,7 @@ def learn_history(history: History, policy: Policy | None = None) -> Learner:
             )
         else:
             learner.observe(item, learner.decide(item))
+            if last_call.get(item.session_id) == item.call.id:
+                learner.end_session(item.session_id)
     learner.end_all_sessions()
     return learner

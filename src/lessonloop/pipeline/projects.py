@@ -126,8 +126,9 @@ def _place(
     mapped projects found as the roots that exist."""
     placed: dict[str, str] = {}
     configured: set[str] = set()
-    gone: list[_Row] = []
+    gone: list[tuple[_Row, str]] = []
     known: set[str] = set()
+    in_repo: dict[str, bool] = {}  # existing folder -> is it inside a git repository (read once)
     for row in anchors:
         if not row.cwd:
             continue
@@ -139,18 +140,19 @@ def _place(
             continue
         here = _existing_spelling(row.cwd, home)
         if here is None:
-            gone.append(row)
-        else:
-            placed[row.id] = project_for_cwd(here)
-            if git_root(here) is not None:
-                known.add(placed[row.id])
-    branches = _branches(gone)
-    projects = infer_projects([r.cwd for r in gone if r.cwd], known_roots=known, branches=branches, home=home)
+            gone.append((row, row.cwd))
+            continue
+        placed[row.id] = project_for_cwd(here)
+        if here not in in_repo:
+            in_repo[here] = git_root(here) is not None
+        if in_repo[here]:
+            known.add(placed[row.id])
+    branches = _branches(row for row, _ in gone)
+    projects = infer_projects([cwd for _, cwd in gone], known_roots=known, branches=branches, home=home)
     inferred: set[str] = set()
-    for row in gone:
-        assert row.cwd is not None
-        placed[row.id] = projects[row.cwd]
-        if projects[row.cwd] != os.path.normpath(row.cwd):
+    for row, cwd in gone:
+        placed[row.id] = projects[cwd]
+        if projects[cwd] != os.path.normpath(cwd):
             inferred.add(row.id)
     return placed, inferred, configured
 

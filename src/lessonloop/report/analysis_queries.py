@@ -36,7 +36,7 @@ def session_facts(conn: sqlite3.Connection, project: str | None = None) -> list[
     for r in conn.execute(
         f"""SELECT e.session_id, e.compliance, e.blind_edits, e.search_loops, e.unresolved_errors,
                    e.tests_failing_at_end, e.corrections_in_session, e.corrections_next_session, e.reverted_changes
-            FROM session_executions e JOIN sessions ON sessions.id = e.session_id
+            FROM session_executions e JOIN sessions s ON s.id = e.session_id
             WHERE {where} ORDER BY e.started_at, e.session_id""",
         params,
     ):
@@ -132,7 +132,7 @@ def build_report(conn: sqlite3.Connection, project: str | None = None, top: int 
     for r in conn.execute(
         f"""SELECT e.session_id, e.project, e.started_at, e.tool_calls, e.compliance, e.blind_edits, e.corrections,
                    e.max_risk, e.findings, e.unresolved_errors, e.tests_failing_at_end, e.reverted_changes
-            FROM session_executions e JOIN sessions ON sessions.id = e.session_id
+            FROM session_executions e JOIN sessions s ON s.id = e.session_id
             WHERE {where} ORDER BY e.started_at, e.session_id""",
         params,
     ):

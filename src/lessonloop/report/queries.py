@@ -86,7 +86,7 @@ def project_filter(conn: sqlite3.Connection, project: str | None) -> tuple[str, 
         pairs = conn.execute("SELECT DISTINCT project, cwd FROM sessions WHERE project IS NOT NULL").fetchall()
         names = sorted(projects_for_folder(project, pairs, os.path.expanduser("~")))
         if names:
-            return f"s.project IN ({', '.join('?' * len(names))})", list(names)
+            return f"s.project IN ({', '.join('?' * len(names))})", names
     return "instr(s.project, ?) > 0", [project]
 
 

@@ -29,13 +29,16 @@ class SaveResult:
 
 _UPDATE_COUNTS = """
 UPDATE lessons SET sessions = ?, failed_sessions = ?, observations = ?, prevented = ?, confidence = ?,
-    tier = ?, severity = ?, scope = ?, project = ?, agent = coalesce(agent, ?), model = coalesce(model, ?),
+    tier = ?, severity = CASE WHEN edited THEN severity ELSE ? END, scope = CASE WHEN edited THEN scope ELSE ? END,
+    project = CASE WHEN edited THEN project ELSE ? END, agent = coalesce(agent, ?), model = coalesce(model, ?),
     error_class = ?, first_seen = ?, last_seen = ?, status = ?, updated_at = ?
 WHERE id = ?"""
 _UPDATE_TEXT = """
-UPDATE lessons SET title = ?, body = ?, prevention = ?, prevention_command = ?, trigger = ?, trigger_text = ?,
-    category = ?, error_signature = ?
-WHERE id = ? AND edited = 0"""
+UPDATE lessons SET embedding = CASE WHEN title IS NOT :title OR body IS NOT :body OR prevention IS NOT :prevention
+        THEN NULL ELSE embedding END,
+    title = :title, body = :body, prevention = :prevention, prevention_command = :command, trigger = :trigger,
+    trigger_text = :trigger_text, category = :category, error_signature = :error_signature
+WHERE id = :id AND edited = 0"""  # a vector of the old text is dropped: learning embeds the new one
 _INSERT = """
 INSERT INTO lessons (signature, kind, origin, title, body, prevention, prevention_command, trigger, trigger_text,
     error_signature, error_class, category, severity, scope, project, agent, model, sessions, failed_sessions,
@@ -68,8 +71,16 @@ def save_learned(conn: sqlite3.Connection, lessons: Iterable[Lesson], aliases: d
                 row = conn.execute("SELECT status, tier FROM lessons WHERE id = ?", (lid,)).fetchone()
                 if row:
                     existing[sig] = (lid, row[0], row[1])
+        # A person's decisions stand: a forgotten signature is not learned again, and a lesson a
+        # person restored is not archived again by the rules (only by them).
+        forgotten = {sig for (sig,) in conn.execute("SELECT signature FROM lesson_events WHERE event = 'forgotten'")}
+        restored = {
+            lid for (lid,) in conn.execute("SELECT DISTINCT lesson_id FROM lesson_events WHERE event = 'restored'")
+        }
         seen_ids: set[int] = set()
         for lesson in lessons:
+            if lesson.signature in forgotten:
+                continue
             result.total += 1
             found = existing.get(lesson.signature)
             days = days_between(lesson.last_seen, now) if lesson.last_seen else 0.0
@@ -104,8 +115,10 @@ def save_learned(conn: sqlite3.Connection, lessons: Iterable[Lesson], aliases: d
                 if lesson_id in seen_ids:
                     continue  # two signatures of one stored lesson: the first wins
                 tier = conf.next_tier(value, old_tier)
-                if status in ("active", "pending") and conf.should_archive(
-                    value, days, lesson.sessions, lesson.failed_sessions
+                if (
+                    status in ("active", "pending")
+                    and lesson_id not in restored
+                    and conf.should_archive(value, days, lesson.sessions, lesson.failed_sessions)
                 ):
                     status = "archived"
                     log_event(conn, lesson_id, lesson.signature, now, "archived", {"confidence": round(value, 4)})
@@ -120,11 +133,18 @@ def save_learned(conn: sqlite3.Connection, lessons: Iterable[Lesson], aliases: d
                 )  # fmt: skip
                 conn.execute(
                     _UPDATE_TEXT,
-                    (
-                        lesson.title, lesson.body, lesson.prevention, lesson.prevention_command, trigger_json,
-                        trigger_text, lesson.category, lesson.error_signature, lesson_id,
-                    ),
-                )  # fmt: skip
+                    {
+                        "title": lesson.title,
+                        "body": lesson.body,
+                        "prevention": lesson.prevention,
+                        "command": lesson.prevention_command,
+                        "trigger": trigger_json,
+                        "trigger_text": trigger_text,
+                        "category": lesson.category,
+                        "error_signature": lesson.error_signature,
+                        "id": lesson_id,
+                    },
+                )
                 result.updated += 1
             seen_ids.add(lesson_id)
             lesson.id = lesson_id
@@ -136,7 +156,7 @@ def save_learned(conn: sqlite3.Connection, lessons: Iterable[Lesson], aliases: d
                 conn.execute(
                     "INSERT OR REPLACE INTO lesson_aliases (signature, lesson_id) VALUES (?, ?)", (alias, target_id)
                 )
-        result.archived += _decay_others(conn, seen_ids, now)
+        result.archived += _decay_others(conn, seen_ids, restored, now)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -159,7 +179,7 @@ def _replace_evidence(conn: sqlite3.Connection, lesson_id: int, lesson: Lesson) 
     )  # fmt: skip
 
 
-def _decay_others(conn: sqlite3.Connection, done: set[int], now: str) -> int:
+def _decay_others(conn: sqlite3.Connection, done: set[int], restored: set[int], now: str) -> int:
     """Decay the stored lessons this run did not produce (manual, imported, or no longer learned);
     archive those below the floor. Returns how many were archived."""
     archived = 0
@@ -174,7 +194,11 @@ def _decay_others(conn: sqlite3.Connection, done: set[int], now: str) -> int:
         if base is None:
             continue  # a manual lesson without observations keeps the confidence a person gave it
         value = base * conf.decay_factor(days)
-        if status in ("active", "pending") and conf.should_archive(value, days, sessions, failed):
+        if (
+            status in ("active", "pending")
+            and lesson_id not in restored
+            and conf.should_archive(value, days, sessions, failed)
+        ):
             status = "archived"
             log_event(conn, lesson_id, signature, now, "archived", {"confidence": round(value, 4)})
             archived += 1

@@ -1,0 +1,510 @@
+"""Recall: the stored lessons that matter for a piece of text, best first, with why.
+
+Hybrid search over the lessons table:
+
+1. Lexical, always: the text becomes a safe FTS5 query (its words, lowercased, stop-words
+   dropped, each quoted as a plain phrase and OR-ed, so no user text can be FTS syntax), scored
+   by bm25() with the title and prevention weighted above the body. The best CANDIDATES lessons
+   that pass the filters (status, project scope, tool) are kept.
+2. Vectors, when an embedder is given (or "auto" finds the installed model) and lessons have
+   vectors of that embedder's model: the cosine of the text's embedding against theirs, the
+   best CANDIDATES among the lessons passing the same filters. The matrix of stored vectors is
+   cached per connection and model, and rebuilt only when the lessons change.
+3. Each candidate is scored by `ranking` (relevance from both, weighted by live confidence,
+   recency and severity; see that module for the formula). Scores are absolute: nothing under
+   `min_score` is returned, so a query matching nothing gets nothing.
+
+This module is imported by hooks that run before an agent's tool calls: it imports neither rich,
+argparse nor the analyzers, and numpy only when vectors are used.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from lessonloop.apply import ranking
+from lessonloop.timestamps import days_between, utc_now
+
+if TYPE_CHECKING:
+    from lessonloop.apply.embeddings import Embedder
+    from lessonloop.apply.vector_index import VectorIndex
+
+# Measured on tests/data/recall_*.json (26 lessons, 39 paraphrased queries, 10 unrelated ones):
+# unrelated queries score at most 0.083; at 0.2 words alone return the expected lesson in the top 3
+# for 29/39 queries and 0.2 other lessons per query; at 0.1 one more query hits but 1.4 other
+# lessons come per query; at 0.3 four fewer hit. (Hybrid at 0.2: 34/39, 0.5 others per query.)
+DEFAULT_MIN_SCORE = 0.2
+CANDIDATES = 50  # lessons kept from each of the lexical and the vector search before scoring
+VECTOR_OVERFETCH = 4  # nearest vectors looked at per candidate wanted, before the filters
+MAX_TERMS = 24  # query words used; a longer text (a whole prompt) is cut to its first 24 distinct words
+ALL_STATUSES = ("active", "pending", "rejected", "archived")
+
+# Words that say nothing about a mistake. Negations like "without" and "not" go too: BM25 cannot
+# tell "with" from "without", and they occur everywhere.
+_STOP_WORDS = """
+    a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing done down during each few for from further
+    get gets got had has have having he her here hers herself him himself his how i if in into is it
+    its itself just let me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own please same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were what
+    when where which while who whom why will with without would you your yours yourself yourselves
+    ve ll re don doesn didn isn wasn aren won cannot shall may might must us via per etc
+"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+_WORD = re.compile(r"[^\W_]+")  # runs of letters and digits: close to FTS5's unicode61 tokens
+
+_ROW_COLUMNS = (
+    "id, kind, title, body, prevention, prevention_command, trigger_text, category, severity, scope, "
+    "project, tier, status, sessions, failed_sessions, observations, confidence, last_seen, created_at"
+)
+_BM25 = "bm25(lessons_fts, " + ", ".join(f"{w:g}" for w in ranking.COLUMN_WEIGHTS) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class Factors:
+    """Every number behind a recalled lesson's score (see `ranking` for the formula).
+
+    score = relevance * confidence_weight * recency_weight * severity_weight, and
+    relevance = 1 - (1 - lexical) * (1 - vector).
+    """
+
+    bm25: float | None  # SQLite's bm25() (negative, lower is better); None: no lexical match
+    bm25_ceiling: float  # what no lesson reaches for this query: (k1 + 1) * sum of the terms' idf
+    lexical: float
+    cosine: float | None  # None: no vector search, or the lesson was not among the vector candidates
+    vector: float
+    relevance: float
+    confidence: float  # live: decayed Wilson lower bound, or the stored value without sessions
+    confidence_weight: float
+    recency: float
+    recency_weight: float
+    severity_weight: float
+    score: float
+    matched_terms: tuple[str, ...] = ()  # query words found in the lesson (filled with explain)
+    query_terms: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bm25": _round(self.bm25),
+            "bm25_ceiling": round(self.bm25_ceiling, 4),
+            "lexical": round(self.lexical, 4),
+            "matched_terms": list(self.matched_terms),
+            "query_terms": list(self.query_terms),
+            "cosine": _round(self.cosine),
+            "vector": round(self.vector, 4),
+            "relevance": round(self.relevance, 4),
+            "confidence": round(self.confidence, 4),
+            "confidence_weight": round(self.confidence_weight, 4),
+            "recency": round(self.recency, 4),
+            "recency_weight": round(self.recency_weight, 4),
+            "severity_weight": round(self.severity_weight, 4),
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Recalled:
+    """A lesson given back for a query: what to show, and the factors of its score."""
+
+    id: int
+    kind: str
+    title: str
+    body: str
+    prevention: str | None
+    prevention_command: str | None
+    trigger_text: str | None
+    category: str | None
+    severity: str
+    scope: str
+    project: str | None
+    tier: str
+    status: str
+    sessions: int
+    failed_sessions: int
+    observations: int
+    confidence: float  # live confidence at recall time
+    last_seen: str | None
+    score: float
+    factors: Factors = field(repr=False)
+
+    def to_json(self, explain: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "score": round(self.score, 4),
+            "confidence": round(self.confidence, 4),
+            "title": self.title,
+            "prevention": self.prevention,
+            "prevention_command": self.prevention_command,
+            "body": self.body,
+            "trigger": self.trigger_text,
+            "kind": self.kind,
+            "category": self.category,
+            "severity": self.severity,
+            "scope": self.scope,
+            "project": self.project,
+            "tier": self.tier,
+            "status": self.status,
+            "sessions": self.sessions,
+            "failed_sessions": self.failed_sessions,
+            "observations": self.observations,
+            "last_seen": self.last_seen,
+        }
+        if explain:
+            out["factors"] = self.factors.to_json()
+        return out
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+# --- the query ----------------------------------------------------------------------------------
+
+
+def query_terms(text: str, limit: int = MAX_TERMS) -> tuple[str, ...]:
+    """The words of `text` worth searching for: lowercased runs of letters and digits, stop-words
+    and single characters dropped, each once, in order, at most `limit`."""
+    terms: dict[str, None] = {}
+    for word in _WORD.findall(text.lower()):
+        if len(word) < 2 or word in STOP_WORDS:
+            continue
+        terms.setdefault(word, None)
+        if len(terms) >= limit:
+            break
+    return tuple(terms)
+
+
+def fts_phrase(term: str) -> str:
+    """`term` as an FTS5 string: double-quoted (inner quotes doubled), so it is never an operator
+    (NEAR, AND, OR, NOT), a column filter (`col:`), a prefix (`*`) or a group."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def fts_match_expression(terms: Iterable[str]) -> str:
+    """An FTS5 MATCH expression that matches a row containing any of `terms`."""
+    return " OR ".join(fts_phrase(term) for term in terms)
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Filter:
+    """The SQL condition (on alias `l`) every recalled lesson meets: status, scope, tool."""
+
+    sql: str
+    params: tuple[str, ...]
+
+
+def _lesson_filter(statuses: Sequence[str], project: str | None, tool: str | None) -> _Filter:
+    clauses = [f"l.status IN ({', '.join('?' * len(statuses))})"]
+    params: list[str] = list(statuses)
+    if project is not None:
+        clauses.append("(l.scope = 'global' OR l.project = ?)")
+        params.append(project)
+    if tool is not None:
+        # A lesson without a trigger (or one naming no tool) applies whatever the tool.
+        clauses.append(
+            "(l.trigger IS NULL OR NOT json_valid(l.trigger)"
+            " OR coalesce(json_extract(l.trigger, '$.tool'), '') COLLATE NOCASE IN ('', ?))"
+        )
+        params.append(tool)
+    return _Filter(" AND ".join(clauses), tuple(params))
+
+
+# --- lexical -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Lexical:
+    hits: dict[int, float]  # lesson id -> bm25()
+    ceiling: float
+
+
+def _lexical(conn: sqlite3.Connection, terms: Sequence[str], where: _Filter, limit: int) -> _Lexical:
+    """The best `limit` lessons by weighted bm25 among those passing `where`, and the query's ceiling."""
+    if not terms:
+        return _Lexical({}, 0.0)
+    total = int(conn.execute("SELECT count(*) FROM lessons").fetchone()[0])
+    frequencies = {term: _document_frequency(conn, term) for term in terms}
+    idfs = {term: ranking.fts_idf(n, total) for term, n in frequencies.items()}
+    ceiling = ranking.bm25_ceiling(idfs.values())
+    present = [term for term, n in frequencies.items() if n > 0]
+    informative = [term for term in present if idfs[term] > ranking.IDF_MIN]
+    if informative:
+        # A word in more than half of the lessons has idf 1e-6: it adds at most 2.2e-6 to a score,
+        # but makes FTS5 score every lesson containing it. Left out when rarer words are there.
+        present = informative
+    if not present:
+        return _Lexical({}, ceiling)
+    rows = conn.execute(
+        f"""SELECT l.id, {_BM25} AS lexical_rank
+            FROM lessons_fts CROSS JOIN lessons AS l ON l.id = lessons_fts.rowid
+            WHERE lessons_fts MATCH ? AND {where.sql}
+            ORDER BY lexical_rank, l.id LIMIT ?""",
+        (fts_match_expression(present), *where.params, limit),
+    )
+    return _Lexical({int(lesson_id): float(raw) for lesson_id, raw in rows}, ceiling)
+
+
+def _document_frequency(conn: sqlite3.Connection, term: str) -> int:
+    """In how many lessons FTS5 finds `term` (all statuses: its idf counts them all too)."""
+    row = conn.execute("SELECT count(*) FROM lessons_fts WHERE lessons_fts MATCH ?", (fts_phrase(term),)).fetchone()
+    return int(row[0])
+
+
+def _matched_terms(conn: sqlite3.Connection, terms: Sequence[str], ids: Collection[int]) -> dict[int, list[str]]:
+    """For each lesson of `ids`, the query terms it contains (as FTS5 matches them: stemmed)."""
+    found: dict[int, list[str]] = {lesson_id: [] for lesson_id in ids}
+    if not ids:
+        return found
+    marks = ", ".join("?" * len(ids))
+    for term in terms:
+        for (lesson_id,) in conn.execute(
+            f"SELECT rowid FROM lessons_fts WHERE lessons_fts MATCH ? AND rowid IN ({marks})",
+            (fts_phrase(term), *ids),
+        ):
+            found[int(lesson_id)].append(term)
+    return found
+
+
+# --- vectors -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _CachedIndex:
+    conn: sqlite3.Connection  # held, so that its id() is not reused by another connection while cached
+    gate: tuple[int, int]  # PRAGMA data_version, total_changes: nothing written since, by anyone
+    content: tuple[Any, ...]  # the lessons' vectors of the model: count, max(updated_at), total bytes
+    index: VectorIndex | None
+
+
+_INDEX_CACHE: OrderedDict[tuple[int, str], _CachedIndex] = OrderedDict()
+_INDEX_CACHE_SIZE = 4
+_INDEX_LOCK = threading.Lock()
+
+
+def _vector_content(conn: sqlite3.Connection, model_id: str) -> tuple[Any, ...]:
+    row = conn.execute(
+        """SELECT count(*), max(updated_at), total(length(embedding)), total(id)
+           FROM lessons WHERE embedding_model = ? AND embedding IS NOT NULL""",
+        (model_id,),
+    ).fetchone()
+    return tuple(row)
+
+
+def vector_index(conn: sqlite3.Connection, model_id: str, dim: int) -> VectorIndex | None:
+    """The stored vectors of `model_id` as a VectorIndex (None when no lesson has one), cached.
+
+    The cache is checked with PRAGMA data_version and total_changes (free); after a write it
+    compares the vectors' count, latest updated_at and size, and rebuilds only if they changed.
+    """
+    from lessonloop.apply.vector_index import VectorIndex
+
+    key = (id(conn), model_id)
+    gate = (int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes)
+    with _INDEX_LOCK:
+        cached = _INDEX_CACHE.get(key)
+        if cached is not None and cached.conn is conn:
+            if cached.gate == gate:
+                _INDEX_CACHE.move_to_end(key)
+                return cached.index
+            content = _vector_content(conn, model_id)
+            if content == cached.content and (cached.index is None or cached.index.dim == dim):
+                cached.gate = gate
+                _INDEX_CACHE.move_to_end(key)
+                return cached.index
+        else:
+            content = _vector_content(conn, model_id)
+        index: VectorIndex | None = None
+        if content[0]:
+            rows = conn.execute(
+                "SELECT id, embedding FROM lessons WHERE embedding_model = ? AND embedding IS NOT NULL", (model_id,)
+            )
+            index = VectorIndex(((int(i), bytes(b)) for i, b in rows), dim)
+        _INDEX_CACHE[key] = _CachedIndex(conn, gate, content, index)
+        _INDEX_CACHE.move_to_end(key)
+        while len(_INDEX_CACHE) > _INDEX_CACHE_SIZE:
+            _INDEX_CACHE.popitem(last=False)
+        return index
+
+
+def clear_vector_cache() -> None:
+    """Forget every cached vector index (and the connections they hold)."""
+    with _INDEX_LOCK:
+        _INDEX_CACHE.clear()
+
+
+def _has_vectors(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM lessons WHERE embedding IS NOT NULL LIMIT 1").fetchone() is not None
+
+
+def resolve_embedder(conn: sqlite3.Connection, embedder: Embedder | Literal["auto"] | None) -> Embedder | None:
+    """The embedder to use: None stays None; "auto" loads the configured model, but only when
+    some lesson has a vector (loading a model takes seconds and is pointless otherwise)."""
+    if embedder != "auto":
+        return embedder
+    if not _has_vectors(conn):
+        return None
+    from lessonloop.apply.embeddings import load_embedder
+
+    return load_embedder()
+
+
+def _vector(conn: sqlite3.Connection, text: str, embedder: Embedder, where: _Filter, limit: int) -> dict[int, float]:
+    """The best `limit` lessons by cosine among those passing `where`: lesson id -> cosine.
+
+    The nearest VECTOR_OVERFETCH * limit lessons of all are filtered first (a product over the
+    whole matrix, then a lookup of a few hundred ids); only when too few of them pass the filter
+    (a small project's lessons, say) is the search redone over exactly the lessons that pass.
+    Either way the result is the exact best `limit` among the lessons passing the filter.
+    """
+    index = vector_index(conn, embedder.model_id, embedder.dim)
+    if index is None or not len(index) or not text.strip():
+        return {}
+    query = embedder.embed([text])[0]
+    nearest = index.search(query, limit * VECTOR_OVERFETCH)
+    passing = _passing(conn, [lesson_id for lesson_id, _ in nearest], where)
+    kept = [(lesson_id, cosine) for lesson_id, cosine in nearest if lesson_id in passing]
+    if len(kept) < limit and len(nearest) < len(index):
+        allowed = [
+            int(row[0]) for row in conn.execute(f"SELECT l.id FROM lessons AS l WHERE {where.sql}", where.params)
+        ]
+        kept = index.search(query, limit, allowed=allowed) if allowed else []
+    return dict(kept[:limit])
+
+
+def _passing(conn: sqlite3.Connection, ids: Sequence[int], where: _Filter) -> set[int]:
+    """Those of `ids` whose lessons pass `where`."""
+    if not ids:
+        return set()
+    rows = conn.execute(
+        f"SELECT l.id FROM lessons AS l WHERE l.id IN ({', '.join('?' * len(ids))}) AND {where.sql}",
+        (*ids, *where.params),
+    )
+    return {int(row[0]) for row in rows}
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+
+def _score_row(
+    row: tuple[Any, ...],
+    bm25: float | None,
+    ceiling: float,
+    cosine: float | None,
+    now: str,
+    terms: tuple[str, ...],
+) -> Recalled:
+    """A lesson row and its search results, scored (ranking module)."""
+    (
+        lesson_id, kind, title, body, prevention, prevention_command, trigger_text, category, severity, scope,
+        project, tier, status, sessions, failed, observations, stored_confidence, last_seen, created_at,
+    ) = row  # fmt: skip
+    seen = last_seen or created_at
+    days = days_between(seen, now) if seen else 0.0
+    lexical = ranking.lexical_relevance(bm25, ceiling)
+    vector = ranking.vector_relevance(cosine)
+    relevance = ranking.fuse(lexical, vector)
+    confidence = ranking.live_confidence(int(failed or 0), int(sessions or 0), days, float(stored_confidence or 0.0))
+    confidence_w = ranking.confidence_weight(confidence)
+    recency = ranking.recency(days)
+    recency_w = ranking.recency_weight(recency)
+    severity_w = ranking.severity_weight(severity)
+    score = ranking.final_score(relevance, confidence_w, recency_w, severity_w)
+    factors = Factors(
+        bm25=bm25,
+        bm25_ceiling=ceiling,
+        lexical=lexical,
+        cosine=cosine,
+        vector=vector,
+        relevance=relevance,
+        confidence=confidence,
+        confidence_weight=confidence_w,
+        recency=recency,
+        recency_weight=recency_w,
+        severity_weight=severity_w,
+        score=score,
+        query_terms=terms,
+    )
+    return Recalled(
+        id=int(lesson_id),
+        kind=kind,
+        title=title,
+        body=body,
+        prevention=prevention,
+        prevention_command=prevention_command,
+        trigger_text=trigger_text,
+        category=category,
+        severity=severity,
+        scope=scope,
+        project=project,
+        tier=tier,
+        status=status,
+        sessions=int(sessions or 0),
+        failed_sessions=int(failed or 0),
+        observations=int(observations or 0),
+        confidence=confidence,
+        last_seen=last_seen,
+        score=score,
+        factors=factors,
+    )
+
+
+def recall(
+    conn: sqlite3.Connection,
+    text: str,
+    *,
+    project: str | None = None,
+    tool: str | None = None,
+    top: int = 5,
+    min_score: float = DEFAULT_MIN_SCORE,
+    embedder: Embedder | Literal["auto"] | None = None,
+    now: str | None = None,
+    explain: bool = False,
+    include: Collection[str] = (),
+) -> list[Recalled]:
+    """The lessons most worth knowing for `text`, best first: at most `top`, each scoring at
+    least `min_score` (an absolute bar: see `ranking`).
+
+    project: only lessons of that project or global ones. tool: only lessons whose trigger names
+    that tool, or that have none. include: statuses recalled besides 'active' (the CLI's --all
+    passes the rest of ALL_STATUSES). embedder: None searches words only; "auto" uses the
+    installed model when lessons have vectors; or an Embedder. now: the moment confidence and
+    recency are computed for (ISO-8601; default: the current time). explain: also find which
+    query words each lesson matched (Factors.matched_terms; costs a query per word).
+    """
+    if top <= 0:
+        return []
+    moment = now or utc_now()
+    statuses = tuple(dict.fromkeys(("active", *include)))
+    where = _lesson_filter(statuses, project, tool)
+    terms = query_terms(text)
+    lexical = _lexical(conn, terms, where, CANDIDATES)
+    resolved = resolve_embedder(conn, embedder)
+    cosines = _vector(conn, text, resolved, where, CANDIDATES) if resolved is not None else {}
+    ids = list(dict.fromkeys([*lexical.hits, *cosines]))
+    if not ids:
+        return []
+    rows = conn.execute(f"SELECT {_ROW_COLUMNS} FROM lessons WHERE id IN ({', '.join('?' * len(ids))})", ids)
+    scored = [
+        _score_row(row, lexical.hits.get(row[0]), lexical.ceiling, cosines.get(row[0]), moment, terms) for row in rows
+    ]
+    kept = sorted((r for r in scored if r.score > 0.0 and r.score >= min_score), key=lambda r: (-r.score, r.id))[:top]
+    if explain and kept and terms:
+        matched = _matched_terms(conn, terms, [r.id for r in kept])
+        kept = [_with_matches(r, tuple(matched.get(r.id, ()))) for r in kept]
+    return kept
+
+
+def _with_matches(recalled: Recalled, matched: tuple[str, ...]) -> Recalled:
+    from dataclasses import replace
+
+    return replace(recalled, factors=replace(recalled.factors, matched_terms=matched))

@@ -1,0 +1,84 @@
+"""Lessons as a compact block of text for an agent's context, within a token budget.
+
+The block is a one-line heading, then one entry per lesson in the order given (recall's order:
+most useful first):
+
+    Lessons from earlier sessions (most useful first):
+    - `git push` without --set-upstream fails: the current branch has no upstream branch
+      Instead: Use `git push --set-upstream origin <branch>`. (seen 4 times, confidence 0.60)
+
+Tokens are estimated as ceil(characters / 4), the usual rule of thumb for English text and code
+with BPE tokenizers; it needs no tokenizer (this runs in a hook before every tool call) and errs
+on the side of more tokens for prose. A lesson that does not fit in what is left of the budget
+is dropped whole, never cut, and a shorter one after it may still fit. Nothing fits (or there is
+nothing): the empty string, not a lone heading.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from typing import Protocol
+
+HEADING = "Lessons from earlier sessions (most useful first):"
+DEFAULT_BUDGET_TOKENS = 400
+CHARS_PER_TOKEN = 4
+_SPACE = re.compile(r"\s+")
+
+
+class RenderableLesson(Protocol):
+    """What a rendered entry needs (a recall.Recalled has it)."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def prevention(self) -> str | None: ...
+
+    @property
+    def prevention_command(self) -> str | None: ...
+
+    @property
+    def failed_sessions(self) -> int: ...
+
+    @property
+    def observations(self) -> int: ...
+
+    @property
+    def confidence(self) -> float: ...
+
+
+def estimate_tokens(text: str) -> int:
+    """Tokens `text` costs in a context, estimated as ceil(characters / 4)."""
+    return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+
+def _one_line(text: str | None) -> str:
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def render_lesson(lesson: RenderableLesson) -> str:
+    """One lesson's entry: what goes wrong; what to do instead; how often it was seen and how sure we are."""
+    instead = _one_line(lesson.prevention)
+    if not instead and lesson.prevention_command:
+        instead = f"run `{_one_line(lesson.prevention_command)}`"
+    times = lesson.failed_sessions or lesson.observations
+    evidence = (f"seen {times} time{'s' if times != 1 else ''}, " if times > 0 else "") + (
+        f"confidence {lesson.confidence:.2f}"
+    )
+    second = f"Instead: {instead} ({evidence})" if instead else f"({evidence})"
+    return f"- {_one_line(lesson.title)}\n  {second}"
+
+
+def render_context(lessons: Iterable[RenderableLesson], budget_tokens: int = DEFAULT_BUDGET_TOKENS) -> str:
+    """The context block for `lessons` (most useful first) in at most `budget_tokens` tokens
+    (estimate_tokens of the whole block); whole lessons only; "" when none fits."""
+    block = HEADING
+    used = 0
+    for lesson in lessons:
+        candidate = f"{block}\n{render_lesson(lesson)}"
+        if estimate_tokens(candidate) <= budget_tokens:
+            block = candidate
+            used += 1
+    return block if used else ""

@@ -1,0 +1,187 @@
+"""`lessonloop learn` and `lessonloop replay`: learn lessons from the store, and measure whether
+they would have prevented the mistakes in a history."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from lessonloop.cli.common import CommandError, common_options, emit_json, open_cli_store, project_option
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    learn = commands.add_parser(
+        "learn",
+        help="learn lessons from the stored history (ingest does this too)",
+        description=(
+            "Learn lessons from every stored session, in time order: a usage error and what fixed it, "
+            "people's corrections. Confidence, tiers and decay are recomputed; people's edits and "
+            "decisions are kept. Skipped when nothing changed since the last run (--force redoes it)."
+        ),
+    )
+    learn.add_argument("--force", action="store_true", help="learn again even when nothing changed")
+    common_options(learn)
+    learn.set_defaults(handler=cmd_learn)
+
+    replay = commands.add_parser(
+        "replay",
+        help="would the lessons have prevented the repeated mistakes? recall and false alarms",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Replay sessions in time order. For every tool call, decide as the PreToolUse check\n"
+            "would (none / warn / ask / block) before seeing its result, then learn from it.\n\n"
+            "--online (the default) learns continuously; --split F learns from the first fraction\n"
+            "F of the sessions and evaluates the rest with the lessons frozen.\n\n"
+            "Reported: repeated usage errors (an error whose signature occurred earlier) and how\n"
+            "many a lesson learned from that error warned about (recall); successful calls on\n"
+            "which a lesson fired (false alarms). With PATHs, those transcripts are read into a\n"
+            "temporary store; otherwise the store's sessions are replayed. Nothing is stored."
+        ),
+    )
+    replay.add_argument("paths", nargs="*", metavar="PATH", help="transcripts to replay (default: the store)")
+    mode = replay.add_mutually_exclusive_group()
+    mode.add_argument("--online", action="store_true", help="learn from every call after deciding on it (default)")
+    mode.add_argument("--split", type=_fraction, metavar="F", help="learn from the first F (0-1) of the sessions only")
+    project_option(replay)
+    common_options(replay)
+    replay.set_defaults(handler=cmd_replay)
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {value}")
+    return value
+
+
+def cmd_learn(args: argparse.Namespace) -> int:
+    from lessonloop.pipeline.analysis import analyze_store
+    from lessonloop.pipeline.learning import learn_store
+
+    with open_cli_store(args.db) as conn:
+        analyze_store(conn)
+        run = learn_store(conn, force=args.force)
+    if args.json:
+        emit_json(run.to_json())
+    else:
+        print(learn_run_text(run))
+    return 0
+
+
+def learn_run_text(run: Any) -> str:
+    if run.skipped:
+        return f"Lessons: {run.lessons}, unchanged since the last run (nothing new to learn from)."
+    return (
+        f"Learned from {run.tool_calls:,} tool calls in {run.seconds:.2f} s: {run.lessons} lessons "
+        f"({run.new} new, {run.updated} updated, {run.archived} archived)."
+    )
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from lessonloop.learn.replay import replay
+
+    if args.paths:
+        with tempfile.TemporaryDirectory(prefix="lessonloop-replay-") as folder:
+            history = _history_from_paths(args.paths, Path(folder) / "replay.db", args.project)
+            report = replay(history, split=args.split)
+    else:
+        with open_cli_store(args.db) as conn:
+            from lessonloop.pipeline.analysis import analyze_store
+            from lessonloop.pipeline.learning import load_history
+
+            analyze_store(conn)
+            history = load_history(conn, _project(conn, args.project))
+            report = replay(history, split=args.split)
+    if not history.events:
+        raise CommandError("no tool calls to replay" + (f" in project {args.project}" if args.project else ""))
+    if args.json:
+        emit_json(report.to_json())
+    else:
+        _print_report(report.to_json())
+    return 0
+
+
+def _history_from_paths(paths: list[str], db: Path, project: str | None) -> Any:
+    from lessonloop.capture.ingest import discover
+    from lessonloop.capture.ingest import ingest as run_ingest
+    from lessonloop.pipeline.analysis import analyze_store
+    from lessonloop.pipeline.learning import load_history
+    from lessonloop.store import open_store
+
+    for path in paths:
+        if not Path(path).exists():
+            raise CommandError(f"no such file or folder: {path}")
+    sources, summary = discover(paths)
+    conn = open_store(db)
+    try:
+        run_ingest(conn, sources, summary, progress=None)
+        from lessonloop.config import load_config
+        from lessonloop.pipeline.projects import resolve_store_projects
+
+        resolve_store_projects(conn, load_config())
+        analyze_store(conn, bandit=False)
+        return load_history(conn, _project(conn, project))
+    finally:
+        conn.close()
+
+
+def _project(conn: Any, project: str | None) -> str | None:
+    """The stored project a --project value names (exact, else the one whose path contains it)."""
+    if not project:
+        return None
+    names = [row[0] for row in conn.execute("SELECT DISTINCT project FROM sessions WHERE project IS NOT NULL")]
+    if project in names:
+        return str(project)
+    found = [name for name in names if project in name]
+    if len(found) == 1:
+        return str(found[0])
+    if not found:
+        raise CommandError(f"no project matches {project!r}")
+    raise CommandError(f"{project!r} matches several projects: " + ", ".join(sorted(found)[:5]))
+
+
+def _print_report(data: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from lessonloop.cli.common import console
+
+    out = console()
+
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{value:.1%}"
+
+    mode = "online" if data["mode"] == "online" else f"split {data['split']:g}"
+    out.print(
+        f"Replayed {data['evaluated_calls']:,} tool calls of {data['evaluated_sessions']} sessions ({mode}); "
+        f"{data['lessons_learned']} lessons learned."
+    )
+    out.print(
+        f"Repeated usage errors warned: {data['warned_repeated_errors']} of {data['repeated_errors']} "
+        f"(recall {pct(data['recall'])}). False alarms: {data['false_alarms']} of "
+        f"{data['successful_calls']:,} successful calls ({pct(data['false_alarm_rate'])})."
+    )
+    table = Table(title="Errors by class", title_justify="left")
+    for column in ("class", "errors", "repeated", "warned"):
+        table.add_column(column, justify="left" if column == "class" else "right")
+    for name, counts in data["by_class"].items():
+        label = name + (" (usage)" if counts["usage"] else "")
+        table.add_row(label, str(counts["errors"]), str(counts["repeated"]), str(counts["warned"]))
+    out.print(table)
+    if data["lessons_fired"]:
+        fired = Table(title="Lessons that fired", title_justify="left")
+        for column in ("lesson", "fired", "warned errors", "false alarms"):
+            fired.add_column(column, justify="left" if column == "lesson" else "right")
+        for item in data["lessons_fired"]:
+            fired.add_row(item["title"][:100], str(item["fired"]), str(item["warned_errors"]), str(item["false_alarms"]))
+        out.print(fired)
+    if data["missed_repeated"]:
+        out.print("Missed repeated usage errors:")
+        for item in data["missed_repeated"][:10]:
+            out.print(f"  {item['ts']}  {item['tool']}  {item['call'][:80]}  [{item['error_class']}]")
+    sys.stdout.flush()

@@ -1,0 +1,501 @@
+"""`lessonloop lessons`: review and curate lessons (list, show, approve, reject, edit, archive,
+restore, forget) and move them between stores and into CLAUDE.md / AGENTS.md (export, import)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lessonloop.cli.common import CommandError, common_options, emit_json, non_negative, open_cli_store, project_option
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+    from lessonloop.learn.exchange import ParsedImport
+    from lessonloop.store.lesson_curation import Outcome
+    from lessonloop.store.lesson_reader import LessonRow
+
+LIST_STATUSES = "active,pending"
+_KINDS = ("usage", "correction", "finding", "workflow", "manual")
+_TIERS = ("candidate", "active", "core")
+_ORDERS = ("status", "confidence", "signature", "recent", "id")
+_PROJECT_HELP = "only lessons of this project (a folder, or part of its path), and global ones"
+MAX_LISTED_PROBLEMS = 20
+
+
+def register(commands: Commands) -> None:
+    """Add `lessons` and its subcommands to the command line."""
+    lessons = commands.add_parser(
+        "lessons",
+        help="review and curate lessons: list, show, approve, reject, edit, archive, restore, forget, export, import",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Review and curate the lessons learned from the stored sessions. Without a\n"
+            "subcommand, the active and pending lessons are listed.\n\n"
+            "A lesson is named by its id (12 or #12) or a unique prefix of its signature.\n"
+            "People's decisions are kept when lessons are learned again: a rejected lesson\n"
+            "stays rejected, an edited one keeps its text."
+        ),
+    )
+    common_options(lessons)
+    lessons.set_defaults(
+        handler=cmd_list,
+        status=LIST_STATUSES,
+        tier=None,
+        project=None,
+        kind=None,
+        query=None,
+        limit=None,
+        order="status",
+    )
+    sub = lessons.add_subparsers(
+        dest="lessons_command", metavar="SUBCOMMAND", title="subcommands", help="what to do (default: list)"
+    )
+    _list_command(sub)
+    _show_command(sub)
+    _status_commands(sub)
+    _edit_command(sub)
+    _forget_command(sub)
+    _export_command(sub)
+    _import_command(sub)
+
+
+def _project(parser: argparse.ArgumentParser) -> None:
+    """-p/--project, with a help text about lessons rather than sessions."""
+    project_option(parser)
+    parser._option_string_actions["--project"].help = _PROJECT_HELP
+
+
+def _status_list(text: str) -> str:
+    """Check a --status value: one status, several joined by commas, or all."""
+    from lessonloop.store.lesson_reader import status_values
+
+    try:
+        status_values(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def _fraction(text: str) -> float:
+    """Check a number between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {value}")
+    return value
+
+
+def _refs(parser: argparse.ArgumentParser, many: bool = True) -> None:
+    """The REF argument(s) naming lessons."""
+    parser.add_argument(
+        "refs" if many else "ref",
+        nargs="+" if many else None,
+        metavar="REF",
+        help="a lesson: its id (12 or #12), or a unique prefix of its signature",
+    )
+
+
+def _list_command(sub: Commands) -> None:
+    """`lessons list`."""
+    parser = sub.add_parser(
+        "list",
+        help="the lessons as a table: id, tier, status, confidence, seen, severity, scope, title",
+        description=(
+            "List lessons: active and pending ones unless --status says otherwise, active first, "
+            "then pending; most confident first. SEEN is failing sessions / sessions with the trigger "
+            "and without the prevention."
+        ),
+    )
+    parser.add_argument(
+        "--status",
+        type=_status_list,
+        default=LIST_STATUSES,
+        metavar="S",
+        help="active, pending, rejected, archived, several joined by commas, or all (default active,pending)",
+    )
+    parser.add_argument("--tier", choices=_TIERS, help="only lessons of this tier")
+    _project(parser)
+    parser.add_argument("--kind", choices=_KINDS, help="only lessons of this kind")
+    parser.add_argument("-q", "--query", metavar="TEXT", help="only lessons whose text has all these words")
+    parser.add_argument(
+        "--order", choices=_ORDERS, default="status", help="sort by status (default), confidence, signature, recent, id"
+    )
+    parser.add_argument("-n", "--limit", type=non_negative, metavar="N", help="at most N lessons")
+    common_options(parser)
+    parser.set_defaults(handler=cmd_list)
+
+
+def _show_command(sub: Commands) -> None:
+    """`lessons show`."""
+    parser = sub.add_parser(
+        "show",
+        help="one lesson: its text, why it exists (the evidence), its confidence explained, its history",
+        description=(
+            "Show everything about one lesson: its text and trigger; the evidence it was learned from "
+            "(each failing call with its error, the fix, successes without the prevention, people's "
+            "corrections); its confidence worked out from the counts; and what happened to it."
+        ),
+    )
+    _refs(parser, many=False)
+    common_options(parser)
+    parser.set_defaults(handler=cmd_show)
+
+
+def _status_commands(sub: Commands) -> None:
+    """`lessons approve`, `reject`, `archive` and `restore`: status changes."""
+    specs = (
+        ("approve", "make pending lessons active (given to agents)", "Approve lessons: pending -> active."),
+        (
+            "reject",
+            "reject lessons: never given to agents, and learning keeps them rejected",
+            "Reject lessons (pending, active or archived -> rejected). Learning keeps them rejected.",
+        ),
+        (
+            "archive",
+            "put lessons out of use, keeping them and their evidence",
+            "Archive lessons (active or pending -> archived): out of use, kept with their evidence.",
+        ),
+        (
+            "restore",
+            "bring archived or rejected lessons back into use",
+            "Restore lessons (archived or rejected -> active). Learning archives a lesson again when "
+            "its confidence stays below the archive floor.",
+        ),
+    )
+    for name, help_text, description in specs:
+        parser = sub.add_parser(name, help=help_text, description=description)
+        _refs(parser)
+        if name == "reject":
+            parser.add_argument("--reason", metavar="TEXT", help="why, kept in the lesson's history")
+        common_options(parser)
+        parser.set_defaults(handler=cmd_change_status, action=name)
+
+
+def _edit_command(sub: Commands) -> None:
+    """`lessons edit`."""
+    parser = sub.add_parser(
+        "edit",
+        help="change a lesson's title, body, prevention, scope or severity (learning keeps your text)",
+        description=(
+            "Edit a lesson. The lesson is marked edited: learning it again updates its counts but "
+            "keeps your text. Give at least one option; an empty --prevention clears it."
+        ),
+    )
+    _refs(parser, many=False)
+    parser.add_argument("--title", metavar="T", help="one line: what goes wrong")
+    parser.add_argument("--body", metavar="B", help="the mistake in more words")
+    parser.add_argument("--prevention", metavar="P", help="what to do instead")
+    parser.add_argument("--scope", choices=("project", "global"), help="its own project only, or everywhere")
+    parser.add_argument("--severity", choices=("low", "medium", "high", "critical"), help="how bad the mistake is")
+    common_options(parser)
+    parser.set_defaults(handler=cmd_edit)
+
+
+def _forget_command(sub: Commands) -> None:
+    """`lessons forget`."""
+    parser = sub.add_parser(
+        "forget",
+        help="delete lessons for good, with their evidence (asks first)",
+        description=(
+            "Delete lessons for good: their rows, evidence, aliases and search index entries; their "
+            "history keeps only that an id and signature were forgotten. Asks for confirmation on a "
+            "terminal; elsewhere --yes is required. The sessions they were learned from stay stored, "
+            "so learning may find them again: `reject` keeps a lesson from coming back."
+        ),
+    )
+    _refs(parser)
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    common_options(parser)
+    parser.set_defaults(handler=cmd_forget)
+
+
+def _export_command(sub: Commands) -> None:
+    """`lessons export`."""
+    parser = sub.add_parser(
+        "export",
+        help="write lessons as JSONL (to share or back up) or as a Markdown section for CLAUDE.md / AGENTS.md",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Export lessons, every text redacted again.\n\n"
+            "jsonl (default): one object per lesson, keys sorted, ordered by signature; no\n"
+            "evidence or embeddings. `lessonloop lessons import` reads it.\n\n"
+            "md: a section for CLAUDE.md / AGENTS.md, one bullet per lesson (active ones by\n"
+            "default), most confident first. With --to, the section between\n"
+            "<!-- lessonloop:begin --> and <!-- lessonloop:end --> is written or refreshed and the\n"
+            "rest of the file is left exactly as it was (the file is created when missing)."
+        ),
+    )
+    parser.add_argument("--format", choices=("jsonl", "md"), default="jsonl", help="jsonl (default) or md")
+    parser.add_argument(
+        "--status",
+        type=_status_list,
+        metavar="S",
+        help="statuses to export, joined by commas, or all (default: active,pending for jsonl, active for md)",
+    )
+    _project(parser)
+    parser.add_argument("--min-confidence", type=_fraction, metavar="X", help="only lessons at least this confident")
+    parser.add_argument("--to", metavar="FILE", help="write to FILE instead of standard output")
+    common_options(parser)
+    parser._option_string_actions["--json"].help = "with --to, print what was written as JSON"
+    parser.set_defaults(handler=cmd_export)
+
+
+def _import_command(sub: Commands) -> None:
+    """`lessons import`."""
+    parser = sub.add_parser(
+        "import",
+        help="read lessons exported as JSONL (new ones wait for review as pending)",
+        description=(
+            "Import lessons from a JSONL export. A lesson the store does not have is added with origin "
+            "imported and status pending (review it with `lessons list`, then approve it). One it has "
+            "keeps its counts, status and text; the import only fills text it lacks. Bad lines are "
+            "reported (file:line) and skipped; the others are imported. Exit status 1 only when lines "
+            "were bad and none could be imported."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", help="a JSONL file written by `lessonloop lessons export`")
+    parser.add_argument(
+        "--status", choices=("pending", "active"), default="pending", help="status of new lessons (default pending)"
+    )
+    common_options(parser)
+    parser.set_defaults(handler=cmd_import)
+
+
+# --- handlers -------------------------------------------------------------------------------
+
+
+def _resolve(conn: sqlite3.Connection, refs: Sequence[str]) -> list[LessonRow]:
+    """The lessons `refs` name, each once, in the order given; a bad reference stops everything."""
+    from lessonloop.store.lesson_reader import LessonNotFound, find_lesson
+
+    found: dict[int, LessonRow] = {}
+    for ref in refs:
+        try:
+            lesson = find_lesson(conn, ref)
+        except LessonNotFound as exc:
+            raise CommandError(str(exc)) from exc
+        found.setdefault(lesson.id, lesson)
+    return list(found.values())
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """List lessons as a table or JSON."""
+    from lessonloop.store.lesson_reader import list_lessons, status_values
+
+    with open_cli_store(args.db) as conn:
+        rows = list_lessons(
+            conn,
+            status=args.status,
+            tier=args.tier,
+            project=args.project,
+            kind=args.kind,
+            query=args.query,
+            limit=args.limit,
+            order=args.order,
+        )
+    if args.json:
+        emit_json([row.to_json() for row in rows])
+    else:
+        from lessonloop.cli.common import console
+        from lessonloop.report.lesson_render import render_lesson_list
+
+        render_lesson_list(console(), rows, status_values(args.status))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Show one lesson."""
+    from lessonloop.store.lesson_reader import LessonNotFound, lesson_detail
+
+    with open_cli_store(args.db) as conn:
+        try:
+            detail = lesson_detail(conn, args.ref)
+        except LessonNotFound as exc:
+            raise CommandError(str(exc)) from exc
+    if args.json:
+        emit_json(detail.to_json())
+    else:
+        from lessonloop.cli.common import console
+        from lessonloop.report.lesson_render import render_lesson_detail
+
+        render_lesson_detail(console(), detail)
+    return 0
+
+
+def _print_outcomes(args: argparse.Namespace, outcomes: Sequence[Outcome]) -> None:
+    """One line per lesson, or the resulting rows as JSON."""
+    if args.json:
+        emit_json([outcome.to_json() for outcome in outcomes])
+        return
+    from lessonloop.report.render import one_line
+
+    for outcome in outcomes:
+        title = f": {one_line(outcome.lesson.title, 80)}" if outcome.lesson else f" ({outcome.signature})"
+        print(f"#{outcome.lesson_id} {outcome.message}{title}")
+
+
+def _apply(
+    conn: sqlite3.Connection, lessons: Sequence[LessonRow], change: Callable[[sqlite3.Connection, int], Outcome]
+) -> list[Outcome]:
+    """Apply `change` to each lesson (each its own transaction); refusals become CommandError."""
+    from lessonloop.store.lesson_curation import CurationError
+    from lessonloop.store.lesson_reader import LessonNotFound
+
+    outcomes: list[Outcome] = []
+    for lesson in lessons:
+        try:
+            outcomes.append(change(conn, lesson.id))
+        except (CurationError, LessonNotFound) as exc:
+            raise CommandError(str(exc)) from exc
+    return outcomes
+
+
+def cmd_change_status(args: argparse.Namespace) -> int:
+    """approve / reject / archive / restore the lessons named."""
+    from lessonloop.store.lesson_curation import change_status, refusal
+
+    with open_cli_store(args.db) as conn:
+        lessons = _resolve(conn, args.refs)
+        for lesson in lessons:  # refuse before changing any, so a list is all or nothing
+            why = refusal(args.action, lesson.status)
+            if why is not None:
+                raise CommandError(f"cannot {args.action} lesson #{lesson.id}: {why}; nothing was changed")
+        reason = getattr(args, "reason", None)
+        outcomes = _apply(conn, lessons, lambda c, i: change_status(c, i, args.action, reason=reason))
+    _print_outcomes(args, outcomes)
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    """Edit one lesson."""
+    from lessonloop.store.lesson_curation import edit
+
+    changes = {name: getattr(args, name) for name in ("title", "body", "prevention", "scope", "severity")}
+    if all(value is None for value in changes.values()):
+        raise CommandError("nothing to change: give at least one of --title, --body, --prevention, --scope, --severity")
+    with open_cli_store(args.db) as conn:
+        lessons = _resolve(conn, [args.ref])
+        outcomes = _apply(conn, lessons, lambda c, i: edit(c, i, **changes))
+    _print_outcomes(args, outcomes)
+    return 0
+
+
+def _confirm_forget(lessons: Sequence[LessonRow]) -> None:
+    """Ask on the terminal before forgetting; refuse when there is no terminal to ask on."""
+    if not sys.stdin.isatty():
+        raise CommandError(
+            "forget deletes lessons for good and asks first, but standard input is not a terminal; "
+            "pass --yes to confirm"
+        )
+    from lessonloop.report.render import one_line
+
+    for lesson in lessons:
+        print(f"  #{lesson.id} {one_line(lesson.title, 90)}", file=sys.stderr)
+    sys.stderr.write(f"Forget {len(lessons)} lesson(s) for good, with their evidence? [y/N] ")
+    sys.stderr.flush()
+    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+        raise CommandError("not confirmed; nothing was forgotten")
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    """Forget the lessons named, after confirmation."""
+    from lessonloop.store.lesson_curation import forget
+
+    with open_cli_store(args.db) as conn:
+        lessons = _resolve(conn, args.refs)
+        if not args.yes:
+            _confirm_forget(lessons)
+        outcomes = _apply(conn, lessons, forget)
+    _print_outcomes(args, outcomes)
+    if not args.json:
+        print(
+            "The sessions they were learned from are still stored, so learning may find them again; "
+            "`lessonloop lessons reject` keeps a lesson from coming back.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export lessons as JSONL or a Markdown section, to stdout or a file."""
+    from lessonloop.learn import exchange
+    from lessonloop.store.lesson_reader import list_lessons
+
+    markdown = args.format == "md"
+    status = args.status or ("active" if markdown else LIST_STATUSES)
+    with open_cli_store(args.db) as conn:
+        rows = list_lessons(
+            conn, status=status, project=args.project, min_confidence=args.min_confidence, order="signature"
+        )
+    records = [row.to_json() for row in rows]
+    text = exchange.markdown_section(records) + "\n" if markdown else exchange.export_jsonl(records)
+    if not args.to:
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.to)
+    try:
+        if markdown:
+            changed = exchange.refresh_markdown_file(target, text.removesuffix("\n"))
+        else:
+            changed = exchange.write_text_file(target, text)
+    except exchange.SectionError as exc:
+        raise CommandError(f"{target}: {exc}") from exc
+    except OSError as exc:
+        raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    if args.json:
+        emit_json({"format": args.format, "to": str(target), "lessons": len(records), "changed": changed})
+    else:
+        state = "written" if changed else "unchanged, already up to date"
+        print(f"Exported {len(records)} lesson(s) to {target} ({args.format}; {state}).")
+    return 0
+
+
+def _report_problems(parsed: ParsedImport) -> None:
+    """The bad lines of an import, on stderr (the first ones)."""
+    for problem in parsed.problems[:MAX_LISTED_PROBLEMS]:
+        print(f"Skipped {problem}", file=sys.stderr)
+    if len(parsed.problems) > MAX_LISTED_PROBLEMS:
+        print(
+            f"... and {len(parsed.problems) - MAX_LISTED_PROBLEMS} more bad line(s) (--json lists all)", file=sys.stderr
+        )
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import lessons from a JSONL export."""
+    from lessonloop.learn.exchange import read_import_file
+    from lessonloop.store.lesson_curation import import_records
+
+    path = Path(args.file)
+    try:
+        parsed = read_import_file(path)
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    with open_cli_store(args.db) as conn:
+        result = import_records(conn, parsed.records, status=args.status, source=str(path))
+    _report_problems(parsed)
+    if args.json:
+        emit_json(
+            {
+                "file": str(path),
+                "lines": parsed.lines,
+                "imported": len(parsed.records),
+                **result.to_json(),
+                "skipped": len(parsed.problems),
+                "problems": [problem.to_json() for problem in parsed.problems],
+            }
+        )
+    else:
+        print(
+            f"Imported {len(parsed.records)} lesson(s) from {path}: {result.new} new ({args.status}), "
+            f"{result.filled} filled in, {result.unchanged} already known"
+            + (f"; {len(parsed.problems)} bad line(s) skipped." if parsed.problems else ".")
+        )
+    return 1 if parsed.problems and not parsed.records else 0

@@ -1,0 +1,57 @@
+"""The store side of batch lessons (learn/batch_lessons.py): findings with the sessions that
+edited files of their type, and habit statistics per project."""
+
+from __future__ import annotations
+
+import posixpath
+import sqlite3
+from collections import defaultdict
+
+from lessonloop.learn.batch_lessons import FindingInput, finding_lessons, workflow_lessons
+from lessonloop.learn.lesson import Lesson
+
+_EDIT_TOOLS = ("Edit", "MultiEdit", "Write", "NotebookEdit")
+
+
+def batch_lessons(conn: sqlite3.Connection) -> list[Lesson]:
+    """Finding lessons and workflow lessons for the whole store."""
+    return _finding_lessons(conn) + _workflow_lessons(conn)
+
+
+def _finding_lessons(conn: sqlite3.Connection) -> list[Lesson]:
+    rows = conn.execute(
+        """SELECT f.id, f.source, f.kind, f.rule, f.severity, f.path, f.message, f.session_id, f.tool_use_id,
+                  coalesce(f.ts, t.ts), m.project
+           FROM findings f JOIN sessions m ON m.id = f.session_id
+           LEFT JOIN tool_calls t ON t.id = f.tool_use_id
+           WHERE f.session_id IS NOT NULL"""
+    ).fetchall()
+    if not rows:
+        return []
+    findings = [FindingInput(*row) for row in rows]
+    edits: dict[tuple[str | None, str], set[str]] = defaultdict(set)
+    marks = ", ".join("?" * len(_EDIT_TOOLS))
+    for root, project, path in conn.execute(
+        f"""SELECT DISTINCT coalesce(s.parent_id, s.id), m.project, t.target_path
+            FROM tool_calls t JOIN sessions s ON s.id = t.session_id
+            JOIN sessions m ON m.id = coalesce(s.parent_id, s.id)
+            WHERE t.tool IN ({marks}) AND t.status = 'ok' AND t.target_path IS NOT NULL""",
+        _EDIT_TOOLS,
+    ):
+        edits[(project, posixpath.splitext(path)[1].lower())].add(root)
+    return finding_lessons(findings, edits)
+
+
+def _workflow_lessons(conn: sqlite3.Connection) -> list[Lesson]:
+    from lessonloop.analyze.workflow import DEFAULT_RULES
+    from lessonloop.report.analysis_queries import session_facts
+
+    descriptions = {rule.id: rule.description for rule in DEFAULT_RULES}
+    lessons: list[Lesson] = []
+    projects = [row[0] for row in conn.execute("SELECT DISTINCT project FROM session_executions ORDER BY 1")]
+    for project in projects:
+        facts = session_facts(conn, project) if project else []
+        if len(facts) < 2:
+            continue
+        lessons.extend(workflow_lessons(facts, descriptions, project))
+    return lessons

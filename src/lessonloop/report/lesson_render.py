@@ -1,0 +1,250 @@
+"""Terminal rendering of lessons: the `lessons list` table and everything `lessons show` says
+about one lesson (why it exists, how sure it is, what happened to it). JSON does not come here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from lessonloop.learn import confidence as conf
+from lessonloop.report.render import local_time, one_line, short_path
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from lessonloop.store.lesson_reader import ConfidenceExplained, EventRow, EvidenceRow, LessonDetail, LessonRow
+
+TITLE_WIDTH = 70
+SHOWN_PER_ROLE = 10  # evidence rows printed per role (--json has them all)
+_STATUS_STYLE = {"active": "green", "pending": "yellow", "rejected": "red", "archived": "dim"}
+
+
+def scope_text(lesson: LessonRow) -> str:
+    """The scope in a word: "global", or the project's folder name."""
+    if lesson.scope == "global" or not lesson.project:
+        return "global"
+    return lesson.project.rstrip("/").rsplit("/", 1)[-1] or lesson.project
+
+
+def render_lesson_list(console: Console, lessons: Sequence[LessonRow], statuses: Sequence[str] | None) -> None:
+    """The lessons as a table: id, tier, status, confidence, seen, severity, scope, title."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    if not lessons:
+        shown = "any status" if not statuses else "status " + ", ".join(statuses)
+        console.print(f"No lessons with {shown} match. `lessonloop learn` learns them from the stored sessions.")
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for name in ("ID", "TIER", "STATUS", "CONF", "SEEN", "SEVERITY", "SCOPE"):
+        table.add_column(name, justify="right" if name in ("ID", "CONF", "SEEN") else "left", no_wrap=True)
+    table.add_column("TITLE", no_wrap=True, overflow="ellipsis", ratio=1, min_width=20)
+    for lesson in lessons:
+        style = _STATUS_STYLE.get(lesson.status, "")
+        table.add_row(
+            str(lesson.id),
+            lesson.tier,
+            f"[{style}]{lesson.status}[/]" if style else lesson.status,
+            f"{lesson.confidence:.2f}",
+            f"{lesson.failed_sessions}/{lesson.sessions}",
+            lesson.severity,
+            escape(scope_text(lesson)),
+            escape(one_line(lesson.title, TITLE_WIDTH)),
+        )
+    console.print(table)
+    console.print(f"[dim]{len(lessons)} lesson(s). `lessonloop lessons show ID` says why one exists.[/]")
+
+
+def render_lesson_detail(console: Console, detail: LessonDetail) -> None:
+    """One lesson: its text and trigger, the evidence behind it, its confidence in numbers, and
+    its history."""
+    from rich.markup import escape
+
+    lesson = detail.lesson
+    console.print(f"[bold]Lesson #{lesson.id}[/]  {escape(lesson.title)}")
+    for label, value in _facts(lesson):
+        console.print(f"  {label:<12} {escape(value)}")
+    console.print()
+    console.print("[bold]What goes wrong[/]")
+    console.print("  " + escape(lesson.body))
+    if lesson.prevention or lesson.prevention_command:
+        console.print("[bold]What to do instead[/]")
+        if lesson.prevention:
+            console.print("  " + escape(lesson.prevention))
+        if lesson.prevention_command:
+            console.print(f"  command: {escape(lesson.prevention_command)}")
+    console.print()
+    _render_evidence(console, lesson, detail.evidence)
+    console.print()
+    for line in confidence_lines(detail.confidence):
+        console.print(escape(line))
+    console.print()
+    _render_events(console, detail.events)
+
+
+def _facts(lesson: LessonRow) -> list[tuple[str, str]]:
+    """The label: value lines under the title."""
+    facts = [
+        ("signature", lesson.signature),
+        ("status", f"{lesson.status} ({lesson.tier} tier, {lesson.kind}, {lesson.origin})"),
+        ("severity", lesson.severity),
+        ("scope", lesson.scope + (f" ({short_path(lesson.project, 60)})" if lesson.project else "")),
+        ("trigger", lesson.trigger_text or "none (recalled by search only)"),
+    ]
+    if lesson.error_signature:
+        facts.append(("error", lesson.error_signature + (f" [{lesson.error_class}]" if lesson.error_class else "")))
+    if lesson.agent or lesson.model:
+        facts.append(("seen with", " ".join(x for x in (lesson.agent, lesson.model) if x)))
+    facts.append(("seen", f"{local_time(lesson.first_seen)} .. {local_time(lesson.last_seen)}"))
+    if lesson.edited:
+        facts.append(("edited", "yes: learning keeps the person's text"))
+    return facts
+
+
+def _session(evidence: EvidenceRow) -> str:
+    """The session id, short."""
+    return (evidence.session_id or "-")[:8]
+
+
+def _call_line(evidence: EvidenceRow) -> str:
+    """Session, time and the call's command or file, on one line."""
+    return f"{_session(evidence)}  {local_time(evidence.ts)}  {one_line(evidence.what, 90) or '(call not stored)'}"
+
+
+def _render_evidence(console: Console, lesson: LessonRow, evidence: Sequence[EvidenceRow]) -> None:
+    """Why the lesson exists: the counts, then the evidence grouped by role."""
+    by_role: dict[str, list[EvidenceRow]] = {}
+    for item in evidence:
+        by_role.setdefault(item.role, []).append(item)
+    console.print(
+        f"[bold]Why it exists[/]: {lesson.failed_sessions} failing session(s) of {lesson.sessions} "
+        f"with the trigger and without the prevention; {lesson.observations} failing call(s); "
+        f"prevented {lesson.prevented} time(s)."
+    )
+    if not evidence:
+        console.print("  No evidence stored (an imported or manual lesson, or its sessions were re-read).")
+        return
+    paired, unpaired = pair_fixes(by_role.get("failure", []), by_role.get("fix", []))
+    _section(console, "Failures", by_role.get("failure", []), lambda e: _failure_lines(e, paired.get(e.id)))
+    _section(console, "Fixes not paired with a failure", unpaired, _plain)
+    _section(console, "Successes without the prevention (the trigger did not fail)", by_role.get("success", []), _plain)
+    _section(console, "Prevented (the prevention was done first)", by_role.get("prevented", []), _plain)
+    _section(console, "Corrections by the person", by_role.get("correction", []), _correction_lines)
+    _section(console, "Findings", by_role.get("finding", []), lambda e: [f"{_call_line(e)}  {e.finding or ''}"])
+    for role, items in by_role.items():
+        if role not in _KNOWN_ROLES:
+            _section(console, role.capitalize(), items, _plain)
+
+
+_KNOWN_ROLES = frozenset({"failure", "fix", "success", "prevented", "correction", "finding"})
+
+
+def _plain(evidence: EvidenceRow) -> list[str]:
+    """An evidence row as its call line alone."""
+    return [_call_line(evidence)]
+
+
+def pair_fixes(
+    failures: Sequence[EvidenceRow], fixes: Sequence[EvidenceRow]
+) -> tuple[dict[int, EvidenceRow], list[EvidenceRow]]:
+    """Each failure's fix: the first fix of its session at or after it that no earlier failure
+    took. Returns failure id -> fix, and the fixes left over."""
+    left = list(fixes)
+    paired: dict[int, EvidenceRow] = {}
+    for failure in failures:
+        for fix in left:
+            if fix.session_id == failure.session_id and (fix.ts or "") >= (failure.ts or ""):
+                paired[failure.id] = fix
+                left.remove(fix)
+                break
+    return paired, left
+
+
+def _failure_lines(failure: EvidenceRow, fix: EvidenceRow | None) -> list[str]:
+    """A failure, its error's headline, and the fix that followed it."""
+    lines = [_call_line(failure)]
+    if failure.error:
+        lines.append(f"    error: {one_line(failure.error, 110)}")
+    if fix is not None:
+        lines.append(f"    fixed by: {one_line(fix.what, 100)}  ({local_time(fix.ts)})")
+    return lines
+
+
+def _correction_lines(evidence: EvidenceRow) -> list[str]:
+    """A correction: its kind, the call it was about, and the person's words."""
+    kind = (evidence.detail or {}).get("kind") or evidence.message_kind or "correction"
+    lines = [f"{_session(evidence)}  {local_time(evidence.ts)}  {kind}"]
+    if evidence.what:
+        lines.append(f"    on: {one_line(evidence.what, 100)}")
+    if evidence.message_text:
+        lines.append(f'    the person: "{one_line(evidence.message_text, 200)}"')
+    return lines
+
+
+def _section(
+    console: Console, title: str, items: Sequence[EvidenceRow], lines_of: Callable[[EvidenceRow], list[str]]
+) -> None:
+    """A titled group of evidence, each item as the lines `lines_of` gives; long groups cut."""
+    from rich.markup import escape
+
+    if not items:
+        return
+    console.print(f"  [bold]{title}[/] ({len(items)})")
+    for item in list(items)[:SHOWN_PER_ROLE]:
+        for line in lines_of(item):
+            console.print("    " + escape(line))
+    if len(items) > SHOWN_PER_ROLE:
+        console.print(f"    ... and {len(items) - SHOWN_PER_ROLE} more (--json lists them all)")
+
+
+def confidence_lines(explained: ConfidenceExplained) -> list[str]:
+    """The confidence explained: counts -> Wilson lower bound -> decay -> tier."""
+    out = ["Confidence"]
+    if explained.observed:
+        out.append(
+            f"  {explained.failed_sessions} failing of {explained.sessions} session(s) -> Wilson lower bound "
+            f"(one-sided 95%, z={conf.Z}) = {explained.wilson:.3f}"
+        )
+        out.append(
+            f"  unseen {explained.days_unseen:.0f} day(s) -> decay x{explained.decay:.3f} "
+            f"({1 - conf.DECAY_RATE:.2f} per {conf.DECAY_PERIOD_DAYS:.0f} days) -> {explained.value:.3f} now "
+            f"(stored at the last learning run: {explained.stored:.3f})"
+        )
+    else:
+        out.append(f"  no sessions counted in this store: {explained.stored:.3f} as given (imported or manual)")
+    out.append(
+        f"  tier {explained.tier}: candidate -> active at {conf.ACTIVE_AT:.2f} (back below {conf.ACTIVE_BELOW:.2f}), "
+        f"active -> core at {conf.CORE_AT:.2f} (back below {conf.CORE_BELOW:.2f})"
+        + (f"; now it would be {explained.tier_now}" if explained.tier_now != explained.tier else "")
+    )
+    out.append(
+        f"  archived below {conf.ARCHIVE_FLOOR:.2f} when unseen {conf.STALE_DAYS:.0f} days or contradicted "
+        f"(at least {conf.CONTRADICTED_MIN} sessions where the trigger did not fail)"
+    )
+    return out
+
+
+def _event_text(event: EventRow) -> str:
+    """An event's detail on one line."""
+    detail = event.detail
+    if isinstance(detail, dict):
+        parts = []
+        for key, value in detail.items():
+            if isinstance(value, dict):
+                value = ", ".join(f"{k}={one_line(str(v), 60)!r}" for k, v in value.items())
+            elif isinstance(value, list):
+                value = ", ".join(str(v) for v in value)
+            parts.append(f"{key}: {one_line(str(value), 80)}")
+        return "; ".join(parts)
+    return "" if detail is None else one_line(str(detail), 100)
+
+
+def _render_events(console: Console, events: Sequence[EventRow]) -> None:
+    """The lesson's history, oldest first."""
+    from rich.markup import escape
+
+    console.print("[bold]History[/]")
+    if not events:
+        console.print("  none recorded")
+    for event in events:
+        console.print(f"  {local_time(event.ts)}  {event.event:<9}  {escape(_event_text(event))}")

@@ -1,0 +1,412 @@
+"""Reading lessons back for people: one lesson by id or signature prefix, filtered lists, the
+evidence behind a lesson (joined to the calls and messages it points at), its history, and its
+confidence explained in numbers.
+
+Nothing here writes; curation is in lesson_curation.py, learning's writes in lesson_writer.py.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from lessonloop import json_codec
+from lessonloop.learn import confidence as conf
+from lessonloop.learn.signatures import error_headline
+from lessonloop.learn.triggers import Trigger
+from lessonloop.timestamps import days_between, utc_now
+
+STATUSES = ("active", "pending", "rejected", "archived")
+DEFAULT_STATUSES = ("active", "pending")  # what `lessons list` shows without --status
+KINDS = ("usage", "correction", "finding", "workflow", "manual")
+ORDERS = ("status", "confidence", "signature", "recent", "id")
+
+# Every column of `lessons` but the embedding vector, in table order.
+COLUMNS = (
+    "id", "signature", "kind", "origin", "title", "body", "prevention", "prevention_command", "trigger",
+    "trigger_text", "error_signature", "error_class", "category", "severity", "scope", "project", "agent", "model",
+    "sessions", "failed_sessions", "observations", "prevented", "warnings", "confidence", "tier", "status", "edited",
+    "first_seen", "last_seen", "created_at", "updated_at", "embedding_model",
+)  # fmt: skip
+_SELECT = f"SELECT {', '.join('l.' + c for c in COLUMNS)} FROM lessons l"
+_STATUS_RANK = "CASE l.status WHEN 'active' THEN 0 WHEN 'pending' THEN 1 WHEN 'rejected' THEN 2 ELSE 3 END"
+_ORDER_BY = {
+    "status": f"{_STATUS_RANK}, l.confidence DESC, l.id",
+    "confidence": "l.confidence DESC, l.signature",
+    "signature": "l.signature",
+    "recent": "l.last_seen IS NULL, l.last_seen DESC, l.id",
+    "id": "l.id",
+}
+
+
+class LessonNotFound(LookupError):
+    """No lesson, or more than one, matches the reference given; the message says which."""
+
+
+@dataclass(frozen=True, slots=True)
+class LessonRow:
+    """One stored lesson: every column but the embedding, and its trigger parsed."""
+
+    id: int
+    signature: str
+    kind: str
+    origin: str
+    title: str
+    body: str
+    prevention: str | None
+    prevention_command: str | None
+    trigger: str | None  # the stored JSON text
+    trigger_text: str | None
+    error_signature: str | None
+    error_class: str | None
+    category: str | None
+    severity: str
+    scope: str
+    project: str | None
+    agent: str | None
+    model: str | None
+    sessions: int
+    failed_sessions: int
+    observations: int
+    prevented: int
+    warnings: int
+    confidence: float
+    tier: str
+    status: str
+    edited: bool
+    first_seen: str | None
+    last_seen: str | None
+    created_at: str
+    updated_at: str
+    embedding_model: str | None
+    parsed_trigger: Trigger | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> LessonRow:
+        """Build from a row of COLUMNS, in order."""
+        values = dict(zip(COLUMNS, row, strict=True))
+        values["edited"] = bool(values["edited"])
+        values["confidence"] = float(values["confidence"])
+        trigger = trigger_object(values["trigger"])
+        return cls(**values, parsed_trigger=Trigger.from_json(trigger) if trigger is not None else None)
+
+    def trigger_json(self) -> dict[str, Any] | None:
+        """The trigger as a JSON object (None when the lesson has none or it cannot be read)."""
+        return trigger_object(self.trigger)
+
+    def to_json(self) -> dict[str, Any]:
+        """Every column, the trigger as an object."""
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "parsed_trigger"}
+        out["trigger"] = self.trigger_json()
+        return out
+
+
+def trigger_object(text: str | None) -> dict[str, Any] | None:
+    """The stored trigger JSON as a dict; None when absent or not an object."""
+    if not text:
+        return None
+    try:
+        value = json_codec.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def get_lesson(conn: sqlite3.Connection, lesson_id: int) -> LessonRow | None:
+    """The lesson with this id, or None."""
+    row = conn.execute(f"{_SELECT} WHERE l.id = ?", (lesson_id,)).fetchone()
+    return LessonRow.from_row(row) if row else None
+
+
+def find_lesson(conn: sqlite3.Connection, ref: str | int) -> LessonRow:
+    """The lesson `ref` names: an id ("12" or "#12"), a signature, or a unique prefix of one.
+
+    An all-digit reference is read as an id first. A signature merged into another lesson (an
+    alias) finds that lesson. Raises LessonNotFound, saying why, when none or several match.
+    """
+    given = str(ref).strip()
+    if not given or given == "#":
+        raise LessonNotFound("no lesson given (an id, or a signature or its prefix)")
+    if given.startswith("#"):
+        number = given[1:]
+        found = get_lesson(conn, int(number)) if number.isdigit() else None
+        if found is None:
+            raise LessonNotFound(f"no lesson has id {number!r} (see `lessonloop lessons list --status all`)")
+        return found
+    if given.isdigit():
+        found = get_lesson(conn, int(given))
+        if found is not None:
+            return found
+    return _by_signature(conn, given)
+
+
+def _by_signature(conn: sqlite3.Connection, given: str) -> LessonRow:
+    """The lesson whose signature (or alias) is `given`, or whose signature starts with it."""
+    row = conn.execute(f"{_SELECT} WHERE l.signature = ?", (given,)).fetchone()
+    if row is None:
+        row = conn.execute(
+            f"{_SELECT} JOIN lesson_aliases a ON a.lesson_id = l.id WHERE a.signature = ?", (given,)
+        ).fetchone()
+    if row is not None:
+        return LessonRow.from_row(row)
+    rows = conn.execute(
+        f"{_SELECT} WHERE substr(l.signature, 1, ?) = ? ORDER BY l.signature LIMIT 6", (len(given), given.lower())
+    ).fetchall()
+    if len(rows) == 1:
+        return LessonRow.from_row(rows[0])
+    if not rows:
+        raise LessonNotFound(f"no lesson matches {given!r} (see `lessonloop lessons list --status all`)")
+    shown = ", ".join(f"#{r[0]} {r[1]}" for r in rows[:5])
+    more = " ..." if len(rows) > 5 else ""
+    raise LessonNotFound(f"{given!r} is ambiguous: it starts the signatures of {shown}{more}; give more characters")
+
+
+def status_values(status: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    """A --status value as the statuses it means: None or "all" mean any; "a,b" lists several.
+    Raises ValueError naming an unknown status."""
+    if status is None:
+        return None
+    items = [s.strip() for s in status.split(",")] if isinstance(status, str) else [s.strip() for s in status]
+    items = [s for s in items if s]
+    if not items or "all" in items:
+        return None
+    unknown = [s for s in items if s not in STATUSES]
+    if unknown:
+        raise ValueError(f"unknown status {unknown[0]!r} (expected {', '.join(STATUSES)} or all)")
+    return tuple(dict.fromkeys(items))
+
+
+def fts_query(text: str) -> str:
+    """Free text as an FTS5 query: every word must occur (each quoted, so no syntax errors)."""
+    words = [w for w in text.replace('"', " ").split() if w]
+    return " ".join(f'"{w}"' for w in words)
+
+
+def list_lessons(
+    conn: sqlite3.Connection,
+    *,
+    status: str | Iterable[str] | None = None,
+    tier: str | None = None,
+    project: str | None = None,
+    kind: str | None = None,
+    query: str | None = None,
+    limit: int | None = None,
+    min_confidence: float | None = None,
+    order: str = "status",
+) -> list[LessonRow]:
+    """Stored lessons, filtered and sorted.
+
+    status: None or "all" for any, else one or several ("active,pending"). project: lessons of a
+    project whose path contains this text, and global lessons (they apply everywhere). query:
+    words to find in the title, body, prevention, trigger or category (full-text search).
+    order: status (active, pending, rejected, archived; most confident first), confidence,
+    signature, recent (last seen first) or id.
+    """
+    if order not in _ORDER_BY:
+        raise ValueError(f"unknown order {order!r} (expected {', '.join(ORDERS)})")
+    where: list[str] = []
+    params: list[Any] = []
+    statuses = status_values(status)
+    if statuses:
+        where.append(f"l.status IN ({', '.join('?' * len(statuses))})")
+        params.extend(statuses)
+    if tier and tier != "all":
+        where.append("l.tier = ?")
+        params.append(tier)
+    if kind and kind != "all":
+        where.append("l.kind = ?")
+        params.append(kind)
+    if project:
+        where.append("(l.scope = 'global' OR instr(l.project, ?) > 0)")
+        params.append(project)
+    if min_confidence is not None:
+        where.append("l.confidence >= ?")
+        params.append(min_confidence)
+    if query and fts_query(query):
+        where.append("l.id IN (SELECT rowid FROM lessons_fts WHERE lessons_fts MATCH ?)")
+        params.append(fts_query(query))
+    sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "") + f" ORDER BY {_ORDER_BY[order]}"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [LessonRow.from_row(row) for row in conn.execute(sql, params)]
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRow:
+    """One observation behind a lesson, with what it points at: the call (its command or file,
+    its error's headline), the person's message, or the finding."""
+
+    id: int
+    role: str  # failure | fix | success | prevented | correction | finding | rule
+    session_id: str | None
+    tool_use_id: str | None
+    message_uuid: str | None
+    finding_id: int | None
+    ts: str | None
+    project: str | None
+    detail: dict[str, Any] | None
+    tool: str | None = None
+    command: str | None = None
+    target_path: str | None = None
+    call_status: str | None = None
+    exit_code: int | None = None
+    error: str | None = None  # the error's headline
+    message_kind: str | None = None
+    message_text: str | None = None
+    finding: str | None = None  # "rule: message"
+
+    @property
+    def what(self) -> str:
+        """The call in a few words: its command, else its file, else its tool."""
+        return self.command or self.target_path or self.tool or ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+_EVIDENCE = """
+SELECT e.id, e.role, e.session_id, e.tool_use_id, e.message_uuid, e.finding_id, e.ts, e.project, e.detail,
+       t.tool, t.command, t.target_path, t.status, t.exit_code, t.error_text,
+       coalesce(m.kind, (SELECT kind FROM messages WHERE uuid = e.message_uuid LIMIT 1)),
+       coalesce(nullif(m.text, ''), (SELECT text FROM messages WHERE uuid = e.message_uuid AND text != '' LIMIT 1),
+                (SELECT json_extract(a.detail, '$.text') FROM analysis_signals a
+                 WHERE a.kind = 'correction' AND a.message_uuid = e.message_uuid LIMIT 1)),
+       f.rule, f.message
+FROM lesson_evidence e
+LEFT JOIN tool_calls t ON t.id = e.tool_use_id
+LEFT JOIN messages m ON m.session_id = e.session_id AND m.uuid = e.message_uuid
+LEFT JOIN findings f ON f.id = e.finding_id
+WHERE e.lesson_id = ?
+ORDER BY e.ts IS NULL, e.ts, e.id
+"""
+
+
+def lesson_evidence(conn: sqlite3.Connection, lesson_id: int) -> list[EvidenceRow]:
+    """Why a lesson exists: its evidence in time order, joined to the calls, messages and
+    findings it names (those may be gone when their transcript was re-read; the row stays)."""
+    out: list[EvidenceRow] = []
+    for row in conn.execute(_EVIDENCE, (lesson_id,)):
+        (eid, role, session_id, tool_use_id, message_uuid, finding_id, ts, project, detail) = row[:9]
+        tool, command, target, status, exit_code, error_text, msg_kind, msg_text, rule, message = row[9:]
+        out.append(
+            EvidenceRow(
+                eid, role, session_id, tool_use_id, message_uuid, finding_id, ts, project, _object(detail),
+                tool, command, target, status, exit_code, error_headline(error_text) or None, msg_kind, msg_text,
+                f"{rule}: {message}" if rule else None,
+            )
+        )  # fmt: skip
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """One thing that happened to a lesson (lesson_events)."""
+
+    id: int
+    lesson_id: int | None
+    signature: str | None
+    ts: str
+    event: str
+    detail: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def lesson_events(conn: sqlite3.Connection, lesson_id: int) -> list[EventRow]:
+    """A lesson's history, oldest first."""
+    rows = conn.execute(
+        "SELECT id, lesson_id, signature, ts, event, detail FROM lesson_events WHERE lesson_id = ? ORDER BY ts, id",
+        (lesson_id,),
+    )
+    return [EventRow(r[0], r[1], r[2], r[3], r[4], _parsed(r[5])) for r in rows]
+
+
+def _parsed(text: str | None) -> Any:
+    """Stored JSON text as a value (the text itself when it is not JSON)."""
+    if text is None:
+        return None
+    try:
+        return json_codec.loads(text)
+    except ValueError:
+        return text
+
+
+def _object(text: str | None) -> dict[str, Any] | None:
+    """Stored JSON text as a dict, or None."""
+    value = _parsed(text)
+    return value if isinstance(value, dict) else None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfidenceExplained:
+    """How a lesson's confidence follows from its counts, in numbers (learn/confidence.py)."""
+
+    failed_sessions: int
+    sessions: int
+    wilson: float  # lower bound of the failure rate, z = conf.Z
+    days_unseen: float  # since last_seen
+    decay: float  # factor kept after days_unseen
+    value: float  # wilson * decay: the confidence now
+    stored: float  # the confidence saved at the last learning run (or given by a person / import)
+    observed: bool  # False: no sessions counted here, so the stored value is as given
+    tier: str
+    tier_now: str  # the tier `value` gives from the current tier
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["thresholds"] = {
+            "z": conf.Z,
+            "active_at": conf.ACTIVE_AT,
+            "active_below": conf.ACTIVE_BELOW,
+            "core_at": conf.CORE_AT,
+            "core_below": conf.CORE_BELOW,
+            "archive_floor": conf.ARCHIVE_FLOOR,
+            "stale_days": conf.STALE_DAYS,
+            "decay_rate": conf.DECAY_RATE,
+            "decay_period_days": conf.DECAY_PERIOD_DAYS,
+        }
+        return out
+
+
+def explain_confidence(lesson: LessonRow, now: str | None = None) -> ConfidenceExplained:
+    """The lesson's confidence recomputed at `now` (default: the current time), step by step."""
+    moment = now or utc_now()
+    days = days_between(lesson.last_seen, moment) if lesson.last_seen else 0.0
+    wilson = conf.wilson_lower_bound(lesson.failed_sessions, lesson.sessions)
+    decay = conf.decay_factor(days)
+    observed = lesson.sessions > 0
+    value = wilson * decay if observed else lesson.confidence
+    return ConfidenceExplained(
+        lesson.failed_sessions, lesson.sessions, wilson, days, decay, value, lesson.confidence, observed,
+        lesson.tier, conf.next_tier(value, lesson.tier),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class LessonDetail:
+    """Everything about one lesson: the row, why it exists, its confidence, its history."""
+
+    lesson: LessonRow
+    evidence: list[EvidenceRow]
+    events: list[EventRow]
+    confidence: ConfidenceExplained
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "lesson": self.lesson.to_json(),
+            "confidence": self.confidence.to_json(),
+            "evidence": [e.to_json() for e in self.evidence],
+            "events": [e.to_json() for e in self.events],
+        }
+
+
+def lesson_detail(conn: sqlite3.Connection, ref: str | int, now: str | None = None) -> LessonDetail:
+    """Everything `lessons show` prints about the lesson `ref` names (see find_lesson)."""
+    lesson = find_lesson(conn, ref)
+    return LessonDetail(
+        lesson, lesson_evidence(conn, lesson.id), lesson_events(conn, lesson.id), explain_confidence(lesson, now)
+    )
