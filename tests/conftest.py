@@ -24,6 +24,8 @@ def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Te
     folder = tmp_path_factory.getbasetemp() / "no-user-config"
     monkeypatch.setenv("LESSONLOOP_CONFIG", str(folder / "config.toml"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    # Loading the embedding model takes seconds: only the tests about embeddings ask for it.
+    monkeypatch.setenv("LESSONLOOP_EMBEDDINGS", "none")
 
 
 @pytest.fixture

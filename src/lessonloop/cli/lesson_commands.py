@@ -76,11 +76,17 @@ def cmd_learn(args: argparse.Namespace) -> int:
 
 def learn_run_text(run: Any) -> str:
     if run.skipped:
-        return f"Lessons: {run.lessons}, unchanged since the last run (nothing new to learn from)."
-    return (
+        extra = f" {run.embedded} embedded for recall by meaning." if run.embedded else ""
+        return f"Lessons: {run.lessons}, unchanged since the last run (nothing new to learn from).{extra}"
+    text = (
         f"Learned from {run.tool_calls:,} tool calls in {run.seconds:.2f} s: {run.lessons} lessons "
         f"({run.new} new, {run.updated} updated, {run.archived} archived)."
     )
+    if run.embedded:
+        text += f" {run.embedded} embedded for recall by meaning."
+    if run.problem:
+        text += f"\nWarning: {run.problem}; recall uses words only."
+    return text
 
 
 def cmd_replay(args: argparse.Namespace) -> int:

@@ -122,6 +122,8 @@ class LearnRun:
     new: int = 0
     updated: int = 0
     archived: int = 0
+    embedded: int = 0  # lessons given a vector (the embeddings extra installed and enabled)
+    problem: str | None = None  # the embedding model failed to load: lexical recall only
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, object]:
@@ -132,6 +134,8 @@ class LearnRun:
             "new": self.new,
             "updated": self.updated,
             "archived": self.archived,
+            "embedded": self.embedded,
+            "problem": self.problem,
             "seconds": round(self.seconds, 3),
         }
 
@@ -162,6 +166,7 @@ def learn_store(
     if last is not None and last[0] == fingerprint and not force:
         run.skipped = True
         run.lessons = conn.execute("SELECT count(*) FROM lessons").fetchone()[0]
+        run.embedded, run.problem = embed_lessons(conn)
         run.seconds = time.perf_counter() - started
         return run
     history = load_history(conn)
@@ -178,8 +183,31 @@ def learn_store(
         "INSERT INTO learn_runs (ts, fingerprint, tool_calls, lessons, new_lessons, archived) VALUES (?, ?, ?, ?, ?, ?)",
         (moment, fingerprint, run.tool_calls, run.lessons, run.new, run.archived),
     )
+    run.embedded, run.problem = embed_lessons(conn)
     run.seconds = time.perf_counter() - started
     return run
+
+
+def embed_lessons(conn: sqlite3.Connection) -> tuple[int, str | None]:
+    """Give lessons without a vector one, when the embeddings extra is installed and enabled
+    ($LESSONLOOP_EMBEDDINGS). The model is loaded only when some lesson needs a vector: loading
+    it takes seconds, and this is the heavy work the hooks must never do. Returns (how many were
+    embedded, the problem when the model failed to load)."""
+    from lessonloop.apply import embeddings
+
+    if not embeddings.available():
+        return 0, None
+    if conn.execute("SELECT 1 FROM lessons WHERE embedding IS NULL LIMIT 1").fetchone() is None:
+        return 0, None
+    try:
+        embedder = embeddings.load_embedder()
+    except embeddings.EmbeddingError as exc:
+        return 0, str(exc)
+    if embedder is None:
+        return 0, None
+    from lessonloop.apply.lesson_vectors import embed_missing
+
+    return embed_missing(conn, embedder), None
 
 
 def learn_history(history: History, policy: Policy | None = None) -> Learner:
