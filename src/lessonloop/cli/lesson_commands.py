@@ -184,7 +184,9 @@ def _print_report(data: dict[str, Any]) -> None:
         for column in ("lesson", "fired", "warned errors", "false alarms"):
             fired.add_column(column, justify="left" if column == "lesson" else "right")
         for item in data["lessons_fired"]:
-            fired.add_row(item["title"][:100], str(item["fired"]), str(item["warned_errors"]), str(item["false_alarms"]))
+            fired.add_row(
+                item["title"][:100], str(item["fired"]), str(item["warned_errors"]), str(item["false_alarms"])
+            )
         out.print(fired)
     if data["missed_repeated"]:
         out.print("Missed repeated usage errors:")
