@@ -81,3 +81,38 @@ def project_option(parser: argparse.ArgumentParser) -> None:
 def common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     parser.add_argument("--json", action="store_true", help=JSON_HELP)
+
+
+def fraction(text: str) -> float:
+    """An option value between 0 and 1 (a share, a score, a confidence)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {value}")
+    return value
+
+
+def resolve_project(conn: sqlite3.Connection, project: str | None) -> str | None:
+    """The stored project a --project value names: exact, else the one project whose path
+    contains it (sessions' and lessons' projects); a clear error for none or several."""
+    if not project:
+        return None
+    names = sorted(
+        {
+            str(row[0])
+            for row in conn.execute(
+                "SELECT project FROM sessions WHERE project IS NOT NULL "
+                "UNION SELECT project FROM lessons WHERE project IS NOT NULL"
+            )
+        }
+    )
+    if project in names:
+        return project
+    found = [name for name in names if project in name]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise CommandError(f"no project matches {project!r}")
+    raise CommandError(f"{project!r} matches several projects: " + ", ".join(found[:5]))

@@ -9,7 +9,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from lessonloop.cli.common import CommandError, common_options, emit_json, open_cli_store, project_option
+from lessonloop.cli.common import (
+    CommandError,
+    common_options,
+    emit_json,
+    fraction,
+    open_cli_store,
+    project_option,
+    resolve_project,
+)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,20 +52,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     replay.add_argument("paths", nargs="*", metavar="PATH", help="transcripts to replay (default: the store)")
     mode = replay.add_mutually_exclusive_group()
     mode.add_argument("--online", action="store_true", help="learn from every call after deciding on it (default)")
-    mode.add_argument("--split", type=_fraction, metavar="F", help="learn from the first F (0-1) of the sessions only")
+    mode.add_argument("--split", type=fraction, metavar="F", help="learn from the first F (0-1) of the sessions only")
     project_option(replay)
     common_options(replay)
     replay.set_defaults(handler=cmd_replay)
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {value}")
-    return value
 
 
 def cmd_learn(args: argparse.Namespace) -> int:
@@ -102,7 +100,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             from lessonloop.pipeline.learning import load_history
 
             analyze_store(conn)
-            history = load_history(conn, _project(conn, args.project))
+            history = load_history(conn, resolve_project(conn, args.project))
             report = replay(history, split=args.split)
     if not history.events:
         raise CommandError("no tool calls to replay" + (f" in project {args.project}" if args.project else ""))
@@ -132,24 +130,9 @@ def _history_from_paths(paths: list[str], db: Path, project: str | None) -> Any:
 
         resolve_store_projects(conn, load_config())
         analyze_store(conn, bandit=False)
-        return load_history(conn, _project(conn, project))
+        return load_history(conn, resolve_project(conn, project))
     finally:
         conn.close()
-
-
-def _project(conn: Any, project: str | None) -> str | None:
-    """The stored project a --project value names (exact, else the one whose path contains it)."""
-    if not project:
-        return None
-    names = [row[0] for row in conn.execute("SELECT DISTINCT project FROM sessions WHERE project IS NOT NULL")]
-    if project in names:
-        return str(project)
-    found = [name for name in names if project in name]
-    if len(found) == 1:
-        return str(found[0])
-    if not found:
-        raise CommandError(f"no project matches {project!r}")
-    raise CommandError(f"{project!r} matches several projects: " + ", ".join(sorted(found)[:5]))
 
 
 def _print_report(data: dict[str, Any]) -> None:

@@ -4,11 +4,18 @@ an agent would be given."""
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import CommandError, common_options, emit_json, non_negative, open_cli_store
+from lessonloop.cli.common import (
+    CommandError,
+    common_options,
+    emit_json,
+    fraction,
+    non_negative,
+    open_cli_store,
+    resolve_project,
+)
 
 if TYPE_CHECKING:
     from lessonloop.apply.recall import Recalled
@@ -38,7 +45,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     recall.add_argument("--top", type=non_negative, default=5, metavar="K", help="at most K lessons (default 5)")
     recall.add_argument(
         "--min-score",
-        type=_score,
+        type=fraction,
         default=DEFAULT_MIN_SCORE,
         metavar="X",
         help=f"leave out lessons scoring under X, 0-1 (default {DEFAULT_MIN_SCORE:g})",
@@ -60,38 +67,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     common_options(recall)
     recall.set_defaults(handler=cmd_recall)
-
-
-def _score(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {value}")
-    return value
-
-
-def resolve_project(conn: sqlite3.Connection, project: str | None) -> str | None:
-    """The stored project a --project value names: exact, else the one project whose path contains it."""
-    if not project:
-        return None
-    names = sorted(
-        {
-            str(row[0])
-            for row in conn.execute(
-                "SELECT project FROM sessions WHERE project IS NOT NULL UNION SELECT project FROM lessons WHERE project IS NOT NULL"
-            )
-        }
-    )
-    if project in names:
-        return project
-    found = [name for name in names if project in name]
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise CommandError(f"no project matches {project!r}")
-    raise CommandError(f"{project!r} matches several projects: " + ", ".join(found[:5]))
 
 
 def cmd_recall(args: argparse.Namespace) -> int:

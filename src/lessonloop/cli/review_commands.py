@@ -9,7 +9,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import CommandError, common_options, emit_json, non_negative, open_cli_store, project_option
+from lessonloop.cli.common import (
+    CommandError,
+    common_options,
+    emit_json,
+    fraction,
+    non_negative,
+    open_cli_store,
+    project_option,
+)
 
 if TYPE_CHECKING:
     import sqlite3
@@ -80,17 +88,6 @@ def _status_list(text: str) -> str:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     return text
-
-
-def _fraction(text: str) -> float:
-    """Check a number between 0 and 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {value}")
-    return value
 
 
 def _refs(parser: argparse.ArgumentParser, many: bool = True) -> None:
@@ -241,7 +238,7 @@ def _export_command(sub: Commands) -> None:
         help="statuses to export, joined by commas, or all (default: active,pending for jsonl, active for md)",
     )
     _project(parser)
-    parser.add_argument("--min-confidence", type=_fraction, metavar="X", help="only lessons at least this confident")
+    parser.add_argument("--min-confidence", type=fraction, metavar="X", help="only lessons at least this confident")
     parser.add_argument("--to", metavar="FILE", help="write to FILE instead of standard output")
     common_options(parser)
     parser._option_string_actions["--json"].help = "with --to, print what was written as JSON"

@@ -118,17 +118,14 @@ def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
         headline = placeholders(error_headline(failure.call.error_text), failure.branch)
         flag_text = "/".join(sorted(added))
         where = f" for {operand}" if operand else ""
-        return Draft(
-            kind="usage",
-            trigger=trigger,
-            error_signature=failure.signature or "",
-            error_class=failure.error_class,
+        return _usage_draft(
+            failure,
+            trigger,
             title=f"`{' '.join(head)}` without {flag_text}{where} fails: {headline}",
-            body=(f"`{shown_failed}` failed ({failure.error_class}): {headline} `{shown_fixed}` worked right after."),
+            body=f"`{shown_failed}` failed ({failure.error_class}): {headline} `{shown_fixed}` worked right after.",
             prevention=f"Use `{shown_fixed}` (add {flag_text}{where}).",
-            prevention_command=shown_fixed,
+            command=shown_fixed,
             category=_category(head),
-            base_severity=_SEVERITY.get(failure.error_class or "", "low"),
         )
     return None
 
@@ -148,20 +145,17 @@ def _step_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]
             trigger = Trigger(failure.call.tool, head, (), None, None, Unless(step, (), "change", exts))
             headline = placeholders(error_headline(failure.call.error_text), failure.branch)
             step_text = " ".join(step)
-            return Draft(
-                kind="usage",
-                trigger=trigger,
-                error_signature=failure.signature or "",
-                error_class=failure.error_class,
+            return _usage_draft(
+                failure,
+                trigger,
                 title=f"`{' '.join(head)}` fails unless `{step_text}` ran first: {headline}",
                 body=(
                     f"`{_show(failed, failure.branch)}` failed ({failure.error_class}): {headline} "
                     f"After `{_show(words, failure.branch)}` the same command worked."
                 ),
                 prevention=f"Run `{step_text}` before `{' '.join(head)}` (again after changing files it checks).",
-                prevention_command=_show(words, failure.branch),
+                command=_show(words, failure.branch),
                 category=_category(step),
-                base_severity=_SEVERITY.get(failure.error_class or "", "low"),
             )
     return None
 
@@ -178,6 +172,23 @@ def _names_step(text: str, step: Sequence[str]) -> bool:
     if command_kinds(" ".join(step)) & _STEP_KINDS:
         return True
     return any(f"{q}{phrase}" in text for q in ("'", "`", '"'))
+
+
+def _usage_draft(
+    failure: CallEvent, trigger: Trigger, *, title: str, body: str, prevention: str, command: str, category: str
+) -> Draft:
+    return Draft(
+        kind="usage",
+        trigger=trigger,
+        error_signature=failure.signature or "",
+        error_class=failure.error_class,
+        title=title,
+        body=body,
+        prevention=prevention,
+        prevention_command=command,
+        category=category,
+        base_severity=_SEVERITY.get(failure.error_class or "", "low"),
+    )
 
 
 def _path_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
