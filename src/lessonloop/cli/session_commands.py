@@ -109,7 +109,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             render_stats(out, stats_data)
             out.print(
                 "\nNext: [bold]lessonloop sessions[/] lists the sessions, "
-                "[bold]lessonloop show ID[/] shows one, [bold]lessonloop report[/] shows what went wrong."
+                "[bold]lessonloop show ID[/] shows one, [bold]lessonloop report[/] shows what went wrong, "
+                "[bold]lessonloop lessons[/] what was learned from it."
             )
     if summary is not None and summary.nothing_readable:
         if not args.json:
