@@ -513,3 +513,30 @@ def test_a_clean_session_in_another_project_does_not_count() -> None:
     play(learner, script.session("s2", project=OTHER_PROJECT).bash("git push"))
     learner.end_session("s2")
     assert only(learner).sessions == 1
+
+
+def test_an_edit_that_worked_after_reading_the_file_again_teaches_reading_after_a_formatter() -> None:
+    not_found = "<tool_use_error>String to replace not found in file.\nString: old</tool_use_error>"
+    learner = Learner()
+    first = Script().session("s1")
+    play(learner, first.read("lib/a.ex"))
+    play(learner, first.bash("mix format"))
+    play(learner, first.edit("lib/a.ex", error=not_found, error_class="INCORRECT_PARAMETER"))
+    play(learner, first.read("lib/a.ex"))
+    play(learner, first.edit("lib/a.ex"))
+    (lesson,) = learner.lessons.values()
+    assert lesson.title.startswith("Edit fails on a file not read since it changed")
+    assert lesson.trigger is not None and lesson.trigger.unless is not None and lesson.trigger.unless.since == "read"
+    learner.end_session("s1")
+
+    later = first.script.session("s2")
+    play(learner, later.read("lib/b.ex"))
+    assert not play(learner, later.edit("lib/b.ex")).warned  # read, nothing rewrote it since
+    play(learner, later.bash("mix format --check-formatted"))  # a check rewrites nothing
+    assert not learner.decide(later.edit("lib/b.ex")).warned
+    play(learner, later.bash("mix format"))
+    assert learner.decide(later.edit("lib/b.ex")).warned  # the formatter may have changed it
+    assert learner.decide(later.edit("notes.md")).warned  # never read: reading first is the advice too
+    play(learner, later.bash("ruff format"))  # rewrites .py files only
+    play(learner, later.read("lib/b.ex"))
+    assert not learner.decide(later.edit("lib/b.ex")).warned

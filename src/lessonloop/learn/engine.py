@@ -102,7 +102,8 @@ class Learner:
             if not trigger.matches_shape(event.call.tool, event.segments, event.call.target_path, event.cwd):
                 continue
             if trigger.unless is not None and (
-                trigger.done_inline(event.segments) or (state is not None and state.satisfied(trigger.unless))
+                trigger.done_inline(event.segments)
+                or (state is not None and state.satisfied(trigger.unless, event.call.target_path))
             ):
                 decision.prevented.append(lesson)
                 continue

@@ -78,8 +78,36 @@ def draft_from_episode(failure: CallEvent, fix: CallEvent, between: Sequence[Cal
     if failure.segments and fix.segments:
         return _flag_draft(failure, fix) or _step_draft(failure, fix, between)
     if failure.call.target_path and fix.call.target_path and failure.call.tool == fix.call.tool:
-        return _path_draft(failure, fix)
+        return _path_draft(failure, fix) or _reread_draft(failure, fix, between)
     return None
+
+
+def _reread_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]) -> Draft | None:
+    """An edit that failed on a file, a Read of that file, then the same edit working: the agent's
+    idea of the content was out of date. Trigger: that edit tool on a file not read since a
+    formatter last rewrote files of its type."""
+    path = failure.call.target_path
+    if failure.call.tool not in _EDIT_TOOLS or fix.call.target_path != path:
+        return None
+    if not any(e.call.ok and e.call.tool in _READ_TOOLS and e.call.target_path == path for e in between):
+        return None
+    headline = placeholders(error_headline(failure.call.error_text), failure.branch)
+    tool = failure.call.tool
+    return Draft(
+        kind="usage",
+        trigger=Trigger(tool, unless=Unless((), (), "read")),
+        error_signature=failure.signature or "",
+        error_class=failure.error_class,
+        title=f"{tool} fails on a file not read since it changed: {headline}",
+        body=(
+            f"{tool} of {relative_path(path or '', failure.cwd)} failed ({failure.error_class}): {headline} "
+            f"After reading the file again the same {tool} worked."
+        ),
+        prevention=f"Read the file again before {tool} when a formatter or another command may have changed it.",
+        prevention_command=None,
+        category="files",
+        base_severity="low",
+    )
 
 
 def _failing_segment(event: CallEvent) -> tuple[str, ...]:
@@ -160,6 +188,8 @@ def _step_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]
     return None
 
 
+_EDIT_TOOLS = frozenset({"Edit", "MultiEdit", "NotebookEdit"})
+_READ_TOOLS = frozenset({"Read", "NotebookRead"})
 _STEP_KINDS = frozenset({"format", "lint", "typecheck", "build", "test", "install"})
 
 

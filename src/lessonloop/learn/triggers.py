@@ -68,6 +68,7 @@ TOOL_EXTENSIONS: dict[tuple[str, ...], tuple[str, ...]] = {
 }
 
 FILE_CHANGE_TOOLS = frozenset({"Edit", "MultiEdit", "Write", "NotebookEdit"})
+FILE_READ_TOOLS = frozenset({"Read", "NotebookRead"})
 PREFIX_WORDS = 3  # command prefixes remembered per session for "was the prevention done?"
 
 
@@ -125,6 +126,13 @@ def extensions_for(words: Sequence[str]) -> tuple[str, ...]:
     return ()
 
 
+def _rewrites_files(words: Sequence[str]) -> bool:
+    """A command that rewrites files in place: a formatter (not its --check mode)."""
+    from lessonloop.analyze.commands import command_kinds
+
+    return "format" in command_kinds(" ".join(words))
+
+
 class Unless:
     """The prevention, done: a successful command starting with `words` (with one of `flags` when
     given) earlier in this session, and, when `since` is "change", after the last change to a
@@ -153,6 +161,8 @@ class Unless:
         return cls(data.get("words", ()), data.get("flags", ()), data.get("since", "session"), data.get("exts", ()))
 
     def describe(self) -> str:
+        if self.since == "read":
+            return "unless the file was read again after a formatter last rewrote such files"
         words = " ".join(self.words)
         if self.flags:
             words += f" {self.flags[0]}"
@@ -292,7 +302,7 @@ class SessionState:
     """What a session has done so far, for the "unless" part of triggers: the last successful
     command by its first words (and flags), and the last change to files by extension."""
 
-    __slots__ = ("changed", "changed_any", "clock", "done", "done_flag")
+    __slots__ = ("changed", "changed_any", "clock", "done", "done_flag", "known", "rewritten", "rewritten_any")
 
     def __init__(self) -> None:
         self.clock = 0
@@ -300,17 +310,30 @@ class SessionState:
         self.done_flag: dict[tuple[tuple[str, ...], str], int] = {}
         self.changed: dict[str, int] = {}
         self.changed_any = -1
+        self.known: dict[str, int] = {}  # path -> when the agent last saw its content (read or wrote it)
+        self.rewritten: dict[str, int] = {}  # extension -> when a command last rewrote such files (a formatter)
+        self.rewritten_any = -1
 
     def record(self, tool: str, ok: bool, segments: Sequence[tuple[str, ...]], target: str | None) -> None:
         """Remember a call once its result is known."""
         self.clock += 1
         if not ok:
             return
+        if tool in FILE_READ_TOOLS and target:
+            self.known[target] = self.clock
+            return
         if tool in FILE_CHANGE_TOOLS and target:
             self.changed[posixpath.splitext(target)[1].lower()] = self.clock
             self.changed_any = self.clock
+            self.known[target] = self.clock
             return
         for words in segments:
+            if _rewrites_files(words):
+                exts = extensions_for(words)
+                for ext in exts:
+                    self.rewritten[ext] = self.clock
+                if not exts:
+                    self.rewritten_any = self.clock
             flags = flags_of(words)
             for size in range(1, min(PREFIX_WORDS, len(words)) + 1):
                 prefix = words[:size]
@@ -318,8 +341,17 @@ class SessionState:
                 for flag in flags:
                     self.done_flag[(prefix, flag)] = self.clock
 
-    def satisfied(self, unless: Unless) -> bool:
-        """Whether the prevention `unless` describes has been done (and not undone since)."""
+    def satisfied(self, unless: Unless, target: str | None = None) -> bool:
+        """Whether the prevention `unless` describes has been done (and not undone since).
+
+        since="read": the agent saw the file `target` (read or wrote it) after the last command
+        that rewrites files of its type (a formatter), so its idea of the content is current."""
+        if unless.since == "read":
+            if not target:
+                return True
+            seen = self.known.get(target, -1)
+            ext = posixpath.splitext(target)[1].lower()
+            return seen > max(self.rewritten.get(ext, -1), self.rewritten_any)
         if unless.flags:
             flags = with_aliases(unless.words, unless.flags)
             when = max((self.done_flag.get((unless.words, f), -1) for f in flags), default=-1)

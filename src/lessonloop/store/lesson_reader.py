@@ -120,10 +120,14 @@ def get_lesson(conn: sqlite3.Connection, lesson_id: int) -> LessonRow | None:
     return LessonRow.from_row(row) if row else None
 
 
+MIN_PREFIX = 6  # an all-digit reference shorter than this is an id only
+
+
 def find_lesson(conn: sqlite3.Connection, ref: str | int) -> LessonRow:
     """The lesson `ref` names: an id ("12" or "#12"), a signature, or a unique prefix of one.
 
-    An all-digit reference is read as an id first. A signature merged into another lesson (an
+    An all-digit reference is read as an id first, and only as an id when shorter than
+    MIN_PREFIX (a forgotten lesson's number must not find another lesson by its signature). A signature merged into another lesson (an
     alias) finds that lesson. Raises LessonNotFound, saying why, when none or several match.
     """
     given = str(ref).strip()
@@ -139,6 +143,8 @@ def find_lesson(conn: sqlite3.Connection, ref: str | int) -> LessonRow:
         found = get_lesson(conn, int(given))
         if found is not None:
             return found
+        if len(given) < MIN_PREFIX:  # "3" means lesson 3, not any signature starting with 3
+            raise LessonNotFound(f"no lesson has id {given!r} (see `lessonloop lessons list --status all`)")
     return _by_signature(conn, given)
 
 
