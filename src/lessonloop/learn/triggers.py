@@ -12,7 +12,7 @@ import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from lessonloop.analyze.commands import git_arguments, split_commands
+from lessonloop.analyze.commands import command_kinds, git_arguments, split_commands
 
 # Option spellings that mean the same, per command: a lesson "add --set-upstream" is also
 # satisfied by "-u".
@@ -128,8 +128,6 @@ def extensions_for(words: Sequence[str]) -> tuple[str, ...]:
 
 def _rewrites_files(words: Sequence[str]) -> bool:
     """A command that rewrites files in place: a formatter (not its --check mode)."""
-    from lessonloop.analyze.commands import command_kinds
-
     return "format" in command_kinds(" ".join(words))
 
 
