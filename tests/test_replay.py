@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -287,3 +288,27 @@ def test_corpus_replay_split(tmp_path: Path) -> None:
     assert 0 < data["evaluated_calls"] < 1136
     assert data.keys() >= REPORT_KEYS
     assert_no_lessons_stored(user_db)
+
+
+@pytest.mark.corpus
+def test_history_of_one_project_holds_only_its_calls_and_corrections(corpus_store: Path, tmp_path: Path) -> None:
+    from lessonloop.pipeline.analysis import analyze_store
+
+    copy = tmp_path / "analyzed.db"
+    shutil.copy(corpus_store, copy)  # the shared store is not changed
+    conn = open_store(copy)
+    try:
+        analyze_store(conn, bandit=False)  # corrections come from analysis
+        everything = load_history(conn)
+        with_corrections = sorted({c.project for c in everything.corrections if c.project})
+        project = with_corrections[0]
+        mine = load_history(conn, project)
+        nobody = load_history(conn, "/no/such/project")
+    finally:
+        conn.close()
+    assert mine.events and all(e.project == project for e in mine.events)
+    assert len(mine.events) == sum(1 for e in everything.events if e.project == project)
+    assert all(c.project == project for c in mine.corrections)
+    assert len(mine.corrections) == sum(1 for c in everything.corrections if c.project == project)
+    assert everything.corrections  # the corpus has corrections: the filter above was exercised
+    assert not nobody.events and not nobody.corrections

@@ -308,7 +308,8 @@ def _strip_wrappers(words: list[str]) -> list[str]:
     return words
 
 
-def _words_kinds(words: list[str]) -> set[str]:
+def words_kinds(words: Sequence[str]) -> set[str]:
+    """The kinds of one simple command's words (see `command_kinds` for a whole line)."""
     kinds: set[str] = set()
     for prefix, kind in _BY_FIRST_WORD.get(words[0], ()):
         if tuple(words[: len(prefix)]) == prefix:
@@ -402,7 +403,7 @@ def command_kinds(command: str) -> frozenset[str]:
     """Every kind any simple command of `command` has."""
     kinds: set[str] = set()
     for words in split_commands(command):
-        kinds |= _words_kinds(words)
+        kinds |= words_kinds(words)
     return frozenset(kinds)
 
 

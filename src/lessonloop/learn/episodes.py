@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lessonloop.analyze.commands import command_kinds
+from lessonloop.analyze.commands import words_kinds
 from lessonloop.analyze.outcomes import job_key
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import error_headline, placeholders
@@ -199,7 +199,7 @@ def _names_step(text: str, step: Sequence[str]) -> bool:
     phrase = " ".join(step).lower()
     if not re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text):
         return False
-    if command_kinds(" ".join(step)) & _STEP_KINDS:
+    if words_kinds(step) & _STEP_KINDS:
         return True
     return any(f"{q}{phrase}" in text for q in ("'", "`", '"'))
 

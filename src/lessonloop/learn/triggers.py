@@ -12,7 +12,7 @@ import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from lessonloop.analyze.commands import command_kinds, git_arguments, split_commands
+from lessonloop.analyze.commands import git_arguments, split_commands, words_kinds
 
 # Option spellings that mean the same, per command: a lesson "add --set-upstream" is also
 # satisfied by "-u".
@@ -128,7 +128,7 @@ def extensions_for(words: Sequence[str]) -> tuple[str, ...]:
 
 def _rewrites_files(words: Sequence[str]) -> bool:
     """A command that rewrites files in place: a formatter (not its --check mode)."""
-    return "format" in command_kinds(" ".join(words))
+    return "format" in words_kinds(words)
 
 
 class Unless:

@@ -24,8 +24,7 @@ def load_history(conn: sqlite3.Connection, project: str | None = None) -> Histor
     """Every tool call of the store (or of one project) with its main session's project, branch
     and agent, its error class from analysis, and the people's corrections; in time order."""
     models = _session_models(conn)
-    where = "WHERE m.project = ?" if project else ""
-    params: tuple[str, ...] = (project,) if project else ()
+    only = (project, project)  # every query's project condition: (? IS NULL OR m.project = ?)
     history = History()
     by_id: dict[str, CallEvent] = {}
     unclassified: list[CallEvent] = []
@@ -35,8 +34,8 @@ def load_history(conn: sqlite3.Connection, project: str | None = None) -> Histor
             JOIN sessions s ON s.id = t.session_id
             JOIN sessions m ON m.id = coalesce(s.parent_id, s.id)
             LEFT JOIN call_errors e ON e.tool_use_id = t.id
-            {where}""",
-        params,
+            WHERE (? IS NULL OR m.project = ?)""",
+        only,
     )
     width = len(CALL_COLUMNS.split(","))
     for row in rows:
@@ -52,7 +51,7 @@ def load_history(conn: sqlite3.Connection, project: str | None = None) -> Histor
     if unclassified:
         _classify(unclassified)
     history.events.sort(key=lambda e: (e.ts, e.call.context_id, e.call.seq))
-    history.corrections = _corrections(conn, by_id, where, params)
+    history.corrections = _corrections(conn, by_id, project)
     return history
 
 
@@ -79,15 +78,13 @@ def _session_models(conn: sqlite3.Connection) -> dict[str, str]:
     return {root: c.most_common(1)[0][0] for root, c in counts.items() if c}
 
 
-def _corrections(
-    conn: sqlite3.Connection, by_id: dict[str, CallEvent], where: str, params: tuple[str, ...]
-) -> list[CorrectionEvent]:
+def _corrections(conn: sqlite3.Connection, by_id: dict[str, CallEvent], project: str | None) -> list[CorrectionEvent]:
     found: list[CorrectionEvent] = []
     for session_id, message_uuid, label, detail, proj in conn.execute(
-        f"""SELECT a.session_id, a.message_uuid, a.label, a.detail, m.project
+        """SELECT a.session_id, a.message_uuid, a.label, a.detail, m.project
             FROM analysis_signals a JOIN sessions m ON m.id = a.session_id
-            {where.replace("WHERE", "WHERE a.kind = 'correction' AND") if where else "WHERE a.kind = 'correction'"}""",
-        params,
+            WHERE a.kind = 'correction' AND (? IS NULL OR m.project = ?)""",
+        (project, project),
     ):
         try:
             data = json_codec.loads(detail) if detail else {}

@@ -66,11 +66,10 @@ def save_learned(conn: sqlite3.Connection, lessons: Iterable[Lesson], aliases: d
             sig: (lid, status, tier)
             for lid, sig, status, tier in conn.execute("SELECT id, signature, status, tier FROM lessons")
         }
-        for sig, lid in conn.execute("SELECT signature, lesson_id FROM lesson_aliases"):
-            if sig not in existing:
-                row = conn.execute("SELECT status, tier FROM lessons WHERE id = ?", (lid,)).fetchone()
-                if row:
-                    existing[sig] = (lid, row[0], row[1])
+        for sig, lid, status, tier in conn.execute(
+            "SELECT a.signature, l.id, l.status, l.tier FROM lesson_aliases a JOIN lessons l ON l.id = a.lesson_id"
+        ):
+            existing.setdefault(sig, (lid, status, tier))
         # A person's decisions stand: a forgotten signature is not learned again, and a lesson a
         # person restored is not archived again by the rules (only by them).
         forgotten = {sig for (sig,) in conn.execute("SELECT signature FROM lesson_events WHERE event = 'forgotten'")}
