@@ -121,6 +121,22 @@ def dump_store(db: Path) -> Dump:
         conn.close()
 
 
+def store_differences(expected: Dump, got: Dump, rows: int = 3) -> list[str]:
+    """Which tables differ between two dumps, with a few missing and extra rows of each: a short,
+    readable account where comparing the whole dumps would print the whole store."""
+    out: list[str] = []
+    for table in sorted(set(expected) | set(got)):
+        want, have = expected.get(table, []), got.get(table, [])
+        if want == have:
+            continue
+        missing = [row for row in want if row not in have]
+        extra = [row for row in have if row not in want]
+        out.append(f"{table}: {len(want)} rows expected, {len(have)} stored")
+        out.extend(f"  missing {dict(row)}" for row in missing[:rows])
+        out.extend(f"  extra   {dict(row)}" for row in extra[:rows])
+    return out
+
+
 class CliResult:
     """What one in-process run of the command line printed and returned."""
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from lessonloop.capture import line_reader
-from tests.conftest import Dump, dump_store, run_ingest
+from tests.conftest import Dump, dump_store, run_ingest, store_differences
 from tests.transcript_builder import TranscriptBuilder
 
 
@@ -253,18 +253,22 @@ def test_an_ingest_killed_at_any_moment_then_run_again_equals_a_clean_ingest(tmp
     kills = 0
     for attempt in range(6):
         db = tmp_path / f"killed{attempt}.db"
+        moments: list[float] = []
         # Kill several times at random moments, each run continuing what the last one left.
         for _ in range(3):
             process = subprocess.Popen(
                 _ingest_command(db, folder), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
-            time.sleep(rng.uniform(0.05, duration))
+            moment = rng.uniform(0.05, duration)
+            moments.append(round(moment, 3))
+            time.sleep(moment)
             if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
                 kills += 1
             process.wait()
         subprocess.run(_ingest_command(db, folder), check=True, capture_output=True)
-        assert dump_store(db) == expected, f"store differs after kills (attempt {attempt})"
+        differences = store_differences(expected, dump_store(db))
+        assert not differences, f"store differs after kills (attempt {attempt}, {moments}):\n" + "\n".join(differences)
     assert kills > 0, "no run was killed midway: the input is too small for this machine"
 
 
@@ -282,4 +286,5 @@ def test_concurrent_ingests_store_everything_once(tmp_path: Path) -> None:
     for process in processes:
         _out, err = process.communicate(timeout=120)
         assert process.returncode == 0, err.decode()
-    assert dump_store(db) == dump_store(clean_db)
+    differences = store_differences(dump_store(clean_db), dump_store(db))
+    assert not differences, "\n".join(differences)

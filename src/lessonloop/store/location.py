@@ -1,28 +1,45 @@
-"""Where the store lives: --db PATH, else $LESSONLOOP_DB, else the XDG data directory."""
+"""Where the store lives: --db PATH, else $LESSONLOOP_DB, else the XDG data directory.
+
+`db_path_text` uses os.path only: the hooks resolve the store without importing pathlib.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 ENV_DB = "LESSONLOOP_DB"
 
 
+def db_path_text(environ: Mapping[str, str] | None = None) -> str:
+    """$LESSONLOOP_DB, else `$XDG_DATA_HOME/lessonloop/lessonloop.db` (~/.local/share when unset)."""
+    env = os.environ if environ is None else environ
+    from_env = env.get(ENV_DB)
+    if from_env:
+        return os.path.expanduser(from_env)
+    data_home = env.get("XDG_DATA_HOME") or ""
+    if not data_home.strip():
+        data_home = os.path.join(env.get("HOME") or os.path.expanduser("~"), ".local", "share")
+    return os.path.join(data_home, "lessonloop", "lessonloop.db")
+
+
 def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
     """`$XDG_DATA_HOME/lessonloop/lessonloop.db`, with ~/.local/share when XDG_DATA_HOME is unset."""
-    env = os.environ if environ is None else environ
-    data_home = env.get("XDG_DATA_HOME") or ""
-    base = Path(data_home) if data_home.strip() else Path(env.get("HOME") or Path.home()) / ".local" / "share"
-    return base / "lessonloop" / "lessonloop.db"
+    env = dict(os.environ if environ is None else environ)
+    env.pop(ENV_DB, None)
+    from pathlib import Path
+
+    return Path(db_path_text(env))
 
 
 def resolve_db_path(explicit: str | os.PathLike[str] | None, environ: Mapping[str, str] | None = None) -> Path:
     """The store path in order of precedence: the explicit option, $LESSONLOOP_DB, the default."""
-    env = os.environ if environ is None else environ
+    from pathlib import Path
+
     if explicit:
         return Path(explicit).expanduser()
-    from_env = env.get(ENV_DB)
-    if from_env:
-        return Path(from_env).expanduser()
-    return default_db_path(env)
+    return Path(db_path_text(environ))

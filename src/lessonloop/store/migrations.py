@@ -471,3 +471,62 @@ def m009_lessons(conn: sqlite3.Connection) -> None:
         END;
         """,
     )
+
+
+@migration
+def m010_hooks(conn: sqlite3.Connection) -> None:
+    _execute_all(
+        conn,
+        """
+        -- The tool a lesson's trigger names, for the PreToolUse hook's indexed look-up.
+        ALTER TABLE lessons ADD COLUMN trigger_tool TEXT GENERATED ALWAYS AS (json_extract(trigger, '$.tool')) VIRTUAL;
+        CREATE INDEX lessons_trigger_tool ON lessons(trigger_tool, status) WHERE trigger_tool IS NOT NULL;
+
+        -- Sessions as the hooks saw them (before any transcript is ingested).
+        CREATE TABLE hook_sessions (
+            session_id TEXT PRIMARY KEY,
+            project TEXT,                   -- resolved from cwd at the session's first event
+            cwd TEXT,
+            transcript_path TEXT,
+            model TEXT,
+            started_at TEXT,
+            last_event_at TEXT,
+            ended_at TEXT
+        );
+
+        -- Every decision a hook made: lessons injected (SessionStart, UserPromptSubmit) and the
+        -- PreToolUse check of each call (none | warn | ask | block).
+        CREATE TABLE hook_decisions (
+            id INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            event TEXT NOT NULL,            -- SessionStart | UserPromptSubmit | PreToolUse
+            tool_use_id TEXT,
+            ts TEXT NOT NULL,
+            action TEXT NOT NULL,           -- none | inject | warn | ask | block
+            lessons TEXT,                   -- JSON list of the lesson ids given
+            detail TEXT                     -- JSON
+        );
+        CREATE INDEX hook_decisions_session ON hook_decisions(session_id, id);
+        CREATE INDEX hook_decisions_call ON hook_decisions(tool_use_id) WHERE tool_use_id IS NOT NULL;
+
+        -- Tool calls stored by PostToolUse / PostToolUseFailure as they happen (the transcript
+        -- lags); rows are dropped once the transcript with the same call is ingested.
+        CREATE TABLE live_calls (
+            id TEXT PRIMARY KEY,            -- tool_use_id
+            session_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,           -- arrival order within the session
+            ts TEXT NOT NULL,
+            tool TEXT NOT NULL,
+            input_json TEXT,
+            target_path TEXT,
+            command TEXT,
+            cwd TEXT,
+            ok INTEGER NOT NULL,
+            status TEXT NOT NULL,           -- ok | error | interrupted
+            error_text TEXT,
+            error_class TEXT,
+            result_text TEXT
+        );
+        CREATE INDEX live_calls_session ON live_calls(session_id, seq);
+        """,
+    )
