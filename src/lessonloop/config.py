@@ -3,14 +3,29 @@
 Where it is: `$LESSONLOOP_CONFIG` when set, else `$XDG_CONFIG_HOME/lessonloop/config.toml`, else
 `~/.config/lessonloop/config.toml`. A missing file is an empty configuration; a file that is not
 valid TOML, or whose known sections hold the wrong kind of value, raises `ConfigError` naming the
-file (and, for TOML syntax, the line and column). Sections this version does not know are kept in
-`Config.sections` and otherwise ignored, so a newer file still works with an older lessonloop.
+file (and the line: of a TOML syntax error, or of the key holding a wrong value). Sections this
+version does not know are kept in `Config.sections` and otherwise ignored, so a newer file still
+works with an older lessonloop; an unknown key inside `[capture]` or `[lessons]` is an error (a
+misspelt privacy setting must not be ignored silently).
 
 This module is imported by hooks that must start fast: standard library only, nothing heavy.
 
     [projects]
     # folder (absolute or ~, with * and ? as wildcards) = the project its sessions belong to
     "~/projects/spotter-worktrees/*" = "~/projects/spotter"
+
+    [capture]
+    enabled = true            # false: nothing is captured (ingest and hooks store nothing)
+    exclude_projects = []     # folder globs: sessions of these projects or folders are never stored
+    store_prompts = true      # false: typed prompts (and session titles) are stored as NULL
+    store_tool_output = true  # false: successful tool results are not stored (errors still are)
+    store_diffs = true        # false: edits' diffs and edited texts are not stored
+
+    [lessons]
+    exclude_categories = []   # lesson categories neither learned nor given to agents
+
+The settings of `[capture]` and `[lessons]` are listed in SETTINGS (key, kind, default, help),
+which `lessonloop config` reads; docs/privacy.md explains them.
 """
 
 from __future__ import annotations
@@ -42,11 +57,82 @@ class ProjectMapping:
 
 
 @dataclass(frozen=True, slots=True)
+class CaptureSettings:
+    """`[capture]`: what ingest and the hooks may store (see docs/privacy.md)."""
+
+    enabled: bool = True
+    exclude_projects: tuple[str, ...] = ()
+    store_prompts: bool = True
+    store_tool_output: bool = True
+    store_diffs: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class LessonSettings:
+    """`[lessons]`: which lessons are neither learned nor given to agents."""
+
+    exclude_categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One key of `[capture]` or `[lessons]`: its dotted name, kind ("bool" or "list" of
+    strings), default and a one-line description."""
+
+    key: str
+    kind: str
+    default: bool | tuple[str, ...]
+    help: str
+
+    @property
+    def section(self) -> str:
+        return self.key.partition(".")[0]
+
+    @property
+    def name(self) -> str:
+        return self.key.partition(".")[2]
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("capture.enabled", "bool", True, "false: nothing is captured; ingest and the hooks store nothing"),
+    Setting(
+        "capture.exclude_projects",
+        "list",
+        (),
+        "folder globs matched against a session's project and folder; such sessions are never stored",
+    ),
+    Setting("capture.store_prompts", "bool", True, "false: typed prompts (and session titles) are stored empty"),
+    Setting(
+        "capture.store_tool_output",
+        "bool",
+        True,
+        "false: successful tool results are not stored (error texts still are: learning needs them)",
+    ),
+    Setting("capture.store_diffs", "bool", True, "false: the diffs and edited texts of edits are not stored"),
+    Setting(
+        "lessons.exclude_categories", "list", (), "lesson categories that are neither learned nor given to agents"
+    ),
+)
+_BY_KEY = {s.key: s for s in SETTINGS}
+SECTIONS = ("capture", "lessons")  # the sections whose keys SETTINGS lists
+
+
+def setting(key: str) -> Setting:
+    """The setting `key` (dotted, e.g. capture.enabled) names; ConfigError for an unknown key."""
+    found = _BY_KEY.get(key.strip())
+    if found is None:
+        raise ConfigError(f"unknown setting {key!r}; the settings are: {', '.join(_BY_KEY)}")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The configuration: the file it came from (None: no file) and its sections."""
 
     path: str | None = None
     projects: tuple[ProjectMapping, ...] = ()
+    capture: CaptureSettings = field(default_factory=CaptureSettings)
+    lessons: LessonSettings = field(default_factory=LessonSettings)
     # Every top-level section as parsed, the known ones included: for later readers, never validated here.
     sections: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -54,6 +140,19 @@ class Config:
     def project_mappings(self) -> tuple[tuple[str, str], ...]:
         """The `[projects]` entries as (folder pattern, project) pairs, in file order."""
         return tuple((m.folder, m.project) for m in self.projects)
+
+    def value(self, key: str) -> bool | tuple[str, ...]:
+        """The effective value of a setting (dotted key), from the file or the default."""
+        found = setting(key)
+        holder = self.capture if found.section == "capture" else self.lessons
+        value: bool | tuple[str, ...] = getattr(holder, found.name)
+        return value
+
+    def source(self, key: str) -> str:
+        """Where a setting's value comes from: "file" when the file sets it, else "default"."""
+        found = setting(key)
+        section = self.sections.get(found.section)
+        return "file" if isinstance(section, dict) and found.name in section else "default"
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> str:
@@ -74,18 +173,96 @@ def load_config(path: str | None = None) -> Config:
     where = path if path is not None else config_path()
     try:
         with open(where, "rb") as handle:
-            data = tomllib.load(handle)
+            raw = handle.read()
     except FileNotFoundError:
         return Config()
     except IsADirectoryError:
         raise ConfigError(f"the configuration {where} is a folder, not a file") from None
     except OSError as exc:
         raise ConfigError(f"cannot read the configuration {where}: {exc.strerror or exc}") from exc
+    try:
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"the configuration {where} is not valid TOML: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"the configuration {where} is not UTF-8 text: {exc}") from exc
-    return Config(path=where, projects=_projects(data.get("projects"), where), sections=data)
+    return parse_config(data, where, text)
+
+
+def parse_config(data: Mapping[str, Any], where: str, text: str = "") -> Config:
+    """A Config from parsed TOML `data` (the file `where`, whose `text` gives errors their line)."""
+    values: dict[str, dict[str, Any]] = {name: {} for name in SECTIONS}
+    for name in SECTIONS:
+        section = data.get(name)
+        if section is None:
+            continue
+        if not isinstance(section, dict):
+            raise ConfigError(f"{_place(where, text, None, name)}: [{name}] must be a table of settings")
+        for key, value in section.items():
+            full = f"{name}.{key}"
+            if full not in _BY_KEY:
+                known = ", ".join(s.name for s in SETTINGS if s.section == name)
+                raise ConfigError(f"{_place(where, text, name, key)}: unknown setting {full} (the [{name}] settings are: {known})")
+            values[name][key] = check_value(_BY_KEY[full], value, _place(where, text, name, key))
+    return Config(
+        path=where,
+        projects=_projects(data.get("projects"), where),
+        capture=CaptureSettings(**values["capture"]),
+        lessons=LessonSettings(**values["lessons"]),
+        sections=data,
+    )
+
+
+def check_value(found: Setting, value: Any, where: str) -> bool | tuple[str, ...]:
+    """`value` as setting `found` holds it, or ConfigError starting with `where` (the file, line)."""
+    if found.kind == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: {found.key} must be true or false, not {_shown(value)}")
+        return value
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: {found.key} must be a list of strings, like [\"a\", \"b\"], not {_shown(value)}")
+    items: list[str] = []
+    for item in value:
+        if not isinstance(item, str):
+            raise ConfigError(f"{where}: {found.key} must hold strings only, not {_shown(item)}")
+        if not item.strip():
+            raise ConfigError(f"{where}: {found.key} cannot hold an empty string")
+        items.append(item.strip())
+    return tuple(dict.fromkeys(items))
+
+
+def _shown(value: Any) -> str:
+    kinds = {str: "a string", int: "a number", float: "a number", list: "a list", dict: "a table", bool: "a boolean"}
+    kind = kinds.get(type(value), type(value).__name__)
+    return f"{value!r} ({kind})" if not isinstance(value, dict | list) else kind
+
+
+def _place(where: str, text: str, section: str | None, key: str) -> str:
+    """'the configuration FILE, line N' for `key` of `section` (None: a top-level key), as far as
+    the text shows it (tomllib reports no positions of values)."""
+    line = _line_of(text, section, key) if text else None
+    return f"the configuration {where}" + (f", line {line}" if line else "")
+
+
+def _line_of(text: str, section: str | None, key: str) -> int | None:
+    current: str | None = None
+    names = (key, f'"{key}"', f"'{key}'")
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            current = stripped.split("#", 1)[0].strip().strip("[]").strip()
+            if section is None and current == key:
+                return number
+            continue
+        head = stripped.split("=", 1)[0].strip() if "=" in stripped else None
+        if head is None:
+            continue
+        if current == section and head in names:
+            return number
+        if current is None and section is not None and head in {f"{section}.{n}" for n in names}:
+            return number
+    return None
 
 
 def _projects(section: Any, where: str) -> tuple[ProjectMapping, ...]:

@@ -470,13 +470,15 @@ def recall(
     now: str | None = None,
     explain: bool = False,
     include: Collection[str] = (),
+    exclude_categories: Collection[str] = (),
 ) -> list[Recalled]:
     """The lessons most worth knowing for `text`, best first: at most `top`, each scoring at
     least `min_score` (an absolute bar: see `ranking`).
 
     project: only lessons of that project or global ones. tool: only lessons whose trigger names
     that tool, or that have none. include: statuses recalled besides 'active' (the CLI's --all
-    passes the rest of ALL_STATUSES). embedder: None searches words only; "auto" uses the
+    passes the rest of ALL_STATUSES). exclude_categories: lessons of these categories are never
+    recalled (case-insensitive; the configuration's [lessons] exclude_categories). embedder: None searches words only; "auto" uses the
     installed model when lessons have vectors; or an Embedder. now: the moment confidence and
     recency are computed for (ISO-8601; default: the current time). explain: also find which
     query words each lesson matched (Factors.matched_terms; costs a query per word).
@@ -486,6 +488,10 @@ def recall(
     moment = now or utc_now()
     statuses = tuple(dict.fromkeys(("active", *include)))
     where = _lesson_filter(statuses, project, tool)
+    if exclude_categories:
+        excluded = tuple(dict.fromkeys(c.strip().lower() for c in exclude_categories))
+        marks = ", ".join("?" * len(excluded))
+        where = _Filter(f"{where.sql} AND lower(coalesce(l.category, '')) NOT IN ({marks})", where.params + excluded)
     terms = query_terms(text)
     lexical = _lexical(conn, terms, where, CANDIDATES)
     resolved = resolve_embedder(conn, embedder)

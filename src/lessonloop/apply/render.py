@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 HEADING = "Lessons from earlier sessions (most useful first):"
 DEFAULT_BUDGET_TOKENS = 400
@@ -71,14 +73,23 @@ def render_lesson(lesson: RenderableLesson) -> str:
     return f"- {_one_line(lesson.title)}\n  {second}"
 
 
-def render_context(lessons: Iterable[RenderableLesson], budget_tokens: int = DEFAULT_BUDGET_TOKENS) -> str:
+L = TypeVar("L", bound=RenderableLesson)
+
+
+def fit_context(lessons: Iterable[L], budget_tokens: int = DEFAULT_BUDGET_TOKENS) -> tuple[str, list[L]]:
     """The context block for `lessons` (most useful first) in at most `budget_tokens` tokens
-    (estimate_tokens of the whole block); whole lessons only; "" when none fits."""
+    (estimate_tokens of the whole block), and the lessons it holds; whole lessons only; ("", [])
+    when none fits."""
     block = HEADING
-    used = 0
+    used: list[L] = []
     for lesson in lessons:
         candidate = f"{block}\n{render_lesson(lesson)}"
         if estimate_tokens(candidate) <= budget_tokens:
             block = candidate
-            used += 1
-    return block if used else ""
+            used.append(lesson)
+    return (block, used) if used else ("", [])
+
+
+def render_context(lessons: Iterable[RenderableLesson], budget_tokens: int = DEFAULT_BUDGET_TOKENS) -> str:
+    """The context block for `lessons` within `budget_tokens` (see fit_context)."""
+    return fit_context(lessons, budget_tokens)[0]

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
 from lessonloop.capture.claude_code.paths import default_roots, find_transcripts
+from lessonloop.capture.privacy import BatchScreen, CapturePolicy, disabled_notice
 from lessonloop.records import Batch, Problem
 from lessonloop.sample import claude_code_sample, is_sample_path
 from lessonloop.store import writer
@@ -84,6 +85,7 @@ class IngestSummary:
     notices: list[Problem] = field(default_factory=list)
     pending: list[PendingLine] = field(default_factory=list)
     seconds: float = 0.0
+    capture_disabled: bool = False  # [capture] enabled = false: nothing was read
 
     @property
     def mb_per_second(self) -> float:
@@ -93,12 +95,13 @@ class IngestSummary:
     def nothing_readable(self) -> bool:
         """True when there was input to read and none of it could be read at all."""
         readable = self.files_read + self.files_unchanged
-        return readable == 0 and (self.files_failed > 0 or self.files_found == 0)
+        return not self.capture_disabled and readable == 0 and (self.files_failed > 0 or self.files_found == 0)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "searched": self.searched,
             "used_sample": self.used_sample,
+            "capture_disabled": self.capture_disabled,
             "files": {
                 "found": self.files_found,
                 "read": self.files_read,
@@ -170,13 +173,20 @@ def ingest(
     *,
     progress: Progress | None = None,
     clock: Callable[[], float] = time.time,
+    policy: CapturePolicy | None = None,
 ) -> IngestSummary:
-    """Read what is new in each source file and store it; return what was done."""
+    """Read what is new in each source file and store it, as `policy` allows (default: the
+    configuration's [capture]; forgotten sessions are never stored again); return what was done."""
     summary = summary if summary is not None else IngestSummary()
     progress = progress or NoProgress()
     started = time.perf_counter()
     now = clock()
     summary.files_found = len(sources)
+    screen = BatchScreen.for_store(conn, policy)
+    if not screen.policy.enabled:
+        summary.capture_disabled = True
+        summary.notices.append(disabled_notice())
+        return summary
     if sources and not any(ref.is_sample for ref in sources):
         _forget_sample(conn)
     states = writer.file_states(conn)
@@ -203,7 +213,7 @@ def ingest(
     progress.start(total, len(plans))
     try:
         for ref, _info in plans:
-            _ingest_file(conn, ref, summary, progress, now)
+            _ingest_file(conn, ref, summary, progress, now, screen)
         # Files that shared sessions with a replaced file are rebuilt too (see clear_file_records).
         for _ in range(5):
             again = writer.files_to_reread(conn)
@@ -219,9 +229,10 @@ def ingest(
                         )
                     )
                     continue
-                _ingest_file(conn, SourceRef(path, CLAUDE_CODE, is_sample_path(path)), summary, progress, now)
+                _ingest_file(conn, SourceRef(path, CLAUDE_CODE, is_sample_path(path)), summary, progress, now, screen)
     finally:
         progress.finish()
+    summary.notices.extend(screen.notices())
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -255,7 +266,7 @@ def _head_tail(fd: int, offset: int) -> tuple[str | None, str | None]:
 
 
 def _ingest_file(
-    conn: sqlite3.Connection, ref: SourceRef, summary: IngestSummary, progress: Progress, now: float
+    conn: sqlite3.Connection, ref: SourceRef, summary: IngestSummary, progress: Progress, now: float, screen: BatchScreen
 ) -> None:
     try:
         handle = open(ref.path, "rb")  # noqa: SIM115 - closed below, after a stat of the open file
@@ -270,7 +281,7 @@ def _ingest_file(
                 raise IsADirectoryError(21, "not a regular file")
             state = writer.register_file(conn, ref.path, ref.agent, is_sample=ref.is_sample)
             plan = _plan(handle.fileno(), state, info.st_size)
-            _read_file(conn, ref, handle, info, state, plan, summary, progress, now)
+            _read_file(conn, ref, handle, info, state, plan, summary, progress, now, screen)
         except writer.StaleStateError:
             summary.notices.append(
                 Problem(
@@ -321,6 +332,7 @@ def _read_file(
     summary: IngestSummary,
     progress: Progress,
     now: float,
+    screen: BatchScreen,
 ) -> None:
     # The parser and its dependencies are loaded only when some file has new lines.
     from lessonloop import json_codec
@@ -357,6 +369,7 @@ def _read_file(
     ):
         batch = parser.parse(chunk.lines, chunk.first_lineno)
         batch.problems.extend(chunk.problems)
+        screen.apply(batch, ref.path)  # the capture policy and forgotten sessions, before anything is written
         head, tail = _head_tail(fd, chunk.end_offset)
         progress_row = writer.ReadProgress(
             size=info.st_size,

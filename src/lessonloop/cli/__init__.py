@@ -107,6 +107,16 @@ def build_parser() -> argparse.ArgumentParser:
     lesson_commands.register(commands)
     review_commands.register(commands)
     recall_commands.register(commands)
+    from lessonloop.cli import hook_commands
+
+    hook_commands.register(commands)
+    from lessonloop.cli import mcp_commands
+
+    mcp_commands.register(commands)
+    from lessonloop.cli import config_commands, forget_commands
+
+    config_commands.register(commands)
+    forget_commands.register(commands)
     return parser
 
 

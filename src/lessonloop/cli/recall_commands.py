@@ -73,9 +73,15 @@ def cmd_recall(args: argparse.Namespace) -> int:
     from lessonloop.apply.embeddings import EmbeddingError
     from lessonloop.apply.recall import ALL_STATUSES, query_terms, recall, resolve_embedder
 
+    from lessonloop.config import ConfigError, load_config
+
     text = " ".join(args.text).strip()
     if not text:
         raise CommandError("nothing to recall for: TEXT is empty")
+    try:
+        excluded = load_config().lessons.exclude_categories  # [lessons] exclude_categories
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from exc
     with open_cli_store(args.db) as conn:
         project = resolve_project(conn, args.project)
         try:
@@ -92,6 +98,7 @@ def cmd_recall(args: argparse.Namespace) -> int:
             embedder=embedder,
             explain=args.explain or args.json,
             include=ALL_STATUSES[1:] if args.all else (),
+            exclude_categories=excluded,
         )
     if args.json:
         emit_json(

@@ -82,6 +82,7 @@ class Learner:
         self._open: dict[str, list[tuple[int, CallEvent]]] = {}
         self._history: dict[str, deque[tuple[int, CallEvent]]] = {}
         self._touched: dict[str, set[str]] = {}  # session -> lessons it is a trial of, still running
+        self._warned: dict[str, list[tuple[str, str]]] = {}  # session -> (warned call, lesson) not yet followed
         self._clock = 0
         for lesson in lessons:
             self._register(lesson)
@@ -133,6 +134,8 @@ class Learner:
             decision = self.decide(event)
         if learn:
             self._count(event, decision)
+            if call.ok and event.session_id in self._warned:
+                self._credit_warnings(event)
         state = self._states.get(event.session_id)
         if state is None:
             state = self._states[event.session_id] = SessionState()
@@ -175,10 +178,40 @@ class Learner:
         for fired in decision.fired:
             fired.lesson.warnings += 1
 
+    def warned(self, event: CallEvent, signatures: Iterable[str]) -> None:
+        """A hook really warned about `event` with these lessons (before its result): the next
+        successful call of the session that does what a lesson says counts as a success after
+        prevention for it (see `_credit_warnings`)."""
+        pending = self._warned.setdefault(event.session_id, [])
+        for signature in signatures:
+            signature = self.aliases.get(signature, signature)
+            if signature in self.lessons and (event.call.id, signature) not in pending:
+                pending.append((event.call.id, signature))
+
+    def _credit_warnings(self, event: CallEvent) -> None:
+        call = event.call
+        still: list[tuple[str, str]] = []
+        for warned_call, signature in self._warned.get(event.session_id, []):
+            lesson = self.lessons.get(signature)
+            trigger = lesson.trigger if lesson is not None else None
+            if lesson is None or trigger is None:
+                continue
+            if warned_call != call.id and trigger.prevention_done_by(
+                call.tool, event.segments, call.target_path, event.cwd
+            ):
+                lesson.prevented += 1
+                evidence = _evidence("prevented", event)
+                evidence.detail = {"after_warning": warned_call}
+                lesson.add_evidence(evidence)
+            else:
+                still.append((warned_call, signature))
+        self._warned[event.session_id] = still
+
     def end_session(self, session_id: str) -> None:
         """A session ended: every lesson it was a trial of and did not fail counts it as a success
         of the trigger without the prevention."""
         self._states.pop(session_id, None)
+        self._warned.pop(session_id, None)
         for signature in self._touched.pop(session_id, ()):
             lesson = self.lessons.get(signature)
             if lesson is not None and lesson.session_failed.get(session_id, False) is None:

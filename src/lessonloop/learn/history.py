@@ -27,6 +27,8 @@ class History:
     events: list[CallEvent] = field(default_factory=list)  # time order
     corrections: list[CorrectionEvent] = field(default_factory=list)  # time order
     session_starts: dict[str, str] = field(default_factory=dict)  # main session -> first timestamp
+    # tool_use_id -> signatures of the lessons a PreToolUse hook really warned about on that call
+    warnings: dict[str, list[str]] = field(default_factory=dict)
 
     def stream(self) -> Iterator[CallEvent | CorrectionEvent]:
         """Calls and corrections merged in time order (a correction after the calls it corrects)."""

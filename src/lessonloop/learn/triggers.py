@@ -9,10 +9,13 @@ form (lessons.trigger).
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lessonloop.analyze.commands import git_arguments, split_commands, words_kinds
+
+if TYPE_CHECKING:  # annotations only: typing and collections.abc cost the hooks milliseconds
+    from collections.abc import Iterable, Mapping, Sequence
+    from typing import Any
 
 # Option spellings that mean the same, per command: a lesson "add --set-upstream" is also
 # satisfied by "-u".
@@ -158,6 +161,17 @@ class Unless:
     def from_json(cls, data: Mapping[str, Any]) -> Unless:
         return cls(data.get("words", ()), data.get("flags", ()), data.get("since", "session"), data.get("exts", ()))
 
+    def done_by(self, tool: str, segments: Sequence[tuple[str, ...]]) -> bool:
+        """Whether a call runs the prevention itself: the command (with one of its flags), or,
+        for "read", a read of a file."""
+        if self.since == "read":
+            return tool in FILE_READ_TOOLS
+        flags = with_aliases(self.words, self.flags) if self.flags else ()
+        return any(
+            words[: len(self.words)] == self.words and (not flags or not flags_of(words).isdisjoint(flags))
+            for words in segments
+        )
+
     def describe(self) -> str:
         if self.since == "read":
             return "unless the file was read again after a formatter last rewrote such files"
@@ -219,7 +233,7 @@ class Trigger:
             data.get("lacks", ()),
             data.get("operand"),
             data.get("path"),
-            Unless.from_json(unless) if isinstance(unless, Mapping) else None,
+            Unless.from_json(unless) if isinstance(unless, dict) else None,
         )
 
     def key(self) -> str:
@@ -271,6 +285,25 @@ class Trigger:
             if self.operand is not None and not _names(words, size, self.operand, cwd):
                 continue
             return True
+        return False
+
+    def prevention_done_by(
+        self, tool: str, segments: Sequence[tuple[str, ...]], target: str | None, cwd: str | None
+    ) -> bool:
+        """Whether a successful call did what the lesson says to do instead: ran its prevention
+        step, ran its command with a flag it lacked, or did the file tool's job on another path.
+        (After a warning this is a success after prevention.)"""
+        if self.unless is not None and self.unless.done_by(tool, segments):
+            return True
+        if tool != self.tool:
+            return False
+        if self.lacks and self.words:
+            size = len(self.words)
+            for words in segments:
+                if words[:size] == self.words and not flags_of(words).isdisjoint(with_aliases(words, self.lacks)):
+                    return True
+        if self.path is not None and self.unless is None:
+            return target is not None and relative_path(target, cwd) != self.path
         return False
 
     def done_inline(self, segments: Sequence[tuple[str, ...]]) -> bool:

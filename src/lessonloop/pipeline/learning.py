@@ -52,7 +52,24 @@ def load_history(conn: sqlite3.Connection, project: str | None = None) -> Histor
         _classify(unclassified)
     history.events.sort(key=lambda e: (e.ts, e.call.context_id, e.call.seq))
     history.corrections = _corrections(conn, by_id, project)
+    history.warnings = _hook_warnings(conn, by_id)
     return history
+
+
+def _hook_warnings(conn: sqlite3.Connection, by_id: dict[str, CallEvent]) -> dict[str, list[str]]:
+    """tool_use_id -> signatures of the lessons the PreToolUse hook warned about on that call."""
+    signatures = dict(conn.execute("SELECT id, signature FROM lessons"))
+    out: dict[str, list[str]] = {}
+    for tool_use_id, lessons in conn.execute(
+        """SELECT tool_use_id, lessons FROM hook_decisions
+           WHERE event = 'PreToolUse' AND action != 'none' AND tool_use_id IS NOT NULL AND lessons IS NOT NULL"""
+    ):
+        if tool_use_id not in by_id:
+            continue
+        found = [signatures[i] for i in json_codec.loads(lessons) if i in signatures]
+        if found:
+            out.setdefault(tool_use_id, []).extend(found)
+    return out
 
 
 def _classify(events: list[CallEvent]) -> None:
@@ -147,7 +164,10 @@ def history_fingerprint(conn: sqlite3.Connection) -> str:
     projects = conn.execute(
         "SELECT coalesce(group_concat(id || '=' || coalesce(project, ''), ','), '') FROM sessions"
     ).fetchone()
-    return digest(LEARNER_VERSION, repr(calls), str(errors[0]), digest(errors[1]), repr(signals), digest(projects[0]))
+    warned = conn.execute("SELECT count(*), coalesce(max(id), 0) FROM hook_decisions WHERE action != 'none'").fetchone()
+    return digest(
+        LEARNER_VERSION, repr(calls), str(errors[0]), digest(errors[1]), repr(signals), digest(projects[0]), repr(warned)
+    )
 
 
 def learn_store(
@@ -171,7 +191,9 @@ def learn_store(
     moment = now or utc_now()
     from lessonloop.pipeline.batch_learning import batch_lessons
 
-    lessons = [*learner.lessons.values(), *batch_lessons(conn)]
+    from lessonloop.capture.privacy import without_excluded_categories  # [lessons] exclude_categories
+
+    lessons = without_excluded_categories([*learner.lessons.values(), *batch_lessons(conn)])
     saved = save_learned(conn, lessons, learner.aliases, moment)
     run.tool_calls = len(history.events)
     run.lessons = conn.execute("SELECT count(*) FROM lessons").fetchone()[0]
@@ -217,6 +239,9 @@ def learn_history(history: History, policy: Policy | None = None) -> Learner:
                 item.session_id, item.project, item.message_uuid, item.ts, item.kind, item.text, item.corrected
             )
         else:
+            warned = history.warnings.get(item.call.id)
+            if warned:
+                learner.warned(item, warned)
             learner.observe(item, learner.decide(item))
             if last_call.get(item.session_id) == item.call.id:
                 learner.end_session(item.session_id)

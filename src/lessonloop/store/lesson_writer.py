@@ -2,19 +2,20 @@
 
 Learning recomputes lessons from the whole history; this writer merges the result into the
 store. A lesson a person edited keeps their text; one they rejected stays rejected; one that
-falls below the archive floor is archived with an event saying why. Lessons no longer produced
-(an analyzer changed) are left as they are, only decayed.
+falls below the archive floor is archived with an event saying why; feedback people and agents
+gave (`lessonloop mcp`'s lesson_feedback) is applied again after recounting. Lessons no longer
+produced (an analyzer changed) are left as they are, only decayed.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lessonloop import json_codec
 from lessonloop.learn import confidence as conf
-from lessonloop.learn.lesson import Lesson
+from lessonloop.learn.lesson import Evidence, Lesson
 from lessonloop.timestamps import days_between
 
 
@@ -56,6 +57,50 @@ def log_event(
     )
 
 
+FEEDBACK_DETAIL = json_codec.dumps({"source": "feedback"})
+
+
+@dataclass(slots=True)
+class Feedback:
+    """People's and agents' judgements of one lesson (lesson_events "feedback"): a helpful one is a
+    success after the prevention (prevented + 1), an unhelpful one a session where the lesson did
+    not apply (sessions + 1, no failure)."""
+
+    helpful: int = 0
+    unhelpful: int = 0
+    helped: list[tuple[str | None, str]] = field(default_factory=list)  # (session id, ts) of each helpful one
+
+
+def stored_feedback(conn: sqlite3.Connection) -> dict[int, Feedback]:
+    """Every lesson's feedback events, summed, so learning can apply them again after recounting."""
+    found: dict[int, Feedback] = {}
+    for lesson_id, ts, detail in conn.execute(
+        "SELECT lesson_id, ts, detail FROM lesson_events WHERE event = 'feedback' AND lesson_id IS NOT NULL ORDER BY ts, id"
+    ):
+        try:
+            data = json_codec.loads(detail) if detail else {}
+        except ValueError:
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("helpful"), bool):
+            continue
+        item = found.setdefault(int(lesson_id), Feedback())
+        if data["helpful"]:
+            item.helpful += 1
+            session = data.get("session_id")
+            item.helped.append((session if isinstance(session, str) else None, ts))
+        else:
+            item.unhelpful += 1
+    return found
+
+
+def add_feedback_evidence(conn: sqlite3.Connection, lesson_id: int, session_id: str | None, ts: str) -> None:
+    """The evidence row of a helpful judgement: role "prevented", detail {"source": "feedback"}."""
+    conn.execute(
+        "INSERT INTO lesson_evidence (lesson_id, role, session_id, ts, detail) VALUES (?, 'prevented', ?, ?, ?)",
+        (lesson_id, session_id, ts, FEEDBACK_DETAIL),
+    )
+
+
 def save_learned(conn: sqlite3.Connection, lessons: Iterable[Lesson], aliases: dict[str, str], now: str) -> SaveResult:
     """Merge `lessons` (and the signatures merged into them) into the store in one transaction."""
     lessons = list(lessons)
@@ -76,6 +121,7 @@ def save_learned(conn: sqlite3.Connection, lessons: Iterable[Lesson], aliases: d
         restored = {
             lid for (lid,) in conn.execute("SELECT DISTINCT lesson_id FROM lesson_events WHERE event = 'restored'")
         }
+        feedback = stored_feedback(conn)  # recounting forgets it: applied again below
         seen_ids: set[int] = set()
         for lesson in lessons:
             if lesson.signature in forgotten:
@@ -113,11 +159,15 @@ def save_learned(conn: sqlite3.Connection, lessons: Iterable[Lesson], aliases: d
                 lesson_id, status, old_tier = found
                 if lesson_id in seen_ids:
                     continue  # two signatures of one stored lesson: the first wins
+                judged = feedback.get(lesson_id, Feedback())
+                sessions, prevented = lesson.sessions + judged.unhelpful, lesson.prevented + judged.helpful
+                if judged.unhelpful:
+                    value = conf.wilson_lower_bound(lesson.failed_sessions, sessions) * conf.decay_factor(days)
                 tier = conf.next_tier(value, old_tier)
                 if (
                     status in ("active", "pending")
                     and lesson_id not in restored
-                    and conf.should_archive(value, days, lesson.sessions, lesson.failed_sessions)
+                    and conf.should_archive(value, days, sessions, lesson.failed_sessions)
                 ):
                     status = "archived"
                     log_event(conn, lesson_id, lesson.signature, now, "archived", {"confidence": round(value, 4)})
@@ -125,7 +175,7 @@ def save_learned(conn: sqlite3.Connection, lessons: Iterable[Lesson], aliases: d
                 conn.execute(
                     _UPDATE_COUNTS,
                     (
-                        lesson.sessions, lesson.failed_sessions, lesson.observations, lesson.prevented, round(value, 6),
+                        sessions, lesson.failed_sessions, lesson.observations, prevented, round(value, 6),
                         tier, lesson.severity, lesson.scope, lesson.project, lesson.agent, lesson.model,
                         lesson.error_class, lesson.first_seen, lesson.last_seen, status, now, lesson_id,
                     ),
@@ -148,6 +198,8 @@ def save_learned(conn: sqlite3.Connection, lessons: Iterable[Lesson], aliases: d
             seen_ids.add(lesson_id)
             lesson.id = lesson_id
             _replace_evidence(conn, lesson_id, lesson)
+            for session_id, ts in feedback.get(lesson_id, Feedback()).helped:
+                add_feedback_evidence(conn, lesson_id, session_id, ts)
         by_signature = {lesson.signature: lesson.id for lesson in lessons if lesson.id is not None}
         for alias, target in aliases.items():
             target_id = by_signature.get(target)
@@ -206,3 +258,86 @@ def _decay_others(conn: sqlite3.Connection, done: set[int], restored: set[int], 
             (round(value, 6), conf.next_tier(value, tier), status, lesson_id),
         )
     return archived
+
+
+def merge_live(conn: sqlite3.Connection, lesson: Lesson, now: str) -> int | None:
+    """Merge a lesson learned during a session (hooks) into the store, in the caller's
+    transaction: a new lesson is inserted with its counts; a known one (by signature or alias)
+    gets the evidence rows it lacks, and one more failing session when this session is new to it.
+    Batch learning later recounts everything from the whole history. Returns the lesson's id, or
+    None when a person forgot that signature."""
+    forgotten = conn.execute(
+        "SELECT 1 FROM lesson_events WHERE event = 'forgotten' AND signature = ? LIMIT 1", (lesson.signature,)
+    ).fetchone()
+    if forgotten is not None:
+        return None
+    found = conn.execute(
+        """SELECT id, tier FROM lessons WHERE signature = ?
+           UNION ALL SELECT l.id, l.tier FROM lesson_aliases a JOIN lessons l ON l.id = a.lesson_id WHERE a.signature = ?
+           LIMIT 1""",
+        (lesson.signature, lesson.signature),
+    ).fetchone()
+    trigger_json = json_codec.dumps(lesson.trigger.to_json()) if lesson.trigger else None
+    if found is None:
+        value = lesson.base_confidence
+        cursor = conn.execute(
+            _INSERT,
+            (
+                lesson.signature, lesson.kind, lesson.origin, lesson.title, lesson.body, lesson.prevention,
+                lesson.prevention_command, trigger_json, lesson.trigger.describe() if lesson.trigger else None,
+                lesson.error_signature, lesson.error_class, lesson.category, lesson.severity, lesson.scope,
+                lesson.project, lesson.agent, lesson.model, lesson.sessions, lesson.failed_sessions,
+                lesson.observations, lesson.prevented, round(value, 6), conf.next_tier(value, lesson.tier),
+                lesson.status, lesson.first_seen, lesson.last_seen, now, now,
+            ),
+        )  # fmt: skip
+        lesson_id = int(cursor.lastrowid or 0)
+        log_event(conn, lesson_id, lesson.signature, now, "learned", {"title": lesson.title, "live": True})
+        _add_evidence(conn, lesson_id, lesson.evidence)
+        return lesson_id
+    lesson_id, tier = found
+    known = {
+        (role, call)
+        for role, call in conn.execute(
+            "SELECT role, tool_use_id FROM lesson_evidence WHERE lesson_id = ? AND tool_use_id IS NOT NULL",
+            (lesson_id,),
+        )
+    }
+    failing = {
+        s
+        for (s,) in conn.execute(
+            "SELECT DISTINCT session_id FROM lesson_evidence WHERE lesson_id = ? AND role = 'failure'", (lesson_id,)
+        )
+    }
+    new = [e for e in lesson.evidence if e.tool_use_id is None or (e.role, e.tool_use_id) not in known]
+    new_failures = [e for e in new if e.role == "failure"]
+    new_sessions = {e.session_id for e in new_failures if e.session_id not in failing}
+    _add_evidence(conn, lesson_id, new)
+    if new_failures:
+        sessions, failed, last_seen = conn.execute(
+            "SELECT sessions, failed_sessions, last_seen FROM lessons WHERE id = ?", (lesson_id,)
+        ).fetchone()
+        sessions += len(new_sessions)
+        failed += len(new_sessions)
+        value = conf.wilson_lower_bound(failed, sessions)
+        seen = max(filter(None, [last_seen, lesson.last_seen]), default=None)
+        conn.execute(
+            """UPDATE lessons SET sessions = ?, failed_sessions = ?, observations = observations + ?, confidence = ?,
+                   tier = ?, last_seen = ?, updated_at = ? WHERE id = ?""",
+            (sessions, failed, len(new_failures), round(value, 6), conf.next_tier(value, tier), seen, now, lesson_id),
+        )
+    return int(lesson_id)
+
+
+def _add_evidence(conn: sqlite3.Connection, lesson_id: int, evidence: Iterable[Evidence]) -> None:
+    conn.executemany(
+        """INSERT INTO lesson_evidence (lesson_id, role, session_id, tool_use_id, message_uuid, finding_id, ts, project, detail)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            (
+                lesson_id, e.role, e.session_id, e.tool_use_id, e.message_uuid, e.finding_id, e.ts, e.project,
+                json_codec.dumps(e.detail) if e.detail else None,
+            )
+            for e in evidence
+        ],
+    )  # fmt: skip

@@ -478,9 +478,12 @@ def m010_hooks(conn: sqlite3.Connection) -> None:
     _execute_all(
         conn,
         """
-        -- The tool a lesson's trigger names, for the PreToolUse hook's indexed look-up.
+        -- What the PreToolUse hook looks lessons up by: the trigger's tool, and its first command
+        -- word or its path (NULL: any call of the tool).
         ALTER TABLE lessons ADD COLUMN trigger_tool TEXT GENERATED ALWAYS AS (json_extract(trigger, '$.tool')) VIRTUAL;
-        CREATE INDEX lessons_trigger_tool ON lessons(trigger_tool, status) WHERE trigger_tool IS NOT NULL;
+        ALTER TABLE lessons ADD COLUMN trigger_key TEXT
+            GENERATED ALWAYS AS (coalesce(json_extract(trigger, '$.words[0]'), json_extract(trigger, '$.path'))) VIRTUAL;
+        CREATE INDEX lessons_trigger ON lessons(trigger_tool, trigger_key) WHERE trigger_tool IS NOT NULL;
 
         -- Sessions as the hooks saw them (before any transcript is ingested).
         CREATE TABLE hook_sessions (
@@ -528,5 +531,20 @@ def m010_hooks(conn: sqlite3.Connection) -> None:
             result_text TEXT
         );
         CREATE INDEX live_calls_session ON live_calls(session_id, seq);
+        """,
+    )
+
+
+@migration
+def m011_forgotten(conn: sqlite3.Connection) -> None:
+    _execute_all(
+        conn,
+        """
+        -- Sessions `lessonloop forget` deleted: ingest never stores their records again, even when
+        -- the transcript holding them is read again (only the id is kept, no text).
+        CREATE TABLE forgotten_sessions (
+            session_id TEXT PRIMARY KEY,
+            ts TEXT NOT NULL
+        );
         """,
     )

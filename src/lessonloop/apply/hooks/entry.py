@@ -1,0 +1,165 @@
+"""`lessonloop hook [EVENT] [--block] [--ask]`: the one entry point of every Claude Code hook.
+
+Claude Code starts this as a new process on every matching event, so it is written for speed:
+stdlib only at import (json, sqlite3 through hook_store), each handler imported when its event
+comes, no argparse, no dataclasses, no pathlib. It reads the hook JSON on stdin; EVENT (as
+Claude Code names it) comes from the command line, else from the payload's `hook_event_name`.
+
+It fails open: any error (unreadable stdin, a missing, corrupt or locked store, a handler
+exception, its time budget spent) ends with exit 0 and no output, i.e. no decision, and the
+failure is written to the log `lessonloop hooks status` shows (failures.py). Exit 2 (which would
+block the agent) is never used.
+
+`--check` prints {"ok", "db", "lessons", "problem"} for `lessonloop hooks status`; `--ingest` is
+the background worker of Stop / SessionEnd (session_end.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+# Seconds a handler may take before it gives up (Claude Code's own timeouts are larger: command.py).
+BUDGET_SECONDS = {
+    "SessionStart": 4.0,
+    "UserPromptSubmit": 3.0,
+    "PreToolUse": 3.0,
+    "PostToolUse": 4.0,
+    "PostToolUseFailure": 4.0,
+    "Stop": 50.0,
+    "SessionEnd": 50.0,
+}
+MAX_PAYLOAD_BYTES = 16 * 1024 * 1024
+_HANDLERS = {
+    "SessionStart": ("session_start", "handle"),
+    "UserPromptSubmit": ("prompt", "handle"),
+    "PreToolUse": ("pre_tool", "handle"),
+    "PostToolUse": ("post_tool", "handle"),
+    "PostToolUseFailure": ("post_tool", "handle"),
+    "Stop": ("session_end", "handle"),
+    "SessionEnd": ("session_end", "handle"),
+}
+
+
+class HookTimeout(Exception):
+    """The handler's time budget ran out."""
+
+
+class HookContext:
+    """What every handler gets besides the payload: the event, the store path, the options."""
+
+    __slots__ = ("block", "ask", "db", "event")
+
+    def __init__(self, event: str, db: str, options: list[str]) -> None:
+        self.event = event
+        self.db = db
+        self.block = "--block" in options
+        self.ask = "--ask" in options
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one hook; always returns 0 (see the module's docstring)."""
+    args = sys.argv[1:] if argv is None else argv
+    event: str | None = None
+    session_id: str | None = None
+    db = ""
+    try:
+        from lessonloop.store.location import db_path_text
+
+        db = db_path_text()
+        options = [a for a in args if a.startswith("--")]
+        names = [a for a in args if not a.startswith("--")]
+        if "--check" in options:
+            return _check(db)
+        if "--ingest" in options:  # the background worker Stop / SessionEnd start
+            event = "ingest"
+            from lessonloop.apply.hooks.session_end import run_queue
+
+            run_queue(db)
+            return 0
+        payload = _read_payload()
+        event = names[0] if names else None
+        if event is None:
+            named = payload.get("hook_event_name")
+            event = named if isinstance(named, str) else None
+        sid = payload.get("session_id")
+        session_id = sid if isinstance(sid, str) else None
+        target = _HANDLERS.get(event or "")
+        if target is None:
+            return 0  # an event lessonloop does not handle: nothing to say
+        assert event is not None
+        _start_budget(BUDGET_SECONDS.get(event, 3.0))
+        try:
+            module = __import__(f"lessonloop.apply.hooks.{target[0]}", fromlist=[target[1]])
+            output = getattr(module, target[1])(payload, HookContext(event, db, options))
+        finally:
+            _stop_budget()
+        if output:
+            sys.stdout.write(json.dumps(output, ensure_ascii=False))
+            sys.stdout.flush()
+    except BaseException as exc:  # noqa: BLE001 - fail open, whatever happened
+        if isinstance(exc, SystemExit) and exc.code in (0, None):
+            return 0
+        from lessonloop.apply.hooks.failures import log_failure
+
+        log_failure(db or "lessonloop.db", event, session_id, exc)
+    return 0
+
+
+def _read_payload() -> dict[str, object]:
+    stream = sys.stdin.buffer if sys.stdin is not None else None
+    if stream is None:
+        raise ValueError("no stdin: a hook reads its event as JSON on stdin")
+    raw = stream.read(MAX_PAYLOAD_BYTES + 1)
+    if len(raw) > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"hook input larger than {MAX_PAYLOAD_BYTES} bytes")
+    data = json.loads(raw.decode("utf-8", "replace")) if raw.strip() else None
+    if not isinstance(data, dict):
+        raise ValueError(f"hook input is not a JSON object (got {type(data).__name__})")
+    return data
+
+
+def _on_alarm(_signum: int, _frame: object) -> None:
+    raise HookTimeout("the hook's time budget ran out")
+
+
+def _start_budget(seconds: float) -> None:
+    import _signal  # the C module: `signal` would import enum, costing milliseconds per hook
+
+    if hasattr(_signal, "setitimer"):
+        _signal.signal(_signal.SIGALRM, _on_alarm)
+        _signal.setitimer(_signal.ITIMER_REAL, seconds)
+
+
+def _stop_budget() -> None:
+    import _signal
+
+    if hasattr(_signal, "setitimer"):
+        _signal.setitimer(_signal.ITIMER_REAL, 0)
+
+
+def _check(db: str) -> int:
+    """Whether the entry point and the store work, as one JSON object on stdout."""
+    result: dict[str, object] = {"ok": False, "db": db, "lessons": 0, "problem": None}
+    try:
+        if not os.path.exists(db):
+            result["problem"] = f"no store at {db} yet: run `lessonloop ingest` (the hooks create it too)"
+        else:
+            from lessonloop.apply.hooks.hook_store import connect
+
+            conn = connect(db, wait_ms=2000)
+            try:
+                result["lessons"] = conn.execute("SELECT count(*) FROM lessons WHERE status = 'active'").fetchone()[0]
+                conn.execute("SELECT count(*) FROM hook_decisions").fetchone()
+            finally:
+                conn.close()
+            result["ok"] = True
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        result["problem"] = f"{type(exc).__name__}: {exc}"
+    sys.stdout.write(json.dumps(result) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

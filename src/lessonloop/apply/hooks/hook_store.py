@@ -1,0 +1,175 @@
+"""The store as the hooks use it: a plain sqlite3 connection, short lock waits, one small write
+transaction per event, and the session's project remembered after its first event.
+
+Reading handlers (PreToolUse, UserPromptSubmit) never create or migrate the store: no store
+means no lessons. Writing handlers create it, or bring its schema up to date, through
+store.connection (imported only then).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: importing collections.abc costs the hook time
+    from collections.abc import Callable, Iterable
+
+    from lessonloop.apply.hooks.entry import HookContext
+
+# Milliseconds a hook waits for another process's write lock before giving up (fail open).
+WAIT_MS = {"PreToolUse": 1500, "UserPromptSubmit": 1500}
+DEFAULT_WAIT_MS = 3000
+
+
+class NoStore(Exception):
+    """There is no store yet (reading handlers then have nothing to say)."""
+
+
+def now_text(moment: float | None = None) -> str:
+    """The canonical UTC text of `moment` (default: now): "YYYY-MM-DDTHH:MM:SS.mmmZ"."""
+    t = time.time() if moment is None else moment
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t * 1000) % 1000:03d}Z"
+
+
+def days_since(ts: str | None, moment: float | None = None) -> float:
+    """Days from the canonical timestamp `ts` to `moment` (default: now); 0 when unknown."""
+    if not ts or len(ts) < 19:
+        return 0.0
+    try:
+        year, month, day = int(ts[0:4]), int(ts[5:7]), int(ts[8:10])
+        seconds = int(ts[11:13]) * 3600 + int(ts[14:16]) * 60 + int(ts[17:19])
+    except ValueError:
+        return 0.0
+    # days from 1970-01-01 of a civil date (proleptic Gregorian)
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    epoch = (era * 146097 + doe - 719468) * 86400 + seconds
+    t = time.time() if moment is None else moment
+    return max(0.0, (t - epoch) / 86400.0)
+
+
+def connect(db: str, wait_ms: int = DEFAULT_WAIT_MS) -> sqlite3.Connection:
+    """A connection to the existing store at `db` (autocommit; writers use `write`)."""
+    if not os.path.exists(db):
+        raise NoStore(db)
+    conn = sqlite3.connect(db, timeout=wait_ms / 1000, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+    return conn
+
+
+def connect_for_writing(db: str, wait_ms: int = DEFAULT_WAIT_MS) -> sqlite3.Connection:
+    """A connection to the store at `db`, created or migrated first when needed."""
+    from pathlib import Path
+
+    from lessonloop.store.connection import open_store
+    from lessonloop.store.migrations import MIGRATIONS
+
+    if os.path.exists(db):
+        conn = connect(db, wait_ms)
+        try:
+            latest = MIGRATIONS[-1].__name__
+            if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (latest,)).fetchone():
+                return conn
+        except sqlite3.OperationalError:
+            pass  # no _migrations table: a store from before migrations were recorded, or empty
+        conn.close()
+    return open_store(Path(db), timeout_ms=wait_ms)
+
+
+def write(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], object]) -> object:
+    """Run `work` in one BEGIN IMMEDIATE transaction: all of it is stored, or none."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return result
+
+
+def wait_ms(ctx: HookContext) -> int:
+    return WAIT_MS.get(ctx.event, DEFAULT_WAIT_MS)
+
+
+def text_of(payload: dict[str, object], key: str) -> str | None:
+    value = payload.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def session_project(conn: sqlite3.Connection, payload: dict[str, object], *, remember: bool = True) -> str | None:
+    """The project of the payload's session: remembered from its first event, else resolved from
+    its cwd now (config mappings, then the git root) and remembered when `remember`."""
+    session_id = text_of(payload, "session_id")
+    cwd = text_of(payload, "cwd")
+    if session_id is not None:
+        row = conn.execute("SELECT project FROM hook_sessions WHERE session_id = ?", (session_id,)).fetchone()
+        if row is not None:
+            return row[0] if row[0] is not None else None
+    project = resolve_project(cwd) if cwd else None
+    if remember and session_id is not None:
+        write(
+            conn,
+            lambda c: c.execute(
+                """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, started_at, last_event_at)
+                   VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING""",
+                (session_id, project, cwd, text_of(payload, "transcript_path"), now_text(), now_text()),
+            ),
+        )
+    return project
+
+
+def resolve_project(cwd: str) -> str:
+    """The project of the folder `cwd` as ingest places it: a [projects] mapping of the config,
+    else the git root (a worktree's main tree), else the folder."""
+    from lessonloop.capture.projects import compile_mappings, mapped_project, project_for_cwd
+    from lessonloop.config import ConfigError, load_config
+
+    home = os.path.expanduser("~")
+    try:
+        mappings = compile_mappings(load_config().project_mappings, home)
+    except ConfigError:
+        mappings = ()
+    return mapped_project(cwd, mappings, home) or project_for_cwd(cwd)
+
+
+def record_decision(
+    conn: sqlite3.Connection,
+    session_id: str,
+    event: str,
+    action: str,
+    lesson_ids: Iterable[int] = (),
+    tool_use_id: str | None = None,
+    detail: dict[str, object] | None = None,
+) -> None:
+    """One hook_decisions row (the caller holds the transaction)."""
+    ids = list(lesson_ids)
+    conn.execute(
+        "INSERT INTO hook_decisions (session_id, event, tool_use_id, ts, action, lessons, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            session_id,
+            event,
+            tool_use_id,
+            now_text(),
+            action,
+            json.dumps(ids) if ids else None,
+            json.dumps(detail, ensure_ascii=False) if detail else None,
+        ),
+    )
+
+
+def injected_lessons(conn: sqlite3.Connection, session_id: str) -> set[int]:
+    """The lessons already given to this session's context (SessionStart, UserPromptSubmit)."""
+    seen: set[int] = set()
+    for (lessons,) in conn.execute(
+        "SELECT lessons FROM hook_decisions WHERE session_id = ? AND action = 'inject' AND lessons IS NOT NULL",
+        (session_id,),
+    ):
+        seen.update(int(i) for i in json.loads(lessons))
+    return seen

@@ -1,0 +1,83 @@
+"""Learning during a session, from the calls the hooks stored: when a success fixes a learnable
+failure of this session, run the same Learner batch learning runs over the session's recent calls
+and merge what it learns into the store now (store/lesson_writer.merge_live). The next call,
+and every other session, can be warned at once; batch learning after the transcript is ingested
+recounts the same lessons from the whole history."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+from lessonloop.apply.hooks.hook_store import now_text, write
+
+RECENT_CALLS = 200  # the session's calls the learner reads (its HISTORY)
+
+
+def learn_from_session(conn: sqlite3.Connection, session_id: str, project: str | None, cwd: str | None) -> int:
+    """Learn from this session's stored calls when the last one may fix an open failure; returns
+    how many lessons were created or reinforced."""
+    from lessonloop.learn.engine import OPEN_LIMIT
+    from lessonloop.learn.events import LEARNABLE_CLASSES
+
+    rows = conn.execute(
+        """SELECT id, seq, ts, tool, input_json, target_path, command, cwd, status, error_text, error_class
+           FROM live_calls WHERE session_id = ? ORDER BY seq DESC LIMIT ?""",
+        (session_id, RECENT_CALLS),
+    ).fetchall()
+    rows.reverse()
+    if not any(r[8] == "error" and r[10] in LEARNABLE_CLASSES for r in rows[-OPEN_LIMIT - 1 : -1]):
+        return 0
+    from lessonloop.analyze.inputs import Call
+    from lessonloop.learn.engine import Learner
+    from lessonloop.learn.events import CallEvent
+    from lessonloop.store.lesson_writer import merge_live
+
+    branch = current_branch(cwd) if cwd else None
+    learner = Learner()
+    for call_id, seq, ts, tool, input_json, target, command, call_cwd, status, error_text, error_class in rows:
+        call = Call(
+            call_id, session_id, seq, ts, tool, json.loads(input_json) if input_json else {}, target, command,
+            call_cwd, status, None, error_text,
+        )  # fmt: skip
+        learner.observe(CallEvent(call, session_id, project, branch, call_cwd or cwd, error_class))
+    learned = [lesson for lesson in learner.lessons.values() if lesson.failed_sessions]
+    if not learned:
+        return 0
+    moment = now_text()
+    write(conn, lambda c: [merge_live(c, lesson, moment) for lesson in learned])
+    return len(learned)
+
+
+def current_branch(cwd: str) -> str | None:
+    """The branch checked out in the repository holding `cwd` (read from HEAD; None when
+    detached or not a repository)."""
+    folder = os.path.abspath(cwd)
+    while True:
+        dot_git = os.path.join(folder, ".git")
+        if os.path.isdir(dot_git):
+            head = os.path.join(dot_git, "HEAD")
+            break
+        if os.path.isfile(dot_git):
+            try:
+                with open(dot_git, encoding="utf-8", errors="replace") as handle:
+                    first = handle.readline().strip()
+            except OSError:
+                return None
+            if not first.startswith("gitdir:"):
+                return None
+            gitdir = first[len("gitdir:") :].strip()
+            head = os.path.join(gitdir if os.path.isabs(gitdir) else os.path.join(folder, gitdir), "HEAD")
+            break
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+    try:
+        with open(head, encoding="utf-8", errors="replace") as handle:
+            ref = handle.readline().strip()
+    except OSError:
+        return None
+    prefix = "ref: refs/heads/"
+    return ref[len(prefix) :] if ref.startswith(prefix) else None

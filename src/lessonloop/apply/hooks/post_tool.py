@@ -1,0 +1,164 @@
+"""PostToolUse / PostToolUseFailure: store the call and its result at once (the transcript lags
+behind the live session), then learn from it:
+
+- a failure is classified (analyze.error_classes) and stored with its class;
+- a success that does what a lesson warned about earlier in this session says counts as a
+  success after prevention for that lesson (lessons.prevented, an evidence row);
+- a success that fixes a learnable failure of this session (the same job done right) teaches a
+  lesson now, through the same extraction batch learning uses (live_learning.py).
+
+Texts are redacted before they are stored. Rows stay in live_calls until the session's
+transcript is ingested (Stop / SessionEnd).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from lessonloop.apply.hooks.hook_store import connect_for_writing, now_text, session_project, text_of, write
+from lessonloop.apply.hooks.pre_tool import call_target
+
+if TYPE_CHECKING:
+    from lessonloop.apply.hooks.entry import HookContext
+
+RESULT_CHARS = 2000  # the start of a successful result kept, as ingest keeps it
+ERROR_CHARS = 20_000
+
+
+def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | None:
+    tool = text_of(payload, "tool_name")
+    session_id = text_of(payload, "session_id")
+    tool_use_id = text_of(payload, "tool_use_id")
+    if tool is None or session_id is None or tool_use_id is None:
+        return None
+    from lessonloop.analyze.redaction import redact, redact_value
+
+    raw_input = payload.get("tool_input")
+    tool_input, _ = redact_value(raw_input if isinstance(raw_input, dict) else {})
+    failed = ctx.event == "PostToolUseFailure"
+    status = "ok"
+    error_text = result_text = None
+    if failed:
+        status = "interrupted" if payload.get("is_interrupt") is True else "error"
+        error_text = redact(_text(payload.get("error")) or _text(payload.get("tool_response")) or "")[0][:ERROR_CHARS]
+    else:
+        result_text = redact(_text(payload.get("tool_response")) or "")[0][:RESULT_CHARS] or None
+    command = tool_input.get("command") if tool == "Bash" and isinstance(tool_input.get("command"), str) else None
+    target = call_target(tool_input)
+    cwd = text_of(payload, "cwd")
+    ts = now_text()
+    error_class = _classify(tool_use_id, session_id, ts, tool, tool_input, target, command, cwd, error_text) if failed else None
+    conn = connect_for_writing(ctx.db)
+    try:
+        project = session_project(conn, payload)
+
+        def store(c: sqlite3.Connection) -> bool:
+            seq = c.execute("SELECT coalesce(max(seq), 0) + 1 FROM live_calls WHERE session_id = ?", (session_id,))
+            cursor = c.execute(
+                """INSERT INTO live_calls (id, session_id, seq, ts, tool, input_json, target_path, command, cwd, ok,
+                       status, error_text, error_class, result_text)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""",
+                (
+                    tool_use_id, session_id, seq.fetchone()[0], ts, tool, json.dumps(tool_input, ensure_ascii=False),
+                    target, command, cwd, 0 if failed else 1, status, error_text, error_class, result_text,
+                ),
+            )  # fmt: skip
+            c.execute("UPDATE hook_sessions SET last_event_at = ? WHERE session_id = ?", (ts, session_id))
+            if cursor.rowcount != 1:
+                return False  # this call was stored already (a repeated event)
+            if not failed:
+                _credit_warnings(c, session_id, tool_use_id, tool, command, target, cwd, project, ts)
+            return True
+
+        stored = write(conn, store)
+        if stored and not failed:
+            from lessonloop.apply.hooks.live_learning import learn_from_session
+
+            learn_from_session(conn, session_id, project, cwd)
+    finally:
+        conn.close()
+    return None
+
+
+def _text(value: object) -> str | None:
+    """A tool response or error as text: a Bash result's stdout and stderr, a string as is,
+    anything else as JSON."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and ("stdout" in value or "stderr" in value):
+        parts = [str(value.get(k) or "") for k in ("stdout", "stderr")]
+        return "\n".join(p for p in parts if p)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _classify(
+    tool_use_id: str,
+    session_id: str,
+    ts: str,
+    tool: str,
+    tool_input: dict[str, Any],
+    target: str | None,
+    command: str | None,
+    cwd: str | None,
+    error_text: str | None,
+) -> str | None:
+    from lessonloop.analyze.error_classes import classify_call
+    from lessonloop.analyze.inputs import Call
+
+    call = Call(tool_use_id, session_id, 0, ts, tool, tool_input, target, command, cwd, "error", None, error_text)
+    found = classify_call(call)
+    return found.label if found is not None else None
+
+
+def _credit_warnings(
+    conn: sqlite3.Connection,
+    session_id: str,
+    tool_use_id: str,
+    tool: str,
+    command: str | None,
+    target: str | None,
+    cwd: str | None,
+    project: str | None,
+    ts: str,
+) -> None:
+    """A success after a warning: each lesson warned about earlier in the session (and not yet
+    followed) whose prevention this call did counts one success after prevention. The same rule
+    as batch learning's (learn/engine.py Learner.warned), so relearning keeps the count."""
+    rows = conn.execute(
+        """SELECT id, tool_use_id, lessons, detail FROM hook_decisions
+           WHERE session_id = ? AND event = 'PreToolUse' AND action != 'none' AND lessons IS NOT NULL
+             AND (tool_use_id IS NULL OR tool_use_id != ?)
+           ORDER BY id DESC LIMIT 50""",
+        (session_id, tool_use_id),
+    ).fetchall()
+    if not rows:
+        return
+    from lessonloop.learn.triggers import Trigger, command_segments
+
+    segments = command_segments(command) if command else []
+    for decision_id, warned_call, lessons, detail_json in rows:
+        detail = json.loads(detail_json) if detail_json else {}
+        credited = set(detail.get("credited") or ())
+        newly = []
+        for lesson_id in json.loads(lessons):
+            if lesson_id in credited:
+                continue
+            row = conn.execute("SELECT trigger FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
+            if row is None or row[0] is None:
+                continue
+            if not Trigger.from_json(json.loads(row[0])).prevention_done_by(tool, segments, target, cwd):
+                continue
+            conn.execute("UPDATE lessons SET prevented = prevented + 1 WHERE id = ?", (lesson_id,))
+            conn.execute(
+                """INSERT INTO lesson_evidence (lesson_id, role, session_id, tool_use_id, ts, project, detail)
+                   VALUES (?, 'prevented', ?, ?, ?, ?, ?)""",
+                (lesson_id, session_id, tool_use_id, ts, project, json.dumps({"after_warning": warned_call})),
+            )
+            newly.append(lesson_id)
+        if newly:
+            detail["credited"] = sorted(credited | set(newly))
+            conn.execute("UPDATE hook_decisions SET detail = ? WHERE id = ?", (json.dumps(detail), decision_id))

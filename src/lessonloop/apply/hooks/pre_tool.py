@@ -1,0 +1,186 @@
+"""PreToolUse: match the call about to run against the lessons' triggers, before its result.
+
+A lesson fires when its trigger has the call's shape (tool, command words, missing flags, path)
+and its prevention has not been done in this session (the "unless" part, checked against the
+session's calls so far). Lessons of tier active or core warn through additionalContext; with
+`--ask` one at confidence >= ASK_AT asks the person (permissionDecision "ask"); with `--block` one
+at confidence >= BLOCK_AT denies the call with the lesson as the reason. Every decision,
+"none" included, is recorded in hook_decisions, and each lesson given counts a warning.
+
+Lessons are looked up by an index on (trigger tool, first command word or path), so the cost
+does not grow with the number of lessons that cannot match.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import TYPE_CHECKING
+
+from lessonloop.apply.hooks.hook_store import (
+    NoStore,
+    connect,
+    days_since,
+    record_decision,
+    session_project,
+    text_of,
+    wait_ms,
+    write,
+)
+
+if TYPE_CHECKING:
+    from lessonloop.apply.hooks.entry import HookContext
+    from lessonloop.learn.triggers import SessionState
+
+ASK_AT = 0.75
+BLOCK_AT = 0.95
+MAX_SHOWN = 3  # lessons named in one warning
+FILE_KEYS = ("file_path", "notebook_path", "path")
+_ORDER = {"warn": 1, "ask": 2, "block": 3}
+_COLUMNS = "id, trigger, title, prevention, prevention_command, sessions, failed_sessions, confidence, last_seen"
+
+
+def call_target(tool_input: dict[str, object]) -> str | None:
+    for key in FILE_KEYS:
+        value = tool_input.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | None:
+    tool = text_of(payload, "tool_name")
+    session_id = text_of(payload, "session_id")
+    if tool is None or session_id is None:
+        return None
+    raw_input = payload.get("tool_input")
+    tool_input: dict[str, object] = raw_input if isinstance(raw_input, dict) else {}
+    cwd = text_of(payload, "cwd")
+    try:
+        conn = connect(ctx.db, wait_ms(ctx))
+    except NoStore:
+        return None
+    try:
+        project = session_project(conn, payload)
+        fired = _fired(conn, session_id, tool, tool_input, cwd, project, ctx)
+        action = max((a for a, *_ in fired), key=_ORDER.__getitem__, default="none")
+        ids = [lesson_id for _a, lesson_id, *_ in fired]
+        detail: dict[str, object] = {"tool": tool}
+        if fired:
+            detail["confidence"] = [round(value, 4) for _a, _i, value, *_ in fired]
+
+        def store(c: sqlite3.Connection) -> None:
+            record_decision(c, session_id, "PreToolUse", action, ids, text_of(payload, "tool_use_id"), detail)
+            if ids:
+                c.execute(
+                    f"UPDATE lessons SET warnings = warnings + 1 WHERE id IN ({', '.join('?' * len(ids))})", ids
+                )
+
+        write(conn, store)
+    finally:
+        conn.close()
+    if not fired:
+        return None
+    return _output(action, fired)
+
+
+def _fired(
+    conn: sqlite3.Connection,
+    session_id: str,
+    tool: str,
+    tool_input: dict[str, object],
+    cwd: str | None,
+    project: str | None,
+    ctx: HookContext,
+) -> list[tuple[str, int, float, str, str | None, str | None, int, int]]:
+    """(action, lesson id, confidence, title, prevention, command, failed sessions, sessions) of
+    each lesson that fires, most confident first."""
+    command = tool_input.get("command") if tool == "Bash" else None
+    target = call_target(tool_input)
+    keys: list[str] = []
+    segments: list[tuple[str, ...]] = []
+    if isinstance(command, str) and command.strip():
+        from lessonloop.learn.triggers import command_segments
+
+        segments = command_segments(command)
+        keys = sorted({words[0] for words in segments if words})
+    elif target is not None:
+        from lessonloop.learn.triggers import relative_path
+
+        keys = [relative_path(target, cwd)]
+    marks = ", ".join("?" * len(keys))
+    key_test = f"(trigger_key IS NULL OR trigger_key IN ({marks}))" if keys else "trigger_key IS NULL"
+    rows = conn.execute(
+        f"""SELECT {_COLUMNS} FROM lessons
+            WHERE trigger_tool = ? AND {key_test} AND status = 'active' AND tier IN ('active', 'core')
+              AND (scope = 'global' OR project = ?)""",
+        (tool, *keys, project),
+    ).fetchall()
+    if not rows:
+        return []
+    from lessonloop.apply.ranking import live_confidence
+    from lessonloop.learn.triggers import Trigger
+
+    state: SessionState | None = None
+    out = []
+    for lesson_id, trigger_json, title, prevention, prevention_command, sessions, failed, stored, last_seen in rows:
+        trigger = Trigger.from_json(json.loads(trigger_json))
+        if not trigger.matches_shape(tool, segments, target, cwd):
+            continue
+        if trigger.unless is not None:
+            if trigger.done_inline(segments):
+                continue
+            if state is None:
+                state = session_state(conn, session_id)
+            if state.satisfied(trigger.unless, target):
+                continue
+        value = live_confidence(failed, sessions, days_since(last_seen), stored)
+        action = "warn"
+        if ctx.block and value >= BLOCK_AT:
+            action = "block"
+        elif ctx.ask and value >= ASK_AT:
+            action = "ask"
+        out.append((action, lesson_id, value, title, prevention, prevention_command, failed, sessions))
+    out.sort(key=lambda f: (-f[2], f[1]))
+    return out
+
+
+def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
+    """What the session has done so far: its ingested calls, then those the hooks stored live."""
+    from lessonloop.learn.triggers import SessionState, command_segments
+
+    state = SessionState()
+    rows = conn.execute(
+        """SELECT tool, ok, command, target_path FROM tool_calls
+           WHERE session_id = ? AND ok IS NOT NULL AND id NOT IN (SELECT id FROM live_calls WHERE session_id = ?)
+           ORDER BY ts, seq""",
+        (session_id, session_id),
+    ).fetchall()
+    rows += conn.execute(
+        "SELECT tool, ok, command, target_path FROM live_calls WHERE session_id = ? ORDER BY seq", (session_id,)
+    ).fetchall()
+    for tool, ok, command, target in rows:
+        state.record(tool, bool(ok), command_segments(command) if command else [], target)
+    return state
+
+
+def warning_text(fired: list[tuple[str, int, float, str, str | None, str | None, int, int]]) -> str:
+    lines = ["lessonloop: a lesson from earlier sessions applies to this call."]
+    for _action, _id, value, title, prevention, command, failed, sessions in fired[:MAX_SHOWN]:
+        lines.append(f"- {title}")
+        instead = prevention or (f"`{command}`" if command else None)
+        seen = f"failed in {failed} of {sessions} sessions" if sessions else "recorded by a person"
+        lines.append(f"  Instead: {instead} ({seen}, confidence {value:.2f})" if instead else f"  ({seen}, confidence {value:.2f})")
+    return "\n".join(lines)
+
+
+def _output(action: str, fired: list[tuple[str, int, float, str, str | None, str | None, int, int]]) -> dict[str, object]:
+    text = warning_text(fired)
+    out: dict[str, object] = {"hookEventName": "PreToolUse", "additionalContext": text}
+    if action == "ask":
+        out["permissionDecision"] = "ask"
+        out["permissionDecisionReason"] = text
+    elif action == "block":
+        out["permissionDecision"] = "deny"
+        out["permissionDecisionReason"] = text
+    return {"hookSpecificOutput": out}

@@ -1,0 +1,102 @@
+"""SessionStart: remember the session (its project, folder, transcript, model) and give it the
+most valuable lessons for its project and the global ones, within a token budget (about 400
+tokens). Nothing when no lesson is good enough.
+
+Value = live confidence x severity weight x recency weight (apply/ranking.py), over active
+lessons of tier active or core; each lesson is given once per session (a resumed or compacted
+session is not given the same lessons again).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+from lessonloop.apply.hooks.hook_store import (
+    connect_for_writing,
+    days_since,
+    injected_lessons,
+    now_text,
+    record_decision,
+    resolve_project,
+    text_of,
+    write,
+)
+
+if TYPE_CHECKING:
+    from lessonloop.apply.hooks.entry import HookContext
+
+BUDGET_TOKENS = 400
+CANDIDATES = 40  # lessons considered, by stored confidence, before the live value orders them
+MIN_CONFIDENCE = 0.25  # the active tier's threshold
+
+
+class _Lesson:
+    __slots__ = ("confidence", "failed_sessions", "id", "observations", "prevention", "prevention_command", "title")
+
+    def __init__(self, row: tuple[object, ...], confidence: float) -> None:
+        self.id, self.title, self.prevention, self.prevention_command, self.failed_sessions, self.observations = row[:6]
+        self.confidence = confidence
+
+
+def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | None:
+    session_id = text_of(payload, "session_id")
+    if session_id is None:
+        return None
+    cwd = text_of(payload, "cwd")
+    project = resolve_project(cwd) if cwd else None
+    conn = connect_for_writing(ctx.db)
+    try:
+        moment = now_text()
+        write(
+            conn,
+            lambda c: c.execute(
+                """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, model, started_at, last_event_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (session_id) DO UPDATE SET project = excluded.project, cwd = excluded.cwd,
+                       transcript_path = coalesce(excluded.transcript_path, transcript_path),
+                       model = coalesce(excluded.model, model), last_event_at = excluded.last_event_at""",
+                (session_id, project, cwd, text_of(payload, "transcript_path"), text_of(payload, "model"), moment, moment),
+            ),
+        )
+        chosen = _best_lessons(conn, project, injected_lessons(conn, session_id))
+        from lessonloop.apply.render import fit_context
+
+        text, used = fit_context(chosen, BUDGET_TOKENS)
+        if not used:
+            return None
+        ids = [lesson.id for lesson in used]
+
+        def store(c: sqlite3.Connection) -> None:
+            record_decision(c, session_id, "SessionStart", "inject", ids, detail={"source": text_of(payload, "source")})
+
+        write(conn, store)
+    finally:
+        conn.close()
+    return {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}
+
+
+def _best_lessons(conn: sqlite3.Connection, project: str | None, given: set[int]) -> list[_Lesson]:
+    from lessonloop.apply import ranking
+
+    rows = conn.execute(
+        """SELECT id, title, prevention, prevention_command, failed_sessions, observations, sessions, confidence,
+                  last_seen, severity
+           FROM lessons
+           WHERE status = 'active' AND tier IN ('active', 'core') AND confidence >= ?
+             AND (scope = 'global' OR project = ?)
+           ORDER BY confidence DESC, id LIMIT ?""",
+        (MIN_CONFIDENCE * 0.5, project, CANDIDATES + len(given)),
+    ).fetchall()
+    scored = []
+    for row in rows:
+        if row[0] in given:
+            continue
+        days = days_since(row[8])
+        value = ranking.live_confidence(row[4], row[6], days, row[7])
+        if value < MIN_CONFIDENCE:
+            continue
+        weight = value * ranking.severity_weight(row[9]) * ranking.recency_weight(ranking.recency(days))
+        scored.append((weight, _Lesson(row, value)))
+    scored.sort(key=lambda item: (-item[0], item[1].id))
+    return [lesson for _w, lesson in scored]

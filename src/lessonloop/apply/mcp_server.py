@@ -1,0 +1,181 @@
+"""`lessonloop mcp`: the MCP server (stdio) that gives agents lessonloop's lessons as tools.
+
+Thin wrappers over apply/mcp_tools.py: each tool opens the store, calls one function, closes the
+store, and turns the errors an agent can act on into MCP tool errors with their message. Built on
+the official MCP Python SDK (the `mcp` extra): its FastMCP server in mcp 1.x, renamed MCPServer
+(same decorator API) in mcp 2.x; whichever is installed is used.
+
+No `from __future__ import annotations` here: the SDK reads the tools' annotations at runtime to
+build their input schemas.
+"""
+
+import importlib
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from lessonloop.apply import mcp_tools
+
+INSTALL_HINT = "the MCP server needs the MCP Python SDK: pip install 'lessonloop[mcp]'"
+SERVER_NAME = "lessonloop"
+INSTRUCTIONS = """\
+lessonloop learns from coding agents' past sessions: it reads their transcripts, finds the mistakes
+that keep happening (a command that fails without a flag, a step skipped before a commit, what the
+person had to correct) and keeps each as a lesson with a measured confidence (how often the mistake
+happened when the lesson was not followed). Use it like this:
+- Before a task, or when about to run a command or edit that has gone wrong before, call
+  recall_lessons with what you are about to do; follow the prevention of the lessons it returns.
+- When you learn something the next agent in this project should know (a person corrected you, a
+  command needs a particular form), call record_lesson.
+- After following (or ignoring) a lesson, call lesson_feedback: helpful if it prevented a mistake,
+  not helpful if it did not apply. This is how lessonloop learns which lessons are worth giving.
+- session_summary tells what happened in a session: errors, corrections, outcome, lessons given.
+"""
+
+T = TypeVar("T")
+
+
+class MCPUnavailable(RuntimeError):
+    """The MCP SDK is not installed; the message says how to install it."""
+
+
+def _sdk() -> tuple[Any, type[Exception]]:
+    """The SDK's server class and its ToolError: FastMCP (mcp 1.x), else MCPServer (mcp 2.x)."""
+    for module, server, errors in (
+        ("mcp.server.fastmcp", "FastMCP", "mcp.server.fastmcp.exceptions"),
+        ("mcp.server.mcpserver", "MCPServer", "mcp.server.mcpserver.exceptions"),
+    ):
+        try:
+            server_class = getattr(importlib.import_module(module), server)
+            tool_error: type[Exception] = importlib.import_module(errors).ToolError
+        except (ImportError, AttributeError):
+            continue
+        return server_class, tool_error
+    raise MCPUnavailable(INSTALL_HINT)
+
+
+def sdk_available() -> bool:
+    """Whether the MCP SDK can be imported (without starting anything)."""
+    try:
+        _sdk()
+    except MCPUnavailable:
+        return False
+    return True
+
+
+def build_server(db_path: Path) -> Any:
+    """The server with its four tools over the store at `db_path` (opened anew by every call).
+    Raises MCPUnavailable when the SDK is missing."""
+    server_class, tool_error = _sdk()
+    server = server_class(SERVER_NAME, instructions=INSTRUCTIONS)
+
+    @contextmanager
+    def store() -> Iterator[sqlite3.Connection]:
+        from lessonloop.store import StoreError, open_store
+
+        try:
+            conn = open_store(db_path)
+        except StoreError as exc:
+            raise tool_error(str(exc)) from exc
+        try:
+            yield conn
+        except (mcp_tools.ToolInputError, mcp_tools.LessonNotFound, mcp_tools.SessionNotFound) as exc:
+            raise tool_error(str(exc)) from exc
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise tool_error(f"the store {db_path} is busy (another process is writing it); try again") from exc
+            raise tool_error(f"the store {db_path} failed: {exc}") from exc
+        except sqlite3.DatabaseError as exc:
+            raise tool_error(f"the store {db_path} is damaged or not a lessonloop store: {exc}") from exc
+        finally:
+            conn.close()
+
+    def run(operation: Callable[[sqlite3.Connection], T]) -> T:
+        with store() as conn:
+            return operation(conn)
+
+    def recall_lessons(
+        query: str, project: str | None = None, tool: str | None = None, top: int = 5
+    ) -> list[dict[str, Any]]:
+        """Find the lessons learned from earlier sessions that matter for what you are about to do.
+
+        Call it at the start of a task (query: the task in your words), before a command or edit
+        that could go wrong (query: the command, e.g. "git push", "alembic upgrade"), or when a tool
+        call failed (query: the error message). project: your working directory (or the project's
+        path) to get that project's lessons plus the global ones; tool: the tool you are about to
+        use (Bash, Edit, ...) to leave out lessons about other tools; top: at most this many (1-50).
+
+        Returns the lessons best first, only those relevant enough (often none): id, title (what
+        goes wrong), prevention (what to do instead), body, confidence (0-1), tier (candidate,
+        active, core), severity, scope and project, seen (in how many sessions the mistake
+        happened) and score. Follow the prevention; then call lesson_feedback with the id.
+        """
+        return run(lambda conn: mcp_tools.recall_lessons(conn, query, project, tool, top))
+
+    def record_lesson(
+        title: str,
+        prevention: str,
+        body: str | None = None,
+        project: str | None = None,
+        scope: Literal["project", "global"] = "project",
+        severity: Literal["low", "medium", "high", "critical"] = "medium",
+        category: str | None = None,
+    ) -> dict[str, Any]:
+        """Remember a lesson for the agents that work here next.
+
+        Call it when you learned something that would have saved time or a mistake: the person
+        corrected you, a command only works in a certain form, a step must come before another.
+        title: one line saying what goes wrong ("`make test` fails unless the database is
+        running"); prevention: what to do instead ("Run `docker compose up -d db` first");
+        body: more detail, optional. project: the project's folder (your working directory), needed
+        with scope "project" (the default); scope "global" applies it everywhere. severity: low,
+        medium (default), high or critical. category: an optional label (e.g. "git", "tests").
+        Secrets in the texts are redacted before anything is stored.
+
+        Returns {id, created, status}: created is false when the same lesson (same title in the
+        same project) was already stored; then it only gained the texts it lacked.
+        """
+        return run(
+            lambda conn: mcp_tools.record_lesson(conn, title, prevention, body, project, scope, severity, category)
+        )
+
+    def lesson_feedback(
+        lesson_id: int, helpful: bool, note: str | None = None, session_id: str | None = None
+    ) -> dict[str, Any]:
+        """Say whether a lesson you were given helped, so its confidence follows reality.
+
+        Call it after acting on a lesson from recall_lessons (or one lessonloop showed you).
+        helpful=true: following it avoided the mistake. helpful=false: it did not apply to what
+        you were doing, or was wrong. note: why, in a sentence (optional); session_id: your
+        session's id if you know it (optional).
+
+        Returns the lesson's new {id, confidence, tier, prevented, sessions}: prevented counts
+        the times it helped; sessions the sessions it was tested in.
+        """
+        return run(lambda conn: mcp_tools.lesson_feedback(conn, lesson_id, helpful, note, session_id))
+
+    def session_summary(session_id: str | None = None, cwd: str | None = None) -> dict[str, Any]:
+        """Summarize one coding-agent session that lessonloop has read.
+
+        session_id: a session's id (or a unique prefix of it). Without it, the latest session in
+        cwd (a folder: its own sessions and its project's); without either, the latest of all.
+        Useful to review what went wrong in a previous session before continuing its work.
+
+        Returns the session's agent, project, cwd, start and end, tool calls, errors and
+        errors_by_class, the person's corrections, its outcome (errors left unresolved, tests
+        failing at the end, changes reverted; null when not analyzed yet), lessons_given (the
+        lessons lessonloop's hooks gave it, with their titles) and lessons_learned (lessons with
+        evidence from it), and selected_by (how the session was chosen).
+        """
+        return run(lambda conn: mcp_tools.session_summary(conn, session_id, cwd))
+
+    for tool in (recall_lessons, record_lesson, lesson_feedback, session_summary):
+        server.add_tool(tool)  # the SDK reads name, docstring and input schema from the function
+    return server
+
+
+def serve(db_path: Path) -> None:
+    """Run the server on stdin/stdout until the client closes it."""
+    build_server(db_path).run("stdio")

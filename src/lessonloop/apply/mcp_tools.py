@@ -1,0 +1,576 @@
+"""What `lessonloop mcp` offers agents, as plain functions over an open store: recall lessons,
+record one, judge one, summarize a session. Each returns JSON-able values and raises ToolInputError
+(a ValueError), LessonNotFound or SessionNotFound with a message written for the agent that called;
+the MCP server (mcp_server.py) only opens the store, calls one of these, and turns those errors
+into tool errors. Nothing here imports the MCP SDK.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Literal
+
+from lessonloop import json_codec
+from lessonloop.analyze.redaction import redact, redact_value
+from lessonloop.learn import confidence as conf
+from lessonloop.learn.signatures import digest
+from lessonloop.report.queries import SessionNotFound, resolve_session
+from lessonloop.store.lesson_reader import LessonNotFound, get_lesson
+from lessonloop.store.lesson_writer import add_feedback_evidence, log_event
+from lessonloop.timestamps import days_between, utc_now
+
+if TYPE_CHECKING:
+    from lessonloop.apply.embeddings import Embedder
+
+__all__ = [
+    "LessonNotFound",
+    "SessionNotFound",
+    "ToolInputError",
+    "lesson_feedback",
+    "recall_lessons",
+    "record_lesson",
+    "session_summary",
+]
+
+MAX_TOP = 50
+MAX_TITLE = 300
+MAX_PREVENTION = 2000
+MAX_BODY = 10_000
+MAX_NOTE = 2000
+MAX_CATEGORY = 100
+MAX_ID = 200  # session ids and the like
+MAX_TEXT_SHOWN = 300  # prompts and corrections in a session summary are cut to this
+# A lesson a person or agent states has no counted sessions: it keeps the confidence it is given,
+# that of one observed failure (Wilson lower bound of 1 of 1: 0.27), which puts it in tier
+# "active" like a learned lesson seen once. Feedback and learning move it from there.
+MANUAL_CONFIDENCE = round(conf.wilson_lower_bound(1, 1), 6)
+RECORD_SOURCE = "mcp:record_lesson"
+
+Scope = Literal["project", "global"]
+Severity = Literal["low", "medium", "high", "critical"]
+
+
+class ToolInputError(ValueError):
+    """An argument a tool cannot use; the message says which and what it accepts."""
+
+
+@contextmanager
+def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: committed when the block ends, rolled back when it raises."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+# --- arguments --------------------------------------------------------------------------------
+
+
+def _text(name: str, value: object, limit: int, *, required: bool) -> str | None:
+    """A string argument, stripped; None (or empty when not required) becomes None."""
+    if value is None:
+        if required:
+            raise ToolInputError(f"{name} is required")
+        return None
+    if not isinstance(value, str):
+        raise ToolInputError(f"{name} must be a string, got {type(value).__name__}")
+    text = value.strip()
+    if not text:
+        if required:
+            raise ToolInputError(f"{name} cannot be empty")
+        return None
+    if len(text) > limit:
+        raise ToolInputError(f"{name} is {len(text)} characters long; at most {limit} are allowed")
+    return text
+
+
+def _choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ToolInputError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return str(value)
+
+
+def _whole(name: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ToolInputError(f"{name} must be a whole number, got {value!r}")
+    if not low <= value <= high:
+        raise ToolInputError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _stored_projects(conn: sqlite3.Connection) -> list[str]:
+    return sorted(
+        str(row[0])
+        for row in conn.execute(
+            "SELECT project FROM sessions WHERE project IS NOT NULL UNION SELECT project FROM lessons WHERE project IS NOT NULL"
+        )
+    )
+
+
+def resolve_project(conn: sqlite3.Connection, given: str | None, *, known_only: bool = False) -> str | None:
+    """The project `given` names: a stored project as is; a folder (an agent's cwd) as the project
+    it belongs to (its git root, or the stored project it lies in); else the one stored project
+    whose path contains the text. Text matching none is kept as given (only global lessons match
+    it), or refused with `known_only`. Several matches are refused."""
+    text = _text("project", given, 4096, required=False)
+    if text is None:
+        return None
+    names = _stored_projects(conn)
+    if text in names:
+        return text
+    folder = os.path.normpath(os.path.expanduser(text))
+    if os.path.isabs(folder):
+        from lessonloop.capture.projects import project_for_cwd
+
+        root = project_for_cwd(folder)
+        if root in names:
+            return root
+        containing = [name for name in names if folder == name or folder.startswith(name.rstrip("/") + "/")]
+        return max(containing, key=len) if containing else root
+    found = [name for name in names if text in name]
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise ToolInputError(f"project {text!r} matches several projects: {', '.join(found[:5])}; give its full path")
+    if known_only:
+        raise ToolInputError(f"no stored project matches {text!r}; give the project's folder as an absolute path")
+    return text
+
+
+# --- recall_lessons ---------------------------------------------------------------------------
+
+
+def recall_lessons(
+    conn: sqlite3.Connection,
+    query: str,
+    project: str | None = None,
+    tool: str | None = None,
+    top: int = 5,
+    *,
+    embedder: Embedder | Literal["auto"] | None = "auto",
+    now: str | None = None,
+) -> list[dict[str, Any]]:
+    """The active lessons that matter for `query`, best first, as `lessonloop recall` finds them:
+    full-text search, plus vectors when the embedding model is installed and enabled and lessons
+    have vectors ("auto"); nothing scoring under the minimum score. A model that fails to load
+    leaves words only (the CLI stops there instead; an agent is better served by a result)."""
+    from lessonloop.apply.embeddings import EmbeddingError
+    from lessonloop.apply.recall import DEFAULT_MIN_SCORE, recall, resolve_embedder
+
+    text = _text("query", query, 20_000, required=True)
+    assert text is not None
+    count = _whole("top", top, 1, MAX_TOP)
+    tool_name = _text("tool", tool, 100, required=False)
+    scope = resolve_project(conn, project)
+    try:
+        resolved = resolve_embedder(conn, embedder)
+    except EmbeddingError:
+        resolved = None
+    results = recall(
+        conn, text, project=scope, tool=tool_name, top=count, min_score=DEFAULT_MIN_SCORE, embedder=resolved, now=now
+    )
+    return [
+        {
+            "id": r.id,
+            "title": r.title,
+            "prevention": r.prevention or r.prevention_command,
+            "body": r.body,
+            "confidence": round(r.confidence, 4),
+            "tier": r.tier,
+            "severity": r.severity,
+            "scope": r.scope,
+            "project": r.project,
+            "seen": r.failed_sessions,
+            "score": round(r.score, 4),
+        }
+        for r in results
+    ]
+
+
+# --- record_lesson ----------------------------------------------------------------------------
+
+
+def manual_signature(title: str, project: str | None) -> str:
+    """The signature of a stated lesson: its kind, the project it applies to, its title's words
+    (case and spacing ignored). Stating the same lesson twice finds the first."""
+    return digest("manual", project or "", " ".join(title.lower().split()))
+
+
+def record_lesson(
+    conn: sqlite3.Connection,
+    title: str,
+    prevention: str,
+    body: str | None = None,
+    project: str | None = None,
+    scope: str = "project",
+    severity: str = "medium",
+    category: str | None = None,
+    *,
+    now: str | None = None,
+) -> dict[str, Any]:
+    """Store a lesson an agent or a person states: active at once, origin and kind "manual",
+    secrets redacted. Returns its id and whether it is new (False: a lesson with the same
+    signature existed; it gains only the texts it lacked)."""
+    from lessonloop.learn.exchange import normalize_record
+    from lessonloop.store.lesson_curation import import_records
+
+    texts = {
+        "title": " ".join((_text("title", title, MAX_TITLE, required=True) or "").split()),
+        "prevention": _text("prevention", prevention, MAX_PREVENTION, required=True),
+        "body": _text("body", body, MAX_BODY, required=False),
+        "category": _text("category", category, MAX_CATEGORY, required=False),
+    }
+    chosen_scope = _choice("scope", scope, ("project", "global"))
+    chosen_severity = _choice("severity", severity, conf.SEVERITIES)
+    where = resolve_project(conn, project, known_only=True)
+    if chosen_scope == "project" and where is None:
+        raise ToolInputError(
+            "scope is project but no project was given: pass project (the repository's folder), or scope='global'"
+        )
+    cleaned, _count = redact_value(texts)  # before the signature too: no secret in any stored column
+    moment = now or utc_now()
+    record = normalize_record(
+        {
+            **cleaned,
+            "signature": manual_signature(cleaned["title"], where if chosen_scope == "project" else None),
+            "kind": "manual",
+            "origin": "manual",
+            "scope": chosen_scope,
+            "project": where,
+            "severity": chosen_severity,
+            "confidence": MANUAL_CONFIDENCE,
+            "first_seen": moment,
+            "last_seen": moment,
+        }
+    )
+    result = import_records(conn, [record], status="active", source=RECORD_SOURCE, now=moment)
+    lesson_id = result.ids[0]
+    if result.new:
+        with _immediate(conn):  # the import stores origin "imported"; this lesson was stated here
+            conn.execute("UPDATE lessons SET origin = 'manual' WHERE id = ? AND origin = 'imported'", (lesson_id,))
+    status = conn.execute("SELECT status FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
+    return {"id": lesson_id, "created": bool(result.new), "status": status[0] if status else None}
+
+
+# --- lesson_feedback --------------------------------------------------------------------------
+
+
+def lesson_feedback(
+    conn: sqlite3.Connection,
+    lesson_id: int,
+    helpful: bool,
+    note: str | None = None,
+    session_id: str | None = None,
+    *,
+    now: str | None = None,
+) -> dict[str, Any]:
+    """Record a judgement of a lesson. Helpful: a success after the prevention (prevented + 1,
+    evidence "prevented"). Not helpful: a session where it did not apply (sessions + 1 without a
+    failure). Confidence and tier are recomputed (Wilson lower bound of the counts, decayed since
+    the lesson was last seen; a lesson without counted sessions keeps the confidence it was given).
+    The event is kept, and learning applies it again after recounting. Returns the new figures."""
+    number = _whole("lesson_id", lesson_id, 1, 2**63 - 1)
+    if not isinstance(helpful, bool):
+        raise ToolInputError(f"helpful must be true or false, got {helpful!r}")
+    remark = _text("note", note, MAX_NOTE, required=False)
+    session = _text("session_id", session_id, MAX_ID, required=False)
+    if remark is not None:
+        remark = redact(remark)[0]
+    moment = now or utc_now()
+    with _immediate(conn):
+        lesson = get_lesson(conn, number)
+        if lesson is None:
+            raise LessonNotFound(f"no lesson has id {number} (recall_lessons gives the ids)")
+        sessions = lesson.sessions + (0 if helpful else 1)
+        prevented = lesson.prevented + (1 if helpful else 0)
+        days = days_between(lesson.last_seen, moment) if lesson.last_seen else 0.0
+        value = conf.confidence(lesson.failed_sessions, sessions, days) if sessions > 0 else lesson.confidence
+        tier = conf.next_tier(value, lesson.tier)
+        conn.execute(
+            "UPDATE lessons SET sessions = ?, prevented = ?, confidence = ?, tier = ?, updated_at = ? WHERE id = ?",
+            (sessions, prevented, round(value, 6), tier, moment, lesson.id),
+        )
+        detail = {"helpful": helpful, "note": remark, "session_id": session}
+        log_event(conn, lesson.id, lesson.signature, moment, "feedback", detail)
+        if helpful:
+            add_feedback_evidence(conn, lesson.id, session, moment)
+    return {
+        "id": lesson.id,
+        "confidence": round(value, 4),
+        "tier": tier,
+        "prevented": prevented,
+        "sessions": sessions,
+    }
+
+
+# --- session_summary --------------------------------------------------------------------------
+
+_LAST_ACTIVITY = """
+WITH tree AS (SELECT id, coalesce(parent_id, id) AS root FROM sessions),
+acts AS (
+    SELECT t.root, max(m.ts) AS last FROM messages m JOIN tree t ON t.id = m.session_id GROUP BY t.root
+    UNION ALL
+    SELECT t.root, max(c.ts) FROM tool_calls c JOIN tree t ON t.id = c.session_id GROUP BY t.root)
+SELECT s.id, max(a.last) FROM sessions s LEFT JOIN acts a ON a.root = s.id
+WHERE s.parent_id IS NULL AND s.placeholder = 0 AND {where}
+GROUP BY s.id"""
+_HOOK_ACTIVITY = (
+    "SELECT s.session_id, coalesce(s.last_event_at, s.ended_at, s.started_at) FROM hook_sessions s WHERE {where}"
+)
+
+
+def _latest(conn: sqlite3.Connection, cwd: str | None) -> str | None:
+    """The id of the session active last (ingested or only seen by the hooks), of `cwd`'s folder
+    or project when given."""
+    where = "1 = 1"
+    params: tuple[str, ...] = ()
+    if cwd is not None:
+        from lessonloop.capture.projects import project_for_cwd
+
+        folder = os.path.normpath(os.path.expanduser(cwd))
+        where, params = "(s.cwd = ? OR s.project = ? OR s.project = ?)", (folder, project_for_cwd(folder), folder)
+    found: dict[str, str] = {}
+    for sql in (_LAST_ACTIVITY, _HOOK_ACTIVITY):
+        for session_id, last in conn.execute(sql.format(where=where), params):
+            found[str(session_id)] = max(found.get(str(session_id), ""), last or "")
+    if not found:
+        return None
+    return max(found, key=lambda sid: (found[sid], sid))
+
+
+def _choose_session(conn: sqlite3.Connection, session_id: str | None, cwd: str | None) -> tuple[str, str]:
+    """The session to summarize and how it was chosen."""
+    given = _text("session_id", session_id, MAX_ID, required=False)
+    if given is not None:
+        if conn.execute("SELECT 1 FROM hook_sessions WHERE session_id = ?", (given,)).fetchone() and not (
+            conn.execute("SELECT 1 FROM sessions WHERE id = ?", (given,)).fetchone()
+        ):
+            return given, "session_id"
+        return resolve_session(conn, given), "session_id"
+    folder = _text("cwd", cwd, 4096, required=False)
+    if folder is not None:
+        found = _latest(conn, folder)
+        if found is not None:
+            return found, "cwd"
+    found = _latest(conn, None)
+    if found is None:
+        raise SessionNotFound("no session is stored yet: `lessonloop ingest` reads the agents' transcripts")
+    how = "most_recent" if folder is None else f"most_recent (no session matched cwd {folder})"
+    return found, how
+
+
+def _cut(text: str | None, width: int = MAX_TEXT_SHOWN) -> str | None:
+    if text is None:
+        return None
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _json_list(text: str | None) -> list[Any]:
+    if not text:
+        return []
+    try:
+        value = json_codec.loads(text)
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
+
+
+def _lessons_given(conn: sqlite3.Connection, session_id: str) -> list[dict[str, Any]]:
+    """The lessons the hooks gave the session (hook_decisions with an action), first given first."""
+    given: dict[int, dict[str, Any]] = {}
+    for event, action, ts, lessons in conn.execute(
+        "SELECT event, action, ts, lessons FROM hook_decisions WHERE session_id = ? AND action != 'none' ORDER BY ts, id",
+        (session_id,),
+    ):
+        for item in _json_list(lessons):
+            if isinstance(item, bool) or not isinstance(item, int):
+                continue
+            entry = given.setdefault(item, {"id": item, "times": 0, "first_at": ts, "actions": [], "events": []})
+            entry["times"] += 1
+            for key, value in (("actions", action), ("events", event)):
+                if value not in entry[key]:
+                    entry[key].append(value)
+    _add_titles(conn, given)
+    return list(given.values())
+
+
+def _add_titles(conn: sqlite3.Connection, lessons: Mapping[int, dict[str, Any]]) -> None:
+    """Each lesson's title and status (None and "forgotten" when it is gone)."""
+    if not lessons:
+        return
+    ids = list(lessons)
+    rows = conn.execute(
+        f"SELECT id, title, status FROM lessons WHERE id IN ({', '.join('?' * len(ids))})", ids
+    ).fetchall()
+    stored = {int(row[0]): (row[1], row[2]) for row in rows}
+    for lesson_id, entry in lessons.items():
+        title, status = stored.get(lesson_id, (None, "forgotten"))
+        entry["title"] = title
+        entry["status"] = status
+
+
+def _lessons_learned(conn: sqlite3.Connection, contexts: list[str]) -> list[dict[str, Any]]:
+    """The lessons with evidence from these sessions, with the roles of that evidence."""
+    learned: dict[int, dict[str, Any]] = {}
+    rows = conn.execute(
+        f"""SELECT lesson_id, role, count(*) FROM lesson_evidence
+            WHERE session_id IN ({", ".join("?" * len(contexts))}) GROUP BY lesson_id, role ORDER BY lesson_id, role""",
+        contexts,
+    )
+    for lesson_id, role, count in rows:
+        learned.setdefault(int(lesson_id), {"id": int(lesson_id), "evidence": {}})["evidence"][role] = int(count)
+    _add_titles(conn, learned)
+    return list(learned.values())
+
+
+def _transcript_summary(conn: sqlite3.Connection, session_id: str) -> dict[str, Any]:
+    """Figures of a stored (ingested) session, its subagents folded in."""
+    row = conn.execute(
+        "SELECT agent, project, cwd, git_branch, title FROM sessions WHERE id = ?", (session_id,)
+    ).fetchone()
+    agent, project, cwd, branch, title = row
+    contexts = [session_id] + [
+        str(r[0]) for r in conn.execute("SELECT id FROM sessions WHERE parent_id = ? ORDER BY id", (session_id,))
+    ]
+    marks = ", ".join("?" * len(contexts))
+    calls, errors, first_call, last_call = conn.execute(
+        f"SELECT count(*), coalesce(sum(ok = 0), 0), min(ts), max(ts) FROM tool_calls WHERE session_id IN ({marks})",
+        contexts,
+    ).fetchone()
+    first_msg, last_msg = conn.execute(
+        f"SELECT min(ts), max(ts) FROM messages WHERE session_id IN ({marks})", contexts
+    ).fetchone()
+    prompt = conn.execute(
+        "SELECT text FROM messages WHERE session_id = ? AND kind = 'prompt' ORDER BY ts, seq LIMIT 1", (session_id,)
+    ).fetchone()
+    by_class = {
+        str(cls): int(n)
+        for cls, n in conn.execute(
+            "SELECT class, count(*) FROM call_errors WHERE session_id = ? GROUP BY class ORDER BY count(*) DESC, class",
+            (session_id,),
+        )
+    }
+    unclassified = int(errors) - sum(by_class.values())
+    if unclassified > 0:
+        by_class["unclassified"] = unclassified
+    corrections = []
+    for kind, detail in conn.execute(
+        "SELECT label, detail FROM analysis_signals WHERE session_id = ? AND kind = 'correction' ORDER BY seq, id",
+        (session_id,),
+    ):
+        data = json_codec.loads(detail) if detail else {}
+        corrections.append({"kind": kind, "text": _cut(data.get("text")), "ts": data.get("ts")})
+    outcome_row = conn.execute(
+        """SELECT unresolved_errors, tests_run, tests_failing_at_end, corrections_in_session,
+                  corrections_next_session, reverted_changes, compliance
+           FROM session_executions WHERE session_id = ?""",
+        (session_id,),
+    ).fetchone()
+    return {
+        "session_id": session_id,
+        "source": "transcript",
+        "agent": agent,
+        "project": project,
+        "cwd": cwd,
+        "git_branch": branch,
+        "title": title,
+        "first_prompt": _cut(prompt[0] if prompt else None),
+        "started_at": _earliest(first_msg, first_call),
+        "ended_at": max((t for t in (last_msg, last_call) if t), default=None),
+        "subagents": len(contexts) - 1,
+        "tool_calls": int(calls),
+        "errors": int(errors),
+        "errors_by_class": by_class,
+        "corrections": None if outcome_row is None else corrections,  # None: not analyzed yet
+        "outcome": _outcome(outcome_row),
+        "lessons_learned": _lessons_learned(conn, contexts),
+    }
+
+
+def _earliest(*times: str | None) -> str | None:
+    return min((t for t in times if t), default=None)
+
+
+def _outcome(row: tuple[Any, ...] | None) -> dict[str, Any] | None:
+    """How the session ended, from its analysis (None: not analyzed yet, `lessonloop analyze`)."""
+    if row is None:
+        return None
+    unresolved, tests_run, failing, corrections, next_session, reverted, compliance = row
+    problems = []
+    if unresolved:
+        problems.append(f"{unresolved} error(s) left unresolved")
+    if failing:
+        problems.append("tests failing at the end")
+    if corrections:
+        problems.append(f"{corrections} correction(s) by the person")
+    if reverted:
+        problems.append(f"{reverted} change(s) reverted")
+    return {
+        "verdict": "; ".join(problems)
+        if problems
+        else "clean: no unresolved error, failing test, correction or revert",
+        "unresolved_errors": int(unresolved),
+        "tests_run": int(tests_run),
+        "tests_failing_at_end": None if failing is None else bool(failing),
+        "corrections_in_session": int(corrections),
+        "corrections_next_session": None if next_session is None else bool(next_session),
+        "reverted_changes": int(reverted),
+        "workflow_compliance": None if compliance is None else round(float(compliance), 4),
+    }
+
+
+def _hook_summary(conn: sqlite3.Connection, session_id: str) -> dict[str, Any]:
+    """Figures of a session only the hooks have seen so far (its transcript is not ingested)."""
+    project, cwd, model, started, last, ended = conn.execute(
+        "SELECT project, cwd, model, started_at, last_event_at, ended_at FROM hook_sessions WHERE session_id = ?",
+        (session_id,),
+    ).fetchone()
+    calls, errors = conn.execute(
+        "SELECT count(*), coalesce(sum(ok = 0), 0) FROM live_calls WHERE session_id = ?", (session_id,)
+    ).fetchone()
+    by_class = {
+        str(cls): int(n)
+        for cls, n in conn.execute(
+            """SELECT coalesce(error_class, 'unclassified'), count(*) FROM live_calls
+               WHERE session_id = ? AND ok = 0 GROUP BY 1 ORDER BY count(*) DESC, 1""",
+            (session_id,),
+        )
+    }
+    return {
+        "session_id": session_id,
+        "source": "hooks (the transcript is not ingested yet: `lessonloop ingest` reads it)",
+        "agent": "claude-code",
+        "project": project,
+        "cwd": cwd,
+        "model": model,
+        "started_at": started,
+        "ended_at": ended or last,
+        "tool_calls": int(calls),
+        "errors": int(errors),
+        "errors_by_class": by_class,
+        "corrections": None,
+        "outcome": None,
+        "lessons_learned": _lessons_learned(conn, [session_id]),
+    }
+
+
+def session_summary(conn: sqlite3.Connection, session_id: str | None = None, cwd: str | None = None) -> dict[str, Any]:
+    """One session in figures: the session named (an id or a unique prefix), else the latest one
+    in `cwd`'s folder or project, else the latest of all. Its agent, project, start and end, tool
+    calls, errors by class, the person's corrections, how it ended, the lessons lessonloop gave
+    it, and the lessons learned from it. Raises SessionNotFound for an unknown session."""
+    chosen, how = _choose_session(conn, session_id, cwd)
+    if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (chosen,)).fetchone():
+        summary = _transcript_summary(conn, chosen)
+    else:
+        summary = _hook_summary(conn, chosen)
+    summary["selected_by"] = how
+    summary["lessons_given"] = _lessons_given(conn, chosen)
+    return summary

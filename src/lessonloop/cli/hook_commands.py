@@ -1,0 +1,245 @@
+"""`lessonloop hooks install|uninstall|status`: lessonloop's Claude Code hooks in a settings file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from lessonloop.cli.common import JSON_HELP, CommandError, emit_json
+
+if TYPE_CHECKING:
+    from lessonloop.apply.hooks.settings import Change
+
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+_SCOPE_HELP = (
+    "project: <DIR>/.claude/settings.json (default, shared with the project), local: "
+    "<DIR>/.claude/settings.local.json (yours only), user: ~/.claude/settings.json (every project)"
+)
+_DIR_HELP = "the project folder (default: the git top-level of the current folder, else the current folder)"
+
+
+def register(commands: Commands) -> None:
+    """Add `hook EVENT` and `hooks` with its subcommands to the command line."""
+    hook = commands.add_parser(
+        "hook",
+        help="run one Claude Code hook: the event's JSON on stdin (what the installed hooks run)",
+        description=(
+            "Handle one Claude Code hook event: the hook's JSON on stdin, the answer (if any) as JSON on "
+            "stdout. EVENT is SessionStart, UserPromptSubmit, PreToolUse, PostToolUse, PostToolUseFailure, "
+            "Stop or SessionEnd; without it the payload's hook_event_name decides. Always exits 0: any "
+            "failure means no decision, and is logged where `lessonloop hooks status` shows it. (`lessonloop "
+            "hook` is served before this parser is even built: see __main__.py.)"
+        ),
+    )
+    hook.add_argument("event", nargs="?", metavar="EVENT", help="the hook event, as Claude Code names it")
+    hook.add_argument("--block", action="store_true", help="PreToolUse: deny a call at confidence >= 0.95")
+    hook.add_argument("--ask", action="store_true", help="PreToolUse: ask the person at confidence >= 0.75")
+    hook.set_defaults(handler=cmd_hook)
+    hooks = commands.add_parser(
+        "hooks",
+        help="install, uninstall or check lessonloop's Claude Code hooks",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "lessonloop's Claude Code hooks give the lessons back to the agent while it works.\n"
+            "`install` merges them into a settings file, `uninstall` takes them out again (the\n"
+            "original file back byte for byte when nothing else changed it), `status` (the\n"
+            "default) shows where they are installed and whether they work."
+        ),
+    )
+    hooks.add_argument("--json", action="store_true", help=JSON_HELP)
+    hooks.set_defaults(handler=cmd_status, project_dir=None)
+    sub = hooks.add_subparsers(dest="hooks_command", metavar="SUBCOMMAND", title="subcommands", help="default: status")
+
+    install = sub.add_parser(
+        "install",
+        help="merge lessonloop's hooks into a Claude Code settings file (idempotent)",
+        description=(
+            "Add lessonloop's hook for every event it handles to a Claude Code settings file. Other "
+            "tools' hooks and every other setting are kept, in their order; lessonloop's own entries are "
+            "replaced where they are, so installing again changes nothing. The file's original bytes are "
+            "kept in <file>.lessonloop-backup for `uninstall`."
+        ),
+    )
+    _file_options(install)
+    install.add_argument(
+        "--block", action="store_true", help="PreToolUse denies a call when a lesson is at least 95%% confident"
+    )
+    install.add_argument(
+        "--ask", action="store_true", help="PreToolUse asks you about a call when a lesson is at least 75%% confident"
+    )
+    install.set_defaults(handler=cmd_install)
+
+    uninstall = sub.add_parser(
+        "uninstall",
+        help="remove lessonloop's hooks; the original file back when nothing else changed it",
+        description=(
+            "Remove lessonloop's hooks from a Claude Code settings file. When nothing else changed the "
+            "file since install, its original bytes come back exactly (a file install created is "
+            "deleted); otherwise only lessonloop's entries are removed and your changes are kept."
+        ),
+    )
+    _file_options(uninstall)
+    uninstall.set_defaults(handler=cmd_uninstall)
+
+    status = sub.add_parser(
+        "status",
+        help="where the hooks are installed, whether they work, the hooks' failure log",
+        description=(
+            "For each settings file (user, project, local): lessonloop's events and options, whether "
+            "their interpreter exists, other tools' hooks; then whether the hook entry point works, "
+            "the store it uses, and the last failures the hooks logged. Exit status 0."
+        ),
+    )
+    status.add_argument("--project-dir", metavar="DIR", help=_DIR_HELP)
+    status.add_argument("--json", action="store_true", help=JSON_HELP)
+    status.set_defaults(handler=cmd_status)
+
+
+def _file_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scope", choices=("project", "local", "user"), default="project", help=_SCOPE_HELP)
+    parser.add_argument("--project-dir", metavar="DIR", help=_DIR_HELP)
+    parser.add_argument("--dry-run", action="store_true", help="print the change as a diff; write nothing")
+    parser.add_argument("--json", action="store_true", help="print what was (or would be) done as JSON")
+
+
+def cmd_install(args: argparse.Namespace) -> int:
+    from lessonloop.apply.hooks import settings
+
+    options = tuple(flag for flag, on in (("--block", args.block), ("--ask", args.ask)) if on)
+    path = settings.settings_path(args.scope, args.project_dir)
+    try:
+        change = settings.plan_install(path, args.scope, {"PreToolUse": options})
+    except settings.SettingsError as exc:
+        raise CommandError(str(exc)) from exc
+    return _finish(args, change, "install")
+
+
+def cmd_uninstall(args: argparse.Namespace) -> int:
+    from lessonloop.apply.hooks import settings
+
+    path = settings.settings_path(args.scope, args.project_dir)
+    try:
+        change = settings.plan_uninstall(path, args.scope)
+    except settings.SettingsError as exc:
+        raise CommandError(str(exc)) from exc
+    return _finish(args, change, "uninstall")
+
+
+def _finish(args: argparse.Namespace, change: Change, action: str) -> int:
+    """Apply the change (unless --dry-run) and say what it did."""
+    from lessonloop.apply.hooks import settings
+
+    if not args.dry_run:
+        try:
+            settings.apply(change)
+        except settings.SettingsError as exc:
+            raise CommandError(str(exc)) from exc
+    if args.json:
+        data: dict[str, Any] = {
+            "file": change.path,
+            "scope": change.scope,
+            "changed": change.changed,
+            "events": change.events,
+            "backup": change.backup_path if change.backup_after else None,
+            "restored": change.restored,
+            "dry_run": args.dry_run,
+            "notes": change.notes,
+        }
+        if args.dry_run:
+            data["diff"] = change.diff()
+        emit_json(data)
+        return 0
+    if args.dry_run:
+        sys.stdout.write(change.diff() or f"No change to {change.path}.\n")
+        print("(dry run: nothing was written)")
+    elif not change.changed:
+        done = "already installed" if action == "install" else "not installed"
+        print(f"lessonloop's hooks are {done} in {change.path}; nothing changed.")
+    elif action == "install":
+        print(f"Installed lessonloop's hooks ({', '.join(change.events)}) in {change.path} ({change.scope} scope).")
+        print(f"The original is kept in {change.backup_path}; `lessonloop hooks uninstall` puts it back.")
+    elif change.restored:
+        how = "deleted (install had created it)" if change.after is None else "restored byte for byte"
+        print(f"Removed lessonloop's hooks: {change.path} {how}.")
+    else:
+        print(f"Removed lessonloop's hooks from {change.path}.")
+    for note in change.notes:
+        print(f"Note: {note}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from lessonloop.apply.hooks import failures, settings
+    from lessonloop.store.location import db_path_text
+
+    scopes = [
+        settings.scope_status(scope, settings.settings_path(scope, args.project_dir))
+        for scope in ("user", "project", "local")
+    ]
+    db = db_path_text()
+    count, last = failures.read_failures(db, limit=5)
+    data: dict[str, Any] = {
+        "scopes": scopes,
+        "entry_point": settings.check_entry(timeout=10.0),
+        "db": db,
+        "failure_log": {"file": failures.log_path(db), "count": count, "last": last},
+    }
+    if args.json:
+        emit_json(data)
+    else:
+        _print_status(data)
+    return 0
+
+
+def _print_status(data: dict[str, Any]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from lessonloop.cli.common import console
+
+    out = console()
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for name in ("SCOPE", "FILE", "LESSONLOOP HOOKS", "OTHER HOOKS"):
+        table.add_column(name, no_wrap=name != "LESSONLOOP HOOKS")
+    problems: list[str] = []
+    for scope in data["scopes"]:
+        if scope["error"]:
+            state = "[red]unreadable[/]"
+            problems.append(scope["error"])
+        elif not scope["exists"]:
+            state = "[dim]no file[/]"
+        elif not scope["events"]:
+            state = "[dim]not installed[/]"
+        else:
+            state = ", ".join(escape(" ".join([h["event"], *h["options"]])) for h in scope["events"])
+            problems += [
+                f"{scope['file']}: {h['event']} runs {h['python']}, which does not exist or is not executable"
+                for h in scope["events"]
+                if not h["python_ok"]
+            ]
+        table.add_row(scope["scope"], escape(scope["file"]), state, str(scope["other_hooks"]))
+    out.print(table)
+    for problem in problems:
+        out.print(f"[red]Problem:[/] {escape(problem)}")
+    entry = data["entry_point"]
+    if entry["ok"]:
+        out.print(f"Entry point: [green]works[/] ({entry['lessons']} lessons in {escape(str(entry['db']))})")
+    else:
+        out.print(f"Entry point: [red]not working[/]: {escape(str(entry['problem']))}")
+        out.print(f"[dim]  checked with: {escape(entry['command'])}[/]")
+    out.print(f"Store: {escape(data['db'])}")
+    log = data["failure_log"]
+    out.print(f"Failure log: {escape(log['file'])}: {log['count']} failure(s)")
+    for failure in log["last"]:
+        when, event, error = failure.get("ts") or "?", failure.get("event") or "-", failure.get("error") or ""
+        out.print(f"  {escape(str(when))}  {escape(str(event))}  {escape(str(error))}")
+
+
+def cmd_hook(args: argparse.Namespace) -> int:
+    """`lessonloop hook` reached through the parser (normally __main__ serves it first)."""
+    from lessonloop.apply.hooks.entry import main as hook_main
+
+    options = [flag for flag, on in (("--block", args.block), ("--ask", args.ask)) if on]
+    return hook_main([*([args.event] if args.event else []), *options])

@@ -1,0 +1,123 @@
+"""Driving the real hook entry point: one subprocess per event, the payload on stdin, the way
+Claude Code runs an installed hook (command.hook_command)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from lessonloop.apply.hooks.command import MARKER
+
+
+def hook_env(db: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ, LESSONLOOP_DB=str(db), LESSONLOOP_HOOK_FOREGROUND="1")
+    env.update(extra)
+    return env
+
+
+class HookRun:
+    def __init__(self, completed: subprocess.CompletedProcess[bytes]) -> None:
+        self.returncode = completed.returncode
+        self.stdout = completed.stdout.decode("utf-8", "replace")
+        self.stderr = completed.stderr.decode("utf-8", "replace")
+
+    @property
+    def output(self) -> dict[str, Any] | None:
+        return json.loads(self.stdout) if self.stdout.strip() else None
+
+    @property
+    def context(self) -> str:
+        out = self.output or {}
+        return str(out.get("hookSpecificOutput", {}).get("additionalContext", ""))
+
+
+def run_hook(
+    event: str | None, payload: dict[str, Any] | bytes, env: dict[str, str], *options: str, timeout: float = 60
+) -> HookRun:
+    """Run `python -I -m lessonloop.apply.hooks.entry [EVENT] [OPTIONS]` with `payload` on stdin."""
+    data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    argv = [sys.executable, "-I", "-m", MARKER, *([event] if event else []), *options]
+    return HookRun(subprocess.run(argv, input=data, capture_output=True, env=env, timeout=timeout, check=False))
+
+
+class HookSession:
+    """Payloads of one Claude Code session in `cwd`, as Claude Code sends them."""
+
+    def __init__(self, cwd: Path, env: dict[str, str], transcript: Path | None = None) -> None:
+        self.session_id = str(uuid.uuid4())
+        self.cwd = str(cwd)
+        self.env = env
+        self.transcript = str(transcript) if transcript else str(cwd / f"{self.session_id}.jsonl")
+        self.calls = 0
+
+    def payload(self, event: str, **fields: Any) -> dict[str, Any]:
+        return {
+            "session_id": self.session_id,
+            "transcript_path": self.transcript,
+            "cwd": self.cwd,
+            "permission_mode": "default",
+            "hook_event_name": event,
+            **fields,
+        }
+
+    def start(self, source: str = "startup") -> HookRun:
+        return run_hook("SessionStart", self.payload("SessionStart", source=source, model="claude-test"), self.env)
+
+    def prompt(self, text: str) -> HookRun:
+        return run_hook("UserPromptSubmit", self.payload("UserPromptSubmit", prompt=text), self.env)
+
+    def bash(self, command: str, error: str | None = None, stdout: str = "", *options: str) -> tuple[HookRun, HookRun]:
+        """PreToolUse, then PostToolUse (or PostToolUseFailure when `error` is given)."""
+        self.calls += 1
+        tool_use_id = f"toolu_{self.session_id[:8]}_{self.calls:04d}"
+        tool_input = {"command": command, "description": "run it"}
+        pre = run_hook(
+            "PreToolUse",
+            self.payload("PreToolUse", tool_name="Bash", tool_input=tool_input, tool_use_id=tool_use_id),
+            self.env,
+            *options,
+        )
+        if error is None:
+            response = {"stdout": stdout, "stderr": "", "interrupted": False, "isImage": False}
+            post = run_hook(
+                "PostToolUse",
+                self.payload(
+                    "PostToolUse", tool_name="Bash", tool_input=tool_input, tool_use_id=tool_use_id, tool_response=response
+                ),
+                self.env,
+            )
+        else:
+            post = run_hook(
+                "PostToolUseFailure",
+                self.payload(
+                    "PostToolUseFailure",
+                    tool_name="Bash",
+                    tool_input=tool_input,
+                    tool_use_id=tool_use_id,
+                    error=error,
+                    is_interrupt=False,
+                ),
+                self.env,
+            )
+        return pre, post
+
+    def stop(self) -> HookRun:
+        return run_hook("Stop", self.payload("Stop", stop_hook_active=False), self.env)
+
+    def end(self) -> HookRun:
+        return run_hook("SessionEnd", self.payload("SessionEnd", reason="exit"), self.env)
+
+
+def no_upstream(branch: str) -> str:
+    return (
+        f"Exit code 128\nfatal: The current branch {branch} has no upstream branch.\n"
+        "To push the current branch and set the remote as upstream, use\n\n"
+        f"    git push --set-upstream origin {branch}\n\n"
+        "To have this happen automatically for branches without a tracking\n"
+        "upstream, see 'push.autoSetupRemote' in 'git help config'."
+    )

@@ -1,0 +1,77 @@
+"""The hooks end to end: real handler processes, recorded payloads, a real store and git repo."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.hook_helpers import HookSession, hook_env, no_upstream
+
+
+def _repo(path: Path, branch: str) -> Path:
+    path.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", "-b", branch, str(path)], check=True)
+    return path
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    return _repo(tmp_path / "project", "feature-x")
+
+
+def _lessons(db: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT id, title, trigger_text, sessions, failed_sessions, prevented, warnings, tier, status FROM lessons"
+        ).fetchall()
+
+
+def test_a_push_lesson_learned_in_one_session_warns_the_next_and_counts_the_success(repo: Path, tmp_path: Path) -> None:
+    db = tmp_path / "store" / "lessonloop.db"
+    env = hook_env(db)
+    first = HookSession(repo, env)
+    assert first.start().stdout == ""  # nothing learned yet: nothing injected
+    pre, post = first.bash("git push", error=no_upstream("feature-x"))
+    assert (pre.returncode, pre.stdout, post.returncode, post.stdout) == (0, "", 0, "")
+    pre, post = first.bash("git push --set-upstream origin feature-x", stdout="branch set up")
+    assert pre.stdout == "" and post.returncode == 0
+    lessons = _lessons(db)
+    assert len(lessons) == 1, lessons
+    lesson_id, title, trigger_text, sessions, failed, prevented, warnings, tier, status = lessons[0]
+    assert "git push" in str(trigger_text) and "--set-upstream" in str(trigger_text)
+    assert (sessions, failed, prevented, warnings, tier, status) == (1, 1, 0, 0, "active", "active")
+    assert first.stop().returncode == 0  # no transcript file: nothing to ingest, no failure
+
+    subprocess.run(["git", "-C", str(repo), "checkout", "-q", "-b", "feature-y"], check=True)
+    second = HookSession(repo, env)
+    started = second.start()
+    assert title in started.context  # the session begins with the lesson
+    pre, post = second.bash("git push")
+    assert pre.returncode == 0
+    assert "lessonloop" in pre.context and str(title) in pre.context
+    assert "--set-upstream" in pre.context
+    pre, post = second.bash("git push -u origin feature-y", stdout="ok")
+    assert pre.stdout == ""  # the flag is there: nothing to say
+    (_id, _t, _tt, sessions, failed, prevented, warnings, _tier, _status) = _lessons(db)[0]
+    assert (prevented, warnings) == (1, 1)
+    with sqlite3.connect(db) as conn:
+        evidence = conn.execute(
+            "SELECT role, session_id FROM lesson_evidence WHERE lesson_id = ? ORDER BY id", (lesson_id,)
+        ).fetchall()
+        decisions = conn.execute(
+            "SELECT event, action, lessons FROM hook_decisions WHERE session_id = ? ORDER BY id", (second.session_id,)
+        ).fetchall()
+    assert ("prevented", second.session_id) in evidence
+    assert ("failure", first.session_id) in evidence and ("fix", first.session_id) in evidence
+    assert decisions == [
+        ("SessionStart", "inject", f"[{lesson_id}]"),
+        ("PreToolUse", "warn", f"[{lesson_id}]"),
+        ("PreToolUse", "none", None),
+    ]
+    # Another success does not count the same warning twice.
+    second.bash("git push -u origin feature-y", stdout="ok")
+    assert _lessons(db)[0][5] == 1
+    assert not (db.parent / "hook-failures.log").exists()
