@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
-from lessonloop.apply.hooks.command import MARKER
+from lessonloop.apply.hooks.command import hook_command
 
 
 def hook_env(db: Path, **extra: str) -> dict[str, str]:
@@ -39,9 +39,10 @@ class HookRun:
 def run_hook(
     event: str | None, payload: dict[str, Any] | bytes, env: dict[str, str], *options: str, timeout: float = 60
 ) -> HookRun:
-    """Run `python -I -m lessonloop.apply.hooks.entry [EVENT] [OPTIONS]` with `payload` on stdin."""
+    """Run the command `lessonloop hooks install` writes for EVENT (command.hook_command), with
+    `payload` on stdin; without EVENT the payload's hook_event_name decides."""
     data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-    argv = [sys.executable, "-I", "-m", MARKER, *([event] if event else []), *options]
+    argv = shlex.split(hook_command(event or "", tuple(options)))  # no EVENT: an empty word, dropped
     return HookRun(subprocess.run(argv, input=data, capture_output=True, env=env, timeout=timeout, check=False))
 
 

@@ -8,9 +8,10 @@ import sys
 def main() -> None:
     """Run the command line and exit with its status."""
     if len(sys.argv) > 1 and sys.argv[1] == "hook":  # the hot path: no argparse, no CLI imports
-        from lessonloop.apply.hooks.entry import main as hook_main
+        from lessonloop.apply.hooks.entry import run as run_hook
 
-        sys.exit(hook_main(sys.argv[2:]))
+        sys.argv[1:] = sys.argv[2:]
+        run_hook()
     from lessonloop.cli import main as cli_main
 
     sys.exit(cli_main())

@@ -109,9 +109,7 @@ SETTINGS: tuple[Setting, ...] = (
         "false: successful tool results are not stored (error texts still are: learning needs them)",
     ),
     Setting("capture.store_diffs", "bool", True, "false: the diffs and edited texts of edits are not stored"),
-    Setting(
-        "lessons.exclude_categories", "list", (), "lesson categories that are neither learned nor given to agents"
-    ),
+    Setting("lessons.exclude_categories", "list", (), "lesson categories that are neither learned nor given to agents"),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 SECTIONS = ("capture", "lessons")  # the sections whose keys SETTINGS lists
@@ -203,7 +201,9 @@ def parse_config(data: Mapping[str, Any], where: str, text: str = "") -> Config:
             full = f"{name}.{key}"
             if full not in _BY_KEY:
                 known = ", ".join(s.name for s in SETTINGS if s.section == name)
-                raise ConfigError(f"{_place(where, text, name, key)}: unknown setting {full} (the [{name}] settings are: {known})")
+                raise ConfigError(
+                    f"{_place(where, text, name, key)}: unknown setting {full} (the [{name}] settings are: {known})"
+                )
             values[name][key] = check_value(_BY_KEY[full], value, _place(where, text, name, key))
     return Config(
         path=where,
@@ -221,7 +221,7 @@ def check_value(found: Setting, value: Any, where: str) -> bool | tuple[str, ...
             raise ConfigError(f"{where}: {found.key} must be true or false, not {_shown(value)}")
         return value
     if not isinstance(value, list):
-        raise ConfigError(f"{where}: {found.key} must be a list of strings, like [\"a\", \"b\"], not {_shown(value)}")
+        raise ConfigError(f'{where}: {found.key} must be a list of strings, like ["a", "b"], not {_shown(value)}')
     items: list[str] = []
     for item in value:
         if not isinstance(item, str):

@@ -90,6 +90,14 @@ def _text(name: str, value: object, limit: int, *, required: bool) -> str | None
     return text
 
 
+def _required(name: str, value: object, limit: int) -> str:
+    """A string argument that must be given and not blank, stripped."""
+    text = _text(name, value, limit, required=True)
+    if text is None:  # _text has raised already; this tells the type checker
+        raise ToolInputError(f"{name} is required")
+    return text
+
+
 def _choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ToolInputError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
@@ -163,8 +171,7 @@ def recall_lessons(
     from lessonloop.apply.embeddings import EmbeddingError
     from lessonloop.apply.recall import DEFAULT_MIN_SCORE, recall, resolve_embedder
 
-    text = _text("query", query, 20_000, required=True)
-    assert text is not None
+    text = _required("query", query, 20_000)
     count = _whole("top", top, 1, MAX_TOP)
     tool_name = _text("tool", tool, 100, required=False)
     scope = resolve_project(conn, project)
@@ -221,8 +228,8 @@ def record_lesson(
     from lessonloop.store.lesson_curation import import_records
 
     texts = {
-        "title": " ".join((_text("title", title, MAX_TITLE, required=True) or "").split()),
-        "prevention": _text("prevention", prevention, MAX_PREVENTION, required=True),
+        "title": " ".join(_required("title", title, MAX_TITLE).split()),
+        "prevention": _required("prevention", prevention, MAX_PREVENTION),
         "body": _text("body", body, MAX_BODY, required=False),
         "category": _text("category", category, MAX_CATEGORY, required=False),
     }
@@ -348,11 +355,10 @@ def _choose_session(conn: sqlite3.Connection, session_id: str | None, cwd: str |
     """The session to summarize and how it was chosen."""
     given = _text("session_id", session_id, MAX_ID, required=False)
     if given is not None:
-        if conn.execute("SELECT 1 FROM hook_sessions WHERE session_id = ?", (given,)).fetchone() and not (
-            conn.execute("SELECT 1 FROM sessions WHERE id = ?", (given,)).fetchone()
-        ):
-            return given, "session_id"
-        return resolve_session(conn, given), "session_id"
+        only_hooks = conn.execute(
+            "SELECT 1 FROM hook_sessions WHERE session_id = ? AND session_id NOT IN (SELECT id FROM sessions)", (given,)
+        ).fetchone()
+        return (given if only_hooks else resolve_session(conn, given)), "session_id"
     folder = _text("cwd", cwd, 4096, required=False)
     if folder is not None:
         found = _latest(conn, folder)

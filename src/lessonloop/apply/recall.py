@@ -15,23 +15,25 @@ Hybrid search over the lessons table:
    `min_score` is returned, so a query matching nothing gets nothing.
 
 This module is imported by hooks that run before an agent's tool calls: it imports neither rich,
-argparse nor the analyzers, and numpy only when vectors are used.
+argparse nor the analyzers, and numpy only when vectors are used; its records are plain classes
+(importing dataclasses and typing would cost every UserPromptSubmit hook about 8 ms).
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-import threading
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
 
 from lessonloop.apply import ranking
 from lessonloop.timestamps import days_between, utc_now
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the hooks import this module
 if TYPE_CHECKING:
+    import threading
+    from collections.abc import Collection, Iterable, Sequence
+    from typing import Any, Literal
+
     from lessonloop.apply.embeddings import Embedder
     from lessonloop.apply.vector_index import VectorIndex
 
@@ -67,28 +69,77 @@ _ROW_COLUMNS = (
 _BM25 = "bm25(lessons_fts, " + ", ".join(f"{w:g}" for w in ranking.COLUMN_WEIGHTS) + ")"
 
 
-@dataclass(frozen=True, slots=True)
-class Factors:
+class _Record:
+    """A value object: its fields are its __slots__, compared, hashed and shown by them (what a
+    frozen dataclass gives, without importing dataclasses)."""
+
+    __slots__: tuple[str, ...] = ()
+    _hidden: tuple[str, ...] = ()  # fields left out of repr
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__ if n not in self._hidden)
+        return f"{type(self).__name__}({shown})"
+
+
+class Factors(_Record):
     """Every number behind a recalled lesson's score (see `ranking` for the formula).
 
     score = relevance * confidence_weight * recency_weight * severity_weight, and
     relevance = 1 - (1 - lexical) * (1 - vector).
+
+    bm25: SQLite's bm25() (negative, lower is better), None without a lexical match;
+    bm25_ceiling: what no lesson reaches for this query, (k1 + 1) * sum of the terms' idf;
+    cosine: None without vector search or when the lesson was not a vector candidate;
+    confidence: live, the decayed Wilson lower bound or the stored value without sessions;
+    matched_terms: query words found in the lesson (filled with explain).
     """
 
-    bm25: float | None  # SQLite's bm25() (negative, lower is better); None: no lexical match
-    bm25_ceiling: float  # what no lesson reaches for this query: (k1 + 1) * sum of the terms' idf
-    lexical: float
-    cosine: float | None  # None: no vector search, or the lesson was not among the vector candidates
-    vector: float
-    relevance: float
-    confidence: float  # live: decayed Wilson lower bound, or the stored value without sessions
-    confidence_weight: float
-    recency: float
-    recency_weight: float
-    severity_weight: float
-    score: float
-    matched_terms: tuple[str, ...] = ()  # query words found in the lesson (filled with explain)
-    query_terms: tuple[str, ...] = ()
+    __slots__ = (
+        "bm25", "bm25_ceiling", "lexical", "cosine", "vector", "relevance", "confidence", "confidence_weight",
+        "recency", "recency_weight", "severity_weight", "score", "matched_terms", "query_terms",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *,
+        bm25: float | None,
+        bm25_ceiling: float,
+        lexical: float,
+        cosine: float | None,
+        vector: float,
+        relevance: float,
+        confidence: float,
+        confidence_weight: float,
+        recency: float,
+        recency_weight: float,
+        severity_weight: float,
+        score: float,
+        matched_terms: tuple[str, ...] = (),
+        query_terms: tuple[str, ...] = (),
+    ) -> None:
+        self.bm25 = bm25
+        self.bm25_ceiling = bm25_ceiling
+        self.lexical = lexical
+        self.cosine = cosine
+        self.vector = vector
+        self.relevance = relevance
+        self.confidence = confidence
+        self.confidence_weight = confidence_weight
+        self.recency = recency
+        self.recency_weight = recency_weight
+        self.severity_weight = severity_weight
+        self.score = score
+        self.matched_terms = matched_terms
+        self.query_terms = query_terms
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -109,30 +160,61 @@ class Factors:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Recalled:
-    """A lesson given back for a query: what to show, and the factors of its score."""
+class Recalled(_Record):
+    """A lesson given back for a query: what to show, and the factors of its score (confidence
+    is the live confidence at recall time)."""
 
-    id: int
-    kind: str
-    title: str
-    body: str
-    prevention: str | None
-    prevention_command: str | None
-    trigger_text: str | None
-    category: str | None
-    severity: str
-    scope: str
-    project: str | None
-    tier: str
-    status: str
-    sessions: int
-    failed_sessions: int
-    observations: int
-    confidence: float  # live confidence at recall time
-    last_seen: str | None
-    score: float
-    factors: Factors = field(repr=False)
+    __slots__ = (
+        "id", "kind", "title", "body", "prevention", "prevention_command", "trigger_text", "category", "severity",
+        "scope", "project", "tier", "status", "sessions", "failed_sessions", "observations", "confidence",
+        "last_seen", "score", "factors",
+    )  # fmt: skip
+    _hidden = ("factors",)
+
+    def __init__(
+        self,
+        *,
+        id: int,  # noqa: A002 - the lesson's id, named as everywhere else
+        kind: str,
+        title: str,
+        body: str,
+        prevention: str | None,
+        prevention_command: str | None,
+        trigger_text: str | None,
+        category: str | None,
+        severity: str,
+        scope: str,
+        project: str | None,
+        tier: str,
+        status: str,
+        sessions: int,
+        failed_sessions: int,
+        observations: int,
+        confidence: float,
+        last_seen: str | None,
+        score: float,
+        factors: Factors,
+    ) -> None:
+        self.id = id
+        self.kind = kind
+        self.title = title
+        self.body = body
+        self.prevention = prevention
+        self.prevention_command = prevention_command
+        self.trigger_text = trigger_text
+        self.category = category
+        self.severity = severity
+        self.scope = scope
+        self.project = project
+        self.tier = tier
+        self.status = status
+        self.sessions = sessions
+        self.failed_sessions = failed_sessions
+        self.observations = observations
+        self.confidence = confidence
+        self.last_seen = last_seen
+        self.score = score
+        self.factors = factors
 
     def to_json(self, explain: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -195,12 +277,14 @@ def fts_match_expression(terms: Iterable[str]) -> str:
 # --- filters -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class _Filter:
     """The SQL condition (on alias `l`) every recalled lesson meets: status, scope, tool."""
 
-    sql: str
-    params: tuple[str, ...]
+    __slots__ = ("params", "sql")
+
+    def __init__(self, sql: str, params: tuple[str, ...]) -> None:
+        self.sql = sql
+        self.params = params
 
 
 def _lesson_filter(statuses: Sequence[str], project: str | None, tool: str | None) -> _Filter:
@@ -222,14 +306,19 @@ def _lesson_filter(statuses: Sequence[str], project: str | None, tool: str | Non
 # --- lexical -----------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class _Lexical:
-    hits: dict[int, float]  # lesson id -> bm25()
-    ceiling: float
+    __slots__ = ("ceiling", "hits")
+
+    def __init__(self, hits: dict[int, float], ceiling: float) -> None:
+        self.hits = hits  # lesson id -> bm25()
+        self.ceiling = ceiling
 
 
-def _lexical(conn: sqlite3.Connection, terms: Sequence[str], where: _Filter, limit: int) -> _Lexical:
-    """The best `limit` lessons by weighted bm25 among those passing `where`, and the query's ceiling."""
+def _lexical(
+    conn: sqlite3.Connection, terms: Sequence[str], where: _Filter, limit: int, rarest: int | None = None
+) -> _Lexical:
+    """The best `limit` lessons by weighted bm25 among those passing `where`, and the query's
+    ceiling. rarest: match on only that many of the query's words, the rarest in the lessons."""
     if not terms:
         return _Lexical({}, 0.0)
     total = int(conn.execute("SELECT count(*) FROM lessons").fetchone()[0])
@@ -244,6 +333,9 @@ def _lexical(conn: sqlite3.Connection, terms: Sequence[str], where: _Filter, lim
         present = informative
     if not present:
         return _Lexical({}, ceiling)
+    if rarest is not None and len(present) > rarest:
+        # The rarest words carry the score (idf); the common ones only make FTS5 score more lessons.
+        present = sorted(present, key=lambda term: (frequencies[term], term))[:rarest]
     rows = conn.execute(
         f"""SELECT l.id, {_BM25} AS lexical_rank
             FROM lessons_fts CROSS JOIN lessons AS l ON l.id = lessons_fts.rowid
@@ -278,17 +370,33 @@ def _matched_terms(conn: sqlite3.Connection, terms: Sequence[str], ids: Collecti
 # --- vectors -----------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class _CachedIndex:
-    conn: sqlite3.Connection  # held, so that its id() is not reused by another connection while cached
-    gate: tuple[int, int]  # PRAGMA data_version, total_changes: nothing written since, by anyone
-    content: tuple[Any, ...]  # the lessons' vectors of the model: count, max(updated_at), total bytes
-    index: VectorIndex | None
+    """conn: held, so that its id() is not reused by another connection while cached; gate: PRAGMA
+    data_version and total_changes (nothing written since, by anyone); content: the lessons'
+    vectors of the model (count, max(updated_at), total bytes)."""
+
+    __slots__ = ("conn", "content", "gate", "index")
+
+    def __init__(
+        self, conn: sqlite3.Connection, gate: tuple[int, int], content: tuple[Any, ...], index: VectorIndex | None
+    ) -> None:
+        self.conn = conn
+        self.gate = gate
+        self.content = content
+        self.index = index
 
 
 _INDEX_CACHE: OrderedDict[tuple[int, str], _CachedIndex] = OrderedDict()
 _INDEX_CACHE_SIZE = 4
-_INDEX_LOCK = threading.Lock()
+_INDEX_LOCKS: list[threading.Lock] = []  # one lock, made on first use (threading is not imported before)
+
+
+def _index_lock() -> threading.Lock:
+    if not _INDEX_LOCKS:
+        import threading
+
+        _INDEX_LOCKS.append(threading.Lock())
+    return _INDEX_LOCKS[0]
 
 
 def _vector_content(conn: sqlite3.Connection, model_id: str) -> tuple[Any, ...]:
@@ -310,7 +418,7 @@ def vector_index(conn: sqlite3.Connection, model_id: str, dim: int) -> VectorInd
 
     key = (id(conn), model_id)
     gate = (int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes)
-    with _INDEX_LOCK:
+    with _index_lock():
         cached = _INDEX_CACHE.get(key)
         if cached is not None and cached.conn is conn:
             if cached.gate == gate:
@@ -338,7 +446,7 @@ def vector_index(conn: sqlite3.Connection, model_id: str, dim: int) -> VectorInd
 
 def clear_vector_cache() -> None:
     """Forget every cached vector index (and the connections they hold)."""
-    with _INDEX_LOCK:
+    with _index_lock():
         _INDEX_CACHE.clear()
 
 
@@ -471,6 +579,8 @@ def recall(
     explain: bool = False,
     include: Collection[str] = (),
     exclude_categories: Collection[str] = (),
+    rarest_terms: int | None = None,
+    candidates: int = CANDIDATES,
 ) -> list[Recalled]:
     """The lessons most worth knowing for `text`, best first: at most `top`, each scoring at
     least `min_score` (an absolute bar: see `ranking`).
@@ -478,7 +588,8 @@ def recall(
     project: only lessons of that project or global ones. tool: only lessons whose trigger names
     that tool, or that have none. include: statuses recalled besides 'active' (the CLI's --all
     passes the rest of ALL_STATUSES). exclude_categories: lessons of these categories are never
-    recalled (case-insensitive; the configuration's [lessons] exclude_categories). embedder: None searches words only; "auto" uses the
+    recalled (case-insensitive; the configuration's [lessons] exclude_categories). embedder: None
+    searches words only; "auto" uses the
     installed model when lessons have vectors; or an Embedder. now: the moment confidence and
     recency are computed for (ISO-8601; default: the current time). explain: also find which
     query words each lesson matched (Factors.matched_terms; costs a query per word).
@@ -493,9 +604,9 @@ def recall(
         marks = ", ".join("?" * len(excluded))
         where = _Filter(f"{where.sql} AND lower(coalesce(l.category, '')) NOT IN ({marks})", where.params + excluded)
     terms = query_terms(text)
-    lexical = _lexical(conn, terms, where, CANDIDATES)
+    lexical = _lexical(conn, terms, where, candidates, rarest_terms)
     resolved = resolve_embedder(conn, embedder)
-    cosines = _vector(conn, text, resolved, where, CANDIDATES) if resolved is not None else {}
+    cosines = _vector(conn, text, resolved, where, candidates) if resolved is not None else {}
     ids = list(dict.fromkeys([*lexical.hits, *cosines]))
     if not ids:
         return []
@@ -511,6 +622,5 @@ def recall(
 
 
 def _with_matches(recalled: Recalled, matched: tuple[str, ...]) -> Recalled:
-    from dataclasses import replace
-
-    return replace(recalled, factors=replace(recalled.factors, matched_terms=matched))
+    recalled.factors.matched_terms = matched  # made in this call, not shared
+    return recalled

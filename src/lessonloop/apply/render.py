@@ -18,37 +18,39 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Protocol, TypeVar
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the hooks import this module
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import Protocol, TypeVar
+
+    class RenderableLesson(Protocol):
+        """What a rendered entry needs (a recall.Recalled has it)."""
+
+        @property
+        def title(self) -> str: ...
+
+        @property
+        def prevention(self) -> str | None: ...
+
+        @property
+        def prevention_command(self) -> str | None: ...
+
+        @property
+        def failed_sessions(self) -> int: ...
+
+        @property
+        def observations(self) -> int: ...
+
+        @property
+        def confidence(self) -> float: ...
+
+    L = TypeVar("L", bound=RenderableLesson)
 
 HEADING = "Lessons from earlier sessions (most useful first):"
 DEFAULT_BUDGET_TOKENS = 400
 CHARS_PER_TOKEN = 4
 _SPACE = re.compile(r"\s+")
-
-
-class RenderableLesson(Protocol):
-    """What a rendered entry needs (a recall.Recalled has it)."""
-
-    @property
-    def title(self) -> str: ...
-
-    @property
-    def prevention(self) -> str | None: ...
-
-    @property
-    def prevention_command(self) -> str | None: ...
-
-    @property
-    def failed_sessions(self) -> int: ...
-
-    @property
-    def observations(self) -> int: ...
-
-    @property
-    def confidence(self) -> float: ...
 
 
 def estimate_tokens(text: str) -> int:
@@ -71,9 +73,6 @@ def render_lesson(lesson: RenderableLesson) -> str:
     )
     second = f"Instead: {instead} ({evidence})" if instead else f"({evidence})"
     return f"- {_one_line(lesson.title)}\n  {second}"
-
-
-L = TypeVar("L", bound=RenderableLesson)
 
 
 def fit_context(lessons: Iterable[L], budget_tokens: int = DEFAULT_BUDGET_TOKENS) -> tuple[str, list[L]]:

@@ -266,7 +266,12 @@ def _head_tail(fd: int, offset: int) -> tuple[str | None, str | None]:
 
 
 def _ingest_file(
-    conn: sqlite3.Connection, ref: SourceRef, summary: IngestSummary, progress: Progress, now: float, screen: BatchScreen
+    conn: sqlite3.Connection,
+    ref: SourceRef,
+    summary: IngestSummary,
+    progress: Progress,
+    now: float,
+    screen: BatchScreen,
 ) -> None:
     try:
         handle = open(ref.path, "rb")  # noqa: SIM115 - closed below, after a stat of the open file

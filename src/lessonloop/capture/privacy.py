@@ -29,7 +29,7 @@ session. The project is the one ingest sees while reading (the git root of the f
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -87,7 +87,8 @@ class CapturePolicy:
         self.store_diffs = bool(store_diffs)
         self.exclude_categories: tuple[str, ...] = tuple(c for c in exclude_categories if c.strip())
         self._home = home
-        self._patterns: tuple[tuple[bool, tuple[str, ...]], ...] | None = None
+        # (anchored, components as written, components with a home folder as `~`)
+        self._patterns: tuple[tuple[bool, tuple[str, ...], tuple[str, ...]], ...] | None = None
 
     # ----------------------------------------------------------------- building, caching
 
@@ -187,15 +188,14 @@ class CapturePolicy:
         patterns = self._compiled()
         if not patterns or not path:
             return False
-        raw = [p for p in os.path.normpath(path).split("/") if p]
+        normal = os.path.normpath(path)
+        raw = [p for p in normal.split("/") if p]
         keyed: list[str] | None = None
-        for anchored, parts in patterns:
+        for anchored, parts, keyed_parts in patterns:
             if anchored:
                 if keyed is None:
-                    keyed = _key_parts(os.path.normpath(path), self._home_dir())
-                if len(parts) <= len(keyed) and all(
-                    _component_matches(p, k) for p, k in zip(parts, keyed, strict=False)
-                ):
+                    keyed = _key_parts(normal, self._home_dir())
+                if _prefix_matches(parts, raw) or _prefix_matches(keyed_parts, keyed):
                     return True
             else:
                 width = len(parts)
@@ -242,19 +242,21 @@ class CapturePolicy:
             self._home = os.path.expanduser("~")
         return self._home
 
-    def _compiled(self) -> tuple[tuple[bool, tuple[str, ...]], ...]:
+    def _compiled(self) -> tuple[tuple[bool, tuple[str, ...], tuple[str, ...]], ...]:
         if self._patterns is None:
-            compiled: list[tuple[bool, tuple[str, ...]]] = []
+            compiled: list[tuple[bool, tuple[str, ...], tuple[str, ...]]] = []
             for pattern in self.exclude_projects:
                 text = pattern.strip()
                 if text.startswith(("/", "~")):
                     if text == "~" or text.startswith("~/"):
                         text = self._home_dir() + text[1:]
-                    compiled.append((True, tuple(_key_parts(os.path.normpath(text), self._home_dir()))))
+                    text = os.path.normpath(text)
+                    raw = tuple(p for p in text.split("/") if p)
+                    compiled.append((True, raw, tuple(_key_parts(text, self._home_dir()))))
                 else:
                     parts = tuple(p for p in text.split("/") if p and p != ".")
                     if parts:
-                        compiled.append((False, parts))
+                        compiled.append((False, parts, parts))
             self._patterns = tuple(compiled)
         return self._patterns
 
@@ -279,6 +281,11 @@ def _key_parts(path: str, home: str) -> list[str]:
     if rest is None:
         return [p for p in path.split("/") if p]
     return ["~", *(p for p in rest.split("/") if p)]
+
+
+def _prefix_matches(pattern: Sequence[str], parts: Sequence[str]) -> bool:
+    """Whether the folder `pattern` matches the path `parts` or one of its parents."""
+    return len(pattern) <= len(parts) and all(_component_matches(p, k) for p, k in zip(pattern, parts, strict=False))
 
 
 def _component_matches(pattern: str, text: str) -> bool:

@@ -7,6 +7,7 @@ value is checked by the same rules `load_config` applies before the file is repl
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         ),
     )
     config.add_argument("--json", action="store_true", help=JSON_HELP)
-    sub = config.add_subparsers(dest="config_command", metavar="ACTION", title="actions")
+    sub = config.add_subparsers(
+        dest="config_command", metavar="ACTION", title="actions", help="show (the default), path, get, set, unset"
+    )
     show = sub.add_parser(
         "show",
         help="every setting, its value and whether it comes from the file or the default",
@@ -190,7 +193,7 @@ def parse_value(found: Setting, words: list[str]) -> bool | tuple[str, ...]:
             raise ConfigError(f"{where}: takes true or false, not {' '.join(words)!r}")
         return text == "true"
     raw: Any
-    if len(words) == 1 and words[0].strip().startswith("["):
+    if len(words) == 1 and words[0].strip().startswith(("[", "{")):
         try:
             raw = json.loads(words[0])
         except ValueError as exc:
@@ -278,9 +281,9 @@ def _write(path: str, found: Setting, value: bool | tuple[str, ...] | None) -> b
         if section is None or found.name not in section:
             return False
         del section[found.name]
-        if isinstance(section, Table) and len(section) == 0:
-            if not any(isinstance(item, Comment) for _, item in section.value.body):
-                del doc[found.section]
+        comments = isinstance(section, Table) and any(isinstance(item, Comment) for _, item in section.value.body)
+        if isinstance(section, Table) and len(section) == 0 and not comments:
+            del doc[found.section]
     else:
         if section is None:
             section = tomlkit.table()
@@ -321,10 +324,8 @@ def _replace(path: str, text: str) -> None:
     try:
         os.makedirs(folder, exist_ok=True)
         mode = None
-        try:
+        with contextlib.suppress(FileNotFoundError):
             mode = os.stat(target).st_mode & 0o7777
-        except FileNotFoundError:
-            pass
         with open(tmp, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -333,10 +334,8 @@ def _replace(path: str, text: str) -> None:
             os.chmod(tmp, mode)
         os.replace(tmp, target)
     except OSError as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.remove(tmp)
-        except OSError:
-            pass
         raise ConfigError(f"cannot write the configuration {path}: {exc.strerror or exc}") from exc
 
 

@@ -37,7 +37,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "or that confirmation. --dry-run counts what would be deleted, per table."
         ),
     )
-    targets = forget.add_subparsers(dest="forget_target", metavar="WHAT", title="what to forget")
+    forget.add_argument("--json", action="store_true", help=JSON_HELP)
+    targets = forget.add_subparsers(
+        dest="forget_target", metavar="WHAT", title="what to forget", help="session ID, project NAME or everything"
+    )
     session = targets.add_parser(
         "session",
         help="one session and its subagents",
@@ -75,16 +78,20 @@ def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
     parser.add_argument("--dry-run", action="store_true", help="only count what would be deleted, per table")
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
-    parser.add_argument("--json", action="store_true", help=JSON_HELP)
+    # SUPPRESS: `forget --json session ID` keeps the --json given before WHAT.
+    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=JSON_HELP)
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
     if args.forget_target == "everything":
         return _everything(args)
+    from lessonloop.store import resolve_db_path
     from lessonloop.store.forgetting import ForgetError, forget_sessions, project_sessions
     from lessonloop.store.forgetting import resolve_session as resolve_forget_session
 
     target = args.forget_target
+    if not resolve_db_path(args.db).is_file():
+        raise CommandError(f"there is no store at {resolve_db_path(args.db)}: nothing to forget")
     with open_cli_store(args.db) as conn:
         name: str | None = None
         try:
@@ -170,8 +177,9 @@ def _result_text(target: str, project: str | None, result: ForgetResult) -> str:
             lines.append("The store was compacted (VACUUM) and its write-ahead log emptied.")
         else:
             lines.append(
-                "Warning: another process kept the store busy, so it was not fully compacted yet; run "
-                "`lessonloop forget` again later (or close the other process) to compact it."
+                "Warning: another process kept the store busy, so it was not fully compacted: old copies of "
+                "the deleted pages may stay in its write-ahead log until SQLite's next checkpoint "
+                "(docs/privacy.md says how to finish it)."
             )
     return "\n".join(lines)
 

@@ -72,7 +72,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def cmd_recall(args: argparse.Namespace) -> int:
     from lessonloop.apply.embeddings import EmbeddingError
     from lessonloop.apply.recall import ALL_STATUSES, query_terms, recall, resolve_embedder
-
     from lessonloop.config import ConfigError, load_config
 
     text = " ".join(args.text).strip()

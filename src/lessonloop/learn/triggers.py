@@ -9,7 +9,7 @@ form (lessons.trigger).
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 
 from lessonloop.analyze.commands import git_arguments, split_commands, words_kinds
 

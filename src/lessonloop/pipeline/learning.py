@@ -189,9 +189,8 @@ def learn_store(
     history = load_history(conn)
     learner = learn_history(history, policy)
     moment = now or utc_now()
-    from lessonloop.pipeline.batch_learning import batch_lessons
-
     from lessonloop.capture.privacy import without_excluded_categories  # [lessons] exclude_categories
+    from lessonloop.pipeline.batch_learning import batch_lessons
 
     lessons = without_excluded_categories([*learner.lessons.values(), *batch_lessons(conn)])
     saved = save_learned(conn, lessons, learner.aliases, moment)

@@ -243,7 +243,9 @@ def _delete(conn: sqlite3.Connection, result: ForgetResult) -> None:
         if "tool_use_id" in columns:
             conditions.append(f"tool_use_id IN {_C}")
         if conditions:
-            result.deleted[table] = max(0, conn.execute(f"DELETE FROM {table} WHERE {' OR '.join(conditions)}").rowcount)
+            result.deleted[table] = max(
+                0, conn.execute(f"DELETE FROM {table} WHERE {' OR '.join(conditions)}").rowcount
+            )
 
 
 def _tables(conn: sqlite3.Connection) -> dict[str, set[str]]:

@@ -31,22 +31,25 @@ TIMEOUTS: dict[str, int] = {
     "SessionEnd": 60,
 }
 MARKER = "lessonloop.apply.hooks.entry"  # how an installed lessonloop hook is recognised
+# `-c` rather than `-m MARKER`: runpy would cost every hook about 3 ms of imports.
+_RUN = f"from {MARKER} import run; run()"
 
 
 def hook_command(event: str, options: tuple[str, ...] = (), python: str | None = None) -> str:
-    """The shell command for `event`, e.g. `/venv/bin/python -I -m lessonloop.apply.hooks.entry PreToolUse`.
+    """The shell command for `event`, e.g. `/venv/bin/python -I -c 'from
+    lessonloop.apply.hooks.entry import run; run()' PreToolUse`.
 
     `options` follow the event: `--block` (deny at confidence >= 0.95) and `--ask` (ask the
     person at >= 0.75) for PreToolUse; the handler reads them from its command line, so no config
     file is parsed on the hot path."""
-    words = [shlex.quote(python or sys.executable), "-I", "-m", MARKER, event, *options]
+    words = [shlex.quote(python or sys.executable), "-I", "-c", shlex.quote(_RUN), event, *options]
     return " ".join(words)
 
 
 def check_command(python: str | None = None) -> list[str]:
     """The argv that checks the installed entry point works: prints one JSON object
     {"ok", "db", "lessons", "problem"} and exits 0."""
-    return [python or sys.executable, "-I", "-m", MARKER, "--check"]
+    return [python or sys.executable, "-I", "-c", _RUN, "--check"]
 
 
 def is_lessonloop_command(command: object) -> bool:

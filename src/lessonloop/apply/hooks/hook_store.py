@@ -12,16 +12,18 @@ import json
 import os
 import sqlite3
 import time
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 
 if TYPE_CHECKING:  # annotations only: importing collections.abc costs the hook time
     from collections.abc import Callable, Iterable
 
     from lessonloop.apply.hooks.entry import HookContext
 
-# Milliseconds a hook waits for another process's write lock before giving up (fail open).
-WAIT_MS = {"PreToolUse": 1500, "UserPromptSubmit": 1500}
-DEFAULT_WAIT_MS = 3000
+# Milliseconds a hook waits for another process's write lock before giving up (fail open). Each
+# write holds the lock for about a millisecond, so these are reached only when something holds it
+# for long (a big ingest's transaction), never by parallel hooks: see tests/test_hooks_concurrency.py.
+WAIT_MS = {"PreToolUse": 2500, "UserPromptSubmit": 2500}
+DEFAULT_WAIT_MS = 4000
 
 
 class NoStore(Exception):
@@ -95,7 +97,12 @@ def write(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], object]
 
 
 def wait_ms(ctx: HookContext) -> int:
-    return WAIT_MS.get(ctx.event, DEFAULT_WAIT_MS)
+    """How long this event waits for a lock: its own limit, or $LESSONLOOP_BUSY_TIMEOUT_MS when lower."""
+    limit = WAIT_MS.get(ctx.event, DEFAULT_WAIT_MS)
+    try:
+        return min(limit, int(os.environ.get("LESSONLOOP_BUSY_TIMEOUT_MS", limit)))
+    except ValueError:
+        return limit
 
 
 def text_of(payload: dict[str, object], key: str) -> str | None:

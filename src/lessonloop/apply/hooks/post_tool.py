@@ -17,7 +17,7 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from lessonloop.apply.hooks.hook_store import connect_for_writing, now_text, session_project, text_of, write
+from lessonloop.apply.hooks.hook_store import connect_for_writing, now_text, session_project, text_of, wait_ms, write
 from lessonloop.apply.hooks.pre_tool import call_target
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     cwd = text_of(payload, "cwd")
     ts = now_text()
     error_class = _classify(tool_use_id, session_id, ts, tool, tool_input, target, command, cwd, error_text) if failed else None
-    conn = connect_for_writing(ctx.db)
+    conn = connect_for_writing(ctx.db, wait_ms(ctx))
     try:
         project = session_project(conn, payload)
 

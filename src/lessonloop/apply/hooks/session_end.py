@@ -14,9 +14,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 
-from lessonloop.apply.hooks.hook_store import connect_for_writing, now_text, text_of, write
+from lessonloop.apply.hooks.hook_store import connect_for_writing, now_text, text_of, wait_ms, write
 
 if TYPE_CHECKING:
     from lessonloop.apply.hooks.entry import HookContext
@@ -29,7 +29,7 @@ ENV_FOREGROUND = "LESSONLOOP_HOOK_FOREGROUND"
 def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | None:
     session_id = text_of(payload, "session_id")
     transcript = text_of(payload, "transcript_path")
-    conn = connect_for_writing(ctx.db)
+    conn = connect_for_writing(ctx.db, wait_ms(ctx))
     try:
         if session_id is not None:
             moment = now_text()

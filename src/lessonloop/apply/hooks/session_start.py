@@ -10,11 +10,12 @@ session is not given the same lessons again).
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 
 from lessonloop.apply.hooks.hook_store import (
     connect_for_writing,
     days_since,
+    wait_ms,
     injected_lessons,
     now_text,
     record_decision,
@@ -45,7 +46,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         return None
     cwd = text_of(payload, "cwd")
     project = resolve_project(cwd) if cwd else None
-    conn = connect_for_writing(ctx.db)
+    conn = connect_for_writing(ctx.db, wait_ms(ctx))
     try:
         moment = now_text()
         write(

@@ -212,7 +212,9 @@ def installed(data: Json) -> list[Json]:
                     words = shlex.split(command)
                 except ValueError:
                     words = command.split()
-                after = words[words.index(MARKER) + 1 :] if MARKER in words else []
+                # the words after the module (`-m MARKER`) or the code (`-c "...MARKER..."`): EVENT, options
+                at = next((i for i, word in enumerate(words) if MARKER in word), None)
+                after = words[at + 1 :] if at is not None else []
                 python = words[0] if words else ""
                 out.append(
                     {

@@ -1,0 +1,319 @@
+"""Hook latency benchmark: the whole-process time of the PreToolUse and UserPromptSubmit hooks
+against `python -c "import json, sqlite3"`, on a store of 10,000 lessons and 100,000 tool calls.
+
+The store is built in a temporary folder through the real migrations:
+- 10,000 lessons with distinct triggers, as learning stores them (one lesson per signature):
+  Bash lessons over a vocabulary of programs and subcommands (a missing flag, or a step that must
+  run first), file-tool lessons on many paths, and recall-only lessons; counts, confidence, tier,
+  status, severity, project and global scope mixed (recall_bench's texts and the same seed);
+- 100,000 tool calls in 1,000 sessions, and the timed session's own history: 150 calls the hooks
+  stored live and its SessionStart row (its project is the lessons' most common one).
+
+The hook payloads are real: the PreToolUse calls are the tool calls (tool name and input) of the
+spotter corpus's transcripts, in order; the prompts are the corpus's prompts. A second PreToolUse
+set times calls that fire a lesson (a `git push` without its upstream flag), the slowest path:
+the triggers are parsed and matched, the session's calls replayed for "unless", the warning
+written.
+
+Contenders, whole processes run the way Claude Code runs an installed hook (command.hook_command:
+the venv's interpreter, `-I -c`), interleaved round-robin with the order rotated each round:
+  baseline        python -c "import json, sqlite3"   (the same interpreter)
+  pre_tool_use    PreToolUse with a corpus call
+  pre_tool_fires  PreToolUse with a call that fires a warning
+  prompt          UserPromptSubmit with a corpus prompt (lexical recall)
+Target: median(pre_tool_use) / median(baseline) <= 1.5, and the same for prompt.
+
+Run: `.venv/bin/python benchmarks/hook_bench.py [--rounds N] [--calls N] [--json]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shlex
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.recall_bench import COMMANDS, MISTAKES, PROJECTS, SEVERITIES, STATUSES, THINGS  # noqa: E402
+
+TARGET_RATIO = 1.5
+SEED = 20261121
+NOW = "2026-11-21T12:00:00.000Z"
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "claude-code"
+PROGRAMS = {
+    "git": ["push", "commit", "add", "checkout", "rebase", "merge", "pull", "fetch", "reset", "stash", "tag", "switch"],
+    "npm": ["install", "run", "test", "ci", "publish", "audit"],
+    "pnpm": ["install", "run", "test", "add"],
+    "yarn": ["install", "add", "test", "build"],
+    "pip": ["install", "uninstall", "download"],
+    "uv": ["run", "sync", "add", "pip"],
+    "cargo": ["build", "test", "run", "clippy", "fmt", "publish"],
+    "go": ["build", "test", "run", "vet", "mod"],
+    "mix": ["test", "compile", "format", "credo", "deps.get", "ecto.migrate", "phx.server"],
+    "docker": ["build", "run", "compose", "push", "exec", "rm"],
+    "kubectl": ["apply", "get", "delete", "logs", "rollout", "exec"],
+    "terraform": ["apply", "plan", "init", "destroy"],
+    "make": ["test", "build", "lint", "install", "release"],
+    "pytest": [], "ruff": ["check", "format"], "mypy": [], "black": [], "eslint": [], "prettier": [],
+    "rm": [], "mkdir": [], "cp": [], "mv": [], "sed": [], "gh": ["pr", "issue", "run", "release"],
+}  # fmt: skip
+FLAGS = ["--force", "-u", "--set-upstream", "-f", "--all", "--no-cache", "-p", "--prefix", "-r", "--release",
+         "--check", "--fix", "--dry-run", "-n", "--namespace", "-d", "--watch", "--yes", "-y", "--verbose"]  # fmt: skip
+STEPS = [["mix", "format"], ["ruff", "format"], ["npm", "run", "lint"], ["cargo", "fmt"], ["go", "vet"],
+         ["git", "pull"], ["make", "lint"], ["prettier"], ["black"]]  # fmt: skip
+EXTS = [".py", ".ex", ".exs", ".ts", ".tsx", ".rs", ".go", ".md", ".json", ".yml"]
+
+
+def make_lessons(count: int, rng: random.Random) -> list[dict[str, Any]]:
+    from lessonloop.learn import confidence as conf
+    from lessonloop.learn.triggers import Trigger, Unless
+
+    seen: set[str] = set()
+    out: list[dict[str, Any]] = []
+    programs = list(PROGRAMS)
+    while len(out) < count:
+        kind = rng.random()
+        if kind < 0.55:
+            program = rng.choice(programs)
+            subs = PROGRAMS[program]
+            words = [program, rng.choice(subs)] if subs and rng.random() < 0.9 else [program]
+            if rng.random() < 0.7:
+                trigger = Trigger("Bash", words, lacks=[rng.choice(FLAGS)])
+            else:
+                trigger = Trigger("Bash", words, unless=Unless(rng.choice(STEPS), since=rng.choice(["session", "change"])))
+        elif kind < 0.85:
+            tool = rng.choice(["Edit", "Read", "Write", "MultiEdit"])
+            depth = "/".join(f"d{rng.randint(0, 40)}" for _ in range(rng.randint(1, 3)))
+            path = f"{rng.choice(['lib', 'src', 'test', 'app', 'config'])}/{depth}/f{rng.randint(0, 200)}{rng.choice(EXTS)}"
+            since = rng.random() < 0.3
+            trigger = Trigger(tool, path=path, unless=Unless((), since="read") if since else None)
+        else:
+            trigger = None
+        key = trigger.key() if trigger else f"recall-only-{len(out)}"
+        if key in seen:
+            continue
+        seen.add(key)
+        words_text, flag, error, prevention = rng.choice(COMMANDS)
+        mistake, fix = rng.choice(MISTAKES)
+        thing = rng.choice(THINGS)
+        title = (
+            f"{trigger.describe()} fails: {error}" if trigger else mistake.format(thing=thing).capitalize()
+        )
+        sessions = rng.randint(1, 30)
+        failed = rng.randint(0, sessions)
+        days = rng.uniform(0, 365)
+        value = conf.confidence(failed, sessions, days)
+        scoped = rng.random() < 0.5
+        out.append(
+            {
+                "signature": f"hookbench:{len(out)}",
+                "title": title,
+                "body": f"{title}. Seen while working on the {thing}.",
+                "prevention": fix.format(thing=thing).capitalize() + "." if not trigger else prevention.capitalize() + ".",
+                "trigger": json.dumps(trigger.to_json()) if trigger else None,
+                "trigger_text": trigger.describe() if trigger else None,
+                "category": words_text.split()[0],
+                "severity": rng.choice(SEVERITIES),
+                "scope": "project" if scoped else "global",
+                "project": rng.choice(PROJECTS) if scoped else None,
+                "sessions": sessions,
+                "failed": failed,
+                "confidence": round(value, 6),
+                "tier": conf.next_tier(value),
+                "status": rng.choice(STATUSES),
+                "last_seen": f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}T10:00:00.000Z",
+            }
+        )
+    return out
+
+
+def corpus_calls_and_prompts(limit: int) -> tuple[list[dict[str, Any]], list[str]]:
+    calls: list[dict[str, Any]] = []
+    prompts: list[str] = []
+    for path in sorted(CORPUS.rglob("*.jsonl")):
+        for line in path.open(encoding="utf-8", errors="replace"):
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            message = record.get("message") if isinstance(record, dict) else None
+            content = message.get("content") if isinstance(message, dict) else None
+            if record.get("type") == "user" and isinstance(content, str) and 20 < len(content) < 2000:
+                prompts.append(content)
+            for block in content if isinstance(content, list) else []:
+                if isinstance(block, dict) and block.get("type") == "tool_use" and isinstance(block.get("input"), dict):
+                    calls.append({"tool_name": block.get("name"), "tool_input": block["input"]})
+    return calls[:limit], prompts[:limit]
+
+
+def build_store(db: Path, lessons: int, calls: int, project: str, cwd: str, session: str, seed: int) -> None:
+    from lessonloop.store import open_store
+
+    rng = random.Random(seed)
+    conn = open_store(db)
+    rows = make_lessons(lessons, rng)
+    conn.execute("BEGIN")
+    conn.executemany(
+        """INSERT INTO lessons (signature, kind, origin, title, body, prevention, trigger, trigger_text, category,
+               severity, scope, project, sessions, failed_sessions, observations, confidence, tier, status,
+               first_seen, last_seen, created_at, updated_at)
+           VALUES (:signature, 'usage', 'learned', :title, :body, :prevention, :trigger, :trigger_text, :category,
+               :severity, :scope, :project, :sessions, :failed, :failed, :confidence, :tier, :status,
+               :last_seen, :last_seen, :last_seen, :last_seen)""",
+        rows,
+    )
+    # The lesson the firing set hits, in the timed session's project.
+    conn.execute(
+        """INSERT INTO lessons (signature, kind, origin, title, body, prevention, trigger, trigger_text, severity, scope,
+               project, sessions, failed_sessions, observations, confidence, tier, status, last_seen, created_at, updated_at)
+           VALUES ('hookbench:push', 'usage', 'learned', '`git push` without --set-upstream fails', 'no upstream',
+               'Use `git push --set-upstream origin <branch>`.', ?, 'Bash `git push` without --set-upstream',
+               'medium', 'project', ?, 4, 4, 4, 0.6, 'active', 'active', ?, ?, ?)""",
+        (json.dumps({"tool": "Bash", "words": ["git", "push"], "lacks": ["--set-upstream"]}), project, NOW, NOW, NOW),
+    )
+    conn.execute("INSERT INTO source_files (id, path, agent) VALUES (1, '/bench/transcripts', 'claude-code')")
+    sessions = max(1, calls // 100)
+    conn.executemany(
+        "INSERT INTO sessions (id, kind, agent, project, cwd, source_file_id) VALUES (?, 'main', 'claude-code', ?, ?, 1)",
+        [(f"bench-{i}", rng.choice(PROJECTS), rng.choice(PROJECTS)) for i in range(sessions)],
+    )
+    programs = list(PROGRAMS)
+    conn.executemany(
+        """INSERT INTO tool_calls (id, session_id, seq, ts, tool, input_json, command, ok, status, source_file_id)
+           VALUES (?, ?, ?, ?, 'Bash', ?, ?, ?, ?, 1)""",
+        [
+            (
+                f"toolu_bench_{i}", f"bench-{i % sessions}", i, NOW, json.dumps({"command": cmd}), cmd,
+                ok, "ok" if ok else "error",
+            )
+            for i in range(calls)
+            for cmd in [f"{rng.choice(programs)} {rng.choice(PROGRAMS[programs[0]])} x{i % 97}"]
+            for ok in [1 if rng.random() < 0.9 else 0]
+        ],
+    )  # fmt: skip
+    conn.execute(
+        "INSERT INTO hook_sessions (session_id, project, cwd, started_at, last_event_at) VALUES (?, ?, ?, ?, ?)",
+        (session, project, cwd, NOW, NOW),
+    )
+    conn.executemany(
+        """INSERT INTO live_calls (id, session_id, seq, ts, tool, input_json, target_path, command, cwd, ok, status)
+           VALUES (?, ?, ?, ?, ?, '{}', ?, ?, ?, 1, 'ok')""",
+        [
+            (f"toolu_live_{i}", session, i + 1, NOW, "Bash" if i % 2 else "Edit",
+             None if i % 2 else f"{cwd}/lib/d{i}/f{i}.ex", f"mix test test/x{i}_test.exs" if i % 2 else None, cwd)
+            for i in range(150)
+        ],
+    )  # fmt: skip
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def run(argv: list[str], data: bytes, env: dict[str, str]) -> tuple[float, bytes]:
+    started = time.perf_counter()
+    done = subprocess.run(argv, input=data, capture_output=True, env=env, check=False)
+    return (time.perf_counter() - started) * 1000.0, done.stdout
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {
+        "median_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 2),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lessons", type=int, default=10_000)
+    parser.add_argument("--tool-calls", type=int, default=100_000)
+    parser.add_argument("--calls", type=int, default=60, help="payloads of each kind per round")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+
+    from lessonloop.apply.hooks.command import hook_command
+
+    if not CORPUS.is_dir():
+        print(f"the corpus is not at {CORPUS}", file=sys.stderr)
+        return 2
+    corpus_calls, prompts = corpus_calls_and_prompts(args.calls)
+    report: dict[str, Any] = {"lessons": args.lessons, "tool_calls": args.tool_calls, "rounds": args.rounds}
+    with tempfile.TemporaryDirectory(prefix="lessonloop-hook-bench-") as tmp:
+        cwd = PROJECTS[0]
+        session = "hookbench-session"
+        db = Path(tmp) / "lessonloop.db"
+        started = time.perf_counter()
+        build_store(db, args.lessons, args.tool_calls, cwd, cwd, session, SEED)
+        report["build_s"] = round(time.perf_counter() - started, 1)
+        env = dict(os.environ, LESSONLOOP_DB=str(db), HOME=tmp, XDG_CONFIG_HOME=tmp)
+        baseline = [sys.executable, "-c", "import json, sqlite3"]
+        pre = shlex.split(hook_command("PreToolUse"))
+        prompt = shlex.split(hook_command("UserPromptSubmit"))
+
+        def payload(event: str, n: int, **fields: Any) -> bytes:
+            body = {"session_id": session, "cwd": cwd, "transcript_path": f"{tmp}/t.jsonl", "hook_event_name": event}
+            body.update(fields, tool_use_id=f"toolu_timed_{n}")
+            return json.dumps(body).encode()
+
+        times: dict[str, list[float]] = {"baseline": [], "pre_tool_use": [], "pre_tool_fires": [], "prompt": []}
+        outputs = {"pre_tool_use": 0, "pre_tool_fires": 0, "prompt": 0}
+        n = 0
+        for name, argv_ in (("baseline", baseline), ("pre", pre), ("prompt", prompt)):  # warm-up
+            for _ in range(3):
+                run(argv_, payload("PreToolUse", 0, tool_name="Bash", tool_input={"command": "ls"}) if name != "prompt"
+                    else payload("UserPromptSubmit", 0, prompt="hello"), env)  # fmt: skip
+        for _ in range(args.rounds):
+            for i in range(args.calls):
+                n += 1
+                call = corpus_calls[i % len(corpus_calls)]
+                contenders = [
+                    ("baseline", baseline, b""),
+                    ("pre_tool_use", pre, payload("PreToolUse", n, **call)),
+                    ("pre_tool_fires", pre, payload("PreToolUse", n, tool_name="Bash", tool_input={"command": "git push"})),
+                    ("prompt", prompt, payload("UserPromptSubmit", n, prompt=prompts[i % len(prompts)])),
+                ]
+                shift = n % len(contenders)
+                for name, argv_, data in contenders[shift:] + contenders[:shift]:
+                    ms, out = run(argv_, data, env)
+                    times[name].append(ms)
+                    if name in outputs and out.strip():
+                        outputs[name] += 1
+        failures = Path(tmp) / "hook-failures.log"
+        report["hook_failures"] = failures.read_text().splitlines()[:5] if failures.exists() else []
+    base = summary(times["baseline"])
+    report["baseline"] = base
+    for name in ("pre_tool_use", "pre_tool_fires", "prompt"):
+        s = summary(times[name])
+        s["ratio"] = round(s["median_ms"] / base["median_ms"], 2)
+        s["answered"] = outputs[name]
+        report[name] = s
+    report["target_ratio"] = TARGET_RATIO
+    report["met"] = report["pre_tool_use"]["ratio"] <= TARGET_RATIO and report["prompt"]["ratio"] <= TARGET_RATIO
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"store: {args.lessons} lessons, {args.tool_calls} tool calls (built in {report['build_s']} s)")
+        print(f"baseline  python -c 'import json, sqlite3'  median {base['median_ms']} ms")
+        for name in ("pre_tool_use", "pre_tool_fires", "prompt"):
+            s = report[name]
+            print(f"{name:15s} median {s['median_ms']:6.2f} ms  p95 {s['p95_ms']:6.2f} ms  ratio {s['ratio']:.2f}  answered {s['answered']}")
+        if report["hook_failures"]:
+            print("hook failures:", *report["hook_failures"], sep="\n  ")
+        print("target: ratio <= 1.5 for pre_tool_use and prompt:", "met" if report["met"] else "NOT met")
+    return 0 if report["met"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""The hooks fail open: whatever goes wrong, exit 0, nothing on stdout (no decision), and the
+failure is in the log `lessonloop hooks status` shows."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lessonloop.apply.hooks import entry, failures, pre_tool
+from tests.hook_helpers import HookSession, hook_env, no_upstream, run_hook
+
+EVENTS = ("SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "PostToolUseFailure", "Stop", "SessionEnd")
+
+
+def _payload(event: str, cwd: Path) -> dict[str, Any]:
+    return {
+        "session_id": "s-fail-open",
+        "transcript_path": str(cwd / "none.jsonl"),
+        "cwd": str(cwd),
+        "hook_event_name": event,
+        "prompt": "fix the push",
+        "tool_name": "Bash",
+        "tool_input": {"command": "git push"},
+        "tool_use_id": f"toolu_{event}",
+        "tool_response": {"stdout": "", "stderr": ""},
+        "error": no_upstream("main"),
+        "source": "startup",
+    }
+
+
+def _log(db: Path) -> list[dict[str, object]]:
+    return failures.read_failures(str(db), limit=100)[1]
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_a_corrupt_store_means_no_decision(tmp_path: Path, event: str) -> None:
+    db = tmp_path / "lessonloop.db"
+    db.write_bytes(b"this is not a database\x00" * 200)
+    run = run_hook(event, _payload(event, tmp_path), hook_env(db), timeout=20)
+    assert (run.returncode, run.stdout) == (0, "")
+    assert run.stderr == ""
+    logged = _log(db)
+    assert len(logged) == 1 and logged[0]["event"] == event
+    assert "not a database" in str(logged[0]["error"])
+    assert db.read_bytes().startswith(b"this is not a database")  # left as it was
+
+
+def test_a_locked_store_means_no_decision_after_a_short_wait(tmp_path: Path) -> None:
+    db = tmp_path / "lessonloop.db"
+    env = hook_env(db, LESSONLOOP_BUSY_TIMEOUT_MS="300")
+    session = HookSession(tmp_path, env)
+    session.bash("git push", error=no_upstream("main"))
+    session.bash("git push --set-upstream origin main")  # a lesson to warn with
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another process writing for a long time
+    try:
+        for event in ("PreToolUse", "PostToolUse", "PostToolUseFailure", "SessionStart", "Stop"):
+            started = time.monotonic()
+            run = run_hook(event, _payload(event, tmp_path), env, timeout=20)
+            assert (run.returncode, run.stdout) == (0, ""), event
+            assert time.monotonic() - started < 15  # a hang guard, not a benchmark
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert [entry["event"] for entry in _log(db)] == ["PreToolUse", "PostToolUse", "PostToolUseFailure", "SessionStart", "Stop"]
+    assert all("locked" in str(entry["error"]) for entry in _log(db))
+    with sqlite3.connect(db) as conn:  # nothing half-written
+        assert conn.execute("SELECT count(*) FROM live_calls").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize(
+    "stdin",
+    [b"", b"{not json", b"\xff\xfe\x00garbage", b"[1, 2, 3]", b'"a string"', b'{"hook_event_name": 5}'],
+    ids=["empty", "truncated", "invalid-utf8", "array", "string", "bad-event"],
+)
+def test_unreadable_stdin_means_no_decision(tmp_path: Path, stdin: bytes) -> None:
+    db = tmp_path / "lessonloop.db"
+    run = run_hook(None, stdin, hook_env(db), timeout=20)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
+    run = run_hook("PreToolUse", stdin, hook_env(db), timeout=20)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
+    assert not db.exists()  # a reading hook never creates the store
+
+
+def test_a_missing_store_is_no_lessons_not_a_failure(tmp_path: Path) -> None:
+    db = tmp_path / "nowhere" / "lessonloop.db"
+    for event in ("PreToolUse", "UserPromptSubmit"):
+        run = run_hook(event, _payload(event, tmp_path), hook_env(db))
+        assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
+    assert not db.exists() and _log(db) == []
+
+
+def _run_in_process(monkeypatch: pytest.MonkeyPatch, db: Path, event: str, payload: bytes) -> tuple[int, str]:
+    class Stdin:
+        buffer = io.BytesIO(payload)
+
+    out = io.StringIO()
+    monkeypatch.setenv("LESSONLOOP_DB", str(db))
+    monkeypatch.setattr(sys, "stdin", Stdin())
+    monkeypatch.setattr(sys, "stdout", out)
+    code = entry.main([event])
+    return code, out.getvalue()
+
+
+def test_a_handler_exception_means_no_decision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "lessonloop.db"
+    session = HookSession(tmp_path, hook_env(db))
+    session.bash("git push", error=no_upstream("main"))
+    session.bash("git push --set-upstream origin main")
+
+    def broken(*_args: object) -> list[object]:
+        raise RuntimeError("a bug in the matcher")
+
+    monkeypatch.setattr(pre_tool, "_fired", broken)
+    code, out = _run_in_process(monkeypatch, db, "PreToolUse", b'{"session_id": "s", "tool_name": "Bash", "tool_input": {"command": "git push"}}')
+    assert (code, out) == (0, "")
+    logged = _log(db)[-1]
+    assert logged["event"] == "PreToolUse" and logged["error"] == "RuntimeError: a bug in the matcher"
+    assert str(logged["where"]).endswith(".py:" + str(logged["where"]).rsplit(":", 1)[1])
+
+
+def test_a_handler_past_its_budget_is_cut_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "lessonloop.db"
+    HookSession(tmp_path, hook_env(db)).bash("ls")  # the store exists
+
+    def slow(*_args: object) -> list[object]:
+        time.sleep(30)
+        return []
+
+    monkeypatch.setattr(pre_tool, "_fired", slow)
+    monkeypatch.setitem(entry.BUDGET_SECONDS, "PreToolUse", 0.2)
+    started = time.monotonic()
+    code, out = _run_in_process(monkeypatch, db, "PreToolUse", b'{"session_id": "s", "tool_name": "Bash", "tool_input": {"command": "ls"}}')
+    assert (code, out) == (0, "")
+    assert time.monotonic() - started < 10
+    assert "HookTimeout" in str(_log(db)[-1]["error"])
