@@ -33,7 +33,6 @@ import json
 import os
 import random
 import shlex
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -45,7 +44,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.recall_bench import COMMANDS, MISTAKES, PROJECTS, SEVERITIES, STATUSES, THINGS  # noqa: E402
+from benchmarks.recall_bench import COMMANDS, MISTAKES, PROJECTS, SEVERITIES, STATUSES, THINGS
 
 TARGET_RATIO = 1.5
 SEED = 20261121
@@ -91,7 +90,9 @@ def make_lessons(count: int, rng: random.Random) -> list[dict[str, Any]]:
             if rng.random() < 0.7:
                 trigger = Trigger("Bash", words, lacks=[rng.choice(FLAGS)])
             else:
-                trigger = Trigger("Bash", words, unless=Unless(rng.choice(STEPS), since=rng.choice(["session", "change"])))
+                trigger = Trigger(
+                    "Bash", words, unless=Unless(rng.choice(STEPS), since=rng.choice(["session", "change"]))
+                )
         elif kind < 0.85:
             tool = rng.choice(["Edit", "Read", "Write", "MultiEdit"])
             depth = "/".join(f"d{rng.randint(0, 40)}" for _ in range(rng.randint(1, 3)))
@@ -104,12 +105,10 @@ def make_lessons(count: int, rng: random.Random) -> list[dict[str, Any]]:
         if key in seen:
             continue
         seen.add(key)
-        words_text, flag, error, prevention = rng.choice(COMMANDS)
+        words_text, _flag, error, prevention = rng.choice(COMMANDS)
         mistake, fix = rng.choice(MISTAKES)
         thing = rng.choice(THINGS)
-        title = (
-            f"{trigger.describe()} fails: {error}" if trigger else mistake.format(thing=thing).capitalize()
-        )
+        title = f"{trigger.describe()} fails: {error}" if trigger else mistake.format(thing=thing).capitalize()
         sessions = rng.randint(1, 30)
         failed = rng.randint(0, sessions)
         days = rng.uniform(0, 365)
@@ -120,7 +119,9 @@ def make_lessons(count: int, rng: random.Random) -> list[dict[str, Any]]:
                 "signature": f"hookbench:{len(out)}",
                 "title": title,
                 "body": f"{title}. Seen while working on the {thing}.",
-                "prevention": fix.format(thing=thing).capitalize() + "." if not trigger else prevention.capitalize() + ".",
+                "prevention": fix.format(thing=thing).capitalize() + "."
+                if not trigger
+                else prevention.capitalize() + ".",
                 "trigger": json.dumps(trigger.to_json()) if trigger else None,
                 "trigger_text": trigger.describe() if trigger else None,
                 "category": words_text.split()[0],
@@ -281,7 +282,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 contenders = [
                     ("baseline", baseline, b""),
                     ("pre_tool_use", pre, payload("PreToolUse", n, **call)),
-                    ("pre_tool_fires", pre, payload("PreToolUse", n, tool_name="Bash", tool_input={"command": "git push"})),
+                    (
+                        "pre_tool_fires",
+                        pre,
+                        payload("PreToolUse", n, tool_name="Bash", tool_input={"command": "git push"}),
+                    ),
                     ("prompt", prompt, payload("UserPromptSubmit", n, prompt=prompts[i % len(prompts)])),
                 ]
                 shift = n % len(contenders)
@@ -308,7 +313,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"baseline  python -c 'import json, sqlite3'  median {base['median_ms']} ms")
         for name in ("pre_tool_use", "pre_tool_fires", "prompt"):
             s = report[name]
-            print(f"{name:15s} median {s['median_ms']:6.2f} ms  p95 {s['p95_ms']:6.2f} ms  ratio {s['ratio']:.2f}  answered {s['answered']}")
+            print(
+                f"{name:15s} median {s['median_ms']:6.2f} ms  p95 {s['p95_ms']:6.2f} ms  ratio {s['ratio']:.2f}  answered {s['answered']}"
+            )
         if report["hook_failures"]:
             print("hook failures:", *report["hook_failures"], sep="\n  ")
         print("target: ratio <= 1.5 for pre_tool_use and prompt:", "met" if report["met"] else "NOT met")

@@ -88,7 +88,11 @@ class HookSession:
             post = run_hook(
                 "PostToolUse",
                 self.payload(
-                    "PostToolUse", tool_name="Bash", tool_input=tool_input, tool_use_id=tool_use_id, tool_response=response
+                    "PostToolUse",
+                    tool_name="Bash",
+                    tool_input=tool_input,
+                    tool_use_id=tool_use_id,
+                    tool_response=response,
                 ),
                 self.env,
             )

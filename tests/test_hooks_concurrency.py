@@ -56,7 +56,9 @@ def test_twenty_hook_processes_at_once_store_every_event_once(tmp_path: Path) ->
     calls = PROCESSES * EVENTS // 2
     with sqlite3.connect(db) as conn:
         stored = conn.execute("SELECT count(*), count(DISTINCT id) FROM live_calls WHERE id LIKE 'toolu_w%'").fetchone()
-        failed = conn.execute("SELECT count(*) FROM live_calls WHERE id LIKE 'toolu_w%' AND status = 'error'").fetchone()
+        failed = conn.execute(
+            "SELECT count(*) FROM live_calls WHERE id LIKE 'toolu_w%' AND status = 'error'"
+        ).fetchone()
         decisions = conn.execute(
             "SELECT count(*), count(DISTINCT tool_use_id) FROM hook_decisions WHERE tool_use_id LIKE 'toolu_w%'"
         ).fetchone()

@@ -68,7 +68,13 @@ def test_a_locked_store_means_no_decision_after_a_short_wait(tmp_path: Path) -> 
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert [entry["event"] for entry in _log(db)] == ["PreToolUse", "PostToolUse", "PostToolUseFailure", "SessionStart", "Stop"]
+    assert [entry["event"] for entry in _log(db)] == [
+        "PreToolUse",
+        "PostToolUse",
+        "PostToolUseFailure",
+        "SessionStart",
+        "Stop",
+    ]
     assert all("locked" in str(entry["error"]) for entry in _log(db))
     with sqlite3.connect(db) as conn:  # nothing half-written
         assert conn.execute("SELECT count(*) FROM live_calls").fetchone()[0] == 2
@@ -118,7 +124,12 @@ def test_a_handler_exception_means_no_decision(tmp_path: Path, monkeypatch: pyte
         raise RuntimeError("a bug in the matcher")
 
     monkeypatch.setattr(pre_tool, "_fired", broken)
-    code, out = _run_in_process(monkeypatch, db, "PreToolUse", b'{"session_id": "s", "tool_name": "Bash", "tool_input": {"command": "git push"}}')
+    code, out = _run_in_process(
+        monkeypatch,
+        db,
+        "PreToolUse",
+        b'{"session_id": "s", "tool_name": "Bash", "tool_input": {"command": "git push"}}',
+    )
     assert (code, out) == (0, "")
     logged = _log(db)[-1]
     assert logged["event"] == "PreToolUse" and logged["error"] == "RuntimeError: a bug in the matcher"
@@ -136,7 +147,9 @@ def test_a_handler_past_its_budget_is_cut_off(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(pre_tool, "_fired", slow)
     monkeypatch.setitem(entry.BUDGET_SECONDS, "PreToolUse", 0.2)
     started = time.monotonic()
-    code, out = _run_in_process(monkeypatch, db, "PreToolUse", b'{"session_id": "s", "tool_name": "Bash", "tool_input": {"command": "ls"}}')
+    code, out = _run_in_process(
+        monkeypatch, db, "PreToolUse", b'{"session_id": "s", "tool_name": "Bash", "tool_input": {"command": "ls"}}'
+    )
     assert (code, out) == (0, "")
     assert time.monotonic() - started < 10
     assert "HookTimeout" in str(_log(db)[-1]["error"])

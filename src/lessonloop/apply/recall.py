@@ -80,7 +80,7 @@ class _Record:
         return tuple(getattr(self, name) for name in self.__slots__)
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self._values() == other._values()  # type: ignore[attr-defined]
+        return isinstance(other, _Record) and type(self) is type(other) and self._values() == other._values()
 
     def __hash__(self) -> int:
         return hash(self._values())
@@ -104,8 +104,20 @@ class Factors(_Record):
     """
 
     __slots__ = (
-        "bm25", "bm25_ceiling", "lexical", "cosine", "vector", "relevance", "confidence", "confidence_weight",
-        "recency", "recency_weight", "severity_weight", "score", "matched_terms", "query_terms",
+        "bm25",
+        "bm25_ceiling",
+        "confidence",
+        "confidence_weight",
+        "cosine",
+        "lexical",
+        "matched_terms",
+        "query_terms",
+        "recency",
+        "recency_weight",
+        "relevance",
+        "score",
+        "severity_weight",
+        "vector",
     )  # fmt: skip
 
     def __init__(
@@ -165,16 +177,33 @@ class Recalled(_Record):
     is the live confidence at recall time)."""
 
     __slots__ = (
-        "id", "kind", "title", "body", "prevention", "prevention_command", "trigger_text", "category", "severity",
-        "scope", "project", "tier", "status", "sessions", "failed_sessions", "observations", "confidence",
-        "last_seen", "score", "factors",
+        "body",
+        "category",
+        "confidence",
+        "factors",
+        "failed_sessions",
+        "id",
+        "kind",
+        "last_seen",
+        "observations",
+        "prevention",
+        "prevention_command",
+        "project",
+        "scope",
+        "score",
+        "sessions",
+        "severity",
+        "status",
+        "tier",
+        "title",
+        "trigger_text",
     )  # fmt: skip
     _hidden = ("factors",)
 
     def __init__(
         self,
         *,
-        id: int,  # noqa: A002 - the lesson's id, named as everywhere else
+        id: int,
         kind: str,
         title: str,
         body: str,

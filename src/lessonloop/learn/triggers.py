@@ -9,10 +9,10 @@ form (lessons.trigger).
 from __future__ import annotations
 
 import posixpath
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 
 from lessonloop.analyze.commands import git_arguments, split_commands, words_kinds
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:  # annotations only: typing and collections.abc cost the hooks milliseconds
     from collections.abc import Iterable, Mapping, Sequence
     from typing import Any

@@ -166,7 +166,13 @@ def history_fingerprint(conn: sqlite3.Connection) -> str:
     ).fetchone()
     warned = conn.execute("SELECT count(*), coalesce(max(id), 0) FROM hook_decisions WHERE action != 'none'").fetchone()
     return digest(
-        LEARNER_VERSION, repr(calls), str(errors[0]), digest(errors[1]), repr(signals), digest(projects[0]), repr(warned)
+        LEARNER_VERSION,
+        repr(calls),
+        str(errors[0]),
+        digest(errors[1]),
+        repr(signals),
+        digest(projects[0]),
+        repr(warned),
     )
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
     from pathlib import Path
 

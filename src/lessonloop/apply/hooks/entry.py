@@ -49,7 +49,7 @@ class HookTimeout(Exception):
 class HookContext:
     """What every handler gets besides the payload: the event, the store path, the options."""
 
-    __slots__ = ("block", "ask", "db", "event")
+    __slots__ = ("ask", "block", "db", "event")
 
     def __init__(self, event: str, db: str, options: list[str]) -> None:
         self.event = event
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         if output:
             sys.stdout.write(json.dumps(output, ensure_ascii=False))
             sys.stdout.flush()
-    except BaseException as exc:  # noqa: BLE001 - fail open, whatever happened
+    except BaseException as exc:
         if isinstance(exc, SystemExit) and exc.code in (0, None):
             return 0
         from lessonloop.apply.hooks.failures import log_failure
@@ -116,7 +116,7 @@ def run() -> None:
         try:
             if stream is not None:
                 stream.flush()
-        except Exception:  # noqa: BLE001, S110 - a closed pipe: nothing more to say anyway
+        except Exception:
             pass
     os._exit(code)
 
@@ -139,7 +139,7 @@ def _on_alarm(_signum: int, _frame: object) -> None:
 
 
 def _start_budget(seconds: float) -> None:
-    import _signal  # the C module: `signal` would import enum, costing milliseconds per hook
+    import _signal  # type: ignore[import-not-found]  # the C module: `signal` imports enum (ms per hook)
 
     if hasattr(_signal, "setitimer"):
         _signal.signal(_signal.SIGALRM, _on_alarm)
@@ -169,7 +169,7 @@ def _check(db: str) -> int:
             finally:
                 conn.close()
             result["ok"] = True
-    except Exception as exc:  # noqa: BLE001 - reported, not raised
+    except Exception as exc:
         result["problem"] = f"{type(exc).__name__}: {exc}"
     sys.stdout.write(json.dumps(result) + "\n")
     return 0

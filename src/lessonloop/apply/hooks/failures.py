@@ -49,7 +49,7 @@ def log_failure(db_path: str, event: str | None, session_id: str | None, error: 
             size = handle.tell()
         if size > MAX_BYTES:
             _shrink(path)
-    except Exception:  # noqa: BLE001 - the log is best effort by design
+    except Exception:
         pass
 
 

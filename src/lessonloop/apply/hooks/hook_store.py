@@ -12,8 +12,8 @@ import json
 import os
 import sqlite3
 import time
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:  # annotations only: importing collections.abc costs the hook time
     from collections.abc import Callable, Iterable
 

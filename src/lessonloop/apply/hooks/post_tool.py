@@ -49,7 +49,9 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     target = call_target(tool_input)
     cwd = text_of(payload, "cwd")
     ts = now_text()
-    error_class = _classify(tool_use_id, session_id, ts, tool, tool_input, target, command, cwd, error_text) if failed else None
+    error_class = (
+        _classify(tool_use_id, session_id, ts, tool, tool_input, target, command, cwd, error_text) if failed else None
+    )
     conn = connect_for_writing(ctx.db, wait_ms(ctx))
     try:
         project = session_project(conn, payload)

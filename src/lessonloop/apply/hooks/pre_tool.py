@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 
 from lessonloop.apply.hooks.hook_store import (
     NoStore,
@@ -28,6 +27,7 @@ from lessonloop.apply.hooks.hook_store import (
     write,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
     from lessonloop.apply.hooks.entry import HookContext
     from lessonloop.learn.triggers import SessionState
@@ -72,9 +72,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         def store(c: sqlite3.Connection) -> None:
             record_decision(c, session_id, "PreToolUse", action, ids, text_of(payload, "tool_use_id"), detail)
             if ids:
-                c.execute(
-                    f"UPDATE lessons SET warnings = warnings + 1 WHERE id IN ({', '.join('?' * len(ids))})", ids
-                )
+                c.execute(f"UPDATE lessons SET warnings = warnings + 1 WHERE id IN ({', '.join('?' * len(ids))})", ids)
 
         write(conn, store)
     finally:
@@ -170,11 +168,17 @@ def warning_text(fired: list[tuple[str, int, float, str, str | None, str | None,
         lines.append(f"- {title}")
         instead = prevention or (f"`{command}`" if command else None)
         seen = f"failed in {failed} of {sessions} sessions" if sessions else "recorded by a person"
-        lines.append(f"  Instead: {instead} ({seen}, confidence {value:.2f})" if instead else f"  ({seen}, confidence {value:.2f})")
+        lines.append(
+            f"  Instead: {instead} ({seen}, confidence {value:.2f})"
+            if instead
+            else f"  ({seen}, confidence {value:.2f})"
+        )
     return "\n".join(lines)
 
 
-def _output(action: str, fired: list[tuple[str, int, float, str, str | None, str | None, int, int]]) -> dict[str, object]:
+def _output(
+    action: str, fired: list[tuple[str, int, float, str, str | None, str | None, int, int]]
+) -> dict[str, object]:
     text = warning_text(fired)
     out: dict[str, object] = {"hookEventName": "PreToolUse", "additionalContext": text}
     if action == "ask":

@@ -5,7 +5,6 @@ given yet, within a small token budget."""
 from __future__ import annotations
 
 import sqlite3
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 
 from lessonloop.apply.hooks.hook_store import (
     NoStore,
@@ -18,6 +17,7 @@ from lessonloop.apply.hooks.hook_store import (
     write,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
     from lessonloop.apply.hooks.entry import HookContext
 
@@ -45,7 +45,9 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
 
         project = session_project(conn, payload)
         given = injected_lessons(conn, session_id)
-        found = recall(conn, prompt, project=project, top=TOP + len(given), rarest_terms=RAREST_TERMS, candidates=CANDIDATES)
+        found = recall(
+            conn, prompt, project=project, top=TOP + len(given), rarest_terms=RAREST_TERMS, candidates=CANDIDATES
+        )
         found = [r for r in found if r.id not in given][:TOP]
         text, used = fit_context(found, BUDGET_TOKENS)
         if not used:
@@ -53,7 +55,9 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         ids = [r.id for r in used]
 
         def store(c: sqlite3.Connection) -> None:
-            record_decision(c, session_id, "UserPromptSubmit", "inject", ids, detail={"scores": [round(r.score, 4) for r in used]})
+            record_decision(
+                c, session_id, "UserPromptSubmit", "inject", ids, detail={"scores": [round(r.score, 4) for r in used]}
+            )
 
         write(conn, store)
     finally:

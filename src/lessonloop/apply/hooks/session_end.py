@@ -14,10 +14,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 
 from lessonloop.apply.hooks.hook_store import connect_for_writing, now_text, text_of, wait_ms, write
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
     from lessonloop.apply.hooks.entry import HookContext
 

@@ -10,21 +10,23 @@ session is not given the same lessons again).
 from __future__ import annotations
 
 import sqlite3
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 
 from lessonloop.apply.hooks.hook_store import (
     connect_for_writing,
     days_since,
-    wait_ms,
     injected_lessons,
     now_text,
     record_decision,
     resolve_project,
     text_of,
+    wait_ms,
     write,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
+    from typing import Any
+
     from lessonloop.apply.hooks.entry import HookContext
 
 BUDGET_TOKENS = 400
@@ -33,10 +35,17 @@ MIN_CONFIDENCE = 0.25  # the active tier's threshold
 
 
 class _Lesson:
+    """A lesson as the context block shows it (render.RenderableLesson)."""
+
     __slots__ = ("confidence", "failed_sessions", "id", "observations", "prevention", "prevention_command", "title")
 
-    def __init__(self, row: tuple[object, ...], confidence: float) -> None:
-        self.id, self.title, self.prevention, self.prevention_command, self.failed_sessions, self.observations = row[:6]
+    def __init__(self, row: tuple[Any, ...], confidence: float) -> None:
+        self.id: int = row[0]
+        self.title: str = row[1]
+        self.prevention: str | None = row[2]
+        self.prevention_command: str | None = row[3]
+        self.failed_sessions: int = row[4]
+        self.observations: int = row[5]
         self.confidence = confidence
 
 
@@ -57,7 +66,15 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
                    ON CONFLICT (session_id) DO UPDATE SET project = excluded.project, cwd = excluded.cwd,
                        transcript_path = coalesce(excluded.transcript_path, transcript_path),
                        model = coalesce(excluded.model, model), last_event_at = excluded.last_event_at""",
-                (session_id, project, cwd, text_of(payload, "transcript_path"), text_of(payload, "model"), moment, moment),
+                (
+                    session_id,
+                    project,
+                    cwd,
+                    text_of(payload, "transcript_path"),
+                    text_of(payload, "model"),
+                    moment,
+                    moment,
+                ),
             ),
         )
         chosen = _best_lessons(conn, project, injected_lessons(conn, session_id))
