@@ -30,13 +30,13 @@ which `lessonloop config` reads; docs/privacy.md explains them.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-ENV_CONFIG = "LESSONLOOP_CONFIG"
+from lessonloop.config_location import ENV_CONFIG as ENV_CONFIG
+from lessonloop.config_location import config_path as config_path
 
 
 class ConfigError(Exception):
@@ -151,19 +151,6 @@ class Config:
         found = setting(key)
         section = self.sections.get(found.section)
         return "file" if isinstance(section, dict) and found.name in section else "default"
-
-
-def config_path(environ: Mapping[str, str] | None = None) -> str:
-    """Where the configuration file is: $LESSONLOOP_CONFIG, else the XDG config folder."""
-    env = os.environ if environ is None else environ
-    explicit = env.get(ENV_CONFIG, "").strip()
-    if explicit:
-        return os.path.expanduser(explicit)
-    base = env.get("XDG_CONFIG_HOME", "").strip()
-    if not os.path.isabs(base):  # the XDG spec: a relative value is invalid and ignored
-        home = env.get("HOME") or os.path.expanduser("~")
-        base = os.path.join(home, ".config")
-    return os.path.join(base, "lessonloop", "config.toml")
 
 
 def load_config(path: str | None = None) -> Config:

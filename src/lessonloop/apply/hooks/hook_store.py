@@ -110,9 +110,10 @@ def text_of(payload: dict[str, object], key: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def session_project(conn: sqlite3.Connection, payload: dict[str, object], *, remember: bool = True) -> str | None:
+def session_project(conn: sqlite3.Connection, payload: dict[str, object], policy: HookPolicy) -> str | None:
     """The project of the payload's session: remembered from its first event, else resolved from
-    its cwd now (config mappings, then the git root) and remembered when `remember`."""
+    its cwd now (config mappings, then the git root) and remembered when `policy` allows storing
+    this session."""
     session_id = text_of(payload, "session_id")
     cwd = text_of(payload, "cwd")
     if session_id is not None:
@@ -120,7 +121,7 @@ def session_project(conn: sqlite3.Connection, payload: dict[str, object], *, rem
         if row is not None:
             return row[0] if row[0] is not None else None
     project = resolve_project(cwd) if cwd else None
-    if remember and session_id is not None:
+    if session_id is not None and policy.allows(project, cwd):
         write(
             conn,
             lambda c: c.execute(
@@ -180,3 +181,102 @@ def injected_lessons(conn: sqlite3.Connection, session_id: str) -> set[int]:
     ):
         seen.update(int(i) for i in json.loads(lessons))
     return seen
+
+
+CONFIG_CACHE = "hook-config-cache.json"
+
+
+class HookPolicy:
+    """What the configuration lets the hooks do (capture.* and lessons.exclude_categories),
+    read from a JSON cache next to the store that is rebuilt whenever the configuration file
+    changes (its size or modification time): parsing TOML on every tool call would cost
+    milliseconds. A configuration that cannot be read stores nothing: when in doubt, capture
+    nothing."""
+
+    __slots__ = ("data", "problem")
+
+    def __init__(self, data: dict[str, object], problem: str | None = None) -> None:
+        self.data = data
+        self.problem = problem
+
+    @property
+    def enabled(self) -> bool:
+        return self.data.get("enabled", True) is True
+
+    def allows(self, project: str | None, cwd: str | None) -> bool:
+        """Whether this session may be stored (capture on, the project not excluded)."""
+        if not self.enabled:
+            return False
+        if not self.data.get("exclude_projects"):
+            return True
+        from lessonloop.capture.privacy import CapturePolicy
+
+        return CapturePolicy.from_json(self.data).allows(project, cwd)
+
+    @property
+    def exclude_categories(self) -> tuple[str, ...]:
+        found = self.data.get("exclude_categories")
+        return tuple(str(c).strip().lower() for c in found) if isinstance(found, list) else ()
+
+    def allows_category(self, category: str | None) -> bool:
+        excluded = self.exclude_categories
+        return not excluded or category is None or category.strip().lower() not in excluded
+
+    def stored_result(self, text: str | None) -> str | None:
+        return text if self.data.get("store_tool_output", True) is True else None
+
+    def stored_input(self, tool: str, tool_input: dict[str, object]) -> dict[str, object]:
+        if self.data.get("store_diffs", True) is True:
+            return tool_input
+        from lessonloop.capture.privacy import CapturePolicy
+
+        cleaned = CapturePolicy.from_json(self.data).tool_input(tool, tool_input)
+        return cleaned if isinstance(cleaned, dict) else tool_input
+
+
+def hook_policy(db: str) -> HookPolicy:
+    """The configuration's policy for the hooks (see HookPolicy), through the cache."""
+    from lessonloop.config_location import config_path
+
+    path = config_path()
+    try:
+        info = os.stat(path)
+        stamp: list[object] | None = [path, info.st_mtime_ns, info.st_size]
+    except FileNotFoundError:
+        stamp = [path, None, None]
+    except OSError as exc:
+        return HookPolicy({"enabled": False}, f"cannot read the configuration {path}: {exc.strerror or exc}")
+    cache = os.path.join(os.path.dirname(os.path.abspath(db)), CONFIG_CACHE)
+    try:
+        with open(cache, encoding="utf-8") as handle:
+            cached = json.load(handle)
+        if isinstance(cached, dict) and cached.get("stamp") == stamp and isinstance(cached.get("policy"), dict):
+            return HookPolicy(cached["policy"])
+    except (OSError, ValueError):
+        pass
+    from lessonloop.capture.privacy import CapturePolicy
+    from lessonloop.config import ConfigError
+
+    try:
+        policy = CapturePolicy.load(path).to_json()
+    except ConfigError as exc:
+        return HookPolicy({"enabled": False}, str(exc))
+    try:
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        temporary = f"{cache}.{os.getpid()}"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump({"stamp": stamp, "policy": policy}, handle)
+        os.replace(temporary, cache)
+    except OSError:
+        pass  # no cache: read the configuration again next time
+    return HookPolicy(policy)
+
+
+def forgotten(conn: sqlite3.Connection, session_id: str) -> bool:
+    """Whether a person forgot this session (`lessonloop forget`): nothing of it is stored again."""
+    try:
+        return (
+            conn.execute("SELECT 1 FROM forgotten_sessions WHERE session_id = ?", (session_id,)).fetchone() is not None
+        )
+    except sqlite3.OperationalError:
+        return False  # a store from before forgetting existed

@@ -17,7 +17,16 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from lessonloop.apply.hooks.hook_store import connect_for_writing, now_text, session_project, text_of, wait_ms, write
+from lessonloop.apply.hooks.hook_store import (
+    connect_for_writing,
+    forgotten,
+    hook_policy,
+    now_text,
+    session_project,
+    text_of,
+    wait_ms,
+    write,
+)
 from lessonloop.apply.hooks.pre_tool import call_target
 
 if TYPE_CHECKING:
@@ -33,10 +42,14 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     tool_use_id = text_of(payload, "tool_use_id")
     if tool is None or session_id is None or tool_use_id is None:
         return None
+    cwd = text_of(payload, "cwd")
+    policy = hook_policy(ctx.db)
+    if not policy.enabled:
+        return None  # capture turned off: nothing is stored
     from lessonloop.analyze.redaction import redact, redact_value
 
     raw_input = payload.get("tool_input")
-    tool_input, _ = redact_value(raw_input if isinstance(raw_input, dict) else {})
+    tool_input, _ = redact_value(policy.stored_input(tool, raw_input) if isinstance(raw_input, dict) else {})
     failed = ctx.event == "PostToolUseFailure"
     status = "ok"
     error_text = result_text = None
@@ -44,17 +57,18 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         status = "interrupted" if payload.get("is_interrupt") is True else "error"
         error_text = redact(_text(payload.get("error")) or _text(payload.get("tool_response")) or "")[0][:ERROR_CHARS]
     else:
-        result_text = redact(_text(payload.get("tool_response")) or "")[0][:RESULT_CHARS] or None
+        result_text = policy.stored_result(redact(_text(payload.get("tool_response")) or "")[0][:RESULT_CHARS] or None)
     command = tool_input.get("command") if tool == "Bash" and isinstance(tool_input.get("command"), str) else None
     target = call_target(tool_input)
-    cwd = text_of(payload, "cwd")
     ts = now_text()
     error_class = (
         _classify(tool_use_id, session_id, ts, tool, tool_input, target, command, cwd, error_text) if failed else None
     )
     conn = connect_for_writing(ctx.db, wait_ms(ctx))
     try:
-        project = session_project(conn, payload)
+        project = session_project(conn, payload, policy)
+        if not policy.allows(project, cwd) or forgotten(conn, session_id):
+            return None
 
         def store(c: sqlite3.Connection) -> bool:
             seq = c.execute("SELECT coalesce(max(seq), 0) + 1 FROM live_calls WHERE session_id = ?", (session_id,))

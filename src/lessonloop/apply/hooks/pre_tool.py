@@ -17,9 +17,11 @@ import json
 import sqlite3
 
 from lessonloop.apply.hooks.hook_store import (
+    HookPolicy,
     NoStore,
     connect,
     days_since,
+    hook_policy,
     record_decision,
     session_project,
     text_of,
@@ -37,7 +39,9 @@ BLOCK_AT = 0.95
 MAX_SHOWN = 3  # lessons named in one warning
 FILE_KEYS = ("file_path", "notebook_path", "path")
 _ORDER = {"warn": 1, "ask": 2, "block": 3}
-_COLUMNS = "id, trigger, title, prevention, prevention_command, sessions, failed_sessions, confidence, last_seen"
+_COLUMNS = (
+    "id, trigger, title, prevention, prevention_command, sessions, failed_sessions, confidence, last_seen, category"
+)
 
 
 def call_target(tool_input: dict[str, object]) -> str | None:
@@ -61,8 +65,9 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     except NoStore:
         return None
     try:
-        project = session_project(conn, payload)
-        fired = _fired(conn, session_id, tool, tool_input, cwd, project, ctx)
+        policy = hook_policy(ctx.db)
+        project = session_project(conn, payload, policy)
+        fired = _fired(conn, session_id, tool, tool_input, cwd, project, ctx, policy)
         action = max((a for a, *_ in fired), key=_ORDER.__getitem__, default="none")
         ids = [lesson_id for _a, lesson_id, *_ in fired]
         detail: dict[str, object] = {"tool": tool}
@@ -74,7 +79,8 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
             if ids:
                 c.execute(f"UPDATE lessons SET warnings = warnings + 1 WHERE id IN ({', '.join('?' * len(ids))})", ids)
 
-        write(conn, store)
+        if policy.allows(project, cwd):  # capture turned off: decide, but record nothing
+            write(conn, store)
     finally:
         conn.close()
     if not fired:
@@ -90,6 +96,7 @@ def _fired(
     cwd: str | None,
     project: str | None,
     ctx: HookContext,
+    policy: HookPolicy,
 ) -> list[tuple[str, int, float, str, str | None, str | None, int, int]]:
     """(action, lesson id, confidence, title, prevention, command, failed sessions, sessions) of
     each lesson that fires, most confident first."""
@@ -121,7 +128,20 @@ def _fired(
 
     state: SessionState | None = None
     out = []
-    for lesson_id, trigger_json, title, prevention, prevention_command, sessions, failed, stored, last_seen in rows:
+    for (
+        lesson_id,
+        trigger_json,
+        title,
+        prevention,
+        prevention_command,
+        sessions,
+        failed,
+        stored,
+        last_seen,
+        category,
+    ) in rows:
+        if not policy.allows_category(category):
+            continue
         trigger = Trigger.from_json(json.loads(trigger_json))
         if not trigger.matches_shape(tool, segments, target, cwd):
             continue

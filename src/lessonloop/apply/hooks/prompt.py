@@ -9,6 +9,7 @@ import sqlite3
 from lessonloop.apply.hooks.hook_store import (
     NoStore,
     connect,
+    hook_policy,
     injected_lessons,
     record_decision,
     session_project,
@@ -43,10 +44,17 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         from lessonloop.apply.recall import recall
         from lessonloop.apply.render import fit_context
 
-        project = session_project(conn, payload)
+        policy = hook_policy(ctx.db)
+        project = session_project(conn, payload, policy)
         given = injected_lessons(conn, session_id)
         found = recall(
-            conn, prompt, project=project, top=TOP + len(given), rarest_terms=RAREST_TERMS, candidates=CANDIDATES
+            conn,
+            prompt,
+            project=project,
+            top=TOP + len(given),
+            rarest_terms=RAREST_TERMS,
+            candidates=CANDIDATES,
+            exclude_categories=policy.exclude_categories,
         )
         found = [r for r in found if r.id not in given][:TOP]
         text, used = fit_context(found, BUDGET_TOKENS)
@@ -59,7 +67,8 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
                 c, session_id, "UserPromptSubmit", "inject", ids, detail={"scores": [round(r.score, 4) for r in used]}
             )
 
-        write(conn, store)
+        if policy.allows(project, text_of(payload, "cwd")):  # capture turned off: give, record nothing
+            write(conn, store)
     finally:
         conn.close()
     return {"hookSpecificOutput": {"hookEventName": "UserPromptSubmit", "additionalContext": text}}

@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 
-from lessonloop.apply.hooks.hook_store import connect_for_writing, now_text, text_of, wait_ms, write
+from lessonloop.apply.hooks.hook_store import connect_for_writing, hook_policy, now_text, text_of, wait_ms, write
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -29,6 +29,8 @@ ENV_FOREGROUND = "LESSONLOOP_HOOK_FOREGROUND"
 def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | None:
     session_id = text_of(payload, "session_id")
     transcript = text_of(payload, "transcript_path")
+    if not hook_policy(ctx.db).allows(None, text_of(payload, "cwd")):
+        return None  # capture turned off (ingest would store nothing of it either)
     conn = connect_for_writing(ctx.db, wait_ms(ctx))
     try:
         if session_id is not None:

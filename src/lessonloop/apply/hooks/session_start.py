@@ -12,8 +12,12 @@ from __future__ import annotations
 import sqlite3
 
 from lessonloop.apply.hooks.hook_store import (
+    HookPolicy,
+    NoStore,
+    connect,
     connect_for_writing,
     days_since,
+    hook_policy,
     injected_lessons,
     now_text,
     record_decision,
@@ -55,29 +59,29 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         return None
     cwd = text_of(payload, "cwd")
     project = resolve_project(cwd) if cwd else None
-    conn = connect_for_writing(ctx.db, wait_ms(ctx))
+    policy = hook_policy(ctx.db)
+    allowed = policy.allows(project, cwd)
+    try:  # capture turned off: give lessons from the store there is, create and record nothing
+        conn = connect_for_writing(ctx.db, wait_ms(ctx)) if allowed else connect(ctx.db, wait_ms(ctx))
+    except NoStore:
+        return None
     try:
         moment = now_text()
-        write(
-            conn,
-            lambda c: c.execute(
-                """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, model, started_at, last_event_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (session_id) DO UPDATE SET project = excluded.project, cwd = excluded.cwd,
-                       transcript_path = coalesce(excluded.transcript_path, transcript_path),
-                       model = coalesce(excluded.model, model), last_event_at = excluded.last_event_at""",
-                (
-                    session_id,
-                    project,
-                    cwd,
-                    text_of(payload, "transcript_path"),
-                    text_of(payload, "model"),
-                    moment,
-                    moment,
+        if allowed:
+            write(
+                conn,
+                lambda c: c.execute(
+                    """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, model, started_at,
+                           last_event_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT (session_id) DO UPDATE SET project = excluded.project, cwd = excluded.cwd,
+                           transcript_path = coalesce(excluded.transcript_path, transcript_path),
+                           model = coalesce(excluded.model, model), last_event_at = excluded.last_event_at""",
+                    (session_id, project, cwd, text_of(payload, "transcript_path"), text_of(payload, "model"), moment,
+                     moment),
                 ),
-            ),
-        )
-        chosen = _best_lessons(conn, project, injected_lessons(conn, session_id))
+            )  # fmt: skip
+        chosen = _best_lessons(conn, project, injected_lessons(conn, session_id), policy)
         from lessonloop.apply.render import fit_context
 
         text, used = fit_context(chosen, BUDGET_TOKENS)
@@ -88,18 +92,19 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         def store(c: sqlite3.Connection) -> None:
             record_decision(c, session_id, "SessionStart", "inject", ids, detail={"source": text_of(payload, "source")})
 
-        write(conn, store)
+        if allowed:
+            write(conn, store)
     finally:
         conn.close()
     return {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}
 
 
-def _best_lessons(conn: sqlite3.Connection, project: str | None, given: set[int]) -> list[_Lesson]:
+def _best_lessons(conn: sqlite3.Connection, project: str | None, given: set[int], policy: HookPolicy) -> list[_Lesson]:
     from lessonloop.apply import ranking
 
     rows = conn.execute(
         """SELECT id, title, prevention, prevention_command, failed_sessions, observations, sessions, confidence,
-                  last_seen, severity
+                  last_seen, severity, category
            FROM lessons
            WHERE status = 'active' AND tier IN ('active', 'core') AND confidence >= ?
              AND (scope = 'global' OR project = ?)
@@ -108,7 +113,7 @@ def _best_lessons(conn: sqlite3.Connection, project: str | None, given: set[int]
     ).fetchall()
     scored = []
     for row in rows:
-        if row[0] in given:
+        if row[0] in given or not policy.allows_category(row[10]):
             continue
         days = days_since(row[8])
         value = ranking.live_confidence(row[4], row[6], days, row[7])
