@@ -398,3 +398,18 @@ def test_a_vector_of_old_text_is_dropped_and_one_of_the_same_text_kept(store: sq
         None,
     )
     assert store.execute("SELECT embedding FROM lessons WHERE id = ?", (others,)).fetchone()[0] == b"\x02"
+
+
+def test_a_save_learned_from_a_history_that_changed_meanwhile_is_rolled_back(tmp_path: Path) -> None:
+    from lessonloop.store import open_store
+    from tests.test_recall import make_lesson
+
+    conn = open_store(tmp_path / "raced.db")
+    lesson = make_lesson("raced", "`git push` without --set-upstream fails", "no upstream")
+    assert save_learned(conn, [lesson], {}, NOW, still_current=lambda: False) is None
+    assert conn.execute("SELECT count(*) FROM lessons").fetchone()[0] == 0
+    assert not conn.in_transaction
+    recorded: list[int] = []
+    saved = save_learned(conn, [lesson], {}, NOW, still_current=lambda: True, finish=lambda r: recorded.append(r.new))
+    assert saved is not None and saved.new == 1 and recorded == [1]
+    assert conn.execute("SELECT count(*) FROM lessons").fetchone()[0] == 1

@@ -13,7 +13,7 @@ from lessonloop.learn.engine import Learner, Policy
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, History
 from lessonloop.learn.signatures import digest
-from lessonloop.store.lesson_writer import save_learned
+from lessonloop.store.lesson_writer import SaveResult, save_learned
 from lessonloop.store.session_reader import CALL_COLUMNS, call_from_row
 from lessonloop.timestamps import utc_now
 
@@ -123,6 +123,7 @@ def _corrections(conn: sqlite3.Connection, by_id: dict[str, CallEvent], project:
     return found
 
 
+LEARN_ATTEMPTS = 3  # learning runs again when the history changed under it; the last attempt saves anyway
 LEARNER_VERSION = "2"  # bump when extraction or counting changes: the store is learned again
 
 
@@ -192,21 +193,35 @@ def learn_store(
         run.embedded, run.problem = embed_lessons(conn)
         run.seconds = time.perf_counter() - started
         return run
-    history = load_history(conn)
-    learner = learn_history(history, policy)
-    moment = now or utc_now()
     from lessonloop.capture.privacy import without_excluded_categories  # [lessons] exclude_categories
     from lessonloop.pipeline.batch_learning import batch_lessons
 
-    lessons = without_excluded_categories([*learner.lessons.values(), *batch_lessons(conn)])
-    saved = save_learned(conn, lessons, learner.aliases, moment)
+    moment = now or utc_now()
+    for attempt in range(LEARN_ATTEMPTS):
+        history = load_history(conn)
+        learner = learn_history(history, policy)
+        lessons = without_excluded_categories([*learner.lessons.values(), *batch_lessons(conn)])
+        read = fingerprint
+
+        def record(saved: SaveResult, read: str = read, calls: int = len(history.events)) -> None:
+            run.lessons = conn.execute("SELECT count(*) FROM lessons").fetchone()[0]
+            conn.execute(
+                """INSERT INTO learn_runs (ts, fingerprint, tool_calls, lessons, new_lessons, archived)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                (moment, read, calls, run.lessons, saved.new, saved.archived),
+            )
+
+        # Another process may ingest while this one learns: its lessons are saved only if the
+        # history is still the one they were learned from (else learn again, from the new one).
+        last_try = attempt == LEARN_ATTEMPTS - 1
+        current = None if last_try else (lambda read=read: history_fingerprint(conn) == read)
+        saved = save_learned(conn, lessons, learner.aliases, moment, still_current=current, finish=record)
+        if saved is not None:
+            break
+        fingerprint = history_fingerprint(conn)
+    assert saved is not None
     run.tool_calls = len(history.events)
-    run.lessons = conn.execute("SELECT count(*) FROM lessons").fetchone()[0]
     run.new, run.updated, run.archived = saved.new, saved.updated, saved.archived
-    conn.execute(
-        "INSERT INTO learn_runs (ts, fingerprint, tool_calls, lessons, new_lessons, archived) VALUES (?, ?, ?, ?, ?, ?)",
-        (moment, fingerprint, run.tool_calls, run.lessons, run.new, run.archived),
-    )
     run.embedded, run.problem = embed_lessons(conn)
     run.seconds = time.perf_counter() - started
     return run

@@ -10,7 +10,7 @@ produced (an analyzer changed) are left as they are, only decayed.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from lessonloop import json_codec
@@ -101,11 +101,26 @@ def add_feedback_evidence(conn: sqlite3.Connection, lesson_id: int, session_id: 
     )
 
 
-def save_learned(conn: sqlite3.Connection, lessons: Iterable[Lesson], aliases: dict[str, str], now: str) -> SaveResult:
-    """Merge `lessons` (and the signatures merged into them) into the store in one transaction."""
+def save_learned(
+    conn: sqlite3.Connection,
+    lessons: Iterable[Lesson],
+    aliases: dict[str, str],
+    now: str,
+    *,
+    still_current: Callable[[], bool] | None = None,
+    finish: Callable[[SaveResult], None] | None = None,
+) -> SaveResult | None:
+    """Merge `lessons` (and the signatures merged into them) into the store in one transaction.
+
+    still_current: asked once the write lock is held; False (what was learned from changed in the
+    meantime: another process ingested) rolls back and returns None, so the caller learns again.
+    finish: runs last inside the transaction (the learning run's own record)."""
     lessons = list(lessons)
     result = SaveResult()
     conn.execute("BEGIN IMMEDIATE")
+    if still_current is not None and not still_current():
+        conn.execute("ROLLBACK")
+        return None
     try:
         existing = {
             sig: (lid, status, tier)
@@ -208,6 +223,8 @@ def save_learned(conn: sqlite3.Connection, lessons: Iterable[Lesson], aliases: d
                     "INSERT OR REPLACE INTO lesson_aliases (signature, lesson_id) VALUES (?, ?)", (alias, target_id)
                 )
         result.archived += _decay_others(conn, seen_ids, restored, now)
+        if finish is not None:
+            finish(result)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
