@@ -48,7 +48,7 @@ def test_a_push_lesson_learned_in_one_session_warns_the_next_and_counts_the_succ
     subprocess.run(["git", "-C", str(repo), "checkout", "-q", "-b", "feature-y"], check=True)
     second = HookSession(repo, env)
     started = second.start()
-    assert title in started.context  # the session begins with the lesson
+    assert str(title) in started.context  # the session begins with the lesson
     pre, post = second.bash("git push")
     assert pre.returncode == 0
     assert "lessonloop" in pre.context and str(title) in pre.context

@@ -333,7 +333,7 @@ def test_a_merged_signature_finds_its_lesson_again(tmp_path: Path) -> None:
     conn = open_store(tmp_path / "s.db")
     try:
         result = save_learned(conn, learner.lessons.values(), learner.aliases, NOW)
-        assert (result.total, result.new) == (1, 1)
+        assert result is not None and (result.total, result.new) == (1, 1)
         (lesson_id,) = conn.execute("SELECT id FROM lessons WHERE signature = ?", (target,)).fetchone()
         assert conn.execute("SELECT lesson_id FROM lesson_aliases WHERE signature = ?", (alias,)).fetchone() == (
             lesson_id,
@@ -346,7 +346,7 @@ def test_a_merged_signature_finds_its_lesson_again(tmp_path: Path) -> None:
         play(alone, s.bash("git push -u origin feat-z"))
         assert list(alone.lessons) == [alias]
         result = save_learned(conn, alone.lessons.values(), alone.aliases, NOW)
-        assert (result.new, result.updated) == (0, 1)
+        assert result is not None and (result.new, result.updated) == (0, 1)
         assert conn.execute("SELECT count(*) FROM lessons").fetchone()[0] == 1
     finally:
         conn.close()
