@@ -44,7 +44,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.recall_bench import COMMANDS, MISTAKES, PROJECTS, SEVERITIES, STATUSES, THINGS
+from benchmarks.recall_bench import COMMANDS, MISTAKES, PROJECTS, SEVERITIES, STATUSES, THINGS, insert_lessons
 
 TARGET_RATIO = 1.5
 SEED = 20261121
@@ -165,15 +165,7 @@ def build_store(db: Path, lessons: int, calls: int, project: str, cwd: str, sess
     conn = open_store(db)
     rows = make_lessons(lessons, rng)
     conn.execute("BEGIN")
-    conn.executemany(
-        """INSERT INTO lessons (signature, kind, origin, title, body, prevention, trigger, trigger_text, category,
-               severity, scope, project, sessions, failed_sessions, observations, confidence, tier, status,
-               first_seen, last_seen, created_at, updated_at)
-           VALUES (:signature, 'usage', 'learned', :title, :body, :prevention, :trigger, :trigger_text, :category,
-               :severity, :scope, :project, :sessions, :failed, :failed, :confidence, :tier, :status,
-               :last_seen, :last_seen, :last_seen, :last_seen)""",
-        rows,
-    )
+    insert_lessons(conn, rows)
     # The lesson the firing set hits, in the timed session's project.
     conn.execute(
         """INSERT INTO lessons (signature, kind, origin, title, body, prevention, trigger, trigger_text, severity, scope,

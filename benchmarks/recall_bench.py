@@ -169,6 +169,13 @@ def build_store(path: Path, count: int, seed: int) -> sqlite3.Connection:
     conn = open_store(path)
     rows = [make_lesson(rng, n) for n in range(count)]
     conn.execute("BEGIN")
+    insert_lessons(conn, rows)
+    conn.execute("COMMIT")
+    return conn
+
+
+def insert_lessons(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
+    """Store synthetic lessons (make_lesson's keys) as learning stores them."""
     conn.executemany(
         """INSERT INTO lessons (signature, kind, origin, title, body, prevention, trigger, trigger_text, category,
                severity, scope, project, sessions, failed_sessions, observations, confidence, tier, status,
@@ -178,8 +185,6 @@ def build_store(path: Path, count: int, seed: int) -> sqlite3.Connection:
                :last_seen, :last_seen, :last_seen, :last_seen)""",
         rows,
     )
-    conn.execute("COMMIT")
-    return conn
 
 
 def make_queries(count: int, seed: int) -> list[str]:

@@ -44,12 +44,8 @@ def git_root(folder: str) -> str | None:
         current = parent
 
 
-def _main_root_of_linked_tree(dot_git_file: str) -> str | None:
-    """For a worktree or submodule `.git` file ("gitdir: X"), the main working tree's root.
-
-    A worktree's gitdir holds a `commondir` file pointing at the main `.git`; a submodule's
-    does not, and the submodule is its own project (None here: its own folder is the root).
-    """
+def linked_gitdir(dot_git_file: str) -> str | None:
+    """The git folder a worktree's or submodule's `.git` file ("gitdir: X") points to."""
     try:
         with open(dot_git_file, encoding="utf-8", errors="replace") as handle:
             first = handle.readline().strip()
@@ -58,8 +54,18 @@ def _main_root_of_linked_tree(dot_git_file: str) -> str | None:
     if not first.startswith("gitdir:"):
         return None
     gitdir = first[len("gitdir:") :].strip()
-    if not os.path.isabs(gitdir):
-        gitdir = os.path.join(os.path.dirname(dot_git_file), gitdir)
+    return gitdir if os.path.isabs(gitdir) else os.path.join(os.path.dirname(dot_git_file), gitdir)
+
+
+def _main_root_of_linked_tree(dot_git_file: str) -> str | None:
+    """For a worktree or submodule `.git` file ("gitdir: X"), the main working tree's root.
+
+    A worktree's gitdir holds a `commondir` file pointing at the main `.git`; a submodule's
+    does not, and the submodule is its own project (None here: its own folder is the root).
+    """
+    gitdir = linked_gitdir(dot_git_file)
+    if gitdir is None:
+        return None
     commondir_file = os.path.join(gitdir, "commondir")
     try:
         with open(commondir_file, encoding="utf-8", errors="replace") as handle:

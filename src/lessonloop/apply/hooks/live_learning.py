@@ -60,15 +60,12 @@ def current_branch(cwd: str) -> str | None:
             head = os.path.join(dot_git, "HEAD")
             break
         if os.path.isfile(dot_git):
-            try:
-                with open(dot_git, encoding="utf-8", errors="replace") as handle:
-                    first = handle.readline().strip()
-            except OSError:
+            from lessonloop.capture.projects import linked_gitdir
+
+            gitdir = linked_gitdir(dot_git)
+            if gitdir is None:
                 return None
-            if not first.startswith("gitdir:"):
-                return None
-            gitdir = first[len("gitdir:") :].strip()
-            head = os.path.join(gitdir if os.path.isabs(gitdir) else os.path.join(folder, gitdir), "HEAD")
+            head = os.path.join(gitdir, "HEAD")
             break
         parent = os.path.dirname(folder)
         if parent == folder:
