@@ -66,8 +66,10 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     )
     conn = connect_for_writing(ctx.db, wait_ms(ctx))
     try:
+        if forgotten(conn, session_id):
+            return None  # a person forgot this session: nothing of it is stored again
         project = session_project(conn, payload, policy)
-        if not policy.allows(project, cwd) or forgotten(conn, session_id):
+        if not policy.allows(project, cwd):
             return None
 
         def store(c: sqlite3.Connection) -> bool:
