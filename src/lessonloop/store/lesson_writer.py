@@ -154,17 +154,7 @@ def save_learned(
                     value, days, lesson.sessions, lesson.failed_sessions
                 ):
                     status = "archived"
-                cursor = conn.execute(
-                    _INSERT,
-                    (
-                        lesson.signature, lesson.kind, lesson.origin, lesson.title, lesson.body, lesson.prevention,
-                        lesson.prevention_command, trigger_json, trigger_text, lesson.error_signature, lesson.error_class,
-                        lesson.category, lesson.severity, lesson.scope, lesson.project, lesson.agent, lesson.model,
-                        lesson.sessions, lesson.failed_sessions, lesson.observations, lesson.prevented,
-                        round(value, 6), tier, status, lesson.first_seen, lesson.last_seen, now, now,
-                    ),
-                )  # fmt: skip
-                lesson_id = int(cursor.lastrowid or 0)
+                lesson_id = _insert_lesson(conn, lesson, trigger_json, value, tier, status, now)
                 log_event(conn, lesson_id, lesson.signature, now, "learned", {"title": lesson.title})
                 if status == "archived":
                     log_event(conn, lesson_id, lesson.signature, now, "archived", {"confidence": round(value, 4)})
@@ -232,19 +222,27 @@ def save_learned(
     return result
 
 
+def _insert_lesson(
+    conn: sqlite3.Connection, lesson: Lesson, trigger_json: str | None, value: float, tier: str, status: str, now: str
+) -> int:
+    """Insert a new lesson row; returns its id."""
+    cursor = conn.execute(
+        _INSERT,
+        (
+            lesson.signature, lesson.kind, lesson.origin, lesson.title, lesson.body, lesson.prevention,
+            lesson.prevention_command, trigger_json, lesson.trigger.describe() if lesson.trigger else None,
+            lesson.error_signature, lesson.error_class, lesson.category, lesson.severity, lesson.scope,
+            lesson.project, lesson.agent, lesson.model, lesson.sessions, lesson.failed_sessions,
+            lesson.observations, lesson.prevented, round(value, 6), tier, status, lesson.first_seen,
+            lesson.last_seen, now, now,
+        ),
+    )  # fmt: skip
+    return int(cursor.lastrowid or 0)
+
+
 def _replace_evidence(conn: sqlite3.Connection, lesson_id: int, lesson: Lesson) -> None:
     conn.execute("DELETE FROM lesson_evidence WHERE lesson_id = ?", (lesson_id,))
-    conn.executemany(
-        """INSERT INTO lesson_evidence (lesson_id, role, session_id, tool_use_id, message_uuid, finding_id, ts, project, detail)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [
-            (
-                lesson_id, e.role, e.session_id, e.tool_use_id, e.message_uuid, e.finding_id, e.ts, e.project,
-                json_codec.dumps(e.detail) if e.detail else None,
-            )
-            for e in lesson.evidence
-        ],
-    )  # fmt: skip
+    _add_evidence(conn, lesson_id, lesson.evidence)
 
 
 def _decay_others(conn: sqlite3.Connection, done: set[int], restored: set[int], now: str) -> int:
@@ -297,18 +295,8 @@ def merge_live(conn: sqlite3.Connection, lesson: Lesson, now: str) -> int | None
     trigger_json = json_codec.dumps(lesson.trigger.to_json()) if lesson.trigger else None
     if found is None:
         value = lesson.base_confidence
-        cursor = conn.execute(
-            _INSERT,
-            (
-                lesson.signature, lesson.kind, lesson.origin, lesson.title, lesson.body, lesson.prevention,
-                lesson.prevention_command, trigger_json, lesson.trigger.describe() if lesson.trigger else None,
-                lesson.error_signature, lesson.error_class, lesson.category, lesson.severity, lesson.scope,
-                lesson.project, lesson.agent, lesson.model, lesson.sessions, lesson.failed_sessions,
-                lesson.observations, lesson.prevented, round(value, 6), conf.next_tier(value, lesson.tier),
-                lesson.status, lesson.first_seen, lesson.last_seen, now, now,
-            ),
-        )  # fmt: skip
-        lesson_id = int(cursor.lastrowid or 0)
+        tier = conf.next_tier(value, lesson.tier)
+        lesson_id = _insert_lesson(conn, lesson, trigger_json, value, tier, lesson.status, now)
         log_event(conn, lesson_id, lesson.signature, now, "learned", {"title": lesson.title, "live": True})
         _add_evidence(conn, lesson_id, lesson.evidence)
         return lesson_id

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import time
+
+from lessonloop.timestamps import utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:  # annotations only: importing collections.abc costs the hook time
@@ -30,39 +31,11 @@ class NoStore(Exception):
     """There is no store yet (reading handlers then have nothing to say)."""
 
 
-def now_text(moment: float | None = None) -> str:
-    """The canonical UTC text of `moment` (default: now): "YYYY-MM-DDTHH:MM:SS.mmmZ"."""
-    t = time.time() if moment is None else moment
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t * 1000) % 1000:03d}Z"
-
-
-def days_since(ts: str | None, moment: float | None = None) -> float:
-    """Days from the canonical timestamp `ts` to `moment` (default: now); 0 when unknown."""
-    if not ts or len(ts) < 19:
-        return 0.0
-    try:
-        year, month, day = int(ts[0:4]), int(ts[5:7]), int(ts[8:10])
-        seconds = int(ts[11:13]) * 3600 + int(ts[14:16]) * 60 + int(ts[17:19])
-    except ValueError:
-        return 0.0
-    # days from 1970-01-01 of a civil date (proleptic Gregorian)
-    y = year - (month <= 2)
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    epoch = (era * 146097 + doe - 719468) * 86400 + seconds
-    t = time.time() if moment is None else moment
-    return max(0.0, (t - epoch) / 86400.0)
-
-
 def connect(db: str, wait_ms: int = DEFAULT_WAIT_MS) -> sqlite3.Connection:
     """A connection to the existing store at `db` (autocommit; writers use `write`)."""
     if not os.path.exists(db):
         raise NoStore(db)
-    conn = sqlite3.connect(db, timeout=wait_ms / 1000, isolation_level=None)
-    conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
-    return conn
+    return sqlite3.connect(db, timeout=wait_ms / 1000, isolation_level=None)  # timeout: SQLite's busy timeout
 
 
 def connect_for_writing(db: str, wait_ms: int = DEFAULT_WAIT_MS) -> sqlite3.Connection:
@@ -127,7 +100,7 @@ def session_project(conn: sqlite3.Connection, payload: dict[str, object], policy
             lambda c: c.execute(
                 """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, started_at, last_event_at)
                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING""",
-                (session_id, project, cwd, text_of(payload, "transcript_path"), now_text(), now_text()),
+                (session_id, project, cwd, text_of(payload, "transcript_path"), utc_now(), utc_now()),
             ),
         )
     return project
@@ -164,7 +137,7 @@ def record_decision(
             session_id,
             event,
             tool_use_id,
-            now_text(),
+            utc_now(),
             action,
             json.dumps(ids) if ids else None,
             json.dumps(detail, ensure_ascii=False) if detail else None,

@@ -10,7 +10,8 @@ import json
 import os
 import sqlite3
 
-from lessonloop.apply.hooks.hook_store import now_text, write
+from lessonloop.apply.hooks.hook_store import write
+from lessonloop.timestamps import utc_now
 
 RECENT_CALLS = 200  # the session's calls the learner reads (its HISTORY)
 
@@ -45,7 +46,7 @@ def learn_from_session(conn: sqlite3.Connection, session_id: str, project: str |
     learned = [lesson for lesson in learner.lessons.values() if lesson.failed_sessions]
     if not learned:
         return 0
-    moment = now_text()
+    moment = utc_now()
     write(conn, lambda c: [merge_live(c, lesson, moment) for lesson in learned])
     return len(learned)
 

@@ -21,13 +21,13 @@ from lessonloop.apply.hooks.hook_store import (
     connect_for_writing,
     forgotten,
     hook_policy,
-    now_text,
     session_project,
     text_of,
     wait_ms,
     write,
 )
 from lessonloop.apply.hooks.pre_tool import call_target
+from lessonloop.timestamps import utc_now
 
 if TYPE_CHECKING:
     from lessonloop.apply.hooks.entry import HookContext
@@ -60,7 +60,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         result_text = policy.stored_result(redact(_text(payload.get("tool_response")) or "")[0][:RESULT_CHARS] or None)
     command = tool_input.get("command") if tool == "Bash" and isinstance(tool_input.get("command"), str) else None
     target = call_target(tool_input)
-    ts = now_text()
+    ts = utc_now()
     error_class = (
         _classify(tool_use_id, session_id, ts, tool, tool_input, target, command, cwd, error_text) if failed else None
     )

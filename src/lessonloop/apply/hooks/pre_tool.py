@@ -20,7 +20,6 @@ from lessonloop.apply.hooks.hook_store import (
     HookPolicy,
     NoStore,
     connect,
-    days_since,
     hook_policy,
     record_decision,
     session_project,
@@ -28,6 +27,7 @@ from lessonloop.apply.hooks.hook_store import (
     wait_ms,
     write,
 )
+from lessonloop.timestamps import days_between, utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -127,6 +127,7 @@ def _fired(
     from lessonloop.learn.triggers import Trigger
 
     state: SessionState | None = None
+    moment = utc_now()
     out = []
     for (
         lesson_id,
@@ -152,7 +153,7 @@ def _fired(
                 state = session_state(conn, session_id)
             if state.satisfied(trigger.unless, target):
                 continue
-        value = live_confidence(failed, sessions, days_since(last_seen), stored)
+        value = live_confidence(failed, sessions, days_between(last_seen, moment) if last_seen else 0.0, stored)
         action = "warn"
         if ctx.block and value >= BLOCK_AT:
             action = "block"

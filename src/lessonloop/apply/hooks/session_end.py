@@ -15,7 +15,8 @@ import os
 import subprocess
 import sys
 
-from lessonloop.apply.hooks.hook_store import connect_for_writing, hook_policy, now_text, text_of, wait_ms, write
+from lessonloop.apply.hooks.hook_store import connect_for_writing, hook_policy, text_of, wait_ms, write
+from lessonloop.timestamps import utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     conn = connect_for_writing(ctx.db, wait_ms(ctx))
     try:
         if session_id is not None:
-            moment = now_text()
+            moment = utc_now()
             ended = moment if ctx.event == "SessionEnd" else None
             write(
                 conn,

@@ -16,16 +16,15 @@ from lessonloop.apply.hooks.hook_store import (
     NoStore,
     connect,
     connect_for_writing,
-    days_since,
     hook_policy,
     injected_lessons,
-    now_text,
     record_decision,
     resolve_project,
     text_of,
     wait_ms,
     write,
 )
+from lessonloop.timestamps import days_between, utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -66,7 +65,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     except NoStore:
         return None
     try:
-        moment = now_text()
+        moment = utc_now()
         if allowed:
             write(
                 conn,
@@ -81,7 +80,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
                      moment),
                 ),
             )  # fmt: skip
-        chosen = _best_lessons(conn, project, injected_lessons(conn, session_id), policy)
+        chosen = _best_lessons(conn, project, injected_lessons(conn, session_id), policy, moment)
         from lessonloop.apply.render import fit_context
 
         text, used = fit_context(chosen, BUDGET_TOKENS)
@@ -99,7 +98,9 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     return {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}
 
 
-def _best_lessons(conn: sqlite3.Connection, project: str | None, given: set[int], policy: HookPolicy) -> list[_Lesson]:
+def _best_lessons(
+    conn: sqlite3.Connection, project: str | None, given: set[int], policy: HookPolicy, moment: str
+) -> list[_Lesson]:
     from lessonloop.apply import ranking
 
     rows = conn.execute(
@@ -115,7 +116,7 @@ def _best_lessons(conn: sqlite3.Connection, project: str | None, given: set[int]
     for row in rows:
         if row[0] in given or not policy.allows_category(row[10]):
             continue
-        days = days_since(row[8])
+        days = days_between(row[8], moment) if row[8] else 0.0
         value = ranking.live_confidence(row[4], row[6], days, row[7])
         if value < MIN_CONFIDENCE:
             continue
