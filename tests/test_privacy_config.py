@@ -142,6 +142,8 @@ def test_config_show_lists_every_setting_with_its_source(config_file: Path) -> N
         "capture.store_tool_output",
         "capture.store_diffs",
         "lessons.exclude_categories",
+        "runner.telemetry",
+        "runner.retention",
     }
     assert data["settings"]["capture.enabled"] == {"value": True, "source": "default", "default": True}
     _write(config_file, '[capture]\nstore_diffs = false\n[projects]\n"~/a" = "~/b"\n')

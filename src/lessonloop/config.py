@@ -5,8 +5,8 @@ Where it is: `$LESSONLOOP_CONFIG` when set, else `$XDG_CONFIG_HOME/lessonloop/co
 valid TOML, or whose known sections hold the wrong kind of value, raises `ConfigError` naming the
 file (and the line: of a TOML syntax error, or of the key holding a wrong value). Sections this
 version does not know are kept in `Config.sections` and otherwise ignored, so a newer file still
-works with an older lessonloop; an unknown key inside `[capture]` or `[lessons]` is an error (a
-misspelt privacy setting must not be ignored silently).
+works with an older lessonloop; an unknown key inside `[capture]`, `[lessons]` or `[runner]` is an
+error (a misspelt privacy setting must not be ignored silently).
 
 This module is imported by hooks that must start fast: standard library only, nothing heavy.
 
@@ -24,8 +24,13 @@ This module is imported by hooks that must start fast: standard library only, no
     [lessons]
     exclude_categories = []   # lesson categories neither learned nor given to agents
 
-The settings of `[capture]` and `[lessons]` are listed in SETTINGS (key, kind, default, help),
-which `lessonloop config` reads; docs/privacy.md explains them.
+    [runner]
+    telemetry = true          # false: `lessonloop run` records nothing
+    retention = "90d"         # `lessonloop cleanup` deletes runs older than this (30s, 5m, 2h, 90d)
+
+The settings of `[capture]`, `[lessons]` and `[runner]` are listed in SETTINGS (key, kind,
+default, help), which `lessonloop config` reads; docs/privacy.md explains the first two,
+docs/runner.md the last.
 """
 
 from __future__ import annotations
@@ -37,6 +42,10 @@ from typing import Any
 
 from lessonloop.config_location import ENV_CONFIG as ENV_CONFIG
 from lessonloop.config_location import config_path as config_path
+from lessonloop.runner.durations import DurationError, parse_duration
+
+# A setting's value: true/false ("bool"), a list of strings ("list"), a duration text ("duration").
+Value = bool | tuple[str, ...] | str
 
 
 class ConfigError(Exception):
@@ -75,13 +84,25 @@ class LessonSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class RunnerSettings:
+    """`[runner]`: what `lessonloop run` records, and for how long (see docs/runner.md)."""
+
+    telemetry: bool = True
+    retention: str = "90d"  # a duration text, checked by parse_duration
+
+    @property
+    def retention_seconds(self) -> float:
+        return parse_duration(self.retention)
+
+
+@dataclass(frozen=True, slots=True)
 class Setting:
-    """One key of `[capture]` or `[lessons]`: its dotted name, kind ("bool" or "list" of
-    strings), default and a one-line description."""
+    """One key of `[capture]`, `[lessons]` or `[runner]`: its dotted name, kind ("bool", "list"
+    of strings, or "duration": a text such as "90d"), default and a one-line description."""
 
     key: str
     kind: str
-    default: bool | tuple[str, ...]
+    default: Value
     help: str
 
     @property
@@ -110,9 +131,16 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("capture.store_diffs", "bool", True, "false: the diffs and edited texts of edits are not stored"),
     Setting("lessons.exclude_categories", "list", (), "lesson categories that are neither learned nor given to agents"),
+    Setting("runner.telemetry", "bool", True, "false: `lessonloop run` records nothing"),
+    Setting(
+        "runner.retention",
+        "duration",
+        "90d",
+        "`lessonloop cleanup` deletes runs older than this (a duration: 30d, 12h, 90d)",
+    ),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
-SECTIONS = ("capture", "lessons")  # the sections whose keys SETTINGS lists
+SECTIONS = ("capture", "lessons", "runner")  # the sections whose keys SETTINGS lists
 
 
 def setting(key: str) -> Setting:
@@ -131,6 +159,7 @@ class Config:
     projects: tuple[ProjectMapping, ...] = ()
     capture: CaptureSettings = field(default_factory=CaptureSettings)
     lessons: LessonSettings = field(default_factory=LessonSettings)
+    runner: RunnerSettings = field(default_factory=RunnerSettings)
     # Every top-level section as parsed, the known ones included: for later readers, never validated here.
     sections: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -139,11 +168,11 @@ class Config:
         """The `[projects]` entries as (folder pattern, project) pairs, in file order."""
         return tuple((m.folder, m.project) for m in self.projects)
 
-    def value(self, key: str) -> bool | tuple[str, ...]:
+    def value(self, key: str) -> Value:
         """The effective value of a setting (dotted key), from the file or the default."""
         found = setting(key)
-        holder = self.capture if found.section == "capture" else self.lessons
-        value: bool | tuple[str, ...] = getattr(holder, found.name)
+        holder = {"capture": self.capture, "lessons": self.lessons, "runner": self.runner}[found.section]
+        value: Value = getattr(holder, found.name)
         return value
 
     def source(self, key: str) -> str:
@@ -197,16 +226,27 @@ def parse_config(data: Mapping[str, Any], where: str, text: str = "") -> Config:
         projects=_projects(data.get("projects"), where),
         capture=CaptureSettings(**values["capture"]),
         lessons=LessonSettings(**values["lessons"]),
+        runner=RunnerSettings(**values["runner"]),
         sections=data,
     )
 
 
-def check_value(found: Setting, value: Any, where: str) -> bool | tuple[str, ...]:
+def check_value(found: Setting, value: Any, where: str) -> Value:
     """`value` as setting `found` holds it, or ConfigError starting with `where` (the file, line)."""
     if found.kind == "bool":
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: {found.key} must be true or false, not {_shown(value)}")
         return value
+    if found.kind == "duration":
+        if not isinstance(value, str):
+            raise ConfigError(f'{where}: {found.key} must be a duration text such as "90d", not {_shown(value)}')
+        try:
+            seconds = parse_duration(value)
+        except DurationError as exc:
+            raise ConfigError(f"{where}: {found.key}: {exc}") from None
+        if seconds <= 0:
+            raise ConfigError(f"{where}: {found.key} must be longer than 0, not {value!r}")
+        return value.strip()
     if not isinstance(value, list):
         raise ConfigError(f'{where}: {found.key} must be a list of strings, like ["a", "b"], not {_shown(value)}')
     items: list[str] = []

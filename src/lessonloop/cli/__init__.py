@@ -117,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     config_commands.register(commands)
     forget_commands.register(commands)
+    from lessonloop.cli import suggest_commands
+
+    suggest_commands.register(commands)
+    from lessonloop.cli import run_commands
+
+    run_commands.register(commands)
     return parser
 
 
@@ -181,8 +187,13 @@ def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: sys.argv[1:]); return the exit status."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments[:1] == ["run"]:  # its own parser: status 125 for bad options, the command after --
+        from lessonloop.runner.entry import main as run_main
+
+        return run_main(arguments[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

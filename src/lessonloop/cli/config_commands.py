@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from lessonloop.cli.common import JSON_HELP, CommandError, emit_json
 
 if TYPE_CHECKING:
-    from lessonloop.config import Config, Setting
+    from lessonloop.config import Config, Setting, Value
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,7 +30,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "Show or change the configuration file ($LESSONLOOP_CONFIG, else\n"
             "$XDG_CONFIG_HOME/lessonloop/config.toml, else ~/.config/lessonloop/config.toml).\n"
             "Without ACTION: show. `set` keeps the file's comments and other content.\n\n"
-            f"Settings (docs/privacy.md):\n{keys}\n\n"
+            f"Settings (docs/privacy.md, docs/runner.md):\n{keys}\n\n"
             "[projects] mappings are edited in the file itself (docs/projects.md)."
         ),
     )
@@ -58,8 +58,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description=(
             "Write a setting into the configuration file, keeping its comments and other content.\n"
             "true/false settings take true or false; list settings take a JSON list, or items\n"
-            'separated by commas or given as several VALUEs ("" empties the list):\n\n'
+            'separated by commas or given as several VALUEs ("" empties the list); durations\n'
+            "take a number with a unit (30s, 5m, 2h, 90d):\n\n"
             "  lessonloop config set capture.store_prompts false\n"
+            "  lessonloop config set runner.retention 30d\n"
             "  lessonloop config set capture.exclude_projects '~/clients/*, ~/private'\n"
             '  lessonloop config set lessons.exclude_categories \'["git", "files"]\''
         ),
@@ -182,7 +184,7 @@ def _get(args: argparse.Namespace) -> int:
 # --- writing -------------------------------------------------------------------------------------
 
 
-def parse_value(found: Setting, words: list[str]) -> bool | tuple[str, ...]:
+def parse_value(found: Setting, words: list[str]) -> Value:
     """The typed value of `words` for setting `found` (ConfigError when it does not fit)."""
     from lessonloop.config import ConfigError, check_value
 
@@ -192,6 +194,10 @@ def parse_value(found: Setting, words: list[str]) -> bool | tuple[str, ...]:
         if len(words) != 1 or text not in ("true", "false"):
             raise ConfigError(f"{where}: takes true or false, not {' '.join(words)!r}")
         return text == "true"
+    if found.kind == "duration":
+        if len(words) != 1:
+            raise ConfigError(f"{where}: takes one duration (30s, 5m, 2h, 90d), not {' '.join(words)!r}")
+        return check_value(found, words[0], where)
     raw: Any
     if len(words) == 1 and words[0].strip().startswith(("[", "{")):
         try:
@@ -223,9 +229,7 @@ def _unset(args: argparse.Namespace) -> int:
     return _report(args, path, found, after.value(found.key), "unset" if changed else "not set", before)
 
 
-def _report(
-    args: argparse.Namespace, path: str, found: Setting, value: bool | tuple[str, ...], what: str, before: Config
-) -> int:
+def _report(args: argparse.Namespace, path: str, found: Setting, value: Value, what: str, before: Config) -> int:
     if args.json:
         emit_json(
             {
@@ -250,11 +254,11 @@ def _report(
 
 _NEW_FILE_HEADER = (
     "# lessonloop configuration: `lessonloop config show` lists every setting.\n"
-    "# See docs/privacy.md ([capture], [lessons]) and docs/projects.md ([projects]).\n"
+    "# See docs/privacy.md ([capture], [lessons]), docs/runner.md ([runner]) and docs/projects.md ([projects]).\n"
 )
 
 
-def _write(path: str, found: Setting, value: bool | tuple[str, ...] | None) -> bool:
+def _write(path: str, found: Setting, value: Value | None) -> bool:
     """Set (or, with None, remove) one setting in the file at `path`, keeping everything else;
     returns whether the file changed. The result is checked by `load_config`'s rules first."""
     import tomllib
@@ -306,10 +310,12 @@ def _write(path: str, found: Setting, value: bool | tuple[str, ...] | None) -> b
     return True
 
 
-def _same(current: Any, value: bool | tuple[str, ...]) -> bool:
+def _same(current: Any, value: Value) -> bool:
     unwrapped = current.unwrap() if hasattr(current, "unwrap") else current
     if isinstance(value, tuple):
         return isinstance(unwrapped, list) and tuple(unwrapped) == value
+    if isinstance(value, str):
+        return isinstance(unwrapped, str) and unwrapped == value
     return unwrapped is value
 
 
@@ -342,12 +348,14 @@ def _replace(path: str, text: str) -> None:
 # --- values as text ------------------------------------------------------------------------------
 
 
-def _text(value: bool | tuple[str, ...]) -> str:
-    """A value as TOML writes it: true / false, ["a", "b"]."""
+def _text(value: Value) -> str:
+    """A value for people: true / false, ["a", "b"], and a duration as written (90d)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return value
     return json.dumps(list(value), ensure_ascii=False)
 
 
-def _json_value(value: bool | tuple[str, ...]) -> bool | list[str]:
-    return value if isinstance(value, bool) else list(value)
+def _json_value(value: Value) -> bool | list[str] | str:
+    return value if isinstance(value, bool | str) else list(value)

@@ -9,7 +9,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json, open_cli_store, resolve_project
+from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json, open_cli_store
 
 if TYPE_CHECKING:
     from lessonloop.store.forgetting import ForgetResult
@@ -25,7 +25,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description=(
             "Delete what was captured, for good:\n\n"
             "  forget session ID      one session (an id or a unique prefix) and its subagents\n"
-            "  forget project NAME    every session of a project (a folder or part of its path)\n"
+            "  forget project NAME    every session of a project (a folder or part of its path),\n"
+            "                         and the runs `lessonloop run` recorded in it\n"
             "  forget everything      the whole store, its -wal/-shm and the hooks' failure log\n\n"
             "A session goes with every row tied to it: messages, tool calls, token usage, analysis,\n"
             "matched findings, the hooks' records, and the lesson evidence it gave; learned lessons\n"
@@ -51,7 +52,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     project = targets.add_parser(
         "project",
         help="every session of a project",
-        description="Forget every session of a project with every row tied to them.",
+        description=(
+            "Forget every session of a project with every row tied to them, and the runs "
+            "`lessonloop run` recorded in the project (their matches, patterns and findings)."
+        ),
     )
     project.add_argument("project", metavar="NAME", help="the project: a folder, or part of its path")
     _options(project)
@@ -85,8 +89,9 @@ def _options(parser: argparse.ArgumentParser) -> None:
 def cmd_forget(args: argparse.Namespace) -> int:
     if args.forget_target == "everything":
         return _everything(args)
+    from lessonloop.cli.run_commands import resolve_project_with_runs
     from lessonloop.store import resolve_db_path
-    from lessonloop.store.forgetting import ForgetError, forget_sessions, project_sessions
+    from lessonloop.store.forgetting import ForgetError, forget_sessions, project_runs, project_sessions
     from lessonloop.store.forgetting import resolve_session as resolve_forget_session
 
     target = args.forget_target
@@ -98,14 +103,14 @@ def cmd_forget(args: argparse.Namespace) -> int:
             if target == "session":
                 ids = [resolve_forget_session(conn, args.session_id)]
             else:
-                name = resolve_project(conn, args.project)
+                name = resolve_project_with_runs(conn, args.project)
                 assert name is not None
                 ids = project_sessions(conn, name)
-                if not ids:
-                    raise CommandError(f"no stored session belongs to the project {name}")
+                if not ids and not project_runs(conn, name):
+                    raise CommandError(f"no stored session or run belongs to the project {name}")
         except ForgetError as exc:
             raise CommandError(str(exc)) from exc
-        plan = forget_sessions(conn, ids, dry_run=True)
+        plan = forget_sessions(conn, ids, dry_run=True, project=name)
         if args.dry_run:
             _print_result(args, target, name, plan)
             return 0
@@ -114,7 +119,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
             if not _confirm(f"Forget {_sessions_phrase(plan)} for good? This cannot be undone. [y/N] "):
                 print("Nothing was deleted.", file=sys.stderr)
                 return 1
-        result = forget_sessions(conn, ids)
+        result = forget_sessions(conn, ids, project=name)
     _print_result(args, target, name, result)
     return 0
 
@@ -132,6 +137,9 @@ def _sessions_phrase(result: ForgetResult) -> str:
     subagents = result.contexts - count
     if subagents > 0:
         text += f" (+{subagents} subagent context{'s' if subagents != 1 else ''})"
+    runs = result.deleted.get("runs", 0)
+    if runs:
+        text += f" and {runs} run{'s' if runs != 1 else ''} of `lessonloop run`"
     return text
 
 

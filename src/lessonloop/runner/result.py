@@ -40,6 +40,7 @@ class RunOptions:
         "after_lines",
         "after_seconds",
         "argv",
+        "auto",
         "error",
         "exclude",
         "first_output_timeout",
@@ -91,6 +92,7 @@ class RunOptions:
         self.kill_after = kill_after
         self.use_pty = use_pty
         self.profile = profile
+        self.auto: dict[str, Any] | None = None  # what --auto applied, and why
 
     def settings(self) -> dict[str, Any]:
         """The options as stored with the run (JSON) and printed by --json (no argv)."""
@@ -110,6 +112,7 @@ class RunOptions:
             "kill_after": self.kill_after,
             "mode": "pty" if self.use_pty else "pipes",
             "profile": self.profile,
+            "auto": self.auto,
         }
 
 
@@ -147,11 +150,12 @@ class MatchEvent:
 class StreamStats:
     """Lines (newlines seen, plus a last line without one) and bytes of one output stream."""
 
-    __slots__ = ("bytes", "lines")
+    __slots__ = ("bytes", "ends_newline", "lines")
 
     def __init__(self) -> None:
         self.lines = 0
         self.bytes = 0
+        self.ends_newline = True  # the output so far ends with a newline (or is empty)
 
 
 class RunResult:
@@ -165,9 +169,9 @@ class RunResult:
         "ended_at",
         "first_match",
         "first_output",
+        "idle_count",
         "idle_periods",
         "longest_idle",
-        "idle_count",
         "matches",
         "message",
         "options",

@@ -7,6 +7,8 @@ usage and summaries, what analysis found in them, the findings matched to them, 
 left without any evidence is deleted too; a `lesson_events` row 'forgotten' keeps only its id and
 signature (so it is not learned again, as with `lessons forget`), and the texts earlier events held
 about it are cleared. Any other table with a `session_id` column (added later) is swept as well.
+Forgetting a project (`project=`) also deletes the runs `lessonloop run` recorded in it, with their
+patterns, matches and findings.
 
 The source files are kept with their read positions (ingest does not read unchanged files again)
 and the session ids go to `forgotten_sessions`: ingest drops their records whenever a file holding
@@ -40,7 +42,8 @@ _S = "(SELECT id FROM temp._ll_fs)"  # the session ids being forgotten (subagent
 _C = "(SELECT id FROM temp._ll_fc)"  # their tool call ids
 _M = "(SELECT uuid FROM temp._ll_fm)"  # their message uuids
 _F = "(SELECT id FROM temp._ll_ff)"  # source files holding no other session
-_FI = "(SELECT id FROM temp._ll_ffi)"  # findings matched to them
+_FI = "(SELECT id FROM temp._ll_ffi)"  # findings matched to them, or made by a forgotten run
+_R = "(SELECT id FROM temp._ll_fr)"  # the runs of a forgotten project (`lessonloop run`)
 
 # (table, condition) in the order rows are deleted; evidence first: it names the lessons to check.
 _STEPS: tuple[tuple[str, str], ...] = (
@@ -49,6 +52,9 @@ _STEPS: tuple[tuple[str, str], ...] = (
         f"session_id IN {_S} OR tool_use_id IN {_C} OR finding_id IN {_FI} OR message_uuid IN {_M}",
     ),
     ("findings", f"id IN {_FI}"),
+    ("run_matches", f"run_id IN {_R}"),
+    ("run_patterns", f"run_id IN {_R}"),
+    ("runs", f"id IN {_R}"),
     ("diff_risk", f"session_id IN {_S} OR tool_use_id IN {_C}"),
     ("call_errors", f"session_id IN {_S} OR context_id IN {_S} OR tool_use_id IN {_C}"),
     ("analysis_signals", f"session_id IN {_S} OR context_id IN {_S} OR tool_use_id IN {_C}"),
@@ -67,7 +73,7 @@ _STEPS: tuple[tuple[str, str], ...] = (
 )
 # Tables never swept by their session_id column: the record of what was forgotten.
 _KEEP = frozenset({"forgotten_sessions"})
-_TEMP_TABLES = ("_ll_fs", "_ll_fc", "_ll_fm", "_ll_ff", "_ll_ffi", "_ll_fl", "_ll_doomed")
+_TEMP_TABLES = ("_ll_fs", "_ll_fc", "_ll_fm", "_ll_ff", "_ll_fr", "_ll_ffi", "_ll_fl", "_ll_doomed")
 
 
 @dataclass(slots=True)
@@ -154,18 +160,32 @@ def project_sessions(conn: sqlite3.Connection, project: str) -> list[str]:
     ]
 
 
+def project_runs(conn: sqlite3.Connection, project: str) -> int:
+    """How many runs of `lessonloop run` were recorded in `project`."""
+    try:
+        return int(conn.execute("SELECT count(*) FROM runs WHERE project = ?", (project,)).fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0  # a store from before runs were recorded
+
+
 # --- forgetting sessions -------------------------------------------------------------------------
 
 
 def forget_sessions(
-    conn: sqlite3.Connection, session_ids: Iterable[str], *, dry_run: bool = False, now: str | None = None
+    conn: sqlite3.Connection,
+    session_ids: Iterable[str],
+    *,
+    dry_run: bool = False,
+    now: str | None = None,
+    project: str | None = None,
 ) -> ForgetResult:
     """Delete every row tied to `session_ids` (main sessions; their subagents go with them), in one
-    transaction, then compact the store (see the module's docstring). `dry_run`: count the rows
-    in the same transaction, then roll it back: nothing is deleted."""
+    transaction, then compact the store (see the module's docstring). `project`: the runs recorded
+    in that project go too. `dry_run`: count the rows in the same transaction, then roll it back:
+    nothing is deleted."""
     ids = list(dict.fromkeys(s for s in session_ids if s))
     result = ForgetResult(sessions=ids, dry_run=dry_run)
-    if not ids:
+    if not ids and (project is None or not project_runs(conn, project)):
         return result
     moment = now or utc_now()
     previous = int(conn.execute("PRAGMA secure_delete").fetchone()[0])
@@ -174,7 +194,7 @@ def forget_sessions(
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            _collect(conn, ids, result)
+            _collect(conn, ids, result, project)
             _delete(conn, result)
             _forget_lessons(conn, moment, result)
             conn.executemany(
@@ -194,9 +214,9 @@ def forget_sessions(
     return result
 
 
-def _collect(conn: sqlite3.Connection, ids: list[str], result: ForgetResult) -> None:
+def _collect(conn: sqlite3.Connection, ids: list[str], result: ForgetResult, project: str | None = None) -> None:
     """Temporary tables of what is forgotten: sessions (with subagents), calls, messages, the
-    files holding nothing else, the findings and the lessons concerned."""
+    files holding nothing else, the project's runs, the findings and the lessons concerned."""
     for name in _TEMP_TABLES:
         conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
     conn.execute("CREATE TEMP TABLE _ll_fs (id TEXT PRIMARY KEY)")
@@ -218,8 +238,12 @@ def _collect(conn: sqlite3.Connection, ids: list[str], result: ForgetResult) -> 
             GROUP BY source_file_id HAVING sum(session_id NOT IN {_S}) = 0"""
     )
     result.source_files_marked = conn.execute("SELECT count(*) FROM temp._ll_ff").fetchone()[0]
+    conn.execute("CREATE TEMP TABLE _ll_fr (id INTEGER PRIMARY KEY)")
+    if project is not None and "runs" in _tables(conn):
+        conn.execute("INSERT INTO temp._ll_fr SELECT id FROM runs WHERE project = ?", (project,))
+    by_run = f" OR run_id IN {_R}" if project is not None and "run_id" in _columns(conn, "findings") else ""
     conn.execute(
-        f"CREATE TEMP TABLE _ll_ffi AS SELECT id FROM findings WHERE session_id IN {_S} OR tool_use_id IN {_C}"
+        f"CREATE TEMP TABLE _ll_ffi AS SELECT id FROM findings WHERE session_id IN {_S} OR tool_use_id IN {_C}{by_run}"
     )
     conn.execute(
         f"CREATE TEMP TABLE _ll_fl AS SELECT DISTINCT lesson_id AS id FROM lesson_evidence WHERE {_STEPS[0][1]}"
@@ -246,6 +270,10 @@ def _delete(conn: sqlite3.Connection, result: ForgetResult) -> None:
             result.deleted[table] = max(
                 0, conn.execute(f"DELETE FROM {table} WHERE {' OR '.join(conditions)}").rowcount
             )
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
 def _tables(conn: sqlite3.Connection) -> dict[str, set[str]]:

@@ -1,0 +1,472 @@
+"""`lessonloop runs` (list and show what `lessonloop run` recorded), `lessonloop feedback` (rate one
+run) and `lessonloop cleanup` (delete runs older than the retention). docs/runner.md explains them."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json, non_negative, open_cli_store
+
+if TYPE_CHECKING:
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+    from lessonloop.store.run_reader import RunDetail, RunRow
+    from lessonloop.store.run_retention import CleanupResult
+
+_RUN_ID_HELP = "the run's id (12 or #12), as `lessonloop runs` lists it"
+_COMMAND_HELP = "only runs of this command: its normalized form exactly, else runs whose command contains this text"
+_PROJECT_HELP = "only runs of this project (a folder, or part of its path)"
+
+
+def register(commands: Commands) -> None:
+    """Add `runs`, `feedback` and `cleanup` to the command line."""
+    _runs_command(commands)
+    _feedback_command(commands)
+    _cleanup_command(commands)
+
+
+def _store_options(parser: argparse.ArgumentParser, *, keep_parent: bool = False) -> None:
+    # keep_parent (SUPPRESS): in `runs --json show 3`, the --json and --db given before the
+    # subcommand are kept.
+    default: Any = argparse.SUPPRESS if keep_parent else None
+    parser.add_argument("--db", metavar="PATH", default=default, help=DB_HELP)
+    parser.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS if keep_parent else False, help=JSON_HELP
+    )
+
+
+def _list_options(parser: argparse.ArgumentParser, *, keep_parent: bool = False) -> None:
+    default: Any = argparse.SUPPRESS if keep_parent else None
+    parser.add_argument("--command", metavar="C", default=default, help=_COMMAND_HELP)
+    parser.add_argument("-p", "--project", metavar="P", default=default, help=_PROJECT_HELP)
+    parser.add_argument(
+        "-n", "--limit", type=non_negative, metavar="N", default=default, help="only the N most recent runs"
+    )
+    _store_options(parser, keep_parent=keep_parent)
+
+
+def _runs_command(commands: Commands) -> None:
+    runs = commands.add_parser(
+        "runs",
+        help="the runs `lessonloop run` recorded: status, why it ended, timings, matches, feedback",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "The runs of `lessonloop run`, newest first (without a subcommand: list).\n\n"
+            "  runs [list] [--command C] [-p P] [-n N]   a table of runs\n"
+            "  runs show RUN_ID                          one run in full: settings, timings,\n"
+            "                                            its matches with their context, findings\n\n"
+            "STATUS is lessonloop's exit status; REASON why the run ended (exit, error, success,\n"
+            "timeout, idle_timeout, first_output_timeout, max_repeat, interrupted, ...)."
+        ),
+    )
+    _list_options(runs)
+    runs.set_defaults(handler=cmd_runs_list)
+    sub = runs.add_subparsers(
+        dest="runs_command", metavar="SUBCOMMAND", title="subcommands", help="list (the default) or show"
+    )
+    listing = sub.add_parser(
+        "list",
+        help="the runs as a table, newest first",
+        description=(
+            "List runs, newest first: id, start, normalized command, status, reason, duration, time "
+            "to the first output, lines of output, matches and rating."
+        ),
+    )
+    _list_options(listing, keep_parent=True)
+    listing.set_defaults(handler=cmd_runs_list)
+    show = sub.add_parser(
+        "show",
+        help="one run in full: settings, timings, matches with their context, findings",
+        description=(
+            "Show one run: the command, where and when it ran, its settings, why and how it ended, "
+            "its timings and silences, the patterns it watched for, each match with the lines around "
+            "it (numbered within their stream), its findings and its feedback."
+        ),
+    )
+    show.add_argument("run_id", type=_run_id, metavar="RUN_ID", help=_RUN_ID_HELP)
+    _store_options(show, keep_parent=True)
+    show.set_defaults(handler=cmd_runs_show)
+
+
+def _feedback_command(commands: Commands) -> None:
+    feedback = commands.add_parser(
+        "feedback",
+        help="rate a run (1-5) and say whether it should have waited or stopped",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Record your judgement of one run of `lessonloop run`: a rating from 1 (useless) to 5\n"
+            "(just right), whether it stopped too early (--should-have-waited) or waited too long\n"
+            "(--should-have-stopped), and a note. What you do not give keeps its earlier value.\n"
+            "The suggestions for timeouts and patterns take the feedback into account.\n\n"
+            "  lessonloop feedback 12 --rating 2 --should-have-waited --note 'slow CI runner'"
+        ),
+    )
+    feedback.add_argument("run_id", type=_run_id, metavar="RUN_ID", help=_RUN_ID_HELP)
+    feedback.add_argument("--rating", type=_rating, metavar="1-5", help="how well the run went, 1 (bad) to 5 (good)")
+    verdict = feedback.add_mutually_exclusive_group()
+    verdict.add_argument(
+        "--should-have-waited",
+        dest="verdict",
+        action="store_const",
+        const="should_have_waited",
+        help="it was stopped too early: the command would have succeeded",
+    )
+    verdict.add_argument(
+        "--should-have-stopped",
+        dest="verdict",
+        action="store_const",
+        const="should_have_stopped",
+        help="it waited too long: it should have been stopped sooner",
+    )
+    feedback.add_argument("--note", metavar="TEXT", help="a free note (secrets in it are redacted)")
+    _store_options(feedback)
+    feedback.set_defaults(handler=cmd_feedback)
+
+
+def _cleanup_command(commands: Commands) -> None:
+    cleanup = commands.add_parser(
+        "cleanup",
+        help="delete recorded runs older than the retention (runner.retention, 90d by default)",
+        description=(
+            "Delete the runs of `lessonloop run` that started longer ago than --older-than (default: "
+            "runner.retention of the configuration, 90d), with their matches and patterns. Findings "
+            "made of their matches are kept, no longer tied to a run."
+        ),
+    )
+    cleanup.add_argument(
+        "--older-than",
+        type=_duration,
+        metavar="DURATION",
+        help="delete runs older than this: 30d, 12h, 90m, 45s (default: runner.retention, 90d)",
+    )
+    cleanup.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    _store_options(cleanup)
+    cleanup.set_defaults(handler=cmd_cleanup)
+
+
+# --- option values -------------------------------------------------------------------------------
+
+
+def _run_id(text: str) -> int:
+    try:
+        value = int(text.strip().removeprefix("#"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a run id: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a run id: {text!r}")
+    return value
+
+
+def _rating(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a rating is a whole number from 1 to 5, not {text!r}") from None
+    if not 1 <= value <= 5:
+        raise argparse.ArgumentTypeError(f"a rating is a whole number from 1 to 5, not {value}")
+    return value
+
+
+def _duration(text: str) -> tuple[str, float]:
+    from lessonloop.runner.durations import DurationError, parse_duration
+
+    try:
+        return text.strip(), parse_duration(text)
+    except DurationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def resolve_project_with_runs(conn: sqlite3.Connection, project: str | None) -> str | None:
+    """The stored project a --project value names, runs' projects included: exact, else the one
+    project whose path contains it; a clear error for none or several."""
+    if not project:
+        return None
+    from lessonloop.store.run_reader import run_projects
+
+    names = {
+        str(row[0])
+        for row in conn.execute(
+            "SELECT project FROM sessions WHERE project IS NOT NULL "
+            "UNION SELECT project FROM lessons WHERE project IS NOT NULL"
+        )
+    }
+    names.update(run_projects(conn))
+    if project in names:
+        return project
+    found = sorted(name for name in names if project in name)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise CommandError(f"no project matches {project!r}")
+    raise CommandError(f"{project!r} matches several projects: " + ", ".join(found[:5]))
+
+
+def _existing_store(db: str | None) -> str:
+    from lessonloop.store import resolve_db_path
+
+    path = resolve_db_path(db)
+    return str(path) if path.is_file() else ""
+
+
+# --- runs ----------------------------------------------------------------------------------------
+
+
+def cmd_runs_list(args: argparse.Namespace) -> int:
+    from lessonloop.store.run_reader import list_runs
+
+    with open_cli_store(args.db) as conn:
+        project = resolve_project_with_runs(conn, args.project)
+        rows = list_runs(conn, command=args.command, limit=args.limit, project=project)
+    if args.json:
+        emit_json([row.to_json() for row in rows])
+        return 0
+    _render_list(rows, filtered=bool(args.command or args.project))
+    return 0
+
+
+def cmd_runs_show(args: argparse.Namespace) -> int:
+    from lessonloop.store.run_reader import get_run
+
+    with open_cli_store(args.db) as conn:
+        detail = get_run(conn, args.run_id)
+    if detail is None:
+        raise CommandError(f"no run has the id {args.run_id} (`lessonloop runs` lists them)")
+    if args.json:
+        emit_json(detail.to_json())
+    else:
+        print(run_detail_text(detail))
+    return 0
+
+
+def seconds_text(value: float | None) -> str:
+    """Seconds for people: 0.42s, 12.3s, 2m05s, 1h02m."""
+    if value is None:
+        return "-"
+    if value < 10:
+        return f"{value:.2f}s"
+    if value < 60:
+        return f"{value:.1f}s"
+    whole = round(value)
+    if whole < 3600:
+        return f"{whole // 60}m{whole % 60:02d}s"
+    return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
+
+
+def _render_list(rows: list[RunRow], *, filtered: bool) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from lessonloop.cli.common import console
+    from lessonloop.report.render import local_time, one_line
+
+    out = console()
+    if not rows:
+        if filtered:
+            out.print("No runs match.")
+        else:
+            out.print("No runs recorded yet. Run a command with [bold]lessonloop run -- COMMAND[/].")
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for name, justify in (
+        ("ID", "right"),
+        ("STARTED", "left"),
+        ("COMMAND", "left"),
+        ("STATUS", "right"),
+        ("REASON", "left"),
+        ("DURATION", "right"),
+        ("FIRST OUT", "right"),
+        ("LINES OUT/ERR", "right"),
+        ("MATCHES", "right"),
+        ("RATING", "right"),
+    ):
+        if name == "COMMAND":
+            table.add_column(name, no_wrap=True, overflow="ellipsis", ratio=1, min_width=12)
+        else:
+            table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for row in rows:
+        status = str(row.exit_status)
+        reason = row.reason + (" (stopped)" if row.stopped and row.reason not in ("error", "success") else "")
+        table.add_row(
+            str(row.id),
+            local_time(row.started_at),
+            escape(one_line(row.command_norm, 80)),
+            status if row.exit_status == 0 else f"[red]{status}[/]",
+            escape(reason),
+            seconds_text(row.duration),
+            seconds_text(row.first_output),
+            f"{row.stdout_lines}/{row.stderr_lines}",
+            str(row.match_count) if row.match_count else "",
+            str(row.rating) if row.rating is not None else "",
+        )
+    out.print(table)
+    out.print(f"[dim]{len(rows)} run(s). `lessonloop runs show ID` for one run in full.[/]")
+
+
+def _bytes_text(value: int) -> str:
+    for limit, suffix in ((1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "kB")):
+        if value >= limit:
+            return f"{value / limit:.1f} {suffix}"
+    return f"{value} B"
+
+
+def run_detail_text(detail: RunDetail) -> str:
+    """`runs show` as text."""
+    from lessonloop.report.render import local_time
+
+    run = detail.run
+    lines = [f"Run {run.id}: {run.command}"]
+    if run.command_norm != run.command:
+        lines.append(f"  normalized     {run.command_norm}")
+    lines.append(
+        f"  started        {local_time(run.started_at, seconds=True)}, ended {local_time(run.ended_at, seconds=True)}"
+    )
+    lines.append(f"  folder         {run.cwd or '-'}" + (f"  (project {run.project})" if run.project else ""))
+    child = "never started" if run.child_status is None else str(run.child_status)
+    lines.append(
+        f"  ended          {run.reason}: status {run.exit_status} (the command's own: {child})"
+        + (", stopped by lessonloop" if run.stopped else "")
+    )
+    lines.append(
+        f"  timings        duration {seconds_text(run.duration)}, first output {seconds_text(run.first_output)}, "
+        f"first match {seconds_text(run.first_match)}"
+    )
+    silences = f"  silences       longest {seconds_text(run.longest_idle)}, {run.idle_count} of 1 s or more"
+    if run.idle_periods:
+        silences += ": " + ", ".join(
+            f"{seconds_text(length)} at {seconds_text(start)}" for start, length in run.idle_periods[:5]
+        )
+    lines.append(silences)
+    lines.append(
+        f"  output         stdout {run.stdout_lines:,} lines ({_bytes_text(run.stdout_bytes)}), "
+        f"stderr {run.stderr_lines:,} lines ({_bytes_text(run.stderr_bytes)})"
+    )
+    limits = [
+        f"{name} {seconds_text(value)}"
+        for name, value in (
+            ("timeout", run.timeout),
+            ("idle timeout", run.idle_timeout),
+            ("first output timeout", run.first_output_timeout),
+        )
+        if value is not None
+    ]
+    lines.append(
+        f"  settings       mode {run.mode}"
+        + (f", profile {run.profile}" if run.profile else "")
+        + (", " + ", ".join(limits) if limits else ", no time limits")
+    )
+    if run.rating is not None or run.verdict or run.feedback_note:
+        parts = []
+        if run.rating is not None:
+            parts.append(f"rating {run.rating}/5")
+        if run.verdict:
+            parts.append(run.verdict.replace("_", " "))
+        if run.feedback_note:
+            parts.append(f"note: {run.feedback_note}")
+        lines.append(f"  feedback       {', '.join(parts)} ({local_time(run.feedback_at)})")
+    if detail.patterns:
+        lines.append("")
+        lines.append("Patterns:")
+        width = max(len(p.kind) for p in detail.patterns)
+        for p in detail.patterns:
+            lines.append(f"  {p.kind:<{width}}  {p.matches:>4} match{'es' if p.matches != 1 else ''}  {p.pattern}")
+    lines.append("")
+    if detail.matches:
+        lines.append("Matches:")
+        for m in detail.matches:
+            lines.append(f"  #{m.seq} {m.kind} on {m.stream} line {m.line}, at {seconds_text(m.offset)}: /{m.pattern}/")
+            numbered = [(m.line - len(m.before) + i, " ", text) for i, text in enumerate(m.before)]
+            numbered.append((m.line, ">", m.text))
+            numbered += [(m.line + 1 + i, " ", text) for i, text in enumerate(m.after)]
+            width = len(str(max(n for n, _, _ in numbered)))
+            lines.extend(f"    {mark} {n:>{width}} | {text}" for n, mark, text in numbered)
+    else:
+        lines.append("No matches.")
+    if detail.findings:
+        lines.append("")
+        lines.append("Findings:")
+        for f in detail.findings:
+            where = f"{f.path}:{f.line}" if f.path and f.line else (f.path or "")
+            lines.append(f"  #{f.id} {f.severity} {f.rule}" + (f" {where}" if where else "") + f": {f.message}")
+    return "\n".join(lines)
+
+
+# --- feedback ------------------------------------------------------------------------------------
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from lessonloop.store.run_retention import FeedbackError, RunNotFound, record_feedback
+
+    if args.rating is None and args.verdict is None and args.note is None:
+        raise CommandError(
+            "nothing to record: give --rating 1-5, --should-have-waited or --should-have-stopped, or --note"
+        )
+    if not _existing_store(args.db):
+        raise CommandError(f"no run has the id {args.run_id}: there is no store yet")
+    with open_cli_store(args.db) as conn:
+        try:
+            row = record_feedback(conn, args.run_id, rating=args.rating, verdict=args.verdict, note=args.note)
+        except (FeedbackError, RunNotFound) as exc:
+            raise CommandError(str(exc)) from exc
+    if args.json:
+        emit_json(row.to_json())
+        return 0
+    parts = []
+    if row.rating is not None:
+        parts.append(f"rating {row.rating}/5")
+    if row.verdict:
+        parts.append(row.verdict.replace("_", " "))
+    if row.feedback_note:
+        parts.append(f"note: {row.feedback_note}")
+    print(f"Run {row.id} ({row.command_norm}): {', '.join(parts)}.")
+    return 0
+
+
+# --- cleanup -------------------------------------------------------------------------------------
+
+
+def cmd_cleanup(args: argparse.Namespace) -> int:
+    from lessonloop.store.run_retention import CleanupResult, cleanup_runs
+
+    if args.older_than is not None:
+        text, seconds = args.older_than
+    else:
+        from lessonloop.config import ConfigError, load_config
+
+        try:
+            runner = load_config().runner
+        except ConfigError as exc:
+            raise CommandError(str(exc)) from exc
+        text, seconds = runner.retention, runner.retention_seconds
+    if not _existing_store(args.db):
+        result = CleanupResult("", seconds, 0, 0, 0, 0, args.dry_run)
+    else:
+        with open_cli_store(args.db) as conn:
+            result = cleanup_runs(conn, seconds, dry_run=args.dry_run)
+    if args.json:
+        emit_json({"older_than": text, **result.to_json()})
+    else:
+        print(cleanup_text(result, text))
+    return 0
+
+
+def cleanup_text(result: CleanupResult, older_than: str) -> str:
+    from lessonloop.report.render import local_time
+
+    since = f" (started before {local_time(result.cutoff)})" if result.cutoff else ""
+    if not result.runs:
+        return f"No runs older than {older_than}{since}: nothing to delete."
+    verb = "Would delete" if result.dry_run else "Deleted"
+    text = (
+        f"{verb} {result.runs} run(s) older than {older_than}{since}, with {result.matches} match(es) "
+        f"and {result.patterns} pattern row(s)."
+    )
+    if result.findings_unlinked:
+        text += f" {result.findings_unlinked} finding(s) of theirs " + (
+            "would be kept" if result.dry_run else "were kept"
+        )
+        text += ", no longer tied to a run."
+    if result.dry_run:
+        text += "\nDry run: nothing was deleted."
+    return text

@@ -1,0 +1,64 @@
+"""Tie the findings of `lessonloop run` (matched error lines) to the sessions and edits behind them.
+
+A run is recorded when it ends, often before the session that ran it has been ingested, so its
+findings are stored without a session. Each ingest tries again: a finding is matched as imported
+SARIF and JUnit findings are (analyze/finding_match.py, with the store queries of
+pipeline/findings_import.py), its relative path resolved against the folder the run ran in. A
+test failure that no edit explains goes to the session running at the time.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+
+from lessonloop.analyze.finding_match import match_findings
+from lessonloop.pipeline.findings_import import _edits_for, _session_spans
+from lessonloop.records import FindingRecord
+
+
+def match_run_findings(conn: sqlite3.Connection) -> int:
+    """Match the run findings that have no session yet; returns how many got one. The updates
+    go in one transaction."""
+    rows = conn.execute(
+        """SELECT f.id, f.source, f.kind, f.rule, f.severity, f.path, f.line, f.message, f.ts, r.cwd
+           FROM findings f JOIN runs r ON r.id = f.run_id
+           WHERE f.run_id IS NOT NULL AND f.session_id IS NULL
+           ORDER BY f.id"""
+    ).fetchall()
+    if not rows:
+        return 0
+    by_cwd: dict[str | None, list[tuple[int, FindingRecord]]] = defaultdict(list)
+    for finding_id, source, kind, rule, severity, path, line, message, ts, cwd in rows:
+        by_cwd[cwd].append((finding_id, FindingRecord(source, kind, rule, severity, path, line, message, ts)))
+    session_of, spans = _session_spans(conn)
+    if not spans:
+        return 0  # no session has a timed call: nothing to match against
+    edits = _edits_for(conn, [finding for group in by_cwd.values() for _, finding in group])
+    updates: list[tuple[str, str | None, int]] = []
+    for cwd, group in by_cwd.items():
+        matched = match_findings(
+            [finding for _, finding in group],
+            edits,
+            session_of,
+            project_roots=[cwd] if cwd else [],
+            session_spans=spans,
+        )
+        updates.extend(
+            (finding.session_id, finding.tool_use_id, finding_id)
+            for (finding_id, _), finding in zip(group, matched, strict=True)
+            if finding.session_id is not None
+        )
+    if not updates:
+        return 0
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        cursor = conn.executemany(  # a finding matched meanwhile by another process is left alone
+            "UPDATE findings SET session_id = ?, tool_use_id = ? WHERE id = ? AND session_id IS NULL", updates
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return max(0, cursor.rowcount)

@@ -1,0 +1,456 @@
+"""`lessonloop run [OPTIONS] -- COMMAND [ARGS...]`: its own small parser, the run, the summary,
+and the telemetry written after it.
+
+This module is the whole start-up path of every run, so it imports the standard library and the
+runner only; the store, the redaction rules and the suggestions are imported after the command
+has ended (or, for --auto, before it starts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from lessonloop.runner.durations import DurationError, parse_duration
+from lessonloop.runner.result import (
+    ERROR,
+    EXIT,
+    FIRST_OUTPUT_TIMEOUT,
+    IDLE_TIMEOUT,
+    INTERRUPTED,
+    MAX_REPEAT,
+    OUTPUT_CLOSED,
+    STATUS_OWN_ERROR,
+    SUCCESS,
+    TIMEOUT,
+    RunOptions,
+    RunResult,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any, NoReturn
+
+ENV_NO_TELEMETRY = "LESSONLOOP_NO_TELEMETRY"
+DESCRIPTION = """\
+Run COMMAND, pass its output through unchanged and as it comes, and stop it early: on an error
+pattern (after a short window that captures the context), on a success pattern, or when it runs,
+stays silent or repeats itself for too long. Every run is recorded in the store (timings,
+matches, how it ended) unless --no-telemetry or LESSONLOOP_NO_TELEMETRY=1.
+
+Exit status, as coreutils `timeout`:
+  the command's own status    it ended by itself (128+N when signal N ended it)
+  the command's status, or 1  stopped on an error match (1 when it had not failed yet)
+  0                           stopped on a success match
+  124                         a timeout (-t, -I, -F) or a stuck loop (--max-repeat)
+  125                         lessonloop's own error (a bad pattern or option)
+  126 / 127                   the command cannot be run / is not found
+"""
+EPILOG = """\
+examples:
+  lessonloop run --profile pytest -- pytest -x tests/
+  lessonloop run -e 'ERROR|panic' -I 2m -t 30m -- make check
+  lessonloop run -s 'Listening on' -F 30s -- npm run dev
+  lessonloop run --auto -- cargo test      (timeouts learned from earlier runs)
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with lessonloop run's status for bad options: 125, as `timeout` has it."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(STATUS_OWN_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def _duration(text: str) -> float:
+    try:
+        return parse_duration(text)
+    except DurationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
+    return value
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `lessonloop run` (shared with the main parser's help)."""
+    match = parser.add_argument_group("patterns (Python regexes, matched against each line)")
+    match.add_argument(
+        "-e", "--error", action="append", metavar="PATTERN", help="stop when a line matches (repeatable)"
+    )
+    match.add_argument(
+        "-s",
+        "--success",
+        action="append",
+        metavar="PATTERN",
+        help="stop at once with status 0 when a line matches (repeatable)",
+    )
+    match.add_argument(
+        "-x", "--exclude", action="append", metavar="PATTERN", help="lines matching this never match (repeatable)"
+    )
+    match.add_argument("-i", "--ignore-case", action="store_true", help="patterns ignore case")
+    streams = match.add_mutually_exclusive_group()
+    streams.add_argument("--stdout-only", action="store_true", help="look for patterns in stdout only")
+    streams.add_argument("--stderr-only", action="store_true", help="look for patterns in stderr only")
+    match.add_argument(
+        "-m",
+        "--max-count",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="error matches before stopping (default 1)",
+    )
+    match.add_argument(
+        "-A",
+        "--after",
+        type=_duration,
+        default=None,
+        metavar="DURATION",
+        help="after the error match, keep reading this long for context, then stop (default 5s)",
+    )
+    match.add_argument(
+        "--after-lines",
+        type=_non_negative,
+        default=None,
+        metavar="N",
+        help="... or until this many more lines came, whichever is first (default 100)",
+    )
+    match.add_argument("--profile", metavar="NAME", help="built-in patterns for a tool (pytest, jest, cargo-test, ...)")
+    match.add_argument("--list-profiles", action="store_true", help="list the built-in profiles and exit")
+    limits = parser.add_argument_group("limits (durations: 30, 30s, 5m, 2h)")
+    limits.add_argument("-t", "--timeout", type=_duration, metavar="DURATION", help="stop after this long in all")
+    limits.add_argument(
+        "-I",
+        "--idle-timeout",
+        type=_duration,
+        metavar="DURATION",
+        help="stop when there is no output for this long",
+    )
+    limits.add_argument(
+        "-F",
+        "--first-output-timeout",
+        type=_duration,
+        metavar="DURATION",
+        help="stop when there is no output at all this long after the start",
+    )
+    limits.add_argument(
+        "--max-repeat",
+        type=_positive,
+        metavar="N",
+        help="stop when the same line comes N times in a row (a stuck loop)",
+    )
+    limits.add_argument(
+        "--kill-after",
+        type=_duration,
+        default=2.0,
+        metavar="DURATION",
+        help="when stopping, send KILL this long after TERM if anything is left (default 2s)",
+    )
+    limits.add_argument(
+        "--auto",
+        action="store_true",
+        help="apply `lessonloop suggest`: timeouts (and patterns) learned from this command's earlier runs",
+    )
+    other = parser.add_argument_group("output and telemetry")
+    other.add_argument(
+        "--pipes",
+        action="store_true",
+        help="give the command pipes instead of pseudo-terminals (it may then buffer its output)",
+    )
+    other.add_argument(
+        "--json", action="store_true", help="print a JSON summary (status, reason, matches, durations) at the end"
+    )
+    other.add_argument("-q", "--quiet", action="store_true", help="no note on stderr when the command is stopped")
+    other.add_argument("--no-telemetry", action="store_true", help="do not record this run in the store")
+    other.add_argument("--db", metavar="PATH", help="the store (default: $LESSONLOOP_DB or the usual place)")
+    parser.add_argument("command", nargs="*", metavar="COMMAND", help="the command and its arguments, after --")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="lessonloop run",
+        usage="lessonloop run [OPTIONS] -- COMMAND [ARGS...]",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_run_arguments(parser)
+    return parser
+
+
+def split_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(lessonloop's options, the command): everything after `--`, else from the first word that is
+    neither an option nor an option's value."""
+    args = list(argv)
+    if "--" in args:
+        at = args.index("--")
+        return args[:at], args[at + 1 :]
+    takes_value = {
+        option
+        for action in parser._actions
+        if action.nargs != 0 and action.option_strings
+        for option in action.option_strings
+    }
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if not word.startswith("-") or word == "-":
+            return args[:index], args[index:]
+        if word in takes_value:
+            index += 2
+            continue
+        if not word.startswith("--") and len(word) > 2 and word[:2] in takes_value:
+            index += 1  # -e'PATTERN'
+            continue
+        index += 1
+    return args, []
+
+
+def options_from(args: argparse.Namespace, command: list[str]) -> RunOptions:
+    """RunOptions from parsed arguments, a --profile's patterns included; ValueError when the
+    profile does not exist."""
+    error = list(args.error or ())
+    success = list(args.success or ())
+    exclude = list(args.exclude or ())
+    ignore_case = args.ignore_case
+    after_seconds, after_lines = 5.0, 100
+    if args.profile:
+        from lessonloop.runner.profiles import PROFILES
+
+        profile = PROFILES.get(args.profile)
+        if profile is None:
+            raise ValueError(f"no profile {args.profile!r}; the profiles are: {', '.join(sorted(PROFILES))}")
+        error += [p for p in profile.error if p not in error]
+        success += [p for p in profile.success if p not in success]
+        exclude += [p for p in profile.exclude if p not in exclude]
+        ignore_case = ignore_case or profile.ignore_case
+        after_seconds = profile.after_seconds if profile.after_seconds is not None else after_seconds
+        after_lines = profile.after_lines if profile.after_lines is not None else after_lines
+    return RunOptions(
+        command,
+        error=error,
+        success=success,
+        exclude=exclude,
+        ignore_case=ignore_case,
+        streams="stdout" if args.stdout_only else "stderr" if args.stderr_only else "both",
+        max_count=args.max_count,
+        after_seconds=args.after if args.after is not None else after_seconds,
+        after_lines=args.after_lines if args.after_lines is not None else after_lines,
+        timeout=args.timeout,
+        idle_timeout=args.idle_timeout,
+        first_output_timeout=args.first_output_timeout,
+        max_repeat=args.max_repeat,
+        kill_after=args.kill_after,
+        use_pty=not args.pipes,
+        profile=args.profile,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`lessonloop run`; returns the exit status (125 for lessonloop's own failures)."""
+    try:
+        return _main(argv)
+    except Exception as exc:
+        print(f"lessonloop run: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return STATUS_OWN_ERROR
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    own, command = split_command(parser, sys.argv[2:] if argv is None else argv)
+    args = parser.parse_args(own)
+    if args.command:  # words argparse took as the command: only when no command followed
+        command = args.command + command
+    if args.list_profiles:
+        return _list_profiles(args.json)
+    if not command:
+        parser.error("no command to run (put it after --)")
+    try:
+        options = options_from(args, command)
+    except ValueError as exc:
+        parser.error(str(exc))
+    env = dict(os.environ)
+    if options.use_pty and not os.isatty(1):
+        # The command sees a terminal; lessonloop's own output is not one: no colour codes.
+        env.setdefault("NO_COLOR", "1")
+    options.auto = _apply_auto(args, options) if args.auto else None
+    from lessonloop.runner.matching import PatternError
+    from lessonloop.runner.supervisor import Supervisor
+
+    try:
+        supervisor = Supervisor(options, env=env)
+    except PatternError as exc:
+        parser.error(str(exc))
+    result = supervisor.run()
+    if result.message:
+        print(f"lessonloop run: {result.message}", file=sys.stderr)
+    elif not args.quiet and not args.json:
+        note = stop_note(result)
+        if note:
+            _note(note, result)
+    recorded = None
+    if not args.no_telemetry and os.environ.get(ENV_NO_TELEMETRY, "") in ("", "0"):
+        recorded = _record(result, args.db)
+    if args.json:
+        _print_summary(result, recorded)
+    return result.status
+
+
+def stop_note(result: RunResult) -> str | None:
+    """One line saying why the command was stopped (None when it ended by itself)."""
+    options = result.options
+    reason = result.reason
+    if reason == EXIT:
+        return None
+    errors = [m for m in result.matches if m.kind == "error"]
+    if reason == ERROR and errors:
+        first = errors[0]
+        return f"an error matched at {first.stream} line {first.line}: {first.text[:200]}"
+    if reason == SUCCESS:
+        found = [m for m in result.matches if m.kind == "success"]
+        return f"the success pattern matched: {found[0].text[:200]}" if found else "the success pattern matched"
+    if reason == TIMEOUT:
+        return f"still running after {_seconds(options.timeout)} (--timeout)"
+    if reason == IDLE_TIMEOUT:
+        return f"no output for {_seconds(options.idle_timeout)} (--idle-timeout)"
+    if reason == FIRST_OUTPUT_TIMEOUT:
+        return f"no output at all in {_seconds(options.first_output_timeout)} (--first-output-timeout)"
+    if reason == MAX_REPEAT:
+        return f"the same line {options.max_repeat} times in a row (--max-repeat)"
+    if reason == INTERRUPTED:
+        return "interrupted"
+    if reason == OUTPUT_CLOSED:
+        return "its output was closed"
+    return None
+
+
+def _note(note: str, result: RunResult) -> None:
+    action = "stopped" if result.stopped else "ended"
+    try:
+        sys.stderr.write(f"\nlessonloop run: {action}: {note} (exit {result.status})\n")
+        sys.stderr.flush()
+    except OSError:
+        pass
+
+
+def _seconds(value: float | None) -> str:
+    from lessonloop.runner.durations import format_duration
+
+    return format_duration(value or 0.0)
+
+
+def _list_profiles(as_json: bool) -> int:
+    from lessonloop.runner.profiles import describe_profiles
+
+    profiles = describe_profiles()
+    if as_json:
+        from lessonloop.json_codec import dumps
+
+        sys.stdout.write(dumps(profiles, indent=True) + "\n")
+        return 0
+    for profile in profiles:
+        commands = ", ".join(" ".join(c) for c in profile["commands"])
+        sys.stdout.write(f"{profile['name']:<12} {profile['description']}\n")
+        sys.stdout.write(f"{'':<12} for: {commands}\n")
+        for kind in ("error", "success", "exclude"):
+            for pattern in profile[kind]:
+                sys.stdout.write(f"{'':<12} {kind:<8} {pattern}\n")
+    return 0
+
+
+def _apply_auto(args: argparse.Namespace, options: RunOptions) -> dict[str, Any] | None:
+    """Fill what the person did not set from the command's history; the note says what was
+    applied. Any failure leaves the options as they were (a run never fails for --auto)."""
+    try:
+        from lessonloop.pipeline.run_suggestions import auto_options
+        from lessonloop.store.run_writer import open_for_recording
+
+        conn = open_for_recording(_db_path(args.db))
+        try:
+            values, note = auto_options(conn, options.argv)
+        finally:
+            conn.close()
+    except Exception as exc:
+        print(f"lessonloop run: --auto: no suggestion ({exc})", file=sys.stderr)
+        return None
+    applied: dict[str, Any] = {}
+    for name in ("timeout", "idle_timeout", "first_output_timeout"):
+        value = values.get(name)
+        if value is not None and getattr(options, name) is None:
+            setattr(options, name, float(value))
+            applied[name] = float(value)
+    if values.get("error") and not options.error:
+        options.error = list(values["error"])
+        options.exclude += [p for p in values.get("exclude", ()) if p not in options.exclude]
+        applied["error"] = options.error
+    if not args.quiet and not args.json:
+        print(f"lessonloop run: --auto: {note}", file=sys.stderr)
+    return {"applied": applied, "note": note}
+
+
+def _db_path(explicit: str | None) -> str:
+    if explicit:
+        return os.path.abspath(os.path.expanduser(explicit))
+    from lessonloop.store.location import db_path_text
+
+    return db_path_text()
+
+
+def _record(result: RunResult, db: str | None) -> int | None:
+    """Write the run to the store; a failure is one line on stderr and never changes the status."""
+    try:
+        from lessonloop.runner.telemetry import record
+
+        return record(result, _db_path(db))
+    except Exception as exc:
+        print(f"lessonloop run: the run was not recorded: {exc}", file=sys.stderr)
+        return None
+
+
+def peak_memory_kb() -> int | None:
+    """lessonloop's own peak resident memory in KiB: VmHWM (getrusage's ru_maxrss would include
+    the memory of the process that started lessonloop, which it keeps across exec)."""
+    try:
+        with open("/proc/self/status", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import resource
+
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    except (ImportError, OSError):
+        return None
+
+
+def _print_summary(result: RunResult, run_id: int | None) -> None:
+    from lessonloop.json_codec import dumps
+
+    summary = result.to_json()
+    summary["run_id"] = run_id
+    summary["max_rss_kb"] = peak_memory_kb()
+    out = dumps(summary) + "\n"
+    sys.stdout.write(out if result.stdout.ends_newline else "\n" + out)  # the summary is a line of its own
+    sys.stdout.flush()

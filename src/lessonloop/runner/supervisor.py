@@ -1,0 +1,490 @@
+"""The loop of `lessonloop run`: pass the command's output through, watch it, stop the command
+when told, and say how it went (a RunResult).
+
+Output is copied to lessonloop's own stdout and stderr the moment it is read, unchanged. Only
+whole lines are matched; a line longer than 64 KiB (or binary data without newlines) is matched
+in 64 KiB pieces, so memory stays flat however long the output or its lines. Timers are checked
+at every wake-up; signals (Ctrl-C, the command ending) wake the loop through a pipe.
+
+Stopping: TERM to the command's whole process group, KILL to the group `kill_after` seconds
+later if any process of it is left. Ctrl-C (and TERM or HUP sent to lessonloop) is passed on to
+the group; a second one sends TERM, a third KILL.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import select
+import signal
+import time
+
+from lessonloop.runner import process
+from lessonloop.runner.matching import compile_patterns, find_hits, line_text, lines_before, strip_codes
+from lessonloop.runner.result import (
+    ERROR,
+    EXIT,
+    FIRST_OUTPUT_TIMEOUT,
+    IDLE_TIMEOUT,
+    INTERRUPTED,
+    MAX_REPEAT,
+    NOT_EXECUTABLE,
+    NOT_FOUND,
+    OUTPUT_CLOSED,
+    SUCCESS,
+    TIMEOUT,
+    MatchEvent,
+    RunOptions,
+    RunResult,
+    StreamStats,
+    final_status,
+)
+from lessonloop.timestamps import utc_now
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from lessonloop.runner.matching import Pattern
+
+READ_SIZE = 65536
+MAX_PENDING = 65536  # bytes of an unfinished line kept for matching
+IDLE_MIN = 1.0  # a silence this long (seconds) counts as an idle period
+IDLE_KEPT = 50  # idle periods kept per run (the longest)
+CONTEXT_BEFORE = 5  # lines kept before a match
+CONTEXT_AFTER = 20  # lines kept after a match
+DRAIN_AFTER_EXIT = 2.0  # seconds to keep reading after the command ended (its children may hold the output)
+QUIET_AFTER_EXIT = 0.25  # ... but stop as soon as the output has been quiet this long
+MAX_WAIT = 1.0  # the loop wakes at least this often
+
+
+class _Stream:
+    """One output stream of the command: where it goes and what has been seen of it."""
+
+    __slots__ = ("fd", "lines_done", "name", "out_fd", "pending", "recent", "repeat", "stats", "watch")
+
+    def __init__(self, name: str, fd: int, out_fd: int, stats: StreamStats, watch: bool) -> None:
+        self.name = name
+        self.fd = fd
+        self.out_fd = out_fd
+        self.stats = stats
+        self.watch = watch  # lines are matched (patterns or --max-repeat apply to it)
+        self.pending = b""  # the unfinished last line (only kept when watched)
+        self.lines_done = 0  # whole lines matched so far
+        self.recent: list[bytes] = []  # the last lines of the previous block (context before a match)
+        self.repeat = (b"", 0)  # the last line and how many times in a row it came
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        try:
+            written = os.write(fd, view)
+        except BlockingIOError:  # someone made our output non-blocking: wait until it drains
+            select.select([], [fd], [], 1.0)
+            continue
+        view = view[written:]
+
+
+class Supervisor:
+    """Runs one command under `options` (see RunOptions) and returns its RunResult."""
+
+    def __init__(self, options: RunOptions, *, env: Mapping[str, str] | None = None, out_fd: int = 1, err_fd: int = 2):
+        self.options = options
+        self.env = dict(os.environ if env is None else env)
+        self.out_fds = {"stdout": out_fd, "stderr": err_fd}
+        ignore_case = options.ignore_case
+        # Compiled first: a bad pattern is reported before anything runs (status 125).
+        self.patterns: list[Pattern] = compile_patterns("error", options.error, ignore_case) + compile_patterns(
+            "success", options.success, ignore_case
+        )
+        self.excludes = compile_patterns("exclude", options.exclude, ignore_case)
+        self.result = RunResult(options, os.getcwd(), utc_now())
+        self._signals: list[int] = []
+        self._start = 0.0
+        self._last_output: float | None = None
+        self._errors = 0
+        self._after_until: float | None = None  # the after-window: stop at this time ...
+        self._after_left = 0  # ... or after this many more lines
+        self._context: list[tuple[MatchEvent, _Stream]] = []  # matches still collecting lines after them
+        self._stop_at: float | None = None
+        self._killed = False
+        self._output_ok = True
+        self._interrupts = 0
+        self._pgid = 0
+
+    # -- the loop -------------------------------------------------------------------------------
+
+    def run(self) -> RunResult:
+        result = self.result
+        wake_read, wake_write = os.pipe()
+        os.set_blocking(wake_read, False)
+        os.set_blocking(wake_write, False)
+        previous = self._install_signals()
+        previous_wakeup = signal.set_wakeup_fd(wake_write, warn_on_full_buffer=False)
+        self._start = time.monotonic()
+        try:
+            try:
+                child = process.start(
+                    self.options.argv, use_pty=self.options.use_pty, env=self.env, size=self._terminal_size()
+                )
+            except process.CannotRun as exc:
+                result.reason = NOT_FOUND if exc.status == 127 else NOT_EXECUTABLE
+                result.message = str(exc)
+                result.status = exc.status
+                return result
+            result.pid = self._pgid = child.pid
+            self._loop(child, wake_read)
+        finally:
+            signal.set_wakeup_fd(previous_wakeup)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+            os.close(wake_read)
+            os.close(wake_write)
+            result.duration = time.monotonic() - self._start
+            result.ended_at = utc_now()
+        self._finish_idle(time.monotonic())
+        result.status = final_status(result.reason, result.child_status)
+        return result
+
+    def _loop(self, child: process.Child, wake_read: int) -> None:
+        result = self.result
+        options = self.options
+        watch_out = bool(self.patterns or options.max_repeat) and options.streams != "stderr"
+        watch_err = bool(self.patterns or options.max_repeat) and options.streams != "stdout"
+        streams = {
+            child.stdout_fd: _Stream("stdout", child.stdout_fd, self.out_fds["stdout"], result.stdout, watch_out),
+            child.stderr_fd: _Stream("stderr", child.stderr_fd, self.out_fds["stderr"], result.stderr, watch_err),
+        }
+        poller = select.poll()
+        for fd in streams:
+            poller.register(fd, select.POLLIN)
+        poller.register(wake_read, select.POLLIN)
+        reaped = False
+        drain_until = 0.0
+        try:
+            while True:
+                now = time.monotonic()
+                wait = self._next_deadline(now, reaped, drain_until)
+                events = poller.poll(None if wait is None else max(0, int(wait * 1000) + 1))
+                now = time.monotonic()
+                for fd, _event in events:
+                    if fd == wake_read:
+                        try:
+                            while os.read(wake_read, 512):
+                                pass
+                        except BlockingIOError:
+                            pass
+                        continue
+                    stream = streams[fd]
+                    try:
+                        data = os.read(fd, READ_SIZE)
+                    except OSError as exc:
+                        if exc.errno not in (errno.EIO, errno.EBADF):  # EIO: a terminal whose writers all closed
+                            raise
+                        data = b""
+                    if data:
+                        self._output(stream, data, now)
+                        if reaped:
+                            drain_until = max(drain_until, min(now + QUIET_AFTER_EXIT, self._drain_limit))
+                    else:
+                        poller.unregister(fd)
+                        del streams[fd]
+                        self._close_stream(stream, now)
+                        os.close(fd)
+                if self._signals:
+                    self._handle_signals(now, reaped)
+                if not reaped:
+                    pid, status = os.waitpid(child.pid, os.WNOHANG)
+                    if pid:
+                        reaped = True
+                        result.child_status = process.child_status(status)
+                        child.popen.returncode = result.child_status
+                        self._drain_limit = now + DRAIN_AFTER_EXIT
+                        drain_until = now + QUIET_AFTER_EXIT
+                self._check_timers(now, reaped)
+                if reaped and (not streams or now >= drain_until):
+                    break
+        finally:
+            for fd, stream in list(streams.items()):
+                self._close_stream(stream, time.monotonic())
+                os.close(fd)
+            if not reaped:  # an exception in the loop: never leave the command behind
+                process.signal_group(self._pgid, signal.SIGKILL)
+                _, status = os.waitpid(child.pid, 0)
+                result.child_status = process.child_status(status)
+                child.popen.returncode = result.child_status
+        if self._stop_at is not None or self._interrupts:
+            self._finish_group()
+        if self._after_until is not None and result.reason == EXIT:
+            result.reason = ERROR  # the command ended by itself inside the after-window
+
+    _drain_limit = 0.0
+
+    def _next_deadline(self, now: float, reaped: bool, drain_until: float) -> float | None:
+        """Seconds until the next timer is due (at most MAX_WAIT)."""
+        options = self.options
+        deadlines = [now + MAX_WAIT]
+        if reaped:
+            deadlines.append(drain_until)
+        if self._stop_at is not None:
+            if not self._killed:
+                deadlines.append(self._stop_at + options.kill_after)
+        else:
+            if options.timeout is not None:
+                deadlines.append(self._start + options.timeout)
+            if self._last_output is None and options.first_output_timeout is not None:
+                deadlines.append(self._start + options.first_output_timeout)
+            elif options.idle_timeout is not None:
+                deadlines.append((self._last_output or self._start) + options.idle_timeout)
+            if self._after_until is not None:
+                deadlines.append(self._after_until)
+        return max(0.0, min(deadlines) - now)
+
+    def _check_timers(self, now: float, reaped: bool) -> None:
+        options = self.options
+        if self._stop_at is not None:
+            if not self._killed and now >= self._stop_at + options.kill_after and not reaped:
+                process.signal_group(self._pgid, signal.SIGKILL)
+                self._killed = True
+            return
+        if reaped or self._interrupts:
+            return
+        elapsed = now - self._start
+        if self._after_until is not None and (now >= self._after_until or self._after_left <= 0):
+            self._stop(ERROR, now)
+        elif options.timeout is not None and elapsed >= options.timeout:
+            self._stop(TIMEOUT, now)
+        elif self._last_output is None and options.first_output_timeout is not None:
+            if elapsed >= options.first_output_timeout:
+                self._stop(FIRST_OUTPUT_TIMEOUT, now)
+        elif options.idle_timeout is not None and now - (self._last_output or self._start) >= options.idle_timeout:
+            self._stop(IDLE_TIMEOUT, now)
+
+    def _stop(self, reason: str, now: float) -> None:
+        """Stop the command: TERM to its group now, KILL after the grace period."""
+        if self._stop_at is not None:
+            return
+        self.result.reason = reason
+        self.result.stopped = True
+        self._stop_at = now
+        process.signal_group(self._pgid, signal.SIGTERM)
+
+    def _finish_group(self) -> None:
+        """After the command ended: make sure nothing of its group is left (stragglers that
+        ignored TERM get KILL when the grace period is over)."""
+        grace_end = (self._stop_at if self._stop_at is not None else time.monotonic()) + self.options.kill_after
+        while process.group_alive(self._pgid) and time.monotonic() < grace_end:
+            time.sleep(0.02)
+        if process.signal_group(self._pgid, signal.SIGKILL):
+            deadline = time.monotonic() + 1.0
+            while process.group_alive(self._pgid) and time.monotonic() < deadline:
+                time.sleep(0.01)
+
+    # -- signals --------------------------------------------------------------------------------
+
+    def _install_signals(self) -> dict[int, signal._HANDLER]:
+        previous: dict[int, signal._HANDLER] = {}
+
+        def remember(signum: int, _frame: object) -> None:
+            self._signals.append(signum)
+
+        for signum in (*process.SIGNALS_PASSED_ON, signal.SIGCHLD, signal.SIGWINCH):
+            previous[signum] = signal.signal(signum, remember)
+        return previous
+
+    def _handle_signals(self, now: float, reaped: bool) -> None:
+        received, self._signals = self._signals, []
+        for signum in received:
+            if signum == signal.SIGCHLD:
+                continue
+            if signum == signal.SIGWINCH:
+                continue  # the command's terminals keep the size they started with
+            if reaped:
+                continue
+            self._interrupts += 1
+            if self._interrupts == 1:
+                if self._stop_at is None:
+                    self.result.reason = INTERRUPTED
+                process.signal_group(self._pgid, signum)
+            elif self._interrupts == 2:
+                if self._stop_at is None:
+                    self._stop_at = now
+                process.signal_group(self._pgid, signal.SIGTERM)
+            else:
+                process.signal_group(self._pgid, signal.SIGKILL)
+                self._killed = True
+
+    def _terminal_size(self) -> bytes | None:
+        if not self.options.use_pty:
+            return None
+        return process.terminal_size(self.out_fds["stdout"]) or process.default_size()
+
+    # -- output ---------------------------------------------------------------------------------
+
+    def _output(self, stream: _Stream, data: bytes, now: float) -> None:
+        if self._output_ok:
+            try:
+                _write_all(stream.out_fd, data)
+            except BrokenPipeError:
+                self._output_ok = False
+                self._stop(OUTPUT_CLOSED, now)
+        stats = stream.stats
+        stats.bytes += len(data)
+        newlines = data.count(b"\n")
+        stats.lines += newlines
+        stats.ends_newline = data[-1] == 10
+        result = self.result
+        if self._last_output is None:
+            result.first_output = now - self._start
+        else:
+            self._silence(self._last_output, now)
+        self._last_output = now
+        if self._after_until is not None:
+            self._after_left -= newlines
+        if not stream.watch and not self._context:
+            return
+        if stream.pending:
+            data = stream.pending + data
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            if len(data) > MAX_PENDING:  # a huge line or binary: match it in pieces
+                stream.pending = b""
+                self._scan(stream, data + b"\n", now, counted=False)
+            else:
+                stream.pending = data
+            return
+        stream.pending = data[cut + 1 :]
+        if len(stream.pending) > MAX_PENDING:
+            stream.pending = stream.pending[-MAX_PENDING:]
+        self._scan(stream, data[: cut + 1], now, counted=True)
+
+    def _close_stream(self, stream: _Stream, now: float) -> None:
+        stats = stream.stats
+        if stats.bytes and not stats.ends_newline:
+            stats.lines += 1  # the last line, without a newline
+        if stream.pending:
+            pending, stream.pending = stream.pending, b""
+            self._scan(stream, pending + b"\n", now, counted=True)
+
+    def _silence(self, since: float, now: float) -> None:
+        gap = now - since
+        result = self.result
+        if gap > result.longest_idle:
+            result.longest_idle = gap
+        if gap >= IDLE_MIN:
+            result.idle_count += 1
+            result.idle_periods.append((since - self._start, gap))
+
+    def _finish_idle(self, now: float) -> None:
+        result = self.result
+        if self._last_output is not None:
+            end = self._start + result.duration
+            if end > self._last_output:
+                self._silence(self._last_output, end)
+        result.idle_periods.sort(key=lambda period: -period[1])
+        del result.idle_periods[IDLE_KEPT:]
+
+    def _scan(self, stream: _Stream, block: bytes, now: float, *, counted: bool) -> None:
+        """Match the whole lines of `block` (it ends with a newline); `counted`: its newlines
+        are real line ends (not a piece of an over-long line)."""
+        text = strip_codes(block)
+        if self._context:
+            self._add_context(stream, text)
+        if stream.watch and self._stop_at is None and self._after_until is None:
+            if self.patterns:
+                self._match(stream, text, now)
+            if self.options.max_repeat and self._stop_at is None:
+                self._repeats(stream, text, now)
+        if counted:
+            stream.lines_done += text.count(b"\n")
+        tail = lines_before(text, len(text), CONTEXT_BEFORE)
+        stream.recent = (stream.recent + tail)[-CONTEXT_BEFORE:] if len(tail) < CONTEXT_BEFORE else tail
+
+    def _match(self, stream: _Stream, text: bytes, now: float) -> None:
+        result = self.result
+        options = self.options
+        counted_to, line_number = 0, stream.lines_done
+        for hit in find_hits(text, self.patterns, self.excludes):
+            line_number += text.count(b"\n", counted_to, hit.start)
+            counted_to = hit.start
+            before = lines_before(text, hit.start, CONTEXT_BEFORE)
+            if len(before) < CONTEXT_BEFORE:
+                before = (stream.recent + before)[-CONTEXT_BEFORE:]
+            event = MatchEvent(
+                hit.kind,
+                hit.patterns[0],
+                stream.name,
+                line_number + 1,
+                now - self._start,
+                line_text(text[hit.start : hit.end]),
+                [line_text(line) for line in before],
+            )
+            result.matches.append(event)
+            for pattern in hit.patterns:
+                key = (hit.kind, pattern)
+                result.pattern_counts[key] = result.pattern_counts.get(key, 0) + 1
+            if result.first_match is None:
+                result.first_match = event.offset
+            if hit.kind == "success":
+                self._stop(SUCCESS, now)
+                return
+            self._context.append((event, stream))
+            rest = text[hit.end + 1 :]
+            self._add_context(stream, rest, only=event)
+            self._errors += 1
+            if self._errors >= options.max_count:
+                self._after_until = now + options.after_seconds
+                self._after_left = options.after_lines - rest.count(b"\n")
+                if options.after_seconds <= 0 or self._after_left <= 0:
+                    self._stop(ERROR, now)
+                return
+
+    def _add_context(self, stream: _Stream, text: bytes, only: MatchEvent | None = None) -> None:
+        """Give the matches still collecting context the lines of `text` (their own stream only)."""
+        lines: list[bytes] | None = None
+        keep: list[tuple[MatchEvent, _Stream]] = []
+        for event, source in self._context:
+            if source is stream and (only is None or event is only):
+                if lines is None:
+                    lines = text.split(b"\n", CONTEXT_AFTER)[:-1]  # whole lines only, at most CONTEXT_AFTER
+                room = CONTEXT_AFTER - len(event.after)
+                event.after.extend(line_text(line) for line in lines[:room])
+            if len(event.after) < CONTEXT_AFTER:
+                keep.append((event, source))
+        self._context = keep
+
+    def _repeats(self, stream: _Stream, text: bytes, now: float) -> None:
+        limit = self.options.max_repeat or 0
+        last, count = stream.repeat
+        number = stream.lines_done
+        for line in text.split(b"\n")[:-1]:
+            number += 1
+            if line == last and line.strip():
+                count += 1
+                if count >= limit:
+                    self.result.matches.append(
+                        MatchEvent(
+                            "repeat",
+                            f"the same line {limit} times in a row",
+                            stream.name,
+                            number,
+                            now - self._start,
+                            line_text(line),
+                            [],
+                        )
+                    )
+                    stream.repeat = (line, count)
+                    self._stop(MAX_REPEAT, now)
+                    return
+            else:
+                last, count = line, 1
+        stream.repeat = (last, count)
+
+
+def supervise(options: RunOptions, *, env: Mapping[str, str] | None = None) -> RunResult:
+    """Run the command of `options` to its end (or until stopped); PatternError on a bad pattern."""
+    return Supervisor(options, env=env).run()
+
+
+__all__ = ["EXIT", "Supervisor", "supervise"]

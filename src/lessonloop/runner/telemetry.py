@@ -1,0 +1,46 @@
+"""Recording a finished run in the store: the privacy settings, the command's normalized form,
+its project, the findings of its error matches, and one write transaction (store/run_writer.py).
+
+Imported only after the command has ended, so none of this is on the command's path.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from lessonloop.runner.result import RunResult
+
+
+def telemetry_allowed(cwd: str, project: str | None) -> bool:
+    """Whether the configuration lets this run be recorded: `[runner] telemetry` and
+    `[capture] enabled` are on, and neither the project nor the folder is excluded."""
+    from lessonloop.capture.privacy import CapturePolicy
+    from lessonloop.config import load_config
+
+    config = load_config()
+    if not config.runner.telemetry:
+        return False
+    return CapturePolicy.from_config(config).allows(project, cwd)
+
+
+def record(result: RunResult, db_path: str) -> int | None:
+    """Store `result` in the store at `db_path`; the run's id, or None when the configuration
+    says not to record it. Raises on a store that cannot be written (the caller reports it)."""
+    from lessonloop.analyze.command_norm import normalize_command
+    from lessonloop.analyze.commands import is_test_command
+    from lessonloop.apply.hooks.hook_store import resolve_project
+    from lessonloop.runner.findings import findings_from_run
+    from lessonloop.store.run_writer import open_for_recording, record_run
+
+    argv = result.options.argv
+    project = resolve_project(result.cwd)
+    if not telemetry_allowed(result.cwd, project):
+        return None
+    command = shlex.join(argv)
+    command_norm = normalize_command(argv)
+    findings = findings_from_run(result, command_norm=command_norm, test_command=is_test_command(command))
+    conn = open_for_recording(db_path)
+    try:
+        return record_run(conn, result, command=command, command_norm=command_norm, project=project, findings=findings)
+    finally:
+        conn.close()

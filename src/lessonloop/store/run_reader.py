@@ -1,0 +1,332 @@
+"""Reading what `lessonloop run` recorded: the runs (newest first), one run in full, and the raw
+material of pattern effectiveness (each pattern a run watched for, with how the run went)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from lessonloop.json_codec import loads
+
+VERDICTS = ("should_have_waited", "should_have_stopped")
+
+_RUN_COLUMNS = (
+    "id",
+    "started_at",
+    "ended_at",
+    "command",
+    "command_norm",
+    "program",
+    "cwd",
+    "project",
+    "profile",
+    "mode",
+    "settings",
+    "timeout",
+    "idle_timeout",
+    "first_output_timeout",
+    "exit_status",
+    "child_status",
+    "reason",
+    "stopped",
+    "duration",
+    "first_output",
+    "first_match",
+    "match_count",
+    "longest_idle",
+    "idle_count",
+    "idle_periods",
+    "stdout_lines",
+    "stdout_bytes",
+    "stderr_lines",
+    "stderr_bytes",
+    "rating",
+    "verdict",
+    "feedback_note",
+    "feedback_at",
+)
+_SELECT_RUNS = f"SELECT {', '.join('r.' + c for c in _RUN_COLUMNS)} FROM runs r"
+
+
+class RunNotFound(LookupError):
+    """No stored run has this id; the message says so."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    """One stored run (a `runs` row; see store/migrations.py m012_runs for every column)."""
+
+    id: int
+    started_at: str
+    ended_at: str
+    command: str
+    command_norm: str
+    program: str
+    cwd: str | None
+    project: str | None
+    profile: str | None
+    mode: str
+    settings: dict[str, Any]
+    timeout: float | None
+    idle_timeout: float | None
+    first_output_timeout: float | None
+    exit_status: int
+    child_status: int | None
+    reason: str
+    stopped: bool
+    duration: float
+    first_output: float | None
+    first_match: float | None
+    match_count: int
+    longest_idle: float | None
+    idle_count: int
+    idle_periods: list[list[float]]
+    stdout_lines: int
+    stdout_bytes: int
+    stderr_lines: int
+    stderr_bytes: int
+    rating: int | None
+    verdict: str | None
+    feedback_note: str | None
+    feedback_at: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _RUN_COLUMNS}
+
+
+@dataclass(frozen=True, slots=True)
+class RunPattern:
+    """A pattern a run watched for, and how often it matched."""
+
+    kind: str  # error | success | exclude
+    pattern: str
+    matches: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "pattern": self.pattern, "matches": self.matches}
+
+
+@dataclass(frozen=True, slots=True)
+class RunMatch:
+    """One match of a run: the line (number within its stream) and the lines around it."""
+
+    seq: int
+    kind: str  # error | success | repeat
+    pattern: str
+    stream: str
+    line: int
+    offset: float
+    text: str
+    before: list[str]
+    after: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "kind": self.kind,
+            "pattern": self.pattern,
+            "stream": self.stream,
+            "line": self.line,
+            "offset": self.offset,
+            "text": self.text,
+            "before": self.before,
+            "after": self.after,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RunFinding:
+    """A finding stored with the run (a matched error line, for the learning loop)."""
+
+    id: int
+    source: str
+    kind: str
+    rule: str
+    severity: str
+    path: str | None
+    line: int | None
+    message: str
+    ts: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "kind": self.kind,
+            "rule": self.rule,
+            "severity": self.severity,
+            "path": self.path,
+            "line": self.line,
+            "message": self.message,
+            "ts": self.ts,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RunDetail:
+    """One run in full: its row, its patterns, its matches and its findings."""
+
+    run: RunRow
+    patterns: list[RunPattern]
+    matches: list[RunMatch]
+    findings: list[RunFinding]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.run.to_json(),
+            "patterns": [p.to_json() for p in self.patterns],
+            "matches": [m.to_json() for m in self.matches],
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PatternUse:
+    """One pattern watched for by one run, with how that run went: the raw material of pattern
+    effectiveness (learn/command_timing.py computes the scores)."""
+
+    run_id: int
+    command_norm: str
+    kind: str  # error | success | exclude
+    pattern: str
+    matches: int
+    reason: str
+    exit_status: int
+    child_status: int | None
+    stopped: bool
+    rating: int | None
+    verdict: str | None
+
+
+def _run(row: tuple[Any, ...]) -> RunRow:
+    values = dict(zip(_RUN_COLUMNS, row, strict=True))
+    values["settings"] = loads(values["settings"]) if values["settings"] else {}
+    values["idle_periods"] = loads(values["idle_periods"]) if values["idle_periods"] else []
+    values["stopped"] = bool(values["stopped"])
+    return RunRow(**values)
+
+
+def _like(text: str) -> str:
+    """`text` as a LIKE pattern matching it anywhere (ESCAPE '\\')."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def list_runs(
+    conn: sqlite3.Connection,
+    *,
+    command: str | None = None,
+    limit: int | None = None,
+    project: str | None = None,
+) -> list[RunRow]:
+    """Stored runs, newest first. `command`: the runs whose normalized command is exactly it; when
+    there are none, the runs whose normalized or raw command contains it. `project`: only runs of
+    that project (exact). `limit`: at most that many."""
+    base_where: list[str] = []
+    params: list[Any] = []
+    if project is not None:
+        base_where.append("r.project = ?")
+        params.append(project)
+    tail = " ORDER BY r.started_at DESC, r.id DESC" + (" LIMIT ?" if limit is not None else "")
+    tail_params: list[Any] = [limit] if limit is not None else []
+
+    def query(where: list[str], extra: list[Any]) -> list[RunRow]:
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        return [_run(row) for row in conn.execute(_SELECT_RUNS + clause + tail, [*params, *extra, *tail_params])]
+
+    if command is None:
+        return query(base_where, [])
+    exact = query([*base_where, "r.command_norm = ?"], [command])
+    if exact:
+        return exact
+    pattern = _like(command)
+    return query(
+        [*base_where, "(r.command_norm LIKE ? ESCAPE '\\' OR r.command LIKE ? ESCAPE '\\')"], [pattern, pattern]
+    )
+
+
+def get_run(conn: sqlite3.Connection, run_id: int) -> RunDetail | None:
+    """One run with its patterns, matches (in order) and findings; None when there is no such run."""
+    row = conn.execute(_SELECT_RUNS + " WHERE r.id = ?", (run_id,)).fetchone()
+    if row is None:
+        return None
+    patterns = [
+        RunPattern(kind, pattern, matches)
+        for kind, pattern, matches in conn.execute(
+            """SELECT kind, pattern, matches FROM run_patterns WHERE run_id = ?
+               ORDER BY CASE kind WHEN 'error' THEN 0 WHEN 'success' THEN 1 ELSE 2 END, rowid""",
+            (run_id,),
+        )
+    ]
+    matches = [
+        RunMatch(
+            seq,
+            kind,
+            pattern,
+            stream,
+            line,
+            offset,
+            text,
+            loads(before) if before else [],
+            loads(after) if after else [],
+        )
+        for seq, kind, pattern, stream, line, offset, text, before, after in conn.execute(
+            """SELECT seq, kind, pattern, stream, line, offset, text, before, after FROM run_matches
+               WHERE run_id = ? ORDER BY seq""",
+            (run_id,),
+        )
+    ]
+    findings = [
+        RunFinding(*found)
+        for found in conn.execute(
+            """SELECT id, source, kind, rule, severity, path, line, message, ts FROM findings
+               WHERE run_id = ? ORDER BY id""",
+            (run_id,),
+        )
+    ]
+    return RunDetail(_run(row), patterns, matches, findings)
+
+
+def run_row(conn: sqlite3.Connection, run_id: int) -> RunRow:
+    """The run `run_id`; RunNotFound when there is none."""
+    row = conn.execute(_SELECT_RUNS + " WHERE r.id = ?", (run_id,)).fetchone()
+    if row is None:
+        raise RunNotFound(f"no run has the id {run_id} (`lessonloop runs` lists them)")
+    return _run(row)
+
+
+def pattern_rows(conn: sqlite3.Connection, command_norm: str | None = None) -> list[PatternUse]:
+    """Every (pattern, run) pair: each pattern each run watched for, with its matches and how the
+    run went, oldest run first; only the runs of `command_norm` (exact) when given."""
+    where = " WHERE r.command_norm = ?" if command_norm is not None else ""
+    params: tuple[Any, ...] = (command_norm,) if command_norm is not None else ()
+    return [
+        PatternUse(
+            run_id=row[0],
+            command_norm=row[1],
+            kind=row[2],
+            pattern=row[3],
+            matches=row[4],
+            reason=row[5],
+            exit_status=row[6],
+            child_status=row[7],
+            stopped=bool(row[8]),
+            rating=row[9],
+            verdict=row[10],
+        )
+        for row in conn.execute(
+            f"""SELECT r.id, r.command_norm, p.kind, p.pattern, p.matches, r.reason, r.exit_status,
+                       r.child_status, r.stopped, r.rating, r.verdict
+                FROM run_patterns p JOIN runs r ON r.id = p.run_id{where}
+                ORDER BY r.started_at, r.id, p.kind, p.pattern""",
+            params,
+        )
+    ]
+
+
+def run_projects(conn: sqlite3.Connection) -> list[str]:
+    """The projects runs were recorded in, sorted."""
+    return [
+        str(row[0]) for row in conn.execute("SELECT DISTINCT project FROM runs WHERE project IS NOT NULL ORDER BY 1")
+    ]
