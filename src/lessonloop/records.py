@@ -110,8 +110,8 @@ class FindingRecord:
     the session and the edit that introduced it, once matched.
     """
 
-    source: str  # builtin | bandit | sarif:<tool name> | junit
-    kind: str  # risk (a scanner or built-in rule) | test_failure
+    source: str  # builtin | bandit | sarif:<tool name> | junit | runner
+    kind: str  # risk (a scanner or built-in rule) | test_failure | run_error (a `lessonloop run` error line)
     rule: str
     severity: str
     path: str | None

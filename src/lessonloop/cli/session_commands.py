@@ -54,6 +54,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
             projects = resolve_store_projects(conn, config)
         imports = _import_results(args, conn)
+        from lessonloop.pipeline.run_findings import match_run_findings
+
+        match_run_findings(conn)  # error lines of `lessonloop run`, tied to the session edits they follow
         analysis = None
         if not args.no_analyze:
             from lessonloop.pipeline.analysis import analyze_store

@@ -30,7 +30,7 @@ class FindingInput:
 
     id: int
     source: str  # builtin | bandit | sarif:<tool> | junit
-    kind: str  # risk | test_failure
+    kind: str  # risk | test_failure | run_error
     rule: str
     severity: str
     path: str | None
@@ -61,7 +61,12 @@ def finding_lessons(
         first = items[0]
         files = sorted({posixpath.basename(f.path or "") for f in items if f.path})
         where = f"{ext} files" if ext else "files"
-        if first.kind == "test_failure":
+        changed = ", ".join(files[:3]) or where
+        if source == "runner" and (first.kind == "run_error" or " " in rule):
+            # `lessonloop run` stopped on an error line; the rule is the command (no test named).
+            title = f"`{rule}` failed after changes to {changed}: {first.message[:160]}"
+            prevention = f"After changing {changed}, run `{rule}` and fix what it reports before finishing."
+        elif first.kind == "test_failure":
             title = f"Test {rule} failed after changes to {', '.join(files[:3]) or where}"
             prevention = f"Run {rule} after changing {', '.join(files[:3]) or where}."
         else:

@@ -26,6 +26,9 @@ def ingest_transcripts(conn: sqlite3.Connection, paths: list[str]) -> dict[str, 
     ingest(conn, sources, summary)
     if config is not None:
         resolve_store_projects(conn, config)
+    from lessonloop.pipeline.run_findings import match_run_findings
+
+    match_run_findings(conn)
     analyze_store(conn, bandit=False)
     learned = learn_store(conn)
     dropped = drop_ingested_live_calls(conn)

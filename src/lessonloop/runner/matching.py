@@ -17,9 +17,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-# CSI sequences (colours, cursor moves), OSC sequences (titles, links) and two-byte escapes.
-# None of them can hold a newline, so removing them keeps line numbers.
-ANSI_CODES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+# Terminal escape sequences. None of them can hold a newline, so removing them keeps line numbers.
+ANSI_CODES = re.compile(
+    rb"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
+    rb"|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"  # OSC: titles, links
+    rb"|\x1b[()*+][0-~]"  # character sets: "ESC ( B" ends every coloured word of cargo's test output
+    rb"|\x1b[@-Z\\-_]"  # two-byte escapes
+)
 MAX_LINE_TEXT = 2000  # characters of a matched or context line kept
 
 
