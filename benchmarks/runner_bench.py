@@ -99,7 +99,8 @@ def wall_times(lines: int, rounds: int, db: Path) -> dict[str, Any]:
     generator.write_text(GENERATOR)
     command = [sys.executable, str(generator), str(lines)]
     run = [sys.executable, "-m", "lessonloop", "run", "--profile", "pytest", *PATTERNS, "--"]
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONUNBUFFERED", "LESSONLOOP_NO_TELEMETRY")}
+    drop = ("PYTHONUNBUFFERED", "LESSONLOOP_NO_TELEMETRY", "PYTHONDONTWRITEBYTECODE")  # cached bytecode, as installed
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env["LESSONLOOP_DB"] = str(db)
     contenders = {
         "terminal/direct": (_drain_terminal, command),

@@ -208,7 +208,8 @@ def _junit_failure_times(conn: sqlite3.Connection, session_ids: list[str]) -> di
     found: dict[str, list[str | None]] = {}
     for session_id, ts in conn.execute(
         f"""SELECT session_id, ts FROM findings
-            WHERE kind = 'test_failure' AND import_id IS NOT NULL AND session_id IN ({marks})""",
+            WHERE kind = 'test_failure' AND (import_id IS NOT NULL OR run_id IS NOT NULL)
+                  AND session_id IN ({marks})""",
         session_ids,
     ):
         found.setdefault(session_id, []).append(ts)

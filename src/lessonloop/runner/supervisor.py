@@ -20,7 +20,7 @@ import signal
 import time
 
 from lessonloop.runner import process
-from lessonloop.runner.matching import compile_patterns, find_hits, line_text, lines_before, strip_codes
+from lessonloop.runner.matching import Matcher, compile_patterns, line_text, lines_before, strip_codes
 from lessonloop.runner.result import (
     ERROR,
     EXIT,
@@ -99,6 +99,7 @@ class Supervisor:
             "success", options.success, ignore_case
         )
         self.excludes = compile_patterns("exclude", options.exclude, ignore_case)
+        self.matcher = Matcher(self.patterns, self.excludes)
         self.result = RunResult(options, os.getcwd(), utc_now())
         self._signals: list[int] = []
         self._start = 0.0
@@ -389,6 +390,8 @@ class Supervisor:
         """Match the whole lines of `block` (it ends with a newline); `counted`: its newlines
         are real line ends (not a piece of an over-long line)."""
         text = strip_codes(block)
+        if b"\r\n" in text:  # CRLF line ends: the CR is not part of the line (RE2's $ would not see past it)
+            text = text.replace(b"\r\n", b"\n")
         if self._context:
             self._add_context(stream, text)
         if stream.watch and self._stop_at is None and self._after_until is None:
@@ -405,7 +408,7 @@ class Supervisor:
         result = self.result
         options = self.options
         counted_to, line_number = 0, stream.lines_done
-        for hit in find_hits(text, self.patterns, self.excludes):
+        for hit in self.matcher.hits(text):
             line_number += text.count(b"\n", counted_to, hit.start)
             counted_to = hit.start
             before = lines_before(text, hit.start, CONTEXT_BEFORE)

@@ -14,7 +14,7 @@ _SESSION_TABLES = ("analysis_signals", "call_errors", "rule_results", "diff_risk
 def clear_session_analysis(conn: sqlite3.Connection, session_id: str) -> None:
     for table in _SESSION_TABLES:
         conn.execute(f"DELETE FROM {table} WHERE session_id = ?", (session_id,))
-    conn.execute("DELETE FROM findings WHERE session_id = ? AND import_id IS NULL", (session_id,))
+    conn.execute("DELETE FROM findings WHERE session_id = ? AND import_id IS NULL AND run_id IS NULL", (session_id,))
     conn.execute("DELETE FROM session_executions WHERE session_id = ?", (session_id,))
 
 

@@ -28,7 +28,7 @@ msgs AS (
 ),
 found AS (
     SELECT session_id AS root, count(*) AS n, max(id) AS last_id
-    FROM findings WHERE import_id IS NOT NULL AND session_id IS NOT NULL GROUP BY session_id
+    FROM findings WHERE (import_id IS NOT NULL OR run_id IS NOT NULL) AND session_id IS NOT NULL GROUP BY session_id
 )
 SELECT s.id, s.project,
        coalesce(calls.n, 0), coalesce(calls.seqs, 0), coalesce(calls.results, 0), coalesce(calls.statuses, 0),
