@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.conftest import cli
-from tests.runner_helpers import PYTHON, lessonloop_run
+from tests.runner_helpers import PYTHON, lessonloop_run, runner_env
 from tests.transcript_builder import TranscriptBuilder
 
 WORK = """\
@@ -122,3 +122,22 @@ def test_a_failed_test_becomes_a_finding_tied_to_the_agent_s_edit_and_then_a_les
     conn.close()
     assert tied == (session.session_id, edit)
     assert lesson is not None and "tests/test_total.py::test_total" in lesson[0]
+
+
+def test_a_locked_store_costs_the_record_and_never_the_status(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    assert lessonloop_run("--", "true", db=db).status == 0  # creates the store
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        env = runner_env(db, LESSONLOOP_BUSY_TIMEOUT_MS="100")
+        ran = lessonloop_run("--json", "--", "sh", "-c", "echo hi; exit 3", env=env)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert ran.status == 3
+    assert ran.summary()["run_id"] is None
+    assert f"lessonloop run: the run was not recorded in {db}: database is locked".encode() in ran.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM runs").fetchone() == (1,)  # what was stored is kept
+    conn.close()

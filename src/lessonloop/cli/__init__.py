@@ -117,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     config_commands.register(commands)
     forget_commands.register(commands)
+    _run_command(commands)
     from lessonloop.cli import suggest_commands
 
     suggest_commands.register(commands)
@@ -124,6 +125,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     run_commands.register(commands)
     return parser
+
+
+def _run_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`lessonloop run`, for `lessonloop --help` and `lessonloop run --help`. main() hands a run to
+    the runner's own parser before this one is built (its errors exit with 125, as `timeout`)."""
+    import lessonloop.runner.entry as runner
+
+    run = commands.add_parser(
+        "run",
+        help="run a command, stop it early on an error pattern or a timeout, record how it went",
+        usage="lessonloop run [OPTIONS] -- COMMAND [ARGS...]",
+        description=runner.DESCRIPTION,
+        epilog=runner.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    runner.add_run_arguments(run)
 
 
 def _no_bandit_option(parser: argparse.ArgumentParser) -> None:

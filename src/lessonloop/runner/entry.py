@@ -418,12 +418,14 @@ def _db_path(explicit: str | None) -> str:
 
 def _record(result: RunResult, db: str | None) -> int | None:
     """Write the run to the store; a failure is one line on stderr and never changes the status."""
+    path = "the store"
     try:
         from lessonloop.runner.telemetry import record
 
-        return record(result, _db_path(db))
-    except Exception as exc:
-        print(f"lessonloop run: the run was not recorded: {exc}", file=sys.stderr)
+        path = _db_path(db)
+        return record(result, path)
+    except Exception as exc:  # telemetry must never fail the run
+        print(f"lessonloop run: the run was not recorded in {path}: {exc}", file=sys.stderr)
         return None
 
 
