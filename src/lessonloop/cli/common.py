@@ -9,8 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from lessonloop.arg_types import non_negative as non_negative
+
 if TYPE_CHECKING:
     from rich.console import Console
+
 DB_HELP = (
     "the store, a SQLite file (default: $LESSONLOOP_DB, else "
     "$XDG_DATA_HOME/lessonloop/lessonloop.db, ~/.local/share when XDG_DATA_HOME is unset)"
@@ -60,16 +63,6 @@ def open_cli_store(db: str | None) -> Iterator[sqlite3.Connection]:
         raise CommandError(f"the store {path} is damaged or not a lessonloop store: {exc}") from exc
     finally:
         conn.close()
-
-
-def non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
-    return value
 
 
 def project_option(parser: argparse.ArgumentParser) -> None:

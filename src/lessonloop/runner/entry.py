@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 
+from lessonloop.arg_types import non_negative, positive
 from lessonloop.runner.durations import DurationError, parse_duration
 from lessonloop.runner.result import (
     ERROR,
@@ -72,26 +73,6 @@ def _duration(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
-    return value
-
-
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `lessonloop run` (shared with the main parser's help)."""
     match = parser.add_argument_group("patterns (Python regexes, matched against each line)")
@@ -115,7 +96,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     match.add_argument(
         "-m",
         "--max-count",
-        type=_positive,
+        type=positive,
         default=1,
         metavar="N",
         help="error matches before stopping (default 1)",
@@ -130,7 +111,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     match.add_argument(
         "--after-lines",
-        type=_non_negative,
+        type=non_negative,
         default=None,
         metavar="N",
         help="... or until this many more lines came, whichever is first (default 100)",
@@ -155,7 +136,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     limits.add_argument(
         "--max-repeat",
-        type=_positive,
+        type=positive,
         metavar="N",
         help="stop when the same line comes N times in a row (a stuck loop)",
     )

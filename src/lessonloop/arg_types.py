@@ -1,0 +1,25 @@
+"""Option value types for argparse, shared by the CLI and `lessonloop run` (which must not import
+the CLI package: every run starts with it). Standard library only."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def whole_number(text: str, minimum: int) -> int:
+    """`text` as an int of at least `minimum`, or argparse's error naming what was wrong."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be {minimum} or more: {value}")
+    return value
+
+
+def non_negative(text: str) -> int:
+    return whole_number(text, 0)
+
+
+def positive(text: str) -> int:
+    return whole_number(text, 1)
