@@ -336,3 +336,19 @@ def test_when_its_own_output_is_closed_the_command_is_stopped() -> None:
     reader.stdin.close()
     assert process.wait(timeout=30) == 141
     reader.wait(timeout=5)
+
+
+def test_with_json_and_its_output_closed_the_status_is_still_141() -> None:
+    reader = subprocess.Popen(["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [PYTHON, "-m", "lessonloop", "run", "--json", "--", "sh", "-c", "while true; do echo lots; done"],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        env=runner_env(),
+    )
+    assert reader.stdin is not None
+    reader.stdin.close()
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 141
+    assert b"internal error" not in err and b"Traceback" not in err
+    reader.wait(timeout=5)

@@ -9,6 +9,7 @@ has ended (or, for --auto, before it starts).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
@@ -435,5 +436,9 @@ def _print_summary(result: RunResult, run_id: int | None) -> None:
     summary["run_id"] = run_id
     summary["max_rss_kb"] = peak_memory_kb()
     out = dumps(summary) + "\n"
-    sys.stdout.write(out if result.stdout.ends_newline else "\n" + out)  # the summary is a line of its own
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(out if result.stdout.ends_newline else "\n" + out)  # the summary is a line of its own
+        sys.stdout.flush()
+    except OSError:  # the output is gone (`| head`): the status says so already
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
