@@ -1,8 +1,8 @@
 """`lessonloop run [OPTIONS] -- COMMAND [ARGS...]`: its own small parser, the run, the summary,
 and the telemetry written after it.
 
-This module is the whole start-up path of every run, so it imports the standard library and the
-runner only; the store, the redaction rules and the suggestions are imported after the command
+This module is the whole start-up path of every run, so it imports the standard library, RE2 and
+the runner only; the store, the redaction rules and the suggestions are imported after the command
 has ended (or, for --auto, before it starts).
 """
 
