@@ -170,12 +170,10 @@ def _rating(text: str) -> int:
 
 
 def _duration(text: str) -> tuple[str, float]:
-    from lessonloop.runner.durations import DurationError, parse_duration
+    """The duration as written (for the report) and in seconds."""
+    from lessonloop.arg_types import duration
 
-    try:
-        return text.strip(), parse_duration(text)
-    except DurationError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text.strip(), duration(text)
 
 
 def resolve_project_with_runs(conn: sqlite3.Connection, project: str | None) -> str | None:

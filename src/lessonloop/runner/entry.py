@@ -13,8 +13,7 @@ import contextlib
 import os
 import sys
 
-from lessonloop.arg_types import non_negative, positive
-from lessonloop.runner.durations import DurationError, parse_duration
+from lessonloop.arg_types import duration, non_negative, positive
 from lessonloop.runner.result import (
     ERROR,
     EXIT,
@@ -67,13 +66,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(STATUS_OWN_ERROR, f"{self.prog}: error: {message}\n")
 
 
-def _duration(text: str) -> float:
-    try:
-        return parse_duration(text)
-    except DurationError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `lessonloop run` (shared with the main parser's help)."""
     match = parser.add_argument_group("patterns (Python regexes, matched against each line)")
@@ -105,7 +97,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     match.add_argument(
         "-A",
         "--after",
-        type=_duration,
+        type=duration,
         default=None,
         metavar="DURATION",
         help="after the error match, keep reading this long for context, then stop (default 5s)",
@@ -120,18 +112,18 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     match.add_argument("--profile", metavar="NAME", help="built-in patterns for a tool (pytest, jest, cargo-test, ...)")
     match.add_argument("--list-profiles", action="store_true", help="list the built-in profiles and exit")
     limits = parser.add_argument_group("limits (durations: 30, 30s, 5m, 2h)")
-    limits.add_argument("-t", "--timeout", type=_duration, metavar="DURATION", help="stop after this long in all")
+    limits.add_argument("-t", "--timeout", type=duration, metavar="DURATION", help="stop after this long in all")
     limits.add_argument(
         "-I",
         "--idle-timeout",
-        type=_duration,
+        type=duration,
         metavar="DURATION",
         help="stop when there is no output for this long",
     )
     limits.add_argument(
         "-F",
         "--first-output-timeout",
-        type=_duration,
+        type=duration,
         metavar="DURATION",
         help="stop when there is no output at all this long after the start",
     )
@@ -143,7 +135,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     limits.add_argument(
         "--kill-after",
-        type=_duration,
+        type=duration,
         default=2.0,
         metavar="DURATION",
         help="when stopping, send KILL this long after TERM if anything is left (default 2s)",
@@ -391,11 +383,9 @@ def _apply_auto(args: argparse.Namespace, options: RunOptions) -> dict[str, Any]
 
 
 def _db_path(explicit: str | None) -> str:
-    if explicit:
-        return os.path.abspath(os.path.expanduser(explicit))
-    from lessonloop.store.location import db_path_text
+    from lessonloop.store.location import resolve_db_path
 
-    return db_path_text()
+    return str(resolve_db_path(explicit))
 
 
 def _record(result: RunResult, db: str | None) -> int | None:

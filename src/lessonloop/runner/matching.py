@@ -15,7 +15,7 @@ import re
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterator, Sequence
     from typing import Any
 
 # Terminal escape sequences. None of them can hold a newline, so removing them keeps line numbers.
@@ -118,7 +118,7 @@ def _re2_options() -> Any:
     return options
 
 
-def _prefilter(patterns: Sequence[Pattern]) -> tuple[object | None, list[int]]:
+def _prefilter(patterns: Sequence[Pattern]) -> tuple[Any, list[int]]:
     """One RE2 expression for every pattern it can take (the indexes of those), or None.
 
     RE2 runs a DFA: all patterns in one pass, in time linear in the output, where Python's engine
@@ -169,37 +169,17 @@ class Matcher:
         names them all; when an error and a success pattern both match a line, the first listed wins."""
         found: dict[int, list[tuple[int, Pattern]]] = {}
         ends: dict[int, int] = {}
-        size = len(block)
         if self.prefilter is not None:
-            search = self.prefilter.search  # type: ignore[attr-defined]
-            position = 0
-            while position < size:
-                match = search(block, position)
-                if match is None:
-                    break
-                start, end = _line_at(block, match.start(), size)
-                if start >= size:
-                    break
-                line = _line(block, start, end)
+            for start, end, line in _proposed_lines(self.prefilter.search, block):
                 matched = [(index, p) for index, p in self.fast if p.line.search(line)]
                 if matched:
                     found.setdefault(start, []).extend(matched)
                     ends[start] = end
-                position = end + 1
         for index, pattern in self.slow:
-            search = pattern.block.search
-            position = 0
-            while position < size:
-                match = search(block, position)
-                if match is None:
-                    break
-                start, end = _line_at(block, match.start(), size)
-                if start >= size:
-                    break
-                if pattern.line.search(_line(block, start, end)):
+            for start, end, line in _proposed_lines(pattern.block.search, block):
+                if pattern.line.search(line):
                     found.setdefault(start, []).append((index, pattern))
                     ends[start] = end
-                position = end + 1
         hits: list[Hit] = []
         for start in sorted(found):
             end = ends[start]
@@ -215,12 +195,25 @@ class Matcher:
         return hits
 
 
-def _line_at(block: bytes, at: int, size: int) -> tuple[int, int]:
-    """The line holding offset `at` of `block`: (start, end without its newline). A match that
-    starts on a newline belongs to the line after it."""
-    start = block.rfind(b"\n", 0, at) + 1 if at < size and block[at] != 10 else at + 1
-    end = block.find(b"\n", start)
-    return start, size if end < 0 else end
+def _proposed_lines(search: Callable[[bytes, int], Any], block: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """(start, end, line without its CR) of each line of `block` where `search` (a compiled
+    pattern's search: re or RE2) finds a match, each line once, in order. A match that starts on
+    a newline belongs to the line after it."""
+    size = len(block)
+    position = 0
+    while position < size:
+        match = search(block, position)
+        if match is None:
+            return
+        at = match.start()
+        start = block.rfind(b"\n", 0, at) + 1 if at < size and block[at] != 10 else at + 1
+        if start >= size:
+            return
+        end = block.find(b"\n", start)
+        if end < 0:
+            end = size
+        yield start, end, _line(block, start, end)
+        position = end + 1
 
 
 def _line(block: bytes, start: int, end: int) -> bytes:

@@ -144,7 +144,7 @@ class Supervisor:
             os.close(wake_write)
             result.duration = time.monotonic() - self._start
             result.ended_at = utc_now()
-        self._finish_idle(time.monotonic())
+        self._finish_idle()
         result.status = final_status(result.reason, result.child_status)
         return result
 
@@ -162,12 +162,12 @@ class Supervisor:
             poller.register(fd, select.POLLIN)
         poller.register(wake_read, select.POLLIN)
         reaped = False
-        drain_until = 0.0
+        drain_until = drain_limit = 0.0  # after the command ended: read until then (quiet) / at most until then
         try:
             while True:
                 now = time.monotonic()
                 wait = self._next_deadline(now, reaped, drain_until)
-                events = poller.poll(None if wait is None else max(0, int(wait * 1000) + 1))
+                events = poller.poll(int(wait * 1000) + 1)
                 now = time.monotonic()
                 for fd, _event in events:
                     if fd == wake_read:
@@ -187,7 +187,7 @@ class Supervisor:
                     if data:
                         self._output(stream, data, now)
                         if reaped:
-                            drain_until = max(drain_until, min(now + QUIET_AFTER_EXIT, self._drain_limit))
+                            drain_until = max(drain_until, min(now + QUIET_AFTER_EXIT, drain_limit))
                     else:
                         poller.unregister(fd)
                         del streams[fd]
@@ -201,7 +201,7 @@ class Supervisor:
                         reaped = True
                         result.child_status = process.child_status(status)
                         child.popen.returncode = result.child_status
-                        self._drain_limit = now + DRAIN_AFTER_EXIT
+                        drain_limit = now + DRAIN_AFTER_EXIT
                         drain_until = now + QUIET_AFTER_EXIT
                 self._check_timers(now, reaped)
                 if reaped and (not streams or now >= drain_until):
@@ -220,9 +220,7 @@ class Supervisor:
         if self._after_until is not None and result.reason == EXIT:
             result.reason = ERROR  # the command ended by itself inside the after-window
 
-    _drain_limit = 0.0
-
-    def _next_deadline(self, now: float, reaped: bool, drain_until: float) -> float | None:
+    def _next_deadline(self, now: float, reaped: bool, drain_until: float) -> float:
         """Seconds until the next timer is due (at most MAX_WAIT)."""
         options = self.options
         deadlines = [now + MAX_WAIT]
@@ -290,7 +288,7 @@ class Supervisor:
         def remember(signum: int, _frame: object) -> None:
             self._signals.append(signum)
 
-        for signum in (*process.SIGNALS_PASSED_ON, signal.SIGCHLD, signal.SIGWINCH):
+        for signum in (*process.SIGNALS_PASSED_ON, signal.SIGCHLD):
             previous[signum] = signal.signal(signum, remember)
         return previous
 
@@ -299,8 +297,6 @@ class Supervisor:
         for signum in received:
             if signum == signal.SIGCHLD:
                 continue
-            if signum == signal.SIGWINCH:
-                continue  # the command's terminals keep the size they started with
             if reaped:
                 continue
             self._interrupts += 1
@@ -348,17 +344,14 @@ class Supervisor:
         if stream.pending:
             data = stream.pending + data
         cut = data.rfind(b"\n")
-        if cut < 0:
-            if len(data) > MAX_PENDING:  # a huge line or binary: match it in pieces
-                stream.pending = b""
-                self._scan(stream, data + b"\n", now, counted=False)
-            else:
-                stream.pending = data
-            return
-        stream.pending = data[cut + 1 :]
-        if len(stream.pending) > MAX_PENDING:
-            stream.pending = stream.pending[-MAX_PENDING:]
-        self._scan(stream, data[: cut + 1], now, counted=True)
+        if cut >= 0:
+            self._scan(stream, data[: cut + 1], now, counted=True)
+            data = data[cut + 1 :]
+        if len(data) > MAX_PENDING:  # a huge line or binary: matched in pieces, never kept whole
+            stream.pending = b""
+            self._scan(stream, data + b"\n", now, counted=False)
+        else:
+            stream.pending = data
 
     def _close_stream(self, stream: _Stream, now: float) -> None:
         stats = stream.stats
@@ -377,7 +370,7 @@ class Supervisor:
             result.idle_count += 1
             result.idle_periods.append((since - self._start, gap))
 
-    def _finish_idle(self, now: float) -> None:
+    def _finish_idle(self) -> None:
         result = self.result
         if self._last_output is not None:
             end = self._start + result.duration

@@ -6,7 +6,7 @@ logs: unquoted `password=VALUE` / `DB_TOKEN=VALUE` assignments and `--password V
 command line, the settings and patterns, the matched lines and the lines around them, the
 findings' messages. Everything is prepared before the
 write lock is taken, and the rows go in with one statement per table (executemany): recording
-adds well under a millisecond to a typical run (tests/test_run_store.py measures it).
+adds well under a millisecond to a typical run (benchmarks/runner_bench.py measures it).
 
 Imports stay light: `lessonloop run` pays for them on every run.
 """
