@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import ahocorasick
 
@@ -148,7 +148,16 @@ def _build_gate() -> ahocorasick.Automaton:
 _GATE = _build_gate()
 
 
-def redact(text: str) -> tuple[str, int]:
+Scope = Literal["prose", "command", "code", "output"]
+"""Where a text comes from: a typed prompt or message ("prose"), a shell command line ("command"),
+file contents in an edit or write ("code"), or a tool's result ("output")."""
+
+# Keys of a tool input holding a command line, or code; every other key is prose.
+COMMAND_KEYS = frozenset({"command", "cmd", "args", "argv", "script", "shell_command"})
+CODE_KEYS = frozenset({"new_string", "old_string", "content", "new_source", "patch", "diff", "code"})
+
+
+def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
     """Return `text` with secrets replaced by `[REDACTED:<kind>]`, and the number replaced."""
     if not text:
         return text, 0
@@ -175,26 +184,42 @@ def redact(text: str) -> tuple[str, int]:
     return text, total
 
 
-def redact_value(value: Any) -> tuple[Any, int]:
+def redact_value(value: Any, scope: Scope = "prose") -> tuple[Any, int]:
     """Redact every string inside a JSON-like value (before it is serialized, so quotes are real)."""
     if isinstance(value, str):
-        return redact(value)
+        return redact(value, scope)
     if isinstance(value, dict):
         total = 0
         out: dict[Any, Any] = {}
         for key, item in value.items():
-            out[key], count = redact_value(item)
+            out[key], count = redact_value(item, scope)
             total += count
         return (out, total) if total else (value, 0)
     if isinstance(value, list):
         total = 0
         items: list[Any] = []
         for item in value:
-            cleaned, count = redact_value(item)
+            cleaned, count = redact_value(item, scope)
             items.append(cleaned)
             total += count
         return (items, total) if total else (value, 0)
     return value, 0
+
+
+def redact_tool_input(tool_input: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Redact a tool call's input, each key with its own scope: command lines ("command"),
+    file contents and edits ("code"), everything else ("prose")."""
+    total = 0
+    out: dict[str, Any] = {}
+    for key, item in tool_input.items():
+        lowered = key.lower()
+        scope: Scope = "command" if lowered in COMMAND_KEYS else "code" if lowered in CODE_KEYS else "prose"
+        if lowered == "edits" and isinstance(item, list):
+            out[key], count = redact_value(item, "code")
+        else:
+            out[key], count = redact_value(item, scope)
+        total += count
+    return (out, total) if total else (tool_input, 0)
 
 
 def _apply_after_anchors(rule: SecretRule, text: str, haystack: str) -> tuple[str, int]:
