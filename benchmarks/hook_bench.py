@@ -49,7 +49,7 @@ from benchmarks.recall_bench import COMMANDS, MISTAKES, PROJECTS, SEVERITIES, ST
 TARGET_RATIO = 1.5
 SEED = 20261121
 NOW = "2026-11-21T12:00:00.000Z"
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "claude-code"
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "claude-code" / "spotter"
 PROGRAMS = {
     "git": ["push", "commit", "add", "checkout", "rebase", "merge", "pull", "fetch", "reset", "stash", "tag", "switch"],
     "npm": ["install", "run", "test", "ci", "publish", "audit"],

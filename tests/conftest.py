@@ -15,7 +15,10 @@ from lessonloop.store import open_store
 from lessonloop.store.session_reader import load_sessions
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("LESSONLOOP_CORPUS", REPO_ROOT.parent / "shared" / "corpus" / "claude-code" / "spotter"))
+# ../shared/corpus holds real transcripts of several agents (<agent>/<source>/, each with a PROVENANCE.md).
+SHARED_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+# The spotter sessions: the Claude Code corpus most real-data tests and their exact figures are about.
+CORPUS = Path(os.environ.get("LESSONLOOP_CORPUS", SHARED_CORPUS / "claude-code" / "spotter"))
 
 
 @pytest.fixture(autouse=True)

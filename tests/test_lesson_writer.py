@@ -21,10 +21,10 @@ from lessonloop.pipeline.learning import learn_store
 from lessonloop.store import open_store
 from lessonloop.store.lesson_writer import save_learned
 from lessonloop.timestamps import days_between, format_timestamp, parse_timestamp
-from tests.conftest import REPO_ROOT
+from tests.conftest import CORPUS, REPO_ROOT
 from tests.learning_helpers import Script, no_upstream, play
 
-CORPUS_ROOT = REPO_ROOT.parent / "shared" / "corpus" / "claude-code"
+CORPUS_ROOT = CORPUS  # the spotter sessions, not the whole claude-code folder
 NOW = "2026-03-01T00:00:00.000Z"  # a few weeks after the corpus
 
 

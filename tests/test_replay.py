@@ -20,10 +20,10 @@ from lessonloop.learn.history import CorrectionEvent
 from lessonloop.learn.replay import replay
 from lessonloop.pipeline.learning import learn_history, load_history
 from lessonloop.store import open_store
-from tests.conftest import REPO_ROOT
+from tests.conftest import CORPUS
 from tests.learning_helpers import PRE_COMMIT, Script, ScriptedSession, history, no_upstream
 
-CORPUS_ROOT = REPO_ROOT.parent / "shared" / "corpus" / "claude-code"
+CORPUS_ROOT = CORPUS  # the spotter sessions, not the whole claude-code folder
 PUSH_SIGNATURE = "Bash|fatal: The current branch <branch> has no upstream branch."
 FORMAT_REJECTION_TS = "2026-02-12T16:05:33.627Z"
 REPORT_KEYS = {
