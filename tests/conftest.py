@@ -89,7 +89,7 @@ _VOLATILE = {
 }
 # Per table: times of a run, and the confidence (decayed up to the moment of learning).
 _VOLATILE_IN = {"lesson_events": {"ts", "lesson_id"}, "lessons": {"confidence"}, "lesson_evidence": {"lesson_id"}}
-_RUN_LOGS = {"learn_runs"}  # one row per run: differs between one ingest and several by design
+_RUN_LOGS = {"learn_runs", "redaction_state"}  # one row per run: differs between one ingest and several by design
 
 
 Row = tuple[tuple[str, Any], ...]

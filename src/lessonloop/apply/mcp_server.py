@@ -1,7 +1,8 @@
 """`lessonloop mcp`: the MCP server (stdio) that gives agents lessonloop's lessons as tools.
 
 Thin wrappers over apply/mcp_tools.py: each tool opens the store, calls one function, closes the
-store, and turns the errors an agent can act on into MCP tool errors with their message. Built on
+store, redacts the answer again (analyze/field_redaction.py, the current rules), and turns the
+errors an agent can act on into MCP tool errors with their message. Built on
 the official MCP Python SDK (the `mcp` extra): its FastMCP server in mcp 1.x, renamed MCPServer
 (same decorator API) in mcp 2.x; whichever is installed is used.
 
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from lessonloop.analyze.field_redaction import redact_fields
 from lessonloop.apply import mcp_tools
 
 INSTALL_HINT = "the MCP server needs the MCP Python SDK: pip install 'lessonloop[mcp]'"
@@ -82,7 +84,7 @@ def build_server(db_path: Path) -> Any:
         try:
             yield conn
         except (mcp_tools.ToolInputError, mcp_tools.LessonNotFound, mcp_tools.SessionNotFound) as exc:
-            raise tool_error(str(exc)) from exc
+            raise tool_error(redact_fields(str(exc))[0]) from exc  # may quote what the agent sent
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise tool_error(f"the store {db_path} is busy (another process is writing it); try again") from exc
@@ -93,8 +95,11 @@ def build_server(db_path: Path) -> Any:
             conn.close()
 
     def run(operation: Callable[[sqlite3.Connection], T]) -> T:
+        """One tool call; its answer redacted again, each text in its field's scope."""
         with store() as conn:
-            return operation(conn)
+            answer = operation(conn)
+        cleaned: T = redact_fields(answer)[0]
+        return cleaned
 
     def recall_lessons(
         query: str, project: str | None = None, tool: str | None = None, top: int = 5

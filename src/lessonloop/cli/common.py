@@ -14,6 +14,8 @@ from lessonloop.arg_types import non_negative as non_negative
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from lessonloop.analyze.redaction import Scope
+
 DB_HELP = (
     "the store, a SQLite file (default: $LESSONLOOP_DB, else "
     "$XDG_DATA_HOME/lessonloop/lessonloop.db, ~/.local/share when XDG_DATA_HOME is unset)"
@@ -26,17 +28,29 @@ class CommandError(Exception):
 
 
 def console() -> Console:
-    from rich.console import Console
+    """The terminal output of tables and texts: every string printed or put in a table is
+    redacted again (prose scope) before rich renders it, so widths are measured on what is shown."""
+    from lessonloop.cli.redacting_console import RedactingConsole
 
     # Piped output is read in files and pagers: do not wrap it at 80 columns.
     width = None if sys.stdout.isatty() else 160
-    return Console(highlight=False, soft_wrap=False, width=width, file=sys.stdout)
+    return RedactingConsole(highlight=False, soft_wrap=False, width=width, file=sys.stdout)
+
+
+def shown(text: str, scope: Scope = "prose") -> str:
+    """`text` as it may leave the store: redacted again with the current rules."""
+    from lessonloop.analyze.redaction import redact
+
+    return redact(text, scope)[0] if text else text
 
 
 def emit_json(data: Any) -> None:
+    """Print `data` as JSON, every text in it redacted again in its field's scope
+    (analyze/field_redaction.py): the one way `--json` output leaves the store."""
+    from lessonloop.analyze.field_redaction import redact_fields
     from lessonloop.json_codec import dumps
 
-    sys.stdout.write(dumps(data, indent=True) + "\n")
+    sys.stdout.write(dumps(redact_fields(data)[0], indent=True) + "\n")
 
 
 @contextmanager

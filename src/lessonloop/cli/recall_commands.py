@@ -15,6 +15,7 @@ from lessonloop.cli.common import (
     non_negative,
     open_cli_store,
     resolve_project,
+    shown,
 )
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ def cmd_recall(args: argparse.Namespace) -> int:
 
         block = render_context(results, args.budget)
         if block:
-            print(block)
+            print(shown(block))
         else:
             print(f"No lesson fits in {args.budget} tokens.", file=sys.stderr)
         return 0

@@ -17,6 +17,7 @@ from lessonloop.cli.common import (
     non_negative,
     open_cli_store,
     project_option,
+    shown,
 )
 
 if TYPE_CHECKING:
@@ -336,7 +337,7 @@ def _print_outcomes(args: argparse.Namespace, outcomes: Sequence[Outcome]) -> No
 
     for outcome in outcomes:
         title = f": {one_line(outcome.lesson.title, 80)}" if outcome.lesson else f" ({outcome.signature})"
-        print(f"#{outcome.lesson_id} {outcome.message}{title}")
+        print(shown(f"#{outcome.lesson_id} {outcome.message}{title}"))
 
 
 def _apply(
@@ -395,7 +396,7 @@ def _confirm_forget(lessons: Sequence[LessonRow]) -> None:
     from lessonloop.report.render import one_line
 
     for lesson in lessons:
-        print(f"  #{lesson.id} {one_line(lesson.title, 90)}", file=sys.stderr)
+        print(shown(f"  #{lesson.id} {one_line(lesson.title, 90)}"), file=sys.stderr)
     sys.stderr.write(f"Forget {len(lessons)} lesson(s) for good, with their evidence? [y/N] ")
     sys.stderr.flush()
     if sys.stdin.readline().strip().lower() not in ("y", "yes"):

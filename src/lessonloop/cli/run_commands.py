@@ -7,7 +7,7 @@ import argparse
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json, non_negative, open_cli_store
+from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json, non_negative, open_cli_store, shown
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -234,7 +234,7 @@ def cmd_runs_show(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(detail.to_json())
     else:
-        print(run_detail_text(detail))
+        print(shown(run_detail_text(detail)))
     return 0
 
 
@@ -417,7 +417,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         parts.append(row.verdict.replace("_", " "))
     if row.feedback_note:
         parts.append(f"note: {row.feedback_note}")
-    print(f"Run {row.id} ({row.command_norm}): {', '.join(parts)}.")
+    print(shown(f"Run {row.id} ({row.command_norm}): {', '.join(parts)}."))
     return 0
 
 

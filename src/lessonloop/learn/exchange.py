@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from lessonloop import json_codec
-from lessonloop.analyze.redaction import redact_value
+from lessonloop.analyze.field_redaction import redact_fields
 from lessonloop.learn import confidence as conf
 from lessonloop.timestamps import normalize_timestamp
 
@@ -48,9 +48,10 @@ MD_TEXT_CHARS = 300  # a bullet's title or prevention is cut to this length
 
 
 def portable_record(lesson: Mapping[str, Any]) -> dict[str, Any]:
-    """The portable fields of a lesson (a `LessonRow.to_json()` object), every text redacted."""
+    """The portable fields of a lesson (a `LessonRow.to_json()` object), every text redacted again
+    with the current rules, each in its field's scope (`prevention_command` as a command line)."""
     record = {name: lesson.get(name) for name in PORTABLE_FIELDS}
-    cleaned, _count = redact_value(record)
+    cleaned, _count = redact_fields(record)
     return dict(cleaned)
 
 
@@ -81,6 +82,8 @@ def markdown_bullet(lesson: Mapping[str, Any]) -> str:
         title, prevention = prevention, ""  # a person's correction: the prevention says it all
     text = _sentence(title) + (f" Instead: {_sentence(prevention)}" if prevention else "")
     seen = int(record["failed_sessions"] or 0)
+    # Once more as the line it became (whitespace joined, texts cut): a form split over lines is whole here.
+    text = redact_fields(text)[0]
     return f"- {text} (seen {seen} time{'' if seen == 1 else 's'}, confidence {float(record['confidence']):.2f})"
 
 
@@ -209,7 +212,7 @@ def normalize_record(value: Any) -> dict[str, Any]:
         raise ValueError("scope is project but no project is given")
     record["confidence"] = _confidence(value, record["failed_sessions"], record["sessions"])
     record["tier"] = _choice(value, "tier", conf.TIERS, conf.next_tier(record["confidence"]))
-    cleaned, _count_redacted = redact_value(record)
+    cleaned, _count_redacted = redact_fields(record)
     return dict(cleaned)
 
 

@@ -628,3 +628,23 @@ def m012_runs(conn: sqlite3.Connection) -> None:
         CREATE INDEX findings_run ON findings(run_id) WHERE run_id IS NOT NULL;
         """,
     )
+
+
+@migration
+def m013_redact_again(conn: sqlite3.Connection) -> None:
+    """The record of which redaction rules the stored texts were last redacted with. Its first pass
+    (every stored text redacted again, old bytes gone) runs right after, when open_store finds no
+    record: store/redaction_pass.py, which also runs it again whenever the rules change."""
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE redaction_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            rules_digest TEXT NOT NULL,        -- redaction_pass.rules_digest() of the last complete pass
+            applied_at TEXT NOT NULL,
+            rows_changed INTEGER NOT NULL,
+            secrets INTEGER NOT NULL,
+            compact_pending INTEGER NOT NULL   -- 1: old texts may linger in free pages or the log
+        );
+        """,
+    )

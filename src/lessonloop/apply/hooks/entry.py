@@ -5,6 +5,9 @@ stdlib only at import (json, sqlite3 through hook_store), each handler imported 
 comes, no argparse, no dataclasses, no pathlib. It reads the hook JSON on stdin; EVENT (as
 Claude Code names it) comes from the command line, else from the payload's `hook_event_name`.
 
+Every answer (the lessons a hook gives the agent as context, a warning, a reason to ask or deny)
+is redacted again before it is written (prose scope).
+
 It fails open: any error (unreadable stdin, a missing, corrupt or locked store, a handler
 exception, its time budget spent) ends with exit 0 and no output, i.e. no decision, and the
 failure is written to the log `lessonloop hooks status` shows (failures.py). Exit 2 (which would
@@ -96,7 +99,11 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             _stop_budget()
         if output:
-            sys.stdout.write(json.dumps(output, ensure_ascii=False))
+            # What the agent is given is redacted again with the current rules (an older store may
+            # hold what they catch); only then is the redactor imported: most calls answer nothing.
+            from lessonloop.analyze.redaction import redact_value
+
+            sys.stdout.write(json.dumps(redact_value(output)[0], ensure_ascii=False))
             sys.stdout.flush()
     except BaseException as exc:
         if isinstance(exc, SystemExit) and exc.code in (0, None):

@@ -1,0 +1,233 @@
+"""Redacting JSON-like values field by field: what leaves the store goes through the redactor again.
+
+Every text lessonloop gives out (`--json` output, exports, MCP answers) and every text column the
+re-redaction of an old store rewrites passes through `redact_fields`, with the current rules and
+the scope its field calls for: a command line is redacted as a command, an edit's text as code, a
+tool's result as output, anything else as prose (which also catches the command-line forms). A
+field's scope holds for everything under it (`"matches": [{"text": ...}]` is output), a tool
+input (`input`, or `input_json` as stored) is redacted key by key (`redaction.redact_tool_input`),
+and a string holding a JSON document (a stored `detail`) is parsed, redacted the same way and
+written back only when something changed.
+
+A string under a secret-named key (`"password": "hunter2"`) is also shown to the redactor as the
+assignment it stands for (`password=hunter2`), so the keyword rules apply to it as they would in
+a config file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from lessonloop import json_codec
+from lessonloop.analyze.redaction import Scope, redact, redact_tool_input
+
+COMMAND_FIELDS = frozenset({"command", "command_norm", "prevention_command", "commands", "cmd", "argv", "run_line"})
+CODE_FIELDS = frozenset(
+    {"diff", "old_string", "new_string", "content", "new_source", "patch", "code", "originalfile", "structuredpatch"}
+)
+OUTPUT_FIELDS = frozenset(
+    {
+        "result",
+        "result_text",
+        "error",
+        "error_text",
+        "stdout",
+        "stderr",
+        "output",
+        "matches",
+        "before",
+        "after",
+        "lines",
+        "tool_response",
+    }
+)
+TOOL_INPUT_FIELDS = frozenset({"input", "tool_input", "input_json"})
+# Deeper containers are redacted string by string without recursion (the stack must hold), and
+# a JSON document nested deeper is redacted as text.
+MAX_DEPTH = 64
+# A key holding one of these names a secret: its string value is also redacted as `key=value`.
+SECRET_KEY_WORDS = (
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "api_key",
+    "apikey",
+    "api-key",
+    "access_key",
+    "private_key",
+    "credential",
+    "auth",
+)
+
+
+def field_scope(key: str, inherited: Scope) -> Scope:
+    """The scope of the value under `key`, inside a value of scope `inherited`."""
+    lowered = key.lower()
+    if lowered in COMMAND_FIELDS:
+        return "command"
+    if lowered in CODE_FIELDS:
+        return "code"
+    if lowered in OUTPUT_FIELDS:
+        return "output"
+    return inherited
+
+
+def redact_fields(value: Any, scope: Scope = "prose") -> tuple[Any, int]:
+    """`value` with every string redacted in its field's scope, and the number of secrets
+    replaced. Containers are copied only when something in them changed; non-JSON values
+    (numbers, paths, times) are kept as they are, dataclasses are walked as their fields. What
+    nests deeper than MAX_DEPTH has every string redacted in the scope reached (no recursion)."""
+    return _walk(value, scope, 0)
+
+
+def redact_text(text: str, scope: Scope = "prose") -> tuple[str, int]:
+    """One text: a JSON object or list in it is redacted field by field (and written back only
+    when something changed), any other text as a whole."""
+    return _text(text, scope, 0)
+
+
+def redact_field(key: str, item: Any, scope: Scope = "prose") -> tuple[Any, int]:
+    """The value of the field `key` inside a value of scope `scope` (a stored column is such a
+    field too): a tool input key by key, else in the field's scope."""
+    return _field(key, item, scope, 0)
+
+
+def redact_tool_input_fields(tool_input: dict[str, Any]) -> tuple[Any, int]:
+    """A tool call's input: each key in its own scope (`redaction.redact_tool_input`), then what
+    that leaves under secret-named keys, and JSON documents held in strings, field by field."""
+    return _tool_input(tool_input, 0)
+
+
+def _walk(value: Any, scope: Scope, depth: int) -> tuple[Any, int]:
+    if isinstance(value, str):
+        return _text(value, scope, depth)
+    if depth >= MAX_DEPTH and isinstance(value, dict | list | tuple):
+        return _flat(value, scope)
+    if isinstance(value, dict):
+        total = 0
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            if isinstance(key, str):
+                out[key], count = _field(key, item, scope, depth + 1)
+            else:
+                out[key], count = _walk(item, scope, depth + 1)
+            total += count
+        return (out, total) if total else (value, 0)
+    if isinstance(value, list | tuple):
+        total = 0
+        items: list[Any] = []
+        for item in value:
+            cleaned, count = _walk(item, scope, depth + 1)
+            items.append(cleaned)
+            total += count
+        return (items, total) if total else (value, 0)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+        cleaned, count = _walk(fields, scope, depth + 1)
+        return (cleaned, count) if count else (value, 0)
+    return value, 0
+
+
+def _flat(value: Any, scope: Scope) -> tuple[Any, int]:
+    """A value nested too deep to walk field by field: every string in it redacted in `scope`,
+    with an explicit stack instead of recursion."""
+    total = 0
+    holder: list[Any] = [value]
+    stack: list[tuple[Any, Any]] = [(holder, 0)]
+    while stack:
+        container, key = stack.pop()
+        item = container[key]
+        if isinstance(item, str):
+            cleaned, count = redact(item, scope)
+            if count:
+                container[key] = cleaned
+                total += count
+        elif isinstance(item, dict):
+            container[key] = copy = dict(item)
+            stack.extend((copy, name) for name in copy)
+        elif isinstance(item, list | tuple):
+            container[key] = copy = list(item)
+            stack.extend((copy, index) for index in range(len(copy)))
+    return (holder[0], total) if total else (value, 0)
+
+
+def _text(text: str, scope: Scope, depth: int) -> tuple[str, int]:
+    if text[:1] in ("{", "[") and text[-1:] in ("}", "]"):
+        try:
+            parsed = json_codec.loads(text)
+        except json_codec.JSONDecodeError:
+            parsed = None
+        if isinstance(parsed, dict | list) and not _deeper_than(parsed, MAX_DEPTH - depth):
+            cleaned, count = _walk(parsed, scope, depth + 1)
+            return (_dumped(cleaned), count) if count else (text, 0)
+    return redact(text, scope)
+
+
+def _dumped(value: Any) -> str:
+    return value if isinstance(value, str) else json_codec.dumps(value)
+
+
+def _field(key: str, item: Any, scope: Scope, depth: int) -> tuple[Any, int]:
+    lowered = key.lower()
+    if lowered in TOOL_INPUT_FIELDS and depth < MAX_DEPTH:
+        if isinstance(item, str) and item.startswith("{"):
+            try:
+                parsed = json_codec.loads(item)
+            except json_codec.JSONDecodeError:
+                parsed = None
+            if isinstance(parsed, dict) and not _deeper_than(parsed, MAX_DEPTH - depth):
+                cleaned, count = _tool_input(parsed, depth + 1)
+                return (_dumped(cleaned), count) if count else (item, 0)
+        if isinstance(item, dict):
+            return _tool_input(item, depth)
+    inner = field_scope(key, scope)
+    if isinstance(item, str) and item and any(word in lowered for word in SECRET_KEY_WORDS):
+        return _keyed(key, item, inner, depth)
+    return _walk(item, inner, depth)
+
+
+def _tool_input(tool_input: dict[str, Any], depth: int) -> tuple[Any, int]:
+    if _deeper_than(tool_input, MAX_DEPTH - depth):
+        return _flat(tool_input, "prose")
+    cleaned, total = redact_tool_input(tool_input)
+    out: dict[str, Any] = {}
+    for key, item in cleaned.items():
+        lowered = key.lower()
+        if isinstance(item, str) and item and any(word in lowered for word in SECRET_KEY_WORDS):
+            out[key], count = _keyed(key, item, "prose", depth + 1)
+        elif isinstance(item, dict | list):
+            out[key], count = _walk(item, field_scope(key, "prose"), depth + 1)
+        else:
+            out[key], count = item, 0
+        total += count
+    return (out, total) if total else (tool_input, 0)
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether containers nest more than `limit` levels in `value` (without recursion)."""
+    level: list[Any] = [value]
+    for _ in range(max(limit, 0) + 1):
+        level = [
+            child
+            for item in level
+            for child in (item.values() if isinstance(item, dict) else item if isinstance(item, list) else ())
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return False
+    return True
+
+
+def _keyed(key: str, text: str, scope: Scope, depth: int) -> tuple[str, int]:
+    """A string under a secret-named key: redacted on its own, then as `key=text`."""
+    cleaned, count = _text(text, scope, depth)
+    if cleaned.startswith("[REDACTED"):
+        return cleaned, count
+    prefix = f"{key}="
+    assigned, found = redact(prefix + cleaned, "prose")
+    if found and assigned.startswith(prefix):
+        return assigned[len(prefix) :], count + found
+    return cleaned, count

@@ -1,0 +1,39 @@
+"""The rich console every command prints tables and texts with: what it shows is redacted again.
+
+Strings (printed, or put in table cells) are redacted before rich parses and measures them, so
+column widths fit what is shown; `Text` objects are redacted when rendered (a redacted one loses
+its inner styles, keeping its base style).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
+from rich.text import Text
+
+from lessonloop.analyze.redaction import redact
+
+
+class RedactingConsole(Console):
+    """A rich Console that redacts (prose scope) every string and Text it renders."""
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        return super().render_str(redact(text)[0] if text else text, **options)
+
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        if isinstance(renderable, Text):
+            renderable = redacted_text(renderable)
+        return super().render(renderable, options)
+
+
+def redacted_text(text: Text) -> Text:
+    """`text` with its secrets redacted: itself when it holds none."""
+    cleaned, count = redact(text.plain)
+    if not count:
+        return text
+    return Text(
+        cleaned, style=text.style, justify=text.justify, overflow=text.overflow, no_wrap=text.no_wrap, end=text.end
+    )

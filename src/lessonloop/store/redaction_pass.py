@@ -1,0 +1,300 @@
+"""Redacting a whole store again: every stored text, with the current rules, old bytes gone.
+
+A store written by an earlier version holds what its rules missed. Opening the store
+(`store.connection.open_store`) compares the digest of the redaction rules its texts were last
+redacted with (the `redaction_state` table, created by migration m013) with the digest of the
+current rules (`rules_digest`: the source of analyze/redaction.py and its rule files); when they
+differ, or the store was never redacted this way, `redact_again` rewrites every free-text column
+(`TEXT_COLUMNS`, each in its scope; JSON documents field by field), then records the digest. So a
+later change of the rules redacts every store again on its first open, once.
+
+The rewrite runs in chunks of rows, each its own short transaction (other writers wait at most one
+chunk), with `PRAGMA secure_delete = ON` (the space of a rewritten text is zeroed). A crash midway
+records nothing: the next open starts again, and texts already clean are not rewritten. The search
+index of lessons is rebuilt. Then the store is compacted as `forget` does (the write-ahead log
+checkpointed and truncated, VACUUM, truncated again), so the old texts are left neither in free
+pages of the file nor in its -wal. A compaction that another process kept from finishing is
+retried at the next open (`compact_pending`).
+
+Columns that hold no free text (ids, paths, times, names of kinds and states, hashes) are listed in
+`KEPT_COLUMNS`: a test checks that every text column of the schema is in one list or the other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from lessonloop.timestamps import utc_now
+
+if TYPE_CHECKING:
+    from lessonloop.analyze.redaction import Scope
+
+CHUNK_ROWS = 500
+
+
+def _names(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Every stored free text: (table, column, scope). A JSON document in a column is redacted field by
+# field (analyze/field_redaction.py); input_json as a tool input, key by key.
+TEXT_COLUMNS: tuple[tuple[str, str, Scope], ...] = (
+    ("sessions", "title", "prose"),
+    ("sessions", "description", "prose"),
+    ("messages", "text", "prose"),
+    ("tool_calls", "input_json", "prose"),
+    ("tool_calls", "command", "command"),
+    ("tool_calls", "error_text", "output"),
+    ("tool_calls", "result_text", "output"),
+    ("tool_calls", "diff", "code"),
+    ("session_summaries", "summary", "prose"),
+    ("ingest_problems", "detail", "prose"),
+    ("session_executions", "detail", "prose"),
+    ("analysis_signals", "detail", "prose"),
+    ("call_errors", "evidence", "output"),
+    ("rule_results", "evidence", "prose"),
+    ("findings", "message", "output"),
+    ("lessons", "title", "prose"),
+    ("lessons", "body", "prose"),
+    ("lessons", "prevention", "prose"),
+    ("lessons", "prevention_command", "command"),
+    ("lessons", "trigger", "prose"),
+    ("lessons", "trigger_text", "prose"),
+    ("lessons", "error_signature", "prose"),
+    ("lessons", "category", "prose"),
+    ("lesson_evidence", "detail", "prose"),
+    ("lesson_events", "detail", "prose"),
+    ("hook_decisions", "detail", "prose"),
+    ("live_calls", "input_json", "prose"),
+    ("live_calls", "command", "command"),
+    ("live_calls", "error_text", "output"),
+    ("live_calls", "result_text", "output"),
+    ("runs", "command", "command"),
+    ("runs", "command_norm", "command"),
+    ("runs", "settings", "prose"),
+    ("runs", "feedback_note", "prose"),
+    ("run_patterns", "pattern", "prose"),
+    ("run_matches", "pattern", "prose"),
+    ("run_matches", "text", "output"),
+    ("run_matches", "before", "output"),
+    ("run_matches", "after", "output"),
+)
+# Text columns that hold no free text: identifiers, paths, times, kinds and states, hashes, names.
+KEPT_COLUMNS: dict[str, frozenset[str]] = {
+    "_migrations": _names("name applied_at"),
+    "redaction_state": _names("rules_digest applied_at"),
+    "source_files": _names("path agent head_hash tail_hash ingested_at"),
+    "sessions": _names(
+        "id parent_id agent_id kind agent project cwd git_branch version slug agent_type spawn_tool_use_id"
+    ),
+    "file_sessions": _names("session_id"),
+    "messages": _names("session_id uuid parent_uuid ts role kind tool_use_id"),
+    "tool_calls": _names("id session_id message_uuid ts tool target_path status result_ts subagent_id cwd"),
+    "token_usage": _names("message_id request_id session_id model ts"),
+    "session_summaries": _names("leaf_uuid"),
+    "ingest_problems": _names("path code seen_at"),
+    "session_executions": _names("session_id project fingerprint analyzed_at started_at ended_at"),
+    "analysis_signals": _names("session_id context_id kind tool_use_id message_uuid path label"),
+    "call_errors": _names("tool_use_id session_id context_id class"),
+    "rule_results": _names("session_id rule_id status"),
+    "finding_imports": _names("path format imported_at"),
+    "findings": _names("source kind rule severity path ts session_id tool_use_id"),
+    "diff_risk": _names("tool_use_id session_id"),
+    "lessons": _names(
+        "signature kind origin error_class severity scope project agent model tier status first_seen last_seen created_at updated_at embedding_model"
+    ),
+    "lesson_evidence": _names("role session_id tool_use_id message_uuid ts project"),
+    "lesson_aliases": _names("signature"),
+    "lesson_events": _names("signature ts event"),
+    "learn_runs": _names("ts fingerprint"),
+    "hook_sessions": _names("session_id project cwd transcript_path model started_at last_event_at ended_at"),
+    "hook_decisions": _names("session_id event tool_use_id ts action lessons"),
+    "live_calls": _names("id session_id ts tool target_path cwd status error_class"),
+    "forgotten_sessions": _names("session_id ts"),
+    "runs": _names("started_at ended_at program cwd project profile mode reason idle_periods verdict feedback_at"),
+    "run_patterns": _names("kind"),
+    "run_matches": _names("kind stream"),
+}
+
+
+class PassResult:
+    """What one pass over the store rewrote."""
+
+    __slots__ = ("by_column", "rows_changed", "rows_read", "secrets")
+
+    def __init__(self) -> None:
+        self.rows_read = 0
+        self.rows_changed = 0
+        self.secrets = 0
+        self.by_column: dict[str, int] = {}  # "table.column" -> secrets replaced
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rows_read": self.rows_read,
+            "rows_changed": self.rows_changed,
+            "secrets": self.secrets,
+            "by_column": dict(sorted(self.by_column.items())),
+        }
+
+
+_DIGEST: str | None = None
+
+
+def rules_digest() -> str:
+    """A digest of the redaction rules: the bytes of analyze/redaction.py and of the rule files
+    beside it (names starting with `redaction` or `secret`). Read once per process."""
+    global _DIGEST
+    if _DIGEST is None:
+        folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "analyze")
+        digest = hashlib.sha256()
+        for name in sorted(os.listdir(folder)):
+            path = os.path.join(folder, name)
+            if name.startswith(("redaction", "secret")) and not name.endswith(".pyc") and os.path.isfile(path):
+                digest.update(name.encode() + b"\0")
+                with open(path, "rb") as handle:
+                    digest.update(handle.read())
+        _DIGEST = digest.hexdigest()
+    return _DIGEST
+
+
+def needs_pass(conn: sqlite3.Connection) -> bool:
+    """Whether the stored texts were last redacted with other rules (or never by a pass)."""
+    row = conn.execute("SELECT rules_digest FROM redaction_state WHERE id = 1").fetchone()
+    return row is None or row[0] != rules_digest()
+
+
+def redact_again(conn: sqlite3.Connection) -> PassResult | None:
+    """Bring the store's texts to the current rules when they are not (see the module's
+    docstring), and finish a compaction left pending. Returns what a pass rewrote, None when no
+    pass was needed. `conn` is in autocommit mode, with no transaction open."""
+    result = None
+    if needs_pass(conn):
+        result = redact_store(conn)
+    row = conn.execute("SELECT compact_pending FROM redaction_state WHERE id = 1").fetchone()
+    if row is not None and row[0]:
+        from lessonloop.store.forgetting import compact
+
+        vacuumed, emptied = compact(conn)
+        if vacuumed and emptied:
+            conn.execute("UPDATE redaction_state SET compact_pending = 0 WHERE id = 1")
+    return result
+
+
+def redact_store(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> PassResult:
+    """Rewrite every stored text with the current rules, chunk by chunk, and record the pass
+    (compaction then pending, unless the store holds nothing)."""
+    from lessonloop.analyze.field_redaction import redact_field
+
+    result = PassResult()
+    tables = _columns_by_table(conn)
+    previous = int(conn.execute("PRAGMA secure_delete").fetchone()[0])
+    conn.execute("PRAGMA secure_delete = ON")
+    try:
+        for table, columns in _text_columns(tables).items():
+            names = ", ".join(column for column, _scope in columns)
+            last = 0
+            while True:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    rows = conn.execute(
+                        f"SELECT rowid, {names} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?", (last, chunk_rows)
+                    ).fetchall()
+                    for row in rows:
+                        changes: dict[str, str] = {}
+                        for (column, scope), value in zip(columns, row[1:], strict=True):
+                            if isinstance(value, str) and value:
+                                cleaned, count = redact_field(column, value, scope)
+                                if count and cleaned != value:
+                                    changes[column] = cleaned
+                                    key = f"{table}.{column}"
+                                    result.by_column[key] = result.by_column.get(key, 0) + count
+                                    result.secrets += count
+                        if changes:
+                            _update(conn, table, row[0], changes)
+                            result.rows_changed += 1
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                result.rows_read += len(rows)
+                if len(rows) < chunk_rows:
+                    break
+                last = rows[-1][0]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if "lessons" in tables and "lessons_fts" in _all_tables(conn):
+                # The index of an external-content table keeps old words until rebuilt.
+                conn.execute("INSERT INTO lessons_fts(lessons_fts) VALUES ('rebuild')")
+            pending = result.rows_read > 0 or int(conn.execute("PRAGMA freelist_count").fetchone()[0]) > 0
+            conn.execute(
+                """INSERT INTO redaction_state (id, rules_digest, applied_at, rows_changed, secrets, compact_pending)
+                   VALUES (1, ?, ?, ?, ?, ?)
+                   ON CONFLICT (id) DO UPDATE SET rules_digest = excluded.rules_digest,
+                       applied_at = excluded.applied_at, rows_changed = excluded.rows_changed,
+                       secrets = excluded.secrets,
+                       compact_pending = max(compact_pending, excluded.compact_pending)""",
+                (rules_digest(), utc_now(), result.rows_changed, result.secrets, int(pending)),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.execute(f"PRAGMA secure_delete = {previous}")
+    return result
+
+
+def _update(conn: sqlite3.Connection, table: str, rowid: int, changes: dict[str, str]) -> None:
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    try:
+        conn.execute(f"UPDATE {table} SET {assignments} WHERE rowid = ?", (*changes.values(), rowid))
+    except sqlite3.IntegrityError:
+        if table != "run_patterns":
+            raise
+        # Two patterns of a run became the same one: their match counts add up (as run_writer does).
+        conn.execute(
+            """UPDATE run_patterns SET matches = matches + (SELECT matches FROM run_patterns WHERE rowid = ?)
+               WHERE (run_id, kind, pattern) = (SELECT run_id, kind, ? FROM run_patterns WHERE rowid = ?)""",
+            (rowid, changes["pattern"], rowid),
+        )
+        conn.execute("DELETE FROM run_patterns WHERE rowid = ?", (rowid,))
+
+
+def _all_tables(conn: sqlite3.Connection) -> set[str]:
+    return {str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _columns_by_table(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """The ordinary tables of the store with their columns (no virtual tables or their shadows)."""
+    names = [
+        str(row[0])
+        for row in conn.execute(
+            """SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+               AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'lessons_fts_%'"""
+        )
+    ]
+    return {name: {str(row[1]) for row in conn.execute(f"PRAGMA table_info({name})")} for name in names}
+
+
+def _text_columns(tables: dict[str, set[str]]) -> dict[str, list[tuple[str, Scope]]]:
+    """TEXT_COLUMNS grouped by table, limited to the tables and columns the store has."""
+    out: dict[str, list[tuple[str, Scope]]] = {}
+    for table, column, scope in TEXT_COLUMNS:
+        if column in tables.get(table, ()):
+            out.setdefault(table, []).append((column, scope))
+    return out
+
+
+def unclassified_columns(conn: sqlite3.Connection) -> list[str]:
+    """Text columns of the store in neither TEXT_COLUMNS nor KEPT_COLUMNS ("table.column")."""
+    listed = {(table, column) for table, column, _scope in TEXT_COLUMNS}
+    out = []
+    for table in sorted(_columns_by_table(conn)):
+        for row in conn.execute(f"PRAGMA table_info({table})"):
+            column, kind = str(row[1]), str(row[2]).upper()
+            if kind in ("TEXT", "") and (table, column) not in listed and column not in KEPT_COLUMNS.get(table, ()):
+                out.append(f"{table}.{column}")
+    return out
