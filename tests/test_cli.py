@@ -1,8 +1,8 @@
-"""The command line: every command, its --json, its help texts, its errors and exit statuses."""
+"""The command line: sessions, show, stats, ingest, their errors and exit statuses (the rules every
+command follows: test_cli_consistency.py)."""
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
 import subprocess
 import sys
@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.cli import build_parser
 from tests.conftest import cli
 from tests.transcript_builder import TranscriptBuilder
 
@@ -29,37 +28,6 @@ def store_with_two_sessions(tmp_path: Path, db_path: Path) -> tuple[Path, Transc
     result = cli("ingest", "--db", db_path, tmp_path / "in")
     assert result.exit_code == 0, result.stderr
     return db_path, first, second
-
-
-def _commands() -> dict[str, argparse.ArgumentParser]:
-    """Every command and subcommand ("analyze stats"), by its full name."""
-    parser = build_parser()
-    subparsers = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    assert len(subparsers) == 1
-    found: dict[str, argparse.ArgumentParser] = {}
-    for name, command in subparsers[0].choices.items():
-        found[name] = command
-        for action in command._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                found.update({f"{name} {sub}": p for sub, p in action.choices.items()})
-    return found
-
-
-# Commands whose stdout is a protocol for a program, not data for a person: the hook answer
-# Claude Code reads (JSON already), and the MCP server's stdio messages.
-PROTOCOL_COMMANDS = {"hook", "mcp"}
-
-
-def test_every_command_has_json_and_every_option_a_help_text() -> None:
-    commands = _commands()
-    assert set(commands) >= {"ingest", "sessions", "show", "stats", "analyze", "analyze stats", "report"}
-    for name, command in commands.items():
-        options = [a for a in command._actions if not isinstance(a, argparse._HelpAction)]
-        if name not in PROTOCOL_COMMANDS:
-            assert any("--json" in a.option_strings for a in options), f"{name} has no --json"
-        for action in options:
-            assert action.help, f"{name} {action.option_strings or action.dest} has no help text"
-        assert command.description, f"{name} has no description"
 
 
 def test_help_and_usage_errors() -> None:

@@ -95,7 +95,7 @@ def test_runs_filters(runs_db: dict[str, Any]) -> None:
     assert ids("-p", "web") == [third]
     assert ids("list", "--project", "/home/dev/app", "--limit", "1") == [second]
     assert ids("--command", "cargo") == []
-    assert "No runs match." in cli("runs", "--db", db, "--command", "cargo").output
+    assert "No run matches --command 'cargo'; 3 runs recorded" in cli("runs", "--db", db, "--command", "cargo").output
     unknown = cli("runs", "--db", db, "-p", "nowhere")
     assert unknown.exit_code == 1 and "no project matches 'nowhere'" in unknown.stderr
 

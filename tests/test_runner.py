@@ -141,7 +141,7 @@ def test_binary_output_and_a_last_line_without_newline_pass_through_byte_for_byt
 
 
 def test_stderr_passes_through_on_its_own_stream() -> None:
-    ran = lessonloop_run("--", "sh", "-c", "echo out; echo err >&2; printf 'no newline' >&2")
+    ran = lessonloop_run("-q", "--", "sh", "-c", "echo out; echo err >&2; printf 'no newline' >&2")
     assert ran.stdout == b"out\n"
     assert ran.stderr == b"err\nno newline"
 

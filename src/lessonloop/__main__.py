@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+import os
 import sys
+
+
+def hook_db_option(argv: list[str]) -> list[str]:
+    """`lessonloop hook`'s arguments without `--db PATH` (or `--db=PATH`), which goes into
+    $LESSONLOOP_DB: that is how the hook, and the background worker the Stop hook starts, find
+    the store. No argparse here: this is every hook's path."""
+    rest: list[str] = []
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word == "--db" and index + 1 < len(argv):
+            os.environ["LESSONLOOP_DB"] = os.path.abspath(os.path.expanduser(argv[index + 1]))
+            index += 2
+            continue
+        if word.startswith("--db="):
+            os.environ["LESSONLOOP_DB"] = os.path.abspath(os.path.expanduser(word[len("--db=") :]))
+        else:
+            rest.append(word)
+        index += 1
+    return rest
 
 
 def main() -> None:
     """Run the command line and exit with its status."""
     if len(sys.argv) > 1 and sys.argv[1] == "hook":  # the hot path: no argparse, no CLI imports
+        if "-h" in sys.argv[2:] or "--help" in sys.argv[2:]:
+            from lessonloop.cli import main as cli_main
+
+            sys.exit(cli_main())
         from lessonloop.apply.hooks.entry import run as run_hook
 
-        sys.argv[1:] = sys.argv[2:]
+        sys.argv[1:] = hook_db_option(sys.argv[2:])
         run_hook()
     if len(sys.argv) > 1 and sys.argv[1] == "run":  # every run starts here: only the runner's small parser
         from lessonloop.runner.entry import main as run_main

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from lessonloop import __version__
 from lessonloop.cli import lesson_commands, recall_commands, review_commands
 from lessonloop.cli.analysis_commands import cmd_analyze, cmd_analyze_stats, cmd_report
+from lessonloop.cli.command_parser import CommandParser, keep_parent_options
 from lessonloop.cli.common import CommandError, common_options, non_negative, project_option
 from lessonloop.cli.session_commands import cmd_ingest, cmd_sessions, cmd_show, cmd_stats
 
@@ -22,7 +23,7 @@ __all__ = ["CommandError", "build_parser", "main"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line: every command, option and help text."""
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = CommandParser(  # its subcommands are CommandParsers too
         prog="lessonloop",
         description=(
             "Learn from coding agents' mistakes: read their transcripts into a local store, find "
@@ -124,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     from lessonloop.cli import run_commands
 
     run_commands.register(commands)
+    keep_parent_options(parser)  # `lessons --json list` keeps its --json
     return parser
 
 

@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import CommandError, console, emit_json, open_cli_store
+from lessonloop.cli.empty_results import no_sessions_text
 
 if TYPE_CHECKING:
     from lessonloop.pipeline.analysis import AnalysisProgress
@@ -42,10 +43,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         )
         detail = session_analysis(conn, session_id) if session_id else None
         report = None
+        empty = None
         if session_id is None:
             from lessonloop.report.analysis_queries import build_report
 
             report = build_report(conn, args.project)
+            if not report.sessions:
+                empty = no_sessions_text(conn, [("--project", args.project)], "analyzed sessions")
     for problem in run.problems:
         print(f"Warning: {problem}", file=sys.stderr)
     if args.json:
@@ -56,6 +60,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     print(analysis_run_text(run), file=sys.stderr)
     if detail is not None:
         render_session_analysis(console(), detail)
+    elif empty is not None:
+        print(empty)
     elif report is not None:
         render_report(console(), report)
     return 0
@@ -69,9 +75,13 @@ def cmd_analyze_stats(args: argparse.Namespace) -> int:
     with open_cli_store(args.db) as conn:
         analyze_store(conn, bandit=False if args.no_bandit else None)
         facts = session_facts(conn, args.project)
+        empty = None if facts else no_sessions_text(conn, [("--project", args.project)], "analyzed sessions")
     associations = habit_outcome_stats(facts)
     if args.json:
         emit_json({"sessions": len(facts), "associations": [a.to_json() for a in associations]})
+        return 0
+    if empty is not None:
+        print(empty)
         return 0
     from lessonloop.report.analysis_render import render_habit_stats
 
@@ -86,8 +96,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     with open_cli_store(args.db) as conn:
         analyze_store(conn, bandit=False if args.no_bandit else None)
         report = build_report(conn, args.project, top=args.top)
+        empty = None if report.sessions else no_sessions_text(conn, [("--project", args.project)], "analyzed sessions")
     if args.json:
         emit_json(report.to_json())
+        return 0
+    if empty is not None:
+        print(empty)
         return 0
     from lessonloop.report.analysis_render import render_report
 

@@ -80,8 +80,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _json(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS: `config --json show` keeps the --json given before the action.
-    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=JSON_HELP)
+    # Given before the action (`config --json show`), it is kept: cli.command_parser.
+    parser.add_argument("--json", action="store_true", help=JSON_HELP)
 
 
 def cmd_config(args: argparse.Namespace) -> int:

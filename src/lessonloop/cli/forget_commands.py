@@ -38,6 +38,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "or that confirmation. --dry-run counts what would be deleted, per table."
         ),
     )
+    forget.add_argument("--db", metavar="PATH", help=DB_HELP)
     forget.add_argument("--json", action="store_true", help=JSON_HELP)
     targets = forget.add_subparsers(
         dest="forget_target", metavar="WHAT", title="what to forget", help="session ID, project NAME or everything"
@@ -81,9 +82,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
     parser.add_argument("--dry-run", action="store_true", help="only count what would be deleted, per table")
+    # Given before WHAT (`forget --json session ID`), --db and --json are kept: cli.command_parser.
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
-    # SUPPRESS: `forget --json session ID` keeps the --json given before WHAT.
-    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=JSON_HELP)
+    parser.add_argument("--json", action="store_true", help=JSON_HELP)
 
 
 def cmd_forget(args: argparse.Namespace) -> int:

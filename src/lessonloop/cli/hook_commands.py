@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from lessonloop.cli.common import JSON_HELP, CommandError, emit_json
+from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json
 
 if TYPE_CHECKING:
     from lessonloop.apply.hooks.settings import Change
@@ -27,15 +27,18 @@ def register(commands: Commands) -> None:
         help="run one Claude Code hook: the event's JSON on stdin (what the installed hooks run)",
         description=(
             "Handle one Claude Code hook event: the hook's JSON on stdin, the answer (if any) as JSON on "
-            "stdout. EVENT is SessionStart, UserPromptSubmit, PreToolUse, PostToolUse, PostToolUseFailure, "
-            "Stop or SessionEnd; without it the payload's hook_event_name decides. Always exits 0: any "
-            "failure means no decision, and is logged where `lessonloop hooks status` shows it. (`lessonloop "
-            "hook` is served before this parser is even built: see __main__.py.)"
+            "stdout (so there is no --json). EVENT is SessionStart, UserPromptSubmit, PreToolUse, "
+            "PostToolUse, PostToolUseFailure, Stop or SessionEnd; without it the payload's hook_event_name "
+            "decides. Always exits 0: any failure means no decision, and is logged next to the store, where "
+            "`lessonloop hooks status` shows it. The installed hooks use $LESSONLOOP_DB or the default store; "
+            "--db is for trying a hook by hand on another one. (`lessonloop hook` is served before this "
+            "parser is even built: see __main__.py.)"
         ),
     )
     hook.add_argument("event", nargs="?", metavar="EVENT", help="the hook event, as Claude Code names it")
     hook.add_argument("--block", action="store_true", help="PreToolUse: deny a call at confidence >= 0.95")
     hook.add_argument("--ask", action="store_true", help="PreToolUse: ask the person at confidence >= 0.75")
+    hook.add_argument("--db", metavar="PATH", help=DB_HELP)
     hook.set_defaults(handler=cmd_hook)
     hooks = commands.add_parser(
         "hooks",
@@ -48,8 +51,9 @@ def register(commands: Commands) -> None:
             "default) shows where they are installed and whether they work."
         ),
     )
+    hooks.add_argument("--project-dir", metavar="DIR", help=_DIR_HELP)  # `hooks` alone is `hooks status`
     hooks.add_argument("--json", action="store_true", help=JSON_HELP)
-    hooks.set_defaults(handler=cmd_status, project_dir=None)
+    hooks.set_defaults(handler=cmd_status)
     sub = hooks.add_subparsers(dest="hooks_command", metavar="SUBCOMMAND", title="subcommands", help="default: status")
 
     install = sub.add_parser(
@@ -239,7 +243,21 @@ def _print_status(data: dict[str, Any]) -> None:
 
 def cmd_hook(args: argparse.Namespace) -> int:
     """`lessonloop hook` reached through the parser (normally __main__ serves it first)."""
+    import os
+
     from lessonloop.apply.hooks.entry import main as hook_main
+    from lessonloop.store.location import ENV_DB
 
     options = [flag for flag, on in (("--block", args.block), ("--ask", args.ask)) if on]
-    return hook_main([*([args.event] if args.event else []), *options])
+    if not args.db:
+        return hook_main([*([args.event] if args.event else []), *options])
+    before = os.environ.get(ENV_DB)
+    # The hook (and the Stop hook's background worker) find the store by $LESSONLOOP_DB.
+    os.environ[ENV_DB] = os.path.abspath(os.path.expanduser(args.db))
+    try:
+        return hook_main([*([args.event] if args.event else []), *options])
+    finally:
+        if before is None:
+            os.environ.pop(ENV_DB, None)
+        else:
+            os.environ[ENV_DB] = before

@@ -100,6 +100,12 @@ def cmd_recall(args: argparse.Namespace) -> int:
             include=ALL_STATUSES[1:] if args.all else (),
             exclude_categories=excluded,
         )
+        empty = None
+        if not results and not args.json:
+            from lessonloop.cli.empty_results import no_recall_text
+
+            statuses = ALL_STATUSES if args.all else ALL_STATUSES[:1]
+            empty = no_recall_text(conn, statuses, project, args.min_score, text)
     if args.json:
         emit_json(
             {
@@ -113,9 +119,8 @@ def cmd_recall(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    if not results:
-        message = f"Nothing passed the minimum score ({args.min_score:g}) for {text!r}."
-        print(message, file=sys.stderr if args.context else sys.stdout)
+    if empty is not None:
+        print(empty, file=sys.stderr if args.context else sys.stdout)
         return 0
     if args.context:
         from lessonloop.apply.render import render_context

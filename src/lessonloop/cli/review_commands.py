@@ -299,8 +299,17 @@ def cmd_list(args: argparse.Namespace) -> int:
             limit=args.limit,
             order=args.order,
         )
+        empty = None
+        if not rows and not args.json:
+            from lessonloop.cli.empty_results import no_lessons_text
+
+            filters = [("--status", args.status), ("--tier", args.tier), ("--project", args.project)]
+            filters += [("--kind", args.kind), ("--query", args.query), ("-n", args.limit)]
+            empty = no_lessons_text(conn, filters)
     if args.json:
         emit_json([row.to_json() for row in rows])
+    elif empty is not None:
+        print(empty)
     else:
         from lessonloop.cli.common import console
         from lessonloop.report.lesson_render import render_lesson_list

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json, non_negative, open_cli_store, shown
 
@@ -27,24 +27,17 @@ def register(commands: Commands) -> None:
     _cleanup_command(commands)
 
 
-def _store_options(parser: argparse.ArgumentParser, *, keep_parent: bool = False) -> None:
-    # keep_parent (SUPPRESS): in `runs --json show 3`, the --json and --db given before the
-    # subcommand are kept.
-    default: Any = argparse.SUPPRESS if keep_parent else None
-    parser.add_argument("--db", metavar="PATH", default=default, help=DB_HELP)
-    parser.add_argument(
-        "--json", action="store_true", default=argparse.SUPPRESS if keep_parent else False, help=JSON_HELP
-    )
+def _store_options(parser: argparse.ArgumentParser) -> None:
+    # Given before the subcommand (`runs --json show 3`), they are kept: cli.command_parser.
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
+    parser.add_argument("--json", action="store_true", help=JSON_HELP)
 
 
-def _list_options(parser: argparse.ArgumentParser, *, keep_parent: bool = False) -> None:
-    default: Any = argparse.SUPPRESS if keep_parent else None
-    parser.add_argument("--command", metavar="C", default=default, help=_COMMAND_HELP)
-    parser.add_argument("-p", "--project", metavar="P", default=default, help=_PROJECT_HELP)
-    parser.add_argument(
-        "-n", "--limit", type=non_negative, metavar="N", default=default, help="only the N most recent runs"
-    )
-    _store_options(parser, keep_parent=keep_parent)
+def _list_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--command", metavar="C", help=_COMMAND_HELP)
+    parser.add_argument("-p", "--project", metavar="P", help=_PROJECT_HELP)
+    parser.add_argument("-n", "--limit", type=non_negative, metavar="N", help="only the N most recent runs")
+    _store_options(parser)
 
 
 def _runs_command(commands: Commands) -> None:
@@ -74,7 +67,7 @@ def _runs_command(commands: Commands) -> None:
             "to the first output, lines of output, matches and rating."
         ),
     )
-    _list_options(listing, keep_parent=True)
+    _list_options(listing)
     listing.set_defaults(handler=cmd_runs_list)
     show = sub.add_parser(
         "show",
@@ -86,7 +79,7 @@ def _runs_command(commands: Commands) -> None:
         ),
     )
     show.add_argument("run_id", type=_run_id, metavar="RUN_ID", help=_RUN_ID_HELP)
-    _store_options(show, keep_parent=True)
+    _store_options(show)
     show.set_defaults(handler=cmd_runs_show)
 
 
@@ -217,10 +210,17 @@ def cmd_runs_list(args: argparse.Namespace) -> int:
     with open_cli_store(args.db) as conn:
         project = resolve_project_with_runs(conn, args.project)
         rows = list_runs(conn, command=args.command, limit=args.limit, project=project)
+        empty = None
+        if not rows and not args.json:
+            from lessonloop.cli.empty_results import no_runs_text
+
+            empty = no_runs_text(conn, [("--command", args.command), ("--project", project), ("-n", args.limit)])
     if args.json:
         emit_json([row.to_json() for row in rows])
-        return 0
-    _render_list(rows, filtered=bool(args.command or args.project))
+    elif empty is not None:
+        print(empty)
+    else:
+        _render_list(rows)
     return 0
 
 
@@ -252,7 +252,7 @@ def seconds_text(value: float | None) -> str:
     return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
 
 
-def _render_list(rows: list[RunRow], *, filtered: bool) -> None:
+def _render_list(rows: list[RunRow]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -260,12 +260,6 @@ def _render_list(rows: list[RunRow], *, filtered: bool) -> None:
     from lessonloop.report.render import local_time, one_line
 
     out = console()
-    if not rows:
-        if filtered:
-            out.print("No runs match.")
-        else:
-            out.print("No runs recorded yet. Run a command with [bold]lessonloop run -- COMMAND[/].")
-        return
     table = Table(box=None, header_style="bold", pad_edge=False)
     for name, justify in (
         ("ID", "right"),

@@ -8,6 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import CommandError, console, emit_json, open_cli_store
+from lessonloop.cli.empty_results import no_sessions_text
 
 if TYPE_CHECKING:
     from lessonloop.pipeline.findings_import import ImportResult
@@ -137,13 +138,21 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
     with open_cli_store(args.db) as conn:
         rows = list_sessions(conn, args.project, args.limit)
+        empty = None if rows or args.json else no_sessions_text(conn, _filters(args), "sessions")
     if args.json:
         emit_json([row.to_json() for row in rows])
+    elif empty is not None:
+        print(empty)
     else:
         from lessonloop.report.render import render_sessions
 
         render_sessions(console(), rows)
     return 0
+
+
+def _filters(args: argparse.Namespace) -> list[tuple[str, object | None]]:
+    """The session filters given, as options (for the message when nothing matches)."""
+    return [("--project", args.project), ("-n", getattr(args, "limit", None))]
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -168,8 +177,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     with open_cli_store(args.db) as conn:
         data = stats(conn, args.project)
+        empty = None
+        if args.project and not args.json and not data.get("sessions"):
+            empty = no_sessions_text(conn, _filters(args), "sessions")
     if args.json:
         emit_json(data)
+    elif empty is not None:
+        print(empty)
     else:
         from lessonloop.report.render import render_stats
 

@@ -33,21 +33,24 @@ def register(commands: Commands) -> None:
             "  --error / --success                                  patterns that told real outcomes\n"
             "      with few false alarms, else --profile (the built-in one for the program)\n\n"
             "It also lists the runs far from the usual duration or output (anomalies).\n"
-            "COMMAND, after the options, is one quoted command line or its words:\n\n"
+            "COMMAND is one quoted command line or its words. --json and --db PATH are\n"
+            "lessonloop's wherever they stand, before or after the command's words, up to a `--`;\n"
+            "everything after a `--` is the command's (so is everything inside quotes):\n\n"
             "  lessonloop suggest 'pytest -x tests/'\n"
-            "  lessonloop suggest -- pytest -x tests/\n"
-            "  lessonloop suggest --json pytest -x tests/\n\n"
+            "  lessonloop suggest pytest -x tests/ --json\n"
+            "  lessonloop suggest --json -- jest --json      (for `jest --json`)\n\n"
             "`lessonloop run --auto` applies the same suggestion."
         ),
     )
     suggest.add_argument("--db", metavar="PATH", help=DB_HELP)
     suggest.add_argument("--json", action="store_true", help=JSON_HELP)
-    # REMAINDER: the command's own options (`pytest -x`) are not lessonloop's, with or without `--`.
+    # REMAINDER: the command's own options (`pytest -x`) are not lessonloop's; split_suggest_words
+    # then takes lessonloop's --json and --db from among the words, up to a `--`.
     suggest.add_argument(
         "command",
         nargs=argparse.REMAINDER,
         metavar="COMMAND",
-        help="the command, after the options: one quoted command line, or its words (a `--` before it is allowed)",
+        help="the command: one quoted command line, or its words (after a `--`, every word is the command's)",
     )
     suggest.set_defaults(handler=cmd_suggest)
 
@@ -78,10 +81,39 @@ def register(commands: Commands) -> None:
     patterns.set_defaults(handler=cmd_patterns)
 
 
+def split_suggest_words(words: list[str]) -> tuple[list[str], bool, str | None]:
+    """(the command's words, --json given, --db's value or None) from the words after `suggest`'s
+    leading options: --json, --db PATH and --db=PATH are lessonloop's anywhere before a `--`;
+    after one, every word is the command's (a `--` in front of the command is dropped)."""
+    command: list[str] = []
+    as_json, db = False, None
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word == "--":
+            command += words[index + 1 :] if not command else words[index:]  # `cargo test -- --x`
+            break
+        if word == "--json":
+            as_json = True
+        elif word == "--db":
+            if index + 1 >= len(words):
+                raise CommandError("--db needs a PATH: `lessonloop suggest COMMAND --db PATH`")
+            db = words[index + 1]
+            index += 1
+        elif word.startswith("--db="):
+            db = word.removeprefix("--db=")
+        else:
+            command.append(word)
+        index += 1
+    return command, as_json, db
+
+
 def cmd_suggest(args: argparse.Namespace) -> int:
     from lessonloop.pipeline.run_suggestions import anomalies_for, resolve_command, suggestion_for
 
-    words = list(args.command[1:] if args.command[:1] == ["--"] else args.command)
+    words, as_json, db = split_suggest_words(list(args.command))
+    args.json = args.json or as_json
+    args.db = db if db is not None else args.db
     if not words or not "".join(words).strip():
         raise CommandError("no command given: `lessonloop suggest 'pytest -x tests/'` or `... -- pytest -x tests/`")
     given: str | list[str] = words[0] if len(words) == 1 else words
@@ -187,8 +219,12 @@ def cmd_patterns(args: argparse.Namespace) -> int:
     with open_cli_store(args.db) as conn:
         command_norm = resolve_command(conn, args.command)[0] if args.command else None
         scores = effectiveness(conn, command_norm)
+        recorded = 0 if scores else int(conn.execute("SELECT count(*) FROM runs").fetchone()[0])
     if args.json:
         emit_json({"command_norm": command_norm, "patterns": [score.to_json() for score in scores]})
+        return 0
+    if not scores and not recorded:
+        print("No runs recorded yet. Run a command with `lessonloop run -- COMMAND`.")
         return 0
     _print_scores(scores, command_norm)
     return 0

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any, NoReturn
 
+    from lessonloop.runner.profiles import Profile
+
 ENV_NO_TELEMETRY = "LESSONLOOP_NO_TELEMETRY"
 DESCRIPTION = """\
 Run COMMAND, pass its output through unchanged and as it comes, and stop it early: on an error
@@ -50,7 +52,13 @@ Exit status, as coreutils `timeout`:
   126 / 127                   the command cannot be run / is not found
 """
 EPILOG = """\
+Without -e or --profile, a test runner's profile is detected from the command (pytest, python -m
+pytest, jest, vitest, cargo test, go test, mix test, npm/yarn/pnpm test, make test/check): the
+note and --json say "detected". --no-profile turns that off; when nothing is detected and no
+pattern is given, one line on stderr says that only the limits can stop the command.
+
 examples:
+  lessonloop run -- pytest -x tests/                     (the pytest profile, detected)
   lessonloop run --profile pytest -- pytest -x tests/
   lessonloop run -e 'ERROR|panic' -I 2m -t 30m -- make check
   lessonloop run -s 'Listening on' -F 30s -- npm run dev
@@ -109,7 +117,14 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="... or until this many more lines came, whichever is first (default 100)",
     )
-    match.add_argument("--profile", metavar="NAME", help="built-in patterns for a tool (pytest, jest, cargo-test, ...)")
+    which = match.add_mutually_exclusive_group()
+    which.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="built-in patterns for a tool (pytest, jest, cargo-test, ...); without it and -e, the "
+        "profile is detected from the command (pytest, cargo test, npm test, ...)",
+    )
+    which.add_argument("--no-profile", action="store_true", help="do not detect a profile from the command")
     match.add_argument("--list-profiles", action="store_true", help="list the built-in profiles and exit")
     limits = parser.add_argument_group("limits (durations: 30, 30s, 5m, 2h)")
     limits.add_argument("-t", "--timeout", type=duration, metavar="DURATION", help="stop after this long in all")
@@ -154,7 +169,12 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     other.add_argument(
         "--json", action="store_true", help="print a JSON summary (status, reason, matches, durations) at the end"
     )
-    other.add_argument("-q", "--quiet", action="store_true", help="no note on stderr when the command is stopped")
+    other.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no notes on stderr (why the command was stopped; that no pattern is on)",
+    )
     other.add_argument("--no-telemetry", action="store_true", help="do not record this run in the store")
     other.add_argument("--db", metavar="PATH", help="the store (default: $LESSONLOOP_DB or the usual place)")
     parser.add_argument("command", nargs="*", metavar="COMMAND", help="the command and its arguments, after --")
@@ -203,41 +223,59 @@ def split_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -> tuple
 def options_from(args: argparse.Namespace, command: list[str]) -> RunOptions:
     """RunOptions from parsed arguments, a --profile's patterns included; ValueError when the
     profile does not exist."""
-    error = list(args.error or ())
-    success = list(args.success or ())
-    exclude = list(args.exclude or ())
-    ignore_case = args.ignore_case
-    after_seconds, after_lines = 5.0, 100
-    if args.profile:
-        from lessonloop.runner.profiles import PROFILES
-
-        profile = PROFILES.get(args.profile)
-        if profile is None:
-            raise ValueError(f"no profile {args.profile!r}; the profiles are: {', '.join(sorted(PROFILES))}")
-        error += [p for p in profile.error if p not in error]
-        success += [p for p in profile.success if p not in success]
-        exclude += [p for p in profile.exclude if p not in exclude]
-        ignore_case = ignore_case or profile.ignore_case
-        after_seconds = profile.after_seconds if profile.after_seconds is not None else after_seconds
-        after_lines = profile.after_lines if profile.after_lines is not None else after_lines
-    return RunOptions(
+    options = RunOptions(
         command,
-        error=error,
-        success=success,
-        exclude=exclude,
-        ignore_case=ignore_case,
+        error=list(args.error or ()),
+        success=list(args.success or ()),
+        exclude=list(args.exclude or ()),
+        ignore_case=args.ignore_case,
         streams="stdout" if args.stdout_only else "stderr" if args.stderr_only else "both",
         max_count=args.max_count,
-        after_seconds=args.after if args.after is not None else after_seconds,
-        after_lines=args.after_lines if args.after_lines is not None else after_lines,
+        after_seconds=args.after if args.after is not None else 5.0,
+        after_lines=args.after_lines if args.after_lines is not None else 100,
         timeout=args.timeout,
         idle_timeout=args.idle_timeout,
         first_output_timeout=args.first_output_timeout,
         max_repeat=args.max_repeat,
         kill_after=args.kill_after,
         use_pty=not args.pipes,
-        profile=args.profile,
     )
+    if args.profile:
+        from lessonloop.runner.profiles import PROFILES
+
+        profile = PROFILES.get(args.profile)
+        if profile is None:
+            raise ValueError(f"no profile {args.profile!r}; the profiles are: {', '.join(sorted(PROFILES))}")
+        add_profile(options, profile, args)
+    return options
+
+
+def add_profile(options: RunOptions, profile: Profile, args: argparse.Namespace) -> None:
+    """Add `profile`'s patterns to the options, and its after window where -A / --after-lines
+    did not set one."""
+    options.error += [p for p in profile.error if p not in options.error]
+    options.success += [p for p in profile.success if p not in options.success]
+    options.exclude += [p for p in profile.exclude if p not in options.exclude]
+    options.ignore_case = options.ignore_case or profile.ignore_case
+    if args.after is None and profile.after_seconds is not None:
+        options.after_seconds = profile.after_seconds
+    if args.after_lines is None and profile.after_lines is not None:
+        options.after_lines = profile.after_lines
+    options.profile = profile.name
+
+
+def detect(args: argparse.Namespace, options: RunOptions) -> str | None:
+    """The profile detected from the command and added to the options, when the run has no error
+    pattern of its own (-e, --profile, --auto) and --no-profile was not given; else None."""
+    if args.profile or args.no_profile or options.error:
+        return None
+    from lessonloop.runner.profiles import detect_profile
+
+    profile = detect_profile(options.argv)
+    if profile is None:
+        return None
+    add_profile(options, profile, args)
+    return profile.name
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -268,6 +306,12 @@ def _main(argv: Sequence[str] | None) -> int:
         # The command sees a terminal; lessonloop's own output is not one: no colour codes.
         env.setdefault("NO_COLOR", "1")
     options.auto = _apply_auto(args, options) if args.auto else None
+    detected = detect(args, options)
+    if not options.error and not options.success and not args.no_profile and not args.quiet and not args.json:
+        _say(
+            "no error pattern is active (no profile for this command): only its limits can stop it early; "
+            "-e PATTERN or --profile NAME adds patterns (--list-profiles), --no-profile silences this note"
+        )
     from lessonloop.runner.matching import PatternError
     from lessonloop.runner.supervisor import Supervisor
 
@@ -279,30 +323,33 @@ def _main(argv: Sequence[str] | None) -> int:
     if result.message:
         print(f"lessonloop run: {result.message}", file=sys.stderr)
     elif not args.quiet and not args.json:
-        note = stop_note(result)
+        note = stop_note(result, detected=detected is not None)
         if note:
             _note(note, result)
     recorded = None
     if not args.no_telemetry and os.environ.get(ENV_NO_TELEMETRY, "") in ("", "0"):
         recorded = _record(result, args.db)
     if args.json:
-        _print_summary(result, recorded)
+        _print_summary(result, recorded, detected=detected is not None)
     return result.status
 
 
-def stop_note(result: RunResult) -> str | None:
-    """One line saying why the command was stopped (None when it ended by itself)."""
+def stop_note(result: RunResult, *, detected: bool = False) -> str | None:
+    """One line saying why the command was stopped (None when it ended by itself); a match says
+    which profile was on ("profile pytest (detected): an error matched ...")."""
     options = result.options
     reason = result.reason
     if reason == EXIT:
         return None
+    profile = f"profile {options.profile}{' (detected)' if detected else ''}: " if options.profile else ""
     errors = [m for m in result.matches if m.kind == "error"]
     if reason == ERROR and errors:
         first = errors[0]
-        return f"an error matched at {first.stream} line {first.line}: {first.text[:200]}"
+        return f"{profile}an error matched at {first.stream} line {first.line}: {first.text[:200]}"
     if reason == SUCCESS:
         found = [m for m in result.matches if m.kind == "success"]
-        return f"the success pattern matched: {found[0].text[:200]}" if found else "the success pattern matched"
+        text = f"the success pattern matched: {found[0].text[:200]}" if found else "the success pattern matched"
+        return profile + text
     if reason == TIMEOUT:
         return f"still running after {_seconds(options.timeout)} (--timeout)"
     if reason == IDLE_TIMEOUT:
@@ -322,6 +369,15 @@ def _note(note: str, result: RunResult) -> None:
     action = "stopped" if result.stopped else "ended"
     try:
         sys.stderr.write(f"\nlessonloop run: {action}: {note} (exit {result.status})\n")
+        sys.stderr.flush()
+    except OSError:
+        pass
+
+
+def _say(text: str) -> None:
+    """One line on stderr before the command starts."""
+    try:
+        sys.stderr.write(f"lessonloop run: {text}\n")
         sys.stderr.flush()
     except OSError:
         pass
@@ -419,10 +475,11 @@ def peak_memory_kb() -> int | None:
         return None
 
 
-def _print_summary(result: RunResult, run_id: int | None) -> None:
+def _print_summary(result: RunResult, run_id: int | None, *, detected: bool) -> None:
     from lessonloop.json_codec import dumps
 
     summary = result.to_json()
+    summary["profile_detected"] = detected  # settings.profile names it
     summary["run_id"] = run_id
     summary["max_rss_kb"] = peak_memory_kb()
     out = dumps(summary) + "\n"

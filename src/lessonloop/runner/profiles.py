@@ -412,3 +412,62 @@ def _package_manager_profile(args: Sequence[str]) -> Profile:
     if words and _program(words[0]) in _JS_RUNNERS:
         return PROFILES[_JS_RUNNERS[_program(words[0])]]
     return PROFILES["npm"]
+
+
+# --- the profile a run uses when none is given ----------------------------------------------------
+
+# make targets that run tests: `make test`, `make check`, `make test-unit`, ...
+_TEST_TARGETS = ("test", "tests", "check")
+# package.json scripts that run tests: `npm test`, `npm t`, `yarn test`, `npm run test:unit`, ...
+_TEST_SCRIPTS = ("test", "t", "tst")
+
+
+def detect_profile(argv: Sequence[str]) -> Profile | None:
+    """The profile `lessonloop run` uses for `argv` when it is given neither -e nor --profile: the
+    test runners only, where stopping at the first failure is what the person wants.
+
+    pytest (`python -m pytest` too), jest and vitest however started, `cargo test`, `go test`,
+    `mix test`; `npm test` / `npm run test` (and yarn, pnpm; scripts named test, test:*, test-*);
+    `make test` / `make check` (not with -k, which asks make to go on after a failure). Not a
+    build (`npm run build`, plain `make`): it may print an error and still be worth finishing."""
+    profile = profile_for(argv)
+    if profile is None:
+        return None
+    words = _unwrapped(list(argv))
+    args = words[1:]
+    if profile.name == "make":
+        targets = [w for w in args if not w.startswith("-") and "=" not in w]
+        return profile if not _keeps_going(args) and any(_is_test_name(t, _TEST_TARGETS) for t in targets) else None
+    if profile.name == "npm":
+        return profile if _runs_test_script(args) else None
+    return profile
+
+
+# make's short options that take a value (`-C dir`, `-j4`): what follows them in a cluster is that value.
+_MAKE_VALUE_OPTIONS = frozenset("CfIjloOW")
+
+
+def _keeps_going(args: Sequence[str]) -> bool:
+    """Whether make's options include -k / --keep-going (in a cluster such as `-kj4` too)."""
+    for word in args:
+        if word == "--keep-going":
+            return True
+        if word.startswith("-") and not word.startswith("--"):
+            for letter in word[1:]:
+                if letter == "k":
+                    return True
+                if letter in _MAKE_VALUE_OPTIONS:
+                    break
+    return False
+
+
+def _is_test_name(name: str, names: tuple[str, ...]) -> bool:
+    return name in names or any(name.startswith(f"{base}{sep}") for base in names for sep in (":", "-", "_"))
+
+
+def _runs_test_script(args: Sequence[str]) -> bool:
+    """`npm test`, `npm run test:unit`, `yarn test`, `pnpm run test` (options anywhere)."""
+    words = [word for word in args if not word.startswith("-")]
+    if words[:1] in (["run"], ["run-script"]):
+        words = words[1:]
+    return bool(words) and _is_test_name(words[0], _TEST_SCRIPTS)

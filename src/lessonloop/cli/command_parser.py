@@ -1,0 +1,66 @@
+"""The argparse parser class of the command line, and the rule for options given to a command
+that has subcommands.
+
+Two things plain argparse gets wrong for a tree of subcommands:
+
+- An unknown option is handed up to the top-level parser, which reports it with its own usage
+  (`usage: lessonloop [-h] [-V] COMMAND ...`). `CommandParser` reports it where it was given,
+  with that (sub)command's usage: `usage: lessonloop lessons list [-h] ...`.
+- An option both a command and its subcommand define (`lessons --json list`) is set by the
+  command, then overwritten by the subcommand's default. `keep_parent_options` makes such an
+  option in the subcommand default to "not given", so the value given before the subcommand
+  stays (and one given after it still wins).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator, Sequence
+
+
+class CommandParser(argparse.ArgumentParser):
+    """argparse that never hands unknown arguments up: the (sub)command given them reports them
+    with its own usage (exit status 2). Its subcommands' parsers are of this class too."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error("unrecognized arguments: " + " ".join(extras))
+        return parsed, extras
+
+
+def subcommands(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    """The direct subcommands of `parser`, by name."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            yield from action.choices.items()
+
+
+def walk(parser: argparse.ArgumentParser, name: str = "") -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    """`parser` and every (sub)command under it, each with its full name ("lessons list")."""
+    yield name, parser
+    for sub_name, sub in subcommands(parser):
+        yield from walk(sub, f"{name} {sub_name}".strip())
+
+
+def option_dests(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
+    """The optional arguments of `parser` (not -h), by their destination."""
+    return {
+        action.dest: action
+        for action in parser._actions
+        if action.option_strings and not isinstance(action, argparse._HelpAction | argparse._VersionAction)
+    }
+
+
+def keep_parent_options(parser: argparse.ArgumentParser) -> None:
+    """For every command with subcommands: an option the subcommand shares with it defaults to
+    "not given" in the subcommand, so `lessons --json list` keeps the --json (argparse would
+    reset it to the subcommand's default)."""
+    parent_options = option_dests(parser)
+    for _name, sub in subcommands(parser):
+        for dest, action in option_dests(sub).items():
+            if dest in parent_options:
+                action.default = argparse.SUPPRESS
+        keep_parent_options(sub)

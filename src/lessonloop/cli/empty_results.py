@@ -1,0 +1,86 @@
+"""What a listing says when it has nothing to show: that nothing is stored yet, or that something
+is stored but nothing matches the filters given (naming them, with how much is stored)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+
+def _count(conn: sqlite3.Connection, sql: str, params: Sequence[object] = ()) -> int:
+    return int(conn.execute(sql, tuple(params)).fetchone()[0])
+
+
+def _filters_text(filters: Sequence[tuple[str, object]]) -> str:
+    """`--project 'x', --kind usage` for the filters that were given (not None)."""
+    return ", ".join(
+        f"{option} {value!r}" if isinstance(value, str) else f"{option} {value}" for option, value in filters
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def no_sessions_text(conn: sqlite3.Connection, filters: Sequence[tuple[str, object | None]], shown: str) -> str:
+    """`sessions`, `stats`, `report`, `analyze stats` with no session to show. `shown`: what the
+    command would have listed ("sessions", "analyzed sessions")."""
+    total = _count(conn, "SELECT count(*) FROM sessions WHERE parent_id IS NULL")
+    if not total:
+        return "No sessions stored yet. Run `lessonloop ingest` first."
+    given = [(option, value) for option, value in filters if value is not None]
+    if not given:
+        return f"No {shown} ({_plural(total, 'session')} stored)."
+    return (
+        f"No {shown} match {_filters_text(given)}; {_plural(total, 'session')} stored "
+        "(`lessonloop sessions` lists them with their projects)."
+    )
+
+
+def no_lessons_text(conn: sqlite3.Connection, filters: Sequence[tuple[str, object | None]]) -> str:
+    """`lessons list` with no lesson to show."""
+    total = _count(conn, "SELECT count(*) FROM lessons")
+    if not total:
+        return (
+            "No lessons stored yet. `lessonloop ingest` (or `lessonloop learn`) learns them from the stored sessions."
+        )
+    given = [(option, value) for option, value in filters if value is not None]
+    by_status = ", ".join(
+        f"{n} {status}"
+        for status, n in conn.execute("SELECT status, count(*) FROM lessons GROUP BY status ORDER BY status")
+    )
+    return (
+        f"No lesson matches {_filters_text(given)}; {_plural(total, 'lesson')} stored ({by_status}; "
+        "`lessonloop lessons list --status all` lists every one)."
+    )
+
+
+def no_recall_text(
+    conn: sqlite3.Connection, statuses: Sequence[str], project: str | None, min_score: float, text: str
+) -> str:
+    """`recall` with no result: no lesson stored, none it could recall (status, project), or none
+    scoring at least the minimum."""
+    total = _count(conn, "SELECT count(*) FROM lessons")
+    if not total:
+        return "No lessons stored yet: nothing to recall from. `lessonloop ingest` learns them from the sessions."
+    where = f"status IN ({', '.join('?' * len(statuses))})"
+    params: list[object] = list(statuses)
+    if project is not None:
+        where += " AND (scope = 'global' OR project = ?)"
+        params.append(project)
+    if not _count(conn, f"SELECT count(*) FROM lessons WHERE {where}", params):
+        which = " or ".join(statuses) + (f" of the project {project} or global" if project else "")
+        return (
+            f"No {which} lesson to recall from ({_plural(total, 'lesson')} stored; "
+            "`lessonloop lessons list --status all` lists them, `recall --all` searches every status)."
+        )
+    return f"Nothing passed the minimum score ({min_score:g}) for {text!r}."
+
+
+def no_runs_text(conn: sqlite3.Connection, filters: Sequence[tuple[str, object | None]]) -> str:
+    """`runs` with no run to show."""
+    total = _count(conn, "SELECT count(*) FROM runs")
+    if not total:
+        return "No runs recorded yet. Run a command with `lessonloop run -- COMMAND`."
+    given = [(option, value) for option, value in filters if value is not None]
+    return f"No run matches {_filters_text(given)}; {_plural(total, 'run')} recorded (`lessonloop runs` lists them)."

@@ -1,0 +1,300 @@
+"""One rule for every command of the real parser tree: --db and --json wherever they make sense
+(README, "Commands"), options given before a subcommand kept, an unknown option reported with the
+usage of the (sub)command it was given to, and listings that say why they are empty."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lessonloop.cli import build_parser
+from lessonloop.cli.command_parser import option_dests, subcommands, walk
+from tests.conftest import cli
+from tests.hook_helpers import no_upstream
+from tests.transcript_builder import TranscriptBuilder
+
+# Commands without --db, and why: they never open the store.
+NO_DB = {
+    "hooks": "`hooks` is `hooks status`: see there",
+    "hooks status": "checks the store the installed hooks use ($LESSONLOOP_DB or the default), as they use it",
+    "hooks install": "writes a Claude Code settings file only",
+    "hooks uninstall": "writes a Claude Code settings file only",
+    "config": "reads and writes the configuration file only",
+    "config show": "reads the configuration file only",
+    "config path": "prints the configuration file's path",
+    "config get": "reads the configuration file only",
+    "config set": "writes the configuration file only",
+    "config unset": "writes the configuration file only",
+}
+# Commands without --json, and why: their stdout is a protocol already.
+NO_JSON = {
+    "hook": "its answer to Claude Code is JSON already",
+    "mcp": "stdout carries the MCP protocol (JSON-RPC)",
+}
+
+
+def _tree() -> dict[str, argparse.ArgumentParser]:
+    """Every command and subcommand of the real parser, by its full name (without the root)."""
+    return {name: parser for name, parser in walk(build_parser()) if name}
+
+
+def _options(parser: argparse.ArgumentParser) -> set[str]:
+    return {option for action in parser._actions for option in action.option_strings}
+
+
+def test_every_command_has_db_and_json_unless_a_reason_says_why_not() -> None:
+    tree = _tree()
+    assert {"sessions", "lessons list", "runs show", "forget session", "hook", "mcp", "suggest"} <= set(tree)
+    missing = []
+    for name, parser in tree.items():
+        options = _options(parser)
+        if "--db" not in options and name not in NO_DB:
+            missing.append(f"{name}: no --db")
+        if "--json" not in options and name not in NO_JSON:
+            missing.append(f"{name}: no --json")
+        if name in NO_DB:
+            assert "--db" not in options, f"{name} has --db now: drop it from NO_DB"
+        if name in NO_JSON:
+            assert "--json" not in options, f"{name} has --json now: drop it from NO_JSON"
+    assert not missing, (
+        "a command without --db or --json (or add it, with a reason, to NO_DB / NO_JSON):\n" + "\n".join(missing)
+    )
+    assert set(NO_DB) <= set(tree) and set(NO_JSON) <= set(tree)  # no reason for a command that is gone
+
+
+def test_every_option_has_a_help_text_and_every_command_a_description() -> None:
+    for name, parser in _tree().items():
+        for action in parser._actions:
+            if not isinstance(action, argparse._HelpAction):
+                assert action.help, f"{name} {action.option_strings or action.dest} has no help text"
+        assert parser.description, f"{name} has no description"
+
+
+def _required_words(parser: argparse.ArgumentParser) -> list[str]:
+    """Values for the positionals a (sub)command requires: a number fits every one of them."""
+    words = []
+    for action in parser._actions:
+        if action.option_strings or isinstance(action, argparse._SubParsersAction):
+            continue
+        if action.nargs in (None, "+", 1):
+            words.append("1")
+    return words
+
+
+def _pairs() -> list[tuple[str, str, str]]:
+    """(command, subcommand, option) for each option a command shares with its subcommand."""
+    found = []
+    for name, parser in walk(build_parser()):
+        parent = option_dests(parser)
+        for sub_name, sub in subcommands(parser):
+            for dest, action in option_dests(sub).items():
+                if dest in parent:
+                    found.append((name, sub_name, action.option_strings[-1]))
+    return found
+
+
+@pytest.mark.parametrize(("command", "sub", "option"), _pairs())
+def test_an_option_given_before_the_subcommand_is_kept(command: str, sub: str, option: str) -> None:
+    parser = build_parser()
+    sub_parser = dict(walk(parser))[f"{command} {sub}".strip()]
+    action = next(a for a in sub_parser._actions if option in a.option_strings)
+    value = [] if action.nargs == 0 else ["7"]
+    args = parser.parse_args([*command.split(), option, *value, sub, *_required_words(sub_parser)])
+    expected = True if action.nargs == 0 else (action.type("7") if callable(action.type) else "7")
+    assert getattr(args, action.dest) == expected, f"`{command} {option} {sub}` lost {option}"
+    # ... and one given after the subcommand still counts.
+    after = parser.parse_args([*command.split(), sub, *_required_words(sub_parser), option, *value])
+    assert getattr(after, action.dest) == expected
+
+
+def test_the_json_given_before_the_subcommand_gives_json(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    assert cli("lessons", "--db", db, "--json", "list").json() == []  # was a table, of the default store
+    assert cli("analyze", "--db", db, "--json", "stats").json()["sessions"] == 0
+
+
+@pytest.mark.parametrize("name", sorted(name for name in _tree() if name != "run"))
+def test_an_unknown_option_shows_the_usage_of_its_own_subcommand(name: str) -> None:
+    parser = dict(walk(build_parser()))[name]
+    result = cli(*name.split(), *_required_words(parser), "--no-such-option")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"usage: lessonloop {name} "), result.stderr
+    assert f"lessonloop {name}: error: unrecognized arguments: --no-such-option" in result.stderr
+
+
+def test_the_real_command_shows_the_subcommands_usage() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "lessons", "list", "--bogus"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("usage: lessonloop lessons list [-h]"), done.stderr
+    assert "lessonloop lessons list: error: unrecognized arguments: --bogus" in done.stderr
+    top = subprocess.run([sys.executable, "-m", "lessonloop", "--bogus"], capture_output=True, text=True, check=False)
+    assert top.returncode == 2 and top.stderr.startswith("usage: lessonloop [-h]")
+
+
+# --- --db where it was missing ------------------------------------------------------------------
+
+
+def test_hook_db_puts_the_hook_on_that_store(tmp_path: Path) -> None:
+    """`lessonloop hook EVENT --db PATH` (the real command, served before any parser) records in
+    PATH, not in $LESSONLOOP_DB."""
+    given, other = tmp_path / "given" / "lessonloop.db", tmp_path / "other" / "lessonloop.db"
+    payload = {
+        "session_id": "5e551011-0000-4000-8000-000000000001",
+        "transcript_path": str(tmp_path / "t.jsonl"),
+        "cwd": str(tmp_path),
+        "hook_event_name": "PostToolUseFailure",
+        "tool_name": "Bash",
+        "tool_input": {"command": "git push"},
+        "tool_use_id": "toolu_db_option_0001",
+        "error": no_upstream("main"),
+        "is_interrupt": False,
+    }
+    env = dict(os.environ, LESSONLOOP_DB=str(other), LESSONLOOP_HOOK_FOREGROUND="1")
+    for db_words in (["--db", str(given)], [f"--db={given}"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "lessonloop", "hook", "PostToolUseFailure", *db_words],
+            input=json.dumps(payload).encode(),
+            capture_output=True,
+            env=env,
+            check=False,
+        )
+        assert done.returncode == 0 and done.stdout == b"", done.stderr
+    assert not other.exists() and not (other.parent / "hook-failures.log").exists()
+    with sqlite3.connect(given) as conn:
+        calls = conn.execute("SELECT id FROM live_calls").fetchall()
+    assert calls == [("toolu_db_option_0001",)]
+    assert not (given.parent / "hook-failures.log").exists()
+
+
+def test_hook_help_is_the_help_not_a_hook_waiting_for_stdin() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "hook", "--help"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout.startswith("usage: lessonloop hook") and "--db PATH" in done.stdout
+
+
+def test_forget_db_before_what(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    t = TranscriptBuilder()
+    t.prompt("hello")
+    t.write(tmp_path / "in" / f"{t.session_id}.jsonl")
+    assert cli("ingest", "--db", db, "--no-analyze", tmp_path / "in").exit_code == 0
+    plan = cli("forget", "--db", db, "--json", "session", t.session_id[:8], "--dry-run").json()
+    assert plan["sessions"] == [t.session_id] and plan["dry_run"] is True
+
+
+# --- empty listings -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_sessions(tmp_path: Path) -> Path:
+    db = tmp_path / "store.db"
+    for cwd in ("/home/dev/alpha", "/home/dev/beta"):
+        t = TranscriptBuilder(cwd=cwd)
+        t.prompt("push the branch")
+        t.bash("git push", no_upstream("feature"), exit_code=128)
+        t.bash("git push --set-upstream origin feature", "branch 'feature' set up to track 'origin/feature'")
+        t.write(tmp_path / "in" / f"{t.session_id}.jsonl")
+    assert cli("ingest", "--db", db, tmp_path / "in").exit_code == 0
+    return db
+
+
+def test_an_empty_store_says_nothing_is_stored_yet(tmp_path: Path) -> None:
+    db = tmp_path / "empty.db"
+    assert cli("sessions", "--db", db).output.startswith("No sessions stored yet.")
+    assert cli("sessions", "--db", db, "-p", "alpha").output.startswith("No sessions stored yet.")
+    assert cli("lessons", "list", "--db", db, "--kind", "manual").output.startswith("No lessons stored yet.")
+    assert cli("recall", "--db", db, "git push").output.startswith("No lessons stored yet")
+    assert cli("runs", "--db", db, "--command", "pytest").output.startswith("No runs recorded yet.")
+    assert cli("patterns", "--db", db).output.startswith("No runs recorded yet.")
+
+
+def test_a_filter_that_matches_nothing_says_so_and_what_is_stored(two_sessions: Path) -> None:
+    db = two_sessions
+    for command in (["sessions"], ["stats"]):
+        result = cli(*command, "--db", db, "-p", "gamma")
+        assert result.exit_code == 0
+        assert result.output.startswith("No sessions match --project 'gamma'; 2 sessions stored"), result.output
+    for command in (["report"], ["analyze", "stats"], ["analyze"]):
+        result = cli(*command, "--db", db, "-p", "gamma")
+        assert result.output.startswith("No analyzed sessions match --project 'gamma'; 2 sessions stored")
+    assert cli("sessions", "--db", db, "-n", "0").output.startswith("No sessions match -n 0; 2 sessions stored")
+    assert len(cli("sessions", "--db", db, "-p", "gamma", "--json").json()) == 0  # JSON stays a list
+
+
+def test_lessons_list_names_every_filter_that_left_nothing(two_sessions: Path, tmp_path: Path) -> None:
+    db = two_sessions
+    assert cli("lessons", "list", "--db", db, "--json", "--status", "all").json()  # something is stored
+    text = cli("lessons", "list", "--db", db, "--kind", "manual", "-q", "nothing like this").output
+    assert text.startswith(
+        "No lesson matches --status 'active,pending', --kind 'manual', --query 'nothing like this'; "
+    )
+    assert "stored (" in text and "--status all" in text
+
+
+def test_recall_tells_no_lesson_to_recall_from_from_nothing_scoring(two_sessions: Path) -> None:
+    db = two_sessions
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE lessons SET status = 'archived'")
+    text = cli("recall", "--db", db, "git push").output
+    assert text.startswith("No active lesson to recall from ("), text
+    assert cli("recall", "--db", db, "--all", "quantum entanglement").output.startswith(
+        "Nothing passed the minimum score"
+    )
+
+
+def test_runs_with_a_filter_that_matches_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    env = dict(os.environ, LESSONLOOP_DB=str(db))
+    env.pop("LESSONLOOP_NO_TELEMETRY", None)
+    subprocess.run([sys.executable, "-m", "lessonloop", "run", "-q", "--", "true"], env=env, check=True)
+    text = cli("runs", "--db", db, "--command", "cargo").output
+    assert text.startswith("No run matches --command 'cargo'; 1 run recorded"), text
+    assert "true" in cli("runs", "--db", db).output
+
+
+# --- suggest: lessonloop's options among the command's words -----------------------------------
+
+
+@pytest.fixture
+def recorded_runs(tmp_path: Path) -> Path:
+    db = tmp_path / "store.db"
+    env = dict(os.environ, LESSONLOOP_DB=str(db))
+    env.pop("LESSONLOOP_NO_TELEMETRY", None)
+    for _ in range(2):
+        subprocess.run([sys.executable, "-m", "lessonloop", "run", "-q", "--", "echo", "--json"], env=env, check=True)
+        subprocess.run([sys.executable, "-m", "lessonloop", "run", "-q", "--", "echo", "hello"], env=env, check=True)
+    return db
+
+
+def test_suggest_takes_json_and_db_after_the_command_words(recorded_runs: Path) -> None:
+    after = cli("suggest", "echo", "hello", "--json", "--db", recorded_runs)
+    assert after.exit_code == 0, after.stderr
+    data = after.json()
+    assert data["command"] == "echo hello" and data["runs"] == 2
+    assert cli("suggest", "echo", "hello", f"--db={recorded_runs}", "--json").json() == data
+    assert cli("suggest", "--json", "--db", recorded_runs, "echo", "hello").json() == data
+
+
+def test_suggest_after_a_double_dash_every_word_is_the_commands(recorded_runs: Path) -> None:
+    data = cli("suggest", "--db", recorded_runs, "--json", "--", "echo", "--json").json()
+    assert data["command"] == "echo --json" and data["runs"] == 2
+    text = cli("suggest", "--db", recorded_runs, "--", "echo", "--json")
+    assert text.exit_code == 0 and "`echo --json`: 2 recorded run(s)" in text.output  # a table, not JSON
+    quoted = cli("suggest", "--db", recorded_runs, "--json", "echo --json").json()
+    assert quoted["command"] == "echo --json"
+    missing = cli("suggest", "echo", "--db")
+    assert missing.exit_code == 1 and "--db needs a PATH" in missing.stderr
