@@ -10,6 +10,8 @@ An oracle independent of the importer decides what must be reported for each lin
 - invalid UTF-8: "invalid-utf8" (and the line kept if it parses once the bytes are replaced);
 - otherwise not JSON (orjson, the project's codec, is the reference): "invalid-json" or "truncated-line";
 - JSON that is not an object: "not-an-object";
+- JSON nested deeper than orjson reads (1024 levels), or an object holding a list or object deeper
+  than json_depth.MAX_DEPTH levels (the object itself level 1): "nested-too-deep";
 - an object: nothing, except "malformed-record" when its fields have unexpected types.
 """
 
@@ -23,6 +25,8 @@ import random
 import re
 import sqlite3
 import stat
+import subprocess
+import sys
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -38,6 +42,7 @@ from lessonloop.capture.claude_code.parser import ClaudeCodeParser
 from lessonloop.capture.ingest import IngestSummary, discover, ingest
 from lessonloop.capture.line_reader import MAX_LINE_BYTES, ReadState, read_chunks
 from lessonloop.cli import main as cli_main
+from lessonloop.json_depth import MAX_DEPTH
 from lessonloop.records import Problem
 from lessonloop.store import open_store
 
@@ -450,17 +455,31 @@ def _unknown_field(rng: random.Random, record: dict[str, Any]) -> bytes:
     return orjson.dumps(record)
 
 
+# Whole-line depths (the record itself is level 1) around each limit: ours (MAX_DEPTH), orjson's
+# writer (254), Python's recursion (about 1000 frames) and orjson's reader (1024 levels).
+DEEP_LINE_DEPTHS = (64, MAX_DEPTH, MAX_DEPTH + 1, 254, 256, 900, 990, 995, 1000, 1023, 1024, 1025, 5000)
+
+
+def deep_value(levels: int, as_object: bool) -> bytes:
+    """JSON text of a list (or object) nesting `levels` levels."""
+    if as_object:
+        return b'{"a":' * levels + b"1" + b"}" * levels
+    return b"[" * levels + b'"deep"' + b"]" * levels
+
+
+def deep_line(record: dict[str, Any], path: JsonPath, line_depth: int, as_object: bool) -> bytes:
+    """`record` with the value at `path` replaced so that the whole line nests `line_depth` levels."""
+    copy = orjson.loads(orjson.dumps(record))
+    _set(copy, path, DEEP_PLACEHOLDER)
+    levels = max(1, line_depth - len(path))
+    return orjson.dumps(copy).replace(orjson.dumps(DEEP_PLACEHOLDER), deep_value(levels, as_object), 1)
+
+
 def _deep_nesting(rng: random.Random, record: dict[str, Any]) -> bytes:
-    path = _pick_path(record, rng) if rng.random() < 0.7 else None
+    path = _pick_path(record, rng) if rng.random() < 0.8 else None
     if path is None:
         path = (f"{UNKNOWN_FIELD_PREFIX}deep",)
-    _set(record, path, DEEP_PLACEHOLDER)
-    depth = rng.choice([64, 255, 300, 900, 1000, 1030, 5000])
-    if rng.random() < 0.5:
-        nested = b"[" * depth + b'"deep"' + b"]" * depth
-    else:
-        nested = b'{"a":' * depth + b"1" + b"}" * depth
-    return orjson.dumps(record).replace(orjson.dumps(DEEP_PLACEHOLDER), nested, 1)
+    return deep_line(record, path, rng.choice(DEEP_LINE_DEPTHS), rng.random() < 0.5)
 
 
 def _long_string(rng: random.Random, record: dict[str, Any]) -> bytes:
@@ -553,7 +572,7 @@ STRUCTURAL_MUTATORS: dict[str, tuple[StructuralMutator, int]] = {
     "failed-result": (_failed_result, 3),
     "unknown-type": (_unknown_type, 4),
     "unknown-field": (_unknown_field, 4),
-    "deep-nesting": (_deep_nesting, 2),
+    "deep-nesting": (_deep_nesting, 4),
     "long-string": (_long_string, 1),
 }
 BYTE_MUTATORS: dict[str, tuple[ByteMutator, int]] = {
@@ -696,10 +715,12 @@ def expected_for(raw: bytes) -> Expected:
     except UnicodeDecodeError:
         text = raw.decode("utf-8", errors="replace")
         bad_utf8 = True
+    too_deep_to_read = False
     try:
         value = orjson.loads(text)
-    except orjson.JSONDecodeError:
+    except orjson.JSONDecodeError as exc:
         value = _MISSING
+        too_deep_to_read = str(exc).startswith("depth limit exceeded")
     # Cross-check the reference: what the standard library rejects must be rejected too.
     try:
         json.loads(text)
@@ -712,11 +733,27 @@ def expected_for(raw: bytes) -> Expected:
     codes: list[str] = []
     if bad_utf8:
         codes.append("invalid-utf8")
+    elif too_deep_to_read:
+        codes.append("nested-too-deep")
     elif value is _MISSING:
         codes.append("bad-json")
     if value is not _MISSING and not isinstance(value, dict):
         codes.append("not-an-object")
+    if isinstance(value, dict) and nests_deeper(value, MAX_DEPTH):
+        codes.append("nested-too-deep")
     return Expected(tuple(sorted(codes)), value, bad_utf8)
+
+
+def nests_deeper(value: Any, limit: int) -> bool:
+    """Whether lists and objects nest more than `limit` levels in `value` (counted without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            if level > limit:
+                return True
+            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return False
 
 
 def _normalized(codes: list[str]) -> tuple[str, ...]:
@@ -754,7 +791,7 @@ def line_mismatches(
     return out[:limit]
 
 
-_KNOWN_LINE_CODES = BAD_JSON | {"invalid-utf8", "not-an-object", "malformed-record", "line-too-long"}
+_KNOWN_LINE_CODES = BAD_JSON | {"invalid-utf8", "not-an-object", "malformed-record", "line-too-long", "nested-too-deep"}
 
 
 def _lines_raising(files: list[FuzzFile], run: Callable[[FuzzFile, int, FuzzLine], None]) -> list[str]:
@@ -983,6 +1020,57 @@ def test_ingest_survives_fuzzed_files_and_reports_every_bad_line(fuzz_set: FuzzS
     _assert_store_consistent(db, fuzz_set)
 
 
+# Whole-line depths every field is tried at: just over our limit, where Python's recursion gives
+# out (repr, ==, recursive walkers), orjson's deepest (1024) and one deeper.
+EVERY_FIELD_DEPTHS = (MAX_DEPTH + 1, 995, 1000, 1024, 1025)
+
+
+def field_cases(sources: tuple[Source, ...]) -> list[tuple[Source, JsonPath]]:
+    """Every field of the source lines, in every position (list indexes count as one), once,
+    with a line holding it."""
+    seen: dict[tuple[str, ...], tuple[Source, JsonPath]] = {}
+    for source in sources:
+        for path in _all_paths(orjson.loads(source.raw)):
+            seen.setdefault(tuple("*" if isinstance(key, int) else key for key in path), (source, path))
+    return [seen[pattern] for pattern in sorted(seen)]
+
+
+def test_deep_nesting_in_every_field(tmp_path: Path) -> None:
+    """Each field of real lines (type, message, content blocks, tool input, toolUseResult, ...)
+    nested around every depth limit: never an exception, a nested-too-deep problem on each line,
+    and the file after it is read."""
+    sources = source_lines()
+    if not sources:
+        pytest.skip("no real Claude Code lines to mutate")
+    cases = field_cases(sources)
+    assert {("type",), ("message", "content", "*", "input"), ("toolUseResult",)} <= {
+        tuple("*" if isinstance(key, int) else key for key in path) for _, path in cases
+    }
+    folder = tmp_path / "t"
+    folder.mkdir()
+    fuzz = FuzzFile(folder / "a-deep.jsonl")
+    for index, (source, path) in enumerate(cases):
+        for depth in EVERY_FIELD_DEPTHS:
+            raw = deep_line(orjson.loads(source.raw), path, depth, as_object=(index + depth) % 2 == 0)
+            fuzz.lines.append(FuzzLine(raw, f"nesting {depth} levels at {path}", source.origin, False))
+    fuzz.path.write_bytes(b"".join(line.raw + b"\n" for line in fuzz.lines))
+    (folder / "b-later.jsonl").write_bytes(_message_line("u-later") + b"\n")
+
+    batch = ClaudeCodeParser(str(fuzz.path)).parse([line.raw for line in fuzz.lines], 1)
+    assert not line_mismatches(fuzz, batch.problems, limit=20)
+    deep = {p.line for p in batch.problems if p.code == "nested-too-deep"}
+    assert deep == set(range(1, len(fuzz.lines) + 1))  # every line nests deeper than MAX_DEPTH
+
+    db = tmp_path / "s.db"
+    summary = _ingest_folder(db, folder)
+    assert (summary.files_read, summary.files_failed) == (2, 0)
+    assert "u-later" in _stored_uuids(db)
+    assert not line_mismatches(fuzz, [p for p in summary.problems if p.path == str(fuzz.path)], limit=20)
+    _assert_cli_reads(db)
+    again = _ingest_folder(db, folder)
+    assert again.problems == [] and again.files_unchanged == 2
+
+
 def test_fuzz_is_deterministic(tmp_path: Path) -> None:
     sources = source_lines()
     if not sources:
@@ -1153,3 +1241,67 @@ def test_unreadable_files_and_folders(tmp_path: Path) -> None:
         assert [row[0] for row in conn.execute("SELECT path FROM source_files")] == [str(good)]
     finally:
         conn.close()
+
+
+def test_a_deeply_nested_line_never_stops_ingest(tmp_path: Path) -> None:
+    """The real CLI, twice. A `type` nested 1000 levels deep made the first run end in a
+    RecursionError traceback (the file's offset never moved, so every later run failed the same way
+    and the file sorted after it was never read); now it is one problem with its file and line."""
+    folder = tmp_path / "t"
+    folder.mkdir()
+    first = folder / "a.jsonl"
+    deep = b'{"type":' + deep_value(1000, as_object=False) + b',"sessionId":"edge-session","uuid":"u-deep"}'
+    first.write_bytes(_message_line("u-1") + b"\n" + deep + b"\n" + _message_line("u-2") + b"\n")
+    (folder / "b.jsonl").write_bytes(_message_line("u-later", session="later-session") + b"\n")
+    db = tmp_path / "store" / "s.db"
+    env = {**os.environ, "LESSONLOOP_DB": str(tmp_path / "unused.db")}
+
+    def run() -> dict[str, Any]:
+        done = subprocess.run(
+            [sys.executable, "-m", "lessonloop", "ingest", str(folder), "--db", str(db), "--no-learn", "--json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.returncode == 0, done.stderr
+        data = json.loads(done.stdout)
+        assert isinstance(data, dict)
+        return data
+
+    summary = run()
+    problems = [(p["path"], p["line"], p["code"]) for p in summary["problems"]]
+    assert problems == [(str(first), 2, "nested-too-deep")]
+    assert "type[0][0]" in summary["problems"][0]["detail"]
+    assert summary["files"]["read"] == 2
+    assert _stored_uuids(db) == {"u-1", "u-2", "u-later"}
+    again = run()
+    assert again["problems"] == []
+    assert (again["files"]["read"], again["files"]["unchanged"]) == (0, 2)
+
+
+def test_a_parser_failure_stops_only_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parser reports bad lines itself; should it ever raise anyway (a defect), the file is
+    reported with the lines it was reading, and the files after it are still read."""
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "a.jsonl").write_bytes(_message_line("u-a") + b"\n")
+    (folder / "b.jsonl").write_bytes(_message_line("u-b", session="b-session") + b"\n")
+    real_parse = ClaudeCodeParser.parse
+
+    def parse(self: ClaudeCodeParser, lines: list[bytes], first_lineno: int) -> Any:
+        if self.path.endswith("a.jsonl"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real_parse(self, lines, first_lineno)
+
+    monkeypatch.setattr(ClaudeCodeParser, "parse", parse)
+    db = tmp_path / "s.db"
+    for _ in range(2):  # the failed file is tried again, and fails again, without stopping the run
+        summary = _ingest_folder(db, folder)
+        assert [(p.path, p.line, p.code) for p in summary.problems] == [(str(folder / "a.jsonl"), 1, "reader-failed")]
+        assert "RecursionError" in summary.problems[0].detail
+        assert summary.files_failed == 1
+    assert _stored_uuids(db) == {"u-b"}

@@ -276,6 +276,24 @@ def test_import_keeps_local_counts_and_status_and_fills_only_missing_text(
     )[0] == ("imported", json.dumps({"from": str(source), "filled": ["category"]}, separators=(",", ":")))
 
 
+def test_import_skips_a_line_nested_too_deep() -> None:
+    """A trigger nested 300 levels deep (orjson cannot write it back) or 995 (redaction's recursion
+    gave out: a RecursionError traceback) is one skipped line that says why; 1025 is not JSON to orjson."""
+    base = {"signature": "abc", "kind": "usage", "title": "t", "trigger": {"tool": "Bash", "words": ["git"]}}
+    lines = [json.dumps(base).encode()]
+    for levels in (300, 995, 1025):
+        deep = json.dumps({**base, "trigger": {"tool": "Bash", "words": "DEEP"}}).encode()
+        lines.append(deep.replace(b'"DEEP"', b"[" * levels + b"]" * levels))
+    parsed = exchange.parse_jsonl(b"\n".join(lines), "f.jsonl")
+    assert len(parsed.records) == 1 and parsed.lines == 4
+    problems = [str(p) for p in parsed.problems]
+    assert problems[:2] == [
+        "f.jsonl:2: trigger.words[0][0][0][0]… nests deeper than 100 levels",
+        "f.jsonl:3: trigger.words[0][0][0][0]… nests deeper than 100 levels",
+    ]
+    assert problems[2].startswith("f.jsonl:4: not JSON: depth limit exceeded")
+
+
 def test_import_redacts_and_validates_records() -> None:
     base = {"signature": "abc", "kind": "usage", "title": f"leaked {GITHUB_TOKEN}"}
     parsed = exchange.parse_jsonl(

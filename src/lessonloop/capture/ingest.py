@@ -372,7 +372,20 @@ def _read_file(
         accept_unterminated=quiet,
         block_bytes=line_reader.BLOCK_BYTES,
     ):
-        batch = parser.parse(chunk.lines, chunk.first_lineno)
+        try:
+            batch = parser.parse(chunk.lines, chunk.first_lineno)
+        except Exception as exc:  # a defect of the parser (it reports bad lines itself): never stop the run
+            summary.problems.append(
+                Problem(
+                    ref.path,
+                    chunk.first_lineno,
+                    "reader-failed",
+                    f"lines {chunk.first_lineno}-{chunk.end_lineno} could not be read ({type(exc).__name__}:"
+                    f" {str(exc)[:200]}); this file stops here and is tried again on the next run",
+                )
+            )
+            summary.files_failed += 1
+            return
         batch.problems.extend(chunk.problems)
         screen.apply(batch, ref.path)  # the capture policy and forgotten sessions, before anything is written
         head, tail = _head_tail(fd, chunk.end_offset)

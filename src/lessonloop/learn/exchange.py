@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lessonloop import json_codec
+from lessonloop import json_codec, json_depth
 from lessonloop.analyze.field_redaction import redact_fields
 from lessonloop.learn import confidence as conf
 from lessonloop.timestamps import normalize_timestamp
@@ -191,6 +191,9 @@ def normalize_record(value: Any) -> dict[str, Any]:
     Raises ValueError saying what is wrong."""
     if not isinstance(value, dict):
         raise ValueError(f"expected a JSON object, got {type(value).__name__}")
+    deep = json_depth.too_deep(value)  # before anything walks it (redaction recurses)
+    if deep is not None:
+        raise ValueError(f"{json_depth.describe(deep)} nests deeper than {json_depth.MAX_DEPTH} levels")
     record: dict[str, Any] = {
         "signature": _required_text(value, "signature"),
         "kind": _required_text(value, "kind"),

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import re
+import reprlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from lessonloop import json_codec
+from lessonloop import json_codec, json_depth
 from lessonloop.analyze.redaction import redact, redact_value
 from lessonloop.capture.claude_code import AGENT, texts
 from lessonloop.capture.claude_code.diffs import EDIT_TOOLS, applied_diff
@@ -200,6 +201,7 @@ class ClaudeCodeParser:
         decode_error = json_codec.JSONDecodeError
         handlers = self._handlers
         known = KNOWN_FIELDS
+        max_depth = json_depth.MAX_DEPTH
         lineno = first_lineno - 1
         for raw in lines:
             lineno += 1
@@ -215,27 +217,33 @@ class ClaudeCodeParser:
                 self._problem(lineno, "not-an-object", f"a JSON {type(record).__name__}, not an object")
                 continue
             batch.records += 1
-            extra = record.keys() - known
-            if extra:
-                for name in extra:
-                    first, count = self._unknown_fields.get(name, (lineno, 0))
-                    self._unknown_fields[name] = (first, count + 1)
-            kind = record.get("type")
-            handler = handlers.get(kind) if type(kind) is str else None
-            if handler is None:
-                if type(kind) is str and kind in _IGNORED_TYPES:
-                    continue
-                label = kind if isinstance(kind, str) else repr(kind)
-                first, count = self._unknown_types.get(label, (lineno, 0))
-                self._unknown_types[label] = (first, count + 1)
-                continue
+            # Nothing below may walk a value nested deeper than Python can recurse: cut it first.
+            # A line holds fewer levels than brackets, so most lines need no walk at all.
+            if raw.count(b"[") + raw.count(b"{") > max_depth:
+                self._clip(record, lineno)
             try:
+                extra = record.keys() - known
+                if extra:
+                    for name in extra:
+                        first, count = self._unknown_fields.get(name, (lineno, 0))
+                        self._unknown_fields[name] = (first, count + 1)
+                kind = record.get("type")
+                handler = handlers.get(kind) if type(kind) is str else None
+                if handler is None:
+                    if type(kind) is str and kind in _IGNORED_TYPES:
+                        continue
+                    label = kind if isinstance(kind, str) else _short_repr(kind)
+                    first, count = self._unknown_types.get(label, (lineno, 0))
+                    self._unknown_types[label] = (first, count + 1)
+                    continue
                 handler(self, record, lineno)
             except Exception as exc:  # malformed shapes: report, keep going
+                kind = record.get("type")
                 self._problem(
                     lineno,
                     "malformed-record",
-                    f"{record.get('type')!s} record not understood ({type(exc).__name__}: {exc})"[:300],
+                    f"{kind if isinstance(kind, str) else _short_repr(kind)} record not understood"
+                    f" ({type(exc).__name__}: {exc})"[:300],
                 )
         return batch
 
@@ -256,6 +264,17 @@ class ClaudeCodeParser:
 
     def _problem(self, lineno: int, code: str, detail: str) -> None:
         self._batch.problems.append(Problem(self.path, lineno, code, detail))
+
+    def _clip(self, record: dict[str, Any], lineno: int) -> None:
+        """Cut what nests deeper than json_depth.MAX_DEPTH levels; the rest of the line is read."""
+        path = json_depth.clip(record)
+        if path is not None:
+            self._problem(
+                lineno,
+                "nested-too-deep",
+                f"{json_depth.describe(path)} nests deeper than {json_depth.MAX_DEPTH} levels;"
+                " the deeper part is not read, the rest of the line is",
+            )
 
     def _recover(self, raw: bytes, lineno: int) -> Any:
         """A line orjson rejected: salvage invalid UTF-8, else report why it is unreadable."""
@@ -279,6 +298,11 @@ class ClaudeCodeParser:
             reason = str(exc)
         if reason.startswith("unexpected end of data") and raw.lstrip().startswith(b"{"):
             code, detail = "truncated-line", "truncated JSON: the line ends before the object does; line skipped"
+        elif reason.startswith("depth limit exceeded"):
+            code, detail = (
+                "nested-too-deep",
+                "JSON nested deeper than 1024 levels (the JSON reader's limit); line skipped",
+            )
         else:
             code, detail = "invalid-json", "invalid JSON; line skipped"
         self._problem(lineno, code, f"{detail} ({reason[:120]})" if reason else detail)
@@ -650,6 +674,15 @@ class ClaudeCodeParser:
         "custom-title": _on_title,
         "ai-title": _on_title,
     }
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 60
+
+
+def _short_repr(value: Any) -> str:
+    """A value as a short label (a few levels and items, never a walk of the whole value)."""
+    return _REPR.repr(value)
 
 
 def _read_subagent_meta(path: str) -> dict[str, Any] | None:
