@@ -1,187 +1,173 @@
-"""Secret redaction: applied to every text before it is stored or exported.
+"""Secret redaction: applied to every text before it is stored, and again before it leaves the store.
 
-Each rule names a kind of secret; a match is replaced by `[REDACTED:<kind>]`. Most texts hold
-none of the rules' anchor strings, so a cheap substring scan decides whether to run the regexes
-at all: ingest redacts megabytes of transcript text and must stay fast.
+A match is replaced by `[REDACTED:<kind>]`. Three families of rules:
+
+- secret_formats.py: secrets recognised by their format (AWS, GitHub, GitLab, Slack, Stripe,
+  OpenAI, Anthropic, Google, JWT, PEM blocks, URL passwords, Authorization headers, ...);
+- secret_assignments.py: values given to secret-named keys, env names and flags
+  (`password = "..."`, `DB_TOKEN=...`, `--api-key X`, `api_key: ...`);
+- secret_cli_flags.py: credentials in the options of common clients (`curl -u`, `mysql -p`, ...).
+
+Every rule applies in every scope; the scope says what a text is, and the assignment rules read
+it accordingly:
+
+- "prose": a typed prompt or an assistant message, which often quotes command lines and config:
+  `password=hunter2` and `--token abc123` are secrets there;
+- "command": a shell command line (flags, inline env assignments, `export X=y; cmd`);
+- "code": file contents in an edit or write: `token = compute()`, `f(password=pw)`,
+  `password=hunter2` (a keyword argument) are code there, while quoted literals, config
+  values under secret-named keys, env lines and vendor formats are secrets;
+- "output": a tool's result (code, logs, env dumps, config): read as code is.
+
+Speed: ingest redacts megabytes. Each rule has anchor strings; one Aho-Corasick pass over the
+text finds every anchor (in the letter cases that occur: lower, UPPER, Capitalized), and each
+rule's pattern is then matched only right there. A text with no anchor costs that one pass.
+The module imports only re and ahocorasick (the hooks import it).
+
+Idempotent: `[REDACTED:<kind>]` markers are never matched again.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import ahocorasick
 
-
-@dataclass(frozen=True, slots=True)
-class SecretRule:
-    """A kind of secret: its pattern, and strings that must occur in a text for it to match."""
-
-    kind: str
-    pattern: re.Pattern[str]
-    anchors: tuple[str, ...]  # any of these must occur in the text (lower-case when `folded`)
-    folded: bool = False  # anchors are looked for in the lower-cased text
-    group: int = 0  # the capture group holding the secret (0: the whole match)
-    # The pattern is matched right after each occurrence of an anchor (not searched for):
-    # much faster for common words such as "token".
-    after_anchor: bool = False
-
-
-_KEYWORDS = (
-    "password",
-    "passwd",
-    "passphrase",
-    "secret",
-    "token",
-    "api_key",
-    "api-key",
-    "apikey",
-    "access_key",
-    "access-key",
-    "accesskey",
-    "private_key",
-    "private-key",
-    "privatekey",
-    "credential",
-)
-# A word character must not precede the start of a token-shaped secret.
-_NOT_AFTER_WORD = r"(?<![A-Za-z0-9_])"
-
-RULES: tuple[SecretRule, ...] = (
-    SecretRule(
-        "private-key",
-        re.compile(
-            r"-----BEGIN[A-Z ]{0,30}PRIVATE KEY( BLOCK)?-----.*?(?:-----END[A-Z ]{0,30}PRIVATE KEY( BLOCK)?-----|\Z)",
-            re.DOTALL,
-        ),
-        ("-----BEGIN",),
-    ),
-    SecretRule(
-        "aws-access-key-id",
-        re.compile(_NOT_AFTER_WORD + r"(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?![A-Za-z0-9_])"),
-        ("AKIA", "ASIA", "ABIA", "ACCA"),
-    ),
-    SecretRule(
-        "github-token",
-        re.compile(_NOT_AFTER_WORD + r"(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{50,255})"),
-        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-    ),
-    SecretRule("gitlab-token", re.compile(r"glpat-[A-Za-z0-9_\-]{20,}"), ("glpat-",)),
-    SecretRule("slack-token", re.compile(_NOT_AFTER_WORD + r"xox[abposr]-[A-Za-z0-9-]{10,}"), ("xox",)),
-    SecretRule(
-        "slack-webhook",
-        re.compile(r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]{20,}"),
-        ("hooks.slack.com",),
-    ),
-    SecretRule("anthropic-key", re.compile(_NOT_AFTER_WORD + r"sk-ant-[A-Za-z0-9_\-]{20,}"), ("sk-ant-",)),
-    SecretRule(
-        "openai-key",
-        re.compile(_NOT_AFTER_WORD + r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}"),
-        ("sk-",),
-    ),
-    SecretRule(
-        "stripe-key",
-        re.compile(_NOT_AFTER_WORD + r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"),
-        ("sk_live_", "sk_test_", "rk_live_", "rk_test_"),
-    ),
-    SecretRule("google-api-key", re.compile(r"AIza[0-9A-Za-z_\-]{35}(?![A-Za-z0-9_\-])"), ("AIza",)),
-    SecretRule("npm-token", re.compile(_NOT_AFTER_WORD + r"npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])"), ("npm_",)),
-    SecretRule("pypi-token", re.compile(r"pypi-[A-Za-z0-9_\-]{50,}"), ("pypi-",)),
-    SecretRule(
-        "jwt",
-        re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-        ("eyJ",),
-    ),
-    SecretRule(
-        "bearer-token",
-        re.compile(r"[ \t]+([A-Za-z0-9._~+/\-]{20,}=*)"),
-        ("bearer", "token"),
-        folded=True,
-        group=1,
-        after_anchor=True,
-    ),
-    SecretRule(
-        "url-password",
-        re.compile(r"://[^\s:/@'\"]{1,64}:([^\s@/'\"]{3,128})@"),
-        ("://",),
-        group=1,
-    ),
-    # KEY = "literal" in code or config: only quoted literals, so `password = get_password()` stays.
-    SecretRule(
-        "assigned-secret",
-        # Values that are expansions or templates (${VAR}, $(cmd), {{ x }}, %(x)s, <your-key>)
-        # are not secrets.
-        re.compile(
-            r"[A-Za-z0-9_.\-]{0,40}[\"']?[ \t]{0,4}(?::=|=>|[:=])[ \t]{0,4}[\"'](?![$%{<])([^\"'\s]{8,200})[\"']"
-        ),
-        _KEYWORDS,
-        folded=True,
-        group=1,
-        after_anchor=True,
-    ),
-    # KEY=value lines of env files and shell exports, upper-case names only.
-    SecretRule(
-        "env-secret",
-        re.compile(
-            r"(?m)^(?:export[ \t]+)?[A-Z0-9_]{0,40}(?:PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|APIKEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)[A-Z0-9_]{0,40}=([^\s\"'$][^\s]{7,200})$"
-        ),
-        ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL"),
-        group=1,
-    ),
-)
-
-
-def _build_gate() -> ahocorasick.Automaton:
-    """One automaton over every rule's anchors (lower-cased): a single pass finds the candidates."""
-    automaton = ahocorasick.Automaton()
-    owners: dict[str, set[int]] = {}
-    for index, rule in enumerate(RULES):
-        for anchor in rule.anchors:
-            owners.setdefault(anchor.lower(), set()).add(index)
-    for anchor, indexes in owners.items():
-        automaton.add_word(anchor, frozenset(indexes))
-    automaton.make_automaton()
-    return automaton
-
-
-_GATE = _build_gate()
-
+from lessonloop.analyze.secret_assignments import key_spans
+from lessonloop.analyze.secret_cli_flags import CLIENT_RULES, client_spans
+from lessonloop.analyze.secret_formats import FORMAT_RULES, format_spans
 
 Scope = Literal["prose", "command", "code", "output"]
 """Where a text comes from: a typed prompt or message ("prose"), a shell command line ("command"),
 file contents in an edit or write ("code"), or a tool's result ("output")."""
+SCOPES: tuple[Scope, ...] = ("prose", "command", "code", "output")
 
 # Keys of a tool input holding a command line, or code; every other key is prose.
 COMMAND_KEYS = frozenset({"command", "cmd", "args", "argv", "script", "shell_command"})
-CODE_KEYS = frozenset({"new_string", "old_string", "content", "new_source", "patch", "diff", "code"})
+CODE_KEYS = frozenset({"new_string", "old_string", "content", "new_source", "patch", "diff", "code", "edits"})
+
+# Secret words whose keys secret_assignments.py reads (`pass` also finds password, passwd, ...),
+# as words: each is looked for in the spellings keys use (api_key, API_KEY, apiKey, Api-Key, ...).
+KEY_WORDS: tuple[tuple[str, ...], ...] = (
+    ("pass",),
+    ("pwd",),
+    ("secret",),
+    ("token",),
+    ("credential",),
+    *((first, "key") for first in ("api", "access", "private", "app", "signing", "encryption", "master", "auth")),
+)
+
+_FORMAT = 0
+_KEY = 1
+_CLIENT = 2
+
+
+def _spellings(words: tuple[str, ...]) -> set[str]:
+    """The spellings of a key word: lower, UPPER, Capitalized; for two words also camelCase,
+    PascalCase and each of these joined by nothing, `_` or `-`."""
+    out: set[str] = set()
+    for sep in ("", "_", "-") if len(words) > 1 else ("",):
+        out.add(sep.join(words))
+        out.add(sep.join(w.upper() for w in words))
+        out.add(sep.join(w.capitalize() for w in words))
+        out.add(sep.join([words[0], *(w.capitalize() for w in words[1:])]))
+        out.add(sep.join([words[0].capitalize(), *words[1:]]))
+    return out
+
+
+def _build_gate() -> ahocorasick.Automaton:
+    """One automaton over every rule's anchors, in the letter cases texts use."""
+    owners: dict[str, set[tuple[int, int]]] = {}
+
+    def add(spelling: str, family: int, index: int) -> None:
+        owners.setdefault(spelling, set()).add((family, index))
+
+    for index, rule in enumerate(FORMAT_RULES):
+        for anchor in rule.anchors:
+            # Formats are case-sensitive except a few words (bearer, authorization, accountkey=).
+            spelled = _FORMAT_SPELLINGS.get(anchor)
+            for spelling in spelled if spelled is not None else (_original_case(rule.source, anchor),):
+                add(spelling, _FORMAT, index)
+    for words in KEY_WORDS:
+        for spelling in _spellings(words):
+            add(spelling, _KEY, 0)
+    for index, client in enumerate(CLIENT_RULES):
+        for anchor in client.anchors:
+            add(anchor, _CLIENT, index)
+    automaton = ahocorasick.Automaton()
+    for spelling, rules in owners.items():
+        automaton.add_word(spelling, (len(spelling), tuple(sorted(rules))))
+    automaton.make_automaton()
+    return automaton
+
+
+# Format anchors written in any case.
+_FORMAT_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "bearer": ("bearer", "Bearer", "BEARER"),
+    "authorization": ("authorization", "Authorization", "AUTHORIZATION"),
+    "accountkey=": ("AccountKey=", "accountkey=", "ACCOUNTKEY=", "accountKey="),
+    "sharedaccesskey=": ("SharedAccessKey=", "sharedaccesskey=", "SHAREDACCESSKEY=", "sharedAccessKey="),
+}
+
+
+def _original_case(source: str, anchor: str) -> str:
+    """The anchor as the rule's pattern spells it (the rules keep anchors lower-case)."""
+    plain = source.replace("\\", "")
+    at = plain.lower().find(anchor)
+    return plain[at : at + len(anchor)] if at >= 0 else anchor
+
+
+_GATE = _build_gate()
+# Overlapping matches become one marker named by the most specific rule: formats in their order
+# (anthropic-key before openai-key), then keys, flags and clients.
+_KEY_PRIORITY = len(FORMAT_RULES)
 
 
 def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
     """Return `text` with secrets replaced by `[REDACTED:<kind>]`, and the number replaced."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown redaction scope {scope!r}: expected one of {', '.join(SCOPES)}")
     if not text:
         return text, 0
-    lowered = text.lower()
-    candidates: set[int] = set()
-    for _end, indexes in _GATE.iter(lowered):
-        candidates.update(indexes)
-    if not candidates:
+    spans: list[tuple[int, int, int, str]] = []  # start, end, priority (formats in order first), kind
+    seen_keys: set[int] = set()
+    for end, (length, rules) in _GATE.iter(text):
+        start = end - length + 1
+        for family, index in rules:
+            if family == _FORMAT:
+                for begin, finish, kind in format_spans(FORMAT_RULES[index], text, start):
+                    spans.append((begin, finish, index, kind))
+            elif family == _KEY:
+                for begin, finish, kind in key_spans(text, start, end + 1, scope, seen_keys):
+                    spans.append((begin, finish, _KEY_PRIORITY, kind))
+            else:
+                for begin, finish, kind in client_spans(CLIENT_RULES[index], text, start, end + 1):
+                    spans.append((begin, finish, _KEY_PRIORITY, kind))
+    if not spans:
         return text, 0
-    total = 0
-    for index in sorted(candidates):
-        rule = RULES[index]
-        haystack = lowered if rule.folded else text
-        # The gate ran on folded text; case-sensitive anchors are confirmed here.
-        if not rule.folded and not any(anchor in text for anchor in rule.anchors):
+    return _replace(text, spans)
+
+
+def _replace(text: str, spans: list[tuple[int, int, int, str]]) -> tuple[str, int]:
+    """Replace the spans; overlapping spans become one, named by the most specific kind."""
+    spans.sort()
+    merged: list[list[Any]] = []
+    for start, end, priority, kind in spans:
+        if merged and start < merged[-1][1]:
+            last = merged[-1]
+            last[1] = max(last[1], end)
+            if priority < last[2]:
+                last[2], last[3] = priority, kind
             continue
-        if rule.after_anchor and len(haystack) == len(text):
-            text, count = _apply_after_anchors(rule, text, haystack)
-        else:
-            text, count = _apply(rule, text)
-        if count:
-            total += count
-            lowered = text.lower()
-    return text, total
+        merged.append([start, end, priority, kind])
+    out: list[str] = []
+    cursor = 0
+    for start, end, _priority, kind in merged:
+        out.append(text[cursor:start])
+        out.append(f"[REDACTED:{kind}]")
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out), len(merged)
 
 
 def redact_value(value: Any, scope: Scope = "prose") -> tuple[Any, int]:
@@ -206,73 +192,42 @@ def redact_value(value: Any, scope: Scope = "prose") -> tuple[Any, int]:
     return value, 0
 
 
+def scope_of_key(key: str) -> Scope:
+    """The scope of a tool input's key: command lines, code (file contents, edits), or prose."""
+    lowered = key.lower()
+    if lowered in COMMAND_KEYS:
+        return "command"
+    if lowered in CODE_KEYS:
+        return "code"
+    return "prose"
+
+
 def redact_tool_input(tool_input: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """Redact a tool call's input, each key with its own scope: command lines ("command"),
-    file contents and edits ("code"), everything else ("prose")."""
+    """Redact a tool call's input, each key with its own scope: command lines ("command"), file
+    contents and edits ("code": MultiEdit's edits[*], whose own keys then say old/new string),
+    everything else ("prose")."""
     total = 0
     out: dict[str, Any] = {}
     for key, item in tool_input.items():
-        lowered = key.lower()
-        scope: Scope = "command" if lowered in COMMAND_KEYS else "code" if lowered in CODE_KEYS else "prose"
-        if lowered == "edits" and isinstance(item, list):
-            out[key], count = redact_value(item, "code")
+        scope = scope_of_key(key) if isinstance(key, str) else "prose"
+        if scope == "code" and isinstance(item, list):
+            cleaned, count = _redact_edits(item)
         else:
-            out[key], count = redact_value(item, scope)
+            cleaned, count = redact_value(item, scope)
+        out[key] = cleaned
         total += count
     return (out, total) if total else (tool_input, 0)
 
 
-def _apply_after_anchors(rule: SecretRule, text: str, haystack: str) -> tuple[str, int]:
-    spans: list[tuple[int, int]] = []
-    match_at = rule.pattern.match
-    for anchor in rule.anchors:
-        start = haystack.find(anchor)
-        while start >= 0:
-            found = match_at(text, start + len(anchor))
-            if found is not None:
-                span = found.span(rule.group)
-                if not text.startswith("[REDACTED", span[0]):
-                    spans.append(span)
-            start = haystack.find(anchor, start + 1)
-    if not spans:
-        return text, 0
-    marker = f"[REDACTED:{rule.kind}]"
-    out: list[str] = []
-    cursor = 0
-    count = 0
-    for start, end in sorted(set(spans)):
-        if start < cursor:
-            continue  # overlaps a span already replaced
-        out.append(text[cursor:start])
-        out.append(marker)
-        cursor = end
-        count += 1
-    out.append(text[cursor:])
-    return "".join(out), count
-
-
-def _searching_pattern(rule: SecretRule) -> re.Pattern[str]:
-    """An after-anchor rule as one searching pattern (for texts whose case folding shifts indices)."""
-    anchors = "|".join(re.escape(anchor) for anchor in rule.anchors)
-    return re.compile(f"(?i:{anchors})(?:{rule.pattern.pattern})")
-
-
-def _apply(rule: SecretRule, text: str) -> tuple[str, int]:
-    marker = f"[REDACTED:{rule.kind}]"
-    if rule.after_anchor:
-        rule = SecretRule(rule.kind, _searching_pattern(rule), rule.anchors, rule.folded, rule.group)
-    if rule.group == 0:
-        return rule.pattern.subn(marker, text)
-    replaced = 0
-
-    def replace(match: re.Match[str]) -> str:
-        nonlocal replaced
-        secret = match.group(rule.group)
-        if secret.startswith("[REDACTED"):
-            return match.group(0)
-        replaced += 1
-        start, end = match.span(rule.group)
-        whole_start = match.start()
-        return match.group(0)[: start - whole_start] + marker + match.group(0)[end - whole_start :]
-
-    return rule.pattern.sub(replace, text), replaced
+def _redact_edits(edits: list[Any]) -> tuple[list[Any], int]:
+    total = 0
+    out: list[Any] = []
+    for edit in edits:
+        if isinstance(edit, dict):
+            cleaned, count = redact_tool_input(edit)
+            # Inside an edit, keys that are not code (replace_all, file_path) stay prose.
+        else:
+            cleaned, count = redact_value(edit, "code")
+        out.append(cleaned)
+        total += count
+    return (out, total) if total else (edits, 0)

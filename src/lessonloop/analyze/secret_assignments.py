@@ -1,0 +1,308 @@
+"""Values given to secret-named keys: `password = "..."`, `DB_TOKEN=...`, `api_key: ...`,
+`--password X`, `"client_secret": "..."`, `<password>...</password>`, `aws configure set
+aws_secret_access_key X`.
+
+A match starts where redaction.py found a secret word (password, token, secret, api_key, ...).
+The whole key around the word is read first (`DB_PASSWORD`, `--api-key`, `password_field`): only
+a key that ENDS with a secret word names a secret (`password_field`, `max_tokens`,
+`--token-file`, `secret_name` do not). Then the form decides, per scope, what counts:
+
+- a quoted literal (`password = "s3cret!"`, `"token": "abc..."`): every scope;
+- `KEY=value` without spaces (env files, `export`, inline env before a command, query strings,
+  `--password=X`, connection strings): every scope, except that in code and output an identifier
+  value is a variable there (`f(password=pw)`, `password=password`) unless the key is an
+  upper-case env name;
+- `key = value` / `key: value` unquoted (INI, YAML, prose): the value must look like a secret
+  (a digit and a letter, or a symbol), and in code and output a plain identifier is a variable;
+- `--flag value` / `-flag value`: every scope (shell scripts are code; logs echo commands); in
+  prose, code and output the value must look like a secret, as words follow flags in sentences.
+
+Values that are never secrets: expansions and templates (`$X`, `${X:-}`, `{{ x }}`, `%(x)s`,
+`<your-key>`), placeholders (`changeme`, `xxxx`, `***`, `your-...`, `example`), numbers,
+paths, dotted names (`form.password`), calls and subscripts (`compute()`, `os.environ["K"]`),
+ALL_CAPS names (`--token TOKEN`, `password=DB_PASSWORD`), and values containing the key's own
+word (`password=db_password`).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Characters of a key name to the left of the secret word (dots for spring.datasource.password,
+# dashes for --api-key and x-api-key) and to its right (no dots: `password.txt` is a file).
+_NAME_LEFT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+_NAME_RIGHT = re.compile(r"[A-Za-z0-9_\-]*")
+
+# A key names a secret when it ends with one of these (after lower-casing; `-` and `.` read as `_`).
+_SECRET_NAME = re.compile(
+    r"(?:(?:^|_|store|key|db|smtp|user|admin|root|ftp|mail|proxy|http|ldap|bind|auth|sasl|vnc|rpc|redis|src|dest)pass"
+    r"|(?:^|_|db|user|admin|root|ldap|bind|smtp|ftp|mail|proxy)pwd"
+    r"|(?:password|passwd|passphrase|secret|token|api_?key|access_?key|secret_?key|private_?key|app_?key"
+    r"|signing_?key|encryption_?key|master_?key|auth_?key|credentials?)"
+    r"(?:_?(?:key|value|str|string|base|b64|base64))?)$"
+)
+# Secret words that are not about secrets in these keys (LLM tokenizers' special tokens, paging).
+_NOT_SECRET_NAMES = frozenset(
+    {"bos_token", "eos_token", "pad_token", "unk_token", "sep_token", "cls_token", "mask_token", "no_token"}
+)
+_SECRET_WORDS = ("password", "passwd", "passphrase", "secret", "token", "apikey", "api_key", "credential")
+
+# After the key: an assignment operator (not ==, not ::, not a URL's ://).
+_OPERATOR = re.compile(r"[ \t]*(?P<op>=>|:=|\?=|=(?!=)|:(?![:=/\\]))[ \t]*")
+# `name: Type = value` (an annotated assignment): the annotation is skipped.
+_ANNOTATION = re.compile(r"[A-Za-z_][\w.\[\], |]*?[ \t]*=(?!=)[ \t]*")
+_BLANKS = re.compile(r"[ \t]+")
+_UNQUOTED = re.compile(r"[^\s\"'`;&|,<>]+")
+_QUOTE_PREFIX = re.compile(r"[rRbBuU]{0,2}(?=[\"'`])")
+_STATEMENT_PREFIX = re.compile(
+    r"(?:^[ \t]*|[;&|?=][ \t]*)(?:(?:export|local|declare|readonly|env)[ \t]+(?:-\w+[ \t]+)?)?$"
+)
+_PREVIOUS_WORD = re.compile(r"(?:^|\s)(?:set|config|--global|--local|--system|--add)[ \t]+$")
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DOTTED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")
+_ALL_CAPS = re.compile(r"[A-Z][A-Z0-9_]*")
+_NUMBER_LIKE = re.compile(r"[\d.,:_+\-/ ]+")
+_TEMPLATE = re.compile(r"\$\{|\$\(|\{\{|\{%|%\(|#\{|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^<[^>]*>$|^\{[^}]*\}$|^\[[^\]]*\]$")
+_WORDS = re.compile(r"[^\W\d_]+(?:[-_.][^\W\d_]+)+")
+_SYMBOLS = frozenset("!@#%^&*+=/~?")
+_PLACEHOLDER_WORDS = frozenset(
+    {
+        "password", "passwd", "pass", "secret", "token", "none", "null", "nil", "true", "false", "yes", "no",
+        "undefined", "string", "str", "bytes", "int", "required", "optional", "hidden", "empty", "default",
+        "test", "testing", "postgres", "root", "admin", "guest", "user", "username", "changeit", "letmein",
+        "foobar", "foo", "bar", "baz", "secretstr", "redacted", "masked", "unset", "missing", "env",
+    }
+)  # fmt: skip
+_PLACEHOLDER_PARTS = (
+    "your", "example", "placeholder", "changeme", "change_me", "change-me", "dummy", "redacted", "replace",
+    "xxxx", "****", "....", "fake", "sample", "<", ">",
+)  # fmt: skip
+MIN_VALUE = 6
+MAX_VALUE = 300
+
+
+def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> list[tuple[int, int, str]]:
+    """The value given to the key around the secret word at text[start:end], if it is a secret.
+
+    `seen` holds the start of every key already read (a key holding two secret words, such as
+    `secret_token`, is read once)."""
+    left = start
+    floor = max(0, start - 80)
+    while left > floor and text[left - 1] in _NAME_LEFT:
+        left -= 1
+    if left in seen:
+        return []
+    seen.add(left)
+    right = _NAME_RIGHT.match(text, end).end()  # type: ignore[union-attr]
+    raw = text[left:right]
+    name = raw.lstrip("-.")
+    dashes = len(raw) - len(name) if raw.startswith("-") else 0
+    core = name.lower().replace("-", "_").replace(".", "_")
+    if not core or core in _NOT_SECRET_NAMES or core.startswith("no_") or _SECRET_NAME.search(core) is None:
+        return []
+    before = text[left - 1] if left else ""
+    if before == "/":
+        return []  # https://token:...@: a URL's user (secret_formats.py's)
+    position = right
+    # A quoted key: "password": ..., 'token' => ..., and inside a JSON string \"secret\": ...
+    if before and before in "\"'":
+        if text.startswith("\\" + before, position):
+            position += 2
+        elif text.startswith(before, position):
+            position += 1
+    if before == "<" and text.startswith(">", position):
+        return _xml_value(text, position + 1, raw, scope)
+    operator = _OPERATOR.match(text, position)
+    form: str
+    if operator is not None:
+        op = operator.group("op")
+        position = operator.end()
+        spaced = operator.end() - operator.start() > len(op)
+        if op == ":":
+            annotated = _ANNOTATION.match(text, position)
+            if annotated is not None and not text.startswith(("http", "//"), position):
+                position = annotated.end()
+                form = "spaced"
+            else:
+                form = "colon"
+        elif op == "=" and not spaced:
+            form = "equals"
+        else:
+            form = "spaced"
+    else:
+        blanks = _BLANKS.match(text, position)
+        if blanks is None:
+            return []
+        line_start = text.rfind("\n", 0, left) + 1
+        if dashes or _PREVIOUS_WORD.search(text, line_start, left) is not None:
+            form = "flag"
+        else:
+            return []
+        position = blanks.end()
+    return _value_span(text, position, form, raw, name, core, dashes, scope, left)
+
+
+def _value_span(
+    text: str, position: int, form: str, raw: str, name: str, core: str, dashes: int, scope: str, left: int
+) -> list[tuple[int, int, str]]:
+    prefix = _QUOTE_PREFIX.match(text, position)
+    quote = ""
+    if prefix is not None:
+        position = prefix.end()
+        quote = text[position]
+    elif text.startswith('\\"', position) or text.startswith("\\'", position):
+        quote = text[position : position + 2]
+    if quote:
+        begin = position + len(quote)
+        close = text.find(quote, begin, begin + MAX_VALUE)
+        newline = text.find("\n", begin, close if close >= 0 else begin + MAX_VALUE)
+        if close < 0 or newline >= 0:
+            return []
+        value, end = text[begin:close], close
+        if not _quoted_value_ok(value, form, scope):
+            return []
+    else:
+        found = _UNQUOTED.match(text, position)
+        if found is None:
+            return []
+        begin, end = found.span()
+        if form == "flag" and text.startswith(("pass:", "env:", "file:", "fd:"), begin):
+            if not text.startswith("pass:", begin):
+                return []  # openssl -passin env:VAR / file:path
+            begin += 5
+        while end > begin and text[end - 1] in ".:)]}" and not _balanced(text[begin:end]):
+            end -= 1
+        value = text[begin:end]
+        follows = text[end : end + 1]
+        if not _unquoted_value_ok(value, form, scope, name, dashes, text, left, follows):
+            return []
+    if _contains_key_word(value, core):
+        return []
+    return [(begin, end, _kind(form, name, core, dashes))]
+
+
+def _xml_value(text: str, position: int, raw: str, scope: str) -> list[tuple[int, int, str]]:
+    close = text.find("</", position, position + MAX_VALUE)
+    if close < 0 or "\n" in text[position:close]:
+        return []
+    value = text[position:close].strip()
+    if not _common_value_ok(value) or not _shaped(value):
+        return []
+    begin = text.index(value, position) if value else position
+    return [(begin, begin + len(value), "assigned-secret")]
+
+
+def _kind(form: str, name: str, core: str, dashes: int) -> str:
+    if "secret_access_key" in core or "secretaccesskey" in core:
+        return "aws-secret-access-key"
+    if core.startswith(("dd_api", "dd_app", "datadog")):
+        return "datadog-key"
+    if form == "flag" or dashes:
+        return "cli-secret"
+    if form == "equals" and name.isupper():
+        return "env-secret"
+    return "assigned-secret"
+
+
+def _balanced(value: str) -> bool:
+    return value.count("(") >= value.count(")") and value.count("[") >= value.count("]")
+
+
+def _common_value_ok(value: str) -> bool:
+    """Checks every form shares: length, placeholders, templates, numbers, markers."""
+    if not MIN_VALUE <= len(value) <= MAX_VALUE or value.startswith("[REDACTED"):
+        return False
+    lowered = value.lower()
+    if lowered in _PLACEHOLDER_WORDS:
+        return False
+    if any(part in lowered for part in _PLACEHOLDER_PARTS) and not _long_and_mixed(value):
+        return False
+    if len(set(lowered)) <= 2 or _NUMBER_LIKE.fullmatch(value) is not None:
+        return False
+    return _TEMPLATE.search(value) is None
+
+
+def _long_and_mixed(value: str) -> bool:
+    """A long value with digits and letters is a secret even when it holds a placeholder word
+    (AWS's documented example secret key, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY)."""
+    return len(value) >= 16 and any(c.isdigit() for c in value) and any(c.isalpha() for c in value) and "<" not in value
+
+
+def _long_and_mixed_case(value: str) -> bool:
+    return len(value) >= 12 and any(c.isupper() for c in value) and any(c.islower() for c in value)
+
+
+def _shaped(value: str) -> bool:
+    """Looks like a secret rather than a word: a digit and a letter, or a symbol."""
+    has_digit = any(c.isdigit() for c in value)
+    has_alpha = any(c.isalpha() for c in value)
+    return (has_digit and has_alpha) or any(c in _SYMBOLS for c in value)
+
+
+def _quoted_value_ok(value: str, form: str, scope: str) -> bool:
+    if not _common_value_ok(value):
+        return False
+    if any(c.isspace() for c in value):
+        # A passphrase in quotes after a flag or an env assignment; elsewhere quoted text with
+        # spaces is a message (`"password": "must be 8 characters"`).
+        return form in ("flag", "equals") and scope in ("command", "prose")
+    if _ALL_CAPS.fullmatch(value) is not None and ("_" in value or value.isalpha()):
+        return False  # an env variable's name: os.getenv("API_TOKEN")
+    if scope in ("code", "output"):
+        # Code is full of descriptive stand-ins ('proxy-handled', 'test-key', 'ollama'): a
+        # literal there is a secret when it has the shape of one.
+        return _shaped(value) or _long_and_mixed_case(value)
+    return True
+
+
+def _unquoted_value_ok(
+    value: str, form: str, scope: str, name: str, dashes: int, text: str, left: int, follows: str
+) -> bool:
+    if not _common_value_ok(value):
+        return False
+    if value[0] in "$%{[(@*#!&/~.-\\" or any(c in value for c in "()[]{}$"):
+        return False  # an expansion, a call, a subscript, a path, a flag, a YAML tag or anchor
+    if _DOTTED.fullmatch(value) is not None:
+        return False  # form.password, settings.SECRET_KEY
+    if _ALL_CAPS.fullmatch(value) is not None and ("_" in value or value.isalpha()):
+        return False  # a metavar or an env name: --token TOKEN, password=DB_PASSWORD
+    if form == "flag" and re.search(r"\w=\w", value):
+        return False  # docker build --secret id=x,src=path
+    identifier = _IDENTIFIER.fullmatch(value) is not None and not _random_identifier(value)
+    code_like = scope in ("code", "output")
+    if form == "equals" and dashes:
+        form = "flag"  # --password=X reads as --password X
+    if form == "equals":
+        previous = text[left - 1 : left] if left else ""
+        keyword_argument = previous in ("(", ",") or follows in (",", ")")
+        if identifier and keyword_argument:
+            return False  # f(password=pw)
+        if identifier and code_like and not name.isupper() and ("_" in value or not _statement_start(text, left)):
+            return False  # a variable given to a lower-case name, unless a shell line sets it
+        # In code and output, words joined by dashes are a stand-in (API_KEY=your-key-goes-here).
+        return not code_like or _shaped(value) or _long_and_mixed_case(value) or _WORDS.fullmatch(value) is None
+    if form == "flag":
+        return scope == "command" or _shaped(value)
+    # spaced and colon forms; `name: value` in code is YAML (an annotation's type has no digit)
+    if identifier and code_like and form == "spaced":
+        return False
+    return _shaped(value)
+
+
+def _statement_start(text: str, left: int) -> bool:
+    """The key starts a shell statement: alone on its line (after `export`, `local`, ...) or
+    after `;`, `&&`, `|`."""
+    line_start = text.rfind("\n", 0, left) + 1
+    return _STATEMENT_PREFIX.search(text, line_start, left) is not None
+
+
+def _random_identifier(value: str) -> bool:
+    """A token that happens to be made of identifier characters (hex, base62): long, with digits,
+    without the underscores of a variable name."""
+    return len(value) >= 12 and "_" not in value and sum(c.isdigit() for c in value) >= 3
+
+
+def _contains_key_word(value: str, core: str) -> bool:
+    lowered = value.lower()
+    return any(word in core and word in lowered for word in _SECRET_WORDS)

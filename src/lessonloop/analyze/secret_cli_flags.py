@@ -1,0 +1,75 @@
+"""Credentials in the options of common command-line clients, whose flags do not say "password":
+`curl -u user:pw`, `mysql -pSECRET`, `sshpass -p pw`, `redis-cli -a pw`, `docker login -p pw`,
+`sqlcmd -P pw`, `ldapsearch -w pw`, `smbclient -U user%pw`, `htpasswd -b file user pw`.
+
+Each rule starts at the client's name (redaction.py finds it) and reads the rest of that simple
+command, up to a newline, `;`, `|` or `&&`. Flags that do say so (`--password X`, `-storepass X`)
+are secret_assignments.py's; `--password-stdin` and `-p` alone (a prompt) hold nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_VALUE = r"(?P<secret>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|[^\s\"'`;&|]{1,200})"
+_NOT_SECRET = re.compile(r"[$%{<(\[]|\*{3}|(?i:x{3,})$|\d+$")
+_COMMAND_END = re.compile(r"\n|;|\|\||\||&&")
+_NAME_START = frozenset(" \t\n/\"'`(=;|&")
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRule:
+    """A client (its name, lower-case, is the anchor) and where its credential is in its options."""
+
+    anchors: tuple[str, ...]
+    source: str  # searched in the rest of the command, after the client's name
+    min_length: int = 3
+    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pattern", re.compile(self.source))
+
+
+CLIENT_RULES: tuple[ClientRule, ...] = (
+    # curl -u user:pw, --user user:pw, -uuser:pw, --proxy-user user:pw; curl --oauth2-bearer TOKEN
+    ClientRule(
+        ("curl",),
+        r"\s(?:-u|--user|--proxy-user|-U)(?:[ \t]+|=)?[\"']?[^\s:\"']+:(?P<secret>[^\s\"']{1,200})",
+    ),
+    ClientRule(("curl",), r"\s--oauth2-bearer[ \t]+" + _VALUE),
+    # MySQL clients take the password glued to -p (`-p SECRET` prompts and names a database).
+    ClientRule(("mysql", "mariadb"), r"\s-p(?P<secret>[^\s\"'`;&|]{1,200}|\"[^\"\n]{1,200}\"|'[^'\n]{1,200}')"),
+    ClientRule(("sshpass",), r"\s-p[ \t]*" + _VALUE),
+    ClientRule(("redis-cli",), r"\s-a[ \t]+" + _VALUE),
+    ClientRule(("mongo",), r"\s-p[ \t]+" + _VALUE),
+    ClientRule(("sqlcmd", "osql", "bcp "), r"\s-P[ \t]*" + _VALUE),
+    ClientRule(("ldapsearch", "ldapmodify", "ldapadd", "ldapdelete", "ldapwhoami"), r"\s-w[ \t]+" + _VALUE),
+    ClientRule(("smbclient", "rpcclient"), r"\s-U[ \t]+[^\s%]+%" + _VALUE),
+    ClientRule(("htpasswd",), r"\s-b\w*[ \t]+(?:-\w+[ \t]+)*[^\s-]\S*[ \t]+\S+[ \t]+" + _VALUE),
+    # docker/podman/buildah/skopeo/helm registry/oras/nerdctl login -p PW; az login -p PW
+    ClientRule((" login",), r"\s-p[ \t]+" + _VALUE),
+)
+_LOGIN_CLIENTS = re.compile(r"(?:docker|podman|buildah|skopeo|helm registry|oras|nerdctl|az|crane auth)$")
+
+
+def client_spans(rule: ClientRule, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The credentials in the options of the command whose client name is text[start:end]."""
+    if rule.anchors == (" login",):
+        line_start = text.rfind("\n", 0, start) + 1
+        if _LOGIN_CLIENTS.search(text[max(line_start, start - 40) : start]) is None:
+            return []
+    elif start > 0 and text[start - 1] not in _NAME_START:
+        return []
+    stop = _COMMAND_END.search(text, end, end + 2000)
+    limit = stop.start() if stop is not None else min(len(text), end + 2000)
+    spans: list[tuple[int, int, str]] = []
+    for found in rule.pattern.finditer(text, end, limit):
+        begin, finish = found.span("secret")
+        secret = text[begin:finish]
+        if secret[:1] in "\"'" and len(secret) >= 2:
+            begin, finish, secret = begin + 1, finish - 1, secret[1:-1]
+        if len(secret) < rule.min_length or secret.startswith("[REDACTED") or _NOT_SECRET.match(secret):
+            continue
+        spans.append((begin, finish, "cli-secret"))
+    return spans

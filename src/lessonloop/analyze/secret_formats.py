@@ -1,0 +1,242 @@
+"""Secrets recognised by their own format (vendor key prefixes, PEM blocks, JWTs, credentials in
+URLs and HTTP headers): redacted in every scope, whatever surrounds them.
+
+Each rule is matched where one of its anchors occurs (redaction.py finds the anchors in one pass),
+never searched for over the whole text. The formats follow public secret-scanner rule sets
+(gitleaks, detect-secrets, trufflehog); the regexes are our own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# A secret-shaped token must not continue a word on either side.
+_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+# Fillers that stand for a key in docs and templates (AWS's own documented example keys, such as
+# AKIAIOSFODNN7EXAMPLE, are redacted: they cannot be told from real ones by their form).
+_FILLERS = ("xxxx", "your", "****", "<", "{", "redacted")
+
+
+@dataclass(frozen=True, slots=True)
+class FormatRule:
+    """A secret format: matched at each occurrence of one of its anchors (lower-case strings).
+
+    The match starts `back` characters before the anchor (0: the pattern starts with it). Each
+    of `groups` names a capture group holding a secret and its kind (group 0: the whole match).
+    """
+
+    kind: str
+    anchors: tuple[str, ...]
+    source: str
+    groups: tuple[tuple[int | str, str], ...] = ()
+    back: int = 0
+    boundary: bool = True  # no word character right before the match
+    random: bool = True  # the secret must look random (not xxxx or a repeated filler)
+    flags: int = 0
+    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pattern", re.compile(self.source, self.flags))
+
+    def spans(self, text: str, at: int) -> list[tuple[int, int, str]]:
+        """The secrets of a match starting at `at` (right before the anchor minus `back`)."""
+        start = at - self.back
+        if start < 0 or (self.boundary and start > 0 and text[start - 1] in _WORD):
+            return []
+        found = self.pattern.match(text, start)
+        if found is None:
+            return []
+        out: list[tuple[int, int, str]] = []
+        for group, kind in self.groups or ((0, self.kind),):
+            begin, end = found.span(group)
+            if begin < 0 or begin == end:
+                continue
+            secret = text[begin:end]
+            if self.random and not looks_random(secret):
+                continue
+            out.append((begin, end, kind))
+        return out
+
+
+def looks_random(secret: str) -> bool:
+    """Not a filler such as `xxxxxxxx` or `<your-key>`: at least three distinct characters once
+    the prefix is set aside, and no filler word."""
+    lowered = secret.lower()
+    if any(part in lowered for part in _FILLERS):
+        return False
+    body = secret.rsplit("_", 1)[-1] if "_" in secret[:12] else secret
+    return len(set(body)) >= 3
+
+
+def _has_digit_and_letter(secret: str) -> bool:
+    return any(c.isdigit() for c in secret) and any(c.isalpha() for c in secret)
+
+
+def _rule(kind: str, anchors: str | tuple[str, ...], source: str, **options: object) -> FormatRule:
+    anchors = (anchors,) if isinstance(anchors, str) else anchors
+    return FormatRule(kind, tuple(a.lower() for a in anchors), source, **options)  # type: ignore[arg-type]
+
+
+_END = r"(?![A-Za-z0-9_\-])"  # a token ends where word characters and dashes end
+_B64_END = r"(?![A-Za-z0-9+/=])"
+
+FORMAT_RULES: tuple[FormatRule, ...] = (
+    _rule(
+        "private-key",
+        "-----BEGIN",
+        r"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----.*?(?:-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|\Z)",
+        flags=re.DOTALL,
+        boundary=False,
+        random=False,
+    ),
+    # The key id, and the secret access key when it follows the id (CSV rows, `aws configure` output).
+    _rule(
+        "aws-access-key-id",
+        ("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
+        r"(?P<id>(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16})(?![A-Za-z0-9])"
+        r"(?:[\"']?[ \t]*[,;|:= \t][ \t]*[\"']?(?:[A-Za-z_]{0,40}(?i:secret)[A-Za-z_]*[\"']?[ \t]*[=:][ \t]*[\"']?)?"
+        r"(?P<secret>[A-Za-z0-9/+]{40})" + _B64_END + ")?",
+        groups=(("id", "aws-access-key-id"), ("secret", "aws-secret-access-key")),
+    ),
+    _rule("github-token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), r"gh[pousr]_[A-Za-z0-9]{36,255}" + _END),
+    _rule("github-token", "github_pat_", r"github_pat_[A-Za-z0-9_]{40,255}" + _END),
+    _rule(
+        "gitlab-token",
+        ("glpat-", "gldt-", "glrt-", "glptt-", "glft-", "glsoat-", "gloas-", "glcbt-", "glimt-", "glagent-", "glffct-"),
+        r"gl(?:pat|dt|rt|ptt|ft|soat|oas|cbt|imt|agent|ffct)-[A-Za-z0-9_\-.]{20,300}",
+    ),
+    _rule("gitlab-token", "GR1348941", r"GR1348941[A-Za-z0-9_\-]{20,}"),
+    _rule("slack-token", "xox", r"xox[abposer]-[A-Za-z0-9-]{10,250}"),
+    _rule("slack-token", "xapp-", r"xapp-\d-[A-Z0-9]+-\d+-[A-Za-z0-9]+"),
+    _rule(
+        "slack-webhook",
+        "hooks.slack.com",
+        r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_\-]{20,}",
+        boundary=False,
+    ),
+    _rule("anthropic-key", "sk-ant-", r"sk-ant-[A-Za-z0-9_\-]{20,300}"),
+    _rule("openrouter-key", "sk-or-v1-", r"sk-or-v1-[a-f0-9]{64}"),
+    _rule("openai-key", "sk-", r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,300}" + _END),
+    _rule(
+        "stripe-key",
+        ("sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"),
+        r"[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,250}",
+    ),
+    _rule("stripe-key", "whsec_", r"whsec_[A-Za-z0-9+/=]{24,}"),
+    _rule("google-api-key", "AIza", r"AIza[0-9A-Za-z_\-]{35}" + _END),
+    _rule("google-oauth-secret", "GOCSPX-", r"GOCSPX-[A-Za-z0-9_\-]{28}"),
+    _rule("google-oauth-token", "ya29.", r"ya29\.[0-9A-Za-z_\-]{20,}"),
+    _rule("jwt", "eyJ", r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    _rule("npm-token", "npm_", r"npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])"),
+    _rule("pypi-token", "pypi-", r"pypi-[A-Za-z0-9_\-]{50,}"),
+    _rule("huggingface-token", "hf_", r"hf_[A-Za-z0-9]{34,40}(?![A-Za-z0-9])"),
+    _rule("huggingface-token", "api_org_", r"api_org_[A-Za-z]{34}(?![A-Za-z0-9])"),
+    _rule("sendgrid-key", "SG.", r"SG\.[A-Za-z0-9_\-]{16,32}\.[A-Za-z0-9_\-]{16,64}"),
+    _rule(
+        "azure-storage-key",
+        ("AccountKey=", "SharedAccessKey="),
+        r"(?i:AccountKey|SharedAccessKey)=(?P<key>[A-Za-z0-9+/]{30,100}={0,2})",
+        groups=(("key", "azure-storage-key"),),
+    ),
+    # A shared access signature in a URL's query: ...?sv=...&sig=<signature>
+    _rule(
+        "azure-sas-token",
+        ("sig=",),
+        r"sig=(?P<sig>[A-Za-z0-9%+/]{30,}(?:%3D|=){0,2})",
+        groups=(("sig", "azure-sas-token"),),
+        boundary=False,
+    ),
+    _rule(
+        "azure-client-secret",
+        "Q~",
+        r"[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~.\-])",
+        back=4,
+    ),
+    _rule("digitalocean-token", ("dop_v1_", "doo_v1_", "dor_v1_"), r"do[por]_v1_[a-f0-9]{64}"),
+    _rule("shopify-token", ("shpat_", "shpca_", "shppa_", "shpss_"), r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"),
+    _rule("mailgun-key", "key-", r"key-[0-9a-f]{32}(?![0-9A-Za-z])"),
+    _rule("databricks-token", "dapi", r"dapi[a-f0-9]{32}(?:-\d)?(?![A-Za-z0-9])"),
+    _rule("vault-token", ("hvs.", "hvb."), r"hv[sb]\.[A-Za-z0-9_\-]{90,300}"),
+    _rule("terraform-token", ".atlasv1.", r"[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,70}", back=14),
+    _rule("age-secret-key", "AGE-SECRET-KEY-1", r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}"),
+    _rule("heroku-key", "HRKU-", r"HRKU-AA[0-9A-Za-z_\-]{58}"),
+    _rule("linear-key", "lin_api_", r"lin_api_[A-Za-z0-9]{40}"),
+    _rule("postman-key", "PMAK-", r"PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}"),
+    _rule("pulumi-token", "pul-", r"pul-[a-f0-9]{40}"),
+    _rule("sentry-token", "sntryu_", r"sntryu_[a-f0-9]{64}"),
+    _rule("sentry-token", "sntrys_", r"sntrys_[A-Za-z0-9+/=_]{50,}"),
+    _rule("grafana-token", "glsa_", r"glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}"),
+    _rule("grafana-token", "glc_", r"glc_[A-Za-z0-9+/]{32,400}={0,3}"),
+    _rule("doppler-token", "dp.pt.", r"dp\.pt\.[A-Za-z0-9]{43}"),
+    _rule("dockerhub-token", "dckr_pat_", r"dckr_pat_[A-Za-z0-9_\-]{27,}"),
+    _rule("groq-key", "gsk_", r"gsk_[A-Za-z0-9]{52}"),
+    _rule("perplexity-key", "pplx-", r"pplx-[A-Za-z0-9]{48}"),
+    _rule("xai-key", "xai-", r"xai-[A-Za-z0-9]{80}"),
+    _rule("replicate-token", "r8_", r"r8_[A-Za-z0-9]{37}(?![A-Za-z0-9])"),
+    _rule("notion-token", "ntn_", r"ntn_[0-9]{11}[A-Za-z0-9]{35}"),
+    _rule("notion-token", "secret_", r"secret_[A-Za-z0-9]{43}(?![A-Za-z0-9])"),
+    _rule("supabase-token", "sbp_", r"sbp_[a-f0-9]{40}"),
+    _rule("square-token", ("sq0atp-", "sq0csp-"), r"sq0(?:atp|csp)-[0-9A-Za-z_\-]{22,60}"),
+    _rule("atlassian-token", "ATATT3", r"ATATT3[A-Za-z0-9_\-=]{150,250}"),
+    _rule("rubygems-token", "rubygems_", r"rubygems_[a-f0-9]{48}"),
+    _rule("planetscale-token", "pscale_", r"pscale_(?:tkn|oauth|pw)_[A-Za-z0-9_=.\-]{32,64}"),
+    _rule("newrelic-key", "NRAK-", r"NRAK-[A-Z0-9]{27}"),
+    _rule("mapbox-token", "sk.eyJ", r"sk\.eyJ[A-Za-z0-9_\-]{20,}\.[A-Za-z0-9_\-]{20,}"),
+    _rule("flyio-token", ("fo1_", "fm1", "fm2_"), r"(?:fo1_[A-Za-z0-9_\-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3})"),
+    # user:password@ in a URL (postgres://, https://, redis://:pw@, mongodb+srv://, ...).
+    _rule(
+        "url-password",
+        "://",
+        r"://(?P<user>[^\s:/?#@'\"`<>]{0,64}):(?P<password>[^\s@/'\"`<>]{1,128})@",
+        groups=(("password", "url-password"),),
+        boundary=False,
+    ),
+    # Authorization headers (and Bearer tokens wherever they are written).
+    _rule(
+        "bearer-token",
+        "bearer",
+        r"(?i:bearer)[ \t]+(?P<token>[A-Za-z0-9._~+/\-]{16,}=*)",
+        groups=(("token", "bearer-token"),),
+    ),
+    _rule(
+        "auth-header",
+        "authorization",
+        r"(?i:authorization)[\"']?[ \t]*[:=][ \t]*[\"']?"
+        r"(?:(?i:basic|bearer|token|digest|negotiate|apikey|api-key|sso-key|bot)[ \t]+)?"
+        r"(?P<credential>[A-Za-z0-9._~+/\-]{8,}={0,2})(?![A-Za-z0-9._~+/\-])",
+        groups=(("credential", "auth-header"),),
+    ),
+)
+
+# Rules whose secret must hold a digit and a letter (their formats are otherwise plain words).
+_NEEDS_DIGIT = frozenset({"openai-key", "bearer-token", "mailgun-key"})
+_CHECKED = _NEEDS_DIGIT | {"url-password", "auth-header"}
+_URL_PLACEHOLDERS = frozenset({"password", "passwd", "pass", "pwd", "secret", "token", "changeme", "x", "***"})
+
+
+def format_spans(rule: FormatRule, text: str, at: int) -> list[tuple[int, int, str]]:
+    """The spans of `rule`'s secrets matched at `at`, after the checks particular to some kinds."""
+    spans = rule.spans(text, at)
+    if not spans or rule.kind not in _CHECKED:
+        return spans
+    kept = []
+    for start, end, kind in spans:
+        secret = text[start:end]
+        if secret.startswith("[REDACTED"):
+            continue
+        if rule.kind == "url-password":
+            if secret == "x-oauth-basic":  # GitHub's https://<token>:x-oauth-basic@ form
+                user = text.rfind("/", 0, start) + 1
+                if looks_random(text[user : start - 1]) and start - 1 - user >= 16:
+                    kept.append((user, start - 1, kind))
+                continue
+            if secret.lower() in _URL_PLACEHOLDERS or secret.isdigit() or "$" in secret or "%s" in secret:
+                continue
+        elif rule.kind == "auth-header":
+            if not (_has_digit_and_letter(secret) or len(secret) >= 24 or any(c in secret for c in "+/=")):
+                continue
+        elif not _has_digit_and_letter(secret) or "--" in secret:
+            continue
+        kept.append((start, end, kind))
+    return kept
