@@ -264,12 +264,13 @@ def test_secrets_are_redacted_everywhere_before_they_reach_the_file(tmp_path: Pa
 def test_command_line_secrets_are_redacted_but_not_numbers_or_expansions() -> None:
     from lessonloop.store.run_writer import redact_text
 
-    hidden = "[REDACTED:assigned-secret]"
-    assert redact_text(f"mysql --password={PASSWORD} db") == f"mysql --password={hidden} db"
-    assert redact_text(f"DB_TOKEN={PASSWORD} make") == f"DB_TOKEN={hidden} make"
-    assert redact_text(f"login --api-key {PASSWORD} --verbose") == f"login --api-key {hidden} --verbose"
-    assert redact_text("login --password 'two words here'") == f"login --password {hidden}"
+    flag, env = "[REDACTED:cli-secret]", "[REDACTED:env-secret]"
+    assert redact_text(f"mysql --password={PASSWORD} db", "command") == f"mysql --password={flag} db"
+    assert redact_text(f"DB_TOKEN={PASSWORD} make", "command") == f"DB_TOKEN={env} make"
+    assert redact_text(f"login --api-key {PASSWORD} --verbose", "command") == f"login --api-key {flag} --verbose"
+    assert redact_text("login --password 'two words here'", "command") == f"login --password '{flag}'"
     for kept in ("claude --max-tokens 100000", "token=$TOKEN", "password = get_password()", "KeyError: x"):
+        assert redact_text(kept, "command") == kept
         assert redact_text(kept) == kept
 
 

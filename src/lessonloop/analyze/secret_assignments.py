@@ -54,8 +54,11 @@ _ANNOTATION = re.compile(r"[A-Za-z_][\w.\[\], |]*?[ \t]*=(?!=)[ \t]*")
 _BLANKS = re.compile(r"[ \t]+")
 _UNQUOTED = re.compile(r"[^\s\"'`;&|,<>]+")
 _QUOTE_PREFIX = re.compile(r"[rRbBuU]{0,2}(?=[\"'`])")
+# A shell statement's start: a line's start (after a diff's +/-, a listing's `14→` or a grep's
+# `file:14:`), or after ; & | (and ? = of query strings and nested flags), then export and the like.
 _STATEMENT_PREFIX = re.compile(
-    r"(?:^[ \t]*|[;&|?=][ \t]*)(?:(?:export|local|declare|readonly|env)[ \t]+(?:-\w+[ \t]+)?)?$"
+    r"(?:^[ \t]*(?:\S*:\d+:|\d+[→\t│|:])?[+\- ]?[ \t]*|[;&|?=][ \t]*)"
+    r"(?:(?:export|local|declare|readonly|env)[ \t]+(?:-\w+[ \t]+)?)?$"
 )
 _PREVIOUS_WORD = re.compile(r"(?:^|\s)(?:set|config|--global|--local|--system|--add)[ \t]+$")
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 _VALUE = r"(?P<secret>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|[^\s\"'`;&|]{1,200})"
 _NOT_SECRET = re.compile(r"[$%{<(\[]|\*{3}|(?i:x{3,})$|\d+$")
 _COMMAND_END = re.compile(r"\n|;|\|\||\||&&")
-_NAME_START = frozenset(" \t\n/\"'`(=;|&")
+_NAME_START = frozenset(" \t\n/\"'`(=;|&>$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -240,7 +240,9 @@ def record_lesson(
         raise ToolInputError(
             "scope is project but no project was given: pass project (the repository's folder), or scope='global'"
         )
-    cleaned, _count = redact_value(texts)  # before the signature too: no secret in any stored column
+    # Prose (a lesson often quotes a command line: --token X, password=...), before the signature
+    # too: no secret in any stored column.
+    cleaned, _count = redact_value(texts, "prose")
     moment = now or utc_now()
     record = normalize_record(
         {
@@ -288,7 +290,7 @@ def lesson_feedback(
     remark = _text("note", note, MAX_NOTE, required=False)
     session = _text("session_id", session_id, MAX_ID, required=False)
     if remark is not None:
-        remark = redact(remark)[0]
+        remark = redact(remark, "prose")[0]
     moment = now or utc_now()
     with _immediate(conn):
         lesson = get_lesson(conn, number)

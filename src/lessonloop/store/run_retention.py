@@ -97,7 +97,7 @@ def record_feedback(
     given keeps its earlier value; feedback_at is now. Returns the updated run. RunNotFound for no
     such run, FeedbackError for a wrong value or no feedback at all."""
     if note is not None:
-        note = redact_text(note.strip()) or None
+        note = redact_text(note.strip(), "prose") or None
     if rating is None and verdict is None and note is None:
         raise FeedbackError("give a rating (1-5), a verdict or a note")
     if rating is not None and (isinstance(rating, bool) or not 1 <= rating <= 5):

@@ -1,12 +1,11 @@
 """Recording a `lessonloop run`: its `runs` row, the patterns it watched (`run_patterns`), its
 matches with their context (`run_matches`) and the findings made of them, in one transaction.
 
-Every stored text is redacted first (analyze/redaction.py, plus two rules for command lines and
-logs: unquoted `password=VALUE` / `DB_TOKEN=VALUE` assignments and `--password VALUE` options): the
-command line, the settings and patterns, the matched lines and the lines around them, the
-findings' messages. Everything is prepared before the
-write lock is taken, and the rows go in with one statement per table (executemany): recording
-adds well under a millisecond to a typical run (benchmarks/runner_bench.py measures it).
+Every stored text is redacted first (analyze/redaction.py): the command line, the settings and
+patterns as command lines ("command" scope: `--password X`, `DB_TOKEN=X cmd`, `mysql -pX`), the
+matched lines, the lines around them and the findings' messages as a tool's output ("output").
+Everything is prepared before the write lock is taken, and the rows go in with one statement per
+table (executemany): recording adds well under a millisecond to a typical run (benchmarks/runner_bench.py measures it).
 
 Imports stay light: `lessonloop run` pays for them on every run.
 """
@@ -14,10 +13,9 @@ Imports stay light: `lessonloop run` pays for them on every run.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 
-from lessonloop.analyze.redaction import redact
+from lessonloop.analyze.redaction import Scope, redact
 from lessonloop.json_codec import dumps
 
 TYPE_CHECKING = False
@@ -32,29 +30,6 @@ RECORD_WAIT_MS = 2000
 _PATTERN_KINDS = ("error", "success", "exclude")
 _PRIVATE_KEY = "PRIVATE KEY"
 _REDACTED_KEY = "[REDACTED:private-key]"
-
-# Secrets as command lines and logs show them, unquoted (analyze/redaction.py takes only quoted
-# literals there, so that code such as `password = get_password()` stays): `password=VALUE`,
-# `DB_TOKEN=VALUE`, `--api-key=VALUE`, and options followed by their value, `--password VALUE`.
-# A value that is an expansion or a template ($X, %s, {x}, <x>, (x)) is not a secret.
-_SECRET_WORD = r"(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)"
-_NUMBER = r"(?!\d+(?:\.\d+)?(?![^\s\"'&;|,]))"  # a number (--max-tokens 4096) is not a secret
-_ASSIGNED = re.compile(
-    r"(?i)"
-    + _SECRET_WORD
-    + r"[A-Za-z0-9_\-]{0,40}=(?![$%{<(\[\]])"
-    + _NUMBER
-    + r"('[^'\n]{4,200}'|[^\s\"'&;|,]{6,200})"
-)
-_OPTION = re.compile(
-    r"(?i)(?<!\S)--?[A-Za-z0-9_\-]{0,40}?"
-    + _SECRET_WORD
-    + r"[A-Za-z0-9_\-]{0,40}[ \t]+(?![-$%{<(\[])"
-    + _NUMBER
-    + r"('[^'\n]{4,200}'|[^\s\"'&;|]{6,200})"
-)
-_HINTS = ("pass", "secret", "token", "key", "credential")
-_HIDDEN = "[REDACTED:assigned-secret]"
 
 _INSERT_RUN = """INSERT INTO runs (
     started_at, ended_at, command, command_norm, program, cwd, project, profile, mode, settings,
@@ -103,9 +78,9 @@ def record_run(
     argv = options.argv
     program = os.path.basename(argv[0]) if argv else ""
     settings = {
-        key: redact_text(value)
+        key: redact_text(value, "command")
         if isinstance(value, str)
-        else [redact_text(v) for v in value]
+        else [redact_text(v, "command") for v in value]
         if isinstance(value, list)
         else value
         for key, value in options.settings().items()
@@ -114,8 +89,8 @@ def record_run(
     run_row = (
         result.started_at,
         result.ended_at,
-        redact_text(command),
-        redact_text(command_norm),
+        redact_text(command, "command"),
+        redact_text(command_norm, "command"),
         program,
         result.cwd,
         project,
@@ -192,7 +167,7 @@ def _pattern_rows(
             found[key] = count
     rows: dict[tuple[str, str], int] = {}
     for (kind, pattern), count in found.items():
-        clean = (kind, redact_text(pattern))
+        clean = (kind, redact_text(pattern, "command"))
         rows[clean] = rows.get(clean, 0) + count
     return [(kind, pattern, count) for (kind, pattern), count in rows.items()]
 
@@ -203,7 +178,7 @@ def _match_row(seq: int, match: MatchEvent) -> tuple[object, ...]:
     return (
         seq,
         match.kind,
-        redact_text(match.pattern),
+        redact_text(match.pattern, "command"),
         match.stream,
         match.line,
         match.offset,
@@ -213,21 +188,9 @@ def _match_row(seq: int, match: MatchEvent) -> tuple[object, ...]:
     )
 
 
-def redact_text(text: str) -> str:
-    """`text` with its secrets replaced: analyze/redaction.py's rules, then unquoted assignments
-    and options of command lines (see _ASSIGNED and _OPTION)."""
-    text = redact(text)[0]
-    low = text.lower()
-    if any(hint in low for hint in _HINTS):
-        text = _OPTION.sub(_hide, _ASSIGNED.sub(_hide, text))
-    return text
-
-
-def _hide(match: re.Match[str]) -> str:
-    start, end = match.span(1)
-    whole = match.group(0)
-    offset = match.start(0)
-    return whole[: start - offset] + _HIDDEN + whole[end - offset :]
+def redact_text(text: str, scope: Scope = "output") -> str:
+    """`text` with its secrets replaced (analyze/redaction.py), read as `scope` says."""
+    return redact(text, scope)[0]
 
 
 def clean_context(before: list[str], text: str, after: list[str]) -> tuple[list[str], str, list[str]]:

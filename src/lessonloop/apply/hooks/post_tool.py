@@ -46,18 +46,22 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     policy = hook_policy(ctx.db)
     if not policy.enabled:
         return None  # capture turned off: nothing is stored
-    from lessonloop.analyze.redaction import redact, redact_value
+    from lessonloop.analyze.redaction import redact, redact_tool_input
 
     raw_input = payload.get("tool_input")
-    tool_input, _ = redact_value(policy.stored_input(tool, raw_input) if isinstance(raw_input, dict) else {})
+    # Each key in its scope: the command line, the code of an edit, the rest as prose.
+    tool_input, _ = redact_tool_input(policy.stored_input(tool, raw_input) if isinstance(raw_input, dict) else {})
     failed = ctx.event == "PostToolUseFailure"
     status = "ok"
     error_text = result_text = None
     if failed:
         status = "interrupted" if payload.get("is_interrupt") is True else "error"
-        error_text = redact(_text(payload.get("error")) or _text(payload.get("tool_response")) or "")[0][:ERROR_CHARS]
+        error_text = redact(_text(payload.get("error")) or _text(payload.get("tool_response")) or "", "output")[0][
+            :ERROR_CHARS
+        ]
     else:
-        result_text = policy.stored_result(redact(_text(payload.get("tool_response")) or "")[0][:RESULT_CHARS] or None)
+        result = redact(_text(payload.get("tool_response")) or "", "output")[0]
+        result_text = policy.stored_result(result[:RESULT_CHARS] or None)
     command = tool_input.get("command") if tool == "Bash" and isinstance(tool_input.get("command"), str) else None
     target = call_target(tool_input)
     ts = utc_now()

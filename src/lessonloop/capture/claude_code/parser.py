@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from lessonloop import json_codec, json_depth
-from lessonloop.analyze.redaction import redact, redact_value
+from lessonloop.analyze.redaction import Scope, redact, redact_tool_input, redact_value
 from lessonloop.capture.claude_code import AGENT, texts
 from lessonloop.capture.claude_code.diffs import EDIT_TOOLS, applied_diff
 from lessonloop.capture.projects import project_for_cwd
@@ -34,6 +34,14 @@ from lessonloop.timestamps import normalize_timestamp
 RESULT_EXCERPT_CHARS = 2_000
 ERROR_TEXT_CHARS = 20_000
 MESSAGE_TEXT_CHARS = 200_000
+# How each kind of message is redacted (analyze/redaction.py): what the user typed after `!` is a
+# command line, what commands printed is output, everything else (prompts, replies, summaries,
+# corrections) prose.
+_MESSAGE_SCOPES: dict[str, Scope] = {
+    texts.BASH_INPUT: "command",
+    texts.BASH_OUTPUT: "output",
+    texts.COMMAND_OUTPUT: "output",
+}
 
 # Every top-level field seen in real transcripts or documented; anything else is a notice.
 KNOWN_FIELDS = frozenset(
@@ -308,12 +316,12 @@ class ClaudeCodeParser:
         self._problem(lineno, code, f"{detail} ({reason[:120]})" if reason else detail)
         return None
 
-    def _redact(self, text: str | None, limit: int) -> str | None:
+    def _redact(self, text: str | None, limit: int, scope: Scope = "prose") -> str | None:
         if text is None:
             return None
         if len(text) > limit:
             text = text[:limit] + f"\n[... {len(text) - limit:,} more characters not stored]"
-        cleaned, count = redact(text)
+        cleaned, count = redact(text, scope)
         if count:
             self._batch.redactions += count
         return cleaned
@@ -400,7 +408,7 @@ class ClaudeCodeParser:
                 ts=normalize_timestamp(record.get("timestamp")),
                 role=role,
                 kind=kind,
-                text=self._redact(text, MESSAGE_TEXT_CHARS),
+                text=self._redact(text, MESSAGE_TEXT_CHARS, _MESSAGE_SCOPES.get(kind, "prose")),
                 tool_use_id=tool_use_id,
             )
         )
@@ -498,7 +506,10 @@ class ClaudeCodeParser:
                 target = None
         if tool_input is not None:
             try:
-                cleaned, count = redact_value(tool_input)
+                if isinstance(tool_input, dict):
+                    cleaned, count = redact_tool_input(tool_input)
+                else:
+                    cleaned, count = redact_value(tool_input, "prose")
                 self._batch.redactions += count
                 input_json = json_codec.dumps(cleaned)
             except (TypeError, RecursionError) as exc:  # nested deeper than JSON writers allow
@@ -599,14 +610,14 @@ class ClaudeCodeParser:
             exit_code=exit_code,
         )
         if ok:
-            result.result_text = self._redact(text, RESULT_EXCERPT_CHARS) if text else None
+            result.result_text = self._redact(text, RESULT_EXCERPT_CHARS, "output") if text else None
             if tool in EDIT_TOOLS and pending is not None:
                 diff = applied_diff(tool, pending.input, tool_use_result)
                 if diff is not None:
-                    result.diff = self._redact(diff[0], 10 * MESSAGE_TEXT_CHARS)
+                    result.diff = self._redact(diff[0], 10 * MESSAGE_TEXT_CHARS, "code")
                     result.lines_added, result.lines_removed = diff[1], diff[2]
         else:
-            result.error_text = self._redact(texts.error_text_of(text, tool_use_result), ERROR_TEXT_CHARS)
+            result.error_text = self._redact(texts.error_text_of(text, tool_use_result), ERROR_TEXT_CHARS, "output")
         if isinstance(tool_use_result, dict):
             agent_id = tool_use_result.get("agentId")
             if isinstance(agent_id, str) and agent_id:
