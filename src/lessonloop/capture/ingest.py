@@ -59,6 +59,25 @@ class PendingLine:
     oversize: bool
 
 
+@dataclass(frozen=True, slots=True)
+class OtherFormat:
+    """A file not read: another agent's format, or no transcript format lessonloop knows."""
+
+    path: str
+    format: str  # a name in capture.formats.FORMATS, or formats.UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class OtherFormatGroup:
+    """The files of one format not read: `where` is the file, or for several their common
+    folder and how many there are; `detail` says what they look like and why they are not read."""
+
+    format: str
+    where: str
+    detail: str
+    paths: list[str]
+
+
 @dataclass
 class IngestSummary:
     """What one ingest run found, read and stored."""
@@ -84,6 +103,7 @@ class IngestSummary:
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
     pending: list[PendingLine] = field(default_factory=list)
+    other_formats: list[OtherFormat] = field(default_factory=list)
     seconds: float = 0.0
     capture_disabled: bool = False  # [capture] enabled = false: nothing was read
 
@@ -95,7 +115,40 @@ class IngestSummary:
     def nothing_readable(self) -> bool:
         """True when there was input to read and none of it could be read at all."""
         readable = self.files_read + self.files_unchanged
-        return not self.capture_disabled and readable == 0 and (self.files_failed > 0 or self.files_found == 0)
+        return (
+            not self.capture_disabled
+            and readable == 0
+            and (self.files_failed > 0 or self.files_found == 0 or bool(self.other_formats))
+        )
+
+    def nothing_read_reason(self) -> str:
+        """Why nothing could be read, in words (when `nothing_readable`)."""
+        if self.other_formats:
+            from lessonloop.capture.formats import label
+
+            kinds = "; ".join(
+                f"{label(g.format)}: {len(g.paths)} file{'' if len(g.paths) == 1 else 's'}"
+                for g in self.other_format_groups()
+            )
+            failed = f"; {self.files_failed} could not be read (see the problems)" if self.files_failed else ""
+            return f"the files found are in formats lessonloop does not read ({kinds}){failed}"
+        if self.files_failed:
+            return "no file could be read (the problems above say why)"
+        return "no transcripts (*.jsonl) there"
+
+    def other_format_groups(self) -> list[OtherFormatGroup]:
+        """The files not read, one group per format."""
+        from lessonloop.capture.formats import UNKNOWN as UNKNOWN_FORMAT
+        from lessonloop.capture.formats import describe
+
+        by_format: dict[str, list[str]] = {}
+        for other in self.other_formats:
+            by_format.setdefault(other.format, []).append(other.path)
+        groups = []
+        for name, paths in sorted(by_format.items(), key=lambda item: item[0] == UNKNOWN_FORMAT):
+            where = paths[0] if len(paths) == 1 else f"{os.path.commonpath(paths)} ({len(paths)} files)"
+            groups.append(OtherFormatGroup(name, where, describe(name), sorted(paths)))
+        return groups
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -108,6 +161,7 @@ class IngestSummary:
                 "unchanged": self.files_unchanged,
                 "replaced": self.files_replaced,
                 "failed": self.files_failed,
+                "other_format": len(self.other_formats),
             },
             "bytes_read": self.bytes_read,
             "lines": self.lines,
@@ -125,6 +179,9 @@ class IngestSummary:
             "pending_lines": [
                 {"path": p.path, "line": p.line, "bytes": p.bytes, "too_long": p.oversize} for p in self.pending
             ],
+            "other_formats": [
+                {"format": g.format, "detail": g.detail, "paths": g.paths} for g in self.other_format_groups()
+            ],
             "seconds": round(self.seconds, 4),
             "mb_per_second": round(self.mb_per_second, 2),
         }
@@ -141,6 +198,7 @@ class SourceRef:
     path: str
     agent: str = CLAUDE_CODE
     is_sample: bool = False
+    sniff_only: bool = False  # not a *.jsonl: only told what it is (another agent's?), never read
 
 
 def discover(
@@ -150,9 +208,10 @@ def discover(
     summary = IngestSummary()
     problems: list[Problem] = []
     given = [Path(p) for p in paths] if paths else []
+    others: list[str] = []
     if given:
         summary.searched = [str(p) for p in given]
-        found = find_transcripts(given, problems)
+        found = find_transcripts(given, problems, others=others)
     else:
         roots = default_roots(environ)
         summary.searched = [str(r) for r in roots]
@@ -163,6 +222,7 @@ def discover(
     summary.problems.extend(problems)
     summary.files_failed += len(problems)
     refs = [SourceRef(path, CLAUDE_CODE, is_sample_path(path)) for path in found]
+    refs.extend(SourceRef(path, CLAUDE_CODE, sniff_only=True) for path in others)
     return refs, summary
 
 
@@ -181,7 +241,7 @@ def ingest(
     progress = progress or NoProgress()
     started = time.perf_counter()
     now = clock()
-    summary.files_found = len(sources)
+    summary.files_found = sum(1 for ref in sources if not ref.sniff_only)
     screen = BatchScreen.for_store(conn, policy)
     if not screen.policy.enabled:
         summary.capture_disabled = True
@@ -190,9 +250,12 @@ def ingest(
     if sources and not any(ref.is_sample for ref in sources):
         _forget_sample(conn)
     states = writer.file_states(conn)
-    plans: list[tuple[SourceRef, os.stat_result]] = []
+    plans: list[tuple[SourceRef, os.stat_result, bool]] = []
     total = 0
     for ref in sources:
+        if ref.sniff_only:
+            _tell_other_file(ref.path, summary)
+            continue
         try:
             info = os.stat(ref.path)
         except OSError as exc:
@@ -207,13 +270,13 @@ def ingest(
         if state is not None and _unchanged(state, info, now):
             summary.files_unchanged += 1
             continue
-        plans.append((ref, info))
+        plans.append((ref, info, state is None))  # a file never read before: what is it?
         start = state.offset if state is not None and not state.reread and info.st_size >= state.offset else 0
         total += max(0, info.st_size - start)
     progress.start(total, len(plans))
     try:
-        for ref, _info in plans:
-            _ingest_file(conn, ref, summary, progress, now, screen)
+        for ref, _info, new in plans:
+            _ingest_file(conn, ref, summary, progress, now, screen, sniff=new)
         # Files that shared sessions with a replaced file are rebuilt too (see clear_file_records).
         for _ in range(5):
             again = writer.files_to_reread(conn)
@@ -235,6 +298,29 @@ def ingest(
     summary.notices.extend(screen.notices())
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _tell_other_file(path: str, summary: IngestSummary) -> None:
+    """A file found beside transcripts (*.json, *.md, ...): noted when it is another agent's."""
+    from lessonloop.capture import formats
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(formats.HEAD_BYTES)
+    except OSError:
+        return  # not a transcript lessonloop could read anyway
+    found = formats.sniff(path, head)
+    if found is not None and found not in (formats.CLAUDE_CODE, formats.UNKNOWN):
+        summary.other_formats.append(OtherFormat(path, found))
+        summary.files_found += 1
+
+
+def _other_format(fd: int, path: str) -> str | None:
+    """The format of a *.jsonl file read for the first time, when it is not Claude Code's."""
+    from lessonloop.capture import formats
+
+    found = formats.sniff(path, os.pread(fd, formats.HEAD_BYTES, 0))
+    return None if found in (None, formats.CLAUDE_CODE) else found
 
 
 def _unchanged(state: writer.FileState, info: os.stat_result, now: float) -> bool:
@@ -272,6 +358,8 @@ def _ingest_file(
     progress: Progress,
     now: float,
     screen: BatchScreen,
+    *,
+    sniff: bool = False,
 ) -> None:
     try:
         handle = open(ref.path, "rb")  # noqa: SIM115 - closed below, after a stat of the open file
@@ -284,6 +372,11 @@ def _ingest_file(
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode):
                 raise IsADirectoryError(21, "not a regular file")
+            other = _other_format(handle.fileno(), ref.path) if sniff else None
+            if other is not None:
+                summary.other_formats.append(OtherFormat(ref.path, other))
+                progress.advance(info.st_size, ref.path)
+                return
             state = writer.register_file(conn, ref.path, ref.agent, is_sample=ref.is_sample)
             plan = _plan(handle.fileno(), state, info.st_size)
             _read_file(conn, ref, handle, info, state, plan, summary, progress, now, screen)

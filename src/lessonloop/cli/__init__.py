@@ -42,10 +42,18 @@ def build_parser() -> argparse.ArgumentParser:
             "Without PATHS, Claude Code's folders are searched (~/.claude/projects,\n"
             "$CLAUDE_CONFIG_DIR/projects, ~/.config/claude/projects); when they hold no\n"
             "transcripts, a bundled sample is ingested so you can try lessonloop.\n\n"
-            "Exit status: 0, unless nothing at all could be read."
+            "Claude Code transcripts are read; other agents' files (Codex CLI, Gemini CLI,\n"
+            "OpenCode, Aider) are recognized and listed as not read yet.\n\n"
+            "Exit status: 0, unless nothing at all could be read (1: every file failed, or the\n"
+            "files are in formats lessonloop does not read)."
         ),
     )
-    ingest.add_argument("paths", nargs="*", metavar="PATH", help="transcript files, or folders to search for *.jsonl")
+    ingest.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="transcript files, or folders to search for *.jsonl (and other agents' files)",
+    )
     common_options(ingest)
     ingest.add_argument(
         "--no-progress", action="store_true", help="no progress bar (it is shown only on a terminal anyway)"

@@ -119,7 +119,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if summary is not None and summary.nothing_readable:
         if not args.json:
             where = ", ".join(summary.searched) or "the given paths"
-            print(f"Error: nothing could be read from {where}.", file=sys.stderr)
+            print(f"Error: nothing could be read from {where}: {summary.nothing_read_reason()}.", file=sys.stderr)
         return 1
     return 0
 

@@ -78,6 +78,8 @@ def ingest_summary_text(summary: IngestSummary) -> str:
         files += f", {summary.files_replaced} re-read (truncated or rewritten)"
     if summary.files_failed:
         files += f", {summary.files_failed} unreadable"
+    if summary.other_formats:
+        files += f", {len(summary.other_formats)} not read (other formats)"
     rows = [
         ("files", files),
         (
@@ -109,6 +111,12 @@ def ingest_summary_text(summary: IngestSummary) -> str:
             out.append(f"  {place}  {problem.code}  {problem.detail}")
         if len(items) > MAX_LISTED_PROBLEMS:
             out.append(f"  ... and {len(items) - MAX_LISTED_PROBLEMS} more (use --json for all)")
+    groups = summary.other_format_groups()
+    if groups:
+        out.append("")
+        out.append(f"Not read ({len(summary.other_formats)} file(s) in formats lessonloop does not read):")
+        for group in groups[:MAX_LISTED_PROBLEMS]:
+            out.append(f"  {short_path(group.where, 70)}  {group.detail}")
     if summary.pending:
         out.append("")
         out.append(f"{len(summary.pending)} last line(s) not complete yet (no newline); read on a later run:")

@@ -32,14 +32,19 @@ def default_roots(environ: Mapping[str, str] | None = None) -> list[Path]:
     return unique
 
 
-def find_transcripts(paths: list[Path], problems: list[Problem], *, missing_ok: bool = False) -> list[str]:
+def find_transcripts(
+    paths: list[Path], problems: list[Problem], *, missing_ok: bool = False, others: list[str] | None = None
+) -> list[str]:
     """Transcript files under `paths` (folders are searched for *.jsonl; files are taken as given).
 
     Folder symlinks are followed once each. Unreadable or missing paths become problems
     (missing ones silently when `missing_ok`). Returns absolute paths, sorted and unique, so a
-    session's own file comes before its subagents' files.
+    session's own file comes before its subagents' files. With `others`, the files in the
+    folders where other agents keep their sessions (*.json, *.md, opencode.db, *.history) are
+    added to it, sorted, for ingest to tell what they are.
     """
     found: set[str] = set()
+    extra: set[str] | None = set() if others is not None else None
     visited: set[tuple[int, int]] = set()
     for path in paths:
         text = os.path.abspath(os.path.expanduser(str(path)))
@@ -59,13 +64,30 @@ def find_transcripts(paths: list[Path], problems: list[Problem], *, missing_ok: 
                 or os.path.exists(os.path.join(text, "history.jsonl"))
             ):
                 text = config_projects  # a Claude config folder: its transcripts are in projects/
-            _walk(text, found, visited, problems)
+            _walk(text, found, visited, problems, extra)
         else:
             found.add(text)
+    if others is not None and extra is not None:
+        others.extend(sorted(extra - found))
     return sorted(found)
 
 
-def _walk(folder: str, found: set[str], visited: set[tuple[int, int]], problems: list[Problem]) -> None:
+def other_agents_file(name: str) -> bool:
+    """Whether a file of this name may hold another agent's sessions (Gemini CLI's *.json,
+    OpenCode's storage/*.json and opencode.db, Aider's *.md and *.history); Claude Code's own
+    `agent-*.meta.json` beside subagent transcripts are not."""
+    if name.endswith(".json"):
+        return not (name.startswith("agent-") and name.endswith(".meta.json"))
+    return name.endswith((".md", ".history")) or name == "opencode.db"
+
+
+def _walk(
+    folder: str,
+    found: set[str],
+    visited: set[tuple[int, int]],
+    problems: list[Problem],
+    others: set[str] | None = None,
+) -> None:
     stack = [folder]
     while stack:
         current = stack.pop()
@@ -86,6 +108,8 @@ def _walk(folder: str, found: set[str], visited: set[tuple[int, int]], problems:
                             stack.append(entry.path)
                         elif entry.name.endswith(".jsonl"):
                             found.add(entry.path)
+                        elif others is not None and other_agents_file(entry.name):
+                            others.add(entry.path)
                     except OSError as exc:
                         problems.append(
                             Problem(entry.path, None, "unreadable-path", f"cannot read: {exc.strerror or exc}")
