@@ -363,6 +363,22 @@ def test_truncated_junit_is_a_problem() -> None:
     assert [(p.path, p.code) for p in read.problems] == [(data("junit-broken.xml"), "junit-invalid-xml")]
 
 
+@pytest.mark.parametrize("levels", [1_200, 5_000])
+def test_junit_nested_too_deep_is_a_problem(tmp_path: Path, levels: int) -> None:
+    """Suites nested about a thousand deep made `ingest --junit` end in a RecursionError traceback."""
+    report = tmp_path / "deep.xml"
+    case = '<testcase name="t" classname="c"><failure message="m">x</failure></testcase>'
+    report.write_text(
+        "<testsuites>" + '<testsuite name="s">' * levels + case + "</testsuite>" * levels + "</testsuites>"
+    )
+    read = read_junit(str(report))
+    assert [(p.path, p.code) for p in read.problems] == [(str(report), "junit-too-deep")]
+    shallow = tmp_path / "shallow.xml"
+    shallow.write_text("<testsuites>" + '<testsuite name="s">' * 50 + case + "</testsuite>" * 50 + "</testsuites>")
+    read = read_junit(str(shallow))
+    assert read.problems == [] and len(read.findings) == 1
+
+
 def test_xml_that_is_not_junit_and_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     page = tmp_path / "page.xml"
     page.write_text("<html><body>not a report</body></html>")

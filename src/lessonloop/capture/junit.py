@@ -108,14 +108,20 @@ def read_junit(path: str, *, naive_tz: tzinfo | None = None) -> JunitRead:
     if report is None:
         return out
     dialect = _dialect(report, naive_tz)
-    for suite in report:
-        if not isinstance(suite, _Suite):
-            continue
-        for case, owner, end in _cases(suite, None, dialect, path, out.problems):
-            _count(case, out)
-            if case.is_failure or case.is_error:  # one finding per testcase, whatever it holds
-                out.findings.append(_finding(case, owner, end, dialect))
+    try:
+        for suite in report:
+            if not isinstance(suite, _Suite):
+                continue
+            for case, owner, end in _cases(suite, None, dialect, path, out.problems):
+                _count(case, out)
+                if case.is_failure or case.is_error:  # one finding per testcase, whatever it holds
+                    out.findings.append(_finding(case, owner, end, dialect))
+    except RecursionError:  # suites nested about a thousand deep: what was read so far is kept
+        out.problems.append(Problem(path, None, "junit-too-deep", _TOO_DEEP))
     return out
+
+
+_TOO_DEEP = "test suites nested deeper than Python can follow (about 1,000 levels); the rest is not read"
 
 
 def _parse(path: str, problems: list[Problem]) -> JUnitXml | None:
@@ -127,6 +133,10 @@ def _parse(path: str, problems: list[Problem]) -> JUnitXml | None:
         problems.append(Problem(path, None, "junit-not-junit", "root element is neither <testsuites> nor <testsuite>"))
     except (ElementTree.ParseError, LookupError, ValueError) as exc:  # LookupError: unknown encoding
         problems.append(Problem(path, None, "junit-invalid-xml", f"not well-formed XML: {exc}"))
+    except RecursionError:  # elements nested about a thousand deep
+        problems.append(
+            Problem(path, None, "junit-too-deep", "XML nested deeper than Python can read (about 1,000 levels)")
+        )
     return None
 
 
