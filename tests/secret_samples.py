@@ -17,6 +17,11 @@ class Planted:
     kind: str
     line: str  # the text holding the secret, as a person or a tool would write it
     secrets: tuple[str, ...]  # what must not occur anywhere afterwards
+    file_line: str = ""  # how it reads in a file (an edit, a write), when not as `line`
+
+    @property
+    def in_file(self) -> str:
+        return self.file_line or self.line
 
 
 def _rep(unit: str, length: int) -> str:
@@ -69,7 +74,7 @@ PLANTED: tuple[Planted, ...] = (
     Planted("jwt", f"the session cookie was {JWT}", (JWT,)),
     Planted("pem", f"key file:\n{PEM}\nend", (PEM_BODY,)),
     Planted("url-password", "postgres://admin:Urlpassw0rdQ7x@db.example.com:5432/app", ("Urlpassw0rdQ7x",)),
-    Planted("password-unquoted", "log in with password=hunter2 and retry", ("hunter2",)),
+    Planted("password-unquoted", "log in with password=hunter2 and retry", ("hunter2",), "password=hunter2"),
     Planted("api-key-flag", "mytool --api-key=Zx81kQp0Lm2Vn7Rt deploy", ("Zx81kQp0Lm2Vn7Rt",)),
     Planted("password-flag", "somecli --password Pw0rdFl4gValue9 login", ("Pw0rdFl4gValue9",)),
     Planted("token-flag", "deployer --token Tk9xQ2Lm7Vn4Rs8P run", ("Tk9xQ2Lm7Vn4Rs8P",)),

@@ -37,10 +37,23 @@ def record(result: RunResult, db_path: str) -> int | None:
     if not telemetry_allowed(result.cwd, project):
         return None
     command = shlex.join(argv)
-    command_norm = normalize_command(argv)
+    # Normalizing moves flags apart from their values (`--password X` -> `X ... --password`), where
+    # no rule can tell the value is a secret: the normal form is made of the redacted command.
+    command_norm = normalize_command(_redacted_argv(command))
     findings = findings_from_run(result, command_norm=command_norm, test_command=is_test_command(command))
     conn = open_for_recording(db_path)
     try:
         return record_run(conn, result, command=command, command_norm=command_norm, project=project, findings=findings)
     finally:
         conn.close()
+
+
+def _redacted_argv(command: str) -> list[str]:
+    """The words of the shell-quoted `command` once its secrets are redacted (command scope)."""
+    from lessonloop.analyze.redaction import redact
+
+    cleaned = redact(command, "command")[0]
+    try:
+        return shlex.split(cleaned)
+    except ValueError:  # a redaction took a closing quote with it
+        return cleaned.split()

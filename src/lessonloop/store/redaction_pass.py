@@ -56,6 +56,7 @@ TEXT_COLUMNS: tuple[tuple[str, str, Scope], ...] = (
     ("analysis_signals", "detail", "prose"),
     ("call_errors", "evidence", "output"),
     ("rule_results", "evidence", "prose"),
+    ("findings", "rule", "prose"),  # a runner finding's rule may be its command
     ("findings", "message", "output"),
     ("lessons", "title", "prose"),
     ("lessons", "body", "prose"),
@@ -101,7 +102,7 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "call_errors": _names("tool_use_id session_id context_id class"),
     "rule_results": _names("session_id rule_id status"),
     "finding_imports": _names("path format imported_at"),
-    "findings": _names("source kind rule severity path ts session_id tool_use_id"),
+    "findings": _names("source kind severity path ts session_id tool_use_id"),
     "diff_risk": _names("tool_use_id session_id"),
     "lessons": _names(
         "signature kind origin error_class severity scope project agent model tier status first_seen last_seen created_at updated_at embedding_model"
@@ -117,6 +118,7 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "runs": _names("started_at ended_at program cwd project profile mode reason idle_periods verdict feedback_at"),
     "run_patterns": _names("kind"),
     "run_matches": _names("kind stream"),
+    "hook_spool": _names("name applied_at"),
 }
 
 
