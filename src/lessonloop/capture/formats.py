@@ -111,16 +111,14 @@ def sniff(path: str, head: bytes) -> str | None:
     name = os.path.basename(path)
     if head.startswith(_SQLITE):
         return "opencode-db" if name == "opencode.db" else None
+    start = head[:1024].lstrip()[:1]
+    if start in (b"{", b"["):
+        return _json_document(path, head) if name.endswith(".json") else _json_lines(head)
     if name.endswith(".history"):
         return "aider-input-history" if _AIDER_INPUT.search(head) else None
     if _AIDER_CHAT.search(head):
         return "aider-chat-history"
-    start = head.lstrip()[:1]
-    if start not in (b"{", b"["):
-        return None
-    if name.endswith(".json"):
-        return _json_document(path, head)
-    return _json_lines(head)
+    return None
 
 
 def label(name: str) -> str:
@@ -145,8 +143,8 @@ def describe(name: str) -> str:
 
 
 def _json_lines(head: bytes) -> str | None:
-    records: list[dict[str, Any]] = []
-    for raw in head.split(b"\n")[: _MAX_LINES + 1]:
+    records = 0
+    for raw in head.split(b"\n", _MAX_LINES)[:_MAX_LINES]:
         if not raw.strip():
             continue
         try:
@@ -154,11 +152,10 @@ def _json_lines(head: bytes) -> str | None:
         except json_codec.JSONDecodeError:
             continue  # a damaged line, or the last one, cut by the head's end
         if isinstance(value, dict):
-            records.append(value)
-    for record in records:
-        found = _record_format(record)
-        if found is not None:
-            return found
+            records += 1
+            found = _record_format(value)
+            if found is not None:
+                return found
     if records:
         return UNKNOWN
     # No whole record in the head (a first line longer than it): judge the first one by its start.
