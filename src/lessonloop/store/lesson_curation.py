@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop import json_codec
+from lessonloop.analyze.redaction import redact
 from lessonloop.learn import confidence as conf
 from lessonloop.learn.triggers import Trigger
 from lessonloop.store.lesson_reader import LessonNotFound, LessonRow, get_lesson
@@ -148,8 +149,8 @@ _TEXT_FIELDS = frozenset({"title", "body", "prevention"})
 
 
 def edit_changes(lesson: LessonRow, requested: Mapping[str, str | None]) -> dict[str, str | None]:
-    """The columns an edit changes (only those that differ), validated. An empty prevention
-    clears it. Raises CurationError for an empty title or body, an unknown scope or severity, or
+    """The columns an edit changes (only those that differ), validated, texts redacted (a person
+    may paste a secret). An empty prevention clears it. Raises CurationError for an empty title or body, an unknown scope or severity, or
     project scope for a lesson that has no project."""
     changes: dict[str, str | None] = {}
     for name, value in requested.items():
@@ -158,6 +159,8 @@ def edit_changes(lesson: LessonRow, requested: Mapping[str, str | None]) -> dict
         if value is None:
             continue
         new: str | None = value.strip()
+        if name in _TEXT_FIELDS and new:
+            new = redact(new)[0]  # a person's text is stored like any other: its secrets redacted
         if name in ("title", "body") and not new:
             raise CurationError(f"the {name} cannot be empty")
         if name == "prevention" and not new:
