@@ -23,8 +23,9 @@ CORPUS = Path(os.environ.get("LESSONLOOP_CORPUS", SHARED_CORPUS / "claude-code" 
 
 @pytest.fixture(autouse=True)
 def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Tests never read the developer's own config file (projects mapping, policy)."""
-    folder = tmp_path_factory.getbasetemp() / "no-user-config"
+    """Tests never read the developer's own config file (projects mapping, policy), nor one that an
+    earlier test wrote: each test gets a config folder of its own."""
+    folder = tmp_path_factory.mktemp("no-user-config")
     monkeypatch.setenv("LESSONLOOP_CONFIG", str(folder / "config.toml"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
     # Loading the embedding model takes seconds: only the tests about embeddings ask for it.
