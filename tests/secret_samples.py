@@ -90,8 +90,8 @@ PLANTED: tuple[Planted, ...] = (
     Planted("hugging-face", f"huggingface-cli login --token {HUGGING_FACE}", (HUGGING_FACE,)),
     Planted("sendgrid", f"SENDGRID key {SENDGRID}", (SENDGRID,)),
     Planted("yaml-config", "database:\n  db_password: Yaml5ecretVal9Qx\n  host: db", ("Yaml5ecretVal9Qx",)),
-    Planted("dotenv", "DEBUG=1\nSTRIPE_SECRET=EnvF1leSecretVal9\nPORT=8000", ("EnvF1leSecretVal9",)),
-    Planted("ini-config", "[database]\npassword = Ini5ecretVal9Qx\nuser = app", ("Ini5ecretVal9Qx",)),
+    Planted("dotenv", "DEBUG=1\nSTRIPE_SECRET=q8Zr2Lm5Tx9Vw3Kp\nPORT=8000", ("q8Zr2Lm5Tx9Vw3Kp",)),
+    Planted("ini-config", "[database]\npassword = Wn4Tz8Qp1Lx6Rb3\nuser = app", ("Wn4Tz8Qp1Lx6Rb3",)),
     Planted("json-config", '{"service": "billing", "api_key": "JsonC0nfigApiKey9Q"}', ("JsonC0nfigApiKey9Q",)),
     Planted("curl-user", "curl -u admin:CurlPassw0rd9Qx https://api.example.com/v1", ("CurlPassw0rd9Qx",)),
     Planted(

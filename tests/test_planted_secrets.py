@@ -101,7 +101,10 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Planted]:
 
     created = lessonloop("stats", "--db", db, env=env)
     assert created.returncode == 0, created.stderr
-    keeper = sqlite3.connect(db)  # keeps the write-ahead log from being checkpointed and removed
+    # A reader holding a snapshot: the write-ahead log is neither removed nor reset meanwhile, so
+    # every frame written to it stays there to be searched (a secret written even for a moment).
+    keeper = sqlite3.connect(db)
+    keeper.execute("BEGIN")
     keeper.execute("SELECT count(*) FROM sessions").fetchone()
     try:
         ingest = lessonloop("ingest", "--db", db, "--no-bandit", "--json", transcripts, env=env)
@@ -126,10 +129,13 @@ def _hooks(result: Planted, env: dict[str, str]) -> None:
     session = HookSession(Path(CWD), env)
     answers: list[tuple[str, HookRun]] = [("SessionStart", session.start())]
     answers.append(("UserPromptSubmit", session.prompt("No, don't do that, run it with deployer --token instead")))
-    for planted_line in (p.line for p in PLANTED):
-        pre, post = session.bash(planted_line, error=f"Exit code 1\n{planted_line}")
-        answers += [("PreToolUse", pre), ("PostToolUseFailure", post)]
+    for n, planted_line in enumerate(p.line for p in PLANTED):  # each fires the lessons its rejection taught
+        tool_input = {"command": planted_line, "description": "run"}
+        payload = session.payload("PreToolUse", tool_name="Bash", tool_input=tool_input, tool_use_id=f"toolu_pre{n}")
+        answers.append(("PreToolUse", run_hook("PreToolUse", payload, env)))
     everything = "\n".join(p.line for p in PLANTED)
+    pre, post = session.bash(f"cat secrets.txt # {everything}", error=f"Exit code 1\n{everything}")
+    answers += [("PreToolUse", pre), ("PostToolUseFailure", post)]
     pre, post = session.bash(f"cat secrets.txt # {everything}", stdout=everything)
     answers += [("PreToolUse", pre), ("PostToolUse", post)]
     tool_input = {"file_path": "/home/dev/planted/.env", "content": "\n".join(p.in_file for p in PLANTED)}
@@ -173,15 +179,16 @@ def _commands(result: Planted) -> None:
         ["lessons", "list", "--status", "all"], ["runs"], ["runs", "show", "1"], ["patterns"],
         ["suggest", "--", "sh", "noisy.sh"],
     ]  # fmt: skip
-    commands += [["show", sid] for sid in contexts]
-    commands += [["analyze", "--session", sid] for sid in result.sessions]
-    commands += [["lessons", "show", lid] for lid in lesson_ids]
     commands += [["recall", q, "--all", "--top", "50"] for q in queries]
-    for command in commands:
-        for style in (["--json"], []):
-            out = cli(*command, "--db", db, *style)
-            assert out.exit_code in (0, 1), (command, out.stderr)
-            result.outputs[" ".join([*command, *style])] = out.output + out.stderr
+    # One of each in both styles; every session and lesson as JSON (tables show the same texts).
+    each = [["show", sid] for sid in contexts] + [["analyze", "--session", sid] for sid in result.sessions]
+    each += [["lessons", "show", lid] for lid in lesson_ids]
+    runs = [(command, style) for command in commands for style in (["--json"], [])]
+    runs += [(command, ["--json"]) for command in each] + [(command, []) for command in each[::20]]
+    for command, style in runs:
+        out = cli(*command, "--db", db, *style)
+        assert out.exit_code in (0, 1), (command, out.stderr)
+        result.outputs[" ".join([*command, *style])] = out.output + out.stderr
     for style in (["--json"], []):
         out = cli("config", "show", *style)  # the configuration: no store
         result.outputs[" ".join(["config", "show", *style])] = out.output + out.stderr

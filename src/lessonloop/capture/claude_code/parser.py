@@ -371,7 +371,7 @@ class ClaudeCodeParser:
             meta = self._meta if agent_id == self._file_agent else None
             if meta:
                 session.agent_type = _text_or_none(meta.get("agentType"))
-                session.description = _text_or_none(meta.get("description"))
+                session.description = self._redact(_text_or_none(meta.get("description")), 2_000)
                 session.spawn_tool_use_id = _text_or_none(meta.get("toolUseId"))
             parent_key = (session_id, None)
             if parent_key not in self._sessions:
