@@ -1,7 +1,8 @@
-"""Which project a working directory belongs to: its git repository's root.
+"""Projects of folders that no longer exist, inferred from the paths of all sessions
+(`infer_projects`), and the folders a `--project` value names (`projects_for_folder`).
 
-Worktrees and sub-folders of one repository are one project, so a worktree resolves to the
-root of the main working tree. Found by reading `.git` directly: no subprocess per folder.
+The resolver every part uses (mappings, git roots read from `.git`, the store's placements) is
+lessonloop.project_resolver; its mapping and git functions are importable from here too.
 """
 
 from __future__ import annotations
@@ -10,75 +11,17 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 
-
-@lru_cache(maxsize=4096)
-def project_for_cwd(cwd: str) -> str:
-    """The project a session in `cwd` belongs to: the git root when `cwd` exists, else `cwd`."""
-    if not cwd:
-        return cwd
-    root = git_root(cwd)
-    return root if root is not None else os.path.normpath(cwd)
-
-
-def git_root(folder: str) -> str | None:
-    """The root of the main working tree of the repository containing `folder`, or None."""
-    try:
-        current = os.path.realpath(folder)
-    except (OSError, ValueError):
-        return None
-    if not os.path.isdir(current):
-        return None
-    while True:
-        dot_git = os.path.join(current, ".git")
-        if os.path.isdir(dot_git):
-            return current
-        if os.path.isfile(dot_git):
-            main = _main_root_of_linked_tree(dot_git)
-            return main if main is not None else current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
-
-
-def linked_gitdir(dot_git_file: str) -> str | None:
-    """The git folder a worktree's or submodule's `.git` file ("gitdir: X") points to."""
-    try:
-        with open(dot_git_file, encoding="utf-8", errors="replace") as handle:
-            first = handle.readline().strip()
-    except OSError:
-        return None
-    if not first.startswith("gitdir:"):
-        return None
-    gitdir = first[len("gitdir:") :].strip()
-    return gitdir if os.path.isabs(gitdir) else os.path.join(os.path.dirname(dot_git_file), gitdir)
-
-
-def _main_root_of_linked_tree(dot_git_file: str) -> str | None:
-    """For a worktree or submodule `.git` file ("gitdir: X"), the main working tree's root.
-
-    A worktree's gitdir holds a `commondir` file pointing at the main `.git`; a submodule's
-    does not, and the submodule is its own project (None here: its own folder is the root).
-    """
-    gitdir = linked_gitdir(dot_git_file)
-    if gitdir is None:
-        return None
-    commondir_file = os.path.join(gitdir, "commondir")
-    try:
-        with open(commondir_file, encoding="utf-8", errors="replace") as handle:
-            common = handle.readline().strip()
-    except OSError:
-        return None
-    if not os.path.isabs(common):
-        common = os.path.join(gitdir, common)
-    common = os.path.realpath(common)
-    if os.path.basename(common) != ".git":
-        return None  # a bare repository's worktree: no main working tree to name
-    return os.path.dirname(common)
-
+from lessonloop.project_resolver import FolderMapping as FolderMapping
+from lessonloop.project_resolver import compile_mappings as compile_mappings
+from lessonloop.project_resolver import expand_path as _expand
+from lessonloop.project_resolver import git_root as git_root
+from lessonloop.project_resolver import home_key as _home_key
+from lessonloop.project_resolver import home_relative as home_relative
+from lessonloop.project_resolver import linked_gitdir as linked_gitdir
+from lessonloop.project_resolver import mapped_project as mapped_project
+from lessonloop.project_resolver import path_parts as _parts
+from lessonloop.project_resolver import project_for_cwd as project_for_cwd
 
 # --- Folders that no longer exist -------------------------------------------------------------
 #
@@ -86,7 +29,6 @@ def _main_root_of_linked_tree(dot_git_file: str) -> str | None:
 # (a removed worktree, another machine, a redacted user name) its git repository cannot be
 # read, so the project is inferred from the shapes of the paths. See docs/projects.md.
 
-_HOME_BASES = ("/home/", "/Users/")
 _TEMP_ROOTS = frozenset({"/tmp", "/var/tmp", "/private/tmp", "/private/var/tmp", "/dev/shm"})
 _SIBLING_CONTAINER = re.compile(r"(.+)[-._]worktrees", re.IGNORECASE)  # spotter-worktrees, spotter.worktrees
 _SIBLING_SEPARATORS = "-_."
@@ -99,15 +41,6 @@ _NESTED_LAYOUTS: tuple[tuple[tuple[str, ...], bool], ...] = (
     ((".worktrees",), True),
     (("worktrees",), False),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class FolderMapping:
-    """A `[projects]` entry ready to match: the folder pattern's components with any home
-    folder written `~`, and the project `~`-expanded."""
-
-    parts: tuple[re.Pattern[str], ...]
-    project: str
 
 
 def infer_projects(
@@ -155,7 +88,7 @@ def infer_projects(
     branch_of = {os.path.normpath(k): v for k, v in (branches or {}).items() if v}
     globs = compile_mappings(mappings, home)
 
-    mapped = {f: t for f in folders if (t := _mapped(globs, f, home)) is not None}
+    mapped = {f: t for f in folders if (t := mapped_project(f, globs, home)) is not None}
     final_keys = {_home_key(p, home) for p in known} | {_home_key(t, home) for t in mapped.values()}
     evidence = set(final_keys)
     evidence.update(_home_key(f, home) for f in folders if f in branch_of)
@@ -181,84 +114,10 @@ def infer_projects(
     return {c: spelling[_home_key(projects[os.path.normpath(c)], home)] for c in given}
 
 
-def compile_mappings(mappings: Iterable[tuple[str, str]], home: str | None = None) -> tuple[FolderMapping, ...]:
-    """`[projects]` entries ready to match, the most specific first: most path components, then
-    fewest components with a wildcard, then file order. Patterns and projects are `~`-expanded
-    and normalized; a home folder in a pattern matches any home folder (rule d)."""
-    globs: list[tuple[tuple[int, int, int], FolderMapping]] = []
-    for order, (folder, project) in enumerate(mappings):
-        parts = _parts(_home_key(_expand(folder, home), home))
-        wild = sum(1 for p in parts if "*" in p or "?" in p)
-        compiled = FolderMapping(parts=tuple(_component_regex(p) for p in parts), project=_expand(project, home))
-        globs.append(((-len(parts), wild, order), compiled))
-    return tuple(g for _, g in sorted(globs, key=lambda item: item[0]))
-
-
-def mapped_project(cwd: str, mappings: Sequence[FolderMapping], home: str | None = None) -> str | None:
-    """The project the first matching entry of `compile_mappings(...)` gives `cwd` or one of
-    its parents (rule a), or None when none matches."""
-    return _mapped(mappings, os.path.normpath(cwd), home)
-
-
-def home_relative(path: str, home: str | None = None) -> str | None:
-    """The part of `path` below a home folder ("" for the home itself), or None when it is not
-    under one. Home folders: /home/<user>, /Users/<user> and `home` (this machine's)."""
-    if home and home != "/" and os.path.isabs(home):
-        home = os.path.normpath(home)
-        if path == home:
-            return ""
-        if path.startswith(home + "/"):
-            return path[len(home) + 1 :]
-    for base in _HOME_BASES:
-        if path.startswith(base):
-            user, _, rest = path[len(base) :].partition("/")
-            if user:
-                return rest
-    return None
-
-
-def _home_key(path: str, home: str | None) -> str:
-    """`path` with any home folder written `~`: equal keys are one folder for rule d."""
-    rest = home_relative(path, home)
-    if rest is None:
-        return path
-    return f"~/{rest}" if rest else "~"
-
-
-def _expand(path: str, home: str | None) -> str:
-    if path == "~" or path.startswith("~/"):
-        base = home if home else os.path.expanduser("~")
-        return os.path.normpath(base + path[1:])
-    return os.path.normpath(os.path.expanduser(path))
-
-
-def _parts(key: str) -> list[str]:
-    """The components of a home key or absolute path: "~/a/b" -> ["~", "a", "b"]."""
-    if key.startswith("/"):
-        return [p for p in key.split("/") if p]
-    return key.split("/")
-
-
 def _join(parts: Sequence[str]) -> str:
     if parts and parts[0] == "~":
         return "/".join(parts)
     return "/" + "/".join(parts)
-
-
-def _component_regex(component: str) -> re.Pattern[str]:
-    """One path component of a pattern: `*` any run of characters, `?` one; nothing else special."""
-    text = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in component)
-    return re.compile(text, re.DOTALL)
-
-
-def _mapped(globs: Sequence[FolderMapping], folder: str, home: str | None) -> str | None:
-    parts = _parts(_home_key(folder, home))
-    for glob in globs:
-        if len(glob.parts) <= len(parts) and all(
-            rx.fullmatch(part) for rx, part in zip(glob.parts, parts, strict=False)
-        ):
-            return glob.project
-    return None
 
 
 def _sibling_container_root(folder: str) -> str | None:

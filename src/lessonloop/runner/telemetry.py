@@ -10,14 +10,18 @@ import shlex
 
 from lessonloop.runner.result import RunResult
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from lessonloop.config import Config
 
-def telemetry_allowed(cwd: str, project: str | None) -> bool:
-    """Whether the configuration lets this run be recorded: `[runner] telemetry` and
-    `[capture] enabled` are on, and neither the project nor the folder is excluded."""
+
+def telemetry_allowed(cwd: str, project: str | None, config: Config | None = None) -> bool:
+    """Whether the configuration (default: the file's) lets this run be recorded: `[runner]
+    telemetry` and `[capture] enabled` are on, and neither the project nor the folder is excluded."""
     from lessonloop.capture.privacy import CapturePolicy
     from lessonloop.config import load_config
 
-    config = load_config()
+    config = load_config() if config is None else config
     if not config.runner.telemetry:
         return False
     return CapturePolicy.from_config(config).allows(project, cwd)
@@ -25,16 +29,20 @@ def telemetry_allowed(cwd: str, project: str | None) -> bool:
 
 def record(result: RunResult, db_path: str) -> int | None:
     """Store `result` in the store at `db_path`; the run's id, or None when the configuration
-    says not to record it. Raises on a store that cannot be written (the caller reports it)."""
+    says not to record it. Raises on a store that cannot be written (the caller reports it).
+    The run's project is its folder's, as ingest and the hooks resolve it
+    (lessonloop.project_resolver, with the configuration's [projects])."""
     from lessonloop.analyze.command_norm import normalize_command
     from lessonloop.analyze.commands import is_test_command
-    from lessonloop.apply.hooks.hook_store import resolve_project
+    from lessonloop.config import load_config
+    from lessonloop.project_resolver import resolve_project
     from lessonloop.runner.findings import findings_from_run
     from lessonloop.store.run_writer import open_for_recording, record_run
 
     argv = result.options.argv
-    project = resolve_project(result.cwd)
-    if not telemetry_allowed(result.cwd, project):
+    config = load_config()
+    project = resolve_project(result.cwd, config.project_mappings, store=db_path)
+    if not telemetry_allowed(result.cwd, project, config):
         return None
     command = shlex.join(argv)
     # Normalizing moves flags apart from their values (`--password X` -> `X ... --password`), where
