@@ -318,3 +318,25 @@ def test_the_cli_shows_the_old_store_redacted(leaky: tuple[Path, sqlite3.Connect
     result = cli("show", "s2", "--db", path, "--json")
     assert result.exit_code == 0, result.stderr
     assert found_in(result.output.encode()) == [] and "[REDACTED:anthropic-key]" in result.output
+
+
+def test_a_store_locked_by_another_process_opens_and_is_redacted_next_time(
+    leaky: tuple[Path, sqlite3.Connection],
+) -> None:
+    path, old = leaky
+    open_store(path, redact=False).close()  # migrated, not yet redacted
+    old.execute("BEGIN IMMEDIATE")  # another process writing
+    try:
+        conn = open_store(path, timeout_ms=50)
+        try:
+            assert rp.needs_pass(conn)  # skipped for now: the command still runs
+        finally:
+            conn.close()
+    finally:
+        old.execute("ROLLBACK")
+    conn = open_store(path)
+    try:
+        assert not rp.needs_pass(conn)
+    finally:
+        conn.close()
+    assert found_in(raw_bytes(path)) == []
