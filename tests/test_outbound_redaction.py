@@ -146,3 +146,24 @@ def test_hook_answers_are_redacted_again(dirty: tuple[Path, int, str], tmp_path:
     assert all(run.returncode == 0 for run in (start, prompt, pre))
     assert any("[REDACTED:github-token]" in context for context in contexts), contexts
     assert [leaks(run.stdout) for run in (start, prompt, pre)] == [[], [], []]
+
+
+def test_the_ingest_summary_quotes_no_secret_of_an_unreadable_line(tmp_path: Path) -> None:
+    """Problems and notices quote what they could not read (a record type that is an object)."""
+    folder = tmp_path / "transcripts" / "-p"
+    folder.mkdir(parents=True)
+    lines = [
+        json_codec.dumps(
+            {"type": {"password": "hunter2", "token": GITHUB_PAT_CLASSIC}, "sessionId": "s1", "uuid": "u1"}
+        ),
+        json_codec.dumps(
+            {"type": "user", "sessionId": "s1", "uuid": "u2", "message": {"role": "user", "content": "hi"}}
+        ),
+    ]
+    (folder / "s1.jsonl").write_text("\n".join(lines) + "\n")
+    for style in ([], ["--json"]):
+        result = cli("ingest", "--db", tmp_path / f"s{len(style)}.db", "--no-bandit", *style, tmp_path / "transcripts")
+        assert result.exit_code == 0, result.stderr
+        text = result.output + result.stderr
+        assert "unknown-record-type" in text or "unknown_record_type" in text or "record type" in text, text
+        assert leaks(text) == [], text

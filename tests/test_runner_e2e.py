@@ -137,7 +137,10 @@ def test_a_locked_store_costs_the_record_and_never_the_status(tmp_path: Path) ->
         holder.close()
     assert ran.status == 3
     assert ran.summary()["run_id"] is None
-    assert f"lessonloop run: the run was not recorded in {db}: database is locked".encode() in ran.stderr
+    assert (
+        f"lessonloop run: the run was not recorded: the store {db} is locked by another process: database is "
+        "locked (waited 0.1 s"
+    ).encode() in ran.stderr
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM runs").fetchone() == (1,)  # what was stored is kept
     conn.close()

@@ -12,6 +12,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from lessonloop.apply.vector_index import to_blob
+from lessonloop.store.transaction import transaction
 
 if TYPE_CHECKING:
     from lessonloop.apply.embeddings import Embedder
@@ -51,22 +52,20 @@ def embed_missing(conn: sqlite3.Connection, embedder: Embedder, batch_size: int 
         vectors = embedder.embed([lesson_text(title, prevention, body) for _, title, prevention, body in batch])
         for (lesson_id, title, prevention, body), vector in zip(batch, vectors, strict=True):
             updates.append((to_blob(vector), embedder.model_id, lesson_id, title, prevention, body))
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
-        stored = 0
-        for update in updates:
-            cursor = conn.execute(
-                """UPDATE lessons SET embedding = ?, embedding_model = ?
-                   WHERE id = ? AND title IS ? AND prevention IS ? AND body IS ?""",
-                update,
-            )
-            stored += cursor.rowcount
-        if own:
-            conn.execute("COMMIT")
-    except BaseException:
-        if own:
-            conn.execute("ROLLBACK")
-        raise
+    if conn.in_transaction:  # part of the caller's transaction
+        return _store_vectors(conn, updates)
+    with transaction(conn):
+        return _store_vectors(conn, updates)
+
+
+def _store_vectors(conn: sqlite3.Connection, updates: list[tuple[bytes, str, int, str, str | None, str]]) -> int:
+    """Each vector stored unless its lesson's text changed meanwhile; how many were stored."""
+    stored = 0
+    for update in updates:
+        cursor = conn.execute(
+            """UPDATE lessons SET embedding = ?, embedding_model = ?
+               WHERE id = ? AND title IS ? AND prevention IS ? AND body IS ?""",
+            update,
+        )
+        stored += cursor.rowcount
     return stored

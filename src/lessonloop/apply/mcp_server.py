@@ -85,12 +85,12 @@ def build_server(db_path: Path) -> Any:
             yield conn
         except (mcp_tools.ToolInputError, mcp_tools.LessonNotFound, mcp_tools.SessionNotFound) as exc:
             raise tool_error(redact_fields(str(exc))[0]) from exc  # may quote what the agent sent
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise tool_error(f"the store {db_path} is busy (another process is writing it); try again") from exc
-            raise tool_error(f"the store {db_path} failed: {exc}") from exc
-        except sqlite3.DatabaseError as exc:
-            raise tool_error(f"the store {db_path} is damaged or not a lessonloop store: {exc}") from exc
+        except StoreError as exc:  # a write transaction (store/transaction.py): full, read-only, locked, ...
+            raise tool_error(str(exc)) from exc
+        except sqlite3.DatabaseError as exc:  # a read or a single statement, said the same way
+            from lessonloop.store.transaction import store_error
+
+            raise tool_error(str(store_error(exc, db_path, conn=conn))) from exc
         finally:
             conn.close()
 

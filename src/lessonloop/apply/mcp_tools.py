@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from lessonloop import json_codec
@@ -20,6 +19,7 @@ from lessonloop.learn.signatures import digest
 from lessonloop.report.queries import SessionNotFound, resolve_session
 from lessonloop.store.lesson_reader import LessonNotFound, get_lesson
 from lessonloop.store.lesson_writer import add_feedback_evidence, log_event
+from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import days_between, utc_now
 
 if TYPE_CHECKING:
@@ -55,18 +55,6 @@ Severity = Literal["low", "medium", "high", "critical"]
 
 class ToolInputError(ValueError):
     """An argument a tool cannot use; the message says which and what it accepts."""
-
-
-@contextmanager
-def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction: committed when the block ends, rolled back when it raises."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 # --- arguments --------------------------------------------------------------------------------
@@ -261,7 +249,7 @@ def record_lesson(
     result = import_records(conn, [record], status="active", source=RECORD_SOURCE, now=moment)
     lesson_id = result.ids[0]
     if result.new:
-        with _immediate(conn):  # the import stores origin "imported"; this lesson was stated here
+        with transaction(conn):  # the import stores origin "imported"; this lesson was stated here
             conn.execute("UPDATE lessons SET origin = 'manual' WHERE id = ? AND origin = 'imported'", (lesson_id,))
     status = conn.execute("SELECT status FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
     return {"id": lesson_id, "created": bool(result.new), "status": status[0] if status else None}
@@ -292,7 +280,7 @@ def lesson_feedback(
     if remark is not None:
         remark = redact(remark, "prose")[0]
     moment = now or utc_now()
-    with _immediate(conn):
+    with transaction(conn):
         lesson = get_lesson(conn, number)
         if lesson is None:
             raise LessonNotFound(f"no lesson has id {number} (recall_lessons gives the ids)")

@@ -57,7 +57,7 @@ def emit_json(data: Any) -> None:
 def open_cli_store(db: str | None) -> Iterator[sqlite3.Connection]:
     """Open the store, turning its failures into one clear message naming the file."""
     from lessonloop.store import StoreError, open_store, resolve_db_path
-    from lessonloop.store.connection import ENV_BUSY_TIMEOUT, busy_timeout_ms
+    from lessonloop.store.transaction import store_error
 
     path = resolve_db_path(db)
     try:
@@ -66,15 +66,10 @@ def open_cli_store(db: str | None) -> Iterator[sqlite3.Connection]:
         raise CommandError(str(exc)) from exc
     try:
         yield conn
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise CommandError(
-                f"the store {path} is locked by another process (waited {busy_timeout_ms() / 1000:g} s; "
-                f"${ENV_BUSY_TIMEOUT} sets the wait); what was stored so far is kept"
-            ) from exc
-        raise CommandError(f"the store {path} failed: {exc}") from exc
-    except sqlite3.DatabaseError as exc:
-        raise CommandError(f"the store {path} is damaged or not a lessonloop store: {exc}") from exc
+    except StoreError as exc:  # a write transaction (store/transaction.py): full, read-only, locked, ...
+        raise CommandError(str(exc)) from exc
+    except sqlite3.DatabaseError as exc:  # a read or a single statement, said the same way
+        raise CommandError(str(store_error(exc, path, conn=conn))) from exc
     finally:
         conn.close()
 

@@ -7,7 +7,7 @@ import sqlite3
 import sys
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import CommandError, console, emit_json, open_cli_store
+from lessonloop.cli.common import CommandError, console, emit_json, open_cli_store, shown
 from lessonloop.cli.empty_results import no_sessions_text
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         from lessonloop.report.render import ingest_summary_text
 
         if summary is not None:
-            print(ingest_summary_text(summary))
+            print(shown(ingest_summary_text(summary)))  # problems may quote a line of a transcript
         if projects is not None and projects.summary_text():
             print(projects.summary_text())
         for result in imports:

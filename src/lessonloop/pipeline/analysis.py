@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from lessonloop import __version__
 from lessonloop.analyze.inputs import SessionInput
 from lessonloop.store.session_reader import load_sessions, session_fingerprints
+from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
 
 if TYPE_CHECKING:
@@ -175,13 +176,8 @@ def analyze_store(
             if progress is not None:
                 progress.advance(len(analyses))
         if projects:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with transaction(conn):
                 link_next_sessions(conn, projects)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
     finally:
         if progress is not None:
             progress.finish()
@@ -193,14 +189,9 @@ def _store(conn: sqlite3.Connection, analyses: Sequence[SessionAnalysis], finger
     from lessonloop.store.analysis_writer import write_session_analysis
 
     now = utc_now()
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         for analysis in analyses:
             write_session_analysis(conn, analysis, fingerprints[analysis.session_id], now)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def _junit_failure_times(conn: sqlite3.Connection, session_ids: list[str]) -> dict[str, list[str | None]]:

@@ -18,6 +18,7 @@ from lessonloop.analyze.finding_match import match_findings
 from lessonloop.analyze.inputs import Call
 from lessonloop.records import FindingRecord, Problem
 from lessonloop.store.session_reader import CALL_COLUMNS, call_from_row
+from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import format_timestamp, parse_timestamp, utc_now
 
 _EDIT_TOOLS = ("Edit", "MultiEdit", "Write", "NotebookEdit")
@@ -111,8 +112,7 @@ def import_findings(conn: sqlite3.Connection, path: str, fmt: str) -> ImportResu
     matched = match_findings(findings, _edits_for(conn, findings), session_of, session_spans=spans)
     result.findings = len(matched)
     result.matched = sum(1 for f in matched if f.session_id)
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         row = conn.execute("SELECT id FROM finding_imports WHERE path = ?", (path,)).fetchone()
         if row is not None:
             conn.execute("DELETE FROM findings WHERE import_id = ?", (row[0],))
@@ -148,8 +148,4 @@ def import_findings(conn: sqlite3.Connection, path: str, fmt: str) -> ImportResu
                 for f in matched
             ],
         )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return result

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 from lessonloop.config import ConfigError, load_config
+from lessonloop.store.transaction import transaction
 
 
 def ingest_transcripts(conn: sqlite3.Connection, paths: list[str]) -> dict[str, object]:
@@ -37,11 +38,6 @@ def ingest_transcripts(conn: sqlite3.Connection, paths: list[str]) -> dict[str, 
 
 def drop_ingested_live_calls(conn: sqlite3.Connection) -> int:
     """Delete the calls the hooks stored that the store now holds from a transcript."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         cursor = conn.execute("DELETE FROM live_calls WHERE id IN (SELECT id FROM tool_calls)")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return cursor.rowcount

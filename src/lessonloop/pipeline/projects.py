@@ -30,6 +30,7 @@ from lessonloop.capture.projects import (
     project_for_cwd,
 )
 from lessonloop.config import Config
+from lessonloop.store.transaction import transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,14 +180,9 @@ def _branches(rows: Iterable[_Row]) -> dict[str, str | None]:
 
 
 def _store(conn: sqlite3.Connection, changes: list[tuple[str | None, str]]) -> None:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         conn.executemany("UPDATE sessions SET project = ? WHERE id = ?", changes)
         conn.executemany("UPDATE session_executions SET project = ? WHERE session_id = ?", changes)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def _count(n: int, noun: str) -> str:

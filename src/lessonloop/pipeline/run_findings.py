@@ -15,6 +15,7 @@ from collections import defaultdict
 from lessonloop.analyze.finding_match import match_findings
 from lessonloop.pipeline.findings_import import _edits_for, _session_spans
 from lessonloop.records import FindingRecord
+from lessonloop.store.transaction import transaction
 
 
 def match_run_findings(conn: sqlite3.Connection) -> int:
@@ -51,14 +52,8 @@ def match_run_findings(conn: sqlite3.Connection) -> int:
         )
     if not updates:
         return 0
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         cursor = conn.executemany(  # a finding matched meanwhile by another process is left alone
             "UPDATE findings SET session_id = ?, tool_use_id = ? WHERE id = ? AND session_id IS NULL", updates
         )
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
     return max(0, cursor.rowcount)

@@ -453,7 +453,10 @@ def _record(result: RunResult, db: str | None) -> int | None:
         path = _db_path(db)
         return record(result, path)
     except Exception as exc:  # telemetry must never fail the run
-        print(f"lessonloop run: the run was not recorded in {path}: {exc}", file=sys.stderr)
+        from lessonloop.store.transaction import StoreError
+
+        where = "" if isinstance(exc, StoreError) else f" in {path}"  # a StoreError names the store itself
+        print(f"lessonloop run: the run was not recorded{where}: {exc}", file=sys.stderr)
         return None
 
 

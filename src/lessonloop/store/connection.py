@@ -7,13 +7,11 @@ import sqlite3
 from pathlib import Path
 
 from lessonloop.store.migrations import apply_migrations
+from lessonloop.store.transaction import ENV_BUSY_TIMEOUT, StoreError, store_error
+
+__all__ = ["BUSY_TIMEOUT_MS", "ENV_BUSY_TIMEOUT", "StoreError", "busy_timeout_ms", "open_store"]
 
 BUSY_TIMEOUT_MS = 10_000
-ENV_BUSY_TIMEOUT = "LESSONLOOP_BUSY_TIMEOUT_MS"
-
-
-class StoreError(Exception):
-    """The store cannot be opened or used; the message says which file and why."""
 
 
 def busy_timeout_ms() -> int:
@@ -43,7 +41,7 @@ def open_store(
     try:
         conn = sqlite3.connect(path, timeout=timeout / 1000, isolation_level=None)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open the store {path}: {exc}") from exc
+        raise store_error(exc, path) from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -57,9 +55,10 @@ def open_store(
             apply_migrations(conn)
             if redact:
                 _redact_again(conn)
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.DatabaseError as exc:  # read-only, locked, full, damaged: said in plain words
+        error = store_error(exc, path, conn=conn)
         conn.close()
-        raise StoreError(f"cannot use the store {path}: {exc}") from exc
+        raise error from exc
     except StoreError:
         conn.close()
         raise
@@ -71,6 +70,9 @@ def _redact_again(conn: sqlite3.Connection) -> None:
 
     try:
         redact_again(conn)
-    except sqlite3.OperationalError as exc:
+    except StoreError as exc:  # another process holds the write lock: the pass runs next time
+        if exc.cause != "locked":
+            raise
+    except sqlite3.OperationalError as exc:  # a read outside its transactions
         if "locked" not in str(exc) and "busy" not in str(exc):
             raise

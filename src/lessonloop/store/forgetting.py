@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
 
 
@@ -192,8 +193,7 @@ def forget_sessions(
     if not dry_run:
         conn.execute("PRAGMA secure_delete = ON")
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn, commit=not dry_run):  # a dry run counts, then rolls back
             _collect(conn, ids, result, project)
             _delete(conn, result)
             _forget_lessons(conn, moment, result)
@@ -201,10 +201,6 @@ def forget_sessions(
                 "INSERT OR IGNORE INTO forgotten_sessions (session_id, ts) VALUES (?, ?)",
                 [(row[0], moment) for row in conn.execute("SELECT id FROM temp._ll_fs").fetchall()],
             )
-            conn.execute("ROLLBACK" if dry_run else "COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     finally:
         for name in _TEMP_TABLES:
             conn.execute(f"DROP TABLE IF EXISTS temp.{name}")

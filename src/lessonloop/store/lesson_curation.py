@@ -8,8 +8,7 @@ lesson stays rejected, an edited one keeps its text (`edited = 1`).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +18,7 @@ from lessonloop.learn import confidence as conf
 from lessonloop.learn.triggers import Trigger
 from lessonloop.store.lesson_reader import LessonNotFound, LessonRow, get_lesson
 from lessonloop.store.lesson_writer import log_event
+from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
 
 
@@ -70,18 +70,6 @@ class Outcome:
         return out
 
 
-@contextmanager
-def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction: committed when the block ends, rolled back when it raises."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
 def _current(conn: sqlite3.Connection, lesson_id: int) -> LessonRow:
     """The lesson as stored now (inside the caller's transaction)."""
     lesson = get_lesson(conn, lesson_id)
@@ -105,7 +93,7 @@ def change_status(
     target status is left alone (changed False); a refused change raises CurationError."""
     transition = TRANSITIONS[action]
     moment = now or utc_now()
-    with _immediate(conn):
+    with transaction(conn):
         lesson = _current(conn, lesson_id)
         if lesson.status == transition.target:
             return Outcome(
@@ -196,7 +184,7 @@ def edit(
             "nothing to change: give at least one of --title, --body, --prevention, --scope, --severity"
         )
     moment = now or utc_now()
-    with _immediate(conn):
+    with transaction(conn):
         lesson = _current(conn, lesson_id)
         changes = edit_changes(lesson, requested)
         if not changes:
@@ -227,7 +215,7 @@ def forget(conn: sqlite3.Connection, lesson_id: int, *, now: str | None = None) 
     previous = conn.execute("PRAGMA secure_delete").fetchone()[0]
     conn.execute("PRAGMA secure_delete = ON")
     try:
-        with _immediate(conn):
+        with transaction(conn):
             lesson = _current(conn, lesson_id)
             # Explicit, not only ON DELETE CASCADE: that needs PRAGMA foreign_keys, which is per connection.
             conn.execute("DELETE FROM lesson_evidence WHERE lesson_id = ?", (lesson.id,))
@@ -295,7 +283,7 @@ def import_records(
         raise CurationError(f"imported lessons are pending or active, not {status!r}")
     moment = now or utc_now()
     result = ImportResult()
-    with _immediate(conn):
+    with transaction(conn):
         for record in records:
             lesson_id = _stored_id(conn, str(record["signature"]))
             if lesson_id is None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from lessonloop import json_codec
 from lessonloop.learn import confidence as conf
 from lessonloop.learn.lesson import Evidence, Lesson
+from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import days_between
 
 
@@ -117,11 +118,10 @@ def save_learned(
     finish: runs last inside the transaction (the learning run's own record)."""
     lessons = list(lessons)
     result = SaveResult()
-    conn.execute("BEGIN IMMEDIATE")
-    if still_current is not None and not still_current():
-        conn.execute("ROLLBACK")
-        return None
-    try:
+    with transaction(conn) as tx:
+        if still_current is not None and not still_current():
+            tx.discard()
+            return None
         existing = {
             sig: (lid, status, tier)
             for lid, sig, status, tier in conn.execute("SELECT id, signature, status, tier FROM lessons")
@@ -215,10 +215,6 @@ def save_learned(
         result.archived += _decay_others(conn, seen_ids, restored, now)
         if finish is not None:
             finish(result)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return result
 
 

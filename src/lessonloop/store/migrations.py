@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -46,18 +47,12 @@ def apply_migrations(conn: sqlite3.Connection) -> list[str]:
         name = step.__name__
         if name in done:
             continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             # Another process may have applied it while we waited for the lock.
             if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
-                conn.execute("COMMIT")
                 continue
             step(conn)
             conn.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, utc_now()))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         newly.append(name)
     return newly
 

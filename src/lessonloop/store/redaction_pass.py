@@ -27,6 +27,7 @@ import os
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
 
 if TYPE_CHECKING:
@@ -199,8 +200,7 @@ def redact_store(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> Pass
             names = ", ".join(column for column, _scope in columns)
             last = 0
             while True:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
+                with transaction(conn):
                     rows = conn.execute(
                         f"SELECT rowid, {names} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?", (last, chunk_rows)
                     ).fetchall()
@@ -217,16 +217,11 @@ def redact_store(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> Pass
                         if changes:
                             _update(conn, table, row[0], changes)
                             result.rows_changed += 1
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
                 result.rows_read += len(rows)
                 if len(rows) < chunk_rows:
                     break
                 last = rows[-1][0]
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             if "lessons" in tables and "lessons_fts" in _all_tables(conn):
                 # The index of an external-content table keeps old words until rebuilt.
                 conn.execute("INSERT INTO lessons_fts(lessons_fts) VALUES ('rebuild')")
@@ -240,10 +235,6 @@ def redact_store(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> Pass
                        compact_pending = max(compact_pending, excluded.compact_pending)""",
                 (rules_digest(), utc_now(), result.rows_changed, result.secrets, int(pending)),
             )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     finally:
         conn.execute(f"PRAGMA secure_delete = {previous}")
     return result

@@ -11,6 +11,7 @@ from typing import Any
 
 from lessonloop.store.run_reader import VERDICTS, RunNotFound, RunRow, run_row
 from lessonloop.store.run_writer import redact_text
+from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import format_timestamp, parse_timestamp, utc_now
 
 __all__ = ["VERDICTS", "CleanupResult", "FeedbackError", "RunNotFound", "cleanup_runs", "record_feedback"]
@@ -61,8 +62,7 @@ def cleanup_runs(
         cutoff = format_timestamp(moment - timedelta(seconds=older_than_seconds))
     except OverflowError:
         cutoff = "0000"  # before every stored time: nothing is that old
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         runs = _count(conn, "SELECT count(*) FROM runs WHERE started_at < ?", cutoff)
         matches = _count(conn, f"SELECT count(*) FROM run_matches WHERE run_id IN {_OLD}", cutoff)
         patterns = _count(conn, f"SELECT count(*) FROM run_patterns WHERE run_id IN {_OLD}", cutoff)
@@ -72,11 +72,6 @@ def cleanup_runs(
             conn.execute(f"DELETE FROM run_matches WHERE run_id IN {_OLD}", (cutoff,))
             conn.execute(f"DELETE FROM run_patterns WHERE run_id IN {_OLD}", (cutoff,))
             conn.execute("DELETE FROM runs WHERE started_at < ?", (cutoff,))
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
     return CleanupResult(cutoff, float(older_than_seconds), runs, matches, patterns, findings, dry_run)
 
 
@@ -104,8 +99,7 @@ def record_feedback(
         raise FeedbackError(f"a rating is a whole number from 1 to 5, not {rating!r}")
     if verdict is not None and verdict not in VERDICTS:
         raise FeedbackError(f"a verdict is {' or '.join(VERDICTS)}, not {verdict!r}")
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         changed = conn.execute(
             """UPDATE runs SET rating = coalesce(?, rating), verdict = coalesce(?, verdict),
                feedback_note = coalesce(?, feedback_note), feedback_at = ? WHERE id = ?""",
@@ -113,9 +107,4 @@ def record_feedback(
         ).rowcount
         if changed != 1:
             raise RunNotFound(f"no run has the id {run_id} (`lessonloop runs` lists them)")
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
     return run_row(conn, run_id)

@@ -17,6 +17,7 @@ import sqlite3
 
 from lessonloop.analyze.redaction import Scope, redact
 from lessonloop.json_codec import dumps
+from lessonloop.store.transaction import transaction
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -133,8 +134,7 @@ def record_run(
         )
         for f in findings
     ]
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         run_id = conn.execute(_INSERT_RUN, run_row).lastrowid
         assert run_id is not None
         if patterns:
@@ -143,11 +143,6 @@ def record_run(
             conn.executemany(_INSERT_MATCH, [(run_id, *row) for row in matches])
         if finding_rows:
             conn.executemany(_INSERT_FINDING, [(*row, run_id) for row in finding_rows])
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
     return run_id
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lessonloop.records import Batch, Problem, SessionRecord
+from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
 
 
@@ -116,8 +117,7 @@ def write_chunk(
     the one this read started from (another ingest got there first).
     Returns notices about results whose call is unknown.
     """
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         row = conn.execute("SELECT offset, tail_hash FROM source_files WHERE id = ?", (state.id,)).fetchone()
         if row is None or row[0] != expected_offset or row[1] != expected_tail:
             raise StaleStateError(state.path)
@@ -138,10 +138,6 @@ def write_chunk(
                 state.id,
             ),
         )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return notices
 
 
@@ -195,14 +191,9 @@ def clear_file_records(conn: sqlite3.Connection, file_id: int, *, cascade: bool 
 
 def forget_file(conn: sqlite3.Connection, file_id: int) -> None:
     """Delete a source file and every record it stored."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         clear_file_records(conn, file_id)
         conn.execute("DELETE FROM source_files WHERE id = ?", (file_id,))
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def clear_reread_mark(conn: sqlite3.Connection, path: str) -> None:

@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 
+from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
@@ -58,15 +59,10 @@ def connect_for_writing(db: str, wait_ms: int = DEFAULT_WAIT_MS) -> sqlite3.Conn
 
 
 def write(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], object]) -> object:
-    """Run `work` in one BEGIN IMMEDIATE transaction: all of it is stored, or none."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        result = work(conn)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return result
+    """Run `work` in one BEGIN IMMEDIATE transaction (store/transaction.py): all of it is stored,
+    or none."""
+    with transaction(conn):
+        return work(conn)
 
 
 def wait_ms(ctx: HookContext) -> int:
