@@ -340,3 +340,13 @@ def test_a_store_locked_by_another_process_opens_and_is_redacted_next_time(
     finally:
         conn.close()
     assert found_in(raw_bytes(path)) == []
+
+
+def test_the_rules_digest_reads_every_file_that_decides_what_is_redacted() -> None:
+    import lessonloop.analyze.redaction as redaction
+    from lessonloop.analyze import field_redaction
+
+    sources = {Path(path).name for path in rp.rule_sources()}
+    rule_modules = {path.name for path in Path(redaction.__file__).parent.glob("secret*.py")}
+    assert {"redaction.py", "field_redaction.py", "redaction_pass.py"} | rule_modules <= sources
+    assert Path(field_redaction.__file__).name in sources and len(rp.rules_digest()) == 64

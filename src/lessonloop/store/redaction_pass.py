@@ -3,10 +3,12 @@
 A store written by an earlier version holds what its rules missed. Opening the store
 (`store.connection.open_store`) compares the digest of the redaction rules its texts were last
 redacted with (the `redaction_state` table, created by migration m013) with the digest of the
-current rules (`rules_digest`: the source of analyze/redaction.py and its rule files); when they
-differ, or the store was never redacted this way, `redact_again` rewrites every free-text column
-(`TEXT_COLUMNS`, each in its scope; JSON documents field by field), then records the digest. So a
-later change of the rules redacts every store again on its first open, once.
+current rules (`rules_digest`: the source of analyze/redaction.py, its rule files, analyze/
+field_redaction.py and this module); when they differ, or the store was never redacted this way,
+`redact_again` rewrites every free-text column (`TEXT_COLUMNS`, each in its scope; JSON documents
+field by field), then records the digest. So a later change of the rules redacts every store
+again on its first open, once. (A digest of the source rather than a version number someone must
+remember to raise: any change re-runs the pass, a comment's too, which costs one pass.)
 
 The rewrite runs in chunks of rows, each its own short transaction (other writers wait at most one
 chunk), with `PRAGMA secure_delete = ON` (the space of a rewritten text is zeroed). A crash midway
@@ -147,20 +149,25 @@ _DIGEST: str | None = None
 
 
 def rules_digest() -> str:
-    """A digest of the redaction rules: the bytes of analyze/redaction.py and of the rule files
-    beside it (names starting with `redaction` or `secret`). Read once per process."""
+    """A digest of what decides the redacted texts: the source of analyze/redaction.py and of the
+    rule files beside it (names starting with `redaction` or `secret`), of analyze/
+    field_redaction.py and of this module (its list of columns). Read once per process."""
     global _DIGEST
     if _DIGEST is None:
-        folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "analyze")
         digest = hashlib.sha256()
-        for name in sorted(os.listdir(folder)):
-            path = os.path.join(folder, name)
-            if name.startswith(("redaction", "secret")) and not name.endswith(".pyc") and os.path.isfile(path):
-                digest.update(name.encode() + b"\0")
-                with open(path, "rb") as handle:
-                    digest.update(handle.read())
+        for path in rule_sources():
+            digest.update(os.path.basename(path).encode() + b"\0")
+            with open(path, "rb") as handle:
+                digest.update(handle.read())
         _DIGEST = digest.hexdigest()
     return _DIGEST
+
+
+def rule_sources() -> list[str]:
+    """The files `rules_digest` reads."""
+    analyze = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "analyze")
+    names = sorted(n for n in os.listdir(analyze) if n.startswith(("redaction", "secret")) and n.endswith(".py"))
+    return [os.path.join(analyze, n) for n in [*names, "field_redaction.py"]] + [os.path.abspath(__file__)]
 
 
 def needs_pass(conn: sqlite3.Connection) -> bool:
