@@ -33,9 +33,7 @@ def test_fields_take_the_scope_of_their_name_and_pass_it_down() -> None:
 
 
 @pytest.mark.parametrize("scope", ["prose", "command", "code", "output"])
-def test_each_field_is_redacted_as_the_redactor_does_in_its_scope(
-    scope: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_each_field_is_redacted_as_the_redactor_does_in_its_scope(scope: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from lessonloop.analyze import field_redaction
 
     seen: list[tuple[str, str]] = []

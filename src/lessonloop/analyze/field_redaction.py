@@ -146,11 +146,11 @@ def _flat(value: Any, scope: Scope) -> tuple[Any, int]:
                 container[key] = cleaned
                 total += count
         elif isinstance(item, dict):
-            container[key] = copy = dict(item)
-            stack.extend((copy, name) for name in copy)
+            container[key] = mapping = dict(item)
+            stack.extend((mapping, name) for name in mapping)
         elif isinstance(item, list | tuple):
-            container[key] = copy = list(item)
-            stack.extend((copy, index) for index in range(len(copy)))
+            container[key] = items = list(item)
+            stack.extend((items, index) for index in range(len(items)))
     return (holder[0], total) if total else (value, 0)
 
 
