@@ -20,7 +20,10 @@ round: the redactor as it was before the scoped one (benchmarks/redaction_baseli
 set for every text) and a plain `str.lower()` + one `in` test per text (the floor of any scan).
 `--show` prints every changed text (the lines around each marker, before and after) for review.
 
-Run: `.venv/bin/python benchmarks/redaction_corpus.py [--corpus PATH] [--git] [--rounds N] [--show] [--json]`.
+With `--worst`: texts of one anchor repeated (`token token ...`, `sk-sk-...`, a PEM header without
+its end, ...), the most looks per character, for an upper bound of the cost.
+
+Run: `.venv/bin/python benchmarks/redaction_corpus.py [--corpus PATH] [--git] [--worst] [--rounds N] [--show] [--json]`.
 """
 
 from __future__ import annotations
@@ -193,6 +196,23 @@ def git_texts(corpus: Path, workdir: Path) -> Iterator[Text]:
                 yield Text(message, "prose", f"{bundle.name}:{sha[:12]}")
 
 
+def worst_texts() -> list[Text]:
+    """Texts made of one anchor repeated (about half a megabyte each, "output" scope): each
+    occurrence costs a look, so these bound the cost per character from above."""
+    pieces = {
+        "token words": "token ",
+        "token= chain": "token=",
+        "password: value": "password: abc123 ",
+        "PEM without END": "-----BEGIN RSA PRIVATE KEY-----\n",
+        "sk- prefixes": "sk-",
+        "URL schemes": "https://",
+        "curl -u": "curl -u a:b ",
+        "quoted keys": 'token = "',
+        "AWS key ids": "AKIAAAAAAAAAAAAAAAAA ",
+    }
+    return [Text(piece * (500_000 // len(piece)), "output", name) for name, piece in pieces.items()]
+
+
 # ----------------------------------------------------------------------------- measuring
 
 
@@ -263,13 +283,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--git", action="store_true", help="also the git bundles' trees and commit messages")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--show", action="store_true", help="print every changed text")
+    parser.add_argument("--worst", action="store_true", help="also texts of one anchor repeated (upper bound)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="redaction-corpus-") as workdir:
         texts = list(corpus_texts(args.corpus))
         git = list(git_texts(args.corpus, Path(workdir))) if args.git else []
     results: dict[str, Any] = {}
-    for label, group in (("transcripts", texts), ("git", git)):
+    worst = worst_texts() if args.worst else []
+    for label, group in (("transcripts", texts), ("git", git), ("worst", worst)):
         if not group:
             continue
         figures = count(group, args.show)

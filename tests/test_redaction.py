@@ -128,6 +128,7 @@ ASSIGNMENTS: list[tuple[str, str, str, tuple[Scope, ...]]] = [
     ("$apiKey = 'q8Wn2Lp0Zt5Y';", "q8Wn2Lp0Zt5Y", "assigned-secret", ALL),
     ('settings = {"api_key": "0b1c2d3e4f5a6b7c"}', "0b1c2d3e4f5a6b7c", "assigned-secret", ALL),
     ("'token' => 'Sx81kLm0QaZ2'", "Sx81kLm0QaZ2", "assigned-secret", ALL),
+    ('os.environ["API_TOKEN"] = "abc123def456"', "abc123def456", "assigned-secret", ALL),
     ("api_key: str = 'abcdef123456'", "abcdef123456", "assigned-secret", ALL),
     ('{\\"password\\": \\"esc4ped-Pw9\\"}', "esc4ped-Pw9", "assigned-secret", ALL),
     # Config files: YAML, .env, INI/properties, TOML, XML
@@ -219,6 +220,24 @@ LOOK_ALIKES = [
     "Authorization: Bearer $TOKEN",
     'headers = {"Authorization": f"Bearer {token}"}',
     "[REDACTED:github-token] and password=[REDACTED:assigned-secret]",
+    'TOKEN_URL = "https://oauth2.googleapis.com/token"',
+    "password = models.CharField(max_length=128)",
+    "secretName: tls-secret",
+    "[sudo] password for dev:",
+    "pwd = os.getcwd()",
+    "PWD=/home/dev/project",
+    '"api_key": "sk-...",',
+    "token: ${{ secrets.GITHUB_TOKEN }}",
+    "export GITHUB_TOKEN=$(gh auth token)",
+    'mysql -uroot -p"$MYSQL_PASSWORD" db',
+    "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----",
+    "postgresql://user:password@localhost/db",
+    "password: process.env.DB_PASSWORD || 'postgres'",
+    "https://api.example.com/v1/items?page_token=CAESBggDEG&limit=10",
+    "--password-file /run/secrets/db --no-password",
+    "postgres://postgres:postgres@localhost:5432/app_dev",  # a well-known default
+    "amqp://guest:guest@localhost:5672",
+    'os.environ["OPENAI_API_KEY"] = "deadbeef"',  # a well-known filler
 ]
 
 
@@ -310,3 +329,23 @@ def test_json_values_are_redacted_before_serializing() -> None:
     assert count == 2
     assert cleaned["nested"][0]["content"] == 'api_key = "[REDACTED:assigned-secret]"'
     assert redact_value(cleaned, "output") == (cleaned, 0)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_secrets_and_look_alikes_mixed_in_one_text(seed: int) -> None:
+    """Planted secrets and look-alikes in random order in one text: every secret goes, every
+    look-alike stays, and a second pass changes nothing."""
+    rng = random.Random(seed)
+    scope = rng.choice(SCOPES)
+    secrets = rng.sample(sorted(FORMATS.values()), 6)
+    kept = rng.sample([t for t in LOOK_ALIKES if "\n" not in t and "REDACTED" not in t], 8)
+    pieces = [f"key {s} end" for s in secrets] + kept
+    rng.shuffle(pieces)
+    text = "\n".join(pieces)
+    cleaned, count = redact(text, scope)
+    assert count == len(secrets), cleaned
+    for secret in secrets:
+        assert secret not in cleaned
+    for line in kept:
+        assert line in cleaned.split("\n")
+    assert redact(cleaned, scope) == (cleaned, 0)

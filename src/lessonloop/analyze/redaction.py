@@ -29,17 +29,22 @@ Idempotent: `[REDACTED:<kind>]` markers are never matched again.
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
 import ahocorasick
 
 from lessonloop.analyze.secret_assignments import key_spans
 from lessonloop.analyze.secret_cli_flags import CLIENT_RULES, client_spans
 from lessonloop.analyze.secret_formats import FORMAT_RULES, format_spans
 
-Scope = Literal["prose", "command", "code", "output"]
-"""Where a text comes from: a typed prompt or message ("prose"), a shell command line ("command"),
-file contents in an edit or write ("code"), or a tool's result ("output")."""
+# typing.TYPE_CHECKING without importing typing: the hooks import this module and count ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    Scope = Literal["prose", "command", "code", "output"]
+else:
+    Scope = str
+# Scope: where a text comes from: a typed prompt or message ("prose"), a shell command line
+# ("command"), file contents in an edit or write ("code"), or a tool's result ("output").
 SCOPES: tuple[Scope, ...] = ("prose", "command", "code", "output")
 
 # Keys of a tool input holding a command line, or code; every other key is prose.
@@ -127,22 +132,41 @@ def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
     """Return `text` with secrets replaced by `[REDACTED:<kind>]`, and the number replaced."""
     if scope not in SCOPES:
         raise ValueError(f"unknown redaction scope {scope!r}: expected one of {', '.join(SCOPES)}")
-    if not text:
+    if len(text) < 8:  # no secret is shorter
         return text, 0
     spans: list[tuple[int, int, int, str]] = []  # start, end, priority (formats in order first), kind
     seen_keys: set[int] = set()
+    scanned: dict[int, int] = {}  # client rule -> where its last look ended
+    searched: set[int] = set()  # format rules whose pattern has been searched for in the whole text
+    # The furthest secret found so far: anchors inside it need no look (one look per anchor
+    # would make a text of repeated anchors quadratic), those where it begins still do
+    # (sk-ant- after sk-: the more specific rule names the secret).
+    covered_from = covered = 0
     for end, (length, rules) in _GATE.iter(text):
         start = end - length + 1
+        if covered_from < start < covered:
+            continue
         for family, index in rules:
             if family == _FORMAT:
-                for begin, finish, kind in format_spans(FORMAT_RULES[index], text, start):
-                    spans.append((begin, finish, index, kind))
+                if index in searched:
+                    continue
+                rule = FORMAT_RULES[index]
+                if rule.search:
+                    searched.add(index)
+                    secrets = format_spans(rule, text, None)
+                else:
+                    secrets = format_spans(rule, text, start)
+                priority = index
             elif family == _KEY:
-                for begin, finish, kind in key_spans(text, start, end + 1, scope, seen_keys):
-                    spans.append((begin, finish, _KEY_PRIORITY, kind))
+                secrets = key_spans(text, start, end + 1, scope, seen_keys)
+                priority = _KEY_PRIORITY
             else:
-                for begin, finish, kind in client_spans(CLIENT_RULES[index], text, start, end + 1):
-                    spans.append((begin, finish, _KEY_PRIORITY, kind))
+                secrets = client_spans(CLIENT_RULES[index], text, start, end + 1, scanned, index)
+                priority = _KEY_PRIORITY
+            for begin, finish, kind in secrets:
+                spans.append((begin, finish, priority, kind))
+                if finish > covered:
+                    covered_from, covered = begin, finish
     if not spans:
         return text, 0
     return _replace(text, spans)

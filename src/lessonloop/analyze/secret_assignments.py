@@ -31,7 +31,7 @@ import re
 # Characters of a key name to the left of the secret word (dots for spring.datasource.password,
 # dashes for --api-key and x-api-key) and to its right (no dots: `password.txt` is a file).
 _NAME_LEFT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
-_NAME_RIGHT = re.compile(r"[A-Za-z0-9_\-]*")
+_NAME_RIGHT = re.compile(r"[A-Za-z0-9_\-]{0,80}")
 
 # A key names a secret when it ends with one of these (after lower-casing; `-` and `.` read as `_`).
 _SECRET_NAME = re.compile(
@@ -45,21 +45,24 @@ _SECRET_NAME = re.compile(
 _NOT_SECRET_NAMES = frozenset(
     {"bos_token", "eos_token", "pad_token", "unk_token", "sep_token", "cls_token", "mask_token", "no_token"}
 )
+_NOT_SECRET_ENDINGS = ("page_token", "next_token", "continuation_token", "cursor_token", "sync_token")
 _SECRET_WORDS = ("password", "passwd", "passphrase", "secret", "token", "apikey", "api_key", "credential")
 
 # After the key: an assignment operator (not ==, not ::, not a URL's ://).
 _OPERATOR = re.compile(r"[ \t]*(?P<op>=>|:=|\?=|=(?!=)|:(?![:=/\\]))[ \t]*")
 # `name: Type = value` (an annotated assignment): the annotation is skipped.
-_ANNOTATION = re.compile(r"[A-Za-z_][\w.\[\], |]*?[ \t]*=(?!=)[ \t]*")
+_ANNOTATION = re.compile(r"[A-Za-z_][\w.\[\], |]{0,60}?[ \t]*=(?!=)[ \t]*")
 _BLANKS = re.compile(r"[ \t]+")
-_UNQUOTED = re.compile(r"[^\s\"'`;&|,<>]+")
+_UNQUOTED = re.compile(r"[^\s\"'`;&|,<>]{1,301}")
 _QUOTE_PREFIX = re.compile(r"[rRbBuU]{0,2}(?=[\"'`])")
 # A shell statement's start: a line's start (after a diff's +/-, a listing's `14→` or a grep's
 # `file:14:`), or after ; & | (and ? = of query strings and nested flags), then export and the like.
 _STATEMENT_PREFIX = re.compile(
     r"(?:^[ \t]*(?:\S*:\d+:|\d+[→\t│|:])?[+\- ]?[ \t]*|[;&|?=][ \t]*)"
-    r"(?:(?:export|local|declare|readonly|env)[ \t]+(?:-\w+[ \t]+)?)?$"
+    r"(?:(?:export|local|declare|readonly|env)[ \t]+(?:-\w+[ \t]+)?)?$",
+    re.MULTILINE,
 )
+_SET_WORDS = ("set", "config", "--global", "--local", "--system", "--add")
 _PREVIOUS_WORD = re.compile(r"(?:^|\s)(?:set|config|--global|--local|--system|--add)[ \t]+$")
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -75,11 +78,12 @@ _PLACEHOLDER_WORDS = frozenset(
         "undefined", "string", "str", "bytes", "int", "required", "optional", "hidden", "empty", "default",
         "test", "testing", "postgres", "root", "admin", "guest", "user", "username", "changeit", "letmein",
         "foobar", "foo", "bar", "baz", "secretstr", "redacted", "masked", "unset", "missing", "env",
+        "deadbeef", "cafebabe", "feedface", "abcdef", "abcdefgh", "abc123", "qwerty", "asdfgh",
     }
 )  # fmt: skip
 _PLACEHOLDER_PARTS = (
     "your", "example", "placeholder", "changeme", "change_me", "change-me", "dummy", "redacted", "replace",
-    "xxxx", "****", "....", "fake", "sample", "<", ">",
+    "xxxx", "****", "...", "fake", "sample", "<", ">",
 )  # fmt: skip
 MIN_VALUE = 6
 MAX_VALUE = 300
@@ -102,7 +106,13 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
     name = raw.lstrip("-.")
     dashes = len(raw) - len(name) if raw.startswith("-") else 0
     core = name.lower().replace("-", "_").replace(".", "_")
-    if not core or core in _NOT_SECRET_NAMES or core.startswith("no_") or _SECRET_NAME.search(core) is None:
+    if (
+        not core
+        or core in _NOT_SECRET_NAMES
+        or core.startswith("no_")
+        or core.endswith(_NOT_SECRET_ENDINGS)
+        or _SECRET_NAME.search(core) is None
+    ):
         return []
     before = text[left - 1] if left else ""
     if before == "/":
@@ -114,6 +124,8 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
             position += 2
         elif text.startswith(before, position):
             position += 1
+            if text.startswith("]", position):
+                position += 1  # config["password"] = ..., os.environ['API_TOKEN'] = ...
     if before == "<" and text.startswith(">", position):
         return _xml_value(text, position + 1, raw, scope)
     operator = _OPERATOR.match(text, position)
@@ -137,8 +149,10 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
         blanks = _BLANKS.match(text, position)
         if blanks is None:
             return []
-        line_start = text.rfind("\n", 0, left) + 1
-        if dashes or _PREVIOUS_WORD.search(text, line_start, left) is not None:
+        if dashes or (
+            text[max(0, left - 24) : left].rstrip().endswith(_SET_WORDS)
+            and _PREVIOUS_WORD.search(text, max(0, left - 40), left) is not None
+        ):
             form = "flag"
         else:
             return []
@@ -296,8 +310,7 @@ def _unquoted_value_ok(
 def _statement_start(text: str, left: int) -> bool:
     """The key starts a shell statement: alone on its line (after `export`, `local`, ...) or
     after `;`, `&&`, `|`."""
-    line_start = text.rfind("\n", 0, left) + 1
-    return _STATEMENT_PREFIX.search(text, line_start, left) is not None
+    return _STATEMENT_PREFIX.search(text, max(0, left - 80), left) is not None
 
 
 def _random_identifier(value: str) -> bool:

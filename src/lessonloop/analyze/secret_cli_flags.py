@@ -10,25 +10,31 @@ are secret_assignments.py's; `--password-stdin` and `-p` alone (a prompt) hold n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 _VALUE = r"(?P<secret>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|[^\s\"'`;&|]{1,200})"
 _NOT_SECRET = re.compile(r"[$%{<(\[]|\*{3}|(?i:x{3,})$|\d+$")
 _COMMAND_END = re.compile(r"\n|;|\|\||\||&&")
+_WINDOW = 2000  # the most of a command's options read after its client's name
 _NAME_START = frozenset(" \t\n/\"'`(=;|&>$")
 
 
-@dataclass(frozen=True, slots=True)
 class ClientRule:
-    """A client (its name, lower-case, is the anchor) and where its credential is in its options."""
+    """A client (its name, lower-case, is the anchor) and where its credential is in its options:
+    `source` is searched in the rest of the command, after the client's name."""
 
-    anchors: tuple[str, ...]
-    source: str  # searched in the rest of the command, after the client's name
-    min_length: int = 3
-    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    __slots__ = ("_pattern", "anchors", "min_length", "source")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "pattern", re.compile(self.source))
+    def __init__(self, anchors: tuple[str, ...], source: str, min_length: int = 3) -> None:
+        self.anchors = anchors
+        self.source = source
+        self.min_length = min_length
+        self._pattern: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            self._pattern = re.compile(self.source)
+        return self._pattern
 
 
 CLIENT_RULES: tuple[ClientRule, ...] = (
@@ -50,19 +56,26 @@ CLIENT_RULES: tuple[ClientRule, ...] = (
     # docker/podman/buildah/skopeo/helm registry/oras/nerdctl login -p PW; az login -p PW
     ClientRule((" login",), r"\s-p[ \t]+" + _VALUE),
 )
-_LOGIN_CLIENTS = re.compile(r"(?:docker|podman|buildah|skopeo|helm registry|oras|nerdctl|az|crane auth)$")
+_LOGIN_CLIENTS = re.compile(r"(?:^|[\s/])(?:docker|podman|buildah|skopeo|helm registry|oras|nerdctl|az|crane auth)$")
 
 
-def client_spans(rule: ClientRule, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """The credentials in the options of the command whose client name is text[start:end]."""
+def client_spans(
+    rule: ClientRule, text: str, start: int, end: int, scanned: dict[int, int], index: int
+) -> list[tuple[int, int, str]]:
+    """The credentials in the options of the command whose client name is text[start:end].
+
+    `scanned[index]` is where this rule's last look ended: a command's options are read once even
+    when the client's name recurs among them (a text of repeated names stays linear)."""
     if rule.anchors == (" login",):
-        line_start = text.rfind("\n", 0, start) + 1
-        if _LOGIN_CLIENTS.search(text[max(line_start, start - 40) : start]) is None:
+        if _LOGIN_CLIENTS.search(text, max(0, start - 40), start) is None:
             return []
     elif start > 0 and text[start - 1] not in _NAME_START:
         return []
-    stop = _COMMAND_END.search(text, end, end + 2000)
-    limit = stop.start() if stop is not None else min(len(text), end + 2000)
+    if start < scanned.get(index, 0):
+        return []  # inside the options of a command this rule has read
+    stop = _COMMAND_END.search(text, end, end + _WINDOW)
+    limit = stop.start() if stop is not None else min(len(text), end + _WINDOW)
+    scanned[index] = limit
     spans: list[tuple[int, int, str]] = []
     for found in rule.pattern.finditer(text, end, limit):
         begin, finish = found.span("secret")

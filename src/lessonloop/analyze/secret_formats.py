@@ -9,7 +9,8 @@ never searched for over the whole text. The formats follow public secret-scanner
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks import this module)
 
 # A secret-shaped token must not continue a word on either side.
 _WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
@@ -18,26 +19,44 @@ _WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 _FILLERS = ("xxxx", "your", "****", "<", "{", "redacted")
 
 
-@dataclass(frozen=True, slots=True)
 class FormatRule:
     """A secret format: matched at each occurrence of one of its anchors (lower-case strings).
 
     The match starts `back` characters before the anchor (0: the pattern starts with it). Each
     of `groups` names a capture group holding a secret and its kind (group 0: the whole match).
+    The pattern is compiled when first needed (most texts hold no anchor of most rules).
     """
 
-    kind: str
-    anchors: tuple[str, ...]
-    source: str
-    groups: tuple[tuple[int | str, str], ...] = ()
-    back: int = 0
-    boundary: bool = True  # no word character right before the match
-    random: bool = True  # the secret must look random (not xxxx or a repeated filler)
-    flags: int = 0
-    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    __slots__ = ("_pattern", "anchors", "back", "boundary", "flags", "groups", "kind", "random", "search", "source")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "pattern", re.compile(self.source, self.flags))
+    def __init__(
+        self,
+        kind: str,
+        anchors: tuple[str, ...],
+        source: str,
+        groups: tuple[tuple[int | str, str], ...] = (),
+        back: int = 0,
+        boundary: bool = True,  # no word character right before the match
+        random: bool = True,  # the secret must look random (not xxxx or a repeated filler)
+        flags: int = 0,
+        search: bool = True,  # the pattern starts with its anchor, case and all: search the text once
+    ) -> None:
+        self.kind = kind
+        self.anchors = anchors
+        self.source = source
+        self.groups = groups or ((0, kind),)
+        self.back = back
+        self.boundary = boundary
+        self.random = random
+        self.flags = flags
+        self.search = search and back == 0
+        self._pattern: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            self._pattern = re.compile(self.source, self.flags)
+        return self._pattern
 
     def spans(self, text: str, at: int) -> list[tuple[int, int, str]]:
         """The secrets of a match starting at `at` (right before the anchor minus `back`)."""
@@ -45,10 +64,21 @@ class FormatRule:
         if start < 0 or (self.boundary and start > 0 and text[start - 1] in _WORD):
             return []
         found = self.pattern.match(text, start)
-        if found is None:
-            return []
+        return [] if found is None else self._secrets(text, found)
+
+    def search_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """The secrets of every match in `text` (one C-speed search instead of a look per anchor:
+        for rules whose pattern starts with the anchor as written)."""
         out: list[tuple[int, int, str]] = []
-        for group, kind in self.groups or ((0, self.kind),):
+        for found in self.pattern.finditer(text):
+            start = found.start()
+            if not (self.boundary and start > 0 and text[start - 1] in _WORD):
+                out.extend(self._secrets(text, found))
+        return out
+
+    def _secrets(self, text: str, found: re.Match[str]) -> list[tuple[int, int, str]]:
+        out: list[tuple[int, int, str]] = []
+        for group, kind in self.groups:
             begin, end = found.span(group)
             if begin < 0 or begin == end:
                 continue
@@ -73,12 +103,24 @@ def _has_digit_and_letter(secret: str) -> bool:
     return any(c.isdigit() for c in secret) and any(c.isalpha() for c in secret)
 
 
-def _rule(kind: str, anchors: str | tuple[str, ...], source: str, **options: object) -> FormatRule:
+def _rule(
+    kind: str,
+    anchors: str | tuple[str, ...],
+    source: str,
+    groups: tuple[tuple[int | str, str], ...] = (),
+    back: int = 0,
+    boundary: bool = True,
+    random: bool = True,
+    flags: int = 0,
+    search: bool = True,
+) -> FormatRule:
     anchors = (anchors,) if isinstance(anchors, str) else anchors
-    return FormatRule(kind, tuple(a.lower() for a in anchors), source, **options)  # type: ignore[arg-type]
+    return FormatRule(kind, tuple(a.lower() for a in anchors), source, groups, back, boundary, random, flags, search)
 
 
-_END = r"(?![A-Za-z0-9_\-])"  # a token ends where word characters and dashes end
+# A token ends where word characters and dashes end. The quantifiers before these look-aheads
+# are possessive ({m,n}+): no backtracking through a long run that the look-ahead refuses.
+_END = r"(?![A-Za-z0-9_\-])"
 _B64_END = r"(?![A-Za-z0-9+/=])"
 
 FORMAT_RULES: tuple[FormatRule, ...] = (
@@ -99,38 +141,38 @@ FORMAT_RULES: tuple[FormatRule, ...] = (
         r"(?P<secret>[A-Za-z0-9/+]{40})" + _B64_END + ")?",
         groups=(("id", "aws-access-key-id"), ("secret", "aws-secret-access-key")),
     ),
-    _rule("github-token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), r"gh[pousr]_[A-Za-z0-9]{36,255}" + _END),
-    _rule("github-token", "github_pat_", r"github_pat_[A-Za-z0-9_]{40,255}" + _END),
+    _rule("github-token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), r"gh[pousr]_[A-Za-z0-9]{36,255}+" + _END),
+    _rule("github-token", "github_pat_", r"github_pat_[A-Za-z0-9_]{40,255}+" + _END),
     _rule(
         "gitlab-token",
         ("glpat-", "gldt-", "glrt-", "glptt-", "glft-", "glsoat-", "gloas-", "glcbt-", "glimt-", "glagent-", "glffct-"),
         r"gl(?:pat|dt|rt|ptt|ft|soat|oas|cbt|imt|agent|ffct)-[A-Za-z0-9_\-.]{20,300}",
     ),
-    _rule("gitlab-token", "GR1348941", r"GR1348941[A-Za-z0-9_\-]{20,}"),
+    _rule("gitlab-token", "GR1348941", r"GR1348941[A-Za-z0-9_\-]{20,64}"),
     _rule("slack-token", "xox", r"xox[abposer]-[A-Za-z0-9-]{10,250}"),
     _rule("slack-token", "xapp-", r"xapp-\d-[A-Z0-9]+-\d+-[A-Za-z0-9]+"),
     _rule(
         "slack-webhook",
         "hooks.slack.com",
-        r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_\-]{20,}",
+        r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_\-]{20,200}",
         boundary=False,
     ),
     _rule("anthropic-key", "sk-ant-", r"sk-ant-[A-Za-z0-9_\-]{20,300}"),
     _rule("openrouter-key", "sk-or-v1-", r"sk-or-v1-[a-f0-9]{64}"),
-    _rule("openai-key", "sk-", r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,300}" + _END),
+    _rule("openai-key", "sk-", r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,300}+" + _END),
     _rule(
         "stripe-key",
         ("sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"),
         r"[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,250}",
     ),
-    _rule("stripe-key", "whsec_", r"whsec_[A-Za-z0-9+/=]{24,}"),
+    _rule("stripe-key", "whsec_", r"whsec_[A-Za-z0-9+/=]{24,100}"),
     _rule("google-api-key", "AIza", r"AIza[0-9A-Za-z_\-]{35}" + _END),
     _rule("google-oauth-secret", "GOCSPX-", r"GOCSPX-[A-Za-z0-9_\-]{28}"),
-    _rule("google-oauth-token", "ya29.", r"ya29\.[0-9A-Za-z_\-]{20,}"),
-    _rule("jwt", "eyJ", r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    _rule("google-oauth-token", "ya29.", r"ya29\.[0-9A-Za-z_\-]{20,2048}"),
+    _rule("jwt", "eyJ", r"eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{8,4096}"),
     _rule("npm-token", "npm_", r"npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])"),
-    _rule("pypi-token", "pypi-", r"pypi-[A-Za-z0-9_\-]{50,}"),
-    _rule("huggingface-token", "hf_", r"hf_[A-Za-z0-9]{34,40}(?![A-Za-z0-9])"),
+    _rule("pypi-token", "pypi-", r"pypi-[A-Za-z0-9_\-]{50,400}"),
+    _rule("huggingface-token", "hf_", r"hf_[A-Za-z0-9]{34,40}+(?![A-Za-z0-9])"),
     _rule("huggingface-token", "api_org_", r"api_org_[A-Za-z]{34}(?![A-Za-z0-9])"),
     _rule("sendgrid-key", "SG.", r"SG\.[A-Za-z0-9_\-]{16,32}\.[A-Za-z0-9_\-]{16,64}"),
     _rule(
@@ -138,19 +180,20 @@ FORMAT_RULES: tuple[FormatRule, ...] = (
         ("AccountKey=", "SharedAccessKey="),
         r"(?i:AccountKey|SharedAccessKey)=(?P<key>[A-Za-z0-9+/]{30,100}={0,2})",
         groups=(("key", "azure-storage-key"),),
+        search=False,
     ),
     # A shared access signature in a URL's query: ...?sv=...&sig=<signature>
     _rule(
         "azure-sas-token",
         ("sig=",),
-        r"sig=(?P<sig>[A-Za-z0-9%+/]{30,}(?:%3D|=){0,2})",
+        r"sig=(?P<sig>[A-Za-z0-9%+/]{30,200}(?:%3D|=){0,2})",
         groups=(("sig", "azure-sas-token"),),
         boundary=False,
     ),
     _rule(
         "azure-client-secret",
         "Q~",
-        r"[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~.\-])",
+        r"[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}+(?![A-Za-z0-9_~.\-])",
         back=4,
     ),
     _rule("digitalocean-token", ("dop_v1_", "doo_v1_", "dor_v1_"), r"do[por]_v1_[a-f0-9]{64}"),
@@ -165,11 +208,11 @@ FORMAT_RULES: tuple[FormatRule, ...] = (
     _rule("postman-key", "PMAK-", r"PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}"),
     _rule("pulumi-token", "pul-", r"pul-[a-f0-9]{40}"),
     _rule("sentry-token", "sntryu_", r"sntryu_[a-f0-9]{64}"),
-    _rule("sentry-token", "sntrys_", r"sntrys_[A-Za-z0-9+/=_]{50,}"),
+    _rule("sentry-token", "sntrys_", r"sntrys_[A-Za-z0-9+/=_]{50,500}"),
     _rule("grafana-token", "glsa_", r"glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}"),
     _rule("grafana-token", "glc_", r"glc_[A-Za-z0-9+/]{32,400}={0,3}"),
     _rule("doppler-token", "dp.pt.", r"dp\.pt\.[A-Za-z0-9]{43}"),
-    _rule("dockerhub-token", "dckr_pat_", r"dckr_pat_[A-Za-z0-9_\-]{27,}"),
+    _rule("dockerhub-token", "dckr_pat_", r"dckr_pat_[A-Za-z0-9_\-]{27,100}"),
     _rule("groq-key", "gsk_", r"gsk_[A-Za-z0-9]{52}"),
     _rule("perplexity-key", "pplx-", r"pplx-[A-Za-z0-9]{48}"),
     _rule("xai-key", "xai-", r"xai-[A-Za-z0-9]{80}"),
@@ -182,8 +225,10 @@ FORMAT_RULES: tuple[FormatRule, ...] = (
     _rule("rubygems-token", "rubygems_", r"rubygems_[a-f0-9]{48}"),
     _rule("planetscale-token", "pscale_", r"pscale_(?:tkn|oauth|pw)_[A-Za-z0-9_=.\-]{32,64}"),
     _rule("newrelic-key", "NRAK-", r"NRAK-[A-Z0-9]{27}"),
-    _rule("mapbox-token", "sk.eyJ", r"sk\.eyJ[A-Za-z0-9_\-]{20,}\.[A-Za-z0-9_\-]{20,}"),
-    _rule("flyio-token", ("fo1_", "fm1", "fm2_"), r"(?:fo1_[A-Za-z0-9_\-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3})"),
+    _rule("mapbox-token", "sk.eyJ", r"sk\.eyJ[A-Za-z0-9_\-]{20,1000}\.[A-Za-z0-9_\-]{20,1000}"),
+    _rule(
+        "flyio-token", ("fo1_", "fm1", "fm2_"), r"(?:fo1_[A-Za-z0-9_\-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,2000}={0,3})"
+    ),
     # user:password@ in a URL (postgres://, https://, redis://:pw@, mongodb+srv://, ...).
     _rule(
         "url-password",
@@ -196,28 +241,34 @@ FORMAT_RULES: tuple[FormatRule, ...] = (
     _rule(
         "bearer-token",
         "bearer",
-        r"(?i:bearer)[ \t]+(?P<token>[A-Za-z0-9._~+/\-]{16,}=*)",
+        r"(?i:bearer)[ \t]+(?P<token>[A-Za-z0-9._~+/\-]{16,4096}={0,2})",
         groups=(("token", "bearer-token"),),
+        search=False,
     ),
     _rule(
         "auth-header",
         "authorization",
         r"(?i:authorization)[\"']?[ \t]*[:=][ \t]*[\"']?"
         r"(?:(?i:basic|bearer|token|digest|negotiate|apikey|api-key|sso-key|bot)[ \t]+)?"
-        r"(?P<credential>[A-Za-z0-9._~+/\-]{8,}={0,2})(?![A-Za-z0-9._~+/\-])",
+        r"(?P<credential>[A-Za-z0-9._~+/\-]{8,4096}+={0,2}+)(?![A-Za-z0-9._~+/\-])",
         groups=(("credential", "auth-header"),),
+        search=False,
     ),
 )
 
 # Rules whose secret must hold a digit and a letter (their formats are otherwise plain words).
 _NEEDS_DIGIT = frozenset({"openai-key", "bearer-token", "mailgun-key"})
 _CHECKED = _NEEDS_DIGIT | {"url-password", "auth-header"}
-_URL_PLACEHOLDERS = frozenset({"password", "passwd", "pass", "pwd", "secret", "token", "changeme", "x", "***"})
+_URL_PLACEHOLDERS = frozenset(
+    {"password", "passwd", "pass", "pwd", "secret", "token", "changeme", "changeit", "x", "***", "postgres", "root"}
+    | {"admin", "guest", "test", "example", "user", "mysql", "redis", "rabbitmq"}
+)
 
 
-def format_spans(rule: FormatRule, text: str, at: int) -> list[tuple[int, int, str]]:
-    """The spans of `rule`'s secrets matched at `at`, after the checks particular to some kinds."""
-    spans = rule.spans(text, at)
+def format_spans(rule: FormatRule, text: str, at: int | None) -> list[tuple[int, int, str]]:
+    """The spans of `rule`'s secrets matched at `at` (None: anywhere in `text`), after the checks
+    particular to some kinds."""
+    spans = rule.search_spans(text) if at is None else rule.spans(text, at)
     if not spans or rule.kind not in _CHECKED:
         return spans
     kept = []
@@ -227,7 +278,7 @@ def format_spans(rule: FormatRule, text: str, at: int) -> list[tuple[int, int, s
             continue
         if rule.kind == "url-password":
             if secret == "x-oauth-basic":  # GitHub's https://<token>:x-oauth-basic@ form
-                user = text.rfind("/", 0, start) + 1
+                user = text.rfind("/", max(0, start - 300), start) + 1
                 if looks_random(text[user : start - 1]) and start - 1 - user >= 16:
                     kept.append((user, start - 1, kind))
                 continue
