@@ -167,3 +167,23 @@ def test_the_ingest_summary_quotes_no_secret_of_an_unreadable_line(tmp_path: Pat
         text = result.output + result.stderr
         assert "unknown-record-type" in text or "unknown_record_type" in text or "record type" in text, text
         assert leaks(text) == [], text
+
+
+def test_the_console_redacts_strings_and_text_objects_in_tables() -> None:
+    import io
+
+    from rich.table import Table
+    from rich.text import Text
+
+    from lessonloop.cli.redacting_console import RedactingConsole
+
+    out = io.StringIO()
+    console = RedactingConsole(file=out, width=200, highlight=False)
+    table = Table("string", "text")
+    table.add_row(TEXT, Text(COMMAND, style="bold"))
+    console.print(table)
+    console.print(Text(f"suggested: {COMMAND}"), f"and {TEXT}")
+    printed = out.getvalue()
+    assert leaks(printed) == []
+    assert "git push with [REDACTED:github-token] fails" in printed
+    assert printed.count("[REDACTED:anthropic-key]") == 2
