@@ -18,7 +18,8 @@ Reported: texts and characters scanned, texts changed, markers per kind and per 
 time taken against two baselines measured side by side in the same process, interleaved round by
 round: the redactor as it was before the scoped one (benchmarks/redaction_baseline.py, one rule
 set for every text) and a plain `str.lower()` + one `in` test per text (the floor of any scan).
-`--show` prints every changed text (the lines around each marker, before and after) for review.
+`--show` prints every changed text (each line with a marker, before and after) for review, and
+every text the previous redactor changed and this one keeps.
 
 With `--worst`: texts of one anchor repeated (`token token ...`, `sk-sk-...`, a PEM header without
 its end, ...), the most looks per character, for an upper bound of the cost.
@@ -202,7 +203,7 @@ def worst_texts() -> list[Text]:
     pieces = {
         "token words": "token ",
         "token= chain": "token=",
-        "password: value": "password: abc123 ",
+        "password: value": "password: s3cr3tValue ",
         "PEM without END": "-----BEGIN RSA PRIVATE KEY-----\n",
         "sk- prefixes": "sk-",
         "URL schemes": "https://",
@@ -249,11 +250,16 @@ def count(texts: list[Text], show: bool) -> Figures:
         figures.chars += len(text.value)
         figures.by_scope[text.scope] += 1
         cleaned, replaced = redact(text.value, text.scope)
-        _old, old_replaced = redaction_baseline.redact(text.value)
+        old_cleaned, old_replaced = redaction_baseline.redact(text.value)
         if old_replaced:
             figures.baseline_changed += 1
             figures.baseline_markers += old_replaced
         if not replaced:
+            if old_replaced and show:
+                print(f"--- {text.source} [{text.scope}] kept now, {old_replaced} marker(s) before")
+                for before, after in changed_lines(text.value, old_cleaned):
+                    print(f"  = {before[:300]}")
+                    print(f"  was {after[:300]}")
             continue
         figures.changed += 1
         figures.changed_by_scope[text.scope] += 1

@@ -126,6 +126,8 @@ ASSIGNMENTS: list[tuple[str, str, str, tuple[Scope, ...]]] = [
     ('{"client_secret": "abcdef0123456789"}', "abcdef0123456789", "assigned-secret", ALL),
     ("config :app, Repo, password: \"pg-Pa55word!\"", "pg-Pa55word!", "assigned-secret", ALL),
     ("$apiKey = 'q8Wn2Lp0Zt5Y';", "q8Wn2Lp0Zt5Y", "assigned-secret", ALL),
+    ('const APIKey = "Qm9vZ2xlQXBpS2V5MQ";', "Qm9vZ2xlQXBpS2V5MQ", "assigned-secret", ALL),
+    ("Api-Key: 7c1e9a44d2b84f0e", "7c1e9a44d2b84f0e", "assigned-secret", ALL),
     ('settings = {"api_key": "0b1c2d3e4f5a6b7c"}', "0b1c2d3e4f5a6b7c", "assigned-secret", ALL),
     ("'token' => 'Sx81kLm0QaZ2'", "Sx81kLm0QaZ2", "assigned-secret", ALL),
     ('os.environ["API_TOKEN"] = "abc123def456"', "abc123def456", "assigned-secret", ALL),

@@ -69,7 +69,7 @@ _CLIENT = 2
 
 def _spellings(words: tuple[str, ...]) -> set[str]:
     """The spellings of a key word: lower, UPPER, Capitalized; for two words also camelCase,
-    PascalCase and each of these joined by nothing, `_` or `-`."""
+    PascalCase, APIKey and each of these joined by nothing, `_` or `-`."""
     out: set[str] = set()
     for sep in ("", "_", "-") if len(words) > 1 else ("",):
         out.add(sep.join(words))
@@ -77,6 +77,7 @@ def _spellings(words: tuple[str, ...]) -> set[str]:
         out.add(sep.join(w.capitalize() for w in words))
         out.add(sep.join([words[0], *(w.capitalize() for w in words[1:])]))
         out.add(sep.join([words[0].capitalize(), *words[1:]]))
+        out.add(sep.join([words[0].upper(), *(w.capitalize() for w in words[1:])]))  # APIKey
     return out
 
 

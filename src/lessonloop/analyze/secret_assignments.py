@@ -7,15 +7,20 @@ The whole key around the word is read first (`DB_PASSWORD`, `--api-key`, `passwo
 a key that ENDS with a secret word names a secret (`password_field`, `max_tokens`,
 `--token-file`, `secret_name` do not). Then the form decides, per scope, what counts:
 
-- a quoted literal (`password = "s3cret!"`, `"token": "abc..."`): every scope;
+- a quoted literal (`password = "s3cret!"`, `"token": "abc..."`): every scope; in code and
+  output it must look like a secret (a digit and a letter, a symbol, or 12+ characters of mixed
+  case), as code is full of stand-ins (`apiKey: 'proxy-handled'`, `'ollama'`);
 - `KEY=value` without spaces (env files, `export`, inline env before a command, query strings,
-  `--password=X`, connection strings): every scope, except that in code and output an identifier
-  value is a variable there (`f(password=pw)`, `password=password`) unless the key is an
-  upper-case env name;
+  connection strings): every scope, except that an identifier value is a variable in a keyword
+  argument (`f(password=pw)`), and in code and output when given to a lower-case key that does
+  not start a shell statement (`connect password=pw`; `password=hunter2` alone on its line or
+  after `export`, `;`, `&&` is a literal);
 - `key = value` / `key: value` unquoted (INI, YAML, prose): the value must look like a secret
-  (a digit and a letter, or a symbol), and in code and output a plain identifier is a variable;
-- `--flag value` / `-flag value`: every scope (shell scripts are code; logs echo commands); in
-  prose, code and output the value must look like a secret, as words follow flags in sentences.
+  (a digit and a letter, or a symbol), and in code and output a plain identifier after `=` is a
+  variable;
+- `--flag value`, `--flag=value`, `-flag value`: every scope (shell scripts are code; logs echo
+  commands); in prose, code and output the value must look like a secret, as words follow flags
+  in sentences.
 
 Values that are never secrets: expansions and templates (`$X`, `${X:-}`, `{{ x }}`, `%(x)s`,
 `<your-key>`), placeholders (`changeme`, `xxxx`, `***`, `your-...`, `example`), numbers,
@@ -127,7 +132,7 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
             if text.startswith("]", position):
                 position += 1  # config["password"] = ..., os.environ['API_TOKEN'] = ...
     if before == "<" and text.startswith(">", position):
-        return _xml_value(text, position + 1, raw, scope)
+        return _xml_value(text, position + 1)
     operator = _OPERATOR.match(text, position)
     form: str
     if operator is not None:
@@ -157,11 +162,11 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
         else:
             return []
         position = blanks.end()
-    return _value_span(text, position, form, raw, name, core, dashes, scope, left)
+    return _value_span(text, position, form, name, core, dashes, scope, left)
 
 
 def _value_span(
-    text: str, position: int, form: str, raw: str, name: str, core: str, dashes: int, scope: str, left: int
+    text: str, position: int, form: str, name: str, core: str, dashes: int, scope: str, left: int
 ) -> list[tuple[int, int, str]]:
     prefix = _QUOTE_PREFIX.match(text, position)
     quote = ""
@@ -199,7 +204,7 @@ def _value_span(
     return [(begin, end, _kind(form, name, core, dashes))]
 
 
-def _xml_value(text: str, position: int, raw: str, scope: str) -> list[tuple[int, int, str]]:
+def _xml_value(text: str, position: int) -> list[tuple[int, int, str]]:
     close = text.find("</", position, position + MAX_VALUE)
     if close < 0 or "\n" in text[position:close]:
         return []
