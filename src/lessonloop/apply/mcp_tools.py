@@ -110,25 +110,22 @@ def _stored_projects(conn: sqlite3.Connection) -> list[str]:
 
 
 def resolve_project(conn: sqlite3.Connection, given: str | None, *, known_only: bool = False) -> str | None:
-    """The project `given` names: a stored project as is; a folder (an agent's cwd) as the project
-    it belongs to (its git root, or the stored project it lies in); else the one stored project
-    whose path contains the text. Text matching none is kept as given (only global lessons match
-    it), or refused with `known_only`. Several matches are refused."""
+    """The project `given` names. A folder (an agent's cwd, absolute or `~`) is placed as ingest
+    and the hooks place it (lessonloop.project_resolver): a [projects] mapping of the
+    configuration, else its git root when it exists, else, when it is gone, the stored project
+    of that name, the store's placement of the folder, or the stored project it lies in. Other
+    text: a stored project as is, else the one stored project whose path contains it. Text
+    matching none is kept as given (only global lessons match it), or refused with `known_only`.
+    Several matches are refused."""
     text = _text("project", given, 4096, required=False)
     if text is None:
         return None
     names = _stored_projects(conn)
-    if text in names:
-        return text
     folder = os.path.normpath(os.path.expanduser(text))
     if os.path.isabs(folder):
-        from lessonloop.capture.projects import project_for_cwd
-
-        root = project_for_cwd(folder)
-        if root in names:
-            return root
-        containing = [name for name in names if folder == name or folder.startswith(name.rstrip("/") + "/")]
-        return max(containing, key=len) if containing else root
+        return _folder_project(conn, folder, text, names)
+    if text in names:
+        return text
     found = [name for name in names if text in name]
     if len(found) == 1:
         return found[0]
@@ -137,6 +134,35 @@ def resolve_project(conn: sqlite3.Connection, given: str | None, *, known_only: 
     if known_only:
         raise ToolInputError(f"no stored project matches {text!r}; give the project's folder as an absolute path")
     return text
+
+
+def _folder_project(conn: sqlite3.Connection, folder: str, text: str, names: list[str]) -> str:
+    """The project of the absolute folder `folder` (see resolve_project)."""
+    from lessonloop.project_resolver import compile_mappings, project_here, stored_placement
+
+    home = os.path.expanduser("~")
+    mappings = compile_mappings(_project_mappings(), home)
+    here = project_here(folder, mappings, home)
+    if here is not None:
+        return here[0]
+    if text in names:
+        return text
+    placed = stored_placement(conn, folder, mappings, home)
+    if placed is not None:
+        return placed
+    containing = [name for name in names if folder == name or folder.startswith(name.rstrip("/") + "/")]
+    return max(containing, key=len) if containing else folder
+
+
+def _project_mappings() -> tuple[tuple[str, str], ...]:
+    """The configuration's [projects] entries; a configuration that cannot be read is the agent's
+    to report (ingest refuses it as well)."""
+    from lessonloop.config import ConfigError, load_config
+
+    try:
+        return load_config().project_mappings
+    except ConfigError as exc:
+        raise ToolInputError(f"{exc}; fix it (or `lessonloop config`) to place folders in projects") from exc
 
 
 # --- recall_lessons ---------------------------------------------------------------------------
@@ -323,15 +349,21 @@ _HOOK_ACTIVITY = (
 
 
 def _latest(conn: sqlite3.Connection, cwd: str | None) -> str | None:
-    """The id of the session active last (ingested or only seen by the hooks), of `cwd`'s folder
-    or project when given."""
-    where = "1 = 1"
-    params: tuple[str, ...] = ()
-    if cwd is not None:
-        from lessonloop.capture.projects import project_for_cwd
+    """The id of the session active last (ingested or only seen by the hooks): of all, or when
+    `cwd` is given, of that folder, else of its project (placed as ingest places it)."""
+    if cwd is None:
+        return _latest_where(conn, "1 = 1", ())
+    from lessonloop.project_resolver import resolve_project as folder_project
 
-        folder = os.path.normpath(os.path.expanduser(cwd))
-        where, params = "(s.cwd = ? OR s.project = ? OR s.project = ?)", (folder, project_for_cwd(folder), folder)
+    folder = os.path.normpath(os.path.expanduser(cwd))
+    found = _latest_where(conn, "s.cwd = ?", (folder,))
+    if found is None:
+        project = folder_project(folder, _project_mappings(), store=conn)
+        found = _latest_where(conn, "s.project IN (?, ?)", (project, folder))
+    return found
+
+
+def _latest_where(conn: sqlite3.Connection, where: str, params: tuple[str, ...]) -> str | None:
     found: dict[str, str] = {}
     for sql in (_LAST_ACTIVITY, _HOOK_ACTIVITY):
         for session_id, last in conn.execute(sql.format(where=where), params):
@@ -559,7 +591,7 @@ def _hook_summary(conn: sqlite3.Connection, session_id: str) -> dict[str, Any]:
 
 def session_summary(conn: sqlite3.Connection, session_id: str | None = None, cwd: str | None = None) -> dict[str, Any]:
     """One session in figures: the session named (an id or a unique prefix), else the latest one
-    in `cwd`'s folder or project, else the latest of all. Its agent, project, start and end, tool
+    in the folder `cwd`, else in its project, else the latest of all. Its agent, project, start and end, tool
     calls, errors by class, the person's corrections, how it ended, the lessons lessonloop gave
     it, and the lessons learned from it. Raises SessionNotFound for an unknown session."""
     chosen, how = _choose_session(conn, session_id, cwd)

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
 from lessonloop.capture.claude_code.paths import default_roots, find_transcripts
@@ -22,6 +22,9 @@ from lessonloop.capture.privacy import BatchScreen, CapturePolicy, disabled_noti
 from lessonloop.records import Batch, Problem
 from lessonloop.sample import claude_code_sample, is_sample_path
 from lessonloop.store import writer
+
+if TYPE_CHECKING:
+    from lessonloop.store.sample_removal import SampleRemoval
 
 FINGERPRINT_BYTES = 4096
 # A last line without newline is accepted only once its file has been quiet this long.
@@ -106,6 +109,7 @@ class IngestSummary:
     other_formats: list[OtherFormat] = field(default_factory=list)
     seconds: float = 0.0
     capture_disabled: bool = False  # [capture] enabled = false: nothing was read
+    sample_removed: SampleRemoval | None = None  # real transcripts replaced the bundled sample
 
     @property
     def mb_per_second(self) -> float:
@@ -182,6 +186,7 @@ class IngestSummary:
             "other_formats": [
                 {"format": g.format, "detail": g.detail, "paths": g.paths} for g in self.other_format_groups()
             ],
+            "sample_removed": self.sample_removed.to_json() if self.sample_removed is not None else None,
             "seconds": round(self.seconds, 4),
             "mb_per_second": round(self.mb_per_second, 2),
         }
@@ -248,7 +253,9 @@ def ingest(
         summary.notices.append(disabled_notice())
         return summary
     if sources and not any(ref.is_sample for ref in sources):
-        _forget_sample(conn)
+        from lessonloop.store.sample_removal import remove_sample  # only when real transcripts come
+
+        summary.sample_removed = remove_sample(conn)
     states = writer.file_states(conn)
     plans: list[tuple[SourceRef, os.stat_result, bool]] = []
     total = 0
@@ -328,12 +335,6 @@ def _unchanged(state: writer.FileState, info: os.stat_result, now: float) -> boo
         return False
     # A pending last line (no newline) is looked at again once the file has been quiet.
     return state.offset >= info.st_size or now - info.st_mtime_ns / 1e9 < QUIET_SECONDS
-
-
-def _forget_sample(conn: sqlite3.Connection) -> None:
-    """Real transcripts replace the bundled sample's records."""
-    for (file_id,) in conn.execute("SELECT id FROM source_files WHERE is_sample = 1").fetchall():
-        writer.forget_file(conn, int(file_id))
 
 
 def _fingerprint(data: bytes) -> str:

@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Read agent transcripts into the store, only what is new since the last run.\n\n"
             "Without PATHS, Claude Code's folders are searched (~/.claude/projects,\n"
             "$CLAUDE_CONFIG_DIR/projects, ~/.config/claude/projects); when they hold no\n"
-            "transcripts, a bundled sample is ingested so you can try lessonloop.\n\n"
+            "transcripts, a bundled sample is ingested so you can try lessonloop; the first\n"
+            "ingest of real transcripts removes it, with the lessons learned only from it.\n\n"
             "Claude Code transcripts are read; other agents' files (Codex CLI, Gemini CLI,\n"
             "OpenCode, Aider) are recognized and listed as not read yet.\n\n"
             "Exit status: 0, unless nothing at all could be read (1: every file failed, or the\n"
@@ -155,7 +156,9 @@ def _run_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def _no_bandit_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--no-bandit", action="store_true", help="do not run bandit on Python edits even when it is installed"
+        "--no-bandit",
+        action="store_true",
+        help="do not run bandit on Python edits even when it is installed (sessions bandit scanned keep its findings)",
     )
 
 

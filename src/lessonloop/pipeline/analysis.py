@@ -1,7 +1,10 @@
 """Analyze stored sessions: skip the unchanged ones, run every analyzer, store the signals.
 
 A session is re-analyzed when its fingerprint changes: any stored call, result or message of it
-or its subagents, the analyzer version, its project's workflow rules, or whether bandit ran.
+or its subagents, the analyzer version, or its project's workflow rules. Whether bandit scanned
+it is kept beside the fingerprint (`session_executions.bandit`), not in it: a session analyzed
+without bandit is analyzed again only by a run that has bandit (to add its findings), and a run
+without bandit keeps a session bandit scanned as it is (docs/analysis.md).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ class AnalysisRun:
     sessions: int = 0
     analyzed: int = 0
     skipped: int = 0
+    bandit_added: int = 0  # of those analyzed: unchanged, analyzed again only to add bandit's findings
     seconds: float = 0.0
     bandit: bool = False
     problems: list[str] = field(default_factory=list)
@@ -54,6 +58,7 @@ class AnalysisRun:
             "sessions": self.sessions,
             "analyzed": self.analyzed,
             "skipped_unchanged": self.skipped,
+            "bandit_added": self.bandit_added,
             "seconds": round(self.seconds, 3),
             "bandit": self.bandit,
             "problems": self.problems,
@@ -128,8 +133,13 @@ def analyze_store(
     started = time.perf_counter()
     run = AnalysisRun(bandit=_bandit_wanted(bandit))
     home = home if home is not None else os.path.expanduser("~")
-    fingerprints = session_fingerprints(conn, f"{__version__}|{ANALYZER_VERSION}|bandit={run.bandit}")
-    stored = dict(conn.execute("SELECT session_id, fingerprint FROM session_executions").fetchall())
+    fingerprints = session_fingerprints(conn, f"{__version__}|{ANALYZER_VERSION}")
+    stored = {
+        str(session_id): (fingerprint, bool(scanned))
+        for session_id, fingerprint, scanned in conn.execute(
+            "SELECT session_id, fingerprint, bandit FROM session_executions"
+        )
+    }
     wanted = list(fingerprints) if session_ids is None else [s for s in session_ids if s in fingerprints]
     run.sessions = len(wanted)
     rules_by_project: dict[str | None, _ProjectRules] = {}
@@ -139,8 +149,12 @@ def analyze_store(
         if project not in rules_by_project:
             rules_by_project[project] = project_rules_file(project, run.problems)
         fingerprint = f"{digest}:{rules_by_project[project].digest}"
-        if force or stored.get(session_id) != fingerprint:
+        before, bandit_scanned = stored.get(session_id, (None, False))
+        if force or before != fingerprint:
             todo.append((session_id, fingerprint))
+        elif run.bandit and not bandit_scanned:
+            todo.append((session_id, fingerprint))
+            run.bandit_added += 1
     run.skipped = run.sessions - len(todo)
     if not todo:
         run.seconds = time.perf_counter() - started
@@ -170,7 +184,7 @@ def analyze_store(
                 )
                 for s in sessions
             ]
-            _store(conn, analyses, batch)
+            _store(conn, analyses, batch, bandit=run.bandit)
             projects.update(a.project for a in analyses)
             run.analyzed += len(analyses)
             if progress is not None:
@@ -185,13 +199,15 @@ def analyze_store(
     return run
 
 
-def _store(conn: sqlite3.Connection, analyses: Sequence[SessionAnalysis], fingerprints: dict[str, str]) -> None:
+def _store(
+    conn: sqlite3.Connection, analyses: Sequence[SessionAnalysis], fingerprints: dict[str, str], *, bandit: bool
+) -> None:
     from lessonloop.store.analysis_writer import write_session_analysis
 
     now = utc_now()
     with transaction(conn):
         for analysis in analyses:
-            write_session_analysis(conn, analysis, fingerprints[analysis.session_id], now)
+            write_session_analysis(conn, analysis, fingerprints[analysis.session_id], now, bandit=bandit)
 
 
 def _junit_failure_times(conn: sqlite3.Connection, session_ids: list[str]) -> dict[str, list[str | None]]:

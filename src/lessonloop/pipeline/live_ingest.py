@@ -10,8 +10,11 @@ from lessonloop.config import ConfigError, load_config
 from lessonloop.store.transaction import transaction
 
 
-def ingest_transcripts(conn: sqlite3.Connection, paths: list[str]) -> dict[str, object]:
-    """The `lessonloop ingest PATH...` steps for `paths`, without output; returns a summary."""
+def ingest_transcripts(conn: sqlite3.Connection, paths: list[str], *, bandit: bool | None = None) -> dict[str, object]:
+    """The `lessonloop ingest PATH...` steps for `paths`, without output; returns a summary.
+    `bandit`: as `analyze_store` takes it (None: when installed, as `lessonloop ingest` does; the
+    background worker runs it, the hook itself does not: pipeline/analysis.py adds its findings
+    at the next analysis that has bandit, without analyzing anything else again)."""
     from lessonloop.capture.ingest import discover, ingest
     from lessonloop.pipeline.analysis import analyze_store
     from lessonloop.pipeline.learning import learn_store
@@ -30,10 +33,15 @@ def ingest_transcripts(conn: sqlite3.Connection, paths: list[str]) -> dict[str, 
     from lessonloop.pipeline.run_findings import match_run_findings
 
     match_run_findings(conn)
-    analyze_store(conn, bandit=False)
+    analysis = analyze_store(conn, bandit=bandit)
     learned = learn_store(conn)
     dropped = drop_ingested_live_calls(conn)
-    return {"ingest": summary.to_json(), "learning": learned.to_json(), "live_calls_dropped": dropped}
+    return {
+        "ingest": summary.to_json(),
+        "analysis": analysis.to_json(),
+        "learning": learned.to_json(),
+        "live_calls_dropped": dropped,
+    }
 
 
 def drop_ingested_live_calls(conn: sqlite3.Connection) -> int:

@@ -1,14 +1,18 @@
 """Give every stored session its project, using the folders that exist and inferring the rest.
 
 At ingest a session's project is the git root of its folder, or the folder itself when it no
-longer exists here. This pass, run after each ingest, looks at all sessions together: the
-configuration's `[projects]` mappings come first, existing folders keep their git root, and
-folders that are gone are placed by `lessonloop.capture.projects.infer_projects` (worktree
-layouts, parent projects, home folders spelled differently). Subagents and compactions take
-their main session's project. The rules are in docs/projects.md.
+longer exists here. This pass, run after each ingest, looks at all sessions together through
+lessonloop.project_resolver, the resolver the hooks, the MCP server and the runner use too: the
+configuration's `[projects]` mappings come first, existing folders take their git root, a folder
+that is gone keeps the repository it was placed in while it existed, and the other folders that
+are gone are placed by `lessonloop.capture.projects.infer_projects` (worktree layouts, parent
+projects, home folders spelled differently). Subagents and compactions take their main
+session's project. The rules are in docs/projects.md.
 
-It recomputes everything from `sessions.cwd` each time, so it is idempotent and follows the
-configuration when it changes; only rows whose project changed are written.
+It recomputes everything from `sessions.cwd` (and, for folders that are gone, the repository
+they were stored in) each time, so it is idempotent and follows the configuration when it
+changes; only rows whose project changed are written. `place_folder` answers for one folder
+that no session ran in yet (the hooks' and the MCP server's question for a folder that is gone).
 """
 
 from __future__ import annotations
@@ -20,16 +24,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lessonloop.capture.projects import (
+from lessonloop.capture.projects import infer_projects
+from lessonloop.config import Config
+from lessonloop.project_resolver import (
+    MAPPED,
+    REPOSITORY,
     FolderMapping,
     compile_mappings,
-    git_root,
-    home_relative,
-    infer_projects,
-    mapped_project,
-    project_for_cwd,
+    is_repository_root,
+    project_here,
 )
-from lessonloop.config import Config
 from lessonloop.store.transaction import transaction
 
 
@@ -122,52 +126,73 @@ def _place(
 ) -> tuple[dict[str, str], set[str], set[str]]:
     """Session id -> project for the sessions with a folder; the ids inferred; the ids mapped.
 
-    Rule a (a mapping) first, for every folder; then folders that exist here (also under this
-    machine's home) take their git root; the rest go to `infer_projects`, with the git roots and
-    mapped projects found as the roots that exist."""
+    Each folder through lessonloop.project_resolver: a mapping first, then the git root of a
+    folder that exists here (also under this machine's home). A folder that no longer exists keeps
+    the repository its sessions were placed in while it existed (a stored project that is a
+    repository root here), else goes to `infer_projects`, with the git roots and mapped projects
+    found as the roots that exist."""
     placed: dict[str, str] = {}
     configured: set[str] = set()
     gone: list[tuple[_Row, str]] = []
     known: set[str] = set()
-    in_repo: dict[str, bool] = {}  # existing folder -> is it inside a git repository (read once)
     for row in anchors:
         if not row.cwd:
             continue
-        target = mapped_project(row.cwd, mappings, home)
-        if target is not None:
-            placed[row.id] = target
-            configured.add(row.id)
-            known.add(target)
-            continue
-        here = _existing_spelling(row.cwd, home)
+        here = project_here(row.cwd, mappings, home)
         if here is None:
             gone.append((row, row.cwd))
             continue
-        placed[row.id] = project_for_cwd(here)
-        if here not in in_repo:
-            in_repo[here] = git_root(here) is not None
-        if in_repo[here]:
+        placed[row.id], how = here
+        if how == MAPPED:
+            configured.add(row.id)
+        if how in (MAPPED, REPOSITORY):
             known.add(placed[row.id])
+    held = _held_repositories(row for row, _ in gone)
     branches = _branches(row for row, _ in gone)
     projects = infer_projects([cwd for _, cwd in gone], known_roots=known, branches=branches, home=home)
     inferred: set[str] = set()
     for row, cwd in gone:
-        placed[row.id] = projects[cwd]
-        if projects[cwd] != os.path.normpath(cwd):
+        folder = os.path.normpath(cwd)
+        placed[row.id] = held.get(folder) or projects[cwd]
+        if placed[row.id] != folder:
             inferred.add(row.id)
     return placed, inferred, configured
 
 
-def _existing_spelling(cwd: str, home: str) -> str | None:
-    """`cwd` when it exists here; else the same folder under this machine's home when `cwd` is
-    under another home folder (/home/USER/x -> ~/x) and that exists (rule d); else None."""
-    if os.path.isdir(cwd):
-        return cwd
-    rest = home_relative(os.path.normpath(cwd), home)
-    if rest is None or not os.path.isabs(home):
-        return None
-    local = os.path.join(home, rest) if rest else home
-    return local if local != cwd and os.path.isdir(local) else None
+def _held_repositories(rows: Iterable[_Row]) -> dict[str, str]:
+    """Folder that no longer exists -> the repository its sessions are stored in, when that is a
+    repository root here (read from the disk while the folder existed, not guessed); the most
+    common one, ties to the smallest. Only a folder's own sessions count: a folder holding a
+    worktree is not part of the worktree's repository."""
+    seen: dict[str, Counter[str]] = {}
+    roots: dict[str, bool] = {}
+    for row in rows:
+        if not row.cwd or not row.project:
+            continue
+        folder = os.path.normpath(row.cwd)
+        if row.project == folder:
+            continue
+        if row.project not in roots:
+            roots[row.project] = is_repository_root(row.project)
+        if roots[row.project]:
+            seen.setdefault(folder, Counter())[row.project] += 1
+    return {folder: min(c, key=lambda p: (-c[p], p)) for folder, c in seen.items()}
+
+
+def place_folder(
+    conn: sqlite3.Connection, folder: str, mappings: Sequence[FolderMapping] = (), home: str | None = None
+) -> str | None:
+    """The project ingest would give a main session in `folder` (one that no longer exists and
+    that no stored session ran in) if it were stored now: the store's sessions placed together
+    with it, as `resolve_store_projects` places them. None when that is the folder itself."""
+    home = os.path.expanduser("~") if home is None else home
+    rows = [_Row(*r) for r in conn.execute("SELECT id, parent_id, cwd, project, git_branch FROM sessions")]
+    by_id = {r.id: r for r in rows}
+    anchors = [r for r in rows if _anchor_of(r, by_id) is r]
+    probe = _Row(id="\0probe", parent_id=None, cwd=folder, project=None, git_branch=None)
+    placed, _inferred, _configured = _place([*anchors, probe], mappings, home)
+    project = placed.get(probe.id)
+    return project if project is not None and project != os.path.normpath(folder) else None
 
 
 def _branches(rows: Iterable[_Row]) -> dict[str, str | None]:

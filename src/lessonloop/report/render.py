@@ -73,6 +73,14 @@ def ingest_summary_text(summary: IngestSummary) -> str:
             "Ingested the bundled sample instead so you can try lessonloop; it is replaced\n"
             "automatically once real transcripts are ingested.\n"
         )
+    removed = summary.sample_removed
+    if removed is not None:
+        note = f"Real transcripts replace the bundled sample: its {removed.sessions} sessions were removed"
+        if removed.lessons_removed:
+            note += f", with the {removed.lessons_removed} lesson(s) learned only from them"
+        if removed.lessons_recounted:
+            note += f"; {removed.lessons_recounted} lesson(s) seen elsewhere too are counted without them"
+        out.append(note + ".\n")
     files = f"{summary.files_found} found, {summary.files_read} read, {summary.files_unchanged} unchanged"
     if summary.files_replaced:
         files += f", {summary.files_replaced} re-read (truncated or rewritten)"

@@ -52,8 +52,11 @@ def _signal_rows(a: SessionAnalysis) -> Iterable[tuple[object, ...]]:
         yield (a.session_id, ref.context_id, "reverted_change", ref.seq, ref.tool_use_id, None, None, None, None)
 
 
-def write_session_analysis(conn: sqlite3.Connection, a: SessionAnalysis, fingerprint: str, now: str) -> None:
-    """Replace the stored analysis of `a.session_id` (the caller holds the transaction)."""
+def write_session_analysis(
+    conn: sqlite3.Connection, a: SessionAnalysis, fingerprint: str, now: str, *, bandit: bool = False
+) -> None:
+    """Replace the stored analysis of `a.session_id` (the caller holds the transaction); `bandit`:
+    whether bandit scanned its Python edits."""
     clear_session_analysis(conn, a.session_id)
     conn.executemany(
         """INSERT INTO analysis_signals
@@ -93,8 +96,8 @@ def write_session_analysis(conn: sqlite3.Connection, a: SessionAnalysis, fingerp
                engagement_rate, rules_applicable, rules_satisfied, compliance, blind_edits, stale_edits,
                duplicate_reads, search_loops, re_edits, errors, usage_errors, corrections, findings, max_risk,
                unresolved_errors, tests_run, tests_failing_at_end, corrections_in_session, opens_with_correction,
-               corrections_next_session, reverted_changes, detail)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)""",
+               corrections_next_session, reverted_changes, detail, bandit)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)""",
         (
             a.session_id,
             a.project,
@@ -125,6 +128,7 @@ def write_session_analysis(conn: sqlite3.Connection, a: SessionAnalysis, fingerp
             int(o.opens_with_correction),
             len(o.reverted_changes),
             json_codec.dumps(a.to_json()),
+            int(bandit),
         ),
     )
 

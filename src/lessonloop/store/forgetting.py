@@ -194,9 +194,35 @@ def forget_sessions(
         conn.execute("PRAGMA secure_delete = ON")
     try:
         with transaction(conn, commit=not dry_run):  # a dry run counts, then rolls back
-            _collect(conn, ids, result, project)
-            _delete(conn, result)
-            _forget_lessons(conn, moment, result)
+            delete_sessions(conn, ids, result, moment, project=project)
+    finally:
+        conn.execute(f"PRAGMA secure_delete = {previous}")
+    if not dry_run:
+        result.vacuumed, result.wal_emptied = compact(conn)
+    return result
+
+
+def delete_sessions(
+    conn: sqlite3.Connection,
+    ids: list[str],
+    result: ForgetResult,
+    moment: str,
+    *,
+    project: str | None = None,
+    removed_because: str | None = None,
+) -> None:
+    """The deletion `forget_sessions` does, inside the caller's transaction, without compacting.
+
+    `removed_because` (the bundled sample, replaced by real transcripts): the sessions are not
+    remembered as forgotten (they may be stored again), and a learned lesson left without
+    evidence is deleted with a `removed` event giving this reason instead of `forgotten`, so
+    learning may learn it again from other sessions; its earlier events keep their signature
+    but no longer its id, and the hooks' decisions that gave it no longer name it."""
+    try:
+        _collect(conn, ids, result, project)
+        _delete(conn, result)
+        _forget_lessons(conn, moment, result, removed_because)
+        if removed_because is None:
             conn.executemany(
                 "INSERT OR IGNORE INTO forgotten_sessions (session_id, ts) VALUES (?, ?)",
                 [(row[0], moment) for row in conn.execute("SELECT id FROM temp._ll_fs").fetchall()],
@@ -204,10 +230,6 @@ def forget_sessions(
     finally:
         for name in _TEMP_TABLES:
             conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
-        conn.execute(f"PRAGMA secure_delete = {previous}")
-    if not dry_run:
-        result.vacuumed, result.wal_emptied = compact(conn)
-    return result
 
 
 def _collect(conn: sqlite3.Connection, ids: list[str], result: ForgetResult, project: str | None = None) -> None:
@@ -284,8 +306,11 @@ def _tables(conn: sqlite3.Connection) -> dict[str, set[str]]:
     return {name: {str(row[1]) for row in conn.execute(f"PRAGMA table_info({name})")} for name in names}
 
 
-def _forget_lessons(conn: sqlite3.Connection, moment: str, result: ForgetResult) -> None:
-    """Learned lessons the forgotten sessions gave evidence to and that have none left."""
+def _forget_lessons(
+    conn: sqlite3.Connection, moment: str, result: ForgetResult, removed_because: str | None = None
+) -> None:
+    """Learned lessons the forgotten sessions gave evidence to and that have none left: deleted,
+    with a `forgotten` event (or `removed` with the reason, see delete_sessions)."""
     conn.execute(
         """CREATE TEMP TABLE _ll_doomed AS SELECT id, signature FROM lessons
            WHERE id IN (SELECT id FROM temp._ll_fl) AND origin = 'learned'
@@ -299,6 +324,23 @@ def _forget_lessons(conn: sqlite3.Connection, moment: str, result: ForgetResult)
     )
     result.deleted["lessons"] = max(0, conn.execute(f"DELETE FROM lessons WHERE id IN {doomed}").rowcount)
     if not count:
+        return
+    if removed_because is not None:
+        # A later lesson may get a deleted lesson's id again (SQLite reuses the largest rowids):
+        # the history stays, by signature, and the hooks' decisions no longer name these ids.
+        conn.execute(f"UPDATE lesson_events SET lesson_id = NULL WHERE lesson_id IN {doomed}")
+        conn.execute(
+            """INSERT INTO lesson_events (lesson_id, signature, ts, event, detail)
+               SELECT NULL, signature, ?, 'removed', json_object('reason', ?) FROM temp._ll_doomed ORDER BY id""",
+            (moment, removed_because),
+        )
+        conn.execute(
+            f"""UPDATE hook_decisions SET lessons = (
+                    SELECT CASE WHEN count(*) = 0 THEN NULL ELSE json_group_array(value) END
+                    FROM json_each(hook_decisions.lessons) WHERE value NOT IN {doomed})
+                WHERE lessons IS NOT NULL
+                  AND EXISTS (SELECT 1 FROM json_each(hook_decisions.lessons) WHERE value IN {doomed})"""
+        )
         return
     # Explicit, not ON DELETE CASCADE: that needs PRAGMA foreign_keys, which is per connection.
     conn.execute(f"UPDATE lesson_events SET detail = NULL WHERE lesson_id IN {doomed}")

@@ -643,3 +643,28 @@ def m013_redact_again(conn: sqlite3.Connection) -> None:
         );
         """,
     )
+
+
+@migration
+def m014_hook_spool(conn: sqlite3.Connection) -> None:
+    """The names of the spooled hook events already applied (apply/hooks/spool.py): recorded in
+    the transaction that applies them, so that none is applied twice."""
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE hook_spool (
+            name TEXT PRIMARY KEY,             -- the file's name in hook-spool/ next to the store
+            applied_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
+@migration
+def m015_analysis_bandit(conn: sqlite3.Connection) -> None:
+    """Whether bandit scanned a session's Python edits, beside its fingerprint instead of inside
+    it: an analysis without bandit (bandit not installed, `--no-bandit`) no longer makes the next
+    one with bandit re-analyze every session, nor the reverse (pipeline/analysis.py)."""
+    conn.execute(
+        "ALTER TABLE session_executions ADD COLUMN bandit INTEGER NOT NULL DEFAULT 0"  # 1: bandit scanned its edits
+    )
