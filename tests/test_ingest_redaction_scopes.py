@@ -26,7 +26,7 @@ def test_each_text_is_redacted_in_its_scope(tmp_path: Path, db_path: Path) -> No
     t.prompt("the db password=hunter2 is wrong, fix it")  # prose: an unquoted assignment is a secret
     t.prompt("<bash-input>mysql -u root -pS3cretRoot app</bash-input>")  # typed after `!`: a command
     t.say("I will run `deploy --token abc123def456` now")  # prose quoting a command line
-    bash = t.bash("export TOKEN=tok3nValue99; make deploy", "connect password=hunter9 now\npassword: hunter22")
+    bash = t.bash("export TOKEN=tok3nValue99; make deploy", "token = abc123def\npassword: hunter22")
     code = "token = abc123def\nsecret = compute()\n"  # code: a variable and a call, kept
     edit = t.tool_use("Edit", {"file_path": "/p/app.py", "old_string": "pass", "new_string": code})
     t.tool_result(edit, "The file /p/app.py has been updated.")
@@ -48,8 +48,8 @@ def test_each_text_is_redacted_in_its_scope(tmp_path: Path, db_path: Path) -> No
     assert command == "export TOKEN=[REDACTED:env-secret]; make deploy"
     assert json.loads(input_json)["command"] == command
     ((result,),) = rows(db_path, "SELECT result_text FROM tool_calls WHERE id = ?", bash)
-    # output: `password=hunter9` mid-line is code there (a variable), `password: hunter22` config
-    assert result == "connect password=hunter9 now\npassword: [REDACTED:assigned-secret]"
+    # output: `token = abc123def` is code there (a variable), `password: hunter22` config
+    assert result == "token = abc123def\npassword: [REDACTED:assigned-secret]"
 
     ((edit_input,),) = rows(db_path, "SELECT input_json FROM tool_calls WHERE id = ?", edit)
     assert json.loads(edit_input)["new_string"] == code

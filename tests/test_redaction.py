@@ -148,6 +148,7 @@ ASSIGNMENTS: list[tuple[str, str, str, tuple[Scope, ...]]] = [
     # Flags of common clients
     ("mysql -u root -pS3cretRoot app", "S3cretRoot", "cli-secret", ALL),
     ("curl -u admin:hunter22 https://api.example.com", "hunter22", "cli-secret", ALL),
+    ("@@ -1 +1 @@\n-curl -u admin:hunter22 x\n+mysql -pS3cretRoot y", "hunter22", "cli-secret", ALL),  # a diff
     ("curl -s -H 'X-Api-Key: live9a8b7c6d5e4f' https://x", "live9a8b7c6d5e4f", "assigned-secret", ALL),
     ("sshpass -p 'ssh-Pw-42' ssh deploy@host", "ssh-Pw-42", "cli-secret", ALL),
     ("redis-cli -h cache -a r3disPass", "r3disPass", "cli-secret", ALL),
@@ -163,7 +164,9 @@ ASSIGNMENTS: list[tuple[str, str, str, tuple[Scope, ...]]] = [
     ("token = abc123def", "abc123def", "assigned-secret", SHELL),
     ("run it --password secretword", "secretword", "cli-secret", ("command",)),
     ("apiKey: 'proxy-handled'", "proxy-handled", "assigned-secret", SHELL),
-    ("connect password=hunter2 now", "hunter2", "assigned-secret", SHELL),
+    ("connect password=hunter2 now", "hunter2", "assigned-secret", ALL),  # the issue's form, in results too
+    ("db = connect(host, password=hunter2)", "hunter2", "assigned-secret", ()),  # a keyword argument
+    ("password=user_pw_2", "user_pw_2", "assigned-secret", SHELL),  # a snake_case variable in code
 ]  # fmt: skip
 
 
@@ -261,11 +264,14 @@ def test_code_keeps_code_that_prose_and_commands_redact() -> None:
         assert redact("--token abc123def456", scope) == ("--token [REDACTED:cli-secret]", 1)
         assert redact("password=hunter2", scope)[1] == 1
         assert redact("token = abc123def", scope)[1] == 1
+        assert redact("apiKey: 'proxy-handled'", scope)[1] == 1
     for scope in code:
-        assert redact("connect password=hunter2 now", scope)[1] == 0  # a variable there
-        assert redact("token = abc123def", scope)[1] == 0
-        # ...but an env line or a shell statement is a literal even in code
+        assert redact("token = abc123def", scope)[1] == 0  # a variable there
+        assert redact("apiKey: 'proxy-handled'", scope)[1] == 0  # a stand-in
+        assert redact("--password secretword", scope)[1] == 0  # a flag's value must look like one
+        # ...while unquoted assignments without spaces are literals in every scope
         assert redact("password=hunter2", scope)[1] == 1
+        assert redact("log in with password=hunter2 and retry", scope)[1] == 1
         assert redact("DB_PASSWORD=hunter2", scope)[1] == 1
 
 
@@ -299,9 +305,9 @@ def test_an_unknown_scope_is_refused_with_the_valid_ones_named() -> None:
 
 def test_tool_inputs_are_redacted_key_by_key_with_their_scope() -> None:
     tool_input = {
-        "command": "connect password=hunter2 now",  # command: redacted
-        "description": "password=hunter2",  # prose: redacted
-        "new_string": "connect password=hunter2 now\ntoken = abc123def",  # code: kept
+        "command": "connect token = abc123def",  # command: redacted
+        "description": "token = abc123def",  # prose: redacted
+        "new_string": "secret = compute()\ntoken = abc123def",  # code: kept
         "edits": [
             {"old_string": "x", "new_string": 'API_TOKEN = "Zq81kLm0QaZ2x"', "replace_all": False},
             {"old_string": "token = abc123def", "new_string": "token = compute()"},
@@ -309,8 +315,8 @@ def test_tool_inputs_are_redacted_key_by_key_with_their_scope() -> None:
     }
     cleaned, count = redact_tool_input(tool_input)
     assert count == 3
-    assert cleaned["command"] == "connect password=[REDACTED:assigned-secret] now"
-    assert cleaned["description"] == "password=[REDACTED:assigned-secret]"
+    assert cleaned["command"] == "connect token = [REDACTED:assigned-secret]"
+    assert cleaned["description"] == "token = [REDACTED:assigned-secret]"
     assert cleaned["new_string"] == tool_input["new_string"]
     assert cleaned["edits"][0] == {
         "old_string": "x",
@@ -319,6 +325,26 @@ def test_tool_inputs_are_redacted_key_by_key_with_their_scope() -> None:
     }
     assert cleaned["edits"][1] == tool_input["edits"][1]
     assert redact_tool_input({"command": "ls"}) == ({"command": "ls"}, 0)
+
+
+def test_structured_values_under_secret_named_keys_are_replaced_whole() -> None:
+    """An MCP tool's input or a JSON document: the key names the secret, the value is all of it."""
+    tool_input = {
+        "sql": "select 1",
+        "password": "McpPassw0rd Q7",
+        "connection": {"api_key": "K3yQ7x9Lm2Vn4", "host": "db", "token_type": "bearer"},
+        "tokens": "many words here",
+        "secret_name": "my-db-secret",
+        "token": "${TOKEN}",
+    }
+    cleaned, count = redact_tool_input(tool_input)
+    assert count == 2
+    assert cleaned["password"] == "[REDACTED:assigned-secret]"
+    assert cleaned["connection"] == {"api_key": "[REDACTED:assigned-secret]", "host": "db", "token_type": "bearer"}
+    for key in ("sql", "tokens", "secret_name", "token"):
+        assert cleaned[key] == tool_input[key]
+    assert redact_tool_input(cleaned) == (cleaned, 0)
+    assert redact_value({"DB_PASSWORD": "hunter22"}, "output") == ({"DB_PASSWORD": "[REDACTED:env-secret]"}, 1)
 
 
 def test_json_values_are_redacted_before_serializing() -> None:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import ahocorasick
 
-from lessonloop.analyze.secret_assignments import key_spans
+from lessonloop.analyze.secret_assignments import key_spans, secret_value_kind
 from lessonloop.analyze.secret_cli_flags import CLIENT_RULES, client_spans
 from lessonloop.analyze.secret_formats import FORMAT_RULES, format_spans
 
@@ -196,14 +196,15 @@ def _replace(text: str, spans: list[tuple[int, int, int, str]]) -> tuple[str, in
 
 
 def redact_value(value: Any, scope: Scope = "prose") -> tuple[Any, int]:
-    """Redact every string inside a JSON-like value (before it is serialized, so quotes are real)."""
+    """Redact every string inside a JSON-like value (before it is serialized, so quotes are real);
+    a string under a secret-named key (`{"password": "..."}`) is replaced whole."""
     if isinstance(value, str):
         return redact(value, scope)
     if isinstance(value, dict):
         total = 0
         out: dict[Any, Any] = {}
         for key, item in value.items():
-            out[key], count = redact_value(item, scope)
+            out[key], count = _redact_item(key, item, scope)
             total += count
         return (out, total) if total else (value, 0)
     if isinstance(value, list):
@@ -215,6 +216,16 @@ def redact_value(value: Any, scope: Scope = "prose") -> tuple[Any, int]:
             total += count
         return (items, total) if total else (value, 0)
     return value, 0
+
+
+def _redact_item(key: Any, item: Any, scope: Scope) -> tuple[Any, int]:
+    """A value of a JSON object: a string under a secret-named key (`"password": "..."`) is a
+    secret as a whole; anything else is redacted as a value."""
+    if isinstance(item, str) and isinstance(key, str):
+        kind = secret_value_kind(key, item, scope)
+        if kind is not None:
+            return f"[REDACTED:{kind}]", 1
+    return redact_value(item, scope)
 
 
 def scope_of_key(key: str) -> Scope:
@@ -238,7 +249,7 @@ def redact_tool_input(tool_input: dict[str, Any]) -> tuple[dict[str, Any], int]:
         if scope == "code" and isinstance(item, list):
             cleaned, count = _redact_edits(item)
         else:
-            cleaned, count = redact_value(item, scope)
+            cleaned, count = _redact_item(key, item, scope)
         out[key] = cleaned
         total += count
     return (out, total) if total else (tool_input, 0)

@@ -11,10 +11,9 @@ a key that ENDS with a secret word names a secret (`password_field`, `max_tokens
   output it must look like a secret (a digit and a letter, a symbol, or 12+ characters of mixed
   case), as code is full of stand-ins (`apiKey: 'proxy-handled'`, `'ollama'`);
 - `KEY=value` without spaces (env files, `export`, inline env before a command, query strings,
-  connection strings): every scope, except that an identifier value is a variable in a keyword
-  argument (`f(password=pw)`), and in code and output when given to a lower-case key that does
-  not start a shell statement (`connect password=pw`; `password=hunter2` alone on its line or
-  after `export`, `;`, `&&` is a literal);
+  connection strings, `key=value` pairs of logs and prompts): every scope, except that an
+  identifier value is a variable in a keyword argument (`f(password=pw)`, `f(a, token=tok)`),
+  and in code and output a snake_case one given to a lower-case key (`password=user_pw`);
 - `key = value` / `key: value` unquoted (INI, YAML, prose): the value must look like a secret
   (a digit and a letter, or a symbol), and in code and output a plain identifier after `=` is a
   variable;
@@ -60,13 +59,6 @@ _ANNOTATION = re.compile(r"[A-Za-z_][\w.\[\], |]{0,60}?[ \t]*=(?!=)[ \t]*")
 _BLANKS = re.compile(r"[ \t]+")
 _UNQUOTED = re.compile(r"[^\s\"'`;&|,<>]{1,301}")
 _QUOTE_PREFIX = re.compile(r"[rRbBuU]{0,2}(?=[\"'`])")
-# A shell statement's start: a line's start (after a diff's +/-, a listing's `14→` or a grep's
-# `file:14:`), or after ; & | (and ? = of query strings and nested flags), then export and the like.
-_STATEMENT_PREFIX = re.compile(
-    r"(?:^[ \t]*(?:\S*:\d+:|\d+[→\t│|:])?[+\- ]?[ \t]*|[;&|?=][ \t]*)"
-    r"(?:(?:export|local|declare|readonly|env)[ \t]+(?:-\w+[ \t]+)?)?$",
-    re.MULTILINE,
-)
 _SET_WORDS = ("set", "config", "--global", "--local", "--system", "--add")
 _PREVIOUS_WORD = re.compile(r"(?:^|\s)(?:set|config|--global|--local|--system|--add)[ \t]+$")
 
@@ -111,13 +103,7 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
     name = raw.lstrip("-.")
     dashes = len(raw) - len(name) if raw.startswith("-") else 0
     core = name.lower().replace("-", "_").replace(".", "_")
-    if (
-        not core
-        or core in _NOT_SECRET_NAMES
-        or core.startswith("no_")
-        or core.endswith(_NOT_SECRET_ENDINGS)
-        or _SECRET_NAME.search(core) is None
-    ):
+    if not _names_secret(core):
         return []
     before = text[left - 1] if left else ""
     if before == "/":
@@ -163,6 +149,28 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
             return []
         position = blanks.end()
     return _value_span(text, position, form, name, core, dashes, scope, left)
+
+
+def secret_value_kind(key: str, value: str, scope: str) -> str | None:
+    """The kind of secret a JSON-like value is under its key (`{"password": "..."}` in a tool's
+    input), or None: the key must name a secret and the value pass a quoted literal's checks."""
+    name = key.strip().lstrip("-.")
+    core = name.lower().replace("-", "_").replace(".", "_")
+    if not _names_secret(core) or not _quoted_value_ok(value, "equals", scope) or _contains_key_word(value, core):
+        return None
+    return _kind("equals", name, core, len(key.strip()) - len(name))
+
+
+def _names_secret(core: str) -> bool:
+    """Whether a key (lower-case, `-` and `.` read as `_`) names a secret: it ends with a secret
+    word and is not one of the names that only mention one."""
+    return not (
+        not core
+        or core in _NOT_SECRET_NAMES
+        or core.startswith("no_")
+        or core.endswith(_NOT_SECRET_ENDINGS)
+        or _SECRET_NAME.search(core) is None
+    )
 
 
 def _value_span(
@@ -296,12 +304,12 @@ def _unquoted_value_ok(
     if form == "equals" and dashes:
         form = "flag"  # --password=X reads as --password X
     if form == "equals":
-        previous = text[left - 1 : left] if left else ""
+        previous = text[max(0, left - 12) : left].rstrip(" \t")[-1:]
         keyword_argument = previous in ("(", ",") or follows in (",", ")")
         if identifier and keyword_argument:
-            return False  # f(password=pw)
-        if identifier and code_like and not name.isupper() and ("_" in value or not _statement_start(text, left)):
-            return False  # a variable given to a lower-case name, unless a shell line sets it
+            return False  # f(password=pw), f(a, password=pw)
+        if identifier and code_like and "_" in value and not name.isupper():
+            return False  # password=user_pw: a variable in code
         # In code and output, words joined by dashes are a stand-in (API_KEY=your-key-goes-here).
         return not code_like or _shaped(value) or _long_and_mixed_case(value) or _WORDS.fullmatch(value) is None
     if form == "flag":
@@ -310,12 +318,6 @@ def _unquoted_value_ok(
     if identifier and code_like and form == "spaced":
         return False
     return _shaped(value)
-
-
-def _statement_start(text: str, left: int) -> bool:
-    """The key starts a shell statement: alone on its line (after `export`, `local`, ...) or
-    after `;`, `&&`, `|`."""
-    return _STATEMENT_PREFIX.search(text, max(0, left - 80), left) is not None
 
 
 def _random_identifier(value: str) -> bool:

@@ -15,7 +15,6 @@ _VALUE = r"(?P<secret>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|[^\s\"'`;&|]{1,200})"
 _NOT_SECRET = re.compile(r"[$%{<(\[]|\*{3}|(?i:x{3,})$|\d+$")
 _COMMAND_END = re.compile(r"\n|;|\|\||\||&&")
 _WINDOW = 2000  # the most of a command's options read after its client's name
-_NAME_START = frozenset(" \t\n/\"'`(=;|&>$")
 
 
 class ClientRule:
@@ -69,8 +68,8 @@ def client_spans(
     if rule.anchors == (" login",):
         if _LOGIN_CLIENTS.search(text, max(0, start - 40), start) is None:
             return []
-    elif start > 0 and text[start - 1] not in _NAME_START:
-        return []
+    elif start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-.") and not _diff_line(text, start):
+        return []  # part of another word (libcurl); after a space, `+`, `$`, `→`, `/`, ... it is the client
     if start < scanned.get(index, 0):
         return []  # inside the options of a command this rule has read
     stop = _COMMAND_END.search(text, end, end + _WINDOW)
@@ -86,3 +85,8 @@ def client_spans(
             continue
         spans.append((begin, finish, "cli-secret"))
     return spans
+
+
+def _diff_line(text: str, start: int) -> bool:
+    """The client's name starts a diff's removed line (`-curl ...`)."""
+    return text[start - 1] == "-" and (start == 1 or text[start - 2] == "\n")
