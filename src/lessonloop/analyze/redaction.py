@@ -14,15 +14,19 @@ it accordingly:
 - "prose": a typed prompt or an assistant message, which often quotes command lines and config:
   `password=hunter2` and `--token abc123` are secrets there;
 - "command": a shell command line (flags, inline env assignments, `export X=y; cmd`);
-- "code": file contents in an edit or write: `token = compute()`, `f(password=pw)`,
-  `password=hunter2` (a keyword argument) are code there, while quoted literals, config
-  values under secret-named keys, env lines and vendor formats are secrets;
+- "code": file contents in an edit or write: `token = compute()`, `token = abc123def`,
+  `f(a, password=pw)` are code there, and a quoted literal or a flag's value must look like a
+  secret (`apiKey: 'proxy-handled'` is a stand-in), while `password=hunter2`, config values
+  under secret-named keys, env lines and vendor formats are secrets;
 - "output": a tool's result (code, logs, env dumps, config): read as code is.
 
+A JSON value under a secret-named key (`{"password": "..."}`, redact_value) is replaced whole.
+
 Speed: ingest redacts megabytes. Each rule has anchor strings; one Aho-Corasick pass over the
-text finds every anchor (in the letter cases that occur: lower, UPPER, Capitalized), and each
-rule's pattern is then matched only right there. A text with no anchor costs that one pass.
-The module imports only re and ahocorasick (the hooks import it).
+text finds every anchor (in the letter cases keys use: lower, UPPER, Capitalized, camelCase),
+and each rule runs only where its anchors are (a format's regex is searched once per text). A
+text with no anchor costs that one pass. The module imports only re and ahocorasick (the hooks
+import it), and compiles a rule's regex when first needed.
 
 Idempotent: `[REDACTED:<kind>]` markers are never matched again.
 """
