@@ -126,3 +126,28 @@ def no_upstream(branch: str) -> str:
         "To have this happen automatically for branches without a tracking\n"
         "upstream, see 'push.autoSetupRemote' in 'git help config'."
     )
+
+
+def mount_namespace() -> list[str] | None:
+    """The command prefix that runs a command in a mount namespace of its own where it may mount
+    (a tmpfs, a read-only bind mount) without touching the machine's mounts: `unshare --mount` as
+    root, with `--user --map-root-user` otherwise. None when the system allows neither (a
+    container without the capability, unprivileged user namespaces turned off)."""
+    import shutil
+    import tempfile
+
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return None
+    prefix = [unshare, "--mount"] if os.geteuid() == 0 else [unshare, "--user", "--map-root-user", "--mount"]
+    with tempfile.TemporaryDirectory() as probe:
+        try:
+            done = subprocess.run(
+                [*prefix, "mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", probe],
+                capture_output=True,
+                timeout=30,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+    return prefix if done.returncode == 0 else None

@@ -175,7 +175,7 @@ def _finish(args: argparse.Namespace, change: Change, action: str) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from lessonloop.apply.hooks import failures, settings
+    from lessonloop.apply.hooks import failures, settings, spool
     from lessonloop.store.location import db_path_text
 
     scopes = [
@@ -188,7 +188,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         "scopes": scopes,
         "entry_point": settings.check_entry(timeout=10.0),
         "db": db,
-        "failure_log": {"file": failures.log_path(db), "count": count, "last": last},
+        "failure_log": {"file": failures.log_path(db), "files": failures.logs_of(db), "count": count, "last": last},
+        "spool": {"folder": spool.folder(db), "waiting": len(spool.pending(db))},
     }
     if args.json:
         emit_json(data)
@@ -235,10 +236,16 @@ def _print_status(data: dict[str, Any]) -> None:
         out.print(f"[dim]  checked with: {escape(entry['command'])}[/]")
     out.print(f"Store: {escape(data['db'])}")
     log = data["failure_log"]
-    out.print(f"Failure log: {escape(log['file'])}: {log['count']} failure(s)")
+    out.print(f"Failure log: {escape(', '.join(log['files']))}: {log['count']} failure(s)")
     for failure in log["last"]:
         when, event, error = failure.get("ts") or "?", failure.get("event") or "-", failure.get("error") or ""
         out.print(f"  {escape(str(when))}  {escape(str(event))}  {escape(str(error))}")
+    waiting = data["spool"]["waiting"]
+    if waiting:
+        out.print(
+            f"Spool: {waiting} hook event(s) in {escape(data['spool']['folder'])} waiting for the store's write "
+            "lock (the next hook or ingest stores them)"
+        )
 
 
 def cmd_hook(args: argparse.Namespace) -> int:

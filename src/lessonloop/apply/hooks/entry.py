@@ -8,10 +8,12 @@ Claude Code names it) comes from the command line, else from the payload's `hook
 Every answer (the lessons a hook gives the agent as context, a warning, a reason to ask or deny)
 is redacted again before it is written (prose scope).
 
-It fails open: any error (unreadable stdin, a missing, corrupt or locked store, a handler
-exception, its time budget spent) ends with exit 0 and no output, i.e. no decision, and the
-failure is written to the log `lessonloop hooks status` shows (failures.py). Exit 2 (which would
-block the agent) is never used.
+It fails open: any error (unreadable stdin, a missing or corrupt store, a handler exception, its
+time budget spent) ends with exit 0 and no output, i.e. no decision, and the failure is written
+to the log `lessonloop hooks status` shows (failures.py). Exit 2 (which would block the agent) is
+never used. A hook that answers (a warning, lessons) writes its answer first and records it after
+(HookContext.after_answer): a store that is locked (the record waits in the spool: spool.py),
+full or read-only (the failure is logged) costs the record, never the answer.
 
 `--check` prints {"ok", "db", "lessons", "problem"} for `lessonloop hooks status`; `--ingest` is
 the background worker of Stop / SessionEnd (session_end.py).
@@ -22,6 +24,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # Seconds a handler may take before it gives up (Claude Code's own timeouts are larger: command.py).
 BUDGET_SECONDS = {
@@ -50,15 +56,22 @@ class HookTimeout(Exception):
 
 
 class HookContext:
-    """What every handler gets besides the payload: the event, the store path, the options."""
+    """What every handler gets besides the payload: the event, the store path, the options, and
+    the work to do once the answer is out (`after_answer`)."""
 
-    __slots__ = ("ask", "block", "db", "event")
+    __slots__ = ("after", "ask", "block", "db", "event")
 
     def __init__(self, event: str, db: str, options: list[str]) -> None:
         self.event = event
         self.db = db
         self.block = "--block" in options
         self.ask = "--ask" in options
+        self.after: list[Callable[[], object]] = []
+
+    def after_answer(self, work: Callable[[], object]) -> None:
+        """Run `work` (recording what was decided) once the answer is written and flushed: the
+        answer never waits for the store's write lock, and a failure to record cannot take it."""
+        self.after.append(work)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         _start_budget(BUDGET_SECONDS.get(event, 3.0))
         try:
             module = __import__(f"lessonloop.apply.hooks.{target[0]}", fromlist=[target[1]])
-            output = getattr(module, target[1])(payload, HookContext(event, db, options))
+            ctx = HookContext(event, db, options)
+            output = getattr(module, target[1])(payload, ctx)
         finally:
             _stop_budget()
         if output:
@@ -105,11 +119,23 @@ def main(argv: list[str] | None = None) -> int:
 
             sys.stdout.write(json.dumps(redact_value(output)[0], ensure_ascii=False))
             sys.stdout.flush()
+        if ctx.after:  # the answer is out: now record it, within a budget of its own
+            _start_budget(BUDGET_SECONDS.get(event, 3.0))
+            try:
+                for work in ctx.after:
+                    work()
+            finally:
+                _stop_budget()
     except BaseException as exc:
         if isinstance(exc, SystemExit) and exc.code in (0, None):
             return 0
-        from lessonloop.apply.hooks.failures import log_failure
+        import sqlite3
 
+        from lessonloop.apply.hooks.failures import log_failure
+        from lessonloop.store.transaction import cause_of, store_error
+
+        if isinstance(exc, sqlite3.Error) and cause_of(exc) is not None:  # a read's error: in plain words
+            exc = store_error(exc, db or None).with_traceback(exc.__traceback__)
         log_failure(db or "lessonloop.db", event, session_id, exc)
     return 0
 

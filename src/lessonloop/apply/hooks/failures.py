@@ -2,8 +2,13 @@
 written here, next to the store, where `lessonloop hooks status` shows them.
 
 One JSON object per line: ts, event, session_id, error (type and message), where (the last frame
-of the traceback). The file is kept under MAX_BYTES by dropping its older half. Stdlib only:
-this runs in the hook process.
+of the traceback), db (the store). The file is kept under MAX_BYTES by dropping its older half.
+
+When the store's folder cannot be written (read-only, or its disk full), the failure goes to the
+first fallback that takes it: $XDG_STATE_HOME/lessonloop/ (~/.local/state/lessonloop/), then
+lessonloop-<uid>/ in the temporary folder ($TMPDIR, else /tmp). Those logs may hold the failures
+of several stores: `read_failures` reads the log next to the store and, from the fallbacks, the
+lines of this store. Stdlib only: this runs in the hook process.
 """
 
 from __future__ import annotations
@@ -21,8 +26,20 @@ def log_path(db_path: str) -> str:
     return os.path.join(os.path.dirname(os.path.abspath(db_path)), FILE_NAME)
 
 
-def log_failure(db_path: str, event: str | None, session_id: str | None, error: BaseException | str) -> None:
-    """Append one failure; never raises (a failure to log a failure is dropped)."""
+def fallback_paths() -> list[str]:
+    """Where failures go when the store's folder cannot be written, in the order tried."""
+    state = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    temporary = os.environ.get("TMPDIR") or "/tmp"
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return [
+        os.path.join(state, "lessonloop", FILE_NAME),
+        os.path.join(temporary, f"lessonloop-{uid}", FILE_NAME),
+    ]
+
+
+def log_failure(db_path: str, event: str | None, session_id: str | None, error: BaseException | str) -> str | None:
+    """Append one failure to the log next to the store, else to the first fallback that can be
+    written; returns the log written, None when none could be (never raises)."""
     try:
         where = None
         if isinstance(error, BaseException):
@@ -40,17 +57,44 @@ def log_failure(db_path: str, event: str | None, session_id: str | None, error: 
             "session_id": session_id,
             "error": text[:2000],
             "where": where,
+            "db": os.path.abspath(db_path),
         }
-        path = log_path(db_path)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "replace")
-        with open(path, "ab") as handle:
-            handle.write(line)
-            size = handle.tell()
-        if size > MAX_BYTES:
-            _shrink(path)
     except Exception:
-        pass
+        return None
+    for path in (log_path(db_path), *fallback_paths()):
+        if _append(path, line):
+            return path
+    return None
+
+
+def _append(path: str, line: bytes) -> bool:
+    """Append `line` whole, or nothing (a write cut short by a full disk is taken back)."""
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    except OSError:
+        return False
+    start = 0
+    try:
+        start = os.fstat(fd).st_size
+        if os.write(fd, line) != len(line):
+            raise OSError("short write")
+        size = start + len(line)
+    except OSError:
+        try:  # noqa: SIM105 - contextlib costs the hooks an import
+            os.ftruncate(fd, start)
+        except OSError:
+            pass
+        return False
+    finally:
+        os.close(fd)
+    if size > MAX_BYTES:
+        try:  # noqa: SIM105 - contextlib costs the hooks an import
+            _shrink(path)
+        except OSError:
+            pass
+    return True
 
 
 def _shrink(path: str) -> None:
@@ -65,19 +109,40 @@ def _shrink(path: str) -> None:
 
 
 def read_failures(db_path: str, limit: int = 20) -> tuple[int, list[dict[str, object]]]:
-    """(how many failures the log holds, the last `limit` of them, oldest first). A line that is
-    not JSON is returned as {"error": line}."""
+    """(how many failures of this store the logs hold, the last `limit` of them, oldest first):
+    every line of the log next to the store, and the fallback logs' lines about this store. A
+    line that is not JSON is returned as {"error": line}."""
+    store = os.path.abspath(db_path)
+    records: list[dict[str, object]] = []
+    for path in (log_path(db_path), *fallback_paths()):
+        mine_only = path != log_path(db_path)
+        for record in _records(path):
+            if not mine_only or record.get("db") == store:
+                records.append(record)
+    records.sort(key=lambda r: str(r.get("ts") or ""))  # stable: each log's own order is kept
+    return len(records), records[-limit:] if limit > 0 else []
+
+
+def logs_of(db_path: str) -> list[str]:
+    """The logs that hold failures of the store at `db_path` (the one next to it first)."""
+    store = os.path.abspath(db_path)
+    found = [log_path(db_path)] if os.path.exists(log_path(db_path)) else []
+    found += [path for path in fallback_paths() if any(r.get("db") == store for r in _records(path))]
+    return found or [log_path(db_path)]
+
+
+def _records(path: str) -> list[dict[str, object]]:
     try:
-        with open(log_path(db_path), "rb") as handle:
+        with open(path, "rb") as handle:
             lines = [line for line in handle.read().splitlines() if line.strip()]
-    except FileNotFoundError:
-        return 0, []
+    except OSError:
+        return []
     out: list[dict[str, object]] = []
-    for raw in lines[-limit:] if limit > 0 else []:
+    for raw in lines:
         text = raw.decode("utf-8", "replace")
         try:
             record = json.loads(text)
         except ValueError:
             record = {"error": text}
         out.append(record if isinstance(record, dict) else {"error": text})
-    return len(lines), out
+    return out

@@ -4,6 +4,11 @@ transaction per event, and the session's project remembered after its first even
 Reading handlers (PreToolUse, UserPromptSubmit) never create or migrate the store: no store
 means no lessons. Writing handlers create it, or bring its schema up to date, through
 store.connection (imported only then).
+
+An event's writes (`record`) are named operations ("session", "decision", "call": `APPLIERS`) so
+that, when the store's write lock is taken, they can wait in the spool (spool.py) and be
+applied later by whichever process holds the lock next: contention delays a write, it never
+loses it.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import json
 import os
 import sqlite3
 
-from lessonloop.store.transaction import transaction
+from lessonloop.store.transaction import StoreError, transaction
 from lessonloop.timestamps import utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
@@ -21,11 +26,12 @@ if TYPE_CHECKING:  # annotations only: importing collections.abc costs the hook 
 
     from lessonloop.apply.hooks.entry import HookContext
 
-# Milliseconds a hook waits for another process's write lock before giving up (fail open). Each
-# write holds the lock for about a millisecond, so these are reached only when something holds it
-# for long (a big ingest's transaction), never by parallel hooks: see tests/test_hooks_concurrency.py.
-WAIT_MS = {"PreToolUse": 2500, "UserPromptSubmit": 2500}
-DEFAULT_WAIT_MS = 4000
+# Milliseconds a hook waits for another process's write lock before it leaves its event's writes in
+# the spool (`record`). Each write holds the lock for about a millisecond, but with 20 hooks writing
+# at once on a loaded machine a wait can last seconds (tests/test_hooks_concurrency.py): the spool,
+# not a longer wait, is what keeps those events.
+WAIT_MS = {"PreToolUse": 500, "UserPromptSubmit": 500}
+DEFAULT_WAIT_MS = 1000
 
 
 class NoStore(Exception):
@@ -60,9 +66,80 @@ def connect_for_writing(db: str, wait_ms: int = DEFAULT_WAIT_MS) -> sqlite3.Conn
 
 def write(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], object]) -> object:
     """Run `work` in one BEGIN IMMEDIATE transaction (store/transaction.py): all of it is stored,
-    or none."""
+    or none. For writes that may be dropped when the store is busy (live learning); an event's
+    own writes go through `record`."""
     with transaction(conn):
         return work(conn)
+
+
+SPOOL_FOLDER = "hook-spool"  # next to the store: spool.py
+
+# The operations an event's writes are made of: kind -> (module, function(conn, data)).
+APPLIERS = {
+    "session": ("lessonloop.apply.hooks.hook_store", "apply_session"),
+    "decision": ("lessonloop.apply.hooks.hook_store", "apply_decision"),
+    "call": ("lessonloop.apply.hooks.post_tool", "apply_call"),
+}
+Op = tuple[str, dict[str, object]]
+
+
+def apply_op(conn: sqlite3.Connection, kind: str, data: dict[str, object]) -> object:
+    """Apply one operation (inside the caller's transaction)."""
+    module, name = APPLIERS[kind]
+    return getattr(__import__(module, fromlist=[name]), name)(conn, data)
+
+
+def record(conn: sqlite3.Connection, db: str, ops: list[Op], wait: int) -> list[object] | None:
+    """Store an event's writes `ops` in one transaction, after whatever waits in the spool (older
+    events first). When the write lock is taken, the ops go to the spool first, then the lock is
+    awaited for `wait` ms: got, everything waiting (these ops too) is applied now; not got, the
+    next process holding the lock applies them. Returns the ops' results when they were applied
+    here and now, None when they were left to the spool (or applied from it). A store that is
+    full, read-only or damaged raises StoreError (the hook logs it; the ops are not kept)."""
+    spooled = False
+    waiting = os.path.isdir(os.path.join(os.path.dirname(os.path.abspath(db)), SPOOL_FOLDER))
+    try:
+        for timeout in (0, wait):
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+            done: list[str] = []
+            problems: list[str] = []
+            try:
+                with transaction(conn, db):
+                    if waiting:  # the spool module only when there is a spool (the usual case: none)
+                        from lessonloop.apply.hooks import spool
+
+                        done, problems = spool.apply_pending(conn, db, apply_op)
+                    results = None if spooled else [apply_op(conn, kind, data) for kind, data in ops]
+            except StoreError as exc:
+                if exc.cause != "locked":
+                    raise
+                if not spooled:
+                    from lessonloop.apply.hooks import spool
+
+                    spool.put(db, ops)
+                    spooled = waiting = True
+                continue
+            if waiting:
+                from lessonloop.apply.hooks import spool
+
+                spool.remove(db, done)
+            if problems:
+                from lessonloop.apply.hooks.failures import log_failure
+
+                for problem in problems:
+                    log_failure(db, "spool", None, problem)
+            return results
+        return None
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(wait)}")
+
+
+def spool_only(db: str, ops: list[Op]) -> None:
+    """Leave `ops` to the spool: the store could not even be opened for writing (its schema being
+    brought up to date by a process that holds the lock)."""
+    from lessonloop.apply.hooks import spool
+
+    spool.put(db, ops)
 
 
 def wait_ms(ctx: HookContext) -> int:
@@ -79,66 +156,127 @@ def text_of(payload: dict[str, object], key: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def session_project(conn: sqlite3.Connection, payload: dict[str, object], policy: HookPolicy) -> str | None:
+def session_project(conn: sqlite3.Connection, payload: dict[str, object], policy: HookPolicy, db: str) -> str | None:
     """The project of the payload's session: remembered from its first event, else resolved from
-    its cwd now (config mappings, then the git root) and remembered when `policy` allows storing
-    this session."""
+    its cwd now (`resolve_project`) and remembered when `policy` allows storing this session (no
+    wait for the write lock: left to the spool when it is taken, the event's own write follows)."""
     session_id = text_of(payload, "session_id")
     cwd = text_of(payload, "cwd")
     if session_id is not None:
         row = conn.execute("SELECT project FROM hook_sessions WHERE session_id = ?", (session_id,)).fetchone()
         if row is not None:
             return row[0] if row[0] is not None else None
-    project = resolve_project(cwd) if cwd else None
+    project = resolve_project(cwd, policy, conn) if cwd else None
     if session_id is not None and policy.allows(project, cwd):
-        write(
-            conn,
-            lambda c: c.execute(
-                """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, started_at, last_event_at)
-                   VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING""",
-                (session_id, project, cwd, text_of(payload, "transcript_path"), utc_now(), utc_now()),
-            ),
-        )
+        record(conn, db, [first_seen(payload, project)], 0)
     return project
 
 
-def resolve_project(cwd: str) -> str:
-    """The project of the folder `cwd` as ingest places it: a [projects] mapping of the config,
-    else the git root (a worktree's main tree), else the folder."""
-    from lessonloop.capture.projects import compile_mappings, mapped_project, project_for_cwd
-    from lessonloop.config import ConfigError, load_config
+def first_seen(payload: dict[str, object], project: str | None) -> Op:
+    """The "session" operation of a session's first event: its row, unless it has one."""
+    data: dict[str, object] = {
+        "mode": "first",
+        "session_id": text_of(payload, "session_id"),
+        "project": project,
+        "cwd": text_of(payload, "cwd"),
+        "transcript_path": text_of(payload, "transcript_path"),
+        "ts": utc_now(),
+    }
+    return ("session", data)
 
-    home = os.path.expanduser("~")
-    try:
-        mappings = compile_mappings(load_config().project_mappings, home)
-    except ConfigError:
-        mappings = ()
-    return mapped_project(cwd, mappings, home) or project_for_cwd(cwd)
+
+def record_later(ctx: HookContext, conn: sqlite3.Connection, ops: list[Op]) -> None:
+    """`record` the ops once the answer is out (HookContext.after_answer), then close `conn`."""
+
+    def work() -> None:
+        try:
+            record(conn, ctx.db, ops, wait_ms(ctx))
+        finally:
+            conn.close()
+
+    ctx.after_answer(work)
 
 
-def record_decision(
-    conn: sqlite3.Connection,
+_SESSION_WRITES = {
+    # the first event of a session (any hook): remembered once, its project resolved then
+    "first": """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, started_at, last_event_at)
+                VALUES (:session_id, :project, :cwd, :transcript_path, :ts, :ts) ON CONFLICT (session_id) DO NOTHING""",
+    # SessionStart: the session's folder, project, transcript and model as they are now
+    "start": """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, model, started_at, last_event_at)
+                VALUES (:session_id, :project, :cwd, :transcript_path, :model, :ts, :ts)
+                ON CONFLICT (session_id) DO UPDATE SET project = excluded.project, cwd = excluded.cwd,
+                    transcript_path = coalesce(excluded.transcript_path, transcript_path),
+                    model = coalesce(excluded.model, model), last_event_at = excluded.last_event_at""",
+    # Stop, SessionEnd: the last event, the end (SessionEnd), the transcript
+    "end": """INSERT INTO hook_sessions (session_id, cwd, transcript_path, started_at, last_event_at, ended_at)
+              VALUES (:session_id, :cwd, :transcript_path, :ts, :ts, :ended_at)
+              ON CONFLICT (session_id) DO UPDATE SET last_event_at = excluded.last_event_at,
+                  ended_at = coalesce(excluded.ended_at, ended_at),
+                  transcript_path = coalesce(excluded.transcript_path, transcript_path)""",
+}
+_SESSION_FIELDS = ("session_id", "project", "cwd", "transcript_path", "model", "ts", "ended_at")
+
+
+def apply_session(conn: sqlite3.Connection, data: dict[str, object]) -> None:
+    """The "session" operation: a hook_sessions row written as `data["mode"]` says (first, start, end)."""
+    values = {name: data.get(name) for name in _SESSION_FIELDS}
+    conn.execute(_SESSION_WRITES[str(data.get("mode", "first"))], values)
+
+
+def resolve_project(cwd: str, policy: HookPolicy, store: sqlite3.Connection | str | None = None) -> str:
+    """The project of the folder `cwd` as ingest places it (lessonloop.project_resolver): a
+    [projects] mapping of the configuration (from the policy's cache: no TOML parsed here), else
+    the git root (a worktree's main tree), else, for a folder that no longer exists, the placement
+    the store holds (`store`: a connection or the store's path), else the folder."""
+    from lessonloop.project_resolver import resolve_project as resolve
+
+    return resolve(cwd, policy.project_mappings, store=store)
+
+
+def decision(
     session_id: str,
     event: str,
     action: str,
     lesson_ids: Iterable[int] = (),
     tool_use_id: str | None = None,
     detail: dict[str, object] | None = None,
-) -> None:
-    """One hook_decisions row (the caller holds the transaction)."""
-    ids = list(lesson_ids)
+    *,
+    count_warnings: bool = False,
+) -> Op:
+    """The "decision" operation: one hook_decisions row, decided now; with `count_warnings`, one
+    more warning on each lesson given (PreToolUse)."""
+    data: dict[str, object] = {
+        "session_id": session_id,
+        "event": event,
+        "action": action,
+        "lessons": list(lesson_ids),
+        "tool_use_id": tool_use_id,
+        "detail": detail,
+        "ts": utc_now(),
+        "count_warnings": count_warnings,
+    }
+    return ("decision", data)
+
+
+def apply_decision(conn: sqlite3.Connection, data: dict[str, object]) -> None:
+    """Store a "decision" operation (inside the caller's transaction)."""
+    found = data.get("lessons")
+    ids = [int(i) for i in found] if isinstance(found, list) else []
+    detail = data.get("detail")
     conn.execute(
         "INSERT INTO hook_decisions (session_id, event, tool_use_id, ts, action, lessons, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
-            session_id,
-            event,
-            tool_use_id,
-            utc_now(),
-            action,
+            data["session_id"],
+            data["event"],
+            data.get("tool_use_id"),
+            data.get("ts") or utc_now(),
+            data["action"],
             json.dumps(ids) if ids else None,
             json.dumps(detail, ensure_ascii=False) if detail else None,
         ),
     )
+    if ids and data.get("count_warnings"):
+        conn.execute(f"UPDATE lessons SET warnings = warnings + 1 WHERE id IN ({', '.join('?' * len(ids))})", ids)
 
 
 def injected_lessons(conn: sqlite3.Connection, session_id: str) -> set[int]:
@@ -153,13 +291,14 @@ def injected_lessons(conn: sqlite3.Connection, session_id: str) -> set[int]:
 
 
 CONFIG_CACHE = "hook-config-cache.json"
+CACHE_FORMAT = 2  # part of the cache's stamp: a cache written by another version is rebuilt
 
 
 class HookPolicy:
-    """What the configuration lets the hooks do (capture.* and lessons.exclude_categories),
-    read from a JSON cache next to the store that is rebuilt whenever the configuration file
-    changes (its size or modification time): parsing TOML on every tool call would cost
-    milliseconds. A configuration that cannot be read stores nothing: when in doubt, capture
+    """What the configuration lets the hooks do (capture.* and lessons.exclude_categories) and
+    its [projects] mappings, read from a JSON cache next to the store that is rebuilt whenever
+    the configuration file changes (its size or modification time): parsing TOML on every tool
+    call would cost milliseconds. A configuration that cannot be read stores nothing: when in doubt, capture
     nothing."""
 
     __slots__ = ("data", "problem")
@@ -181,6 +320,14 @@ class HookPolicy:
         from lessonloop.capture.privacy import CapturePolicy
 
         return CapturePolicy.from_json(self.data).allows(project, cwd)
+
+    @property
+    def project_mappings(self) -> list[tuple[str, str]]:
+        """The configuration's `[projects]` entries, (folder pattern, project)."""
+        found = self.data.get("project_mappings")
+        if not isinstance(found, list):
+            return []
+        return [(str(m[0]), str(m[1])) for m in found if isinstance(m, list) and len(m) == 2]
 
     @property
     def exclude_categories(self) -> tuple[str, ...]:
@@ -210,9 +357,9 @@ def hook_policy(db: str) -> HookPolicy:
     path = config_path()
     try:
         info = os.stat(path)
-        stamp: list[object] | None = [path, info.st_mtime_ns, info.st_size]
+        stamp: list[object] | None = [CACHE_FORMAT, path, info.st_mtime_ns, info.st_size]
     except FileNotFoundError:
-        stamp = [path, None, None]
+        stamp = [CACHE_FORMAT, path, None, None]
     except OSError as exc:
         return HookPolicy({"enabled": False}, f"cannot read the configuration {path}: {exc.strerror or exc}")
     cache = os.path.join(os.path.dirname(os.path.abspath(db)), CONFIG_CACHE)
@@ -224,20 +371,25 @@ def hook_policy(db: str) -> HookPolicy:
     except (OSError, ValueError):
         pass
     from lessonloop.capture.privacy import CapturePolicy
-    from lessonloop.config import ConfigError
+    from lessonloop.config import ConfigError, load_config
 
     try:
-        policy = CapturePolicy.load(path).to_json()
+        config = load_config(path)
     except ConfigError as exc:
         return HookPolicy({"enabled": False}, str(exc))
+    policy = CapturePolicy.from_config(config).to_json()
+    policy["project_mappings"] = [list(mapping) for mapping in config.project_mappings]
+    temporary = f"{cache}.{os.getpid()}"
     try:
         os.makedirs(os.path.dirname(cache), exist_ok=True)
-        temporary = f"{cache}.{os.getpid()}"
-        with open(temporary, "w", encoding="utf-8") as handle:
+        with open(temporary, "w", encoding="utf-8") as handle:  # a full disk fails the write, not the open
             json.dump({"stamp": stamp, "policy": policy}, handle)
         os.replace(temporary, cache)
-    except OSError:
-        pass  # no cache: read the configuration again next time
+    except OSError:  # no cache: the configuration is read again next time
+        try:  # noqa: SIM105 - contextlib costs the hooks an import
+            os.unlink(temporary)  # and no half-written file is left behind
+        except OSError:
+            pass
     return HookPolicy(policy)
 
 

@@ -8,7 +8,9 @@ behind the live session), then learn from it:
   lesson now, through the same extraction batch learning uses (live_learning.py).
 
 Texts are redacted before they are stored. Rows stay in live_calls until the session's
-transcript is ingested (Stop / SessionEnd).
+transcript is ingested (Stop / SessionEnd). The call is one "call" operation (`apply_call`): when
+the store is busy it waits in the spool (spool.py) and is stored by the next process holding the
+write lock; such a call is learned from at the session's ingest, not live.
 """
 
 from __future__ import annotations
@@ -19,14 +21,18 @@ from typing import TYPE_CHECKING, Any
 
 from lessonloop.apply.hooks.hook_store import (
     connect_for_writing,
+    first_seen,
     forgotten,
     hook_policy,
+    record,
+    resolve_project,
     session_project,
+    spool_only,
     text_of,
     wait_ms,
-    write,
 )
 from lessonloop.apply.hooks.pre_tool import call_target
+from lessonloop.store.transaction import StoreError
 from lessonloop.timestamps import utc_now
 
 if TYPE_CHECKING:
@@ -68,40 +74,69 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     error_class = (
         _classify(tool_use_id, session_id, ts, tool, tool_input, target, command, cwd, error_text) if failed else None
     )
-    conn = connect_for_writing(ctx.db, wait_ms(ctx))
+    call: dict[str, object] = {
+        "id": tool_use_id, "session_id": session_id, "ts": ts, "tool": tool,
+        "input_json": json.dumps(tool_input, ensure_ascii=False), "target_path": target, "command": command,
+        "cwd": cwd, "ok": 0 if failed else 1, "status": status, "error_text": error_text,
+        "error_class": error_class, "result_text": result_text,
+    }  # fmt: skip
+    try:
+        conn = connect_for_writing(ctx.db, wait_ms(ctx))
+    except StoreError as exc:  # the schema being brought up to date by a process holding the lock
+        if exc.cause != "locked":
+            raise
+        project = resolve_project(cwd, policy, ctx.db) if cwd else None
+        if policy.allows(project, cwd):
+            spool_only(ctx.db, [first_seen(payload, project), ("call", {**call, "project": project})])
+        return None
     try:
         if forgotten(conn, session_id):
             return None  # a person forgot this session: nothing of it is stored again
-        project = session_project(conn, payload, policy)
+        project = session_project(conn, payload, policy, ctx.db)
         if not policy.allows(project, cwd):
             return None
-
-        def store(c: sqlite3.Connection) -> bool:
-            seq = c.execute("SELECT coalesce(max(seq), 0) + 1 FROM live_calls WHERE session_id = ?", (session_id,))
-            cursor = c.execute(
-                """INSERT INTO live_calls (id, session_id, seq, ts, tool, input_json, target_path, command, cwd, ok,
-                       status, error_text, error_class, result_text)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""",
-                (
-                    tool_use_id, session_id, seq.fetchone()[0], ts, tool, json.dumps(tool_input, ensure_ascii=False),
-                    target, command, cwd, 0 if failed else 1, status, error_text, error_class, result_text,
-                ),
-            )  # fmt: skip
-            c.execute("UPDATE hook_sessions SET last_event_at = ? WHERE session_id = ?", (ts, session_id))
-            if cursor.rowcount != 1:
-                return False  # this call was stored already (a repeated event)
-            if not failed:
-                _credit_warnings(c, session_id, tool_use_id, tool, command, target, cwd, project, ts)
-            return True
-
-        stored = write(conn, store)
-        if stored and not failed:
+        stored = record(conn, ctx.db, [("call", {**call, "project": project})], wait_ms(ctx))
+        if stored and stored[0] and not failed:
             from lessonloop.apply.hooks.live_learning import learn_from_session
 
-            learn_from_session(conn, session_id, project, cwd)
+            try:
+                learn_from_session(conn, session_id, project, cwd)
+            except StoreError as exc:  # busy: the lesson is learned from the transcript at Stop instead
+                if exc.cause != "locked":
+                    raise
     finally:
         conn.close()
     return None
+
+
+_INSERT_CALL = """INSERT INTO live_calls (id, session_id, seq, ts, tool, input_json, target_path, command, cwd, ok,
+                      status, error_text, error_class, result_text)
+                  SELECT :id, :session_id, coalesce(max(seq), 0) + 1, :ts, :tool, :input_json, :target_path,
+                      :command, :cwd, :ok, :status, :error_text, :error_class, :result_text
+                  FROM live_calls WHERE session_id = :session_id
+                  ON CONFLICT (id) DO NOTHING"""
+
+
+def apply_call(conn: sqlite3.Connection, data: dict[str, Any]) -> bool:
+    """The "call" operation (inside the caller's transaction): the call stored with the next
+    arrival number of its session, and a success credited to the warnings it followed. False
+    when it was stored already (a repeated event) or its session was forgotten meanwhile."""
+    session_id = data["session_id"]
+    if forgotten(conn, session_id):
+        return False
+    columns = ("id", "session_id", "ts", "tool", "input_json", "target_path", "command", "cwd", "ok", "status",
+               "error_text", "error_class", "result_text")  # fmt: skip
+    cursor = conn.execute(_INSERT_CALL, {name: data.get(name) for name in columns})
+    conn.execute("UPDATE hook_sessions SET last_event_at = ? WHERE session_id = ?", (data["ts"], session_id))
+    if cursor.rowcount != 1:
+        return False
+    if data.get("ok"):
+        command = data.get("command")
+        _credit_warnings(
+            conn, session_id, data["id"], data["tool"], command if isinstance(command, str) else None,
+            data.get("target_path"), data.get("cwd"), data.get("project"), data["ts"],
+        )  # fmt: skip
+    return True
 
 
 def _text(value: object) -> str | None:

@@ -20,12 +20,12 @@ from lessonloop.apply.hooks.hook_store import (
     HookPolicy,
     NoStore,
     connect,
+    decision,
     hook_policy,
-    record_decision,
+    record_later,
     session_project,
     text_of,
     wait_ms,
-    write,
 )
 from lessonloop.timestamps import days_between, utc_now
 
@@ -66,22 +66,22 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         return None
     try:
         policy = hook_policy(ctx.db)
-        project = session_project(conn, payload, policy)
+        project = session_project(conn, payload, policy, ctx.db)
         fired = _fired(conn, session_id, tool, tool_input, cwd, project, ctx, policy)
-        action = max((a for a, *_ in fired), key=_ORDER.__getitem__, default="none")
-        ids = [lesson_id for _a, lesson_id, *_ in fired]
-        detail: dict[str, object] = {"tool": tool}
-        if fired:
-            detail["confidence"] = [round(value, 4) for _a, _i, value, *_ in fired]
-
-        def store(c: sqlite3.Connection) -> None:
-            record_decision(c, session_id, "PreToolUse", action, ids, text_of(payload, "tool_use_id"), detail)
-            if ids:
-                c.execute(f"UPDATE lessons SET warnings = warnings + 1 WHERE id IN ({', '.join('?' * len(ids))})", ids)
-
-        if policy.allows(project, cwd):  # capture turned off: decide, but record nothing
-            write(conn, store)
-    finally:
+    except BaseException:
+        conn.close()
+        raise
+    action = max((a for a, *_ in fired), key=_ORDER.__getitem__, default="none")
+    ids = [lesson_id for _a, lesson_id, *_ in fired]
+    detail: dict[str, object] = {"tool": tool}
+    if fired:
+        detail["confidence"] = [round(value, 4) for _a, _i, value, *_ in fired]
+    if policy.allows(project, cwd):  # the decision is recorded once the answer is out
+        op = decision(
+            session_id, "PreToolUse", action, ids, text_of(payload, "tool_use_id"), detail, count_warnings=True
+        )
+        record_later(ctx, conn, [op])
+    else:  # capture turned off: decide, but record nothing
         conn.close()
     if not fired:
         return None

@@ -4,18 +4,16 @@ given yet, within a small token budget."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from lessonloop.apply.hooks.hook_store import (
     NoStore,
     connect,
+    decision,
     hook_policy,
     injected_lessons,
-    record_decision,
+    record_later,
     session_project,
     text_of,
     wait_ms,
-    write,
 )
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
@@ -45,7 +43,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         from lessonloop.apply.render import fit_context
 
         policy = hook_policy(ctx.db)
-        project = session_project(conn, payload, policy)
+        project = session_project(conn, payload, policy, ctx.db)
         given = injected_lessons(conn, session_id)
         found = recall(
             conn,
@@ -58,17 +56,16 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         )
         found = [r for r in found if r.id not in given][:TOP]
         text, used = fit_context(found, BUDGET_TOKENS)
-        if not used:
-            return None
-        ids = [r.id for r in used]
-
-        def store(c: sqlite3.Connection) -> None:
-            record_decision(
-                c, session_id, "UserPromptSubmit", "inject", ids, detail={"scores": [round(r.score, 4) for r in used]}
-            )
-
-        if policy.allows(project, text_of(payload, "cwd")):  # capture turned off: give, record nothing
-            write(conn, store)
-    finally:
+    except BaseException:
         conn.close()
+        raise
+    if not used or not policy.allows(project, text_of(payload, "cwd")):  # capture turned off: give, record nothing
+        conn.close()
+    else:  # recorded once the answer is out
+        scores: dict[str, object] = {"scores": [round(r.score, 4) for r in used]}
+        record_later(
+            ctx, conn, [decision(session_id, "UserPromptSubmit", "inject", [r.id for r in used], detail=scores)]
+        )
+    if not used:
+        return None
     return {"hookSpecificOutput": {"hookEventName": "UserPromptSubmit", "additionalContext": text}}

@@ -6,7 +6,9 @@ work runs in a background process by default and the agent never waits: the tran
 added to a queue file next to the store, and one worker at a time (an exclusive lock) empties the
 queue. `LESSONLOOP_HOOK_FOREGROUND=1` runs it inside the hook instead (tests; people who prefer
 it). The worker is `python -I -m lessonloop.apply.hooks.entry --ingest`; its failures go to the
-hooks' failure log.
+hooks' failure log. The worker analyzes as `lessonloop ingest` does, bandit included when it is
+installed; inside the hook bandit is left out (its findings are added by the next analysis that
+runs it, without analyzing the unchanged sessions again: docs/analysis.md).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import os
 import subprocess
 import sys
 
-from lessonloop.apply.hooks.hook_store import connect_for_writing, hook_policy, text_of, wait_ms, write
+from lessonloop.apply.hooks.hook_store import connect_for_writing, hook_policy, record, spool_only, text_of, wait_ms
+from lessonloop.store.transaction import StoreError
 from lessonloop.timestamps import utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
@@ -32,29 +35,29 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     transcript = text_of(payload, "transcript_path")
     if not hook_policy(ctx.db).allows(None, text_of(payload, "cwd")):
         return None  # capture turned off (ingest would store nothing of it either)
-    conn = connect_for_writing(ctx.db, wait_ms(ctx))
+    moment = utc_now()
+    ops: list[tuple[str, dict[str, object]]] = []
+    if session_id is not None:
+        ended = moment if ctx.event == "SessionEnd" else None
+        ops.append(("session", {"mode": "end", "session_id": session_id, "cwd": text_of(payload, "cwd"),
+                                "transcript_path": transcript, "ts": moment, "ended_at": ended}))  # fmt: skip
     try:
-        if session_id is not None:
-            moment = utc_now()
-            ended = moment if ctx.event == "SessionEnd" else None
-            write(
-                conn,
-                lambda c: c.execute(
-                    """INSERT INTO hook_sessions (session_id, cwd, transcript_path, started_at, last_event_at, ended_at)
-                       VALUES (?, ?, ?, ?, ?, ?)
-                       ON CONFLICT (session_id) DO UPDATE SET last_event_at = excluded.last_event_at,
-                           ended_at = coalesce(excluded.ended_at, ended_at),
-                           transcript_path = coalesce(excluded.transcript_path, transcript_path)""",
-                    (session_id, text_of(payload, "cwd"), transcript, moment, moment, ended),
-                ),
-            )
-    finally:
-        conn.close()
+        conn = connect_for_writing(ctx.db, wait_ms(ctx))
+    except StoreError as exc:  # the schema being brought up to date by a process holding the lock
+        if exc.cause != "locked":
+            raise
+        spool_only(ctx.db, ops)
+    else:
+        try:
+            if ops:
+                record(conn, ctx.db, ops, wait_ms(ctx))
+        finally:
+            conn.close()
     if transcript is None or not os.path.isfile(transcript):
         return None
     queue(ctx.db, transcript)
     if os.environ.get(ENV_FOREGROUND) == "1":
-        run_queue(ctx.db)
+        run_queue(ctx.db, bandit=False)  # within the hook's time budget: bandit's findings come later
     else:
         _spawn_worker(ctx.db)
     return None
@@ -105,10 +108,12 @@ def _locked(db: str) -> bool:
     return False
 
 
-def run_queue(db: str) -> int:
+def run_queue(db: str, *, bandit: bool | None = None) -> int:
     """Ingest every queued transcript, round after round until the queue is empty, holding the
     lock so that one worker runs at a time. Returns how many paths were ingested (0 when another
-    worker holds the lock: it will take ours)."""
+    worker holds the lock: it will take ours). `bandit`: None runs it when installed, as
+    `lessonloop ingest` does (the background worker); False leaves its findings to the next
+    analysis that has it (pipeline/analysis.py)."""
     import fcntl
 
     folder = _folder(db)
@@ -127,7 +132,8 @@ def run_queue(db: str) -> int:
 
             conn = connect_for_writing(db, wait_ms=30_000)
             try:
-                ingest_transcripts(conn, [p for p in paths if os.path.isfile(p)])
+                record(conn, db, [], 30_000)  # the hook events waiting in the spool first
+                ingest_transcripts(conn, [p for p in paths if os.path.isfile(p)], bandit=bandit)
             finally:
                 conn.close()
             done += len(paths)

@@ -16,13 +16,13 @@ from lessonloop.apply.hooks.hook_store import (
     NoStore,
     connect,
     connect_for_writing,
+    decision,
     hook_policy,
     injected_lessons,
-    record_decision,
+    record_later,
     resolve_project,
     text_of,
     wait_ms,
-    write,
 )
 from lessonloop.timestamps import days_between, utc_now
 
@@ -57,8 +57,8 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     if session_id is None:
         return None
     cwd = text_of(payload, "cwd")
-    project = resolve_project(cwd) if cwd else None
     policy = hook_policy(ctx.db)
+    project = resolve_project(cwd, policy, ctx.db) if cwd else None
     allowed = policy.allows(project, cwd)
     try:  # capture turned off: give lessons from the store there is, create and record nothing
         conn = connect_for_writing(ctx.db, wait_ms(ctx)) if allowed else connect(ctx.db, wait_ms(ctx))
@@ -66,35 +66,30 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         return None
     try:
         moment = utc_now()
-        if allowed:
-            write(
-                conn,
-                lambda c: c.execute(
-                    """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, model, started_at,
-                           last_event_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?)
-                       ON CONFLICT (session_id) DO UPDATE SET project = excluded.project, cwd = excluded.cwd,
-                           transcript_path = coalesce(excluded.transcript_path, transcript_path),
-                           model = coalesce(excluded.model, model), last_event_at = excluded.last_event_at""",
-                    (session_id, project, cwd, text_of(payload, "transcript_path"), text_of(payload, "model"), moment,
-                     moment),
-                ),
-            )  # fmt: skip
         chosen = _best_lessons(conn, project, injected_lessons(conn, session_id), policy, moment)
         from lessonloop.apply.render import fit_context
 
         text, used = fit_context(chosen, BUDGET_TOKENS)
-        if not used:
-            return None
-        ids = [lesson.id for lesson in used]
-
-        def store(c: sqlite3.Connection) -> None:
-            record_decision(c, session_id, "SessionStart", "inject", ids, detail={"source": text_of(payload, "source")})
-
-        if allowed:
-            write(conn, store)
-    finally:
+    except BaseException:
         conn.close()
+        raise
+    if allowed:  # the session and what it was given, recorded once the answer is out
+        start: dict[str, object] = {
+            "mode": "start",
+            "session_id": session_id,
+            "project": project,
+            "cwd": cwd,
+            "transcript_path": text_of(payload, "transcript_path"),
+            "model": text_of(payload, "model"),
+            "ts": moment,
+        }
+        given = [decision(session_id, "SessionStart", "inject", [lesson.id for lesson in used],
+                          detail={"source": text_of(payload, "source")})] if used else []  # fmt: skip
+        record_later(ctx, conn, [("session", start), *given])
+    else:
+        conn.close()
+    if not used:
+        return None
     return {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}
 
 
