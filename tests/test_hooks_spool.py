@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 from lessonloop.apply.hooks import failures, spool
@@ -78,3 +80,19 @@ def test_a_spool_file_that_cannot_be_read_is_logged_and_dropped(tmp_path: Path) 
     assert "00000000000000000002-1-1.json could not be stored and was dropped: KeyError('no such kind')" in logged[1]
     session.bash("ls")
     assert failures.read_failures(str(db))[0] == 2  # dropped once, not again at every hook
+
+
+def test_forget_everything_deletes_the_events_waiting_in_the_spool(tmp_path: Path) -> None:
+    db = tmp_path / "lessonloop.db"
+    session = HookSession(tmp_path, hook_env(db, LESSONLOOP_BUSY_TIMEOUT_MS="100"))
+    session.bash("true")
+    _locked_bash(db, session, "echo secret-ish")
+    waiting = [str(Path(spool.folder(str(db))) / name) for name in spool.pending(str(db))]
+    assert len(waiting) == 2
+    done = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "forget", "everything", "--db", str(db), "--yes"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert all(path in done.stdout for path in waiting)
+    assert not Path(spool.folder(str(db))).exists() and not db.exists()

@@ -27,7 +27,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "  forget session ID      one session (an id or a unique prefix) and its subagents\n"
             "  forget project NAME    every session of a project (a folder or part of its path),\n"
             "                         and the runs `lessonloop run` recorded in it\n"
-            "  forget everything      the whole store, its -wal/-shm and the hooks' failure log\n\n"
+            "  forget everything      the whole store, its -wal/-shm, the hooks' failure log and spool\n\n"
             "A session goes with every row tied to it: messages, tool calls, token usage, analysis,\n"
             "matched findings, the hooks' records, and the lesson evidence it gave; learned lessons\n"
             "left without evidence are deleted (only their signature is kept, so they are not\n"
@@ -64,7 +64,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "everything",
         help="the whole store (the configuration is kept)",
         description=(
-            "Delete the store file, its -wal, -shm and -journal files and the hooks' failure log. "
+            "Delete the store file, its -wal, -shm and -journal files, the hooks' failure log and the hook "
+            "events waiting in their spool (hook-spool/). "
             "The configuration file is kept. Needs --yes, or a confirmation on a terminal."
         ),
     )

@@ -25,6 +25,7 @@ configuration is kept.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Iterable
@@ -380,12 +381,16 @@ STORE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 def store_files(db_path: str | os.PathLike[str]) -> list[tuple[str, int]]:
     """The files `forget everything` deletes that exist, with their sizes: the store, its
-    -wal, -shm and -journal, and the hooks' failure log beside it."""
+    -wal, -shm and -journal, the hooks' failure log beside it, and the hook events still waiting
+    in its spool (apply/hooks/spool.py: the folder goes too, once empty)."""
+    from lessonloop.apply.hooks import spool
     from lessonloop.apply.hooks.failures import log_path
 
     path = os.fspath(db_path)
     candidates = [path + suffix for suffix in STORE_SUFFIXES]
     candidates.append(log_path(path))
+    with contextlib.suppress(OSError):  # no spool: the usual case
+        candidates += sorted(os.path.join(spool.folder(path), name) for name in os.listdir(spool.folder(path)))
     out: list[tuple[str, int]] = []
     for candidate in dict.fromkeys(candidates):
         try:
@@ -411,4 +416,8 @@ def forget_everything(db_path: str | os.PathLike[str]) -> list[tuple[str, int]]:
             done = ", ".join(p for p, _ in deleted) or "nothing"
             raise ForgetError(f"cannot delete {path}: {exc.strerror or exc} (deleted so far: {done})") from exc
         deleted.append((path, size))
+    from lessonloop.apply.hooks import spool
+
+    with contextlib.suppress(OSError):  # the spool's folder, now empty (unless a hook just wrote to it)
+        os.rmdir(spool.folder(os.fspath(db_path)))
     return deleted
