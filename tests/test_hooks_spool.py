@@ -96,3 +96,23 @@ def test_forget_everything_deletes_the_events_waiting_in_the_spool(tmp_path: Pat
     assert done.returncode == 0, done.stderr
     assert all(path in done.stdout for path in waiting)
     assert not Path(spool.folder(str(db))).exists() and not db.exists()
+
+
+def test_a_session_forgotten_while_its_events_waited_is_not_stored_again(tmp_path: Path) -> None:
+    db = tmp_path / "lessonloop.db"
+    env = hook_env(db, LESSONLOOP_BUSY_TIMEOUT_MS="100")
+    session = HookSession(tmp_path, env)
+    session.bash("true")
+    _locked_bash(db, session, "echo waited")
+    assert len(spool.pending(str(db))) == 2
+    forgot = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "forget", "session", session.session_id, "--db", str(db), "--yes"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert forgot.returncode == 0, forgot.stderr
+    HookSession(tmp_path, env).bash("ls")  # another session's hooks store the spool
+    assert spool.pending(str(db)) == []
+    with sqlite3.connect(db) as conn:
+        for table in ("live_calls", "hook_decisions", "hook_sessions"):
+            count = conn.execute(f"SELECT count(*) FROM {table} WHERE session_id = ?", (session.session_id,))
+            assert count.fetchone() == (0,), table

@@ -218,8 +218,11 @@ _SESSION_FIELDS = ("session_id", "project", "cwd", "transcript_path", "model", "
 
 
 def apply_session(conn: sqlite3.Connection, data: dict[str, object]) -> None:
-    """The "session" operation: a hook_sessions row written as `data["mode"]` says (first, start, end)."""
+    """The "session" operation: a hook_sessions row written as `data["mode"]` says (first, start, end);
+    nothing for a session a person forgot (perhaps while this waited in the spool)."""
     values = {name: data.get(name) for name in _SESSION_FIELDS}
+    if forgotten(conn, str(values["session_id"])):
+        return
     conn.execute(_SESSION_WRITES[str(data.get("mode", "first"))], values)
 
 
@@ -259,7 +262,9 @@ def decision(
 
 
 def apply_decision(conn: sqlite3.Connection, data: dict[str, object]) -> None:
-    """Store a "decision" operation (inside the caller's transaction)."""
+    """Store a "decision" operation (inside the caller's transaction); nothing for a forgotten session."""
+    if forgotten(conn, str(data["session_id"])):
+        return
     found = data.get("lessons")
     ids = [int(i) for i in found] if isinstance(found, list) else []
     detail = data.get("detail")
