@@ -4,6 +4,7 @@ failure is in the log `lessonloop hooks status` shows."""
 from __future__ import annotations
 
 import io
+import json
 import sqlite3
 import sys
 import time
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from lessonloop import json_depth
 from lessonloop.apply.hooks import entry, failures, pre_tool, spool
 from tests.hook_helpers import HookSession, hook_env, no_upstream, run_hook
 
@@ -162,3 +164,26 @@ def test_a_handler_past_its_budget_is_cut_off(tmp_path: Path, monkeypatch: pytes
     assert (code, out) == (0, "")
     assert time.monotonic() - started < 10
     assert "HookTimeout" in str(_log(db)[-1]["error"])
+
+
+@pytest.mark.parametrize("depth", [150, 990])
+def test_a_deeply_nested_tool_input_is_stored_cut_not_lost(tmp_path: Path, depth: int) -> None:
+    """A payload nested deeper than the code after the hook can walk (redaction recursed until
+    RecursionError near 1000 levels, and the stored JSON could not be read back) is cut at
+    json_depth.MAX_DEPTH, as ingest cuts transcript lines; the call is stored, nothing fails."""
+    db = tmp_path / "store.db"
+    # Written by hand: json.dumps in this process would itself give out near 1000 levels.
+    text = json.dumps(_payload("PostToolUse", tmp_path) | {"tool_input": {"command": "git push", "deep": "@"}})
+    payload = text.replace('"@"', "[" * depth + '"leaf"' + "]" * depth).encode()
+    run = run_hook("PostToolUse", payload, hook_env(db))
+    assert run.returncode == 0 and run.stderr == ""
+    assert _log(db) == []
+    with sqlite3.connect(db) as conn:
+        (input_json,) = conn.execute("SELECT input_json FROM live_calls WHERE id = 'toolu_PostToolUse'").fetchone()
+    assert "git push" in input_json and json_depth.CUT in input_json
+    assert json_depth.too_deep(json.loads(input_json)) is None
+
+
+def test_the_bracket_precheck_cannot_miss_a_deep_payload() -> None:
+    # Nesting deeper than MAX_DEPTH needs more than MAX_DEPTH brackets: the cheap count is safe.
+    assert entry._DEPTH_CHECK_BRACKETS <= json_depth.MAX_DEPTH

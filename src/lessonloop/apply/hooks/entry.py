@@ -154,6 +154,10 @@ def run() -> None:
     os._exit(code)
 
 
+# Fewer brackets than this cannot nest deeper than json_depth.MAX_DEPTH (kept in step by a test).
+_DEPTH_CHECK_BRACKETS = 100
+
+
 def _read_payload() -> dict[str, object]:
     stream = sys.stdin.buffer if sys.stdin is not None else None
     if stream is None:
@@ -164,6 +168,13 @@ def _read_payload() -> dict[str, object]:
     data = json.loads(raw.decode("utf-8", "replace")) if raw.strip() else None
     if not isinstance(data, dict):
         raise ValueError(f"hook input is not a JSON object (got {type(data).__name__})")
+    if raw.count(b"[") + raw.count(b"{") > _DEPTH_CHECK_BRACKETS:
+        # Possibly nested deeper than the code after this can walk (redaction, the stored JSON):
+        # cut as ingest cuts transcript lines. Counting brackets costs microseconds; the module
+        # (typing) is imported only for such payloads.
+        from lessonloop.json_depth import clip
+
+        clip(data)
     return data
 
 
