@@ -163,6 +163,8 @@ ASSIGNMENTS: list[tuple[str, str, str, tuple[Scope, ...]]] = [
     # Forms whose reading depends on the scope
     ("token = abc123def", "abc123def", "assigned-secret", SHELL),
     ("run it --password secretword", "secretword", "cli-secret", ("command",)),
+    ("mysql --password ab1c db", "ab1c", "cli-secret", SHELL),  # short, after the option: still a secret
+    ("deploy --api-key=XYZ1", "XYZ1", "cli-secret", SHELL),
     ("apiKey: 'proxy-handled'", "proxy-handled", "assigned-secret", SHELL),
     ("connect password=hunter2 now", "hunter2", "assigned-secret", ALL),  # the form, in results too
     ("db = connect(host, password=hunter2)", "hunter2", "assigned-secret", ()),  # a keyword argument

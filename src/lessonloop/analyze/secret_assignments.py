@@ -83,6 +83,9 @@ _PLACEHOLDER_PARTS = (
     "xxxx", "****", "...", "fake", "sample", "<", ">",
 )  # fmt: skip
 MIN_VALUE = 6
+# After a secret-named option on a command line (`--password abcd`) the value is a secret whatever
+# its length: only the shortest are left (`-p 1`, a stand-in `--token x`).
+MIN_FLAG_VALUE = 4
 MAX_VALUE = 300
 
 
@@ -239,9 +242,13 @@ def _balanced(value: str) -> bool:
     return value.count("(") >= value.count(")") and value.count("[") >= value.count("]")
 
 
-def _common_value_ok(value: str) -> bool:
+def _min_length(form: str, scope: str, dashes: int = 0) -> int:
+    return MIN_FLAG_VALUE if (form == "flag" or dashes) and scope in ("command", "prose") else MIN_VALUE
+
+
+def _common_value_ok(value: str, minimum: int = MIN_VALUE) -> bool:
     """Checks every form shares: length, placeholders, templates, numbers, markers."""
-    if not MIN_VALUE <= len(value) <= MAX_VALUE or value.startswith("[REDACTED"):
+    if not minimum <= len(value) <= MAX_VALUE or value.startswith("[REDACTED"):
         return False
     lowered = value.lower()
     if lowered in _PLACEHOLDER_WORDS:
@@ -271,7 +278,7 @@ def _shaped(value: str) -> bool:
 
 
 def _quoted_value_ok(value: str, form: str, scope: str) -> bool:
-    if not _common_value_ok(value):
+    if not _common_value_ok(value, _min_length(form, scope)):
         return False
     if any(c.isspace() for c in value):
         # A passphrase in quotes after a flag or an env assignment; elsewhere quoted text with
@@ -289,7 +296,7 @@ def _quoted_value_ok(value: str, form: str, scope: str) -> bool:
 def _unquoted_value_ok(
     value: str, form: str, scope: str, name: str, dashes: int, text: str, left: int, follows: str
 ) -> bool:
-    if not _common_value_ok(value):
+    if not _common_value_ok(value, _min_length(form, scope, dashes)):
         return False
     if value[0] in "$%{[(@*#!&/~.-\\" or any(c in value for c in "()[]{}$"):
         return False  # an expansion, a call, a subscript, a path, a flag, a YAML tag or anchor
