@@ -21,7 +21,7 @@ Target: run / direct <= 1.3 on a terminal.
 Recording (in one process, a store already holding 1,000 runs): `record_run` of a run with 3
 error matches (5 lines before, 20 after each), its patterns and findings, in one transaction,
 against a baseline of one single-row INSERT transaction on the same connection; and the whole
-`runner.telemetry.record` (configuration, project, normalized command, findings, connection,
+`pipeline.run_recording.record` (configuration, project, normalized command, findings, connection,
 transaction).
 
 Run: `.venv/bin/python benchmarks/runner_bench.py [--rounds N] [--lines N] [--json]`.
@@ -162,7 +162,7 @@ def _result() -> Any:
 
 
 def recording(samples: int, db: Path) -> dict[str, Any]:
-    from lessonloop.runner.telemetry import record
+    from lessonloop.pipeline.run_recording import record
     from lessonloop.store.run_writer import open_for_recording, record_run
 
     result = _result()

@@ -10,6 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from lessonloop.durations import format_duration, parse_duration
 from lessonloop.learn.command_timing import (
     FLOORS,
     MAX_MARGIN,
@@ -27,7 +28,6 @@ from lessonloop.learn.command_timing import (
     suggest,
 )
 from lessonloop.learn.confidence import wilson_lower_bound
-from lessonloop.runner.durations import format_duration, parse_duration
 from lessonloop.store.run_reader import PatternUse
 
 

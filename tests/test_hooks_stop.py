@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,7 @@ def _counts(db: Path, session_id: str) -> tuple[int, int, int]:
 
 def test_stop_ingests_the_transcript_and_drops_the_live_calls(tmp_path: Path) -> None:
     db = tmp_path / "store" / "lessonloop.db"
-    env = hook_env(db)  # foreground: the ingest runs inside the hook
+    env = hook_env(db)  # foreground: the hook waits for the ingest worker
     t, transcript = _session_with_transcript(tmp_path, db, env)
     assert _counts(db, t.session_id) == (0, 2, 1)  # learned live, before any transcript is read
     payload = {"session_id": t.session_id, "transcript_path": str(transcript), "cwd": t.cwd, "stop_hook_active": False}
@@ -82,3 +83,21 @@ def test_stop_hands_the_ingest_to_a_background_worker(tmp_path: Path) -> None:
     assert _counts(db, t.session_id) == (2, 0, 1)
     assert not (db.parent / "ingest-queue").exists()
     assert failures.read_failures(str(db))[0] == 0
+
+
+def test_the_ingest_worker_logs_what_stops_it(tmp_path: Path) -> None:
+    """The worker is a process of its own (pipeline/live_ingest.py): what stops it is written to
+    the hooks' failure log, where `lessonloop hooks status` shows it, and it exits 0 silently."""
+    db = tmp_path / "store" / "lessonloop.db"
+    db.parent.mkdir()
+    db.write_bytes(b"not a SQLite database " * 200)
+    transcript = tmp_path / "session.jsonl"
+    transcript.write_text("{}\n")
+    (db.parent / "ingest-queue").write_text(f"{transcript}\n")
+    worker = [sys.executable, "-I", "-m", "lessonloop.pipeline.live_ingest"]
+    done = subprocess.run(worker, env=hook_env(db), capture_output=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
+    count, logged = failures.read_failures(str(db))
+    assert count == 1
+    assert logged[0]["event"] == "ingest"
+    assert str(db) in str(logged[0]["error"])  # the store named, with the cause

@@ -1,18 +1,12 @@
-"""Error headlines, placeholders and error signatures (learn/signatures.py): what makes two
-failures "the same error"."""
+"""Error headlines, placeholders and error signatures (learn/signatures.py, analyze/placeholders.py):
+what makes two failures "the same error"."""
 
 from __future__ import annotations
 
 import pytest
 
-from lessonloop.learn.signatures import (
-    digest,
-    error_headline,
-    error_signature,
-    jaccard,
-    placeholders,
-    words_text,
-)
+from lessonloop.analyze.placeholders import placeholders
+from lessonloop.learn.signatures import digest, error_headline, error_signature, jaccard, words_text
 from tests.learning_helpers import PRE_COMMIT, no_upstream
 
 # ----------------------------------------------------------------------------- headline

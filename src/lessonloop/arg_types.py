@@ -1,5 +1,5 @@
 """Option value types for argparse, shared by the CLI and `lessonloop run` (which must not import
-the CLI package: every run starts with it). Standard library only (and runner.durations, which is too)."""
+the CLI package: every run starts with it). Standard library only (and lessonloop.durations, which is too)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def positive(text: str) -> int:
 
 def duration(text: str) -> float:
     """Seconds in a duration such as 30, 30s, 5m, 2h, 90d, or argparse's error saying what is expected."""
-    from lessonloop.runner.durations import DurationError, parse_duration
+    from lessonloop.durations import DurationError, parse_duration
 
     try:
         return parse_duration(text)

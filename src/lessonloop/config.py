@@ -42,7 +42,7 @@ from typing import Any
 
 from lessonloop.config_location import ENV_CONFIG as ENV_CONFIG
 from lessonloop.config_location import config_path as config_path
-from lessonloop.runner.durations import DurationError, parse_duration
+from lessonloop.durations import DurationError, parse_duration
 
 # A setting's value: true/false ("bool"), a list of strings ("list"), a duration text ("duration").
 Value = bool | tuple[str, ...] | str

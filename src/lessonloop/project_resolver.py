@@ -8,7 +8,7 @@ For a folder (a session's or a command's working directory), in order:
    machine's home): the root of its git repository's main working tree (a sub-folder resolves to
    its repository, a worktree to the tree it was made from, read from `.git`), else the folder;
 3. a folder that no longer exists: the placement the store already holds. Ingest places every
-   stored session together (pipeline/projects.py): a gone folder keeps the repository it was
+   stored session together (capture/project_placement.py): a gone folder keeps the repository it was
    read in while it existed, else is placed by inference from the paths of all sessions
    (capture/projects.py, `infer_projects`). The hooks, the MCP server and the runner ask the
    store (`stored_placement`): the project of the sessions that ran in that folder, else the
@@ -296,7 +296,7 @@ def stored_placement(
 ) -> str | None:
     """Step 3 for a folder that no longer exists: the project the store gives the main sessions
     that ran in `folder` (the most common; ingest gives one per folder), else the project ingest
-    would give a session there now (`pipeline.projects.place_folder`); None when the store has no
+    would give a session there now (`capture.project_placement.place_folder`); None when the store has no
     sessions or cannot be read."""
     import sqlite3
 
@@ -310,7 +310,7 @@ def stored_placement(
             return min(counts, key=lambda p: (-counts[p], p))
         if conn.execute("SELECT 1 FROM sessions WHERE cwd IS NOT NULL LIMIT 1").fetchone() is None:
             return None
-        from lessonloop.pipeline.projects import place_folder  # the rare path: a folder that is gone
+        from lessonloop.capture.project_placement import place_folder  # the rare path: a folder that is gone
 
         return place_folder(conn, folder, mappings, home)
     except sqlite3.Error:

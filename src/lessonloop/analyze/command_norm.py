@@ -24,9 +24,9 @@ import re
 import shlex
 
 from lessonloop.analyze.commands import split_commands
-from lessonloop.learn.signatures import placeholders
+from lessonloop.analyze.placeholders import placeholders
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: telemetry imports this after each run
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: run_recording imports this after each run
 if TYPE_CHECKING:
     from collections.abc import Sequence
 

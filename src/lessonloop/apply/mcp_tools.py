@@ -16,9 +16,9 @@ from lessonloop import json_codec
 from lessonloop.analyze.redaction import redact, redact_value
 from lessonloop.learn import confidence as conf
 from lessonloop.learn.signatures import digest
-from lessonloop.report.queries import SessionNotFound, resolve_session
 from lessonloop.store.lesson_reader import LessonNotFound, get_lesson
 from lessonloop.store.lesson_writer import add_feedback_evidence, log_event
+from lessonloop.store.session_ids import SessionNotFound, resolve_session
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import days_between, utc_now
 

@@ -24,7 +24,7 @@ def _progress(args: argparse.Namespace) -> AnalysisProgress | None:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from lessonloop.pipeline.analysis import analyze_store
     from lessonloop.report.analysis_queries import session_analysis
-    from lessonloop.report.queries import SessionNotFound, resolve_session
+    from lessonloop.store.session_ids import SessionNotFound, resolve_session
 
     with open_cli_store(args.db) as conn:
         session_id = None

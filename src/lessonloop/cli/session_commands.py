@@ -156,7 +156,8 @@ def _filters(args: argparse.Namespace) -> list[tuple[str, object | None]]:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from lessonloop.report.queries import SessionNotFound, resolve_session, session_timeline
+    from lessonloop.report.queries import session_timeline
+    from lessonloop.store.session_ids import SessionNotFound, resolve_session
 
     with open_cli_store(args.db) as conn:
         try:

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from lessonloop.durations import format_duration
 from lessonloop.learn.confidence import wilson_lower_bound
-from lessonloop.runner.durations import format_duration
 from lessonloop.runner.result import (
     EXIT,
     FIRST_OUTPUT_TIMEOUT,

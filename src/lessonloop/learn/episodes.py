@@ -23,8 +23,9 @@ from dataclasses import dataclass
 
 from lessonloop.analyze.commands import words_kinds
 from lessonloop.analyze.outcomes import job_key
+from lessonloop.analyze.placeholders import placeholders
 from lessonloop.learn.events import CallEvent
-from lessonloop.learn.signatures import error_headline, placeholders
+from lessonloop.learn.signatures import error_headline
 from lessonloop.learn.triggers import (
     Trigger,
     Unless,

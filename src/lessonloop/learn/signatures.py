@@ -1,6 +1,6 @@
-"""Normalized text for lessons: an error's headline, placeholders for what varies between
-occurrences (branch names, paths, numbers, hashes), and the error signature that says two
-failures are "the same error".
+"""Normalized text for lessons: an error's headline, and the error signature that says two
+failures are "the same error" (the headline with placeholders for what varies between
+occurrences: analyze/placeholders.py).
 """
 
 from __future__ import annotations
@@ -8,14 +8,11 @@ from __future__ import annotations
 import hashlib
 import re
 
+from lessonloop.analyze.placeholders import placeholders
+
 _EXIT_LINE = re.compile(r"\A\s*Exit code -?\d+\s*$")
 _PREFIX = re.compile(r"^\s*(?:<tool_use_error>\s*)?(?:Error:\s*)?")
 _TAGS = re.compile(r"</?tool_use_error>")
-_HASH = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b")  # with a digit: "defaced" is a word
-_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
-_PATH = re.compile(r"(?:~|\.{1,2})?/?(?:[\w.@+-]+/)+[\w.@+-]*|\b[\w-]+\.(?:[a-z]{1,5})\b(?=[\s:,;)'\"]|$)")
-_NUMBER = re.compile(r"(?<![\w<])\d+(?:\.\d+)?")
-_SPACE = re.compile(r"\s+")
 HEADLINE_CHARS = 200
 
 
@@ -33,25 +30,6 @@ def error_headline(text: str | None) -> str:
     if first.endswith(":") and len(lines) > 1:
         first = f"{first} {lines[1]}"
     return first[:HEADLINE_CHARS]
-
-
-def placeholders(text: str, branch: str | None = None) -> str:
-    """`text` with what varies between occurrences replaced: <branch>, <uuid>, <hash>, <path>, <n>."""
-    out = text
-    if branch and len(branch) > 1:
-        out = re.sub(rf"(?<![\w/-]){re.escape(branch)}(?![\w/-])", "<branch>", out)
-    out = _UUID.sub("<uuid>", out)
-    out = _HASH.sub(lambda m: m.group(0) if m.group(0).isdigit() else "<hash>", out)
-    out = _PATH.sub(_path_placeholder, out)
-    out = _NUMBER.sub("<n>", out)
-    return _SPACE.sub(" ", out).strip()
-
-
-def _path_placeholder(found: re.Match[str]) -> str:
-    token = found.group(0)
-    if "<" in token or token in ("/", "./", "../"):
-        return token
-    return "<path>"
 
 
 def error_signature(tool: str, error_text: str | None, branch: str | None = None) -> str:

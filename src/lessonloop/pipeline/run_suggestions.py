@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from lessonloop.analyze.command_norm import normalize_command
+from lessonloop.durations import format_duration
 from lessonloop.learn.command_timing import (
     Anomaly,
     PatternScore,
@@ -18,7 +19,6 @@ from lessonloop.learn.command_timing import (
     pattern_effectiveness,
     suggest,
 )
-from lessonloop.runner.durations import format_duration
 from lessonloop.store.run_reader import RunRow, list_runs, pattern_rows
 
 HISTORY_RUNS = 500  # the most recent runs of a command that count: old runs say less about today

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from lessonloop.learn.habit_stats import Association
-    from lessonloop.pipeline.analysis import AnalysisRun
     from lessonloop.report.analysis_queries import Report
+
+
+class AnalysisRun(Protocol):
+    """What the text of an analysis pass needs of it (pipeline/analysis.py's AnalysisRun: the
+    pipeline renders through this layer, never the other way)."""
+
+    analyzed: int
+    skipped: int
+    seconds: float
+    bandit: bool
 
 
 def _pct(value: float | None) -> str:

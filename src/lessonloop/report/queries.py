@@ -11,12 +11,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from lessonloop.store.session_ids import SessionNotFound
+
 # Every session with the main session it belongs to.
 _TREE = "SELECT id, coalesce(parent_id, id) AS root FROM sessions"
-
-
-class SessionNotFound(LookupError):
-    """No session (or more than one) matches the id given."""
 
 
 @dataclass(slots=True)
@@ -136,28 +134,6 @@ def list_sessions(conn: sqlite3.Connection, project: str | None = None, limit: i
     if limit is not None and limit >= 0:
         rows = rows[-limit:] if limit else []
     return rows
-
-
-def resolve_session(conn: sqlite3.Connection, given: str) -> str:
-    """The full id of the session `given` names: an id or a unique prefix of one."""
-    given = given.strip()
-    if not given:
-        raise SessionNotFound("no session id given")
-    if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (given,)).fetchone():
-        return given
-    rows = conn.execute(
-        "SELECT id, parent_id IS NULL FROM sessions WHERE substr(id, 1, ?) = ? ORDER BY parent_id IS NOT NULL, id LIMIT 50",
-        (len(given), given),
-    ).fetchall()
-    mains = [str(row[0]) for row in rows if row[1]]
-    # A prefix of a main session also prefixes its subagents ("<id>/<agent>"): the main one wins.
-    matches = mains if len(mains) == 1 else [str(row[0]) for row in rows]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise SessionNotFound(f"no session matches {given!r} (see `lessonloop sessions`)")
-    shown = ", ".join(matches[:5])
-    raise SessionNotFound(f"{given!r} is ambiguous: it matches {shown}{' ...' if len(matches) > 5 else ''}")
 
 
 def stats(conn: sqlite3.Connection, project: str | None = None) -> dict[str, Any]:

@@ -1,7 +1,6 @@
 """`lessonloop run`: an early-exit command runner that records how each run went.
 
 - result.py: what it was asked (RunOptions) and what happened (RunResult), exit statuses.
-- durations.py: 30, 30s, 5m, 2h.
 - profiles.py: built-in pattern sets for common test runners and build tools.
 - matching.py: error / success / exclude patterns over output blocks, line by line in effect.
 - process.py: starting the command (pseudo-terminals or pipes) in its own process group, stopping it.

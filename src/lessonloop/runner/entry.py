@@ -384,7 +384,7 @@ def _say(text: str) -> None:
 
 
 def _seconds(value: float | None) -> str:
-    from lessonloop.runner.durations import format_duration
+    from lessonloop.durations import format_duration
 
     return format_duration(value or 0.0)
 
@@ -448,7 +448,7 @@ def _record(result: RunResult, db: str | None) -> int | None:
     """Write the run to the store; a failure is one line on stderr and never changes the status."""
     path = "the store"
     try:
-        from lessonloop.runner.telemetry import record
+        from lessonloop.pipeline.run_recording import record
 
         path = _db_path(db)
         return record(result, path)

@@ -6,10 +6,10 @@ import os
 import sqlite3
 from pathlib import Path
 
-from lessonloop.store.migrations import apply_migrations
+from lessonloop.store.migrations import MIGRATIONS, apply_migrations
 from lessonloop.store.transaction import ENV_BUSY_TIMEOUT, StoreError, store_error
 
-__all__ = ["BUSY_TIMEOUT_MS", "ENV_BUSY_TIMEOUT", "StoreError", "busy_timeout_ms", "open_store"]
+__all__ = ["BUSY_TIMEOUT_MS", "ENV_BUSY_TIMEOUT", "StoreError", "busy_timeout_ms", "connect_for_writing", "open_store"]
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -63,6 +63,22 @@ def open_store(
         conn.close()
         raise
     return conn
+
+
+def connect_for_writing(db: str, wait_ms: int) -> sqlite3.Connection:
+    """A connection to the store at `db` for a short-lived writer (a hook, `lessonloop run`): an
+    up-to-date store is opened as it is (autocommit, `wait_ms` of busy timeout); a missing or older
+    one goes through `open_store` first, without the redaction pass (too slow for them)."""
+    if os.path.exists(db):
+        conn = sqlite3.connect(db, timeout=wait_ms / 1000, isolation_level=None)  # timeout: SQLite's busy timeout
+        try:
+            latest = MIGRATIONS[-1].__name__
+            if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (latest,)).fetchone():
+                return conn
+        except sqlite3.OperationalError:
+            pass  # no _migrations table: a store from before migrations were recorded, or empty
+        conn.close()
+    return open_store(Path(db), timeout_ms=wait_ms, redact=False)
 
 
 def _redact_again(conn: sqlite3.Connection) -> None:

@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lessonloop.store.location import FAILURE_LOG, SPOOL_FOLDER, beside
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
 
@@ -115,8 +116,8 @@ class ForgetResult:
 def resolve_session(conn: sqlite3.Connection, given: str) -> str:
     """The main session `given` names: an id or a unique prefix, of a stored session or of one
     only the hooks saw. ForgetError for none, several, or a subagent."""
-    from lessonloop.report.queries import SessionNotFound
-    from lessonloop.report.queries import resolve_session as resolve_stored
+    from lessonloop.store.session_ids import SessionNotFound
+    from lessonloop.store.session_ids import resolve_session as resolve_stored
 
     given = given.strip()
     if not given:
@@ -383,14 +384,12 @@ def store_files(db_path: str | os.PathLike[str]) -> list[tuple[str, int]]:
     """The files `forget everything` deletes that exist, with their sizes: the store, its
     -wal, -shm and -journal, the hooks' failure log beside it, and the hook events still waiting
     in its spool (apply/hooks/spool.py: the folder goes too, once empty)."""
-    from lessonloop.apply.hooks import spool
-    from lessonloop.apply.hooks.failures import log_path
-
     path = os.fspath(db_path)
     candidates = [path + suffix for suffix in STORE_SUFFIXES]
-    candidates.append(log_path(path))
+    candidates.append(beside(path, FAILURE_LOG))
+    spool = beside(path, SPOOL_FOLDER)
     with contextlib.suppress(OSError):  # no spool: the usual case
-        candidates += sorted(os.path.join(spool.folder(path), name) for name in os.listdir(spool.folder(path)))
+        candidates += sorted(os.path.join(spool, name) for name in os.listdir(spool))
     out: list[tuple[str, int]] = []
     for candidate in dict.fromkeys(candidates):
         try:
@@ -416,8 +415,6 @@ def forget_everything(db_path: str | os.PathLike[str]) -> list[tuple[str, int]]:
             done = ", ".join(p for p, _ in deleted) or "nothing"
             raise ForgetError(f"cannot delete {path}: {exc.strerror or exc} (deleted so far: {done})") from exc
         deleted.append((path, size))
-    from lessonloop.apply.hooks import spool
-
     with contextlib.suppress(OSError):  # the spool's folder, now empty (unless a hook just wrote to it)
-        os.rmdir(spool.folder(os.fspath(db_path)))
+        os.rmdir(beside(os.fspath(db_path), SPOOL_FOLDER))
     return deleted

@@ -1,4 +1,5 @@
-"""Where the store lives: --db PATH, else $LESSONLOOP_DB, else the XDG data directory.
+"""Where the store lives: --db PATH, else $LESSONLOOP_DB, else the XDG data directory; and the
+files kept beside it.
 
 `db_path_text` uses os.path only: the hooks resolve the store without importing pathlib.
 """
@@ -13,6 +14,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 ENV_DB = "LESSONLOOP_DB"
+
+# Files kept in the store's folder, beside the store; `forget everything` deletes them with it
+# (store/forgetting.py).
+FAILURE_LOG = "hook-failures.log"  # the hooks' failure log (apply/hooks/failures.py)
+SPOOL_FOLDER = "hook-spool"  # hook events waiting for the store's write lock (apply/hooks/spool.py)
 
 
 def db_path_text(environ: Mapping[str, str] | None = None) -> str:
@@ -43,3 +49,8 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None, environ: Mapping[st
     if explicit:
         return Path(explicit).expanduser()
     return Path(db_path_text(environ))
+
+
+def beside(db_path: str, name: str) -> str:
+    """The path of `name` in the folder of the store at `db_path` (FAILURE_LOG, SPOOL_FOLDER)."""
+    return os.path.join(os.path.dirname(os.path.abspath(db_path)), name)

@@ -15,8 +15,9 @@ never used. A hook that answers (a warning, lessons) writes its answer first and
 (HookContext.after_answer): a store that is locked (the record waits in the spool: spool.py),
 full or read-only (the failure is logged) costs the record, never the answer.
 
-`--check` prints {"ok", "db", "lessons", "problem"} for `lessonloop hooks status`; `--ingest` is
-the background worker of Stop / SessionEnd (session_end.py).
+`--check` prints {"ok", "db", "lessons", "problem"} for `lessonloop hooks status`. The ingest
+worker of Stop / SessionEnd is a process of its own (pipeline/live_ingest.py, started by
+session_end.py).
 """
 
 from __future__ import annotations
@@ -88,12 +89,6 @@ def main(argv: list[str] | None = None) -> int:
         names = [a for a in args if not a.startswith("--")]
         if "--check" in options:
             return _check(db)
-        if "--ingest" in options:  # the background worker Stop / SessionEnd start
-            event = "ingest"
-            from lessonloop.apply.hooks.session_end import run_queue
-
-            run_queue(db)
-            return 0
         payload = _read_payload()
         event = names[0] if names else None
         if event is None:

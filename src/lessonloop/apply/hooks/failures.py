@@ -17,13 +17,15 @@ import json
 import os
 import time
 
-FILE_NAME = "hook-failures.log"
+from lessonloop.store.location import FAILURE_LOG, beside
+
+FILE_NAME = FAILURE_LOG
 MAX_BYTES = 512 * 1024
 
 
 def log_path(db_path: str) -> str:
     """The failure log of the store at `db_path`."""
-    return os.path.join(os.path.dirname(os.path.abspath(db_path)), FILE_NAME)
+    return beside(db_path, FILE_NAME)
 
 
 def fallback_paths() -> list[str]:

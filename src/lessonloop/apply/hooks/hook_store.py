@@ -17,6 +17,7 @@ import json
 import os
 import sqlite3
 
+from lessonloop.store.location import SPOOL_FOLDER, beside
 from lessonloop.store.transaction import StoreError, transaction
 from lessonloop.timestamps import utc_now
 
@@ -46,22 +47,11 @@ def connect(db: str, wait_ms: int = DEFAULT_WAIT_MS) -> sqlite3.Connection:
 
 
 def connect_for_writing(db: str, wait_ms: int = DEFAULT_WAIT_MS) -> sqlite3.Connection:
-    """A connection to the store at `db`, created or migrated first when needed."""
-    from pathlib import Path
+    """A connection to the store at `db`, created or migrated first when needed
+    (store/connection.py, imported only by the handlers that write, when they do)."""
+    from lessonloop.store.connection import connect_for_writing as open_for_writing
 
-    from lessonloop.store.connection import open_store
-    from lessonloop.store.migrations import MIGRATIONS
-
-    if os.path.exists(db):
-        conn = connect(db, wait_ms)
-        try:
-            latest = MIGRATIONS[-1].__name__
-            if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (latest,)).fetchone():
-                return conn
-        except sqlite3.OperationalError:
-            pass  # no _migrations table: a store from before migrations were recorded, or empty
-        conn.close()
-    return open_store(Path(db), timeout_ms=wait_ms, redact=False)  # the pass is for the CLI: too slow here
+    return open_for_writing(db, wait_ms)
 
 
 def write(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], object]) -> object:
@@ -71,8 +61,6 @@ def write(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], object]
     with transaction(conn):
         return work(conn)
 
-
-SPOOL_FOLDER = "hook-spool"  # next to the store: spool.py
 
 # The operations an event's writes are made of: kind -> (module, function(conn, data)).
 APPLIERS = {
@@ -97,7 +85,7 @@ def record(conn: sqlite3.Connection, db: str, ops: list[Op], wait: int) -> list[
     here and now, None when they were left to the spool (or applied from it). A store that is
     full, read-only or damaged raises StoreError (the hook logs it; the ops are not kept)."""
     spooled = False
-    waiting = os.path.isdir(os.path.join(os.path.dirname(os.path.abspath(db)), SPOOL_FOLDER))
+    waiting = os.path.isdir(beside(db, SPOOL_FOLDER))
     try:
         for timeout in (0, wait):
             conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")

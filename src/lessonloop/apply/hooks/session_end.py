@@ -4,10 +4,11 @@ so the next session starts from everything this one taught.
 Stop comes after every turn, and ingest with learning can take seconds on a large store, so the
 work runs in a background process by default and the agent never waits: the transcript's path is
 added to a queue file next to the store, and one worker at a time (an exclusive lock) empties the
-queue. `LESSONLOOP_HOOK_FOREGROUND=1` runs it inside the hook instead (tests; people who prefer
-it). The worker is `python -I -m lessonloop.apply.hooks.entry --ingest`; its failures go to the
-hooks' failure log. The worker analyzes as `lessonloop ingest` does, bandit included when it is
-installed; inside the hook bandit is left out (its findings are added by the next analysis that
+queue. `LESSONLOOP_HOOK_FOREGROUND=1` makes the hook wait for the worker instead (tests; people
+who prefer it). The worker is `python -I -m lessonloop.pipeline.live_ingest` (the ingest is a
+pipeline job: this module only queues and starts it); its failures go to the hooks' failure log.
+The background worker analyzes as `lessonloop ingest` does, bandit included when it is installed;
+the one the hook waits for leaves bandit out (its findings are added by the next analysis that
 runs it, without analyzing the unchanged sessions again: docs/analysis.md).
 """
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 QUEUE_FILE = "ingest-queue"
 LOCK_FILE = "ingest.lock"
 ENV_FOREGROUND = "LESSONLOOP_HOOK_FOREGROUND"
+WORKER_MODULE = "lessonloop.pipeline.live_ingest"  # run as its own process: the hooks never import the pipeline
 
 
 def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | None:
@@ -57,31 +59,53 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         return None
     queue(ctx.db, transcript)
     if os.environ.get(ENV_FOREGROUND) == "1":
-        run_queue(ctx.db, bandit=False)  # within the hook's time budget: bandit's findings come later
+        _run_worker(ctx.db)
     else:
         _spawn_worker(ctx.db)
     return None
 
 
-def _folder(db: str) -> str:
+def queue_folder(db: str) -> str:
+    """The folder of the ingest queue and its lock: the store's."""
     return os.path.dirname(os.path.abspath(db))
 
 
 def queue(db: str, path: str) -> None:
     """Add `path` to the ingest queue (one line; appends of one line are atomic)."""
-    folder = _folder(db)
+    folder = queue_folder(db)
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, QUEUE_FILE), "a", encoding="utf-8") as handle:
         handle.write(os.path.abspath(path) + "\n")
+
+
+def _worker(db: str) -> tuple[list[str], dict[str, str]]:
+    """The worker's command line and environment (the store it empties the queue of)."""
+    return [sys.executable, "-I", "-m", WORKER_MODULE], dict(os.environ, LESSONLOOP_DB=db)
+
+
+def _run_worker(db: str) -> None:
+    """Run a worker and wait for it, within the hook's time budget (when the budget runs out the
+    worker is stopped; the next one takes what is left). Bandit is left out: its findings come
+    with the next analysis that has it."""
+    argv, env = _worker(db)
+    subprocess.run(
+        [*argv, "--no-bandit"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        close_fds=True,
+        check=False,
+    )
 
 
 def _spawn_worker(db: str) -> None:
     """Start a worker unless one is running (it will take the new path in its next round)."""
     if _locked(db):
         return
-    env = dict(os.environ, LESSONLOOP_DB=db)
+    argv, env = _worker(db)
     subprocess.Popen(
-        [sys.executable, "-I", "-m", "lessonloop.apply.hooks.entry", "--ingest"],
+        argv,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -94,7 +118,7 @@ def _spawn_worker(db: str) -> None:
 def _locked(db: str) -> bool:
     import fcntl
 
-    path = os.path.join(_folder(db), LOCK_FILE)
+    path = os.path.join(queue_folder(db), LOCK_FILE)
     try:
         handle = open(path, "a")  # noqa: SIM115 - held only for the test below
     except OSError:
@@ -106,48 +130,3 @@ def _locked(db: str) -> bool:
     finally:
         handle.close()  # closing releases the lock when we got it
     return False
-
-
-def run_queue(db: str, *, bandit: bool | None = None) -> int:
-    """Ingest every queued transcript, round after round until the queue is empty, holding the
-    lock so that one worker runs at a time. Returns how many paths were ingested (0 when another
-    worker holds the lock: it will take ours). `bandit`: None runs it when installed, as
-    `lessonloop ingest` does (the background worker); False leaves its findings to the next
-    analysis that has it (pipeline/analysis.py)."""
-    import fcntl
-
-    folder = _folder(db)
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, LOCK_FILE), "a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return 0
-        done = 0
-        while True:
-            paths = _take_queue(folder)
-            if not paths:
-                return done
-            from lessonloop.pipeline.live_ingest import ingest_transcripts
-
-            conn = connect_for_writing(db, wait_ms=30_000)
-            try:
-                record(conn, db, [], 30_000)  # the hook events waiting in the spool first
-                ingest_transcripts(conn, [p for p in paths if os.path.isfile(p)], bandit=bandit)
-            finally:
-                conn.close()
-            done += len(paths)
-
-
-def _take_queue(folder: str) -> list[str]:
-    """The queued paths (each once), emptying the queue."""
-    path = os.path.join(folder, QUEUE_FILE)
-    taken = path + ".taking"
-    try:
-        os.replace(path, taken)
-    except FileNotFoundError:
-        return []
-    with open(taken, encoding="utf-8", errors="replace") as handle:
-        paths = list(dict.fromkeys(line.strip() for line in handle if line.strip()))
-    os.unlink(taken)
-    return paths

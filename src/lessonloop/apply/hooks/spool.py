@@ -19,7 +19,7 @@ import os
 import sqlite3
 import time
 
-from lessonloop.apply.hooks.hook_store import SPOOL_FOLDER
+from lessonloop.store.location import SPOOL_FOLDER, beside
 from lessonloop.store.transaction import cause_of
 
 FOLDER = SPOOL_FOLDER
@@ -37,7 +37,7 @@ _counter = [0]
 
 def folder(db: str) -> str:
     """The spool folder of the store at `db`."""
-    return os.path.join(os.path.dirname(os.path.abspath(db)), FOLDER)
+    return beside(db, FOLDER)
 
 
 def put(db: str, ops: list[tuple[str, dict[str, object]]]) -> str:

@@ -1,0 +1,35 @@
+"""Placeholders for what varies between occurrences of the same text: a branch name, UUIDs,
+hashes, paths and numbers become <branch>, <uuid>, <hash>, <path>, <n>.
+
+Error signatures (learn/signatures.py) and commands' normal forms (analyze/command_norm.py) are
+made with it, so two failures, or two runs of one command, read the same.
+"""
+
+from __future__ import annotations
+
+import re
+
+_HASH = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b")  # with a digit: "defaced" is a word
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
+_PATH = re.compile(r"(?:~|\.{1,2})?/?(?:[\w.@+-]+/)+[\w.@+-]*|\b[\w-]+\.(?:[a-z]{1,5})\b(?=[\s:,;)'\"]|$)")
+_NUMBER = re.compile(r"(?<![\w<])\d+(?:\.\d+)?")
+_SPACE = re.compile(r"\s+")
+
+
+def placeholders(text: str, branch: str | None = None) -> str:
+    """`text` with what varies between occurrences replaced: <branch>, <uuid>, <hash>, <path>, <n>."""
+    out = text
+    if branch and len(branch) > 1:
+        out = re.sub(rf"(?<![\w/-]){re.escape(branch)}(?![\w/-])", "<branch>", out)
+    out = _UUID.sub("<uuid>", out)
+    out = _HASH.sub(lambda m: m.group(0) if m.group(0).isdigit() else "<hash>", out)
+    out = _PATH.sub(_path_placeholder, out)
+    out = _NUMBER.sub("<n>", out)
+    return _SPACE.sub(" ", out).strip()
+
+
+def _path_placeholder(found: re.Match[str]) -> str:
+    token = found.group(0)
+    if "<" in token or token in ("/", "./", "../"):
+        return token
+    return "<path>"

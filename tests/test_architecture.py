@@ -1,0 +1,116 @@
+"""The architecture contract (pyproject.toml, [tool.importlinter]; docs/ARCHITECTURE.md, "Layers"):
+no module imports one of a layer above it, lazy and TYPE_CHECKING imports included.
+
+import-linter runs in a subprocess, as .ci/run runs it: the mutated copies below must be the
+`lessonloop` it finds, and this process has imported the real one already.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PYPROJECT = ROOT / "pyproject.toml"
+PACKAGE = ROOT / "src" / "lessonloop"
+# lint_imports puts the working folder first on sys.path, so a copy of the package there is the one checked.
+LINT = "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(sys.argv[1], no_cache=True, no_logo=True))"
+
+
+def lint(folder: Path, config: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", LINT, str(config)], cwd=folder, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def contract() -> dict[str, object]:
+    with PYPROJECT.open("rb") as handle:
+        section: dict[str, object] = tomllib.load(handle)["tool"]["importlinter"]
+    return section
+
+
+def test_no_import_climbs_a_layer() -> None:
+    done = lint(PACKAGE.parent, PYPROJECT)  # src/ first on the path: this tree's code, installed or not
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Contracts: 2 kept, 0 broken." in done.stdout
+
+
+@pytest.fixture
+def package_copy(tmp_path: Path) -> Path:
+    """The package and the contract in a folder of their own, to break on purpose."""
+    shutil.copytree(PACKAGE, tmp_path / "lessonloop", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(PYPROJECT, tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text() + "\n\n" + text.strip() + "\n")
+
+
+# Each: the file changed, what is added to it, what the broken contract says.
+BREAKS = {
+    "a lazy import of a higher layer": (
+        "analyze/paths.py",
+        "def _climb() -> None:\n    from lessonloop.store import location  # noqa: F401\n",
+        "lessonloop.analyze is not allowed to import lessonloop.store",
+    ),
+    "an import for type checking only": (
+        "learn/confidence.py",
+        "TYPE_CHECKING = False\nif TYPE_CHECKING:\n    from lessonloop.apply.recall import recall  # noqa: F401\n",
+        "lessonloop.learn is not allowed to import lessonloop.apply",
+    ),
+    "an import between independent layers": (
+        "apply/ranking.py",
+        "from lessonloop.report import queries  # noqa: F401\n",
+        "lessonloop.apply is not allowed to import lessonloop.report",
+    ),
+    "a runner module other than the entry point reaching the store": (
+        "runner/findings.py",
+        "def _db() -> None:\n    from lessonloop.store import location  # noqa: F401\n",
+        "lessonloop.runner is not allowed to import lessonloop.store",
+    ),
+    "one capture adapter using another": (
+        "capture/sarif.py",
+        "from lessonloop.capture import junit  # noqa: F401\n",
+        "lessonloop.capture.sarif is not allowed to import lessonloop.capture.junit",
+    ),
+    "a module in no layer": ("helpers.py", "", "- lessonloop.helpers"),
+}
+
+
+@pytest.mark.parametrize("name", BREAKS)
+def test_the_contract_catches(package_copy: Path, name: str) -> None:
+    relative, text, said = BREAKS[name]
+    target = package_copy / "lessonloop" / relative
+    if target.exists():
+        append(target, text)
+    else:
+        target.write_text(text)
+    done = lint(package_copy, package_copy / "pyproject.toml")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert said in done.stdout, done.stdout
+    assert "BROKEN" in done.stdout
+
+
+def test_the_unchanged_copy_passes(package_copy: Path) -> None:
+    """The copy the cases above break is checked as the real package is (so each failure is the change's)."""
+    done = lint(package_copy, package_copy / "pyproject.toml")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_architecture_doc_lists_the_contracts_layers() -> None:
+    """docs/ARCHITECTURE.md's "Layers" block names the contract's layers, in its order."""
+    text = (ROOT / "docs" / "ARCHITECTURE.md").read_text()
+    section = text.split("\n## Layers\n", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```\n", 2)[1]
+    documented = [re.split(r"\s{2,}", line.strip(), maxsplit=1)[0] for line in block.splitlines() if line.strip()]
+    contracts = contract()["contracts"]
+    assert isinstance(contracts, list)
+    layers = next(c for c in contracts if c["id"] == "layers")["layers"]
+    assert documented == layers
