@@ -350,3 +350,33 @@ def test_the_rules_digest_reads_every_file_that_decides_what_is_redacted() -> No
     rule_modules = {path.name for path in Path(redaction.__file__).parent.glob("secret*.py")}
     assert {"redaction.py", "field_redaction.py", "redaction_pass.py"} | rule_modules <= sources
     assert Path(field_redaction.__file__).name in sources and len(rp.rules_digest()) == 64
+
+
+def test_a_reader_holding_the_store_does_not_make_every_command_wait(tmp_path: Path) -> None:
+    """A compaction left pending cannot finish while another process reads from an old snapshot
+    (the checkpoint waits for it). The open must not wait the busy timeout for it (it did, twice
+    per command): it leaves the compaction pending for a later open and the command runs."""
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "store.db"
+    open_store(db).close()
+    with sqlite3.connect(db) as setup:
+        setup.execute("UPDATE redaction_state SET compact_pending = 1")
+    reader = sqlite3.connect(db)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM redaction_state").fetchone()
+    try:
+        env = dict(os.environ, LESSONLOOP_BUSY_TIMEOUT_MS="600000")  # ten minutes, were it waited
+        code = f"from lessonloop.cli import main; raise SystemExit(main(['stats', '--db', {str(db)!r}, '--json']))"
+        # Not a timing assertion: a hang guard far above a normal run, far below the busy timeout.
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    finally:
+        reader.close()
+    with sqlite3.connect(db) as check:
+        assert check.execute("SELECT compact_pending FROM redaction_state").fetchone() == (1,)
+    open_store(db).close()  # no reader now: the compaction finishes
+    with sqlite3.connect(db) as check:
+        assert check.execute("SELECT compact_pending FROM redaction_state").fetchone() == (0,)

@@ -81,9 +81,18 @@ def connect_for_writing(db: str, wait_ms: int) -> sqlite3.Connection:
     return open_store(Path(db), timeout_ms=wait_ms, redact=False)
 
 
+# How long the pass (and its compaction) run on open waits for other processes: it is retried on
+# every open, so a reader or writer that holds the store makes it wait for the next open rather
+# than make this command wait (a checkpoint behind a reader's snapshot took the whole busy
+# timeout, twice, on every command).
+PASS_WAIT_MS = 250
+
+
 def _redact_again(conn: sqlite3.Connection) -> None:
     from lessonloop.store.redaction_pass import redact_again
 
+    (timeout,) = conn.execute("PRAGMA busy_timeout").fetchone()
+    conn.execute(f"PRAGMA busy_timeout = {min(int(timeout), PASS_WAIT_MS)}")
     try:
         redact_again(conn)
     except StoreError as exc:  # another process holds the write lock: the pass runs next time
@@ -92,3 +101,5 @@ def _redact_again(conn: sqlite3.Connection) -> None:
     except sqlite3.OperationalError as exc:  # a read outside its transactions
         if "locked" not in str(exc) and "busy" not in str(exc):
             raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
