@@ -13,7 +13,8 @@ import orjson
 import pytest
 
 from lessonloop.capture import formats
-from lessonloop.capture.claude_code.parser import _IGNORED_TYPES, ClaudeCodeParser
+from lessonloop.capture.claude_code import record_types
+from lessonloop.capture.claude_code.parser import ClaudeCodeParser
 from lessonloop.capture.formats import CLAUDE_CODE, HEAD_BYTES, UNKNOWN, sniff
 from lessonloop.capture.ingest import discover
 from tests.conftest import SHARED_CORPUS, cli
@@ -91,7 +92,8 @@ def test_every_corpus_transcript_is_recognized() -> None:
 
 
 def test_claude_code_types_are_the_parsers() -> None:
-    assert set(ClaudeCodeParser._handlers) | _IGNORED_TYPES == formats.CLAUDE_CODE_TYPES
+    assert set(ClaudeCodeParser._handlers) == record_types.READ_TYPES
+    assert not record_types.READ_TYPES & record_types.SKIPPED_TYPES
 
 
 def _lines(*records: dict[str, object]) -> bytes:

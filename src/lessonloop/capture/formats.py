@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lessonloop import json_codec
+from lessonloop.capture.claude_code.record_types import ALL_TYPES
 
 HEAD_BYTES = 64 * 1024  # what sniffing reads: a Codex rollout's first line alone is about 25 KB
 
@@ -69,26 +70,6 @@ FORMATS: dict[str, Format] = {
     )
 }
 
-# Claude Code's record types (those the parser reads and those it skips on purpose).
-CLAUDE_CODE_TYPES = frozenset(
-    {
-        "user",
-        "assistant",
-        "system",
-        "progress",
-        "summary",
-        "custom-title",
-        "ai-title",
-        "file-history-snapshot",
-        "queue-operation",
-        "attachment",
-        "last-prompt",
-        "permission-mode",
-        "pr-link",
-        "agent-setting",
-        "agent-name",
-    }
-)
 _CLAUDE_IDS = frozenset({"sessionId", "uuid", "parentUuid", "leafUuid", "messageId"})
 _CODEX_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_context", "compacted"})
 _CODEX_LEGACY_ITEMS = frozenset(
@@ -174,7 +155,7 @@ def _record_format(record: dict[str, Any]) -> str | None:
     if isinstance(kind, str):
         if kind in _CODEX_TYPES and "payload" in record and "timestamp" in record:
             return "codex-rollout"
-        if kind in CLAUDE_CODE_TYPES and ("message" in record or not _CLAUDE_IDS.isdisjoint(record)):
+        if kind in ALL_TYPES and ("message" in record or not _CLAUDE_IDS.isdisjoint(record)):
             return CLAUDE_CODE
         if kind in _GEMINI_MESSAGE_TYPES and "id" in record and "content" in record and "message" not in record:
             return "gemini-chat-jsonl"

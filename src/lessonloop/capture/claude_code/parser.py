@@ -18,6 +18,7 @@ from lessonloop import json_codec, json_depth
 from lessonloop.analyze.redaction import Scope, redact, redact_tool_input, redact_value
 from lessonloop.capture.claude_code import AGENT, texts
 from lessonloop.capture.claude_code.diffs import EDIT_TOOLS, applied_diff
+from lessonloop.capture.claude_code.record_types import SKIPPED_TYPES
 from lessonloop.capture.projects import project_for_cwd
 from lessonloop.records import (
     Batch,
@@ -127,18 +128,6 @@ KNOWN_FIELDS = frozenset(
     }
 )
 
-_IGNORED_TYPES = frozenset(
-    {
-        "file-history-snapshot",
-        "queue-operation",
-        "attachment",
-        "last-prompt",
-        "permission-mode",
-        "pr-link",
-        "agent-setting",
-        "agent-name",
-    }
-)
 _UUID_STEM = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _JSON_WHITESPACE = b" \t\r\n"
 _INT64 = 2**63 - 1
@@ -238,7 +227,7 @@ class ClaudeCodeParser:
                 kind = record.get("type")
                 handler = handlers.get(kind) if type(kind) is str else None
                 if handler is None:
-                    if type(kind) is str and kind in _IGNORED_TYPES:
+                    if type(kind) is str and kind in SKIPPED_TYPES:
                         continue
                     label = kind if isinstance(kind, str) else _short_repr(kind)
                     first, count = self._unknown_types.get(label, (lineno, 0))
