@@ -328,8 +328,8 @@ def _forget_lessons(
     if not count:
         return
     if removed_because is not None:
-        # A later lesson may get a deleted lesson's id again (SQLite reuses the largest rowids):
-        # the history stays, by signature, and the hooks' decisions no longer name these ids.
+        # The history stays, by signature, and the hooks' decisions no longer name these ids (ids
+        # are never given again, m016_lesson_ids; before it, a later lesson could get them).
         conn.execute(f"UPDATE lesson_events SET lesson_id = NULL WHERE lesson_id IN {doomed}")
         conn.execute(
             """INSERT INTO lesson_events (lesson_id, signature, ts, event, detail)

@@ -246,11 +246,12 @@ def _checkpoint(conn: sqlite3.Connection, wait_ms: int = 200) -> None:
 # --- import ---------------------------------------------------------------------------------
 
 _FILLABLE = ("body", "prevention", "prevention_command", "trigger", "error_signature", "error_class", "category")
+# A new lesson takes an id never given before (m016_lesson_ids), not the id of a deleted one.
 _INSERT = """
-INSERT INTO lessons (signature, kind, origin, title, body, prevention, prevention_command, trigger, trigger_text,
+INSERT INTO lessons (id, signature, kind, origin, title, body, prevention, prevention_command, trigger, trigger_text,
     error_signature, error_class, category, severity, scope, project, sessions, failed_sessions, observations,
     prevented, warnings, confidence, tier, status, edited, first_seen, last_seen, created_at, updated_at)
-VALUES (?, ?, 'imported', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?, ?, ?, ?)"""
+VALUES ((SELECT last_id + 1 FROM lesson_ids), ?, ?, 'imported', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?, ?, ?, ?)"""
 
 
 @dataclass(slots=True)

@@ -41,11 +41,12 @@ UPDATE lessons SET embedding = CASE WHEN title IS NOT :title OR body IS NOT :bod
     title = :title, body = :body, prevention = :prevention, prevention_command = :command, trigger = :trigger,
     trigger_text = :trigger_text, category = :category, error_signature = :error_signature
 WHERE id = :id AND edited = 0"""  # a vector of the old text is dropped: learning embeds the new one
+# A new lesson takes an id never given before (m016_lesson_ids), not the id of a deleted one.
 _INSERT = """
-INSERT INTO lessons (signature, kind, origin, title, body, prevention, prevention_command, trigger, trigger_text,
+INSERT INTO lessons (id, signature, kind, origin, title, body, prevention, prevention_command, trigger, trigger_text,
     error_signature, error_class, category, severity, scope, project, agent, model, sessions, failed_sessions,
     observations, prevented, warnings, confidence, tier, status, edited, first_seen, last_seen, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?, ?, ?, ?)"""
+VALUES ((SELECT last_id + 1 FROM lesson_ids), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?, ?, ?, ?)"""
 
 
 def log_event(

@@ -668,3 +668,57 @@ def m015_analysis_bandit(conn: sqlite3.Connection) -> None:
     conn.execute(
         "ALTER TABLE session_executions ADD COLUMN bandit INTEGER NOT NULL DEFAULT 0"  # 1: bandit scanned its edits
     )
+
+
+@migration
+def m016_lesson_ids(conn: sqlite3.Connection) -> None:
+    """Lesson ids are never given again. `lessons.id` is a plain INTEGER PRIMARY KEY, so SQLite
+    gave a new lesson the id of the newest one deleted (forgotten or removed with the sample), and
+    that lesson's events ('restored', 'feedback', ...) and the hooks' decisions naming it became
+    the new lesson's. `lesson_ids` keeps the largest id ever given; every insert into `lessons`
+    takes the next one (store/lesson_writer.py, store/lesson_curation.py), and a trigger refuses an
+    insert that would give an id again (a writer that omits the id after the newest lesson was
+    deleted fails loudly instead of reusing it).
+
+    The mark starts at the largest id the store knows: its lessons, and the ids its events and
+    the hooks' decisions still name. In a store where an id was already given again, the events
+    and decisions from before the old lesson's 'forgotten' event are the old lesson's: they keep
+    their signature and time, no longer the id."""
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE lesson_ids (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            last_id INTEGER NOT NULL           -- the largest lesson id ever given
+        );
+
+        -- An id given again already: the old lesson's history and the decisions about it let go of it.
+        CREATE TEMP TABLE _ll_reused AS
+            SELECT f.lesson_id AS id, max(f.id) AS event_id, max(f.ts) AS ts
+            FROM lesson_events f JOIN lessons l ON l.id = f.lesson_id
+            WHERE f.event = 'forgotten'
+            GROUP BY f.lesson_id;
+        UPDATE lesson_events SET lesson_id = NULL
+            WHERE lesson_id IN (SELECT id FROM temp._ll_reused)
+              AND id <= (SELECT r.event_id FROM temp._ll_reused r WHERE r.id = lesson_events.lesson_id);
+        UPDATE hook_decisions SET lessons = (
+                SELECT CASE WHEN count(*) = 0 THEN NULL ELSE json_group_array(j.value) END
+                FROM json_each(CASE WHEN json_valid(hook_decisions.lessons) THEN hook_decisions.lessons ELSE '[]' END) j
+                WHERE NOT EXISTS (SELECT 1 FROM temp._ll_reused r WHERE r.id = j.value AND hook_decisions.ts <= r.ts))
+            WHERE json_valid(lessons) AND EXISTS (
+                SELECT 1 FROM json_each(CASE WHEN json_valid(hook_decisions.lessons) THEN hook_decisions.lessons ELSE '[]' END) j JOIN temp._ll_reused r ON r.id = j.value
+                WHERE hook_decisions.ts <= r.ts);
+        DROP TABLE temp._ll_reused;
+
+        INSERT INTO lesson_ids (id, last_id) SELECT 1, max(
+            coalesce((SELECT max(id) FROM lessons), 0),
+            coalesce((SELECT max(lesson_id) FROM lesson_events), 0),
+            coalesce((SELECT max(CAST(j.value AS INTEGER)) FROM hook_decisions d, json_each(CASE WHEN json_valid(d.lessons) THEN d.lessons ELSE '[]' END) j), 0));
+
+        CREATE TRIGGER lesson_ids_given AFTER INSERT ON lessons BEGIN
+            SELECT RAISE(ABORT, 'lesson id given before: insert lessons with the next id of lesson_ids')
+                WHERE new.id <= (SELECT last_id FROM lesson_ids);
+            UPDATE lesson_ids SET last_id = new.id WHERE id = 1;
+        END;
+        """,
+    )
