@@ -3,6 +3,9 @@ calls the hooks stored live are dropped once the transcript holds them."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -11,12 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from lessonloop.apply.hooks import failures
+from lessonloop.pipeline import live_ingest
 from tests.hook_helpers import hook_env, no_upstream, run_hook
 from tests.transcript_builder import TranscriptBuilder
 
 
-def _session_with_transcript(tmp_path: Path, db: Path, env: dict[str, str]) -> tuple[TranscriptBuilder, Path]:
-    repo = tmp_path / "repo"
+def _session_with_transcript(
+    tmp_path: Path, db: Path, env: dict[str, str], name: str = "repo"
+) -> tuple[TranscriptBuilder, Path]:
+    repo = tmp_path / name
     repo.mkdir()
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
     t = TranscriptBuilder(cwd=str(repo))
@@ -101,3 +107,103 @@ def test_the_ingest_worker_logs_what_stops_it(tmp_path: Path) -> None:
     assert count == 1
     assert logged[0]["event"] == "ingest"
     assert str(db) in str(logged[0]["error"])  # the store named, with the cause
+
+
+WORKER = [sys.executable, "-I", "-m", "lessonloop.pipeline.live_ingest"]
+
+
+def _stop(t: TranscriptBuilder, transcript: Path, env: dict[str, str]) -> None:
+    payload = {"session_id": t.session_id, "transcript_path": str(transcript), "cwd": t.cwd, "stop_hook_active": False}
+    assert run_hook("Stop", {**payload, "hook_event_name": "Stop"}, env).returncode == 0
+
+
+def _queue_files(db: Path) -> list[str]:
+    return sorted(p.name for p in db.parent.glob("ingest-queue*"))
+
+
+def test_a_worker_stopped_by_a_locked_store_leaves_the_transcript_queued(tmp_path: Path) -> None:
+    """The store locked past $LESSONLOOP_BUSY_TIMEOUT_MS: the worker gives up, logs it, and the
+    transcript stays queued; the next session's Stop ingests both, each once."""
+    db = tmp_path / "store" / "lessonloop.db"
+    env = hook_env(db, LESSONLOOP_BUSY_TIMEOUT_MS="200")
+    first, first_transcript = _session_with_transcript(tmp_path, db, env, "first")
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        _stop(first, first_transcript, env)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert _counts(db, first.session_id)[:2] == (0, 2)  # not ingested
+    assert live_ingest.queued(str(db)) == {str(first_transcript): 0}  # a store's failure is not the transcript's
+    count, logged = failures.read_failures(str(db))
+    assert count == 1 and logged[0]["event"] == "ingest" and "locked" in str(logged[0]["error"])
+    second, second_transcript = _session_with_transcript(tmp_path, db, env, "second")
+    _stop(second, second_transcript, env)
+    assert _counts(db, first.session_id) == (2, 0, 1)  # once: the same lesson from both sessions
+    assert _counts(db, second.session_id) == (2, 0, 1)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT sessions, failed_sessions FROM lessons").fetchone() == (2, 2)
+    assert _queue_files(db) == []
+    assert failures.read_failures(str(db))[0] == 1
+
+
+def test_a_worker_killed_midway_leaves_the_transcript_queued(tmp_path: Path) -> None:
+    """SIGKILL after the worker took the queue (waiting for the store's lock): the next Stop's
+    worker claims what it left and ingests it, once."""
+    db = tmp_path / "store" / "lessonloop.db"
+    env = hook_env(db)
+    first, first_transcript = _session_with_transcript(tmp_path, db, env, "first")
+    with open(db.parent / "ingest.lock", "a") as lock:  # a worker runs: the hook only queues
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _stop(first, first_transcript, {**env, "LESSONLOOP_HOOK_FOREGROUND": "0"})
+    assert (db.parent / "ingest-queue").read_text() == f"{first_transcript}\n"
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        worker = subprocess.Popen(WORKER, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while (db.parent / "ingest-queue").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not (db.parent / "ingest-queue").exists()  # taken: the worker now waits for the lock
+        worker.send_signal(signal.SIGKILL)
+        assert worker.wait(timeout=60) == -signal.SIGKILL
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert _counts(db, first.session_id)[:2] == (0, 2)
+    assert list(live_ingest.queued(str(db))) == [str(first_transcript)]  # claimed, not lost
+    second, second_transcript = _session_with_transcript(tmp_path, db, env, "second")
+    _stop(second, second_transcript, env)
+    assert _counts(db, first.session_id) == (2, 0, 1)
+    assert _counts(db, second.session_id) == (2, 0, 1)
+    assert _queue_files(db) == []
+    assert failures.read_failures(str(db))[0] == 0
+
+
+def test_a_transcript_that_always_fails_is_dropped_after_the_bound(tmp_path: Path) -> None:
+    """A queued path that cannot be read (a FIFO: unreadable even for root) fails each worker
+    once, is logged each time and dropped after MAX_ATTEMPTS; the good transcript beside it is
+    ingested by the first worker, once."""
+    db = tmp_path / "store" / "lessonloop.db"
+    env = hook_env(db)
+    t, transcript = _session_with_transcript(tmp_path, db, env)
+    unreadable = tmp_path / "transcripts" / "unreadable.jsonl"
+    os.mkfifo(unreadable)
+    (db.parent / "ingest-queue").write_text(f"{unreadable}\n{transcript}\n{unreadable}\n")
+    bound = live_ingest.MAX_ATTEMPTS
+    for attempt in range(1, bound + 1):
+        done = subprocess.run(WORKER, env=env, capture_output=True, timeout=120, check=False)
+        assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
+        assert _counts(db, t.session_id) == (2, 0, 1)
+        count, logged = failures.read_failures(str(db))
+        assert count == attempt
+        assert logged[-1]["event"] == "ingest" and str(unreadable) in str(logged[-1]["error"])
+        if attempt < bound:
+            assert live_ingest.queued(str(db)) == {str(unreadable): attempt}
+    assert "dropped" in str(logged[-1]["error"])
+    assert f"After {bound} failed attempts" in (Path(__file__).parent.parent / "docs" / "hooks.md").read_text()
+    assert _queue_files(db) == []
+    done = subprocess.run(WORKER, env=env, capture_output=True, timeout=120, check=False)
+    assert failures.read_failures(str(db))[0] == bound  # nothing left to retry
+    assert _counts(db, t.session_id) == (2, 0, 1)

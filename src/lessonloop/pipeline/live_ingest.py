@@ -4,14 +4,19 @@ live once the transcript holds them.
 
 The hooks queue the transcripts (apply/hooks/session_end.py) and start this module as its own
 process, `python -I -m lessonloop.pipeline.live_ingest [--no-bandit]` with $LESSONLOOP_DB set:
-`run_queue` empties the queue, one worker at a time; its failures go to the hooks' failure log.
+`run_queue` empties the queue, one worker at a time, without losing a path to a failure or a
+kill (a path leaves the queue once its ingest has committed; one that keeps failing is dropped
+after MAX_ATTEMPTS workers); its failures go to the hooks' failure log.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import sqlite3
 import sys
+from dataclasses import dataclass
 
 from lessonloop.config import ConfigError, load_config
 from lessonloop.store.transaction import transaction
@@ -58,12 +63,35 @@ def drop_ingested_live_calls(conn: sqlite3.Connection) -> int:
     return cursor.rowcount
 
 
+MAX_ATTEMPTS = 3  # a queued transcript that fails this many workers is logged and dropped
+WAIT_MS = 30_000  # the worker's wait for the store's write lock ($LESSONLOOP_BUSY_TIMEOUT_MS when lower)
+TAKING = ".taking"  # the queue file renamed while its paths move to the claimed file
+CLAIMED = ".claimed"  # the paths a worker has taken and not yet ingested, with their attempts
+
+
+@dataclass(slots=True)
+class Claim:
+    """A queued transcript a worker has taken: how many workers have tried it, the last error."""
+
+    path: str
+    attempts: int = 0
+    error: str | None = None
+
+
 def run_queue(db: str, *, bandit: bool | None = None) -> int:
     """Ingest every queued transcript, round after round until the queue is empty, holding the
     lock so that one worker runs at a time. Returns how many paths were ingested (0 when another
     worker holds the lock: it will take ours). `bandit`: None runs it when installed, as
     `lessonloop ingest` does (the background worker); False leaves its findings to the next
-    analysis that has it (pipeline/analysis.py)."""
+    analysis that has it (pipeline/analysis.py).
+
+    Crash-safe: the queue's paths move to the claimed file (`ingest-queue.claimed`) before any
+    work, and a path leaves it only once its ingest has committed; a worker that fails or is
+    killed leaves its claims there and the next worker (holding the lock, so the owner is gone)
+    takes them again. Each worker tries each path once; a path that failed MAX_ATTEMPTS workers
+    (an exception while it was ingested, its file unreadable, the worker killed meanwhile) is
+    logged and dropped. The store's own failures (locked, full, read-only, damaged) stop the
+    worker without counting against the paths: they stay queued as they were."""
     import fcntl
 
     from lessonloop.apply.hooks.hook_store import record
@@ -77,34 +105,223 @@ def run_queue(db: str, *, bandit: bool | None = None) -> int:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             return 0
+        wait = _wait_ms()
         done = 0
+        failed: set[str] = set()  # tried once by this worker: left to the next one
         while True:
-            paths = _take_queue(folder)
-            if not paths:
+            claims = _claim(folder)
+            for claim in [c for c in claims.values() if c.attempts >= MAX_ATTEMPTS]:
+                _drop(db, folder, claims, claim, "the workers that tried it last were stopped before it finished")
+            todo = [c for c in claims.values() if c.path not in failed]
+            if not todo:
                 return done
-            conn = connect_for_writing(db, wait_ms=30_000)
+            # New paths go together; one that failed before goes alone, so it cannot fail the others.
+            fresh = [c for c in todo if c.attempts == 0]
+            batches = ([fresh] if fresh else []) + [[c] for c in todo if c.attempts > 0]
+            conn = connect_for_writing(db, wait_ms=wait)
             try:
-                record(conn, db, [], 30_000)  # the hook events waiting in the spool first
-                ingest_transcripts(conn, [p for p in paths if os.path.isfile(p)], bandit=bandit)
+                record(conn, db, [], wait)  # the hook events waiting in the spool first
+                for batch in batches:
+                    not_ingested = _ingest_claims(conn, db, folder, claims, batch, bandit)
+                    failed.update(not_ingested)
+                    done += len(batch) - len(not_ingested)
             finally:
                 conn.close()
-            done += len(paths)
 
 
-def _take_queue(folder: str) -> list[str]:
-    """The queued paths (each once), emptying the queue."""
+def _ingest_claims(
+    conn: sqlite3.Connection,
+    db: str,
+    folder: str,
+    claims: dict[str, Claim],
+    batch: list[Claim],
+    bandit: bool | None,
+) -> set[str]:
+    """Ingest `batch` (claims of `claims`), counting the attempt first (a kill counts too); remove
+    what was ingested from the claimed file, keep or drop what failed. Returns the paths that
+    failed. The store's own failures are raised, the attempt not counted."""
+    for claim in batch:
+        claim.attempts += 1
+    _save(folder, claims)
+    paths = [c.path for c in batch if os.path.exists(c.path)]  # a transcript deleted since: nothing to read
+    failed: dict[str, str] = {}
+    try:
+        result = ingest_transcripts(conn, paths, bandit=bandit) if paths else {}
+    except Exception as exc:
+        if _store_failure(exc):
+            for claim in batch:
+                claim.attempts -= 1
+            _save(folder, claims)
+            raise
+        failed = dict.fromkeys(paths, _described(exc))
+    else:
+        failed = _unreadable(result, paths)
+    for claim in batch:
+        error = failed.get(claim.path)
+        if error is None:
+            del claims[claim.path]
+            continue
+        claim.error = error
+        if claim.attempts >= MAX_ATTEMPTS:
+            _drop(db, folder, claims, claim, None)
+        else:
+            _log(
+                db,
+                f"the transcript {claim.path} was not ingested (attempt {claim.attempts} of {MAX_ATTEMPTS}; "
+                f"it stays queued for the next Stop): {error}",
+            )
+    _save(folder, claims)
+    return set(failed)
+
+
+def _drop(db: str, folder: str, claims: dict[str, Claim], claim: Claim, why: str | None) -> None:
+    """Give up on `claim` after MAX_ATTEMPTS: logged, and removed from the claimed file."""
+    cause = claim.error or why or "unknown"
+    _log(
+        db,
+        f"the transcript {claim.path} was dropped from the ingest queue after {claim.attempts} failed attempts "
+        f"(`lessonloop ingest` reads it): {cause}",
+    )
+    del claims[claim.path]
+    _save(folder, claims)
+
+
+def _log(db: str, message: str) -> None:
+    from lessonloop.apply.hooks.failures import log_failure
+
+    log_failure(db, "ingest", None, message)
+
+
+def _described(exc: BaseException) -> str:
+    """An exception as the failure log says it: type, message, where it was raised."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = f" (at {tb.tb_frame.f_code.co_filename}:{tb.tb_lineno})" if tb is not None else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def _unreadable(result: dict[str, object], paths: list[str]) -> dict[str, str]:
+    """The paths among `paths` that ingest could not read (its problems), with what it said."""
+    summary = result.get("ingest")
+    problems = summary.get("problems") if isinstance(summary, dict) else None
+    wanted = set(paths)
+    failed: dict[str, str] = {}
+    for problem in problems if isinstance(problems, list) else []:
+        if not isinstance(problem, dict) or problem.get("line") is not None:
+            continue  # a line of the file that cannot be read is not the file's failure
+        path = problem.get("path")
+        if path in wanted and problem.get("code") in ("unreadable-file", "unreadable-path", "missing-path"):
+            failed[str(path)] = f"{problem.get('code')}: {problem.get('detail')}"
+    return failed
+
+
+def _store_failure(exc: BaseException) -> bool:
+    """Whether `exc` is about the store itself (locked, full, read-only, damaged, I/O)."""
+    from lessonloop.store.transaction import StoreError, cause_of
+
+    return isinstance(exc, StoreError) or cause_of(exc) not in (None, "other")
+
+
+def _wait_ms() -> int:
+    from lessonloop.store.transaction import ENV_BUSY_TIMEOUT
+
+    try:
+        return max(0, min(WAIT_MS, int(os.environ.get(ENV_BUSY_TIMEOUT, WAIT_MS))))
+    except ValueError:
+        return WAIT_MS
+
+
+def queued(db: str) -> dict[str, int]:
+    """The transcripts waiting for the worker of the store at `db`, with the attempts each has
+    had (0: queued, not tried yet)."""
+    from lessonloop.apply.hooks.session_end import QUEUE_FILE, queue_folder
+
+    folder = queue_folder(db)
+    out = {path: claim.attempts for path, claim in _read_claims(folder).items()}
+    for name in (QUEUE_FILE + TAKING, QUEUE_FILE):
+        for path in _read_paths(os.path.join(folder, name)):
+            out.setdefault(path, 0)
+    return out
+
+
+def _claim(folder: str) -> dict[str, Claim]:
+    """Move the queued paths to the claimed file, after those it holds (a stopped worker's):
+    the queue file is renamed, its paths written to the claimed file (a new file, renamed over
+    it: whole or absent), then the renamed queue is deleted. A worker stopped between two steps
+    leaves files the next one reads again; a path is claimed once (its attempts kept)."""
     from lessonloop.apply.hooks.session_end import QUEUE_FILE
 
     path = os.path.join(folder, QUEUE_FILE)
-    taken = path + ".taking"
+    taking = path + TAKING
+    claims = _read_claims(folder)
+    for renamed in (False, True):  # first a renamed queue a stopped worker left, then the queue
+        if renamed:
+            try:
+                os.replace(path, taking)
+            except FileNotFoundError:
+                break
+        if not os.path.exists(taking):
+            continue
+        for queued_path in _read_paths(taking):
+            claims.setdefault(queued_path, Claim(queued_path))
+        _save(folder, claims)
+        os.unlink(taking)
+    return claims
+
+
+def _read_paths(path: str) -> list[str]:
+    """The paths of a queue file, each once ([] when there is none)."""
     try:
-        os.replace(path, taken)
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return list(dict.fromkeys(line.strip() for line in handle if line.strip()))
     except FileNotFoundError:
         return []
-    with open(taken, encoding="utf-8", errors="replace") as handle:
-        paths = list(dict.fromkeys(line.strip() for line in handle if line.strip()))
-    os.unlink(taken)
-    return paths
+
+
+def _claimed_file(folder: str) -> str:
+    from lessonloop.apply.hooks.session_end import QUEUE_FILE
+
+    return os.path.join(folder, QUEUE_FILE + CLAIMED)
+
+
+def _read_claims(folder: str) -> dict[str, Claim]:
+    """The claimed file: one JSON object a line, {"path", "attempts", "error"}."""
+    claims: dict[str, Claim] = {}
+    try:
+        with open(_claimed_file(folder), encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except FileNotFoundError:
+        return claims
+    for line in lines:
+        try:
+            data = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("path"), str):
+            attempts = data.get("attempts")
+            error = data.get("error")
+            claims[data["path"]] = Claim(
+                data["path"], attempts if isinstance(attempts, int) else 0, error if isinstance(error, str) else None
+            )
+    return claims
+
+
+def _save(folder: str, claims: dict[str, Claim]) -> None:
+    """Write the claimed file (a new file renamed over it), or delete it when nothing is claimed."""
+    path = _claimed_file(folder)
+    if not claims:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        return
+    text = "".join(
+        json.dumps({"path": c.path, "attempts": c.attempts, "error": c.error}, ensure_ascii=False) + "\n"
+        for c in claims.values()
+    )
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
 
 
 def main(argv: list[str] | None = None) -> int:

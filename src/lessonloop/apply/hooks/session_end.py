@@ -7,6 +7,9 @@ added to a queue file next to the store, and one worker at a time (an exclusive 
 queue. `LESSONLOOP_HOOK_FOREGROUND=1` makes the hook wait for the worker instead (tests; people
 who prefer it). The worker is `python -I -m lessonloop.pipeline.live_ingest` (the ingest is a
 pipeline job: this module only queues and starts it); its failures go to the hooks' failure log.
+A queued path leaves the queue only once its ingest has committed: a worker that fails or is
+killed leaves it for the next one, and one that keeps failing is dropped after a few attempts
+(docs/hooks.md, "The Stop hook's ingest queue").
 The background worker analyzes as `lessonloop ingest` does, bandit included when it is installed;
 the one the hook waits for leaves bandit out (its findings are added by the next analysis that
 runs it, without analyzing the unchanged sessions again: docs/analysis.md).
