@@ -7,6 +7,7 @@ import-linter runs in a subprocess, as .ci/run runs it: the mutated copies below
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -70,7 +71,7 @@ BREAKS = {
         "from lessonloop.report import queries  # noqa: F401\n",
         "lessonloop.apply is not allowed to import lessonloop.report",
     ),
-    "a runner module other than the entry point reaching the store": (
+    "a runner module reaching the store": (
         "runner/findings.py",
         "def _db() -> None:\n    from lessonloop.store import location  # noqa: F401\n",
         "lessonloop.runner is not allowed to import lessonloop.store",
@@ -96,6 +97,69 @@ def test_the_contract_catches(package_copy: Path, name: str) -> None:
     assert done.returncode == 1, done.stdout + done.stderr
     assert said in done.stdout, done.stdout
     assert "BROKEN" in done.stdout
+
+
+def test_the_layers_contract_has_no_exceptions() -> None:
+    """No import is let climb a layer: `lessonloop run`'s entry point (run_entry.py) is in a layer
+    above the pipeline and the store it records the run with, not in the runner below them."""
+    contracts = contract()["contracts"]
+    assert isinstance(contracts, list)
+    layers = next(c for c in contracts if c["id"] == "layers")
+    assert "ignore_imports" not in layers
+
+
+# What `lessonloop run` imports after the command ends (or, with --auto, before it starts).
+RECORDING = """\
+def _record() -> None:
+    from lessonloop.pipeline import run_recording, run_suggestions  # noqa: F401
+    from lessonloop.store import location, run_writer, transaction  # noqa: F401
+"""
+RECORDED_WITH = (
+    "pipeline.run_recording",
+    "pipeline.run_suggestions",
+    "store.location",
+    "store.run_writer",
+    "store.transaction",
+)
+
+
+def test_no_runner_module_may_record_a_run(package_copy: Path) -> None:
+    """Every module of runner/, whichever, is caught making the entry point's recording imports:
+    the runner is the engine, below the store and the pipeline."""
+    modules = sorted(path.stem for path in (package_copy / "lessonloop" / "runner").glob("*.py"))
+    for name in modules:
+        append(package_copy / "lessonloop" / "runner" / f"{name}.py", RECORDING)
+    done = lint(package_copy, package_copy / "pyproject.toml")
+    assert done.returncode == 1, done.stdout + done.stderr
+    for name in modules:
+        module = "lessonloop.runner" if name == "__init__" else f"lessonloop.runner.{name}"
+        for target in RECORDED_WITH:
+            assert f"{module} -> lessonloop.{target} " in done.stdout, (module, target, done.stdout)
+
+
+def test_a_run_starts_with_the_entry_point_and_the_runner_only(tmp_path: Path) -> None:
+    """`lessonloop run --no-telemetry -- true` imports its entry point, the runner and the bottom
+    layer: no CLI, no pipeline, no store (those wait for the command's end)."""
+    census = tmp_path / "modules.txt"
+    script = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: open({str(census)!r}, 'w').write(chr(10).join(sorted(sys.modules))))\n"
+        "sys.argv = ['lessonloop', 'run', '--no-telemetry', '-q', '--', 'true']\n"
+        "from lessonloop.__main__ import main\n"
+        "main()\n"
+    )
+    env = {**os.environ, "LESSONLOOP_DB": str(tmp_path / "unused.db")}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    ours = {name for name in census.read_text().split() if name.split(".")[0] == "lessonloop"}
+    assert "lessonloop.run_entry" in ours
+    layers = {name.split(".")[1] for name in ours if "." in name}
+    contracts = contract()["contracts"]
+    assert isinstance(contracts, list)
+    bottom = set(next(c for c in contracts if c["id"] == "layers")["layers"][-1].split(" : "))
+    assert layers <= {"__main__", "run_entry", "runner"} | bottom, sorted(ours)
 
 
 def test_the_unchanged_copy_passes(package_copy: Path) -> None:

@@ -1,6 +1,11 @@
 """`lessonloop run [OPTIONS] -- COMMAND [ARGS...]`: its own small parser, the run, the summary,
 and the telemetry written after it.
 
+The entry point of every run, beside __main__ (which hands `run` to it before any CLI import) and
+below cli (which builds `lessonloop run --help` from its options): it uses the runner (the engine),
+and after the command has ended the pipeline and the store, so it is in a layer of its own above
+them (pyproject.toml, [tool.importlinter]; docs/ARCHITECTURE.md, "Layers").
+
 This module is the whole start-up path of every run, so it imports the standard library, RE2 and
 the runner only; the store, the redaction rules and the suggestions are imported after the command
 has ended (or, for --auto, before it starts).

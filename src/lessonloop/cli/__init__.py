@@ -141,17 +141,17 @@ def build_parser() -> argparse.ArgumentParser:
 def _run_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`lessonloop run`, for `lessonloop --help` and `lessonloop run --help`. main() hands a run to
     the runner's own parser before this one is built (its errors exit with 125, as `timeout`)."""
-    import lessonloop.runner.entry as runner
+    import lessonloop.run_entry as run_entry
 
     run = commands.add_parser(
         "run",
         help="run a command, stop it early on an error pattern or a timeout, record how it went",
         usage="lessonloop run [OPTIONS] -- COMMAND [ARGS...]",
-        description=runner.DESCRIPTION,
-        epilog=runner.EPILOG,
+        description=run_entry.DESCRIPTION,
+        epilog=run_entry.EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    runner.add_run_arguments(run)
+    run_entry.add_run_arguments(run)
 
 
 def _no_bandit_option(parser: argparse.ArgumentParser) -> None:
@@ -219,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: sys.argv[1:]); return the exit status."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     if arguments[:1] == ["run"]:  # its own parser: status 125 for bad options, the command after --
-        from lessonloop.runner.entry import main as run_main
+        from lessonloop.run_entry import main as run_main
 
         return run_main(arguments[1:])
     parser = build_parser()

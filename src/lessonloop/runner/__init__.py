@@ -5,6 +5,9 @@
 - matching.py: error / success / exclude patterns over output blocks, line by line in effect.
 - process.py: starting the command (pseudo-terminals or pipes) in its own process group, stopping it.
 - supervisor.py: the loop: pass output through, watch it, stop the command when told.
-- entry.py: the `lessonloop run` command line (its own small parser: it starts on every run).
 - findings.py: matched error lines as findings for the learning loop.
+
+This is the engine, below the store (whose run records use its results). The `lessonloop run`
+command line (its own small parser, started on every run; it records the run and reads --auto's
+suggestions through the pipeline and the store) is lessonloop/run_entry.py, a layer above them.
 """
