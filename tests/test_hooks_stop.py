@@ -13,8 +13,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from lessonloop.apply.hooks import failures
 from lessonloop.pipeline import live_ingest
+from tests.conftest import cli
 from tests.hook_helpers import hook_env, no_upstream, run_hook
 from tests.transcript_builder import TranscriptBuilder
 
@@ -181,7 +184,9 @@ def test_a_worker_killed_midway_leaves_the_transcript_queued(tmp_path: Path) -> 
     assert failures.read_failures(str(db))[0] == 0
 
 
-def test_a_transcript_that_always_fails_is_dropped_after_the_bound(tmp_path: Path) -> None:
+def test_a_transcript_that_always_fails_is_dropped_after_the_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A queued path that cannot be read (a FIFO: unreadable even for root) fails each worker
     once, is logged each time and dropped after MAX_ATTEMPTS; the good transcript beside it is
     ingested by the first worker, once."""
@@ -201,6 +206,11 @@ def test_a_transcript_that_always_fails_is_dropped_after_the_bound(tmp_path: Pat
         assert logged[-1]["event"] == "ingest" and str(unreadable) in str(logged[-1]["error"])
         if attempt < bound:
             assert live_ingest.queued(str(db)) == {str(unreadable): attempt}
+            monkeypatch.setenv("LESSONLOOP_DB", str(db))
+            status = cli("hooks", "status", "--json")
+            assert status.json()["ingest_queue"] == {"waiting": 1, "retrying": [str(unreadable)], "max_attempts": bound}
+            text = " ".join(cli("hooks", "status").output.split())
+            assert "Ingest queue: 1 transcript(s)" in text and "unreadable.jsonl" in text
     assert "dropped" in str(logged[-1]["error"])
     assert f"After {bound} failed attempts" in (Path(__file__).parent.parent / "docs" / "hooks.md").read_text()
     assert _queue_files(db) == []

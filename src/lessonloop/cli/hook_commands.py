@@ -190,12 +190,26 @@ def cmd_status(args: argparse.Namespace) -> int:
         "db": db,
         "failure_log": {"file": failures.log_path(db), "files": failures.logs_of(db), "count": count, "last": last},
         "spool": {"folder": spool.folder(db), "waiting": len(spool.pending(db))},
+        "ingest_queue": _ingest_queue(db),
     }
     if args.json:
         emit_json(data)
     else:
         _print_status(data)
     return 0
+
+
+def _ingest_queue(db: str) -> dict[str, Any]:
+    """The transcripts the Stop hooks queued that the background worker has not ingested yet;
+    `retrying`: those it tried and failed (they are dropped after MAX_ATTEMPTS, with a failure logged)."""
+    from lessonloop.pipeline.live_ingest import MAX_ATTEMPTS, queued
+
+    waiting = queued(db)
+    return {
+        "waiting": len(waiting),
+        "retrying": sorted(path for path, attempts in waiting.items() if attempts),
+        "max_attempts": MAX_ATTEMPTS,
+    }
 
 
 def _print_status(data: dict[str, Any]) -> None:
@@ -246,6 +260,14 @@ def _print_status(data: dict[str, Any]) -> None:
             f"Spool: {waiting} hook event(s) in {escape(data['spool']['folder'])} waiting for the store's write "
             "lock (the next hook or ingest stores them)"
         )
+    queue = data["ingest_queue"]
+    if queue["waiting"]:
+        out.print(
+            f"Ingest queue: {queue['waiting']} transcript(s) the Stop hook queued, not ingested yet "
+            f"({len(queue['retrying'])} after a failure; dropped after {queue['max_attempts']} attempts)"
+        )
+        for path in queue["retrying"]:
+            out.print(f"  {escape(path)}")
 
 
 def cmd_hook(args: argparse.Namespace) -> int:
