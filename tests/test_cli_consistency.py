@@ -22,8 +22,6 @@ from tests.transcript_builder import TranscriptBuilder
 
 # Commands without --db, and why: they never open the store.
 NO_DB = {
-    "hooks": "`hooks` is `hooks status`: see there",
-    "hooks status": "checks the store the installed hooks use ($LESSONLOOP_DB or the default), as they use it",
     "hooks install": "writes a Claude Code settings file only",
     "hooks uninstall": "writes a Claude Code settings file only",
     "config": "reads and writes the configuration file only",

@@ -339,3 +339,27 @@ def test_status_runs_the_real_entry_point(tmp_path: Path) -> None:
     entry = json.loads(proc.stdout)["entry_point"]
     assert entry == {**entry, "ok": True, "db": str(db), "lessons": 0, "problem": None}
     assert REPO_ROOT.is_dir()
+
+
+def test_status_checks_the_store_given_with_db(tmp_path: Path) -> None:
+    """`hooks status --db PATH` checks that store (its entry point answer, failures, spool), not the
+    one $LESSONLOOP_DB names."""
+    from lessonloop.store import open_store
+
+    other = tmp_path / "other" / "lessonloop.db"
+    open_store(other).close()
+    failures.log_failure(str(other), "PreToolUse", "s1", "in the other store")
+    env = {**os.environ, "LESSONLOOP_DB": str(tmp_path / "default" / "lessonloop.db")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "hooks", "status", "--db", str(other), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["db"] == str(other) and data["entry_point"]["db"] == str(other) and data["entry_point"]["ok"]
+    assert data["failure_log"]["count"] == 1 and data["failure_log"]["last"][0]["error"] == "in the other store"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ _SCOPE_HELP = (
     "project: <DIR>/.claude/settings.json (default, shared with the project), local: "
     "<DIR>/.claude/settings.local.json (yours only), user: ~/.claude/settings.json (every project)"
 )
+_STATUS_DB_HELP = "the store to check (default: the one the installed hooks use, $LESSONLOOP_DB or the XDG data folder)"
 _DIR_HELP = "the project folder (default: the git top-level of the current folder, else the current folder)"
 
 
@@ -52,6 +54,7 @@ def register(commands: Commands) -> None:
         ),
     )
     hooks.add_argument("--project-dir", metavar="DIR", help=_DIR_HELP)  # `hooks` alone is `hooks status`
+    hooks.add_argument("--db", metavar="PATH", help=_STATUS_DB_HELP)
     hooks.add_argument("--json", action="store_true", help=JSON_HELP)
     hooks.set_defaults(handler=cmd_status)
     sub = hooks.add_subparsers(dest="hooks_command", metavar="SUBCOMMAND", title="subcommands", help="default: status")
@@ -97,6 +100,7 @@ def register(commands: Commands) -> None:
         ),
     )
     status.add_argument("--project-dir", metavar="DIR", help=_DIR_HELP)
+    status.add_argument("--db", metavar="PATH", help=_STATUS_DB_HELP)
     status.add_argument("--json", action="store_true", help=JSON_HELP)
     status.set_defaults(handler=cmd_status)
 
@@ -182,11 +186,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         settings.scope_status(scope, settings.settings_path(scope, args.project_dir))
         for scope in ("user", "project", "local")
     ]
-    db = db_path_text()
+    db = os.path.abspath(os.path.expanduser(args.db)) if getattr(args, "db", None) else db_path_text()
     count, last = failures.read_failures(db, limit=5)
     data: dict[str, Any] = {
         "scopes": scopes,
-        "entry_point": settings.check_entry(timeout=10.0),
+        "entry_point": settings.check_entry(timeout=10.0, db=db),
         "db": db,
         "failure_log": {"file": failures.log_path(db), "files": failures.logs_of(db), "count": count, "last": last},
         "spool": {"folder": spool.folder(db), "waiting": len(spool.pending(db))},

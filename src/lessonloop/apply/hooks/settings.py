@@ -402,14 +402,16 @@ def scope_status(scope: str, path: str) -> Json:
     return out
 
 
-def check_entry(timeout: float = 10.0) -> Json:
+def check_entry(timeout: float = 10.0, db: str | None = None) -> Json:
     """Run the entry point's --check as Claude Code would run a hook: {"ok", "db", "lessons",
-    "problem", "command"}; a failure to run or to answer is reported, never raised."""
+    "problem", "command"}; a failure to run or to answer is reported, never raised. `db`: the
+    store to check (as $LESSONLOOP_DB), else the one the environment gives the hooks."""
     argv = check_command()
+    env = None if db is None else {**os.environ, "LESSONLOOP_DB": db}
     result: Json = {"ok": False, "db": None, "lessons": None, "problem": None, "command": shlex.join(argv)}
     try:
         proc = subprocess.run(
-            argv, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False
+            argv, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL, env=env, check=False
         )
     except subprocess.TimeoutExpired:
         result["problem"] = f"no answer within {timeout:g} s"
