@@ -187,3 +187,14 @@ def test_a_deeply_nested_tool_input_is_stored_cut_not_lost(tmp_path: Path, depth
 def test_the_bracket_precheck_cannot_miss_a_deep_payload() -> None:
     # Nesting deeper than MAX_DEPTH needs more than MAX_DEPTH brackets: the cheap count is safe.
     assert entry._DEPTH_CHECK_BRACKETS <= json_depth.MAX_DEPTH
+
+
+def test_a_logged_failure_holds_no_secret(tmp_path: Path) -> None:
+    """The failure log lives beside the store (and its fallbacks in shared folders): an error
+    that quotes a command line or the payload is redacted before it is written."""
+    db = tmp_path / "store.db"
+    secret = "ghp_" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2"
+    failures.log_failure(str(db), "PreToolUse", "s1", ValueError(f"bad command: git push https://{secret}@github.com"))
+    logged = _log(db)
+    assert len(logged) == 1 and "[REDACTED:github-token]" in str(logged[0]["error"])
+    assert secret not in Path(failures.log_path(str(db))).read_text()

@@ -53,11 +53,12 @@ def log_failure(db_path: str, event: str | None, session_id: str | None, error: 
             text = f"{type(error).__name__}: {error}"
         else:
             text = error
+        text = _redacted(text[:2000])
         record = {
             "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "event": event,
             "session_id": session_id,
-            "error": text[:2000],
+            "error": text,
             "where": where,
             "db": os.path.abspath(db_path),
         }
@@ -68,6 +69,18 @@ def log_failure(db_path: str, event: str | None, session_id: str | None, error: 
         if _append(path, line):
             return path
     return None
+
+
+def _redacted(text: str) -> str:
+    """The failure's text without secrets (an error may quote the payload or a command line):
+    the log lives beside the store, and its fallbacks in shared folders. Imported only when a
+    failure is logged."""
+    try:
+        from lessonloop.analyze.redaction import redact
+
+        return redact(text, "output")[0]
+    except Exception:  # the log must still be written; its text then says only what failed
+        return text.split(":", 1)[0] + ": (message withheld: it could not be checked for secrets)"
 
 
 def _append(path: str, line: bytes) -> bool:
