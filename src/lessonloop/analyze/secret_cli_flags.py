@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from lessonloop.analyze.lazy_regex import LazyRegex
+
 _VALUE = r"(?P<secret>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|[^\s\"'`;&|]{1,200})"
 _NOT_SECRET = re.compile(r"[$%{<(\[]|\*{3}|(?i:x{3,})$|\d+$")
 _COMMAND_END = re.compile(r"\n|;|\|\||\||&&")
@@ -21,19 +23,13 @@ class ClientRule:
     """A client (its name, lower-case, is the anchor) and where its credential is in its options:
     `source` is searched in the rest of the command, after the client's name."""
 
-    __slots__ = ("_pattern", "anchors", "min_length", "source")
+    __slots__ = ("anchors", "min_length", "pattern", "source")
 
     def __init__(self, anchors: tuple[str, ...], source: str, min_length: int = 3) -> None:
         self.anchors = anchors
         self.source = source
         self.min_length = min_length
-        self._pattern: re.Pattern[str] | None = None
-
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        if self._pattern is None:
-            self._pattern = re.compile(self.source)
-        return self._pattern
+        self.pattern = LazyRegex(source)
 
 
 CLIENT_RULES: tuple[ClientRule, ...] = (

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from lessonloop.analyze.lazy_regex import LazyRegex
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks import this module)
 
 # A secret-shaped token must not continue a word on either side.
@@ -27,7 +29,7 @@ class FormatRule:
     The pattern is compiled when first needed (most texts hold no anchor of most rules).
     """
 
-    __slots__ = ("_pattern", "anchors", "back", "boundary", "flags", "groups", "kind", "random", "search", "source")
+    __slots__ = ("anchors", "back", "boundary", "flags", "groups", "kind", "pattern", "random", "search", "source")
 
     def __init__(
         self,
@@ -50,13 +52,7 @@ class FormatRule:
         self.random = random
         self.flags = flags
         self.search = search and back == 0
-        self._pattern: re.Pattern[str] | None = None
-
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        if self._pattern is None:
-            self._pattern = re.compile(self.source, self.flags)
-        return self._pattern
+        self.pattern = LazyRegex(source, flags)
 
     def spans(self, text: str, at: int) -> list[tuple[int, int, str]]:
         """The secrets of a match starting at `at` (right before the anchor minus `back`)."""
