@@ -259,7 +259,7 @@ def _collect(conn: sqlite3.Connection, ids: list[str], result: ForgetResult, pro
     )
     result.source_files_marked = conn.execute("SELECT count(*) FROM temp._ll_ff").fetchone()[0]
     conn.execute("CREATE TEMP TABLE _ll_fr (id INTEGER PRIMARY KEY)")
-    if project is not None and "runs" in _tables(conn):
+    if project is not None and "runs" in ordinary_tables(conn):
         conn.execute("INSERT INTO temp._ll_fr SELECT id FROM runs WHERE project = ?", (project,))
     by_run = f" OR run_id IN {_R}" if project is not None and "run_id" in _columns(conn, "findings") else ""
     conn.execute(
@@ -271,7 +271,7 @@ def _collect(conn: sqlite3.Connection, ids: list[str], result: ForgetResult, pro
 
 
 def _delete(conn: sqlite3.Connection, result: ForgetResult) -> None:
-    tables = _tables(conn)
+    tables = ordinary_tables(conn)
     done: set[str] = set()
     for table, condition in _STEPS:
         if table in tables:
@@ -296,7 +296,7 @@ def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
-def _tables(conn: sqlite3.Connection) -> dict[str, set[str]]:
+def ordinary_tables(conn: sqlite3.Connection) -> dict[str, set[str]]:
     """The ordinary tables of the store (not virtual tables or their shadows), with their columns."""
     names = [
         str(row[0])

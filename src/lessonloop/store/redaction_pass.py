@@ -29,6 +29,7 @@ import os
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from lessonloop.store.forgetting import compact, ordinary_tables
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
 
@@ -185,8 +186,6 @@ def redact_again(conn: sqlite3.Connection) -> PassResult | None:
         result = redact_store(conn)
     row = conn.execute("SELECT compact_pending FROM redaction_state WHERE id = 1").fetchone()
     if row is not None and row[0]:
-        from lessonloop.store.forgetting import compact
-
         vacuumed, emptied = compact(conn)
         if vacuumed and emptied:
             conn.execute("UPDATE redaction_state SET compact_pending = 0 WHERE id = 1")
@@ -199,7 +198,7 @@ def redact_store(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> Pass
     from lessonloop.analyze.field_redaction import redact_field
 
     result = PassResult()
-    tables = _columns_by_table(conn)
+    tables = ordinary_tables(conn)
     previous = int(conn.execute("PRAGMA secure_delete").fetchone()[0])
     conn.execute("PRAGMA secure_delete = ON")
     try:
@@ -267,18 +266,6 @@ def _all_tables(conn: sqlite3.Connection) -> set[str]:
     return {str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def _columns_by_table(conn: sqlite3.Connection) -> dict[str, set[str]]:
-    """The ordinary tables of the store with their columns (no virtual tables or their shadows)."""
-    names = [
-        str(row[0])
-        for row in conn.execute(
-            """SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-               AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'lessons_fts_%'"""
-        )
-    ]
-    return {name: {str(row[1]) for row in conn.execute(f"PRAGMA table_info({name})")} for name in names}
-
-
 def _text_columns(tables: dict[str, set[str]]) -> dict[str, list[tuple[str, Scope]]]:
     """TEXT_COLUMNS grouped by table, limited to the tables and columns the store has."""
     out: dict[str, list[tuple[str, Scope]]] = {}
@@ -292,7 +279,7 @@ def unclassified_columns(conn: sqlite3.Connection) -> list[str]:
     """Text columns of the store in neither TEXT_COLUMNS nor KEPT_COLUMNS ("table.column")."""
     listed = {(table, column) for table, column, _scope in TEXT_COLUMNS}
     out = []
-    for table in sorted(_columns_by_table(conn)):
+    for table in sorted(ordinary_tables(conn)):
         for row in conn.execute(f"PRAGMA table_info({table})"):
             column, kind = str(row[1]), str(row[2]).upper()
             if kind in ("TEXT", "") and (table, column) not in listed and column not in KEPT_COLUMNS.get(table, ()):
