@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from lessonloop import json_codec
+from lessonloop import json_codec, json_depth
 from lessonloop.analyze.redaction import Scope, redact, redact_tool_input
 
 COMMAND_FIELDS = frozenset({"command", "command_norm", "prevention_command", "commands", "cmd", "argv", "run_line"})
@@ -207,18 +207,9 @@ def _tool_input(tool_input: dict[str, Any], depth: int) -> tuple[Any, int]:
 
 
 def _deeper_than(value: Any, limit: int) -> bool:
-    """Whether containers nest more than `limit` levels in `value` (without recursion)."""
-    level: list[Any] = [value]
-    for _ in range(max(limit, 0) + 1):
-        level = [
-            child
-            for item in level
-            for child in (item.values() if isinstance(item, dict) else item if isinstance(item, list) else ())
-            if isinstance(child, dict | list)
-        ]
-        if not level:
-            return False
-    return True
+    """Whether containers nest more than `limit` levels inside `value` (json_depth counts `value`
+    itself as level 1; without recursion)."""
+    return json_depth.too_deep(value, max(limit, 0) + 1) is not None
 
 
 def _keyed(key: str, text: str, scope: Scope, depth: int) -> tuple[str, int]:
