@@ -7,6 +7,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The agent-neutral kinds of tool call: what analysis, learning and the hooks reason about, beside
+# each agent's own tool name (Claude Code's Bash, Codex's exec_command and Aider's /run are all
+# "shell"; Edit, apply_patch, Gemini's replace and an Aider edit block are all "edit").
+SHELL = "shell"  # a command line run in a shell
+READ = "read"  # a file's content read
+EDIT = "edit"  # a part of existing files changed (an edit, a patch)
+WRITE = "write"  # a whole file written (created or replaced)
+SEARCH = "search"  # files or their contents searched or listed
+FETCH = "fetch"  # a web page fetched or the web searched
+PLAN = "plan"  # the agent's plan or to-do list updated
+SUBAGENT = "subagent"  # another agent started for a task
+OTHER = "other"
+TOOL_KINDS = (SHELL, READ, EDIT, WRITE, SEARCH, FETCH, PLAN, SUBAGENT, OTHER)
+
 
 @dataclass(slots=True)
 class SessionRecord:
@@ -27,6 +41,9 @@ class SessionRecord:
     description: str | None = None
     spawn_tool_use_id: str | None = None
     placeholder: bool = False
+    model: str | None = None  # the model the session ran on (its first, when it changed)
+    started_at: str | None = None  # when the agent says the session started (else its first record)
+    ended_at: str | None = None  # when the agent last updated it (else its last record)
 
 
 @dataclass(slots=True)
@@ -58,6 +75,8 @@ class ToolCallRecord:
     target_path: str | None
     command: str | None
     cwd: str | None = None
+    kind: str = OTHER  # one of TOOL_KINDS
+    paths: tuple[str, ...] = ()  # every file the call targets when more than one (a patch of several files)
 
 
 @dataclass(slots=True)
@@ -80,7 +99,13 @@ class ToolResultRecord:
 
 @dataclass(slots=True)
 class TokenUsageRecord:
-    """Token counts of one API response, keyed by (message_id, request_id)."""
+    """Token counts of one API response, keyed by (message_id, request_id).
+
+    One meaning for every agent: `input_tokens` is input not read from a cache,
+    `cache_read_tokens` input read from it, `cache_creation_tokens` input written to it;
+    `output_tokens` is all output, reasoning included (`reasoning_tokens` says how much of it).
+    Agents whose "input" includes cached input (Codex, Gemini) have it split by their adapter.
+    """
 
     message_id: str
     request_id: str
@@ -91,6 +116,8 @@ class TokenUsageRecord:
     output_tokens: int
     cache_creation_tokens: int
     cache_read_tokens: int
+    reasoning_tokens: int = 0  # part of output_tokens (Codex, Gemini report it)
+    cost_usd: float | None = None  # the cost the agent itself reported (Aider)
 
 
 @dataclass(slots=True)
@@ -151,3 +178,6 @@ class Batch:
     problems: list[Problem] = field(default_factory=list)
     records: int = 0  # lines read as records (parsed JSON objects)
     redactions: int = 0
+    # Sessions this batch holds whole from their start: what this file stored of them before is
+    # deleted first (a parser that re-reads a session from its restart point; see LineParser).
+    replaced_sessions: set[str] = field(default_factory=set)

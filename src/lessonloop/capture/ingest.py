@@ -11,13 +11,15 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from lessonloop.capture.adapters import Adapter, LineParser, Unit
+from lessonloop.capture.agents import ADAPTERS, by_agent, for_format
 from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
-from lessonloop.capture.claude_code.paths import default_roots, find_transcripts
+from lessonloop.capture.claude_code.paths import find_transcripts
 from lessonloop.capture.privacy import BatchScreen, CapturePolicy, disabled_notice
 from lessonloop.records import Batch, Problem
 from lessonloop.sample import claude_code_sample, is_sample_path
@@ -198,36 +200,60 @@ def _problem_json(problem: Problem) -> dict[str, Any]:
 
 @dataclass(slots=True)
 class SourceRef:
-    """A transcript file to ingest."""
+    """A file to ingest. `format` None: recognized by its content when first read (a *.jsonl
+    of no other agent is a Claude Code transcript)."""
 
     path: str
     agent: str = CLAUDE_CODE
     is_sample: bool = False
-    sniff_only: bool = False  # not a *.jsonl: only told what it is (another agent's?), never read
+    sniff_only: bool = False  # not a *.jsonl: read only when its content is a format an adapter reads
+    format: str | None = None
 
 
 def discover(
-    paths: Iterable[str | os.PathLike[str]] | None, environ: dict[str, str] | None = None
+    paths: Iterable[str | os.PathLike[str]] | None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    known_folders: Iterable[str] = (),
+    configured: Iterable[str] = (),
 ) -> tuple[list[SourceRef], IngestSummary]:
-    """The files to ingest: under `paths` when given, else in Claude Code's folders, else the sample."""
+    """The files to ingest: under `paths` when given, else where every agent keeps its files
+    (capture/agents.py; Aider's histories in `known_folders` and `configured`), else the sample."""
+    from lessonloop.capture.adapters import DiscoveryContext
+    from lessonloop.capture.agents import ADAPTERS
+
     summary = IngestSummary()
     problems: list[Problem] = []
     given = [Path(p) for p in paths] if paths else []
     others: list[str] = []
+    refs: list[SourceRef] = []
     if given:
         summary.searched = [str(p) for p in given]
         found = find_transcripts(given, problems, others=others)
+        refs = [SourceRef(path, CLAUDE_CODE, is_sample_path(path)) for path in found]
+        refs.extend(SourceRef(path, CLAUDE_CODE, sniff_only=True) for path in others)
     else:
-        roots = default_roots(environ)
-        summary.searched = [str(r) for r in roots]
-        found = find_transcripts(roots, problems, missing_ok=True)
-        if not found:
+        env = os.environ if environ is None else environ
+        context = DiscoveryContext(
+            environ=env,
+            home=env.get("HOME") or str(Path.home()),
+            known_folders=tuple(known_folders),
+            configured=tuple(configured),
+            problems=problems,
+        )
+        seen: set[str] = set()
+        for adapter in ADAPTERS:
+            summary.searched.extend(adapter.searched(context))
+            for item in adapter.discover(context):
+                if item.path not in seen:
+                    seen.add(item.path)
+                    refs.append(SourceRef(item.path, adapter.agent, format=item.format))
+        if not refs:
             summary.used_sample = True
             found = find_transcripts([claude_code_sample()], problems)
+            refs = [SourceRef(path, CLAUDE_CODE, is_sample_path(path)) for path in found]
     summary.problems.extend(problems)
     summary.files_failed += len(problems)
-    refs = [SourceRef(path, CLAUDE_CODE, is_sample_path(path)) for path in found]
-    refs.extend(SourceRef(path, CLAUDE_CODE, sniff_only=True) for path in others)
     return refs, summary
 
 
@@ -241,7 +267,10 @@ def ingest(
     policy: CapturePolicy | None = None,
 ) -> IngestSummary:
     """Read what is new in each source file and store it, as `policy` allows (default: the
-    configuration's [capture]; forgotten sessions are never stored again); return what was done."""
+    configuration's [capture]; forgotten sessions are never stored again); return what was done.
+
+    Each file is read by the adapter of its format (capture/agents.py): a file never read before
+    is recognized by its path (an adapter's `claims`) or its content (capture/formats.py)."""
     summary = summary if summary is not None else IngestSummary()
     progress = progress or NoProgress()
     started = time.perf_counter()
@@ -257,49 +286,81 @@ def ingest(
 
         summary.sample_removed = remove_sample(conn)
     states = writer.file_states(conn)
-    plans: list[tuple[SourceRef, os.stat_result, bool]] = []
+    plans: list[tuple[SourceRef, Adapter]] = []
+    unit_files: dict[tuple[str, str], list[str]] = {}  # (agent, format) -> files read as units
     total = 0
     for ref in sources:
-        if ref.sniff_only:
-            _tell_other_file(ref.path, summary)
-            continue
         try:
             info = os.stat(ref.path)
         except OSError as exc:
+            if ref.sniff_only:
+                continue
             summary.problems.append(Problem(ref.path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
             summary.files_failed += 1
             continue
         if not stat.S_ISREG(info.st_mode):
-            summary.problems.append(Problem(ref.path, None, "unreadable-file", "not a regular file"))
-            summary.files_failed += 1
+            if not ref.sniff_only:
+                summary.problems.append(Problem(ref.path, None, "unreadable-file", "not a regular file"))
+                summary.files_failed += 1
             continue
         state = states.get(ref.path)
+        fmt = _format_of(ref, state, summary)
+        if fmt is None:
+            continue  # told apart: another agent's format not read, or not a transcript
+        adapter = for_format(fmt)
+        assert adapter is not None
+        if adapter.formats[fmt] == "units":
+            if ref.sniff_only:
+                summary.files_found += 1
+            unit_files.setdefault((adapter.agent, fmt), []).append(ref.path)
+            continue
+        if ref.sniff_only:
+            summary.files_found += 1
+        ref = SourceRef(ref.path, adapter.agent, ref.is_sample, False, fmt)
         if state is not None and _unchanged(state, info, now):
             summary.files_unchanged += 1
             continue
-        plans.append((ref, info, state is None))  # a file never read before: what is it?
-        start = state.offset if state is not None and not state.reread and info.st_size >= state.offset else 0
+        plans.append((ref, adapter))
+        if state is not None and not state.reread and info.st_size >= state.offset:
+            start = state.restart_offset if state.restart_offset is not None else state.offset
+        else:
+            start = 0
         total += max(0, info.st_size - start)
-    progress.start(total, len(plans))
+    units = _plan_units(unit_files, states, summary)
+    total += sum(unit.size for unit, _ in units)
+    progress.start(total, len(plans) + len(units))
     try:
-        for ref, _info, new in plans:
-            _ingest_file(conn, ref, summary, progress, now, screen, sniff=new)
+        for ref, adapter in plans:
+            _ingest_file(conn, ref, adapter, summary, progress, now, screen)
+        for unit, (agent, fmt) in units:
+            _ingest_unit(conn, unit, agent, fmt, summary, progress, screen)
         # Files that shared sessions with a replaced file are rebuilt too (see clear_file_records).
         for _ in range(5):
             again = writer.files_to_reread(conn)
             if not again:
                 break
+            states = writer.file_states(conn)
             for path in again:
-                if not os.path.exists(path):
-                    # Gone from disk (Claude Code deletes old transcripts): its records stay as they are.
+                state = states[path]
+                fmt = state.format or CLAUDE_CODE
+                adapter = for_format(fmt)
+                if adapter is None or adapter.formats[fmt] == "units" or not os.path.exists(path):
+                    # Gone from disk (Claude Code deletes old transcripts), or a unit (never shared):
+                    # its records stay as they are.
                     writer.clear_reread_mark(conn, path)
-                    summary.notices.append(
-                        Problem(
-                            path, None, "source-gone", "file no longer exists; its stored records are kept", "notice"
+                    if adapter is not None and adapter.formats[fmt] == "lines":
+                        summary.notices.append(
+                            Problem(
+                                path,
+                                None,
+                                "source-gone",
+                                "file no longer exists; its stored records are kept",
+                                "notice",
+                            )
                         )
-                    )
                     continue
-                _ingest_file(conn, SourceRef(path, CLAUDE_CODE, is_sample_path(path)), summary, progress, now, screen)
+                ref = SourceRef(path, adapter.agent, is_sample_path(path), False, fmt)
+                _ingest_file(conn, ref, adapter, summary, progress, now, screen)
     finally:
         progress.finish()
     summary.notices.extend(screen.notices())
@@ -307,27 +368,114 @@ def ingest(
     return summary
 
 
-def _tell_other_file(path: str, summary: IngestSummary) -> None:
-    """A file found beside transcripts (*.json, *.md, ...): noted when it is another agent's."""
+def _format_of(ref: SourceRef, state: writer.FileState | None, summary: IngestSummary) -> str | None:
+    """The format to read a file as, or None when it is not read (then told apart in `summary`
+    when it is another agent's file)."""
     from lessonloop.capture import formats
 
+    if state is not None:
+        return state.format or CLAUDE_CODE
+    if ref.format is not None and for_format(ref.format) is not None:
+        return ref.format
+    for adapter in ADAPTERS:
+        claimed = adapter.claims(ref.path)
+        if claimed is not None:
+            return claimed
     try:
-        with open(path, "rb") as handle:
+        with open(ref.path, "rb") as handle:
             head = handle.read(formats.HEAD_BYTES)
-    except OSError:
-        return  # not a transcript lessonloop could read anyway
-    found = formats.sniff(path, head)
-    if found is not None and found not in (formats.CLAUDE_CODE, formats.UNKNOWN):
-        summary.other_formats.append(OtherFormat(path, found))
-        summary.files_found += 1
+    except OSError as exc:
+        if ref.sniff_only:
+            return None
+        summary.problems.append(Problem(ref.path, None, "unreadable-file", f"cannot open: {exc.strerror or exc}"))
+        summary.files_failed += 1
+        return None
+    found = formats.sniff(ref.path, head)
+    if found is not None and found != formats.UNKNOWN and for_format(found) is not None:
+        return found
+    if ref.sniff_only:
+        if found is not None and found != formats.UNKNOWN:
+            summary.other_formats.append(OtherFormat(ref.path, found))
+            summary.files_found += 1
+        return None
+    if found is None:
+        return CLAUDE_CODE  # too little to tell: a *.jsonl is read as Claude Code's, as always
+    summary.other_formats.append(OtherFormat(ref.path, found))
+    return None
 
 
-def _other_format(fd: int, path: str) -> str | None:
-    """The format of a *.jsonl file read for the first time, when it is not Claude Code's."""
-    from lessonloop.capture import formats
+def _plan_units(
+    unit_files: dict[tuple[str, str], list[str]], states: dict[str, writer.FileState], summary: IngestSummary
+) -> list[tuple[Unit, tuple[str, str]]]:
+    """The units of the files read whole whose stamp changed (or that are marked to be read again)."""
+    planned: list[tuple[Unit, tuple[str, str]]] = []
+    for (agent, fmt), paths in sorted(unit_files.items()):
+        adapter = by_agent(agent)
+        assert adapter is not None
+        problems: list[Problem] = []
+        try:
+            units = adapter.units(fmt, sorted(paths), problems)
+        except Exception as exc:  # a defect of the adapter: never stop the run
+            problems.append(
+                Problem(paths[0], None, "reader-failed", f"could not be read ({type(exc).__name__}: {str(exc)[:200]})")
+            )
+            units = []
+        summary.problems.extend(problems)
+        summary.files_failed += sum(1 for p in problems if p.code in ("unreadable-file", "reader-failed"))
+        for unit in units:
+            state = states.get(unit.path)
+            if state is not None and not state.reread and state.size == unit.size and state.mtime_ns == unit.mtime_ns:
+                summary.files_unchanged += 1
+                continue
+            planned.append((unit, (agent, fmt)))
+    return planned
 
-    found = formats.sniff(path, os.pread(fd, formats.HEAD_BYTES, 0))
-    return None if found in (None, formats.CLAUDE_CODE) else found
+
+def _ingest_unit(
+    conn: sqlite3.Connection,
+    unit: Unit,
+    agent: str,
+    fmt: str,
+    summary: IngestSummary,
+    progress: Progress,
+    screen: BatchScreen,
+) -> None:
+    """Read a unit whole and store it in place of what it stored before."""
+    try:
+        batch = unit.read()
+    except Exception as exc:  # a defect of the adapter (bad input is reported as problems): go on
+        summary.problems.append(
+            Problem(
+                unit.path,
+                None,
+                "reader-failed",
+                f"could not be read ({type(exc).__name__}: {str(exc)[:200]}); tried again on the next run",
+            )
+        )
+        summary.files_failed += 1
+        progress.advance(unit.size, unit.path)
+        return
+    screen.apply(batch, unit.path)
+    state = writer.register_file(conn, unit.path, agent, is_sample=False, format=fmt)
+    progress_row = writer.ReadProgress(
+        size=unit.size, mtime_ns=unit.mtime_ns, offset=unit.size, lines=0, head_hash=None, tail_hash=None
+    )
+    try:
+        notices = writer.write_chunk(
+            conn, state, state.offset, state.tail_hash, batch, progress_row, replace=True, cascade=False
+        )
+    except writer.StaleStateError:
+        summary.notices.append(
+            Problem(unit.path, None, "concurrent-ingest", "another ingest stored this meanwhile; left to it", "notice")
+        )
+        return
+    if state.offset > 0 or state.reread:
+        summary.files_replaced += 1
+    summary.notices.extend(notices)
+    summary.files_read += 1
+    _count(summary, batch, 0)
+    summary.bytes_read += unit.size
+    progress.advance(unit.size, unit.path)
 
 
 def _unchanged(state: writer.FileState, info: os.stat_result, now: float) -> bool:
@@ -355,12 +503,11 @@ def _head_tail(fd: int, offset: int) -> tuple[str | None, str | None]:
 def _ingest_file(
     conn: sqlite3.Connection,
     ref: SourceRef,
+    adapter: Adapter,
     summary: IngestSummary,
     progress: Progress,
     now: float,
     screen: BatchScreen,
-    *,
-    sniff: bool = False,
 ) -> None:
     try:
         handle = open(ref.path, "rb")  # noqa: SIM115 - closed below, after a stat of the open file
@@ -373,14 +520,9 @@ def _ingest_file(
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode):
                 raise IsADirectoryError(21, "not a regular file")
-            other = _other_format(handle.fileno(), ref.path) if sniff else None
-            if other is not None:
-                summary.other_formats.append(OtherFormat(ref.path, other))
-                progress.advance(info.st_size, ref.path)
-                return
-            state = writer.register_file(conn, ref.path, ref.agent, is_sample=ref.is_sample)
+            state = writer.register_file(conn, ref.path, adapter.agent, is_sample=ref.is_sample, format=ref.format)
             plan = _plan(handle.fileno(), state, info.st_size)
-            _read_file(conn, ref, handle, info, state, plan, summary, progress, now, screen)
+            _read_file(conn, ref, adapter, handle, info, state, plan, summary, progress, now, screen)
         except writer.StaleStateError:
             summary.notices.append(
                 Problem(
@@ -418,12 +560,15 @@ def _plan(fd: int, state: writer.FileState, size: int) -> ReadPlan:
         return ReadPlan(True, True, 0, 0)
     if state.reread:
         return ReadPlan(True, False, 0, 0)  # unchanged, rebuilt because another file changed
+    if state.restart_offset is not None and state.restart_line is not None and state.restart_offset <= state.offset:
+        return ReadPlan(False, False, state.restart_offset, state.restart_line)  # the parser asked to go back
     return ReadPlan(False, False, state.offset, state.lines)
 
 
 def _read_file(
     conn: sqlite3.Connection,
     ref: SourceRef,
+    adapter: Adapter,
     handle: Any,
     info: os.stat_result,
     state: writer.FileState,
@@ -436,11 +581,12 @@ def _read_file(
     # The parser and its dependencies are loaded only when some file has new lines.
     from lessonloop import json_codec
     from lessonloop.capture import line_reader
-    from lessonloop.capture.claude_code.parser import ClaudeCodeParser, PendingCall
+    from lessonloop.capture.adapters import PendingCall
     from lessonloop.capture.line_reader import ReadState, read_chunks
 
     replace, start_offset, start_line = plan.replace, plan.start_offset, plan.start_line
     pending: dict[str, PendingCall] = {}
+    parser_state: dict[str, Any] | None = None
     if not replace:
         for tool_id, tool, input_json in writer.pending_calls(conn, state.id):
             try:
@@ -448,13 +594,22 @@ def _read_file(
             except json_codec.JSONDecodeError:
                 tool_input = None
             pending[tool_id] = PendingCall(tool, tool_input)
-    parser = ClaudeCodeParser(ref.path, pending_calls=pending)
+        if state.parser_state:
+            try:
+                loaded = json_codec.loads(state.parser_state)
+            except json_codec.JSONDecodeError:
+                loaded = None
+            parser_state = loaded if isinstance(loaded, dict) else None
+    parser = adapter.open_parser(ref.path, ref.format or CLAUDE_CODE, pending_calls=pending, state=parser_state)
+    state_of = getattr(parser, "state", None)
     if info.st_size == 0:
         summary.notices.append(Problem(ref.path, None, "empty-file", "empty file: nothing to read yet", "notice"))
     read_state = ReadState()
     quiet = now - info.st_mtime_ns / 1e9 >= QUIET_SECONDS
     expected_offset, expected_tail = state.offset, state.tail_hash
+    restart: tuple[int, int] | None = None  # (offset, lines before it) where a later read starts again
     position = start_offset
+    counted_to = max(start_offset, state.offset) if not replace else 0  # bytes read before (a restart re-reads)
     fd = handle.fileno()
     for chunk in read_chunks(
         handle,
@@ -482,7 +637,9 @@ def _read_file(
             return
         batch.problems.extend(chunk.problems)
         screen.apply(batch, ref.path)  # the capture policy and forgotten sessions, before anything is written
+        restart = _restart_point(parser, chunk, position, restart)
         head, tail = _head_tail(fd, chunk.end_offset)
+        saved = state_of() if state_of is not None else None
         progress_row = writer.ReadProgress(
             size=info.st_size,
             mtime_ns=info.st_mtime_ns,
@@ -490,6 +647,9 @@ def _read_file(
             lines=chunk.end_lineno,
             head_hash=head,
             tail_hash=tail,
+            parser_state=json_codec.dumps(saved) if saved else None,
+            restart_offset=restart[0] if restart is not None else None,
+            restart_line=restart[1] if restart is not None else None,
         )
         notices = writer.write_chunk(
             conn, state, expected_offset, expected_tail, batch, progress_row, replace=replace, cascade=plan.cascade
@@ -499,9 +659,10 @@ def _read_file(
         replace = False
         expected_offset, expected_tail = chunk.end_offset, tail
         summary.notices.extend(notices)
+        new_bytes = max(0, chunk.end_offset - max(position, counted_to))
         _count(summary, batch, chunk.end_lineno - chunk.first_lineno + 1 if chunk.lines else 0)
         progress.advance(chunk.end_offset - position, ref.path)
-        summary.bytes_read += chunk.end_offset - position
+        summary.bytes_read += new_bytes
         position = chunk.end_offset
     summary.files_read += 1
     summary.notices.extend(parser.notices())
@@ -512,6 +673,27 @@ def _read_file(
     remaining = info.st_size - position
     if remaining > 0:
         progress.advance(remaining, ref.path)
+
+
+def _restart_point(
+    parser: LineParser, chunk: Any, chunk_start: int, previous: tuple[int, int] | None
+) -> tuple[int, int] | None:
+    """Where a later read of this file starts again: the parser's `restart_line` as a byte offset
+    and the number of lines before it (None: where this read ends)."""
+    line = getattr(parser, "restart_line", None)
+    if line is None:
+        return None
+    if line > chunk.end_lineno:
+        return None  # past what was read: continue at the end
+    if line < chunk.first_lineno:
+        # In an earlier chunk (computed then), or before this read began (kept as it was).
+        return previous if previous is not None and previous[1] == line - 1 else None
+    if any(p.code == "line-too-long" for p in chunk.problems):
+        return None  # a dropped line: offsets of the lines after it cannot be counted
+    offset = chunk_start
+    for raw in chunk.lines[: line - chunk.first_lineno]:
+        offset += len(raw) + 1
+    return offset, line - 1
 
 
 def _count(summary: IngestSummary, batch: Batch, lines: int) -> None:

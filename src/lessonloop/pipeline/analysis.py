@@ -160,14 +160,12 @@ def analyze_store(
         run.seconds = time.perf_counter() - started
         return run
     from lessonloop.analyze.session_analysis import analyze_session  # the analyzers: only when needed
-    from lessonloop.store.analysis_writer import link_next_sessions
 
     if resolve is not None:
         # The file timeline and the workflow rules both normalize each path: one filesystem look-up each.
         resolve = functools.lru_cache(maxsize=None)(resolve)
     if progress is not None:
         progress.start(len(todo))
-    projects: set[str | None] = set()
     try:
         for start in range(0, len(todo), _BATCH):
             batch = dict(todo[start : start + _BATCH])
@@ -185,13 +183,9 @@ def analyze_store(
                 for s in sessions
             ]
             _store(conn, analyses, batch, bandit=run.bandit)
-            projects.update(a.project for a in analyses)
             run.analyzed += len(analyses)
             if progress is not None:
                 progress.advance(len(analyses))
-        if projects:
-            with transaction(conn):
-                link_next_sessions(conn, projects)
     finally:
         if progress is not None:
             progress.finish()
@@ -202,12 +196,14 @@ def analyze_store(
 def _store(
     conn: sqlite3.Connection, analyses: Sequence[SessionAnalysis], fingerprints: dict[str, str], *, bandit: bool
 ) -> None:
-    from lessonloop.store.analysis_writer import write_session_analysis
+    from lessonloop.store.analysis_writer import link_next_sessions, write_session_analysis
 
     now = utc_now()
     with transaction(conn):
         for analysis in analyses:
             write_session_analysis(conn, analysis, fingerprints[analysis.session_id], now, bandit=bandit)
+        # In the same transaction: a run killed after it leaves no session unlinked to its next.
+        link_next_sessions(conn, {a.project for a in analyses})
 
 
 def _junit_failure_times(conn: sqlite3.Connection, session_ids: list[str]) -> dict[str, list[str | None]]:

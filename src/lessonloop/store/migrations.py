@@ -722,3 +722,46 @@ def m016_lesson_ids(conn: sqlite3.Connection) -> None:
         END;
         """,
     )
+
+
+@migration
+def m017_agents(conn: sqlite3.Connection) -> None:
+    """Every agent (issue 13): what each adapter's records add to the store.
+
+    - source_files: the format the file was read as (capture/formats.py names; a part of a file or
+      database, "<file>#<part>", for adapters reading units), the parser's state carried to the next
+      incremental read, and the line a later read restarts from (a parser that re-reads a session
+      from its start, Aider's);
+    - sessions: the model, and when the agent says the session started and was last updated;
+    - tool_calls: the agent-neutral kind (shell, read, edit, write, search, fetch, plan, subagent,
+      other) beside the agent's own tool name, and every target file of a call that has several;
+    - token_usage: reasoning tokens (part of output) and the cost an agent reported.
+    Claude Code's stored calls get their kinds here (capture/claude_code/tools.py says the same)."""
+    _execute_all(
+        conn,
+        """
+        ALTER TABLE source_files ADD COLUMN format TEXT;
+        ALTER TABLE source_files ADD COLUMN parser_state TEXT;
+        ALTER TABLE source_files ADD COLUMN restart_offset INTEGER;
+        ALTER TABLE source_files ADD COLUMN restart_line INTEGER;
+        UPDATE source_files SET format = 'claude-code' WHERE agent = 'claude-code';
+        ALTER TABLE sessions ADD COLUMN model TEXT;
+        ALTER TABLE sessions ADD COLUMN started_at TEXT;
+        ALTER TABLE sessions ADD COLUMN ended_at TEXT;
+        CREATE INDEX sessions_agent ON sessions(agent);
+        ALTER TABLE tool_calls ADD COLUMN kind TEXT NOT NULL DEFAULT 'other';
+        ALTER TABLE tool_calls ADD COLUMN paths_json TEXT;
+        UPDATE tool_calls SET kind = CASE
+            WHEN tool = 'Bash' THEN 'shell'
+            WHEN tool IN ('Read', 'NotebookRead') THEN 'read'
+            WHEN tool IN ('Edit', 'MultiEdit', 'NotebookEdit') THEN 'edit'
+            WHEN tool = 'Write' THEN 'write'
+            WHEN tool IN ('Grep', 'Glob', 'LS') THEN 'search'
+            WHEN tool IN ('WebFetch', 'WebSearch') THEN 'fetch'
+            WHEN tool IN ('TodoWrite', 'ExitPlanMode', 'EnterPlanMode') THEN 'plan'
+            WHEN tool IN ('Task', 'Agent') THEN 'subagent'
+            ELSE 'other' END;
+        ALTER TABLE token_usage ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE token_usage ADD COLUMN cost_usd REAL;
+        """,
+    )

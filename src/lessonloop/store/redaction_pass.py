@@ -91,13 +91,17 @@ TEXT_COLUMNS: tuple[tuple[str, str, Scope], ...] = (
 KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "_migrations": _names("name applied_at"),
     "redaction_state": _names("rules_digest applied_at"),
-    "source_files": _names("path agent head_hash tail_hash ingested_at"),
+    # parser_state: an adapter's state between reads, ids and counters only (capture/adapters.py)
+    "source_files": _names("path agent head_hash tail_hash ingested_at format parser_state"),
     "sessions": _names(
-        "id parent_id agent_id kind agent project cwd git_branch version slug agent_type spawn_tool_use_id"
+        "id parent_id agent_id kind agent project cwd git_branch version slug agent_type spawn_tool_use_id model"
+        " started_at ended_at"
     ),
     "file_sessions": _names("session_id"),
     "messages": _names("session_id uuid parent_uuid ts role kind tool_use_id"),
-    "tool_calls": _names("id session_id message_uuid ts tool target_path status result_ts subagent_id cwd"),
+    "tool_calls": _names(
+        "id session_id message_uuid ts tool target_path status result_ts subagent_id cwd kind paths_json"
+    ),
     "token_usage": _names("message_id request_id session_id model ts"),
     "session_summaries": _names("leaf_uuid"),
     "ingest_problems": _names("path code seen_at"),

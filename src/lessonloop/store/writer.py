@@ -31,6 +31,10 @@ class FileState:
     tail_hash: str | None
     reread: bool
     is_sample: bool
+    format: str | None = None  # capture/formats.py's name; None: stored before formats were recorded
+    parser_state: str | None = None  # JSON the parser left for the next incremental read
+    restart_offset: int | None = None  # where a later read starts again (before `offset`), with
+    restart_line: int | None = None  # the number of lines before it
 
 
 @dataclass(slots=True)
@@ -43,13 +47,19 @@ class ReadProgress:
     lines: int
     head_hash: str | None
     tail_hash: str | None
+    parser_state: str | None = None
+    restart_offset: int | None = None
+    restart_line: int | None = None
 
 
 class StaleStateError(Exception):
     """Another process changed the file's state since this one planned its read."""
 
 
-_FILE_COLUMNS = "id, path, size, mtime_ns, offset, lines, head_hash, tail_hash, reread, is_sample"
+_FILE_COLUMNS = (
+    "id, path, size, mtime_ns, offset, lines, head_hash, tail_hash, reread, is_sample, format, parser_state,"
+    " restart_offset, restart_line"
+)
 
 
 def file_state(conn: sqlite3.Connection, path: str) -> FileState | None:
@@ -75,15 +85,23 @@ def _state(row: tuple[object, ...]) -> FileState:
         tail_hash=row[7] if isinstance(row[7], str) else None,
         reread=bool(row[8]),
         is_sample=bool(row[9]),
+        format=row[10] if isinstance(row[10], str) else None,
+        parser_state=row[11] if isinstance(row[11], str) else None,
+        restart_offset=row[12] if isinstance(row[12], int) else None,
+        restart_line=row[13] if isinstance(row[13], int) else None,
     )
 
 
-def register_file(conn: sqlite3.Connection, path: str, agent: str, *, is_sample: bool) -> FileState:
+def register_file(
+    conn: sqlite3.Connection, path: str, agent: str, *, is_sample: bool, format: str | None = None
+) -> FileState:
     """The state of `path`, creating an empty one (nothing read yet) on first sight."""
     conn.execute(
-        "INSERT OR IGNORE INTO source_files (path, agent, is_sample) VALUES (?, ?, ?)",
-        (path, agent, int(is_sample)),
+        "INSERT OR IGNORE INTO source_files (path, agent, is_sample, format) VALUES (?, ?, ?, ?)",
+        (path, agent, int(is_sample), format),
     )
+    if format is not None:
+        conn.execute("UPDATE source_files SET format = ? WHERE path = ? AND format IS NULL", (format, path))
     state = file_state(conn, path)
     assert state is not None
     return state
@@ -126,7 +144,8 @@ def write_chunk(
         notices = _write_batch(conn, state, batch)
         conn.execute(
             """UPDATE source_files SET size = ?, mtime_ns = ?, offset = ?, lines = ?, head_hash = ?,
-                   tail_hash = ?, reread = 0, ingested_at = ? WHERE id = ?""",
+                   tail_hash = ?, parser_state = ?, restart_offset = ?, restart_line = ?, reread = 0,
+                   ingested_at = ? WHERE id = ?""",
             (
                 progress.size,
                 progress.mtime_ns,
@@ -134,6 +153,9 @@ def write_chunk(
                 progress.lines,
                 progress.head_hash,
                 progress.tail_hash,
+                progress.parser_state,
+                progress.restart_offset,
+                progress.restart_line,
                 utc_now(),
                 state.id,
             ),
@@ -228,13 +250,14 @@ _SESSION_METADATA = (
     "agent_type",
     "description",
     "spawn_tool_use_id",
+    "model",
 )
 
 _INSERT_SESSION = (
     "INTO sessions (id, "
     + ", ".join(_SESSION_METADATA)
-    + ", title, placeholder, source_file_id) VALUES ("
-    + ", ".join("?" * (len(_SESSION_METADATA) + 4))
+    + ", title, started_at, ended_at, placeholder, source_file_id) VALUES ("
+    + ", ".join("?" * (len(_SESSION_METADATA) + 6))
     + ")"
 )
 _UPSERT_SESSION = (
@@ -248,6 +271,12 @@ _UPSERT_SESSION = (
         for col in _SESSION_METADATA
     )
     + ", title = coalesce(excluded.title, sessions.title)"
+    # An agent's own start and last update: the earliest and the latest any record said.
+    + ", started_at = CASE WHEN sessions.placeholder = 1 OR sessions.started_at IS NULL"
+    " OR excluded.started_at < sessions.started_at THEN coalesce(excluded.started_at, sessions.started_at)"
+    " ELSE sessions.started_at END" + ", ended_at = CASE WHEN sessions.placeholder = 1 OR sessions.ended_at IS NULL"
+    " OR excluded.ended_at > sessions.ended_at THEN coalesce(excluded.ended_at, sessions.ended_at)"
+    " ELSE sessions.ended_at END"
     + ", source_file_id = CASE WHEN sessions.placeholder = 1 THEN excluded.source_file_id ELSE sessions.source_file_id END"
     + ", placeholder = 0"
 )
@@ -255,6 +284,8 @@ _UPSERT_SESSION = (
 
 def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> list[Problem]:
     file_id = state.id
+    if batch.replaced_sessions:
+        _clear_sessions(conn, file_id, batch.replaced_sessions)
     real = [s for s in batch.sessions.values() if not s.placeholder]
     placeholders = [s for s in batch.sessions.values() if s.placeholder]
     if placeholders:
@@ -282,8 +313,9 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> li
     if batch.tool_calls:
         conn.executemany(
             """INSERT OR IGNORE INTO tool_calls
-               (id, session_id, message_uuid, seq, ts, tool, input_json, target_path, command, cwd, source_file_id)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               (id, session_id, message_uuid, seq, ts, tool, input_json, target_path, command, cwd, kind,
+                paths_json, source_file_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 (
                     c.id,
@@ -296,6 +328,8 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> li
                     c.target_path,
                     c.command,
                     c.cwd,
+                    c.kind,
+                    _json_list(c.paths),
                     file_id,
                 )
                 for c in batch.tool_calls
@@ -338,13 +372,15 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> li
     if batch.usage:
         conn.executemany(
             """INSERT INTO token_usage (message_id, request_id, session_id, model, ts, input_tokens,
-                   output_tokens, cache_creation_tokens, cache_read_tokens, source_file_id)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   output_tokens, cache_creation_tokens, cache_read_tokens, reasoning_tokens, cost_usd,
+                   source_file_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(message_id, request_id) DO UPDATE SET
                    session_id = excluded.session_id, model = excluded.model, ts = excluded.ts,
                    input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
                    cache_creation_tokens = excluded.cache_creation_tokens,
-                   cache_read_tokens = excluded.cache_read_tokens, source_file_id = excluded.source_file_id
+                   cache_read_tokens = excluded.cache_read_tokens, reasoning_tokens = excluded.reasoning_tokens,
+                   cost_usd = excluded.cost_usd, source_file_id = excluded.source_file_id
                WHERE excluded.output_tokens > token_usage.output_tokens""",
             [
                 (
@@ -357,6 +393,8 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> li
                     u.output_tokens,
                     u.cache_creation_tokens,
                     u.cache_read_tokens,
+                    u.reasoning_tokens,
+                    u.cost_usd,
                     file_id,
                 )
                 for u in batch.usage.values()
@@ -373,7 +411,34 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> li
 
 
 def _session_row(s: SessionRecord, file_id: int) -> tuple[object, ...]:
-    return (s.id, *(getattr(s, col) for col in _SESSION_METADATA), s.title, int(s.placeholder), file_id)
+    return (
+        s.id,
+        *(getattr(s, col) for col in _SESSION_METADATA),
+        s.title,
+        s.started_at,
+        s.ended_at,
+        int(s.placeholder),
+        file_id,
+    )
+
+
+def _json_list(values: tuple[str, ...]) -> str | None:
+    if not values:
+        return None
+    from lessonloop import json_codec
+
+    return json_codec.dumps(list(values))
+
+
+def _clear_sessions(conn: sqlite3.Connection, file_id: int, sessions: set[str]) -> None:
+    """Delete what this file stored of `sessions` (a batch that holds them whole again)."""
+    ids = sorted(sessions)
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        marks = ", ".join("?" * len(part))
+        for table in ("messages", "tool_calls", "token_usage"):
+            conn.execute(f"DELETE FROM {table} WHERE source_file_id = ? AND session_id IN ({marks})", (file_id, *part))
+        conn.execute(f"DELETE FROM sessions WHERE source_file_id = ? AND id IN ({marks})", (file_id, *part))
 
 
 def _orphan_results(conn: sqlite3.Connection, path: str, batch: Batch) -> list[Problem]:

@@ -11,14 +11,15 @@ import os
 import re
 import reprlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from lessonloop import json_codec, json_depth
 from lessonloop.analyze.redaction import Scope, redact, redact_tool_input, redact_value
+from lessonloop.capture.adapters import PendingCall
 from lessonloop.capture.claude_code import AGENT, texts
 from lessonloop.capture.claude_code.diffs import EDIT_TOOLS, applied_diff
 from lessonloop.capture.claude_code.record_types import SKIPPED_TYPES
+from lessonloop.capture.claude_code.tools import kind_of
 from lessonloop.capture.projects import project_for_cwd
 from lessonloop.records import (
     Batch,
@@ -131,14 +132,6 @@ KNOWN_FIELDS = frozenset(
 _UUID_STEM = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _JSON_WHITESPACE = b" \t\r\n"
 _INT64 = 2**63 - 1
-
-
-@dataclass(slots=True)
-class PendingCall:
-    """A tool call still waiting for its result: what the result needs to know of it."""
-
-    tool: str
-    input: Any
 
 
 def _text_or_none(value: Any) -> str | None:
@@ -414,6 +407,10 @@ class ClaudeCodeParser:
         usage = message.get("usage")
         if isinstance(usage, dict) and isinstance(model, str) and model != "<synthetic>":
             self._usage(session_id, record, message, model, usage, lineno)
+            session = self._sessions_by_id.get(session_id)
+            if session is not None and session.model is None:
+                session.model = model
+                self._batch.sessions[session.id] = session
         content = message.get("content")
         # The harness writes "<synthetic>" lines itself (e.g. "No response requested."): not the model's words.
         message_kind = "synthetic" if model == "<synthetic>" else "assistant"
@@ -519,6 +516,7 @@ class ClaudeCodeParser:
                 target_path=target,
                 command=command,
                 cwd=_text_or_none(record.get("cwd")),
+                kind=kind_of(name),
             )
         )
         self.pending_calls[tool_id] = PendingCall(name, tool_input)
@@ -694,3 +692,11 @@ def _read_subagent_meta(path: str) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def open_parser(
+    path: str, format: str, *, pending_calls: dict[str, PendingCall], state: dict[str, Any] | None = None
+) -> ClaudeCodeParser:
+    """The parser of one Claude Code transcript (capture/adapters.py); it keeps no state between
+    reads: every line names its session, and calls waiting for a result come from the store."""
+    return ClaudeCodeParser(path, pending_calls=pending_calls)

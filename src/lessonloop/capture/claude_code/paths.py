@@ -6,7 +6,18 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from lessonloop.capture.adapters import DiscoveryContext, Found
 from lessonloop.records import Problem
+
+
+def searched(context: DiscoveryContext) -> list[Path]:
+    return default_roots(context.environ)
+
+
+def discover(context: DiscoveryContext) -> list[Found]:
+    """Claude Code's transcripts in its folders (`default_roots`)."""
+    found = find_transcripts(default_roots(context.environ), context.problems, missing_ok=True)
+    return [Found(path) for path in found]  # sniffed when new: another agent's file there is told apart
 
 
 def default_roots(environ: Mapping[str, str] | None = None) -> list[Path]:

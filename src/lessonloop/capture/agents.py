@@ -1,0 +1,28 @@
+"""Every agent lessonloop reads: its adapter (capture/adapters.py), found by agent or by format.
+
+Adding an agent is a folder under capture/ of the same shape and one line here.
+"""
+
+from __future__ import annotations
+
+from lessonloop.capture.adapters import Adapter
+from lessonloop.capture.claude_code import ADAPTER as CLAUDE_CODE
+
+ADAPTERS: tuple[Adapter, ...] = (CLAUDE_CODE,)
+
+_BY_AGENT = {adapter.agent: adapter for adapter in ADAPTERS}
+_BY_FORMAT = {fmt: adapter for adapter in ADAPTERS for fmt in adapter.formats}
+
+
+def by_agent(agent: str) -> Adapter | None:
+    return _BY_AGENT.get(agent)
+
+
+def for_format(format: str) -> Adapter | None:
+    """The adapter that reads files of this format, or None (a format only recognized)."""
+    return _BY_FORMAT.get(format)
+
+
+def agents() -> list[str]:
+    """The ids of every agent read, for --agent."""
+    return [adapter.agent for adapter in ADAPTERS]
