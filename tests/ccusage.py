@@ -1,0 +1,51 @@
+"""ccusage (npm, version 20): the token-usage tool the issue compares our figures with.
+
+Found as $LESSONLOOP_CCUSAGE, else `ccusage` on PATH, else where .ci/run installs it
+(.ci/.ccusage/node_modules/.bin/ccusage). Tests that use it skip with the reason when it is absent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+_CI_COPY = Path(__file__).resolve().parent.parent / ".ci" / ".ccusage" / "node_modules" / ".bin" / "ccusage"
+
+
+def ccusage_path() -> str | None:
+    """The ccusage executable, or None."""
+    given = os.environ.get("LESSONLOOP_CCUSAGE")
+    if given and os.access(given, os.X_OK):
+        return given
+    found = shutil.which("ccusage")
+    if found:
+        return found
+    return str(_CI_COPY) if _CI_COPY.exists() else None
+
+
+def require_ccusage() -> str:
+    """The ccusage executable; the test is skipped when it is not installed."""
+    path = ccusage_path()
+    if path is None:
+        pytest.skip(
+            "ccusage is not installed (npm install ccusage@20 @ccusage/ccusage-linux-x64;"
+            " .ci/run installs it in .ci/.ccusage)"
+        )
+    return path
+
+
+def run_ccusage(args: list[str], env: dict[str, str], timeout: float = 120) -> Any:
+    """ccusage's --json output for `args`, run with `env` (HOME and the agents' folders)."""
+    path = require_ccusage()
+    done = subprocess.run(
+        [path, *args, "--json"], env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if done.returncode != 0:
+        raise AssertionError(f"ccusage {' '.join(args)} failed ({done.returncode}): {done.stderr[-2000:]}")
+    return json.loads(done.stdout)
