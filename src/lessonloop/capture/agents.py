@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from lessonloop.capture.adapters import Adapter
 from lessonloop.capture.claude_code import ADAPTER as CLAUDE_CODE
+from lessonloop.capture.gemini import ADAPTER as GEMINI
 
-ADAPTERS: tuple[Adapter, ...] = (CLAUDE_CODE,)
+ADAPTERS: tuple[Adapter, ...] = (CLAUDE_CODE, GEMINI)
 
 _BY_AGENT = {adapter.agent: adapter for adapter in ADAPTERS}
 _BY_FORMAT = {fmt: adapter for adapter in ADAPTERS for fmt in adapter.formats}

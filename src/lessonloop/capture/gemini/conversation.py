@@ -1,0 +1,150 @@
+"""A Gemini CLI chat file -> its conversation: the session's metadata and its final messages.
+
+Single JSON (`session-*.json`): one object {sessionId, projectHash, startTime, lastUpdated,
+messages[], summary?, directories?, kind?}, rewritten whole on every update.
+
+JSONL (`session-*.jsonl`), replayed as Gemini CLI's own loader does (chatRecordingService.ts,
+loadConversationRecord): a line with a string `$rewindTo` drops that message and every message
+recorded after it (all of them when the id is unknown); a line with a string `id` is a message,
+replacing the message of the same id where it stood; a `$set` object is merged into the
+metadata (a non-empty `$set.messages` replaces the whole message list); a line with string
+sessionId and projectHash is the metadata line. Bad lines are Problems; the rest is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lessonloop import json_codec, json_depth
+from lessonloop.records import Problem
+
+_WHITESPACE = b" \t\r\n"
+
+
+@dataclass(slots=True)
+class Conversation:
+    metadata: dict[str, Any] = field(default_factory=dict)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    records: int = 0  # JSON records read (the document, or JSONL lines)
+    unknown_lines: int = 0  # JSONL lines none of the record shapes
+    first_unknown: int | None = None
+
+
+def load_document(path: str, data: bytes, problems: list[Problem]) -> Conversation | None:
+    """The conversation of a single-JSON chat, or None (a Problem says why)."""
+    value = _loads(path, data, None, problems, "file")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        problems.append(Problem(path, None, "not-an-object", f"a JSON {type(value).__name__}, not a chat object"))
+        return None
+    clipped = json_depth.clip(value)
+    if clipped is not None:
+        problems.append(_too_deep(path, None, clipped))
+    raw_messages = value.pop("messages", None)
+    conversation = Conversation(metadata=value, records=1)
+    if isinstance(raw_messages, list):
+        conversation.messages = [m for m in raw_messages if isinstance(m, dict)]
+        dropped = len(raw_messages) - len(conversation.messages)
+        if dropped:
+            problems.append(Problem(path, None, "malformed-record", f"{dropped} messages are not objects; skipped"))
+    elif raw_messages is not None:
+        problems.append(Problem(path, None, "malformed-record", "messages is not a list; no messages read"))
+    return conversation
+
+
+def load_jsonl(path: str, data: bytes, problems: list[Problem]) -> Conversation:
+    """The conversation a JSONL chat's lines leave, replayed in order."""
+    conversation = Conversation()
+    messages: dict[str, dict[str, Any]] = {}
+    set_messages: list[Any] | None = None
+    max_depth = json_depth.MAX_DEPTH
+    for lineno, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip(_WHITESPACE):
+            continue
+        record = _loads(path, raw, lineno, problems, "line")
+        if record is None:
+            continue
+        if not isinstance(record, dict):
+            problems.append(Problem(path, lineno, "not-an-object", f"a JSON {type(record).__name__}, not an object"))
+            continue
+        conversation.records += 1
+        if raw.count(b"[") + raw.count(b"{") > max_depth:
+            clipped = json_depth.clip(record)
+            if clipped is not None:
+                problems.append(_too_deep(path, lineno, clipped))
+        rewind = record.get("$rewindTo")
+        if isinstance(rewind, str):
+            if rewind in messages:
+                ids = list(messages)
+                for removed in ids[ids.index(rewind) :]:
+                    del messages[removed]
+            else:
+                messages.clear()
+        elif isinstance(record.get("id"), str):
+            messages[record["id"]] = record
+        elif isinstance(record.get("$set"), dict):
+            update = record["$set"]
+            if isinstance(update.get("messages"), list):
+                set_messages = update["messages"]
+            conversation.metadata.update({k: v for k, v in update.items() if k != "messages"})
+        elif isinstance(record.get("sessionId"), str) and isinstance(record.get("projectHash"), str):
+            conversation.metadata.update(record)
+        else:
+            conversation.unknown_lines += 1
+            if conversation.first_unknown is None:
+                conversation.first_unknown = lineno
+    if set_messages:  # as Gemini CLI's loader: a non-empty $set.messages wins over the lines
+        conversation.messages = [m for m in set_messages if isinstance(m, dict)]
+    else:
+        conversation.messages = list(messages.values())
+    return conversation
+
+
+def _loads(path: str, raw: bytes, lineno: int | None, problems: list[Problem], what: str) -> Any:
+    """A JSON value, or None with a Problem: invalid UTF-8 is replaced and kept when the rest is JSON."""
+    try:
+        return json_codec.loads(raw)
+    except json_codec.JSONDecodeError as exc:
+        reason = str(exc)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        try:
+            value = json_codec.loads(raw.decode("utf-8", errors="replace"))
+        except json_codec.JSONDecodeError:
+            problems.append(
+                Problem(
+                    path,
+                    lineno,
+                    "invalid-utf8",
+                    f"invalid UTF-8 at byte {exc.start} and not valid JSON; {what} skipped",
+                )
+            )
+            return None
+        problems.append(
+            Problem(path, lineno, "invalid-utf8", f"invalid UTF-8 at byte {exc.start}; replaced with U+FFFD and kept")
+        )
+        return value
+    if reason.startswith("unexpected end of data") and raw.lstrip()[:1] in (b"{", b"["):
+        code, detail = f"truncated-{what}", f"truncated JSON: the {what} ends before its value does; {what} skipped"
+    elif reason.startswith("depth limit exceeded"):
+        code, detail = (
+            "nested-too-deep",
+            f"JSON nested deeper than 1024 levels (the JSON reader's limit); {what} skipped",
+        )
+    else:
+        code, detail = "invalid-json", f"invalid JSON; {what} skipped"
+    problems.append(Problem(path, lineno, code, f"{detail} ({reason[:120]})"))
+    return None
+
+
+def _too_deep(path: str, lineno: int | None, clipped: json_depth.JsonPath) -> Problem:
+    return Problem(
+        path,
+        lineno,
+        "nested-too-deep",
+        f"{json_depth.describe(clipped)} nests deeper than {json_depth.MAX_DEPTH} levels;"
+        " the deeper part is not read, the rest is",
+    )

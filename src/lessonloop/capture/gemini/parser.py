@@ -1,0 +1,423 @@
+"""Gemini CLI chats -> normalized records. Each chat file is a unit read whole (capture/adapters.py).
+
+What each message becomes:
+- user: the person's text (displayContent when present: content may hold the text of files an
+  @-reference pulled in) -> a "prompt"; a slash command -> "command"; a user turn holding only
+  function responses (history synced back from the model's context) -> nothing.
+- gemini: its text parts (thought parts are not text) -> "assistant"; toolCalls[] -> tool calls
+  with their results; tokens -> one usage row keyed (message id, "").
+- info, warning, error -> "system".
+Tokens: Gemini's `input` (promptTokenCount) includes `cached`, and `tool`
+(toolUsePromptTokenCount) is input the API counts apart (total = input + output + thoughts + tool),
+so input_tokens = input - cached + tool, cache_read_tokens = cached, output_tokens = output +
+thoughts, reasoning_tokens = thoughts.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from typing import Any
+
+from lessonloop import json_codec
+from lessonloop.analyze.redaction import Scope, redact, redact_tool_input, redact_value
+from lessonloop.capture.adapters import PendingCall, Unit
+from lessonloop.capture.gemini import AGENT
+from lessonloop.capture.gemini.conversation import Conversation, load_document, load_jsonl
+from lessonloop.capture.gemini.diffs import DIFF_TOOLS, applied_diff
+from lessonloop.capture.gemini.paths import CHAT, ProjectRoots, chat_location, superseded
+from lessonloop.capture.gemini.tools import SHELL_TOOL, kind_of
+from lessonloop.capture.projects import project_for_cwd
+from lessonloop.records import (
+    Batch,
+    MessageRecord,
+    Problem,
+    SessionRecord,
+    TokenUsageRecord,
+    ToolCallRecord,
+    ToolResultRecord,
+)
+from lessonloop.timestamps import normalize_timestamp
+
+RESULT_EXCERPT_CHARS = 2_000
+ERROR_TEXT_CHARS = 20_000
+MESSAGE_TEXT_CHARS = 200_000
+UNKNOWN_MODEL = "unknown"  # tokens of a message that names no model
+
+_SYSTEM_TYPES = frozenset({"info", "warning", "error"})
+_SLASH_COMMAND = re.compile(r"^/[A-Za-z][\w:.-]*(?:\s|$)")
+_EXIT_CODE = re.compile(r"^Exit Code: (-?\d+)\s*$", re.MULTILINE)
+_REFERENCED_FILES = "\n--- Content from referenced files ---"
+_REJECTED = "did not allow tool call"
+_INT64 = 2**63 - 1
+_FINISHED = frozenset({"success", "error", "cancelled"})
+
+
+def units(format: str, paths: list[str], problems: list[Problem]) -> list[Unit]:
+    """One unit per chat file (a legacy .json copied into its .jsonl on resume is skipped)."""
+    roots = ProjectRoots()
+    found: list[Unit] = []
+    for path in paths:
+        if format == CHAT and superseded(path):
+            continue
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
+            continue
+        found.append(Unit(path, info.st_size, info.st_mtime_ns, functools.partial(read_chat, path, format, roots)))
+    return found
+
+
+def open_parser(path: str, format: str, *, pending_calls: dict[str, PendingCall], state: dict[str, Any] | None) -> Any:
+    raise ValueError(f"{format} is read whole (units), not line by line")
+
+
+def read_chat(path: str, format: str, roots: ProjectRoots | None = None) -> Batch:
+    """Every record of one chat file; bad input becomes Problems, never an exception."""
+    batch = Batch()
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        batch.problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
+        return batch
+    conversation = (
+        load_document(path, data, batch.problems) if format == CHAT else load_jsonl(path, data, batch.problems)
+    )
+    if conversation is None:
+        return batch
+    _ChatReader(path, batch, roots or ProjectRoots()).read(conversation)
+    return batch
+
+
+class _ChatReader:
+    def __init__(self, path: str, batch: Batch, roots: ProjectRoots) -> None:
+        self.path = path
+        self.batch = batch
+        self.roots = roots
+        self.seq = 0
+        self.unknown_types: dict[str, int] = {}
+
+    def read(self, conversation: Conversation) -> None:
+        batch = self.batch
+        batch.records += conversation.records
+        session = self._session(conversation)
+        if conversation.unknown_lines:
+            batch.problems.append(
+                Problem(
+                    self.path,
+                    conversation.first_unknown,
+                    "unknown-record-type",
+                    f"{conversation.unknown_lines} lines of no known record shape skipped",
+                    "notice",
+                )
+            )
+        first_ts = last_ts = None
+        for index, message in enumerate(conversation.messages):
+            try:
+                ts = normalize_timestamp(message.get("timestamp"))
+                first_ts = first_ts or ts
+                last_ts = ts or last_ts
+                self._message(session, message, index, ts)
+            except Exception as exc:  # a malformed shape: report it, read the rest
+                self.batch.problems.append(
+                    Problem(
+                        self.path,
+                        None,
+                        "malformed-record",
+                        f"message {index + 1} not understood ({type(exc).__name__}: {exc})"[:300],
+                    )
+                )
+        session.started_at = session.started_at or first_ts
+        session.ended_at = session.ended_at or last_ts
+        for kind, count in sorted(self.unknown_types.items()):
+            batch.problems.append(
+                Problem(
+                    self.path,
+                    None,
+                    "unknown-record-type",
+                    f"message type {kind!r} ({count} messages) skipped",
+                    "notice",
+                )
+            )
+
+    # ----------------------------------------------------------------- session
+
+    def _session(self, conversation: Conversation) -> SessionRecord:
+        meta = conversation.metadata
+        session_id = _text(meta.get("sessionId")) or f"file:{self.path}"
+        location = chat_location(self.path)
+        parent = location[2] if location is not None else None
+        root, folder = self.roots.root_of(self.path, _text(meta.get("projectHash")))
+        if root is None:
+            directories = meta.get("directories")
+            if isinstance(directories, list) and directories and isinstance(directories[0], str):
+                root = directories[0] or None  # a sub-agent's workspace folders, its root first
+        kind = "subagent" if parent is not None or meta.get("kind") == "subagent" else "main"
+        session = SessionRecord(
+            id=session_id,
+            agent=AGENT,
+            kind=kind,
+            parent_id=parent,
+            cwd=root,
+            project=project_for_cwd(root) if root else folder,
+            started_at=normalize_timestamp(meta.get("startTime")),
+            ended_at=normalize_timestamp(meta.get("lastUpdated")),
+        )
+        summary = _text(meta.get("summary"))
+        if summary:
+            session.title = self._redact(summary, 500)
+        self.batch.sessions[session.id] = session
+        return session
+
+    # ----------------------------------------------------------------- messages
+
+    def _message(self, session: SessionRecord, message: dict[str, Any], index: int, ts: str | None) -> None:
+        kind = message.get("type")
+        message_id = _text(message.get("id")) or f"message:{index + 1}"
+        if kind == "gemini":
+            self._gemini(session, message, message_id, ts)
+        elif kind == "user":
+            text = _user_text(message)
+            if text is not None:
+                text_kind = "command" if _SLASH_COMMAND.match(text.lstrip()) else "prompt"
+                self._add_message(session, message_id, ts, "user", text_kind, text)
+        elif kind in _SYSTEM_TYPES:
+            text = _parts_text(message.get("content"))
+            self._add_message(session, message_id, ts, "system", "system", text or str(kind))
+        else:
+            label = kind if isinstance(kind, str) else repr(kind)[:60]
+            self.unknown_types[label] = self.unknown_types.get(label, 0) + 1
+
+    def _add_message(self, session: SessionRecord, uuid: str, ts: str | None, role: str, kind: str, text: str) -> None:
+        self.seq += 1
+        self.batch.messages.append(
+            MessageRecord(
+                session_id=session.id,
+                uuid=uuid,
+                parent_uuid=None,
+                seq=self.seq,
+                ts=ts,
+                role=role,
+                kind=kind,
+                text=self._redact(text, MESSAGE_TEXT_CHARS),
+            )
+        )
+
+    def _gemini(self, session: SessionRecord, message: dict[str, Any], message_id: str, ts: str | None) -> None:
+        model = _text(message.get("model"))
+        if model and session.model is None:
+            session.model = model
+        text = _parts_text(message.get("content"))
+        if text and text.strip():
+            self._add_message(session, message_id, ts, "assistant", "assistant", text)
+        calls = message.get("toolCalls")
+        if isinstance(calls, list):
+            for position, call in enumerate(calls):
+                if isinstance(call, dict):
+                    self._tool_call(session, message_id, call, position, ts)
+        tokens = message.get("tokens")
+        if isinstance(tokens, dict):
+            self._usage(session, message_id, model or UNKNOWN_MODEL, tokens, ts)
+
+    def _usage(
+        self, session: SessionRecord, message_id: str, model: str, tokens: dict[str, Any], ts: str | None
+    ) -> None:
+        prompt, cached = _int(tokens.get("input")), _int(tokens.get("cached"))
+        thoughts = _int(tokens.get("thoughts"))
+        self.batch.usage[(message_id, "")] = TokenUsageRecord(
+            message_id=message_id,
+            request_id="",
+            session_id=session.id,
+            model=model,
+            ts=ts,
+            input_tokens=max(0, prompt - cached) + _int(tokens.get("tool")),
+            output_tokens=_int(tokens.get("output")) + thoughts,
+            cache_creation_tokens=0,
+            cache_read_tokens=cached,
+            reasoning_tokens=thoughts,
+        )
+
+    # ----------------------------------------------------------------- tool calls
+
+    def _tool_call(
+        self, session: SessionRecord, message_id: str, call: dict[str, Any], position: int, message_ts: str | None
+    ) -> None:
+        name = _text(call.get("name")) or "?"
+        call_id = _text(call.get("id")) or f"{message_id}:{position}"
+        args = call.get("args")
+        ts = normalize_timestamp(call.get("timestamp")) or message_ts
+        input_json = command = None
+        cleaned: Any = None
+        if args is not None:
+            try:
+                cleaned, count = redact_tool_input(args) if isinstance(args, dict) else redact_value(args, "prose")
+                self.batch.redactions += count
+                input_json = json_codec.dumps(cleaned)
+            except (TypeError, RecursionError) as exc:
+                self.batch.problems.append(
+                    Problem(self.path, None, "malformed-record", f"args of {call_id} not stored ({exc})"[:300])
+                )
+                cleaned = None
+        kind = kind_of(name)
+        if kind == "shell" and isinstance(cleaned, dict) and isinstance(cleaned.get("command"), str):
+            command = cleaned["command"]
+        paths = _paths(args)
+        self.seq += 1
+        self.batch.tool_calls.append(
+            ToolCallRecord(
+                id=call_id,
+                session_id=session.id,
+                message_uuid=message_id,
+                seq=self.seq,
+                ts=ts,
+                tool=name,
+                input_json=input_json,
+                target_path=paths[0] if paths else None,
+                command=command,
+                cwd=session.cwd,
+                kind=kind,
+                paths=tuple(paths) if len(paths) > 1 else (),
+            )
+        )
+        status = call.get("status")
+        if status in _FINISHED:
+            self._tool_result(name, call_id, call, str(status), args, ts)
+
+    def _tool_result(
+        self, name: str, call_id: str, call: dict[str, Any], status: str, args: Any, ts: str | None
+    ) -> None:
+        output, error = _response_texts(call.get("result"))
+        display = call.get("resultDisplay")
+        exit_code: int | None = None
+        if name == SHELL_TOOL and status == "success":
+            # The call succeeds whatever the command's exit; a non-zero exit is written "Exit Code: N".
+            found = _EXIT_CODE.findall(output or "")
+            exit_code = int(found[-1]) if found else 0
+            if exit_code != 0:
+                status = "error"
+        if status == "cancelled":
+            reason = error or output or (display if isinstance(display, str) else "") or ""
+            status = "rejected" if _REJECTED in reason else "interrupted"
+        result = ToolResultRecord(
+            tool_use_id=call_id,
+            seq=self.seq,
+            ts=ts,
+            ok=status == "success",
+            status="ok" if status == "success" else status,
+            exit_code=exit_code,
+        )
+        if result.ok:
+            if output:
+                result.result_text = self._redact(output, RESULT_EXCERPT_CHARS, "output")
+            if name in DIFF_TOOLS:
+                diff = applied_diff(name, args, display)
+                if diff is not None:
+                    result.diff = self._redact(diff[0], 10 * MESSAGE_TEXT_CHARS, "code")
+                    result.lines_added, result.lines_removed = diff[1], diff[2]
+        else:
+            text = error or output or (display if isinstance(display, str) else None) or status
+            result.error_text = self._redact(text, ERROR_TEXT_CHARS, "output")
+        self.batch.tool_results.append(result)
+
+    def _redact(self, text: str, limit: int, scope: Scope = "prose") -> str:
+        if len(text) > limit:
+            text = text[:limit] + f"\n[... {len(text) - limit:,} more characters not stored]"
+        cleaned, count = redact(text, scope)
+        self.batch.redactions += count
+        return cleaned
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _int(value: Any) -> int:
+    """A token count as stored: a whole number SQLite can hold, else 0."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value if 0 <= value <= _INT64 else 0
+    if isinstance(value, float) and value == value and 0 <= value < 1e18:
+        return int(value)
+    return 0
+
+
+def _parts_text(content: Any) -> str | None:
+    """The text of a PartListUnion (a string, a part, or a list of them), thoughts left out."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        content = [content]
+    if not isinstance(content, list):
+        return None
+    texts = [
+        part if isinstance(part, str) else part["text"]
+        for part in content
+        if isinstance(part, str)
+        or (isinstance(part, dict) and isinstance(part.get("text"), str) and part.get("thought") is not True)
+    ]
+    return "".join(texts) if texts else None
+
+
+def _user_text(message: dict[str, Any]) -> str | None:
+    """What the person typed, or None for a user turn of function responses only."""
+    content = message.get("content")
+    if isinstance(content, list) and any(isinstance(p, dict) and "functionResponse" in p for p in content):
+        return None
+    shown = _parts_text(message.get("displayContent"))
+    text = shown if shown is not None else _parts_text(content)
+    if text is None:
+        return None
+    if shown is None and _REFERENCED_FILES in text:
+        text = text.split(_REFERENCED_FILES, 1)[0]  # the files an @-reference pulled in
+    return text if text.strip() else None
+
+
+def _response_texts(result: Any) -> tuple[str | None, str | None]:
+    """(output, error) of a tool call's result parts (functionResponse.response.output / .error)."""
+    if isinstance(result, str):
+        return result, None
+    if isinstance(result, dict):
+        result = [result]
+    if not isinstance(result, list):
+        return None, None
+    outputs: list[str] = []
+    errors: list[str] = []
+    for part in result:
+        if not isinstance(part, dict):
+            continue
+        response = part.get("functionResponse")
+        if isinstance(response, dict):
+            body = response.get("response")
+            if isinstance(body, dict):
+                if isinstance(body.get("error"), str):
+                    errors.append(body["error"])
+                if isinstance(body.get("output"), str):
+                    outputs.append(body["output"])
+                elif "error" not in body and body:
+                    outputs.append(json_codec.dumps(body))
+            elif isinstance(body, str):
+                outputs.append(body)
+        elif isinstance(part.get("text"), str):
+            outputs.append(part["text"])
+    return ("\n".join(outputs) or None), ("\n".join(errors) or None)
+
+
+def _paths(args: Any) -> list[str]:
+    """The files a call names: file_path / absolute_path / dir_path / path, or read_many_files' paths."""
+    if not isinstance(args, dict):
+        return []
+    for key in ("file_path", "absolute_path", "path", "dir_path"):
+        value = args.get(key)
+        if isinstance(value, str) and value:
+            return [value]
+    many = args.get("paths") or args.get("include")
+    if isinstance(many, list):
+        return [p for p in many if isinstance(p, str) and p]
+    return []
