@@ -225,8 +225,8 @@ def test_token_usage_is_deduplicated_keeping_the_largest(tmp_path: Path, db_path
     data = stats(conn)
     conn.close()
     assert data["tokens"] == {
-        "claude-opus-4-6": {"input": 3, "output": 40, "cache_creation": 100, "cache_read": 1000},
-        "claude-haiku-4-5": {"input": 3, "output": 7, "cache_creation": 100, "cache_read": 1000},
+        "claude-opus-4-6": {"input": 3, "output": 40, "cache_creation": 100, "cache_read": 1000, "reasoning": 0},
+        "claude-haiku-4-5": {"input": 3, "output": 7, "cache_creation": 100, "cache_read": 1000, "reasoning": 0},
     }
 
 

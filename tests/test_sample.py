@@ -64,9 +64,9 @@ EXPECTED_OUTPUT_TOKENS = {OPUS: 3756 + 2820, SONNET: 526, HAIKU: 427}
 
 # All four token figures per model, one response counted once (from the generator's own tally).
 EXPECTED_TOKENS = {
-    OPUS: {"input": 61, "output": 6576, "cache_creation": 79404, "cache_read": 1419123},
-    SONNET: {"input": 5, "output": 526, "cache_creation": 14428, "cache_read": 62988},
-    HAIKU: {"input": 5, "output": 427, "cache_creation": 3472, "cache_read": 51712},
+    OPUS: {"input": 61, "output": 6576, "cache_creation": 79404, "cache_read": 1419123, "reasoning": 0},
+    SONNET: {"input": 5, "output": 526, "cache_creation": 14428, "cache_read": 62988, "reasoning": 0},
+    HAIKU: {"input": 5, "output": 427, "cache_creation": 3472, "cache_read": 51712, "reasoning": 0},
 }
 
 # User-side texts by kind, from the design: typed prompts, then everything that is not one.

@@ -15,7 +15,7 @@ from lessonloop import __version__
 from lessonloop.cli import lesson_commands, recall_commands, review_commands
 from lessonloop.cli.analysis_commands import cmd_analyze, cmd_analyze_stats, cmd_report
 from lessonloop.cli.command_parser import CommandParser, keep_parent_options
-from lessonloop.cli.common import CommandError, common_options, non_negative, project_option
+from lessonloop.cli.common import CommandError, agent_option, common_options, non_negative, project_option
 from lessonloop.cli.session_commands import cmd_ingest, cmd_sessions, cmd_show, cmd_stats
 
 __all__ = ["CommandError", "build_parser", "main"]
@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=("List sessions, oldest first. A subagent's tool calls and tokens count in its parent session."),
     )
     project_option(sessions)
+    agent_option(sessions)
     sessions.add_argument("-n", "--limit", type=non_negative, metavar="N", help="only the N most recent sessions")
     common_options(sessions)
     sessions.set_defaults(handler=cmd_sessions)
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     project_option(stats)
+    agent_option(stats)
     common_options(stats)
     stats.set_defaults(handler=cmd_stats)
     _analysis_commands(commands)
@@ -183,6 +185,7 @@ def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     _no_bandit_option(analyze)
     analyze.add_argument("--no-progress", action="store_true", help="no progress bar")
     project_option(analyze)
+    agent_option(analyze)
     common_options(analyze)
     analyze.set_defaults(handler=cmd_analyze)
     sub = analyze.add_subparsers(
@@ -199,6 +202,7 @@ def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
         ),
     )
     project_option(stats)
+    agent_option(stats)
     _no_bandit_option(stats)
     common_options(stats)
     stats.set_defaults(handler=cmd_analyze_stats)
@@ -209,6 +213,7 @@ def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
         description="A report over analyzed sessions (analyzing what changed first).",
     )
     project_option(report)
+    agent_option(report)
     report.add_argument("--top", type=non_negative, default=5, metavar="N", help="habits shown per project (default 5)")
     _no_bandit_option(report)
     common_options(report)

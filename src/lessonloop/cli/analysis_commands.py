@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import CommandError, console, emit_json, open_cli_store
+from lessonloop.cli.common import CommandError, console, emit_json, known_agent, open_cli_store
 from lessonloop.cli.empty_results import no_sessions_text
 
 if TYPE_CHECKING:
@@ -19,6 +19,11 @@ def _progress(args: argparse.Namespace) -> AnalysisProgress | None:
     from lessonloop.report.progress import CountProgress
 
     return CountProgress("analyze", "sessions")
+
+
+def _filters(args: argparse.Namespace) -> list[tuple[str, object | None]]:
+    """The session filters given, as options (for the message when nothing matches)."""
+    return [("--project", args.project), ("--agent", args.agent)]
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -47,9 +52,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if session_id is None:
             from lessonloop.report.analysis_queries import build_report
 
-            report = build_report(conn, args.project)
+            report = build_report(conn, args.project, agent=known_agent(conn, args.agent))
             if not report.sessions:
-                empty = no_sessions_text(conn, [("--project", args.project)], "analyzed sessions")
+                empty = no_sessions_text(conn, _filters(args), "analyzed sessions")
     for problem in run.problems:
         print(f"Warning: {problem}", file=sys.stderr)
     if args.json:
@@ -74,8 +79,8 @@ def cmd_analyze_stats(args: argparse.Namespace) -> int:
 
     with open_cli_store(args.db) as conn:
         analyze_store(conn, bandit=False if args.no_bandit else None)
-        facts = session_facts(conn, args.project)
-        empty = None if facts else no_sessions_text(conn, [("--project", args.project)], "analyzed sessions")
+        facts = session_facts(conn, args.project, known_agent(conn, args.agent))
+        empty = None if facts else no_sessions_text(conn, _filters(args), "analyzed sessions")
     associations = habit_outcome_stats(facts)
     if args.json:
         emit_json({"sessions": len(facts), "associations": [a.to_json() for a in associations]})
@@ -95,8 +100,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     with open_cli_store(args.db) as conn:
         analyze_store(conn, bandit=False if args.no_bandit else None)
-        report = build_report(conn, args.project, top=args.top)
-        empty = None if report.sessions else no_sessions_text(conn, [("--project", args.project)], "analyzed sessions")
+        report = build_report(conn, args.project, top=args.top, agent=known_agent(conn, args.agent))
+        empty = None if report.sessions else no_sessions_text(conn, _filters(args), "analyzed sessions")
     if args.json:
         emit_json(report.to_json())
         return 0

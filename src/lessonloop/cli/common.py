@@ -80,6 +80,27 @@ def project_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def agent_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--agent",
+        metavar="A",
+        help="only sessions of this agent (claude-code, codex, gemini, aider, opencode, ...)",
+    )
+
+
+def known_agent(conn: sqlite3.Connection, agent: str | None) -> str | None:
+    """The --agent given, checked: an agent lessonloop reads or one the store holds sessions of."""
+    if agent is None:
+        return None
+    from lessonloop.capture.agents import agents
+
+    stored = [row[0] for row in conn.execute("SELECT DISTINCT agent FROM sessions WHERE agent IS NOT NULL")]
+    known = sorted({*agents(), *stored})
+    if agent not in known:
+        raise CommandError(f"unknown agent {agent!r}; the agents known are: {', '.join(known)}")
+    return agent
+
+
 def common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     parser.add_argument("--json", action="store_true", help=JSON_HELP)

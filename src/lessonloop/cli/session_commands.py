@@ -7,7 +7,7 @@ import sqlite3
 import sys
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import CommandError, console, emit_json, open_cli_store, shown
+from lessonloop.cli.common import CommandError, console, emit_json, known_agent, open_cli_store, shown
 from lessonloop.cli.empty_results import no_sessions_text
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     from lessonloop.report.queries import list_sessions
 
     with open_cli_store(args.db) as conn:
-        rows = list_sessions(conn, args.project, args.limit)
+        rows = list_sessions(conn, args.project, args.limit, known_agent(conn, args.agent))
         empty = None if rows or args.json else no_sessions_text(conn, _filters(args), "sessions")
     if args.json:
         emit_json([row.to_json() for row in rows])
@@ -152,7 +152,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 def _filters(args: argparse.Namespace) -> list[tuple[str, object | None]]:
     """The session filters given, as options (for the message when nothing matches)."""
-    return [("--project", args.project), ("-n", getattr(args, "limit", None))]
+    return [("--project", args.project), ("--agent", args.agent), ("-n", getattr(args, "limit", None))]
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -177,9 +177,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from lessonloop.report.queries import stats
 
     with open_cli_store(args.db) as conn:
-        data = stats(conn, args.project)
+        data = stats(conn, args.project, known_agent(conn, args.agent))
         empty = None
-        if args.project and not args.json and not data.get("sessions"):
+        if (args.project or args.agent) and not args.json and not data.get("sessions"):
             empty = no_sessions_text(conn, _filters(args), "sessions")
     if args.json:
         emit_json(data)

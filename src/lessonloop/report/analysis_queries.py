@@ -9,7 +9,7 @@ from typing import Any
 
 from lessonloop import json_codec
 from lessonloop.learn.habit_stats import SessionFacts
-from lessonloop.report.queries import project_filter
+from lessonloop.report.queries import session_filter
 
 
 def session_analysis(conn: sqlite3.Connection, session_id: str) -> dict[str, Any] | None:
@@ -27,8 +27,8 @@ def session_analysis(conn: sqlite3.Connection, session_id: str) -> dict[str, Any
     return detail
 
 
-def session_facts(conn: sqlite3.Connection, project: str | None = None) -> list[SessionFacts]:
-    where, params = project_filter(conn, project)
+def session_facts(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> list[SessionFacts]:
+    where, params = session_filter(conn, project, agent)
     rules: dict[str, dict[str, str]] = defaultdict(dict)
     for session_id, rule_id, status in conn.execute("SELECT session_id, rule_id, status FROM rule_results"):
         rules[session_id][rule_id] = status
@@ -72,10 +72,12 @@ class ReportSession:
     unresolved_errors: int
     tests_failing_at_end: bool | None
     reverted_changes: int
+    agent: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "session_id": self.id,
+            "agent": self.agent,
             "project": self.project,
             "started_at": self.started_at,
             "tool_calls": self.tool_calls,
@@ -121,8 +123,10 @@ class Report:
         }
 
 
-def build_report(conn: sqlite3.Connection, project: str | None = None, top: int = 5) -> Report:
-    where, params = project_filter(conn, project)
+def build_report(
+    conn: sqlite3.Connection, project: str | None = None, top: int = 5, agent: str | None = None
+) -> Report:
+    where, params = session_filter(conn, project, agent)
     classes: dict[str, dict[str, int]] = defaultdict(dict)
     for session_id, label, n in conn.execute(
         "SELECT session_id, class, count(*) FROM call_errors GROUP BY session_id, class ORDER BY count(*) DESC"
@@ -131,7 +135,7 @@ def build_report(conn: sqlite3.Connection, project: str | None = None, top: int 
     report = Report()
     for r in conn.execute(
         f"""SELECT e.session_id, e.project, e.started_at, e.tool_calls, e.compliance, e.blind_edits, e.corrections,
-                   e.max_risk, e.findings, e.unresolved_errors, e.tests_failing_at_end, e.reverted_changes
+                   e.max_risk, e.findings, e.unresolved_errors, e.tests_failing_at_end, e.reverted_changes, s.agent
             FROM session_executions e JOIN sessions s ON s.id = e.session_id
             WHERE {where} ORDER BY e.started_at, e.session_id""",
         params,
@@ -151,6 +155,7 @@ def build_report(conn: sqlite3.Connection, project: str | None = None, top: int 
                 unresolved_errors=r[9],
                 tests_failing_at_end=None if r[10] is None else bool(r[10]),
                 reverted_changes=r[11],
+                agent=r[12],
             )
         )
     session_ids = {s.id: s.project for s in report.sessions}

@@ -22,6 +22,7 @@ class SessionRow:
     """One main session with its subagents' figures folded in."""
 
     id: str
+    agent: str
     project: str | None
     cwd: str | None
     git_branch: str | None
@@ -46,6 +47,7 @@ class SessionRow:
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "agent": self.agent,
             "project": self.project,
             "cwd": self.cwd,
             "git_branch": self.git_branch,
@@ -88,9 +90,19 @@ def project_filter(conn: sqlite3.Connection, project: str | None) -> tuple[str, 
     return "instr(s.project, ?) > 0", [project]
 
 
-def list_sessions(conn: sqlite3.Connection, project: str | None = None, limit: int | None = None) -> list[SessionRow]:
-    """Main sessions, oldest first (the newest `limit` when given)."""
+def session_filter(conn: sqlite3.Connection, project: str | None, agent: str | None = None) -> tuple[str, list[Any]]:
+    """SQL condition on sessions `s` for --project and --agent (the agent id, sessions.agent)."""
     where, params = project_filter(conn, project)
+    if agent:
+        return f"({where}) AND s.agent = ?", [*params, agent]
+    return where, params
+
+
+def list_sessions(
+    conn: sqlite3.Connection, project: str | None = None, limit: int | None = None, agent: str | None = None
+) -> list[SessionRow]:
+    """Main sessions, oldest first (the newest `limit` when given)."""
+    where, params = session_filter(conn, project, agent)
     sql = f"""
         WITH tree AS ({_TREE}),
         calls AS (
@@ -110,7 +122,7 @@ def list_sessions(conn: sqlite3.Connection, project: str | None = None, limit: i
                                       sum(u.output_tokens) DESC, u.model) AS rank
             FROM token_usage u JOIN tree t ON t.id = u.session_id GROUP BY t.root, u.model, (u.session_id = t.root)),
         subs AS (SELECT parent_id AS root, count(*) AS n FROM sessions WHERE parent_id IS NOT NULL GROUP BY parent_id)
-        SELECT s.id, s.project, s.cwd, s.git_branch,
+        SELECT s.id, s.agent, s.project, s.cwd, s.git_branch,
                coalesce(s.title, (SELECT ss.summary FROM session_summaries ss JOIN messages lm
                                   ON lm.uuid = ss.leaf_uuid AND lm.session_id = s.id
                                   ORDER BY ss.seq DESC LIMIT 1)),
@@ -128,7 +140,7 @@ def list_sessions(conn: sqlite3.Connection, project: str | None = None, limit: i
         LEFT JOIN models ON models.root = s.id AND models.rank = 1
         LEFT JOIN subs ON subs.root = s.id
         WHERE s.parent_id IS NULL AND {where}
-        ORDER BY 7, s.id
+        ORDER BY 8, s.id
     """
     rows = [SessionRow(*row) for row in conn.execute(sql, params)]
     if limit is not None and limit >= 0:
@@ -136,9 +148,11 @@ def list_sessions(conn: sqlite3.Connection, project: str | None = None, limit: i
     return rows
 
 
-def stats(conn: sqlite3.Connection, project: str | None = None) -> dict[str, Any]:
-    """Store-wide figures: sessions, tool calls and errors per tool, tokens per model, and more."""
-    where, params = project_filter(conn, project)
+def stats(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> dict[str, Any]:
+    """Store-wide figures: sessions, tool calls and errors per tool and per kind, tokens per model
+    and per agent and model, figures per agent, and more. A subagent counts with its main session
+    (its project and agent are the main session's)."""
+    where, params = session_filter(conn, project, agent)
     in_scope = f"SELECT t.id FROM ({_TREE}) t JOIN sessions s ON s.id = t.root WHERE {where}"
     sessions = conn.execute(
         f"SELECT count(*) FROM sessions s WHERE s.parent_id IS NULL AND {where}", params
@@ -153,13 +167,14 @@ def stats(conn: sqlite3.Connection, project: str | None = None) -> dict[str, Any
         params,
     ):
         tools[tool] = {"calls": calls, "errors": errors}
-    tokens: dict[str, dict[str, int]] = {}
-    for model, i, o, cc, cr in conn.execute(
-        f"""SELECT model, sum(input_tokens), sum(output_tokens), sum(cache_creation_tokens), sum(cache_read_tokens)
-            FROM token_usage WHERE session_id IN ({in_scope}) GROUP BY model ORDER BY sum(output_tokens) DESC, model""",
+    tool_kinds: dict[str, dict[str, int]] = {}
+    for kind, calls, errors in conn.execute(
+        f"""SELECT kind, count(*), coalesce(sum(ok = 0), 0) FROM tool_calls
+            WHERE session_id IN ({in_scope}) GROUP BY kind ORDER BY count(*) DESC, kind""",
         params,
     ):
-        tokens[model] = {"input": i, "output": o, "cache_creation": cc, "cache_read": cr}
+        tool_kinds[kind] = {"calls": calls, "errors": errors}
+    tokens = {row.pop("model"): row for row in _token_rows(conn, in_scope, params, by_agent=False)}
     kinds = dict(
         conn.execute(
             f"SELECT kind, count(*) FROM messages WHERE session_id IN ({in_scope}) GROUP BY kind ORDER BY kind", params
@@ -180,12 +195,63 @@ def stats(conn: sqlite3.Connection, project: str | None = None) -> dict[str, Any
         "tool_calls": sum(t["calls"] for t in tools.values()),
         "tool_errors": sum(t["errors"] for t in tools.values()),
         "tools": tools,
+        "kinds": tool_kinds,
         "tokens": tokens,
+        "agents": _agent_figures(conn, where, params),
+        "by_agent_model": _token_rows(conn, in_scope, params, by_agent=True),
         "messages": kinds,
         "source_files": totals[0],
         "bytes_read": totals[1],
         "ingest_problems": problems,
     }
+
+
+def _token_rows(conn: sqlite3.Connection, in_scope: str, params: list[Any], *, by_agent: bool) -> list[dict[str, Any]]:
+    """Token usage summed per model (and per agent of the main session when `by_agent`), most
+    output first; "cost_usd" only where an agent reported a cost."""
+    agent = "coalesce(r.agent, s.agent)" if by_agent else "NULL"
+    rows = []
+    for agent_id, model, i, o, cc, cr, reasoning, costs, cost in conn.execute(
+        f"""SELECT {agent}, u.model, sum(u.input_tokens), sum(u.output_tokens), sum(u.cache_creation_tokens),
+                   sum(u.cache_read_tokens), sum(u.reasoning_tokens), count(u.cost_usd), sum(u.cost_usd)
+            FROM token_usage u JOIN sessions s ON s.id = u.session_id
+            LEFT JOIN sessions r ON r.id = s.parent_id
+            WHERE u.session_id IN ({in_scope})
+            GROUP BY 1, u.model ORDER BY sum(u.output_tokens) DESC, 1, u.model""",
+        params,
+    ):
+        row: dict[str, Any] = {"agent": agent_id} if by_agent else {}
+        row.update(model=model, input=i, output=o, cache_creation=cc, cache_read=cr, reasoning=reasoning)
+        if costs:
+            row["cost_usd"] = round(cost, 6)
+        rows.append(row)
+    return rows
+
+
+def _agent_figures(conn: sqlite3.Connection, where: str, params: list[Any]) -> dict[str, dict[str, int]]:
+    """Per agent (of the main session): sessions, subagent sessions, prompts, tool calls, errors."""
+    tree = f"SELECT t.id, s.agent FROM ({_TREE}) t JOIN sessions s ON s.id = t.root WHERE {where}"
+    figures: dict[str, dict[str, int]] = {}
+    for agent, main, subs in conn.execute(
+        f"""SELECT tr.agent, sum(x.parent_id IS NULL), sum(x.parent_id IS NOT NULL)
+            FROM sessions x JOIN ({tree}) tr ON tr.id = x.id GROUP BY tr.agent ORDER BY tr.agent""",
+        params,
+    ):
+        figures[agent] = {"sessions": main, "subagent_sessions": subs, "prompts": 0, "tool_calls": 0, "tool_errors": 0}
+    for agent, prompts in conn.execute(
+        f"""SELECT tr.agent, count(*) FROM messages m JOIN ({tree}) tr ON tr.id = m.session_id
+            WHERE m.kind = 'prompt' GROUP BY tr.agent""",
+        params,
+    ):
+        figures[agent]["prompts"] = prompts
+    for agent, calls, errors in conn.execute(
+        f"""SELECT tr.agent, count(*), coalesce(sum(c.ok = 0), 0) FROM tool_calls c
+            JOIN ({tree}) tr ON tr.id = c.session_id GROUP BY tr.agent""",
+        params,
+    ):
+        figures[agent]["tool_calls"] = calls
+        figures[agent]["tool_errors"] = errors
+    return figures
 
 
 @dataclass(slots=True)
@@ -218,6 +284,9 @@ _SESSION_COLUMNS = (
     "agent_id",
     "kind",
     "agent",
+    "model",
+    "started_at",
+    "ended_at",
     "project",
     "cwd",
     "git_branch",

@@ -144,6 +144,7 @@ def render_sessions(console: Console, rows: list[SessionRow]) -> None:
     columns: list[tuple[str, str, int, Any]] = [
         ("START", "left", 16, lambda r: local_time(r.started_at)),
         ("SESSION", "left", 8, lambda r: r.id[:8]),
+        ("AGENT", "left", 5, lambda r: r.agent),
         ("PROJECT", "left", 12, lambda r: short_path(r.project, 24 if wide else 18)),
     ]
     if console.width >= 90:
@@ -186,21 +187,52 @@ def render_stats(console: Console, data: dict[str, Any]) -> None:
             rate = figures["errors"] / figures["calls"] if figures["calls"] else 0.0
             tools.add_row(tool, f"{figures['calls']:,}", f"{figures['errors']:,}", f"{rate:.1%}")
         console.print(tools)
-    if data["tokens"]:
-        tokens = Table(title="Tokens", title_justify="left", box=None, header_style="bold", pad_edge=False)
-        for name in ("MODEL", "INPUT", "OUTPUT", "CACHE WRITE", "CACHE READ"):
-            tokens.add_column(name, justify="left" if name == "MODEL" else "right")
-        for model, figures in data["tokens"].items():
-            tokens.add_row(
-                model,
-                f"{figures['input']:,}",
-                f"{figures['output']:,}",
-                f"{figures['cache_creation']:,}",
-                f"{figures['cache_read']:,}",
+    if len(data.get("agents", {})) > 1:
+        agents = Table(title="Agents", title_justify="left", box=None, header_style="bold", pad_edge=False)
+        for name in ("AGENT", "SESSIONS", "SUBAGENTS", "PROMPTS", "CALLS", "ERRORS"):
+            agents.add_column(name, justify="left" if name == "AGENT" else "right")
+        for agent, figures in data["agents"].items():
+            agents.add_row(
+                agent,
+                *(
+                    f"{figures[key]:,}"
+                    for key in ("sessions", "subagent_sessions", "prompts", "tool_calls", "tool_errors")
+                ),
             )
-        console.print(tokens)
+        console.print(agents)
+    rows = data.get("by_agent_model", [])
+    if rows:
+        console.print(_token_table(rows))
     if data["ingest_problems"]:
         console.print(f"[red]{data['ingest_problems']}[/] input problems recorded during ingest.")
+
+
+def _token_table(rows: list[dict[str, Any]]) -> Any:
+    """Tokens by agent and model; reasoning and cost columns only when some agent reported them."""
+    from rich.table import Table
+
+    columns = [
+        ("INPUT", "input"),
+        ("OUTPUT", "output"),
+        ("CACHE WRITE", "cache_creation"),
+        ("CACHE READ", "cache_read"),
+    ]
+    if any(row.get("reasoning") for row in rows):
+        columns.insert(2, ("REASONING", "reasoning"))
+    costs = any("cost_usd" in row for row in rows)
+    table = Table(title="Tokens", title_justify="left", box=None, header_style="bold", pad_edge=False)
+    table.add_column("AGENT")
+    table.add_column("MODEL")
+    for name, _key in columns:
+        table.add_column(name, justify="right")
+    if costs:
+        table.add_column("COST", justify="right")
+    for row in rows:
+        cells = [row["agent"] or "-", row["model"], *(f"{row.get(key) or 0:,}" for _name, key in columns)]
+        if costs:
+            cells.append(f"${row['cost_usd']:,.2f}" if "cost_usd" in row else "-")
+        table.add_row(*cells)
+    return table
 
 
 _HIDDEN_KINDS = frozenset(
@@ -218,7 +250,9 @@ def render_timeline(console: Console, timeline: Timeline, *, show_all: bool = Fa
     console.print(header)
     console.print(
         f"[dim]project {escape(short_path(s['project'], 80))}  branch {escape(s['git_branch'] or '-')}  "
-        f"cwd {escape(short_path(s['cwd'], 80))}  claude-code {escape(s['version'] or '?')}[/]"
+        f"cwd {escape(short_path(s['cwd'], 80))}  {escape(s['agent'] or '?')} {escape(s['version'] or '?')}"
+        + (f"  model {escape(s['model'])}" if s.get("model") else "")
+        + "[/]"
     )
     if s.get("placeholder"):
         console.print("[dim](no transcript of its own was found: this session is known from its subagents)[/]")
