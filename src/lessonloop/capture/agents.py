@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from lessonloop.capture.adapters import Adapter
 from lessonloop.capture.claude_code import ADAPTER as CLAUDE_CODE
+from lessonloop.capture.codex import ADAPTER as CODEX
 from lessonloop.capture.gemini import ADAPTER as GEMINI
 
-ADAPTERS: tuple[Adapter, ...] = (CLAUDE_CODE, GEMINI)
+ADAPTERS: tuple[Adapter, ...] = (CLAUDE_CODE, CODEX, GEMINI)
 
 _BY_AGENT = {adapter.agent: adapter for adapter in ADAPTERS}
 _BY_FORMAT = {fmt: adapter for adapter in ADAPTERS for fmt in adapter.formats}

@@ -1,0 +1,112 @@
+"""What a tool call's output says about its outcome: ok, error, rejected (the person declined to
+approve it) or interrupted, and the exit code of a command.
+
+Where each shape comes from (codex-rs/core):
+- the classic `shell` tool's output is JSON `{"output": ..., "metadata": {"exit_code", "duration_seconds"}}`
+  (apply_patch's custom tool output too);
+- the freeform shell output starts `Exit code: N` then `Wall time: ...` and `Output:`;
+- unified exec (`exec_command`, `write_stdin`) writes `Chunk ID`, `Wall time`, then
+  `Process exited with code N` or `Process running with session ID N` (not finished yet);
+- a declined approval is `exec command rejected by user` / `patch rejected by user`, the
+  guardian's `This action was rejected due to unacceptable risk...`;
+- a turn interrupted before a call's output is filled with `aborted` (`aborted by user`);
+- failures of the harness itself: `apply_patch verification failed`, `Failed to find expected
+  lines`, `failed in sandbox`, `sandbox denied`, `execution error`, `command timed out`, ...
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lessonloop import json_codec
+
+_EXIT_LINE = re.compile(r"^(?:Exit code: (-?\d+)|Process exited with code (-?\d+))\s*$", re.MULTILINE)
+_RUNNING = re.compile(r"^Process running with session ID (\d+)\s*$", re.MULTILINE)
+_REJECTED = ("exec command rejected by user", "patch rejected by user", "rejected by user")
+_GUARDIAN = "This action was rejected due to unacceptable risk"
+_ABORTED = ("aborted", "aborted by user")
+# How an output starts when the harness failed the call.
+_FAILURES = (
+    "apply_patch verification failed",
+    "Failed to find expected lines",
+    "Invalid patch",
+    "invalid patch",
+    "failed in sandbox",
+    "sandbox denied",
+    "execution error",
+    "command timed out",
+    "write_stdin failed",
+    "failed to parse function arguments",
+    "unsupported call",
+    "unsupported custom tool call",
+    "Exec command failed",
+)
+_HEAD_CHARS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str  # ok | error | rejected | interrupted
+    exit_code: int | None
+    text: str  # the output as text (the command's output for JSON-wrapped results)
+    running: bool = False  # a unified exec process still running (its end comes later)
+    session: str | None = None  # that process's session id
+
+
+def output_text(value: Any) -> str:
+    """A function_call_output's `output` as text: a string, or content items' texts."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        content = value.get("content")
+        if isinstance(content, str):
+            return content
+        value = content if isinstance(content, list) else value.get("content_items")
+    if isinstance(value, list):
+        parts = [item.get("text") for item in value if isinstance(item, dict)]
+        return "\n".join(part for part in parts if isinstance(part, str))
+    return ""
+
+
+def explicit_failure(value: Any) -> bool:
+    """An output object whose `success` is false (function outputs carry it in some versions)."""
+    return isinstance(value, dict) and value.get("success") is False
+
+
+def outcome_of(raw_output: Any) -> Outcome:
+    """The outcome a call's output reports."""
+    text = output_text(raw_output)
+    exit_code: int | None = None
+    stripped = text.strip()
+    if stripped.startswith("{") and '"metadata"' in stripped:
+        try:
+            data = json_codec.loads(stripped)
+        except json_codec.JSONDecodeError:
+            data = None
+        if isinstance(data, dict) and isinstance(data.get("metadata"), dict):
+            code = data["metadata"].get("exit_code")
+            exit_code = code if isinstance(code, int) and not isinstance(code, bool) else None
+            inner = data.get("output")
+            text = inner if isinstance(inner, str) else text
+            stripped = text.strip()
+    lowered = stripped[:_HEAD_CHARS]
+    if lowered in _REJECTED or lowered.startswith(_GUARDIAN):
+        return Outcome("rejected", exit_code, text)
+    if lowered in _ABORTED or lowered.startswith("aborted by user"):
+        return Outcome("interrupted", exit_code, text)
+    head = text[: _HEAD_CHARS * 4]
+    if exit_code is None:
+        match = _EXIT_LINE.search(head)
+        if match is not None:
+            exit_code = int(match.group(1) or match.group(2))
+    running = _RUNNING.search(head) if exit_code is None else None
+    failed = explicit_failure(raw_output) or (exit_code is not None and exit_code != 0)
+    if not failed and exit_code is None:
+        failed = stripped.startswith(_FAILURES)
+    if failed:
+        return Outcome("error", exit_code, text)
+    if running is not None:
+        return Outcome("ok", None, text, running=True, session=running.group(1))
+    return Outcome("ok", exit_code, text)

@@ -1,0 +1,853 @@
+"""Codex CLI rollout lines -> normalized records.
+
+A rollout (codex-rs/core rollout recorder) is JSONL, one `{"timestamp", "type", "payload"}` per
+line: `session_meta` (the session: id, cwd, cli_version, originator, git, forked_from_id, source),
+`turn_context` (each turn's cwd and model), `response_item` (the model's history: messages,
+reasoning, function_call / custom_tool_call / local_shell_call / web_search_call and their
+outputs), `event_msg` (what the UI saw: user_message, agent_message, token_count,
+exec_command_end, patch_apply_end, turn_aborted, ...), `compacted`. Rollouts written before
+August 2025 have no envelope: a first `{"id", "timestamp", "instructions"}` line, then bare
+response items and `{"record_type": "state"}` lines.
+
+One parser reads one rollout, chunk after chunk; `state()` carries what a later read of the same
+file needs (the session, the model in force, the last token totals, calls whose end event came
+before their output), so an appended read stores exactly what a clean read would. It never raises
+on bad input: every line it cannot read is a Problem with the file and line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import reprlib
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+from lessonloop import json_codec, json_depth, records
+from lessonloop.analyze.redaction import Scope, redact, redact_tool_input, redact_value
+from lessonloop.capture.adapters import PendingCall
+from lessonloop.capture.codex import AGENT, patches
+from lessonloop.capture.codex.outcomes import Outcome, outcome_of, output_text
+from lessonloop.capture.codex.tools import kind_of, shell_command_of
+from lessonloop.capture.projects import project_for_cwd
+from lessonloop.records import (
+    Batch,
+    MessageRecord,
+    Problem,
+    SessionRecord,
+    TokenUsageRecord,
+    ToolCallRecord,
+    ToolResultRecord,
+)
+from lessonloop.timestamps import normalize_timestamp, parse_timestamp
+
+RESULT_EXCERPT_CHARS = 2_000
+ERROR_TEXT_CHARS = 20_000
+MESSAGE_TEXT_CHARS = 200_000
+UNKNOWN_MODEL = "unknown"  # token counts before any turn_context named a model
+
+_ENVELOPE_TYPES = frozenset({"session_meta", "turn_context", "response_item", "event_msg", "compacted"})
+_LEGACY_ITEMS = frozenset(
+    {
+        "message",
+        "reasoning",
+        "function_call",
+        "function_call_output",
+        "custom_tool_call",
+        "custom_tool_call_output",
+        "local_shell_call",
+        "web_search_call",
+    }
+)
+# event_msg types read for nothing: the same content is in response items, or UI-only.
+_QUIET_EVENTS = frozenset(
+    {
+        "agent_message",
+        "agent_message_delta",
+        "agent_reasoning",
+        "agent_reasoning_delta",
+        "agent_reasoning_raw_content",
+        "agent_reasoning_raw_content_delta",
+        "agent_reasoning_section_break",
+        "task_complete",
+        "turn_complete",
+        "exec_command_begin",
+        "exec_command_output_delta",
+        "terminal_interaction",
+        "patch_apply_begin",
+        "mcp_tool_call_begin",
+        "web_search_begin",
+        "view_image_tool_call",
+        "exec_approval_request",
+        "apply_patch_approval_request",
+        "request_user_input",
+        "elicitation_request",
+        "turn_diff",
+        "plan_update",
+        "background_event",
+        "context_compacted",
+        "item_started",
+        "item_completed",
+        "raw_response_item",
+        "session_configured",
+        "mcp_startup_update",
+        "mcp_startup_complete",
+        "shutdown_complete",
+        "thread_name_updated",
+        "thread_rolled_back",
+        "entered_review_mode",
+        "exited_review_mode",
+        "undo_started",
+        "undo_completed",
+        "deprecation_notice",
+        "stream_error",
+        "warning",
+        "collab_agent_spawn_begin",
+        "collab_agent_interaction_begin",
+        "collab_waiting_begin",
+        "collab_close_begin",
+        "collab_resume_begin",
+    }
+)
+# Texts the harness puts in user-role messages (environment, AGENTS.md, skills, notifications).
+_INJECTED_PREFIXES = ("<", "# AGENTS.md instructions", "# Instructions for ")
+_UUID_TAIL = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$", re.I)
+_JSON_WHITESPACE = b" \t\r\n"
+_INT64 = 2**63 - 1
+_TOKEN_FIELDS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens", "total_tokens")
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _int(value: Any) -> int:
+    """A token count as stored: a whole number SQLite can hold, else 0."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value if -_INT64 <= value <= _INT64 else 0
+    if isinstance(value, float) and value == value and abs(value) < 1e18:
+        return int(value)
+    return 0
+
+
+def _uuid7_ms(value: Any) -> int | None:
+    """The creation time (ms) a UUIDv7 carries, else None."""
+    if not isinstance(value, str) or len(value) != 36 or value[14:15] != "7":
+        return None
+    try:
+        return int(value[:8] + value[9:13], 16)
+    except ValueError:
+        return None
+
+
+def _ms_of(timestamp: Any) -> int | None:
+    text = normalize_timestamp(timestamp)
+    if text is None:
+        return None
+    try:
+        return int(parse_timestamp(text).timestamp() * 1000)
+    except ValueError:
+        return None
+
+
+class CodexParser:
+    """Parses the lines of one Codex rollout into Batches."""
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        pending_calls: dict[str, PendingCall] | None = None,
+        state: dict[str, Any] | None = None,
+        project_of: Callable[[str], str] = project_for_cwd,
+    ) -> None:
+        self.path = path
+        self.pending_calls: dict[str, PendingCall] = dict(pending_calls or {})
+        self._project_of = project_of
+        match = _UUID_TAIL.search(os.path.basename(path))
+        fallback = match.group(1) if match else f"file:{path}"
+        st = state if isinstance(state, dict) else {}
+        self._sid: str = _text_or_none(st.get("sid")) or fallback
+        self._meta_seen: bool = st.get("meta") is True
+        self._parent: str | None = _text_or_none(st.get("parent"))
+        self._cwd: str | None = _text_or_none(st.get("cwd"))
+        self._branch: str | None = _text_or_none(st.get("branch"))
+        self._version: str | None = _text_or_none(st.get("version"))
+        self._agent_type: str | None = _text_or_none(st.get("agent_type"))
+        self._first_model: str | None = _text_or_none(st.get("first_model"))
+        self._model: str | None = _text_or_none(st.get("model"))
+        self._started: str | None = _text_or_none(st.get("started"))
+        self._ended: str | None = _text_or_none(st.get("ended"))
+        self._replay: bool = st.get("replay") is True
+        fork_ms = st.get("fork_ms")
+        self._fork_ms: int | None = fork_ms if isinstance(fork_ms, int) else None
+        totals = st.get("totals")
+        self._totals: list[int] | None = (
+            [_int(v) for v in totals] if isinstance(totals, list) and len(totals) == len(_TOKEN_FIELDS) else None
+        )
+        self._events: bool = st.get("events") is True
+        done = st.get("done")
+        self._done: set[str] = {v for v in done if isinstance(v, str)} if isinstance(done, list) else set()
+        procs = st.get("procs")
+        self._procs: dict[str, str] = (
+            {str(k): v for k, v in procs.items() if isinstance(v, str)} if isinstance(procs, dict) else {}
+        )
+        self._search_id: str | None = _text_or_none(st.get("search"))
+        self._unknown_types: dict[str, tuple[int, int]] = {}
+        self._batch = Batch()
+
+    # ----------------------------------------------------------------- entry points
+
+    def state(self) -> dict[str, Any]:
+        """What the next read of this file needs (ids, names, counters; no free text)."""
+        return {
+            "sid": self._sid,
+            "meta": self._meta_seen,
+            "parent": self._parent,
+            "cwd": self._cwd,
+            "branch": self._branch,
+            "version": self._version,
+            "agent_type": self._agent_type,
+            "first_model": self._first_model,
+            "model": self._model,
+            "started": self._started,
+            "ended": self._ended,
+            "replay": self._replay,
+            "fork_ms": self._fork_ms,
+            "totals": self._totals,
+            "events": self._events,
+            "done": sorted(self._done),
+            "procs": self._procs,
+            "search": self._search_id,
+        }
+
+    def parse(self, lines: Sequence[bytes], first_lineno: int) -> Batch:
+        """Parse complete lines (without their newline); line numbers start at `first_lineno`."""
+        batch = self._batch = Batch()
+        loads = json_codec.loads
+        decode_error = json_codec.JSONDecodeError
+        max_depth = json_depth.MAX_DEPTH
+        lineno = first_lineno - 1
+        for raw in lines:
+            lineno += 1
+            if not raw or not raw.strip(_JSON_WHITESPACE):
+                continue
+            try:
+                record = loads(raw)
+            except decode_error:
+                record = self._recover(raw, lineno)
+                if record is None:
+                    continue
+            if type(record) is not dict:
+                self._problem(lineno, "not-an-object", f"a JSON {type(record).__name__}, not an object")
+                continue
+            batch.records += 1
+            if raw.count(b"[") + raw.count(b"{") > max_depth:
+                self._clip(record, lineno)
+            try:
+                self._record(record, lineno)
+            except Exception as exc:  # malformed shapes: report, keep going
+                kind = record.get("type")
+                self._problem(
+                    lineno,
+                    "malformed-record",
+                    f"{kind if isinstance(kind, str) else _short_repr(kind)} record not understood"
+                    f" ({type(exc).__name__}: {exc})"[:300],
+                )
+        if batch.records and (
+            batch.messages or batch.tool_calls or batch.usage or batch.tool_results or self._meta_seen
+        ):
+            batch.sessions[self._sid] = self._session_record()
+        return batch
+
+    def notices(self) -> list[Problem]:
+        """Format drift seen so far: unknown record and event types, with first line and count."""
+        return [
+            Problem(self.path, first, "unknown-record-type", f"record type {kind!r} ({count} lines) skipped", "notice")
+            for kind, (first, count) in sorted(self._unknown_types.items())
+        ]
+
+    # ----------------------------------------------------------------- helpers
+
+    def _problem(self, lineno: int, code: str, detail: str) -> None:
+        self._batch.problems.append(Problem(self.path, lineno, code, detail))
+
+    def _unknown(self, label: str, lineno: int) -> None:
+        first, count = self._unknown_types.get(label, (lineno, 0))
+        self._unknown_types[label] = (first, count + 1)
+
+    def _clip(self, record: dict[str, Any], lineno: int) -> None:
+        path = json_depth.clip(record)
+        if path is not None:
+            self._problem(
+                lineno,
+                "nested-too-deep",
+                f"{json_depth.describe(path)} nests deeper than {json_depth.MAX_DEPTH} levels;"
+                " the deeper part is not read, the rest of the line is",
+            )
+
+    def _recover(self, raw: bytes, lineno: int) -> Any:
+        """A line the JSON reader rejected: salvage invalid UTF-8, else report why it is unreadable."""
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            try:
+                record = json_codec.loads(raw.decode("utf-8", errors="replace"))
+            except json_codec.JSONDecodeError:
+                self._problem(
+                    lineno, "invalid-utf8", f"invalid UTF-8 at byte {exc.start} and not valid JSON; line skipped"
+                )
+                return None
+            self._problem(lineno, "invalid-utf8", f"invalid UTF-8 at byte {exc.start}; replaced with U+FFFD and kept")
+            return record
+        try:
+            json_codec.loads(raw)
+            reason = ""
+        except json_codec.JSONDecodeError as exc:
+            reason = str(exc)
+        if reason.startswith("unexpected end of data") and raw.lstrip().startswith(b"{"):
+            code, detail = "truncated-line", "truncated JSON: the line ends before the object does; line skipped"
+        elif reason.startswith("depth limit exceeded"):
+            code, detail = (
+                "nested-too-deep",
+                "JSON nested deeper than 1024 levels (the JSON reader's limit); line skipped",
+            )
+        else:
+            code, detail = "invalid-json", "invalid JSON; line skipped"
+        self._problem(lineno, code, f"{detail} ({reason[:120]})" if reason else detail)
+        return None
+
+    def _redact(self, text: str | None, limit: int, scope: Scope = "prose") -> str | None:
+        if text is None:
+            return None
+        if len(text) > limit:
+            text = text[:limit] + f"\n[... {len(text) - limit:,} more characters not stored]"
+        cleaned, count = redact(text, scope)
+        if count:
+            self._batch.redactions += count
+        return cleaned
+
+    def _session_record(self) -> SessionRecord:
+        return SessionRecord(
+            id=self._sid,
+            agent=AGENT,
+            kind="subagent" if self._parent else "main",
+            parent_id=self._parent,
+            project=self._project_of(self._cwd) if self._cwd else None,
+            cwd=self._cwd,
+            git_branch=self._branch,
+            version=self._version,
+            agent_type=self._agent_type,
+            model=self._first_model,
+            started_at=self._started,
+            ended_at=self._ended,
+        )
+
+    def _message(
+        self, lineno: int, ts: str | None, role: str, kind: str, text: str | None, scope: Scope = "prose"
+    ) -> None:
+        self._batch.messages.append(
+            MessageRecord(
+                session_id=self._sid,
+                uuid=f"{self._sid}:{lineno}",
+                parent_uuid=None,
+                seq=lineno,
+                ts=ts,
+                role=role,
+                kind=kind,
+                text=self._redact(text, MESSAGE_TEXT_CHARS, scope),
+            )
+        )
+
+    # ----------------------------------------------------------------- dispatch
+
+    def _record(self, record: dict[str, Any], lineno: int) -> None:
+        kind = record.get("type")
+        payload = record.get("payload")
+        ts = normalize_timestamp(record.get("timestamp"))
+        if type(kind) is str and kind in _ENVELOPE_TYPES and isinstance(payload, dict):
+            if ts is not None and (self._ended is None or ts > self._ended):
+                self._ended = ts
+            if kind == "session_meta":
+                self._on_meta(payload, ts, lineno)
+            elif self._replay:
+                self._in_replay(kind, payload)
+            elif kind == "response_item":
+                self._on_item(payload, ts, lineno)
+            elif kind == "event_msg":
+                self._events = True
+                self._on_event(payload, ts, lineno)
+            elif kind == "turn_context":
+                self._on_turn_context(payload)
+            else:  # compacted: the history was summarized
+                self._message(lineno, ts, "system", "system", "conversation compacted")
+            return
+        if "record_type" in record:
+            return  # legacy state lines
+        if kind is None and "id" in record and ("instructions" in record or "git" in record):
+            self._on_meta(record, ts, lineno)  # the legacy first line
+            return
+        if type(kind) is str and kind in _LEGACY_ITEMS and "payload" not in record:
+            self._on_item(record, ts, lineno)
+            return
+        self._unknown(kind if isinstance(kind, str) else _short_repr(kind), lineno)
+
+    # ----------------------------------------------------------------- session, turns, replay
+
+    def _on_meta(self, meta: dict[str, Any], ts: str | None, lineno: int) -> None:
+        meta_id = _text_or_none(meta.get("id"))
+        if self._meta_seen:
+            if meta_id is not None and meta_id != self._sid:
+                self._replay = True  # an ancestor's meta: its history is replayed from here
+            elif meta_id == self._sid:
+                self._replay = False  # the rollout's own meta again: its own records follow
+            return
+        self._meta_seen = True
+        if meta_id is not None:
+            self._sid = meta_id
+        self._cwd = _text_or_none(meta.get("cwd"))
+        self._version = _text_or_none(meta.get("cli_version"))
+        git = meta.get("git")
+        if isinstance(git, dict):
+            self._branch = _text_or_none(git.get("branch"))
+        self._started = normalize_timestamp(meta.get("timestamp")) or ts
+        parent = _text_or_none(meta.get("forked_from_id"))
+        source = meta.get("source")
+        spawn = None
+        if isinstance(source, dict) and isinstance(source.get("subagent"), dict):
+            spawn = source["subagent"].get("thread_spawn")
+            if isinstance(spawn, dict):
+                parent = parent or _text_or_none(spawn.get("parent_thread_id"))
+                self._agent_type = _text_or_none(spawn.get("agent_role")) or _text_or_none(spawn.get("agent_type"))
+        self._agent_type = self._agent_type or _text_or_none(meta.get("agent_role"))
+        self._parent = parent if parent != self._sid else None
+        if self._parent:
+            self._fork_ms = _uuid7_ms(self._sid) or _ms_of(meta.get("timestamp")) or _ms_of(ts)
+
+    def _turn_is_own(self, turn_id: Any) -> bool:
+        """Whether a turn (UUIDv7 id) began at or after this rollout's fork: its own turn."""
+        started = _uuid7_ms(turn_id)
+        return started is not None and self._fork_ms is not None and started >= self._fork_ms
+
+    def _in_replay(self, kind: str, payload: dict[str, Any]) -> None:
+        """A record of the parent's replayed history: only its token totals are kept (as the
+        baseline the rollout's own counts grow from); a turn of the rollout's own ends the replay."""
+        if kind == "turn_context" and self._turn_is_own(payload.get("turn_id")):
+            self._replay = False
+            self._on_turn_context(payload)
+        elif kind == "event_msg":
+            event = payload.get("type")
+            if event == "task_started" and self._turn_is_own(payload.get("turn_id")):
+                self._replay = False
+            elif event == "token_count":
+                info = payload.get("info")
+                if isinstance(info, dict) and isinstance(info.get("total_token_usage"), dict):
+                    self._totals = _token_vector(info["total_token_usage"])
+
+    def _on_turn_context(self, payload: dict[str, Any]) -> None:
+        model = _text_or_none(payload.get("model"))
+        if model is not None:
+            self._model = model
+            if self._first_model is None:
+                self._first_model = model
+        cwd = _text_or_none(payload.get("cwd"))
+        if cwd is not None and self._cwd is None:
+            self._cwd = cwd
+
+    # ----------------------------------------------------------------- response items
+
+    def _on_item(self, item: dict[str, Any], ts: str | None, lineno: int) -> None:
+        kind = item.get("type")
+        if kind == "message":
+            self._on_message(item, ts, lineno)
+        elif kind == "reasoning":
+            summary = item.get("summary")
+            if isinstance(summary, list):
+                text = "\n".join(
+                    part["text"] for part in summary if isinstance(part, dict) and isinstance(part.get("text"), str)
+                )
+                if text.strip():
+                    self._message(lineno, ts, "assistant", "reasoning", text)
+        elif kind == "function_call":
+            self._on_function_call(item, ts, lineno)
+        elif kind == "custom_tool_call":
+            name = _text_or_none(item.get("name")) or "?"
+            self._call(item.get("call_id"), name, item.get("input"), ts, lineno)
+        elif kind == "local_shell_call":
+            action = item.get("action")
+            arguments = action if isinstance(action, dict) else {}
+            call_id = item.get("call_id") or item.get("id")
+            self._call(call_id, "local_shell", arguments, ts, lineno)
+        elif kind in ("function_call_output", "custom_tool_call_output"):
+            self._on_output(item, ts, lineno)
+        elif kind == "web_search_call":
+            self._on_web_search(item, ts, lineno)
+        elif isinstance(kind, str):
+            self._unknown(f"response_item/{kind}", lineno)
+
+    def _on_message(self, item: dict[str, Any], ts: str | None, lineno: int) -> None:
+        role = item.get("role")
+        content = item.get("content")
+        if isinstance(content, str):
+            text = content
+        elif isinstance(content, list):
+            text = "\n".join(
+                part["text"] for part in content if isinstance(part, dict) and isinstance(part.get("text"), str)
+            )
+        else:
+            text = ""
+        if role == "assistant":
+            if text.strip():
+                self._message(lineno, ts, "assistant", "assistant", text)
+        elif role in ("developer", "system"):
+            self._message(lineno, ts, "system", "instructions", text)
+        elif role == "user":
+            if text.lstrip().startswith(_INJECTED_PREFIXES):
+                self._message(lineno, ts, "user", "instructions", text)
+            elif not self._events:
+                # Rollouts without event_msg records (before August 2025): the user's message is the prompt.
+                self._message(lineno, ts, "user", "prompt", text)
+            # else: the same words come as a user_message event, the prompt.
+
+    def _on_function_call(self, item: dict[str, Any], ts: str | None, lineno: int) -> None:
+        name = _text_or_none(item.get("name")) or "?"
+        namespace = _text_or_none(item.get("namespace"))
+        if namespace is not None:
+            name = namespace + name if namespace.endswith(("__", ".", "/")) else f"{namespace}__{name}"
+        raw = item.get("arguments")
+        arguments: Any = raw
+        if isinstance(raw, str):
+            try:
+                arguments = json_codec.loads(raw)
+            except json_codec.JSONDecodeError:
+                arguments = raw
+        self._call(item.get("call_id"), name, arguments, ts, lineno)
+
+    def _call(self, call_id: Any, tool: str, arguments: Any, ts: str | None, lineno: int) -> None:
+        if not isinstance(call_id, str) or not call_id:
+            self._problem(lineno, "malformed-record", f"{tool} call without a call_id")
+            return
+        kind = kind_of(tool)
+        command = shell_command_of(tool, arguments)
+        cwd = self._cwd
+        target: str | None = None
+        paths: tuple[str, ...] = ()
+        patch = None
+        if tool == "apply_patch":
+            patch = patches.patch_text(arguments.get("input") if isinstance(arguments, dict) else arguments)
+        elif command is not None and patches.is_shell_patch(command):
+            patch = patches.patch_text(command)
+        if isinstance(arguments, dict):
+            workdir = arguments.get("workdir") or arguments.get("working_directory")
+            if isinstance(workdir, str) and workdir:
+                cwd = workdir
+            for key in ("path", "file_path", "dir_path"):
+                value = arguments.get(key)
+                if isinstance(value, str) and value:
+                    target = value
+                    break
+        if patch is not None:
+            files = patches.parse_patch(patch)
+            kind = records.WRITE if patches.writes_only(files) else records.EDIT
+            found = patches.paths_of(files)
+            target = found[0] if found else None
+            paths = tuple(found) if len(found) > 1 else ()
+        input_json = None
+        try:
+            if isinstance(arguments, dict):
+                cleaned, count = redact_tool_input(arguments)
+            else:
+                cleaned, count = redact_value(arguments, "code" if patch is not None else "prose")
+            self._batch.redactions += count
+            input_json = json_codec.dumps(cleaned) if cleaned is not None else None
+        except (TypeError, RecursionError) as exc:
+            self._problem(lineno, "malformed-record", f"tool input of {call_id} not stored ({exc})"[:300])
+        if command is not None:
+            command = self._redact(command, MESSAGE_TEXT_CHARS, "command")
+        self._batch.tool_calls.append(
+            ToolCallRecord(
+                id=call_id,
+                session_id=self._sid,
+                message_uuid=None,
+                seq=lineno,
+                ts=ts,
+                tool=tool,
+                input_json=input_json,
+                target_path=target,
+                command=command,
+                cwd=cwd,
+                kind=kind,
+                paths=paths,
+            )
+        )
+        # What the store gives back for a call still waiting (its stored input), so that a later
+        # read of an appended file sees the same as this one.
+        self.pending_calls[call_id] = PendingCall(tool, json_codec.loads(input_json) if input_json else None)
+
+    def _on_web_search(self, item: dict[str, Any], ts: str | None, lineno: int) -> None:
+        call_id = _text_or_none(item.get("id")) or self._search_id or f"web_search:{self._sid}:{lineno}"
+        self._search_id = None
+        action = item.get("action")
+        self._call(call_id, "web_search", action if isinstance(action, dict) else {}, ts, lineno)
+        self.pending_calls.pop(call_id, None)
+        status = item.get("status")
+        failed = status in ("failed", "incomplete")
+        self._result(call_id, lineno, ts, Outcome("error" if failed else "ok", None, ""), None)
+
+    def _on_output(self, item: dict[str, Any], ts: str | None, lineno: int) -> None:
+        call_id = item.get("call_id")
+        if not isinstance(call_id, str) or not call_id:
+            self._problem(lineno, "malformed-record", "tool output without a call_id")
+            return
+        pending = self.pending_calls.pop(call_id, None)
+        if call_id in self._done:
+            self._done.discard(call_id)  # its end event already gave the outcome
+            return
+        raw = item.get("output")
+        outcome = outcome_of(raw)
+        tool = pending.tool if pending is not None else None
+        if tool == "write_stdin":
+            outcome = self._poll_outcome(pending, outcome, ts, lineno)
+        elif outcome.running and outcome.session is not None:
+            self._procs[outcome.session] = call_id
+        diff = _patch_diff(pending) if outcome.status == "ok" else None
+        self._result(call_id, lineno, ts, outcome, diff)
+
+    def _poll_outcome(self, pending: PendingCall | None, outcome: Outcome, ts: str | None, lineno: int) -> Outcome:
+        """write_stdin polls a running exec_command: the exit it reports is that command's (given to
+        its call when no exec_command_end did); the poll itself fails only when the harness says so."""
+        if outcome.exit_code is not None and pending is not None and isinstance(pending.input, dict):
+            session = pending.input.get("session_id")
+            exec_call = self._procs.pop(str(session), None) if session is not None else None
+            if exec_call is not None:
+                self._result(exec_call, lineno, ts, outcome, None)
+        if outcome.status == "error" and outcome.exit_code is not None:
+            return Outcome("ok", None, outcome.text)
+        return Outcome(outcome.status, None, outcome.text)
+
+    def _result(
+        self,
+        call_id: str,
+        lineno: int,
+        ts: str | None,
+        outcome: Outcome,
+        diff: tuple[str, int, int] | None,
+        *,
+        error_text: str | None = None,
+        subagent_id: str | None = None,
+    ) -> None:
+        ok = outcome.status == "ok"
+        result = ToolResultRecord(
+            tool_use_id=call_id,
+            seq=lineno,
+            ts=ts,
+            ok=ok,
+            status=outcome.status,
+            exit_code=outcome.exit_code,
+            subagent_id=subagent_id,
+        )
+        if ok:
+            result.result_text = self._redact(outcome.text, RESULT_EXCERPT_CHARS, "output") if outcome.text else None
+            if diff is not None:
+                result.diff = self._redact(diff[0], 10 * MESSAGE_TEXT_CHARS, "code")
+                result.lines_added, result.lines_removed = diff[1], diff[2]
+        else:
+            result.error_text = self._redact(error_text or outcome.text or None, ERROR_TEXT_CHARS, "output")
+        self._batch.tool_results.append(result)
+
+    def _end_of(self, call_id: str) -> None:
+        """An end event gave a call its outcome: its output (if still to come) is not read again."""
+        if self.pending_calls.pop(call_id, None) is not None:
+            self._done.add(call_id)
+
+    # ----------------------------------------------------------------- events
+
+    def _on_event(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
+        kind = event.get("type")
+        handler = self._event_handlers.get(kind) if type(kind) is str else None
+        if handler is not None:
+            handler(self, event, ts, lineno)
+        elif type(kind) is str and kind in _QUIET_EVENTS:
+            return
+        elif type(kind) is str and kind.startswith("collab_") and kind.endswith("_end"):
+            self._on_collab_end(event, ts, lineno)
+        else:
+            self._unknown(f"event_msg/{kind if isinstance(kind, str) else _short_repr(kind)}", lineno)
+
+    def _on_user_message(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
+        message = event.get("message")
+        text = message if isinstance(message, str) else None
+        self._message(lineno, ts, "user", "prompt", text)
+
+    def _on_token_count(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
+        info = event.get("info")
+        if not isinstance(info, dict):
+            return
+        total = info.get("total_token_usage")
+        last = info.get("last_token_usage")
+        totals = _token_vector(total) if isinstance(total, dict) else None
+        if totals is not None:
+            if totals == self._totals:
+                return  # the same count again (Codex repeats token_count events)
+            previous = self._totals
+            self._totals = totals
+        else:
+            previous = None
+        if isinstance(last, dict):
+            usage = _token_vector(last)
+        elif totals is not None:
+            usage = [max(0, now - (previous[i] if previous else 0)) for i, now in enumerate(totals)]
+        else:
+            return
+        fresh, cached, output, reasoning = usage[0], usage[1], usage[2], usage[3]
+        key = (f"codex:{self._sid}", str(lineno))
+        self._batch.usage[key] = TokenUsageRecord(
+            message_id=key[0],
+            request_id=key[1],
+            session_id=self._sid,
+            model=self._model or UNKNOWN_MODEL,
+            ts=ts,
+            input_tokens=max(0, fresh - cached),
+            output_tokens=output,
+            cache_creation_tokens=0,
+            cache_read_tokens=cached,
+            reasoning_tokens=reasoning,
+        )
+
+    def _on_exec_end(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
+        call_id = event.get("call_id")
+        if not isinstance(call_id, str) or not call_id:
+            return
+        output = event.get("aggregated_output") or event.get("formatted_output") or ""
+        if not isinstance(output, str):
+            output = ""
+        if not output:
+            parts = [event.get("stdout"), event.get("stderr")]
+            output = "\n".join(part for part in parts if isinstance(part, str) and part)
+        if event.get("source") == "user_shell":
+            command = event.get("command")
+            line = command[-1] if isinstance(command, list) and command and isinstance(command[-1], str) else ""
+            self._message(lineno, ts, "user", "command_output", f"$ {line}\n{output}", "output")
+            return
+        code = event.get("exit_code")
+        exit_code = code if isinstance(code, int) and not isinstance(code, bool) else None
+        status = event.get("status")
+        if status == "declined":
+            outcome = Outcome("rejected", exit_code, output)
+        elif status == "failed" or (exit_code is not None and exit_code != 0):
+            outcome = Outcome("error", exit_code, output)
+        else:
+            outcome = Outcome("ok", exit_code, output)
+        for session, owner in list(self._procs.items()):
+            if owner == call_id:
+                del self._procs[session]
+        diff = _patch_diff(self.pending_calls.get(call_id)) if outcome.status == "ok" else None
+        self._end_of(call_id)
+        self._result(call_id, lineno, ts, outcome, diff)
+
+    def _on_patch_end(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
+        call_id = event.get("call_id")
+        if not isinstance(call_id, str) or not call_id:
+            return
+        stdout = _text_or_none(event.get("stdout")) or ""
+        stderr = _text_or_none(event.get("stderr")) or ""
+        success = event.get("success") is True and event.get("status") not in ("failed", "declined")
+        if event.get("status") == "declined":
+            outcome = Outcome("rejected", None, stderr or stdout)
+        else:
+            outcome = Outcome("ok" if success else "error", None, stdout if success else (stderr or stdout))
+        diff = patches.diff_of_changes(event.get("changes")) if success else None
+        if diff is None and success:
+            diff = _patch_diff(self.pending_calls.get(call_id))
+        self._end_of(call_id)
+        self._result(call_id, lineno, ts, outcome, diff)
+
+    def _on_mcp_end(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
+        call_id = event.get("call_id")
+        if not isinstance(call_id, str) or not call_id:
+            return
+        result = event.get("result")
+        failed = isinstance(result, dict) and (
+            "Err" in result or (isinstance(result.get("Ok"), dict) and result["Ok"].get("isError") is True)
+        )
+        text = ""
+        if isinstance(result, dict):
+            inner = result.get("Ok", result.get("Err"))
+            text = inner if isinstance(inner, str) else output_text(inner)
+        self._end_of(call_id)
+        self._result(call_id, lineno, ts, Outcome("error" if failed else "ok", None, text), None)
+
+    def _on_collab_end(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
+        call_id = event.get("call_id")
+        if not isinstance(call_id, str) or not call_id:
+            return
+        child = _text_or_none(event.get("new_thread_id"))
+        spawn = event.get("type") == "collab_agent_spawn_end"
+        status = event.get("status")
+        failed = (spawn and child is None) or status in ("failed", "errored", "error")
+        self._end_of(call_id)
+        self._result(call_id, lineno, ts, Outcome("error" if failed else "ok", None, ""), None, subagent_id=child)
+
+    def _on_web_search_end(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
+        self._search_id = _text_or_none(event.get("call_id"))
+
+    def _on_turn_aborted(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
+        reason = event.get("reason")
+        self._message(
+            lineno, ts, "user", "interrupt", f"turn aborted ({reason if isinstance(reason, str) else 'interrupted'})"
+        )
+        for call_id in sorted(self.pending_calls):
+            self._result(call_id, lineno, ts, Outcome("interrupted", None, "aborted"), None)
+        self.pending_calls.clear()
+
+    def _on_task_started(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
+        return
+
+    def _on_error(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
+        message = event.get("message")
+        self._message(lineno, ts, "system", "api_error", message if isinstance(message, str) else "error")
+
+    _event_handlers: ClassVar[dict[str, Callable[[CodexParser, dict[str, Any], str | None, int], None]]] = {
+        "user_message": _on_user_message,
+        "token_count": _on_token_count,
+        "exec_command_end": _on_exec_end,
+        "patch_apply_end": _on_patch_end,
+        "mcp_tool_call_end": _on_mcp_end,
+        "web_search_end": _on_web_search_end,
+        "turn_aborted": _on_turn_aborted,
+        "task_started": _on_task_started,
+        "error": _on_error,
+    }
+
+
+def _patch_diff(pending: PendingCall | None) -> tuple[str, int, int] | None:
+    """The diff a call's patch makes (apply_patch, or a shell command running it), else None."""
+    if pending is None:
+        return None
+    value = pending.input
+    if isinstance(value, dict):
+        value = next((v for k in ("input", "cmd", "command") if (v := value.get(k)) is not None), None)
+    text = patches.patch_text(value)
+    return patches.diff_of_patch(patches.parse_patch(text)) if text is not None else None
+
+
+def _token_vector(usage: dict[str, Any]) -> list[int]:
+    return [_int(usage.get(name)) for name in _TOKEN_FIELDS]
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 60
+
+
+def _short_repr(value: Any) -> str:
+    return _REPR.repr(value)
+
+
+def open_parser(
+    path: str, format: str, *, pending_calls: dict[str, PendingCall], state: dict[str, Any] | None = None
+) -> CodexParser:
+    """The parser of one Codex rollout (capture/adapters.py), resuming from `state` when the file
+    is read again from where the last read stopped."""
+    return CodexParser(path, pending_calls=pending_calls, state=state)

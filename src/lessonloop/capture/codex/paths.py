@@ -1,0 +1,62 @@
+"""Where Codex CLI keeps its rollouts, and which environment variable moves them.
+
+`$CODEX_HOME` (default `~/.codex`) holds `sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl` and
+`archived_sessions/rollout-*.jsonl` (a rollout moves there when its session is archived).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from lessonloop.capture.adapters import DiscoveryContext, Found
+from lessonloop.records import Problem
+
+FORMAT = "codex-rollout"
+
+
+def codex_home(environ: Mapping[str, str], home: str) -> Path:
+    """$CODEX_HOME when set, else ~/.codex."""
+    configured = (environ.get("CODEX_HOME") or "").strip()
+    return Path(configured).expanduser() if configured else Path(home) / ".codex"
+
+
+def searched(context: DiscoveryContext) -> list[Path]:
+    root = codex_home(context.environ, context.home)
+    return [root / "sessions", root / "archived_sessions"]
+
+
+def discover(context: DiscoveryContext) -> list[Found]:
+    """Every rollout-*.jsonl under sessions/ and archived_sessions/, sorted."""
+    found: set[str] = set()
+    for folder in searched(context):
+        _walk(str(folder), found, context.problems)
+    return [Found(path, FORMAT) for path in sorted(found)]
+
+
+def claims(path: str) -> str | None:
+    """Nothing is claimed by its name alone: a rollout is recognized by its content."""
+    return None
+
+
+def _walk(folder: str, found: set[str], problems: list[Problem]) -> None:
+    if not os.path.isdir(folder):
+        return
+    visited: set[tuple[int, int]] = set()
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            info = os.stat(current)
+            if (info.st_dev, info.st_ino) in visited:
+                continue
+            visited.add((info.st_dev, info.st_ino))
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    if entry.is_dir():
+                        stack.append(entry.path)
+                    elif entry.name.startswith("rollout-") and entry.name.endswith(".jsonl"):
+                        found.add(os.path.abspath(entry.path))
+        except OSError as exc:
+            problems.append(Problem(current, None, "unreadable-folder", f"cannot read folder: {exc.strerror or exc}"))

@@ -1,0 +1,60 @@
+"""Codex's tools by their agent-neutral kind (records.TOOL_KINDS), and the command line of a shell call."""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from lessonloop import records
+
+KINDS: dict[str, str] = {
+    # shell: the classic tool (argv array), shell_command (a string), unified exec, local_shell_call
+    "shell": records.SHELL,
+    "container.exec": records.SHELL,
+    "shell_command": records.SHELL,
+    "exec_command": records.SHELL,
+    "local_shell": records.SHELL,
+    "apply_patch": records.EDIT,
+    "update_plan": records.PLAN,
+    "view_image": records.READ,
+    "read_file": records.READ,
+    "list_dir": records.SEARCH,
+    "grep_files": records.SEARCH,
+    "web_search": records.FETCH,
+    "spawn_agent": records.SUBAGENT,
+    "send_input": records.SUBAGENT,
+    "wait_agent": records.SUBAGENT,
+    "wait": records.SUBAGENT,
+    "resume_agent": records.SUBAGENT,
+    "close_agent": records.SUBAGENT,
+}
+
+_SHELLS = frozenset({"bash", "zsh", "sh", "dash", "ksh", "fish", "pwsh", "powershell", "cmd"})
+
+
+def kind_of(tool: str) -> str:
+    """The neutral kind of a Codex tool ("other" for MCP tools, write_stdin and tools not known)."""
+    return KINDS.get(tool, records.OTHER)
+
+
+def command_line(value: Any) -> str | None:
+    """A command as one shell string: an argv array joined (`bash -lc "<script>"` unwrapped to
+    its script), a string as it is."""
+    if isinstance(value, str):
+        return value or None
+    if not isinstance(value, list) or not value or not all(isinstance(part, str) for part in value):
+        return None
+    shell = value[0].rsplit("/", 1)[-1].lower().removesuffix(".exe")
+    if shell in _SHELLS and len(value) == 3 and value[1] in ("-lc", "-c", "-l", "/c", "-Command"):
+        script: str = value[2]
+        return script
+    return shlex.join(value)
+
+
+def shell_command_of(tool: str, arguments: Any) -> str | None:
+    """The command line of a shell tool's arguments (None for other tools)."""
+    if not isinstance(arguments, dict) or kind_of(tool) != records.SHELL:
+        return None
+    if tool == "exec_command":
+        return command_line(arguments.get("cmd"))
+    return command_line(arguments.get("command"))
