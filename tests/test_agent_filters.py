@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from lessonloop.capture.agents import agents
 from tests.agent_rows import AgentCall, AgentSession, write_agent_sessions
 from tests.conftest import cli
 from tests.transcript_builder import TranscriptBuilder
@@ -154,3 +155,26 @@ def test_report_and_analyze_stats_filter_on_the_agent(mixed_store: Path) -> None
     assert stats["sessions"] == 1
     listed = cli("analyze", "--db", mixed_store, "--json", "--no-bandit", "--agent", "claude-code").json()
     assert [s["session_id"] for s in listed["sessions"]] == [CLAUDE_ID]
+
+
+def test_replay_of_the_store_replays_only_that_agents_sessions(mixed_store: Path) -> None:
+    every = cli("replay", "--db", mixed_store, "--json").json()
+    assert every["evaluated_sessions"] == 3 and every["evaluated_calls"] == 6
+    codex = cli("replay", "--db", mixed_store, "--json", "--agent", "codex").json()
+    assert codex["evaluated_sessions"] == 1 and codex["evaluated_calls"] == 3  # with its subagent's call
+    unknown = cli("replay", "--db", mixed_store, "--agent", "cursor")
+    assert unknown.exit_code == 1 and "unknown agent 'cursor'" in unknown.stderr
+
+
+def test_replay_of_given_paths_filters_on_the_agent(tmp_path: Path) -> None:
+    t = TranscriptBuilder(session_id=CLAUDE_ID, cwd="/home/dev/alpha")
+    t.prompt("push it")
+    t.bash("git push", "fatal: no upstream", exit_code=128)
+    t.bash("git push", "fatal: no upstream", exit_code=128)
+    t.write(tmp_path / "in" / f"{t.session_id}.jsonl")
+    claude = cli("replay", "--json", "--agent", "claude-code", tmp_path / "in").json()
+    assert claude["evaluated_sessions"] == 1 and claude["evaluated_calls"] == 2
+    other = cli("replay", "--agent", "codex", tmp_path / "in")
+    # an agent lessonloop reads, none of whose sessions were given; else one it does not know
+    said = "no tool calls to replay of agent codex" if "codex" in agents() else "unknown agent 'codex'"
+    assert other.exit_code == 1 and said in other.stderr

@@ -11,9 +11,11 @@ from typing import Any
 
 from lessonloop.cli.common import (
     CommandError,
+    agent_option,
     common_options,
     emit_json,
     fraction,
+    known_agent,
     open_cli_store,
     project_option,
     resolve_project,
@@ -54,6 +56,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     mode.add_argument("--online", action="store_true", help="learn from every call after deciding on it (default)")
     mode.add_argument("--split", type=fraction, metavar="F", help="learn from the first F (0-1) of the sessions only")
     project_option(replay)
+    agent_option(replay)
     common_options(replay)
     replay.set_defaults(handler=cmd_replay)
 
@@ -92,18 +95,22 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     if args.paths:
         with tempfile.TemporaryDirectory(prefix="lessonloop-replay-") as folder:
-            history = _history_from_paths(args.paths, Path(folder) / "replay.db", args.project)
+            history = _history_from_paths(args.paths, Path(folder) / "replay.db", args.project, args.agent)
             report = replay(history, split=args.split)
     else:
         with open_cli_store(args.db) as conn:
             from lessonloop.pipeline.analysis import analyze_store
             from lessonloop.pipeline.learning import load_history
 
+            agent = known_agent(conn, args.agent)
             analyze_store(conn)
-            history = load_history(conn, resolve_project(conn, args.project))
+            history = load_history(conn, resolve_project(conn, args.project), agent)
             report = replay(history, split=args.split)
     if not history.events:
-        raise CommandError("no tool calls to replay" + (f" in project {args.project}" if args.project else ""))
+        where = (f" in project {args.project}" if args.project else "") + (
+            f" of agent {args.agent}" if args.agent else ""
+        )
+        raise CommandError("no tool calls to replay" + where)
     if args.json:
         emit_json(report.to_json())
     else:
@@ -111,7 +118,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
-def _history_from_paths(paths: list[str], db: Path, project: str | None) -> Any:
+def _history_from_paths(paths: list[str], db: Path, project: str | None, agent: str | None) -> Any:
     from lessonloop.capture.ingest import discover
     from lessonloop.capture.ingest import ingest as run_ingest
     from lessonloop.pipeline.analysis import analyze_store
@@ -125,12 +132,13 @@ def _history_from_paths(paths: list[str], db: Path, project: str | None) -> Any:
     conn = open_store(db)
     try:
         run_ingest(conn, sources, summary, progress=None)
+        agent = known_agent(conn, agent)
         from lessonloop.config import load_config
         from lessonloop.pipeline.projects import resolve_store_projects
 
         resolve_store_projects(conn, load_config())
         analyze_store(conn, bandit=False)
-        return load_history(conn, resolve_project(conn, project))
+        return load_history(conn, resolve_project(conn, project), agent)
     finally:
         conn.close()
 

@@ -20,11 +20,13 @@ from lessonloop.timestamps import utc_now
 _T_COLUMNS = ", ".join(f"t.{name.strip()}" for name in CALL_COLUMNS.split(","))
 
 
-def load_history(conn: sqlite3.Connection, project: str | None = None) -> History:
-    """Every tool call of the store (or of one project) with its main session's project, branch
-    and agent, its error class from analysis, and the people's corrections; in time order."""
+def load_history(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> History:
+    """Every tool call of the store (or of one project, of one agent's sessions) with its main
+    session's project, branch and agent, its error class from analysis, and the people's
+    corrections; in time order."""
     models = _session_models(conn)
-    only = (project, project)  # every query's project condition: (? IS NULL OR m.project = ?)
+    # every query's conditions: (? IS NULL OR m.project = ?) AND (? IS NULL OR m.agent = ?)
+    only = (project, project, agent, agent)
     history = History()
     by_id: dict[str, CallEvent] = {}
     unclassified: list[CallEvent] = []
@@ -34,7 +36,7 @@ def load_history(conn: sqlite3.Connection, project: str | None = None) -> Histor
             JOIN sessions s ON s.id = t.session_id
             JOIN sessions m ON m.id = coalesce(s.parent_id, s.id)
             LEFT JOIN call_errors e ON e.tool_use_id = t.id
-            WHERE (? IS NULL OR m.project = ?)""",
+            WHERE (? IS NULL OR m.project = ?) AND (? IS NULL OR m.agent = ?)""",
         only,
     )
     width = len(CALL_COLUMNS.split(","))
@@ -51,7 +53,7 @@ def load_history(conn: sqlite3.Connection, project: str | None = None) -> Histor
     if unclassified:
         _classify(unclassified)
     history.events.sort(key=lambda e: (e.ts, e.call.context_id, e.call.seq))
-    history.corrections = _corrections(conn, by_id, project)
+    history.corrections = _corrections(conn, by_id, only)
     history.warnings = _hook_warnings(conn, by_id)
     return history
 
@@ -95,13 +97,15 @@ def _session_models(conn: sqlite3.Connection) -> dict[str, str]:
     return {root: c.most_common(1)[0][0] for root, c in counts.items() if c}
 
 
-def _corrections(conn: sqlite3.Connection, by_id: dict[str, CallEvent], project: str | None) -> list[CorrectionEvent]:
+def _corrections(
+    conn: sqlite3.Connection, by_id: dict[str, CallEvent], only: tuple[str | None, ...]
+) -> list[CorrectionEvent]:
     found: list[CorrectionEvent] = []
     for session_id, message_uuid, label, detail, proj in conn.execute(
         """SELECT a.session_id, a.message_uuid, a.label, a.detail, m.project
             FROM analysis_signals a JOIN sessions m ON m.id = a.session_id
-            WHERE a.kind = 'correction' AND (? IS NULL OR m.project = ?)""",
-        (project, project),
+            WHERE a.kind = 'correction' AND (? IS NULL OR m.project = ?) AND (? IS NULL OR m.agent = ?)""",
+        only,
     ):
         try:
             data = json_codec.loads(detail) if detail else {}
