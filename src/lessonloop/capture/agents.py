@@ -6,11 +6,12 @@ Adding an agent is a folder under capture/ of the same shape and one line here.
 from __future__ import annotations
 
 from lessonloop.capture.adapters import Adapter
+from lessonloop.capture.aider import ADAPTER as AIDER
 from lessonloop.capture.claude_code import ADAPTER as CLAUDE_CODE
 from lessonloop.capture.codex import ADAPTER as CODEX
 from lessonloop.capture.gemini import ADAPTER as GEMINI
 
-ADAPTERS: tuple[Adapter, ...] = (CLAUDE_CODE, CODEX, GEMINI)
+ADAPTERS: tuple[Adapter, ...] = (CLAUDE_CODE, CODEX, GEMINI, AIDER)
 
 _BY_AGENT = {adapter.agent: adapter for adapter in ADAPTERS}
 _BY_FORMAT = {fmt: adapter for adapter in ADAPTERS for fmt in adapter.formats}

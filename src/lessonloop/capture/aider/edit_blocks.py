@@ -1,0 +1,100 @@
+"""Aider's SEARCH/REPLACE edit blocks in a reply, and the unified diff each one applies.
+
+A block (aider/coders/editblock_coder.py) is a file name line, an optional ``` fence, then
+`<<<<<<< SEARCH`, the old lines, `=======`, the new lines, `>>>>>>> REPLACE` (5 to 9 marker
+characters). A block without a file name line continues the previous block's file. An empty
+SEARCH part creates a new file (or appends to one).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+HEAD = re.compile(r"^<{5,9} SEARCH\s*$")
+DIVIDER = re.compile(r"^={5,9}\s*$")
+UPDATED = re.compile(r"^>{5,9} REPLACE\s*$")
+_FENCE = "```"
+
+
+@dataclass(frozen=True, slots=True)
+class EditBlock:
+    """One SEARCH/REPLACE block of a reply."""
+
+    path: str | None
+    search: str
+    replace: str
+    line: int  # index of its `<<<<<<< SEARCH` line in the reply's lines
+
+
+def is_head(line: str) -> bool:
+    return line.startswith("<<<<<") and HEAD.match(line) is not None
+
+
+def find_blocks(lines: list[str]) -> list[EditBlock]:
+    """The complete SEARCH/REPLACE blocks in the lines of a reply, in order."""
+    blocks: list[EditBlock] = []
+    path: str | None = None
+    index = 0
+    count = len(lines)
+    while index < count:
+        line = lines[index]
+        if not (line.startswith("<<<<<") and HEAD.match(line)):
+            index += 1
+            continue
+        named = _file_name(lines, index)
+        if named is not None:
+            path = named
+        divider = updated = -1
+        cursor = index + 1
+        while cursor < count:
+            text = lines[cursor]
+            if divider < 0 and text.startswith("=====") and DIVIDER.match(text):
+                divider = cursor
+            elif divider >= 0 and text.startswith(">>>>>") and UPDATED.match(text):
+                updated = cursor
+                break
+            elif text.startswith("<<<<<") and HEAD.match(text):
+                break  # a new block before this one ended: this one is malformed
+            cursor += 1
+        if divider < 0 or updated < 0:
+            index = cursor if cursor > index else index + 1
+            continue
+        search = "\n".join(lines[index + 1 : divider])
+        replace = "\n".join(lines[divider + 1 : updated])
+        blocks.append(EditBlock(path, search, replace, index))
+        index = updated + 1
+    return blocks
+
+
+def _file_name(lines: list[str], head: int) -> str | None:
+    """The file a block names: the nearest line above its SEARCH marker that is not a fence
+    (looking back at most 3 lines, as aider does), cleaned of markdown decoration."""
+    for back in range(head - 1, max(-1, head - 4), -1):
+        text = lines[back].strip()
+        if not text:
+            continue
+        if text.startswith(_FENCE):
+            rest = text[3:].strip()
+            if rest and ("." in rest or "/" in rest) and " " not in rest:
+                return rest  # ```path/to/file.py
+            continue
+        if UPDATED.match(text) or DIVIDER.match(text):
+            return None  # the previous block's end: this block continues its file
+        name = text.strip("*`#: ").strip()
+        return name or None
+    return None
+
+
+def unified_diff(search: str, replace: str) -> tuple[str, int, int]:
+    """(diff with @@ hunks, lines added, lines removed) of replacing `search` by `replace`."""
+    old = search.splitlines()
+    new = replace.splitlines()
+    if not old:
+        body = [f"@@ -0,0 +1,{len(new)} @@", *("+" + line for line in new)]
+        return "\n".join(body), len(new), 0
+    out = [line for line in difflib.unified_diff(old, new, lineterm="", n=3) if not line.startswith(("---", "+++"))]
+    added = sum(1 for line in out if line.startswith("+"))
+    removed = sum(1 for line in out if line.startswith("-"))
+    return "\n".join(out), added, removed

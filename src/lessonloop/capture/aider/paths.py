@@ -1,0 +1,63 @@
+"""Where Aider keeps its chat history: `.aider.chat.history.md` in the folder it ran in.
+
+Aider writes one history per project folder (its `--chat-history-file`, default
+`.aider.chat.history.md`, moved by $AIDER_CHAT_HISTORY_FILE; aider/args.py). There is no
+central folder, so discovery looks in the project folders the store already knows, in the
+paths the person lists in the config ([aider] histories), and at $AIDER_CHAT_HISTORY_FILE.
+"""
+
+from __future__ import annotations
+
+import os
+
+from lessonloop.capture.adapters import DiscoveryContext, Found
+from lessonloop.capture.aider import FORMAT
+from lessonloop.records import Problem
+
+HISTORY_NAME = ".aider.chat.history.md"
+ENV_HISTORY = "AIDER_CHAT_HISTORY_FILE"
+
+
+def claims(path: str) -> str | None:
+    """A file named as aider names its history is one (read without sniffing)."""
+    return FORMAT if os.path.basename(path) == HISTORY_NAME else None
+
+
+def searched(context: DiscoveryContext) -> list[str]:
+    return [_candidate(path, context.home) for path in _places(context)]
+
+
+def discover(context: DiscoveryContext) -> list[Found]:
+    """The histories that exist among the places aider writes them."""
+    found: list[Found] = []
+    seen: set[str] = set()
+    for place in _places(context):
+        path = _candidate(place, context.home)
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            if os.path.isfile(path):
+                found.append(Found(path, FORMAT))
+        except OSError as exc:  # pragma: no cover - isfile swallows most errors
+            context.problems.append(Problem(path, None, "unreadable-path", f"cannot read: {exc}"))
+    return found
+
+
+def _places(context: DiscoveryContext) -> list[str]:
+    places = [*context.known_folders, *context.configured]
+    env = context.environ.get(ENV_HISTORY)
+    if env:
+        places.append(env)
+    return [p for p in places if p]
+
+
+def _candidate(place: str, home: str) -> str:
+    """A folder means the history in it; a file is taken as it is."""
+    path = place
+    if path == "~" or path.startswith("~/"):
+        path = home + path[1:]
+    path = os.path.abspath(path)
+    if os.path.isdir(path):
+        return os.path.join(path, HISTORY_NAME)
+    return path
