@@ -10,8 +10,9 @@ from lessonloop.capture.aider import ADAPTER as AIDER
 from lessonloop.capture.claude_code import ADAPTER as CLAUDE_CODE
 from lessonloop.capture.codex import ADAPTER as CODEX
 from lessonloop.capture.gemini import ADAPTER as GEMINI
+from lessonloop.capture.opencode import ADAPTER as OPENCODE
 
-ADAPTERS: tuple[Adapter, ...] = (CLAUDE_CODE, CODEX, GEMINI, AIDER)
+ADAPTERS: tuple[Adapter, ...] = (CLAUDE_CODE, CODEX, GEMINI, AIDER, OPENCODE)
 
 _BY_AGENT = {adapter.agent: adapter for adapter in ADAPTERS}
 _BY_FORMAT = {fmt: adapter for adapter in ADAPTERS for fmt in adapter.formats}

@@ -1,0 +1,245 @@
+"""OpenCode's SQLite file (opencode.db): one unit per session row, read strictly read-only.
+
+OpenCode keeps the file open in WAL mode while it runs. It is opened here with a `mode=ro` URI:
+SQLite then never writes the database (it may create or map the -shm beside it, as every reader
+of a WAL database does). Where even that fails (a folder that cannot be written to), a file with
+no -wal beside it is read as `immutable=1`; one with a -wal is copied with its -wal into a
+temporary folder and the copy is read (SQLite recovers the WAL into the copy only).
+
+Tables (OpenCode's drizzle schema, session.sql.ts): session (id, project_id, parent_id, slug,
+directory, title, version, time_created, time_updated, ...), message (id, session_id,
+time_created, time_updated, data: the message JSON without id and sessionID) and part (id,
+message_id, session_id, time_created, time_updated, data: the part JSON without its ids).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import tempfile
+import urllib.parse
+from collections.abc import Callable
+from typing import Any
+
+from lessonloop.capture.adapters import Unit
+from lessonloop.capture.opencode.parser import RawSession
+from lessonloop.capture.opencode.storage import load_object
+from lessonloop.records import Batch, Problem
+
+_STAMP_MASK = (1 << 62) - 1
+REQUIRED = {
+    "session": {"id", "directory", "time_created", "time_updated"},
+    "message": {"id", "session_id", "data"},
+    "part": {"id", "message_id", "session_id", "data"},
+}
+_SESSION_COLUMNS = ("id", "parent_id", "directory", "title", "version", "slug", "time_created", "time_updated")
+
+
+class NotOpenCode(Exception):
+    """The file is a database, but not one OpenCode wrote."""
+
+
+class Snapshot:
+    """A read-only connection to one OpenCode database (or to a copy of it), shared by its units
+    and closed after the last of them was read."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.copy_folder: str | None = None
+        self.conn = self._open()
+        self.remaining = 0
+        self.columns: set[str] = set()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return _connect(self.path, "mode=ro")
+        except sqlite3.DatabaseError as exc:
+            if "not a database" in str(exc) or "malformed" in str(exc):
+                raise
+        if not os.path.exists(self.path + "-wal"):
+            return _connect(self.path, "mode=ro&immutable=1")
+        self.copy_folder = tempfile.mkdtemp(prefix="lessonloop-opencode-")
+        return _connect(_consistent_copy(self.path, self.copy_folder), "")
+
+    def done(self) -> None:
+        self.remaining -= 1
+        if self.remaining <= 0:
+            self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+        if self.copy_folder is not None:
+            shutil.rmtree(self.copy_folder, ignore_errors=True)
+            self.copy_folder = None
+
+
+def _connect(path: str, query: str) -> sqlite3.Connection:
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + (f"?{query}" if query else "")
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA query_only = 1")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens it now: fails here, not later
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise
+    return conn
+
+
+def _consistent_copy(path: str, folder: str) -> str:
+    """Copy the database and its -wal into `folder`, again while either changed during the copy."""
+    target = os.path.join(folder, os.path.basename(path))
+    for _ in range(5):
+        before = [_stamp_of(path), _stamp_of(path + "-wal")]
+        shutil.copyfile(path, target)
+        if os.path.exists(path + "-wal"):
+            shutil.copyfile(path + "-wal", target + "-wal")
+        if [_stamp_of(path), _stamp_of(path + "-wal")] == before:
+            break
+    return target
+
+
+def _stamp_of(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def units(paths: list[str], problems: list[Problem], to_batch: Callable[[RawSession], Batch]) -> list[Unit]:
+    found: list[Unit] = []
+    for path in paths:
+        found.extend(_database_units(path, problems, to_batch))
+    return found
+
+
+def _database_units(path: str, problems: list[Problem], to_batch: Callable[[RawSession], Batch]) -> list[Unit]:
+    try:
+        snapshot = Snapshot(path)
+    except sqlite3.DatabaseError as exc:
+        problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {exc}"))
+        return []
+    except OSError as exc:
+        problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
+        return []
+    try:
+        snapshot.columns = _check_schema(snapshot.conn)
+        stamps = _session_stamps(snapshot.conn)
+    except NotOpenCode as exc:
+        problems.append(Problem(path, None, "not-opencode-db", f"not an OpenCode database: {exc}"))
+        snapshot.close()
+        return []
+    except sqlite3.DatabaseError as exc:
+        problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {exc}"))
+        snapshot.close()
+        return []
+    if not stamps:
+        snapshot.close()
+        return []
+    snapshot.remaining = len(stamps)
+    found = []
+    for session_id, (size, stamp) in stamps.items():
+
+        def read(session_id: str = session_id) -> Batch:
+            try:
+                return to_batch(_raw_session(snapshot, session_id))
+            finally:
+                snapshot.done()
+
+        found.append(Unit(f"{path}#{session_id}", size, stamp, read))
+    return found
+
+
+def _check_schema(conn: sqlite3.Connection) -> set[str]:
+    """The session table's columns; NotOpenCode when a table or column OpenCode writes is missing."""
+    session_columns: set[str] = set()
+    for table, needed in REQUIRED.items():
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if not columns:
+            raise NotOpenCode(f"it has no {table} table")
+        missing = needed - columns
+        if missing:
+            raise NotOpenCode(f"its {table} table has no {', '.join(sorted(missing))} column")
+        if table == "session":
+            session_columns = columns
+    return session_columns
+
+
+def _session_stamps(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
+    """Per session: (bytes of its rows' data, a number made from its time_updated and the count,
+    latest update and size of its message and part rows)."""
+    figures: dict[str, list[Any]] = {}
+    for session_id, updated in conn.execute("SELECT id, time_updated FROM session ORDER BY id"):
+        figures[str(session_id)] = [updated]
+    for table in ("message", "part"):
+        rows = conn.execute(
+            f"SELECT session_id, count(*), max(time_updated), total(length(data)) FROM {table} GROUP BY session_id"
+            if table == "message"
+            else "SELECT session_id, count(*), max(time_updated), total(length(data)) FROM part GROUP BY session_id"
+        )
+        for session_id, count, updated, size in rows:
+            entry = figures.get(str(session_id))
+            if entry is not None:
+                entry.extend((table, count, updated, int(size)))
+    stamps: dict[str, tuple[int, int]] = {}
+    for session_id, entry in figures.items():
+        size = sum(value for index, value in enumerate(entry) if index % 4 == 0 and index and isinstance(value, int))
+        digest = hashlib.blake2b(repr(entry).encode(), digest_size=8).digest()
+        stamps[session_id] = (size, int.from_bytes(digest, "big") & _STAMP_MASK)
+    return stamps
+
+
+def _raw_session(snapshot: Snapshot, session_id: str) -> RawSession:
+    conn = snapshot.conn
+    source = f"{snapshot.path}#{session_id}"
+    columns = [c for c in _SESSION_COLUMNS if c in snapshot.columns]
+    row = conn.execute(f"SELECT {', '.join(columns)} FROM session WHERE id = ?", (session_id,)).fetchone()
+    problems: list[Problem] = []
+    if row is None:
+        return RawSession(
+            source,
+            {"id": session_id},
+            problems=[Problem(source, None, "session-gone", "deleted since it was listed", "notice")],
+        )
+    values = dict(zip(columns, row, strict=True))
+    info: dict[str, Any] = {
+        "id": session_id,
+        "parentID": values.get("parent_id"),
+        "directory": values.get("directory"),
+        "title": values.get("title"),
+        "version": values.get("version"),
+        "slug": values.get("slug"),
+        "time": {"created": values.get("time_created"), "updated": values.get("time_updated")},
+    }
+    raw = RawSession(source, info, problems=problems)
+    parts: dict[str, list[dict[str, Any]]] = {}
+    for part_id, message_id, data in conn.execute(
+        "SELECT id, message_id, data FROM part WHERE session_id = ? ORDER BY message_id, id", (session_id,)
+    ):
+        part = load_object(f"{source} part {part_id}", data, problems)
+        if part is not None:
+            part.update(id=part_id, messageID=message_id, sessionID=session_id)
+            parts.setdefault(str(message_id), []).append(part)
+    seen: set[str] = set()
+    for message_id, data in conn.execute(
+        "SELECT id, data FROM message WHERE session_id = ? ORDER BY time_created, id", (session_id,)
+    ):
+        message = load_object(f"{source} message {message_id}", data, problems)
+        seen.add(str(message_id))
+        if message is not None:
+            message.update(id=message_id, sessionID=session_id)
+            raw.messages.append((message, parts.get(str(message_id), [])))
+    orphans = set(parts) - seen
+    if orphans:
+        problems.append(
+            Problem(
+                source,
+                None,
+                "part-without-message",
+                f"{sum(len(parts[m]) for m in orphans)} part(s) of messages not in the database: not read",
+                "notice",
+            )
+        )
+    return raw

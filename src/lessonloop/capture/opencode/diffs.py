@@ -1,0 +1,86 @@
+"""The diff an OpenCode edit applied, as unified-diff hunks (like claude_code/diffs.py gives).
+
+OpenCode's edit, write and apply_patch tools report the applied change in their metadata as a
+whole unified diff with file headers (`Index:`, `===`, `---`, `+++`); only its hunks are kept.
+When it is absent, the diff is rebuilt from the call's oldString/newString or content.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+
+def applied_diff(tool: str, tool_input: Any, metadata: Any) -> tuple[str, int, int] | None:
+    """(hunks, lines added, lines removed) of a successful edit, write or patch; None without one."""
+    if isinstance(metadata, dict):
+        reported = metadata.get("diff")
+        if isinstance(reported, str) and "@@" in reported:
+            return hunks_of(reported)
+    if not isinstance(tool_input, dict):
+        return None
+    name = tool.lower()
+    if name == "edit":
+        old, new = tool_input.get("oldString"), tool_input.get("newString")
+        if isinstance(old, str) and isinstance(new, str):
+            return diff_strings(old, new)
+    elif name == "multiedit":
+        edits = tool_input.get("edits")
+        if isinstance(edits, list):
+            texts: list[str] = []
+            added = removed = 0
+            for edit in edits:
+                if isinstance(edit, dict):
+                    old, new = edit.get("oldString"), edit.get("newString")
+                    if isinstance(old, str) and isinstance(new, str):
+                        text, plus, minus = diff_strings(old, new)
+                        texts.append(text)
+                        added += plus
+                        removed += minus
+            if texts:
+                return "\n".join(text for text in texts if text), added, removed
+    elif name == "write":
+        content = tool_input.get("content")
+        if isinstance(content, str):
+            return diff_strings("", content)
+    return None
+
+
+def hunks_of(diff: str) -> tuple[str, int, int]:
+    """The hunks of a unified diff (its file headers dropped) and the lines it adds and removes."""
+    out: list[str] = []
+    added = removed = 0
+    in_hunk = False
+    lines = diff.splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith("@@"):
+            in_hunk = True
+            out.append(line)
+            continue
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if line.startswith(("Index: ", "===")) or (line.startswith("--- ") and following.startswith("+++ ")):
+            in_hunk = False  # the next file's headers
+            continue
+        if not in_hunk or line.startswith("\\ No newline"):
+            continue
+        out.append(line)
+        if line.startswith("+"):
+            added += 1
+        elif line.startswith("-"):
+            removed += 1
+    return "\n".join(out), added, removed
+
+
+def diff_strings(old: str, new: str) -> tuple[str, int, int]:
+    old_lines = old.splitlines() if old else []
+    new_lines = new.splitlines() if new else []
+    if not old_lines:
+        header = f"@@ -0,0 +1,{len(new_lines)} @@"
+        return "\n".join([header, *("+" + line for line in new_lines)]), len(new_lines), 0
+    out = [
+        line
+        for line in difflib.unified_diff(old_lines, new_lines, lineterm="", n=0)
+        if not line.startswith(("---", "+++"))
+    ]
+    body = [line for line in out if not line.startswith("@@")]
+    return "\n".join(out), sum(1 for x in body if x.startswith("+")), sum(1 for x in body if x.startswith("-"))

@@ -1,0 +1,67 @@
+"""OpenCode's tools by their agent-neutral kind (records.TOOL_KINDS), and what a call targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lessonloop import records
+
+KINDS: dict[str, str] = {
+    "bash": records.SHELL,
+    "read": records.READ,
+    "edit": records.EDIT,
+    "multiedit": records.EDIT,
+    "patch": records.EDIT,
+    "apply_patch": records.EDIT,
+    "write": records.WRITE,
+    "grep": records.SEARCH,
+    "glob": records.SEARCH,
+    "list": records.SEARCH,
+    "ls": records.SEARCH,
+    "codesearch": records.SEARCH,
+    "webfetch": records.FETCH,
+    "websearch": records.FETCH,
+    "todowrite": records.PLAN,
+    "todoread": records.PLAN,
+    "task": records.SUBAGENT,
+}
+
+
+def kind_of(tool: str) -> str:
+    """The neutral kind of an OpenCode tool ("other" for MCP tools and tools not known).
+
+    OpenCode names its tools in lower case; the name is compared without case."""
+    return KINDS.get(tool.lower(), records.OTHER)
+
+
+def target_paths(tool_input: Any) -> tuple[str, ...]:
+    """The files a call names: filePath (read, edit, write), the files of a multiedit, path (grep,
+    glob, list)."""
+    if not isinstance(tool_input, dict):
+        return ()
+    found: list[str] = []
+    for key in ("filePath", "file_path", "path"):
+        value = tool_input.get(key)
+        if isinstance(value, str) and value:
+            found.append(value)
+            break
+    edits = tool_input.get("edits")
+    if isinstance(edits, list):
+        for edit in edits:
+            if isinstance(edit, dict):
+                value = edit.get("filePath")
+                if isinstance(value, str) and value and value not in found:
+                    found.append(value)
+    return tuple(found)
+
+
+def patch_paths(patch_text: str) -> tuple[str, ...]:
+    """The files an apply_patch text names ("*** Update File: path" lines)."""
+    found: list[str] = []
+    for line in patch_text.splitlines():
+        for marker in ("*** Update File: ", "*** Add File: ", "*** Delete File: "):
+            if line.startswith(marker):
+                path = line[len(marker) :].strip()
+                if path and path not in found:
+                    found.append(path)
+    return tuple(found)
