@@ -20,6 +20,8 @@ This module is imported by hooks that must start fast: standard library only, no
     store_prompts = true      # false: typed prompts (and session titles) are stored as NULL
     store_tool_output = true  # false: successful tool results are not stored (errors still are)
     store_diffs = true        # false: edits' diffs and edited texts are not stored
+    paths = []                # more files or folders `lessonloop ingest` reads without arguments
+                              # (Aider's .aider.chat.history.md of a project: the folder or the file)
 
     [lessons]
     exclude_categories = []   # lesson categories neither learned nor given to agents
@@ -74,6 +76,7 @@ class CaptureSettings:
     store_prompts: bool = True
     store_tool_output: bool = True
     store_diffs: bool = True
+    paths: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +133,12 @@ SETTINGS: tuple[Setting, ...] = (
         "false: successful tool results are not stored (error texts still are: learning needs them)",
     ),
     Setting("capture.store_diffs", "bool", True, "false: the diffs and edited texts of edits are not stored"),
+    Setting(
+        "capture.paths",
+        "list",
+        (),
+        "more files or folders ingest reads without arguments (an Aider project folder or its .aider.chat.history.md)",
+    ),
     Setting("lessons.exclude_categories", "list", (), "lesson categories that are neither learned nor given to agents"),
     Setting("runner.telemetry", "bool", True, "false: `lessonloop run` records nothing"),
     Setting(

@@ -31,7 +31,7 @@ def _import_results(args: argparse.Namespace, conn: sqlite3.Connection) -> list[
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from lessonloop.capture.ingest import discover
+    from lessonloop.capture.ingest import IngestSummary, SourceRef, discover
     from lessonloop.capture.ingest import ingest as run_ingest
     from lessonloop.config import ConfigError, load_config
 
@@ -40,8 +40,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         config = load_config() if not results_only else None  # its [projects] place the sessions read
     except ConfigError as exc:
         raise CommandError(str(exc)) from exc
-    sources, summary = discover(list(args.paths) or None) if not results_only else ([], None)
     with open_cli_store(args.db) as conn:
+        sources: list[SourceRef] = []
+        summary: IngestSummary | None = None
+        if results_only:
+            pass
+        elif args.paths:
+            sources, summary = discover(list(args.paths))
+        else:  # Aider keeps its history in each project: look in the folders the store knows
+            known = [row[0] for row in conn.execute("SELECT DISTINCT cwd FROM sessions WHERE cwd IS NOT NULL")]
+            known += [row[0] for row in conn.execute("SELECT DISTINCT project FROM sessions WHERE project IS NOT NULL")]
+            configured = config.capture.paths if config is not None else ()
+            sources, summary = discover(None, known_folders=dict.fromkeys(known), configured=configured)
         projects = None
         if summary is not None:
             progress = None
