@@ -228,10 +228,20 @@ def _export_command(sub: Commands) -> None:
             "md: a section for CLAUDE.md / AGENTS.md, one bullet per lesson (active ones by\n"
             "default), most confident first. With --to, the section between\n"
             "<!-- lessonloop:begin --> and <!-- lessonloop:end --> is written or refreshed and the\n"
-            "rest of the file is left exactly as it was (the file is created when missing)."
+            "rest of the file is left exactly as it was (the file is created when missing).\n\n"
+            "--agent A writes the section into the file that agent reads, in the current folder\n"
+            "(or --to FILE): CLAUDE.md (claude-code), AGENTS.md (codex, opencode), GEMINI.md\n"
+            "(gemini), CONVENTIONS.md (aider, which reads it once .aider.conf.yml has\n"
+            "`read: CONVENTIONS.md`, or with `aider --read CONVENTIONS.md`). The lessons are the\n"
+            "same for every agent: what one agent got wrong in a project warns the others."
         ),
     )
-    parser.add_argument("--format", choices=("jsonl", "md"), default="jsonl", help="jsonl (default) or md")
+    parser.add_argument("--format", choices=("jsonl", "md"), help="jsonl (default) or md (the default with --agent)")
+    parser.add_argument(
+        "--agent",
+        metavar="A",
+        help="write the md section to the instructions file agent A reads (CLAUDE.md, AGENTS.md, GEMINI.md, ...)",
+    )
     parser.add_argument(
         "--status",
         type=_status_list,
@@ -433,10 +443,20 @@ def cmd_forget(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export lessons as JSONL or a Markdown section, to stdout or a file."""
+    from lessonloop.apply import instruction_files
     from lessonloop.learn import exchange
     from lessonloop.store.lesson_reader import list_lessons
 
-    markdown = args.format == "md"
+    delivery = None
+    if args.agent is not None:
+        delivery = instruction_files.for_agent(args.agent)
+        if delivery is None:
+            known = ", ".join(instruction_files.delivery_agents())
+            raise CommandError(f"no instructions file is known for agent {args.agent!r}; known: {known}")
+        if args.format == "jsonl":
+            raise CommandError("--agent writes the Markdown section: give --format md or leave --format out")
+    fmt = args.format or ("md" if delivery is not None else "jsonl")
+    markdown = fmt == "md"
     status = args.status or ("active" if markdown else LIST_STATUSES)
     with open_cli_store(args.db) as conn:
         rows = list_lessons(
@@ -444,10 +464,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     records = [row.to_json() for row in rows]
     text = exchange.markdown_section(records) + "\n" if markdown else exchange.export_jsonl(records)
-    if not args.to:
+    if not args.to and delivery is None:
         sys.stdout.write(text)
         return 0
-    target = Path(args.to)
+    target = Path(args.to) if args.to else Path(delivery.name if delivery is not None else "")
+    described = delivery or (instruction_files.for_path(str(target)) if markdown else None)
+    hint = described.hint if described is not None else None
     try:
         if markdown:
             changed = exchange.refresh_markdown_file(target, text.removesuffix("\n"))
@@ -458,10 +480,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from exc
     if args.json:
-        emit_json({"format": args.format, "to": str(target), "lessons": len(records), "changed": changed})
+        data = {"format": fmt, "to": str(target), "lessons": len(records), "changed": changed}
+        if hint:
+            data["hint"] = hint
+        emit_json(data)
     else:
         state = "written" if changed else "unchanged, already up to date"
-        print(f"Exported {len(records)} lesson(s) to {target} ({args.format}; {state}).")
+        print(f"Exported {len(records)} lesson(s) to {target} ({fmt}; {state}).")
+        if hint:
+            print(hint)
     return 0
 
 
