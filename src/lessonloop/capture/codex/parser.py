@@ -260,6 +260,16 @@ class CodexParser:
             batch.messages or batch.tool_calls or batch.usage or batch.tool_results or self._meta_seen
         ):
             batch.sessions[self._sid] = self._session_record()
+            if self._parent and self._parent not in batch.sessions:
+                # Known only as this fork's parent until its own rollout is read (as Claude Code's subagents).
+                batch.sessions[self._parent] = SessionRecord(
+                    id=self._parent,
+                    agent=AGENT,
+                    kind="main",
+                    placeholder=True,
+                    cwd=self._cwd,
+                    project=batch.sessions[self._sid].project,
+                )
         return batch
 
     def notices(self) -> list[Problem]:

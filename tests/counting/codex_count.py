@@ -1,0 +1,321 @@
+"""Count a set of Codex CLI rollouts from the format description alone (stdlib only).
+
+Format (openai/codex, codex-rs/protocol protocol.rs and models.rs, codex-rs/core rollout recorder):
+- one JSON object a line, {"timestamp", "type", "payload"}, type session_meta | turn_context |
+  response_item | event_msg | compacted (older rollouts: bare response items, no envelope).
+- session_meta {id, cwd, cli_version, git, forked_from_id?, source: {subagent: {thread_spawn:
+  {parent_thread_id}}}?}: the first one is the rollout's session; a fork or sub-agent names its
+  parent and its file then replays the parent's history (starting with the parent's session_meta)
+  until its own turns begin (its own session_meta again, or a turn whose UUIDv7 turn_id is not
+  older than the fork's UUIDv7 id): the replayed part is not counted. Sessions: the main
+  rollouts and the parents forks name (a sub-agent is not a session of its own).
+- turn_context {model}: the model of the token counts after it.
+- prompts: event_msg user_message; response_item user messages only in rollouts with no event_msg
+  before them, and not the injected ones (starting with "<" or "# AGENTS.md instructions").
+- calls: response_item function_call (name, namespace prefix), custom_tool_call, local_shell_call
+  (tool "local_shell"), web_search_call (tool "web_search", failed when status failed/incomplete).
+  Outcome: the last one reported per call_id, from exec_command_end (exit_code, status),
+  patch_apply_end (success), mcp_tool_call_end, collab_*_end, or the call's *_output text; an
+  output after an end event of its call is not read; turn_aborted interrupts calls still waiting.
+  Failed: any outcome but ok. Output texts: "Exit code: N" / "Process exited with code N" (N != 0)
+  or JSON metadata.exit_code, "... rejected by user", "aborted", harness failures at the start
+  ("apply_patch verification failed", "failed in sandbox", "write_stdin failed", ...). write_stdin's
+  reported exit belongs to the exec_command whose session it polls.
+- tokens: event_msg token_count with info; repeated when info.total_token_usage equals the last
+  totals (skipped); else last_token_usage (or the growth of the totals): input = input - cached,
+  cache_read = cached, output = output (reasoning included), reasoning = reasoning_output_tokens.
+
+Usage: python codex_count.py FILE_OR_FOLDER... (prints JSON)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from typing import Any
+
+EXIT = re.compile(r"^(?:Exit code: (-?\d+)|Process exited with code (-?\d+))\s*$", re.MULTILINE)
+FAILURES = (
+    "apply_patch verification failed",
+    "Failed to find expected lines",
+    "Invalid patch",
+    "invalid patch",
+    "failed in sandbox",
+    "sandbox denied",
+    "execution error",
+    "command timed out",
+    "write_stdin failed",
+    "failed to parse function arguments",
+    "unsupported call",
+    "unsupported custom tool call",
+    "Exec command failed",
+)
+FIELDS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens", "total_tokens")
+
+
+def rollouts(paths: list[str]) -> list[str]:
+    files: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            for folder, _, names in os.walk(path):
+                files.extend(os.path.join(folder, n) for n in names if n.endswith(".jsonl"))
+        else:
+            files.append(path)
+    return sorted(files)
+
+
+def uuid7_ms(value: Any) -> int | None:
+    if isinstance(value, str) and len(value) == 36 and value[14] == "7":
+        try:
+            return int(value[:8] + value[9:13], 16)
+        except ValueError:
+            return None
+    return None
+
+
+def text_of(output: Any) -> str:
+    if isinstance(output, str):
+        return output
+    if isinstance(output, dict):
+        output = output.get("content") if output.get("content") is not None else output.get("content_items")
+        if isinstance(output, str):
+            return output
+    if isinstance(output, list):
+        return "\n".join(i["text"] for i in output if isinstance(i, dict) and isinstance(i.get("text"), str))
+    return ""
+
+
+def output_failed(output: Any) -> tuple[bool, int | None]:
+    """(failed, exit code) of a call's output."""
+    text = text_of(output)
+    code = None
+    stripped = text.strip()
+    if stripped.startswith("{") and '"metadata"' in stripped:
+        try:
+            data = json.loads(stripped)
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and isinstance(data.get("metadata"), dict):
+            value = data["metadata"].get("exit_code")
+            code = value if isinstance(value, int) and not isinstance(value, bool) else None
+            if isinstance(data.get("output"), str):
+                stripped = data["output"].strip()
+                text = data["output"]
+    head = stripped[:400]
+    if head in ("exec command rejected by user", "patch rejected by user", "rejected by user", "aborted"):
+        return True, code
+    if head.startswith(("This action was rejected due to unacceptable risk", "aborted by user")):
+        return True, code
+    if code is None:
+        match = EXIT.search(text[:1600])
+        if match:
+            code = int(match.group(1) or match.group(2))
+    if isinstance(output, dict) and output.get("success") is False:
+        return True, code
+    if code is not None:
+        return code != 0, code
+    return stripped.startswith(FAILURES), None
+
+
+def count(paths: list[str]) -> dict[str, Any]:
+    main: set[str] = set()
+    prompts = 0
+    calls: dict[str, str] = {}  # call id -> tool
+    failed: dict[str, bool] = {}
+    tokens: dict[str, dict[str, int]] = {}
+    for path in rollouts(paths):
+        sid = None
+        fork_ms = None
+        replay = False
+        events = False
+        model = None
+        totals: list[int] | None = None
+        waiting: dict[str, str] = {}  # call id -> tool, no outcome yet
+        done: set[str] = set()
+        procs: dict[str, str] = {}
+        args: dict[str, Any] = {}
+        search_id = None
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for lineno, line in enumerate(handle, 1):
+                try:
+                    rec = json.loads(line)
+                except ValueError:
+                    continue
+                if not isinstance(rec, dict):
+                    continue
+                kind, payload = rec.get("type"), rec.get("payload")
+                if "payload" not in rec and kind is None and "id" in rec and ("instructions" in rec or "git" in rec):
+                    kind, payload = "session_meta", rec
+                elif "payload" not in rec and isinstance(kind, str):
+                    kind, payload = "response_item", rec
+                if not isinstance(payload, dict):
+                    continue
+                if kind == "session_meta":
+                    if sid is None:
+                        sid = payload.get("id") if isinstance(payload.get("id"), str) else path
+                        source = payload.get("source")
+                        spawn = source.get("subagent") if isinstance(source, dict) else None
+                        spawn = spawn.get("thread_spawn") if isinstance(spawn, dict) else None
+                        parent = payload.get("forked_from_id") or (
+                            spawn.get("parent_thread_id") if isinstance(spawn, dict) else None
+                        )
+                        if isinstance(parent, str) and parent and parent != sid:
+                            fork_ms = uuid7_ms(sid) or 0
+                            main.add(parent)  # the store knows the parent, if only by name
+                        else:
+                            main.add(sid)
+                    elif payload.get("id") == sid:
+                        replay = False
+                    elif payload.get("id"):
+                        replay = True
+                    continue
+                ptype = payload.get("type")
+                if replay:
+                    own = fork_ms is not None and (uuid7_ms(payload.get("turn_id")) or -1) >= fork_ms
+                    if kind == "turn_context" and own:
+                        replay = False
+                    elif kind == "event_msg" and ptype == "task_started" and own:
+                        replay = False
+                        continue
+                    elif kind == "event_msg" and ptype == "token_count":
+                        info = payload.get("info")
+                        if isinstance(info, dict) and isinstance(info.get("total_token_usage"), dict):
+                            totals = [as_int(info["total_token_usage"].get(f)) for f in FIELDS]
+                        continue
+                    else:
+                        continue
+                if kind == "turn_context":
+                    if isinstance(payload.get("model"), str) and payload["model"]:
+                        model = payload["model"]
+                elif kind == "event_msg":
+                    events = True
+                    if ptype == "user_message":
+                        prompts += 1
+                    elif ptype == "token_count":
+                        info = payload.get("info")
+                        if not isinstance(info, dict):
+                            continue
+                        total, last = info.get("total_token_usage"), info.get("last_token_usage")
+                        previous = totals
+                        if isinstance(total, dict):
+                            vector = [as_int(total.get(f)) for f in FIELDS]
+                            if vector == totals:
+                                continue
+                            totals = vector
+                        else:
+                            previous = None
+                        if isinstance(last, dict):
+                            use = [as_int(last.get(f)) for f in FIELDS]
+                        elif isinstance(total, dict):
+                            use = [max(0, v - (previous[i] if previous else 0)) for i, v in enumerate(totals or [])]
+                        else:
+                            continue
+                        row = tokens.setdefault(
+                            model or "unknown", {"input": 0, "output": 0, "cache_read": 0, "reasoning": 0}
+                        )
+                        row["input"] += max(0, use[0] - use[1])
+                        row["cache_read"] += use[1]
+                        row["output"] += use[2]
+                        row["reasoning"] += use[3]
+                    elif ptype == "web_search_end":
+                        search_id = payload.get("call_id") if isinstance(payload.get("call_id"), str) else None
+                    elif ptype == "turn_aborted":
+                        for call_id in waiting:
+                            failed[call_id] = True
+                        waiting.clear()
+                    elif ptype in ("exec_command_end", "patch_apply_end", "mcp_tool_call_end") or (
+                        isinstance(ptype, str) and ptype.startswith("collab_") and ptype.endswith("_end")
+                    ):
+                        call_id = payload.get("call_id")
+                        if not isinstance(call_id, str) or not call_id:
+                            continue
+                        if ptype == "exec_command_end":
+                            if payload.get("source") == "user_shell":
+                                continue
+                            code = payload.get("exit_code")
+                            bad = payload.get("status") in ("failed", "declined") or (
+                                isinstance(code, int) and code != 0
+                            )
+                            procs = {k: v for k, v in procs.items() if v != call_id}
+                        elif ptype == "patch_apply_end":
+                            bad = payload.get("success") is not True or payload.get("status") in ("failed", "declined")
+                        elif ptype == "mcp_tool_call_end":
+                            result = payload.get("result")
+                            bad = isinstance(result, dict) and (
+                                "Err" in result
+                                or (isinstance(result.get("Ok"), dict) and result["Ok"].get("isError") is True)
+                            )
+                        else:
+                            bad = (
+                                ptype == "collab_agent_spawn_end" and not payload.get("new_thread_id")
+                            ) or payload.get("status") in ("failed", "errored", "error")
+                        failed[call_id] = bad
+                        if waiting.pop(call_id, None) is not None:
+                            done.add(call_id)
+                elif kind == "response_item":
+                    if ptype == "message" and payload.get("role") == "user" and not events:
+                        content = payload.get("content")
+                        text = content if isinstance(content, str) else text_of(content)
+                        if not text.lstrip().startswith(("<", "# AGENTS.md instructions", "# Instructions for ")):
+                            prompts += 1
+                    elif ptype in ("function_call", "custom_tool_call", "local_shell_call"):
+                        call_id = payload.get("call_id") or (payload.get("id") if ptype == "local_shell_call" else None)
+                        if not isinstance(call_id, str) or not call_id:
+                            continue
+                        name = payload.get("name") if isinstance(payload.get("name"), str) and payload["name"] else "?"
+                        if ptype == "local_shell_call":
+                            name = "local_shell"
+                        namespace = payload.get("namespace")
+                        if isinstance(namespace, str) and namespace:
+                            name = namespace + name if namespace.endswith(("__", ".", "/")) else f"{namespace}__{name}"
+                        raw = payload.get("arguments")
+                        try:
+                            args[call_id] = json.loads(raw) if isinstance(raw, str) else raw
+                        except ValueError:
+                            args[call_id] = raw
+                        calls.setdefault(call_id, name)
+                        waiting[call_id] = name
+                    elif ptype == "web_search_call":
+                        call_id = payload.get("id") or search_id or f"web_search:{sid}:{lineno}"
+                        search_id = None
+                        calls.setdefault(call_id, "web_search")
+                        failed[call_id] = payload.get("status") in ("failed", "incomplete")
+                    elif ptype in ("function_call_output", "custom_tool_call_output"):
+                        call_id = payload.get("call_id")
+                        if not isinstance(call_id, str) or not call_id:
+                            continue
+                        tool = waiting.pop(call_id, None)
+                        if call_id in done:
+                            done.discard(call_id)
+                            continue
+                        bad, code = output_failed(payload.get("output"))
+                        text = text_of(payload.get("output"))
+                        if tool == "write_stdin":
+                            session = (
+                                args.get(call_id, {}).get("session_id") if isinstance(args.get(call_id), dict) else None
+                            )
+                            if code is not None and session is not None and str(session) in procs:
+                                failed[procs.pop(str(session))] = code != 0
+                            if code is not None:
+                                bad = False
+                        elif not bad and code is None:
+                            match = re.search(r"^Process running with session ID (\d+)\s*$", text[:1600], re.MULTILINE)
+                            if match:
+                                procs[match.group(1)] = call_id
+                        failed[call_id] = bad
+    tools: dict[str, dict[str, int]] = {}
+    for call_id, tool in calls.items():
+        row = tools.setdefault(tool, {"calls": 0, "errors": 0})
+        row["calls"] += 1
+        row["errors"] += int(failed.get(call_id, False))
+    return {"sessions": len(main), "prompts": prompts, "tools": tools, "tokens": tokens}
+
+
+def as_int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+if __name__ == "__main__":
+    print(json.dumps(count(sys.argv[1:]), indent=2, sort_keys=True))
