@@ -544,3 +544,47 @@ def test_token_totals_against_ccusage(corpus_copy: Path, tmp_path: Path) -> None
             row["output"],
             row["cache_read"],
         ), model
+
+
+# --------------------------------------------------------------------------- fuzz
+
+
+def _mutations(data: bytes, count: int, seed: int) -> list[bytes]:
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        buf = bytearray(data)
+        for _ in range(rng.randint(1, 8)):
+            action = rng.random()
+            at = rng.randrange(len(buf))
+            if action < 0.4:
+                buf[at] = rng.randrange(256)
+            elif action < 0.7:
+                del buf[at : at + rng.randint(1, 40)]
+            else:
+                buf[at:at] = rng.choice(
+                    [b"{", b"}", b"[", b"]", b'"', b"\n", b"\xff\xfe", b"null", b'{"$rewindTo": 1}']
+                )
+        out.append(bytes(buf))
+    return out
+
+
+def test_fuzzed_chats_never_raise_and_ingest_reads_every_file(tmp_path: Path) -> None:
+    from lessonloop.capture.gemini.parser import read_chat
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    inputs = {"gemini-chat-jsonl": every_shape()}
+    if GEMINI_CORPUS.is_dir():
+        inputs["gemini-chat"] = (GEMINI_CORPUS / "session-2025-12-01T21-45-5b959dae.json").read_bytes()
+    for fmt, data in inputs.items():
+        suffix = ".jsonl" if fmt == "gemini-chat-jsonl" else ".json"
+        for index, mutated in enumerate(_mutations(data, 150, seed=13)):
+            path = folder / f"session-{fmt}-{index}{suffix}"
+            path.write_bytes(mutated)
+            read_chat(str(path), fmt)  # never raises: bad input is Problems
+    summary = ingest(tmp_path / "s.db", folder)
+    assert summary["files"]["failed"] == 0
+    assert not [p for p in summary["problems"] if p["code"] == "reader-failed"]

@@ -461,8 +461,16 @@ def _ingest_unit(
         size=unit.size, mtime_ns=unit.mtime_ns, offset=unit.size, lines=0, head_hash=None, tail_hash=None
     )
     try:
+        # A unit read before (or marked to be read again) replaces what it stored; a new one has nothing to clear.
         notices = writer.write_chunk(
-            conn, state, state.offset, state.tail_hash, batch, progress_row, replace=True, cascade=False
+            conn,
+            state,
+            state.offset,
+            state.tail_hash,
+            batch,
+            progress_row,
+            replace=state.offset > 0 or state.reread,
+            cascade=False,
         )
     except writer.StaleStateError:
         summary.notices.append(

@@ -69,6 +69,17 @@ def _chats(folder: str) -> list[Found]:
     return found
 
 
+def claims(path: str) -> str | None:
+    """The format of a chat where Gemini CLI keeps them (.../tmp/<project>/chats/[<parent>/]),
+    known by its path without being sniffed; None elsewhere."""
+    name = os.path.basename(path)
+    if chat_location(path) is None:
+        return None
+    if name.endswith(".jsonl"):
+        return CHAT_JSONL
+    return CHAT if name.startswith("session-") and name.endswith(".json") else None
+
+
 def superseded(path: str) -> bool:
     """A legacy `.json` chat copied into the `.jsonl` beside it when it was resumed."""
     return path.endswith(".json") and os.path.exists(path + "l")
