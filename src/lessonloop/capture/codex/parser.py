@@ -270,6 +270,8 @@ class CodexParser:
                     cwd=self._cwd,
                     project=batch.sessions[self._sid].project,
                 )
+        if batch.tool_results:
+            self._settle(batch)
         return batch
 
     def notices(self) -> list[Problem]:
@@ -565,6 +567,7 @@ class CodexParser:
             target = found[0] if found else None
             paths = tuple(found) if len(found) > 1 else ()
         input_json = None
+        cleaned: Any = None
         try:
             if isinstance(arguments, dict):
                 cleaned, count = redact_tool_input(arguments)
@@ -575,7 +578,9 @@ class CodexParser:
         except (TypeError, RecursionError) as exc:
             self._problem(lineno, "malformed-record", f"tool input of {call_id} not stored ({exc})"[:300])
         if command is not None:
-            command = self._redact(command, MESSAGE_TEXT_CHARS, "command")
+            # The input's cmd/command was redacted as a command line already: take it from there.
+            from_input = shell_command_of(tool, cleaned) if isinstance(cleaned, dict) else None
+            command = from_input or self._redact(command, MESSAGE_TEXT_CHARS, "command")
         self._batch.tool_calls.append(
             ToolCallRecord(
                 id=call_id,
@@ -594,7 +599,7 @@ class CodexParser:
         )
         # What the store gives back for a call still waiting (its stored input), so that a later
         # read of an appended file sees the same as this one.
-        self.pending_calls[call_id] = PendingCall(tool, json_codec.loads(input_json) if input_json else None)
+        self.pending_calls[call_id] = PendingCall(tool, cleaned if input_json else None)
 
     def _on_web_search(self, item: dict[str, Any], ts: str | None, lineno: int) -> None:
         call_id = _text_or_none(item.get("id")) or self._search_id or f"web_search:{self._sid}:{lineno}"
@@ -658,14 +663,30 @@ class CodexParser:
             exit_code=outcome.exit_code,
             subagent_id=subagent_id,
         )
+        # Texts are cut and redacted once per batch, for the last result of each call (see _settle).
         if ok:
-            result.result_text = self._redact(outcome.text, RESULT_EXCERPT_CHARS, "output") if outcome.text else None
+            result.result_text = outcome.text or None
             if diff is not None:
-                result.diff = self._redact(diff[0], 10 * MESSAGE_TEXT_CHARS, "code")
+                result.diff = diff[0]
                 result.lines_added, result.lines_removed = diff[1], diff[2]
         else:
-            result.error_text = self._redact(error_text or outcome.text or None, ERROR_TEXT_CHARS, "output")
+            result.error_text = error_text or outcome.text or None
         self._batch.tool_results.append(result)
+
+    def _settle(self, batch: Batch) -> None:
+        """Keep the last result of each call (the store applies them in order: the last one wins;
+        an output followed by its exec_command_end is common) and redact only its texts."""
+        last: dict[str, ToolResultRecord] = {}
+        for result in batch.tool_results:
+            earlier = last.pop(result.tool_use_id, None)
+            if earlier is not None and result.subagent_id is None:
+                result.subagent_id = earlier.subagent_id  # the store keeps a subagent id once given
+            last[result.tool_use_id] = result
+        for result in last.values():
+            result.result_text = self._redact(result.result_text, RESULT_EXCERPT_CHARS, "output")
+            result.diff = self._redact(result.diff, 10 * MESSAGE_TEXT_CHARS, "code")
+            result.error_text = self._redact(result.error_text, ERROR_TEXT_CHARS, "output")
+        batch.tool_results = list(last.values())
 
     def _end_of(self, call_id: str) -> None:
         """An end event gave a call its outcome: its output (if still to come) is not read again."""
