@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lessonloop.analyze.inputs import Call
+from lessonloop.capture.claude_code.tools import kind_of
 from lessonloop.learn.engine import Decision, Learner
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, History
@@ -114,6 +115,7 @@ class ScriptedSession:
             seq=self.seq,
             ts=ts,
             tool=tool,
+            kind=kind_of(tool),
             input=data,
             target_path=target_path,
             command=command,

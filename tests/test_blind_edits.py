@@ -27,6 +27,7 @@ from lessonloop.analyze.file_ops import (
 )
 from lessonloop.analyze.inputs import Call, Context, Message, SessionInput
 from lessonloop.analyze.paths import normalize_path
+from lessonloop.capture.claude_code.tools import kind_of
 
 CWD = "/repo"
 HOME = "/home/u"
@@ -73,6 +74,7 @@ class Session:
             seq=seq,
             ts=ts,
             tool=tool,
+            kind=kind_of(tool),
             input={**tool_input, **({"command": command} if command else {})},
             command=command,
             cwd=cwd,
@@ -312,13 +314,13 @@ def test_read_range() -> None:
 
 def test_diff_changes_place_runs_of_changed_lines() -> None:
     diff = "@@ -10,6 +10,7 @@\n a\n-b\n+B\n+B2\n c\n d\n-e\n f"
-    assert diff_changes(diff, "Edit") == (Change(11, 12, 11, 13), Change(14, 15, 15, 15))
-    assert diff_changes("@@ -0,0 +1,2 @@\n+a\n+b", "Write") == (Change(1, 1, 1, 3),)
+    assert diff_changes(diff, "edit", "Edit") == (Change(11, 12, 11, 13), Change(14, 15, 15, 15))
+    assert diff_changes("@@ -0,0 +1,2 @@\n+a\n+b", "write", "Write") == (Change(1, 1, 1, 3),)
     # rebuilt from old/new strings (no context lines): the numbers are not file lines
-    assert diff_changes("@@ -1 +1 @@\n-a\n+b", "Edit") == ()
-    assert diff_changes("@@ -1 +1 @@\n-a\n+b", "Write") == (Change(1, 2, 1, 2),)
-    assert diff_changes("@@ -0,0 +1,1 @@\n+cell", "NotebookEdit") == ()
-    assert diff_changes(None, "Edit") == ()
+    assert diff_changes("@@ -1 +1 @@\n-a\n+b", "edit", "Edit") == ()
+    assert diff_changes("@@ -1 +1 @@\n-a\n+b", "write", "Write") == (Change(1, 2, 1, 2),)
+    assert diff_changes("@@ -0,0 +1,1 @@\n+cell", "edit", "NotebookEdit") == ()
+    assert diff_changes(None, "edit", "Edit") == ()
 
 
 def test_harness_refusal_wordings() -> None:

@@ -32,7 +32,9 @@ def msg(seq: int, kind: str, text: str | None = None, *, ctx: str = MAIN, tool_u
 
 
 def call(seq: int, call_id: str, *, ctx: str = MAIN, status: str = "ok", result: str | None = None) -> Call:
-    return Call(call_id, ctx, seq, _ts(seq), "Bash", {}, command="true", status=status, result_text=result)
+    return Call(
+        call_id, ctx, seq, _ts(seq), "Bash", {}, command="true", status=status, result_text=result, kind="shell"
+    )
 
 
 def session(items: list[Message | Call], sub: list[Message | Call] | None = None) -> SessionInput:

@@ -22,6 +22,7 @@ from lessonloop.analyze.diff_risk import (
 )
 from lessonloop.analyze.inputs import Call
 from lessonloop.capture import bandit_scan
+from lessonloop.capture.claude_code.tools import kind_of
 
 PLANT_AT = 12  # new-file line of the planted line in `edit` diffs
 
@@ -35,6 +36,7 @@ def make_call(
         seq=seq,
         ts="2025-01-01T00:00:00.000Z",
         tool=tool,
+        kind=kind_of(tool),
         input={"file_path": path},
         target_path=path,
         status=status,

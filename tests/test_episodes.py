@@ -53,13 +53,13 @@ def test_flag_added_to_the_same_command_is_the_lesson() -> None:
     assert draft.kind == "usage"
     assert draft.trigger is not None
     assert draft.trigger.to_json() == {
-        "tool": "Bash",
+        "kind": "shell",
         "words": ["git", "push"],
         "lacks": ["--set-upstream", "-u"],
         "unless": {"words": ["git", "push"], "flags": ["--set-upstream", "-u"], "since": "session"},
     }
     assert draft.prevention_command == "git push --set-upstream origin <branch>"  # branch hidden, redirection gone
-    assert draft.error_signature == "Bash|fatal: The current branch <branch> has no upstream branch."
+    assert draft.error_signature == "shell|fatal: The current branch <branch> has no upstream branch."
     assert draft.title == (
         "`git push` without --set-upstream fails: fatal: The current branch <branch> has no upstream branch."
     )
@@ -128,7 +128,7 @@ def test_a_step_the_error_names_is_the_lesson() -> None:
     unless = draft.trigger.unless
     assert unless is not None
     assert (unless.words, unless.since, unless.exts) == (("mix", "format"), "change", extensions_for(("mix", "format")))
-    assert draft.trigger.describe() == "Bash `git commit`, unless `mix format` ran since the last change"
+    assert draft.trigger.describe() == "shell `git commit`, unless `mix format` ran since the last change"
     assert draft.title.startswith("`git commit` fails unless `mix format` ran first: Pre-commit validation failed")
     assert draft.prevention_command == "mix format"
     assert draft.category == "mix"
@@ -191,7 +191,7 @@ def test_a_file_tool_on_the_wrong_path_teaches_the_right_one() -> None:
     fix = s.read("test/support/fixtures/fixtures.ex")
     draft = draft_from_episode(failure, fix, [])
     assert draft is not None and draft.trigger is not None
-    assert draft.trigger.to_json() == {"tool": "Read", "path": "test/support/fixtures.ex"}
+    assert draft.trigger.to_json() == {"kind": "read", "path": "test/support/fixtures.ex"}
     assert draft.title == "Read of test/support/fixtures.ex fails: File does not exist."
     assert draft.prevention == "Use test/support/fixtures/fixtures.ex (same name, other folder)."
 

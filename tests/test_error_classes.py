@@ -20,6 +20,7 @@ from lessonloop.analyze.error_classes import (
     classify_session,
 )
 from lessonloop.analyze.inputs import Call, Context, SessionInput
+from lessonloop.capture.claude_code.tools import kind_of
 
 LABELS_PATH = Path(__file__).parent / "data" / "error_labels.json"
 
@@ -54,6 +55,7 @@ def make_call(
         seq=seq,
         ts=ts,
         tool=tool,
+        kind=kind_of(tool),
         input={"command": command} if command else {},
         command=command,
         status=status,

@@ -18,6 +18,7 @@ from lessonloop import json_codec
 from lessonloop.analyze.finding_match import match_findings
 from lessonloop.analyze.inputs import Call
 from lessonloop.capture import junit, sarif
+from lessonloop.capture.claude_code.tools import kind_of
 from lessonloop.capture.junit import read_junit
 from lessonloop.capture.sarif import read_sarif
 from lessonloop.records import FindingRecord
@@ -481,6 +482,7 @@ def edit(
         seq=seq,
         ts=ts,
         tool=tool,
+        kind=kind_of(tool),
         input={},
         target_path=path,
         cwd=cwd,

@@ -19,7 +19,7 @@ from tests.learning_helpers import (
     play_all,
 )
 
-PUSH_SIGNATURE = "Bash|fatal: The current branch <branch> has no upstream branch."
+PUSH_SIGNATURE = "shell|fatal: The current branch <branch> has no upstream branch."
 OTHER_PROJECT = "/home/dev/other"
 
 
@@ -64,7 +64,7 @@ def test_push_without_upstream_teaches_one_lesson() -> None:
     lesson = only(learner)
     assert lesson.kind == "usage"
     assert lesson.trigger is not None
-    assert lesson.trigger.tool == "Bash"
+    assert lesson.trigger.kind == "shell"
     assert lesson.trigger.words == ("git", "push")
     assert set(lesson.trigger.lacks) == {"-u", "--set-upstream"}
     assert lesson.prevention_command == "git push --set-upstream origin <branch>"
@@ -138,7 +138,7 @@ def test_pre_commit_format_rejection_teaches_format_since_the_last_change() -> N
     assert unless.words == ("mix", "format")
     assert unless.since == "change"
     assert ".ex" in unless.exts and ".exs" in unless.exts
-    assert lesson.trigger.describe() == "Bash `git commit`, unless `mix format` ran since the last change"
+    assert lesson.trigger.describe() == "shell `git commit`, unless `mix format` ran since the last change"
     assert lesson.prevention_command == "mix format"
     assert lesson.error_class == "WORKFLOW_SEQUENCE"
     assert lesson.tier == "active"
@@ -406,7 +406,7 @@ def test_a_rejected_command_makes_a_correction_lesson() -> None:
     assert lesson is not None
     assert lesson.kind == "correction"
     assert lesson.trigger is not None
-    assert lesson.trigger.tool == "Bash"
+    assert lesson.trigger.kind == "shell"
     assert lesson.trigger.words == ("mix", "phx.server")
     assert lesson.title == "The person rejected `mix phx.server 2>&1 | head -80`"
     assert (lesson.failed_sessions, lesson.sessions) == (1, 1)

@@ -20,6 +20,7 @@ from lessonloop.analyze.outcomes import (
     unresolved_errors,
 )
 from lessonloop.analyze.outcomes import test_state as state_of_tests  # not collected as a test
+from lessonloop.capture.claude_code.tools import kind_of
 
 MAIN = "s"
 SUB = "s/agent1"
@@ -59,6 +60,7 @@ class Session:
             seq=self.clock,
             ts=ts(self.clock),
             tool=tool,
+            kind=kind_of(tool),
             input={**tool_input, **({"command": command} if command is not None else {})},
             target_path=target_path,
             command=command,
@@ -117,7 +119,7 @@ class Session:
     ],
 )
 def test_job_key_of_file_tools_is_family_and_file_name(tool: str, path: str | None, expected: tuple[str, ...]) -> None:
-    call = Call(id="t1", context_id=MAIN, seq=1, ts=ts(1), tool=tool, input={}, target_path=path)
+    call = Call(id="t1", context_id=MAIN, seq=1, ts=ts(1), tool=tool, input={}, target_path=path, kind=kind_of(tool))
     assert job_key(call) == expected
 
 
@@ -139,12 +141,23 @@ def test_job_key_of_file_tools_is_family_and_file_name(tool: str, path: str | No
     ],
 )
 def test_job_key_of_shell_commands_is_kinds_or_first_two_words(command: str, expected: tuple[str, ...]) -> None:
-    call = Call(id="t1", context_id=MAIN, seq=1, ts=ts(1), tool="Bash", input={"command": command}, command=command)
+    call = Call(
+        id="t1",
+        context_id=MAIN,
+        seq=1,
+        ts=ts(1),
+        tool="Bash",
+        input={"command": command},
+        command=command,
+        kind="shell",
+    )
     assert job_key(call) == expected
 
 
 def test_job_key_of_other_tools_is_the_tool_name() -> None:
-    call = Call(id="t1", context_id=MAIN, seq=1, ts=ts(1), tool="WebFetch", input={"url": "https://example.com"})
+    call = Call(
+        id="t1", context_id=MAIN, seq=1, ts=ts(1), tool="WebFetch", input={"url": "https://example.com"}, kind="fetch"
+    )
     assert job_key(call) == ("tool", "WebFetch")
 
 
@@ -594,6 +607,7 @@ def test_a_rejected_test_run_after_a_failing_one_leaves_the_tests_failing() -> N
         seq=1,
         ts="2026-01-01T00:00:01.000Z",
         tool="Bash",
+        kind="shell",
         input={},
         command="pytest -q",
         status="error",
@@ -606,6 +620,7 @@ def test_a_rejected_test_run_after_a_failing_one_leaves_the_tests_failing() -> N
         seq=2,
         ts="2026-01-01T00:00:02.000Z",
         tool="Bash",
+        kind="shell",
         input={},
         command="pytest -q",
         status="rejected",

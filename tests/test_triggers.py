@@ -17,13 +17,13 @@ from lessonloop.learn.triggers import (
 )
 
 CWD = "/home/dev/app"
-PUSH = Trigger("Bash", ("git", "push"), with_aliases(("git", "push"), {"--set-upstream"}))
-IGNORED_ADD = Trigger("Bash", ("git", "add"), ("--force", "-f"), operand="priv/static/assets")
+PUSH = Trigger("shell", ("git", "push"), with_aliases(("git", "push"), {"--set-upstream"}))
+IGNORED_ADD = Trigger("shell", ("git", "add"), ("--force", "-f"), operand="priv/static/assets")
 FORMAT = Unless(("mix", "format"), (), "change", extensions_for(("mix", "format")))
 
 
 def shape(trigger: Trigger, command: str, cwd: str | None = CWD) -> bool:
-    return trigger.matches_shape("Bash", command_segments(command), None, cwd)
+    return trigger.matches_shape("shell", command_segments(command), None, cwd)
 
 
 # ----------------------------------------------------------------------------- command words
@@ -73,11 +73,11 @@ def test_lacks_is_satisfied_by_any_alias() -> None:
 
 def test_lacks_from_one_spelling_is_met_by_the_other() -> None:
     # a trigger stored with one spelling (a manual or imported lesson) still knows its aliases
-    trigger = Trigger("Bash", ("git", "push"), ("--set-upstream",))
+    trigger = Trigger("shell", ("git", "push"), ("--set-upstream",))
     assert not shape(trigger, "git push -u origin x")
     assert not shape(trigger, "git push --set-upstream origin x")
     assert shape(trigger, "git push origin x")
-    add = Trigger("Bash", ("git", "add"), ("-f",), operand="dist")
+    add = Trigger("shell", ("git", "add"), ("-f",), operand="dist")
     assert not shape(add, "git add --force dist/app.js")
     assert shape(add, "git add dist/app.js")
 
@@ -95,17 +95,20 @@ def test_operand_is_a_path_prefix_relative_to_the_folder() -> None:
 
 
 def test_path_matches_a_file_tools_target() -> None:
-    trigger = Trigger("Read", path="test/support/fixtures.ex")
-    assert trigger.matches_shape("Read", [], "/home/dev/app/test/support/fixtures.ex", CWD)
-    assert trigger.matches_shape("Read", [], "./test/support/fixtures.ex", None)
-    assert not trigger.matches_shape("Read", [], "/home/dev/app/test/fixtures.ex", CWD)
-    assert not trigger.matches_shape("Edit", [], "/home/dev/app/test/support/fixtures.ex", CWD)
-    assert not trigger.matches_shape("Read", [], None, CWD)
+    trigger = Trigger("read", path="test/support/fixtures.ex")
+    assert trigger.matches_shape("read", [], "/home/dev/app/test/support/fixtures.ex", CWD)
+    assert trigger.matches_shape("read", [], "./test/support/fixtures.ex", None)
+    assert not trigger.matches_shape("read", [], "/home/dev/app/test/fixtures.ex", CWD)
+    assert not trigger.matches_shape("edit", [], "/home/dev/app/test/support/fixtures.ex", CWD)
+    assert not trigger.matches_shape("read", [], None, CWD)
 
 
 def test_a_trigger_without_words_matches_every_call_of_its_tool() -> None:
-    assert Trigger("WebFetch").matches_shape("WebFetch", [], None, None)
-    assert not Trigger("WebFetch").matches_shape("Bash", command_segments("ls"), None, None)
+    assert Trigger("fetch").matches_shape("fetch", [], None, None)
+    assert not Trigger("fetch").matches_shape("shell", command_segments("ls"), None, None)
+    mcp = Trigger("other", tool="mcp__db__query")
+    assert mcp.matches_shape("other", [], None, None, "mcp__db__query")
+    assert not mcp.matches_shape("other", [], None, None, "mcp__web__get")
 
 
 def test_relative_path() -> None:
@@ -120,11 +123,11 @@ def test_relative_path() -> None:
 
 
 def record(state: SessionState, command: str, ok: bool = True) -> None:
-    state.record("Bash", ok, command_segments(command), None)
+    state.record("shell", ok, command_segments(command), None)
 
 
-def edit(state: SessionState, path: str, tool: str = "Edit") -> None:
-    state.record(tool, True, [], path)
+def edit(state: SessionState, path: str, kind: str = "edit") -> None:
+    state.record(kind, True, [], path)
 
 
 def test_since_session_is_satisfied_by_any_earlier_success() -> None:
@@ -148,13 +151,13 @@ def test_since_change_is_undone_by_a_change_to_a_file_it_looks_at() -> None:
     assert state.satisfied(FORMAT)
     edit(state, "/home/dev/app/scripts/deploy.sh")
     assert state.satisfied(FORMAT)  # mix format does not look at .sh files
-    edit(state, "/home/dev/app/README.md", tool="Write")
+    edit(state, "/home/dev/app/README.md", kind="write")
     assert state.satisfied(FORMAT)
     edit(state, "/home/dev/app/lib/B.EX")
     assert not state.satisfied(FORMAT)  # a change to a .ex file undoes it
     record(state, "cd assets && mix format")
     assert state.satisfied(FORMAT)
-    edit(state, "/home/dev/app/lib/web.heex", tool="Write")
+    edit(state, "/home/dev/app/lib/web.heex", kind="write")
     assert not state.satisfied(FORMAT)
 
 
@@ -170,7 +173,7 @@ def test_since_change_without_extensions_is_undone_by_any_change() -> None:
 def test_a_failed_change_does_not_undo_the_prevention() -> None:
     state = SessionState()
     record(state, "mix format")
-    state.record("Edit", False, [], "/home/dev/app/lib/a.ex")
+    state.record("edit", False, [], "/home/dev/app/lib/a.ex")
     assert state.satisfied(FORMAT)
 
 
@@ -201,15 +204,15 @@ def test_prefixes_of_up_to_three_words_are_remembered() -> None:
 
 
 def test_done_inline_means_earlier_in_the_same_command_line() -> None:
-    commit = Trigger("Bash", ("git", "commit"), unless=FORMAT)
+    commit = Trigger("shell", ("git", "commit"), unless=FORMAT)
     assert commit.done_inline(command_segments("mix format && git add -A && git commit -m x"))
     assert commit.done_inline(command_segments("cd /x && mix format lib/a.ex; git commit -m x"))
     assert not commit.done_inline(command_segments("git commit -m x && mix format"))
     assert not commit.done_inline(command_segments("git add -A && git commit -m x"))
-    push = Trigger("Bash", ("git", "push"), ("--set-upstream", "-u"), unless=Unless(("git", "push"), ("-u",)))
+    push = Trigger("shell", ("git", "push"), ("--set-upstream", "-u"), unless=Unless(("git", "push"), ("-u",)))
     assert push.done_inline(command_segments("git push --set-upstream origin x && git push --tags"))
     assert not push.done_inline(command_segments("git push origin x"))
-    assert not Trigger("Bash", ("git", "commit")).done_inline(command_segments("mix format && git commit"))
+    assert not Trigger("shell", ("git", "commit")).done_inline(command_segments("mix format && git commit"))
 
 
 def test_extensions_for_known_tools() -> None:
@@ -226,10 +229,11 @@ def test_extensions_for_known_tools() -> None:
     [
         PUSH,
         IGNORED_ADD,
-        Trigger("Bash", ("git", "commit"), unless=FORMAT),
-        Trigger("Bash", ("git", "push"), ("--set-upstream", "-u"), unless=Unless(("git", "push"), ("-u",))),
-        Trigger("Read", path="lib/a.ex"),
-        Trigger("WebFetch"),
+        Trigger("shell", ("git", "commit"), unless=FORMAT),
+        Trigger("shell", ("git", "push"), ("--set-upstream", "-u"), unless=Unless(("git", "push"), ("-u",))),
+        Trigger("read", path="lib/a.ex"),
+        Trigger("fetch"),
+        Trigger("other", tool="mcp__db__query"),
     ],
 )
 def test_json_round_trip_and_stable_key(trigger: Trigger) -> None:
@@ -242,8 +246,8 @@ def test_json_round_trip_and_stable_key(trigger: Trigger) -> None:
 
 
 def test_key_does_not_depend_on_the_order_of_lacks() -> None:
-    a = Trigger("Bash", ("git", "push"), ("-u", "--set-upstream"))
-    b = Trigger("Bash", ("git", "push"), ("--set-upstream", "-u"))
+    a = Trigger("shell", ("git", "push"), ("-u", "--set-upstream"))
+    b = Trigger("shell", ("git", "push"), ("--set-upstream", "-u"))
     assert a.key() == b.key()
 
 
@@ -251,24 +255,24 @@ def test_keys_differ_when_the_trigger_differs() -> None:
     keys = {
         PUSH.key(),
         IGNORED_ADD.key(),
-        Trigger("Bash", ("git", "add"), ("--force", "-f")).key(),
-        Trigger("Bash", ("git", "commit"), unless=FORMAT).key(),
-        Trigger("Bash", ("git", "commit"), unless=Unless(("mix", "format"))).key(),
-        Trigger("Bash", ("git", "commit")).key(),
+        Trigger("shell", ("git", "add"), ("--force", "-f")).key(),
+        Trigger("shell", ("git", "commit"), unless=FORMAT).key(),
+        Trigger("shell", ("git", "commit"), unless=Unless(("mix", "format"))).key(),
+        Trigger("shell", ("git", "commit")).key(),
     }
     assert len(keys) == 6
 
 
 def test_describe_in_words() -> None:
-    assert PUSH.describe() == "Bash `git push` without --set-upstream/-u"
-    commit = Trigger("Bash", ("git", "commit"), unless=FORMAT)
-    assert commit.describe() == "Bash `git commit`, unless `mix format` ran since the last change"
+    assert PUSH.describe() == "shell `git push` without --set-upstream/-u"
+    commit = Trigger("shell", ("git", "commit"), unless=FORMAT)
+    assert commit.describe() == "shell `git commit`, unless `mix format` ran since the last change"
     assert "on priv/static/assets" in IGNORED_ADD.describe()
 
 
 def test_from_json_of_stored_lists() -> None:
     trigger = Trigger.from_json(
-        {"tool": "Bash", "words": ["git", "add"], "lacks": ["-f"], "unless": {"words": ["x"], "exts": [".py"]}}
+        {"kind": "shell", "words": ["git", "add"], "lacks": ["-f"], "unless": {"words": ["x"], "exts": [".py"]}}
     )
     assert trigger.words == ("git", "add")
     assert trigger.lacks == ("-f",)

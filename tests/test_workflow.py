@@ -23,6 +23,7 @@ from lessonloop.analyze.workflow import (
     parse_rules,
     rules_from_file_text,
 )
+from lessonloop.capture.claude_code.tools import kind_of
 from tests.conftest import REPO_ROOT
 
 EDIT_TOOLS = ("Edit", "MultiEdit", "Write", "NotebookEdit")
@@ -44,6 +45,7 @@ def mk(
         seq=seq,
         ts=f"2024-05-01T10:{seq // 60:02d}:{seq % 60:02d}.000Z",
         tool=tool,
+        kind=kind_of(tool),
         input={},
         target_path=path,
         command=command,

@@ -2,16 +2,19 @@
 
 Each agent context (the main session, each subagent) is judged on its own: a subagent starts
 knowing no file, and its reads do not count for its parent (nor the parent's for it). The file
-state itself is shared: any context's change, and any Bash command that changes a file, makes
+state itself is shared: any context's change, and any shell command that changes a file, makes
 every earlier read of that file out of date. Operations of different contexts are put in one
-order by their timestamps (line order within a context).
+order by their timestamps (line order within a context). Calls are judged by their agent-neutral
+kind (read, edit, write, search, shell), so every agent's calls count the same way; Claude Code's
+tool names below are examples.
 
 Definitions (paths normalized as in `analyze.file_ops`):
 
-- **Blind edit**: an Edit / MultiEdit / NotebookEdit, or a Write that replaces an existing file,
-  of a path that this same context has not earlier successfully Read (Read / NotebookRead tool),
-  created or changed (Edit / MultiEdit / NotebookEdit / Write). Failed reads do not count; reads
-  after the edit do not count; printing the file in Bash (`cat`, `sed -n`) does not count (the
+- **Blind edit**: an edit call (Edit / MultiEdit / NotebookEdit, apply_patch, replace, ...), or a
+  write call that replaces an existing file, of a path that this same context has not earlier
+  successfully read with a read call (Read, read_file, ...), created or changed (edit or write
+  calls). Failed reads do not count; reads after the edit do not count; printing the file in a
+  shell (`cat`, `sed -n`) does not count (Claude Code's
   harness does not count it either; the signal says `shell_read_before`); creating a new file is
   not blind. Failed attempts count too (the definition is about what the agent did, and the
   harness's "File has not been read yet" refusal is the typical failure); `ok` tells them apart.
@@ -22,27 +25,27 @@ Definitions (paths normalized as in `analyze.file_ops`):
   only before it succeeded without a refusal.
 - **Stale edit**: a non-blind edit or replacing Write of a file whose last read (or own change)
   by this context was followed by a change the context did not make through its file tools:
-  another context's change, a Bash command that changed the file (even one this context ran),
+  another context's change, a shell command that changed the file (even one this context ran),
   or — ground truth — the harness refusing the edit with "File has been modified since read"
   (after which the file stays stale for the context until it reads it again). A re-read clears
   staleness; so does the context's own successful change.
 - **Duplicate read**: a successful Read of the same path and the same line range (offset/limit;
   a Read without them is the whole file) as an earlier successful Read in this context, with no
   change of the file in between by anyone, and no compaction of the context in between (after
-  compaction the content has left the context window, so reading again is needed). Bash prints of
+  compaction the content has left the context window, so reading again is needed). Shell prints of
   files are not judged (their files are often logs that processes we cannot see rewrite).
 - **Search loop**: a run of at least `search_loop_min` (default 4) search calls in one context —
-  Grep, Glob, LS, and Bash commands that search files (find, fd, ls, tree, `git grep`, and
+  search calls (Grep, Glob, LS, grep_files, ...), and shell commands that search files (find, fd, ls, tree, `git grep`, and
   grep / rg / ag unless they only filter a pipe such as `mix test | grep error`) without printing
-  a named file — with no read (Read tool or Bash print of a file) and no file change (file tool
-  or Bash) in between. Other calls (tests, web
+  a named file — with no read (read call or shell print of a file) and no file change (file tool
+  or shell) in between. Other calls (tests, web
   searches, todo updates) neither extend nor break a run. Parallel calls of one turn count one by
   one.
-- **Re-edit**: a successful Edit / MultiEdit whose changed lines overlap the lines a previous
-  successful Edit / MultiEdit of the same file by the same context wrote, i.e. the agent changed
+- **Re-edit**: a successful edit whose changed lines overlap the lines a previous
+  successful edit of the same file by the same context wrote, i.e. the agent changed
   its own fresh change again. Line numbers are kept current: every later change of the file
   whose diff places it (any context's edit or replacing Write) shifts the remembered lines by the
-  lines it added or removed above them; a change that cannot be placed (a Bash change, a Write
+  lines it added or removed above them; a change that cannot be placed (a shell change, a write
   without a diff, a NotebookEdit, a new file) forgets the file's remembered lines. An insertion
   overlaps only when it lands strictly inside a remembered range (appending right after it is
   not a re-edit); pure deletions leave nothing to remember. Writes are not re-edits. There is no
@@ -65,12 +68,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.analyze.file_ops import CHANGE_OPS, Change, FileOp, HarnessRefusal, harness_refusal, session_timeline
-from lessonloop.analyze.inputs import FILE_READ_TOOLS, Ref, SessionInput
+from lessonloop.analyze.inputs import Ref, SessionInput
 from lessonloop.analyze.paths import Resolver
 
 SEARCH_LOOP_MIN = 4
 _LOOP_BREAKERS = frozenset({"read", "create", "replace", "edit", "shell_read", "shell_change"})
-_REGION_TOOLS = frozenset({"Edit", "MultiEdit"})
 
 
 def _ref_json(ref: Ref) -> dict[str, Any]:
@@ -344,7 +346,7 @@ class _Tracker:
     # -- reads ---------------------------------------------------------------------------------
 
     def _read(self, op: FileOp, path: str) -> None:
-        if not op.ok or op.tool not in FILE_READ_TOOLS:
+        if not op.ok:  # a read op comes from a read call (a shell read is shell_read)
             return
         context = op.ref.context_id
         key = (context, path)
@@ -415,7 +417,7 @@ class _Tracker:
             self.regions.pop(path, None)  # the change cannot be placed: forget the file's lines
             return
         by_context = self.regions.setdefault(path, {})
-        region_tool = op.tool in _REGION_TOOLS
+        region_tool = op.op == "edit"  # an edit of lines (a whole-file write remembers none)
         if region_tool:
             self._check_overlap(op, path, by_context.get(op.ref.context_id, []))
         for context, regions in by_context.items():

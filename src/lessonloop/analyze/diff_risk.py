@@ -92,14 +92,15 @@ from typing import Any
 
 import ahocorasick
 
-from lessonloop.analyze.inputs import FILE_EDIT_TOOLS, FILE_WRITE_TOOLS, Call
+from lessonloop.analyze.diff_files import file_diffs
+from lessonloop.analyze.inputs import CHANGE_KINDS, Call
 from lessonloop.analyze.lazy_regex import LazyRegex
 from lessonloop.records import FindingRecord
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 SEVERITY_WEIGHTS: dict[str, float] = {"info": 0.05, "low": 0.15, "medium": 0.35, "high": 0.6, "critical": 0.85}
 
-SCANNED_TOOLS = FILE_EDIT_TOOLS | FILE_WRITE_TOOLS
+SCANNED_KINDS = CHANGE_KINDS  # edits and writes of every agent
 MAX_TEXT = 200
 MAX_LINE = 5000  # longer added lines (minified or generated code) are not read by the rules
 
@@ -734,36 +735,38 @@ def _keyword_index(rules: Sequence[RiskRule]) -> _KeywordIndex:
     return _BUILTIN_INDEX[0]
 
 
-def _scan(call: Call, added: _AddedText, index: _KeywordIndex) -> list[RiskFinding]:
+def _scan(call: Call, added: _AddedText, index: _KeywordIndex, path: str | None = None) -> list[RiskFinding]:
     """Findings of the index's rules on the call's added text, in line order.
 
-    The rules' keywords are found in one pass over the lowered text; a rule's regexes run only
-    on the lines one of its keywords occurs in.
+    `path` is the file the text was added to (the call's target unless a patch of several files
+    says otherwise). The rules' keywords are found in one pass over the lowered text; a rule's
+    regexes run only on the lines one of its keywords occurs in.
     """
     candidates = index.candidates(_lowered(added.block))
     if not candidates:
         return []
-    extension = file_extension(call.target_path)
+    path = path or call.target_path
+    extension = file_extension(path)
     found: list[tuple[int, int, RiskFinding]] = []
     for rule_index in sorted(candidates):
         rule = index.rules[rule_index]
-        if not rule.applies_to(extension, call.target_path):
+        if not rule.applies_to(extension, path):
             continue
         patterns = rule.patterns_for(extension)
         for start in sorted(candidates[rule_index]):
             line_no, text = added.line_at(start)
             if len(text) <= MAX_LINE and rule.matches(text, patterns):
-                found.append((line_no, rule_index, _finding(rule, call, line_no, text)))
+                found.append((line_no, rule_index, _finding(rule, call, line_no, text, path)))
     found.sort(key=lambda item: (item[0], item[1]))
     return [finding for _, _, finding in found]
 
 
-def _finding(rule: RiskRule, call: Call, line_no: int, text: str) -> RiskFinding:
+def _finding(rule: RiskRule, call: Call, line_no: int, text: str, path: str | None) -> RiskFinding:
     return RiskFinding(
         rule=rule.id,
         severity=rule.severity,
         title=rule.title,
-        path=call.target_path,
+        path=path,
         line=line_no,
         text=text.strip()[:MAX_TEXT],
         tool_use_id=call.id,
@@ -776,7 +779,7 @@ def _finding(rule: RiskRule, call: Call, line_no: int, text: str) -> RiskFinding
 
 def scannable(call: Call) -> bool:
     """A file edit or write that succeeded and has its applied diff."""
-    return call.tool in SCANNED_TOOLS and call.status == "ok" and bool(call.diff)
+    return call.kind in SCANNED_KINDS and call.status == "ok" and bool(call.diff)
 
 
 def scan_lines(
@@ -794,7 +797,19 @@ def scan_call(call: Call, rules: Sequence[RiskRule] = BUILTIN_RULES) -> list[Ris
 
 
 def _scan_call(call: Call, index: _KeywordIndex) -> list[RiskFinding]:
-    if not scannable(call) or call.diff is None or not index.reads(file_extension(call.target_path)):
+    if not scannable(call) or call.diff is None:
+        return []
+    if call.paths or "\n+++ " in call.diff or "*** " in call.diff:  # a patch may name its files
+        parts = [part for part in file_diffs(call.diff) if part.path is not None]
+        if parts:
+            found: list[RiskFinding] = []
+            for part in parts:
+                if index.reads(file_extension(part.path)):
+                    runs = _added_runs(part.diff)
+                    if runs:
+                        found.extend(_scan(call, _AddedText.from_runs(runs), index, part.path))
+            return found
+    if not index.reads(file_extension(call.target_path)):
         return []
     runs = _added_runs(call.diff)
     if not runs:

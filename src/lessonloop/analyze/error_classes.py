@@ -1,7 +1,9 @@
 """Why a tool call failed: one error class per failed call, with a confidence and its evidence.
 
-An ordered table of rules reads the error text (and the tool, the status, the shell command's
-kinds); the first rule that matches decides. Usage classes are mistakes in how the agent called
+An ordered table of rules reads the error text (and the call's agent-neutral kind, the status,
+the shell command's kinds); the first rule that matches decides. Rules key on kinds (a shell
+rule holds for Claude Code's Bash, Codex's exec_command, Aider's /run alike); a few name one
+agent's own tool where the fact is that agent's. Usage classes are mistakes in how the agent called
 a tool; the others are the code failing its checks, the environment, the user, or a cascade.
 See docs/error-classes.md for the definitions and the decisions on ambiguous cases.
 """
@@ -13,8 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from lessonloop import records
 from lessonloop.analyze.commands import command_kinds
-from lessonloop.analyze.inputs import FILE_READ_TOOLS, Call, SessionInput
+from lessonloop.analyze.inputs import Call, SessionInput
 from lessonloop.analyze.lazy_regex import LazyRegex
 
 INCORRECT_PARAMETER = "INCORRECT_PARAMETER"
@@ -66,6 +69,9 @@ EDGES = "edges"  # in the first and last EDGE_CHARS characters: where commands p
 WHOLE = "whole"  # anywhere in the error text
 
 _EXIT_HEADER = re.compile(r"\AExit code (-?\d+)[ \t]*\n?")
+# Other agents' shell output states the exit code in a line of its own (Codex: "Process exited with
+# code 1" in unified exec output, "Exit code: 1" in the classic shell tool's).
+_EXIT_LINE = re.compile(r"^(?:Process exited with code|Exit code:) (-?\d+)\s*$", re.MULTILINE)
 _START_PREFIX = re.compile(r"\s*(?:<tool_use_error>\s*)?(?:Error:\s*)?")
 _PYTHON_INLINE = re.compile(r"\bpython[\d.]*\s+(?:-c\b|-\s*<<|<<)")
 
@@ -109,7 +115,8 @@ class Rule:
     confidence: float
     patterns: tuple[LazyRegex, ...] = ()  # alternatives: the first one found decides
     scope: str = EDGES
-    tools: frozenset[str] | None = None  # None: any tool
+    tools: frozenset[str] | None = None  # an agent's own tool names (None: any tool)
+    call_kinds: frozenset[str] | None = None  # the call's neutral kinds, records.TOOL_KINDS (None: any)
     status: str | None = None  # the call's status must be this
     kinds: frozenset[str] | None = None  # the shell command must have one of these kinds
     command: re.Pattern[str] | None = None  # the shell command must match this
@@ -123,14 +130,18 @@ def _r(
     scope: str = EDGES,
     flags: int = 0,
     tools: frozenset[str] | None = None,
+    call_kinds: frozenset[str] | None = None,
     kinds: frozenset[str] | None = None,
     command: re.Pattern[str] | None = None,
 ) -> Rule:
     compiled = tuple(LazyRegex(pattern, flags) for pattern in patterns)  # compiled on first use
-    return Rule(name, label, confidence, compiled, scope, tools, None, kinds, command)
+    return Rule(name, label, confidence, compiled, scope, tools, call_kinds, None, kinds, command)
 
 
-_SHELL = frozenset({"Bash"})
+_SHELL = frozenset({records.SHELL})
+_READ = frozenset({records.READ})
+_SEARCH_CALL = frozenset({records.SEARCH})
+_CHANGE = frozenset({records.EDIT, records.WRITE})
 _SEARCH = frozenset({"search"})
 _COMMIT = frozenset({"git_commit"})
 _INPUT_INVALID = r"InputValidationError:.{0,400}?"
@@ -167,6 +178,26 @@ RULES: tuple[Rule, ...] = (
         scope=START,
     ),
     _r("file_not_read", MISSING_PREREQUISITE, 0.98, r"File has not been read yet", scope=START),
+    # Other agents' edits that did not apply: Codex's apply_patch verification (codex-rs
+    # apply-patch: "Failed to find expected lines in PATH:", "Failed to find context 'X' in PATH"),
+    # Aider's edit blocks (editblock_coder: "SearchReplaceNoExactMatch: This SEARCH block failed to
+    # exactly match lines in PATH", "# N SEARCH/REPLACE blocks failed to match!").
+    _r(
+        "patch_lines_not_found",
+        INCORRECT_PARAMETER,
+        0.97,
+        r"(?:apply_patch verification failed: )?(?P<ev>Failed to find (?:expected lines|context)[^\n]*)",
+        scope=START,
+    ),
+    _r("patch_invalid", PARAMETER_FORMAT, 0.9, r"apply_patch verification failed: [^\n]*", scope=START),
+    _r(
+        "edit_block_no_match",
+        INCORRECT_PARAMETER,
+        0.97,
+        r"SearchReplaceNoExactMatch: [^\n]*",
+        r"# \d+ SEARCH/REPLACE blocks? failed to match",
+        call_kinds=_CHANGE,
+    ),
     _r(
         "file_modified_since_read",
         MISSING_PREREQUISITE,
@@ -181,7 +212,7 @@ RULES: tuple[Rule, ...] = (
         r"File content \([^)\n]{0,40}\) exceeds maximum allowed (?:size|tokens)",
         scope=START,
     ),
-    _r("read_directory", WRONG_TOOL_SELECTION, 0.95, r"EISDIR", scope=START, tools=FILE_READ_TOOLS),
+    _r("read_directory", WRONG_TOOL_SELECTION, 0.95, r"EISDIR", scope=START, call_kinds=_READ),
     _r("path_is_directory", INCORRECT_PARAMETER, 0.8, r"EISDIR", scope=START),
     _r("path_not_found", INCORRECT_PARAMETER, 0.95, r"(?:File|Path|Directory) does not exist", scope=START),
     _r("no_such_tool", WRONG_TOOL_SELECTION, 0.95, r"No such tool available: \S+", scope=START),
@@ -218,14 +249,14 @@ RULES: tuple[Rule, ...] = (
         PARAMETER_FORMAT,
         0.9,
         *_BAD_REGEX,
-        tools=frozenset({"Grep"}),
+        call_kinds=_SEARCH_CALL,
     ),
     _r(
         "bad_regex_shell",
         PARAMETER_FORMAT,
         0.85,
         *_BAD_REGEX,
-        tools=_SHELL,
+        call_kinds=_SHELL,
         kinds=_SEARCH,
     ),
     # Skills run shell snippets of their own: the agent chose the skill, the skill's command failed.
@@ -295,6 +326,18 @@ RULES: tuple[Rule, ...] = (
     _r("module_missing", MISSING_PREREQUISITE, 0.93, r"No module named"),
     _r("node_module_missing", MISSING_PREREQUISITE, 0.85, r"Error: Cannot find module '"),
     _r("executable_missing", MISSING_PREREQUISITE, 0.9, r"executable file not found in \$PATH"),
+    # A sandbox that refused a command (Codex: "sandbox denied exec error, exit code: N, ...", also
+    # after "failed in sandbox MacosSeatbelt with execution error: "; macOS seatbelt's own
+    # "operation not permitted: CMD" printed by the shell; Linux landlock/seccomp EPERM).
+    _r("sandbox_denied", MISSING_PREREQUISITE, 0.9, r"sandbox denied exec error[^\n]{0,60}", scope=WHOLE),
+    _r(
+        "sandbox_operation_not_permitted",
+        MISSING_PREREQUISITE,
+        0.8,
+        r"operation not permitted: \S+",
+        r"Operation not permitted",
+        call_kinds=_SHELL,
+    ),
     _r("permission_denied", MISSING_PREREQUISITE, 0.7, r"Permission denied", r"permission denied"),
     # Test runners, compilers, linters and type checkers that ran and reported failures.
     _r("exunit_failures", CHECK_FAILED, 0.95, r" tests?, [1-9]\d* failures?"),
@@ -395,7 +438,7 @@ RULES: tuple[Rule, ...] = (
         r"illegal option",
         r"unknown option",
         r"Unknown option",
-        tools=_SHELL,
+        call_kinds=_SHELL,
     ),
     _r(
         "inline_script_traceback",
@@ -403,12 +446,12 @@ RULES: tuple[Rule, ...] = (
         0.65,
         r"Traceback \(most recent call last\):.*?(?P<ev>^\w[\w.]*(?:Error|Exception)\b[^\n]*)",
         flags=re.DOTALL | re.MULTILINE,
-        tools=_SHELL,
+        call_kinds=_SHELL,
         command=_PYTHON_INLINE,
     ),
-    _r("no_such_file", INCORRECT_PARAMETER, 0.75, r"No such file or directory", tools=_SHELL),
+    _r("no_such_file", INCORRECT_PARAMETER, 0.75, r"No such file or directory", call_kinds=_SHELL),
     # grep/rg exit 1 with nothing printed: no line matched. Not a failure, so no error class.
-    _r("search_no_match", UNKNOWN, 0.6, r"Exit code 1\s*\Z", scope=START, tools=_SHELL, kinds=_SEARCH),
+    _r("search_no_match", UNKNOWN, 0.6, r"Exit code 1\s*\Z", scope=START, call_kinds=_SHELL, kinds=_SEARCH),
 )
 
 
@@ -419,7 +462,7 @@ def classify_call(call: Call) -> ErrorClass | None:
     text = call.error_text or ""
     kinds = command_kinds(call.command) if call.command else frozenset()
     view = _TextView(text)
-    for rule in _rules_for(call.tool):
+    for rule in _rules_for(call.tool, call.kind):
         matched = _match(rule, call, view, kinds)
         if matched is not None:
             return _result(call, rule.label, rule.confidence, f"{rule.name}: {_clip(matched)}")
@@ -433,9 +476,13 @@ def classify_session(session: SessionInput) -> list[ErrorClass]:
 
 
 @lru_cache(maxsize=256)
-def _rules_for(tool: str) -> tuple[Rule, ...]:
-    """The rules that apply to `tool`, in table order."""
-    return tuple(rule for rule in RULES if rule.tools is None or tool in rule.tools)
+def _rules_for(tool: str, kind: str) -> tuple[Rule, ...]:
+    """The rules that apply to a call of `tool` (of neutral `kind`), in table order."""
+    return tuple(
+        rule
+        for rule in RULES
+        if (rule.tools is None or tool in rule.tools) and (rule.call_kinds is None or kind in rule.call_kinds)
+    )
 
 
 class _TextView:
@@ -514,7 +561,7 @@ def _result(call: Call, label: str, confidence: float, evidence: str) -> ErrorCl
 def _exit_code(call: Call, text: str) -> int | None:
     if call.exit_code is not None:
         return call.exit_code
-    header = _EXIT_HEADER.match(text)
+    header = _EXIT_HEADER.match(text) or _EXIT_LINE.search(text[:2000])
     return int(header.group(1)) if header else None
 
 

@@ -3,19 +3,22 @@
 Every path is normalized (`analyze.paths.normalize_path`): relative paths are joined to the call's
 working folder, `~` is expanded, and the optional `resolve` hook makes it symlink-free.
 
-Operations (`FileOp.op`):
+Calls are told apart by their agent-neutral kind (records.TOOL_KINDS), so every agent's calls
+give the same operations. Operations (`FileOp.op`):
 
-- `read`: a Read / NotebookRead call (`start`/`end`: the lines asked for, both None for the
-  whole file);
-- `create`: a Write that created a new file;
-- `replace`: a Write that replaced an existing file;
-- `edit`: an Edit / MultiEdit / NotebookEdit call (`start`/`end`: the new file's changed lines);
-- `search`: a Grep / Glob / LS call, or a Bash command that searches files (see
-  `is_search_command`: find, fd, ls, tree, `git grep`, and grep / rg / ag unless they filter a
-  pipe) and prints no named file (`pattern`: the pattern, or the command for Bash);
-- `shell_read`: a Bash command that prints a named file (cat, bat, less, more, head, tail,
-  `sed -n`); `head -n N` and `sed -n 'A,Bp'` give the line range;
-- `shell_change`: a Bash command that changes a named file: a `>`/`>>`/`&>` redirection,
+- `read`: a read call (Claude Code's Read, Codex's read_file, Gemini's read_file; `start`/`end`:
+  the lines asked for, both None for the whole file);
+- `create`: a write call that created a new file, or a part of a patch that adds a file;
+- `replace`: a write call that replaced an existing file;
+- `edit`: an edit call (`start`/`end`: the new file's changed lines). A patch of several files
+  (a Codex apply_patch: a unified diff with `---`/`+++` headers per file, or the raw
+  `*** Update File:` envelope) gives one operation per file (analyze/diff_files.py);
+- `search`: a search call (Grep, Glob, LS, grep_files, ...), or a shell command that searches
+  files (see `is_search_command`: find, fd, ls, tree, `git grep`, and grep / rg / ag unless they
+  filter a pipe) and prints no named file (`pattern`: the pattern, or the command line);
+- `shell_read`: a shell command that prints a named file (cat, bat, less, more, head, tail,
+  `sed -n`); `head -n N` and `sed -n 'A,Bp'` give the line range. This is how Codex reads files;
+- `shell_change`: a shell command that changes a named file: a `>`/`>>`/`&>` redirection,
   `tee`, `touch`, `sed -i`, `perl -i`, `mv` (both paths), `cp` (the target), `rm`,
   `git checkout -- FILES`, `git restore FILES`, `git mv`, `git rm`, and formatters or fixing
   linters that rewrite the files they are given (black, isort, rustfmt, `ruff format`,
@@ -24,12 +27,13 @@ Operations (`FileOp.op`):
   with `-a`). Changes whose files cannot be told (globs, variables,
   `git stash`, `mix format` without arguments, scripts) are not recorded.
 
-A Write's kind comes from its result ("File created successfully at: ..." vs "The file ... has
-been updated"); without one, from its diff (`@@ -0,0` is a creation), from a harness refusal
-(only existing files are refused), and last from whether this context has seen the file exist
-(read, edited, written or listed by Glob/Grep); a file never seen counts as created.
+A write's kind comes first from Claude Code's result text when there is one ("File created
+successfully at: ..." vs "The file ... has been updated") and its harness refusals (only
+existing files are refused); then, for every agent, from its diff (`@@ -0,0` or a `/dev/null`
+old side is a creation), and last from whether this context has seen the file exist (read,
+edited, written or listed by a search); a file never seen counts as created.
 
-Bash commands are parsed approximately: a leading `cd DIR &&` sets the folder for the whole
+Shell commands are parsed approximately: a leading `cd DIR &&` sets the folder for the whole
 command line; here-document bodies are ignored; arguments holding globs, `$` or backquotes are
 skipped.
 """
@@ -42,6 +46,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
+from lessonloop import records
 from lessonloop.analyze.commands import (
     git_arguments,
     git_subcommands,
@@ -51,18 +56,9 @@ from lessonloop.analyze.commands import (
     shell_tokens,
     split_commands,
 )
+from lessonloop.analyze.diff_files import FileDiff, file_diffs
 from lessonloop.analyze.hunks import hunks
-from lessonloop.analyze.inputs import (
-    FILE_EDIT_TOOLS,
-    FILE_READ_TOOLS,
-    FILE_WRITE_TOOLS,
-    SEARCH_TOOLS,
-    SHELL_TOOLS,
-    Call,
-    Context,
-    Ref,
-    SessionInput,
-)
+from lessonloop.analyze.inputs import Call, Context, Ref, SessionInput
 from lessonloop.analyze.paths import Resolver, normalize_path
 
 OpKind = Literal["read", "create", "replace", "edit", "search", "shell_read", "shell_change"]
@@ -98,8 +94,8 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class FileOp:
-    """One file operation of one call. A call can give several (a Bash command that reads or
-    changes several files)."""
+    """One file operation of one call. A call can give several (a shell command that reads or
+    changes several files, a patch of several files)."""
 
     ref: Ref
     ts: str | None
@@ -177,13 +173,14 @@ class _TimelineBuilder:
 
     def call_ops(self, call: Call) -> list[FileOp]:
         cwd = call.cwd or self.cwd
-        if call.tool in FILE_READ_TOOLS:
+        kind = call.kind
+        if kind == records.READ:
             return self._read(call, cwd)
-        if call.tool in FILE_EDIT_TOOLS or call.tool in FILE_WRITE_TOOLS:
+        if kind == records.EDIT or kind == records.WRITE:
             return self._change(call, cwd)
-        if call.tool in SEARCH_TOOLS:
+        if kind == records.SEARCH:
             return self._search(call, cwd)
-        if call.tool in SHELL_TOOLS:
+        if kind == records.SHELL:
             return self._shell(call, cwd)
         return []
 
@@ -200,27 +197,55 @@ class _TimelineBuilder:
         return [_op(call, "read", path, start=start, end=end)]
 
     def _change(self, call: Call, cwd: str | None) -> list[FileOp]:
+        parts = [part for part in file_diffs(call.diff) if part.path is not None]
         raw = _input_path(call)
+        if not parts and len(call.paths) > 1:  # several files, no diff naming them: no line ranges
+            parts = [FileDiff(path, "") for path in call.paths]
+        if len(parts) > 1 or (parts and (len(call.paths) > 1 or raw is None)):
+            return self._patch(call, cwd, parts)
         if raw is None:
             return []
         path = self.norm(raw, cwd)
         refusal = harness_refusal(call.error_text)
-        kind: OpKind = "edit" if call.tool in FILE_EDIT_TOOLS else self._write_kind(call, path, refusal)
-        changes = diff_changes(call.diff, call.tool) if call.ok else ()
+        kind: OpKind = "edit" if call.kind == records.EDIT else self._write_kind(call, path, refusal)
+        changes = diff_changes(call.diff, call.kind, call.tool) if call.ok else ()
         start = min((c.new_first for c in changes), default=None)
         end = max((max(c.new_end - 1, c.new_first) for c in changes), default=None)
         if call.ok or refusal:
             self.existing.add(path)
         return [_op(call, kind, path, start=start, end=end, changes=changes, harness=refusal)]
 
+    def _patch(self, call: Call, cwd: str | None, parts: list[FileDiff]) -> list[FileOp]:
+        """One operation per file of a patch of several files (a deleted file is a change too)."""
+        ops: list[FileOp] = []
+        for part in parts:
+            path = self.norm(part.path or "", cwd)
+            if part.created:
+                kind: OpKind = "create"
+            elif call.kind == records.WRITE:
+                kind = "replace" if path in self.existing else "create"
+            else:
+                kind = "edit"
+            changes = diff_changes(part.diff, call.kind, call.tool) if call.ok and not part.deleted else ()
+            start = min((c.new_first for c in changes), default=None)
+            end = max((max(c.new_end - 1, c.new_first) for c in changes), default=None)
+            if call.ok:
+                if part.deleted:
+                    self.existing.discard(path)
+                else:
+                    self.existing.add(path)
+            ops.append(_op(call, kind, path, start=start, end=end, changes=changes))
+        return ops
+
     def _write_kind(self, call: Call, path: str, refusal: HarnessRefusal | None) -> OpKind:
         text = call.result_text or ""
-        if "created successfully" in text:
+        if "created successfully" in text:  # Claude Code's Write result
             return "create"
         if "has been updated" in text or "has been overwritten" in text or refusal:
             return "replace"
         if call.diff:
-            return "create" if call.diff.startswith("@@ -0,0 ") else "replace"
+            parts = file_diffs(call.diff)
+            return "create" if parts and parts[0].created else "replace"
         return "replace" if path in self.existing else "create"
 
     def _search(self, call: Call, cwd: str | None) -> list[FileOp]:
@@ -328,12 +353,12 @@ def _listed_paths(text: str) -> Iterator[str]:
 # --- diffs -----------------------------------------------------------------------------------
 
 
-def diff_changes(diff: str | None, tool: str) -> tuple[Change, ...]:
-    """The runs of changed lines of an applied diff, placed in the file.
+def diff_changes(diff: str | None, kind: str, tool: str = "") -> tuple[Change, ...]:
+    """The runs of changed lines of an applied diff (one file's), placed in the file.
 
-    Empty when the diff cannot place them: none stored, a NotebookEdit (cells, not lines), or an
-    Edit/MultiEdit diff without any context line (rebuilt from the call's old/new strings, so its
-    line numbers count from the snippet, not the file).
+    Empty when the diff cannot place them: none stored, a Claude Code NotebookEdit (cells, not
+    lines), or an edit diff without any context line (rebuilt from the call's old/new strings,
+    so its line numbers count from the snippet, not the file).
     """
     if not diff or tool == "NotebookEdit":
         return ()
@@ -362,7 +387,7 @@ def diff_changes(diff: str | None, tool: str) -> tuple[Change, ...]:
             new_pos += 1
         if run is not None:
             changes.append(Change(run[0], old_pos, run[1], new_pos))
-    if tool in FILE_EDIT_TOOLS and not has_context:
+    if kind == records.EDIT and not has_context:
         return ()
     return tuple(changes)
 

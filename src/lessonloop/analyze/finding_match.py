@@ -31,11 +31,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from lessonloop.analyze.hunks import hunk_headers
-from lessonloop.analyze.inputs import FILE_EDIT_TOOLS, FILE_WRITE_TOOLS, Call
+from lessonloop.analyze.inputs import CHANGE_KINDS, Call
 from lessonloop.records import FindingRecord
 from lessonloop.timestamps import normalize_timestamp
-
-_EDITING_TOOLS = FILE_EDIT_TOOLS | FILE_WRITE_TOOLS
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +143,7 @@ def _index_edits(edits: Sequence[Call], session_of: Mapping[str, str]) -> dict[s
     """Successful file edits by the base name of their file."""
     index: dict[str, list[_Edit]] = defaultdict(list)
     for call in edits:
-        if call.tool not in _EDITING_TOOLS or not call.ok:
+        if call.kind not in CHANGE_KINDS or not call.ok:
             continue
         path = _edit_path(call)
         if path is None:

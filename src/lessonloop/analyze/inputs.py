@@ -11,11 +11,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-FILE_READ_TOOLS = frozenset({"Read", "NotebookRead"})
-FILE_EDIT_TOOLS = frozenset({"Edit", "MultiEdit", "NotebookEdit"})
-FILE_WRITE_TOOLS = frozenset({"Write"})
-SEARCH_TOOLS = frozenset({"Grep", "Glob", "LS"})
-SHELL_TOOLS = frozenset({"Bash"})
+from lessonloop import records
+
+# Analysis decides by a call's agent-neutral kind (records.TOOL_KINDS), never by an agent's tool name.
+CHANGE_KINDS = frozenset({records.EDIT, records.WRITE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +43,10 @@ class Call:
     context_id: str  # the agent context that made it (a subagent is "<session>/<agentId>")
     seq: int  # transcript line of the call (comparable with other seqs of the same context)
     ts: str | None  # canonical UTC "YYYY-MM-DDTHH:MM:SS.mmmZ"; sortable as text
-    tool: str
+    tool: str  # the agent's own tool name (Bash, exec_command, replace, ...)
     input: Mapping[str, Any]  # the tool input, secrets redacted; {} when not stored
     target_path: str | None = None  # file_path / notebook_path / path from the input
-    command: str | None = None  # a shell command (Bash), as typed
+    command: str | None = None  # a shell command (kind shell), as typed
     cwd: str | None = None  # working folder when the call was made
     status: str | None = None  # ok | error | rejected | interrupted; None = no result recorded
     exit_code: int | None = None
@@ -57,6 +56,8 @@ class Call:
     result_ts: str | None = None
     diff: str | None = None  # applied diff of an edit tool, unified hunks ("@@ -a,b +c,d @@")
     subagent_id: str | None = None  # for Task calls: the agent id it started
+    kind: str = records.OTHER  # the agent-neutral kind: shell, read, edit, write, search, fetch, plan, subagent, other
+    paths: tuple[str, ...] = ()  # every file the call targets when it has several (a patch of several files)
 
     @property
     def ok(self) -> bool:

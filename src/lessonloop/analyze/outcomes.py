@@ -4,8 +4,9 @@ Definitions (docs/analysis.md repeats them):
 
 - unresolved error: a failed call (status error; classes CASCADE, USER_REJECTED and
   INTERRUPTED excluded, since they are not the agent's failures to fix) with no later successful
-  call in the same session doing the same job. The job of a file tool is its family (read: Read;
-  change: Edit, MultiEdit, Write, NotebookEdit) and the file's name; of a shell command, the kinds
+  call in the same session doing the same job. The job of a file tool is its family by the call's
+  agent-neutral kind (read: a read call; change: an edit or write call, of any agent) and the
+  file's name; of a shell command, the kinds
   of its commands (test, build, git_push, ...) or else its first two words; of any other tool, the
   tool's name.
 - tests failing at the end: the last test command of the session that ran (a shell command of kind
@@ -27,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lessonloop import records
 from lessonloop.analyze.commands import (
     command_kinds,
     discards_changes,
@@ -34,10 +36,9 @@ from lessonloop.analyze.commands import (
     restored_paths,
     split_commands,
 )
-from lessonloop.analyze.inputs import FILE_EDIT_TOOLS, FILE_READ_TOOLS, FILE_WRITE_TOOLS, Call, Ref, SessionInput
+from lessonloop.analyze.inputs import CHANGE_KINDS, Call, Ref, SessionInput
 
 NOT_AGENT_FAILURES = frozenset({"CASCADE", "USER_REJECTED", "INTERRUPTED"})
-_CHANGE_TOOLS = FILE_EDIT_TOOLS | FILE_WRITE_TOOLS
 _JOB_KINDS = ("test", "build", "lint", "typecheck", "format", "install", "git_commit", "git_push", "git_add")
 
 
@@ -70,8 +71,8 @@ class Outcomes:
 
 def job_key(call: Call) -> tuple[str, ...]:
     """What job a call does, so a later success of the same job resolves an earlier failure."""
-    if call.tool in FILE_READ_TOOLS or call.tool in _CHANGE_TOOLS:
-        family = "read" if call.tool in FILE_READ_TOOLS else "change"
+    if call.kind == records.READ or call.kind in CHANGE_KINDS:
+        family = "read" if call.kind == records.READ else "change"
         return (family, posixpath.basename(call.target_path or ""))
     if call.command is not None:
         kinds = command_kinds(call.command)
@@ -127,7 +128,7 @@ def reverted_changes(calls: Sequence[Call]) -> list[Ref]:
     reverted: dict[str, Ref] = {}
     open_edits: dict[str, list[Call]] = {}  # path -> its successful edits not yet reverted
     for call in calls:
-        if call.tool in _CHANGE_TOOLS and call.ok and call.target_path:
+        if call.kind in CHANGE_KINDS and call.ok and call.target_path:
             for earlier in open_edits.get(call.target_path, []):
                 if _undoes(call, earlier):
                     reverted[earlier.id] = earlier.ref
@@ -143,8 +144,8 @@ def reverted_changes(calls: Sequence[Call]) -> list[Ref]:
 
 
 def _undoes(later: Call, earlier: Call) -> bool:
-    if later.tool != "Edit" or earlier.tool != "Edit":
-        return False
+    if later.kind != records.EDIT or earlier.kind != records.EDIT:
+        return False  # the edits' old/new strings (Claude Code's Edit, Gemini's replace) say what they undo
     old_before, new_before = earlier.input.get("old_string"), earlier.input.get("new_string")
     old_now, new_now = later.input.get("old_string"), later.input.get("new_string")
     if not all(isinstance(v, str) for v in (old_before, new_before, old_now, new_now)):

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from lessonloop import records
 from lessonloop.analyze.commands import command_kinds
 from lessonloop.analyze.inputs import Call, Ref, SessionInput
 
@@ -40,7 +41,7 @@ MAX_EVIDENCE = 20
 _RULE_KEYS = frozenset(
     {"id", "kind", "description", "severity", "scope", "same_path", "enabled", "when", "require", "require_after_last"}
 )
-_MATCHER_KEYS = ("tool", "path", "command", "command_kind", "status", "not_path", "not_command")
+_MATCHER_KEYS = ("kind", "tool", "path", "command", "command_kind", "status", "not_path", "not_command")
 _TOP_KEYS = frozenset({"rule", "extends_defaults"})
 
 Normalizer = Callable[[Call], str | None]
@@ -106,13 +107,16 @@ def _as_tuple(value: str | Iterable[str]) -> tuple[str, ...]:
 class Matcher:
     """Which calls a rule side means. Every given field must match; a list matches any entry.
 
-    tool: tool names. path / not_path: globs on the call's target path (see `glob_to_regex`).
+    kind: the calls' agent-neutral kinds (records.TOOL_KINDS: shell, read, edit, write, search,
+    fetch, plan, subagent, other), so a rule holds for every agent. tool: an agent's own tool
+    names (Claude Code's Edit, Codex's apply_patch, ...). path / not_path: globs on the call's target path (see `glob_to_regex`).
     command / not_command: regexes searched in the shell command. command_kind: kinds from
     `analyze.commands` (any of them). status: ok, error, rejected, interrupted, failed (any of the
     last three), any; empty means the side's default (`when`: any; `require`, `require_after_last`:
     ok). Calls without a path or command never match `path`, `command` or `command_kind`.
     """
 
+    kind: tuple[str, ...] = ()
     tool: tuple[str, ...] = ()
     path: tuple[str, ...] = ()
     command: tuple[str, ...] = ()
@@ -121,6 +125,7 @@ class Matcher:
     not_path: tuple[str, ...] = ()
     not_command: tuple[str, ...] = ()
     _tools: frozenset[str] = field(init=False, repr=False, compare=False)
+    _call_kinds: frozenset[str] = field(init=False, repr=False, compare=False)
     _path: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     _not_path: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     _command: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
@@ -133,10 +138,14 @@ class Matcher:
         bad_kinds = sorted(set(self.command_kind) - COMMAND_KINDS)
         if bad_kinds:
             raise ValueError(f"unknown command_kind {bad_kinds[0]!r} (known: {', '.join(sorted(COMMAND_KINDS))})")
+        bad_call_kinds = sorted(set(self.kind) - set(records.TOOL_KINDS))
+        if bad_call_kinds:
+            raise ValueError(f"unknown kind {bad_call_kinds[0]!r} (known: {', '.join(records.TOOL_KINDS)})")
         bad_statuses = [s for s in self.status if s not in CALL_STATUSES]
         if bad_statuses:
             raise ValueError(f"unknown status {bad_statuses[0]!r} (known: {', '.join(CALL_STATUSES)})")
         object.__setattr__(self, "_tools", frozenset(self.tool))
+        object.__setattr__(self, "_call_kinds", frozenset(self.kind))
         object.__setattr__(self, "_path", _compile_globs(self.path))
         object.__setattr__(self, "_not_path", _compile_globs(self.not_path))
         object.__setattr__(self, "_command", _compile_regexes(self.command, "command"))
@@ -153,6 +162,8 @@ class Matcher:
 
     def matches(self, view: _View, statuses: frozenset[str] | None) -> bool:
         call = view.call
+        if self._call_kinds and call.kind not in self._call_kinds:
+            return False
         if self._tools and call.tool not in self._tools:
             return False
         if statuses is not None and call.status not in statuses:
@@ -346,19 +357,23 @@ def evaluate(session: SessionInput, rules: Sequence[Rule], normalize: Normalizer
 
 
 class _Calls:
-    """A session's calls in time order, indexed by tool and by whether they ran a command."""
+    """A session's calls in time order, indexed by kind, by tool and by whether they ran a command."""
 
     def __init__(self, session: SessionInput, normalize: Normalizer | None) -> None:
         calls = session.calls()
         self.views = [_View(i, c, normalize(c) if normalize else c.target_path) for i, c in enumerate(calls)]
         self.by_tool: dict[str, list[_View]] = {}
+        self.by_kind: dict[str, list[_View]] = {}
         for view in self.views:
             self.by_tool.setdefault(view.call.tool, []).append(view)
+            self.by_kind.setdefault(view.call.kind, []).append(view)
         self.with_command = [v for v in self.views if v.call.command is not None]
         self._sequences: dict[str, list[list[_View]]] = {}
 
     def candidates(self, matcher: Matcher) -> Iterable[_View]:
-        """The calls `matcher` could match, judged by tool and command alone."""
+        """The calls `matcher` could match, judged by kind, tool and command alone."""
+        if matcher.kind:
+            return [v for kind in set(matcher.kind) for v in self.by_kind.get(kind, ())]
         if matcher.tool:
             return [v for tool in set(matcher.tool) for v in self.by_tool.get(tool, ())]
         if matcher.command or matcher.command_kind:
@@ -629,8 +644,8 @@ description = "Read a file before editing it (writing it counts: the agent knows
 severity = "high"
 scope = "context"
 same_path = true
-when = { tool = ["Edit", "MultiEdit", "NotebookEdit"] }
-require = { tool = ["Read", "NotebookRead", "Write"] }
+when = { kind = "edit" }
+require = { kind = ["read", "write"] }
 
 [[rule]]
 id = "format-before-commit"
@@ -640,7 +655,7 @@ severity = "medium"
 scope = "session"
 when = { command_kind = "git_commit" }
 require = { command_kind = "format" }
-require_after_last = { tool = ["Edit", "MultiEdit", "Write", "NotebookEdit"], not_path = [
+require_after_last = { kind = ["edit", "write"], not_path = [
     "*.md", "*.mdx", "*.rst", "*.txt", "*.json", "*.yml", "*.yaml", "*.toml", "*.lock",
     "*.ini", "*.cfg", "*.csv", ".gitignore", "/tmp/**",
 ] }
@@ -651,7 +666,7 @@ kind = "after"
 description = "Run the tests (passing or not) after the last source edit, before the session ends."
 severity = "medium"
 scope = "session"
-when = { tool = ["Edit", "MultiEdit", "Write", "NotebookEdit"], status = "ok", not_path = [
+when = { kind = ["edit", "write"], status = "ok", not_path = [
     "*.md", "*.mdx", "*.rst", "*.txt", "*.json", "*.yml", "*.yaml", "*.toml", "*.lock",
     "*.ini", "*.cfg", "*.csv", ".gitignore", "/tmp/**",
 ] }

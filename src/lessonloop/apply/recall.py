@@ -323,12 +323,16 @@ def _lesson_filter(statuses: Sequence[str], project: str | None, tool: str | Non
         clauses.append("(l.scope = 'global' OR l.project = ?)")
         params.append(project)
     if tool is not None:
-        # A lesson without a trigger (or one naming no tool) applies whatever the tool.
+        # A lesson without a trigger (or one naming no kind) applies whatever the tool. `tool` is a
+        # neutral kind ("shell") or an agent's tool name: Claude Code's names mean their kinds.
+        from lessonloop.learn.triggers import LEGACY_TOOL_KINDS
+
         clauses.append(
             "(l.trigger IS NULL OR NOT json_valid(l.trigger)"
-            " OR coalesce(json_extract(l.trigger, '$.tool'), '') COLLATE NOCASE IN ('', ?))"
+            " OR coalesce(json_extract(l.trigger, '$.kind'), '') COLLATE NOCASE IN ('', ?, ?)"
+            " OR coalesce(json_extract(l.trigger, '$.tool'), '') COLLATE NOCASE = ?)"
         )
-        params.append(tool)
+        params.extend((tool, LEGACY_TOOL_KINDS.get(tool, tool), tool))
     return _Filter(" AND ".join(clauses), tuple(params))
 
 

@@ -19,11 +19,11 @@ from lessonloop.learn.episodes import Draft, draft_from_episode, same_job
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.lesson import Evidence, Lesson
 from lessonloop.learn.signatures import digest, jaccard, words_text
-from lessonloop.learn.triggers import SessionState, Trigger, relative_path
+from lessonloop.learn.triggers import EDIT, READ, SHELL, WRITE, SessionState, Trigger, relative_path
 
 OPEN_LIMIT = 60  # a failure not fixed within this many calls of its context is dropped
 HISTORY = 200  # calls remembered per context, for "what happened between failure and fix"
-_SPECIFIC_TOOLS = frozenset({"Bash", "Read", "Edit", "MultiEdit", "Write", "NotebookEdit"})
+_SPECIFIC_KINDS = frozenset({SHELL, READ, EDIT, WRITE})  # calls a correction can name a trigger for
 
 
 @dataclass(slots=True)
@@ -76,7 +76,7 @@ class Learner:
         self.policy = policy or Policy()
         self.lessons: dict[str, Lesson] = {}
         self.aliases: dict[str, str] = {}
-        self._by_tool: dict[str, list[Lesson]] = {}
+        self._by_kind: dict[str, list[Lesson]] = {}
         self._counted: dict[str, set[str]] = {}  # lesson signature -> failing call ids counted
         self._states: dict[str, SessionState] = {}
         self._open: dict[str, list[tuple[int, CallEvent]]] = {}
@@ -92,7 +92,7 @@ class Learner:
     def decide(self, event: CallEvent) -> Decision:
         """Match `event` against the lessons before its result is known."""
         decision = Decision()
-        candidates = self._by_tool.get(event.call.tool)
+        candidates = self._by_kind.get(event.call.kind)
         if not candidates:
             return decision
         state = self._states.get(event.session_id)
@@ -100,7 +100,9 @@ class Learner:
             trigger = lesson.trigger
             if trigger is None or not lesson.applies_to(event.project):
                 continue
-            if not trigger.matches_shape(event.call.tool, event.segments, event.call.target_path, event.cwd):
+            if not trigger.matches_shape(
+                event.call.kind, event.segments, event.call.target_path, event.cwd, event.call.tool
+            ):
                 continue
             if trigger.unless is not None and (
                 trigger.done_inline(event.segments)
@@ -139,7 +141,7 @@ class Learner:
         state = self._states.get(event.session_id)
         if state is None:
             state = self._states[event.session_id] = SessionState()
-        state.record(call.tool, call.ok, event.segments, call.target_path)
+        state.record(call.kind, call.ok, event.segments, call.target_path)
         context = call.context_id
         history = self._history.get(context)
         if history is None:
@@ -197,7 +199,7 @@ class Learner:
             if lesson is None or trigger is None:
                 continue
             if warned_call != call.id and trigger.prevention_done_by(
-                call.tool, event.segments, call.target_path, event.cwd
+                call.kind, event.segments, call.target_path, event.cwd, call.tool
             ):
                 lesson.prevented += 1
                 evidence = _evidence("prevented", event)
@@ -295,10 +297,14 @@ class Learner:
     def _near_duplicate(self, draft: Draft) -> Lesson | None:
         words = words_text(draft.title)
         best: tuple[float, Lesson] | None = None
-        for lesson in self._by_tool.get(draft.trigger.tool if draft.trigger else "", []):
+        for lesson in self._by_kind.get(draft.trigger.kind if draft.trigger else "", []):
             if lesson.kind != draft.kind or lesson.error_class != draft.error_class or lesson.trigger is None:
                 continue
-            if draft.trigger is None or lesson.trigger.words != draft.trigger.words:
+            if (
+                draft.trigger is None
+                or lesson.trigger.words != draft.trigger.words
+                or lesson.trigger.tool != draft.trigger.tool
+            ):
                 continue
             score = jaccard(words, words_text(lesson.title))
             if score >= self.policy.near_duplicate and (best is None or score > best[0]):
@@ -308,7 +314,7 @@ class Learner:
     def _register(self, lesson: Lesson) -> None:
         self.lessons[lesson.signature] = lesson
         if lesson.trigger is not None:
-            self._by_tool.setdefault(lesson.trigger.tool, []).append(lesson)
+            self._by_kind.setdefault(lesson.trigger.kind, []).append(lesson)
 
     # ------------------------------------------------------------------ corrections
 
@@ -327,7 +333,7 @@ class Learner:
         saying it was wrong."""
         if kind == "interrupt":
             return None
-        target = next((e for e in corrected if e.call.tool in _SPECIFIC_TOOLS), None)
+        target = next((e for e in corrected if e.call.kind in _SPECIFIC_KINDS), None)
         trigger = _correction_trigger(target) if target is not None else None
         if kind == "rejection" and trigger is None:
             return None
@@ -348,7 +354,7 @@ class Learner:
                 title=title,
                 body=body,
                 trigger=trigger,
-                error_signature=f"{trigger.tool}|corrected" if trigger else None,
+                error_signature=f"{trigger.label}|corrected" if trigger else None,
                 error_class="USER_CORRECTION",
                 prevention=text[:300] if kind == "typed" and text else None,
                 category="correction",
@@ -395,13 +401,13 @@ def _evidence(role: str, event: CallEvent) -> Evidence:
 
 def _correction_trigger(event: CallEvent) -> Trigger | None:
     call = event.call
-    if call.tool == "Bash":
+    if call.kind == SHELL:
         if not event.segments:
             return None
         words = event.segments[0]
-        return Trigger("Bash", words[:2] if len(words) > 1 and not words[1].startswith("-") else words[:1])
+        return Trigger(SHELL, words[:2] if len(words) > 1 and not words[1].startswith("-") else words[:1])
     if call.target_path:
-        return Trigger(call.tool, path=relative_path(call.target_path, event.cwd))
+        return Trigger(call.kind, path=relative_path(call.target_path, event.cwd))
     return None
 
 

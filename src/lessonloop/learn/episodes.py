@@ -9,7 +9,8 @@ Three shapes are recognised, in this order:
   format' to fix.` -> `mix format`, then the commit). Trigger: the command, unless that step ran
   since the last change to the files it looks at.
 - path: a file tool failed on one path and worked on another with the same name. Trigger: that
-  tool on the wrong path.
+  kind of call (read, edit, write, ...) on the wrong path.
+Triggers name the calls' agent-neutral kind, so what one agent learned applies to every agent.
 Anything else (a test failure fixed by editing code) gives no usage lesson: what fixed it is not
 a step an agent can be told to take before the call.
 """
@@ -27,6 +28,8 @@ from lessonloop.analyze.placeholders import placeholders
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import error_headline
 from lessonloop.learn.triggers import (
+    EDIT,
+    READ,
     Trigger,
     Unless,
     extensions_for,
@@ -78,7 +81,7 @@ def draft_from_episode(failure: CallEvent, fix: CallEvent, between: Sequence[Cal
         return None
     if failure.segments and fix.segments:
         return _flag_draft(failure, fix) or _step_draft(failure, fix, between)
-    if failure.call.target_path and fix.call.target_path and failure.call.tool == fix.call.tool:
+    if failure.call.target_path and fix.call.target_path and failure.call.kind == fix.call.kind:
         return _path_draft(failure, fix) or _reread_draft(failure, fix, between)
     return None
 
@@ -88,15 +91,15 @@ def _reread_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEven
     idea of the content was out of date. Trigger: that edit tool on a file not read since a
     formatter last rewrote files of its type."""
     path = failure.call.target_path
-    if failure.call.tool not in _EDIT_TOOLS or fix.call.target_path != path:
+    if failure.call.kind != EDIT or fix.call.target_path != path:
         return None
-    if not any(e.call.ok and e.call.tool in _READ_TOOLS and e.call.target_path == path for e in between):
+    if not any(e.call.ok and e.call.kind == READ and e.call.target_path == path for e in between):
         return None
     headline = placeholders(error_headline(failure.call.error_text), failure.branch)
     tool = failure.call.tool
     return Draft(
         kind="usage",
-        trigger=Trigger(tool, unless=Unless((), (), "read")),
+        trigger=Trigger(EDIT, unless=Unless((), (), "read")),
         error_signature=failure.signature or "",
         error_class=failure.error_class,
         title=f"{tool} fails on a file not read since it changed: {headline}",
@@ -141,7 +144,7 @@ def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
         if failure.error_class == "MISSING_PREREQUISITE":
             # A missing prerequisite stays fixed once the fixed form worked (the upstream exists).
             unless = Unless(head, lacks, "session")
-        trigger = Trigger(failure.call.tool, head, lacks, operand, None, unless)
+        trigger = Trigger(failure.call.kind, head, lacks, operand, None, unless, failure.call.tool)
         shown_fixed = _show(fixed, failure.branch)
         shown_failed = _show(failed, failure.branch)
         headline = placeholders(error_headline(failure.call.error_text), failure.branch)
@@ -171,7 +174,9 @@ def _step_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]
             if step == head or not _names_step(text, step):
                 continue
             exts = extensions_for(step)
-            trigger = Trigger(failure.call.tool, head, (), None, None, Unless(step, (), "change", exts))
+            trigger = Trigger(
+                failure.call.kind, head, (), None, None, Unless(step, (), "change", exts), failure.call.tool
+            )
             headline = placeholders(error_headline(failure.call.error_text), failure.branch)
             step_text = " ".join(step)
             return _usage_draft(
@@ -189,8 +194,6 @@ def _step_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]
     return None
 
 
-_EDIT_TOOLS = frozenset({"Edit", "MultiEdit", "NotebookEdit"})
-_READ_TOOLS = frozenset({"Read", "NotebookRead"})
 _STEP_KINDS = frozenset({"format", "lint", "typecheck", "build", "test", "install"})
 
 
@@ -231,7 +234,7 @@ def _path_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
     tool = failure.call.tool
     return Draft(
         kind="usage",
-        trigger=Trigger(tool, path=wrong),
+        trigger=Trigger(failure.call.kind, path=wrong, tool=tool),
         error_signature=failure.signature or "",
         error_class=failure.error_class,
         title=f"{tool} of {wrong} fails: {headline}",

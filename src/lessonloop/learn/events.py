@@ -56,7 +56,10 @@ class CallEvent:
         self.agent = agent
         self.model = model
         self.segments = command_segments(call.command) if call.command else []
-        self.signature = error_signature(call.tool, call.error_text, branch) if call.status == "error" else None
+        # The neutral kind names the error (an agent's own tool only for kind "other"): Codex's and
+        # Claude Code's failing `git push` are the same error.
+        label = call.tool if call.kind == "other" else call.kind
+        self.signature = error_signature(label, call.error_text, branch) if call.status == "error" else None
 
     @property
     def ts(self) -> str:

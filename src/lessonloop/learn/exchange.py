@@ -21,6 +21,7 @@ from typing import Any
 from lessonloop import json_codec, json_depth
 from lessonloop.analyze.field_redaction import redact_fields
 from lessonloop.learn import confidence as conf
+from lessonloop.learn.triggers import kind_and_tool
 from lessonloop.timestamps import normalize_timestamp
 
 # What a lesson is, without where it came from here: no ids, evidence, embeddings or local times.
@@ -281,12 +282,17 @@ def _confidence(value: Mapping[str, Any], failed: int, sessions: int) -> float:
 
 
 def _trigger(given: Any) -> dict[str, Any] | None:
-    """A trigger object with a tool name, or None."""
+    """A trigger object naming a kind (or, as files exported before issue 13 do, a tool), or None;
+    an old trigger is given in today's form (learn/triggers.py)."""
     if given is None:
         return None
-    if not isinstance(given, dict) or not isinstance(given.get("tool"), str) or not given["tool"]:
-        raise ValueError("trigger must be null or an object with a tool name")
-    return given
+    if not isinstance(given, dict) or not any(isinstance(given.get(k), str) and given[k] for k in ("kind", "tool")):
+        raise ValueError("trigger must be null or an object with a kind or a tool name")
+    if isinstance(given.get("kind"), str) and given["kind"]:
+        return given
+    kind, tool = kind_and_tool(given)
+    converted = {k: v for k, v in given.items() if k != "tool"}
+    return {"kind": kind, **({"tool": tool} if tool else {}), **converted}
 
 
 # --- files ----------------------------------------------------------------------------------

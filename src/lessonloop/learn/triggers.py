@@ -1,5 +1,10 @@
-"""When a lesson applies: a tool call's shape (tool, command words, missing flags, an operand or
-path) and the prevention not yet done in this session.
+"""When a lesson applies: a tool call's shape (its agent-neutral kind, command words, missing
+flags, an operand or path) and the prevention not yet done in this session.
+
+A trigger names a kind (records.TOOL_KINDS: "shell" + a command's first words, "edit" + a path,
+...), not an agent's tool name, so a lesson learned from Codex's exec_command `git push` warns
+Claude Code's Bash `git push` in the same project. Only a trigger of kind "other" (an MCP tool,
+an agent's own tool without a neutral kind) also names the tool.
 
 A trigger is checked before every tool call (the PreToolUse hook), so this module stays light:
 plain classes, the shell splitter, nothing else. `Trigger.to_json` / `from_json` are the stored
@@ -70,8 +75,31 @@ TOOL_EXTENSIONS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("rubocop",): (".rb",),
 }
 
-FILE_CHANGE_TOOLS = frozenset({"Edit", "MultiEdit", "Write", "NotebookEdit"})
-FILE_READ_TOOLS = frozenset({"Read", "NotebookRead"})
+# The neutral kinds as plain strings (records.TOOL_KINDS; records itself is too heavy for the hooks).
+SHELL, READ, EDIT, WRITE, OTHER = "shell", "read", "edit", "write", "other"
+NEUTRAL_KINDS = frozenset({SHELL, READ, EDIT, WRITE, "search", "fetch", "plan", "subagent", OTHER})
+CHANGE_KINDS = frozenset({EDIT, WRITE})
+# Triggers stored or exported before issue 13 named Claude Code's tools (migration m018 rewrote the
+# store's; a lesson file exported then still names them): the same table as capture/claude_code/tools.py.
+LEGACY_TOOL_KINDS: dict[str, str] = {
+    "Bash": SHELL,
+    "Read": READ,
+    "NotebookRead": READ,
+    "Edit": EDIT,
+    "MultiEdit": EDIT,
+    "NotebookEdit": EDIT,
+    "Write": WRITE,
+    "Grep": "search",
+    "Glob": "search",
+    "LS": "search",
+    "WebFetch": "fetch",
+    "WebSearch": "fetch",
+    "TodoWrite": "plan",
+    "ExitPlanMode": "plan",
+    "EnterPlanMode": "plan",
+    "Task": "subagent",
+    "Agent": "subagent",
+}
 PREFIX_WORDS = 3  # command prefixes remembered per session for "was the prevention done?"
 
 
@@ -161,11 +189,11 @@ class Unless:
     def from_json(cls, data: Mapping[str, Any]) -> Unless:
         return cls(data.get("words", ()), data.get("flags", ()), data.get("since", "session"), data.get("exts", ()))
 
-    def done_by(self, tool: str, segments: Sequence[tuple[str, ...]]) -> bool:
-        """Whether a call runs the prevention itself: the command (with one of its flags), or,
-        for "read", a read of a file."""
+    def done_by(self, kind: str, segments: Sequence[tuple[str, ...]]) -> bool:
+        """Whether a call (of neutral `kind`) runs the prevention itself: the command (with one of
+        its flags), or, for "read", a read of a file."""
         if self.since == "read":
-            return tool in FILE_READ_TOOLS
+            return kind == READ
         flags = with_aliases(self.words, self.flags) if self.flags else ()
         return any(
             words[: len(self.words)] == self.words and (not flags or not flags_of(words).isdisjoint(flags))
@@ -186,24 +214,27 @@ class Unless:
 class Trigger:
     """The calls a lesson applies to.
 
-    tool: the tool name. words: for shell calls, the command's first words (`git push`); any
+    kind: the calls' neutral kind (shell, read, edit, write, ...). tool: the agent's tool name,
+    only for kind "other" (else None: any agent's tool of the kind). words: for shell calls, the command's first words (`git push`); any
     simple command of the line may match. lacks: the call matches only when that command has
     none of these flags. operand: the command names this path or something under it. path: a
     file tool's target, relative to the session folder. unless: the prevention, done.
     """
 
-    __slots__ = ("lacks", "operand", "path", "tool", "unless", "words")
+    __slots__ = ("kind", "lacks", "operand", "path", "tool", "unless", "words")
 
     def __init__(
         self,
-        tool: str,
+        kind: str,
         words: Sequence[str] | None = None,
         lacks: Sequence[str] = (),
         operand: str | None = None,
         path: str | None = None,
         unless: Unless | None = None,
+        tool: str | None = None,
     ) -> None:
-        self.tool = tool
+        self.kind = kind
+        self.tool = tool if kind == OTHER else None
         self.words = tuple(words) if words else None
         self.lacks = tuple(lacks)
         self.operand = operand
@@ -211,7 +242,9 @@ class Trigger:
         self.unless = unless
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"tool": self.tool}
+        out: dict[str, Any] = {"kind": self.kind}
+        if self.tool:
+            out["tool"] = self.tool
         if self.words:
             out["words"] = list(self.words)
         if self.lacks:
@@ -227,19 +260,26 @@ class Trigger:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Trigger:
         unless = data.get("unless")
+        kind, tool = kind_and_tool(data)
         return cls(
-            str(data.get("tool") or ""),
+            kind,
             data.get("words"),
             data.get("lacks", ()),
             data.get("operand"),
             data.get("path"),
             Unless.from_json(unless) if isinstance(unless, dict) else None,
+            tool,
         )
+
+    @property
+    def label(self) -> str:
+        """What the trigger's calls are: the kind, or the tool of a trigger of kind "other"."""
+        return self.tool or self.kind
 
     def key(self) -> str:
         """A canonical text of the trigger (part of a lesson's signature)."""
         parts = [
-            self.tool,
+            self.label,
             " ".join(self.words or ()),
             ",".join(sorted(self.lacks)),
             self.operand or "",
@@ -251,8 +291,8 @@ class Trigger:
         return "\x1e".join(parts)
 
     def describe(self) -> str:
-        """The trigger in words, e.g. "Bash `git push` without --set-upstream/-u"."""
-        text = self.tool
+        """The trigger in words, e.g. "shell `git push` without --set-upstream/-u"."""
+        text = self.label
         if self.words:
             text += f" `{' '.join(self.words)}`"
         if self.lacks:
@@ -266,11 +306,12 @@ class Trigger:
         return text
 
     def matches_shape(
-        self, tool: str, segments: Sequence[tuple[str, ...]], target: str | None, cwd: str | None
+        self, kind: str, segments: Sequence[tuple[str, ...]], target: str | None, cwd: str | None, tool: str = ""
     ) -> bool:
-        """Whether a call of `tool` with these command segments / target path has the trigger's
-        shape (the prevention is checked separately, with the session's state)."""
-        if tool != self.tool:
+        """Whether a call of neutral `kind` (and agent tool `tool`) with these command segments /
+        target path has the trigger's shape (the prevention is checked separately, with the
+        session's state)."""
+        if kind != self.kind or (self.tool is not None and tool != self.tool):
             return False
         if self.path is not None:
             return target is not None and relative_path(target, cwd) == self.path
@@ -288,14 +329,14 @@ class Trigger:
         return False
 
     def prevention_done_by(
-        self, tool: str, segments: Sequence[tuple[str, ...]], target: str | None, cwd: str | None
+        self, kind: str, segments: Sequence[tuple[str, ...]], target: str | None, cwd: str | None, tool: str = ""
     ) -> bool:
         """Whether a successful call did what the lesson says to do instead: ran its prevention
         step, ran its command with a flag it lacked, or did the file tool's job on another path.
         (After a warning this is a success after prevention.)"""
-        if self.unless is not None and self.unless.done_by(tool, segments):
+        if self.unless is not None and self.unless.done_by(kind, segments):
             return True
-        if tool != self.tool:
+        if kind != self.kind or (self.tool is not None and tool != self.tool):
             return False
         if self.lacks and self.words:
             size = len(self.words)
@@ -319,6 +360,22 @@ class Trigger:
             if words[: len(self.words)] == self.words:
                 return False
         return False
+
+
+def kind_and_tool(data: Mapping[str, Any]) -> tuple[str, str | None]:
+    """(kind, tool of a kind-"other" trigger) of a stored trigger; one from before issue 13 named
+    a Claude Code tool in "tool" and no kind."""
+    kind = data.get("kind")
+    tool = data.get("tool")
+    tool = tool if isinstance(tool, str) and tool else None
+    if isinstance(kind, str) and kind in NEUTRAL_KINDS:
+        return kind, tool if kind == OTHER else None
+    if tool is None:
+        return OTHER, None
+    if tool in NEUTRAL_KINDS:
+        return tool, None
+    legacy = LEGACY_TOOL_KINDS.get(tool)
+    return (legacy, None) if legacy else (OTHER, tool)
 
 
 def _names(words: Sequence[str], skip: int, prefix: str, cwd: str | None) -> bool:
@@ -345,15 +402,15 @@ class SessionState:
         self.rewritten: dict[str, int] = {}  # extension -> when a command last rewrote such files (a formatter)
         self.rewritten_any = -1
 
-    def record(self, tool: str, ok: bool, segments: Sequence[tuple[str, ...]], target: str | None) -> None:
-        """Remember a call once its result is known."""
+    def record(self, kind: str, ok: bool, segments: Sequence[tuple[str, ...]], target: str | None) -> None:
+        """Remember a call (of neutral `kind`) once its result is known."""
         self.clock += 1
         if not ok:
             return
-        if tool in FILE_READ_TOOLS and target:
+        if kind == READ and target:
             self.known[target] = self.clock
             return
-        if tool in FILE_CHANGE_TOOLS and target:
+        if kind in CHANGE_KINDS and target:
             self.changed[posixpath.splitext(target)[1].lower()] = self.clock
             self.changed_any = self.clock
             self.known[target] = self.clock

@@ -7,10 +7,11 @@ import posixpath
 import sqlite3
 from collections import defaultdict
 
+from lessonloop import json_codec
 from lessonloop.learn.batch_lessons import FindingInput, finding_lessons, workflow_lessons
 from lessonloop.learn.lesson import Lesson
 
-_EDIT_TOOLS = ("Edit", "MultiEdit", "Write", "NotebookEdit")
+_CHANGE_KINDS = ("edit", "write")  # every agent's file edits and writes (records.TOOL_KINDS)
 
 
 def batch_lessons(conn: sqlite3.Connection) -> list[Lesson]:
@@ -30,15 +31,16 @@ def _finding_lessons(conn: sqlite3.Connection) -> list[Lesson]:
         return []
     findings = [FindingInput(*row) for row in rows]
     edits: dict[tuple[str | None, str], set[str]] = defaultdict(set)
-    marks = ", ".join("?" * len(_EDIT_TOOLS))
-    for root, project, path in conn.execute(
-        f"""SELECT DISTINCT coalesce(s.parent_id, s.id), m.project, t.target_path
+    marks = ", ".join("?" * len(_CHANGE_KINDS))
+    for root, project, path, paths_json in conn.execute(
+        f"""SELECT DISTINCT coalesce(s.parent_id, s.id), m.project, t.target_path, t.paths_json
             FROM tool_calls t JOIN sessions s ON s.id = t.session_id
             JOIN sessions m ON m.id = coalesce(s.parent_id, s.id)
-            WHERE t.tool IN ({marks}) AND t.status = 'ok' AND t.target_path IS NOT NULL""",
-        _EDIT_TOOLS,
+            WHERE t.kind IN ({marks}) AND t.status = 'ok' AND t.target_path IS NOT NULL""",
+        _CHANGE_KINDS,
     ):
-        edits[(project, posixpath.splitext(path)[1].lower())].add(root)
+        for each in _paths(path, paths_json):
+            edits[(project, posixpath.splitext(each)[1].lower())].add(root)
     return finding_lessons(findings, edits)
 
 
@@ -55,3 +57,14 @@ def _workflow_lessons(conn: sqlite3.Connection) -> list[Lesson]:
             continue
         lessons.extend(workflow_lessons(facts, descriptions, project))
     return lessons
+
+
+def _paths(path: str, paths_json: str | None) -> list[str]:
+    """The files a call changed: its target, and every file of a patch of several."""
+    if not paths_json:
+        return [path]
+    try:
+        listed = json_codec.loads(paths_json)
+    except ValueError:
+        return [path]
+    return [path, *(p for p in listed if isinstance(p, str))] if isinstance(listed, list) else [path]

@@ -21,7 +21,7 @@ from lessonloop.store.session_reader import CALL_COLUMNS, call_from_row
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import format_timestamp, parse_timestamp, utc_now
 
-_EDIT_TOOLS = ("Edit", "MultiEdit", "Write", "NotebookEdit")
+_CHANGE_KINDS = ("edit", "write")  # every agent's file edits and writes (records.TOOL_KINDS)
 
 
 @dataclass(slots=True)
@@ -67,17 +67,23 @@ def _read(path: str, fmt: str) -> tuple[list[FindingRecord], list[Problem], Impo
 
 
 def _edits_for(conn: sqlite3.Connection, findings: list[FindingRecord]) -> list[Call]:
-    """Successful edits of files whose name some finding mentions."""
+    """Successful edits of files whose name some finding mentions (the first file of a patch of
+    several, or any of them)."""
     names = sorted({posixpath.basename(f.path) for f in findings if f.path})
     calls: list[Call] = []
-    marks = ", ".join("?" * len(_EDIT_TOOLS))
+    seen: set[str] = set()
+    marks = ", ".join("?" * len(_CHANGE_KINDS))
     for name in names:
+        pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         for row in conn.execute(
             f"""SELECT {CALL_COLUMNS} FROM tool_calls
-                WHERE tool IN ({marks}) AND status = 'ok' AND target_path LIKE ? ESCAPE '\\'""",
-            [*_EDIT_TOOLS, "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")],
+                WHERE kind IN ({marks}) AND status = 'ok'
+                  AND (target_path LIKE ? ESCAPE '\\' OR paths_json LIKE ? ESCAPE '\\')""",
+            [*_CHANGE_KINDS, pattern, pattern + "%"],
         ):
-            calls.append(call_from_row(row))
+            if row[0] not in seen:
+                seen.add(row[0])
+                calls.append(call_from_row(row))
     return calls
 
 

@@ -303,6 +303,7 @@ _CALL_COLUMNS = (
     "seq",
     "ts",
     "tool",
+    "kind",
     "input_json",
     "target_path",
     "command",

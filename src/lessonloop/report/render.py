@@ -305,7 +305,7 @@ def render_timeline(console: Console, timeline: Timeline, *, show_all: bool = Fa
 
 
 # Their results are file contents or confirmations: the target and diff size say more.
-_CONTENT_TOOLS = frozenset({"Read", "Edit", "MultiEdit", "Write", "NotebookEdit", "TodoWrite"})
+_CONTENT_KINDS = frozenset({"read", "edit", "write", "plan"})  # records.TOOL_KINDS
 
 
 def _command_name(text: str | None) -> str:
@@ -334,7 +334,8 @@ def _render_call(when: str, call: dict[str, Any], cwd: str | None = None) -> str
 
     tool = call["tool"]
     target = relative_to(call.get("target_path"), cwd)
-    if tool in ("Grep", "Glob"):
+    kind = call.get("kind")
+    if kind == "search" and not call.get("command"):
         pattern = _input_summary(call.get("input_json"))
         what = f"{pattern} in {target}" if target else pattern
     else:
@@ -349,7 +350,7 @@ def _render_call(when: str, call: dict[str, Any], cwd: str | None = None) -> str
     line = f"[dim]{when}[/] {mark} [bold]{escape(tool)}[/]  {escape(one_line(what, 110))}"
     if call.get("lines_added") or call.get("lines_removed"):
         line += f" [green]+{call.get('lines_added') or 0}[/][red]-{call.get('lines_removed') or 0}[/]"
-    if status == "ok" and tool not in _CONTENT_TOOLS and call.get("result_text"):
+    if status == "ok" and kind not in _CONTENT_KINDS and call.get("result_text"):
         line += f"  [dim]→ {escape(one_line(call['result_text'], 70))}[/]"
     if status == "rejected":
         line += "  [magenta](rejected)[/]"

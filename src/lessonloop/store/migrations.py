@@ -5,9 +5,12 @@ Add a step by appending a decorated function; never edit or reorder a step that 
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable
+from typing import Any
 
+from lessonloop import json_codec
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
 
@@ -763,5 +766,113 @@ def m017_agents(conn: sqlite3.Connection) -> None:
             ELSE 'other' END;
         ALTER TABLE token_usage ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE token_usage ADD COLUMN cost_usd REAL;
+        """,
+    )
+
+
+# The neutral kinds of Claude Code's tools, as lessons' triggers named them before m018 (the same
+# table as m017's and capture/claude_code/tools.py on that day; frozen here with this migration).
+_M018_KINDS = {
+    "Bash": "shell",
+    "Read": "read",
+    "NotebookRead": "read",
+    "Edit": "edit",
+    "MultiEdit": "edit",
+    "NotebookEdit": "edit",
+    "Write": "write",
+    "Grep": "search",
+    "Glob": "search",
+    "LS": "search",
+    "WebFetch": "fetch",
+    "WebSearch": "fetch",
+    "TodoWrite": "plan",
+    "ExitPlanMode": "plan",
+    "EnterPlanMode": "plan",
+    "Task": "subagent",
+    "Agent": "subagent",
+}
+_M018_NEUTRAL = frozenset(_M018_KINDS.values()) | {"other"}
+
+
+def _m018_trigger_key(label: str, trigger: dict[str, Any]) -> str:
+    """learn/triggers.py Trigger.key() on m018's day, the trigger named by `label`."""
+    parts = [
+        label,
+        " ".join(trigger.get("words") or ()),
+        ",".join(sorted(trigger.get("lacks") or ())),
+        trigger.get("operand") or "",
+        trigger.get("path") or "",
+    ]
+    unless = trigger.get("unless")
+    if isinstance(unless, dict):
+        parts.append(
+            f"{' '.join(unless.get('words') or ())}|{','.join(sorted(unless.get('flags') or ()))}"
+            f"|{unless.get('since', 'session')}|{','.join(unless.get('exts') or ())}"
+        )
+    return "\x1e".join(parts)
+
+
+def _m018_digest(*parts: str) -> str:
+    """learn/signatures.py digest() (a lesson's signature) on m018's day."""
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "replace"), digest_size=10).hexdigest()
+
+
+@migration
+def m018_lesson_trigger_kinds(conn: sqlite3.Connection) -> None:
+    """Lesson triggers name an agent-neutral kind instead of a Claude Code tool (issue 13), so a
+    lesson learned from one agent's calls warns every agent: {"tool": "Bash", "words": [...]}
+    becomes {"kind": "shell", "words": [...]}; a tool without a neutral kind (an MCP tool) keeps
+    its name beside kind "other". The trigger's words (trigger_text), the error signature's tool
+    ("Bash|..." -> "shell|...") and the signature learning matches lessons by follow, the old
+    signature kept as an alias of the lesson. The PreToolUse index moves from the trigger's tool
+    to its kind (trigger_kind, trigger_key)."""
+    rows = conn.execute(
+        "SELECT id, signature, kind, trigger, trigger_text, error_signature FROM lessons WHERE trigger IS NOT NULL"
+    ).fetchall()
+    for lesson_id, signature, kind, trigger_json, trigger_text, error_signature in rows:
+        try:
+            trigger = json_codec.loads(trigger_json)
+        except ValueError:
+            continue
+        if not isinstance(trigger, dict) or "kind" in trigger:
+            continue
+        tool = trigger.pop("tool", None)
+        tool = tool if isinstance(tool, str) and tool else ""
+        new_kind = tool if tool in _M018_NEUTRAL else _M018_KINDS.get(tool, "other")
+        converted = {"kind": new_kind, **({"tool": tool} if new_kind == "other" and tool else {}), **trigger}
+        label = tool if new_kind == "other" and tool else new_kind
+        text = trigger_text
+        if isinstance(text, str) and tool and (text == tool or text.startswith((tool + " ", tool + ","))):
+            text = label + text[len(tool) :]
+        new_error = error_signature
+        if isinstance(error_signature, str) and tool and error_signature.startswith(tool + "|"):
+            new_error = label + error_signature[len(tool) :]
+        old_key, new_key = _m018_trigger_key(tool, trigger), _m018_trigger_key(label, trigger)
+        new_signature = signature
+        if signature == _m018_digest(kind, old_key, error_signature or ""):
+            new_signature = _m018_digest(kind, new_key, new_error or "")
+        elif signature == _m018_digest("correction", old_key, ""):
+            new_signature = _m018_digest("correction", new_key, "")
+        taken = (
+            new_signature != signature
+            and conn.execute("SELECT 1 FROM lessons WHERE signature = ?", (new_signature,)).fetchone()
+        )
+        if taken:  # another lesson already has it (an Edit and a MultiEdit lesson of one path): keep this one's
+            new_signature = signature
+        conn.execute(
+            "UPDATE lessons SET trigger = ?, trigger_text = ?, error_signature = ?, signature = ? WHERE id = ?",
+            (json_codec.dumps(converted), text, new_error, new_signature, lesson_id),
+        )
+        if new_signature != signature:
+            conn.execute(
+                "INSERT OR IGNORE INTO lesson_aliases (signature, lesson_id) VALUES (?, ?)", (signature, lesson_id)
+            )
+    _execute_all(
+        conn,
+        """
+        DROP INDEX lessons_trigger;
+        ALTER TABLE lessons DROP COLUMN trigger_tool;
+        ALTER TABLE lessons ADD COLUMN trigger_kind TEXT GENERATED ALWAYS AS (json_extract(trigger, '$.kind')) VIRTUAL;
+        CREATE INDEX lessons_trigger ON lessons(trigger_kind, trigger_key) WHERE trigger_kind IS NOT NULL;
         """,
     )

@@ -55,7 +55,7 @@ def session_fingerprints(conn: sqlite3.Connection, salt: str) -> dict[str, tuple
 
 CALL_COLUMNS = (
     "id, session_id, seq, ts, tool, input_json, target_path, command, cwd, status, exit_code, "
-    "error_text, result_text, result_seq, result_ts, diff, subagent_id"
+    "error_text, result_text, result_seq, result_ts, diff, subagent_id, kind, paths_json"
 )
 # Analysis reads the person's words only: other messages' texts stay in the store.
 _PERSON_KINDS = ("prompt", "rejection", "interrupt", "command")
@@ -90,7 +90,19 @@ def call_from_row(r: Sequence[Any]) -> Call:
         result_ts=r[14],
         diff=r[15],
         subagent_id=r[16],
+        kind=r[17] or "other",
+        paths=_parse_paths(r[18]),
     )
+
+
+def _parse_paths(raw: str | None) -> tuple[str, ...]:
+    if not raw:
+        return ()
+    try:
+        value = json_codec.loads(raw)
+    except ValueError:
+        return ()
+    return tuple(p for p in value if isinstance(p, str)) if isinstance(value, list) else ()
 
 
 def _parse_input(raw: str | None) -> dict[str, Any]:

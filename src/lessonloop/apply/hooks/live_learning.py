@@ -31,6 +31,7 @@ def learn_from_session(conn: sqlite3.Connection, session_id: str, project: str |
     if not any(r[8] == "error" and r[10] in LEARNABLE_CLASSES for r in rows[-OPEN_LIMIT - 1 : -1]):
         return 0
     from lessonloop.analyze.inputs import Call
+    from lessonloop.apply.hooks.claude_tools import kind_of
     from lessonloop.learn.engine import Learner
     from lessonloop.learn.events import CallEvent
     from lessonloop.store.lesson_writer import merge_live
@@ -40,7 +41,7 @@ def learn_from_session(conn: sqlite3.Connection, session_id: str, project: str |
     for call_id, seq, ts, tool, input_json, target, command, call_cwd, status, error_text, error_class in rows:
         call = Call(
             call_id, session_id, seq, ts, tool, json.loads(input_json) if input_json else {}, target, command,
-            call_cwd, status, None, error_text,
+            call_cwd, status, None, error_text, kind=kind_of(tool),
         )  # fmt: skip
         learner.observe(CallEvent(call, session_id, project, branch, call_cwd or cwd, error_class))
     learned = [lesson for lesson in learner.lessons.values() if lesson.failed_sessions]

@@ -19,6 +19,7 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from lessonloop.apply.hooks.claude_tools import kind_of
 from lessonloop.apply.hooks.hook_store import (
     connect_for_writing,
     first_seen,
@@ -68,7 +69,9 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     else:
         result = redact(_text(payload.get("tool_response")) or "", "output")[0]
         result_text = policy.stored_result(result[:RESULT_CHARS] or None)
-    command = tool_input.get("command") if tool == "Bash" and isinstance(tool_input.get("command"), str) else None
+    command = (
+        tool_input.get("command") if kind_of(tool) == "shell" and isinstance(tool_input.get("command"), str) else None
+    )
     target = call_target(tool_input)
     ts = utc_now()
     error_class = (
@@ -166,7 +169,10 @@ def _classify(
     from lessonloop.analyze.error_classes import classify_call
     from lessonloop.analyze.inputs import Call
 
-    call = Call(tool_use_id, session_id, 0, ts, tool, tool_input, target, command, cwd, "error", None, error_text)
+    call = Call(
+        tool_use_id, session_id, 0, ts, tool, tool_input, target, command, cwd, "error", None, error_text,
+        kind=kind_of(tool),
+    )  # fmt: skip
     found = classify_call(call)
     return found.label if found is not None else None
 
@@ -207,7 +213,7 @@ def _credit_warnings(
             row = conn.execute("SELECT trigger FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
             if row is None or row[0] is None:
                 continue
-            if not Trigger.from_json(json.loads(row[0])).prevention_done_by(tool, segments, target, cwd):
+            if not Trigger.from_json(json.loads(row[0])).prevention_done_by(kind_of(tool), segments, target, cwd, tool):
                 continue
             conn.execute("UPDATE lessons SET prevented = prevented + 1 WHERE id = ?", (lesson_id,))
             conn.execute(

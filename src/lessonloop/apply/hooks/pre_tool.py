@@ -1,13 +1,14 @@
 """PreToolUse: match the call about to run against the lessons' triggers, before its result.
 
-A lesson fires when its trigger has the call's shape (tool, command words, missing flags, path)
+A lesson fires when its trigger has the call's shape (its agent-neutral kind, command words,
+missing flags, path: a lesson learned from any agent's calls)
 and its prevention has not been done in this session (the "unless" part, checked against the
 session's calls so far). Lessons of tier active or core warn through additionalContext; with
 `--ask` one at confidence >= ASK_AT asks the person (permissionDecision "ask"); with `--block` one
 at confidence >= BLOCK_AT denies the call with the lesson as the reason. Every decision,
 "none" included, is recorded in hook_decisions, and each lesson given counts a warning.
 
-Lessons are looked up by an index on (trigger tool, first command word or path), so the cost
+Lessons are looked up by an index on (trigger kind, first command word or path), so the cost
 does not grow with the number of lessons that cannot match.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from lessonloop.apply.hooks.claude_tools import kind_of
 from lessonloop.apply.hooks.hook_store import (
     HookPolicy,
     NoStore,
@@ -100,7 +102,8 @@ def _fired(
 ) -> list[tuple[str, int, float, str, str | None, str | None, int, int]]:
     """(action, lesson id, confidence, title, prevention, command, failed sessions, sessions) of
     each lesson that fires, most confident first."""
-    command = tool_input.get("command") if tool == "Bash" else None
+    kind = kind_of(tool)
+    command = tool_input.get("command") if kind == "shell" else None
     target = call_target(tool_input)
     keys: list[str] = []
     segments: list[tuple[str, ...]] = []
@@ -117,9 +120,9 @@ def _fired(
     key_test = f"(trigger_key IS NULL OR trigger_key IN ({marks}))" if keys else "trigger_key IS NULL"
     rows = conn.execute(
         f"""SELECT {_COLUMNS} FROM lessons
-            WHERE trigger_tool = ? AND {key_test} AND status = 'active' AND tier IN ('active', 'core')
+            WHERE trigger_kind = ? AND {key_test} AND status = 'active' AND tier IN ('active', 'core')
               AND (scope = 'global' OR project = ?)""",
-        (tool, *keys, project),
+        (kind, *keys, project),
     ).fetchall()
     if not rows:
         return []
@@ -144,7 +147,7 @@ def _fired(
         if not policy.allows_category(category):
             continue
         trigger = Trigger.from_json(json.loads(trigger_json))
-        if not trigger.matches_shape(tool, segments, target, cwd):
+        if not trigger.matches_shape(kind, segments, target, cwd, tool):
             continue
         if trigger.unless is not None:
             if trigger.done_inline(segments):
@@ -170,16 +173,19 @@ def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
 
     state = SessionState()
     rows = conn.execute(
-        """SELECT tool, ok, command, target_path FROM tool_calls
+        """SELECT kind, ok, command, target_path FROM tool_calls
            WHERE session_id = ? AND ok IS NOT NULL AND id NOT IN (SELECT id FROM live_calls WHERE session_id = ?)
            ORDER BY ts, seq""",
         (session_id, session_id),
     ).fetchall()
-    rows += conn.execute(
-        "SELECT tool, ok, command, target_path FROM live_calls WHERE session_id = ? ORDER BY seq", (session_id,)
-    ).fetchall()
-    for tool, ok, command, target in rows:
-        state.record(tool, bool(ok), command_segments(command) if command else [], target)
+    rows += [
+        (kind_of(tool), ok, command, target)
+        for tool, ok, command, target in conn.execute(
+            "SELECT tool, ok, command, target_path FROM live_calls WHERE session_id = ? ORDER BY seq", (session_id,)
+        )
+    ]
+    for kind, ok, command, target in rows:
+        state.record(kind, bool(ok), command_segments(command) if command else [], target)
     return state
 
 
