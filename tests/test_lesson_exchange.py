@@ -323,7 +323,7 @@ def test_import_redacts_and_validates_records() -> None:
     assert [str(p) for p in parsed.problems] == [
         "f.jsonl:2: scope is project but no project is given",
         "f.jsonl:3: sessions must be a whole number 0 or more, got -1",
-        "f.jsonl:4: trigger must be null or an object with a tool name",
+        "f.jsonl:4: trigger must be null or an object with a kind or a tool name",
         "f.jsonl:5: confidence must be between 0 and 1, got 1.5",
         "f.jsonl:6: severity must be one of low, medium, high, critical, got 'dire'",
         "f.jsonl:7: last_seen is not an ISO-8601 time: 'yesterday'",

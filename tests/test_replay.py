@@ -24,7 +24,7 @@ from tests.conftest import CORPUS
 from tests.learning_helpers import PRE_COMMIT, Script, ScriptedSession, history, no_upstream
 
 CORPUS_ROOT = CORPUS  # the spotter sessions, not the whole claude-code folder
-PUSH_SIGNATURE = "Bash|fatal: The current branch <branch> has no upstream branch."
+PUSH_SIGNATURE = "shell|fatal: The current branch <branch> has no upstream branch."
 FORMAT_REJECTION_TS = "2026-02-12T16:05:33.627Z"
 REPORT_KEYS = {
     "repeated_errors",
@@ -273,7 +273,7 @@ def test_corpus_replay_warns_the_repeated_format_rejection(online: tuple[dict[st
     found = [w for w in data["warned_repeated"] if w["ts"] == FORMAT_REJECTION_TS]
     assert len(found) == 1
     assert found[0]["error_class"] == "WORKFLOW_SEQUENCE"
-    assert found[0]["signature"].startswith("Bash|Pre-commit validation failed: [FORMAT]")
+    assert found[0]["signature"].startswith("shell|Pre-commit validation failed: [FORMAT]")
     assert any("mix format" in title for title in found[0]["lessons"])
 
 
