@@ -252,7 +252,6 @@ def test_claude_code_transcripts_beside_other_formats_are_read(tmp_path: Path) -
     ("agent", "expected"),
     [
         ("gemini", {"gemini-chat": 3, "gemini-logs": 2}),
-        ("opencode", {"opencode-storage": 8}),
         ("aider", {"aider-chat-history": 1}),
     ],
 )
@@ -272,6 +271,21 @@ def test_other_agents_folders(tmp_path: Path, agent: str, expected: dict[str, in
     assert f"nothing could be read from {folder}: the files found are in formats lessonloop does not read" in (
         text.stderr
     )
+
+
+@pytest.mark.corpus
+def test_the_opencode_folder_is_read(tmp_path: Path) -> None:
+    """OpenCode's storage files are read now (OpenCode adapter): recognized by their path."""
+    source = SHARED_CORPUS / "opencode"
+    if not source.is_dir():
+        pytest.skip(f"real-data corpus not found at {source}")
+    folder = tmp_path / "opencode"
+    shutil.copytree(source, folder)
+    result = cli("ingest", "--db", tmp_path / "s.db", "--no-learn", "--json", folder)
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.output)
+    assert summary["problems"] == [] and summary["files"]["other_format"] == 0
+    assert (summary["files"]["found"], summary["files"]["read"], summary["sessions"]) == (8, 1, 1)
 
 
 @pytest.mark.corpus
