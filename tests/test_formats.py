@@ -248,10 +248,24 @@ def test_claude_code_transcripts_beside_other_formats_are_read(tmp_path: Path) -
 
 
 @pytest.mark.corpus
+def test_a_folder_of_gemini_chats_is_read_and_its_prompt_logs_named(tmp_path: Path) -> None:
+    """The Gemini CLI adapter reads the chats; logs.json (prompts only) is named, not read."""
+    source = SHARED_CORPUS / "gemini" / "codemie"
+    if not source.is_dir():
+        pytest.skip(f"real-data corpus not found at {source}")
+    folder = tmp_path / "gemini"
+    shutil.copytree(source, folder)
+    result = cli("ingest", "--db", tmp_path / "s.db", "--no-learn", "--json", folder)
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.output)
+    assert summary["files"]["read"] == 3 and summary["sessions"] == 3
+    assert {g["format"]: len(g["paths"]) for g in summary["other_formats"]} == {"gemini-logs": 2}
+
+
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     ("agent", "expected"),
     [
-        ("gemini", {"gemini-chat": 3, "gemini-logs": 2}),
         ("aider", {"aider-chat-history": 1}),
     ],
 )
