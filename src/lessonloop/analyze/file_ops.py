@@ -226,7 +226,8 @@ class _TimelineBuilder:
                 kind = "replace" if path in self.existing else "create"
             else:
                 kind = "edit"
-            changes = diff_changes(part.diff, call.kind, call.tool) if call.ok and not part.deleted else ()
+            as_kind = records.WRITE if part.created else call.kind  # a new file's diff is the whole file
+            changes = diff_changes(part.diff, as_kind, call.tool) if call.ok and not part.deleted else ()
             start = min((c.new_first for c in changes), default=None)
             end = max((max(c.new_end - 1, c.new_first) for c in changes), default=None)
             if call.ok:
