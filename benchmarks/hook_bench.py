@@ -88,13 +88,13 @@ def make_lessons(count: int, rng: random.Random) -> list[dict[str, Any]]:
             subs = PROGRAMS[program]
             words = [program, rng.choice(subs)] if subs and rng.random() < 0.9 else [program]
             if rng.random() < 0.7:
-                trigger = Trigger("Bash", words, lacks=[rng.choice(FLAGS)])
+                trigger = Trigger("shell", words, lacks=[rng.choice(FLAGS)])
             else:
                 trigger = Trigger(
-                    "Bash", words, unless=Unless(rng.choice(STEPS), since=rng.choice(["session", "change"]))
+                    "shell", words, unless=Unless(rng.choice(STEPS), since=rng.choice(["session", "change"]))
                 )
         elif kind < 0.85:
-            tool = rng.choice(["Edit", "Read", "Write", "MultiEdit"])
+            tool = rng.choice(["edit", "read", "write", "edit"])  # the kinds of Edit, Read, Write, MultiEdit
             depth = "/".join(f"d{rng.randint(0, 40)}" for _ in range(rng.randint(1, 3)))
             path = f"{rng.choice(['lib', 'src', 'test', 'app', 'config'])}/{depth}/f{rng.randint(0, 200)}{rng.choice(EXTS)}"
             since = rng.random() < 0.3
@@ -173,7 +173,7 @@ def build_store(db: Path, lessons: int, calls: int, project: str, cwd: str, sess
            VALUES ('hookbench:push', 'usage', 'learned', '`git push` without --set-upstream fails', 'no upstream',
                'Use `git push --set-upstream origin <branch>`.', ?, 'Bash `git push` without --set-upstream',
                'medium', 'project', ?, 4, 4, 4, 0.6, 'active', 'active', ?, ?, ?)""",
-        (json.dumps({"tool": "Bash", "words": ["git", "push"], "lacks": ["--set-upstream"]}), project, NOW, NOW, NOW),
+        (json.dumps({"kind": "shell", "words": ["git", "push"], "lacks": ["--set-upstream"]}), project, NOW, NOW, NOW),
     )
     conn.execute("INSERT INTO source_files (id, path, agent) VALUES (1, '/bench/transcripts', 'claude-code')")
     sessions = max(1, calls // 100)

@@ -88,6 +88,16 @@ MISTAKES = [
     ("{thing} shares a mutable default", "create the default inside the function"),
 ]
 TOOLS = ["Bash", "Edit", "Read", "Write", "Grep", "Glob", "MultiEdit"]
+# Triggers name the tools' neutral kinds (capture/claude_code/tools.py).
+TOOL_KINDS = {
+    "Bash": "shell",
+    "Edit": "edit",
+    "Read": "read",
+    "Write": "write",
+    "Grep": "search",
+    "Glob": "search",
+    "MultiEdit": "edit",
+}
 FILES = ["src/app.py", "lib/server.ex", "main.go", "index.ts", "config/prod.exs", "Cargo.toml", "docker-compose.yml"]
 PROJECTS = [f"/home/dev/projects/{name}" for name in ("shop", "api", "billing", "infra", "web", "cli", "etl", "ml")]
 SEVERITIES = ["low", "medium", "medium", "high", "critical"]
@@ -117,8 +127,8 @@ def make_lesson(rng: random.Random, n: int) -> dict[str, Any]:
         title = f"`{words}` without {flag} fails: {error}"
         body = f"In a {lang} project the agent ran `{words}` while working on {file}; it failed with {error}."
         prevention = f"{prevention.capitalize()} (`{words} {flag}`)."
-        trigger: dict[str, Any] | None = {"tool": "Bash", "words": words.split(), "lacks": [flag]}
-        trigger_text: str | None = f"Bash `{words}` without {flag}"
+        trigger: dict[str, Any] | None = {"kind": "shell", "words": words.split(), "lacks": [flag]}
+        trigger_text: str | None = f"shell `{words}` without {flag}"
         category = words.split()[0]
     else:
         mistake, fix = rng.choice(MISTAKES)
@@ -126,8 +136,8 @@ def make_lesson(rng: random.Random, n: int) -> dict[str, Any]:
         body = f"While changing {file}, the {thing} was wrong: {mistake.format(thing=thing)}. Seen in {lang} code."
         prevention = fix.format(thing=thing).capitalize() + "."
         tool = rng.choice(TOOLS[1:])
-        trigger = {"tool": tool} if rng.random() < 0.7 else None
-        trigger_text = f"{tool} on {file}" if trigger else None
+        trigger = {"kind": TOOL_KINDS[tool]} if rng.random() < 0.7 else None
+        trigger_text = f"{TOOL_KINDS[tool]} on {file}" if trigger else None
         category = lang
     sessions = rng.randint(1, 30)
     failed = rng.randint(0, sessions)
