@@ -138,6 +138,7 @@ def test_config_show_lists_every_setting_with_its_source(config_file: Path) -> N
     assert set(data["settings"]) == {
         "capture.enabled",
         "capture.exclude_projects",
+        "capture.paths",
         "capture.store_prompts",
         "capture.store_tool_output",
         "capture.store_diffs",
