@@ -265,7 +265,7 @@ def test_a_folder_of_gemini_chats_is_read_and_its_prompt_logs_named(tmp_path: Pa
 @pytest.mark.corpus
 def test_the_aider_folder_is_read(tmp_path: Path) -> None:
     """Aider's chat history is read now (Aider adapter): recognized by its content under any name."""
-    source = SHARED_CORPUS / "aider"
+    source = SHARED_CORPUS / "aider" / "aider-dev"
     if not source.is_dir():
         pytest.skip(f"real-data corpus not found at {source}")
     folder = tmp_path / "aider"
@@ -280,7 +280,7 @@ def test_the_aider_folder_is_read(tmp_path: Path) -> None:
 @pytest.mark.corpus
 def test_the_opencode_folder_is_read(tmp_path: Path) -> None:
     """OpenCode's storage files are read now (OpenCode adapter): recognized by their path."""
-    source = SHARED_CORPUS / "opencode"
+    source = SHARED_CORPUS / "opencode" / "codemie"
     if not source.is_dir():
         pytest.skip(f"real-data corpus not found at {source}")
     folder = tmp_path / "opencode"
