@@ -130,8 +130,9 @@ def count(paths: list[str]) -> dict[str, Any]:
                     model = message.get("model")
                     figures = message.get("usage")
                     if isinstance(figures, dict) and isinstance(model, str) and model != "<synthetic>":
-                        message_id = message.get("id") or f"uuid:{record.get('uuid') or lineno}"
-                        request = record.get("requestId") if isinstance(record.get("requestId"), str) else ""
+                        message_id = str(message.get("id") or f"uuid:{record.get('uuid') or lineno}")
+                        request_id = record.get("requestId")
+                        request = request_id if isinstance(request_id, str) else ""
                         row = {
                             "input": int(figures.get("input_tokens") or 0),
                             "output": int(figures.get("output_tokens") or 0),
