@@ -193,3 +193,18 @@ def test_a_codex_sandbox_refusal_from_the_corpus_is_a_missing_prerequisite() -> 
     )
     found = classify_call(failed)
     assert found is not None and found.label == "MISSING_PREREQUISITE" and found.evidence.startswith("sandbox_")
+
+
+@pytest.mark.parametrize(("agent", "blind"), [("codex", False), ("aider", False), ("claude-code", True)])
+def test_a_file_printed_in_the_shell_is_read_except_where_the_harness_tracks_reads(agent: str, blind: bool) -> None:
+    """Codex and the rest read files with `cat` / `sed -n`: an edit after that is not blind. Claude
+    Code's harness refuses an Edit of a file its Read tool has not read, so there it still is."""
+    from lessonloop.analyze.blind_edits import find_file_signals
+
+    calls = (
+        call(1, "exec_command", "shell", command="sed -n '1,40p' src/a.py"),
+        call(2, "apply_patch", "edit", target_path="src/a.py", diff=TWO_FILES.split("--- /dev/null")[0]),
+    )
+    session = SessionInput("s", cwd=CWD, contexts=(Context("s", "main", cwd=CWD, calls=calls),), agent=agent)
+    signals = find_file_signals(session)
+    assert [(b.path, b.shell_read_before) for b in signals.blind_edits] == ([("/repo/src/a.py", True)] if blind else [])

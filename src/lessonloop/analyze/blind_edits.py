@@ -14,8 +14,9 @@ Definitions (paths normalized as in `analyze.file_ops`):
   write call that replaces an existing file, of a path that this same context has not earlier
   successfully read with a read call (Read, read_file, ...), created or changed (edit or write
   calls). Failed reads do not count; reads after the edit do not count; printing the file in a
-  shell (`cat`, `sed -n`) does not count (Claude Code's
-  harness does not count it either; the signal says `shell_read_before`); creating a new file is
+  shell (`cat`, `sed -n`) does not count for Claude Code (its
+  harness does not count it either; the signal says `shell_read_before`), and counts for every
+  other agent (Codex, Aider and the rest read files through the shell); creating a new file is
   not blind. Failed attempts count too (the definition is about what the agent did, and the
   harness's "File has not been read yet" refusal is the typical failure); `ok` tells them apart.
   When the harness refuses an edit with "File has not been read yet", the context is taken to
@@ -72,6 +73,10 @@ from lessonloop.analyze.inputs import Ref, SessionInput
 from lessonloop.analyze.paths import Resolver
 
 SEARCH_LOOP_MIN = 4
+# Agents whose harness tracks which files were read with its read tool and refuses an edit of any
+# other (Claude Code's "File has not been read yet"): for them a file printed in the shell is not
+# read. Every other agent reads files through the shell as often as with a tool.
+_READ_TOOL_HARNESSES = frozenset({"claude-code", None})
 _LOOP_BREAKERS = frozenset({"read", "create", "replace", "edit", "shell_read", "shell_change"})
 
 
@@ -337,6 +342,8 @@ class _Tracker:
             self._read(op, op.path)
         elif op.op == "shell_read":
             self.shell_read.add((op.ref.context_id, op.path))
+            if op.ok and self.session.agent not in _READ_TOOL_HARNESSES:
+                self._know(op, op.path)
         elif op.op in CHANGE_OPS:
             self._change(op, op.path)
         elif op.op == "shell_change" and op.ran:
@@ -359,6 +366,11 @@ class _Tracker:
         else:
             ranges[(op.start, op.end)] = (version, epoch, op.ref)
         self.known[key] = _Knowledge(version, op.ref)
+
+    def _know(self, op: FileOp, path: str) -> None:
+        """A shell command printed the file (`cat`, `sed -n`): for an agent whose harness keeps no
+        read state of its own, that is how it reads (Codex, Aider, ...)."""
+        self.known[(op.ref.context_id, path)] = _Knowledge(self.version.get(path, 0), op.ref)
 
     # -- changes -------------------------------------------------------------------------------
 

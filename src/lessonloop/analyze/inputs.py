@@ -119,6 +119,7 @@ class SessionInput:
     ended_at: str | None = None
     contexts: tuple[Context, ...] = ()
     home: str | None = None  # the user's home folder, for "~" in paths
+    agent: str | None = None  # the agent that ran it ("claude-code", "codex", ...)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -124,7 +124,7 @@ def load_sessions(conn: sqlite3.Connection, session_ids: Iterable[str], home: st
     for part in _chunks(wanted):
         marks = ", ".join("?" * len(part))
         for row in conn.execute(
-            f"""SELECT id, coalesce(parent_id, id), kind, parent_id, cwd, project
+            f"""SELECT id, coalesce(parent_id, id), kind, parent_id, cwd, project, agent
                 FROM sessions WHERE id IN ({marks}) OR parent_id IN ({marks})
                 ORDER BY parent_id IS NOT NULL, id""",
             [*part, *part],
@@ -174,6 +174,7 @@ def load_sessions(conn: sqlite3.Connection, session_ids: Iterable[str], home: st
                 id=root,
                 project=main_row[5],
                 cwd=main_row[4],
+                agent=main_row[6],
                 started_at=min(stamps) if stamps else None,
                 ended_at=max(stamps) if stamps else None,
                 contexts=built,
