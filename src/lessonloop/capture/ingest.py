@@ -24,6 +24,7 @@ from lessonloop.capture.privacy import BatchScreen, CapturePolicy, disabled_noti
 from lessonloop.records import Batch, Problem
 from lessonloop.sample import claude_code_sample, is_sample_path
 from lessonloop.store import writer
+from lessonloop.store.transaction import transaction
 
 if TYPE_CHECKING:
     from lessonloop.store.sample_removal import SampleRemoval
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
 FINGERPRINT_BYTES = 4096
 # A last line without newline is accepted only once its file has been quiet this long.
 QUIET_SECONDS = 600.0
+# Units stored in one transaction: at most this many, or this many bytes read (the store's
+# write lock is held while a group is written, never while it is read).
+UNIT_GROUP_UNITS = 64
+UNIT_GROUP_BYTES = 8_000_000
 
 
 class Progress(Protocol):
@@ -332,8 +337,7 @@ def ingest(
     try:
         for ref, adapter in plans:
             _ingest_file(conn, ref, adapter, summary, progress, now, screen)
-        for unit, (agent, fmt) in units:
-            _ingest_unit(conn, unit, agent, fmt, summary, progress, screen)
+        _ingest_units(conn, units, summary, progress, screen)
         # Files that shared sessions with a replaced file are rebuilt too (see clear_file_records).
         for _ in range(5):
             again = writer.files_to_reread(conn)
@@ -431,18 +435,37 @@ def _plan_units(
     return planned
 
 
-def _ingest_unit(
+def _ingest_units(
     conn: sqlite3.Connection,
-    unit: Unit,
-    agent: str,
-    fmt: str,
+    units: list[tuple[Unit, tuple[str, str]]],
     summary: IngestSummary,
     progress: Progress,
     screen: BatchScreen,
 ) -> None:
-    """Read a unit whole and store it in place of what it stored before."""
+    """Read units whole and store each in place of what it stored before, several units to a
+    transaction: units are often small (a chat of a few kB), and a transaction of its own would
+    cost each one more than reading it. Units are read before their group's transaction begins
+    (the store stays free meanwhile); each unit's records and its source_files row are written
+    together in the group's transaction, so a unit is stored whole or not at all."""
+    group: list[tuple[Unit, str, str, Batch]] = []
+    size = 0
+    for unit, (agent, fmt) in units:
+        batch = _read_unit(unit, summary, progress)
+        if batch is None:
+            continue
+        screen.apply(batch, unit.path)
+        group.append((unit, agent, fmt, batch))
+        size += unit.size
+        if size >= UNIT_GROUP_BYTES or len(group) >= UNIT_GROUP_UNITS:
+            _store_units(conn, group, summary, progress)
+            group, size = [], 0
+    if group:
+        _store_units(conn, group, summary, progress)
+
+
+def _read_unit(unit: Unit, summary: IngestSummary, progress: Progress) -> Batch | None:
     try:
-        batch = unit.read()
+        return unit.read()
     except Exception as exc:  # a defect of the adapter (bad input is reported as problems): go on
         summary.problems.append(
             Problem(
@@ -454,8 +477,23 @@ def _ingest_unit(
         )
         summary.files_failed += 1
         progress.advance(unit.size, unit.path)
-        return
-    screen.apply(batch, unit.path)
+        return None
+
+
+def _store_units(
+    conn: sqlite3.Connection, group: list[tuple[Unit, str, str, Batch]], summary: IngestSummary, progress: Progress
+) -> None:
+    with transaction(conn):
+        for unit, agent, fmt, batch in group:
+            _store_unit(conn, unit, agent, fmt, batch, summary)
+    for unit, *_ in group:
+        progress.advance(unit.size, unit.path)
+
+
+def _store_unit(
+    conn: sqlite3.Connection, unit: Unit, agent: str, fmt: str, batch: Batch, summary: IngestSummary
+) -> None:
+    """Store one unit's batch (inside the group's transaction: write_chunk takes a savepoint)."""
     state = writer.register_file(conn, unit.path, agent, is_sample=False, format=fmt)
     progress_row = writer.ReadProgress(
         size=unit.size, mtime_ns=unit.mtime_ns, offset=unit.size, lines=0, head_hash=None, tail_hash=None
@@ -483,7 +521,6 @@ def _ingest_unit(
     summary.files_read += 1
     _count(summary, batch, 0)
     summary.bytes_read += unit.size
-    progress.advance(unit.size, unit.path)
 
 
 def _unchanged(state: writer.FileState, info: os.stat_result, now: float) -> bool:

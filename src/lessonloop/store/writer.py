@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import TracebackType
 
 from lessonloop.records import Batch, Problem, SessionRecord
 from lessonloop.store.transaction import transaction
@@ -134,8 +135,9 @@ def write_chunk(
     rewritten); `cascade`: see clear_file_records. Raises StaleStateError, writing nothing, when the stored offset is no longer
     the one this read started from (another ingest got there first).
     Returns notices about results whose call is unknown.
+    Inside the caller's transaction (several units stored together), the chunk is a savepoint of it.
     """
-    with transaction(conn):
+    with _savepoint(conn) if conn.in_transaction else transaction(conn):
         row = conn.execute("SELECT offset, tail_hash FROM source_files WHERE id = ?", (state.id,)).fetchone()
         if row is None or row[0] != expected_offset or row[1] != expected_tail:
             raise StaleStateError(state.path)
@@ -161,6 +163,25 @@ def write_chunk(
             ),
         )
     return notices
+
+
+class _savepoint:
+    """A savepoint inside the caller's transaction: released when the block ends, rolled back to
+    (the transaction going on without this chunk) when it raises."""
+
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        self.conn.execute("SAVEPOINT write_chunk")
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if exc is not None and self.conn.in_transaction:  # else SQLite already rolled back
+            self.conn.execute("ROLLBACK TO write_chunk")
+        if self.conn.in_transaction:
+            self.conn.execute("RELEASE write_chunk")
 
 
 def clear_file_records(conn: sqlite3.Connection, file_id: int, *, cascade: bool = True) -> None:

@@ -99,6 +99,9 @@ class _ChatReader:
         self.roots = roots
         self.seq = 0
         self.unknown_types: dict[str, int] = {}
+        # A chat repeats texts (a result shown again as the call's display, an error in both
+        # the message and the result): each (text, scope) is redacted once per file.
+        self.redacted: dict[tuple[str, Scope], tuple[str, int]] = {}
 
     def read(self, conversation: Conversation) -> None:
         batch = self.batch
@@ -325,9 +328,12 @@ class _ChatReader:
     def _redact(self, text: str, limit: int, scope: Scope = "prose") -> str:
         if len(text) > limit:
             text = text[:limit] + f"\n[... {len(text) - limit:,} more characters not stored]"
-        cleaned, count = redact(text, scope)
-        self.batch.redactions += count
-        return cleaned
+        key = (text, scope)
+        done = self.redacted.get(key)
+        if done is None:
+            done = self.redacted[key] = redact(text, scope)
+        self.batch.redactions += done[1]
+        return done[0]
 
 
 # --------------------------------------------------------------------------- values
