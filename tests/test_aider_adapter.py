@@ -6,6 +6,7 @@ import json
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -128,7 +129,7 @@ Hello!
 _LEARNED = ("lesson", "learn")
 
 
-def captured(db: Path) -> dict:
+def captured(db: Path) -> dict[str, Any]:
     """The store's content without what learning derived from it."""
     return {table: rows for table, rows in dump_store(db).items() if not table.startswith(_LEARNED)}
 
@@ -145,10 +146,10 @@ def ingest(db: Path, *paths: Path) -> None:
     assert result.exit_code == 0, result.stderr
 
 
-def stats(db: Path) -> dict:
+def stats(db: Path) -> dict[str, Any]:
     result = cli("stats", "--db", db, "--json", "--agent", "aider")
     assert result.exit_code == 0, result.stderr
-    data: dict = result.json()
+    data: dict[str, Any] = result.json()
     return data
 
 

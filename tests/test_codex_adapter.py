@@ -44,7 +44,12 @@ def tokens(total: list[int], last: list[int]) -> str:
 
 
 def meta(session_id: str = SID, **extra: Any) -> str:
-    payload = {"id": session_id, "timestamp": "2026-05-11T08:26:55.042Z", "cwd": "/work/proj", "cli_version": "0.125.0"}
+    payload: dict[str, Any] = {
+        "id": session_id,
+        "timestamp": "2026-05-11T08:26:55.042Z",
+        "cwd": "/work/proj",
+        "cli_version": "0.125.0",
+    }
     payload["git"] = {"branch": "main"}
     payload.update(extra)
     return line("session_meta", payload)
