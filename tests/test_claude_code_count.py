@@ -16,10 +16,16 @@ from tests.counting.claude_code_count import count
 TOKEN_KEYS = ("input", "output", "cache_creation", "cache_read")
 
 
+CORPORA = {
+    "spotter": SHARED_CORPUS / "claude-code" / "spotter",
+    "codemie": SHARED_CORPUS / "claude-code" / "codemie",
+}
+
+
 @pytest.mark.corpus
-@pytest.mark.parametrize("source", ["spotter", "codemie"])
+@pytest.mark.parametrize("source", sorted(CORPORA))
 def test_the_counting_script_agrees_with_stats(source: str, tmp_path: Path) -> None:
-    corpus = SHARED_CORPUS / "claude-code" / source
+    corpus = CORPORA[source]
     if not corpus.is_dir():
         pytest.skip(f"real-data corpus not found at {corpus}")
     folder = tmp_path / source

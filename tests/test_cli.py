@@ -125,7 +125,9 @@ def test_stats_json_shape(store_with_two_sessions: tuple[Path, TranscriptBuilder
     data = cli("stats", "--db", db, "--json").json()
     assert data["sessions"] == 2
     assert data["tools"] == {"Bash": {"calls": 3, "errors": 2}}
-    assert data["tokens"] == {"claude-opus-4-6": {"input": 9, "output": 30, "cache_creation": 300, "cache_read": 3000, "reasoning": 0}}
+    assert data["tokens"] == {
+        "claude-opus-4-6": {"input": 9, "output": 30, "cache_creation": 300, "cache_read": 3000, "reasoning": 0}
+    }
     beta = cli("stats", "--db", db, "--json", "-p", "beta").json()
     assert beta["sessions"] == 1 and beta["tools"] == {"Bash": {"calls": 1, "errors": 1}}
 
