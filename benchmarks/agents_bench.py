@@ -88,6 +88,11 @@ _UUID = re.compile(rb"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 _CALL_ID = re.compile(rb"\b((?:call|ws)_[A-Za-z0-9]{8,})[A-Za-z0-9]{4}\b")
 
 
+def _retail(pattern: re.Pattern[bytes], data: bytes, tail: bytes) -> bytes:
+    """Every match of `pattern` with its last characters replaced by `tail` (group 1 kept)."""
+    return pattern.sub(lambda match: match.group(1) + tail, data)
+
+
 def scaled_codex(rollouts: Path, out: Path, copies: int) -> Path:
     """`copies` copies of every rollout under `rollouts`, each copy's ids distinct."""
     files = sorted(rollouts.rglob("*.jsonl"))
@@ -96,9 +101,9 @@ def scaled_codex(rollouts: Path, out: Path, copies: int) -> Path:
         folder = out / f"copy{copy:03d}"
         folder.mkdir(parents=True)
         for path in files:
-            data = _UUID.sub(lambda m, tail=uuid_tail: m.group(1) + tail, path.read_bytes())
-            data = _CALL_ID.sub(lambda m, tail=call_tail: m.group(1) + tail, data)
-            name = _UUID.sub(lambda m, tail=uuid_tail: m.group(1) + tail, path.name.encode()).decode()
+            data = _retail(_UUID, path.read_bytes(), uuid_tail)
+            data = _retail(_CALL_ID, data, call_tail)
+            name = _retail(_UUID, path.name.encode(), uuid_tail).decode()
             (folder / name).write_bytes(data)
     return out
 
