@@ -16,6 +16,7 @@ HEAD = re.compile(r"^<{5,9} SEARCH\s*$")
 DIVIDER = re.compile(r"^={5,9}\s*$")
 UPDATED = re.compile(r"^>{5,9} REPLACE\s*$")
 _FENCE = "```"
+_MARKERS = ("<<<<<", "=====", ">>>>>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,27 +29,27 @@ class EditBlock:
     line: int  # index of its `<<<<<<< SEARCH` line in the reply's lines
 
 
-def is_head(line: str) -> bool:
-    return line.startswith("<<<<<") and HEAD.match(line) is not None
-
-
 def find_blocks(lines: list[str]) -> list[EditBlock]:
     """The complete SEARCH/REPLACE blocks in the lines of a reply, in order."""
     blocks: list[EditBlock] = []
     path: str | None = None
-    index = 0
-    count = len(lines)
-    while index < count:
+    # Only marker lines decide where blocks are: the others are stepped over in one go.
+    markers = [index for index, line in enumerate(lines) if line.startswith(_MARKERS)]
+    count = len(markers)
+    at = 0  # the marker looked at
+    while at < count:
+        index = markers[at]
         line = lines[index]
         if not (line.startswith("<<<<<") and HEAD.match(line)):
-            index += 1
+            at += 1
             continue
         named = _file_name(lines, index)
         if named is not None:
             path = named
         divider = updated = -1
-        cursor = index + 1
-        while cursor < count:
+        after = at + 1
+        while after < count:
+            cursor = markers[after]
             text = lines[cursor]
             if divider < 0 and text.startswith("=====") and DIVIDER.match(text):
                 divider = cursor
@@ -57,14 +58,14 @@ def find_blocks(lines: list[str]) -> list[EditBlock]:
                 break
             elif text.startswith("<<<<<") and HEAD.match(text):
                 break  # a new block before this one ended: this one is malformed
-            cursor += 1
+            after += 1
         if divider < 0 or updated < 0:
-            index = cursor if cursor > index else index + 1
+            at = after  # the next SEARCH marker, or none
             continue
         search = "\n".join(lines[index + 1 : divider])
         replace = "\n".join(lines[divider + 1 : updated])
         blocks.append(EditBlock(path, search, replace, index))
-        index = updated + 1
+        at = after + 1
     return blocks
 
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from lessonloop.analyze.redaction import Scope
 from lessonloop.capture.adapters import PendingCall
 from lessonloop.capture.aider import AGENT
 from lessonloop.capture.aider.session_reader import SessionReader
@@ -25,6 +26,7 @@ from lessonloop.records import Batch, Problem, SessionRecord
 from lessonloop.timestamps import normalize_timestamp
 
 HEADING = b"# aider chat started at "
+_NEWLINE_HEADING = b"\n" + HEADING
 
 
 class AiderHistoryParser:
@@ -37,7 +39,7 @@ class AiderHistoryParser:
         self._cwd = os.path.dirname(self._absolute)
         self._project: str | None = None
         self._project_known = False
-        self._buffer: list[bytes] = []  # the lines of the session being read
+        self._buffer: list[bytes] = []  # the session being read: pieces of its lines, each joined by newlines
         self._start = 0  # the file's line number of the buffer's first line
         self._heading: tuple[str, int] | None = None  # (time text, ordinal) of the buffered session
         heading = state.get("heading") if isinstance(state, dict) else None
@@ -47,32 +49,44 @@ class AiderHistoryParser:
         else:
             self._previous = (None, -1)
         self._reported: set[int] = set()
+        self._redacted: dict[tuple[str, Scope], tuple[str, int]] = {}  # redaction answers of one parse() call
         self.restart_line: int | None = None
 
     def parse(self, lines: Sequence[bytes], first_lineno: int) -> Batch:
         batch = Batch()
-        lineno = first_lineno - 1
-        for raw in lines:
-            lineno += 1
-            if raw.startswith(HEADING):
+        self._redacted.clear()
+        if lines:
+            data = b"\n".join(lines)  # headings are found in the chunk's text, not line by line
+            piece = piece_line = 0  # the lines not yet buffered: from data[piece], the chunk's line piece_line
+            line = pos = 0  # data[pos] starts the chunk's line `line`
+            for at in _headings(data):
+                line += data.count(b"\n", pos, at)
+                pos = at
+                if at > piece:
+                    self._add(data[piece : at - 1], first_lineno + piece_line)
                 if self._buffer:
                     self._emit(batch)
-                time_text = raw[len(HEADING) :].decode("utf-8", "replace").strip()
+                newline = data.find(b"\n", at)
+                time_text = data[at + len(HEADING) : newline if newline >= 0 else len(data)].decode("utf-8", "replace")
+                time_text = time_text.strip()
                 previous_time, previous_ordinal = self._previous
                 ordinal = previous_ordinal + 1 if previous_time == time_text else 0
                 self._previous = (time_text, ordinal)
                 self._heading = (time_text, ordinal)
-                self._buffer = [raw]
-                self._start = lineno
-                continue
-            if not self._buffer:
-                self._start = lineno  # lines before the file's first heading (a history cut at its start)
-            self._buffer.append(raw)
+                self._buffer = []
+                piece, piece_line = at, line
+            self._add(data[piece:], first_lineno + piece_line)
         batch.records = len(lines)
         if self._buffer:
             self._emit(batch)  # the last session, maybe unfinished: emitted whole, read again later
             self.restart_line = self._start
         return batch
+
+    def _add(self, text: bytes, lineno: int) -> None:
+        """Buffer lines (joined by newlines) of the session being read; `lineno` is the first's."""
+        if not self._buffer:
+            self._start = lineno  # lines before the file's first heading (a history cut at its start)
+        self._buffer.append(text)
 
     def state(self) -> dict[str, Any] | None:
         """The heading the next read starts at, with its ordinal among equal headings."""
@@ -85,21 +99,21 @@ class AiderHistoryParser:
 
     # ------------------------------------------------------------------
 
-    def _session_id(self) -> str:
+    def _session_id(self, started: str | None) -> str:
         if self._heading is None:
             return f"aider:{self._file_key}:before-first-heading"
         time_text, ordinal = self._heading
-        stamp = normalize_timestamp(time_text) or time_text.replace(" ", "_")
+        stamp = started or time_text.replace(" ", "_")
         return f"aider:{self._file_key}:{stamp}" + (f"#{ordinal + 1}" if ordinal else "")
 
     def _emit(self, batch: Batch) -> None:
-        lines = self._decode(batch)
-        if self._heading is None and not any(line.startswith(("####", "> ")) for line in lines):
+        text = self._decode(batch)
+        if self._heading is None and not (text.startswith(("####", "> ")) or "\n####" in text or "\n> " in text):
             return  # nothing but stray text before the first heading (an editor's mode line)
         project = self._project_for()
         started = normalize_timestamp(self._heading[0]) if self._heading is not None else None
         session = SessionRecord(
-            id=self._session_id(),
+            id=self._session_id(started),
             agent=AGENT,
             kind="main",
             cwd=self._cwd,
@@ -107,8 +121,8 @@ class AiderHistoryParser:
             started_at=started,
             ended_at=started,
         )
-        reader = SessionReader(session, batch, self._start)
-        reader.read(lines)
+        reader = SessionReader(session, batch, self._start, self._redacted)
+        reader.read(text)
         batch.sessions[session.id] = session
         batch.replaced_sessions.add(session.id)
 
@@ -118,12 +132,15 @@ class AiderHistoryParser:
             self._project_known = True
         return self._project
 
-    def _decode(self, batch: Batch) -> list[str]:
+    def _decode(self, batch: Batch) -> str:
+        """The buffered session as text: its lines joined by newlines, each line without the one
+        carriage return it may end with (as a Windows-written history has)."""
+        data = b"\n".join(self._buffer)
         try:
-            text = b"\n".join(self._buffer).decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
             decoded: list[str] = []
-            for offset, raw in enumerate(self._buffer):
+            for offset, raw in enumerate(data.split(b"\n")):
                 try:
                     decoded.append(raw.decode("utf-8"))
                 except UnicodeDecodeError as exc:
@@ -139,11 +156,23 @@ class AiderHistoryParser:
                                 f"invalid UTF-8 at byte {exc.start}; replaced with U+FFFD",
                             )
                         )
-            return [line[:-1] if line.endswith("\r") else line for line in decoded]
-        lines = text.split("\n")
+            text = "\n".join(decoded)
         if "\r" in text:
-            lines = [line[:-1] if line.endswith("\r") else line for line in lines]
-        return lines
+            text = text.replace("\r\n", "\n")  # one CR per line: CR CR LF keeps one CR
+            if text.endswith("\r"):
+                text = text[:-1]
+        return text
+
+
+def _headings(data: bytes) -> Iterator[int]:
+    """Where each heading line starts in `data` (lines joined by newlines)."""
+    if data.startswith(HEADING):
+        yield 0
+    find = data.find
+    at = find(_NEWLINE_HEADING)
+    while at >= 0:
+        yield at + 1
+        at = find(_NEWLINE_HEADING, at + 1)
 
 
 def open_parser(

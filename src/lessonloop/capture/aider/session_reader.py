@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from lessonloop import json_codec
 from lessonloop.analyze.redaction import Scope, redact, redact_tool_input
-from lessonloop.capture.aider.edit_blocks import UPDATED, EditBlock, find_blocks, is_head, unified_diff
+from lessonloop.capture.aider.edit_blocks import EditBlock, find_blocks, unified_diff
 from lessonloop.capture.aider.usage_line import parse_token_report
 from lessonloop.records import (
     EDIT,
@@ -63,60 +63,107 @@ _AIDER_TYPED = ("# Fix any errors below, if possible.", "# Question: ")
 _PROMPT_COMMANDS = frozenset({"/ask", "/code", "/architect", "/context"})
 _SHELL_COMMANDS = {"/run": "run", "/test": "test", "/git": "git"}
 
-
-def line_kind(line: str) -> int:
-    """USER ("#### "), TOOL ("> ", or ">" alone) or RAW (anything else, blank lines too)."""
-    if line.startswith("####") and (len(line) == 4 or line[4] == " "):
-        return USER
-    if line.startswith("> ") or line.rstrip() == ">":
-        return TOOL
-    return RAW
-
-
-def classify(lines: list[str]) -> list[int]:
-    """Each line's kind; inside a SEARCH/REPLACE block of plain text, "> " lines are the block's."""
-    kinds = [line_kind(line) for line in lines]
-    in_block = False
-    for index, line in enumerate(lines):
-        kind = kinds[index]
-        if in_block:
-            if kind == USER or line.startswith("> Tokens: "):
-                in_block = False
-            elif kind == TOOL:
-                kinds[index] = RAW
-            elif line.startswith(">>>>>") and UPDATED.match(line):
-                in_block = False
-        elif kind == RAW and line.startswith("<<<<<") and is_head(line):
-            in_block = True
-    return kinds
+# The session is read from its whole text, not line by line (~100k lines in a 4 MB history):
+# one regex finds each run of USER lines ("####" alone or "#### ..."), each run of TOOL lines
+# ("> ..." or ">" with only blanks after it) and each SEARCH marker of a block; the lines between
+# them are RAW. The patterns start with the newline before a line (the text is read with a
+# newline put before it): a literal first character is searched for fast, a "^" is tried at
+# every character. ([^\S\n] is str.isspace() without the newline, as str.rstrip() reads.)
+_USER_LINE = r"####(?:[ ][^\n]*)?(?=\n|\Z)"
+_TOOL_LINE = r">(?:[ ][^\n]*|[^\S\n]*)(?=\n|\Z)"
+_RUNS = re.compile(
+    rf"\n(?:(?P<user>{_USER_LINE}(?:\n{_USER_LINE})*)|(?P<tool>{_TOOL_LINE}(?:\n{_TOOL_LINE})*)"
+    r"|(?P<head><{5,9}[ ]SEARCH[^\S\n]*(?=\n|\Z)))"
+)
+# Inside a SEARCH/REPLACE block "> " lines are the block's (RAW) until a USER line, a "> Tokens: "
+# line or the block's REPLACE marker (edit_blocks.UPDATED).
+_BLOCK_END = re.compile(
+    rf"\n(?:(?P<user>{_USER_LINE})|(?P<tokens>> Tokens: )|(?P<updated>>{{5,9}} REPLACE[^\S\n]*(?=\n|\Z)))"
+)
+# TOOL lines that may mean more than output (a superset: _tool_line decides exactly).
+_NOTABLE = re.compile(
+    r"^> (?:Tokens: |Applied edit to |Skipping edits to |The LLM did not conform|## SearchReplaceNoExactMatch: "
+    r"|## Running: |Commit |\^C KeyboardInterrupt|Model|Main model|Removed: |Added )",
+    re.M,
+)
 
 
 @dataclass(slots=True)
 class Run:
+    """Consecutive lines of one kind: lines[start:end] of the session, text[begin:finish]."""
+
     kind: int
     start: int  # index of its first line in the session
     end: int  # index after its last line
-    blank: bool = False  # a RAW run of blank lines only
+    begin: int  # offset of its first character in the session's text
+    finish: int  # offset after its last character (its last newline left out)
 
 
-def runs_of(lines: list[str], kinds: list[int]) -> list[Run]:
+def runs_of(text: str) -> list[Run]:
+    """The runs of the session's text (its lines joined by newlines), blank RAW runs left out.
+
+    A line's kind: USER ("####" alone or followed by a space), TOOL ("> ", or ">" with only
+    blanks after it) or RAW (anything else); inside a SEARCH/REPLACE block of RAW text, TOOL
+    lines are the block's (RAW) until its end (see _BLOCK_END)."""
     runs: list[Run] = []
-    for index, kind in enumerate(kinds):
-        if runs and runs[-1].kind == kind and runs[-1].end == index:
-            runs[-1].end = index + 1
-            if kind == RAW and runs[-1].blank and lines[index].strip():
-                runs[-1].blank = False
-        else:
-            runs.append(Run(kind, index, index + 1, kind == RAW and not lines[index].strip()))
+    padded = "\n" + text  # padded[o] is the newline before the line at text[o]
+    last = len(padded)
+    line = pos = 0  # text[pos] starts line number `line`
+    raw_line = raw_pos = 0  # where the RAW lines not yet in a run start
+    search = _RUNS.search
+    count = text.count
+    ended = False
+    while True:
+        match = search(padded, pos)
+        if match is None:
+            break
+        begin = match.start()  # its first line starts at text[begin]
+        at = line + count("\n", pos, begin)
+        finish = match.end() - 1  # in text
+        if match.lastgroup == "head":
+            if match.end() == last:
+                break  # the last line: RAW
+            block_end = _BLOCK_END.search(padded, match.end())
+            if block_end is None:
+                break  # the block runs to the end: RAW
+            end_line = at + 1 + count("\n", finish + 1, block_end.start())
+            if block_end.lastgroup == "updated":
+                if block_end.end() == last:
+                    break
+                line, pos = end_line + 1, block_end.end()
+            else:
+                line, pos = end_line, block_end.start()
+            continue
+        if at > raw_line:
+            _raw_run(runs, text, raw_line, at, raw_pos, begin - 1)
+        end = at + match.group().count("\n")
+        runs.append(Run(USER if match.lastgroup == "user" else TOOL, at, end, begin, finish))
+        if match.end() == last:
+            ended = True
+            break
+        line = raw_line = end
+        pos = raw_pos = match.end()
+    if not ended:
+        _raw_run(runs, text, raw_line, line + count("\n", pos) + 1, raw_pos, len(text))
     return runs
 
 
+def _first_line(text: str, run: Run) -> str:
+    newline = text.find("\n", run.begin, run.finish)
+    return text[run.begin : newline if newline >= 0 else run.finish]
+
+
+def _raw_run(runs: list[Run], text: str, start: int, end: int, begin: int, finish: int) -> None:
+    if text[begin:finish].strip():  # a run of blank lines only is left out
+        runs.append(Run(RAW, start, end, begin, finish))
+
+
 def tool_text(line: str) -> str:
-    return line[2:].rstrip() if len(line) > 2 else ""
+    return line[2:].rstrip()
 
 
 def user_text(line: str) -> str:
-    return line[5:].rstrip() if len(line) > 5 else ""
+    return line[5:].rstrip()
 
 
 @dataclass(slots=True)
@@ -142,8 +189,15 @@ class _Command:
 class SessionReader:
     """Turns one session's lines into records of `batch` (one reader per session read)."""
 
-    def __init__(self, session: SessionRecord, batch: Batch, first_lineno: int) -> None:
+    def __init__(
+        self,
+        session: SessionRecord,
+        batch: Batch,
+        first_lineno: int,
+        redacted: dict[tuple[str, Scope], tuple[str, int]],
+    ) -> None:
         self.session = session
+        self.redacted = redacted  # (text, scope) -> redact()'s answer: texts repeat (the same question, "git commit")
         self.batch = batch
         self.first_lineno = first_lineno  # the file's line number of lines[0]
         self.pending: list[_Pending] = []
@@ -158,7 +212,11 @@ class SessionReader:
     def _redact(self, text: str, limit: int, scope: Scope) -> str:
         if len(text) > limit:
             text = text[:limit] + f"\n[... {len(text) - limit:,} more characters not stored]"
-        cleaned, count = redact(text, scope)
+        key = (text, scope)
+        done = self.redacted.get(key)
+        if done is None:
+            done = self.redacted[key] = redact(text, scope)
+        cleaned, count = done
         if count:
             self.batch.redactions += count
         return cleaned
@@ -228,33 +286,36 @@ class SessionReader:
 
     # ------------------------------------------------------------------ the session
 
-    def read(self, lines: list[str]) -> None:
-        kinds = classify(lines)
-        runs = runs_of(lines, kinds)
-        significant = [run for run in runs if not run.blank]
-        for position, run in enumerate(significant):
+    def read(self, text: str) -> None:
+        """Read the session's text: its lines joined by newlines (no carriage return at their ends)."""
+        runs = runs_of(text)
+        last = len(runs) - 1
+        for position, run in enumerate(runs):
             if run.kind == USER:
-                self._finish_turn(run.start)
-                self._input(lines, run)
+                self._finish_turn()
+                self._input(text[run.begin : run.finish], run.start)
             elif run.kind == TOOL:
-                self._tool_lines(lines, run)
+                self._tool_lines(text[run.begin : run.finish].split("\n"), run.start)
             else:
-                before = significant[position - 1] if position > 0 else None
-                after = significant[position + 1] if position + 1 < len(significant) else None
+                before = runs[position - 1] if position > 0 else None
+                after = runs[position + 1] if position < last else None
                 replies_to_input = (
                     before is not None and before.kind == USER and self.last_input in ("prompt", "instructions")
                 )
                 before_tokens = (
-                    after is not None and after.kind == TOOL and tool_text(lines[after.start]).startswith("Tokens: ")
+                    after is not None
+                    and after.kind == TOOL
+                    and text.startswith("> Tokens: ", after.begin)
+                    and tool_text(_first_line(text, after)).startswith("Tokens: ")
                 )
                 if replies_to_input or before_tokens:
-                    self._reply(lines, run)
+                    self._reply(text[run.begin : run.finish], run.start)
                 elif self.command is not None:
-                    self._output(lines[run.start : run.end])
-        self._finish_turn(len(lines))
+                    self._output(text[run.begin : run.finish])
+        self._finish_turn()
 
-    def _input(self, lines: list[str], run: Run) -> None:
-        texts = [user_text(line) for line in lines[run.start : run.end]]
+    def _input(self, body: str, start: int) -> None:
+        texts = [user_text(line) for line in body.split("\n")]
         text = "\n".join(texts).strip()
         first = texts[0].strip() if texts else ""
         if not text or text == "<blank>":
@@ -265,11 +326,11 @@ class SessionReader:
         elif _CONFIRMATION.search(first):
             kind = "system"
         elif first.startswith(("!", "/")):
-            kind = self._command(run.start, first)
+            kind = self._command(start, first)
         else:
             kind = "prompt"
         self.last_input = kind
-        self._message(run.start, "user", kind, text, "command" if kind == "command" else "prose")
+        self._message(start, "user", kind, text, "command" if kind == "command" else "prose")
 
     def _command(self, index: int, first: str) -> str:
         """The kind of a slash or bang input; starts the tool call of the commands that are one."""
@@ -290,24 +351,39 @@ class SessionReader:
             self.command = _Command(call_id, "undo", seq=self.first_lineno + index)
         return "command"
 
-    def _output(self, lines: list[str]) -> None:
+    def _output(self, body: str) -> None:
+        """Plain lines (a RAW run's text) as output of the command being run."""
         command = self.command
         if command is None:
             return
         room = OUTPUT_LINES - len(command.output)
         if room > 0:
+            lines = body.split("\n")
             command.output.extend(lines[:room])
-        command.omitted += max(0, len(lines) - max(room, 0))
+            command.omitted += max(0, len(lines) - room)
+        else:
+            command.omitted += body.count("\n") + 1
 
-    def _reply(self, lines: list[str], run: Run) -> None:
+    def _tool_output(self, lines: list[str], start: int, end: int) -> None:
+        """TOOL lines[start:end] that mean nothing else, as output of the command being run."""
+        command = self.command
+        if command is None:
+            return
+        take = max(0, min(OUTPUT_LINES - len(command.output), end - start))
+        if take:
+            command.output.extend([tool_text(line) for line in lines[start : start + take]])
+        command.omitted += end - start - take
+
+    def _reply(self, body: str, start: int) -> None:
         if self.command is not None and self.command.tool == "test":
             self.command.failed = True  # its output was sent to the model, as aider does on a failure
         if self.settled_any or self.failure_seen:
             self._settle_pending()
-        body = lines[run.start : run.end]
-        self._message(run.start, "assistant", "assistant", "\n".join(body).strip())
-        for block in find_blocks(body):
-            index = run.start + block.line
+        self._message(start, "assistant", "assistant", body.strip())
+        if "<<<<<" not in body:
+            return  # no SEARCH marker: no edit block
+        for block in find_blocks(body.split("\n")):
+            index = start + block.line
             creates = not block.search.strip()
             call_id = self._call(
                 index,
@@ -319,51 +395,81 @@ class SessionReader:
             )
             self.pending.append(_Pending(call_id, block, index))
 
-    def _tool_lines(self, lines: list[str], run: Run) -> None:
-        index = run.start
-        while index < run.end:
-            text = tool_text(lines[index])
-            if text.startswith("Tokens: "):
-                self._usage(index, text)
-            elif text.startswith(_APPLIED):
-                self._settle_path(text[len(_APPLIED) :].strip(), index, "ok")
-            elif text.startswith(_SKIPPED):
-                self._settle_path(text[len(_SKIPPED) :].strip(), index, "rejected")
-            elif text == _NOT_CONFORM:
-                self.failure_seen = True
-            elif text.startswith("## SearchReplaceNoExactMatch: "):
-                end = index + 1
-                while end < run.end and not tool_text(lines[end]).startswith("## "):
-                    end += 1
-                self._failed_block(text, [tool_text(line) for line in lines[index:end]], index)
-                index = end
-                continue
-            elif text.startswith(_LINT_RUNNING):
-                end = index + 1
-                while end < run.end and not tool_text(lines[end]).startswith(("Fix lint errors", "Attempt to fix")):
-                    end += 1
-                self._lint(index, text[len(_LINT_RUNNING) :].strip(), [tool_text(line) for line in lines[index:end]])
-                index = end
-                continue
-            elif text.startswith("Commit "):
-                match = _COMMIT.match(text)
-                if match is not None:
-                    self._commit(index, match.group(1), match.group(2))
-            elif text == _INTERRUPT:
-                self._message(index, "user", "interrupt", text)
-                if self.command is not None:
-                    self.command.interrupted = True
-            elif self.session.model is None and text.startswith(("Model", "Main model")):
-                match = _MODEL_LINE.match(text)
-                if match is not None:
-                    self.session.model = match.group(1)
-            elif self.command is not None:
-                if self.command.tool == "undo" and text.startswith("Removed: "):
-                    self.command.removed = True
-                elif self.command.tool == "test" and _ADDED_OUTPUT.match(text):
-                    self.command.failed = True
-                self._output([text])
-            index += 1
+    def _tool_lines(self, lines: list[str], start: int) -> None:
+        """A run of TOOL lines (lines[0] is the session's line `start`): the notable ones one by
+        one (_tool_line), the others as output in bulk."""
+        done = 0  # lines before it are read
+        if len(lines) == 1:
+            notable = [0] if _NOTABLE.match(lines[0]) else []
+        else:
+            body = "\n".join(lines)
+            notable = []
+            at = pos = 0
+            for match in _NOTABLE.finditer(body):
+                at += body.count("\n", pos, match.start())
+                pos = match.start()
+                notable.append(at)
+        for index in notable:
+            if index < done:
+                continue  # read with a line before it
+            if index > done:
+                self._tool_output(lines, done, index)
+            done = self._tool_line(lines, index, start)
+        if done < len(lines):
+            self._tool_output(lines, done, len(lines))
+
+    def _tool_line(self, lines: list[str], at: int, start: int) -> int:
+        """Read TOOL line lines[at] (the session's line start + at); returns the next line to read."""
+        index = start + at
+        text = tool_text(lines[at])
+        if text.startswith("Tokens: "):
+            self._usage(index, text)
+        elif text.startswith(_APPLIED):
+            self._settle_path(text[len(_APPLIED) :].strip(), index, "ok")
+        elif text.startswith(_SKIPPED):
+            self._settle_path(text[len(_SKIPPED) :].strip(), index, "rejected")
+        elif text == _NOT_CONFORM:
+            self.failure_seen = True
+        elif text.startswith("## SearchReplaceNoExactMatch: "):
+            end = at + 1
+            while end < len(lines) and not tool_text(lines[end]).startswith("## "):
+                end += 1
+            self._failed_block(text, [tool_text(line) for line in lines[at:end]], index)
+            return end
+        elif text.startswith(_LINT_RUNNING):
+            end = at + 1
+            while end < len(lines) and not tool_text(lines[end]).startswith(("Fix lint errors", "Attempt to fix")):
+                end += 1
+            self._lint(index, text[len(_LINT_RUNNING) :].strip(), [tool_text(line) for line in lines[at:end]])
+            return end
+        elif text.startswith("Commit "):
+            match = _COMMIT.match(text)
+            if match is not None:
+                self._commit(index, match.group(1), match.group(2))
+        elif text == _INTERRUPT:
+            self._message(index, "user", "interrupt", text)
+            if self.command is not None:
+                self.command.interrupted = True
+        elif self.session.model is None and text.startswith(("Model", "Main model")):
+            match = _MODEL_LINE.match(text)
+            if match is not None:
+                self.session.model = match.group(1)
+        elif self.command is not None:
+            if self.command.tool == "undo" and text.startswith("Removed: "):
+                self.command.removed = True
+            elif self.command.tool == "test" and _ADDED_OUTPUT.match(text):
+                self.command.failed = True
+            self._output_line(text)
+        return at + 1
+
+    def _output_line(self, text: str) -> None:
+        command = self.command
+        if command is None:
+            return
+        if len(command.output) < OUTPUT_LINES:
+            command.output.append(text)
+        else:
+            command.omitted += 1
 
     # ------------------------------------------------------------------ outcomes
 
@@ -428,7 +534,7 @@ class SessionReader:
         )
         self._result(call_id, self.first_lineno + index, "ok", text=f"{sha} {message}")
 
-    def _finish_turn(self, index: int) -> None:
+    def _finish_turn(self) -> None:
         """An input or the session's end closes the command being run and the pending blocks."""
         self._settle_pending()
         command = self.command
