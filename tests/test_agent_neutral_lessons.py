@@ -12,7 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lessonloop.apply.hooks import claude_tools
 from lessonloop.capture.claude_code import tools as claude_code_tools
 from lessonloop.learn.engine import lesson_signature
 from lessonloop.learn.signatures import digest
@@ -135,8 +134,11 @@ def test_a_trigger_stored_with_a_claude_code_tool_name_reads_as_its_kind() -> No
 
 
 def test_the_hooks_and_learning_know_claude_codes_tools_as_capture_does() -> None:
-    assert claude_tools.KINDS == claude_code_tools.KINDS
-    assert LEGACY_TOOL_KINDS == claude_code_tools.KINDS
+    from lessonloop import claude_tool_kinds, records
+
+    assert claude_tool_kinds.kind_of is claude_code_tools.kind_of  # one table for capture and the hooks
+    assert LEGACY_TOOL_KINDS is claude_code_tools.KINDS
+    assert set(claude_code_tools.KINDS.values()) <= set(records.TOOL_KINDS)
 
 
 def _store_before_m018(path: Path) -> sqlite3.Connection:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import posixpath
 
 from lessonloop.analyze.commands import git_arguments, split_commands, words_kinds
+from lessonloop.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:  # annotations only: typing and collections.abc cost the hooks milliseconds
@@ -80,26 +81,8 @@ SHELL, READ, EDIT, WRITE, OTHER = "shell", "read", "edit", "write", "other"
 NEUTRAL_KINDS = frozenset({SHELL, READ, EDIT, WRITE, "search", "fetch", "plan", "subagent", OTHER})
 CHANGE_KINDS = frozenset({EDIT, WRITE})
 # Triggers stored or exported before issue 13 named Claude Code's tools (migration m018 rewrote the
-# store's; a lesson file exported then still names them): the same table as capture/claude_code/tools.py.
-LEGACY_TOOL_KINDS: dict[str, str] = {
-    "Bash": SHELL,
-    "Read": READ,
-    "NotebookRead": READ,
-    "Edit": EDIT,
-    "MultiEdit": EDIT,
-    "NotebookEdit": EDIT,
-    "Write": WRITE,
-    "Grep": "search",
-    "Glob": "search",
-    "LS": "search",
-    "WebFetch": "fetch",
-    "WebSearch": "fetch",
-    "TodoWrite": "plan",
-    "ExitPlanMode": "plan",
-    "EnterPlanMode": "plan",
-    "Task": "subagent",
-    "Agent": "subagent",
-}
+# store's; a lesson file exported then still names them): read by Claude Code's table.
+LEGACY_TOOL_KINDS = CLAUDE_CODE_KINDS
 PREFIX_WORDS = 3  # command prefixes remembered per session for "was the prevention done?"
 
 

@@ -31,7 +31,7 @@ def learn_from_session(conn: sqlite3.Connection, session_id: str, project: str |
     if not any(r[8] == "error" and r[10] in LEARNABLE_CLASSES for r in rows[-OPEN_LIMIT - 1 : -1]):
         return 0
     from lessonloop.analyze.inputs import Call
-    from lessonloop.apply.hooks.claude_tools import kind_of
+    from lessonloop.claude_tool_kinds import kind_of
     from lessonloop.learn.engine import Learner
     from lessonloop.learn.events import CallEvent
     from lessonloop.store.lesson_writer import merge_live

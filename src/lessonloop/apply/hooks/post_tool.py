@@ -19,7 +19,6 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from lessonloop.apply.hooks.claude_tools import kind_of
 from lessonloop.apply.hooks.hook_store import (
     connect_for_writing,
     first_seen,
@@ -33,6 +32,7 @@ from lessonloop.apply.hooks.hook_store import (
     wait_ms,
 )
 from lessonloop.apply.hooks.pre_tool import call_target
+from lessonloop.claude_tool_kinds import kind_of
 from lessonloop.store.transaction import StoreError
 from lessonloop.timestamps import utc_now
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from lessonloop.apply.hooks.claude_tools import kind_of
 from lessonloop.apply.hooks.hook_store import (
     HookPolicy,
     NoStore,
@@ -29,6 +28,7 @@ from lessonloop.apply.hooks.hook_store import (
     text_of,
     wait_ms,
 )
+from lessonloop.claude_tool_kinds import kind_of
 from lessonloop.timestamps import days_between, utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)

@@ -1,9 +1,9 @@
-"""Claude Code's tool names by their agent-neutral kind, for the hooks (which see Claude Code's
-tool names, and match lessons by kind).
+"""Claude Code's tool names by their agent-neutral kind (records.TOOL_KINDS), in one table.
 
-The same table as capture/claude_code/tools.py (tests/test_agent_neutral_lessons.py keeps them
-equal): importing that package costs the hooks' start-up 10-20 ms (the adapter registry,
-dataclasses, typing), more than their whole budget allows (docs/hooks.md).
+The capture adapter (capture/claude_code/tools.py), the hooks (which see Claude Code's tool names
+and match lessons by kind) and learning (triggers stored before m018 named Claude Code's tools)
+all read it. It imports nothing: the hooks' start-up stays as it was. Migrations m017 and m018
+wrote the same table into SQL as it stood then, and stay as they are.
 """
 
 KINDS: dict[str, str] = {
