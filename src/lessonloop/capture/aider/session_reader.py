@@ -28,6 +28,7 @@ from lessonloop import json_codec
 from lessonloop.analyze.redaction import Scope, redact, redact_tool_input
 from lessonloop.capture.aider.edit_blocks import EditBlock, find_blocks, unified_diff
 from lessonloop.capture.aider.usage_line import parse_token_report
+from lessonloop.capture.parsing import ERROR_TEXT_CHARS, MESSAGE_TEXT_CHARS, RESULT_EXCERPT_CHARS, clipped
 from lessonloop.records import (
     EDIT,
     OTHER,
@@ -41,9 +42,6 @@ from lessonloop.records import (
     ToolResultRecord,
 )
 
-RESULT_EXCERPT_CHARS = 2_000
-ERROR_TEXT_CHARS = 20_000
-MESSAGE_TEXT_CHARS = 200_000
 OUTPUT_LINES = 2_000  # lines of a command's output kept (the rest is counted, not stored)
 UNKNOWN_MODEL = "unknown"
 
@@ -210,8 +208,7 @@ class SessionReader:
     # ------------------------------------------------------------------ helpers
 
     def _redact(self, text: str, limit: int, scope: Scope) -> str:
-        if len(text) > limit:
-            text = text[:limit] + f"\n[... {len(text) - limit:,} more characters not stored]"
+        text = clipped(text, limit)
         key = (text, scope)
         done = self.redacted.get(key)
         if done is None:

@@ -14,12 +14,21 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from lessonloop import json_codec, json_depth
-from lessonloop.analyze.redaction import Scope, redact, redact_tool_input, redact_value
+from lessonloop.analyze.redaction import Scope, redact_tool_input, redact_value
 from lessonloop.capture.adapters import PendingCall
 from lessonloop.capture.claude_code import AGENT, texts
 from lessonloop.capture.claude_code.diffs import EDIT_TOOLS, applied_diff
 from lessonloop.capture.claude_code.record_types import SKIPPED_TYPES
 from lessonloop.capture.claude_code.tools import kind_of
+from lessonloop.capture.parsing import (
+    ERROR_TEXT_CHARS,
+    MESSAGE_TEXT_CHARS,
+    RESULT_EXCERPT_CHARS,
+    clip_nesting,
+    recover_line,
+    redacted,
+    signed_count,
+)
 from lessonloop.capture.projects import project_for_cwd
 from lessonloop.records import (
     Batch,
@@ -33,9 +42,6 @@ from lessonloop.records import (
 )
 from lessonloop.timestamps import normalize_timestamp
 
-RESULT_EXCERPT_CHARS = 2_000
-ERROR_TEXT_CHARS = 20_000
-MESSAGE_TEXT_CHARS = 200_000
 # How each kind of message is redacted (analyze/redaction.py): what the user typed after `!` is a
 # command line, what commands printed is output, everything else (prompts, replies, summaries,
 # corrections) prose.
@@ -131,22 +137,10 @@ KNOWN_FIELDS = frozenset(
 
 _UUID_STEM = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _JSON_WHITESPACE = b" \t\r\n"
-_INT64 = 2**63 - 1
 
 
 def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def _int(value: Any) -> int:
-    """A token count as stored: a whole number SQLite can hold, else 0."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value if -_INT64 <= value <= _INT64 else 0
-    if isinstance(value, float) and value == value and abs(value) < 1e18:
-        return int(value)
-    return 0
 
 
 class ClaudeCodeParser:
@@ -257,53 +251,20 @@ class ClaudeCodeParser:
 
     def _clip(self, record: dict[str, Any], lineno: int) -> None:
         """Cut what nests deeper than json_depth.MAX_DEPTH levels; the rest of the line is read."""
-        path = json_depth.clip(record)
-        if path is not None:
-            self._problem(
-                lineno,
-                "nested-too-deep",
-                f"{json_depth.describe(path)} nests deeper than {json_depth.MAX_DEPTH} levels;"
-                " the deeper part is not read, the rest of the line is",
-            )
+        detail = clip_nesting(record)
+        if detail is not None:
+            self._problem(lineno, "nested-too-deep", detail)
 
     def _recover(self, raw: bytes, lineno: int) -> Any:
-        """A line orjson rejected: salvage invalid UTF-8, else report why it is unreadable."""
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            text = raw.decode("utf-8", errors="replace")
-            try:
-                record = json_codec.loads(text)
-            except json_codec.JSONDecodeError:
-                self._problem(
-                    lineno, "invalid-utf8", f"invalid UTF-8 at byte {exc.start} and not valid JSON; line skipped"
-                )
-                return None
-            self._problem(lineno, "invalid-utf8", f"invalid UTF-8 at byte {exc.start}; replaced with U+FFFD and kept")
-            return record
-        try:
-            json_codec.loads(raw)
-            reason = ""
-        except json_codec.JSONDecodeError as exc:
-            reason = str(exc)
-        if reason.startswith("unexpected end of data") and raw.lstrip().startswith(b"{"):
-            code, detail = "truncated-line", "truncated JSON: the line ends before the object does; line skipped"
-        elif reason.startswith("depth limit exceeded"):
-            code, detail = (
-                "nested-too-deep",
-                "JSON nested deeper than 1024 levels (the JSON reader's limit); line skipped",
-            )
-        else:
-            code, detail = "invalid-json", "invalid JSON; line skipped"
-        self._problem(lineno, code, f"{detail} ({reason[:120]})" if reason else detail)
-        return None
+        """A line the JSON reader rejected: salvage invalid UTF-8, else report why it is unreadable."""
+        record, code, detail = recover_line(raw)
+        self._problem(lineno, code, detail)
+        return record
 
     def _redact(self, text: str | None, limit: int, scope: Scope = "prose") -> str | None:
         if text is None:
             return None
-        if len(text) > limit:
-            text = text[:limit] + f"\n[... {len(text) - limit:,} more characters not stored]"
-        cleaned, count = redact(text, scope)
+        cleaned, count = redacted(text, limit, scope)
         if count:
             self._batch.redactions += count
         return cleaned
@@ -462,10 +423,10 @@ class ClaudeCodeParser:
             session_id=session_id,
             model=model,
             ts=normalize_timestamp(record.get("timestamp")),
-            input_tokens=_int(usage.get("input_tokens")),
-            output_tokens=_int(usage.get("output_tokens")),
-            cache_creation_tokens=_int(usage.get("cache_creation_input_tokens")),
-            cache_read_tokens=_int(usage.get("cache_read_input_tokens")),
+            input_tokens=signed_count(usage.get("input_tokens")),
+            output_tokens=signed_count(usage.get("output_tokens")),
+            cache_creation_tokens=signed_count(usage.get("cache_creation_input_tokens")),
+            cache_read_tokens=signed_count(usage.get("cache_read_input_tokens")),
         )
         known = self._batch.usage.get(key)
         # The lines of one response repeat its usage with growing output: keep the largest.

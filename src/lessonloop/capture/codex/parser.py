@@ -24,11 +24,20 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from lessonloop import json_codec, json_depth, records
-from lessonloop.analyze.redaction import Scope, redact, redact_tool_input, redact_value
+from lessonloop.analyze.redaction import Scope, redact_tool_input, redact_value
 from lessonloop.capture.adapters import PendingCall
 from lessonloop.capture.codex import AGENT, patches
 from lessonloop.capture.codex.outcomes import Outcome, outcome_of, output_text
 from lessonloop.capture.codex.tools import kind_of, shell_command_of
+from lessonloop.capture.parsing import (
+    ERROR_TEXT_CHARS,
+    MESSAGE_TEXT_CHARS,
+    RESULT_EXCERPT_CHARS,
+    clip_nesting,
+    recover_line,
+    redacted,
+    signed_count,
+)
 from lessonloop.capture.projects import project_for_cwd
 from lessonloop.records import (
     Batch,
@@ -41,9 +50,6 @@ from lessonloop.records import (
 )
 from lessonloop.timestamps import normalize_timestamp, parse_timestamp
 
-RESULT_EXCERPT_CHARS = 2_000
-ERROR_TEXT_CHARS = 20_000
-MESSAGE_TEXT_CHARS = 200_000
 UNKNOWN_MODEL = "unknown"  # token counts before any turn_context named a model
 
 _ENVELOPE_TYPES = frozenset({"session_meta", "turn_context", "response_item", "event_msg", "compacted"})
@@ -113,23 +119,11 @@ _QUIET_EVENTS = frozenset(
 _INJECTED_PREFIXES = ("<", "# AGENTS.md instructions", "# Instructions for ")
 _UUID_TAIL = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$", re.I)
 _JSON_WHITESPACE = b" \t\r\n"
-_INT64 = 2**63 - 1
 _TOKEN_FIELDS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens", "total_tokens")
 
 
 def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def _int(value: Any) -> int:
-    """A token count as stored: a whole number SQLite can hold, else 0."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value if -_INT64 <= value <= _INT64 else 0
-    if isinstance(value, float) and value == value and abs(value) < 1e18:
-        return int(value)
-    return 0
 
 
 def _uuid7_ms(value: Any) -> int | None:
@@ -185,7 +179,9 @@ class CodexParser:
         self._fork_ms: int | None = fork_ms if isinstance(fork_ms, int) else None
         totals = st.get("totals")
         self._totals: list[int] | None = (
-            [_int(v) for v in totals] if isinstance(totals, list) and len(totals) == len(_TOKEN_FIELDS) else None
+            [signed_count(v) for v in totals]
+            if isinstance(totals, list) and len(totals) == len(_TOKEN_FIELDS)
+            else None
         )
         self._events: bool = st.get("events") is True
         done = st.get("done")
@@ -291,52 +287,21 @@ class CodexParser:
         self._unknown_types[label] = (first, count + 1)
 
     def _clip(self, record: dict[str, Any], lineno: int) -> None:
-        path = json_depth.clip(record)
-        if path is not None:
-            self._problem(
-                lineno,
-                "nested-too-deep",
-                f"{json_depth.describe(path)} nests deeper than {json_depth.MAX_DEPTH} levels;"
-                " the deeper part is not read, the rest of the line is",
-            )
+        """Cut what nests deeper than json_depth.MAX_DEPTH levels; the rest of the line is read."""
+        detail = clip_nesting(record)
+        if detail is not None:
+            self._problem(lineno, "nested-too-deep", detail)
 
     def _recover(self, raw: bytes, lineno: int) -> Any:
         """A line the JSON reader rejected: salvage invalid UTF-8, else report why it is unreadable."""
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            try:
-                record = json_codec.loads(raw.decode("utf-8", errors="replace"))
-            except json_codec.JSONDecodeError:
-                self._problem(
-                    lineno, "invalid-utf8", f"invalid UTF-8 at byte {exc.start} and not valid JSON; line skipped"
-                )
-                return None
-            self._problem(lineno, "invalid-utf8", f"invalid UTF-8 at byte {exc.start}; replaced with U+FFFD and kept")
-            return record
-        try:
-            json_codec.loads(raw)
-            reason = ""
-        except json_codec.JSONDecodeError as exc:
-            reason = str(exc)
-        if reason.startswith("unexpected end of data") and raw.lstrip().startswith(b"{"):
-            code, detail = "truncated-line", "truncated JSON: the line ends before the object does; line skipped"
-        elif reason.startswith("depth limit exceeded"):
-            code, detail = (
-                "nested-too-deep",
-                "JSON nested deeper than 1024 levels (the JSON reader's limit); line skipped",
-            )
-        else:
-            code, detail = "invalid-json", "invalid JSON; line skipped"
-        self._problem(lineno, code, f"{detail} ({reason[:120]})" if reason else detail)
-        return None
+        record, code, detail = recover_line(raw)
+        self._problem(lineno, code, detail)
+        return record
 
     def _redact(self, text: str | None, limit: int, scope: Scope = "prose") -> str | None:
         if text is None:
             return None
-        if len(text) > limit:
-            text = text[:limit] + f"\n[... {len(text) - limit:,} more characters not stored]"
-        cleaned, count = redact(text, scope)
+        cleaned, count = redacted(text, limit, scope)
         if count:
             self._batch.redactions += count
         return cleaned
@@ -865,7 +830,7 @@ def _patch_diff(pending: PendingCall | None) -> tuple[str, int, int] | None:
 
 
 def _token_vector(usage: dict[str, Any]) -> list[int]:
-    return [_int(usage.get(name)) for name in _TOKEN_FIELDS]
+    return [signed_count(usage.get(name)) for name in _TOKEN_FIELDS]
 
 
 _REPR = reprlib.Repr()

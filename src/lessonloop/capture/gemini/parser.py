@@ -28,6 +28,7 @@ from lessonloop.capture.gemini.conversation import Conversation, load_document, 
 from lessonloop.capture.gemini.diffs import DIFF_TOOLS, applied_diff
 from lessonloop.capture.gemini.paths import CHAT, ProjectRoots, chat_location, superseded
 from lessonloop.capture.gemini.tools import SHELL_TOOL, kind_of
+from lessonloop.capture.parsing import ERROR_TEXT_CHARS, MESSAGE_TEXT_CHARS, RESULT_EXCERPT_CHARS, clipped, token_count
 from lessonloop.capture.projects import project_for_cwd
 from lessonloop.records import (
     Batch,
@@ -40,9 +41,6 @@ from lessonloop.records import (
 )
 from lessonloop.timestamps import normalize_timestamp
 
-RESULT_EXCERPT_CHARS = 2_000
-ERROR_TEXT_CHARS = 20_000
-MESSAGE_TEXT_CHARS = 200_000
 UNKNOWN_MODEL = "unknown"  # tokens of a message that names no model
 
 _SYSTEM_TYPES = frozenset({"info", "warning", "error"})
@@ -50,7 +48,6 @@ _SLASH_COMMAND = re.compile(r"^/[A-Za-z][\w:.-]*(?:\s|$)")
 _EXIT_CODE = re.compile(r"^Exit Code: (-?\d+)\s*$", re.MULTILINE)
 _REFERENCED_FILES = "\n--- Content from referenced files ---"
 _REJECTED = "did not allow tool call"
-_INT64 = 2**63 - 1
 _FINISHED = frozenset({"success", "error", "cancelled"})
 
 
@@ -228,16 +225,16 @@ class _ChatReader:
     def _usage(
         self, session: SessionRecord, message_id: str, model: str, tokens: dict[str, Any], ts: str | None
     ) -> None:
-        prompt, cached = _int(tokens.get("input")), _int(tokens.get("cached"))
-        thoughts = _int(tokens.get("thoughts"))
+        prompt, cached = token_count(tokens.get("input")), token_count(tokens.get("cached"))
+        thoughts = token_count(tokens.get("thoughts"))
         self.batch.usage[(message_id, "")] = TokenUsageRecord(
             message_id=message_id,
             request_id="",
             session_id=session.id,
             model=model,
             ts=ts,
-            input_tokens=max(0, prompt - cached) + _int(tokens.get("tool")),
-            output_tokens=_int(tokens.get("output")) + thoughts,
+            input_tokens=max(0, prompt - cached) + token_count(tokens.get("tool")),
+            output_tokens=token_count(tokens.get("output")) + thoughts,
             cache_creation_tokens=0,
             cache_read_tokens=cached,
             reasoning_tokens=thoughts,
@@ -326,8 +323,7 @@ class _ChatReader:
         self.batch.tool_results.append(result)
 
     def _redact(self, text: str, limit: int, scope: Scope = "prose") -> str:
-        if len(text) > limit:
-            text = text[:limit] + f"\n[... {len(text) - limit:,} more characters not stored]"
+        text = clipped(text, limit)
         key = (text, scope)
         done = self.redacted.get(key)
         if done is None:
@@ -341,17 +337,6 @@ class _ChatReader:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def _int(value: Any) -> int:
-    """A token count as stored: a whole number SQLite can hold, else 0."""
-    if isinstance(value, bool):
-        return 0
-    if isinstance(value, int):
-        return value if 0 <= value <= _INT64 else 0
-    if isinstance(value, float) and value == value and 0 <= value < 1e18:
-        return int(value)
-    return 0
 
 
 def _parts_text(content: Any) -> str | None:

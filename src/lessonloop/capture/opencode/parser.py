@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop import json_codec
-from lessonloop.analyze.redaction import Scope, redact, redact_tool_input
+from lessonloop.analyze.redaction import Scope, redact_tool_input
 from lessonloop.capture.adapters import Unit
 from lessonloop.capture.opencode import AGENT
 from lessonloop.capture.opencode.diffs import applied_diff
 from lessonloop.capture.opencode.paths import DATABASE, STORAGE
 from lessonloop.capture.opencode.tools import kind_of, patch_paths, target_paths
+from lessonloop.capture.parsing import ERROR_TEXT_CHARS, MESSAGE_TEXT_CHARS, RESULT_EXCERPT_CHARS, redacted, token_count
 from lessonloop.capture.projects import project_for_cwd
 from lessonloop.records import (
     SHELL,
@@ -33,10 +34,6 @@ from lessonloop.records import (
 )
 from lessonloop.timestamps import normalize_timestamp
 
-RESULT_EXCERPT_CHARS = 2_000
-ERROR_TEXT_CHARS = 20_000
-MESSAGE_TEXT_CHARS = 200_000
-_INT64 = 2**63 - 1
 # The part types OpenCode writes; any other is a notice (format drift).
 PART_TYPES = frozenset(
     {
@@ -84,17 +81,6 @@ def units(format: str, paths: list[str], problems: list[Problem]) -> list[Unit]:
 def session_batch(raw: RawSession, project_of: Callable[[str], str] = project_for_cwd) -> Batch:
     """Every record of one session. Never raises for bad shapes: they become problems."""
     return _SessionReader(raw, project_of).read()
-
-
-def _int(value: Any) -> int:
-    """A token count as stored: a whole number SQLite can hold, else 0."""
-    if isinstance(value, bool):
-        return 0
-    if isinstance(value, int):
-        return value if 0 <= value <= _INT64 else 0
-    if isinstance(value, float) and value == value and 0 <= value < 1e18:
-        return int(value)
-    return 0
 
 
 def _text(value: Any) -> str | None:
@@ -149,9 +135,7 @@ class _SessionReader:
     def _redact(self, text: str | None, limit: int, scope: Scope = "prose") -> str | None:
         if text is None:
             return None
-        if len(text) > limit:
-            text = text[:limit] + f"\n[... {len(text) - limit:,} more characters not stored]"
-        cleaned, count = redact(text, scope)
+        cleaned, count = redacted(text, limit, scope)
         self.batch.redactions += count
         return cleaned
 
@@ -426,9 +410,9 @@ def _sum_tokens(objects: list[dict[str, Any]]) -> tuple[int, int, int, int, int]
     uncached = output = reasoning = read = write = 0
     for tokens in objects:
         cache = _dict(tokens.get("cache"))
-        uncached += _int(tokens.get("input"))
-        output += _int(tokens.get("output"))
-        reasoning += _int(tokens.get("reasoning"))
-        read += _int(cache.get("read"))
-        write += _int(cache.get("write"))
+        uncached += token_count(tokens.get("input"))
+        output += token_count(tokens.get("output"))
+        reasoning += token_count(tokens.get("reasoning"))
+        read += token_count(cache.get("read"))
+        write += token_count(cache.get("write"))
     return uncached, output, reasoning, read, write

@@ -1,0 +1,88 @@
+"""What every adapter's parser does alike: how much of a text is stored, token counts as
+SQLite can hold them, a JSON line the reader rejected, a value nested too deep.
+
+Not an adapter: each adapter under capture/ may import it (they may not import each other).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lessonloop import json_codec, json_depth
+from lessonloop.analyze.redaction import Scope, redact
+
+RESULT_EXCERPT_CHARS = 2_000  # the start of a successful result
+ERROR_TEXT_CHARS = 20_000
+MESSAGE_TEXT_CHARS = 200_000
+_INT64 = 2**63 - 1
+
+
+def clipped(text: str, limit: int) -> str:
+    """`text` cut at `limit` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n[... {len(text) - limit:,} more characters not stored]"
+
+
+def redacted(text: str, limit: int, scope: Scope) -> tuple[str, int]:
+    """`text` as stored: clipped at `limit`, secrets redacted in `scope`; and how many were."""
+    return redact(clipped(text, limit), scope)
+
+
+def signed_count(value: Any) -> int:
+    """A count as stored, negative ones kept: a whole number SQLite can hold, else 0 (a bool as 0/1)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value if -_INT64 <= value <= _INT64 else 0
+    if isinstance(value, float) and value == value and abs(value) < 1e18:
+        return int(value)
+    return 0
+
+
+def token_count(value: Any) -> int:
+    """A token count as stored: a whole number from 0 that SQLite can hold, else 0 (a bool too)."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value if 0 <= value <= _INT64 else 0
+    if isinstance(value, float) and value == value and 0 <= value < 1e18:
+        return int(value)
+    return 0
+
+
+def clip_nesting(record: dict[str, Any]) -> str | None:
+    """Cut what nests deeper than json_depth.MAX_DEPTH levels in place; the problem's detail
+    when something was cut, else None."""
+    path = json_depth.clip(record)
+    if path is None:
+        return None
+    return (
+        f"{json_depth.describe(path)} nests deeper than {json_depth.MAX_DEPTH} levels;"
+        " the deeper part is not read, the rest of the line is"
+    )
+
+
+def recover_line(raw: bytes) -> tuple[Any, str, str]:
+    """A JSON line the reader rejected: (the record salvaged from invalid UTF-8, or None; the
+    problem's code; its detail)."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        try:
+            record = json_codec.loads(raw.decode("utf-8", errors="replace"))
+        except json_codec.JSONDecodeError:
+            return None, "invalid-utf8", f"invalid UTF-8 at byte {exc.start} and not valid JSON; line skipped"
+        return record, "invalid-utf8", f"invalid UTF-8 at byte {exc.start}; replaced with U+FFFD and kept"
+    try:
+        json_codec.loads(raw)
+        reason = ""
+    except json_codec.JSONDecodeError as exc:
+        reason = str(exc)
+    if reason.startswith("unexpected end of data") and raw.lstrip().startswith(b"{"):
+        code, detail = "truncated-line", "truncated JSON: the line ends before the object does; line skipped"
+    elif reason.startswith("depth limit exceeded"):
+        code, detail = "nested-too-deep", "JSON nested deeper than 1024 levels (the JSON reader's limit); line skipped"
+    else:
+        code, detail = "invalid-json", "invalid JSON; line skipped"
+    return None, code, f"{detail} ({reason[:120]})" if reason else detail
