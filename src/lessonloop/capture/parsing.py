@@ -1,11 +1,13 @@
 """What every adapter's parser does alike: how much of a text is stored, token counts as
-SQLite can hold them, a JSON line the reader rejected, a value nested too deep.
+SQLite can hold them, a JSON line the reader rejected, a value nested too deep, the diff of a
+text replaced by another.
 
 Not an adapter: each adapter under capture/ may import it (they may not import each other).
 """
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from lessonloop import json_codec, json_depth
@@ -86,3 +88,20 @@ def recover_line(raw: bytes) -> tuple[Any, str, str]:
     else:
         code, detail = "invalid-json", "invalid JSON; line skipped"
     return None, code, f"{detail} ({reason[:120]})" if reason else detail
+
+
+def diff_strings(old: str, new: str) -> tuple[str, int, int]:
+    """The unified-diff hunks (no context lines, no file headers) of `old` replaced by `new`,
+    with the lines added and removed; all of `new` as one added hunk when `old` is empty."""
+    old_lines = old.splitlines() if old else []
+    new_lines = new.splitlines() if new else []
+    if not old_lines:
+        header = f"@@ -0,0 +1,{len(new_lines)} @@"
+        return "\n".join([header, *("+" + line for line in new_lines)]), len(new_lines), 0
+    out = [
+        line
+        for line in difflib.unified_diff(old_lines, new_lines, lineterm="", n=0)
+        if not line.startswith(("---", "+++"))
+    ]
+    body = [line for line in out if not line.startswith("@@")]
+    return "\n".join(out), sum(1 for x in body if x.startswith("+")), sum(1 for x in body if x.startswith("-"))

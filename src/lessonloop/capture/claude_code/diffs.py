@@ -6,8 +6,9 @@ absent (older builds), the diff is rebuilt from the call's input.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
+
+from lessonloop.capture.parsing import diff_strings
 
 EDIT_TOOLS = frozenset({"Edit", "MultiEdit", "Write", "NotebookEdit"})
 
@@ -23,13 +24,13 @@ def applied_diff(tool: str, tool_input: Any, tool_use_result: Any) -> tuple[str,
         if tool == "Write" and tool_use_result.get("type") == "create":
             content = tool_use_result.get("content")
             if isinstance(content, str):
-                return _diff_strings("", content)
+                return diff_strings("", content)
     if not isinstance(tool_input, dict):
         return None
     if tool == "Edit":
         old, new = tool_input.get("old_string"), tool_input.get("new_string")
         if isinstance(old, str) and isinstance(new, str):
-            return _diff_strings(old, new)
+            return diff_strings(old, new)
     elif tool == "MultiEdit":
         edits = tool_input.get("edits")
         if isinstance(edits, list):
@@ -40,7 +41,7 @@ def applied_diff(tool: str, tool_input: Any, tool_use_result: Any) -> tuple[str,
                     continue
                 old, new = edit.get("old_string"), edit.get("new_string")
                 if isinstance(old, str) and isinstance(new, str):
-                    text, plus, minus = _diff_strings(old, new)
+                    text, plus, minus = diff_strings(old, new)
                     parts.append(text)
                     added += plus
                     removed += minus
@@ -50,11 +51,11 @@ def applied_diff(tool: str, tool_input: Any, tool_use_result: Any) -> tuple[str,
         content = tool_input.get("content")
         if isinstance(content, str):
             original = tool_use_result.get("originalFile") if isinstance(tool_use_result, dict) else None
-            return _diff_strings(original if isinstance(original, str) else "", content)
+            return diff_strings(original if isinstance(original, str) else "", content)
     elif tool == "NotebookEdit":
         source = tool_input.get("new_source")
         if isinstance(source, str):
-            return _diff_strings("", source)
+            return diff_strings("", source)
     return None
 
 
@@ -84,18 +85,3 @@ def _count_changes(lines: list[str]) -> tuple[int, int]:
     added = sum(1 for line in lines if line.startswith("+"))
     removed = sum(1 for line in lines if line.startswith("-"))
     return added, removed
-
-
-def _diff_strings(old: str, new: str) -> tuple[str, int, int]:
-    old_lines = old.splitlines() if old else []
-    new_lines = new.splitlines() if new else []
-    if not old_lines:
-        header = f"@@ -0,0 +1,{len(new_lines)} @@"
-        return "\n".join([header, *("+" + line for line in new_lines)]), len(new_lines), 0
-    out = [
-        line
-        for line in difflib.unified_diff(old_lines, new_lines, lineterm="", n=0)
-        if not line.startswith(("---", "+++"))
-    ]
-    added, removed = _count_changes([line for line in out if not line.startswith("@@")])
-    return "\n".join(out), added, removed

@@ -7,8 +7,9 @@ When it is absent, the diff is rebuilt from the call's oldString/newString or co
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
+
+from lessonloop.capture.parsing import diff_strings
 
 
 def applied_diff(tool: str, tool_input: Any, metadata: Any) -> tuple[str, int, int] | None:
@@ -69,18 +70,3 @@ def hunks_of(diff: str) -> tuple[str, int, int]:
         elif line.startswith("-"):
             removed += 1
     return "\n".join(out), added, removed
-
-
-def diff_strings(old: str, new: str) -> tuple[str, int, int]:
-    old_lines = old.splitlines() if old else []
-    new_lines = new.splitlines() if new else []
-    if not old_lines:
-        header = f"@@ -0,0 +1,{len(new_lines)} @@"
-        return "\n".join([header, *("+" + line for line in new_lines)]), len(new_lines), 0
-    out = [
-        line
-        for line in difflib.unified_diff(old_lines, new_lines, lineterm="", n=0)
-        if not line.startswith(("---", "+++"))
-    ]
-    body = [line for line in out if not line.startswith("@@")]
-    return "\n".join(out), sum(1 for x in body if x.startswith("+")), sum(1 for x in body if x.startswith("-"))
