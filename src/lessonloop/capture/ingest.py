@@ -313,14 +313,13 @@ def ingest(
         if fmt is None:
             continue  # told apart: another agent's format not read, or not a transcript
         adapter = for_format(fmt)
-        assert adapter is not None
+        if adapter is None:
+            continue  # stored by a version that read a format this one has no adapter for
+        if ref.sniff_only:
+            summary.files_found += 1  # found beside transcripts, and read after all
         if adapter.formats[fmt] == "units":
-            if ref.sniff_only:
-                summary.files_found += 1
             unit_files.setdefault((adapter.agent, fmt), []).append(ref.path)
             continue
-        if ref.sniff_only:
-            summary.files_found += 1
         ref = SourceRef(ref.path, adapter.agent, ref.is_sample, False, fmt)
         if state is not None and _unchanged(state, info, now):
             summary.files_unchanged += 1
