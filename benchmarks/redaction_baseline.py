@@ -1,4 +1,4 @@
-"""The redactor as it was before the scoped one (commit 2b914e7, analyze/redaction.py), kept
+"""The redactor as it was before the scoped one (commit 2b914e7, then analyze/redaction.py), kept
 verbatim as the baseline of benchmarks/redaction_corpus.py. Not used by lessonloop itself.
 
 Secret redaction: applied to every text before it is stored or exported.

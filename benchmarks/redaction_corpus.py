@@ -2,7 +2,7 @@
 
 Reads every transcript under the corpus folder (default ../shared/corpus: claude-code, codex,
 gemini, opencode and aider), turns it into the texts ingest would redact, each with its scope, and
-runs the scoped redactor (analyze/redaction.py) over them:
+runs the scoped redactor (secrets/redaction.py) over them:
 
 - JSON transcripts (Claude Code, Codex, Gemini, OpenCode): every string value. A tool call's
   input is read per key as `redact_tool_input` does (command lines "command", file contents and
@@ -47,7 +47,7 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO))
 
 from benchmarks import redaction_baseline  # noqa: E402
-from lessonloop.analyze.redaction import Scope, redact, scope_of_key  # noqa: E402
+from lessonloop.secrets.redaction import Scope, redact, scope_of_key  # noqa: E402
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 NOT_TRANSCRIPTS = {"LICENSE", "PROVENANCE.md", "README.md", "UPSTREAM-README.md"}

@@ -1,4 +1,4 @@
-"""Redacting what leaves the store field by field (analyze/field_redaction.py): each field in its
+"""Redacting what leaves the store field by field (secrets/field_redaction.py): each field in its
 scope, tool inputs key by key, JSON documents held in strings, secret-named keys, deep nesting."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from lessonloop import json_codec
-from lessonloop.analyze.field_redaction import (
+from lessonloop.secrets.field_redaction import (
     MAX_DEPTH,
     field_scope,
     redact_field,
@@ -16,7 +16,7 @@ from lessonloop.analyze.field_redaction import (
     redact_text,
     redact_tool_input_fields,
 )
-from lessonloop.analyze.redaction import redact
+from lessonloop.secrets.redaction import redact
 from tests.secret_samples import ANTHROPIC, GITHUB_PAT_CLASSIC, LOOK_ALIKES
 
 TOKEN_TEXT = f"push with {GITHUB_PAT_CLASSIC}"
@@ -34,7 +34,7 @@ def test_fields_take_the_scope_of_their_name_and_pass_it_down() -> None:
 
 @pytest.mark.parametrize("scope", ["prose", "command", "code", "output"])
 def test_each_field_is_redacted_as_the_redactor_does_in_its_scope(scope: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from lessonloop.analyze import field_redaction
+    from lessonloop.secrets import field_redaction
 
     seen: list[tuple[str, str]] = []
 

@@ -1,4 +1,4 @@
-"""Ingest redacts each text in its own scope (analyze/redaction.py): prompts and replies as prose,
+"""Ingest redacts each text in its own scope (secrets/redaction.py): prompts and replies as prose,
 Bash commands as command lines, edits' code as code, tool results as output. Real ingest into a
 real store; each look-alike is one that another scope would redact."""
 

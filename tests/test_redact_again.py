@@ -343,8 +343,8 @@ def test_a_store_locked_by_another_process_opens_and_is_redacted_next_time(
 
 
 def test_the_rules_digest_reads_every_file_that_decides_what_is_redacted() -> None:
-    import lessonloop.analyze.redaction as redaction
-    from lessonloop.analyze import field_redaction
+    import lessonloop.secrets.redaction as redaction
+    from lessonloop.secrets import field_redaction
 
     sources = {Path(path).name for path in rp.rule_sources()}
     rule_modules = {path.name for path in Path(redaction.__file__).parent.glob("secret*.py")}

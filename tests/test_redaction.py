@@ -8,8 +8,8 @@ import string
 
 import pytest
 
-from lessonloop.analyze.redaction import SCOPES, Scope, redact, redact_tool_input, redact_value
-from lessonloop.analyze.secret_formats import FORMAT_RULES
+from lessonloop.secrets.formats import FORMAT_RULES
+from lessonloop.secrets.redaction import SCOPES, Scope, redact, redact_tool_input, redact_value
 
 _rng = random.Random(12)
 ALNUM = string.ascii_letters + string.digits

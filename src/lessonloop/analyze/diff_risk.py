@@ -94,7 +94,7 @@ import ahocorasick
 
 from lessonloop.analyze.diff_files import file_diffs
 from lessonloop.analyze.inputs import CHANGE_KINDS, Call
-from lessonloop.analyze.lazy_regex import LazyRegex
+from lessonloop.lazy_regex import LazyRegex
 from lessonloop.records import FindingRecord
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")

@@ -18,7 +18,7 @@ from typing import Any
 from lessonloop import records
 from lessonloop.analyze.commands import command_kinds
 from lessonloop.analyze.inputs import Call, SessionInput
-from lessonloop.analyze.lazy_regex import LazyRegex
+from lessonloop.lazy_regex import LazyRegex
 
 INCORRECT_PARAMETER = "INCORRECT_PARAMETER"
 PARAMETER_FORMAT = "PARAMETER_FORMAT"

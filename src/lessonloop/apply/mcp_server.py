@@ -1,7 +1,7 @@
 """`lessonloop mcp`: the MCP server (stdio) that gives agents lessonloop's lessons as tools.
 
 Thin wrappers over apply/mcp_tools.py: each tool opens the store, calls one function, closes the
-store, redacts the answer again (analyze/field_redaction.py, the current rules), and turns the
+store, redacts the answer again (secrets/field_redaction.py, the current rules), and turns the
 errors an agent can act on into MCP tool errors with their message. Built on
 the official MCP Python SDK (the `mcp` extra): its FastMCP server in mcp 1.x, renamed MCPServer
 (same decorator API) in mcp 2.x; whichever is installed is used.
@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from lessonloop.analyze.field_redaction import redact_fields
 from lessonloop.apply import mcp_tools
+from lessonloop.secrets.field_redaction import redact_fields
 
 INSTALL_HINT = "the MCP server needs the MCP Python SDK: pip install 'lessonloop[mcp]'"
 SERVER_NAME = "lessonloop"

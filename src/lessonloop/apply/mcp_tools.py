@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from lessonloop import json_codec
-from lessonloop.analyze.redaction import redact, redact_value
 from lessonloop.learn import confidence as conf
 from lessonloop.learn.signatures import digest
+from lessonloop.secrets.redaction import redact, redact_value
 from lessonloop.store.lesson_reader import LessonNotFound, get_lesson
 from lessonloop.store.lesson_writer import add_feedback_evidence, log_event
 from lessonloop.store.session_ids import SessionNotFound, resolve_session

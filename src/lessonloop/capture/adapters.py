@@ -23,7 +23,7 @@ Incremental reading is ingest's (capture/ingest.py), the same for every adapter:
   size and mtime stamp; a unit whose stamp changed is read whole and replaces what it stored.
 
 Adapters know formats and nothing else: no analysis, no learning, no SQL beyond reading the
-agent's own database. They redact secrets (analyze/redaction.py) in every text they return.
+agent's own database. They redact secrets (secrets/redaction.py) in every text they return.
 """
 
 from __future__ import annotations

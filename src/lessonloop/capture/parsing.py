@@ -11,7 +11,7 @@ import difflib
 from typing import Any
 
 from lessonloop import json_codec, json_depth
-from lessonloop.analyze.redaction import Scope, redact
+from lessonloop.secrets.redaction import Scope, redact
 
 RESULT_EXCERPT_CHARS = 2_000  # the start of a successful result
 ERROR_TEXT_CHARS = 20_000

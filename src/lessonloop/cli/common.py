@@ -14,7 +14,7 @@ from lessonloop.arg_types import non_negative as non_negative
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from lessonloop.analyze.redaction import Scope
+    from lessonloop.secrets.redaction import Scope
 
 DB_HELP = (
     "the store, a SQLite file (default: $LESSONLOOP_DB, else "
@@ -39,16 +39,16 @@ def console() -> Console:
 
 def shown(text: str, scope: Scope = "prose") -> str:
     """`text` as it may leave the store: redacted again with the current rules."""
-    from lessonloop.analyze.redaction import redact
+    from lessonloop.secrets.redaction import redact
 
     return redact(text, scope)[0] if text else text
 
 
 def emit_json(data: Any) -> None:
     """Print `data` as JSON, every text in it redacted again in its field's scope
-    (analyze/field_redaction.py): the one way `--json` output leaves the store."""
-    from lessonloop.analyze.field_redaction import redact_fields
+    (secrets/field_redaction.py): the one way `--json` output leaves the store."""
     from lessonloop.json_codec import dumps
+    from lessonloop.secrets.field_redaction import redact_fields
 
     sys.stdout.write(dumps(redact_fields(data)[0], indent=True) + "\n")
 

@@ -14,7 +14,7 @@ from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 from rich.text import Text
 
-from lessonloop.analyze.redaction import redact
+from lessonloop.secrets.redaction import redact
 
 
 class RedactingConsole(Console):

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from lessonloop import json_codec, json_depth
-from lessonloop.analyze.field_redaction import redact_fields
 from lessonloop.learn import confidence as conf
 from lessonloop.learn.triggers import kind_and_tool
+from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.timestamps import normalize_timestamp
 
 # What a lesson is, without where it came from here: no ids, evidence, embeddings or local times.

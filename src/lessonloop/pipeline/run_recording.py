@@ -59,7 +59,7 @@ def record(result: RunResult, db_path: str) -> int | None:
 
 def _redacted_argv(command: str) -> list[str]:
     """The words of the shell-quoted `command` once its secrets are redacted (command scope)."""
-    from lessonloop.analyze.redaction import redact
+    from lessonloop.secrets.redaction import redact
 
     cleaned = redact(command, "command")[0]
     try:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop import json_codec
-from lessonloop.analyze.redaction import redact
 from lessonloop.learn import confidence as conf
 from lessonloop.learn.triggers import Trigger
+from lessonloop.secrets.redaction import redact
 from lessonloop.store.lesson_reader import LessonNotFound, LessonRow, get_lesson
 from lessonloop.store.lesson_writer import log_event
 from lessonloop.store.transaction import transaction

@@ -3,7 +3,7 @@
 A store written by an earlier version holds what its rules missed. Opening the store
 (`store.connection.open_store`) compares the digest of the redaction rules its texts were last
 redacted with (the `redaction_state` table, created by migration m013) with the digest of the
-current rules (`rules_digest`: the source of analyze/redaction.py, its rule files, analyze/
+current rules (`rules_digest`: the source of secrets/redaction.py, its rule files, analyze/
 field_redaction.py and this module); when they differ, or the store was never redacted this way,
 `redact_again` rewrites every free-text column (`TEXT_COLUMNS`, each in its scope; JSON documents
 field by field), then records the digest. So a later change of the rules redacts every store
@@ -34,7 +34,7 @@ from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
 
 if TYPE_CHECKING:
-    from lessonloop.analyze.redaction import Scope
+    from lessonloop.secrets.redaction import Scope
 
 CHUNK_ROWS = 500
 
@@ -44,7 +44,7 @@ def _names(words: str) -> frozenset[str]:
 
 
 # Every stored free text: (table, column, scope). A JSON document in a column is redacted field by
-# field (analyze/field_redaction.py); input_json as a tool input, key by key.
+# field (secrets/field_redaction.py); input_json as a tool input, key by key.
 TEXT_COLUMNS: tuple[tuple[str, str, Scope], ...] = (
     ("sessions", "title", "prose"),
     ("sessions", "description", "prose"),
@@ -154,7 +154,7 @@ _DIGEST: str | None = None
 
 
 def rules_digest() -> str:
-    """A digest of what decides the redacted texts: the source of analyze/redaction.py and of the
+    """A digest of what decides the redacted texts: the source of secrets/redaction.py and of the
     rule files beside it (names starting with `redaction` or `secret`), of analyze/
     field_redaction.py and of this module (its list of columns). Read once per process."""
     global _DIGEST
@@ -199,7 +199,7 @@ def redact_again(conn: sqlite3.Connection) -> PassResult | None:
 def redact_store(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> PassResult:
     """Rewrite every stored text with the current rules, chunk by chunk, and record the pass
     (compaction then pending, unless the store holds nothing)."""
-    from lessonloop.analyze.field_redaction import redact_field
+    from lessonloop.secrets.field_redaction import redact_field
 
     result = PassResult()
     tables = ordinary_tables(conn)

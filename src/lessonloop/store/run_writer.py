@@ -1,7 +1,7 @@
 """Recording a `lessonloop run`: its `runs` row, the patterns it watched (`run_patterns`), its
 matches with their context (`run_matches`) and the findings made of them, in one transaction.
 
-Every stored text is redacted first (analyze/redaction.py): the command line, the settings and
+Every stored text is redacted first (secrets/redaction.py): the command line, the settings and
 patterns as command lines ("command" scope: `--password X`, `DB_TOKEN=X cmd`, `mysql -pX`), the
 matched lines, the lines around them and the findings' messages as a tool's output ("output").
 Everything is prepared before the write lock is taken, and the rows go in with one statement per
@@ -15,8 +15,8 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from lessonloop.analyze.redaction import Scope, redact
 from lessonloop.json_codec import dumps
+from lessonloop.secrets.redaction import Scope, redact
 from lessonloop.store.transaction import transaction
 
 TYPE_CHECKING = False
@@ -184,7 +184,7 @@ def _match_row(seq: int, match: MatchEvent) -> tuple[object, ...]:
 
 
 def redact_text(text: str, scope: Scope = "output") -> str:
-    """`text` with its secrets replaced (analyze/redaction.py), read as `scope` says."""
+    """`text` with its secrets replaced (secrets/redaction.py), read as `scope` says."""
     return redact(text, scope)[0]
 
 

@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         if output:
             # What the agent is given is redacted again with the current rules (an older store may
             # hold what they catch); only then is the redactor imported: most calls answer nothing.
-            from lessonloop.analyze.redaction import redact_value
+            from lessonloop.secrets.redaction import redact_value
 
             sys.stdout.write(json.dumps(redact_value(output)[0], ensure_ascii=False))
             sys.stdout.flush()

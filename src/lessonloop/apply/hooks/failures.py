@@ -76,7 +76,7 @@ def _redacted(text: str) -> str:
     the log lives beside the store, and its fallbacks in shared folders. Imported only when a
     failure is logged."""
     try:
-        from lessonloop.analyze.redaction import redact
+        from lessonloop.secrets.redaction import redact
 
         return redact(text, "output")[0]
     except Exception:  # the log must still be written; its text then says only what failed

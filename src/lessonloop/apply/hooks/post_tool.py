@@ -53,7 +53,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     policy = hook_policy(ctx.db)
     if not policy.enabled:
         return None  # capture turned off: nothing is stored
-    from lessonloop.analyze.redaction import redact, redact_tool_input
+    from lessonloop.secrets.redaction import redact, redact_tool_input
 
     raw_input = payload.get("tool_input")
     # Each key in its scope: the command line, the code of an edit, the rest as prose.

@@ -17,12 +17,12 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from lessonloop.analyze.redaction import Scope
 from lessonloop.capture.adapters import PendingCall
 from lessonloop.capture.aider import AGENT
 from lessonloop.capture.aider.session_reader import SessionReader
 from lessonloop.capture.projects import project_for_cwd
 from lessonloop.records import Batch, Problem, SessionRecord
+from lessonloop.secrets.redaction import Scope
 from lessonloop.timestamps import normalize_timestamp
 
 HEADING = b"# aider chat started at "

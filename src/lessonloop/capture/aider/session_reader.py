@@ -25,7 +25,6 @@ import re
 from dataclasses import dataclass, field
 
 from lessonloop import json_codec
-from lessonloop.analyze.redaction import Scope, redact, redact_tool_input
 from lessonloop.capture.aider.edit_blocks import EditBlock, find_blocks, unified_diff
 from lessonloop.capture.aider.usage_line import parse_token_report
 from lessonloop.capture.parsing import ERROR_TEXT_CHARS, MESSAGE_TEXT_CHARS, RESULT_EXCERPT_CHARS, clipped
@@ -41,6 +40,7 @@ from lessonloop.records import (
     ToolCallRecord,
     ToolResultRecord,
 )
+from lessonloop.secrets.redaction import Scope, redact, redact_tool_input
 
 OUTPUT_LINES = 2_000  # lines of a command's output kept (the rest is counted, not stored)
 UNKNOWN_MODEL = "unknown"

@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from lessonloop import json_codec, json_depth
-from lessonloop.analyze.redaction import Scope, redact_tool_input, redact_value
 from lessonloop.capture.adapters import PendingCall
 from lessonloop.capture.claude_code import AGENT, texts
 from lessonloop.capture.claude_code.diffs import EDIT_TOOLS, applied_diff
@@ -40,9 +39,10 @@ from lessonloop.records import (
     ToolCallRecord,
     ToolResultRecord,
 )
+from lessonloop.secrets.redaction import Scope, redact_tool_input, redact_value
 from lessonloop.timestamps import normalize_timestamp
 
-# How each kind of message is redacted (analyze/redaction.py): what the user typed after `!` is a
+# How each kind of message is redacted (secrets/redaction.py): what the user typed after `!` is a
 # command line, what commands printed is output, everything else (prompts, replies, summaries,
 # corrections) prose.
 _MESSAGE_SCOPES: dict[str, Scope] = {

@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from lessonloop import json_codec, json_depth, records
-from lessonloop.analyze.redaction import Scope, redact_tool_input, redact_value
 from lessonloop.capture.adapters import PendingCall
 from lessonloop.capture.codex import AGENT, patches
 from lessonloop.capture.codex.outcomes import Outcome, outcome_of, output_text
@@ -48,6 +47,7 @@ from lessonloop.records import (
     ToolCallRecord,
     ToolResultRecord,
 )
+from lessonloop.secrets.redaction import Scope, redact_tool_input, redact_value
 from lessonloop.timestamps import normalize_timestamp, parse_timestamp
 
 UNKNOWN_MODEL = "unknown"  # token counts before any turn_context named a model

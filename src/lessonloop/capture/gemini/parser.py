@@ -21,7 +21,6 @@ import re
 from typing import Any
 
 from lessonloop import json_codec
-from lessonloop.analyze.redaction import Scope, redact, redact_tool_input, redact_value
 from lessonloop.capture.adapters import PendingCall, Unit
 from lessonloop.capture.gemini import AGENT
 from lessonloop.capture.gemini.conversation import Conversation, load_document, load_jsonl
@@ -39,6 +38,7 @@ from lessonloop.records import (
     ToolCallRecord,
     ToolResultRecord,
 )
+from lessonloop.secrets.redaction import Scope, redact, redact_tool_input, redact_value
 from lessonloop.timestamps import normalize_timestamp
 
 UNKNOWN_MODEL = "unknown"  # tokens of a message that names no model

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop import json_codec
-from lessonloop.analyze.redaction import Scope, redact_tool_input
 from lessonloop.capture.adapters import Unit
 from lessonloop.capture.opencode import AGENT
 from lessonloop.capture.opencode.diffs import applied_diff
@@ -32,6 +31,7 @@ from lessonloop.records import (
     ToolCallRecord,
     ToolResultRecord,
 )
+from lessonloop.secrets.redaction import Scope, redact_tool_input
 from lessonloop.timestamps import normalize_timestamp
 
 # The part types OpenCode writes; any other is a notice (format drift).

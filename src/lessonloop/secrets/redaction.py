@@ -2,11 +2,11 @@
 
 A match is replaced by `[REDACTED:<kind>]`. Three families of rules:
 
-- secret_formats.py: secrets recognised by their format (AWS, GitHub, GitLab, Slack, Stripe,
+- secrets/formats.py: secrets recognised by their format (AWS, GitHub, GitLab, Slack, Stripe,
   OpenAI, Anthropic, Google, JWT, PEM blocks, URL passwords, Authorization headers, ...);
-- secret_assignments.py: values given to secret-named keys, env names and flags
+- secrets/assignments.py: values given to secret-named keys, env names and flags
   (`password = "..."`, `DB_TOKEN=...`, `--api-key X`, `api_key: ...`);
-- secret_cli_flags.py: credentials in the options of common clients (`curl -u`, `mysql -p`, ...).
+- secrets/cli_flags.py: credentials in the options of common clients (`curl -u`, `mysql -p`, ...).
 
 Every rule applies in every scope; the scope says what a text is, and the assignment rules read
 it accordingly:
@@ -35,9 +35,9 @@ from __future__ import annotations
 
 import ahocorasick
 
-from lessonloop.analyze.secret_assignments import key_spans, secret_value_kind
-from lessonloop.analyze.secret_cli_flags import CLIENT_RULES, client_spans
-from lessonloop.analyze.secret_formats import FORMAT_RULES, format_spans
+from lessonloop.secrets.assignments import key_spans, secret_value_kind
+from lessonloop.secrets.cli_flags import CLIENT_RULES, client_spans
+from lessonloop.secrets.formats import FORMAT_RULES, format_spans
 
 # typing.TYPE_CHECKING without importing typing: the hooks import this module and count ms.
 TYPE_CHECKING = False
@@ -55,7 +55,7 @@ SCOPES: tuple[Scope, ...] = ("prose", "command", "code", "output")
 COMMAND_KEYS = frozenset({"command", "cmd", "args", "argv", "script", "shell_command"})
 CODE_KEYS = frozenset({"new_string", "old_string", "content", "new_source", "patch", "diff", "code", "edits"})
 
-# Secret words whose keys secret_assignments.py reads (`pass` also finds password, passwd, ...),
+# Secret words whose keys secrets/assignments.py reads (`pass` also finds password, passwd, ...),
 # as words: each is looked for in the spellings keys use (api_key, API_KEY, apiKey, Api-Key, ...).
 KEY_WORDS: tuple[tuple[str, ...], ...] = (
     ("pass",),

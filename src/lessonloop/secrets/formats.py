@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from lessonloop.analyze.lazy_regex import LazyRegex
+from lessonloop.lazy_regex import LazyRegex
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks import this module)
 

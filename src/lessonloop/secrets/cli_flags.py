@@ -4,14 +4,14 @@
 
 Each rule starts at the client's name (redaction.py finds it) and reads the rest of that simple
 command, up to a newline, `;`, `|` or `&&`. Flags that do say so (`--password X`, `-storepass X`)
-are secret_assignments.py's; `--password-stdin` and `-p` alone (a prompt) hold nothing.
+are secrets/assignments.py's; `--password-stdin` and `-p` alone (a prompt) hold nothing.
 """
 
 from __future__ import annotations
 
 import re
 
-from lessonloop.analyze.lazy_regex import LazyRegex
+from lessonloop.lazy_regex import LazyRegex
 
 _VALUE = r"(?P<secret>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|[^\s\"'`;&|]{1,200})"
 _NOT_SECRET = re.compile(r"[$%{<(\[]|\*{3}|(?i:x{3,})$|\d+$")

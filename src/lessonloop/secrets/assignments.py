@@ -110,7 +110,7 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
         return []
     before = text[left - 1] if left else ""
     if before == "/":
-        return []  # https://token:...@: a URL's user (secret_formats.py's)
+        return []  # https://token:...@: a URL's user (secrets/formats.py's)
     position = right
     # A quoted key: "password": ..., 'token' => ..., and inside a JSON string \"secret\": ...
     if before and before in "\"'":

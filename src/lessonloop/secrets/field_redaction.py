@@ -20,7 +20,7 @@ import dataclasses
 from typing import Any
 
 from lessonloop import json_codec, json_depth
-from lessonloop.analyze.redaction import Scope, redact, redact_tool_input
+from lessonloop.secrets.redaction import Scope, redact, redact_tool_input
 
 COMMAND_FIELDS = frozenset({"command", "command_norm", "prevention_command", "commands", "cmd", "argv", "run_line"})
 CODE_FIELDS = frozenset(

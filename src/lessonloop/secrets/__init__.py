@@ -1,0 +1,1 @@
+"""Secrets: recognised and redacted before anything is stored, and again before it leaves the store."""
