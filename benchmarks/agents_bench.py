@@ -43,7 +43,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from lessonloop.capture.ingest import discover, ingest
+from lessonloop.pipeline.ingest import discover, ingest
 from lessonloop.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent

@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from lessonloop.capture.ingest import discover, ingest
+from lessonloop.pipeline.ingest import discover, ingest
 from lessonloop.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent

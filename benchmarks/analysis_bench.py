@@ -58,8 +58,8 @@ def lessonloop_cmd() -> list[str]:
 
 
 def in_process(corpus: Path, rounds: int, workdir: Path) -> dict[str, Any]:
-    from lessonloop.capture.ingest import discover, ingest
     from lessonloop.pipeline.analysis import analyze_store
+    from lessonloop.pipeline.ingest import discover, ingest
     from lessonloop.store import open_store
 
     ingest_s, analyze_s, unchanged_s = Series("ingest"), Series("analyze"), Series("unchanged")

@@ -75,8 +75,8 @@ EXTS = [".py", ".ex", ".exs", ".ts", ".tsx", ".rs", ".go", ".md", ".json", ".yml
 
 
 def make_lessons(count: int, rng: random.Random) -> list[dict[str, Any]]:
-    from lessonloop.learn import confidence as conf
-    from lessonloop.learn.triggers import Trigger, Unless
+    from lessonloop.lesson_model import confidence as conf
+    from lessonloop.lesson_model.triggers import Trigger, Unless
 
     seen: set[str] = set()
     out: list[dict[str, Any]] = []

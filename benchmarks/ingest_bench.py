@@ -352,8 +352,8 @@ class InProcessResults:
 
 
 def measure_in_process(corpus: Corpus, rounds: int, workdir: Path) -> InProcessResults:
-    from lessonloop.capture.ingest import discover
-    from lessonloop.capture.ingest import ingest as run_ingest
+    from lessonloop.pipeline.ingest import discover
+    from lessonloop.pipeline.ingest import ingest as run_ingest
     from lessonloop.store import open_store
 
     ingest = Series("ingest", "ingest() into a fresh store: open_store + discover + ingest")

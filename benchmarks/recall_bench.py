@@ -119,7 +119,7 @@ QUERY_FRAMES = [
 
 def make_lesson(rng: random.Random, n: int) -> dict[str, Any]:
     """One synthetic lesson: a command-usage lesson or a code-mistake lesson, in varied words."""
-    from lessonloop.learn import confidence as conf
+    from lessonloop.lesson_model import confidence as conf
 
     lang, thing, file = rng.choice(LANGUAGES), rng.choice(THINGS), rng.choice(FILES)
     if rng.random() < 0.5:

@@ -1155,7 +1155,7 @@ def session_a() -> tuple[Transcript, Transcript, dict[str, Any]]:
             "timestamps.py",
             "report/queries.py",
             "report/render.py",
-            "capture/ingest.py",
+            "pipeline/ingest.py",
             "store/writer.py",
         )
     ]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from lessonloop.analyze.inputs import SessionInput
-from lessonloop.capture.ingest import IngestSummary, discover, ingest
+from lessonloop.pipeline.ingest import IngestSummary, discover, ingest
 from lessonloop.store import open_store
 from lessonloop.store.session_reader import load_sessions
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from lessonloop.capture.claude_code import tools as claude_code_tools
 from lessonloop.learn.engine import lesson_signature
 from lessonloop.learn.signatures import digest
-from lessonloop.learn.triggers import LEGACY_TOOL_KINDS, Trigger
+from lessonloop.lesson_model.triggers import LEGACY_TOOL_KINDS, Trigger
 from lessonloop.records import Batch, MessageRecord, SessionRecord, ToolCallRecord, ToolResultRecord
 from lessonloop.store import open_store
 from lessonloop.store.migrations import MIGRATIONS

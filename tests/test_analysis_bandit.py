@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from lessonloop.capture.bandit_probe import bandit_available
 from lessonloop.pipeline.live_ingest import ingest_transcripts
+from lessonloop.scanners.bandit_probe import bandit_available
 from lessonloop.store import open_store
 from tests.conftest import cli
 from tests.hook_helpers import hook_env, run_hook

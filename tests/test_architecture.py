@@ -62,9 +62,46 @@ BREAKS = {
         "lessonloop.analyze is not allowed to import lessonloop.store",
     ),
     "an import for type checking only": (
-        "learn/confidence.py",
+        "lesson_model/confidence.py",
         "TYPE_CHECKING = False\nif TYPE_CHECKING:\n    from lessonloop.apply.recall import recall  # noqa: F401\n",
-        "lessonloop.learn is not allowed to import lessonloop.apply",
+        "lessonloop.lesson_model is not allowed to import lessonloop.apply",
+    ),
+    # Issue 13's rules: capture knows formats only, analyze and learn are pure, the store knows no
+    # learning or hooks.
+    "an adapter using an analyzer": (
+        "capture/parsing.py",
+        "from lessonloop.analyze import commands  # noqa: F401\n",
+        "lessonloop.capture is not allowed to import lessonloop.analyze",
+    ),
+    "an adapter writing to the store": (
+        "capture/codex/parser.py",
+        "def _write() -> None:\n    from lessonloop.store import writer  # noqa: F401\n",
+        "lessonloop.capture is not allowed to import lessonloop.store",
+    ),
+    "an adapter learning": (
+        "capture/aider/session_reader.py",
+        "from lessonloop.learn import signatures  # noqa: F401\n",
+        "lessonloop.capture is not allowed to import lessonloop.learn",
+    ),
+    "the store using learning": (
+        "store/lesson_writer.py",
+        "from lessonloop.learn import signatures  # noqa: F401\n",
+        "lessonloop.store is not allowed to import lessonloop.learn",
+    ),
+    "the store using the hooks": (
+        "store/writer.py",
+        "def _hook() -> None:\n    from lessonloop.apply.hooks import spool  # noqa: F401\n",
+        "lessonloop.store is not allowed to import lessonloop.apply",
+    ),
+    "learning reading the store": (
+        "learn/replay.py",
+        "def _read() -> None:\n    from lessonloop.store import lesson_reader  # noqa: F401\n",
+        "lessonloop.learn is not allowed to import lessonloop.store",
+    ),
+    "an analyzer using learning": (
+        "analyze/outcomes.py",
+        "from lessonloop.learn import signatures  # noqa: F401\n",
+        "lessonloop.analyze is not allowed to import lessonloop.learn",
     ),
     "an import between independent layers": (
         "apply/ranking.py",

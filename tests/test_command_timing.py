@@ -27,7 +27,7 @@ from lessonloop.learn.command_timing import (
     readable_ceiling,
     suggest,
 )
-from lessonloop.learn.confidence import wilson_lower_bound
+from lessonloop.lesson_model.confidence import wilson_lower_bound
 from lessonloop.store.run_reader import PatternUse
 
 

@@ -1,4 +1,4 @@
-"""Confidence rules (learn/confidence.py): the Wilson lower bound, decay, tiers with a gap,
+"""Confidence rules (lesson_model/confidence.py): the Wilson lower bound, decay, tiers with a gap,
 severity by frequency, archiving.
 
 The Wilson values are checked against the textbook formula written out here, not against the
@@ -11,8 +11,8 @@ import math
 
 import pytest
 
-from lessonloop.learn import confidence as conf
-from lessonloop.learn.confidence import (
+from lessonloop.lesson_model import confidence as conf
+from lessonloop.lesson_model.confidence import (
     confidence,
     decay_factor,
     next_tier,

@@ -21,8 +21,8 @@ from lessonloop.analyze.diff_risk import (
     scan_session_calls,
 )
 from lessonloop.analyze.inputs import Call
-from lessonloop.capture import bandit_scan
 from lessonloop.capture.claude_code.tools import kind_of
+from lessonloop.scanners import bandit_scan
 
 PLANT_AT = 12  # new-file line of the planted line in `edit` diffs
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lessonloop.capture.claude_code.paths import default_roots, find_transcripts
-from lessonloop.capture.ingest import discover
+from lessonloop.pipeline.ingest import discover
 from lessonloop.records import Problem
 
 

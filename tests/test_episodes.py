@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lessonloop.learn.episodes import draft_from_episode, same_job
 from lessonloop.learn.events import CallEvent
-from lessonloop.learn.triggers import extensions_for
+from lessonloop.lesson_model.triggers import extensions_for
 from tests.learning_helpers import IGNORED, PRE_COMMIT, Script, ScriptedSession, no_upstream
 
 TEST_FAILURE = (

@@ -16,7 +16,7 @@ from lessonloop.capture import formats
 from lessonloop.capture.claude_code import record_types
 from lessonloop.capture.claude_code.parser import ClaudeCodeParser
 from lessonloop.capture.formats import CLAUDE_CODE, HEAD_BYTES, UNKNOWN, sniff
-from lessonloop.capture.ingest import discover
+from lessonloop.pipeline.ingest import discover
 from tests.conftest import SHARED_CORPUS, cli
 from tests.transcript_builder import TranscriptBuilder
 

@@ -39,10 +39,10 @@ import orjson
 import pytest
 
 from lessonloop.capture.claude_code.parser import ClaudeCodeParser
-from lessonloop.capture.ingest import IngestSummary, discover, ingest
 from lessonloop.capture.line_reader import MAX_LINE_BYTES, ReadState, read_chunks
 from lessonloop.cli import main as cli_main
 from lessonloop.json_depth import MAX_DEPTH
+from lessonloop.pipeline.ingest import IngestSummary, discover, ingest
 from lessonloop.records import Problem
 from lessonloop.store import open_store
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from lessonloop.learn import confidence as conf
 from lessonloop.learn.engine import Learner, Policy
 from lessonloop.learn.events import CallEvent
-from lessonloop.learn.lesson import Lesson
+from lessonloop.lesson_model import confidence as conf
+from lessonloop.lesson_model.lesson import Lesson
 from tests.learning_helpers import (
     IGNORED,
     PRE_COMMIT,

@@ -20,7 +20,7 @@ import pytest
 
 from lessonloop.learn.engine import Learner
 from lessonloop.learn.exchange import normalize_record
-from lessonloop.learn.lesson import Lesson
+from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.store import open_store
 from lessonloop.store.lesson_curation import archive, import_records, restore
 from lessonloop.store.lesson_writer import save_learned

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from lessonloop.learn import confidence as conf
 from lessonloop.learn.engine import Learner
+from lessonloop.lesson_model import confidence as conf
 from lessonloop.pipeline.learning import learn_store
 from lessonloop.store import open_store
 from lessonloop.store.lesson_writer import save_learned

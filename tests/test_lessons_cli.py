@@ -16,7 +16,7 @@ import pytest
 
 from lessonloop.cli import main
 from lessonloop.config import Config
-from lessonloop.learn import confidence as conf
+from lessonloop.lesson_model import confidence as conf
 from lessonloop.pipeline.analysis import analyze_store
 from lessonloop.pipeline.learning import learn_store
 from lessonloop.pipeline.projects import resolve_store_projects

@@ -16,7 +16,7 @@ import pytest
 
 from lessonloop.apply import mcp_tools
 from lessonloop.apply.mcp_tools import LessonNotFound, SessionNotFound, ToolInputError
-from lessonloop.learn import confidence as conf
+from lessonloop.lesson_model import confidence as conf
 from lessonloop.pipeline.learning import learn_store
 from lessonloop.sample import claude_code_sample
 from lessonloop.store import open_store

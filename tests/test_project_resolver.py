@@ -1,5 +1,5 @@
 """One answer to "which project is this folder?": ingest, the hooks, the MCP server and
-`lessonloop run` agree (lessonloop.project_resolver), end to end with real git repositories,
+`lessonloop run` agree (lessonloop.capture.project_resolver), end to end with real git repositories,
 worktrees, a configuration file, transcripts ingested through the CLI, hook processes, the MCP
 server over stdio and `lessonloop run` processes."""
 

@@ -29,8 +29,8 @@ from lessonloop.apply.recall import (
     resolve_embedder,
     vector_index,
 )
-from lessonloop.learn.lesson import Lesson
-from lessonloop.learn.triggers import Trigger
+from lessonloop.lesson_model.lesson import Lesson
+from lessonloop.lesson_model.triggers import Trigger
 from lessonloop.store import open_store
 from lessonloop.store.lesson_writer import save_learned
 from lessonloop.timestamps import format_timestamp, parse_timestamp
@@ -409,7 +409,7 @@ def test_explain_matches_words_through_stemming(fixture_store: tuple[sqlite3.Con
 
 
 def test_live_confidence_is_the_decayed_wilson_bound(conn: sqlite3.Connection) -> None:
-    from lessonloop.learn.confidence import confidence
+    from lessonloop.lesson_model.confidence import confidence
 
     lesson_id = add_lesson(conn, "x", "Stale lockfile blocks the build", sessions=5, failed=4, days_ago=60)
     later = days_before(-30)  # a month after NOW: more decay than when stored

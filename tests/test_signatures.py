@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.placeholders import placeholders
-from lessonloop.learn.signatures import digest, error_headline, error_signature, jaccard, words_text
+from lessonloop.learn.signatures import digest, error_signature, jaccard, words_text
 from tests.learning_helpers import PRE_COMMIT, no_upstream
 
 # ----------------------------------------------------------------------------- headline

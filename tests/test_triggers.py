@@ -1,11 +1,11 @@
-"""Triggers (learn/triggers.py): which calls a lesson applies to, and whether the session already
+"""Triggers (lesson_model/triggers.py): which calls a lesson applies to, and whether the session already
 did the prevention."""
 
 from __future__ import annotations
 
 import pytest
 
-from lessonloop.learn.triggers import (
+from lessonloop.lesson_model.triggers import (
     SessionState,
     Trigger,
     Unless,

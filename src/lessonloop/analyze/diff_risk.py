@@ -8,7 +8,7 @@ edit finds the lines holding a rule's keywords, and only those lines meet its re
 ~250 edits of a real project, 7,000 added lines, scan in about 10 ms).
 Lines longer than MAX_LINE characters (minified or generated code) are not read. Rules are
 line-local: a construct split over several lines (a multi-line call, an SQL heredoc)
-is seen only as far as one line shows it; bandit (capture.bandit_scan), when installed, reads
+is seen only as far as one line shows it; bandit (scanners.bandit_scan), when installed, reads
 whole Python statements.
 
 The built-in rules and what each is after:

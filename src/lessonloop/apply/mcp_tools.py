@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from lessonloop import json_codec
-from lessonloop.learn import confidence as conf
 from lessonloop.learn.signatures import digest
+from lessonloop.lesson_model import confidence as conf
 from lessonloop.secrets.redaction import redact, redact_value
 from lessonloop.store.lesson_reader import LessonNotFound, get_lesson
 from lessonloop.store.lesson_writer import add_feedback_evidence, log_event
@@ -111,7 +111,7 @@ def _stored_projects(conn: sqlite3.Connection) -> list[str]:
 
 def resolve_project(conn: sqlite3.Connection, given: str | None, *, known_only: bool = False) -> str | None:
     """The project `given` names. A folder (an agent's cwd, absolute or `~`) is placed as ingest
-    and the hooks place it (lessonloop.project_resolver): a [projects] mapping of the
+    and the hooks place it (lessonloop.capture.project_resolver): a [projects] mapping of the
     configuration, else its git root when it exists, else, when it is gone, the stored project
     of that name, the store's placement of the folder, or the stored project it lies in. Other
     text: a stored project as is, else the one stored project whose path contains it. Text
@@ -138,7 +138,7 @@ def resolve_project(conn: sqlite3.Connection, given: str | None, *, known_only: 
 
 def _folder_project(conn: sqlite3.Connection, folder: str, text: str, names: list[str]) -> str:
     """The project of the absolute folder `folder` (see resolve_project)."""
-    from lessonloop.project_resolver import compile_mappings, project_here, stored_placement
+    from lessonloop.capture.project_resolver import compile_mappings, project_here, stored_placement
 
     home = os.path.expanduser("~")
     mappings = compile_mappings(_project_mappings(), home)
@@ -353,7 +353,7 @@ def _latest(conn: sqlite3.Connection, cwd: str | None) -> str | None:
     `cwd` is given, of that folder, else of its project (placed as ingest places it)."""
     if cwd is None:
         return _latest_where(conn, "1 = 1", ())
-    from lessonloop.project_resolver import resolve_project as folder_project
+    from lessonloop.capture.project_resolver import resolve_project as folder_project
 
     folder = os.path.normpath(os.path.expanduser(cwd))
     found = _latest_where(conn, "s.cwd = ?", (folder,))

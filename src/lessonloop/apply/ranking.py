@@ -55,7 +55,7 @@ Either kind of evidence alone counts in full, both together count more, the resu
 Weights, each bounded so that relevance dominates
 -------------------------------------------------
 - confidence_weight = 0.6 + 0.4 * confidence. Confidence is the live value: the Wilson lower
-  bound of failed_sessions / sessions, decayed for the days since last_seen (learn/confidence.py),
+  bound of failed_sessions / sessions, decayed for the days since last_seen (lesson_model/confidence.py),
   or the stored confidence of a lesson without counted sessions (a manual one).
 - recency_weight = 0.8 + 0.2 * 0.5 ** (days since last seen / 90): a lesson seen today weighs 1,
   one unseen for 90 days 0.9, one unseen for years 0.8. (Decay already lowers confidence for the
@@ -73,7 +73,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from lessonloop.learn import confidence as conf
+from lessonloop.lesson_model import confidence as conf
 
 # FTS5 lessons_fts columns, in table order: title, body, prevention, trigger_text, category.
 COLUMN_WEIGHTS: tuple[float, float, float, float, float] = (4.0, 1.0, 3.0, 2.0, 1.0)

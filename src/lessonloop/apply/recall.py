@@ -325,7 +325,7 @@ def _lesson_filter(statuses: Sequence[str], project: str | None, tool: str | Non
     if tool is not None:
         # A lesson without a trigger (or one naming no kind) applies whatever the tool. `tool` is a
         # neutral kind ("shell") or an agent's tool name: Claude Code's names mean their kinds.
-        from lessonloop.learn.triggers import LEGACY_TOOL_KINDS
+        from lessonloop.lesson_model.triggers import LEGACY_TOOL_KINDS
 
         clauses.append(
             "(l.trigger IS NULL OR NOT json_valid(l.trigger)"

@@ -12,7 +12,7 @@
                     formats read line by line, `units(format, paths, problems) -> list[Unit]` for
                     formats read whole
 
-Incremental reading is ingest's (capture/ingest.py), the same for every adapter:
+Incremental reading is ingest's (pipeline/ingest.py), the same for every adapter:
 - "lines" formats (JSONL, Markdown that only grows): each file remembers how far it was read;
   an appended file is read from there, a truncated or rewritten one again from the start with its
   old records replaced. A parser may leave a JSON-able `state()` for the next read (the session a

@@ -1,5 +1,5 @@
 """Placing stored sessions in projects, all together: each folder through
-lessonloop.project_resolver (a `[projects]` mapping, else the git root of a folder that exists
+lessonloop.capture.project_resolver (a `[projects]` mapping, else the git root of a folder that exists
 here); a folder that no longer exists keeps the repository its sessions were stored in while it
 existed, else its project is inferred from the paths of all sessions (`infer_projects`).
 
@@ -16,8 +16,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from lessonloop.capture.project_resolver import MAPPED, REPOSITORY, FolderMapping, is_repository_root, project_here
 from lessonloop.capture.projects import infer_projects
-from lessonloop.project_resolver import MAPPED, REPOSITORY, FolderMapping, is_repository_root, project_here
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ def place_sessions(
 ) -> tuple[dict[str, str], set[str], set[str]]:
     """Session id -> project for the sessions with a folder; the ids inferred; the ids mapped.
 
-    Each folder through lessonloop.project_resolver: a mapping first, then the git root of a
+    Each folder through lessonloop.capture.project_resolver: a mapping first, then the git root of a
     folder that exists here (also under this machine's home). A folder that no longer exists keeps
     the repository its sessions were placed in while it existed (a stored project that is a
     repository root here), else goes to `infer_projects`, with the git roots and mapped projects

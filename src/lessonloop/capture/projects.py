@@ -2,7 +2,7 @@
 (`infer_projects`), and the folders a `--project` value names (`projects_for_folder`).
 
 The resolver every part uses (mappings, git roots read from `.git`, the store's placements) is
-lessonloop.project_resolver; its mapping and git functions are importable from here too.
+lessonloop.capture.project_resolver; its mapping and git functions are importable from here too.
 """
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from lessonloop.project_resolver import FolderMapping as FolderMapping
-from lessonloop.project_resolver import compile_mappings as compile_mappings
-from lessonloop.project_resolver import expand_path as _expand
-from lessonloop.project_resolver import git_root as git_root
-from lessonloop.project_resolver import home_key as _home_key
-from lessonloop.project_resolver import home_relative as home_relative
-from lessonloop.project_resolver import linked_gitdir as linked_gitdir
-from lessonloop.project_resolver import mapped_project as mapped_project
-from lessonloop.project_resolver import path_parts as _parts
-from lessonloop.project_resolver import project_for_cwd as project_for_cwd
+from lessonloop.capture.project_resolver import FolderMapping as FolderMapping
+from lessonloop.capture.project_resolver import compile_mappings as compile_mappings
+from lessonloop.capture.project_resolver import expand_path as _expand
+from lessonloop.capture.project_resolver import git_root as git_root
+from lessonloop.capture.project_resolver import home_key as _home_key
+from lessonloop.capture.project_resolver import home_relative as home_relative
+from lessonloop.capture.project_resolver import linked_gitdir as linked_gitdir
+from lessonloop.capture.project_resolver import mapped_project as mapped_project
+from lessonloop.capture.project_resolver import path_parts as _parts
+from lessonloop.capture.project_resolver import project_for_cwd as project_for_cwd
 
 # --- Folders that no longer exist -------------------------------------------------------------
 #

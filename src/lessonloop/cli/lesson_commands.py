@@ -119,9 +119,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def _history_from_paths(paths: list[str], db: Path, project: str | None, agent: str | None) -> Any:
-    from lessonloop.capture.ingest import discover
-    from lessonloop.capture.ingest import ingest as run_ingest
     from lessonloop.pipeline.analysis import analyze_store
+    from lessonloop.pipeline.ingest import discover
+    from lessonloop.pipeline.ingest import ingest as run_ingest
     from lessonloop.pipeline.learning import load_history
     from lessonloop.store import open_store
 

@@ -31,9 +31,10 @@ def _import_results(args: argparse.Namespace, conn: sqlite3.Connection) -> list[
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from lessonloop.capture.ingest import IngestSummary, SourceRef, discover
-    from lessonloop.capture.ingest import ingest as run_ingest
+    from lessonloop.capture.discovery import SourceRef
     from lessonloop.config import ConfigError, load_config
+    from lessonloop.pipeline.ingest import IngestSummary, discover
+    from lessonloop.pipeline.ingest import ingest as run_ingest
 
     results_only = not args.paths and bool(args.sarif or args.junit)
     try:
@@ -97,7 +98,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             data["stats"] = stats_data
         emit_json(data)
     else:
-        from lessonloop.report.render import ingest_summary_text
+        from lessonloop.cli.ingest_summary import ingest_summary_text
 
         if summary is not None:
             print(shown(ingest_summary_text(summary)))  # problems may quote a line of a transcript

@@ -1,1 +1,2 @@
-"""Learning from signals: habit statistics now; lessons, confidence and recall to come."""
+"""Learning: signals and histories turned into lessons (the lesson model is lesson_model/), habit
+statistics, replay and the command-timing model. Pure: no store, no hooks."""

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from lessonloop.learn.habit_stats import OUTCOMES, SessionFacts
-from lessonloop.learn.lesson import Evidence, Lesson
 from lessonloop.learn.signatures import digest
+from lessonloop.lesson_model.lesson import Evidence, Lesson
 
 OUTCOME_WORDS = {
     "unresolved_errors": "end with errors left unresolved",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from lessonloop.durations import format_duration
-from lessonloop.learn.confidence import wilson_lower_bound
+from lessonloop.lesson_model.confidence import wilson_lower_bound
 from lessonloop.runner.result import (
     EXIT,
     FIRST_OUTPUT_TIMEOUT,

@@ -23,11 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lessonloop.analyze.commands import words_kinds
+from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.outcomes import job_key
 from lessonloop.analyze.placeholders import placeholders
 from lessonloop.learn.events import CallEvent
-from lessonloop.learn.signatures import error_headline
-from lessonloop.learn.triggers import (
+from lessonloop.lesson_model.triggers import (
     EDIT,
     READ,
     Trigger,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lessonloop.analyze.inputs import Call
 from lessonloop.learn.signatures import error_signature
-from lessonloop.learn.triggers import command_segments
+from lessonloop.lesson_model.triggers import command_segments
 
 LEARNABLE_CLASSES = frozenset(
     {

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from lessonloop import json_codec, json_depth
-from lessonloop.learn import confidence as conf
-from lessonloop.learn.triggers import kind_and_tool
+from lessonloop.lesson_model import confidence as conf
+from lessonloop.lesson_model.triggers import kind_and_tool
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.timestamps import normalize_timestamp
 
@@ -283,7 +283,7 @@ def _confidence(value: Mapping[str, Any], failed: int, sessions: int) -> float:
 
 def _trigger(given: Any) -> dict[str, Any] | None:
     """A trigger object naming a kind (or, as files exported before issue 13 do, a tool), or None;
-    an old trigger is given in today's form (learn/triggers.py)."""
+    an old trigger is given in today's form (lesson_model/triggers.py)."""
     if given is None:
         return None
     if not isinstance(given, dict) or not any(isinstance(given.get(k), str) and given[k] for k in ("kind", "tool")):

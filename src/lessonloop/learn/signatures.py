@@ -1,5 +1,5 @@
-"""Normalized text for lessons: an error's headline, and the error signature that says two
-failures are "the same error" (the headline with placeholders for what varies between
+"""Normalized text for lessons: the error signature that says two failures are "the same error"
+(the error's headline, analyze/error_headline.py, with placeholders for what varies between
 occurrences: analyze/placeholders.py).
 """
 
@@ -8,28 +8,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.placeholders import placeholders
-
-_EXIT_LINE = re.compile(r"\A\s*Exit code -?\d+\s*$")
-_PREFIX = re.compile(r"^\s*(?:<tool_use_error>\s*)?(?:Error:\s*)?")
-_TAGS = re.compile(r"</?tool_use_error>")
-HEADLINE_CHARS = 200
-
-
-def error_headline(text: str | None) -> str:
-    """The informative start of an error: its first line that is not an "Exit code N" header, and
-    the line after it when the first only introduces what follows (ends with a colon)."""
-    if not text:
-        return ""
-    head = text[:4000].replace("\\n", "\n")  # some hooks print their message JSON-escaped
-    lines = [_TAGS.sub("", line).strip() for line in head.splitlines()]
-    lines = [line for line in lines if line and not _EXIT_LINE.match(line)]
-    if not lines:
-        return ""
-    first = _PREFIX.sub("", lines[0])
-    if first.endswith(":") and len(lines) > 1:
-        first = f"{first} {lines[1]}"
-    return first[:HEADLINE_CHARS]
 
 
 def error_signature(tool: str, error_text: str | None, branch: str | None = None) -> str:

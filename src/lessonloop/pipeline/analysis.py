@@ -114,7 +114,7 @@ def project_rules_file(project: str | None, problems: list[str]) -> _ProjectRule
 def _bandit_wanted(setting: bool | None) -> bool:
     if setting is False:
         return False
-    from lessonloop.capture.bandit_probe import bandit_available
+    from lessonloop.scanners.bandit_probe import bandit_available
 
     return bandit_available()
 
@@ -222,7 +222,7 @@ def _junit_failure_times(conn: sqlite3.Connection, session_ids: list[str]) -> di
 def _scan_with_bandit(sessions: Sequence[SessionInput]) -> dict[str, dict[str, list[Any]]]:
     """bandit's findings on the Python edits of `sessions`: session id -> tool_use_id -> findings.
     (run_bandit picks the calls it can scan and starts no process when there are none.)"""
-    from lessonloop.capture.bandit_scan import run_bandit
+    from lessonloop.scanners.bandit_scan import run_bandit
 
     owner = {call.id: s.id for s in sessions for context in s.contexts for call in context.calls}
     findings = run_bandit(call for s in sessions for context in s.contexts for call in context.calls) or []

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from lessonloop import json_codec
 from lessonloop.learn.batch_lessons import FindingInput, finding_lessons, workflow_lessons
-from lessonloop.learn.lesson import Lesson
+from lessonloop.lesson_model.lesson import Lesson
 
 _CHANGE_KINDS = ("edit", "write")  # every agent's file edits and writes (records.TOOL_KINDS)
 

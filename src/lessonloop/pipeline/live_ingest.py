@@ -27,8 +27,8 @@ def ingest_transcripts(conn: sqlite3.Connection, paths: list[str], *, bandit: bo
     `bandit`: as `analyze_store` takes it (None: when installed, as `lessonloop ingest` does; the
     background worker runs it, the hook itself does not: pipeline/analysis.py adds its findings
     at the next analysis that has bandit, without analyzing anything else again)."""
-    from lessonloop.capture.ingest import discover, ingest
     from lessonloop.pipeline.analysis import analyze_store
+    from lessonloop.pipeline.ingest import discover, ingest
     from lessonloop.pipeline.learning import learn_store
     from lessonloop.pipeline.projects import resolve_store_projects
 

@@ -2,7 +2,7 @@
 
 At ingest a session's project is the git root of its folder, or the folder itself when it no
 longer exists here. This pass, run after each ingest, looks at all sessions together through
-lessonloop.project_resolver, the resolver the hooks, the MCP server and the runner use too: the
+lessonloop.capture.project_resolver, the resolver the hooks, the MCP server and the runner use too: the
 configuration's `[projects]` mappings come first, existing folders take their git root, a folder
 that is gone keeps the repository it was placed in while it existed, and the other folders that
 are gone are placed by `lessonloop.capture.projects.infer_projects` (worktree layouts, parent
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from lessonloop.capture.project_placement import SessionFolder, anchor_of, place_sessions
+from lessonloop.capture.project_resolver import compile_mappings
 from lessonloop.config import Config
-from lessonloop.project_resolver import compile_mappings
 from lessonloop.store.transaction import transaction
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from lessonloop.learn import confidence as conf
+from lessonloop.lesson_model import confidence as conf
 from lessonloop.report.render import local_time, one_line, short_path
 
 if TYPE_CHECKING:

@@ -8,10 +8,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from lessonloop.capture.ingest import IngestSummary
     from lessonloop.report.queries import SessionRow, Timeline
-
-MAX_LISTED_PROBLEMS = 20
 
 
 def human_count(value: int) -> str:
@@ -62,75 +59,6 @@ def one_line(text: str | None, width: int = 100) -> str:
         return ""
     line = " ".join(text.strip().split())
     return line if len(line) <= width else line[: width - 1] + "…"
-
-
-def ingest_summary_text(summary: IngestSummary) -> str:
-    """The ingest summary as plain text: a few lines, printed without loading a table library."""
-    out: list[str] = []
-    if summary.used_sample:
-        out.append(
-            "No Claude Code transcripts found in " + ", ".join(short_path(p, 60) for p in summary.searched) + ".\n"
-            "Ingested the bundled sample instead so you can try lessonloop; it is replaced\n"
-            "automatically once real transcripts are ingested.\n"
-        )
-    removed = summary.sample_removed
-    if removed is not None:
-        note = f"Real transcripts replace the bundled sample: its {removed.sessions} sessions were removed"
-        if removed.lessons_removed:
-            note += f", with the {removed.lessons_removed} lesson(s) learned only from them"
-        if removed.lessons_recounted:
-            note += f"; {removed.lessons_recounted} lesson(s) seen elsewhere too are counted without them"
-        out.append(note + ".\n")
-    files = f"{summary.files_found} found, {summary.files_read} read, {summary.files_unchanged} unchanged"
-    if summary.files_replaced:
-        files += f", {summary.files_replaced} re-read (truncated or rewritten)"
-    if summary.files_failed:
-        files += f", {summary.files_failed} unreadable"
-    if summary.other_formats:
-        files += f", {len(summary.other_formats)} not read (other formats)"
-    rows = [
-        ("files", files),
-        (
-            "sessions",
-            f"{len(summary.main_sessions)} with new records (+{len(summary.subagent_sessions)} subagent contexts)",
-        ),
-        ("records", f"{summary.records:,} of {summary.lines:,} lines"),
-        ("messages", f"{summary.messages:,} ({summary.prompts:,} typed prompts)"),
-        ("tool calls", f"{summary.tool_calls:,}"),
-        ("errors", f"{summary.tool_errors:,}"),
-        ("problems", f"{len(summary.problems):,}"),
-    ]
-    if summary.redactions:
-        rows.append(("secrets", f"{summary.redactions:,} redacted before storing"))
-    rows.append(
-        ("read", f"{summary.bytes_read / 1e6:.1f} MB in {summary.seconds:.2f} s ({summary.mb_per_second:.1f} MB/s)")
-    )
-    out.extend(f"{label:<11} {value}" for label, value in rows)
-    for title, items in (
-        (f"Problems ({len(summary.problems)}; nothing else was affected):", summary.problems),
-        (f"Notices ({len(summary.notices)}: format drift, nothing lost):", summary.notices),
-    ):
-        if not items:
-            continue
-        out.append("")
-        out.append(title)
-        for problem in items[:MAX_LISTED_PROBLEMS]:
-            place = short_path(problem.path, 70) + (f":{problem.line}" if problem.line else "")
-            out.append(f"  {place}  {problem.code}  {problem.detail}")
-        if len(items) > MAX_LISTED_PROBLEMS:
-            out.append(f"  ... and {len(items) - MAX_LISTED_PROBLEMS} more (use --json for all)")
-    groups = summary.other_format_groups()
-    if groups:
-        out.append("")
-        out.append(f"Not read ({len(summary.other_formats)} file(s) in formats lessonloop does not read):")
-        for group in groups[:MAX_LISTED_PROBLEMS]:
-            out.append(f"  {short_path(group.where, 70)}  {group.detail}")
-    if summary.pending:
-        out.append("")
-        out.append(f"{len(summary.pending)} last line(s) not complete yet (no newline); read on a later run:")
-        for pending in summary.pending[:MAX_LISTED_PROBLEMS]:
-            out.append(f"  {short_path(pending.path, 70)}:{pending.line} ({pending.bytes:,} bytes)")
-    return "\n".join(out)
 
 
 def render_sessions(console: Console, rows: list[SessionRow]) -> None:

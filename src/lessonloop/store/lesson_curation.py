@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop import json_codec
-from lessonloop.learn import confidence as conf
-from lessonloop.learn.triggers import Trigger
+from lessonloop.lesson_model import confidence as conf
+from lessonloop.lesson_model.triggers import Trigger
 from lessonloop.secrets.redaction import redact
 from lessonloop.store.lesson_reader import LessonNotFound, LessonRow, get_lesson
 from lessonloop.store.lesson_writer import log_event

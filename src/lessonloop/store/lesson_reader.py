@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from lessonloop import json_codec
-from lessonloop.learn import confidence as conf
-from lessonloop.learn.signatures import error_headline
-from lessonloop.learn.triggers import Trigger
+from lessonloop.analyze.error_headline import error_headline
+from lessonloop.lesson_model import confidence as conf
+from lessonloop.lesson_model.triggers import Trigger
 from lessonloop.timestamps import days_between, utc_now
 
 STATUSES = ("active", "pending", "rejected", "archived")
@@ -349,7 +349,7 @@ def _object(text: str | None) -> dict[str, Any] | None:
 
 @dataclass(frozen=True, slots=True)
 class ConfidenceExplained:
-    """How a lesson's confidence follows from its counts, in numbers (learn/confidence.py)."""
+    """How a lesson's confidence follows from its counts, in numbers (lesson_model/confidence.py)."""
 
     failed_sessions: int
     sessions: int

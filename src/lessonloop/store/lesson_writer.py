@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from lessonloop import json_codec
-from lessonloop.learn import confidence as conf
-from lessonloop.learn.lesson import Evidence, Lesson
+from lessonloop.lesson_model import confidence as conf
+from lessonloop.lesson_model.lesson import Evidence, Lesson
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import days_between
 

@@ -376,7 +376,7 @@ def m009_lessons(conn: sqlite3.Connection) -> None:
             body TEXT NOT NULL,             -- the mistake in more words
             prevention TEXT,                -- what to do instead
             prevention_command TEXT,        -- the fix as a command, when it is one
-            trigger TEXT,                   -- JSON (learn/triggers.py); NULL: recall only
+            trigger TEXT,                   -- JSON (lesson_model/triggers.py); NULL: recall only
             trigger_text TEXT,              -- the trigger in words, for search and display
             error_signature TEXT,           -- the normalized error it prevents
             error_class TEXT,
@@ -795,7 +795,7 @@ _M018_NEUTRAL = frozenset(_M018_KINDS.values()) | {"other"}
 
 
 def _m018_trigger_key(label: str, trigger: dict[str, Any]) -> str:
-    """learn/triggers.py Trigger.key() on m018's day, the trigger named by `label`."""
+    """lesson_model/triggers.py Trigger.key() on m018's day, the trigger named by `label`."""
     parts = [
         label,
         " ".join(trigger.get("words") or ()),

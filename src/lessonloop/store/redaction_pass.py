@@ -3,7 +3,7 @@
 A store written by an earlier version holds what its rules missed. Opening the store
 (`store.connection.open_store`) compares the digest of the redaction rules its texts were last
 redacted with (the `redaction_state` table, created by migration m013) with the digest of the
-current rules (`rules_digest`: the source of secrets/redaction.py, its rule files, analyze/
+current rules (`rules_digest`: the source of secrets/redaction.py, its rule files, secrets/
 field_redaction.py and this module); when they differ, or the store was never redacted this way,
 `redact_again` rewrites every free-text column (`TEXT_COLUMNS`, each in its scope; JSON documents
 field by field), then records the digest. So a later change of the rules redacts every store
@@ -154,9 +154,9 @@ _DIGEST: str | None = None
 
 
 def rules_digest() -> str:
-    """A digest of what decides the redacted texts: the source of secrets/redaction.py and of the
-    rule files beside it (names starting with `redaction` or `secret`), of analyze/
-    field_redaction.py and of this module (its list of columns). Read once per process."""
+    """A digest of what decides the redacted texts: the source of every module of secrets/ (the
+    redactor, its rule files, field_redaction.py) and of this module (its list of columns). Read
+    once per process."""
     global _DIGEST
     if _DIGEST is None:
         digest = hashlib.sha256()
@@ -170,9 +170,9 @@ def rules_digest() -> str:
 
 def rule_sources() -> list[str]:
     """The files `rules_digest` reads."""
-    analyze = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "analyze")
-    names = sorted(n for n in os.listdir(analyze) if n.startswith(("redaction", "secret")) and n.endswith(".py"))
-    return [os.path.join(analyze, n) for n in [*names, "field_redaction.py"]] + [os.path.abspath(__file__)]
+    secrets = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "secrets")
+    names = sorted(n for n in os.listdir(secrets) if n.endswith(".py") and n != "__init__.py")
+    return [os.path.join(secrets, n) for n in names] + [os.path.abspath(__file__)]
 
 
 def needs_pass(conn: sqlite3.Connection) -> bool:

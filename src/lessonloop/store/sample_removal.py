@@ -3,7 +3,7 @@ found in them, and the lessons learned from it.
 
 The sample (src/lessonloop/sample/) is ingested only when no transcript of the person's is
 found, so that lessonloop can be tried; the first ingest of real transcripts removes it
-(capture/ingest.py). In one transaction:
+(pipeline/ingest.py). In one transaction:
 
 - every row tied to the sample's sessions, as `lessonloop forget` deletes them
   (store/forgetting.delete_sessions), without remembering the sessions as forgotten;
@@ -21,7 +21,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from lessonloop.learn import confidence as conf
+from lessonloop.lesson_model import confidence as conf
 from lessonloop.store.forgetting import ForgetResult, delete_sessions
 from lessonloop.store.lesson_writer import log_event
 from lessonloop.store.transaction import transaction

@@ -215,11 +215,11 @@ def apply_session(conn: sqlite3.Connection, data: dict[str, object]) -> None:
 
 
 def resolve_project(cwd: str, policy: HookPolicy, store: sqlite3.Connection | str | None = None) -> str:
-    """The project of the folder `cwd` as ingest places it (lessonloop.project_resolver): a
+    """The project of the folder `cwd` as ingest places it (lessonloop.capture.project_resolver): a
     [projects] mapping of the configuration (from the policy's cache: no TOML parsed here), else
     the git root (a worktree's main tree), else, for a folder that no longer exists, the placement
     the store holds (`store`: a connection or the store's path), else the folder."""
-    from lessonloop.project_resolver import resolve_project as resolve
+    from lessonloop.capture.project_resolver import resolve_project as resolve
 
     return resolve(cwd, policy.project_mappings, store=store)
 

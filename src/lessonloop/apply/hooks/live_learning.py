@@ -62,7 +62,7 @@ def current_branch(cwd: str) -> str | None:
             head = os.path.join(dot_git, "HEAD")
             break
         if os.path.isfile(dot_git):
-            from lessonloop.project_resolver import linked_gitdir
+            from lessonloop.capture.project_resolver import linked_gitdir
 
             gitdir = linked_gitdir(dot_git)
             if gitdir is None:

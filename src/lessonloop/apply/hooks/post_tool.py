@@ -200,7 +200,7 @@ def _credit_warnings(
     ).fetchall()
     if not rows:
         return
-    from lessonloop.learn.triggers import Trigger, command_segments
+    from lessonloop.lesson_model.triggers import Trigger, command_segments
 
     segments = command_segments(command) if command else []
     for decision_id, warned_call, lessons, detail_json in rows:

@@ -34,7 +34,7 @@ from lessonloop.timestamps import days_between, utc_now
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
     from lessonloop.apply.hooks.entry import HookContext
-    from lessonloop.learn.triggers import SessionState
+    from lessonloop.lesson_model.triggers import SessionState
 
 ASK_AT = 0.75
 BLOCK_AT = 0.95
@@ -108,12 +108,12 @@ def _fired(
     keys: list[str] = []
     segments: list[tuple[str, ...]] = []
     if isinstance(command, str) and command.strip():
-        from lessonloop.learn.triggers import command_segments
+        from lessonloop.lesson_model.triggers import command_segments
 
         segments = command_segments(command)
         keys = sorted({words[0] for words in segments if words})
     elif target is not None:
-        from lessonloop.learn.triggers import relative_path
+        from lessonloop.lesson_model.triggers import relative_path
 
         keys = [relative_path(target, cwd)]
     marks = ", ".join("?" * len(keys))
@@ -127,7 +127,7 @@ def _fired(
     if not rows:
         return []
     from lessonloop.apply.ranking import live_confidence
-    from lessonloop.learn.triggers import Trigger
+    from lessonloop.lesson_model.triggers import Trigger
 
     state: SessionState | None = None
     moment = utc_now()
@@ -169,7 +169,7 @@ def _fired(
 
 def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
     """What the session has done so far: its ingested calls, then those the hooks stored live."""
-    from lessonloop.learn.triggers import SessionState, command_segments
+    from lessonloop.lesson_model.triggers import SessionState, command_segments
 
     state = SessionState()
     rows = conn.execute(

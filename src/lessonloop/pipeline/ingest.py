@@ -1,4 +1,4 @@
-"""Ingest: find transcript files, read what is new in each, and store it.
+"""Ingest: read what is new in each file discovery found (capture/discovery.py), and store it.
 
 Per file: unchanged (same size and mtime) files are not opened; a file that grew is read from
 where the last run stopped, after checking that the bytes already read are still the same; a
@@ -13,16 +13,15 @@ import stat
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lessonloop.capture.adapters import Adapter, LineParser, Unit
 from lessonloop.capture.agents import ADAPTERS, by_agent, for_format
 from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
-from lessonloop.capture.claude_code.paths import find_transcripts
+from lessonloop.capture.discovery import SourceRef, find_sources
 from lessonloop.capture.privacy import BatchScreen, CapturePolicy, disabled_notice
 from lessonloop.records import Batch, Problem
-from lessonloop.sample import claude_code_sample, is_sample_path
+from lessonloop.sample import is_sample_path
 from lessonloop.store import writer
 from lessonloop.store.transaction import transaction
 
@@ -145,7 +144,7 @@ class IngestSummary:
             return f"the files found are in formats lessonloop does not read ({kinds}){failed}"
         if self.files_failed:
             return "no file could be read (the problems above say why)"
-        return "no transcripts (*.jsonl) there"
+        return "no transcripts of any agent lessonloop reads there"
 
     def other_format_groups(self) -> list[OtherFormatGroup]:
         """The files not read, one group per format."""
@@ -203,18 +202,6 @@ def _problem_json(problem: Problem) -> dict[str, Any]:
     return {"path": problem.path, "line": problem.line, "code": problem.code, "detail": problem.detail}
 
 
-@dataclass(slots=True)
-class SourceRef:
-    """A file to ingest. `format` None: recognized by its content when first read (a *.jsonl
-    of no other agent is a Claude Code transcript)."""
-
-    path: str
-    agent: str = CLAUDE_CODE
-    is_sample: bool = False
-    sniff_only: bool = False  # not a *.jsonl: read only when its content is a format an adapter reads
-    format: str | None = None
-
-
 def discover(
     paths: Iterable[str | os.PathLike[str]] | None,
     environ: Mapping[str, str] | None = None,
@@ -222,44 +209,13 @@ def discover(
     known_folders: Iterable[str] = (),
     configured: Iterable[str] = (),
 ) -> tuple[list[SourceRef], IngestSummary]:
-    """The files to ingest: under `paths` when given, else where every agent keeps its files
-    (capture/agents.py; Aider's histories in `known_folders` and `configured`), else the sample."""
-    from lessonloop.capture.adapters import DiscoveryContext
-    from lessonloop.capture.agents import ADAPTERS
-
-    summary = IngestSummary()
-    problems: list[Problem] = []
-    given = [Path(p) for p in paths] if paths else []
-    others: list[str] = []
-    refs: list[SourceRef] = []
-    if given:
-        summary.searched = [str(p) for p in given]
-        found = find_transcripts(given, problems, others=others)
-        refs = [SourceRef(path, CLAUDE_CODE, is_sample_path(path)) for path in found]
-        refs.extend(SourceRef(path, CLAUDE_CODE, sniff_only=True) for path in others)
-    else:
-        env = os.environ if environ is None else environ
-        context = DiscoveryContext(
-            environ=env,
-            home=env.get("HOME") or str(Path.home()),
-            known_folders=tuple(known_folders),
-            configured=tuple(configured),
-            problems=problems,
-        )
-        seen: set[str] = set()
-        for adapter in ADAPTERS:
-            summary.searched.extend(adapter.searched(context))
-            for item in adapter.discover(context):
-                if item.path not in seen:
-                    seen.add(item.path)
-                    refs.append(SourceRef(item.path, adapter.agent, format=item.format))
-        if not refs:
-            summary.used_sample = True
-            found = find_transcripts([claude_code_sample()], problems)
-            refs = [SourceRef(path, CLAUDE_CODE, is_sample_path(path)) for path in found]
-    summary.problems.extend(problems)
-    summary.files_failed += len(problems)
-    return refs, summary
+    """The files to ingest (capture/discovery.py: under `paths` when given, else where every
+    agent keeps its files, else the sample) and a summary started with what discovery saw."""
+    found = find_sources(paths, environ, known_folders=known_folders, configured=configured)
+    summary = IngestSummary(searched=found.searched, used_sample=found.used_sample)
+    summary.problems.extend(found.problems)
+    summary.files_failed += len(found.problems)
+    return found.sources, summary
 
 
 def ingest(

@@ -39,7 +39,7 @@ from typing import Any
 from lessonloop import json_codec
 from lessonloop.analyze.diff_risk import MAX_TEXT, PYTHON, RiskFinding, added_lines, file_extension, scannable
 from lessonloop.analyze.inputs import Call
-from lessonloop.capture.bandit_probe import bandit_command
+from lessonloop.scanners.bandit_probe import bandit_command
 
 DEFAULT_SKIPS = ("B101", "B404", "B603")
 TIMEOUT_SECONDS = 60.0

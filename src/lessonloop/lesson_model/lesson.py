@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop.learn import confidence as conf
-from lessonloop.learn.triggers import Trigger
+from lessonloop.lesson_model import confidence as conf
+from lessonloop.lesson_model.triggers import Trigger
 from lessonloop.timestamps import days_between
 
 MAX_EVIDENCE = 50  # evidence rows kept per role (the counts keep counting)

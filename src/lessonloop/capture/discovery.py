@@ -1,0 +1,86 @@
+"""Discovery: which files to ingest, and in which format each is thought to be.
+
+With paths, the Claude Code transcripts under them (other files are read only when their content
+is a format an adapter reads); without, every adapter's own places (capture/agents.py), else the
+bundled sample. Reading and storing them is the pipeline's (pipeline/ingest.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lessonloop.capture.adapters import DiscoveryContext
+from lessonloop.capture.agents import ADAPTERS
+from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
+from lessonloop.capture.claude_code.paths import find_transcripts
+from lessonloop.records import Problem
+from lessonloop.sample import claude_code_sample, is_sample_path
+
+
+@dataclass(slots=True)
+class SourceRef:
+    """A file to ingest. `format` None: recognized by its content when first read (a *.jsonl
+    of no other agent is a Claude Code transcript)."""
+
+    path: str
+    agent: str = CLAUDE_CODE
+    is_sample: bool = False
+    sniff_only: bool = False  # not a *.jsonl: read only when its content is a format an adapter reads
+    format: str | None = None
+
+
+def find_sources(
+    paths: Iterable[str | os.PathLike[str]] | None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    known_folders: Iterable[str] = (),
+    configured: Iterable[str] = (),
+) -> Discovery:
+    """The files to ingest: under `paths` when given, else where every agent keeps its files
+    (capture/agents.py; Aider's histories in `known_folders` and `configured`), else the sample."""
+    found_sources = Discovery()
+    problems = found_sources.problems
+    given = [Path(p) for p in paths] if paths else []
+    others: list[str] = []
+    refs: list[SourceRef] = []
+    if given:
+        found_sources.searched = [str(p) for p in given]
+        found = find_transcripts(given, problems, others=others)
+        refs = [SourceRef(path, CLAUDE_CODE, is_sample_path(path)) for path in found]
+        refs.extend(SourceRef(path, CLAUDE_CODE, sniff_only=True) for path in others)
+    else:
+        env = os.environ if environ is None else environ
+        context = DiscoveryContext(
+            environ=env,
+            home=env.get("HOME") or str(Path.home()),
+            known_folders=tuple(known_folders),
+            configured=tuple(configured),
+            problems=problems,
+        )
+        seen: set[str] = set()
+        for adapter in ADAPTERS:
+            found_sources.searched.extend(adapter.searched(context))
+            for item in adapter.discover(context):
+                if item.path not in seen:
+                    seen.add(item.path)
+                    refs.append(SourceRef(item.path, adapter.agent, format=item.format))
+        if not refs:
+            found_sources.used_sample = True
+            found = find_transcripts([claude_code_sample()], problems)
+            refs = [SourceRef(path, CLAUDE_CODE, is_sample_path(path)) for path in found]
+    found_sources.sources = refs
+    return found_sources
+
+
+@dataclass(slots=True)
+class Discovery:
+    """What discovery found: the files, the places searched, whether the sample stands in for
+    transcripts not found, and the folders or files that could not be searched."""
+
+    sources: list[SourceRef] = field(default_factory=list)
+    searched: list[str] = field(default_factory=list)
+    used_sample: bool = False
+    problems: list[Problem] = field(default_factory=list)
