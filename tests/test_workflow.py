@@ -766,3 +766,80 @@ def test_the_known_command_kinds_cover_what_commands_py_names() -> None:
     ]
     named = set().union(*(command_kinds(c) for c in samples))
     assert named == COMMAND_KINDS
+
+
+# --- every agent: reads through the shell, patches of several files ------------------------------
+
+
+def _agent_session(agent: str | None, *calls: Call) -> SessionInput:
+    base = session(*calls)
+    return SessionInput(id=base.id, contexts=base.contexts, agent=agent)
+
+
+def _codex(seq: int, tool: str, kind: str, **fields: object) -> Call:
+    fields.setdefault("status", "ok")
+    return Call(
+        id=f"call_{seq}",
+        context_id="s",
+        seq=seq,
+        ts=f"2024-05-01T10:00:{seq:02d}.000Z",
+        tool=tool,
+        kind=kind,
+        input={},
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def _read_before_edit(agent: str | None, *calls: Call) -> RuleResult:
+    [result] = evaluate(_agent_session(agent, *calls), [default("read-before-edit")])
+    return result
+
+
+def test_a_file_printed_in_the_shell_is_read_for_an_agent_without_a_read_tool() -> None:
+    printed = _codex(1, "exec_command", "shell", command="sed -n '1,80p' src/app.py")
+    edit = _codex(2, "apply_patch", "edit", target_path="src/app.py")
+    result = _read_before_edit("codex", printed, edit)
+    assert (result.checked, result.violations) == (1, 0)
+    # Without the print, or with a print of another file, the edit is blind.
+    assert _read_before_edit("codex", edit).violations == 1
+    other = _codex(1, "exec_command", "shell", command="cat src/other.py")
+    assert _read_before_edit("codex", other, edit).violations == 1
+    # A print that failed read nothing; a print after the edit is too late.
+    failed = _codex(1, "exec_command", "shell", command="cat src/app.py", status="error")
+    assert _read_before_edit("codex", failed, edit).violations == 1
+    late = _codex(3, "exec_command", "shell", command="cat src/app.py")
+    assert _read_before_edit("codex", edit, late).violations == 1
+
+
+def test_a_shell_read_after_cd_names_the_file_in_that_folder() -> None:
+    printed = _codex(1, "exec_command", "shell", command="cd src && cat app.py")
+    edit = _codex(2, "apply_patch", "edit", target_path="src/app.py")
+    assert _read_before_edit("codex", printed, edit).violations == 0
+
+
+def test_claude_code_still_needs_its_read_tool() -> None:
+    """Claude Code's harness refuses an edit of a file its Read tool has not read: `cat` is no read there."""
+    printed = bash(1, "cat src/app.py")
+    edit = mk("Edit", 2, path="src/app.py")
+    assert _read_before_edit("claude-code", printed, edit).violations == 1
+    assert _read_before_edit("claude-code", mk("Read", 1, path="src/app.py"), edit).violations == 0
+
+
+def test_each_file_of_a_patch_is_checked() -> None:
+    read_a = _codex(1, "exec_command", "shell", command="cat a.py")
+    patch = _codex(2, "apply_patch", "edit", target_path="a.py", paths=("a.py", "b.py"))
+    result = _read_before_edit("codex", read_a, patch)
+    assert (result.checked, result.violations) == (2, 1)
+    read_b = _codex(1, "exec_command", "shell", command="cat a.py b.py")
+    assert _read_before_edit("codex", read_b, patch).violations == 0
+
+
+def test_a_rule_on_tools_or_commands_sees_a_call_once() -> None:
+    """The files a call works on besides its first are matched by kind only."""
+    rule = parse_rules('[[rule]]\nid = "no-cat"\nkind = "never"\nwhen = { tool = "exec_command" }\n')
+    printed = _codex(1, "exec_command", "shell", command="cat a.py b.py c.py")
+    [result] = evaluate(_agent_session("codex", printed), rule)
+    assert (result.checked, result.violations) == (1, 1)
+    reads = parse_rules('[[rule]]\nid = "reads"\nkind = "never"\nwhen = { kind = "read" }\n')
+    [result] = evaluate(_agent_session("codex", printed), reads)
+    assert result.violations == 3

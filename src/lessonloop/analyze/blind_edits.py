@@ -68,15 +68,19 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop.analyze.file_ops import CHANGE_OPS, Change, FileOp, HarnessRefusal, harness_refusal, session_timeline
+from lessonloop.analyze.file_ops import (
+    CHANGE_OPS,
+    READ_TOOL_HARNESSES,
+    Change,
+    FileOp,
+    HarnessRefusal,
+    harness_refusal,
+    session_timeline,
+)
 from lessonloop.analyze.inputs import Ref, SessionInput
 from lessonloop.analyze.paths import Resolver
 
 SEARCH_LOOP_MIN = 4
-# Agents whose harness tracks which files were read with its read tool and refuses an edit of any
-# other (Claude Code's "File has not been read yet"): for them a file printed in the shell is not
-# read. Every other agent reads files through the shell as often as with a tool.
-_READ_TOOL_HARNESSES = frozenset({"claude-code", None})
 _LOOP_BREAKERS = frozenset({"read", "create", "replace", "edit", "shell_read", "shell_change"})
 
 
@@ -342,7 +346,7 @@ class _Tracker:
             self._read(op, op.path)
         elif op.op == "shell_read":
             self.shell_read.add((op.ref.context_id, op.path))
-            if op.ok and self.session.agent not in _READ_TOOL_HARNESSES:
+            if op.ok and self.session.agent not in READ_TOOL_HARNESSES:
                 self._know(op, op.path)
         elif op.op in CHANGE_OPS:
             self._change(op, op.path)

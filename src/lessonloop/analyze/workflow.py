@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
 from lessonloop import records
 from lessonloop.analyze.commands import command_kinds
+from lessonloop.analyze.file_ops import READ_TOOL_HARNESSES, shell_effects
 from lessonloop.analyze.inputs import Call, Ref, SessionInput
 
 KINDS = ("before", "after", "never")
@@ -309,13 +310,16 @@ class RuleResult:
 class _View:
     """A call with what matching needs: its path with '/' separators, its key, its command kinds."""
 
-    __slots__ = ("_kinds", "call", "index", "key", "path")
+    __slots__ = ("_kinds", "call", "derived", "index", "key", "path")
 
-    def __init__(self, index: int, call: Call, key: str | None) -> None:
+    def __init__(self, index: int, call: Call, key: str | None, derived: bool = False) -> None:
         self.index = index  # position in the session's time order
         self.call = call
         self.path = call.target_path.replace("\\", "/") if call.target_path else None
         self.key = key
+        # Derived: one more file of a call (a patch of several files, a file a shell command printed),
+        # matched by kind only, so a rule on tools or commands sees the call once.
+        self.derived = derived
         self._kinds: frozenset[str] | None = None
 
     def kinds(self) -> frozenset[str]:
@@ -360,14 +364,20 @@ class _Calls:
     """A session's calls in time order, indexed by kind, by tool and by whether they ran a command."""
 
     def __init__(self, session: SessionInput, normalize: Normalizer | None) -> None:
-        calls = session.calls()
-        self.views = [_View(i, c, normalize(c) if normalize else c.target_path) for i, c in enumerate(calls)]
+        shell_reads = session.agent not in READ_TOOL_HARNESSES
+        self.views: list[_View] = []
+        for call in session.calls():
+            for derived, each in enumerate(_file_calls(call, shell_reads)):
+                key = normalize(each) if normalize else each.target_path
+                self.views.append(_View(len(self.views), each, key, derived=derived > 0))
         self.by_tool: dict[str, list[_View]] = {}
         self.by_kind: dict[str, list[_View]] = {}
         for view in self.views:
-            self.by_tool.setdefault(view.call.tool, []).append(view)
+            if not view.derived:
+                self.by_tool.setdefault(view.call.tool, []).append(view)
             self.by_kind.setdefault(view.call.kind, []).append(view)
         self.with_command = [v for v in self.views if v.call.command is not None]
+        self.originals = [v for v in self.views if not v.derived]
         self._sequences: dict[str, list[list[_View]]] = {}
 
     def candidates(self, matcher: Matcher) -> Iterable[_View]:
@@ -378,7 +388,7 @@ class _Calls:
             return [v for tool in set(matcher.tool) for v in self.by_tool.get(tool, ())]
         if matcher.command or matcher.command_kind:
             return self.with_command
-        return self.views
+        return self.originals
 
     def sequences(self, scope: str) -> list[list[_View]]:
         """The call sequences a rule checks: the whole session, or each context in line order."""
@@ -401,6 +411,22 @@ class _Calls:
                 if not hits[view.index] and matcher.matches(view, statuses):
                     hits[view.index] = True
         return hits
+
+
+def _file_calls(call: Call, shell_reads: bool) -> list[Call]:
+    """The call, then one derived call per other file it works on: each further path of a call on
+    several files (a patch), and for an agent without a read tool (READ_TOOL_HARNESSES) each file
+    a successful shell command printed (`cat`, `sed -n`), as a read of that file."""
+    out = [call]
+    for path in call.paths:
+        if path != call.target_path:
+            out.append(replace(call, target_path=path, paths=(), command=None))
+    if shell_reads and call.kind == records.SHELL and call.ok and call.command:
+        effects = shell_effects(call.command)
+        for raw, _start, _end in effects.reads:
+            path = raw if raw.startswith(("/", "~")) or not effects.cd else effects.cd.rstrip("/") + "/" + raw
+            out.append(replace(call, kind=records.READ, target_path=path, paths=(), command=None))
+    return out
 
 
 def _by_line(group: list[_View]) -> list[_View]:
