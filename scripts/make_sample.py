@@ -746,7 +746,7 @@ def render_stats(data: dict[str, Any]) -> None:
     console.print(models)
 '''
 
-TEST_REDACTION_PY = """from lessonloop.secrets.redaction import redact
+TEST_REDACTION_PY = """from lessonloop.analyze.redaction import redact
 
 
 def test_github_token_is_redacted():
@@ -1155,7 +1155,7 @@ def session_a() -> tuple[Transcript, Transcript, dict[str, Any]]:
             "timestamps.py",
             "report/queries.py",
             "report/render.py",
-            "pipeline/ingest.py",
+            "capture/ingest.py",
             "store/writer.py",
         )
     ]
