@@ -396,7 +396,7 @@ def lesson_signature(kind: str, trigger: Trigger | None, error_signature: str) -
 
 
 def _evidence(role: str, event: CallEvent) -> Evidence:
-    return Evidence(role, event.session_id, event.call.id, None, None, event.call.ts, event.project)
+    return Evidence(role, event.session_id, event.call.id, None, None, event.ts or None, event.project)
 
 
 def _correction_trigger(event: CallEvent) -> Trigger | None:

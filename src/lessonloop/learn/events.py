@@ -34,6 +34,7 @@ class CallEvent:
         "segments",
         "session_id",
         "signature",
+        "untimed_at",
     )
 
     def __init__(
@@ -46,8 +47,12 @@ class CallEvent:
         error_class: str | None = None,
         agent: str | None = None,
         model: str | None = None,
+        untimed_at: str | None = None,
     ) -> None:
         self.call = call
+        # The time of a call whose agent writes none (Aider): its session's start, so that history
+        # is in time order across sessions and a lesson's first and last seen are dated.
+        self.untimed_at = untimed_at
         self.session_id = session_id
         self.project = project
         self.branch = branch
@@ -63,7 +68,7 @@ class CallEvent:
 
     @property
     def ts(self) -> str:
-        return self.call.ts or ""
+        return self.call.ts or self.untimed_at or ""
 
     @property
     def learnable(self) -> bool:

@@ -31,7 +31,7 @@ def load_history(conn: sqlite3.Connection, project: str | None = None, agent: st
     by_id: dict[str, CallEvent] = {}
     unclassified: list[CallEvent] = []
     rows = conn.execute(
-        f"""SELECT {_T_COLUMNS}, m.id, m.project, m.git_branch, m.cwd, m.agent, e.class
+        f"""SELECT {_T_COLUMNS}, m.id, m.project, m.git_branch, m.cwd, m.agent, e.class, coalesce(s.started_at, m.started_at)
             FROM tool_calls t
             JOIN sessions s ON s.id = t.session_id
             JOIN sessions m ON m.id = coalesce(s.parent_id, s.id)
@@ -42,14 +42,15 @@ def load_history(conn: sqlite3.Connection, project: str | None = None, agent: st
     width = len(CALL_COLUMNS.split(","))
     for row in rows:
         call = call_from_row(row[:width])
-        root, proj, branch, cwd, agent, error_class = row[width:]
-        event = CallEvent(call, root, proj, branch, cwd, error_class, agent, models.get(root))
+        root, proj, branch, cwd, agent, error_class, started_at = row[width:]
+        event = CallEvent(call, root, proj, branch, cwd, error_class, agent, models.get(root), started_at)
         if call.status == "error" and error_class is None:
             unclassified.append(event)
         history.events.append(event)
         by_id[call.id] = event
-        if call.ts and (root not in history.session_starts or call.ts < history.session_starts[root]):
-            history.session_starts[root] = call.ts
+        when = event.ts
+        if when and (root not in history.session_starts or when < history.session_starts[root]):
+            history.session_starts[root] = when
     if unclassified:
         _classify(unclassified)
     history.events.sort(key=lambda e: (e.ts, e.call.context_id, e.call.seq))
@@ -101,8 +102,8 @@ def _corrections(
     conn: sqlite3.Connection, by_id: dict[str, CallEvent], only: tuple[str | None, ...]
 ) -> list[CorrectionEvent]:
     found: list[CorrectionEvent] = []
-    for session_id, message_uuid, label, detail, proj in conn.execute(
-        """SELECT a.session_id, a.message_uuid, a.label, a.detail, m.project
+    for session_id, message_uuid, label, detail, proj, started_at in conn.execute(
+        """SELECT a.session_id, a.message_uuid, a.label, a.detail, m.project, m.started_at
             FROM analysis_signals a JOIN sessions m ON m.id = a.session_id
             WHERE a.kind = 'correction' AND (? IS NULL OR m.project = ?) AND (? IS NULL OR m.agent = ?)""",
         only,
@@ -117,7 +118,7 @@ def _corrections(
                 session_id=session_id,
                 project=proj,
                 message_uuid=message_uuid or "",
-                ts=data.get("ts"),
+                ts=data.get("ts") or started_at,  # an agent that writes no times: the session's start
                 kind=label or str(data.get("kind") or ""),
                 text=str(data.get("text") or ""),
                 corrected=corrected,
@@ -128,7 +129,7 @@ def _corrections(
 
 
 LEARN_ATTEMPTS = 3  # learning runs again when the history changed under it; the last attempt saves anyway
-LEARNER_VERSION = "2"  # bump when extraction or counting changes: the store is learned again
+LEARNER_VERSION = "3"  # bump when extraction or counting changes: the store is learned again
 
 
 @dataclass(slots=True)
