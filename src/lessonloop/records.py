@@ -7,19 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# The agent-neutral kinds of tool call: what analysis, learning and the hooks reason about, beside
-# each agent's own tool name (Claude Code's Bash, Codex's exec_command and Aider's /run are all
-# "shell"; Edit, apply_patch, Gemini's replace and an Aider edit block are all "edit").
-SHELL = "shell"  # a command line run in a shell
-READ = "read"  # a file's content read
-EDIT = "edit"  # a part of existing files changed (an edit, a patch)
-WRITE = "write"  # a whole file written (created or replaced)
-SEARCH = "search"  # files or their contents searched or listed
-FETCH = "fetch"  # a web page fetched or the web searched
-PLAN = "plan"  # the agent's plan or to-do list updated
-SUBAGENT = "subagent"  # another agent started for a task
-OTHER = "other"
-TOOL_KINDS = (SHELL, READ, EDIT, WRITE, SEARCH, FETCH, PLAN, SUBAGENT, OTHER)
+# The agent-neutral kinds of tool call (tool_kinds.py: one definition, light enough for the hooks),
+# named here too for the adapters and analyzers that build and read records.
+from lessonloop.tool_kinds import EDIT as EDIT
+from lessonloop.tool_kinds import FETCH as FETCH
+from lessonloop.tool_kinds import OTHER as OTHER
+from lessonloop.tool_kinds import PLAN as PLAN
+from lessonloop.tool_kinds import READ as READ
+from lessonloop.tool_kinds import SEARCH as SEARCH
+from lessonloop.tool_kinds import SHELL as SHELL
+from lessonloop.tool_kinds import SUBAGENT as SUBAGENT
+from lessonloop.tool_kinds import TOOL_KINDS as TOOL_KINDS
+from lessonloop.tool_kinds import WRITE as WRITE
 
 
 @dataclass(slots=True)

@@ -19,7 +19,8 @@ from lessonloop.learn.episodes import Draft, draft_from_episode, same_job
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import digest, jaccard, words_text
 from lessonloop.lesson_model.lesson import Evidence, Lesson
-from lessonloop.lesson_model.triggers import EDIT, READ, SHELL, WRITE, SessionState, Trigger, relative_path
+from lessonloop.lesson_model.triggers import SessionState, Trigger, relative_path
+from lessonloop.tool_kinds import EDIT, READ, SHELL, WRITE
 
 OPEN_LIMIT = 60  # a failure not fixed within this many calls of its context is dropped
 HISTORY = 200  # calls remembered per context, for "what happened between failure and fix"

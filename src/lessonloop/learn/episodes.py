@@ -28,8 +28,6 @@ from lessonloop.analyze.outcomes import job_key
 from lessonloop.analyze.placeholders import placeholders
 from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.triggers import (
-    EDIT,
-    READ,
     Trigger,
     Unless,
     extensions_for,
@@ -38,6 +36,7 @@ from lessonloop.lesson_model.triggers import (
     relative_path,
     with_aliases,
 )
+from lessonloop.tool_kinds import EDIT, READ
 
 _PATHISH = re.compile(r"[\w.@+-]*/[\w.@/+-]*|[\w-]+\.[A-Za-z0-9]{1,5}\b")
 _SEVERITY = {"MISSING_PREREQUISITE": "medium", "WORKFLOW_SEQUENCE": "medium", "CHECK_FAILED": "medium"}

@@ -17,6 +17,7 @@ import posixpath
 
 from lessonloop.analyze.commands import git_arguments, split_commands, words_kinds
 from lessonloop.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
+from lessonloop.tool_kinds import CHANGE_KINDS, OTHER, READ, TOOL_KINDS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:  # annotations only: typing and collections.abc cost the hooks milliseconds
@@ -76,10 +77,7 @@ TOOL_EXTENSIONS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("rubocop",): (".rb",),
 }
 
-# The neutral kinds as plain strings (records.TOOL_KINDS; records itself is too heavy for the hooks).
-SHELL, READ, EDIT, WRITE, OTHER = "shell", "read", "edit", "write", "other"
-NEUTRAL_KINDS = frozenset({SHELL, READ, EDIT, WRITE, "search", "fetch", "plan", "subagent", OTHER})
-CHANGE_KINDS = frozenset({EDIT, WRITE})
+NEUTRAL_KINDS = frozenset(TOOL_KINDS)
 # Triggers stored or exported before issue 13 named Claude Code's tools (migration m018 rewrote the
 # store's; a lesson file exported then still names them): read by Claude Code's table.
 LEGACY_TOOL_KINDS = CLAUDE_CODE_KINDS
