@@ -280,18 +280,20 @@ class _SessionReader:
         uncached, output, reasoning, cache_read, cache_write = tokens
         if not (uncached or output or reasoning or cache_read or cache_write):
             return
+        # Each count fits SQLite's INTEGER, a sum of them may not (steps, output + reasoning): such a
+        # sum is stored as 0 like any count it cannot hold, never an overflow that stops the ingest.
         self.batch.usage[(message_id, "")] = TokenUsageRecord(
             message_id=message_id,
             request_id="",
             session_id=session_id,
             model=model or "unknown",
             ts=ts,
-            input_tokens=uncached,
+            input_tokens=token_count(uncached),
             # OpenCode's output leaves reasoning out (it prices reasoning beside it): ours includes it.
-            output_tokens=output + reasoning,
-            cache_creation_tokens=cache_write,
-            cache_read_tokens=cache_read,
-            reasoning_tokens=reasoning,
+            output_tokens=token_count(output + reasoning),
+            cache_creation_tokens=token_count(cache_write),
+            cache_read_tokens=token_count(cache_read),
+            reasoning_tokens=token_count(reasoning),
             cost_usd=cost_usd,
         )
 
