@@ -182,7 +182,7 @@ class _SessionReader:
             return
         for part in parts:
             kind = part.get("type")
-            if kind not in PART_TYPES:
+            if not isinstance(kind, str) or kind not in PART_TYPES:  # a list or object type: unhashable
                 label = kind if isinstance(kind, str) else type(kind).__name__
                 self.unknown_parts[label] = self.unknown_parts.get(label, 0) + 1
                 continue
