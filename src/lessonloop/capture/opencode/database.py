@@ -195,7 +195,9 @@ def _raw_session(snapshot: Snapshot, session_id: str) -> RawSession:
     conn = snapshot.conn
     source = f"{snapshot.path}#{session_id}"
     columns = [c for c in _SESSION_COLUMNS if c in snapshot.columns]
-    row = conn.execute(f"SELECT {', '.join(columns)} FROM session WHERE id = ?", (session_id,)).fetchone()
+    row = conn.execute(
+        f"SELECT {', '.join(map(_text_as_bytes, columns))} FROM session WHERE id = ?", (session_id,)
+    ).fetchone()
     problems: list[Problem] = []
     if row is None:
         return RawSession(
@@ -203,7 +205,7 @@ def _raw_session(snapshot: Snapshot, session_id: str) -> RawSession:
             {"id": session_id},
             problems=[Problem(source, None, "session-gone", "deleted since it was listed", "notice")],
         )
-    values = dict(zip(columns, row, strict=True))
+    values = {column: _decoded(value, source, column, problems) for column, value in zip(columns, row, strict=True)}
     info: dict[str, Any] = {
         "id": session_id,
         "parentID": values.get("parent_id"),
@@ -216,7 +218,8 @@ def _raw_session(snapshot: Snapshot, session_id: str) -> RawSession:
     raw = RawSession(source, info, problems=problems)
     parts: dict[str, list[dict[str, Any]]] = {}
     for part_id, message_id, data in conn.execute(
-        "SELECT id, message_id, data FROM part WHERE session_id = ? ORDER BY message_id, id", (session_id,)
+        "SELECT id, message_id, CAST(data AS BLOB) FROM part WHERE session_id = ? ORDER BY message_id, id",
+        (session_id,),
     ):
         part = load_object(f"{source} part {part_id}", data, problems)
         if part is not None:
@@ -224,7 +227,7 @@ def _raw_session(snapshot: Snapshot, session_id: str) -> RawSession:
             parts.setdefault(str(message_id), []).append(part)
     seen: set[str] = set()
     for message_id, data in conn.execute(
-        "SELECT id, data FROM message WHERE session_id = ? ORDER BY time_created, id", (session_id,)
+        "SELECT id, CAST(data AS BLOB) FROM message WHERE session_id = ? ORDER BY time_created, id", (session_id,)
     ):
         message = load_object(f"{source} message {message_id}", data, problems)
         seen.add(str(message_id))
@@ -243,3 +246,27 @@ def _raw_session(snapshot: Snapshot, session_id: str) -> RawSession:
             )
         )
     return raw
+
+
+def _text_as_bytes(column: str) -> str:
+    """A column read with its text as bytes: SQLite keeps text that is not UTF-8 as it was written,
+    and Python's sqlite3 raises on it (the whole session would be lost); _decoded reports it."""
+    return f"CASE WHEN typeof({column}) = 'text' THEN CAST({column} AS BLOB) ELSE {column} END"
+
+
+def _decoded(value: Any, source: str, column: str, problems: list[Problem]) -> Any:
+    """A session column's value, its text decoded; text that is not UTF-8 is replaced and reported."""
+    if not isinstance(value, bytes):
+        return value
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(
+            Problem(
+                source,
+                None,
+                "invalid-utf8",
+                f"the session's {column} has invalid UTF-8 at byte {exc.start}; replaced with U+FFFD",
+            )
+        )
+        return value.decode("utf-8", errors="replace")
