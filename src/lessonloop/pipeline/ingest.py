@@ -379,7 +379,8 @@ def _plan_units(
                 Problem(paths[0], None, "reader-failed", f"could not be read ({type(exc).__name__}: {str(exc)[:200]})")
             )
             units = []
-        summary.problems.extend(problems)
+        for problem in problems:  # listing units finds format drift too (parts without their message): notices
+            (summary.notices if problem.severity == "notice" else summary.problems).append(problem)
         summary.files_failed += sum(1 for p in problems if p.code in ("unreadable-file", "reader-failed"))
         for unit in units:
             state = states.get(unit.path)
