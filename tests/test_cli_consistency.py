@@ -24,6 +24,7 @@ from tests.transcript_builder import TranscriptBuilder
 NO_DB = {
     "hooks install": "writes a Claude Code settings file only",
     "hooks uninstall": "writes a Claude Code settings file only",
+    "git uninstall": "removes the git post-commit hook file only",
     "config": "reads and writes the configuration file only",
     "config show": "reads the configuration file only",
     "config path": "prints the configuration file's path",

@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-analyze", action="store_true", help="only store what was read; do not analyze the sessions or learn"
     )
     ingest.add_argument("--no-learn", action="store_true", help="analyze, but do not learn lessons from the sessions")
+    ingest.add_argument(
+        "--git",
+        action="store_true",
+        help="read git history instead: PATHS are repositories (default: those of the projects the store knows); "
+        "only commits not stored yet (docs/git.md)",
+    )
     _no_bandit_option(ingest)
     ingest.set_defaults(handler=cmd_ingest)
 
@@ -136,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lessonloop.cli import run_commands
 
     run_commands.register(commands)
+    from lessonloop.cli import git_commands
+
+    git_commands.register(commands)
     keep_parent_options(parser)  # `lessons --json list` keeps its --json
     return parser
 

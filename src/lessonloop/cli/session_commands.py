@@ -31,6 +31,10 @@ def _import_results(args: argparse.Namespace, conn: sqlite3.Connection) -> list[
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    if args.git:
+        from lessonloop.cli.git_commands import cmd_ingest_git
+
+        return cmd_ingest_git(args)
     from lessonloop.capture.discovery import SourceRef
     from lessonloop.config import ConfigError, load_config
     from lessonloop.pipeline.ingest import IngestSummary, discover

@@ -876,3 +876,88 @@ def m018_lesson_trigger_kinds(conn: sqlite3.Connection) -> None:
         CREATE INDEX lessons_trigger ON lessons(trigger_kind, trigger_key) WHERE trigger_kind IS NOT NULL;
         """,
     )
+
+
+@migration
+def m019_git_history(conn: sqlite3.Connection) -> None:
+    """Git history (issue 14, docs/git.md): the repositories read, with the branch tips read up
+    to (the next read asks git for what is not reachable from them); their commits (first-parent
+    history of every branch; merges marked), each commit's files in git's order (a rename keeps
+    its old path) and the hunks kept under the size caps, redacted. Natural keys (repository,
+    hash, file position, hunk position): reading a commit twice stores it once. Authors' emails
+    are never stored: `author_key` is a keyed hash of the lower-cased address, with the store's
+    own random key (`git_author_salt`), so one author's commits group without the address."""
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE git_author_salt (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            salt TEXT NOT NULL
+        );
+        INSERT INTO git_author_salt (id, salt) VALUES (1, lower(hex(randomblob(16))));
+        CREATE TABLE git_repositories (
+            id INTEGER PRIMARY KEY,
+            root TEXT NOT NULL UNIQUE,      -- the main working tree (a bare repository's folder)
+            common_dir TEXT NOT NULL,       -- the git folder its worktrees share
+            tips TEXT NOT NULL DEFAULT '{}',-- JSON {ref: commit}: what was read up to
+            shallow INTEGER NOT NULL DEFAULT 0,
+            first_read_at TEXT NOT NULL,
+            read_at TEXT                    -- the last complete read
+        );
+        CREATE TABLE git_commits (
+            repository_id INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            parents TEXT NOT NULL,          -- space-separated, first parent first
+            is_merge INTEGER NOT NULL,
+            branch TEXT,                    -- the branch whose first-parent history holds it (NULL: a detached HEAD)
+            author_name TEXT NOT NULL,
+            author_key TEXT NOT NULL,       -- keyed hash of the email (see above)
+            authored_at TEXT NOT NULL,      -- UTC
+            author_offset_minutes INTEGER NOT NULL,
+            author_hour INTEGER NOT NULL,   -- 0..23 in the author's time zone
+            author_weekday INTEGER NOT NULL,-- 0 Monday .. 6 Sunday, in the author's time zone
+            committed_at TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            message TEXT NOT NULL,          -- redacted
+            cc_type TEXT,                   -- conventional commit: feat, fix, ...
+            cc_scope TEXT,
+            cc_breaking INTEGER NOT NULL DEFAULT 0,
+            files INTEGER NOT NULL,
+            insertions INTEGER NOT NULL,
+            deletions INTEGER NOT NULL,
+            hunks_truncated INTEGER NOT NULL DEFAULT 0,
+            message_not_utf8 INTEGER NOT NULL DEFAULT 0,
+            read_at TEXT NOT NULL,
+            PRIMARY KEY (repository_id, hash)
+        );
+        CREATE INDEX git_commits_hash ON git_commits(hash);
+        CREATE INDEX git_commits_time ON git_commits(repository_id, authored_at);
+        CREATE TABLE git_commit_files (
+            repository_id INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            ordinal INTEGER NOT NULL,       -- the file's place in the commit's diff
+            path TEXT NOT NULL,
+            old_path TEXT,                  -- a rename's or copy's source
+            status TEXT NOT NULL,           -- A M D R C
+            insertions INTEGER,             -- NULL: binary
+            deletions INTEGER,
+            binary INTEGER NOT NULL DEFAULT 0,
+            hunks_truncated INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (repository_id, hash, ordinal)
+        );
+        CREATE INDEX git_commit_files_path ON git_commit_files(repository_id, path);
+        CREATE TABLE git_hunks (
+            repository_id INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            ordinal INTEGER NOT NULL,       -- the file's place (git_commit_files.ordinal)
+            idx INTEGER NOT NULL,           -- the hunk's place in the file
+            old_start INTEGER NOT NULL,
+            old_lines INTEGER NOT NULL,
+            new_start INTEGER NOT NULL,
+            new_lines INTEGER NOT NULL,
+            header TEXT NOT NULL,
+            text TEXT NOT NULL,             -- redacted (scope code)
+            PRIMARY KEY (repository_id, hash, ordinal, idx)
+        );
+        """,
+    )

@@ -1,0 +1,252 @@
+"""`lessonloop ingest --git [REPO ...]` and `lessonloop git install|uninstall|status [REPO]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json, open_cli_store, shown
+
+if TYPE_CHECKING:
+    from lessonloop.pipeline.git_ingest import GitIngestSummary
+
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+_REPO_HELP = "the repository (a folder in it, or a worktree; default: the current folder)"
+
+
+def register(commands: Commands) -> None:
+    git = commands.add_parser(
+        "git",
+        help="the post-commit hook that records each new commit (install, uninstall, status)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "lessonloop reads git history with `lessonloop ingest --git` (docs/git.md). The post-commit\n"
+            "hook does it after each commit, in the background: `install` adds it (an existing\n"
+            "post-commit hook is kept and still runs first), `uninstall` removes it and puts the old\n"
+            "hook back byte for byte, `status` (the default) shows it and what the store holds.\n"
+            "The hook never commits. LESSONLOOP_CAPTURE=0 pauses it."
+        ),
+    )
+    git.add_argument("--db", metavar="PATH", help=DB_HELP)
+    git.add_argument("--json", action="store_true", help=JSON_HELP)
+    git.set_defaults(handler=cmd_git_status, repository=".")
+    sub = git.add_subparsers(dest="git_command", metavar="SUBCOMMAND", title="subcommands", help="default: status")
+
+    install = sub.add_parser(
+        "install",
+        help="add the post-commit hook (chaining an existing one; core.hooksPath and worktrees honoured)",
+        description=(
+            "Add lessonloop's post-commit hook to a repository, where git looks for it (core.hooksPath, "
+            "the common hooks folder of worktrees). An existing post-commit hook is renamed to "
+            "post-commit.lessonloop-original and still runs first, with its exit status kept. Installing "
+            "again rewrites lessonloop's hook only."
+        ),
+    )
+    install.add_argument("repository", nargs="?", default=".", metavar="REPO", help=_REPO_HELP)
+    install.add_argument(
+        "--db", metavar="PATH", help="the store the hook writes to (default: $LESSONLOOP_DB or the default store)"
+    )
+    install.add_argument("--json", action="store_true", help=JSON_HELP)
+    install.set_defaults(handler=cmd_git_install)
+
+    uninstall = sub.add_parser(
+        "uninstall",
+        help="remove the hook; the previous post-commit hook back byte for byte",
+        description=(
+            "Remove lessonloop's post-commit hook and rename the hook it replaced back (bytes and mode "
+            "as they were). A post-commit hook that is not lessonloop's is left alone."
+        ),
+    )
+    uninstall.add_argument("repository", nargs="?", default=".", metavar="REPO", help=_REPO_HELP)
+    uninstall.add_argument("--json", action="store_true", help=JSON_HELP)
+    uninstall.set_defaults(handler=cmd_git_uninstall)
+
+    status = sub.add_parser(
+        "status",
+        help="whether the hook is installed, and what the store holds of the repository",
+        description="The hook (where, the hook it chains, its interpreter) and the repository's commits in the store.",
+    )
+    status.add_argument("repository", nargs="?", default=".", metavar="REPO", help=_REPO_HELP)
+    status.add_argument("--db", metavar="PATH", help=DB_HELP)
+    status.add_argument("--json", action="store_true", help=JSON_HELP)
+    status.set_defaults(handler=cmd_git_status)
+
+
+def cmd_git_install(args: argparse.Namespace) -> int:
+    from lessonloop.capture.git.post_commit_hook import HookError, install
+    from lessonloop.capture.git.repository import GitError
+
+    db = os.path.abspath(os.path.expanduser(args.db)) if args.db else None
+    try:
+        place, chained, already = install(args.repository, sys.executable, db)
+    except (GitError, HookError) as exc:
+        raise CommandError(str(exc)) from exc
+    except OSError as exc:
+        raise CommandError(f"cannot write the hook in {args.repository}: {exc.strerror or exc}") from exc
+    if args.json:
+        emit_json(
+            {"hook": place.path, "chained": place.original if chained else None, "reinstalled": already, "db": db}
+        )
+        return 0
+    print(f"{'Reinstalled' if already else 'Installed'} lessonloop's post-commit hook: {place.path}")
+    if chained:
+        print(f"The previous hook runs first: {place.original} (`lessonloop git uninstall` puts it back).")
+    print("Each commit is now read into the store in the background; LESSONLOOP_CAPTURE=0 pauses it.")
+    print(f"`lessonloop ingest --git {args.repository}` reads the history already there.")
+    return 0
+
+
+def cmd_git_uninstall(args: argparse.Namespace) -> int:
+    from lessonloop.capture.git.post_commit_hook import uninstall
+    from lessonloop.capture.git.repository import GitError
+
+    try:
+        place, removed, restored = uninstall(args.repository)
+    except GitError as exc:
+        raise CommandError(str(exc)) from exc
+    except OSError as exc:
+        raise CommandError(f"cannot remove the hook in {args.repository}: {exc.strerror or exc}") from exc
+    if args.json:
+        emit_json({"hook": place.path, "removed": removed, "restored": restored})
+        return 0
+    if not removed:
+        print(f"lessonloop's post-commit hook is not installed in {place.path}; nothing changed.")
+    elif restored:
+        print(f"Removed lessonloop's post-commit hook; the previous hook is back: {place.path}")
+    else:
+        print(f"Removed lessonloop's post-commit hook: {place.path}")
+    return 0
+
+
+def cmd_git_status(args: argparse.Namespace) -> int:
+    from lessonloop.capture.git import post_commit_hook
+    from lessonloop.capture.git.repository import GitError, open_repository
+    from lessonloop.pipeline.git_ingest import capture_paused
+    from lessonloop.store import git_writer
+
+    try:
+        hook = post_commit_hook.status(args.repository)
+        root = open_repository(args.repository).root
+    except GitError as exc:
+        raise CommandError(str(exc)) from exc
+    with open_cli_store(args.db) as conn:
+        counts = git_writer.repository_counts(conn, root)
+    data: dict[str, Any] = {
+        "repository": root,
+        "hook": {
+            "path": hook.path,
+            "installed": hook.installed,
+            "chained": hook.chained,
+            "other_hook": hook.other_hook,
+            "python": hook.python,
+            "python_exists": hook.python_exists,
+            "db": hook.db,
+            "hooks_path_configured": hook.hooks_path_configured,
+        },
+        "capture_paused": capture_paused(),
+        "store": None
+        if counts is None
+        else {
+            "commits": counts.commits,
+            "merges": counts.merges,
+            "files": counts.files,
+            "hunks": counts.hunks,
+            "first": counts.first,
+            "last": counts.last,
+            "read_at": counts.read_at,
+            "branches": sorted(counts.tips),
+        },
+    }
+    if args.json:
+        emit_json(data)
+        return 0
+    print(f"Repository: {root}")
+    if hook.installed:
+        print(f"Hook: installed at {hook.path}")
+        if hook.chained:
+            print(f"  runs the previous hook first: {hook.chained}")
+        state = "exists" if hook.python_exists else "MISSING: reinstall with `lessonloop git install`"
+        print(f"  interpreter: {hook.python} ({state})")
+        if hook.db:
+            print(f"  store: {hook.db}")
+    elif hook.other_hook:
+        print(f"Hook: not installed; {hook.path} is another tool's post-commit hook (install chains it)")
+    else:
+        print(f"Hook: not installed (`lessonloop git install` adds it at {hook.path})")
+    if hook.hooks_path_configured:
+        print("  (core.hooksPath is set: that folder is used)")
+    if data["capture_paused"]:
+        print("Capture is paused here: LESSONLOOP_CAPTURE=0")
+    if counts is None:
+        print("Store: nothing read yet (`lessonloop ingest --git` reads the history)")
+    else:
+        print(
+            f"Store: {counts.commits} commits ({counts.merges} merges), {counts.files} file changes, "
+            f"{counts.hunks} hunks; {counts.first or '-'} .. {counts.last or '-'}; last read {counts.read_at or 'never'}"
+        )
+    return 0
+
+
+def cmd_ingest_git(args: argparse.Namespace) -> int:
+    """`ingest --git`: the given repositories (default: those of the projects the store knows)."""
+    from lessonloop.capture.privacy import CapturePolicy
+    from lessonloop.config import ConfigError, load_config
+    from lessonloop.pipeline.git_ingest import ingest_git
+
+    if args.sarif or args.junit:
+        raise CommandError("--git reads git history only; import --sarif and --junit files in an ingest without --git")
+    try:
+        policy = CapturePolicy.from_config(load_config())
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from exc
+    progress = None
+    if not args.no_progress and sys.stderr.isatty():
+        from lessonloop.report.progress import CountProgress
+
+        progress = CountProgress("git", "commits")
+    with open_cli_store(args.db) as conn:
+        summary = ingest_git(conn, list(args.paths) or None, policy=policy, progress=progress)
+    if args.json:
+        emit_json(summary.to_json())
+    else:
+        print(shown(git_ingest_text(summary)))
+    return 1 if summary.nothing_readable else 0
+
+
+def git_ingest_text(summary: GitIngestSummary) -> str:
+    lines: list[str] = []
+    if not summary.repositories:
+        lines.append("No git repository to read: give one (`lessonloop ingest --git REPO`), or ingest sessions first.")
+    for r in summary.repositories:
+        where = r.root or r.path
+        if r.failed is not None and not r.commits_read:
+            lines.append(f"{r.path}: not read: {r.failed}")
+        elif r.skipped is not None:
+            lines.append(f"{where}: skipped: {r.skipped}")
+        elif r.up_to_date:
+            lines.append(f"{where}: up to date")
+        else:
+            text = (
+                f"{where}: {r.commits_read} commits read, {r.commits_stored} new ({r.merges} merges), "
+                f"{r.files} file changes, {r.hunks} hunks"
+            )
+            if r.failed is not None:
+                text += f"; stopped: {r.failed}"
+            lines.append(text)
+    if summary.not_repositories:
+        lines.append(f"{len(summary.not_repositories)} known folder(s) are no git repository here (not read).")
+    errors = [p for p in summary.problems if p.severity == "error"]
+    notices = [p for p in summary.problems if p.severity != "error"]
+    if summary.repositories:
+        lines.append(
+            f"{summary.commits_stored} new commit(s) stored; {len(summary.failed)} of {len(summary.repositories)} "
+            f"repositories failed; {len(notices)} notice(s)."
+        )
+    for p in errors:
+        lines.append(f"  error: {p.path}: {p.code}: {p.detail}")
+    for p in notices:
+        lines.append(f"  notice: {p.path}: {p.code}: {p.detail}")
+    return "\n".join(lines)
