@@ -10,6 +10,7 @@ per "message" (older: "request") and the running "session" total; only the first
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -39,6 +40,8 @@ def tokens_of(number: str, suffix: str) -> int:
         value = float(number.replace(",", ""))
     except ValueError:
         return 0
+    if not math.isfinite(value):
+        return 0  # more digits than a float holds: round() of infinity would raise
     if suffix in ("k", "K"):
         value *= 1_000
     elif suffix in ("m", "M"):
@@ -62,6 +65,8 @@ def parse_token_report(text: str) -> TokenReport | None:
         try:
             cost = float(cost_match.group(1).replace(",", ""))
         except ValueError:
+            cost = None
+        if cost is not None and not math.isfinite(cost):
             cost = None
     return TokenReport(
         sent=found["sent"],
