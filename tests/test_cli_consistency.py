@@ -77,10 +77,15 @@ def test_every_option_has_a_help_text_and_every_command_a_description() -> None:
 
 
 def _required_words(parser: argparse.ArgumentParser) -> list[str]:
-    """Values for the positionals a (sub)command requires: a number fits every one of them."""
+    """Values for the positionals a (sub)command requires: a number fits every one of them; and its
+    required options, each with its first choice or a number."""
     words = []
     for action in parser._actions:
-        if action.option_strings or isinstance(action, argparse._SubParsersAction):
+        if isinstance(action, argparse._SubParsersAction):
+            continue
+        if action.option_strings:
+            if action.required:
+                words += [action.option_strings[-1], str(next(iter(action.choices))) if action.choices else "1"]
             continue
         if action.nargs in (None, "+", 1):
             words.append("1")

@@ -142,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lessonloop.cli import run_commands
 
     run_commands.register(commands)
+    from lessonloop.cli import export_commands
+
+    export_commands.register(commands)
     from lessonloop.cli import git_commands
 
     git_commands.register(commands)

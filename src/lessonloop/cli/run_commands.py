@@ -1,5 +1,6 @@
-"""`lessonloop runs` (list and show what `lessonloop run` recorded), `lessonloop feedback` (rate one
-run) and `lessonloop cleanup` (delete runs older than the retention). docs/runner.md explains them."""
+"""`lessonloop runs` (list and show what `lessonloop run` recorded) and `lessonloop cleanup` (delete
+runs older than the retention); `lessonloop feedback`, which rates runs, sessions and chats, is
+cli/feedback_commands.py. docs/runner.md explains them."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ _PROJECT_HELP = "only runs of this project (a folder, or part of its path)"
 
 
 def register(commands: Commands) -> None:
-    """Add `runs`, `feedback` and `cleanup` to the command line."""
+    """Add `runs`, `feedback` (cli/feedback_commands.py: runs, sessions and chats) and `cleanup`."""
+    import lessonloop.cli.feedback_commands as feedback_commands
+
     _runs_command(commands)
-    _feedback_command(commands)
+    feedback_commands.register(commands)
     _cleanup_command(commands)
 
 
@@ -78,44 +81,9 @@ def _runs_command(commands: Commands) -> None:
             "it (numbered within their stream), its findings and its feedback."
         ),
     )
-    show.add_argument("run_id", type=_run_id, metavar="RUN_ID", help=_RUN_ID_HELP)
+    show.add_argument("run_id", type=run_id, metavar="RUN_ID", help=_RUN_ID_HELP)
     _store_options(show)
     show.set_defaults(handler=cmd_runs_show)
-
-
-def _feedback_command(commands: Commands) -> None:
-    feedback = commands.add_parser(
-        "feedback",
-        help="rate a run (1-5) and say whether it should have waited or stopped",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description=(
-            "Record your judgement of one run of `lessonloop run`: a rating from 1 (useless) to 5\n"
-            "(just right), whether it stopped too early (--should-have-waited) or waited too long\n"
-            "(--should-have-stopped), and a note. What you do not give keeps its earlier value.\n"
-            "The suggestions for timeouts and patterns take the feedback into account.\n\n"
-            "  lessonloop feedback 12 --rating 2 --should-have-waited --note 'slow CI runner'"
-        ),
-    )
-    feedback.add_argument("run_id", type=_run_id, metavar="RUN_ID", help=_RUN_ID_HELP)
-    feedback.add_argument("--rating", type=_rating, metavar="1-5", help="how well the run went, 1 (bad) to 5 (good)")
-    verdict = feedback.add_mutually_exclusive_group()
-    verdict.add_argument(
-        "--should-have-waited",
-        dest="verdict",
-        action="store_const",
-        const="should_have_waited",
-        help="it was stopped too early: the command would have succeeded",
-    )
-    verdict.add_argument(
-        "--should-have-stopped",
-        dest="verdict",
-        action="store_const",
-        const="should_have_stopped",
-        help="it waited too long: it should have been stopped sooner",
-    )
-    feedback.add_argument("--note", metavar="TEXT", help="a free note (secrets in it are redacted)")
-    _store_options(feedback)
-    feedback.set_defaults(handler=cmd_feedback)
 
 
 def _cleanup_command(commands: Commands) -> None:
@@ -142,7 +110,7 @@ def _cleanup_command(commands: Commands) -> None:
 # --- option values -------------------------------------------------------------------------------
 
 
-def _run_id(text: str) -> int:
+def run_id(text: str) -> int:
     try:
         value = int(text.strip().removeprefix("#"))
     except ValueError:
@@ -152,7 +120,7 @@ def _run_id(text: str) -> int:
     return value
 
 
-def _rating(text: str) -> int:
+def rating(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -194,7 +162,7 @@ def resolve_project_with_runs(conn: sqlite3.Connection, project: str | None) -> 
     raise CommandError(f"{project!r} matches several projects: " + ", ".join(found[:5]))
 
 
-def _existing_store(db: str | None) -> str:
+def existing_store(db: str | None) -> str:
     from lessonloop.store import resolve_db_path
 
     path = resolve_db_path(db)
@@ -384,37 +352,6 @@ def run_detail_text(detail: RunDetail) -> str:
     return "\n".join(lines)
 
 
-# --- feedback ------------------------------------------------------------------------------------
-
-
-def cmd_feedback(args: argparse.Namespace) -> int:
-    from lessonloop.store.run_retention import FeedbackError, RunNotFound, record_feedback
-
-    if args.rating is None and args.verdict is None and args.note is None:
-        raise CommandError(
-            "nothing to record: give --rating 1-5, --should-have-waited or --should-have-stopped, or --note"
-        )
-    if not _existing_store(args.db):
-        raise CommandError(f"no run has the id {args.run_id}: there is no store yet")
-    with open_cli_store(args.db) as conn:
-        try:
-            row = record_feedback(conn, args.run_id, rating=args.rating, verdict=args.verdict, note=args.note)
-        except (FeedbackError, RunNotFound) as exc:
-            raise CommandError(str(exc)) from exc
-    if args.json:
-        emit_json(row.to_json())
-        return 0
-    parts = []
-    if row.rating is not None:
-        parts.append(f"rating {row.rating}/5")
-    if row.verdict:
-        parts.append(row.verdict.replace("_", " "))
-    if row.feedback_note:
-        parts.append(f"note: {row.feedback_note}")
-    print(shown(f"Run {row.id} ({row.command_norm}): {', '.join(parts)}."))
-    return 0
-
-
 # --- cleanup -------------------------------------------------------------------------------------
 
 
@@ -431,7 +368,7 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             raise CommandError(str(exc)) from exc
         text, seconds = runner.retention, runner.retention_seconds
-    if not _existing_store(args.db):
+    if not existing_store(args.db):
         result = CleanupResult("", seconds, 0, 0, 0, 0, args.dry_run)
     else:
         with open_cli_store(args.db) as conn:

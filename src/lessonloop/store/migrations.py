@@ -961,3 +961,26 @@ def m019_git_history(conn: sqlite3.Connection) -> None:
         );
         """,
     )
+
+
+@migration
+def m020_feedback(conn: sqlite3.Connection) -> None:
+    """A person's judgement of a session or of one chat (a typed prompt and the turn it started):
+    a rating 1..5 and a note (redacted), given with `lessonloop feedback session|chat ID`. Runs
+    keep theirs in their own row (m012). The export carries it, filters on it and weights by it
+    (docs/export.md). Named m020: m019 is the commits' migration (issue 14, item 1)."""
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE feedback (
+            kind TEXT NOT NULL,             -- session | chat
+            session_id TEXT NOT NULL,       -- the main session
+            message_uuid TEXT NOT NULL DEFAULT '',  -- chat: its typed prompt's uuid; session: ''
+            rating INTEGER,                 -- 1..5
+            note TEXT,
+            feedback_at TEXT NOT NULL,
+            UNIQUE (kind, session_id, message_uuid)
+        );
+        CREATE INDEX feedback_session ON feedback(session_id);
+        """,
+    )

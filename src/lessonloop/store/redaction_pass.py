@@ -81,6 +81,7 @@ TEXT_COLUMNS: tuple[tuple[str, str, Scope], ...] = (
     ("runs", "command_norm", "command"),
     ("runs", "settings", "prose"),
     ("runs", "feedback_note", "prose"),
+    ("feedback", "note", "prose"),
     ("run_patterns", "pattern", "prose"),
     ("run_matches", "pattern", "prose"),
     ("run_matches", "text", "output"),
@@ -127,6 +128,7 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "run_patterns": _names("kind"),
     "run_matches": _names("kind stream"),
     "hook_spool": _names("name applied_at"),
+    "feedback": _names("kind session_id message_uuid feedback_at"),
 }
 
 

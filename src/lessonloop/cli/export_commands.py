@@ -1,0 +1,109 @@
+"""`lessonloop export`: the store as a dataset for training or analysis (report/export/,
+docs/export.md). Not `lessonloop lessons export`, which writes lessons to share, back up or give
+to an agent as a rules file (CLAUDE.md, AGENTS.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from lessonloop.cli.common import DB_HELP, CommandError, emit_json, open_cli_store, shown
+from lessonloop.cli.run_commands import rating
+
+if TYPE_CHECKING:
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+FORMATS = ("jsonl", "csv", "parquet", "hf")
+KINDS = ("records", "chats", "sessions", "lessons", "runs")
+
+
+def register(commands: Commands) -> None:
+    """Add `export` to the command line."""
+    export = commands.add_parser(
+        "export",
+        help="write the store as a dataset: training records, chats, sessions, lessons or runs (JSONL, CSV, Parquet, Hugging Face)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Write one kind of record from the store as a dataset, every text redacted again,\n"
+            "in a fixed order (the same store gives the same bytes).\n\n"
+            "  records   training records: {type, timestamp, input, output, context: {files,\n"
+            "            tools_used}}, one per chat, with its rating and weight (the default)\n"
+            "  chats     a typed prompt and its turn: reply, files referenced and modified,\n"
+            "            tools, tokens, feedback (id SESSION#N, as `feedback chat` takes it)\n"
+            "  sessions  one summary per session: agent, model, project, times, counts,\n"
+            "            outcome, errors by class, feedback\n"
+            "  lessons   the lessons learned\n"
+            "  runs      the runs of `lessonloop run`, with their feedback\n\n"
+            "Formats: jsonl, csv (structs as dotted columns, lists as JSON), parquet and hf (a\n"
+            "Hugging Face dataset folder: data/train.parquet and a README.md card that\n"
+            "`datasets.load_dataset(FOLDER)` reads). parquet and hf need pyarrow:\n"
+            "pip install 'lessonloop[export]'.\n\n"
+            "`lessonloop lessons export` is another thing: lessons as JSONL to share or import,\n"
+            "or as a rules section for CLAUDE.md / AGENTS.md."
+        ),
+    )
+    export.add_argument("--format", required=True, choices=FORMATS, help="jsonl, csv, parquet or hf")
+    export.add_argument(
+        "--to",
+        required=True,
+        metavar="PATH",
+        help="the file to write (a folder for hf); - writes jsonl or csv to standard output",
+    )
+    export.add_argument("--kind", choices=KINDS, default="records", help="what to export (default: records)")
+    export.add_argument(
+        "-p", "--project", metavar="P", help="only records of this project (a folder, or part of its path)"
+    )
+    export.add_argument(
+        "--since",
+        metavar="DATE",
+        help="only records from this date or time on (2024-08-10, 2024-08-10T14:00, ...; UTC unless it says)",
+    )
+    export.add_argument(
+        "--min-rating",
+        type=rating,
+        metavar="R",
+        help="only records rated R or better (1-5; a chat without its own rating takes its session's)",
+    )
+    export.add_argument("--db", metavar="PATH", help=DB_HELP)
+    export.add_argument("--json", action="store_true", help="print what was written as JSON")
+    export.set_defaults(handler=cmd_export)
+
+
+def _since(text: str | None) -> str | None:
+    if text is None:
+        return None
+    from lessonloop.timestamps import normalize_timestamp
+
+    value = normalize_timestamp(text.strip())
+    if value is None:
+        raise CommandError(f"--since takes a date or an ISO time (2024-08-10, 2024-08-10T14:00Z), not {text!r}")
+    return value
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from lessonloop.cli.run_commands import resolve_project_with_runs
+    from lessonloop.report.export import ExportError, ExportFilter, MissingExtra, export_dataset
+
+    since = _since(args.since)
+    if args.to == "-" and args.format not in ("jsonl", "csv"):
+        raise CommandError("only jsonl and csv can be written to standard output (--to -)")
+    if args.to == "-" and args.json:
+        raise CommandError("--json prints a summary on standard output: give --to a file to use it")
+    with open_cli_store(args.db) as conn:
+        project = resolve_project_with_runs(conn, args.project)
+        keep = ExportFilter(project=project, since=since, min_rating=args.min_rating)
+        try:
+            summary = export_dataset(conn, args.kind, args.format, args.to, keep, stdout=sys.stdout)
+        except (ExportError, MissingExtra) as exc:
+            raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(f"cannot write {args.to}: {exc.strerror or exc}") from exc
+    if args.json:
+        emit_json(summary.to_json())
+    elif summary.path != "-":
+        note = f"; {summary.redacted:,} secret(s) redacted on the way out" if summary.redacted else ""
+        print(shown(f"Exported {summary.records:,} {args.kind} to {summary.path} ({summary.format}){note}."))
+    else:
+        print(f"Exported {summary.records:,} {args.kind} ({summary.format}).", file=sys.stderr)
+    return 0

@@ -1,0 +1,36 @@
+"""The origin design's training records (its "Training Record Format": type, timestamp, input,
+output, context with files and tools used), made of the chats: the prompt is the input, the
+assistant's reply the output, the files read and changed and the tools used the context. Each
+record also carries its project, its rating (the chat's, else its session's) and its weight."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from lessonloop.report.export.chats import chat_rows
+from lessonloop.report.export.filters import ExportFilter
+
+
+def training_records(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[str, Any]]:
+    """The records `keep` keeps, oldest first (time, type, id)."""
+    records = []
+    for chat in chat_rows(conn, keep):
+        records.append(
+            {
+                "type": "chat",
+                "id": chat["id"],
+                "timestamp": chat["timestamp"],
+                "input": chat["prompt"],
+                "output": chat["response"],
+                "context": {
+                    "files": sorted({*chat["files_referenced"], *chat["files_modified"]}),
+                    "tools_used": chat["tools_used"],
+                },
+                "project": chat["project"],
+                "rating": chat["feedback"]["rating"],
+                "weight": chat["weight"],
+            }
+        )
+    records.sort(key=lambda record: (record["timestamp"] or "", record["type"], record["id"]))
+    return records

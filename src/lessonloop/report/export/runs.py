@@ -1,0 +1,52 @@
+"""Runs of `lessonloop run` for the export: the command, how and why it ended, its timings, the
+lines its patterns matched, and the feedback given (rating, verdict, note)."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from lessonloop.report.export.filters import ExportFilter, weight
+
+_COLUMNS = [
+    "id",
+    "started_at",
+    "ended_at",
+    "command",
+    "command_norm",
+    "program",
+    "project",
+    "profile",
+    "reason",
+    "exit_status",
+    "child_status",
+    "stopped",
+    "duration",
+    "first_output",
+    "first_match",
+    "match_count",
+    "stdout_lines",
+    "stderr_lines",
+    "rating",
+    "verdict",
+    "feedback_note",
+]
+
+
+def run_rows(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[str, Any]]:
+    """The runs `keep` keeps, oldest first (start, id)."""
+    matches: dict[int, list[str]] = {}
+    for run_id, text in conn.execute("SELECT run_id, text FROM run_matches ORDER BY run_id, seq, id"):
+        matches.setdefault(int(run_id), []).append(text)
+    rows = []
+    for values in conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM runs ORDER BY started_at, id"):
+        row = dict(zip(_COLUMNS, values, strict=True))
+        rating, verdict, note = row.pop("rating"), row.pop("verdict"), row.pop("feedback_note")
+        if not keep.keeps(row["project"], row["started_at"], rating):
+            continue
+        row["stopped"] = bool(row["stopped"])
+        row["matches"] = matches.get(row["id"], [])
+        row["feedback"] = {"rating": rating, "verdict": verdict, "note": note}
+        row["weight"] = weight(rating)
+        rows.append(row)
+    return rows

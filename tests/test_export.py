@@ -1,0 +1,326 @@
+"""`lessonloop export` (report/export/) and `lessonloop feedback` on sessions and chats, on a store
+built from the real corpora of every agent, a planted transcript holding real-format secrets, and a
+real `lessonloop run`: every kind in every format, loaded back with the csv module, pyarrow and the
+real `datasets` library; no secret in any export (also when the store itself holds raw secrets);
+the same bytes twice; the filters; a missing extra's error."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import SHARED_CORPUS, cli
+from tests.planted_transcripts import write_planted_session
+from tests.secret_samples import ANTHROPIC, AWS_ID, AWS_SECRET, GITHUB_PAT_CLASSIC
+
+KINDS = ("records", "chats", "sessions", "lessons", "runs")
+FORMATS = ("jsonl", "csv", "parquet", "hf")
+PASSWORD = "Hunt3rPw0rd9x"
+PLANTED = f"AWS_ACCESS_KEY_ID={AWS_ID} AWS_SECRET_ACCESS_KEY={AWS_SECRET} GITHUB_TOKEN={GITHUB_PAT_CLASSIC} password={PASSWORD} ./deploy.sh"
+RAW = "raw-sekrit-Qm8Rt2Lx7V"  # written straight into the store's rows, as password=RAW
+SECRETS = (AWS_ID, AWS_SECRET, GITHUB_PAT_CLASSIC, PASSWORD, ANTHROPIC, RAW)
+CORPORA = (
+    SHARED_CORPUS / "claude-code" / "spotter",
+    SHARED_CORPUS / "claude-code" / "codemie",
+    SHARED_CORPUS / "aider" / "aider-dev",
+    SHARED_CORPUS / "codex" / "codemie",
+    SHARED_CORPUS / "gemini" / "codemie",
+    SHARED_CORPUS / "opencode" / "codemie",
+)
+
+pytestmark = pytest.mark.corpus
+
+
+def _rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return list(conn.execute(sql, params))
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Every corpus and a planted session ingested through the CLI (analysis and lessons
+    included), one real run recorded, feedback given; then raw secrets written straight into some
+    rows (as an older version or a hand edit could leave them): exports must redact them again."""
+    for corpus in CORPORA:
+        if not corpus.is_dir():
+            pytest.skip(f"real-data corpus not found at {corpus}")
+    root = tmp_path_factory.mktemp("export")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LESSONLOOP_CONFIG", str(root / "config.toml"))
+        patch.setenv("LESSONLOOP_EMBEDDINGS", "none")
+        planted_dir = root / "planted"
+        planted = write_planted_session(planted_dir, PLANTED, 0)
+        db = root / "store" / "lessonloop.db"
+        result = cli("ingest", "--db", db, "--no-bandit", "--no-progress", *CORPORA, planted_dir)
+        assert result.exit_code == 0, result.stderr
+        env = {**os.environ, "LESSONLOOP_DB": str(db)}
+        command = [sys.executable, "-m", "lessonloop", "run", "--db", str(db), "-e", "denied", "--"]
+        code = f"print('deploy with password={PASSWORD}'); print('access denied for {AWS_ID}')"
+        run = subprocess.run([*command, sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        assert run.returncode != 0 and "denied" in run.stdout, run.stderr
+        spotter = _rows(
+            db, "SELECT id FROM sessions WHERE agent = 'claude-code' AND parent_id IS NULL AND project LIKE '%spotter%'"
+        )
+        assert spotter
+        rated = str(spotter[0][0])
+        assert cli("feedback", "session", rated[:8], "--rating", "5", "--db", db).exit_code == 0
+        assert cli("feedback", "chat", f"{rated}#1", "--rating", "1", "--note", "wrong file", "--db", db).exit_code == 0
+        note = f"leaked password={PASSWORD} here"
+        assert cli("feedback", "session", planted, "--rating", "4", "--note", note, "--db", db).exit_code == 0
+        assert cli("feedback", "run", "1", "--rating", "2", "--db", db).exit_code == 0
+        conn = sqlite3.connect(db, isolation_level=None)
+        try:
+            conn.execute(
+                "UPDATE messages SET text = text || ? WHERE session_id = ? AND kind IN ('prompt', 'assistant')",
+                (f" token={ANTHROPIC} password={RAW}", rated),
+            )
+            conn.execute("UPDATE sessions SET title = ? WHERE id = ?", (f"deploy password={RAW}", rated))
+            conn.execute("UPDATE lessons SET body = body || ?", (f" password={RAW}",))
+            conn.execute("UPDATE runs SET command = command || ?", (f" --password={RAW}",))
+            conn.execute(
+                "UPDATE feedback SET note = ? WHERE session_id = ? AND kind = 'session'",
+                (f"note password={RAW}", rated),
+            )
+        finally:
+            conn.close()
+        yield {"db": db, "root": root, "rated": rated, "planted": planted}
+
+
+def _export(store: dict[str, Any], kind: str, fmt: str, name: str, *extra: str) -> Path:
+    path: Path = store["root"] / "out" / f"{name}-{kind}.{fmt}"
+    result = cli("export", "--db", store["db"], "--kind", kind, "--format", fmt, "--to", path, *extra)
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+def _load(path: Path, fmt: str, cache: Path) -> list[dict[str, Any]]:
+    """The rows of an export, read back by the library each format is for."""
+    if fmt == "jsonl":
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    if fmt == "csv":
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return list(pq.read_table(path).to_pylist())
+    import datasets
+
+    loaded = datasets.load_dataset(str(path), cache_dir=str(cache))
+    assert list(loaded) == ["train"]
+    return list(loaded["train"].to_list())
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _expected(db: Path) -> dict[str, int]:
+    mains = "SELECT id FROM sessions WHERE parent_id IS NULL AND placeholder = 0"
+    chats = _rows(db, f"SELECT count(*) FROM messages WHERE kind = 'prompt' AND session_id IN ({mains})")[0][0]
+    return {
+        "records": chats,
+        "chats": chats,
+        "sessions": _rows(db, "SELECT count(*) FROM sessions WHERE parent_id IS NULL")[0][0],
+        "lessons": _rows(db, "SELECT count(*) FROM lessons")[0][0],
+        "runs": _rows(db, "SELECT count(*) FROM runs")[0][0],
+    }
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_format_loads_back_the_same_rows_without_secrets(store: dict[str, Any], kind: str) -> None:
+    expected = _expected(store["db"])[kind]
+    assert expected > 0
+    loaded = {}
+    for fmt in FORMATS:
+        path = _export(store, kind, fmt, "all")
+        rows = _load(path, fmt, store["root"] / "hf-cache")
+        assert len(rows) == expected, (fmt, len(rows), expected)
+        texts = "\n".join(s for row in rows for s in _strings(row))
+        if fmt == "hf":
+            texts += (path / "README.md").read_text(encoding="utf-8")
+        else:
+            texts += path.read_bytes().decode("utf-8", "replace")
+        leaked = [secret for secret in SECRETS if secret in texts]
+        assert not leaked, (kind, fmt, leaked)
+        loaded[fmt] = rows
+    ids = [str(row["id"]) for row in loaded["jsonl"]]
+    assert len(set(ids)) == len(ids)
+    for fmt in ("csv", "parquet", "hf"):
+        assert [str(row["id"]) for row in loaded[fmt]] == ids, fmt
+    assert loaded["parquet"] == loaded["hf"]
+    assert loaded["parquet"] == loaded["jsonl"]  # the same values and types, nested fields included
+
+
+def test_the_planted_and_raw_secrets_were_there_to_find(store: dict[str, Any]) -> None:
+    """The secrets the exports must not hold are in the store's reach: the planted ones in the
+    transcript that was ingested, the raw ones in the rows themselves."""
+    transcript = next((store["root"] / "planted").rglob("*.jsonl")).read_text(encoding="utf-8")
+    assert all(secret in transcript for secret in (AWS_ID, AWS_SECRET, GITHUB_PAT_CLASSIC, PASSWORD))
+    db = store["db"]
+    assert _rows(db, "SELECT count(*) FROM messages WHERE instr(text, ?) > 0", (RAW,))[0][0] > 0
+    assert _rows(db, "SELECT count(*) FROM messages WHERE instr(text, ?) > 0", (ANTHROPIC,))[0][0] > 0
+    assert _rows(db, "SELECT count(*) FROM feedback WHERE instr(note, ?) > 0", (RAW,))[0][0] == 1
+    assert _rows(db, "SELECT count(*) FROM runs WHERE instr(command, ?) > 0", (RAW,))[0][0] == 1
+    summary = cli(
+        "export", "--db", db, "--kind", "chats", "--format", "jsonl", "--to", store["root"] / "c.jsonl", "--json"
+    )
+    assert summary.exit_code == 0 and summary.json()["redacted"] > 0
+
+
+def test_the_same_store_gives_the_same_bytes(store: dict[str, Any]) -> None:
+    for kind in ("chats", "sessions"):
+        for fmt in FORMATS:
+            first, second = _export(store, kind, fmt, "first"), _export(store, kind, fmt, "second")
+            if fmt == "hf":
+                for name in ("README.md", "data/train.parquet"):
+                    assert (first / name).read_bytes() == (second / name).read_bytes(), (kind, name)
+            else:
+                assert first.read_bytes() == second.read_bytes(), (kind, fmt)
+
+
+def test_records_follow_the_origin_format(store: dict[str, Any]) -> None:
+    rows = _load(_export(store, "records", "jsonl", "origin"), "jsonl", store["root"])
+    assert list(rows[0]) == ["type", "id", "timestamp", "input", "output", "context", "project", "rating", "weight"]
+    assert {row["type"] for row in rows} == {"chat"}
+    assert all(set(row["context"]) == {"files", "tools_used"} for row in rows)
+    assert [row["timestamp"] or "" for row in rows] == sorted(row["timestamp"] or "" for row in rows)
+    assert any(row["context"]["files"] and row["context"]["tools_used"] and row["output"] for row in rows)
+
+
+def test_a_chat_holds_its_turn(store: dict[str, Any]) -> None:
+    """The codemie session that creates hello.py, then asks for a comment in it: the second chat
+    read and edited hello.py (the transcript's own Read and Edit calls of that turn)."""
+    rows = _load(_export(store, "chats", "jsonl", "turn"), "jsonl", store["root"])
+    chat = next(row for row in rows if row["prompt"] == "update py with one liner comment")
+    assert chat["chat"] == 2 and chat["agent"] == "claude-code"
+    assert chat["files_modified"] == ["hello.py"] and chat["files_referenced"] == ["hello.py"]
+    assert chat["tools_used"] == ["Read", "Edit"] and chat["tool_calls"] == 2
+    assert "comment" in chat["response"] and chat["tokens"]["output"] > 0
+
+
+def test_filters(store: dict[str, Any]) -> None:
+    db, rated = store["db"], store["rated"]
+    everything = _load(_export(store, "chats", "jsonl", "every"), "jsonl", store["root"])
+    project = _rows(db, "SELECT project FROM sessions WHERE id = ?", (rated,))[0][0]
+    only = _load(_export(store, "chats", "jsonl", "project", "--project", project), "jsonl", store["root"])
+    assert only and {row["project"] for row in only} == {project} and len(only) < len(everything)
+
+    since = "2024-08-15"
+    later = _load(_export(store, "chats", "jsonl", "since", "--since", since), "jsonl", store["root"])
+    assert later and all(row["timestamp"] >= "2024-08-15T00:00:00.000Z" for row in later)
+    assert len(later) == sum(1 for row in everything if (row["timestamp"] or "") >= "2024-08-15T00:00:00.000Z")
+    assert len(later) < len(everything)
+
+    good = _load(_export(store, "chats", "jsonl", "good", "--min-rating", "4"), "jsonl", store["root"])
+    prompts = _rows(
+        db, "SELECT count(*) FROM messages WHERE kind = 'prompt' AND session_id IN (?, ?)", (rated, store["planted"])
+    )
+    assert len(good) == prompts[0][0] - 1  # chat 1 of the rated session is rated 1: its own rating wins
+    assert all(row["feedback"]["rating"] >= 4 for row in good)
+    assert {row["feedback"]["source"] for row in good} == {"session"}
+    assert f"{rated}#1" not in {row["id"] for row in good}
+    bad = _load(_export(store, "chats", "jsonl", "bad", "--min-rating", "1"), "jsonl", store["root"])
+    first = next(row for row in bad if row["id"] == f"{rated}#1")
+    assert first["feedback"] == {"rating": 1, "note": "wrong file", "source": "chat"} and first["weight"] == 0.3333
+
+    sessions = _load(_export(store, "sessions", "jsonl", "rated", "--min-rating", "4"), "jsonl", store["root"])
+    assert [row["started_at"] for row in sessions] == sorted(row["started_at"] for row in sessions)
+    assert {row["id"] for row in sessions} == {rated, store["planted"]}
+    assert all(row["weight"] > 1 for row in sessions)
+    runs = _load(_export(store, "runs", "jsonl", "runs", "--min-rating", "3"), "jsonl", store["root"])
+    assert runs == []
+    lessons = cli("export", "--db", db, "--kind", "lessons", "--format", "jsonl", "--to", "-", "--min-rating", "3")
+    assert lessons.exit_code == 1 and "carry no rating" in lessons.stderr
+
+
+def test_feedback_on_sessions_and_chats(store: dict[str, Any], tmp_path: Path) -> None:
+    db, rated = store["db"], store["rated"]
+    shown = cli("feedback", "chat", f"{rated[:8]}#2", "--note", "fine", "--db", db, "--json").json()
+    assert shown["id"] == f"{rated}#2" and shown["note"] == "fine" and shown["rating"] is None
+    again = cli("feedback", "chat", f"{rated}#2", "--rating", "3", "--db", db, "--json").json()
+    assert (again["rating"], again["note"]) == (3, "fine")  # what is not given keeps its value
+    for args, message in (
+        (("chat", f"{rated}#0"), "not chat 0"),
+        (("chat", rated), "SESSION#N"),
+        (("session", "no-such-session"), "no session matches"),
+        (("sessions", rated), "not 'sessions'"),
+        (("session", rated, "--should-have-waited"), "for runs only"),
+        (("session", rated), "nothing to record"),
+        (("abc",), "not a run id"),
+    ):
+        extra = () if "nothing" in message or "--should-have-waited" in args else ("--rating", "3")
+        result = cli("feedback", *args, *extra, "--db", db)
+        assert result.exit_code == 1 and message in result.stderr, (args, result.stderr)
+    run = cli("feedback", "1", "--should-have-stopped", "--db", db, "--json").json()
+    assert (run["rating"], run["verdict"]) == (2, "should_have_stopped")
+    stored = _rows(db, "SELECT note FROM feedback WHERE session_id = ? AND kind = 'session'", (store["planted"],))
+    assert stored == [("leaked password=[REDACTED:assigned-secret] here",)]
+
+
+def test_forgetting_a_session_forgets_its_feedback(store: dict[str, Any], tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    source = sqlite3.connect(store["db"])
+    target = sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.close()
+    assert _rows(copy, "SELECT count(*) FROM feedback WHERE session_id = ?", (store["rated"],))[0][0] >= 2
+    assert cli("forget", "session", store["rated"], "--yes", "--db", copy).exit_code == 0
+    assert _rows(copy, "SELECT count(*) FROM feedback WHERE session_id = ?", (store["rated"],)) == [(0,)]
+
+
+def test_errors(store: dict[str, Any], tmp_path: Path) -> None:
+    db = store["db"]
+    folder = tmp_path / "taken"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    taken = cli("export", "--db", db, "--kind", "lessons", "--format", "hf", "--to", folder)
+    assert taken.exit_code == 1 and "not empty" in taken.stderr and (folder / "notes.txt").exists()
+    empty = cli(
+        "export", "--db", db, "--kind", "runs", "--format", "hf", "--to", tmp_path / "e", "--since", "2999-01-01"
+    )
+    assert empty.exit_code == 1 and "cannot be empty" in empty.stderr
+    since = cli("export", "--db", db, "--format", "jsonl", "--to", "-", "--since", "last week")
+    assert since.exit_code == 1 and "--since" in since.stderr
+    stdout = cli("export", "--db", db, "--kind", "lessons", "--format", "jsonl", "--to", "-")
+    assert stdout.exit_code == 0 and len(stdout.output.splitlines()) == _expected(db)["lessons"]
+    parquet = cli("export", "--db", db, "--format", "parquet", "--to", "-")
+    assert parquet.exit_code == 1 and "standard output" in parquet.stderr
+    # An earlier export's folder is replaced.
+    again = _export(store, "lessons", "hf", "again")
+    assert _export(store, "lessons", "hf", "again") == again and (again / "data" / "train.parquet").is_file()
+
+
+def test_a_missing_extra_is_named(store: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Without pyarrow (an import that fails, as on an install without the `export` extra),
+    parquet and hf say what to install; jsonl and csv still work."""
+    for name in [module for module in sys.modules if module == "pyarrow" or module.startswith("pyarrow.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    for fmt in ("parquet", "hf"):
+        result = cli("export", "--db", store["db"], "--kind", "lessons", "--format", fmt, "--to", tmp_path / fmt)
+        assert result.exit_code == 1, result.stderr
+        assert "pip install 'lessonloop[export]'" in result.stderr and not (tmp_path / fmt).exists()
+    assert not list(tmp_path.iterdir())  # no partial file left behind
+    ok = cli("export", "--db", store["db"], "--kind", "lessons", "--format", "csv", "--to", tmp_path / "l.csv")
+    assert ok.exit_code == 0, ok.stderr
