@@ -25,8 +25,15 @@ A JSON value under a secret-named key (`{"password": "..."}`, redact_value) is r
 Speed: ingest redacts megabytes. Each rule has anchor strings; one Aho-Corasick pass over the
 text finds every anchor (in the letter cases keys use: lower, UPPER, Capitalized, camelCase),
 and each rule runs only where its anchors are (a format's regex is searched once per text). A
-text with no anchor costs that one pass. The module imports only re and ahocorasick (the hooks
-import it), and compiles a rule's regex when first needed.
+text with no anchor costs that one pass. Two automata give the same matches (every occurrence of
+every anchor, overlapping ones too, in the order they end and, ending at the same place, the
+longest first): the one built on import (pyahocorasick, quick to import and build: the hooks
+import this module and redact a few short texts), and after prepare_bulk (ingest) a DFA of
+ahocorasick_rs (Rust's aho-corasick) that scans about three times as fast, over the text's bytes
+`text.encode("ascii", "replace")`, where each character is one byte, so a match's byte offsets
+are its character offsets (every anchor is ASCII without `?`: no match can touch a replaced
+character). The module imports only re and ahocorasick, and compiles a rule's regex when first
+needed.
 
 Idempotent: `[REDACTED:<kind>]` markers are never matched again.
 """
@@ -43,6 +50,8 @@ from lessonloop.secrets.formats import FORMAT_RULES, format_spans
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Literal
+
+    from ahocorasick_rs import BytesAhoCorasick
 
     Scope = Literal["prose", "command", "code", "output"]
 else:
@@ -85,11 +94,14 @@ def _spellings(words: tuple[str, ...]) -> set[str]:
     return out
 
 
-def _build_gate() -> ahocorasick.Automaton:
-    """One automaton over every rule's anchors, in the letter cases texts use."""
+def _anchors() -> tuple[list[str], list[tuple[tuple[int, int], ...]]]:
+    """Every rule's anchors in the letter cases texts use, and for each (by index) the rules it
+    anchors: (family, rule index), sorted."""
     owners: dict[str, set[tuple[int, int]]] = {}
 
     def add(spelling: str, family: int, index: int) -> None:
+        if not spelling.isascii() or "?" in spelling:  # see the module's docstring: ascii, replace
+            raise ValueError(f"a redaction anchor must be ASCII without '?': {spelling!r}")
         owners.setdefault(spelling, set()).add((family, index))
 
     for index, rule in enumerate(FORMAT_RULES):
@@ -104,11 +116,30 @@ def _build_gate() -> ahocorasick.Automaton:
     for index, client in enumerate(CLIENT_RULES):
         for anchor in client.anchors:
             add(anchor, _CLIENT, index)
+    return list(owners), [tuple(sorted(rules)) for rules in owners.values()]
+
+
+def _build_gate(anchors: list[str]) -> ahocorasick.Automaton:
+    """The gate built on import: each anchor's value is its index and length."""
     automaton = ahocorasick.Automaton()
-    for spelling, rules in owners.items():
-        automaton.add_word(spelling, (len(spelling), tuple(sorted(rules))))
+    for index, anchor in enumerate(anchors):
+        automaton.add_word(anchor, (index, len(anchor)))
     automaton.make_automaton()
     return automaton
+
+
+def prepare_bulk() -> None:
+    """Use the faster gate from now on, for a process about to redact megabytes (ingest): a DFA
+    that scans about three times as fast as the gate built on import, but whose library takes
+    about 0.5 ms more to import and the DFA about 1 ms more to build, which a hook redacting a
+    few short texts would pay for nothing. Same matches, same output."""
+    global _BULK_GATE
+    if _BULK_GATE is None:
+        import ahocorasick_rs
+
+        _BULK_GATE = ahocorasick_rs.BytesAhoCorasick(
+            [anchor.encode("ascii") for anchor in _ANCHORS], implementation=ahocorasick_rs.Implementation.DFA
+        )
 
 
 # Format anchors written in any case.
@@ -127,7 +158,9 @@ def _original_case(source: str, anchor: str) -> str:
     return plain[at : at + len(anchor)] if at >= 0 else anchor
 
 
-_GATE = _build_gate()
+_ANCHORS, _ANCHOR_RULES = _anchors()
+_GATE = _build_gate(_ANCHORS)
+_BULK_GATE: BytesAhoCorasick | None = None  # see prepare_bulk
 # Overlapping matches become one marker named by the most specific rule: formats in their order
 # (anthropic-key before openai-key), then keys, flags and clients.
 _KEY_PRIORITY = len(FORMAT_RULES)
@@ -147,11 +180,14 @@ def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
     # would make a text of repeated anchors quadratic), those where it begins still do
     # (sk-ant- after sk-: the more specific rule names the secret).
     covered_from = covered = 0
-    for end, (length, rules) in _GATE.iter(text):
-        start = end - length + 1
+    if _BULK_GATE is not None:
+        matches = _BULK_GATE.find_matches_as_indexes(text.encode("ascii", "replace"), True)
+    else:
+        matches = [(anchor, end - length + 1, end + 1) for end, (anchor, length) in _GATE.iter(text)]
+    for anchor, start, end in matches:  # end: exclusive
         if covered_from < start < covered:
             continue
-        for family, index in rules:
+        for family, index in _ANCHOR_RULES[anchor]:
             if family == _FORMAT:
                 if index in searched:
                     continue
@@ -163,10 +199,10 @@ def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
                     secrets = format_spans(rule, text, start)
                 priority = index
             elif family == _KEY:
-                secrets = key_spans(text, start, end + 1, scope, seen_keys)
+                secrets = key_spans(text, start, end, scope, seen_keys)
                 priority = _KEY_PRIORITY
             else:
-                secrets = client_spans(CLIENT_RULES[index], text, start, end + 1, scanned, index)
+                secrets = client_spans(CLIENT_RULES[index], text, start, end, scanned, index)
                 priority = _KEY_PRIORITY
             for begin, finish, kind in secrets:
                 spans.append((begin, finish, priority, kind))
