@@ -41,6 +41,7 @@ class AiderHistoryParser:
         self._project_known = False
         self._buffer: list[bytes] = []  # the session being read: pieces of its lines, each joined by newlines
         self._start = 0  # the file's line number of the buffer's first line
+        self._next = 0  # the file's line number after the last line parsed
         self._heading: tuple[str, int] | None = None  # (time text, ordinal) of the buffered session
         heading = state.get("heading") if isinstance(state, dict) else None
         ordinal = state.get("ordinal") if isinstance(state, dict) else None
@@ -55,6 +56,11 @@ class AiderHistoryParser:
     def parse(self, lines: Sequence[bytes], first_lineno: int) -> Batch:
         batch = Batch()
         self._redacted.clear()
+        if self._buffer and first_lineno > self._next:
+            # Lines the reader did not hand on (longer than it reads, streamed past): blank lines
+            # in their place, so that the lines after them keep their numbers.
+            self._buffer.append(b"\n" * (first_lineno - self._next - 1))
+        self._next = first_lineno + len(lines)
         if lines:
             data = b"\n".join(lines)  # headings are found in the chunk's text, not line by line
             piece = piece_line = 0  # the lines not yet buffered: from data[piece], the chunk's line piece_line
