@@ -22,7 +22,7 @@ from tests.conftest import SHARED_CORPUS, cli
 from tests.planted_transcripts import write_planted_session
 from tests.secret_samples import ANTHROPIC, AWS_ID, AWS_SECRET, GITHUB_PAT_CLASSIC
 
-KINDS = ("records", "chats", "sessions", "lessons", "runs")
+KINDS = ("records", "chats", "commits", "sessions", "lessons", "runs")
 FORMATS = ("jsonl", "csv", "parquet", "hf")
 PASSWORD = "Hunt3rPw0rd9x"
 PLANTED = f"AWS_ACCESS_KEY_ID={AWS_ID} AWS_SECRET_ACCESS_KEY={AWS_SECRET} GITHUB_TOKEN={GITHUB_PAT_CLASSIC} password={PASSWORD} ./deploy.sh"
@@ -36,6 +36,7 @@ CORPORA = (
     SHARED_CORPUS / "gemini" / "codemie",
     SHARED_CORPUS / "opencode" / "codemie",
 )
+BUNDLE = SHARED_CORPUS / "git" / "python-semantic-release.bundle"
 
 pytestmark = pytest.mark.corpus
 
@@ -53,8 +54,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Every corpus and a planted session ingested through the CLI (analysis and lessons
     included), one real run recorded, feedback given; then raw secrets written straight into some
     rows (as an older version or a hand edit could leave them): exports must redact them again."""
-    for corpus in CORPORA:
-        if not corpus.is_dir():
+    for corpus in (*CORPORA, BUNDLE):
+        if not corpus.exists():
             pytest.skip(f"real-data corpus not found at {corpus}")
     root = tmp_path_factory.mktemp("export")
     with pytest.MonkeyPatch.context() as patch:
@@ -64,6 +65,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         planted = write_planted_session(planted_dir, PLANTED, 0)
         db = root / "store" / "lessonloop.db"
         result = cli("ingest", "--db", db, "--no-bandit", "--no-progress", *CORPORA, planted_dir)
+        assert result.exit_code == 0, result.stderr
+        release, repo = _git_repositories(root)
+        result = cli("ingest", "--git", release, repo, "--db", db)
         assert result.exit_code == 0, result.stderr
         env = {**os.environ, "LESSONLOOP_DB": str(db)}
         command = [sys.executable, "-m", "lessonloop", "run", "--db", str(db), "-e", "denied", "--"]
@@ -88,6 +92,10 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             )
             conn.execute("UPDATE sessions SET title = ? WHERE id = ?", (f"deploy password={RAW}", rated))
             conn.execute("UPDATE lessons SET body = body || ?", (f" password={RAW}",))
+            conn.execute(
+                "UPDATE git_commits SET message = message || ? WHERE rowid = (SELECT min(rowid) FROM git_commits)",
+                (f" password={RAW}",),
+            )
             conn.execute("UPDATE runs SET command = command || ?", (f" --password={RAW}",))
             conn.execute(
                 "UPDATE feedback SET note = ? WHERE session_id = ? AND kind = 'session'",
@@ -95,7 +103,32 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             )
         finally:
             conn.close()
-        yield {"db": db, "root": root, "rated": rated, "planted": planted}
+        yield {"db": db, "root": root, "rated": rated, "planted": planted, "release": release, "repo": repo}
+
+
+def _git_repositories(root: Path) -> tuple[Path, Path]:
+    """python-semantic-release's real history cloned from its bundle, and a small repository whose
+    commit carries the planted secrets in its message and in the file it adds."""
+    release = root / "python-semantic-release"
+    subprocess.run(["git", "clone", "-q", str(BUNDLE), str(release)], check=True, capture_output=True)
+    repo = root / "planted-repo"
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Dev",
+        "GIT_AUTHOR_EMAIL": "dev@example.com",
+        "GIT_COMMITTER_NAME": "Dev",
+        "GIT_COMMITTER_EMAIL": "dev@example.com",
+    }
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=env)
+
+    repo.mkdir()
+    git("init", "-q", "-b", "main")
+    (repo / "deploy.env").write_text(f"{PLANTED}\n", encoding="utf-8")
+    git("add", "deploy.env")
+    git("commit", "-q", "-m", f"feat(deploy): add the deploy settings\n\n{PLANTED}")
+    return release, repo
 
 
 def _export(store: dict[str, Any], kind: str, fmt: str, name: str, *extra: str) -> Path:
@@ -137,9 +170,11 @@ def _strings(value: Any) -> Iterator[str]:
 def _expected(db: Path) -> dict[str, int]:
     mains = "SELECT id FROM sessions WHERE parent_id IS NULL AND placeholder = 0"
     chats = _rows(db, f"SELECT count(*) FROM messages WHERE kind = 'prompt' AND session_id IN ({mains})")[0][0]
+    commits = _rows(db, "SELECT count(*) FROM git_commits")[0][0]
     return {
-        "records": chats,
+        "records": chats + commits,
         "chats": chats,
+        "commits": commits,
         "sessions": _rows(db, "SELECT count(*) FROM sessions WHERE parent_id IS NULL")[0][0],
         "lessons": _rows(db, "SELECT count(*) FROM lessons")[0][0],
         "runs": _rows(db, "SELECT count(*) FROM runs")[0][0],
@@ -188,7 +223,7 @@ def test_the_planted_and_raw_secrets_were_there_to_find(store: dict[str, Any]) -
 
 
 def test_the_same_store_gives_the_same_bytes(store: dict[str, Any]) -> None:
-    for kind in ("chats", "sessions"):
+    for kind in ("records", "chats", "commits", "sessions"):
         for fmt in FORMATS:
             first, second = _export(store, kind, fmt, "first"), _export(store, kind, fmt, "second")
             if fmt == "hf":
@@ -201,7 +236,7 @@ def test_the_same_store_gives_the_same_bytes(store: dict[str, Any]) -> None:
 def test_records_follow_the_origin_format(store: dict[str, Any]) -> None:
     rows = _load(_export(store, "records", "jsonl", "origin"), "jsonl", store["root"])
     assert list(rows[0]) == ["type", "id", "timestamp", "input", "output", "context", "project", "rating", "weight"]
-    assert {row["type"] for row in rows} == {"chat"}
+    assert {row["type"] for row in rows} == {"chat", "commit"}
     assert all(set(row["context"]) == {"files", "tools_used"} for row in rows)
     assert [row["timestamp"] or "" for row in rows] == sorted(row["timestamp"] or "" for row in rows)
     assert any(row["context"]["files"] and row["context"]["tools_used"] and row["output"] for row in rows)
@@ -324,3 +359,37 @@ def test_a_missing_extra_is_named(store: dict[str, Any], monkeypatch: pytest.Mon
     assert not list(tmp_path.iterdir())  # no partial file left behind
     ok = cli("export", "--db", store["db"], "--kind", "lessons", "--format", "csv", "--to", tmp_path / "l.csv")
     assert ok.exit_code == 0, ok.stderr
+
+
+def test_commits(store: dict[str, Any]) -> None:
+    """A commit's files and counts are git's own (git show --numstat), its diff summary one line
+    per file; --project names a repository."""
+    release = store["release"]
+    rows = _load(_export(store, "commits", "jsonl", "release", "--project", str(release)), "jsonl", store["root"])
+    count = subprocess.run(
+        ["git", "-C", str(release), "rev-list", "--count", "--first-parent", "HEAD"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert {row["repository"] for row in rows} == {str(release)}
+    assert len(rows) >= int(count.stdout)
+    assert [row["timestamp"] for row in rows] == sorted(row["timestamp"] for row in rows)
+    sample = next(row for row in rows if not row["is_merge"] and len(row["files"]) >= 2)
+    numstat = subprocess.run(
+        ["git", "-C", str(release), "show", "--no-renames", "--numstat", "--format=", sample["id"]],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split("\n")
+    stats = [line.split("\t") for line in numstat if line]
+    assert sorted(path for _a, _d, path in stats) == sorted(sample["files"])
+    assert sum(int(a) for a, _d, _p in stats if a != "-") == sample["insertions"]
+    assert len(sample["diff_summary"].splitlines()) == len(sample["files"])
+    planted = _load(_export(store, "commits", "jsonl", "planted", "--project", "planted-repo"), "jsonl", store["root"])
+    assert len(planted) == 1 and planted[0]["type"] == "feat" and planted[0]["scope"] == "deploy"
+    assert planted[0]["diff_summary"] == "A +1 -0 deploy.env" and "[REDACTED:" in planted[0]["message"]
+    rated = cli(
+        "export", "--db", store["db"], "--kind", "commits", "--format", "jsonl", "--to", "-", "--min-rating", "2"
+    )
+    assert rated.exit_code == 1 and "carry no rating" in rated.stderr

@@ -5,6 +5,7 @@ to an agent as a rules file (CLAUDE.md, AGENTS.md)."""
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from typing import TYPE_CHECKING
 
@@ -15,22 +16,24 @@ if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 FORMATS = ("jsonl", "csv", "parquet", "hf")
-KINDS = ("records", "chats", "sessions", "lessons", "runs")
+KINDS = ("records", "chats", "commits", "sessions", "lessons", "runs")
 
 
 def register(commands: Commands) -> None:
     """Add `export` to the command line."""
     export = commands.add_parser(
         "export",
-        help="write the store as a dataset: training records, chats, sessions, lessons or runs (JSONL, CSV, Parquet, Hugging Face)",
+        help="write the store as a dataset: training records, chats, commits, sessions, lessons or runs (JSONL, CSV, Parquet, Hugging Face)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Write one kind of record from the store as a dataset, every text redacted again,\n"
             "in a fixed order (the same store gives the same bytes).\n\n"
             "  records   training records: {type, timestamp, input, output, context: {files,\n"
-            "            tools_used}}, one per chat, with its rating and weight (the default)\n"
+            "            tools_used}}, one per chat and per commit, with rating and weight (default)\n"
             "  chats     a typed prompt and its turn: reply, files referenced and modified,\n"
             "            tools, tokens, feedback (id SESSION#N, as `feedback chat` takes it)\n"
+            "  commits   git commits (`ingest --git`): message, diff summary, files, type,\n"
+            "            author's hour and weekday, linked sessions\n"
             "  sessions  one summary per session: agent, model, project, times, counts,\n"
             "            outcome, errors by class, feedback\n"
             "  lessons   the lessons learned\n"
@@ -81,8 +84,35 @@ def _since(text: str | None) -> str | None:
     return value
 
 
+def _project(conn: sqlite3.Connection, project: str | None) -> str | None:
+    """The stored project a --project value names: a project of sessions, lessons or runs, or a
+    repository `ingest --git` read (exact, else the one whose path contains it)."""
+    if not project:
+        return None
+    from lessonloop.report.export.commits import has_commits
+    from lessonloop.store.run_reader import run_projects
+
+    names = {
+        str(row[0])
+        for row in conn.execute(
+            "SELECT project FROM sessions WHERE project IS NOT NULL "
+            "UNION SELECT project FROM lessons WHERE project IS NOT NULL"
+        )
+    }
+    names.update(run_projects(conn))
+    if has_commits(conn):
+        names.update(str(row[0]) for row in conn.execute("SELECT root FROM git_repositories"))
+    if project in names:
+        return project
+    found = sorted(name for name in names if project in name)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise CommandError(f"no project matches {project!r}")
+    raise CommandError(f"{project!r} matches several projects: " + ", ".join(found[:5]))
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    from lessonloop.cli.run_commands import resolve_project_with_runs
     from lessonloop.report.export import ExportError, ExportFilter, MissingExtra, export_dataset
 
     since = _since(args.since)
@@ -91,7 +121,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.to == "-" and args.json:
         raise CommandError("--json prints a summary on standard output: give --to a file to use it")
     with open_cli_store(args.db) as conn:
-        project = resolve_project_with_runs(conn, args.project)
+        project = _project(conn, args.project)
         keep = ExportFilter(project=project, since=since, min_rating=args.min_rating)
         try:
             summary = export_dataset(conn, args.kind, args.format, args.to, keep, stdout=sys.stdout)

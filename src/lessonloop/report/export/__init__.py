@@ -1,7 +1,7 @@
 """`lessonloop export`: the store as a dataset (docs/export.md).
 
-One kind of record per export (records: the origin design's training records; chats, sessions,
-lessons, runs), written as JSONL, CSV, Parquet or a Hugging Face dataset folder. The rows are
+One kind of record per export (records: the origin design's training records; chats, commits,
+sessions, lessons, runs), written as JSONL, CSV, Parquet or a Hugging Face dataset folder. The rows are
 read by this package's readers, filtered (ExportFilter), redacted again field by field in their
 scopes on the way out, and written in a fixed order: the same store gives the same bytes.
 """
@@ -42,6 +42,10 @@ DESCRIPTIONS = {
         "(errors left unresolved, tests failing at the end, corrections, reverted changes), its tool errors "
         "by class, and the feedback given."
     ),
+    "commits": (
+        "Git commits: message, conventional type and scope, a diff summary, the files changed with their "
+        "line counts, the author's hour and weekday in their own time zone, and the sessions linked to them."
+    ),
     "lessons": "The lessons lessonloop learned from coding agents' mistakes: texts, trigger, counts, confidence.",
     "runs": (
         "Runs of `lessonloop run`: the command, why and how it ended, timings, the lines its patterns "
@@ -74,6 +78,7 @@ class ExportSummary:
 
 def _readers() -> dict[str, Callable[[sqlite3.Connection, ExportFilter], list[dict[str, Any]]]]:
     from lessonloop.report.export.chats import chat_rows
+    from lessonloop.report.export.commits import commit_rows
     from lessonloop.report.export.lessons import lesson_rows
     from lessonloop.report.export.records import training_records
     from lessonloop.report.export.runs import run_rows
@@ -82,6 +87,7 @@ def _readers() -> dict[str, Callable[[sqlite3.Connection, ExportFilter], list[di
     return {
         "records": training_records,
         "chats": chat_rows,
+        "commits": commit_rows,
         "sessions": session_rows,
         "lessons": lesson_rows,
         "runs": run_rows,

@@ -1,7 +1,9 @@
 """The origin design's training records (its "Training Record Format": type, timestamp, input,
-output, context with files and tools used), made of the chats: the prompt is the input, the
-assistant's reply the output, the files read and changed and the tools used the context. Each
-record also carries its project, its rating (the chat's, else its session's) and its weight."""
+output, context with files and tools used), made of the chats and the commits. A chat: the prompt
+is the input, the assistant's reply the output, the files read and changed and the tools used the
+context. A commit: its message is the input, its diff summary the output, its files the context.
+Each record also carries its project (a commit's: its repository), its rating (a chat's, else its
+session's; commits have none) and its weight."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import sqlite3
 from typing import Any
 
 from lessonloop.report.export.chats import chat_rows
+from lessonloop.report.export.commits import commit_rows
 from lessonloop.report.export.filters import ExportFilter
 
 
@@ -30,6 +33,20 @@ def training_records(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[
                 "project": chat["project"],
                 "rating": chat["feedback"]["rating"],
                 "weight": chat["weight"],
+            }
+        )
+    for commit in commit_rows(conn, keep):
+        records.append(
+            {
+                "type": "commit",
+                "id": commit["id"],
+                "timestamp": commit["timestamp"],
+                "input": commit["message"],
+                "output": commit["diff_summary"],
+                "context": {"files": commit["files"], "tools_used": []},
+                "project": commit["repository"],
+                "rating": None,
+                "weight": commit["weight"],
             }
         )
     records.sort(key=lambda record: (record["timestamp"] or "", record["type"], record["id"]))

@@ -1,0 +1,94 @@
+"""Commits for the export (`lessonloop ingest --git`, docs/git.md): the message, a diff summary
+(one line per file: status, path, lines added and removed), the files with their changes, the
+author's hour and weekday in their own time zone, the conventional type and scope, and the
+sessions linked to the commit. The author's name is not exported: `author_key` (a keyed hash of
+the address, per store) groups one author's commits. Links between commits and sessions are not
+stored yet (issue 14, item 2): `sessions` is empty until they are."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from lessonloop.report.export.filters import ExportFilter, weight
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_COMMITS = """
+    SELECT c.repository_id, r.root, c.hash, c.parents, c.is_merge, c.branch, c.author_key, c.authored_at,
+           c.author_hour, c.author_weekday, c.subject, c.message, c.cc_type, c.cc_scope, c.cc_breaking,
+           c.insertions, c.deletions
+    FROM git_commits c JOIN git_repositories r ON r.id = c.repository_id
+    ORDER BY c.authored_at, r.root, c.hash"""
+
+
+def has_commits(conn: sqlite3.Connection) -> bool:
+    """Whether the store has the commit tables (m019)."""
+    return (
+        conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'git_commits'").fetchone() is not None
+    )
+
+
+def commit_rows(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[str, Any]]:
+    """The commits `keep` keeps (by repository, the project a session in it has, and author
+    time), oldest first (author time, repository, hash). Commits carry no rating."""
+    if not has_commits(conn):
+        return []
+    files: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for repository, commit, path, old_path, status, added, removed, binary in conn.execute(
+        """SELECT repository_id, hash, path, old_path, status, insertions, deletions, binary
+           FROM git_commit_files ORDER BY repository_id, hash, ordinal"""
+    ):
+        files.setdefault((repository, commit), []).append(
+            {
+                "path": path,
+                "old_path": old_path,
+                "status": status,
+                "insertions": added,
+                "deletions": removed,
+                "binary": bool(binary),
+            }
+        )
+    rows: list[dict[str, Any]] = []
+    for values in conn.execute(_COMMITS):
+        (repository, root, commit, parents, merge, branch, author, authored, hour, weekday) = values[:10]
+        subject, message, cc_type, cc_scope, breaking, added, removed = values[10:]
+        if not keep.keeps(root, authored, None):
+            continue
+        changes = files.get((repository, commit), [])
+        rows.append(
+            {
+                "id": commit,
+                "repository": root,
+                "timestamp": authored,
+                "hour_of_day": hour,
+                "day_of_week": WEEKDAYS[weekday] if 0 <= weekday < 7 else None,
+                "branch": branch,
+                "is_merge": bool(merge),
+                "parents": parents.split(),
+                "author_key": author,
+                "subject": subject,
+                "message": message,
+                "type": cc_type,
+                "scope": cc_scope,
+                "breaking": bool(breaking),
+                "files": [change["path"] for change in changes],
+                "insertions": added,
+                "deletions": removed,
+                "diff_summary": diff_summary(changes),
+                "file_changes": changes,
+                "sessions": [],
+                "weight": weight(None),
+            }
+        )
+    return rows
+
+
+def diff_summary(changes: list[dict[str, Any]]) -> str:
+    """One line per file, as `git diff --numstat` with the status: `M +3 -1 src/a.py`, a rename
+    `R +0 -0 old.py -> new.py`, a binary file `M bin logo.png`."""
+    lines = []
+    for change in changes:
+        counts = "bin" if change["binary"] else f"+{change['insertions'] or 0} -{change['deletions'] or 0}"
+        path = f"{change['old_path']} -> {change['path']}" if change["old_path"] else change["path"]
+        lines.append(f"{change['status']} {counts} {path}")
+    return "\n".join(lines)
