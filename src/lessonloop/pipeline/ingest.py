@@ -618,6 +618,7 @@ def _read_file(
     restart: tuple[int, int] | None = None  # (offset, lines before it) where a later read starts again
     position = start_offset
     counted_to = max(start_offset, state.offset) if not replace else 0  # bytes read before (a restart re-reads)
+    reported_to = state.lines if not replace else 0  # lines read before: their problems were reported then
     fd = handle.fileno()
     for chunk in read_chunks(
         handle,
@@ -644,6 +645,8 @@ def _read_file(
             summary.files_failed += 1
             return
         batch.problems.extend(chunk.problems)
+        if chunk.first_lineno <= reported_to:  # read again from the parser's restart point
+            batch.problems = [p for p in batch.problems if p.line is None or p.line > reported_to]
         screen.apply(batch, ref.path)  # the capture policy and forgotten sessions, before anything is written
         restart = _restart_point(parser, chunk, position, restart)
         head, tail = _head_tail(fd, chunk.end_offset)
