@@ -648,7 +648,7 @@ def _read_file(
         if chunk.first_lineno <= reported_to:  # read again from the parser's restart point
             batch.problems = [p for p in batch.problems if p.line is None or p.line > reported_to]
         screen.apply(batch, ref.path)  # the capture policy and forgotten sessions, before anything is written
-        restart = _restart_point(parser, chunk, position, restart)
+        restart = _restart_point(parser, chunk, position, restart, fd)
         head, tail = _head_tail(fd, chunk.end_offset)
         saved = state_of() if state_of is not None else None
         progress_row = writer.ReadProgress(
@@ -687,7 +687,7 @@ def _read_file(
 
 
 def _restart_point(
-    parser: LineParser, chunk: Any, chunk_start: int, previous: tuple[int, int] | None
+    parser: LineParser, chunk: Any, chunk_start: int, previous: tuple[int, int] | None, fd: int
 ) -> tuple[int, int] | None:
     """Where a later read of this file starts again: the parser's `restart_line` as a byte offset
     and the number of lines before it (None: where this read ends)."""
@@ -699,12 +699,22 @@ def _restart_point(
     if line < chunk.first_lineno:
         # In an earlier chunk (computed then), or before this read began (kept as it was).
         return previous if previous is not None and previous[1] == line - 1 else None
-    if any(p.code == "line-too-long" for p in chunk.problems):
-        return None  # a dropped line: offsets of the lines after it cannot be counted
-    offset = chunk_start
-    for raw in chunk.lines[: line - chunk.first_lineno]:
-        offset += len(raw) + 1
-    return offset, line - 1
+    index = line - chunk.first_lineno
+    # Lines over the reader's limit are not handed on (blanked, or streamed past before the chunk):
+    # their length is unknown. The offset is counted from the side where none was dropped.
+    dropped = [p.line or 0 for p in chunk.problems if p.code == "line-too-long"]
+    if any(d >= line for d in dropped):
+        if any(d < line for d in dropped):
+            return None  # dropped on both sides: cannot be counted (continue at the end)
+        return chunk_start + sum(len(raw) + 1 for raw in chunk.lines[:index]), line - 1
+    if dropped:
+        # Back from the chunk's end: each line after the restart point ends with its newline, but
+        # a last line without one that the reader accepted whole (a quiet file's complete JSON).
+        after = sum(len(raw) + 1 for raw in chunk.lines[index:])
+        if os.pread(fd, 1, chunk.end_offset - 1) != b"\n":
+            after -= 1
+        return chunk.end_offset - after, line - 1
+    return chunk_start + sum(len(raw) + 1 for raw in chunk.lines[:index]), line - 1
 
 
 def _count(summary: IngestSummary, batch: Batch, lines: int) -> None:
