@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,7 +182,7 @@ def _record_format(record: dict[str, Any]) -> str | None:
 
 
 def _json_document(path: str, head: bytes) -> str | None:
-    shape = _document_start(head)
+    shape = _document_start(head, _gemini_decided)
     if shape is None:
         return None
     kind, fields = shape
@@ -204,10 +205,22 @@ def _json_document(path: str, head: bytes) -> str | None:
     return None
 
 
-def _document_start(head: bytes) -> tuple[str, dict[str, Any]] | None:
+def _gemini_decided(kind: str, keys: Container[str]) -> bool:
+    """Whether _json_document's answer is already Gemini's whatever keys come after: its first
+    test for the kind holds (more keys cannot make it fail). A chat's messages are most of its
+    head; its sessionId and projectHash come first."""
+    if kind == "object":
+        return "sessionId" in keys and ("messages" in keys or "projectHash" in keys)
+    return "sessionId" in keys and "messageId" in keys and "message" in keys
+
+
+def _document_start(
+    head: bytes, decided: Callable[[str, Container[str]], bool] | None = None
+) -> tuple[str, dict[str, Any]] | None:
     """("object", its top-level fields) or ("array", the fields of its first element) from the
     start of a JSON document or line, which may be cut anywhere: each key seen, with its value
-    when that is a string (else None). None when the text starts with neither."""
+    when that is a string (else None). None when the text starts with neither. With `decided`,
+    reading stops at the first key after which decided(kind, keys) holds."""
     text = head.lstrip()
     kind = "object" if text.startswith(b"{") else "array" if text.startswith(b"[") else None
     if kind is None:
@@ -233,6 +246,8 @@ def _document_start(head: bytes) -> tuple[str, dict[str, Any]] | None:
             key = _string(previous)
             if key is not None:
                 fields[key] = None
+                if decided is not None and decided(kind, fields.keys()):
+                    break
         previous = token
         if count >= _MAX_TOKENS:
             break
