@@ -29,6 +29,7 @@ agent's own database. They redact secrets (secrets/redaction.py) in every text t
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -99,7 +100,11 @@ class Adapter:
     formats: Mapping[str, Mode]  # capture/formats.py names this adapter reads, and how
 
     def _module(self, name: str) -> Any:
-        return importlib.import_module(f"{self.package}.{name}")
+        # sys.modules first: ingest asks every adapter's paths.py about each file it has not read
+        # (claims), and import_module costs microseconds even for a module already imported.
+        full = f"{self.package}.{name}"
+        module = sys.modules.get(full)
+        return module if module is not None else importlib.import_module(full)
 
     def discover(self, context: DiscoveryContext) -> list[Found]:
         """The agent's files where it keeps them (no arguments given to ingest)."""
