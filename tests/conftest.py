@@ -89,7 +89,12 @@ _VOLATILE = {
     "updated_at",
 }
 # Per table: times of a run, and the confidence (decayed up to the moment of learning).
-_VOLATILE_IN = {"lesson_events": {"ts", "lesson_id"}, "lessons": {"confidence"}, "lesson_evidence": {"lesson_id"}}
+_VOLATILE_IN = {
+    "lesson_events": {"ts", "lesson_id"},
+    "lessons": {"confidence"},
+    "lesson_evidence": {"lesson_id"},
+    "git_author_salt": {"salt"},  # a random key per store (m019)
+}
 _RUN_LOGS = {"learn_runs", "redaction_state"}  # one row per run: differs between one ingest and several by design
 
 

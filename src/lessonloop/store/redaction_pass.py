@@ -87,6 +87,10 @@ TEXT_COLUMNS: tuple[tuple[str, str, Scope], ...] = (
     ("run_matches", "text", "output"),
     ("run_matches", "before", "output"),
     ("run_matches", "after", "output"),
+    ("git_commits", "subject", "prose"),
+    ("git_commits", "message", "prose"),
+    ("git_hunks", "header", "code"),
+    ("git_hunks", "text", "code"),
 )
 # Text columns that hold no free text: identifiers, paths, times, kinds and states, hashes, names.
 KEPT_COLUMNS: dict[str, frozenset[str]] = {
@@ -129,6 +133,14 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "run_matches": _names("kind stream"),
     "hook_spool": _names("name applied_at"),
     "feedback": _names("kind session_id message_uuid feedback_at"),
+    "git_author_salt": _names("salt"),
+    "git_repositories": _names("root common_dir tips first_read_at read_at"),
+    # author_name: a person's name as git has it (the address is never stored: author_key)
+    "git_commits": _names(
+        "hash parents branch author_name author_key authored_at committed_at cc_type cc_scope read_at"
+    ),
+    "git_commit_files": _names("hash path old_path status"),
+    "git_hunks": _names("hash"),
 }
 
 
