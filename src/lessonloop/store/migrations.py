@@ -984,3 +984,24 @@ def m020_feedback(conn: sqlite3.Connection) -> None:
         CREATE INDEX feedback_session ON feedback(session_id);
         """,
     )
+
+
+@migration
+def m021_file_models(conn: sqlite3.Connection) -> None:
+    """File prediction (issue 14, item 3; docs/files.md): each repository's model, kept and
+    updated as history arrives. `state` is the learner's JSON (zlib); `commits_rowid` and
+    `chats_until` say what it has learned (git_commits rows up to that rowid, chats up to that
+    time), so an update reads only the commits and chats stored after them."""
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE file_models (
+            key TEXT PRIMARY KEY,           -- the repository's root
+            state BLOB NOT NULL,
+            commits_rowid INTEGER NOT NULL, -- the last git_commits rowid learned
+            chats_until TEXT NOT NULL,      -- the time of the last chat learned ('' none)
+            examples INTEGER NOT NULL,      -- examples learned
+            updated_at TEXT NOT NULL
+        );
+        """,
+    )

@@ -1,0 +1,99 @@
+"""File prediction's store side (docs/files.md): the commits a model learns from, read in the
+order they entered the history, and each repository's model saved with how far it has read, so
+the next update reads only what came after (m021's file_models table).
+
+Knows no learning: rows in, bytes out. The model's state is the learner's JSON, compressed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from dataclasses import dataclass
+
+from lessonloop.store.transaction import transaction
+from lessonloop.timestamps import utc_now
+
+
+@dataclass(slots=True)
+class CommitRow:
+    rowid: int
+    hash: str
+    committed_at: str
+    author: str
+    subject: str
+    message: str
+    is_merge: bool
+    files: list[tuple[str, str, str | None]]  # (path, status, old path), in the commit's order
+
+
+@dataclass(slots=True)
+class StoredModel:
+    key: str
+    state: bytes  # the learner's JSON
+    commits_rowid: int  # the last git_commits rowid learned
+    chats_until: str  # the time of the last chat learned ('' none)
+    examples: int
+    updated_at: str
+
+
+def repository_id(conn: sqlite3.Connection, root: str) -> int | None:
+    row = conn.execute("SELECT id FROM git_repositories WHERE root = ?", (root,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def repository_roots(conn: sqlite3.Connection) -> list[str]:
+    return [str(row[0]) for row in conn.execute("SELECT root FROM git_repositories ORDER BY root")]
+
+
+def commits_after(conn: sqlite3.Connection, repo_id: int, rowid: int = 0) -> list[CommitRow]:
+    """The repository's commits stored after `rowid`, in commit-time order (then as stored)."""
+    commits: dict[str, CommitRow] = {}
+    for row in conn.execute(
+        "SELECT rowid, hash, committed_at, author_name, subject, message, is_merge FROM git_commits "
+        "WHERE repository_id = ? AND rowid > ? ORDER BY committed_at, rowid",
+        (repo_id, rowid),
+    ):
+        commits[str(row[1])] = CommitRow(
+            int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), str(row[5]), bool(row[6]), []
+        )
+    if not commits:
+        return []
+    first = min(c.rowid for c in commits.values())
+    for hash_, path, status, old_path in conn.execute(
+        "SELECT f.hash, f.path, f.status, f.old_path FROM git_commit_files f "
+        "JOIN git_commits c ON c.repository_id = f.repository_id AND c.hash = f.hash "
+        "WHERE f.repository_id = ? AND c.rowid >= ? ORDER BY f.hash, f.ordinal",
+        (repo_id, first),
+    ):
+        commit = commits.get(str(hash_))
+        if commit is not None:
+            commit.files.append((str(path), str(status), None if old_path is None else str(old_path)))
+    return list(commits.values())
+
+
+def load_model(conn: sqlite3.Connection, key: str) -> StoredModel | None:
+    row = conn.execute(
+        "SELECT state, commits_rowid, chats_until, examples, updated_at FROM file_models WHERE key = ?", (key,)
+    ).fetchone()
+    if row is None:
+        return None
+    return StoredModel(key, zlib.decompress(bytes(row[0])), int(row[1]), str(row[2]), int(row[3]), str(row[4]))
+
+
+def save_model(
+    conn: sqlite3.Connection, key: str, state: bytes, commits_rowid: int, chats_until: str, examples: int
+) -> None:
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO file_models (key, state, commits_rowid, chats_until, examples, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET state = excluded.state, "
+            "commits_rowid = excluded.commits_rowid, chats_until = excluded.chats_until, "
+            "examples = excluded.examples, updated_at = excluded.updated_at",
+            (key, zlib.compress(state, 6), commits_rowid, chats_until, examples, utc_now()),
+        )
+
+
+def forget_model(conn: sqlite3.Connection, key: str) -> None:
+    with transaction(conn):
+        conn.execute("DELETE FROM file_models WHERE key = ?", (key,))
