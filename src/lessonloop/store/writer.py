@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from types import TracebackType
 
-from lessonloop.records import Batch, Problem, SessionRecord
+from lessonloop.records import Batch, Problem, SessionRecord, ToolCallRecord, ToolResultRecord
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
 
@@ -331,59 +331,25 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> li
                 for m in batch.messages
             ],
         )
-    if batch.tool_calls:
-        conn.executemany(
-            """INSERT OR IGNORE INTO tool_calls
-               (id, session_id, message_uuid, seq, ts, tool, input_json, target_path, command, cwd, kind,
-                paths_json, source_file_id)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                (
-                    c.id,
-                    c.session_id,
-                    c.message_uuid,
-                    c.seq,
-                    c.ts,
-                    c.tool,
-                    c.input_json,
-                    c.target_path,
-                    c.command,
-                    c.cwd,
-                    c.kind,
-                    _json_list(c.paths),
-                    file_id,
-                )
-                for c in batch.tool_calls
-            ],
-        )
     notices: list[Problem] = []
-    if batch.tool_results:
-        cursor = conn.executemany(
-            """UPDATE tool_calls SET ok = ?, status = ?, exit_code = ?, error_text = ?, result_text = ?,
-                   result_ts = ?, result_seq = ?,
-                   duration_ms = CAST(round((julianday(?) - julianday(ts)) * 86400000) AS INTEGER),
-                   diff = ?, lines_added = ?, lines_removed = ?, subagent_id = coalesce(?, subagent_id)
-               WHERE id = ?""",
-            [
-                (
-                    int(r.ok),
-                    r.status,
-                    r.exit_code,
-                    r.error_text,
-                    r.result_text,
-                    r.ts,
-                    r.seq,
-                    r.ts,
-                    r.diff,
-                    r.lines_added,
-                    r.lines_removed,
-                    r.subagent_id,
-                    r.tool_use_id,
-                )
-                for r in batch.tool_results
-            ],
-        )
-        if cursor.rowcount != len(batch.tool_results):
+    results = batch.tool_results
+    merged: dict[str, ToolResultRecord] = {}
+    if batch.tool_calls:
+        # A call whose result is in the same batch is stored with it: one row written, not an
+        # insert and then an update of the same row. The same values end up stored: the result's
+        # columns are NULL until a result comes (no defaults), and the duration is computed from
+        # the call's time as the update computes it from the stored one.
+        merged = _results_of_calls(batch) if results else {}
+        cursor = conn.executemany(_INSERT_CALL, [_call_row(c, merged.get(c.id), file_id) for c in batch.tool_calls])
+        if merged and cursor.rowcount != len(batch.tool_calls):
+            # Some calls were stored already (INSERT OR IGNORE kept them as they were): their
+            # results must be written by the update, as every result is; for the calls inserted
+            # here the update writes again what they hold.
+            merged = {}
+    unmerged = [r for r in results if r.tool_use_id not in merged] if merged else results
+    if unmerged:
+        cursor = conn.executemany(_UPDATE_RESULT, [_result_row(r) for r in unmerged])
+        if cursor.rowcount != len(unmerged):
             notices.extend(_orphan_results(conn, state.path, batch))
     if batch.subagent_links:
         conn.executemany(
@@ -429,6 +395,95 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> li
     if batch.problems:
         record_problems(conn, file_id, batch.problems)
     return notices
+
+
+_CALL_COLUMNS = (
+    "id, session_id, message_uuid, seq, ts, tool, input_json, target_path, command, cwd, kind, paths_json,"
+    " source_file_id, ok, status, exit_code, error_text, result_text, result_ts, result_seq, duration_ms, diff,"
+    " lines_added, lines_removed, subagent_id"
+)
+_INSERT_CALL = (
+    f"INSERT OR IGNORE INTO tool_calls ({_CALL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+    " ?, ?, ?, CAST(round((julianday(?) - julianday(?)) * 86400000) AS INTEGER), ?, ?, ?, ?)"
+)
+_NO_RESULT = (None,) * 13
+_UPDATE_RESULT = """UPDATE tool_calls SET ok = ?, status = ?, exit_code = ?, error_text = ?, result_text = ?,
+       result_ts = ?, result_seq = ?,
+       duration_ms = CAST(round((julianday(?) - julianday(ts)) * 86400000) AS INTEGER),
+       diff = ?, lines_added = ?, lines_removed = ?, subagent_id = coalesce(?, subagent_id)
+   WHERE id = ?"""
+
+
+def _results_of_calls(batch: Batch) -> dict[str, ToolResultRecord]:
+    """The results that can be stored with their call: the batch holds the call and the result
+    once each (a repeated id keeps the update's order: first call stored, results in turn)."""
+    calls: dict[str, int] = {}
+    for c in batch.tool_calls:
+        calls[c.id] = calls.get(c.id, 0) + 1
+    found: dict[str, ToolResultRecord] = {}
+    repeated: set[str] = set()
+    for r in batch.tool_results:
+        if calls.get(r.tool_use_id) == 1:
+            if r.tool_use_id in found:
+                repeated.add(r.tool_use_id)
+            found[r.tool_use_id] = r
+    for tool_use_id in repeated:
+        del found[tool_use_id]
+    return found
+
+
+def _call_row(c: ToolCallRecord, r: ToolResultRecord | None, file_id: int) -> tuple[object, ...]:
+    call = (
+        c.id,
+        c.session_id,
+        c.message_uuid,
+        c.seq,
+        c.ts,
+        c.tool,
+        c.input_json,
+        c.target_path,
+        c.command,
+        c.cwd,
+        c.kind,
+        _json_list(c.paths),
+        file_id,
+    )
+    if r is None:
+        return call + _NO_RESULT
+    return (
+        *call,
+        int(r.ok),
+        r.status,
+        r.exit_code,
+        r.error_text,
+        r.result_text,
+        r.ts,
+        r.seq,
+        r.ts,
+        c.ts,
+        r.diff,
+        r.lines_added,
+        r.lines_removed,
+        r.subagent_id,
+    )
+
+
+def _result_row(r: ToolResultRecord) -> tuple[object, ...]:
+    return (
+        int(r.ok),
+        r.status,
+        r.exit_code,
+        r.error_text,
+        r.result_text,
+        r.ts,
+        r.seq,
+        r.ts,
+        r.diff,
+        r.lines_added,
+        r.lines_removed,
+        r.subagent_id,
+        r.tool_use_id,
+    )
 
 
 def _session_row(s: SessionRecord, file_id: int) -> tuple[object, ...]:
