@@ -1005,3 +1005,44 @@ def m021_file_models(conn: sqlite3.Connection) -> None:
         );
         """,
     )
+
+
+@migration
+def m022_git_links(conn: sqlite3.Connection) -> None:
+    """Commits tied to the sessions that made them, and commits undone by later ones (issue 14,
+    item 2; docs/git.md, "Links"). A link names the main session, the evidence (`agent_commit`:
+    the session's own commit command whose output names the hash; `aider_commit`: Aider's
+    "> Commit <sha>" line; `edit_window`: the session edited the commit's files shortly before
+    it), its strength (1 for a commit call, at most 0.5 for edits) and the call. A rollback names
+    the commit undone and the later commit undoing it (`revert_message`, `inverse_hunks`).
+    `git_link_state` is how far the linking has read (git_commits and tool_calls rowids)."""
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE git_commit_links (
+            repository_id INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            session_id TEXT NOT NULL,       -- the main session
+            evidence TEXT NOT NULL,         -- agent_commit | aider_commit | edit_window
+            strength REAL NOT NULL,         -- 1: a commit call naming it; edit_window: 0.5 x share of its files
+            tool_use_id TEXT,               -- the commit call; edit_window: the last edit it took
+            files INTEGER NOT NULL DEFAULT 0,  -- edit_window: its files the session edited
+            PRIMARY KEY (repository_id, hash, session_id, evidence)
+        );
+        CREATE INDEX git_commit_links_session ON git_commit_links(session_id);
+        CREATE TABLE git_rollbacks (
+            repository_id INTEGER NOT NULL,
+            hash TEXT NOT NULL,             -- the commit undone
+            by_hash TEXT NOT NULL,          -- the later commit undoing it
+            evidence TEXT NOT NULL,         -- revert_message | inverse_hunks
+            hunks INTEGER NOT NULL,         -- inverse_hunks: how many of its hunks were undone
+            PRIMARY KEY (repository_id, hash, by_hash)
+        );
+        CREATE TABLE git_link_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            commits_rowid INTEGER NOT NULL,
+            calls_rowid INTEGER NOT NULL
+        );
+        INSERT INTO git_link_state (id, commits_rowid, calls_rowid) VALUES (1, 0, 0);
+        """,
+    )

@@ -141,6 +141,8 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     ),
     "git_commit_files": _names("hash path old_path status"),
     "git_hunks": _names("hash"),
+    "git_commit_links": _names("hash session_id evidence tool_use_id"),
+    "git_rollbacks": _names("hash by_hash evidence"),
 }
 
 
