@@ -118,6 +118,8 @@ def dump_store(db: Path) -> Dump:
             columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
             volatile = _VOLATILE | _VOLATILE_IN.get(table, set())
             keep = [c for c in columns if c not in volatile or (c == "id" and table in ("sessions", "tool_calls"))]
+            if not keep:
+                continue  # nothing comparable (a per-store random key)
             rows = []
             for row in conn.execute(f"SELECT {', '.join(keep)} FROM {table}"):
                 values = dict(zip(keep, row, strict=True))
