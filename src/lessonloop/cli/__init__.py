@@ -148,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lessonloop.cli import git_commands
 
     git_commands.register(commands)
+    from lessonloop.cli import file_commands
+
+    file_commands.register(commands)
     keep_parent_options(parser)  # `lessons --json list` keeps its --json
     return parser
 

@@ -1,0 +1,250 @@
+"""What the past says about each file, updated one example at a time (never rebuilt).
+
+Per file: how often and how lately it changed (an exponentially decayed count too), whether it
+exists now (added, modified, renamed away, deleted), the words of the tasks that changed it (its
+"document"), the files it changed with. Per example: its words (an inverted index for BM25
+similarity between a new task and past ones) and its files. Examples touching more than
+MAX_FILES files (sweeps, mass renames) count for existence, frequency and recency only.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from lessonloop.learn.file_prediction.examples import MAX_FILES, Example
+from lessonloop.learn.file_prediction.text import path_words, words
+
+Vector = npt.NDArray[np.float64]
+HALF_LIFE = 100.0  # examples: the decayed count halves over this many later examples
+TEXT_LIMIT = 4000  # characters of a task's text read (a release commit's body can list the whole changelog)
+K1, B = 1.2, 0.75  # BM25
+
+
+def bm25_idf(df: int, n: int) -> float:
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+class HistoryIndex:
+    def __init__(self) -> None:
+        self.events = 0
+        self.paths: list[str] = []
+        self.ids: dict[str, int] = {}
+        self.count: list[int] = []
+        self.last: list[int] = []  # the event after which it last changed (0: never)
+        self.decay: list[float] = []
+        self.decay_at: list[int] = []
+        self.alive: list[bool] = []
+        self.doc: list[dict[str, int]] = []
+        self.doc_len: list[int] = []
+        self.word_files: dict[str, set[int]] = {}  # word -> files whose document holds it
+        self.co: dict[int, dict[int, int]] = {}
+        self.titles: list[str] = []
+        self.example_files: list[list[int]] = []
+        self.example_len: list[int] = []
+        self.postings: dict[str, tuple[array[int], array[float]]] = {}
+        self.path_index: dict[str, set[int]] = {}
+
+    # -- updating ---------------------------------------------------------------------------
+
+    def file_id(self, path: str) -> int:
+        found = self.ids.get(path)
+        if found is not None:
+            return found
+        fid = len(self.paths)
+        self.ids[path] = fid
+        self.paths.append(path)
+        self.count.append(0)
+        self.last.append(0)
+        self.decay.append(0.0)
+        self.decay_at.append(0)
+        self.alive.append(False)
+        self.doc.append({})
+        self.doc_len.append(0)
+        for word in path_words(path):
+            self.path_index.setdefault(word, set()).add(fid)
+        return fid
+
+    def add(self, example: Example) -> None:
+        """Learn one example, after everything before it."""
+        self.events += 1
+        touched = [self.file_id(path) for path in example.touched]
+        for fid in touched:
+            self.count[fid] += 1
+            self.last[fid] = self.events
+            self.decay[fid] = self.decay[fid] * self._fade(self.events - self.decay_at[fid]) + 1.0
+            self.decay_at[fid] = self.events
+        small = 0 < len(touched) <= MAX_FILES
+        tokens = words(example.text[:TEXT_LIMIT])
+        if small and tokens:
+            self._learn_words(tokens, touched, example.title)
+            for a in touched:
+                row = self.co.setdefault(a, {})
+                for b in touched:
+                    if a != b:
+                        row[b] = row.get(b, 0) + 1
+        for change in example.files:
+            if change.status.startswith("D"):
+                self.alive[self.file_id(change.path)] = False
+            elif change.status.startswith("R") and change.old_path:
+                old, new = self.file_id(change.old_path), self.file_id(change.path)
+                self._inherit(old, new)
+                self.alive[old] = False
+                self.alive[new] = True
+            else:
+                self.alive[self.file_id(change.path)] = True
+
+    def _learn_words(self, tokens: list[str], touched: list[int], title: str) -> None:
+        eid = len(self.titles)
+        self.titles.append(title)
+        self.example_files.append(touched)
+        self.example_len.append(len(tokens))
+        tf: dict[str, int] = {}
+        for token in tokens:
+            tf[token] = tf.get(token, 0) + 1
+        for token, n in tf.items():
+            posting = self.postings.get(token)
+            if posting is None:
+                posting = self.postings[token] = (array("i"), array("d"))
+            posting[0].append(eid)
+            posting[1].append(float(n))
+        for fid in touched:
+            doc = self.doc[fid]
+            for token in tf:
+                if token not in doc:
+                    self.word_files.setdefault(token, set()).add(fid)
+                    doc[token] = 0
+                doc[token] += 1
+            self.doc_len[fid] += len(tf)
+
+    def _inherit(self, old: int, new: int) -> None:
+        """A renamed file keeps its history under its new name."""
+        self.count[new] += self.count[old]
+        self.last[new] = max(self.last[new], self.last[old])
+        self.decay[new] = self.decay_now(new) + self.decay_now(old)
+        self.decay_at[new] = self.events
+        for token, n in self.doc[old].items():
+            if token not in self.doc[new]:
+                self.word_files.setdefault(token, set()).add(new)
+                self.doc[new][token] = 0
+            self.doc[new][token] += n
+        self.doc_len[new] += self.doc_len[old]
+        for other, n in self.co.get(old, {}).items():
+            if other != new:
+                self.co.setdefault(new, {})[other] = self.co.get(new, {}).get(other, 0) + n
+                self.co.setdefault(other, {})[new] = self.co[other].get(new, 0) + n
+
+    @staticmethod
+    def _fade(steps: int) -> float:
+        return math.exp(-math.log(2.0) * steps / HALF_LIFE)
+
+    def decay_now(self, fid: int) -> float:
+        return self.decay[fid] * self._fade(self.events - self.decay_at[fid])
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @property
+    def size(self) -> int:
+        return len(self.paths)
+
+    def alive_mask(self) -> npt.NDArray[np.bool_]:
+        return np.fromiter(self.alive, dtype=bool, count=self.size)
+
+    def similar_examples(self, tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
+        """The k past examples most like the query (BM25 over their words), best first."""
+        n = len(self.titles)
+        if n == 0:
+            return []
+        lengths = np.frombuffer(array("d", self.example_len), dtype=np.float64) if n else np.zeros(0)
+        avg = float(lengths.mean()) or 1.0
+        scores = np.zeros(n)
+        for token in set(tokens):
+            posting = self.postings.get(token)
+            if posting is None:
+                continue
+            ids = np.frombuffer(posting[0], dtype=np.int32)
+            tf = np.frombuffer(posting[1], dtype=np.float64)
+            idf = bm25_idf(len(ids), n)
+            scores[ids] += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[ids] / avg))
+        if not scores.any():
+            return []
+        top = np.argsort(-scores, kind="stable")[:k]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def document_scores(self, tokens: Sequence[str]) -> Vector:
+        """BM25 of the query against each file's document (the words of the tasks that changed it)."""
+        scores = np.zeros(self.size)
+        files_with_docs = sum(1 for n in self.doc_len if n)
+        if not files_with_docs:
+            return scores
+        avg = sum(self.doc_len) / files_with_docs
+        doc_len = np.fromiter(self.doc_len, dtype=np.float64, count=self.size)
+        for token in set(tokens):
+            holders = self.word_files.get(token)
+            if not holders:
+                continue
+            idf = bm25_idf(len(holders), files_with_docs)
+            fids = np.fromiter(holders, dtype=np.int64, count=len(holders))
+            tf = np.fromiter((self.doc[f][token] for f in holders), dtype=np.float64, count=len(holders))
+            scores[fids] += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * doc_len[fids] / avg))
+        return scores
+
+    def path_scores(self, tokens: Sequence[str]) -> Vector:
+        """How many of the query's words the path holds, each weighted by its rarity among paths."""
+        scores = np.zeros(self.size)
+        n = max(self.size, 1)
+        for token in set(tokens):
+            holders = self.path_index.get(token)
+            if holders:
+                scores[list(holders)] += math.log(1.0 + n / len(holders))
+        return scores
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "events": self.events,
+            "paths": self.paths,
+            "count": self.count,
+            "last": self.last,
+            "decay": [round(v, 6) for v in self.decay],
+            "decay_at": self.decay_at,
+            "alive": [int(a) for a in self.alive],
+            "doc": self.doc,
+            "co": {str(a): {str(b): n for b, n in row.items()} for a, row in self.co.items()},
+            "titles": self.titles,
+            "example_files": self.example_files,
+            "example_len": self.example_len,
+            "postings": {t: [list(p[0]), list(p[1])] for t, p in self.postings.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> HistoryIndex:
+        index = cls()
+        for path in data["paths"]:
+            index.file_id(path)
+        index.events = int(data["events"])
+        index.count = [int(v) for v in data["count"]]
+        index.last = [int(v) for v in data["last"]]
+        index.decay = [float(v) for v in data["decay"]]
+        index.decay_at = [int(v) for v in data["decay_at"]]
+        index.alive = [bool(v) for v in data["alive"]]
+        index.doc = [{str(t): int(n) for t, n in doc.items()} for doc in data["doc"]]
+        index.doc_len = [sum(doc.values()) for doc in index.doc]
+        for fid, doc in enumerate(index.doc):
+            for token in doc:
+                index.word_files.setdefault(token, set()).add(fid)
+        index.co = {int(a): {int(b): int(n) for b, n in row.items()} for a, row in data["co"].items()}
+        index.titles = [str(t) for t in data["titles"]]
+        index.example_files = [[int(f) for f in files] for files in data["example_files"]]
+        index.example_len = [int(n) for n in data["example_len"]]
+        index.postings = {
+            str(t): (array("i", (int(i) for i in p[0])), array("d", (float(v) for v in p[1])))
+            for t, p in data["postings"].items()
+        }
+        return index

@@ -1,0 +1,166 @@
+"""The file predictor: a task's text (and files already known to be touched, the seeds) -> the
+files it will touch, ranked, each with its score and why.
+
+Every file that exists now is a candidate, described by features (features.py's FEATURES):
+BM25 similarity to past tasks that changed it, BM25 of the task against the words of the tasks
+that changed it, the task's words in its path, how lately and how often it changed, how often it
+changed with the seeds. A logistic regression over these features ranks the candidates. Its
+weights are fit on the model's own past only, prequentially: each example learned is first
+predicted (its features computed from the history before it), a sample of its candidates kept
+with labels (touched or not), and the weights refit every REFIT examples on the last WINDOW
+examples kept. Nothing is rebuilt: `add` updates the history and, now and then, the weights.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from lessonloop.learn.file_prediction.examples import MAX_FILES, Example
+from lessonloop.learn.file_prediction.features import FEATURES, Candidates, candidate_features, explain
+from lessonloop.learn.file_prediction.history_index import HistoryIndex
+from lessonloop.learn.file_prediction.logistic import fit_logistic
+from lessonloop.learn.file_prediction.text import words
+
+VERSION = 1
+WINDOW = 400  # examples whose labelled candidates the weights are fit on (the most recent)
+REFIT = 25  # examples between two fits
+MIN_FIT = 20  # examples needed before the first fit; until then the prior weights rank
+NEGATIVES_TOP = 25  # per example: the best-scored candidates not touched ...
+NEGATIVES_RANDOM = 15  # ... and some others at random (a fixed seed per example)
+PRIOR: dict[str, float] = {
+    "similar_tasks": 2.0,
+    "most_similar_task": 1.0,
+    "task_words": 1.0,
+    "path_words": 1.0,
+    "name_words": 1.0,
+    "recency": 1.0,
+    "recent_changes": 1.0,
+    "changes": 0.5,
+    "seed_confidence": 2.0,
+    "seed_changes": 1.0,
+    "seed_folder": 0.5,
+    "seed_name": 0.5,
+    "seed_similar_tasks": 1.0,
+    "bias": -3.0,
+}
+MODES = ("query", "seed")
+
+
+@dataclass(slots=True)
+class Prediction:
+    path: str
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "score": round(self.score, 4), "reasons": self.reasons}
+
+
+class FilePredictor:
+    def __init__(self, index: HistoryIndex | None = None) -> None:
+        self.index = index or HistoryIndex()
+        self.weights: dict[str, npt.NDArray[np.float64]] = {
+            mode: np.array([PRIOR[name] for name in FEATURES]) for mode in MODES
+        }
+        self.fitted: dict[str, int] = dict.fromkeys(MODES, 0)  # examples the weights were fit on
+        self.rows: dict[str, deque[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]] = {
+            mode: deque(maxlen=WINDOW) for mode in MODES
+        }
+        self.since_fit = 0
+
+    # -- predicting -------------------------------------------------------------------------
+
+    def rank(self, query: str, seeds: list[str]) -> tuple[Candidates, npt.NDArray[np.float64]]:
+        cands = candidate_features(self.index, words(query), seeds)
+        mode = "seed" if cands.seed_ids else "query"
+        scores = cands.matrix @ self.weights[mode] if len(cands.ids) else np.zeros(0)
+        return cands, scores
+
+    def predict(self, query: str, seeds: list[str] | None = None, top: int = 10, why: bool = True) -> list[Prediction]:
+        cands, scores = self.rank(query, list(seeds or []))
+        order = np.argsort(-scores, kind="stable")[:top]
+        mode = "seed" if cands.seed_ids else "query"
+        out = []
+        for i in order:
+            fid = int(cands.ids[i])
+            reasons = explain(self.index, cands, int(i), self.weights[mode]) if why else []
+            out.append(Prediction(self.index.paths[fid], float(scores[i]), reasons))
+        return out
+
+    def ranked_paths(self, query: str, seeds: list[str] | None = None, top: int = 100) -> list[str]:
+        return [p.path for p in self.predict(query, seeds, top, why=False)]
+
+    # -- learning ---------------------------------------------------------------------------
+
+    def add(self, example: Example, learn_weights: bool = True) -> None:
+        """Learn one example (after those before it): first keep its labelled candidates for the
+        weights, as the model saw them before it, then add it to the history."""
+        touched = example.touched
+        if learn_weights and not example.is_merge and 0 < len(touched) <= MAX_FILES:
+            query = example.query or example.text
+            self._keep_rows("query", query, [], set(touched))
+            if len(touched) > 1:
+                self._keep_rows("seed", query, touched[:1], set(touched[1:]))
+            self.since_fit += 1
+            if self.since_fit >= REFIT:
+                self.refit()
+        self.index.add(example)
+
+    def _keep_rows(self, mode: str, query: str, seeds: list[str], actual: set[str]) -> None:
+        cands, scores = self.rank(query, seeds)
+        if not len(cands.ids):
+            return
+        labels = np.array([1.0 if self.index.paths[int(f)] in actual else 0.0 for f in cands.ids])
+        if not labels.any():
+            return  # nothing it could have found: every file touched was new
+        negatives = np.flatnonzero(labels == 0)
+        top = negatives[np.argsort(-scores[negatives], kind="stable")[:NEGATIVES_TOP]]
+        rest = np.setdiff1d(negatives, top)
+        rng = np.random.default_rng(self.index.events)
+        extra = rng.choice(rest, size=min(NEGATIVES_RANDOM, len(rest)), replace=False) if len(rest) else rest
+        keep = np.concatenate([np.flatnonzero(labels == 1), top, extra])
+        self.rows[mode].append((cands.matrix[keep], labels[keep]))
+
+    def refit(self) -> None:
+        self.since_fit = 0
+        for mode in MODES:
+            rows = self.rows[mode]
+            if len(rows) < MIN_FIT:
+                continue
+            x = np.vstack([r[0] for r in rows])
+            y = np.concatenate([r[1] for r in rows])
+            self.weights[mode] = fit_logistic(x, y, start=self.weights[mode])
+            self.fitted[mode] = len(rows)
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": VERSION,
+            "features": list(FEATURES),
+            "index": self.index.to_json(),
+            "weights": {m: [round(float(v), 6) for v in w] for m, w in self.weights.items()},
+            "fitted": self.fitted,
+            "since_fit": self.since_fit,
+            "rows": {m: [[np.round(r[0], 5).tolist(), r[1].tolist()] for r in rows] for m, rows in self.rows.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FilePredictor:
+        if data.get("version") != VERSION or list(data.get("features", [])) != list(FEATURES):
+            raise ValueError("a model of another version: learn it again")
+        model = cls(HistoryIndex.from_json(data["index"]))
+        for mode in MODES:
+            model.weights[mode] = np.array(data["weights"][mode], dtype=np.float64)
+            model.fitted[mode] = int(data["fitted"][mode])
+            for x, y in data["rows"][mode]:
+                model.rows[mode].append(
+                    (np.array(x, dtype=np.float64).reshape(-1, len(FEATURES)), np.array(y, dtype=np.float64))
+                )
+        model.since_fit = int(data["since_fit"])
+        return model

@@ -1,0 +1,263 @@
+"""File prediction (issue 14, item 3): metrics on hand-computed cases, the time-ordered split,
+no peeking at files or history after the predicted commit, the stored model updated
+incrementally, and the CLI's `files predict` and `files evaluate --json --predictions` on a real
+repository made in a temporary folder."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lessonloop.learn.file_prediction import baselines
+from lessonloop.learn.file_prediction.evaluation import evaluate
+from lessonloop.learn.file_prediction.examples import Example, FileChange, automated
+from lessonloop.learn.file_prediction.metrics import ndcg_at, precision_at_1, recall_at, reciprocal_rank, scores
+from lessonloop.learn.file_prediction.model import FilePredictor
+from lessonloop.pipeline.file_prediction import update_model
+from lessonloop.pipeline.git_ingest import ingest_git
+from lessonloop.store import open_store
+from tests.git_helpers import commit_file, git, git_env, make_repo
+
+# -- metrics ------------------------------------------------------------------------------
+
+
+def test_metrics_on_a_hand_computed_case() -> None:
+    predicted = ["a", "b", "c", "d", "e", "f"]
+    actual = {"b", "e", "z"}
+    assert reciprocal_rank(predicted, actual) == 0.5
+    assert precision_at_1(predicted, actual) == 0.0
+    assert recall_at(5, predicted, actual) == pytest.approx(2 / 3)
+    assert recall_at(10, predicted, actual) == pytest.approx(2 / 3)
+    dcg = 1 / math.log2(3) + 1 / math.log2(6)  # b at rank 2, e at rank 5
+    ideal = 1 + 1 / math.log2(3) + 1 / math.log2(4)  # three relevant files at ranks 1..3
+    assert ndcg_at(5, predicted, actual) == pytest.approx(dcg / ideal)
+
+
+def test_metrics_at_the_edges() -> None:
+    assert scores(["x"], {"x"}) == {
+        "mrr": 1.0,
+        "p_at_1": 1.0,
+        "recall_at_5": 1.0,
+        "recall_at_10": 1.0,
+        "ndcg_at_5": 1.0,
+    }
+    assert scores([], {"x"})["mrr"] == 0.0
+    assert reciprocal_rank(["a", "b", "c"], {"c"}) == pytest.approx(1 / 3)
+    assert ndcg_at(5, ["a", "x"], {"x"}) == pytest.approx(1 / math.log2(3))
+    assert recall_at(1, ["a", "b"], {"a", "b"}) == 0.5
+
+
+# -- examples ---------------------------------------------------------------------------------
+
+
+def _commit(n: int, text: str, *files: str, status: str = "M", author: str = "Ada", merge: bool = False) -> Example:
+    return Example(
+        key=f"c{n:04d}",
+        time=f"2024-01-01T00:{n // 60:02d}:{n % 60:02d}.000Z",
+        text=text,
+        files=tuple(FileChange(f, status) for f in files),
+        author=author,
+        is_merge=merge,
+    )
+
+
+def _history(n: int = 60) -> list[Example]:
+    """Two areas (parser, render) with their own words and files, and a docs file."""
+    out = []
+    for i in range(n):
+        if i % 3 == 0:
+            out.append(_commit(i, f"fix(parser): handle token case {i}", "src/parser.py", "tests/test_parser.py"))
+        elif i % 3 == 1:
+            out.append(_commit(i, f"feat(render): draw table {i}", "src/render.py", "tests/test_render.py"))
+        else:
+            out.append(_commit(i, f"docs: explain usage {i}", "README.md"))
+    return out
+
+
+def test_automated_commits_are_told_apart() -> None:
+    assert automated("dependabot[bot]", "build(deps): bump x from 1 to 2")
+    assert automated("github-actions", "anything")
+    assert automated("Ada", "chore(release): 7.0.0")
+    assert automated("Ada", "bump: version 2.1.0 → 2.2.0")
+    assert automated("Ada", "1.4.2")
+    assert not automated("Ada", "fix(bump): keep the version files in sync")
+    assert not automated("Robot Framework Fan", "feat: add a robot")
+
+
+def test_the_model_learns_words_to_files() -> None:
+    model = FilePredictor()
+    for example in _history():
+        model.add(example)
+    top = model.predict("fix(parser): a token is dropped", top=3)
+    assert top[0].path in {"src/parser.py", "tests/test_parser.py"}
+    assert top[0].reasons  # says why
+    seeded = model.ranked_paths("draw a chart", ["src/render.py"], top=2)
+    assert seeded[0] == "tests/test_render.py"
+    assert "src/render.py" not in seeded  # a seed is given, never predicted
+
+
+def test_a_saved_model_predicts_the_same() -> None:
+    model = FilePredictor()
+    for example in _history(90):
+        model.add(example)
+    again = FilePredictor.from_json(json.loads(json.dumps(model.to_json())))
+    for query, seeds in (("fix the parser", []), ("render", ["src/render.py"]), ("usage docs", [])):
+        assert again.ranked_paths(query, seeds) == model.ranked_paths(query, seeds)
+    follow = _commit(91, "fix(parser): another", "src/parser.py")
+    model.add(follow)
+    again.add(follow)
+    assert again.ranked_paths("parser") == model.ranked_paths("parser")
+
+
+# -- no peeking, time order -------------------------------------------------------------------
+
+
+def test_no_file_created_after_the_commit_is_predicted() -> None:
+    history = _history(60)
+    created_at = 50
+    history[created_at] = _commit(created_at, "fix(parser): add the lexer", "src/lexer.py", "src/parser.py", status="A")
+    history.append(_commit(70, "fix(parser): lexer again", "src/lexer.py", "src/parser.py"))
+    rows: list[dict[str, Any]] = []
+    evaluate(history, split=0.5, sink=rows.append)
+    assert rows
+    keys = [e.key for e in history]
+    for row in rows:
+        if keys.index(str(row["commit"])) <= created_at:
+            assert "src/lexer.py" not in row["predicted"], row
+    later = [row for row in rows if row["commit"] == "c0070" and row["seed"] is None]
+    assert later and "src/lexer.py" in later[0]["predicted"]  # learned online once it existed
+
+
+def test_a_deleted_file_is_not_predicted_any_more() -> None:
+    model = FilePredictor()
+    for example in _history(30):
+        model.add(example)
+    assert "README.md" in model.ranked_paths("docs: usage")
+    model.add(_commit(31, "docs: drop the readme", "README.md", status="D"))
+    assert "README.md" not in model.ranked_paths("docs: usage")
+    assert "README.md" not in baselines.recency(model.index, [])
+
+
+def test_a_renamed_file_keeps_its_history_under_its_new_name() -> None:
+    model = FilePredictor()
+    for example in _history(30):
+        model.add(example)
+    model.add(
+        Example(
+            "r", "2024-01-02T00:00:00.000Z", "refactor: move", (FileChange("src/syntax.py", "R100", "src/parser.py"),)
+        )
+    )
+    predicted = model.ranked_paths("fix(parser): handle token", top=3)
+    assert "src/syntax.py" in predicted and "src/parser.py" not in predicted
+
+
+def test_the_split_is_by_time_and_tests_only_later_commits() -> None:
+    history = list(reversed(_history(50)))  # given out of order: sorted by time
+    history.append(_commit(55, "Merge branch x", "src/parser.py", merge=True))
+    history.append(_commit(56, "style: format everything", *(f"src/m{i}.py" for i in range(31))))
+    rows: list[dict[str, object]] = []
+    result = evaluate(history, split=0.8, sink=rows.append)
+    tested = sorted({str(row["commit"]) for row in rows})
+    assert result.train_examples == 41  # 41 of the 52 commits (int(52 * 0.8)) train
+    assert tested == [f"c{n:04d}" for n in range(41, 50)]  # the merge and the sweep are not tested
+    assert result.test_commits == 9
+    for row in rows:
+        assert set(row) >= {"commit", "query", "seed", "actual", "predicted"}
+
+
+def test_the_evaluation_reports_every_method_and_the_random_split() -> None:
+    history = _history(120) + [_commit(200 + i, f"chore(release): {i}.0.0", "CHANGELOG.md") for i in range(5)]
+    history.sort(key=lambda e: e.time)
+    result = evaluate(history)
+    assert set(result.results["message"]["all"]) == {"model", "origin", "recency", "frequency"}
+    assert set(result.results["seed"]["all"]) == {"model", "origin", "recency", "frequency", "rose"}
+    assert result.counts["message"]["all"] == result.counts["message"]["human"] + result.counts["message"]["automated"]
+    assert result.random_split["message"]["all"]["mrr"] > 0
+    assert result.results["message"]["all"]["model"]["mrr"] > result.results["message"]["all"]["frequency"]["mrr"]
+
+
+# -- a real repository, the store and the CLI -------------------------------------------------
+
+
+def _repository(tmp_path: Path) -> Path:
+    repo = make_repo(tmp_path / "repo")
+    for i in range(24):
+        day = f"2024-03-{1 + i // 2:02d}T1{i % 2}:00:00+00:00"
+        if i % 2 == 0:
+            commit_file(repo, "app/cli.py", f"# {i}\n", f"feat(cli): add option {i}", date=day)
+        else:
+            (repo / "docs").mkdir(exist_ok=True)
+            (repo / "docs" / "usage.md").write_text(f"{i}\n", encoding="utf-8")
+            (repo / "app" / "options.py").write_text(f"{i}\n", encoding="utf-8")
+            git(repo, "add", "-A")
+            git(repo, "commit", "-q", "-m", f"docs(usage): explain option {i}", date=day)
+    return repo
+
+
+def _lessonloop(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = git_env(tmp_path)
+    env.pop("LESSONLOOP_CAPTURE", None)
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    return subprocess.run(
+        [sys.executable, "-m", "lessonloop", *args, "--db", str(tmp_path / "store.db")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+
+
+def test_cli_evaluate_json_and_predictions_on_a_real_repository(tmp_path: Path) -> None:
+    repo = _repository(tmp_path)
+    out = _lessonloop(tmp_path, "files", "evaluate", "--repo", str(repo), "--json", "--predictions", "preds.jsonl")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["test_commits"] == 5 and data["train_examples"] == 19 and data["online"] is True
+    assert set(data["results"]["message"]["all"]) == {"model", "origin", "recency", "frequency"}
+    lines = [json.loads(line) for line in (tmp_path / "preds.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 5 + 3  # each commit from its message; the three two-file commits with a seed too
+    for line in lines:
+        files = git(repo, "show", "--name-only", "--format=", line["commit"]).split()
+        if line["seed"] is None:
+            assert sorted(line["actual"]) == sorted(files)
+        else:
+            assert line["seed"] == files[0] and sorted(line["actual"]) == sorted(files[1:])
+        assert line["query"] == git(repo, "log", "-1", "--format=%B", line["commit"]).strip()
+        assert line["predicted"]
+
+
+def test_cli_predict_and_the_stored_model_learns_only_what_is_new(tmp_path: Path) -> None:
+    repo = _repository(tmp_path)
+    assert _lessonloop(tmp_path, "ingest", "--git", str(repo)).returncode == 0
+    out = _lessonloop(tmp_path, "files", "predict", "docs: explain the option", "-p", str(repo), "--json", "--top", "2")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["learned_now"] == 24 and data["examples"] == 24
+    assert data["predictions"][0]["path"] in {"docs/usage.md", "app/options.py"}
+    assert all(p["reasons"] for p in data["predictions"])
+    again = json.loads(_lessonloop(tmp_path, "files", "predict", "x", "-p", str(repo), "--json").stdout)
+    assert again["learned_now"] == 0 and again["examples"] == 24
+    commit_file(repo, "app/new_module.py", "x\n", "feat(cli): new module", date="2024-04-01T10:00:00+00:00")
+    conn = open_store(tmp_path / "store.db")
+    ingest_git(conn, [str(repo)])
+    update = update_model(conn, os.path.realpath(repo))
+    assert update.learned_now == 1 and update.examples == 25
+    seeded = update.model.ranked_paths("feat(cli): more", ["app/cli.py"])
+    assert "app/new_module.py" in seeded and "app/cli.py" not in seeded
+    text = _lessonloop(tmp_path, "files", "predict", "feat(cli): option", "-p", str(repo))
+    assert text.returncode == 0 and "app/cli.py" in text.stdout
+
+
+def test_cli_refuses_what_it_cannot_do(tmp_path: Path) -> None:
+    out = _lessonloop(tmp_path, "files", "predict", "anything")
+    assert out.returncode == 1 and "ingest --git" in out.stderr
+    out = _lessonloop(tmp_path, "files", "evaluate", "--split", "1.5")
+    assert out.returncode == 2 and "between 0 and 1" in out.stderr
