@@ -1,9 +1,9 @@
 """Does the redactor give the same output as an earlier commit's? (issue 13: a faster gate must
 not change what is redacted.)
 
-Loads `src/lessonloop/secrets/redaction.py` as it was at `--ref` (git show, into a module of its
-own; the rule files it imports are the working tree's, so only the module itself is compared) and
-runs it and the working tree's module over:
+Loads `src/lessonloop/secrets/redaction.py` and the rule files it imports (assignments.py,
+cli_flags.py, formats.py) as they were at `--ref` (git show, run as modules of their own) and
+runs that redactor and the working tree's over:
 
 - every text of every transcript in ../shared/corpus (benchmarks/redaction_corpus.py's reading:
   each JSON string value, each line of aider's history and git listing), with `--git` also the
@@ -63,18 +63,37 @@ TEST_MODULES = (
 )
 
 
-def load_at(ref: str) -> types.ModuleType:
-    """secrets/redaction.py as it was at `ref`, as a module of its own."""
+RULE_MODULES = ("assignments", "cli_flags", "formats")
+
+
+def _module_at(ref: str, name: str) -> types.ModuleType:
+    path = f"src/lessonloop/secrets/{name}.py"
     source = subprocess.run(
-        ["git", "-C", str(REPO), "show", f"{ref}:src/lessonloop/secrets/redaction.py"],
-        capture_output=True,
-        text=True,
-        check=True,
+        ["git", "-C", str(REPO), "show", f"{ref}:{path}"], capture_output=True, text=True, check=True
     ).stdout
-    module = types.ModuleType("redaction_at_ref")
-    module.__file__ = f"{ref}:src/lessonloop/secrets/redaction.py"
+    module = types.ModuleType(f"lessonloop.secrets.{name}")
+    module.__file__ = f"{ref}:{path}"
+    sys.modules[module.__name__] = module  # while it runs: dataclasses look their module up
     exec(compile(source, module.__file__, "exec"), module.__dict__)
     return module
+
+
+def load_at(ref: str) -> types.ModuleType:
+    """secrets/redaction.py as it was at `ref`, with the rule files (assignments, cli_flags,
+    formats) as they were then: each run from the commit's source, bound to each other, then
+    the working tree's modules put back in sys.modules."""
+    names = [f"lessonloop.secrets.{name}" for name in (*RULE_MODULES, "redaction")]
+    saved = {name: sys.modules.get(name) for name in names}
+    try:
+        for name in RULE_MODULES:
+            _module_at(ref, name)
+        return _module_at(ref, "redaction")
+    finally:
+        for name, module in saved.items():
+            if module is not None:
+                sys.modules[name] = module
+            else:
+                sys.modules.pop(name, None)
 
 
 class Comparison:

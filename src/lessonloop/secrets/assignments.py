@@ -157,11 +157,22 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
 def secret_value_kind(key: str, value: str, scope: str) -> str | None:
     """The kind of secret a JSON-like value is under its key (`{"password": "..."}` in a tool's
     input), or None: the key must name a secret and the value pass a quoted literal's checks."""
+    if key in _PLAIN_KEYS:  # the same keys come again and again (command, file_path, content)
+        return None
     name = key.strip().lstrip("-.")
     core = name.lower().replace("-", "_").replace(".", "_")
-    if not _names_secret(core) or not _quoted_value_ok(value, "equals", scope) or _contains_key_word(value, core):
+    if not _names_secret(core):
+        if len(_PLAIN_KEYS) < _PLAIN_KEYS_HELD:
+            _PLAIN_KEYS.add(key)
+        return None
+    if not _quoted_value_ok(value, "equals", scope) or _contains_key_word(value, core):
         return None
     return _kind("equals", name, core, len(key.strip()) - len(name))
+
+
+# Keys secret_value_kind found to name no secret, whatever their value (at most this many held).
+_PLAIN_KEYS: set[str] = set()
+_PLAIN_KEYS_HELD = 4096
 
 
 def _names_secret(core: str) -> bool:

@@ -172,6 +172,12 @@ def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
         raise ValueError(f"unknown redaction scope {scope!r}: expected one of {', '.join(SCOPES)}")
     if len(text) < 8:  # no secret is shorter
         return text, 0
+    if _BULK_GATE is not None:
+        matches = _BULK_GATE.find_matches_as_indexes(text.encode("ascii", "replace"), True)
+    else:
+        matches = [(anchor, end - length + 1, end + 1) for end, (anchor, length) in _GATE.iter(text)]
+    if not matches:  # most texts: nothing more to look at
+        return text, 0
     spans: list[tuple[int, int, int, str]] = []  # start, end, priority (formats in order first), kind
     seen_keys: set[int] = set()
     scanned: dict[int, int] = {}  # client rule -> where its last look ended
@@ -180,10 +186,6 @@ def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
     # would make a text of repeated anchors quadratic), those where it begins still do
     # (sk-ant- after sk-: the more specific rule names the secret).
     covered_from = covered = 0
-    if _BULK_GATE is not None:
-        matches = _BULK_GATE.find_matches_as_indexes(text.encode("ascii", "replace"), True)
-    else:
-        matches = [(anchor, end - length + 1, end + 1) for end, (anchor, length) in _GATE.iter(text)]
     for anchor, start, end in matches:  # end: exclusive
         if covered_from < start < covered:
             continue
