@@ -74,6 +74,22 @@ def register(commands: Commands) -> None:
     status.add_argument("--json", action="store_true", help=JSON_HELP)
     status.set_defaults(handler=cmd_git_status)
 
+    commits = commands.add_parser(
+        "commits",
+        help="commits tied to the sessions that made them, and those undone later",
+        description=(
+            'The commits linked to sessions (docs/git.md, "Links"), newest first: the evidence (the '
+            "agent's own commit call naming the hash, Aider's commit line, or edits of the commit's files "
+            "shortly before it), its strength, and the later commits that undid them."
+        ),
+    )
+    commits.add_argument("--repo", metavar="PATH", help="one repository (a folder in it)")
+    commits.add_argument("--session", metavar="ID", help="one session's commits (an id or a unique prefix)")
+    commits.add_argument("-n", "--limit", type=int, default=20, metavar="N", help="at most N commits (default 20)")
+    commits.add_argument("--db", metavar="PATH", help=DB_HELP)
+    commits.add_argument("--json", action="store_true", help=JSON_HELP)
+    commits.set_defaults(handler=cmd_commits)
+
 
 def cmd_git_install(args: argparse.Namespace) -> int:
     from lessonloop.capture.git.post_commit_hook import HookError, install
@@ -132,8 +148,11 @@ def cmd_git_status(args: argparse.Namespace) -> int:
         root = open_repository(args.repository).root
     except GitError as exc:
         raise CommandError(str(exc)) from exc
+    from lessonloop.store.git_link_reader import link_counts
+
     with open_cli_store(args.db) as conn:
         counts = git_writer.repository_counts(conn, root)
+        links = link_counts(conn, root) if counts is not None else None
     data: dict[str, Any] = {
         "repository": root,
         "hook": {
@@ -158,6 +177,7 @@ def cmd_git_status(args: argparse.Namespace) -> int:
             "last": counts.last,
             "read_at": counts.read_at,
             "branches": sorted(counts.tips),
+            "links": links,
         },
     }
     if args.json:
@@ -187,6 +207,97 @@ def cmd_git_status(args: argparse.Namespace) -> int:
             f"Store: {counts.commits} commits ({counts.merges} merges), {counts.files} file changes, "
             f"{counts.hunks} hunks; {counts.first or '-'} .. {counts.last or '-'}; last read {counts.read_at or 'never'}"
         )
+        if links is not None:
+            by = ", ".join(f"{n} by {k.replace('_', ' ')}" for k, n in links["by_evidence"].items())
+            print(
+                f"Links: {links['linked_commits']} commits tied to sessions ({by or 'none'}); "
+                f"{links['rolled_back_commits']} undone by a later commit (`lessonloop commits` lists them)"
+            )
+    return 0
+
+
+def cmd_commits(args: argparse.Namespace) -> int:
+    from lessonloop.capture.git.repository import GitError, open_repository
+    from lessonloop.store.git_link_reader import link_counts, repository_links, session_commits
+    from lessonloop.store.session_ids import SessionNotFound, resolve_session
+
+    root = None
+    if args.repo:
+        try:
+            root = open_repository(args.repo).root
+        except GitError as exc:
+            raise CommandError(str(exc)) from exc
+    with open_cli_store(args.db) as conn:
+        if args.session:
+            try:
+                links = session_commits(conn, resolve_session(conn, args.session))
+            except SessionNotFound as exc:
+                raise CommandError(str(exc)) from exc
+            links = [k for k in links if root is None or k.repository == root]
+        else:
+            links = repository_links(conn, root)
+        counts = link_counts(conn, root)
+        stored = conn.execute("SELECT count(*) FROM git_commits").fetchone()[0]
+    by_commit: dict[tuple[str, str], list[Any]] = {}
+    for link in reversed(links):  # newest first
+        by_commit.setdefault((link.repository, link.hash), []).append(link)
+    shown_commits = list(by_commit.items())[: max(0, args.limit)]
+    if args.json:
+        emit_json(
+            {
+                "counts": counts,
+                "commits": [
+                    {
+                        "repository": repo,
+                        "hash": hash_,
+                        "committed_at": found[0].committed_at,
+                        "subject": found[0].subject,
+                        "sessions": [
+                            {k: v for k, v in link.to_json().items() if k not in ("repository", "hash", "subject")}
+                            for link in sorted(found, key=lambda k: -k.strength)
+                        ],
+                        "rolled_back_by": found[0].undone_by,
+                    }
+                    for (repo, hash_), found in shown_commits
+                ],
+            }
+        )
+        return 0
+    if not shown_commits:
+        if not stored:
+            print("No commits stored yet: `lessonloop ingest --git REPO` reads a repository's history.")
+        else:
+            filters = ", ".join(
+                f
+                for f in (
+                    f"--repo {args.repo!r}" if args.repo else "",
+                    f"--session {args.session!r}" if args.session else "",
+                )
+                if f
+            )
+            print(
+                f"No commit linked to a session{' matches ' + filters if filters else ''}; {stored} commits stored. "
+                "Links come from sessions that commit, Aider's commit lines, or edits shortly before a commit "
+                '(docs/git.md, "Links").'
+            )
+        return 0
+    lines = []
+    for (repo, hash_), found in shown_commits:
+        first = found[0]
+        lines.append(f"{hash_[:10]}  {first.committed_at[:16].replace('T', ' ')}  {first.subject[:80]}  ({repo})")
+        for link in sorted(found, key=lambda k: -k.strength):
+            lines.append(
+                f"    {link.session_id}  {link.evidence.replace('_', ' ')}  strength {link.strength:.2f}"
+                + (f"  {link.files} file(s) edited" if link.evidence == "edit_window" else "")
+            )
+        for undone in first.undone_by:
+            lines.append(f"    rolled back by {undone['hash'][:10]} ({undone['evidence'].replace('_', ' ')})")
+    by = ", ".join(f"{n} by {k.replace('_', ' ')}" for k, n in counts["by_evidence"].items())
+    lines.append(
+        f"{counts['linked_commits']} of {stored} commits linked ({by or 'none'}); "
+        f"{counts['rolled_back_commits']} undone by a later commit."
+    )
+    print(shown("\n".join(lines)))
     return 0
 
 
@@ -207,12 +318,17 @@ def cmd_ingest_git(args: argparse.Namespace) -> int:
         from lessonloop.report.progress import CountProgress
 
         progress = CountProgress("git", "commits")
+    from lessonloop.pipeline.git_links import link_commits
+
     with open_cli_store(args.db) as conn:
         summary = ingest_git(conn, list(args.paths) or None, policy=policy, progress=progress)
+        links = link_commits(conn)  # the new commits tied to the sessions that made them
     if args.json:
-        emit_json(summary.to_json())
+        emit_json({**summary.to_json(), "links": links.to_json()})
     else:
         print(shown(git_ingest_text(summary)))
+        if links.text():
+            print(links.text())
     return 1 if summary.nothing_readable else 0
 
 

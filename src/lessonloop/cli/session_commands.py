@@ -73,6 +73,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         from lessonloop.pipeline.run_findings import match_run_findings
 
         match_run_findings(conn)  # error lines of `lessonloop run`, tied to the session edits they follow
+        from lessonloop.pipeline.git_links import link_commits
+
+        links = link_commits(conn)  # commits tied to the sessions that made them (docs/git.md, "Links")
         analysis = None
         if not args.no_analyze:
             from lessonloop.pipeline.analysis import analyze_store
@@ -100,6 +103,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             data["learning"] = learned.to_json()
         if stats_data is not None:
             data["stats"] = stats_data
+        if links.skipped is None:
+            data["links"] = links.to_json()
         emit_json(data)
     else:
         from lessonloop.cli.ingest_summary import ingest_summary_text
@@ -110,6 +115,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(projects.summary_text())
         for result in imports:
             print(_import_text(result))
+        if links.skipped is None and links.text():
+            print(links.text())
         if analysis is not None:
             from lessonloop.report.analysis_render import analysis_run_text
 

@@ -19,7 +19,7 @@ OUTCOMES: dict[str, str] = {
     "unresolved_errors": "errors left unresolved at the end",
     "tests_failing_at_end": "tests failing at the end (sessions that ran tests)",
     "corrections_needed": "corrections needed, in the session or at the start of the next one",
-    "reverted_changes": "changes reverted later in the session",
+    "reverted_changes": "changes rolled back: reverted later in the session, or a commit of it undone by a later commit",
     "any_bad_outcome": "any of the above",
 }
 
@@ -38,6 +38,7 @@ class SessionFacts:
     corrections_in_session: int
     corrections_next_session: bool | None
     reverted_changes: int
+    rolled_back_commits: int = 0  # its commits a later commit undid (git links, docs/git.md)
 
     def outcome(self, name: str) -> bool | None:
         if name == "unresolved_errors":
@@ -47,7 +48,7 @@ class SessionFacts:
         if name == "corrections_needed":
             return self.corrections_in_session > 0 or bool(self.corrections_next_session)
         if name == "reverted_changes":
-            return self.reverted_changes > 0
+            return self.reverted_changes > 0 or self.rolled_back_commits > 0
         if name == "any_bad_outcome":
             return any(self.outcome(n) for n in OUTCOMES if n != "any_bad_outcome")
         raise KeyError(name)

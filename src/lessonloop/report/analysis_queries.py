@@ -10,6 +10,7 @@ from typing import Any
 from lessonloop import json_codec
 from lessonloop.learn.habit_stats import SessionFacts
 from lessonloop.report.queries import session_filter
+from lessonloop.store.git_link_reader import rolled_back_sessions
 
 
 def session_analysis(conn: sqlite3.Connection, session_id: str) -> dict[str, Any] | None:
@@ -32,6 +33,7 @@ def session_facts(conn: sqlite3.Connection, project: str | None = None, agent: s
     rules: dict[str, dict[str, str]] = defaultdict(dict)
     for session_id, rule_id, status in conn.execute("SELECT session_id, rule_id, status FROM rule_results"):
         rules[session_id][rule_id] = status
+    rolled_back = rolled_back_sessions(conn)
     facts: list[SessionFacts] = []
     for r in conn.execute(
         f"""SELECT e.session_id, e.compliance, e.blind_edits, e.search_loops, e.unresolved_errors,
@@ -52,9 +54,26 @@ def session_facts(conn: sqlite3.Connection, project: str | None = None, agent: s
                 corrections_in_session=r[6],
                 corrections_next_session=None if r[7] is None else bool(r[7]),
                 reverted_changes=r[8],
+                rolled_back_commits=rolled_back.get(r[0], 0),
             )
         )
     return facts
+
+
+def outcome_counts(facts: list[SessionFacts]) -> dict[str, Any]:
+    """How many sessions had each bad outcome; the changes rolled back by where it was seen
+    (in the session's own calls, or a later commit undoing one of its commits: a session may be
+    both, counted once in `sessions`)."""
+    from lessonloop.learn.habit_stats import OUTCOMES
+
+    counts: dict[str, Any] = {name: sum(1 for f in facts if f.outcome(name)) for name in OUTCOMES}
+    counts["changes_rolled_back"] = {
+        "sessions": counts["reverted_changes"],
+        "in_session": sum(1 for f in facts if f.reverted_changes > 0),
+        "by_later_commit": sum(1 for f in facts if f.rolled_back_commits > 0),
+        "commits_undone": sum(f.rolled_back_commits for f in facts),
+    }
+    return counts
 
 
 @dataclass(slots=True)

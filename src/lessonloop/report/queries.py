@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from lessonloop.store.git_link_reader import session_commits
 from lessonloop.store.session_ids import SessionNotFound
 
 # Every session with the main session it belongs to.
@@ -269,12 +270,14 @@ class Timeline:
     session: dict[str, Any]
     items: list[TimelineItem] = field(default_factory=list)
     subagents: list[dict[str, Any]] = field(default_factory=list)
+    commits: list[dict[str, Any]] = field(default_factory=list)  # the commits linked to it (docs/git.md, "Links")
 
     def to_json(self) -> dict[str, Any]:
         return {
             "session": self.session,
             "items": [{"type": item.type, "ts": item.ts, **item.data} for item in self.items],
             "subagents": self.subagents,
+            "commits": self.commits,
         }
 
 
@@ -364,4 +367,6 @@ def session_timeline(conn: sqlite3.Connection, session_id: str) -> Timeline:
                 "started_at": sub[8],
             }
         )
+    if session["parent_id"] is None:  # links name main sessions
+        timeline.commits = [link.to_json() for link in session_commits(conn, session_id)]
     return timeline

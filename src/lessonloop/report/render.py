@@ -230,6 +230,14 @@ def render_timeline(console: Console, timeline: Timeline, *, show_all: bool = Fa
         )
     if hidden:
         console.print(f"[dim]({hidden} system texts hidden; --all shows them)[/]")
+    for commit in timeline.commits:
+        undone = ", ".join(f"{u['hash'][:10]} ({u['evidence'].replace('_', ' ')})" for u in commit["rolled_back_by"])
+        console.print(
+            f"[green]commit {commit['hash'][:10]}[/] {escape(one_line(commit['subject'], 100))}  "
+            f"[dim]{local_time(commit['committed_at'])}  {commit['evidence'].replace('_', ' ')} "
+            f"(strength {commit['strength']:.2f})  {escape(short_path(commit['repository'], 60))}[/]"
+            + (f"  [bold red]rolled back by {undone}[/]" if undone else "")
+        )
 
 
 # Their results are file contents or confirmations: the target and diff size say more.
