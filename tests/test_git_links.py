@@ -3,6 +3,7 @@ transcripts (tests/transcript_builder.py) ingested by the real command line, a r
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -166,6 +167,19 @@ def test_show_commits_status_and_stats(tmp_path: Path) -> None:
     assert "2 of 7 commits linked (1 by agent commit, 1 by edit window); 2 undone by a later commit." in text
     status = cli("git", "status", "--db", db, "--json", scene.repo).json()
     assert status["store"]["links"]["linked_commits"] == 2
+
+    out = tmp_path / "commits.jsonl"
+    assert cli("export", "--db", db, "--kind", "commits", "--format", "jsonl", "--to", out).exit_code == 0
+    exported = {row["id"]: row for row in map(json.loads, out.read_text().splitlines())}
+    assert len(exported) == 7
+    assert exported[scene.a_commit]["sessions"] == [scene.a.session_id]
+    assert exported[scene.a_commit]["session_links"] == [
+        {"session_id": scene.a.session_id, "evidence": "agent_commit", "strength": 1.0},
+        {"session_id": scene.a.session_id, "evidence": "edit_window", "strength": 0.5},
+    ]
+    assert exported[scene.a_commit]["rolled_back_by"] == [scene.revert]
+    assert exported[scene.b_commit]["sessions"] == [scene.b.session_id]
+    assert exported[scene.other]["sessions"] == [] and exported[scene.other]["rolled_back_by"] == []
 
     stats = cli("analyze", "stats", "--db", db, "--json", "--no-bandit").json()
     rolled = stats["outcomes"]["changes_rolled_back"]

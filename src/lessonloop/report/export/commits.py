@@ -1,9 +1,9 @@
 """Commits for the export (`lessonloop ingest --git`, docs/git.md): the message, a diff summary
 (one line per file: status, path, lines added and removed), the files with their changes, the
 author's hour and weekday in their own time zone, the conventional type and scope, and the
-sessions linked to the commit. The author's name is not exported: `author_key` (a keyed hash of
-the address, per store) groups one author's commits. Links between commits and sessions are not
-stored yet (issue 14, item 2): `sessions` is empty until they are."""
+sessions linked to the commit (docs/git.md, "Links": the session ids strongest first, and each
+link's evidence and strength) and the later commits that undid it. The author's name is not
+exported: `author_key` (a keyed hash of the address, per store) groups one author's commits."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sqlite3
 from typing import Any
 
 from lessonloop.report.export.filters import ExportFilter, weight
+from lessonloop.store.git_link_reader import commit_sessions, has_links
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _COMMITS = """
@@ -48,6 +49,7 @@ def commit_rows(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[str, 
                 "binary": bool(binary),
             }
         )
+    links = commit_sessions(conn) if has_links(conn) else {}
     rows: list[dict[str, Any]] = []
     for values in conn.execute(_COMMITS):
         (repository, root, commit, parents, merge, branch, author, authored, hour, weekday) = values[:10]
@@ -55,6 +57,7 @@ def commit_rows(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[str, 
         if not keep.keeps(root, authored, None):
             continue
         changes = files.get((repository, commit), [])
+        linked = links.get((root, commit), [])
         rows.append(
             {
                 "id": commit,
@@ -76,7 +79,12 @@ def commit_rows(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[str, 
                 "deletions": removed,
                 "diff_summary": diff_summary(changes),
                 "file_changes": changes,
-                "sessions": [],
+                "sessions": list(dict.fromkeys(link.session_id for link in linked)),
+                "session_links": [
+                    {"session_id": link.session_id, "evidence": link.evidence, "strength": link.strength}
+                    for link in linked
+                ],
+                "rolled_back_by": [undone["hash"] for undone in linked[0].undone_by] if linked else [],
                 "weight": weight(None),
             }
         )

@@ -175,6 +175,8 @@ KINDS: dict[str, tuple[Field, ...]] = {
             flag("binary"),
         ),
         texts("sessions"),
+        structs("session_links", text("session_id"), text("evidence"), number("strength")),
+        texts("rolled_back_by"),
         number("weight"),
     ),
     "runs": (
