@@ -47,6 +47,8 @@ from lessonloop.store import open_store
 from tests import corpus_copies as copies
 from tests.conftest import Dump, dump_store, store_differences
 
+pytestmark = pytest.mark.corpus  # every test mutates the corpus sample (skipped without it)
+
 SEED = 20260311
 STORAGE_SESSIONS = 300
 DB_SESSIONS = 300
