@@ -194,15 +194,17 @@ def _link_edit_windows(
     for repository_id, times in sorted(spans.items()):
         start, end = min(times), _shift(max(times), 1)
         before = _shift(start, -1)
-        commits = store.commits_between(conn, repository_id, before, end)
         edits = []
         for edit in store.edit_calls_between(conn, before, end):
             for edit_repository, _, path in _edit_paths(edit, places):
                 if edit_repository == repository_id:
                     edits.append(Edit(edit.ts, path, places.main_session(edit.session_id), edit.id))
         edits.sort(key=lambda e: (e.ts, e.call_id, e.path))
-        window_of = {c.hash: _shift(c.committed_at, -1) for c in commits}
-        found = edit_window_links(commits, edits, start, window_of)
+        found = []
+        if edits:  # no edit in the span: its commits have no edit-window link (any stored before go)
+            commits = store.commits_between(conn, repository_id, before, end)
+            window_of = {c.hash: _shift(c.committed_at, -1) for c in commits}
+            found = edit_window_links(commits, edits, start, window_of)
         links = [
             store.Link(repository_id, w.hash, w.session_id, "edit_window", w.strength, w.call_id, w.files)
             for w in found

@@ -45,6 +45,9 @@ def ingest_transcripts(conn: sqlite3.Connection, paths: list[str], *, bandit: bo
     from lessonloop.pipeline.run_findings import match_run_findings
 
     match_run_findings(conn)
+    from lessonloop.pipeline.git_links import link_commits
+
+    link_commits(conn)  # the session's commits, if the post-commit hook stored them already
     analysis = analyze_store(conn, bandit=bandit)
     learned = learn_store(conn)
     dropped = drop_ingested_live_calls(conn)

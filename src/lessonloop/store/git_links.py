@@ -133,27 +133,23 @@ def _edits(conn: sqlite3.Connection, where: str, params: Sequence[object]) -> li
 
 def commits_between(conn: sqlite3.Connection, repository_id: int, start: str, end: str) -> list[CommitFiles]:
     """The repository's commits with time in [start, end], in time order, with their paths."""
-    files: dict[str, tuple[set[str], int]] = {}
-    order: list[tuple[str, str]] = []
-    for hash_, committed_at in conn.execute(
-        "SELECT hash, committed_at FROM git_commits WHERE repository_id = ? AND committed_at >= ? AND committed_at <= ?",
+    found: dict[str, tuple[str, set[str], int]] = {}
+    for hash_, committed_at, path, old_path in conn.execute(
+        """SELECT c.hash, c.committed_at, f.path, f.old_path FROM git_commits c
+           LEFT JOIN git_commit_files f ON f.repository_id = c.repository_id AND f.hash = c.hash
+           WHERE c.repository_id = ? AND c.committed_at >= ? AND c.committed_at <= ?""",
         (repository_id, start, end),
     ):
-        order.append((committed_at, hash_))
-        files[hash_] = (set(), 0)
-    if not order:
-        return []
-    for hash_, path, old_path in conn.execute(
-        f"""SELECT hash, path, old_path FROM git_commit_files
-            WHERE repository_id = ? AND hash IN ({", ".join("?" * len(files))})""",
-        (repository_id, *files),
-    ):
-        paths, count = files[hash_]
-        paths.add(path)
-        if old_path:
-            paths.add(old_path)
-        files[hash_] = (paths, count + 1)
-    return [CommitFiles(h, at, frozenset(files[h][0]), files[h][1]) for at, h in sorted(order)]
+        at, paths, count = found.setdefault(hash_, (committed_at, set(), 0))
+        if path is not None:
+            paths.add(path)
+            if old_path:
+                paths.add(old_path)
+            found[hash_] = (at, paths, count + 1)
+    return sorted(
+        (CommitFiles(h, at, frozenset(paths), count) for h, (at, paths, count) in found.items()),
+        key=lambda c: (c.committed_at, c.hash),
+    )
 
 
 def insert_links(conn: sqlite3.Connection, links: Sequence[Link]) -> int:
