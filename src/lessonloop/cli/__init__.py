@@ -39,12 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Read agent transcripts into the store, only what is new since the last run.\n\n"
-            "Without PATHS, Claude Code's folders are searched (~/.claude/projects,\n"
-            "$CLAUDE_CONFIG_DIR/projects, ~/.config/claude/projects); when they hold no\n"
+            "Without PATHS, every agent's own places are searched: Claude Code\n"
+            "(~/.claude/projects, $CLAUDE_CONFIG_DIR/projects, ~/.config/claude/projects),\n"
+            "Codex CLI (${CODEX_HOME:-~/.codex}/sessions and archived_sessions), Gemini CLI\n"
+            "(~/.gemini/tmp/*/chats), OpenCode (opencode.db, read only, and storage/ in\n"
+            "${XDG_DATA_HOME:-~/.local/share}/opencode) and Aider (.aider.chat.history.md in\n"
+            "the projects the store knows and in the config's capture.paths). When none holds\n"
             "transcripts, a bundled sample is ingested so you can try lessonloop; the first\n"
             "ingest of real transcripts removes it, with the lessons learned only from it.\n\n"
-            "Claude Code transcripts are read; other agents' files (Codex CLI, Gemini CLI,\n"
-            "OpenCode, Aider) are recognized and listed as not read yet.\n\n"
+            "With PATHS, each file's format is recognized by its content; files of a format\n"
+            "lessonloop does not read are listed as not read. --git reads git history instead\n"
+            "(docs/git.md).\n\n"
             "Exit status: 0, unless nothing at all could be read (1: every file failed, or the\n"
             "files are in formats lessonloop does not read)."
         ),
