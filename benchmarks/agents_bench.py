@@ -14,7 +14,11 @@ commit and checkpoint on close: a few ms), which weigh more on a corpus of 1 MB 
 17 MB. So the Codex rollouts are also measured scaled to about the baseline's size: --copies
 copies of each rollout, every id made distinct per copy (UUIDs' last hex digits, call and web
 search ids' last characters; same lengths, so the same bytes), as if one person had that many
-sessions.
+sessions. The other agents' corpora are scaled too, by tests/corpus_copies.py (every id replaced
+by one of the copy's): Gemini's chats --gemini-copies times, OpenCode's session --opencode-copies
+times (as a storage tree of small files and as one opencode.db), Aider's history --aider-copies
+times (one history per project folder, each session's heading moved on by the copy's number
+of years).
 
 As whole processes: `lessonloop ingest --db <fresh> --no-progress --json <folder>` against
 `ccusage <agent> session --json --offline` over the same files (Codex: CODEX_HOME whose
@@ -25,7 +29,8 @@ lessonloop is faster). ccusage is $LESSONLOOP_CCUSAGE, else `ccusage` on PATH, e
 
 Every corpus is copied into a temporary folder first (../shared/corpus stays read-only).
 
-Run: `.venv/bin/python benchmarks/agents_bench.py [--rounds 7] [--min-mb 8] [--no-ccusage] [--json]`.
+Run: `.venv/bin/python benchmarks/agents_bench.py [--rounds 7] [--min-mb 8] [--no-ccusage] [--json]`
+(`--gemini-copies 0 --opencode-copies 0 --aider-copies 0`: without the scaled corpora).
 """
 
 from __future__ import annotations
@@ -47,10 +52,16 @@ from lessonloop.pipeline.ingest import discover, ingest
 from lessonloop.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # tests.corpus_copies
 CORPUS = REPO.parent / "shared" / "corpus"
 CI_CCUSAGE = REPO / ".ci" / ".ccusage" / "node_modules" / ".bin" / "ccusage"
 BASELINE = "claude-code/spotter"
 SCALED = "codex/codemie scaled"
+# The other agents' corpora scaled the same way, by tests/corpus_copies.py (ids distinct per copy).
+SCALED_GEMINI = "gemini/codemie scaled"
+SCALED_OPENCODE = "opencode/codemie scaled, storage files"
+SCALED_OPENCODE_DB = "opencode/codemie scaled, opencode.db"
+SCALED_AIDER = "aider/aider-dev scaled"
 MAX_INGESTS = 20  # per corpus and round (OpenCode's sample is 2 KB)
 
 # name -> (corpus folder, agent); each folder is what `lessonloop ingest <folder>` is given.
@@ -105,6 +116,36 @@ def scaled_codex(rollouts: Path, out: Path, copies: int) -> Path:
             data = _retail(_CALL_ID, data, call_tail)
             name = _retail(_UUID, path.name.encode(), uuid_tail).decode()
             (folder / name).write_bytes(data)
+    return out
+
+
+def scaled_others(work: Path, gemini: int, opencode: int, aider: int) -> dict[str, Path]:
+    """Gemini's chats, OpenCode's sessions (as a storage tree and as an opencode.db) and Aider's
+    history copied with distinct ids (tests/corpus_copies.py), each in a folder of its own."""
+    from tests import corpus_copies
+
+    out: dict[str, Path] = {}
+    if gemini > 1 and corpus_copies.GEMINI_CORPUS.is_dir():
+        corpus_copies.gemini_copies(work / "gemini-scaled", gemini)
+        out[SCALED_GEMINI] = work / "gemini-scaled"
+    if opencode > 1 and corpus_copies.OPENCODE_CORPUS.is_dir():
+        sessions = [
+            (project, corpus_copies.opencode_copy(session, copy))
+            for copy in range(opencode)
+            for project, session in corpus_copies.opencode_sessions()
+        ]
+        corpus_copies.write_opencode_storage(work / "opencode-scaled" / "storage", sessions)
+        out[SCALED_OPENCODE] = work / "opencode-scaled"
+        (work / "opencode-db-scaled").mkdir()
+        corpus_copies.write_opencode_db(work / "opencode-db-scaled" / "opencode.db", sessions)
+        out[SCALED_OPENCODE_DB] = work / "opencode-db-scaled"
+    if aider > 1 and corpus_copies.AIDER_CORPUS.is_file():
+        history = corpus_copies.AIDER_CORPUS.read_bytes()
+        for copy in range(aider):
+            folder = work / "aider-scaled" / f"project{copy}"
+            folder.mkdir(parents=True)
+            (folder / corpus_copies.AIDER_HISTORY).write_bytes(corpus_copies.aider_history_copy(history, copy))
+        out[SCALED_AIDER] = work / "aider-scaled"
     return out
 
 
@@ -256,6 +297,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--min-mb", type=float, default=8.0, help="MB read per agent and round, at least")
     parser.add_argument("--copies", type=int, default=13, help="copies of each Codex rollout in the scaled corpus")
+    parser.add_argument("--gemini-copies", type=int, default=110, help="copies of the Gemini chats (16.8 MB)")
+    parser.add_argument("--opencode-copies", type=int, default=1500, help="copies of the OpenCode session (3.2 MB)")
+    parser.add_argument("--aider-copies", type=int, default=4, help="copies of the Aider history (16.6 MB)")
     parser.add_argument("--no-ccusage", action="store_true", help="only the in-process comparison")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -267,6 +311,7 @@ def main() -> int:
         folders = copy_corpora(work)
         if "codex/codemie" in folders and args.copies > 1:
             folders[SCALED] = scaled_codex(folders["codex/codemie"], work / "corpus" / "codex-scaled", args.copies)
+        folders.update(scaled_others(work / "corpus", args.gemini_copies, args.opencode_copies, args.aider_copies))
         report: dict[str, Any] = {"in_process": in_process(folders, work, args.rounds, args.min_mb)}
         ccusage = None if args.no_ccusage else ccusage_path()
         if ccusage is not None:
