@@ -209,6 +209,30 @@ def test_no_link_without_evidence(tmp_path: Path) -> None:
     assert _links(db) == []
 
 
+def test_forgetting_a_session_deletes_its_links_for_good(tmp_path: Path) -> None:
+    scene = Scene(tmp_path)
+    db = tmp_path / "s.db"
+    transcripts = scene.write(tmp_path / "in")
+    assert cli("ingest", "--git", "--db", db, scene.repo).exit_code == 0
+    assert cli("ingest", "--db", db, "--no-progress", "--no-analyze", transcripts).exit_code == 0
+    assert cli("forget", "session", scene.a.session_id, "--yes", "--db", db).exit_code == 0
+    assert {row[1] for row in _links(db)} == {scene.b.session_id}
+    assert cli("ingest", "--db", db, "--no-progress", "--no-analyze", transcripts).exit_code == 0
+    assert {row[1] for row in _links(db)} == {scene.b.session_id}  # a forgotten session is never stored again
+
+
+def test_a_commit_call_that_failed_after_committing_still_links(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "proj")
+    made = commit_file(repo, "a.py", "x = 1\n", "add a", f"{DAY}T09:00:05Z")
+    b = TranscriptBuilder(cwd=str(repo), start=datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC))
+    call = b.bash("git commit -qam 'add a' && git log -1 --format=%H && pytest -q", f"{made}\n1 failed", exit_code=1)
+    b.write(tmp_path / "in" / "s.jsonl")
+    db = tmp_path / "s.db"
+    assert cli("ingest", "--git", "--db", db, repo).exit_code == 0
+    assert cli("ingest", "--db", db, "--no-progress", tmp_path / "in").exit_code == 0
+    assert _links(db) == [(made, b.session_id, "agent_commit", 1.0, call, 0)]
+
+
 def test_evidence_rules() -> None:
     assert commits_in_command("git add -A && git commit -m 'x'")
     assert commits_in_command("git -C sub revert --no-edit HEAD")

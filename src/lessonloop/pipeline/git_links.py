@@ -117,6 +117,8 @@ def link_commits(conn: sqlite3.Connection) -> LinkSummary:
         summary.skipped = "no commits stored (`lessonloop ingest --git` reads them)"
         return summary
     commits_mark, calls_mark = store.link_state(conn)
+    if top_commit < commits_mark or top_call < calls_mark:
+        commits_mark = calls_mark = 0  # rows renumbered (a VACUUM after deletions): everything is looked at again
     places = _Places(store.repositories(conn), store.sessions(conn))
     summary.orphans_removed = store.drop_orphans(conn)
     linked_before = store.linked_commits(conn)

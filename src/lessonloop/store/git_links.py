@@ -14,12 +14,14 @@ from lessonloop.analyze.commit_evidence import CommitFiles, HunkChange, hunk_cha
 from lessonloop.store.transaction import transaction
 
 # Calls that may name a commit: Aider's commit lines, and shell commands mentioning a committing
-# git subcommand (analyze/commit_evidence.py decides).
+# git subcommand (analyze/commit_evidence.py decides), failed ones too (`git commit -m x && pytest`
+# commits before its tests fail: the output of a failed call is its error text).
 _COMMIT_CALLS = """
-    SELECT c.id, c.session_id, c.tool, c.kind, c.command, c.input_json, c.result_text, c.cwd, s.agent
+    SELECT c.id, c.session_id, c.tool, c.kind, c.command, c.input_json, coalesce(c.result_text, c.error_text), c.cwd,
+           s.agent
     FROM tool_calls c JOIN sessions s ON s.id = c.session_id
     WHERE (c.tool = 'commit' AND s.agent = 'aider')
-       OR (c.kind = 'shell' AND c.ok = 1 AND c.result_text IS NOT NULL AND c.command LIKE '%git%'
+       OR (c.kind = 'shell' AND coalesce(c.result_text, c.error_text) IS NOT NULL AND c.command LIKE '%git%'
            AND (c.command LIKE '%commit%' OR c.command LIKE '%revert%' OR c.command LIKE '%cherry-pick%'
                 OR c.command LIKE '%merge%'))"""
 
