@@ -261,3 +261,16 @@ def test_cli_refuses_what_it_cannot_do(tmp_path: Path) -> None:
     assert out.returncode == 1 and "ingest --git" in out.stderr
     out = _lessonloop(tmp_path, "files", "evaluate", "--split", "1.5")
     assert out.returncode == 2 and "between 0 and 1" in out.stderr
+
+
+def test_the_redaction_pass_drops_the_models_to_learn_them_again(tmp_path: Path) -> None:
+    from lessonloop.store.redaction_pass import redact_store
+
+    repo = _repository(tmp_path)
+    conn = open_store(tmp_path / "store.db")
+    ingest_git(conn, [str(repo)])
+    assert update_model(conn, os.path.realpath(repo)).learned_now == 24
+    assert conn.execute("SELECT count(*) FROM file_models").fetchone()[0] == 1
+    redact_store(conn)
+    assert conn.execute("SELECT count(*) FROM file_models").fetchone()[0] == 0
+    assert update_model(conn, os.path.realpath(repo)).learned_now == 24  # learned again, from the start

@@ -290,6 +290,12 @@ def _delete(conn: sqlite3.Connection, result: ForgetResult) -> None:
             result.deleted[table] = max(
                 0, conn.execute(f"DELETE FROM {table} WHERE {' OR '.join(conditions)}").rowcount
             )
+    if "file_models" in tables:
+        # File prediction's models hold the words of the chats they learned: dropped, and learned
+        # again without the forgotten sessions at the next `files predict` (docs/files.md).
+        models = max(0, conn.execute("DELETE FROM file_models").rowcount)
+        if models:
+            result.deleted["file_models"] = models
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:

@@ -143,6 +143,8 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "git_hunks": _names("hash"),
     "git_commit_links": _names("hash session_id evidence tool_use_id"),
     "git_rollbacks": _names("hash by_hash evidence"),
+    # the model's state is a BLOB of words of the texts above: dropped by the pass (below), learned again
+    "file_models": _names("key chats_until updated_at"),
 }
 
 
@@ -248,6 +250,10 @@ def redact_store(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> Pass
                     break
                 last = rows[-1][0]
         with transaction(conn):
+            if "file_models" in tables:
+                # File prediction's models hold words of commit messages and prompts as they were:
+                # dropped, learned again from the texts just redacted (docs/files.md).
+                conn.execute("DELETE FROM file_models")
             if "lessons" in tables and "lessons_fts" in _all_tables(conn):
                 # The index of an external-content table keeps old words until rebuilt.
                 conn.execute("INSERT INTO lessons_fts(lessons_fts) VALUES ('rebuild')")
