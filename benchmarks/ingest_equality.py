@@ -20,7 +20,8 @@ opencode, aider), the Gemini and Codex ones a second time with the same ids (cal
 and copies with distinct ids (tests/corpus_copies.py: Codex x3, Gemini x3, OpenCode x20 as a
 storage tree and as an opencode.db, Aider x2).
 
-Run: `.venv/bin/python benchmarks/ingest_equality.py [--ref COMMIT]` (exits 1 on any difference).
+Run: `.venv/bin/python benchmarks/ingest_equality.py --ref COMMIT` or `--tree FOLDER` (a folder whose
+src/ is the reference's, e.g. a checkout with some commits reversed); exits 1 on any difference.
 """
 
 from __future__ import annotations
@@ -179,14 +180,21 @@ def rows(dumped: Dump) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--ref", required=True, help="the commit whose ingest is the reference")
+    given = parser.add_mutually_exclusive_group(required=True)
+    given.add_argument("--ref", help="the commit whose ingest is the reference")
+    given.add_argument("--tree", type=Path, help="or a folder holding the reference's src/")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="ingest-equality-") as tmp:
         work = Path(tmp)
         reference = work / "reference"
-        reference.mkdir()
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", args.ref, "src"], capture_output=True, check=True)
-        subprocess.run(["tar", "-x", "-C", str(reference)], input=archive.stdout, check=True)
+        if args.tree is not None:
+            shutil.copytree(args.tree / "src", reference / "src")
+        else:
+            reference.mkdir()
+            archive = subprocess.run(
+                ["git", "-C", str(REPO), "archive", args.ref, "src"], capture_output=True, check=True
+            )
+            subprocess.run(["tar", "-x", "-C", str(reference)], input=archive.stdout, check=True)
         results: dict[str, list[tuple[str, Dump]]] = {}
         for name, tree in (("reference", reference), ("working tree", REPO)):
             results[name] = run(tree, work / "run")  # the same paths for both
@@ -197,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
             for line in differences[:30]:
                 print("   ", line[:400])
             different += bool(differences)
-        print(f"{args.ref} against the working tree: {different} of {len(results['reference'])} steps differ")
+        name = args.ref or str(args.tree)
+        print(f"{name} against the working tree: {different} of {len(results['reference'])} steps differ")
         return 1 if different else 0
 
 
