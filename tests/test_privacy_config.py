@@ -145,6 +145,8 @@ def test_config_show_lists_every_setting_with_its_source(config_file: Path) -> N
         "lessons.exclude_categories",
         "runner.telemetry",
         "runner.retention",
+        "retention.sessions",
+        "retention.commits",
     }
     assert data["settings"]["capture.enabled"] == {"value": True, "source": "default", "default": True}
     _write(config_file, '[capture]\nstore_diffs = false\n[projects]\n"~/a" = "~/b"\n')

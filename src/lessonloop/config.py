@@ -5,8 +5,8 @@ Where it is: `$LESSONLOOP_CONFIG` when set, else `$XDG_CONFIG_HOME/lessonloop/co
 valid TOML, or whose known sections hold the wrong kind of value, raises `ConfigError` naming the
 file (and the line: of a TOML syntax error, or of the key holding a wrong value). Sections this
 version does not know are kept in `Config.sections` and otherwise ignored, so a newer file still
-works with an older lessonloop; an unknown key inside `[capture]`, `[lessons]` or `[runner]` is an
-error (a misspelt privacy setting must not be ignored silently).
+works with an older lessonloop; an unknown key inside `[capture]`, `[lessons]`, `[runner]` or
+`[retention]` is an error (a misspelt privacy setting must not be ignored silently).
 
 This module is imported by hooks that must start fast: standard library only, nothing heavy.
 
@@ -30,9 +30,13 @@ This module is imported by hooks that must start fast: standard library only, no
     telemetry = true          # false: `lessonloop run` records nothing
     retention = "90d"         # `lessonloop cleanup` deletes runs older than this (30s, 5m, 2h, 90d)
 
-The settings of `[capture]`, `[lessons]` and `[runner]` are listed in SETTINGS (key, kind,
-default, help), which `lessonloop config` reads; docs/privacy.md explains the first two,
-docs/runner.md the last.
+    [retention]
+    sessions = "730d"         # `lessonloop cleanup` deletes sessions whose last activity is older
+    commits = "730d"          # ... and commits (git history) committed longer ago than this
+
+The settings of `[capture]`, `[lessons]`, `[runner]` and `[retention]` are listed in SETTINGS (key,
+kind, default, help), which `lessonloop config` reads; docs/privacy.md explains the first two,
+docs/runner.md `[runner]`, docs/quality.md `[retention]`.
 """
 
 from __future__ import annotations
@@ -99,8 +103,25 @@ class RunnerSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class RetentionSettings:
+    """`[retention]`: how long sessions and commits are kept by `lessonloop cleanup` (runs: [runner]
+    retention). Duration texts, checked by parse_duration; see docs/quality.md."""
+
+    sessions: str = "730d"
+    commits: str = "730d"
+
+    @property
+    def sessions_seconds(self) -> float:
+        return parse_duration(self.sessions)
+
+    @property
+    def commits_seconds(self) -> float:
+        return parse_duration(self.commits)
+
+
+@dataclass(frozen=True, slots=True)
 class Setting:
-    """One key of `[capture]`, `[lessons]` or `[runner]`: its dotted name, kind ("bool", "list"
+    """One key of `[capture]`, `[lessons]`, `[runner]` or `[retention]`: its dotted name, kind ("bool", "list"
     of strings, or "duration": a text such as "90d"), default and a one-line description."""
 
     key: str
@@ -147,9 +168,21 @@ SETTINGS: tuple[Setting, ...] = (
         "90d",
         "`lessonloop cleanup` deletes runs older than this (a duration: 30d, 12h, 90d)",
     ),
+    Setting(
+        "retention.sessions",
+        "duration",
+        "730d",
+        "`lessonloop cleanup` deletes sessions whose last activity is older than this (a duration: 365d)",
+    ),
+    Setting(
+        "retention.commits",
+        "duration",
+        "730d",
+        "`lessonloop cleanup` deletes stored commits committed longer ago than this (a duration: 365d)",
+    ),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
-SECTIONS = ("capture", "lessons", "runner")  # the sections whose keys SETTINGS lists
+SECTIONS = ("capture", "lessons", "runner", "retention")  # the sections whose keys SETTINGS lists
 
 
 def setting(key: str) -> Setting:
@@ -169,6 +202,7 @@ class Config:
     capture: CaptureSettings = field(default_factory=CaptureSettings)
     lessons: LessonSettings = field(default_factory=LessonSettings)
     runner: RunnerSettings = field(default_factory=RunnerSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
     # Every top-level section as parsed, the known ones included: for later readers, never validated here.
     sections: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -180,7 +214,12 @@ class Config:
     def value(self, key: str) -> Value:
         """The effective value of a setting (dotted key), from the file or the default."""
         found = setting(key)
-        holder = {"capture": self.capture, "lessons": self.lessons, "runner": self.runner}[found.section]
+        holder = {
+            "capture": self.capture,
+            "lessons": self.lessons,
+            "runner": self.runner,
+            "retention": self.retention,
+        }[found.section]
         value: Value = getattr(holder, found.name)
         return value
 
@@ -236,6 +275,7 @@ def parse_config(data: Mapping[str, Any], where: str, text: str = "") -> Config:
         capture=CaptureSettings(**values["capture"]),
         lessons=LessonSettings(**values["lessons"]),
         runner=RunnerSettings(**values["runner"]),
+        retention=RetentionSettings(**values["retention"]),
         sections=data,
     )
 

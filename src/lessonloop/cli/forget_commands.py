@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "Delete what was captured, for good:\n\n"
             "  forget session ID      one session (an id or a unique prefix) and its subagents\n"
             "  forget project NAME    every session of a project (a folder or part of its path),\n"
-            "                         and the runs `lessonloop run` recorded in it\n"
+            "                         the runs `lessonloop run` recorded in it, and the git\n"
+            "                         history of the repositories in its folder\n"
             "  forget everything      the whole store, its -wal/-shm, the hooks' failure log and spool\n\n"
             "A session goes with every row tied to it: messages, tool calls, token usage, analysis,\n"
             "matched findings, the hooks' records, and the lesson evidence it gave; learned lessons\n"
@@ -54,8 +56,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "project",
         help="every session of a project",
         description=(
-            "Forget every session of a project with every row tied to them, and the runs "
-            "`lessonloop run` recorded in the project (their matches, patterns and findings)."
+            "Forget every session of a project with every row tied to them, the runs "
+            "`lessonloop run` recorded in the project (their matches, patterns and findings), and "
+            "the git history read by `ingest --git` of the repositories whose root is the project's "
+            "folder or inside it (commits, files, hunks, links, rollbacks, file prediction models)."
         ),
     )
     project.add_argument("project", metavar="NAME", help="the project: a folder, or part of its path")
@@ -91,10 +95,10 @@ def _options(parser: argparse.ArgumentParser) -> None:
 def cmd_forget(args: argparse.Namespace) -> int:
     if args.forget_target == "everything":
         return _everything(args)
-    from lessonloop.cli.run_commands import resolve_project_with_runs
     from lessonloop.store import resolve_db_path
     from lessonloop.store.forgetting import ForgetError, forget_sessions, project_runs, project_sessions
     from lessonloop.store.forgetting import resolve_session as resolve_forget_session
+    from lessonloop.store.git_deletion import project_repositories
 
     target = args.forget_target
     if not resolve_db_path(args.db).is_file():
@@ -105,11 +109,10 @@ def cmd_forget(args: argparse.Namespace) -> int:
             if target == "session":
                 ids = [resolve_forget_session(conn, args.session_id)]
             else:
-                name = resolve_project_with_runs(conn, args.project)
-                assert name is not None
+                name = _project_name(conn, args.project)
                 ids = project_sessions(conn, name)
-                if not ids and not project_runs(conn, name):
-                    raise CommandError(f"no stored session or run belongs to the project {name}")
+                if not ids and not project_runs(conn, name) and not project_repositories(conn, name):
+                    raise CommandError(f"no stored session, run or repository belongs to the project {name}")
         except ForgetError as exc:
             raise CommandError(str(exc)) from exc
         plan = forget_sessions(conn, ids, dry_run=True, project=name)
@@ -124,6 +127,23 @@ def cmd_forget(args: argparse.Namespace) -> int:
         result = forget_sessions(conn, ids, project=name)
     _print_result(args, target, name, result)
     return 0
+
+
+def _project_name(conn: sqlite3.Connection, given: str) -> str:
+    """The project `given` names: a stored project of sessions, lessons or runs; else a repository
+    read by `ingest --git` (its root exactly, else the one root containing the text)."""
+    from lessonloop.cli.run_commands import resolve_project_with_runs
+
+    try:
+        name = resolve_project_with_runs(conn, given)
+    except CommandError:
+        roots = [str(row[0]) for row in conn.execute("SELECT root FROM git_repositories ORDER BY root")]
+        found = [root for root in roots if root == given] or [root for root in roots if given in root]
+        if len(found) != 1:
+            raise
+        return found[0]
+    assert name is not None
+    return name
 
 
 def _confirm(prompt: str) -> bool:
@@ -142,6 +162,11 @@ def _sessions_phrase(result: ForgetResult) -> str:
     runs = result.deleted.get("runs", 0)
     if runs:
         text += f" and {runs} run{'s' if runs != 1 else ''} of `lessonloop run`"
+    repositories = result.deleted.get("git_repositories", 0)
+    if repositories:
+        commits = result.deleted.get("git_commits", 0)
+        text += f", and the git history of {repositories} repositor{'ies' if repositories != 1 else 'y'}"
+        text += f" ({commits} commit{'s' if commits != 1 else ''})"
     return text
 
 

@@ -1,5 +1,5 @@
 """`lessonloop runs` (list and show what `lessonloop run` recorded) and `lessonloop cleanup` (delete
-runs older than the retention); `lessonloop feedback`, which rates runs, sessions and chats, is
+runs, sessions and commits older than their retention); `lessonloop feedback`, which rates runs, sessions and chats, is
 cli/feedback_commands.py. docs/runner.md explains them."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json, n
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
+    from lessonloop.store.history_retention import HistoryCleanupResult
     from lessonloop.store.run_reader import RunDetail, RunRow
     from lessonloop.store.run_retention import CleanupResult
 
@@ -89,11 +90,15 @@ def _runs_command(commands: Commands) -> None:
 def _cleanup_command(commands: Commands) -> None:
     cleanup = commands.add_parser(
         "cleanup",
-        help="delete recorded runs older than the retention (runner.retention, 90d by default)",
+        help="delete runs, sessions and commits older than their retention (90d, 730d, 730d by default)",
         description=(
             "Delete the runs of `lessonloop run` that started longer ago than --older-than (default: "
-            "runner.retention of the configuration, 90d), with their matches and patterns. Findings "
-            "made of their matches are kept, no longer tied to a run."
+            "runner.retention of the configuration, 90d), with their matches and patterns; findings "
+            "made of their matches are kept, no longer tied to a run. Delete the sessions whose last "
+            "activity is older than --sessions-older-than (retention.sessions, 730d), with every row "
+            "tied to them as `forget` deletes them, and the commits of `ingest --git` committed "
+            "longer ago than --commits-older-than (retention.commits, 730d), with their files, hunks, "
+            "links and rollbacks. --dry-run shows what would be deleted (docs/quality.md)."
         ),
     )
     cleanup.add_argument(
@@ -101,6 +106,18 @@ def _cleanup_command(commands: Commands) -> None:
         type=_duration,
         metavar="DURATION",
         help="delete runs older than this: 30d, 12h, 90m, 45s (default: runner.retention, 90d)",
+    )
+    cleanup.add_argument(
+        "--sessions-older-than",
+        type=_duration,
+        metavar="DURATION",
+        help="delete sessions whose last activity is older than this (default: retention.sessions, 730d)",
+    )
+    cleanup.add_argument(
+        "--commits-older-than",
+        type=_duration,
+        metavar="DURATION",
+        help="delete commits committed longer ago than this (default: retention.commits, 730d)",
     )
     cleanup.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
     _store_options(cleanup)
@@ -356,27 +373,39 @@ def run_detail_text(detail: RunDetail) -> str:
 
 
 def cmd_cleanup(args: argparse.Namespace) -> int:
+    from lessonloop.store.history_retention import HistoryCleanupResult, cleanup_history
     from lessonloop.store.run_retention import CleanupResult, cleanup_runs
 
-    if args.older_than is not None:
-        text, seconds = args.older_than
-    else:
+    given: list[tuple[str, float]] = [args.older_than, args.sessions_older_than, args.commits_older_than]
+    if None in given:
         from lessonloop.config import ConfigError, load_config
 
         try:
-            runner = load_config().runner
+            config = load_config()
         except ConfigError as exc:
             raise CommandError(str(exc)) from exc
-        text, seconds = runner.retention, runner.retention_seconds
+        defaults = (
+            (config.runner.retention, config.runner.retention_seconds),
+            (config.retention.sessions, config.retention.sessions_seconds),
+            (config.retention.commits, config.retention.commits_seconds),
+        )
+        given = [value if value is not None else default for value, default in zip(given, defaults, strict=True)]
+    (text, seconds), (sessions_text, sessions_seconds), (commits_text, commits_seconds) = given
     if not existing_store(args.db):
         result = CleanupResult("", seconds, 0, 0, 0, 0, args.dry_run)
+        history = HistoryCleanupResult("", "", dry_run=args.dry_run)
     else:
         with open_cli_store(args.db) as conn:
             result = cleanup_runs(conn, seconds, dry_run=args.dry_run)
+            history = cleanup_history(conn, sessions_seconds, commits_seconds, dry_run=args.dry_run)
     if args.json:
-        emit_json({"older_than": text, **result.to_json()})
+        data = {"older_than": text, **result.to_json(), **history.to_json()}
+        data["sessions"]["older_than"] = sessions_text
+        data["commits"]["older_than"] = commits_text
+        emit_json(data)
     else:
         print(cleanup_text(result, text))
+        print(history_cleanup_text(history, sessions_text, commits_text))
     return 0
 
 
@@ -399,3 +428,36 @@ def cleanup_text(result: CleanupResult, older_than: str) -> str:
     if result.dry_run:
         text += "\nDry run: nothing was deleted."
     return text
+
+
+def history_cleanup_text(result: HistoryCleanupResult, sessions_older_than: str, commits_older_than: str) -> str:
+    from lessonloop.report.render import local_time
+
+    verb = "Would delete" if result.dry_run else "Deleted"
+    since = f" (last active before {local_time(result.sessions_cutoff)})" if result.sessions_cutoff else ""
+    count = len(result.sessions)
+    if count:
+        lines = [f"{verb} {count} session(s) older than {sessions_older_than}{since}:"]
+        lines.extend(f"  {session_id}" for session_id in result.sessions[:10])
+        if count > 10:
+            lines.append(f"  ... and {count - 10} more")
+    else:
+        lines = [f"No sessions older than {sessions_older_than}{since}: nothing to delete."]
+    since = f" (committed before {local_time(result.commits_cutoff)})" if result.commits_cutoff else ""
+    if result.commits:
+        lines.append(f"{verb} {result.commits} commit(s) older than {commits_older_than}{since}.")
+    else:
+        lines.append(f"No commits older than {commits_older_than}{since}: nothing to delete.")
+    rows = {table: n for table, n in sorted(result.deleted.items()) if n}
+    if rows:
+        width = max(len(table) for table in rows)
+        lines.append("Rows " + ("that would be deleted:" if result.dry_run else "deleted:"))
+        lines.extend(f"  {table:<{width}}  {n:>8,}" for table, n in rows.items())
+    if result.lessons_forgotten:
+        lines.append(
+            f"{result.lessons_forgotten} learned lesson(s) had no other evidence and "
+            + ("would be deleted." if result.dry_run else "were deleted.")
+        )
+    if result.dry_run and (count or result.commits):
+        lines.append("Dry run: nothing was deleted.")
+    return "\n".join(lines)

@@ -8,7 +8,8 @@ left without any evidence is deleted too; a `lesson_events` row 'forgotten' keep
 signature (so it is not learned again, as with `lessons forget`), and the texts earlier events held
 about it are cleared. Any other table with a `session_id` column (added later) is swept as well.
 Forgetting a project (`project=`) also deletes the runs `lessonloop run` recorded in it, with their
-patterns, matches and findings.
+patterns, matches and findings, and the git history of the repositories whose root is the project's
+folder or inside it (their commits, files, hunks, links, rollbacks, file models: store/git_deletion.py).
 
 The source files are kept with their read positions (ingest does not read unchanged files again)
 and the session ids go to `forgotten_sessions`: ingest drops their records whenever a file holding
@@ -32,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lessonloop.store.git_deletion import delete_repositories, project_repositories
 from lessonloop.store.location import FAILURE_LOG, SPOOL_FOLDER, beside
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
@@ -184,11 +186,11 @@ def forget_sessions(
 ) -> ForgetResult:
     """Delete every row tied to `session_ids` (main sessions; their subagents go with them), in one
     transaction, then compact the store (see the module's docstring). `project`: the runs recorded
-    in that project go too. `dry_run`: count the rows in the same transaction, then roll it back:
-    nothing is deleted."""
+    in that project go too, and its repositories' git history. `dry_run`: count the rows in the
+    same transaction, then roll it back: nothing is deleted."""
     ids = list(dict.fromkeys(s for s in session_ids if s))
     result = ForgetResult(sessions=ids, dry_run=dry_run)
-    if not ids and (project is None or not project_runs(conn, project)):
+    if not ids and (project is None or not (project_runs(conn, project) or project_repositories(conn, project))):
         return result
     moment = now or utc_now()
     previous = int(conn.execute("PRAGMA secure_delete").fetchone()[0])
@@ -224,6 +226,10 @@ def delete_sessions(
         _collect(conn, ids, result, project)
         _delete(conn, result)
         _forget_lessons(conn, moment, result, removed_because)
+        if project is not None:
+            repositories = [repo_id for repo_id, _ in project_repositories(conn, project)]
+            for table, count in delete_repositories(conn, repositories).items():
+                result.deleted[table] = result.deleted.get(table, 0) + count
         if removed_because is None:
             conn.executemany(
                 "INSERT OR IGNORE INTO forgotten_sessions (session_id, ts) VALUES (?, ?)",

@@ -1,0 +1,99 @@
+"""Deleting stored git history: commits older than the retention (`lessonloop cleanup`) and the
+repositories of a forgotten project (`lessonloop forget project`).
+
+A commit goes with every row tied to it: its files and hunks (m019), its links to sessions and the
+rollbacks naming it, as the undone commit or as the one undoing it (m022). File prediction's model
+of a repository that loses commits (m021, keyed by the repository's root) is dropped too: it holds
+the words of the messages it learned, and is learned again from what is left at the next
+`files predict` (docs/files.md). These functions run inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+_GONE = "(SELECT repository_id, hash FROM temp._ll_gc)"
+# (table, condition) in the order rows are deleted; git_commits last.
+_STEPS: tuple[tuple[str, str], ...] = (
+    ("git_hunks", f"(repository_id, hash) IN {_GONE}"),
+    ("git_commit_files", f"(repository_id, hash) IN {_GONE}"),
+    ("git_commit_links", f"(repository_id, hash) IN {_GONE}"),
+    ("git_rollbacks", f"(repository_id, hash) IN {_GONE} OR (repository_id, by_hash) IN {_GONE}"),
+    ("git_commits", f"(repository_id, hash) IN {_GONE}"),
+)
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def delete_commits(conn: sqlite3.Connection, condition: str, params: tuple[object, ...] = ()) -> dict[str, int]:
+    """Delete the commits of `git_commits` matching `condition` (SQL over its columns), with
+    their files, hunks, links and rollbacks, and the file models of their repositories. Returns
+    the rows deleted per table (a table that had none is still named, with 0)."""
+    tables = _tables(conn)
+    if "git_commits" not in tables:
+        return {}
+    conn.execute("DROP TABLE IF EXISTS temp._ll_gc")
+    conn.execute("CREATE TEMP TABLE _ll_gc (repository_id INTEGER, hash TEXT, PRIMARY KEY (repository_id, hash))")
+    try:
+        conn.execute(f"INSERT INTO temp._ll_gc SELECT repository_id, hash FROM git_commits WHERE {condition}", params)
+        deleted: dict[str, int] = {}
+        if "file_models" in tables:
+            deleted["file_models"] = max(
+                0,
+                conn.execute(
+                    """DELETE FROM file_models WHERE key IN (SELECT root FROM git_repositories
+                       WHERE id IN (SELECT repository_id FROM temp._ll_gc))"""
+                ).rowcount,
+            )
+        for table, where in _STEPS:
+            if table in tables:
+                deleted[table] = max(0, conn.execute(f"DELETE FROM {table} WHERE {where}").rowcount)
+        return deleted
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp._ll_gc")
+
+
+def count_commits(conn: sqlite3.Connection, condition: str, params: tuple[object, ...] = ()) -> int:
+    """How many stored commits match `condition` (0 in a store without git history)."""
+    if "git_commits" not in _tables(conn):
+        return 0
+    return int(conn.execute(f"SELECT count(*) FROM git_commits WHERE {condition}", params).fetchone()[0])
+
+
+def project_repositories(conn: sqlite3.Connection, project: str) -> list[tuple[int, str]]:
+    """The stored repositories (id, root) whose root is the folder `project` or inside it."""
+    if "git_repositories" not in _tables(conn) or not project:
+        return []
+    base = project.rstrip("/") or "/"
+    prefix = base if base.endswith("/") else base + "/"
+    return [
+        (int(row[0]), str(row[1]))
+        for row in conn.execute(
+            "SELECT id, root FROM git_repositories WHERE root = ? OR substr(root, 1, ?) = ? ORDER BY root",
+            (base, len(prefix), prefix),
+        )
+    ]
+
+
+def delete_repositories(conn: sqlite3.Connection, repository_ids: list[int]) -> dict[str, int]:
+    """Delete these repositories: every commit of theirs (see delete_commits), their file models
+    and the repositories' own rows (their branch tips: a later `ingest --git` reads them anew)."""
+    if not repository_ids:
+        return {}
+    marks = ", ".join("?" for _ in repository_ids)
+    params = tuple(repository_ids)
+    deleted = delete_commits(conn, f"repository_id IN ({marks})", params)
+    if "file_models" in _tables(conn):
+        deleted["file_models"] = deleted.get("file_models", 0) + max(
+            0,
+            conn.execute(
+                f"DELETE FROM file_models WHERE key IN (SELECT root FROM git_repositories WHERE id IN ({marks}))",
+                params,
+            ).rowcount,
+        )
+    deleted["git_repositories"] = max(
+        0, conn.execute(f"DELETE FROM git_repositories WHERE id IN ({marks})", params).rowcount
+    )
+    return deleted
