@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lessonloop.cli import file_commands
 
     file_commands.register(commands)
+    from lessonloop.cli import quality_commands
+
+    quality_commands.register(commands)
     keep_parent_options(parser)  # `lessons --json list` keeps its --json
     return parser
 

@@ -109,7 +109,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
             if target == "session":
                 ids = [resolve_forget_session(conn, args.session_id)]
             else:
-                name = _project_name(conn, args.project)
+                name = project_or_repository(conn, args.project)
                 ids = project_sessions(conn, name)
                 if not ids and not project_runs(conn, name) and not project_repositories(conn, name):
                     raise CommandError(f"no stored session, run or repository belongs to the project {name}")
@@ -129,7 +129,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
     return 0
 
 
-def _project_name(conn: sqlite3.Connection, given: str) -> str:
+def project_or_repository(conn: sqlite3.Connection, given: str) -> str:
     """The project `given` names: a stored project of sessions, lessons or runs; else a repository
     read by `ingest --git` (its root exactly, else the one root containing the text)."""
     from lessonloop.cli.run_commands import resolve_project_with_runs

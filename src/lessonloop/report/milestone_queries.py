@@ -1,0 +1,33 @@
+"""What `lessonloop milestones` counts (read-only SQL): commits, main sessions and chats stored,
+and those of them made since a time (report/milestones.py computes the progress).
+
+- commits: every stored commit (`ingest --git`), by its commit time;
+- sessions: main sessions (subagents belong to theirs; placeholders, known only as a parent, are
+  not counted), by their start (the agent's start time, else their first message's time);
+- chats: typed prompts of main sessions (the export's chats), by the prompt's time.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+_SESSION_START = """coalesce(s.started_at, (SELECT min(m.ts) FROM messages m WHERE m.session_id = s.id))"""
+
+
+def collection_counts(conn: sqlite3.Connection, since: str | None = None) -> dict[str, int]:
+    """How many commits, sessions and chats are stored (with `since`: made at or after it)."""
+    after = since or ""
+    commits = conn.execute(
+        "SELECT count(*) FROM git_commits WHERE ? = '' OR committed_at >= ?", (after, after)
+    ).fetchone()[0]
+    sessions = conn.execute(
+        f"""SELECT count(*) FROM sessions s WHERE s.parent_id IS NULL AND s.placeholder = 0
+            AND (? = '' OR {_SESSION_START} >= ?)""",
+        (after, after),
+    ).fetchone()[0]
+    chats = conn.execute(
+        """SELECT count(*) FROM messages m JOIN sessions s ON s.id = m.session_id
+           WHERE s.parent_id IS NULL AND m.kind = 'prompt' AND (? = '' OR m.ts >= ?)""",
+        (after, after),
+    ).fetchone()[0]
+    return {"commits": int(commits), "sessions": int(sessions), "chats": int(chats)}
