@@ -274,3 +274,65 @@ def test_the_redaction_pass_drops_the_models_to_learn_them_again(tmp_path: Path)
     redact_store(conn)
     assert conn.execute("SELECT count(*) FROM file_models").fetchone()[0] == 0
     assert update_model(conn, os.path.realpath(repo)).learned_now == 24  # learned again, from the start
+
+
+# -- seeded prediction ------------------------------------------------------------------------
+
+
+def test_a_test_file_and_the_file_it_tests_are_paired() -> None:
+    from lessonloop.learn.file_prediction.text import test_subject
+
+    assert test_subject("tests/test_foo.py") == "foo"
+    assert test_subject("pkg/foo_test.go") == "foo"
+    assert test_subject("web/foo.spec.ts") == "foo"
+    assert test_subject("src/FooTest.java") == "foo"
+    assert test_subject("tests/conftest.py") is None
+    assert test_subject("src/latest.py") is None
+    model = FilePredictor()
+    for n in range(120):  # modules changed with their tests, and with another module now and then
+        i = n % 40
+        other = [f"src/pkg/mod{(i * 7 + n) % 40}.py"] if n % 3 == 0 else []
+        model.add(_commit(n, f"feat: change {n}", f"src/pkg/mod{i}.py", f"tests/test_mod{i}.py", *other))
+    for i in range(40, 50):  # then modules and tests written apart: no co-change to go by
+        model.add(_commit(3 * i, f"feat: module {i}", f"src/pkg/mod{i}.py"))
+        model.add(_commit(3 * i + 1, f"test: module {i}", f"tests/test_mod{i}.py"))
+    top = model.predict("fix a corner case", ["src/pkg/mod44.py"], top=3)
+    assert top[0].path == "tests/test_mod44.py"
+    assert any("test of a seed" in reason for reason in top[0].reasons)
+    assert model.ranked_paths("fix a corner case", ["tests/test_mod42.py"], top=1) == ["src/pkg/mod42.py"]
+
+
+def test_seeded_co_change_fades_with_time() -> None:
+    """The seed used to change with old.py and lately changes with new.py, as many times each:
+    the time-decayed confidence puts new.py first."""
+    model = FilePredictor()
+    n = 0
+    for _ in range(12):
+        model.add(_commit(n, "change the core", "lib/core.py", "lib/old.py"))
+        n += 1
+    for i in range(150):  # time passes
+        model.add(_commit(n, f"unrelated work {i}", f"other/x{i % 40}.py"))
+        n += 1
+    for _ in range(12):
+        model.add(_commit(n, "change the core", "lib/core.py", "lib/new.py"))
+        n += 1
+    index = model.index
+    assert index.co[index.ids["lib/core.py"]][index.ids["lib/old.py"]] == 12  # the plain counts tie
+    assert index.co[index.ids["lib/core.py"]][index.ids["lib/new.py"]] == 12
+    ranked = model.ranked_paths("change the core", ["lib/core.py"], top=2)
+    assert ranked[0] == "lib/new.py"
+
+
+def test_seeded_features_follow_a_rename_and_survive_saving() -> None:
+    model = FilePredictor()
+    for i in range(20):
+        model.add(_commit(i, f"tune the engine {i}", "src/engine.py", "src/fuel.py"))
+    model.add(
+        Example(
+            "r", "2024-01-02T00:00:00.000Z", "refactor: move", (FileChange("src/motor.py", "R100", "src/engine.py"),)
+        )
+    )
+    assert model.ranked_paths("tune", ["src/fuel.py"], top=1) == ["src/motor.py"]
+    again = FilePredictor.from_json(json.loads(json.dumps(model.to_json())))
+    assert again.ranked_paths("tune", ["src/fuel.py"]) == model.ranked_paths("tune", ["src/fuel.py"])
+    assert again.ranked_paths("tune", ["src/motor.py"]) == model.ranked_paths("tune", ["src/motor.py"])

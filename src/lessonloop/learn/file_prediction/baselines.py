@@ -58,7 +58,7 @@ class OriginModel:
             self.frequency[f] = self.frequency.get(f, 0) + 1
         if not files or len(files) > MAX_FILES:
             return
-        kind, keywords = origin_features(example.text)
+        kind, keywords = origin_features(example.learned_text)
         features = [(self.type_files, self.type_df, kind)] if kind else []
         features += [(self.keyword_files, self.keyword_df, k) for k in keywords]
         for table, df, feature in features:

@@ -32,6 +32,12 @@ class Example:
     kind: str = "commit"  # commit | chat
     query: str | None = None  # the text to predict from when it is not `text` (a commit's prompts)
     subject: str = field(default="")
+    prompts: str = ""  # more text to learn from, never to predict from: the prompts of the sessions linked to a commit
+
+    @property
+    def learned_text(self) -> str:
+        """What is learned as the task's words: its text and the linked sessions' prompts."""
+        return f"{self.text}\n{self.prompts}" if self.prompts else self.text
 
     @property
     def touched(self) -> list[str]:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from lessonloop.learn.file_prediction.history_index import HistoryIndex
-from lessonloop.learn.file_prediction.text import path_words
+from lessonloop.learn.file_prediction.history_index import HALF_LIFE, HistoryIndex
+from lessonloop.learn.file_prediction.text import words
 
 FEATURES = (
     "similar_tasks",  # BM25 similarity of the task to the K most similar past tasks that changed the file
@@ -23,14 +23,23 @@ FEATURES = (
     "recency",  # 1 / (1 + tasks since it last changed)
     "recent_changes",  # changes, each fading with a half-life of 100 tasks (relative to the most)
     "changes",  # log(1 + changes) relative to the most changed file
-    "seed_confidence",  # largest share of a seed's changes that changed this file too
+    "seed_confidence",  # rule seed -> file: largest share of a seed's changes that changed this file too
+    "seed_reverse_confidence",  # rule file -> seed: the share of the file's changes that changed a seed too
+    "seed_lift",  # log(1 + together / (1 + expected together if independent)), relative to the most
+    "seed_recent_confidence",  # seed -> file confidence with every change fading (half-life 100 tasks)
     "seed_changes",  # changes together with the seeds (relative to the most)
     "seed_folder",  # in the folder of a seed
-    "seed_name",  # words its path shares with a seed's (Jaccard): foo.py and tests/test_foo.py
+    "seed_proximity",  # 1 / (1 + folder steps between it and the nearest seed)
+    "seed_name",  # words its name shares with a seed's (Jaccard): foo.py and tests/test_foo.py
+    "seed_test_pair",  # the test of a seed, or the file a seed tests (test_foo.py <-> foo.py: 1; partly named: 0.5)
     "seed_similar_tasks",  # similarity of the similar past tasks that changed it with a seed
+    "seed_task_cochange",  # every past task of a seed, weighted by its similarity to the task, to the files it changed
+    "seed_words",  # BM25 of the words of a seed's past tasks against the file's (the seed's history as query)
     "bias",
 )
+SEED_FEATURES = tuple(name for name in FEATURES if name.startswith("seed_"))
 SIMILAR = 20  # past tasks the similarity looks at
+SEED_QUERY_WORDS = 20  # a seed's words (the most distinctive of its past tasks) read as extra query
 
 
 @dataclass(slots=True)
@@ -40,11 +49,16 @@ class Candidates:
     tokens: list[str]
     seed_ids: list[int]
     similar: list[tuple[int, float]] = field(default_factory=list)
+    seed_query: list[str] = field(default_factory=list)
 
 
 def _relative(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     top = float(values.max()) if len(values) else 0.0
     return values / top if top > 0 else values
+
+
+def _fade(steps: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    return np.asarray(np.exp(-math.log(2.0) * steps / HALF_LIFE), dtype=np.float64)
 
 
 def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequence[str]) -> Candidates:
@@ -56,7 +70,8 @@ def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequen
         if s in index.ids:
             mask[index.ids[s]] = False
     ids = np.flatnonzero(mask).astype(np.int64)
-    similar = index.similar_examples(tokens, SIMILAR)
+    example_scores = index.example_scores(tokens)
+    similar = index.similar_examples(tokens, SIMILAR, example_scores)
     knn = np.zeros(n)
     knn_best = np.zeros(n)
     knn_seed = np.zeros(n)
@@ -74,36 +89,14 @@ def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequen
     decayed = np.fromiter((index.decay_now(f) for f in range(n)), dtype=np.float64, count=n)
     age = index.events - last
     recency = np.where(last > 0, 1.0 / (1.0 + age), 0.0)
-    conf = np.zeros(n)
-    together = np.zeros(n)
-    folder = np.zeros(n)
-    seed_dirs = {posixpath.dirname(index.paths[s]) for s in seed_ids}
-    for sid in seed_ids:
-        row = index.co.get(sid, {})
-        if row and index.count[sid]:
-            others = np.fromiter(row.keys(), dtype=np.int64, count=len(row))
-            counts = np.fromiter(row.values(), dtype=np.float64, count=len(row))
-            conf[others] = np.maximum(conf[others], counts / index.count[sid])
-            together[others] += counts
-    name = np.zeros(n)
-    if seed_dirs:
-        folder = np.fromiter((posixpath.dirname(p) in seed_dirs for p in index.paths), dtype=np.float64, count=n)
-        seed_words = [_name_words(index.paths[s]) for s in seed_ids]
-        near: dict[int, float] = {}
-        for words_ in seed_words:
-            for word in words_:
-                for fid in index.path_index.get(word, ()):
-                    near[fid] = 0.0
-        for fid in near:
-            mine = _name_words(index.paths[fid])
-            name[fid] = max((len(mine & w) / len(mine | w) for w in seed_words if mine | w), default=0.0)
+    seed = _seed_columns(index, seed_ids, count, example_scores)
     query_words = set(tokens)
     named = np.zeros(n)
     for token in query_words:
         for fid in index.path_index.get(token, ()):
             named[fid] = -1.0  # a candidate: its name's words are looked at below
     for hit in np.flatnonzero(named).tolist():
-        mine = _name_words(index.paths[hit])
+        mine = index.names[hit]
         named[hit] = len(mine & query_words) / len(mine) if mine else 0.0
     columns = [
         _relative(knn[ids]),
@@ -114,20 +107,136 @@ def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequen
         recency[ids],
         _relative(decayed[ids]),
         np.log1p(count[ids]) / math.log1p(max(float(count.max()) if n else 0.0, 1.0)),
-        conf[ids],
-        _relative(together[ids]),
-        folder[ids],
-        name[ids],
+        seed.confidence[ids],
+        seed.reverse[ids],
+        _relative(seed.lift[ids]),
+        seed.recent[ids],
+        _relative(seed.together[ids]),
+        seed.folder[ids],
+        seed.proximity[ids],
+        seed.name[ids],
+        seed.pair[ids],
         _relative(knn_seed[ids]),
+        _relative(seed.task_cochange[ids]),
+        _relative(seed.words[ids]),
         np.ones(len(ids)),
     ]
     matrix = np.column_stack(columns) if len(ids) else np.zeros((0, len(FEATURES)))
-    return Candidates(ids, matrix, list(tokens), seed_ids, similar)
+    return Candidates(ids, matrix, list(tokens), seed_ids, similar, seed.query)
 
 
-def _name_words(path: str) -> set[str]:
-    """The words of a file's name without its extension (foo.py and test_foo.py share foo)."""
-    return path_words(posixpath.splitext(posixpath.basename(path))[0])
+@dataclass(slots=True)
+class _SeedColumns:
+    confidence: npt.NDArray[np.float64]
+    reverse: npt.NDArray[np.float64]
+    lift: npt.NDArray[np.float64]
+    recent: npt.NDArray[np.float64]
+    together: npt.NDArray[np.float64]
+    folder: npt.NDArray[np.float64]
+    proximity: npt.NDArray[np.float64]
+    name: npt.NDArray[np.float64]
+    pair: npt.NDArray[np.float64]
+    task_cochange: npt.NDArray[np.float64]
+    words: npt.NDArray[np.float64]
+    query: list[str]
+
+
+def _seed_columns(
+    index: HistoryIndex, seed_ids: list[int], count: npt.NDArray[np.float64], example_scores: npt.NDArray[np.float64]
+) -> _SeedColumns:
+    """The seed features of every file (zeros without seeds)."""
+    n = index.size
+    z = np.zeros
+    cols = _SeedColumns(z(n), z(n), z(n), z(n), z(n), z(n), z(n), z(n), z(n), z(n), z(n), [])
+    if not seed_ids:
+        return cols
+    events = max(index.events, 1)
+    best_similarity = float(example_scores.max()) if len(example_scores) else 0.0
+    for sid in seed_ids:
+        row = index.co.get(sid, {})
+        if row and index.count[sid]:
+            others = np.fromiter(row.keys(), dtype=np.int64, count=len(row))
+            together = np.fromiter(row.values(), dtype=np.float64, count=len(row))
+            cols.confidence[others] = np.maximum(cols.confidence[others], together / index.count[sid])
+            cols.reverse[others] = np.maximum(cols.reverse[others], together / np.maximum(count[others], together))
+            expected = index.count[sid] * count[others] / events
+            cols.lift[others] = np.maximum(cols.lift[others], np.log1p(together / (1.0 + expected)))
+            cols.together[others] += together
+        past = index.file_examples.get(sid, [])
+        if past:
+            eids = np.array(past, dtype=np.int64)
+            when = np.array([index.example_event[e] for e in past], dtype=np.float64)
+            fade = _fade(index.events - when)
+            similarity = example_scores[eids] / best_similarity if best_similarity > 0 else np.zeros(len(eids))
+            recent = np.zeros(n)
+            for eid, weight, alike in zip(past, fade.tolist(), similarity.tolist(), strict=True):
+                files = [index.current(f) for f in index.example_files[eid]]
+                recent[files] += weight
+                if alike > 0:
+                    cols.task_cochange[files] += alike
+            cols.recent = np.maximum(cols.recent, recent / float(fade.sum()))
+    _seed_places(index, seed_ids, cols)
+    cols.query = _seed_query(index, seed_ids)
+    if cols.query:
+        cols.words = index.document_scores(cols.query)
+    return cols
+
+
+def _seed_places(index: HistoryIndex, seed_ids: list[int], cols: _SeedColumns) -> None:
+    """Where a file is, and how it is named, beside the seeds: folder, folder steps, name words,
+    test <-> tested file."""
+    folder_of = np.fromiter(index.folder_of, dtype=np.int64, count=index.size)
+    steps = np.full(len(index.folders), np.inf)
+    for sid in seed_ids:
+        here = index.folders[index.folder_of[sid]]
+        for i, other in enumerate(index.folders):
+            shared = 0
+            for a, b in zip(here, other, strict=False):
+                if a != b:
+                    break
+                shared += 1
+            steps[i] = min(steps[i], len(here) + len(other) - 2 * shared)
+    cols.proximity = 1.0 / (1.0 + steps[folder_of])
+    cols.folder = (steps[folder_of] == 0).astype(np.float64)
+    for sid in seed_ids:
+        seed_words = index.names[sid]
+        near: set[int] = set()
+        for word in seed_words:
+            near.update(index.path_index.get(word, ()))
+        for fid in near:
+            mine = index.names[fid]
+            if mine | seed_words:
+                cols.name[fid] = max(cols.name[fid], len(mine & seed_words) / len(mine | seed_words))
+        stem = posixpath.splitext(posixpath.basename(index.paths[sid]))[0].lower()
+        subject = index.subjects[sid]
+        if subject is None:  # a source file: its tests
+            exact = index.by_subject.get(stem, set())
+            partial = {f for f in near if index.subjects[f] is not None and seed_words <= _subject_words(index, f)}
+        else:  # a test: the file it tests
+            exact = index.by_name.get(subject, set())
+            tested = set(words(subject))
+            partial = {f for f in near if index.subjects[f] is None and index.names[f] and index.names[f] <= tested}
+        for fid in partial:
+            cols.pair[fid] = max(cols.pair[fid], 0.5)
+        for fid in exact:
+            cols.pair[fid] = 1.0
+
+
+def _subject_words(index: HistoryIndex, fid: int) -> set[str]:
+    subject = index.subjects[fid]
+    return set(words(subject.replace("_", " ").replace("-", " ").replace(".", " "))) if subject else set()
+
+
+def _seed_query(index: HistoryIndex, seed_ids: list[int]) -> list[str]:
+    """The most distinctive words of the tasks that changed the seeds (tf x idf over the files'
+    documents): the seed's own history read as extra query text."""
+    with_docs = sum(1 for n in index.doc_len if n) or 1
+    weights: dict[str, float] = {}
+    for sid in seed_ids:
+        for token, tf in index.doc[sid].items():
+            holders = len(index.word_files.get(token, ())) or 1
+            weights[token] = weights.get(token, 0.0) + math.log1p(tf) * math.log(1.0 + with_docs / holders)
+    return sorted(weights, key=lambda t: (-weights[t], t))[:SEED_QUERY_WORDS]
 
 
 def explain(index: HistoryIndex, cands: Candidates, row: int, weights: npt.NDArray[np.float64]) -> list[str]:
@@ -157,10 +266,18 @@ def _reason(index: HistoryIndex, cands: Candidates, fid: int, name: str) -> str:
         return f"changed {index.events - index.last[fid]} task(s) ago"
     if name in ("recent_changes", "changes"):
         return f"changed in {index.count[fid]} of {index.events} past tasks"
-    if name in ("seed_confidence", "seed_changes"):
+    if name in ("seed_confidence", "seed_changes", "seed_reverse_confidence", "seed_lift", "seed_recent_confidence"):
         best = max(cands.seed_ids, key=lambda s: index.co.get(s, {}).get(fid, 0))
         together = index.co.get(best, {}).get(fid, 0)
         return f"changed with {index.paths[best]} in {together} of its {index.count[best]} changes"
     if name == "seed_name":
         return "its name is like a seed's"
-    return "in the folder of a seed file"
+    if name == "seed_test_pair":
+        return "the test of a seed, or the file a seed tests"
+    if name == "seed_task_cochange":
+        return "changed with a seed in tasks like this one"
+    if name == "seed_words":
+        return "changed by tasks worded like a seed's: " + ", ".join(
+            t for t in cands.seed_query[:8] if t in index.doc[fid]
+        )
+    return "in or near the folder of a seed file"

@@ -2,14 +2,17 @@
 
 Per file: how often and how lately it changed (an exponentially decayed count too), whether it
 exists now (added, modified, renamed away, deleted), the words of the tasks that changed it (its
-"document"), the files it changed with. Per example: its words (an inverted index for BM25
-similarity between a new task and past ones) and its files. Examples touching more than
-MAX_FILES files (sweeps, mass renames) count for existence, frequency and recency only.
+"document"), the files it changed with, the past examples that changed it (for co-change that
+fades with time and co-change weighted by a task's similarity), its name's words and folder.
+Per example: its words (an inverted index for BM25 similarity between a new task and past
+ones), its files and when it came. Examples touching more than MAX_FILES files (sweeps, mass
+renames) count for existence, frequency and recency only.
 """
 
 from __future__ import annotations
 
 import math
+import posixpath
 from array import array
 from collections.abc import Sequence
 from typing import Any
@@ -18,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lessonloop.learn.file_prediction.examples import MAX_FILES, Example
-from lessonloop.learn.file_prediction.text import path_words, words
+from lessonloop.learn.file_prediction.text import name_words, path_words, test_subject, words
 
 Vector = npt.NDArray[np.float64]
 HALF_LIFE = 100.0  # examples: the decayed count halves over this many later examples
@@ -47,8 +50,19 @@ class HistoryIndex:
         self.titles: list[str] = []
         self.example_files: list[list[int]] = []
         self.example_len: list[int] = []
+        self.example_event: list[int] = []  # the event each example with words was
+        self.file_examples: dict[int, list[int]] = {}  # file -> the examples with words that changed it
+        self.successor: dict[int, int] = {}  # a file renamed away -> its new name
         self.postings: dict[str, tuple[array[int], array[float]]] = {}
         self.path_index: dict[str, set[int]] = {}
+        # derived from the paths (not saved): name words, test subject, folder
+        self.names: list[frozenset[str]] = []
+        self.by_name: dict[str, set[int]] = {}  # a file's name (no folder, no extension), lower case -> files
+        self.by_subject: dict[str, set[int]] = {}  # what a test file tests (test_foo.py -> foo) -> test files
+        self.subjects: list[str | None] = []
+        self.folders: list[tuple[str, ...]] = []
+        self.folder_ids: dict[tuple[str, ...], int] = {}
+        self.folder_of: list[int] = []
 
     # -- updating ---------------------------------------------------------------------------
 
@@ -68,6 +82,19 @@ class HistoryIndex:
         self.doc_len.append(0)
         for word in path_words(path):
             self.path_index.setdefault(word, set()).add(fid)
+        stem = posixpath.splitext(posixpath.basename(path))[0].lower()
+        subject = test_subject(path)
+        self.names.append(frozenset(name_words(path)))
+        self.subjects.append(subject)
+        if subject is None:
+            self.by_name.setdefault(stem, set()).add(fid)
+        else:
+            self.by_subject.setdefault(subject, set()).add(fid)
+        folder = tuple(part for part in posixpath.dirname(path).split("/") if part)
+        if folder not in self.folder_ids:
+            self.folder_ids[folder] = len(self.folders)
+            self.folders.append(folder)
+        self.folder_of.append(self.folder_ids[folder])
         return fid
 
     def add(self, example: Example) -> None:
@@ -80,7 +107,7 @@ class HistoryIndex:
             self.decay[fid] = self.decay[fid] * self._fade(self.events - self.decay_at[fid]) + 1.0
             self.decay_at[fid] = self.events
         small = 0 < len(touched) <= MAX_FILES
-        tokens = words(example.text[:TEXT_LIMIT])
+        tokens = words(example.text[:TEXT_LIMIT]) + (words(example.prompts[:TEXT_LIMIT]) if example.prompts else [])
         if small and tokens:
             self._learn_words(tokens, touched, example.title)
             for a in touched:
@@ -104,6 +131,9 @@ class HistoryIndex:
         self.titles.append(title)
         self.example_files.append(touched)
         self.example_len.append(len(tokens))
+        self.example_event.append(self.events)
+        for fid in touched:
+            self.file_examples.setdefault(fid, []).append(eid)
         tf: dict[str, int] = {}
         for token in tokens:
             tf[token] = tf.get(token, 0) + 1
@@ -138,6 +168,21 @@ class HistoryIndex:
             if other != new:
                 self.co.setdefault(new, {})[other] = self.co.get(new, {}).get(other, 0) + n
                 self.co.setdefault(other, {})[new] = self.co[other].get(new, 0) + n
+        if old != new:
+            self.successor[old] = new
+            self.successor.pop(new, None)  # renamed back: its own name again
+            mine = self.file_examples.setdefault(new, [])
+            have = set(mine)
+            mine.extend(e for e in self.file_examples.get(old, []) if e not in have)
+            mine.sort()
+
+    def current(self, fid: int) -> int:
+        """The file as it is named now (following renames)."""
+        seen = 0
+        while fid in self.successor and seen < 100:
+            fid = self.successor[fid]
+            seen += 1
+        return fid
 
     @staticmethod
     def _fade(steps: int) -> float:
@@ -155,14 +200,23 @@ class HistoryIndex:
     def alive_mask(self) -> npt.NDArray[np.bool_]:
         return np.fromiter(self.alive, dtype=bool, count=self.size)
 
-    def similar_examples(self, tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
+    def similar_examples(self, tokens: Sequence[str], k: int, scores: Vector | None = None) -> list[tuple[int, float]]:
         """The k past examples most like the query (BM25 over their words), best first."""
-        n = len(self.titles)
-        if n == 0:
+        if scores is None:
+            scores = self.example_scores(tokens)
+        if not len(scores) or not scores.any():
             return []
-        lengths = np.frombuffer(array("d", self.example_len), dtype=np.float64) if n else np.zeros(0)
-        avg = float(lengths.mean()) or 1.0
+        top = np.argsort(-scores, kind="stable")[:k]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def example_scores(self, tokens: Sequence[str]) -> Vector:
+        """BM25 of the query against every past example's words."""
+        n = len(self.titles)
         scores = np.zeros(n)
+        if n == 0:
+            return scores
+        lengths = np.frombuffer(array("d", self.example_len), dtype=np.float64)
+        avg = float(lengths.mean()) or 1.0
         for token in set(tokens):
             posting = self.postings.get(token)
             if posting is None:
@@ -171,10 +225,7 @@ class HistoryIndex:
             tf = np.frombuffer(posting[1], dtype=np.float64)
             idf = bm25_idf(len(ids), n)
             scores[ids] += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[ids] / avg))
-        if not scores.any():
-            return []
-        top = np.argsort(-scores, kind="stable")[:k]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        return scores
 
     def document_scores(self, tokens: Sequence[str]) -> Vector:
         """BM25 of the query against each file's document (the words of the tasks that changed it)."""
@@ -220,6 +271,9 @@ class HistoryIndex:
             "titles": self.titles,
             "example_files": self.example_files,
             "example_len": self.example_len,
+            "example_event": self.example_event,
+            "successor": {str(a): b for a, b in self.successor.items()},
+            "file_examples": {str(f): eids for f, eids in self.file_examples.items()},
             "postings": {t: [list(p[0]), list(p[1])] for t, p in self.postings.items()},
         }
 
@@ -243,6 +297,9 @@ class HistoryIndex:
         index.titles = [str(t) for t in data["titles"]]
         index.example_files = [[int(f) for f in files] for files in data["example_files"]]
         index.example_len = [int(n) for n in data["example_len"]]
+        index.example_event = [int(n) for n in data["example_event"]]
+        index.successor = {int(a): int(b) for a, b in data["successor"].items()}
+        index.file_examples = {int(f): [int(e) for e in eids] for f, eids in data["file_examples"].items()}
         index.postings = {
             str(t): (array("i", (int(i) for i in p[0])), array("d", (float(v) for v in p[1])))
             for t, p in data["postings"].items()

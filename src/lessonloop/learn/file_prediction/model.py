@@ -26,7 +26,7 @@ from lessonloop.learn.file_prediction.history_index import HistoryIndex
 from lessonloop.learn.file_prediction.logistic import fit_logistic
 from lessonloop.learn.file_prediction.text import words
 
-VERSION = 1
+VERSION = 2
 WINDOW = 400  # examples whose labelled candidates the weights are fit on (the most recent)
 REFIT = 25  # examples between two fits
 MIN_FIT = 20  # examples needed before the first fit; until then the prior weights rank
@@ -42,10 +42,17 @@ PRIOR: dict[str, float] = {
     "recent_changes": 1.0,
     "changes": 0.5,
     "seed_confidence": 2.0,
+    "seed_reverse_confidence": 0.5,
+    "seed_lift": 0.5,
+    "seed_recent_confidence": 1.0,
     "seed_changes": 1.0,
     "seed_folder": 0.5,
+    "seed_proximity": 0.5,
     "seed_name": 0.5,
+    "seed_test_pair": 1.0,
     "seed_similar_tasks": 1.0,
+    "seed_task_cochange": 1.0,
+    "seed_words": 0.5,
     "bias": -3.0,
 }
 MODES = ("query", "seed")

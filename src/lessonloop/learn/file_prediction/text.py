@@ -6,6 +6,7 @@ stopwords dropped; a light suffix strip (plurals, -ing, -ed) so "tests" meets "t
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])|([A-Z]+)([A-Z][a-z])")
@@ -106,3 +107,28 @@ def words(text: str) -> list[str]:
 def path_words(path: str) -> set[str]:
     """The words of a path: its folders, its file name's parts, its extension."""
     return set(words(path.replace("/", " ").replace(".", " ").replace("-", " ").replace("_", " ")))
+
+
+def name_words(path: str) -> set[str]:
+    """The words of a file's name without folder and extension (foo.py and test_foo.py share foo)."""
+    return path_words(posixpath.splitext(posixpath.basename(path))[0])
+
+
+_TEST_NAME = (
+    re.compile(r"^tests?[_\-.](.+)$", re.I),  # test_foo.py
+    re.compile(r"^(.+?)[_\-.](test|tests|spec|specs)$", re.I),  # foo_test.go, foo.test.ts, foo.spec.js
+    re.compile(r"^Tests?([A-Z].*)$"),  # TestFoo.cs
+    re.compile(r"^(.*[a-z0-9])Tests?$"),  # FooTest.java, FooTests.swift
+)
+
+
+def test_subject(path: str) -> str | None:
+    """What a test file tests, as the tested file's name would read in lower case
+    (tests/test_foo.py, foo_test.go, foo.spec.ts, FooTest.java -> foo); None for a file that is
+    not named as a test."""
+    stem = posixpath.splitext(posixpath.basename(path))[0]
+    for pattern in _TEST_NAME:
+        match = pattern.match(stem)
+        if match and match.group(1).strip("_-."):
+            return match.group(1).strip("_-.").lower()
+    return None
