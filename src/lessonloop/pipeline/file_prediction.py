@@ -3,7 +3,8 @@ commits and chats stored since it last learned, predictions from it, and the tim
 evaluation of a repository's whole history.
 
 Examples: each commit of the repository (`ingest --git`) is its message and the files it
-changed; each chat of the repository's project (a typed prompt and the turn it started, from
+changed, with the typed prompts of the sessions linked to it (git_commit_links, its strongest
+evidence) as more words to learn, at the commit's time; each chat of the repository's project (a typed prompt and the turn it started, from
 any agent) is its prompt and the files its edits and writes touched, relative to the project.
 """
 
@@ -37,7 +38,7 @@ class ModelUpdate:
     examples: int  # examples learned in all
 
 
-def commit_example(row: CommitRow) -> Example:
+def commit_example(row: CommitRow, prompts: list[str] | None = None) -> Example:
     return Example(
         key=row.hash,
         time=row.committed_at,
@@ -47,7 +48,15 @@ def commit_example(row: CommitRow) -> Example:
         is_merge=row.is_merge,
         kind="commit",
         subject=row.subject,
+        prompts="\n".join(prompts or []),
     )
+
+
+def commit_examples(conn: sqlite3.Connection, repo_id: int, rowid: int = 0) -> tuple[list[CommitRow], list[Example]]:
+    """The repository's commits stored after `rowid`, as examples with their linked prompts."""
+    commits = file_models.commits_after(conn, repo_id, rowid)
+    prompts = file_models.linked_prompts(conn, repo_id, {c.hash for c in commits}) if commits else {}
+    return commits, [commit_example(c, prompts.get(c.hash)) for c in commits]
 
 
 def chat_examples(conn: sqlite3.Connection, root: str, since: str = "") -> list[Example]:
@@ -121,9 +130,9 @@ def update_model(conn: sqlite3.Connection, root: str) -> ModelUpdate:
         model = FilePredictor()
     else:
         rowid, chats_until, examples = stored.commits_rowid, stored.chats_until, stored.examples
-    commits = file_models.commits_after(conn, repo_id, rowid)
+    commits, learned = commit_examples(conn, repo_id, rowid)
     chats = chat_examples(conn, root, chats_until)
-    new = sorted([commit_example(c) for c in commits] + chats, key=lambda e: e.time)
+    new = sorted(learned + chats, key=lambda e: e.time)
     for example in new:
         model.add(example)
     if new:
@@ -162,8 +171,7 @@ def evaluate_repository(
     repo_id = file_models.repository_id(conn, root)
     if repo_id is None:
         raise NoHistory(f"no stored git history for {root}")
-    examples = [commit_example(c) for c in file_models.commits_after(conn, repo_id, 0)]
-    examples += chat_examples(conn, root)
+    examples = commit_examples(conn, repo_id)[1] + chat_examples(conn, root)
     if not any(e.kind == "commit" for e in examples):
         raise NoHistory(f"{root} has no stored commits")
     return evaluate(examples, split, sink=sink, progress=progress)

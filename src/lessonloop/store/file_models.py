@@ -97,3 +97,48 @@ def save_model(
 def forget_model(conn: sqlite3.Connection, key: str) -> None:
     with transaction(conn):
         conn.execute("DELETE FROM file_models WHERE key = ?", (key,))
+
+
+def linked_prompts(conn: sqlite3.Connection, repo_id: int, hashes: set[str] | None = None) -> dict[str, list[str]]:
+    """commit hash -> the typed prompts of the sessions linked to it by its strongest evidence
+    (git_commit_links, m022): each such session's prompts after its previous linked commit's
+    call (its start for the first) up to this commit's call, in the session's order (time, then
+    line). A link without a call is placed at the commit's time. `hashes`: only these commits."""
+    rows = conn.execute(
+        "SELECT l.hash, l.session_id, l.strength, c.committed_at, t.ts, t.seq FROM git_commit_links l "
+        "JOIN git_commits c ON c.repository_id = l.repository_id AND c.hash = l.hash "
+        "LEFT JOIN tool_calls t ON t.id = l.tool_use_id WHERE l.repository_id = ?",
+        (repo_id,),
+    ).fetchall()
+    strongest: dict[str, float] = {}
+    for hash_, _, strength, *_ in rows:
+        strongest[str(hash_)] = max(strongest.get(str(hash_), 0.0), float(strength))
+    by_session: dict[str, dict[str, tuple[str, int]]] = {}
+    for hash_, session, strength, committed_at, ts, seq in rows:
+        if float(strength) < strongest[str(hash_)]:
+            continue
+        if ts is not None:
+            place = (str(ts), int(seq))
+        elif seq is not None:
+            place = ("", int(seq))  # a call without a time (Aider's): its line decides
+        else:
+            place = (str(committed_at), 1 << 62)  # no call: the commit's time
+        mine = by_session.setdefault(str(session), {})
+        mine[str(hash_)] = min(mine.get(str(hash_), place), place)
+    out: dict[str, list[str]] = {}
+    for session, commits in by_session.items():
+        prompts = [
+            ((str(ts) if ts is not None else ""), int(seq), str(text))
+            for ts, seq, text in conn.execute(
+                "SELECT ts, seq, text FROM messages WHERE session_id = ? AND kind = 'prompt' AND text IS NOT NULL",
+                (session,),
+            )
+        ]
+        prompts.sort()
+        previous: tuple[str, int] = ("", -1)
+        for hash_, place in sorted(commits.items(), key=lambda item: item[1]):
+            asked = [text.strip() for ts, seq, text in prompts if previous < (ts, seq) <= place and text.strip()]
+            previous = place
+            if asked and (hashes is None or hash_ in hashes):
+                out.setdefault(hash_, []).extend(asked)
+    return out
