@@ -130,8 +130,8 @@ def test_no_file_created_after_the_commit_is_predicted() -> None:
     keys = [e.key for e in history]
     for row in rows:
         if keys.index(str(row["commit"])) <= created_at:
-            assert "src/lexer.py" not in row["predicted"], row
-    later = [row for row in rows if row["commit"] == "c0070" and row["seed"] is None]
+            assert "src/lexer.py" not in row["predicted"] + (row["predicted_with_seed"] or []), row
+    later = [row for row in rows if row["commit"] == "c0070"]
     assert later and "src/lexer.py" in later[0]["predicted"]  # learned online once it existed
 
 
@@ -223,13 +223,17 @@ def test_cli_evaluate_json_and_predictions_on_a_real_repository(tmp_path: Path) 
     assert data["test_commits"] == 5 and data["train_examples"] == 19 and data["online"] is True
     assert set(data["results"]["message"]["all"]) == {"model", "origin", "recency", "frequency"}
     lines = [json.loads(line) for line in (tmp_path / "preds.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(lines) == 5 + 3  # each commit from its message; the three two-file commits with a seed too
+    assert len(lines) == 5  # one line per test commit
+    assert sum(line["seed"] is not None for line in lines) == 3  # the three two-file commits
     for line in lines:
         files = git(repo, "show", "--name-only", "--format=", line["commit"]).split()
-        if line["seed"] is None:
-            assert sorted(line["actual"]) == sorted(files)
+        assert set(line) == {"commit", "query", "seed", "actual", "predicted", "predicted_with_seed", "automated"}
+        assert line["actual"] == files  # git's order
+        if len(files) == 1:
+            assert line["seed"] is None and line["predicted_with_seed"] is None
         else:
-            assert line["seed"] == files[0] and sorted(line["actual"]) == sorted(files[1:])
+            assert line["seed"] == files[0] and line["predicted_with_seed"]
+            assert files[0] not in line["predicted_with_seed"]  # the seed is given, never predicted
         assert line["query"] == git(repo, "log", "-1", "--format=%B", line["commit"]).strip()
         assert line["predicted"]
 

@@ -103,7 +103,9 @@ def register(commands: Commands) -> None:
     evaluate.add_argument(
         "--predictions",
         metavar="FILE",
-        help='write one JSON line per prediction: {"commit", "query", "seed", "actual", "predicted", "automated"}',
+        help='write one JSON line per test commit: {"commit", "query", "seed" (its first file; null for one file), '
+        '"actual" (its files), "predicted" (from the query), "predicted_with_seed" (null without a seed), '
+        '"automated"}; docs/files.md',
     )
     evaluate.add_argument("--json", action="store_true", help=JSON_HELP)
     evaluate.add_argument("--db", metavar="PATH", help=DB_HELP)

@@ -29,6 +29,7 @@ METHODS = ("model", "origin", "recency", "frequency", "rose")
 MODES = ("message", "seed")
 GROUPS = ("all", "human", "automated")
 PredictionSink = Callable[[dict[str, Any]], None]
+SHOWN = 20  # paths of a ranking written to --predictions
 
 
 @dataclass(slots=True)
@@ -135,6 +136,7 @@ def _test(
     cases: list[tuple[str, list[str], list[str]]] = [("message", [], touched)]
     if len(touched) > 1:
         cases.append(("seed", touched[:1], touched[1:]))
+    ranked: dict[str, list[str]] = {}
     for mode, seeds, actual in cases:
         predicted = {
             "model": model.ranked_paths(query, seeds),
@@ -148,17 +150,19 @@ def _test(
             result = scores(paths, set(actual))
             rows.setdefault((mode, "all", method), []).append(result)
             rows.setdefault((mode, group, method), []).append(result)
-        if sink is not None:
-            sink(
-                {
-                    "commit": example.key,
-                    "query": query,
-                    "seed": seeds[0] if seeds else None,
-                    "actual": actual,
-                    "predicted": predicted["model"][:20],
-                    "automated": group == "automated",
-                }
-            )
+        ranked[mode] = predicted["model"][:SHOWN]
+    if sink is not None:
+        sink(
+            {
+                "commit": example.key,
+                "query": query,
+                "seed": touched[0] if len(touched) > 1 else None,
+                "actual": touched,
+                "predicted": ranked["message"],
+                "predicted_with_seed": ranked.get("seed"),
+                "automated": group == "automated",
+            }
+        )
 
 
 def origin_random_split(
