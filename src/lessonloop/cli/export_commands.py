@@ -89,27 +89,11 @@ def _project(conn: sqlite3.Connection, project: str | None) -> str | None:
     repository `ingest --git` read (exact, else the one whose path contains it)."""
     if not project:
         return None
+    from lessonloop.cli.run_commands import resolve_project_with_runs
     from lessonloop.report.export.commits import has_commits
-    from lessonloop.store.run_reader import run_projects
 
-    names = {
-        str(row[0])
-        for row in conn.execute(
-            "SELECT project FROM sessions WHERE project IS NOT NULL "
-            "UNION SELECT project FROM lessons WHERE project IS NOT NULL"
-        )
-    }
-    names.update(run_projects(conn))
-    if has_commits(conn):
-        names.update(str(row[0]) for row in conn.execute("SELECT root FROM git_repositories"))
-    if project in names:
-        return project
-    found = sorted(name for name in names if project in name)
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise CommandError(f"no project matches {project!r}")
-    raise CommandError(f"{project!r} matches several projects: " + ", ".join(found[:5]))
+    roots = [str(row[0]) for row in conn.execute("SELECT root FROM git_repositories")] if has_commits(conn) else []
+    return resolve_project_with_runs(conn, project, roots)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json, non_negative, open_cli_store, shown
@@ -154,9 +155,9 @@ def _duration(text: str) -> tuple[str, float]:
     return text.strip(), duration(text)
 
 
-def resolve_project_with_runs(conn: sqlite3.Connection, project: str | None) -> str | None:
-    """The stored project a --project value names, runs' projects included: exact, else the one
-    project whose path contains it; a clear error for none or several."""
+def resolve_project_with_runs(conn: sqlite3.Connection, project: str | None, also: Iterable[str] = ()) -> str | None:
+    """The stored project a --project value names, runs' projects included (and the names in
+    `also`): exact, else the one project whose path contains it; a clear error for none or several."""
     if not project:
         return None
     from lessonloop.store.run_reader import run_projects
@@ -169,6 +170,7 @@ def resolve_project_with_runs(conn: sqlite3.Connection, project: str | None) -> 
         )
     }
     names.update(run_projects(conn))
+    names.update(also)
     if project in names:
         return project
     found = sorted(name for name in names if project in name)
