@@ -8,9 +8,11 @@ Not an adapter: each adapter under capture/ may import it (they may not import e
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from lessonloop import json_codec, json_depth
+from lessonloop.records import Problem
 from lessonloop.secrets.redaction import Scope, redact
 
 RESULT_EXCERPT_CHARS = 2_000  # the start of a successful result
@@ -88,6 +90,44 @@ def recover_line(raw: bytes) -> tuple[Any, str, str]:
     else:
         code, detail = "invalid-json", "invalid JSON; line skipped"
     return None, code, f"{detail} ({reason[:120]})" if reason else detail
+
+
+JSON_WHITESPACE = b" \t\r\n"  # what JSON allows around a value: a line of only these is blank
+
+
+def json_objects(
+    lines: Sequence[bytes], first_lineno: int, path: str, problems: list[Problem]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The JSON objects of a chunk of JSONL lines (without their newline), each with its line
+    number (the first is `first_lineno`). Blank lines are skipped; a line the JSON reader rejects is
+    salvaged from invalid UTF-8 or reported (`recover_line`); a JSON value that is not an object is
+    reported; what nests deeper than json_depth.MAX_DEPTH is cut and reported, and the rest of the
+    object is read. Each problem goes to `problems` before its object is yielded."""
+    loads = json_codec.loads
+    decode_error = json_codec.JSONDecodeError
+    max_depth = json_depth.MAX_DEPTH
+    lineno = first_lineno - 1
+    for raw in lines:
+        lineno += 1
+        if not raw or not raw.strip(JSON_WHITESPACE):
+            continue
+        try:
+            record = loads(raw)
+        except decode_error:
+            record, code, detail = recover_line(raw)
+            problems.append(Problem(path, lineno, code, detail))
+            if record is None:
+                continue
+        if type(record) is not dict:
+            problems.append(Problem(path, lineno, "not-an-object", f"a JSON {type(record).__name__}, not an object"))
+            continue
+        # Nothing after may walk a value nested deeper than Python can recurse: cut it first. A
+        # line holds fewer levels than brackets, so most lines need no walk at all.
+        if raw.count(b"[") + raw.count(b"{") > max_depth:
+            cut = clip_nesting(record)
+            if cut is not None:
+                problems.append(Problem(path, lineno, "nested-too-deep", cut))
+        yield lineno, record
 
 
 def diff_strings(old: str, new: str) -> tuple[str, int, int]:

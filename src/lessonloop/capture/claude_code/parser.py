@@ -13,7 +13,7 @@ import reprlib
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from lessonloop import json_codec, json_depth
+from lessonloop import json_codec
 from lessonloop.capture.adapters import PendingCall
 from lessonloop.capture.claude_code import AGENT, texts
 from lessonloop.capture.claude_code.diffs import EDIT_TOOLS, applied_diff
@@ -23,8 +23,7 @@ from lessonloop.capture.parsing import (
     ERROR_TEXT_CHARS,
     MESSAGE_TEXT_CHARS,
     RESULT_EXCERPT_CHARS,
-    clip_nesting,
-    recover_line,
+    json_objects,
     redacted,
     signed_count,
 )
@@ -136,7 +135,6 @@ KNOWN_FIELDS = frozenset(
 )
 
 _UUID_STEM = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
-_JSON_WHITESPACE = b" \t\r\n"
 
 
 def _text_or_none(value: Any) -> str | None:
@@ -181,30 +179,10 @@ class ClaudeCodeParser:
         Lines are expected within the size limit: the line reader drops longer ones.
         """
         batch = self._batch = Batch()
-        loads = json_codec.loads
-        decode_error = json_codec.JSONDecodeError
         handlers = self._handlers
         known = KNOWN_FIELDS
-        max_depth = json_depth.MAX_DEPTH
-        lineno = first_lineno - 1
-        for raw in lines:
-            lineno += 1
-            if not raw or not raw.strip(_JSON_WHITESPACE):
-                continue
-            try:
-                record = loads(raw)
-            except decode_error:
-                record = self._recover(raw, lineno)
-                if record is None:
-                    continue
-            if type(record) is not dict:
-                self._problem(lineno, "not-an-object", f"a JSON {type(record).__name__}, not an object")
-                continue
+        for lineno, record in json_objects(lines, first_lineno, self.path, batch.problems):
             batch.records += 1
-            # Nothing below may walk a value nested deeper than Python can recurse: cut it first.
-            # A line holds fewer levels than brackets, so most lines need no walk at all.
-            if raw.count(b"[") + raw.count(b"{") > max_depth:
-                self._clip(record, lineno)
             try:
                 extra = record.keys() - known
                 if extra:
@@ -248,18 +226,6 @@ class ClaudeCodeParser:
 
     def _problem(self, lineno: int, code: str, detail: str) -> None:
         self._batch.problems.append(Problem(self.path, lineno, code, detail))
-
-    def _clip(self, record: dict[str, Any], lineno: int) -> None:
-        """Cut what nests deeper than json_depth.MAX_DEPTH levels; the rest of the line is read."""
-        detail = clip_nesting(record)
-        if detail is not None:
-            self._problem(lineno, "nested-too-deep", detail)
-
-    def _recover(self, raw: bytes, lineno: int) -> Any:
-        """A line the JSON reader rejected: salvage invalid UTF-8, else report why it is unreadable."""
-        record, code, detail = recover_line(raw)
-        self._problem(lineno, code, detail)
-        return record
 
     def _redact(self, text: str | None, limit: int, scope: Scope = "prose") -> str | None:
         if text is None:

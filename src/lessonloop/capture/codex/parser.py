@@ -23,7 +23,7 @@ import reprlib
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from lessonloop import json_codec, json_depth, records
+from lessonloop import json_codec, records
 from lessonloop.capture.adapters import PendingCall
 from lessonloop.capture.codex import AGENT, patches
 from lessonloop.capture.codex.outcomes import Outcome, outcome_of, output_text
@@ -32,8 +32,7 @@ from lessonloop.capture.parsing import (
     ERROR_TEXT_CHARS,
     MESSAGE_TEXT_CHARS,
     RESULT_EXCERPT_CHARS,
-    clip_nesting,
-    recover_line,
+    json_objects,
     redacted,
     signed_count,
 )
@@ -118,7 +117,6 @@ _QUIET_EVENTS = frozenset(
 # Texts the harness puts in user-role messages (environment, AGENTS.md, skills, notifications).
 _INJECTED_PREFIXES = ("<", "# AGENTS.md instructions", "# Instructions for ")
 _UUID_TAIL = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$", re.I)
-_JSON_WHITESPACE = b" \t\r\n"
 _TOKEN_FIELDS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens", "total_tokens")
 
 
@@ -222,26 +220,8 @@ class CodexParser:
     def parse(self, lines: Sequence[bytes], first_lineno: int) -> Batch:
         """Parse complete lines (without their newline); line numbers start at `first_lineno`."""
         batch = self._batch = Batch()
-        loads = json_codec.loads
-        decode_error = json_codec.JSONDecodeError
-        max_depth = json_depth.MAX_DEPTH
-        lineno = first_lineno - 1
-        for raw in lines:
-            lineno += 1
-            if not raw or not raw.strip(_JSON_WHITESPACE):
-                continue
-            try:
-                record = loads(raw)
-            except decode_error:
-                record = self._recover(raw, lineno)
-                if record is None:
-                    continue
-            if type(record) is not dict:
-                self._problem(lineno, "not-an-object", f"a JSON {type(record).__name__}, not an object")
-                continue
+        for lineno, record in json_objects(lines, first_lineno, self.path, batch.problems):
             batch.records += 1
-            if raw.count(b"[") + raw.count(b"{") > max_depth:
-                self._clip(record, lineno)
             try:
                 self._record(record, lineno)
             except Exception as exc:  # malformed shapes: report, keep going
@@ -285,18 +265,6 @@ class CodexParser:
     def _unknown(self, label: str, lineno: int) -> None:
         first, count = self._unknown_types.get(label, (lineno, 0))
         self._unknown_types[label] = (first, count + 1)
-
-    def _clip(self, record: dict[str, Any], lineno: int) -> None:
-        """Cut what nests deeper than json_depth.MAX_DEPTH levels; the rest of the line is read."""
-        detail = clip_nesting(record)
-        if detail is not None:
-            self._problem(lineno, "nested-too-deep", detail)
-
-    def _recover(self, raw: bytes, lineno: int) -> Any:
-        """A line the JSON reader rejected: salvage invalid UTF-8, else report why it is unreadable."""
-        record, code, detail = recover_line(raw)
-        self._problem(lineno, code, detail)
-        return record
 
     def _redact(self, text: str | None, limit: int, scope: Scope = "prose") -> str | None:
         if text is None:
