@@ -23,27 +23,18 @@ import pytest
 from lessonloop.capture.adapters import DiscoveryContext
 from lessonloop.capture.opencode import paths as opencode_paths
 from tests.conftest import SHARED_CORPUS, dump_store, store_differences
+from tests.corpus_copies import OPENCODE_SCHEMA
 from tests.counting.opencode_count import count
 
 OPENCODE_CORPUS = SHARED_CORPUS / "opencode" / "codemie"
 CCUSAGE = Path(os.environ.get("LESSONLOOP_CCUSAGE", "/tmp/ccu/node_modules/.bin/ccusage"))
 
-SCHEMA = """
+SCHEMA = (
+    """
 CREATE TABLE project (id text PRIMARY KEY, worktree text NOT NULL, time_created integer NOT NULL,
-  time_updated integer NOT NULL);
-CREATE TABLE session (id text PRIMARY KEY, project_id text NOT NULL, parent_id text, slug text NOT NULL,
-  directory text NOT NULL, title text NOT NULL, version text NOT NULL, share_url text,
-  summary_additions integer, summary_deletions integer, summary_files integer, summary_diffs text,
-  revert text, permission text, time_created integer NOT NULL, time_updated integer NOT NULL,
-  time_compacting integer, time_archived integer, workspace_id text, path text, agent text, model text);
-CREATE TABLE message (id text PRIMARY KEY, session_id text NOT NULL, time_created integer NOT NULL,
-  time_updated integer NOT NULL, data text NOT NULL);
-CREATE TABLE part (id text PRIMARY KEY, message_id text NOT NULL, session_id text NOT NULL,
-  time_created integer NOT NULL, time_updated integer NOT NULL, data text NOT NULL);
-CREATE INDEX message_session_time_created_id_idx ON message (session_id, time_created, id);
-CREATE INDEX part_message_id_id_idx ON part (message_id, id);
-CREATE INDEX part_session_idx ON part (session_id);
-"""
+  time_updated integer NOT NULL);"""
+    + OPENCODE_SCHEMA
+)
 T0 = 1_767_000_000_000  # ms, as OpenCode stores times
 
 
