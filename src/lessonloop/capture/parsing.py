@@ -145,3 +145,25 @@ def diff_strings(old: str, new: str) -> tuple[str, int, int]:
     ]
     body = [line for line in out if not line.startswith("@@")]
     return "\n".join(out), sum(1 for x in body if x.startswith("+")), sum(1 for x in body if x.startswith("-"))
+
+
+def diff_edits(edits: Any, old_key: str, new_key: str) -> tuple[str, int, int] | None:
+    """The diff of a list of string replacements (a multi-edit: each a dict with the old and the
+    new text under `old_key` and `new_key`), each replacement diffed on its own (`diff_strings`)
+    and the non-empty ones joined; None when no item is a replacement."""
+    if not isinstance(edits, list):
+        return None
+    parts: list[str] = []
+    added = removed = 0
+    for edit in edits:
+        if not isinstance(edit, dict):
+            continue
+        old, new = edit.get(old_key), edit.get(new_key)
+        if isinstance(old, str) and isinstance(new, str):
+            text, plus, minus = diff_strings(old, new)
+            parts.append(text)
+            added += plus
+            removed += minus
+    if not parts:
+        return None
+    return "\n".join(part for part in parts if part), added, removed

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lessonloop.capture.parsing import diff_strings
+from lessonloop.capture.parsing import diff_edits, diff_strings
 
 EDIT_TOOLS = frozenset({"Edit", "MultiEdit", "Write", "NotebookEdit"})
 
@@ -32,21 +32,9 @@ def applied_diff(tool: str, tool_input: Any, tool_use_result: Any) -> tuple[str,
         if isinstance(old, str) and isinstance(new, str):
             return diff_strings(old, new)
     elif tool == "MultiEdit":
-        edits = tool_input.get("edits")
-        if isinstance(edits, list):
-            parts: list[str] = []
-            added = removed = 0
-            for edit in edits:
-                if not isinstance(edit, dict):
-                    continue
-                old, new = edit.get("old_string"), edit.get("new_string")
-                if isinstance(old, str) and isinstance(new, str):
-                    text, plus, minus = diff_strings(old, new)
-                    parts.append(text)
-                    added += plus
-                    removed += minus
-            if parts:
-                return "\n".join(part for part in parts if part), added, removed
+        multi = diff_edits(tool_input.get("edits"), "old_string", "new_string")
+        if multi is not None:
+            return multi
     elif tool == "Write":
         content = tool_input.get("content")
         if isinstance(content, str):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lessonloop.capture.parsing import diff_strings
+from lessonloop.capture.parsing import diff_edits, diff_strings
 
 
 def applied_diff(tool: str, tool_input: Any, metadata: Any) -> tuple[str, int, int] | None:
@@ -26,20 +26,9 @@ def applied_diff(tool: str, tool_input: Any, metadata: Any) -> tuple[str, int, i
         if isinstance(old, str) and isinstance(new, str):
             return diff_strings(old, new)
     elif name == "multiedit":
-        edits = tool_input.get("edits")
-        if isinstance(edits, list):
-            texts: list[str] = []
-            added = removed = 0
-            for edit in edits:
-                if isinstance(edit, dict):
-                    old, new = edit.get("oldString"), edit.get("newString")
-                    if isinstance(old, str) and isinstance(new, str):
-                        text, plus, minus = diff_strings(old, new)
-                        texts.append(text)
-                        added += plus
-                        removed += minus
-            if texts:
-                return "\n".join(text for text in texts if text), added, removed
+        multi = diff_edits(tool_input.get("edits"), "oldString", "newString")
+        if multi is not None:
+            return multi
     elif name == "write":
         content = tool_input.get("content")
         if isinstance(content, str):
