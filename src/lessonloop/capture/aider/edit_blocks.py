@@ -8,9 +8,10 @@ SEARCH part creates a new file (or appends to one).
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
+
+from lessonloop.capture.line_diff import diff_hunks
 
 HEAD = re.compile(r"^<{5,9} SEARCH\s*$")
 DIVIDER = re.compile(r"^={5,9}\s*$")
@@ -95,7 +96,7 @@ def unified_diff(search: str, replace: str) -> tuple[str, int, int]:
     if not old:
         body = [f"@@ -0,0 +1,{len(new)} @@", *("+" + line for line in new)]
         return "\n".join(body), len(new), 0
-    out = [line for line in difflib.unified_diff(old, new, lineterm="", n=3) if not line.startswith(("---", "+++"))]
+    out = diff_hunks(old, new, 3)
     added = sum(1 for line in out if line.startswith("+"))
     removed = sum(1 for line in out if line.startswith("-"))
     return "\n".join(out), added, removed

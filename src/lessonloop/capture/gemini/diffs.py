@@ -8,10 +8,10 @@ replace, content for write_file (against an empty file when the original is not 
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from lessonloop.capture.gemini.tools import EDIT_TOOL, WRITE_TOOL
+from lessonloop.capture.line_diff import diff_hunks
 
 DIFF_TOOLS = frozenset({EDIT_TOOL, "edit", WRITE_TOOL})
 
@@ -60,7 +60,7 @@ def _diff_strings(old: str, new: str) -> tuple[str, int, int]:
             len(new_lines),
             0,
         )
-    lines = list(difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=3))[2:]
+    lines = diff_hunks(old.splitlines(), new.splitlines(), 3)
     added = sum(1 for line in lines if line.startswith("+"))
     removed = sum(1 for line in lines if line.startswith("-"))
     return "\n".join(lines), added, removed
