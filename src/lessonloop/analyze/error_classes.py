@@ -269,25 +269,28 @@ RULES: tuple[Rule, ...] = (
         flags=re.DOTALL,
         tools=frozenset({"Skill"}),
     ),
-    # A project's pre-commit hook: type errors or failing tests are the code failing checks;
-    # format and lint rules alone mean the formatter/linter should have run before the commit.
+    # A project's pre-commit hook, classed by its first failing check (the one its headline names,
+    # analyze/error_headline.py), so that one mistake is one class whatever fails after it: type
+    # errors or failing tests first are the code failing checks; a format or lint rule first means
+    # the formatter/linter should have run before the commit.
     _r(
         "precommit_checks",
         CHECK_FAILED,
         0.85,
-        r"Pre-commit validation failed.*?(?P<ev>\[(?:DIALYZER|TESTS?|COMPILE|TYPES?|TYPECHECK|MYPY|TSC)\])",
+        r"Pre-commit validation failed[^\[]*?(?P<ev>\[(?:DIALYZER|TESTS?|COMPILE|TYPES?|TYPECHECK|MYPY|TSC)\])",
         scope=START,
-        flags=re.DOTALL,
     ),
     _r(
         "precommit_style",
         WORKFLOW_SEQUENCE,
         0.9,
-        r"Pre-commit validation failed.*?(?P<ev>\[(?:FORMAT|CREDO|LINT|STYLE)\][^\\\n]*)",
+        r"Pre-commit validation failed[^\[]*?(?P<ev>\[(?:FORMAT|CREDO|LINT|STYLE)\][^\\\n]*)",
         scope=START,
-        flags=re.DOTALL,
     ),
     _r("hook_reformatted", WORKFLOW_SEQUENCE, 0.85, r"files were modified by this hook", kinds=_COMMIT),
+    # The pre-commit framework's report run as a check (Aider's /lint runs it after an edit):
+    # "black.....Failed", "flake8.....Failed". The commit's own rejection is the rule above.
+    _r("precommit_hook_failed", CHECK_FAILED, 0.85, r"\.\.\.\.Failed"),
     # git.
     _r("git_no_upstream", MISSING_PREREQUISITE, 0.97, r"has no upstream branch"),
     _r(

@@ -1,26 +1,141 @@
-"""An error's headline: the informative start of a failed call's error text."""
+"""An error's headline: the line of a failed call's output that carries the error.
+
+Not simply the first line: a build prints progress before the failure ("Compiling 4 files (.ex)",
+"==> fine"), a test runner a banner, an agent its envelope (analyze/output_noise.py). Read in order:
+1. a check runner's rejection names its first failing check: a hook's "Pre-commit validation
+   failed:" followed by "[FORMAT] ..." sections, pre-commit's "black.....Failed" lines (with the
+   first rule code a linter reports, "F401"); one rejection reads the same whether one or three
+   checks failed after the first;
+2. else the first line that carries an error: an exception (Python's last traceback line, pytest's
+   "E   NameError: ...", Elixir's "** (RuntimeError) ..."), a compiler's or tool's "error:" /
+   "fatal:" / "error[E0308]" / "✘ [ERROR]" line, a linter's issue line, an assertion failure (with
+   the failing test's name, since "Assertion with == failed" alone names no cause);
+3. else a test runner's summary of what failed ("5 tests, 4 failures", "FAILED path::test");
+4. else the first line that is not noise (a harness's own message: "File does not exist.").
+A line that only introduces what follows (ends with a colon) gets the next line joined to it.
+"""
 
 from __future__ import annotations
 
 import re
 
-_EXIT_LINE = re.compile(r"\A\s*Exit code -?\d+\s*$")
-_PREFIX = re.compile(r"^\s*(?:<tool_use_error>\s*)?(?:Error:\s*)?")
+from lessonloop.analyze.output_noise import is_noise
+
 _TAGS = re.compile(r"</?tool_use_error>")
+_EXIT_LINE = re.compile(r"^Exit code:? -?\d+$")
+_LEAD = re.compile(r"^[\s┃│║]*")  # box drawing before a linter's or test runner's line
+_PREFIX = re.compile(r"^(?:#{1,6} |Error:\s*|E\s{2,})")
 HEADLINE_CHARS = 200
+
+# 1. Check runners.
+_CHECK_SECTION = re.compile(r"^\[([A-Z][A-Z0-9_ -]{1,30})\](.*)$")
+_CHECKS_FAILED = re.compile(r"\bfail(?:ed|ure|s)?\b|\brejected\b", re.IGNORECASE)
+_PRE_COMMIT_HOOK = re.compile(r"^(\S.*?)\.{3,}\s*(?:\(no files to check\))?(Passed|Failed|Skipped)$")
+_RULE_CODE = re.compile(r"^\S+:\d+(?::\d+)?:? ([A-Z]{1,4}\d{2,5})\b")
+
+# 2. Lines that carry an error.
+_ERROR_LINES = re.compile(
+    "|".join(
+        (
+            r"E\s{2,}\S.*",  # pytest's exception line
+            r"\*\* \(\w[\w.]*\).*",  # Elixir's exception
+            r"(?:[A-Za-z_][\w]*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\b(?::.*)?",
+            r"(?:error|fatal|panic|FATAL|ERROR|Error|Fatal)(?:\[\w+\])?: .*",
+            r"(?:error|Error|ERROR) TS\d+: .*",
+            r"\S+:\d+(?::\d+)?: (?:error|fatal error|Error)\b.*",
+            r"\S+\(\d+,\d+\): error .*",
+            r"✘ \[ERROR\] .*",
+            r"npm ERR! .*",
+            r"thread '.*' panicked at .*",
+            r"--- FAIL: .*",
+            r"\[[A-Z]\] [↘↗→↑↓] .*",  # credo's issue line
+            r"\S+:\d+:\d+: [A-Z]{1,4}\d{2,5} .*",  # flake8 / ruff / pylint issue line
+            r"\d+:\d+ +error +.*",  # eslint's issue line
+            r"Assertion with .* failed\b.*",
+            r"AssertionError\b.*",
+            r"assert .* failed",
+            r".*\bcommand not found\b.*",
+            r".*: No such file or directory.*",
+            r".*\bPermission denied\b.*",
+            r".*\bnot permitted\b.*",
+        )
+    ).join(("^(?:", ")$"))
+)
+_GENERIC_ASSERTION = re.compile(r"^(?:Assertion with \S+ failed\b.*|AssertionError|assert .* failed)$")
+# 3. Summaries.
+_SUMMARY_LINES = re.compile(
+    r"^(?:\d+ tests?, \d+ failures?.*|FAILED \S+.*|FAIL +\S+.*|\u00d7 .*|✗ .*|Tests?:? .*\d+ failed.*"
+    r"|\d+ (?:failed|errors?)\b.*|test result: FAILED.*)$"
+)
+_TEST_NAME = re.compile(r"^(?:\d+\) (test .+)|_{3,} (\S+) _{3,}|FAIL +(\S.*)|\u00d7 (.+?)(?: \d+ms)?)$")
 
 
 def error_headline(text: str | None) -> str:
-    """The informative start of an error: its first line that is not an "Exit code N" header, and
-    the line after it when the first only introduces what follows (ends with a colon)."""
+    """The line of `text` that carries its error (see the module's docstring), cut to 200 characters."""
     if not text:
         return ""
-    head = text[:4000].replace("\\n", "\n")  # some hooks print their message JSON-escaped
-    lines = [_TAGS.sub("", line).strip() for line in head.splitlines()]
-    lines = [line for line in lines if line and not _EXIT_LINE.match(line)]
+    lines = _lines(text)
     if not lines:
         return ""
-    first = _PREFIX.sub("", lines[0])
-    if first.endswith(":") and len(lines) > 1:
-        first = f"{first} {lines[1]}"
-    return first[:HEADLINE_CHARS]
+    headline = _failing_check(lines) or _error_line(lines)
+    return headline[:HEADLINE_CHARS]
+
+
+def _lines(text: str) -> list[str]:
+    head = text[:8000].replace("\\n", "\n")  # some hooks print their message JSON-escaped
+    lines = (_LEAD.sub("", _TAGS.sub("", line)).strip() for line in head.splitlines())
+    return [line for line in lines if line and not _EXIT_LINE.match(line)]
+
+
+def _failing_check(lines: list[str]) -> str | None:
+    """A check runner's rejection: its header with the first failing check (and rule code)."""
+    first = lines[0]
+    if _CHECKS_FAILED.search(first) and len(lines) > 1:
+        section = _CHECK_SECTION.match(lines[1])
+        if section is not None:
+            rest = section.group(2).strip()
+            return f"{_PREFIX.sub('', first)} [{section.group(1)}]" + (f" {rest}" if rest else "")
+    for at, line in enumerate(lines):
+        hook = _PRE_COMMIT_HOOK.match(line)
+        if hook is None or hook.group(2) != "Failed":
+            continue
+        name = hook.group(1).strip()
+        for later in lines[at + 1 :]:
+            if _PRE_COMMIT_HOOK.match(later):
+                break
+            code = _RULE_CODE.match(later)
+            if code is not None:
+                return f"{name} Failed: {code.group(1)}"
+        return f"{name} Failed"
+    return None
+
+
+def _error_line(lines: list[str]) -> str:
+    kept = [(at, line) for at, line in enumerate(lines) if not is_noise(line)]
+    chosen: tuple[int, str] | None = None
+    for pattern in (_ERROR_LINES, _SUMMARY_LINES):
+        chosen = next(((at, line) for at, line in kept if pattern.match(line)), None)
+        if chosen is not None:
+            break
+    if chosen is None:
+        chosen = kept[0] if kept else (0, lines[0])
+    at, line = chosen
+    line = _PREFIX.sub("", line)
+    if _GENERIC_ASSERTION.match(line):
+        name = _test_name(lines, at)
+        if name:
+            line = f"{name}: {line}"
+    elif line.endswith(":"):
+        after = next((later for later_at, later in kept if later_at > at), None)
+        if after is not None:
+            line = f"{line} {_PREFIX.sub('', after)}"
+    return line
+
+
+def _test_name(lines: list[str], at: int) -> str | None:
+    """The failing test a generic assertion line belongs to: the nearest test header above it."""
+    for line in reversed(lines[max(0, at - 12) : at]):
+        found = _TEST_NAME.match(line)
+        if found is not None:
+            return next(group for group in found.groups() if group)
+    return None

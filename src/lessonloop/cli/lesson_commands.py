@@ -48,13 +48,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "Reported: repeated usage errors (an error whose signature occurred earlier) and how\n"
             "many a lesson learned from that error warned about (recall); successful calls on\n"
             "which a lesson fired (false alarms). With PATHs, those transcripts are read into a\n"
-            "temporary store; otherwise the store's sessions are replayed. Nothing is stored."
+            "temporary store; otherwise the store's sessions are replayed. Nothing is stored.\n\n"
+            "--explain lists every failure: its error signature, whether it repeats an earlier\n"
+            'failure, warned or missed and why (no lesson yet, trigger did not match, "unless"\n'
+            "satisfied, below threshold). --labels FILE scores replay against a person's labels:\n"
+            '{"repeats": [{"session": ID, "tool_use_id": ID | "line": N}, ...], "not_repeats": [...]}\n'
+            "(recall on the labelled repeats, false alarms on successful calls)."
         ),
     )
     replay.add_argument("paths", nargs="*", metavar="PATH", help="transcripts to replay (default: the store)")
     mode = replay.add_mutually_exclusive_group()
     mode.add_argument("--online", action="store_true", help="learn from every call after deciding on it (default)")
     mode.add_argument("--split", type=fraction, metavar="F", help="learn from the first F (0-1) of the sessions only")
+    replay.add_argument("--explain", action="store_true", help="list every failure: repeat or not, warned or why not")
+    replay.add_argument("--labels", type=Path, metavar="FILE", help="score against hand labels of repeated mistakes")
     project_option(replay)
     agent_option(replay)
     common_options(replay)
@@ -92,7 +99,14 @@ def learn_run_text(run: Any) -> str:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from lessonloop.learn.replay import replay
+    from lessonloop.learn.replay_audit import LabelError, read_labels, score_labels
 
+    labels = None
+    if args.labels is not None:
+        try:
+            labels = read_labels(args.labels)
+        except LabelError as exc:
+            raise CommandError(str(exc)) from exc
     if args.paths:
         with tempfile.TemporaryDirectory(prefix="lessonloop-replay-") as folder:
             history = _history_from_paths(args.paths, Path(folder) / "replay.db", args.project, args.agent)
@@ -111,10 +125,16 @@ def cmd_replay(args: argparse.Namespace) -> int:
             f" of agent {args.agent}" if args.agent else ""
         )
         raise CommandError("no tool calls to replay" + where)
+    data = report.to_json()
+    if not args.explain:
+        data.pop("failures")
+    if labels is not None:
+        score = score_labels(report.failures, *labels, report.successful_calls, report.false_alarms)
+        data["labels"] = {"file": str(args.labels), **score.to_json()}
     if args.json:
-        emit_json(report.to_json())
+        emit_json(data)
     else:
-        _print_report(report.to_json())
+        _print_report(data)
     return 0
 
 
@@ -179,8 +199,55 @@ def _print_report(data: dict[str, Any]) -> None:
                 item["title"][:100], str(item["fired"]), str(item["warned_errors"]), str(item["false_alarms"])
             )
         out.print(fired)
-    if data["missed_repeated"]:
+    if data["missed_repeated"] and "failures" not in data:
         out.print("Missed repeated usage errors:")
         for item in data["missed_repeated"][:10]:
             out.print(f"  {item['ts']}  {item['tool']}  {item['call'][:80]}  [{item['error_class']}]")
+    if "failures" in data:
+        _print_failures(out, data["failures"])
+    if "labels" in data:
+        _print_labels(out, data["labels"], pct)
     sys.stdout.flush()
+
+
+def _print_failures(out: Any, failures: list[dict[str, Any]]) -> None:
+    from rich.markup import escape
+
+    out.print(f"Failures ({len(failures)}), in time order:")
+    for item in failures:
+        if item["warned"]:
+            verdict = "repeat, WARNED"
+        elif item["repeat"]:
+            verdict = f"repeat, missed: {item['why']}"
+        else:
+            verdict = "first of its signature"
+        where = f"{item['session_id'][:8]}:{item['line']}"
+        out.print(escape(f"  {item['ts'][:19]}  {where}  {item['tool']}  {item['call'][:70]}"))
+        out.print(escape(f"      [{item['error_class']}] {item['signature']}"))
+        line = f"      {verdict}"
+        if item["repeat_of"]:
+            line += f" (first: {item['repeat_of']['session_id'][:8]}:{item['repeat_of']['line']})"
+        out.print(escape(line))
+        for title in item["other_warnings"]:
+            out.print(escape(f"      other lesson fired: {title[:100]}"))
+
+
+def _print_labels(out: Any, data: dict[str, Any], pct: Any) -> None:
+    from rich.markup import escape
+
+    out.print(
+        escape(
+            f"Against the labels ({data['file']}): {data['warned_labelled_repeats']} of {data['labelled_repeats']} "
+            f"labelled repeats warned (recall {pct(data['recall'])}); false alarms {data['false_alarms']} of "
+            f"{data['successful_calls']:,} successful calls ({pct(data['false_alarm_rate'])})."
+        )
+    )
+    out.print(
+        f"Replay's own repeat judgment: {data['labelled_repeats_replay_counts_as_repeats']} of "
+        f"{data['labelled_repeats']} labelled repeats, and {data['labelled_not_repeats_replay_counts_as_repeats']} "
+        f"of {data['labelled_not_repeats']} labelled not-repeats, counted as repeats."
+    )
+    for item in data["missed_labelled_repeats"]:
+        out.print(escape(f"  missed {item['session_id'][:8]}:{item['line']} {item['call'][:60]}: {item['why']}"))
+    for item in data["labels_not_found"]:
+        out.print(escape(f"  label not found among the failures: {item}"))

@@ -64,7 +64,10 @@ class CallEvent:
         # The neutral kind names the error (an agent's own tool only for kind "other"): Codex's and
         # Claude Code's failing `git push` are the same error.
         label = call.tool if call.kind == "other" else call.kind
-        self.signature = error_signature(label, call.error_text, branch) if call.status == "error" else None
+        self.signature = None
+        if call.status == "error":
+            program = self.segments[-1][0] if self.segments and self.segments[-1] else ""
+            self.signature = error_signature(label, call.error_text, branch, call.exit_code, program)
 
     @property
     def ts(self) -> str:

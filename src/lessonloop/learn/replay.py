@@ -9,7 +9,9 @@ Counted: a repeated error is a failed call whose error signature (tool + normali
 occurred earlier in the history. The headline figures are over usage errors (the classes in
 analyze/error_classes.USAGE_CLASSES: mistakes in how the agent called a tool); `by_class` has
 every class. A repeated error is warned when a lesson learned from that same error signature
-fired on the call. A false alarm is a successful call on which any lesson fired.
+fired on the call. A false alarm is a successful call on which any lesson fired. Every evaluated
+failure is also judged one by one (`failures`, learn/replay_audit.py: repeat or not, warned or
+missed and why), which `replay --explain` prints and `replay --labels` scores.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from lessonloop.analyze.error_classes import USAGE_CLASSES
 from lessonloop.learn.engine import Learner, Policy
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, History
+from lessonloop.learn.replay_audit import ExplainedFailure, explain_failure
 
 EXAMPLES = 50  # warned / missed errors and false alarms listed in the report
 
@@ -65,6 +68,8 @@ class ReplayReport:
     warned: list[dict[str, Any]] = field(default_factory=list)
     missed: list[dict[str, Any]] = field(default_factory=list)
     alarms: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[ExplainedFailure] = field(default_factory=list)  # every evaluated failure, judged
+    by_day: dict[str, Counter[str]] = field(default_factory=dict)  # the same counts per UTC day of the call
 
     @property
     def recall(self) -> float | None:
@@ -107,6 +112,18 @@ class ReplayReport:
             "warned_repeated": self.warned,
             "missed_repeated": self.missed,
             "false_alarm_calls": self.alarms,
+            "failures": [f.to_json() for f in self.failures],
+            "by_day": [
+                {
+                    "day": day,
+                    "calls": c["calls"],
+                    "successful_calls": c["successful"],
+                    "false_alarms": c["false_alarms"],
+                    "repeated_errors": c["repeated"],
+                    "warned_repeated_errors": c["warned"],
+                }
+                for day, c in sorted(self.by_day.items())
+            ],
             "policy": {
                 "warn_tiers": sorted(self.policy.warn_tiers),
                 "ask_at": self.policy.ask_at,
@@ -135,7 +152,7 @@ def replay(history: History, policy: Policy | None = None, split: float | None =
     else:
         report.evaluated_sessions = len(starts)
     learner = Learner(policy)
-    seen: set[str] = set()
+    seen: dict[str, CallEvent] = {}  # error signature -> its first failure
     last_call = {event.session_id: event.call.id for event in history.events}
     for item in history.stream():
         if isinstance(item, CorrectionEvent):
@@ -148,18 +165,22 @@ def replay(history: History, policy: Policy | None = None, split: float | None =
         learning = cutoff is None or event.ts < cutoff
         decision = learner.decide(event)
         if cutoff is None or event.ts >= cutoff:
+            if event.call.status == "error":
+                report.failures.append(explain_failure(event, decision, learner, seen))
             _evaluate(report, event, decision.fired, seen)
         learner.observe(event, decision, learn=learning)
         if event.signature:
-            seen.add(event.signature)
+            seen.setdefault(event.signature, event)
         if learning and last_call.get(event.session_id) == event.call.id:  # frozen after the cutoff
             learner.end_session(event.session_id)
     report.lessons_learned = len(learner.lessons)
     return report
 
 
-def _evaluate(report: ReplayReport, event: CallEvent, fired: list[Any], seen: set[str]) -> None:
+def _evaluate(report: ReplayReport, event: CallEvent, fired: list[Any], seen: dict[str, CallEvent]) -> None:
     report.evaluated_calls += 1
+    day = report.by_day.setdefault((event.call.ts or event.ts or "")[:10] or "unknown", Counter())
+    day["calls"] += 1
     for f in fired:
         firing = report.firings.get(f.lesson.signature)
         if firing is None:
@@ -168,8 +189,10 @@ def _evaluate(report: ReplayReport, event: CallEvent, fired: list[Any], seen: se
     call = event.call
     if call.ok:
         report.successful_calls += 1
+        day["successful"] += 1
         if fired:
             report.false_alarms += 1
+            day["false_alarms"] += 1
             for f in fired:
                 report.firings[f.lesson.signature].false_alarms += 1
             if len(report.alarms) < EXAMPLES:
@@ -194,8 +217,10 @@ def _evaluate(report: ReplayReport, event: CallEvent, fired: list[Any], seen: se
     if name not in USAGE_CLASSES:
         return
     report.repeated_errors += 1
+    day["repeated"] += 1
     if warned_by:
         report.warned_repeated_errors += 1
+        day["warned"] += 1
         if len(report.warned) < EXAMPLES:
             report.warned.append(_example(event, warned_by))
     elif len(report.missed) < EXAMPLES:

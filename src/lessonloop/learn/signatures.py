@@ -1,6 +1,6 @@
 """Normalized text for lessons: the error signature that says two failures are "the same error"
-(the error's headline, analyze/error_headline.py, with placeholders for what varies between
-occurrences: analyze/placeholders.py).
+(the line that carries the error, analyze/error_headline.py, with placeholders for what varies
+between occurrences: analyze/placeholders.py).
 """
 
 from __future__ import annotations
@@ -12,10 +12,16 @@ from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.placeholders import placeholders
 
 
-def error_signature(tool: str, error_text: str | None, branch: str | None = None) -> str:
-    """What makes two failures the same error: the tool and the normalized headline. (Not the
-    class: one pre-commit rejection may be classed by its first complaint, another by several.)"""
-    return f"{tool}|{placeholders(error_headline(error_text), branch)}"
+def error_signature(
+    tool: str, error_text: str | None, branch: str | None = None, exit_code: int | None = None, program: str = ""
+) -> str:
+    """What makes two failures the same error: the tool and the normalized line that carries the
+    error (analyze/error_headline.py). A failure that printed nothing is its exit status, with the
+    program that failed (`rg exit 1`). (Not the class: the headline decides, the class follows it.)"""
+    headline = placeholders(error_headline(error_text), branch)
+    if not headline and exit_code is not None:
+        headline = f"{program} exit {exit_code}".strip()
+    return f"{tool}|{headline}"
 
 
 def digest(*parts: str) -> str:

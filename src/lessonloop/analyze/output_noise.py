@@ -1,0 +1,80 @@
+"""Lines of a failed call's output that do not carry its error: progress, counters, banners, the
+build's chatter, warnings, hints, and the agents' own envelopes around a command's output.
+
+An error's headline (analyze/error_headline.py) is read from the other lines, so that two runs of
+`mix test` that compile a different number of files, or print a different seed, are not told apart
+by that, and two different failures are not taken for one because both begin with the same chatter.
+The patterns describe formats (a build tool's "Compiling N files", a test runner's session banner, a
+package manager's download lines), never one project's output.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NOISE = re.compile(
+    "|".join(
+        (
+            # Agents' envelopes around a command's output: Claude Code's "Exit code N", Codex's unified
+            # exec header (Chunk ID, Wall time, Process exited with code N, Original token count,
+            # Output:), Aider's "## Running: CMD" echo of a /run or /lint command.
+            r"Exit code:? -?\d+",
+            r"Chunk ID: \S+",
+            r"Wall time: [\d.]+ ?\w*",
+            r"Process exited with code -?\d+",
+            r"Original token count: \d+",
+            r"Output:",
+            r"#+ Running: .*",
+            # Build and dependency progress (mix, cargo, npm/pnpm/yarn, pip/uv, go, gradle, make).
+            r"==> [\w.@/-]+",
+            r"Compiling \d+ files? \(\.\w+\)",
+            r"Compiling [\w-]+ v?[\d.]+.*",
+            r"Generated [\w-]+ app",
+            r"Getting extensions in current project\.*",
+            r"Running setup for [\w.]+\.*",
+            r"Running ExUnit with seed: .*",
+            r"(?:Checking|Analyzing|Scanning) \d+ (?:source )?files?\b.*",
+            r"Finding suitable PLTs",
+            r"Checking PLT\.*",
+            r"(?:Downloading|Downloaded|Fetching|Fetched|Resolving|Resolved|Installing|Installed|Collecting|"
+            r"Building|Built|Unpacking|Preparing|Prepared|Updating|Updated|Locking|Audited|Uninstalled|"
+            r"Using cached|Requirement already satisfied|Finished|Blocking|Waiting for)\b.*",
+            r"make(?:\[\d+\])?: (?:Entering|Leaving) directory.*",
+            r"> .*",  # npm's "> pkg@1.0 test" script banner and its command; pytest's failing code line
+            r"RUN +v[\d.]+ .*",
+            r"DEPRECATED +.*",
+            r"\(node:\d+\) \w*Warning.*",
+            r"\(Use `node --trace-\w+ \.\.\.`.*",
+            # Test runners' banners and counters (pytest's session header, dots of passing tests).
+            r"platform \w+ -- Python .*",
+            r"(?:rootdir|configfile|cachedir|plugins|testpaths): .*",
+            r"collected \d+ items?.*",
+            r"collecting \.\.\..*",
+            r"\S+ [.sxFE]+ +\[ *\d+%\]",
+            r"[.sxF*]+",
+            r"Finished in [\d.]+ .*",
+            r"Randomized with seed \d+",
+            # Progress counters and bars.
+            r"\[\d+/\d+\].*",
+            r"[\d.]+ ?%.*",
+            r"[#=>\-\s.]*\d+(?:\.\d+)?%[\s\S]*",
+            # Warnings and hints are not the error.
+            r"(?:warning|Warning|WARNING|warn|WARN|hint|note|Note|NOTE|info|INFO)(?:\[\w+\])?: .*",
+            r"\d\d:\d\d:\d\d(?:\.\d+)? \[(?:warning|info|debug)\] .*",
+            # Lines of box drawing, rules and other punctuation only.
+            r"[\W_]+",
+        )
+    ).join(("^(?:", r")\s*$"))
+)
+_BANNER = re.compile(r"^[=\-_*#~⎯]{3,}.*[=\-_*#~⎯]{3,}$")  # "=== test session starts ===", "⎯⎯ Failed Tests 1 ⎯⎯"
+
+
+def is_noise(line: str) -> bool:
+    """Whether `line` (stripped) is output that carries no error: progress, banners, warnings, an
+    agent's envelope. A banner that announces errors ("=== FAILURES ===") is noise too: the
+    error is on the lines after it."""
+    if not line:
+        return True
+    if _NOISE.match(line):
+        return True
+    return _BANNER.match(line) is not None

@@ -1,0 +1,232 @@
+"""Replay that can be audited (learn/replay_audit.py, `replay --explain`, `replay --labels`): every
+failure judged (repeat or not, warned or missed and why), and the figures scored against labels."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lessonloop.learn.engine import Policy
+from lessonloop.learn.events import CallEvent
+from lessonloop.learn.replay import replay
+from lessonloop.learn.replay_audit import (
+    BELOW,
+    NO_LESSON,
+    NO_MATCH,
+    UNLESS,
+    Label,
+    LabelError,
+    read_labels,
+    score_labels,
+)
+from tests.learning_helpers import PRE_COMMIT, Script, ScriptedSession, history, no_upstream
+
+
+def push_failure(s: ScriptedSession, command: str = "git push") -> CallEvent:
+    return s.bash(command, error=no_upstream(s.branch or ""), error_class="MISSING_PREREQUISITE")
+
+
+def test_every_failure_is_judged_first_warned_or_missed_with_why() -> None:
+    script = Script()
+    s1, s2, s3 = (script.session(sid, branch=f"b{sid}") for sid in ("s1", "s2", "s3"))
+    first = push_failure(s1)
+    events = [first, s1.bash("git push -u origin bs1")]
+    warned = push_failure(s2)
+    events += [warned]
+    shape = push_failure(s3, "git push --set-upstream origin bs3")  # same error, but the fixed form ran
+    events += [shape]
+    report = replay(history(events))
+    judged = {f.tool_use_id: f for f in report.failures}
+    assert list(judged) == [first.call.id, warned.call.id, shape.call.id]
+    one, two, three = judged.values()
+    assert (one.repeat, one.warned, one.why) == (False, False, None)
+    assert (two.repeat, two.warned, two.why) == (True, True, None)
+    assert two.repeat_of == {"session_id": "s1", "tool_use_id": one.tool_use_id, "line": one.line}
+    assert (three.repeat, three.warned, three.why) == (True, False, NO_MATCH)
+    assert three.lessons and three.lessons[0].startswith("`git push` without -u")
+
+
+def test_a_repeat_before_any_lesson_is_missed_for_no_lesson_yet() -> None:
+    script = Script()
+    s1, s2 = script.session("s1"), script.session("s2")
+    failing = "Exit code 2\n1 test, 1 failure"
+    events = [
+        s1.bash("mix test", error=failing, error_class="CHECK_FAILED"),
+        s2.bash("mix test", error=failing, error_class="CHECK_FAILED"),
+    ]
+    report = replay(history(events))
+    assert [(f.repeat, f.why) for f in report.failures] == [(False, None), (True, NO_LESSON)]
+
+
+def test_a_repeat_after_the_prevention_is_missed_for_unless_satisfied() -> None:
+    script = Script()
+    s1, s2 = script.session("s1"), script.session("s2")
+    events = [
+        s1.edit("lib/a.ex"),
+        s1.bash("git commit -m x", error=PRE_COMMIT, error_class="WORKFLOW_SEQUENCE"),
+        s1.bash("mix format"),
+        s1.bash("git commit -m x"),
+        s2.edit("lib/b.ex"),
+        s2.bash("mix format"),
+        s2.bash("git commit -m y", error=PRE_COMMIT, error_class="WORKFLOW_SEQUENCE"),
+    ]
+    report = replay(history(events))
+    assert report.failures[-1].repeat
+    assert report.failures[-1].why == UNLESS
+
+
+def test_a_repeat_matched_by_a_pending_lesson_is_below_threshold() -> None:
+    script = Script()
+    s1, s2 = script.session("s1", branch="feat-a"), script.session("s2", branch="feat-b")
+    events = [push_failure(s1), s1.bash("git push -u origin feat-a"), push_failure(s2)]
+    report = replay(history(events), Policy(review=True))
+    last = report.failures[-1]
+    assert not last.warned
+    assert last.why is not None and last.why.startswith(BELOW) and "pending" in last.why
+
+
+def test_a_lesson_of_another_error_is_listed_but_does_not_count_as_warned() -> None:
+    script = Script()
+    s1, s2 = script.session("s1", branch="feat-a"), script.session("s2", branch="feat-b")
+    other = "Exit code 1\nerror: failed to push some refs to 'origin'"
+    events = [
+        push_failure(s1),
+        s1.bash("git push -u origin feat-a"),
+        s1.bash("git push", error=other, error_class="INCORRECT_PARAMETER"),
+        s2.bash("git push", error=other, error_class="INCORRECT_PARAMETER"),
+    ]
+    report = replay(history(events))
+    last = report.failures[-1]
+    assert last.repeat and not last.warned and last.why == NO_LESSON
+    assert last.other_warnings and last.other_warnings[0].startswith("`git push` without -u")
+
+
+# ----------------------------------------------------------------------------- labels
+
+
+def test_labels_score_recall_agreement_and_missing_labels() -> None:
+    script = Script()
+    s1, s2, s3 = (script.session(sid, branch=f"b{sid}") for sid in ("s1", "s2", "s3"))
+    events = [push_failure(s1), s1.bash("git push -u origin bs1"), push_failure(s2)]
+    failing = "Exit code 2\n1 test, 1 failure"
+    events += [s2.bash("mix test", error=failing, error_class="CHECK_FAILED")]
+    events += [s3.bash("mix test", error=failing, error_class="CHECK_FAILED")]
+    report = replay(history(events))
+    f = report.failures
+    repeats = [Label("s2", f[1].tool_use_id, None), Label("s3", None, f[3].line), Label("s9", "nope", None)]
+    not_repeats = [Label("s1", f[0].tool_use_id, None)]
+    score = score_labels(f, repeats, not_repeats, report.successful_calls, report.false_alarms)
+    assert (score.repeats, score.warned, score.recall) == (2, 1, 0.5)
+    assert score.tool_agrees_repeat == 2
+    assert (score.not_repeats, score.tool_calls_repeat, score.warned_not_repeats) == (1, 0, 0)
+    assert score.missing == [{"label": "repeat", "session": "s9", "tool_use_id": "nope"}]
+    assert [m["tool_use_id"] for m in score.missed] == [f[3].tool_use_id]
+    assert score.to_json()["false_alarms"] == report.false_alarms
+
+
+def test_read_labels_checks_the_file(tmp_path: Path) -> None:
+    good = tmp_path / "good.json"
+    good.write_text(
+        json.dumps({"repeats": [{"session": "a", "line": 3}], "not_repeats": [{"session": "b", "tool_use_id": "t"}]})
+    )
+    assert read_labels(good) == ([Label("a", None, 3)], [Label("b", "t", None)])
+    for bad in ("[]", "{}", '{"repeats": [{"line": 3}]}', '{"repeats": [{"session": "a"}]}', "not json"):
+        path = tmp_path / "bad.json"
+        path.write_text(bad)
+        with pytest.raises(LabelError):
+            read_labels(path)
+    with pytest.raises(LabelError):
+        read_labels(tmp_path / "missing.json")
+
+
+def test_cli_explains_and_scores_labels_on_a_real_transcript(tmp_path: Path) -> None:
+    """`replay PATH --explain --labels FILE` as a real subprocess on a small real-format transcript."""
+
+    folder = tmp_path / "projects" / "-home-dev-app"
+    folder.mkdir(parents=True)
+    transcript = folder / "s1.jsonl"
+    _write_two_push_failures(transcript)
+    labels = tmp_path / "labels.json"
+    labels.write_text(json.dumps({"repeats": [{"session": "s1", "line": 99}], "not_repeats": []}))
+    env = {**os.environ, "LESSONLOOP_DB": str(tmp_path / "user.db"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    done = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "replay", str(folder), "--explain", "--labels", str(labels), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert len(data["failures"]) == 2
+    assert data["failures"][1]["repeat"] is True
+    assert data["labels"]["labels_not_found"] == [{"label": "repeat", "session": "s1", "line": 99}]
+    text = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "replay", str(folder), "--explain"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert text.returncode == 0, text.stderr
+    assert "Failures (2)" in text.stdout and "first of its signature" in text.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "replay", str(folder), "--labels", str(tmp_path / "none.json")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert bad.returncode != 0 and "cannot read labels" in bad.stderr
+
+
+def _write_two_push_failures(path: Path) -> None:
+    lines = []
+    for i, (command, error) in enumerate(
+        [("git push", no_upstream("main")), ("git push -u origin main", None), ("git push", no_upstream("main"))]
+    ):
+        tool_id = f"toolu_{i}"
+        ts = f"2026-03-02T09:00:{i * 2:02d}.000Z"
+        result_ts = f"2026-03-02T09:00:{i * 2 + 1:02d}.000Z"
+        base = {"sessionId": "s1", "cwd": "/home/dev/app", "gitBranch": "main", "version": "2.1.38"}
+        lines.append(
+            {
+                **base,
+                "type": "assistant",
+                "uuid": f"a{i}",
+                "timestamp": ts,
+                "message": {
+                    "role": "assistant",
+                    "content": [{"type": "tool_use", "id": tool_id, "name": "Bash", "input": {"command": command}}],
+                },
+            }
+        )
+        content = error if error is not None else "Everything up-to-date"
+        lines.append(
+            {
+                **base,
+                "type": "user",
+                "uuid": f"u{i}",
+                "timestamp": result_ts,
+                "message": {
+                    "role": "user",
+                    "content": [
+                        {
+                            "type": "tool_result",
+                            "tool_use_id": tool_id,
+                            "content": content,
+                            "is_error": error is not None,
+                        }
+                    ],
+                },
+            }
+        )
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
