@@ -44,7 +44,9 @@ def format_timestamp(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    if moment.year >= 1000:  # isoformat: the same text, in half strftime's time ("+00:00" cut)
+        return moment.isoformat(timespec="milliseconds")[:-6] + "Z"
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"  # the year unpadded
 
 
 def parse_timestamp(text: str) -> datetime:

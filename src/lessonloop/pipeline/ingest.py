@@ -706,15 +706,20 @@ def _restart_point(
     if any(d >= line for d in dropped):
         if any(d < line for d in dropped):
             return None  # dropped on both sides: cannot be counted (continue at the end)
-        return chunk_start + sum(len(raw) + 1 for raw in chunk.lines[:index]), line - 1
+        return chunk_start + _length(chunk.lines, 0, index), line - 1
     if dropped:
         # Back from the chunk's end: each line after the restart point ends with its newline, but
         # a last line without one that the reader accepted whole (a quiet file's complete JSON).
-        after = sum(len(raw) + 1 for raw in chunk.lines[index:])
+        after = _length(chunk.lines, index, len(chunk.lines))
         if os.pread(fd, 1, chunk.end_offset - 1) != b"\n":
             after -= 1
         return chunk.end_offset - after, line - 1
-    return chunk_start + sum(len(raw) + 1 for raw in chunk.lines[:index]), line - 1
+    return chunk_start + _length(chunk.lines, 0, index), line - 1
+
+
+def _length(lines: list[bytes], start: int, end: int) -> int:
+    """Bytes of lines[start:end], each with its newline."""
+    return sum(map(len, lines[start:end])) + end - start
 
 
 def _count(summary: IngestSummary, batch: Batch, lines: int) -> None:
