@@ -64,7 +64,7 @@ _WORD = re.compile(r"[^\W_]+")  # runs of letters and digits: close to FTS5's un
 
 _ROW_COLUMNS = (
     "id, kind, title, body, prevention, prevention_command, trigger_text, category, severity, scope, "
-    "project, tier, status, sessions, failed_sessions, observations, confidence, last_seen, created_at"
+    "project, tier, status, sessions, failed_sessions, observations, confidence, last_seen, created_at, origin"
 )
 _BM25 = "bm25(lessons_fts, " + ", ".join(f"{w:g}" for w in ranking.COLUMN_WEIGHTS) + ")"
 
@@ -186,6 +186,7 @@ class Recalled(_Record):
         "kind",
         "last_seen",
         "observations",
+        "origin",
         "prevention",
         "prevention_command",
         "project",
@@ -223,8 +224,10 @@ class Recalled(_Record):
         last_seen: str | None,
         score: float,
         factors: Factors,
+        origin: str = "learned",
     ) -> None:
         self.id = id
+        self.origin = origin  # learned | manual | imported | team (pulled from the team: docs/team.md)
         self.kind = kind
         self.title = title
         self.body = body
@@ -256,6 +259,7 @@ class Recalled(_Record):
             "body": self.body,
             "trigger": self.trigger_text,
             "kind": self.kind,
+            "origin": self.origin,
             "category": self.category,
             "severity": self.severity,
             "scope": self.scope,
@@ -547,7 +551,7 @@ def _score_row(
     """A lesson row and its search results, scored (ranking module)."""
     (
         lesson_id, kind, title, body, prevention, prevention_command, trigger_text, category, severity, scope,
-        project, tier, status, sessions, failed, observations, stored_confidence, last_seen, created_at,
+        project, tier, status, sessions, failed, observations, stored_confidence, last_seen, created_at, origin,
     ) = row  # fmt: skip
     seen = last_seen or created_at
     days = days_between(seen, now) if seen else 0.0
@@ -596,6 +600,7 @@ def _score_row(
         last_seen=last_seen,
         score=score,
         factors=factors,
+        origin=origin,
     )
 
 

@@ -159,6 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lessonloop.cli import quality_commands
 
     quality_commands.register(commands)
+    from lessonloop.cli import team_commands
+
+    team_commands.register(commands)
     keep_parent_options(parser)  # `lessons --json list` keeps its --json
     return parser
 

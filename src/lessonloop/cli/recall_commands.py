@@ -154,7 +154,7 @@ def _print_table(results: list[Recalled], text: str, vectors: bool) -> None:
         table.add_row(
             f"{result.score:.2f}",
             f"{result.confidence:.2f}",
-            escape(f"{result.title} [#{result.id}]"),
+            escape(f"{result.title} [#{result.id}{', team' if result.origin == 'team' else ''}]"),
             escape(result.prevention or result.prevention_command or "-"),
         )
     console().print(table)

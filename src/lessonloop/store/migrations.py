@@ -1046,3 +1046,69 @@ def m022_git_links(conn: sqlite3.Connection) -> None:
         INSERT INTO git_link_state (id, commits_rowid, calls_rowid) VALUES (1, 0, 0);
         """,
     )
+
+
+@migration
+def m023_team(conn: sqlite3.Connection) -> None:
+    """The team store (issue 17, docs/team.md): this store stays the source of truth. `team_config`:
+    the team's server, this member's name and token, the pull cursor (the server's change number
+    read up to, never a local time) and whether ingest syncs. `team_projects`: a local project and
+    its repository's normalized remote URL (one project on every clone). `team_outbox`: local changes
+    waiting to be pushed, in batches named before they are sent (a batch sent twice is applied
+    once). `team_shared`: what the server holds of this member's, by digest. `team_items`: what was
+    pulled, with the team's summed counts, its members and the local lesson that carries it (a team
+    copy with origin 'team', or this member's own lesson of the same identity)."""
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE team_config (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            url TEXT NOT NULL,              -- the server (a password is better kept in ~/.pgpass)
+            member TEXT NOT NULL,
+            token TEXT NOT NULL,            -- this member's token (the server keeps its hash only)
+            role TEXT,
+            joined_at TEXT NOT NULL,
+            sync_after_ingest INTEGER NOT NULL DEFAULT 0,
+            pull_seq INTEGER NOT NULL DEFAULT 0,
+            last_push_at TEXT,
+            last_pull_at TEXT
+        );
+        CREATE TABLE team_projects (
+            project TEXT PRIMARY KEY,       -- the local project name
+            remote TEXT NOT NULL,           -- normalized remote URL (team/remote_urls.py)
+            url TEXT NOT NULL               -- the URL as given or found
+        );
+        CREATE TABLE team_outbox (
+            id INTEGER PRIMARY KEY,
+            item_id TEXT NOT NULL,
+            kind TEXT NOT NULL,             -- lesson | command
+            item TEXT NOT NULL,             -- JSON: what is sent, redacted
+            digest TEXT NOT NULL,
+            batch TEXT,                     -- NULL until a push names the batch it goes in
+            queued_at TEXT NOT NULL
+        );
+        CREATE INDEX team_outbox_batch ON team_outbox(batch, id);
+        CREATE TABLE team_shared (
+            item_id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            local_key TEXT NOT NULL,        -- the lesson's signature, the command's normalized form
+            digest TEXT NOT NULL,
+            pushed_at TEXT NOT NULL
+        );
+        CREATE TABLE team_items (
+            item_id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            project TEXT NOT NULL,          -- normalized remote URL; '' global
+            signature TEXT NOT NULL,
+            lesson_id INTEGER,              -- the local lesson carrying it
+            own INTEGER NOT NULL DEFAULT 0, -- 1: lesson_id is this member's own lesson
+            members TEXT NOT NULL,          -- JSON list of contributing members
+            totals TEXT NOT NULL,           -- JSON: counts summed over members
+            payload TEXT,                   -- JSON: a command's summary (lessons live in `lessons`)
+            rejected_by TEXT,
+            seq INTEGER NOT NULL,
+            pulled_at TEXT NOT NULL
+        );
+        CREATE INDEX team_items_lesson ON team_items(lesson_id);
+        """,
+    )

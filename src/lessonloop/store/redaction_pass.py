@@ -91,6 +91,8 @@ TEXT_COLUMNS: tuple[tuple[str, str, Scope], ...] = (
     ("git_commits", "message", "prose"),
     ("git_hunks", "header", "code"),
     ("git_hunks", "text", "code"),
+    ("team_outbox", "item", "prose"),  # what a push sends: JSON, field by field
+    ("team_items", "payload", "prose"),  # a pulled command's summary (JSON)
 )
 # Text columns that hold no free text: identifiers, paths, times, kinds and states, hashes, names.
 KEPT_COLUMNS: dict[str, frozenset[str]] = {
@@ -145,6 +147,12 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "git_rollbacks": _names("hash by_hash evidence"),
     # the model's state is a BLOB of words of the texts above: dropped by the pass (below), learned again
     "file_models": _names("key chats_until updated_at"),
+    # the team store (m023): the server's URL and this member's token are needed as they are
+    "team_config": _names("url member token role joined_at last_push_at last_pull_at"),
+    "team_projects": _names("project remote url"),
+    "team_outbox": _names("item_id kind digest batch queued_at"),
+    "team_shared": _names("item_id kind local_key digest pushed_at"),
+    "team_items": _names("item_id kind project signature members totals rejected_by pulled_at"),
 }
 
 

@@ -1,0 +1,503 @@
+"""The team store's local side (m023, docs/team.md): the team joined, projects and their remotes,
+the outbox of changes to push, what the server holds of this member's, and the pulled items.
+
+The store stays the source of truth: a pulled lesson becomes a row of `lessons` (origin 'team',
+signature `team:<item id>`, the team's summed counts), so recall and the hooks use it as any other,
+and `team_items` says where it came from. When this member has the same lesson (same project and
+signature) their own row carries it and no copy is made.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lessonloop import json_codec
+from lessonloop.lesson_model import confidence as conf
+from lessonloop.store.lesson_writer import log_event
+from lessonloop.store.transaction import transaction
+from lessonloop.timestamps import days_between
+
+TEAM_ORIGIN = "team"
+COPY_PREFIX = "team:"
+
+
+@dataclass(frozen=True, slots=True)
+class TeamConfig:
+    url: str
+    member: str
+    token: str
+    role: str | None
+    joined_at: str
+    sync_after_ingest: bool
+    pull_seq: int
+    last_push_at: str | None
+    last_pull_at: str | None
+
+
+def team_config(conn: sqlite3.Connection) -> TeamConfig | None:
+    row = conn.execute(
+        """SELECT url, member, token, role, joined_at, sync_after_ingest, pull_seq, last_push_at, last_pull_at
+           FROM team_config WHERE id = 1"""
+    ).fetchone()
+    if row is None:
+        return None
+    return TeamConfig(row[0], row[1], row[2], row[3], row[4], bool(row[5]), int(row[6]), row[7], row[8])
+
+
+def save_config(conn: sqlite3.Connection, url: str, member: str, token: str, role: str | None, now: str) -> None:
+    """Join a team. Joining another server or as another member starts over: the outbox, what was
+    shared and the pulled items (with their team copies) are dropped, the cursor goes back to 0."""
+    with transaction(conn):
+        old = team_config(conn)
+        if old is not None and (old.url != url or old.member != member):
+            _drop_team_state(conn)
+        conn.execute(
+            """INSERT INTO team_config (id, url, member, token, role, joined_at) VALUES (1, ?, ?, ?, ?, ?)
+               ON CONFLICT (id) DO UPDATE SET url = excluded.url, member = excluded.member, token = excluded.token,
+                   role = excluded.role, joined_at = excluded.joined_at,
+                   pull_seq = CASE WHEN team_config.url = excluded.url AND team_config.member = excluded.member
+                                   THEN team_config.pull_seq ELSE 0 END""",
+            (url, member, token, role, now),
+        )
+
+
+def _drop_team_state(conn: sqlite3.Connection) -> None:
+    conn.execute(f"DELETE FROM lessons WHERE origin = '{TEAM_ORIGIN}' AND signature LIKE '{COPY_PREFIX}%'")
+    for table in ("team_outbox", "team_shared", "team_items"):
+        conn.execute(f"DELETE FROM {table}")
+
+
+def set_sync_after_ingest(conn: sqlite3.Connection, on: bool) -> None:
+    with transaction(conn):
+        conn.execute("UPDATE team_config SET sync_after_ingest = ? WHERE id = 1", (int(on),))
+
+
+def set_role(conn: sqlite3.Connection, role: str) -> None:
+    with transaction(conn):
+        conn.execute("UPDATE team_config SET role = ? WHERE id = 1", (role,))
+
+
+# --- projects -------------------------------------------------------------------------------
+
+
+def project_remotes(conn: sqlite3.Connection) -> dict[str, str]:
+    """Local project -> normalized remote URL."""
+    return dict(conn.execute("SELECT project, remote FROM team_projects ORDER BY project"))
+
+
+def project_urls(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    return list(conn.execute("SELECT project, remote, url FROM team_projects ORDER BY project"))
+
+
+def set_project(conn: sqlite3.Connection, project: str, remote: str, url: str) -> int:
+    """Map a local project to its remote; team copies of that remote take the local name. Returns
+    how many team copies were relabeled."""
+    with transaction(conn):
+        conn.execute(
+            """INSERT INTO team_projects (project, remote, url) VALUES (?, ?, ?)
+               ON CONFLICT (project) DO UPDATE SET remote = excluded.remote, url = excluded.url""",
+            (project, remote, url),
+        )
+        cursor = conn.execute(
+            """UPDATE lessons SET project = ? WHERE id IN (
+                   SELECT lesson_id FROM team_items WHERE project = ? AND own = 0 AND lesson_id IS NOT NULL)""",
+            (project, remote),
+        )
+        return cursor.rowcount
+
+
+def local_project(remotes: dict[str, str], remote: str) -> str:
+    """The local name of a remote: the first local project mapped to it, else the remote itself."""
+    names = sorted(p for p, r in remotes.items() if r == remote)
+    return names[0] if names else remote
+
+
+# --- what is shared -------------------------------------------------------------------------
+
+_OWN_LESSONS = f"""
+SELECT l.id, l.signature, l.kind, l.origin, l.title, l.body, l.prevention, l.prevention_command, l.trigger,
+       l.trigger_text, l.error_signature, l.error_class, l.category, l.severity, l.scope, l.project, l.sessions, l.failed_sessions,
+       l.observations, l.prevented, l.status, l.first_seen, l.last_seen, l.agent, l.embedding, l.embedding_model
+FROM lessons l WHERE l.origin <> '{TEAM_ORIGIN}' ORDER BY l.id"""
+
+
+def own_lessons(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """This member's lessons (every one but the team copies), with their evidence summarized
+    (rows per role) and their feedback (helpful, unhelpful)."""
+    names = [
+        "id",
+        "signature",
+        "kind",
+        "origin",
+        "title",
+        "body",
+        "prevention",
+        "prevention_command",
+        "trigger",
+        "trigger_text",
+        "error_signature",
+        "error_class",
+        "category",
+        "severity",
+        "scope",
+        "project",
+        "sessions",
+        "failed_sessions",
+        "observations",
+        "prevented",
+        "status",
+        "first_seen",
+        "last_seen",
+        "agent",
+        "embedding",
+        "embedding_model",
+    ]
+    lessons = [dict(zip(names, row, strict=True)) for row in conn.execute(_OWN_LESSONS)]
+    roles: dict[int, dict[str, int]] = {}
+    for lesson_id, role, count in conn.execute(
+        "SELECT lesson_id, role, count(*) FROM lesson_evidence GROUP BY lesson_id, role ORDER BY lesson_id, role"
+    ):
+        roles.setdefault(int(lesson_id), {})[role] = int(count)
+    feedback: dict[int, dict[str, int]] = {}
+    for lesson_id, detail in conn.execute(
+        "SELECT lesson_id, detail FROM lesson_events WHERE event = 'feedback' AND lesson_id IS NOT NULL"
+    ):
+        try:
+            data = json_codec.loads(detail) if detail else {}
+        except ValueError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("helpful"), bool):
+            item = feedback.setdefault(int(lesson_id), {"helpful": 0, "unhelpful": 0})
+            item["helpful" if data["helpful"] else "unhelpful"] += 1
+    for lesson in lessons:
+        lesson["evidence_roles"] = roles.get(lesson["id"], {})
+        lesson["feedback"] = feedback.get(lesson["id"], {"helpful": 0, "unhelpful": 0})
+        trigger = lesson["trigger"]
+        try:
+            lesson["trigger"] = json_codec.loads(trigger) if trigger else None
+        except ValueError:
+            lesson["trigger"] = None
+    return lessons
+
+
+def command_summaries(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """`lessonloop run`'s telemetry per project and normalized command: runs, failures, early stops,
+    total and longest duration, first and last run."""
+    rows = conn.execute(
+        """SELECT project, command_norm, min(program), count(*),
+                  sum(CASE WHEN child_status IS NULL OR child_status <> 0 THEN 1 ELSE 0 END),
+                  sum(stopped), sum(duration), max(duration), min(started_at), max(started_at)
+           FROM runs GROUP BY project, command_norm ORDER BY project, command_norm"""
+    )
+    names = [
+        "project",
+        "command",
+        "program",
+        "runs",
+        "failures",
+        "stopped",
+        "duration_total",
+        "duration_max",
+        "first_seen",
+        "last_seen",
+    ]
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def shared_items(conn: sqlite3.Connection) -> dict[str, tuple[str, str, str]]:
+    """item id -> (kind, local key, digest) of what the server holds of this member's."""
+    return {r[0]: (r[1], r[2], r[3]) for r in conn.execute("SELECT item_id, kind, local_key, digest FROM team_shared")}
+
+
+def outbox_digests(conn: sqlite3.Connection) -> dict[str, str]:
+    """item id -> digest of its newest row waiting in the outbox."""
+    return {r[0]: r[1] for r in conn.execute("SELECT item_id, digest FROM team_outbox ORDER BY id")}
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    item_id: str
+    kind: str
+    local_key: str
+    item: dict[str, Any]
+    digest: str
+
+
+def enqueue(conn: sqlite3.Connection, items: Iterable[Outgoing], now: str) -> int:
+    """Put changes in the outbox in one transaction: a change not yet in a batch replaces the
+    item's earlier unbatched one; one already in a batch (a push may have sent it) stays, and the
+    new one goes after it. Returns the rows written."""
+    written = 0
+    with transaction(conn):
+        for out in items:
+            record = dict(out.item, local_key=out.local_key)
+            updated = conn.execute(
+                "UPDATE team_outbox SET item = ?, digest = ?, queued_at = ? WHERE item_id = ? AND batch IS NULL",
+                (json_codec.dumps(record), out.digest, now, out.item_id),
+            ).rowcount
+            if not updated:
+                conn.execute(
+                    "INSERT INTO team_outbox (item_id, kind, item, digest, queued_at) VALUES (?, ?, ?, ?, ?)",
+                    (out.item_id, out.kind, json_codec.dumps(record), out.digest, now),
+                )
+            written += 1
+    return written
+
+
+def name_batches(conn: sqlite3.Connection, size: int) -> int:
+    """Give the unbatched outbox rows their batch names, `size` rows each, before anything is sent:
+    a push killed midway sends the same batches again. Returns how many batches were named."""
+    with transaction(conn):
+        ids = [r[0] for r in conn.execute("SELECT id FROM team_outbox WHERE batch IS NULL ORDER BY id")]
+        batches = 0
+        for start in range(0, len(ids), size):
+            chunk = ids[start : start + size]
+            marks = ", ".join("?" * len(chunk))
+            conn.execute(f"UPDATE team_outbox SET batch = ? WHERE id IN ({marks})", (uuid.uuid4().hex, *chunk))
+            batches += 1
+    return batches
+
+
+@dataclass(slots=True)
+class Batch:
+    name: str
+    row_ids: list[int] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+
+def outbox_batches(conn: sqlite3.Connection) -> list[Batch]:
+    """The named batches waiting, oldest first."""
+    found: dict[str, Batch] = {}
+    for row_id, batch, item in conn.execute(
+        "SELECT id, batch, item FROM team_outbox WHERE batch IS NOT NULL ORDER BY id"
+    ):
+        entry = found.setdefault(batch, Batch(batch))
+        entry.row_ids.append(int(row_id))
+        entry.items.append(json_codec.loads(item))
+    return list(found.values())
+
+
+def mark_sent(conn: sqlite3.Connection, batch: Batch, now: str) -> None:
+    """The server has `batch`: its rows leave the outbox and `team_shared` says what it holds."""
+    with transaction(conn):
+        for item in batch.items:
+            if item.get("deleted"):
+                conn.execute("DELETE FROM team_shared WHERE item_id = ?", (item["id"],))
+            else:
+                conn.execute(
+                    """INSERT INTO team_shared (item_id, kind, local_key, digest, pushed_at) VALUES (?, ?, ?, ?, ?)
+                       ON CONFLICT (item_id) DO UPDATE SET digest = excluded.digest, pushed_at = excluded.pushed_at""",
+                    (item["id"], item["kind"], item["local_key"], item["digest"], now),
+                )
+        marks = ", ".join("?" * len(batch.row_ids))
+        conn.execute(f"DELETE FROM team_outbox WHERE id IN ({marks})", batch.row_ids)
+        conn.execute("UPDATE team_config SET last_push_at = ? WHERE id = 1", (now,))
+
+
+def forget_shared(conn: sqlite3.Connection) -> None:
+    """After `team forget`: nothing of this member's is on the server, nothing waits to go."""
+    with transaction(conn):
+        conn.execute("DELETE FROM team_shared")
+        conn.execute("DELETE FROM team_outbox")
+
+
+# --- pulled ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """A pulled item as the store keeps it."""
+
+    item_id: str
+    kind: str
+    project: str  # remote key, '' global
+    local_project: str | None
+    signature: str
+    own_lesson_id: int | None  # this member's lesson of the same identity
+    payload: dict[str, Any]  # texts (lesson) or the summary (command); empty for a forgotten one
+    totals: dict[str, float]
+    members: tuple[str, ...]
+    rejected_by: str | None
+    reject_reason: str | None
+    first_seen: str | None
+    last_seen: str | None
+    seq: int
+
+    @property
+    def forgotten(self) -> bool:
+        return not self.members
+
+
+def apply_pulled(conn: sqlite3.Connection, items: Sequence[Incoming], cursor: int, now: str) -> dict[str, int]:
+    """One page of a pull in one transaction, the cursor with it: a pull killed midway resumes at
+    the first page it had not stored. Returns counts (new, updated, removed, rejected)."""
+    counts = {"new": 0, "updated": 0, "removed": 0, "rejected": 0}
+    with transaction(conn):
+        for item in items:
+            _apply_item(conn, item, now, counts)
+        conn.execute("UPDATE team_config SET pull_seq = max(pull_seq, ?), last_pull_at = ? WHERE id = 1", (cursor, now))
+    return counts
+
+
+def _apply_item(conn: sqlite3.Connection, item: Incoming, now: str, counts: dict[str, int]) -> None:
+    known = conn.execute("SELECT lesson_id, own FROM team_items WHERE item_id = ?", (item.item_id,)).fetchone()
+    copy_id = int(known[0]) if known and known[0] is not None and not known[1] else None
+    copy_sig = COPY_PREFIX + item.item_id
+    if copy_id is None:
+        found = conn.execute("SELECT id FROM lessons WHERE signature = ?", (copy_sig,)).fetchone()
+        copy_id = int(found[0]) if found else None
+    if item.forgotten:
+        if copy_id is not None:
+            conn.execute("DELETE FROM lessons WHERE id = ?", (copy_id,))
+            log_event(conn, copy_id, copy_sig, now, "team_removed", {"item": item.item_id})
+            counts["removed"] += 1
+        conn.execute("DELETE FROM team_items WHERE item_id = ?", (item.item_id,))
+        return
+    lesson_id: int | None = None
+    own = 0
+    if item.kind == "lesson":
+        if item.own_lesson_id is not None:
+            if copy_id is not None:  # this member learned it since: their own row carries it now
+                conn.execute("DELETE FROM lessons WHERE id = ?", (copy_id,))
+            lesson_id, own = item.own_lesson_id, 1
+            if item.rejected_by:
+                _reject(conn, lesson_id, item, now, counts)
+        else:
+            lesson_id = _upsert_copy(conn, copy_id, copy_sig, item, now, counts)
+    conn.execute(
+        """INSERT INTO team_items (item_id, kind, project, signature, lesson_id, own, members, totals, payload,
+               rejected_by, seq, pulled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (item_id) DO UPDATE SET lesson_id = excluded.lesson_id, own = excluded.own,
+               members = excluded.members, totals = excluded.totals, payload = excluded.payload,
+               rejected_by = excluded.rejected_by, seq = excluded.seq, pulled_at = excluded.pulled_at""",
+        (
+            item.item_id, item.kind, item.project, item.signature, lesson_id, own, json_codec.dumps(list(item.members)),
+            json_codec.dumps(item.totals), json_codec.dumps(item.payload) if item.kind == "command" else None,
+            item.rejected_by, item.seq, now,
+        ),
+    )  # fmt: skip
+
+
+def _reject(conn: sqlite3.Connection, lesson_id: int, item: Incoming, now: str, counts: dict[str, int]) -> None:
+    row = conn.execute("SELECT status, signature FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
+    if row is None or row[0] == "rejected":
+        return
+    conn.execute("UPDATE lessons SET status = 'rejected', updated_at = ? WHERE id = ?", (now, lesson_id))
+    detail = {"team": True, "by": item.rejected_by, "reason": item.reject_reason}
+    log_event(conn, lesson_id, row[1], now, "rejected", detail)
+    counts["rejected"] += 1
+
+
+def _count(totals: dict[str, float], name: str) -> int:
+    return max(0, round(totals.get(name, 0.0)))
+
+
+_INSERT_COPY = """
+INSERT INTO lessons (id, signature, kind, origin, title, body, prevention, prevention_command, trigger, trigger_text,
+    error_signature, error_class, category, severity, scope, project, sessions, failed_sessions, observations,
+    prevented, warnings, confidence, tier, status, edited, first_seen, last_seen, created_at, updated_at)
+VALUES ((SELECT last_id + 1 FROM lesson_ids), :signature, :kind, 'team', :title, :body, :prevention,
+    :prevention_command, :trigger, :trigger_text, :error_signature, :error_class, :category, :severity, :scope,
+    :project, :sessions, :failed_sessions, :observations, :prevented, 0, :confidence, :tier, :status, 0,
+    :first_seen, :last_seen, :now, :now)"""
+_UPDATE_COPY = """
+UPDATE lessons SET kind = :kind, title = :title, body = :body, prevention = :prevention,
+    prevention_command = :prevention_command, trigger = :trigger, trigger_text = :trigger_text,
+    error_signature = :error_signature, error_class = :error_class, category = :category, severity = :severity,
+    scope = :scope, project = :project, sessions = :sessions, failed_sessions = :failed_sessions,
+    observations = :observations, prevented = :prevented, confidence = :confidence, tier = :tier, status = :status,
+    first_seen = :first_seen, last_seen = :last_seen, updated_at = :now,
+    embedding = CASE WHEN title IS NOT :title OR body IS NOT :body OR prevention IS NOT :prevention
+        THEN NULL ELSE embedding END
+WHERE id = :id"""
+
+
+def _upsert_copy(
+    conn: sqlite3.Connection, copy_id: int | None, signature: str, item: Incoming, now: str, counts: dict[str, int]
+) -> int:
+    """The team copy of a lesson this member does not have: the author's texts, the team's counts,
+    its confidence computed from them (decayed from the last time any member saw it)."""
+    p = item.payload
+    sessions, failed = _count(item.totals, "sessions"), _count(item.totals, "failed_sessions")
+    days = days_between(item.last_seen, now) if item.last_seen else 0.0
+    value = conf.confidence(failed, sessions, days)
+    old = conn.execute("SELECT tier, status FROM lessons WHERE id = ?", (copy_id,)).fetchone() if copy_id else None
+    tier = conf.next_tier(value, old[0] if old else "candidate")
+    if item.rejected_by:
+        status = "rejected"
+    elif conf.should_archive(value, days, sessions, failed):
+        status = "archived"
+    else:
+        status = "active"
+    trigger = p.get("trigger")
+    params: dict[str, Any] = {
+        "signature": signature,
+        "kind": str(p.get("kind") or "manual"),
+        "title": str(p.get("title") or ""),
+        "body": str(p.get("body") or ""),
+        "prevention": p.get("prevention"),
+        "prevention_command": p.get("prevention_command"),
+        "trigger": json_codec.dumps(trigger) if isinstance(trigger, dict) else None,
+        "trigger_text": p.get("trigger_text"),
+        "error_signature": p.get("error_signature"),
+        "error_class": p.get("error_class"),
+        "category": p.get("category"),
+        "severity": conf.severity_for(str(p.get("severity") or "medium"), failed),
+        "scope": "project" if item.project else "global",
+        "project": item.local_project if item.project else None,
+        "sessions": sessions,
+        "failed_sessions": failed,
+        "observations": _count(item.totals, "observations"),
+        "prevented": _count(item.totals, "prevented"),
+        "confidence": round(value, 6),
+        "tier": tier,
+        "status": status,
+        "first_seen": item.first_seen,
+        "last_seen": item.last_seen,
+        "now": now,
+    }
+    detail = {"item": item.item_id, "members": list(item.members)}
+    if copy_id is None:
+        lesson_id = int(conn.execute(_INSERT_COPY, params).lastrowid or 0)
+        log_event(conn, lesson_id, signature, now, "team_pulled", detail)
+        counts["new"] += 1
+        if status == "rejected":
+            counts["rejected"] += 1
+        return lesson_id
+    if old is not None and old[1] != "rejected" and status == "rejected":
+        log_event(conn, copy_id, signature, now, "rejected", {"team": True, "by": item.rejected_by})
+        counts["rejected"] += 1
+    conn.execute(_UPDATE_COPY, {**params, "id": copy_id})
+    counts["updated"] += 1
+    return copy_id
+
+
+def pulled_summary(conn: sqlite3.Connection) -> dict[str, int]:
+    """What was pulled: team lessons carried by a copy, by this member's own lesson, commands."""
+    row = conn.execute(
+        """SELECT sum(kind = 'lesson' AND own = 0), sum(kind = 'lesson' AND own = 1), sum(kind = 'command'),
+                  sum(rejected_by IS NOT NULL) FROM team_items"""
+    ).fetchone()
+    return {
+        "team_lessons": int(row[0] or 0),
+        "own_lessons_shared": int(row[1] or 0),
+        "commands": int(row[2] or 0),
+        "rejected": int(row[3] or 0),
+    }
+
+
+def team_lesson_origins(conn: sqlite3.Connection, lesson_ids: Sequence[int]) -> dict[int, list[str]]:
+    """lesson id -> the team members it came from, for the team copies among `lesson_ids`."""
+    if not lesson_ids:
+        return {}
+    marks = ", ".join("?" * len(lesson_ids))
+    return {
+        int(r[0]): list(json_codec.loads(r[1]))
+        for r in conn.execute(
+            f"SELECT lesson_id, members FROM team_items WHERE own = 0 AND lesson_id IN ({marks})", list(lesson_ids)
+        )
+    }

@@ -1,0 +1,120 @@
+"""What travels to the team, and the identity of each thing.
+
+An item's id is derived from its content alone: a lesson's is its kind, project (the normalized
+remote URL, '' for a global lesson) and signature (itself a digest of the trigger and the error:
+store/lesson_writer.py), a command's the project and its normalized command line. The same lesson
+learned on two machines, or pushed twice, is one item. Each member sends their own counts (the
+server keeps one row per member and sums them), the texts redacted again, an evidence summary
+(rows per role, feedback) and never a transcript, prompt or diff.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from lessonloop import json_codec
+from lessonloop.learn.exchange import portable_record
+from lessonloop.secrets.field_redaction import redact_fields
+from lessonloop.secrets.redaction import redact
+from lessonloop.store.team_state import Outgoing
+
+LESSON_TEXTS = (
+    "kind", "title", "body", "prevention", "prevention_command", "trigger", "error_signature", "error_class",
+    "category", "severity",
+)  # fmt: skip
+LESSON_COUNTS = ("sessions", "failed_sessions", "observations", "prevented")
+COMMAND_COUNTS = ("runs", "failures", "stopped", "duration_total")
+
+
+def item_id(kind: str, project: str, signature: str) -> str:
+    """The content-derived id of an item."""
+    return hashlib.sha256(f"{kind}\0{project}\0{signature}".encode()).hexdigest()[:32]
+
+
+def digest(record: Mapping[str, Any]) -> str:
+    """A digest of what an item says (not of when it was sent)."""
+    return hashlib.sha256(json_codec.dumps(record, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def lesson_item(lesson: Mapping[str, Any], project: str) -> Outgoing:
+    """An own lesson (store.team_state.own_lessons) as it goes to the team, for remote `project`."""
+    record = portable_record(lesson)  # the portable fields, every text redacted again in its scope
+    payload = {name: record.get(name) for name in LESSON_TEXTS}
+    trigger_text = redact_fields(lesson.get("trigger_text"))[0] if lesson.get("trigger_text") else None
+    payload["trigger_text"] = trigger_text
+    counts = {name: int(lesson.get(name) or 0) for name in LESSON_COUNTS}
+    evidence = {"roles": dict(lesson.get("evidence_roles") or {}), "feedback": dict(lesson.get("feedback") or {})}
+    signature = str(lesson["signature"])
+    identity = item_id("lesson", project, signature)
+    body = {
+        "payload": payload,
+        "counts": counts,
+        "evidence": evidence,
+        "first_seen": lesson.get("first_seen"),
+        "last_seen": lesson.get("last_seen"),
+    }
+    item: dict[str, Any] = {
+        "id": identity,
+        "kind": "lesson",
+        "project": project,
+        "signature": signature,
+        **body,
+        "digest": digest(body),
+        "deleted": False,
+    }
+    vector = _vector(lesson.get("embedding"))
+    if vector is not None:
+        item["embedding"] = vector
+        item["embedding_model"] = lesson.get("embedding_model")
+    return Outgoing(identity, "lesson", signature, item, item["digest"])
+
+
+def command_item(summary: Mapping[str, Any], project: str) -> Outgoing:
+    """A command's run telemetry (store.team_state.command_summaries) as it goes to the team."""
+    command = redact(str(summary["command"]), "command")[0]
+    signature = hashlib.sha256(command.encode()).hexdigest()[:20]
+    payload = {"command": command, "program": redact(str(summary.get("program") or ""), "command")[0]}
+    counts = {
+        "runs": int(summary.get("runs") or 0),
+        "failures": int(summary.get("failures") or 0),
+        "stopped": int(summary.get("stopped") or 0),
+        "duration_total": round(float(summary.get("duration_total") or 0.0), 3),
+    }
+    body = {
+        "payload": payload,
+        "counts": counts,
+        "evidence": {"duration_max": round(float(summary.get("duration_max") or 0.0), 3)},
+        "first_seen": summary.get("first_seen"),
+        "last_seen": summary.get("last_seen"),
+    }
+    identity = item_id("command", project, signature)
+    item_digest = digest(body)
+    item: dict[str, Any] = {
+        "id": identity,
+        "kind": "command",
+        "project": project,
+        "signature": signature,
+        **body,
+        "digest": item_digest,
+        "deleted": False,
+    }
+    return Outgoing(identity, "command", signature, item, item_digest)
+
+
+def withdrawal(identity: str, kind: str, local_key: str) -> Outgoing:
+    """A contribution taken back (the lesson was forgotten or rejected here)."""
+    item = {"id": identity, "kind": kind, "deleted": True, "digest": "deleted"}
+    return Outgoing(identity, kind, local_key, item, "deleted")
+
+
+def _vector(blob: Any) -> list[float] | None:
+    """A stored float32 vector as a list (rounded: it goes as JSON), or None."""
+    if not isinstance(blob, bytes | bytearray) or not blob or len(blob) % 4:
+        return None
+    import array
+
+    values = array.array("f")
+    values.frombytes(bytes(blob))
+    return [round(v, 6) for v in values]

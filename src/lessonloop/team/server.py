@@ -1,0 +1,267 @@
+"""The team's server, through psycopg 3: create or migrate the schema, and call its functions.
+
+psycopg is the `team` extra's: imported here only, so nothing else of lessonloop needs it (the
+hooks never import this package). Every error comes back as a TeamError saying what to do.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from lessonloop import json_codec
+from lessonloop.team import server_schema
+
+if TYPE_CHECKING:
+    import psycopg
+
+CONNECT_TIMEOUT_S = 10
+
+
+class TeamError(Exception):
+    """Something about the team went wrong, said in plain words."""
+
+
+class TeamAuthError(TeamError):
+    """An unknown member, a wrong token, or a role that does not allow this."""
+
+
+@dataclass(frozen=True, slots=True)
+class PulledItem:
+    """One item as the server has it now, with every member's counts summed."""
+
+    seq: int
+    id: str
+    kind: str
+    project: str
+    signature: str
+    payload: dict[str, Any]
+    rejected_by: str | None
+    reject_reason: str | None
+    totals: dict[str, float]
+    members: tuple[str, ...]
+    first_seen: str | None
+    last_seen: str | None
+
+    @property
+    def forgotten(self) -> bool:
+        """Every contributor forgot it: pullers drop their copy."""
+        return not self.members
+
+
+def shown_url(url: str) -> str:
+    """`url` without its password, to print or store in messages."""
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
+
+
+def new_token() -> str:
+    """A fresh member token: 32 random bytes, URL-safe text."""
+    return "llt_" + secrets.token_urlsafe(32)
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise TeamError("the team store needs psycopg: pip install 'lessonloop[team]'") from exc
+    return psycopg
+
+
+def connect(url: str) -> psycopg.Connection[Any]:
+    """A connection to the team's database (TeamError saying why when there is none)."""
+    pg = _psycopg()
+    try:
+        conn: psycopg.Connection[Any] = pg.connect(url, connect_timeout=CONNECT_TIMEOUT_S)
+    except pg.Error as exc:
+        raise TeamError(f"cannot reach the team's server at {shown_url(url)}: {_first_line(exc)}") from exc
+    return conn
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class InitResult:
+    created: bool  # the schema was made now (else: migrated)
+    vectors: bool  # pgvector's column is there
+    vector_note: str  # why not, when not
+    first_member: str | None  # the maintainer made now
+    token: str | None  # their token (shown once)
+
+
+def init_schema(url: str, member: str | None) -> InitResult:
+    """Create or migrate the team schema; with no member yet, make `member` its first maintainer."""
+    psycopg = _psycopg()
+    conn = connect(url)
+    try:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext('lessonloop_team.schema'))")
+            existed = conn.execute(
+                "SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", (server_schema.SCHEMA,)
+            ).fetchone()
+            conn.execute(server_schema.table_statements())
+            vectors, note = _try_vectors(conn, psycopg)
+            conn.execute(server_schema.function_statements(vectors))
+            conn.execute(
+                """INSERT INTO lessonloop_team.meta (key, value) VALUES ('schema_version', %s), ('vectors', %s)
+                   ON CONFLICT (key) DO UPDATE SET value = excluded.value""",
+                (str(server_schema.SCHEMA_VERSION), "yes" if vectors else note),
+            )
+            token = None
+            first = None
+            has_members = conn.execute("SELECT 1 FROM lessonloop_team.members LIMIT 1").fetchone()
+            if not has_members and member:
+                token = new_token()
+                conn.execute(
+                    """INSERT INTO lessonloop_team.members (name, token_hash, role)
+                       VALUES (%s, encode(sha256(convert_to(%s, 'UTF8')), 'hex'), 'maintain')""",
+                    (member, token),
+                )
+                first = member
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise TeamError(
+            f"the database user cannot create the team schema: {_first_line(exc)} "
+            "(run `lessonloop team init` as the database's owner)"
+        ) from exc
+    except psycopg.Error as exc:
+        raise TeamError(f"cannot create the team schema: {_first_line(exc)}") from exc
+    finally:
+        conn.close()
+    return InitResult(existed is None, vectors, "" if vectors else note, first, token)
+
+
+def _try_vectors(conn: psycopg.Connection[Any], psycopg: Any) -> tuple[bool, str]:
+    """pgvector's extension and column when the server has it (a savepoint keeps a refusal from
+    ending the transaction); (False, why) when not."""
+    try:
+        with conn.transaction():
+            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            conn.execute(server_schema.vector_statements())
+    except psycopg.Error as exc:
+        return False, f"no pgvector on this server ({_first_line(exc)}): full-text search only"
+    return True, ""
+
+
+class TeamServer:
+    """A member's session with the team's server: one connection, each call its own transaction."""
+
+    def __init__(self, url: str, member: str, token: str) -> None:
+        self.url = url
+        self.member = member
+        self._token = token
+        self._psycopg = _psycopg()
+        self.conn = connect(url)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> TeamServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _call(self, what: str) -> Iterator[None]:
+        errors = self._psycopg.errors
+        try:
+            with self.conn.transaction():
+                yield
+        except errors.InvalidAuthorizationSpecification as exc:
+            raise TeamAuthError(
+                f"the team does not know member {self.member!r} with this token: ask a maintainer for one "
+                "(`lessonloop team invite NAME`) and join again"
+            ) from exc
+        except errors.InsufficientPrivilege as exc:
+            raise TeamAuthError(f"cannot {what}: {_first_line(exc)}") from exc
+        except errors.UndefinedFunction as exc:
+            raise TeamError(
+                f"the database at {shown_url(self.url)} has no team schema: run `lessonloop team init URL` first"
+            ) from exc
+        except errors.InvalidSchemaName as exc:
+            raise TeamError(
+                f"the database at {shown_url(self.url)} has no team schema: run `lessonloop team init URL` first"
+            ) from exc
+        except self._psycopg.Error as exc:
+            raise TeamError(f"cannot {what}: {_first_line(exc)}") from exc
+
+    def role(self) -> str:
+        with self._call("check the member"):
+            row = self.conn.execute("SELECT lessonloop_team.member_role(%s, %s)", (self.member, self._token)).fetchone()
+        return str(row[0]) if row else ""
+
+    def push(self, batch_id: str, items: Sequence[dict[str, Any]]) -> int:
+        """Send one batch; the number of items that changed the server, or -1 when it had the batch."""
+        with self._call("push"):
+            row = self.conn.execute(
+                "SELECT lessonloop_team.push(%s, %s, %s, %s::jsonb)",
+                (self.member, self._token, batch_id, json_codec.dumps(list(items))),
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    def pull(self, after: int, limit: int) -> list[PulledItem]:
+        """The items changed after `after`, in the server's order, at most `limit`."""
+        with self._call("pull"):
+            rows = self.conn.execute(
+                "SELECT * FROM lessonloop_team.pull(%s, %s, %s, %s)", (self.member, self._token, after, limit)
+            ).fetchall()
+        return [
+            PulledItem(
+                seq=int(r[0]),
+                id=r[1],
+                kind=r[2],
+                project=r[3],
+                signature=r[4],
+                payload=dict(r[5] or {}),
+                rejected_by=r[6],
+                reject_reason=r[7],
+                totals={k: float(v) for k, v in (r[8] or {}).items()},
+                members=tuple(r[9] or ()),
+                first_seen=r[10],
+                last_seen=r[11],
+            )
+            for r in rows
+        ]
+
+    def forget(self) -> int:
+        with self._call("forget"):
+            row = self.conn.execute("SELECT lessonloop_team.forget(%s, %s)", (self.member, self._token)).fetchone()
+        return int(row[0]) if row else 0
+
+    def reject(self, item_id: str, reason: str | None) -> bool:
+        with self._call("reject"):
+            row = self.conn.execute(
+                "SELECT lessonloop_team.reject(%s, %s, %s, %s)", (self.member, self._token, item_id, reason)
+            ).fetchone()
+        return bool(row and row[0])
+
+    def add_member(self, name: str, role: str) -> str:
+        """Add (or give a new token to) member `name`; returns their token, shown once."""
+        token = new_token()
+        with self._call("add a member"):
+            self.conn.execute(
+                "SELECT lessonloop_team.add_member(%s, %s, %s, %s, %s)", (self.member, self._token, name, token, role)
+            )
+        return token
+
+    def status(self) -> dict[str, Any]:
+        with self._call("read the team's status"):
+            row = self.conn.execute("SELECT lessonloop_team.status(%s, %s)", (self.member, self._token)).fetchone()
+        return dict(row[0]) if row else {}
+
+    def search(self, text: str, limit: int) -> list[dict[str, Any]]:
+        with self._call("search"):
+            rows = self.conn.execute(
+                "SELECT * FROM lessonloop_team.search(%s, %s, %s, %s)", (self.member, self._token, text, limit)
+            ).fetchall()
+        return [
+            {"id": r[0], "kind": r[1], "project": r[2], "payload": dict(r[3] or {}), "members": list(r[4] or ())}
+            | {"rank": round(float(r[5]), 4)}
+            for r in rows
+        ]

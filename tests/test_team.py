@@ -1,0 +1,285 @@
+"""The team store (issue 17) against a real PostgreSQL server started by the test run
+(tests/team_server.py; skipped with the reason when none starts). Two stores made from different
+shared corpora (Aider's history and Codex's rollouts) by the real ingest and learning push to one
+team, pull, and recall each other's lessons; pushing again changes nothing; a push killed midway
+(SIGKILL, in the batch loop) and run again leaves the server as one clean push does; a read-only
+member cannot push; a member's forget removes their contributions."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lessonloop.team.remote_urls import normalize_remote
+from tests.conftest import REPO_ROOT, SHARED_CORPUS, cli
+from tests.team_server import Server, ServerUnavailable, start_server
+
+AIDER = SHARED_CORPUS / "aider" / "aider-dev"
+CODEX = SHARED_CORPUS / "codex" / "codemie"
+SSH_REMOTE = "git@github.com:Example/Shared-App.git"
+HTTPS_REMOTE = "https://github.com/example/shared-app"
+
+
+def test_ssh_and_https_forms_of_one_repository_are_one_project() -> None:
+    key = "github.com/example/shared-app"
+    assert normalize_remote(SSH_REMOTE) == key
+    assert normalize_remote(HTTPS_REMOTE) == key
+    assert normalize_remote("https://user:secret@GitHub.com/Example/Shared-App.git/") == key
+    assert normalize_remote("ssh://git@github.com:22/example/shared-app.git") == key
+    assert normalize_remote("/srv/git/app.git") == "file:srv/git/app"
+    assert normalize_remote("git@gitlab.com:group/sub/app.git") != key
+
+
+@pytest.fixture(scope="session")
+def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    try:
+        server = start_server(tmp_path_factory.mktemp("postgres"))
+    except ServerUnavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def corpus_stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]]:
+    """Two stores, each made from one shared corpus (a copy) by the real ingest and learning:
+    name -> (store, the project its lessons are in)."""
+    made: dict[str, tuple[Path, str]] = {}
+    for name, corpus in (("aider", AIDER), ("codex", CODEX)):
+        if not corpus.is_dir():
+            pytest.skip(f"shared corpus not found at {corpus}")
+        folder = tmp_path_factory.mktemp(f"corpus-{name}")
+        copy = shutil.copytree(corpus, folder / name)
+        db = folder / "lessonloop.db"
+        assert cli("ingest", copy, "--db", db).exit_code == 0
+        assert cli("learn", "--db", db).exit_code == 0
+        conn = sqlite3.connect(db)
+        try:
+            projects = [r[0] for r in conn.execute("SELECT DISTINCT project FROM lessons WHERE scope = 'project'")]
+        finally:
+            conn.close()
+        assert len(projects) == 1, projects
+        made[name] = (db, projects[0])
+    return made
+
+
+def _copy_store(source: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, target)
+    return target
+
+
+@pytest.fixture
+def stores(corpus_stores: dict[str, tuple[Path, str]], tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    return {
+        name: (_copy_store(db, tmp_path / name / "lessonloop.db"), project)
+        for name, (db, project) in corpus_stores.items()
+    }
+
+
+def ok(*args: str | Path) -> Any:
+    """Run a command with --json; its JSON (the test fails on a non-zero exit)."""
+    result = cli(*args, "--json")
+    assert result.exit_code == 0, result.stderr + result.output
+    return result.json()
+
+
+def _team(server: Server, stores: dict[str, tuple[Path, str]]) -> tuple[str, Path, Path]:
+    """A new team: alice (maintain) from the Aider store, bob (write) from the Codex store, their
+    projects named by two forms of one remote URL."""
+    url = server.new_database()
+    (a, a_project), (b, b_project) = stores["aider"], stores["codex"]
+    ok("team", "init", url, "--as", "alice", "--db", a)
+    token = ok("team", "invite", "bob", "--role", "write", "--db", a)["token"]
+    ok("team", "join", url, "--as", "bob", "--token", token, "--db", b)
+    ok("team", "project", a_project, SSH_REMOTE, "--db", a)
+    ok("team", "project", b_project, HTTPS_REMOTE, "--db", b)
+    return url, a, b
+
+
+def server_state(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """What the team's server holds, without change numbers, times, batch names and token hashes."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return {
+            "items": conn.execute(
+                """SELECT id, kind, project, signature, payload::text, author, rejected_by
+                   FROM lessonloop_team.items ORDER BY id"""
+            ).fetchall(),
+            "contributions": conn.execute(
+                """SELECT item_id, member, payload::text, counts::text, evidence::text, first_seen, last_seen, digest
+                   FROM lessonloop_team.contributions ORDER BY item_id, member"""
+            ).fetchall(),
+            "batches": conn.execute(
+                "SELECT member, items FROM lessonloop_team.batches ORDER BY member, items"
+            ).fetchall(),
+            "members": conn.execute("SELECT name, role FROM lessonloop_team.members ORDER BY name").fetchall(),
+        }
+
+
+def _lessons(db: Path, where: str = "1") -> list[sqlite3.Row]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(f"SELECT * FROM lessons WHERE {where} ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def _recall(db: Path, text: str, project: str) -> list[dict[str, Any]]:
+    return list(ok("recall", text, "--project", project, "--all", "--no-vectors", "--db", db)["results"])
+
+
+def test_two_stores_share_pull_and_recall_each_others_lessons_and_a_second_push_changes_nothing(
+    team_server: Server, stores: dict[str, tuple[Path, str]]
+) -> None:
+    url, a, b = _team(team_server, stores)
+    a_own, b_own = _lessons(a), _lessons(b)
+    assert a_own and b_own
+
+    pushed_a = ok("team", "push", "--db", a)
+    pushed_b = ok("team", "push", "--db", b)
+    assert pushed_a["items"] == len(a_own) and pushed_b["items"] == len(b_own)
+    assert pushed_a["unshared"] == {} and pushed_b["unshared"] == {}
+
+    pulled_a = ok("team", "pull", "--db", a)
+    pulled_b = ok("team", "pull", "--db", b)
+    assert pulled_a["new"] == len(b_own) and pulled_b["new"] == len(a_own)
+
+    # Each recalls the other's lessons in its own project (one remote, two URL forms), marked as the team's.
+    a_project, b_project = stores["aider"][1], stores["codex"][1]
+    for db, project, other in ((a, a_project, b_own), (b, b_project, a_own)):
+        for lesson in other[:3]:
+            found = [r for r in _recall(db, lesson["title"], project) if r["title"] == lesson["title"]]
+            assert found, f"{lesson['title']!r} not recalled in {project}"
+            assert found[0]["origin"] == "team" and found[0]["project"] == project
+            assert found[0]["failed_sessions"] == lesson["failed_sessions"]
+    copies = _lessons(a, "origin = 'team'")
+    assert {c["title"] for c in copies} == {lesson["title"] for lesson in b_own}
+
+    status = ok("team", "status", "--db", a)
+    assert status["shared"]["lessons"] == len(a_own)
+    assert status["pending"] == {"outbox": 0, "changed": 0}
+    assert status["pulled"]["team_lessons"] == len(b_own)
+    assert status["server"]["lessons"] == len(a_own) + len(b_own)
+    assert isinstance(status["server"]["vectors"], bool)
+
+    before = server_state(url)
+    for db in (a, b):
+        again = ok("team", "push", "--db", db)
+        assert (again["items"], again["batches"], again["queued"]) == (0, 0, 0)
+    assert server_state(url) == before
+
+
+def _push_killed_midway(db: Path, after_batches: int, batch_size: int) -> None:
+    """`lessonloop team push` in a process of its own, killed with SIGKILL once `after_batches`
+    batches reached the server (before it could tell its outbox)."""
+    env = dict(os.environ, LESSONLOOP_TEAM_PUSH_PAUSE_AFTER=str(after_batches), PYTHONPATH=str(REPO_ROOT / "src"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lessonloop", "team", "push", "--batch-size", str(batch_size), "--db", str(db)],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
+    assert process.stderr is not None
+    deadline = time.monotonic() + 120
+    line = ""
+    while "paused" not in line:
+        line = process.stderr.readline()
+        assert line or process.poll() is None, "the push ended before it paused"
+        assert time.monotonic() < deadline
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+
+def test_a_push_killed_midway_and_run_again_leaves_what_one_clean_push_leaves(
+    team_server: Server, stores: dict[str, tuple[Path, str]], tmp_path: Path
+) -> None:
+    source, project = stores["aider"]
+    lessons = len(_lessons(source))
+    assert lessons > 10  # several batches of 4
+    runs: dict[str, str] = {}
+    for name in ("killed", "clean"):
+        db = _copy_store(source, tmp_path / name / "lessonloop.db")
+        url = team_server.new_database()
+        ok("team", "init", url, "--as", "alice", "--db", db)
+        ok("team", "project", project, SSH_REMOTE, "--db", db)
+        if name == "killed":
+            _push_killed_midway(db, after_batches=2, batch_size=4)
+            partial = server_state(url)
+            assert len(partial["contributions"]) == 8  # two batches arrived
+            outbox = sqlite3.connect(db)
+            # the first batch left the outbox; the second reached the server but the outbox was not told
+            assert outbox.execute("SELECT count(*) FROM team_outbox").fetchone()[0] == lessons - 4
+            outbox.close()
+            rerun = ok("team", "push", "--batch-size", "4", "--db", db)
+            assert rerun["resent"] == 1 and rerun["queued"] == 0
+        else:
+            ok("team", "push", "--batch-size", "4", "--db", db)
+        runs[name] = url
+        assert ok("team", "status", "--db", db)["pending"] == {"outbox": 0, "changed": 0}
+    killed, clean = server_state(runs["killed"]), server_state(runs["clean"])
+    assert len(clean["contributions"]) == lessons
+    assert killed == clean
+
+
+def test_a_read_only_member_cannot_push_but_can_pull(team_server: Server, stores: dict[str, tuple[Path, str]]) -> None:
+    url = team_server.new_database()
+    (a, a_project), (b, b_project) = stores["aider"], stores["codex"]
+    ok("team", "init", url, "--as", "alice", "--db", a)
+    ok("team", "project", a_project, SSH_REMOTE, "--db", a)
+    ok("team", "push", "--db", a)
+    token = ok("team", "invite", "reader", "--role", "read", "--db", a)["token"]
+    assert ok("team", "join", url, "--as", "reader", "--token", token, "--db", b)["role"] == "read"
+    ok("team", "project", b_project, HTTPS_REMOTE, "--db", b)
+    before = server_state(url)
+
+    refused = cli("team", "push", "--db", b)
+    assert refused.exit_code == 1
+    assert "read role" in refused.stderr and "write" in refused.stderr
+    assert server_state(url) == before
+    wrong = cli("team", "join", url, "--as", "reader", "--token", "llt_wrong", "--db", b)
+    assert wrong.exit_code == 1 and "token" in wrong.stderr
+
+    assert ok("team", "pull", "--db", b)["new"] == len(_lessons(a))
+
+
+def test_a_members_forget_removes_their_contributions(team_server: Server, stores: dict[str, tuple[Path, str]]) -> None:
+    url, a, b = _team(team_server, stores)
+    for db in (a, b):
+        ok("team", "push", "--db", db)
+    ok("team", "pull", "--db", a)
+    assert _lessons(a, "origin = 'team'")
+    b_items = {r[0] for r in server_state(url)["contributions"] if r[1] == "bob"}
+    assert b_items
+
+    assert cli("team", "forget", "--db", b).exit_code == 0  # without --yes: nothing goes
+    assert {r[0] for r in server_state(url)["contributions"] if r[1] == "bob"} == b_items
+    assert ok("team", "forget", "--yes", "--db", b)["forgotten"] == len(b_items)
+
+    state = server_state(url)
+    assert not [r for r in state["contributions"] if r[1] == "bob"]
+    assert not [r for r in state["batches"] if r[0] == "bob"]
+    gone = [r for r in state["items"] if r[0] in b_items]
+    assert all(r[4] == "{}" and r[5] is None for r in gone)  # no text of bob's is left
+    assert len([r for r in state["contributions"] if r[1] == "alice"]) == len(_lessons(a, "origin <> 'team'"))
+
+    pulled = ok("team", "pull", "--db", a)
+    assert pulled["removed"] == len(b_items)
+    assert not _lessons(a, "origin = 'team'")
+    assert ok("team", "status", "--db", b)["shared"] == {"lessons": 0, "commands": 0}
