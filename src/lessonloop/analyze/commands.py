@@ -180,6 +180,22 @@ for _kind, _table in _TABLES:
         _BY_FIRST_WORD.setdefault(_prefix[0], []).append((_prefix, _kind))
 
 
+_CHECK_TABLE_KINDS = frozenset({"format", "lint", "typecheck", "build", "test"})
+
+
+def check_commands_named(name: str) -> list[tuple[str, ...]]:
+    """The known check commands (formatters, linters, type checkers, builds, tests) one of whose
+    words is `name` (lowercase): `dialyzer` -> [("mix", "dialyzer")], `credo` -> both forms."""
+    return sorted(
+        {
+            prefix
+            for entries in _BY_FIRST_WORD.values()
+            for prefix, kind in entries
+            if kind in _CHECK_TABLE_KINDS and name in prefix
+        }
+    )
+
+
 def split_commands(command: str) -> list[list[str]]:
     """The simple commands of a command line, as word lists with wrappers removed.
 

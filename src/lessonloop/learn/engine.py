@@ -15,7 +15,8 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from lessonloop.learn.episodes import Draft, draft_from_episode, same_job
+from lessonloop.learn.check_lessons import check_name, draft_from_progress, draft_from_repeated_check
+from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import digest, jaccard, words_text
 from lessonloop.lesson_model.lesson import Evidence, Lesson
@@ -84,6 +85,8 @@ class Learner:
         self._history: dict[str, deque[tuple[int, CallEvent]]] = {}
         self._touched: dict[str, set[str]] = {}  # session -> lessons it is a trial of, still running
         self._warned: dict[str, list[tuple[str, str]]] = {}  # session -> (warned call, lesson) not yet followed
+        # error signature -> [session, call id, what fixed it there] of its first failure (recurring failures)
+        self._first_failed: dict[str, list[str]] = {}
         self._clock = 0
         for lesson in lessons:
             self._register(lesson)
@@ -150,6 +153,9 @@ class Learner:
         learned: list[Lesson] = []
         if learn:
             if event.learnable:
+                if context in self._open:
+                    learned = self._checked_again(event, history)
+                learned += self._recurring(event)
                 self._open.setdefault(context, []).append((self._clock, event))
             elif call.ok and context in self._open:
                 learned = self._resolve(event, history)
@@ -253,8 +259,69 @@ class Learner:
             draft = draft_from_episode(failure, fix, between)
             if draft is not None:
                 learned.append(self.adopt(draft, failure, fix))
+            else:
+                self._note_fix(failure, between)
         self._open[context] = still_open
         return learned
+
+    def _checked_again(self, event: CallEvent, history: deque[tuple[int, CallEvent]]) -> list[Lesson]:
+        """A job failing again after a failure of the same job in this context: past the earlier
+        check (another error) or rejected again by the same named check (learn/check_lessons.py)."""
+        context = event.call.context_id
+        still_open: list[tuple[int, CallEvent]] = []
+        learned: list[Lesson] = []
+        for opened, failure in self._open.get(context, []):
+            if not same_job(failure, event):
+                still_open.append((opened, failure))
+                continue
+            between = [e for when, e in history if when > opened]
+            if failure.signature != event.signature:
+                draft = draft_from_progress(failure, event, between)
+                if draft is not None:
+                    learned.append(self.adopt(draft, failure, event))
+                    continue
+                self._note_fix(failure, between)  # past that failure, by what changed between
+            else:
+                draft = draft_from_repeated_check(failure, event, between, [e for _, e in history])
+                if draft is not None:
+                    lesson = self.adopt(draft, failure)
+                    self._count_failure(lesson, event)
+                    learned.append(lesson)
+                    continue  # the later failure stays open in its place
+            still_open.append((opened, failure))
+        self._open[context] = still_open
+        return learned
+
+    def _recurring(self, event: CallEvent) -> list[Lesson]:
+        """A test or setup failure that failed the same way in an earlier session learns a lesson
+        (what fixed it there, when known); no trigger: it is recalled, not warned about per call."""
+        signature = event.signature
+        if signature is None:
+            return []
+        first = self._first_failed.get(signature)
+        if first is None:
+            self._first_failed[signature] = [event.session_id, event.call.id, ""]
+            return []
+        if first[0] == event.session_id or check_name(signature) is not None:
+            return []
+        if any(lesson.error_signature == signature for lesson in self.lessons.values()):
+            return []
+        draft = recurring_draft(event, first[0], first[2])
+        if draft is None:
+            return []
+        return [self.adopt(draft, event)]
+
+    def _note_fix(self, failure: CallEvent, between: list[CallEvent]) -> None:
+        """Remember what changed between a failure and the same job working, for a recurrence."""
+        first = self._first_failed.get(failure.signature or "")
+        if first is not None and first[1] == failure.call.id and not first[2]:
+            first[2] = ", ".join(
+                dict.fromkeys(
+                    relative_path(e.call.target_path, e.cwd)
+                    for e in between
+                    if e.call.ok and e.call.kind in (EDIT, WRITE) and e.call.target_path
+                )
+            )
 
     def _expire(self, context: str) -> None:
         pending = self._open.get(context)

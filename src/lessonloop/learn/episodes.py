@@ -275,3 +275,35 @@ def _quote(word: str) -> str:
 
 def _category(head: Sequence[str]) -> str:
     return head[0] if head else "shell"
+
+
+def recurring_draft(failure: CallEvent, first_session: str, fixed_by: str) -> Draft | None:
+    """A test or setup failure (a check that ran, a missing prerequisite) that failed the same way
+    in an earlier session: worth knowing before the job is run again, with what fixed it there.
+    No trigger: a check failing is not one call's shape; the lesson is recalled, not warned."""
+    if failure.error_class not in _RECURRING_CLASSES or not failure.segments:
+        return None
+    failed = _failing_segment(failure)
+    if not words_kinds(failed) & _RECURRING_KINDS:
+        return None  # a check or setup that ran (tests, a build), not a command used the wrong way
+    head = _head(failed)
+    headline = placeholders(error_headline(failure.call.error_text), failure.branch)
+    command = " ".join(head)
+    fix = f" It was fixed there by changing {fixed_by}." if fixed_by else ""
+    return Draft(
+        kind="usage",
+        trigger=None,
+        error_signature=failure.signature or "",
+        error_class=failure.error_class,
+        title=f"`{command}` fails the same way as in an earlier session: {headline}",
+        body=f"`{_show(_failing_segment(failure), failure.branch)}` failed ({failure.error_class}): {headline} "
+        f"The same failure happened in session {first_session[:8]}.{fix}",
+        prevention=f"Before `{command}`, make sure the earlier fix is in place{f' ({fixed_by})' if fixed_by else ''}.",
+        prevention_command=None,
+        category=_category(head),
+        base_severity="medium",
+    )
+
+
+_RECURRING_CLASSES = frozenset({"CHECK_FAILED", "MISSING_PREREQUISITE"})
+_RECURRING_KINDS = frozenset({"test", "build", "typecheck", "lint", "install"})

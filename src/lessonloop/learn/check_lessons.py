@@ -1,0 +1,98 @@
+"""Lessons from checks that reject a job: a project's pre-commit hook, a linter run by the agent
+harness. Two episodes teach without waiting for the job to succeed:
+
+- got past the check: a job rejected by one check (`[CREDO]`) runs again after a step the rejection
+  names (`mix credo`) and fails on something else (`[DIALYZER]`): that step got it past the first
+  check, so it is learned as the step to take first, as a success would teach it (episodes.py);
+- rejected again by the same named check: the job is retried and the same check (`[DIALYZER]`)
+  rejects it again, with no run of that check in between. The check's own command (`mix dialyzer`,
+  from analyze/commands' table of known checks, the program the project runs its other checks
+  with) is the step to take first, again after changing the files it checks.
+
+The check's name comes from the error's headline (analyze/error_headline.py): a hook's first
+`[NAME]` section, pre-commit's `name Failed`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from lessonloop.analyze.commands import check_commands_named, words_kinds
+from lessonloop.analyze.error_headline import error_headline
+from lessonloop.analyze.placeholders import placeholders
+from lessonloop.learn.episodes import Draft, _failing_segment, _head, _show, _step_draft, _usage_draft
+from lessonloop.learn.events import CallEvent
+from lessonloop.lesson_model.triggers import Trigger, Unless, extensions_for
+
+_HOOK_CHECK = re.compile(r"\[([A-Z][A-Z0-9_-]{1,30})\]")
+_RUNNER_CHECK = re.compile(r"^(\S+) Failed\b")
+_CHECK_KINDS = frozenset({"format", "lint", "typecheck", "build", "test"})
+
+
+def check_name(signature: str | None) -> str | None:
+    """The named check a failure's signature reports (lowercase), or None."""
+    if not signature:
+        return None
+    headline = signature.split("|", 1)[-1]
+    found = _HOOK_CHECK.search(headline) or _RUNNER_CHECK.match(headline)
+    return found.group(1).lower() if found else None
+
+
+def draft_from_progress(failure: CallEvent, later: CallEvent, between: Sequence[CallEvent]) -> Draft | None:
+    """`later` does `failure`'s job and fails on another error: a step between that the first
+    error names got it past the first check (the step lesson of episodes.py)."""
+    if failure.signature is None or later.signature in (None, failure.signature):
+        return None
+    if check_name(failure.signature) is None or not failure.segments or not later.segments:
+        return None
+    return _step_draft(failure, later, between)
+
+
+def draft_from_repeated_check(
+    first: CallEvent, again: CallEvent, between: Sequence[CallEvent], seen: Sequence[CallEvent]
+) -> Draft | None:
+    """The same named check rejected the same job twice, and its command did not run `between`
+    (`seen`: the context's calls so far, for the program the project runs its checks with)."""
+    name = check_name(first.signature)
+    if name is None or first.signature != again.signature or not first.segments:
+        return None
+    if any(e.call.ok and any(name in (w.lower() for w in words) for words in e.segments) for e in between):
+        return None  # the agent ran the check: failing it again is the code, not a skipped step
+    step = _check_command(name, seen)
+    if step is None:
+        return None
+    failed = _failing_segment(first)
+    head = _head(failed)
+    trigger = Trigger(
+        first.call.kind, head, (), None, None, Unless(step, (), "change", extensions_for(step)), first.call.tool
+    )
+    headline = placeholders(error_headline(first.call.error_text), first.branch)
+    step_text = " ".join(step)
+    return _usage_draft(
+        first,
+        trigger,
+        title=f"`{' '.join(head)}` is rejected by the {name} check unless `{step_text}` ran first: {headline}",
+        body=(
+            f"`{_show(failed, first.branch)}` was rejected twice by the same check ({first.error_class}): {headline} "
+            f"`{step_text}` had not run in between."
+        ),
+        prevention=f"Run `{step_text}` before `{' '.join(head)}` (again after changing files it checks).",
+        command=step_text,
+        category=step[0],
+    )
+
+
+def _check_command(name: str, seen: Sequence[CallEvent]) -> tuple[str, ...] | None:
+    """The command that runs check `name`: a known check command naming it, preferring the program
+    the session runs its other checks with (`mix` for `mix credo`, `mix test`)."""
+    known = check_commands_named(name)
+    if not known:
+        return None
+    programs: Counter[str] = Counter()
+    for event in seen:
+        for words in event.segments:
+            if words and words_kinds(words) & _CHECK_KINDS:
+                programs[words[0]] += 1
+    return max(known, key=lambda words: (programs.get(words[0], 0), len(words) > 1, words))

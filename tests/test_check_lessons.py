@@ -1,0 +1,108 @@
+"""Missing lessons (issue 15, item 4; learn/check_lessons.py, Learner._checked_again and
+_recurring): a commit rejected again by the same named check learns to run that check first; a
+rejection the next attempt gets past (failing on another check) learns the step that got it past;
+a test or setup failure that recurs in another session learns a lesson (recalled, not warned)."""
+
+from __future__ import annotations
+
+from lessonloop.analyze.commands import check_commands_named
+from lessonloop.learn.check_lessons import check_name
+from lessonloop.learn.engine import Learner
+from tests.learning_helpers import Script, play
+
+HOOK = "Pre-commit validation failed:\\n\\n"
+DIALYZER = HOOK + "[DIALYZER]\\nFinding suitable PLTs\nChecking PLT...\nTotal errors: 1"
+CREDO = (
+    HOOK + "[CREDO]\\nChecking 88 source files (this might take a while) ...\n"
+    "┃ [R] ↘ Prefer using an implicit `try` rather than explicit `try`.\n"
+    "Use `mix credo explain` to explain issues, `mix credo --help` for options."
+)
+COMMIT = "git add -A && git commit -m 'feat: tracing'"
+
+
+def test_check_names_and_their_commands() -> None:
+    assert check_name("shell|Pre-commit validation failed: [DIALYZER]") == "dialyzer"
+    assert check_name("shell|flake8 Failed: F401") == "flake8"
+    assert check_name("shell|fatal: The current branch <branch> has no upstream branch.") is None
+    assert check_commands_named("dialyzer") == [("mix", "dialyzer")]
+    assert ("mix", "credo") in check_commands_named("credo")
+
+
+def test_a_commit_rejected_again_by_the_same_check_learns_to_run_it_first() -> None:
+    learner = Learner()
+    s = Script().session("s1")
+    play(learner, s.bash("mix credo --strict"))  # the project's checks run with mix
+    play(learner, s.edit("lib/a.ex"))
+    first = play(learner, s.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))
+    assert not first.warned and not learner.lessons
+    play(learner, s.edit("lib/a.ex"))
+    play(learner, s.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))
+    (lesson,) = learner.lessons.values()
+    assert lesson.prevention_command == "mix dialyzer"
+    assert lesson.trigger is not None and lesson.trigger.unless is not None
+    assert lesson.trigger.unless.words == ("mix", "dialyzer")
+    assert lesson.observations == 2
+    play(learner, s.edit("lib/a.ex"))
+    third = play(learner, s.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))
+    assert [f.lesson.signature for f in third.fired] == [lesson.signature]
+    play(learner, s.bash("mix dialyzer"))
+    after = play(learner, s.bash(COMMIT))
+    assert not after.warned  # the check ran since the last change
+
+
+def test_a_check_run_between_two_rejections_teaches_nothing() -> None:
+    learner = Learner()
+    s = Script().session("s1")
+    play(learner, s.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))
+    play(learner, s.bash("mix dialyzer"))  # ran it, the code still fails it
+    play(learner, s.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))
+    assert not learner.lessons
+
+
+def test_getting_past_a_check_teaches_the_step_that_did_it() -> None:
+    learner = Learner()
+    s1 = Script().session("s1")
+    play(learner, s1.edit("lib/a.ex"))
+    play(learner, s1.bash(COMMIT, error=CREDO, error_class="WORKFLOW_SEQUENCE"))
+    play(learner, s1.bash("mix credo --strict"))
+    play(learner, s1.edit("lib/a.ex"))
+    play(learner, s1.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))  # past credo
+    (lesson,) = learner.lessons.values()
+    assert lesson.prevention_command is not None and lesson.prevention_command.startswith("mix credo")
+    assert lesson.error_signature == "shell|Pre-commit validation failed: [CREDO]"
+    assert lesson.evidence_counts.get("fix") == 1
+    s2 = s1.script.session("s2")
+    play(learner, s2.edit("lib/b.ex"))
+    decision = play(learner, s2.bash(COMMIT, error=CREDO, error_class="WORKFLOW_SEQUENCE"))
+    assert [f.lesson.signature for f in decision.fired] == [lesson.signature]
+
+
+def test_the_same_error_again_without_a_named_check_teaches_no_check_lesson() -> None:
+    learner = Learner()
+    s = Script().session("s1")
+    failing = "Exit code 2\n  1) test x (AppTest)\n     ** (RuntimeError) boom\n1 test, 1 failure"
+    play(learner, s.bash("mix test", error=failing, error_class="CHECK_FAILED"))
+    play(learner, s.bash("mix test", error=failing, error_class="CHECK_FAILED"))
+    assert not learner.lessons
+
+
+def test_a_setup_failure_recurring_in_another_session_learns_a_recalled_lesson() -> None:
+    learner = Learner()
+    script = Script()
+    s1, s2 = script.session("s1"), script.session("s2")
+    secret = (
+        "Exit code 2\nGetting extensions in current project...\n"
+        "  1) test mount renders (AppWeb.PageLiveTest)\n"
+        "     ** (RuntimeError) no :secret_key_base configuration found in AppWeb.Endpoint.\n"
+    )
+    play(learner, s1.bash("mix test", error=secret, error_class="CHECK_FAILED"))
+    play(learner, s1.edit("config/test.exs"))
+    play(learner, s1.bash("mix test"))
+    assert not learner.lessons  # fixed by editing: no step to take first
+    play(learner, s2.bash("mix test 2>&1", error=secret, error_class="CHECK_FAILED"))
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is None  # recalled, never warned per call
+    assert "no :secret_key_base configuration" in lesson.title
+    assert "config/test.exs" in lesson.body and "s1" in lesson.body
+    again = play(learner, script.session("s3").bash("mix test", error=secret, error_class="CHECK_FAILED"))
+    assert not again.fired
