@@ -456,7 +456,8 @@ def _store_units(
 def _store_unit(
     conn: sqlite3.Connection, unit: Unit, agent: str, fmt: str, batch: Batch, summary: IngestSummary
 ) -> None:
-    """Store one unit's batch (inside the group's transaction: write_chunk takes a savepoint)."""
+    """Store one unit's batch (inside the group's transaction: an error other than StaleStateError rolls
+    the whole group back)."""
     state = writer.register_file(conn, unit.path, agent, is_sample=False, format=fmt)
     progress_row = writer.ReadProgress(
         size=unit.size, mtime_ns=unit.mtime_ns, offset=unit.size, lines=0, head_hash=None, tail_hash=None
