@@ -4,10 +4,11 @@ harness. Two episodes teach without waiting for the job to succeed:
 - got past the check: a job rejected by one check (`[CREDO]`) runs again after a step the rejection
   names (`mix credo`) and fails on something else (`[DIALYZER]`): that step got it past the first
   check, so it is learned as the step to take first, as a success would teach it (episodes.py);
-- rejected again by the same named check: the job is retried and the same check (`[DIALYZER]`)
-  rejects it again, with no run of that check in between. The check's own command (`mix dialyzer`,
-  from analyze/commands' table of known checks, the program the project runs its other checks
-  with) is the step to take first, again after changing the files it checks.
+- rejected by a named check: a commit (or push) is rejected by its hook's check (`[DIALYZER]`)
+  while that check's command had not run since the files changed; the check's own command
+  (`mix dialyzer`, from analyze/commands' table of known checks, the program the project runs its
+  other checks with) is the step to take first, again after changing the files it checks. A
+  rejection repeated by the same check, still without running it, is more evidence for it.
 
 The check's name comes from the error's headline (analyze/error_headline.py): a hook's first
 `[NAME]` section, pre-commit's `name Failed`.
@@ -25,6 +26,7 @@ from lessonloop.analyze.placeholders import placeholders
 from lessonloop.learn.episodes import Draft, _failing_segment, _head, _show, _step_draft, _usage_draft
 from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.triggers import Trigger, Unless, extensions_for
+from lessonloop.tool_kinds import CHANGE_KINDS
 
 _HOOK_CHECK = re.compile(r"\[([A-Z][A-Z0-9_-]{1,30})\]")
 _RUNNER_CHECK = re.compile(r"^(\S+) Failed\b")
@@ -50,20 +52,24 @@ def draft_from_progress(failure: CallEvent, later: CallEvent, between: Sequence[
     return _step_draft(failure, later, between)
 
 
-def draft_from_repeated_check(
-    first: CallEvent, again: CallEvent, between: Sequence[CallEvent], seen: Sequence[CallEvent]
-) -> Draft | None:
-    """The same named check rejected the same job twice, and its command did not run `between`
-    (`seen`: the context's calls so far, for the program the project runs its checks with)."""
+def draft_from_check_rejection(first: CallEvent, seen: Sequence[CallEvent]) -> Draft | None:
+    """A commit or push rejected by its hook's named check (`[DIALYZER]`) when the check's command
+    had not run since the last change (`seen`: the context's calls before the rejection): run it
+    first. Each such rejection (the same check again) is more evidence for the same lesson."""
     name = check_name(first.signature)
-    if name is None or first.signature != again.signature or not first.segments:
-        return None
-    if any(e.call.ok and any(name in (w.lower() for w in words) for words in e.segments) for e in between):
-        return None  # the agent ran the check: failing it again is the code, not a skipped step
-    step = _check_command(name, seen)
-    if step is None:
+    if name is None or not first.segments:
         return None
     failed = _failing_segment(first)
+    if not words_kinds(failed) & _GATED:
+        return None  # a check run by itself (a lint script) is not a job a hook gates
+    for event in reversed(seen):
+        if event.call.ok and any(name in (w.lower() for w in words) for words in event.segments):
+            return None  # the agent ran the check: being rejected by it is the code, not a skipped step
+        if event.call.ok and event.call.kind in CHANGE_KINDS:
+            break
+    step = _check_command(name, seen, (first.call.error_text or "")[:4000].replace("\\n", "\n"))
+    if step is None:
+        return None
     head = _head(failed)
     trigger = Trigger(
         first.call.kind, head, (), None, None, Unless(step, (), "change", extensions_for(step)), first.call.tool
@@ -75,8 +81,8 @@ def draft_from_repeated_check(
         trigger,
         title=f"`{' '.join(head)}` is rejected by the {name} check unless `{step_text}` ran first: {headline}",
         body=(
-            f"`{_show(failed, first.branch)}` was rejected twice by the same check ({first.error_class}): {headline} "
-            f"`{step_text}` had not run in between."
+            f"`{_show(failed, first.branch)}` was rejected by its hook's {name} check ({first.error_class}): "
+            f"{headline} `{step_text}` had not run since the files changed."
         ),
         prevention=f"Run `{step_text}` before `{' '.join(head)}` (again after changing files it checks).",
         command=step_text,
@@ -84,15 +90,24 @@ def draft_from_repeated_check(
     )
 
 
-def _check_command(name: str, seen: Sequence[CallEvent]) -> tuple[str, ...] | None:
-    """The command that runs check `name`: a known check command naming it, preferring the program
-    the session runs its other checks with (`mix` for `mix credo`, `mix test`)."""
+_GATED = frozenset({"git_commit", "git_push"})
+
+
+def _check_command(name: str, seen: Sequence[CallEvent], text: str) -> tuple[str, ...] | None:
+    """The command that runs check `name`: a known check command naming it that the error text
+    names (`Run 'mix format' to fix`), else the one run with the program the session runs its other
+    checks with (`mix` for `mix credo`, `mix test`), else the only one; None when unsure."""
     known = check_commands_named(name)
-    if not known:
-        return None
+    lowered = text.lower()
+    named = [words for words in known if " ".join(words) in lowered]
+    if named:
+        return max(named, key=len)
     programs: Counter[str] = Counter()
     for event in seen:
         for words in event.segments:
             if words and words_kinds(words) & _CHECK_KINDS:
                 programs[words[0]] += 1
-    return max(known, key=lambda words: (programs.get(words[0], 0), len(words) > 1, words))
+    used = [words for words in known if programs.get(words[0], 0) > 0]
+    if used:
+        return max(used, key=lambda words: (programs[words[0]], len(words)))
+    return known[0] if len(known) == 1 else None

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from lessonloop.learn.check_lessons import check_name, draft_from_progress, draft_from_repeated_check
+from lessonloop.learn.check_lessons import check_name, draft_from_check_rejection, draft_from_progress
 from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import digest, jaccard, words_text
@@ -156,6 +156,9 @@ class Learner:
                 if context in self._open:
                     learned = self._checked_again(event, history)
                 learned += self._recurring(event)
+                draft = draft_from_check_rejection(event, [e for _, e in history])
+                if draft is not None:
+                    learned.append(self.adopt(draft, event))
                 self._open.setdefault(context, []).append((self._clock, event))
             elif call.ok and context in self._open:
                 learned = self._resolve(event, history)
@@ -265,8 +268,8 @@ class Learner:
         return learned
 
     def _checked_again(self, event: CallEvent, history: deque[tuple[int, CallEvent]]) -> list[Lesson]:
-        """A job failing again after a failure of the same job in this context: past the earlier
-        check (another error) or rejected again by the same named check (learn/check_lessons.py)."""
+        """A job failing again after a failure of the same job in this context, on another error: it
+        got past the earlier check (learn/check_lessons.py)."""
         context = event.call.context_id
         still_open: list[tuple[int, CallEvent]] = []
         learned: list[Lesson] = []
@@ -281,13 +284,6 @@ class Learner:
                     learned.append(self.adopt(draft, failure, event))
                     continue
                 self._note_fix(failure, between)  # past that failure, by what changed between
-            else:
-                draft = draft_from_repeated_check(failure, event, between, [e for _, e in history])
-                if draft is not None:
-                    lesson = self.adopt(draft, failure)
-                    self._count_failure(lesson, event)
-                    learned.append(lesson)
-                    continue  # the later failure stays open in its place
             still_open.append((opened, failure))
         self._open[context] = still_open
         return learned
