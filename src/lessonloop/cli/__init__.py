@@ -159,6 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lessonloop.cli import quality_commands
 
     quality_commands.register(commands)
+    from lessonloop.cli import web_commands
+
+    web_commands.register(commands)
     from lessonloop.cli import team_commands
 
     team_commands.register(commands)
@@ -241,6 +244,17 @@ def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     project_option(report)
     agent_option(report)
     report.add_argument("--top", type=non_negative, default=5, metavar="N", help="habits shown per project (default 5)")
+    report.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write one self-contained HTML file instead (dashboards and lessons; scripts, styles and data inside, "
+        "nothing fetched when viewed; needs the web extra; docs/web.md)",
+    )
+    report.add_argument(
+        "--no-replay",
+        action="store_true",
+        help="with --html, leave the replay out (it re-runs learning over the history)",
+    )
     _no_bandit_option(report)
     common_options(report)
     report.set_defaults(handler=cmd_report)

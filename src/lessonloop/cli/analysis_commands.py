@@ -10,7 +10,10 @@ from lessonloop.cli.common import CommandError, console, emit_json, known_agent,
 from lessonloop.cli.empty_results import no_sessions_text
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from lessonloop.pipeline.analysis import AnalysisProgress
+    from lessonloop.store.lesson_reader import LessonRow
 
 
 def _progress(args: argparse.Namespace) -> AnalysisProgress | None:
@@ -105,6 +108,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from lessonloop.pipeline.analysis import analyze_store
     from lessonloop.report.analysis_queries import build_report
 
+    if getattr(args, "html", None):
+        return _html_report(args)
     with open_cli_store(args.db) as conn:
         analyze_store(conn, bandit=False if args.no_bandit else None)
         report = build_report(conn, args.project, top=args.top, agent=known_agent(conn, args.agent))
@@ -119,3 +124,64 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     render_report(console(), report)
     return 0
+
+
+def _html_report(args: argparse.Namespace) -> int:
+    """`report --html FILE`: the self-contained HTML report (report/html/static_report.py)."""
+    from pathlib import Path
+
+    from lessonloop.report.html.assets import missing_web_extra
+
+    missing = missing_web_extra()
+    if missing is not None:
+        raise CommandError(missing)
+    from lessonloop.pipeline.analysis import analyze_store
+    from lessonloop.report.dashboard_queries import dashboard
+    from lessonloop.report.html.static_report import ReportPage, render_report_html
+    from lessonloop.report.queries import stats
+    from lessonloop.store import resolve_db_path
+    from lessonloop.store.lesson_reader import list_lessons
+    from lessonloop.timestamps import utc_now
+
+    with open_cli_store(args.db) as conn:
+        analyze_store(conn, bandit=False if args.no_bandit else None)
+        agent = known_agent(conn, args.agent)
+        replay = None if args.no_replay else _replay_json(conn, args.project, agent)
+        page = ReportPage(
+            dashboard=dashboard(conn, args.project, agent),
+            replay=replay,
+            lessons=sorted(list_lessons(conn, status="active,pending", project=args.project), key=_review_order),
+            stats=stats(conn, args.project, agent),
+            store=str(resolve_db_path(args.db)),
+            generated_at=utc_now(),
+            project=args.project,
+            agent=agent,
+        )
+    html = render_report_html(page)
+    target = Path(args.html)
+    try:
+        target.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    if args.json:
+        emit_json({"html": str(target), "bytes": len(html.encode()), "lessons": len(page.lessons)})
+    else:
+        print(f"Wrote {target} ({len(html.encode()):,} bytes, {len(page.lessons)} lessons); open it in a browser.")
+    return 0
+
+
+def _review_order(lesson: LessonRow) -> tuple[int, float]:
+    """Pending lessons first (they wait for review), then the most confident."""
+    return (0 if lesson.status == "pending" else 1, -lesson.confidence)
+
+
+def _replay_json(conn: sqlite3.Connection, project: str | None, agent: str | None) -> dict[str, object] | None:
+    """The online replay of the history (learn/replay.py) as JSON, None when there is nothing to replay."""
+    from lessonloop.cli.common import resolve_project
+    from lessonloop.learn.replay import replay
+    from lessonloop.pipeline.learning import load_history
+
+    history = load_history(conn, resolve_project(conn, project), agent)
+    if not history.events:
+        return None
+    return replay(history).to_json()

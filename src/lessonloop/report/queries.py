@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,12 +101,23 @@ def session_filter(conn: sqlite3.Connection, project: str | None, agent: str | N
 
 
 def list_sessions(
-    conn: sqlite3.Connection, project: str | None = None, limit: int | None = None, agent: str | None = None
+    conn: sqlite3.Connection,
+    project: str | None = None,
+    limit: int | None = None,
+    agent: str | None = None,
+    ids: Sequence[str] | None = None,
 ) -> list[SessionRow]:
-    """Main sessions, oldest first (the newest `limit` when given)."""
+    """Main sessions, oldest first (the newest `limit` when given); only the main sessions `ids`
+    when given (their figures are then summed over them alone: a page of a long list)."""
     where, params = session_filter(conn, project, agent)
+    tree = _TREE
+    if ids is not None:
+        marks = ", ".join("?" * len(ids))
+        tree = f"{_TREE} WHERE id IN ({marks}) OR parent_id IN ({marks})"
+        where = f"({where}) AND s.id IN ({marks})"
+        params = [*ids, *ids, *params, *ids]
     sql = f"""
-        WITH tree AS ({_TREE}),
+        WITH tree AS ({tree}),
         calls AS (
             SELECT t.root, count(*) AS n, coalesce(sum(c.ok = 0), 0) AS errors, min(c.ts) AS first, max(c.ts) AS last
             FROM tool_calls c JOIN tree t ON t.id = c.session_id GROUP BY t.root),

@@ -276,10 +276,12 @@ class EvidenceRow:
 _EVIDENCE = """
 SELECT e.id, e.role, e.session_id, e.tool_use_id, e.message_uuid, e.finding_id, e.ts, e.project, e.detail,
        t.tool, t.command, t.target_path, t.status, t.exit_code, t.error_text,
-       coalesce(m.kind, (SELECT kind FROM messages WHERE uuid = e.message_uuid LIMIT 1)),
-       coalesce(nullif(m.text, ''), (SELECT text FROM messages WHERE uuid = e.message_uuid AND text != '' LIMIT 1),
-                (SELECT json_extract(a.detail, '$.text') FROM analysis_signals a
-                 WHERE a.kind = 'correction' AND a.message_uuid = e.message_uuid LIMIT 1)),
+       CASE WHEN e.message_uuid IS NOT NULL THEN  -- (messages has no index on uuid alone: no scan without one)
+            coalesce(m.kind, (SELECT kind FROM messages WHERE uuid = e.message_uuid LIMIT 1)) END,
+       CASE WHEN e.message_uuid IS NOT NULL THEN
+            coalesce(nullif(m.text, ''), (SELECT text FROM messages WHERE uuid = e.message_uuid AND text != '' LIMIT 1),
+                     (SELECT json_extract(a.detail, '$.text') FROM analysis_signals a
+                      WHERE a.kind = 'correction' AND a.message_uuid = e.message_uuid LIMIT 1)) END,
        f.rule, f.message
 FROM lesson_evidence e
 LEFT JOIN tool_calls t ON t.id = e.tool_use_id

@@ -1,0 +1,174 @@
+"""The dashboards' figures (the web UI and `report --html`): errors by class and by tool per day,
+the most repeated mistakes, habits against outcomes, tokens per day by model and agent, and the
+runner's runs per command. Read-only SQL; every value is plain JSON (charts are drawn in the
+browser from it).
+
+A subagent counts with its main session (its project and agent are the main session's), as in
+queries.py. Days are UTC days, the first ten characters of the stored time.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from typing import Any
+
+from lessonloop.report.queries import session_filter
+
+# Every session with the main session it belongs to, limited to the sessions in scope.
+_SCOPED_TREE = """SELECT t.id, s.agent AS agent FROM (SELECT id, coalesce(parent_id, id) AS root FROM sessions) t
+                  JOIN sessions s ON s.id = t.root WHERE {where}"""
+TOP_MISTAKES = 15
+RUN_COMMANDS = 20
+
+
+def dashboard(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> dict[str, Any]:
+    """Every dashboard's figures over the sessions of `project` and `agent` (all when None)."""
+    where, params = session_filter(conn, project, agent)
+    tree = _SCOPED_TREE.format(where=where)
+    return {
+        "errors_by_class": errors_by_class(conn, tree, params),
+        "errors_by_tool": errors_by_tool(conn, tree, params),
+        "top_mistakes": top_mistakes(conn, project),
+        "habits": habits(conn, project, agent),
+        "tokens": tokens_per_day(conn, tree, params),
+        "runs": runs_per_command(conn),
+    }
+
+
+def errors_by_class(conn: sqlite3.Connection, tree: str, params: list[Any]) -> list[dict[str, Any]]:
+    """Classified tool errors per day and class: [{day, class, usage, errors}]."""
+    return [
+        {"day": day, "class": name, "usage": bool(usage), "errors": n}
+        for day, name, usage, n in conn.execute(
+            f"""SELECT substr(c.ts, 1, 10), e.class, max(e.usage), count(*)
+                FROM call_errors e JOIN tool_calls c ON c.id = e.tool_use_id
+                JOIN ({tree}) tr ON tr.id = c.session_id
+                WHERE c.ts IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2""",
+            params,
+        )
+    ]
+
+
+def errors_by_tool(conn: sqlite3.Connection, tree: str, params: list[Any]) -> list[dict[str, Any]]:
+    """Tool calls and failed ones per day and tool: [{day, tool, calls, errors}]."""
+    return [
+        {"day": day, "tool": tool, "calls": calls, "errors": errors}
+        for day, tool, calls, errors in conn.execute(
+            f"""SELECT substr(c.ts, 1, 10), c.tool, count(*), coalesce(sum(c.ok = 0), 0)
+                FROM tool_calls c JOIN ({tree}) tr ON tr.id = c.session_id
+                WHERE c.ts IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2""",
+            params,
+        )
+    ]
+
+
+def top_mistakes(
+    conn: sqlite3.Connection, project: str | None = None, limit: int = TOP_MISTAKES
+) -> list[dict[str, Any]]:
+    """The lessons seen failing in the most sessions (rejected ones left out): the most repeated
+    mistakes, with their counts and confidence."""
+    where = "l.status != 'rejected'"
+    params: list[Any] = []
+    if project:
+        where += " AND (l.scope = 'global' OR instr(l.project, ?) > 0)"
+        params.append(project)
+    return [
+        {
+            "id": row[0],
+            "title": row[1],
+            "kind": row[2],
+            "status": row[3],
+            "failed_sessions": row[4],
+            "sessions": row[5],
+            "observations": row[6],
+            "warnings": row[7],
+            "prevented": row[8],
+            "confidence": round(float(row[9]), 4),
+        }
+        for row in conn.execute(
+            f"""SELECT l.id, l.title, l.kind, l.status, l.failed_sessions, l.sessions, l.observations, l.warnings,
+                       l.prevented, l.confidence
+                FROM lessons l WHERE {where}
+                ORDER BY l.failed_sessions DESC, l.observations DESC, l.id LIMIT ?""",
+            [*params, limit],
+        )
+    ]
+
+
+def habits(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> dict[str, Any]:
+    """Workflow habits against outcomes, as `analyze stats --json` gives them (Fisher's exact test)."""
+    from lessonloop.learn.habit_stats import habit_outcome_stats
+    from lessonloop.report.analysis_queries import outcome_counts, session_facts
+
+    facts = session_facts(conn, project, agent)
+    return {
+        "sessions": len(facts),
+        "outcomes": outcome_counts(facts),
+        "associations": [a.to_json() for a in habit_outcome_stats(facts)],
+    }
+
+
+def tokens_per_day(conn: sqlite3.Connection, tree: str, params: list[Any]) -> list[dict[str, Any]]:
+    """Token counts per day, agent and model: [{day, agent, model, requests, input, output,
+    cache_creation, cache_read, reasoning}] (counts only; no prices)."""
+    return [
+        {
+            "day": day,
+            "agent": agent,
+            "model": model,
+            "requests": requests,
+            "input": i,
+            "output": o,
+            "cache_creation": cc,
+            "cache_read": cr,
+            "reasoning": reasoning,
+        }
+        for day, agent, model, requests, i, o, cc, cr, reasoning in conn.execute(
+            f"""SELECT substr(u.ts, 1, 10), tr.agent, u.model, count(*), sum(u.input_tokens), sum(u.output_tokens),
+                       sum(u.cache_creation_tokens), sum(u.cache_read_tokens), sum(u.reasoning_tokens)
+                FROM token_usage u JOIN ({tree}) tr ON tr.id = u.session_id
+                WHERE u.ts IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""",
+            params,
+        )
+    ]
+
+
+def runs_per_command(conn: sqlite3.Connection, limit: int = RUN_COMMANDS) -> list[dict[str, Any]]:
+    """The runner's runs per normalized command (the most run first): count, durations (each
+    run's start and seconds, for the chart), exit reasons, and the anomalies among them."""
+    from lessonloop.learn.command_timing import anomalies
+    from lessonloop.store.run_reader import list_runs
+
+    commands = [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT command_norm FROM runs GROUP BY command_norm ORDER BY count(*) DESC, command_norm LIMIT ?",
+            (limit,),
+        )
+    ]
+    out: list[dict[str, Any]] = []
+    for command in commands:
+        runs = [run for run in list_runs(conn, command=command) if run.command_norm == command]
+        runs.reverse()  # oldest first
+        reasons: dict[str, int] = defaultdict(int)
+        for run in runs:
+            reasons[run.reason] += 1
+        out.append(
+            {
+                "command": command,
+                "runs": len(runs),
+                "durations": [
+                    {
+                        "id": run.id,
+                        "started_at": run.started_at,
+                        "seconds": round(run.duration, 3),
+                        "reason": run.reason,
+                    }
+                    for run in runs
+                ],
+                "reasons": dict(sorted(reasons.items())),
+                "anomalies": [a.to_json() | {"description": a.describe()} for a in anomalies(runs)],
+            }
+        )
+    return out

@@ -1,0 +1,94 @@
+"""Where the shared templates and static files are, and the one Jinja2 environment that renders
+them: autoescaped, every value printed redacted again (prose scope), data for the charts as JSON
+redacted field by field and safe inside a <script> element.
+
+Jinja2 is in the `web` extra: `missing_web_extra()` says how to get it when it is absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import jinja2
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+CHART_LIBRARY = STATIC / "vendor" / "chart.umd.min.js"
+WEB_EXTRA_HINT = "the HTML pages need the web extra: pip install 'lessonloop[web]'"
+
+
+def missing_web_extra() -> str | None:
+    """None when Jinja2 can be imported, else what to install."""
+    try:
+        import jinja2  # noqa: F401
+    except ImportError:
+        return WEB_EXTRA_HINT
+    return None
+
+
+def shown_value(value: Any) -> Any:
+    """A value as a page prints it: a text redacted again with the current rules (markup made
+    here, such as the charts' JSON, is redacted where it is made)."""
+    if isinstance(value, str) and value and not hasattr(value, "__html__"):
+        from lessonloop.secrets.redaction import redact
+
+        return redact(value, "prose")[0]
+    return value
+
+
+def json_for_script(data: Any) -> str:
+    """`data` as JSON for a <script type="application/json"> element: every text redacted in its
+    field's scope, and nothing in it can close the element or start a comment."""
+    from lessonloop.json_codec import dumps
+    from lessonloop.secrets.field_redaction import redact_fields
+
+    text = dumps(redact_fields(data)[0])
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def one_line(text: Any, width: int = 120) -> str:
+    """The first line of a text, cut to `width` characters with an ellipsis."""
+    if not text:
+        return ""
+    first = str(text).strip().splitlines()[0] if str(text).strip() else ""
+    return first if len(first) <= width else first[: width - 1] + "…"
+
+
+def percent(value: Any, digits: int = 0) -> str:
+    """0.1234 -> '12%'; None -> '-'."""
+    if value is None:
+        return "-"
+    return f"{float(value) * 100:.{digits}f}%"
+
+
+def number(value: Any) -> str:
+    """An integer with thousands separators; None -> '-'."""
+    if value is None:
+        return "-"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.3g}"
+    return f"{int(value):,}"
+
+
+def environment(extra_templates: Sequence[Path] = ()) -> jinja2.Environment:
+    """The Jinja2 environment over `extra_templates` (searched first) and the shared templates."""
+    import jinja2
+    from markupsafe import Markup
+
+    def script_json(data: Any) -> Markup:
+        return Markup(json_for_script(data))  # escaped for a script element above
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*(str(p) for p in extra_templates), str(TEMPLATES)]),
+        autoescape=True,
+        finalize=shown_value,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(one_line=one_line, percent=percent, number=number, script_json=script_json)
+    return env

@@ -1,0 +1,177 @@
+/* lessonloop's charts and tables, drawn in the browser from the JSON the server gives
+   (/api/dashboard, /api/replay, /api/lessons/ID) or the report holds inline
+   (<script type="application/json" id="...-data">). Needs Chart.js (vendor/chart.umd.min.js).
+   Every text is put in the page as text (textContent), never as markup. */
+(function () {
+  "use strict";
+  var PALETTE = ["#2457a6", "#b3261e", "#1f7a3a", "#9a6700", "#6a3d9a", "#00838f", "#c2185b", "#5d4037", "#546e7a", "#ef6c00"];
+  var drawn = 0;
+
+  function color(i) { return PALETTE[i % PALETTE.length]; }
+
+  function markDrawn(canvas, points) {
+    canvas.dataset.points = String(points);
+    drawn += 1;
+    document.body.dataset.chartsDrawn = String(drawn);
+  }
+
+  function empty(canvas, text) {
+    var box = canvas.parentElement;
+    var p = document.createElement("p");
+    p.className = "muted";
+    p.textContent = text;
+    box.replaceWith(p);
+    p.dataset.emptyChart = canvas.id;
+  }
+
+  function chart(id, config, points, emptyText) {
+    var canvas = document.getElementById(id);
+    if (!canvas) { return; }
+    if (!points) { empty(canvas, emptyText || "Nothing recorded yet."); return; }
+    config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, config.options || {});
+    new Chart(canvas, config);
+    markDrawn(canvas, points);
+  }
+
+  function pivot(rows, key, series, value, limit) {
+    /* rows -> {labels: sorted days, datasets: one per series (the `limit` largest, the rest as "other")} */
+    var days = [], totals = {}, cells = {};
+    rows.forEach(function (r) {
+      if (days.indexOf(r[key]) < 0) { days.push(r[key]); }
+      var name = r[series];
+      totals[name] = (totals[name] || 0) + r[value];
+    });
+    days.sort();
+    var names = Object.keys(totals).sort(function (a, b) { return totals[b] - totals[a] || (a < b ? -1 : 1); });
+    var kept = names.slice(0, limit), other = names.length > limit;
+    rows.forEach(function (r) {
+      var name = kept.indexOf(r[series]) >= 0 ? r[series] : "other";
+      var k = name + "\u0000" + r[key];
+      cells[k] = (cells[k] || 0) + r[value];
+    });
+    var all = other ? kept.concat(["other"]) : kept;
+    var datasets = all.map(function (name, i) {
+      return { label: name, backgroundColor: color(i), borderColor: color(i),
+               data: days.map(function (d) { return cells[name + "\u0000" + d] || 0; }) };
+    });
+    return { labels: days, datasets: datasets };
+  }
+
+  function stacked(id, rows, key, series, value, limit, emptyText) {
+    var data = pivot(rows, key, series, value, limit);
+    var points = rows.filter(function (r) { return r[value] > 0; }).length;
+    chart(id, { type: "bar", data: data,
+                options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } } }, points, emptyText);
+  }
+
+  function cut(text, n) { text = String(text || ""); return text.length > n ? text.slice(0, n - 1) + "\u2026" : text; }
+
+  function table(id, columns, rows) {
+    var holder = document.getElementById(id);
+    if (!holder) { return; }
+    if (!rows.length) { var p = document.createElement("p"); p.className = "muted"; p.textContent = "Nothing recorded yet."; holder.appendChild(p); return; }
+    var t = document.createElement("table"), head = t.createTHead().insertRow();
+    columns.forEach(function (c) { var th = document.createElement("th"); th.textContent = c[0]; if (c[2]) { th.className = "num"; } head.appendChild(th); });
+    var body = t.createTBody();
+    rows.forEach(function (r) {
+      var tr = body.insertRow();
+      columns.forEach(function (c) { var td = tr.insertCell(); td.textContent = c[1](r); if (c[2]) { td.className = "num"; } });
+    });
+    holder.appendChild(t);
+    holder.dataset.rows = String(rows.length);
+  }
+
+  function pct(v) { return v === null || v === undefined ? "-" : (v * 100).toFixed(1) + "%"; }
+  function num(v) { return v === null || v === undefined ? "-" : String(v); }
+
+  function drawDashboard(d) {
+    stacked("chart-errors-class", d.errors_by_class, "day", "class", "errors", 8, "No classified tool errors.");
+    stacked("chart-errors-tool", d.errors_by_tool, "day", "tool", "errors", 8, "No failed tool calls.");
+    var top = d.top_mistakes.filter(function (m) { return m.failed_sessions > 0; });
+    chart("chart-mistakes", { type: "bar", data: {
+      labels: top.map(function (m) { return "#" + m.id + " " + cut(m.title, 48); }),
+      datasets: [{ label: "sessions where it failed", backgroundColor: color(1), data: top.map(function (m) { return m.failed_sessions; }) },
+                 { label: "observations", backgroundColor: color(0), data: top.map(function (m) { return m.observations; }) }] },
+      options: { indexAxis: "y" } }, top.length, "No repeated mistakes learned yet.");
+    table("table-habits", [
+      ["habit", function (a) { return a.habit; }], ["outcome", function (a) { return a.outcome; }],
+      ["with: bad/all", function (a) { var w = a.table.with_habit; return w.bad + "/" + (w.bad + w.good); }, true],
+      ["rate with", function (a) { return pct(a.rate_with_habit); }, true],
+      ["rate without", function (a) { return pct(a.rate_without_habit); }, true],
+      ["odds ratio", function (a) { return num(a.odds_ratio); }, true],
+      ["p (Fisher)", function (a) { return num(a.p_value); }, true],
+      ["significant", function (a) { return a.significant ? "yes" : ""; }]
+    ], d.habits.associations);
+    stacked("chart-tokens-model", d.tokens, "day", "model", "output", 8, "No token usage recorded.");
+    var byAgent = d.tokens.map(function (r) { return { day: r.day, agent: r.agent, tokens: r.input + r.output + r.cache_creation + r.cache_read }; });
+    stacked("chart-tokens-agent", byAgent, "day", "agent", "tokens", 8, "No token usage recorded.");
+    drawRuns(d.runs);
+  }
+
+  function drawRuns(runs) {
+    var shown = runs.slice(0, 8), points = 0;
+    var datasets = shown.map(function (c, i) {
+      points += c.durations.length;
+      var odd = {}; c.anomalies.forEach(function (a) { if (a.metric === "duration") { odd[a.run_id] = true; } });
+      return { label: cut(c.command, 40), borderColor: color(i), backgroundColor: color(i), showLine: true,
+               pointRadius: c.durations.map(function (r) { return odd[r.id] ? 7 : 3; }),
+               data: c.durations.map(function (r, n) { return { x: n + 1, y: r.seconds }; }) };
+    });
+    chart("chart-runs", { type: "scatter", data: { datasets: datasets },
+      options: { scales: { x: { title: { display: true, text: "run of the command" } }, y: { beginAtZero: true, title: { display: true, text: "seconds" } } } } },
+      points, "No runs of `lessonloop run` recorded.");
+    table("table-runs", [
+      ["command", function (c) { return cut(c.command, 80); }], ["runs", function (c) { return c.runs; }, true],
+      ["exit reasons", function (c) { return Object.keys(c.reasons).map(function (k) { return k + " " + c.reasons[k]; }).join(", "); }],
+      ["anomalies", function (c) { return c.anomalies.map(function (a) { return a.description; }).join("; "); }]
+    ], runs);
+  }
+
+  function drawReplay(r) {
+    var status = document.getElementById("replay-status");
+    if (status) { status.textContent = r.evaluated_calls ? ("Replayed " + r.evaluated_calls + " tool calls of " + r.evaluated_sessions + " sessions: recall of repeated usage errors " + pct(r.recall) + ", false alarms " + pct(r.false_alarm_rate) + ".") : "No tool calls to replay."; }
+    var days = r.by_day || [];
+    var points = days.filter(function (d) { return d.calls > 0; }).length;
+    chart("chart-replay", { type: "bar", data: { labels: days.map(function (d) { return d.day; }), datasets: [
+      { label: "repeated usage errors", backgroundColor: color(1), data: days.map(function (d) { return d.repeated_errors; }) },
+      { label: "warned before they happened", backgroundColor: color(2), data: days.map(function (d) { return d.warned_repeated_errors; }) },
+      { label: "false alarms", backgroundColor: color(3), data: days.map(function (d) { return d.false_alarms; }) }] },
+      options: { scales: { y: { beginAtZero: true } } } }, points, "No tool calls to replay.");
+  }
+
+  function drawLesson(d) {
+    var curve = d.confidence_curve || [];
+    chart("chart-confidence", { type: "line", data: { labels: curve.map(function (p) { return p.day; }), datasets: [
+      { label: "confidence (from the evidence)", borderColor: color(0), backgroundColor: color(0), data: curve.map(function (p) { return p.confidence; }) }] },
+      options: { scales: { y: { min: 0, max: 1 } } } }, curve.length, "No failing or clean sessions in its evidence to draw a curve from.");
+  }
+
+  function inline(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+
+  function load(url, draw, failText) {
+    fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (res) { if (!res.ok) { throw new Error(res.status + " " + res.statusText); } return res.json(); })
+      .then(draw)
+      .catch(function (err) {
+        var status = document.getElementById("load-status");
+        if (status) { status.textContent = failText + ": " + err.message; }
+      });
+  }
+
+  function boot() {
+    if (typeof Chart === "undefined") { return; }
+    Chart.defaults.font.size = 12;
+    var body = document.body.dataset;
+    var d = inline("dashboard-data");
+    if (d) { drawDashboard(d); } else if (body.dashboardApi) { load(body.dashboardApi, drawDashboard, "The dashboard could not be loaded"); }
+    var r = inline("replay-data");
+    if (r) { drawReplay(r); } else if (body.replayApi) { load(body.replayApi, drawReplay, "The replay could not be computed"); }
+    var l = inline("lesson-data");
+    if (l) { drawLesson(l); } else if (body.lessonApi) { load(body.lessonApi, drawLesson, "The lesson's figures could not be loaded"); }
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", boot); } else { boot(); }
+})();

@@ -1,0 +1,161 @@
+"""The JSON API (docs/web.md): what each page shows, for other tools to read; the lesson writes
+(token and origin checked, as the forms'). Every text is redacted again before it is sent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from lessonloop.store.lesson_reader import LessonNotFound
+from lessonloop.web import views
+from lessonloop.web.figures import dashboard_figures, replay_figures, stats_figures
+from lessonloop.web.lesson_actions import ActionRefused, apply_action
+from lessonloop.web.requests import (
+    json_response,
+    lesson_query,
+    positive,
+    session_filters,
+    state_of,
+    value,
+    write_fields,
+)
+
+ROUTE_DOCS = (
+    ("GET", "/api", "this list"),
+    ("GET", "/api/stats", "totals: sessions, tool calls and errors per tool, tokens per model (?project, ?agent)"),
+    ("GET", "/api/dashboard", "the dashboards' figures (?project, ?agent)"),
+    ("GET", "/api/replay", "would the lessons have warned: the replay, per day (?project, ?agent)"),
+    ("GET", "/api/lessons", "lessons, review order (?status, ?kind, ?tier, ?project, ?q recall, ?limit)"),
+    ("GET", "/api/lessons/export", "lessons as JSONL or Markdown (?format=jsonl|md, ?status, ?project)"),
+    ("GET", "/api/lessons/{ref}", "one lesson: row, confidence and its curve, evidence, history, warnings"),
+    ("POST", "/api/lessons/{ref}/{action}", "approve|reject|archive|restore|edit|forget (X-Lessonloop-Token)"),
+    ("GET", "/api/sessions", "sessions, newest first (?project, ?agent, ?model, ?since, ?until, ?errors=1, ?page)"),
+    ("GET", "/api/sessions/{id}", "one session's timeline with analysis, subagents, lessons given, commits"),
+    ("GET", "/api/runs", "runs of `lessonloop run`, newest first (?command, ?limit)"),
+    ("GET", "/api/runs/{id}", "one run with its patterns, matches and findings"),
+)
+
+
+def api_index(request: Request) -> Response:
+    return json_response(
+        {"routes": [{"method": method, "path": path, "what": what} for method, path, what in ROUTE_DOCS]}
+    )
+
+
+def _figures_json(request: Request, name: str, compute: Callable[..., Any]) -> Response:
+    """Figures kept until the store changes, sent as the JSON made (and redacted) when they were computed."""
+    from lessonloop.json_codec import dumps
+    from lessonloop.secrets.field_redaction import redact_fields
+
+    state = state_of(request)
+    project, agent = value(request, "project"), value(request, "agent")
+    with state.store() as conn:
+        body = state.figures(
+            ("json", name, project, agent),
+            lambda: dumps(redact_fields(compute(state, conn, project, agent))[0]),
+        )
+    return Response(body, media_type="application/json")
+
+
+def api_stats(request: Request) -> Response:
+    return _figures_json(request, "stats", stats_figures)
+
+
+def api_dashboard(request: Request) -> Response:
+    return _figures_json(request, "dashboard", dashboard_figures)
+
+
+def api_replay(request: Request) -> Response:
+    return _figures_json(request, "replay", replay_figures)
+
+
+def api_lessons(request: Request) -> Response:
+    state = state_of(request)
+    query = lesson_query(request)
+    with state.store() as conn:
+        view = views.lessons_view(conn, query, state.recall_embedder(conn) if query.q else None)
+    lessons = []
+    for row in view["lessons"]:
+        data = row.to_json()
+        if row.id in view["scores"]:
+            data["score"] = view["scores"][row.id]
+        lessons.append(data)
+    return json_response({"query": view["query"], "counts": view["counts"], "lessons": lessons})
+
+
+def api_lesson(request: Request) -> Response:
+    with state_of(request).store() as conn:
+        view = views.lesson_view(conn, request.path_params["ref"])
+    return json_response(views.lesson_json(view))
+
+
+async def api_lesson_write(request: Request) -> Response:
+    state = state_of(request)
+    fields, token = await write_fields(request)
+    refused = state.guard.write_refusal(dict(request.headers), token)
+    if refused is not None:
+        raise HTTPException(403, refused)
+
+    def write() -> Response:
+        with state.store() as conn:
+            try:
+                outcome = apply_action(conn, request.path_params["ref"], request.path_params["action"], fields)
+            except LessonNotFound as exc:
+                raise HTTPException(404, str(exc)) from exc
+            except ActionRefused as exc:
+                raise HTTPException(409, str(exc)) from exc
+        return json_response(outcome.to_json())
+
+    return await run_in_threadpool(write)
+
+
+def api_sessions(request: Request) -> Response:
+    filters = session_filters(request)
+    with state_of(request).store() as conn:
+        view = views.sessions_view(conn, filters, positive(request, "page", 1))
+    return json_response(view["page"].to_json())
+
+
+def api_session(request: Request) -> Response:
+    with state_of(request).store() as conn:
+        return json_response(views.session_view(conn, request.path_params["session_id"]))
+
+
+def api_runs(request: Request) -> Response:
+    with state_of(request).store() as conn:
+        view = views.runs_view(conn, value(request, "command"), positive(request, "limit", 200))
+    return json_response({"command": view["command"], "runs": [run.to_json() for run in view["runs"]]})
+
+
+def api_run(request: Request) -> Response:
+    with state_of(request).store() as conn:
+        view = views.run_view(conn, request.path_params["run_id"])
+    return json_response(view["detail"].to_json())
+
+
+def api_export(request: Request) -> Response:
+    from lessonloop.web.pages import lessons_export
+
+    return lessons_export(request)
+
+
+ROUTES = [
+    Route("/api", api_index, methods=["GET"]),
+    Route("/api/stats", api_stats, methods=["GET"]),
+    Route("/api/dashboard", api_dashboard, methods=["GET"]),
+    Route("/api/replay", api_replay, methods=["GET"]),
+    Route("/api/lessons", api_lessons, methods=["GET"]),
+    Route("/api/lessons/export", api_export, methods=["GET"]),
+    Route("/api/lessons/{ref}", api_lesson, methods=["GET"]),
+    Route("/api/lessons/{ref}/{action}", api_lesson_write, methods=["POST"]),
+    Route("/api/sessions", api_sessions, methods=["GET"]),
+    Route("/api/sessions/{session_id:path}", api_session, methods=["GET"]),
+    Route("/api/runs", api_runs, methods=["GET"]),
+    Route("/api/runs/{run_id:int}", api_run, methods=["GET"]),
+]

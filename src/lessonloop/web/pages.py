@@ -1,0 +1,189 @@
+"""The HTML pages: dashboards, the lesson review queue and one lesson, sessions and one session's
+timeline, runs and one run; and the form writes on lessons (token and origin checked)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from lessonloop.store.lesson_reader import LessonNotFound
+from lessonloop.web import views
+from lessonloop.web.figures import stats_figures
+from lessonloop.web.lesson_actions import DONE, ActionRefused, actions_for, apply_action
+from lessonloop.web.requests import (
+    lesson_query,
+    page,
+    positive,
+    session_filters,
+    state_of,
+    value,
+    write_fields,
+)
+
+_NOTICES = {verb: f"Lesson {verb}." for verb in DONE.values()}
+
+
+def dashboard_page(request: Request) -> Response:
+    from lessonloop.report.session_browser import filter_choices
+
+    state = state_of(request)
+    project, agent = value(request, "project"), value(request, "agent")
+    query = urlencode({k: v for k, v in (("project", project), ("agent", agent)) if v})
+    suffix = f"?{query}" if query else ""
+    with state.store() as conn:
+        stats = stats_figures(state, conn, project, agent)
+        choices = filter_choices(conn)
+        counts = dict(conn.execute("SELECT status, count(*) FROM lessons GROUP BY status").fetchall())
+    return page(
+        request,
+        "dashboard.html",
+        "dashboard",
+        stats=stats,
+        choices=choices,
+        project=project,
+        agent=agent,
+        lesson_counts={status: counts.get(status, 0) for status in views.REVIEW_ORDER},
+        dashboard_api=f"/api/dashboard{suffix}",
+        replay_api=f"/api/replay{suffix}",
+    )
+
+
+def lessons_page(request: Request) -> Response:
+    from lessonloop.store.lesson_reader import KINDS
+
+    state = state_of(request)
+    query = lesson_query(request)
+    with state.store() as conn:
+        embedder = state.recall_embedder(conn) if query.q else None
+        view = views.lessons_view(conn, query, embedder)
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return page(
+        request,
+        "lessons.html",
+        "lessons",
+        kinds=KINDS,
+        tiers=("candidate", "active", "core"),
+        here=here,
+        notice=_NOTICES.get(value(request, "done") or ""),
+        **view,
+    )
+
+
+def lesson_page(request: Request) -> Response:
+    state = state_of(request)
+    with state.store() as conn:
+        view = views.lesson_view(conn, request.path_params["ref"])
+    return page(
+        request,
+        "lesson.html",
+        "lessons",
+        actions=actions_for(view["detail"].lesson),
+        notice=_NOTICES.get(value(request, "done") or ""),
+        **view,
+    )
+
+
+async def lesson_write(request: Request) -> Response:
+    """A form's approve, reject, archive, restore, edit or forget; then back to the page."""
+    state = state_of(request)
+    fields, token = await write_fields(request)
+    refused = state.guard.write_refusal(dict(request.headers), token)
+    if refused is not None:
+        raise HTTPException(403, refused)
+    ref, action = request.path_params["ref"], request.path_params["action"]
+    from starlette.concurrency import run_in_threadpool
+
+    def write() -> int:
+        with state.store() as conn:
+            try:
+                return apply_action(conn, ref, action, fields).lesson_id
+            except LessonNotFound as exc:
+                raise HTTPException(404, str(exc)) from exc
+            except ActionRefused as exc:
+                raise HTTPException(409, str(exc)) from exc
+
+    lesson_id = await run_in_threadpool(write)
+    done = DONE[action]
+    target = fields.get("next") or ""
+    if action == "forget":
+        target = "/lessons"
+    elif not (target.startswith("/") and not target.startswith("//")):
+        target = f"/lessons/{lesson_id}"
+    separator = "&" if "?" in target else "?"
+    return RedirectResponse(f"{target}{separator}done={done}", status_code=303)
+
+
+def lessons_export(request: Request) -> Response:
+    """The lessons as JSONL or as the Markdown section for CLAUDE.md / AGENTS.md (a download)."""
+    from lessonloop.learn import exchange
+    from lessonloop.secrets.field_redaction import redact_fields
+    from lessonloop.store.lesson_reader import list_lessons, status_values
+
+    fmt = value(request, "format") or "jsonl"
+    if fmt not in ("jsonl", "md"):
+        raise HTTPException(400, f"format must be jsonl or md, not {fmt!r}")
+    status = value(request, "status") or ("active" if fmt == "md" else "active,pending")
+    try:
+        status_values(status)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    with state_of(request).store() as conn:
+        rows = list_lessons(conn, status=status, project=value(request, "project"), order="signature")
+    records = [redact_fields(row.to_json())[0] for row in rows]
+    text = exchange.markdown_section(records) + "\n" if fmt == "md" else exchange.export_jsonl(records)
+    name = "lessons.md" if fmt == "md" else "lessons.jsonl"
+    return PlainTextResponse(
+        text,
+        media_type="text/markdown" if fmt == "md" else "application/x-ndjson",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def sessions_page(request: Request) -> Response:
+    filters = session_filters(request)
+    number = positive(request, "page", 1)
+    with state_of(request).store() as conn:
+        view = views.sessions_view(conn, filters, number)
+    kept = {k: v for k, v in filters.to_json().items() if v}
+    if kept.get("errors"):
+        kept["errors"] = "1"
+
+    def page_link(n: int) -> str:
+        return "/sessions?" + urlencode({**kept, "page": n})
+
+    return page(request, "sessions.html", "sessions", page_link=page_link, **view)
+
+
+def session_page(request: Request) -> Response:
+    with state_of(request).store() as conn:
+        view = views.session_view(conn, request.path_params["session_id"])
+    return page(request, "session.html", "sessions", **view)
+
+
+def runs_page(request: Request) -> Response:
+    with state_of(request).store() as conn:
+        view = views.runs_view(conn, value(request, "command"))
+    return page(request, "runs.html", "runs", **view)
+
+
+def run_page(request: Request) -> Response:
+    with state_of(request).store() as conn:
+        view = views.run_view(conn, request.path_params["run_id"])
+    return page(request, "run.html", "runs", **view)
+
+
+ROUTES = [
+    Route("/", dashboard_page, methods=["GET"]),
+    Route("/lessons", lessons_page, methods=["GET"]),
+    Route("/lessons/export", lessons_export, methods=["GET"]),
+    Route("/lessons/{ref}", lesson_page, methods=["GET"]),
+    Route("/lessons/{ref}/{action}", lesson_write, methods=["POST"]),
+    Route("/sessions", sessions_page, methods=["GET"]),
+    Route("/sessions/{session_id:path}", session_page, methods=["GET"]),
+    Route("/runs", runs_page, methods=["GET"]),
+    Route("/runs/{run_id:int}", run_page, methods=["GET"]),
+]

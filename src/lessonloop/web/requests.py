@@ -1,0 +1,128 @@
+"""Reading what a request asks for: query values, filters, the lesson list's query, a write's
+fields and token; and the answers every route gives: a page, JSON, an error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from lessonloop.report.session_browser import SessionFilters
+from lessonloop.web.security import TOKEN_HEADER
+from lessonloop.web.state import WebState
+from lessonloop.web.views import LessonQuery
+
+_DAY_LENGTH = 10
+
+
+def state_of(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+def value(request: Request, name: str) -> str | None:
+    """A query value, stripped; None when absent or empty."""
+    text = request.query_params.get(name)
+    text = text.strip() if text else None
+    return text or None
+
+
+def day(request: Request, name: str) -> str | None:
+    """A YYYY-MM-DD query value; 400 for anything else."""
+    text = value(request, name)
+    if text is None:
+        return None
+    if len(text) != _DAY_LENGTH or text[4] != "-" or text[7] != "-" or not text.replace("-", "").isdigit():
+        raise HTTPException(400, f"{name} must be a day as YYYY-MM-DD, not {text!r}")
+    return text
+
+
+def positive(request: Request, name: str, default: int) -> int:
+    text = value(request, name)
+    if text is None:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise HTTPException(400, f"{name} must be a whole number from 1, not {text!r}")
+    return int(text)
+
+
+def session_filters(request: Request) -> SessionFilters:
+    return SessionFilters(
+        project=value(request, "project"),
+        agent=value(request, "agent"),
+        model=value(request, "model"),
+        since=day(request, "since"),
+        until=day(request, "until"),
+        errors=value(request, "errors") in ("1", "true", "yes", "on"),
+    )
+
+
+def lesson_query(request: Request) -> LessonQuery:
+    from lessonloop.store.lesson_reader import status_values
+
+    status = value(request, "status") or "pending,active"
+    try:
+        status_values(status)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    return LessonQuery(
+        status=status,
+        kind=value(request, "kind"),
+        tier=value(request, "tier"),
+        project=value(request, "project"),
+        q=value(request, "q"),
+        limit=positive(request, "limit", 500),
+    )
+
+
+async def write_fields(request: Request) -> tuple[dict[str, str], str | None]:
+    """A write's fields (a form, or a JSON object for the API) and the token it carries (the
+    header, else the form's field)."""
+    fields: dict[str, str] = {}
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("application/json"):
+        from lessonloop.json_codec import loads
+
+        body = await request.body()
+        try:
+            data = loads(body) if body else {}
+        except ValueError as exc:
+            raise HTTPException(400, "the body is not JSON") from exc
+        if not isinstance(data, dict):
+            raise HTTPException(400, "the body must be a JSON object")
+        fields = {str(k): str(v) for k, v in data.items() if v is not None}
+    elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        fields = {str(k): v for k, v in form.items() if isinstance(v, str)}
+    token = request.headers.get(TOKEN_HEADER) or fields.pop("token", None)
+    return fields, token
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    """`data` as JSON, every text redacted again in its field's scope (as the CLI's --json)."""
+    from lessonloop.json_codec import dumps
+    from lessonloop.secrets.field_redaction import redact_fields
+
+    return Response(dumps(redact_fields(data)[0]), status_code=status, media_type="application/json")
+
+
+def page(request: Request, template: str, section: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page: the template with what every page shows (token, version, store, notice)."""
+    from lessonloop import __version__
+
+    state = state_of(request)
+    html = state.env.get_template(template).render(
+        token=state.guard.token,
+        version=__version__,
+        store=str(state.db),
+        section=section,
+        notice=context.pop("notice", None),
+        **context,
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path == "/api" or request.url.path.startswith("/api/")

@@ -1,0 +1,108 @@
+"""`lessonloop serve`: the store migrated and redacted once, a socket bound (127.0.0.1 unless a
+non-loopback host is allowed explicitly), the app served by uvicorn until interrupted."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lessonloop.web.security import Guard, is_loopback
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+
+class ServeError(Exception):
+    """The server cannot start; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Listening:
+    """Where the server answers."""
+
+    url: str
+    host: str
+    port: int
+    db: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"url": self.url, "host": self.host, "port": self.port, "db": self.db}
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port (port 0: a free one)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise ServeError(f"cannot resolve the host {host!r}: {exc.strerror}") from exc
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        hint = " (another server uses it? try --port 0 for a free one)" if port else ""
+        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}") from exc
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def prepare_store(db: Path) -> None:
+    """Migrate the store and redact it again when its rules are old, once, before serving."""
+    from lessonloop.store import open_store
+
+    open_store(db).close()
+
+
+def serve(
+    db: Path,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    *,
+    allow_remote: bool = False,
+    open_browser: bool = False,
+    announce: Any = None,
+) -> None:
+    """Serve the store at `db` until interrupted. `announce(Listening)` is called once listening."""
+    import uvicorn
+
+    from lessonloop.web.app import create_app
+    from lessonloop.web.figures import warm
+
+    if not is_loopback(host) and not allow_remote:
+        raise ServeError(
+            f"{host} is not a loopback address: anyone who can reach it could read the store. "
+            "Give --allow-remote to serve there anyway"
+        )
+    if not is_loopback(host):
+        print(
+            f"Warning: serving on {host}, reachable from other machines; the store's lessons, sessions and "
+            "commands can be read by anyone who reaches it (writes still need this run's token).",
+            file=sys.stderr,
+        )
+    prepare_store(db)
+    sock = bind(host, port)
+    bound_port = int(sock.getsockname()[1])
+    wildcard = host in ("0.0.0.0", "::", "")
+    guard = Guard(host if host != "localhost" else DEFAULT_HOST, bound_port, any_host=wildcard)
+    app = create_app(db, guard)
+    shown_host = f"[{host}]" if ":" in host else host
+    listening = Listening(f"http://{shown_host}:{bound_port}/", host, bound_port, str(db))
+    threading.Thread(target=warm, args=(app.state.web,), name="lessonloop-warm", daemon=True).start()
+    if announce is not None:
+        announce(listening)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(listening.url)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False)
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()

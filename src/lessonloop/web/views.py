@@ -1,0 +1,267 @@
+"""What each page and its API route show, read from the store once for both: the page renders it
+with a template, the API sends it as JSON (redacted either way; see report/html/assets.py and
+api.py). Raises NotFound for an id the store does not have."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from lessonloop.report.lesson_figures import confidence_curve, lesson_warnings, warning_outcomes
+from lessonloop.report.queries import session_timeline
+from lessonloop.report.session_browser import SessionFilters, session_page
+from lessonloop.store.lesson_reader import LessonNotFound, LessonRow, lesson_detail, list_lessons
+from lessonloop.store.run_reader import get_run, list_runs
+from lessonloop.store.session_ids import SessionNotFound, resolve_session
+
+REVIEW_ORDER = {"pending": 0, "active": 1, "archived": 2, "rejected": 3}
+SUBAGENT_ITEMS = 300  # a subagent's calls and messages shown inline at most
+HIDDEN_KINDS = frozenset(
+    {"meta", "system_reminder", "task_notification", "command_output", "system", "compaction_request", "synthetic"}
+)
+
+
+class NotFound(LookupError):
+    """The page's subject is not in the store; the message says what was asked for."""
+
+
+@dataclass(frozen=True, slots=True)
+class LessonQuery:
+    """The lesson list's filters: statuses ("all" or joined by commas), kind, tier, project, and
+    words to recall by (the same recall as `lessonloop recall`, every status included)."""
+
+    status: str = "pending,active"
+    kind: str | None = None
+    tier: str | None = None
+    project: str | None = None
+    q: str | None = None
+    limit: int = 500
+
+
+def lessons_view(conn: sqlite3.Connection, query: LessonQuery, embedder: Any = None) -> dict[str, Any]:
+    """The review queue: pending first, then active, archived, rejected; the most confident first
+    in each. With words, the lessons recall finds for them, best first."""
+    rows: list[LessonRow]
+    scores: dict[int, float] = {}
+    if query.q and query.q.strip():
+        from lessonloop.apply.recall import ALL_STATUSES, recall
+        from lessonloop.store.lesson_reader import get_lesson, status_values
+
+        statuses = status_values(query.status) or ALL_STATUSES
+        found = recall(
+            conn, query.q, project=query.project, top=query.limit, embedder=embedder, include=ALL_STATUSES[1:]
+        )
+        rows = []
+        for result in found:
+            lesson = get_lesson(conn, result.id)
+            if lesson is None or lesson.status not in statuses:
+                continue
+            if (query.kind and lesson.kind != query.kind) or (query.tier and lesson.tier != query.tier):
+                continue
+            rows.append(lesson)
+            scores[lesson.id] = round(result.score, 4)
+    else:
+        rows = list_lessons(
+            conn, status=query.status, kind=query.kind, tier=query.tier, project=query.project, limit=query.limit
+        )
+        rows.sort(key=lambda row: (REVIEW_ORDER.get(row.status, 9), -row.confidence, row.id))
+    counts = dict(conn.execute("SELECT status, count(*) FROM lessons GROUP BY status").fetchall())
+    return {
+        "query": {
+            "status": query.status,
+            "kind": query.kind,
+            "tier": query.tier,
+            "project": query.project,
+            "q": query.q,
+        },
+        "counts": {status: counts.get(status, 0) for status in REVIEW_ORDER},
+        "lessons": rows,
+        "scores": scores,
+    }
+
+
+def lesson_view(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
+    """One lesson: its row, confidence explained and over time, evidence, history, warnings."""
+    try:
+        detail = lesson_detail(conn, ref)
+    except LessonNotFound as exc:
+        raise NotFound(str(exc)) from exc
+    return {
+        "detail": detail,
+        "confidence_curve": confidence_curve(detail.evidence),
+        "warnings": lesson_warnings(conn, detail.lesson.id),
+        "outcomes": warning_outcomes(detail.evidence, detail.events),
+    }
+
+
+def lesson_json(view: dict[str, Any]) -> dict[str, Any]:
+    """lesson_view as JSON."""
+    return {
+        **view["detail"].to_json(),
+        "confidence_curve": view["confidence_curve"],
+        "warnings": view["warnings"],
+        "warning_outcomes": view["outcomes"],
+    }
+
+
+def sessions_view(conn: sqlite3.Connection, filters: SessionFilters, page: int) -> dict[str, Any]:
+    """One page of the sessions the filters keep."""
+    return {"page": session_page(conn, filters, page)}
+
+
+def session_view(conn: sqlite3.Connection, given: str) -> dict[str, Any]:
+    """A session's timeline with what analysis found at each moment: error classes, signals
+    (blind edits, corrections, ...), diff risk, lessons the hooks gave, subagents inline."""
+    try:
+        session_id = resolve_session(conn, given)
+    except SessionNotFound as exc:
+        raise NotFound(str(exc)) from exc
+    timeline = session_timeline(conn, session_id)
+    main_id = timeline.session.get("parent_id") or session_id
+    classes = {
+        row[0]: {"class": row[1], "usage": bool(row[2])}
+        for row in conn.execute("SELECT tool_use_id, class, usage FROM call_errors WHERE session_id = ?", (main_id,))
+    }
+    risks = {
+        row[0]: {"risk": round(float(row[1]), 3), "findings": row[2]}
+        for row in conn.execute("SELECT tool_use_id, risk, findings FROM diff_risk WHERE session_id = ?", (main_id,))
+    }
+    by_call: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_message: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for kind, tool_use_id, message_uuid, path, label in conn.execute(
+        "SELECT kind, tool_use_id, message_uuid, path, label FROM analysis_signals WHERE session_id = ? ORDER BY id",
+        (main_id,),
+    ):
+        signal = {"kind": kind, "path": path, "label": label}
+        if tool_use_id:
+            by_call[tool_use_id].append(signal)
+        elif message_uuid:
+            by_message[message_uuid].append(signal)
+    fired = _hook_lessons(conn, session_id)
+    subagents = {sub["spawned_by"]: sub for sub in timeline.subagents if sub.get("spawned_by")}
+    items = _items(timeline.to_json()["items"], classes, risks, by_call, by_message, fired)
+    for call_id, sub in subagents.items():
+        sub_timeline = session_timeline(conn, sub["id"]).to_json()["items"][:SUBAGENT_ITEMS]
+        sub["items"] = _items(sub_timeline, classes, risks, by_call, by_message, fired)
+        for item in items:
+            if item.get("type") == "tool_call" and item.get("id") == call_id:
+                item["subagent"] = sub
+    unplaced = [sub for sub in timeline.subagents if not sub.get("spawned_by") or "items" not in sub]
+    for sub in unplaced:
+        sub["items"] = _items(
+            session_timeline(conn, sub["id"]).to_json()["items"][:SUBAGENT_ITEMS],
+            classes,
+            risks,
+            by_call,
+            by_message,
+            fired,
+        )
+    from lessonloop.report.analysis_queries import session_analysis
+
+    analysis = session_analysis(conn, main_id) if main_id == session_id else None
+    stamps = [item["ts"] for item in items if item.get("ts")]
+    return {
+        "session": timeline.session,
+        "first_ts": min(stamps) if stamps else None,
+        "last_ts": max(stamps) if stamps else None,
+        "items": items,
+        "subagents": timeline.subagents,
+        "unplaced_subagents": unplaced,
+        "commits": timeline.commits,
+        "analysis": _analysis_summary(analysis),
+        "hook_decisions": fired.get("", []),
+    }
+
+
+def _hook_lessons(conn: sqlite3.Connection, session_id: str) -> dict[str, list[dict[str, Any]]]:
+    """The hooks' decisions in this session that gave lessons, by tool call ("" for the others)."""
+    from lessonloop.json_codec import loads
+
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    titles: dict[int, str] = {}
+    for ts, event, action, call, lessons in conn.execute(
+        "SELECT ts, event, action, tool_use_id, lessons FROM hook_decisions WHERE session_id = ? ORDER BY id",
+        (session_id,),
+    ):
+        try:
+            ids = [int(i) for i in loads(lessons)] if lessons else []
+        except (ValueError, TypeError):
+            ids = []
+        if not ids:
+            continue
+        for lesson_id in ids:
+            if lesson_id not in titles:
+                row = conn.execute("SELECT title FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
+                titles[lesson_id] = row[0] if row else "(forgotten)"
+        out[call or ""].append(
+            {
+                "ts": ts,
+                "event": event,
+                "action": action,
+                "lessons": [{"id": i, "title": titles[i]} for i in ids],
+            }
+        )
+    return out
+
+
+def _items(
+    raw: list[dict[str, Any]],
+    classes: dict[str, dict[str, Any]],
+    risks: dict[str, dict[str, Any]],
+    by_call: dict[str, list[dict[str, Any]]],
+    by_message: dict[str, list[dict[str, Any]]],
+    fired: dict[str, list[dict[str, Any]]],
+) -> list[dict[str, Any]]:
+    """Timeline items with what analysis found about each; system texts left out."""
+    out: list[dict[str, Any]] = []
+    for item in raw:
+        if item["type"] == "message":
+            if item.get("kind") in HIDDEN_KINDS:
+                continue
+            item["signals"] = by_message.get(item.get("uuid") or "", [])
+        else:
+            call_id = item.get("id") or ""
+            item["error_class"] = classes.get(call_id)
+            item["risk"] = risks.get(call_id)
+            item["signals"] = by_call.get(call_id, [])
+            item["lessons_fired"] = fired.get(call_id, [])
+        out.append(item)
+    return out
+
+
+def _analysis_summary(detail: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The figures of a session's stored analysis the page shows above the timeline."""
+    if detail is None:
+        return None
+    out: dict[str, Any] = {
+        key: detail.get(key)
+        for key in ("tool_calls", "typed_prompts", "engagement_rate", "compliance", "max_risk", "analyzed_at")
+    }
+    for key in ("blind_edits", "stale_edits", "duplicate_reads", "search_loops", "re_edits", "corrections", "findings"):
+        value = detail.get(key)
+        out[key] = len(value) if isinstance(value, list) else value
+    out["errors_by_class"] = detail.get("errors_by_class") or {}
+    out["outcomes"] = detail.get("outcomes") or {}
+    return out
+
+
+def runs_view(conn: sqlite3.Connection, command: str | None, limit: int = 200) -> dict[str, Any]:
+    """The runner's runs, newest first (those of a command when given)."""
+    return {"command": command, "runs": list_runs(conn, command=command or None, limit=limit)}
+
+
+def run_view(conn: sqlite3.Connection, run_id: int) -> dict[str, Any]:
+    """One run with its patterns, matches and findings."""
+    detail = get_run(conn, run_id)
+    if detail is None:
+        raise NotFound(f"no run has the id {run_id}")
+    return {"detail": detail}
+
+
+def stats_view(conn: sqlite3.Connection, project: str | None, agent: str | None) -> dict[str, Any]:
+    """The store's totals (as `lessonloop stats --json`)."""
+    from lessonloop.report.queries import stats
+
+    return stats(conn, project, agent)

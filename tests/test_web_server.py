@@ -1,0 +1,297 @@
+"""`lessonloop serve` over HTTP, as a real subprocess on a store built from the shared corpora:
+where it listens, what a write needs (the run's token, the same origin), what an unknown id or
+host gets, the JSON API and its documentation, secrets redacted on the way out."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("starlette", reason="the web extra is not installed: pip install 'lessonloop[web]'")
+pytest.importorskip("uvicorn", reason="the web extra is not installed: pip install 'lessonloop[web]'")
+
+from tests.conftest import REPO_ROOT, cli
+from tests.web_stores import MAIN_CORPORA, Server, ingest, lesson_status, need_corpora, serving
+
+pytestmark = pytest.mark.corpus
+SECRET = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"  # a GitHub token's shape
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    need_corpora(*MAIN_CORPORA)
+    db = tmp_path_factory.mktemp("web-server") / "lessonloop.db"
+    ingest(db, *MAIN_CORPORA)
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(store: Path) -> Iterator[Server]:
+    with serving(store) as running:
+        yield running
+
+
+def request(
+    url: str, *, method: str = "GET", data: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def get_json(server: Server, path: str) -> Any:
+    status, _, body = request(server.url + path)
+    assert status == 200, body[:500]
+    return json.loads(body)
+
+
+def page_token(server: Server) -> str:
+    _, _, body = request(server.url + "/lessons")
+    found = re.search(rb'name="lessonloop-token" content="([^"]+)"', body)
+    assert found, "the page carries no token"
+    return found.group(1).decode()
+
+
+def an_active_lesson(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute("SELECT id FROM lessons WHERE status = 'active' ORDER BY id LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    assert row is not None, "the corpus store learned no active lesson"
+    return int(row[0])
+
+
+def test_it_listens_on_loopback_by_default(server: Server) -> None:
+    assert server.url.startswith("http://127.0.0.1:")
+
+
+def test_a_non_loopback_host_needs_allow_remote(store: Path) -> None:
+    result = cli("serve", "--db", store, "--host", "0.0.0.0", "--port", "0")
+    assert result.exit_code == 1
+    assert "--allow-remote" in result.stderr
+
+
+def test_a_write_without_the_token_is_refused(server: Server, store: Path) -> None:
+    lesson = an_active_lesson(store)
+    form = b"reason=no+token"
+    status, _, body = request(
+        f"{server.url}/lessons/{lesson}/reject",
+        method="POST",
+        data=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 403
+    assert b"token" in body
+    assert lesson_status(store, lesson) == "active"
+    status, _, _ = request(
+        f"{server.url}/api/lessons/{lesson}/reject",
+        method="POST",
+        data=b"{}",
+        headers={"Content-Type": "application/json", "X-Lessonloop-Token": "not-the-token"},
+    )
+    assert status == 403
+    assert lesson_status(store, lesson) == "active"
+
+
+def test_a_write_from_another_origin_is_refused_even_with_the_token(server: Server, store: Path) -> None:
+    lesson = an_active_lesson(store)
+    token = page_token(server)
+    status, _, body = request(
+        f"{server.url}/lessons/{lesson}/reject",
+        method="POST",
+        data=f"token={token}".encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": "http://evil.example"},
+    )
+    assert status == 403, body
+    assert b"origin" in body
+    status, _, _ = request(
+        f"{server.url}/api/lessons/{lesson}/archive",
+        method="POST",
+        data=b"{}",
+        headers={"Content-Type": "application/json", "X-Lessonloop-Token": token, "Sec-Fetch-Site": "cross-site"},
+    )
+    assert status == 403
+    assert lesson_status(store, lesson) == "active"
+
+
+def test_every_write_route_checks_the_token(server: Server, store: Path) -> None:
+    """Each action on both the form and the API route: refused without the token, store unchanged."""
+    from lessonloop.web.lesson_actions import ACTIONS
+
+    lesson = an_active_lesson(store)
+    for prefix in ("", "/api"):
+        for action in ACTIONS:
+            status, _, _ = request(
+                f"{server.url}{prefix}/lessons/{lesson}/{action}",
+                method="POST",
+                data=b"confirm=yes&title=changed",
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            assert status == 403, (prefix, action)
+    assert lesson_status(store, lesson) == "active"
+
+
+def test_the_api_write_with_the_token_changes_the_store(server: Server, store: Path) -> None:
+    lesson = an_active_lesson(store)
+    token = page_token(server)
+    status, _, body = request(
+        f"{server.url}/api/lessons/{lesson}/archive",
+        method="POST",
+        data=b"{}",
+        headers={"Content-Type": "application/json", "X-Lessonloop-Token": token, "Origin": server.url},
+    )
+    assert status == 200, body
+    assert json.loads(body)["result"]["changed"] is True
+    assert lesson_status(store, lesson) == "archived"
+    status, _, body = request(
+        f"{server.url}/api/lessons/{lesson}/restore",
+        method="POST",
+        data=b"{}",
+        headers={"Content-Type": "application/json", "X-Lessonloop-Token": token},
+    )
+    assert status == 200, body
+    assert lesson_status(store, lesson) == "active"
+    status, _, body = request(
+        f"{server.url}/api/lessons/{lesson}/approve",
+        method="POST",
+        data=b"{}",
+        headers={"Content-Type": "application/json", "X-Lessonloop-Token": token},
+    )
+    assert status == 200  # already active: nothing to do, said so
+    assert json.loads(body)["result"]["changed"] is False
+
+
+def test_a_refused_transition_is_a_409_with_the_reason(server: Server, store: Path) -> None:
+    lesson = an_active_lesson(store)
+    token = page_token(server)
+    status, _, body = request(
+        f"{server.url}/api/lessons/{lesson}/restore",
+        method="POST",
+        data=b"{}",
+        headers={"Content-Type": "application/json", "X-Lessonloop-Token": token},
+    )
+    assert status == 200  # active already: nothing to do
+    status, _, body = request(
+        f"{server.url}/api/lessons/{lesson}/forget",
+        method="POST",
+        data=b"{}",
+        headers={"Content-Type": "application/json", "X-Lessonloop-Token": token},
+    )
+    assert status == 409
+    assert b"confirm" in body
+    assert lesson_status(store, lesson) == "active"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/lessons/999999", "/sessions/no-such-session", "/runs/424242", "/no/such/page", "/static/nothing.js"],
+)
+def test_an_unknown_id_is_a_404_page_without_a_traceback(server: Server, path: str) -> None:
+    status, headers, body = request(server.url + path)
+    assert status == 404
+    assert b"Traceback" not in body
+    assert b'File "' not in body
+    if not path.startswith("/static"):
+        assert headers["content-type"].startswith("text/html")
+        assert b"Not found" in body
+
+
+@pytest.mark.parametrize("path", ["/api/lessons/999999", "/api/sessions/no-such-session", "/api/runs/424242"])
+def test_an_unknown_id_in_the_api_is_a_json_404(server: Server, path: str) -> None:
+    status, headers, body = request(server.url + path)
+    assert status == 404
+    assert headers["content-type"].startswith("application/json")
+    assert json.loads(body)["status"] == 404
+
+
+def test_a_bad_filter_is_a_400_not_a_failure(server: Server) -> None:
+    status, _, body = request(server.url + "/sessions?since=yesterday")
+    assert status == 400
+    assert b"YYYY-MM-DD" in body
+
+
+def test_another_host_name_is_refused(server: Server) -> None:
+    """A page of another site whose name resolves here (DNS rebinding) gets nothing."""
+    status, _, body = request(server.url + "/api/lessons", headers={"Host": f"attacker.example:{server.port}"})
+    assert status == 400
+    assert b"Unknown host" in body
+
+
+def test_pages_forbid_framing_and_outside_resources(server: Server) -> None:
+    _, headers, _ = request(server.url + "/")
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY"
+
+
+def test_every_api_route_is_documented(server: Server) -> None:
+    from lessonloop.web.api import ROUTES
+
+    doc = (REPO_ROOT / "docs" / "web.md").read_text(encoding="utf-8")
+    listed = {(r["method"], r["path"]) for r in get_json(server, "/api")["routes"]}
+    for route in ROUTES:
+        path = re.sub(
+            r"\{(\w+)(:\w+)?\}",
+            lambda m: "{" + ("id" if m.group(1) in ("session_id", "run_id") else m.group(1)) + "}",
+            route.path,
+        )
+        for method in sorted(route.methods or ()):
+            if method == "HEAD":
+                continue
+            assert (method, path) in listed, (method, path)
+            assert f"`{method} {path}" in doc, f"docs/web.md does not document {method} {path}"
+
+
+def test_the_api_gives_what_the_cli_gives(server: Server, store: Path) -> None:
+    stats = json.loads(cli("stats", "--db", store, "--json").output)
+    assert get_json(server, "/api/stats")["sessions"] == stats["sessions"]
+    listed = json.loads(cli("lessons", "list", "--db", store, "--status", "all", "--json").output)
+    api = get_json(server, "/api/lessons?status=all")["lessons"]
+    assert sorted(lesson["id"] for lesson in api) == sorted(lesson["id"] for lesson in listed)
+    sessions = get_json(server, "/api/sessions")
+    assert sessions["total"] == stats["sessions"]
+    first = sessions["sessions"][0]["id"]
+    timeline = get_json(server, f"/api/sessions/{first}")
+    assert timeline["session"]["id"] == first
+    dashboard = get_json(server, "/api/dashboard")
+    assert sum(row["errors"] for row in dashboard["errors_by_tool"]) == stats["tool_errors"]
+
+
+def test_sessions_filter_by_agent_and_errors(server: Server, store: Path) -> None:
+    conn = sqlite3.connect(store)
+    try:
+        codex = conn.execute("SELECT count(*) FROM sessions WHERE parent_id IS NULL AND agent = 'codex'").fetchone()[0]
+    finally:
+        conn.close()
+    assert get_json(server, "/api/sessions?agent=codex")["total"] == codex
+    with_errors = get_json(server, "/api/sessions?errors=1")
+    assert with_errors["total"] > 0
+    assert all(row["errors"] > 0 for row in with_errors["sessions"])
+
+
+def test_secrets_are_redacted_on_the_way_out(server: Server, store: Path) -> None:
+    """A secret that reached the store (written after redaction, as an old store may hold one) is
+    redacted again in every page and API answer that shows it."""
+    lesson = an_active_lesson(store)
+    conn = sqlite3.connect(store)
+    try:
+        conn.execute("UPDATE lessons SET body = ? WHERE id = ?", (f"export GITHUB_TOKEN={SECRET} first", lesson))
+        conn.commit()
+    finally:
+        conn.close()
+    for path in (f"/lessons/{lesson}", f"/api/lessons/{lesson}", "/lessons?status=all", "/api/lessons?status=all"):
+        status, _, body = request(server.url + path)
+        assert status == 200
+        assert SECRET.encode() not in body, path
+        assert b"GITHUB_TOKEN" in body, path  # the text is there, the value is not
