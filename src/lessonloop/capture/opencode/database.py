@@ -21,6 +21,7 @@ import sqlite3
 import tempfile
 import urllib.parse
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.capture.adapters import Unit
@@ -29,6 +30,7 @@ from lessonloop.capture.opencode.storage import load_object
 from lessonloop.records import Batch, Problem
 
 _STAMP_MASK = (1 << 62) - 1
+_MAX_WINDOW = 64  # sessions read by one query at most
 REQUIRED = {
     "session": {"id", "directory", "time_created", "time_updated"},
     "message": {"id", "session_id", "data"},
@@ -51,6 +53,11 @@ class Snapshot:
         self.conn = self._open()
         self.remaining = 0
         self.columns: set[str] = set()
+        self.order: list[str] = []  # the sessions in the order their units were listed
+        self.index: dict[str, int] = {}
+        self.fetched: dict[str, _Rows] = {}  # rows read ahead, by session
+        self.window = 1  # sessions read by one query: doubles while they are read in order
+        self.last = -2  # the index of the session read last
 
     def _open(self) -> sqlite3.Connection:
         try:
@@ -139,6 +146,8 @@ def _database_units(path: str, problems: list[Problem], to_batch: Callable[[RawS
         snapshot.close()
         return []
     snapshot.remaining = len(stamps)
+    snapshot.order = list(stamps)
+    snapshot.index = {session_id: at for at, session_id in enumerate(snapshot.order)}
     found = []
     for session_id, (size, stamp) in stamps.items():
 
@@ -191,13 +200,72 @@ def _session_stamps(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
     return stamps
 
 
-def _raw_session(snapshot: Snapshot, session_id: str) -> RawSession:
+@dataclass(slots=True)
+class _Rows:
+    """One session's rows: its session row (None: not in the database), its parts (message id,
+    part id, data; by message id, then part id) and messages (id, data; by creation, then id)."""
+
+    session: tuple[Any, ...] | None = None
+    parts: list[tuple[Any, Any, Any]] = field(default_factory=list)
+    messages: list[tuple[Any, Any]] = field(default_factory=list)
+
+
+def _rows_of(snapshot: Snapshot, session_id: str) -> _Rows:
+    """The session's rows. Sessions are read several to a query while they are asked for in the
+    order they were listed (a first ingest reads every one: three queries a session cost more than
+    parsing it); an ingest that reads a few changed sessions reads each alone."""
+    at = snapshot.index.get(session_id)
+    in_order = at is not None and at == snapshot.last + 1
+    if at is not None:
+        snapshot.last = at
+    rows = snapshot.fetched.pop(session_id, None)
+    if rows is not None:
+        return rows
+    if at is None:
+        return _fetch(snapshot, [session_id])[session_id]
+    snapshot.window = min(snapshot.window * 2, _MAX_WINDOW) if in_order else 1
+    ids = snapshot.order[at : at + snapshot.window]
+    fetched = _fetch(snapshot, ids)
+    rows = fetched.pop(session_id)
+    snapshot.fetched = fetched  # what was read ahead and not used is dropped at the next fetch
+    return rows
+
+
+def _fetch(snapshot: Snapshot, ids: list[str]) -> dict[str, _Rows]:
     conn = snapshot.conn
+    found = {session_id: _Rows() for session_id in ids}
+    marks = ", ".join("?" * len(ids))
+    columns = [c for c in _SESSION_COLUMNS if c in snapshot.columns]
+    for row in conn.execute(
+        f"SELECT id, {', '.join(map(_text_as_bytes, columns))} FROM session WHERE id IN ({marks})", ids
+    ):
+        rows = found.get(row[0])
+        if rows is not None:
+            rows.session = row[1:]
+    for session_id, part_id, message_id, data in conn.execute(
+        f"""SELECT session_id, id, message_id, CAST(data AS BLOB) FROM part WHERE session_id IN ({marks})
+            ORDER BY session_id, message_id, id""",
+        ids,
+    ):
+        rows = found.get(session_id)
+        if rows is not None:
+            rows.parts.append((part_id, message_id, data))
+    for session_id, message_id, data in conn.execute(
+        f"""SELECT session_id, id, CAST(data AS BLOB) FROM message WHERE session_id IN ({marks})
+            ORDER BY session_id, time_created, id""",
+        ids,
+    ):
+        rows = found.get(session_id)
+        if rows is not None:
+            rows.messages.append((message_id, data))
+    return found
+
+
+def _raw_session(snapshot: Snapshot, session_id: str) -> RawSession:
     source = f"{snapshot.path}#{session_id}"
     columns = [c for c in _SESSION_COLUMNS if c in snapshot.columns]
-    row = conn.execute(
-        f"SELECT {', '.join(map(_text_as_bytes, columns))} FROM session WHERE id = ?", (session_id,)
-    ).fetchone()
+    rows = _rows_of(snapshot, session_id)
+    row = rows.session
     problems: list[Problem] = []
     if row is None:
         return RawSession(
@@ -217,18 +285,13 @@ def _raw_session(snapshot: Snapshot, session_id: str) -> RawSession:
     }
     raw = RawSession(source, info, problems=problems)
     parts: dict[str, list[dict[str, Any]]] = {}
-    for part_id, message_id, data in conn.execute(
-        "SELECT id, message_id, CAST(data AS BLOB) FROM part WHERE session_id = ? ORDER BY message_id, id",
-        (session_id,),
-    ):
+    for part_id, message_id, data in rows.parts:
         part = load_object(f"{source} part {part_id}", data, problems)
         if part is not None:
             part.update(id=part_id, messageID=message_id, sessionID=session_id)
             parts.setdefault(str(message_id), []).append(part)
     seen: set[str] = set()
-    for message_id, data in conn.execute(
-        "SELECT id, CAST(data AS BLOB) FROM message WHERE session_id = ? ORDER BY time_created, id", (session_id,)
-    ):
+    for message_id, data in rows.messages:
         message = load_object(f"{source} message {message_id}", data, problems)
         seen.add(str(message_id))
         if message is not None:
