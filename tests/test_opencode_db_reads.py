@@ -47,7 +47,7 @@ def _view(raw: RawSession) -> Any:
 
 
 def _expected(number: int) -> Any:
-    info, messages = _session(number)
+    _info, messages = _session(number)
     ordered = sorted(messages, key=lambda item: (item[0]["time"]["created"], item[0]["id"]))
     return [(m["id"], p[0]["text"].split()[0]) for m, p in ordered]
 
