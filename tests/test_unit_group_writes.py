@@ -10,17 +10,9 @@ from pathlib import Path
 import pytest
 
 from lessonloop.capture.adapters import Unit
-from lessonloop.pipeline.ingest import IngestSummary, _store_units
+from lessonloop.pipeline.ingest import IngestSummary, NoProgress, _store_units
 from lessonloop.records import Batch, MessageRecord, SessionRecord
 from lessonloop.store import open_store
-
-
-class _Quiet:
-    def start(self, total_bytes: int, files: int) -> None:
-        pass
-
-    def advance(self, nbytes: int, path: str) -> None:
-        pass
 
 
 def _unit(name: str, *, broken: bool = False) -> tuple[Unit, str, str, Batch]:
@@ -55,7 +47,7 @@ def _stored(conn: sqlite3.Connection) -> tuple[list[str], list[str], list[str]]:
 def test_a_group_is_stored_whole(tmp_path: Path) -> None:
     conn = open_store(tmp_path / "store.db")
     summary = IngestSummary()
-    _store_units(conn, [_unit("s1"), _unit("s2")], summary, _Quiet())
+    _store_units(conn, [_unit("s1"), _unit("s2")], summary, NoProgress())
     paths, sessions, texts = _stored(conn)
     assert paths == ["/data/opencode.db#s1", "/data/opencode.db#s2"]
     assert sessions == ["s1", "s2"]
@@ -66,8 +58,8 @@ def test_a_group_is_stored_whole(tmp_path: Path) -> None:
 
 def test_an_error_in_one_unit_leaves_the_whole_group_unstored(tmp_path: Path) -> None:
     conn = open_store(tmp_path / "store.db")
-    _store_units(conn, [_unit("before")], IngestSummary(), _Quiet())
+    _store_units(conn, [_unit("before")], IngestSummary(), NoProgress())
     with pytest.raises(sqlite3.IntegrityError):
-        _store_units(conn, [_unit("s1"), _unit("s2", broken=True), _unit("s3")], IngestSummary(), _Quiet())
+        _store_units(conn, [_unit("s1"), _unit("s2", broken=True), _unit("s3")], IngestSummary(), NoProgress())
     assert not conn.in_transaction
     assert _stored(conn) == (["/data/opencode.db#before"], ["before"], ["prompt of before"])
