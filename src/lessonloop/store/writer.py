@@ -97,10 +97,26 @@ def register_file(
     conn: sqlite3.Connection, path: str, agent: str, *, is_sample: bool, format: str | None = None
 ) -> FileState:
     """The state of `path`, creating an empty one (nothing read yet) on first sight."""
-    conn.execute(
+    cursor = conn.execute(
         "INSERT OR IGNORE INTO source_files (path, agent, is_sample, format) VALUES (?, ?, ?, ?)",
         (path, agent, int(is_sample), format),
     )
+    if cursor.rowcount == 1 and cursor.lastrowid is not None:
+        # New: the row holds the table's defaults (nothing read), not read back (a unit of an
+        # OpenCode database is a few kB: each statement counts).
+        return FileState(
+            id=cursor.lastrowid,
+            path=path,
+            size=0,
+            mtime_ns=0,
+            offset=0,
+            lines=0,
+            head_hash=None,
+            tail_hash=None,
+            reread=False,
+            is_sample=is_sample,
+            format=format,
+        )
     if format is not None:
         conn.execute("UPDATE source_files SET format = ? WHERE path = ? AND format IS NULL", (format, path))
     state = file_state(conn, path)
