@@ -5,6 +5,8 @@ a test or setup failure that recurs in another session learns a lesson (recalled
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lessonloop.analyze.commands import check_commands_named
 from lessonloop.learn.check_lessons import check_name
 from lessonloop.learn.engine import Learner
@@ -116,3 +118,71 @@ def test_a_setup_failure_recurring_in_another_session_learns_a_recalled_lesson()
     assert "config/test.exs" in lesson.body and "s1" in lesson.body
     again = play(learner, script.session("s3").bash("mix test", error=secret, error_class="CHECK_FAILED"))
     assert not again.fired
+
+
+# ----------------------------------------------------------------------------- item 3: what the hook has seen
+
+FORMAT = HOOK + "[FORMAT] Code is not formatted.\\nRun 'mix format' to fix.\\n\\nFix these issues before committing."
+
+
+def test_the_format_lesson_fires_after_edits_the_formatter_has_not_seen_not_on_every_commit() -> None:
+    learner = Learner()
+    script = Script()
+    s1, s2 = script.session("s1"), script.session("s2")
+    play(learner, s1.edit("lib/a.ex"))
+    play(learner, s1.bash(COMMIT, error=FORMAT, error_class="WORKFLOW_SEQUENCE"))
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and lesson.trigger.unless is not None
+    assert lesson.trigger.unless.check == "format"
+    play(learner, s1.bash("mix format"))
+    play(learner, s1.bash(COMMIT))
+    play(learner, s2.edit("lib/b.ex"))
+    assert play(learner, s2.bash(COMMIT)).warned  # an edit the formatter has not seen
+    assert not play(learner, s2.bash("git commit --amend --no-edit")).warned  # the hook saw it: nothing new
+    play(learner, s2.edit("lib/c.ex"))
+    rejected = play(learner, s2.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))
+    assert lesson.signature in [f.lesson.signature for f in rejected.fired]
+    after = play(learner, s2.bash(COMMIT))  # the hook's FORMAT check passed on that run
+    assert lesson.signature not in [f.lesson.signature for f in after.fired]
+
+
+def test_a_commit_without_its_hook_has_not_been_checked() -> None:
+    from lessonloop.lesson_model.triggers import SessionState, Unless, command_segments, named_checks
+
+    unless = Unless(("mix", "format"), (), "change", (".ex",), "format")
+    state = SessionState()
+    state.record("edit", True, [], "/app/lib/a.ex")
+    state.record("shell", True, command_segments("git commit --no-verify -m x"), None)
+    assert not state.satisfied(unless)
+    state.record("shell", False, command_segments("git commit -m x"), None, FORMAT)
+    assert not state.satisfied(unless)  # the hook rejected it for FORMAT
+    state.record("shell", True, command_segments("git add -A && git commit -m x"), None)
+    assert state.satisfied(unless)
+    assert named_checks(FORMAT + "\\n\\n[CREDO]\\nChecking 3 files") == {"format", "credo"}
+    assert named_checks("isort....Passed\nblack.....Failed\n- hook id: black") == {"black"}
+
+
+def test_the_live_hook_counts_what_the_commit_hook_has_seen(tmp_path: Path) -> None:
+    """The PreToolUse hook's session state (apply/hooks/pre_tool.session_state) reads the same
+    hook runs from the stored calls: a real store, calls as the hooks store them."""
+    from lessonloop.apply.hooks.pre_tool import session_state
+    from lessonloop.lesson_model.triggers import Unless
+    from lessonloop.store import open_store
+
+    conn = open_store(tmp_path / "x.db")
+    try:
+        calls = [
+            ("Edit", None, "/app/lib/a.ex", "ok", None),
+            ("Bash", COMMIT, None, "error", FORMAT),
+            ("Bash", COMMIT, None, "ok", None),
+        ]
+        for seq, (tool, command, target, status, error) in enumerate(calls, 1):
+            conn.execute(
+                """INSERT INTO live_calls (id, session_id, seq, ts, tool, input_json, target_path, command, cwd,
+                   status, ok, error_text) VALUES (?, 's1', ?, ?, ?, '{}', ?, ?, '/app', ?, ?, ?)""",
+                (f"t{seq}", seq, f"2026-03-02T09:00:0{seq}Z", tool, target, command, status, status == "ok", error),
+            )
+        unless = Unless(("mix", "format"), (), "change", (".ex",), "format")
+        assert session_state(conn, "s1").satisfied(unless)
+    finally:
+        conn.close()

@@ -156,7 +156,10 @@ def test_the_corpus_lessons(store: sqlite3.Connection) -> None:
     assert push["status"] == "active"
     assert push["tier"] == "active"
     titles = [str(row["title"]) for row in lessons(store).values()]
-    assert any(t.startswith("`git commit` fails unless `mix format` ran first") for t in titles)
+    # learned at the hook's [FORMAT] rejection (issue 15, item 4), fixed by `mix format`
+    assert any(
+        t.startswith("`git commit` is rejected by the format check unless `mix format` ran first") for t in titles
+    )
     assert any(t.startswith("`git add` without -f for priv/static/assets fails") for t in titles)
 
 

@@ -70,6 +70,20 @@ _SUMMARY_LINES = re.compile(
 _TEST_NAME = re.compile(r"^(?:\d+\) (test .+)|_{3,} (\S+) _{3,}|FAIL +(\S.*)|\u00d7 (.+?)(?: \d+ms)?)$")
 
 
+_NAMED_CHECK = re.compile(r"\[([A-Z][A-Z0-9_-]{1,30})\]|^(\S+) Failed\b")
+
+
+def failing_check(signature: str | None) -> str | None:
+    """The check a failure's signature (or headline) names as failing, lowercase: a hook's first
+    `[DIALYZER]`, pre-commit's `flake8 Failed`; None for any other error."""
+    if not signature:
+        return None
+    found = _NAMED_CHECK.search(signature.split("|", 1)[-1])
+    if found is None:
+        return None
+    return (found.group(1) or found.group(2)).lower()
+
+
 def error_headline(text: str | None) -> str:
     """The line of `text` that carries its error (see the module's docstring), cut to 200 characters."""
     if not text:

@@ -16,30 +16,21 @@ The check's name comes from the error's headline (analyze/error_headline.py): a 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 
 from lessonloop.analyze.commands import check_commands_named, words_kinds
-from lessonloop.analyze.error_headline import error_headline
+from lessonloop.analyze.error_headline import error_headline, failing_check
 from lessonloop.analyze.placeholders import placeholders
 from lessonloop.learn.episodes import Draft, _failing_segment, _head, _show, _step_draft, _usage_draft
 from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.triggers import Trigger, Unless, extensions_for
 from lessonloop.tool_kinds import CHANGE_KINDS
 
-_HOOK_CHECK = re.compile(r"\[([A-Z][A-Z0-9_-]{1,30})\]")
-_RUNNER_CHECK = re.compile(r"^(\S+) Failed\b")
 _CHECK_KINDS = frozenset({"format", "lint", "typecheck", "build", "test"})
 
 
-def check_name(signature: str | None) -> str | None:
-    """The named check a failure's signature reports (lowercase), or None."""
-    if not signature:
-        return None
-    headline = signature.split("|", 1)[-1]
-    found = _HOOK_CHECK.search(headline) or _RUNNER_CHECK.match(headline)
-    return found.group(1).lower() if found else None
+check_name = failing_check  # the named check a failure's signature reports (lowercase), or None
 
 
 def draft_from_progress(failure: CallEvent, later: CallEvent, between: Sequence[CallEvent]) -> Draft | None:
@@ -71,9 +62,8 @@ def draft_from_check_rejection(first: CallEvent, seen: Sequence[CallEvent]) -> D
     if step is None:
         return None
     head = _head(failed)
-    trigger = Trigger(
-        first.call.kind, head, (), None, None, Unless(step, (), "change", extensions_for(step)), first.call.tool
-    )
+    unless = Unless(step, (), "change", extensions_for(step), name)
+    trigger = Trigger(first.call.kind, head, (), None, None, unless, first.call.tool)
     headline = placeholders(error_headline(first.call.error_text), first.branch)
     step_text = " ".join(step)
     return _usage_draft(

@@ -85,7 +85,8 @@ class Learner:
         self._history: dict[str, deque[tuple[int, CallEvent]]] = {}
         self._touched: dict[str, set[str]] = {}  # session -> lessons it is a trial of, still running
         self._warned: dict[str, list[tuple[str, str]]] = {}  # session -> (warned call, lesson) not yet followed
-        # error signature -> [session, call id, what fixed it there] of its first failure (recurring failures)
+        # error signature -> [session, call id, what fixed it there, the call that got past it] of its
+        # first failure (test and setup failures recurring in another session)
         self._first_failed: dict[str, list[str]] = {}
         self._clock = 0
         for lesson in lessons:
@@ -145,7 +146,7 @@ class Learner:
         state = self._states.get(event.session_id)
         if state is None:
             state = self._states[event.session_id] = SessionState()
-        state.record(call.kind, call.ok, event.segments, call.target_path)
+        state.record(call.kind, call.ok, event.segments, call.target_path, call.error_text)
         context = call.context_id
         history = self._history.get(context)
         if history is None:
@@ -263,7 +264,8 @@ class Learner:
             if draft is not None:
                 learned.append(self.adopt(draft, failure, fix))
             else:
-                self._note_fix(failure, between)
+                self._note_fix(failure, fix, between)
+                learned += self._credit_fix(failure, fix, between)
         self._open[context] = still_open
         return learned
 
@@ -283,7 +285,7 @@ class Learner:
                 if draft is not None:
                     learned.append(self.adopt(draft, failure, event))
                     continue
-                self._note_fix(failure, between)  # past that failure, by what changed between
+                self._note_fix(failure, event, between)  # past that failure, by what changed between
             still_open.append((opened, failure))
         self._open[context] = still_open
         return learned
@@ -296,21 +298,39 @@ class Learner:
             return []
         first = self._first_failed.get(signature)
         if first is None:
-            self._first_failed[signature] = [event.session_id, event.call.id, ""]
+            self._first_failed[signature] = [event.session_id, event.call.id, "", ""]
             return []
-        if first[0] == event.session_id or check_name(signature) is not None:
-            return []
+        if first[0] == event.session_id or not first[3] or check_name(signature) is not None:
+            return []  # the same session, never got past it there, or a check lesson's job
         if any(lesson.error_signature == signature for lesson in self.lessons.values()):
             return []
         draft = recurring_draft(event, first[0], first[2])
         if draft is None:
             return []
-        return [self.adopt(draft, event)]
+        lesson = self.adopt(draft, event)
+        lesson.add_evidence(Evidence("failure", first[0], first[1], None, None, None, event.project))
+        lesson.add_evidence(Evidence("fix", first[0], first[3], None, None, None, event.project))
+        return [lesson]
 
-    def _note_fix(self, failure: CallEvent, between: list[CallEvent]) -> None:
-        """Remember what changed between a failure and the same job working, for a recurrence."""
+    def _credit_fix(self, failure: CallEvent, fix: CallEvent, between: list[CallEvent]) -> list[Lesson]:
+        """The job worked after the step a lesson of this failure's error names (a check lesson
+        learned at the rejection: `mix dialyzer` ran, then the commit went through): its fix."""
+        credited: list[Lesson] = []
+        for lesson in self.lessons.values():
+            unless = lesson.trigger.unless if lesson.trigger is not None else None
+            if lesson.error_signature != failure.signature or unless is None or unless.since == "read":
+                continue
+            if any(e.call.ok and unless.done_by(e.call.kind, e.segments) for e in between):
+                lesson.add_evidence(_evidence("fix", fix))
+                credited.append(lesson)
+        return credited
+
+    def _note_fix(self, failure: CallEvent, past: CallEvent, between: list[CallEvent]) -> None:
+        """Remember what changed between a failure and the same job getting past it (`past`), for
+        a recurrence in another session."""
         first = self._first_failed.get(failure.signature or "")
-        if first is not None and first[1] == failure.call.id and not first[2]:
+        if first is not None and first[1] == failure.call.id and not first[3]:
+            first[3] = past.call.id
             first[2] = ", ".join(
                 dict.fromkeys(
                     relative_path(e.call.target_path, e.cwd)

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lessonloop.analyze.commands import words_kinds
-from lessonloop.analyze.error_headline import error_headline
+from lessonloop.analyze.error_headline import error_headline, failing_check
 from lessonloop.analyze.outcomes import job_key
 from lessonloop.analyze.placeholders import placeholders
 from lessonloop.learn.events import CallEvent
@@ -173,9 +173,8 @@ def _step_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]
             if step == head or not _names_step(text, step):
                 continue
             exts = extensions_for(step)
-            trigger = Trigger(
-                failure.call.kind, head, (), None, None, Unless(step, (), "change", exts), failure.call.tool
-            )
+            unless = Unless(step, (), "change", exts, failing_check(failure.signature))
+            trigger = Trigger(failure.call.kind, head, (), None, None, unless, failure.call.tool)
             headline = placeholders(error_headline(failure.call.error_text), failure.branch)
             step_text = " ".join(step)
             return _usage_draft(

@@ -14,6 +14,7 @@ form (lessons.trigger).
 from __future__ import annotations
 
 import posixpath
+import re
 
 from lessonloop.analyze.commands import git_arguments, split_commands, words_kinds
 from lessonloop.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
@@ -146,17 +147,27 @@ def _rewrites_files(words: Sequence[str]) -> bool:
 class Unless:
     """The prevention, done: a successful command starting with `words` (with one of `flags` when
     given) earlier in this session, and, when `since` is "change", after the last change to a
-    file with one of `exts` (any file when `exts` is empty)."""
+    file with one of `exts` (any file when `exts` is empty).
 
-    __slots__ = ("exts", "flags", "since", "words")
+    check: the commit hook's check the step stands for (`format` for `mix format`, a lesson from a
+    hook's `[FORMAT]` rejection). A commit the hook let through, or rejected for other checks only,
+    ran that check on the files as they were: it has seen them, as if the step had run then."""
+
+    __slots__ = ("check", "exts", "flags", "since", "words")
 
     def __init__(
-        self, words: Sequence[str], flags: Sequence[str] = (), since: str = "session", exts: Sequence[str] = ()
+        self,
+        words: Sequence[str],
+        flags: Sequence[str] = (),
+        since: str = "session",
+        exts: Sequence[str] = (),
+        check: str | None = None,
     ) -> None:
         self.words = tuple(words)
         self.flags = tuple(flags)
         self.since = since
         self.exts = tuple(exts)
+        self.check = check
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"words": list(self.words), "since": self.since}
@@ -164,11 +175,20 @@ class Unless:
             out["flags"] = list(self.flags)
         if self.exts:
             out["exts"] = list(self.exts)
+        if self.check:
+            out["check"] = self.check
         return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Unless:
-        return cls(data.get("words", ()), data.get("flags", ()), data.get("since", "session"), data.get("exts", ()))
+        check = data.get("check")
+        return cls(
+            data.get("words", ()),
+            data.get("flags", ()),
+            data.get("since", "session"),
+            data.get("exts", ()),
+            check if isinstance(check, str) and check else None,
+        )
 
     def done_by(self, kind: str, segments: Sequence[tuple[str, ...]]) -> bool:
         """Whether a call (of neutral `kind`) runs the prevention itself: the command (with one of
@@ -269,6 +289,8 @@ class Trigger:
         if self.unless:
             u = self.unless
             parts.append(f"{' '.join(u.words)}|{','.join(sorted(u.flags))}|{u.since}|{','.join(u.exts)}")
+            if u.check:
+                parts.append(f"check={u.check}")
         return "\x1e".join(parts)
 
     def describe(self) -> str:
@@ -371,7 +393,18 @@ class SessionState:
     """What a session has done so far, for the "unless" part of triggers: the last successful
     command by its first words (and flags), and the last change to files by extension."""
 
-    __slots__ = ("changed", "changed_any", "clock", "done", "done_flag", "known", "rewritten", "rewritten_any")
+    __slots__ = (
+        "changed",
+        "changed_any",
+        "clock",
+        "done",
+        "done_flag",
+        "hook_failed",
+        "hook_run",
+        "known",
+        "rewritten",
+        "rewritten_any",
+    )
 
     def __init__(self) -> None:
         self.clock = 0
@@ -382,10 +415,24 @@ class SessionState:
         self.known: dict[str, int] = {}  # path -> when the agent last saw its content (read or wrote it)
         self.rewritten: dict[str, int] = {}  # extension -> when a command last rewrote such files (a formatter)
         self.rewritten_any = -1
+        self.hook_run = -1  # when a commit's hook last ran its checks (the commit went through or a check rejected it)
+        self.hook_failed: frozenset[str] = frozenset()  # the checks that run rejected (lowercase names)
 
-    def record(self, kind: str, ok: bool, segments: Sequence[tuple[str, ...]], target: str | None) -> None:
-        """Remember a call (of neutral `kind`) once its result is known."""
+    def record(
+        self,
+        kind: str,
+        ok: bool,
+        segments: Sequence[tuple[str, ...]],
+        target: str | None,
+        error_text: str | None = None,
+    ) -> None:
+        """Remember a call (of neutral `kind`) once its result is known (`error_text`: a failed
+        call's output, read for the checks a commit's hook rejected it for)."""
         self.clock += 1
+        if segments and hooked_job(segments):
+            failed = frozenset() if ok else named_checks(error_text)
+            if ok or failed:
+                self.hook_run, self.hook_failed = self.clock, failed
         if not ok:
             return
         if kind == READ and target:
@@ -426,6 +473,8 @@ class SessionState:
             when = max((self.done_flag.get((unless.words, f), -1) for f in flags), default=-1)
         else:
             when = self.done.get(unless.words, -1)
+        if unless.check is not None and unless.check not in self.hook_failed:
+            when = max(when, self.hook_run)  # the hook ran the check and it passed
         if when < 0:
             return False
         if unless.since != "change":
@@ -435,3 +484,23 @@ class SessionState:
         else:
             last = self.changed_any
         return last < when
+
+
+_HOOKED = frozenset({"git_commit", "git_push"})
+_HOOK_BYPASS = frozenset({"--no-verify", "-n"})
+_CHECK_SECTION = re.compile(r"^\[([A-Z][A-Z0-9_-]{1,30})\]", re.MULTILINE)
+_CHECK_FAILED_LINE = re.compile(r"^(\S+?)\.{3,}\s*Failed\s*$", re.MULTILINE)
+
+
+def hooked_job(segments: Sequence[tuple[str, ...]]) -> bool:
+    """Whether a command line runs a job git hooks check (a commit or push, without --no-verify)."""
+    return any(words_kinds(words) & _HOOKED and not flags_of(words) & _HOOK_BYPASS for words in segments)
+
+
+def named_checks(error_text: str | None) -> frozenset[str]:
+    """Every check a hook's rejection names as failed (lowercase): a hook's `[NAME]` sections,
+    pre-commit's `name.....Failed` lines."""
+    text = (error_text or "")[:8000].replace("\\n", "\n")
+    found = {m.group(1).lower() for m in _CHECK_SECTION.finditer(text)}
+    found |= {m.group(1).lower() for m in _CHECK_FAILED_LINE.finditer(text)}
+    return frozenset(found)

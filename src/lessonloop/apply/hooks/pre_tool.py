@@ -173,19 +173,20 @@ def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
 
     state = SessionState()
     rows = conn.execute(
-        """SELECT kind, ok, command, target_path FROM tool_calls
+        """SELECT kind, ok, command, target_path, error_text FROM tool_calls
            WHERE session_id = ? AND ok IS NOT NULL AND id NOT IN (SELECT id FROM live_calls WHERE session_id = ?)
            ORDER BY ts, seq""",
         (session_id, session_id),
     ).fetchall()
     rows += [
-        (kind_of(tool), ok, command, target)
-        for tool, ok, command, target in conn.execute(
-            "SELECT tool, ok, command, target_path FROM live_calls WHERE session_id = ? ORDER BY seq", (session_id,)
+        (kind_of(tool), ok, command, target, error_text)
+        for tool, ok, command, target, error_text in conn.execute(
+            "SELECT tool, ok, command, target_path, error_text FROM live_calls WHERE session_id = ? ORDER BY seq",
+            (session_id,),
         )
     ]
-    for kind, ok, command, target in rows:
-        state.record(kind, bool(ok), command_segments(command) if command else [], target)
+    for kind, ok, command, target, error_text in rows:
+        state.record(kind, bool(ok), command_segments(command) if command else [], target, error_text)
     return state
 
 
