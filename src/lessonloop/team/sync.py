@@ -190,6 +190,7 @@ def pull(
     result = PullResult()
     own, remotes, _unshared = _own_identities(conn)
     own_ids = {identity: int(lesson["id"]) for identity, lesson in own}
+    team_state.adopt_own(conn, own_ids, now())
     while True:
         config = team_state.team_config(conn)
         cursor = config.pull_seq if config else 0
