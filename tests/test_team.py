@@ -321,3 +321,25 @@ def test_ingest_syncs_in_the_background_when_asked(
         assert time.monotonic() < deadline, log.read_text() if log.is_file() else "no log"
         time.sleep(0.2)
     assert len(_lessons(a, "origin = 'team'")) == len(_lessons(b, "origin <> 'team'"))
+
+
+def test_a_persons_own_reject_and_forget_of_team_lessons_stand_at_the_next_pull(
+    team_server: Server, stores: dict[str, tuple[Path, str]]
+) -> None:
+    _url, a, b = _team(team_server, stores)
+    ok("team", "push", "--db", a)
+    ok("team", "pull", "--db", b)
+    rejected, forgotten = _lessons(b, "origin = 'team'")[:2]
+    ok("lessons", "reject", str(rejected["id"]), "--db", b)
+    ok("lessons", "forget", str(forgotten["id"]), "--yes", "--db", b)
+
+    conn = sqlite3.connect(a)  # alice's store learns more about every lesson of hers
+    with conn:
+        conn.execute("UPDATE lessons SET sessions = sessions + 1, failed_sessions = failed_sessions + 1")
+    conn.close()
+    assert ok("team", "push", "--db", a)["items"] == len(_lessons(a))
+    pulled = ok("team", "pull", "--db", b)
+    assert pulled["updated"] == len(_lessons(a)) - 1 and pulled["new"] == 0
+    assert _lessons(b, f"id = {rejected['id']}")[0]["status"] == "rejected"
+    assert _lessons(b, f"id = {rejected['id']}")[0]["sessions"] == rejected["sessions"] + 1
+    assert not _lessons(b, f"signature = '{forgotten['signature']}'")

@@ -344,12 +344,9 @@ def apply_pulled(conn: sqlite3.Connection, items: Sequence[Incoming], cursor: in
 
 
 def _apply_item(conn: sqlite3.Connection, item: Incoming, now: str, counts: dict[str, int]) -> None:
-    known = conn.execute("SELECT lesson_id, own FROM team_items WHERE item_id = ?", (item.item_id,)).fetchone()
-    copy_id = int(known[0]) if known and known[0] is not None and not known[1] else None
     copy_sig = COPY_PREFIX + item.item_id
-    if copy_id is None:
-        found = conn.execute("SELECT id FROM lessons WHERE signature = ?", (copy_sig,)).fetchone()
-        copy_id = int(found[0]) if found else None
+    found = conn.execute("SELECT id FROM lessons WHERE signature = ?", (copy_sig,)).fetchone()
+    copy_id = int(found[0]) if found else None  # None: never made, or forgotten here
     if item.forgotten:
         if copy_id is not None:
             conn.execute("DELETE FROM lessons WHERE id = ?", (copy_id,))
@@ -366,7 +363,7 @@ def _apply_item(conn: sqlite3.Connection, item: Incoming, now: str, counts: dict
             lesson_id, own = item.own_lesson_id, 1
             if item.rejected_by:
                 _reject(conn, lesson_id, item, now, counts)
-        else:
+        elif copy_id is not None or not _forgotten_here(conn, copy_sig):
             lesson_id = _upsert_copy(conn, copy_id, copy_sig, item, now, counts)
     conn.execute(
         """INSERT INTO team_items (item_id, kind, project, signature, lesson_id, own, members, totals, payload,
@@ -442,6 +439,14 @@ UPDATE lessons SET kind = :kind, title = :title, body = :body, prevention = :pre
 WHERE id = :id"""
 
 
+def _forgotten_here(conn: sqlite3.Connection, signature: str) -> bool:
+    """A person forgot this team copy here (`lessons forget`): it is not made again."""
+    found = conn.execute(
+        "SELECT 1 FROM lesson_events WHERE event = 'forgotten' AND signature = ? LIMIT 1", (signature,)
+    ).fetchone()
+    return found is not None
+
+
 def _upsert_copy(
     conn: sqlite3.Connection, copy_id: int | None, signature: str, item: Incoming, now: str, counts: dict[str, int]
 ) -> int:
@@ -453,8 +458,8 @@ def _upsert_copy(
     value = conf.confidence(failed, sessions, days)
     old = conn.execute("SELECT tier, status FROM lessons WHERE id = ?", (copy_id,)).fetchone() if copy_id else None
     tier = conf.next_tier(value, old[0] if old else "candidate")
-    if item.rejected_by:
-        status = "rejected"
+    if item.rejected_by or (old is not None and old[1] == "rejected"):
+        status = "rejected"  # by a maintainer for all, or by a person here: either decision stands
     elif conf.should_archive(value, days, sessions, failed):
         status = "archived"
     else:
