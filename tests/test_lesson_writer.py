@@ -251,7 +251,8 @@ def test_decay_lowers_stored_confidence(store: sqlite3.Connection) -> None:
     for sig, row in decayed.items():
         days = days_between(str(row["last_seen"]), now)
         base = conf.wilson_lower_bound(row["failed_sessions"], row["sessions"])
-        assert row["confidence"] == pytest.approx(base * 0.95 ** (days / 30), abs=1e-6), row["title"]
+        # no more than its sessions allow (less when its warnings' false alarms cap it: issue 15, item 3)
+        assert row["confidence"] <= base * 0.95 ** (days / 30) + 1e-6, row["title"]
         if row["last_seen"] == last:
             assert row["confidence"] == pytest.approx(undecayed[sig]["confidence"] * 0.95 ** (400 / 30), abs=2e-6)
         assert row["confidence"] < fresh[sig]["confidence"]

@@ -115,10 +115,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
         with open_cli_store(args.db) as conn:
             from lessonloop.pipeline.analysis import analyze_store
             from lessonloop.pipeline.learning import load_history
+            from lessonloop.pipeline.learning_prompts import load_prompts
 
             agent = known_agent(conn, args.agent)
             analyze_store(conn)
-            history = load_history(conn, resolve_project(conn, args.project), agent)
+            project = resolve_project(conn, args.project)
+            history = load_history(conn, project, agent)
+            history.prompts = load_prompts(conn, project, agent)
             report = replay(history, split=args.split)
     if not history.events:
         where = (f" in project {args.project}" if args.project else "") + (
@@ -154,11 +157,15 @@ def _history_from_paths(paths: list[str], db: Path, project: str | None, agent: 
         run_ingest(conn, sources, summary, progress=None)
         agent = known_agent(conn, agent)
         from lessonloop.config import load_config
+        from lessonloop.pipeline.learning_prompts import load_prompts
         from lessonloop.pipeline.projects import resolve_store_projects
 
         resolve_store_projects(conn, load_config())
         analyze_store(conn, bandit=False)
-        return load_history(conn, resolve_project(conn, project), agent)
+        project = resolve_project(conn, project)
+        history = load_history(conn, project, agent)
+        history.prompts = load_prompts(conn, project, agent)
+        return history
     finally:
         conn.close()
 

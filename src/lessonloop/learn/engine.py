@@ -12,12 +12,13 @@ the store's history in time order, so what replay measures is what learning does
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lessonloop.learn.check_lessons import check_name, draft_from_check_rejection, draft_from_progress
 from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job
 from lessonloop.learn.events import CallEvent
+from lessonloop.learn.prompt_match import asked_for
 from lessonloop.learn.signatures import digest, jaccard, words_text
 from lessonloop.lesson_model.lesson import Evidence, Lesson
 from lessonloop.lesson_model.triggers import SessionState, Trigger, relative_path
@@ -74,8 +75,16 @@ _RANK = {"none": 0, "warn": 1, "ask": 2, "block": 3}
 class Learner:
     """Lessons in memory, learned call by call."""
 
-    def __init__(self, policy: Policy | None = None, lessons: Iterable[Lesson] = ()) -> None:
+    def __init__(
+        self,
+        policy: Policy | None = None,
+        lessons: Iterable[Lesson] = (),
+        prompts: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+    ) -> None:
         self.policy = policy or Policy()
+        # main session -> the person's prompts (time, text), read from the store: a lesson learned
+        # from a person's rejection does not warn against what the person asked for in the session
+        self.prompts: Mapping[str, Sequence[tuple[str, str]]] = prompts or {}
         self.lessons: dict[str, Lesson] = {}
         self.aliases: dict[str, str] = {}
         self._by_kind: dict[str, list[Lesson]] = {}
@@ -115,6 +124,8 @@ class Learner:
             ):
                 decision.prevented.append(lesson)
                 continue
+            if lesson.kind == "correction" and self.prompts and asked_for(trigger, event, self.prompts):
+                continue  # the person asked for it in this session: their earlier rejection does not apply
             decision.matched.append(lesson)
             if lesson.status != "active" or lesson.tier not in self.policy.warn_tiers:
                 continue
@@ -189,7 +200,13 @@ class Learner:
                 lesson.prevented += 1
                 lesson.add_evidence(_evidence("prevented", event))
         for fired in decision.fired:
-            fired.lesson.warnings += 1
+            lesson = fired.lesson
+            lesson.warnings += 1
+            if call.status == "error" and event.signature == lesson.error_signature:
+                lesson.warned_right += 1
+            elif call.ok:
+                lesson.false_alarms += 1  # succeeded without the prevention (else it would not fire)
+            lesson.recount()
 
     def warned(self, event: CallEvent, signatures: Iterable[str]) -> None:
         """A hook really warned about `event` with these lessons (before its result): the next

@@ -151,7 +151,7 @@ def replay(history: History, policy: Policy | None = None, split: float | None =
         report.evaluated_sessions = len(starts) - first_test
     else:
         report.evaluated_sessions = len(starts)
-    learner = Learner(policy)
+    learner = Learner(policy, prompts=history.prompts)
     seen: dict[str, CallEvent] = {}  # error signature -> its first failure
     last_call = {event.session_id: event.call.id for event in history.events}
     for item in history.stream():

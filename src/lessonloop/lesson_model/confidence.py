@@ -50,6 +50,17 @@ def wilson_lower_bound(failures: int, trials: int, z: float = Z) -> float:
     return max(0.0, (centre - margin) / (1 + z2 / trials))
 
 
+PRECISION_PRIOR = 3  # a new lesson's warnings are trusted as if right this many times
+
+
+def precision_bound(right: int, false_alarms: int) -> float:
+    """The most confidence a lesson's warnings allow: the lower bound of the share of them that
+    were right (the warned call failed with its error) among those followed up (right or a false
+    alarm: the call succeeded without the prevention), the lesson's first warnings given the
+    benefit of the doubt (PRECISION_PRIOR)."""
+    return wilson_lower_bound(right + PRECISION_PRIOR, right + false_alarms + PRECISION_PRIOR)
+
+
 def decay_factor(days_unseen: float, rate: float = DECAY_RATE, period_days: float = DECAY_PERIOD_DAYS) -> float:
     """How much of its confidence a lesson keeps after `days_unseen` days: (1 - rate) per period."""
     if days_unseen <= 0 or rate <= 0:

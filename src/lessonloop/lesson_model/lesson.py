@@ -52,6 +52,10 @@ class Lesson:
     observations: int = 0
     prevented: int = 0
     warnings: int = 0
+    # Its warnings followed up: the warned call then failed with its error (right), or succeeded
+    # without the prevention (a false alarm).
+    warned_right: int = 0
+    false_alarms: int = 0
     first_seen: str | None = None
     last_seen: str | None = None
     tier: str = "candidate"
@@ -87,8 +91,13 @@ class Lesson:
         return self.base_confidence * conf.decay_factor(days)
 
     def recount(self) -> None:
-        """Recompute confidence and tier after the counts changed."""
-        self.base_confidence = conf.wilson_lower_bound(self.failed_sessions, self.sessions)
+        """Recompute confidence and tier after the counts changed: the sessions the trigger failed
+        in, out of those it matched, and no more than its warnings' precision allows (see
+        confidence.precision_bound)."""
+        value = conf.wilson_lower_bound(self.failed_sessions, self.sessions)
+        if self.false_alarms:
+            value = min(value, conf.precision_bound(self.warned_right, self.false_alarms))
+        self.base_confidence = value
         self.tier = conf.next_tier(self.base_confidence, self.tier)
 
     def add_evidence(self, item: Evidence) -> None:

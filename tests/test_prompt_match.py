@@ -1,0 +1,104 @@
+"""A lesson learned from a person's rejection does not warn against what the person asked for in
+this session's prompt (issue 15, item 3; learn/prompt_match.py, Learner.prompts,
+pipeline/learning_prompts.load_prompts)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from lessonloop.learn.events import CallEvent
+from lessonloop.learn.history import CorrectionEvent
+from lessonloop.learn.prompt_match import asked_for
+from lessonloop.learn.replay import replay
+from lessonloop.lesson_model.triggers import Trigger
+from tests.learning_helpers import Script, history
+
+
+def rejected_server(script: Script) -> tuple[list[CallEvent], list[CorrectionEvent]]:
+    s1 = script.session("s1")
+    rejected = s1.bash("mix phx.server 2>&1 | head -80", status="rejected", error="The user doesn't want to proceed")
+    return [rejected], [CorrectionEvent("s1", s1.project, "m1", script.tick(), "rejection", "", [rejected])]
+
+
+def test_the_rejection_does_not_warn_against_what_the_session_asked_for() -> None:
+    script = Script()
+    events, corrections = rejected_server(script)
+    s2, s3 = script.session("s2"), script.session("s3")
+    asked_ts = script.tick()
+    events += [s2.bash("mix phx.server"), s3.bash("mix phx.server")]
+    data = history(events, corrections)
+    data.prompts = {"s2": [(asked_ts, "Please run the phx.server in the background")]}
+    report = replay(data)
+    assert report.lessons_learned == 1
+    assert report.false_alarms == 1  # s3 did not ask for it: still warned
+    assert [a["session_id"] for a in report.alarms] == ["s3"]
+
+
+def test_a_prompt_after_the_call_does_not_count() -> None:
+    script = Script()
+    s = script.session("s2")
+    call = s.bash("mix phx.server")
+    later = script.tick()
+    trigger = Trigger("shell", ("mix", "phx.server"))
+    assert not asked_for(trigger, call, {"s2": [(later, "start phx.server")]})
+    assert asked_for(trigger, call, {"s2": [("", "start the server")]})  # an untimed prompt counts
+
+
+def test_the_program_alone_is_not_asking_for_the_command() -> None:
+    script = Script()
+    call = script.session("s2").bash("mix phx.server")
+    trigger = Trigger("shell", ("mix", "phx.server"))
+    assert not asked_for(trigger, call, {"s2": [("", "run mix test please")]})
+    path = Trigger("edit", path="config/prod.exs")
+    edit = script.session("s2").edit("config/prod.exs")
+    assert asked_for(path, edit, {"s2": [("", "fix the host in prod.exs")]})
+    assert not asked_for(path, edit, {"s2": [("", "fix the host in dev.exs")]})
+
+
+def test_replay_reads_the_prompts_from_the_store(tmp_path: Path) -> None:
+    """`lessonloop replay PATH` (a real subprocess on real-format transcripts) loads each session's
+    prompts: a session asking for the rejected command gets no warning."""
+    folder = tmp_path / "projects" / "-home-dev-app"
+    folder.mkdir(parents=True)
+    _transcript(folder / "s1.jsonl", "s1", "start the app", "mix phx.server 2>&1 | head -80", rejected=True, minute=0)
+    _transcript(folder / "s2.jsonl", "s2", "start phx.server in the background", "mix phx.server", minute=5)
+    _transcript(folder / "s3.jsonl", "s3", "list the files", "mix phx.server", minute=9)
+    env = {**os.environ, "LESSONLOOP_DB": str(tmp_path / "user.db"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    done = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "replay", str(folder), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert [a["session_id"] for a in data["false_alarm_calls"]] == ["s3"]
+
+
+def _transcript(path: Path, session: str, prompt: str, command: str, *, minute: int, rejected: bool = False) -> None:
+    base = {"sessionId": session, "cwd": "/home/dev/app", "gitBranch": "main", "version": "2.1.38"}
+    stamp = f"2026-03-02T09:{minute:02d}:0"
+    result = (
+        "The user doesn't want to proceed with this tool use. The tool use was rejected (eg. if it was a file "
+        "edit, the new_string was NOT written to the file). STOP what you are doing and wait for the user to "
+        "tell you how to proceed."
+        if rejected
+        else "Server running"
+    )
+    lines = [
+        {**base, "type": "user", "uuid": f"{session}p", "timestamp": f"{stamp}0.000Z",
+         "message": {"role": "user", "content": prompt}},
+        {**base, "type": "assistant", "uuid": f"{session}a", "parentUuid": f"{session}p", "timestamp": f"{stamp}1.000Z",
+         "message": {"role": "assistant", "content": [
+             {"type": "tool_use", "id": f"toolu_{session}", "name": "Bash", "input": {"command": command}}]}},
+        {**base, "type": "user", "uuid": f"{session}r", "parentUuid": f"{session}a", "timestamp": f"{stamp}2.000Z",
+         "message": {"role": "user", "content": [
+             {"type": "tool_result", "tool_use_id": f"toolu_{session}", "content": result, "is_error": rejected}]}},
+    ]  # fmt: skip
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
