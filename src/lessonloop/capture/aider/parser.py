@@ -62,7 +62,9 @@ class AiderHistoryParser:
             self._buffer.append(b"\n" * (first_lineno - self._next - 1))
         self._next = first_lineno + len(lines)
         if lines:
-            data = b"\n".join(lines)  # headings are found in the chunk's text, not line by line
+            # Headings are found in the chunk's text, not line by line (the reader's bytes when it has them).
+            joined = getattr(lines, "joined", None)
+            data = joined if isinstance(joined, bytes) else b"\n".join(lines)
             piece = piece_line = 0  # the lines not yet buffered: from data[piece], the chunk's line piece_line
             line = pos = 0  # data[pos] starts the chunk's line `line`
             for at in _headings(data):

@@ -78,12 +78,14 @@ _RUNS = re.compile(
 _BLOCK_END = re.compile(
     rf"\n(?:(?P<user>{_USER_LINE})|(?P<tokens>> Tokens: )|(?P<updated>>{{5,9}} REPLACE[^\S\n]*(?=\n|\Z)))"
 )
-# TOOL lines that may mean more than output (a superset: _tool_line decides exactly).
-_NOTABLE = re.compile(
-    r"^> (?:Tokens: |Applied edit to |Skipping edits to |The LLM did not conform|## SearchReplaceNoExactMatch: "
-    r"|## Running: |Commit |\^C KeyboardInterrupt|Model|Main model|Removed: |Added )",
-    re.M,
+# TOOL lines that may mean more than output (a superset: _tool_line decides exactly): one line, and
+# the same after the newline before a line (a literal first character, as above).
+_NOTABLE_TEXT = (
+    r"> (?:Tokens: |Applied edit to |Skipping edits to |The LLM did not conform|## SearchReplaceNoExactMatch: "
+    r"|## Running: |Commit |\^C KeyboardInterrupt|Model|Main model|Removed: |Added )"
 )
+_NOTABLE = re.compile(_NOTABLE_TEXT)
+_NOTABLE_LINE = re.compile("\n" + _NOTABLE_TEXT)
 
 
 @dataclass(slots=True)
@@ -292,7 +294,8 @@ class SessionReader:
                 self._finish_turn()
                 self._input(text[run.begin : run.finish], run.start)
             elif run.kind == TOOL:
-                self._tool_lines(text[run.begin : run.finish].split("\n"), run.start)
+                body = text[run.begin : run.finish]
+                self._tool_lines(body, body.split("\n"), run.start)
             else:
                 before = runs[position - 1] if position > 0 else None
                 after = runs[position + 1] if position < last else None
@@ -392,18 +395,18 @@ class SessionReader:
             )
             self.pending.append(_Pending(call_id, block, index))
 
-    def _tool_lines(self, lines: list[str], start: int) -> None:
-        """A run of TOOL lines (lines[0] is the session's line `start`): the notable ones one by
-        one (_tool_line), the others as output in bulk."""
+    def _tool_lines(self, body: str, lines: list[str], start: int) -> None:
+        """A run of TOOL lines (`body` split at its newlines; lines[0] is the session's line
+        `start`): the notable ones one by one (_tool_line), the others as output in bulk."""
         done = 0  # lines before it are read
         if len(lines) == 1:
             notable = [0] if _NOTABLE.match(lines[0]) else []
         else:
-            body = "\n".join(lines)
+            padded = "\n" + body  # padded[o] is the newline before a line: searched for as a literal
             notable = []
             at = pos = 0
-            for match in _NOTABLE.finditer(body):
-                at += body.count("\n", pos, match.start())
+            for match in _NOTABLE_LINE.finditer(padded):
+                at += padded.count("\n", pos, match.start())
                 pos = match.start()
                 notable.append(at)
         for index in notable:
