@@ -43,3 +43,14 @@ def test_no_joined_text_once_a_long_line_was_blanked(tmp_path: Path) -> None:
     assert joined is None
     assert rest == []
     assert isinstance(Lines([b"a"], None), list)
+
+
+def test_restart_offsets_counted_from_either_end_agree(tmp_path: Path) -> None:
+    from lessonloop.pipeline.ingest import _length
+
+    path = tmp_path / "history.md"
+    path.write_bytes(b"".join(b"#" * (n % 7) + b" line %d\n" % n for n in range(3_000)))
+    (lines, joined), *_ = _chunks(path, block_bytes=1 << 20)
+    chunk = Lines(lines, joined)
+    for end in (0, 1, 1_499, 1_500, 1_501, 2_999, 3_000):
+        assert _length(chunk, 0, end) == _length(list(lines), 0, end) == len(b"".join(x + b"\n" for x in lines[:end]))

@@ -120,7 +120,7 @@ def read_chunks(
             lines = Lines(text.split(b"\n"), text)
             carry = buffer[last + 1 :]
             first = lineno + 1
-            if max(map(len, lines)) > max_line_bytes:
+            if len(text) > max_line_bytes and max(map(len, lines)) > max_line_bytes:  # no line is longer than all
                 _drop_long_lines(lines, first, max_line_bytes, path, problems)
                 lines.joined = None
             lineno += len(lines)

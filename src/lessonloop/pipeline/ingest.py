@@ -720,6 +720,12 @@ def _restart_point(
 
 def _length(lines: list[bytes], start: int, end: int) -> int:
     """Bytes of lines[start:end], each with its newline."""
+    joined = getattr(lines, "joined", None)  # the reader's bytes the lines were split from
+    count = len(lines)
+    if start == 0 and isinstance(joined, bytes) and 2 * end > count:
+        # Most of the lines: all of them (the bytes' length) less the few after (Aider's restart
+        # line is its last session's heading).
+        return len(joined) + 1 - (sum(map(len, lines[end:])) + count - end)
     return sum(map(len, lines[start:end])) + end - start
 
 
