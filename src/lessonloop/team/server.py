@@ -141,7 +141,7 @@ def _try_vectors(conn: psycopg.Connection[Any], psycopg: Any) -> tuple[bool, str
     ending the transaction); (False, why) when not."""
     try:
         with conn.transaction():
-            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            conn.execute("CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public")
             conn.execute(server_schema.vector_statements())
     except psycopg.Error as exc:
         return False, f"no pgvector on this server ({_first_line(exc)}): full-text search only"
@@ -256,12 +256,41 @@ class TeamServer:
         return dict(row[0]) if row else {}
 
     def search(self, text: str, limit: int) -> list[dict[str, Any]]:
+        """The team's lessons matching `text` (PostgreSQL full-text search), best first."""
         with self._call("search"):
             rows = self.conn.execute(
                 "SELECT * FROM lessonloop_team.search(%s, %s, %s, %s)", (self.member, self._token, text, limit)
             ).fetchall()
-        return [
-            {"id": r[0], "kind": r[1], "project": r[2], "payload": dict(r[3] or {}), "members": list(r[4] or ())}
-            | {"rank": round(float(r[5]), 4)}
-            for r in rows
-        ]
+        return _hits(rows)
+
+    def similar(self, vector: Sequence[float], model: str, limit: int) -> list[dict[str, Any]]:
+        """The team's lessons nearest to `vector` (pgvector's cosine distance) among those embedded
+        by `model`, best first. TeamError when the server has no pgvector."""
+        try:
+            import numpy as np
+            from pgvector.psycopg.vector import register_vector_info
+        except ImportError as exc:
+            raise TeamError("searching by meaning needs pgvector's adapter: pip install 'lessonloop[team]'") from exc
+        with self._call("search by meaning"):
+            # the type wherever the extension was created (not necessarily on this session's search_path)
+            found = self.conn.execute(
+                "SELECT format('%I.%I', n.nspname, t.typname) FROM pg_type t JOIN pg_namespace n "
+                "ON n.oid = t.typnamespace WHERE t.typname = 'vector' LIMIT 1"
+            ).fetchone()
+            info = self._psycopg.types.TypeInfo.fetch(self.conn, found[0]) if found else None
+            if info is None:
+                raise TeamError("the team's server has no pgvector: search by words (without --meaning)")
+            register_vector_info(self.conn, info)
+            rows = self.conn.execute(
+                "SELECT * FROM lessonloop_team.similar(%s, %s, %s, %s, %s)",
+                (self.member, self._token, np.asarray(vector, dtype=np.float32), model, limit),
+            ).fetchall()
+        return _hits(rows)
+
+
+def _hits(rows: Sequence[Any]) -> list[dict[str, Any]]:
+    return [
+        {"id": r[0], "kind": r[1], "project": r[2], "payload": dict(r[3] or {}), "members": list(r[4] or ())}
+        | {"rank": round(float(r[5]), 4)}
+        for r in rows
+    ]

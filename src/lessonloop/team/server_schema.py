@@ -268,6 +268,27 @@ _VECTOR_UPDATE = """IF it ? 'embedding' AND jsonb_typeof(it->'embedding') = 'arr
             WHERE items.id = it->>'id' AND items.author = p_member;
         END IF;"""
 
+# With pgvector only (the function's argument is of its type): the team's lessons nearest by meaning
+# to a vector of the same model, by cosine distance.
+_SIMILAR = """
+CREATE OR REPLACE FUNCTION lessonloop_team.similar(p_member text, p_token text, p_vector vector, p_model text,
+                                                  p_limit integer)
+RETURNS TABLE (id text, kind text, project text, payload jsonb, members text[], rank real)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = lessonloop_team, public, pg_temp AS $$
+BEGIN
+    PERFORM member_role(p_member, p_token);
+    RETURN QUERY
+    SELECT i.id, i.kind, i.project, i.payload,
+           coalesce((SELECT array_agg(c.member ORDER BY c.member) FROM contributions c WHERE c.item_id = i.id),
+                    '{}'::text[]),
+           (1 - (i.embedding <=> p_vector))::real
+    FROM items i
+    WHERE i.embedding IS NOT NULL AND i.embedding_model = p_model AND vector_dims(i.embedding) = vector_dims(p_vector)
+      AND i.author IS NOT NULL AND i.rejected_by IS NULL
+    ORDER BY i.embedding <=> p_vector, i.id LIMIT p_limit;
+END $$;
+"""
+
 _GRANTS = """
 GRANT USAGE ON SCHEMA lessonloop_team TO PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA lessonloop_team FROM PUBLIC;
@@ -284,4 +305,5 @@ def vector_statements() -> str:
 
 
 def function_statements(with_vectors: bool) -> str:
-    return _FUNCTIONS.replace("{vector_update}", _VECTOR_UPDATE if with_vectors else "") + _GRANTS
+    functions = _FUNCTIONS.replace("{vector_update}", _VECTOR_UPDATE if with_vectors else "")
+    return functions + (_SIMILAR if with_vectors else "") + _GRANTS
