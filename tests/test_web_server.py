@@ -295,3 +295,32 @@ def test_secrets_are_redacted_on_the_way_out(server: Server, store: Path) -> Non
         assert status == 200
         assert SECRET.encode() not in body, path
         assert b"GITHUB_TOKEN" in body, path  # the text is there, the value is not
+
+
+def test_kept_figures_are_computed_again_after_a_write(server: Server, store: Path) -> None:
+    """The totals are kept; after a write they are given at once marked stale, then computed again."""
+    import time
+
+    status, headers, _ = request(server.url + "/api/stats")
+    assert status == 200
+    first = headers["x-lessonloop-computed-at"]
+    lesson = an_active_lesson(store)
+    token = page_token(server)
+    for action in ("archive", "restore"):
+        status, _, _ = request(
+            f"{server.url}/api/lessons/{lesson}/{action}",
+            method="POST",
+            data=b"{}",
+            headers={"Content-Type": "application/json", "X-Lessonloop-Token": token},
+        )
+        assert status == 200
+    seen = []
+    for _ in range(300):  # bounded: at most about 30 s
+        _, headers, _ = request(server.url + "/api/stats")
+        seen.append(headers["x-lessonloop-stale"])
+        if headers["x-lessonloop-stale"] == "0":
+            break
+        time.sleep(0.1)
+    assert seen[0] == "1", seen  # the first answer after the writes: the kept totals, marked stale
+    assert seen[-1] == "0", seen
+    assert headers["x-lessonloop-computed-at"] > first

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -14,7 +11,7 @@ from starlette.routing import Route
 
 from lessonloop.store.lesson_reader import LessonNotFound
 from lessonloop.web import views
-from lessonloop.web.figures import dashboard_figures, replay_figures, stats_figures
+from lessonloop.web.figures import dashboard_json, replay_json, store_stats
 from lessonloop.web.lesson_actions import ActionRefused, apply_action
 from lessonloop.web.requests import (
     json_response,
@@ -25,6 +22,7 @@ from lessonloop.web.requests import (
     value,
     write_fields,
 )
+from lessonloop.web.state import Figures
 
 ROUTE_DOCS = (
     ("GET", "/api", "this list"),
@@ -48,31 +46,26 @@ def api_index(request: Request) -> Response:
     )
 
 
-def _figures_json(request: Request, name: str, compute: Callable[..., Any]) -> Response:
-    """Figures kept until the store changes, sent as the JSON made (and redacted) when they were computed."""
-    from lessonloop.json_codec import dumps
-    from lessonloop.secrets.field_redaction import redact_fields
-
-    state = state_of(request)
-    project, agent = value(request, "project"), value(request, "agent")
-    with state.store() as conn:
-        body = state.figures(
-            ("json", name, project, agent),
-            lambda: dumps(redact_fields(compute(state, conn, project, agent))[0]),
-        )
-    return Response(body, media_type="application/json")
+def _figures_response(figures: Figures) -> Response:
+    """Kept JSON, with when it was computed and whether a newer one is being computed."""
+    headers = {"x-lessonloop-computed-at": figures.computed_at, "x-lessonloop-stale": "1" if figures.stale else "0"}
+    return Response(figures.value, media_type="application/json", headers=headers)
 
 
 def api_stats(request: Request) -> Response:
-    return _figures_json(request, "stats", stats_figures)
+    figures = store_stats(state_of(request), value(request, "project"), value(request, "agent"))
+    response = json_response(figures.value)
+    response.headers["x-lessonloop-computed-at"] = figures.computed_at
+    response.headers["x-lessonloop-stale"] = "1" if figures.stale else "0"
+    return response
 
 
 def api_dashboard(request: Request) -> Response:
-    return _figures_json(request, "dashboard", dashboard_figures)
+    return _figures_response(dashboard_json(state_of(request), value(request, "project"), value(request, "agent")))
 
 
 def api_replay(request: Request) -> Response:
-    return _figures_json(request, "replay", replay_figures)
+    return _figures_response(replay_json(state_of(request), value(request, "project"), value(request, "agent")))
 
 
 def api_lessons(request: Request) -> Response:

@@ -1,40 +1,48 @@
-"""The figures that take long to compute, kept per server run until the store changes
-(state.py): the dashboards (their statistics test every habit against every outcome), the
-replay (learning run again over the whole history) and the store's totals."""
+"""The figures that take long to compute (state.py keeps them until the store changes, and gives
+the kept ones while they are computed again): the dashboards (their statistics test every habit
+against every outcome), the replay (learning run again over the whole history) and the store's
+totals. The dashboards and the replay are kept as the JSON the API sends, redacted once."""
 
 from __future__ import annotations
 
 import sqlite3
 from typing import Any
 
-from lessonloop.web.state import WebState
+from lessonloop.web.state import Figures, WebState
 
 
-def dashboard_figures(state: WebState, conn: sqlite3.Connection, project: str | None, agent: str | None) -> Any:
+def _json(data: Any) -> bytes:
+    from lessonloop.json_codec import dumps
+    from lessonloop.secrets.field_redaction import redact_fields
+
+    return dumps(redact_fields(data)[0]).encode()
+
+
+def dashboard_json(state: WebState, project: str | None, agent: str | None) -> Figures:
     from lessonloop.report.dashboard_queries import dashboard
 
-    return state.figures(("dashboard", project, agent), lambda: dashboard(conn, project, agent))
+    return state.figures(("dashboard", project, agent), lambda conn: _json(dashboard(conn, project, agent)))
 
 
-def replay_figures(state: WebState, conn: sqlite3.Connection, project: str | None, agent: str | None) -> Any:
-    """The online replay (learn/replay.py) as JSON; no calls: evaluated_calls 0."""
+def replay_json(state: WebState, project: str | None, agent: str | None) -> Figures:
+    """The online replay (learn/replay.py) as JSON; with no calls: evaluated_calls 0."""
 
-    def compute() -> dict[str, Any]:
+    def compute(conn: sqlite3.Connection) -> bytes:
         from lessonloop.learn.replay import replay
         from lessonloop.pipeline.learning import load_history
 
         history = load_history(conn, _exact_project(conn, project), agent)
         if not history.events:
-            return {"evaluated_calls": 0, "evaluated_sessions": 0, "by_day": []}
-        return replay(history).to_json()
+            return _json({"evaluated_calls": 0, "evaluated_sessions": 0, "by_day": []})
+        return _json(replay(history).to_json())
 
     return state.figures(("replay", project, agent), compute)
 
 
-def stats_figures(state: WebState, conn: sqlite3.Connection, project: str | None, agent: str | None) -> Any:
+def store_stats(state: WebState, project: str | None, agent: str | None) -> Figures:
     from lessonloop.report.queries import stats
 
-    return state.figures(("stats", project, agent), lambda: stats(conn, project, agent))
+    return state.figures(("stats", project, agent), lambda conn: stats(conn, project, agent))
 
 
 def _exact_project(conn: sqlite3.Connection, project: str | None) -> str | None:
@@ -55,9 +63,8 @@ def warm(state: WebState) -> None:
     """Compute the whole store's figures once (the server's start, in a thread of its own), so
     the first visit finds them ready."""
     try:
-        with state.store() as conn:
-            stats_figures(state, conn, None, None)
-            dashboard_figures(state, conn, None, None)
-            replay_figures(state, conn, None, None)
+        store_stats(state, None, None)
+        dashboard_json(state, None, None)
+        replay_json(state, None, None)
     except Exception:  # a warm-up only: the request that needs them computes them and reports
         return

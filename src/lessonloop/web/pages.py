@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from lessonloop.store.lesson_reader import LessonNotFound
 from lessonloop.web import views
-from lessonloop.web.figures import stats_figures
+from lessonloop.web.figures import store_stats
 from lessonloop.web.lesson_actions import DONE, ActionRefused, actions_for, apply_action
 from lessonloop.web.requests import (
     lesson_query,
@@ -34,15 +34,16 @@ def dashboard_page(request: Request) -> Response:
     project, agent = value(request, "project"), value(request, "agent")
     query = urlencode({k: v for k, v in (("project", project), ("agent", agent)) if v})
     suffix = f"?{query}" if query else ""
+    stats = store_stats(state, project, agent)
     with state.store() as conn:
-        stats = stats_figures(state, conn, project, agent)
         choices = filter_choices(conn)
         counts = dict(conn.execute("SELECT status, count(*) FROM lessons GROUP BY status").fetchall())
     return page(
         request,
         "dashboard.html",
         "dashboard",
-        stats=stats,
+        stats=stats.value,
+        computed_at=stats.computed_at,
         choices=choices,
         project=project,
         agent=agent,

@@ -5,6 +5,7 @@ dashboards' statistics and the replay), kept until the store changes."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from lessonloop.web.security import Guard
 if TYPE_CHECKING:
     import jinja2
 
+log = logging.getLogger("lessonloop.web")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CACHED_FIGURES = 32  # (kind, project, agent) entries kept at most
 
@@ -36,6 +38,16 @@ def store_version(db: Path) -> tuple[int, ...]:
     return tuple(version)
 
 
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """A computed value, the store's version it was computed from, and when."""
+
+    version: tuple[int, ...]
+    computed_at: str
+    value: Any
+    stale: bool = False  # the store changed since; a newer value is being computed
+
+
 @dataclass
 class WebState:
     """One server run's shared state."""
@@ -43,7 +55,7 @@ class WebState:
     db: Path
     guard: Guard
     env: jinja2.Environment
-    _figures: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = field(default_factory=dict)
+    _figures: dict[tuple[Any, ...], Figures] = field(default_factory=dict)
     _locks: dict[tuple[Any, ...], threading.Lock] = field(default_factory=dict)
     _guard_lock: threading.Lock = field(default_factory=threading.Lock)
     embedder: Any = None
@@ -60,22 +72,50 @@ class WebState:
         finally:
             conn.close()
 
-    def figures(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-        """`compute()`'s value for `key`, computed again only when the store changed since; one
-        computation at a time per key (a second request waits for the first's answer)."""
+    def figures(self, key: tuple[Any, ...], compute: Callable[[sqlite3.Connection], Any]) -> Figures:
+        """`compute(conn)`'s value for `key`, computed again only when the store changed since.
+        While it is computed again, the value kept is given at once, marked stale (hooks write to
+        the store during every session: a dashboard must not wait seconds at each visit); only
+        the first computation is waited for. One computation at a time per key."""
         with self._guard_lock:
             lock = self._locks.setdefault(key, threading.Lock())
-        with lock:
-            version = store_version(self.db)
             kept = self._figures.get(key)
-            if kept is not None and kept[0] == version:
-                return kept[1]
-            value = compute()
-            with self._guard_lock:
-                if len(self._figures) >= CACHED_FIGURES:
-                    self._figures.pop(next(iter(self._figures)))
-                self._figures[key] = (version, value)
-            return value
+        version = store_version(self.db)
+        if kept is not None and kept.version == version:
+            return kept
+        if kept is not None:
+            if lock.acquire(blocking=False):
+                threading.Thread(target=self._refresh, args=(key, compute, lock), daemon=True).start()
+            return Figures(kept.version, kept.computed_at, kept.value, stale=True)
+        with lock:
+            kept = self._figures.get(key)
+            if kept is not None:  # computed while this request waited
+                return kept
+            return self._compute(key, compute)
+
+    def _refresh(
+        self, key: tuple[Any, ...], compute: Callable[[sqlite3.Connection], Any], lock: threading.Lock
+    ) -> None:
+        try:
+            self._compute(key, compute)
+        except Exception:  # the next request computes it again and reports the failure
+            log.exception("computing %s failed", key[0])
+        finally:
+            lock.release()
+
+    def _compute(self, key: tuple[Any, ...], compute: Callable[[sqlite3.Connection], Any]) -> Figures:
+        from lessonloop.timestamps import utc_now
+
+        version = store_version(self.db)  # before reading: a write meanwhile makes it stale at once
+        computed_at = utc_now()
+        with self.store() as conn:
+            value = compute(conn)
+        figures = Figures(version, computed_at, value)
+        with self._guard_lock:
+            if key not in self._figures and len(self._figures) >= CACHED_FIGURES:
+                self._figures.pop(next(iter(self._figures)))
+            self._figures[key] = figures
+        return figures
 
     def recall_embedder(self, conn: sqlite3.Connection) -> Any:
         """The embedder recall uses (as `lessonloop recall`: the model when installed and the
