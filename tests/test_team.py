@@ -380,3 +380,44 @@ def test_lessons_vectors_travel_and_the_server_finds_the_nearest_with_pgvector(
     assert [hit["payload"]["title"] for hit in near] == [titles[1], titles[2], titles[0]]
     assert near[0]["rank"] == pytest.approx(1.0) and near[1]["rank"] == pytest.approx(0.8)
     assert other_model == []
+
+
+def test_a_pull_whose_connection_drops_midway_resumes_where_it_stopped(
+    team_server: Server, stores: dict[str, tuple[Path, str]], tmp_path: Path
+) -> None:
+    from lessonloop.store import open_store
+    from lessonloop.team.server import TeamError, TeamServer
+    from lessonloop.team.sync import pull
+
+    url, a, b = _team(team_server, stores)
+    ok("team", "push", "--db", a)
+    clean = _copy_store(b, tmp_path / "clean" / "lessonloop.db")
+
+    class DroppedAfter(TeamServer):
+        """The real server, whose connection is closed under it after two pages."""
+
+        pages = 0
+
+        def pull(self, after: int, limit: int) -> Any:
+            self.pages += 1
+            if self.pages == 3:
+                self.conn.close()
+            return super().pull(after, limit)
+
+    conn = open_store(b)
+    config = conn.execute("SELECT member, token FROM team_config").fetchone()
+    with DroppedAfter(url, config[0], config[1]) as server, pytest.raises(TeamError):
+        pull(conn, server, page=5)
+    stored = conn.execute("SELECT count(*) FROM team_items").fetchone()[0]
+    cursor = conn.execute("SELECT pull_seq FROM team_config").fetchone()[0]
+    conn.close()
+    assert stored == 10 and cursor > 0  # two pages kept, with their cursor
+
+    assert ok("team", "pull", "--db", b)["items"] == len(_lessons(a)) - 10
+    assert ok("team", "pull", "--db", clean)["items"] == len(_lessons(a))
+    columns = "signature, kind, title, body, prevention, project, scope, sessions, failed_sessions, status, origin"
+    assert len(_lessons(b, "origin = 'team'")) == len(_lessons(a))
+    dumped = [
+        sqlite3.connect(db).execute(f"SELECT {columns} FROM lessons ORDER BY signature").fetchall() for db in (b, clean)
+    ]
+    assert dumped[0] == dumped[1]
