@@ -55,3 +55,32 @@ def test_a_lesson_whose_warnings_keep_being_false_alarms_stops_warning() -> None
     assert 0 < warned < 15  # it warned at first, then its false alarms took it below the warning tiers
     assert lesson.tier == "candidate"
     assert lesson.base_confidence <= precision_bound(0, lesson.false_alarms)
+
+
+def test_a_lesson_proven_by_its_warnings_is_not_demoted_by_one_clean_session() -> None:
+    """One failing and one clean session alone demote a lesson (Wilson 0.12); warnings that were
+    right keep it at least at their precision (DIALYZER in spotter: right 4 times, then 3 false
+    alarms in another session, still warned a 5th rejection)."""
+    dialyzer = "Pre-commit validation failed:\\n\\n[DIALYZER]\\nTotal errors: 1"
+    commit = "git add -A && git commit -m x"
+    outcomes = {}
+    for right in (0, 3):
+        learner = Learner()
+        script = Script()
+        s0 = script.session("s0")
+        play(learner, s0.bash("mix credo --strict"))
+        play(learner, s0.edit("lib/a.ex"))
+        play(learner, s0.bash(commit, error=dialyzer, error_class="CHECK_FAILED"))  # learned here
+        (signature,) = learner.lessons
+        for _ in range(right):
+            play(learner, s0.edit("lib/a.ex"))
+            assert play(learner, s0.bash(commit, error=dialyzer, error_class="CHECK_FAILED")).warned
+        learner.end_session("s0")
+        s1 = script.session("s1")
+        play(learner, s1.edit("lib/b.ex"))
+        assert play(learner, s1.bash(commit)).warned  # went through without mix dialyzer: a false alarm
+        learner.end_session("s1")
+        lesson = learner.lessons[signature]
+        assert (lesson.warned_right, lesson.false_alarms, lesson.failed_sessions, lesson.sessions) == (right, 1, 1, 2)
+        outcomes[right] = lesson.tier
+    assert outcomes == {0: "candidate", 3: "active"}

@@ -261,21 +261,21 @@ def _replay_labels(tmp_path: Path, corpus: Path, labels: Path) -> dict[str, Any]
 @pytest.mark.corpus
 def test_spotter_replay_against_the_hand_labels(tmp_path: Path) -> None:
     """The figures BENCHMARKS.md reports (issue 15): every labelled failure is one replay saw, at
-    least 13 of the 17 labelled repeats warned, false alarms on at most 1% of successful calls, and
+    least 14 of the 17 labelled repeats warned, false alarms on at most 1% of successful calls, and
     no labelled not-repeat warned."""
     data = _replay_labels(tmp_path, CORPUS, LABELS / "spotter.json")
     labels = data["labels"]
     assert labels["labels_not_found"] == []
     assert (labels["labelled_repeats"], labels["labelled_not_repeats"]) == (17, 39)
     assert len(data["failures"]) == 56
-    assert labels["warned_labelled_repeats"] >= 13
+    assert labels["warned_labelled_repeats"] >= 14
     assert labels["false_alarm_rate"] <= 0.01
     assert labels["labelled_not_repeats_warned"] == 0
     for item in labels["missed_labelled_repeats"]:
         assert item["why"], item
     by_id = {f["tool_use_id"]: f for f in data["failures"]}
     dialyzer = [f for f in by_id.values() if f["signature"] == "shell|Pre-commit validation failed: [DIALYZER]"]
-    assert len(dialyzer) == 6 and sum(f["warned"] for f in dialyzer) >= 4
+    assert len(dialyzer) == 6 and sum(f["warned"] for f in dialyzer) == 5  # all but the first
 
 
 @pytest.mark.corpus

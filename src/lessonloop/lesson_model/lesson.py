@@ -92,9 +92,11 @@ class Lesson:
 
     def recount(self) -> None:
         """Recompute confidence and tier after the counts changed: the sessions the trigger failed
-        in, out of those it matched, and no more than its warnings' precision allows (see
-        confidence.precision_bound)."""
+        in, out of those it matched; not below its warnings' precision when some were right; and no
+        more than that precision allows with the benefit of the doubt (confidence.precision_bound)."""
         value = conf.wilson_lower_bound(self.failed_sessions, self.sessions)
+        if self.warned_right:  # proven at the warning level: not below its warnings' precision
+            value = max(value, conf.wilson_lower_bound(self.warned_right, self.warned_right + self.false_alarms))
         if self.false_alarms:
             value = min(value, conf.precision_bound(self.warned_right, self.false_alarms))
         self.base_confidence = value
