@@ -7,6 +7,7 @@ member cannot push; a member's forget removes their contributions."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -421,3 +422,35 @@ def test_a_pull_whose_connection_drops_midway_resumes_where_it_stopped(
         sqlite3.connect(db).execute(f"SELECT {columns} FROM lessons ORDER BY signature").fetchall() for db in (b, clean)
     ]
     assert dumped[0] == dumped[1]
+
+
+def test_run_telemetry_travels_as_one_summary_per_command(
+    team_server: Server, stores: dict[str, tuple[Path, str]], tmp_path: Path
+) -> None:
+    _url, a, b = _team(team_server, stores)
+    folder = tmp_path / "app"
+    folder.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT / "src"))
+    for code in (0, 3, 3):
+        subprocess.run(
+            [sys.executable, "-m", "lessonloop", "run", "--db", str(a), "--", "sh", "-c", f"exit {code}"],
+            cwd=folder,
+            env=env,
+            capture_output=True,
+            check=False,
+        )
+    conn = sqlite3.connect(a)
+    (project,) = {r[0] for r in conn.execute("SELECT project FROM runs")}
+    conn.close()
+    ok("team", "project", project, SSH_REMOTE, "--db", a)
+    assert ok("team", "push", "--db", a)["items"] == len(_lessons(a)) + 1
+    ok("team", "pull", "--db", b)
+    conn = sqlite3.connect(b)
+    rows = conn.execute("SELECT project, totals, payload, members FROM team_items WHERE kind = 'command'").fetchall()
+    conn.close()
+    assert len(rows) == 1
+    remote, totals, payload, members = rows[0]
+    assert remote == normalize_remote(SSH_REMOTE)
+    assert json.loads(totals)["runs"] == 3 and json.loads(totals)["failures"] == 2
+    assert json.loads(payload)["command"] and json.loads(members) == ["alice"]
+    assert ok("team", "status", "--db", b)["pulled"]["commands"] == 1
