@@ -15,11 +15,13 @@ import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from tests.conftest import SHARED_CORPUS
 
+CLAUDE_CODE_CORPUS = SHARED_CORPUS / "claude-code" / "spotter"
 CODEX_CORPUS = SHARED_CORPUS / "codex" / "codemie" / "sessions"
 GEMINI_CORPUS = SHARED_CORPUS / "gemini" / "codemie"
 OPENCODE_CORPUS = SHARED_CORPUS / "opencode" / "codemie" / "storage"
@@ -73,6 +75,79 @@ def _json_lines(data: bytes) -> Iterator[Any]:
             yield json.loads(line)
         except ValueError:
             continue
+
+
+# --------------------------------------------------------------------------- Claude Code
+
+# Claude Code's ids: UUIDs (sessions, messages, hooks' tool use ids), its API's prefixed ids, and
+# subagents' short ids (the "agentId" values, also in the subagent files' names).
+_CLAUDE_PREFIXED = re.compile(r"\b(?:toolu|srvtoolu|msg|req)_[A-Za-z0-9]+")
+_ANY_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+_AGENT_ID = re.compile(r'"agentId":"([^"]+)"')
+_CLAUDE_TIME = re.compile(r'"(timestamp|backupTime)":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)Z"')
+
+
+def claude_code_span(corpus: Path = CLAUDE_CODE_CORPUS) -> timedelta:
+    """How far each copy of `corpus` is moved in time: its first to last record, in whole days,
+    plus one day (so copy N+1 starts after copy N ends)."""
+    times = [
+        _parse_time(match.group(2))
+        for path in corpus.rglob("*.jsonl")
+        for match in _CLAUDE_TIME.finditer(path.read_text(encoding="utf-8", errors="replace"))
+    ]
+    if not times:
+        return timedelta(days=1)
+    return timedelta(days=(max(times) - min(times)).days + 2)
+
+
+def claude_code_copy_text(text: str, agent_ids: Iterable[str], copy: int, shift: timedelta) -> str:
+    """One Claude Code transcript's text as copy number `copy` has it: every id its own (copy_id:
+    UUIDs, the API's prefixed ids, subagents' ids) and every record time moved `copy` times
+    `shift` later."""
+    if copy == 0:
+        return text
+    text = _ANY_UUID.sub(lambda m: copy_id(m.group().lower(), copy), text)
+    text = _CLAUDE_PREFIXED.sub(lambda m: copy_id(m.group(), copy), text)
+    agents = sorted(set(agent_ids), key=lambda i: (-len(i), i))
+    if agents:
+        pattern = re.compile(r"\b(" + "|".join(re.escape(i) for i in agents) + r")\b")
+        text = pattern.sub(lambda m: copy_id(m.group(), copy), text)
+    later = shift * copy
+    return _CLAUDE_TIME.sub(
+        lambda m: f'"{m.group(1)}":"{(_parse_time(m.group(2)) + later).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]}Z"',
+        text,
+    )
+
+
+def claude_code_copies(out: Path, copies: int, corpus: Path = CLAUDE_CODE_CORPUS, first: int = 0) -> list[Path]:
+    """Copies number `first` to `first + copies - 1` of every Claude Code transcript of `corpus`
+    (main sessions, their subagent folders, single files), in out/copyNNN/ with the same layout;
+    each copy's ids are its own and its times one span (claude_code_span) after the previous
+    copy's, as if one person had worked N times as long."""
+    shift = claude_code_span(corpus)
+    files = sorted(corpus.rglob("*.jsonl"))
+    agent_ids = sorted({m.group(1) for path in files for m in _AGENT_ID.finditer(path.read_text("utf-8", "replace"))})
+    written: list[Path] = []
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        relative = str(path.relative_to(corpus))
+        for copy in range(first, first + copies):
+            name = _copied_uuids(relative, copy)
+            for agent in agent_ids:
+                name = name.replace(f"agent-{agent}.jsonl", f"agent-{copy_id(agent, copy)}.jsonl")
+            target = out / f"copy{copy:03d}" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(claude_code_copy_text(text, agent_ids, copy, shift), "utf-8", "surrogateescape")
+            written.append(target)
+    return written
+
+
+def _copied_uuids(text: str, copy: int) -> str:
+    return _ANY_UUID.sub(lambda m: copy_id(m.group().lower(), copy), text)
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------- Codex

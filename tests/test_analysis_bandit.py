@@ -108,8 +108,9 @@ def test_cli_and_the_stop_hook_take_turns_without_analyzing_unchanged_sessions_a
     stop = run_hook("Stop", {**payload, "hook_event_name": "Stop", "stop_hook_active": False}, env)
     assert (stop.returncode, stop.stdout) == (0, "")
     assert _analyzed_at(db) == stamps  # nothing analyzed again
-    assert _counts(_live_ingest(db, paths, bandit=False)) == (0, 3, 0)
-    assert _counts(_live_ingest(db, paths, bandit=None)) == (0, 3, 0)  # the background worker
+    # The worker checks the sessions its ingest changed (none) and, with bandit, those not scanned (none).
+    assert _counts(_live_ingest(db, paths, bandit=False)) == (0, 0, 0)
+    assert _counts(_live_ingest(db, paths, bandit=None)) == (0, 0, 0)  # the background worker
     assert _bandit_rules(db, risky.session_id) == ["bandit:B506"]  # kept by the runs without bandit
 
     assert _counts(_cli_ingest(db, tmp_path / "in")) == (0, 3, 0)
@@ -132,7 +133,7 @@ def test_a_session_analyzed_without_bandit_gets_its_findings_from_the_next_run_w
     plain.bash("ls -la", "loader.py")
     plain.write(paths[1])
     live = _live_ingest(db, paths[:2], bandit=False)  # the hook: both changed, analyzed without bandit
-    assert _counts(live) == (2, 1, 0)
+    assert _counts(live) == (2, 0, 0)  # (the third, not read, is not checked)
     assert _bandit_rules(db, risky.session_id) == []
 
     again = _cli_ingest(db, tmp_path / "in")  # only those two, for bandit's findings

@@ -97,6 +97,7 @@ class Learner:
         # error signature -> [session, call id, what fixed it there, the call that got past it] of its
         # first failure (test and setup failures recurring in another session)
         self._first_failed: dict[str, list[str]] = {}
+        self._contexts: dict[str, dict[str, None]] = {}  # session -> its contexts (main, subagents), in order seen
         self._clock = 0
         for lesson in lessons:
             self._register(lesson)
@@ -162,6 +163,7 @@ class Learner:
         history = self._history.get(context)
         if history is None:
             history = self._history[context] = deque(maxlen=HISTORY)
+            self._contexts.setdefault(event.session_id, {})[context] = None
         learned: list[Lesson] = []
         if learn:
             if event.learnable:
@@ -239,9 +241,13 @@ class Learner:
 
     def end_session(self, session_id: str) -> None:
         """A session ended: every lesson it was a trial of and did not fail counts it as a success
-        of the trigger without the prevention."""
+        of the trigger without the prevention. Its contexts' histories and open failures go: an
+        ended session has no more calls (memory stays bounded by the sessions still running)."""
         self._states.pop(session_id, None)
         self._warned.pop(session_id, None)
+        for context in self._contexts.pop(session_id, ()):
+            self._history.pop(context, None)
+            self._open.pop(context, None)
         for signature in self._touched.pop(session_id, ()):
             lesson = self.lessons.get(signature)
             if lesson is not None and lesson.session_failed.get(session_id, False) is None:

@@ -133,7 +133,7 @@ def analyze_store(
     started = time.perf_counter()
     run = AnalysisRun(bandit=_bandit_wanted(bandit))
     home = home if home is not None else os.path.expanduser("~")
-    fingerprints = session_fingerprints(conn, f"{__version__}|{ANALYZER_VERSION}")
+    fingerprints = session_fingerprints(conn, f"{__version__}|{ANALYZER_VERSION}", session_ids)
     stored = {
         str(session_id): (fingerprint, bool(scanned))
         for session_id, fingerprint, scanned in conn.execute(

@@ -6,20 +6,27 @@ from __future__ import annotations
 import posixpath
 import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 
 from lessonloop import json_codec
 from lessonloop.learn.batch_lessons import FindingInput, finding_lessons, workflow_lessons
 from lessonloop.lesson_model.lesson import Lesson
 
 _CHANGE_KINDS = ("edit", "write")  # every agent's file edits and writes (records.TOOL_KINDS)
+CHANGE_KINDS = frozenset(_CHANGE_KINDS)
 
 
-def batch_lessons(conn: sqlite3.Connection) -> list[Lesson]:
-    """Finding lessons and workflow lessons for the whole store."""
-    return _finding_lessons(conn) + _workflow_lessons(conn)
+EditSessions = Callable[[str | None, str], set[str]]  # (project, file type) -> main sessions that changed such files
 
 
-def _finding_lessons(conn: sqlite3.Connection) -> list[Lesson]:
+def batch_lessons(conn: sqlite3.Connection, edit_sessions: EditSessions | None = None) -> list[Lesson]:
+    """Finding lessons and workflow lessons for the whole store. `edit_sessions`: the sessions
+    that changed files of a type in a project, as learning keeps them (learn_edit_types); None:
+    found by reading every change the store holds."""
+    return _finding_lessons(conn, edit_sessions) + _workflow_lessons(conn)
+
+
+def _finding_lessons(conn: sqlite3.Connection, edit_sessions: EditSessions | None) -> list[Lesson]:
     rows = conn.execute(
         """SELECT f.id, f.source, f.kind, f.rule, f.severity, f.path, f.message, f.session_id, f.tool_use_id,
                   coalesce(f.ts, t.ts), m.project
@@ -30,6 +37,9 @@ def _finding_lessons(conn: sqlite3.Connection) -> list[Lesson]:
     if not rows:
         return []
     findings = [FindingInput(*row) for row in rows]
+    if edit_sessions is not None:
+        pairs = {(f.project, posixpath.splitext(f.path or "")[1].lower()) for f in findings}
+        return finding_lessons(findings, {pair: edit_sessions(*pair) for pair in pairs})
     edits: dict[tuple[str | None, str], set[str]] = defaultdict(set)
     marks = ", ".join("?" * len(_CHANGE_KINDS))
     for root, project, path, paths_json in conn.execute(
@@ -57,6 +67,16 @@ def _workflow_lessons(conn: sqlite3.Connection) -> list[Lesson]:
             continue
         lessons.extend(workflow_lessons(facts, descriptions, project))
     return lessons
+
+
+def changed_types(
+    project: str | None, root: str, kind: str, status: str | None, paths: list[str]
+) -> set[tuple[str | None, str, str]]:
+    """(project, file type, main session) of a call that changed files (the facts the scan above
+    reads, one call at a time: learning keeps them in learn_edit_types)."""
+    if kind not in _CHANGE_KINDS or status != "ok" or not paths:
+        return set()
+    return {(project, posixpath.splitext(each)[1].lower(), root) for each in paths}
 
 
 def _paths(path: str, paths_json: str | None) -> list[str]:

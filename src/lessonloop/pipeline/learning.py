@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lessonloop import json_codec
@@ -13,6 +14,9 @@ from lessonloop.learn.engine import Learner, Policy
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, History
 from lessonloop.learn.signatures import digest
+from lessonloop.lesson_model.lesson import Lesson
+from lessonloop.pipeline.learning_events import session_models
+from lessonloop.pipeline.learning_stream import Outcome, learn_all, learn_on
 from lessonloop.store.lesson_writer import SaveResult, save_learned
 from lessonloop.store.session_reader import CALL_COLUMNS, call_from_row
 from lessonloop.timestamps import utc_now
@@ -129,7 +133,7 @@ def _corrections(
 
 
 LEARN_ATTEMPTS = 3  # learning runs again when the history changed under it; the last attempt saves anyway
-LEARNER_VERSION = "4"  # bump when extraction or counting changes: the store is learned again
+LEARNER_VERSION = "3"  # bump when extraction or counting changes: the store is learned again
 
 
 @dataclass(slots=True)
@@ -137,7 +141,7 @@ class LearnRun:
     """What one learning run did."""
 
     skipped: bool = False
-    tool_calls: int = 0
+    tool_calls: int = 0  # calls learned by this run (on from the stored state: only those after its boundary)
     lessons: int = 0
     new: int = 0
     updated: int = 0
@@ -145,10 +149,14 @@ class LearnRun:
     embedded: int = 0  # lessons given a vector (the embeddings extra installed and enabled)
     problem: str | None = None  # the embedding model failed to load: lexical recall only
     seconds: float = 0.0
+    mode: str = "skipped"  # skipped | incremental | full
+    relearned_because: str | None = None  # a full relearn: why learning on from the state would differ
 
     def to_json(self) -> dict[str, object]:
         return {
             "skipped": self.skipped,
+            "mode": self.mode,
+            "relearned_because": self.relearned_because,
             "tool_calls": self.tool_calls,
             "lessons": self.lessons,
             "new": self.new,
@@ -160,76 +168,142 @@ class LearnRun:
         }
 
 
-def history_fingerprint(conn: sqlite3.Connection) -> str:
-    """What learning read, in one aggregate: calls, errors, corrections, projects, the version."""
-    calls = conn.execute(
-        "SELECT count(*), coalesce(max(rowid), 0), coalesce(sum(length(status)), 0) FROM tool_calls"
-    ).fetchone()
-    errors = conn.execute("SELECT count(*), coalesce(group_concat(class, ''), '') FROM call_errors").fetchone()
-    signals = conn.execute("SELECT count(*) FROM analysis_signals WHERE kind = 'correction'").fetchone()
-    projects = conn.execute(
-        "SELECT coalesce(group_concat(id || '=' || coalesce(project, ''), ','), '') FROM sessions"
-    ).fetchone()
-    warned = conn.execute("SELECT count(*), coalesce(max(id), 0) FROM hook_decisions WHERE action != 'none'").fetchone()
+def learn_version(policy: Policy | None) -> str:
+    """What the stored state was learned with: the learner's, the analyzer's and the state's
+    versions and the policy. Another value: everything is learned again."""
+    from lessonloop.learn.learner_state import STATE_FORMAT
+    from lessonloop.pipeline.analysis import ANALYZER_VERSION
+
+    p = policy or Policy()
     return digest(
         LEARNER_VERSION,
-        repr(calls),
-        str(errors[0]),
-        digest(errors[1]),
-        repr(signals),
-        digest(projects[0]),
-        repr(warned),
+        ANALYZER_VERSION,
+        str(STATE_FORMAT),
+        repr((sorted(p.warn_tiers), p.ask_at, p.block, p.block_at, p.review, p.near_duplicate)),
     )
 
 
 def learn_store(
     conn: sqlite3.Connection, policy: Policy | None = None, *, force: bool = False, now: str | None = None
 ) -> LearnRun:
-    """Learn lessons from the whole history in the store and keep them (see lesson_writer).
+    """Learn lessons from the store's history and keep them (see lesson_writer).
 
-    Skipped when nothing learning reads has changed since the last run (unless `force`)."""
+    Learning goes on from the state the last run stored, over the calls and corrections after its
+    boundary (pipeline/learning_stream.py); everything is learned again (through a cursor) when
+    there is no state, the learner's or analyzer's version or the policy changed, something
+    before the boundary changed, or `force`. Skipped when no table learning reads has a row
+    added or changed since the last run (rowids and the triggers' log: no scan of the history)."""
+    from lessonloop.store.learn_state import read_marks, read_state
+
     started = time.perf_counter()
     run = LearnRun()
-    fingerprint = history_fingerprint(conn)
-    last = conn.execute("SELECT fingerprint FROM learn_runs ORDER BY id DESC LIMIT 1").fetchone()
-    if last is not None and last[0] == fingerprint and not force:
+    version = learn_version(policy)
+    marks = read_marks(conn)
+    stored = read_state(conn, learner=False)
+    if stored is not None and stored.version == version and stored.marks == marks and not force:
         run.skipped = True
         run.lessons = conn.execute("SELECT count(*) FROM lessons").fetchone()[0]
         run.embedded, run.problem = embed_lessons(conn)
         run.seconds = time.perf_counter() - started
         return run
-    from lessonloop.capture.privacy import without_excluded_categories  # [lessons] exclude_categories
-    from lessonloop.pipeline.batch_learning import batch_lessons
-
     moment = now or utc_now()
+    saved: SaveResult | None = None
     for attempt in range(LEARN_ATTEMPTS):
-        history = load_history(conn)
-        learner = learn_history(history, policy)
-        lessons = without_excluded_categories([*learner.lessons.values(), *batch_lessons(conn)])
-        read = fingerprint
-
-        def record(saved: SaveResult, read: str = read, calls: int = len(history.events)) -> None:
-            run.lessons = conn.execute("SELECT count(*) FROM lessons").fetchone()[0]
-            conn.execute(
-                """INSERT INTO learn_runs (ts, fingerprint, tool_calls, lessons, new_lessons, archived)
-                   VALUES (?, ?, ?, ?, ?, ?)""",
-                (moment, read, calls, run.lessons, saved.new, saved.archived),
-            )
-
+        outcome = _learn_once(conn, policy, version, marks, force, moment)
         # Another process may ingest while this one learns: its lessons are saved only if the
         # history is still the one they were learned from (else learn again, from the new one).
         last_try = attempt == LEARN_ATTEMPTS - 1
-        current = None if last_try else (lambda read=read: history_fingerprint(conn) == read)
-        saved = save_learned(conn, lessons, learner.aliases, moment, still_current=current, finish=record)
+        current = None if last_try else (lambda marks=marks: read_marks(conn) == marks)
+        saved = _save(conn, outcome, moment, current)
         if saved is not None:
             break
-        fingerprint = history_fingerprint(conn)
+        marks = read_marks(conn)
     assert saved is not None
-    run.tool_calls = len(history.events)
+    run.mode = "full" if outcome.full else "incremental"
+    run.relearned_because = outcome.reason
+    run.tool_calls = outcome.calls
+    run.lessons = conn.execute("SELECT count(*) FROM lessons").fetchone()[0]
     run.new, run.updated, run.archived = saved.new, saved.updated, saved.archived
     run.embedded, run.problem = embed_lessons(conn)
     run.seconds = time.perf_counter() - started
     return run
+
+
+def _learn_once(
+    conn: sqlite3.Connection, policy: Policy | None, version: str, marks: dict[str, int], force: bool, now: str
+) -> Outcome:
+    from lessonloop.store.learn_state import read_state
+
+    stored = None if force else read_state(conn)
+    reason: str | None
+    if force:
+        reason = "asked (--force)"
+    elif stored is None:
+        reason = None
+    elif stored.version != version:
+        reason = "the learner, the analyzer or the policy changed"
+    else:
+        found = learn_on(conn, policy, stored, marks, now)
+        if isinstance(found, Outcome):
+            return found
+        reason = found
+    return learn_all(conn, policy, version, marks, now, reason)
+
+
+def _save(
+    conn: sqlite3.Connection, outcome: Outcome, moment: str, current: Callable[[], bool] | None
+) -> SaveResult | None:
+    """Save the lessons, the run's record and the state in one transaction."""
+    from lessonloop.capture.privacy import without_excluded_categories  # [lessons] exclude_categories
+    from lessonloop.pipeline.batch_learning import batch_lessons
+    from lessonloop.store.learn_state import (
+        clear_changes,
+        put_edit_types,
+        put_sessions,
+        settled_edit_sessions,
+        write_state,
+    )
+
+    learned = list(outcome.learner.lessons.values())
+    _set_models(conn, learned)
+    found = outcome.edits_before | outcome.edits_after
+
+    def edit_sessions(project: str | None, ext: str) -> set[str]:
+        kept = set() if outcome.full else settled_edit_sessions(conn, project, ext)
+        return kept | {root for p, e, root in found if p == project and e == ext}
+
+    lessons = without_excluded_categories([*learned, *batch_lessons(conn, edit_sessions)])
+    state = outcome.state
+
+    def record(saved: SaveResult) -> None:
+        total = conn.execute("SELECT count(*) FROM lessons").fetchone()[0]
+        conn.execute(
+            """INSERT INTO learn_runs (ts, fingerprint, tool_calls, lessons, new_lessons, archived)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (moment, digest(state.version, state.boundary, repr(sorted(state.marks.items()))), outcome.calls, total,
+             saved.new, saved.archived),
+        )  # fmt: skip
+        put_sessions(conn, outcome.sessions, replace_all=outcome.full)
+        put_edit_types(conn, outcome.edits_before, outcome.edits_after, replace_all=outcome.full)
+        clear_changes(conn, state.marks["learn_changes"])
+        write_state(conn, state, moment)
+
+    return save_learned(conn, lessons, outcome.learner.aliases, moment, still_current=current, finish=record)
+
+
+def _set_models(conn: sqlite3.Connection, lessons: list[Lesson]) -> None:
+    """A learned lesson's model: its first failure's session's most used model, as the store has
+    it now (a session's model is known once it is whole: read when saving, not when learning)."""
+    origins = {
+        lesson.signature: lesson.evidence[0].session_id
+        for lesson in lessons
+        if lesson.kind != "correction" and lesson.evidence and lesson.evidence[0].session_id
+    }
+    models = session_models(conn, {s for s in origins.values() if s})
+    for lesson in lessons:
+        origin = origins.get(lesson.signature)
+        if origin is not None:
+            lesson.model = models.get(origin)
 
 
 def embed_lessons(conn: sqlite3.Connection) -> tuple[int, str | None]:
@@ -256,7 +330,7 @@ def embed_lessons(conn: sqlite3.Connection) -> tuple[int, str | None]:
 
 def learn_history(history: History, policy: Policy | None = None) -> Learner:
     """Run the learner over a whole history (every session ends at its last call)."""
-    learner = Learner(policy)
+    learner = Learner(policy, prompts=history.prompts)
     last_call = {event.session_id: event.call.id for event in history.events}
     for item in history.stream():
         if isinstance(item, CorrectionEvent):

@@ -39,6 +39,10 @@ def ingest_transcripts(conn: sqlite3.Connection, paths: list[str], *, bandit: bo
     sources, summary = discover(paths)
     if summary.used_sample:
         return {"ingested": 0}  # nothing of the user's was found: never ingest the bundled sample here
+    changes_before = _changes_seq(conn)
+    unmatched = [
+        row[0] for row in conn.execute("SELECT id FROM findings WHERE run_id IS NOT NULL AND session_id IS NULL")
+    ]
     ingest(conn, sources, summary)
     if config is not None:
         resolve_store_projects(conn, config)
@@ -48,7 +52,16 @@ def ingest_transcripts(conn: sqlite3.Connection, paths: list[str], *, bandit: bo
     from lessonloop.pipeline.git_links import link_commits
 
     link_commits(conn)  # the session's commits, if the post-commit hook stored them already
-    analysis = analyze_store(conn, bandit=bandit)
+    # Analysis of the sessions this ingest changed (read, placed in another project, given a
+    # runner's finding), by their indexes, and of those bandit has not scanned yet when it runs:
+    # the rest of the store is `lessonloop ingest`'s to check (a rules file edited, --no-analyze).
+    touched = _touched_sessions(conn, summary.main_sessions | summary.subagent_sessions, changes_before, unmatched)
+    if bandit is not False:
+        from lessonloop.scanners.bandit_probe import bandit_available
+
+        if bandit_available():
+            touched += [sid for (sid,) in conn.execute("SELECT session_id FROM session_executions WHERE bandit = 0")]
+    analysis = analyze_store(conn, bandit=bandit, session_ids=touched)
     learned = learn_store(conn)
     dropped = drop_ingested_live_calls(conn)
     return {
@@ -57,6 +70,38 @@ def ingest_transcripts(conn: sqlite3.Connection, paths: list[str], *, bandit: bo
         "learning": learned.to_json(),
         "live_calls_dropped": dropped,
     }
+
+
+def _changes_seq(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'learn_changes'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _touched_sessions(conn: sqlite3.Connection, read: set[str], changes_after: int, unmatched: list[int]) -> list[str]:
+    """The main sessions an ingest changed: those it read, those whose place changed (the
+    learn_changes the store's triggers logged meanwhile) and those given a runner's finding."""
+    ids = set(read)
+    ids.update(sid for (sid,) in conn.execute("SELECT session_id FROM learn_changes WHERE id > ?", (changes_after,)))
+    for start in range(0, len(unmatched), 500):
+        part = unmatched[start : start + 500]
+        ids.update(
+            sid
+            for (sid,) in conn.execute(
+                f"SELECT session_id FROM findings WHERE session_id IS NOT NULL AND id IN ({', '.join('?' * len(part))})",
+                part,
+            )
+        )
+    roots: set[str] = set()
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 500):
+        some = wanted[start : start + 500]
+        roots.update(
+            root
+            for (root,) in conn.execute(
+                f"SELECT coalesce(parent_id, id) FROM sessions WHERE id IN ({', '.join('?' * len(some))})", some
+            )
+        )
+    return sorted(roots)
 
 
 def drop_ingested_live_calls(conn: sqlite3.Connection) -> int:

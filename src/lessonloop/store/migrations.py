@@ -1112,3 +1112,99 @@ def m023_team(conn: sqlite3.Connection) -> None:
         CREATE INDEX team_items_lesson ON team_items(lesson_id);
         """,
     )
+
+
+@migration
+def m024_learn_state(conn: sqlite3.Connection) -> None:
+    """Learning that goes on from where it stopped (issue 15, item 1; docs/lessons.md, "How
+    learning keeps up"). `learn_state`: the learner as it was after every call and correction
+    before `boundary` (learn/learner_state.py's JSON), the learner's and analyzer's versions it
+    was learned with, and the highest rowid read of each table learning reads. `learn_sessions`:
+    each main session with calls or corrections before the boundary, a digest of them and whether
+    the learner had ended it. `learn_changes`: sessions whose calls, error classes, corrections,
+    warnings, prompts or place were changed or deleted since (kept by these triggers; new rows are found
+    by rowid). `learn_edit_types`: the main sessions that changed files of each type in each
+    project, found by the same runs (finding lessons count them). `tool_calls_ts`: the calls
+    after the boundary, by an index."""
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE learn_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            version TEXT NOT NULL,          -- learner, analyzer and policy the state was learned with
+            boundary TEXT NOT NULL,         -- the state has learned every call and correction before this time
+            marks TEXT NOT NULL,            -- JSON: table -> the highest rowid read
+            tail_sessions TEXT NOT NULL,    -- JSON: main sessions with calls or corrections at or after the boundary
+            learner TEXT NOT NULL,          -- JSON: the learner (lessons, running sessions, recent calls by id)
+            saved_at TEXT NOT NULL
+        );
+        CREATE TABLE learn_sessions (
+            session_id TEXT PRIMARY KEY,    -- a main session with calls or corrections before the boundary
+            digest TEXT NOT NULL,           -- of those calls, corrections and warnings
+            ended INTEGER NOT NULL          -- 1: the learner ended it before the boundary
+        ) WITHOUT ROWID;
+        CREATE TABLE learn_changes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: the last id read is a mark
+            session_id TEXT NOT NULL        -- a session (main or subagent) whose stored inputs changed
+        );
+        CREATE TABLE learn_edit_types (
+            project TEXT NOT NULL,          -- the main session's project ('' for none)
+            ext TEXT NOT NULL,              -- a file type it changed (lowercase extension, '' for none)
+            session_id TEXT NOT NULL,       -- the main session
+            settled INTEGER NOT NULL,       -- 1: by a call before the boundary; 0: after it (found again each run)
+            PRIMARY KEY (project, ext, session_id, settled)
+        ) WITHOUT ROWID;
+        CREATE INDEX tool_calls_ts ON tool_calls(ts);
+        CREATE TRIGGER learn_changes_call_update AFTER UPDATE ON tool_calls
+        WHEN old.session_id IS NOT new.session_id OR old.seq IS NOT new.seq OR old.ts IS NOT new.ts
+          OR old.tool IS NOT new.tool OR old.input_json IS NOT new.input_json OR old.target_path IS NOT new.target_path
+          OR old.command IS NOT new.command OR old.cwd IS NOT new.cwd OR old.status IS NOT new.status
+          OR old.exit_code IS NOT new.exit_code OR old.error_text IS NOT new.error_text
+          OR old.result_text IS NOT new.result_text OR old.result_seq IS NOT new.result_seq
+          OR old.result_ts IS NOT new.result_ts OR old.diff IS NOT new.diff OR old.subagent_id IS NOT new.subagent_id
+          OR old.kind IS NOT new.kind OR old.paths_json IS NOT new.paths_json
+        BEGIN
+            INSERT INTO learn_changes (session_id) VALUES (old.session_id);
+            INSERT INTO learn_changes (session_id) SELECT new.session_id WHERE new.session_id IS NOT old.session_id;
+        END;
+        CREATE TRIGGER learn_changes_call_delete AFTER DELETE ON tool_calls BEGIN
+            INSERT INTO learn_changes (session_id) VALUES (old.session_id);
+        END;
+        CREATE TRIGGER learn_changes_error_update AFTER UPDATE ON call_errors
+        WHEN old.class IS NOT new.class OR old.tool_use_id IS NOT new.tool_use_id OR old.session_id IS NOT new.session_id
+        BEGIN
+            INSERT INTO learn_changes (session_id) VALUES (old.session_id);
+        END;
+        CREATE TRIGGER learn_changes_error_delete AFTER DELETE ON call_errors BEGIN
+            INSERT INTO learn_changes (session_id) VALUES (old.session_id);
+        END;
+        CREATE TRIGGER learn_changes_signal_update AFTER UPDATE ON analysis_signals
+        WHEN old.kind = 'correction' OR new.kind = 'correction' BEGIN
+            INSERT INTO learn_changes (session_id) VALUES (old.session_id);
+        END;
+        CREATE TRIGGER learn_changes_signal_delete AFTER DELETE ON analysis_signals WHEN old.kind = 'correction' BEGIN
+            INSERT INTO learn_changes (session_id) VALUES (old.session_id);
+        END;
+        CREATE TRIGGER learn_changes_prompt_update AFTER UPDATE ON messages
+        WHEN (old.kind = 'prompt' OR new.kind = 'prompt') AND (old.text IS NOT new.text OR old.ts IS NOT new.ts
+          OR old.kind IS NOT new.kind OR old.session_id IS NOT new.session_id)
+        BEGIN
+            INSERT INTO learn_changes (session_id) VALUES (old.session_id);
+        END;
+        CREATE TRIGGER learn_changes_prompt_delete AFTER DELETE ON messages WHEN old.kind = 'prompt' BEGIN
+            INSERT INTO learn_changes (session_id) VALUES (old.session_id);
+        END;
+        CREATE TRIGGER learn_changes_decision_delete AFTER DELETE ON hook_decisions WHEN old.action != 'none' BEGIN
+            INSERT INTO learn_changes (session_id) VALUES (old.session_id);
+        END;
+        CREATE TRIGGER learn_changes_session_update AFTER UPDATE ON sessions
+        WHEN old.project IS NOT new.project OR old.git_branch IS NOT new.git_branch OR old.cwd IS NOT new.cwd
+          OR old.agent IS NOT new.agent OR old.started_at IS NOT new.started_at OR old.parent_id IS NOT new.parent_id
+        BEGIN
+            INSERT INTO learn_changes (session_id) VALUES (old.id);
+        END;
+        CREATE TRIGGER learn_changes_session_delete AFTER DELETE ON sessions BEGIN
+            INSERT INTO learn_changes (session_id) VALUES (old.id);
+        END;
+        """,
+    )

@@ -91,6 +91,7 @@ TEXT_COLUMNS: tuple[tuple[str, str, Scope], ...] = (
     ("git_commits", "message", "prose"),
     ("git_hunks", "header", "code"),
     ("git_hunks", "text", "code"),
+    ("learn_state", "learner", "prose"),  # the learner's state (JSON): lessons' texts, commands' first words
     ("team_outbox", "item", "prose"),  # what a push sends: JSON, field by field
     ("team_items", "payload", "prose"),  # a pulled command's summary (JSON)
 )
@@ -147,6 +148,11 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "git_rollbacks": _names("hash by_hash evidence"),
     # the model's state is a BLOB of words of the texts above: dropped by the pass (below), learned again
     "file_models": _names("key chats_until updated_at"),
+    # learning's state between runs (m024): times, versions, rowids and session ids, digests
+    "learn_state": _names("version boundary marks tail_sessions saved_at"),
+    "learn_sessions": _names("session_id digest"),
+    "learn_changes": _names("session_id"),
+    "learn_edit_types": _names("project ext session_id"),
     # the team store (m023): the server's URL and this member's token are needed as they are
     "team_config": _names("url member token role joined_at last_push_at last_pull_at"),
     "team_projects": _names("project remote url"),

@@ -16,7 +16,7 @@ from lessonloop import json_codec
 from lessonloop.analyze.inputs import Call, Context, Message, SessionInput
 
 _FINGERPRINTS = """
-WITH tree AS (SELECT id, coalesce(parent_id, id) AS root FROM sessions),
+WITH tree AS (SELECT id, coalesce(parent_id, id) AS root FROM sessions {only_tree}),
 calls AS (
     SELECT t.root, count(*) AS n, total(c.seq) AS seqs, total(coalesce(c.result_seq, -1)) AS results,
            total(length(coalesce(c.status, ''))) AS statuses
@@ -39,14 +39,27 @@ FROM sessions s
 LEFT JOIN calls ON calls.root = s.id
 LEFT JOIN msgs ON msgs.root = s.id
 LEFT JOIN found ON found.root = s.id
-WHERE s.parent_id IS NULL
+WHERE s.parent_id IS NULL {only}
 """
 
 
-def session_fingerprints(conn: sqlite3.Connection, salt: str) -> dict[str, tuple[str | None, str]]:
-    """Main session id -> (its project, a fingerprint of everything stored for it and `salt`)."""
+def session_fingerprints(
+    conn: sqlite3.Connection, salt: str, roots: Sequence[str] | None = None
+) -> dict[str, tuple[str | None, str]]:
+    """Main session id -> (its project, a fingerprint of everything stored for it and `salt`);
+    of the main sessions `roots` only when given (read by their indexes: no scan of the store)."""
+    if roots is None:
+        rows: Iterable[Sequence[Any]] = conn.execute(_FINGERPRINTS.format(only_tree="", only=""))
+    else:
+        rows = []
+        for part in _chunks(list(dict.fromkeys(roots))):
+            marks = ", ".join("?" * len(part))
+            query = _FINGERPRINTS.format(
+                only_tree=f"WHERE id IN ({marks}) OR parent_id IN ({marks})", only=f"AND s.id IN ({marks})"
+            )
+            rows += conn.execute(query, [*part, *part, *part]).fetchall()
     result: dict[str, tuple[str | None, str]] = {}
-    for row in conn.execute(_FINGERPRINTS):
+    for row in rows:
         digest = hashlib.blake2b(salt.encode(), digest_size=12)
         digest.update(repr(row[1:]).encode())
         result[row[0]] = (row[1], digest.hexdigest())
