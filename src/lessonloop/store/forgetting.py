@@ -226,6 +226,9 @@ def delete_sessions(
         _collect(conn, ids, result, project)
         _delete(conn, result)
         _forget_lessons(conn, moment, result, removed_because)
+        # Learning's stored state holds lessons' texts and these sessions' ids: it goes, and the
+        # next learning run learns again from what is left (docs/lessons.md, "How learning keeps up").
+        conn.execute("DELETE FROM learn_state")
         if project is not None:
             repositories = [repo_id for repo_id, _ in project_repositories(conn, project)]
             for table, count in delete_repositories(conn, repositories).items():
