@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,8 @@ def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         server = start_server(tmp_path_factory.mktemp("postgres"))
     except ServerUnavailable as exc:
         pytest.skip(str(exc))
+    if server.fallback_reasons:
+        warnings.warn(f"PostgreSQL from {server.kind}: {'; '.join(server.fallback_reasons)}", stacklevel=1)
     try:
         yield server
     finally:
@@ -454,3 +457,32 @@ def test_run_telemetry_travels_as_one_summary_per_command(
     assert json.loads(totals)["runs"] == 3 and json.loads(totals)["failures"] == 2
     assert json.loads(payload)["command"] and json.loads(members) == ["alice"]
     assert ok("team", "status", "--db", b)["pulled"]["commands"] == 1
+
+
+def test_secrets_an_old_store_still_holds_are_redacted_before_they_leave(
+    team_server: Server, stores: dict[str, tuple[Path, str]]
+) -> None:
+    from tests.secret_samples import ANTHROPIC, AWS_SECRET, GITHUB_PAT_CLASSIC
+
+    url = team_server.new_database()
+    a, a_project = stores["aider"]
+    ok("team", "init", url, "--as", "alice", "--db", a)
+    ok("team", "project", a_project, SSH_REMOTE, "--db", a)
+    conn = sqlite3.connect(a)  # as a store redacted with older rules would hold them
+    with conn:
+        conn.execute(
+            "UPDATE lessons SET title = title || ?, body = body || ?, prevention_command = ?, trigger_text = ? "
+            "WHERE id = (SELECT min(id) FROM lessons)",
+            (
+                f" with token {GITHUB_PAT_CLASSIC}",
+                f"\nexport AWS_SECRET_ACCESS_KEY={AWS_SECRET}",
+                f"curl -H 'x-api-key: {ANTHROPIC}' https://api.example.com",
+                f"shell `curl` with {ANTHROPIC}",
+            ),
+        )
+    conn.close()
+    ok("team", "push", "--db", a)
+    state = json.dumps(server_state(url), default=str)
+    for secret in (GITHUB_PAT_CLASSIC, AWS_SECRET, ANTHROPIC):
+        assert secret not in state
+    assert "with token" in state and "curl -H" in state  # the texts went, their secrets did not
