@@ -486,3 +486,34 @@ def test_secrets_an_old_store_still_holds_are_redacted_before_they_leave(
     for secret in (GITHUB_PAT_CLASSIC, AWS_SECRET, ANTHROPIC):
         assert secret not in state
     assert "with token" in state and "curl -H" in state  # the texts went, their secrets did not
+
+
+def test_two_members_with_the_same_lessons_are_counted_once_each(
+    team_server: Server, stores: dict[str, tuple[Path, str]], tmp_path: Path
+) -> None:
+    from lessonloop.lesson_model import confidence as conf
+
+    url, a, b = _team(team_server, stores)
+    a_project = stores["aider"][1]
+    carol = _copy_store(stores["aider"][0], tmp_path / "carol" / "lessonloop.db")  # the same history, another member
+    token = ok("team", "invite", "carol", "--db", a)["token"]
+    ok("team", "join", url, "--as", "carol", "--token", token, "--db", carol)
+    ok("team", "project", a_project, HTTPS_REMOTE, "--db", carol)
+    for db in (a, carol, a, carol):  # each pushes twice
+        ok("team", "push", "--db", db)
+    state = server_state(url)
+    assert len(state["items"]) == len(_lessons(a))  # one item per lesson, not per member
+    assert len(state["contributions"]) == 2 * len(_lessons(a))
+
+    ok("team", "pull", "--db", b)
+    alice = {r["title"]: r for r in _lessons(a)}
+    for copy in _lessons(b, "origin = 'team'"):
+        own = alice[copy["title"]]
+        assert (copy["sessions"], copy["failed_sessions"]) == (2 * own["sessions"], 2 * own["failed_sessions"])
+        wilson = conf.wilson_lower_bound(2 * own["failed_sessions"], 2 * own["sessions"])
+        assert copy["confidence"] <= round(wilson, 6)  # the team's evidence, decayed from the last time seen
+    assert ok("team", "pull", "--db", a)["new"] == 0  # alice's own rows carry them: no copies
+    conn = sqlite3.connect(a)
+    totals = [json.loads(t) for (t,) in conn.execute("SELECT totals FROM team_items WHERE own = 1")]
+    conn.close()
+    assert len(totals) == len(alice) and all(t["sessions"] % 2 == 0 for t in totals)
