@@ -18,7 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DEBIAN_BIN = Path("/usr/lib/postgresql/15/bin")
+
+def _debian_bin() -> Path:
+    """The newest of Debian's PostgreSQL versions installed (/usr/lib/postgresql/N/bin)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
 
 
 class ServerUnavailable(Exception):
@@ -87,7 +91,8 @@ def _pgserver(folder: Path) -> Server:
 
 
 def _debian(folder: Path) -> Server:
-    initdb, pg_ctl = DEBIAN_BIN / "initdb", DEBIAN_BIN / "pg_ctl"
+    folder_bin = _debian_bin()
+    initdb, pg_ctl = folder_bin / "initdb", folder_bin / "pg_ctl"
     if not initdb.is_file():
         raise ServerUnavailable(f"no {initdb}")
     data = folder / "debian"
