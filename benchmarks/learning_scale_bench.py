@@ -10,10 +10,15 @@ store, in a fresh process:
 
 - turn:    the turn appended to its transcript, and `ingest_transcripts([that transcript])`: what
            the Stop hook's worker does for one new turn (python -m lessonloop.pipeline.live_ingest)
-- learn:   `learn_store(conn)` on the unchanged store (what `lessonloop learn` does)
-- repeat:  `ingest_transcripts([the whole folder])` again, nothing new (a repeat ingest)
+- learn:   `learn_store(conn)` on the unchanged store, once the turn was ingested and learned
+           (what `lessonloop learn` does after its analysis)
+- repeat:  `ingest_transcripts([the whole folder])` again on that store, nothing new (a repeat ingest)
+- cli-repeat: `lessonloop ingest <folder> --no-bandit --json` again (the CLI's main, in the child),
+           nothing new: discovery, ingest's plan, projects, the CLI's analysis check of every
+           session, learning
 
-Seconds are measured inside the child process around that call (interpreter start and imports
+The embedding model is off in the children (LESSONLOOP_EMBEDDINGS=off). Seconds are measured
+inside the child process around that call (interpreter start and imports
 are the same for every size and are not learning's cost); peak memory is the child's
 ru_maxrss. Sizes and phases are interleaved, order rotated each round, medians reported, with
 ratios 16x/1x and 64x/1x. `--src PATH` runs the children with PYTHONPATH=PATH (e.g. a
@@ -53,6 +58,15 @@ conn = open_store(Path(db))
 started = time.perf_counter()
 if phase == "learn":
     result = learn_store(conn).to_json()
+elif phase == "cli-repeat":
+    import contextlib, io
+    from lessonloop.cli import main
+    conn.close()
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        main(["ingest", target, "--db", db, "--no-bandit", "--no-progress", "--json"])
+    result = json.loads(out.getvalue())
+    conn = open_store(Path(db))
 else:
     result = ingest_transcripts(conn, [target], bandit=False)
 seconds = time.perf_counter() - started
@@ -115,8 +129,8 @@ def latest_main_session(folder: Path) -> Path:
 
 
 def child(src: str | None, phase: str, db: Path, target: Path) -> dict[str, Any]:
-    env = {**os.environ, "LESSONLOOP_CONFIG": str(db.parent / "no-config.toml")}
-    env.pop("LESSONLOOP_EMBEDDINGS", None)
+    # Without the embedding model (loading it takes seconds and memory of its own, not learning's).
+    env = {**os.environ, "LESSONLOOP_CONFIG": str(db.parent / "no-config.toml"), "LESSONLOOP_EMBEDDINGS": "off"}
     if src:
         env["PYTHONPATH"] = src
     done = subprocess.run(
@@ -148,11 +162,15 @@ def prepare(size: int, work: Path, src: str | None, label: str) -> dict[str, Any
     started = time.perf_counter()
     made = child(src, "ingest", store, corpus)
     session.write_bytes(whole)  # the turn stays in the file: each round's store has not read it
+    after = work / f"x{size}" / f"{label}-after-turn.db"
+    shutil.copyfile(store, after)
+    child(src, "turn", after, session)  # the store once the turn is learned: what learn and repeat start from
     calls = _count(store)
     return {
         "corpus": corpus,
         "session": session,
         "store": store,
+        "after": after,
         "tool_calls": calls,
         "prepare_s": time.perf_counter() - started,
         "made": made,
@@ -173,7 +191,7 @@ def one(src: str | None, prepared: dict[str, Any], phase: str, work: Path) -> di
     db = work / "round.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
-    shutil.copyfile(prepared["store"], db)
+    shutil.copyfile(prepared["store"] if phase == "turn" else prepared["after"], db)
     target = prepared["session"] if phase == "turn" else prepared["corpus"]
     return child(src, phase, db, target)
 
@@ -183,7 +201,7 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 16, 64])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--src", action="append", default=[], help="PYTHONPATH of a code version (repeatable)")
-    parser.add_argument("--phases", nargs="+", default=["turn", "learn", "repeat"])
+    parser.add_argument("--phases", nargs="+", default=["turn", "learn", "repeat", "cli-repeat"])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--work", type=Path, help="work in this folder and keep it (default: a temporary one)")
     args = parser.parse_args()

@@ -33,7 +33,7 @@ CLAUDE_TURNS = SHARED_CORPUS / "claude-code" / "codemie" / "claude" / "increment
 @pytest.fixture(autouse=True)
 def _no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LESSONLOOP_CONFIG", str(tmp_path / "no-config.toml"))
-    monkeypatch.setenv("LESSONLOOP_EMBEDDINGS", "0")
+    monkeypatch.setenv("LESSONLOOP_EMBEDDINGS", "off")
 
 
 def _need(path: Path) -> None:
