@@ -111,7 +111,9 @@ def list_sessions(
     when given (their figures are then summed over them alone: a page of a long list)."""
     where, params = session_filter(conn, project, agent)
     tree = _TREE
+    main = "s.parent_id IS NULL"
     if ids is not None:
+        main = "+s.parent_id IS NULL"  # found by their ids (the + keeps SQLite from walking every main session)
         marks = ", ".join("?" * len(ids))
         tree = f"{_TREE} WHERE id IN ({marks}) OR parent_id IN ({marks})"
         where = f"({where}) AND s.id IN ({marks})"
@@ -134,7 +136,7 @@ def list_sessions(
                    row_number() OVER (PARTITION BY t.root ORDER BY (u.session_id = t.root) DESC,
                                       sum(u.output_tokens) DESC, u.model) AS rank
             FROM token_usage u JOIN tree t ON t.id = u.session_id GROUP BY t.root, u.model, (u.session_id = t.root)),
-        subs AS (SELECT parent_id AS root, count(*) AS n FROM sessions WHERE parent_id IS NOT NULL GROUP BY parent_id)
+        subs AS (SELECT root, count(*) AS n FROM tree WHERE id != root GROUP BY root)
         SELECT s.id, s.agent, s.project, s.cwd, s.git_branch,
                coalesce(s.title, (SELECT ss.summary FROM session_summaries ss JOIN messages lm
                                   ON lm.uuid = ss.leaf_uuid AND lm.session_id = s.id
@@ -152,7 +154,7 @@ def list_sessions(
         LEFT JOIN tokens ON tokens.root = s.id
         LEFT JOIN models ON models.root = s.id AND models.rank = 1
         LEFT JOIN subs ON subs.root = s.id
-        WHERE s.parent_id IS NULL AND {where}
+        WHERE {main} AND {where}
         ORDER BY 8, s.id
     """
     rows = [SessionRow(*row) for row in conn.execute(sql, params)]

@@ -112,13 +112,18 @@ def filter_choices(conn: sqlite3.Connection) -> dict[str, list[str]]:
 
 
 def session_page(
-    conn: sqlite3.Connection, filters: SessionFilters, page: int = 1, page_size: int = PAGE_SIZE
+    conn: sqlite3.Connection,
+    filters: SessionFilters,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    choices: dict[str, list[str]] | None = None,
 ) -> SessionPage:
-    """Page `page` (from 1) of the sessions the filters keep, newest first."""
+    """Page `page` (from 1) of the sessions the filters keep, newest first; `choices`: the
+    filters' lists when the caller has them (else read: filter_choices)."""
     ids = matching_ids(conn, filters)
     page = max(1, page)
     chosen = ids[(page - 1) * page_size : page * page_size]
     rows = list_sessions(conn, ids=chosen) if chosen else []
     order = {session_id: index for index, session_id in enumerate(chosen)}
     rows.sort(key=lambda row: order[row.id])
-    return SessionPage(filters, page, page_size, len(ids), rows, filter_choices(conn))
+    return SessionPage(filters, page, page_size, len(ids), rows, filter_choices(conn) if choices is None else choices)

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from lessonloop.store.lesson_reader import LessonNotFound
 from lessonloop.web import views
-from lessonloop.web.figures import dashboard_json, replay_json, store_stats
+from lessonloop.web.figures import dashboard_json, filter_lists, replay_json, store_stats
 from lessonloop.web.lesson_actions import ActionRefused, apply_action
 from lessonloop.web.requests import (
     json_response,
@@ -110,8 +110,9 @@ async def api_lesson_write(request: Request) -> Response:
 
 def api_sessions(request: Request) -> Response:
     filters = session_filters(request)
-    with state_of(request).store() as conn:
-        view = views.sessions_view(conn, filters, positive(request, "page", 1))
+    state = state_of(request)
+    with state.store() as conn:
+        view = views.sessions_view(conn, filters, positive(request, "page", 1), filter_lists(state).value)
     return json_response(view["page"].to_json())
 
 

@@ -45,6 +45,13 @@ def store_stats(state: WebState, project: str | None, agent: str | None) -> Figu
     return state.figures(("stats", project, agent), lambda conn: stats(conn, project, agent))
 
 
+def filter_lists(state: WebState) -> Figures:
+    """The projects, agents and models the store holds, for the filters' lists."""
+    from lessonloop.report.session_browser import filter_choices
+
+    return state.figures(("choices",), filter_choices)
+
+
 def _exact_project(conn: sqlite3.Connection, project: str | None) -> str | None:
     """The stored project a value names (exact, else the one containing it); the value itself otherwise."""
     if not project:
@@ -64,6 +71,7 @@ def warm(state: WebState) -> None:
     the first visit finds them ready."""
     try:
         store_stats(state, None, None)
+        filter_lists(state)
         dashboard_json(state, None, None)
         replay_json(state, None, None)
     except Exception:  # a warm-up only: the request that needs them computes them and reports

@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from lessonloop.store.lesson_reader import LessonNotFound
 from lessonloop.web import views
-from lessonloop.web.figures import store_stats
+from lessonloop.web.figures import filter_lists, store_stats
 from lessonloop.web.lesson_actions import DONE, ActionRefused, actions_for, apply_action
 from lessonloop.web.requests import (
     lesson_query,
@@ -28,15 +28,13 @@ _NOTICES = {verb: f"Lesson {verb}." for verb in DONE.values()}
 
 
 def dashboard_page(request: Request) -> Response:
-    from lessonloop.report.session_browser import filter_choices
-
     state = state_of(request)
     project, agent = value(request, "project"), value(request, "agent")
     query = urlencode({k: v for k, v in (("project", project), ("agent", agent)) if v})
     suffix = f"?{query}" if query else ""
     stats = store_stats(state, project, agent)
+    choices = filter_lists(state).value
     with state.store() as conn:
-        choices = filter_choices(conn)
         counts = dict(conn.execute("SELECT status, count(*) FROM lessons GROUP BY status").fetchall())
     return page(
         request,
@@ -147,8 +145,9 @@ def lessons_export(request: Request) -> Response:
 def sessions_page(request: Request) -> Response:
     filters = session_filters(request)
     number = positive(request, "page", 1)
-    with state_of(request).store() as conn:
-        view = views.sessions_view(conn, filters, number)
+    state = state_of(request)
+    with state.store() as conn:
+        view = views.sessions_view(conn, filters, number, filter_lists(state).value)
     kept = {k: v for k, v in filters.to_json().items() if v}
     if kept.get("errors"):
         kept["errors"] = "1"

@@ -106,9 +106,11 @@ def lesson_json(view: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def sessions_view(conn: sqlite3.Connection, filters: SessionFilters, page: int) -> dict[str, Any]:
+def sessions_view(
+    conn: sqlite3.Connection, filters: SessionFilters, page: int, choices: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     """One page of the sessions the filters keep."""
-    return {"page": session_page(conn, filters, page)}
+    return {"page": session_page(conn, filters, page, choices=choices)}
 
 
 def session_view(conn: sqlite3.Connection, given: str) -> dict[str, Any]:
