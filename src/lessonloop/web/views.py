@@ -164,9 +164,11 @@ def session_view(conn: sqlite3.Connection, given: str) -> dict[str, Any]:
 
     analysis = session_analysis(conn, main_id) if main_id == session_id else None
     stamps = [item["ts"] for item in items if item.get("ts")]
+    prompts = [item.get("text") for item in items if item.get("kind") == "prompt" and item.get("text")]
     return {
         "session": timeline.session,
         "first_ts": min(stamps) if stamps else None,
+        "first_prompt": prompts[0] if prompts else None,
         "last_ts": max(stamps) if stamps else None,
         "items": items,
         "subagents": timeline.subagents,

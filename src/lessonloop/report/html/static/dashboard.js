@@ -101,7 +101,10 @@
       ["odds ratio", function (a) { return num(a.odds_ratio); }, true],
       ["p (Fisher)", function (a) { return num(a.p_value); }, true],
       ["significant", function (a) { return a.significant ? "yes" : ""; }]
-    ], d.habits.associations);
+    ], d.habits.associations.slice().sort(function (a, b) {  /* the strongest evidence first */
+      var pa = a.p_value === null ? 2 : a.p_value, pb = b.p_value === null ? 2 : b.p_value;
+      return pa - pb || (a.habit < b.habit ? -1 : 1);
+    }));
     stacked("chart-tokens-model", d.tokens, "day", "model", "output", 8, "No token usage recorded.");
     var byAgent = d.tokens.map(function (r) { return { day: r.day, agent: r.agent, tokens: r.input + r.output + r.cache_creation + r.cache_read }; });
     stacked("chart-tokens-agent", byAgent, "day", "agent", "tokens", 8, "No token usage recorded.");
