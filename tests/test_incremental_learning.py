@@ -210,6 +210,16 @@ def test_unchanged_store_and_repeat_ingest_skip_learning(tmp_path: Path, monkeyp
         ingest_transcripts(conn, [str(folder)], bandit=False)
         ingest_transcripts(conn, [str(folder)], bandit=False)
         assert seen[-1]["skipped"], seen
+        # A hook's warning in a session whose transcript is not ingested yet: nothing to learn
+        # again (its calls come later, as new rows).
+        conn.execute(
+            """INSERT INTO hook_decisions (session_id, event, tool_use_id, ts, action, lessons)
+               VALUES ('a-session-still-running', 'PreToolUse', 'toolu_not_ingested', ?, 'warn', '[1]')""",
+            (NOW,),
+        )
+        conn.commit()
+        waiting = learning.learn_store(conn, now=NOW)
+        assert waiting.mode == "incremental" and waiting.relearned_because is None, waiting
         before = learned(conn)
         conn.execute(
             "UPDATE sessions SET project = '/elsewhere' WHERE parent_id IS NULL AND id = (SELECT min(id) FROM sessions)"

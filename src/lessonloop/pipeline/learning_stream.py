@@ -90,12 +90,13 @@ def learn_on(
 ) -> Outcome | str:
     """Learn on from `stored`; or why that would not give what learning everything gives."""
     b = stored.boundary
-    touched = new_row_sessions(conn, stored.marks) | changed_sessions(
-        conn, stored.marks.get("learn_changes", 0), marks["learn_changes"]
-    )
-    roots, gone = ev.roots_of(conn, touched)
+    changed = changed_sessions(conn, stored.marks.get("learn_changes", 0), marks["learn_changes"])
+    roots, gone = ev.roots_of(conn, changed)
     if gone:
         return f"{len(gone)} sessions were deleted"
+    # New rows' sessions; a hook's decision may name a session not stored yet (its transcript is
+    # ingested at its turn's end): nothing of it was learned, its calls will come as new rows.
+    roots |= ev.roots_of(conn, new_row_sessions(conn, stored.marks) - changed)[0]
     known = session_rows(conn, roots)
     for root in sorted(roots):
         warned = ev.session_warnings(conn, root)
