@@ -517,3 +517,11 @@ def test_two_members_with_the_same_lessons_are_counted_once_each(
     totals = [json.loads(t) for (t,) in conn.execute("SELECT totals FROM team_items WHERE own = 1")]
     conn.close()
     assert len(totals) == len(alice) and all(t["sessions"] % 2 == 0 for t in totals)
+
+    # carol forgets one of her lessons here: her contribution goes, and alice's does not bring it back
+    gone = _lessons(carol)[0]
+    ok("lessons", "forget", str(gone["id"]), "--yes", "--db", carol)
+    assert ok("team", "push", "--db", carol)["items"] == 1
+    ok("team", "pull", "--db", carol)
+    assert not [c for c in _lessons(carol) if c["title"] == gone["title"]]
+    assert len([r for r in server_state(url)["contributions"] if r[1] == "carol"]) == len(alice) - 1

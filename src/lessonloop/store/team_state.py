@@ -363,7 +363,7 @@ def _apply_item(conn: sqlite3.Connection, item: Incoming, now: str, counts: dict
             lesson_id, own = item.own_lesson_id, 1
             if item.rejected_by:
                 _reject(conn, lesson_id, item, now, counts)
-        elif copy_id is not None or not _forgotten_here(conn, copy_sig):
+        elif copy_id is not None or not (_forgotten_here(conn, copy_sig) or _forgotten_here(conn, item.signature)):
             lesson_id = _upsert_copy(conn, copy_id, copy_sig, item, now, counts)
     conn.execute(
         """INSERT INTO team_items (item_id, kind, project, signature, lesson_id, own, members, totals, payload,
@@ -440,7 +440,8 @@ WHERE id = :id"""
 
 
 def _forgotten_here(conn: sqlite3.Connection, signature: str) -> bool:
-    """A person forgot this team copy here (`lessons forget`): it is not made again."""
+    """A person forgot this lesson here (`lessons forget`: the team copy, or their own lesson of the
+    same signature): the team's is not made again."""
     found = conn.execute(
         "SELECT 1 FROM lesson_events WHERE event = 'forgotten' AND signature = ? LIMIT 1", (signature,)
     ).fetchone()
