@@ -300,7 +300,7 @@ def test_feedback_refuses_unknown_lessons_and_bad_arguments(conn: sqlite3.Connec
 
 def test_feedback_survives_relearning(conn: sqlite3.Connection) -> None:
     push = lesson_id(conn, "`git push` without -u")
-    commit = lesson_id(conn, "`git commit` fails unless `ruff format`")
+    commit = lesson_id(conn, "`git commit` is rejected by the format check unless `ruff format`")
     learned = {lid: lesson_row(conn, lid) for lid in (push, commit)}
     mcp_tools.lesson_feedback(conn, push, True, session_id="s-1", now=NOW)
     mcp_tools.lesson_feedback(conn, push, True, now=NOW)
