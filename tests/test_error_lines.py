@@ -329,3 +329,18 @@ def test_gemini_and_opencode_corpora_have_no_failed_calls(source: str, tmp_path:
         conn.close()
     assert calls > 0
     assert failed == 0, "a failed call appeared: pin its error line in this file"
+
+
+def test_a_long_output_is_read_at_its_end_too() -> None:
+    """pytest prints the failing test's exception after pages of passing output."""
+    passing = "".join(f"tests/test_x.py::test_{i} PASSED\n" for i in range(600))  # ~20,000 characters
+    text = (
+        AIDER_PYTEST.split("=================================== FAILURES")[0]
+        + passing
+        + (
+            "=================================== FAILURES ===================================\n"
+            "E           KeyError: 'model'\n"
+        )
+    )
+    assert len(text) > 12000
+    assert sig(text) == "shell|KeyError: 'model'"

@@ -26,6 +26,8 @@ _EXIT_LINE = re.compile(r"^Exit code:? -?\d+$")
 _LEAD = re.compile(r"^[\s┃│║]*")  # box drawing before a linter's or test runner's line
 _PREFIX = re.compile(r"^(?:#{1,6} |Error:\s*|E\s{2,})")
 HEADLINE_CHARS = 200
+HEAD_CHARS = 8000  # of a long output, its start and its end are read
+TAIL_CHARS = 4000
 
 # 1. Check runners.
 _CHECK_SECTION = re.compile(r"^\[([A-Z][A-Z0-9_ -]{1,30})\](.*)$")
@@ -96,8 +98,13 @@ def error_headline(text: str | None) -> str:
 
 
 def _lines(text: str) -> list[str]:
-    head = text[:8000].replace("\\n", "\n")  # some hooks print their message JSON-escaped
-    lines = (_LEAD.sub("", _TAGS.sub("", line)).strip() for line in head.splitlines())
+    """The text's lines, cleaned; of a long output, the first HEAD_CHARS and the last TAIL_CHARS
+    (a test runner's failure and summary are often at its end)."""
+    if len(text) > HEAD_CHARS + TAIL_CHARS:
+        tail = text[-TAIL_CHARS:]
+        text = text[:HEAD_CHARS] + "\n" + tail[tail.find("\n") + 1 :]  # the tail from a whole line
+    text = text.replace("\\n", "\n")  # some hooks print their message JSON-escaped
+    lines = (_LEAD.sub("", _TAGS.sub("", line)).strip() for line in text.splitlines())
     return [line for line in lines if line and not _EXIT_LINE.match(line)]
 
 
