@@ -102,3 +102,36 @@ def _transcript(path: Path, session: str, prompt: str, command: str, *, minute: 
              {"type": "tool_result", "tool_use_id": f"toolu_{session}", "content": result, "is_error": rejected}]}},
     ]  # fmt: skip
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+
+
+def test_the_pre_tool_use_hook_does_not_warn_against_what_the_prompt_asked_for(tmp_path: Path) -> None:
+    """The real PreToolUse hook process, a real store holding a rejection's lesson: silent when the
+    session's transcript holds a prompt asking for the command, warning otherwise."""
+    from lessonloop.learn.engine import Learner
+    from lessonloop.store import open_store
+    from lessonloop.store.lesson_writer import save_learned
+    from tests.hook_helpers import HookSession, hook_env, run_hook
+
+    project = tmp_path / "app"
+    project.mkdir()
+    script = Script()
+    s1 = script.session("s1", project=str(project), cwd=str(project))
+    rejected = s1.bash("mix phx.server 2>&1 | head -80", status="rejected", error="The user doesn't want to proceed")
+    learner = Learner()
+    learner.correction("s1", str(project), "m1", script.tick(), "rejection", "", [rejected])
+    db = tmp_path / "store" / "lessonloop.db"
+    conn = open_store(db)
+    try:
+        save_learned(conn, learner.lessons.values(), {}, script.tick())
+    finally:
+        conn.close()
+    env = hook_env(db)
+    for prompt, warned in (("start the phx.server in the background", False), ("list the files", True)):
+        session = HookSession(project, env, transcript=tmp_path / f"{warned}.jsonl")
+        line = {"type": "user", "sessionId": session.session_id, "message": {"role": "user", "content": prompt}}
+        Path(session.transcript).write_text(json.dumps(line) + "\n")
+        payload = session.payload("PreToolUse", tool_name="Bash", tool_input={"command": "mix phx.server"})
+        payload["tool_use_id"] = f"toolu_{warned}"
+        out = run_hook("PreToolUse", payload, env)
+        assert out.returncode == 0, out.stderr
+        assert ("rejected `mix phx.server" in out.context) is warned, (prompt, out.stdout)

@@ -4,17 +4,20 @@ item 3; the spotter corpus had one warn against `mix phx.server` in a session as
 
 Read from the words: a shell trigger's command is asked for when a prompt of the session, up to the
 call, names it (the whole command, or one of its distinctive words: `phx.server`, `server`, not the
-program `mix`); a file trigger's when a prompt names the file.
+program `mix`); a file trigger's when a prompt names the file. Light: the PreToolUse hook uses it.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
 
-from lessonloop.learn.events import CallEvent
-from lessonloop.lesson_model.triggers import Trigger
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from lessonloop.learn.events import CallEvent
+    from lessonloop.lesson_model.triggers import Trigger
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9._/-]*")
 _PARTS = re.compile(r"[._/-]+")
@@ -24,14 +27,17 @@ MIN_WORD = 3
 def asked_for(trigger: Trigger, event: CallEvent, prompts: Mapping[str, Sequence[tuple[str, str]]]) -> bool:
     """Whether a prompt of `event`'s session, up to the call, names what `trigger` matches."""
     said = [text for ts, text in prompts.get(event.session_id, ()) if not ts or not event.ts or ts <= event.ts]
-    if not said:
-        return False
+    return asked_in(trigger, said)
+
+
+def asked_in(trigger: Trigger, prompts: Iterable[str]) -> bool:
+    """Whether one of `prompts` names what `trigger` matches."""
     words: set[str] = set()
-    for text in said:
+    for text in prompts:
         for word in _WORD.findall(text.lower()):
             words.add(word.strip("./-"))
             words.update(part for part in _PARTS.split(word) if part)
-    return not words.isdisjoint(_names(trigger))
+    return bool(words) and not words.isdisjoint(_names(trigger))
 
 
 def _names(trigger: Trigger) -> set[str]:

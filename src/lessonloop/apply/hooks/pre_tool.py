@@ -42,8 +42,10 @@ MAX_SHOWN = 3  # lessons named in one warning
 FILE_KEYS = ("file_path", "notebook_path", "path")
 _ORDER = {"warn": 1, "ask": 2, "block": 3}
 _COLUMNS = (
-    "id, trigger, title, prevention, prevention_command, sessions, failed_sessions, confidence, last_seen, category"
+    "id, trigger, title, prevention, prevention_command, sessions, failed_sessions, confidence, last_seen, category,"
+    " kind"
 )
+TRANSCRIPT_TAIL = 262_144  # bytes of the transcript read for the session's latest prompts
 
 
 def call_target(tool_input: dict[str, object]) -> str | None:
@@ -69,7 +71,8 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     try:
         policy = hook_policy(ctx.db)
         project = session_project(conn, payload, policy, ctx.db)
-        fired = _fired(conn, session_id, tool, tool_input, cwd, project, ctx, policy)
+        transcript = text_of(payload, "transcript_path")
+        fired = _fired(conn, session_id, tool, tool_input, cwd, project, ctx, policy, transcript)
     except BaseException:
         conn.close()
         raise
@@ -99,9 +102,11 @@ def _fired(
     project: str | None,
     ctx: HookContext,
     policy: HookPolicy,
+    transcript: str | None = None,
 ) -> list[tuple[str, int, float, str, str | None, str | None, int, int]]:
     """(action, lesson id, confidence, title, prevention, command, failed sessions, sessions) of
-    each lesson that fires, most confident first."""
+    each lesson that fires, most confident first. A lesson learned from the person's rejection or
+    correction stays silent on a call the person asked for in this session's prompts."""
     kind = kind_of(tool)
     command = tool_input.get("command") if kind == "shell" else None
     target = call_target(tool_input)
@@ -130,6 +135,7 @@ def _fired(
     from lessonloop.lesson_model.triggers import Trigger
 
     state: SessionState | None = None
+    prompts: list[str] | None = None
     moment = utc_now()
     out = []
     for (
@@ -143,6 +149,7 @@ def _fired(
         stored,
         last_seen,
         category,
+        lesson_kind,
     ) in rows:
         if not policy.allows_category(category):
             continue
@@ -156,6 +163,13 @@ def _fired(
                 state = session_state(conn, session_id)
             if state.satisfied(trigger.unless, target):
                 continue
+        if lesson_kind == "correction":
+            from lessonloop.learn.prompt_match import asked_in
+
+            if prompts is None:
+                prompts = session_prompts(conn, session_id, transcript)
+            if asked_in(trigger, prompts):
+                continue
         value = live_confidence(failed, sessions, days_between(last_seen, moment) if last_seen else 0.0, stored)
         action = "warn"
         if ctx.block and value >= BLOCK_AT:
@@ -165,6 +179,45 @@ def _fired(
         out.append((action, lesson_id, value, title, prevention, prevention_command, failed, sessions))
     out.sort(key=lambda f: (-f[2], f[1]))
     return out
+
+
+def session_prompts(conn: sqlite3.Connection, session_id: str, transcript: str | None) -> list[str]:
+    """The person's prompts in this session so far: those ingested, and those in the end of the
+    transcript (the current turn's prompt is written there before its tool calls)."""
+    prompts = [
+        text
+        for (text,) in conn.execute(
+            "SELECT text FROM messages WHERE session_id = ? AND kind = 'prompt' AND text IS NOT NULL", (session_id,)
+        )
+    ]
+    if not transcript:
+        return prompts
+    try:
+        with open(transcript, "rb") as handle:
+            handle.seek(0, 2)
+            size = handle.tell()
+            handle.seek(max(0, size - TRANSCRIPT_TAIL))
+            tail = handle.read()
+    except OSError:
+        return prompts
+    for line in tail.splitlines():
+        if b'"user"' not in line:
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue  # the first line of the tail may be cut
+        message = record.get("message") if isinstance(record, dict) and record.get("type") == "user" else None
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, str):
+            prompts.append(content)
+        elif isinstance(content, list):
+            prompts += [
+                b["text"]
+                for b in content
+                if isinstance(b, dict) and b.get("type") == "text" and isinstance(b.get("text"), str)
+            ]
+    return prompts
 
 
 def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
