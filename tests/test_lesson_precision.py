@@ -5,6 +5,9 @@ alarm), and a lesson's confidence and tier fall with its false alarms (lesson_mo
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
 from lessonloop.learn.engine import Learner
 from lessonloop.lesson_model.confidence import ACTIVE_BELOW, PRECISION_PRIOR, precision_bound
 from tests.learning_helpers import Script, no_upstream, play
@@ -84,3 +87,41 @@ def test_a_lesson_proven_by_its_warnings_is_not_demoted_by_one_clean_session() -
         assert (lesson.warned_right, lesson.false_alarms, lesson.failed_sessions, lesson.sessions) == (right, 1, 1, 2)
         outcomes[right] = lesson.tier
     assert outcomes == {0: "candidate", 3: "active"}
+
+
+def test_the_hook_asks_only_as_far_as_the_lessons_precision_allows(tmp_path: Path) -> None:
+    """The PreToolUse hook (a real process, `--ask`) reads the confidence learning stored, capped by
+    the lesson's false alarms: a lesson that failed in 14 of 14 sessions (0.78 by sessions alone)
+    but whose warnings were twice false alarms (0.27) warns, it does not ask."""
+    from lessonloop.store import open_store
+    from lessonloop.store.lesson_writer import save_learned
+    from tests.hook_helpers import HookSession, hook_env, run_hook
+
+    project = tmp_path / "app"
+    project.mkdir()
+    outcomes = {}
+    for false_alarms in (0, 2):
+        learner = Learner()
+        script = Script(datetime.now(UTC) - timedelta(minutes=5))  # seen now: no decay
+        s = script.session("s0", project=str(project), cwd=str(project), branch="feat-0")
+        play(learner, s.bash("git push", error=no_upstream("feat-0"), error_class="MISSING_PREREQUISITE"))
+        play(learner, s.bash("git push -u origin feat-0"))
+        (lesson,) = learner.lessons.values()
+        lesson.session_failed = {f"s{i}": True for i in range(14)}
+        lesson.false_alarms = false_alarms
+        lesson.recount()
+        assert lesson.tier in ("active", "core")
+        db = tmp_path / f"store{false_alarms}" / "lessonloop.db"
+        conn = open_store(db)
+        try:
+            save_learned(conn, [lesson], {}, script.tick())
+        finally:
+            conn.close()
+        env = hook_env(db)
+        session = HookSession(project, env)
+        payload = session.payload("PreToolUse", tool_name="Bash", tool_input={"command": "git push"})
+        out = run_hook("PreToolUse", payload, env, "--ask")
+        assert out.returncode == 0, out.stderr
+        assert out.output is not None and "git push -u origin" in out.context
+        outcomes[false_alarms] = out.output["hookSpecificOutput"].get("permissionDecision")
+    assert outcomes == {0: "ask", 2: None}
