@@ -19,8 +19,9 @@ store, in a fresh process:
 
 The embedding model is off in the children (LESSONLOOP_EMBEDDINGS=off). Seconds are measured
 inside the child process around that call (interpreter start and imports
-are the same for every size and are not learning's cost); peak memory is the child's
-ru_maxrss. Sizes and phases are interleaved, order rotated each round, medians reported, with
+are the same for every size and are not learning's cost); peak memory is the child's own peak
+resident set (VmHWM of /proc/self/status: ru_maxrss would keep the bench's own, inherited across
+the fork). Sizes and phases are interleaved, order rotated each round, medians reported, with
 ratios 16x/1x and 64x/1x. `--src PATH` runs the children with PYTHONPATH=PATH (e.g. a
 `git archive` of HEAD's src) for a before/after comparison; both may be given (`--src` twice,
 each labelled by its path) and are then run side by side in the same rounds.
@@ -71,7 +72,11 @@ else:
     result = ingest_transcripts(conn, [target], bandit=False)
 seconds = time.perf_counter() - started
 conn.close()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:  # this process's own peak (ru_maxrss keeps the forking parent's after exec)
+    with open("/proc/self/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"seconds": seconds, "peak_kb": peak, "learning": result.get("learning", result)}, default=str))
 """
 

@@ -246,3 +246,38 @@ def test_unchanged_store_and_repeat_ingest_skip_learning(tmp_path: Path, monkeyp
     ]
     assert outputs[0]["mode"] in ("incremental", "skipped"), outputs
     assert outputs[1]["skipped"] and outputs[1]["mode"] == "skipped", outputs
+
+
+@pytest.mark.corpus
+def test_a_repeat_analysis_reads_no_session_until_something_changes(tmp_path: Path) -> None:
+    """The whole-store analysis check (`lessonloop ingest`, `lessonloop learn`) is skipped on the
+    store's marks when nothing was added or changed; a changed call or a moved session is seen."""
+    from lessonloop.pipeline.analysis import analyze_store
+
+    _need(CORPUS)
+    folder = tmp_path / "spotter"
+    shutil.copytree(CORPUS, folder)
+    conn = open_store(tmp_path / "store.db")
+    try:
+        ingest_transcripts(conn, [str(folder)], bandit=False)
+        first = analyze_store(conn, bandit=False)  # checks every session once, records the marks
+        assert first.analyzed == 0 and first.skipped == first.sessions > 5
+        assert conn.execute("SELECT count(*) FROM analysis_marks").fetchone()[0] == 1
+        again = analyze_store(conn, bandit=False)
+        assert (again.analyzed, again.skipped) == (0, first.sessions)
+        call, root = conn.execute(
+            """SELECT t.id, coalesce(s.parent_id, s.id) FROM tool_calls t JOIN sessions s ON s.id = t.session_id
+               WHERE t.status = 'ok' ORDER BY t.rowid LIMIT 1"""
+        ).fetchone()
+        conn.execute("UPDATE tool_calls SET status = 'error', error_text = 'Exit code 1' WHERE id = ?", (call,))
+        conn.commit()
+        changed = analyze_store(conn, bandit=False)
+        assert changed.analyzed == 1, changed
+        assert conn.execute("SELECT count(*) FROM call_errors WHERE tool_use_id = ?", (call,)).fetchone()[0] == 1
+        assert analyze_store(conn, bandit=False).analyzed == 0
+        assert analyze_store(conn, bandit=False).skipped == first.sessions
+        conn.execute("UPDATE sessions SET project = '/moved' WHERE id = ?", (root,))
+        conn.commit()
+        assert analyze_store(conn, bandit=False).analyzed == 1
+    finally:
+        conn.close()

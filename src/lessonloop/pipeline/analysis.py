@@ -133,6 +133,14 @@ def analyze_store(
     started = time.perf_counter()
     run = AnalysisRun(bandit=_bandit_wanted(bandit))
     home = home if home is not None else os.path.expanduser("~")
+    whole = session_ids is None and not force
+    marks = _store_marks(conn, run.bandit, home, run.problems) if whole else None
+    if marks is not None and _stored_marks(conn) == marks:
+        # Nothing added or changed since the last check of every session: no fingerprint read.
+        run.sessions = run.skipped = conn.execute("SELECT count(*) FROM sessions WHERE parent_id IS NULL").fetchone()[0]
+        run.seconds = time.perf_counter() - started
+        return run
+    run.problems.clear()  # found again below, once
     fingerprints = session_fingerprints(conn, f"{__version__}|{ANALYZER_VERSION}", session_ids)
     stored = {
         str(session_id): (fingerprint, bool(scanned))
@@ -157,6 +165,8 @@ def analyze_store(
             run.bandit_added += 1
     run.skipped = run.sessions - len(todo)
     if not todo:
+        if marks is not None:
+            _keep_marks(conn, marks)
         run.seconds = time.perf_counter() - started
         return run
     from lessonloop.analyze.session_analysis import analyze_session  # the analyzers: only when needed
@@ -191,6 +201,36 @@ def analyze_store(
             progress.finish()
     run.seconds = time.perf_counter() - started
     return run
+
+
+def _store_marks(conn: sqlite3.Connection, bandit: bool, home: str, problems: list[str]) -> str:
+    """What checking every session depends on, without reading them: the analyzer's version and
+    settings, each project's workflow rules, the highest rowid of the tables a fingerprint reads
+    and the store's change log (updates and deletes, m024/m025)."""
+    marks = [
+        conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
+        for table in ("tool_calls", "messages", "findings", "sessions")
+    ]
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'learn_changes'").fetchone()
+    rules = [
+        (project, project_rules_file(project, problems).digest)
+        for (project,) in conn.execute("SELECT DISTINCT project FROM sessions WHERE parent_id IS NULL ORDER BY 1")
+    ]
+    text = repr((__version__, ANALYZER_VERSION, bandit, home, marks, seq[0] if seq else 0, rules))
+    return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).hexdigest()
+
+
+def _stored_marks(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT digest FROM analysis_marks WHERE id = 1").fetchone()
+    return None if row is None else str(row[0])
+
+
+def _keep_marks(conn: sqlite3.Connection, marks: str) -> None:
+    """Record a check of every session that found nothing to analyze (the marks read before it)."""
+    with transaction(conn):
+        conn.execute(
+            "INSERT OR REPLACE INTO analysis_marks (id, digest, checked_at) VALUES (1, ?, ?)", (marks, utc_now())
+        )
 
 
 def _store(

@@ -1208,3 +1208,34 @@ def m024_learn_state(conn: sqlite3.Connection) -> None:
         END;
         """,
     )
+
+
+@migration
+def m025_analysis_marks(conn: sqlite3.Connection) -> None:
+    """What the last whole-store analysis check saw (issue 15: a repeat ingest without a scan of
+    the store): a digest of the analyzer's version, the settings, each project's workflow rules
+    and the store's rowid marks and change log. The same digest again: nothing to analyze, and
+    the fingerprints of every session are not read. Deleted messages and findings are logged in
+    learn_changes too (new rows are seen by their rowids)."""
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE analysis_marks (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            digest TEXT NOT NULL,
+            checked_at TEXT NOT NULL
+        );
+        CREATE TRIGGER learn_changes_message_delete AFTER DELETE ON messages WHEN old.kind IS NOT 'prompt' BEGIN
+            INSERT INTO learn_changes (session_id) VALUES (old.session_id);
+        END;
+        CREATE TRIGGER learn_changes_finding_delete AFTER DELETE ON findings WHEN old.session_id IS NOT NULL BEGIN
+            INSERT INTO learn_changes (session_id) VALUES (old.session_id);
+        END;
+        CREATE TRIGGER learn_changes_finding_update AFTER UPDATE OF session_id, import_id, run_id ON findings
+        WHEN old.session_id IS NOT new.session_id OR old.import_id IS NOT new.import_id OR old.run_id IS NOT new.run_id
+        BEGIN
+            INSERT INTO learn_changes (session_id) SELECT coalesce(new.session_id, old.session_id)
+            WHERE coalesce(new.session_id, old.session_id) IS NOT NULL;
+        END;
+        """,
+    )

@@ -153,6 +153,7 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "learn_sessions": _names("session_id digest"),
     "learn_changes": _names("session_id"),
     "learn_edit_types": _names("project ext session_id"),
+    "analysis_marks": _names("digest checked_at"),  # m025
     # the team store (m023): the server's URL and this member's token are needed as they are
     "team_config": _names("url member token role joined_at last_push_at last_pull_at"),
     "team_projects": _names("project remote url"),
