@@ -163,7 +163,7 @@ def _token_table(rows: list[dict[str, Any]]) -> Any:
     return table
 
 
-_HIDDEN_KINDS = frozenset(
+HIDDEN_KINDS = frozenset(  # system texts a timeline leaves out unless asked (show --all; the web's timeline)
     {"meta", "system_reminder", "task_notification", "command_output", "system", "compaction_request", "synthetic"}
 )
 
@@ -211,7 +211,7 @@ def render_timeline(console: Console, timeline: Timeline, *, show_all: bool = Fa
                 console.print(f"[dim]{when}[/] [bold cyan]❯ task[/]  {escape(one_line(text, 200))}")
             elif kind == "api_error":
                 console.print(f"[dim]{when}[/] [red]API error: {escape(one_line(text, 160))}[/]")
-            elif show_all or kind not in _HIDDEN_KINDS:
+            elif show_all or kind not in HIDDEN_KINDS:
                 console.print(f"[dim]{when}   [{kind}] {escape(one_line(text, 160))}[/]")
             else:
                 hidden += 1

@@ -16,7 +16,7 @@ from lessonloop.store.lesson_curation import (
     forget,
     refusal,
 )
-from lessonloop.store.lesson_reader import LessonNotFound, LessonRow, find_lesson
+from lessonloop.store.lesson_reader import LessonRow, find_lesson
 
 STATUS_ACTIONS = ("approve", "reject", "archive", "restore")
 ACTIONS = (*STATUS_ACTIONS, "edit", "forget")
@@ -47,7 +47,8 @@ def _moves(action: str, lesson: LessonRow) -> bool:
 
 def apply_action(conn: sqlite3.Connection, ref: str, action: str, fields: Mapping[str, str]) -> Outcome:
     """Apply `action` to the lesson `ref` names. `fields`: reason (reject), title, body,
-    prevention, scope, severity (edit), confirm=yes (forget). Raises LessonNotFound or ActionRefused."""
+    prevention, scope, severity (edit), confirm=yes (forget). Raises ActionRefused, or
+    store/lesson_reader's LessonNotFound."""
     if action not in ACTIONS:
         raise ActionRefused(f"unknown action {action!r} (expected {', '.join(ACTIONS)})")
     lesson = find_lesson(conn, ref)
@@ -64,6 +65,3 @@ def apply_action(conn: sqlite3.Connection, ref: str, action: str, fields: Mappin
         return forget(conn, lesson.id)
     except CurationError as exc:
         raise ActionRefused(str(exc)) from exc
-
-
-__all__ = ["ACTIONS", "DONE", "ActionRefused", "LessonNotFound", "actions_for", "apply_action"]

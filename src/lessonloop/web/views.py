@@ -11,6 +11,7 @@ from typing import Any
 
 from lessonloop.report.lesson_figures import confidence_curve, lesson_warnings, warning_outcomes
 from lessonloop.report.queries import session_timeline
+from lessonloop.report.render import HIDDEN_KINDS
 from lessonloop.report.session_browser import SessionFilters, session_page
 from lessonloop.store.lesson_reader import LessonNotFound, LessonRow, lesson_detail, list_lessons
 from lessonloop.store.run_reader import get_run, list_runs
@@ -18,9 +19,6 @@ from lessonloop.store.session_ids import SessionNotFound, resolve_session
 
 REVIEW_ORDER = {"pending": 0, "active": 1, "archived": 2, "rejected": 3}
 SUBAGENT_ITEMS = 300  # a subagent's calls and messages shown inline at most
-HIDDEN_KINDS = frozenset(
-    {"meta", "system_reminder", "task_notification", "command_output", "system", "compaction_request", "synthetic"}
-)
 
 
 class NotFound(LookupError):
