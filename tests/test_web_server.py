@@ -324,3 +324,29 @@ def test_kept_figures_are_computed_again_after_a_write(server: Server, store: Pa
     assert seen[0] == "1", seen  # the first answer after the writes: the kept totals, marked stale
     assert seen[-1] == "0", seen
     assert headers["x-lessonloop-computed-at"] > first
+
+
+@pytest.mark.parametrize("next_page", ["//evil.example/x", "/\\evil.example", "https://evil.example/", "lessons"])
+def test_a_write_goes_back_only_to_a_page_of_this_server(server: Server, store: Path, next_page: str) -> None:
+    from urllib.parse import urlencode
+
+    lesson = an_active_lesson(store)
+    token = page_token(server)
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    req = urllib.request.Request(
+        f"{server.url}/lessons/{lesson}/approve",
+        data=urlencode({"token": token, "next": next_page}).encode(),
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    try:
+        opener.open(req, timeout=60)
+        raise AssertionError("no redirect")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 303
+        assert exc.headers["location"] == f"/lessons/{lesson}?done=approved"

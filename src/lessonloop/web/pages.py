@@ -110,7 +110,8 @@ async def lesson_write(request: Request) -> Response:
     target = fields.get("next") or ""
     if action == "forget":
         target = "/lessons"
-    elif not (target.startswith("/") and not target.startswith("//")):
+    elif not target.startswith("/") or target.startswith(("//", "/\\")) or "\n" in target or "\r" in target:
+        # only a path of this server: "//host" and "/\\host" would leave it
         target = f"/lessons/{lesson_id}"
     separator = "&" if "?" in target else "?"
     return RedirectResponse(f"{target}{separator}done={done}", status_code=303)
