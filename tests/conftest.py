@@ -95,7 +95,8 @@ _VOLATILE_IN = {
     "lesson_evidence": {"lesson_id"},
     "git_author_salt": {"salt"},  # a random key per store (m019)
 }
-_RUN_LOGS = {"learn_runs", "redaction_state"}  # one row per run: differs between one ingest and several by design
+# One row per run, or the store's change log and marks: differ between one ingest and several by design.
+_RUN_LOGS = {"learn_runs", "redaction_state", "learn_changes", "learn_state", "analysis_marks"}
 
 
 Row = tuple[tuple[str, Any], ...]
