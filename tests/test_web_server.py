@@ -350,3 +350,23 @@ def test_a_write_goes_back_only_to_a_page_of_this_server(server: Server, store: 
     except urllib.error.HTTPError as exc:
         assert exc.code == 303
         assert exc.headers["location"] == f"/lessons/{lesson}?done=approved"
+
+
+def test_a_timeline_shows_subagents_under_the_call_that_started_them(server: Server, store: Path) -> None:
+    conn = sqlite3.connect(store)
+    try:
+        parent, sub = conn.execute(
+            """SELECT s.parent_id, s.id FROM sessions s JOIN tool_calls c ON c.session_id = s.id
+               WHERE s.parent_id IS NOT NULL GROUP BY s.id ORDER BY count(*) DESC LIMIT 1"""
+        ).fetchone()
+        sub_calls = conn.execute("SELECT count(*) FROM tool_calls WHERE session_id = ?", (sub,)).fetchone()[0]
+    finally:
+        conn.close()
+    timeline = get_json(server, f"/api/sessions/{parent}")
+    inline = [item["subagent"] for item in timeline["items"] if item.get("subagent")]
+    placed = {s["id"] for s in inline} | {s["id"] for s in timeline["unplaced_subagents"]}
+    assert sub in placed
+    shown = next(s for s in [*inline, *timeline["unplaced_subagents"]] if s["id"] == sub)
+    assert 0 < sum(1 for item in shown["items"] if item["type"] == "tool_call") <= sub_calls
+    status, _, body = request(f"{server.url}/sessions/{parent}")
+    assert status == 200 and b"subagent" in body

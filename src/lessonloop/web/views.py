@@ -140,24 +140,17 @@ def session_view(conn: sqlite3.Connection, given: str) -> dict[str, Any]:
         elif message_uuid:
             by_message[message_uuid].append(signal)
     fired = _hook_lessons(conn, session_id)
-    subagents = {sub["spawned_by"]: sub for sub in timeline.subagents if sub.get("spawned_by")}
     items = _items(timeline.to_json()["items"], classes, risks, by_call, by_message, fired)
-    for call_id, sub in subagents.items():
-        sub_timeline = session_timeline(conn, sub["id"]).to_json()["items"][:SUBAGENT_ITEMS]
-        sub["items"] = _items(sub_timeline, classes, risks, by_call, by_message, fired)
-        for item in items:
-            if item.get("type") == "tool_call" and item.get("id") == call_id:
-                item["subagent"] = sub
-    unplaced = [sub for sub in timeline.subagents if not sub.get("spawned_by") or "items" not in sub]
-    for sub in unplaced:
-        sub["items"] = _items(
-            session_timeline(conn, sub["id"]).to_json()["items"][:SUBAGENT_ITEMS],
-            classes,
-            risks,
-            by_call,
-            by_message,
-            fired,
-        )
+    calls_by_id = {item["id"]: item for item in items if item["type"] == "tool_call"}
+    unplaced: list[dict[str, Any]] = []  # subagents whose starting call is not in the timeline
+    for sub in timeline.subagents:
+        own = session_timeline(conn, sub["id"]).to_json()["items"][:SUBAGENT_ITEMS]
+        sub["items"] = _items(own, classes, risks, by_call, by_message, fired)
+        spawner = calls_by_id.get(sub.get("spawned_by") or "")
+        if spawner is not None and "subagent" not in spawner:
+            spawner["subagent"] = sub
+        else:
+            unplaced.append(sub)
     from lessonloop.report.analysis_queries import session_analysis
 
     analysis = session_analysis(conn, main_id) if main_id == session_id else None
