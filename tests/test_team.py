@@ -528,3 +528,34 @@ def test_two_members_with_the_same_lessons_are_counted_once_each(
     ok("team", "pull", "--db", carol)
     assert not [c for c in _lessons(carol) if c["title"] == gone["title"]]
     assert len([r for r in server_state(url)["contributions"] if r[1] == "carol"]) == len(alice) - 1
+
+
+def test_the_pre_tool_use_hook_warns_with_a_pulled_team_lesson(
+    team_server: Server, stores: dict[str, tuple[Path, str]]
+) -> None:
+    """Alice's `rg` mistake (Codex corpus), pulled into bob's store (Aider corpus): bob's PreToolUse
+    hook warns about it in bob's project, and did not before the pull."""
+    from tests.hook_helpers import HookSession, hook_env
+
+    (codex, codex_project), (aider, aider_project) = stores["codex"], stores["aider"]
+    (lesson,) = _lessons(codex)
+    assert lesson["trigger"] and lesson["status"] == "active" and lesson["tier"] in ("active", "core")
+    url = team_server.new_database()
+    ok("team", "init", url, "--as", "alice", "--db", codex)
+    token = ok("team", "invite", "bob", "--db", codex)["token"]
+    ok("team", "join", url, "--as", "bob", "--token", token, "--db", aider)
+    ok("team", "project", codex_project, SSH_REMOTE, "--db", codex)
+    ok("team", "project", aider_project, HTTPS_REMOTE, "--db", aider)
+    ok("team", "push", "--db", codex)
+    command = "rg -n compact node_modules/opencode-ai"
+
+    before = HookSession(Path(aider_project), hook_env(aider))
+    before.start()
+    assert lesson["prevention"] not in before.bash(command)[0].context
+
+    ok("team", "pull", "--db", aider)
+    session = HookSession(Path(aider_project), hook_env(aider))
+    session.start()
+    pre, _post = session.bash(command)
+    assert pre.returncode == 0
+    assert lesson["prevention"] in pre.context  # the team's lesson, before the call

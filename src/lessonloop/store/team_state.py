@@ -458,7 +458,10 @@ def _upsert_copy(
     days = days_between(item.last_seen, now) if item.last_seen else 0.0
     value = conf.confidence(failed, sessions, days)
     old = conn.execute("SELECT tier, status FROM lessons WHERE id = ?", (copy_id,)).fetchone() if copy_id else None
-    tier = conf.next_tier(value, old[0] if old else "candidate")
+    # A first copy starts in the tier its undecayed evidence earns, as a lesson learned here was
+    # promoted while fresh; decay then moves it with the tiers' gap, as learning does.
+    start = old[0] if old else conf.next_tier(conf.wilson_lower_bound(failed, sessions))
+    tier = conf.next_tier(value, start)
     if item.rejected_by or (old is not None and old[1] == "rejected"):
         status = "rejected"  # by a maintainer for all, or by a person here: either decision stands
     elif conf.should_archive(value, days, sessions, failed):
