@@ -43,8 +43,9 @@ def test_ssh_and_https_forms_of_one_repository_are_one_project() -> None:
     assert normalize_remote("git@gitlab.com:group/sub/app.git") != key
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for this module's tests, stopped when they are done (not at the end of the whole run)."""
     try:
         server = start_server(tmp_path_factory.mktemp("postgres"))
     except ServerUnavailable as exc:
@@ -57,7 +58,7 @@ def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def corpus_stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]]:
     """Two stores, each made from one shared corpus (a copy) by the real ingest and learning:
     name -> (store, the project its lessons are in)."""
