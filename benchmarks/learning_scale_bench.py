@@ -10,9 +10,11 @@ store, in a fresh process:
 
 - turn:    the turn appended to its transcript, and `ingest_transcripts([that transcript])`: what
            the Stop hook's worker does for one new turn (python -m lessonloop.pipeline.live_ingest)
-- learn:   `learn_store(conn)` on the unchanged store, once the turn was ingested and learned
-           (what `lessonloop learn` does after its analysis)
+- learn:   `learn_store(conn)` on the unchanged store, once the turn was ingested and learned and
+           `lessonloop ingest` ran once more (what `lessonloop learn` does after its analysis)
 - repeat:  `ingest_transcripts([the whole folder])` again on that store, nothing new (a repeat ingest)
+- relearn: `learn_store(conn, force=True)` on that store: everything learned again (not a default
+           phase: `--phases relearn`)
 - cli-repeat: `lessonloop ingest <folder> --no-bandit --json` again (the CLI's main, in the child),
            nothing new: discovery, ingest's plan, projects, the CLI's analysis check of every
            session, learning
@@ -59,6 +61,8 @@ conn = open_store(Path(db))
 started = time.perf_counter()
 if phase == "learn":
     result = learn_store(conn).to_json()
+elif phase == "relearn":
+    result = learn_store(conn, force=True).to_json()
 elif phase == "cli-repeat":
     import contextlib, io
     from lessonloop.cli import main
@@ -170,6 +174,7 @@ def prepare(size: int, work: Path, src: str | None, label: str) -> dict[str, Any
     after = work / f"x{size}" / f"{label}-after-turn.db"
     shutil.copyfile(store, after)
     child(src, "turn", after, session)  # the store once the turn is learned: what learn and repeat start from
+    child(src, "cli-repeat", after, corpus)  # and once `lessonloop ingest` checked it (its analysis marks)
     calls = _count(store)
     return {
         "corpus": corpus,
@@ -180,6 +185,14 @@ def prepare(size: int, work: Path, src: str | None, label: str) -> dict[str, Any
         "prepare_s": time.perf_counter() - started,
         "made": made,
     }
+
+
+def _mode(measured: dict[str, Any]) -> object:
+    """How the child's learning went (its LearnRun's mode; a version before issue 15: skipped or not)."""
+    learning = measured.get("learning")
+    if not isinstance(learning, dict):
+        return None
+    return learning.get("mode", "skipped" if learning.get("skipped") else "whole history")
 
 
 def _count(db: Path) -> int:
@@ -242,6 +255,7 @@ def main() -> int:
                         "tool_calls": prepared[(label, size)]["tool_calls"],
                         "seconds": statistics.median(g["seconds"] for g in got),
                         "peak_mb": max(g["peak_kb"] for g in got) / 1024,
+                        "learning": sorted({str(_mode(g)) for g in got}),
                     }
                 base = rows[str(args.sizes[0])]["seconds"]
                 for size in args.sizes:
