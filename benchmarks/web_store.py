@@ -22,6 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # tests.corpus_copies
 DEFAULT_STORE = REPO / "benchmarks" / ".cache" / "web16" / "lessonloop.db"
+CORPUS = REPO.parent / "shared" / "corpus"
+CLAUDE_CODE_SOURCES = (CORPUS / "claude-code" / "spotter", CORPUS / "claude-code" / "codemie")
 
 
 def copied_corpora(work: Path, copies: int) -> list[Path]:
@@ -29,10 +31,10 @@ def copied_corpora(work: Path, copies: int) -> list[Path]:
     from tests import corpus_copies as cc
 
     folders: list[Path] = []
-    claude = REPO.parent / "shared" / "corpus" / "claude-code"
-    for source in sorted(p for p in claude.iterdir() if p.is_dir()):
-        claude_code_copies(work / f"claude-{source.name}", copies, source)
-        folders.append(work / f"claude-{source.name}")
+    for source in CLAUDE_CODE_SOURCES:
+        if source.is_dir():
+            claude_code_copies(work / f"claude-{source.name}", copies, source)
+            folders.append(work / f"claude-{source.name}")
     if cc.CODEX_CORPUS.is_dir():
         cc.codex_copies(work / "codex", copies)
         folders.append(work / "codex")

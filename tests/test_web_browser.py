@@ -105,13 +105,15 @@ def server(store: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+def context(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
     from playwright.sync_api import sync_playwright
 
     binary = chromium()
     profile = tmp_path_factory.mktemp("chromium-profile")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    print(f"\nscreenshots: {SCREENSHOTS}")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:  # shown with -q too, not captured
+        reporter.write_line(f"web UI screenshots: {SCREENSHOTS}")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch_persistent_context(
             str(profile),
