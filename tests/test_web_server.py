@@ -370,3 +370,33 @@ def test_a_timeline_shows_subagents_under_the_call_that_started_them(server: Ser
     assert 0 < sum(1 for item in shown["items"] if item["type"] == "tool_call") <= sub_calls
     status, _, body = request(f"{server.url}/sessions/{parent}")
     assert status == 200 and b"subagent" in body
+
+
+def test_an_edit_through_the_form_changes_the_text_and_marks_it_edited(server: Server, store: Path) -> None:
+    from urllib.parse import urlencode
+
+    lesson = an_active_lesson(store)
+    form = {"token": page_token(server), "title": "Run the formatter before committing", "severity": "high"}
+    status, _, body = request(
+        f"{server.url}/lessons/{lesson}/edit",
+        method="POST",
+        data=urlencode(form).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 200, body[:300]  # after the redirect: the lesson's page
+    assert b"Lesson edited." in body
+    conn = sqlite3.connect(store)
+    try:
+        title, severity, edited = conn.execute(
+            "SELECT title, severity, edited FROM lessons WHERE id = ?", (lesson,)
+        ).fetchone()
+    finally:
+        conn.close()
+    assert (title, severity, edited) == ("Run the formatter before committing", "high", 1)
+
+
+def test_a_wildcard_host_needs_allow_remote_and_warns(store: Path) -> None:
+    with serving(store, "--host", "0.0.0.0", "--allow-remote") as wide:
+        status, _, _ = request(f"http://127.0.0.1:{wide.port}/api")
+        assert status == 200
+        assert "Warning: serving on 0.0.0.0" in wide.log.read_text()

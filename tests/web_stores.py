@@ -90,30 +90,33 @@ class Server:
     url: str
     port: int
     process: subprocess.Popen[str]
+    log: Path  # the server's stderr (a file: a pipe nobody reads could fill and stop it)
 
 
 @contextmanager
 def serving(db: Path, *extra: str, timeout: float = 60.0) -> Iterator[Server]:
     """`lessonloop serve --db DB --port 0 --json` as a real subprocess, until the block ends."""
     import json
+    import tempfile
 
-    process = subprocess.Popen(
-        [sys.executable, "-m", "lessonloop", "serve", "--db", str(db), "--port", "0", "--json", *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "LESSONLOOP_EMBEDDINGS": "none"},
-    )
+    log = Path(tempfile.mkstemp(prefix="lessonloop-serve-", suffix=".log")[1])
+    with log.open("w") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "lessonloop", "serve", "--db", str(db), "--port", "0", "--json", *extra],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            env={**os.environ, "LESSONLOOP_EMBEDDINGS": "none"},
+        )
     try:
         assert process.stdout is not None
         ready, _, _ = select.select([process.stdout], [], [], timeout)
         line = process.stdout.readline() if ready else ""
         if not line:
             process.kill()
-            err = process.stderr.read() if process.stderr else ""
-            pytest.fail(f"lessonloop serve did not start within {timeout:g} s: {err}")
+            pytest.fail(f"lessonloop serve did not start within {timeout:g} s: {log.read_text()}")
         info = json.loads(line)
-        yield Server(info["url"].rstrip("/"), int(info["port"]), process)
+        yield Server(info["url"].rstrip("/"), int(info["port"]), process, log)
     finally:
         process.terminate()
         try:
@@ -121,3 +124,4 @@ def serving(db: Path, *extra: str, timeout: float = 60.0) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.unlink(missing_ok=True)
