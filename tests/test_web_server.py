@@ -266,6 +266,18 @@ def test_the_api_gives_what_the_cli_gives(server: Server, store: Path) -> None:
     assert timeline["session"]["id"] == first
     dashboard = get_json(server, "/api/dashboard")
     assert sum(row["errors"] for row in dashboard["errors_by_tool"]) == stats["tool_errors"]
+    output_tokens = sum(row["output"] for row in stats["tokens"].values())
+    assert sum(row["output"] for row in dashboard["tokens"]) == output_tokens
+    conn = sqlite3.connect(store)
+    try:
+        classified = conn.execute(
+            "SELECT count(*) FROM call_errors e JOIN tool_calls c ON c.id = e.tool_use_id WHERE c.ts IS NOT NULL"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert sum(row["errors"] for row in dashboard["errors_by_class"]) == classified > 0
+    habits = json.loads(cli("analyze", "stats", "--db", store, "--json").output)
+    assert dashboard["habits"]["associations"] == habits["associations"]
 
 
 def test_sessions_filter_by_agent_and_errors(server: Server, store: Path) -> None:
