@@ -412,3 +412,31 @@ def test_a_wildcard_host_needs_allow_remote_and_warns(store: Path) -> None:
         status, _, _ = request(f"http://127.0.0.1:{wide.port}/api")
         assert status == 200
         assert "Warning: serving on 0.0.0.0" in wide.log.read_text()
+
+
+def test_a_warning_the_hooks_gave_shows_on_the_call_and_on_the_lesson(server: Server, store: Path) -> None:
+    """A PreToolUse decision as the hooks store it (hook_store's row) is shown at its call in the
+    timeline and in the lesson's warnings, with how the call went."""
+    lesson = an_active_lesson(store)
+    conn = sqlite3.connect(store)
+    try:
+        session, call, status = conn.execute(
+            """SELECT c.session_id, c.id, c.status FROM tool_calls c JOIN sessions s ON s.id = c.session_id
+               WHERE s.parent_id IS NULL AND c.ok = 0 ORDER BY c.id LIMIT 1"""
+        ).fetchone()
+        conn.execute(
+            """INSERT INTO hook_decisions (session_id, event, tool_use_id, ts, action, lessons, detail)
+               VALUES (?, 'PreToolUse', ?, '2026-02-12T10:00:00.000Z', 'warn', ?, '{}')""",
+            (session, call, json.dumps([lesson])),
+        )
+        conn.commit()
+    finally:
+        conn.close()
+    timeline = get_json(server, f"/api/sessions/{session}")
+    warned = next(item for item in timeline["items"] if item.get("id") == call)
+    assert warned["lessons_fired"][0]["action"] == "warn"
+    assert warned["lessons_fired"][0]["lessons"][0]["id"] == lesson
+    shown = get_json(server, f"/api/lessons/{lesson}")["warnings"]
+    assert [(w["tool_use_id"], w["action"], w["status"]) for w in shown] == [(call, "warn", status)]
+    _, _, page = request(f"{server.url}/sessions/{session}")
+    assert f'href="/lessons/{lesson}"'.encode() in page
