@@ -86,8 +86,13 @@ def learn_run_text(run: Any) -> str:
     if run.skipped:
         extra = f" {run.embedded} embedded for recall by meaning." if run.embedded else ""
         return f"Lessons: {run.lessons}, unchanged since the last run (nothing new to learn from).{extra}"
+    how = ""
+    if getattr(run, "mode", None) == "incremental":
+        how = " (the latest ones, on from the last run)"
+    elif getattr(run, "relearned_because", None):
+        how = f" (everything again: {run.relearned_because})"
     text = (
-        f"Learned from {run.tool_calls:,} tool calls in {run.seconds:.2f} s: {run.lessons} lessons "
+        f"Learned from {run.tool_calls:,} tool calls{how} in {run.seconds:.2f} s: {run.lessons} lessons "
         f"({run.new} new, {run.updated} updated, {run.archived} archived)."
     )
     if run.embedded:
