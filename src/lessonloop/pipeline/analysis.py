@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from lessonloop import __version__
 from lessonloop.analyze.inputs import SessionInput
+from lessonloop.store.learn_state import changes_seq
 from lessonloop.store.session_reader import load_sessions, session_fingerprints
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
@@ -211,12 +212,11 @@ def _store_marks(conn: sqlite3.Connection, bandit: bool, home: str, problems: li
         conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
         for table in ("tool_calls", "messages", "findings", "sessions")
     ]
-    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'learn_changes'").fetchone()
     rules = [
         (project, project_rules_file(project, problems).digest)
         for (project,) in conn.execute("SELECT DISTINCT project FROM sessions WHERE parent_id IS NULL ORDER BY 1")
     ]
-    text = repr((__version__, ANALYZER_VERSION, bandit, home, marks, seq[0] if seq else 0, rules))
+    text = repr((__version__, ANALYZER_VERSION, bandit, home, marks, changes_seq(conn), rules))
     return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).hexdigest()
 
 

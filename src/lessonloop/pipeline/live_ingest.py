@@ -19,6 +19,7 @@ import sys
 from dataclasses import dataclass
 
 from lessonloop.config import ConfigError, load_config
+from lessonloop.store.learn_state import changed_sessions, changes_seq
 from lessonloop.store.transaction import transaction
 
 
@@ -39,7 +40,7 @@ def ingest_transcripts(conn: sqlite3.Connection, paths: list[str], *, bandit: bo
     sources, summary = discover(paths)
     if summary.used_sample:
         return {"ingested": 0}  # nothing of the user's was found: never ingest the bundled sample here
-    changes_before = _changes_seq(conn)
+    changes_before = changes_seq(conn)
     unmatched = [
         row[0] for row in conn.execute("SELECT id FROM findings WHERE run_id IS NOT NULL AND session_id IS NULL")
     ]
@@ -72,16 +73,12 @@ def ingest_transcripts(conn: sqlite3.Connection, paths: list[str], *, bandit: bo
     }
 
 
-def _changes_seq(conn: sqlite3.Connection) -> int:
-    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'learn_changes'").fetchone()
-    return int(row[0]) if row else 0
-
-
 def _touched_sessions(conn: sqlite3.Connection, read: set[str], changes_after: int, unmatched: list[int]) -> list[str]:
     """The main sessions an ingest changed: those it read, those whose place changed (the
     learn_changes the store's triggers logged meanwhile) and those given a runner's finding."""
-    ids = set(read)
-    ids.update(sid for (sid,) in conn.execute("SELECT session_id FROM learn_changes WHERE id > ?", (changes_after,)))
+    from lessonloop.pipeline.learning_events import roots_of
+
+    ids = set(read) | changed_sessions(conn, changes_after, changes_seq(conn))
     for start in range(0, len(unmatched), 500):
         part = unmatched[start : start + 500]
         ids.update(
@@ -91,16 +88,7 @@ def _touched_sessions(conn: sqlite3.Connection, read: set[str], changes_after: i
                 part,
             )
         )
-    roots: set[str] = set()
-    wanted = sorted(ids)
-    for start in range(0, len(wanted), 500):
-        some = wanted[start : start + 500]
-        roots.update(
-            root
-            for (root,) in conn.execute(
-                f"SELECT coalesce(parent_id, id) FROM sessions WHERE id IN ({', '.join('?' * len(some))})", some
-            )
-        )
+    roots, _gone = roots_of(conn, ids)
     return sorted(roots)
 
 

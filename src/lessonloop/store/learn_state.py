@@ -40,9 +40,14 @@ def read_marks(conn: sqlite3.Connection) -> dict[str, int]:
         for table in MARKED_TABLES
         if table != "learn_changes"
     }
-    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'learn_changes'").fetchone()
-    marks["learn_changes"] = int(row[0]) if row else 0
+    marks["learn_changes"] = changes_seq(conn)
     return marks
+
+
+def changes_seq(conn: sqlite3.Connection) -> int:
+    """The last id learn_changes gave (its AUTOINCREMENT counter: kept when its rows are deleted)."""
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'learn_changes'").fetchone()
+    return int(row[0]) if row else 0
 
 
 def read_state(conn: sqlite3.Connection, *, learner: bool = True) -> LearnState | None:
