@@ -129,7 +129,7 @@ def fetch(url: str) -> bytes:
 def first_visit(db: Path) -> dict[str, float]:
     """The figures a page waits for after the store changed, computed in this process."""
     from lessonloop.learn.replay import replay
-    from lessonloop.pipeline.learning import load_history
+    from lessonloop.pipeline.learning import load_replay_history
     from lessonloop.report.dashboard_queries import dashboard
     from lessonloop.report.queries import stats
     from lessonloop.store import open_store
@@ -139,7 +139,7 @@ def first_visit(db: Path) -> dict[str, float]:
         return {
             "stats": timed(lambda: stats(conn)),
             "dashboard": timed(lambda: dashboard(conn)),
-            "replay": timed(lambda: replay(load_history(conn))),
+            "replay": timed(lambda: replay(load_replay_history(conn))),
         }
     finally:
         conn.close()

@@ -179,9 +179,9 @@ def _replay_json(conn: sqlite3.Connection, project: str | None, agent: str | Non
     """The online replay of the history (learn/replay.py) as JSON, None when there is nothing to replay."""
     from lessonloop.cli.common import resolve_project
     from lessonloop.learn.replay import replay
-    from lessonloop.pipeline.learning import load_history
+    from lessonloop.pipeline.learning import load_replay_history
 
-    history = load_history(conn, resolve_project(conn, project), agent)
+    history = load_replay_history(conn, resolve_project(conn, project), agent)
     if not history.events:
         return None
     return replay(history).to_json()

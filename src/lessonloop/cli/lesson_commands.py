@@ -119,14 +119,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
     else:
         with open_cli_store(args.db) as conn:
             from lessonloop.pipeline.analysis import analyze_store
-            from lessonloop.pipeline.learning import load_history
-            from lessonloop.pipeline.learning_prompts import load_prompts
+            from lessonloop.pipeline.learning import load_replay_history
 
             agent = known_agent(conn, args.agent)
             analyze_store(conn)
-            project = resolve_project(conn, args.project)
-            history = load_history(conn, project, agent)
-            history.prompts = load_prompts(conn, project, agent)
+            history = load_replay_history(conn, resolve_project(conn, args.project), agent)
             report = replay(history, split=args.split)
     if not history.events:
         where = (f" in project {args.project}" if args.project else "") + (
@@ -150,7 +147,7 @@ def _history_from_paths(paths: list[str], db: Path, project: str | None, agent: 
     from lessonloop.pipeline.analysis import analyze_store
     from lessonloop.pipeline.ingest import discover
     from lessonloop.pipeline.ingest import ingest as run_ingest
-    from lessonloop.pipeline.learning import load_history
+    from lessonloop.pipeline.learning import load_replay_history
     from lessonloop.store import open_store
 
     for path in paths:
@@ -162,15 +159,11 @@ def _history_from_paths(paths: list[str], db: Path, project: str | None, agent: 
         run_ingest(conn, sources, summary, progress=None)
         agent = known_agent(conn, agent)
         from lessonloop.config import load_config
-        from lessonloop.pipeline.learning_prompts import load_prompts
         from lessonloop.pipeline.projects import resolve_store_projects
 
         resolve_store_projects(conn, load_config())
         analyze_store(conn, bandit=False)
-        project = resolve_project(conn, project)
-        history = load_history(conn, project, agent)
-        history.prompts = load_prompts(conn, project, agent)
-        return history
+        return load_replay_history(conn, resolve_project(conn, project), agent)
     finally:
         conn.close()
 

@@ -63,6 +63,17 @@ def load_history(conn: sqlite3.Connection, project: str | None = None, agent: st
     return history
 
 
+def load_replay_history(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> History:
+    """What a replay of the store reads (`lessonloop replay`, the web's and the HTML report's):
+    load_history with each main session's prompts, so that a lesson learned from a rejection
+    does not warn against what the person asked for (learn/prompt_match.py)."""
+    from lessonloop.pipeline.learning_prompts import load_prompts
+
+    history = load_history(conn, project, agent)
+    history.prompts = load_prompts(conn, project, agent)
+    return history
+
+
 def _hook_warnings(conn: sqlite3.Connection, by_id: dict[str, CallEvent]) -> dict[str, list[str]]:
     """tool_use_id -> signatures of the lessons the PreToolUse hook warned about on that call."""
     signatures = dict(conn.execute("SELECT id, signature FROM lessons"))

@@ -29,9 +29,9 @@ def replay_json(state: WebState, project: str | None, agent: str | None) -> Figu
 
     def compute(conn: sqlite3.Connection) -> bytes:
         from lessonloop.learn.replay import replay
-        from lessonloop.pipeline.learning import load_history
+        from lessonloop.pipeline.learning import load_replay_history
 
-        history = load_history(conn, _exact_project(conn, project), agent)
+        history = load_replay_history(conn, _exact_project(conn, project), agent)
         if not history.events:
             return _json({"evaluated_calls": 0, "evaluated_sessions": 0, "by_day": []})
         return _json(replay(history).to_json())
