@@ -46,20 +46,7 @@ def _hunks(patch: str) -> tuple[str, int, int]:
 
 
 def _diff_strings(old: str, new: str) -> tuple[str, int, int]:
-    if not old:  # a new file: one hunk of added lines (what difflib gives, without its matching)
-        new_lines = new.splitlines()
-        if not new_lines:
-            return "", 0, 0
-        return (
-            "\n".join(
-                [
-                    f"@@ -0,0 +1,{len(new_lines)} @@" if len(new_lines) != 1 else "@@ -0,0 +1 @@",
-                    *("+" + line for line in new_lines),
-                ]
-            ),
-            len(new_lines),
-            0,
-        )
+    # A new file (old empty) is one hunk of added lines, built by diff_hunks without difflib.
     lines = diff_hunks(old.splitlines(), new.splitlines(), 3)
     added = sum(1 for line in lines if line.startswith("+"))
     removed = sum(1 for line in lines if line.startswith("-"))
