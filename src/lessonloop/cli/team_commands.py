@@ -7,7 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, console, emit_json, open_cli_store
+from lessonloop.cli.common import CommandError, common_options, console, emit_json, open_cli_store
 
 if TYPE_CHECKING:
     import sqlite3
@@ -31,7 +31,7 @@ def register(commands: Commands) -> None:
             "local ones, marked with their origin; the hooks never reach the network."
         ),
     )
-    _options(team)  # `team --db X status` as well as `team status --db X`
+    common_options(team)  # `team --db X status` as well as `team status --db X`
     team.set_defaults(handler=cmd_status, offline=False)
     sub = team.add_subparsers(dest="team_command", metavar="COMMAND", help="what to do (default: status)")
 
@@ -42,7 +42,7 @@ def register(commands: Commands) -> None:
     )
     init.add_argument("url", metavar="URL", help="the database, e.g. postgresql://host/dbname (password: ~/.pgpass)")
     init.add_argument("--as", dest="name", metavar="NAME", help="your member name (default: $USER)")
-    _options(init)
+    common_options(init)
     init.set_defaults(handler=cmd_init)
 
     join = sub.add_parser(
@@ -53,7 +53,7 @@ def register(commands: Commands) -> None:
     join.add_argument("url", metavar="URL", help="the team's database")
     join.add_argument("--as", dest="name", metavar="NAME", required=True, help="your member name")
     join.add_argument("--token", metavar="TOKEN", help=f"your token (default: ${TOKEN_ENV})")
-    _options(join)
+    common_options(join)
     join.set_defaults(handler=cmd_join)
 
     push = sub.add_parser(
@@ -66,7 +66,7 @@ def register(commands: Commands) -> None:
         ),
     )
     push.add_argument("--batch-size", type=int, default=None, metavar="N", help="items per batch (default: 100)")
-    _options(push)
+    common_options(push)
     push.set_defaults(handler=cmd_push)
 
     pull = sub.add_parser(
@@ -78,12 +78,12 @@ def register(commands: Commands) -> None:
             "midway goes on where it stopped. Team lessons are recalled and used by the hooks like local ones."
         ),
     )
-    _options(pull)
+    common_options(pull)
     pull.set_defaults(handler=cmd_pull)
 
     sync = sub.add_parser("sync", help="push, then pull", description="Push, then pull.")
     sync.add_argument("--after-ingest", choices=("on", "off"), help="also sync in the background after each ingest")
-    _options(sync)
+    common_options(sync)
     sync.set_defaults(handler=cmd_sync)
 
     status = sub.add_parser(
@@ -92,7 +92,7 @@ def register(commands: Commands) -> None:
         description="What is shared, what is pending, what was pulled, the last sync.",
     )
     status.add_argument("--offline", action="store_true", help="do not ask the server")
-    _options(status)
+    common_options(status)
     status.set_defaults(handler=cmd_status)
 
     project = sub.add_parser(
@@ -106,7 +106,7 @@ def register(commands: Commands) -> None:
     )
     project.add_argument("project", nargs="?", metavar="PROJECT", help="the local project name")
     project.add_argument("remote", nargs="?", metavar="URL", help="its repository's remote URL")
-    _options(project)
+    common_options(project)
     project.set_defaults(handler=cmd_project)
 
     member = sub.add_parser(
@@ -125,7 +125,7 @@ def register(commands: Commands) -> None:
         default="write",
         help="read: pull only; write: push and pull; maintain: also add members and reject lessons (default: write)",
     )
-    _options(member)
+    common_options(member)
     member.set_defaults(handler=cmd_member)
 
     reject = sub.add_parser(
@@ -135,7 +135,7 @@ def register(commands: Commands) -> None:
     )
     reject.add_argument("lesson", metavar="ID", help="a local lesson id, or a team item id (or its first characters)")
     reject.add_argument("--reason", metavar="TEXT", help="why, for the team to read")
-    _options(reject)
+    common_options(reject)
     reject.set_defaults(handler=cmd_reject)
 
     forget = sub.add_parser(
@@ -147,7 +147,7 @@ def register(commands: Commands) -> None:
         ),
     )
     forget.add_argument("--yes", action="store_true", help="do it (without it, say what would go)")
-    _options(forget)
+    common_options(forget)
     forget.set_defaults(handler=cmd_forget)
 
     search = sub.add_parser(
@@ -163,13 +163,8 @@ def register(commands: Commands) -> None:
         help="search by meaning: the text's embedding against the lessons' vectors on the server (pgvector; "
         "needs the embeddings extra here)",
     )
-    _options(search)
+    common_options(search)
     search.set_defaults(handler=cmd_search)
-
-
-def _options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
-    parser.add_argument("--json", action="store_true", help=JSON_HELP)
 
 
 def _config(conn: sqlite3.Connection) -> TeamConfig:
