@@ -52,7 +52,7 @@ class Snapshot:
         self.copy_folder: str | None = None
         self.conn = self._open()
         self.remaining = 0
-        self.columns: set[str] = set()
+        self.columns: list[str] = []  # the session columns read (_SESSION_COLUMNS the table has)
         self.order: list[str] = []  # the sessions in the order their units were listed
         self.index: dict[str, int] = {}
         self.fetched: dict[str, _Rows] = {}  # rows read ahead, by session
@@ -132,7 +132,8 @@ def _database_units(path: str, problems: list[Problem], to_batch: Callable[[RawS
         problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
         return []
     try:
-        snapshot.columns = _check_schema(snapshot.conn)
+        present = _check_schema(snapshot.conn)
+        snapshot.columns = [c for c in _SESSION_COLUMNS if c in present]
         stamps = _session_stamps(snapshot.conn)
     except NotOpenCode as exc:
         problems.append(Problem(path, None, "not-opencode-db", f"not an OpenCode database: {exc}"))
@@ -235,9 +236,8 @@ def _fetch(snapshot: Snapshot, ids: list[str]) -> dict[str, _Rows]:
     conn = snapshot.conn
     found = {session_id: _Rows() for session_id in ids}
     marks = ", ".join("?" * len(ids))
-    columns = [c for c in _SESSION_COLUMNS if c in snapshot.columns]
     for row in conn.execute(
-        f"SELECT id, {', '.join(map(_text_as_bytes, columns))} FROM session WHERE id IN ({marks})", ids
+        f"SELECT id, {', '.join(map(_text_as_bytes, snapshot.columns))} FROM session WHERE id IN ({marks})", ids
     ):
         rows = found.get(row[0])
         if rows is not None:
@@ -263,7 +263,6 @@ def _fetch(snapshot: Snapshot, ids: list[str]) -> dict[str, _Rows]:
 
 def _raw_session(snapshot: Snapshot, session_id: str) -> RawSession:
     source = f"{snapshot.path}#{session_id}"
-    columns = [c for c in _SESSION_COLUMNS if c in snapshot.columns]
     rows = _rows_of(snapshot, session_id)
     row = rows.session
     problems: list[Problem] = []
@@ -273,7 +272,9 @@ def _raw_session(snapshot: Snapshot, session_id: str) -> RawSession:
             {"id": session_id},
             problems=[Problem(source, None, "session-gone", "deleted since it was listed", "notice")],
         )
-    values = {column: _decoded(value, source, column, problems) for column, value in zip(columns, row, strict=True)}
+    values = {
+        column: _decoded(value, source, column, problems) for column, value in zip(snapshot.columns, row, strict=True)
+    }
     info: dict[str, Any] = {
         "id": session_id,
         "parentID": values.get("parent_id"),
