@@ -13,11 +13,8 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
-from lessonloop.report.queries import session_filter
+from lessonloop.report.queries import scoped_tree, session_filter
 
-# Every session with the main session it belongs to, limited to the sessions in scope.
-_SCOPED_TREE = """SELECT t.id, s.agent AS agent FROM (SELECT id, coalesce(parent_id, id) AS root FROM sessions) t
-                  JOIN sessions s ON s.id = t.root WHERE {where}"""
 TOP_MISTAKES = 15
 RUN_COMMANDS = 20
 
@@ -25,7 +22,7 @@ RUN_COMMANDS = 20
 def dashboard(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> dict[str, Any]:
     """Every dashboard's figures over the sessions of `project` and `agent` (all when None)."""
     where, params = session_filter(conn, project, agent)
-    tree = _SCOPED_TREE.format(where=where)
+    tree = scoped_tree(where)
     return {
         "errors_by_class": errors_by_class(conn, tree, params),
         "errors_by_tool": errors_by_tool(conn, tree, params),

@@ -19,6 +19,12 @@ from lessonloop.store.session_ids import SessionNotFound
 _TREE = "SELECT id, coalesce(parent_id, id) AS root FROM sessions"
 
 
+def scoped_tree(where: str) -> str:
+    """Every session whose main session `s` meets `where` (session_filter's condition), with that
+    main session's agent: rows (id, agent)."""
+    return f"SELECT t.id, s.agent AS agent FROM ({_TREE}) t JOIN sessions s ON s.id = t.root WHERE {where}"
+
+
 @dataclass(slots=True)
 class SessionRow:
     """One main session with its subagents' figures folded in."""
@@ -262,7 +268,7 @@ def _token_rows(conn: sqlite3.Connection, in_scope: str, params: list[Any], *, b
 
 def _agent_figures(conn: sqlite3.Connection, where: str, params: list[Any]) -> dict[str, dict[str, int]]:
     """Per agent (of the main session): sessions, subagent sessions, prompts, tool calls, errors."""
-    tree = f"SELECT t.id, s.agent FROM ({_TREE}) t JOIN sessions s ON s.id = t.root WHERE {where}"
+    tree = scoped_tree(where)
     figures: dict[str, dict[str, int]] = {}
     for agent, main, subs in conn.execute(
         f"""SELECT tr.agent, sum(x.parent_id IS NULL), sum(x.parent_id IS NOT NULL)
