@@ -215,15 +215,12 @@ def _rows_of(snapshot: Snapshot, session_id: str) -> _Rows:
     """The session's rows. Sessions are read several to a query while they are asked for in the
     order they were listed (a first ingest reads every one: three queries a session cost more than
     parsing it); an ingest that reads a few changed sessions reads each alone."""
-    at = snapshot.index.get(session_id)
-    in_order = at is not None and at == snapshot.last + 1
-    if at is not None:
-        snapshot.last = at
+    at = snapshot.index[session_id]  # every unit's session was listed
+    in_order = at == snapshot.last + 1
+    snapshot.last = at
     rows = snapshot.fetched.pop(session_id, None)
     if rows is not None:
         return rows
-    if at is None:
-        return _fetch(snapshot, [session_id])[session_id]
     snapshot.window = min(snapshot.window * 2, _MAX_WINDOW) if in_order else 1
     ids = snapshot.order[at : at + snapshot.window]
     fetched = _fetch(snapshot, ids)
