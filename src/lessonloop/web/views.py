@@ -253,10 +253,3 @@ def run_view(conn: sqlite3.Connection, run_id: int) -> dict[str, Any]:
     if detail is None:
         raise NotFound(f"no run has the id {run_id}")
     return {"detail": detail}
-
-
-def stats_view(conn: sqlite3.Connection, project: str | None, agent: str | None) -> dict[str, Any]:
-    """The store's totals (as `lessonloop stats --json`)."""
-    from lessonloop.report.queries import stats
-
-    return stats(conn, project, agent)
