@@ -11,8 +11,12 @@ as they are made; `Script.advance(days=...)` jumps ahead (for decay).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from lessonloop.analyze.inputs import Call
@@ -43,6 +47,47 @@ IGNORED = (
 def no_upstream(branch: str) -> str:
     """git's error for `git push` on a branch without an upstream."""
     return NO_UPSTREAM % (branch, branch)
+
+
+def push_failure(s: ScriptedSession, command: str = "git push") -> CallEvent:
+    """`git push` failing on the session's branch for a missing upstream."""
+    return s.bash(command, error=no_upstream(s.branch or ""), error_class="MISSING_PREREQUISITE")
+
+
+def push_episode(s: ScriptedSession) -> list[CallEvent]:
+    """`git push` failing for a missing upstream, then the agent setting it."""
+    return [push_failure(s), s.bash(f"git push -u origin {s.branch}")]
+
+
+def format_episode(s: ScriptedSession) -> list[CallEvent]:
+    """An edit, a commit the pre-commit hook rejects as unformatted, `mix format`, the commit again."""
+    return [
+        s.edit("lib/a.ex"),
+        s.bash("git commit -m x", error=PRE_COMMIT, error_class="WORKFLOW_SEQUENCE"),
+        s.bash("mix format"),
+        s.bash("git commit -m x"),
+    ]
+
+
+def replay_cli(tmp_path: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """`lessonloop replay ARGS` as a real process, with a store (`replay_db`) and config of its own
+    under `tmp_path`."""
+    env = {**os.environ, "LESSONLOOP_DB": str(replay_db(tmp_path)), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env.pop("LESSONLOOP_CONFIG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "lessonloop", "replay", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def replay_db(tmp_path: Path) -> Path:
+    """The store `replay_cli` gives the command (replay must leave it without lessons)."""
+    return tmp_path / "user" / "lessonloop.db"
 
 
 class Script:

@@ -4,9 +4,8 @@ episodes that teach nothing. Built on scripted sessions (tests/learning_helpers.
 from __future__ import annotations
 
 from lessonloop.learn.episodes import draft_from_episode, same_job
-from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.triggers import extensions_for
-from tests.learning_helpers import IGNORED, PRE_COMMIT, Script, ScriptedSession, no_upstream
+from tests.learning_helpers import IGNORED, PRE_COMMIT, Script, ScriptedSession, no_upstream, push_failure
 
 TEST_FAILURE = (
     "Exit code 2\n\n  1) test lists panes (SpotterWeb.PaneListLiveTest)\n"
@@ -18,10 +17,6 @@ TEST_FAILURE = (
 
 def session(branch: str = "feat-x") -> ScriptedSession:
     return Script().session("s1", branch=branch)
-
-
-def push_failure(s: ScriptedSession, command: str = "git push") -> CallEvent:
-    return s.bash(command, error=no_upstream(s.branch or ""), error_class="MISSING_PREREQUISITE")
 
 
 # ----------------------------------------------------------------------------- same job

@@ -17,14 +17,11 @@ from tests.learning_helpers import (
     no_upstream,
     play,
     play_all,
+    push_failure,
 )
 
 PUSH_SIGNATURE = "shell|fatal: The current branch <branch> has no upstream branch."
 OTHER_PROJECT = "/home/dev/other"
-
-
-def push_failure(s: ScriptedSession, command: str = "git push") -> CallEvent:
-    return s.bash(command, error=no_upstream(s.branch or ""), error_class="MISSING_PREREQUISITE")
 
 
 def commit_failure(s: ScriptedSession, command: str = "git add -A && git commit -m x") -> CallEvent:

@@ -5,9 +5,6 @@ pipeline/learning_prompts.load_prompts)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from lessonloop.learn.events import CallEvent
@@ -15,7 +12,7 @@ from lessonloop.learn.history import CorrectionEvent
 from lessonloop.learn.prompt_match import asked_for
 from lessonloop.learn.replay import replay
 from lessonloop.lesson_model.triggers import Trigger
-from tests.learning_helpers import Script, history
+from tests.learning_helpers import Script, history, replay_cli
 
 
 def rejected_server(script: Script) -> tuple[list[CallEvent], list[CorrectionEvent]]:
@@ -67,15 +64,7 @@ def test_replay_reads_the_prompts_from_the_store(tmp_path: Path) -> None:
     _transcript(folder / "s1.jsonl", "s1", "start the app", "mix phx.server 2>&1 | head -80", rejected=True, minute=0)
     _transcript(folder / "s2.jsonl", "s2", "start phx.server in the background", "mix phx.server", minute=5)
     _transcript(folder / "s3.jsonl", "s3", "list the files", "mix phx.server", minute=9)
-    env = {**os.environ, "LESSONLOOP_DB": str(tmp_path / "user.db"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
-    done = subprocess.run(
-        [sys.executable, "-m", "lessonloop", "replay", str(folder), "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    done = replay_cli(tmp_path, str(folder), "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert [a["session_id"] for a in data["false_alarm_calls"]] == ["s3"]

@@ -5,23 +5,19 @@ corpus, run as a real subprocess that must not touch the user's store."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent
 from lessonloop.learn.replay import replay
 from lessonloop.pipeline.learning import learn_history, load_history
 from lessonloop.store import open_store
 from tests.conftest import CORPUS
-from tests.learning_helpers import PRE_COMMIT, Script, ScriptedSession, history, no_upstream
+from tests.learning_helpers import Script, format_episode, history, push_episode, push_failure, replay_cli, replay_db
 
 CORPUS_ROOT = CORPUS  # the spotter sessions, not the whole claude-code folder
 PUSH_SIGNATURE = "shell|fatal: The current branch <branch> has no upstream branch."
@@ -34,14 +30,6 @@ REPORT_KEYS = {
     "false_alarms",
     "false_alarm_rate",
 }
-
-
-def push_failure(s: ScriptedSession) -> CallEvent:
-    return s.bash("git push", error=no_upstream(s.branch or ""), error_class="MISSING_PREREQUISITE")
-
-
-def push_episode(s: ScriptedSession) -> list[CallEvent]:
-    return [push_failure(s), s.bash(f"git push -u origin {s.branch}")]
 
 
 # ----------------------------------------------------------------------------- scripted histories
@@ -113,10 +101,7 @@ def test_a_prevention_done_means_no_warning() -> None:
     script = Script()
     s1, s2 = script.session("s1"), script.session("s2")
     events = [
-        s1.edit("lib/a.ex"),
-        s1.bash("git commit -m x", error=PRE_COMMIT, error_class="WORKFLOW_SEQUENCE"),
-        s1.bash("mix format"),
-        s1.bash("git commit -m x"),
+        *format_episode(s1),
         s2.edit("lib/b.ex"),
         s2.bash("mix format"),
         s2.bash("git commit -m y"),
@@ -204,20 +189,9 @@ def test_batch_learning_ends_each_session_at_its_last_call() -> None:
 
 
 def run_replay(tmp_path: Path, *args: str) -> tuple[dict[str, Any], Path]:
-    user_db = tmp_path / "user" / "lessonloop.db"
-    env = {**os.environ, "LESSONLOOP_DB": str(user_db), "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    env.pop("LESSONLOOP_CONFIG", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "lessonloop", "replay", *args, "--json", str(CORPUS_ROOT)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=300,
-        check=False,
-    )
+    done = replay_cli(tmp_path, *args, "--json", str(CORPUS_ROOT))
     assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout), user_db
+    return json.loads(done.stdout), replay_db(tmp_path)
 
 
 def assert_no_lessons_stored(user_db: Path) -> None:

@@ -4,16 +4,12 @@ failure judged (repeat or not, warned or missed and why), and the figures scored
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from lessonloop.learn.engine import Policy
-from lessonloop.learn.events import CallEvent
 from lessonloop.learn.replay import replay
 from lessonloop.learn.replay_audit import (
     BELOW,
@@ -26,11 +22,15 @@ from lessonloop.learn.replay_audit import (
     score_labels,
 )
 from tests.conftest import CORPUS
-from tests.learning_helpers import PRE_COMMIT, Script, ScriptedSession, history, no_upstream
-
-
-def push_failure(s: ScriptedSession, command: str = "git push") -> CallEvent:
-    return s.bash(command, error=no_upstream(s.branch or ""), error_class="MISSING_PREREQUISITE")
+from tests.learning_helpers import (
+    PRE_COMMIT,
+    Script,
+    format_episode,
+    history,
+    no_upstream,
+    push_failure,
+    replay_cli,
+)
 
 
 def test_every_failure_is_judged_first_warned_or_missed_with_why() -> None:
@@ -69,10 +69,7 @@ def test_a_repeat_after_the_prevention_is_missed_for_unless_satisfied() -> None:
     script = Script()
     s1, s2 = script.session("s1"), script.session("s2")
     events = [
-        s1.edit("lib/a.ex"),
-        s1.bash("git commit -m x", error=PRE_COMMIT, error_class="WORKFLOW_SEQUENCE"),
-        s1.bash("mix format"),
-        s1.bash("git commit -m x"),
+        *format_episode(s1),
         s2.edit("lib/b.ex"),
         s2.bash("mix format"),
         s2.bash("git commit -m y", error=PRE_COMMIT, error_class="WORKFLOW_SEQUENCE"),
@@ -155,38 +152,16 @@ def test_cli_explains_and_scores_labels_on_a_real_transcript(tmp_path: Path) -> 
     _write_two_push_failures(transcript)
     labels = tmp_path / "labels.json"
     labels.write_text(json.dumps({"repeats": [{"session": "s1", "line": 99}], "not_repeats": []}))
-    env = {**os.environ, "LESSONLOOP_DB": str(tmp_path / "user.db"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
-    done = subprocess.run(
-        [sys.executable, "-m", "lessonloop", "replay", str(folder), "--explain", "--labels", str(labels), "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    done = replay_cli(tmp_path, str(folder), "--explain", "--labels", str(labels), "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert len(data["failures"]) == 2
     assert data["failures"][1]["repeat"] is True
     assert data["labels"]["labels_not_found"] == [{"label": "repeat", "session": "s1", "line": 99}]
-    text = subprocess.run(
-        [sys.executable, "-m", "lessonloop", "replay", str(folder), "--explain"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    text = replay_cli(tmp_path, str(folder), "--explain")
     assert text.returncode == 0, text.stderr
     assert "Failures (2)" in text.stdout and "first of its signature" in text.stdout
-    bad = subprocess.run(
-        [sys.executable, "-m", "lessonloop", "replay", str(folder), "--labels", str(tmp_path / "none.json")],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    bad = replay_cli(tmp_path, str(folder), "--labels", str(tmp_path / "none.json"))
     assert bad.returncode != 0 and "cannot read labels" in bad.stderr
 
 
@@ -242,17 +217,7 @@ LABELS = Path(__file__).parent / "data" / "labels"
 def _replay_labels(tmp_path: Path, corpus: Path, labels: Path) -> dict[str, Any]:
     if not corpus.is_dir():
         pytest.skip(f"real-data corpus not found at {corpus} (the ../shared folder is absent)")
-    env = {**os.environ, "LESSONLOOP_DB": str(tmp_path / "user.db"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
-    env.pop("LESSONLOOP_CONFIG", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "lessonloop", "replay", str(corpus), "--explain", "--labels", str(labels), "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=600,
-        check=False,
-    )
+    done = replay_cli(tmp_path, str(corpus), "--explain", "--labels", str(labels), "--json", timeout=600)
     assert done.returncode == 0, done.stderr
     data: dict[str, Any] = json.loads(done.stdout)
     return data
