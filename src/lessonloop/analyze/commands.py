@@ -180,7 +180,7 @@ for _kind, _table in _TABLES:
         _BY_FIRST_WORD.setdefault(_prefix[0], []).append((_prefix, _kind))
 
 
-_CHECK_TABLE_KINDS = frozenset({"format", "lint", "typecheck", "build", "test"})
+CHECK_COMMAND_KINDS = frozenset({"format", "lint", "typecheck", "build", "test"})  # the kinds of a check's command
 
 
 def check_commands_named(name: str) -> list[tuple[str, ...]]:
@@ -191,7 +191,7 @@ def check_commands_named(name: str) -> list[tuple[str, ...]]:
             prefix
             for entries in _BY_FIRST_WORD.values()
             for prefix, kind in entries
-            if kind in _CHECK_TABLE_KINDS and name in prefix
+            if kind in CHECK_COMMAND_KINDS and name in prefix
         }
     )
 

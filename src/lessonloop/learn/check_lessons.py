@@ -19,16 +19,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from lessonloop.analyze.commands import check_commands_named, words_kinds
+from lessonloop.analyze.commands import CHECK_COMMAND_KINDS, check_commands_named, words_kinds
 from lessonloop.analyze.error_headline import error_headline, failing_check
 from lessonloop.analyze.placeholders import placeholders
 from lessonloop.learn.episodes import Draft, _failing_segment, _head, _show, _step_draft, _usage_draft
 from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.triggers import Trigger, Unless, extensions_for
 from lessonloop.tool_kinds import CHANGE_KINDS
-
-_CHECK_KINDS = frozenset({"format", "lint", "typecheck", "build", "test"})
-
 
 check_name = failing_check  # the named check a failure's signature reports (lowercase), or None
 
@@ -95,7 +92,7 @@ def _check_command(name: str, seen: Sequence[CallEvent], text: str) -> tuple[str
     programs: Counter[str] = Counter()
     for event in seen:
         for words in event.segments:
-            if words and words_kinds(words) & _CHECK_KINDS:
+            if words and words_kinds(words) & CHECK_COMMAND_KINDS:
                 programs[words[0]] += 1
     used = [words for words in known if programs.get(words[0], 0) > 0]
     if used:
