@@ -35,7 +35,7 @@ def dashboard_page(request: Request) -> Response:
     stats = store_stats(state, project, agent)
     choices = filter_lists(state).value
     with state.store() as conn:
-        counts = dict(conn.execute("SELECT status, count(*) FROM lessons GROUP BY status").fetchall())
+        lesson_counts = views.lesson_counts(conn)
     return page(
         request,
         "dashboard.html",
@@ -45,7 +45,7 @@ def dashboard_page(request: Request) -> Response:
         choices=choices,
         project=project,
         agent=agent,
-        lesson_counts={status: counts.get(status, 0) for status in views.REVIEW_ORDER},
+        lesson_counts=lesson_counts,
         dashboard_api=f"/api/dashboard{suffix}",
         replay_api=f"/api/replay{suffix}",
     )

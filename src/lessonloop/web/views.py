@@ -65,7 +65,6 @@ def lessons_view(conn: sqlite3.Connection, query: LessonQuery, embedder: Any = N
             conn, status=query.status, kind=query.kind, tier=query.tier, project=query.project, limit=query.limit
         )
         rows.sort(key=lambda row: (REVIEW_ORDER.get(row.status, 9), -row.confidence, row.id))
-    counts = dict(conn.execute("SELECT status, count(*) FROM lessons GROUP BY status").fetchall())
     return {
         "query": {
             "status": query.status,
@@ -74,10 +73,16 @@ def lessons_view(conn: sqlite3.Connection, query: LessonQuery, embedder: Any = N
             "project": query.project,
             "q": query.q,
         },
-        "counts": {status: counts.get(status, 0) for status in REVIEW_ORDER},
+        "counts": lesson_counts(conn),
         "lessons": rows,
         "scores": scores,
     }
+
+
+def lesson_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many lessons the store holds in each status, in review order."""
+    counts = dict(conn.execute("SELECT status, count(*) FROM lessons GROUP BY status").fetchall())
+    return {status: counts.get(status, 0) for status in REVIEW_ORDER}
 
 
 def lesson_view(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
