@@ -17,7 +17,7 @@ from typing import Any
 
 from lessonloop import json_codec
 from lessonloop.lesson_model import confidence as conf
-from lessonloop.store.lesson_writer import log_event
+from lessonloop.store.lesson_writer import Feedback, log_event, stored_feedback
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import days_between
 
@@ -162,20 +162,11 @@ def own_lessons(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         "SELECT lesson_id, role, count(*) FROM lesson_evidence GROUP BY lesson_id, role ORDER BY lesson_id, role"
     ):
         roles.setdefault(int(lesson_id), {})[role] = int(count)
-    feedback: dict[int, dict[str, int]] = {}
-    for lesson_id, detail in conn.execute(
-        "SELECT lesson_id, detail FROM lesson_events WHERE event = 'feedback' AND lesson_id IS NOT NULL"
-    ):
-        try:
-            data = json_codec.loads(detail) if detail else {}
-        except ValueError:
-            continue
-        if isinstance(data, dict) and isinstance(data.get("helpful"), bool):
-            item = feedback.setdefault(int(lesson_id), {"helpful": 0, "unhelpful": 0})
-            item["helpful" if data["helpful"] else "unhelpful"] += 1
+    feedback = stored_feedback(conn)
     for lesson in lessons:
         lesson["evidence_roles"] = roles.get(lesson["id"], {})
-        lesson["feedback"] = feedback.get(lesson["id"], {"helpful": 0, "unhelpful": 0})
+        judged = feedback.get(lesson["id"], Feedback())
+        lesson["feedback"] = {"helpful": judged.helpful, "unhelpful": judged.unhelpful}
         trigger = lesson["trigger"]
         try:
             lesson["trigger"] = json_codec.loads(trigger) if trigger else None
