@@ -353,7 +353,8 @@ def _apply_item(conn: sqlite3.Connection, item: Incoming, now: str, counts: dict
                 conn.execute("DELETE FROM lessons WHERE id = ?", (copy_id,))
             lesson_id, own = item.own_lesson_id, 1
             if item.rejected_by:
-                _reject(conn, lesson_id, item, now, counts)
+                detail = {"team": True, "by": item.rejected_by, "reason": item.reject_reason}
+                counts["rejected"] += _reject(conn, lesson_id, now, detail)
         elif copy_id is not None or not (_forgotten_here(conn, copy_sig) or _forgotten_here(conn, item.signature)):
             lesson_id = _upsert_copy(conn, copy_id, copy_sig, item, now, counts)
     conn.execute(
@@ -389,21 +390,19 @@ def adopt_own(conn: sqlite3.Connection, own_ids: dict[str, int], now: str) -> in
             own_id = own_ids[item_id]
             conn.execute("UPDATE team_items SET lesson_id = ?, own = 1 WHERE item_id = ?", (own_id, item_id))
             if rejected_by:
-                row = conn.execute("SELECT status, signature FROM lessons WHERE id = ?", (own_id,)).fetchone()
-                if row is not None and row[0] != "rejected":
-                    conn.execute("UPDATE lessons SET status = 'rejected', updated_at = ? WHERE id = ?", (now, own_id))
-                    log_event(conn, own_id, row[1], now, "rejected", {"team": True, "by": rejected_by})
+                _reject(conn, own_id, now, {"team": True, "by": rejected_by})
     return len(found)
 
 
-def _reject(conn: sqlite3.Connection, lesson_id: int, item: Incoming, now: str, counts: dict[str, int]) -> None:
+def _reject(conn: sqlite3.Connection, lesson_id: int, now: str, detail: dict[str, Any]) -> bool:
+    """A team rejection reaches this member's own lesson (logged with `detail`); False when the
+    lesson is gone or rejected already."""
     row = conn.execute("SELECT status, signature FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
     if row is None or row[0] == "rejected":
-        return
+        return False
     conn.execute("UPDATE lessons SET status = 'rejected', updated_at = ? WHERE id = ?", (now, lesson_id))
-    detail = {"team": True, "by": item.rejected_by, "reason": item.reject_reason}
     log_event(conn, lesson_id, row[1], now, "rejected", detail)
-    counts["rejected"] += 1
+    return True
 
 
 def _count(totals: dict[str, float], name: str) -> int:
