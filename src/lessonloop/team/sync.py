@@ -91,12 +91,13 @@ def project_remotes(conn: sqlite3.Connection, projects: set[str]) -> dict[str, s
 
 
 def _own_identities(
-    conn: sqlite3.Connection,
+    conn: sqlite3.Connection, other_projects: set[str] | None = None
 ) -> tuple[list[tuple[str, dict[str, Any]]], dict[str, str], Counter[str]]:
-    """(item id, lesson) of every own lesson with a known project, the remotes, and lessons per
-    project without one."""
+    """(item id, lesson) of every own lesson with a known project, the remotes (of those projects
+    and `other_projects`, looked up once), and lessons per project without one."""
     lessons = team_state.own_lessons(conn)
-    remotes = project_remotes(conn, {str(lesson["project"]) for lesson in lessons if lesson["scope"] == "project"})
+    projects = {str(lesson["project"]) for lesson in lessons if lesson["scope"] == "project"}
+    remotes = project_remotes(conn, projects | (other_projects or set()))
     found: list[tuple[str, dict[str, Any]]] = []
     unshared: Counter[str] = Counter()
     for lesson in lessons:
@@ -120,7 +121,8 @@ def own_item_ids(conn: sqlite3.Connection) -> dict[str, int]:
 
 def pending_changes(conn: sqlite3.Connection) -> tuple[list[Outgoing], Counter[str]]:
     """What differs from what the server holds of this member's, and lessons without a remote."""
-    own, remotes, unshared = _own_identities(conn)
+    runs = team_state.command_summaries(conn)
+    own, remotes, unshared = _own_identities(conn, {str(r["project"]) for r in runs if r["project"]})
     shared = team_state.shared_items(conn)
     queued = team_state.outbox_digests(conn)
     team_rejected = {r[0] for r in conn.execute("SELECT item_id FROM team_items WHERE rejected_by IS NOT NULL")}
@@ -137,10 +139,8 @@ def pending_changes(conn: sqlite3.Connection) -> tuple[list[Outgoing], Counter[s
         if lesson["status"] == "rejected" and identity not in team_rejected:
             continue  # a person rejected it here: taken back below when it was shared
         consider(items.lesson_item(lesson, str(lesson["remote"])))
-    runs = team_state.command_summaries(conn)
-    run_remotes = project_remotes(conn, {str(r["project"]) for r in runs if r["project"]}) if runs else remotes
     for summary in runs:
-        key = run_remotes.get(str(summary["project"])) if summary["project"] else ""
+        key = remotes.get(str(summary["project"])) if summary["project"] else ""
         if key is not None:
             consider(items.command_item(summary, key))
     for identity, (kind, local_key, _digest) in shared.items():
