@@ -180,11 +180,7 @@ class TeamServer:
             ) from exc
         except errors.InsufficientPrivilege as exc:
             raise TeamAuthError(f"cannot {what}: {_first_line(exc)}") from exc
-        except errors.UndefinedFunction as exc:
-            raise TeamError(
-                f"the database at {shown_url(self.url)} has no team schema: run `lessonloop team init URL` first"
-            ) from exc
-        except errors.InvalidSchemaName as exc:
+        except (errors.UndefinedFunction, errors.InvalidSchemaName) as exc:
             raise TeamError(
                 f"the database at {shown_url(self.url)} has no team schema: run `lessonloop team init URL` first"
             ) from exc
