@@ -3,24 +3,20 @@
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from lessonloop.store.lesson_reader import LessonNotFound
 from lessonloop.web import views
 from lessonloop.web.figures import dashboard_json, filter_lists, replay_json, store_stats
-from lessonloop.web.lesson_actions import ActionRefused, apply_action
 from lessonloop.web.requests import (
+    checked_lesson_write,
     json_response,
     lesson_query,
     positive,
     session_filters,
     state_of,
     value,
-    write_fields,
 )
 from lessonloop.web.state import Figures
 
@@ -89,23 +85,8 @@ def api_lesson(request: Request) -> Response:
 
 
 async def api_lesson_write(request: Request) -> Response:
-    state = state_of(request)
-    fields, token = await write_fields(request)
-    refused = state.guard.write_refusal(dict(request.headers), token)
-    if refused is not None:
-        raise HTTPException(403, refused)
-
-    def write() -> Response:
-        with state.store() as conn:
-            try:
-                outcome = apply_action(conn, request.path_params["ref"], request.path_params["action"], fields)
-            except LessonNotFound as exc:
-                raise HTTPException(404, str(exc)) from exc
-            except ActionRefused as exc:
-                raise HTTPException(409, str(exc)) from exc
-        return json_response(outcome.to_json())
-
-    return await run_in_threadpool(write)
+    outcome, _ = await checked_lesson_write(request)
+    return json_response(outcome.to_json())
 
 
 def api_sessions(request: Request) -> Response:

@@ -10,18 +10,17 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from lessonloop.store.lesson_reader import LessonNotFound
 from lessonloop.web import views
 from lessonloop.web.figures import filter_lists, store_stats
-from lessonloop.web.lesson_actions import DONE, ActionRefused, actions_for, apply_action
+from lessonloop.web.lesson_actions import DONE, actions_for
 from lessonloop.web.requests import (
+    checked_lesson_write,
     lesson_query,
     page,
     positive,
     session_filters,
     state_of,
     value,
-    write_fields,
 )
 
 _NOTICES = {verb: f"Lesson {verb}." for verb in DONE.values()}
@@ -88,24 +87,8 @@ def lesson_page(request: Request) -> Response:
 
 async def lesson_write(request: Request) -> Response:
     """A form's approve, reject, archive, restore, edit or forget; then back to the page."""
-    state = state_of(request)
-    fields, token = await write_fields(request)
-    refused = state.guard.write_refusal(dict(request.headers), token)
-    if refused is not None:
-        raise HTTPException(403, refused)
-    ref, action = request.path_params["ref"], request.path_params["action"]
-    from starlette.concurrency import run_in_threadpool
-
-    def write() -> int:
-        with state.store() as conn:
-            try:
-                return apply_action(conn, ref, action, fields).lesson_id
-            except LessonNotFound as exc:
-                raise HTTPException(404, str(exc)) from exc
-            except ActionRefused as exc:
-                raise HTTPException(409, str(exc)) from exc
-
-    lesson_id = await run_in_threadpool(write)
+    outcome, fields = await checked_lesson_write(request)
+    lesson_id, action = outcome.lesson_id, request.path_params["action"]
     done = DONE[action]
     target = fields.get("next") or ""
     if action == "forget":

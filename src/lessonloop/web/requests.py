@@ -1,9 +1,10 @@
 """Reading what a request asks for: query values, filters, the lesson list's query, a write's
-fields and token; and the answers every route gives: a page, JSON, an error."""
+fields and token (and the write, once the token and origin pass); and the answers every route
+gives: a page, JSON, an error."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -13,6 +14,9 @@ from lessonloop.report.session_browser import SessionFilters
 from lessonloop.web.security import TOKEN_HEADER
 from lessonloop.web.state import WebState
 from lessonloop.web.views import LessonQuery
+
+if TYPE_CHECKING:
+    from lessonloop.store.lesson_curation import Outcome
 
 _DAY_LENGTH = 10
 
@@ -98,6 +102,34 @@ async def write_fields(request: Request) -> tuple[dict[str, str], str | None]:
         fields = {str(k): v for k, v in form.items() if isinstance(v, str)}
     token = request.headers.get(TOKEN_HEADER) or fields.pop("token", None)
     return fields, token
+
+
+async def checked_lesson_write(request: Request) -> tuple[Outcome, dict[str, str]]:
+    """The lesson write a form or the API asks for (/{ref}/{action}), applied once the token and
+    the origin pass (403 otherwise; 404 for an unknown lesson, 409 when the action cannot apply);
+    with the request's fields."""
+    from starlette.concurrency import run_in_threadpool
+
+    from lessonloop.store.lesson_reader import LessonNotFound
+    from lessonloop.web.lesson_actions import ActionRefused, apply_action
+
+    state = state_of(request)
+    fields, token = await write_fields(request)
+    refused = state.guard.write_refusal(dict(request.headers), token)
+    if refused is not None:
+        raise HTTPException(403, refused)
+    ref, action = request.path_params["ref"], request.path_params["action"]
+
+    def write() -> Outcome:
+        with state.store() as conn:
+            try:
+                return apply_action(conn, ref, action, fields)
+            except LessonNotFound as exc:
+                raise HTTPException(404, str(exc)) from exc
+            except ActionRefused as exc:
+                raise HTTPException(409, str(exc)) from exc
+
+    return await run_in_threadpool(write), fields
 
 
 def json_response(data: Any, status: int = 200) -> Response:
