@@ -118,45 +118,18 @@ def local_project(remotes: dict[str, str], remote: str) -> str:
 
 # --- what is shared -------------------------------------------------------------------------
 
-_OWN_LESSONS = f"""
-SELECT l.id, l.signature, l.kind, l.origin, l.title, l.body, l.prevention, l.prevention_command, l.trigger,
-       l.trigger_text, l.error_signature, l.error_class, l.category, l.severity, l.scope, l.project, l.sessions, l.failed_sessions,
-       l.observations, l.prevented, l.status, l.first_seen, l.last_seen, l.agent, l.embedding, l.embedding_model
-FROM lessons l WHERE l.origin <> '{TEAM_ORIGIN}' ORDER BY l.id"""
+_OWN_COLUMNS = (
+    "id", "signature", "kind", "origin", "title", "body", "prevention", "prevention_command", "trigger", "trigger_text",
+    "error_signature", "error_class", "category", "severity", "scope", "project", "sessions", "failed_sessions",
+    "observations", "prevented", "status", "first_seen", "last_seen", "agent", "embedding", "embedding_model",
+)  # fmt: skip
+_OWN_LESSONS = f"SELECT {', '.join(_OWN_COLUMNS)} FROM lessons WHERE origin <> '{TEAM_ORIGIN}' ORDER BY id"
 
 
 def own_lessons(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """This member's lessons (every one but the team copies), with their evidence summarized
     (rows per role) and their feedback (helpful, unhelpful)."""
-    names = [
-        "id",
-        "signature",
-        "kind",
-        "origin",
-        "title",
-        "body",
-        "prevention",
-        "prevention_command",
-        "trigger",
-        "trigger_text",
-        "error_signature",
-        "error_class",
-        "category",
-        "severity",
-        "scope",
-        "project",
-        "sessions",
-        "failed_sessions",
-        "observations",
-        "prevented",
-        "status",
-        "first_seen",
-        "last_seen",
-        "agent",
-        "embedding",
-        "embedding_model",
-    ]
-    lessons = [dict(zip(names, row, strict=True)) for row in conn.execute(_OWN_LESSONS)]
+    lessons = [dict(zip(_OWN_COLUMNS, row, strict=True)) for row in conn.execute(_OWN_LESSONS)]
     roles: dict[int, dict[str, int]] = {}
     for lesson_id, role, count in conn.execute(
         "SELECT lesson_id, role, count(*) FROM lesson_evidence GROUP BY lesson_id, role ORDER BY lesson_id, role"
