@@ -9,57 +9,41 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lessonloop import json_codec
 from lessonloop.learn.engine import Learner, Policy
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, History
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.lesson import Lesson
+from lessonloop.pipeline import learning_events as ev
 from lessonloop.pipeline.learning_events import session_models
 from lessonloop.pipeline.learning_stream import Outcome, learn_all, learn_on
 from lessonloop.store.lesson_writer import SaveResult, save_learned
-from lessonloop.store.session_reader import CALL_COLUMNS, call_from_row
 from lessonloop.timestamps import utc_now
-
-_T_COLUMNS = ", ".join(f"t.{name.strip()}" for name in CALL_COLUMNS.split(","))
 
 
 def load_history(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> History:
     """Every tool call of the store (or of one project, of one agent's sessions) with its main
     session's project, branch and agent, its error class from analysis, and the people's
-    corrections; in time order."""
+    corrections; in time order. (Read as incremental learning reads them: pipeline/learning_events.)"""
     models = _session_models(conn)
     # every query's conditions: (? IS NULL OR m.project = ?) AND (? IS NULL OR m.agent = ?)
     only = (project, project, agent, agent)
     history = History()
     by_id: dict[str, CallEvent] = {}
-    unclassified: list[CallEvent] = []
-    rows = conn.execute(
-        f"""SELECT {_T_COLUMNS}, m.id, m.project, m.git_branch, m.cwd, m.agent, e.class, coalesce(s.started_at, m.started_at)
-            FROM tool_calls t
-            JOIN sessions s ON s.id = t.session_id
-            JOIN sessions m ON m.id = coalesce(s.parent_id, s.id)
-            LEFT JOIN call_errors e ON e.tool_use_id = t.id
-            WHERE (? IS NULL OR m.project = ?) AND (? IS NULL OR m.agent = ?)""",
-        only,
-    )
-    width = len(CALL_COLUMNS.split(","))
-    for row in rows:
-        call = call_from_row(row[:width])
-        root, proj, branch, cwd, agent, error_class, started_at = row[width:]
-        event = CallEvent(call, root, proj, branch, cwd, error_class, agent, models.get(root), started_at)
-        if call.status == "error" and error_class is None:
-            unclassified.append(event)
+    for row in conn.execute(
+        f"{ev.CALL_SELECT} WHERE (? IS NULL OR m.project = ?) AND (? IS NULL OR m.agent = ?)", only
+    ):
+        event = ev.call_event(row)
+        root = event.session_id
+        event.model = models.get(root)
         history.events.append(event)
-        by_id[call.id] = event
+        by_id[event.call.id] = event
         when = event.ts
         if when and (root not in history.session_starts or when < history.session_starts[root]):
             history.session_starts[root] = when
-    if unclassified:
-        _classify(unclassified)
     history.events.sort(key=lambda e: (e.ts, e.call.context_id, e.call.seq))
     history.corrections = _corrections(conn, by_id, only)
-    history.warnings = _hook_warnings(conn, by_id)
+    history.warnings = {call_id: found for call_id, found in ev.all_warnings(conn).items() if call_id in by_id}
     return history
 
 
@@ -72,33 +56,6 @@ def load_replay_history(conn: sqlite3.Connection, project: str | None = None, ag
     history = load_history(conn, project, agent)
     history.prompts = load_prompts(conn, project, agent)
     return history
-
-
-def _hook_warnings(conn: sqlite3.Connection, by_id: dict[str, CallEvent]) -> dict[str, list[str]]:
-    """tool_use_id -> signatures of the lessons the PreToolUse hook warned about on that call."""
-    signatures = dict(conn.execute("SELECT id, signature FROM lessons"))
-    out: dict[str, list[str]] = {}
-    for tool_use_id, lessons in conn.execute(
-        """SELECT tool_use_id, lessons FROM hook_decisions
-           WHERE event = 'PreToolUse' AND action != 'none' AND tool_use_id IS NOT NULL AND lessons IS NOT NULL"""
-    ):
-        if tool_use_id not in by_id:
-            continue
-        found = [signatures[i] for i in json_codec.loads(lessons) if i in signatures]
-        if found:
-            out.setdefault(tool_use_id, []).extend(found)
-    return out
-
-
-def _classify(events: list[CallEvent]) -> None:
-    """Classify failures analysis has not seen yet (a store ingested with --no-analyze)."""
-    from lessonloop.analyze.error_classes import classify_call
-
-    for event in events:
-        found = classify_call(event.call)
-        if found is not None:
-            event.error_class = found.label
-            # the signature does not depend on the class; nothing else to redo
 
 
 def _session_models(conn: sqlite3.Connection) -> dict[str, str]:
@@ -116,30 +73,18 @@ def _session_models(conn: sqlite3.Connection) -> dict[str, str]:
 def _corrections(
     conn: sqlite3.Connection, by_id: dict[str, CallEvent], only: tuple[str | None, ...]
 ) -> list[CorrectionEvent]:
-    found: list[CorrectionEvent] = []
-    for session_id, message_uuid, label, detail, proj, started_at in conn.execute(
-        """SELECT a.session_id, a.message_uuid, a.label, a.detail, m.project, m.started_at
-            FROM analysis_signals a JOIN sessions m ON m.id = a.session_id
-            WHERE a.kind = 'correction' AND (? IS NULL OR m.project = ?) AND (? IS NULL OR m.agent = ?)""",
-        only,
-    ):
-        try:
-            data = json_codec.loads(detail) if detail else {}
-        except ValueError:
-            data = {}
-        corrected = [by_id[i] for i in data.get("corrected_tool_use_ids") or () if i in by_id]
-        found.append(
-            CorrectionEvent(
-                session_id=session_id,
-                project=proj,
-                message_uuid=message_uuid or "",
-                ts=data.get("ts") or started_at,  # an agent that writes no times: the session's start
-                kind=label or str(data.get("kind") or ""),
-                text=str(data.get("text") or ""),
-                corrected=corrected,
-            )
+    items = [
+        ev.correction_item(row)
+        for row in conn.execute(
+            f"{ev.CORRECTIONS_SELECT} AND (? IS NULL OR m.project = ?) AND (? IS NULL OR m.agent = ?)", only
         )
-    found.sort(key=lambda c: (c.ts or "", c.message_uuid))
+    ]
+    items.sort(key=ev.correction_order)
+    found: list[CorrectionEvent] = []
+    for item in items:
+        assert isinstance(item.event, CorrectionEvent)
+        item.event.corrected = [by_id[i] for i in item.corrected_ids if i in by_id]
+        found.append(item.event)
     return found
 
 

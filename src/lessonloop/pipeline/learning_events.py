@@ -30,8 +30,8 @@ _FROM = """FROM tool_calls t
     JOIN sessions m ON m.id = coalesce(s.parent_id, s.id)
     LEFT JOIN call_errors e ON e.tool_use_id = t.id"""
 _KEY = "coalesce(nullif(t.ts, ''), coalesce(s.started_at, m.started_at), '')"  # = CallEvent.ts
-_SELECT = f"SELECT {_T_COLUMNS}, m.id, m.project, m.git_branch, m.cwd, m.agent, e.class, coalesce(s.started_at, m.started_at) {_FROM}"
-_CORRECTIONS = """SELECT a.session_id, a.message_uuid, a.label, a.detail, m.project, m.started_at, a.id
+CALL_SELECT = f"SELECT {_T_COLUMNS}, m.id, m.project, m.git_branch, m.cwd, m.agent, e.class, coalesce(s.started_at, m.started_at) {_FROM}"
+CORRECTIONS_SELECT = """SELECT a.session_id, a.message_uuid, a.label, a.detail, m.project, m.started_at, a.id
     FROM analysis_signals a JOIN sessions m ON m.id = a.session_id WHERE a.kind = 'correction'"""
 _MOD = 1 << 128
 _CHUNK = 500
@@ -68,12 +68,20 @@ def digest_text(digest: int) -> str:
     return f"{digest:032x}"
 
 
-def _call_item(row: Sequence[Any], warnings: dict[str, list[str]]) -> Item:
+def call_event(row: Sequence[Any]) -> CallEvent:
+    """The call of a `CALL_SELECT` row, with its main session's facts and its error class (a failure
+    analysis has not classified: classified here)."""
     call = call_from_row(row[:_WIDTH])
     root, proj, branch, cwd, agent, error_class, started_at = row[_WIDTH : _WIDTH + 7]
     event = CallEvent(call, root, proj, branch, cwd, error_class, agent, None, started_at)
     if call.status == "error" and error_class is None:
         _classify(event)
+    return event
+
+
+def _call_item(row: Sequence[Any], warnings: dict[str, list[str]]) -> Item:
+    event = call_event(row)
+    call = event.call
     digest = item_hash("call", tuple(row[: _WIDTH + 7]))
     warned = warnings.get(call.id) or []
     if warned:
@@ -90,7 +98,7 @@ def _classify(event: CallEvent) -> None:
         event.error_class = found.label
 
 
-def _correction_item(row: Sequence[Any]) -> Item:
+def correction_item(row: Sequence[Any]) -> Item:
     session_id, message_uuid, label, detail, proj, started_at, _rowid = row
     try:
         data = json_codec.loads(detail) if detail else {}
@@ -127,7 +135,7 @@ def call_order(item: Item) -> tuple[str, str, int]:
 
 def all_calls(conn: sqlite3.Connection, warnings: dict[str, list[str]]) -> Iterator[Item]:
     """Every call in learning's order, through a cursor."""
-    for row in conn.execute(f"{_SELECT} ORDER BY {_KEY}, t.session_id, t.seq"):
+    for row in conn.execute(f"{CALL_SELECT} ORDER BY {_KEY}, t.session_id, t.seq"):
         yield _call_item(row, warnings)
 
 
@@ -136,9 +144,9 @@ def calls_from(
 ) -> list[Item]:
     """The calls whose learning time is `boundary` or later, in learning's order (by the time
     index; calls without a time by their session's start)."""
-    rows = conn.execute(f"{_SELECT} WHERE t.ts >= ? AND t.ts != ''", (boundary,)).fetchall()
+    rows = conn.execute(f"{CALL_SELECT} WHERE t.ts >= ? AND t.ts != ''", (boundary,)).fetchall()
     rows += conn.execute(
-        f"{_SELECT} WHERE (t.ts IS NULL OR t.ts = '') AND t.session_id IN "
+        f"{CALL_SELECT} WHERE (t.ts IS NULL OR t.ts = '') AND t.session_id IN "
         "(SELECT s2.id FROM sessions s2 LEFT JOIN sessions m2 ON m2.id = s2.parent_id "
         " WHERE coalesce(s2.started_at, m2.started_at, '') >= ?)",
         (boundary,),
@@ -156,22 +164,21 @@ def calls_by_id(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, CallE
     for start in range(0, len(wanted), _CHUNK):
         part = wanted[start : start + _CHUNK]
         marks = ", ".join("?" * len(part))
-        for row in conn.execute(f"{_SELECT} WHERE t.id IN ({marks})", part):
-            event = _call_item(row, {}).event
-            assert isinstance(event, CallEvent)
+        for row in conn.execute(f"{CALL_SELECT} WHERE t.id IN ({marks})", part):
+            event = call_event(row)
             found[event.call.id] = event
     return found
 
 
 def session_calls(conn: sqlite3.Connection, root: str, warnings: dict[str, list[str]]) -> list[Item]:
     """The calls of main session `root` and its subagents."""
-    rows = conn.execute(f"{_SELECT} WHERE s.id = ? OR s.parent_id = ?", (root, root)).fetchall()
+    rows = conn.execute(f"{CALL_SELECT} WHERE s.id = ? OR s.parent_id = ?", (root, root)).fetchall()
     return [_call_item(row, warnings) for row in rows]
 
 
 def all_corrections(conn: sqlite3.Connection) -> list[Item]:
     """Every correction, in learning's order (few: a person's words)."""
-    items = [_correction_item(row) for row in conn.execute(_CORRECTIONS)]
+    items = [correction_item(row) for row in conn.execute(CORRECTIONS_SELECT)]
     items.sort(key=correction_order)
     return items
 
@@ -180,7 +187,7 @@ def session_corrections(conn: sqlite3.Connection, roots: Iterable[str]) -> list[
     """The corrections of these main sessions, in learning's order."""
     items: list[Item] = []
     for root in dict.fromkeys(roots):
-        items += [_correction_item(row) for row in conn.execute(f"{_CORRECTIONS} AND a.session_id = ?", (root,))]
+        items += [correction_item(row) for row in conn.execute(f"{CORRECTIONS_SELECT} AND a.session_id = ?", (root,))]
     items.sort(key=correction_order)
     return items
 
