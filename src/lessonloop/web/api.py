@@ -43,17 +43,19 @@ def api_index(request: Request) -> Response:
 
 
 def _figures_response(figures: Figures) -> Response:
-    """Kept JSON, with when it was computed and whether a newer one is being computed."""
-    headers = {"x-lessonloop-computed-at": figures.computed_at, "x-lessonloop-stale": "1" if figures.stale else "0"}
-    return Response(figures.value, media_type="application/json", headers=headers)
-
-
-def api_stats(request: Request) -> Response:
-    figures = store_stats(state_of(request), value(request, "project"), value(request, "agent"))
-    response = json_response(figures.value)
+    """Kept figures (JSON already, or a value sent as JSON), with when they were computed and
+    whether newer ones are being computed."""
+    if isinstance(figures.value, bytes):
+        response = Response(figures.value, media_type="application/json")
+    else:
+        response = json_response(figures.value)
     response.headers["x-lessonloop-computed-at"] = figures.computed_at
     response.headers["x-lessonloop-stale"] = "1" if figures.stale else "0"
     return response
+
+
+def api_stats(request: Request) -> Response:
+    return _figures_response(store_stats(state_of(request), value(request, "project"), value(request, "agent")))
 
 
 def api_dashboard(request: Request) -> Response:
