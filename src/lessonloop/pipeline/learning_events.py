@@ -21,6 +21,7 @@ from typing import Any
 from lessonloop import json_codec
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent
+from lessonloop.pipeline.learning_prompts import PROMPT_CHARS, PROMPTS_ORDER, PROMPTS_SELECT
 from lessonloop.store.session_reader import CALL_COLUMNS, call_from_row
 
 _T_COLUMNS = ", ".join(f"t.{name.strip()}" for name in CALL_COLUMNS.split(","))
@@ -294,10 +295,6 @@ def session_models(conn: sqlite3.Connection, roots: Iterable[str]) -> dict[str, 
 
 # ---------------------------------------------------------------------------- prompts
 
-_PROMPTS = """SELECT m.id, coalesce(g.ts, ''), substr(g.text, 1, ?)
-    FROM messages g JOIN sessions s ON s.id = g.session_id JOIN sessions m ON m.id = coalesce(s.parent_id, s.id)
-    WHERE g.kind = 'prompt' AND g.text IS NOT NULL"""
-
 
 class SessionPrompts(Mapping[str, Sequence[tuple[str, str]]]):
     """The person's prompts of a main session (pipeline/learning_prompts.load_prompts, one
@@ -330,22 +327,17 @@ class SessionPrompts(Mapping[str, Sequence[tuple[str, str]]]):
 
 def session_prompts(conn: sqlite3.Connection, root: str) -> list[tuple[str, str, str]]:
     """(main session, time, text) of its prompts and its subagents', in learning_prompts' order."""
-    from lessonloop.pipeline.learning_prompts import PROMPT_CHARS
-
     return [
         (root, ts, text)
         for _root, ts, text in conn.execute(
-            f"{_PROMPTS} AND (s.id = ? OR s.parent_id = ?) ORDER BY coalesce(g.ts, ''), g.seq",
-            (PROMPT_CHARS, root, root),
+            f"{PROMPTS_SELECT} AND (s.id = ? OR s.parent_id = ?){PROMPTS_ORDER}", (PROMPT_CHARS, root, root)
         )
     ]
 
 
 def all_prompts(conn: sqlite3.Connection) -> Iterator[tuple[str, str, str]]:
     """(main session, time, text) of every prompt, through a cursor."""
-    from lessonloop.pipeline.learning_prompts import PROMPT_CHARS
-
-    yield from conn.execute(_PROMPTS, (PROMPT_CHARS,))
+    yield from conn.execute(PROMPTS_SELECT, (PROMPT_CHARS,))
 
 
 def prompt_hash(root: str, ts: str, text: str) -> int:
