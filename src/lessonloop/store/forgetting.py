@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.store.git_deletion import delete_repositories, project_repositories
+from lessonloop.store.learn_state import forget_state
 from lessonloop.store.location import FAILURE_LOG, SPOOL_FOLDER, beside
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
@@ -228,7 +229,7 @@ def delete_sessions(
         _forget_lessons(conn, moment, result, removed_because)
         # Learning's stored state holds lessons' texts and these sessions' ids: it goes, and the
         # next learning run learns again from what is left (docs/lessons.md, "How learning keeps up").
-        conn.execute("DELETE FROM learn_state")
+        forget_state(conn)
         if project is not None:
             repositories = [repo_id for repo_id, _ in project_repositories(conn, project)]
             for table, count in delete_repositories(conn, repositories).items():
