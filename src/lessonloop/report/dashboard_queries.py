@@ -65,31 +65,22 @@ def top_mistakes(
 ) -> list[dict[str, Any]]:
     """The lessons seen failing in the most sessions (rejected ones left out): the most repeated
     mistakes, with their counts and confidence."""
-    where = "l.status != 'rejected'"
-    params: list[Any] = []
-    if project:
-        where += " AND (l.scope = 'global' OR instr(l.project, ?) > 0)"
-        params.append(project)
+    from lessonloop.store.lesson_reader import list_lessons
+
     return [
         {
-            "id": row[0],
-            "title": row[1],
-            "kind": row[2],
-            "status": row[3],
-            "failed_sessions": row[4],
-            "sessions": row[5],
-            "observations": row[6],
-            "warnings": row[7],
-            "prevented": row[8],
-            "confidence": round(float(row[9]), 4),
+            "id": row.id,
+            "title": row.title,
+            "kind": row.kind,
+            "status": row.status,
+            "failed_sessions": row.failed_sessions,
+            "sessions": row.sessions,
+            "observations": row.observations,
+            "warnings": row.warnings,
+            "prevented": row.prevented,
+            "confidence": round(float(row.confidence), 4),
         }
-        for row in conn.execute(
-            f"""SELECT l.id, l.title, l.kind, l.status, l.failed_sessions, l.sessions, l.observations, l.warnings,
-                       l.prevented, l.confidence
-                FROM lessons l WHERE {where}
-                ORDER BY l.failed_sessions DESC, l.observations DESC, l.id LIMIT ?""",
-            [*params, limit],
-        )
+        for row in list_lessons(conn, status="pending,active,archived", project=project, limit=limit, order="mistakes")
     ]
 
 

@@ -21,7 +21,7 @@ from lessonloop.timestamps import days_between, utc_now
 STATUSES = ("active", "pending", "rejected", "archived")
 DEFAULT_STATUSES = ("active", "pending")  # what `lessons list` shows without --status
 KINDS = ("usage", "correction", "finding", "workflow", "manual")
-ORDERS = ("status", "confidence", "signature", "recent", "id")
+ORDERS = ("status", "confidence", "signature", "recent", "id", "mistakes")
 
 # Every column of `lessons` but the embedding vector, in table order.
 COLUMNS = (
@@ -38,6 +38,7 @@ _ORDER_BY = {
     "signature": "l.signature",
     "recent": "l.last_seen IS NULL, l.last_seen DESC, l.id",
     "id": "l.id",
+    "mistakes": "l.failed_sessions DESC, l.observations DESC, l.id",  # the most repeated mistakes first
 }
 
 
@@ -208,7 +209,7 @@ def list_lessons(
     project whose path contains this text, and global lessons (they apply everywhere). query:
     words to find in the title, body, prevention, trigger or category (full-text search).
     order: status (active, pending, rejected, archived; most confident first), confidence,
-    signature, recent (last seen first) or id.
+    signature, recent (last seen first), id, or mistakes (seen failing in the most sessions first).
     """
     if order not in _ORDER_BY:
         raise ValueError(f"unknown order {order!r} (expected {', '.join(ORDERS)})")
