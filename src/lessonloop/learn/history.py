@@ -3,8 +3,9 @@ class) and people's corrections. Built from the store by pipeline/learning.py; p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from lessonloop.learn.events import CallEvent
 
@@ -34,11 +35,27 @@ class History:
 
     def stream(self) -> Iterator[CallEvent | CorrectionEvent]:
         """Calls and corrections merged in time order (a correction after the calls it corrects)."""
-        corrections = self.corrections
-        j = 0
-        for event in self.events:
-            while j < len(corrections) and (corrections[j].ts or "") < event.ts:
-                yield corrections[j]
-                j += 1
-            yield event
-        yield from corrections[j:]
+        return in_learning_order(self.events, self.corrections)
+
+
+class _Timed(Protocol):
+    @property
+    def ts(self) -> str | None: ...
+
+
+CallT = TypeVar("CallT", bound=_Timed)
+CorrectionT = TypeVar("CorrectionT", bound=_Timed)
+
+
+def in_learning_order(calls: Iterable[CallT], corrections: Sequence[CorrectionT]) -> Iterator[CallT | CorrectionT]:
+    """Calls and corrections, each in time order, merged in learning's order: a correction before
+    the first call later than it, after the calls of its time or before (History.stream, and
+    pipeline/learning_stream over the store's rows)."""
+    j = 0
+    for call in calls:
+        when = call.ts or ""
+        while j < len(corrections) and (corrections[j].ts or "") < when:
+            yield corrections[j]
+            j += 1
+        yield call
+    yield from corrections[j:]

@@ -19,14 +19,14 @@ they end with the same lessons, counts and evidence.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from lessonloop.learn.engine import Learner, Policy
 from lessonloop.learn.events import CallEvent
-from lessonloop.learn.history import CorrectionEvent
+from lessonloop.learn.history import CorrectionEvent, in_learning_order
 from lessonloop.learn.learner_state import dump_state, event_ids, load_state
 from lessonloop.pipeline import learning_events as ev
 from lessonloop.pipeline.batch_learning import CHANGE_KINDS, changed_types
@@ -158,19 +158,6 @@ def _call(item: ev.Item) -> CallEvent:
     return event
 
 
-def _merged(calls: Iterable[ev.Item], corrections: list[ev.Item]) -> Iterator[ev.Item]:
-    """Calls and corrections in learning's order: a correction before the first call later than it
-    (learn/history.History.stream)."""
-    j = 0
-    for item in calls:
-        when = item.ts
-        while j < len(corrections) and corrections[j].ts < when:
-            yield corrections[j]
-            j += 1
-        yield item
-    yield from corrections[j:]
-
-
 def _run(
     conn: sqlite3.Connection,
     outcome: Outcome,
@@ -189,7 +176,7 @@ def _run(
     digests: dict[str, int] = {}
     ended: set[str] = set()
     tail: set[str] = set()
-    for item in _merged(calls, corrections):
+    for item in in_learning_order(calls, corrections):
         before = item.ts < boundary
         if not before and snapshot is None:
             snapshot = dump_state(learner)
