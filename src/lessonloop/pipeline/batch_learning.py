@@ -13,7 +13,6 @@ from lessonloop.learn.batch_lessons import FindingInput, finding_lessons, workfl
 from lessonloop.lesson_model.lesson import Lesson
 
 _CHANGE_KINDS = ("edit", "write")  # every agent's file edits and writes (records.TOOL_KINDS)
-CHANGE_KINDS = frozenset(_CHANGE_KINDS)
 
 
 EditSessions = Callable[[str | None, str], set[str]]  # (project, file type) -> main sessions that changed such files

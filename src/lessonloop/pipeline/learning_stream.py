@@ -29,9 +29,10 @@ from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, in_learning_order
 from lessonloop.learn.learner_state import dump_state, event_ids, load_state
 from lessonloop.pipeline import learning_events as ev
-from lessonloop.pipeline.batch_learning import CHANGE_KINDS, changed_types
+from lessonloop.pipeline.batch_learning import changed_types
 from lessonloop.store.learn_state import LearnState, changed_sessions, new_row_sessions, session_rows
 from lessonloop.timestamps import format_timestamp, parse_timestamp
+from lessonloop.tool_kinds import CHANGE_KINDS
 
 TAIL = timedelta(hours=12)  # the boundary trails the latest call by this much: later arrivals are learned again exactly
 
