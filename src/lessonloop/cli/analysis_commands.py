@@ -78,20 +78,20 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def cmd_analyze_stats(args: argparse.Namespace) -> int:
     from lessonloop.learn.habit_stats import habit_outcome_stats
     from lessonloop.pipeline.analysis import analyze_store
-    from lessonloop.report.analysis_queries import outcome_counts, session_facts
+    from lessonloop.report.analysis_queries import habit_figures, outcome_counts, session_facts
 
     with open_cli_store(args.db) as conn:
         analyze_store(conn, bandit=False if args.no_bandit else None)
         facts = session_facts(conn, args.project, known_agent(conn, args.agent))
         empty = None if facts else no_sessions_text(conn, _filters(args), "analyzed sessions")
-    associations = habit_outcome_stats(facts)
-    outcomes = outcome_counts(facts)
     if args.json:
-        emit_json({"sessions": len(facts), "outcomes": outcomes, "associations": [a.to_json() for a in associations]})
+        emit_json(habit_figures(facts))
         return 0
     if empty is not None:
         print(empty)
         return 0
+    associations = habit_outcome_stats(facts)
+    outcomes = outcome_counts(facts)
     from lessonloop.report.analysis_render import render_habit_stats
 
     render_habit_stats(console(), associations, len(facts))

@@ -76,6 +76,18 @@ def outcome_counts(facts: list[SessionFacts]) -> dict[str, Any]:
     return counts
 
 
+def habit_figures(facts: list[SessionFacts]) -> dict[str, Any]:
+    """`analyze stats --json` (and the dashboards' habits): how many sessions, their bad outcomes
+    counted, and every habit tested against every outcome (Fisher's exact test)."""
+    from lessonloop.learn.habit_stats import habit_outcome_stats
+
+    return {
+        "sessions": len(facts),
+        "outcomes": outcome_counts(facts),
+        "associations": [a.to_json() for a in habit_outcome_stats(facts)],
+    }
+
+
 @dataclass(slots=True)
 class ReportSession:
     id: str

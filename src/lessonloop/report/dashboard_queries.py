@@ -86,15 +86,9 @@ def top_mistakes(
 
 def habits(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> dict[str, Any]:
     """Workflow habits against outcomes, as `analyze stats --json` gives them (Fisher's exact test)."""
-    from lessonloop.learn.habit_stats import habit_outcome_stats
-    from lessonloop.report.analysis_queries import outcome_counts, session_facts
+    from lessonloop.report.analysis_queries import habit_figures, session_facts
 
-    facts = session_facts(conn, project, agent)
-    return {
-        "sessions": len(facts),
-        "outcomes": outcome_counts(facts),
-        "associations": [a.to_json() for a in habit_outcome_stats(facts)],
-    }
+    return habit_figures(session_facts(conn, project, agent))
 
 
 def tokens_per_day(conn: sqlite3.Connection, tree: str, params: list[Any]) -> list[dict[str, Any]]:
