@@ -76,11 +76,6 @@ def set_sync_after_ingest(conn: sqlite3.Connection, on: bool) -> None:
         conn.execute("UPDATE team_config SET sync_after_ingest = ? WHERE id = 1", (int(on),))
 
 
-def set_role(conn: sqlite3.Connection, role: str) -> None:
-    with transaction(conn):
-        conn.execute("UPDATE team_config SET role = ? WHERE id = 1", (role,))
-
-
 # --- projects -------------------------------------------------------------------------------
 
 
@@ -485,17 +480,4 @@ def pulled_summary(conn: sqlite3.Connection) -> dict[str, int]:
         "own_lessons_shared": int(row[1] or 0),
         "commands": int(row[2] or 0),
         "rejected": int(row[3] or 0),
-    }
-
-
-def team_lesson_origins(conn: sqlite3.Connection, lesson_ids: Sequence[int]) -> dict[int, list[str]]:
-    """lesson id -> the team members it came from, for the team copies among `lesson_ids`."""
-    if not lesson_ids:
-        return {}
-    marks = ", ".join("?" * len(lesson_ids))
-    return {
-        int(r[0]): list(json_codec.loads(r[1]))
-        for r in conn.execute(
-            f"SELECT lesson_id, members FROM team_items WHERE own = 0 AND lesson_id IN ({marks})", list(lesson_ids)
-        )
     }

@@ -25,7 +25,6 @@ LESSON_TEXTS = (
     "category", "severity",
 )  # fmt: skip
 LESSON_COUNTS = ("sessions", "failed_sessions", "observations", "prevented")
-COMMAND_COUNTS = ("runs", "failures", "stopped", "duration_total")
 
 
 def item_id(kind: str, project: str, signature: str) -> str:

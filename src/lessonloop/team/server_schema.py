@@ -15,7 +15,6 @@ from __future__ import annotations
 
 SCHEMA = "lessonloop_team"
 SCHEMA_VERSION = 1
-ROLES = ("read", "write", "maintain")
 
 _TABLES = """
 CREATE SCHEMA IF NOT EXISTS lessonloop_team;
