@@ -269,40 +269,57 @@ def forget_shared(conn: sqlite3.Connection) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Incoming:
-    """A pulled item as the store keeps it."""
+    """A pulled item: one item as the server has it now, every member's counts summed
+    (team/server.py reads them)."""
 
+    seq: int
     item_id: str
     kind: str
     project: str  # remote key, '' global
-    local_project: str | None
     signature: str
-    own_lesson_id: int | None  # this member's lesson of the same identity
     payload: dict[str, Any]  # texts (lesson) or the summary (command); empty for a forgotten one
-    totals: dict[str, float]
-    members: tuple[str, ...]
     rejected_by: str | None
     reject_reason: str | None
+    totals: dict[str, float]
+    members: tuple[str, ...]
     first_seen: str | None
     last_seen: str | None
-    seq: int
 
     @property
     def forgotten(self) -> bool:
+        """Every contributor forgot it: pullers drop their copy."""
         return not self.members
 
 
-def apply_pulled(conn: sqlite3.Connection, items: Sequence[Incoming], cursor: int, now: str) -> dict[str, int]:
+def apply_pulled(
+    conn: sqlite3.Connection,
+    items: Sequence[Incoming],
+    cursor: int,
+    now: str,
+    *,
+    remotes: dict[str, str],
+    own_ids: dict[str, int],
+) -> dict[str, int]:
     """One page of a pull in one transaction, the cursor with it: a pull killed midway resumes at
-    the first page it had not stored. Returns counts (new, updated, removed, rejected)."""
+    the first page it had not stored. `remotes`: local project -> remote key (a team copy takes
+    its project's local name); `own_ids`: team item id -> this member's lesson of the same
+    identity. Returns counts (new, updated, removed, rejected)."""
     counts = {"new": 0, "updated": 0, "removed": 0, "rejected": 0}
     with transaction(conn):
         for item in items:
-            _apply_item(conn, item, now, counts)
+            _apply_item(conn, item, now, counts, remotes, own_ids)
         conn.execute("UPDATE team_config SET pull_seq = max(pull_seq, ?), last_pull_at = ? WHERE id = 1", (cursor, now))
     return counts
 
 
-def _apply_item(conn: sqlite3.Connection, item: Incoming, now: str, counts: dict[str, int]) -> None:
+def _apply_item(
+    conn: sqlite3.Connection,
+    item: Incoming,
+    now: str,
+    counts: dict[str, int],
+    remotes: dict[str, str],
+    own_ids: dict[str, int],
+) -> None:
     copy_sig = COPY_PREFIX + item.item_id
     found = conn.execute("SELECT id FROM lessons WHERE signature = ?", (copy_sig,)).fetchone()
     copy_id = int(found[0]) if found else None  # None: never made, or forgotten here
@@ -316,15 +333,17 @@ def _apply_item(conn: sqlite3.Connection, item: Incoming, now: str, counts: dict
     lesson_id: int | None = None
     own = 0
     if item.kind == "lesson":
-        if item.own_lesson_id is not None:
+        own_lesson_id = own_ids.get(item.item_id)
+        if own_lesson_id is not None:
             if copy_id is not None:  # this member learned it since: their own row carries it now
                 conn.execute("DELETE FROM lessons WHERE id = ?", (copy_id,))
-            lesson_id, own = item.own_lesson_id, 1
+            lesson_id, own = own_lesson_id, 1
             if item.rejected_by:
                 detail = {"team": True, "by": item.rejected_by, "reason": item.reject_reason}
                 counts["rejected"] += _reject(conn, lesson_id, now, detail)
         elif copy_id is not None or not (_forgotten_here(conn, copy_sig) or _forgotten_here(conn, item.signature)):
-            lesson_id = _upsert_copy(conn, copy_id, copy_sig, item, now, counts)
+            local = local_project(remotes, item.project) if item.project else None
+            lesson_id = _upsert_copy(conn, copy_id, copy_sig, item, local, now, counts)
     conn.execute(
         """INSERT INTO team_items (item_id, kind, project, signature, lesson_id, own, members, totals, payload,
                rejected_by, seq, pulled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -407,10 +426,17 @@ def _forgotten_here(conn: sqlite3.Connection, signature: str) -> bool:
 
 
 def _upsert_copy(
-    conn: sqlite3.Connection, copy_id: int | None, signature: str, item: Incoming, now: str, counts: dict[str, int]
+    conn: sqlite3.Connection,
+    copy_id: int | None,
+    signature: str,
+    item: Incoming,
+    project: str | None,
+    now: str,
+    counts: dict[str, int],
 ) -> int:
-    """The team copy of a lesson this member does not have: the author's texts, the team's counts,
-    its confidence computed from them (decayed from the last time any member saw it)."""
+    """The team copy of a lesson this member does not have, in local `project` (None: global):
+    the author's texts, the team's counts, its confidence computed from them (decayed from the
+    last time any member saw it)."""
     p = item.payload
     sessions, failed = _count(item.totals, "sessions"), _count(item.totals, "failed_sessions")
     days = days_between(item.last_seen, now) if item.last_seen else 0.0
@@ -441,7 +467,7 @@ def _upsert_copy(
         "category": p.get("category"),
         "severity": conf.severity_for(str(p.get("severity") or "medium"), failed),
         "scope": "project" if item.project else "global",
-        "project": item.local_project if item.project else None,
+        "project": project,
         "sessions": sessions,
         "failed_sessions": failed,
         "observations": _count(item.totals, "observations"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lessonloop import json_codec
+from lessonloop.store.team_state import Incoming
 from lessonloop.team import server_schema
 
 if TYPE_CHECKING:
@@ -28,29 +29,6 @@ class TeamError(Exception):
 
 class TeamAuthError(TeamError):
     """An unknown member, a wrong token, or a role that does not allow this."""
-
-
-@dataclass(frozen=True, slots=True)
-class PulledItem:
-    """One item as the server has it now, with every member's counts summed."""
-
-    seq: int
-    id: str
-    kind: str
-    project: str
-    signature: str
-    payload: dict[str, Any]
-    rejected_by: str | None
-    reject_reason: str | None
-    totals: dict[str, float]
-    members: tuple[str, ...]
-    first_seen: str | None
-    last_seen: str | None
-
-    @property
-    def forgotten(self) -> bool:
-        """Every contributor forgot it: pullers drop their copy."""
-        return not self.members
 
 
 def shown_url(url: str) -> str:
@@ -201,16 +179,16 @@ class TeamServer:
             ).fetchone()
         return int(row[0]) if row else 0
 
-    def pull(self, after: int, limit: int) -> list[PulledItem]:
+    def pull(self, after: int, limit: int) -> list[Incoming]:
         """The items changed after `after`, in the server's order, at most `limit`."""
         with self._call("pull"):
             rows = self.conn.execute(
                 "SELECT * FROM lessonloop_team.pull(%s, %s, %s, %s)", (self.member, self._token, after, limit)
             ).fetchall()
         return [
-            PulledItem(
+            Incoming(
                 seq=int(r[0]),
-                id=r[1],
+                item_id=r[1],
                 kind=r[2],
                 project=r[3],
                 signature=r[4],

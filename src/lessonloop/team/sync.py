@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.store import team_state
-from lessonloop.store.team_state import Incoming, Outgoing
+from lessonloop.store.team_state import Outgoing
 from lessonloop.team import items
 from lessonloop.team.remote_urls import RemoteError, normalize_remote, remote_of_folder
 from lessonloop.team.server import TeamServer
@@ -196,28 +196,11 @@ def pull(
         cursor = config.pull_seq if config else 0
         pulled = server.pull(cursor, page)
         if not pulled:
-            team_state.apply_pulled(conn, [], cursor, now())  # the last pull's time
+            team_state.apply_pulled(conn, [], cursor, now(), remotes=remotes, own_ids=own_ids)  # the last pull's time
             break
-        incoming = [
-            Incoming(
-                item_id=p.id,
-                kind=p.kind,
-                project=p.project,
-                local_project=team_state.local_project(remotes, p.project) if p.project else None,
-                signature=p.signature,
-                own_lesson_id=own_ids.get(p.id) if p.kind == "lesson" else None,
-                payload=p.payload,
-                totals=p.totals,
-                members=p.members,
-                rejected_by=p.rejected_by,
-                reject_reason=p.reject_reason,
-                first_seen=p.first_seen,
-                last_seen=p.last_seen,
-                seq=p.seq,
-            )
-            for p in pulled
-        ]
-        counts = team_state.apply_pulled(conn, incoming, max(p.seq for p in pulled), now())
+        counts = team_state.apply_pulled(
+            conn, pulled, max(p.seq for p in pulled), now(), remotes=remotes, own_ids=own_ids
+        )
         result.pages += 1
         result.items += len(pulled)
         for name, value in counts.items():
