@@ -109,7 +109,6 @@ RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = lessonloop_t
 DECLARE
     it jsonb;
     changed integer := 0;
-    next_author text;
 BEGIN
     PERFORM require_role(p_member, p_token, 'write');
     PERFORM pg_advisory_xact_lock(hashtext('lessonloop_team.changes'));
