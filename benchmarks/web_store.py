@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,8 +32,8 @@ def copied_corpora(work: Path, copies: int) -> list[Path]:
 
     folders: list[Path] = []
     for source in CLAUDE_CODE_SOURCES:
-        if source.is_dir():
-            claude_code_copies(work / f"claude-{source.name}", copies, source)
+        if source.is_dir():  # every copy at the corpus's times
+            cc.claude_code_copies(work / f"claude-{source.name}", copies, source, shift=timedelta(0))
             folders.append(work / f"claude-{source.name}")
     if cc.CODEX_CORPUS.is_dir():
         cc.codex_copies(work / "codex", copies)
@@ -57,33 +57,6 @@ def copied_corpora(work: Path, copies: int) -> list[Path]:
             (folder / cc.AIDER_HISTORY).write_bytes(cc.aider_history_copy(history, copy))
         folders.append(work / "aider")
     return folders
-
-
-# Claude Code's ids: UUIDs (sessions, messages), the API's prefixed ids, subagents' short ids.
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
-_PREFIXED = re.compile(r"\b(?:toolu|srvtoolu|msg|req)_[A-Za-z0-9]+")
-_AGENT_ID = re.compile(r'"agentId":"([^"]+)"')
-
-
-def claude_code_copies(out: Path, copies: int, corpus: Path) -> None:
-    """`copies` copies of every Claude Code transcript of `corpus` (same layout, in out/copyNNN/),
-    every id made the copy's own with tests/corpus_copies.copy_id (file names included)."""
-    from tests.corpus_copies import copy_id
-
-    files = sorted(corpus.rglob("*.jsonl"))
-    agents = sorted({m.group(1) for f in files for m in _AGENT_ID.finditer(f.read_text("utf-8", "replace"))})
-    agent_pattern = re.compile(r"\b(" + "|".join(map(re.escape, agents)) + r")\b") if agents else None
-    for copy in range(copies):
-
-        def renamed(text: str, copy: int = copy) -> str:
-            text = _UUID.sub(lambda m: copy_id(m.group().lower(), copy), text)
-            text = _PREFIXED.sub(lambda m: copy_id(m.group(), copy), text)
-            return agent_pattern.sub(lambda m: copy_id(m.group(), copy), text) if agent_pattern else text
-
-        for path in files:
-            target = out / f"copy{copy:03d}" / renamed(str(path.relative_to(corpus)))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(renamed(path.read_text("utf-8", "surrogateescape")), "utf-8", "surrogateescape")
 
 
 def lessonloop(*args: str, env: dict[str, str]) -> None:

@@ -103,7 +103,7 @@ def claude_code_span(corpus: Path = CLAUDE_CODE_CORPUS) -> timedelta:
 def claude_code_copy_text(text: str, agent_ids: Iterable[str], copy: int, shift: timedelta) -> str:
     """One Claude Code transcript's text as copy number `copy` has it: every id its own (copy_id:
     UUIDs, the API's prefixed ids, subagents' ids) and every record time moved `copy` times
-    `shift` later."""
+    `shift` later (a zero shift: the times left as they are)."""
     if copy == 0:
         return text
     text = _ANY_UUID.sub(lambda m: copy_id(m.group().lower(), copy), text)
@@ -113,18 +113,24 @@ def claude_code_copy_text(text: str, agent_ids: Iterable[str], copy: int, shift:
         pattern = re.compile(r"\b(" + "|".join(re.escape(i) for i in agents) + r")\b")
         text = pattern.sub(lambda m: copy_id(m.group(), copy), text)
     later = shift * copy
+    if not later:
+        return text
     return _CLAUDE_TIME.sub(
         lambda m: f'"{m.group(1)}":"{(_parse_time(m.group(2)) + later).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]}Z"',
         text,
     )
 
 
-def claude_code_copies(out: Path, copies: int, corpus: Path = CLAUDE_CODE_CORPUS, first: int = 0) -> list[Path]:
+def claude_code_copies(
+    out: Path, copies: int, corpus: Path = CLAUDE_CODE_CORPUS, first: int = 0, shift: timedelta | None = None
+) -> list[Path]:
     """Copies number `first` to `first + copies - 1` of every Claude Code transcript of `corpus`
     (main sessions, their subagent folders, single files), in out/copyNNN/ with the same layout;
-    each copy's ids are its own and its times one span (claude_code_span) after the previous
-    copy's, as if one person had worked N times as long."""
-    shift = claude_code_span(corpus)
+    each copy's ids are its own and its times `shift` after the previous copy's: by default one
+    span (claude_code_span), as if one person had worked N times as long; timedelta(0) keeps the
+    corpus's times in every copy (as if N people had worked at once)."""
+    if shift is None:
+        shift = claude_code_span(corpus)
     files = sorted(corpus.rglob("*.jsonl"))
     agent_ids = sorted({m.group(1) for path in files for m in _AGENT_ID.finditer(path.read_text("utf-8", "replace"))})
     written: list[Path] = []
