@@ -45,6 +45,7 @@ from lessonloop.json_depth import MAX_DEPTH
 from lessonloop.pipeline.ingest import IngestSummary, discover, ingest
 from lessonloop.records import Problem
 from lessonloop.store import open_store
+from tests.json_nesting import nests_deeper
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("LESSONLOOP_CORPUS", REPO_ROOT.parent / "shared" / "corpus" / "claude-code" / "spotter"))
@@ -742,18 +743,6 @@ def expected_for(raw: bytes) -> Expected:
     if isinstance(value, dict) and nests_deeper(value, MAX_DEPTH):
         codes.append("nested-too-deep")
     return Expected(tuple(sorted(codes)), value, bad_utf8)
-
-
-def nests_deeper(value: Any, limit: int) -> bool:
-    """Whether lists and objects nest more than `limit` levels in `value` (counted without recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        node, level = stack.pop()
-        if isinstance(node, dict | list):
-            if level > limit:
-                return True
-            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
-    return False
 
 
 def _normalized(codes: list[str]) -> tuple[str, ...]:

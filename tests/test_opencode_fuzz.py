@@ -46,6 +46,7 @@ from lessonloop.records import Problem
 from lessonloop.store import open_store
 from tests import corpus_copies as copies
 from tests.conftest import Dump, dump_store, store_differences
+from tests.json_nesting import nests_deeper
 
 pytestmark = pytest.mark.corpus  # every test mutates the corpus sample (skipped without it)
 
@@ -87,7 +88,7 @@ def expected_codes(raw: bytes) -> tuple[set[str], Json]:
     if not isinstance(value, dict):
         codes.add("not-an-object")
         return codes, None
-    if _nests_deeper(value, MAX_DEPTH):
+    if nests_deeper(value, MAX_DEPTH):
         codes.add("nested-too-deep")
     return codes, value
 
@@ -98,17 +99,6 @@ def _loads_bytes(raw: bytes) -> bool:
     except orjson.JSONDecodeError:
         return False
     return True
-
-
-def _nests_deeper(value: Json, limit: int) -> bool:
-    stack = [(value, 1)]
-    while stack:
-        node, level = stack.pop()
-        if isinstance(node, dict | list):
-            if level > limit:
-                return True
-            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
-    return False
 
 
 def codes_match(expected: set[str], reported: list[str]) -> bool:
