@@ -396,6 +396,13 @@ def _ingest(db: Path, *paths: Path) -> IngestSummary:
         conn.close()
 
 
+def _differences_from_a_clean_ingest(db: Path, folder: Path, tmp_path: Path) -> list[str]:
+    """How the store `db` differs from a clean ingest of `folder` as it is now."""
+    clean = tmp_path / "clean.db"
+    _ingest(clean, folder)
+    return store_differences(dump_store(clean), dump_store(db))
+
+
 # --------------------------------------------------------------------------- the tests
 
 
@@ -543,9 +550,7 @@ def test_files_written_in_parts_end_as_a_clean_ingest(fuzz_files: list[FuzzFile]
             with open(folder / name / HISTORY, "ab") as handle:
                 handle.write(data[start : cuts[name][part]])
         _ingest(db, folder)
-    clean = tmp_path / "clean.db"
-    _ingest(clean, folder)
-    differences = store_differences(dump_store(clean), dump_store(db))
+    differences = _differences_from_a_clean_ingest(db, folder, tmp_path)
     assert not differences, f"cuts {cuts}:\n" + "\n".join(differences)
 
 
@@ -554,6 +559,23 @@ def test_files_written_in_parts_end_as_a_clean_ingest(fuzz_files: list[FuzzFile]
 
 def _history(*lines: bytes) -> bytes:
     return b"".join(line + b"\n" for line in lines)
+
+
+def _project(tmp_path: Path, history: bytes) -> Path:
+    """A project folder whose Aider history is `history`."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / HISTORY).write_bytes(history)
+    return folder
+
+
+def _grown_and_clean(db: Path, folder: Path, more: bytes, tmp_path: Path) -> list[str]:
+    """`more` appended to the folder's history and ingested into `db`: how `db` then differs from
+    a clean ingest of the whole file."""
+    with open(folder / HISTORY, "ab") as handle:
+        handle.write(more)
+    _ingest(db, folder)
+    return _differences_from_a_clean_ingest(db, folder, tmp_path)
 
 
 @pytest.mark.parametrize("length", [MAX_LINE_BYTES + 10, 2 * MAX_LINE_BYTES])
@@ -574,10 +596,7 @@ def test_a_line_over_the_limit_keeps_line_numbers_and_its_session_whole(length: 
         b"> Tokens: 900 sent, 9 received.",
     )
     more = _history(b"", b"#### one more thing", b"", b"Sure.", b"", b"> Tokens: 1k sent, 20 received.")
-    folder = tmp_path / "p"
-    folder.mkdir()
-    history = folder / HISTORY
-    history.write_bytes(first)
+    folder = _project(tmp_path, first)
     db = tmp_path / "grown.db"
     summary = _ingest(db, folder)
     assert sorted((p.line, p.code) for p in summary.problems) == [(5, "line-too-long"), (6, "invalid-utf8")]
@@ -585,12 +604,7 @@ def test_a_line_over_the_limit_keeps_line_numbers_and_its_session_whole(length: 
     prompts = conn.execute("SELECT seq, text FROM messages WHERE kind = 'prompt' ORDER BY seq").fetchall()
     conn.close()
     assert prompts == [(3, "make it faster"), (6, "caf\ufffd and then?")]
-    with open(history, "ab") as handle:
-        handle.write(more)
-    _ingest(db, folder)
-    clean = tmp_path / "clean.db"
-    _ingest(clean, folder)
-    differences = store_differences(dump_store(clean), dump_store(db))
+    differences = _grown_and_clean(db, folder, more, tmp_path)
     assert not differences, "\n".join(differences)
 
 
@@ -611,16 +625,8 @@ def test_a_session_after_a_line_over_the_limit_grows_as_a_clean_ingest_reads_it(
         b"Now this.",
     )
     more = _history(b"", b"> Tokens: 1k sent, 20 received.", b"", b"#### one more thing", b"", b"Sure.")
-    folder = tmp_path / "p"
-    folder.mkdir()
-    history = folder / HISTORY
-    history.write_bytes(first)
+    folder = _project(tmp_path, first)
     db = tmp_path / "grown.db"
     _ingest(db, folder)
-    with open(history, "ab") as handle:
-        handle.write(more)
-    _ingest(db, folder)
-    clean = tmp_path / "clean.db"
-    _ingest(clean, folder)
-    differences = store_differences(dump_store(clean), dump_store(db))
+    differences = _grown_and_clean(db, folder, more, tmp_path)
     assert not differences, "\n".join(differences)
