@@ -106,7 +106,7 @@ def claude_code_copy_text(text: str, agent_ids: Iterable[str], copy: int, shift:
     `shift` later (a zero shift: the times left as they are)."""
     if copy == 0:
         return text
-    text = _ANY_UUID.sub(lambda m: copy_id(m.group().lower(), copy), text)
+    text = _copied_uuids(text, copy)
     text = _CLAUDE_PREFIXED.sub(lambda m: copy_id(m.group(), copy), text)
     agents = sorted(set(agent_ids), key=lambda i: (-len(i), i))
     if agents:
