@@ -8,7 +8,7 @@ import random
 import pytest
 
 from lessonloop.capture.aider.edit_blocks import unified_diff
-from lessonloop.capture.line_diff import diff_hunks
+from lessonloop.capture.line_diff import counted_diff, diff_hunks
 
 
 def _difflib(old: list[str], new: list[str], context: int) -> list[str]:
@@ -89,3 +89,26 @@ def test_lines_that_look_like_file_headers_are_kept_and_counted() -> None:
     diff, added, removed = unified_diff("select 1;\n-- old note\nselect 2;", "select 1;\n++ new note\nselect 2;")
     assert diff.splitlines() == ["@@ -1,3 +1,3 @@", " select 1;", "--- old note", "+++ new note", " select 2;"]
     assert (added, removed) == (1, 1)
+
+
+def test_counted_diff_counts_the_added_and_removed_lines_of_the_hunks_it_joins() -> None:
+    # Context lines whose text starts with "+" or "-" are not counted; "@@" headers neither.
+    old = ["+ keep", "- keep", "a", "b", "c", "d", "e", "f", "g", "+ end"]
+    new = ["+ keep", "- keep", "x", "b", "c", "d", "e", "f", "y", "+ end", "z"]
+    text, added, removed = counted_diff(old, new, 1)
+    assert text == "\n".join(diff_hunks(old, new, 1))
+    assert text.splitlines() == [
+        "@@ -2,3 +2,3 @@",
+        " - keep",
+        "-a",
+        "+x",
+        " b",
+        "@@ -8,3 +8,4 @@",
+        " f",
+        "-g",
+        "+y",
+        " + end",
+        "+z",
+    ]
+    assert (added, removed) == (3, 2)
+    assert counted_diff(old, old, 3) == ("", 0, 0)

@@ -53,6 +53,19 @@ def diff_hunks(old: list[str], new: list[str], context: int) -> list[str]:
     ]
 
 
+def counted_diff(old: list[str], new: list[str], context: int) -> tuple[str, int, int]:
+    """(the hunks of diff_hunks as one text, lines added, lines removed)."""
+    return counted_hunks(diff_hunks(old, new, context))
+
+
+def counted_hunks(hunks: list[str]) -> tuple[str, int, int]:
+    """(hunk lines joined by newlines, lines added, lines removed): the `+` and `-` lines of
+    hunks (from the first `@@` header on, without file header lines)."""
+    added = sum(1 for line in hunks if line.startswith("+"))
+    removed = sum(1 for line in hunks if line.startswith("-"))
+    return "\n".join(hunks), added, removed
+
+
 def _range(start: int, stop: int) -> str:
     """A hunk's line range as difflib writes it (1-based start; the count left out when 1; an
     empty range starts at the line before it)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lessonloop.capture.line_diff import diff_hunks
+from lessonloop.capture.line_diff import counted_diff, counted_hunks
 
 HEAD = re.compile(r"^<{5,9} SEARCH\s*$")
 DIVIDER = re.compile(r"^={5,9}\s*$")
@@ -93,10 +93,6 @@ def unified_diff(search: str, replace: str) -> tuple[str, int, int]:
     """(diff with @@ hunks, lines added, lines removed) of replacing `search` by `replace`."""
     old = search.splitlines()
     new = replace.splitlines()
-    if not old:
-        body = [f"@@ -0,0 +1,{len(new)} @@", *("+" + line for line in new)]
-        return "\n".join(body), len(new), 0
-    out = diff_hunks(old, new, 3)
-    added = sum(1 for line in out if line.startswith("+"))
-    removed = sum(1 for line in out if line.startswith("-"))
-    return "\n".join(out), added, removed
+    if not old:  # aider's own hunk for an empty SEARCH: the whole REPLACE added
+        return counted_hunks([f"@@ -0,0 +1,{len(new)} @@", *("+" + line for line in new)])
+    return counted_diff(old, new, 3)

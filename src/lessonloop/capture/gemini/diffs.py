@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from lessonloop.capture.gemini.tools import EDIT_TOOL, WRITE_TOOL
-from lessonloop.capture.line_diff import diff_hunks
+from lessonloop.capture.line_diff import counted_diff, counted_hunks
 
 DIFF_TOOLS = frozenset({EDIT_TOOL, "edit", WRITE_TOOL})
 
@@ -39,15 +39,9 @@ def applied_diff(tool: str, args: Any, display: Any) -> tuple[str, int, int] | N
 def _hunks(patch: str) -> tuple[str, int, int]:
     lines = patch.splitlines()
     start = next((i for i, line in enumerate(lines) if line.startswith("@@")), len(lines))
-    kept = lines[start:]
-    added = sum(1 for line in kept if line.startswith("+"))
-    removed = sum(1 for line in kept if line.startswith("-"))
-    return "\n".join(kept), added, removed
+    return counted_hunks(lines[start:])
 
 
 def _diff_strings(old: str, new: str) -> tuple[str, int, int]:
     # A new file (old empty) is one hunk of added lines, built by diff_hunks without difflib.
-    lines = diff_hunks(old.splitlines(), new.splitlines(), 3)
-    added = sum(1 for line in lines if line.startswith("+"))
-    removed = sum(1 for line in lines if line.startswith("-"))
-    return "\n".join(lines), added, removed
+    return counted_diff(old.splitlines(), new.splitlines(), 3)
