@@ -21,9 +21,15 @@ the venv's interpreter, `-I -c`), interleaved round-robin with the order rotated
   pre_tool_use    PreToolUse with a corpus call
   pre_tool_fires  PreToolUse with a call that fires a warning
   prompt          UserPromptSubmit with a corpus prompt (lexical recall)
+  post_tool_ok    PostToolUse of a corpus call that succeeded: the call stored (redacted) in the
+                  timed session, whose calls fix no open failure (the common case: nothing learned)
 Target: median(pre_tool_use) / median(baseline) <= 1.5, and the same for prompt.
 
-Run: `.venv/bin/python benchmarks/hook_bench.py [--rounds N] [--calls N] [--json]`.
+`--before SRC`: every hook contender is also run from another source folder (SRC first on
+sys.path, e.g. a `git archive` of the code before a change), interleaved in the same rounds as
+"<name>@before", with its ratio to the baseline beside the current tree's.
+
+Run: `.venv/bin/python benchmarks/hook_bench.py [--rounds N] [--calls N] [--before SRC] [--json]`.
 """
 
 from __future__ import annotations
@@ -219,6 +225,12 @@ def run(argv: list[str], data: bytes, env: dict[str, str]) -> tuple[float, bytes
     return (time.perf_counter() - started) * 1000.0, done.stdout
 
 
+def before_tree(argv: list[str], src: Path) -> list[str]:
+    """The hook command `argv` (python -I -c CODE EVENT) run from the source folder `src`."""
+    at = argv.index("-c") + 1
+    return [*argv[:at], f"import sys; sys.path.insert(0, {str(src.resolve())!r}); {argv[at]}", *argv[at + 1 :]]
+
+
 def summary(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     return {
@@ -233,6 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tool-calls", type=int, default=100_000)
     parser.add_argument("--calls", type=int, default=60, help="payloads of each kind per round")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--before", type=Path, help="another source folder (holding lessonloop/) to compare with")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -254,33 +267,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         baseline = [sys.executable, "-c", "import json, sqlite3"]
         pre = shlex.split(hook_command("PreToolUse"))
         prompt = shlex.split(hook_command("UserPromptSubmit"))
+        post = shlex.split(hook_command("PostToolUse"))
 
         def payload(event: str, n: int, **fields: Any) -> bytes:
             body = {"session_id": session, "cwd": cwd, "transcript_path": f"{tmp}/t.jsonl", "hook_event_name": event}
             body.update(fields, tool_use_id=f"toolu_timed_{n}")
             return json.dumps(body).encode()
 
-        times: dict[str, list[float]] = {"baseline": [], "pre_tool_use": [], "pre_tool_fires": [], "prompt": []}
-        outputs = {"pre_tool_use": 0, "pre_tool_fires": 0, "prompt": 0}
+        hooks = {"pre_tool_use": pre, "pre_tool_fires": pre, "prompt": prompt, "post_tool_ok": post}
+        if args.before is not None:
+            hooks.update({f"{name}@before": before_tree(argv_, args.before) for name, argv_ in list(hooks.items())})
+        times: dict[str, list[float]] = {name: [] for name in ("baseline", *hooks)}
+        outputs = dict.fromkeys(hooks, 0)
         n = 0
-        for name, argv_ in (("baseline", baseline), ("pre", pre), ("prompt", prompt)):  # warm-up
+        for name, argv_ in (("baseline", baseline), *hooks.items()):  # warm-up
             for _ in range(3):
-                run(argv_, payload("PreToolUse", 0, tool_name="Bash", tool_input={"command": "ls"}) if name != "prompt"
-                    else payload("UserPromptSubmit", 0, prompt="hello"), env)  # fmt: skip
+                n += 1
+                run(argv_, payload("UserPromptSubmit", n, prompt="hello") if name.startswith("prompt") else
+                    payload("PostToolUse" if name.startswith("post") else "PreToolUse", n, tool_name="Bash",
+                            tool_input={"command": "ls"}, tool_response={"stdout": "x", "stderr": ""}), env)  # fmt: skip
         for _ in range(args.rounds):
             for i in range(args.calls):
                 n += 1
                 call = corpus_calls[i % len(corpus_calls)]
-                contenders = [
-                    ("baseline", baseline, b""),
-                    ("pre_tool_use", pre, payload("PreToolUse", n, **call)),
-                    (
-                        "pre_tool_fires",
-                        pre,
-                        payload("PreToolUse", n, tool_name="Bash", tool_input={"command": "git push"}),
-                    ),
-                    ("prompt", prompt, payload("UserPromptSubmit", n, prompt=prompts[i % len(prompts)])),
-                ]
+                bodies = {
+                    "pre_tool_use": payload("PreToolUse", n, **call),
+                    "pre_tool_fires": payload("PreToolUse", n, tool_name="Bash", tool_input={"command": "git push"}),
+                    "prompt": payload("UserPromptSubmit", n, prompt=prompts[i % len(prompts)]),
+                    "post_tool_ok": b"",
+                }
+                contenders = [("baseline", baseline, b"")]
+                for name, argv_ in hooks.items():
+                    body = bodies[name.split("@")[0]]
+                    if name.startswith("post_tool_ok"):  # a call id of its own for each run: each is stored
+                        body = payload("PostToolUse", len(contenders) * 1_000_000 + n, **call,
+                                       tool_response={"stdout": "done", "stderr": ""})  # fmt: skip
+                    contenders.append((name, argv_, body))
                 shift = n % len(contenders)
                 for name, argv_, data in contenders[shift:] + contenders[:shift]:
                     ms, out = run(argv_, data, env)
@@ -291,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report["hook_failures"] = failures.read_text().splitlines()[:5] if failures.exists() else []
     base = summary(times["baseline"])
     report["baseline"] = base
-    for name in ("pre_tool_use", "pre_tool_fires", "prompt"):
+    for name in outputs:
         s = summary(times[name])
         s["ratio"] = round(s["median_ms"] / base["median_ms"], 2)
         s["answered"] = outputs[name]
@@ -303,10 +325,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         print(f"store: {args.lessons} lessons, {args.tool_calls} tool calls (built in {report['build_s']} s)")
         print(f"baseline  python -c 'import json, sqlite3'  median {base['median_ms']} ms")
-        for name in ("pre_tool_use", "pre_tool_fires", "prompt"):
+        for name in outputs:
             s = report[name]
             print(
-                f"{name:15s} median {s['median_ms']:6.2f} ms  p95 {s['p95_ms']:6.2f} ms  ratio {s['ratio']:.2f}  answered {s['answered']}"
+                f"{name:22s} median {s['median_ms']:6.2f} ms  p95 {s['p95_ms']:6.2f} ms  ratio {s['ratio']:.2f}  answered {s['answered']}"
             )
         if report["hook_failures"]:
             print("hook failures:", *report["hook_failures"], sep="\n  ")

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from lessonloop.learn.check_lessons import check_name, draft_from_check_rejection, draft_from_progress
 from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job
 from lessonloop.learn.events import CallEvent
+from lessonloop.learn.learnable import OPEN_LIMIT
 from lessonloop.learn.prompt_match import asked_for
 from lessonloop.learn.signatures import digest, jaccard, words_text
 from lessonloop.lesson_model.lesson import Evidence, Lesson
 from lessonloop.lesson_model.triggers import SessionState, Trigger, relative_path
 from lessonloop.tool_kinds import EDIT, READ, SHELL, WRITE
 
-OPEN_LIMIT = 60  # a failure not fixed within this many calls of its context is dropped
 HISTORY = 200  # calls remembered per context, for "what happened between failure and fix"
 _SPECIFIC_KINDS = frozenset({SHELL, READ, EDIT, WRITE})  # calls a correction can name a trigger for
 

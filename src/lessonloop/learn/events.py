@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 from lessonloop.analyze.inputs import Call
+from lessonloop.learn.learnable import LEARNABLE_CLASSES
 from lessonloop.learn.signatures import error_signature
 from lessonloop.lesson_model.triggers import command_segments
-
-LEARNABLE_CLASSES = frozenset(
-    {
-        "INCORRECT_PARAMETER",
-        "PARAMETER_FORMAT",
-        "MISSING_PREREQUISITE",
-        "WORKFLOW_SEQUENCE",
-        "WRONG_TOOL_SELECTION",
-        "MISSING_PARAMETER",
-        "CHECK_FAILED",
-    }
-)
 
 
 class CallEvent:

@@ -5,16 +5,19 @@ Add a step by appending a decorated function; never edit or reorder a step that 
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
-from collections.abc import Callable
-from typing import Any
 
-from lessonloop import json_codec
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
 
-Migration = Callable[[sqlite3.Connection], None]
+# The hooks that write open the store through this module on every event: what only an old
+# migration uses (orjson, hashlib) is imported there, and typing not at all.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = []
 
 
@@ -814,6 +817,8 @@ def _m018_trigger_key(label: str, trigger: dict[str, Any]) -> str:
 
 def _m018_digest(*parts: str) -> str:
     """learn/signatures.py digest() (a lesson's signature) on m018's day."""
+    import hashlib
+
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "replace"), digest_size=10).hexdigest()
 
 
@@ -826,6 +831,8 @@ def m018_lesson_trigger_kinds(conn: sqlite3.Connection) -> None:
     ("Bash|..." -> "shell|...") and the signature learning matches lessons by follow, the old
     signature kept as an alias of the lesson. The PreToolUse index moves from the trigger's tool
     to its kind (trigger_kind, trigger_key)."""
+    from lessonloop import json_codec
+
     rows = conn.execute(
         "SELECT id, signature, kind, trigger, trigger_text, error_signature FROM lessons WHERE trigger IS NOT NULL"
     ).fetchall()

@@ -19,8 +19,7 @@ RECENT_CALLS = 200  # the session's calls the learner reads (its HISTORY)
 def learn_from_session(conn: sqlite3.Connection, session_id: str, project: str | None, cwd: str | None) -> int:
     """Learn from this session's stored calls when the last one may fix an open failure; returns
     how many lessons were created or reinforced."""
-    from lessonloop.learn.engine import OPEN_LIMIT
-    from lessonloop.learn.events import LEARNABLE_CLASSES
+    from lessonloop.learn.learnable import LEARNABLE_CLASSES, OPEN_LIMIT
 
     rows = conn.execute(
         """SELECT id, seq, ts, tool, input_json, target_path, command, cwd, status, error_text, error_class

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import TYPE_CHECKING, Any
 
 from lessonloop.apply.hooks.hook_store import (
     connect_for_writing,
@@ -36,7 +35,10 @@ from lessonloop.claude_tool_kinds import kind_of
 from lessonloop.store.transaction import StoreError
 from lessonloop.timestamps import utc_now
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
+    from typing import Any
+
     from lessonloop.apply.hooks.entry import HookContext
 
 RESULT_CHARS = 2000  # the start of a successful result kept, as ingest keeps it

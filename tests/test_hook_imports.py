@@ -1,0 +1,82 @@
+"""What a hook process imports: the PostToolUse hook runs on every tool call, and most successful
+calls fix nothing, so deciding that must not import the learner (learn/engine.py and what it
+pulls in: tens of milliseconds). The census is `-X importtime` of the real entry point, run the
+way Claude Code runs an installed hook; the case where the learner is needed shows the census
+sees it."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lessonloop.apply.hooks.command import hook_command
+from tests.hook_helpers import HookSession, hook_env, no_upstream
+
+LEARNER = "lessonloop.learn.engine"
+
+
+def imported(event: str, payload: dict[str, Any], env: dict[str, str]) -> set[str]:
+    """The modules a hook process for `event` imported (its `-X importtime` lines)."""
+    argv = shlex.split(hook_command(event))
+    argv[1:1] = ["-X", "importtime"]  # after the interpreter
+    done = subprocess.run(argv, input=json.dumps(payload).encode(), env=env, capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    names = set()
+    for line in done.stderr.decode("utf-8", "replace").splitlines():
+        parts = line.split("|")
+        if line.startswith("import time:") and len(parts) == 3 and parts[1].strip().isdigit():
+            names.add(parts[2].strip())
+    assert "lessonloop.apply.hooks.entry" in names  # the census works
+    return names
+
+
+def post_tool(session: HookSession, n: int, command: str) -> dict[str, Any]:
+    return session.payload(
+        "PostToolUse",
+        tool_name="Bash",
+        tool_input={"command": command, "description": "run it"},
+        tool_use_id=f"toolu_imports_{n}",
+        tool_response={"stdout": "done", "stderr": "", "interrupted": False, "isImage": False},
+    )
+
+
+@pytest.fixture()
+def session(tmp_path: Path) -> HookSession:
+    repo = tmp_path / "project"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "feature-x", str(repo)], check=True)
+    started = HookSession(repo, hook_env(tmp_path / "store" / "lessonloop.db"))
+    assert started.start().returncode == 0
+    started.bash("ls", stdout="README.md")
+    return started
+
+
+def test_a_successful_call_that_fixes_nothing_does_not_import_the_learner(session: HookSession) -> None:
+    names = imported("PostToolUse", post_tool(session, 1, "git status"), session.env)
+    assert "lessonloop.apply.hooks.live_learning" in names  # it did look for a failure to learn from
+    assert LEARNER not in names
+    assert not any(name.startswith("lessonloop.analyze") for name in names), sorted(names)
+    # Opening the store to write it: the schema is checked, no old migration's imports (orjson, typing).
+    assert "lessonloop.store.connection" in names
+    assert not names & {"orjson", "typing", "dataclasses"}, sorted(names & {"orjson", "typing", "dataclasses"})
+
+
+def test_a_success_that_fixes_a_failure_imports_the_learner_and_learns(session: HookSession) -> None:
+    session.bash("git push", error=no_upstream("feature-x"))
+    names = imported("PostToolUse", post_tool(session, 2, "git push --set-upstream origin feature-x"), session.env)
+    assert LEARNER in names
+
+
+@pytest.mark.parametrize("event", ["PreToolUse", "UserPromptSubmit", "SessionStart"])
+def test_the_other_hooks_do_not_import_the_learner(session: HookSession, event: str) -> None:
+    fields: dict[str, dict[str, Any]] = {
+        "PreToolUse": {"tool_name": "Bash", "tool_input": {"command": "git status"}, "tool_use_id": "toolu_p"},
+        "UserPromptSubmit": {"prompt": "fix the failing parser test"},
+        "SessionStart": {"source": "resume", "model": "claude-test"},
+    }
+    assert LEARNER not in imported(event, session.payload(event, **fields[event]), session.env)
