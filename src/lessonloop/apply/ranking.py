@@ -55,7 +55,9 @@ Either kind of evidence alone counts in full, both together count more, the resu
 Weights, each bounded so that relevance dominates
 -------------------------------------------------
 - confidence_weight = 0.6 + 0.4 * confidence. Confidence is the live value: the Wilson lower
-  bound of failed_sessions / sessions, decayed for the days since last_seen (lesson_model/confidence.py),
+  bound of failed_sessions / sessions, decayed for the days since last_seen, no higher than the
+  stored confidence, which learning caps by the precision of the lesson's warnings (a lesson
+  whose warnings were mostly false alarms ranks low; lesson_model/confidence.live_confidence);
   or the stored confidence of a lesson without counted sessions (a manual one).
 - recency_weight = 0.8 + 0.2 * 0.5 ** (days since last seen / 90): a lesson seen today weighs 1,
   one unseen for 90 days 0.9, one unseen for years 0.8. (Decay already lowers confidence for the
@@ -137,11 +139,11 @@ def fuse(lexical: float, vector: float) -> float:
 
 
 def live_confidence(failed_sessions: int, sessions: int, days_unseen: float, stored: float) -> float:
-    """The lesson's confidence at recall time: the decayed Wilson lower bound of its counted
-    sessions, or the stored value when it has none (a manual lesson keeps what a person gave it)."""
-    if sessions > 0:
-        return _clamp01(conf.confidence(failed_sessions, sessions, days_unseen))
-    return _clamp01(stored)
+    """The lesson's confidence at recall time (lesson_model.confidence.live_confidence, in [0, 1]):
+    the decayed Wilson lower bound of its counted sessions capped by the stored confidence (its
+    warnings' precision), or the stored value when it has none (a manual lesson keeps what a
+    person gave it)."""
+    return _clamp01(conf.live_confidence(failed_sessions, sessions, days_unseen, stored))
 
 
 def confidence_weight(confidence: float) -> float:

@@ -73,6 +73,17 @@ def confidence(failed_sessions: int, sessions: int, days_unseen: float = 0.0) ->
     return wilson_lower_bound(failed_sessions, sessions) * decay_factor(days_unseen)
 
 
+def live_confidence(failed_sessions: int, sessions: int, days_unseen: float, stored: float) -> float:
+    """A lesson's confidence now, wherever a lesson is ranked or shown (recall, the hooks, `lessons
+    show`): its failing sessions' Wilson lower bound decayed for the days unseen, no higher than
+    the confidence learning stored, which caps it by the precision of the lesson's warnings
+    (lesson.Lesson.recount, precision_bound: a lesson whose warnings were mostly false alarms
+    stays low). A lesson without counted sessions (manual, imported) keeps its stored value."""
+    if sessions > 0:
+        return min(confidence(failed_sessions, sessions, days_unseen), stored)
+    return stored
+
+
 def next_tier(value: float, current: str = "candidate") -> str:
     """The tier for confidence `value`, given the tier the lesson is in now.
 

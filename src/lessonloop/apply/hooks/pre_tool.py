@@ -171,8 +171,6 @@ def _fired(
             if asked_in(trigger, prompts):
                 continue
         value = live_confidence(failed, sessions, days_between(last_seen, moment) if last_seen else 0.0, stored)
-        if sessions > 0 and stored is not None:
-            value = min(value, stored)  # learning's figure caps it by its warnings' precision (issue 15)
         action = "warn"
         if ctx.block and value >= BLOCK_AT:
             action = "block"
