@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lessonloop.learn.check_lessons import check_name, draft_from_check_rejection, draft_from_progress
 from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job
@@ -72,6 +72,18 @@ class Decision:
 _RANK = {"none": 0, "warn": 1, "ask": 2, "block": 3}
 
 
+@dataclass(frozen=True, slots=True)
+class FirstFailure:
+    """An error signature's first failure, for a test or setup failure that recurs in another
+    session (Learner._recurring): where it failed, and once the same job got past it there, the
+    call that did and the files changed in between."""
+
+    session_id: str
+    call_id: str
+    fixed_by: str = ""  # the files changed between the failure and `past_call`, comma-separated
+    past_call: str = ""  # the call of the same job that got past it ("": none yet)
+
+
 class Learner:
     """Lessons in memory, learned call by call."""
 
@@ -94,9 +106,7 @@ class Learner:
         self._history: dict[str, deque[tuple[int, CallEvent]]] = {}
         self._touched: dict[str, set[str]] = {}  # session -> lessons it is a trial of, still running
         self._warned: dict[str, list[tuple[str, str]]] = {}  # session -> (warned call, lesson) not yet followed
-        # error signature -> [session, call id, what fixed it there, the call that got past it] of its
-        # first failure (test and setup failures recurring in another session)
-        self._first_failed: dict[str, list[str]] = {}
+        self._first_failed: dict[str, FirstFailure] = {}  # error signature -> its first failure
         self._contexts: dict[str, dict[str, None]] = {}  # session -> its contexts (main, subagents), in order seen
         self._clock = 0
         for lesson in lessons:
@@ -321,18 +331,18 @@ class Learner:
             return []
         first = self._first_failed.get(signature)
         if first is None:
-            self._first_failed[signature] = [event.session_id, event.call.id, "", ""]
+            self._first_failed[signature] = FirstFailure(event.session_id, event.call.id)
             return []
-        if first[0] == event.session_id or not first[3] or check_name(signature) is not None:
+        if first.session_id == event.session_id or not first.past_call or check_name(signature) is not None:
             return []  # the same session, never got past it there, or a check lesson's job
         if any(lesson.error_signature == signature for lesson in self.lessons.values()):
             return []
-        draft = recurring_draft(event, first[0], first[2])
+        draft = recurring_draft(event, first.session_id, first.fixed_by)
         if draft is None:
             return []
         lesson = self.adopt(draft, event)
-        lesson.add_evidence(Evidence("failure", first[0], first[1], None, None, None, event.project))
-        lesson.add_evidence(Evidence("fix", first[0], first[3], None, None, None, event.project))
+        lesson.add_evidence(Evidence("failure", first.session_id, first.call_id, None, None, None, event.project))
+        lesson.add_evidence(Evidence("fix", first.session_id, first.past_call, None, None, None, event.project))
         return [lesson]
 
     def _credit_fix(self, failure: CallEvent, fix: CallEvent, between: list[CallEvent]) -> list[Lesson]:
@@ -351,16 +361,15 @@ class Learner:
     def _note_fix(self, failure: CallEvent, past: CallEvent, between: list[CallEvent]) -> None:
         """Remember what changed between a failure and the same job getting past it (`past`), for
         a recurrence in another session."""
-        first = self._first_failed.get(failure.signature or "")
-        if first is not None and first[1] == failure.call.id and not first[3]:
-            first[3] = past.call.id
-            first[2] = ", ".join(
-                dict.fromkeys(
-                    relative_path(e.call.target_path, e.cwd)
-                    for e in between
-                    if e.call.ok and e.call.kind in (EDIT, WRITE) and e.call.target_path
-                )
+        signature = failure.signature or ""
+        first = self._first_failed.get(signature)
+        if first is not None and first.call_id == failure.call.id and not first.past_call:
+            changed = dict.fromkeys(
+                relative_path(e.call.target_path, e.cwd)
+                for e in between
+                if e.call.ok and e.call.kind in (EDIT, WRITE) and e.call.target_path
             )
+            self._first_failed[signature] = replace(first, fixed_by=", ".join(changed), past_call=past.call.id)
 
     def _expire(self, context: str) -> None:
         pending = self._open.get(context)

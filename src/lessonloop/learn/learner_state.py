@@ -15,12 +15,13 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from lessonloop.learn.engine import HISTORY, Learner, Policy
+from lessonloop.learn.engine import HISTORY, FirstFailure, Learner, Policy
 from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.lesson import Evidence, Lesson
 from lessonloop.lesson_model.triggers import SessionState, Trigger
 
-STATE_FORMAT = 2  # bump when the layout below changes: an old state is then not read (full relearn)
+STATE_FORMAT = 3  # bump when the layout below changes: an old state is then not read (full relearn)
+_FIRST_FAILURE_FIELDS = tuple(f.name for f in dataclasses.fields(FirstFailure))
 
 
 def dump_state(learner: Learner) -> dict[str, Any]:
@@ -37,7 +38,10 @@ def dump_state(learner: Learner) -> dict[str, Any]:
         "touched": {sid: sorted(sigs) for sid, sigs in learner._touched.items()},
         "warned": {sid: [list(pair) for pair in pairs] for sid, pairs in learner._warned.items()},
         "contexts": {sid: list(contexts) for sid, contexts in learner._contexts.items()},
-        "first_failed": {sig: list(first) for sig, first in learner._first_failed.items()},
+        "first_failed": {
+            sig: {name: getattr(first, name) for name in _FIRST_FAILURE_FIELDS}
+            for sig, first in learner._first_failed.items()
+        },
     }
 
 
@@ -72,7 +76,10 @@ def load_state(
     learner._touched = {sid: set(sigs) for sid, sigs in state["touched"].items()}
     learner._warned = {sid: [(pair[0], pair[1]) for pair in pairs] for sid, pairs in state["warned"].items()}
     learner._contexts = {sid: dict.fromkeys(contexts) for sid, contexts in state["contexts"].items()}
-    learner._first_failed = {sig: [str(part) for part in first] for sig, first in state["first_failed"].items()}
+    learner._first_failed = {
+        sig: FirstFailure(**{name: str(first[name]) for name in _FIRST_FAILURE_FIELDS})
+        for sig, first in state["first_failed"].items()
+    }
     return learner
 
 

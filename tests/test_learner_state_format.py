@@ -1,0 +1,84 @@
+"""A learner state saved in an older layout is never read: the spotter corpus learned up to half
+way, its stored state rewritten as format 2 wrote it (each error signature's first failure a
+positional list, before it became learner's FirstFailure record), then the rest ingested: learning
+relearns everything and ends equal to a clean learn of the final store. Either way an old state
+shows: its version (which digests STATE_FORMAT) differs, or, its version kept, the learner's
+own "format" does not match (load_state refuses it)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from lessonloop.learn import learner_state
+from lessonloop.learn.engine import Policy
+from lessonloop.pipeline import learning
+from lessonloop.pipeline.live_ingest import ingest_transcripts
+from lessonloop.store import open_store
+from tests.conftest import CORPUS
+from tests.test_incremental_learning import learned, relearned, runs, time_steps, write
+
+pytestmark = pytest.mark.corpus
+
+
+@pytest.fixture(autouse=True)
+def _no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LESSONLOOP_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("LESSONLOOP_EMBEDDINGS", "off")
+
+
+def as_format_2(conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch, *, old_version: bool) -> int:
+    """Rewrite the stored learner as format 2 wrote it; returns how many first failures it holds."""
+    version, data = conn.execute("SELECT version, learner FROM learn_state WHERE id = 1").fetchone()
+    assert version == learning.learn_version(Policy())  # learned with the default policy
+    state = json.loads(data)
+    assert state["format"] == learner_state.STATE_FORMAT == 3
+    state["format"] = 2
+    state["first_failed"] = {
+        sig: [first["session_id"], first["call_id"], first["fixed_by"], first["past_call"]]
+        for sig, first in state["first_failed"].items()
+    }
+    if old_version:
+        with monkeypatch.context() as patched:
+            patched.setattr(learner_state, "STATE_FORMAT", 2)
+            version = learning.learn_version(Policy())
+    conn.execute("UPDATE learn_state SET version = ?, learner = ? WHERE id = 1", (version, json.dumps(state)))
+    conn.commit()
+    return len(state["first_failed"])
+
+
+@pytest.mark.parametrize("old_version", [True, False], ids=["version-of-format-2", "format-2-learner-only"])
+def test_a_format_2_state_is_relearned_and_ends_as_a_clean_learn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_version: bool
+) -> None:
+    if not CORPUS.exists():
+        pytest.skip(f"real-data corpus not found at {CORPUS}")
+    files = {p.relative_to(CORPUS): p.read_bytes() for p in sorted(CORPUS.rglob("*.jsonl"))}
+    seen = runs(monkeypatch)
+    folder = tmp_path / "corpus"
+    db = tmp_path / "store.db"
+    conn = open_store(db)
+    try:
+        half, whole = time_steps(files, 2)
+        write(folder, half)
+        ingest_transcripts(conn, [str(folder)], bandit=False)
+        assert seen and seen[-1]["mode"] == "full"
+        assert as_format_2(conn, monkeypatch, old_version=old_version) > 0  # the record the layout changed
+        shutil.rmtree(folder)
+        write(folder, whole)
+        ingest_transcripts(conn, [str(folder)], bandit=False)
+        final = learned(conn)
+        state = json.loads(conn.execute("SELECT learner FROM learn_state WHERE id = 1").fetchone()[0])
+    finally:
+        conn.close()
+    last = seen[-1]
+    assert last["mode"] == "full", seen
+    reason = last["relearned_because"] or ""
+    assert ("changed" in reason) if old_version else ("could not be read" in reason and "format 2" in reason), reason
+    assert final == relearned(db, tmp_path)
+    assert state["format"] == 3
+    assert all(set(first) == {"session_id", "call_id", "fixed_by", "past_call"} for first in state["first_failed"].values())
