@@ -219,7 +219,8 @@ def two_sessions(tmp_path: Path) -> Path:
 def test_an_empty_store_says_nothing_is_stored_yet(tmp_path: Path) -> None:
     db = tmp_path / "empty.db"
     assert cli("sessions", "--db", db).output.startswith("No sessions stored yet.")
-    assert cli("sessions", "--db", db, "-p", "alpha").output.startswith("No sessions stored yet.")
+    alpha = cli("sessions", "--db", db, "-p", "alpha")
+    assert alpha.exit_code == 2 and "no project matches 'alpha': the store holds no project yet" in alpha.stderr
     assert cli("lessons", "list", "--db", db, "--kind", "manual").output.startswith("No lessons stored yet.")
     assert cli("recall", "--db", db, "git push").output.startswith("No lessons stored yet")
     assert cli("runs", "--db", db, "--command", "pytest").output.startswith("No runs recorded yet.")
@@ -228,15 +229,12 @@ def test_an_empty_store_says_nothing_is_stored_yet(tmp_path: Path) -> None:
 
 def test_a_filter_that_matches_nothing_says_so_and_what_is_stored(two_sessions: Path) -> None:
     db = two_sessions
-    for command in (["sessions"], ["stats"]):
+    # A --project naming no stored project is a usage error naming them (docs/projects.md).
+    for command in (["sessions"], ["stats"], ["report"], ["analyze", "stats"], ["analyze"], ["sessions", "--json"]):
         result = cli(*command, "--db", db, "-p", "gamma")
-        assert result.exit_code == 0
-        assert result.output.startswith("No sessions match --project 'gamma'; 2 sessions stored"), result.output
-    for command in (["report"], ["analyze", "stats"], ["analyze"]):
-        result = cli(*command, "--db", db, "-p", "gamma")
-        assert result.output.startswith("No analyzed sessions match --project 'gamma'; 2 sessions stored")
+        assert result.exit_code == 2, command
+        assert "no project matches 'gamma'; the stored projects are: " in result.stderr, command
     assert cli("sessions", "--db", db, "-n", "0").output.startswith("No sessions match -n 0; 2 sessions stored")
-    assert len(cli("sessions", "--db", db, "-p", "gamma", "--json").json()) == 0  # JSON stays a list
 
 
 def test_lessons_list_names_every_filter_that_left_nothing(two_sessions: Path, tmp_path: Path) -> None:

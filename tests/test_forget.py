@@ -236,7 +236,7 @@ def test_forget_project_takes_all_its_sessions(built: dict[str, Any]) -> None:
             assert _count(db, table, session_id) == 0, table
     assert _rows(db, "SELECT DISTINCT project FROM sessions") == [("/home/dev/secret-app",)]
     none = cli("forget", "project", "open-app", "--db", db)
-    assert none.exit_code == 1
+    assert none.exit_code == 2
     assert "no project matches 'open-app'" in none.stderr
 
 

@@ -74,7 +74,8 @@ def test_export_filters(capsys: pytest.CaptureFixture[str], db: Path) -> None:
         json.loads(line) for line in export(capsys, db, "--status", "all", "--min-confidence", "0.5").splitlines()
     ]
     assert confident and all(r["confidence"] >= 0.5 for r in confident)
-    assert export(capsys, db, "--project", "no-such-project") == ""
+    code, _, err = run(capsys, "lessons", "export", "--db", db, "--project", "no-such-project")
+    assert code == 2 and "no project matches 'no-such-project'" in err
     code, _, err = run(capsys, "lessons", "export", "--db", db, "--min-confidence", "2")
     assert code == 2 and "between 0 and 1" in err
 

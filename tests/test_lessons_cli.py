@@ -164,12 +164,13 @@ def test_list_filters(capsys: pytest.CaptureFixture[str], db: Path) -> None:
     active_tier = run_json(capsys, "lessons", "list", "--status", "all", "--tier", "active", "--db", db)
     assert active_tier and {r["tier"] for r in active_tier} == {"active"}
     assert len(run_json(capsys, "lessons", "list", "--status", "all", "-p", "spotter", "--db", db)) == len(everything)
-    elsewhere = run_json(capsys, "lessons", "list", "--status", "all", "--project", "no-such-project", "--db", db)
-    assert elsewhere == [r for r in everything if r["scope"] == "global"]
+    # A --project naming no stored project is a usage error naming the stored ones (docs/projects.md).
+    code, _, err = run(capsys, "lessons", "list", "--status", "all", "--project", "no-such-project", "--db", db)
+    assert code == 2 and "no project matches 'no-such-project'; the stored projects are: " in err
     one = everything[-1]["id"]
     assert run(capsys, "lessons", "edit", str(one), "--scope", "global", "--db", db)[0] == 0
-    elsewhere = run_json(capsys, "lessons", "list", "--status", "all", "--project", "no-such-project", "--db", db)
-    assert [r["id"] for r in elsewhere] == [one]  # a global lesson applies everywhere
+    spotter = run_json(capsys, "lessons", "list", "--status", "all", "-p", "SPOTTER", "--db", db)  # case ignored
+    assert [r["id"] for r in spotter] == [r["id"] for r in everything]  # the global one too
     assert len(run_json(capsys, "lessons", "list", "--status", "all", "-n", "2", "--db", db)) == 2
     found = run_json(capsys, "lessons", "list", "--status", "all", "-q", "upstream branch", "--db", db)
     assert push_lesson(capsys, db)["id"] in [r["id"] for r in found]

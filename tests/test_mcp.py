@@ -145,8 +145,12 @@ def test_record_lesson_takes_a_folder_as_its_git_project(empty: sqlite3.Connecti
             {"title": "t", "prevention": "p", "scope": "global", "severity": "urgent"},
             "severity must be one of low, medium, high, critical, not 'urgent'",
         ),
-        ({"title": "t", "prevention": "p", "project": "nowhere"}, "no stored project matches 'nowhere'"),
+        (
+            {"title": "t", "prevention": "p", "project": "nowhere"},
+            "no project matches 'nowhere'; the stored projects are: /home/dev/lessonloop",
+        ),
         ({"title": "t", "prevention": "p", "project": "home"}, None),  # a unique part of the sample's project
+        ({"title": "t", "prevention": "p", "project": "DEV/LessonLoop"}, None),  # letter case ignored
     ],
 )
 def test_record_lesson_validates_its_arguments(
@@ -216,7 +220,7 @@ def test_recall_lessons_filters_by_project_tool_and_score(conn: sqlite3.Connecti
         ({"query": "  "}, "query cannot be empty"),
         ({"query": "git", "top": 0}, "top must be between 1 and 50, got 0"),
         ({"query": "git", "top": 51}, "top must be between 1 and 50, got 51"),
-        ({"query": "git", "project": "e"}, "project 'e' matches several projects"),
+        ({"query": "git", "project": "e"}, "project 'e' matches 2 projects: /home/dev/lessonloop, /srv/else"),
     ],
 )
 def test_recall_lessons_validates_its_arguments(

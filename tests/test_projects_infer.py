@@ -22,6 +22,7 @@ from lessonloop.pipeline.analysis import analyze_store
 from lessonloop.pipeline.projects import ProjectResolution, resolve_store_projects
 from lessonloop.report.queries import list_sessions, stats
 from lessonloop.store import open_store
+from lessonloop.store.project_names import UnknownProject
 from tests.conftest import CORPUS, cli, run_ingest
 from tests.transcript_builder import TranscriptBuilder
 
@@ -287,7 +288,8 @@ def test_the_corpus_ends_in_one_project(spotter_db: Path, tmp_path: Path) -> Non
         ):
             assert len(list_sessions(conn, name)) == 9, name
         assert stats(conn, "/home/marco/projects/spotter")["projects"] == 1
-        assert list_sessions(conn, "/home/marco/projects/other") == []
+        with pytest.raises(UnknownProject, match="no project matches '/home/marco/projects/other'"):
+            list_sessions(conn, "/home/marco/projects/other")
     finally:
         conn.close()
 

@@ -552,7 +552,8 @@ def test_cli_project_substring_and_all(cli_store: Path) -> None:
     scoped = cli("recall", "--db", cli_store, "--no-vectors", "stale lockfile", "--project", "shop", "--json").json()
     assert [r["title"] for r in scoped["results"]] == ["Stale lockfile blocks the build"]
     assert scoped["project"] == "/home/u/shop"
-    assert cli("recall", "--db", cli_store, "stale lockfile", "--project", "nowhere").exit_code == 1
+    nowhere = cli("recall", "--db", cli_store, "stale lockfile", "--project", "nowhere")
+    assert nowhere.exit_code == 2 and "no project matches 'nowhere'; the stored projects are: " in nowhere.stderr
     everything = cli("recall", "--db", cli_store, "--no-vectors", "stale lockfile", "--all", "--json").json()
     assert {r["status"] for r in everything["results"]} == {"active", "archived"}
 

@@ -96,8 +96,15 @@ def test_runs_filters(runs_db: dict[str, Any]) -> None:
     assert ids("list", "--project", "/home/dev/app", "--limit", "1") == [second]
     assert ids("--command", "cargo") == []
     assert "No run matches --command 'cargo'; 3 runs recorded" in cli("runs", "--db", db, "--command", "cargo").output
+    assert ids("-p", "WEB") == [third]  # letter case is ignored when the name only contains the value
+    # One rule for every --project (store/project_names.py): none or several is a usage error (2)
+    # naming the candidates.
     unknown = cli("runs", "--db", db, "-p", "nowhere")
-    assert unknown.exit_code == 1 and "no project matches 'nowhere'" in unknown.stderr
+    assert unknown.exit_code == 2 and "no project matches 'nowhere'" in unknown.stderr
+    assert "/home/dev/app" in unknown.stderr and "/home/dev/web" in unknown.stderr
+    several = cli("runs", "--db", db, "-p", "/home/dev")
+    assert several.exit_code == 2
+    assert "project '/home/dev' matches 2 projects: /home/dev/app, /home/dev/web" in several.stderr
 
 
 def test_runs_on_an_empty_store(tmp_path: Path) -> None:
@@ -255,4 +262,4 @@ def test_forget_project_deletes_its_runs(runs_db: dict[str, Any], tmp_path: Path
     assert "Forgot 0 sessions and 1 run of `lessonloop run` of the project /home/dev/web:" in text.output
     assert _rows(db, "SELECT count(*) FROM runs") == [(0,)]
     again = cli("forget", "project", "web", "--db", db)
-    assert again.exit_code == 1 and "no project matches 'web'" in again.stderr
+    assert again.exit_code == 2 and "no project matches 'web'" in again.stderr

@@ -8,6 +8,7 @@ import json
 import re
 import sqlite3
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -278,6 +279,54 @@ def test_the_api_gives_what_the_cli_gives(server: Server, store: Path) -> None:
     assert sum(row["errors"] for row in dashboard["errors_by_class"]) == classified > 0
     habits = json.loads(cli("analyze", "stats", "--db", store, "--json").output)
     assert dashboard["habits"]["associations"] == habits["associations"]
+
+
+def _stored_projects(db: Path) -> list[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return [str(row[0]) for row in conn.execute("SELECT DISTINCT project FROM sessions WHERE project IS NOT NULL")]
+    finally:
+        conn.close()
+
+
+def test_project_is_named_by_one_rule_on_every_page_and_route(server: Server, store: Path) -> None:
+    """?project as the CLI's --project (store/project_names.py): exact, else the only stored
+    project containing it (letter case ignored), else an error naming the candidates."""
+    names = _stored_projects(store)
+    assert len(names) >= 2, names
+    # A name written in capitals that no other project contains: it names that project only.
+    name = next(n for n in sorted(names) if sum(n.upper().casefold() in m.casefold() for m in names) == 1)
+    loose = name.upper()
+    assert loose != name
+    cli_stats = json.loads(cli("stats", "--db", store, "--json", "--project", loose).output)
+    for route in ("/api/stats", "/api/dashboard", "/api/replay", "/api/sessions", "/api/lessons"):
+        exact = get_json(server, f"{route}?project={urllib.parse.quote(name)}")
+        assert get_json(server, f"{route}?project={urllib.parse.quote(loose)}") == exact, route
+    assert get_json(server, f"/api/stats?project={urllib.parse.quote(loose)}")["sessions"] == cli_stats["sessions"]
+    assert get_json(server, f"/api/sessions?project={urllib.parse.quote(loose)}")["total"] == cli_stats["sessions"]
+    # The replay chart matched exactly or by a unique part before; now as the others.
+    assert get_json(server, f"/api/replay?project={urllib.parse.quote(loose)}")["evaluated_sessions"] > 0
+    # A letter several projects' names hold: a 400 naming them; the CLI says the same, exit 2.
+    letter = next(c for c in "etaoinsrhldcumpgybvkwfjxqz" if sum(c in n.casefold() for n in names) >= 2)
+    several = sorted(n for n in names if letter in n.casefold())
+    for route in ("/api/stats", "/api/dashboard", "/api/replay", "/api/sessions", "/api/lessons"):
+        status, headers, body = request(f"{server.url}{route}?project={letter}")
+        assert status == 400, route
+        answer = json.loads(body)
+        assert answer["candidates"] == several, route
+        assert f"project {letter!r} matches {len(several)} projects" in answer["error"]
+    status, headers, body = request(f"{server.url}/sessions?project={letter}")
+    assert status == 400 and headers["content-type"].startswith("text/html")
+    assert all(n.encode() in body for n in several[:3])
+    cli_several = cli("stats", "--db", store, "--project", letter)
+    assert cli_several.exit_code == 2 and f"matches {len(several)} projects" in cli_several.stderr
+    # None matches: a 404 listing the stored projects.
+    status, _, body = request(server.url + "/api/dashboard?project=no-such-project-anywhere")
+    assert status == 404
+    answer = json.loads(body)
+    assert answer["candidates"] == [] and "no project matches" in answer["error"]
+    status, _, body = request(server.url + "/?project=no-such-project-anywhere")
+    assert status == 404 and b"no project matches" in body
 
 
 def test_sessions_filter_by_agent_and_errors(server: Server, store: Path) -> None:

@@ -100,40 +100,27 @@ def _whole(name: str, value: object, low: int, high: int) -> int:
     return value
 
 
-def _stored_projects(conn: sqlite3.Connection) -> list[str]:
-    return sorted(
-        str(row[0])
-        for row in conn.execute(
-            "SELECT project FROM sessions WHERE project IS NOT NULL UNION SELECT project FROM lessons WHERE project IS NOT NULL"
-        )
-    )
-
-
-def resolve_project(conn: sqlite3.Connection, given: str | None, *, known_only: bool = False) -> str | None:
+def resolve_project(conn: sqlite3.Connection, given: str | None) -> str | None:
     """The project `given` names. A folder (an agent's cwd, absolute or `~`) is placed as ingest
     and the hooks place it (lessonloop.capture.project_resolver): a [projects] mapping of the
     configuration, else its git root when it exists, else, when it is gone, the stored project
     of that name, the store's placement of the folder, or the stored project it lies in. Other
-    text: a stored project as is, else the one stored project whose path contains it. Text
-    matching none is kept as given (only global lessons match it), or refused with `known_only`.
-    Several matches are refused."""
+    text is a project name, matched as the command line and the web UI match one
+    (store/project_names.py: exact, else the only stored project containing it, letter case
+    ignored); a name matching none or several is refused, the message naming the candidates."""
+    from lessonloop.store.project_names import UnknownProject, match_project, stored_projects
+
     text = _text("project", given, 4096, required=False)
     if text is None:
         return None
-    names = _stored_projects(conn)
+    names = stored_projects(conn)
     folder = os.path.normpath(os.path.expanduser(text))
     if os.path.isabs(folder):
         return _folder_project(conn, folder, text, names)
-    if text in names:
-        return text
-    found = [name for name in names if text in name]
-    if len(found) == 1:
-        return found[0]
-    if len(found) > 1:
-        raise ToolInputError(f"project {text!r} matches several projects: {', '.join(found[:5])}; give its full path")
-    if known_only:
-        raise ToolInputError(f"no stored project matches {text!r}; give the project's folder as an absolute path")
-    return text
+    try:
+        return match_project(text, names)
+    except UnknownProject as exc:
+        raise ToolInputError(f"{exc} (or give the project's folder as an absolute path)") from exc
 
 
 def _folder_project(conn: sqlite3.Connection, folder: str, text: str, names: list[str]) -> str:
@@ -249,7 +236,7 @@ def record_lesson(
     }
     chosen_scope = _choice("scope", scope, ("project", "global"))
     chosen_severity = _choice("severity", severity, conf.SEVERITIES)
-    where = resolve_project(conn, project, known_only=True)
+    where = resolve_project(conn, project)
     if chosen_scope == "project" and where is None:
         raise ToolInputError(
             "scope is project but no project was given: pass project (the repository's folder), or scope='global'"

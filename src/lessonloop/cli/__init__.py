@@ -273,11 +273,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
+    from lessonloop.store.project_names import UnknownProject
+
     try:
         return handler(args)
     except CommandError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
+    except UnknownProject as exc:  # a --project value naming no stored project, or several: a usage error
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:

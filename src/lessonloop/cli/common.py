@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -117,25 +117,10 @@ def fraction(text: str) -> float:
     return value
 
 
-def resolve_project(conn: sqlite3.Connection, project: str | None) -> str | None:
-    """The stored project a --project value names: exact, else the one project whose path
-    contains it (sessions' and lessons' projects); a clear error for none or several."""
-    if not project:
-        return None
-    names = sorted(
-        {
-            str(row[0])
-            for row in conn.execute(
-                "SELECT project FROM sessions WHERE project IS NOT NULL "
-                "UNION SELECT project FROM lessons WHERE project IS NOT NULL"
-            )
-        }
-    )
-    if project in names:
-        return project
-    found = [name for name in names if project in name]
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise CommandError(f"no project matches {project!r}")
-    raise CommandError(f"{project!r} matches several projects: " + ", ".join(found[:5]))
+def resolve_project(conn: sqlite3.Connection, project: str | None, also: Iterable[str] = ()) -> str | None:
+    """The stored project a --project value names (store/project_names.py: exact, else the only
+    stored project containing it, letter case ignored); UnknownProject otherwise, which main()
+    reports with exit status 2. `also`: more names to match against."""
+    from lessonloop.store.project_names import resolve_project_name
+
+    return resolve_project_name(conn, project, also)

@@ -86,14 +86,14 @@ def _since(text: str | None) -> str | None:
 
 def _project(conn: sqlite3.Connection, project: str | None) -> str | None:
     """The stored project a --project value names: a project of sessions, lessons or runs, or a
-    repository `ingest --git` read (exact, else the one whose path contains it)."""
+    repository `ingest --git` read (store/project_names.py's rule over all of them)."""
     if not project:
         return None
-    from lessonloop.cli.run_commands import resolve_project_with_runs
+    from lessonloop.cli.common import resolve_project
     from lessonloop.report.export.commits import has_commits
 
     roots = [str(row[0]) for row in conn.execute("SELECT root FROM git_repositories")] if has_commits(conn) else []
-    return resolve_project_with_runs(conn, project, roots)
+    return resolve_project(conn, project, roots)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -130,18 +130,12 @@ def cmd_forget(args: argparse.Namespace) -> int:
 
 
 def project_or_repository(conn: sqlite3.Connection, given: str) -> str:
-    """The project `given` names: a stored project of sessions, lessons or runs; else a repository
-    read by `ingest --git` (its root exactly, else the one root containing the text)."""
-    from lessonloop.cli.run_commands import resolve_project_with_runs
+    """The project `given` names: a stored project of sessions, lessons or runs, or a repository
+    read by `ingest --git` (store/project_names.py's rule over all of them)."""
+    from lessonloop.cli.common import resolve_project
 
-    try:
-        name = resolve_project_with_runs(conn, given)
-    except CommandError:
-        roots = [str(row[0]) for row in conn.execute("SELECT root FROM git_repositories ORDER BY root")]
-        found = [root for root in roots if root == given] or [root for root in roots if given in root]
-        if len(found) != 1:
-            raise
-        return found[0]
+    roots = [str(row[0]) for row in conn.execute("SELECT root FROM git_repositories ORDER BY root")]
+    name = resolve_project(conn, given, roots)
     assert name is not None
     return name
 

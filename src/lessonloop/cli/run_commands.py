@@ -5,11 +5,18 @@ cli/feedback_commands.py. docs/runner.md explains them."""
 from __future__ import annotations
 
 import argparse
-import sqlite3
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json, non_negative, open_cli_store, shown
+from lessonloop.cli.common import (
+    DB_HELP,
+    JSON_HELP,
+    CommandError,
+    emit_json,
+    non_negative,
+    open_cli_store,
+    resolve_project,
+    shown,
+)
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -155,32 +162,6 @@ def _duration(text: str) -> tuple[str, float]:
     return text.strip(), duration(text)
 
 
-def resolve_project_with_runs(conn: sqlite3.Connection, project: str | None, also: Iterable[str] = ()) -> str | None:
-    """The stored project a --project value names, runs' projects included (and the names in
-    `also`): exact, else the one project whose path contains it; a clear error for none or several."""
-    if not project:
-        return None
-    from lessonloop.store.run_reader import run_projects
-
-    names = {
-        str(row[0])
-        for row in conn.execute(
-            "SELECT project FROM sessions WHERE project IS NOT NULL "
-            "UNION SELECT project FROM lessons WHERE project IS NOT NULL"
-        )
-    }
-    names.update(run_projects(conn))
-    names.update(also)
-    if project in names:
-        return project
-    found = sorted(name for name in names if project in name)
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise CommandError(f"no project matches {project!r}")
-    raise CommandError(f"{project!r} matches several projects: " + ", ".join(found[:5]))
-
-
 def existing_store(db: str | None) -> str:
     from lessonloop.store import resolve_db_path
 
@@ -195,7 +176,7 @@ def cmd_runs_list(args: argparse.Namespace) -> int:
     from lessonloop.store.run_reader import list_runs
 
     with open_cli_store(args.db) as conn:
-        project = resolve_project_with_runs(conn, args.project)
+        project = resolve_project(conn, args.project)
         rows = list_runs(conn, command=args.command, limit=args.limit, project=project)
         empty = None
         if not rows and not args.json:

@@ -79,9 +79,17 @@ class SessionRow:
 
 
 def project_filter(conn: sqlite3.Connection, project: str | None) -> tuple[str, list[Any]]:
-    """SQL condition on `sessions.project` for a --project value (a path or part of one)."""
+    """SQL condition on `sessions.project` for a --project value: a stored project's name; a
+    folder (existing: its repository's project; a path starting with / or ~: the stored projects
+    it names, docs/projects.md); else the project the value names by the one rule of
+    store/project_names.py (UnknownProject when none or several)."""
     if not project:
         return "1 = 1", []
+    from lessonloop.store.project_names import resolve_project_name, stored_projects
+
+    names = stored_projects(conn)
+    if project in names:
+        return "s.project = ?", [project]
     from lessonloop.capture.projects import project_for_cwd, projects_for_folder  # only needed with --project
 
     if os.path.isdir(os.path.expanduser(project)):
@@ -92,10 +100,10 @@ def project_filter(conn: sqlite3.Connection, project: str | None) -> tuple[str, 
         # A folder that may no longer exist: a worktree or a folder of an inferred project, or the
         # project spelled with another home folder (docs/projects.md).
         pairs = conn.execute("SELECT DISTINCT project, cwd FROM sessions WHERE project IS NOT NULL").fetchall()
-        names = sorted(projects_for_folder(project, pairs, os.path.expanduser("~")))
-        if names:
-            return f"s.project IN ({', '.join('?' * len(names))})", names
-    return "instr(s.project, ?) > 0", [project]
+        found = sorted(projects_for_folder(project, pairs, os.path.expanduser("~")))
+        if found:
+            return f"s.project IN ({', '.join('?' * len(found))})", found
+    return "s.project = ?", [resolve_project_name(conn, project)]
 
 
 def session_filter(conn: sqlite3.Connection, project: str | None, agent: str | None = None) -> tuple[str, list[Any]]:

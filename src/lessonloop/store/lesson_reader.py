@@ -205,8 +205,9 @@ def list_lessons(
 ) -> list[LessonRow]:
     """Stored lessons, filtered and sorted.
 
-    status: None or "all" for any, else one or several ("active,pending"). project: lessons of a
-    project whose path contains this text, and global lessons (they apply everywhere). query:
+    status: None or "all" for any, else one or several ("active,pending"). project: lessons of the
+    stored project this value names (store/project_names.py; UnknownProject when it names none or
+    several), and global lessons (they apply everywhere). query:
     words to find in the title, body, prevention, trigger or category (full-text search).
     order: status (active, pending, rejected, archived; most confident first), confidence,
     signature, recent (last seen first), id, or mistakes (seen failing in the most sessions first).
@@ -226,8 +227,10 @@ def list_lessons(
         where.append("l.kind = ?")
         params.append(kind)
     if project:
-        where.append("(l.scope = 'global' OR instr(l.project, ?) > 0)")
-        params.append(project)
+        from lessonloop.store.project_names import resolve_project_name
+
+        where.append("(l.scope = 'global' OR l.project = ?)")
+        params.append(resolve_project_name(conn, project))
     if min_confidence is not None:
         where.append("l.confidence >= ?")
         params.append(min_confidence)

@@ -14,6 +14,7 @@ from lessonloop.web.requests import (
     json_response,
     lesson_query,
     positive,
+    project,
     session_filters,
     state_of,
     value,
@@ -55,15 +56,15 @@ def _figures_response(figures: Figures) -> Response:
 
 
 def api_stats(request: Request) -> Response:
-    return _figures_response(store_stats(state_of(request), value(request, "project"), value(request, "agent")))
+    return _figures_response(store_stats(state_of(request), project(request), value(request, "agent")))
 
 
 def api_dashboard(request: Request) -> Response:
-    return _figures_response(dashboard_json(state_of(request), value(request, "project"), value(request, "agent")))
+    return _figures_response(dashboard_json(state_of(request), project(request), value(request, "agent")))
 
 
 def api_replay(request: Request) -> Response:
-    return _figures_response(replay_json(state_of(request), value(request, "project"), value(request, "agent")))
+    return _figures_response(replay_json(state_of(request), project(request), value(request, "agent")))
 
 
 def api_lessons(request: Request) -> Response:

@@ -16,6 +16,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from lessonloop.report.html.assets import STATIC
+from lessonloop.store.project_names import UnknownProject
 from lessonloop.store.transaction import StoreError
 from lessonloop.web import api, pages
 from lessonloop.web.requests import json_response, page, wants_json
@@ -34,9 +35,9 @@ _HEADINGS = {
 }
 
 
-def _error(request: Request, status: int, message: str) -> Response:
+def _error(request: Request, status: int, message: str, **more: object) -> Response:
     if wants_json(request):
-        return json_response({"error": message, "status": status}, status)
+        return json_response({"error": message, "status": status, **more}, status)
     heading = _HEADINGS.get(status, "Something went wrong")
     try:
         return page(request, "error.html", "", status=status, heading=heading, message=message)
@@ -53,6 +54,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _not_found(request: Request, exc: Exception) -> Response:
     return _error(request, 404, str(exc))
+
+
+async def _unknown_project(request: Request, exc: Exception) -> Response:
+    """?project naming no stored project (404) or several (400, with those it matches)."""
+    assert isinstance(exc, UnknownProject)
+    return _error(request, 400 if exc.candidates else 404, str(exc), candidates=exc.candidates)
 
 
 async def _store_error(request: Request, exc: Exception) -> Response:
@@ -73,6 +80,7 @@ def create_app(db: Path, guard: Guard) -> Starlette:
         exception_handlers={
             HTTPException: _http_error,
             NotFound: _not_found,
+            UnknownProject: _unknown_project,
             StoreError: _store_error,
             Exception: _failure,
         },

@@ -25,13 +25,14 @@ def dashboard_json(state: WebState, project: str | None, agent: str | None) -> F
 
 
 def replay_json(state: WebState, project: str | None, agent: str | None) -> Figures:
-    """The online replay (learn/replay.py) as JSON; with no calls: evaluated_calls 0."""
+    """The online replay (learn/replay.py) as JSON; with no calls: evaluated_calls 0. `project`:
+    a stored project's name (web/requests.py resolved ?project), as for the other figures."""
 
     def compute(conn: sqlite3.Connection) -> bytes:
         from lessonloop.learn.replay import replay
         from lessonloop.pipeline.learning import load_replay_history
 
-        history = load_replay_history(conn, _exact_project(conn, project), agent)
+        history = load_replay_history(conn, project, agent)
         if not history.events:
             return _json({"evaluated_calls": 0, "evaluated_sessions": 0, "by_day": []})
         return _json(replay(history).to_json())
@@ -50,20 +51,6 @@ def filter_lists(state: WebState) -> Figures:
     from lessonloop.report.session_browser import filter_choices
 
     return state.figures(("choices",), filter_choices)
-
-
-def _exact_project(conn: sqlite3.Connection, project: str | None) -> str | None:
-    """The stored project a value names (exact, else the one containing it); the value itself otherwise."""
-    if not project:
-        return None
-    names = [
-        str(row[0])
-        for row in conn.execute("SELECT DISTINCT project FROM sessions WHERE project IS NOT NULL")
-        if project in str(row[0])
-    ]
-    if project in names:
-        return project
-    return names[0] if len(names) == 1 else project
 
 
 def warm(state: WebState) -> None:

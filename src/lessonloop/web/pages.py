@@ -18,6 +18,7 @@ from lessonloop.web.requests import (
     lesson_query,
     page,
     positive,
+    project,
     session_filters,
     state_of,
     value,
@@ -28,10 +29,10 @@ _NOTICES = {verb: f"Lesson {verb}." for verb in DONE.values()}
 
 def dashboard_page(request: Request) -> Response:
     state = state_of(request)
-    project, agent = value(request, "project"), value(request, "agent")
-    query = urlencode({k: v for k, v in (("project", project), ("agent", agent)) if v})
+    name, agent = project(request), value(request, "agent")
+    query = urlencode({k: v for k, v in (("project", name), ("agent", agent)) if v})
     suffix = f"?{query}" if query else ""
-    stats = store_stats(state, project, agent)
+    stats = store_stats(state, name, agent)
     choices = filter_lists(state).value
     with state.store() as conn:
         lesson_counts = views.lesson_counts(conn)
@@ -42,7 +43,7 @@ def dashboard_page(request: Request) -> Response:
         stats=stats.value,
         computed_at=stats.computed_at,
         choices=choices,
-        project=project,
+        project=name,
         agent=agent,
         lesson_counts=lesson_counts,
         dashboard_api=f"/api/dashboard{suffix}",
@@ -114,8 +115,9 @@ def lessons_export(request: Request) -> Response:
         status_values(status)
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from exc
+    name = project(request)
     with state_of(request).store() as conn:
-        rows = list_lessons(conn, status=status, project=value(request, "project"), order="signature")
+        rows = list_lessons(conn, status=status, project=name, order="signature")
     records = [redact_fields(row.to_json())[0] for row in rows]
     text = exchange.markdown_section(records) + "\n" if fmt == "md" else exchange.export_jsonl(records)
     name = "lessons.md" if fmt == "md" else "lessons.jsonl"

@@ -52,9 +52,21 @@ def positive(request: Request, name: str, default: int) -> int:
     return int(text)
 
 
+def project(request: Request) -> str | None:
+    """The stored project ?project names (store/project_names.py, as on the command line);
+    UnknownProject, answered by app.py with the candidates, when it names none or several."""
+    from lessonloop.store.project_names import resolve_project_name
+
+    given = value(request, "project")
+    if given is None:
+        return None
+    with state_of(request).store() as conn:
+        return resolve_project_name(conn, given)
+
+
 def session_filters(request: Request) -> SessionFilters:
     return SessionFilters(
-        project=value(request, "project"),
+        project=project(request),
         agent=value(request, "agent"),
         model=value(request, "model"),
         since=day(request, "since"),
@@ -75,7 +87,7 @@ def lesson_query(request: Request) -> LessonQuery:
         status=status,
         kind=value(request, "kind"),
         tier=value(request, "tier"),
-        project=value(request, "project"),
+        project=project(request),
         q=value(request, "q"),
         limit=positive(request, "limit", 500),
     )

@@ -1,0 +1,69 @@
+"""Which stored project a project value names: the one rule the command line, the MCP tools and
+the web UI match a project by (docs/projects.md, "Naming a stored project").
+
+The stored names are the projects of sessions, lessons and runs. A value names:
+
+1. the stored project spelled exactly as it is;
+2. else the only stored project whose name contains it, letter case ignored;
+3. else nothing: UnknownProject, whose message names the candidates (the projects containing
+   it when several do, else a few stored projects).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+SHOWN = 8  # candidates named in a message at most
+
+_NAMES = """SELECT project FROM sessions WHERE project IS NOT NULL
+            UNION SELECT project FROM lessons WHERE project IS NOT NULL
+            UNION SELECT project FROM runs WHERE project IS NOT NULL"""
+
+
+class UnknownProject(LookupError):
+    """A project value that names no stored project, or several; `candidates` are the stored
+    projects that contain it (empty when none does)."""
+
+    def __init__(self, given: str, candidates: list[str], stored: list[str]) -> None:
+        self.given = given
+        self.candidates = candidates
+        super().__init__(_message(given, candidates, stored))
+
+
+def stored_projects(conn: sqlite3.Connection) -> list[str]:
+    """Every project the store names (sessions', lessons' and runs'), sorted."""
+    return sorted(str(row[0]) for row in conn.execute(_NAMES))
+
+
+def match_project(given: str, names: Iterable[str]) -> str:
+    """The name of `names` that `given` names (the rule above); UnknownProject otherwise."""
+    known = sorted(set(names))
+    if given in known:
+        return given
+    folded = given.casefold()
+    found = [name for name in known if folded in name.casefold()]
+    if len(found) == 1:
+        return found[0]
+    raise UnknownProject(given, found, known)
+
+
+def resolve_project_name(conn: sqlite3.Connection, given: str | None, also: Iterable[str] = ()) -> str | None:
+    """The stored project `given` names (None for no value); `also`: more names to match against
+    (projects known elsewhere, such as repositories' folders). UnknownProject when none or several."""
+    if given is None or not given.strip():
+        return None
+    return match_project(given.strip(), [*stored_projects(conn), *also])
+
+
+def _message(given: str, candidates: list[str], stored: list[str]) -> str:
+    if candidates:
+        return f"project {given!r} matches {len(candidates)} projects: {_listed(candidates)}; give one of them in full"
+    if not stored:
+        return f"no project matches {given!r}: the store holds no project yet"
+    return f"no project matches {given!r}; the stored projects are: {_listed(stored)}"
+
+
+def _listed(names: list[str]) -> str:
+    shown = ", ".join(names[:SHOWN])
+    return shown + (f" and {len(names) - SHOWN} more" if len(names) > SHOWN else "")
