@@ -422,13 +422,108 @@ def test_a_pull_whose_connection_drops_midway_resumes_where_it_stopped(
     assert stored == 10 and cursor > 0  # two pages kept, with their cursor
 
     assert ok("team", "pull", "--db", b)["items"] == len(_lessons(a)) - 10
-    assert ok("team", "pull", "--db", clean)["items"] == len(_lessons(a))
+    conn = open_store(clean)  # a pull of many pages reads the store's team config (its cursor) once
+    config_reads: list[str] = []
+    conn.set_trace_callback(lambda sql: config_reads.append(sql) if "FROM team_config" in sql else None)
+    with TeamServer(url, config[0], config[1]) as server:
+        clean_pull = pull(conn, server, page=5)
+    conn.set_trace_callback(None)
+    assert clean_pull.items == len(_lessons(a)) and clean_pull.pages >= 3
+    assert clean_pull.cursor == conn.execute("SELECT pull_seq FROM team_config").fetchone()[0]
+    conn.close()
+    assert len(config_reads) == 1, config_reads
     columns = "signature, kind, title, body, prevention, project, scope, sessions, failed_sessions, status, origin"
     assert len(_lessons(b, "origin = 'team'")) == len(_lessons(a))
     dumped = [
         sqlite3.connect(db).execute(f"SELECT {columns} FROM lessons ORDER BY signature").fetchall() for db in (b, clean)
     ]
     assert dumped[0] == dumped[1]
+
+
+def _team_copies_projects(db: Path) -> set[str]:
+    return {str(r["project"]) for r in _lessons(db, "origin = 'team' AND scope = 'project'")}
+
+
+def test_team_copies_take_the_first_by_name_of_the_local_projects_of_their_remote_in_any_order(
+    team_server: Server, stores: dict[str, tuple[Path, str]], tmp_path: Path
+) -> None:
+    # Two local projects (two clones of one repository): the copies are named the same whichever
+    # was mapped first, or before or after the pull; a remapped project hands them to the other.
+    _url, a, b = _team(team_server, stores)
+    ok("team", "push", "--db", a)
+    b_project = stores["codex"][1]
+    clone = "zz-second-clone"
+    assert b_project < clone  # the name mapped last below is not the first by name
+    later = _copy_store(b, tmp_path / "later" / "lessonloop.db")
+    ok("team", "project", clone, SSH_REMOTE, "--db", b)
+    ok("team", "pull", "--db", b)
+    ok("team", "pull", "--db", later)
+    ok("team", "project", clone, SSH_REMOTE, "--db", later)
+    assert _team_copies_projects(b) == _team_copies_projects(later) == {b_project}
+    assert ok("team", "pull", "--db", later)["items"] == 0
+    assert _team_copies_projects(later) == {b_project}
+    ok("team", "project", b_project, "https://github.com/example/another-app", "--db", later)
+    assert _team_copies_projects(later) == {clone}
+    title = str(_lessons(later, "origin = 'team' AND scope = 'project'")[0]["title"])
+    assert any(hit["origin"] == "team" for hit in _recall(later, title, clone))
+
+
+V1_SCHEMA = REPO_ROOT / "tests" / "data" / "team_schema_v1.sql"
+
+
+def _read_through_functions(url: str, member: str, token: str) -> dict[str, list[tuple[Any, ...]]]:
+    """What a member's pull and a search (on a word of the first lesson's title) return."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        pulled = conn.execute("SELECT * FROM lessonloop_team.pull(%s, %s, 0, 100000)", (member, token)).fetchall()
+        title = next(row[5]["title"] for row in pulled if row[2] == "lesson")
+        word = max(title.split(), key=len)
+        found = conn.execute("SELECT * FROM lessonloop_team.search(%s, %s, %s, 50)", (member, token, word)).fetchall()
+    return {"pull": pulled, "search": found}
+
+
+def test_a_server_made_by_schema_version_1_works_after_init_brings_it_up_to_date(
+    team_server: Server, stores: dict[str, tuple[Path, str]]
+) -> None:
+    import psycopg
+
+    from lessonloop.team.server_schema import SCHEMA_VERSION
+
+    url = team_server.new_database()
+    token = "llt_made-by-schema-version-1"
+    with psycopg.connect(url) as conn:  # the server as version 1's `team init` left it
+        conn.execute(V1_SCHEMA.read_text(encoding="utf-8"))
+        conn.execute("INSERT INTO lessonloop_team.meta VALUES ('schema_version', '1'), ('vectors', 'no')")
+        conn.execute(
+            """INSERT INTO lessonloop_team.members (name, token_hash, role)
+               VALUES ('alice', encode(sha256(convert_to(%s, 'UTF8')), 'hex'), 'maintain')""",
+            (token,),
+        )
+    (a, a_project), (b, b_project) = stores["aider"], stores["codex"]
+    ok("team", "join", url, "--as", "alice", "--token", token, "--db", a)
+    ok("team", "project", a_project, SSH_REMOTE, "--db", a)
+    bob = ok("team", "invite", "bob", "--role", "write", "--db", a)["token"]
+    ok("team", "join", url, "--as", "bob", "--token", bob, "--db", b)
+    ok("team", "project", b_project, HTTPS_REMOTE, "--db", b)
+    assert ok("team", "push", "--db", a)["items"] == len(_lessons(a))
+    ok("team", "push", "--db", b)
+    before = _read_through_functions(url, "alice", token)
+
+    upgraded = ok("team", "init", url, "--as", "alice", "--db", a)
+    assert upgraded["created"] is False and upgraded["member"] is None  # alice stays its maintainer
+    with psycopg.connect(url) as conn:
+        version = conn.execute("SELECT value FROM lessonloop_team.meta WHERE key = 'schema_version'").fetchone()
+        members_function = conn.execute("SELECT count(*) FROM pg_proc WHERE proname = 'item_members'").fetchone()
+    assert version == (str(SCHEMA_VERSION),) and SCHEMA_VERSION > 1 and members_function == (1,)
+    after = _read_through_functions(url, "alice", token)
+    assert after == before and before["search"]
+    assert {tuple(row[9]) for row in after["pull"]} >= {("alice",), ("bob",)}
+
+    pulled = ok("team", "pull", "--db", b)  # the members carry on as before
+    assert pulled["items"] == len(before["pull"])
+    assert len(_lessons(b, "origin = 'team'")) == len(_lessons(a))
+    assert ok("team", "status", "--db", b)["server"]["schema_version"] == str(SCHEMA_VERSION)
 
 
 def test_run_telemetry_travels_as_one_summary_per_command(

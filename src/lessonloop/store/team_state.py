@@ -89,24 +89,32 @@ def project_urls(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
 
 
 def set_project(conn: sqlite3.Connection, project: str, remote: str, url: str) -> int:
-    """Map a local project to its remote; team copies of that remote take the local name. Returns
-    how many team copies were relabeled."""
+    """Map a local project to its remote. The team copies of that remote, and of the remote the
+    project was mapped to before, are moved to their local name (local_project: it does not
+    depend on the order the mappings were made in). Returns how many team copies moved."""
     with transaction(conn):
+        before = conn.execute("SELECT remote FROM team_projects WHERE project = ?", (project,)).fetchone()
         conn.execute(
             """INSERT INTO team_projects (project, remote, url) VALUES (?, ?, ?)
                ON CONFLICT (project) DO UPDATE SET remote = excluded.remote, url = excluded.url""",
             (project, remote, url),
         )
-        cursor = conn.execute(
-            """UPDATE lessons SET project = ? WHERE id IN (
-                   SELECT lesson_id FROM team_items WHERE project = ? AND own = 0 AND lesson_id IS NOT NULL)""",
-            (project, remote),
-        )
-        return cursor.rowcount
+        remotes = project_remotes(conn)
+        moved = 0
+        for key in sorted({remote, *(before or ())}):
+            name = local_project(remotes, key)
+            moved += conn.execute(
+                """UPDATE lessons SET project = ? WHERE project IS NOT ? AND id IN (
+                       SELECT lesson_id FROM team_items WHERE project = ? AND own = 0 AND lesson_id IS NOT NULL)""",
+                (name, name, key),
+            ).rowcount
+        return moved
 
 
 def local_project(remotes: dict[str, str], remote: str) -> str:
-    """The local name of a remote: the first local project mapped to it, else the remote itself."""
+    """The local name of a remote's team copies: of the local projects mapped to it, the first by
+    name (when two clones of one repository are two local projects, the same one whatever order
+    they were mapped or found in); the remote itself when none is."""
     names = sorted(p for p, r in remotes.items() if r == remote)
     return names[0] if names else remote
 

@@ -14,7 +14,10 @@ has seen every change numbered N or less, whatever the members' clocks say.
 from __future__ import annotations
 
 SCHEMA = "lessonloop_team"
-SCHEMA_VERSION = 1
+# `lessonloop team init` on a server of an older version brings it up to this one (tables and
+# columns IF NOT EXISTS, functions CREATE OR REPLACE, their signatures kept so members whose
+# lessonloop is older keep working). 2: item_members(), the one query of an item's members.
+SCHEMA_VERSION = 2
 
 _TABLES = """
 CREATE SCHEMA IF NOT EXISTS lessonloop_team;
@@ -80,6 +83,14 @@ ALTER TABLE lessonloop_team.items ADD COLUMN IF NOT EXISTS embedding_model text;
 """
 
 _FUNCTIONS = """
+-- The members contributing to an item, by name ('{}' when none): what pull, search and similar
+-- return with each item. Called by them only (not granted to members).
+CREATE OR REPLACE FUNCTION lessonloop_team.item_members(p_item text) RETURNS text[]
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(array_agg(c.member ORDER BY c.member), '{}'::text[])
+    FROM lessonloop_team.contributions c WHERE c.item_id = p_item
+$$;
+
 CREATE OR REPLACE FUNCTION lessonloop_team.member_role(p_member text, p_token text) RETURNS text
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = lessonloop_team, pg_temp AS $$
 DECLARE found_role text;
@@ -182,8 +193,7 @@ BEGIN
                SELECT e.key, sum(e.value::text::numeric) AS total
                FROM contributions c, jsonb_each(c.counts) e
                WHERE c.item_id = i.id AND jsonb_typeof(e.value) = 'number' GROUP BY e.key) t), '{}'::jsonb),
-           coalesce((SELECT array_agg(c.member ORDER BY c.member) FROM contributions c WHERE c.item_id = i.id),
-                    '{}'::text[]),
+           item_members(i.id),
            (SELECT min(c.first_seen) FROM contributions c WHERE c.item_id = i.id),
            (SELECT max(c.last_seen) FROM contributions c WHERE c.item_id = i.id)
     FROM items i WHERE i.seq > p_after ORDER BY i.seq LIMIT p_limit;
@@ -252,8 +262,7 @@ BEGIN
     PERFORM member_role(p_member, p_token);
     RETURN QUERY
     SELECT i.id, i.kind, i.project, i.payload,
-           coalesce((SELECT array_agg(c.member ORDER BY c.member) FROM contributions c WHERE c.item_id = i.id),
-                    '{}'::text[]),
+           item_members(i.id),
            ts_rank(i.search, q)
     FROM items i, websearch_to_tsquery('english', p_query) q
     WHERE i.search @@ q AND i.author IS NOT NULL AND i.rejected_by IS NULL
@@ -277,8 +286,7 @@ BEGIN
     PERFORM member_role(p_member, p_token);
     RETURN QUERY
     SELECT i.id, i.kind, i.project, i.payload,
-           coalesce((SELECT array_agg(c.member ORDER BY c.member) FROM contributions c WHERE c.item_id = i.id),
-                    '{}'::text[]),
+           item_members(i.id),
            (1 - (i.embedding <=> p_vector))::real
     FROM items i
     WHERE i.embedding IS NOT NULL AND i.embedding_model = p_model AND vector_dims(i.embedding) = vector_dims(p_vector)
@@ -291,6 +299,7 @@ _GRANTS = """
 GRANT USAGE ON SCHEMA lessonloop_team TO PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA lessonloop_team FROM PUBLIC;
 REVOKE ALL ON FUNCTION lessonloop_team.settle_author(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION lessonloop_team.item_members(text) FROM PUBLIC;
 """
 
 

@@ -191,22 +191,20 @@ def pull(
     own, remotes, _unshared = _own_identities(conn)
     own_ids = {identity: int(lesson["id"]) for identity, lesson in own}
     team_state.adopt_own(conn, own_ids, now())
+    config = team_state.team_config(conn)  # read once: each page's cursor is the last page's highest change
+    cursor = config.pull_seq if config else 0
     while True:
-        config = team_state.team_config(conn)
-        cursor = config.pull_seq if config else 0
         pulled = server.pull(cursor, page)
         if not pulled:
             team_state.apply_pulled(conn, [], cursor, now(), remotes=remotes, own_ids=own_ids)  # the last pull's time
             break
-        counts = team_state.apply_pulled(
-            conn, pulled, max(p.seq for p in pulled), now(), remotes=remotes, own_ids=own_ids
-        )
+        cursor = max(cursor, *(p.seq for p in pulled))
+        counts = team_state.apply_pulled(conn, pulled, cursor, now(), remotes=remotes, own_ids=own_ids)
         result.pages += 1
         result.items += len(pulled)
         for name, value in counts.items():
             setattr(result, name, getattr(result, name) + value)
         if len(pulled) < page:
             break
-    config = team_state.team_config(conn)
-    result.cursor = config.pull_seq if config else 0
+    result.cursor = cursor
     return result
