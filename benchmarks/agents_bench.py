@@ -129,22 +129,14 @@ def scaled_others(work: Path, gemini: int, opencode: int, aider: int) -> dict[st
         corpus_copies.gemini_copies(work / "gemini-scaled", gemini)
         out[SCALED_GEMINI] = work / "gemini-scaled"
     if opencode > 1 and corpus_copies.OPENCODE_CORPUS.is_dir():
-        sessions = [
-            (project, corpus_copies.opencode_copy(session, copy))
-            for copy in range(opencode)
-            for project, session in corpus_copies.opencode_sessions()
-        ]
+        sessions = corpus_copies.opencode_copies(opencode)
         corpus_copies.write_opencode_storage(work / "opencode-scaled" / "storage", sessions)
         out[SCALED_OPENCODE] = work / "opencode-scaled"
         (work / "opencode-db-scaled").mkdir()
         corpus_copies.write_opencode_db(work / "opencode-db-scaled" / "opencode.db", sessions)
         out[SCALED_OPENCODE_DB] = work / "opencode-db-scaled"
     if aider > 1 and corpus_copies.AIDER_CORPUS.is_file():
-        history = corpus_copies.AIDER_CORPUS.read_bytes()
-        for copy in range(aider):
-            folder = work / "aider-scaled" / f"project{copy}"
-            folder.mkdir(parents=True)
-            (folder / corpus_copies.AIDER_HISTORY).write_bytes(corpus_copies.aider_history_copy(history, copy))
+        corpus_copies.aider_history_copies(work / "aider-scaled", aider)
         out[SCALED_AIDER] = work / "aider-scaled"
     return out
 

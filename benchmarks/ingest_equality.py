@@ -40,11 +40,10 @@ sys.path.insert(0, str(REPO))
 
 from tests.conftest import SHARED_CORPUS, Dump, dump_store, store_differences  # noqa: E402
 from tests.corpus_copies import (  # noqa: E402
-    aider_history_copy,
+    aider_history_copies,
     codex_copies,
     gemini_copies,
-    opencode_copy,
-    opencode_sessions,
+    opencode_copies,
     write_opencode_db,
     write_opencode_storage,
 )
@@ -84,16 +83,11 @@ def build_inputs(root: Path) -> None:
     shutil.copytree(SHARED_CORPUS / "codex/codemie", inputs / "codex-codemie-again")
     codex_copies(inputs / "codex-copies", 3)
     gemini_copies(inputs / "gemini-copies", 3)
-    sessions = opencode_sessions()
-    copies = [(project, opencode_copy(session, copy)) for copy in range(1, 21) for project, session in sessions]
+    copies = opencode_copies(20, first=1)
     write_opencode_storage(inputs / "opencode-copies" / "storage", copies)
     (inputs / "opencode-db").mkdir()
     write_opencode_db(inputs / "opencode-db" / "opencode.db", copies)
-    history = (SHARED_CORPUS / "aider/aider-dev/chat-history.md").read_bytes()
-    for copy in (1, 2):
-        folder = inputs / f"aider-copy{copy}"
-        folder.mkdir()
-        (folder / ".aider.chat.history.md").write_bytes(aider_history_copy(history, copy))
+    aider_history_copies(inputs, 2, first=1, folder="aider-copy")
     for path in [inputs, *inputs.rglob("*")]:
         path.chmod(path.stat().st_mode | 0o200)
 

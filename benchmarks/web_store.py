@@ -42,19 +42,10 @@ def copied_corpora(work: Path, copies: int) -> list[Path]:
         cc.gemini_copies(work / "gemini", copies)
         folders.append(work / "gemini")
     if cc.OPENCODE_CORPUS.is_dir():
-        sessions = [
-            (project, cc.opencode_copy(session, copy))
-            for copy in range(copies)
-            for project, session in cc.opencode_sessions()
-        ]
-        cc.write_opencode_storage(work / "opencode" / "storage", sessions)
+        cc.write_opencode_storage(work / "opencode" / "storage", cc.opencode_copies(copies))
         folders.append(work / "opencode" / "storage")
     if cc.AIDER_CORPUS.is_file():
-        history = cc.AIDER_CORPUS.read_bytes()
-        for copy in range(copies):
-            folder = work / "aider" / f"project{copy}"
-            folder.mkdir(parents=True)
-            (folder / cc.AIDER_HISTORY).write_bytes(cc.aider_history_copy(history, copy))
+        cc.aider_history_copies(work / "aider", copies)
         folders.append(work / "aider")
     return folders
 

@@ -239,6 +239,17 @@ def opencode_copy(session: Session, copy: int) -> Session:
     return info, [(message, parts) for message, parts in messages]
 
 
+def opencode_copies(copies: int, first: int = 0, storage: Path = OPENCODE_CORPUS) -> list[tuple[str, Session]]:
+    """Copies number `first` to `first + copies - 1` of every session of `storage`, copy after
+    copy: (project folder, session) pairs for write_opencode_storage and write_opencode_db."""
+    sessions = opencode_sessions(storage)
+    return [
+        (project, opencode_copy(session, copy))
+        for copy in range(first, first + copies)
+        for project, session in sessions
+    ]
+
+
 def write_opencode_storage(storage: Path, sessions: Iterable[tuple[str, Session]]) -> None:
     """A legacy storage/ tree: session/<project>/<id>.json, message/<session>/<id>.json, part/<message>/<id>.json."""
     for project, (info, messages) in sessions:
@@ -302,6 +313,21 @@ def aider_history_copy(data: bytes, copy: int) -> bytes:
     if copy == 0:
         return data
     return _HEADING_YEAR.sub(lambda m: m.group(1) + str(int(m.group(2)) + copy).encode(), data)
+
+
+def aider_history_copies(
+    out: Path, copies: int, first: int = 0, folder: str = "project", corpus: Path = AIDER_CORPUS
+) -> list[Path]:
+    """Copies number `first` to `first + copies - 1` of Aider's history (aider_history_copy), each
+    in a project folder of its own: out/<folder><copy>/.aider.chat.history.md."""
+    history = corpus.read_bytes()
+    written: list[Path] = []
+    for copy in range(first, first + copies):
+        target = out / f"{folder}{copy}" / AIDER_HISTORY
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(aider_history_copy(history, copy))
+        written.append(target)
+    return written
 
 
 def copy_tree(source: Path, target: Path) -> Path:

@@ -154,8 +154,7 @@ def gemini_input(folder: Path) -> None:
 
 def opencode_input(folder: Path) -> None:
     _need(copies.OPENCODE_CORPUS)
-    sample = copies.opencode_sessions()
-    sessions = [(project, copies.opencode_copy(s, copy)) for copy in range(OPENCODE_COPIES) for project, s in sample]
+    sessions = copies.opencode_copies(OPENCODE_COPIES)
     half = len(sessions) // 2
     copies.write_opencode_storage(folder / "storage", sessions[:half])
     copies.write_opencode_db(folder / "opencode.db", sessions[half:])

@@ -371,19 +371,10 @@ class FuzzInput:
         return {t.message for t in self.touched if t.is_message and t.message is not None}
 
 
-def _sample() -> list[tuple[str, Session]]:
+def _sessions(start: int, count: int) -> list[tuple[str, Session]]:
     if not copies.OPENCODE_CORPUS.is_dir():
         pytest.skip(f"OpenCode corpus not found at {copies.OPENCODE_CORPUS} (the ../shared folder is absent)")
-    return copies.opencode_sessions()
-
-
-def _sessions(start: int, count: int) -> list[tuple[str, Session]]:
-    sample = _sample()
-    return [
-        (project, copies.opencode_copy(session, copy))
-        for copy in range(start, start + count)
-        for project, session in sample
-    ]
+    return copies.opencode_copies(count, first=start)
 
 
 def build_storage(fuzz: FuzzInput, rng: random.Random) -> None:
