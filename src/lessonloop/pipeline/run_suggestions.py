@@ -19,9 +19,7 @@ from lessonloop.learn.command_timing import (
     pattern_effectiveness,
     suggest,
 )
-from lessonloop.store.run_reader import RunRow, list_runs, pattern_rows
-
-HISTORY_RUNS = 500  # the most recent runs of a command that count: old runs say less about today
+from lessonloop.store.run_reader import HISTORY_RUNS, RunRow, command_history, pattern_rows
 
 
 def resolve_command(conn: sqlite3.Connection, command_or_argv: str | Sequence[str]) -> tuple[str, list[str] | None]:
@@ -42,8 +40,9 @@ def resolve_command(conn: sqlite3.Connection, command_or_argv: str | Sequence[st
 
 
 def history(conn: sqlite3.Connection, command_norm: str, limit: int = HISTORY_RUNS) -> list[RunRow]:
-    """The recorded runs of exactly `command_norm`, newest first (at most `limit`)."""
-    return [run for run in list_runs(conn, command=command_norm, limit=limit) if run.command_norm == command_norm]
+    """The recorded runs of exactly `command_norm`, newest first (at most `limit`; the window of
+    store/run_reader.py, the dashboards' too)."""
+    return command_history(conn, command_norm, limit)
 
 
 def suggestion_for(conn: sqlite3.Connection, command_or_argv: str | Sequence[str]) -> Suggestion:
@@ -54,7 +53,8 @@ def suggestion_for(conn: sqlite3.Connection, command_or_argv: str | Sequence[str
 
 
 def anomalies_for(conn: sqlite3.Connection, command_norm: str) -> list[Anomaly]:
-    """The recorded runs of `command_norm` far from its usual duration or output volume."""
+    """The recorded runs of `command_norm` far from its usual duration or output volume, among its
+    latest HISTORY_RUNS runs (as the dashboards compute them)."""
     return anomalies(history(conn, command_norm))
 
 

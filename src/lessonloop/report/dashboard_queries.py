@@ -117,21 +117,19 @@ def tokens_per_day(conn: sqlite3.Connection, tree: str, params: list[Any]) -> li
 
 
 def runs_per_command(conn: sqlite3.Connection, limit: int = RUN_COMMANDS) -> list[dict[str, Any]]:
-    """The runner's runs per normalized command (the most run first): count, durations (each
-    run's start and seconds, for the chart), exit reasons, and the anomalies among them."""
+    """The runner's runs per normalized command (the most run first): how many are stored, and
+    over the latest HISTORY_RUNS of them (the window `lessonloop suggest` uses, so both flag the
+    same runs) each run's start and seconds (for the chart), the exit reasons and the anomalies."""
     from lessonloop.learn.command_timing import anomalies
-    from lessonloop.store.run_reader import list_runs
+    from lessonloop.store.run_reader import command_history
 
-    commands = [
-        str(row[0])
-        for row in conn.execute(
-            "SELECT command_norm FROM runs GROUP BY command_norm ORDER BY count(*) DESC, command_norm LIMIT ?",
-            (limit,),
-        )
-    ]
+    commands = conn.execute(
+        "SELECT command_norm, count(*) FROM runs GROUP BY command_norm ORDER BY count(*) DESC, command_norm LIMIT ?",
+        (limit,),
+    ).fetchall()
     out: list[dict[str, Any]] = []
-    for command in commands:
-        runs = [run for run in list_runs(conn, command=command) if run.command_norm == command]
+    for command, count in commands:
+        runs = command_history(conn, str(command))
         runs.reverse()  # oldest first
         reasons: dict[str, int] = defaultdict(int)
         for run in runs:
@@ -139,7 +137,7 @@ def runs_per_command(conn: sqlite3.Connection, limit: int = RUN_COMMANDS) -> lis
         out.append(
             {
                 "command": command,
-                "runs": len(runs),
+                "runs": count,
                 "durations": [
                     {
                         "id": run.id,

@@ -10,6 +10,9 @@ from typing import Any
 from lessonloop.json_codec import loads
 
 VERDICTS = ("should_have_waited", "should_have_stopped")
+# The most recent runs of a command that count for its suggestions and its anomalies (`suggest`,
+# `run --auto`, the dashboards): old runs say less about today.
+HISTORY_RUNS = 500
 
 _RUN_COLUMNS = (
     "id",
@@ -244,6 +247,18 @@ def list_runs(
     return query(
         [*base_where, "(r.command_norm LIKE ? ESCAPE '\\' OR r.command LIKE ? ESCAPE '\\')"], [pattern, pattern]
     )
+
+
+def command_history(conn: sqlite3.Connection, command_norm: str, limit: int = HISTORY_RUNS) -> list[RunRow]:
+    """The runs of exactly `command_norm`, newest first: the latest `limit` (HISTORY_RUNS), the
+    window a command's suggestions and anomalies are computed over everywhere."""
+    return [
+        _run(row)
+        for row in conn.execute(
+            _SELECT_RUNS + " WHERE r.command_norm = ? ORDER BY r.started_at DESC, r.id DESC LIMIT ?",
+            (command_norm, limit),
+        )
+    ]
 
 
 def get_run(conn: sqlite3.Connection, run_id: int) -> RunDetail | None:
