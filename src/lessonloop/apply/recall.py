@@ -26,6 +26,7 @@ import sqlite3
 from collections import OrderedDict
 
 from lessonloop.apply import ranking
+from lessonloop.rates import rounded
 from lessonloop.timestamps import days_between, utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the hooks import this module
@@ -155,12 +156,12 @@ class Factors(_Record):
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "bm25": _round(self.bm25),
+            "bm25": rounded(self.bm25),
             "bm25_ceiling": round(self.bm25_ceiling, 4),
             "lexical": round(self.lexical, 4),
             "matched_terms": list(self.matched_terms),
             "query_terms": list(self.query_terms),
-            "cosine": _round(self.cosine),
+            "cosine": rounded(self.cosine),
             "vector": round(self.vector, 4),
             "relevance": round(self.relevance, 4),
             "confidence": round(self.confidence, 4),
@@ -274,10 +275,6 @@ class Recalled(_Record):
         if explain:
             out["factors"] = self.factors.to_json()
         return out
-
-
-def _round(value: float | None, digits: int = 4) -> float | None:
-    return None if value is None else round(value, digits)
 
 
 # --- the query ----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from lessonloop.durations import format_duration
 from lessonloop.lesson_model.confidence import wilson_lower_bound
+from lessonloop.rates import rounded
 from lessonloop.runner.result import (
     EXIT,
     FIRST_OUTPUT_TIMEOUT,
@@ -179,9 +180,9 @@ class LimitSuggestion:
             "value": None if self.seconds is None else format_duration(self.seconds),
             "samples": self.samples,
             "percentile": self.percentile,
-            "percentile_value": _round(self.percentile_value),
-            "max_observed": _round(self.max_observed),
-            "too_short": _round(self.too_short),
+            "percentile_value": rounded(self.percentile_value, 3),
+            "max_observed": rounded(self.max_observed, 3),
+            "too_short": rounded(self.too_short, 3),
             "margin": self.margin,
             "max_margin": self.max_margin,
             "floor": self.floor,
@@ -463,9 +464,9 @@ class Anomaly:
             "run_id": self.run_id,
             "started_at": self.started_at,
             "metric": self.metric,
-            "value": _round(self.value),
-            "median": _round(self.median),
-            "spread": _round(self.spread),
+            "value": rounded(self.value, 3),
+            "median": rounded(self.median, 3),
+            "spread": rounded(self.spread, 3),
             "spread_kind": self.spread_kind,
             "score": round(self.score, 2),
             "direction": self.direction,
@@ -670,7 +671,3 @@ def _missed(kind: str, use: PatternUseLike) -> bool:
     if use.reason != EXIT:
         return False
     return use.exit_status != 0 if kind == "error" else use.exit_status == 0
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 3)

@@ -10,10 +10,11 @@ odds ratio with its 95% confidence interval, and the risk difference. scipy comp
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from lessonloop.rates import rate, rounded
 
 OUTCOMES: dict[str, str] = {
     "unresolved_errors": "errors left unresolved at the end",
@@ -71,13 +72,11 @@ class Association:
 
     @property
     def rate_with(self) -> float | None:
-        n = self.with_bad + self.with_good
-        return self.with_bad / n if n else None
+        return rate(self.with_bad, self.with_bad + self.with_good)
 
     @property
     def rate_without(self) -> float | None:
-        n = self.without_bad + self.without_good
-        return self.without_bad / n if n else None
+        return rate(self.without_bad, self.without_bad + self.without_good)
 
     @property
     def significant(self) -> bool:
@@ -91,22 +90,14 @@ class Association:
                 "with_habit": {"bad": self.with_bad, "good": self.with_good},
                 "without_habit": {"bad": self.without_bad, "good": self.without_good},
             },
-            "rate_with_habit": _round(self.rate_with),
-            "rate_without_habit": _round(self.rate_without),
-            "p_value": _round(self.p_value, 6),
-            "odds_ratio": _round(self.odds_ratio),
-            "odds_ratio_ci95": [_round(v) for v in self.odds_ratio_ci] if self.odds_ratio_ci else None,
-            "risk_difference": _round(self.risk_difference),
+            "rate_with_habit": rounded(self.rate_with),
+            "rate_without_habit": rounded(self.rate_without),
+            "p_value": rounded(self.p_value, 6),
+            "odds_ratio": rounded(self.odds_ratio),
+            "odds_ratio_ci95": [rounded(v) for v in self.odds_ratio_ci] if self.odds_ratio_ci else None,
+            "risk_difference": rounded(self.risk_difference),
             "significant": self.significant,
         }
-
-
-def _round(value: float | None, digits: int = 4) -> float | None:
-    if value is None or math.isnan(value):
-        return None
-    if math.isinf(value):
-        return value
-    return round(value, digits)
 
 
 def habits(facts: Sequence[SessionFacts]) -> dict[str, Callable[[SessionFacts], bool | None]]:

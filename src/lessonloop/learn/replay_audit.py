@@ -27,6 +27,7 @@ from typing import Any
 
 from lessonloop.learn.engine import Decision, Learner
 from lessonloop.learn.events import CallEvent
+from lessonloop.rates import rate, rounded
 
 NO_LESSON = "no lesson yet"
 UNLESS = "unless satisfied"
@@ -182,24 +183,24 @@ class LabelScore:
 
     @property
     def recall(self) -> float | None:
-        return self.warned / self.repeats if self.repeats else None
+        return rate(self.warned, self.repeats)
 
     @property
     def false_alarm_rate(self) -> float | None:
-        return self.false_alarms / self.successful_calls if self.successful_calls else None
+        return rate(self.false_alarms, self.successful_calls)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "labelled_repeats": self.repeats,
             "warned_labelled_repeats": self.warned,
-            "recall": _round(self.recall),
+            "recall": rounded(self.recall),
             "labelled_repeats_replay_counts_as_repeats": self.tool_agrees_repeat,
             "labelled_not_repeats": self.not_repeats,
             "labelled_not_repeats_replay_counts_as_repeats": self.tool_calls_repeat,
             "labelled_not_repeats_warned": self.warned_not_repeats,
             "successful_calls": self.successful_calls,
             "false_alarms": self.false_alarms,
-            "false_alarm_rate": _round(self.false_alarm_rate),
+            "false_alarm_rate": rounded(self.false_alarm_rate),
             "labels_not_found": self.missing,
             "missed_labelled_repeats": self.missed,
         }
@@ -245,7 +246,3 @@ def score_labels(
         score.tool_calls_repeat += judged.repeat
         score.warned_not_repeats += judged.warned
     return score
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
