@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from lessonloop.learn.history import CorrectionEvent
+from lessonloop.learn.learning_loop import learn_history
 from lessonloop.learn.replay import replay
-from lessonloop.pipeline.learning import learn_history, load_history
+from lessonloop.pipeline.learning import load_history
 from lessonloop.store import open_store
 from tests.conftest import CORPUS
 from tests.learning_helpers import Script, format_episode, history, push_episode, push_failure, replay_cli, replay_db

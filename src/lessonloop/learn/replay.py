@@ -17,13 +17,15 @@ missed and why), which `replay --explain` prints and `replay --labels` scores.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.analyze.error_classes import USAGE_CLASSES
-from lessonloop.learn.engine import Learner, Policy
+from lessonloop.learn.engine import Decision, Learner, Policy
 from lessonloop.learn.events import CallEvent
-from lessonloop.learn.history import CorrectionEvent, History
+from lessonloop.learn.history import History
+from lessonloop.learn.learning_loop import HistoryWarnings, last_calls, run_loop
 from lessonloop.learn.replay_audit import ExplainedFailure, explain_failure
 
 EXAMPLES = 50  # warned / missed errors and false alarms listed in the report
@@ -70,6 +72,7 @@ class ReplayReport:
     alarms: list[dict[str, Any]] = field(default_factory=list)
     failures: list[ExplainedFailure] = field(default_factory=list)  # every evaluated failure, judged
     by_day: dict[str, Counter[str]] = field(default_factory=dict)  # the same counts per UTC day of the call
+    learner: Learner | None = None  # the learner at the end of the replay (not in the JSON)
 
     @property
     def recall(self) -> float | None:
@@ -137,9 +140,14 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def replay(history: History, policy: Policy | None = None, split: float | None = None) -> ReplayReport:
+def replay(
+    history: History, policy: Policy | None = None, split: float | None = None, *, hook_warnings: bool = False
+) -> ReplayReport:
     """Replay `history`: online when `split` is None, else learn from the first `split` of the
-    sessions (by start time) and evaluate the rest with the lessons frozen."""
+    sessions (by start time) and evaluate the rest with the lessons frozen. The learning loop is
+    batch learning's (learn/learning_loop.py); `hook_warnings` takes in, as batch learning does,
+    the warnings hooks really gave (history.warnings). Off by default: replay decides on its own
+    what would have been warned, and has always left the real warnings out."""
     policy = policy or Policy()
     report = ReplayReport(mode="online" if split is None else "split", split=split, policy=policy)
     starts = sorted(history.session_starts.items(), key=lambda item: (item[1], item[0]))
@@ -152,29 +160,35 @@ def replay(history: History, policy: Policy | None = None, split: float | None =
     else:
         report.evaluated_sessions = len(starts)
     learner = Learner(policy, prompts=history.prompts)
-    seen: dict[str, CallEvent] = {}  # error signature -> its first failure
-    last_call = {event.session_id: event.call.id for event in history.events}
-    for item in history.stream():
-        if isinstance(item, CorrectionEvent):
-            if cutoff is None or (item.ts or "") < cutoff:
-                learner.correction(
-                    item.session_id, item.project, item.message_uuid, item.ts, item.kind, item.text, item.corrected
-                )
-            continue
-        event = item
-        learning = cutoff is None or event.ts < cutoff
-        decision = learner.decide(event)
-        if cutoff is None or event.ts >= cutoff:
-            if event.call.status == "error":
-                report.failures.append(explain_failure(event, decision, learner, seen))
-            _evaluate(report, event, decision.fired, seen)
-        learner.observe(event, decision, learn=learning)
-        if event.signature:
-            seen.setdefault(event.signature, event)
-        if learning and last_call.get(event.session_id) == event.call.id:  # frozen after the cutoff
-            learner.end_session(event.session_id)
+    scoring = _Scoring(report, learner, cutoff, history.warnings if hook_warnings else {})
+    run_loop(learner, history.stream(), last_calls(history.events), scoring, frozen_from=cutoff)
     report.lessons_learned = len(learner.lessons)
+    report.learner = learner
     return report
+
+
+class _Scoring(HistoryWarnings):
+    """Replay's part of the learning loop: each call at or after the cutoff (every call, online)
+    is scored on the decision made before its result; each failure's signature is remembered."""
+
+    def __init__(
+        self, report: ReplayReport, learner: Learner, cutoff: str | None, warnings: Mapping[str, Sequence[str]]
+    ) -> None:
+        super().__init__(warnings)
+        self.report = report
+        self.learner = learner
+        self.cutoff = cutoff
+        self.seen: dict[str, CallEvent] = {}  # error signature -> its first failure
+
+    def decided(self, event: CallEvent, decision: Decision) -> None:
+        if self.cutoff is None or event.ts >= self.cutoff:
+            if event.call.status == "error":
+                self.report.failures.append(explain_failure(event, decision, self.learner, self.seen))
+            _evaluate(self.report, event, decision.fired, self.seen)
+
+    def observed(self, event: CallEvent) -> None:
+        if event.signature:
+            self.seen.setdefault(event.signature, event)
 
 
 def _evaluate(report: ReplayReport, event: CallEvent, fired: list[Any], seen: dict[str, CallEvent]) -> None:

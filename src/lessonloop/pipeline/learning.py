@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lessonloop.learn.engine import Learner, Policy
+from lessonloop.learn.engine import Policy
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, History
 from lessonloop.learn.signatures import digest
@@ -282,23 +282,3 @@ def embed_lessons(conn: sqlite3.Connection) -> tuple[int, str | None]:
     from lessonloop.apply.lesson_vectors import embed_missing
 
     return embed_missing(conn, embedder), None
-
-
-def learn_history(history: History, policy: Policy | None = None) -> Learner:
-    """Run the learner over a whole history (every session ends at its last call)."""
-    learner = Learner(policy, prompts=history.prompts)
-    last_call = {event.session_id: event.call.id for event in history.events}
-    for item in history.stream():
-        if isinstance(item, CorrectionEvent):
-            learner.correction(
-                item.session_id, item.project, item.message_uuid, item.ts, item.kind, item.text, item.corrected
-            )
-        else:
-            warned = history.warnings.get(item.call.id)
-            if warned:
-                learner.warned(item, warned)
-            learner.observe(item, learner.decide(item))
-            if last_call.get(item.session_id) == item.call.id:
-                learner.end_session(item.session_id)
-    learner.end_all_sessions()
-    return learner

@@ -19,7 +19,7 @@ they end with the same lessons, counts and evidence.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -28,6 +28,7 @@ from lessonloop.learn.engine import Learner, Policy
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, in_learning_order
 from lessonloop.learn.learner_state import dump_state, event_ids, load_state
+from lessonloop.learn.learning_loop import LoopPlug, run_loop
 from lessonloop.pipeline import learning_events as ev
 from lessonloop.pipeline.batch_learning import changed_types
 from lessonloop.store.learn_state import LearnState, changed_sessions, new_row_sessions, session_rows
@@ -167,46 +168,69 @@ def _run(
     last_call: dict[str, str],
     boundary: str,
 ) -> tuple[dict[str, Any], dict[str, int], set[str], set[str]]:
-    """The learning loop (as learning.learn_history) over `calls` and `corrections` with
+    """The learning loop (learn/learning_loop.py) over `calls` and `corrections` with
     `outcome.learner`, taking its state just before the first item at or after `boundary`.
     Returns that state, the digest of the items before the boundary per main session, the
     sessions ended before it and the main sessions with items at or after it; counts the calls
     in `outcome.calls` and notes the changes' file types in `outcome.edits_*`."""
-    learner = outcome.learner
-    snapshot: dict[str, Any] | None = None
-    digests: dict[str, int] = {}
-    ended: set[str] = set()
-    tail: set[str] = set()
-    for item in in_learning_order(calls, corrections):
-        before = item.ts < boundary
-        if not before and snapshot is None:
-            snapshot = dump_state(learner)
-        root = item.session_id
-        if before:
-            digests[root] = ev.add_digest(digests.get(root, 0), item.digest)
-        else:
-            tail.add(root)
-        event = item.event
-        if isinstance(event, CorrectionEvent):
-            found = ev.calls_by_id(conn, item.corrected_ids) if item.corrected_ids else {}
-            corrected = [found[i] for i in item.corrected_ids if i in found]
-            learner.correction(
-                event.session_id, event.project, event.message_uuid, event.ts, event.kind, event.text, corrected
-            )
-            continue
-        outcome.calls += 1
-        call = event.call
-        if call.kind in CHANGE_KINDS and call.target_path:
-            facts = changed_types(event.project, root, call.kind, call.status, [call.target_path, *call.paths])
-            (outcome.edits_before if before else outcome.edits_after).update(facts)
-        if item.warned:
-            learner.warned(event, item.warned)
-        learner.observe(event, learner.decide(event))
-        if last_call.get(root) == event.call.id:
-            learner.end_session(root)
+    rows = _StoreRows(conn, outcome, boundary)
+    run_loop(outcome.learner, rows.events(in_learning_order(calls, corrections)), last_call, rows)
+    assert rows.snapshot is not None
+    return rows.snapshot, rows.digests, rows.ended_before, rows.tail
+
+
+class _StoreRows(LoopPlug):
+    """The store's items fed to the learning loop one at a time, with what the stored state needs
+    noted for each: the learner's state just before the first item at or after the boundary, each
+    main session's digest before it, the sessions ended before it and the main sessions after it.
+    The hooks' warnings and a correction's calls come with the item being learned."""
+
+    def __init__(self, conn: sqlite3.Connection, outcome: Outcome, boundary: str) -> None:
+        self.conn = conn
+        self.outcome = outcome
+        self.boundary = boundary
+        self.snapshot: dict[str, Any] | None = None
+        self.digests: dict[str, int] = {}
+        self.ended_before: set[str] = set()
+        self.tail: set[str] = set()
+        self._item: ev.Item | None = None  # the item the loop is learning
+        self._before = True
+
+    def events(self, items: Iterable[ev.Item]) -> Iterator[CallEvent | CorrectionEvent]:
+        outcome = self.outcome
+        for item in items:
+            before = item.ts < self.boundary
+            if not before and self.snapshot is None:
+                self.snapshot = dump_state(outcome.learner)  # the loop took every item before this one
+            root = item.session_id
             if before:
-                ended.add(root)
-    if snapshot is None:
-        snapshot = dump_state(learner)
-    learner.end_all_sessions()
-    return snapshot, digests, ended, tail
+                self.digests[root] = ev.add_digest(self.digests.get(root, 0), item.digest)
+            else:
+                self.tail.add(root)
+            event = item.event
+            if isinstance(event, CallEvent):
+                outcome.calls += 1
+                call = event.call
+                if call.kind in CHANGE_KINDS and call.target_path:
+                    facts = changed_types(event.project, root, call.kind, call.status, [call.target_path, *call.paths])
+                    (outcome.edits_before if before else outcome.edits_after).update(facts)
+            self._item, self._before = item, before
+            yield event
+
+    def warned(self, event: CallEvent) -> Sequence[str]:
+        assert self._item is not None
+        return self._item.warned
+
+    def corrected(self, correction: CorrectionEvent) -> list[CallEvent]:
+        assert self._item is not None
+        ids = self._item.corrected_ids
+        found = ev.calls_by_id(self.conn, ids) if ids else {}
+        return [found[i] for i in ids if i in found]
+
+    def ended(self, session_id: str) -> None:
+        if self._before:
+            self.ended_before.add(session_id)
+
+    def finished(self) -> None:
+        if self.snapshot is None:
+            self.snapshot = dump_state(self.outcome.learner)
