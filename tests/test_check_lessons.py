@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lessonloop.analyze.commands import check_commands_named
-from lessonloop.learn.check_lessons import check_name
+from lessonloop.analyze.error_headline import failing_check
 from lessonloop.learn.engine import Learner
 from tests.learning_helpers import Script, play
 
@@ -23,9 +23,9 @@ COMMIT = "git add -A && git commit -m 'feat: tracing'"
 
 
 def test_check_names_and_their_commands() -> None:
-    assert check_name("shell|Pre-commit validation failed: [DIALYZER]") == "dialyzer"
-    assert check_name("shell|flake8 Failed: F401") == "flake8"
-    assert check_name("shell|fatal: The current branch <branch> has no upstream branch.") is None
+    assert failing_check("shell|Pre-commit validation failed: [DIALYZER]") == "dialyzer"
+    assert failing_check("shell|flake8 Failed: F401") == "flake8"
+    assert failing_check("shell|fatal: The current branch <branch> has no upstream branch.") is None
     assert check_commands_named("dialyzer") == [("mix", "dialyzer")]
     assert ("mix", "credo") in check_commands_named("credo")
 

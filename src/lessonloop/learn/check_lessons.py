@@ -27,15 +27,13 @@ from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.triggers import Trigger, Unless, extensions_for
 from lessonloop.tool_kinds import CHANGE_KINDS
 
-check_name = failing_check  # the named check a failure's signature reports (lowercase), or None
-
 
 def draft_from_progress(failure: CallEvent, later: CallEvent, between: Sequence[CallEvent]) -> Draft | None:
     """`later` does `failure`'s job and fails on another error: a step between that the first
     error names got it past the first check (the step lesson of episodes.py)."""
     if failure.signature is None or later.signature in (None, failure.signature):
         return None
-    if check_name(failure.signature) is None or not failure.segments or not later.segments:
+    if failing_check(failure.signature) is None or not failure.segments or not later.segments:
         return None
     return _step_draft(failure, later, between)
 
@@ -44,7 +42,7 @@ def draft_from_check_rejection(first: CallEvent, seen: Sequence[CallEvent]) -> D
     """A commit or push rejected by its hook's named check (`[DIALYZER]`) when the check's command
     had not run since the last change (`seen`: the context's calls before the rejection): run it
     first. Each such rejection (the same check again) is more evidence for the same lesson."""
-    name = check_name(first.signature)
+    name = failing_check(first.signature)
     if name is None or not first.segments:
         return None
     failed = _failing_segment(first)

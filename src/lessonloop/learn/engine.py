@@ -15,7 +15,8 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from lessonloop.learn.check_lessons import check_name, draft_from_check_rejection, draft_from_progress
+from lessonloop.analyze.error_headline import failing_check
+from lessonloop.learn.check_lessons import draft_from_check_rejection, draft_from_progress
 from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.learnable import OPEN_LIMIT
@@ -333,7 +334,7 @@ class Learner:
         if first is None:
             self._first_failed[signature] = FirstFailure(event.session_id, event.call.id)
             return []
-        if first.session_id == event.session_id or not first.past_call or check_name(signature) is not None:
+        if first.session_id == event.session_id or not first.past_call or failing_check(signature) is not None:
             return []  # the same session, never got past it there, or a check lesson's job
         if any(lesson.error_signature == signature for lesson in self.lessons.values()):
             return []
