@@ -33,16 +33,23 @@ def learn_from_session(conn: sqlite3.Connection, session_id: str, project: str |
     from lessonloop.claude_tool_kinds import kind_of
     from lessonloop.learn.engine import Learner
     from lessonloop.learn.events import CallEvent
+    from lessonloop.learn.learning_loop import run_loop
     from lessonloop.store.lesson_writer import merge_live
 
     branch = current_branch(cwd) if cwd else None
-    learner = Learner()
-    for call_id, seq, ts, tool, input_json, target, command, call_cwd, status, error_text, error_class in rows:
-        call = Call(
-            call_id, session_id, seq, ts, tool, json.loads(input_json) if input_json else {}, target, command,
-            call_cwd, status, None, error_text, kind=kind_of(tool),
-        )  # fmt: skip
-        learner.observe(CallEvent(call, session_id, project, branch, call_cwd or cwd, error_class))
+    calls = (
+        CallEvent(
+            Call(
+                call_id, session_id, seq, ts, tool, json.loads(input_json) if input_json else {}, target, command,
+                call_cwd, status, None, error_text, kind=kind_of(tool),
+            ),
+            session_id, project, branch, call_cwd or cwd, error_class,
+        )
+        for call_id, seq, ts, tool, input_json, target, command, call_cwd, status, error_text, error_class in rows
+    )  # fmt: skip
+    # Batch learning's loop over the session's calls so far, as live learning always ran it: no
+    # corrections, no hook warnings taken in, and the session does not end (it is still running).
+    learner = run_loop(Learner(), calls, {}, end_all=False)
     learned = [lesson for lesson in learner.lessons.values() if lesson.failed_sessions]
     if not learned:
         return 0
