@@ -126,13 +126,20 @@ def clear_changes(conn: sqlite3.Connection, upto: int) -> None:
 
 
 def session_rows(conn: sqlite3.Connection, roots: Iterable[str]) -> dict[str, tuple[str, bool]]:
-    """learn_sessions rows of these main sessions: digest, ended."""
-    out: dict[str, tuple[str, bool]] = {}
-    for root in dict.fromkeys(roots):
-        row = conn.execute("SELECT digest, ended FROM learn_sessions WHERE session_id = ?", (root,)).fetchone()
-        if row is not None:
-            out[root] = (row[0], bool(row[1]))
-    return out
+    """learn_sessions rows of these main sessions (in the order given): digest, ended. One query,
+    the ids passed as one JSON array (no limit on how many)."""
+    wanted = list(dict.fromkeys(roots))
+    if not wanted:
+        return {}
+    found = {
+        sid: (digest, bool(ended))
+        for sid, digest, ended in conn.execute(
+            """SELECT session_id, digest, ended FROM learn_sessions
+               WHERE session_id IN (SELECT value FROM json_each(?))""",
+            (json_codec.dumps(wanted),),
+        )
+    }
+    return {root: found[root] for root in wanted if root in found}
 
 
 def put_sessions(conn: sqlite3.Connection, rows: dict[str, tuple[str, bool]], *, replace_all: bool) -> None:
