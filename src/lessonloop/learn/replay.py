@@ -27,6 +27,7 @@ from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import History
 from lessonloop.learn.learning_loop import HistoryWarnings, last_calls, run_loop
 from lessonloop.learn.replay_audit import ExplainedFailure, explain_failure
+from lessonloop.rates import rate, rounded
 
 EXAMPLES = 50  # warned / missed errors and false alarms listed in the report
 
@@ -76,11 +77,11 @@ class ReplayReport:
 
     @property
     def recall(self) -> float | None:
-        return self.warned_repeated_errors / self.repeated_errors if self.repeated_errors else None
+        return rate(self.warned_repeated_errors, self.repeated_errors)
 
     @property
     def false_alarm_rate(self) -> float | None:
-        return self.false_alarms / self.successful_calls if self.successful_calls else None
+        return rate(self.false_alarms, self.successful_calls)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -91,14 +92,14 @@ class ReplayReport:
             "evaluated_calls": self.evaluated_calls,
             "repeated_errors": self.repeated_errors,
             "warned_repeated_errors": self.warned_repeated_errors,
-            "recall": _round(self.recall),
+            "recall": rounded(self.recall),
             "successful_calls": self.successful_calls,
             "false_alarms": self.false_alarms,
-            "false_alarm_rate": _round(self.false_alarm_rate),
+            "false_alarm_rate": rounded(self.false_alarm_rate),
             "errors": self.errors,
             "repeated_errors_all_classes": self.repeated_all,
             "warned_repeated_errors_all_classes": self.warned_repeated_all,
-            "recall_all_classes": _round(self.warned_repeated_all / self.repeated_all) if self.repeated_all else None,
+            "recall_all_classes": rounded(rate(self.warned_repeated_all, self.repeated_all)),
             "by_class": {
                 name: {
                     "errors": c["errors"],
@@ -134,10 +135,6 @@ class ReplayReport:
                 "block_at": self.policy.block_at,
             },
         }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
 
 
 def replay(
