@@ -12,6 +12,7 @@ from lessonloop.cli.common import (
     JSON_HELP,
     CommandError,
     emit_json,
+    known_agent,
     non_negative,
     open_cli_store,
     resolve_project,
@@ -48,6 +49,11 @@ def _store_options(parser: argparse.ArgumentParser) -> None:
 def _list_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--command", metavar="C", help=_COMMAND_HELP)
     parser.add_argument("-p", "--project", metavar="P", help=_PROJECT_HELP)
+    parser.add_argument(
+        "--agent",
+        metavar="A",
+        help="only runs started while a session of this agent was under way in the run's project",
+    )
     parser.add_argument("-n", "--limit", type=non_negative, metavar="N", help="only the N most recent runs")
     _store_options(parser)
 
@@ -59,7 +65,8 @@ def _runs_command(commands: Commands) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "The runs of `lessonloop run`, newest first (without a subcommand: list).\n\n"
-            "  runs [list] [--command C] [-p P] [-n N]   a table of runs\n"
+            "  runs [list] [--command C] [-p P] [--agent A] [-n N]\n"
+            "                                            a table of runs\n"
             "  runs show RUN_ID                          one run in full: settings, timings,\n"
             "                                            its matches with their context, findings\n\n"
             "STATUS is lessonloop's exit status; REASON why the run ended (exit, error, success,\n"
@@ -177,12 +184,14 @@ def cmd_runs_list(args: argparse.Namespace) -> int:
 
     with open_cli_store(args.db) as conn:
         project = resolve_project(conn, args.project)
-        rows = list_runs(conn, command=args.command, limit=args.limit, project=project)
+        agent = known_agent(conn, args.agent)
+        rows = list_runs(conn, command=args.command, limit=args.limit, project=project, agent=agent)
         empty = None
         if not rows and not args.json:
             from lessonloop.cli.empty_results import no_runs_text
 
-            empty = no_runs_text(conn, [("--command", args.command), ("--project", project), ("-n", args.limit)])
+            filters = [("--command", args.command), ("--project", project), ("--agent", agent), ("-n", args.limit)]
+            empty = no_runs_text(conn, filters)
     if args.json:
         emit_json([row.to_json() for row in rows])
     elif empty is not None:

@@ -29,8 +29,15 @@ def dashboard(conn: sqlite3.Connection, project: str | None = None, agent: str |
         "top_mistakes": top_mistakes(conn, project),
         "habits": habits(conn, project, agent),
         "tokens": tokens_per_day(conn, tree, params),
-        "runs": runs_per_command(conn),
+        "runs": runs_per_command(conn, project=_run_project(conn, project), agent=agent),
     }
+
+
+def _run_project(conn: sqlite3.Connection, project: str | None) -> str | None:
+    """The stored project whose runs the dashboards show (store/project_names.py's rule)."""
+    from lessonloop.store.project_names import resolve_project_name
+
+    return resolve_project_name(conn, project)
 
 
 def errors_by_class(conn: sqlite3.Connection, tree: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -116,20 +123,27 @@ def tokens_per_day(conn: sqlite3.Connection, tree: str, params: list[Any]) -> li
     ]
 
 
-def runs_per_command(conn: sqlite3.Connection, limit: int = RUN_COMMANDS) -> list[dict[str, Any]]:
+def runs_per_command(
+    conn: sqlite3.Connection, limit: int = RUN_COMMANDS, *, project: str | None = None, agent: str | None = None
+) -> list[dict[str, Any]]:
     """The runner's runs per normalized command (the most run first): how many are stored, and
     over the latest HISTORY_RUNS of them (the window `lessonloop suggest` uses, so both flag the
-    same runs) each run's start and seconds (for the chart), the exit reasons and the anomalies."""
+    same runs) each run's start and seconds (for the chart), the exit reasons and the anomalies.
+    `project` (a stored name) and `agent`: only their runs (store/run_reader.run_scope), the
+    anomalies then computed among those."""
     from lessonloop.learn.command_timing import anomalies
-    from lessonloop.store.run_reader import command_history
+    from lessonloop.store.run_reader import command_history, run_scope
 
+    where, params = run_scope(project, agent)
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
     commands = conn.execute(
-        "SELECT command_norm, count(*) FROM runs GROUP BY command_norm ORDER BY count(*) DESC, command_norm LIMIT ?",
-        (limit,),
+        f"SELECT r.command_norm, count(*) FROM runs r{clause} GROUP BY r.command_norm"
+        " ORDER BY count(*) DESC, r.command_norm LIMIT ?",
+        (*params, limit),
     ).fetchall()
     out: list[dict[str, Any]] = []
     for command, count in commands:
-        runs = command_history(conn, str(command))
+        runs = command_history(conn, str(command), project=project, agent=agent)
         runs.reverse()  # oldest first
         reasons: dict[str, int] = defaultdict(int)
         for run in runs:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lessonloop.json_codec import loads
+from lessonloop.store.session_span import session_end, session_start
 
 VERDICTS = ("should_have_waited", "should_have_stopped")
 # The most recent runs of a command that count for its suggestions and its anomalies (`suggest`,
@@ -216,21 +217,40 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def run_scope(project: str | None = None, agent: str | None = None) -> tuple[list[str], list[Any]]:
+    """SQL conditions on runs `r` (and their parameters) for a project and an agent.
+
+    `project`: the runs recorded in that stored project (exactly; callers resolve a value with
+    store/project_names.py). `agent`: a run has no agent of its own (`lessonloop run` does not
+    know who started it), so the runs of an agent are those started while a main session of that
+    agent was under way in the run's project: from the session's start to its end
+    (store/session_span.py), both included. A run of no project belongs to no agent."""
+    where: list[str] = []
+    params: list[Any] = []
+    if project is not None:
+        where.append("r.project = ?")
+        params.append(project)
+    if agent is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM sessions s WHERE s.parent_id IS NULL AND s.agent = ? AND s.project = r.project"
+            f" AND {session_start('s')} <= r.started_at AND {session_end('s')} >= r.started_at)"
+        )
+        params.append(agent)
+    return where, params
+
+
 def list_runs(
     conn: sqlite3.Connection,
     *,
     command: str | None = None,
     limit: int | None = None,
     project: str | None = None,
+    agent: str | None = None,
 ) -> list[RunRow]:
     """Stored runs, newest first. `command`: the runs whose normalized command is exactly it; when
-    there are none, the runs whose normalized or raw command contains it. `project`: only runs of
-    that project (exact). `limit`: at most that many."""
-    base_where: list[str] = []
-    params: list[Any] = []
-    if project is not None:
-        base_where.append("r.project = ?")
-        params.append(project)
+    there are none, the runs whose normalized or raw command contains it. `project`, `agent`: only
+    the runs of that project (exact) and agent (run_scope). `limit`: at most that many."""
+    base_where, params = run_scope(project, agent)
     tail = " ORDER BY r.started_at DESC, r.id DESC" + (" LIMIT ?" if limit is not None else "")
     tail_params: list[Any] = [limit] if limit is not None else []
 
@@ -249,14 +269,24 @@ def list_runs(
     )
 
 
-def command_history(conn: sqlite3.Connection, command_norm: str, limit: int = HISTORY_RUNS) -> list[RunRow]:
+def command_history(
+    conn: sqlite3.Connection,
+    command_norm: str,
+    limit: int = HISTORY_RUNS,
+    *,
+    project: str | None = None,
+    agent: str | None = None,
+) -> list[RunRow]:
     """The runs of exactly `command_norm`, newest first: the latest `limit` (HISTORY_RUNS), the
-    window a command's suggestions and anomalies are computed over everywhere."""
+    window a command's suggestions and anomalies are computed over everywhere; only those of
+    `project` and `agent` when given (run_scope)."""
+    where, params = run_scope(project, agent)
+    clause = "".join(f" AND {condition}" for condition in where)
     return [
         _run(row)
         for row in conn.execute(
-            _SELECT_RUNS + " WHERE r.command_norm = ? ORDER BY r.started_at DESC, r.id DESC LIMIT ?",
-            (command_norm, limit),
+            _SELECT_RUNS + f" WHERE r.command_norm = ?{clause} ORDER BY r.started_at DESC, r.id DESC LIMIT ?",
+            (command_norm, *params, limit),
         )
     ]
 

@@ -32,7 +32,7 @@ ROUTE_DOCS = (
     ("POST", "/api/lessons/{ref}/{action}", "approve|reject|archive|restore|edit|forget (X-Lessonloop-Token)"),
     ("GET", "/api/sessions", "sessions, newest first (?project, ?agent, ?model, ?since, ?until, ?errors=1, ?page)"),
     ("GET", "/api/sessions/{id}", "one session's timeline with analysis, subagents, lessons given, commits"),
-    ("GET", "/api/runs", "runs of `lessonloop run`, newest first (?command, ?limit)"),
+    ("GET", "/api/runs", "runs of `lessonloop run`, newest first (?command, ?project, ?agent, ?limit)"),
     ("GET", "/api/runs/{id}", "one run with its patterns, matches and findings"),
 )
 
@@ -106,9 +106,17 @@ def api_session(request: Request) -> Response:
 
 
 def api_runs(request: Request) -> Response:
+    name, agent, limit = project(request), value(request, "agent"), positive(request, "limit", 200)
     with state_of(request).store() as conn:
-        view = views.runs_view(conn, value(request, "command"), positive(request, "limit", 200))
-    return json_response({"command": view["command"], "runs": [run.to_json() for run in view["runs"]]})
+        view = views.runs_view(conn, value(request, "command"), limit, name, agent)
+    return json_response(
+        {
+            "command": view["command"],
+            "project": view["project"],
+            "agent": view["agent"],
+            "runs": [run.to_json() for run in view["runs"]],
+        }
+    )
 
 
 def api_run(request: Request) -> Response:

@@ -151,8 +151,9 @@ def session_page(request: Request) -> Response:
 
 
 def runs_page(request: Request) -> Response:
+    name, agent = project(request), value(request, "agent")
     with state_of(request).store() as conn:
-        view = views.runs_view(conn, value(request, "command"))
+        view = views.runs_view(conn, value(request, "command"), project=name, agent=agent)
     return page(request, "runs.html", "runs", **view)
 
 

@@ -247,9 +247,27 @@ def _analysis_summary(detail: dict[str, Any] | None) -> dict[str, Any] | None:
     return out
 
 
-def runs_view(conn: sqlite3.Connection, command: str | None, limit: int = 200) -> dict[str, Any]:
-    """The runner's runs, newest first (those of a command when given)."""
-    return {"command": command, "runs": list_runs(conn, command=command or None, limit=limit)}
+def runs_view(
+    conn: sqlite3.Connection,
+    command: str | None,
+    limit: int = 200,
+    project: str | None = None,
+    agent: str | None = None,
+) -> dict[str, Any]:
+    """The runner's runs, newest first: those of a command, a stored project and an agent when
+    given (store/run_reader.run_scope: an agent's runs are those started during its sessions);
+    with the projects runs were recorded in and the agents, for the filters."""
+    from lessonloop.store.run_reader import run_projects
+
+    runs = list_runs(conn, command=command or None, limit=limit, project=project, agent=agent)
+    agents = [str(row[0]) for row in conn.execute("SELECT DISTINCT agent FROM sessions ORDER BY 1")]
+    return {
+        "command": command,
+        "project": project,
+        "agent": agent,
+        "runs": runs,
+        "choices": {"projects": run_projects(conn), "agents": agents},
+    }
 
 
 def run_view(conn: sqlite3.Connection, run_id: int) -> dict[str, Any]:
