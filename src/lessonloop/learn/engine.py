@@ -6,7 +6,8 @@ block. `Learner.observe` then counts the call for the lessons it matched (a fail
 lesson's error, or a success without the prevention), remembers what the session has done, and
 turns a failure plus the later success of the same job into a lesson (see episodes.py).
 Batch learning (`lessonloop learn`, after ingest) and `lessonloop replay` run the same loop over
-the store's history in time order, so what replay measures is what learning does.
+the store's history in time order (learn/learning_loop.py), so what replay measures is what
+learning does.
 """
 
 from __future__ import annotations
