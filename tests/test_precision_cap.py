@@ -1,7 +1,7 @@
-"""The precision cap holds wherever a lesson is ranked with its confidence now (issue 15): learning
-stores a lesson's confidence capped by the precision of its warnings, and the live value recall,
-the MCP tools and the SessionStart hook rank by (lesson_model/confidence.live_confidence) is no
-higher. Two lessons alike in everything but their warnings, stored through the learning writer
+"""The precision cap holds wherever a lesson is ranked or shown with its confidence now (issue
+15): learning stores a lesson's confidence capped by the precision of its warnings, and the live
+value recall, the MCP tools, the SessionStart hook and `lessons show` use
+(lesson_model/confidence.live_confidence) is no higher; a person's judgement does not lift it. Two lessons alike in everything but their warnings, stored through the learning writer
 in a real store: the one whose warnings were mostly false alarms ranks below. It is stored first
 (the lower id), so without the cap the tie would put it first."""
 
@@ -15,12 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from lessonloop.apply import mcp_tools
 from lessonloop.apply.recall import recall
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.store import open_store
+from lessonloop.store.lesson_reader import lesson_detail
 from lessonloop.store.lesson_writer import save_learned
 from lessonloop.timestamps import utc_now
+from tests.conftest import cli
 from tests.hook_helpers import HookSession, hook_env
 
 SESSIONS = 6  # every one failing: Wilson lower bound 0.69
@@ -97,3 +100,32 @@ def test_session_start_gives_the_lesson_with_false_alarms_after(
     assert started.returncode == 0, started.stderr
     titles = re.findall(r"Stale lockfile breaks the yarn \w+", started.context)
     assert titles == ["Stale lockfile breaks the yarn bundle", "Stale lockfile breaks the yarn build"], started.context
+
+
+def test_lessons_show_gives_the_capped_value(store: tuple[Path, sqlite3.Connection, int, int]) -> None:
+    db, conn, noisy, clean = store
+    capped = lesson_detail(conn, noisy).confidence
+    assert capped.capped and capped.value == pytest.approx(capped.stored)
+    assert capped.wilson * capped.decay > capped.value
+    assert not lesson_detail(conn, clean).confidence.capped
+    shown = cli("lessons", "show", str(noisy), "--db", db)
+    assert shown.exit_code == 0, shown.stderr
+    assert f"capped at the stored {capped.stored:.3f}" in shown.output
+    assert cli("lessons", "show", str(noisy), "--db", db, "--json").json()["confidence"]["capped"] is True
+
+
+@pytest.mark.parametrize("helpful", [True, False])
+def test_a_judgement_does_not_lift_the_cap(store: tuple[Path, sqlite3.Connection, int, int], helpful: bool) -> None:
+    """Feedback recomputes the confidence from the counts (MCP lesson_feedback), and learning applies
+    it again on every run (save_learned): neither lifts the precision cap."""
+    _db, conn, noisy, _clean = store
+    cap = conf.precision_bound(RIGHT, FALSE_ALARMS)
+    out = mcp_tools.lesson_feedback(conn, noisy, helpful)
+    assert out["confidence"] <= round(cap, 4)
+    now = utc_now()
+    save_learned(
+        conn, [lesson("noisy", "Stale lockfile breaks the yarn build", now, false_alarms=FALSE_ALARMS)], {}, now
+    )
+    stored = conn.execute("SELECT confidence, sessions FROM lessons WHERE id = ?", (noisy,)).fetchone()
+    assert stored[1] == SESSIONS + (0 if helpful else 1)  # the judgement applied again
+    assert stored[0] <= cap + 1e-6

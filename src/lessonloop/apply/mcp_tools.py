@@ -300,7 +300,7 @@ def lesson_feedback(
         sessions = lesson.sessions + (0 if helpful else 1)
         prevented = lesson.prevented + (1 if helpful else 0)
         days = days_between(lesson.last_seen, moment) if lesson.last_seen else 0.0
-        value = conf.confidence(lesson.failed_sessions, sessions, days) if sessions > 0 else lesson.confidence
+        value = conf.live_confidence(lesson.failed_sessions, sessions, days, lesson.confidence)
         tier = conf.next_tier(value, lesson.tier)
         conn.execute(
             "UPDATE lessons SET sessions = ?, prevented = ?, confidence = ?, tier = ?, updated_at = ? WHERE id = ?",

@@ -205,10 +205,16 @@ def confidence_lines(explained: ConfidenceExplained) -> list[str]:
             f"  {explained.failed_sessions} failing of {explained.sessions} session(s) -> Wilson lower bound "
             f"(one-sided 95%, z={conf.Z}) = {explained.wilson:.3f}"
         )
+        decayed = explained.wilson * explained.decay
         out.append(
             f"  unseen {explained.days_unseen:.0f} day(s) -> decay x{explained.decay:.3f} "
-            f"({1 - conf.DECAY_RATE:.2f} per {conf.DECAY_PERIOD_DAYS:.0f} days) -> {explained.value:.3f} now "
-            f"(stored at the last learning run: {explained.stored:.3f})"
+            f"({1 - conf.DECAY_RATE:.2f} per {conf.DECAY_PERIOD_DAYS:.0f} days) -> "
+            + (
+                f"{decayed:.3f}, capped at the stored {explained.stored:.3f} (learning caps it by the precision "
+                f"of its warnings) -> {explained.value:.3f} now"
+                if explained.capped
+                else f"{explained.value:.3f} now (stored at the last learning run: {explained.stored:.3f})"
+            )
         )
     else:
         out.append(f"  no sessions counted in this store: {explained.stored:.3f} as given (imported or manual)")

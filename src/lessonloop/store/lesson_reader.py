@@ -362,9 +362,10 @@ class ConfidenceExplained:
     wilson: float  # lower bound of the failure rate, z = conf.Z
     days_unseen: float  # since last_seen
     decay: float  # factor kept after days_unseen
-    value: float  # wilson * decay: the confidence now
+    value: float  # the confidence now: wilson * decay, no higher than `stored` (conf.live_confidence)
     stored: float  # the confidence saved at the last learning run (or given by a person / import)
     observed: bool  # False: no sessions counted here, so the stored value is as given
+    capped: bool  # wilson * decay is above `stored`, which learning capped by its warnings' precision
     tier: str
     tier_now: str  # the tier `value` gives from the current tier
 
@@ -391,10 +392,10 @@ def explain_confidence(lesson: LessonRow, now: str | None = None) -> ConfidenceE
     wilson = conf.wilson_lower_bound(lesson.failed_sessions, lesson.sessions)
     decay = conf.decay_factor(days)
     observed = lesson.sessions > 0
-    value = wilson * decay if observed else lesson.confidence
+    value = conf.live_confidence(lesson.failed_sessions, lesson.sessions, days, lesson.confidence)
     return ConfidenceExplained(
         lesson.failed_sessions, lesson.sessions, wilson, days, decay, value, lesson.confidence, observed,
-        lesson.tier, conf.next_tier(value, lesson.tier),
+        observed and value < wilson * decay, lesson.tier, conf.next_tier(value, lesson.tier),
     )  # fmt: skip
 
 

@@ -167,8 +167,8 @@ def save_learned(
                     continue  # two signatures of one stored lesson: the first wins
                 judged = feedback.get(lesson_id, Feedback())
                 sessions, prevented = lesson.sessions + judged.unhelpful, lesson.prevented + judged.helpful
-                if judged.unhelpful:
-                    value = conf.wilson_lower_bound(lesson.failed_sessions, sessions) * conf.decay_factor(days)
+                if judged.unhelpful:  # one more session without a failure each; the precision cap stays
+                    value = conf.live_confidence(lesson.failed_sessions, sessions, days, value)
                 tier = conf.next_tier(value, old_tier)
                 if (
                     status in ("active", "pending")
