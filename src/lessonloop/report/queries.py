@@ -14,6 +14,7 @@ from typing import Any
 
 from lessonloop.store.git_link_reader import session_commits
 from lessonloop.store.session_ids import SessionNotFound
+from lessonloop.store.session_span import session_start
 
 # Every session with the main session it belongs to.
 _TREE = "SELECT id, coalesce(parent_id, id) AS root FROM sessions"
@@ -133,10 +134,6 @@ _FIGURES = {
 }
 
 
-def _earliest(a: str | None, b: str | None) -> str | None:
-    return min(a, b) if a is not None and b is not None else a if a is not None else b
-
-
 def _latest(a: str | None, b: str | None) -> str | None:
     return max(a, b) if a is not None and b is not None else a if a is not None else b
 
@@ -149,7 +146,9 @@ def list_sessions(
     ids: Sequence[str] | None = None,
 ) -> list[SessionRow]:
     """Main sessions, oldest first (the newest `limit` when given); only the main sessions `ids`
-    when given (their figures are then summed over them alone: a page of a long list)."""
+    when given (their figures are then summed over them alone: a page of a long list). A row's
+    start is store/session_span.py's (what the agent said, else its first message or call), the
+    one the session browser filters by; its end the latest message or call, subagents' included."""
     where, params = session_filter(conn, project, agent)
     tree, tree_params = _TREE, []
     main = "s.parent_id IS NULL"
@@ -167,23 +166,24 @@ def list_sessions(
         figures[name] = kept
     calls, msgs, tokens, models, subs = (figures[n] for n in ("calls", "msgs", "tokens", "models", "subs"))
     rows: list[SessionRow] = []
-    for sid, agent_id, project_name, cwd, branch, title, first_prompt in conn.execute(
+    for sid, agent_id, project_name, cwd, branch, title, first_prompt, started in conn.execute(
         f"""SELECT s.id, s.agent, s.project, s.cwd, s.git_branch,
                    coalesce(s.title, (SELECT ss.summary FROM session_summaries ss JOIN messages lm
                                       ON lm.uuid = ss.leaf_uuid AND lm.session_id = s.id
                                       ORDER BY ss.seq DESC LIMIT 1)),
                    (SELECT text FROM messages pm WHERE pm.session_id = s.id AND pm.kind = 'prompt'
-                    ORDER BY pm.ts, pm.seq LIMIT 1)
+                    ORDER BY pm.ts, pm.seq LIMIT 1),
+                   {session_start("s")}
             FROM sessions s WHERE {main} AND {where}""",
         params,
     ):
-        n, errors, calls_first, calls_last = calls.get(sid, (0, 0, None, None))
-        msgs_first, msgs_last, prompts = msgs.get(sid, (None, None, 0))
+        n, errors, _, calls_last = calls.get(sid, (0, 0, None, None))
+        _, msgs_last, prompts = msgs.get(sid, (None, None, 0))
         i, o, cc, cr = tokens.get(sid, (0, 0, 0, 0))
         rows.append(
             SessionRow(
                 sid, agent_id, project_name, cwd, branch, title, first_prompt,
-                _earliest(msgs_first, calls_first), _latest(msgs_last, calls_last),
+                started, _latest(msgs_last, calls_last),
                 models.get(sid, (None,))[0], prompts or 0, n, errors, subs.get(sid, (0,))[0],
                 i or 0, o or 0, cc or 0, cr or 0,
             )

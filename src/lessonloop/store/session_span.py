@@ -1,29 +1,30 @@
-"""When a session started and ended, as SQL over a `sessions` row: the one definition the session
-lists show, the session browser filters and sorts by, and runs are placed in sessions by.
+"""When a main session started and ended, as SQL over a `sessions` row: the one definition the
+session lists show, the session browser filters and sorts by, and runs are placed in sessions by.
 
 A session's start is what its agent said (`sessions.started_at`: Codex, Gemini CLI, OpenCode and
-Aider record one), else its earliest message or tool call; its end is what the agent said
-(`sessions.ended_at`), else its latest message or tool call. Only the session's own records
-count: a subagent starts from a call of its main session and reports back to it, so its records
-lie within the main session's span.
+Aider record one), else the earliest message or tool call of the session or of its subagents;
+its end is what the agent said (`sessions.ended_at`), else the latest of them. Subagents count:
+a Claude Code subagent's first record can come before the first stored message of its main
+session, and a main session known only as a subagent's parent has no record of its own.
 """
 
 from __future__ import annotations
 
 
-def session_start(alias: str = "s") -> str:
-    """SQL: the start of the session `alias` (a `sessions` row), NULL when nothing is timed."""
+def _stamp(aggregate: str, alias: str) -> str:
+    tree = f"(SELECT k.id FROM sessions k WHERE k.id = {alias}.id OR k.parent_id = {alias}.id)"
     return (
-        f"coalesce({alias}.started_at, (SELECT min(t) FROM ("
-        f"SELECT min(m.ts) AS t FROM messages m WHERE m.session_id = {alias}.id "
-        f"UNION ALL SELECT min(c.ts) FROM tool_calls c WHERE c.session_id = {alias}.id)))"
+        f"(SELECT {aggregate}(t) FROM ("
+        f"SELECT {aggregate}(m.ts) AS t FROM messages m WHERE m.session_id IN {tree} "
+        f"UNION ALL SELECT {aggregate}(c.ts) FROM tool_calls c WHERE c.session_id IN {tree}))"
     )
+
+
+def session_start(alias: str = "s") -> str:
+    """SQL: the start of the main session `alias` (a `sessions` row); NULL when nothing is timed."""
+    return f"coalesce({alias}.started_at, {_stamp('min', alias)})"
 
 
 def session_end(alias: str = "s") -> str:
-    """SQL: the end of the session `alias` (a `sessions` row), NULL when nothing is timed."""
-    return (
-        f"coalesce({alias}.ended_at, (SELECT max(t) FROM ("
-        f"SELECT max(m.ts) AS t FROM messages m WHERE m.session_id = {alias}.id "
-        f"UNION ALL SELECT max(c.ts) FROM tool_calls c WHERE c.session_id = {alias}.id)))"
-    )
+    """SQL: the end of the main session `alias` (a `sessions` row); NULL when nothing is timed."""
+    return f"coalesce({alias}.ended_at, {_stamp('max', alias)})"
