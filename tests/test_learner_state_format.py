@@ -81,4 +81,6 @@ def test_a_format_2_state_is_relearned_and_ends_as_a_clean_learn(
     assert ("changed" in reason) if old_version else ("could not be read" in reason and "format 2" in reason), reason
     assert final == relearned(db, tmp_path)
     assert state["format"] == 3
-    assert all(set(first) == {"session_id", "call_id", "fixed_by", "past_call"} for first in state["first_failed"].values())
+    assert all(
+        set(first) == {"session_id", "call_id", "fixed_by", "past_call"} for first in state["first_failed"].values()
+    )
