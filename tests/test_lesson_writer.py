@@ -317,6 +317,32 @@ def test_a_lesson_no_longer_learned_is_decayed_and_archived(store: sqlite3.Conne
     assert (rows["manual"]["status"], rows["manual"]["confidence"], rows["manual"]["tier"]) == ("active", 0.9, "core")
 
 
+def test_a_lesson_no_longer_learned_keeps_its_precision_cap(tmp_path: Path) -> None:
+    """Decaying a lesson this run did not produce never lifts it above its stored confidence: a
+    lesson learning had capped (its warnings mostly false alarms) stays capped after it leaves the
+    learned set, instead of going back to the Wilson bound of its sessions."""
+    conn = open_store(tmp_path / "s.db")
+    try:
+        seen = later(NOW, -1)
+        for signature, stored in (("capped", 0.2), ("uncapped", 0.9)):
+            conn.execute(
+                """INSERT INTO lessons (signature, kind, origin, title, body, severity, scope, sessions,
+                       failed_sessions, observations, confidence, tier, status, first_seen, last_seen,
+                       created_at, updated_at)
+                   VALUES (?, 'usage', 'learned', ?, 'b', 'low', 'global', 4, 4, 4, ?, 'active', 'active',
+                       ?, ?, ?, ?)""",
+                (signature, signature, stored, seen, seen, NOW, NOW),
+            )
+        learn_store(conn, now=NOW)
+        rows = lessons(conn)
+        decayed = conf.confidence(4, 4, 1.0)
+        assert 0.2 < decayed < 0.9
+        assert rows["capped"]["confidence"] == pytest.approx(0.2)  # the cap holds
+        assert rows["uncapped"]["confidence"] == pytest.approx(decayed, abs=1e-6)  # decayed as before
+    finally:
+        conn.close()
+
+
 # ----------------------------------------------------------------------------- aliases (scripted)
 
 

@@ -244,12 +244,18 @@ def _replace_evidence(conn: sqlite3.Connection, lesson_id: int, lesson: Lesson) 
 
 def _decay_others(conn: sqlite3.Connection, done: set[int], restored: set[int], now: str) -> int:
     """Decay the stored lessons this run did not produce (manual, imported, or no longer learned);
-    archive those below the floor. Returns how many were archived."""
+    archive those below the floor. Returns how many were archived.
+
+    Their counts do not change here, so the decayed value is never above the one stored before
+    but where that one was capped (by the precision of the lesson's warnings, or lowered by a
+    person's judgement): the stored value stays a ceiling, as it is for live confidence
+    (lesson_model.confidence.live_confidence), and the cap is not lost by a lesson leaving the
+    learned set."""
     archived = 0
     rows = conn.execute(
-        "SELECT id, signature, sessions, failed_sessions, last_seen, tier, status, origin FROM lessons"
+        "SELECT id, signature, sessions, failed_sessions, last_seen, tier, status, origin, confidence FROM lessons"
     ).fetchall()
-    for lesson_id, signature, sessions, failed, last_seen, tier, status, origin in rows:
+    for lesson_id, signature, sessions, failed, last_seen, tier, status, origin, stored in rows:
         if lesson_id in done:
             continue
         days = days_between(last_seen, now) if last_seen else 0.0
@@ -257,6 +263,8 @@ def _decay_others(conn: sqlite3.Connection, done: set[int], restored: set[int], 
         if base is None:
             continue  # a manual lesson without observations keeps the confidence a person gave it
         value = base * conf.decay_factor(days)
+        if stored is not None:
+            value = min(value, float(stored))
         if (
             status in ("active", "pending")
             and lesson_id not in restored
