@@ -11,9 +11,13 @@ Format (openai/codex, codex-rs/protocol protocol.rs and models.rs, codex-rs/core
   rollouts and the parents forks name (a sub-agent is not a session of its own).
 - turn_context {model}: the model of the token counts after it.
 - prompts: event_msg user_message; response_item user messages only in rollouts with no event_msg
-  before them, and not the injected ones (starting with "<" or "# AGENTS.md instructions").
+  before them, and not the injected ones (starting with "<" or "# AGENTS.md instructions");
+  event_msg item_completed whose item is {"type": "UserMessage", content: [{"type": "text"}]}
+  ("paginated" history mode) while no user_message event was seen in the rollout.
 - calls: response_item function_call (name, namespace prefix), custom_tool_call, local_shell_call
-  (tool "local_shell"), web_search_call (tool "web_search", failed when status failed/incomplete).
+  (tool "local_shell"), web_search_call (tool "web_search", failed when status failed/incomplete),
+  tool_search_call (tool "tool_search"; settled by the tool_search_output of its call_id, or at once
+  when it has no call_id), image_generation_call (tool "image_generation", keyed by its id).
   Outcome: the last one reported per call_id, from exec_command_end (exit_code, status),
   patch_apply_end (success), mcp_tool_call_end, collab_*_end, or the call's *_output text; an
   output after an end event of its call is not read; turn_aborted interrupts calls still waiting.
@@ -130,6 +134,7 @@ def count(paths: list[str]) -> dict[str, Any]:
         fork_ms = None
         replay = False
         events = False
+        user_events = False
         model = None
         totals: list[int] | None = None
         waiting: dict[str, str] = {}  # call id -> tool, no outcome yet
@@ -193,6 +198,14 @@ def count(paths: list[str]) -> dict[str, Any]:
                     events = True
                     if ptype == "user_message":
                         prompts += 1
+                        user_events = True
+                    elif ptype == "item_completed" and not user_events:
+                        turn_item = payload.get("item")
+                        if isinstance(turn_item, dict) and turn_item.get("type") == "UserMessage":
+                            parts = turn_item.get("content") if isinstance(turn_item.get("content"), list) else []
+                            texts = [p.get("text") for p in parts if isinstance(p, dict) and p.get("type") == "text"]
+                            if "".join(t for t in texts if isinstance(t, str)).strip():
+                                prompts += 1
                     elif ptype == "token_count":
                         info = payload.get("info")
                         if not isinstance(info, dict):
@@ -282,6 +295,24 @@ def count(paths: list[str]) -> dict[str, Any]:
                         search_id = None
                         calls.setdefault(call_id, "web_search")
                         failed[call_id] = payload.get("status") in ("failed", "incomplete")
+                    elif ptype == "tool_search_call":
+                        call_id = payload.get("call_id")
+                        bad = payload.get("status") in ("failed", "incomplete")
+                        key = call_id or payload.get("id") or f"tool_search:{sid}:{lineno}"
+                        calls.setdefault(key, "tool_search")
+                        if isinstance(call_id, str) and call_id and not bad:
+                            waiting[call_id] = "tool_search"
+                        else:
+                            failed[key] = bad
+                    elif ptype == "tool_search_output":
+                        call_id = payload.get("call_id")
+                        if isinstance(call_id, str) and call_id:
+                            waiting.pop(call_id, None)
+                            failed[call_id] = payload.get("status") in ("failed", "incomplete")
+                    elif ptype == "image_generation_call":
+                        key = payload.get("id") or f"image_generation:{sid}:{lineno}"
+                        calls.setdefault(key, "image_generation")
+                        failed[key] = payload.get("status") in ("failed", "incomplete")
                     elif ptype in ("function_call_output", "custom_tool_call_output"):
                         call_id = payload.get("call_id")
                         if not isinstance(call_id, str) or not call_id:

@@ -64,9 +64,25 @@ _LEGACY_ITEMS = frozenset(
         "web_search_call",
     }
 )
+# response_item types read for nothing: compaction summaries (encrypted; the `compacted` line says
+# the history was summarized), tools offered to the model, request controls.
+_QUIET_ITEMS = frozenset(
+    {
+        "compaction",
+        "compaction_summary",
+        "context_compaction",
+        "compaction_trigger",
+        "additional_tools",
+        "ghost_snapshot",
+    }
+)
 # event_msg types read for nothing: the same content is in response items, or UI-only.
 _QUIET_EVENTS = frozenset(
     {
+        "thread_goal_updated",
+        "thread_settings_applied",
+        "image_generation_begin",
+        "image_generation_end",
         "agent_message",
         "agent_message_delta",
         "agent_reasoning",
@@ -92,7 +108,6 @@ _QUIET_EVENTS = frozenset(
         "background_event",
         "context_compacted",
         "item_started",
-        "item_completed",
         "raw_response_item",
         "session_configured",
         "mcp_startup_update",
@@ -182,6 +197,7 @@ class CodexParser:
             else None
         )
         self._events: bool = st.get("events") is True
+        self._user_events: bool = st.get("user_events") is True
         done = st.get("done")
         self._done: set[str] = {v for v in done if isinstance(v, str)} if isinstance(done, list) else set()
         procs = st.get("procs")
@@ -212,6 +228,7 @@ class CodexParser:
             "fork_ms": self._fork_ms,
             "totals": self._totals,
             "events": self._events,
+            "user_events": self._user_events,
             "done": sorted(self._done),
             "procs": self._procs,
             "search": self._search_id,
@@ -429,6 +446,16 @@ class CodexParser:
             self._on_output(item, ts, lineno)
         elif kind == "web_search_call":
             self._on_web_search(item, ts, lineno)
+        elif kind == "agent_message":
+            self._on_agent_message(item, ts, lineno)
+        elif kind == "tool_search_call":
+            self._on_tool_search(item, ts, lineno)
+        elif kind == "tool_search_output":
+            self._on_tool_search_output(item, ts, lineno)
+        elif kind == "image_generation_call":
+            self._on_image_generation(item, ts, lineno)
+        elif isinstance(kind, str) and kind in _QUIET_ITEMS:
+            return
         elif isinstance(kind, str):
             self._unknown(f"response_item/{kind}", lineno)
 
@@ -544,6 +571,52 @@ class CodexParser:
         failed = status in ("failed", "incomplete")
         self._result(call_id, lineno, ts, Outcome("error" if failed else "ok", None, ""), None)
 
+    def _on_agent_message(self, item: dict[str, Any], ts: str | None, lineno: int) -> None:
+        """A message between agents (multi-agent v2: `author`, `recipient`, content parts of which
+        only `input_text` is readable): the task another agent gave, as Claude Code's subagent prompts."""
+        content = item.get("content")
+        parts = content if isinstance(content, list) else []
+        text = "\n".join(
+            part["text"]
+            for part in parts
+            if isinstance(part, dict) and part.get("type") != "encrypted_content" and isinstance(part.get("text"), str)
+        )
+        if text.strip():
+            self._message(lineno, ts, "user", "task_prompt", text)
+
+    def _on_tool_search(self, item: dict[str, Any], ts: str | None, lineno: int) -> None:
+        """A search of the deferred tools: its tool_search_output (same call_id) settles it; one
+        without a call_id (run by the server) or already failed is settled here."""
+        call_id = _text_or_none(item.get("call_id"))
+        status = item.get("status")
+        failed = status in ("failed", "incomplete")
+        key = call_id or _text_or_none(item.get("id")) or f"tool_search:{self._sid}:{lineno}"
+        self._call(key, "tool_search", item.get("arguments"), ts, lineno)
+        if call_id is None or failed:
+            self.pending_calls.pop(key, None)
+            self._result(key, lineno, ts, Outcome("error" if failed else "ok", None, ""), None)
+
+    def _on_tool_search_output(self, item: dict[str, Any], ts: str | None, lineno: int) -> None:
+        call_id = _text_or_none(item.get("call_id"))
+        if call_id is None:
+            return  # a server-side search: no call of this rollout to settle
+        self.pending_calls.pop(call_id, None)
+        tools = item.get("tools")
+        count = len(tools) if isinstance(tools, list) else 0
+        failed = item.get("status") in ("failed", "incomplete")
+        self._result(call_id, lineno, ts, Outcome("error" if failed else "ok", None, f"{count} tools found"), None)
+
+    def _on_image_generation(self, item: dict[str, Any], ts: str | None, lineno: int) -> None:
+        """The image generation tool, call and outcome in one item (its `result` is the image: not kept)."""
+        call_id = _text_or_none(item.get("id")) or f"image_generation:{self._sid}:{lineno}"
+        prompt = item.get("revised_prompt")
+        self._call(
+            call_id, "image_generation", {"revised_prompt": prompt} if isinstance(prompt, str) else {}, ts, lineno
+        )
+        self.pending_calls.pop(call_id, None)
+        failed = item.get("status") in ("failed", "incomplete")
+        self._result(call_id, lineno, ts, Outcome("error" if failed else "ok", None, ""), None)
+
     def _on_output(self, item: dict[str, Any], ts: str | None, lineno: int) -> None:
         call_id = item.get("call_id")
         if not isinstance(call_id, str) or not call_id:
@@ -641,9 +714,28 @@ class CodexParser:
             self._unknown(f"event_msg/{kind if isinstance(kind, str) else _short_repr(kind)}", lineno)
 
     def _on_user_message(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
+        self._user_events = True
         message = event.get("message")
         text = message if isinstance(message, str) else None
         self._message(lineno, ts, "user", "prompt", text)
+
+    def _on_item_completed(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
+        """A finished TurnItem (protocol items.rs, `{"type": "UserMessage", "content": [UserInput]}`).
+        Rollouts in "paginated" history mode keep the person's prompt only here (no user_message
+        event); "legacy" rollouts persist item_completed only for items read elsewhere (plans,
+        tool outputs), so a UserMessage item is a prompt unless user_message events are present."""
+        turn_item = event.get("item")
+        if not isinstance(turn_item, dict) or turn_item.get("type") != "UserMessage" or self._user_events:
+            return
+        content = turn_item.get("content")
+        parts = content if isinstance(content, list) else []
+        text = "\n".join(
+            part["text"]
+            for part in parts
+            if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str)
+        )
+        if text.strip():
+            self._message(lineno, ts, "user", "prompt", text)
 
     def _on_token_count(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
         info = event.get("info")
@@ -775,6 +867,7 @@ class CodexParser:
 
     _event_handlers: ClassVar[dict[str, Callable[[CodexParser, dict[str, Any], str | None, int], None]]] = {
         "user_message": _on_user_message,
+        "item_completed": _on_item_completed,
         "token_count": _on_token_count,
         "exec_command_end": _on_exec_end,
         "patch_apply_end": _on_patch_end,

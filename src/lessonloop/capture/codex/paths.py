@@ -1,7 +1,10 @@
 """Where Codex CLI keeps its rollouts, and which environment variable moves them.
 
 `$CODEX_HOME` (default `~/.codex`) holds `sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl` and
-`archived_sessions/rollout-*.jsonl` (a rollout moves there when its session is archived).
+`archived_sessions/rollout-*.jsonl` (a rollout moves there when its session is archived). Newer
+Codex versions compress cold archived rollouts to `rollout-*.jsonl.zst` (codex-rs/rollout
+compression.rs; the plain `.jsonl` wins when both exist): those are not read (no zstd decoder
+here) but each is reported as a problem, so that no session goes missing silently.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from lessonloop.capture.adapters import DiscoveryContext, Found
 from lessonloop.records import Problem
 
 FORMAT = "codex-rollout"
+_COMPRESSED = ".zst"
 
 
 def codex_home(environ: Mapping[str, str], home: str) -> Path:
@@ -30,8 +34,20 @@ def searched(context: DiscoveryContext) -> list[Path]:
 def discover(context: DiscoveryContext) -> list[Found]:
     """Every rollout-*.jsonl under sessions/ and archived_sessions/, sorted."""
     found: set[str] = set()
+    compressed: set[str] = set()
     for folder in searched(context):
-        _walk(str(folder), found, context.problems)
+        _walk(str(folder), found, compressed, context.problems)
+    for path in sorted(compressed):
+        if path.removesuffix(_COMPRESSED) not in found:
+            context.problems.append(
+                Problem(
+                    path,
+                    None,
+                    "compressed-rollout",
+                    "a Codex rollout compressed with zstd is not read: decompress it"
+                    " (`zstd -d FILE`) and ingest the .jsonl",
+                )
+            )
     return [Found(path, FORMAT) for path in sorted(found)]
 
 
@@ -40,7 +56,7 @@ def claims(path: str) -> str | None:
     return None
 
 
-def _walk(folder: str, found: set[str], problems: list[Problem]) -> None:
+def _walk(folder: str, found: set[str], compressed: set[str], problems: list[Problem]) -> None:
     if not os.path.isdir(folder):
         return
     visited: set[tuple[int, int]] = set()
@@ -58,5 +74,7 @@ def _walk(folder: str, found: set[str], problems: list[Problem]) -> None:
                         stack.append(entry.path)
                     elif entry.name.startswith("rollout-") and entry.name.endswith(".jsonl"):
                         found.add(os.path.abspath(entry.path))
+                    elif entry.name.startswith("rollout-") and entry.name.endswith(".jsonl" + _COMPRESSED):
+                        compressed.add(os.path.abspath(entry.path))
         except OSError as exc:
             problems.append(Problem(current, None, "unreadable-folder", f"cannot read folder: {exc.strerror or exc}"))

@@ -27,6 +27,12 @@ KINDS: dict[str, str] = {
     "wait": records.SUBAGENT,
     "resume_agent": records.SUBAGENT,
     "close_agent": records.SUBAGENT,
+    # multi-agent v2 (codex-rs/core/src/tools/handlers/multi_agents_v2) and agent jobs
+    "send_message": records.SUBAGENT,
+    "followup_task": records.SUBAGENT,
+    "interrupt_agent": records.SUBAGENT,
+    "list_agents": records.SUBAGENT,
+    "spawn_agents_on_csv": records.SUBAGENT,
 }
 
 _SHELLS = frozenset({"bash", "zsh", "sh", "dash", "ksh", "fish", "pwsh", "powershell", "cmd"})
