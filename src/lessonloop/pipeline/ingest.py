@@ -621,6 +621,7 @@ def _read_file(
     counted_to = max(start_offset, state.offset) if not replace else 0  # bytes read before (a restart re-reads)
     reported_to = state.lines if not replace else 0  # lines read before: their problems were reported then
     fd = handle.fileno()
+    records_before, problems_before = summary.records, len(summary.problems)
     for chunk in read_chunks(
         handle,
         ref.path,
@@ -676,7 +677,12 @@ def _read_file(
         progress.advance(chunk.end_offset - position, ref.path)
         summary.bytes_read += new_bytes
         position = chunk.end_offset
-    summary.files_read += 1
+    if start_offset == 0 and summary.records == records_before and len(summary.problems) > problems_before:
+        # Read from its start, not one record, only lines that are none (a text file, an image):
+        # nothing of it could be read, which is what decides ingest's exit status.
+        summary.files_failed += 1
+    else:
+        summary.files_read += 1
     summary.notices.extend(parser.notices())
     if read_state.pending_line is not None:
         summary.pending.append(

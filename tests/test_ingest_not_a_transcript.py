@@ -1,0 +1,56 @@
+"""A file given to ingest that holds no record at all (a text file, a README, an image) is not
+"read": it counts as a file that could not be read, and when nothing else was read the exit status
+is 1 with the reason, as the README promises ("0 unless nothing at all could be read")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import cli
+from tests.transcript_builder import TranscriptBuilder
+
+TEXT = "MIT License\n\nCopyright (c) 2026\n\nPermission is hereby granted, free of charge,\nto any person.\n"
+
+
+def test_a_text_file_alone_is_nothing_read_and_exit_1(tmp_path: Path, db_path: Path) -> None:
+    notes = tmp_path / "LICENSE"
+    notes.write_text(TEXT)
+    result = cli("ingest", "--db", db_path, notes)
+    assert result.exit_code == 1
+    assert "nothing could be read" in result.stderr
+    data = cli("ingest", "--db", db_path, "--json", tmp_path / "README.md", notes)
+    # README.md does not exist: its own problem; LICENSE is unchanged since the first run now.
+    assert data.exit_code == 0
+    other = tmp_path / "image.png"
+    other.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) + b"\nIEND\n")
+    again = cli("ingest", "--db", db_path, "--json", other)
+    assert again.exit_code == 1
+    files = again.json()["files"]
+    assert (files["read"], files["failed"]) == (0, 1)
+
+
+def test_a_text_file_beside_a_transcript_is_counted_unreadable(tmp_path: Path, db_path: Path) -> None:
+    folder = tmp_path / "in"
+    t = TranscriptBuilder()
+    t.prompt("hello")
+    t.write(folder / f"{t.session_id}.jsonl")
+    (folder / "notes.jsonl").write_text(TEXT)
+    result = cli("ingest", "--db", db_path, "--json", folder)
+    assert result.exit_code == 0
+    data = result.json()
+    assert (data["files"]["read"], data["files"]["failed"]) == (1, 1)
+    assert data["sessions"] == 1
+    assert {p["code"] for p in data["problems"]} == {"invalid-json"}
+
+
+def test_a_transcript_with_damaged_lines_is_still_read(tmp_path: Path, db_path: Path) -> None:
+    t = TranscriptBuilder()
+    t.prompt("hello")
+    path = tmp_path / "s.jsonl"
+    t.write(path)
+    path.write_bytes(b"not json\n" + path.read_bytes() + b"{cut\n")
+    result = cli("ingest", "--db", db_path, "--json", path)
+    assert result.exit_code == 0
+    data = result.json()
+    assert (data["files"]["read"], data["files"]["failed"]) == (1, 0)
+    assert data["records"] >= 1 and len(data["problems"]) == 2
