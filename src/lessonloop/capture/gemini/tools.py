@@ -33,11 +33,17 @@ KINDS: dict[str, str] = {
     "tracker_create_task": records.PLAN,
     "tracker_update_task": records.PLAN,
     "tracker_add_dependency": records.PLAN,
+    "tracker_get_task": records.PLAN,
+    "tracker_list_tasks": records.PLAN,
+    "tracker_visualize": records.PLAN,
     "delegate_to_agent": records.SUBAGENT,
+    "agent": records.SUBAGENT,  # agents/agent-tool.ts: one tool invoking any sub-agent (agent_name, prompt)
     "codebase_investigator": records.SUBAGENT,
     "cli_help": records.SUBAGENT,
+    "generalist": records.SUBAGENT,  # agents/generalist-agent.ts
 }
-# save_memory (a fact appended to GEMINI.md), ask_user, activate_skill, MCP tools: "other".
+# save_memory (a fact appended to GEMINI.md), ask_user, activate_skill, get_internal_docs,
+# update_topic, complete_task, read_mcp_resource, list_mcp_resources, MCP tools: "other".
 
 
 def kind_of(tool: str) -> str:
