@@ -67,34 +67,53 @@ def render_sessions(console: Console, rows: list[SessionRow]) -> None:
     if not rows:
         console.print("No sessions stored yet. Run [bold]lessonloop ingest[/] first.")
         return
-    # The figures always show; on a narrow terminal the first prompt, subagents and model go.
-    wide = console.width >= 110
-    columns: list[tuple[str, str, int, Any]] = [
-        ("START", "left", 16, lambda r: local_time(r.started_at)),
-        ("SESSION", "left", 8, lambda r: r.id[:8]),
-        ("AGENT", "left", 5, lambda r: r.agent),
-        ("PROJECT", "left", 12, lambda r: short_path(r.project, 24 if wide else 18)),
+    from rich.text import Text
+
+    # The figures always show, each column as wide as its widest cell (rich would otherwise cut
+    # "claude-code" to "clau…" and squeeze the counts away); the project's path is cut at its start
+    # to what is left; the model, the subagents and the first prompt come in that order while they fit.
+    columns: list[tuple[str, str, Any]] = [
+        ("START", "left", lambda r: local_time(r.started_at)),
+        ("SESSION", "left", lambda r: r.id[:8]),
+        ("AGENT", "left", lambda r: r.agent),
+        ("PROJECT", "left", lambda r: r.project),
+        ("MODEL", "left", lambda r: one_line(short_model(r.model), 16)),
+        ("PROMPTS", "right", lambda r: str(r.prompts)),
+        ("TOOLS", "right", lambda r: str(r.tool_calls)),
+        ("ERRORS", "right", lambda r: f"[red]{r.errors}[/]" if r.errors else "0"),
+        ("TOKENS", "right", lambda r: human_count(r.total_tokens)),
+        ("SUB", "right", lambda r: str(r.subagents) if r.subagents else ""),
     ]
-    if console.width >= 90:
-        columns.append(("MODEL", "left", 8, lambda r: short_model(r.model)))
-    columns += [
-        ("PROMPTS", "right", 7, lambda r: str(r.prompts)),
-        ("TOOLS", "right", 5, lambda r: str(r.tool_calls)),
-        ("ERRORS", "right", 6, lambda r: f"[red]{r.errors}[/]" if r.errors else "0"),
-        ("TOKENS", "right", 6, lambda r: human_count(r.total_tokens)),
-    ]
-    if wide:
-        columns.append(("SUB", "right", 3, lambda r: str(r.subagents) if r.subagents else ""))
+    cells = {name: [value(row) for row in rows] for name, _justify, value in columns if name != "PROJECT"}
+    widths = {name: max([len(name)] + [Text.from_markup(c).cell_len for c in cells[name]]) for name in cells}
+    gap = 2  # no box, one space of padding on each side between columns
+
+    def used(names: list[str]) -> int:
+        return sum(widths[n] for n in names) + gap * (len(names) - 1)
+
+    others = [name for name in widths if name not in ("MODEL", "SUB")]
+    room = max(6, min(24, console.width - used(others) - gap))
+    cells["PROJECT"] = [short_path(row.project, room) for row in rows]
+    widths["PROJECT"] = max([len("PROJECT")] + [len(c) for c in cells["PROJECT"]])
+    shown = [name for name, _justify, _value in columns if name not in ("MODEL", "SUB")]
+    for optional in ("MODEL", "SUB"):
+        if used(shown) + gap + widths[optional] <= console.width:
+            shown.append(optional)
+    order = [name for name, _justify, _value in columns]
+    shown.sort(key=order.index)
+    prompt_width = console.width - used(shown) - gap
+    with_prompt = prompt_width >= 20
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for name, justify, width, _value in columns:
-        table.add_column(name, justify=justify, no_wrap=True, min_width=width)  # type: ignore[arg-type]
-    if wide:
-        table.add_column("FIRST PROMPT", no_wrap=True, overflow="ellipsis", ratio=1, min_width=12)
-    for row in rows:
-        cells = [value(row) for _name, _justify, _width, value in columns]
-        if wide:
-            cells.append(one_line(row.title or row.first_prompt, 80))
-        table.add_row(*cells)
+    for name, justify, _value in columns:
+        if name in shown:
+            table.add_column(name, justify=justify, no_wrap=True, min_width=widths[name])  # type: ignore[arg-type]
+    if with_prompt:
+        table.add_column("FIRST PROMPT", no_wrap=True, overflow="ellipsis", max_width=prompt_width)
+    for index, row in enumerate(rows):
+        line = [cells[name][index] for name in order if name in shown]
+        if with_prompt:
+            line.append(one_line(row.title or row.first_prompt, 80))
+        table.add_row(*line)
     console.print(table)
     console.print(f"[dim]{len(rows)} session(s). `lessonloop show ID` for one session's timeline.[/]")
 
