@@ -103,3 +103,26 @@ def test_the_sessions_api_filters_by_the_start_it_shows(store: tuple[Path, dict[
             day = start[:10]
             assert [row["id"] for row in sessions(f"?since={day}&until={day}")] == [session_id], day
     assert shown[ids["early_sub"]].startswith("2026-11-01")  # its subagent's first record, as the list shows
+
+
+def test_milestones_count_sessions_by_the_start_the_list_shows(store: tuple[Path, dict[str, str]]) -> None:
+    """`lessonloop milestones` counts the sessions made since a time by the same start the list
+    shows (placeholders, known only as a parent, it leaves out): before, a session whose subagent
+    wrote first was dated there by its own first message, so it counted as made after a time the
+    list dates it before."""
+    from lessonloop.report.milestone_queries import collection_counts
+
+    db, ids = store
+    conn = open_store(db)
+    try:
+        counted = {
+            row[0] for row in conn.execute("SELECT id FROM sessions WHERE parent_id IS NULL AND placeholder = 0")
+        }
+        assert ids["early_sub"] in counted
+        starts = {row.id: str(row.started_at) for row in list_sessions(conn) if row.id in counted}
+        for since in ("2026-11-01T23:59:30.000Z", "2026-11-02T00:00:00.000Z", "2026-11-04T00:00:00.000Z"):
+            shown_since = sum(1 for start in starts.values() if start >= since)
+            assert collection_counts(conn, since)["sessions"] == shown_since, since
+        assert collection_counts(conn)["sessions"] == len(counted)
+    finally:
+        conn.close()

@@ -3,7 +3,8 @@ and those of them made since a time (report/milestones.py computes the progress)
 
 - commits: every stored commit (`ingest --git`), by its commit time;
 - sessions: main sessions (subagents belong to theirs; placeholders, known only as a parent, are
-  not counted), by their start (the agent's start time, else their first message's time);
+  not counted), by their start (store/session_span: the agent's start time, else the first
+  message or tool call of the session or its subagents, as the session lists show it);
 - chats: typed prompts of main sessions (the export's chats), by the prompt's time.
 """
 
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 import sqlite3
 
-_SESSION_START = """coalesce(s.started_at, (SELECT min(m.ts) FROM messages m WHERE m.session_id = s.id))"""
+from lessonloop.store.session_span import session_start
+
+_SESSION_START = session_start("s")
 
 
 def collection_counts(conn: sqlite3.Connection, since: str | None = None) -> dict[str, int]:
