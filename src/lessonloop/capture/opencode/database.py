@@ -9,7 +9,9 @@ temporary folder and the copy is read (SQLite recovers the WAL into the copy onl
 Tables (OpenCode's drizzle schema, session.sql.ts): session (id, project_id, parent_id, slug,
 directory, title, version, time_created, time_updated, ...), message (id, session_id,
 time_created, time_updated, data: the message JSON without id and sessionID) and part (id,
-message_id, session_id, time_created, time_updated, data: the part JSON without its ids).
+message_id, session_id, time_created, time_updated, data: the part JSON without its ids). Newer
+versions add `session_message` (id, session_id, type, data: the v2 session message log): not read;
+a session with rows there gets a notice saying how many, of which types.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class Snapshot:
         self.fetched: dict[str, _Rows] = {}  # rows read ahead, by session
         self.window = 1  # sessions read by one query: doubles while they are read in order
         self.last = -2  # the index of the session read last
+        self.v2_log = False  # the database has a session_message table (not read: counted)
 
     def _open(self) -> sqlite3.Connection:
         try:
@@ -134,6 +137,7 @@ def _database_units(path: str, problems: list[Problem], to_batch: Callable[[RawS
     try:
         present = _check_schema(snapshot.conn)
         snapshot.columns = [c for c in _SESSION_COLUMNS if c in present]
+        snapshot.v2_log = bool(snapshot.conn.execute("PRAGMA table_info(session_message)").fetchall())
         stamps = _session_stamps(snapshot.conn)
     except NotOpenCode as exc:
         problems.append(Problem(path, None, "not-opencode-db", f"not an OpenCode database: {exc}"))
@@ -209,6 +213,7 @@ class _Rows:
     session: tuple[Any, ...] | None = None
     parts: list[tuple[Any, Any, Any]] = field(default_factory=list)
     messages: list[tuple[Any, Any]] = field(default_factory=list)
+    v2_rows: dict[str, int] = field(default_factory=dict)  # session_message rows by type (not read)
 
 
 def _rows_of(snapshot: Snapshot, session_id: str) -> _Rows:
@@ -255,6 +260,15 @@ def _fetch(snapshot: Snapshot, ids: list[str]) -> dict[str, _Rows]:
         rows = found.get(session_id)
         if rows is not None:
             rows.messages.append((message_id, data))
+    if snapshot.v2_log:
+        for session_id, kind, count in conn.execute(
+            f"""SELECT session_id, CAST(type AS TEXT), count(*) FROM session_message WHERE session_id IN ({marks})
+                GROUP BY session_id, type""",
+            ids,
+        ):
+            rows = found.get(session_id)
+            if rows is not None:
+                rows.v2_rows[str(kind)] = rows.v2_rows.get(str(kind), 0) + int(count)
     return found
 
 
@@ -295,6 +309,17 @@ def _raw_session(snapshot: Snapshot, session_id: str) -> RawSession:
         if message is not None:
             message.update(id=message_id, sessionID=session_id)
             raw.messages.append((message, parts.get(str(message_id), [])))
+    if rows.v2_rows:
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(rows.v2_rows.items()))
+        problems.append(
+            Problem(
+                source,
+                None,
+                "session-message-not-read",
+                f"{sum(rows.v2_rows.values())} session_message row(s) ({kinds[:200]}): OpenCode's v2 message log, not read",
+                "notice",
+            )
+        )
     orphans = set(parts) - seen
     if orphans:
         problems.append(

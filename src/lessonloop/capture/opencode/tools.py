@@ -23,6 +23,8 @@ KINDS: dict[str, str] = {
     "websearch": records.FETCH,
     "todowrite": records.PLAN,
     "todoread": records.PLAN,
+    "plan_exit": records.PLAN,  # tool/plan.ts (experimental plan mode)
+    "plan_enter": records.PLAN,
     "task": records.SUBAGENT,
 }
 

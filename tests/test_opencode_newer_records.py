@@ -1,0 +1,70 @@
+"""OpenCode records of newer versions, hand-written from the upstream definitions.
+
+- anomalyco/opencode (formerly sst/opencode) `packages/opencode/src/session/session.sql.ts`: a
+  `session_message` table (id, session_id, type, time_created, time_updated, data), the v2
+  message log beside message/part. Not read: its rows are counted in a notice, never dropped
+  silently.
+- `packages/opencode/src/tool/plan.ts`: the `plan_exit` / `plan_enter` tools (plan mode).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from lessonloop.capture.opencode import database
+from lessonloop.capture.opencode.parser import RawSession
+from lessonloop.capture.opencode.tools import kind_of
+from lessonloop.records import Batch, Problem
+from tests.corpus_copies import write_opencode_db
+
+SESSION = (
+    {"id": "ses_a", "directory": "/work/p", "title": "t", "time": {"created": 1_000}},
+    [({"id": "msg_a", "role": "user", "time": {"created": 2_000}}, [{"id": "prt_a", "type": "text", "text": "hi"}])],
+)
+
+
+def _read(db: Path) -> dict[str, RawSession]:
+    seen: dict[str, RawSession] = {}
+
+    def keep(raw: RawSession) -> Batch:
+        seen[raw.info["id"]] = raw
+        return Batch()
+
+    problems: list[Problem] = []
+    for unit in database.units([str(db)], problems, keep):
+        unit.read()
+    assert problems == []
+    return seen
+
+
+def test_session_message_rows_are_a_notice_not_lost_silently(tmp_path: Path) -> None:
+    db = tmp_path / "opencode.db"
+    write_opencode_db(db, [("proj", SESSION)])
+    assert [p.code for p in _read(db)["ses_a"].problems] == []  # no session_message table: nothing said
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "CREATE TABLE session_message (id text PRIMARY KEY, session_id text NOT NULL, type text NOT NULL,"
+        " time_created integer NOT NULL, time_updated integer NOT NULL, data text NOT NULL)"
+    )
+    rows = [("sm1", "user", "{}"), ("sm2", "assistant", "{}"), ("sm3", "assistant", "{}")]
+    conn.executemany(
+        "INSERT INTO session_message VALUES (?, 'ses_a', ?, 1, 1, ?)",
+        rows,
+    )
+    conn.commit()
+    conn.close()
+    raw = _read(db)["ses_a"]
+    assert [(p.code, p.severity, p.detail) for p in raw.problems] == [
+        (
+            "session-message-not-read",
+            "notice",
+            "3 session_message row(s) (assistant 2, user 1): OpenCode's v2 message log, not read",
+        )
+    ]
+    assert [m["id"] for m, _parts in raw.messages] == ["msg_a"]  # the message table is still read
+
+
+def test_plan_mode_tools_are_plan_calls() -> None:
+    assert kind_of("plan_exit") == kind_of("plan_enter") == "plan"
+    assert kind_of("question") == kind_of("skill") == "other"
