@@ -132,6 +132,8 @@ def store_error(
         message = f"{store} is damaged or not a lessonloop store: {said}"
     elif cause == "io":
         message = f"{store} could not be read or written: {said} (a failing disk, or a removed or network drive?)"
+    elif cause == "cannot-open" and where and os.path.isdir(where):
+        message = f"{store} is a folder, not a store file: {said} (--db takes a file, e.g. {where}/lessonloop.db)"
     elif cause == "cannot-open":
         message = f"{store} cannot be opened: {said} (does its folder exist, and may it be written?)"
     else:
@@ -144,7 +146,7 @@ def _disk_full(path: str) -> bool:
         info = os.statvfs(os.path.dirname(os.path.abspath(path)))
     except (OSError, AttributeError):
         return False
-    return info.f_bavail == 0
+    return info.f_blocks > 0 and info.f_bavail == 0  # a pseudo file system (/proc) has no blocks at all
 
 
 def _folder_read_only(path: str) -> bool:
