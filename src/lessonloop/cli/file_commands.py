@@ -63,7 +63,9 @@ def register(commands: Commands) -> None:
             "and frequency."
         ),
     )
-    predict.add_argument("task", metavar="TASK", help="the task, in words (a prompt, a commit message)")
+    predict.add_argument(
+        "task", nargs="+", metavar="TASK", help="the task, in words (a prompt, a commit message), quoted or not"
+    )
     predict.add_argument(
         "--seed",
         action="append",
@@ -129,6 +131,7 @@ def _root(conn: sqlite3.Connection, repo: str | None, project: str | None) -> st
 def cmd_files_predict(args: argparse.Namespace) -> int:
     from lessonloop.pipeline.file_prediction import predict
 
+    args.task = " ".join(args.task).strip()
     with open_cli_store(args.db) as conn:
         root = _root(conn, None, args.project)
         update, predictions = predict(conn, args.task, list(args.seed), root, args.top)
