@@ -14,10 +14,16 @@ Format (Aider-AI/aider, aider/io.py append_chat_history, user_input, tool_output
   input); git (/git X: same); test (/test X: failed when "Added N lines of output to the chat."
   or a reply follows before the next input, or interrupted); undo (/undo: failed unless a
   "> Removed: " line follows); edit_block: each SEARCH/REPLACE block of a reply (a plain run right
-  after a prompt-like input, or right before a "> Tokens: " line). A block fails when a
+  after a prompt-like input, or right before a "> Tokens: " line); its file is the nearest
+  non-fence line of the 3 above its SEARCH marker (fences: ```, <source>, <code>, <pre>,
+  <codeblock>, <sourcecode> and their closing tags; a fence followed by a name with "." or "/"
+  names the file). A block fails when a
   "## SearchReplaceNoExactMatch: ... in <path>" line names it (the first unsettled block of that
   path, else the first unsettled), is rejected by "Skipping edits to <path>", and when "The LLM
   did not conform to the edit format." came with no block named, every unsettled block fails.
+  edit_file: with no block of the turn (reset at each input and at a reply after an outcome),
+  each "Applied edit to <path>" (ok) or "Skipping edits to <path>" (failed) line, and each
+  "UnifiedDiffNoMatch: " / "UnifiedDiffNotUnique: " line (failed): the whole/udiff/patch formats.
 - tokens: "> Tokens: N sent[, N cache write][, N cache hit|cached], N received. Cost: $X
   message|request": input = sent - write - hit, cache_creation = write, cache_read = hit, output =
   received; 2.3k = 2300, 1.2M = 1200000, "12,345" = 12345; model: the session's first
@@ -33,6 +39,9 @@ import re
 import sys
 
 HEADING = "# aider chat started at "
+# aider's fences (base_coder.py all_fences), opening and closing: fence lines are never file names
+FENCES = ("```", "<sourcecode>", "</sourcecode>", "<codeblock>", "</codeblock>", "<source>", "</source>")
+FENCES += ("<code>", "</code>", "<pre>", "</pre>")
 HEAD = re.compile(r"^<{5,9} SEARCH\s*$")
 DIVIDER = re.compile(r"^={5,9}\s*$")
 UPDATED = re.compile(r"^>{5,9} REPLACE\s*$")
@@ -181,11 +190,15 @@ def count_session(lines: list[str], result: dict) -> None:
                     ok = t.startswith("Applied")
                     path = t.split(" to ", 1)[1].strip()
                     settled = True
+                    if not blocks:
+                        call("edit_file", not ok)
                     for b in blocks:
                         if b["state"] is None and b["path"] == path:
                             b["state"] = "ok" if ok else "bad"
                 elif t == "The LLM did not conform to the edit format.":
                     conform_failed = True
+                elif t.startswith(("UnifiedDiffNoMatch: ", "UnifiedDiffNotUnique: ")) and not blocks:
+                    call("edit_file", True)
                 elif t.startswith("## SearchReplaceNoExactMatch: "):
                     conform_failed = named = True
                     m = re.match(r"^## SearchReplaceNoExactMatch: .*? in (.+)$", t)
@@ -231,8 +244,9 @@ def count_session(lines: list[str], result: dict) -> None:
                     s = group[back].strip()
                     if not s:
                         continue
-                    if s.startswith("```"):
-                        rest = s[3:].strip()
+                    fence = next((f for f in FENCES if s.startswith(f)), None)
+                    if fence is not None:
+                        rest = s[len(fence) :].strip()
                         if rest and ("." in rest or "/" in rest) and " " not in rest:
                             name = rest
                             break

@@ -1,6 +1,7 @@
 """Aider's SEARCH/REPLACE edit blocks in a reply, and the unified diff each one applies.
 
-A block (aider/coders/editblock_coder.py) is a file name line, an optional ``` fence, then
+A block (aider/coders/editblock_coder.py) is a file name line, an optional fence (``` or one of
+aider's other fences: <source>, <code>, <pre>, <codeblock>, <sourcecode>, maybe with a language), then
 `<<<<<<< SEARCH`, the old lines, `=======`, the new lines, `>>>>>>> REPLACE` (5 to 9 marker
 characters). A block without a file name line continues the previous block's file. An empty
 SEARCH part creates a new file (or appends to one).
@@ -16,7 +17,21 @@ from lessonloop.capture.line_diff import counted_diff, counted_hunks
 HEAD = re.compile(r"^<{5,9} SEARCH\s*$")
 DIVIDER = re.compile(r"^={5,9}\s*$")
 UPDATED = re.compile(r"^>{5,9} REPLACE\s*$")
-_FENCE = "```"
+# Aider's fences (base_coder.py all_fences; it picks the first one no file in the chat holds):
+# a line starting with one, opening or closing, is a fence line, never a file name.
+_FENCES = (
+    "```",
+    "<sourcecode>",
+    "</sourcecode>",
+    "<codeblock>",
+    "</codeblock>",
+    "<source>",
+    "</source>",
+    "<code>",
+    "</code>",
+    "<pre>",
+    "</pre>",
+)
 _MARKERS = ("<<<<<", "=====", ">>>>>")
 
 
@@ -77,8 +92,9 @@ def _file_name(lines: list[str], head: int) -> str | None:
         text = lines[back].strip()
         if not text:
             continue
-        if text.startswith(_FENCE):
-            rest = text[3:].strip()
+        fence = next((f for f in _FENCES if text.startswith(f)), None)
+        if fence is not None:
+            rest = text[len(fence) :].strip()
             if rest and ("." in rest or "/" in rest) and " " not in rest:
                 return rest  # ```path/to/file.py
             continue

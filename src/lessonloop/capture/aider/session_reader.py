@@ -13,7 +13,10 @@ of a /run output is plain lines), and the model's reply as plain Markdown. The r
 - the reply's SEARCH/REPLACE blocks are edit calls, settled by the "> " lines after them:
   "Applied edit to <path>" (ok), "SearchReplaceNoExactMatch ... in <path>" (error), "The LLM
   did not conform to the edit format." with no block listed (every block failed: nothing was
-  applied), "Skipping edits to <path>" (rejected);
+  applied), "Skipping edits to <path>" (rejected); edit formats that write no SEARCH/REPLACE
+  blocks (whole, udiff, patch) leave only those lines: with no block pending, "Applied edit to
+  <path>" / "Skipping edits to <path>" is an `edit_file` call of its own (ok / rejected) and
+  udiff's "UnifiedDiffNoMatch: ..." / "UnifiedDiffNotUnique: ..." a failed one (udiff_coder.py);
 - "> ## Running: <cmd>" is a lint run that failed (aider shows only failing lints);
 - "> Commit <sha> <message>" is a commit aider made; "> ^C KeyboardInterrupt" an interrupt;
 - "> Tokens: ..." is the usage of the reply before it (usage_line.py).
@@ -53,6 +56,7 @@ _NO_MATCH = re.compile(r"^## SearchReplaceNoExactMatch: .*? in (.+)$")
 _APPLIED = "Applied edit to "
 _SKIPPED = "Skipping edits to "
 _NOT_CONFORM = "The LLM did not conform to the edit format."
+_UDIFF_FAILED = ("UnifiedDiffNoMatch: ", "UnifiedDiffNotUnique: ")
 _LINT_RUNNING = "## Running: "
 _INTERRUPT = "^C KeyboardInterrupt"
 _ADDED_OUTPUT = re.compile(r"^Added \d+ lines? of output to the chat\.")
@@ -82,7 +86,7 @@ _BLOCK_END = re.compile(
 # the same after the newline before a line (a literal first character, as above).
 _NOTABLE_TEXT = (
     r"> (?:Tokens: |Applied edit to |Skipping edits to |The LLM did not conform|## SearchReplaceNoExactMatch: "
-    r"|## Running: |Commit |\^C KeyboardInterrupt|Model|Main model|Removed: |Added )"
+    r"|## Running: |Commit |\^C KeyboardInterrupt|Model|Main model|Removed: |Added |UnifiedDiffNo)"
 )
 _NOTABLE = re.compile(_NOTABLE_TEXT)
 _NOTABLE_LINE = re.compile("\n" + _NOTABLE_TEXT)
@@ -430,6 +434,9 @@ class SessionReader:
             self._settle_path(text[len(_SKIPPED) :].strip(), index, "rejected")
         elif text == _NOT_CONFORM:
             self.failure_seen = True
+        elif text.startswith(_UDIFF_FAILED) and not self.pending:
+            call_id = self._call(index, "edit_file", EDIT, {}, None, None)
+            self._result(call_id, self.first_lineno + index, "error", text=text)
         elif text.startswith("## SearchReplaceNoExactMatch: "):
             end = at + 1
             while end < len(lines) and not tool_text(lines[end]).startswith("## "):
@@ -493,6 +500,10 @@ class SessionReader:
 
     def _settle_path(self, path: str, index: int, status: str) -> None:
         self.settled_any = True
+        if not self.pending:  # an edit format without SEARCH/REPLACE blocks: the line is the edit
+            call_id = self._call(index, "edit_file", EDIT, {"file_path": path}, None, path)
+            self._result(call_id, self.first_lineno + index, status)
+            return
         for pending in self.pending:
             if not pending.settled and pending.block.path == path:
                 self._settle(pending, index, status)
