@@ -33,9 +33,8 @@ def register(commands: Commands) -> None:
             "PostToolUse, PostToolUseFailure, Stop or SessionEnd; without it the payload's hook_event_name "
             "decides. Always exits 0: any failure means no decision, and is logged next to the store, where "
             "`lessonloop hooks status` shows it. The installed hooks use $LESSONLOOP_DB or the default store; "
-            "--db is for trying a hook by hand on another one. (`lessonloop hook` is served before this "
-            "parser is even built: see __main__.py.)"
-        ),
+            "--db is for trying a hook by hand on another one."
+        ),  # `lessonloop hook` itself is served before this parser is even built: see __main__.py
     )
     hook.add_argument("event", nargs="?", metavar="EVENT", help="the hook event, as Claude Code names it")
     hook.add_argument("--block", action="store_true", help="PreToolUse: deny a call at confidence >= 0.95")
@@ -167,7 +166,10 @@ def _finish(args: argparse.Namespace, change: Change, action: str) -> int:
         print(f"lessonloop's hooks are {done} in {change.path}; nothing changed.")
     elif action == "install":
         print(f"Installed lessonloop's hooks ({', '.join(change.events)}) in {change.path} ({change.scope} scope).")
-        print(f"The original is kept in {change.backup_path}; `lessonloop hooks uninstall` puts it back.")
+        if change.before is None:
+            print("The file was created (none existed); `lessonloop hooks uninstall` deletes it again.")
+        else:
+            print(f"The original is kept in {change.backup_path}; `lessonloop hooks uninstall` puts it back.")
     elif change.restored:
         how = "deleted (install had created it)" if change.after is None else "restored byte for byte"
         print(f"Removed lessonloop's hooks: {change.path} {how}.")
