@@ -161,13 +161,29 @@ RULES: tuple[Rule, ...] = (
     _r("sibling_errored", CASCADE, 0.99, r"Sibling tool call errored", scope=START),
     _r("interrupt_marker", INTERRUPTED, 0.97, r"\[Request interrupted by user[^\]\n]{0,40}\]"),
     _r("rejection_text", USER_REJECTED, 0.95, r"The user doesn't want to proceed with this tool use", scope=START),
-    # Claude Code's file tools.
-    _r("edit_string_not_found", INCORRECT_PARAMETER, 0.98, r"String to replace not found in file", scope=START),
+    # Claude Code's file tools, and the same refusals of Gemini CLI's `replace` (tools/edit.ts:
+    # "Failed to edit, 0 occurrences found for old_string in PATH", "... expected 1 occurrence but
+    # found N ...", "No changes to apply. The old_string and new_string are identical.") and of
+    # OpenCode's edit/write (tool/edit.ts "oldString not found in content", "Found multiple matches
+    # for oldString", "oldString and newString must be different"; file/time.ts "You must read
+    # file PATH before overwriting it", "File PATH has been modified since it was last read").
+    _r(
+        "edit_string_not_found",
+        INCORRECT_PARAMETER,
+        0.98,
+        r"String to replace not found in file",
+        r"Failed to edit, 0 occurrences found for old_string",
+        r"Failed to edit, could not find the string to replace",
+        r"oldString not found in content",
+        scope=START,
+    ),
     _r(
         "edit_multiple_matches",
         INCORRECT_PARAMETER,
         0.98,
         r"Found \d+ matches of the string to replace, but replace_all is false",
+        r"Failed to edit, [Ee]xpected \d+ occurrences? but found \d+",
+        r"Found multiple matches for oldString",
         scope=START,
     ),
     _r(
@@ -175,9 +191,18 @@ RULES: tuple[Rule, ...] = (
         INCORRECT_PARAMETER,
         0.95,
         r"(?:No changes to make: )?old_string and new_string are exactly the same",
+        r"No changes to apply\. The old_string and new_string are identical",
+        r"oldString and newString must be different",
         scope=START,
     ),
-    _r("file_not_read", MISSING_PREREQUISITE, 0.98, r"File has not been read yet", scope=START),
+    _r(
+        "file_not_read",
+        MISSING_PREREQUISITE,
+        0.98,
+        r"File has not been read yet",
+        r"You must read (?:the )?file [^\n]{0,300}? before overwriting it",
+        scope=START,
+    ),
     # Other agents' edits that did not apply: Codex's apply_patch verification (codex-rs
     # apply-patch: "Failed to find expected lines in PATH:", "Failed to find context 'X' in PATH"),
     # Aider's edit blocks (editblock_coder: "SearchReplaceNoExactMatch: This SEARCH block failed to
@@ -196,6 +221,7 @@ RULES: tuple[Rule, ...] = (
         0.97,
         r"SearchReplaceNoExactMatch: [^\n]*",
         r"# \d+ SEARCH/REPLACE blocks? failed to match",
+        r"UnifiedDiff(?:NoMatch|NotUnique): [^\n]*",  # udiff_coder.py: a hunk whose lines are not (once) in the file
         call_kinds=_CHANGE,
     ),
     _r(
@@ -203,6 +229,7 @@ RULES: tuple[Rule, ...] = (
         MISSING_PREREQUISITE,
         0.97,
         r"File has been (?:modified since read|unexpectedly modified)",
+        r"File [^\n]{1,300}? has been modified since it was last read",
         scope=START,
     ),
     _r(
@@ -214,7 +241,14 @@ RULES: tuple[Rule, ...] = (
     ),
     _r("read_directory", WRONG_TOOL_SELECTION, 0.95, r"EISDIR", scope=START, call_kinds=_READ),
     _r("path_is_directory", INCORRECT_PARAMETER, 0.8, r"EISDIR", scope=START),
-    _r("path_not_found", INCORRECT_PARAMETER, 0.95, r"(?:File|Path|Directory) does not exist", scope=START),
+    _r(
+        "path_not_found",
+        INCORRECT_PARAMETER,
+        0.95,
+        r"(?:File|Path|Directory) does not exist",
+        r"File not found(?::|\. Cannot apply edit)",  # Gemini CLI's read_file/replace, OpenCode's read
+        scope=START,
+    ),
     _r("no_such_tool", WRONG_TOOL_SELECTION, 0.95, r"No such tool available: \S+", scope=START),
     # Input validation of any tool (Claude Code's wording and zod's JSON issues).
     _r(
