@@ -20,6 +20,11 @@ KINDS: dict[str, str] = {
     "WebFetch": "fetch",
     "WebSearch": "fetch",
     "TodoWrite": "plan",
+    # the task list that replaced TodoWrite in newer versions (tool_use names in their transcripts)
+    "TaskCreate": "plan",
+    "TaskUpdate": "plan",
+    "TaskList": "plan",
+    "TaskGet": "plan",
     "ExitPlanMode": "plan",
     "EnterPlanMode": "plan",
     "Task": "subagent",
