@@ -45,7 +45,9 @@ def discover(context: DiscoveryContext) -> list[Found]:
 
 
 def _places(context: DiscoveryContext) -> list[str]:
-    places = [*context.known_folders, *context.configured]
+    # A known project may be a bare name (a Gemini CLI chat whose folder is unknown): no folder
+    # at all, never one of the current folder.
+    places = [*(f for f in context.known_folders if os.path.isabs(f)), *context.configured]
     env = context.environ.get(ENV_HISTORY)
     if env:
         places.append(env)

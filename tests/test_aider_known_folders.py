@@ -1,0 +1,33 @@
+"""Aider's histories are looked for in the project folders the store knows. A project known only
+by a name (a Gemini CLI chat without its folder is stored under its project folder's name, "abc")
+is no folder: it was taken relative to the current folder, so `ingest` searched (and could read)
+./abc/.aider.chat.history.md wherever it was run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lessonloop.capture.adapters import DiscoveryContext
+from lessonloop.capture.aider import paths
+
+
+def test_a_project_name_is_not_a_folder_of_the_current_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "abc").mkdir()
+    (tmp_path / "abc" / paths.HISTORY_NAME).write_text("# aider chat started at 2026-11-01 10:00:00\n")
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / paths.HISTORY_NAME).write_text("# aider chat started at 2026-11-01 10:00:00\n")
+    context = DiscoveryContext(environ={}, home=str(tmp_path / "home"), known_folders=("abc", str(real)))
+    assert paths.searched(context) == [os.path.join(real, paths.HISTORY_NAME)]
+    assert [f.path for f in paths.discover(context)] == [os.path.join(real, paths.HISTORY_NAME)]
+
+
+def test_configured_paths_still_may_start_with_a_tilde(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "app").mkdir(parents=True)
+    context = DiscoveryContext(environ={}, home=str(home), configured=("~/app",))
+    assert paths.searched(context) == [os.path.join(home, "app", paths.HISTORY_NAME)]
