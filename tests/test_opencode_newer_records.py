@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from lessonloop.capture.opencode import database
 from lessonloop.capture.opencode.parser import RawSession
@@ -68,3 +69,43 @@ def test_session_message_rows_are_a_notice_not_lost_silently(tmp_path: Path) -> 
 def test_plan_mode_tools_are_plan_calls() -> None:
     assert kind_of("plan_exit") == kind_of("plan_enter") == "plan"
     assert kind_of("question") == kind_of("skill") == "other"
+
+
+def test_a_call_rerouted_to_the_invalid_tool_is_a_failed_call(tmp_path: Path) -> None:
+    # tool/invalid.ts: a call of an unknown tool or with arguments that do not validate becomes a
+    # call of `invalid` {tool, error} that "completes" with "The arguments provided to the tool are
+    # invalid: <error>".
+    from tests.test_opencode_adapter import T0, assert_counts_agree, assistant, ingest, rows, tool, user, write_db
+
+    sid = "ses_invalid"
+    info: dict[str, Any] = {"id": sid, "projectID": "prj1", "slug": "s", "directory": "/work/app", "title": "t"}
+    info.update(version="1.2.0", time={"created": T0, "updated": T0 + 50})
+    error = "Model tried to call unavailable tool 'Write'. Available tools: invalid, bash, read, edit, write."
+    messages = [
+        user("msg_u1", sid, 1, ("prt_u1", "write the file", {})),
+        assistant(
+            "msg_a1",
+            sid,
+            2,
+            [
+                tool(
+                    "prt_t1",
+                    "call_1",
+                    "invalid",
+                    "completed",
+                    {"tool": "Write", "error": error},
+                    output=f"The arguments provided to the tool are invalid: {error}",
+                    title="Invalid Tool",
+                    metadata={},
+                )
+            ],
+        ),
+    ]
+    db = tmp_path / "opencode.db"
+    write_db(db, [(info, messages)])
+    store = tmp_path / "store.db"
+    ingest(store, db)
+    assert rows(store, "SELECT tool, status, error_text LIKE 'The arguments provided%' FROM tool_calls") == [
+        ("invalid", "error", 1)
+    ]
+    assert assert_counts_agree(store, db)["tools"] == {"invalid": {"calls": 1, "errors": 1}}

@@ -14,7 +14,7 @@ Format (OpenCode, packages/opencode/src/session/message-v2.ts, session.sql.ts, p
   error, metadata}}; bash's metadata.exit is the exit code.
 Counted: sessions (no parentID); prompts (text parts of user messages, not synthetic or ignored,
 not blank); tool calls per tool and the failed ones (status error, or completed with a non-zero
-metadata.exit); tokens per model: input, cache_read, cache_creation (cache.write),
+metadata.exit, or completed by the `invalid` tool a call with bad arguments or an unknown tool goes to); tokens per model: input, cache_read, cache_creation (cache.write),
 output = output + reasoning, reasoning.
 
 Usage: python opencode_count.py STORAGE_FOLDER_OR_DB... (prints JSON)
@@ -124,7 +124,9 @@ def count(paths: list[str]) -> dict[str, Any]:
             entry["calls"] += 1
             metadata = state.get("metadata") if isinstance(state.get("metadata"), dict) else {}
             exit_code = metadata.get("exit")
-            failed_exit = state.get("status") == "completed" and isinstance(exit_code, int) and exit_code != 0
+            failed_exit = state.get("status") == "completed" and (
+                (isinstance(exit_code, int) and exit_code != 0) or part.get("tool") == "invalid"
+            )
             if state.get("status") == "error" or failed_exit:
                 entry["errors"] += 1
         steps = [p["tokens"] for p in own if p.get("type") == "step-finish" and isinstance(p.get("tokens"), dict)]

@@ -51,6 +51,7 @@ PART_TYPES = frozenset(
         "retry",
     }
 )
+INVALID_TOOL = "invalid"
 _REJECTED = ("rejected permission", "permission denied by user", "user dismissed")
 
 
@@ -373,8 +374,11 @@ class _SessionReader:
             )
         output = state.get("output")
         out_text = output if isinstance(output, str) else json_codec.dumps(output) if output is not None else None
-        if exit_code is not None and exit_code != 0:
+        if (exit_code is not None and exit_code != 0) or tool == INVALID_TOOL:
             # A command that failed still "completed" for OpenCode: its exit code says it failed.
+            # A call of a tool that does not exist, or with arguments that do not validate, is
+            # rerouted to the `invalid` tool (tool/invalid.ts), which "completes" with "The
+            # arguments provided to the tool are invalid: ...": the model's call failed.
             return ToolResultRecord(
                 tool_use_id=call_id,
                 seq=self._next_seq(),
