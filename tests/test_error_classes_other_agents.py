@@ -57,6 +57,19 @@ def call(tool: str, kind: str, error: str) -> Call:
         ("edit", "edit", "oldString and newString must be different", "edit_no_change"),
         ("edit_file", "edit", "UnifiedDiffNoMatch: hunk failed to apply!", "edit_block_no_match"),
         (
+            "invalid",
+            "other",
+            "The arguments provided to the tool are invalid: Model tried to call unavailable tool 'Write'."
+            " Available tools: invalid, bash, read, edit, write.",
+            "no_such_tool",
+        ),
+        (
+            "invalid",
+            "other",
+            "The arguments provided to the tool are invalid: Invalid input: expected string, received undefined",
+            "input_invalid",
+        ),
+        (
             "write",
             "write",
             "Error: You must read file /w/README.md before overwriting it. Use the Read tool first",

@@ -249,7 +249,15 @@ RULES: tuple[Rule, ...] = (
         r"File not found(?::|\. Cannot apply edit)",  # Gemini CLI's read_file/replace, OpenCode's read
         scope=START,
     ),
-    _r("no_such_tool", WRONG_TOOL_SELECTION, 0.95, r"No such tool available: \S+", scope=START),
+    _r(
+        "no_such_tool",
+        WRONG_TOOL_SELECTION,
+        0.95,
+        r"No such tool available: \S+",
+        # OpenCode's `invalid` tool (tool/invalid.ts) around the AI SDK's NoSuchToolError
+        r"(?:The arguments provided to the tool are invalid: )?(?P<ev>Model tried to call unavailable tool '[^'\n]*')",
+        scope=START,
+    ),
     # Input validation of any tool (Claude Code's wording and zod's JSON issues).
     _r(
         "required_parameter_missing",
@@ -276,7 +284,14 @@ RULES: tuple[Rule, ...] = (
         scope=START,
         flags=re.DOTALL,
     ),
-    _r("input_invalid", PARAMETER_FORMAT, 0.6, r"InputValidationError:[^\n]*", scope=START),
+    _r(
+        "input_invalid",
+        PARAMETER_FORMAT,
+        0.6,
+        r"InputValidationError:[^\n]*",
+        r"The arguments provided to the tool are invalid: [^\n]*",  # OpenCode's `invalid` tool
+        scope=START,
+    ),
     _r("path_not_absolute", PARAMETER_FORMAT, 0.9, r"must be (?:an )?absolute", scope=START),
     _r(
         "bad_regex",
