@@ -42,7 +42,7 @@ def ingest_summary_text(summary: IngestSummary) -> str:
             "sessions",
             f"{len(summary.main_sessions)} with new records (+{len(summary.subagent_sessions)} subagent contexts)",
         ),
-        ("records", f"{summary.records:,} of {summary.lines:,} lines"),
+        ("records", _records(summary)),
         ("messages", f"{summary.messages:,} ({summary.prompts:,} typed prompts)"),
         ("tool calls", f"{summary.tool_calls:,}"),
         ("errors", f"{summary.tool_errors:,}"),
@@ -79,3 +79,11 @@ def ingest_summary_text(summary: IngestSummary) -> str:
         for pending in summary.pending[:MAX_LISTED_PROBLEMS]:
             out.append(f"  {short_path(pending.path, 70)}:{pending.line} ({pending.bytes:,} bytes)")
     return "\n".join(out)
+
+
+def _records(summary: IngestSummary) -> str:
+    """ "N of M lines" where each record is a line (JSONL, Markdown); JSON documents (a Gemini CLI
+    chat) and databases (OpenCode) hold records without lines."""
+    if summary.records <= summary.lines:
+        return f"{summary.records:,} of {summary.lines:,} lines"
+    return f"{summary.records:,} (from {summary.lines:,} lines of text, and JSON documents or databases)"

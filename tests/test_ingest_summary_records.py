@@ -1,0 +1,30 @@
+"""The ingest summary's records line: "N of M lines" holds for JSONL and Markdown, where each
+record is a line; a Gemini CLI chat (one JSON document) or OpenCode's storage has records but no
+lines, and the summary said "3 of 0 lines"."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHARED_CORPUS, cli
+
+GEMINI = SHARED_CORPUS / "gemini" / "codemie"
+
+
+@pytest.mark.corpus
+def test_records_from_json_documents_are_not_said_to_be_of_lines(tmp_path: Path) -> None:
+    if not GEMINI.is_dir():
+        pytest.skip(f"real-data corpus not found at {GEMINI}")
+    chats = tmp_path / "chats"
+    chats.mkdir()
+    for path in GEMINI.glob("session-*.json"):
+        shutil.copy(path, chats / path.name)
+    result = cli("ingest", "--db", tmp_path / "s.db", "--no-analyze", chats)
+    assert result.exit_code == 0, result.stderr
+    line = next(x for x in result.output.splitlines() if x.startswith("records"))
+    assert " of 0 lines" not in line, line
+    records = cli("ingest", "--db", tmp_path / "t.db", "--no-analyze", "--json", chats).json()["records"]
+    assert line.split()[1] == f"{records:,}"
