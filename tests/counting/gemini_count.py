@@ -12,7 +12,8 @@ Format (Gemini CLI, packages/core/src/services/chatRecordingService.ts and chatR
 - chats/<parentSessionId>/<id>.jsonl are sub-agents: not counted as sessions.
 Counted: sessions; prompts (user messages with text that are not /commands and not function
 responses); tool calls and failed calls per tool (status error or cancelled, or a shell command
-whose output says "Exit Code: N" with N != 0); tokens per model with input = input - cached +
+whose output says "Exit Code: N" with N != 0, or, without an exit code, "Signal: X", or starts
+"Command was automatically cancelled because" (its timeout) / "Command was cancelled by user"); tokens per model with input = input - cached +
 tool, cache_read = cached, output = output + thoughts, reasoning = thoughts.
 
 Usage: python gemini_count.py FILE_OR_FOLDER... (prints JSON)
@@ -150,8 +151,16 @@ def count(paths: list[str]) -> dict[str, Any]:
                 status = call.get("status")
                 failed = status in ("error", "cancelled")
                 if status == "success" and name == "run_shell_command":
-                    codes = EXIT.findall(result_text(call.get("result")))
-                    failed = bool(codes) and int(codes[-1]) != 0
+                    text = result_text(call.get("result"))
+                    codes = EXIT.findall(text)
+                    if text.startswith(
+                        ("Command was automatically cancelled because", "Command was cancelled by user")
+                    ):
+                        failed = True
+                    elif codes:
+                        failed = int(codes[-1]) != 0
+                    else:
+                        failed = re.search(r"^Signal: \S+\s*$", text, re.MULTILINE) is not None
                 row["errors"] += failed
             t = m.get("tokens")
             if isinstance(t, dict):

@@ -46,6 +46,11 @@ UNKNOWN_MODEL = "unknown"  # tokens of a message that names no model
 _SYSTEM_TYPES = frozenset({"info", "warning", "error"})
 _SLASH_COMMAND = re.compile(r"^/[A-Za-z][\w:.-]*(?:\s|$)")
 _EXIT_CODE = re.compile(r"^Exit Code: (-?\d+)\s*$", re.MULTILINE)
+# tools/shell.ts: a command killed by a signal has "Signal: SIGTERM" and no exit code; one the
+# tool's own inactivity timeout or the person cancelled still "succeeds" with these openings.
+_SIGNAL = re.compile(r"^Signal: (\S+)\s*$", re.MULTILINE)
+_TIMED_OUT = "Command was automatically cancelled because it exceeded the timeout"
+_CANCELLED = "Command was cancelled by user"
 _REFERENCED_FILES = "\n--- Content from referenced files ---"
 _REJECTED = "did not allow tool call"
 _FINISHED = frozenset({"success", "error", "cancelled"})
@@ -294,10 +299,19 @@ class _ChatReader:
         exit_code: int | None = None
         if name == SHELL_TOOL and status == "success":
             # The call succeeds whatever the command's exit; a non-zero exit is written "Exit Code: N".
-            found = _EXIT_CODE.findall(output or "")
-            exit_code = int(found[-1]) if found else 0
-            if exit_code != 0:
+            text = output or ""
+            found = _EXIT_CODE.findall(text)
+            if text.startswith(_TIMED_OUT):
                 status = "error"
+            elif text.startswith(_CANCELLED):
+                status = "interrupted"
+            elif found:
+                exit_code = int(found[-1])
+                status = "error" if exit_code != 0 else status
+            elif _SIGNAL.search(text):
+                status = "error"  # killed: no exit code
+            else:
+                exit_code = 0
         if status == "cancelled":
             reason = error or output or (display if isinstance(display, str) else "") or ""
             status = "rejected" if _REJECTED in reason else "interrupted"
