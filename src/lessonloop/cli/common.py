@@ -60,10 +60,13 @@ def open_cli_store(db: str | None) -> Iterator[sqlite3.Connection]:
     from lessonloop.store.transaction import store_error
 
     path = resolve_db_path(db)
+    existed = path.exists()
     try:
         conn = open_store(path)
     except StoreError as exc:
         raise CommandError(str(exc)) from exc
+    if not existed:  # a mistyped --db or $LESSONLOOP_DB would otherwise go unnoticed
+        print(f"Note: no store was at {path}; a new, empty one was made there.", file=sys.stderr)
     try:
         yield conn
     except StoreError as exc:  # a write transaction (store/transaction.py): full, read-only, locked, ...
