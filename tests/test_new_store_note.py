@@ -23,3 +23,10 @@ def test_json_output_stays_valid_with_the_note(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.json()["sessions"] == 0
     assert "new, empty" in result.stderr
+
+
+def test_stats_of_an_empty_store_says_nothing_is_stored(tmp_path: Path) -> None:
+    """It printed "0 sessions (+0 subagent contexts) in 0 project(s), - to -; ..."."""
+    result = cli("stats", "--db", tmp_path / "new.db")
+    assert result.exit_code == 0
+    assert "No sessions stored yet" in result.output and "- to -" not in result.output

@@ -205,7 +205,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     with open_cli_store(args.db) as conn:
         data = stats(conn, args.project, known_agent(conn, args.agent))
         empty = None
-        if (args.project or args.agent) and not args.json and not data.get("sessions"):
+        if not args.json and not data.get("sessions") and not data.get("subagent_sessions"):
             empty = no_sessions_text(conn, _filters(args), "sessions")
     if args.json:
         emit_json(data)
