@@ -52,6 +52,15 @@ NEWER = [
     item({"type": "context_compaction", "encrypted_content": "gAAAA"}),
     event({"type": "thread_goal_updated", "goal": None}),
     event({"type": "thread_settings_applied"}),
+    event(
+        {
+            "type": "sub_agent_activity",
+            "event_id": "e1",
+            "agent_thread_id": SID,
+            "agent_path": "/root/w",
+            "kind": "started",
+        }
+    ),
     item(
         {
             "type": "function_call",

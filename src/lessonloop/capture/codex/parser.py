@@ -81,6 +81,7 @@ _QUIET_EVENTS = frozenset(
     {
         "thread_goal_updated",
         "thread_settings_applied",
+        "sub_agent_activity",  # {agent_thread_id, agent_path, kind}: the child's rollout names its parent
         "image_generation_begin",
         "image_generation_end",
         "agent_message",
