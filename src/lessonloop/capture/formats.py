@@ -60,6 +60,7 @@ FORMATS: dict[str, Format] = {
             "claude-code-history", "claude-code", "Claude Code", "Claude Code's prompt history (history.jsonl)", False
         ),
         Format("codex-rollout", "codex", "Codex CLI", "a Codex CLI rollout"),
+        Format("codex-rollout-zst", "codex", "Codex CLI", "a Codex CLI rollout compressed with zstd (.jsonl.zst)"),
         Format("codex-history", "codex", "Codex CLI", "Codex CLI's prompt history (history.jsonl)", False),
         Format("gemini-chat", "gemini", "Gemini CLI", "a Gemini CLI chat (session-*.json)"),
         Format("gemini-chat-jsonl", "gemini", "Gemini CLI", "a Gemini CLI chat (session-*.jsonl)"),

@@ -85,11 +85,11 @@ def find_transcripts(
 
 def other_agents_file(name: str) -> bool:
     """Whether a file of this name may hold another agent's sessions (Gemini CLI's *.json,
-    OpenCode's storage/*.json and opencode.db, Aider's *.md and *.history); Claude Code's own
-    `agent-*.meta.json` beside subagent transcripts are not."""
+    OpenCode's storage/*.json and opencode.db, Aider's *.md and *.history, Codex's compressed
+    rollouts *.jsonl.zst); Claude Code's own `agent-*.meta.json` beside subagent transcripts are not."""
     if name.endswith(".json"):
         return not (name.startswith("agent-") and name.endswith(".meta.json"))
-    return name.endswith((".md", ".history")) or name == "opencode.db"
+    return name.endswith((".md", ".history", ".jsonl.zst")) or name == "opencode.db"
 
 
 def _walk(

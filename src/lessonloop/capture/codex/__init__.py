@@ -4,4 +4,6 @@ from lessonloop.capture.adapters import Adapter
 
 AGENT = "codex"
 
-ADAPTER = Adapter(AGENT, "Codex CLI", "lessonloop.capture.codex", {"codex-rollout": "lines"})
+ADAPTER = Adapter(
+    AGENT, "Codex CLI", "lessonloop.capture.codex", {"codex-rollout": "lines", "codex-rollout-zst": "units"}
+)

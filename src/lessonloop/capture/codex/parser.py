@@ -17,6 +17,7 @@ on bad input: every line it cannot read is a Problem with the file and line.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import reprlib
@@ -24,8 +25,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from lessonloop import json_codec, records
-from lessonloop.capture.adapters import PendingCall
-from lessonloop.capture.codex import AGENT, patches
+from lessonloop.capture.adapters import PendingCall, Unit
+from lessonloop.capture.codex import AGENT, compressed, patches
 from lessonloop.capture.codex.outcomes import Outcome, outcome_of, output_text
 from lessonloop.capture.codex.tools import kind_of, shell_command_of
 from lessonloop.capture.parsing import (
@@ -132,7 +133,7 @@ _QUIET_EVENTS = frozenset(
 )
 # Texts the harness puts in user-role messages (environment, AGENTS.md, skills, notifications).
 _INJECTED_PREFIXES = ("<", "# AGENTS.md instructions", "# Instructions for ")
-_UUID_TAIL = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$", re.I)
+_UUID_TAIL = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl(?:\.zst)?$", re.I)
 _TOKEN_FIELDS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens", "total_tokens")
 
 
@@ -901,6 +902,36 @@ _REPR.maxstring = _REPR.maxother = 60
 
 def _short_repr(value: Any) -> str:
     return _REPR.repr(value)
+
+
+def units(format: str, paths: list[str], problems: list[Problem]) -> list[Unit]:
+    """Compressed rollouts (`rollout-*.jsonl.zst`): each read whole, decoded, as one clean read of
+    its lines (a cold archived rollout does not grow: Codex makes it plain again to append)."""
+    found: list[Unit] = []
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
+            continue
+        found.append(Unit(path, info.st_size, info.st_mtime_ns, functools.partial(_read_compressed, path)))
+    return found
+
+
+def _read_compressed(path: str) -> Batch:
+    try:
+        data = compressed.decompress(path)
+    except OSError as exc:
+        batch = Batch()
+        batch.problems.append(Problem(path, None, "compressed-rollout", f"cannot decode this rollout: {exc}"[:300]))
+        return batch
+    lines = data.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()  # the newline after the last line
+    parser = CodexParser(path)
+    batch = parser.parse([line.removesuffix(b"\r") for line in lines], 1)
+    batch.problems.extend(parser.notices())
+    return batch
 
 
 def open_parser(

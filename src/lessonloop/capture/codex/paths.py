@@ -3,8 +3,9 @@
 `$CODEX_HOME` (default `~/.codex`) holds `sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl` and
 `archived_sessions/rollout-*.jsonl` (a rollout moves there when its session is archived). Newer
 Codex versions compress cold archived rollouts to `rollout-*.jsonl.zst` (codex-rs/rollout
-compression.rs; the plain `.jsonl` wins when both exist): those are not read (no zstd decoder
-here) but each is reported as a problem, so that no session goes missing silently.
+compression.rs; the plain `.jsonl` wins when both exist): they are read whole (format
+`codex-rollout-zst`, capture/codex/compressed.py decodes them) where a zstd decoder exists, else
+each is reported as a problem, so that no session goes missing silently.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from lessonloop.capture.adapters import DiscoveryContext, Found
+from lessonloop.capture.codex import compressed as zst
 from lessonloop.records import Problem
 
 FORMAT = "codex-rollout"
-_COMPRESSED = ".zst"
+FORMAT_ZST = "codex-rollout-zst"
+_COMPRESSED = zst.SUFFIX
 
 
 def codex_home(environ: Mapping[str, str], home: str) -> Path:
@@ -37,23 +40,30 @@ def discover(context: DiscoveryContext) -> list[Found]:
     compressed: set[str] = set()
     for folder in searched(context):
         _walk(str(folder), found, compressed, context.problems)
+    readable = zst.available() if compressed else False
+    unread: list[Found] = []
     for path in sorted(compressed):
-        if path.removesuffix(_COMPRESSED) not in found:
+        if path.removesuffix(_COMPRESSED) in found:
+            continue  # the plain rollout is the same session
+        if readable:
+            unread.append(Found(path, FORMAT_ZST))
+        else:
             context.problems.append(
                 Problem(
                     path,
                     None,
                     "compressed-rollout",
-                    "a Codex rollout compressed with zstd is not read: decompress it"
+                    "a Codex rollout compressed with zstd is not read (no zstd decoder here): decompress it"
                     " (`zstd -d FILE`) and ingest the .jsonl",
                 )
             )
-    return [Found(path, FORMAT) for path in sorted(found)]
+    return [Found(path, FORMAT) for path in sorted(found)] + unread
 
 
 def claims(path: str) -> str | None:
-    """Nothing is claimed by its name alone: a rollout is recognized by its content."""
-    return None
+    """A compressed rollout (`rollout-*.jsonl.zst`) by its name; a plain one is recognized by its content."""
+    name = os.path.basename(path)
+    return FORMAT_ZST if name.startswith("rollout-") and name.endswith(".jsonl" + _COMPRESSED) else None
 
 
 def _walk(folder: str, found: set[str], compressed: set[str], problems: list[Problem]) -> None:
