@@ -2,7 +2,9 @@
 
 Format (openai/codex, codex-rs/protocol protocol.rs and models.rs, codex-rs/core rollout recorder):
 - one JSON object a line, {"timestamp", "type", "payload"}, type session_meta | turn_context |
-  response_item | event_msg | compacted (older rollouts: bare response items, no envelope).
+  response_item | event_msg | compacted (older rollouts: bare response items, no envelope; the
+  TypeScript CLI's rollout-<date>-<id>.json: one document {"session", "items"}, read as the
+  session line then bare items).
 - session_meta {id, cwd, cli_version, git, forked_from_id?, source: {subagent: {thread_spawn:
   {parent_thread_id}}}?}: the first one is the rollout's session; a fork or sub-agent names its
   parent and its file then replays the parent's history (starting with the parent's session_meta)
@@ -40,6 +42,7 @@ import re
 import sys
 from typing import Any
 
+TS_ROLLOUT = re.compile(r"^rollout-\d{4}-\d\d-\d\d-[0-9A-Za-z-]+\.json$")  # the TypeScript CLI's
 EXIT = re.compile(r"^(?:Exit code: (-?\d+)|Process exited with code (-?\d+))\s*$", re.MULTILINE)
 FAILURES = (
     "apply_patch verification failed",
@@ -64,10 +67,25 @@ def rollouts(paths: list[str]) -> list[str]:
     for path in paths:
         if os.path.isdir(path):
             for folder, _, names in os.walk(path):
-                files.extend(os.path.join(folder, n) for n in names if n.endswith(".jsonl"))
+                files.extend(os.path.join(folder, n) for n in names if n.endswith(".jsonl") or TS_ROLLOUT.match(n))
         else:
             files.append(path)
     return sorted(files)
+
+
+def records_of(path: str, handle: Any) -> Any:
+    """The lines of a rollout; a TypeScript CLI rollout document ({"session", "items"}) as the
+    legacy lines it matches: the session (with an instructions key) first, then each item."""
+    if not TS_ROLLOUT.match(os.path.basename(path)):
+        return handle
+    try:
+        document = json.load(handle)
+    except ValueError:
+        return []
+    if not isinstance(document, dict) or not isinstance(document.get("session"), dict):
+        return []
+    items = document.get("items") if isinstance(document.get("items"), list) else []
+    return [{"instructions": None, **document["session"]}, *items]
 
 
 def uuid7_ms(value: Any) -> int | None:
@@ -143,9 +161,9 @@ def count(paths: list[str]) -> dict[str, Any]:
         args: dict[str, Any] = {}
         search_id = None
         with open(path, encoding="utf-8", errors="replace") as handle:
-            for lineno, line in enumerate(handle, 1):
+            for lineno, line in enumerate(records_of(path, handle), 1):
                 try:
-                    rec = json.loads(line)
+                    rec = json.loads(line) if isinstance(line, str) else line
                 except ValueError:
                     continue
                 if not isinstance(rec, dict):

@@ -61,6 +61,7 @@ FORMATS: dict[str, Format] = {
         ),
         Format("codex-rollout", "codex", "Codex CLI", "a Codex CLI rollout"),
         Format("codex-rollout-zst", "codex", "Codex CLI", "a Codex CLI rollout compressed with zstd (.jsonl.zst)"),
+        Format("codex-rollout-json", "codex", "Codex CLI", "a rollout of the TypeScript Codex CLI (rollout-*.json)"),
         Format("codex-history", "codex", "Codex CLI", "Codex CLI's prompt history (history.jsonl)", False),
         Format("gemini-chat", "gemini", "Gemini CLI", "a Gemini CLI chat (session-*.json)"),
         Format("gemini-chat-jsonl", "gemini", "Gemini CLI", "a Gemini CLI chat (session-*.jsonl)"),

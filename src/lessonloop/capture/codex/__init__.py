@@ -5,5 +5,8 @@ from lessonloop.capture.adapters import Adapter
 AGENT = "codex"
 
 ADAPTER = Adapter(
-    AGENT, "Codex CLI", "lessonloop.capture.codex", {"codex-rollout": "lines", "codex-rollout-zst": "units"}
+    AGENT,
+    "Codex CLI",
+    "lessonloop.capture.codex",
+    {"codex-rollout": "lines", "codex-rollout-zst": "units", "codex-rollout-json": "units"},
 )

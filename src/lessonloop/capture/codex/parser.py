@@ -133,7 +133,7 @@ _QUIET_EVENTS = frozenset(
 )
 # Texts the harness puts in user-role messages (environment, AGENTS.md, skills, notifications).
 _INJECTED_PREFIXES = ("<", "# AGENTS.md instructions", "# Instructions for ")
-_UUID_TAIL = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl(?:\.zst)?$", re.I)
+_UUID_TAIL = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json(?:l|l\.zst)?$", re.I)
 _TOKEN_FIELDS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens", "total_tokens")
 
 
@@ -905,8 +905,10 @@ def _short_repr(value: Any) -> str:
 
 
 def units(format: str, paths: list[str], problems: list[Problem]) -> list[Unit]:
-    """Compressed rollouts (`rollout-*.jsonl.zst`): each read whole, decoded, as one clean read of
-    its lines (a cold archived rollout does not grow: Codex makes it plain again to append)."""
+    """Rollouts read whole: compressed ones (`rollout-*.jsonl.zst`, decoded, as one clean read of
+    their lines: a cold archived rollout does not grow, Codex makes it plain again to append) and
+    the TypeScript CLI's JSON documents (`rollout-<date>-<id>.json`, rewritten on every update)."""
+    read = _read_document if format == "codex-rollout-json" else _read_compressed
     found: list[Unit] = []
     for path in paths:
         try:
@@ -914,8 +916,38 @@ def units(format: str, paths: list[str], problems: list[Problem]) -> list[Unit]:
         except OSError as exc:
             problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
             continue
-        found.append(Unit(path, info.st_size, info.st_mtime_ns, functools.partial(_read_compressed, path)))
+        found.append(Unit(path, info.st_size, info.st_mtime_ns, functools.partial(read, path)))
     return found
+
+
+def _read_document(path: str) -> Batch:
+    """A TypeScript Codex CLI rollout (codex-cli/src/utils/storage/save-rollout.ts): one JSON
+    object {"session": {timestamp, id, instructions, model?, provider?}, "items": [response
+    items]}, read as the legacy rollout lines it matches: the session as the first line, then
+    each item as a bare response item."""
+    batch = Batch()
+    try:
+        with open(path, "rb") as handle:
+            document = json_codec.loads(handle.read())
+    except OSError as exc:
+        batch.problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
+        return batch
+    except (json_codec.JSONDecodeError, ValueError) as exc:
+        batch.problems.append(Problem(path, None, "invalid-json", f"invalid JSON; file skipped ({str(exc)[:120]})"))
+        return batch
+    session = document.get("session") if isinstance(document, dict) else None
+    items = document.get("items") if isinstance(document, dict) else None
+    if not isinstance(session, dict) or not isinstance(items, list):
+        batch.problems.append(
+            Problem(path, None, "malformed-record", "not a rollout: no session object and items list")
+        )
+        return batch
+    meta = {"instructions": None, **session}  # the legacy first line is known by its id and instructions
+    lines = [json_codec.dumps(meta).encode(), *(json_codec.dumps(item).encode() for item in items)]
+    parser = CodexParser(path)
+    batch = parser.parse(lines, 1)
+    batch.problems.extend(parser.notices())
+    return batch
 
 
 def _read_compressed(path: str) -> Batch:

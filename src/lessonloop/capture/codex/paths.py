@@ -5,12 +5,16 @@
 Codex versions compress cold archived rollouts to `rollout-*.jsonl.zst` (codex-rs/rollout
 compression.rs; the plain `.jsonl` wins when both exist): they are read whole (format
 `codex-rollout-zst`, capture/codex/compressed.py decodes them) where a zstd decoder exists, else
-each is reported as a problem, so that no session goes missing silently.
+each is reported as a problem, so that no session goes missing silently. The first, TypeScript
+Codex CLI (spring 2025, codex-cli/src/utils/storage/save-rollout.ts) wrote
+`sessions/rollout-YYYY-MM-DD-<id>.json`, one JSON document {session, items}: format
+`codex-rollout-json`, read whole.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -20,6 +24,9 @@ from lessonloop.records import Problem
 
 FORMAT = "codex-rollout"
 FORMAT_ZST = "codex-rollout-zst"
+FORMAT_JSON = "codex-rollout-json"
+# save-rollout.ts: `rollout-${date}-${sessionId}.json` (the date is the timestamp's first 10 characters)
+_TS_ROLLOUT = re.compile(r"^rollout-\d{4}-\d\d-\d\d-[0-9A-Za-z-]+\.json$")
 _COMPRESSED = zst.SUFFIX
 
 
@@ -38,8 +45,9 @@ def discover(context: DiscoveryContext) -> list[Found]:
     """Every rollout-*.jsonl under sessions/ and archived_sessions/, sorted."""
     found: set[str] = set()
     compressed: set[str] = set()
+    documents: set[str] = set()
     for folder in searched(context):
-        _walk(str(folder), found, compressed, context.problems)
+        _walk(str(folder), found, compressed, documents, context.problems)
     readable = zst.available() if compressed else False
     unread: list[Found] = []
     for path in sorted(compressed):
@@ -57,16 +65,19 @@ def discover(context: DiscoveryContext) -> list[Found]:
                     " (`zstd -d FILE`) and ingest the .jsonl",
                 )
             )
-    return [Found(path, FORMAT) for path in sorted(found)] + unread
+    return [Found(path, FORMAT) for path in sorted(found)] + unread + [Found(p, FORMAT_JSON) for p in sorted(documents)]
 
 
 def claims(path: str) -> str | None:
-    """A compressed rollout (`rollout-*.jsonl.zst`) by its name; a plain one is recognized by its content."""
+    """A compressed rollout (`rollout-*.jsonl.zst`) and the TypeScript CLI's `rollout-<date>-<id>.json`
+    by their names; a plain rollout is recognized by its content."""
     name = os.path.basename(path)
-    return FORMAT_ZST if name.startswith("rollout-") and name.endswith(".jsonl" + _COMPRESSED) else None
+    if name.startswith("rollout-") and name.endswith(".jsonl" + _COMPRESSED):
+        return FORMAT_ZST
+    return FORMAT_JSON if _TS_ROLLOUT.match(name) else None
 
 
-def _walk(folder: str, found: set[str], compressed: set[str], problems: list[Problem]) -> None:
+def _walk(folder: str, found: set[str], compressed: set[str], documents: set[str], problems: list[Problem]) -> None:
     if not os.path.isdir(folder):
         return
     visited: set[tuple[int, int]] = set()
@@ -86,5 +97,7 @@ def _walk(folder: str, found: set[str], compressed: set[str], problems: list[Pro
                         found.add(os.path.abspath(entry.path))
                     elif entry.name.startswith("rollout-") and entry.name.endswith(".jsonl" + _COMPRESSED):
                         compressed.add(os.path.abspath(entry.path))
+                    elif _TS_ROLLOUT.match(entry.name):
+                        documents.add(os.path.abspath(entry.path))
         except OSError as exc:
             problems.append(Problem(current, None, "unreadable-folder", f"cannot read folder: {exc.strerror or exc}"))
