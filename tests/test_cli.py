@@ -58,7 +58,15 @@ def test_ingest_json_summary(tmp_path: Path, db_path: Path) -> None:
     with open(path, "ab") as handle:
         handle.write(b'{"type": "user", "message": \n')
     data = cli("ingest", "--db", db_path, "--json", tmp_path / "in").json()
-    assert data["files"] == {"found": 1, "read": 1, "unchanged": 0, "replaced": 0, "failed": 0, "other_format": 0}
+    assert data["files"] == {
+        "found": 1,
+        "read": 1,
+        "unchanged": 0,
+        "replaced": 0,
+        "failed": 0,
+        "nothing_read": 0,
+        "other_format": 0,
+    }
     assert (data["sessions"], data["tool_calls"], data["tool_errors"], data["prompts"]) == (1, 1, 1, 1)
     assert data["problems"] == [
         {"path": str(path), "line": 4, "code": "truncated-line", "detail": data["problems"][0]["detail"]}

@@ -386,12 +386,22 @@ def test_bad_jsonl_lines_are_problems_and_the_rest_is_read(tmp_path: Path) -> No
 def test_a_broken_json_chat_is_a_problem_not_a_failure(tmp_path: Path, content: bytes, code: str) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "session-x.json").write_bytes(content)
-    summary = ingest(tmp_path / "s.db", tmp_path / "in/session-x.json")
+    command = ["ingest", "--db", str(tmp_path / "s.db"), "--no-progress", "--json", str(tmp_path / "in/session-x.json")]
+    done = subprocess.run(
+        [sys.executable, "-m", "lessonloop", *command],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    # Exit status 1 when nothing of the only file could be read (README: "every file failed").
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+    summary = json.loads(done.stdout)
     assert (
         code in [p["code"] for p in summary["problems"]]
         or summary["files"]["other_format"]
         or summary["files"]["read"] == 0
     )
+    assert done.returncode == (1 if summary["files"]["nothing_read"] == summary["files"]["read"] else 0)
 
 
 def test_invalid_utf8_in_a_json_chat_is_replaced_and_kept(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
-"""A file given to ingest that holds no record at all (a text file, a README, an image) is not
-"read": it counts as a file that could not be read, and when nothing else was read the exit status
-is 1 with the reason, as the README promises ("0 unless nothing at all could be read")."""
+"""A file given to ingest that holds no record at all (a text file, a README, an image, a JSON chat
+cut short) is counted as read with no readable record, and when nothing else was read the exit
+status is 1 with the reason, as the README promises ("0 unless nothing at all could be read"); it
+was exit status 0 with a problem per line."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def test_a_text_file_alone_is_nothing_read_and_exit_1(tmp_path: Path, db_path: P
     again = cli("ingest", "--db", db_path, "--json", other)
     assert again.exit_code == 1
     files = again.json()["files"]
-    assert (files["read"], files["failed"]) == (0, 1)
+    assert (files["read"], files["nothing_read"]) == (1, 1)
 
 
 def test_a_text_file_beside_a_transcript_is_counted_unreadable(tmp_path: Path, db_path: Path) -> None:
@@ -38,7 +39,7 @@ def test_a_text_file_beside_a_transcript_is_counted_unreadable(tmp_path: Path, d
     result = cli("ingest", "--db", db_path, "--json", folder)
     assert result.exit_code == 0
     data = result.json()
-    assert (data["files"]["read"], data["files"]["failed"]) == (1, 1)
+    assert (data["files"]["read"], data["files"]["nothing_read"]) == (2, 1)
     assert data["sessions"] == 1
     assert {p["code"] for p in data["problems"]} == {"invalid-json"}
 
@@ -52,5 +53,17 @@ def test_a_transcript_with_damaged_lines_is_still_read(tmp_path: Path, db_path: 
     result = cli("ingest", "--db", db_path, "--json", path)
     assert result.exit_code == 0
     data = result.json()
-    assert (data["files"]["read"], data["files"]["failed"]) == (1, 0)
+    assert (data["files"]["read"], data["files"]["nothing_read"]) == (1, 0)
     assert data["records"] >= 1 and len(data["problems"]) == 2
+
+
+def test_a_json_chat_cut_short_alone_is_nothing_read(tmp_path: Path, db_path: Path) -> None:
+    """A Gemini CLI chat is one JSON document: cut short, the file is skipped whole ("truncated-
+    file"), so nothing of it was read; it was counted read, with exit status 0."""
+    chat = tmp_path / "session-2026-01-01T10-00-abcd1234.json"
+    chat.write_text('{"sessionId": "s-1", "projectHash": "h", "startTime": "2026-01-01T10:00:00Z", "messages": [{"id"')
+    result = cli("ingest", "--db", db_path, "--json", chat)
+    assert result.exit_code == 1, result.output
+    data = result.json()
+    assert (data["files"]["read"], data["files"]["nothing_read"]) == (1, 1)
+    assert [p["code"] for p in data["problems"]] == ["truncated-file"]

@@ -146,7 +146,15 @@ def test_sample_matches_its_generator(tmp_path: Path) -> None:
 def test_ingest_reads_the_whole_sample_without_problems(store: tuple[Path, dict[str, Any]]) -> None:
     _db, summary = store
     assert summary["problems"] == []
-    assert summary["files"] == {"found": 4, "read": 4, "unchanged": 0, "replaced": 0, "failed": 0, "other_format": 0}
+    assert summary["files"] == {
+        "found": 4,
+        "read": 4,
+        "unchanged": 0,
+        "replaced": 0,
+        "failed": 0,
+        "nothing_read": 0,
+        "other_format": 0,
+    }
     assert summary["lines"] == sum(SAMPLE_FILES.values()) == 190
     assert summary["pending_lines"] == []
     assert summary["sessions"] == 3

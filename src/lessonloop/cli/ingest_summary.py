@@ -34,6 +34,8 @@ def ingest_summary_text(summary: IngestSummary) -> str:
         files += f", {summary.files_replaced} re-read (truncated or rewritten)"
     if summary.files_failed:
         files += f", {summary.files_failed} unreadable"
+    if summary.files_nothing_read:
+        files += f", {summary.files_nothing_read} with no readable record"
     if summary.other_formats:
         files += f", {len(summary.other_formats)} not read (other formats)"
     rows = [

@@ -101,6 +101,7 @@ class IngestSummary:
     files_unchanged: int = 0
     files_replaced: int = 0
     files_failed: int = 0
+    files_nothing_read: int = 0  # of files_read: not one record, only problems (a text file, a chat cut short)
     bytes_read: int = 0
     lines: int = 0
     records: int = 0
@@ -127,11 +128,16 @@ class IngestSummary:
     @property
     def nothing_readable(self) -> bool:
         """True when there was input to read and none of it could be read at all."""
-        readable = self.files_read + self.files_unchanged
+        readable = self.files_read - self.files_nothing_read + self.files_unchanged
         return (
             not self.capture_disabled
             and readable == 0
-            and (self.files_failed > 0 or self.files_found == 0 or bool(self.other_formats))
+            and (
+                self.files_failed > 0
+                or self.files_found == 0
+                or bool(self.other_formats)
+                or self.files_nothing_read > 0
+            )
         )
 
     def nothing_read_reason(self) -> str:
@@ -147,6 +153,8 @@ class IngestSummary:
             return f"the files found are in formats lessonloop does not read ({kinds}){failed}"
         if self.files_failed:
             return "no file could be read (the problems above say why)"
+        if self.files_nothing_read:
+            return "not one record could be read from the files (the problems above say why)"
         return "no transcripts of any agent lessonloop reads there"
 
     def other_format_groups(self) -> list[OtherFormatGroup]:
@@ -174,6 +182,7 @@ class IngestSummary:
                 "unchanged": self.files_unchanged,
                 "replaced": self.files_replaced,
                 "failed": self.files_failed,
+                "nothing_read": self.files_nothing_read,
                 "other_format": len(self.other_formats),
             },
             "bytes_read": self.bytes_read,
@@ -483,6 +492,8 @@ def _store_unit(
         summary.files_replaced += 1
     summary.notices.extend(notices)
     summary.files_read += 1
+    if batch.records == 0 and any(p.severity != "notice" for p in batch.problems):
+        summary.files_nothing_read += 1  # a JSON document cut short or invalid: skipped whole
     _count(summary, batch, 0)
     summary.bytes_read += unit.size
 
@@ -677,12 +688,10 @@ def _read_file(
         progress.advance(chunk.end_offset - position, ref.path)
         summary.bytes_read += new_bytes
         position = chunk.end_offset
+    summary.files_read += 1
     if start_offset == 0 and summary.records == records_before and len(summary.problems) > problems_before:
-        # Read from its start, not one record, only lines that are none (a text file, an image):
-        # nothing of it could be read, which is what decides ingest's exit status.
-        summary.files_failed += 1
-    else:
-        summary.files_read += 1
+        # Read from its start: not one record, only lines that are none (a text file, an image).
+        summary.files_nothing_read += 1
     summary.notices.extend(parser.notices())
     if read_state.pending_line is not None:
         summary.pending.append(
