@@ -50,8 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
             "With PATHS, each file's format is recognized by its content; files of a format\n"
             "lessonloop does not read are listed as not read. --git reads git history instead\n"
             "(docs/git.md).\n\n"
-            "Exit status: 0, unless nothing at all could be read (1: every file failed, or the\n"
-            "files are in formats lessonloop does not read)."
+            "Exit status: 0, unless nothing at all could be read (1: every file failed, not one\n"
+            "record of them could be read, or the files are in formats lessonloop does not read)."
         ),
     )
     ingest.add_argument(
