@@ -28,3 +28,15 @@ def test_records_from_json_documents_are_not_said_to_be_of_lines(tmp_path: Path)
     assert " of 0 lines" not in line, line
     records = cli("ingest", "--db", tmp_path / "t.db", "--no-analyze", "--json", chats).json()["records"]
     assert line.split()[1] == f"{records:,}"
+
+
+def test_notices_are_not_all_called_format_drift(tmp_path: Path) -> None:
+    """An empty file (or a file another ingest stored meanwhile) is a notice, not format drift:
+    the heading said "Notices (1: format drift, nothing lost)" over "empty file"."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.jsonl").write_bytes(b"")
+    result = cli("ingest", "--db", tmp_path / "s.db", "--no-analyze", folder)
+    assert "empty-file" in result.output
+    assert "format drift" not in result.output
+    assert "Notices (1; nothing lost):" in result.output

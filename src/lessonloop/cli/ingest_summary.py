@@ -58,7 +58,7 @@ def ingest_summary_text(summary: IngestSummary) -> str:
     out.extend(f"{label:<11} {value}" for label, value in rows)
     for title, items in (
         (f"Problems ({len(summary.problems)}; nothing else was affected):", summary.problems),
-        (f"Notices ({len(summary.notices)}: format drift, nothing lost):", summary.notices),
+        (f"Notices ({len(summary.notices)}; nothing lost):", summary.notices),
     ):
         if not items:
             continue
