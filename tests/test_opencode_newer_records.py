@@ -109,3 +109,56 @@ def test_a_call_rerouted_to_the_invalid_tool_is_a_failed_call(tmp_path: Path) ->
         ("invalid", "error", 1)
     ]
     assert assert_counts_agree(store, db)["tools"] == {"invalid": {"calls": 1, "errors": 1}}
+
+
+def test_the_layout_before_the_first_storage_migration_is_read(tmp_path: Path) -> None:
+    # OpenCode before its first storage migration (session/index.ts of mid 2025) wrote
+    # storage/session/info/<id>.json, storage/session/message/<id>/<message>.json and
+    # storage/session/part/<id>/<message>/<part>.json; its first message format kept the parts
+    # inside the message ({role, parts, metadata}).
+    import json
+
+    from tests.counting.opencode_count import count
+    from tests.test_opencode_adapter import ingest, rows, stats
+
+    storage = tmp_path / "opencode" / "storage"
+
+    def put(relative: str, value: dict[str, Any]) -> None:
+        target = storage / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(value))
+
+    sid = "ses_old"
+    put(
+        f"session/info/{sid}.json",
+        {"id": sid, "title": "old", "version": "0.3.0", "time": {"created": 1, "updated": 2}},
+    )
+    put(f"session/message/{sid}/msg_1.json", {"id": "msg_1", "sessionID": sid, "role": "user", "time": {"created": 3}})
+    put(f"session/part/{sid}/msg_1/prt_1.json", {"id": "prt_1", "messageID": "msg_1", "type": "text", "text": "fix it"})
+    put(
+        f"session/message/{sid}/msg_2.json",
+        {"id": "msg_2", "sessionID": sid, "role": "assistant", "time": {"created": 4}, "modelID": "m"},
+    )
+    put(
+        f"session/part/{sid}/msg_2/prt_2.json",
+        {
+            "id": "prt_2",
+            "messageID": "msg_2",
+            "type": "tool",
+            "callID": "call_1",
+            "tool": "bash",
+            "state": {"status": "completed", "input": {"command": "make"}, "output": "ok", "metadata": {"exit": 0}},
+        },
+    )
+    put(
+        f"session/message/{sid}/msg_3.json",
+        {"id": "msg_3", "role": "user", "parts": [{"type": "text", "text": "and the docs"}], "metadata": {}},
+    )
+    db = tmp_path / "s.db"
+    ingest(db, storage)
+    assert rows(db, "SELECT text FROM messages WHERE kind = 'prompt' ORDER BY text") == [("and the docs",), ("fix it",)]
+    assert rows(db, "SELECT tool, status, command FROM tool_calls") == [("bash", "ok", "make")]
+    expected = count([str(storage)])
+    got = stats(db)
+    assert (got["sessions"], got["messages"]["prompt"]) == (expected["sessions"], expected["prompts"]) == (1, 2)
+    assert {t: {"calls": v["calls"], "errors": v["errors"]} for t, v in got["tools"].items()} == expected["tools"]

@@ -64,7 +64,31 @@ def from_storage(root: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
                         if kind == "part":
                             value.setdefault("messageID", inner)
                         items.append(value)
+    # The layout before OpenCode's first storage migration: session/info/<sid>.json (read above as
+    # a session folder "info"), session/message/<sid>/<mid>.json, session/part/<sid>/<mid>/<pid>.json.
+    old = os.path.join(root, "session")
+    for sid, folder in _folders(os.path.join(old, "message")):
+        for name in sorted(os.listdir(folder)):
+            value = load(os.path.join(folder, name)) if name.endswith(".json") else None
+            if isinstance(value, dict):
+                value.setdefault("id", name[:-5])
+                value.setdefault("sessionID", sid)
+                out["message"].append(value)
+    for _sid, session_folder in _folders(os.path.join(old, "part")):
+        for mid, folder in _folders(session_folder):
+            for name in sorted(os.listdir(folder)):
+                value = load(os.path.join(folder, name)) if name.endswith(".json") else None
+                if isinstance(value, dict):
+                    value.setdefault("id", name[:-5])
+                    value.setdefault("messageID", mid)
+                    out["part"].append(value)
     return out["session"], out["message"], out["part"]
+
+
+def _folders(base: str) -> list[tuple[str, str]]:
+    if not os.path.isdir(base):
+        return []
+    return [(n, os.path.join(base, n)) for n in sorted(os.listdir(base)) if os.path.isdir(os.path.join(base, n))]
 
 
 def from_database(path: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
@@ -106,6 +130,8 @@ def count(paths: list[str]) -> dict[str, Any]:
     tokens: dict[str, dict[str, int]] = {}
     for message in messages:
         own = by_message.get(message["id"], [])
+        if not own and isinstance(message.get("parts"), list):  # the first format: parts inside the message
+            own = [part for part in message["parts"] if isinstance(part, dict)]
         role = message.get("role")
         if role == "user":
             for part in own:

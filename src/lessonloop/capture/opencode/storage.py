@@ -130,6 +130,10 @@ def _raw_session(
             continue
         message.setdefault("id", message_id)
         loaded = [part for part in (_load(p, problems) for p in sorted(parts.get(message_id, []))) if part is not None]
+        inline = message.get("parts")
+        if not loaded and isinstance(inline, list):
+            # The first message format kept its parts inside the message ({role, parts, metadata}).
+            loaded = [part for part in inline if isinstance(part, dict)]
         raw.messages.append((message, loaded))
     return raw
 
