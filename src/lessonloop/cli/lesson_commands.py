@@ -112,6 +112,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             labels = read_labels(args.labels)
         except LabelError as exc:
             raise CommandError(str(exc)) from exc
+    stored_sessions = None
     if args.paths:
         with tempfile.TemporaryDirectory(prefix="lessonloop-replay-") as folder:
             history = _history_from_paths(args.paths, Path(folder) / "replay.db", args.project, args.agent)
@@ -125,10 +126,15 @@ def cmd_replay(args: argparse.Namespace) -> int:
             analyze_store(conn)
             history = load_replay_history(conn, resolve_project(conn, args.project), agent)
             report = replay(history, split=args.split)
+            stored_sessions = conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
     if not history.events:
         where = (f" in project {args.project}" if args.project else "") + (
             f" of agent {args.agent}" if args.agent else ""
         )
+        if args.paths:
+            where += " in the transcripts given"
+        elif stored_sessions == 0:
+            where += ": no sessions stored yet (`lessonloop ingest` reads them, or give transcripts: replay PATH)"
         raise CommandError("no tool calls to replay" + where)
     data = report.to_json()
     if not args.explain:
