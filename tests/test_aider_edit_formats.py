@@ -107,3 +107,36 @@ def test_fenced_blocks_whole_files_and_udiff_failures_are_edits_with_outcomes(tm
             "edit_file": {"calls": 3, "errors": 2},
         }
     )
+
+
+def test_a_cost_written_on_the_line_after_the_tokens_is_kept(tmp_path: Path) -> None:
+    # base_coder.py writes the usage report as one output; when it runs to two lines the second
+    # ("Cost: $X message, $Y session.") has no "> " (io.py prefixes the first line only).
+    history = write(
+        tmp_path / "proj" / ".aider.chat.history.md",
+        """
+# aider chat started at 2024-09-02 10:00:00
+
+> Main model: claude-3-5-sonnet-20240620 with diff edit format
+
+#### explain the module
+
+It parses the config.
+
+> Tokens: 7.9k sent, 1.2k received.
+Cost: $0.04 message, $0.10 session. Use --no-stream for accurate caching costs.
+
+#### and the tests?
+
+They cover the parser.
+
+> Tokens: 8.1k sent, 300 received. Cost: $0.03 message, $0.13 session.
+""",
+    )
+    db = tmp_path / "s.db"
+    ingest(db, history)
+    conn = sqlite3.connect(db)
+    costs = [row[0] for row in conn.execute("SELECT cost_usd FROM token_usage ORDER BY CAST(request_id AS INTEGER)")]
+    assert costs == [0.04, 0.03]
+    messages = [row[0] for row in conn.execute("SELECT kind FROM messages ORDER BY seq")]
+    assert messages == ["prompt", "assistant", "prompt", "assistant"]  # the Cost line is not a reply

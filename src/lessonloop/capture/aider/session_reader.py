@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from lessonloop import json_codec
 from lessonloop.capture.aider.edit_blocks import EditBlock, find_blocks, unified_diff
-from lessonloop.capture.aider.usage_line import parse_token_report
+from lessonloop.capture.aider.usage_line import cost_of, parse_token_report
 from lessonloop.capture.parsing import ERROR_TEXT_CHARS, MESSAGE_TEXT_CHARS, RESULT_EXCERPT_CHARS, clipped
 from lessonloop.records import (
     EDIT,
@@ -210,6 +210,7 @@ class SessionReader:
         self.settled_any = False  # an outcome line came after the pending blocks
         self.command: _Command | None = None
         self.last_input: str | None = None  # the kind of the last input message
+        self.cost_pending: tuple[str, str] | None = None  # a usage row whose "Cost:" may be on the next line
 
     # ------------------------------------------------------------------ helpers
 
@@ -294,6 +295,11 @@ class SessionReader:
         runs = runs_of(text)
         last = len(runs) - 1
         for position, run in enumerate(runs):
+            pending, self.cost_pending = self.cost_pending, None
+            if pending is not None and run.kind == RAW and text.startswith("Cost: $", run.begin):
+                usage = self.batch.usage.get(pending)
+                if usage is not None:  # the Tokens line's cost, written on the line after it
+                    usage.cost_usd = cost_of(_first_line(text, run))
             if run.kind == USER:
                 self._finish_turn()
                 self._input(text[run.begin : run.finish], run.start)
@@ -485,6 +491,7 @@ class SessionReader:
         if report is None:
             return
         key = (self.session.id, str(index))
+        self.cost_pending = key if report.cost_usd is None else None
         self.batch.usage[key] = TokenUsageRecord(
             message_id=self.session.id,
             request_id=str(index),

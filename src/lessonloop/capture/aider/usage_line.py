@@ -59,19 +59,24 @@ def parse_token_report(text: str) -> TokenReport | None:
         found.setdefault(label, tokens_of(match.group(1), match.group(2)))
     if "sent" not in found:
         return None
-    cost = None
-    cost_match = _COST.search(text)
-    if cost_match is not None:
-        try:
-            cost = float(cost_match.group(1).replace(",", ""))
-        except ValueError:
-            cost = None
-        if cost is not None and not math.isfinite(cost):
-            cost = None
     return TokenReport(
         sent=found["sent"],
         received=found.get("received", 0),
         cache_write=found.get("cache write", 0),
         cache_hit=found.get("cache hit", 0),
-        cost_usd=cost,
+        cost_usd=cost_of(text),
     )
+
+
+def cost_of(text: str) -> float | None:
+    """The message's cost a "Cost: $X message, $Y session." text names, else None. Aider puts it
+    on the Tokens line, or on the next line (written as a plain line: the report was one output
+    of two lines, and only the first gets "> ") when the Tokens part is long."""
+    match = _COST.search(text)
+    if match is None:
+        return None
+    try:
+        cost = float(match.group(1).replace(",", ""))
+    except ValueError:
+        return None
+    return cost if math.isfinite(cost) else None
