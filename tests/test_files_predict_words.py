@@ -22,3 +22,16 @@ def test_the_task_may_be_given_as_words(tmp_path: Path) -> None:
     assert words.json()["task"] == quoted.json()["task"] == "fix users sign-in"
     assert words.json()["predictions"] == quoted.json()["predictions"]
     assert words.json()["predictions"][0]["path"] == "app/users.py"
+
+
+def test_evaluate_with_an_unwritable_predictions_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "app")
+    for round_ in range(3):
+        commit_file(repo, "app/users.py", f"# {round_}\n", f"users: sign-in ({round_})", f"2026-11-01T0{round_}:10:00Z")
+    db = tmp_path / "s.db"
+    assert cli("ingest", "--git", "--db", db, repo).exit_code == 0
+    target = tmp_path / "a-folder"
+    target.mkdir()
+    result = cli("files", "evaluate", "--repo", repo, "--predictions", target, "--db", db)
+    assert result.exit_code == 1
+    assert f"cannot write {target}" in result.stderr, result.stderr

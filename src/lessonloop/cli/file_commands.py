@@ -181,7 +181,10 @@ def cmd_files_evaluate(args: argparse.Namespace) -> int:
             if summary.nothing_readable:
                 raise CommandError("; ".join(f"{p.path}: {p.detail}" for p in summary.problems) or args.repo)
         root = _root(conn, args.repo, args.project)
-        sink_file = open(args.predictions, "w", encoding="utf-8") if args.predictions else None  # noqa: SIM115
+        try:
+            sink_file = open(args.predictions, "w", encoding="utf-8") if args.predictions else None  # noqa: SIM115
+        except OSError as exc:
+            raise CommandError(f"cannot write {args.predictions}: {exc.strerror or exc}") from None
         try:
 
             def sink(row: dict[str, Any]) -> None:
