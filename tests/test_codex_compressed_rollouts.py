@@ -1,31 +1,36 @@
 """Codex rollouts compressed with zstd (`rollout-*.jsonl.zst`): newer Codex compresses cold archived
 rollouts (openai/codex codex-rs/rollout/src/compression.rs: `<name>.jsonl` -> `<name>.jsonl.zst`,
 the plain file removed; a plain file beside its compressed copy wins). Compressed here with the
-real `zstd` program; skipped where there is no decoder."""
+zstandard library, as the zstd program writes a frame (its content size recorded) and as a stream
+(no content size)."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+import zstandard
 
-from lessonloop.capture.codex import compressed
 from tests.conftest import dump_store, run_ingest, store_differences
 from tests.test_codex_adapter import ROLLOUT, SID, assert_counts_agree, rows, write
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("zstd") is None or not compressed.available(), reason="no zstd decoder here"
-)
 
 NAME = f"rollout-2026-05-11T11-26-55-{SID}.jsonl"
 
 
-def _compress(plain: Path) -> Path:
-    subprocess.run(["zstd", "-q", "--rm", str(plain)], check=True)
-    return plain.with_name(plain.name + ".zst")
+def _compress(plain: Path, *, streamed: bool = False) -> Path:
+    """`plain` compressed beside it and removed, as Codex's archiver leaves it."""
+    data = plain.read_bytes()
+    compressor = zstandard.ZstdCompressor()
+    if streamed:  # no content size in the frame header
+        packer = compressor.compressobj()
+        packed = packer.compress(data) + packer.flush()
+    else:
+        packed = compressor.compress(data)
+    target = plain.with_name(plain.name + ".zst")
+    target.write_bytes(packed)
+    plain.unlink()
+    return target
 
 
 def _without_paths(db: Path) -> dict[str, list[Any]]:
@@ -37,11 +42,12 @@ def _without_paths(db: Path) -> dict[str, list[Any]]:
     }
 
 
-def test_a_compressed_rollout_stores_what_its_plain_lines_store(tmp_path: Path) -> None:
+@pytest.mark.parametrize("streamed", [False, True], ids=["sized", "streamed"])
+def test_a_compressed_rollout_stores_what_its_plain_lines_store(tmp_path: Path, streamed: bool) -> None:
     plain_db, zst_db = tmp_path / "plain.db", tmp_path / "zst.db"
     plain = write(tmp_path / "plain" / "archived_sessions" / NAME, ROLLOUT)
     assert run_ingest(plain_db, plain.parent).problems == []
-    packed = _compress(write(tmp_path / "packed" / "archived_sessions" / NAME, ROLLOUT))
+    packed = _compress(write(tmp_path / "packed" / "archived_sessions" / NAME, ROLLOUT), streamed=streamed)
     summary = run_ingest(zst_db, packed.parent)
     assert summary.problems == []
     assert rows(zst_db, "SELECT format FROM source_files") == [("codex-rollout-zst",)]

@@ -4,8 +4,8 @@
 `archived_sessions/rollout-*.jsonl` (a rollout moves there when its session is archived). Newer
 Codex versions compress cold archived rollouts to `rollout-*.jsonl.zst` (codex-rs/rollout
 compression.rs; the plain `.jsonl` wins when both exist): they are read whole (format
-`codex-rollout-zst`, capture/codex/compressed.py decodes them) where a zstd decoder exists, else
-each is reported as a problem, so that no session goes missing silently. The first, TypeScript
+`codex-rollout-zst`, capture/codex/compressed.py decodes them; one that does not decode is
+reported as a problem of its file). The first, TypeScript
 Codex CLI (spring 2025, codex-cli/src/utils/storage/save-rollout.ts) wrote
 `sessions/rollout-YYYY-MM-DD-<id>.json`, one JSON document {session, items}: format
 `codex-rollout-json`, read whole.
@@ -48,23 +48,11 @@ def discover(context: DiscoveryContext) -> list[Found]:
     documents: set[str] = set()
     for folder in searched(context):
         _walk(str(folder), found, compressed, documents, context.problems)
-    readable = zst.available() if compressed else False
-    unread: list[Found] = []
-    for path in sorted(compressed):
-        if path.removesuffix(_COMPRESSED) in found:
-            continue  # the plain rollout is the same session
-        if readable:
-            unread.append(Found(path, FORMAT_ZST))
-        else:
-            context.problems.append(
-                Problem(
-                    path,
-                    None,
-                    "compressed-rollout",
-                    "a Codex rollout compressed with zstd is not read (no zstd decoder here): decompress it"
-                    " (`zstd -d FILE`) and ingest the .jsonl",
-                )
-            )
+    unread = [
+        Found(path, FORMAT_ZST)
+        for path in sorted(compressed)
+        if path.removesuffix(_COMPRESSED) not in found  # else the plain rollout is the same session
+    ]
     return [Found(path, FORMAT) for path in sorted(found)] + unread + [Found(p, FORMAT_JSON) for p in sorted(documents)]
 
 
