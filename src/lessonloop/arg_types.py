@@ -25,6 +25,14 @@ def positive(text: str) -> int:
     return whole_number(text, 1)
 
 
+def port(text: str) -> int:
+    """A TCP port, 0 (a free one) to 65535."""
+    value = whole_number(text, 0)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {value}")
+    return value
+
+
 def duration(text: str) -> float:
     """Seconds in a duration such as 30, 30s, 5m, 2h, 90d, or argparse's error saying what is expected."""
     from lessonloop.durations import DurationError, parse_duration

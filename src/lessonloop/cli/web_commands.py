@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from lessonloop.arg_types import non_negative
+from lessonloop.arg_types import port
 from lessonloop.cli.common import DB_HELP, CommandError
 
 
@@ -25,9 +25,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "Needs the web extra: pip install 'lessonloop[web]'."
         ),
     )
-    parser.add_argument(
-        "--port", type=non_negative, default=8765, metavar="N", help="the port (default 8765; 0: a free one)"
-    )
+    parser.add_argument("--port", type=port, default=8765, metavar="N", help="the port (default 8765; 0: a free one)")
     parser.add_argument("--host", default="127.0.0.1", metavar="H", help="the address to listen on (default 127.0.0.1)")
     parser.add_argument(
         "--allow-remote",
