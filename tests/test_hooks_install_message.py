@@ -26,3 +26,12 @@ def test_install_into_an_existing_file_keeps_the_original(tmp_path: Path) -> Non
     result = cli("hooks", "install", "--project-dir", project)
     assert result.exit_code == 0, result.stderr
     assert "The original is kept in" in result.output
+
+
+def test_install_into_a_missing_project_folder_is_an_error(tmp_path: Path) -> None:
+    """A mistyped --project-dir made the folder and a settings file in it."""
+    missing = tmp_path / "no-such-project"
+    result = cli("hooks", "install", "--project-dir", missing)
+    assert result.exit_code == 1
+    assert "no such folder" in result.stderr and str(missing) in result.stderr, result.stderr
+    assert not missing.exists()

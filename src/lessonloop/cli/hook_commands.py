@@ -115,6 +115,8 @@ def cmd_install(args: argparse.Namespace) -> int:
     from lessonloop.apply.hooks import settings
 
     options = tuple(flag for flag, on in (("--block", args.block), ("--ask", args.ask)) if on)
+    if args.project_dir and args.scope != "user" and not os.path.isdir(os.path.expanduser(args.project_dir)):
+        raise CommandError(f"no such folder: {args.project_dir} (--project-dir names the project's folder)")
     path = settings.settings_path(args.scope, args.project_dir)
     try:
         change = settings.plan_install(path, args.scope, {"PreToolUse": options})
