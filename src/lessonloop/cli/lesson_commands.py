@@ -71,10 +71,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def cmd_learn(args: argparse.Namespace) -> int:
     from lessonloop.pipeline.analysis import analyze_store
     from lessonloop.pipeline.learning import learn_store
+    from lessonloop.report.progress import Busy
 
     with open_cli_store(args.db) as conn:
-        analyze_store(conn)
-        run = learn_store(conn, force=args.force)
+        busy = not args.json and sys.stderr.isatty()
+        with Busy("learning lessons (and embedding new ones for recall by meaning)...", enabled=busy):
+            analyze_store(conn)
+            run = learn_store(conn, force=args.force)
     if args.json:
         emit_json(run.to_json())
     else:

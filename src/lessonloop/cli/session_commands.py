@@ -76,16 +76,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         from lessonloop.pipeline.git_links import link_commits
 
         links = link_commits(conn)  # commits tied to the sessions that made them (docs/git.md, "Links")
+        from lessonloop.report.progress import Busy
+
+        busy = not args.no_progress and not args.json and sys.stderr.isatty()
         analysis = None
         if not args.no_analyze:
             from lessonloop.pipeline.analysis import analyze_store
 
-            analysis = analyze_store(conn, bandit=False if args.no_bandit else None)
+            with Busy("analyzing the sessions...", enabled=busy):
+                analysis = analyze_store(conn, bandit=False if args.no_bandit else None)
         learned = None
         if not args.no_analyze and not args.no_learn:
             from lessonloop.pipeline.learning import learn_store
 
-            learned = learn_store(conn)
+            with Busy("learning lessons (and embedding new ones for recall by meaning)...", enabled=busy):
+                learned = learn_store(conn)
         stats_data = None
         if summary is not None and summary.used_sample:
             from lessonloop.report.queries import stats

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -87,3 +87,26 @@ class CountProgress:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+
+
+class Busy:
+    """A spinner and a line of text on stderr while work of unknown length runs (learning, which
+    may load the recall model for seconds): shown only when `enabled` (a terminal, no --no-progress)."""
+
+    def __init__(self, text: str, *, enabled: bool) -> None:
+        self._text = text
+        self._enabled = enabled
+        self._status: Any = None
+
+    def __enter__(self) -> Busy:
+        if self._enabled:
+            from rich.console import Console
+
+            self._status = Console(stderr=True).status(self._text)
+            self._status.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None

@@ -1,0 +1,67 @@
+"""On a terminal, `learn` and `ingest` show a spinner while they analyze and learn (learning may
+load the recall model for seconds, and nothing was shown meanwhile); piped, or with --no-progress
+or --json, nothing of it appears."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _on_a_terminal(*args: str) -> str:
+    """stdout and stderr of `lessonloop ARGS` run on a pseudo-terminal."""
+    main, side = os.openpty()
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT / "src"), COLUMNS="100", TERM="xterm")
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "lessonloop", *args], stdin=side, stdout=side, stderr=side, env=env, timeout=120
+        )
+    finally:
+        os.close(side)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # EIO: the other side is closed and everything was read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs pseudo-terminals")
+def test_learn_shows_a_spinner_on_a_terminal_only(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    shown = _on_a_terminal("learn", "--db", str(db))
+    assert "learning lessons" in shown, shown
+    piped = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "learn", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO_ROOT / "src")),
+        timeout=120,
+    )
+    assert "learning lessons" not in piped.stdout + piped.stderr
+    quiet = _on_a_terminal("learn", "--db", str(db), "--json")
+    assert "learning lessons" not in quiet
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs pseudo-terminals")
+def test_ingest_shows_it_while_analyzing_and_learning(tmp_path: Path) -> None:
+    from tests.transcript_builder import TranscriptBuilder
+
+    t = TranscriptBuilder()
+    t.prompt("hello")
+    t.write(tmp_path / "in" / f"{t.session_id}.jsonl")
+    shown = _on_a_terminal("ingest", "--db", str(tmp_path / "s.db"), str(tmp_path / "in"))
+    assert "learning lessons" in shown, shown
+    again = _on_a_terminal("ingest", "--db", str(tmp_path / "t.db"), "--no-progress", str(tmp_path / "in"))
+    assert "learning lessons" not in again
