@@ -312,7 +312,8 @@ def _main(argv: Sequence[str] | None) -> int:
         env.setdefault("NO_COLOR", "1")
     options.auto = _apply_auto(args, options) if args.auto else None
     detected = detect(args, options)
-    if not options.error and not options.success and not args.no_profile and not args.quiet and not args.json:
+    quiet_note = args.no_profile or args.quiet or args.json or not _runnable(command[0], env)
+    if not options.error and not options.success and not quiet_note:
         _say(
             "no error pattern is active (no profile for this command): only its limits can stop it early; "
             "-e PATTERN or --profile NAME adds patterns (--list-profiles), --no-profile silences this note"
@@ -337,6 +338,15 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.json:
         _print_summary(result, recorded, detected=detected is not None)
     return result.status
+
+
+def _runnable(program: str, env: dict[str, str]) -> bool:
+    """Whether `program` names something that can be run (the runner says so when not)."""
+    import shutil
+
+    if os.sep in program:
+        return os.access(program, os.X_OK) and not os.path.isdir(program)
+    return shutil.which(program, path=env.get("PATH")) is not None
 
 
 def stop_note(result: RunResult, *, detected: bool = False) -> str | None:
