@@ -152,7 +152,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             where = ", ".join(summary.searched) or "the given paths"
             print(f"Error: nothing could be read from {where}: {summary.nothing_read_reason()}.", file=sys.stderr)
         return 1
+    if results_only and imports and all(_nothing_imported(result) for result in imports):
+        if not args.json:
+            where = ", ".join(result.path for result in imports)
+            print(f"Error: nothing could be imported from {where} (the problems above say why).", file=sys.stderr)
+        return 1
     return 0
+
+
+def _nothing_imported(result: ImportResult) -> bool:
+    """No finding and no test read from a results file, and an error said why."""
+    return not result.findings and not result.tests and any(p.severity == "error" for p in result.problems)
 
 
 def _import_text(result: ImportResult) -> str:
