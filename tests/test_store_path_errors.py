@@ -26,3 +26,31 @@ def test_a_store_on_proc_is_not_called_full() -> None:
     assert result.exit_code == 1
     assert "is full" not in result.stderr, result.stderr
     assert "cannot be opened" in result.stderr
+
+
+def test_another_applications_database_is_left_alone(tmp_path: Path) -> None:
+    """A SQLite file of another program given as the store (a mistyped --db) got every lessonloop
+    table added to it; it is refused now, unchanged."""
+    import sqlite3
+
+    other = tmp_path / "places.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE bookmarks (url TEXT)")
+    conn.execute("INSERT INTO bookmarks VALUES ('https://example.org')")
+    conn.commit()
+    conn.close()
+    result = cli("sessions", "--db", other)
+    assert result.exit_code == 1
+    assert "not a lessonloop store" in result.stderr and "bookmarks" in result.stderr, result.stderr
+    conn = sqlite3.connect(other)
+    tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    conn.close()
+    assert tables == ["bookmarks"]
+
+
+def test_an_empty_sqlite_file_becomes_a_store(tmp_path: Path) -> None:
+    import sqlite3
+
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    assert cli("sessions", "--db", empty).exit_code == 0

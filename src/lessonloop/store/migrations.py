@@ -40,7 +40,20 @@ def _execute_all(conn: sqlite3.Connection, script: str) -> None:
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
-    """Names of the migrations recorded in the store, in the order they were applied."""
+    """Names of the migrations recorded in the store, in the order they were applied. A database
+    of another program (tables, none of them lessonloop's) is refused, left as it was."""
+    tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    if tables and "_migrations" not in tables and "source_files" not in tables:
+        from lessonloop.store.transaction import StoreError, store_file
+
+        where = store_file(conn) or "the store"
+        shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+        raise StoreError(
+            f"the store {where} is not a lessonloop store: it holds another program's tables ({shown}); "
+            "give --db a new file or a lessonloop store",
+            path=where,
+            cause="corrupt",
+        )
     conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     return [row[0] for row in conn.execute("SELECT name FROM _migrations ORDER BY rowid")]
 
