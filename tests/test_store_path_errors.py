@@ -44,8 +44,10 @@ def test_another_applications_database_is_left_alone(tmp_path: Path) -> None:
     assert "not a lessonloop store" in result.stderr and "bookmarks" in result.stderr, result.stderr
     conn = sqlite3.connect(other)
     tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     conn.close()
     assert tables == ["bookmarks"]
+    assert mode == "delete"  # not switched to WAL either
 
 
 def test_an_empty_sqlite_file_becomes_a_store(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from lessonloop.store.migrations import MIGRATIONS, apply_migrations
+from lessonloop.store.migrations import MIGRATIONS, apply_migrations, refuse_another_programs
 from lessonloop.store.transaction import ENV_BUSY_TIMEOUT, StoreError, store_error
 
 __all__ = ["BUSY_TIMEOUT_MS", "ENV_BUSY_TIMEOUT", "StoreError", "busy_timeout_ms", "connect_for_writing", "open_store"]
@@ -44,6 +44,7 @@ def open_store(
         raise store_error(exc, path) from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+        refuse_another_programs(conn)  # before anything changes the file, its journal mode included
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StoreError(f"cannot switch the store {path} to WAL mode (got {mode!r})")

@@ -40,8 +40,15 @@ def _execute_all(conn: sqlite3.Connection, script: str) -> None:
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
-    """Names of the migrations recorded in the store, in the order they were applied. A database
-    of another program (tables, none of them lessonloop's) is refused, left as it was."""
+    """Names of the migrations recorded in the store, in the order they were applied."""
+    refuse_another_programs(conn)
+    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    return [row[0] for row in conn.execute("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def refuse_another_programs(conn: sqlite3.Connection) -> None:
+    """Raise StoreError for a database of another program (tables, none of them lessonloop's):
+    it is to be left as it was (open_store asks before it switches the file to WAL mode)."""
     tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     if tables and "_migrations" not in tables and "source_files" not in tables:
         from lessonloop.store.transaction import StoreError, store_file
@@ -54,8 +61,6 @@ def applied_migrations(conn: sqlite3.Connection) -> list[str]:
             path=where,
             cause="corrupt",
         )
-    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-    return [row[0] for row in conn.execute("SELECT name FROM _migrations ORDER BY rowid")]
 
 
 def apply_migrations(conn: sqlite3.Connection) -> list[str]:
