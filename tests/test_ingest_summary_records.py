@@ -40,3 +40,20 @@ def test_notices_are_not_all_called_format_drift(tmp_path: Path) -> None:
     assert "empty-file" in result.output
     assert "format drift" not in result.output
     assert "Notices (1; nothing lost):" in result.output
+
+
+def test_the_sample_message_says_how_to_read_aider_and_other_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Aider keeps its history in each project, where lessonloop cannot know to look on a first
+    run: the message that the sample was ingested instead says how to point at a folder."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    for key in ("CLAUDE_CONFIG_DIR", "CODEX_HOME", "GEMINI_CLI_HOME", "AIDER_CHAT_HISTORY_FILE", "LESSONLOOP_CONFIG"):
+        monkeypatch.delenv(key, raising=False)
+    result = cli("ingest", "--db", tmp_path / "s.db", "--no-analyze")
+    assert "bundled sample" in result.output
+    assert "lessonloop ingest FOLDER" in result.output and "Aider" in result.output

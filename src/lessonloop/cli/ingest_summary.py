@@ -19,7 +19,9 @@ def ingest_summary_text(summary: IngestSummary) -> str:
         out.append(
             "No agent transcripts found in " + ", ".join(short_path(p, 60) for p in summary.searched) + ".\n"
             "Ingested the bundled sample instead so you can try lessonloop; it is replaced\n"
-            "automatically once real transcripts are ingested.\n"
+            "automatically once real transcripts are ingested. Transcripts elsewhere (Aider keeps\n"
+            "its history in each project folder): `lessonloop ingest FOLDER`, or list the folders\n"
+            "once with `lessonloop config set capture.paths FOLDER ...`.\n"
         )
     removed = summary.sample_removed
     if removed is not None:
