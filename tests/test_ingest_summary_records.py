@@ -57,3 +57,4 @@ def test_the_sample_message_says_how_to_read_aider_and_other_folders(
     result = cli("ingest", "--db", tmp_path / "s.db", "--no-analyze")
     assert "bundled sample" in result.output
     assert "lessonloop ingest FOLDER" in result.output and "Aider" in result.output
+    assert "lessonloop lessons lists what was learned" in " ".join(result.output.split())

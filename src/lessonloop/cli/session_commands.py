@@ -145,7 +145,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             out.print(
                 "\nNext: [bold]lessonloop sessions[/] lists the sessions, "
                 "[bold]lessonloop show ID[/] shows one, [bold]lessonloop report[/] shows what went wrong, "
-                "[bold]lessonloop lessons[/] what was learned from it."
+                "[bold]lessonloop lessons[/] lists what was learned from it."
             )
     if summary is not None and summary.nothing_readable:
         if not args.json:
