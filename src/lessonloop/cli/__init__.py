@@ -15,7 +15,14 @@ from lessonloop import __version__
 from lessonloop.cli import lesson_commands, recall_commands, review_commands
 from lessonloop.cli.analysis_commands import cmd_analyze, cmd_analyze_stats, cmd_report
 from lessonloop.cli.command_parser import CommandParser, keep_parent_options
-from lessonloop.cli.common import CommandError, agent_option, common_options, non_negative, project_option
+from lessonloop.cli.common import (
+    CommandError,
+    UsageError,
+    agent_option,
+    common_options,
+    non_negative,
+    project_option,
+)
 from lessonloop.cli.session_commands import cmd_ingest, cmd_sessions, cmd_show, cmd_stats
 
 __all__ = ["CommandError", "build_parser", "main"]
@@ -277,6 +284,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return handler(args)
+    except UsageError as exc:  # a value naming nothing known (an --agent): a usage error, as for --project
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
     except CommandError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1

@@ -27,6 +27,11 @@ class CommandError(Exception):
     """A failure to report as `Error: ...` with exit status 1."""
 
 
+class UsageError(CommandError):
+    """An option's value that names nothing known (an --agent no one has): `Error: ...` with exit
+    status 2, as argparse's usage errors and an unknown --project."""
+
+
 def console() -> Console:
     """The terminal output of tables and texts: every string printed or put in a table is
     redacted again (prose scope) before rich renders it, so widths are measured on what is shown."""
@@ -100,7 +105,7 @@ def known_agent(conn: sqlite3.Connection, agent: str | None) -> str | None:
     stored = [row[0] for row in conn.execute("SELECT DISTINCT agent FROM sessions WHERE agent IS NOT NULL")]
     known = sorted({*agents(), *stored})
     if agent not in known:
-        raise CommandError(f"unknown agent {agent!r}; the agents known are: {', '.join(known)}")
+        raise UsageError(f"unknown agent {agent!r}; the agents known are: {', '.join(known)}")
     return agent
 
 
