@@ -7,6 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from lessonloop.arg_types import positive
 from lessonloop.cli.common import CommandError, common_options, console, emit_json, open_cli_store
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ def register(commands: Commands) -> None:
         description="Search the team's lessons on the server (PostgreSQL full-text search).",
     )
     search.add_argument("text", metavar="TEXT", help="words to look for (web-search syntax: quotes, or, -word)")
-    search.add_argument("-n", "--top", type=int, default=10, metavar="N", help="at most N results (default 10)")
+    search.add_argument("-n", "--top", type=positive, default=10, metavar="N", help="at most N results (default 10)")
     search.add_argument(
         "--meaning",
         action="store_true",
