@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderableType
+from rich.errors import MarkupError
 from rich.segment import Segment
 from rich.text import Text
 
@@ -21,7 +22,11 @@ class RedactingConsole(Console):
     """A rich Console that redacts (prose scope) every string and Text it renders."""
 
     def render_str(self, text: str, **options: Any) -> Text:
-        return super().render_str(redact(text)[0] if text else text, **options)
+        shown = redact(text)[0] if text else text
+        try:
+            return super().render_str(shown, **options)
+        except MarkupError:  # a text of the store's read as a tag it is not ("[/x]" in a path): shown as it is
+            return super().render_str(shown, **{**options, "markup": False})
 
     def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
         if isinstance(renderable, Text):

@@ -139,12 +139,14 @@ def render_report(console: Console, report: Report) -> None:
             tests,
         )
     console.print(table)
+    from rich.markup import escape
+
     for project, habits in report.habits.items():
-        console.print(f"\n[bold]{project}[/]: worst habits")
+        console.print(f"\n[bold]{escape(project)}[/]: worst habits")
         if not habits:
             console.print("  none found")
         for habit in habits:
-            console.print(f"  {habit.name}: {habit.detail}")
+            console.print(f"  {escape(habit.name)}: {escape(habit.detail)}")
 
 
 def render_habit_stats(console: Console, associations: Sequence[Association], sessions: int) -> None:

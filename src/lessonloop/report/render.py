@@ -67,6 +67,7 @@ def render_sessions(console: Console, rows: list[SessionRow]) -> None:
     if not rows:
         console.print("No sessions stored yet. Run [bold]lessonloop ingest[/] first.")
         return
+    from rich.markup import escape
     from rich.text import Text
 
     # The figures always show, each column as wide as its widest cell (rich would otherwise cut
@@ -75,9 +76,9 @@ def render_sessions(console: Console, rows: list[SessionRow]) -> None:
     columns: list[tuple[str, str, Any]] = [
         ("START", "left", lambda r: local_time(r.started_at)),
         ("SESSION", "left", lambda r: r.id[:8]),
-        ("AGENT", "left", lambda r: r.agent),
+        ("AGENT", "left", lambda r: escape(r.agent)),
         ("PROJECT", "left", lambda r: r.project),
-        ("MODEL", "left", lambda r: one_line(short_model(r.model), 16)),
+        ("MODEL", "left", lambda r: escape(one_line(short_model(r.model), 16))),
         ("PROMPTS", "right", lambda r: str(r.prompts)),
         ("TOOLS", "right", lambda r: str(r.tool_calls)),
         ("ERRORS", "right", lambda r: f"[red]{r.errors}[/]" if r.errors else "0"),
@@ -93,8 +94,9 @@ def render_sessions(console: Console, rows: list[SessionRow]) -> None:
 
     others = [name for name in widths if name not in ("MODEL", "SUB")]
     room = max(6, min(24, console.width - used(others) - gap))
-    cells["PROJECT"] = [short_path(row.project, room) for row in rows]
-    widths["PROJECT"] = max([len("PROJECT")] + [len(c) for c in cells["PROJECT"]])
+    paths = [short_path(row.project, room) for row in rows]
+    cells["PROJECT"] = [escape(path) for path in paths]
+    widths["PROJECT"] = max([len("PROJECT")] + [len(path) for path in paths])
     shown = [name for name, _justify, _value in columns if name not in ("MODEL", "SUB")]
     for optional in ("MODEL", "SUB"):
         if used(shown) + gap + widths[optional] <= console.width:
@@ -112,7 +114,7 @@ def render_sessions(console: Console, rows: list[SessionRow]) -> None:
     for index, row in enumerate(rows):
         line = [cells[name][index] for name in order if name in shown]
         if with_prompt:
-            line.append(one_line(row.title or row.first_prompt, 80))
+            line.append(escape(one_line(row.title or row.first_prompt, 80)))
         table.add_row(*line)
     console.print(table)
     console.print(f"[dim]{len(rows)} session(s). `lessonloop show ID` for one session's timeline.[/]")

@@ -1,0 +1,45 @@
+"""Texts of the store with square brackets (a folder "[/x]", a Next.js route "app/[id]", a prompt
+"fix [/] the [red]thing") are data, not rich markup: the tables show them as they are. A closing
+tag that matched nothing made `sessions`, `stats` and `report` end in a traceback (MarkupError),
+and an opening one ("[bold]", "[id]") was taken as a style and vanished."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import cli
+from tests.transcript_builder import TranscriptBuilder
+
+CWD = "/tmp/brackets/[/x]/app/[id]"
+
+
+@pytest.fixture
+def bracket_store(tmp_path: Path) -> Path:
+    t = TranscriptBuilder(cwd=CWD, start=datetime(2026, 11, 1, 9, 0, tzinfo=UTC))
+    t.prompt("fix [/] the [red]thing")
+    t.bash("echo x", "ok")
+    t.write(tmp_path / "in" / f"{t.session_id}.jsonl")
+    db = tmp_path / "s.db"
+    assert cli("ingest", "--db", db, tmp_path / "in").exit_code == 0
+    return db
+
+
+@pytest.mark.parametrize("command", [["sessions"], ["stats"], ["report"], ["analyze", "stats"], ["quality"]])
+def test_no_command_fails_on_brackets(bracket_store: Path, command: list[str]) -> None:
+    result = cli(*command, "--db", bracket_store)
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr and "MarkupError" not in result.stderr
+
+
+def test_the_sessions_table_shows_them_as_they_are(bracket_store: Path) -> None:
+    out = cli("sessions", "--db", bracket_store).output
+    assert "[/x]/app/[id]" in out
+    assert "fix [/] the [red]thing" in out
+
+
+def test_the_report_names_the_project_as_it_is(bracket_store: Path) -> None:
+    out = cli("report", "--db", bracket_store).output
+    assert "[bold]" not in out
