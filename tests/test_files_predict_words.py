@@ -35,3 +35,18 @@ def test_evaluate_with_an_unwritable_predictions_file_is_an_error_not_a_tracebac
     result = cli("files", "evaluate", "--repo", repo, "--predictions", target, "--db", db)
     assert result.exit_code == 1
     assert f"cannot write {target}" in result.stderr, result.stderr
+
+
+def test_a_path_with_brackets_is_shown_as_it_is(tmp_path: Path) -> None:
+    """A Next.js route folder, app/[id]/: rich took "[id]" for a style and the table showed
+    "app//page.tsx"."""
+    repo = make_repo(tmp_path / "web")
+    for round_ in range(3):
+        commit_file(
+            repo, "app/[id]/page.tsx", f"// {round_}\n", f"page: [bold] fix ({round_})", f"2026-11-01T0{round_}:10:00Z"
+        )
+    db = tmp_path / "s.db"
+    assert cli("ingest", "--git", "--db", db, repo).exit_code == 0
+    out = cli("files", "predict", "fix", "the", "page", "-p", str(repo), "--db", db).output
+    assert "app/[id]/page.tsx" in out, out
+    assert "[bold] fix" in out

@@ -147,10 +147,11 @@ def cmd_files_predict(args: argparse.Namespace) -> int:
             }
         )
         return 0
+    from rich.markup import escape
     from rich.table import Table
 
     out = console()
-    out.print(f"{root}: learned from {update.examples:,} commits and chats ({update.learned_now:,} new)")
+    out.print(f"{escape(root)}: learned from {update.examples:,} commits and chats ({update.learned_now:,} new)")
     if not predictions:
         out.print("No file to predict: the history has no files that exist now.")
         return 0
@@ -158,7 +159,7 @@ def cmd_files_predict(args: argparse.Namespace) -> int:
     for name, justify in (("#", "right"), ("file", "left"), ("score", "right"), ("why", "left")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for rank, p in enumerate(predictions, start=1):
-        table.add_row(str(rank), p.path, f"{p.score:.2f}", "; ".join(p.reasons))
+        table.add_row(str(rank), escape(p.path), f"{p.score:.2f}", escape("; ".join(p.reasons)))
     out.print(table)
     return 0
 
@@ -206,13 +207,14 @@ def cmd_files_evaluate(args: argparse.Namespace) -> int:
 
 
 def _print_evaluation(root: str, evaluation: Evaluation) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from lessonloop.learn.file_prediction.metrics import METRICS
 
     out = console()
     out.print(
-        f"{root}: {evaluation.examples:,} examples, trained on the first {evaluation.train_examples:,}, "
+        f"{escape(root)}: {evaluation.examples:,} examples, trained on the first {evaluation.train_examples:,}, "
         f"{evaluation.test_commits:,} commits tested (online: each learned after it was predicted)"
     )
     for mode, title in (("message", "from the message"), ("seed", "from the message and the first file as seed")):
