@@ -43,3 +43,16 @@ def test_the_sessions_table_shows_them_as_they_are(bracket_store: Path) -> None:
 def test_the_report_names_the_project_as_it_is(bracket_store: Path) -> None:
     out = cli("report", "--db", bracket_store).output
     assert "[bold]" not in out
+
+
+def test_a_sessions_analysis_shows_paths_as_they_are(tmp_path: Path) -> None:
+    t = TranscriptBuilder(cwd="/tmp/web", start=datetime(2026, 11, 1, 9, 0, tzinfo=UTC))
+    t.prompt("fix the page")
+    for _ in range(2):  # read twice: a duplicate read, a signal that names the path
+        call = t.tool_use("Read", {"file_path": "/tmp/web/app/[id]/page.tsx"})
+        t.tool_result(call, "export default function Page() {}", is_error=False)
+    t.write(tmp_path / "in" / f"{t.session_id}.jsonl")
+    db = tmp_path / "s.db"
+    assert cli("ingest", "--db", db, tmp_path / "in").exit_code == 0
+    out = cli("analyze", "--session", t.session_id, "--db", db).output
+    assert "app/[id]/page.tsx" in out, out

@@ -178,6 +178,7 @@ def _history_from_paths(paths: list[str], db: Path, project: str | None, agent: 
 
 
 def _print_report(data: dict[str, Any]) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from lessonloop.cli.common import console
@@ -210,13 +211,13 @@ def _print_report(data: dict[str, Any]) -> None:
             fired.add_column(column, justify="left" if column == "lesson" else "right")
         for item in data["lessons_fired"]:
             fired.add_row(
-                item["title"][:100], str(item["fired"]), str(item["warned_errors"]), str(item["false_alarms"])
+                escape(item["title"][:100]), str(item["fired"]), str(item["warned_errors"]), str(item["false_alarms"])
             )
         out.print(fired)
     if data["missed_repeated"] and "failures" not in data:
         out.print("Missed repeated usage errors:")
         for item in data["missed_repeated"][:10]:
-            out.print(f"  {item['ts']}  {item['tool']}  {item['call'][:80]}  [{item['error_class']}]")
+            out.print(escape(f"  {item['ts']}  {item['tool']}  {item['call'][:80]}  [{item['error_class']}]"))
     if "failures" in data:
         _print_failures(out, data["failures"])
     if "labels" in data:

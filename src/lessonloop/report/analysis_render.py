@@ -41,9 +41,10 @@ def analysis_run_text(run: AnalysisRun) -> str:
 
 
 def render_session_analysis(console: Console, data: dict[str, Any]) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
-    console.print(f"[bold]Session {data['session_id']}[/]  {data.get('project') or ''}")
+    console.print(f"[bold]Session {data['session_id']}[/]  {escape(data.get('project') or '')}")
     console.print(
         f"{data['tool_calls']} tool calls, {data['typed_prompts']} typed prompts "
         f"(engagement {_pct(data.get('engagement_rate'))}); compliance {_pct(data.get('compliance'))}; "
@@ -53,7 +54,7 @@ def render_session_analysis(console: Console, data: dict[str, Any]) -> None:
     for column in ("rule", "status", "evidence"):
         rules.add_column(column)
     for rule in data.get("rules", []):
-        rules.add_row(rule.get("rule_id", "?"), rule.get("status", "?"), _evidence_text(rule))
+        rules.add_row(escape(rule.get("rule_id", "?")), rule.get("status", "?"), _evidence_text(rule))
     console.print(rules)
     signals = Table(title="Signals", title_justify="left")
     for column in ("kind", "line", "tool call", "detail"):
@@ -64,25 +65,28 @@ def render_session_analysis(console: Console, data: dict[str, Any]) -> None:
                 kind.replace("_", " ").rstrip("s"),
                 str(item.get("line")),
                 item.get("tool_use_id") or "",
-                item.get("path") or "",
+                escape(item.get("path") or ""),
             )
     for error in data.get("errors", []):
         signals.add_row(
             "error",
             str(error.get("line")),
             error.get("tool_use_id", ""),
-            f"{error['class']}  {error.get('evidence', '')}"[:160],
+            escape(f"{error['class']}  {error.get('evidence', '')}"[:160]),
         )
     for correction in data.get("corrections", []):
         signals.add_row(
-            f"correction ({correction['kind']})", str(correction.get("line")), "", (correction.get("text") or "")[:160]
+            f"correction ({correction['kind']})",
+            str(correction.get("line")),
+            "",
+            escape((correction.get("text") or "")[:160]),
         )
     for finding in data.get("findings", []):
         signals.add_row(
             f"finding ({finding.get('severity')})",
             str(finding.get("line")),
             finding.get("tool_use_id", ""),
-            f"{finding.get('rule')}: {finding.get('path')}",
+            escape(f"{finding.get('rule')}: {finding.get('path')}"),
         )
     console.print(signals)
     outcomes = data.get("outcomes", {})
