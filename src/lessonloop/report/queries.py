@@ -14,7 +14,7 @@ from typing import Any
 
 from lessonloop.store.git_link_reader import session_commits
 from lessonloop.store.session_ids import SessionNotFound
-from lessonloop.store.session_span import session_start
+from lessonloop.store.session_span import session_end, session_start
 
 # Every session with the main session it belongs to.
 _TREE = "SELECT id, coalesce(parent_id, id) AS root FROM sessions"
@@ -370,7 +370,12 @@ _CALL_COLUMNS = (
 
 def session_timeline(conn: sqlite3.Connection, session_id: str) -> Timeline:
     """A session's messages and tool calls in order, with its subagents."""
-    row = conn.execute(f"SELECT {', '.join(_SESSION_COLUMNS)} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    # Its start and end as the session lists give them (store/session_span.py), not only what the agent recorded.
+    columns = ", ".join(
+        session_start("s") if c == "started_at" else session_end("s") if c == "ended_at" else f"s.{c}"
+        for c in _SESSION_COLUMNS
+    )
+    row = conn.execute(f"SELECT {columns} FROM sessions s WHERE s.id = ?", (session_id,)).fetchone()
     if row is None:
         raise SessionNotFound(f"no session {session_id!r}")
     session = dict(zip(_SESSION_COLUMNS, row, strict=True))
