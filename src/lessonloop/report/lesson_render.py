@@ -35,21 +35,32 @@ def render_lesson_list(console: Console, lessons: Sequence[LessonRow], statuses:
         shown = "any status" if not statuses else "status " + ", ".join(statuses)
         console.print(f"No lessons with {shown} match. `lessonloop learn` learns them from the stored sessions.")
         return
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for name in ("ID", "TIER", "STATUS", "CONF", "SEEN", "SEVERITY", "SCOPE"):
-        table.add_column(name, justify="right" if name in ("ID", "CONF", "SEEN") else "left", no_wrap=True)
-    table.add_column("TITLE", no_wrap=True, overflow="ellipsis", ratio=1, min_width=20)
-    for lesson in lessons:
-        style = _STATUS_STYLE.get(lesson.status, "")
-        table.add_row(
+    rows = [
+        [
             str(lesson.id),
             lesson.tier,
-            f"[{style}]{lesson.status}[/]" if style else lesson.status,
+            lesson.status,
             f"{lesson.confidence:.2f}",
             f"{lesson.failed_sessions}/{lesson.sessions}",
             lesson.severity,
-            escape(scope_text(lesson)),
-            escape(one_line(lesson.title, TITLE_WIDTH)),
+            one_line(scope_text(lesson), 16),
+        ]
+        for lesson in lessons
+    ]
+    names = ("ID", "TIER", "STATUS", "CONF", "SEEN", "SEVERITY", "SCOPE")
+    # Each short column as wide as its widest cell: only the title gives way on a narrow terminal.
+    widths = [max(len(name), *(len(row[i]) for row in rows)) for i, name in enumerate(names)]
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for name, width in zip(names, widths, strict=True):
+        justify = "right" if name in ("ID", "CONF", "SEEN") else "left"
+        table.add_column(name, justify=justify, no_wrap=True, min_width=width)  # type: ignore[arg-type]
+    room = console.width - sum(widths) - 2 * len(names)
+    table.add_column("TITLE", no_wrap=True, overflow="ellipsis", max_width=max(8, room))
+    for lesson, row in zip(lessons, rows, strict=True):
+        style = _STATUS_STYLE.get(lesson.status, "")
+        status = f"[{style}]{row[2]}[/]" if style else row[2]
+        table.add_row(
+            row[0], row[1], status, row[3], row[4], row[5], escape(row[6]), escape(one_line(lesson.title, TITLE_WIDTH))
         )
     console.print(table)
     console.print(f"[dim]{len(lessons)} lesson(s). `lessonloop lessons show ID` says why one exists.[/]")
