@@ -237,40 +237,52 @@ def _render_list(rows: list[RunRow]) -> None:
     from lessonloop.report.render import local_time, one_line
 
     out = console()
+    columns: list[tuple[str, str, list[str]]] = [
+        ("ID", "right", [str(row.id) for row in rows]),
+        ("STARTED", "left", [local_time(row.started_at) for row in rows]),
+        ("COMMAND", "left", [one_line(row.command_norm, 80) for row in rows]),
+        ("STATUS", "right", [str(row.exit_status) for row in rows]),
+        ("REASON", "left", [_reason(row) for row in rows]),
+        ("DURATION", "right", [seconds_text(row.duration) for row in rows]),
+        ("FIRST OUT", "right", [seconds_text(row.first_output) for row in rows]),
+        ("LINES OUT/ERR", "right", [f"{row.stdout_lines}/{row.stderr_lines}" for row in rows]),
+        ("MATCHES", "right", [str(row.match_count) if row.match_count else "" for row in rows]),
+        ("RATING", "right", [str(row.rating) if row.rating is not None else "" for row in rows]),
+    ]
+    widths = {name: max(len(name), *(len(cell) for cell in cells)) for name, _justify, cells in columns}
+    # Each column as wide as its widest cell; the ones that do not fit are left out, the least
+    # needed first, and the command takes what is left (at least 12).
+    shown = [name for name, _justify, _cells in columns]
+    for optional in ("FIRST OUT", "LINES OUT/ERR", "DURATION", "RATING", "MATCHES"):
+        fixed = [n for n in shown if n != "COMMAND"]
+        if sum(widths[n] for n in fixed) + 2 * (len(shown) - 1) + 12 <= out.width:
+            break
+        shown.remove(optional)
+    fixed_width = sum(widths[n] for n in shown if n != "COMMAND") + 2 * (len(shown) - 1)
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for name, justify in (
-        ("ID", "right"),
-        ("STARTED", "left"),
-        ("COMMAND", "left"),
-        ("STATUS", "right"),
-        ("REASON", "left"),
-        ("DURATION", "right"),
-        ("FIRST OUT", "right"),
-        ("LINES OUT/ERR", "right"),
-        ("MATCHES", "right"),
-        ("RATING", "right"),
-    ):
+    for name, justify, _cells in columns:
+        if name not in shown:
+            continue
         if name == "COMMAND":
-            table.add_column(name, no_wrap=True, overflow="ellipsis", ratio=1, min_width=12)
+            table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=max(12, out.width - fixed_width))
         else:
-            table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    for row in rows:
-        status = str(row.exit_status)
-        reason = row.reason + (" (stopped)" if row.stopped and row.reason not in ("error", "success") else "")
-        table.add_row(
-            str(row.id),
-            local_time(row.started_at),
-            escape(one_line(row.command_norm, 80)),
-            status if row.exit_status == 0 else f"[red]{status}[/]",
-            escape(reason),
-            seconds_text(row.duration),
-            seconds_text(row.first_output),
-            f"{row.stdout_lines}/{row.stderr_lines}",
-            str(row.match_count) if row.match_count else "",
-            str(row.rating) if row.rating is not None else "",
-        )
+            table.add_column(name, justify=justify, no_wrap=True, min_width=widths[name])  # type: ignore[arg-type]
+    for index, row in enumerate(rows):
+        cells = []
+        for name, _justify, values in columns:
+            if name not in shown:
+                continue
+            cell = escape(values[index])
+            if name == "STATUS" and row.exit_status != 0:
+                cell = f"[red]{cell}[/]"
+            cells.append(cell)
+        table.add_row(*cells)
     out.print(table)
     out.print(f"[dim]{len(rows)} run(s). `lessonloop runs show ID` for one run in full.[/]")
+
+
+def _reason(row: RunRow) -> str:
+    return row.reason + (" (stopped)" if row.stopped and row.reason not in ("error", "success") else "")
 
 
 def _bytes_text(value: int) -> str:
