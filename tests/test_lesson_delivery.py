@@ -56,7 +56,8 @@ def test_the_section_goes_to_the_file_the_agent_reads(
     # the same section as `--format md` prints
     assert text == cli("lessons", "export", "--db", store_with_a_lesson, "--format", "md").output
     again = cli("lessons", "export", "--db", store_with_a_lesson, "--agent", agent, "--json").json()
-    assert again == {"format": "md", "to": file_name, "lessons": 1, "changed": False}
+    # "project": the folder's project, whose lessons (and the global ones) the file holds
+    assert again == {"format": "md", "to": file_name, "lessons": 1, "changed": False, "project": str(project)}
 
 
 def test_aider_gets_conventions_md_and_the_line_that_makes_it_read_it(

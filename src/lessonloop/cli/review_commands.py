@@ -232,8 +232,10 @@ def _export_command(sub: Commands) -> None:
             "--agent A writes the section into the file that agent reads, in the current folder\n"
             "(or --to FILE): CLAUDE.md (claude-code), AGENTS.md (codex, opencode), GEMINI.md\n"
             "(gemini), CONVENTIONS.md (aider, which reads it once .aider.conf.yml has\n"
-            "`read: CONVENTIONS.md`, or with `aider --read CONVENTIONS.md`). The lessons are the\n"
-            "same for every agent: what one agent got wrong in a project warns the others."
+            "`read: CONVENTIONS.md`, or with `aider --read CONVENTIONS.md`). It holds the lessons\n"
+            "of that folder's project (placed as the hooks place a folder) and the global ones;\n"
+            "-p names another project. The lessons are the same for every agent: what one agent\n"
+            "got wrong in a project warns the others."
         ),
     )
     parser.add_argument("--format", choices=("jsonl", "md"), help="jsonl (default) or md (the default with --agent)")
@@ -458,16 +460,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = args.format or ("md" if delivery is not None else "jsonl")
     markdown = fmt == "md"
     status = args.status or ("active" if markdown else LIST_STATUSES)
+    target = Path(args.to) if args.to else Path(delivery.name if delivery is not None else "")
+    folder_project = None
     with open_cli_store(args.db) as conn:
+        if delivery is not None and args.project is None:
+            # A project's own instructions file: that project's lessons and the global ones, not
+            # every project's (a lesson about one repository would land in another's AGENTS.md).
+            from lessonloop.apply.mcp_tools import resolve_project as place_folder
+
+            folder_project = place_folder(conn, str(target.absolute().parent))
         rows = list_lessons(
             conn, status=status, project=args.project, min_confidence=args.min_confidence, order="signature"
         )
+    if folder_project is not None:
+        rows = [row for row in rows if row.scope == "global" or row.project == folder_project]
     records = [row.to_json() for row in rows]
     text = exchange.markdown_section(records) + "\n" if markdown else exchange.export_jsonl(records)
     if not args.to and delivery is None:
         sys.stdout.write(text)
         return 0
-    target = Path(args.to) if args.to else Path(delivery.name if delivery is not None else "")
     described = delivery or (instruction_files.for_path(str(target)) if markdown else None)
     hint = described.hint if described is not None else None
     try:
@@ -481,12 +492,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from exc
     if args.json:
         data = {"format": fmt, "to": str(target), "lessons": len(records), "changed": changed}
+        if folder_project is not None:
+            data["project"] = folder_project
         if hint:
             data["hint"] = hint
         emit_json(data)
     else:
         state = "written" if changed else "unchanged, already up to date"
         print(f"Exported {len(records)} lesson(s) to {target} ({fmt}; {state}).")
+        if folder_project is not None:
+            print(f"The lessons of {folder_project} and the global ones (-p names another project).")
         if hint:
             print(hint)
     return 0
