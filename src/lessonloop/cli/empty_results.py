@@ -69,9 +69,9 @@ def no_recall_text(
         where += " AND (scope = 'global' OR project = ?)"
         params.append(project)
     if not _count(conn, f"SELECT count(*) FROM lessons WHERE {where}", params):
-        which = " or ".join(statuses) + (f" of the project {project} or global" if project else "")
+        which = " or ".join(statuses) + " lesson" + (f" of the project {project}, nor a global one," if project else "")
         return (
-            f"No {which} lesson to recall from ({_plural(total, 'lesson')} stored; "
+            f"No {which} to recall from ({_plural(total, 'lesson')} stored; "
             "`lessonloop lessons list --status all` lists them, `recall --all` searches every status)."
         )
     return f"Nothing passed the minimum score ({min_score:g}) for {text!r}."
