@@ -66,19 +66,3 @@ def test_the_section_holds_the_folders_project_and_global_lessons(tmp_path: Path
     named = cli("lessons", "export", "--agent", "codex", "--to", client_b / "AGENTS.md", "-p", "client-a", "--db", db)
     assert named.exit_code == 0, named.stderr
     assert "lesson of client A only" in (client_b / "AGENTS.md").read_text()
-
-
-def test_an_instructions_file_given_with_to_is_scoped_the_same_way(tmp_path: Path) -> None:
-    """`--format md --to CLAUDE.md` names the same kind of file as --agent does."""
-    client_a = _repo(tmp_path / "client-a")
-    client_b = _repo(tmp_path / "client-b")
-    lessons = tmp_path / "lessons.jsonl"
-    lessons.write_text(json.dumps(_lesson("a" * 20, "lesson of client A only", "project", str(client_a))) + "\n")
-    db = tmp_path / "s.db"
-    assert cli("lessons", "import", lessons, "--db", db).exit_code == 0
-    assert cli("lessons", "approve", "aaaa", "--db", db).exit_code == 0
-    result = cli("lessons", "export", "--format", "md", "--to", client_b / "CLAUDE.md", "--db", db)
-    assert result.exit_code == 0, result.stderr
-    assert "client A" not in (client_b / "CLAUDE.md").read_text()
-    # Printed to standard output, or written to a file of another name, the section holds every project's.
-    assert "lesson of client A only" in cli("lessons", "export", "--format", "md", "--db", db).output

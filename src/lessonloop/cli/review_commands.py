@@ -463,10 +463,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     target = Path(args.to) if args.to else Path(delivery.name if delivery is not None else "")
     folder_project = None
     with open_cli_store(args.db) as conn:
-        instructions_file = delivery is not None or (
-            markdown and bool(args.to) and instruction_files.for_path(str(target)) is not None
-        )
-        if instructions_file and args.project is None:
+        if delivery is not None and args.project is None:
             # A project's own instructions file: that project's lessons and the global ones, not
             # every project's (a lesson about one repository would land in another's AGENTS.md).
             from lessonloop.apply.mcp_tools import resolve_project as place_folder
