@@ -56,3 +56,16 @@ def test_a_sessions_analysis_shows_paths_as_they_are(tmp_path: Path) -> None:
     assert cli("ingest", "--db", db, tmp_path / "in").exit_code == 0
     out = cli("analyze", "--session", t.session_id, "--db", db).output
     assert "app/[id]/page.tsx" in out, out
+
+
+def test_quality_shows_a_repeated_commit_message_as_it_is(tmp_path: Path) -> None:
+    """ "chore: bump [skip ci]" was listed as "chore: bump " (rich took [skip ci] for a style)."""
+    from tests.git_helpers import commit_file, make_repo
+
+    repo = make_repo(tmp_path / "repo")
+    for round_ in range(3):
+        commit_file(repo, "VERSION", f"{round_}\n", "chore: bump [skip ci]", f"2026-11-01T0{round_}:00:00Z")
+    db = tmp_path / "s.db"
+    assert cli("ingest", "--git", "--db", db, repo).exit_code == 0
+    out = cli("quality", "--db", db).output
+    assert "chore: bump [skip ci]" in out, out

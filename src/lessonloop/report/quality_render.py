@@ -22,7 +22,9 @@ def _table(title: str, *columns: str) -> Table:
 
 
 def render_quality(console: Console, data: dict[str, Any]) -> None:
-    scope = f" of the project {data['project']}" if data["project"] else ""
+    from rich.markup import escape
+
+    scope = f" of the project {escape(data['project'])}" if data["project"] else ""
     console.print(
         f"Collection quality{scope}: [bold]{data['sessions']:,}[/] sessions, [bold]{data['chats']:,}[/] chats, "
         f"[bold]{data['commits']:,}[/] commits."
@@ -57,7 +59,8 @@ def render_quality(console: Console, data: dict[str, Any]) -> None:
     console.print(duplicates)
     for kind in ("prompts", "commit_messages"):
         for item in dups[kind]["top"]:
-            console.print(f"  [dim]{item['count']}x {kind.replace('_', ' ')[:-1]}:[/] {one_line(item['text'], 90)}")
+            text = escape(one_line(item["text"], 90))
+            console.print(f"  [dim]{item['count']}x {kind.replace('_', ' ')[:-1]}:[/] {text}")
 
     unlinked = data["unlinked_commits"]
     if unlinked["commits"]:
