@@ -94,8 +94,10 @@ def learn_run_text(run: Any) -> str:
         how = " (the latest ones, on from the last run)"
     elif getattr(run, "relearned_because", None):
         how = f" (everything again: {run.relearned_because})"
+    calls = f"{run.tool_calls:,} tool call{'' if run.tool_calls == 1 else 's'}"
+    lessons = f"{run.lessons} lesson{'' if run.lessons == 1 else 's'}"
     text = (
-        f"Learned from {run.tool_calls:,} tool calls{how} in {run.seconds:.2f} s: {run.lessons} lessons "
+        f"Learned from {calls}{how} in {run.seconds:.2f} s: {lessons} "
         f"({run.new} new, {run.updated} updated, {run.archived} archived)."
     )
     if run.embedded:
