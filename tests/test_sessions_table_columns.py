@@ -52,3 +52,17 @@ def test_agent_and_project_end_are_shown_whole(width: int) -> None:
     assert "183" in body[0] and " 13 " in body[0] and "13.0M" in body[0]  # every figure
     if width >= 160:
         assert "Work on bead" in body[0]  # the first prompt when there is room, shortened
+
+
+def test_wide_characters_are_measured_as_they_show() -> None:
+    """A project path in Chinese takes two cells a character: measured in characters, the column
+    was too narrow and the token count was cut off ("TOKEN", "1" for 10)."""
+    row = _row("claude-code", "/home/用户/项目/我的应用程序")
+    out = io.StringIO()
+    render_sessions(Console(file=out, width=100, highlight=False, color_system=None), [row])
+    lines = out.getvalue().splitlines()
+    from rich.cells import cell_len
+
+    assert all(cell_len(line) <= 100 for line in lines)
+    assert lines[0].rstrip().endswith("TOKENS") or "TOKENS" in lines[0], lines[0]
+    assert "13.0M" in lines[1], lines[1]

@@ -67,6 +67,7 @@ def render_sessions(console: Console, rows: list[SessionRow]) -> None:
     if not rows:
         console.print("No sessions stored yet. Run [bold]lessonloop ingest[/] first.")
         return
+    from rich.cells import cell_len
     from rich.markup import escape
     from rich.text import Text
 
@@ -94,9 +95,9 @@ def render_sessions(console: Console, rows: list[SessionRow]) -> None:
 
     others = [name for name in widths if name not in ("MODEL", "SUB")]
     room = max(6, min(24, console.width - used(others) - gap))
-    paths = [short_path(row.project, room) for row in rows]
+    paths = [_cut_start(short_path(row.project, room), room) for row in rows]
     cells["PROJECT"] = [escape(path) for path in paths]
-    widths["PROJECT"] = max([len("PROJECT")] + [len(path) for path in paths])
+    widths["PROJECT"] = max([len("PROJECT")] + [cell_len(path) for path in paths])
     shown = [name for name, _justify, _value in columns if name not in ("MODEL", "SUB")]
     for optional in ("MODEL", "SUB"):
         if used(shown) + gap + widths[optional] <= console.width:
@@ -118,6 +119,17 @@ def render_sessions(console: Console, rows: list[SessionRow]) -> None:
         table.add_row(*line)
     console.print(table)
     console.print(f"[dim]{len(rows)} session(s). `lessonloop show ID` for one session's timeline.[/]")
+
+
+def _cut_start(text: str, cells: int) -> str:
+    """`text` cut at its start to fit `cells` terminal cells (a wide character takes two)."""
+    from rich.cells import cell_len
+
+    if cell_len(text) <= cells:
+        return text
+    while text and cell_len("…" + text) > cells:
+        text = text[1:]
+    return "…" + text
 
 
 def render_stats(console: Console, data: dict[str, Any]) -> None:
