@@ -40,3 +40,14 @@ def test_the_short_columns_stay_whole_at_80_columns() -> None:
     assert first.split()[:7] == ["8", "candidate", "active", "0.37", "4/4", "medium", "spotter"], first
     assert second.split()[0] == "117"
     assert "`git push`" in first
+
+
+def test_a_wide_scope_name_is_measured_in_cells() -> None:
+    out = io.StringIO()
+    lesson = _lesson(8, project="/home/用户/我的应用")
+    render_lesson_list(Console(file=out, width=80, color_system=None), [lesson], None)
+    from rich.cells import cell_len
+
+    lines = out.getvalue().splitlines()
+    assert all(cell_len(line) <= 80 for line in lines)
+    assert "我的应用" in lines[1] and lines[1].split()[0] == "8", lines[1]

@@ -249,7 +249,9 @@ def _render_list(rows: list[RunRow]) -> None:
         ("MATCHES", "right", [str(row.match_count) if row.match_count else "" for row in rows]),
         ("RATING", "right", [str(row.rating) if row.rating is not None else "" for row in rows]),
     ]
-    widths = {name: max(len(name), *(len(cell) for cell in cells)) for name, _justify, cells in columns}
+    from rich.cells import cell_len
+
+    widths = {name: max(len(name), *(cell_len(cell) for cell in cells)) for name, _justify, cells in columns}
     # Each column as wide as its widest cell; the ones that do not fit are left out, the least
     # needed first, and the command takes what is left (at least 12).
     shown = [name for name, _justify, _cells in columns]

@@ -49,7 +49,9 @@ def render_lesson_list(console: Console, lessons: Sequence[LessonRow], statuses:
     ]
     names = ("ID", "TIER", "STATUS", "CONF", "SEEN", "SEVERITY", "SCOPE")
     # Each short column as wide as its widest cell: only the title gives way on a narrow terminal.
-    widths = [max(len(name), *(len(row[i]) for row in rows)) for i, name in enumerate(names)]
+    from rich.cells import cell_len
+
+    widths = [max(len(name), *(cell_len(row[i]) for row in rows)) for i, name in enumerate(names)]
     table = Table(box=None, header_style="bold", pad_edge=False)
     for name, width in zip(names, widths, strict=True):
         justify = "right" if name in ("ID", "CONF", "SEEN") else "left"
