@@ -4,6 +4,7 @@ signals, and output passed through byte for byte."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import stat
@@ -352,3 +353,19 @@ def test_with_json_and_its_output_closed_the_status_is_still_141() -> None:
     assert process.returncode == 141
     assert b"internal error" not in err and b"Traceback" not in err
     reader.wait(timeout=5)
+
+
+def test_the_json_summary_is_redacted_as_the_stored_run_is(tmp_path: Path) -> None:
+    """`run --json` prints the command and the matched lines: a secret in either is replaced there,
+    as in the stored run and every other --json output (the command's own output, the person's
+    terminal, is passed through untouched)."""
+    from tests.secret_samples import GITHUB_PAT_CLASSIC
+
+    line = f"ERROR: push refused for token {GITHUB_PAT_CLASSIC}"
+    ran = lessonloop_run("-e", "ERROR", "-A", "0", "--json", "--", *py(f"print({line!r})"), db=tmp_path / "s.db")
+    assert ran.status == 1
+    summary = ran.summary()
+    printed = json.dumps(summary)
+    assert GITHUB_PAT_CLASSIC not in printed
+    assert summary["matches"][0]["text"].startswith("ERROR: push refused for token ")
+    assert GITHUB_PAT_CLASSIC.encode() in ran.stdout  # the output itself, as printed

@@ -495,12 +495,14 @@ def peak_memory_kb() -> int | None:
 
 def _print_summary(result: RunResult, run_id: int | None, *, detected: bool) -> None:
     from lessonloop.json_codec import dumps
+    from lessonloop.secrets.field_redaction import redact_fields
 
     summary = result.to_json()
     summary["profile_detected"] = detected  # settings.profile names it
     summary["run_id"] = run_id
     summary["max_rss_kb"] = peak_memory_kb()
-    out = dumps(summary) + "\n"
+    # The command and the matched lines are redacted as the stored run is (and as every --json is).
+    out = dumps(redact_fields(summary)[0]) + "\n"
     try:
         sys.stdout.write(out if result.stdout.ends_newline else "\n" + out)  # the summary is a line of its own
         sys.stdout.flush()
