@@ -341,6 +341,27 @@ def test_sessions_filter_by_agent_and_errors(server: Server, store: Path) -> Non
     assert all(row["errors"] > 0 for row in with_errors["sessions"])
 
 
+def test_an_unknown_agent_is_refused_on_every_page_and_route(server: Server, store: Path) -> None:
+    """?agent as the CLI's --agent: a value naming no agent lessonloop reads nor one the store
+    holds is a 404 naming the known agents (it gave an empty list, as if that agent had no session)."""
+    cli_answer = cli("stats", "--db", store, "--agent", "nosuch")
+    assert cli_answer.exit_code == 2 and "unknown agent 'nosuch'" in cli_answer.stderr
+    for route in ("/api/stats", "/api/dashboard", "/api/replay", "/api/sessions", "/api/runs"):
+        status, headers, body = request(f"{server.url}{route}?agent=nosuch")
+        assert status == 404, route
+        assert headers["content-type"].startswith("application/json"), route
+        answer = json.loads(body)
+        assert "unknown agent 'nosuch'" in answer["error"], route
+        assert {"claude-code", "codex", "gemini", "opencode"} <= set(answer["agents"]), route
+    for path in ("/", "/sessions", "/runs"):
+        status, headers, body = request(f"{server.url}{path}?agent=nosuch")
+        assert status == 404 and headers["content-type"].startswith("text/html"), path
+        assert b"unknown agent" in body and b"claude-code" in body, path
+    # A known agent still filters, and an agent lessonloop reads with no session here is no error.
+    assert get_json(server, "/api/sessions?agent=codex")["total"] > 0
+    assert get_json(server, "/api/sessions?agent=aider")["total"] == 0
+
+
 def test_secrets_are_redacted_on_the_way_out(server: Server, store: Path) -> None:
     """A secret that reached the store (written after redaction, as an old store may hold one) is
     redacted again in every page and API answer that shows it."""

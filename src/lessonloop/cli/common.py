@@ -97,16 +97,16 @@ def agent_option(parser: argparse.ArgumentParser) -> None:
 
 
 def known_agent(conn: sqlite3.Connection, agent: str | None) -> str | None:
-    """The --agent given, checked: an agent lessonloop reads or one the store holds sessions of."""
+    """The --agent given, checked (store/agent_names.py): an agent lessonloop reads or one the
+    store holds sessions of; a UsageError naming the known agents otherwise."""
     if agent is None:
         return None
-    from lessonloop.capture.agents import agents
+    from lessonloop.store.agent_names import UnknownAgent, resolve_agent
 
-    stored = [row[0] for row in conn.execute("SELECT DISTINCT agent FROM sessions WHERE agent IS NOT NULL")]
-    known = sorted({*agents(), *stored})
-    if agent not in known:
-        raise UsageError(f"unknown agent {agent!r}; the agents known are: {', '.join(known)}")
-    return agent
+    try:
+        return resolve_agent(conn, agent)
+    except UnknownAgent as exc:
+        raise UsageError(str(exc)) from None
 
 
 def common_options(parser: argparse.ArgumentParser) -> None:

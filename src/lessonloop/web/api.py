@@ -10,6 +10,7 @@ from starlette.routing import Route
 from lessonloop.web import views
 from lessonloop.web.figures import dashboard_json, filter_lists, replay_json, store_stats
 from lessonloop.web.requests import (
+    agent,
     checked_lesson_write,
     json_response,
     lesson_query,
@@ -56,15 +57,15 @@ def _figures_response(figures: Figures) -> Response:
 
 
 def api_stats(request: Request) -> Response:
-    return _figures_response(store_stats(state_of(request), project(request), value(request, "agent")))
+    return _figures_response(store_stats(state_of(request), project(request), agent(request)))
 
 
 def api_dashboard(request: Request) -> Response:
-    return _figures_response(dashboard_json(state_of(request), project(request), value(request, "agent")))
+    return _figures_response(dashboard_json(state_of(request), project(request), agent(request)))
 
 
 def api_replay(request: Request) -> Response:
-    return _figures_response(replay_json(state_of(request), project(request), value(request, "agent")))
+    return _figures_response(replay_json(state_of(request), project(request), agent(request)))
 
 
 def api_lessons(request: Request) -> Response:
@@ -106,9 +107,9 @@ def api_session(request: Request) -> Response:
 
 
 def api_runs(request: Request) -> Response:
-    name, agent, limit = project(request), value(request, "agent"), positive(request, "limit", 200)
+    name, who, limit = project(request), agent(request), positive(request, "limit", 200)
     with state_of(request).store() as conn:
-        view = views.runs_view(conn, value(request, "command"), limit, name, agent)
+        view = views.runs_view(conn, value(request, "command"), limit, name, who)
     return json_response(
         {
             "command": view["command"],

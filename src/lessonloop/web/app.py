@@ -16,6 +16,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from lessonloop.report.html.assets import STATIC
+from lessonloop.store.agent_names import UnknownAgent
 from lessonloop.store.project_names import UnknownProject
 from lessonloop.store.transaction import StoreError
 from lessonloop.web import api, pages
@@ -62,6 +63,12 @@ async def _unknown_project(request: Request, exc: Exception) -> Response:
     return _error(request, 400 if exc.candidates else 404, str(exc), candidates=exc.candidates)
 
 
+async def _unknown_agent(request: Request, exc: Exception) -> Response:
+    """?agent naming no agent lessonloop reads nor one the store holds: a 404 naming the known."""
+    assert isinstance(exc, UnknownAgent)
+    return _error(request, 404, str(exc), agents=exc.known)
+
+
 async def _store_error(request: Request, exc: Exception) -> Response:
     return _error(request, 503, str(exc))
 
@@ -81,6 +88,7 @@ def create_app(db: Path, guard: Guard) -> Starlette:
             HTTPException: _http_error,
             NotFound: _not_found,
             UnknownProject: _unknown_project,
+            UnknownAgent: _unknown_agent,
             StoreError: _store_error,
             Exception: _failure,
         },

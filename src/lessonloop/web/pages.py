@@ -14,6 +14,7 @@ from lessonloop.web import views
 from lessonloop.web.figures import filter_lists, store_stats
 from lessonloop.web.lesson_actions import DONE, actions_for
 from lessonloop.web.requests import (
+    agent,
     checked_lesson_write,
     lesson_query,
     page,
@@ -29,10 +30,10 @@ _NOTICES = {verb: f"Lesson {verb}." for verb in DONE.values()}
 
 def dashboard_page(request: Request) -> Response:
     state = state_of(request)
-    name, agent = project(request), value(request, "agent")
-    query = urlencode({k: v for k, v in (("project", name), ("agent", agent)) if v})
+    name, who = project(request), agent(request)
+    query = urlencode({k: v for k, v in (("project", name), ("agent", who)) if v})
     suffix = f"?{query}" if query else ""
-    stats = store_stats(state, name, agent)
+    stats = store_stats(state, name, who)
     choices = filter_lists(state).value
     with state.store() as conn:
         lesson_counts = views.lesson_counts(conn)
@@ -44,7 +45,7 @@ def dashboard_page(request: Request) -> Response:
         computed_at=stats.computed_at,
         choices=choices,
         project=name,
-        agent=agent,
+        agent=who,
         lesson_counts=lesson_counts,
         dashboard_api=f"/api/dashboard{suffix}",
         replay_api=f"/api/replay{suffix}",
@@ -151,9 +152,9 @@ def session_page(request: Request) -> Response:
 
 
 def runs_page(request: Request) -> Response:
-    name, agent = project(request), value(request, "agent")
+    name, who = project(request), agent(request)
     with state_of(request).store() as conn:
-        view = views.runs_view(conn, value(request, "command"), project=name, agent=agent)
+        view = views.runs_view(conn, value(request, "command"), project=name, agent=who)
     return page(request, "runs.html", "runs", **view)
 
 

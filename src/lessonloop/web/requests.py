@@ -64,10 +64,22 @@ def project(request: Request) -> str | None:
         return resolve_project_name(conn, given)
 
 
+def agent(request: Request) -> str | None:
+    """The agent ?agent names, checked as the command line's --agent (store/agent_names.py);
+    UnknownAgent, answered by app.py with the known agents, for any other value."""
+    from lessonloop.store.agent_names import resolve_agent
+
+    given = value(request, "agent")
+    if given is None:
+        return None
+    with state_of(request).store() as conn:
+        return resolve_agent(conn, given)
+
+
 def session_filters(request: Request) -> SessionFilters:
     return SessionFilters(
         project=project(request),
-        agent=value(request, "agent"),
+        agent=agent(request),
         model=value(request, "model"),
         since=day(request, "since"),
         until=day(request, "until"),
