@@ -145,7 +145,7 @@ def _print_table(results: list[Recalled], text: str, vectors: bool) -> None:
     from lessonloop.cli.common import console
 
     how = "words and vectors" if vectors else "words"
-    table = Table(title=f"Lessons for {text!r} (by {how})", title_justify="left")
+    table = Table(title=escape(f"Lessons for {text!r} (by {how})"), title_justify="left")
     table.add_column("score", justify="right")
     table.add_column("conf.", justify="right")
     table.add_column("lesson")

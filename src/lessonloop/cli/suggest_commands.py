@@ -239,7 +239,8 @@ def _print_scores(scores: list[PatternScore], command_norm: str | None) -> None:
     if not scores:
         out.print(Text(f"No recorded run{where} watched for a pattern."))
         return
-    table = Table(title=f"Pattern effectiveness over the recorded runs{where}", title_justify="left")
+    title = Text(f"Pattern effectiveness over the recorded runs{where}")
+    table = Table(title=title, title_justify="left")
     columns: tuple[tuple[str, Any], ...] = (
         ("KIND", "left"),
         ("PATTERN", "left"),

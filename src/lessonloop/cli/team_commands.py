@@ -321,6 +321,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from rich.markup import escape
+
     from lessonloop.team.status import team_status
 
     with open_cli_store(args.db) as conn:
@@ -332,12 +334,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not data["joined"]:
         out.print("This store has joined no team: `lessonloop team init URL` or `lessonloop team join URL`.")
         return 0
-    out.print(f"Team: {data['url']} as {data['member']} ({data['role'] or 'role unknown'})")
+    out.print(escape(f"Team: {data['url']} as {data['member']} ({data['role'] or 'role unknown'})"))
     shared, pending, pulled = data["shared"], data["pending"], data["pulled"]
     out.print(f"Shared: {shared['lessons']} lesson(s), {shared['commands']} command summary(ies)")
     out.print(f"Pending: {pending['changed']} change(s) not queued yet, {pending['outbox']} in the outbox")
     for project, count in data["not_shared"].items():
-        out.print(f"Not shared: {count} lesson(s) of {project} (no remote URL: `lessonloop team project`)")
+        out.print(escape(f"Not shared: {count} lesson(s) of {project} (no remote URL: `lessonloop team project`)"))
     out.print(
         f"Pulled: {pulled['team_lessons']} team lesson(s), {pulled['own_lessons_shared']} of yours the team has too, "
         f"{pulled['commands']} command summary(ies), {pulled['rejected']} rejected by a maintainer"
@@ -350,14 +352,14 @@ def cmd_status(args: argparse.Namespace) -> int:
     if server is None:
         return 0
     if "error" in server:
-        out.print(f"Server: not reached ({server['error']})")
+        out.print(escape(f"Server: not reached ({server['error']})"))
         return 0
     members = ", ".join(f"{m['name']} ({m['role']})" for m in server.get("members", []))
     out.print(
         f"Server: {server.get('lessons', 0)} lesson(s), {server.get('commands', 0)} command(s) in "
         f"{server.get('projects', 0)} project(s), {server.get('rejected', 0)} rejected; yours: {server.get('own', 0)}"
     )
-    out.print(f"Members: {members}")
+    out.print(escape(f"Members: {members}"))
     out.print("Vectors: pgvector" if server.get("vectors") else f"Vectors: none ({server.get('vectors_note')})")
     return 0
 
@@ -473,6 +475,8 @@ def cmd_forget(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from rich.markup import escape
+
     with open_cli_store(args.db) as conn:
         config = _config(conn)
     vector = None
@@ -504,5 +508,5 @@ def cmd_search(args: argparse.Namespace) -> int:
     for hit in found:
         payload = hit["payload"]
         title = payload.get("title") or payload.get("command") or ""
-        out.print(f"{hit['id'][:12]}  {hit['rank']:.3f}  {title}  [{', '.join(hit['members'])}]")
+        out.print(escape(f"{hit['id'][:12]}  {hit['rank']:.3f}  {title}  [{', '.join(hit['members'])}]"))
     return 0

@@ -25,9 +25,11 @@ def render_quality(console: Console, data: dict[str, Any]) -> None:
     from rich.markup import escape
 
     scope = f" of the project {escape(data['project'])}" if data["project"] else ""
+    parents = data.get("parent_only_sessions", 0)
+    left_out = f" (not counted: {parents:,} known only as a subagent's parent)" if parents else ""
     console.print(
-        f"Collection quality{scope}: [bold]{data['sessions']:,}[/] sessions, [bold]{data['chats']:,}[/] chats, "
-        f"[bold]{data['commits']:,}[/] commits."
+        f"Collection quality{scope}: [bold]{data['sessions']:,}[/] sessions{left_out}, "
+        f"[bold]{data['chats']:,}[/] chats, [bold]{data['commits']:,}[/] commits."
     )
     problems = _table("Empty, truncated and unreadable", "WHAT", "COUNT")
     empty, truncated = data["empty"], data["truncated"]
@@ -67,7 +69,10 @@ def render_quality(console: Console, data: dict[str, Any]) -> None:
         links = _table("Commits without a session", "REPOSITORY", "COMMITS", "UNLINKED", "NOT MERGES")
         for row in unlinked["by_repository"]:
             links.add_row(
-                row["repository"], f"{row['commits']:,}", f"{row['unlinked']:,}", f"{row['unlinked_not_merges']:,}"
+                escape(row["repository"]),
+                f"{row['commits']:,}",
+                f"{row['unlinked']:,}",
+                f"{row['unlinked_not_merges']:,}",
             )
         console.print(links)
 
@@ -103,7 +108,7 @@ def render_quality(console: Console, data: dict[str, Any]) -> None:
         agents = _table("Per agent", *columns)
         for agent, a in data["per_agent"].items():
             agents.add_row(
-                agent,
+                escape(agent),
                 *(
                     f"{v:,}"
                     for v in (

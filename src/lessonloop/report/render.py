@@ -132,11 +132,17 @@ def _cut_start(text: str, cells: int) -> str:
     return "…" + text
 
 
+def _parent_only(data: dict[str, Any]) -> str:
+    parents = data.get("parent_only_sessions", 0)
+    return f"; {parents} of the sessions known only as a subagent's parent" if parents else ""
+
+
 def render_stats(console: Console, data: dict[str, Any]) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     console.print(
-        f"[bold]{data['sessions']}[/] sessions (+{data['subagent_sessions']} subagent contexts) in "
+        f"[bold]{data['sessions']}[/] sessions (+{data['subagent_sessions']} subagent contexts{_parent_only(data)}) in "
         f"{data['projects']} project(s), {local_time(data['first_activity'])} to {local_time(data['last_activity'])}; "
         f"[bold]{data['tool_calls']:,}[/] tool calls, [bold]{data['tool_errors']:,}[/] errors."
     )
@@ -146,7 +152,7 @@ def render_stats(console: Console, data: dict[str, Any]) -> None:
             tools.add_column(name, justify="left" if name == "TOOL" else "right")
         for tool, figures in data["tools"].items():
             rate = figures["errors"] / figures["calls"] if figures["calls"] else 0.0
-            tools.add_row(tool, f"{figures['calls']:,}", f"{figures['errors']:,}", f"{rate:.1%}")
+            tools.add_row(escape(tool), f"{figures['calls']:,}", f"{figures['errors']:,}", f"{rate:.1%}")
         console.print(tools)
     if len(data.get("agents", {})) > 1:
         agents = Table(title="Agents", title_justify="left", box=None, header_style="bold", pad_edge=False)
@@ -154,7 +160,7 @@ def render_stats(console: Console, data: dict[str, Any]) -> None:
             agents.add_column(name, justify="left" if name == "AGENT" else "right")
         for agent, figures in data["agents"].items():
             agents.add_row(
-                agent,
+                escape(agent),
                 *(
                     f"{figures[key]:,}"
                     for key in ("sessions", "subagent_sessions", "prompts", "tool_calls", "tool_errors")
@@ -170,6 +176,7 @@ def render_stats(console: Console, data: dict[str, Any]) -> None:
 
 def _token_table(rows: list[dict[str, Any]]) -> Any:
     """Tokens by agent and model; reasoning and cost columns only when some agent reported them."""
+    from rich.markup import escape
     from rich.table import Table
 
     columns = [
@@ -189,7 +196,11 @@ def _token_table(rows: list[dict[str, Any]]) -> Any:
     if costs:
         table.add_column("COST", justify="right")
     for row in rows:
-        cells = [row["agent"] or "-", row["model"], *(f"{row.get(key) or 0:,}" for _name, key in columns)]
+        cells = [
+            escape(row["agent"] or "-"),
+            escape(row["model"]),
+            *(f"{row.get(key) or 0:,}" for _name, key in columns),
+        ]
         if costs:
             cells.append(f"${row['cost_usd']:,.2f}" if "cost_usd" in row else "-")
         table.add_row(*cells)
