@@ -136,7 +136,8 @@ def redaction_counts(texts: Iterable[tuple[str, str, str]]) -> dict[str, dict[st
 @dataclass(slots=True)
 class QualityReport:
     project: str | None
-    sessions: int = 0
+    sessions: int = 0  # main sessions with a transcript of their own
+    parent_only_sessions: int = 0  # main sessions known only as a subagent's parent: not in `sessions`
     chats: int = 0
     commits: int = 0
     empty: dict[str, Any] = field(default_factory=dict)
@@ -152,6 +153,7 @@ class QualityReport:
         return {
             "project": self.project,
             "sessions": self.sessions,
+            "parent_only_sessions": self.parent_only_sessions,
             "chats": self.chats,
             "commits": self.commits,
             "empty": self.empty,
@@ -187,6 +189,7 @@ def quality_report(conn: sqlite3.Connection, project: str | None = None) -> Qual
     shapes = q.session_shapes(conn, where)
     commits = q.commit_rows(conn, where)
     report.sessions, report.chats, report.commits = len(shapes), len(chat_list), len(commits)
+    report.parent_only_sessions = q.parent_only_sessions(conn, where)
 
     report.empty = {
         "prompts": sum(1 for c in chat_list if _blank(c.prompt)),

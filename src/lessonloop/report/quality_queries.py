@@ -78,6 +78,17 @@ def session_shapes(conn: sqlite3.Connection, where: Scope) -> list[tuple[str, st
     ]
 
 
+def parent_only_sessions(conn: sqlite3.Connection, where: Scope) -> int:
+    """Main sessions known only as some subagent's parent (placeholders: their own transcript is
+    not stored), which `session_shapes` leaves out: they hold no chat."""
+    condition, params = where.sessions_sql()
+    return int(
+        conn.execute(
+            f"SELECT count(*) FROM sessions s WHERE s.parent_id IS NULL AND s.placeholder = 1 AND {condition}", params
+        ).fetchone()[0]
+    )
+
+
 def ingest_problems(conn: sqlite3.Connection, where: Scope) -> list[tuple[str, int]]:
     """Problems met reading the files, by code (with a project: the files holding its sessions)."""
     condition, params = where.sessions_sql()

@@ -203,6 +203,9 @@ def stats(conn: sqlite3.Connection, project: str | None = None, agent: str | Non
     sessions = conn.execute(
         f"SELECT count(*) FROM sessions s WHERE s.parent_id IS NULL AND {where}", params
     ).fetchone()[0]
+    parent_only = conn.execute(
+        f"SELECT count(*) FROM sessions s WHERE s.parent_id IS NULL AND s.placeholder = 1 AND {where}", params
+    ).fetchone()[0]
     subagents = conn.execute(
         f"SELECT count(*) FROM sessions WHERE parent_id IS NOT NULL AND id IN ({in_scope})", params
     ).fetchone()[0]
@@ -234,6 +237,7 @@ def stats(conn: sqlite3.Connection, project: str | None = None, agent: str | Non
     problems = conn.execute("SELECT count(*) FROM ingest_problems").fetchone()[0]
     return {
         "sessions": sessions,
+        "parent_only_sessions": parent_only,  # of `sessions`: known only as a subagent's parent
         "subagent_sessions": subagents,
         "projects": projects,
         "first_activity": span[0],
