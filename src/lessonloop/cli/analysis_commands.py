@@ -75,13 +75,21 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _analyze_unless_read_only(conn: sqlite3.Connection, args: argparse.Namespace) -> None:
+    """Analyze what is new first; a store opened read-only is read as its analysis stands."""
+    from lessonloop.pipeline.analysis import analyze_store
+    from lessonloop.store.read_only import is_read_only
+
+    if not is_read_only(conn):
+        analyze_store(conn, bandit=False if args.no_bandit else None)
+
+
 def cmd_analyze_stats(args: argparse.Namespace) -> int:
     from lessonloop.learn.habit_stats import habit_outcome_stats
-    from lessonloop.pipeline.analysis import analyze_store
     from lessonloop.report.analysis_queries import habit_figures, outcome_counts, session_facts
 
-    with open_cli_store(args.db) as conn:
-        analyze_store(conn, bandit=False if args.no_bandit else None)
+    with open_cli_store(args.db, reading=True) as conn:
+        _analyze_unless_read_only(conn, args)
         facts = session_facts(conn, args.project, known_agent(conn, args.agent))
         empty = None if facts else no_sessions_text(conn, _filters(args), "analyzed sessions")
     if args.json:
@@ -105,13 +113,12 @@ def cmd_analyze_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from lessonloop.pipeline.analysis import analyze_store
     from lessonloop.report.analysis_queries import build_report
 
     if getattr(args, "html", None):
         return _html_report(args)
-    with open_cli_store(args.db) as conn:
-        analyze_store(conn, bandit=False if args.no_bandit else None)
+    with open_cli_store(args.db, reading=True) as conn:
+        _analyze_unless_read_only(conn, args)
         report = build_report(conn, args.project, top=args.top, agent=known_agent(conn, args.agent))
         empty = None if report.sessions else no_sessions_text(conn, _filters(args), "analyzed sessions")
     if args.json:
@@ -135,7 +142,6 @@ def _html_report(args: argparse.Namespace) -> int:
     missing = missing_web_extra()
     if missing is not None:
         raise CommandError(missing)
-    from lessonloop.pipeline.analysis import analyze_store
     from lessonloop.report.dashboard_queries import dashboard
     from lessonloop.report.html.static_report import ReportPage, render_report_html
     from lessonloop.report.queries import stats
@@ -143,8 +149,8 @@ def _html_report(args: argparse.Namespace) -> int:
     from lessonloop.store.lesson_reader import list_lessons
     from lessonloop.timestamps import utc_now
 
-    with open_cli_store(args.db) as conn:
-        analyze_store(conn, bandit=False if args.no_bandit else None)
+    with open_cli_store(args.db, reading=True) as conn:
+        _analyze_unless_read_only(conn, args)
         agent = known_agent(conn, args.agent)
         replay = None if args.no_replay else _replay_json(conn, args.project, agent)
         page = ReportPage(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from lessonloop.arg_types import non_negative as non_negative
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
 
     from lessonloop.secrets.redaction import Scope
@@ -59,17 +62,24 @@ def emit_json(data: Any) -> None:
 
 
 @contextmanager
-def open_cli_store(db: str | None) -> Iterator[sqlite3.Connection]:
-    """Open the store, turning its failures into one clear message naming the file."""
+def open_cli_store(db: str | None, *, reading: bool = False) -> Iterator[sqlite3.Connection]:
+    """Open the store, turning its failures into one clear message naming the file. `reading`:
+    the command only reads, so a store it cannot write (a read-only file, folder or file system)
+    is opened read-only (store/read_only.py), with a note on stderr."""
     from lessonloop.store import StoreError, open_store, resolve_db_path
     from lessonloop.store.transaction import store_error
 
     path = resolve_db_path(db)
     existed = path.exists()
     try:
-        conn = open_store(path)
+        # a file this user cannot write (on a read-only file system, too) is never opened for writing
+        conn = (
+            _open_read_only(path) if reading and path.is_file() and not os.access(path, os.W_OK) else open_store(path)
+        )
     except StoreError as exc:
-        raise CommandError(str(exc)) from exc
+        if not (reading and exc.cause == "read-only" and path.is_file()):
+            raise CommandError(str(exc)) from exc
+        conn = _open_read_only(path)  # a folder where the -wal and -shm files cannot be made
     if not existed:  # a mistyped --db or $LESSONLOOP_DB would otherwise go unnoticed
         print(f"Note: no store was at {path}; a new, empty one was made there.", file=sys.stderr)
     try:
@@ -80,6 +90,22 @@ def open_cli_store(db: str | None) -> Iterator[sqlite3.Connection]:
         raise CommandError(str(store_error(exc, path, conn=conn))) from exc
     finally:
         conn.close()
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    from lessonloop.store import StoreError
+    from lessonloop.store.connection import busy_timeout_ms
+    from lessonloop.store.read_only import open_read_only
+
+    try:
+        conn = open_read_only(path, busy_timeout_ms())
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+    print(
+        f"Note: the store {path} cannot be written; it was opened read-only: nothing new is analyzed or stored.",
+        file=sys.stderr,
+    )
+    return conn
 
 
 def project_option(parser: argparse.ArgumentParser) -> None:

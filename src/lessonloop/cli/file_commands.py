@@ -132,7 +132,7 @@ def cmd_files_predict(args: argparse.Namespace) -> int:
     from lessonloop.pipeline.file_prediction import predict
 
     args.task = " ".join(args.task).strip()
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         root = _root(conn, None, args.project)
         update, predictions = predict(conn, args.task, list(args.seed), root, args.top)
     if args.json:
@@ -168,7 +168,7 @@ def cmd_files_evaluate(args: argparse.Namespace) -> int:
     from lessonloop import json_codec
     from lessonloop.pipeline.file_prediction import NoHistory, evaluate_repository
 
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         if args.repo is not None:
             from lessonloop.capture.privacy import CapturePolicy
             from lessonloop.config import ConfigError, load_config

@@ -153,7 +153,7 @@ def cmd_git_status(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from exc
     from lessonloop.store.git_link_reader import link_counts
 
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         counts = git_writer.repository_counts(conn, root)
         links = link_counts(conn, root) if counts is not None else None
     data: dict[str, Any] = {
@@ -230,7 +230,7 @@ def cmd_commits(args: argparse.Namespace) -> int:
             root = open_repository(args.repo).root
         except GitError as exc:
             raise CommandError(str(exc)) from exc
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         if args.session:
             try:
                 links = session_commits(conn, resolve_session(conn, args.session))

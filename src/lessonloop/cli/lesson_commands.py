@@ -123,12 +123,14 @@ def cmd_replay(args: argparse.Namespace) -> int:
             history = _history_from_paths(args.paths, Path(folder) / "replay.db", args.project, args.agent)
             report = replay(history, split=args.split)
     else:
-        with open_cli_store(args.db) as conn:
+        with open_cli_store(args.db, reading=True) as conn:
             from lessonloop.pipeline.analysis import analyze_store
             from lessonloop.pipeline.learning import load_replay_history
+            from lessonloop.store.read_only import is_read_only
 
             agent = known_agent(conn, args.agent)
-            analyze_store(conn)
+            if not is_read_only(conn):  # read-only: replayed as the analysis stands
+                analyze_store(conn)
             history = load_replay_history(conn, resolve_project(conn, args.project), agent)
             report = replay(history, split=args.split)
             stored_sessions = conn.execute("SELECT count(*) FROM sessions").fetchone()[0]

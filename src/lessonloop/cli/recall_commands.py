@@ -82,7 +82,7 @@ def cmd_recall(args: argparse.Namespace) -> int:
         excluded = load_config().lessons.exclude_categories  # [lessons] exclude_categories
     except ConfigError as exc:
         raise CommandError(str(exc)) from exc
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         project = resolve_project(conn, args.project)
         try:
             embedder = None if args.no_vectors else resolve_embedder(conn, "auto")

@@ -300,7 +300,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     """List lessons as a table or JSON."""
     from lessonloop.store.lesson_reader import list_lessons, status_values
 
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         rows = list_lessons(
             conn,
             status=args.status,
@@ -334,7 +334,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     """Show one lesson."""
     from lessonloop.store.lesson_reader import LessonNotFound, lesson_detail
 
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         try:
             detail = lesson_detail(conn, args.ref)
         except LessonNotFound as exc:
@@ -462,7 +462,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     status = args.status or ("active" if markdown else LIST_STATUSES)
     target = Path(args.to) if args.to else Path(delivery.name if delivery is not None else "")
     folder_project = None
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         if delivery is not None and args.project is None:
             # A project's own instructions file: that project's lessons and the global ones, not
             # every project's (a lesson about one repository would land in another's AGENTS.md).

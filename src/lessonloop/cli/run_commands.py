@@ -182,7 +182,7 @@ def existing_store(db: str | None) -> str:
 def cmd_runs_list(args: argparse.Namespace) -> int:
     from lessonloop.store.run_reader import list_runs
 
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         project = resolve_project(conn, args.project)
         agent = known_agent(conn, args.agent)
         rows = list_runs(conn, command=args.command, limit=args.limit, project=project, agent=agent)
@@ -204,7 +204,7 @@ def cmd_runs_list(args: argparse.Namespace) -> int:
 def cmd_runs_show(args: argparse.Namespace) -> int:
     from lessonloop.store.run_reader import get_run
 
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         detail = get_run(conn, args.run_id)
     if detail is None:
         raise CommandError(f"no run has the id {args.run_id} (`lessonloop runs` lists them)")

@@ -177,7 +177,7 @@ def _import_text(result: ImportResult) -> str:
 def cmd_sessions(args: argparse.Namespace) -> int:
     from lessonloop.report.queries import list_sessions
 
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         rows = list_sessions(conn, args.project, args.limit, known_agent(conn, args.agent))
         empty = None if rows or args.json else no_sessions_text(conn, _filters(args), "sessions")
     if args.json:
@@ -200,7 +200,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from lessonloop.report.queries import session_timeline
     from lessonloop.store.session_ids import SessionNotFound, resolve_session
 
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         try:
             timeline = session_timeline(conn, resolve_session(conn, args.session_id))
         except SessionNotFound as exc:
@@ -217,7 +217,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from lessonloop.report.queries import stats
 
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         data = stats(conn, args.project, known_agent(conn, args.agent))
         empty = None
         if not args.json and not data.get("sessions") and not data.get("subagent_sessions"):

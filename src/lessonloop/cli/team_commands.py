@@ -325,7 +325,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     from lessonloop.team.status import team_status
 
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         data = team_status(conn, offline=args.offline)
     if args.json:
         emit_json(data)
@@ -477,7 +477,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from rich.markup import escape
 
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         config = _config(conn)
     vector = None
     model = ""
