@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, console, emit_json, open_cli_store
 
@@ -117,7 +117,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     if not words or not "".join(words).strip():
         raise CommandError("no command given: `lessonloop suggest 'pytest -x tests/'` or `... -- pytest -x tests/`")
     given: str | list[str] = words[0] if len(words) == 1 else words
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         command_norm, argv = resolve_command(conn, given)
         suggestion = suggestion_for(conn, given)
         found = anomalies_for(conn, command_norm)
@@ -153,10 +153,10 @@ def _command_text(conn: sqlite3.Connection, command_norm: str, argv: list[str] |
 
 
 def _print_suggestion(suggestion: Suggestion, run_line: str, found: list[Anomaly]) -> None:
-    from rich.table import Table
     from rich.text import Text
 
     from lessonloop.learn.command_timing import MIN_ANOMALY_RUNS
+    from lessonloop.report.table_fit import Column, fit_table, left_out_note
 
     out = console()
     counts = (
@@ -169,30 +169,33 @@ def _print_suggestion(suggestion: Suggestion, run_line: str, found: list[Anomaly
     out.print()
     out.print(Text(run_line, style="bold"))
     out.print()
-    table = Table(title="Limits (from the successful runs)", title_justify="left", header_style="bold")
-    columns: tuple[tuple[str, Any], ...] = (
-        ("LIMIT", "left"),
-        ("SUGGESTED", "right"),
-        ("RUNS", "right"),
-        ("P95", "right"),
-        ("LONGEST", "right"),
-        ("MARGINS", "right"),
-        ("WHY", "left"),
-    )
-    for name, justify in columns:
-        table.add_column(name, justify=justify)
+    columns = [
+        Column("LIMIT"),
+        Column("SUGGESTED", "right"),
+        Column("RUNS", "right"),
+        Column("P95", "right"),
+        Column("LONGEST", "right"),
+        Column("MARGINS", "right", drop=1),
+        Column("WHY", text="wrap", least=24),
+    ]
+    rows: list[list[str | Text]] = []
     for item in suggestion.limits:
         data = item.to_json()
-        table.add_row(
-            item.flag,
-            data["value"] or "-",
-            str(item.samples),
-            _seconds(item.percentile_value),
-            _seconds(item.max_observed),
-            f"x{item.margin:g} / x{item.max_margin:g}",
-            Text(item.reason),
+        rows.append(
+            [
+                item.flag,
+                data["value"] or "-",
+                str(item.samples),
+                _seconds(item.percentile_value),
+                _seconds(item.max_observed),
+                f"x{item.margin:g} / x{item.max_margin:g}",
+                item.reason,
+            ]
         )
+    table, left_out = fit_table(out.width, columns, rows, title="Limits (from the successful runs)")
     out.print(table)
+    if left_out:
+        out.print(Text(left_out_note(left_out), style="dim"))
     out.print(Text(f"Patterns: {suggestion.pattern_reason}."))
     for pattern in suggestion.patterns:
         out.print(Text(f"  {' '.join(pattern.options())}  ({pattern.reason})"))
@@ -216,7 +219,7 @@ def _seconds(value: float | None) -> str:
 def cmd_patterns(args: argparse.Namespace) -> int:
     from lessonloop.pipeline.run_suggestions import effectiveness, resolve_command
 
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, reading=True) as conn:
         command_norm = resolve_command(conn, args.command)[0] if args.command else None
         scores = effectiveness(conn, command_norm)
         recorded = 0 if scores else int(conn.execute("SELECT count(*) FROM runs").fetchone()[0])
@@ -231,30 +234,28 @@ def cmd_patterns(args: argparse.Namespace) -> int:
 
 
 def _print_scores(scores: list[PatternScore], command_norm: str | None) -> None:
-    from rich.table import Table
     from rich.text import Text
+
+    from lessonloop.report.table_fit import Column, fit_table, left_out_note
 
     out = console()
     where = f" of `{command_norm}`" if command_norm else ""
     if not scores:
         out.print(Text(f"No recorded run{where} watched for a pattern."))
         return
-    title = Text(f"Pattern effectiveness over the recorded runs{where}")
-    table = Table(title=title, title_justify="left")
-    columns: tuple[tuple[str, Any], ...] = (
-        ("KIND", "left"),
-        ("PATTERN", "left"),
-        ("RUNS", "right"),
-        ("MATCHED", "right"),
-        ("REAL", "right"),
-        ("FALSE", "right"),
-        ("UNKNOWN", "right"),
-        ("MISSED", "right"),
-        ("PRECISION [95% CI]", "right"),
-        ("COMMANDS", "left"),
-    )
-    for name, justify in columns:
-        table.add_column(name, justify=justify, overflow="fold")
+    columns = [
+        Column("KIND"),
+        Column("PATTERN", text="fold"),
+        Column("RUNS", "right"),
+        Column("MATCHED", "right"),
+        Column("REAL", "right"),
+        Column("FALSE", "right"),
+        Column("UNKNOWN", "right", drop=1),
+        Column("MISSED", "right"),
+        Column("PRECISION [95% CI]", "right"),
+        Column("COMMANDS", text="cut", drop=2),
+    ]
+    rows: list[list[str | Text]] = []
     for score in scores:
         interval = score.precision_interval()
         precision = (
@@ -263,16 +264,22 @@ def _print_scores(scores: list[PatternScore], command_norm: str | None) -> None:
             else f"{score.precision:.0%} [{interval[0]:.0%}-{interval[1]:.0%}]"
         )
         commands = ", ".join(score.commands[:3]) + (f" +{len(score.commands) - 3}" if len(score.commands) > 3 else "")
-        table.add_row(
-            score.kind,
-            Text(score.pattern),
-            str(score.runs),
-            str(score.matched),
-            str(score.real),
-            str(score.false_alarms),
-            str(score.unknown),
-            str(score.misses),
-            precision,
-            Text(commands),
+        rows.append(
+            [
+                score.kind,
+                score.pattern,
+                str(score.runs),
+                str(score.matched),
+                str(score.real),
+                str(score.false_alarms),
+                str(score.unknown),
+                str(score.misses),
+                precision,
+                commands,
+            ]
         )
+    out.print(Text(f"Pattern effectiveness over the recorded runs{where}", style="italic"))
+    table, left_out = fit_table(out.width, columns, rows)
     out.print(table)
+    if left_out:
+        out.print(Text(left_out_note(left_out), style="dim"))

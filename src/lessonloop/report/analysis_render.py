@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from lessonloop.learn.habit_stats import Association
     from lessonloop.report.analysis_queries import Report
@@ -111,38 +112,44 @@ def _evidence_text(rule: dict[str, Any]) -> str:
 
 
 def render_report(console: Console, report: Report) -> None:
-    from rich.table import Table
+    from lessonloop.report.table_fit import Column, fit_table, left_out_note
 
-    table = Table(title="Sessions", title_justify="left")
-    for column, justify in (
-        ("session", "left"),
-        ("started", "left"),
-        ("calls", "right"),
-        ("compliance", "right"),
-        ("blind edits", "right"),
-        ("errors by class", "left"),
-        ("corrections", "right"),
-        ("risk", "right"),
-        ("unresolved", "right"),
-        ("tests at end", "left"),
-    ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    columns = [
+        Column("session"),
+        Column("started"),
+        Column("calls", "right"),
+        Column("compliance", "right"),
+        Column("blind edits", "right"),
+        Column("errors by class", text="wrap"),
+        Column("corrections", "right", drop=2),
+        Column("risk", "right", drop=3),
+        Column("unresolved", "right"),
+        Column("tests at end", drop=1),
+    ]
+    rows: list[list[str | Text]] = []
     for s in report.sessions:
         errors = ", ".join(f"{label} {n}" for label, n in s.errors_by_class.items()) or "—"
         tests = "—" if s.tests_failing_at_end is None else ("failing" if s.tests_failing_at_end else "passing")
-        table.add_row(
-            s.id[:8],
-            (s.started_at or "")[:16].replace("T", " "),
-            str(s.tool_calls),
-            _pct(s.compliance),
-            str(s.blind_edits),
-            errors,
-            str(s.corrections),
-            _risk(s.max_risk),
-            str(s.unresolved_errors),
-            tests,
+        rows.append(
+            [
+                s.id[:8],
+                (s.started_at or "")[:16].replace("T", " "),
+                str(s.tool_calls),
+                _pct(s.compliance),
+                str(s.blind_edits),
+                errors,
+                str(s.corrections),
+                _risk(s.max_risk),
+                str(s.unresolved_errors),
+                tests,
+            ]
         )
+    table, left_out = fit_table(console.width, columns, rows, title="Sessions")
     console.print(table)
+    if left_out:
+        from rich.text import Text
+
+        console.print(Text(left_out_note(left_out), style="dim"))
     from rich.markup import escape
 
     for project, habits in report.habits.items():
@@ -154,19 +161,20 @@ def render_report(console: Console, report: Report) -> None:
 
 
 def render_habit_stats(console: Console, associations: Sequence[Association], sessions: int) -> None:
-    from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=f"Habits against outcomes ({sessions} analyzed sessions)", title_justify="left")
-    for column, justify in (
-        ("habit", "left"),
-        ("outcome", "left"),
-        ("with: bad/n", "right"),
-        ("without: bad/n", "right"),
-        ("p (Fisher)", "right"),
-        ("odds ratio [95% CI]", "right"),
-        ("risk diff", "right"),
-    ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    from lessonloop.report.table_fit import Column, fit_table, left_out_note
+
+    columns = [
+        Column("habit", text="wrap"),
+        Column("outcome", text="wrap"),
+        Column("with: bad/n", "right"),
+        Column("without: bad/n", "right"),
+        Column("p (Fisher)", "right"),
+        Column("odds ratio [95% CI]", "right"),
+        Column("risk diff", "right", drop=1),
+    ]
+    rows: list[list[str | Text]] = []
     for a in associations:
         n_with, n_without = a.with_bad + a.with_good, a.without_bad + a.without_good
         if not n_with and not n_without:
@@ -174,15 +182,21 @@ def render_habit_stats(console: Console, associations: Sequence[Association], se
         odds = "—"  # undefined (nan) when no session, or every session, has the outcome
         if a.odds_ratio is not None and a.odds_ratio_ci is not None and not math.isnan(a.odds_ratio):
             odds = f"{a.odds_ratio:.2f} [{a.odds_ratio_ci[0]:.2f}, {a.odds_ratio_ci[1]:.2f}]"
-        p = "—" if a.p_value is None else (f"[bold]{a.p_value:.3g}[/]" if a.significant else f"{a.p_value:.3g}")
-        table.add_row(
-            a.habit,
-            a.outcome.replace("_", " "),
-            f"{a.with_bad}/{n_with}",
-            f"{a.without_bad}/{n_without}",
-            p,
-            odds,
-            "—" if a.risk_difference is None else f"{a.risk_difference:+.2f}",
+        p = "—" if a.p_value is None else f"{a.p_value:.3g}"
+        rows.append(
+            [
+                a.habit,
+                a.outcome.replace("_", " "),
+                f"{a.with_bad}/{n_with}",
+                f"{a.without_bad}/{n_without}",
+                Text(p, style="bold") if a.significant and a.p_value is not None else p,
+                odds,
+                "—" if a.risk_difference is None else f"{a.risk_difference:+.2f}",
+            ]
         )
+    title = f"Habits against outcomes ({sessions} analyzed sessions)"
+    table, left_out = fit_table(console.width, columns, rows, title=title)
     console.print(table)
+    if left_out:
+        console.print(Text(left_out_note(left_out), style="dim"))
     console.print("p < 0.05 in bold. Few sessions give wide intervals: read the counts, not only the p-values.")

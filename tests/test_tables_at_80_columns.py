@@ -1,0 +1,107 @@
+"""`report`, `analyze stats`, `patterns` and `suggest` on an 80-column terminal (report/table_fit.py):
+the short columns (ids, days, counts, figures) stay whole, headers of several words go on two
+lines, the least needed columns are left out (and a line says which), the long texts give way.
+They wrapped every header ("sess…", "PATTE / RN", "MATCH / ED") and cut ids and days."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+
+from tests.conftest import cli
+from tests.transcript_builder import TranscriptBuilder
+
+COMMAND = ["python3", "-c", "print('FAILED test_a - assert 1 == 2')"]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    for day in range(1, 5):
+        t = TranscriptBuilder(cwd="/home/dev/shop", start=datetime(2026, 11, day, 9, 0, tzinfo=UTC))
+        t.prompt("make the build pass")
+        for _ in range(2):
+            t.bash("npm run build", "Error: Cannot find module 'left-pad'", exit_code=1)
+        t.bash("npm install && npm run build", "built")
+        t.write(tmp_path / "in" / f"{t.session_id}.jsonl")
+    db = tmp_path / "s.db"
+    assert cli("ingest", "--db", db, "--no-progress", tmp_path / "in").exit_code == 0
+    env = {**os.environ, "LESSONLOOP_DB": str(db)}
+    for _ in range(3):
+        subprocess.run(
+            [sys.executable, "-m", "lessonloop", "run", "--no-profile", "-e", "FAILED test_", "--", *COMMAND],
+            env=env,
+            capture_output=True,
+            check=False,
+        )
+    return db
+
+
+def shown(monkeypatch: pytest.MonkeyPatch, module: str, *words: str | Path, width: int = 80) -> list[str]:
+    out = io.StringIO()
+    monkeypatch.setattr(f"lessonloop.cli.{module}.console", lambda: Console(file=out, width=width, color_system=None))
+    result = cli(*words)
+    assert result.exit_code == 0, result.stderr
+    lines = out.getvalue().splitlines()
+    assert all(cell_len(line) <= width for line in lines), "\n".join(lines)
+    return lines
+
+
+def header_words(lines: list[str], first: str) -> set[str]:
+    """The words of a table's header (one or two lines, the last starting with `first`)."""
+    at = next(i for i, line in enumerate(lines) if line.split()[:1] == [first])
+    above = (
+        lines[at - 1].split()
+        if at and not lines[at - 1].startswith(("Sessions", "Habits", "Limits", "Pattern"))
+        else []
+    )
+    return {*above, *lines[at].split()}
+
+
+def test_report_keeps_ids_days_and_counts_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = shown(monkeypatch, "analysis_commands", "report", "--db", store)
+    words = header_words(lines, "session")
+    assert {"session", "started", "calls", "compliance", "blind", "edits", "unresolved"} <= words, lines
+    assert not any("…" in word for word in words)
+    rows = [
+        line.split() for line in lines if line[:4].isalnum() and len(line.split()) > 4 and line.split()[1][:4] == "2026"
+    ]
+    assert len(rows) == 4, lines
+    assert all(len(row[0]) == 8 and row[2] == "09:00" for row in rows), rows
+    assert any("left out for want of room" in line for line in lines)
+    assert not any(
+        "left out" in line for line in shown(monkeypatch, "analysis_commands", "report", "--db", store, width=200)
+    )
+
+
+def test_analyze_stats_keeps_its_figures_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = shown(monkeypatch, "analysis_commands", "analyze", "stats", "--db", store)
+    words = header_words(lines, "habit")
+    assert {"habit", "outcome", "with:", "without:", "bad/n", "(Fisher)", "odds", "ratio", "[95%", "CI]"} <= words, (
+        lines
+    )
+    assert any(line.startswith("blind edits") and "/4" in line for line in lines), lines
+
+
+def test_patterns_keeps_its_counts_and_precision_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = shown(monkeypatch, "suggest_commands", "patterns", "--db", store)
+    words = header_words(lines, "KIND")
+    assert {"KIND", "PATTERN", "RUNS", "MATCHED", "REAL", "FALSE", "MISSED", "PRECISION", "[95%", "CI]"} <= words, lines
+    row = next(line for line in lines if line.startswith("error"))
+    assert row.split() == ["error", "FAILED", "test_", "3", "3", "0", "3", "0", "0", "0%", "[0%-56%]"], row
+    assert any(line.startswith("(COMMANDS: left out") for line in lines), lines
+
+
+def test_suggest_keeps_the_limits_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = shown(monkeypatch, "suggest_commands", "suggest", "--db", store, "--", *COMMAND)
+    words = header_words(lines, "LIMIT")
+    assert {"LIMIT", "SUGGESTED", "RUNS", "P95", "LONGEST", "WHY"} <= words, lines
+    flags = [line.split()[0] for line in lines if line.startswith("--")]
+    assert flags == ["--timeout", "--idle-timeout", "--first-output-timeout"], lines
