@@ -184,3 +184,15 @@ def test_a_writable_file_in_a_read_only_folder(store: Path, read_only: ReadOnly)
     assert json.loads(done.stdout)["sessions"] == 1
     assert NOTE in done.stderr
     assert store.read_bytes() == before  # opening it for writing failed before anything was written
+
+
+def test_a_store_behind_the_schema_is_refused_read_only(store: Path, read_only: ReadOnly) -> None:
+    from lessonloop.store.migrations import MIGRATIONS
+
+    latest = MIGRATIONS[-1].__name__
+    with sqlite3.connect(store) as conn:  # as a store written by the lessonloop before `latest`
+        conn.execute("DELETE FROM _migrations WHERE name = ?", (latest,))
+    conn.close()
+    done = read_only("stats")
+    assert done.returncode == 1 and done.stdout == ""
+    assert f"needs 1 schema update(s) ({latest}" in done.stderr and "Traceback" not in done.stderr
