@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from lessonloop import __version__
+from lessonloop.arg_types import positive
 from lessonloop.cli import lesson_commands, recall_commands, review_commands
 from lessonloop.cli.analysis_commands import cmd_analyze, cmd_analyze_stats, cmd_report
 from lessonloop.cli.command_parser import CommandParser, keep_parent_options
@@ -103,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     project_option(sessions)
     agent_option(sessions)
-    sessions.add_argument("-n", "--limit", type=non_negative, metavar="N", help="only the N most recent sessions")
+    sessions.add_argument("-n", "--limit", type=positive, metavar="N", help="only the N most recent sessions")
     common_options(sessions)
     sessions.set_defaults(handler=cmd_sessions)
 
@@ -250,7 +251,9 @@ def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     project_option(report)
     agent_option(report)
-    report.add_argument("--top", type=non_negative, default=5, metavar="N", help="habits shown per project (default 5)")
+    report.add_argument(
+        "--top", type=non_negative, default=5, metavar="N", help="habits shown per project (default 5; 0: none)"
+    )
     report.add_argument(
         "--html",
         metavar="FILE",

@@ -129,7 +129,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0
     from lessonloop.report.analysis_render import render_report
 
-    render_report(console(), report)
+    render_report(console(), report, top=args.top)
     return 0
 
 

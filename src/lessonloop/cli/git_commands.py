@@ -7,7 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from lessonloop.arg_types import non_negative
+from lessonloop.arg_types import positive
 from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json, open_cli_store, shown
 
 if TYPE_CHECKING:
@@ -86,9 +86,7 @@ def register(commands: Commands) -> None:
     )
     commits.add_argument("--repo", metavar="PATH", help="one repository (a folder in it)")
     commits.add_argument("--session", metavar="ID", help="one session's commits (an id or a unique prefix)")
-    commits.add_argument(
-        "-n", "--limit", type=non_negative, default=20, metavar="N", help="at most N commits (default 20)"
-    )
+    commits.add_argument("-n", "--limit", type=positive, default=20, metavar="N", help="at most N commits (default 20)")
     commits.add_argument("--db", metavar="PATH", help=DB_HELP)
     commits.add_argument("--json", action="store_true", help=JSON_HELP)
     commits.set_defaults(handler=cmd_commits)

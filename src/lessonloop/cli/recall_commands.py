@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from lessonloop.arg_types import positive
 from lessonloop.cli.common import (
     CommandError,
     common_options,
@@ -43,7 +44,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "-p", "--project", metavar="P", help="only lessons of this project (or part of its path) and global ones"
     )
     recall.add_argument("--tool", metavar="T", help="only lessons triggered by this tool (Bash, Edit, ...) or by none")
-    recall.add_argument("--top", type=non_negative, default=5, metavar="K", help="at most K lessons (default 5)")
+    recall.add_argument("--top", type=positive, default=5, metavar="K", help="at most K lessons (default 5)")
     recall.add_argument(
         "--min-score",
         type=fraction,

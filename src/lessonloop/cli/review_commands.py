@@ -9,12 +9,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lessonloop.arg_types import positive
 from lessonloop.cli.common import (
     CommandError,
     common_options,
     emit_json,
     fraction,
-    non_negative,
     open_cli_store,
     project_option,
     shown,
@@ -126,7 +126,7 @@ def _list_command(sub: Commands) -> None:
     parser.add_argument(
         "--order", choices=_ORDERS, default="status", help="sort by status (default), confidence, signature, recent, id"
     )
-    parser.add_argument("-n", "--limit", type=non_negative, metavar="N", help="at most N lessons")
+    parser.add_argument("-n", "--limit", type=positive, metavar="N", help="at most N lessons")
     common_options(parser)
     parser.set_defaults(handler=cmd_list)
 

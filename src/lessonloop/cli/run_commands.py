@@ -7,13 +7,13 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from lessonloop.arg_types import positive
 from lessonloop.cli.common import (
     DB_HELP,
     JSON_HELP,
     CommandError,
     emit_json,
     known_agent,
-    non_negative,
     open_cli_store,
     resolve_project,
     shown,
@@ -54,7 +54,7 @@ def _list_options(parser: argparse.ArgumentParser) -> None:
         metavar="A",
         help="only runs started while a session of this agent was under way in the run's project",
     )
-    parser.add_argument("-n", "--limit", type=non_negative, metavar="N", help="only the N most recent runs")
+    parser.add_argument("-n", "--limit", type=positive, metavar="N", help="only the N most recent runs")
     _store_options(parser)
 
 

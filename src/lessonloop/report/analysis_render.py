@@ -111,7 +111,9 @@ def _evidence_text(rule: dict[str, Any]) -> str:
     return ""
 
 
-def render_report(console: Console, report: Report) -> None:
+def render_report(console: Console, report: Report, top: int | None = None) -> None:
+    """The sessions table, then each project's worst habits (`top` per project: 0 shows none, and
+    says so)."""
     from lessonloop.report.table_fit import Column, fit_table, left_out_note
 
     columns = [
@@ -152,6 +154,9 @@ def render_report(console: Console, report: Report) -> None:
         console.print(Text(left_out_note(left_out), style="dim"))
     from rich.markup import escape
 
+    if top == 0:
+        console.print("\nWorst habits per project: not shown (--top 0).")
+        return
     for project, habits in report.habits.items():
         console.print(f"\n[bold]{escape(project)}[/]: worst habits")
         if not habits:
