@@ -105,3 +105,23 @@ def test_suggest_keeps_the_limits_whole(store: Path, monkeypatch: pytest.MonkeyP
     assert {"LIMIT", "SUGGESTED", "RUNS", "P95", "LONGEST", "WHY"} <= words, lines
     flags = [line.split()[0] for line in lines if line.startswith("--")]
     assert flags == ["--timeout", "--idle-timeout", "--first-output-timeout"], lines
+
+
+def test_a_list_cell_goes_one_item_a_line_keeping_each_count() -> None:
+    """Errors by class on a narrow terminal: one class a line, its count kept, the name shortened
+    (it broke "MISSING_PREREQUISITE 2" inside the name and put the count on a line of its own)."""
+    from lessonloop.report.table_fit import Column, fit_table
+
+    columns = [Column("session"), Column("calls", "right"), Column("errors by class", text="wrap")]
+    rows: list[list[str | list[str]]] = [["8463c716", "196", ["CHECK_FAILED 7", "MISSING_PREREQUISITE 2", "CASCADE 2"]]]
+    out = io.StringIO()
+    console = Console(file=out, width=36, color_system=None)
+    console.print(fit_table(36, columns, rows)[0])
+    lines = out.getvalue().splitlines()
+    assert all(cell_len(line) <= 36 for line in lines), lines
+    cells = [line[17:].strip() for line in lines[-3:]]
+    assert cells[0] == "CHECK_FAILED 7" and cells[2] == "CASCADE 2", lines
+    assert cells[1].startswith("MISSING_PR") and cells[1].endswith("… 2"), lines
+    wide = io.StringIO()
+    Console(file=wide, width=120, color_system=None).print(fit_table(120, columns, rows)[0])
+    assert "CHECK_FAILED 7, MISSING_PREREQUISITE 2, CASCADE 2" in wide.getvalue()

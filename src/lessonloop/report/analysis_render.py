@@ -128,9 +128,9 @@ def render_report(console: Console, report: Report, top: int | None = None) -> N
         Column("unresolved", "right"),
         Column("tests at end", drop=1),
     ]
-    rows: list[list[str | Text]] = []
+    rows: list[list[str | Text | list[str]]] = []
     for s in report.sessions:
-        errors = ", ".join(f"{label} {n}" for label, n in s.errors_by_class.items()) or "—"
+        errors = [f"{label} {n}" for label, n in s.errors_by_class.items()] or ["—"]
         tests = "—" if s.tests_failing_at_end is None else ("failing" if s.tests_failing_at_end else "passing")
         rows.append(
             [
@@ -172,7 +172,7 @@ def render_habit_stats(console: Console, associations: Sequence[Association], se
 
     columns = [
         Column("habit", text="wrap"),
-        Column("outcome", text="wrap"),
+        Column("outcome", text="wrap", least=18),
         Column("with: bad/n", "right"),
         Column("without: bad/n", "right"),
         Column("p (Fisher)", "right"),

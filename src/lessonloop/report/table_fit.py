@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.table import Table
     from rich.text import Text
 
@@ -28,15 +30,16 @@ class Column:
 
 
 def fit_table(
-    width: int, columns: list[Column], rows: list[list[str | Text]], title: str | None = None
+    width: int, columns: list[Column], rows: Sequence[Sequence[str | Text | list[str]]], title: str | None = None
 ) -> tuple[Table, list[str]]:
-    """A table of `rows` (plain strings are data, never markup) fitting `width` cells, and the
-    names of the columns left out for want of room."""
+    """A table of `rows` fitting `width` cells, and the names of the columns left out for want of
+    room. A cell is a plain string (data, never markup), a rich Text, or a list of items: on one
+    line joined by ", " when the column is wide enough, else one item a line."""
     from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
-    cells = [[cell if isinstance(cell, Text) else Text(cell) for cell in row] for row in rows]
+    cells = [[Text(", ".join(cell)) if isinstance(cell, list) else _text(cell) for cell in row] for row in rows]
     natural = [max([0, *(cell_len(row[i].plain) for row in cells)]) for i in range(len(columns))]
     headers = [column.name for column in columns]
     widths = [max(n, cell_len(h)) for n, h in zip(natural, headers, strict=True)]
@@ -59,9 +62,12 @@ def fit_table(
     room = width - sum(widths[i] for i in shown if not columns[i].text) - GAP * (len(shown) - 1)
     texts = [i for i in shown if columns[i].text]
     wanted = sum(widths[i] for i in texts)
-    if texts and wanted > room:  # the text columns share what is left, each in proportion to its need
+    if texts and wanted > room:  # each text column gets its narrowest width, then a share of the rest
+        base = {i: min(widths[i], columns[i].least) for i in texts}
+        spare = max(0, room - sum(base.values()))
+        more = sum(widths[i] - base[i] for i in texts)
         for i in texts:
-            widths[i] = max(min(widths[i], columns[i].least), min(widths[i], room * widths[i] // wanted))
+            widths[i] = base[i] + (spare * (widths[i] - base[i]) // more if more else 0)
     table = Table(title=title, title_justify="left", box=None, header_style="bold", pad_edge=False)
     for i in shown:
         column = columns[i]
@@ -72,7 +78,11 @@ def fit_table(
             table.add_column(headers[i], justify=column.justify, no_wrap=True, overflow="ellipsis", max_width=widths[i])
         else:
             table.add_column(headers[i], justify=column.justify, no_wrap=True, min_width=widths[i])
-    for row in cells:
+    for given, row in zip(rows, cells, strict=True):
+        for i in shown:
+            items = given[i]
+            if isinstance(items, list) and cell_len(row[i].plain) > widths[i]:
+                row[i] = Text("\n".join(_item_line(item, widths[i]) for item in items))
         table.add_row(*(row[i] for i in shown))
     return table, [column.name for i, column in enumerate(columns) if i not in shown]
 
@@ -82,6 +92,28 @@ def left_out_note(names: list[str]) -> str:
     if not names:
         return ""
     return f"({', '.join(names)}: left out for want of room; a wider terminal or --json shows them)"
+
+
+def _item_line(item: str, width: int) -> str:
+    """An item of a list cell on a line of `width` cells: too long, its last word (a count) is
+    kept and the words before it are shortened with "…"."""
+    from rich.cells import cell_len
+
+    if cell_len(item) <= width or " " not in item:
+        return item
+    head, last = item.rsplit(" ", 1)
+    room = width - cell_len(last) - 2  # the space and the "…"
+    if room < 1:
+        return item
+    while head and cell_len(head) > room:
+        head = head[:-1]
+    return f"{head}… {last}"
+
+
+def _text(cell: str | Text) -> Text:
+    from rich.text import Text
+
+    return cell if isinstance(cell, Text) else Text(cell)
 
 
 def _two_lines(header: str) -> str:
