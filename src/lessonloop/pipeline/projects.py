@@ -59,9 +59,9 @@ class ProjectResolution:
         text = f"Projects: {_count(self.sessions, 'session')} in {_count(self.projects_after, 'project')}"
         notes = []
         if self.projects_before != self.projects_after:
-            notes.append(f"was {self.projects_before}")
+            notes.append(f"{_count(self.projects_before, 'project')} before their folders were placed")
         if self.inferred:
-            notes.append(f"{self.inferred} mapped from folders that no longer exist")
+            notes.append(f"{self.inferred} placed from folders that no longer exist")
         if self.configured:
             notes.append(f"{self.configured} by the configuration's [projects]")
         return text + (f" ({'; '.join(notes)})" if notes else "")
