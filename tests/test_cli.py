@@ -35,7 +35,7 @@ def test_help_and_usage_errors() -> None:
     assert "ingest" in cli("--help").output
     assert cli("ingest", "--help").exit_code == 0
     bad = cli("sessions", "--limit", "-3")
-    assert bad.exit_code == 2 and "must be 0 or more" in bad.stderr
+    assert bad.exit_code == 2 and "must be 1 or more: -3" in bad.stderr
     assert cli().exit_code == 2  # no command: the help is printed
 
 
