@@ -262,9 +262,7 @@ def _decay_others(conn: sqlite3.Connection, done: set[int], restored: set[int], 
         base = conf.wilson_lower_bound(failed, sessions) if origin == "learned" or sessions else None
         if base is None:
             continue  # a manual lesson without observations keeps the confidence a person gave it
-        value = base * conf.decay_factor(days)
-        if stored is not None:
-            value = min(value, float(stored))
+        value = min(base * conf.decay_factor(days), float(stored))
         if (
             status in ("active", "pending")
             and lesson_id not in restored
