@@ -6,9 +6,6 @@ model names), `patterns --command` (its title), `recall` (its title) and `qualit
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +13,7 @@ import pytest
 
 from tests.conftest import cli
 from tests.git_helpers import commit_file, make_repo
+from tests.runner_helpers import lessonloop_run
 from tests.transcript_builder import TranscriptBuilder
 
 FOLDER = "/tmp/brackets/app/[id]"
@@ -43,14 +41,8 @@ def store(tmp_path: Path) -> Path:
     for n in range(2):
         commit_file(repo, "VERSION", f"{n}\n", "chore: bump [skip ci]", f"2026-11-01T0{n}:00:00Z")
     assert cli("ingest", "--git", "--db", db, repo).exit_code == 0
-    env = {**os.environ, "LESSONLOOP_DB": str(db)}
     for _ in range(3):
-        subprocess.run(
-            [sys.executable, "-m", "lessonloop", "run", "--no-profile", "-e", "FAILED", "--", *RUN_WORDS],
-            env=env,
-            capture_output=True,
-            check=True,
-        )
+        assert lessonloop_run("--no-profile", "-e", "FAILED", "--", *RUN_WORDS, db=db).status == 0
     return db
 
 

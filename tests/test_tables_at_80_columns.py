@@ -6,10 +6,6 @@ They wrapped every header ("sess…", "PATTE / RN", "MATCH / ED") and cut ids an
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,30 +13,19 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from tests.conftest import cli
-from tests.transcript_builder import TranscriptBuilder
+from tests.runner_helpers import lessonloop_run
+from tests.transcript_builder import write_build_failure_sessions
 
 COMMAND = ["python3", "-c", "print('FAILED test_a - assert 1 == 2')"]
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
-    for day in range(1, 5):
-        t = TranscriptBuilder(cwd="/home/dev/shop", start=datetime(2026, 11, day, 9, 0, tzinfo=UTC))
-        t.prompt("make the build pass")
-        for _ in range(2):
-            t.bash("npm run build", "Error: Cannot find module 'left-pad'", exit_code=1)
-        t.bash("npm install && npm run build", "built")
-        t.write(tmp_path / "in" / f"{t.session_id}.jsonl")
+    write_build_failure_sessions(tmp_path / "in")
     db = tmp_path / "s.db"
     assert cli("ingest", "--db", db, "--no-progress", tmp_path / "in").exit_code == 0
-    env = {**os.environ, "LESSONLOOP_DB": str(db)}
     for _ in range(3):
-        subprocess.run(
-            [sys.executable, "-m", "lessonloop", "run", "--no-profile", "-e", "FAILED test_", "--", *COMMAND],
-            env=env,
-            capture_output=True,
-            check=False,
-        )
+        lessonloop_run("--no-profile", "-e", "FAILED test_", "--", *COMMAND, db=db)
     return db
 
 

@@ -5,24 +5,17 @@ habits) the output says so. They were accepted with vague messages ("No sessions
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import cli
-from tests.transcript_builder import TranscriptBuilder
+from tests.transcript_builder import write_build_failure_sessions
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
-    for day in range(1, 5):
-        t = TranscriptBuilder(cwd="/home/dev/shop", start=datetime(2026, 11, day, 9, 0, tzinfo=UTC))
-        t.prompt("make the build pass")
-        for _ in range(2):
-            t.bash("npm run build", "Error: Cannot find module 'left-pad'", exit_code=1)
-        t.bash("npm install && npm run build", "built")
-        t.write(tmp_path / "in" / f"{t.session_id}.jsonl")
+    write_build_failure_sessions(tmp_path / "in")
     db = tmp_path / "s.db"
     assert cli("ingest", "--db", db, "--no-progress", tmp_path / "in").exit_code == 0
     return db

@@ -133,3 +133,17 @@ class TranscriptBuilder:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"".join(self.lines()))
         return path
+
+
+def write_build_failure_sessions(folder: Path, cwd: str = "/home/dev/shop", days: int = 4) -> list[Path]:
+    """`days` Claude Code sessions in `folder`, one a day from 2026-11-01: each fails `npm run
+    build` twice on a missing module, then passes with `npm install` first (a lesson to learn)."""
+    written = []
+    for day in range(1, days + 1):
+        t = TranscriptBuilder(cwd=cwd, start=datetime(2026, 11, day, 9, 0, tzinfo=UTC))
+        t.prompt("make the build pass")
+        for _ in range(2):
+            t.bash("npm run build", "Error: Cannot find module 'left-pad'", exit_code=1)
+        t.bash("npm install && npm run build", "built")
+        written.append(t.write(folder / f"{t.session_id}.jsonl"))
+    return written
