@@ -105,14 +105,22 @@ def ok(*args: str | Path) -> Any:
 def _team(server: Server, stores: dict[str, tuple[Path, str]]) -> tuple[str, Path, Path]:
     """A new team: alice (maintain) from the Aider store, bob (write) from the Codex store, their
     projects named by two forms of one remote URL."""
-    url = server.new_database()
-    (a, a_project), (b, b_project) = stores["aider"], stores["codex"]
-    ok("team", "init", url, "--as", "alice", "--db", a)
+    url, a = _alice(server, stores)
+    b, b_project = stores["codex"]
     token = ok("team", "invite", "bob", "--role", "write", "--db", a)["token"]
     ok("team", "join", url, "--as", "bob", "--token", token, "--db", b)
-    ok("team", "project", a_project, SSH_REMOTE, "--db", a)
     ok("team", "project", b_project, HTTPS_REMOTE, "--db", b)
     return url, a, b
+
+
+def _alice(server: Server, stores: dict[str, tuple[Path, str]]) -> tuple[str, Path]:
+    """A new team made by alice (maintain) from the Aider store, its project named by the SSH
+    form of the remote URL: (the server's URL, alice's store)."""
+    url = server.new_database()
+    a, a_project = stores["aider"]
+    ok("team", "init", url, "--as", "alice", "--db", a)
+    ok("team", "project", a_project, SSH_REMOTE, "--db", a)
+    return url, a
 
 
 def server_state(url: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -245,10 +253,8 @@ def test_a_push_killed_midway_and_run_again_leaves_what_one_clean_push_leaves(
 
 
 def test_a_read_only_member_cannot_push_but_can_pull(team_server: Server, stores: dict[str, tuple[Path, str]]) -> None:
-    url = team_server.new_database()
-    (a, a_project), (b, b_project) = stores["aider"], stores["codex"]
-    ok("team", "init", url, "--as", "alice", "--db", a)
-    ok("team", "project", a_project, SSH_REMOTE, "--db", a)
+    url, a = _alice(team_server, stores)
+    b, b_project = stores["codex"]
     ok("team", "push", "--db", a)
     token = ok("team", "invite", "reader", "--role", "read", "--db", a)["token"]
     assert ok("team", "join", url, "--as", "reader", "--token", token, "--db", b)["role"] == "read"
@@ -360,10 +366,7 @@ def test_lessons_vectors_travel_and_the_server_finds_the_nearest_with_pgvector(
 
     from lessonloop.team.server import TeamServer
 
-    url = team_server.new_database()
-    a, a_project = stores["aider"]
-    ok("team", "init", url, "--as", "alice", "--db", a)
-    ok("team", "project", a_project, SSH_REMOTE, "--db", a)
+    url, a = _alice(team_server, stores)
     status = ok("team", "status", "--db", a)["server"]
     if not status["vectors"]:
         pytest.skip(f"this server has no pgvector: {status.get('vectors_note')} {team_server.fallback_reasons}")
@@ -563,10 +566,7 @@ def test_secrets_an_old_store_still_holds_are_redacted_before_they_leave(
 ) -> None:
     from tests.secret_samples import ANTHROPIC, AWS_SECRET, GITHUB_PAT_CLASSIC
 
-    url = team_server.new_database()
-    a, a_project = stores["aider"]
-    ok("team", "init", url, "--as", "alice", "--db", a)
-    ok("team", "project", a_project, SSH_REMOTE, "--db", a)
+    url, a = _alice(team_server, stores)
     conn = sqlite3.connect(a)  # as a store redacted with older rules would hold them
     with conn:
         conn.execute(
