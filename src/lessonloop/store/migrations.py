@@ -40,8 +40,8 @@ def _execute_all(conn: sqlite3.Connection, script: str) -> None:
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
-    """Names of the migrations recorded in the store, in the order they were applied."""
-    refuse_another_programs(conn)
+    """Names of the migrations recorded in the store, in the order they were applied (open_store
+    has refused another program's database before: this creates the bookkeeping table)."""
     conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     return [row[0] for row in conn.execute("SELECT name FROM _migrations ORDER BY rowid")]
 
