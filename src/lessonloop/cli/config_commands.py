@@ -97,7 +97,7 @@ def cmd_config(args: argparse.Namespace) -> int:
             return _set(args)
         if action == "unset":
             return _unset(args)
-        return _show(args)
+        return show_command(args)
     except ConfigError as exc:
         raise CommandError(str(exc)) from exc
 
@@ -112,7 +112,7 @@ def _load() -> tuple[str, Config]:
     return path, load_config(path)
 
 
-def _show(args: argparse.Namespace) -> int:
+def show_command(args: argparse.Namespace) -> int:
     from lessonloop.config import SETTINGS
 
     path, config = _load()

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from lessonloop.analyze.commands import CHECK_COMMAND_KINDS, check_commands_named, words_kinds
 from lessonloop.analyze.error_headline import error_headline, failing_check
 from lessonloop.analyze.placeholders import placeholders
-from lessonloop.learn.episodes import Draft, _failing_segment, _head, _show, _step_draft, _usage_draft
+from lessonloop.learn.episodes import Draft, _failing_segment, _head, _step_draft, _usage_draft, show_command
 from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.triggers import Trigger, Unless, extensions_for
 from lessonloop.tool_kinds import CHANGE_KINDS
@@ -66,7 +66,7 @@ def draft_from_check_rejection(first: CallEvent, seen: Sequence[CallEvent]) -> D
         trigger,
         title=f"`{' '.join(head)}` is rejected by the {name} check unless `{step_text}` ran first: {headline}",
         body=(
-            f"`{_show(failed, first.branch)}` was rejected by its hook's {name} check ({first.error_class}): "
+            f"`{show_command(failed, first.branch)}` was rejected by its hook's {name} check ({first.error_class}): "
             f"{headline} `{step_text}` had not run since the files changed."
         ),
         prevention=f"Run `{step_text}` before `{' '.join(head)}` (again after changing files it checks).",

@@ -20,11 +20,21 @@ from lessonloop.analyze.error_headline import failing_check
 from lessonloop.learn.check_lessons import draft_from_check_rejection, draft_from_progress
 from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job
 from lessonloop.learn.events import CallEvent
+from lessonloop.learn.general_lessons import (
+    NOT_LEARNED,
+    RETRY_CONFIDENCE,
+    general_draft,
+    learnable_failure,
+    remedy,
+    retry_lesson,
+    speaks_in_own_session,
+    teaches_now,
+)
 from lessonloop.learn.learnable import OPEN_LIMIT
 from lessonloop.learn.prompt_match import asked_for
 from lessonloop.learn.signatures import digest, jaccard, words_text
 from lessonloop.lesson_model.lesson import Evidence, Lesson
-from lessonloop.lesson_model.triggers import SessionState, Trigger, relative_path
+from lessonloop.lesson_model.triggers import WORKED, SessionState, Trigger, relative_path
 from lessonloop.tool_kinds import EDIT, READ, SHELL, WRITE
 
 HISTORY = 200  # calls remembered per context, for "what happened between failure and fix"
@@ -111,6 +121,7 @@ class Learner:
         self._first_failed: dict[str, FirstFailure] = {}  # error signature -> its first failure
         self._contexts: dict[str, dict[str, None]] = {}  # session -> its contexts (main, subagents), in order seen
         self._clock = 0
+        self._errors: set[str] = set()  # the error signatures lessons were learned from
         for lesson in lessons:
             self._register(lesson)
 
@@ -119,10 +130,22 @@ class Learner:
     def decide(self, event: CallEvent) -> Decision:
         """Match `event` against the lessons before its result is known."""
         decision = Decision()
+        state = self._states.get(event.session_id)
+        self._match(event, decision, state)
+        if state is not None:
+            retry = state.retry_of(event.call.kind, event.input_key)
+            if retry is not None and retry[0] and not any(f.lesson.error_signature == retry[0] for f in decision.fired):
+                decision.fired.append(Fired(retry_lesson(retry[0], retry[1], event), RETRY_CONFIDENCE, "warn"))
+                if decision.action == "none":
+                    decision.action = "warn"
+        decision.fired.sort(key=lambda f: (-f.confidence, f.lesson.signature))
+        return decision
+
+    def _match(self, event: CallEvent, decision: Decision, state: SessionState | None) -> None:
+        """The learned lessons whose trigger the call meets, into `decision`."""
         candidates = self._by_kind.get(event.call.kind)
         if not candidates:
-            return decision
-        state = self._states.get(event.session_id)
+            return
         for lesson in candidates:
             trigger = lesson.trigger
             if trigger is None or not lesson.applies_to(event.project):
@@ -139,6 +162,13 @@ class Learner:
                 continue
             if lesson.kind == "correction" and self.prompts and asked_for(trigger, event, self.prompts):
                 continue  # the person asked for it in this session: their earlier rejection does not apply
+            if (
+                trigger.unless is not None
+                and trigger.unless.since == WORKED
+                and lesson.session_failed.get(event.session_id)
+                and not speaks_in_own_session(lesson)
+            ):
+                continue  # learned in this session: the warning about a call resent speaks here
             decision.matched.append(lesson)
             if lesson.status != "active" or lesson.tier not in self.policy.warn_tiers:
                 continue
@@ -151,8 +181,6 @@ class Learner:
             decision.fired.append(Fired(lesson, value, action))
             if _RANK[action] > _RANK[decision.action]:
                 decision.action = action
-        decision.fired.sort(key=lambda f: (-f.confidence, f.lesson.signature))
-        return decision
 
     # ------------------------------------------------------------------ learning
 
@@ -170,7 +198,16 @@ class Learner:
         state = self._states.get(event.session_id)
         if state is None:
             state = self._states[event.session_id] = SessionState()
-        state.record(call.kind, call.ok, event.segments, call.target_path, call.error_text)
+        state.record(
+            call.kind,
+            call.ok,
+            event.segments,
+            call.target_path,
+            call.error_text,
+            event.signature,
+            event.reads(),
+            event.input_key if call.ok or (event.error_class or "") not in NOT_LEARNED else None,
+        )
         context = call.context_id
         history = self._history.get(context)
         if history is None:
@@ -188,6 +225,8 @@ class Learner:
                 self._open.setdefault(context, []).append((self._clock, event))
             elif call.ok and context in self._open:
                 learned = self._resolve(event, history)
+            if learnable_failure(event):
+                learned += self._general(event, decision)
             self._expire(context)
         history.append((self._clock, event))
         return learned
@@ -301,6 +340,7 @@ class Learner:
             else:
                 self._note_fix(failure, fix, between)
                 learned += self._credit_fix(failure, fix, between)
+                learned += self._remedy(failure, fix)
         self._open[context] = still_open
         return learned
 
@@ -346,6 +386,41 @@ class Learner:
         lesson.add_evidence(Evidence("failure", first.session_id, first.call_id, None, None, None, event.project))
         lesson.add_evidence(Evidence("fix", first.session_id, first.past_call, None, None, None, event.project))
         return [lesson]
+
+    def _general(self, event: CallEvent, decision: Decision) -> list[Lesson]:
+        """A failure no lesson of its error matched teaches its own intent (general_lessons.py):
+        at once when its class says the call was wrong, else when the same error comes back in
+        another session."""
+        signature = event.signature or ""
+        if signature in self._errors:
+            return []  # a lesson of this error exists (learned before, or just now from this failure)
+        first = self._first_failed.get(signature)
+        if first is None:
+            self._first_failed[signature] = FirstFailure(event.session_id, event.call.id)
+        if not teaches_now(event) and (first is None or first.session_id == event.session_id):
+            return []
+        draft = general_draft(event)
+        if draft is None:
+            return []
+        return [self.adopt(draft, event)]
+
+    def _remedy(self, failure: CallEvent, fix: CallEvent) -> list[Lesson]:
+        """The same intent worked after a failure that taught a general lesson: what worked is the
+        lesson's remedy."""
+        found = remedy(failure, fix)
+        if found is None:
+            return []
+        changed: list[Lesson] = []
+        for lesson in self._by_kind.get(failure.call.kind, ()):
+            trigger = lesson.trigger
+            if lesson.error_signature != failure.signature or lesson.edited or trigger is None:
+                continue
+            if trigger.unless is None or trigger.unless.since != WORKED or lesson.prevention:
+                continue
+            lesson.prevention, lesson.prevention_command = found
+            lesson.add_evidence(_evidence("fix", fix))
+            changed.append(lesson)
+        return changed
 
     def _credit_fix(self, failure: CallEvent, fix: CallEvent, between: list[CallEvent]) -> list[Lesson]:
         """The job worked after the step a lesson of this failure's error names (a check lesson
@@ -406,11 +481,27 @@ class Learner:
                 model=failure.model,
             )
             self._register(lesson)
+            if not _general(lesson):
+                self._supersede(lesson)
         self._count_failure(lesson, failure)
         if fix is not None:
             lesson.add_evidence(_evidence("fix", fix))
         lesson.recount()
         return lesson
+
+    def _supersede(self, lesson: Lesson) -> None:
+        """A lesson made for a shape of failure (a flag, a step, a path, a check) replaces the
+        general lessons of the same error: it says what to do, where they only repeat the error.
+        Their signatures become its aliases."""
+        for other in list(self._by_kind.get(lesson.trigger.kind if lesson.trigger else "", ())):
+            if other is lesson or other.error_signature != lesson.error_signature or not _general(other):
+                continue
+            self._by_kind[other.trigger.kind if other.trigger else ""].remove(other)
+            del self.lessons[other.signature]
+            self.aliases[other.signature] = lesson.signature
+            for alias, target in list(self.aliases.items()):
+                if target == other.signature:
+                    self.aliases[alias] = lesson.signature
 
     def _near_duplicate(self, draft: Draft) -> Lesson | None:
         words = words_text(draft.title)
@@ -431,6 +522,8 @@ class Learner:
 
     def _register(self, lesson: Lesson) -> None:
         self.lessons[lesson.signature] = lesson
+        if lesson.error_signature:
+            self._errors.add(lesson.error_signature)
         if lesson.trigger is not None:
             self._by_kind.setdefault(lesson.trigger.kind, []).append(lesson)
 
@@ -506,6 +599,12 @@ class Learner:
         )
         lesson.recount()
         return lesson
+
+
+def _general(lesson: Lesson) -> bool:
+    """A lesson of the general path (learn/general_lessons.py): its trigger is "unless it worked"."""
+    unless = lesson.trigger.unless if lesson.trigger is not None else None
+    return unless is not None and unless.since == WORKED
 
 
 def lesson_signature(kind: str, trigger: Trigger | None, error_signature: str) -> str:

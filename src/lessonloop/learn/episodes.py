@@ -31,7 +31,9 @@ from lessonloop.lesson_model.triggers import (
     Trigger,
     Unless,
     extensions_for,
+    failing_segment,
     flags_of,
+    missing_program,
     operands_of,
     relative_path,
     with_aliases,
@@ -71,7 +73,14 @@ def same_job(failure: CallEvent, fix: CallEvent) -> bool:
     a, b = job_key(failure.call), job_key(fix.call)
     if a == b:
         return True
-    return a[0] == b[0] == "shell" and len(a) > 1 and not set(a[1:]).isdisjoint(b[1:])
+    if a[0] == b[0] == "shell" and len(a) > 1 and not set(a[1:]).isdisjoint(b[1:]):
+        return True
+    # A program that does not exist here, then another program with the same arguments that
+    # worked (`python x.py` -> `python3 x.py`).
+    if a[0] == b[0] == "shell" and missing_program(failure.call.error_text):
+        failing = failing_segment(failure.segments, failure.call.error_text)
+        return bool(failing) and len(failing) > 1 and any(words[1:] == failing[1:] for words in fix.segments)
+    return False
 
 
 def draft_from_episode(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]) -> Draft | None:
@@ -138,14 +147,14 @@ def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
         if not added:
             continue  # nothing added, or only a way around a check (never taught as a fix)
         lacks = with_aliases(head, added)
-        operand = _named_operand(failure, failed, len(head))
+        operand = named_operand(failure, failed, len(head))
         unless = None
         if failure.error_class == "MISSING_PREREQUISITE":
             # A missing prerequisite stays fixed once the fixed form worked (the upstream exists).
             unless = Unless(head, lacks, "session")
         trigger = Trigger(failure.call.kind, head, lacks, operand, None, unless, failure.call.tool)
-        shown_fixed = _show(fixed, failure.branch)
-        shown_failed = _show(failed, failure.branch)
+        shown_fixed = show_command(fixed, failure.branch)
+        shown_failed = show_command(failed, failure.branch)
         headline = placeholders(error_headline(failure.call.error_text), failure.branch)
         flag_text = "/".join(sorted(added))
         where = f" for {operand}" if operand else ""
@@ -182,11 +191,11 @@ def _step_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]
                 trigger,
                 title=f"`{' '.join(head)}` fails unless `{step_text}` ran first: {headline}",
                 body=(
-                    f"`{_show(failed, failure.branch)}` failed ({failure.error_class}): {headline} "
-                    f"After `{_show(words, failure.branch)}` the same command worked."
+                    f"`{show_command(failed, failure.branch)}` failed ({failure.error_class}): {headline} "
+                    f"After `{show_command(words, failure.branch)}` the same command worked."
                 ),
                 prevention=f"Run `{step_text}` before `{' '.join(head)}` (again after changing files it checks).",
-                command=_show(words, failure.branch),
+                command=show_command(words, failure.branch),
                 category=_category(step),
             )
     return None
@@ -245,7 +254,7 @@ def _path_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
     )
 
 
-def _named_operand(failure: CallEvent, words: Sequence[str], skip: int) -> str | None:
+def named_operand(failure: CallEvent, words: Sequence[str], skip: int) -> str | None:
     """The path the error names that is (or contains) one of the command's operands."""
     text = (failure.call.error_text or "")[:4000]
     named = {m.group(0).rstrip("/.") for m in _PATHISH.finditer(text)}
@@ -258,7 +267,7 @@ def _named_operand(failure: CallEvent, words: Sequence[str], skip: int) -> str |
     return None
 
 
-def _show(words: Sequence[str], branch: str | None) -> str:
+def show_command(words: Sequence[str], branch: str | None) -> str:
     """A command for display: redirections dropped, the branch as <branch>, long lines cut."""
     kept = [w if w != branch else "<branch>" for w in words if not _REDIRECT.match(w)]
     text = " ".join(_quote(w) for w in kept)
@@ -295,7 +304,7 @@ def recurring_draft(failure: CallEvent, first_session: str, fixed_by: str) -> Dr
         error_signature=failure.signature or "",
         error_class=failure.error_class,
         title=f"`{command}` fails the same way as in an earlier session: {headline}",
-        body=f"`{_show(_failing_segment(failure), failure.branch)}` failed ({failure.error_class}): {headline} "
+        body=f"`{show_command(_failing_segment(failure), failure.branch)}` failed ({failure.error_class}): {headline} "
         f"The same failure happened in session {first_session[:8]}.{fix}",
         prevention=f"Before `{command}`, make sure the earlier fix is in place{f' ({fixed_by})' if fixed_by else ''}.",
         prevention_command=None,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import posixpath
+
 from lessonloop.analyze.inputs import Call
 from lessonloop.learn.learnable import LEARNABLE_CLASSES
 from lessonloop.learn.signatures import error_signature
-from lessonloop.lesson_model.triggers import command_segments
+from lessonloop.lesson_model.triggers import command_segments, input_key
 
 
 class CallEvent:
@@ -61,6 +63,28 @@ class CallEvent:
     @property
     def ts(self) -> str:
         return self.call.ts or self.untimed_at or ""
+
+    @property
+    def input_key(self) -> str:
+        """The call's input as a short key (lesson_model/triggers.input_key): the same call resent."""
+        return input_key(self.call.command, self.call.input)
+
+    def reads(self) -> list[str]:
+        """The files a successful shell command printed (`cat F`, `sed -n 1,50p F`, ...), as typed
+        and joined to the working folder: the agent has seen them (how Codex reads files)."""
+        call = self.call
+        if not call.ok or not call.command:
+            return []
+        from lessonloop.analyze.file_ops import shell_effects
+
+        effects = shell_effects(call.command)
+        out: list[str] = []
+        base = effects.cd if effects.cd and effects.cd.startswith("/") else self.cwd
+        for path, _start, _end in effects.reads:
+            out.append(path)
+            if base and not path.startswith("/"):
+                out.append(posixpath.normpath(posixpath.join(base, path)))
+        return out
 
     @property
     def learnable(self) -> bool:

@@ -20,7 +20,7 @@ from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.lesson import Evidence, Lesson
 from lessonloop.lesson_model.triggers import SessionState, Trigger
 
-STATE_FORMAT = 3  # bump when the layout below changes: an old state is then not read (full relearn)
+STATE_FORMAT = 4  # bump when the layout below changes: an old state is then not read (full relearn)
 _FIRST_FAILURE_FIELDS = tuple(f.name for f in dataclasses.fields(FirstFailure))
 
 
@@ -150,6 +150,10 @@ def _session_state_json(state: SessionState) -> dict[str, Any]:
         "rewritten_any": state.rewritten_any,
         "hook_run": state.hook_run,
         "hook_failed": sorted(state.hook_failed),
+        "failed": [[list(key), list(info)] for key, info in state.failed.items()],
+        "worked": [[list(key), when] for key, when in state.worked.items()],
+        "resent": [[list(key), list(info)] for key, info in state.resent.items()],
+        "acted": state.acted,
     }
 
 
@@ -165,4 +169,8 @@ def _session_state_from(data: Mapping[str, Any]) -> SessionState:
     state.rewritten_any = int(data["rewritten_any"])
     state.hook_run = int(data["hook_run"])
     state.hook_failed = frozenset(data["hook_failed"])
+    state.failed = {tuple(key): (int(info[0]), str(info[1]), str(info[2])) for key, info in data["failed"]}
+    state.worked = {tuple(key): int(when) for key, when in data["worked"]}
+    state.resent = {tuple(key): (int(info[0]), str(info[1]), str(info[2])) for key, info in data["resent"]}
+    state.acted = int(data["acted"])
     return state

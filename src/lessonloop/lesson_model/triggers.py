@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+import zlib
 
 from lessonloop.analyze.commands import git_arguments, split_commands, words_kinds
 from lessonloop.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
-from lessonloop.tool_kinds import CHANGE_KINDS, OTHER, READ, TOOL_KINDS
+from lessonloop.tool_kinds import CHANGE_KINDS, EDIT, OTHER, READ, TOOL_KINDS, WRITE
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:  # annotations only: typing and collections.abc cost the hooks milliseconds
@@ -130,6 +131,77 @@ def relative_path(path: str, cwd: str | None) -> str:
     return norm
 
 
+def command_head(words: Sequence[str]) -> tuple[str, ...]:
+    """A simple command's identifying words: the program, its subcommand when the second word is
+    one (`git push`, `cargo test`, `python script.py`), and the module of `python -m MOD`."""
+    if len(words) > 2 and words[1] == "-m":
+        return tuple(words[:3])
+    if len(words) > 1 and _SUBCOMMAND.fullmatch(words[1]):
+        return tuple(words[:2])
+    if len(words) > 1 and is_interpreter(words[0]) and not words[1].startswith("-"):
+        return tuple(words[:2])  # the script it runs
+    return tuple(words[:1])
+
+
+_SUBCOMMAND = re.compile(r"[a-z][a-z0-9_.:-]*")
+INTERPRETERS = frozenset(
+    {"python", "py", "node", "deno", "bun", "ruby", "perl", "php", "bash", "sh", "zsh", "pwsh", "powershell", "cmd"}
+)
+
+
+def is_interpreter(program: str) -> bool:
+    """A program that runs the code it is given (a script, `-c CODE`, stdin): what it runs, not
+    the program, is the call's intent."""
+    name = posixpath.basename(program.replace("\\", "/")).lower().removesuffix(".exe")
+    return name in INTERPRETERS or bool(_VERSIONED.fullmatch(name))
+
+
+_VERSIONED = re.compile(r"(?:python|ruby|perl|php|node)[0-9.]+")
+
+
+def failing_segment(segments: Sequence[tuple[str, ...]], error_text: str | None) -> tuple[str, ...] | None:
+    """The simple command of a failed command line that most likely failed: the last one whose
+    program is named as not found, else the last whose subcommand the error names (`Pre-commit`
+    names commit), else the last."""
+    if not segments:
+        return None
+    text = (error_text or "")[:2000].lower()
+    missing = missing_program(error_text)
+    if missing:
+        named = [w for w in segments if w and w[0].lower() == missing.lower()]
+        if named:
+            return named[-1]
+    named = [w for w in segments if len(w) > 1 and w[1].lower() in text]
+    return (named or list(segments))[-1]
+
+
+# A program the shell could not find, in the words of bash/zsh/sh, PowerShell, cmd.exe and
+# Python's subprocess (a general shape of every shell, not one corpus's message).
+_MISSING_PROGRAM = (
+    re.compile(r"^(?:zsh|bash|sh|fish): command not found: ([\w.+/-]+)", re.MULTILINE),
+    re.compile(r"(?:^|: )([\w.+-]+): command not found", re.MULTILINE),
+    re.compile(r"^[\w/.-]*sh: (?:line )?\d+: ([\w.+-]+): not found", re.MULTILINE),
+    re.compile(r"The term '([^'\s]+)' is not recognized as (?:the )?name of a cmdlet"),
+    re.compile(r"'([^'\s]+)' is not recognized as an internal or external command"),
+    re.compile(r'exec: "([\w.+/-]+)": executable file not found'),
+)
+
+
+def missing_program(error_text: str | None) -> str | None:
+    """The program an error says does not exist where the command ran (`python`, `sed` in
+    PowerShell), or None."""
+    if not error_text:
+        return None
+    text = error_text[:4000]
+    for pattern in _MISSING_PROGRAM:
+        found = pattern.search(text)
+        if found:
+            program = posixpath.basename(found.group(1))
+            if program and not program.startswith("-"):
+                return program
+    return None
+
+
 def extensions_for(words: Sequence[str]) -> tuple[str, ...]:
     """The file extensions the command `words` looks at; () when unknown (any change counts)."""
     for size in (2, 1):
@@ -195,6 +267,8 @@ class Unless:
         its flags), or, for "read", a read of a file."""
         if self.since == "read":
             return kind == READ
+        if self.since == WORKED:
+            return False  # not a step to take: the call itself working (SessionState.satisfied)
         flags = with_aliases(self.words, self.flags) if self.flags else ()
         return any(
             words[: len(self.words)] == self.words and (not flags or not flags_of(words).isdisjoint(flags))
@@ -202,6 +276,9 @@ class Unless:
         )
 
     def describe(self) -> str:
+        if self.since == WORKED:
+            what = f"`{' '.join(self.words)}`" if self.words else "the same call on this file"
+            return f"unless {what} worked in this session since it last failed"
         if self.since == "read":
             return "unless the file was read again after a formatter last rewrote such files"
         words = " ".join(self.words)
@@ -354,7 +431,7 @@ class Trigger:
         """Whether the command line itself runs the prevention before the command the trigger
         names (`mix format && git commit`): done in this call, before the part it guards."""
         unless = self.unless
-        if unless is None or self.words is None:
+        if unless is None or self.words is None or unless.since == WORKED:
             return False
         flags = with_aliases(unless.words, unless.flags) if unless.flags else ()
         for words in segments:
@@ -399,11 +476,15 @@ class SessionState:
         "clock",
         "done",
         "done_flag",
+        "acted",
+        "failed",
         "hook_failed",
         "hook_run",
         "known",
+        "resent",
         "rewritten",
         "rewritten_any",
+        "worked",
     )
 
     def __init__(self) -> None:
@@ -417,6 +498,14 @@ class SessionState:
         self.rewritten_any = -1
         self.hook_run = -1  # when a commit's hook last ran its checks (the commit went through or a check rejected it)
         self.hook_failed: frozenset[str] = frozenset()  # the checks that run rejected (lowercase names)
+        # What failed and what worked, by intent: ("shell", program[, subcommand]) or ("path", file).
+        # failed: intent -> (when, error signature, the error's first line); worked: intent -> when.
+        self.failed: dict[tuple[str, ...], tuple[int, str, str]] = {}
+        self.worked: dict[tuple[str, ...], int] = {}
+        # The last failure of each exact call shape not followed by the same shape working:
+        # ("shell", *words of the simple command that failed) or (kind, file).
+        self.resent: dict[tuple[str, ...], tuple[int, str, str]] = {}
+        self.acted = -1  # when a call that may change what a command sees last worked (not a read or search)
 
     def record(
         self,
@@ -425,16 +514,29 @@ class SessionState:
         segments: Sequence[tuple[str, ...]],
         target: str | None,
         error_text: str | None = None,
+        signature: str | None = None,
+        reads: Sequence[str] = (),
+        call_key: str | None = None,
     ) -> None:
         """Remember a call (of neutral `kind`) once its result is known (`error_text`: a failed
-        call's output, read for the checks a commit's hook rejected it for)."""
+        call's output, read for the checks a commit's hook rejected it for and kept, with its
+        `signature`, for a call of the same intent; `reads`: the files a successful shell command
+        printed, which the agent has now seen; `call_key`: the call's input, as `input_key` gives
+        it, for the same call resent)."""
         self.clock += 1
         if segments and hooked_job(segments):
             failed = frozenset() if ok else named_checks(error_text)
             if ok or failed:
                 self.hook_run, self.hook_failed = self.clock, failed
         if not ok:
+            self._record_failure(kind, segments, target, error_text, signature, call_key)
             return
+        if call_key:
+            self.resent.pop((kind, call_key), None)
+        for path in reads:
+            self.known[path] = self.clock
+        if target and kind in FILE_INTENT_KINDS:
+            self.worked[("path", target)] = self.clock
         if kind == READ and target:
             self.known[target] = self.clock
             return
@@ -443,7 +545,12 @@ class SessionState:
             self.changed_any = self.clock
             self.known[target] = self.clock
             return
+        if kind in CHANGE_KINDS or any(words and not words_kinds(words) & _LOOKS for words in segments):
+            self.acted = self.clock
         for words in segments:
+            if words:
+                self.worked[("shell", *command_head(words))] = self.clock
+                self.worked[("shell", words[0])] = self.clock
             if _rewrites_files(words):
                 exts = extensions_for(words)
                 for ext in exts:
@@ -461,7 +568,16 @@ class SessionState:
         """Whether the prevention `unless` describes has been done (and not undone since).
 
         since="read": the agent saw the file `target` (read or wrote it) after the last command
-        that rewrites files of its type (a formatter), so its idea of the content is current."""
+        that rewrites files of its type (a formatter), so its idea of the content is current.
+
+        since="worked": the call's intent (the command `unless.words`, else the file `target`)
+        worked in this session after it last failed here: what failed before is not failing now."""
+        if unless.since == WORKED:
+            key = ("shell", *unless.words) if unless.words else ("path", target or "")
+            worked = self.worked.get(key, -1)
+            if not unless.words and target:
+                worked = max(worked, self.known.get(target, -1))
+            return worked >= 0 and worked > self.failed.get(key, (-1, "", ""))[0]
         if unless.since == "read":
             if not target:
                 return True
@@ -485,6 +601,72 @@ class SessionState:
             last = self.changed_any
         return last < when
 
+
+    def _record_failure(
+        self,
+        kind: str,
+        segments: Sequence[tuple[str, ...]],
+        target: str | None,
+        error_text: str | None,
+        signature: str | None,
+        call_key: str | None,
+    ) -> None:
+        info = (self.clock, signature or "", first_line(error_text))
+        if call_key:
+            self.resent[(kind, call_key)] = info
+        if segments:
+            failing = failing_segment(segments, error_text)
+            if failing:
+                self.failed[("shell", *command_head(failing))] = info
+                self.failed[("shell", failing[0])] = info
+        elif target and kind in FILE_INTENT_KINDS:
+            self.failed[("path", target)] = info
+
+    def retry_of(self, kind: str, call_key: str | None) -> tuple[str, str] | None:
+        """(error signature, the error's first line) when this call (`call_key`: its input, see
+        `input_key`) is the same call as one that failed earlier in this session, not followed by
+        the same call working, nor by a change to a file or a command that may have changed
+        something (anything but a read or a search) since: resent as it was, it fails again."""
+        info = self.resent.get((kind, call_key)) if call_key else None
+        if info is None or max(self.changed_any, self.acted) > info[0]:
+            return None
+        return info[1], info[2]
+
+
+def input_key(command: str | None, tool_input: Mapping[str, Any] | None) -> str:
+    """A short stable key of a call's input: the command as typed (spaces folded), else the
+    input's fields (ids and descriptions left out): two calls with the same key are the same
+    call resent."""
+    if command is not None:
+        text = " ".join(command.split())
+    elif tool_input:
+        parts = []
+        for name in sorted(tool_input):
+            if name in _NOT_INPUT:
+                continue
+            value = tool_input[name]
+            parts.append(f"{name}={value if isinstance(value, str) else repr(value)}")
+        text = "\x1f".join(parts)
+    else:
+        return ""
+    return f"{zlib.crc32(text.encode('utf-8', 'replace')):08x}{len(text):x}"
+
+
+_NOT_INPUT = frozenset({"description", "id", "call_id", "tool_use_id", "timeout", "justification"})
+
+
+FILE_INTENT_KINDS = frozenset({READ, EDIT, WRITE})
+_LOOKS = frozenset({"read", "search"})  # command kinds that only look (analyze/commands.words_kinds)
+WORKED = "worked"
+
+
+def first_line(text: str | None, limit: int = 200) -> str:
+    """The first line of `text` that is not blank, cut to `limit` characters."""
+    for line in (text or "").replace("\\n", "\n").splitlines():
+        line = line.strip()
+        if line:
+            return line if len(line) <= limit else line[: limit - 1] + "…"
+    return ""
 
 _HOOKED = frozenset({"git_commit", "git_push"})
 _HOOK_BYPASS = frozenset({"--no-verify", "-n"})

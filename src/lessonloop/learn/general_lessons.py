@@ -1,0 +1,191 @@
+"""Lessons from any repeated failure, without a hand-written case (issue 24).
+
+A failed call teaches, from its input alone, what the next call of the same intent should be
+warned about: the same command (its program and subcommand, or just the program when the error
+says the program does not exist here), or the same file for a read or a write. The warning is the
+error line itself until a later call of that intent works; then the difference between the two
+inputs is the remedy (another program, another path, flags or settings added), shown as what
+worked.
+
+Such a lesson's trigger is the intent, "unless it worked in this session since it last failed"
+(Unless since="worked"): once the command or file works again in a session, the lesson is silent
+there, and a session where it works without the lesson's error counts against it (confidence,
+then the warning tier, drop: a lesson whose warnings are followed by success demotes itself).
+
+When a failure teaches: at once for the failures that say the call was wrong or its setting
+missing (the usage classes and a missing prerequisite: the same call fails again until something
+changes); for a failure that may be work in progress (a check that failed, or one the classifier
+cannot name) only when the same error comes back in another session, which shows it is not the
+fix-in-progress of one session. Cascades, the person's rejections and interrupts teach nothing
+here, and neither does a probe whose failure is its answer (`grep` finding nothing, `test -f`).
+
+An edit that failed is not learned this way across sessions: its old text is of one moment. An
+identical call resent in the same session is warned at once, whatever its class (the session's
+state, lesson_model/triggers.SessionState.retry_of, and `retry_lesson` here).
+"""
+
+from __future__ import annotations
+
+from lessonloop.analyze.commands import words_kinds
+from lessonloop.analyze.error_headline import error_headline
+from lessonloop.analyze.placeholders import placeholders
+from lessonloop.learn.episodes import Draft, named_operand, show_command
+from lessonloop.learn.events import CallEvent
+from lessonloop.learn.signatures import digest
+from lessonloop.lesson_model.lesson import Lesson
+from lessonloop.lesson_model.triggers import (
+    WORKED,
+    Trigger,
+    Unless,
+    command_head,
+    failing_segment,
+    first_line,
+    is_interpreter,
+    missing_program,
+    relative_path,
+)
+from lessonloop.tool_kinds import READ, WRITE
+
+# Failures that may be work in progress: learned across sessions only when they come back.
+RECUR_FIRST = frozenset({"CHECK_FAILED", "UNKNOWN", ""})
+# Not the agent's mistake to learn from here.
+NOT_LEARNED = frozenset({"CASCADE", "USER_REJECTED", "INTERRUPTED"})
+# Commands whose failure is their answer (nothing found, a test that is false).
+_PROBES = frozenset({"test", "[", "[[", "which", "command", "type", "pgrep", "diff", "cmp", "false"})
+RETRY_CONFIDENCE = 0.5  # shown with a warning about a call resent in the same session
+
+
+def speaks_in_own_session(lesson: Lesson) -> bool:
+    """Whether a general lesson warns in a session where it failed: only a program that does not
+    exist here (any later use fails the same way). Others leave that session to the warning about
+    the same call resent (`retry_lesson`): after a failure, the next call of the same intent is
+    mostly the agent's corrected call."""
+    trigger = lesson.trigger
+    return trigger is not None and trigger.path is None and len(trigger.words or ()) == 1 and trigger.operand is None
+
+
+def teaches_now(event: CallEvent) -> bool:
+    """Whether this failure teaches at its first occurrence (else only when it comes back in
+    another session)."""
+    return (event.error_class or "") not in RECUR_FIRST
+
+
+def learnable_failure(event: CallEvent) -> bool:
+    """A failure the general path may learn from: not a cascade, rejection or interrupt, not a
+    probe whose failure is its answer, and with a signature."""
+    call = event.call
+    if call.status != "error" or not event.signature or (event.error_class or "") in NOT_LEARNED:
+        return False
+    if event.segments:
+        failing = failing_segment(event.segments, call.error_text)
+        if not failing:
+            return False
+        if failing[0] in _PROBES or ("search" in words_kinds(failing) and not error_headline(call.error_text)):
+            return False
+    return True
+
+
+def general_draft(event: CallEvent) -> Draft | None:
+    """The lesson a failure teaches from its own input: trigger the same intent, warning the
+    error line. None for a call without an intent a trigger can name (an edit's old text, a call
+    with no command or file)."""
+    call = event.call
+    headline = placeholders(error_headline(call.error_text), event.branch) or (event.signature or "").split("|", 1)[-1]
+    if event.segments:
+        failing = failing_segment(event.segments, call.error_text)
+        if not failing:
+            return None
+        program = missing_program(call.error_text)
+        if program and failing[0].lower() == program.lower():
+            words: tuple[str, ...] = (failing[0],)
+        else:
+            program = None
+            words = command_head(failing)
+            if len(words) == 1 and is_interpreter(words[0]):
+                return None  # code given inline (`python -c`, a here-document): not a repeatable intent
+        operand = None if program else named_operand(event, failing, len(words))
+        if not program and len(words) == 1 and operand is None:
+            return None  # a program alone (`rg`, `ls`): its failures are about their arguments
+        trigger = Trigger(call.kind, words, (), operand, None, Unless(words, since=WORKED), call.tool)
+        shown = " ".join(words)
+        where = f" on {operand}" if operand else ""
+        if program:
+            title = f"`{program}` is not available here: {headline}"
+        else:
+            title = f"`{shown}`{where} failed before: {headline}"
+        body = f"`{show_command(failing, event.branch)}` failed ({event.error_class or 'UNKNOWN'}): {headline}"
+        category = words[0]
+    elif call.target_path and call.kind in (READ, WRITE):
+        path = relative_path(call.target_path, event.cwd)
+        trigger = Trigger(call.kind, path=path, unless=Unless((), since=WORKED), tool=call.tool)
+        title = f"{call.tool} of {path} failed before: {headline}"
+        body = f"{call.tool} of {path} failed ({event.error_class or 'UNKNOWN'}): {headline}"
+        category = "files"
+    else:
+        return None
+    return Draft(
+        kind="usage",
+        trigger=trigger,
+        error_signature=event.signature or "",
+        error_class=event.error_class,
+        title=title,
+        body=body + " The same call failed the same way before; check it is not the same mistake.",
+        prevention=None,
+        prevention_command=None,
+        category=category,
+        base_severity="low",
+    )
+
+
+def remedy(failure: CallEvent, fix: CallEvent) -> tuple[str, str | None] | None:
+    """(prevention, command) from a failure and the later call of the same intent that worked:
+    the fix's input, shown as what to do instead. None when the inputs do not differ."""
+    if failure.segments and fix.segments:
+        failing = failing_segment(failure.segments, failure.call.error_text)
+        if not failing:
+            return None
+        fixed = _closest(failing, fix.segments)
+        if fixed == failing:
+            return None
+        shown = show_command(fixed, fix.branch)
+        return f"Use `{shown}` instead of `{show_command(failing, failure.branch)}` (it worked after the failure).", shown
+    if failure.call.target_path and fix.call.target_path:
+        wrong = relative_path(failure.call.target_path, failure.cwd)
+        right = relative_path(fix.call.target_path, fix.cwd)
+        if wrong == right:
+            return None
+        return f"Use {right} instead of {wrong} (it worked after the failure).", None
+    return None
+
+
+def _closest(failing: tuple[str, ...], segments: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The fix's simple command that does what `failing` tried: the same program, else the same
+    arguments (another program), else the last."""
+    for words in segments:
+        if words and words[0] == failing[0]:
+            return words
+    for words in segments:
+        if len(words) > 1 and words[1:] == failing[1:]:
+            return words
+    return segments[-1]
+
+
+def retry_lesson(signature: str, line: str, event: CallEvent) -> Lesson:
+    """A warning about a call resent in the same session after it failed, with nothing done since
+    that could make it work. Not stored: it lives as long as the session's state."""
+    call = event.call
+    what = f"`{first_line(call.command, 80)}`" if call.command else f"{call.tool} of {call.target_path or ''}"
+    return Lesson(
+        signature=digest("retry", signature),
+        kind="usage",
+        title=f"{what} failed moments ago in this session: {line}",
+        body="The same call failed earlier in this session and nothing that could fix it was done since.",
+        trigger=None,
+        error_signature=signature,
+        error_class=event.error_class,
+        prevention="Change the call (or fix its cause) before sending it again.",
+        status="active",
+        tier="active",
+        base_confidence=RETRY_CONFIDENCE,
+        origin="retry",
+    )
