@@ -36,7 +36,7 @@ def as_format_2(conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch, *, ol
     version, data = conn.execute("SELECT version, learner FROM learn_state WHERE id = 1").fetchone()
     assert version == learning.learn_version(Policy())  # learned with the default policy
     state = json.loads(data)
-    assert state["format"] == learner_state.STATE_FORMAT == 3
+    assert state["format"] == learner_state.STATE_FORMAT  # 4 since issue 24 (a session's intents)
     state["format"] = 2
     state["first_failed"] = {
         sig: [first["session_id"], first["call_id"], first["fixed_by"], first["past_call"]]
@@ -80,7 +80,7 @@ def test_a_format_2_state_is_relearned_and_ends_as_a_clean_learn(
     reason = last["relearned_because"] or ""
     assert ("changed" in reason) if old_version else ("could not be read" in reason and "format 2" in reason), reason
     assert final == relearned(db, tmp_path)
-    assert state["format"] == 3
+    assert state["format"] == learner_state.STATE_FORMAT
     assert all(
         set(first) == {"session_id", "call_id", "fixed_by", "past_call"} for first in state["first_failed"].values()
     )

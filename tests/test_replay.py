@@ -67,7 +67,7 @@ def test_first_occurrences_and_unwarned_repeats() -> None:
         s1.bash("mix test", error=failing_test, error_class="CHECK_FAILED"),
         s1.edit("lib/a.ex"),
         s1.bash("mix test"),
-        push_failure(s1),  # a first occurrence: not repeated, and nothing learned yet
+        push_failure(s1),  # a first occurrence: not repeated; a missing prerequisite teaches its command at once
         s2.bash("mix test", error=failing_test, error_class="CHECK_FAILED"),  # repeated, not a usage class
     ]
     report = replay(history(events))
@@ -78,8 +78,10 @@ def test_first_occurrences_and_unwarned_repeats() -> None:
     assert report.by_class["CHECK_FAILED"]["repeated"] == 1
     assert report.to_json()["by_class"]["CHECK_FAILED"]["usage"] is False
     # The test failure recurring in another session learns a lesson (issue 15, item 4), without a
-    # trigger: recalled, never warned about per call.
-    assert report.lessons_learned == 1
+    # trigger: recalled, never warned about per call. The push failure taught the general lesson
+    # of its command (learn/general_lessons.py).
+    assert report.lessons_learned == 2
+    assert sum(1 for lesson in report.learner.lessons.values() if lesson.trigger is None) == 1
     assert report.warned_repeated_all == 0
 
 
@@ -89,7 +91,8 @@ def test_a_repeat_warned_by_a_lesson_of_another_error_is_not_warned() -> None:
     events = [*push_episode(s1)]
     other = "Exit code 1\nerror: failed to push some refs to 'origin'"
     events += [
-        s1.bash("git push", error=other, error_class="INCORRECT_PARAMETER"),
+        # read as UNKNOWN the first time: it teaches nothing at its first occurrence
+        s1.bash("git push", error=other, error_class="UNKNOWN"),
         s2.bash("git push", error=other, error_class="INCORRECT_PARAMETER"),  # repeated, the push lesson fires
     ]
     report = replay(history(events))

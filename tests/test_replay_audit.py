@@ -96,7 +96,7 @@ def test_a_lesson_of_another_error_is_listed_but_does_not_count_as_warned() -> N
     events = [
         push_failure(s1),
         s1.bash("git push -u origin feat-a"),
-        s1.bash("git push", error=other, error_class="INCORRECT_PARAMETER"),
+        s1.bash("git push", error=other, error_class="UNKNOWN"),  # teaches nothing at its first occurrence
         s2.bash("git push", error=other, error_class="INCORRECT_PARAMETER"),
     ]
     report = replay(history(events))

@@ -24,6 +24,7 @@ from lessonloop.learn.general_lessons import (
     NOT_LEARNED,
     RETRY_CONFIDENCE,
     general_draft,
+    is_general,
     learnable_failure,
     remedy,
     retry_lesson,
@@ -481,20 +482,20 @@ class Learner:
                 model=failure.model,
             )
             self._register(lesson)
-            if not _general(lesson):
-                self._supersede(lesson)
+        if not is_general(lesson):
+            self._supersede(lesson, draft.error_signature)
         self._count_failure(lesson, failure)
         if fix is not None:
             lesson.add_evidence(_evidence("fix", fix))
         lesson.recount()
         return lesson
 
-    def _supersede(self, lesson: Lesson) -> None:
+    def _supersede(self, lesson: Lesson, error_signature: str) -> None:
         """A lesson made for a shape of failure (a flag, a step, a path, a check) replaces the
         general lessons of the same error: it says what to do, where they only repeat the error.
         Their signatures become its aliases."""
         for other in list(self._by_kind.get(lesson.trigger.kind if lesson.trigger else "", ())):
-            if other is lesson or other.error_signature != lesson.error_signature or not _general(other):
+            if other is lesson or other.error_signature != error_signature or not is_general(other):
                 continue
             self._by_kind[other.trigger.kind if other.trigger else ""].remove(other)
             del self.lessons[other.signature]
@@ -599,12 +600,6 @@ class Learner:
         )
         lesson.recount()
         return lesson
-
-
-def _general(lesson: Lesson) -> bool:
-    """A lesson of the general path (learn/general_lessons.py): its trigger is "unless it worked"."""
-    unless = lesson.trigger.unless if lesson.trigger is not None else None
-    return unless is not None and unless.since == WORKED
 
 
 def lesson_signature(kind: str, trigger: Trigger | None, error_signature: str) -> str:

@@ -55,6 +55,12 @@ _PROBES = frozenset({"test", "[", "[[", "which", "command", "type", "pgrep", "di
 RETRY_CONFIDENCE = 0.5  # shown with a warning about a call resent in the same session
 
 
+def is_general(lesson: Lesson) -> bool:
+    """A lesson of the general path: its trigger is "unless it worked in this session"."""
+    unless = lesson.trigger.unless if lesson.trigger is not None else None
+    return unless is not None and unless.since == WORKED
+
+
 def speaks_in_own_session(lesson: Lesson) -> bool:
     """Whether a general lesson warns in a session where it failed: only a program that does not
     exist here (any later use fails the same way). Others leave that session to the warning about
