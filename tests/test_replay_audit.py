@@ -253,3 +253,21 @@ def test_codemie_replay_against_the_hand_labels(tmp_path: Path) -> None:
     assert (labels["labelled_repeats"], labels["labelled_not_repeats"]) == (2, 6)
     assert labels["false_alarms"] == 0
     assert {item["why"] for item in labels["missed_labelled_repeats"]} <= {"no lesson yet"}
+
+
+@pytest.mark.corpus
+def test_codex_zo_qore_hand_labels_load_and_match_replay_failures(tmp_path: Path) -> None:
+    """The codex/zo-qore sample (tests/data/labels/README.md): 154 labelled calls of 23 sessions split
+    into tune/report parts; replay finds all but the three failures its codex adapter does not record
+    today (two policy rejections, one PowerShell error with exit code 0)."""
+    from tests.conftest import SHARED_CORPUS
+
+    path = LABELS / "codex-zo-qore.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    sessions = {item["session"] for item in doc["repeats"] + doc["not_repeats"]}
+    assert len(sessions) == 23 and sorted(doc["parts"]["tune"] + doc["parts"]["report"]) == sorted(sessions)
+    data = _replay_labels(tmp_path, SHARED_CORPUS / "codex" / "zo-qore", path)
+    labels = data["labels"]
+    not_found = {(item["session"][:13], item["line"]) for item in labels["labels_not_found"]}
+    assert not_found <= {("019be3ea-5cd2", 11), ("019be3ea-5cd2", 18), ("019b0c05-9ec6", 353)}
+    assert labels["labelled_repeats"] + labels["labelled_not_repeats"] + len(not_found) == 154
