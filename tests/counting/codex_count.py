@@ -9,8 +9,11 @@ Format (openai/codex, codex-rs/protocol protocol.rs and models.rs, codex-rs/core
   {parent_thread_id}}}?}: the first one is the rollout's session; a fork or sub-agent names its
   parent and its file then replays the parent's history (starting with the parent's session_meta)
   until its own turns begin (its own session_meta again, or a turn whose UUIDv7 turn_id is not
-  older than the fork's UUIDv7 id): the replayed part is not counted. Sessions: the main
-  rollouts and the parents forks name (a sub-agent is not a session of its own).
+  older than the fork's UUIDv7 id, else the fork's meta timestamp; or, in a replay whose lines are
+  stamped at or after the fork's time, the first record 2 s or more after the one before it): the
+  replayed part is not counted. A fork whose meta names no parent (older Codex) has the first
+  other session_meta's id as parent. Sessions: the main rollouts and the parents forks name (a
+  sub-agent is not a session of its own).
 - turn_context {model}: the model of the token counts after it.
 - prompts: event_msg user_message; response_item user messages only in rollouts with no event_msg
   before them, and not the injected ones (starting with "<" or "# AGENTS.md instructions");
@@ -24,8 +27,9 @@ Format (openai/codex, codex-rs/protocol protocol.rs and models.rs, codex-rs/core
   patch_apply_end (success), mcp_tool_call_end, collab_*_end, or the call's *_output text; an
   output after an end event of its call is not read; turn_aborted interrupts calls still waiting.
   Failed: any outcome but ok. Output texts: "Exit code: N" / "Process exited with code N" (N != 0)
-  or JSON metadata.exit_code, "... rejected by user", "aborted", harness failures at the start
-  ("apply_patch verification failed", "failed in sandbox", "write_stdin failed", ...). write_stdin's
+  or JSON metadata.exit_code, "... rejected by user" (also followed by ": reason"), "aborted",
+  harness failures at the start ("apply_patch verification failed", "invalid hunk at line",
+  "Failed to find context", "failed in sandbox", "write_stdin failed", ...). write_stdin's
   reported exit belongs to the exec_command whose session it polls.
 - tokens: event_msg token_count with info; repeated when info.total_token_usage equals the last
   totals (skipped); else last_token_usage (or the growth of the totals): input = input - cached,
@@ -47,6 +51,12 @@ EXIT = re.compile(r"^(?:Exit code: (-?\d+)|Process exited with code (-?\d+))\s*$
 FAILURES = (
     "apply_patch verification failed",
     "Failed to find expected lines",
+    "Failed to find context",
+    "Failed to read file to update",
+    "Failed to write file",
+    "Failed to delete file",
+    "Failed to create parent directories",
+    "invalid hunk at line",
     "Invalid patch",
     "invalid patch",
     "failed in sandbox",
@@ -86,6 +96,18 @@ def records_of(path: str, handle: Any) -> Any:
         return []
     items = document.get("items") if isinstance(document.get("items"), list) else []
     return [{"instructions": None, **document["session"]}, *items]
+
+
+def time_ms(value: Any) -> int | None:
+    """Milliseconds since the epoch of an ISO timestamp ("2025-10-02T10:00:30.000Z")."""
+    from datetime import datetime
+
+    if not isinstance(value, str):
+        return None
+    try:
+        return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000)
+    except ValueError:
+        return None
 
 
 def uuid7_ms(value: Any) -> int | None:
@@ -128,6 +150,10 @@ def output_failed(output: Any) -> tuple[bool, int | None]:
     head = stripped[:400]
     if head in ("exec command rejected by user", "patch rejected by user", "rejected by user", "aborted"):
         return True, code
+    if len(stripped) < 400 and head.startswith(
+        ("exec command rejected by user:", "patch rejected by user:", "rejected by user:")
+    ):
+        return True, code
     if head.startswith(("This action was rejected due to unacceptable risk", "aborted by user")):
         return True, code
     if code is None:
@@ -150,7 +176,10 @@ def count(paths: list[str]) -> dict[str, Any]:
     for path in rollouts(paths):
         sid = None
         fork_ms = None
+        started_ms = None
+        parent_named = False
         replay = False
+        last_ms = None
         events = False
         user_events = False
         model = None
@@ -184,8 +213,10 @@ def count(paths: list[str]) -> dict[str, Any]:
                         parent = payload.get("forked_from_id") or (
                             spawn.get("parent_thread_id") if isinstance(spawn, dict) else None
                         )
+                        started_ms = time_ms(payload.get("timestamp")) or time_ms(rec.get("timestamp"))
                         if isinstance(parent, str) and parent and parent != sid:
-                            fork_ms = uuid7_ms(sid) or 0
+                            parent_named = True
+                            fork_ms = uuid7_ms(sid) or started_ms or 0
                             main.add(parent)  # the store knows the parent, if only by name
                         else:
                             main.add(sid)
@@ -193,8 +224,26 @@ def count(paths: list[str]) -> dict[str, Any]:
                         replay = False
                     elif payload.get("id"):
                         replay = True
+                        last_ms = time_ms(rec.get("timestamp"))
+                        if not parent_named and isinstance(payload["id"], str):
+                            parent_named = True
+                            main.discard(sid)
+                            main.add(payload["id"])
+                            fork_ms = fork_ms or uuid7_ms(sid) or started_ms or last_ms
                     continue
                 ptype = payload.get("type")
+                if replay:
+                    now = time_ms(rec.get("timestamp"))
+                    paused = (
+                        now is not None
+                        and last_ms is not None
+                        and fork_ms is not None
+                        and last_ms >= fork_ms - 1000
+                        and now - last_ms >= 2000
+                    )
+                    last_ms = now if now is not None else last_ms
+                    if paused:
+                        replay = False
                 if replay:
                     own = fork_ms is not None and (uuid7_ms(payload.get("turn_id")) or -1) >= fork_ms
                     if kind == "turn_context" and own:

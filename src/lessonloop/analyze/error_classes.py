@@ -18,6 +18,7 @@ from typing import Any
 from lessonloop import records
 from lessonloop.analyze.commands import command_kinds
 from lessonloop.analyze.inputs import Call, SessionInput
+from lessonloop.analyze.output_noise import is_envelope
 from lessonloop.lazy_regex import LazyRegex
 
 INCORRECT_PARAMETER = "INCORRECT_PARAMETER"
@@ -73,7 +74,10 @@ _EXIT_HEADER = re.compile(r"\AExit code (-?\d+)[ \t]*\n?")
 # code 1" in unified exec output, "Exit code: 1" in the classic shell tool's).
 _EXIT_LINE = re.compile(r"^(?:Process exited with code|Exit code:) (-?\d+)\s*$", re.MULTILINE)
 _START_PREFIX = re.compile(r"\s*(?:<tool_use_error>\s*)?(?:Error:\s*)?")
-_PYTHON_INLINE = re.compile(r"\bpython[\d.]*\s+(?:-c\b|-\s*<<|<<)")
+# An inline Python script: python -c, a heredoc, or a script piped in ("@'...'@ | python -").
+_PYTHON_INLINE = re.compile(r"\bpython[\d.]*\s+(?:-c\b|-\s*<<|<<|-\s*$)")
+# A shell call's own timeout parameter (Codex's timeout_ms, Claude Code's Bash timeout, ...).
+_TIMEOUT_KEYS = frozenset({"timeout_ms", "timeout", "timeout_sec", "timeout_seconds"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +124,8 @@ class Rule:
     status: str | None = None  # the call's status must be this
     kinds: frozenset[str] | None = None  # the shell command must have one of these kinds
     command: re.Pattern[str] | None = None  # the shell command must match this
+    # The call's input must give one of these parameters (True) or none of them (False).
+    input_keys: tuple[frozenset[str], bool] | None = None
 
 
 def _r(
@@ -133,9 +139,10 @@ def _r(
     call_kinds: frozenset[str] | None = None,
     kinds: frozenset[str] | None = None,
     command: re.Pattern[str] | None = None,
+    input_keys: tuple[frozenset[str], bool] | None = None,
 ) -> Rule:
     compiled = tuple(LazyRegex(pattern, flags) for pattern in patterns)  # compiled on first use
-    return Rule(name, label, confidence, compiled, scope, tools, call_kinds, None, kinds, command)
+    return Rule(name, label, confidence, compiled, scope, tools, call_kinds, None, kinds, command, input_keys)
 
 
 _SHELL = frozenset({records.SHELL})
@@ -214,7 +221,31 @@ RULES: tuple[Rule, ...] = (
         r"(?:apply_patch verification failed: )?(?P<ev>Failed to find (?:expected lines|context)[^\n]*)",
         scope=START,
     ),
-    _r("patch_invalid", PARAMETER_FORMAT, 0.9, r"apply_patch verification failed: [^\n]*", scope=START),
+    # Any other patch Codex could not verify or parse (apply-patch parser.rs: "invalid patch: ...",
+    # "invalid hunk at line N, ..."; the exec'd apply_patch's "--codex-run-as-apply-patch requires a
+    # UTF-8 PATCH argument."), and function arguments that were not valid JSON for the tool.
+    _r(
+        "patch_invalid",
+        PARAMETER_FORMAT,
+        0.9,
+        r"apply_patch verification failed: [^\n]*",
+        r"invalid hunk at line \d+[^\n]*",
+        r"[Ii]nvalid patch[^\n]*",
+        scope=START,
+    ),
+    _r("patch_argument_invalid", PARAMETER_FORMAT, 0.9, r"--codex-run-as-apply-patch requires [^\n]*"),
+    _r("function_arguments_invalid", PARAMETER_FORMAT, 0.9, r"failed to parse function arguments[^\n]*", scope=START),
+    # Codex's write_stdin to a command started without a terminal (exec_command's tty parameter).
+    _r("stdin_closed", MISSING_PARAMETER, 0.85, r"write_stdin failed: stdin is closed[^\n]*", scope=START),
+    # Aider: a reply whose edit blocks were malformed (base_coder.py "The LLM did not conform to the
+    # edit format.").
+    _r(
+        "edit_format_malformed",
+        PARAMETER_FORMAT,
+        0.9,
+        r"The LLM did not conform to the edit format",
+        call_kinds=_CHANGE,
+    ),
     _r(
         "edit_block_no_match",
         INCORRECT_PARAMETER,
@@ -360,7 +391,8 @@ RULES: tuple[Rule, ...] = (
         0.9,
         r"fatal: (?:ambiguous argument|bad revision|invalid reference|Not a valid object name)",
     ),
-    _r("git_not_a_repo", INCORRECT_PARAMETER, 0.85, r"fatal: not a git repository"),
+    _r("git_not_a_repo", INCORRECT_PARAMETER, 0.85, r"fatal: not a git repository", r"No git repository found"),
+    _r("git_bad_remote", INCORRECT_PARAMETER, 0.85, r"does not appear to be a git repository"),
     _r("git_identity", MISSING_PREREQUISITE, 0.9, r"Please tell me who you are"),
     _r("git_push_behind", WORKFLOW_SEQUENCE, 0.85, r"Updates were rejected because"),
     _r(
@@ -373,7 +405,41 @@ RULES: tuple[Rule, ...] = (
     ),
     _r("ssh_auth", INFRASTRUCTURE, 0.85, r"Permission denied \(publickey"),
     # Tools and modules that are not there.
-    _r("command_not_found", MISSING_PREREQUISITE, 0.95, r"command not found"),
+    # A command's timeout: the shell call gave one and it was too short, or gave none and the
+    # harness's default cut the command (Codex: "command timed out after N milliseconds"; Claude
+    # Code: "Command timed out after 2m 0.0s"; Gemini CLI: "Command was automatically cancelled
+    # because it exceeded the timeout of N minutes"). The fix is the parameter (or running it in the
+    # background), so both are usage classes.
+    _r(
+        "timeout_too_short",
+        INCORRECT_PARAMETER,
+        0.7,
+        r"command timed out after",
+        r"Command timed out after",
+        r"Command was automatically cancelled because it exceeded the timeout",
+        call_kinds=_SHELL,
+        input_keys=(_TIMEOUT_KEYS, True),
+    ),
+    _r(
+        "command_timeout",
+        MISSING_PARAMETER,
+        0.6,
+        r"command timed out after",
+        r"Command timed out after",
+        r"Command was automatically cancelled because it exceeded the timeout",
+        call_kinds=_SHELL,
+        input_keys=(_TIMEOUT_KEYS, False),
+    ),
+    # A program that is not there: sh/bash/zsh, PowerShell ("X : The term 'X' is not recognized as
+    # the name of a cmdlet, function, script file, or operable program"), cmd.exe.
+    _r(
+        "command_not_found",
+        MISSING_PREREQUISITE,
+        0.95,
+        r"command not found",
+        r"is not recognized as the name of a cmdlet",
+        r"is not recognized as an internal or external command",
+    ),
     _r("sh_not_found", MISSING_PREREQUISITE, 0.9, r"sh: (?:line )?\d+: \S+: not found"),
     _r("module_missing", MISSING_PREREQUISITE, 0.93, r"No module named"),
     _r("node_module_missing", MISSING_PREREQUISITE, 0.85, r"Error: Cannot find module '"),
@@ -390,7 +456,36 @@ RULES: tuple[Rule, ...] = (
         r"Operation not permitted",
         call_kinds=_SHELL,
     ),
-    _r("permission_denied", MISSING_PREREQUISITE, 0.7, r"Permission denied", r"permission denied"),
+    _r(
+        "permission_denied",
+        MISSING_PREREQUISITE,
+        0.7,
+        r"Permission denied",
+        r"permission denied",
+        r"Access is denied",  # Windows
+        r"Access to the path '",  # .NET's UnauthorizedAccessException (PowerShell)
+    ),
+    # Credentials that are not there: log in (or set the key) first.
+    _r(
+        "credentials_missing",
+        MISSING_PREREQUISITE,
+        0.8,
+        r"not logged in",
+        r"Not logged in",
+        r"No credentials",
+        r"no credentials",
+        r"Could not find credentials",
+        r"could not find credentials",
+        r"credentials not found",
+        r"Credentials not found",
+        r"Missing API key",
+        r"missing API key",
+        r"API key not found",
+        r"API key is not set",
+        r"gh auth login",
+        r"Please log in",
+        r"please log in",
+    ),
     # Test runners, compilers, linters and type checkers that ran and reported failures.
     _r("exunit_failures", CHECK_FAILED, 0.95, r" tests?, [1-9]\d* failures?"),
     _r("pytest_failures", CHECK_FAILED, 0.95, r"== (?:\d+ \w+, )*[1-9]\d* (?:failed|errors?)\b"),
@@ -423,6 +518,15 @@ RULES: tuple[Rule, ...] = (
         kinds=frozenset({"lint", "format"}),
     ),
     # Services the call depends on.
+    _r(
+        "package_not_found",
+        INCORRECT_PARAMETER,
+        0.75,
+        r"npm error code E404",
+        r"npm ERR! code E404",
+        r"No matching distribution found for",
+        call_kinds=_SHELL,
+    ),
     _r(
         "network",
         INFRASTRUCTURE,
@@ -490,8 +594,89 @@ RULES: tuple[Rule, ...] = (
         r"illegal option",
         r"unknown option",
         r"Unknown option",
+        r"error parsing flag",  # rg
+        # PowerShell's parameter binding: a parameter the cmdlet does not have, or two of
+        # different parameter sets ("The parameters TotalCount and Tail cannot be used together").
+        r"A parameter cannot be found that matches parameter name",
+        r"Parameter set cannot be resolved",
+        r"cannot be used together",
         call_kinds=_SHELL,
     ),
+    _r(
+        "parameter_value_format",
+        PARAMETER_FORMAT,
+        0.8,
+        r"Cannot bind parameter '",
+        r"Cannot convert value \"",
+        r"Cannot validate argument on parameter '",
+        call_kinds=_SHELL,
+    ),
+    # Arguments a program says it needs (argparse, clap, PowerShell, a tool's own validation).
+    _r(
+        "required_argument_missing",
+        MISSING_PARAMETER,
+        0.85,
+        r"Missing an argument for parameter '",
+        r"the following arguments are required",
+        r"the following required arguments were not provided",
+        r"Missing required argument",
+        r"missing required argument",
+        r"Missing required parameter",
+        r"missing required parameter",
+        r"is a required parameter",
+    ),
+    # A value outside a rule the tool states ("must be at most 100 characters").
+    _r(
+        "parameter_constraint",
+        INCORRECT_PARAMETER,
+        0.8,
+        r"must be at most \d+",
+        r"must be at least \d+",
+        r"must be no more than \d+",
+        r"must be less than (?:or equal to )?\d+",
+        r"must be greater than (?:or equal to )?\d+",
+        r"must be between \d+",
+    ),
+    # The command line does not parse in its shell (the command is the shell call's parameter):
+    # bash/sh, and PowerShell's parser (ParserError; a bash heredoc in PowerShell is "Missing file
+    # specification after redirection operator" and "The '<' operator is reserved for future use").
+    _r(
+        "shell_syntax_error",
+        PARAMETER_FORMAT,
+        0.85,
+        r"syntax error near unexpected token",
+        r"unexpected EOF while looking for matching",
+        r"syntax error: unexpected end of file",
+        r"The string is missing the terminator",
+        r"in expression or statement",
+        r"Missing expression after",
+        r"Missing closing '",
+        r"is reserved for future use",
+        r"Missing file specification after redirection operator",
+        r"Missing argument in parameter list",
+        r"ParserError",
+        call_kinds=_SHELL,
+    ),
+    # A path that does not exist, as Windows and PowerShell say it.
+    _r(
+        "shell_path_not_found",
+        INCORRECT_PARAMETER,
+        0.9,
+        r"Cannot find path '",
+        r"The system cannot find the (?:file|path) specified",
+        r"Could not find a part of the path",
+        r"ItemNotFoundException",
+        call_kinds=_SHELL,
+    ),
+    _r(
+        "path_syntax",
+        PARAMETER_FORMAT,
+        0.85,
+        r"The filename, directory name, or volume label syntax is incorrect",  # Windows ERROR_INVALID_NAME
+        call_kinds=_SHELL,
+    ),
+    # Any other object PowerShell was told to use and did not find (a process, a service, ...).
+    _r("shell_object_not_found", INCORRECT_PARAMETER, 0.75, r"CategoryInfo +: ObjectNotFound", call_kinds=_SHELL),
     _r(
         "inline_script_traceback",
         INCORRECT_PARAMETER,
@@ -501,7 +686,19 @@ RULES: tuple[Rule, ...] = (
         call_kinds=_SHELL,
         command=_PYTHON_INLINE,
     ),
+    _r(
+        "inline_script_error",
+        INCORRECT_PARAMETER,
+        0.65,
+        r"(?P<ev>^\w*(?:Error|Exception): [^\n]*)",
+        flags=re.MULTILINE,
+        call_kinds=_SHELL,
+        command=_PYTHON_INLINE,
+    ),
     _r("no_such_file", INCORRECT_PARAMETER, 0.75, r"No such file or directory", call_kinds=_SHELL),
+    # PowerShell's runtime error in the agent's own script ("Cannot index into a null array.",
+    # "You cannot call a method on a null-valued expression."): its record's category.
+    _r("shell_script_error", INCORRECT_PARAMETER, 0.6, r"CategoryInfo +: InvalidOperation", call_kinds=_SHELL),
     # grep/rg exit 1 with nothing printed: no line matched. Not a failure, so no error class.
     _r("search_no_match", UNKNOWN, 0.6, r"Exit code 1\s*\Z", scope=START, call_kinds=_SHELL, kinds=_SEARCH),
 )
@@ -564,6 +761,10 @@ def _match(rule: Rule, call: Call, view: _TextView, kinds: frozenset[str]) -> st
         return None
     if rule.command is not None and not (call.command and rule.command.search(call.command)):
         return None
+    if rule.input_keys is not None:
+        keys, given = rule.input_keys
+        if any(key in call.input for key in keys) != given:
+            return None
     if not rule.patterns:
         return f"status={call.status}"
     if rule.scope == START:
@@ -592,6 +793,15 @@ def _evidence(text: str, found: re.Match[str]) -> str:
 
 def _fallback(call: Call, text: str, kinds: frozenset[str]) -> ErrorClass:
     exit_code = _exit_code(call, text)
+    if exit_code == 1 and "search" in kinds and not _first_line(text):
+        # grep/rg exit 1 with nothing printed (an agent's envelope aside): no line matched.
+        return _result(call, UNKNOWN, 0.6, "search_no_match: exit 1, no output")
+    if exit_code == 124 and call.kind == records.SHELL and not _first_line(text):
+        # Killed by a timeout with nothing printed (Codex's exit status for its timeout, as
+        # coreutils' timeout): the timeout rules' classes, by whether the call gave a timeout.
+        if any(key in call.input for key in _TIMEOUT_KEYS):
+            return _result(call, INCORRECT_PARAMETER, 0.65, "timeout_too_short: exit 124, no output")
+        return _result(call, MISSING_PARAMETER, 0.55, "command_timeout: exit 124, no output")
     if exit_code not in (None, 0) and kinds & CHECK_KINDS:
         names = ",".join(sorted(kinds & CHECK_KINDS))
         return _result(call, CHECK_FAILED, 0.6, f"check_exit_nonzero: {names} exit {exit_code}")
@@ -618,12 +828,13 @@ def _exit_code(call: Call, text: str) -> int | None:
 
 
 def _first_line(text: str) -> str:
-    """The first non-empty line after an "Exit code N" header."""
-    body = _EXIT_HEADER.sub("", text, count=1)
-    for line in body.splitlines():
-        if line.strip():
-            return line.strip()
-    return text.strip()
+    """The first non-empty line that is not an agent's envelope ("Exit code N", Codex's "Wall
+    time: ..." and "Output:"); empty when there is none."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not is_envelope(stripped):
+            return stripped
+    return ""
 
 
 def _clip(text: str) -> str:

@@ -12,17 +12,29 @@ Not simply the first line: a build prints progress before the failure ("Compilin
    the failing test's name, since "Assertion with == failed" alone names no cause);
 3. else a test runner's summary of what failed ("5 tests, 4 failures", "FAILED path::test");
 4. else the first line that is not noise (a harness's own message: "File does not exist.").
-A line that only introduces what follows (ends with a colon) gets the next line joined to it.
+A line that only introduces what follows (ends with a colon) gets the next line joined to it,
+unless what follows is input the message quotes (the lines a patch expected to find).
+
+PowerShell lays an error out in its own way: a command's error is its message ("Get-Content :
+Cannot find path 'X' because it does not exist.", wrapped at the console's width) above "At line:N
+char:M", the code echoed with "+ " and a "~~~" underline, then "+ CategoryInfo" and
+"+ FullyQualifiedErrorId"; a parse error's message comes after the underline instead. Its
+message is the headline (the "At line:" layout is noise), except for a native program's stderr
+wrapped as a NativeCommandError, whose own error line is read as any other output's.
+
+The agents' envelopes (Codex's "Exit code: N", "Wall time: ...", "Total output lines: N",
+"Output:") are never a headline: a failure that printed nothing else has none (its signature is
+then the program's exit status, learn/signatures.py).
 """
 
 from __future__ import annotations
 
 import re
 
-from lessonloop.analyze.output_noise import is_noise
+from lessonloop.analyze.output_noise import is_envelope, is_noise
 
 _TAGS = re.compile(r"</?tool_use_error>")
-_EXIT_LINE = re.compile(r"^Exit code:? -?\d+$")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # terminal colors (a test runner's "\x1b[31mexpect(...")
 _LEAD = re.compile(r"^[\s┃│║]*")  # box drawing before a linter's or test runner's line
 _PREFIX = re.compile(r"^(?:#{1,6} |Error:\s*|E\s{2,})")
 HEADLINE_CHARS = 200
@@ -93,7 +105,7 @@ def error_headline(text: str | None) -> str:
     lines = _lines(text)
     if not lines:
         return ""
-    headline = _failing_check(lines) or _error_line(lines)
+    headline = _failing_check(lines) or _powershell_error(lines) or _error_line(lines)
     return headline[:HEADLINE_CHARS]
 
 
@@ -104,8 +116,10 @@ def _lines(text: str) -> list[str]:
         tail = text[-TAIL_CHARS:]
         text = text[:HEAD_CHARS] + "\n" + tail[tail.find("\n") + 1 :]  # the tail from a whole line
     text = text.replace("\\n", "\n")  # some hooks print their message JSON-escaped
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
     lines = (_LEAD.sub("", _TAGS.sub("", line)).strip() for line in text.splitlines())
-    return [line for line in lines if line and not _EXIT_LINE.match(line)]
+    return [line for line in lines if line and not is_envelope(line)]
 
 
 def _failing_check(lines: list[str]) -> str | None:
@@ -131,6 +145,49 @@ def _failing_check(lines: list[str]) -> str | None:
     return None
 
 
+_PS_POSITION = re.compile(r"^At (?:line:\d+|\S.*:\d+) char:\d+$")
+_PS_RECORD_START = re.compile(r"^[\w.-]+ : \S")  # "Get-Content : Cannot find path ..."
+_PS_CODE = "+ "  # the code echoed under "At line:", its "~~~" underline, CategoryInfo, ErrorId
+_PS_NATIVE = "NativeCommandError"
+_PS_WRAPPED_LINES = 3  # a record's message wrapped at the console's width: at most this many lines
+
+
+def _powershell_error(lines: list[str]) -> str | None:
+    """The message of PowerShell's first error record (see the module's docstring), or None."""
+    at = next((i for i, line in enumerate(lines[:200]) if _PS_POSITION.match(line)), None)
+    if at is None:
+        return None
+    after = at + 1
+    while after < len(lines) and lines[after].startswith(_PS_CODE):
+        if _PS_NATIVE in lines[after]:
+            return None  # a native program's stderr: its own lines say what failed
+        after += 1
+    above = _record_above(lines, at)
+    if above is not None:
+        return above
+    if after < len(lines) and not _PS_POSITION.match(lines[after]):
+        return lines[after]  # a parse error: its message follows the underline
+    return None
+
+
+def _record_above(lines: list[str], at: int) -> str | None:
+    """A command's error record: the message lines just above its "At line:" line, from the one
+    that starts "<Command> : " (a message wrapped at the console's width is joined again)."""
+    start = max(0, at - _PS_WRAPPED_LINES)
+    for first in range(at - 1, start - 1, -1):
+        line = lines[first]
+        if _PS_POSITION.match(line) or line.startswith(_PS_CODE):
+            return None
+        if _PS_RECORD_START.match(line):
+            return " ".join(lines[first:at])
+    return None
+
+
+# Messages that end with a colon and then quote the agent's input, not more of the error: Codex's
+# apply_patch "Failed to find expected lines in PATH:" followed by the lines it looked for.
+_QUOTING = re.compile(r"(?:^|: )Failed to find expected lines in ")
+
+
 def _error_line(lines: list[str]) -> str:
     kept = [(at, line) for at, line in enumerate(lines) if not is_noise(line)]
     chosen: tuple[int, str] | None = None
@@ -146,7 +203,7 @@ def _error_line(lines: list[str]) -> str:
         name = _test_name(lines, at)
         if name:
             line = f"{name}: {line}"
-    elif line.endswith(":"):
+    elif line.endswith(":") and not _QUOTING.search(line):
         after = next((later for later_at, later in kept if later_at > at), None)
         if after is not None:
             line = f"{line} {_PREFIX.sub('', after)}"

@@ -12,19 +12,39 @@ from __future__ import annotations
 
 import re
 
+# Agents' envelopes around a command's output: Claude Code's "Exit code N", Codex's exec headers
+# (the freeform shell's "Exit code: N", "Wall time: S seconds", "Total output lines: N" when the
+# output was cut, "Output:"; unified exec's Chunk ID, Process exited with code N, Original token
+# count). They are never an error's line, not even of a failure that printed nothing else.
+_ENVELOPE_LINES = (
+    r"Exit code:? -?\d+",
+    r"Chunk ID: \S+",
+    r"Wall time: [\d.]+ ?\w*",
+    r"Total output lines: \d+",
+    r"Process exited with code -?\d+",
+    r"Original token count: \d+",
+    r"Output:",
+)
+_ENVELOPE = re.compile("|".join(_ENVELOPE_LINES).join(("^(?:", r")\s*$")))
+
 _NOISE = re.compile(
     "|".join(
         (
-            # Agents' envelopes around a command's output: Claude Code's "Exit code N", Codex's unified
-            # exec header (Chunk ID, Wall time, Process exited with code N, Original token count,
-            # Output:), Aider's "## Running: CMD" echo of a /run or /lint command.
-            r"Exit code:? -?\d+",
-            r"Chunk ID: \S+",
-            r"Wall time: [\d.]+ ?\w*",
-            r"Process exited with code -?\d+",
-            r"Original token count: \d+",
-            r"Output:",
+            *_ENVELOPE_LINES,
+            # Aider's "## Running: CMD" echo of a /run or /lint command.
             r"#+ Running: .*",
+            # PowerShell's error record layout: the message, then where it happened ("At line:1
+            # char:5", or "At D:\work\s.ps1:3 char:1" in a script), the code with a "~~~" underline ("+ ..." lines), and
+            # "+ CategoryInfo : ..." / "+ FullyQualifiedErrorId : ..."; a listing's "Directory: PATH"
+            # header and its column titles.
+            r"At (?:line:\d+|\S.*:\d+) char:\d+",
+            r"\+ (?:CategoryInfo|FullyQualifiedErrorId) +: .*",
+            r"\+ *~+",
+            r"Directory: .*",
+            r"Mode +LastWriteTime +Length +Name",
+            # Version managers announcing the version in use before every command (nvm's "Now using
+            # node v22.20.0 (npm v10.9.3)").
+            r"Now using node v[\d.]+.*",
             # Build and dependency progress (mix, cargo, npm/pnpm/yarn, pip/uv, go, gradle, make).
             r"==> [\w.@/-]+",
             r"Compiling \d+ files? \(\.\w+\)",
@@ -67,6 +87,11 @@ _NOISE = re.compile(
     ).join(("^(?:", r")\s*$"))
 )
 _BANNER = re.compile(r"^[=\-_*#~⎯]{3,}.*[=\-_*#~⎯]{3,}$")  # "=== test session starts ===", "⎯⎯ Failed Tests 1 ⎯⎯"
+
+
+def is_envelope(line: str) -> bool:
+    """Whether `line` (stripped) is an agent's envelope around a command's output (above)."""
+    return _ENVELOPE.match(line) is not None
 
 
 def is_noise(line: str) -> bool:

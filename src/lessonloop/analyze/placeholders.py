@@ -1,5 +1,5 @@
 """Placeholders for what varies between occurrences of the same text: a branch name, UUIDs,
-hashes, paths and numbers become <branch>, <uuid>, <hash>, <path>, <n>.
+hashes, paths (POSIX and Windows) and numbers become <branch>, <uuid>, <hash>, <path>, <n>.
 
 Error signatures (learn/signatures.py) and commands' normal forms (analyze/command_norm.py) are
 made with it, so two failures, or two runs of one command, read the same.
@@ -12,6 +12,13 @@ import re
 _HASH = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b")  # with a digit: "defaced" is a word
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
 _PATH = re.compile(r"(?:~|\.{1,2})?/?(?:[\w.@+-]+/)+[\w.@+-]*|\b[\w-]+\.(?:[a-z]{1,5})\b(?=[\s:,;)'\"]|$)")
+# Windows paths: a quoted one may hold spaces ('D:\Game builds\x.md'); a drive path; a relative
+# one of backslashes (src\app\main.ts) with a file extension or at least two folders.
+_QUOTED_WINDOWS_PATH = re.compile(r"""(['"`])(?:[A-Za-z]:\\|[\w.@+ -]+\\)(?:[^'"`\n\\]*\\)*[^'"`\n]*\1""")
+_WINDOWS_PATH = re.compile(
+    r"(?<![\w\\])(?:[A-Za-z]:[\\/](?:[^\s'\"`\\/:*?<>|]+[\\/])*[^\s'\"`\\/:*?<>|]*"
+    r"|(?:[\w.@+-]+\\)+[\w.@+-]+\.\w{1,6}\b|(?:[\w.@+-]+\\){2,}[\w.@+-]*)"
+)
 _NUMBER = re.compile(r"(?<![\w<])\d+(?:\.\d+)?")
 _SPACE = re.compile(r"\s+")
 
@@ -23,6 +30,9 @@ def placeholders(text: str, branch: str | None = None) -> str:
         out = re.sub(rf"(?<![\w/-]){re.escape(branch)}(?![\w/-])", "<branch>", out)
     out = _UUID.sub("<uuid>", out)
     out = _HASH.sub(lambda m: m.group(0) if m.group(0).isdigit() else "<hash>", out)
+    if "\\" in out or ":/" in out:
+        out = _QUOTED_WINDOWS_PATH.sub(lambda m: f"{m.group(1)}<path>{m.group(1)}", out)
+        out = _WINDOWS_PATH.sub("<path>", out)
     out = _PATH.sub(_path_placeholder, out)
     out = _NUMBER.sub("<n>", out)
     return _SPACE.sub(" ", out).strip()

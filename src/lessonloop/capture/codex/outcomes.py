@@ -7,11 +7,15 @@ Where each shape comes from (codex-rs/core):
 - the freeform shell output starts `Exit code: N` then `Wall time: ...` and `Output:`;
 - unified exec (`exec_command`, `write_stdin`) writes `Chunk ID`, `Wall time`, then
   `Process exited with code N` or `Process running with session ID N` (not finished yet);
-- a declined approval is `exec command rejected by user` / `patch rejected by user`, the
-  guardian's `This action was rejected due to unacceptable risk...`;
+- a declined approval is `exec command rejected by user` / `patch rejected by user` (also with the
+  reason after a colon), the guardian's `This action was rejected due to unacceptable risk...`;
 - a turn interrupted before a call's output is filled with `aborted` (`aborted by user`);
 - failures of the harness itself: `apply_patch verification failed`, `Failed to find expected
-  lines`, `failed in sandbox`, `sandbox denied`, `execution error`, `command timed out`, ...
+  lines`, `failed in sandbox`, `sandbox denied`, `execution error`, `command timed out`, ...;
+- apply_patch's own failures without an exit code (codex-rs apply-patch: parser.rs `invalid patch:
+  ...`, `invalid hunk at line N, ...`; lib.rs `Failed to find context '...' in PATH`, `Failed to
+  read file to update PATH: ...`, `Failed to write file PATH`, `Failed to delete file PATH`,
+  `Failed to create parent directories for PATH`), read as errors whatever the tool's name.
 """
 
 from __future__ import annotations
@@ -25,14 +29,22 @@ from lessonloop import json_codec
 _EXIT_LINE = re.compile(r"^(?:Exit code: (-?\d+)|Process exited with code (-?\d+))\s*$", re.MULTILINE)
 _RUNNING = re.compile(r"^Process running with session ID (\d+)\s*$", re.MULTILINE)
 _REJECTED = ("exec command rejected by user", "patch rejected by user", "rejected by user")
+_REJECTED_WITH_REASON = tuple(f"{text}:" for text in _REJECTED)
+_REJECTED_CHARS = 400  # a rejection is the harness's short message, not a command's output
 _GUARDIAN = "This action was rejected due to unacceptable risk"
 _ABORTED = ("aborted", "aborted by user")
 # How an output starts when the harness failed the call.
 _FAILURES = (
     "apply_patch verification failed",
     "Failed to find expected lines",
+    "Failed to find context",
+    "Failed to read file to update",
+    "Failed to write file",
+    "Failed to delete file",
+    "Failed to create parent directories",
     "Invalid patch",
     "invalid patch",
+    "invalid hunk at line",
     "failed in sandbox",
     "sandbox denied",
     "execution error",
@@ -92,7 +104,8 @@ def outcome_of(raw_output: Any) -> Outcome:
             text = inner if isinstance(inner, str) else text
             stripped = text.strip()
     lowered = stripped[:_HEAD_CHARS]
-    if lowered in _REJECTED or lowered.startswith(_GUARDIAN):
+    rejected = lowered in _REJECTED or (len(stripped) < _REJECTED_CHARS and lowered.startswith(_REJECTED_WITH_REASON))
+    if rejected or lowered.startswith(_GUARDIAN):
         return Outcome("rejected", exit_code, text)
     if lowered in _ABORTED or lowered.startswith("aborted by user"):
         return Outcome("interrupted", exit_code, text)

@@ -134,6 +134,13 @@ _QUIET_EVENTS = frozenset(
 # Texts the harness puts in user-role messages (environment, AGENTS.md, skills, notifications).
 _INJECTED_PREFIXES = ("<", "# AGENTS.md instructions", "# Instructions for ")
 _UUID_TAIL = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json(?:l|l\.zst)?$", re.I)
+# A fork's rollout holds the parent's history copied in one burst when the fork is made (each line
+# stamped as it is written), then its own records, from the first turn the person starts. In
+# rollouts whose turns carry no UUIDv7 turn id (Codex before late 2025, whose forks also had no
+# forked_from_id), the first record written this long after the replayed one before it, in a
+# replay stamped at the fork's time, is the fork's own.
+_REPLAY_GAP_MS = 2000
+_REPLAY_CLOCK_SLACK_MS = 1000
 _TOKEN_FIELDS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens", "total_tokens")
 
 
@@ -192,6 +199,8 @@ class CodexParser:
         self._replay: bool = st.get("replay") is True
         fork_ms = st.get("fork_ms")
         self._fork_ms: int | None = fork_ms if isinstance(fork_ms, int) else None
+        replay_ms = st.get("replay_ms")
+        self._replay_ms: int | None = replay_ms if isinstance(replay_ms, int) else None
         totals = st.get("totals")
         self._totals: list[int] | None = (
             [signed_count(v) for v in totals]
@@ -228,6 +237,7 @@ class CodexParser:
             "ended": self._ended,
             "replay": self._replay,
             "fork_ms": self._fork_ms,
+            "replay_ms": self._replay_ms,
             "totals": self._totals,
             "events": self._events,
             "user_events": self._user_events,
@@ -336,7 +346,7 @@ class CodexParser:
                 self._ended = ts
             if kind == "session_meta":
                 self._on_meta(payload, ts, lineno)
-            elif self._replay:
+            elif self._replay and not self._replay_paused(ts):
                 self._in_replay(kind, payload)
             elif kind == "response_item":
                 self._on_item(payload, ts, lineno)
@@ -365,6 +375,13 @@ class CodexParser:
         if self._meta_seen:
             if meta_id is not None and meta_id != self._sid:
                 self._replay = True  # an ancestor's meta: its history is replayed from here
+                self._replay_ms = _ms_of(ts)
+                if self._parent is None:
+                    # A fork written before session_meta had forked_from_id: the first ancestor
+                    # whose history it replays is the session it was forked from.
+                    self._parent = meta_id
+                if self._fork_ms is None:
+                    self._fork_ms = _uuid7_ms(self._sid) or _ms_of(self._started) or _ms_of(ts)
             elif meta_id == self._sid:
                 self._replay = False  # the rollout's own meta again: its own records follow
             return
@@ -389,6 +406,19 @@ class CodexParser:
         self._parent = parent if parent != self._sid else None
         if self._parent:
             self._fork_ms = _uuid7_ms(self._sid) or _ms_of(meta.get("timestamp")) or _ms_of(ts)
+
+    def _replay_paused(self, ts: str | None) -> bool:
+        """Whether a record of the replay comes after a pause (see _REPLAY_GAP_MS): the replay
+        ended before it. Only in a replay stamped at the fork's time (not the parent's own times)."""
+        now = _ms_of(ts)
+        before, self._replay_ms = self._replay_ms, now if now is not None else self._replay_ms
+        fork = self._fork_ms
+        if now is None or before is None or fork is None or before < fork - _REPLAY_CLOCK_SLACK_MS:
+            return False
+        if now - before < _REPLAY_GAP_MS:
+            return False
+        self._replay = False
+        return True
 
     def _turn_is_own(self, turn_id: Any) -> bool:
         """Whether a turn (UUIDv7 id) began at or after this rollout's fork: its own turn."""

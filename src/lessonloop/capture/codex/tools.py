@@ -43,17 +43,31 @@ def kind_of(tool: str) -> str:
     return KINDS.get(tool, records.OTHER)
 
 
+_SCRIPT_FLAGS = frozenset({"-lc", "-c", "-l", "/c", "-Command"})
+_CASELESS_FLAGS = frozenset({"-command", "-c", "/c"})  # PowerShell's and cmd.exe's flags ignore case
+# PowerShell's flags that take no value and may come before -Command (Codex on Windows runs
+# ["powershell.exe", "-NoLogo", "-Command", SCRIPT]).
+_POWERSHELL_SWITCHES = frozenset({"-nologo", "-noprofile", "-noninteractive", "-nop", "-noni", "-mta", "-sta"})
+
+
 def command_line(value: Any) -> str | None:
-    """A command as one shell string: an argv array joined (`bash -lc "<script>"` unwrapped to
-    its script), a string as it is."""
+    """A command as one shell string: an argv array joined (`bash -lc "<script>"` and
+    `powershell.exe -NoLogo -Command "<script>"` unwrapped to the script), a string as it is."""
     if isinstance(value, str):
         return value or None
     if not isinstance(value, list) or not value or not all(isinstance(part, str) for part in value):
         return None
-    shell = value[0].rsplit("/", 1)[-1].lower().removesuffix(".exe")
-    if shell in _SHELLS and len(value) == 3 and value[1] in ("-lc", "-c", "-l", "/c", "-Command"):
-        script: str = value[2]
-        return script
+    shell = value[0].replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".exe")
+    if shell in _SHELLS and len(value) >= 3:
+        at = 1
+        if shell in ("powershell", "pwsh"):
+            while at < len(value) - 2 and value[at].lower() in _POWERSHELL_SWITCHES:
+                at += 1
+        flag = value[at]
+        caseless = shell in ("powershell", "pwsh", "cmd") and flag.lower() in _CASELESS_FLAGS
+        if len(value) == at + 2 and (flag in _SCRIPT_FLAGS or caseless):
+            script: str = value[at + 1]
+            return script
     return shlex.join(value)
 
 
