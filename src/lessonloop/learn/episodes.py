@@ -146,6 +146,9 @@ def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
         added = flags_of(fixed) - flags_of(failed) - BYPASS_FLAGS.get(head, frozenset())
         if not added:
             continue  # nothing added, or only a way around a check (never taught as a fix)
+        before, after = set(operands_of(failed, len(head))), set(operands_of(fixed, len(head)))
+        if not (before <= after or after <= before):
+            continue  # its arguments changed too (another pattern, another file): not the flag alone
         lacks = with_aliases(head, added)
         operand = named_operand(failure, failed, len(head))
         unless = None
@@ -179,7 +182,7 @@ def _step_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]
             continue
         for words in event.segments:
             step = _head(words)
-            if step == head or not _names_step(text, step):
+            if step == head or not any(w.strip() for w in step) or not _names_step(text, step):
                 continue
             exts = extensions_for(step)
             unless = Unless(step, (), "change", exts, failing_check(failure.signature))
