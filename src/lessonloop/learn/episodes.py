@@ -146,7 +146,8 @@ def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
         added = flags_of(fixed) - flags_of(failed) - BYPASS_FLAGS.get(head, frozenset())
         if not added:
             continue  # nothing added, or only a way around a check (never taught as a fix)
-        before, after = set(operands_of(failed, len(head))), set(operands_of(fixed, len(head)))
+        before = {relative_path(w, failure.cwd) for w in operands_of(failed, len(head))}
+        after = {relative_path(w, fix.cwd) for w in operands_of(fixed, len(head))}
         if not (before <= after or after <= before):
             continue  # its arguments changed too (another pattern, another file): not the flag alone
         lacks = with_aliases(head, added)
