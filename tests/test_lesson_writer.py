@@ -5,7 +5,6 @@ archiving. The real-corpus store is built once with the CLI's own ingest and cop
 from __future__ import annotations
 
 import json
-
 import os
 import sqlite3
 import subprocess

@@ -81,7 +81,8 @@ def test_first_occurrences_and_unwarned_repeats() -> None:
     # trigger: recalled, never warned about per call. The push failure taught the general lesson
     # of its command (learn/general_lessons.py).
     assert report.lessons_learned == 2
-    assert sum(1 for lesson in report.learner.lessons.values() if lesson.trigger is None) == 1
+    assert report.learner is not None
+    assert [lesson.trigger for lesson in report.learner.lessons.values()].count(None) == 1
     assert report.warned_repeated_all == 0
 
 

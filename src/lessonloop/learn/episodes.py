@@ -79,7 +79,9 @@ def same_job(failure: CallEvent, fix: CallEvent) -> bool:
     # worked (`python x.py` -> `python3 x.py`).
     if a[0] == b[0] == "shell" and missing_program(failure.call.error_text):
         failing = failing_segment(failure.segments, failure.call.error_text)
-        return bool(failing) and len(failing) > 1 and any(words[1:] == failing[1:] for words in fix.segments)
+        if failing is None or len(failing) < 2:
+            return False
+        return any(words[1:] == failing[1:] for words in fix.segments)
     return False
 
 

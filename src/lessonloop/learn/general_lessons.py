@@ -154,7 +154,10 @@ def remedy(failure: CallEvent, fix: CallEvent) -> tuple[str, str | None] | None:
         if fixed == failing:
             return None
         shown = show_command(fixed, fix.branch)
-        return f"Use `{shown}` instead of `{show_command(failing, failure.branch)}` (it worked after the failure).", shown
+        return (
+            f"Use `{shown}` instead of `{show_command(failing, failure.branch)}` (it worked after the failure).",
+            shown,
+        )
     if failure.call.target_path and fix.call.target_path:
         wrong = relative_path(failure.call.target_path, failure.cwd)
         right = relative_path(fix.call.target_path, fix.cwd)

@@ -471,12 +471,12 @@ class SessionState:
     command by its first words (and flags), and the last change to files by extension."""
 
     __slots__ = (
+        "acted",
         "changed",
         "changed_any",
         "clock",
         "done",
         "done_flag",
-        "acted",
         "failed",
         "hook_failed",
         "hook_run",
@@ -601,7 +601,6 @@ class SessionState:
             last = self.changed_any
         return last < when
 
-
     def _record_failure(
         self,
         kind: str,
@@ -667,6 +666,7 @@ def first_line(text: str | None, limit: int = 200) -> str:
         if line:
             return line if len(line) <= limit else line[: limit - 1] + "…"
     return ""
+
 
 _HOOKED = frozenset({"git_commit", "git_push"})
 _HOOK_BYPASS = frozenset({"--no-verify", "-n"})

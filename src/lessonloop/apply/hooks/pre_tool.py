@@ -34,7 +34,7 @@ from lessonloop.timestamps import days_between, utc_now
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
     from lessonloop.apply.hooks.entry import HookContext
-    from lessonloop.lesson_model.triggers import SessionState
+    from lessonloop.lesson_model.triggers import SessionState, Trigger
 
 ASK_AT = 0.75
 BLOCK_AT = 0.95
@@ -129,12 +129,15 @@ def _fired(
               AND (scope = 'global' OR project = ?)""",
         (kind, *keys, project),
     ).fetchall()
-    if not rows:
+    from lessonloop.lesson_model.triggers import input_key
+
+    state = session_state(conn, session_id)
+    retry = state.retry_of(kind, input_key(command if isinstance(command, str) else None, tool_input))
+    if not rows and retry is None:
         return []
     from lessonloop.apply.ranking import live_confidence
     from lessonloop.lesson_model.triggers import Trigger
 
-    state: SessionState | None = None
     prompts: list[str] | None = None
     moment = utc_now()
     out = []
@@ -159,10 +162,18 @@ def _fired(
         if trigger.unless is not None:
             if trigger.done_inline(segments):
                 continue
-            if state is None:
-                state = session_state(conn, session_id)
             if state.satisfied(trigger.unless, target):
                 continue
+        if (
+            trigger.unless is not None
+            and trigger.unless.since == "worked"
+            and not _speaks_here(trigger)
+            and conn.execute(
+                "SELECT 1 FROM lesson_evidence WHERE lesson_id = ? AND session_id = ? AND role = 'failure' LIMIT 1",
+                (lesson_id, session_id),
+            ).fetchone()
+        ):
+            continue  # learned in this session: the warning about the same call resent speaks here
         if lesson_kind == "correction":
             from lessonloop.learn.prompt_match import asked_in
 
@@ -177,8 +188,18 @@ def _fired(
         elif ctx.ask and value >= ASK_AT:
             action = "ask"
         out.append((action, lesson_id, value, title, prevention, prevention_command, failed, sessions))
+    if retry is not None:
+        _signature, line = retry
+        what = "this command" if kind == "shell" else f"this {tool} call"
+        out.append(("warn", 0, 0.5, f"{what} failed moments ago in this session: {line}", None, None, 0, 0))
     out.sort(key=lambda f: (-f[2], f[1]))
     return out
+
+
+def _speaks_here(trigger: Trigger) -> bool:
+    """A general lesson of a program that does not exist here warns in its own session too (the
+    learner's general_lessons.speaks_in_own_session)."""
+    return trigger.path is None and len(trigger.words or ()) == 1 and trigger.operand is None
 
 
 def session_prompts(conn: sqlite3.Connection, session_id: str, transcript: str | None) -> list[str]:
@@ -222,25 +243,45 @@ def session_prompts(conn: sqlite3.Connection, session_id: str, transcript: str |
 
 def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
     """What the session has done so far: its ingested calls, then those the hooks stored live."""
-    from lessonloop.lesson_model.triggers import SessionState, command_segments
+    from lessonloop.lesson_model.triggers import SessionState, command_segments, input_key
 
     state = SessionState()
     rows = conn.execute(
-        """SELECT kind, ok, command, target_path, error_text FROM tool_calls
-           WHERE session_id = ? AND ok IS NOT NULL AND id NOT IN (SELECT id FROM live_calls WHERE session_id = ?)
-           ORDER BY ts, seq""",
+        """SELECT c.kind, c.ok, c.command, c.target_path, c.error_text, c.status, c.input_json, e.class
+           FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
+           WHERE c.session_id = ? AND c.ok IS NOT NULL
+             AND c.id NOT IN (SELECT id FROM live_calls WHERE session_id = ?)
+           ORDER BY c.ts, c.seq""",
         (session_id, session_id),
     ).fetchall()
     rows += [
-        (kind_of(tool), ok, command, target, error_text)
-        for tool, ok, command, target, error_text in conn.execute(
-            "SELECT tool, ok, command, target_path, error_text FROM live_calls WHERE session_id = ? ORDER BY seq",
+        (kind_of(tool), ok, command, target, error_text, status, input_json, error_class)
+        for tool, ok, command, target, error_text, status, input_json, error_class in conn.execute(
+            """SELECT tool, ok, command, target_path, error_text, status, input_json, error_class
+               FROM live_calls WHERE session_id = ? ORDER BY seq""",
             (session_id,),
         )
     ]
-    for kind, ok, command, target, error_text in rows:
-        state.record(kind, bool(ok), command_segments(command) if command else [], target, error_text)
+    for kind, ok, command, target, error_text, status, input_json, error_class in rows:
+        # the same call resent (SessionState.retry_of): a failure of the agent's own, not a cascade,
+        # the person's rejection or an interrupt
+        own = ok or (status == "error" and error_class not in _NOT_OWN)
+        key = input_key(command, _input(input_json)) if own else None
+        state.record(kind, bool(ok), command_segments(command) if command else [], target, error_text, call_key=key)
     return state
+
+
+_NOT_OWN = frozenset({"CASCADE", "USER_REJECTED", "INTERRUPTED"})
+
+
+def _input(input_json: str | None) -> dict[str, object] | None:
+    if not input_json:
+        return None
+    try:
+        value = json.loads(input_json)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def warning_text(fired: list[tuple[str, int, float, str, str | None, str | None, int, int]]) -> str:
