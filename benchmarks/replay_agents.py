@@ -212,12 +212,16 @@ def markdown(all_rows: list[dict[str, Any]], problems: Sequence[str], command: s
                 lines.append(f"| {name} | - | failed: {row['error']} | | | | |")
                 continue
             lines.append(
-                f"| {name} | {row['part']} | {of(row['warned'], row['repeats'], True)} | "
+                f"| {name} | {row['part']} | {of(row['warned'], row['repeats'], True, 1)} | "
                 f"{of(row['false_alarms'], row['successful_calls'], True, 2)} | {row['lessons_learned']} | "
                 f"{row['lessons_fired']} | {row['lessons_right']} warned a repeat, "
                 f"{row['lessons_false_alarms_only']} false alarms only |"
             )
-        lines += ["", "| corpus | part | repeats | " + " | ".join(STEPS) + " |", "|---|---|---" + "|---" * len(STEPS) + "|"]
+        lines += [
+            "",
+            "| corpus | part | repeats | " + " | ".join(STEPS) + " |",
+            "|---|---|---" + "|---" * len(STEPS) + "|",
+        ]
         for row in mine:
             if "error" in row:
                 continue

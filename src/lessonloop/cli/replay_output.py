@@ -55,7 +55,8 @@ def print_replay(data: dict[str, Any]) -> None:
     if "failures" in data:
         _print_failures(out, data["failures"])
         own = data["repeat_steps"]
-        out.print(escape(step_line("Replay's own repeats (every class)", own["repeats"], own, own_repeats=True)))
+        line = step_line("Replay's own repeats (every class)", own["repeats"], own, own_repeats=True)
+        out.print(escape(line), soft_wrap=True)
     if "labels" in data:
         _print_labels(out, data["labels"])
     sys.stdout.flush()
@@ -100,14 +101,13 @@ def _print_labels(out: Any, data: dict[str, Any]) -> None:
     out.print(escape(f"Against the labels ({data['file']}):"))
     scopes = [("all", data), *data.get("parts", {}).items()]
     for name, figures in scopes:
-        head = f"  {name} ({figures['sessions']} sessions): " if len(scopes) > 1 else "  "
-        out.print(escape(head + step_line("labelled repeats", figures["labelled_repeats"], figures)))
+        sessions = f"{figures['sessions']} session{'' if figures['sessions'] == 1 else 's'}"
+        head = f"  {name} ({sessions}): " if len(scopes) > 1 else "  "
+        out.print(escape(head + step_line("labelled repeats", figures["labelled_repeats"], figures)), soft_wrap=True)
         for line in _figures_lines(figures):
             out.print(escape("      " + line))
     for item in data["missed_labelled_repeats"]:
-        where = f"{item['session'][:8]}:{item.get('line', item.get('tool_use_id'))}"
-        part = f" [{item['part']}]" if item.get("part") else ""
-        out.print(escape(f"  missed {where}{part} {item['call'][:60]}: {item['why'] or item['step']}"))
+        out.print(escape(f"  missed {_where(item)}: {item['why'] or item['step']}"))
     for item in data["labelled_calls"]:
         if item["label"] == "not_repeat" and item["step"] == "not seen as a failure":
             out.print(escape(f"  labelled not-repeat {item['why']}: {_where(item)}"))
@@ -135,5 +135,9 @@ def _figures_lines(figures: dict[str, Any]) -> list[str]:
 
 
 def _where(item: dict[str, Any]) -> str:
+    """ "8463c716:1164 [report] mix test": the label's session, the call's line (else its id), its
+    part, the call."""
     where = f"{item['session'][:8]}:{item.get('line', item.get('tool_use_id'))}"
-    return f"{where} {item['call'][:60]}".rstrip()
+    if item.get("part"):
+        where += f" [{item['part']}]"
+    return f"{where} {item.get('call', '')[:60]}".rstrip()
