@@ -11,6 +11,7 @@ from typing import Any
 
 from tests.learning_helpers import no_upstream
 
+
 @dataclass
 class TranscriptBuilder:
     """Accumulates records of one agent context; `write()` saves them as JSONL."""
