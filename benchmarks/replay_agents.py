@@ -191,12 +191,13 @@ def of(n: int, m: int, percent: bool = False, digits: int = 0) -> str:
     return f"{n:,} of {m:,} ({n / m:.{digits}%})"
 
 
-def markdown(all_rows: list[dict[str, Any]], problems: Sequence[str], command: str) -> str:
+def markdown(all_rows: list[dict[str, Any]], problems: Sequence[str], command: str, labels: Path) -> str:
+    shown = labels.resolve().relative_to(REPO) if labels.resolve().is_relative_to(REPO) else labels
     lines = [
         f"```sh\n{command}\n```",
         "",
-        f"{datetime.now(UTC):%Y-%m-%d}, online replay; labelled figures against tests/data/labels/, the rows "
-        "without labels are replay's own repeats (every error class).",
+        f"{datetime.now(UTC):%Y-%m-%d}, online replay; labelled figures against the labels files of {shown}/, "
+        "the rows without labels are replay's own repeats (every error class).",
     ]
     for agent in sorted({row["agent"] for row in all_rows}):
         mine = [row for row in all_rows if row["agent"] == agent]
@@ -257,7 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps({"rows": all_rows, "problems": problems}, indent=1))
     else:
         given = " ".join(sys.argv[1:] if argv is None else argv)
-        print(markdown(all_rows, problems, f".venv/bin/python benchmarks/replay_agents.py {given}".rstrip()))
+        command = f".venv/bin/python benchmarks/replay_agents.py {given}".rstrip()
+        print(markdown(all_rows, problems, command, args.labels_dir))
     return 1 if any(run.error for run in runs) else 0
 
 
