@@ -11,16 +11,8 @@ import pytest
 
 from lessonloop.learn.engine import Policy
 from lessonloop.learn.replay import replay
-from lessonloop.learn.replay_audit import (
-    BELOW,
-    NO_LESSON,
-    NO_MATCH,
-    UNLESS,
-    Label,
-    LabelError,
-    read_labels,
-    score_labels,
-)
+from lessonloop.learn.replay_audit import BELOW, NO_LESSON, NO_MATCH, NOT_REPEAT, SILENT, UNLESS, WARNED
+from lessonloop.learn.replay_labels import Label, LabelError, Labels, read_labels, score_labels
 from tests.conftest import CORPUS
 from tests.learning_helpers import (
     PRE_COMMIT,
@@ -49,7 +41,8 @@ def test_every_failure_is_judged_first_warned_or_missed_with_why() -> None:
     assert (one.repeat, one.warned, one.why) == (False, False, None)
     assert (two.repeat, two.warned, two.why) == (True, True, None)
     assert two.repeat_of == {"session_id": "s1", "tool_use_id": one.tool_use_id, "line": one.line}
-    assert (three.repeat, three.warned, three.why) == (True, False, NO_MATCH)
+    assert (three.repeat, three.warned, three.why) == (True, False, f"{SILENT}: {NO_MATCH}")
+    assert [f.step for f in (one, two, three)] == [NOT_REPEAT, WARNED, SILENT]
     assert three.lessons and three.lessons[0].startswith("`git push` without -u")
 
 
@@ -76,7 +69,7 @@ def test_a_repeat_after_the_prevention_is_missed_for_unless_satisfied() -> None:
     ]
     report = replay(history(events))
     assert report.failures[-1].repeat
-    assert report.failures[-1].why == UNLESS
+    assert report.failures[-1].why == f"{SILENT}: {UNLESS}"
 
 
 def test_a_repeat_matched_by_a_pending_lesson_is_below_threshold() -> None:
@@ -86,7 +79,7 @@ def test_a_repeat_matched_by_a_pending_lesson_is_below_threshold() -> None:
     report = replay(history(events), Policy(review=True))
     last = report.failures[-1]
     assert not last.warned
-    assert last.why is not None and last.why.startswith(BELOW) and "pending" in last.why
+    assert last.why is not None and last.why.startswith(f"{SILENT}: {BELOW}") and "pending" in last.why
 
 
 def test_a_lesson_of_another_error_is_listed_but_does_not_count_as_warned() -> None:
@@ -119,13 +112,14 @@ def test_labels_score_recall_agreement_and_missing_labels() -> None:
     f = report.failures
     repeats = [Label("s2", f[1].tool_use_id, None), Label("s3", None, f[3].line), Label("s9", "nope", None)]
     not_repeats = [Label("s1", f[0].tool_use_id, None)]
-    score = score_labels(f, repeats, not_repeats, report.successful_calls, report.false_alarms)
-    assert (score.repeats, score.warned, score.recall) == (2, 1, 0.5)
-    assert score.tool_agrees_repeat == 2
-    assert (score.not_repeats, score.tool_calls_repeat, score.warned_not_repeats) == (1, 0, 0)
-    assert score.missing == [{"label": "repeat", "session": "s9", "tool_use_id": "nope"}]
-    assert [m["tool_use_id"] for m in score.missed] == [f[3].tool_use_id]
-    assert score.to_json()["false_alarms"] == report.false_alarms
+    data = score_labels(report, history(events).events, Labels(repeats, not_repeats)).to_json()
+    assert (data["labelled_repeats"], data["warned_labelled_repeats"], data["recall"]) == (3, 1, 0.3333)
+    assert data["labelled_repeats_replay_counts_as_repeats"] == 2
+    assert (data["labelled_not_repeats"], data["labelled_not_repeats_replay_counts_as_repeats"]) == (1, 0)
+    assert data["labelled_not_repeats_warned"] == 0
+    assert data["labels_not_found"] == [{"label": "repeat", "session": "s9", "tool_use_id": "nope"}]
+    assert [m["tool_use_id"] for m in data["missed_labelled_repeats"]] == [f[3].tool_use_id, "nope"]
+    assert data["false_alarms"] == report.false_alarms
 
 
 def test_read_labels_checks_the_file(tmp_path: Path) -> None:
@@ -133,7 +127,7 @@ def test_read_labels_checks_the_file(tmp_path: Path) -> None:
     good.write_text(
         json.dumps({"repeats": [{"session": "a", "line": 3}], "not_repeats": [{"session": "b", "tool_use_id": "t"}]})
     )
-    assert read_labels(good) == ([Label("a", None, 3)], [Label("b", "t", None)])
+    assert read_labels(good) == Labels([Label("a", None, 3)], [Label("b", "t", None)])
     for bad in ("[]", "{}", '{"repeats": [{"line": 3}]}', '{"repeats": [{"session": "a"}]}', "not json"):
         path = tmp_path / "bad.json"
         path.write_text(bad)
@@ -252,7 +246,7 @@ def test_codemie_replay_against_the_hand_labels(tmp_path: Path) -> None:
     assert labels["labels_not_found"] == []
     assert (labels["labelled_repeats"], labels["labelled_not_repeats"]) == (2, 6)
     assert labels["false_alarms"] == 0
-    assert {item["why"] for item in labels["missed_labelled_repeats"]} <= {"no lesson yet"}
+    assert {item["why"] for item in labels["missed_labelled_repeats"]} <= {NO_LESSON}
 
 
 @pytest.mark.corpus
@@ -270,4 +264,4 @@ def test_codex_zo_qore_hand_labels_load_and_match_replay_failures(tmp_path: Path
     labels = data["labels"]
     not_found = {(item["session"][:13], item["line"]) for item in labels["labels_not_found"]}
     assert not_found <= {("019be3ea-5cd2", 11), ("019be3ea-5cd2", 18), ("019b0c05-9ec6", 353)}
-    assert labels["labelled_repeats"] + labels["labelled_not_repeats"] + len(not_found) == 154
+    assert labels["labelled_repeats"] + labels["labelled_not_repeats"] == 154  # a label not found is counted too

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tests.learning_helpers import no_upstream
+
 
 @dataclass
 class TranscriptBuilder:
@@ -147,3 +149,20 @@ def write_build_failure_sessions(folder: Path, cwd: str = "/home/dev/shop", days
         t.bash("npm install && npm run build", "built")
         written.append(t.write(folder / f"{t.session_id}.jsonl"))
     return written
+
+
+def write_push_sessions(folder: Path) -> list[TranscriptBuilder]:
+    """Three Claude Code sessions, a day apart: each `git push` fails on a branch without an
+    upstream and then sets it; the third also runs `npm test` without a result recorded."""
+    sessions = []
+    for day in (1, 2, 3):
+        t = TranscriptBuilder(cwd="/home/dev/app", branch=f"feat-{day}", start=datetime(2026, 11, day, 9, tzinfo=UTC))
+        t.prompt("push it")
+        push = t.tool_use("Bash", {"command": "git push"})
+        t.tool_result(push, no_upstream(f"feat-{day}"), is_error=True)
+        t.bash(f"git push -u origin feat-{day}", "branch set up to track")
+        if day == 3:
+            t.tool_use("Bash", {"command": "npm test"}, tool_id="toolu_no_result")
+        t.write(folder / f"{t.session_id}.jsonl")
+        sessions.append(t)
+    return sessions

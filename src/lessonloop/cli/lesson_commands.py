@@ -50,10 +50,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "which a lesson fired (false alarms). With PATHs, those transcripts are read into a\n"
             "temporary store; otherwise the store's sessions are replayed. Nothing is stored.\n\n"
             "--explain lists every failure: its error signature, whether it repeats an earlier\n"
-            'failure, warned or missed and why (no lesson yet, trigger did not match, "unless"\n'
-            "satisfied, below threshold). --labels FILE scores replay against a person's labels:\n"
-            '{"repeats": [{"session": ID, "tool_use_id": ID | "line": N}, ...], "not_repeats": [...]}\n'
-            "(recall on the labelled repeats, false alarms on successful calls)."
+            "failure, warned or the step that failed: not seen as a repeat, no lesson, lesson\n"
+            'silent (trigger did not match, "unless" satisfied, below threshold).\n'
+            "--labels FILE scores replay against a person's labels:\n"
+            '{"repeats": [{"session": ID, "tool_use_id": ID | "line": N}, ...], "not_repeats": [...],\n'
+            ' "parts": {"tune": [SESSION, ...], "report": [...]}}  ("parts" optional)\n'
+            "each labelled call gets one step (warned, not seen as a failure, not seen as a repeat,\n"
+            "no lesson, lesson silent); recall on the labelled repeats and false alarms on\n"
+            "successful calls, for all the sessions and per part."
         ),
     )
     replay.add_argument("paths", nargs="*", metavar="PATH", help="transcripts to replay (default: the store)")
@@ -108,8 +112,9 @@ def learn_run_text(run: Any) -> str:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    from lessonloop.cli.replay_output import print_replay
     from lessonloop.learn.replay import replay
-    from lessonloop.learn.replay_audit import LabelError, read_labels, score_labels
+    from lessonloop.learn.replay_labels import LabelError, read_labels, score_labels
 
     labels = None
     if args.labels is not None:
@@ -147,12 +152,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if not args.explain:
         data.pop("failures")
     if labels is not None:
-        score = score_labels(report.failures, *labels, report.successful_calls, report.false_alarms)
-        data["labels"] = {"file": str(args.labels), **score.to_json()}
+        data["labels"] = {"file": str(args.labels), **score_labels(report, history.events, labels).to_json()}
     if args.json:
         emit_json(data)
     else:
-        _print_report(data)
+        print_replay(data)
     return 0
 
 
@@ -179,94 +183,3 @@ def _history_from_paths(paths: list[str], db: Path, project: str | None, agent: 
         return load_replay_history(conn, resolve_project(conn, project), agent)
     finally:
         conn.close()
-
-
-def _print_report(data: dict[str, Any]) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    from lessonloop.cli.common import console
-
-    out = console()
-
-    def pct(value: float | None) -> str:
-        return "-" if value is None else f"{value:.1%}"
-
-    mode = "online" if data["mode"] == "online" else f"split {data['split']:g}"
-    out.print(
-        f"Replayed {data['evaluated_calls']:,} tool calls of {data['evaluated_sessions']} sessions ({mode}); "
-        f"{data['lessons_learned']} lessons learned."
-    )
-    out.print(
-        f"Repeated usage errors warned: {data['warned_repeated_errors']} of {data['repeated_errors']} "
-        f"(recall {pct(data['recall'])}). False alarms: {data['false_alarms']} of "
-        f"{data['successful_calls']:,} successful calls ({pct(data['false_alarm_rate'])})."
-    )
-    table = Table(title="Errors by class", title_justify="left")
-    for column in ("class", "errors", "repeated", "warned"):
-        table.add_column(column, justify="left" if column == "class" else "right")
-    for name, counts in data["by_class"].items():
-        label = name + (" (usage)" if counts["usage"] else "")
-        table.add_row(label, str(counts["errors"]), str(counts["repeated"]), str(counts["warned"]))
-    out.print(table)
-    if data["lessons_fired"]:
-        fired = Table(title="Lessons that fired", title_justify="left")
-        for column in ("lesson", "fired", "warned errors", "false alarms"):
-            fired.add_column(column, justify="left" if column == "lesson" else "right")
-        for item in data["lessons_fired"]:
-            fired.add_row(
-                escape(item["title"][:100]), str(item["fired"]), str(item["warned_errors"]), str(item["false_alarms"])
-            )
-        out.print(fired)
-    if data["missed_repeated"] and "failures" not in data:
-        out.print("Missed repeated usage errors:")
-        for item in data["missed_repeated"][:10]:
-            out.print(escape(f"  {item['ts']}  {item['tool']}  {item['call'][:80]}  [{item['error_class']}]"))
-    if "failures" in data:
-        _print_failures(out, data["failures"])
-    if "labels" in data:
-        _print_labels(out, data["labels"], pct)
-    sys.stdout.flush()
-
-
-def _print_failures(out: Any, failures: list[dict[str, Any]]) -> None:
-    from rich.markup import escape
-
-    out.print(f"Failures ({len(failures)}), in time order:")
-    for item in failures:
-        if item["warned"]:
-            verdict = "repeat, WARNED"
-        elif item["repeat"]:
-            verdict = f"repeat, missed: {item['why']}"
-        else:
-            verdict = "first of its signature"
-        where = f"{item['session_id'][:8]}:{item['line']}"
-        out.print(escape(f"  {item['ts'][:19]}  {where}  {item['tool']}  {item['call'][:70]}"))
-        out.print(escape(f"      [{item['error_class']}] {item['signature']}"))
-        line = f"      {verdict}"
-        if item["repeat_of"]:
-            line += f" (first: {item['repeat_of']['session_id'][:8]}:{item['repeat_of']['line']})"
-        out.print(escape(line))
-        for title in item["other_warnings"]:
-            out.print(escape(f"      other lesson fired: {title[:100]}"))
-
-
-def _print_labels(out: Any, data: dict[str, Any], pct: Any) -> None:
-    from rich.markup import escape
-
-    out.print(
-        escape(
-            f"Against the labels ({data['file']}): {data['warned_labelled_repeats']} of {data['labelled_repeats']} "
-            f"labelled repeats warned (recall {pct(data['recall'])}); false alarms {data['false_alarms']} of "
-            f"{data['successful_calls']:,} successful calls ({pct(data['false_alarm_rate'])})."
-        )
-    )
-    out.print(
-        f"Replay's own repeat judgment: {data['labelled_repeats_replay_counts_as_repeats']} of "
-        f"{data['labelled_repeats']} labelled repeats, and {data['labelled_not_repeats_replay_counts_as_repeats']} "
-        f"of {data['labelled_not_repeats']} labelled not-repeats, counted as repeats."
-    )
-    for item in data["missed_labelled_repeats"]:
-        out.print(escape(f"  missed {item['session_id'][:8]}:{item['line']} {item['call'][:60]}: {item['why']}"))
-    for item in data["labels_not_found"]:
-        out.print(escape(f"  label not found among the failures: {item}"))

@@ -11,7 +11,8 @@ analyze/error_classes.USAGE_CLASSES: mistakes in how the agent called a tool); `
 every class. A repeated error is warned when a lesson learned from that same error signature
 fired on the call. A false alarm is a successful call on which any lesson fired. Every evaluated
 failure is also judged one by one (`failures`, learn/replay_audit.py: repeat or not, warned or
-missed and why), which `replay --explain` prints and `replay --labels` scores.
+the step that failed), which `replay --explain` prints and `replay --labels` scores
+(learn/replay_labels.py, with the counts per session kept in `by_session`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from lessonloop.learn.engine import Decision, Learner, Policy
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import History
 from lessonloop.learn.learning_loop import HistoryWarnings, last_calls, run_loop
-from lessonloop.learn.replay_audit import ExplainedFailure, explain_failure
+from lessonloop.learn.replay_audit import ExplainedFailure, explain_failure, repeat_steps
 from lessonloop.rates import rate, rounded
 
 EXAMPLES = 50  # warned / missed errors and false alarms listed in the report
@@ -51,10 +52,21 @@ class LessonFiring:
 
 
 @dataclass(slots=True)
+class SessionCalls:
+    """One main session's evaluated calls: what the figures of a part of the sessions add up."""
+
+    successful: int = 0
+    false_alarms: int = 0
+    fired: Counter[str] = field(default_factory=Counter)  # lesson signature -> calls it fired on
+    alarms: Counter[str] = field(default_factory=Counter)  # lesson signature -> successful calls it fired on
+
+
+@dataclass(slots=True)
 class ReplayReport:
     mode: str
     split: float | None
     policy: Policy
+    cutoff: str | None = None  # with a split: the first evaluated session's start (calls before it are learned from)
     sessions: int = 0
     evaluated_sessions: int = 0
     evaluated_calls: int = 0
@@ -73,6 +85,7 @@ class ReplayReport:
     alarms: list[dict[str, Any]] = field(default_factory=list)
     failures: list[ExplainedFailure] = field(default_factory=list)  # every evaluated failure, judged
     by_day: dict[str, Counter[str]] = field(default_factory=dict)  # the same counts per UTC day of the call
+    by_session: dict[str, SessionCalls] = field(default_factory=dict)  # main session id -> its calls (not in the JSON)
     learner: Learner | None = None  # the learner at the end of the replay (not in the JSON)
 
     @property
@@ -117,6 +130,7 @@ class ReplayReport:
             "missed_repeated": self.missed,
             "false_alarm_calls": self.alarms,
             "failures": [f.to_json() for f in self.failures],
+            "repeat_steps": repeat_steps(self.failures),
             "by_day": [
                 {
                     "day": day,
@@ -153,6 +167,7 @@ def replay(
     if split is not None:
         first_test = min(len(starts), max(0, round(split * len(starts))))
         cutoff = starts[first_test][1] if first_test < len(starts) else "\uffff"
+        report.cutoff = cutoff
         report.evaluated_sessions = len(starts) - first_test
     else:
         report.evaluated_sessions = len(starts)
@@ -192,20 +207,25 @@ def _evaluate(report: ReplayReport, event: CallEvent, fired: list[Any], seen: di
     report.evaluated_calls += 1
     day = report.by_day.setdefault((event.call.ts or event.ts or "")[:10] or "unknown", Counter())
     day["calls"] += 1
+    session = report.by_session.setdefault(event.session_id, SessionCalls())
     for f in fired:
         firing = report.firings.get(f.lesson.signature)
         if firing is None:
             firing = report.firings[f.lesson.signature] = LessonFiring(f.lesson.signature, f.lesson.title)
         firing.fired += 1
+        session.fired[f.lesson.signature] += 1
     call = event.call
     if call.ok:
         report.successful_calls += 1
         day["successful"] += 1
+        session.successful += 1
         if fired:
             report.false_alarms += 1
             day["false_alarms"] += 1
+            session.false_alarms += 1
             for f in fired:
                 report.firings[f.lesson.signature].false_alarms += 1
+                session.alarms[f.lesson.signature] += 1
             if len(report.alarms) < EXAMPLES:
                 report.alarms.append(_example(event, fired))
         return
