@@ -1,0 +1,99 @@
+"""Lessons from any repeated failure, without a hand-written case (issue 24, item 2;
+learn/general_lessons.py): a program that does not exist here, the same call resent, a failure
+that comes back in another session, a remedy from the call that worked, a shaped lesson replacing
+the general one."""
+
+from __future__ import annotations
+
+from lessonloop.learn.engine import Learner
+from lessonloop.learn.general_lessons import is_general
+from tests.learning_helpers import Script, play
+
+PS_SED = (
+    "Exit code: 1\nsed : The term 'sed' is not recognized as the name of a cmdlet, function, script file, "
+    "or operable program."
+)
+MODULE = "Exit code 1\nModuleNotFoundError: No module named 'app'"
+
+
+def fired_on(learner: Learner, event: object) -> list[str]:
+    decision = play(learner, event)  # type: ignore[arg-type]
+    return [f.lesson.title for f in decision.fired]
+
+
+def test_a_missing_program_warns_its_next_use_in_the_session_and_in_later_ones() -> None:
+    learner = Learner()
+    script = Script()
+    s1 = script.session("s1")
+    play(learner, s1.bash("sed -n '1,20p' a.txt", error=PS_SED, error_class="MISSING_PREREQUISITE"))
+    (lesson,) = learner.lessons.values()
+    assert is_general(lesson) and lesson.trigger is not None and lesson.trigger.words == ("sed",)
+    # another use of the program, later in the same session, with other arguments: warned
+    assert fired_on(learner, s1.bash("sed -n '5,9p' b.txt", error=PS_SED, error_class="MISSING_PREREQUISITE"))
+    learner.end_session("s1")
+    s2 = script.session("s2")
+    assert fired_on(learner, s2.bash("cat x | sed s/a/b/", error=PS_SED, error_class="MISSING_PREREQUISITE"))
+
+
+def test_the_same_call_resent_with_nothing_changed_is_warned_at_once() -> None:
+    learner = Learner()
+    s = Script().session("s1")
+    error = "Exit code 1\nerror: unexpected argument '--colour' found"
+    play(learner, s.bash("tool run --colour", error=error, error_class="UNKNOWN"))
+    assert learner.lessons == {}  # UNKNOWN teaches no stored lesson at its first occurrence
+    assert fired_on(learner, s.bash("tool run --colour", error=error, error_class="UNKNOWN"))
+    # after a file changed, the same command may work: no warning
+    play(learner, s.edit("lib/a.py"))
+    assert not fired_on(learner, s.bash("tool run --colour"))
+    # a read in between changes nothing: still the same call resent
+    play(learner, s.bash("tool run --colour", error=error, error_class="UNKNOWN"))
+    play(learner, s.read("lib/a.py"))
+    assert fired_on(learner, s.bash("tool run --colour", error=error, error_class="UNKNOWN"))
+
+
+def test_a_failure_that_may_be_work_in_progress_teaches_only_when_it_comes_back_in_another_session() -> None:
+    learner = Learner()
+    script = Script()
+    s1 = script.session("s1")
+    play(learner, s1.bash("npm test", error=MODULE, error_class="CHECK_FAILED"))
+    assert not [lesson for lesson in learner.lessons.values() if is_general(lesson)]
+    learner.end_session("s1")
+    s2 = script.session("s2")
+    play(learner, s2.bash("npm test", error=MODULE, error_class="CHECK_FAILED"))
+    general = [lesson for lesson in learner.lessons.values() if is_general(lesson)]
+    assert general and general[0].trigger is not None and general[0].trigger.words == ("npm", "test")
+
+
+def test_the_call_that_worked_is_the_remedy() -> None:
+    learner = Learner()
+    s = Script().session("s1")
+    missing = "Exit code 127\nbash: line 1: python: command not found"
+    play(learner, s.bash("python manage.py check", error=missing, error_class="MISSING_PREREQUISITE"))
+    play(learner, s.bash("python3 manage.py check"))
+    (lesson,) = learner.lessons.values()
+    assert lesson.prevention_command == "python3 manage.py check"
+    assert "instead of `python manage.py check`" in (lesson.prevention or "")
+
+
+def test_inline_code_and_a_bare_program_are_no_intent() -> None:
+    learner = Learner()
+    s = Script().session("s1")
+    play(learner, s.bash("python -c 'import x'", error=MODULE, error_class="INCORRECT_PARAMETER"))
+    play(learner, s.bash("rg -n foo(", error="Exit code 2\nregex parse error", error_class="PARAMETER_FORMAT"))
+    assert learner.lessons == {}
+
+
+def test_a_general_lesson_is_silent_in_the_session_that_taught_it_and_demoted_by_a_clean_session() -> None:
+    learner = Learner()
+    script = Script()
+    s1 = script.session("s1")
+    bad = "Exit code 2\nerror: unrecognized subcommand 'lint'"
+    play(learner, s1.bash("npm lint src", error=bad, error_class="INCORRECT_PARAMETER"))
+    # the agent's corrected call in the same session is not warned (the resent-call warning speaks here)
+    assert not fired_on(learner, s1.bash("npm lint --fix src"))
+    learner.end_session("s1")
+    s2 = script.session("s2")
+    assert fired_on(learner, s2.bash("npm lint other"))  # warned once in a later session, and it worked
+    learner.end_session("s2")
+    s3 = script.session("s3")
+    assert not fired_on(learner, s3.bash("npm lint third"))  # demoted by the clean session
