@@ -35,7 +35,7 @@ from lessonloop.learn.learnable import OPEN_LIMIT
 from lessonloop.learn.prompt_match import asked_for
 from lessonloop.learn.signatures import digest, jaccard, words_text
 from lessonloop.lesson_model.lesson import Evidence, Lesson
-from lessonloop.lesson_model.triggers import WORKED, SessionState, Trigger, relative_path
+from lessonloop.lesson_model.triggers import WORKED, SessionState, Trigger, edit_needle, relative_path
 from lessonloop.tool_kinds import EDIT, READ, SHELL, WRITE
 
 HISTORY = 200  # calls remembered per context, for "what happened between failure and fix"
@@ -134,7 +134,10 @@ class Learner:
         state = self._states.get(event.session_id)
         self._match(event, decision, state)
         if state is not None:
-            retry = state.retry_of(event.call.kind, event.input_key)
+            call = event.call
+            retry = state.retry_of(call.kind, event.input_key, call.target_path) or state.stale_edit(
+                call.kind, call.target_path, call.input
+            )
             if retry is not None and retry[0] and not any(f.lesson.error_signature == retry[0] for f in decision.fired):
                 decision.fired.append(Fired(retry_lesson(retry[0], retry[1], event), RETRY_CONFIDENCE, "warn"))
                 if decision.action == "none":
@@ -199,6 +202,7 @@ class Learner:
         state = self._states.get(event.session_id)
         if state is None:
             state = self._states[event.session_id] = SessionState()
+        own = call.ok or (event.error_class or "") not in NOT_LEARNED  # not a cascade, rejection, interrupt
         state.record(
             call.kind,
             call.ok,
@@ -207,7 +211,8 @@ class Learner:
             call.error_text,
             event.signature,
             event.reads(),
-            event.input_key if call.ok or (event.error_class or "") not in NOT_LEARNED else None,
+            event.input_key if own else None,
+            edit_needle(call.input, call.error_text) if own and not call.ok else None,
         )
         context = call.context_id
         history = self._history.get(context)
@@ -480,6 +485,7 @@ class Learner:
                 status="pending" if self.policy.review else "active",
                 agent=failure.agent,
                 model=failure.model,
+                machine_wide=draft.machine_wide,
             )
             self._register(lesson)
         if not is_general(lesson):

@@ -66,6 +66,7 @@ class Draft:
     prevention_command: str | None
     category: str
     base_severity: str
+    machine_wide: bool = False  # holds on the machine, in every project (a program missing here)
 
 
 def same_job(failure: CallEvent, fix: CallEvent) -> bool:

@@ -122,6 +122,7 @@ def general_draft(event: CallEvent) -> Draft | None:
         body = f"`{show_command(failing, event.branch)}` failed ({event.error_class or 'UNKNOWN'}): {headline}"
         category = words[0]
     elif call.target_path and call.kind in (READ, WRITE):
+        program = None
         path = relative_path(call.target_path, event.cwd)
         trigger = Trigger(call.kind, path=path, unless=Unless((), since=WORKED), tool=call.tool)
         title = f"{call.tool} of {path} failed before: {headline}"
@@ -140,6 +141,7 @@ def general_draft(event: CallEvent) -> Draft | None:
         prevention_command=None,
         category=category,
         base_severity="low",
+        machine_wide=bool(event.segments) and program is not None,
     )
 
 

@@ -154,6 +154,8 @@ def _session_state_json(state: SessionState) -> dict[str, Any]:
         "worked": [[list(key), when] for key, when in state.worked.items()],
         "resent": [[list(key), list(info)] for key, info in state.resent.items()],
         "acted": state.acted,
+        "edited": dict(state.edited),
+        "stale": {path: list(info) for path, info in state.stale.items()},
     }
 
 
@@ -173,4 +175,6 @@ def _session_state_from(data: Mapping[str, Any]) -> SessionState:
     state.worked = {tuple(key): int(when) for key, when in data["worked"]}
     state.resent = {tuple(key): (int(info[0]), str(info[1]), str(info[2])) for key, info in data["resent"]}
     state.acted = int(data["acted"])
+    state.edited = {path: int(when) for path, when in data["edited"].items()}
+    state.stale = {path: (int(i[0]), str(i[1]), str(i[2]), str(i[3])) for path, i in data["stale"].items()}
     return state

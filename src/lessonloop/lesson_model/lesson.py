@@ -64,6 +64,9 @@ class Lesson:
     evidence_counts: dict[str, int] = field(default_factory=dict)
     edited: bool = False
     id: int | None = None  # the store's id, once stored
+    # true of what holds on the machine rather than in a project (a program that does not exist
+    # here): the lesson applies in every project from the first one
+    machine_wide: bool = False
 
     @property
     def sessions(self) -> int:
@@ -79,7 +82,7 @@ class Lesson:
 
     @property
     def scope(self) -> str:
-        return "project" if len(self.projects) == 1 else "global"
+        return "project" if len(self.projects) == 1 and not self.machine_wide else "global"
 
     @property
     def project(self) -> str | None:

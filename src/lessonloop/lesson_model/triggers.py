@@ -477,6 +477,7 @@ class SessionState:
         "clock",
         "done",
         "done_flag",
+        "edited",
         "failed",
         "hook_failed",
         "hook_run",
@@ -484,6 +485,7 @@ class SessionState:
         "resent",
         "rewritten",
         "rewritten_any",
+        "stale",
         "worked",
     )
 
@@ -506,6 +508,10 @@ class SessionState:
         # ("shell", *words of the simple command that failed) or (kind, file).
         self.resent: dict[tuple[str, ...], tuple[int, str, str]] = {}
         self.acted = -1  # when a call that may change what a command sees last worked (not a read or search)
+        self.edited: dict[str, int] = {}  # file -> when an edit or write of it last worked
+        # file -> its last failed edit, not followed by an edit of it that worked: (when, error
+        # signature, the error's first line, the text the edit expected and did not find)
+        self.stale: dict[str, tuple[int, str, str, str]] = {}
 
     def record(
         self,
@@ -517,12 +523,14 @@ class SessionState:
         signature: str | None = None,
         reads: Sequence[str] = (),
         call_key: str | None = None,
+        needle: str | None = None,
     ) -> None:
         """Remember a call (of neutral `kind`) once its result is known (`error_text`: a failed
         call's output, read for the checks a commit's hook rejected it for and kept, with its
         `signature`, for a call of the same intent; `reads`: the files a successful shell command
         printed, which the agent has now seen; `call_key`: the call's input, as `input_key` gives
-        it, for the same call resent)."""
+        it, for the same call resent; `needle`: the text a failed edit expected and did not find,
+        as `edit_needle` gives it)."""
         self.clock += 1
         if segments and hooked_job(segments):
             failed = frozenset() if ok else named_checks(error_text)
@@ -530,6 +538,8 @@ class SessionState:
                 self.hook_run, self.hook_failed = self.clock, failed
         if not ok:
             self._record_failure(kind, segments, target, error_text, signature, call_key)
+            if kind == EDIT and target and needle:
+                self.stale[target] = (self.clock, signature or "", first_line(error_text), needle)
             return
         if call_key:
             self.resent.pop((kind, call_key), None)
@@ -544,8 +554,10 @@ class SessionState:
             self.changed[posixpath.splitext(target)[1].lower()] = self.clock
             self.changed_any = self.clock
             self.known[target] = self.clock
+            self.edited[target] = self.clock
+            self.stale.pop(target, None)
             return
-        if kind in CHANGE_KINDS or any(words and not words_kinds(words) & _LOOKS for words in segments):
+        if kind in CHANGE_KINDS or any(words and not looks_only(words) for words in segments):
             self.acted = self.clock
         for words in segments:
             if words:
@@ -621,15 +633,81 @@ class SessionState:
         elif target and kind in FILE_INTENT_KINDS:
             self.failed[("path", target)] = info
 
-    def retry_of(self, kind: str, call_key: str | None) -> tuple[str, str] | None:
+    def retry_of(self, kind: str, call_key: str | None, target: str | None = None) -> tuple[str, str] | None:
         """(error signature, the error's first line) when this call (`call_key`: its input, see
         `input_key`) is the same call as one that failed earlier in this session, not followed by
-        the same call working, nor by a change to a file or a command that may have changed
-        something (anything but a read or a search) since: resent as it was, it fails again."""
+        the same call working, nor by anything that may have changed what it meets since: for a
+        file tool, a change to its file or a command that may have changed files (anything but a
+        read or a search); for a command, a change to any file or such a command. Resent as it
+        was, it fails again."""
         info = self.resent.get((kind, call_key)) if call_key else None
-        if info is None or max(self.changed_any, self.acted) > info[0]:
+        if info is None:
+            return None
+        changed = self.edited.get(target, -1) if target and kind in FILE_INTENT_KINDS else self.changed_any
+        if max(changed, self.acted) > info[0]:
             return None
         return info[1], info[2]
+
+    def stale_edit(self, kind: str, target: str | None, tool_input: Mapping[str, Any] | None) -> tuple[str, str] | None:
+        """(error signature, the error's first line) when this edit sends again the text an
+        earlier edit of the same file expected and did not find, with the file not changed since
+        (by an edit that worked or a command that may have changed files): the same old text
+        resent, with whatever new text, fails again."""
+        info = self.stale.get(target or "") if kind == EDIT else None
+        if info is None or max(self.edited.get(target or "", -1), self.acted) > info[0]:
+            return None
+        return (info[1], info[2]) if needle_in(info[3], edit_text(tool_input)) else None
+
+
+_EXPECTED = re.compile(r"Failed to find (?:expected lines|context)[^\n]*?:\n(.+)", re.DOTALL)
+_OLD_TEXT = ("old_string", "old_str", "search", "old")
+_NEEDLE_LINES = 20  # lines of a needle compared
+
+
+def edit_needle(tool_input: Mapping[str, Any] | None, error_text: str | None) -> str | None:
+    """The text a failed edit expected in its file and did not find: its old text (Claude Code,
+    Gemini, OpenCode, Aider's SEARCH block), else the lines a patch tool says it did not find
+    (Codex's `Failed to find expected lines in F:` and what follows). None when the error does not
+    say the text was not found (a malformed edit, a file that does not exist)."""
+    text = (error_text or "")[:8000]
+    if not _NOT_FOUND.search(text):
+        return None
+    found = _EXPECTED.search(text)
+    if found:
+        return found.group(1)[:4000]
+    for name in _OLD_TEXT:
+        value = tool_input.get(name) if tool_input else None
+        if isinstance(value, str) and value.strip():
+            return value[:4000]
+    return None
+
+
+_NOT_FOUND = re.compile(
+    r"not found|failed to (?:exactly )?match|failed to find|0 occurrences|could not find|did not match|no match",
+    re.IGNORECASE,
+)
+
+
+def edit_text(tool_input: Mapping[str, Any] | None) -> str:
+    """Every text field of an edit's input, joined (its old text, or a patch)."""
+    if not tool_input:
+        return ""
+    return "\n".join(v for v in tool_input.values() if isinstance(v, str))
+
+
+def needle_in(needle: str, text: str) -> bool:
+    """Whether the lines of `needle` (its first lines, blank ones and indentation aside) come one
+    after the other in `text`, whose lines may carry a patch's one-character prefix."""
+    wanted = [line.strip() for line in needle.splitlines() if line.strip()][:_NEEDLE_LINES]
+    if not wanted:
+        return False
+    lines = []
+    for line in text.splitlines():
+        bare = line[1:] if line[:1] in (" ", "-", "+") else line
+        if bare.strip():
+            lines.append(bare.strip())
+    size = len(wanted)
+    return any(lines[i : i + size] == wanted for i in range(len(lines) - size + 1))
 
 
 def input_key(command: str | None, tool_input: Mapping[str, Any] | None) -> str:
@@ -656,6 +734,32 @@ _NOT_INPUT = frozenset({"description", "id", "call_id", "tool_use_id", "timeout"
 
 FILE_INTENT_KINDS = frozenset({READ, EDIT, WRITE})
 _LOOKS = frozenset({"read", "search"})  # command kinds that only look (analyze/commands.words_kinds)
+# Programs, git subcommands and PowerShell verbs that only print what is there.
+_LOOK_PROGRAMS = frozenset(
+    {
+        "pwd", "echo", "printf", "wc", "nl", "sort", "uniq", "cut", "tr", "file", "stat", "which", "whoami",
+        "date", "printenv", "realpath", "basename", "dirname", "du", "df", "jq", "tree", "true", "type", "where",
+    }
+)  # fmt: skip
+_GIT_LOOKS = frozenset({"status", "log", "diff", "show", "rev-parse", "ls-files", "grep", "blame", "describe"})
+_LOOK_VERBS = ("get-", "select-", "test-", "measure-", "format-", "out-", "where-", "sort-", "resolve-",
+               "split-", "join-", "compare-", "write-host", "write-output", "convertto-", "convertfrom-")  # fmt: skip
+
+
+def looks_only(words: Sequence[str]) -> bool:
+    """Whether a simple command only prints what is there (a read, a search, `git status`,
+    PowerShell's Get-/Select-/Test- cmdlets, `wc`, `echo`): running it changes nothing another
+    command could then meet."""
+    if not words:
+        return True
+    program = posixpath.basename(words[0].replace("\\", "/")).lower()
+    if program in _LOOK_PROGRAMS or program.startswith(_LOOK_VERBS):
+        return True
+    if program == "git":
+        return len(words) > 1 and words[1] in _GIT_LOOKS
+    return bool(words_kinds(words) & _LOOKS)
+
+
 WORKED = "worked"
 
 

@@ -125,6 +125,8 @@ def _parse_input(raw: str | None) -> dict[str, Any]:
         value = json_codec.loads(raw)
     except ValueError:
         return {}
+    if isinstance(value, str):
+        return {"input": value}  # a custom tool's free-form input (Codex's apply_patch): its one field
     return value if isinstance(value, dict) else {}
 
 

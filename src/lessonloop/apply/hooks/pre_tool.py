@@ -132,7 +132,8 @@ def _fired(
     from lessonloop.lesson_model.triggers import input_key
 
     state = session_state(conn, session_id)
-    retry = state.retry_of(kind, input_key(command if isinstance(command, str) else None, tool_input))
+    key = input_key(command if isinstance(command, str) else None, tool_input)
+    retry = state.retry_of(kind, key, target) or state.stale_edit(kind, target, tool_input)
     if not rows and retry is None:
         return []
     from lessonloop.apply.ranking import live_confidence
@@ -243,7 +244,7 @@ def session_prompts(conn: sqlite3.Connection, session_id: str, transcript: str |
 
 def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
     """What the session has done so far: its ingested calls, then those the hooks stored live."""
-    from lessonloop.lesson_model.triggers import SessionState, command_segments, input_key
+    from lessonloop.lesson_model.triggers import SessionState, command_segments, edit_needle, input_key
 
     state = SessionState()
     rows = conn.execute(
@@ -266,8 +267,11 @@ def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
         # the same call resent (SessionState.retry_of): a failure of the agent's own, not a cascade,
         # the person's rejection or an interrupt
         own = ok or (status == "error" and error_class not in _NOT_OWN)
-        key = input_key(command, _input(input_json)) if own else None
-        state.record(kind, bool(ok), command_segments(command) if command else [], target, error_text, call_key=key)
+        tool_input = _input(input_json)
+        key = input_key(command, tool_input) if own else None
+        needle = edit_needle(tool_input, error_text) if own and not ok else None
+        segments = command_segments(command) if command else []
+        state.record(kind, bool(ok), segments, target, error_text, call_key=key, needle=needle)
     return state
 
 
@@ -281,6 +285,8 @@ def _input(input_json: str | None) -> dict[str, object] | None:
         value = json.loads(input_json)
     except ValueError:
         return None
+    if isinstance(value, str):
+        return {"input": value}  # a custom tool's free-form input, as the store's reader gives it
     return value if isinstance(value, dict) else None
 
 
