@@ -32,7 +32,7 @@ class SaveResult:
 _UPDATE_COUNTS = """
 UPDATE lessons SET sessions = ?, failed_sessions = ?, observations = ?, prevented = ?, confidence = ?,
     tier = ?, severity = CASE WHEN edited THEN severity ELSE ? END, scope = CASE WHEN edited THEN scope ELSE ? END,
-    project = CASE WHEN edited THEN project ELSE ? END, agent = coalesce(agent, ?), model = coalesce(model, ?),
+    project = CASE WHEN edited THEN project ELSE ? END, agent = coalesce(agent, ?), model = coalesce(?, model),
     error_class = ?, first_seen = ?, last_seen = ?, status = ?, updated_at = ?
 WHERE id = ?"""
 _UPDATE_TEXT = """
