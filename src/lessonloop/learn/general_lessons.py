@@ -26,6 +26,8 @@ state, lesson_model/triggers.SessionState.retry_of, and `retry_lesson` here).
 
 from __future__ import annotations
 
+import re
+
 from lessonloop.analyze.commands import words_kinds
 from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.placeholders import placeholders
@@ -91,6 +93,23 @@ def learnable_failure(event: CallEvent) -> bool:
     return True
 
 
+_ABSOLUTE = re.compile(r"(?<![\w.])(?:~/|/(?:Users|home|root|usr|opt|var|etc|tmp|private)/|[A-Za-z]:\\)[^\s'\"`:]*")
+
+
+def outside_prerequisite(event: CallEvent) -> bool:
+    """A missing prerequisite that lies outside the project: the error names a path that is not
+    under the call's folder (a tool's cache or sandbox, `~/.rustup/tmp: Operation not permitted`).
+    Every use of the program meets it, whatever its subcommand."""
+    if event.error_class != "MISSING_PREREQUISITE":
+        return False
+    cwd = (event.cwd or "").rstrip("/")
+    for found in _ABSOLUTE.finditer((event.call.error_text or "")[:4000]):
+        path = found.group(0)
+        if not cwd or not path.startswith(cwd + "/"):
+            return True
+    return False
+
+
 def general_draft(event: CallEvent) -> Draft | None:
     """The lesson a failure teaches from its own input: trigger the same intent, warning the
     error line. None for a call without an intent a trigger can name (an edit's old text, a call
@@ -102,14 +121,17 @@ def general_draft(event: CallEvent) -> Draft | None:
         if not failing:
             return None
         program = missing_program(call.error_text)
+        operand = None
         if program and failing[0].lower() == program.lower():
             words: tuple[str, ...] = (failing[0],)
         else:
             program = None
-            words = command_head(failing)
-            if len(words) == 1 and is_interpreter(words[0]):
+            # a path the error names among the arguments: the program on that path, whatever
+            # else the command says (`Get-Content x.md` and `Get-Content -Path x.md`)
+            operand = named_operand(event, failing, 1)
+            words = (failing[0],) if operand or outside_prerequisite(event) else command_head(failing)
+            if operand is None and len(words) == 1 and is_interpreter(words[0]):
                 return None  # code given inline (`python -c`, a here-document): not a repeatable intent
-        operand = None if program else named_operand(event, failing, len(words))
         if not program and len(words) == 1 and operand is None:
             return None  # a program alone (`rg`, `ls`): its failures are about their arguments
         trigger = Trigger(call.kind, words, (), operand, None, Unless(words, since=WORKED), call.tool)

@@ -689,23 +689,28 @@ _NOT_FOUND = re.compile(
 
 
 def edit_text(tool_input: Mapping[str, Any] | None) -> str:
-    """Every text field of an edit's input, joined (its old text, or a patch)."""
+    """The text an edit expects to find in its file: its old text, else the context and removed
+    lines of a patch (a patch's added lines are new text, not expected)."""
     if not tool_input:
         return ""
-    return "\n".join(v for v in tool_input.values() if isinstance(v, str))
+    for name in _OLD_TEXT:
+        value = tool_input.get(name)
+        if isinstance(value, str):
+            return value
+    patch = next((v for k, v in tool_input.items() if k in ("input", "patch") and isinstance(v, str)), "")
+    return "\n".join(
+        line[1:] for line in patch.splitlines() if line[:1] in (" ", "-") and not line.startswith(("---", "-- "))
+    )
 
 
 def needle_in(needle: str, text: str) -> bool:
-    """Whether the lines of `needle` (its first lines, blank ones and indentation aside) come one
-    after the other in `text`, whose lines may carry a patch's one-character prefix."""
+    """Whether `needle` (a text an edit expected and did not find) is in `text` (what a later edit
+    expects): all its lines one after the other, blank ones and indentation aside. (Part of it is
+    not enough: the lines of a block that failed to match may each be in the file.)"""
     wanted = [line.strip() for line in needle.splitlines() if line.strip()][:_NEEDLE_LINES]
     if not wanted:
         return False
-    lines = []
-    for line in text.splitlines():
-        bare = line[1:] if line[:1] in (" ", "-", "+") else line
-        if bare.strip():
-            lines.append(bare.strip())
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     size = len(wanted)
     return any(lines[i : i + size] == wanted for i in range(len(lines) - size + 1))
 
