@@ -154,6 +154,10 @@ def test_a_timeout_is_the_timeout_parameter() -> None:
 
 def test_a_search_that_found_nothing_is_no_failure_class() -> None:
     assert label(RG_NOTHING, "rg -n Foo src") == ("UNKNOWN", "search_no_match")
+    # parking-lot: nvm's line before every output is not output.
+    only_banner = "Exit code: 1\nWall time: 1 seconds\nOutput:\nNow using node v22.20.0 (npm v10.9.3)\n"
+    assert sig(only_banner, program="grep") == "shell|grep exit 1"
+    assert label(only_banner, "git branch | grep -E '^x$'") == ("UNKNOWN", "search_no_match")
 
 
 @pytest.mark.parametrize(

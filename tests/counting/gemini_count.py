@@ -12,7 +12,8 @@ Format (Gemini CLI, packages/core/src/services/chatRecordingService.ts and chatR
 - chats/<parentSessionId>/<id>.jsonl are sub-agents: not counted as sessions.
 Counted: sessions; prompts (user messages with text that are not /commands and not function
 responses); tool calls and failed calls per tool (status error or cancelled, or a shell command
-whose output says "Exit Code: N" with N != 0, or, without an exit code, "Signal: X", or starts
+whose output says "Exit Code: N" with N != 0, or, without an exit code, "Signal: X" or "Error: X"
+(X not "(none)": older versions write every field), or starts
 "Command was automatically cancelled because" (its timeout) / "Command was cancelled by user"); tokens per model with input = input - cached +
 tool, cache_read = cached, output = output + thoughts, reasoning = thoughts.
 
@@ -160,7 +161,10 @@ def count(paths: list[str]) -> dict[str, Any]:
                     elif codes:
                         failed = int(codes[-1]) != 0
                     else:
-                        failed = re.search(r"^Signal: \S+\s*$", text, re.MULTILINE) is not None
+                        failed = (
+                            re.search(r"^Signal: (?!\(none\))\S+\s*$", text, re.MULTILINE) is not None
+                            or re.search(r"^Error: (?!\(none\))\S", text, re.MULTILINE) is not None
+                        )
                 row["errors"] += failed
             t = m.get("tokens")
             if isinstance(t, dict):

@@ -18,7 +18,7 @@ from typing import Any
 from lessonloop import records
 from lessonloop.analyze.commands import command_kinds
 from lessonloop.analyze.inputs import Call, SessionInput
-from lessonloop.analyze.output_noise import is_envelope
+from lessonloop.analyze.output_noise import is_envelope, is_shell_banner
 from lessonloop.lazy_regex import LazyRegex
 
 INCORRECT_PARAMETER = "INCORRECT_PARAMETER"
@@ -829,10 +829,10 @@ def _exit_code(call: Call, text: str) -> int | None:
 
 def _first_line(text: str) -> str:
     """The first non-empty line that is not an agent's envelope ("Exit code N", Codex's "Wall
-    time: ..." and "Output:"); empty when there is none."""
+    time: ..." and "Output:") or a shell's banner; empty when there is none."""
     for line in text.splitlines():
         stripped = line.strip()
-        if stripped and not is_envelope(stripped):
+        if stripped and not is_envelope(stripped) and not is_shell_banner(stripped):
             return stripped
     return ""
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from lessonloop.analyze.output_noise import is_envelope, is_noise
+from lessonloop.analyze.output_noise import is_envelope, is_noise, is_shell_banner
 
 _TAGS = re.compile(r"</?tool_use_error>")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # terminal colors (a test runner's "\x1b[31mexpect(...")
@@ -196,7 +196,13 @@ def _error_line(lines: list[str]) -> str:
         if chosen is not None:
             break
     if chosen is None:
-        chosen = kept[0] if kept else (0, lines[0])
+        if not kept:
+            # Only noise: its first line, unless all of it is what the shell prints before any output.
+            first = next(((at, line) for at, line in enumerate(lines) if not is_shell_banner(line)), None)
+            if first is None:
+                return ""
+            kept = [first]
+        chosen = kept[0]
     at, line = chosen
     line = _PREFIX.sub("", line)
     if _GENERIC_ASSERTION.match(line):

@@ -27,6 +27,12 @@ _ENVELOPE_LINES = (
 )
 _ENVELOPE = re.compile("|".join(_ENVELOPE_LINES).join(("^(?:", r")\s*$")))
 
+# Lines a shell prints before every command's output, whatever it does: a version manager
+# announcing the version in use (nvm's "Now using node v22.20.0 (npm v10.9.3)"). A failure that
+# printed only such a line printed nothing.
+_BANNER_LINES = (r"Now using node v[\d.]+.*",)
+_SHELL_BANNER = re.compile("|".join(_BANNER_LINES).join(("^(?:", r")\s*$")))
+
 _NOISE = re.compile(
     "|".join(
         (
@@ -42,9 +48,7 @@ _NOISE = re.compile(
             r"\+ *~+",
             r"Directory: .*",
             r"Mode +LastWriteTime +Length +Name",
-            # Version managers announcing the version in use before every command (nvm's "Now using
-            # node v22.20.0 (npm v10.9.3)").
-            r"Now using node v[\d.]+.*",
+            *_BANNER_LINES,
             # Build and dependency progress (mix, cargo, npm/pnpm/yarn, pip/uv, go, gradle, make).
             r"==> [\w.@/-]+",
             r"Compiling \d+ files? \(\.\w+\)",
@@ -92,6 +96,11 @@ _BANNER = re.compile(r"^[=\-_*#~⎯]{3,}.*[=\-_*#~⎯]{3,}$")  # "=== test sessi
 def is_envelope(line: str) -> bool:
     """Whether `line` (stripped) is an agent's envelope around a command's output (above)."""
     return _ENVELOPE.match(line) is not None
+
+
+def is_shell_banner(line: str) -> bool:
+    """Whether `line` (stripped) is a line a shell prints before every output (above)."""
+    return _SHELL_BANNER.match(line) is not None
 
 
 def is_noise(line: str) -> bool:

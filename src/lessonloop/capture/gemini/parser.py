@@ -48,7 +48,10 @@ _SLASH_COMMAND = re.compile(r"^/[A-Za-z][\w:.-]*(?:\s|$)")
 _EXIT_CODE = re.compile(r"^Exit Code: (-?\d+)\s*$", re.MULTILINE)
 # tools/shell.ts: a command killed by a signal has "Signal: SIGTERM" and no exit code; one the
 # tool's own inactivity timeout or the person cancelled still "succeeds" with these openings.
-_SIGNAL = re.compile(r"^Signal: (\S+)\s*$", re.MULTILINE)
+# Older versions wrote every field, "(none)" when empty: "Error: (none)", "Exit Code: (none)",
+# "Signal: (none)"; a command that could not start has "Error: <why>" and no exit code.
+_SIGNAL = re.compile(r"^Signal: (?!\(none\))(\S+)\s*$", re.MULTILINE)
+_SPAWN_ERROR = re.compile(r"^Error: (?!\(none\))\S.*$", re.MULTILINE)
 _TIMED_OUT = "Command was automatically cancelled because it exceeded the timeout"
 _CANCELLED = "Command was cancelled by user"
 _REFERENCED_FILES = "\n--- Content from referenced files ---"
@@ -310,6 +313,8 @@ class _ChatReader:
                 status = "error" if exit_code != 0 else status
             elif _SIGNAL.search(text):
                 status = "error"  # killed: no exit code
+            elif _SPAWN_ERROR.search(text):
+                status = "error"  # did not start: no exit code
             else:
                 exit_code = 0
         if status == "cancelled":
