@@ -97,17 +97,24 @@ _ABSOLUTE = re.compile(r"(?<![\w.])(?:~/|/(?:Users|home|root|usr|opt|var|etc|tmp
 
 
 def outside_prerequisite(event: CallEvent) -> bool:
-    """A missing prerequisite that lies outside the project: the error names a path that is not
-    under the call's folder (a tool's cache or sandbox, `~/.rustup/tmp: Operation not permitted`).
+    """A missing prerequisite that lies outside the project: the error's line names a path that is
+    not under the call's folder (a tool's cache or sandbox, `~/.rustup/tmp: Operation not permitted`).
     Every use of the program meets it, whatever its subcommand."""
     if event.error_class != "MISSING_PREREQUISITE":
         return False
-    cwd = (event.cwd or "").rstrip("/")
-    for found in _ABSOLUTE.finditer((event.call.error_text or "")[:4000]):
-        path = found.group(0)
+    cwd = _comparable(event.cwd or "").rstrip("/")
+    for found in _ABSOLUTE.finditer(error_headline(event.call.error_text)):  # the line that carries the error
+        path = _comparable(found.group(0))
         if not cwd or not path.startswith(cwd + "/"):
             return True
     return False
+
+
+def _comparable(path: str) -> str:
+    """A path as two paths of one machine compare: Windows' backslashes as slashes, a drive
+    letter's case ignored (`G:\\x` and `g:/x`)."""
+    path = path.replace("\\", "/")
+    return path[0].lower() + path[1:] if len(path) > 1 and path[1] == ":" else path
 
 
 def general_draft(event: CallEvent) -> Draft | None:
@@ -122,6 +129,7 @@ def general_draft(event: CallEvent) -> Draft | None:
             return None
         program = missing_program(call.error_text)
         operand = None
+        outside = False
         if program and failing[0].lower() == program.lower():
             words: tuple[str, ...] = (failing[0],)
         else:
@@ -129,10 +137,11 @@ def general_draft(event: CallEvent) -> Draft | None:
             # a path the error names among the arguments: the program on that path, whatever
             # else the command says (`Get-Content x.md` and `Get-Content -Path x.md`)
             operand = named_operand(event, failing, 1)
-            words = (failing[0],) if operand or outside_prerequisite(event) else command_head(failing)
+            outside = outside_prerequisite(event)
+            words = (failing[0],) if operand or outside else command_head(failing)
             if operand is None and len(words) == 1 and is_interpreter(words[0]):
                 return None  # code given inline (`python -c`, a here-document): not a repeatable intent
-        if not program and len(words) == 1 and operand is None:
+        if not program and not outside and len(words) == 1 and operand is None:
             return None  # a program alone (`rg`, `ls`): its failures are about their arguments
         trigger = Trigger(call.kind, words, (), operand, None, Unless(words, since=WORKED), call.tool)
         shown = " ".join(words)
