@@ -97,3 +97,39 @@ def test_a_general_lesson_is_silent_in_the_session_that_taught_it_and_demoted_by
     learner.end_session("s2")
     s3 = script.session("s3")
     assert not fired_on(learner, s3.bash("npm lint third"))  # demoted by the clean session
+
+
+def test_a_tool_parameter_rule_stated_by_the_error_becomes_a_check_on_the_parameter() -> None:
+    learner = Learner()
+    script = Script()
+    s1 = script.session("s1")
+    too_long = (
+        'InputValidationError: [{"code":"too_big","maximum":100,"type":"string","inclusive":true,'
+        '"message":"String must contain at most 100 character(s)","path":["description"]}]'
+    )
+    long_text = "x" * 140
+    play(
+        learner,
+        s1.call(
+            "Task",
+            tool_input={"description": long_text, "prompt": "p"},
+            error=too_long,
+            error_class="INCORRECT_PARAMETER",
+        ),
+    )
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and (lesson.trigger.param, lesson.trigger.rule) == ("description", "max:100")
+    # a call within the rule is not warned, one over it is, in this session and later ones
+    assert not fired_on(learner, s1.call("Task", tool_input={"description": "short", "prompt": "p"}))
+    assert fired_on(
+        learner,
+        s1.call(
+            "Task",
+            tool_input={"description": "y" * 120, "prompt": "p"},
+            error=too_long,
+            error_class="INCORRECT_PARAMETER",
+        ),
+    )
+    learner.end_session("s1")
+    s2 = script.session("s2")
+    assert fired_on(learner, s2.call("Task", tool_input={"description": "z" * 101, "prompt": "p"}))

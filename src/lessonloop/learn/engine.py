@@ -155,7 +155,7 @@ class Learner:
             if trigger is None or not lesson.applies_to(event.project):
                 continue
             if not trigger.matches_shape(
-                event.call.kind, event.segments, event.call.target_path, event.cwd, event.call.tool
+                event.call.kind, event.segments, event.call.target_path, event.cwd, event.call.tool, event.call.input
             ):
                 continue
             if trigger.unless is not None and (

@@ -40,13 +40,14 @@ from lessonloop.lesson_model.triggers import (
     Trigger,
     Unless,
     command_head,
+    describe_rule,
     failing_segment,
     first_line,
     is_interpreter,
     missing_program,
     relative_path,
 )
-from lessonloop.tool_kinds import READ, WRITE
+from lessonloop.tool_kinds import READ, SHELL, WRITE
 
 # Failures that may be work in progress: learned across sessions only when they come back.
 RECUR_FIRST = frozenset({"CHECK_FAILED", "UNKNOWN", ""})
@@ -117,12 +118,76 @@ def _comparable(path: str) -> str:
     return path[0].lower() + path[1:] if len(path) > 1 and path[1] == ":" else path
 
 
+# A tool's parameter rule as its error states it: Claude Code's input validation, zod's issues
+# (OpenCode, MCP servers), and the plain words of other tools' validation.
+_REQUIRED = (
+    re.compile(r"[Tt]he required parameter `?([\w.]+)`? is missing"),
+    re.compile(r"[Mm]issing required (?:parameter|argument|field)[:\s]+[`'\"]?([\w.]+)"),
+    re.compile(r"[`'\"]?([\w.]+)[`'\"]? is a required (?:parameter|property|field)"),
+    re.compile(r"must have required property '([\w.]+)'"),
+)
+_UNEXPECTED = (re.compile(r"An unexpected parameter `?([\w.]+)`? was provided"),)
+_MAX = (
+    re.compile(r"[`'\"]?([\w.]+)[`'\"]? (?:must|should) (?:be|contain|have) (?:at most|no more than) (\d+) char"),
+    re.compile(
+        r"[`'\"]?([\w.]+)[`'\"]?[^\n]{0,40}?(?:exceeds|longer than) (?:the )?(?:maximum )?(?:length )?(?:of )?(\d+)"
+    ),
+)
+_ZOD = re.compile(r'"code":\s*"(too_big|invalid_type)"(.{0,300}?)"path":\s*\[\s*"([\w.]+)"', re.DOTALL)
+
+
+def parameter_rule(error_text: str | None, tool_input: object) -> tuple[str, str] | None:
+    """(parameter, rule) a failure says the call broke: "required", "unexpected" or "max:N", for a
+    parameter of the call's input (a required one: any name). None when the error states none."""
+    text = (error_text or "")[:4000]
+    if not isinstance(tool_input, dict):
+        return None
+    for pattern in _REQUIRED:
+        found = pattern.search(text)
+        if found:
+            return found.group(1), "required"
+    for pattern in _UNEXPECTED:
+        found = pattern.search(text)
+        if found and found.group(1) in tool_input:
+            return found.group(1), "unexpected"
+    for pattern in _MAX:
+        found = pattern.search(text)
+        if found and found.group(1) in tool_input:
+            return found.group(1), f"max:{found.group(2)}"
+    for code, middle, name in _ZOD.findall(text):
+        if code == "too_big":
+            limit = re.search(r'"maximum":\s*(\d+)', middle)
+            if limit and name in tool_input:
+                return name, f"max:{limit.group(1)}"
+        elif r'"received":\s*"undefined"' in middle or '"received": "undefined"' in middle:
+            return name, "required"
+    return None
+
+
 def general_draft(event: CallEvent) -> Draft | None:
     """The lesson a failure teaches from its own input: trigger the same intent, warning the
     error line. None for a call without an intent a trigger can name (an edit's old text, a call
     with no command or file)."""
     call = event.call
     headline = placeholders(error_headline(call.error_text), event.branch) or (event.signature or "").split("|", 1)[-1]
+    rule = (
+        None if call.kind == SHELL else parameter_rule(call.error_text, call.input)
+    )  # a program's arguments are no tool input
+    if rule is not None:
+        param, kept = rule
+        trigger = Trigger(call.kind, tool=call.tool, param=param, rule=kept)
+        return Draft(
+            kind="usage",
+            trigger=trigger,
+            error_signature=event.signature or "",
+            error_class=event.error_class,
+            title=f"{call.tool}: `{param}` {describe_rule(kept)}: {headline}",
+            body=f"{call.tool} failed ({event.error_class or 'UNKNOWN'}): {headline}",
+            prevention=f"Check `{param}` against the tool's rule before the call ({describe_rule(kept)} fails).",
+            prevention_command=None,
+            category=call.tool,
+            base_severity="low",
+        )
     if event.segments:
         failing = failing_segment(event.segments, call.error_text)
         if not failing:

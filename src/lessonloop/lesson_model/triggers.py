@@ -299,7 +299,7 @@ class Trigger:
     file tool's target, relative to the session folder. unless: the prevention, done.
     """
 
-    __slots__ = ("kind", "lacks", "operand", "path", "tool", "unless", "words")
+    __slots__ = ("kind", "lacks", "operand", "param", "path", "rule", "tool", "unless", "words")
 
     def __init__(
         self,
@@ -310,9 +310,14 @@ class Trigger:
         path: str | None = None,
         unless: Unless | None = None,
         tool: str | None = None,
+        param: str | None = None,
+        rule: str | None = None,
     ) -> None:
         self.kind = kind
-        self.tool = tool if kind == OTHER else None
+        # a parameter rule is the tool's own: it names the tool whatever the kind
+        self.tool = tool if kind == OTHER or param else None
+        self.param = param
+        self.rule = rule
         self.words = tuple(words) if words else None
         self.lacks = tuple(lacks)
         self.operand = operand
@@ -333,12 +338,18 @@ class Trigger:
             out["path"] = self.path
         if self.unless:
             out["unless"] = self.unless.to_json()
+        if self.param:
+            out["param"] = self.param
+            out["rule"] = self.rule
         return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Trigger:
         unless = data.get("unless")
         kind, tool = kind_and_tool(data)
+        param, rule = data.get("param"), data.get("rule")
+        if param and not tool and isinstance(data.get("tool"), str):
+            tool = data["tool"]
         return cls(
             kind,
             data.get("words"),
@@ -347,6 +358,8 @@ class Trigger:
             data.get("path"),
             Unless.from_json(unless) if isinstance(unless, dict) else None,
             tool,
+            param if isinstance(param, str) and param else None,
+            rule if isinstance(rule, str) and rule else None,
         )
 
     @property
@@ -368,6 +381,8 @@ class Trigger:
             parts.append(f"{' '.join(u.words)}|{','.join(sorted(u.flags))}|{u.since}|{','.join(u.exts)}")
             if u.check:
                 parts.append(f"check={u.check}")
+        if self.param:
+            parts.append(f"param={self.param}|{self.rule}")
         return "\x1e".join(parts)
 
     def describe(self) -> str:
@@ -383,16 +398,26 @@ class Trigger:
             text += f" of {self.path}"
         if self.unless:
             text += ", " + self.unless.describe()
+        if self.param:
+            text += f" whose `{self.param}` " + describe_rule(self.rule)
         return text
 
     def matches_shape(
-        self, kind: str, segments: Sequence[tuple[str, ...]], target: str | None, cwd: str | None, tool: str = ""
+        self,
+        kind: str,
+        segments: Sequence[tuple[str, ...]],
+        target: str | None,
+        cwd: str | None,
+        tool: str = "",
+        tool_input: Mapping[str, Any] | None = None,
     ) -> bool:
         """Whether a call of neutral `kind` (and agent tool `tool`) with these command segments /
-        target path has the trigger's shape (the prevention is checked separately, with the
-        session's state)."""
+        target path (and input, for a parameter rule) has the trigger's shape (the prevention is
+        checked separately, with the session's state)."""
         if kind != self.kind or (self.tool is not None and tool != self.tool):
             return False
+        if self.param is not None:
+            return breaks_rule(tool_input, self.param, self.rule)
         if self.path is not None:
             return target is not None and relative_path(target, cwd) == self.path
         if self.words is None:
@@ -440,6 +465,31 @@ class Trigger:
             if words[: len(self.words)] == self.words:
                 return False
         return False
+
+
+def breaks_rule(tool_input: Mapping[str, Any] | None, param: str, rule: str | None) -> bool:
+    """Whether a call's input breaks a tool's parameter rule: "required" (the parameter left out
+    or empty), "unexpected" (given), "max:N" (a text or list longer than N)."""
+    if tool_input is None:
+        return False
+    value = tool_input.get(param)
+    if rule == "required":
+        return value is None or value == ""
+    if rule == "unexpected":
+        return param in tool_input
+    if rule and rule.startswith("max:") and rule[4:].isdigit():
+        return isinstance(value, str | list | dict) and len(value) > int(rule[4:])
+    return False
+
+
+def describe_rule(rule: str | None) -> str:
+    if rule == "required":
+        return "is left out (it is required)"
+    if rule == "unexpected":
+        return "is given (the tool has no such parameter)"
+    if rule and rule.startswith("max:"):
+        return f"is longer than {rule[4:]}"
+    return "breaks the tool's rule"
 
 
 def kind_and_tool(data: Mapping[str, Any]) -> tuple[str, str | None]:
@@ -734,7 +784,7 @@ def input_key(command: str | None, tool_input: Mapping[str, Any] | None) -> str:
     return f"{zlib.crc32(text.encode('utf-8', 'replace')):08x}{len(text):x}"
 
 
-_NOT_INPUT = frozenset({"description", "id", "call_id", "tool_use_id", "timeout", "justification"})
+_NOT_INPUT = frozenset({"id", "call_id", "tool_use_id", "timeout", "justification"})
 
 
 FILE_INTENT_KINDS = frozenset({READ, EDIT, WRITE})

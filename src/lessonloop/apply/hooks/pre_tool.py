@@ -158,7 +158,7 @@ def _fired(
         if not policy.allows_category(category):
             continue
         trigger = Trigger.from_json(json.loads(trigger_json))
-        if not trigger.matches_shape(kind, segments, target, cwd, tool):
+        if not trigger.matches_shape(kind, segments, target, cwd, tool, tool_input):
             continue
         if trigger.unless is not None:
             if trigger.done_inline(segments):
