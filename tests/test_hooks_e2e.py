@@ -75,3 +75,23 @@ def test_a_push_lesson_learned_in_one_session_warns_the_next_and_counts_the_succ
     second.bash("git push -u origin feature-y", stdout="ok")
     assert _lessons(db)[0][5] == 1
     assert not (db.parent / "hook-failures.log").exists()
+
+
+def test_the_same_command_resent_after_it_failed_is_warned_before_it_runs(repo: Path, tmp_path: Path) -> None:
+    """The PreToolUse hook warns a call resent as it failed, from the session's own calls (what
+    replay's learner does: SessionState.retry_of), and stops once something may have changed."""
+    db = tmp_path / "store" / "lessonloop.db"
+    session = HookSession(repo, hook_env(db))
+    session.start()
+    error = "Exit code 2\nerror: unexpected argument '--colour' found"
+    pre, _post = session.bash("tool run --colour", error=error)
+    assert pre.stdout == ""  # the first time: nothing known
+    pre, _post = session.bash("tool run --colour", error=error)
+    assert pre.returncode == 0 and "failed moments ago in this session" in pre.context
+    assert "unexpected argument '--colour'" in pre.context
+    pre, _post = session.bash("tool run --color", stdout="ok")  # another call: nothing to say
+    assert "failed moments ago" not in pre.context
+    session.bash("touch build.stamp", stdout="")  # a command that may change what the tool meets
+    pre, _post = session.bash("tool run --colour", error=error)
+    assert "failed moments ago" not in pre.context
+    assert not (db.parent / "hook-failures.log").exists()

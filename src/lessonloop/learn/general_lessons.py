@@ -277,10 +277,12 @@ def _closest(failing: tuple[str, ...], segments: list[tuple[str, ...]]) -> tuple
     return segments[-1]
 
 
-def retry_lesson(signature: str, line: str, event: CallEvent) -> Lesson:
+def retry_lesson(signature: str, output: str, event: CallEvent) -> Lesson:
     """A warning about a call resent in the same session after it failed, with nothing done since
-    that could make it work. Not stored: it lives as long as the session's state."""
+    that could make it work (`output`: the start of the earlier failure's output). Not stored: it
+    lives as long as the session's state."""
     call = event.call
+    line = error_headline(output) or first_line(output)
     what = f"`{first_line(call.command, 80)}`" if call.command else f"{call.tool} of {call.target_path or ''}"
     return Lesson(
         signature=digest("retry", signature),

@@ -551,7 +551,7 @@ class SessionState:
         self.hook_run = -1  # when a commit's hook last ran its checks (the commit went through or a check rejected it)
         self.hook_failed: frozenset[str] = frozenset()  # the checks that run rejected (lowercase names)
         # What failed and what worked, by intent: ("shell", program[, subcommand]) or ("path", file).
-        # failed: intent -> (when, error signature, the error's first line); worked: intent -> when.
+        # failed: intent -> (when, error signature, the start of its output); worked: intent -> when.
         self.failed: dict[tuple[str, ...], tuple[int, str, str]] = {}
         self.worked: dict[tuple[str, ...], int] = {}
         # The last failure of each exact call shape not followed by the same shape working:
@@ -589,7 +589,7 @@ class SessionState:
         if not ok:
             self._record_failure(kind, segments, target, error_text, signature, call_key)
             if kind == EDIT and target and needle:
-                self.stale[target] = (self.clock, signature or "", first_line(error_text), needle)
+                self.stale[target] = (self.clock, signature or "", excerpt(error_text), needle)
             return
         if call_key:
             self.resent.pop((kind, call_key), None)
@@ -672,7 +672,7 @@ class SessionState:
         signature: str | None,
         call_key: str | None,
     ) -> None:
-        info = (self.clock, signature or "", first_line(error_text))
+        info = (self.clock, signature or "", excerpt(error_text))
         if call_key:
             self.resent[(kind, call_key)] = info
         if segments:
@@ -684,7 +684,7 @@ class SessionState:
             self.failed[("path", target)] = info
 
     def retry_of(self, kind: str, call_key: str | None, target: str | None = None) -> tuple[str, str] | None:
-        """(error signature, the error's first line) when this call (`call_key`: its input, see
+        """(error signature, the start of the failure's output) when this call (`call_key`: its input, see
         `input_key`) is the same call as one that failed earlier in this session, not followed by
         the same call working, nor by anything that may have changed what it meets since: for a
         file tool, a change to its file or a command that may have changed files (anything but a
@@ -816,6 +816,15 @@ def looks_only(words: Sequence[str]) -> bool:
 
 
 WORKED = "worked"
+
+
+EXCERPT = 2000  # characters of a failure's output kept for a warning about the same call
+
+
+def excerpt(text: str | None) -> str:
+    """The start of a failure's output, kept for the warning about the same call resent (its line
+    that carries the error is found when the warning is given: analyze/error_headline.py)."""
+    return (text or "")[:EXCERPT]
 
 
 def first_line(text: str | None, limit: int = 200) -> str:

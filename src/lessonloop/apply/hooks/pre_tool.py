@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from lessonloop.apply.hooks.entry import HookContext
     from lessonloop.lesson_model.triggers import SessionState, Trigger
 
+RETRY = 0  # the "lesson id" of the warning about a call resent as it failed (no stored lesson)
 ASK_AT = 0.75
 BLOCK_AT = 0.95
 MAX_SHOWN = 3  # lessons named in one warning
@@ -77,10 +78,12 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         conn.close()
         raise
     action = max((a for a, *_ in fired), key=_ORDER.__getitem__, default="none")
-    ids = [lesson_id for _a, lesson_id, *_ in fired]
+    ids = [lesson_id for _a, lesson_id, *_ in fired if lesson_id != RETRY]
     detail: dict[str, object] = {"tool": tool}
-    if fired:
-        detail["confidence"] = [round(value, 4) for _a, _i, value, *_ in fired]
+    if ids:
+        detail["confidence"] = [round(value, 4) for _a, lesson_id, value, *_ in fired if lesson_id != RETRY]
+    if len(ids) < len(fired):
+        detail["resent"] = True  # the warning about a call resent as it failed (no stored lesson)
     if policy.allows(project, cwd):  # the decision is recorded once the answer is out
         op = decision(
             session_id, "PreToolUse", action, ids, text_of(payload, "tool_use_id"), detail, count_warnings=True
@@ -190,9 +193,13 @@ def _fired(
             action = "ask"
         out.append((action, lesson_id, value, title, prevention, prevention_command, failed, sessions))
     if retry is not None:
-        _signature, line = retry
+        from lessonloop.analyze.error_headline import error_headline
+        from lessonloop.lesson_model.triggers import first_line
+
+        output = retry[1]
+        line = error_headline(output) or first_line(output)
         what = "this command" if kind == "shell" else f"this {tool} call"
-        out.append(("warn", 0, 0.5, f"{what} failed moments ago in this session: {line}", None, None, 0, 0))
+        out.append(("warn", RETRY, 0.5, f"{what} failed moments ago in this session: {line}", None, None, 0, 0))
     out.sort(key=lambda f: (-f[2], f[1]))
     return out
 
@@ -291,8 +298,13 @@ def _input(input_json: str | None) -> dict[str, object] | None:
 
 
 def warning_text(fired: list[tuple[str, int, float, str, str | None, str | None, int, int]]) -> str:
-    lines = ["lessonloop: a lesson from earlier sessions applies to this call."]
-    for _action, _id, value, title, prevention, command, failed, sessions in fired[:MAX_SHOWN]:
+    lessons = [f for f in fired if f[1] != RETRY]
+    lines = ["lessonloop: a lesson from earlier sessions applies to this call."] if lessons else []
+    for _action, lesson_id, value, title, prevention, command, failed, sessions in fired[:MAX_SHOWN]:
+        if lesson_id == RETRY:  # no lesson: the session's own failure, resent
+            lines.insert(0, f"lessonloop: {title}")
+            lines.insert(1, "  Change the call, or fix what made it fail, before sending it again.")
+            continue
         lines.append(f"- {title}")
         instead = prevention or (f"`{command}`" if command else None)
         seen = f"failed in {failed} of {sessions} sessions" if sessions else "recorded by a person"
