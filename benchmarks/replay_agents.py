@@ -36,7 +36,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpus"
+# Resolved: Aider's session ids hash the path its history is read through, and the labels were
+# made with ../shared/corpus of /work/main (a worktree's ../shared is a symlink to the same folder).
+CORPUS = (REPO.parent / "shared" / "corpus").resolve()
 LABELS = REPO / "tests" / "data" / "labels"
 STEPS = ("warned", "not seen as a failure", "not seen as a repeat", "no lesson", "lesson silent")
 NOT_CORPORA = {"git"}  # ../shared/corpus/git holds repository bundles, not transcripts
@@ -58,9 +60,9 @@ class Run:
 
 def corpus_of(field_value: str) -> str | None:
     """The "<agent>/<source>" a labels file's "corpus" field names, None when it names none."""
-    found = re.search(r"shared/corpus/([^/\s()]+/[^/\s()]+)", field_value)
+    found = re.search(r"shared/corpus/([\w.-]+/[\w.-]+)", field_value)
     if found is None:
-        found = re.match(r"\s*([^/\s()]+/[^/\s()]+)", field_value)
+        found = re.match(r"\s*([\w.-]+/[\w.-]+)", field_value)
     return found.group(1).rstrip("/") if found else None
 
 
@@ -197,7 +199,9 @@ def markdown(all_rows: list[dict[str, Any]], problems: Sequence[str], command: s
         f"```sh\n{command}\n```",
         "",
         f"{datetime.now(UTC):%Y-%m-%d}, online replay; labelled figures against the labels files of {shown}/, "
-        "the rows without labels are replay's own repeats (every error class).",
+        'the rows without labels are replay\'s own repeats (every error class). Part "all" is every session '
+        "of the corpus (false alarms and lessons too); a labels file that labels a sample has its sessions in "
+        "its parts.",
     ]
     for agent in sorted({row["agent"] for row in all_rows}):
         mine = [row for row in all_rows if row["agent"] == agent]
@@ -247,12 +251,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--labels-dir", type=Path, default=LABELS, help="the labels files' folder")
     parser.add_argument("--json", action="store_true", help="the rows as JSON")
     args = parser.parse_args(argv)
-    runs, problems = plan(args.corpus_root, args.labels_dir, args.corpus)
+    root = args.corpus_root.resolve()
+    runs, problems = plan(root, args.labels_dir, args.corpus)
     if not runs:
-        print(f"no corpus to replay under {args.corpus_root}" + (f" named {args.corpus}" if args.corpus else ""))
+        print(f"no corpus to replay under {root}" + (f" named {args.corpus}" if args.corpus else ""))
         return 1
     for run in runs:
-        replay(run, args.corpus_root)
+        replay(run, root)
     all_rows = [row for run in runs for row in rows(run)]
     if args.json:
         print(json.dumps({"rows": all_rows, "problems": problems}, indent=1))

@@ -21,6 +21,7 @@ def test_the_corpus_field_names_the_folder_in_both_forms() -> None:
     assert corpus_of("claude-code/spotter (../shared/corpus/claude-code/spotter)") == "claude-code/spotter"
     assert corpus_of("../shared/corpus/codex/zo-qore") == "codex/zo-qore"
     assert corpus_of("../shared/corpus/codex/zo-qore/") == "codex/zo-qore"
+    assert corpus_of("aider/aider-dev (../shared/corpus/aider/aider-dev, chat-history.md)") == "aider/aider-dev"
     assert corpus_of("a corpus of someone's") is None
     for path in sorted(LABELS.glob("*.json")):
         field = json.loads(path.read_text(encoding="utf-8")).get("corpus", "")
