@@ -132,11 +132,15 @@ def _fired(
               AND (scope = 'global' OR project = ?)""",
         (kind, *keys, project),
     ).fetchall()
-    from lessonloop.lesson_model.triggers import input_key
+    state: SessionState | None = None
+    retry = None
+    shell_command = command if isinstance(command, str) else None
+    if _failed_before(conn, session_id, tool, shell_command, target):
+        from lessonloop.lesson_model.triggers import input_key
 
-    state = session_state(conn, session_id)
-    key = input_key(command if isinstance(command, str) else None, tool_input)
-    retry = state.retry_of(kind, key, target) or state.stale_edit(kind, target, tool_input)
+        state = session_state(conn, session_id)
+        key = input_key(shell_command, tool_input)
+        retry = state.retry_of(kind, key, target) or state.stale_edit(kind, target, tool_input)
     if not rows and retry is None:
         return []
     from lessonloop.apply.ranking import live_confidence
@@ -166,6 +170,8 @@ def _fired(
         if trigger.unless is not None:
             if trigger.done_inline(segments):
                 continue
+            if state is None:
+                state = session_state(conn, session_id)
             if state.satisfied(trigger.unless, target):
                 continue
         if (
@@ -247,6 +253,21 @@ def session_prompts(conn: sqlite3.Connection, session_id: str, transcript: str |
                 if isinstance(b, dict) and b.get("type") == "text" and isinstance(b.get("text"), str)
             ]
     return prompts
+
+
+def _failed_before(
+    conn: sqlite3.Connection, session_id: str, tool: str, command: str | None, target: str | None
+) -> bool:
+    """Whether a call like this one (the same command, else the same file, else the same tool)
+    failed earlier in this session: only then is the session's state read for the warning about
+    a call resent (an indexed look-up; the state replays the session's calls)."""
+    column, value = ("command", command) if command else ("target_path", target) if target else ("tool", tool)
+    found = conn.execute(
+        f"""SELECT 1 FROM tool_calls WHERE session_id = ? AND ok = 0 AND {column} = ?
+            UNION ALL SELECT 1 FROM live_calls WHERE session_id = ? AND ok = 0 AND {column} = ? LIMIT 1""",
+        (session_id, value, session_id, value),
+    ).fetchone()
+    return found is not None
 
 
 def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
