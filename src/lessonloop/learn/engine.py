@@ -122,7 +122,7 @@ class Learner:
         self._first_failed: dict[str, FirstFailure] = {}  # error signature -> its first failure
         self._contexts: dict[str, dict[str, None]] = {}  # session -> its contexts (main, subagents), in order seen
         self._clock = 0
-        self._errors: set[str] = set()  # the error signatures lessons were learned from
+        self._errors: set[str] = set()  # the error signatures of trigger-less lessons (recalled, not warned)
         for lesson in lessons:
             self._register(lesson)
 
@@ -232,7 +232,7 @@ class Learner:
             elif call.ok and context in self._open:
                 learned = self._resolve(event, history)
             if learnable_failure(event):
-                learned += self._general(event, decision)
+                learned += self._general(event, decision, learned)
             self._expire(context)
         history.append((self._clock, event))
         return learned
@@ -393,13 +393,20 @@ class Learner:
         lesson.add_evidence(Evidence("fix", first.session_id, first.past_call, None, None, None, event.project))
         return [lesson]
 
-    def _general(self, event: CallEvent, decision: Decision) -> list[Lesson]:
-        """A failure no lesson of its error matched teaches its own intent (general_lessons.py):
+    def _general(self, event: CallEvent, decision: Decision, learned: list[Lesson]) -> list[Lesson]:
+        """A failure no lesson of its error covers teaches its own intent (general_lessons.py):
         at once when its class says the call was wrong, else when the same error comes back in
-        another session."""
+        another session. Covered: a stored lesson of its error warned about the call, or one was
+        learned from it just now, or a trigger-less lesson of its error exists (a recurring
+        failure's). A lesson of its error that matched and stayed silent (demoted, its step done)
+        does not cover it: it was wrong about this call."""
         signature = event.signature or ""
+        if any(f.lesson.error_signature == signature for f in decision.fired if f.lesson.trigger is not None):
+            return []  # a lesson of this error warned about the call
+        if any(lesson.error_signature == signature for lesson in learned):
+            return []
         if signature in self._errors:
-            return []  # a lesson of this error exists (learned before, or just now from this failure)
+            return []  # a trigger-less lesson of this error: recalled, not warned, on purpose
         first = self._first_failed.get(signature)
         if first is None:
             self._first_failed[signature] = FirstFailure(event.session_id, event.call.id)
@@ -489,20 +496,22 @@ class Learner:
             )
             self._register(lesson)
         if not is_general(lesson):
-            self._supersede(lesson, draft.error_signature)
+            self._supersede(lesson, draft.error_signature, failure.call.id)
         self._count_failure(lesson, failure)
         if fix is not None:
             lesson.add_evidence(_evidence("fix", fix))
         lesson.recount()
         return lesson
 
-    def _supersede(self, lesson: Lesson, error_signature: str) -> None:
+    def _supersede(self, lesson: Lesson, error_signature: str, call_id: str) -> None:
         """A lesson made for a shape of failure (a flag, a step, a path, a check) replaces the
-        general lessons of the same error: it says what to do, where they only repeat the error.
-        Their signatures become its aliases."""
+        general lessons the same failing call taught: it says what to do, where they only repeat
+        the error. Their signatures become its aliases."""
         for other in list(self._by_kind.get(lesson.trigger.kind if lesson.trigger else "", ())):
             if other is lesson or other.error_signature != error_signature or not is_general(other):
                 continue
+            if call_id not in self._counted.get(other.signature, ()):
+                continue  # the same error on another call (another path): its own lesson
             self._by_kind[other.trigger.kind if other.trigger else ""].remove(other)
             del self.lessons[other.signature]
             self.aliases[other.signature] = lesson.signature
@@ -520,6 +529,9 @@ class Learner:
                 draft.trigger is None
                 or lesson.trigger.words != draft.trigger.words
                 or lesson.trigger.tool != draft.trigger.tool
+                or lesson.trigger.operand != draft.trigger.operand  # another file is another lesson
+                or lesson.trigger.path != draft.trigger.path
+                or lesson.trigger.param != draft.trigger.param
             ):
                 continue
             score = jaccard(words, words_text(lesson.title))
@@ -529,7 +541,7 @@ class Learner:
 
     def _register(self, lesson: Lesson) -> None:
         self.lessons[lesson.signature] = lesson
-        if lesson.error_signature:
+        if lesson.error_signature and lesson.trigger is None:
             self._errors.add(lesson.error_signature)
         if lesson.trigger is not None:
             self._by_kind.setdefault(lesson.trigger.kind, []).append(lesson)
