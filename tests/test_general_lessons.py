@@ -6,6 +6,7 @@ the general one."""
 from __future__ import annotations
 
 from lessonloop.learn.engine import Learner
+from lessonloop.learn.events import CallEvent
 from lessonloop.learn.general_lessons import is_general
 from tests.learning_helpers import Script, play
 
@@ -16,8 +17,8 @@ PS_SED = (
 MODULE = "Exit code 1\nModuleNotFoundError: No module named 'app'"
 
 
-def fired_on(learner: Learner, event: object) -> list[str]:
-    decision = play(learner, event)  # type: ignore[arg-type]
+def fired_on(learner: Learner, event: CallEvent) -> list[str]:
+    decision = play(learner, event)
     return [f.lesson.title for f in decision.fired]
 
 
@@ -133,3 +134,55 @@ def test_a_tool_parameter_rule_stated_by_the_error_becomes_a_check_on_the_parame
     learner.end_session("s1")
     s2 = script.session("s2")
     assert fired_on(learner, s2.call("Task", tool_input={"description": "z" * 101, "prompt": "p"}))
+
+
+def test_the_same_old_text_resent_to_an_unchanged_file_is_warned_whatever_its_new_text() -> None:
+    learner = Learner()
+    s = Script().session("s1")
+    missing = "<tool_use_error>String to replace not found in file.\nString: def run(x):</tool_use_error>"
+
+    def edit(old: str, new: str, error: str | None = None) -> CallEvent:
+        return s.call(
+            "Edit",
+            target_path=s.path("app.py"),
+            tool_input={"old_string": old, "new_string": new},
+            error=error,
+            error_class="INCORRECT_PARAMETER" if error else None,
+        )
+
+    play(learner, edit("def run(x):\n    return x", "def run(x):\n    return 2 * x", missing))
+    # the same old text with another new text: the file has not changed, it fails again
+    assert fired_on(learner, edit("def run(x):\n    return x", "def run(x):\n    return x + 1", missing))
+    # another indentation is another text; a read changes nothing
+    play(learner, s.read("app.py"))
+    assert not fired_on(learner, edit("    def run(x):\n        return x", "    def run(x):\n        return 3"))
+    # an edit whose new text may hold it ends the warning
+    play(learner, edit("pass", "def run(x):\n    return x"))
+    assert not fired_on(learner, edit("def run(x):\n    return x", "def run(x):\n    return 4"))
+
+
+def test_a_patch_resent_with_the_lines_codex_did_not_find_is_warned() -> None:
+    learner = Learner()
+    s = Script().session("s1")
+    failed = (
+        "apply_patch verification failed: Failed to find expected lines in /w/app/src/lib.rs:\n"
+        'fn main() {\n    println!("hi");'
+    )
+
+    def patch(body: str, error: str | None = None) -> CallEvent:
+        text = f"*** Begin Patch\n*** Update File: src/lib.rs\n@@\n{body}\n*** End Patch"
+        event = s.call(
+            "apply_patch",
+            target_path="src/lib.rs",
+            tool_input={"input": text},
+            error=error,
+            error_class="INCORRECT_PARAMETER" if error else None,
+        )
+        event.call.kind = "edit"  # Codex's apply_patch is an edit (the script's table is Claude Code's)
+        return event
+
+    play(learner, patch(' fn main() {\n-    println!("hi");\n+    println!("hello");', failed))
+    # the same context again, with another change: warned before it runs
+    assert fired_on(learner, patch(' fn main() {\n-    println!("hi");\n+    println!("hey");', failed))
+    # a patch whose context is other lines: nothing to say
+    assert not fired_on(learner, patch(" fn start() {\n-    run();\n+    go();"))

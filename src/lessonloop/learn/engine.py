@@ -35,7 +35,14 @@ from lessonloop.learn.learnable import OPEN_LIMIT
 from lessonloop.learn.prompt_match import asked_for
 from lessonloop.learn.signatures import digest, jaccard, words_text
 from lessonloop.lesson_model.lesson import Evidence, Lesson
-from lessonloop.lesson_model.triggers import WORKED, SessionState, Trigger, edit_needle, relative_path
+from lessonloop.lesson_model.triggers import (
+    WORKED,
+    SessionState,
+    Trigger,
+    edit_needle,
+    relative_path,
+    written_text,
+)
 from lessonloop.tool_kinds import EDIT, READ, SHELL, WRITE
 
 HISTORY = 200  # calls remembered per context, for "what happened between failure and fix"
@@ -213,6 +220,7 @@ class Learner:
             event.reads(),
             event.input_key if own else None,
             edit_needle(call.input, call.error_text) if own and not call.ok else None,
+            written_text(call.input) if call.ok and call.kind in (EDIT, WRITE) else None,
         )
         context = call.context_id
         history = self._history.get(context)

@@ -19,7 +19,7 @@ import zlib
 
 from lessonloop.analyze.commands import git_arguments, split_commands, words_kinds
 from lessonloop.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
-from lessonloop.tool_kinds import CHANGE_KINDS, EDIT, OTHER, READ, TOOL_KINDS, WRITE
+from lessonloop.tool_kinds import CHANGE_KINDS, EDIT, OTHER, READ, SUBAGENT, TOOL_KINDS, WRITE
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:  # annotations only: typing and collections.abc cost the hooks milliseconds
@@ -574,13 +574,15 @@ class SessionState:
         reads: Sequence[str] = (),
         call_key: str | None = None,
         needle: str | None = None,
+        written: str | None = None,
     ) -> None:
         """Remember a call (of neutral `kind`) once its result is known (`error_text`: a failed
         call's output, read for the checks a commit's hook rejected it for and kept, with its
         `signature`, for a call of the same intent; `reads`: the files a successful shell command
         printed, which the agent has now seen; `call_key`: the call's input, as `input_key` gives
         it, for the same call resent; `needle`: the text a failed edit expected and did not find,
-        as `edit_needle` gives it)."""
+        as `edit_needle` gives it; `written`: the text a successful edit or write put in its file,
+        as `written_text` gives it, None when unknown)."""
         self.clock += 1
         if segments and hooked_job(segments):
             failed = frozenset() if ok else named_checks(error_text)
@@ -605,9 +607,11 @@ class SessionState:
             self.changed_any = self.clock
             self.known[target] = self.clock
             self.edited[target] = self.clock
-            self.stale.pop(target, None)
+            stale = self.stale.get(target)
+            if stale is not None and (written is None or needle_in(stale[3], written)):
+                del self.stale[target]  # the text it expected may be there now
             return
-        if kind in CHANGE_KINDS or any(words and not looks_only(words) for words in segments):
+        if kind in _MAY_ACT or any(words and not looks_only(words) for words in segments):
             self.acted = self.clock
         for words in segments:
             if words:
@@ -699,12 +703,13 @@ class SessionState:
         return info[1], info[2]
 
     def stale_edit(self, kind: str, target: str | None, tool_input: Mapping[str, Any] | None) -> tuple[str, str] | None:
-        """(error signature, the error's first line) when this edit sends again the text an
-        earlier edit of the same file expected and did not find, with the file not changed since
-        (by an edit that worked or a command that may have changed files): the same old text
-        resent, with whatever new text, fails again."""
+        """(error signature, the start of the failure's output) when this edit sends again the
+        text an earlier edit of the same file expected and did not find, and nothing since may
+        have put it there: no edit or write of the file whose new text holds it (`record`), no
+        formatter, no command that may have changed files. The same old text resent, with
+        whatever new text, fails again."""
         info = self.stale.get(target or "") if kind == EDIT else None
-        if info is None or max(self.edited.get(target or "", -1), self.acted) > info[0]:
+        if info is None or max(self.acted, self.rewritten_any, self.rewritten.get(_ext(target), -1)) > info[0]:
             return None
         return (info[1], info[2]) if needle_in(info[3], edit_text(tool_input)) else None
 
@@ -715,10 +720,12 @@ _NEEDLE_LINES = 20  # lines of a needle compared
 
 
 def edit_needle(tool_input: Mapping[str, Any] | None, error_text: str | None) -> str | None:
-    """The text a failed edit expected in its file and did not find: its old text (Claude Code,
-    Gemini, OpenCode, Aider's SEARCH block), else the lines a patch tool says it did not find
-    (Codex's `Failed to find expected lines in F:` and what follows). None when the error does not
-    say the text was not found (a malformed edit, a file that does not exist)."""
+    """The text a failed edit expected in its file and did not find: what the tool quotes as not
+    found (Codex's `Failed to find expected lines in F:` and what follows), else the edit's old
+    text (Claude Code, Gemini, OpenCode, Aider's SEARCH block). None when the error does not say
+    the text was not found (a malformed edit, a file that does not exist). (Aider's error repeats
+    a SEARCH block too, but a reply's blocks are several calls and the quoted block is not always
+    the call's own: its old text is the call's.)"""
     text = (error_text or "")[:8000]
     if not _NOT_FOUND.search(text):
         return None
@@ -738,6 +745,28 @@ _NOT_FOUND = re.compile(
 )
 
 
+def _ext(path: str | None) -> str:
+    return posixpath.splitext(path or "")[1].lower()
+
+
+_NEW_TEXT = ("new_string", "new_str", "replace", "new", "content")
+
+
+def written_text(tool_input: Mapping[str, Any] | None) -> str | None:
+    """The text an edit or write puts in its file: its new text or content, else a patch's added
+    and context lines; None when the input does not say (any change may then be anything)."""
+    if not tool_input:
+        return None
+    for name in _NEW_TEXT:
+        value = tool_input.get(name)
+        if isinstance(value, str):
+            return value
+    patch = next((v for k, v in tool_input.items() if k in ("input", "patch") and isinstance(v, str)), None)
+    if patch is None:
+        return None
+    return "\n".join(line[1:] for line in patch.splitlines() if line[:1] in (" ", "+") and not line.startswith("+++"))
+
+
 def edit_text(tool_input: Mapping[str, Any] | None) -> str:
     """The text an edit expects to find in its file: its old text, else the context and removed
     lines of a patch (a patch's added lines are new text, not expected)."""
@@ -755,12 +784,13 @@ def edit_text(tool_input: Mapping[str, Any] | None) -> str:
 
 def needle_in(needle: str, text: str) -> bool:
     """Whether `needle` (a text an edit expected and did not find) is in `text` (what a later edit
-    expects): all its lines one after the other, blank ones and indentation aside. (Part of it is
-    not enough: the lines of a block that failed to match may each be in the file.)"""
-    wanted = [line.strip() for line in needle.splitlines() if line.strip()][:_NEEDLE_LINES]
+    expects): all its lines, as they are (indentation too: an edit corrected by its indentation
+    is another text), one after the other, blank lines and line ends aside. Part of it is not
+    enough: the lines of a block that failed to match may each be in the file."""
+    wanted = [line.rstrip() for line in needle.splitlines() if line.strip()][:_NEEDLE_LINES]
     if not wanted:
         return False
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
     size = len(wanted)
     return any(lines[i : i + size] == wanted for i in range(len(lines) - size + 1))
 
@@ -788,7 +818,12 @@ _NOT_INPUT = frozenset({"id", "call_id", "tool_use_id", "timeout", "justificatio
 
 
 FILE_INTENT_KINDS = frozenset({READ, EDIT, WRITE})
-_LOOKS = frozenset({"read", "search"})  # command kinds that only look (analyze/commands.words_kinds)
+# calls that may change what a later call meets besides their own file: a subagent's work, a tool
+# lessonloop has no kind for (an MCP tool, Aider's /undo and /commit)
+_MAY_ACT = frozenset({SUBAGENT, OTHER, EDIT, WRITE})  # (an edit or write without a known file too)
+# command kinds that only look (analyze/commands.words_kinds): reads, searches, and checks that
+# report without rewriting (a linter, a type checker; a formatter is "format", a rewrite)
+_LOOKS = frozenset({"read", "search", "lint", "typecheck"})
 # Programs, git subcommands and PowerShell verbs that only print what is there.
 _LOOK_PROGRAMS = frozenset(
     {
@@ -812,7 +847,13 @@ def looks_only(words: Sequence[str]) -> bool:
         return True
     if program == "git":
         return len(words) > 1 and words[1] in _GIT_LOOKS
-    return bool(words_kinds(words) & _LOOKS)
+    kinds = words_kinds(words)
+    if kinds & {"lint", "typecheck"} and flags_of(words) & _FIX_FLAGS:
+        return False  # a linter told to fix what it finds rewrites files
+    return bool(kinds & _LOOKS)
+
+
+_FIX_FLAGS = frozenset({"--fix", "--write", "-w", "--in-place", "-i", "--autocorrect", "--autocorrect-all", "-a", "-A"})
 
 
 WORKED = "worked"

@@ -272,7 +272,13 @@ def _failed_before(
 
 def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
     """What the session has done so far: its ingested calls, then those the hooks stored live."""
-    from lessonloop.lesson_model.triggers import SessionState, command_segments, edit_needle, input_key
+    from lessonloop.lesson_model.triggers import (
+        SessionState,
+        command_segments,
+        edit_needle,
+        input_key,
+        written_text,
+    )
 
     state = SessionState()
     rows = conn.execute(
@@ -299,7 +305,8 @@ def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
         key = input_key(command, tool_input) if own else None
         needle = edit_needle(tool_input, error_text) if own and not ok else None
         segments = command_segments(command) if command else []
-        state.record(kind, bool(ok), segments, target, error_text, call_key=key, needle=needle)
+        written = written_text(tool_input) if ok and kind in ("edit", "write") else None
+        state.record(kind, bool(ok), segments, target, error_text, call_key=key, needle=needle, written=written)
     return state
 
 
