@@ -261,7 +261,9 @@ class Learner:
         for fired in decision.fired:
             lesson = fired.lesson
             lesson.warnings += 1
-            if call.status == "error" and event.signature == lesson.error_signature:
+            if lesson.kind == "correction" and call.status == "rejected":
+                lesson.warned_right += 1  # the person objected again: the warning was right
+            elif call.status == "error" and event.signature == lesson.error_signature:
                 lesson.warned_right += 1
             elif call.ok:
                 lesson.false_alarms += 1  # succeeded without the prevention (else it would not fire)
