@@ -89,7 +89,7 @@ def _corrections(
 
 
 LEARN_ATTEMPTS = 3  # learning runs again when the history changed under it; the last attempt saves anyway
-LEARNER_VERSION = "6"  # bump when extraction or counting changes: the store is learned again
+LEARNER_VERSION = "7"  # bump when extraction or counting changes: the store is learned again
 
 
 @dataclass(slots=True)
