@@ -409,7 +409,7 @@ def test_a_rejected_command_makes_a_correction_lesson() -> None:
     assert lesson.kind == "correction"
     assert lesson.trigger is not None
     assert lesson.trigger.kind == "shell"
-    assert lesson.trigger.words == ("mix", "phx.server")
+    assert (lesson.trigger.words, lesson.trigger.operands) == (("mix",), ("phx.server",))
     assert lesson.title == "The person rejected `mix phx.server 2>&1 | head -80`"
     assert (lesson.failed_sessions, lesson.sessions) == (1, 1)
     assert [(e.role, e.tool_use_id, e.message_uuid) for e in lesson.evidence] == [
@@ -476,8 +476,10 @@ def test_a_typed_correction_is_its_own_lesson() -> None:
     assert lesson is not None
     assert lesson.title == "Do not edit generated files."
     assert lesson.prevention == text
-    assert lesson.trigger is not None
-    assert lesson.trigger.path == "lib/a.ex"
+    assert lesson.trigger is None  # the words do not name lib/a.ex: recalled, not fired on its edits
+    named = learner.correction("s1", s.project, "m2", None, "typed", "Do not edit lib/a.ex by hand.", [edit])
+    assert named is not None and named.trigger is not None
+    assert named.trigger.path == "lib/a.ex"
 
 
 # ----------------------------------------------------------------------------- (h) scope

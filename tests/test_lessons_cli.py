@@ -206,16 +206,14 @@ def test_show_explains_why_a_lesson_exists(capsys: pytest.CaptureFixture[str], d
 
 
 def test_show_prints_the_persons_correction(capsys: pytest.CaptureFixture[str], db: Path) -> None:
-    typed = [
-        r
-        for r in run_json(capsys, "lessons", "list", "--status", "all", "--kind", "correction", "--db", db)
-        if r["trigger"] is None
-    ]
-    assert typed
-    code, out, _ = run(capsys, "lessons", "show", f"#{typed[0]['id']}", "--db", db)
+    # The corpus's one typed correction ("... still does not work ...? websearch ...") states no
+    # instruction and teaches nothing (issue 24); its rejections do, each naming the call rejected.
+    corrections = run_json(capsys, "lessons", "list", "--status", "all", "--kind", "correction", "--db", db)
+    assert corrections
+    code, out, _ = run(capsys, "lessons", "show", f"#{corrections[0]['id']}", "--db", db)
     assert code == 0
     assert "Corrections by the person" in out and 'the person: "' in out
-    evidence = run_json(capsys, "lessons", "show", str(typed[0]["id"]), "--db", db)["evidence"]
+    evidence = run_json(capsys, "lessons", "show", str(corrections[0]["id"]), "--db", db)["evidence"]
     assert any(e["role"] == "correction" and e["message_text"] for e in evidence)
 
 

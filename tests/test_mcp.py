@@ -393,7 +393,11 @@ def test_session_summary_of_a_session_by_id_prefix(conn: sqlite3.Connection) -> 
     learned = {item["id"]: item for item in out["lessons_learned"]}
     assert push in learned
     assert learned[push]["evidence"] == {"failure": 1, "fix": 1}
-    assert learned[rejected]["evidence"] == {"correction": 2}
+    # The rejection only: the typed "don't use print() in the CLI" names no call of the turn, so it is
+    # a lesson of its own without a trigger (issue 24), not more evidence for the `rm` rejection.
+    assert learned[rejected]["evidence"] == {"correction": 1}
+    echo = lesson_id(conn, "don't use print() in the CLI")
+    assert lesson_row(conn, echo)["trigger"] is None
     assert learned[rejected]["title"] == "The person rejected `rm -rf build dist`"
 
 

@@ -143,6 +143,7 @@ def test_config_show_lists_every_setting_with_its_source(config_file: Path) -> N
         "capture.store_tool_output",
         "capture.store_diffs",
         "lessons.exclude_categories",
+        "lessons.review",
         "runner.telemetry",
         "runner.retention",
         "retention.sessions",

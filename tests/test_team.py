@@ -655,3 +655,26 @@ def test_the_pre_tool_use_hook_warns_with_a_pulled_team_lesson(
     pre, _post = session.bash(command)
     assert pre.returncode == 0
     assert lesson["prevention"] in pre.context  # the team's lesson, before the call
+
+
+def test_with_review_pending_lessons_are_not_shared_and_pulled_copies_wait_for_approval(
+    team_server: Server, stores: dict[str, tuple[Path, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 24: a lesson waiting for review (lessons.review, an import) reaches no agent, a
+    teammate's neither; a member who reviews new lessons gets the team's as pending copies."""
+    _url, a, b = _team(team_server, stores)
+    a_own = _lessons(a)
+    held = a_own[0]
+    with sqlite3.connect(a) as conn:
+        conn.execute("UPDATE lessons SET status = 'pending' WHERE id = ?", (held["id"],))
+    assert ok("team", "push", "--db", a)["items"] == len(a_own) - 1
+    config = tmp_path / "review.toml"
+    config.write_text("[lessons]\nreview = true\n")
+    monkeypatch.setenv("LESSONLOOP_CONFIG", str(config))
+    assert ok("team", "pull", "--db", b)["new"] == len(a_own) - 1
+    copies = _lessons(b, "origin = 'team'")
+    statuses = [c["status"] for c in copies]
+    assert "pending" in statuses and "active" not in statuses  # pending, or archived for their age
+    waiting = next(c for c in copies if c["status"] == "pending")
+    ok("lessons", "approve", str(waiting["id"]), "--db", b)
+    assert _lessons(b, f"id = {waiting['id']}")[0]["status"] == "active"

@@ -25,6 +25,7 @@ This module is imported by hooks that must start fast: standard library only, no
 
     [lessons]
     exclude_categories = []   # lesson categories neither learned nor given to agents
+    review = false            # true: new lessons wait as pending until `lessons approve`
 
     [runner]
     telemetry = true          # false: `lessonloop run` records nothing
@@ -85,9 +86,11 @@ class CaptureSettings:
 
 @dataclass(frozen=True, slots=True)
 class LessonSettings:
-    """`[lessons]`: which lessons are neither learned nor given to agents."""
+    """`[lessons]`: which lessons are neither learned nor given to agents, and whether new ones
+    wait for the person's review before any agent sees them."""
 
     exclude_categories: tuple[str, ...] = ()
+    review: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +164,12 @@ SETTINGS: tuple[Setting, ...] = (
         "more files or folders ingest reads without arguments (an Aider project folder or its .aider.chat.history.md)",
     ),
     Setting("lessons.exclude_categories", "list", (), "lesson categories that are neither learned nor given to agents"),
+    Setting(
+        "lessons.review",
+        "bool",
+        False,
+        "true: new lessons wait as pending until `lessonloop lessons approve`; no agent sees them before",
+    ),
     Setting("runner.telemetry", "bool", True, "false: `lessonloop run` records nothing"),
     Setting(
         "runner.retention",

@@ -222,8 +222,8 @@ def record_lesson(
     *,
     now: str | None = None,
 ) -> dict[str, Any]:
-    """Store a lesson an agent or a person states: active at once, origin and kind "manual",
-    secrets redacted. Returns its id and whether it is new (False: a lesson with the same
+    """Store a lesson an agent or a person states: active at once (pending when the person keeps
+    new lessons for review, `lessons.review`), origin and kind "manual", secrets redacted. Returns its id and whether it is new (False: a lesson with the same
     signature existed; it gains only the texts it lacked)."""
     from lessonloop.learn.exchange import normalize_record
     from lessonloop.store.lesson_curation import import_records
@@ -259,13 +259,24 @@ def record_lesson(
             "last_seen": moment,
         }
     )
-    result = import_records(conn, [record], status="active", source=RECORD_SOURCE, now=moment)
+    status = "pending" if _review_wanted() else "active"
+    result = import_records(conn, [record], status=status, source=RECORD_SOURCE, now=moment)
     lesson_id = result.ids[0]
     if result.new:
         with transaction(conn):  # the import stores origin "imported"; this lesson was stated here
             conn.execute("UPDATE lessons SET origin = 'manual' WHERE id = ? AND origin = 'imported'", (lesson_id,))
-    status = conn.execute("SELECT status FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
-    return {"id": lesson_id, "created": bool(result.new), "status": status[0] if status else None}
+    stored = conn.execute("SELECT status FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
+    return {"id": lesson_id, "created": bool(result.new), "status": stored[0] if stored else None}
+
+
+def _review_wanted() -> bool:
+    """Whether the person keeps new lessons pending until approved (`lessons.review`)."""
+    from lessonloop.config import ConfigError, load_config
+
+    try:
+        return load_config().lessons.review
+    except ConfigError as exc:
+        raise ToolInputError(f"{exc}; fix it (or `lessonloop config`) before recording lessons") from exc
 
 
 # --- lesson_feedback --------------------------------------------------------------------------

@@ -474,6 +474,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     if folder_project is not None:
         rows = [row for row in rows if row.scope == "global" or row.project == folder_project]
+    held = 0
+    if markdown and (delivery is not None or args.to):
+        # A rules file (CLAUDE.md, AGENTS.md, ...) is read by agents: only active lessons go there,
+        # whatever --status says; a pending lesson waits for `lessons approve` (lessons.review).
+        held = sum(1 for row in rows if row.status != "active")
+        rows = [row for row in rows if row.status == "active"]
     records = [row.to_json() for row in rows]
     text = exchange.markdown_section(records) + "\n" if markdown else exchange.export_jsonl(records)
     if not args.to and delivery is None:
@@ -496,12 +502,19 @@ def cmd_export(args: argparse.Namespace) -> int:
             data["project"] = folder_project
         if hint:
             data["hint"] = hint
+        if held:
+            data["not_active_left_out"] = held
         emit_json(data)
     else:
         state = "written" if changed else "unchanged, already up to date"
         print(f"Exported {len(records)} lesson(s) to {target} ({fmt}; {state}).")
         if folder_project is not None:
             print(f"The lessons of {folder_project} and the global ones (-p names another project).")
+        if held:
+            print(
+                f"{held} lesson(s) not active left out: a rules file holds active lessons only "
+                "(`lessonloop lessons approve` a pending one first)."
+            )
         if hint:
             print(hint)
     return 0

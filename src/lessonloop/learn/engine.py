@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from lessonloop.analyze.error_headline import failing_check
 from lessonloop.learn.check_lessons import draft_from_check_rejection, draft_from_progress
+from lessonloop.learn.correction_lessons import draft_correction
 from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.general_lessons import (
@@ -43,10 +44,9 @@ from lessonloop.lesson_model.triggers import (
     relative_path,
     written_text,
 )
-from lessonloop.tool_kinds import EDIT, READ, SHELL, WRITE
+from lessonloop.tool_kinds import EDIT, WRITE
 
 HISTORY = 200  # calls remembered per context, for "what happened between failure and fix"
-_SPECIFIC_KINDS = frozenset({SHELL, READ, EDIT, WRITE})  # calls a correction can name a trigger for
 
 
 @dataclass(slots=True)
@@ -269,7 +269,9 @@ class Learner:
         for fired in decision.fired:
             lesson = fired.lesson
             lesson.warnings += 1
-            if call.status == "error" and event.signature == lesson.error_signature:
+            if lesson.kind == "correction" and call.status == "rejected":
+                lesson.warned_right += 1  # the person objected again: the warning was right
+            elif call.status == "error" and event.signature == lesson.error_signature:
                 lesson.warned_right += 1
             elif call.ok:
                 lesson.false_alarms += 1  # succeeded without the prevention (else it would not fire)
@@ -566,35 +568,27 @@ class Learner:
         text: str,
         corrected: list[CallEvent],
     ) -> Lesson | None:
-        """A person's correction: a rejection of a specific call, or a typed correction (its text
-        is the lesson). Interrupts teach nothing on their own: stopping a long command is not
-        saying it was wrong."""
-        if kind == "interrupt":
+        """A person's correction: a rejection of a specific call, or a typed correction stating an
+        instruction; each applies to the calls it was about (learn/correction_lessons.py).
+        Interrupts teach nothing on their own: stopping a long command is not saying it was
+        wrong."""
+        draft = draft_correction(kind, text, corrected)
+        if draft is None:
             return None
-        target = next((e for e in corrected if e.call.kind in _SPECIFIC_KINDS), None)
-        trigger = _correction_trigger(target) if target is not None else None
-        if kind == "rejection" and trigger is None:
-            return None
-        shown = _call_text(target) if target is not None else None
-        if kind == "typed" and text:
-            title = _first_sentence(text)
-            body = f"The person corrected the agent: {text[:600]}"
-        else:
-            title = f"The person rejected {shown}"
-            body = f"The person rejected {shown}: {text[:300]}"
-        signature = digest("correction", trigger.key() if trigger else "", title if trigger is None else "")
+        trigger, target = draft.trigger, draft.call
+        signature = digest("correction", trigger.key() if trigger else "", draft.title if trigger is None else "")
         signature = self.aliases.get(signature, signature)
         lesson = self.lessons.get(signature)
         if lesson is None:
             lesson = Lesson(
                 signature=signature,
                 kind="correction",
-                title=title,
-                body=body,
+                title=draft.title,
+                body=draft.body,
                 trigger=trigger,
                 error_signature=f"{trigger.label}|corrected" if trigger else None,
                 error_class="USER_CORRECTION",
-                prevention=text[:300] if kind == "typed" and text else None,
+                prevention=draft.prevention,
                 category="correction",
                 base_severity="medium",
                 status="pending" if self.policy.review else "active",
@@ -635,32 +629,3 @@ def lesson_signature(kind: str, trigger: Trigger | None, error_signature: str) -
 
 def _evidence(role: str, event: CallEvent) -> Evidence:
     return Evidence(role, event.session_id, event.call.id, None, None, event.ts or None, event.project)
-
-
-def _correction_trigger(event: CallEvent) -> Trigger | None:
-    call = event.call
-    if call.kind == SHELL:
-        if not event.segments:
-            return None
-        words = event.segments[0]
-        return Trigger(SHELL, words[:2] if len(words) > 1 and not words[1].startswith("-") else words[:1])
-    if call.target_path:
-        return Trigger(call.kind, path=relative_path(call.target_path, event.cwd))
-    return None
-
-
-def _call_text(event: CallEvent) -> str:
-    call = event.call
-    if call.command:
-        first = call.command.strip().splitlines()[0] if call.command.strip() else ""
-        return f"`{first[:100]}`"
-    return f"{call.tool} of {call.target_path}" if call.target_path else call.tool
-
-
-def _first_sentence(text: str) -> str:
-    flat = " ".join(text.split())
-    for stop in (". ", "? ", "! "):
-        at = flat.find(stop)
-        if 0 < at < 140:
-            return flat[: at + 1]
-    return flat[:140] + ("…" if len(flat) > 140 else "")

@@ -45,7 +45,7 @@ def _names(trigger: Trigger) -> set[str]:
     if trigger.path:
         base = posixpath.basename(trigger.path.rstrip("/")).lower()
         return {base, posixpath.splitext(base)[0]} - {""}
-    command = [w.lower() for w in trigger.words or ()]
+    command = [w.lower() for w in (*(trigger.words or ()), *(trigger.operands or ()))]  # operands: issue 24
     distinctive = command[1:] if len(command) > 1 else command
     names = set(distinctive)
     for word in distinctive:

@@ -297,9 +297,29 @@ class Trigger:
     simple command of the line may match. lacks: the call matches only when that command has
     none of these flags. operand: the command names this path or something under it. path: a
     file tool's target, relative to the session folder. unless: the prevention, done.
+
+    Two optional fields name one particular command, for lessons made of a person's words
+    (learn/correction_lessons.py; absent from every other trigger, and then from its JSON and key):
+    operands: the command's non-option words after `words` are exactly these (each relative to
+    the session folder; a path also covers what is under it), in any order and whatever its
+    options: a rejected `mkdir -p build/tmp` is `mkdir` on exactly build/tmp, not `mkdir other`.
+    An empty tuple means exactly none (a rejected bare `git push`); None, any. with_flags: the
+    command has one of these options (or a spelling that means the same, FLAG_ALIASES).
     """
 
-    __slots__ = ("kind", "lacks", "operand", "param", "path", "rule", "tool", "unless", "words")
+    __slots__ = (
+        "kind",
+        "lacks",
+        "operand",
+        "operands",
+        "param",
+        "path",
+        "rule",
+        "tool",
+        "unless",
+        "with_flags",
+        "words",
+    )
 
     def __init__(
         self,
@@ -310,6 +330,8 @@ class Trigger:
         path: str | None = None,
         unless: Unless | None = None,
         tool: str | None = None,
+        operands: Sequence[str] | None = None,
+        with_flags: Sequence[str] = (),
         param: str | None = None,
         rule: str | None = None,
     ) -> None:
@@ -323,6 +345,8 @@ class Trigger:
         self.operand = operand
         self.path = path
         self.unless = unless
+        self.operands = tuple(operands) if operands is not None else None
+        self.with_flags = tuple(with_flags)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind}
@@ -338,6 +362,10 @@ class Trigger:
             out["path"] = self.path
         if self.unless:
             out["unless"] = self.unless.to_json()
+        if self.operands is not None:
+            out["operands"] = list(self.operands)
+        if self.with_flags:
+            out["with_flags"] = list(self.with_flags)
         if self.param:
             out["param"] = self.param
             out["rule"] = self.rule
@@ -347,6 +375,7 @@ class Trigger:
     def from_json(cls, data: Mapping[str, Any]) -> Trigger:
         unless = data.get("unless")
         kind, tool = kind_and_tool(data)
+        operands = data.get("operands")
         param, rule = data.get("param"), data.get("rule")
         if param and not tool and isinstance(data.get("tool"), str):
             tool = data["tool"]
@@ -358,6 +387,8 @@ class Trigger:
             data.get("path"),
             Unless.from_json(unless) if isinstance(unless, dict) else None,
             tool,
+            [str(o) for o in operands] if isinstance(operands, list) else None,
+            [str(f) for f in data.get("with_flags") or ()],
             param if isinstance(param, str) and param else None,
             rule if isinstance(rule, str) and rule else None,
         )
@@ -381,6 +412,12 @@ class Trigger:
             parts.append(f"{' '.join(u.words)}|{','.join(sorted(u.flags))}|{u.since}|{','.join(u.exts)}")
             if u.check:
                 parts.append(f"check={u.check}")
+        # The optional fields, only when set: every other trigger keeps the key (and so the
+        # lesson signature) it had before they existed.
+        if self.operands is not None:
+            parts.append("operands=" + "\x1f".join(sorted(self.operands)))
+        if self.with_flags:
+            parts.append("with=" + ",".join(sorted(self.with_flags)))
         if self.param:
             parts.append(f"param={self.param}|{self.rule}")
         return "\x1e".join(parts)
@@ -389,7 +426,9 @@ class Trigger:
         """The trigger in words, e.g. "shell `git push` without --set-upstream/-u"."""
         text = self.label
         if self.words:
-            text += f" `{' '.join(self.words)}`"
+            text += f" `{' '.join((*self.words, *(self.operands or ())))}`"
+        if self.with_flags:
+            text += " with " + "/".join(self.with_flags)
         if self.lacks:
             text += " without " + "/".join(self.lacks)
         if self.operand:
@@ -429,6 +468,10 @@ class Trigger:
             if self.lacks and not flags_of(words).isdisjoint(with_aliases(words, self.lacks)):
                 continue
             if self.operand is not None and not _names(words, size, self.operand, cwd):
+                continue
+            if self.operands is not None and not same_operands(words, size, self.operands, cwd):
+                continue
+            if self.with_flags and flags_of(words).isdisjoint(with_aliases(words, self.with_flags)):
                 continue
             return True
         return False
@@ -506,6 +549,21 @@ def kind_and_tool(data: Mapping[str, Any]) -> tuple[str, str | None]:
         return tool, None
     legacy = LEGACY_TOOL_KINDS.get(tool)
     return (legacy, None) if legacy else (OTHER, tool)
+
+
+def same_operands(words: Sequence[str], skip: int, wanted: Sequence[str], cwd: str | None) -> bool:
+    """Whether the non-option words of `words` after the first `skip` are exactly `wanted`: each
+    is one of them or a path under one, and each of them is named (Trigger.operands)."""
+    given = [relative_path(w, cwd) for w in operands_of(words, skip)]
+    if not wanted:
+        return not given
+    covered: set[str] = set()
+    for rel in given:
+        found = [w for w in wanted if rel == w or rel.startswith(w.rstrip("/") + "/")]
+        if not found:
+            return False
+        covered.update(found)
+    return len(covered) == len(set(wanted))
 
 
 def _names(words: Sequence[str], skip: int, prefix: str, cwd: str | None) -> bool:

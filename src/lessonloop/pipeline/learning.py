@@ -89,7 +89,7 @@ def _corrections(
 
 
 LEARN_ATTEMPTS = 3  # learning runs again when the history changed under it; the last attempt saves anyway
-LEARNER_VERSION = "6"  # bump when extraction or counting changes: the store is learned again
+LEARNER_VERSION = "7"  # bump when extraction or counting changes: the store is learned again
 
 
 @dataclass(slots=True)
@@ -124,6 +124,16 @@ class LearnRun:
         }
 
 
+def configured_policy(review: bool | None = None) -> Policy:
+    """The learning policy the person's configuration asks for: `lessons.review` keeps new lessons
+    pending until approved (docs/privacy.md). `review` given: that instead of the file's."""
+    if review is None:
+        from lessonloop.config import load_config
+
+        review = load_config().lessons.review
+    return Policy(review=review)
+
+
 def learn_version(policy: Policy | None) -> str:
     """What the stored state was learned with: the learner's, the analyzer's and the state's
     versions and the policy. Another value: everything is learned again."""
@@ -142,7 +152,8 @@ def learn_version(policy: Policy | None) -> str:
 def learn_store(
     conn: sqlite3.Connection, policy: Policy | None = None, *, force: bool = False, now: str | None = None
 ) -> LearnRun:
-    """Learn lessons from the store's history and keep them (see lesson_writer).
+    """Learn lessons from the store's history and keep them (see lesson_writer). `policy`: the
+    configuration's (`configured_policy`) when not given.
 
     Learning goes on from the state the last run stored, over the calls and corrections after its
     boundary (pipeline/learning_stream.py); everything is learned again (through a cursor) when
@@ -153,6 +164,8 @@ def learn_store(
 
     started = time.perf_counter()
     run = LearnRun()
+    if policy is None:
+        policy = configured_policy()  # a configuration that cannot be read raises ConfigError
     version = learn_version(policy)
     marks = read_marks(conn)
     stored = read_state(conn, learner=False)

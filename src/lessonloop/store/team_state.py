@@ -307,15 +307,17 @@ def apply_pulled(
     *,
     remotes: dict[str, str],
     own_ids: dict[str, int],
+    review: bool = False,
 ) -> dict[str, int]:
     """One page of a pull in one transaction, the cursor with it: a pull killed midway resumes at
     the first page it had not stored. `remotes`: local project -> remote key (a team copy takes
     its project's local name); `own_ids`: team item id -> this member's lesson of the same
-    identity. Returns counts (new, updated, removed, rejected)."""
+    identity; `review`: a new team copy waits as pending for this person's approval
+    (`lessons.review`). Returns counts (new, updated, removed, rejected)."""
     counts = {"new": 0, "updated": 0, "removed": 0, "rejected": 0}
     with transaction(conn):
         for item in items:
-            _apply_item(conn, item, now, counts, remotes, own_ids)
+            _apply_item(conn, item, now, counts, remotes, own_ids, review)
         conn.execute("UPDATE team_config SET pull_seq = max(pull_seq, ?), last_pull_at = ? WHERE id = 1", (cursor, now))
     return counts
 
@@ -327,6 +329,7 @@ def _apply_item(
     counts: dict[str, int],
     remotes: dict[str, str],
     own_ids: dict[str, int],
+    review: bool = False,
 ) -> None:
     copy_sig = COPY_PREFIX + item.item_id
     found = conn.execute("SELECT id FROM lessons WHERE signature = ?", (copy_sig,)).fetchone()
@@ -351,7 +354,7 @@ def _apply_item(
                 counts["rejected"] += _reject(conn, lesson_id, now, detail)
         elif copy_id is not None or not (_forgotten_here(conn, copy_sig) or _forgotten_here(conn, item.signature)):
             local = local_project(remotes, item.project) if item.project else None
-            lesson_id = _upsert_copy(conn, copy_id, copy_sig, item, local, now, counts)
+            lesson_id = _upsert_copy(conn, copy_id, copy_sig, item, local, now, counts, review)
     conn.execute(
         """INSERT INTO team_items (item_id, kind, project, signature, lesson_id, own, members, totals, payload,
                rejected_by, seq, pulled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -441,10 +444,12 @@ def _upsert_copy(
     project: str | None,
     now: str,
     counts: dict[str, int],
+    review: bool = False,
 ) -> int:
     """The team copy of a lesson this member does not have, in local `project` (None: global):
     the author's texts, the team's counts, its confidence computed from them (decayed from the
-    last time any member saw it)."""
+    last time any member saw it). With `review`, a new copy is pending; a pending one stays so
+    until this person approves it."""
     p = item.payload
     sessions, failed = _count(item.totals, "sessions"), _count(item.totals, "failed_sessions")
     days = days_between(item.last_seen, now) if item.last_seen else 0.0
@@ -458,6 +463,8 @@ def _upsert_copy(
         status = "rejected"  # by a maintainer for all, or by a person here: either decision stands
     elif conf.should_archive(value, days, sessions, failed):
         status = "archived"
+    elif (old is None and review) or (old is not None and old[1] == "pending"):
+        status = "pending"  # not approved here yet (lessons.review)
     else:
         status = "active"
     trigger = p.get("trigger")

@@ -138,6 +138,8 @@ def pending_changes(conn: sqlite3.Connection) -> tuple[list[Outgoing], Counter[s
     for identity, lesson in own:
         if lesson["status"] == "rejected" and identity not in team_rejected:
             continue  # a person rejected it here: taken back below when it was shared
+        if lesson["status"] == "pending":
+            continue  # not reviewed yet (lessons.review, an import): shared once approved
         consider(items.lesson_item(lesson, str(lesson["remote"])))
     for summary in runs:
         key = remotes.get(str(summary["project"])) if summary["project"] else ""
@@ -184,9 +186,20 @@ def _pause_after() -> int | None:
 
 
 def pull(
-    conn: sqlite3.Connection, server: TeamServer, *, page: int = PULL_PAGE, now: Callable[[], str] = utc_now
+    conn: sqlite3.Connection,
+    server: TeamServer,
+    *,
+    page: int = PULL_PAGE,
+    now: Callable[[], str] = utc_now,
+    review: bool | None = None,
 ) -> PullResult:
-    """Every item changed since the cursor, page by page, each page stored with its cursor."""
+    """Every item changed since the cursor, page by page, each page stored with its cursor. New
+    team copies wait as pending when the person reviews new lessons (`review`, else the
+    configuration's `lessons.review`)."""
+    if review is None:
+        from lessonloop.config import load_config
+
+        review = load_config().lessons.review
     result = PullResult()
     own, remotes, _unshared = _own_identities(conn)
     own_ids = {identity: int(lesson["id"]) for identity, lesson in own}
@@ -196,10 +209,10 @@ def pull(
     while True:
         pulled = server.pull(cursor, page)
         if not pulled:
-            team_state.apply_pulled(conn, [], cursor, now(), remotes=remotes, own_ids=own_ids)  # the last pull's time
+            team_state.apply_pulled(conn, [], cursor, now(), remotes=remotes, own_ids=own_ids, review=review)
             break
         cursor = max(cursor, *(p.seq for p in pulled))
-        counts = team_state.apply_pulled(conn, pulled, cursor, now(), remotes=remotes, own_ids=own_ids)
+        counts = team_state.apply_pulled(conn, pulled, cursor, now(), remotes=remotes, own_ids=own_ids, review=review)
         result.pages += 1
         result.items += len(pulled)
         for name, value in counts.items():

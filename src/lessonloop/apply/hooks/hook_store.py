@@ -284,7 +284,7 @@ def injected_lessons(conn: sqlite3.Connection, session_id: str) -> set[int]:
 
 
 CONFIG_CACHE = "hook-config-cache.json"
-CACHE_FORMAT = 2  # part of the cache's stamp: a cache written by another version is rebuilt
+CACHE_FORMAT = 3  # part of the cache's stamp: a cache written by another version is rebuilt
 
 
 class HookPolicy:
@@ -326,6 +326,12 @@ class HookPolicy:
     def exclude_categories(self) -> tuple[str, ...]:
         found = self.data.get("exclude_categories")
         return tuple(str(c).strip().lower() for c in found) if isinstance(found, list) else ()
+
+    @property
+    def review(self) -> bool:
+        """Whether new lessons wait for review (`lessons.review`); in doubt (no readable
+        configuration), they do."""
+        return self.problem is not None or self.data.get("review", False) is True
 
     def allows_category(self, category: str | None) -> bool:
         excluded = self.exclude_categories
@@ -372,6 +378,7 @@ def hook_policy(db: str) -> HookPolicy:
         return HookPolicy({"enabled": False}, str(exc))
     policy = CapturePolicy.from_config(config).to_json()
     policy["project_mappings"] = [list(mapping) for mapping in config.project_mappings]
+    policy["review"] = config.lessons.review
     temporary = f"{cache}.{os.getpid()}"
     try:
         os.makedirs(os.path.dirname(cache), exist_ok=True)

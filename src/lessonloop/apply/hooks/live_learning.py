@@ -16,9 +16,12 @@ from lessonloop.timestamps import utc_now
 RECENT_CALLS = 200  # the session's calls the learner reads (its HISTORY)
 
 
-def learn_from_session(conn: sqlite3.Connection, session_id: str, project: str | None, cwd: str | None) -> int:
+def learn_from_session(
+    conn: sqlite3.Connection, session_id: str, project: str | None, cwd: str | None, *, review: bool = False
+) -> int:
     """Learn from this session's stored calls when the last one may fix an open failure; returns
-    how many lessons were created or reinforced."""
+    how many lessons were created or reinforced. `review` (the configuration's `lessons.review`):
+    a new lesson is stored pending, for the person to approve before any agent sees it."""
     from lessonloop.learn.learnable import LEARNABLE_CLASSES, OPEN_LIMIT
 
     rows = conn.execute(
@@ -31,7 +34,7 @@ def learn_from_session(conn: sqlite3.Connection, session_id: str, project: str |
         return 0
     from lessonloop.analyze.inputs import Call
     from lessonloop.claude_tool_kinds import kind_of
-    from lessonloop.learn.engine import Learner
+    from lessonloop.learn.engine import Learner, Policy
     from lessonloop.learn.events import CallEvent
     from lessonloop.learn.learning_loop import run_loop
     from lessonloop.store.lesson_writer import merge_live
@@ -49,7 +52,7 @@ def learn_from_session(conn: sqlite3.Connection, session_id: str, project: str |
     )  # fmt: skip
     # Batch learning's loop over the session's calls so far, as live learning always ran it: no
     # corrections, no hook warnings taken in, and the session does not end (it is still running).
-    learner = run_loop(Learner(), calls, {}, end_all=False)
+    learner = run_loop(Learner(Policy(review=review)), calls, {}, end_all=False)
     learned = [lesson for lesson in learner.lessons.values() if lesson.failed_sessions]
     if not learned:
         return 0

@@ -105,7 +105,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
             from lessonloop.apply.hooks.live_learning import learn_from_session
 
             try:
-                learn_from_session(conn, session_id, project, cwd)
+                learn_from_session(conn, session_id, project, cwd, review=policy.review)
             except StoreError as exc:  # busy: the lesson is learned from the transcript at Stop instead
                 if exc.cause != "locked":
                     raise
