@@ -186,7 +186,7 @@ def _step_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]
             continue
         for words in event.segments:
             step = _head(words)
-            if step == head or not any(w.strip() for w in step) or not _names_step(text, step):
+            if step == head or not _runnable(step) or not _names_step(text, step):
                 continue
             exts = extensions_for(step)
             unless = Unless(step, (), "change", exts, failing_check(failure.signature))
@@ -209,6 +209,18 @@ def _step_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]
 
 
 _STEP_KINDS = frozenset({"format", "lint", "typecheck", "build", "test", "install"})
+# Words a shell (or a script the splitter read as commands) uses that run no program
+_NOT_PROGRAMS = frozenset(
+    {"return", "if", "then", "else", "elif", "fi", "for", "while", "do", "done", "case", "esac", "function",
+     "in", "{", "}", "(", ")", "!", "exit", "break", "continue", "local", "def", "class", "import", "from"}
+)  # fmt: skip
+
+
+def _runnable(step: Sequence[str]) -> bool:
+    """Whether a step names a program to run: not blank, not a shell keyword or a line of code,
+    not a variable or a PowerShell here-string."""
+    first = step[0].strip() if step else ""
+    return bool(first) and first not in _NOT_PROGRAMS and not first.startswith(("$", "@", "#"))
 
 
 def _names_step(text: str, step: Sequence[str]) -> bool:
@@ -261,9 +273,10 @@ def _path_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
     )
 
 
-def named_operand(failure: CallEvent, words: Sequence[str], skip: int) -> str | None:
-    """The path the error names that is (or contains) one of the command's operands."""
-    text = (failure.call.error_text or "")[:4000]
+def named_operand(failure: CallEvent, words: Sequence[str], skip: int, text: str | None = None) -> str | None:
+    """The path the error names (in `text`: by default its first 4,000 characters) that is (or
+    contains) one of the command's operands."""
+    text = (failure.call.error_text or "")[:4000] if text is None else text
     named = {m.group(0).rstrip("/.") for m in _PATHISH.finditer(text)}
     named.discard("")
     for operand in operands_of(words, skip):

@@ -164,6 +164,14 @@ def parameter_rule(error_text: str | None, tool_input: object) -> tuple[str, str
     return None
 
 
+def _without_echo(error_text: str | None, failing: tuple[str, ...]) -> str:
+    """The error's text without the lines that echo the command itself (PowerShell's `+ rg ...`
+    under `At line:`, a shell's trace): a path there is the command's, not one the error names."""
+    echo = " ".join(failing[:2])
+    lines = (error_text or "")[:4000].splitlines()
+    return "\n".join(line for line in lines if echo not in line)
+
+
 def general_draft(event: CallEvent) -> Draft | None:
     """The lesson a failure teaches from its own input: trigger the same intent, warning the
     error line. None for a call without an intent a trigger can name (an edit's old text, a call
@@ -201,7 +209,7 @@ def general_draft(event: CallEvent) -> Draft | None:
             program = None
             # a path the error names among the arguments: the program on that path, whatever
             # else the command says (`Get-Content x.md` and `Get-Content -Path x.md`)
-            operand = named_operand(event, failing, 1)
+            operand = named_operand(event, failing, 1, _without_echo(call.error_text, failing))
             outside = outside_prerequisite(event)
             words = (failing[0],) if operand or outside else command_head(failing)
             if operand is None and len(words) == 1 and is_interpreter(words[0]):
