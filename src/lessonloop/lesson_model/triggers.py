@@ -879,9 +879,10 @@ FILE_INTENT_KINDS = frozenset({READ, EDIT, WRITE})
 # calls that may change what a later call meets besides their own file: a subagent's work, a tool
 # lessonloop has no kind for (an MCP tool, Aider's /undo and /commit)
 _MAY_ACT = frozenset({SUBAGENT, OTHER, EDIT, WRITE})  # (an edit or write without a known file too)
-# command kinds that only look (analyze/commands.words_kinds): reads, searches, and checks that
-# report without rewriting (a linter, a type checker; a formatter is "format", a rewrite)
-_LOOKS = frozenset({"read", "search", "lint", "typecheck"})
+# command kinds that only look (analyze/commands.words_kinds): reads and searches. (Not a linter
+# or a type checker: running one is what a commit hook's rejection asks for, after which the
+# same commit resent works.)
+_LOOKS = frozenset({"read", "search"})
 # Programs, git subcommands and PowerShell verbs that only print what is there.
 _LOOK_PROGRAMS = frozenset(
     {
@@ -905,13 +906,7 @@ def looks_only(words: Sequence[str]) -> bool:
         return True
     if program == "git":
         return len(words) > 1 and words[1] in _GIT_LOOKS
-    kinds = words_kinds(words)
-    if kinds & {"lint", "typecheck"} and flags_of(words) & _FIX_FLAGS:
-        return False  # a linter told to fix what it finds rewrites files
-    return bool(kinds & _LOOKS)
-
-
-_FIX_FLAGS = frozenset({"--fix", "--write", "-w", "--in-place", "-i", "--autocorrect", "--autocorrect-all", "-a", "-A"})
+    return bool(words_kinds(words) & _LOOKS)
 
 
 WORKED = "worked"
