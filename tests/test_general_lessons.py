@@ -186,3 +186,25 @@ def test_a_patch_resent_with_the_lines_codex_did_not_find_is_warned() -> None:
     assert fired_on(learner, patch(' fn main() {\n-    println!("hi");\n+    println!("hey");', failed))
     # a patch whose context is other lines: nothing to say
     assert not fired_on(learner, patch(" fn start() {\n-    run();\n+    go();"))
+
+
+def test_a_shell_operator_the_shell_rejects_is_warned_wherever_it_is_used() -> None:
+    learner = Learner()
+    script = Script()
+    s1 = script.session("s1")
+    rejected = (
+        "Exit code: 1\nAt line:1 char:15\n+ cd src-tauri && cargo test\n+               ~~\n"
+        "The token '&&' is not a valid statement separator in this version.\n"
+        "    + CategoryInfo          : ParserError: (:) [], ParentContainsErrorRecordException"
+    )
+    play(learner, s1.bash("cd src-tauri && cargo test", error=rejected, error_class="PARAMETER_FORMAT"))
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and lesson.trigger.token == "&&" and lesson.scope == "global"
+    # another command joined with the same operator, in this session or another project: warned
+    assert fired_on(learner, s1.bash("cd web && npm test", error=rejected, error_class="PARAMETER_FORMAT"))
+    learner.end_session("s1")
+    s2 = script.session("s2", project="/other/project")
+    assert fired_on(learner, s2.bash("git add -A && git commit -m x"))
+    # `&&` inside quotes is text, not the operator; `;` is another operator
+    assert not fired_on(learner, s2.bash('rg "a && b" src'))
+    assert not fired_on(learner, s2.bash("cd web; npm test"))

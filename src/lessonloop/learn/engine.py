@@ -162,7 +162,13 @@ class Learner:
             if trigger is None or not lesson.applies_to(event.project):
                 continue
             if not trigger.matches_shape(
-                event.call.kind, event.segments, event.call.target_path, event.cwd, event.call.tool, event.call.input
+                event.call.kind,
+                event.segments,
+                event.call.target_path,
+                event.cwd,
+                event.call.tool,
+                event.call.input,
+                event.call.command,
             ):
                 continue
             if trigger.unless is not None and (

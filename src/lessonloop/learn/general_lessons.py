@@ -45,6 +45,7 @@ from lessonloop.lesson_model.triggers import (
     first_line,
     is_interpreter,
     missing_program,
+    operator_tokens,
     relative_path,
 )
 from lessonloop.tool_kinds import READ, SHELL, WRITE
@@ -172,15 +173,51 @@ def _without_echo(error_text: str | None, failing: tuple[str, ...]) -> str:
     return "\n".join(line for line in lines if echo not in line)
 
 
+# A shell saying one of its operators is not valid (PowerShell: `&&` before 7, `<` and here-documents)
+_REJECTED_OPERATOR = (
+    re.compile(r"The token '([^'\s]{1,4})' is not a valid statement separator"),
+    re.compile(r"The '([^'\s]{1,4})' operator is reserved for future use"),
+)
+
+
+def rejected_operator(error_text: str | None, command: str | None) -> str | None:
+    """The operator of the command line its shell says it does not accept (the one the command
+    uses that starts with it: `<` reserved, `<<` used), or None."""
+    text = (error_text or "")[:4000]
+    used = operator_tokens(command)
+    for pattern in _REJECTED_OPERATOR:
+        found = pattern.search(text)
+        if found:
+            token = found.group(1)
+            matching = sorted(op for op in used if op.startswith(token))
+            if matching:
+                return token if token in matching else matching[-1]
+    return None
+
+
 def general_draft(event: CallEvent) -> Draft | None:
     """The lesson a failure teaches from its own input: trigger the same intent, warning the
     error line. None for a call without an intent a trigger can name (an edit's old text, a call
     with no command or file)."""
     call = event.call
     headline = placeholders(error_headline(call.error_text), event.branch) or (event.signature or "").split("|", 1)[-1]
-    rule = (
-        None if call.kind == SHELL else parameter_rule(call.error_text, call.input)
-    )  # a program's arguments are no tool input
+    token = rejected_operator(call.error_text, call.command) if call.kind == SHELL else None
+    if token is not None:
+        return Draft(
+            kind="usage",
+            trigger=Trigger(SHELL, token=token),
+            error_signature=event.signature or "",
+            error_class=event.error_class,
+            title=f"This shell rejects `{token}`: {headline}",
+            body=f"`{first_line(call.command, 120)}` failed ({event.error_class or 'UNKNOWN'}): {headline}",
+            prevention=f"Write the command without `{token}`, in the syntax this shell accepts.",
+            prevention_command=None,
+            category="shell",
+            base_severity="low",
+            machine_wide=True,
+        )
+    # a program's arguments are no tool input: a parameter rule is a tool's, not a shell command's
+    rule = None if call.kind == SHELL else parameter_rule(call.error_text, call.input)
     if rule is not None:
         param, kept = rule
         trigger = Trigger(call.kind, tool=call.tool, param=param, rule=kept)

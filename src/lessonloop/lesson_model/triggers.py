@@ -17,7 +17,7 @@ import posixpath
 import re
 import zlib
 
-from lessonloop.analyze.commands import git_arguments, split_commands, words_kinds
+from lessonloop.analyze.commands import git_arguments, is_operator, shell_tokens, split_commands, words_kinds
 from lessonloop.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
 from lessonloop.tool_kinds import CHANGE_KINDS, EDIT, OTHER, READ, SUBAGENT, TOOL_KINDS, WRITE
 
@@ -315,6 +315,7 @@ class Trigger:
         "param",
         "path",
         "rule",
+        "token",
         "tool",
         "unless",
         "with_flags",
@@ -334,12 +335,14 @@ class Trigger:
         with_flags: Sequence[str] = (),
         param: str | None = None,
         rule: str | None = None,
+        token: str | None = None,
     ) -> None:
         self.kind = kind
         # a parameter rule is the tool's own: it names the tool whatever the kind
         self.tool = tool if kind == OTHER or param else None
         self.param = param
         self.rule = rule
+        self.token = token  # a shell operator the command line uses (`&&`, `<<`) that its shell rejects
         self.words = tuple(words) if words else None
         self.lacks = tuple(lacks)
         self.operand = operand
@@ -369,6 +372,8 @@ class Trigger:
         if self.param:
             out["param"] = self.param
             out["rule"] = self.rule
+        if self.token:
+            out["token"] = self.token
         return out
 
     @classmethod
@@ -391,6 +396,7 @@ class Trigger:
             [str(f) for f in data.get("with_flags") or ()],
             param if isinstance(param, str) and param else None,
             rule if isinstance(rule, str) and rule else None,
+            token if isinstance(token := data.get("token"), str) and token else None,
         )
 
     @property
@@ -420,6 +426,8 @@ class Trigger:
             parts.append("with=" + ",".join(sorted(self.with_flags)))
         if self.param:
             parts.append(f"param={self.param}|{self.rule}")
+        if self.token:
+            parts.append(f"token={self.token}")
         return "\x1e".join(parts)
 
     def describe(self) -> str:
@@ -439,6 +447,8 @@ class Trigger:
             text += ", " + self.unless.describe()
         if self.param:
             text += f" whose `{self.param}` " + describe_rule(self.rule)
+        if self.token:
+            text += f" using `{self.token}`"
         return text
 
     def matches_shape(
@@ -449,14 +459,17 @@ class Trigger:
         cwd: str | None,
         tool: str = "",
         tool_input: Mapping[str, Any] | None = None,
+        command: str | None = None,
     ) -> bool:
         """Whether a call of neutral `kind` (and agent tool `tool`) with these command segments /
-        target path (and input, for a parameter rule) has the trigger's shape (the prevention is
-        checked separately, with the session's state)."""
+        target path (and input, for a parameter rule; command line, for a shell operator) has the
+        trigger's shape (the prevention is checked separately, with the session's state)."""
         if kind != self.kind or (self.tool is not None and tool != self.tool):
             return False
         if self.param is not None:
             return breaks_rule(tool_input, self.param, self.rule)
+        if self.token is not None:
+            return self.token in operator_tokens(command)
         if self.path is not None:
             return target is not None and relative_path(target, cwd) == self.path
         if self.words is None:
@@ -508,6 +521,13 @@ class Trigger:
             if words[: len(self.words)] == self.words:
                 return False
         return False
+
+
+def operator_tokens(command: str | None) -> frozenset[str]:
+    """The shell operators a command line uses (`&&`, `|`, `<<`, `>`), here-document bodies and
+    quoted text left out."""
+    tokens = shell_tokens(command) if command else None
+    return frozenset(t for t in tokens or () if is_operator(t))
 
 
 def breaks_rule(tool_input: Mapping[str, Any] | None, param: str, rule: str | None) -> bool:

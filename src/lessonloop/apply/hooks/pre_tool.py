@@ -165,7 +165,7 @@ def _fired(
         if not policy.allows_category(category):
             continue
         trigger = Trigger.from_json(json.loads(trigger_json))
-        if not trigger.matches_shape(kind, segments, target, cwd, tool, tool_input):
+        if not trigger.matches_shape(kind, segments, target, cwd, tool, tool_input, shell_command):
             continue
         if trigger.unless is not None:
             if trigger.done_inline(segments):
