@@ -1,11 +1,13 @@
 """Lessons from any repeated failure, without a hand-written case (issue 24).
 
 A failed call teaches, from its input alone, what the next call of the same intent should be
-warned about: the same command (its program and subcommand, or just the program when the error
-says the program does not exist here), or the same file for a read or a write. The warning is the
-error line itself until a later call of that intent works; then the difference between the two
-inputs is the remedy (another program, another path, flags or settings added), shown as what
-worked.
+warned about (docs/lessons.md, "Any repeated failure"): the same command (its program and
+subcommand, an interpreter's script, the program alone when the error says the program does not
+exist here or names a prerequisite outside the project, the program on a path argument the error
+names), the same file for a read or a write, a tool parameter's rule the error states (checked on
+the call's input), or a shell operator the shell rejects. The warning is the error line itself
+until a later call of that intent works; then the difference between the two inputs is the
+remedy (another program, another path, flags or settings added), shown as what worked.
 
 Such a lesson's trigger is the intent, "unless it worked in this session since it last failed"
 (Unless since="worked"): once the command or file works again in a session, the lesson is silent
@@ -19,11 +21,11 @@ cannot name) only when the same error comes back in another session, which shows
 fix-in-progress of one session. Cascades, the person's rejections and interrupts teach nothing
 here, and neither does a probe whose failure is its answer (`grep` finding nothing, `test -f`).
 
-An edit that failed is not learned this way across sessions: its old text is of one moment. An
-identical call resent in the same session is warned at once, whatever its class (the session's
-state, lesson_model/triggers.SessionState.retry_of, and `retry_lesson` here).
+An edit that failed is not learned this way across sessions: its old text is of one moment. In
+the session itself, the same call resent, or the same old text resent to a file that has not
+changed, is warned at once, whatever its class (the session's state,
+lesson_model/triggers.SessionState.retry_of and stale_edit, and `retry_lesson` here).
 """
-
 from __future__ import annotations
 
 import re
@@ -66,10 +68,11 @@ def is_general(lesson: Lesson) -> bool:
 
 
 def speaks_in_own_session(lesson: Lesson) -> bool:
-    """Whether a general lesson warns in a session where it failed: only a program that does not
-    exist here (any later use fails the same way). Others leave that session to the warning about
-    the same call resent (`retry_lesson`): after a failure, the next call of the same intent is
-    mostly the agent's corrected call."""
+    """Whether a general lesson warns in a session where it failed: only one on a program alone
+    (a program that does not exist here, or a prerequisite outside the project): any later use
+    fails the same way. Others leave that session to the warning about the same call resent
+    (`retry_lesson`): after a failure, the next call of the same intent is mostly the agent's
+    corrected call."""
     trigger = lesson.trigger
     return trigger is not None and trigger.path is None and len(trigger.words or ()) == 1 and trigger.operand is None
 
