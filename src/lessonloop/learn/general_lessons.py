@@ -26,6 +26,7 @@ the session itself, the same call resent, or the same old text resent to a file 
 changed, is warned at once, whatever its class (the session's state,
 lesson_model/triggers.SessionState.retry_of and stale_edit, and `retry_lesson` here).
 """
+
 from __future__ import annotations
 
 import re
