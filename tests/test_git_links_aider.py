@@ -16,12 +16,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import cli
 from tests.git_helpers import git_env
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "aider" / "aider-dev"
 EXPORT = CORPUS / "commits-2024-07-01_2024-09-30.txt"
 HISTORY = CORPUS / "chat-history.md"
+pytestmark = pytest.mark.skipif(
+    not EXPORT.is_file(), reason=f"real-data corpus not found at {CORPUS} (the ../shared folder is absent)"
+)
 _COMMIT_LINE = re.compile(rb"^> Commit ([0-9a-f]{7,40}) ", re.MULTILINE)
 
 

@@ -64,6 +64,8 @@ def _mount_works(folder: Path) -> bool:
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store made by a real ingest (closed cleanly: no -wal, no -shm left)."""
+    if not SHORT.is_file():
+        pytest.skip(f"real-data corpus not found at {CORPUS} (the ../shared folder is absent)")
     if ROOT and (shutil.which("unshare") is None or not _mount_works(tmp_path_factory.mktemp("probe"))):
         pytest.skip("root, and no read-only mount can be made here")
     db = tmp_path_factory.mktemp("made") / "store.db"
