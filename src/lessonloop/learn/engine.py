@@ -17,12 +17,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from lessonloop.analyze.error_headline import failing_check
+from lessonloop.analyze.outcomes import NOT_AGENT_FAILURES
 from lessonloop.learn.check_lessons import draft_from_check_rejection, draft_from_progress
 from lessonloop.learn.correction_lessons import draft_correction
 from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.general_lessons import (
-    NOT_LEARNED,
     RETRY_CONFIDENCE,
     general_draft,
     is_general,
@@ -36,14 +36,7 @@ from lessonloop.learn.learnable import OPEN_LIMIT
 from lessonloop.learn.prompt_match import asked_for
 from lessonloop.learn.signatures import digest, jaccard, words_text
 from lessonloop.lesson_model.lesson import Evidence, Lesson
-from lessonloop.lesson_model.triggers import (
-    WORKED,
-    SessionState,
-    Trigger,
-    edit_needle,
-    relative_path,
-    written_text,
-)
+from lessonloop.lesson_model.triggers import WORKED, SessionState, Trigger, relative_path
 from lessonloop.tool_kinds import EDIT, WRITE
 
 HISTORY = 200  # calls remembered per context, for "what happened between failure and fix"
@@ -215,7 +208,6 @@ class Learner:
         state = self._states.get(event.session_id)
         if state is None:
             state = self._states[event.session_id] = SessionState()
-        own = call.ok or (event.error_class or "") not in NOT_LEARNED  # not a cascade, rejection, interrupt
         state.record(
             call.kind,
             call.ok,
@@ -224,9 +216,9 @@ class Learner:
             call.error_text,
             event.signature,
             event.reads(),
-            event.input_key if own else None,
-            edit_needle(call.input, call.error_text) if own and not call.ok else None,
-            written_text(call.input) if call.ok and call.kind in (EDIT, WRITE) else None,
+            call.input,
+            call.command,
+            own=call.ok or (event.error_class or "") not in NOT_AGENT_FAILURES,
         )
         context = call.context_id
         history = self._history.get(context)

@@ -33,6 +33,7 @@ import re
 
 from lessonloop.analyze.commands import words_kinds
 from lessonloop.analyze.error_headline import error_headline
+from lessonloop.analyze.outcomes import NOT_AGENT_FAILURES
 from lessonloop.analyze.placeholders import placeholders
 from lessonloop.learn.episodes import Draft, named_operand, show_command
 from lessonloop.learn.events import CallEvent
@@ -55,8 +56,6 @@ from lessonloop.tool_kinds import READ, SHELL, WRITE
 
 # Failures that may be work in progress: learned across sessions only when they come back.
 RECUR_FIRST = frozenset({"CHECK_FAILED", "UNKNOWN", ""})
-# Not the agent's mistake to learn from here.
-NOT_LEARNED = frozenset({"CASCADE", "USER_REJECTED", "INTERRUPTED"})
 # Commands whose failure is their answer (nothing found, a test that is false).
 _PROBES = frozenset({"test", "[", "[[", "which", "command", "type", "pgrep", "diff", "cmp", "false"})
 RETRY_CONFIDENCE = 0.5  # shown with a warning about a call resent in the same session
@@ -88,7 +87,7 @@ def learnable_failure(event: CallEvent) -> bool:
     """A failure the general path may learn from: not a cascade, rejection or interrupt, not a
     probe whose failure is its answer, and with a signature."""
     call = event.call
-    if call.status != "error" or not event.signature or (event.error_class or "") in NOT_LEARNED:
+    if call.status != "error" or not event.signature or (event.error_class or "") in NOT_AGENT_FAILURES:
         return False
     if event.segments:
         failing = failing_segment(event.segments, call.error_text)

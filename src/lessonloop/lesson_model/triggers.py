@@ -650,17 +650,20 @@ class SessionState:
         error_text: str | None = None,
         signature: str | None = None,
         reads: Sequence[str] = (),
-        call_key: str | None = None,
-        needle: str | None = None,
-        written: str | None = None,
+        tool_input: Mapping[str, Any] | None = None,
+        command: str | None = None,
+        own: bool = True,
     ) -> None:
         """Remember a call (of neutral `kind`) once its result is known (`error_text`: a failed
         call's output, read for the checks a commit's hook rejected it for and kept, with its
         `signature`, for a call of the same intent; `reads`: the files a successful shell command
-        printed, which the agent has now seen; `call_key`: the call's input, as `input_key` gives
-        it, for the same call resent; `needle`: the text a failed edit expected and did not find,
-        as `edit_needle` gives it; `written`: the text a successful edit or write put in its file,
-        as `written_text` gives it, None when unknown)."""
+        printed, which the agent has now seen; `tool_input` and `command`: what the call sent, for
+        the same call or the same old text resent and for what an edit wrote; `own`: a failure
+        that is the agent's own, not a cascade, the person's rejection or an interrupt: only such
+        a failure is warned about when resent)."""
+        call_key = input_key(command, tool_input) if own else None
+        needle = edit_needle(tool_input, error_text) if own and not ok else None
+        written = written_text(tool_input) if ok and kind in CHANGE_KINDS else None
         self.clock += 1
         if segments and hooked_job(segments):
             failed = frozenset() if ok else named_checks(error_text)

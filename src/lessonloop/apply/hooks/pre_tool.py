@@ -272,13 +272,8 @@ def _failed_before(
 
 def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
     """What the session has done so far: its ingested calls, then those the hooks stored live."""
-    from lessonloop.lesson_model.triggers import (
-        SessionState,
-        command_segments,
-        edit_needle,
-        input_key,
-        written_text,
-    )
+    from lessonloop.analyze.outcomes import NOT_AGENT_FAILURES
+    from lessonloop.lesson_model.triggers import SessionState, command_segments
 
     state = SessionState()
     rows = conn.execute(
@@ -300,17 +295,12 @@ def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
     for kind, ok, command, target, error_text, status, input_json, error_class in rows:
         # the same call resent (SessionState.retry_of): a failure of the agent's own, not a cascade,
         # the person's rejection or an interrupt
-        own = ok or (status == "error" and error_class not in _NOT_OWN)
-        tool_input = _input(input_json)
-        key = input_key(command, tool_input) if own else None
-        needle = edit_needle(tool_input, error_text) if own and not ok else None
+        own = bool(ok) or (status == "error" and error_class not in NOT_AGENT_FAILURES)
         segments = command_segments(command) if command else []
-        written = written_text(tool_input) if ok and kind in ("edit", "write") else None
-        state.record(kind, bool(ok), segments, target, error_text, call_key=key, needle=needle, written=written)
+        state.record(
+            kind, bool(ok), segments, target, error_text, tool_input=_input(input_json), command=command, own=own
+        )
     return state
-
-
-_NOT_OWN = frozenset({"CASCADE", "USER_REJECTED", "INTERRUPTED"})
 
 
 def _input(input_json: str | None) -> dict[str, object] | None:
