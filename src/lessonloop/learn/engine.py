@@ -36,7 +36,7 @@ from lessonloop.learn.learnable import OPEN_LIMIT
 from lessonloop.learn.prompt_match import asked_for
 from lessonloop.learn.signatures import digest, jaccard, words_text
 from lessonloop.lesson_model.lesson import Evidence, Lesson
-from lessonloop.lesson_model.triggers import WORKED, SessionState, Trigger, relative_path
+from lessonloop.lesson_model.triggers import SessionState, Trigger, relative_path
 from lessonloop.tool_kinds import EDIT, WRITE
 
 HISTORY = 200  # calls remembered per context, for "what happened between failure and fix"
@@ -172,12 +172,7 @@ class Learner:
                 continue
             if lesson.kind == "correction" and self.prompts and asked_for(trigger, event, self.prompts):
                 continue  # the person asked for it in this session: their earlier rejection does not apply
-            if (
-                trigger.unless is not None
-                and trigger.unless.since == WORKED
-                and lesson.session_failed.get(event.session_id)
-                and not speaks_in_own_session(lesson)
-            ):
+            if is_general(lesson) and lesson.session_failed.get(event.session_id) and not speaks_in_own_session(lesson):
                 continue  # learned in this session: the warning about a call resent speaks here
             decision.matched.append(lesson)
             if lesson.status != "active" or lesson.tier not in self.policy.warn_tiers:
@@ -433,10 +428,9 @@ class Learner:
             return []
         changed: list[Lesson] = []
         for lesson in self._by_kind.get(failure.call.kind, ()):
-            trigger = lesson.trigger
-            if lesson.error_signature != failure.signature or lesson.edited or trigger is None:
+            if lesson.error_signature != failure.signature or lesson.edited or lesson.prevention:
                 continue
-            if trigger.unless is None or trigger.unless.since != WORKED or lesson.prevention:
+            if not is_general(lesson):
                 continue
             lesson.prevention, lesson.prevention_command = found
             lesson.add_evidence(_evidence("fix", fix))

@@ -63,18 +63,14 @@ RETRY_CONFIDENCE = 0.5  # shown with a warning about a call resent in the same s
 
 def is_general(lesson: Lesson) -> bool:
     """A lesson of the general path: its trigger is "unless it worked in this session"."""
-    unless = lesson.trigger.unless if lesson.trigger is not None else None
-    return unless is not None and unless.since == WORKED
+    return lesson.trigger is not None and lesson.trigger.until_worked
 
 
 def speaks_in_own_session(lesson: Lesson) -> bool:
-    """Whether a general lesson warns in a session where it failed: only one on a program alone
-    (a program that does not exist here, or a prerequisite outside the project): any later use
-    fails the same way. Others leave that session to the warning about the same call resent
-    (`retry_lesson`): after a failure, the next call of the same intent is mostly the agent's
-    corrected call."""
-    trigger = lesson.trigger
-    return trigger is not None and trigger.path is None and len(trigger.words or ()) == 1 and trigger.operand is None
+    """Whether a general lesson warns in a session where it failed (Trigger.speaks_where_learned).
+    Others leave that session to the warning about the same call resent (`retry_lesson`): after a
+    failure, the next call of the same intent is mostly the agent's corrected call."""
+    return lesson.trigger is not None and lesson.trigger.speaks_where_learned
 
 
 def teaches_now(event: CallEvent) -> bool:

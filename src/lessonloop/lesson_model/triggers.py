@@ -400,6 +400,19 @@ class Trigger:
         )
 
     @property
+    def until_worked(self) -> bool:
+        """A general lesson's trigger (learn/general_lessons.py): "unless it worked in this session
+        since it last failed here"."""
+        return self.unless is not None and self.unless.since == WORKED
+
+    @property
+    def speaks_where_learned(self) -> bool:
+        """Whether a general lesson with this trigger warns in a session where it failed: only one
+        on a program alone (a program that does not exist here, a prerequisite outside the
+        project), which any later use meets the same way."""
+        return self.path is None and len(self.words or ()) == 1 and self.operand is None
+
+    @property
     def label(self) -> str:
         """What the trigger's calls are: the kind, or the tool of a trigger of kind "other"."""
         return self.tool or self.kind

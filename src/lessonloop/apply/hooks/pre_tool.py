@@ -34,7 +34,7 @@ from lessonloop.timestamps import days_between, utc_now
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
     from lessonloop.apply.hooks.entry import HookContext
-    from lessonloop.lesson_model.triggers import SessionState, Trigger
+    from lessonloop.lesson_model.triggers import SessionState
 
 RETRY = 0  # the "lesson id" of the warning about a call resent as it failed (no stored lesson)
 ASK_AT = 0.75
@@ -175,9 +175,8 @@ def _fired(
             if state.satisfied(trigger.unless, target):
                 continue
         if (
-            trigger.unless is not None
-            and trigger.unless.since == "worked"
-            and not _speaks_here(trigger)
+            trigger.until_worked
+            and not trigger.speaks_where_learned
             and conn.execute(
                 "SELECT 1 FROM lesson_evidence WHERE lesson_id = ? AND session_id = ? AND role = 'failure' LIMIT 1",
                 (lesson_id, session_id),
@@ -208,12 +207,6 @@ def _fired(
         out.append(("warn", RETRY, 0.5, f"{what} failed moments ago in this session: {line}", None, None, 0, 0))
     out.sort(key=lambda f: (-f[2], f[1]))
     return out
-
-
-def _speaks_here(trigger: Trigger) -> bool:
-    """A general lesson of a program that does not exist here warns in its own session too (the
-    learner's general_lessons.speaks_in_own_session)."""
-    return trigger.path is None and len(trigger.words or ()) == 1 and trigger.operand is None
 
 
 def session_prompts(conn: sqlite3.Connection, session_id: str, transcript: str | None) -> list[str]:
