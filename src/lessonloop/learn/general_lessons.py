@@ -200,37 +200,29 @@ def general_draft(event: CallEvent) -> Draft | None:
     with no command or file)."""
     call = event.call
     headline = placeholders(error_headline(call.error_text), event.branch) or (event.signature or "").split("|", 1)[-1]
+    failed_as = event.error_class or "UNKNOWN"
     token = rejected_operator(call.error_text, call.command) if call.kind == SHELL else None
     if token is not None:
-        return Draft(
-            kind="usage",
-            trigger=Trigger(SHELL, token=token),
-            error_signature=event.signature or "",
-            error_class=event.error_class,
+        return _draft(
+            event,
+            Trigger(SHELL, token=token),
             title=f"This shell rejects `{token}`: {headline}",
-            body=f"`{first_line(call.command, 120)}` failed ({event.error_class or 'UNKNOWN'}): {headline}",
+            body=f"`{first_line(call.command, 120)}` failed ({failed_as}): {headline}",
             prevention=f"Write the command without `{token}`, in the syntax this shell accepts.",
-            prevention_command=None,
             category="shell",
-            base_severity="low",
             machine_wide=True,
         )
     # a program's arguments are no tool input: a parameter rule is a tool's, not a shell command's
     rule = None if call.kind == SHELL else parameter_rule(call.error_text, call.input)
     if rule is not None:
         param, kept = rule
-        trigger = Trigger(call.kind, tool=call.tool, param=param, rule=kept)
-        return Draft(
-            kind="usage",
-            trigger=trigger,
-            error_signature=event.signature or "",
-            error_class=event.error_class,
+        return _draft(
+            event,
+            Trigger(call.kind, tool=call.tool, param=param, rule=kept),
             title=f"{call.tool}: `{param}` {describe_rule(kept)}: {headline}",
-            body=f"{call.tool} failed ({event.error_class or 'UNKNOWN'}): {headline}",
+            body=f"{call.tool} failed ({failed_as}): {headline}",
             prevention=f"Check `{param}` against the tool's rule before the call ({describe_rule(kept)} fails).",
-            prevention_command=None,
             category=call.tool,
-            base_severity="low",
         )
     if event.segments:
         failing = failing_segment(event.segments, call.error_text)
@@ -259,29 +251,51 @@ def general_draft(event: CallEvent) -> Draft | None:
             title = f"`{program}` is not available here: {headline}"
         else:
             title = f"`{shown}`{where} failed before: {headline}"
-        body = f"`{show_command(failing, event.branch)}` failed ({event.error_class or 'UNKNOWN'}): {headline}"
+        body = f"`{show_command(failing, event.branch)}` failed ({failed_as}): {headline}"
         category = words[0]
     elif call.target_path and call.kind in (READ, WRITE):
         program = None
         path = relative_path(call.target_path, event.cwd)
         trigger = Trigger(call.kind, path=path, unless=Unless((), since=WORKED), tool=call.tool)
         title = f"{call.tool} of {path} failed before: {headline}"
-        body = f"{call.tool} of {path} failed ({event.error_class or 'UNKNOWN'}): {headline}"
+        body = f"{call.tool} of {path} failed ({failed_as}): {headline}"
         category = "files"
     else:
         return None
+    return _draft(
+        event,
+        trigger,
+        title=title,
+        body=body + " The same call failed the same way before; check it is not the same mistake.",
+        prevention=None,
+        category=category,
+        machine_wide=bool(event.segments) and program is not None,
+    )
+
+
+def _draft(
+    event: CallEvent,
+    trigger: Trigger,
+    *,
+    title: str,
+    body: str,
+    prevention: str | None,
+    category: str,
+    machine_wide: bool = False,
+) -> Draft:
+    """A general lesson's draft: of the failure's error, low severity, no command to run."""
     return Draft(
         kind="usage",
         trigger=trigger,
         error_signature=event.signature or "",
         error_class=event.error_class,
         title=title,
-        body=body + " The same call failed the same way before; check it is not the same mistake.",
-        prevention=None,
+        body=body,
+        prevention=prevention,
         prevention_command=None,
         category=category,
         base_severity="low",
-        machine_wide=bool(event.segments) and program is not None,
+        machine_wide=machine_wide,
     )
 
 
