@@ -34,6 +34,7 @@ from lessonloop.lesson_model.triggers import (
     failing_segment,
     flags_of,
     missing_program,
+    named_segment,
     operands_of,
     relative_path,
     with_aliases,
@@ -128,9 +129,7 @@ def _reread_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEven
 def _failing_segment(event: CallEvent) -> tuple[str, ...]:
     """The simple command that most likely failed: the last one whose words the error names
     (`Pre-commit` names commit), else the last one."""
-    text = (event.call.error_text or "")[:2000].lower()
-    named = [w for w in event.segments if len(w) > 1 and w[1].lower() in text]
-    return (named or event.segments)[-1]
+    return named_segment(event.segments, event.call.error_text)
 
 
 def _head(words: Sequence[str]) -> tuple[str, ...]:

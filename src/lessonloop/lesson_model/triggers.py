@@ -165,12 +165,18 @@ def failing_segment(segments: Sequence[tuple[str, ...]], error_text: str | None)
     names commit), else the last."""
     if not segments:
         return None
-    text = (error_text or "")[:2000].lower()
     missing = missing_program(error_text)
     if missing:
         named = [w for w in segments if w and w[0].lower() == missing.lower()]
         if named:
             return named[-1]
+    return named_segment(segments, error_text)
+
+
+def named_segment(segments: Sequence[tuple[str, ...]], error_text: str | None) -> tuple[str, ...]:
+    """Of a command line's simple commands (at least one), the last one whose subcommand the
+    error names (`Pre-commit` names commit), else the last."""
+    text = (error_text or "")[:2000].lower()
     named = [w for w in segments if len(w) > 1 and w[1].lower() in text]
     return (named or list(segments))[-1]
 
