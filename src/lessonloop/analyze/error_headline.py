@@ -23,7 +23,8 @@ message is the headline (the "At line:" layout is noise), except for a native pr
 wrapped as a NativeCommandError, whose own error line is read as any other output's.
 
 The agents' envelopes (Codex's "Exit code: N", "Wall time: ...", "Total output lines: N",
-"Output:") are never a headline: a failure that printed nothing else has none (its signature is
+"Output:"; Gemini CLI's "Exit Code: N", "Process Group PGID: N", and the "Output: " label before
+the output's first line) are never a headline: a failure that printed nothing else has none (its signature is
 then the program's exit status, learn/signatures.py).
 """
 
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 import re
 
-from lessonloop.analyze.output_noise import is_envelope, is_noise, is_shell_banner
+from lessonloop.analyze.output_noise import is_envelope, is_noise, is_shell_banner, without_label
 
 _TAGS = re.compile(r"</?tool_use_error>")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # terminal colors (a test runner's "\x1b[31mexpect(...")
@@ -119,7 +120,7 @@ def _lines(text: str) -> list[str]:
     if "\x1b" in text:
         text = _ANSI.sub("", text)
     lines = (_LEAD.sub("", _TAGS.sub("", line)).strip() for line in text.splitlines())
-    return [line for line in lines if line and not is_envelope(line)]
+    return [without_label(line) for line in lines if line and not is_envelope(line)]
 
 
 def _failing_check(lines: list[str]) -> str | None:

@@ -15,17 +15,29 @@ import re
 # Agents' envelopes around a command's output: Claude Code's "Exit code N", Codex's exec headers
 # (the freeform shell's "Exit code: N", "Wall time: S seconds", "Total output lines: N" when the
 # output was cut, "Output:"; unified exec's Chunk ID, Process exited with code N, Original token
-# count). They are never an error's line, not even of a failure that printed nothing else.
+# count), Gemini CLI's shell fields (tools/shell.ts: "Exit Code: N", "Signal: X", "Background PIDs:
+# ...", "Process Group PGID: N"; older versions also "Command: ...", "Directory: ..." and every
+# field, "(empty)" or "(none)" when it had nothing). They are never an error's line, not even of a
+# failure that printed nothing else.
 _ENVELOPE_LINES = (
-    r"Exit code:? -?\d+",
+    r"Exit [Cc]ode:? -?\d+",
     r"Chunk ID: \S+",
     r"Wall time: [\d.]+ ?\w*",
     r"Total output lines: \d+",
     r"Process exited with code -?\d+",
     r"Original token count: \d+",
     r"Output:",
+    r"(?:Output|Stdout|Stderr|Error|Exit Code|Signal|Background PIDs|Process Group PGID): \((?:empty|none)\)",
+    r"Signal: [A-Z0-9]+",
+    r"Background PIDs: [\d, ]+",
+    r"Process Group PGID: \d+",
+    r"Command: .*",
+    r"Directory: .*",  # also PowerShell's listing header
 )
 _ENVELOPE = re.compile("|".join(_ENVELOPE_LINES).join(("^(?:", r")\s*$")))
+# The label Gemini CLI writes before a command's output, on its first line ("Output: ...", in older
+# versions "Stdout: ..." and "Stderr: ..."): not part of what the command printed.
+_OUTPUT_LABEL = re.compile(r"^(?:Output|Stdout|Stderr): ")
 
 # Lines a shell prints before every command's output, whatever it does: a version manager
 # announcing the version in use (nvm's "Now using node v22.20.0 (npm v10.9.3)"). A failure that
@@ -41,12 +53,11 @@ _NOISE = re.compile(
             r"#+ Running: .*",
             # PowerShell's error record layout: the message, then where it happened ("At line:1
             # char:5", or "At D:\work\s.ps1:3 char:1" in a script), the code with a "~~~" underline ("+ ..." lines), and
-            # "+ CategoryInfo : ..." / "+ FullyQualifiedErrorId : ..."; a listing's "Directory: PATH"
-            # header and its column titles.
+            # "+ CategoryInfo : ..." / "+ FullyQualifiedErrorId : ..."; a listing's column titles (its
+            # "Directory: PATH" header is an envelope line above).
             r"At (?:line:\d+|\S.*:\d+) char:\d+",
             r"\+ (?:CategoryInfo|FullyQualifiedErrorId) +: .*",
             r"\+ *~+",
-            r"Directory: .*",
             r"Mode +LastWriteTime +Length +Name",
             *_BANNER_LINES,
             # Build and dependency progress (mix, cargo, npm/pnpm/yarn, pip/uv, go, gradle, make).
@@ -96,6 +107,11 @@ _BANNER = re.compile(r"^[=\-_*#~⎯]{3,}.*[=\-_*#~⎯]{3,}$")  # "=== test sessi
 def is_envelope(line: str) -> bool:
     """Whether `line` (stripped) is an agent's envelope around a command's output (above)."""
     return _ENVELOPE.match(line) is not None
+
+
+def without_label(line: str) -> str:
+    """`line` (stripped) without an agent's label of the output it starts (above)."""
+    return _OUTPUT_LABEL.sub("", line, count=1) if line[:1] in "OS" else line
 
 
 def is_shell_banner(line: str) -> bool:

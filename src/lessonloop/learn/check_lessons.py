@@ -20,8 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from lessonloop.analyze.commands import CHECK_COMMAND_KINDS, check_commands_named, words_kinds
-from lessonloop.analyze.error_headline import error_headline, failing_check
-from lessonloop.analyze.placeholders import placeholders
+from lessonloop.analyze.error_headline import failing_check
 from lessonloop.learn.episodes import Draft, _failing_segment, _head, _step_draft, _usage_draft, show_command
 from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.triggers import Trigger, Unless, extensions_for
@@ -59,7 +58,7 @@ def draft_from_check_rejection(first: CallEvent, seen: Sequence[CallEvent]) -> D
     head = _head(failed)
     unless = Unless(step, (), "change", extensions_for(step), name)
     trigger = Trigger(first.call.kind, head, (), None, None, unless, first.call.tool)
-    headline = placeholders(error_headline(first.call.error_text), first.branch)
+    headline = first.headline
     step_text = " ".join(step)
     return _usage_draft(
         first,

@@ -23,9 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lessonloop.analyze.commands import words_kinds
-from lessonloop.analyze.error_headline import error_headline, failing_check
+from lessonloop.analyze.error_headline import failing_check
 from lessonloop.analyze.outcomes import job_key
-from lessonloop.analyze.placeholders import placeholders
 from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.triggers import (
     Trigger,
@@ -107,7 +106,7 @@ def _reread_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEven
         return None
     if not any(e.call.ok and e.call.kind == READ and e.call.target_path == path for e in between):
         return None
-    headline = placeholders(error_headline(failure.call.error_text), failure.branch)
+    headline = failure.headline
     tool = failure.call.tool
     return Draft(
         kind="usage",
@@ -161,7 +160,7 @@ def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
         trigger = Trigger(failure.call.kind, head, lacks, operand, None, unless, failure.call.tool)
         shown_fixed = show_command(fixed, failure.branch)
         shown_failed = show_command(failed, failure.branch)
-        headline = placeholders(error_headline(failure.call.error_text), failure.branch)
+        headline = failure.headline
         flag_text = "/".join(sorted(added))
         where = f" for {operand}" if operand else ""
         return _usage_draft(
@@ -190,7 +189,7 @@ def _step_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]
             exts = extensions_for(step)
             unless = Unless(step, (), "change", exts, failing_check(failure.signature))
             trigger = Trigger(failure.call.kind, head, (), None, None, unless, failure.call.tool)
-            headline = placeholders(error_headline(failure.call.error_text), failure.branch)
+            headline = failure.headline
             step_text = " ".join(step)
             return _usage_draft(
                 failure,
@@ -255,7 +254,7 @@ def _path_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
     right = relative_path(fix.call.target_path or "", fix.cwd)
     if not wrong or wrong == right:
         return None
-    headline = placeholders(error_headline(failure.call.error_text), failure.branch)
+    headline = failure.headline
     tool = failure.call.tool
     return Draft(
         kind="usage",
@@ -314,7 +313,7 @@ def recurring_draft(failure: CallEvent, first_session: str, fixed_by: str) -> Dr
     if not words_kinds(failed) & _RECURRING_KINDS:
         return None  # a check or setup that ran (tests, a build), not a command used the wrong way
     head = _head(failed)
-    headline = placeholders(error_headline(failure.call.error_text), failure.branch)
+    headline = failure.headline
     command = " ".join(head)
     fix = f" It was fixed there by changing {fixed_by}." if fixed_by else ""
     return Draft(

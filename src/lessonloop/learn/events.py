@@ -6,7 +6,7 @@ import posixpath
 
 from lessonloop.analyze.inputs import Call
 from lessonloop.learn.learnable import LEARNABLE_CLASSES
-from lessonloop.learn.signatures import error_signature
+from lessonloop.learn.signatures import signature_headline
 from lessonloop.lesson_model.triggers import command_segments, input_key
 
 
@@ -20,6 +20,7 @@ class CallEvent:
         "call",
         "cwd",
         "error_class",
+        "headline",
         "model",
         "project",
         "segments",
@@ -56,9 +57,12 @@ class CallEvent:
         # Claude Code's failing `git push` are the same error.
         label = call.tool if call.kind == "other" else call.kind
         self.signature = None
+        # the line that carries its error, normalized (learn/signatures.py): the signature after its tool
+        self.headline = ""
         if call.status == "error":
             program = self.segments[-1][0] if self.segments and self.segments[-1] else ""
-            self.signature = error_signature(label, call.error_text, branch, call.exit_code, program)
+            self.headline = signature_headline(call.error_text, branch, call.exit_code, program, call.input)
+            self.signature = f"{label}|{self.headline}"
 
     @property
     def ts(self) -> str:

@@ -34,7 +34,6 @@ import re
 from lessonloop.analyze.commands import words_kinds
 from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.outcomes import NOT_AGENT_FAILURES
-from lessonloop.analyze.placeholders import placeholders
 from lessonloop.learn.episodes import Draft, named_operand, show_command
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import digest
@@ -199,7 +198,7 @@ def general_draft(event: CallEvent) -> Draft | None:
     error line. None for a call without an intent a trigger can name (an edit's old text, a call
     with no command or file)."""
     call = event.call
-    headline = placeholders(error_headline(call.error_text), event.branch) or (event.signature or "").split("|", 1)[-1]
+    headline = event.headline
     failed_as = event.error_class or "UNKNOWN"
     token = rejected_operator(call.error_text, call.command) if call.kind == SHELL else None
     if token is not None:

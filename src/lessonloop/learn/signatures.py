@@ -7,21 +7,60 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 
 from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.placeholders import placeholders
 
+ECHO_CHARS = 12  # an input value shorter than this is a word, not a quote of the call's input
+
+
+def without_quoted_input(error_text: str | None, tool_input: object = None) -> str | None:
+    """`error_text` with the call's own input values it quotes replaced by `<input>`: a tool that
+    says what it could not find ("0 occurrences found for old_string (TEXT)") fails the same way
+    whatever TEXT was. A value of several lines is also replaced where the message quotes only its
+    first line (the headline is one line)."""
+    if not error_text or not isinstance(tool_input, Mapping):
+        return error_text
+    text = error_text
+    for value in tool_input.values():
+        if not isinstance(value, str) or len(value.strip()) < ECHO_CHARS or value.startswith(("/", "~")):
+            continue  # short values and paths (a path is <path> anyway)
+        if value in text:
+            text = text.replace(value, "<input>")
+        first = value.strip().split("\n", 1)[0].strip()
+        if "\n" in value.strip() and len(first) >= ECHO_CHARS and first in text:
+            text = text.replace(first, "<input>")
+    return text
+
 
 def error_signature(
-    tool: str, error_text: str | None, branch: str | None = None, exit_code: int | None = None, program: str = ""
+    tool: str,
+    error_text: str | None,
+    branch: str | None = None,
+    exit_code: int | None = None,
+    program: str = "",
+    tool_input: object = None,
 ) -> str:
     """What makes two failures the same error: the tool and the normalized line that carries the
-    error (analyze/error_headline.py). A failure that printed nothing is its exit status, with the
-    program that failed (`rg exit 1`). (Not the class: the headline decides, the class follows it.)"""
-    headline = placeholders(error_headline(error_text), branch)
+    error (analyze/error_headline.py), without the call's own input it quotes. A failure that
+    printed nothing is its exit status, with the program that failed (`rg exit 1`). (Not the
+    class: the headline decides, the class follows it.)"""
+    return f"{tool}|{signature_headline(error_text, branch, exit_code, program, tool_input)}"
+
+
+def signature_headline(
+    error_text: str | None,
+    branch: str | None = None,
+    exit_code: int | None = None,
+    program: str = "",
+    tool_input: object = None,
+) -> str:
+    """The signature's text after its tool (error_signature)."""
+    headline = placeholders(error_headline(without_quoted_input(error_text, tool_input)), branch)
     if not headline and exit_code is not None:
         headline = f"{program} exit {exit_code}".strip()
-    return f"{tool}|{headline}"
+    return headline
 
 
 def digest(*parts: str) -> str:
