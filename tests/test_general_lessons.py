@@ -5,6 +5,7 @@ the general one."""
 
 from __future__ import annotations
 
+from lessonloop.learn import general_lessons
 from lessonloop.learn.engine import Learner
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.general_lessons import is_general
@@ -208,3 +209,105 @@ def test_a_shell_operator_the_shell_rejects_is_warned_wherever_it_is_used() -> N
     # `&&` inside quotes is text, not the operator; `;` is another operator
     assert not fired_on(learner, s2.bash('rg "a && b" src'))
     assert not fired_on(learner, s2.bash("cd web; npm test"))
+
+
+def test_a_setting_the_command_needed_is_the_remedy_and_its_absence_the_trigger() -> None:
+    # "a test run missing an environment setting": a module not found without PYTHONPATH
+    learner = Learner()
+    script = Script()
+    s1 = script.session("s1")
+    play(learner, s1.bash("pytest tests/", error=MODULE, error_class="MISSING_PREREQUISITE"))
+    play(learner, s1.bash("PYTHONPATH=. pytest tests/"))
+    (lesson,) = [lesson for lesson in learner.lessons.values() if lesson.trigger is not None]
+    assert lesson.trigger is not None and lesson.trigger.lacks == ("PYTHONPATH=",)
+    assert lesson.prevention_command == "PYTHONPATH=. pytest tests/"
+    learner.end_session("s1")
+    s2 = script.session("s2")
+    assert fired_on(learner, s2.bash("pytest tests/test_a.py -q", error=MODULE, error_class="MISSING_PREREQUISITE"))
+    # with the setting, whatever its value, in any of the ways a shell takes it: not warned
+    assert not fired_on(learner, s2.bash("PYTHONPATH=src pytest tests/test_a.py"))
+    assert not fired_on(learner, s2.bash("export PYTHONPATH=src && pytest tests/test_b.py"))
+    assert not fired_on(learner, s2.bash("env PYTHONPATH=src pytest tests/test_c.py"))
+
+
+def test_a_tool_that_does_not_exist_here_is_warned_at_its_next_call() -> None:
+    learner = Learner()
+    script = Script()
+    s1 = script.session("s1")
+    missing = "<tool_use_error>Error: No such tool available: mcp__tracker__create</tool_use_error>"
+    play(
+        learner,
+        s1.call("mcp__tracker__create", tool_input={"title": "x"}, error=missing, error_class="WRONG_TOOL_SELECTION"),
+    )
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and lesson.trigger.tool == "mcp__tracker__create"
+    assert fired_on(learner, s1.call("mcp__tracker__create", tool_input={"title": "y"}, error=missing))
+    assert not fired_on(learner, s1.call("mcp__tracker__list", tool_input={}))
+    learner.end_session("s1")
+    s2 = script.session("s2")
+    assert fired_on(learner, s2.call("mcp__tracker__create", tool_input={"title": "z"}, error=missing))
+    # Gemini CLI's and Codex's words for it
+    gemini = 'Tool "write_file" not found in registry. Tools must use the exact names that are registered.'
+    assert general_lessons.unavailable_tool(gemini, "write_file")
+    assert general_lessons.unavailable_tool("unsupported call: mcp__lsp__search", "mcp__lsp__search")
+    assert not general_lessons.unavailable_tool(gemini, "read_file")
+
+
+def test_a_parameter_given_as_the_wrong_type_is_checked_before_the_call() -> None:
+    learner = Learner()
+    s1 = Script().session("s1")
+    wrong = (
+        "<tool_use_error>InputValidationError: Read failed due to the following issue:\n"
+        "The parameter `limit` type is expected as `number` but provided as `string`</tool_use_error>"
+    )
+    play(
+        learner,
+        s1.call("Read", target_path="/p/a.py", tool_input={"limit": "50"}, error=wrong, error_class="PARAMETER_FORMAT"),
+    )
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and (lesson.trigger.param, lesson.trigger.rule) == ("limit", "type:number")
+    assert fired_on(learner, s1.call("Read", target_path="/p/b.py", tool_input={"limit": "20"}, error=wrong))
+    assert not fired_on(learner, s1.call("Read", target_path="/p/b.py", tool_input={"limit": 20}))
+    assert not fired_on(learner, s1.call("Read", target_path="/p/c.py", tool_input={}))
+
+
+def test_a_failed_cd_teaches_nothing_about_the_command_after_it() -> None:
+    learner = Learner()
+    script = Script()
+    for name in ("s1", "s2"):
+        s = script.session(name)
+        for cd_error in (
+            "Exit code 1\n(eval):cd:1: no such file or directory: frontend",
+            "Exit code 1\nbash: line 1: cd: frontend: No such file or directory",
+        ):
+            play(learner, s.bash("cd frontend && npm test", error=cd_error, error_class="INCORRECT_PARAMETER"))
+        learner.end_session(name)
+    assert not [lesson for lesson in learner.lessons.values() if lesson.trigger is not None]
+    assert not fired_on(learner, script.session("s3").bash("npm test"))
+
+
+def test_zsh_names_the_missing_program_last() -> None:
+    learner = Learner()
+    s1 = Script().session("s1")
+    play(
+        learner,
+        s1.bash(
+            "tree -L 2", error="Exit code 127\n(eval):1: command not found: tree", error_class="MISSING_PREREQUISITE"
+        ),
+    )
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and lesson.trigger.words == ("tree",) and lesson.machine_wide
+
+
+def test_zod_and_ajv_state_the_type_a_parameter_must_have() -> None:
+    zod = (
+        'InputValidationError: [{"code": "invalid_type", "expected": "number", "received": "string", '
+        '"path": ["limit"], "message": "Expected number, received string"}]'
+    )
+    assert general_lessons.parameter_rule(zod, {"limit": "5"}) == ("limit", "type:number")
+    assert general_lessons.parameter_rule("params/recursive must be boolean", {"recursive": "yes"}) == (
+        "recursive",
+        "type:boolean",
+    )
+    # a parameter the call did not send is no rule of this call
+    assert general_lessons.parameter_rule(zod, {"offset": 1}) is None

@@ -12,6 +12,8 @@ from lessonloop.lesson_model.triggers import (
     canonical_words,
     command_segments,
     extensions_for,
+    flags_of,
+    operands_of,
     relative_path,
     with_aliases,
 )
@@ -45,6 +47,23 @@ def test_command_segments_split_a_line_and_drop_redirections() -> None:
     ]
     assert command_segments("") == []
     assert command_segments(None) == []
+
+
+def test_the_settings_a_command_runs_with_follow_its_words_and_count_as_its_options() -> None:
+    assert command_segments("PYTHONPATH=. DEBUG=1 pytest -q tests/") == [
+        ("pytest", "-q", "tests/", "PYTHONPATH=.", "DEBUG=1")
+    ]
+    assert command_segments("env CI=true npm test") == [("npm", "test", "CI=true")]
+    # an export on the line applies to every command after it; the export itself is no command
+    assert command_segments("export NODE_ENV=test; npm run build && npm test") == [
+        ("npm", "run", "build", "NODE_ENV=test"),
+        ("npm", "test", "NODE_ENV=test"),
+    ]
+    (words,) = command_segments("PYTHONPATH=src pytest -x tests/a.py")
+    assert flags_of(words) == {"-x", "PYTHONPATH="}
+    assert operands_of(words, 1) == ["tests/a.py"]
+    lacks = Trigger("shell", ("pytest",), ("PYTHONPATH=",))
+    assert shape(lacks, "pytest tests/a.py") and not shape(lacks, "PYTHONPATH=/x pytest tests/a.py")
 
 
 def test_with_aliases_adds_every_spelling() -> None:

@@ -214,6 +214,30 @@ def _split_cached(command: str) -> tuple[tuple[str, ...], ...]:
     return tuple(result)
 
 
+@lru_cache(maxsize=8192)
+def split_commands_with_env(command: str) -> tuple[tuple[str, ...], ...]:
+    """The simple commands of `split_commands`, each followed by the environment assignments it
+    runs with (`NAME=value` words): its own (`PYTHONPATH=. pytest`, `env FOO=1 make`) and those an
+    `export NAME=value` earlier on the line made (the `export` itself is left out)."""
+    result: list[tuple[str, ...]] = []
+    exported: list[str] = []
+    for words in _simple_commands(command):
+        assigned: list[str] = []
+        words = _strip_wrappers(words, assigned)
+        if not words or words[0] == "cd":
+            continue
+        if words[0] == "export":
+            exported += [w for w in words[1:] if _ENV_ASSIGNMENT.match(w)]
+            continue
+        result.append((*words, *exported, *assigned))
+    return tuple(result)
+
+
+def is_env_word(word: str) -> bool:
+    """Whether a word is an environment assignment (`NAME=value`)."""
+    return _ENV_ASSIGNMENT.match(word) is not None
+
+
 _TOKEN = re.compile(
     r"""(?P<space>\s+)
       | (?P<op>[;&|<>()]+)
@@ -306,11 +330,15 @@ def drop_heredoc_bodies(command: str) -> str:
     return "\n".join(kept)
 
 
-def _strip_wrappers(words: list[str]) -> list[str]:
+def _strip_wrappers(words: list[str], assigned: list[str] | None = None) -> list[str]:
+    """A simple command's words without the wrappers around its program; the environment
+    assignments before it are appended to `assigned` when given."""
     changed = True
     while words and changed:
         changed = False
         while words and _ENV_ASSIGNMENT.match(words[0]):
+            if assigned is not None:
+                assigned.append(words[0])
             words = words[1:]
             changed = True
         if words and words[0] in _WRAPPERS:

@@ -285,6 +285,8 @@ RULES: tuple[Rule, ...] = (
         WRONG_TOOL_SELECTION,
         0.95,
         r"No such tool available: \S+",
+        r"Tool \"[^\"\n]+\" not found in registry",  # Gemini CLI's scheduler
+        r"unsupported call: \S+",  # Codex
         # OpenCode's `invalid` tool (tool/invalid.ts) around the AI SDK's NoSuchToolError
         r"(?:The arguments provided to the tool are invalid: )?(?P<ev>Model tried to call unavailable tool '[^'\n]*')",
         scope=START,
@@ -713,7 +715,15 @@ RULES: tuple[Rule, ...] = (
         call_kinds=_SHELL,
         command=_PYTHON_INLINE,
     ),
-    _r("no_such_file", INCORRECT_PARAMETER, 0.75, r"No such file or directory", call_kinds=_SHELL),
+    # zsh says it in lower case, the path last ("zsh:1: no such file or directory: ./run.sh")
+    _r(
+        "no_such_file",
+        INCORRECT_PARAMETER,
+        0.75,
+        r"No such file or directory",
+        r": no such file or directory: ",
+        call_kinds=_SHELL,
+    ),
     # PowerShell's runtime error in the agent's own script ("Cannot index into a null array.",
     # "You cannot call a method on a null-valued expression."): its record's category.
     _r("shell_script_error", INCORRECT_PARAMETER, 0.6, r"CategoryInfo +: InvalidOperation", call_kinds=_SHELL),

@@ -70,7 +70,7 @@ _ERROR_LINES = re.compile(
             r"AssertionError\b.*",
             r"assert .* failed",
             r".*\bcommand not found\b.*",
-            r".*: No such file or directory.*",
+            r".*: [Nn]o such file or directory.*",
             r".*\bPermission denied\b.*",
             r".*\bnot permitted\b.*",
         )

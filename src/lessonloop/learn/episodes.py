@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lessonloop.analyze.commands import words_kinds
+from lessonloop.analyze.commands import is_env_word, words_kinds
 from lessonloop.analyze.error_headline import failing_check
 from lessonloop.analyze.outcomes import job_key
 from lessonloop.learn.events import CallEvent
@@ -286,7 +286,10 @@ def named_operand(failure: CallEvent, words: Sequence[str], skip: int, text: str
 
 
 def show_command(words: Sequence[str], branch: str | None) -> str:
-    """A command for display: redirections dropped, the branch as <branch>, long lines cut."""
+    """A command for display: its settings (`NAME=value`, after its words in a segment) first,
+    as typed; redirections dropped, the branch as <branch>, long lines cut."""
+    settings = [w for w in words[1:] if is_env_word(w)]
+    words = [*settings, *(w for w in words if w not in settings)] if settings else words
     kept = [w if w != branch else "<branch>" for w in words if not _REDIRECT.match(w)]
     text = " ".join(_quote(w) for w in kept)
     return text if len(text) <= MAX_COMMAND else text[: MAX_COMMAND - 1] + "…"

@@ -30,6 +30,7 @@ lesson_model/triggers.SessionState.retry_of and stale_edit, and `retry_lesson` h
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from lessonloop.analyze.commands import words_kinds
 from lessonloop.analyze.error_headline import error_headline
@@ -39,6 +40,7 @@ from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.lesson_model.triggers import (
+    JSON_TYPES,
     WORKED,
     Trigger,
     Unless,
@@ -132,6 +134,13 @@ _MAX = (
         r"[`'\"]?([\w.]+)[`'\"]?[^\n]{0,40}?(?:exceeds|longer than) (?:the )?(?:maximum )?(?:length )?(?:of )?(\d+)"
     ),
 )
+# "The parameter `limit` type is expected as `number` but provided as `string`" (Claude Code),
+# "params/limit must be number" (ajv, Gemini CLI's schema validation)
+_TYPE = (
+    re.compile(r"[Pp]arameter `?([\w.]+)`? type is expected as `?(\w+)`? but provided as"),
+    re.compile(r"params/([\w.]+) must be (number|integer|string|boolean|array|object)\b"),
+)
+_EXPECTED = re.compile(r'"expected":\s*"(\w+)"')
 _ZOD = re.compile(r'"code":\s*"(too_big|invalid_type)"(.{0,300}?)"path":\s*\[\s*"([\w.]+)"', re.DOTALL)
 
 
@@ -139,7 +148,7 @@ def parameter_rule(error_text: str | None, tool_input: object) -> tuple[str, str
     """(parameter, rule) a failure says the call broke: "required", "unexpected" or "max:N", for a
     parameter of the call's input (a required one: any name). None when the error states none."""
     text = (error_text or "")[:4000]
-    if not isinstance(tool_input, dict):
+    if not isinstance(tool_input, Mapping):
         return None
     for pattern in _REQUIRED:
         found = pattern.search(text)
@@ -153,6 +162,10 @@ def parameter_rule(error_text: str | None, tool_input: object) -> tuple[str, str
         found = pattern.search(text)
         if found and found.group(1) in tool_input:
             return found.group(1), f"max:{found.group(2)}"
+    for pattern in _TYPE:
+        found = pattern.search(text)
+        if found and found.group(1) in tool_input and found.group(2).lower() in JSON_TYPES:
+            return found.group(1), f"type:{found.group(2).lower()}"
     for code, middle, name in _ZOD.findall(text):
         if code == "too_big":
             limit = re.search(r'"maximum":\s*(\d+)', middle)
@@ -160,6 +173,8 @@ def parameter_rule(error_text: str | None, tool_input: object) -> tuple[str, str
                 return name, f"max:{limit.group(1)}"
         elif r'"received":\s*"undefined"' in middle or '"received": "undefined"' in middle:
             return name, "required"
+        elif (found := _EXPECTED.search(middle)) and found.group(1) in JSON_TYPES and name in tool_input:
+            return name, f"type:{found.group(1)}"
     return None
 
 
@@ -193,6 +208,22 @@ def rejected_operator(error_text: str | None, command: str | None) -> str | None
     return None
 
 
+# A tool the agent called that does not exist where it ran: Claude Code, Gemini CLI's scheduler,
+# Codex, OpenCode (the AI SDK's NoSuchToolError).
+_UNAVAILABLE_TOOL = (
+    re.compile(r"No such tool available: ([\w.:/-]+)"),
+    re.compile(r"Tool \"([^\"\n]+)\" not found in registry"),
+    re.compile(r"unsupported call: ([\w.:/-]+)"),
+    re.compile(r"Model tried to call unavailable tool '([^'\n]+)'"),
+)
+
+
+def unavailable_tool(error_text: str | None, tool: str) -> bool:
+    """Whether the error says the call's own tool does not exist here."""
+    text = (error_text or "")[:2000]
+    return any(found.group(1) == tool for pattern in _UNAVAILABLE_TOOL if (found := pattern.search(text)))
+
+
 def general_draft(event: CallEvent) -> Draft | None:
     """The lesson a failure teaches from its own input: trigger the same intent, warning the
     error line. None for a call without an intent a trigger can name (an edit's old text, a call
@@ -210,6 +241,15 @@ def general_draft(event: CallEvent) -> Draft | None:
             prevention=f"Write the command without `{token}`, in the syntax this shell accepts.",
             category="shell",
             machine_wide=True,
+        )
+    if unavailable_tool(call.error_text, call.tool):
+        return _draft(
+            event,
+            Trigger(call.kind, tool=call.tool),
+            title=f"The tool {call.tool} is not available here: {headline}",
+            body=f"{call.tool} failed ({failed_as}): {headline}",
+            prevention=f"Do not call {call.tool}: use a tool this agent has.",
+            category=call.tool,
         )
     # a program's arguments are no tool input: a parameter rule is a tool's, not a shell command's
     rule = None if call.kind == SHELL else parameter_rule(call.error_text, call.input)

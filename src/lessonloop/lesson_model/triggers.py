@@ -17,7 +17,14 @@ import posixpath
 import re
 import zlib
 
-from lessonloop.analyze.commands import git_arguments, is_operator, shell_tokens, split_commands, words_kinds
+from lessonloop.analyze.commands import (
+    git_arguments,
+    is_env_word,
+    is_operator,
+    shell_tokens,
+    split_commands_with_env,
+    words_kinds,
+)
 from lessonloop.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
 from lessonloop.tool_kinds import CHANGE_KINDS, EDIT, OTHER, READ, SUBAGENT, TOOL_KINDS, WRITE
 
@@ -96,20 +103,28 @@ def canonical_words(words: Sequence[str]) -> tuple[str, ...]:
 
 
 def command_segments(command: str | None) -> list[tuple[str, ...]]:
-    """The canonical words of each simple command of a shell command line."""
+    """The canonical words of each simple command of a shell command line, followed by the
+    environment assignments it runs with (`PYTHONPATH=. pytest x` is `pytest x PYTHONPATH=.`): a
+    setting is an option of the command, as a flag is (flags_of)."""
     if not command:
         return []
-    return [canonical_words(words) for words in split_commands(command) if words]
+    return [canonical_words(words) for words in split_commands_with_env(command) if words]
 
 
 def flags_of(words: Sequence[str]) -> set[str]:
-    return {w for w in words[1:] if w.startswith("-") and w != "-" and w != "--"}
+    """A simple command's options: its flags, and `NAME=` for each setting it runs with (an
+    environment assignment, `make CC=gcc`'s variable), whatever its value."""
+    return {
+        (w[: w.index("=") + 1] if is_env_word(w) else w)
+        for w in words[1:]
+        if (w.startswith("-") and w != "-" and w != "--") or is_env_word(w)
+    }
 
 
 def operands_of(words: Sequence[str], skip: int) -> list[str]:
-    """Words after the first `skip` that are not options (values of options are kept: the
-    splitter does not know which options take one)."""
-    return [w for w in words[skip:] if not w.startswith("-")]
+    """Words after the first `skip` that are not options or settings (values of options are kept:
+    the splitter does not know which options take one)."""
+    return [w for w in words[skip:] if not w.startswith("-") and not is_env_word(w)]
 
 
 def with_aliases(words: Sequence[str], flags: Iterable[str]) -> tuple[str, ...]:
@@ -163,14 +178,19 @@ def failing_segment(segments: Sequence[tuple[str, ...]], error_text: str | None)
     """The simple command of a failed command line that most likely failed: the last one whose
     program is named as not found, else the last whose subcommand the error names (`Pre-commit`
     names commit), else the last."""
-    if not segments:
-        return None
+    if not segments or (error_text and _CD_FAILED.search(error_text[:2000])):
+        return None  # `cd` failed: a shell builtin no segment holds, not the command after it
     missing = missing_program(error_text)
     if missing:
         named = [w for w in segments if w and w[0].lower() == missing.lower()]
         if named:
             return named[-1]
     return named_segment(segments, error_text)
+
+
+# `cd` failing, as bash/sh ("bash: line 1: cd: x: No such file or directory", "sh: 1: cd: can't cd
+# to x"), zsh ("(eval):cd:1: no such file or directory: x") and PowerShell ("cd : Cannot find path") say it
+_CD_FAILED = re.compile(r"(?:^|[\s:(])cd(?::\d+)?: |^cd : ", re.MULTILINE)
 
 
 def named_segment(segments: Sequence[tuple[str, ...]], error_text: str | None) -> tuple[str, ...]:
@@ -184,7 +204,9 @@ def named_segment(segments: Sequence[tuple[str, ...]], error_text: str | None) -
 # A program the shell could not find, in the words of bash/zsh/sh, PowerShell, cmd.exe and
 # Python's subprocess (a general shape of every shell, not one corpus's message).
 _MISSING_PROGRAM = (
-    re.compile(r"^(?:zsh|bash|sh|fish): command not found: ([\w.+/-]+)", re.MULTILINE),
+    # zsh and fish name the program last ("zsh: command not found: X"; in a command Claude Code
+    # runs through zsh's eval, "(eval):1: command not found: X")
+    re.compile(r"^(?:zsh|bash|sh|fish|\(eval\))(?::\d+)?: command not found: ([\w.+/-]+)", re.MULTILINE),
     re.compile(r"(?:^|: )([\w.+-]+): command not found", re.MULTILINE),
     re.compile(r"^[\w/.-]*sh: (?:line )?\d+: ([\w.+-]+): not found", re.MULTILINE),
     re.compile(r"The term '([^'\s]+)' is not recognized as (?:the )?name of a cmdlet"),
@@ -549,9 +571,21 @@ def operator_tokens(command: str | None) -> frozenset[str]:
     return frozenset(t for t in tokens or () if is_operator(t))
 
 
+# JSON Schema's types, as a tool's validation names them, and the Python values of each
+JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "number": (int, float),
+    "integer": (int,),
+    "string": (str,),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
 def breaks_rule(tool_input: Mapping[str, Any] | None, param: str, rule: str | None) -> bool:
     """Whether a call's input breaks a tool's parameter rule: "required" (the parameter left out
-    or empty), "unexpected" (given), "max:N" (a text or list longer than N)."""
+    or empty), "unexpected" (given), "max:N" (a text or list longer than N), "type:T" (given as
+    another JSON type than T)."""
     if tool_input is None:
         return False
     value = tool_input.get(param)
@@ -561,6 +595,11 @@ def breaks_rule(tool_input: Mapping[str, Any] | None, param: str, rule: str | No
         return param in tool_input
     if rule and rule.startswith("max:") and rule[4:].isdigit():
         return isinstance(value, str | list | dict) and len(value) > int(rule[4:])
+    if rule and rule.startswith("type:") and rule[5:] in JSON_TYPES:
+        if value is None:
+            return False
+        wanted = JSON_TYPES[rule[5:]]
+        return isinstance(value, bool) != (bool in wanted) or not isinstance(value, wanted)
     return False
 
 
@@ -571,6 +610,8 @@ def describe_rule(rule: str | None) -> str:
         return "is given (the tool has no such parameter)"
     if rule and rule.startswith("max:"):
         return f"is longer than {rule[4:]}"
+    if rule and rule.startswith("type:"):
+        return f"is not a {rule[5:]}"
     return "breaks the tool's rule"
 
 
@@ -907,7 +948,8 @@ def input_key(command: str | None, tool_input: Mapping[str, Any] | None) -> str:
             if name in _NOT_INPUT:
                 continue
             value = tool_input[name]
-            parts.append(f"{name}={value if isinstance(value, str) else repr(value)}")
+            # a text as typed, any other value as its repr, marked: "20" and 20 are two inputs
+            parts.append(f"{name}={value}" if isinstance(value, str) else f"{name}:={value!r}")
         text = "\x1f".join(parts)
     else:
         return ""
