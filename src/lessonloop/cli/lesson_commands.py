@@ -51,7 +51,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "temporary store; otherwise the store's sessions are replayed. Nothing is stored.\n\n"
             "--explain lists every failure: its error signature, whether it repeats an earlier\n"
             "failure, warned or the step that failed: not seen as a repeat, no lesson, lesson\n"
-            'silent (trigger did not match, "unless" satisfied, below threshold).\n'
+            'silent (trigger did not match, another project, learned in this session, "unless" satisfied,\n'
+            "below threshold).\n"
             "--labels FILE scores replay against a person's labels:\n"
             '{"repeats": [{"session": ID, "tool_use_id": ID | "line": N}, ...], "not_repeats": [...],\n'
             ' "parts": {"tune": [SESSION, ...], "report": [...]}}  ("parts" optional)\n'

@@ -12,8 +12,9 @@ A failed call is warned at the end of a chain of steps; a miss names the step th
   order they are checked: "unless satisfied" (a lesson matched the call, but its prevention had
   been done: the trigger's "unless" held), "below threshold" (a lesson matched and was not
   prevented, but its status or tier does not warn: pending review, or a tier below the policy's
-  warn tiers), "trigger did not match" (none matched this call's shape: another command, path or
-  project);
+  warn tiers), "another project" (a lesson of another project, not machine-wide), "learned in this
+  session" (a general lesson stays silent in the session that taught it, learn/general_lessons.py),
+  "trigger did not match" (none matched this call's shape: another command or path);
 - "warned": a lesson learned from the same error signature fired on the call.
 """
 
@@ -26,6 +27,8 @@ from typing import Any
 
 from lessonloop.learn.engine import Decision, Learner
 from lessonloop.learn.events import CallEvent
+from lessonloop.learn.general_lessons import is_general
+from lessonloop.lesson_model.lesson import Lesson
 
 WARNED = "warned"
 NOT_FAILURE = "not seen as a failure"
@@ -37,7 +40,9 @@ STEPS = (WARNED, NOT_FAILURE, NOT_REPEAT, NO_LESSON, SILENT)  # the order the st
 UNLESS = "unless satisfied"
 BELOW = "below threshold"
 NO_MATCH = "trigger did not match"
-SILENT_REASONS = (NO_MATCH, UNLESS, BELOW)
+OTHER_PROJECT = "another project"
+OWN_SESSION = "learned in this session"
+SILENT_REASONS = (NO_MATCH, OTHER_PROJECT, OWN_SESSION, UNLESS, BELOW)
 
 
 @dataclass(slots=True)
@@ -116,7 +121,7 @@ def explain_failure(
             states = sorted({f"{lesson.status}/{lesson.tier}" for lesson in decision.matched if lesson in own})
             why = f"{SILENT}: {BELOW} ({', '.join(states)})"
         else:
-            why = f"{SILENT}: {NO_MATCH}"
+            why = f"{SILENT}: {_unmatched(own, event)}"
     shown = call.command or call.target_path or ""
     return ExplainedFailure(
         session_id=event.session_id,
@@ -138,6 +143,25 @@ def explain_failure(
         warned_by=[lesson.signature for lesson in fired_own],
         fired=[f.lesson.signature for f in decision.fired],
     )
+
+
+def _unmatched(own: list[Lesson], event: CallEvent) -> str:
+    """Why none of the lessons of a call's error matched it (the learner's order of checks)."""
+    here = [lesson for lesson in own if lesson.applies_to(event.project)]
+    if not here:
+        return OTHER_PROJECT
+    call = event.call
+    shaped = [
+        lesson
+        for lesson in here
+        if lesson.trigger is not None
+        and lesson.trigger.matches_shape(
+            call.kind, event.segments, call.target_path, event.cwd, call.tool, call.input, call.command
+        )
+    ]
+    if shaped and all(is_general(lesson) and lesson.session_failed.get(event.session_id) for lesson in shaped):
+        return OWN_SESSION
+    return NO_MATCH
 
 
 def reason_of(step: str, why: str | None) -> str | None:
