@@ -233,8 +233,18 @@ def _names_step(text: str, step: Sequence[str]) -> bool:
 
 
 def _usage_draft(
-    failure: CallEvent, trigger: Trigger, *, title: str, body: str, prevention: str, command: str, category: str
+    failure: CallEvent,
+    trigger: Trigger,
+    *,
+    title: str,
+    body: str,
+    prevention: str | None,
+    command: str | None,
+    category: str,
+    severity: str | None = None,
+    machine_wide: bool = False,
 ) -> Draft:
+    """A usage lesson's draft of the failure's error; its severity by the error's class unless given."""
     return Draft(
         kind="usage",
         trigger=trigger,
@@ -245,7 +255,8 @@ def _usage_draft(
         prevention=prevention,
         prevention_command=command,
         category=category,
-        base_severity=_SEVERITY.get(failure.error_class or "", "low"),
+        base_severity=severity or _SEVERITY.get(failure.error_class or "", "low"),
+        machine_wide=machine_wide,
     )
 
 

@@ -6,7 +6,7 @@ import posixpath
 
 from lessonloop.analyze.inputs import Call
 from lessonloop.learn.learnable import LEARNABLE_CLASSES
-from lessonloop.learn.signatures import signature_headline
+from lessonloop.learn.signatures import error_signature
 from lessonloop.lesson_model.triggers import command_segments, input_key
 
 
@@ -61,8 +61,8 @@ class CallEvent:
         self.headline = ""
         if call.status == "error":
             program = self.segments[-1][0] if self.segments and self.segments[-1] else ""
-            self.headline = signature_headline(call.error_text, branch, call.exit_code, program, call.input)
-            self.signature = f"{label}|{self.headline}"
+            self.signature = error_signature(label, call.error_text, branch, call.exit_code, program, call.input)
+            self.headline = self.signature.split("|", 1)[1]
 
     @property
     def ts(self) -> str:

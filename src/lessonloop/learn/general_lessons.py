@@ -35,7 +35,7 @@ from collections.abc import Mapping
 from lessonloop.analyze.commands import words_kinds
 from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.outcomes import NOT_AGENT_FAILURES
-from lessonloop.learn.episodes import Draft, named_operand, show_command
+from lessonloop.learn.episodes import Draft, _usage_draft, named_operand, show_command
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.lesson import Lesson
@@ -323,17 +323,15 @@ def _draft(
     machine_wide: bool = False,
 ) -> Draft:
     """A general lesson's draft: of the failure's error, low severity, no command to run."""
-    return Draft(
-        kind="usage",
-        trigger=trigger,
-        error_signature=event.signature or "",
-        error_class=event.error_class,
+    return _usage_draft(
+        event,
+        trigger,
         title=title,
         body=body,
         prevention=prevention,
-        prevention_command=None,
+        command=None,
         category=category,
-        base_severity="low",
+        severity="low",
         machine_wide=machine_wide,
     )
 

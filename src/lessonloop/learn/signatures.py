@@ -46,21 +46,10 @@ def error_signature(
     error (analyze/error_headline.py), without the call's own input it quotes. A failure that
     printed nothing is its exit status, with the program that failed (`rg exit 1`). (Not the
     class: the headline decides, the class follows it.)"""
-    return f"{tool}|{signature_headline(error_text, branch, exit_code, program, tool_input)}"
-
-
-def signature_headline(
-    error_text: str | None,
-    branch: str | None = None,
-    exit_code: int | None = None,
-    program: str = "",
-    tool_input: object = None,
-) -> str:
-    """The signature's text after its tool (error_signature)."""
     headline = placeholders(error_headline(without_quoted_input(error_text, tool_input)), branch)
     if not headline and exit_code is not None:
         headline = f"{program} exit {exit_code}".strip()
-    return headline
+    return f"{tool}|{headline}"
 
 
 def digest(*parts: str) -> str:
