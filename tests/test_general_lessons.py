@@ -311,3 +311,19 @@ def test_zod_and_ajv_state_the_type_a_parameter_must_have() -> None:
     )
     # a parameter the call did not send is no rule of this call
     assert general_lessons.parameter_rule(zod, {"offset": 1}) is None
+
+
+def test_only_the_lessons_own_error_brings_a_worked_lesson_back_in_a_session() -> None:
+    learner = Learner()
+    s = Script().session("s1")
+    missing = "Exit code 127\nbash: line 1: pyth: command not found"
+    crash = "Exit code 1\nTraceback (most recent call last):\nValueError: bad value"
+    play(learner, s.bash("pyth a.py", error=missing, error_class="MISSING_PREREQUISITE"))
+    assert fired_on(learner, s.bash("pyth b.py", error=missing, error_class="MISSING_PREREQUISITE"))
+    play(learner, s.bash("pyth c.py"))  # it works now (installed)
+    assert not fired_on(learner, s.bash("pyth d.py", error=crash, error_class="UNKNOWN"))
+    # the program failed, but not because it is missing: the lesson stays silent
+    assert not fired_on(learner, s.bash("pyth e.py"))
+    # its own error again: the next use is warned
+    play(learner, s.bash("pyth f.py", error=missing, error_class="MISSING_PREREQUISITE"))
+    assert fired_on(learner, s.bash("pyth g.py"))

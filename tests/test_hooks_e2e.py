@@ -95,3 +95,30 @@ def test_the_same_command_resent_after_it_failed_is_warned_before_it_runs(repo: 
     pre, _post = session.bash("tool run --colour", error=error)
     assert "failed moments ago" not in pre.context
     assert not (db.parent / "hook-failures.log").exists()
+
+
+def test_a_lesson_that_worked_again_is_brought_back_only_by_its_own_error(repo: Path, tmp_path: Path) -> None:
+    """A general lesson (a program missing here) is silent once its program worked in the session;
+    the program failing another way (a crash) leaves it silent, its own error brings it back
+    (SessionState.satisfied with the lesson's error signature, read from the stored calls)."""
+    db = tmp_path / "store" / "lessonloop.db"
+    env = hook_env(db)
+    missing = "Exit code 127\nbash: line 1: pyth: command not found"
+    crash = "Exit code 1\nTraceback (most recent call last):\nValueError: bad value"
+    first = HookSession(repo, env)
+    first.start()
+    first.bash("pyth a.py", error=missing)
+    first.bash("python3 a.py", stdout="ok")  # the remedy: a lesson now
+    assert any("pyth" in str(row[1]) for row in _lessons(db)), _lessons(db)
+    second = HookSession(repo, env)
+    second.start()
+    pre, _post = second.bash("pyth b.py", stdout="ok")  # installed since
+    assert "pyth" in pre.context and "python3" in pre.context
+    pre, _post = second.bash("pyth c.py", error=crash)
+    assert "python3" not in pre.context  # it worked since the lesson's error
+    pre, _post = second.bash("pyth d.py", stdout="ok")
+    assert "python3" not in pre.context  # a crash is not the program missing
+    second.bash("pyth e.py", error=missing)
+    pre, _post = second.bash("pyth f.py", stdout="ok")
+    assert "python3" in pre.context  # its own error again
+    assert not (db.parent / "hook-failures.log").exists()

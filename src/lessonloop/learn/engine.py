@@ -166,7 +166,10 @@ class Learner:
                 continue
             if trigger.unless is not None and (
                 trigger.done_inline(event.segments)
-                or (state is not None and state.satisfied(trigger.unless, event.call.target_path))
+                or (
+                    state is not None
+                    and state.satisfied(trigger.unless, event.call.target_path, lesson.error_signature)
+                )
             ):
                 decision.prevented.append(lesson)
                 continue

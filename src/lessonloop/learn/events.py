@@ -6,7 +6,7 @@ import posixpath
 
 from lessonloop.analyze.inputs import Call
 from lessonloop.learn.learnable import LEARNABLE_CLASSES
-from lessonloop.learn.signatures import error_signature
+from lessonloop.learn.signatures import call_signature
 from lessonloop.lesson_model.triggers import command_segments, input_key
 
 
@@ -53,15 +53,13 @@ class CallEvent:
         self.agent = agent
         self.model = model
         self.segments = command_segments(call.command) if call.command else []
-        # The neutral kind names the error (an agent's own tool only for kind "other"): Codex's and
-        # Claude Code's failing `git push` are the same error.
-        label = call.tool if call.kind == "other" else call.kind
         self.signature = None
         # the line that carries its error, normalized (learn/signatures.py): the signature after its tool
         self.headline = ""
         if call.status == "error":
-            program = self.segments[-1][0] if self.segments and self.segments[-1] else ""
-            self.signature = error_signature(label, call.error_text, branch, call.exit_code, program, call.input)
+            self.signature = call_signature(
+                call.kind, call.tool, call.error_text, self.segments, branch, call.exit_code, call.input
+            )
             self.headline = self.signature.split("|", 1)[1]
 
     @property

@@ -10,8 +10,8 @@ until a later call of that intent works; then the difference between the two inp
 remedy (another program, another path, flags or settings added), shown as what worked.
 
 Such a lesson's trigger is the intent, "unless it worked in this session since it last failed"
-(Unless since="worked"): once the command or file works again in a session, the lesson is silent
-there, and a session where it works without the lesson's error counts against it (confidence,
+with the lesson's error (Unless since="worked"): once the command or file works again in a
+session, the lesson is silent there until that error comes back, and a session where it works without the lesson's error counts against it (confidence,
 then the warning tier, drop: a lesson whose warnings are followed by success demotes itself).
 
 When a failure teaches: at once for the failures that say the call was wrong or its setting

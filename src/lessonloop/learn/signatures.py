@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.placeholders import placeholders
@@ -50,6 +50,23 @@ def error_signature(
     if not headline and exit_code is not None:
         headline = f"{program} exit {exit_code}".strip()
     return f"{tool}|{headline}"
+
+
+def call_signature(
+    kind: str,
+    tool: str,
+    error_text: str | None,
+    segments: Sequence[Sequence[str]] = (),
+    branch: str | None = None,
+    exit_code: int | None = None,
+    tool_input: object = None,
+) -> str:
+    """A failed call's error signature (error_signature): named by its neutral `kind` (Codex's and
+    Claude Code's failing `git push` are the same error), by its own `tool` for kind "other", and
+    with the program of its last command when the error is only an exit status."""
+    label = tool if kind == "other" else kind
+    program = segments[-1][0] if segments and segments[-1] else ""
+    return error_signature(label, error_text, branch, exit_code, program, tool_input)
 
 
 def digest(*parts: str) -> str:

@@ -306,7 +306,7 @@ class Unless:
     def describe(self) -> str:
         if self.since == WORKED:
             what = f"`{' '.join(self.words)}`" if self.words else "the same call on this file"
-            return f"unless {what} worked in this session since it last failed"
+            return f"unless {what} worked in this session since it last failed this way"
         if self.since == "read":
             return "unless the file was read again after a formatter last rewrote such files"
         words = " ".join(self.words)
@@ -430,7 +430,7 @@ class Trigger:
     @property
     def until_worked(self) -> bool:
         """A general lesson's trigger (learn/general_lessons.py): "unless it worked in this session
-        since it last failed here"."""
+        since it last failed here with the lesson's error"."""
         return self.unless is not None and self.unless.since == WORKED
 
     @property
@@ -667,6 +667,7 @@ class SessionState:
         "done_flag",
         "edited",
         "failed",
+        "failed_with",
         "hook_failed",
         "hook_run",
         "known",
@@ -691,6 +692,7 @@ class SessionState:
         # What failed and what worked, by intent: ("shell", program[, subcommand]) or ("path", file).
         # failed: intent -> (when, error signature, the start of its output); worked: intent -> when.
         self.failed: dict[tuple[str, ...], tuple[int, str, str]] = {}
+        self.failed_with: dict[tuple[tuple[str, ...], str], int] = {}  # (intent, signature) -> when it last failed so
         self.worked: dict[tuple[str, ...], int] = {}
         # The last failure of each exact call shape not followed by the same shape working:
         # ("shell", *words of the simple command that failed) or (kind, file).
@@ -771,19 +773,23 @@ class SessionState:
                 for flag in flags:
                     self.done_flag[(prefix, flag)] = self.clock
 
-    def satisfied(self, unless: Unless, target: str | None = None) -> bool:
+    def satisfied(self, unless: Unless, target: str | None = None, signature: str | None = None) -> bool:
         """Whether the prevention `unless` describes has been done (and not undone since).
 
         since="read": the agent saw the file `target` (read or wrote it) after the last command
         that rewrites files of its type (a formatter), so its idea of the content is current.
 
         since="worked": the call's intent (the command `unless.words`, else the file `target`)
-        worked in this session after it last failed here: what failed before is not failing now."""
+        worked in this session after it last failed here: what failed before is not failing now.
+        With the lesson's error `signature`, only a failure with that error re-arms it: a test run
+        that worked and then failed an assertion has not brought back a missing setting."""
         if unless.since == WORKED:
             key = ("shell", *unless.words) if unless.words else ("path", target or "")
             worked = self.worked.get(key, -1)
             if not unless.words and target:
                 worked = max(worked, self.known.get(target, -1))
+            if signature:
+                return worked >= 0 and worked > self.failed_with.get((key, signature), -1)
             return worked >= 0 and worked > self.failed.get(key, (-1, "", ""))[0]
         if unless.since == "read":
             if not target:
@@ -822,11 +828,17 @@ class SessionState:
             self.resent[(kind, call_key)] = info
         if segments:
             failing = failing_segment(segments, error_text)
-            if failing:
-                self.failed[("shell", *command_head(failing))] = info
-                self.failed[("shell", failing[0])] = info
+            keys: tuple[tuple[str, ...], ...] = (
+                (("shell", *command_head(failing)), ("shell", failing[0])) if failing else ()
+            )
         elif target and kind in FILE_INTENT_KINDS:
-            self.failed[("path", target)] = info
+            keys = (("path", target),)
+        else:
+            keys = ()
+        for key in keys:
+            self.failed[key] = info
+            if signature:
+                self.failed_with[(key, signature)] = self.clock
 
     def retry_of(self, kind: str, call_key: str | None, target: str | None = None) -> tuple[str, str] | None:
         """(error signature, the start of the failure's output) when this call (`call_key`: its input, see

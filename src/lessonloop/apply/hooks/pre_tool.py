@@ -44,7 +44,7 @@ FILE_KEYS = ("file_path", "notebook_path", "path")
 _ORDER = {"warn": 1, "ask": 2, "block": 3}
 _COLUMNS = (
     "id, trigger, title, prevention, prevention_command, sessions, failed_sessions, confidence, last_seen, category,"
-    " kind"
+    " kind, error_signature"
 )
 TRANSCRIPT_TAIL = 262_144  # bytes of the transcript read for the session's latest prompts
 
@@ -161,6 +161,7 @@ def _fired(
         last_seen,
         category,
         lesson_kind,
+        error_signature,
     ) in rows:
         if not policy.allows_category(category):
             continue
@@ -172,7 +173,7 @@ def _fired(
                 continue
             if state is None:
                 state = session_state(conn, session_id)
-            if state.satisfied(trigger.unless, target):
+            if state.satisfied(trigger.unless, target, error_signature):
                 continue
         if (
             trigger.until_worked
@@ -264,13 +265,18 @@ def _failed_before(
 
 
 def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
-    """What the session has done so far: its ingested calls, then those the hooks stored live."""
+    """What the session has done so far: its ingested calls, then those the hooks stored live
+    (a failure with its error signature, which re-arms a lesson of that error)."""
     from lessonloop.analyze.outcomes import NOT_AGENT_FAILURES
+    from lessonloop.learn.signatures import call_signature
     from lessonloop.lesson_model.triggers import SessionState, command_segments
 
     state = SessionState()
+    found = conn.execute("SELECT git_branch FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    branch = found[0] if found else None
     rows = conn.execute(
-        """SELECT c.kind, c.ok, c.command, c.target_path, c.error_text, c.status, c.input_json, e.class
+        """SELECT c.kind, c.tool, c.ok, c.command, c.target_path, c.error_text, c.exit_code, c.status,
+                  c.input_json, e.class
            FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
            WHERE c.session_id = ? AND c.ok IS NOT NULL
              AND c.id NOT IN (SELECT id FROM live_calls WHERE session_id = ?)
@@ -278,20 +284,34 @@ def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
         (session_id, session_id),
     ).fetchall()
     rows += [
-        (kind_of(tool), ok, command, target, error_text, status, input_json, error_class)
+        (kind_of(tool), tool, ok, command, target, error_text, None, status, input_json, error_class)
         for tool, ok, command, target, error_text, status, input_json, error_class in conn.execute(
             """SELECT tool, ok, command, target_path, error_text, status, input_json, error_class
                FROM live_calls WHERE session_id = ? ORDER BY seq""",
             (session_id,),
         )
     ]
-    for kind, ok, command, target, error_text, status, input_json, error_class in rows:
+    for kind, tool, ok, command, target, error_text, exit_code, status, input_json, error_class in rows:
         # the same call resent (SessionState.retry_of): a failure of the agent's own, not a cascade,
         # the person's rejection or an interrupt
         own = bool(ok) or (status == "error" and error_class not in NOT_AGENT_FAILURES)
         segments = command_segments(command) if command else []
+        tool_input = _input(input_json)
+        signature = (
+            call_signature(kind, tool, error_text, segments, branch, exit_code, tool_input)
+            if status == "error"
+            else None
+        )
         state.record(
-            kind, bool(ok), segments, target, error_text, tool_input=_input(input_json), command=command, own=own
+            kind,
+            bool(ok),
+            segments,
+            target,
+            error_text,
+            signature,
+            tool_input=tool_input,
+            command=command,
+            own=own,
         )
     return state
 
