@@ -358,6 +358,18 @@ def test_infrastructure(command: str, output: str) -> None:
     assert label_of(bash(command, output)) == "INFRASTRUCTURE"
 
 
+@pytest.mark.parametrize(
+    "output",
+    [
+        "fatal: could not read Username for 'https://github.com': No such device or address",
+        "fatal: could not read Password for 'https://x@github.com': terminal prompts disabled",
+        "remote: Support for password authentication was removed on August 13, 2021.\nfatal: Authentication failed",
+    ],
+)
+def test_git_over_https_without_credentials_is_a_missing_prerequisite(output: str) -> None:
+    assert label_of(bash("git push origin main", output, 128)) == "MISSING_PREREQUISITE"
+
+
 def test_a_line_number_429_in_test_output_is_not_a_rate_limit() -> None:
     output = "  1) test x (FooTest)\n     test/foo_test.exs:429\n     Assertion failed\n\n3 tests, 1 failure"
     assert label_of(bash("mix test", output, 2)) == "CHECK_FAILED"

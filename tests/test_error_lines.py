@@ -344,3 +344,14 @@ def test_a_long_output_is_read_at_its_end_too() -> None:
     )
     assert len(text) > 12000
     assert sig(text) == "shell|KeyError: 'model'"
+
+
+def test_a_carriage_return_in_a_quoted_name_is_the_error_and_elsewhere_ends_a_line() -> None:
+    """A script with CRLF endings: env looks for a program named 'bash\\r' (the real byte)."""
+    assert error_headline("/usr/bin/env: 'bash\r': No such file or directory") == (
+        "/usr/bin/env: 'bash^M': No such file or directory"
+    )
+    assert error_headline("Exit code 1\r\nerror: x\r\n") == "error: x"
+    assert error_headline("Downloading 10%\rDownloading 90%\rerror: disk quota exceeded") == (
+        "error: disk quota exceeded"
+    )

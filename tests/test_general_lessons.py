@@ -327,3 +327,20 @@ def test_only_the_lessons_own_error_brings_a_worked_lesson_back_in_a_session() -
     # its own error again: the next use is warned
     play(learner, s.bash("pyth f.py", error=missing, error_class="MISSING_PREREQUISITE"))
     assert fired_on(learner, s.bash("pyth g.py"))
+
+
+def test_a_project_script_run_by_its_path_is_an_intent() -> None:
+    learner = Learner()
+    script = Script()
+    s1 = script.session("s1")
+    crlf = "Exit code 127\n/usr/bin/env: 'bash\r': No such file or directory"
+    play(learner, s1.bash("./scripts/build.sh", error=crlf, error_class="INCORRECT_PARAMETER"))
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and lesson.trigger.words == ("./scripts/build.sh",)
+    learner.end_session("s1")
+    s2 = script.session("s2")
+    assert fired_on(learner, s2.bash("./scripts/build.sh", error=crlf, error_class="INCORRECT_PARAMETER"))
+    # a program of the system run by its path, or a word that only holds a slash, is no script
+    play(learner, s2.bash("/usr/bin/foo", error="Exit code 2\nfoo: bad input", error_class="INCORRECT_PARAMETER"))
+    play(learner, s2.bash('@"a/b"@', error="Exit code 1\nUnexpected token", error_class="PARAMETER_FORMAT"))
+    assert len(learner.lessons) == 1

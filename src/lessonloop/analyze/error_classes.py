@@ -487,6 +487,11 @@ RULES: tuple[Rule, ...] = (
         r"gh auth login",
         r"Please log in",
         r"please log in",
+        # git over HTTPS with no credential helper or token (no terminal to ask on), or with a
+        # password where the host takes only tokens; a login refused otherwise stays INFRASTRUCTURE
+        r"could not read (?:Username|Password) for '",
+        r"terminal prompts disabled",
+        r"Support for password authentication was removed",
     ),
     # Test runners, compilers, linters and type checkers that ran and reported failures.
     _r("exunit_failures", CHECK_FAILED, 0.95, r" tests?, [1-9]\d* failures?"),

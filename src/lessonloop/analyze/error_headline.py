@@ -110,6 +110,9 @@ def error_headline(text: str | None) -> str:
     return headline[:HEADLINE_CHARS]
 
 
+_QUOTED_CR = re.compile(r"\r(['\"`])")
+
+
 def _lines(text: str) -> list[str]:
     """The text's lines, cleaned; of a long output, the first HEAD_CHARS and the last TAIL_CHARS
     (a test runner's failure and summary are often at its end)."""
@@ -119,6 +122,11 @@ def _lines(text: str) -> list[str]:
     text = text.replace("\\n", "\n")  # some hooks print their message JSON-escaped
     if "\x1b" in text:
         text = _ANSI.sub("", text)
+    if "\r" in text:
+        # a carriage return at the end of a quoted name is the error (a script with CRLF endings:
+        # `env: 'bash\r': No such file or directory`), shown as ^M the way bash shows it in "bad
+        # interpreter: /bin/bash^M"; elsewhere it ends a line
+        text = _QUOTED_CR.sub(r"^M\1", text)
     lines = (_LEAD.sub("", _TAGS.sub("", line)).strip() for line in text.splitlines())
     return [without_label(line) for line in lines if line and not is_envelope(line)]
 

@@ -178,6 +178,22 @@ def parameter_rule(error_text: str | None, tool_input: object) -> tuple[str, str
     return None
 
 
+_SCRIPT_PATH = re.compile(r"(?:[A-Za-z]:)?[\w.~-]*(?:[/\\][\w.~-]+)+")
+
+
+def _own_script(program: str, cwd: str | None) -> bool:
+    """A program run by its path in the project (`./build.sh`, `scripts/check`, `.\\tools\\run.ps1`,
+    an absolute path under the call's folder): a script of the project, whose failure is its own
+    (its line endings, its shebang), not its arguments'."""
+    if not _SCRIPT_PATH.fullmatch(program) or is_interpreter(program):
+        return False
+    path = _comparable(program)
+    if path.startswith("/") or (len(path) > 1 and path[1] == ":"):
+        folder = _comparable(cwd or "").rstrip("/")
+        return bool(folder) and path.startswith(folder + "/")
+    return True
+
+
 def _without_echo(error_text: str | None, failing: tuple[str, ...]) -> str:
     """The error's text without the lines that echo the command itself (PowerShell's `+ rg ...`
     under `At line:`, a shell's trace): a path there is the command's, not one the error names."""
@@ -281,7 +297,7 @@ def general_draft(event: CallEvent) -> Draft | None:
             words = (failing[0],) if operand or outside else command_head(failing)
             if operand is None and len(words) == 1 and is_interpreter(words[0]):
                 return None  # code given inline (`python -c`, a here-document): not a repeatable intent
-        if not program and not outside and len(words) == 1 and operand is None:
+        if not program and not outside and len(words) == 1 and operand is None and not _own_script(words[0], event.cwd):
             return None  # a program alone (`rg`, `ls`): its failures are about their arguments
         trigger = Trigger(call.kind, words, (), operand, None, Unless(words, since=WORKED), call.tool)
         shown = " ".join(words)

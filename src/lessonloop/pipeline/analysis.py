@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from lessonloop.analyze.session_analysis import SessionAnalysis
     from lessonloop.analyze.workflow import Rule
 
-ANALYZER_VERSION = "6"  # bump whenever an analyzer's output changes: every session is analyzed again
+ANALYZER_VERSION = "7"  # bump whenever an analyzer's output changes: every session is analyzed again
 RULES_FILE = os.path.join(".lessonloop", "workflow.toml")
 _BATCH = 25
 
