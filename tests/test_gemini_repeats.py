@@ -32,6 +32,9 @@ OLDER = (
     "Stderr: bash: line 1: python: command not found\nError: (none)\nExit Code: 127\nSignal: (none)\n"
     "Background PIDs: (none)\nProcess Group PGID: 4242"
 )
+# Gemini CLI's shell tool refusing a command line (packages/core/src/utils/shell-utils.ts)
+SUBSTITUTION = "Command substitution using $(), <(), or >() is not allowed for security reasons"
+OUTSIDE = "File path must be within one of the workspace directories: /p"
 NOT_FOUND = (
     "Failed to edit, 0 occurrences found for old_string ({old}). Original old_string was ({old}) in "
     "/p/app.py. No edits made. The exact text in old_string was not found. Ensure you're not escaping "
@@ -117,6 +120,8 @@ def test_gemini_mistakes_repeated_in_a_later_session_are_warned_before_they_happ
             call("a6", "read_file", {"file_path": "/p/src/lib/util.py"}, "success", "x = 1"),
             call("a7", SHELL, {"command": "npm test"}, "success", missing_script),
             call("a8", SHELL, {"command": "npm run check"}, "success", "Output: ok\nProcess Group PGID: 10"),
+            call("a9", SHELL, {"command": "echo $(date)"}, "error", error=SUBSTITUTION),
+            call("a10", "read_file", {"file_path": "/etc/hosts"}, "error", error=OUTSIDE),
         ],
     )
     _chat(
@@ -127,6 +132,10 @@ def test_gemini_mistakes_repeated_in_a_later_session_are_warned_before_they_happ
             call("b1", SHELL, {"command": "python -m pytest tests/test_x.py"}, "success", OLDER),
             call("b2", "read_file", {"file_path": "/p/src/util.py"}, "error", error="File not found: /p/src/util.py"),
             call("b3", SHELL, {"command": "npm test"}, "success", missing_script),
+            # in single quotes it is no substitution: not warned, and it works
+            call("b4", SHELL, {"command": "echo '$(literal)'"}, "success", "Output: $(literal)"),
+            call("b5", SHELL, {"command": 'git log --since="$(date +%F)"'}, "error", error=SUBSTITUTION),
+            call("b6", "read_file", {"file_path": "/etc/hosts"}, "error", error=OUTSIDE),
         ],
     )
     done = subprocess.run(
@@ -139,7 +148,7 @@ def test_gemini_mistakes_repeated_in_a_later_session_are_warned_before_they_happ
     )
     report = json.loads(done.stdout)
     steps = {f["tool_use_id"]: f["step"] for f in report["failures"] if f["repeat"]}
-    assert steps == {"a4": "warned", "b1": "warned", "b2": "warned", "b3": "warned"}
+    assert steps == {"a4": "warned", "b1": "warned", "b2": "warned", "b3": "warned", "b5": "warned", "b6": "warned"}
     fired = {lesson["title"] for lesson in report["lessons_fired"]}
     assert "`python` is not available here: bash: line <n>: python: command not found" in fired
     assert report["false_alarms"] == 0

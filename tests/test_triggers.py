@@ -298,3 +298,14 @@ def test_from_json_of_stored_lists() -> None:
     assert trigger.unless is not None
     assert trigger.unless.since == "session"
     assert trigger.unless.exts == (".py",)
+
+
+def test_the_forms_of_substitution_a_command_line_uses() -> None:
+    from lessonloop.lesson_model.triggers import substitution_forms
+
+    assert substitution_forms("echo $(date)") == {"$("}
+    assert substitution_forms('git log --since="$(date +%F)"') == {"$("}  # double quotes do not stop it
+    assert substitution_forms("echo '$(date)'") == frozenset()  # single quotes do
+    assert substitution_forms("diff <(sort a) <(sort b) > out") == {"<("}
+    assert substitution_forms("echo `date` | tee >(wc -l)") == {"`", ">("}
+    assert substitution_forms(None) == frozenset()

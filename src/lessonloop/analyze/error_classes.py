@@ -326,6 +326,16 @@ RULES: tuple[Rule, ...] = (
         scope=START,
     ),
     _r("path_not_absolute", PARAMETER_FORMAT, 0.9, r"must be (?:an )?absolute", scope=START),
+    # A path outside the folders the agent may touch (Gemini CLI's file tools: "File path must be
+    # within one of the workspace directories: ...", "... resolves outside the allowed workspace
+    # directories"): the wrong path for this tool, whatever exists there.
+    _r(
+        "path_outside_workspace",
+        INCORRECT_PARAMETER,
+        0.85,
+        r"must be within one of the workspace directories",
+        r"resolves outside the allowed workspace directories",
+    ),
     _r(
         "bad_regex",
         PARAMETER_FORMAT,
@@ -680,6 +690,15 @@ RULES: tuple[Rule, ...] = (
         r"Missing file specification after redirection operator",
         r"Missing argument in parameter list",
         r"ParserError",
+        call_kinds=_SHELL,
+    ),
+    # A shell tool that refuses a construct of the command line (Gemini CLI: "Command substitution
+    # using $(), <(), or >() is not allowed for security reasons"): the command is the parameter.
+    _r(
+        "shell_construct_refused",
+        PARAMETER_FORMAT,
+        0.9,
+        r"Command substitution using [^\n]{0,80}? is not allowed",
         call_kinds=_SHELL,
     ),
     # A path that does not exist, as Windows and PowerShell say it.

@@ -41,6 +41,7 @@ from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.lesson_model.triggers import (
     JSON_TYPES,
+    SUBSTITUTIONS,
     WORKED,
     Trigger,
     Unless,
@@ -52,6 +53,7 @@ from lessonloop.lesson_model.triggers import (
     missing_program,
     operator_tokens,
     relative_path,
+    substitution_forms,
 )
 from lessonloop.tool_kinds import READ, SHELL, WRITE
 
@@ -224,6 +226,19 @@ def rejected_operator(error_text: str | None, command: str | None) -> str | None
     return None
 
 
+# A shell tool refusing command substitution (Gemini CLI, every version's wording)
+_REFUSED_SUBSTITUTION = re.compile(r"Command substitution using [^\n]{0,80}? is not allowed")
+
+
+def refused_substitution(error_text: str | None, command: str | None) -> str | None:
+    """The form of substitution (`$(`, a backquote, `<(`, `>(`) the command line uses that its
+    shell tool says it does not allow, or None."""
+    if not _REFUSED_SUBSTITUTION.search((error_text or "")[:4000]):
+        return None
+    used = substitution_forms(command)
+    return next((form for form in SUBSTITUTIONS if form in used), None)
+
+
 # A tool the agent called that does not exist where it ran: Claude Code, Gemini CLI's scheduler,
 # Codex, OpenCode (the AI SDK's NoSuchToolError).
 _UNAVAILABLE_TOOL = (
@@ -255,6 +270,17 @@ def general_draft(event: CallEvent) -> Draft | None:
             title=f"This shell rejects `{token}`: {headline}",
             body=f"`{first_line(call.command, 120)}` failed ({failed_as}): {headline}",
             prevention=f"Write the command without `{token}`, in the syntax this shell accepts.",
+            category="shell",
+            machine_wide=True,
+        )
+    form = refused_substitution(call.error_text, call.command) if call.kind == SHELL else None
+    if form is not None:
+        return _draft(
+            event,
+            Trigger(SHELL, token=form, tool=call.tool),
+            title=f"{call.tool} refuses command substitution (`{form}`): {headline}",
+            body=f"`{first_line(call.command, 120)}` failed ({failed_as}): {headline}",
+            prevention="Run the inner command on its own first and write its output into the command line.",
             category="shell",
             machine_wide=True,
         )

@@ -370,7 +370,9 @@ class Trigger:
         self.tool = tool if kind == OTHER or param else None
         self.param = param
         self.rule = rule
-        self.token = token  # a shell operator the command line uses (`&&`, `<<`) that its shell rejects
+        # a shell operator the command line uses (`&&`, `<<`) that its shell rejects, or a form of
+        # substitution (`$(`) its shell tool refuses
+        self.token = token
         self.words = tuple(words) if words else None
         self.lacks = tuple(lacks)
         self.operand = operand
@@ -510,6 +512,8 @@ class Trigger:
         if self.param is not None:
             return breaks_rule(tool_input, self.param, self.rule)
         if self.token is not None:
+            if self.token in SUBSTITUTIONS:
+                return self.token in substitution_forms(command)
             return self.token in operator_tokens(command)
         if self.path is not None:
             return target is not None and relative_path(target, cwd) == self.path
@@ -569,6 +573,20 @@ def operator_tokens(command: str | None) -> frozenset[str]:
     quoted text left out."""
     tokens = shell_tokens(command) if command else None
     return frozenset(t for t in tokens or () if is_operator(t))
+
+
+# Command and process substitution, as a shell tool that refuses them names them (Gemini CLI)
+SUBSTITUTIONS = ("$(", "`", "<(", ">(")
+_SINGLE_QUOTED = re.compile(r"'[^']*'")
+
+
+def substitution_forms(command: str | None) -> frozenset[str]:
+    """The forms of command or process substitution a command line uses (`$(`, a backquote, `<(`,
+    `>(`), text in single quotes left out: double quotes do not stop a substitution."""
+    if not command:
+        return frozenset()
+    text = _SINGLE_QUOTED.sub("", command)
+    return frozenset(form for form in SUBSTITUTIONS if form in text)
 
 
 # JSON Schema's types, as a tool's validation names them, and the Python values of each
