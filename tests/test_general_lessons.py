@@ -344,3 +344,29 @@ def test_a_project_script_run_by_its_path_is_an_intent() -> None:
     play(learner, s2.bash("/usr/bin/foo", error="Exit code 2\nfoo: bad input", error_class="INCORRECT_PARAMETER"))
     play(learner, s2.bash('@"a/b"@', error="Exit code 1\nUnexpected token", error_class="PARAMETER_FORMAT"))
     assert len(learner.lessons) == 1
+
+
+def test_a_permission_the_harness_was_not_given_warns_the_next_call_in_a_later_session() -> None:
+    from lessonloop.analyze.error_classes import classify_call
+
+    learner = Learner()
+    script = Script()
+    refused = {
+        "WebFetch": "Claude requested permissions to use WebFetch, but you haven't granted it yet.",
+        "Bash": "Claude requested permissions to use Bash, but you haven't granted it yet.",
+    }
+    s1 = script.session("s1")
+    for event in (
+        s1.call("WebFetch", tool_input={"url": "https://a.example"}, error=refused["WebFetch"]),
+        s1.bash("git push origin HEAD:main", error=refused["Bash"]),
+    ):
+        found = classify_call(event.call)
+        assert found is not None and found.label == "MISSING_PREREQUISITE"
+        event.error_class = found.label
+        play(learner, event)
+    learner.end_session("s1")
+    s2 = script.session("s2")
+    # the tool as a whole, whatever its input; for Bash the command, not every command
+    assert fired_on(learner, s2.call("WebFetch", tool_input={"url": "https://b.example"}))
+    assert fired_on(learner, s2.bash("git push"))
+    assert not fired_on(learner, s2.bash("git status"))

@@ -460,6 +460,20 @@ RULES: tuple[Rule, ...] = (
     # after "failed in sandbox MacosSeatbelt with execution error: "; macOS seatbelt's own
     # "operation not permitted: CMD" printed by the shell; Linux landlock/seccomp EPERM).
     _r("sandbox_denied", MISSING_PREREQUISITE, 0.9, r"sandbox denied exec error[^\n]{0,60}", scope=WHOLE),
+    # A permission the harness has not been given (Claude Code without a person to ask, or with a
+    # deny rule: "Claude requested permissions to use Bash, but you haven't granted it yet.",
+    # "... to write to PATH ...", "Permission to use WebSearch has been denied.", "This command
+    # requires approval"): the call cannot run here until the person allows it.
+    _r(
+        "permission_not_granted",
+        MISSING_PREREQUISITE,
+        0.85,
+        r"Claude requested permissions to [^\n]{0,300}?but you haven't granted it yet",
+        r"Permission to use [\w.:-]+ (?:with [^\n]{0,300}?)?has been denied",
+        r"Permission for this action has been denied",
+        r"This command requires approval",
+        scope=START,
+    ),
     _r(
         "sandbox_operation_not_permitted",
         MISSING_PREREQUISITE,

@@ -255,6 +255,21 @@ def unavailable_tool(error_text: str | None, tool: str) -> bool:
     return any(found.group(1) == tool for pattern in _UNAVAILABLE_TOOL if (found := pattern.search(text)))
 
 
+# A tool the harness may not use here (Claude Code's permission gate): the tool as a whole, not
+# one command of a shell or one path (whose rules are per command and per path)
+_NOT_GRANTED_TOOL = (
+    re.compile(r"requested permissions to use ([\w.:-]+), but you haven't granted it yet"),
+    re.compile(r"Permission to use ([\w.:-]+) has been denied"),
+)
+
+
+def tool_not_granted(error_text: str | None, tool: str) -> bool:
+    """Whether the error says the call's own tool is not permitted here (not a shell command or a
+    path: those are the command's or the path's lesson)."""
+    text = (error_text or "")[:2000]
+    return any(found.group(1) == tool for pattern in _NOT_GRANTED_TOOL if (found := pattern.search(text)))
+
+
 def general_draft(event: CallEvent) -> Draft | None:
     """The lesson a failure teaches from its own input: trigger the same intent, warning the
     error line. None for a call without an intent a trigger can name (an edit's old text, a call
@@ -291,6 +306,15 @@ def general_draft(event: CallEvent) -> Draft | None:
             title=f"The tool {call.tool} is not available here: {headline}",
             body=f"{call.tool} failed ({failed_as}): {headline}",
             prevention=f"Do not call {call.tool}: use a tool this agent has.",
+            category=call.tool,
+        )
+    if call.kind != SHELL and tool_not_granted(call.error_text, call.tool):
+        return _draft(
+            event,
+            Trigger(call.kind, tool=call.tool),
+            title=f"{call.tool} is not permitted here: {headline}",
+            body=f"{call.tool} failed ({failed_as}): {headline}",
+            prevention=f"Do not call {call.tool} here unless the person allows it.",
             category=call.tool,
         )
     # a program's arguments are no tool input: a parameter rule is a tool's, not a shell command's
