@@ -370,3 +370,24 @@ def test_a_permission_the_harness_was_not_given_warns_the_next_call_in_a_later_s
     assert fired_on(learner, s2.call("WebFetch", tool_input={"url": "https://b.example"}))
     assert fired_on(learner, s2.bash("git push"))
     assert not fired_on(learner, s2.bash("git status"))
+
+
+def test_a_backslash_escaped_quote_the_shell_does_not_take_is_warned_wherever_the_line_uses_one() -> None:
+    """PowerShell reads `"a\\"b"` as the string `a\\` and a stray `b"`: "The string is missing the
+    terminator"; the next line using `\\"` (outside single quotes) is warned, in any project."""
+    learner = Learner()
+    script = Script()
+    unterminated = (
+        'Exit code: 1\nAt line:2 char:28\n+ rg -n "data-testid=\\"skill" src\n'
+        '+                            ~~~~~~~\nThe string is missing the terminator: ".\n'
+        "    + CategoryInfo          : ParserError: (:) [], ParentContainsErrorRecordException"
+    )
+    s1 = script.session("s1")
+    play(learner, s1.bash('rg -n "data-testid=\\"skill" src', error=unterminated, error_class="PARAMETER_FORMAT"))
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and lesson.trigger.token == '\\"'
+    assert "single quotes" in (lesson.prevention or "")
+    learner.end_session("s1")
+    s2 = script.session("s2", project="/elsewhere")
+    assert fired_on(learner, s2.bash('Select-String -Pattern "id=\\"module" -Path x.tsx'))
+    assert not fired_on(learner, s2.bash("rg -n 'data-testid=\"module' src"))

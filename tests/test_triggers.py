@@ -300,12 +300,20 @@ def test_from_json_of_stored_lists() -> None:
     assert trigger.unless.exts == (".py",)
 
 
-def test_the_forms_of_substitution_a_command_line_uses() -> None:
-    from lessonloop.lesson_model.triggers import substitution_forms
+def test_the_forms_of_a_command_line_a_shell_may_refuse() -> None:
+    from lessonloop.lesson_model.triggers import line_forms
 
-    assert substitution_forms("echo $(date)") == {"$("}
-    assert substitution_forms('git log --since="$(date +%F)"') == {"$("}  # double quotes do not stop it
-    assert substitution_forms("echo '$(date)'") == frozenset()  # single quotes do
-    assert substitution_forms("diff <(sort a) <(sort b) > out") == {"<("}
-    assert substitution_forms("echo `date` | tee >(wc -l)") == {"`", ">("}
-    assert substitution_forms(None) == frozenset()
+    assert line_forms("echo $(date)") == {"$("}
+    assert line_forms('git log --since="$(date +%F)"') == {"$("}  # double quotes do not stop it
+    assert line_forms("echo '$(date)'") == frozenset()  # single quotes do
+    assert line_forms("diff <(sort a) <(sort b) > out") == {"<("}
+    assert line_forms("echo `date` | tee >(wc -l)") == {"`", ">("}
+    assert line_forms(None) == frozenset()
+    assert line_forms('rg -n "data-testid=\\"skill" src') == {'\\"'}
+    assert line_forms("""rg -n '"x\\"' src""") == frozenset()  # inside single quotes it is text
+    # here-strings and here-documents are data
+    escaped = r'"a\" b'
+    assert line_forms(f"$s = @'\nit's {escaped}\n'@\n$s | Out-File x") == frozenset()
+    assert line_forms(f'$s = @"\nsay {escaped}\n"@') == frozenset()
+    assert line_forms(f"cat <<'EOF' > x\nrun {escaped} $(b)\nEOF") == frozenset()
+    assert line_forms(f"echo {escaped}") == {'\\"'}

@@ -40,6 +40,7 @@ from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.lesson_model.triggers import (
+    ESCAPED_QUOTE,
     JSON_TYPES,
     SUBSTITUTIONS,
     WORKED,
@@ -50,10 +51,10 @@ from lessonloop.lesson_model.triggers import (
     failing_segment,
     first_line,
     is_interpreter,
+    line_forms,
     missing_program,
     operator_tokens,
     relative_path,
-    substitution_forms,
 )
 from lessonloop.tool_kinds import READ, SHELL, WRITE
 
@@ -235,8 +236,18 @@ def refused_substitution(error_text: str | None, command: str | None) -> str | N
     shell tool says it does not allow, or None."""
     if not _REFUSED_SUBSTITUTION.search((error_text or "")[:4000]):
         return None
-    used = substitution_forms(command)
+    used = line_forms(command)
     return next((form for form in SUBSTITUTIONS if form in used), None)
+
+
+# PowerShell reading `"a\\"b"` as the string `a\\` and a stray `b"`
+_UNTERMINATED = re.compile(r"The string is missing the terminator")
+
+
+def unescaped_quote(headline: str, command: str | None) -> bool:
+    """Whether the error's line says a string does not end, where the command line escapes a
+    double quote with a backslash (`\\"`), which this shell does not take as an escape."""
+    return bool(_UNTERMINATED.search(headline)) and ESCAPED_QUOTE in line_forms(command)
 
 
 # A tool the agent called that does not exist where it ran: Claude Code, Gemini CLI's scheduler,
@@ -307,6 +318,19 @@ def general_draft(event: CallEvent) -> Draft | None:
             body=f"{call.tool} failed ({failed_as}): {headline}",
             prevention=f"Do not call {call.tool}: use a tool this agent has.",
             category=call.tool,
+        )
+    if call.kind == SHELL and unescaped_quote(headline, call.command):
+        return _draft(
+            event,
+            Trigger(SHELL, token=ESCAPED_QUOTE, tool=call.tool),
+            title=f'This shell does not take `\\"` as an escaped quote: {headline}',
+            body=f"`{first_line(call.command, 120)}` failed ({failed_as}): {headline}",
+            prevention=(
+                "Put text that holds a double quote in single quotes ('a\"b'); a backslash does not "
+                "escape a double quote in this shell."
+            ),
+            category="shell",
+            machine_wide=True,
         )
     if call.kind != SHELL and tool_not_granted(call.error_text, call.tool):
         return _draft(

@@ -18,6 +18,7 @@ import re
 import zlib
 
 from lessonloop.analyze.commands import (
+    drop_heredoc_bodies,
     git_arguments,
     is_env_word,
     is_operator,
@@ -371,7 +372,7 @@ class Trigger:
         self.param = param
         self.rule = rule
         # a shell operator the command line uses (`&&`, `<<`) that its shell rejects, or a form of
-        # substitution (`$(`) its shell tool refuses
+        # the line (`$(`, `\\"`: LINE_FORMS) its shell or shell tool refuses
         self.token = token
         self.words = tuple(words) if words else None
         self.lacks = tuple(lacks)
@@ -512,8 +513,8 @@ class Trigger:
         if self.param is not None:
             return breaks_rule(tool_input, self.param, self.rule)
         if self.token is not None:
-            if self.token in SUBSTITUTIONS:
-                return self.token in substitution_forms(command)
+            if self.token in LINE_FORMS:
+                return self.token in line_forms(command)
             return self.token in operator_tokens(command)
         if self.path is not None:
             return target is not None and relative_path(target, cwd) == self.path
@@ -575,18 +576,24 @@ def operator_tokens(command: str | None) -> frozenset[str]:
     return frozenset(t for t in tokens or () if is_operator(t))
 
 
-# Command and process substitution, as a shell tool that refuses them names them (Gemini CLI)
+# Forms of a command line a shell or shell tool may refuse, read outside single quotes: command
+# and process substitution (Gemini CLI's shell tool refuses them), and a double quote escaped with
+# a backslash (PowerShell takes the backslash as a character and the quote as the string's end)
 SUBSTITUTIONS = ("$(", "`", "<(", ">(")
-_SINGLE_QUOTED = re.compile(r"'[^']*'")
+ESCAPED_QUOTE = '\\"'
+LINE_FORMS = (*SUBSTITUTIONS, ESCAPED_QUOTE)
+_SINGLE_QUOTED = re.compile(r"'[^'\n]*'")
+_HERE_STRING = re.compile(r"@(['\"])\r?\n.*?\r?\n\1@", re.DOTALL)  # PowerShell's @'...'@ and @"..."@
 
 
-def substitution_forms(command: str | None) -> frozenset[str]:
-    """The forms of command or process substitution a command line uses (`$(`, a backquote, `<(`,
-    `>(`), text in single quotes left out: double quotes do not stop a substitution."""
+def line_forms(command: str | None) -> frozenset[str]:
+    """The forms of LINE_FORMS a command line uses (`$(`, a backquote, `<(`, `>(`, `\\"`), text
+    in single quotes, here-document bodies and PowerShell here-strings left out: double quotes do
+    not stop a substitution."""
     if not command:
         return frozenset()
-    text = _SINGLE_QUOTED.sub("", command)
-    return frozenset(form for form in SUBSTITUTIONS if form in text)
+    text = _SINGLE_QUOTED.sub("", _HERE_STRING.sub("", drop_heredoc_bodies(command)))
+    return frozenset(form for form in LINE_FORMS if form in text)
 
 
 # JSON Schema's types, as a tool's validation names them, and the Python values of each
