@@ -133,6 +133,7 @@ def _fired(
         (kind, *keys, project),
     ).fetchall()
     state: SessionState | None = None
+    state_signed = False
     retry = None
     shell_command = command if isinstance(command, str) else None
     if _failed_before(conn, session_id, tool, shell_command, target):
@@ -171,8 +172,10 @@ def _fired(
         if trigger.unless is not None:
             if trigger.done_inline(segments):
                 continue
-            if state is None:
-                state = session_state(conn, session_id)
+            if state is None or (trigger.until_worked and not state_signed):
+                # a general lesson is re-armed by its own error only: the failures' signatures
+                state_signed = trigger.until_worked
+                state = session_state(conn, session_id, signed=state_signed)
             if state.satisfied(trigger.unless, target, error_signature):
                 continue
         if (
@@ -264,12 +267,15 @@ def _failed_before(
     return found is not None
 
 
-def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
-    """What the session has done so far: its ingested calls, then those the hooks stored live
-    (a failure with its error signature, which re-arms a lesson of that error)."""
+def session_state(conn: sqlite3.Connection, session_id: str, signed: bool = False) -> SessionState:
+    """What the session has done so far: its ingested calls, then those the hooks stored live;
+    `signed`: each failure with its error signature too (what re-arms a general lesson, read only
+    when one is met: computing them costs the session's failures)."""
     from lessonloop.analyze.outcomes import NOT_AGENT_FAILURES
-    from lessonloop.learn.signatures import call_signature
     from lessonloop.lesson_model.triggers import SessionState, command_segments
+
+    if signed:
+        from lessonloop.learn.signatures import call_signature
 
     state = SessionState()
     found = conn.execute("SELECT git_branch FROM sessions WHERE id = ?", (session_id,)).fetchone()
@@ -299,7 +305,7 @@ def session_state(conn: sqlite3.Connection, session_id: str) -> SessionState:
         tool_input = _input(input_json)
         signature = (
             call_signature(kind, tool, error_text, segments, branch, exit_code, tool_input)
-            if status == "error"
+            if signed and status == "error"
             else None
         )
         state.record(
