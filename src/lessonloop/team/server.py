@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import psycopg
 
 CONNECT_TIMEOUT_S = 10
+SEARCH_PATH = "-c search_path=pg_catalog,pg_temp"
 
 
 class TeamError(Exception):
@@ -53,7 +54,9 @@ def connect(url: str) -> psycopg.Connection[Any]:
     """A connection to the team's database (TeamError saying why when there is none)."""
     pg = _psycopg()
     try:
-        conn: psycopg.Connection[Any] = pg.connect(url, connect_timeout=CONNECT_TIMEOUT_S)
+        # builtins only: a function a login planted in `public` (where members may create before
+        # PostgreSQL 15) is never a closer match for a call of ours, as the owner or as a member
+        conn: psycopg.Connection[Any] = pg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, options=SEARCH_PATH)
     except pg.Error as exc:
         raise TeamError(f"cannot reach the team's server at {shown_url(url)}: {_first_line(exc)}") from exc
     return conn
@@ -79,13 +82,14 @@ def init_schema(url: str, member: str | None) -> InitResult:
     conn = connect(url)
     try:
         with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext('lessonloop_team.schema'))")
+            conn.execute("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('lessonloop_team.schema'))")
             existed = conn.execute(
                 "SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", (server_schema.SCHEMA,)
             ).fetchone()
             conn.execute(server_schema.table_statements())
-            vectors, note = _try_vectors(conn, psycopg)
-            conn.execute(server_schema.function_statements(vectors))
+            vector_schema, note = _try_vectors(conn, psycopg)
+            vectors = vector_schema is not None
+            conn.execute(server_schema.function_statements(vector_schema))
             conn.execute(
                 """INSERT INTO lessonloop_team.meta (key, value) VALUES ('schema_version', %s), ('vectors', %s)
                    ON CONFLICT (key) DO UPDATE SET value = excluded.value""",
@@ -114,16 +118,21 @@ def init_schema(url: str, member: str | None) -> InitResult:
     return InitResult(existed is None, vectors, "" if vectors else note, first, token)
 
 
-def _try_vectors(conn: psycopg.Connection[Any], psycopg: Any) -> tuple[bool, str]:
+def _try_vectors(conn: psycopg.Connection[Any], psycopg: Any) -> tuple[str | None, str]:
     """pgvector's extension and column when the server has it (a savepoint keeps a refusal from
-    ending the transaction); (False, why) when not."""
+    ending the transaction): (the extension's schema, ""); (None, why) when not."""
     try:
         with conn.transaction():
             conn.execute("CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public")
-            conn.execute(server_schema.vector_statements())
+            found = conn.execute(
+                """SELECT n.nspname FROM pg_catalog.pg_extension e
+                   JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'"""
+            ).fetchone()
+            schema = str(found[0]) if found else "public"
+            conn.execute(server_schema.vector_statements(schema))
     except psycopg.Error as exc:
-        return False, f"no pgvector on this server ({_first_line(exc)}): full-text search only"
-    return True, ""
+        return None, f"no pgvector on this server ({_first_line(exc)}): full-text search only"
+    return schema, ""
 
 
 class TeamServer:
@@ -248,8 +257,8 @@ class TeamServer:
         with self._call("search by meaning"):
             # the type wherever the extension was created (not necessarily on this session's search_path)
             found = self.conn.execute(
-                "SELECT format('%I.%I', n.nspname, t.typname) FROM pg_type t JOIN pg_namespace n "
-                "ON n.oid = t.typnamespace WHERE t.typname = 'vector' LIMIT 1"
+                "SELECT pg_catalog.format('%I.%I', n.nspname, t.typname) FROM pg_catalog.pg_type t "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.typname = 'vector' LIMIT 1"
             ).fetchone()
             info = self._psycopg.types.TypeInfo.fetch(self.conn, found[0]) if found else None
             if info is None:

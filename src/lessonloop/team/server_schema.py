@@ -17,11 +17,12 @@ SCHEMA = "lessonloop_team"
 # `lessonloop team init` on a server of an older version brings it up to this one (tables and
 # columns IF NOT EXISTS, functions CREATE OR REPLACE, their signatures kept so members whose
 # lessonloop is older keep working). 2: item_members(), the one query of an item's members.
-SCHEMA_VERSION = 2
+# 3: no function searches `public` (a function planted there ran with the owner's rights).
+SCHEMA_VERSION = 3
 
 _TABLES = """
 CREATE SCHEMA IF NOT EXISTS lessonloop_team;
-SET LOCAL search_path TO lessonloop_team, public;
+SET LOCAL search_path TO lessonloop_team;
 CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE IF NOT EXISTS members (
     name text PRIMARY KEY,
@@ -78,7 +79,7 @@ CREATE TABLE IF NOT EXISTS batches (
 """
 
 _VECTOR = """
-ALTER TABLE lessonloop_team.items ADD COLUMN IF NOT EXISTS embedding vector;
+ALTER TABLE lessonloop_team.items ADD COLUMN IF NOT EXISTS embedding {vector_schema}.vector;
 ALTER TABLE lessonloop_team.items ADD COLUMN IF NOT EXISTS embedding_model text;
 """
 
@@ -116,13 +117,13 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION lessonloop_team.push(p_member text, p_token text, p_batch text, p_items jsonb)
-RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = lessonloop_team, public, pg_temp AS $$
+RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = lessonloop_team, pg_temp AS $$
 DECLARE
     it jsonb;
     changed integer := 0;
 BEGIN
     PERFORM require_role(p_member, p_token, 'write');
-    PERFORM pg_advisory_xact_lock(hashtext('lessonloop_team.changes'));
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('lessonloop_team.changes'));
     IF EXISTS (SELECT 1 FROM batches WHERE member = p_member AND batch_id = p_batch) THEN
         RETURN -1;  -- received before: nothing to do
     END IF;
@@ -206,7 +207,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = lessonloop_team, pg_temp AS 
 DECLARE gone text; removed integer := 0;
 BEGIN
     PERFORM member_role(p_member, p_token);
-    PERFORM pg_advisory_xact_lock(hashtext('lessonloop_team.changes'));
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('lessonloop_team.changes'));
     FOR gone IN DELETE FROM contributions WHERE member = p_member RETURNING item_id LOOP
         PERFORM settle_author(gone);
         removed := removed + 1;
@@ -219,7 +220,7 @@ CREATE OR REPLACE FUNCTION lessonloop_team.reject(p_member text, p_token text, p
 RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = lessonloop_team, pg_temp AS $$
 BEGIN
     PERFORM require_role(p_member, p_token, 'maintain');
-    PERFORM pg_advisory_xact_lock(hashtext('lessonloop_team.changes'));
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('lessonloop_team.changes'));
     UPDATE items SET rejected_by = p_member, rejected_at = now(), reject_reason = p_reason,
         seq = nextval('change_seq'), changed_at = now()
     WHERE id = p_item;
@@ -271,27 +272,29 @@ END $$;
 """
 
 _VECTOR_UPDATE = """IF it ? 'embedding' AND jsonb_typeof(it->'embedding') = 'array' THEN
-            UPDATE items SET embedding = (it->>'embedding')::vector, embedding_model = it->>'embedding_model'
+            UPDATE items SET embedding = (it->>'embedding')::{vector_schema}.vector, embedding_model = it->>'embedding_model'
             WHERE items.id = it->>'id' AND items.author = p_member;
         END IF;"""
 
 # With pgvector only (the function's argument is of its type): the team's lessons nearest by meaning
 # to a vector of the same model, by cosine distance.
 _SIMILAR = """
-CREATE OR REPLACE FUNCTION lessonloop_team.similar(p_member text, p_token text, p_vector vector, p_model text,
+CREATE OR REPLACE FUNCTION lessonloop_team.similar(p_member text, p_token text, p_vector {vector_schema}.vector,
+                                                  p_model text,
                                                   p_limit integer)
 RETURNS TABLE (id text, kind text, project text, payload jsonb, members text[], rank real)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = lessonloop_team, public, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = lessonloop_team, pg_temp AS $$
 BEGIN
     PERFORM member_role(p_member, p_token);
     RETURN QUERY
     SELECT i.id, i.kind, i.project, i.payload,
            item_members(i.id),
-           (1 - (i.embedding <=> p_vector))::real
+           (1 - (i.embedding OPERATOR({vector_schema}.<=>) p_vector))::real
     FROM items i
-    WHERE i.embedding IS NOT NULL AND i.embedding_model = p_model AND vector_dims(i.embedding) = vector_dims(p_vector)
+    WHERE i.embedding IS NOT NULL AND i.embedding_model = p_model
+      AND {vector_schema}.vector_dims(i.embedding) = {vector_schema}.vector_dims(p_vector)
       AND i.author IS NOT NULL AND i.rejected_by IS NULL
-    ORDER BY i.embedding <=> p_vector, i.id LIMIT p_limit;
+    ORDER BY i.embedding OPERATOR({vector_schema}.<=>) p_vector, i.id LIMIT p_limit;
 END $$;
 """
 
@@ -307,10 +310,23 @@ def table_statements() -> str:
     return _TABLES
 
 
-def vector_statements() -> str:
-    return _VECTOR
+def quoted(name: str) -> str:
+    """A schema's name as an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
 
 
-def function_statements(with_vectors: bool) -> str:
-    functions = _FUNCTIONS.replace("{vector_update}", _VECTOR_UPDATE if with_vectors else "")
-    return functions + (_SIMILAR if with_vectors else "") + _GRANTS
+def vector_statements(vector_schema: str) -> str:
+    """pgvector's columns, its type named in `vector_schema` (the schema the extension lives in)."""
+    return _VECTOR.replace("{vector_schema}", quoted(vector_schema))
+
+
+def function_statements(vector_schema: str | None) -> str:
+    """Every function, with pgvector's parts when `vector_schema` names the extension's schema.
+
+    No function's search_path holds `public` (or any schema members may create in): a function
+    there with a closer match than pg_catalog's (`public.pg_advisory_xact_lock(integer)` for
+    `hashtext`'s integer) would run with the owner's rights. pgvector's type, operator and
+    functions are named with their schema instead."""
+    vector_update = _VECTOR_UPDATE if vector_schema else ""
+    functions = _FUNCTIONS.replace("{vector_update}", vector_update) + (_SIMILAR if vector_schema else "") + _GRANTS
+    return functions.replace("{vector_schema}", quoted(vector_schema)) if vector_schema else functions

@@ -1,0 +1,136 @@
+"""The team server trusts no client (issue 25): attacks of a security review, each on a real
+PostgreSQL server.
+
+Planted functions: where members may CREATE in `public` (the default before PostgreSQL 15, which
+docs/team.md supports), a login planted `public.pg_advisory_xact_lock(integer)`, a closer match
+for `hashtext`'s integer than pg_catalog's bigint lock, and it ran with the owner's rights inside
+the SECURITY DEFINER `push`: the next honest push made a read member a maintainer. No function of
+the schema may search `public`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.team_server import Server, ServerUnavailable, start_server
+
+psycopg = pytest.importorskip("psycopg")
+
+from lessonloop.team import server_schema  # noqa: E402
+from lessonloop.team.server import TeamServer, init_schema  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    try:
+        server = start_server(tmp_path_factory.mktemp("postgres"))
+    except ServerUnavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+# Functions a login may create in `public` that match the schema's calls better than pg_catalog's
+# do (an integer for a bigint parameter, an unknown literal read as text rather than name or
+# regconfig): each records that it ran, as the user it ran as, and what that user could do.
+PLANTED = """
+CREATE TABLE public.pwned (what text, who text);
+GRANT INSERT, SELECT ON public.pwned TO PUBLIC;
+CREATE FUNCTION public.pg_advisory_xact_lock(integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO public.pwned VALUES ('pg_advisory_xact_lock', current_user);
+    UPDATE lessonloop_team.members SET role = 'maintain' WHERE name = 'mallory';
+EXCEPTION WHEN OTHERS THEN NULL;
+END $$;
+CREATE FUNCTION public.convert_to(text, text) RETURNS bytea LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO public.pwned VALUES ('convert_to', current_user);
+    RETURN pg_catalog.convert_to($1, $2::name);
+END $$;
+CREATE FUNCTION public.to_tsvector(text, text) RETURNS tsvector LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO public.pwned VALUES ('to_tsvector', current_user);
+    RETURN pg_catalog.to_tsvector($1::regconfig, $2);
+END $$;
+"""
+
+
+def _as(url: str, user: str) -> str:
+    return psycopg.conninfo.make_conninfo(url, user=user)
+
+
+def _item(n: int) -> dict[str, Any]:
+    return {
+        "id": f"lesson-{n}",
+        "kind": "lesson",
+        "project": "",
+        "signature": f"sig-{n}",
+        "payload": {"title": f"`tool {n}` without --flag fails", "body": "b", "prevention": "p"},
+        "counts": {"sessions": 2, "failed_sessions": 1},
+        "digest": f"digest-{n}",
+        "first_seen": "2026-11-01T00:00:00Z",
+        "last_seen": "2026-11-02T00:00:00Z",
+    }
+
+
+@pytest.mark.parametrize("planted", ["before the team was made", "after"])
+def test_a_function_planted_in_public_never_runs_inside_the_teams_functions(team_server: Server, planted: str) -> None:
+    url = team_server.new_database()
+    mallory_login = f"mallory_{psycopg.conninfo.conninfo_to_dict(url)['dbname']}"  # roles are the cluster's
+    with psycopg.connect(team_server.admin_url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {mallory_login} LOGIN")
+    with psycopg.connect(url, autocommit=True) as owner:
+        owner.execute("GRANT CREATE ON SCHEMA public TO PUBLIC")  # PostgreSQL 12-14's default
+    if planted != "after":
+        with psycopg.connect(_as(url, mallory_login), autocommit=True) as mallory:
+            mallory.execute(PLANTED)
+    made = init_schema(url, "alice")
+    assert made.token is not None
+    with TeamServer(url, "alice", made.token) as alice:
+        read_token = alice.add_member("mallory", "read")
+    if planted == "after":
+        with psycopg.connect(_as(url, mallory_login), autocommit=True) as mallory:
+            mallory.execute(PLANTED)
+        init_schema(url, None)  # the owner brings the server up to date after the plant: still safe
+
+    with TeamServer(url, "alice", made.token) as alice:
+        assert alice.push("batch-1", [_item(1), _item(2)]) == 2
+        assert [row.item_id for row in alice.pull(0, 10)] == ["lesson-1", "lesson-2"]
+        assert alice.search("flag", 5)
+        alice.reject("lesson-2", "wrong")
+        alice.forget()
+        if made.vectors:
+            assert alice.similar([0.1, 0.2, 0.3], "m", 3) == []
+    with TeamServer(url, "mallory", read_token) as mallory:
+        mallory.pull(0, 10)
+
+    with psycopg.connect(url, autocommit=True) as owner:
+        ran = owner.execute("SELECT what, who FROM public.pwned").fetchall()
+        role = owner.execute("SELECT role FROM lessonloop_team.members WHERE name = 'mallory'").fetchone()
+        paths = owner.execute(
+            """SELECT p.proname, c.setting FROM pg_catalog.pg_proc p
+               JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace,
+               LATERAL unnest(coalesce(p.proconfig, '{}')) c(setting)
+               WHERE n.nspname = %s AND p.prosecdef""",
+            (server_schema.SCHEMA,),
+        ).fetchall()
+    assert ran == []
+    assert role == ("read",)
+    assert paths and all("public" not in setting for _name, setting in paths), paths
+
+
+def test_the_schema_text_names_no_public_in_any_search_path() -> None:
+    for vector_schema in (None, "public", 'odd"name'):
+        text = server_schema.function_statements(vector_schema)
+        for line in text.splitlines():
+            if "search_path" in line:
+                assert "public" not in line, line
+    assert '"odd""name".vector' in server_schema.function_statements('odd"name')
+    assert "public" not in server_schema.table_statements().split("search_path", 1)[1].splitlines()[0]
+    # pgvector's objects are named with the extension's schema, never found through the path
+    with_vectors = server_schema.function_statements("public")
+    assert 'OPERATOR("public".<=>)' in with_vectors and '::"public".vector' in with_vectors
