@@ -409,11 +409,11 @@ def test_a_pull_whose_connection_drops_midway_resumes_where_it_stopped(
 
         pages = 0
 
-        def pull(self, after: int, limit: int) -> Any:
+        def pull_page(self, after: int, limit: int) -> Any:
             self.pages += 1
             if self.pages == 3:
                 self.conn.close()
-            return super().pull(after, limit)
+            return super().pull_page(after, limit)
 
     conn = open_store(b)
     config = conn.execute("SELECT member, token FROM team_config").fetchone()

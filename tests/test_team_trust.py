@@ -10,16 +10,19 @@ the schema may search `public`."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.conftest import cli
 from tests.team_server import Server, ServerUnavailable, start_server
 
 psycopg = pytest.importorskip("psycopg")
 
 from lessonloop.team import server_schema  # noqa: E402
-from lessonloop.team.server import TeamServer, init_schema  # noqa: E402
+from lessonloop.team.items import item_id  # noqa: E402
+from lessonloop.team.server import TeamError, TeamServer, init_schema  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +66,9 @@ def _as(url: str, user: str) -> str:
     return psycopg.conninfo.make_conninfo(url, user=user)
 
 
-def _item(n: int) -> dict[str, Any]:
-    return {
-        "id": f"lesson-{n}",
+def _item(n: int, **changes: Any) -> dict[str, Any]:
+    item = {
+        "id": item_id("lesson", "", f"sig-{n}"),
         "kind": "lesson",
         "project": "",
         "signature": f"sig-{n}",
@@ -75,6 +78,7 @@ def _item(n: int) -> dict[str, Any]:
         "first_seen": "2026-11-01T00:00:00Z",
         "last_seen": "2026-11-02T00:00:00Z",
     }
+    return item | changes
 
 
 @pytest.mark.parametrize("planted", ["before the team was made", "after"])
@@ -99,9 +103,9 @@ def test_a_function_planted_in_public_never_runs_inside_the_teams_functions(team
 
     with TeamServer(url, "alice", made.token) as alice:
         assert alice.push("batch-1", [_item(1), _item(2)]) == 2
-        assert [row.item_id for row in alice.pull(0, 10)] == ["lesson-1", "lesson-2"]
+        assert [row.signature for row in alice.pull(0, 10)] == ["sig-1", "sig-2"]
         assert alice.search("flag", 5)
-        alice.reject("lesson-2", "wrong")
+        alice.reject(_item(2)["id"], "wrong")
         alice.forget()
         if made.vectors:
             assert alice.similar([0.1, 0.2, 0.3], "m", 3) == []
@@ -134,3 +138,67 @@ def test_the_schema_text_names_no_public_in_any_search_path() -> None:
     # pgvector's objects are named with the extension's schema, never found through the path
     with_vectors = server_schema.function_statements("public")
     assert 'OPERATOR("public".<=>)' in with_vectors and '::"public".vector' in with_vectors
+
+
+@pytest.fixture(scope="module")
+def team(team_server: Server) -> tuple[str, str, str]:
+    """A team: its URL, alice's (maintain) token and bob's (write)."""
+    url = team_server.new_database()
+    made = init_schema(url, "alice")
+    assert made.token is not None
+    with TeamServer(url, "alice", made.token) as alice:
+        bob = alice.add_member("bob", "write")
+    return url, made.token, bob
+
+
+@pytest.mark.parametrize(
+    ("items", "said"),
+    [
+        ([_item(1, counts={"sessions": 5, "failed_sessions": 1e400})], "count failed_sessions is not a number"),
+        ([_item(1, counts={"sessions": -1, "failed_sessions": 0})], "count sessions is not a number"),
+        ([_item(1, counts={"sessions": "5"})], "count sessions is not a number"),
+        ([_item(1, counts={"sessions": 1, "failed_sessions": 5})], "more failing sessions than sessions"),
+        ([_item(1, counts={f"c{n}": 1 for n in range(20)})], "at most 16 numbers"),
+        ([_item(1, id=item_id("lesson", "", "another lesson"))], "its id is not the one"),
+        ([_item(1, payload={"title": "x" * 70_000})], "texts are not an object of at most"),
+        ([_item(1, payload="a text")], "texts are not an object"),
+        ([_item(1, signature="s" * 300)], "missing or too long"),
+        ([_item(n) for n in range(501)], "at most 500 items"),
+        ([_item(1, embedding=[0.0] * 5000, embedding_model="m")], "its vector is not a list"),
+    ],
+)
+def test_a_push_the_server_cannot_trust_is_refused_whole_and_changes_nothing(
+    team: tuple[str, str, str], items: list[dict[str, Any]], said: str
+) -> None:
+    url, _alice, bob = team
+    with TeamServer(url, "bob", bob) as server:
+        before = server.status()["last_seq"]
+        with pytest.raises(TeamError, match=said):
+            server.push(f"batch-{said[:20]}", [_item(900), *items])  # a good item first: not kept either
+        assert server.status()["last_seq"] == before
+
+
+def test_an_item_that_does_not_parse_is_skipped_with_a_message_and_the_cursor_passes_it(
+    team: tuple[str, str, str], tmp_path: Path
+) -> None:
+    """A server written by an older lessonloop (or by hand) may hold a count a client cannot read:
+    the pull says which item it skipped and why, keeps the others, and does not stop there."""
+    url, alice, bob = team
+    with TeamServer(url, "bob", bob) as server:
+        server.push("batch-good", [_item(700), _item(701)])
+    bad = item_id("lesson", "", "sig-700")
+    with psycopg.connect(url, autocommit=True) as owner:  # as the old server stored it: 1e400 summed
+        owner.execute(
+            "UPDATE lessonloop_team.contributions SET counts = '{\"sessions\": 1e400}' WHERE item_id = %s", (bad,)
+        )
+    store = tmp_path / "lessonloop.db"
+    joined = cli("team", "join", url, "--as", "alice", "--token", alice, "--db", store, "--json")
+    assert joined.exit_code == 0, joined.stderr + joined.output
+    first, again = (cli("team", "pull", "--db", store, "--json") for _ in range(2))
+    assert first.exit_code == 0 and "Traceback" not in first.stderr, first.stderr
+    result, second = first.json(), again.json()
+    assert len(result["skipped"]) == 1 and bad[:20] in result["skipped"][0] and "not a count" in result["skipped"][0]
+    assert result["items"] == 1  # the good one came
+    assert second["skipped"] == [] and second["items"] == 0  # the cursor passed it
+    text = cli("team", "pull", "--db", store)
+    assert text.exit_code == 0 and "Pulled 0 item(s)" in text.output

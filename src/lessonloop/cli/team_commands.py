@@ -294,6 +294,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
         f"Pulled {result.items} item(s): {result.new} new team lesson(s), {result.updated} updated, "
         f"{result.removed} removed, {result.rejected} rejected by a maintainer; cursor at {result.cursor}."
     ]
+    lines += [f"Skipped {what}" for what in result.skipped]
     return _say(args, result.to_json(), lines)
 
 
@@ -315,6 +316,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         f"Pushed {pushed.items} item(s) in {pushed.batches} batch(es); pulled {pulled.items} "
         f"({pulled.new} new team lesson(s)); cursor at {pulled.cursor}."
     ]
+    lines += [f"Skipped {what}" for what in pulled.skipped]
     if args.after_ingest:
         lines.append(f"Sync after ingest: {args.after_ingest}.")
     return _say(args, {"push": pushed.to_json(), "pull": pulled.to_json()}, lines)

@@ -6,11 +6,12 @@ hooks never import this package). Every error comes back as a TeamError saying w
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lessonloop import json_codec
@@ -189,28 +190,26 @@ class TeamServer:
         return int(row[0]) if row else 0
 
     def pull(self, after: int, limit: int) -> list[Incoming]:
-        """The items changed after `after`, in the server's order, at most `limit`."""
+        """The items changed after `after`, in the server's order, at most `limit` (those that do
+        not parse left out: `pull_page` says which)."""
+        return self.pull_page(after, limit).items
+
+    def pull_page(self, after: int, limit: int) -> PulledPage:
+        """The items changed after `after`, in the server's order, at most `limit`; an item that
+        does not parse (a count that is not a finite number, a field of the wrong type: a
+        server made by another program, or a member's push before the server checked) is
+        skipped with what is wrong, and the page's last change number passes it."""
         with self._call("pull"):
             rows = self.conn.execute(
                 "SELECT * FROM lessonloop_team.pull(%s, %s, %s, %s)", (self.member, self._token, after, limit)
             ).fetchall()
-        return [
-            Incoming(
-                seq=int(r[0]),
-                item_id=r[1],
-                kind=r[2],
-                project=r[3],
-                signature=r[4],
-                payload=dict(r[5] or {}),
-                rejected_by=r[6],
-                reject_reason=r[7],
-                totals={k: float(v) for k, v in (r[8] or {}).items()},
-                members=tuple(r[9] or ()),
-                first_seen=r[10],
-                last_seen=r[11],
-            )
-            for r in rows
-        ]
+        page = PulledPage(rows=len(rows), last_seq=max((int(r[0]) for r in rows), default=after))
+        for r in rows:
+            try:
+                page.items.append(incoming(r))
+            except (TypeError, ValueError, OverflowError) as exc:
+                page.skipped.append(f"item {str(r[1])[:40]} (change {r[0]}): {exc}")
+        return page
 
     def forget(self) -> int:
         with self._call("forget"):
@@ -269,6 +268,53 @@ class TeamServer:
                 (self.member, self._token, np.asarray(vector, dtype=np.float32), model, limit),
             ).fetchall()
         return _hits(rows)
+
+
+MAX_COUNT = 1e12  # no count of a real team comes near: a total above it is not a count
+
+
+@dataclass(slots=True)
+class PulledPage:
+    rows: int  # items the server sent
+    last_seq: int  # the highest change number among them (the cursor passes skipped items too)
+    items: list[Incoming] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # items that did not parse, and why
+
+
+def incoming(r: Sequence[Any]) -> Incoming:
+    """One row of `pull` as an Incoming; ValueError saying what is wrong when it does not parse."""
+    totals: dict[str, float] = {}
+    for name, value in dict(r[8] or {}).items():
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            number = math.nan
+        if not math.isfinite(number) or not 0 <= number <= MAX_COUNT:
+            raise ValueError(f"count {str(name)[:40]!r} is {str(value)[:40]}, not a count")
+        totals[str(name)] = number
+    payload = r[5] or {}
+    if not isinstance(payload, dict):
+        raise ValueError(f"its texts are a {type(payload).__name__}, not an object")
+    members = r[9] or ()
+    if not isinstance(members, list | tuple) or not all(isinstance(m, str) for m in members):
+        raise ValueError("its members are not a list of names")
+    for name, field_value in (("id", r[1]), ("kind", r[2]), ("project", r[3]), ("signature", r[4])):
+        if not isinstance(field_value, str):
+            raise ValueError(f"its {name} is not text")
+    return Incoming(
+        seq=int(r[0]),
+        item_id=r[1],
+        kind=r[2],
+        project=r[3],
+        signature=r[4],
+        payload=dict(payload),
+        rejected_by=r[6],
+        reject_reason=r[7],
+        totals=totals,
+        members=tuple(members),
+        first_seen=r[10],
+        last_seen=r[11],
+    )
 
 
 def _hits(rows: Sequence[Any]) -> list[dict[str, Any]]:

@@ -17,8 +17,11 @@ SCHEMA = "lessonloop_team"
 # `lessonloop team init` on a server of an older version brings it up to this one (tables and
 # columns IF NOT EXISTS, functions CREATE OR REPLACE, their signatures kept so members whose
 # lessonloop is older keep working). 2: item_members(), the one query of an item's members.
-# 3: no function searches `public` (a function planted there ran with the owner's rights).
+# 3: no function searches `public` (a function planted there ran with the owner's rights); a push
+# is checked whole before anything is written (check_push).
 SCHEMA_VERSION = 3
+MAX_PUSH_ITEMS = 500  # items in one push (a member sends 100 a batch: team/sync.py PUSH_BATCH)
+MAX_ITEM_TEXT = 65_536  # bytes of an item's texts, and of its evidence
 
 _TABLES = """
 CREATE SCHEMA IF NOT EXISTS lessonloop_team;
@@ -116,6 +119,89 @@ BEGIN
     RETURN found_role;
 END $$;
 
+-- What a push may hold, checked before anything is written: the server trusts no client. An item's
+-- id is derived from its kind, project and signature (team/items.py item_id), every count is a
+-- number from 0 to 1e9 (a lesson's failing sessions no more than its sessions), and every text,
+-- object and list has a bound. A push breaking one is refused whole, naming the item and why.
+CREATE OR REPLACE FUNCTION lessonloop_team.check_push(p_items jsonb) RETURNS void
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    it jsonb;
+    counts jsonb;
+    entry record;
+    item_label text;
+    expected text;
+BEGIN
+    IF jsonb_typeof(p_items) IS DISTINCT FROM 'array' THEN
+        RAISE EXCEPTION 'a push is a list of items' USING ERRCODE = '22023';
+    END IF;
+    IF jsonb_array_length(p_items) > {max_items} THEN
+        RAISE EXCEPTION 'a push holds at most {max_items} items (this one %)', jsonb_array_length(p_items)
+            USING ERRCODE = '22023';
+    END IF;
+    FOR it IN SELECT value FROM jsonb_array_elements(p_items) LOOP
+        IF jsonb_typeof(it) IS DISTINCT FROM 'object' OR jsonb_typeof(it->'id') IS DISTINCT FROM 'string'
+           OR length(it->>'id') > 64 THEN
+            RAISE EXCEPTION 'an item of the push has no id' USING ERRCODE = '22023';
+        END IF;
+        item_label := 'item ' || (it->>'id');
+        IF coalesce(it->>'deleted', 'false') = 'true' THEN
+            CONTINUE;
+        END IF;
+        IF it->>'kind' IS NULL OR it->>'kind' NOT IN ('lesson', 'command')
+           OR jsonb_typeof(it->'project') IS DISTINCT FROM 'string' OR length(it->>'project') > 500
+           OR jsonb_typeof(it->'signature') IS DISTINCT FROM 'string' OR length(it->>'signature') > 200
+           OR jsonb_typeof(it->'digest') IS DISTINCT FROM 'string' OR length(it->>'digest') > 64 THEN
+            RAISE EXCEPTION '%: its kind, project, signature or digest is missing or too long', item_label
+                USING ERRCODE = '22023';
+        END IF;
+        expected := left(encode(sha256(convert_to(it->>'kind', 'UTF8') || decode('00', 'hex')
+                        || convert_to(it->>'project', 'UTF8') || decode('00', 'hex')
+                        || convert_to(it->>'signature', 'UTF8')), 'hex'), 32);
+        IF it->>'id' <> expected THEN
+            RAISE EXCEPTION '%: its id is not the one its kind, project and signature make', item_label
+                USING ERRCODE = '22023';
+        END IF;
+        IF jsonb_typeof(it->'payload') IS DISTINCT FROM 'object' OR octet_length((it->'payload')::text) > {max_text} THEN
+            RAISE EXCEPTION '%: its texts are not an object of at most {max_text} bytes', item_label
+                USING ERRCODE = '22023';
+        END IF;
+        IF it ? 'evidence' AND jsonb_typeof(it->'evidence') <> 'null'
+           AND (jsonb_typeof(it->'evidence') <> 'object' OR octet_length((it->'evidence')::text) > {max_text}) THEN
+            RAISE EXCEPTION '%: its evidence is not an object of at most {max_text} bytes', item_label
+                USING ERRCODE = '22023';
+        END IF;
+        IF (it ? 'first_seen' AND jsonb_typeof(it->'first_seen') NOT IN ('string', 'null'))
+           OR (it ? 'last_seen' AND jsonb_typeof(it->'last_seen') NOT IN ('string', 'null'))
+           OR length(it->>'first_seen') > 40 OR length(it->>'last_seen') > 40 THEN
+            RAISE EXCEPTION '%: its first or last seen is not a time', item_label USING ERRCODE = '22023';
+        END IF;
+        IF it ? 'embedding' AND jsonb_typeof(it->'embedding') <> 'null'
+           AND (jsonb_typeof(it->'embedding') <> 'array' OR jsonb_array_length(it->'embedding') > 4096
+                OR jsonb_typeof(it->'embedding_model') IS DISTINCT FROM 'string'
+                OR length(it->>'embedding_model') > 200) THEN
+            RAISE EXCEPTION '%: its vector is not a list of at most 4096 numbers with its model', item_label
+                USING ERRCODE = '22023';
+        END IF;
+        counts := it->'counts';
+        IF jsonb_typeof(counts) IS DISTINCT FROM 'object' OR (SELECT count(*) FROM jsonb_object_keys(counts)) > 16 THEN
+            RAISE EXCEPTION '%: its counts are not an object of at most 16 numbers', item_label
+                USING ERRCODE = '22023';
+        END IF;
+        FOR entry IN SELECT key, value FROM jsonb_each(counts) LOOP
+            IF length(entry.key) > 40 OR jsonb_typeof(entry.value) <> 'number'
+               OR (entry.value)::text::numeric < 0 OR (entry.value)::text::numeric > 1e9 THEN
+                RAISE EXCEPTION '%: count % is not a number from 0 to 1e9', item_label, left(entry.key, 40)
+                    USING ERRCODE = '22023';
+            END IF;
+        END LOOP;
+        IF it->>'kind' = 'lesson' AND coalesce((counts->>'failed_sessions')::numeric, 0)
+                                      > coalesce((counts->>'sessions')::numeric, 0) THEN
+            RAISE EXCEPTION '%: more failing sessions than sessions', item_label USING ERRCODE = '22023';
+        END IF;
+    END LOOP;
+END $$;
+
 CREATE OR REPLACE FUNCTION lessonloop_team.push(p_member text, p_token text, p_batch text, p_items jsonb)
 RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = lessonloop_team, pg_temp AS $$
 DECLARE
@@ -123,6 +209,10 @@ DECLARE
     changed integer := 0;
 BEGIN
     PERFORM require_role(p_member, p_token, 'write');
+    PERFORM lessonloop_team.check_push(p_items);
+    IF length(p_batch) > 100 THEN
+        RAISE EXCEPTION 'a batch id is at most 100 characters' USING ERRCODE = '22023';
+    END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('lessonloop_team.changes'));
     IF EXISTS (SELECT 1 FROM batches WHERE member = p_member AND batch_id = p_batch) THEN
         RETURN -1;  -- received before: nothing to do
@@ -303,6 +393,7 @@ GRANT USAGE ON SCHEMA lessonloop_team TO PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA lessonloop_team FROM PUBLIC;
 REVOKE ALL ON FUNCTION lessonloop_team.settle_author(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION lessonloop_team.item_members(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION lessonloop_team.check_push(jsonb) FROM PUBLIC;
 """
 
 
@@ -328,5 +419,13 @@ def function_statements(vector_schema: str | None) -> str:
     `hashtext`'s integer) would run with the owner's rights. pgvector's type, operator and
     functions are named with their schema instead."""
     vector_update = _VECTOR_UPDATE if vector_schema else ""
-    functions = _FUNCTIONS.replace("{vector_update}", vector_update) + (_SIMILAR if vector_schema else "") + _GRANTS
+    functions = (
+        (
+            _FUNCTIONS.replace("{vector_update}", vector_update)
+            .replace("{max_items}", str(MAX_PUSH_ITEMS))
+            .replace("{max_text}", str(MAX_ITEM_TEXT))
+        )
+        + (_SIMILAR if vector_schema else "")
+        + _GRANTS
+    )
     return functions.replace("{vector_schema}", quoted(vector_schema)) if vector_schema else functions

@@ -60,6 +60,7 @@ class PullResult:
     removed: int = 0
     rejected: int = 0
     cursor: int = 0
+    skipped: list[str] = field(default_factory=list)  # items that did not parse, and why
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +71,7 @@ class PullResult:
             "removed": self.removed,
             "rejected": self.rejected,
             "cursor": self.cursor,
+            "skipped": list(self.skipped),
         }
 
 
@@ -207,17 +209,19 @@ def pull(
     config = team_state.team_config(conn)  # read once: each page's cursor is the last page's highest change
     cursor = config.pull_seq if config else 0
     while True:
-        pulled = server.pull(cursor, page)
-        if not pulled:
+        got = server.pull_page(cursor, page)
+        if not got.rows:
             team_state.apply_pulled(conn, [], cursor, now(), remotes=remotes, own_ids=own_ids, review=review)
             break
-        cursor = max(cursor, *(p.seq for p in pulled))
+        cursor = max(cursor, got.last_seq)  # past the items skipped too: they do not come back
+        pulled = got.items
+        result.skipped.extend(got.skipped)
         counts = team_state.apply_pulled(conn, pulled, cursor, now(), remotes=remotes, own_ids=own_ids, review=review)
         result.pages += 1
         result.items += len(pulled)
         for name, value in counts.items():
             setattr(result, name, getattr(result, name) + value)
-        if len(pulled) < page:
+        if got.rows < page:
             break
     result.cursor = cursor
     return result
