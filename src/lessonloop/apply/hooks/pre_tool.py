@@ -5,7 +5,8 @@ missing flags, path: a lesson learned from any agent's calls)
 and its prevention has not been done in this session (the "unless" part, checked against the
 session's calls so far). Lessons of tier active or core warn through additionalContext; with
 `--ask` one at confidence >= ASK_AT asks the person (permissionDecision "ask"); with `--block` one
-at confidence >= BLOCK_AT denies the call with the lesson as the reason. Every decision,
+at confidence >= BLOCK_AT denies the call with the lesson as the reason, when the lesson is this
+person's own (learned or written here: a teammate's or an imported one never denies). Every decision,
 "none" included, is recorded in hook_decisions, and each lesson given counts a warning.
 
 Lessons are looked up by an index on (trigger kind, first command word or path), so the cost
@@ -44,8 +45,12 @@ FILE_KEYS = ("file_path", "notebook_path", "path")
 _ORDER = {"warn": 1, "ask": 2, "block": 3}
 _COLUMNS = (
     "id, trigger, title, prevention, prevention_command, sessions, failed_sessions, confidence, last_seen, category,"
-    " kind, error_signature"
+    " kind, error_signature, origin"
 )
+# Whose lessons may deny a call: this person's own (learned from their sessions, or written by
+# them). A lesson from a teammate or an import is another person's text: it warns or asks, never
+# denies (issue 25).
+DENYING_ORIGINS = frozenset({"learned", "manual"})
 TRANSCRIPT_TAIL = 262_144  # bytes of the transcript read for the session's latest prompts
 
 
@@ -163,6 +168,7 @@ def _fired(
         category,
         lesson_kind,
         error_signature,
+        origin,
     ) in rows:
         if not policy.allows_category(category):
             continue
@@ -196,7 +202,7 @@ def _fired(
                 continue
         value = live_confidence(failed, sessions, days_between(last_seen, moment) if last_seen else 0.0, stored)
         action = "warn"
-        if ctx.block and value >= BLOCK_AT:
+        if ctx.block and value >= BLOCK_AT and origin in DENYING_ORIGINS:
             action = "block"
         elif ctx.ask and value >= ASK_AT:
             action = "ask"
