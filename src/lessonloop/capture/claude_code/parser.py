@@ -500,7 +500,7 @@ class ClaudeCodeParser:
             # The call was read in an earlier run and is not pending here: the result names the edit.
             tool = "Write" if tool_use_result.get("type") in ("create", "update") else "Edit"
             pending = PendingCall(tool, None)
-        rejected = texts.is_rejection(text, tool_use_result)
+        rejected = texts.is_rejection(text, tool_use_result, is_error)
         interrupted = not rejected and texts.is_interrupted(text, tool_use_result)
         failed = is_error or rejected or texts.is_harness_error(text, tool_use_result)
         if rejected:

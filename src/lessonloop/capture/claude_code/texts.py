@@ -87,9 +87,11 @@ def block_text(content: Any) -> str:
     return "" if content is None else str(content)
 
 
-def is_rejection(text: str, tool_use_result: Any) -> bool:
-    """A tool call the person rejected in the permission prompt."""
-    return text.startswith(REJECTION_PREFIX) or tool_use_result == "User rejected tool use"
+def is_rejection(text: str, tool_use_result: Any, is_error: bool) -> bool:
+    """A tool call the person rejected in the permission prompt: Claude Code's own text, in a
+    result it marks as an error (a command's output may print the same words: it is data, never
+    the person's rejection), or its record's "User rejected tool use"."""
+    return (is_error and text.startswith(REJECTION_PREFIX)) or tool_use_result == "User rejected tool use"
 
 
 def rejection_feedback(text: str) -> str | None:
