@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     import psycopg
 
 CONNECT_TIMEOUT_S = 10
-SEARCH_PATH = "-c search_path=pg_catalog,pg_temp"
 
 
 class TeamError(Exception):
@@ -55,9 +54,7 @@ def connect(url: str) -> psycopg.Connection[Any]:
     """A connection to the team's database (TeamError saying why when there is none)."""
     pg = _psycopg()
     try:
-        # builtins only: a function a login planted in `public` (where members may create before
-        # PostgreSQL 15) is never a closer match for a call of ours, as the owner or as a member
-        conn: psycopg.Connection[Any] = pg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, options=SEARCH_PATH)
+        conn: psycopg.Connection[Any] = pg.connect(url, connect_timeout=CONNECT_TIMEOUT_S)
     except pg.Error as exc:
         raise TeamError(f"cannot reach the team's server at {shown_url(url)}: {_first_line(exc)}") from exc
     return conn
@@ -83,6 +80,10 @@ def init_schema(url: str, member: str | None) -> InitResult:
     conn = connect(url)
     try:
         with conn.transaction():
+            # builtins only, for this transaction (a pooler keeps no session setting): a function a
+            # login planted in `public` (where members may create before PostgreSQL 15) is never a
+            # closer match for a call of ours; every call lessonloop sends is schema-qualified too
+            conn.execute("SET LOCAL search_path = pg_catalog, pg_temp")
             conn.execute("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('lessonloop_team.schema'))")
             existed = conn.execute(
                 "SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", (server_schema.SCHEMA,)
@@ -103,7 +104,8 @@ def init_schema(url: str, member: str | None) -> InitResult:
                 token = new_token()
                 conn.execute(
                     """INSERT INTO lessonloop_team.members (name, token_hash, role)
-                       VALUES (%s, encode(sha256(convert_to(%s, 'UTF8')), 'hex'), 'maintain')""",
+                       VALUES (%s, pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(%s, 'UTF8')), 'hex'),
+                               'maintain')""",
                     (member, token),
                 )
                 first = member
