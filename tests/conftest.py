@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -177,3 +178,23 @@ def cli(*args: str | Path) -> CliResult:
         except SystemExit as exc:  # argparse usage errors, --help, --version
             code = int(exc.code or 0)
     return CliResult(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture(scope="module")
+def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real PostgreSQL server (tests/team_server.py) for one module's tests, stopped when they
+    are done (not at the end of the whole run); the tests skip with the reason when none starts."""
+    import warnings
+
+    from tests.team_server import ServerUnavailable, start_server
+
+    try:
+        server = start_server(tmp_path_factory.mktemp("postgres"))
+    except ServerUnavailable as exc:
+        pytest.skip(str(exc))
+    if server.fallback_reasons:
+        warnings.warn(f"PostgreSQL from {server.kind}: {'; '.join(server.fallback_reasons)}", stacklevel=1)
+    try:
+        yield server
+    finally:
+        server.stop()

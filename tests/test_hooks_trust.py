@@ -15,8 +15,8 @@ def test_another_persons_lesson_never_denies_a_call_however_sure_its_counts(tmp_
     from lessonloop.learn.engine import Learner
     from lessonloop.store import open_store
     from lessonloop.store.lesson_writer import save_learned
-    from tests.hook_helpers import HookSession, hook_env, no_upstream, run_hook
-    from tests.learning_helpers import Script, play
+    from tests.hook_helpers import HookSession, hook_env, run_hook
+    from tests.learning_helpers import Script, play_all, push_episode
 
     project = tmp_path / "app"
     project.mkdir()
@@ -25,8 +25,7 @@ def test_another_persons_lesson_never_denies_a_call_however_sure_its_counts(tmp_
         learner = Learner()
         script = Script(datetime.now(UTC) - timedelta(minutes=5))  # seen now: no decay
         s = script.session("s0", project=str(project), cwd=str(project), branch="feat-0")
-        play(learner, s.bash("git push", error=no_upstream("feat-0"), error_class="MISSING_PREREQUISITE"))
-        play(learner, s.bash("git push -u origin feat-0"))
+        play_all(learner, push_episode(s))
         (lesson,) = learner.lessons.values()
         lesson.session_failed = {f"s{i}": True for i in range(80)}  # certain: 0.97
         lesson.recount()

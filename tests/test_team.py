@@ -15,8 +15,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +22,7 @@ import pytest
 
 from lessonloop.team.remote_urls import normalize_remote
 from tests.conftest import REPO_ROOT, SHARED_CORPUS, cli
-from tests.team_server import Server, ServerUnavailable, start_server
+from tests.team_server import Server
 
 AIDER = SHARED_CORPUS / "aider" / "aider-dev"
 CODEX = SHARED_CORPUS / "codex" / "codemie"
@@ -41,21 +39,6 @@ def test_ssh_and_https_forms_of_one_repository_are_one_project() -> None:
     assert normalize_remote("ssh://git@github.com:22/example/shared-app.git") == key
     assert normalize_remote("/srv/git/app.git") == "file:srv/git/app"
     assert normalize_remote("git@gitlab.com:group/sub/app.git") != key
-
-
-@pytest.fixture(scope="module")
-def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One server for this module's tests, stopped when they are done (not at the end of the whole run)."""
-    try:
-        server = start_server(tmp_path_factory.mktemp("postgres"))
-    except ServerUnavailable as exc:
-        pytest.skip(str(exc))
-    if server.fallback_reasons:
-        warnings.warn(f"PostgreSQL from {server.kind}: {'; '.join(server.fallback_reasons)}", stacklevel=1)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -409,11 +392,11 @@ def test_a_pull_whose_connection_drops_midway_resumes_where_it_stopped(
 
         pages = 0
 
-        def pull_page(self, after: int, limit: int) -> Any:
+        def pull(self, after: int, limit: int) -> Any:
             self.pages += 1
             if self.pages == 3:
                 self.conn.close()
-            return super().pull_page(after, limit)
+            return super().pull(after, limit)
 
     conn = open_store(b)
     config = conn.execute("SELECT member, token FROM team_config").fetchone()

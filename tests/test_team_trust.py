@@ -9,33 +9,19 @@ the schema may search `public`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import cli
-from tests.team_server import Server, ServerUnavailable, start_server
+from tests.team_server import Server
 
 psycopg = pytest.importorskip("psycopg")
 
 from lessonloop.team import server_schema  # noqa: E402
 from lessonloop.team.items import item_id  # noqa: E402
 from lessonloop.team.server import TeamError, TeamServer, init_schema  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    try:
-        server = start_server(tmp_path_factory.mktemp("postgres"))
-    except ServerUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        yield server
-    finally:
-        server.stop()
-
 
 # Functions a login may create in `public` that match the schema's calls better than pg_catalog's
 # do (an integer for a bigint parameter, an unknown literal read as text rather than name or
@@ -103,7 +89,7 @@ def test_a_function_planted_in_public_never_runs_inside_the_teams_functions(team
 
     with TeamServer(url, "alice", made.token) as alice:
         assert alice.push("batch-1", [_item(1), _item(2)]) == 2
-        assert [row.signature for row in alice.pull(0, 10)] == ["sig-1", "sig-2"]
+        assert [row.signature for row in alice.pull(0, 10).items] == ["sig-1", "sig-2"]
         assert alice.search("flag", 5)
         alice.reject(_item(2)["id"], "wrong")
         alice.forget()

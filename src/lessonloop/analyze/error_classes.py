@@ -161,6 +161,10 @@ _BAD_REGEX = (
     r"unclosed group",
 )
 
+# Gemini CLI's shell tool refusing command substitution, in every version's wording (also read
+# by learn/general_lessons.py for the form the command used)
+REFUSED_SUBSTITUTION = r"Command substitution using [^\n]{0,80}? is not allowed"
+
 RULES: tuple[Rule, ...] = (
     # The harness's own outcomes.
     Rule("user_rejected", USER_REJECTED, 0.99, status="rejected"),
@@ -712,7 +716,7 @@ RULES: tuple[Rule, ...] = (
         "shell_construct_refused",
         PARAMETER_FORMAT,
         0.9,
-        r"Command substitution using [^\n]{0,80}? is not allowed",
+        REFUSED_SUBSTITUTION,
         call_kinds=_SHELL,
     ),
     # A path that does not exist, as Windows and PowerShell say it.

@@ -33,7 +33,9 @@ import re
 from collections.abc import Mapping
 
 from lessonloop.analyze.commands import words_kinds
+from lessonloop.analyze.error_classes import REFUSED_SUBSTITUTION
 from lessonloop.analyze.error_headline import error_headline
+from lessonloop.analyze.inputs import Call
 from lessonloop.analyze.outcomes import NOT_AGENT_FAILURES
 from lessonloop.learn.episodes import Draft, _usage_draft, named_operand, show_command
 from lessonloop.learn.events import CallEvent
@@ -227,8 +229,7 @@ def rejected_operator(error_text: str | None, command: str | None) -> str | None
     return None
 
 
-# A shell tool refusing command substitution (Gemini CLI, every version's wording)
-_REFUSED_SUBSTITUTION = re.compile(r"Command substitution using [^\n]{0,80}? is not allowed")
+_REFUSED_SUBSTITUTION = re.compile(REFUSED_SUBSTITUTION)
 
 
 def refused_substitution(error_text: str | None, command: str | None) -> str | None:
@@ -262,8 +263,13 @@ _UNAVAILABLE_TOOL = (
 
 def unavailable_tool(error_text: str | None, tool: str) -> bool:
     """Whether the error says the call's own tool does not exist here."""
+    return _names_own_tool(_UNAVAILABLE_TOOL, error_text, tool)
+
+
+def _names_own_tool(patterns: tuple[re.Pattern[str], ...], error_text: str | None, tool: str) -> bool:
+    """Whether one of `patterns` finds, in the start of the error, the call's own tool (group 1)."""
     text = (error_text or "")[:2000]
-    return any(found.group(1) == tool for pattern in _UNAVAILABLE_TOOL if (found := pattern.search(text)))
+    return any(found.group(1) == tool for pattern in patterns if (found := pattern.search(text)))
 
 
 # A tool the harness may not use here (Claude Code's permission gate): the tool as a whole, not
@@ -277,8 +283,46 @@ _NOT_GRANTED_TOOL = (
 def tool_not_granted(error_text: str | None, tool: str) -> bool:
     """Whether the error says the call's own tool is not permitted here (not a shell command or a
     path: those are the command's or the path's lesson)."""
-    text = (error_text or "")[:2000]
-    return any(found.group(1) == tool for pattern in _NOT_GRANTED_TOOL if (found := pattern.search(text)))
+    return _names_own_tool(_NOT_GRANTED_TOOL, error_text, tool)
+
+
+def _refused_form(call: Call, headline: str) -> tuple[Trigger, str, str] | None:
+    """(trigger, title, prevention) when a shell or its tool refused a form of the command line:
+    an operator the shell rejects (in every shell tool of the machine), a form of substitution a
+    shell tool refuses, a backslash-escaped quote a shell does not take (in that tool)."""
+    token = rejected_operator(call.error_text, call.command)
+    if token is not None:
+        return (
+            Trigger(SHELL, token=token),
+            f"This shell rejects `{token}`",
+            f"Write the command without `{token}`, in the syntax this shell accepts.",
+        )
+    form = refused_substitution(call.error_text, call.command)
+    if form is not None:
+        return (
+            Trigger(SHELL, token=form, tool=call.tool),
+            f"{call.tool} refuses command substitution (`{form}`)",
+            "Run the inner command on its own first and write its output into the command line.",
+        )
+    if unescaped_quote(headline, call.command):
+        return (
+            Trigger(SHELL, token=ESCAPED_QUOTE, tool=call.tool),
+            'This shell does not take `\\"` as an escaped quote',
+            "Put text that holds a double quote in single quotes ('a\"b'); a backslash does not "
+            "escape a double quote in this shell.",
+        )
+    return None
+
+
+def _tool_refusal(call: Call) -> tuple[str, str] | None:
+    """(title, prevention) when the error says the call's own tool cannot be used here: it does
+    not exist (any kind), or the harness was not granted it (a tool other than the shell, whose
+    refusals are a command's)."""
+    if unavailable_tool(call.error_text, call.tool):
+        return f"The tool {call.tool} is not available here", f"Do not call {call.tool}: use a tool this agent has."
+    if call.kind != SHELL and tool_not_granted(call.error_text, call.tool):
+        return f"{call.tool} is not permitted here", f"Do not call {call.tool} here unless the person allows it."
+    return None
 
 
 def general_draft(event: CallEvent) -> Draft | None:
@@ -288,57 +332,27 @@ def general_draft(event: CallEvent) -> Draft | None:
     call = event.call
     headline = event.headline
     failed_as = event.error_class or "UNKNOWN"
-    token = rejected_operator(call.error_text, call.command) if call.kind == SHELL else None
-    if token is not None:
+    refused = _refused_form(call, headline) if call.kind == SHELL else None
+    if refused is not None:
+        trigger, title, prevention = refused
         return _draft(
             event,
-            Trigger(SHELL, token=token),
-            title=f"This shell rejects `{token}`: {headline}",
+            trigger,
+            title=f"{title}: {headline}",
             body=f"`{first_line(call.command, 120)}` failed ({failed_as}): {headline}",
-            prevention=f"Write the command without `{token}`, in the syntax this shell accepts.",
+            prevention=prevention,
             category="shell",
             machine_wide=True,
         )
-    form = refused_substitution(call.error_text, call.command) if call.kind == SHELL else None
-    if form is not None:
-        return _draft(
-            event,
-            Trigger(SHELL, token=form, tool=call.tool),
-            title=f"{call.tool} refuses command substitution (`{form}`): {headline}",
-            body=f"`{first_line(call.command, 120)}` failed ({failed_as}): {headline}",
-            prevention="Run the inner command on its own first and write its output into the command line.",
-            category="shell",
-            machine_wide=True,
-        )
-    if unavailable_tool(call.error_text, call.tool):
+    refusal = _tool_refusal(call)
+    if refusal is not None:
+        title, prevention = refusal
         return _draft(
             event,
             Trigger(call.kind, tool=call.tool),
-            title=f"The tool {call.tool} is not available here: {headline}",
+            title=f"{title}: {headline}",
             body=f"{call.tool} failed ({failed_as}): {headline}",
-            prevention=f"Do not call {call.tool}: use a tool this agent has.",
-            category=call.tool,
-        )
-    if call.kind == SHELL and unescaped_quote(headline, call.command):
-        return _draft(
-            event,
-            Trigger(SHELL, token=ESCAPED_QUOTE, tool=call.tool),
-            title=f'This shell does not take `\\"` as an escaped quote: {headline}',
-            body=f"`{first_line(call.command, 120)}` failed ({failed_as}): {headline}",
-            prevention=(
-                "Put text that holds a double quote in single quotes ('a\"b'); a backslash does not "
-                "escape a double quote in this shell."
-            ),
-            category="shell",
-            machine_wide=True,
-        )
-    if call.kind != SHELL and tool_not_granted(call.error_text, call.tool):
-        return _draft(
-            event,
-            Trigger(call.kind, tool=call.tool),
-            title=f"{call.tool} is not permitted here: {headline}",
-            body=f"{call.tool} failed ({failed_as}): {headline}",
-            prevention=f"Do not call {call.tool} here unless the person allows it.",
+            prevention=prevention,
             category=call.tool,
         )
     # a program's arguments are no tool input: a parameter rule is a tool's, not a shell command's

@@ -191,12 +191,7 @@ class TeamServer:
             ).fetchone()
         return int(row[0]) if row else 0
 
-    def pull(self, after: int, limit: int) -> list[Incoming]:
-        """The items changed after `after`, in the server's order, at most `limit` (those that do
-        not parse left out: `pull_page` says which)."""
-        return self.pull_page(after, limit).items
-
-    def pull_page(self, after: int, limit: int) -> PulledPage:
+    def pull(self, after: int, limit: int) -> PulledPage:
         """The items changed after `after`, in the server's order, at most `limit`; an item that
         does not parse (a count that is not a finite number, a field of the wrong type: a
         server made by another program, or a member's push before the server checked) is

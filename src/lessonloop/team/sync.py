@@ -209,7 +209,7 @@ def pull(
     config = team_state.team_config(conn)  # read once: each page's cursor is the last page's highest change
     cursor = config.pull_seq if config else 0
     while True:
-        got = server.pull_page(cursor, page)
+        got = server.pull(cursor, page)
         if not got.rows:
             team_state.apply_pulled(conn, [], cursor, now(), remotes=remotes, own_ids=own_ids, review=review)
             break
