@@ -49,7 +49,7 @@ END $$;
 
 
 def _as(url: str, user: str) -> str:
-    return psycopg.conninfo.make_conninfo(url, user=user)
+    return str(psycopg.conninfo.make_conninfo(url, user=user))
 
 
 def _item(n: int, **changes: Any) -> dict[str, Any]:
