@@ -74,7 +74,13 @@ def lesson_row(conn: sqlite3.Connection, lid: int) -> dict[str, Any]:
 # --- record_lesson ------------------------------------------------------------------------------
 
 
-def test_record_lesson_stores_an_active_manual_lesson_with_secrets_redacted(conn: sqlite3.Connection) -> None:
+@pytest.fixture
+def trust_mcp() -> None:
+    """The person trusts lessons agents record through MCP (`lessons.trust_mcp`): active at once."""
+    Path(os.environ["LESSONLOOP_CONFIG"]).write_text("[lessons]\ntrust_mcp = true\n")
+
+
+def test_record_lesson_stores_a_pending_lesson_of_origin_mcp_with_secrets_redacted(conn: sqlite3.Connection) -> None:
     out = mcp_tools.record_lesson(
         conn,
         "Migrations   need the database running",
@@ -85,11 +91,12 @@ def test_record_lesson_stores_an_active_manual_lesson_with_secrets_redacted(conn
         category="database",
         now=NOW,
     )
-    assert out == {"id": out["id"], "created": True, "status": "active"}
+    # An agent can be steered by what it read: its lesson waits for the person's approval.
+    assert out == {"id": out["id"], "created": True, "status": "pending"}
     row = lesson_row(conn, out["id"])
-    assert row["origin"] == "manual"
+    assert row["origin"] == "mcp"
     assert row["kind"] == "manual"
-    assert row["status"] == "active"
+    assert row["status"] == "pending"
     assert row["title"] == "Migrations need the database running"  # spacing normalized
     assert row["prevention"] == "Run `docker compose up -d db` first (token [REDACTED:github-token])"
     assert row["body"] == "alembic upgrade head fails with connection refused otherwise"
@@ -104,7 +111,24 @@ def test_record_lesson_stores_an_active_manual_lesson_with_secrets_redacted(conn
     assert events == [("imported", '{"from":"mcp:record_lesson","new":true}')]
 
 
-def test_record_lesson_twice_finds_the_first_and_fills_what_it_lacked(conn: sqlite3.Connection) -> None:
+def test_a_pending_mcp_lesson_is_given_to_no_agent_until_approved(conn: sqlite3.Connection, sample_db: Path) -> None:
+    out = mcp_tools.record_lesson(conn, "Seed the staging database before e2e tests", "Run make seed", project=PROJECT)
+    query = "seed the staging database for e2e tests"
+    assert out["id"] not in {r["id"] for r in mcp_tools.recall_lessons(conn, query)}
+    approved = cli("lessons", "approve", str(out["id"]), "--db", sample_db)
+    assert approved.exit_code == 0, approved.stderr
+    conn.rollback()
+    assert out["id"] in {r["id"] for r in mcp_tools.recall_lessons(conn, query)}
+    assert lesson_row(conn, out["id"])["origin"] == "mcp"  # approved, it still says where it came from
+
+
+def test_record_lesson_is_active_at_once_when_the_person_trusts_mcp(conn: sqlite3.Connection, trust_mcp: None) -> None:
+    out = mcp_tools.record_lesson(conn, "Run the linter before pushing", "Run `make lint`", project=PROJECT)
+    assert out["status"] == "active"
+    assert lesson_row(conn, out["id"])["origin"] == "mcp"
+
+
+def test_record_lesson_twice_finds_the_first_and_fills_what_it_lacked(conn: sqlite3.Connection, trust_mcp: None) -> None:
     first = mcp_tools.record_lesson(
         conn, "Use click.echo in the CLI", "Call click.echo() instead of print()", project=PROJECT
     )
@@ -188,7 +212,9 @@ def test_recall_lessons_gives_what_the_cli_recall_gives(conn: sqlite3.Connection
     ]
 
 
-def test_recall_lessons_filters_by_project_tool_and_score(conn: sqlite3.Connection, tmp_path: Path) -> None:
+def test_recall_lessons_filters_by_project_tool_and_score(
+    conn: sqlite3.Connection, tmp_path: Path, trust_mcp: None
+) -> None:
     mine = mcp_tools.record_lesson(conn, "Seed the staging database before e2e tests", "Run make seed", project=PROJECT)
     other = mcp_tools.record_lesson(conn, "Seed the database before e2e tests", "Run ./seed.sh", project="/srv/other")
     everywhere = mcp_tools.record_lesson(
@@ -489,7 +515,7 @@ def _text(result: Any) -> str:
     return " ".join(str(getattr(block, "text", "")) for block in result.content)
 
 
-def test_the_server_over_stdio_with_the_sdk_client(sample_db: Path, tmp_path: Path) -> None:
+def test_the_server_over_stdio_with_the_sdk_client(sample_db: Path, tmp_path: Path, trust_mcp: None) -> None:
     pytest.importorskip("mcp", reason="the MCP SDK is not installed: pip install 'lessonloop[mcp]'")
     import anyio
     from mcp import ClientSession
@@ -575,5 +601,5 @@ def test_the_server_over_stdio_with_the_sdk_client(sample_db: Path, tmp_path: Pa
     with sqlite3.connect(sample_db) as check:
         assert check.execute(
             "SELECT origin, kind, status, sessions FROM lessons WHERE id = ?", (record["id"],)
-        ).fetchone() == ("manual", "manual", "active", 1)
+        ).fetchone() == ("mcp", "manual", "active", 1)  # trusted (trust_mcp), it says it came from MCP
         assert check.execute("SELECT count(*) FROM lesson_events WHERE event = 'feedback'").fetchone() == (1,)

@@ -232,11 +232,15 @@ def test_a_lesson_recorded_through_mcp_in_a_mapped_folder_reaches_the_hooks_ther
     anyio.run(record)
     assert not getattr(answers[0], "isError", getattr(answers[0], "is_error", False)), answers[0]
     conn = sqlite3.connect(layout.db)
-    stored = conn.execute("SELECT project FROM lessons").fetchall()
+    stored = conn.execute("SELECT id, project, origin, status FROM lessons").fetchall()
     conn.close()
-    assert stored == [(layout.expected["mapped"],)]
+    assert [row[1:] for row in stored] == [(layout.expected["mapped"], "mcp", "pending")]
 
     env = hook_env(layout.db, **layout.env())
+    # An agent's lesson waits for the person: no agent is given it before they approve it.
+    assert "mock server" not in HookSession(layout.mapped, env).start().context
+    approved = cli("lessons", "approve", str(stored[0][0]), "--db", layout.db)
+    assert approved.exit_code == 0, approved.stderr
     session = HookSession(layout.mapped, env)
     start = session.start()
     assert "The API tests need the mock server on port 8089" in start.context
@@ -253,9 +257,12 @@ def test_a_hook_in_a_removed_worktree_gets_the_project_ingest_gave_it(layout: La
     try:
         ingested = conn.execute("SELECT project FROM sessions WHERE id = ?", (session_id,)).fetchone()[0]
         assert ingested == os.path.realpath(layout.repo)
-        mcp_tools.record_lesson(conn, "Migrations need the test database", "Run make testdb", project=str(layout.repo))
+        recorded = mcp_tools.record_lesson(
+            conn, "Migrations need the test database", "Run make testdb", project=str(layout.repo)
+        )
     finally:
         conn.close()
+    assert cli("lessons", "approve", str(recorded["id"]), "--db", layout.db).exit_code == 0  # an agent's: approved
 
     env = hook_env(layout.db, **layout.env())
     resumed = HookSession(layout.gone, env)

@@ -26,6 +26,8 @@ This module is imported by hooks that must start fast: standard library only, no
     [lessons]
     exclude_categories = []   # lesson categories neither learned nor given to agents
     review = false            # true: new lessons wait as pending until `lessons approve`
+    trusted_members = []      # team members whose lessons are active here at once ("*": all)
+    trust_mcp = false         # true: lessons an agent records through MCP are active at once
 
     [runner]
     telemetry = true          # false: `lessonloop run` records nothing
@@ -91,6 +93,8 @@ class LessonSettings:
 
     exclude_categories: tuple[str, ...] = ()
     review: bool = False
+    trusted_members: tuple[str, ...] = ()
+    trust_mcp: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +173,18 @@ SETTINGS: tuple[Setting, ...] = (
         "bool",
         False,
         "true: new lessons wait as pending until `lessonloop lessons approve`; no agent sees them before",
+    ),
+    Setting(
+        "lessons.trusted_members",
+        "list",
+        (),
+        "team members whose lessons are active at once (\"*\": every member); others' wait as pending",
+    ),
+    Setting(
+        "lessons.trust_mcp",
+        "bool",
+        False,
+        "true: a lesson an agent records through MCP is active at once; else it waits as pending",
     ),
     Setting("runner.telemetry", "bool", True, "false: `lessonloop run` records nothing"),
     Setting(

@@ -139,7 +139,8 @@ def build_server(db_path: Path) -> Any:
         medium (default), high or critical. category: an optional label (e.g. "git", "tests").
         Secrets in the texts are redacted before anything is stored.
 
-        Returns {id, created, status}: created is false when the same lesson (same title in the
+        Returns {id, created, status}: status is "pending" until the person approves the lesson
+        (then it is given to agents); created is false when the same lesson (same title in the
         same project) was already stored; then it only gained the texts it lacked.
         """
         return run(

@@ -222,9 +222,13 @@ def record_lesson(
     *,
     now: str | None = None,
 ) -> dict[str, Any]:
-    """Store a lesson an agent or a person states: active at once (pending when the person keeps
-    new lessons for review, `lessons.review`), origin and kind "manual", secrets redacted. Returns its id and whether it is new (False: a lesson with the same
-    signature existed; it gains only the texts it lacked)."""
+    """Store a lesson an agent states: kind "manual", origin "mcp", secrets redacted. It waits as
+    pending for this person's approval (`lessons approve`, the web UI): an agent can be steered by
+    what it read, so its words are not an instruction to every later agent until the person says
+    so; active at once only when the person trusts MCP lessons (`lessons.trust_mcp`) and does not
+    keep new lessons for review (`lessons.review`). It never denies a call. Returns its id, whether
+    it is new (False: a lesson with the same signature existed; it gains only the texts it lacked)
+    and its status."""
     from lessonloop.learn.exchange import normalize_record
     from lessonloop.store.lesson_curation import import_records
 
@@ -250,7 +254,7 @@ def record_lesson(
             **cleaned,
             "signature": manual_signature(cleaned["title"], where if chosen_scope == "project" else None),
             "kind": "manual",
-            "origin": "manual",
+            "origin": "mcp",
             "scope": chosen_scope,
             "project": where,
             "severity": chosen_severity,
@@ -259,22 +263,24 @@ def record_lesson(
             "last_seen": moment,
         }
     )
-    status = "pending" if _review_wanted() else "active"
+    status = "active" if _trusted_at_once() else "pending"
     result = import_records(conn, [record], status=status, source=RECORD_SOURCE, now=moment)
     lesson_id = result.ids[0]
     if result.new:
-        with transaction(conn):  # the import stores origin "imported"; this lesson was stated here
-            conn.execute("UPDATE lessons SET origin = 'manual' WHERE id = ? AND origin = 'imported'", (lesson_id,))
+        with transaction(conn):  # the import stores origin "imported"; an agent stated this one
+            conn.execute("UPDATE lessons SET origin = 'mcp' WHERE id = ? AND origin = 'imported'", (lesson_id,))
     stored = conn.execute("SELECT status FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
     return {"id": lesson_id, "created": bool(result.new), "status": stored[0] if stored else None}
 
 
-def _review_wanted() -> bool:
-    """Whether the person keeps new lessons pending until approved (`lessons.review`)."""
+def _trusted_at_once() -> bool:
+    """Whether a lesson an agent records is active at once: the person trusts MCP lessons
+    (`lessons.trust_mcp`) and does not keep new lessons for review (`lessons.review`)."""
     from lessonloop.config import ConfigError, load_config
 
     try:
-        return load_config().lessons.review
+        settings = load_config().lessons
+        return settings.trust_mcp and not settings.review
     except ConfigError as exc:
         raise ToolInputError(f"{exc}; fix it (or `lessonloop config`) before recording lessons") from exc
 
