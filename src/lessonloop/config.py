@@ -178,7 +178,7 @@ SETTINGS: tuple[Setting, ...] = (
         "lessons.trusted_members",
         "list",
         (),
-        "team members whose lessons are active at once (\"*\": every member); others' wait as pending",
+        'team members whose lessons are active at once ("*": every member); others\' wait as pending',
     ),
     Setting(
         "lessons.trust_mcp",

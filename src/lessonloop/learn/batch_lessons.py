@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lessonloop.learn.habit_stats import OUTCOMES, SessionFacts
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.lesson import Evidence, Lesson
+from lessonloop.lesson_model.quoting import quoted, tool_output
 
 OUTCOME_WORDS = {
     "unresolved_errors": "end with errors left unresolved",
@@ -64,19 +65,20 @@ def finding_lessons(
         changed = ", ".join(files[:3]) or where
         if source == "runner" and (first.kind == "run_error" or " " in rule):
             # `lessonloop run` stopped on an error line; the rule is the command (no test named).
-            title = f"`{rule}` failed after changes to {changed}: {first.message[:160]}"
+            title = f"`{rule}` failed after changes to {changed}: {tool_output(first.message, 160)}"
             prevention = f"After changing {changed}, run `{rule}` and fix what it reports before finishing."
         elif first.kind == "test_failure":
             title = f"Test {rule} failed after changes to {', '.join(files[:3]) or where}"
             prevention = f"Run {rule} after changing {', '.join(files[:3]) or where}."
         else:
-            title = f"{first.message} in {where} ({rule}, {source})"
+            title = f"{source} rule {rule} flags {where}: {tool_output(first.message, 160)}"
             prevention = _risk_prevention(rule, first.message)
         lesson = Lesson(
             signature=digest("finding", source, rule, ext, project or ""),
             kind="finding",
             title=title,
-            body=f"{len(items)} finding(s) of {source} rule {rule} in edits to {', '.join(files[:5]) or where}: {first.message}",
+            body=f"{len(items)} finding(s) of {source} rule {rule} in edits to {', '.join(files[:5]) or where}: "
+            f"{tool_output(first.message)}",
             trigger=None,
             error_signature=f"finding|{source}|{rule}",
             error_class="FINDING",
@@ -104,7 +106,7 @@ def finding_lessons(
 def _risk_prevention(rule: str, message: str) -> str:
     if "secret" in rule or "secret" in message.lower():
         return "Read secrets from the environment or a secrets store; never write them into source or config files."
-    return f"Avoid what {rule} flags: {message}."
+    return f"Avoid what {rule} flags (its message: {quoted(message, 160)})."
 
 
 def workflow_lessons(

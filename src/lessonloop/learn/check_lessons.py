@@ -23,6 +23,7 @@ from lessonloop.analyze.commands import CHECK_COMMAND_KINDS, check_commands_name
 from lessonloop.analyze.error_headline import failing_check
 from lessonloop.learn.episodes import Draft, _failing_segment, _head, _step_draft, _usage_draft, show_command
 from lessonloop.learn.events import CallEvent
+from lessonloop.lesson_model.quoting import tool_output
 from lessonloop.lesson_model.triggers import Trigger, Unless, extensions_for
 from lessonloop.tool_kinds import CHANGE_KINDS
 
@@ -63,10 +64,10 @@ def draft_from_check_rejection(first: CallEvent, seen: Sequence[CallEvent]) -> D
     return _usage_draft(
         first,
         trigger,
-        title=f"`{' '.join(head)}` is rejected by the {name} check unless `{step_text}` ran first: {headline}",
+        title=f"`{' '.join(head)}` is rejected by the {name} check unless `{step_text}` ran first: {tool_output(headline)}",
         body=(
             f"`{show_command(failed, first.branch)}` was rejected by its hook's {name} check ({first.error_class}): "
-            f"{headline} `{step_text}` had not run since the files changed."
+            f"{tool_output(headline)} `{step_text}` had not run since the files changed."
         ),
         prevention=f"Run `{step_text}` before `{' '.join(head)}` (again after changing files it checks).",
         command=step_text,

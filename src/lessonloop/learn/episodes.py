@@ -26,6 +26,7 @@ from lessonloop.analyze.commands import is_env_word, words_kinds
 from lessonloop.analyze.error_headline import failing_check
 from lessonloop.analyze.outcomes import job_key
 from lessonloop.learn.events import CallEvent
+from lessonloop.lesson_model.quoting import tool_output
 from lessonloop.lesson_model.triggers import (
     Trigger,
     Unless,
@@ -113,9 +114,9 @@ def _reread_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEven
         trigger=Trigger(EDIT, unless=Unless((), (), "read")),
         error_signature=failure.signature or "",
         error_class=failure.error_class,
-        title=f"{tool} fails on a file not read since it changed: {headline}",
+        title=f"{tool} fails on a file not read since it changed: {tool_output(headline)}",
         body=(
-            f"{tool} of {relative_path(path or '', failure.cwd)} failed ({failure.error_class}): {headline} "
+            f"{tool} of {relative_path(path or '', failure.cwd)} failed ({failure.error_class}): {tool_output(headline)} "
             f"After reading the file again the same {tool} worked."
         ),
         prevention=f"Read the file again before {tool} when a formatter or another command may have changed it.",
@@ -166,8 +167,8 @@ def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
         return _usage_draft(
             failure,
             trigger,
-            title=f"`{' '.join(head)}` without {flag_text}{where} fails: {headline}",
-            body=f"`{shown_failed}` failed ({failure.error_class}): {headline} `{shown_fixed}` worked right after.",
+            title=f"`{' '.join(head)}` without {flag_text}{where} fails: {tool_output(headline)}",
+            body=f"`{shown_failed}` failed ({failure.error_class}): {tool_output(headline)} `{shown_fixed}` worked right after.",
             prevention=f"Use `{shown_fixed}` (add {flag_text}{where}).",
             command=shown_fixed,
             category=_category(head),
@@ -194,9 +195,9 @@ def _step_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]
             return _usage_draft(
                 failure,
                 trigger,
-                title=f"`{' '.join(head)}` fails unless `{step_text}` ran first: {headline}",
+                title=f"`{' '.join(head)}` fails unless `{step_text}` ran first: {tool_output(headline)}",
                 body=(
-                    f"`{show_command(failed, failure.branch)}` failed ({failure.error_class}): {headline} "
+                    f"`{show_command(failed, failure.branch)}` failed ({failure.error_class}): {tool_output(headline)} "
                     f"After `{show_command(words, failure.branch)}` the same command worked."
                 ),
                 prevention=f"Run `{step_text}` before `{' '.join(head)}` (again after changing files it checks).",
@@ -272,8 +273,8 @@ def _path_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
         trigger=Trigger(failure.call.kind, path=wrong, tool=tool),
         error_signature=failure.signature or "",
         error_class=failure.error_class,
-        title=f"{tool} of {wrong} fails: {headline}",
-        body=f"{tool} of {wrong} failed ({failure.error_class}): {headline} {tool} of {right} worked.",
+        title=f"{tool} of {wrong} fails: {tool_output(headline)}",
+        body=f"{tool} of {wrong} failed ({failure.error_class}): {tool_output(headline)} {tool} of {right} worked.",
         prevention=f"Use {right}"
         + (" (same name, other folder)." if posixpath.basename(wrong) == posixpath.basename(right) else "."),
         prevention_command=None,
@@ -335,8 +336,8 @@ def recurring_draft(failure: CallEvent, first_session: str, fixed_by: str) -> Dr
         trigger=None,
         error_signature=failure.signature or "",
         error_class=failure.error_class,
-        title=f"`{command}` fails the same way as in an earlier session: {headline}",
-        body=f"`{show_command(_failing_segment(failure), failure.branch)}` failed ({failure.error_class}): {headline} "
+        title=f"`{command}` fails the same way as in an earlier session: {tool_output(headline)}",
+        body=f"`{show_command(_failing_segment(failure), failure.branch)}` failed ({failure.error_class}): {tool_output(headline)} "
         f"The same failure happened in session {first_session[:8]}.{fix}",
         prevention=f"Before `{command}`, make sure the earlier fix is in place{f' ({fixed_by})' if fixed_by else ''}.",
         prevention_command=None,

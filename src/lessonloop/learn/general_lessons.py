@@ -41,6 +41,7 @@ from lessonloop.learn.episodes import Draft, _usage_draft, named_operand, show_c
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.lesson import Lesson
+from lessonloop.lesson_model.quoting import tool_output
 from lessonloop.lesson_model.triggers import (
     ESCAPED_QUOTE,
     JSON_TYPES,
@@ -338,8 +339,8 @@ def general_draft(event: CallEvent) -> Draft | None:
         return _draft(
             event,
             trigger,
-            title=f"{title}: {headline}",
-            body=f"`{first_line(call.command, 120)}` failed ({failed_as}): {headline}",
+            title=f"{title}: {tool_output(headline)}",
+            body=f"`{first_line(call.command, 120)}` failed ({failed_as}): {tool_output(headline)}",
             prevention=prevention,
             category="shell",
             machine_wide=True,
@@ -350,8 +351,8 @@ def general_draft(event: CallEvent) -> Draft | None:
         return _draft(
             event,
             Trigger(call.kind, tool=call.tool),
-            title=f"{title}: {headline}",
-            body=f"{call.tool} failed ({failed_as}): {headline}",
+            title=f"{title}: {tool_output(headline)}",
+            body=f"{call.tool} failed ({failed_as}): {tool_output(headline)}",
             prevention=prevention,
             category=call.tool,
         )
@@ -362,8 +363,8 @@ def general_draft(event: CallEvent) -> Draft | None:
         return _draft(
             event,
             Trigger(call.kind, tool=call.tool, param=param, rule=kept),
-            title=f"{call.tool}: `{param}` {describe_rule(kept)}: {headline}",
-            body=f"{call.tool} failed ({failed_as}): {headline}",
+            title=f"{call.tool}: `{param}` {describe_rule(kept)}: {tool_output(headline)}",
+            body=f"{call.tool} failed ({failed_as}): {tool_output(headline)}",
             prevention=f"Check `{param}` against the tool's rule before the call ({describe_rule(kept)} fails).",
             category=call.tool,
         )
@@ -391,17 +392,17 @@ def general_draft(event: CallEvent) -> Draft | None:
         shown = " ".join(words)
         where = f" on {operand}" if operand else ""
         if program:
-            title = f"`{program}` is not available here: {headline}"
+            title = f"`{program}` is not available here: {tool_output(headline)}"
         else:
-            title = f"`{shown}`{where} failed before: {headline}"
-        body = f"`{show_command(failing, event.branch)}` failed ({failed_as}): {headline}"
+            title = f"`{shown}`{where} failed before: {tool_output(headline)}"
+        body = f"`{show_command(failing, event.branch)}` failed ({failed_as}): {tool_output(headline)}"
         category = words[0]
     elif call.target_path and call.kind in (READ, WRITE):
         program = None
         path = relative_path(call.target_path, event.cwd)
         trigger = Trigger(call.kind, path=path, unless=Unless((), since=WORKED), tool=call.tool)
-        title = f"{call.tool} of {path} failed before: {headline}"
-        body = f"{call.tool} of {path} failed ({failed_as}): {headline}"
+        title = f"{call.tool} of {path} failed before: {tool_output(headline)}"
+        body = f"{call.tool} of {path} failed ({failed_as}): {tool_output(headline)}"
         category = "files"
     else:
         return None

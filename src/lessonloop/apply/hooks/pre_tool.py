@@ -30,6 +30,7 @@ from lessonloop.apply.hooks.hook_store import (
     wait_ms,
 )
 from lessonloop.claude_tool_kinds import kind_of
+from lessonloop.lesson_model.provenance import may_deny
 from lessonloop.timestamps import days_between, utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
@@ -47,10 +48,6 @@ _COLUMNS = (
     "id, trigger, title, prevention, prevention_command, sessions, failed_sessions, confidence, last_seen, category,"
     " kind, error_signature, origin"
 )
-# Whose lessons may deny a call: this person's own (learned from their sessions, or written by
-# them). A lesson from a teammate or an import is another person's text: it warns or asks, never
-# denies (issue 25).
-DENYING_ORIGINS = frozenset({"learned", "manual"})
 TRANSCRIPT_TAIL = 262_144  # bytes of the transcript read for the session's latest prompts
 
 
@@ -202,19 +199,24 @@ def _fired(
                 continue
         value = live_confidence(failed, sessions, days_between(last_seen, moment) if last_seen else 0.0, stored)
         action = "warn"
-        if ctx.block and value >= BLOCK_AT and origin in DENYING_ORIGINS:
+        # Only this person's own lessons (learned, manual) may deny a call: a teammate's, an import's
+        # or an agent's (MCP) text warns or asks, never denies (lesson_model/provenance.py).
+        if ctx.block and value >= BLOCK_AT and may_deny(origin):
             action = "block"
         elif ctx.ask and value >= ASK_AT:
             action = "ask"
         out.append((action, lesson_id, value, title, prevention, prevention_command, failed, sessions))
     if retry is not None:
         from lessonloop.analyze.error_headline import error_headline
+        from lessonloop.lesson_model.quoting import tool_output
         from lessonloop.lesson_model.triggers import first_line
 
         output = retry[1]
         line = error_headline(output) or first_line(output)
         what = "this command" if kind == "shell" else f"this {tool} call"
-        out.append(("warn", RETRY, 0.5, f"{what} failed moments ago in this session: {line}", None, None, 0, 0))
+        out.append(
+            ("warn", RETRY, 0.5, f"{what} failed moments ago in this session: {tool_output(line)}", None, None, 0, 0)
+        )
     out.sort(key=lambda f: (-f[2], f[1]))
     return out
 

@@ -1,0 +1,39 @@
+"""Text a tool printed, as it appears inside a lesson: quoted and labelled as data.
+
+A learned lesson says what happened (a command, its error) and what worked; the error is whatever
+the tool printed, and a tool prints what its input makes it print: a file in a cloned repository,
+a web page, a test's output. So that text is never the lesson's own words: it is shown as
+`tool output “…”`, on one line, cut short, with its own quotation marks changed so that it cannot
+close the quotation and continue as if lessonloop were speaking. The heading of every block of
+lessons given to an agent (apply/render.py) says what the quotation marks mean.
+
+Standard library only: the hooks import this.
+"""
+
+from __future__ import annotations
+
+import re
+
+OPEN, CLOSE = "\u201c", "\u201d"  # “ ”
+LABEL = "tool output"
+MAX_QUOTED = 200  # characters of the printed text kept
+_QUOTES = re.compile('["\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a]')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
+_SPACE = re.compile(r"\s+")
+
+
+def quoted(text: str | None, limit: int = MAX_QUOTED) -> str:
+    """`text` as a quotation: one line (control and direction characters as spaces), its double
+    quotation marks made single, at most `limit` characters (an ellipsis says it was cut)."""
+    line = _SPACE.sub(" ", _CONTROL.sub(" ", text or "")).strip()
+    line = _QUOTES.sub("'", line)
+    if len(line) > limit:
+        line = line[: limit - 1].rstrip() + "\u2026"
+    return f"{OPEN}{line}{CLOSE}"
+
+
+def tool_output(text: str | None, limit: int = MAX_QUOTED) -> str:
+    """What a tool printed, labelled and quoted: `tool output “…”` (`no error text` when empty)."""
+    if not (text or "").strip():
+        return "no error text"
+    return f"{LABEL} {quoted(text, limit)}"
