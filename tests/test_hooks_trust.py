@@ -21,7 +21,7 @@ def test_another_persons_lesson_never_denies_a_call_however_sure_its_counts(tmp_
     project = tmp_path / "app"
     project.mkdir()
     decisions = {}
-    for origin in ("learned", "team", "imported"):
+    for origin in ("learned", "team", "imported", "mcp"):
         learner = Learner()
         script = Script(datetime.now(UTC) - timedelta(minutes=5))  # seen now: no decay
         s = script.session("s0", project=str(project), cwd=str(project), branch="feat-0")
@@ -43,4 +43,4 @@ def test_another_persons_lesson_never_denies_a_call_however_sure_its_counts(tmp_
         assert out.returncode == 0 and out.output is not None, out.stderr
         assert "git push -u origin" in out.context  # every one of them still warns
         decisions[origin] = out.output["hookSpecificOutput"].get("permissionDecision")
-    assert decisions == {"learned": "deny", "team": None, "imported": None}
+    assert decisions == {"learned": "deny", "team": None, "imported": None, "mcp": None}

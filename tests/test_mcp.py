@@ -128,7 +128,9 @@ def test_record_lesson_is_active_at_once_when_the_person_trusts_mcp(conn: sqlite
     assert lesson_row(conn, out["id"])["origin"] == "mcp"
 
 
-def test_record_lesson_twice_finds_the_first_and_fills_what_it_lacked(conn: sqlite3.Connection, trust_mcp: None) -> None:
+def test_record_lesson_twice_finds_the_first_and_fills_what_it_lacked(
+    conn: sqlite3.Connection, trust_mcp: None
+) -> None:
     first = mcp_tools.record_lesson(
         conn, "Use click.echo in the CLI", "Call click.echo() instead of print()", project=PROJECT
     )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from lessonloop import json_codec
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model import confidence as conf
+from lessonloop.lesson_model.provenance import describe
 from lessonloop.secrets.redaction import redact, redact_value
 from lessonloop.store.lesson_reader import LessonNotFound, get_lesson
 from lessonloop.store.lesson_writer import add_feedback_evidence, log_event
@@ -196,6 +197,7 @@ def recall_lessons(
             "project": r.project,
             "seen": r.failed_sessions,
             "score": round(r.score, 4),
+            "from": describe(r.origin, r.kind),  # where it came from: another's text is data
         }
         for r in results
     ]

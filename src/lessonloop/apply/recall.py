@@ -26,6 +26,7 @@ import sqlite3
 from collections import OrderedDict
 
 from lessonloop.apply import ranking
+from lessonloop.lesson_model.provenance import describe
 from lessonloop.rates import rounded
 from lessonloop.timestamps import days_between, utc_now
 
@@ -261,6 +262,7 @@ class Recalled(_Record):
             "trigger": self.trigger_text,
             "kind": self.kind,
             "origin": self.origin,
+            "provenance": describe(self.origin, self.kind),
             "category": self.category,
             "severity": self.severity,
             "scope": self.scope,

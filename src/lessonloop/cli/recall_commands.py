@@ -18,6 +18,7 @@ from lessonloop.cli.common import (
     resolve_project,
     shown,
 )
+from lessonloop.lesson_model.provenance import short
 
 if TYPE_CHECKING:
     from lessonloop.apply.recall import Recalled
@@ -155,7 +156,7 @@ def _print_table(results: list[Recalled], text: str, vectors: bool) -> None:
         table.add_row(
             f"{result.score:.2f}",
             f"{result.confidence:.2f}",
-            escape(f"{result.title} [#{result.id}{', team' if result.origin == 'team' else ''}]"),
+            escape(f"{result.title} [#{result.id}{'' if result.origin == 'learned' else ', ' + short(result.origin)}]"),
             escape(result.prevention or result.prevention_command or "-"),
         )
     console().print(table)

@@ -51,6 +51,15 @@ def describe(origin: str | None, kind: str | None = None, author: str | None = N
     return origin or "unknown"
 
 
+def short(origin: str | None, author: str | None = None) -> str:
+    """A word or two for a table column: learned, you, agent (mcp), import, team:NAME."""
+    if origin == "team":
+        return f"team:{author}" if author else "team"
+    return {"learned": "learned", "manual": "you", "mcp": "agent (mcp)", "imported": "import"}.get(
+        origin or "", origin or "?"
+    )
+
+
 def member_trusted(member: str | None, trusted: tuple[str, ...] | list[str] | frozenset[str]) -> bool:
     """Whether a team member's lessons are active here without this person's approval."""
     return bool(member) and (member in trusted or TRUST_ALL in trusted)

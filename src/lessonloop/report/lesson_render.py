@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from lessonloop.lesson_model import confidence as conf
+from lessonloop.lesson_model.provenance import may_deny, short
 from lessonloop.report.render import local_time, one_line, short_path
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def scope_text(lesson: LessonRow) -> str:
 
 
 def render_lesson_list(console: Console, lessons: Sequence[LessonRow], statuses: Sequence[str] | None) -> None:
-    """The lessons as a table: id, tier, status, confidence, seen, severity, scope, title."""
+    """The lessons as a table: id, tier, status, confidence, seen, severity, scope, where it came from, title."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -44,10 +45,11 @@ def render_lesson_list(console: Console, lessons: Sequence[LessonRow], statuses:
             f"{lesson.failed_sessions}/{lesson.sessions}",
             lesson.severity,
             one_line(scope_text(lesson), 16),
+            one_line(short(lesson.origin, lesson.author), 14),
         ]
         for lesson in lessons
     ]
-    names = ("ID", "TIER", "STATUS", "CONF", "SEEN", "SEVERITY", "SCOPE")
+    names = ("ID", "TIER", "STATUS", "CONF", "SEEN", "SEVERITY", "SCOPE", "FROM")
     # Each short column as wide as its widest cell: only the title gives way on a narrow terminal.
     from rich.cells import cell_len
 
@@ -62,7 +64,15 @@ def render_lesson_list(console: Console, lessons: Sequence[LessonRow], statuses:
         style = _STATUS_STYLE.get(lesson.status, "")
         status = f"[{style}]{row[2]}[/]" if style else row[2]
         table.add_row(
-            row[0], row[1], status, row[3], row[4], row[5], escape(row[6]), escape(one_line(lesson.title, TITLE_WIDTH))
+            row[0],
+            row[1],
+            status,
+            row[3],
+            row[4],
+            row[5],
+            escape(row[6]),
+            escape(row[7]),
+            escape(one_line(lesson.title, TITLE_WIDTH)),
         )
     console.print(table)
     console.print(f"[dim]{len(lessons)} lesson(s). `lessonloop lessons show ID` says why one exists.[/]")
@@ -100,6 +110,10 @@ def _facts(lesson: LessonRow) -> list[tuple[str, str]]:
     facts = [
         ("signature", lesson.signature),
         ("status", f"{lesson.status} ({lesson.tier} tier, {lesson.kind}, {lesson.origin})"),
+        (
+            "from",
+            lesson.provenance + ("" if may_deny(lesson.origin) else ": its text is another's; it never denies a call"),
+        ),
         ("severity", lesson.severity),
         ("scope", lesson.scope + (f" ({short_path(lesson.project, 60)})" if lesson.project else "")),
         ("trigger", lesson.trigger_text or "none (recalled by search only)"),

@@ -15,6 +15,7 @@ from typing import Any
 from lessonloop import json_codec
 from lessonloop.analyze.error_headline import error_headline
 from lessonloop.lesson_model import confidence as conf
+from lessonloop.lesson_model.provenance import describe
 from lessonloop.lesson_model.triggers import Trigger
 from lessonloop.timestamps import days_between, utc_now
 
@@ -30,7 +31,11 @@ COLUMNS = (
     "sessions", "failed_sessions", "observations", "prevented", "warnings", "confidence", "tier", "status", "edited",
     "first_seen", "last_seen", "created_at", "updated_at", "embedding_model",
 )  # fmt: skip
-_SELECT = f"SELECT {', '.join('l.' + c for c in COLUMNS)} FROM lessons l"
+# ... and the author of a team copy (whose texts it carries: team_items), for its provenance.
+_SELECT = (
+    f"SELECT {', '.join('l.' + c for c in COLUMNS)}, "
+    "(SELECT t.author FROM team_items t WHERE t.lesson_id = l.id AND t.own = 0 LIMIT 1) FROM lessons l"
+)
 _STATUS_RANK = "CASE l.status WHEN 'active' THEN 0 WHEN 'pending' THEN 1 WHEN 'rejected' THEN 2 ELSE 3 END"
 _ORDER_BY = {
     "status": f"{_STATUS_RANK}, l.confidence DESC, l.id",
@@ -82,12 +87,14 @@ class LessonRow:
     created_at: str
     updated_at: str
     embedding_model: str | None
+    author: str | None = None  # a team copy's author (whose texts it carries)
     parsed_trigger: Trigger | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> LessonRow:
-        """Build from a row of COLUMNS, in order."""
-        values = dict(zip(COLUMNS, row, strict=True))
+        """Build from a row of COLUMNS, in order, then the team author (when the row has it)."""
+        values = dict(zip(COLUMNS, row[: len(COLUMNS)], strict=True))
+        values["author"] = row[len(COLUMNS)] if len(row) > len(COLUMNS) else None
         values["edited"] = bool(values["edited"])
         values["confidence"] = float(values["confidence"])
         trigger = trigger_object(values["trigger"])
@@ -97,10 +104,16 @@ class LessonRow:
         """The trigger as a JSON object (None when the lesson has none or it cannot be read)."""
         return trigger_object(self.trigger)
 
+    @property
+    def provenance(self) -> str:
+        """Where the lesson came from, in words (lesson_model/provenance.py)."""
+        return describe(self.origin, self.kind, self.author)
+
     def to_json(self) -> dict[str, Any]:
-        """Every column, the trigger as an object."""
+        """Every column, the trigger as an object, and where the lesson came from."""
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "parsed_trigger"}
         out["trigger"] = self.trigger_json()
+        out["provenance"] = self.provenance
         return out
 
 

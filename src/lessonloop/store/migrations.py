@@ -1264,3 +1264,11 @@ def m025_analysis_marks(conn: sqlite3.Connection) -> None:
         END;
         """,
     )
+
+
+@migration
+def m026_team_authors(conn: sqlite3.Connection) -> None:
+    """Whose texts a pulled team lesson carries (issue 25): its author, shown with it and used to
+    decide whether it is trusted here (`lessons.trusted_members`); NULL for items pulled from a
+    server older than schema 4, and before this migration."""
+    _execute_all(conn, "ALTER TABLE team_items ADD COLUMN author TEXT;")

@@ -17,6 +17,7 @@ from typing import Any
 
 from lessonloop import json_codec
 from lessonloop.lesson_model import confidence as conf
+from lessonloop.lesson_model.provenance import member_trusted
 from lessonloop.store.lesson_writer import Feedback, log_event, stored_feedback
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import days_between
@@ -292,6 +293,8 @@ class Incoming:
     members: tuple[str, ...]
     first_seen: str | None
     last_seen: str | None
+    author: str | None = None  # whose texts it carries (None: a server older than schema 4)
+    member_counts: dict[str, dict[str, float]] = field(default_factory=dict)  # each member's own
 
     @property
     def forgotten(self) -> bool:
@@ -308,16 +311,19 @@ def apply_pulled(
     remotes: dict[str, str],
     own_ids: dict[str, int],
     review: bool = False,
+    trusted: tuple[str, ...] = (),
 ) -> dict[str, int]:
     """One page of a pull in one transaction, the cursor with it: a pull killed midway resumes at
     the first page it had not stored. `remotes`: local project -> remote key (a team copy takes
     its project's local name); `own_ids`: team item id -> this member's lesson of the same
-    identity; `review`: a new team copy waits as pending for this person's approval
-    (`lessons.review`). Returns counts (new, updated, removed, rejected)."""
+    identity; `review`: every new team copy waits as pending for this person's approval
+    (`lessons.review`); `trusted`: the members whose lessons are active here without it
+    (`lessons.trusted_members`, "*" for all): another's copy waits as pending until approved, and
+    again when its author changes its texts. Returns counts (new, updated, removed, rejected)."""
     counts = {"new": 0, "updated": 0, "removed": 0, "rejected": 0}
     with transaction(conn):
         for item in items:
-            _apply_item(conn, item, now, counts, remotes, own_ids, review)
+            _apply_item(conn, item, now, counts, remotes, own_ids, review, trusted)
         conn.execute("UPDATE team_config SET pull_seq = max(pull_seq, ?), last_pull_at = ? WHERE id = 1", (cursor, now))
     return counts
 
@@ -330,6 +336,7 @@ def _apply_item(
     remotes: dict[str, str],
     own_ids: dict[str, int],
     review: bool = False,
+    trusted: tuple[str, ...] = (),
 ) -> None:
     copy_sig = COPY_PREFIX + item.item_id
     found = conn.execute("SELECT id FROM lessons WHERE signature = ?", (copy_sig,)).fetchone()
@@ -354,17 +361,18 @@ def _apply_item(
                 counts["rejected"] += _reject(conn, lesson_id, now, detail)
         elif copy_id is not None or not (_forgotten_here(conn, copy_sig) or _forgotten_here(conn, item.signature)):
             local = local_project(remotes, item.project) if item.project else None
-            lesson_id = _upsert_copy(conn, copy_id, copy_sig, item, local, now, counts, review)
+            lesson_id = _upsert_copy(conn, copy_id, copy_sig, item, local, now, counts, review, trusted)
     conn.execute(
         """INSERT INTO team_items (item_id, kind, project, signature, lesson_id, own, members, totals, payload,
-               rejected_by, seq, pulled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               rejected_by, seq, pulled_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (item_id) DO UPDATE SET lesson_id = excluded.lesson_id, own = excluded.own,
                members = excluded.members, totals = excluded.totals, payload = excluded.payload,
-               rejected_by = excluded.rejected_by, seq = excluded.seq, pulled_at = excluded.pulled_at""",
+               rejected_by = excluded.rejected_by, seq = excluded.seq, pulled_at = excluded.pulled_at,
+               author = excluded.author""",
         (
             item.item_id, item.kind, item.project, item.signature, lesson_id, own, json_codec.dumps(list(item.members)),
             json_codec.dumps(item.totals), json_codec.dumps(item.payload) if item.kind == "command" else None,
-            item.rejected_by, item.seq, now,
+            item.rejected_by, item.seq, now, item.author,
         ),
     )  # fmt: skip
 
@@ -445,37 +453,52 @@ def _upsert_copy(
     now: str,
     counts: dict[str, int],
     review: bool = False,
+    trusted: tuple[str, ...] = (),
 ) -> int:
     """The team copy of a lesson this member does not have, in local `project` (None: global):
-    the author's texts, the team's counts, its confidence computed from them (decayed from the
-    last time any member saw it). With `review`, a new copy is pending; a pending one stays so
-    until this person approves it."""
+    the author's texts; the counts of the one member, among the author and the trusted members,
+    whose own evidence makes it surest (another member's counts cannot lower or raise it); its
+    confidence computed from them (decayed from the last time any member saw it). A copy whose
+    author is not trusted here (`trusted`) is pending until this person approves it, and pending
+    again when its texts change; with `review` every new copy is."""
     p = item.payload
-    sessions, failed = _count(item.totals, "sessions"), _count(item.totals, "failed_sessions")
+    chosen = _counted_evidence(item, trusted)
+    sessions, failed = _count(chosen, "sessions"), _count(chosen, "failed_sessions")
     days = days_between(item.last_seen, now) if item.last_seen else 0.0
     value = conf.confidence(failed, sessions, days)
-    old = conn.execute("SELECT tier, status FROM lessons WHERE id = ?", (copy_id,)).fetchone() if copy_id else None
+    old = (
+        conn.execute(
+            "SELECT tier, status, title, body, prevention, prevention_command, trigger FROM lessons WHERE id = ?",
+            (copy_id,),
+        ).fetchone()
+        if copy_id
+        else None
+    )
     # A first copy starts in the tier its undecayed evidence earns, as a lesson learned here was
     # promoted while fresh; decay then moves it with the tiers' gap, as learning does.
     start = old[0] if old else conf.next_tier(conf.wilson_lower_bound(failed, sessions))
     tier = conf.next_tier(value, start)
+    texts = _copy_texts(p)
+    unvouched = not member_trusted(item.author, trusted)
+    changed = old is not None and tuple(old[2:]) != texts
     if item.rejected_by or (old is not None and old[1] == "rejected"):
         status = "rejected"  # by a maintainer for all, or by a person here: either decision stands
     elif conf.should_archive(value, days, sessions, failed):
         status = "archived"
-    elif (old is None and review) or (old is not None and old[1] == "pending"):
-        status = "pending"  # not approved here yet (lessons.review)
+    elif (
+        (old is None and (review or unvouched)) or (old is not None and old[1] == "pending") or (unvouched and changed)
+    ):
+        status = "pending"  # not approved here yet: another's words (lesson_model/provenance.py), or lessons.review
     else:
         status = "active"
-    trigger = p.get("trigger")
     params: dict[str, Any] = {
         "signature": signature,
         "kind": str(p.get("kind") or "manual"),
-        "title": str(p.get("title") or ""),
-        "body": str(p.get("body") or ""),
-        "prevention": p.get("prevention"),
-        "prevention_command": p.get("prevention_command"),
-        "trigger": json_codec.dumps(trigger) if isinstance(trigger, dict) else None,
+        "title": texts[0],
+        "body": texts[1],
+        "prevention": texts[2],
+        "prevention_command": texts[3],
+        "trigger": texts[4],
         "trigger_text": p.get("trigger_text"),
         "error_signature": p.get("error_signature"),
         "error_class": p.get("error_class"),
@@ -494,7 +517,7 @@ def _upsert_copy(
         "last_seen": item.last_seen,
         "now": now,
     }
-    detail = {"item": item.item_id, "members": list(item.members)}
+    detail = {"item": item.item_id, "members": list(item.members), "author": item.author}
     if copy_id is None:
         lesson_id = int(conn.execute(_INSERT_COPY, params).lastrowid or 0)
         log_event(conn, lesson_id, signature, now, "team_pulled", detail)
@@ -508,6 +531,42 @@ def _upsert_copy(
     conn.execute(_UPDATE_COPY, {**params, "id": copy_id})
     counts["updated"] += 1
     return copy_id
+
+
+def _copy_texts(payload: dict[str, Any]) -> tuple[Any, ...]:
+    """What a team copy says, as stored: title, body, prevention, prevention command, trigger."""
+    trigger = payload.get("trigger")
+    prevention, command = payload.get("prevention"), payload.get("prevention_command")
+    return (
+        str(payload.get("title") or ""),
+        str(payload.get("body") or ""),
+        prevention if isinstance(prevention, str) else None,
+        command if isinstance(command, str) else None,
+        json_codec.dumps(trigger) if isinstance(trigger, dict) else None,
+    )
+
+
+def _counted_evidence(item: Incoming, trusted: tuple[str, ...]) -> dict[str, float]:
+    """The counts a team copy's confidence comes from: of the author and the trusted members who
+    sent counts, the one member whose own evidence gives the highest confidence; a member this
+    person does not trust cannot change another's lesson with counts. The summed totals when the
+    server sends no member's own (older than schema 4)."""
+    if not item.member_counts:
+        return item.totals
+    counted = [
+        counts
+        for member, counts in sorted(item.member_counts.items())
+        if member == item.author or member_trusted(member, trusted)
+    ]
+    if not counted:
+        return {}
+    return max(
+        counted,
+        key=lambda c: (
+            conf.wilson_lower_bound(_count(c, "failed_sessions"), _count(c, "sessions")),
+            _count(c, "sessions"),
+        ),
+    )
 
 
 def pulled_summary(conn: sqlite3.Connection) -> dict[str, int]:

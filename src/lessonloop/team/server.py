@@ -145,6 +145,7 @@ class TeamServer:
         self.url = url
         self.member = member
         self._token = token
+        self._pull_function: str | None = None  # pull_items (schema 4), or pull on an older server
         self._psycopg = _psycopg()
         self.conn = connect(url)
 
@@ -197,8 +198,14 @@ class TeamServer:
         server made by another program, or a member's push before the server checked) is
         skipped with what is wrong, and the page's last change number passes it."""
         with self._call("pull"):
+            if self._pull_function is None:  # a server not brought up to schema 4 has only `pull`
+                found = self.conn.execute(
+                    "SELECT pg_catalog.to_regprocedure('lessonloop_team.pull_items(text,text,bigint,integer)')"
+                ).fetchone()
+                self._pull_function = "pull_items" if found and found[0] is not None else "pull"
             rows = self.conn.execute(
-                "SELECT * FROM lessonloop_team.pull(%s, %s, %s, %s)", (self.member, self._token, after, limit)
+                f"SELECT * FROM lessonloop_team.{self._pull_function}(%s, %s, %s, %s)",
+                (self.member, self._token, after, limit),
             ).fetchall()
         page = PulledPage(rows=len(rows), last_seq=max((int(r[0]) for r in rows), default=after))
         for r in rows:
@@ -280,21 +287,23 @@ class PulledPage:
 
 def incoming(r: Sequence[Any]) -> Incoming:
     """One row of `pull` as an Incoming; ValueError saying what is wrong when it does not parse."""
-    totals: dict[str, float] = {}
-    for name, value in dict(r[8] or {}).items():
-        try:
-            number = float(value)
-        except (TypeError, ValueError, OverflowError):
-            number = math.nan
-        if not math.isfinite(number) or not 0 <= number <= MAX_COUNT:
-            raise ValueError(f"count {str(name)[:40]!r} is {str(value)[:40]}, not a count")
-        totals[str(name)] = number
+    totals = _counts(dict(r[8] or {}))
     payload = r[5] or {}
     if not isinstance(payload, dict):
         raise ValueError(f"its texts are a {type(payload).__name__}, not an object")
     members = r[9] or ()
     if not isinstance(members, list | tuple) or not all(isinstance(m, str) for m in members):
         raise ValueError("its members are not a list of names")
+    author = r[12] if len(r) > 12 else None
+    if author is not None and not isinstance(author, str):
+        raise ValueError("its author is not a name")
+    member_counts: dict[str, dict[str, float]] = {}
+    raw_counts = r[13] if len(r) > 13 else None
+    if raw_counts is not None:
+        if not isinstance(raw_counts, dict):
+            raise ValueError("its members' counts are not an object")
+        for member, counts in raw_counts.items():
+            member_counts[str(member)] = _counts(counts if isinstance(counts, dict) else {})
     for name, field_value in (("id", r[1]), ("kind", r[2]), ("project", r[3]), ("signature", r[4])):
         if not isinstance(field_value, str):
             raise ValueError(f"its {name} is not text")
@@ -311,7 +320,23 @@ def incoming(r: Sequence[Any]) -> Incoming:
         members=tuple(members),
         first_seen=r[10],
         last_seen=r[11],
+        author=author,
+        member_counts=member_counts,
     )
+
+
+def _counts(values: dict[str, Any]) -> dict[str, float]:
+    """Counts by name; ValueError naming the first that is not a finite number in 0..MAX_COUNT."""
+    counts: dict[str, float] = {}
+    for name, value in values.items():
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            number = math.nan
+        if not math.isfinite(number) or not 0 <= number <= MAX_COUNT:
+            raise ValueError(f"count {str(name)[:40]!r} is {str(value)[:40]}, not a count")
+        counts[str(name)] = number
+    return counts
 
 
 def _hits(rows: Sequence[Any]) -> list[dict[str, Any]]:

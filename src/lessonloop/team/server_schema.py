@@ -18,8 +18,10 @@ SCHEMA = "lessonloop_team"
 # columns IF NOT EXISTS, functions CREATE OR REPLACE, their signatures kept so members whose
 # lessonloop is older keep working). 2: item_members(), the one query of an item's members.
 # 3: no function searches `public` (a function planted there ran with the owner's rights); a push
-# is checked whole before anything is written (check_push).
-SCHEMA_VERSION = 3
+# is checked whole before anything is written (check_push). 4: pull_items(), pull with each
+# item's author (whose texts it carries) and every member's own counts, so that a member's counts
+# never change what another member's lesson says here (pull stays for older members).
+SCHEMA_VERSION = 4
 MAX_PUSH_ITEMS = 500  # items in one push (a member sends 100 a batch: team/sync.py PUSH_BATCH)
 MAX_ITEM_TEXT = 65_536  # bytes of an item's texts, and of its evidence
 
@@ -287,6 +289,32 @@ BEGIN
            item_members(i.id),
            (SELECT min(c.first_seen) FROM contributions c WHERE c.item_id = i.id),
            (SELECT max(c.last_seen) FROM contributions c WHERE c.item_id = i.id)
+    FROM items i WHERE i.seq > p_after ORDER BY i.seq LIMIT p_limit;
+    UPDATE members SET last_pull_at = now(), last_pull_seq = greatest(coalesce(last_pull_seq, 0), p_after)
+    WHERE name = p_member;
+END $$;
+
+-- pull, with the author whose texts an item carries and each member's own counts ({member: counts}):
+-- the puller decides whose evidence it counts (its own trust in each member), not the sum.
+CREATE OR REPLACE FUNCTION lessonloop_team.pull_items(p_member text, p_token text, p_after bigint, p_limit integer)
+RETURNS TABLE (seq bigint, id text, kind text, project text, signature text, payload jsonb,
+               rejected_by text, reject_reason text, totals jsonb, members text[], first_seen text, last_seen text,
+               author text, member_counts jsonb)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = lessonloop_team, pg_temp AS $$
+BEGIN
+    PERFORM member_role(p_member, p_token);
+    RETURN QUERY
+    SELECT i.seq, i.id, i.kind, i.project, i.signature, i.payload, i.rejected_by, i.reject_reason,
+           coalesce((SELECT jsonb_object_agg(t.key, t.total) FROM (
+               SELECT e.key, sum(e.value::text::numeric) AS total
+               FROM contributions c, jsonb_each(c.counts) e
+               WHERE c.item_id = i.id AND jsonb_typeof(e.value) = 'number' GROUP BY e.key) t), '{}'::jsonb),
+           item_members(i.id),
+           (SELECT min(c.first_seen) FROM contributions c WHERE c.item_id = i.id),
+           (SELECT max(c.last_seen) FROM contributions c WHERE c.item_id = i.id),
+           i.author,
+           coalesce((SELECT jsonb_object_agg(c.member, c.counts) FROM contributions c WHERE c.item_id = i.id),
+                    '{}'::jsonb)
     FROM items i WHERE i.seq > p_after ORDER BY i.seq LIMIT p_limit;
     UPDATE members SET last_pull_at = now(), last_pull_seq = greatest(coalesce(last_pull_seq, 0), p_after)
     WHERE name = p_member;

@@ -194,14 +194,18 @@ def pull(
     page: int = PULL_PAGE,
     now: Callable[[], str] = utc_now,
     review: bool | None = None,
+    trusted: tuple[str, ...] | None = None,
 ) -> PullResult:
-    """Every item changed since the cursor, page by page, each page stored with its cursor. New
-    team copies wait as pending when the person reviews new lessons (`review`, else the
-    configuration's `lessons.review`)."""
-    if review is None:
+    """Every item changed since the cursor, page by page, each page stored with its cursor. A
+    team copy waits as pending for this person's approval unless its author is trusted here
+    (`trusted`, else the configuration's `lessons.trusted_members`); every new one does when the
+    person reviews new lessons (`review`, else `lessons.review`)."""
+    if review is None or trusted is None:
         from lessonloop.config import load_config
 
-        review = load_config().lessons.review
+        settings = load_config().lessons
+        review = settings.review if review is None else review
+        trusted = settings.trusted_members if trusted is None else trusted
     result = PullResult()
     own, remotes, _unshared = _own_identities(conn)
     own_ids = {identity: int(lesson["id"]) for identity, lesson in own}
@@ -211,12 +215,16 @@ def pull(
     while True:
         got = server.pull(cursor, page)
         if not got.rows:
-            team_state.apply_pulled(conn, [], cursor, now(), remotes=remotes, own_ids=own_ids, review=review)
+            team_state.apply_pulled(
+                conn, [], cursor, now(), remotes=remotes, own_ids=own_ids, review=review, trusted=trusted
+            )
             break
         cursor = max(cursor, got.last_seq)  # past the items skipped too: they do not come back
         pulled = got.items
         result.skipped.extend(got.skipped)
-        counts = team_state.apply_pulled(conn, pulled, cursor, now(), remotes=remotes, own_ids=own_ids, review=review)
+        counts = team_state.apply_pulled(
+            conn, pulled, cursor, now(), remotes=remotes, own_ids=own_ids, review=review, trusted=trusted
+        )
         result.pages += 1
         result.items += len(pulled)
         for name, value in counts.items():
