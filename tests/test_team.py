@@ -41,6 +41,14 @@ def test_ssh_and_https_forms_of_one_repository_are_one_project() -> None:
     assert normalize_remote("git@gitlab.com:group/sub/app.git") != key
 
 
+@pytest.fixture(autouse=True)
+def _members_trust_each_other(_no_user_config: None) -> None:
+    """These tests are about sharing among members who trust each other (`lessons.trusted_members
+    = ["*"]`): pulled lessons are active at once and every member's counts add up. What a person
+    who trusts no one gets is tests/test_team_trust.py's."""
+    Path(os.environ["LESSONLOOP_CONFIG"]).write_text('[lessons]\ntrusted_members = ["*"]\n')
+
+
 @pytest.fixture(scope="module")
 def corpus_stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]]:
     """Two stores, each made from one shared corpus (a copy) by the real ingest and learning:

@@ -266,10 +266,11 @@ def test_another_members_counts_cannot_change_a_lesson_here(team: tuple[str, str
     copy = _pulled(store, "sig-830")
     assert (copy["sessions"], copy["failed_sessions"], copy["status"]) == (4, 4, "active")
     assert copy["author"] == "alice"
-    _trust("alice", "bob")  # when this person trusts bob too, the surest member's evidence counts
+    _trust("alice", "bob")  # when this person trusts bob too, his evidence counts with alice's
     other = tmp_path / "dave.db"
     _join(url, "bob", bob, other)
-    assert (_pulled(other, "sig-830")["sessions"], _pulled(other, "sig-830")["failed_sessions"]) == (4, 4)
+    trusting = _pulled(other, "sig-830")
+    assert (trusting["sessions"], trusting["failed_sessions"]) == (1_000_004, 4)
 
 
 def test_a_server_not_yet_brought_to_schema_4_is_still_pulled_from(team_server: Server, tmp_path: Path) -> None:

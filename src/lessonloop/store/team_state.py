@@ -456,9 +456,8 @@ def _upsert_copy(
     trusted: tuple[str, ...] = (),
 ) -> int:
     """The team copy of a lesson this member does not have, in local `project` (None: global):
-    the author's texts; the counts of the one member, among the author and the trusted members,
-    whose own evidence makes it surest (another member's counts cannot lower or raise it); its
-    confidence computed from them (decayed from the last time any member saw it). A copy whose
+    the author's texts; the counts of the author and the trusted members (an untrusted member's
+    counts cannot lower or raise it); its confidence computed from them (decayed from the last time any member saw it). A copy whose
     author is not trusted here (`trusted`) is pending until this person approves it, and pending
     again when its texts change; with `review` every new copy is."""
     p = item.payload
@@ -547,26 +546,17 @@ def _copy_texts(payload: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _counted_evidence(item: Incoming, trusted: tuple[str, ...]) -> dict[str, float]:
-    """The counts a team copy's confidence comes from: of the author and the trusted members who
-    sent counts, the one member whose own evidence gives the highest confidence; a member this
-    person does not trust cannot change another's lesson with counts. The summed totals when the
-    server sends no member's own (older than schema 4)."""
+    """The counts a team copy's confidence comes from: those of its author and of the members this
+    person trusts, summed; a member this person does not trust cannot change another's lesson
+    with counts. The summed totals when the server sends no member's own (older than schema 4)."""
     if not item.member_counts:
         return item.totals
-    counted = [
-        counts
-        for member, counts in sorted(item.member_counts.items())
-        if member == item.author or member_trusted(member, trusted)
-    ]
-    if not counted:
-        return {}
-    return max(
-        counted,
-        key=lambda c: (
-            conf.wilson_lower_bound(_count(c, "failed_sessions"), _count(c, "sessions")),
-            _count(c, "sessions"),
-        ),
-    )
+    summed: dict[str, float] = {}
+    for member, counts in item.member_counts.items():
+        if member == item.author or member_trusted(member, trusted):
+            for name, value in counts.items():
+                summed[name] = summed.get(name, 0.0) + value
+    return summed
 
 
 def pulled_summary(conn: sqlite3.Connection) -> dict[str, int]:
