@@ -12,6 +12,7 @@ import os
 
 from lessonloop.capture.adapters import DiscoveryContext, Found
 from lessonloop.capture.aider import FORMAT
+from lessonloop.capture.aider.ownership import committed_by_another
 from lessonloop.records import Problem
 
 HISTORY_NAME = ".aider.chat.history.md"
@@ -28,20 +29,45 @@ def searched(context: DiscoveryContext) -> list[str]:
 
 
 def discover(context: DiscoveryContext) -> list[Found]:
-    """The histories that exist among the places aider writes them."""
+    """The histories that exist among the places aider writes them. One in a known project folder
+    that someone else committed (a cloned repository's) is not the person's: it is left out with
+    a notice saying how to read it anyway (capture.paths, or `lessonloop ingest FILE`)."""
     found: list[Found] = []
     seen: set[str] = set()
+    chosen = {_candidate(p, context.home) for p in _chosen(context)}
     for place in _places(context):
         path = _candidate(place, context.home)
         if path in seen:
             continue
         seen.add(path)
         try:
-            if os.path.isfile(path):
-                found.append(Found(path, FORMAT))
+            if not os.path.isfile(path):
+                continue
         except OSError as exc:  # pragma: no cover - isfile swallows most errors
             context.problems.append(Problem(path, None, "unreadable-path", f"cannot read: {exc}"))
+            continue
+        author = None if path in chosen else committed_by_another(path)
+        if author is not None:
+            context.problems.append(
+                Problem(
+                    path,
+                    None,
+                    "not-your-history",
+                    f"not read: this Aider history is committed to the repository by {author}, not by you, so its "
+                    "prompts are not yours; to read it anyway, add it to capture.paths or run `lessonloop ingest "
+                    f"{path}`",
+                    "notice",
+                )
+            )
+            continue
+        found.append(Found(path, FORMAT))
     return found
+
+
+def _chosen(context: DiscoveryContext) -> list[str]:
+    """The places the person named (capture.paths, $AIDER_CHAT_HISTORY_FILE): read whoever wrote them."""
+    env = context.environ.get(ENV_HISTORY)
+    return [p for p in (*context.configured, env) if p]
 
 
 def _places(context: DiscoveryContext) -> list[str]:
