@@ -56,7 +56,7 @@ def test_flag_added_to_the_same_command_is_the_lesson() -> None:
     assert draft.prevention_command == "git push --set-upstream origin <branch>"  # branch hidden, redirection gone
     assert draft.error_signature == "shell|fatal: The current branch <branch> has no upstream branch."
     assert draft.title == (
-        "`git push` without --set-upstream fails: fatal: The current branch <branch> has no upstream branch."
+        "`git push` without --set-upstream fails: tool output “fatal: The current branch <branch> has no upstream branch.”"
     )
     assert "feat-x" not in draft.title + draft.body + (draft.prevention or "")
     assert draft.category == "git"
@@ -124,7 +124,9 @@ def test_a_step_the_error_names_is_the_lesson() -> None:
     assert unless is not None
     assert (unless.words, unless.since, unless.exts) == (("mix", "format"), "change", extensions_for(("mix", "format")))
     assert draft.trigger.describe() == "shell `git commit`, unless `mix format` ran since the last change"
-    assert draft.title.startswith("`git commit` fails unless `mix format` ran first: Pre-commit validation failed")
+    assert draft.title.startswith(
+        "`git commit` fails unless `mix format` ran first: tool output “Pre-commit validation failed"
+    )
     assert draft.prevention_command == "mix format"
     assert draft.category == "mix"
 
@@ -187,7 +189,7 @@ def test_a_file_tool_on_the_wrong_path_teaches_the_right_one() -> None:
     draft = draft_from_episode(failure, fix, [])
     assert draft is not None and draft.trigger is not None
     assert draft.trigger.to_json() == {"kind": "read", "path": "test/support/fixtures.ex"}
-    assert draft.title == "Read of test/support/fixtures.ex fails: File does not exist."
+    assert draft.title == "Read of test/support/fixtures.ex fails: tool output “File does not exist.”"
     assert draft.prevention == "Use test/support/fixtures/fixtures.ex (same name, other folder)."
 
 

@@ -150,5 +150,5 @@ def test_gemini_mistakes_repeated_in_a_later_session_are_warned_before_they_happ
     steps = {f["tool_use_id"]: f["step"] for f in report["failures"] if f["repeat"]}
     assert steps == {"a4": "warned", "b1": "warned", "b2": "warned", "b3": "warned", "b5": "warned", "b6": "warned"}
     fired = {lesson["title"] for lesson in report["lessons_fired"]}
-    assert "`python` is not available here: bash: line <n>: python: command not found" in fired
+    assert "`python` is not available here: tool output “bash: line <n>: python: command not found”" in fired
     assert report["false_alarms"] == 0

@@ -102,7 +102,9 @@ def events(conn: sqlite3.Connection, event: str) -> list[tuple[int, str]]:
     ).fetchall()
 
 
-PUSH_TITLE = "`git push` without --set-upstream fails: fatal: The current branch <branch> has no upstream branch."
+PUSH_TITLE = (
+    "`git push` without --set-upstream fails: tool output “fatal: The current branch <branch> has no upstream branch.”"
+)
 
 
 def push_lesson(conn: sqlite3.Connection) -> dict[str, Any]:

@@ -138,6 +138,8 @@ def test_config_show_lists_every_setting_with_its_source(config_file: Path) -> N
     assert set(data["settings"]) == {
         "capture.enabled",
         "capture.exclude_projects",
+        "lessons.trusted_members",
+        "lessons.trust_mcp",
         "capture.paths",
         "capture.store_prompts",
         "capture.store_tool_output",

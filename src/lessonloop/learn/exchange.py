@@ -20,7 +20,7 @@ from typing import Any
 
 from lessonloop import json_codec, json_depth
 from lessonloop.lesson_model import confidence as conf
-from lessonloop.lesson_model.provenance import describe, may_deny
+from lessonloop.lesson_model.provenance import ORIGINS, describe, may_deny
 from lessonloop.lesson_model.triggers import kind_and_tool
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.timestamps import normalize_timestamp
@@ -85,7 +85,7 @@ def markdown_bullet(lesson: Mapping[str, Any]) -> str:
         title, prevention = prevention, ""  # a person's correction: the prevention says it all
     text = _sentence(title) + (f" Instead: {_sentence(prevention)}" if prevention else "")
     seen = int(record["failed_sessions"] or 0)
-    if not may_deny(record.get("origin")):  # another's words (a teammate, an import, an agent): say so
+    if record.get("origin") in ORIGINS and not may_deny(record.get("origin")):  # another's words: say so
         text = f"[{describe(record.get('origin'))}] {text}"
     # Once more as the line it became (whitespace joined, texts cut): a form split over lines is whole here.
     text = redact_fields(text)[0]

@@ -89,7 +89,9 @@ def _corrections(
 
 
 LEARN_ATTEMPTS = 3  # learning runs again when the history changed under it; the last attempt saves anyway
-LEARNER_VERSION = "7"  # bump when extraction or counting changes: the store is learned again
+LEARNER_VERSION = (
+    "8"  # bump when extraction, counting or texts change: the store is learned again (8: tool output quoted)
+)
 
 
 @dataclass(slots=True)
