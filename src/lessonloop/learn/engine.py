@@ -36,6 +36,7 @@ from lessonloop.learn.learnable import OPEN_LIMIT
 from lessonloop.learn.prompt_match import asked_for
 from lessonloop.learn.signatures import digest, jaccard, words_text
 from lessonloop.lesson_model.lesson import Evidence, Lesson
+from lessonloop.lesson_model.quoting import unlabelled
 from lessonloop.lesson_model.triggers import SessionState, Trigger, relative_path
 from lessonloop.tool_kinds import EDIT, WRITE
 
@@ -525,7 +526,7 @@ class Learner:
                     self.aliases[alias] = lesson.signature
 
     def _near_duplicate(self, draft: Draft) -> Lesson | None:
-        words = words_text(draft.title)
+        words = words_text(unlabelled(draft.title))
         best: tuple[float, Lesson] | None = None
         for lesson in self._by_kind.get(draft.trigger.kind if draft.trigger else "", []):
             if lesson.kind != draft.kind or lesson.error_class != draft.error_class or lesson.trigger is None:
@@ -539,7 +540,7 @@ class Learner:
                 or lesson.trigger.param != draft.trigger.param
             ):
                 continue
-            score = jaccard(words, words_text(lesson.title))
+            score = jaccard(words, words_text(unlabelled(lesson.title)))
             if score >= self.policy.near_duplicate and (best is None or score > best[0]):
                 best = (score, lesson)
         return best[1] if best else None

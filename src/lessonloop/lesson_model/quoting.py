@@ -37,3 +37,9 @@ def tool_output(text: str | None, limit: int = MAX_QUOTED) -> str:
     if not (text or "").strip():
         return "no error text"
     return f"{LABEL} {quoted(text, limit)}"
+
+
+def unlabelled(text: str) -> str:
+    """`text` without the label of the tool output it quotes (for comparing lessons' words: the
+    label is lessonloop's, the same in every title, not a word of the lesson)."""
+    return text.replace(f"{LABEL} {OPEN}", OPEN)
