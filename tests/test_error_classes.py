@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -514,17 +513,3 @@ def test_corpus_usage_flag_and_evidence(corpus_sessions: list[SessionInput]) -> 
             assert result.usage == (result.label in USAGE_CLASSES)
             name, sep, text = result.evidence.partition(": ")
             assert sep and name and len(text) <= EVIDENCE_CHARS
-
-
-@pytest.mark.corpus
-def test_corpus_classification_is_fast(corpus_sessions: list[SessionInput]) -> None:
-    failed = _failed_calls(corpus_sessions)
-    for call in failed:  # warm the caches (command kinds, rules per tool)
-        classify_call(call)
-    best = float("inf")
-    for _ in range(7):
-        start = time.perf_counter()
-        for call in failed:
-            classify_call(call)
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.005, f"classifying {len(failed)} errors took {best * 1000:.2f} ms"

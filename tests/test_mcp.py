@@ -202,7 +202,7 @@ def test_recall_lessons_gives_what_the_cli_recall_gives(conn: sqlite3.Connection
     assert results, "the sample's git push lesson should be recalled"
     assert results[0]["id"] == push
     assert set(results[0]) == {
-        "id", "title", "prevention", "body", "confidence", "tier", "severity", "scope", "project", "seen", "score",
+        "id", "title", "prevention", "body", "confidence", "tier", "severity", "scope", "project", "seen", "score", "from",
     }  # fmt: skip
     assert results[0]["prevention"] == "Use `git push -u origin <branch>` (add -u)."
     assert results[0]["seen"] == 2

@@ -159,7 +159,7 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "team_projects": _names("project remote url"),
     "team_outbox": _names("item_id kind digest batch queued_at"),
     "team_shared": _names("item_id kind local_key digest pushed_at"),
-    "team_items": _names("item_id kind project signature members totals rejected_by pulled_at"),
+    "team_items": _names("item_id kind project signature members totals rejected_by pulled_at author"),
 }
 
 
