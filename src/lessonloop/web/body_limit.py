@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException
 from lessonloop.web.security import App, Message, Receive, Scope, Send
 
 MAX_BODY = 1024 * 1024
+DRAINED = 16 * MAX_BODY  # read and dropped at most after a refusal, so the client reads the 413
 
 
 def too_large(what: str, limit: int) -> HTTPException:
@@ -37,14 +38,31 @@ class BodyLimitMiddleware:
                 if not size.isascii() or not size.isdigit():
                     raise HTTPException(400, f"the Content-Length header is not a number of bytes: {size[:40]!r}")
                 if len(size) > len(str(self.limit)) or int(size) > self.limit:
-                    raise too_large(
-                        f"{int(size):,} bytes announced" if len(size) <= 20 else "a huge size announced", self.limit
-                    )
+                    huge = len(size) > 20
+                    await _drain(receive, DRAINED + 1 if huge else int(size))
+                    raise too_large("a huge size announced" if huge else f"{int(size):,} bytes announced", self.limit)
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
+                    if message.get("more_body", False):
+                        await _drain(receive, DRAINED)
                     raise too_large(f"more than {self.limit:,} bytes sent", self.limit)
             return message
 
         await self.app(scope, limited, send)
+
+
+async def _drain(receive: Receive, size: int) -> None:
+    """Read and drop the rest of a refused body when it is at most DRAINED bytes: a client that
+    sends all of it before reading (most do) then gets the 413 instead of a reset connection."""
+    if size > DRAINED:
+        return
+    dropped = 0
+    while dropped <= DRAINED:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        dropped += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
