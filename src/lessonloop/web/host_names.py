@@ -9,9 +9,10 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+from lessonloop.web.quoting import shown
+
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _MAX_NAME = 253  # DNS: a name is at most 253 characters
-_SHOWN = 80  # characters of a refused value repeated in a message
 
 
 class HostNameError(ValueError):
@@ -90,13 +91,6 @@ def ip_host(address: str) -> str | None:
         mapped = getattr(found, "ipv4_mapped", None)
         return mapped.compressed if mapped is not None else f"[{found.compressed}]"
     return found.compressed
-
-
-def shown(text: str) -> str:
-    """`text` quoted for a message, cut when long."""
-    if len(text) <= _SHOWN:
-        return repr(text)
-    return f"{text[:_SHOWN]!r}… ({len(text):,} characters)"
 
 
 def _port(text: str) -> int | None:

@@ -12,7 +12,7 @@ from datetime import date
 
 from starlette.exceptions import HTTPException
 
-from lessonloop.web.host_names import shown
+from lessonloop.web.quoting import shown
 
 Values = Mapping[str, str]
 

@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse, Response
 from lessonloop.lesson_model.confidence import SEVERITIES, TIERS
 from lessonloop.report.session_browser import SessionFilters
 from lessonloop.web import params
-from lessonloop.web.host_names import shown
+from lessonloop.web.quoting import shown
 from lessonloop.web.security import TOKEN_HEADER, local_host
 from lessonloop.web.state import WebState
 from lessonloop.web.views import LessonQuery

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from lessonloop.web.host_names import HostName, ip_host, parse_host, shown
+from lessonloop.web.host_names import HostName, ip_host, parse_host
+from lessonloop.web.quoting import shown
 
 TOKEN_FIELD = "token"  # the form field of a write
 TOKEN_HEADER = "x-lessonloop-token"  # the header of an API write
