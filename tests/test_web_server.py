@@ -20,6 +20,7 @@ pytest.importorskip("starlette", reason="the web extra is not installed: pip ins
 pytest.importorskip("uvicorn", reason="the web extra is not installed: pip install 'lessonloop[web]'")
 
 from tests.conftest import REPO_ROOT, cli
+from tests.web_http import request, token_of
 from tests.web_stores import MAIN_CORPORA, Server, ingest, lesson_status, need_corpora, serving
 
 pytestmark = pytest.mark.corpus
@@ -40,17 +41,6 @@ def server(store: Path) -> Iterator[Server]:
         yield running
 
 
-def request(
-    url: str, *, method: str = "GET", data: bytes | None = None, headers: dict[str, str] | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=60) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
-
-
 def get_json(server: Server, path: str) -> Any:
     status, _, body = request(server.url + path)
     assert status == 200, body[:500]
@@ -58,10 +48,7 @@ def get_json(server: Server, path: str) -> Any:
 
 
 def page_token(server: Server) -> str:
-    _, _, body = request(server.url + "/lessons")
-    found = re.search(rb'name="lessonloop-token" content="([^"]+)"', body)
-    assert found, "the page carries no token"
-    return found.group(1).decode()
+    return token_of(server.url + "/lessons")
 
 
 def an_active_lesson(db: Path) -> int:

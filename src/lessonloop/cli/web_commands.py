@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from lessonloop.arg_types import port
 from lessonloop.cli.common import DB_HELP, CommandError
+
+if TYPE_CHECKING:
+    from lessonloop.web.host_names import HostName
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,8 +24,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "timeline, dashboards (errors, repeated mistakes, habits against outcomes, tokens,\n"
             "runs, replay), and the same data as JSON under /api (docs/web.md).\n\n"
             "It listens on 127.0.0.1 unless told otherwise; another address needs\n"
-            "--allow-remote. Every write needs this run's token, which only the pages it serves\n"
-            "hold, and is refused from another origin. Ctrl-C stops it.\n\n"
+            "--allow-remote. It answers only requests whose Host names it: the address it\n"
+            "listens on, 127.0.0.1, localhost and [::1], the address a request reached, and\n"
+            "the names given with --host-name, each with its port. Any other name is refused\n"
+            "(400), --allow-remote or not: a site whose name an attacker points at this machine\n"
+            "(DNS rebinding) reads nothing. Every write needs this run's token, which only the\n"
+            "pages it serves hold, and is refused from another origin. Query values and forms\n"
+            "are checked (a bad number, day or over-long text is a 400 naming it; a body over\n"
+            "1 MB a 413). Ctrl-C stops it.\n\n"
             "Needs the web extra: pip install 'lessonloop[web]'."
         ),
     )
@@ -32,12 +42,30 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action="store_true",
         help="allow a host that is not loopback (anyone who reaches it can read the store)",
     )
+    parser.add_argument(
+        "--host-name",
+        action="append",
+        type=_host_name,
+        default=[],
+        metavar="NAME",
+        help="also answer to this name (NAME or NAME:PORT; repeatable): one people reach the server by, "
+        "such as the machine's name on the network or a proxy's",
+    )
     parser.add_argument("--open", action="store_true", help="open the UI in the default browser")
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     parser.add_argument(
         "--json", action="store_true", help="print where it listens as one JSON line (url, host, port, db) first"
     )
     parser.set_defaults(handler=cmd_serve)
+
+
+def _host_name(text: str) -> HostName:
+    from lessonloop.web.host_names import HostNameError, host_name_option
+
+    try:
+        return host_name_option(text)
+    except HostNameError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -69,6 +97,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             args.host,
             args.port,
             allow_remote=args.allow_remote,
+            host_names=tuple(args.host_name),
             open_browser=args.open,
             announce=announce,
         )

@@ -129,12 +129,16 @@ def trigger_object(text: str | None) -> dict[str, Any] | None:
 
 
 def get_lesson(conn: sqlite3.Connection, lesson_id: int) -> LessonRow | None:
-    """The lesson with this id, or None."""
+    """The lesson with this id, or None (an id SQLite cannot hold included)."""
+    if not 0 < lesson_id <= MAX_ID:
+        return None
     row = conn.execute(f"{_SELECT} WHERE l.id = ?", (lesson_id,)).fetchone()
     return LessonRow.from_row(row) if row else None
 
 
 MIN_PREFIX = 6  # an all-digit reference shorter than this is an id only
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a longer number names no lesson by its id
+_ID_DIGITS = len(str(MAX_ID))
 
 
 def find_lesson(conn: sqlite3.Connection, ref: str | int) -> LessonRow:
@@ -149,11 +153,11 @@ def find_lesson(conn: sqlite3.Connection, ref: str | int) -> LessonRow:
         raise LessonNotFound("no lesson given (an id, or a signature or its prefix)")
     if given.startswith("#"):
         number = given[1:]
-        found = get_lesson(conn, int(number)) if number.isdigit() else None
+        found = get_lesson(conn, int(number)) if number.isdigit() and len(number) <= _ID_DIGITS else None
         if found is None:
             raise LessonNotFound(f"no lesson has id {number!r} (see `lessonloop lessons list --status all`)")
         return found
-    if given.isdigit():
+    if given.isdigit() and len(given) <= _ID_DIGITS:
         found = get_lesson(conn, int(given))
         if found is not None:
             return found

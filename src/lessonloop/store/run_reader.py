@@ -292,7 +292,10 @@ def command_history(
 
 
 def get_run(conn: sqlite3.Connection, run_id: int) -> RunDetail | None:
-    """One run with its patterns, matches (in order) and findings; None when there is no such run."""
+    """One run with its patterns, matches (in order) and findings; None when there is no such run
+    (an id SQLite cannot hold included)."""
+    if not 0 < run_id < 2**63:
+        return None
     row = conn.execute(_SELECT_RUNS + " WHERE r.id = ?", (run_id,)).fetchone()
     if row is None:
         return None

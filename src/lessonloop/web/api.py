@@ -14,8 +14,11 @@ from lessonloop.web.requests import (
     checked_lesson_write,
     json_response,
     lesson_query,
-    positive,
+    page_number,
+    path_id,
+    path_text,
     project,
+    row_limit,
     session_filters,
     state_of,
     value,
@@ -84,7 +87,7 @@ def api_lessons(request: Request) -> Response:
 
 def api_lesson(request: Request) -> Response:
     with state_of(request).store() as conn:
-        view = views.lesson_view(conn, request.path_params["ref"])
+        view = views.lesson_view(conn, path_text(request, "ref", "the lesson"))
     return json_response(views.lesson_json(view))
 
 
@@ -97,17 +100,17 @@ def api_sessions(request: Request) -> Response:
     filters = session_filters(request)
     state = state_of(request)
     with state.store() as conn:
-        view = views.sessions_view(conn, filters, positive(request, "page", 1), filter_lists(state).value)
+        view = views.sessions_view(conn, filters, page_number(request), filter_lists(state).value)
     return json_response(view["page"].to_json())
 
 
 def api_session(request: Request) -> Response:
     with state_of(request).store() as conn:
-        return json_response(views.session_view(conn, request.path_params["session_id"]))
+        return json_response(views.session_view(conn, path_text(request, "session_id", "the session id")))
 
 
 def api_runs(request: Request) -> Response:
-    name, who, limit = project(request), agent(request), positive(request, "limit", 200)
+    name, who, limit = project(request), agent(request), row_limit(request, 200)
     with state_of(request).store() as conn:
         view = views.runs_view(conn, value(request, "command"), limit, name, who)
     return json_response(
@@ -122,7 +125,7 @@ def api_runs(request: Request) -> Response:
 
 def api_run(request: Request) -> Response:
     with state_of(request).store() as conn:
-        view = views.run_view(conn, request.path_params["run_id"])
+        view = views.run_view(conn, path_id(request, "run_id", "the run id"))
     return json_response(view["detail"].to_json())
 
 
@@ -144,5 +147,5 @@ ROUTES = [
     Route("/api/sessions", api_sessions, methods=["GET"]),
     Route("/api/sessions/{session_id:path}", api_session, methods=["GET"]),
     Route("/api/runs", api_runs, methods=["GET"]),
-    Route("/api/runs/{run_id:int}", api_run, methods=["GET"]),
+    Route("/api/runs/{run_id}", api_run, methods=["GET"]),
 ]

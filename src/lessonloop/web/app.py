@@ -20,6 +20,7 @@ from lessonloop.store.agent_names import UnknownAgent
 from lessonloop.store.project_names import UnknownProject
 from lessonloop.store.transaction import StoreError
 from lessonloop.web import api, pages
+from lessonloop.web.body_limit import BodyLimitMiddleware
 from lessonloop.web.requests import json_response, page, wants_json
 from lessonloop.web.security import Guard, GuardMiddleware
 from lessonloop.web.state import WebState, template_environment
@@ -32,6 +33,7 @@ _HEADINGS = {
     404: "Not found",
     405: "Not allowed",
     409: "Not possible",
+    413: "Too large",
     503: "The store cannot be read",
 }
 
@@ -83,7 +85,7 @@ def create_app(db: Path, guard: Guard) -> Starlette:
     state = WebState(db=db, guard=guard, env=template_environment())
     app = Starlette(
         routes=[*api.ROUTES, *pages.ROUTES, Mount("/static", StaticFiles(directory=STATIC), name="static")],
-        middleware=[Middleware(GuardMiddleware, guard=guard)],
+        middleware=[Middleware(GuardMiddleware, guard=guard), Middleware(BodyLimitMiddleware)],
         exception_handlers={
             HTTPException: _http_error,
             NotFound: _not_found,

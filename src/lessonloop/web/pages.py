@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from lessonloop.web import views
+from lessonloop.lesson_model.confidence import TIERS
+from lessonloop.web import params, views
 from lessonloop.web.figures import filter_lists, store_stats
 from lessonloop.web.lesson_actions import DONE, actions_for
 from lessonloop.web.requests import (
@@ -18,10 +18,13 @@ from lessonloop.web.requests import (
     checked_lesson_write,
     lesson_query,
     page,
-    positive,
+    page_number,
+    path_id,
+    path_text,
     project,
     session_filters,
     state_of,
+    statuses,
     value,
 )
 
@@ -66,7 +69,7 @@ def lessons_page(request: Request) -> Response:
         "lessons.html",
         "lessons",
         kinds=KINDS,
-        tiers=("candidate", "active", "core"),
+        tiers=TIERS,
         here=here,
         notice=_NOTICES.get(value(request, "done") or ""),
         **view,
@@ -76,7 +79,7 @@ def lessons_page(request: Request) -> Response:
 def lesson_page(request: Request) -> Response:
     state = state_of(request)
     with state.store() as conn:
-        view = views.lesson_view(conn, request.path_params["ref"])
+        view = views.lesson_view(conn, path_text(request, "ref", "the lesson"))
     return page(
         request,
         "lesson.html",
@@ -90,7 +93,7 @@ def lesson_page(request: Request) -> Response:
 async def lesson_write(request: Request) -> Response:
     """A form's approve, reject, archive, restore, edit or forget; then back to the page."""
     outcome, fields = await checked_lesson_write(request)
-    lesson_id, action = outcome.lesson_id, request.path_params["action"]
+    lesson_id, action = outcome.lesson_id, path_text(request, "action", "the action")
     done = DONE[action]
     target = fields.get("next") or ""
     if action == "forget":
@@ -106,16 +109,10 @@ def lessons_export(request: Request) -> Response:
     """The lessons as JSONL or as the Markdown section for CLAUDE.md / AGENTS.md (a download)."""
     from lessonloop.learn import exchange
     from lessonloop.secrets.field_redaction import redact_fields
-    from lessonloop.store.lesson_reader import list_lessons, status_values
+    from lessonloop.store.lesson_reader import list_lessons
 
-    fmt = value(request, "format") or "jsonl"
-    if fmt not in ("jsonl", "md"):
-        raise HTTPException(400, f"format must be jsonl or md, not {fmt!r}")
-    status = value(request, "status") or ("active" if fmt == "md" else "active,pending")
-    try:
-        status_values(status)
-    except ValueError as exc:
-        raise HTTPException(400, str(exc)) from exc
+    fmt = params.choice(request.query_params, "format", ("jsonl", "md")) or "jsonl"
+    status = statuses(request, "active" if fmt == "md" else "active,pending")
     name = project(request)
     with state_of(request).store() as conn:
         rows = list_lessons(conn, status=status, project=name, order="signature")
@@ -131,7 +128,7 @@ def lessons_export(request: Request) -> Response:
 
 def sessions_page(request: Request) -> Response:
     filters = session_filters(request)
-    number = positive(request, "page", 1)
+    number = page_number(request)
     state = state_of(request)
     with state.store() as conn:
         view = views.sessions_view(conn, filters, number, filter_lists(state).value)
@@ -147,7 +144,7 @@ def sessions_page(request: Request) -> Response:
 
 def session_page(request: Request) -> Response:
     with state_of(request).store() as conn:
-        view = views.session_view(conn, request.path_params["session_id"])
+        view = views.session_view(conn, path_text(request, "session_id", "the session id"))
     return page(request, "session.html", "sessions", **view)
 
 
@@ -160,7 +157,7 @@ def runs_page(request: Request) -> Response:
 
 def run_page(request: Request) -> Response:
     with state_of(request).store() as conn:
-        view = views.run_view(conn, request.path_params["run_id"])
+        view = views.run_view(conn, path_id(request, "run_id", "the run id"))
     return page(request, "run.html", "runs", **view)
 
 
@@ -173,5 +170,5 @@ ROUTES = [
     Route("/sessions", sessions_page, methods=["GET"]),
     Route("/sessions/{session_id:path}", session_page, methods=["GET"]),
     Route("/runs", runs_page, methods=["GET"]),
-    Route("/runs/{run_id:int}", run_page, methods=["GET"]),
+    Route("/runs/{run_id}", run_page, methods=["GET"]),
 ]

@@ -1,6 +1,7 @@
-"""Reading what a request asks for: query values, filters, the lesson list's query, a write's
-fields and token (and the write, once the token and origin pass); and the answers every route
-gives: a page, JSON, an error."""
+"""Reading what a request asks for, every value through params.py (checked, a 400 naming it
+otherwise): query values, filters, path values, the lesson list's query, a write's fields and
+token (and the write, once the token and origin pass); and the answers every route gives: a
+page, JSON, an error."""
 
 from __future__ import annotations
 
@@ -10,15 +11,18 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from lessonloop.lesson_model.confidence import SEVERITIES, TIERS
 from lessonloop.report.session_browser import SessionFilters
-from lessonloop.web.security import TOKEN_HEADER
+from lessonloop.web import params
+from lessonloop.web.quoting import shown
+from lessonloop.web.security import TOKEN_HEADER, local_host
 from lessonloop.web.state import WebState
 from lessonloop.web.views import LessonQuery
 
 if TYPE_CHECKING:
     from lessonloop.store.lesson_curation import Outcome
 
-_DAY_LENGTH = 10
+SCOPES = ("project", "global")
 
 
 def state_of(request: Request) -> WebState:
@@ -27,29 +31,33 @@ def state_of(request: Request) -> WebState:
 
 
 def value(request: Request, name: str) -> str | None:
-    """A query value, stripped; None when absent or empty."""
-    text = request.query_params.get(name)
-    text = text.strip() if text else None
-    return text or None
+    """A query value, stripped (params.text: within its length); None when absent or empty."""
+    return params.text(request.query_params, name)
 
 
 def day(request: Request, name: str) -> str | None:
-    """A YYYY-MM-DD query value; 400 for anything else."""
-    text = value(request, name)
-    if text is None:
-        return None
-    if len(text) != _DAY_LENGTH or text[4] != "-" or text[7] != "-" or not text.replace("-", "").isdigit():
-        raise HTTPException(400, f"{name} must be a day as YYYY-MM-DD, not {text!r}")
-    return text
+    """A YYYY-MM-DD query value naming a day of the calendar; 400 for anything else."""
+    return params.day(request.query_params, name)
 
 
-def positive(request: Request, name: str, default: int) -> int:
-    text = value(request, name)
-    if text is None:
-        return default
-    if not text.isdigit() or int(text) < 1:
-        raise HTTPException(400, f"{name} must be a whole number from 1, not {text!r}")
-    return int(text)
+def page_number(request: Request) -> int:
+    """?page: 1 to params.MAX_PAGE (a page past the last shows no rows)."""
+    return params.whole_number(request.query_params, "page", 1, high=params.MAX_PAGE)
+
+
+def row_limit(request: Request, default: int) -> int:
+    """?limit: how many rows at most, 1 to params.MAX_LIMIT."""
+    return params.whole_number(request.query_params, "limit", default, high=params.MAX_LIMIT)
+
+
+def path_text(request: Request, name: str, what: str) -> str:
+    """A path value (a lesson's reference, a session's id), within its length."""
+    return params.text(request.path_params, name, limit=params.PATH_LIMITS[name], label=what) or ""
+
+
+def path_id(request: Request, name: str, what: str) -> int:
+    """A path value that is a row's id: 1 to the largest integer SQLite holds."""
+    return params.whole_number(request.path_params, name, 0, high=params.MAX_ID, label=what)
 
 
 def project(request: Request) -> str | None:
@@ -83,44 +91,42 @@ def session_filters(request: Request) -> SessionFilters:
         model=value(request, "model"),
         since=day(request, "since"),
         until=day(request, "until"),
-        errors=value(request, "errors") in ("1", "true", "yes", "on"),
+        errors=params.flag(request.query_params, "errors"),
     )
 
 
-def lesson_query(request: Request) -> LessonQuery:
+def statuses(request: Request, default: str) -> str:
+    """?status: lesson statuses joined by commas, or all (store/lesson_reader.status_values)."""
     from lessonloop.store.lesson_reader import status_values
 
-    status = value(request, "status") or "pending,active"
+    status = value(request, "status") or default
     try:
         status_values(status)
     except ValueError as exc:
-        raise HTTPException(400, str(exc)) from exc
+        raise HTTPException(400, f"status: {exc}") from exc
+    return status
+
+
+def lesson_query(request: Request) -> LessonQuery:
+    from lessonloop.store.lesson_reader import KINDS
+
     return LessonQuery(
-        status=status,
-        kind=value(request, "kind"),
-        tier=value(request, "tier"),
+        status=statuses(request, "pending,active"),
+        kind=params.choice(request.query_params, "kind", KINDS),
+        tier=params.choice(request.query_params, "tier", TIERS),
         project=project(request),
         q=value(request, "q"),
-        limit=positive(request, "limit", 500),
+        limit=row_limit(request, 500),
     )
 
 
 async def write_fields(request: Request) -> tuple[dict[str, str], str | None]:
-    """A write's fields (a form, or a JSON object for the API) and the token it carries (the
-    header, else the form's field)."""
+    """A write's fields (a form, or a JSON object for the API; the body at most 1 MB,
+    body_limit.py) and the token it carries (the header, else the form's field)."""
     fields: dict[str, str] = {}
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("application/json"):
-        from lessonloop.json_codec import loads
-
-        body = await request.body()
-        try:
-            data = loads(body) if body else {}
-        except ValueError as exc:
-            raise HTTPException(400, "the body is not JSON") from exc
-        if not isinstance(data, dict):
-            raise HTTPException(400, "the body must be a JSON object")
-        fields = {str(k): str(v) for k, v in data.items() if v is not None}
+        fields = _json_fields(await request.body())
     elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         form = await request.form()
         fields = {str(k): v for k, v in form.items() if isinstance(v, str)}
@@ -128,21 +134,51 @@ async def write_fields(request: Request) -> tuple[dict[str, str], str | None]:
     return fields, token
 
 
+def checked_fields(fields: dict[str, str]) -> dict[str, str]:
+    """A write's fields, each within its length (params.FIELD_LIMITS), scope and severity among
+    their values; a 400 naming the first that is not."""
+    fields = params.write_fields(fields)
+    params.choice(fields, "scope", SCOPES)
+    params.choice(fields, "severity", SEVERITIES)
+    return fields
+
+
+def _json_fields(body: bytes) -> dict[str, str]:
+    """The API's JSON object as fields: texts (numbers written as texts); null leaves a field out."""
+    from lessonloop.json_codec import loads
+
+    try:
+        data = loads(body) if body else {}
+    except ValueError as exc:
+        raise HTTPException(400, "the body is not JSON") from exc
+    if not isinstance(data, dict):
+        raise HTTPException(400, "the body must be a JSON object")
+    fields: dict[str, str] = {}
+    for name, given in data.items():
+        if isinstance(given, bool) or not isinstance(given, str | int | float | None):
+            kind = "true/false" if isinstance(given, bool) else "a list" if isinstance(given, list) else "an object"
+            raise params.bad(f"the field {shown(name)} must be a text (a JSON string), not {kind}")
+        if given is not None:
+            fields[name] = str(given)
+    return fields
+
+
 async def checked_lesson_write(request: Request) -> tuple[Outcome, dict[str, str]]:
     """The lesson write a form or the API asks for (/{ref}/{action}), applied once the token and
-    the origin pass (403 otherwise; 404 for an unknown lesson, 409 when the action cannot apply);
-    with the request's fields."""
+    the origin pass (403 otherwise) and its fields are within their limits (400 otherwise; 404
+    for an unknown lesson, 409 when the action cannot apply); with the request's fields."""
     from starlette.concurrency import run_in_threadpool
 
     from lessonloop.store.lesson_reader import LessonNotFound
     from lessonloop.web.lesson_actions import ActionRefused, apply_action
 
     state = state_of(request)
+    ref, action = path_text(request, "ref", "the lesson"), path_text(request, "action", "the action")
     fields, token = await write_fields(request)
-    refused = state.guard.write_refusal(dict(request.headers), token)
+    refused = state.guard.write_refusal(dict(request.headers), token, local_host(request.scope))
     if refused is not None:
         raise HTTPException(403, refused)
-    ref, action = request.path_params["ref"], request.path_params["action"]
+    fields = checked_fields(fields)
 
     def write() -> Outcome:
         with state.store() as conn:

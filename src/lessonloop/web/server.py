@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lessonloop.web.host_names import HostName
 from lessonloop.web.security import Guard, is_loopback
 
 DEFAULT_HOST = "127.0.0.1"
@@ -65,10 +66,12 @@ def serve(
     port: int = DEFAULT_PORT,
     *,
     allow_remote: bool = False,
+    host_names: tuple[HostName, ...] = (),
     open_browser: bool = False,
     announce: Any = None,
 ) -> None:
-    """Serve the store at `db` until interrupted. `announce(Listening)` is called once listening."""
+    """Serve the store at `db` until interrupted. `announce(Listening)` is called once listening.
+    `host_names`: names besides its address and the loopback ones that a request's Host may give."""
     import uvicorn
 
     from lessonloop.web.app import create_app
@@ -79,17 +82,18 @@ def serve(
             f"{host} is not a loopback address: anyone who can reach it could read the store. "
             "Give --allow-remote to serve there anyway"
         )
-    if not is_loopback(host):
-        print(
-            f"Warning: serving on {host}, reachable from other machines; the store's lessons, sessions and "
-            "commands can be read by anyone who reaches it (writes still need this run's token).",
-            file=sys.stderr,
-        )
     prepare_store(db)
     sock = bind(host, port)
     bound_port = int(sock.getsockname()[1])
-    wildcard = host in ("0.0.0.0", "::", "")
-    guard = Guard(host if host != "localhost" else DEFAULT_HOST, bound_port, any_host=wildcard)
+    guard = Guard(host, bound_port, names=host_names)
+    if not is_loopback(host):
+        names = ", ".join(str(name) for name in guard.hosts())
+        print(
+            f"Warning: serving on {host}, reachable from other machines; the store's lessons, sessions and "
+            "commands can be read by anyone who reaches it (writes still need this run's token). "
+            f"It answers to {names} and the address a request reaches; add the names people use with --host-name.",
+            file=sys.stderr,
+        )
     app = create_app(db, guard)
     shown_host = f"[{host}]" if ":" in host else host
     listening = Listening(f"http://{shown_host}:{bound_port}/", host, bound_port, str(db))

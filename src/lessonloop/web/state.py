@@ -133,7 +133,11 @@ class WebState:
 
 
 def template_environment() -> jinja2.Environment:
-    """The web's templates over the shared ones (report/html/templates)."""
+    """The web's templates over the shared ones (report/html/templates), with the lengths the
+    server accepts (params.py) for the forms' maxlength."""
     from lessonloop.report.html.assets import environment
+    from lessonloop.web.params import FIELD_LIMITS, QUERY_LIMITS
 
-    return environment([TEMPLATES])
+    env = environment([TEMPLATES])
+    env.globals["limits"] = {**QUERY_LIMITS, **FIELD_LIMITS}
+    return env
