@@ -11,9 +11,9 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from lessonloop.capture.adapters import Adapter, LineParser, Unit
 from lessonloop.capture.agents import ADAPTERS, by_agent, for_format
@@ -27,6 +27,8 @@ from lessonloop.store.transaction import transaction
 
 if TYPE_CHECKING:
     from lessonloop.store.sample_removal import SampleRemoval
+
+T = TypeVar("T")
 
 FINGERPRINT_BYTES = 4096
 # A last line without newline is accepted only once its file has been quiet this long.
@@ -633,7 +635,7 @@ def _read_file(
     reported_to = state.lines if not replace else 0  # lines read before: their problems were reported then
     fd = handle.fileno()
     records_before, problems_before = summary.records, len(summary.problems)
-    for chunk in read_chunks(
+    chunks = read_chunks(
         handle,
         ref.path,
         start_offset,
@@ -642,7 +644,8 @@ def _read_file(
         read_state,
         accept_unterminated=quiet,
         block_bytes=line_reader.BLOCK_BYTES,
-    ):
+    )
+    for chunk, last in _with_last(chunks):
         try:
             batch = parser.parse(chunk.lines, chunk.first_lineno)
         except Exception as exc:  # a defect of the parser (it reports bad lines itself): never stop the run
@@ -656,11 +659,14 @@ def _read_file(
                 )
             )
             summary.files_failed += 1
+            screen.end_file()
             return
         batch.problems.extend(chunk.problems)
         if chunk.first_lineno <= reported_to:  # read again from the parser's restart point
             batch.problems = [p for p in batch.problems if p.line is None or p.line > reported_to]
-        screen.apply(batch, ref.path)  # the capture policy and forgotten sessions, before anything is written
+        # The capture policy and forgotten sessions, before anything is written (records of a session
+        # that has named no folder yet wait for the chunk that names one, or for the file's last).
+        screen.apply(batch, ref.path, last=last)
         restart = _restart_point(parser, chunk, position, restart, fd)
         head, tail = _head_tail(fd, chunk.end_offset)
         saved = state_of() if state_of is not None else None
@@ -700,6 +706,19 @@ def _read_file(
     remaining = info.st_size - position
     if remaining > 0:
         progress.advance(remaining, ref.path)
+
+
+def _with_last(items: Iterable[T]) -> Iterator[tuple[T, bool]]:
+    """Each item and whether it is the last."""
+    iterator = iter(items)
+    try:
+        current = next(iterator)
+    except StopIteration:
+        return
+    for following in iterator:
+        yield current, False
+        current = following
+    yield current, True
 
 
 def _restart_point(
