@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from lessonloop.capture.adapters import Adapter, LineParser, Unit
+from lessonloop.capture.adapters import Adapter, LineParser, Unit, UnreadableUnit
 from lessonloop.capture.agents import ADAPTERS, by_agent, for_format
 from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
 from lessonloop.capture.discovery import SourceRef, find_sources
@@ -440,6 +440,11 @@ def _ingest_units(
 def _read_unit(unit: Unit, summary: IngestSummary, progress: Progress) -> Batch | None:
     try:
         return unit.read()
+    except UnreadableUnit as refused:  # nothing of it can be read: a failed file, what it stored stays
+        summary.problems.append(refused.problem)
+        summary.files_failed += 1
+        progress.advance(unit.size, unit.path)
+        return None
     except Exception as exc:  # a defect of the adapter (bad input is reported as problems): go on
         summary.problems.append(
             Problem(

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from lessonloop import json_codec, records
-from lessonloop.capture.adapters import PendingCall, Unit
+from lessonloop.capture.adapters import PendingCall, Unit, UnreadableUnit
 from lessonloop.capture.codex import AGENT, compressed, patches
 from lessonloop.capture.codex.outcomes import Outcome, outcome_of, output_text
 from lessonloop.capture.codex.tools import kind_of, shell_command_of
@@ -992,10 +992,12 @@ def _read_document(path: str) -> Batch:
 def _read_compressed(path: str) -> Batch:
     try:
         data = compressed.decompress(path)
+    except compressed.UnreadableCompressed as exc:  # a failed file: what it stored before stays
+        raise UnreadableUnit(
+            Problem(path, None, "compressed-rollout", f"cannot decode this rollout: {exc}"[:400])
+        ) from exc
     except OSError as exc:
-        batch = Batch()
-        batch.problems.append(Problem(path, None, "compressed-rollout", f"cannot decode this rollout: {exc}"[:300]))
-        return batch
+        raise UnreadableUnit(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}")) from exc
     lines = data.split(b"\n")
     if lines and not lines[-1]:
         lines.pop()  # the newline after the last line
