@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from lessonloop.store.sample_removal import SampleRemoval
 
 T = TypeVar("T")
+# Problems listing units reports for a file of which nothing can be read.
+_FAILED_FILE_CODES = frozenset({"unreadable-file", "reader-failed", "not-opencode-db"})
 
 FINGERPRINT_BYTES = 4096
 # A last line without newline is accepted only once its file has been quiet this long.
@@ -368,6 +370,9 @@ def _format_of(ref: SourceRef, state: writer.FileState | None, summary: IngestSu
         summary.files_failed += 1
         return None
     found = formats.sniff(ref.path, head)
+    if found is None and not ref.sniff_only and formats.is_sqlite(head):
+        # A SQLite file the person named: the one reader of SQLite files (OpenCode's) says what it is.
+        found = "opencode-db"
     if found is not None and found != formats.UNKNOWN and for_format(found) is not None:
         return found
     if ref.sniff_only:
@@ -399,7 +404,8 @@ def _plan_units(
             units = []
         for problem in problems:  # listing units finds format drift too (parts without their message): notices
             (summary.notices if problem.severity == "notice" else summary.problems).append(problem)
-        summary.files_failed += sum(1 for p in problems if p.code in ("unreadable-file", "reader-failed"))
+        # A file that yields no unit at all (not a database, another program's): a failed file.
+        summary.files_failed += sum(1 for p in problems if p.code in _FAILED_FILE_CODES)
         for unit in units:
             state = states.get(unit.path)
             if state is not None and not state.reread and state.size == unit.size and state.mtime_ns == unit.mtime_ns:
