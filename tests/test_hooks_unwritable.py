@@ -124,28 +124,59 @@ def _check_logged(
     return logged
 
 
-def test_a_read_only_store_folder_logs_every_failure_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    db, env, session = _prepared(tmp_path)
-    events = _payloads(session, 1)
-    before = sorted(os.listdir(db.parent))
+def _read_only(db: Path, events: list[list[Any]], env: dict[str, str]) -> Any:
+    """The hook `events` run on the store at `db` made read-only: its file 0444 in a folder 0555
+    for an ordinary user, a read-only bind mount of its folder for root."""
     if os.geteuid() != 0:  # chmod stops an ordinary user
         paths = [db.parent, *db.parent.iterdir()]
         for path in paths:
             path.chmod(0o555 if path.is_dir() else 0o444)
         try:
-            inside = _inside([], db.parent, "as-is", events, env)
+            return _inside([], db.parent, "as-is", events, env)
         finally:
             for path in paths:
                 path.chmod(0o755 if path.is_dir() else 0o644)
-    else:
-        prefix = mount_namespace()
-        if prefix is None:
-            pytest.skip("root, and no mount namespace for a read-only bind mount (chmod does not stop root)")
-        inside = _inside(prefix, db.parent, "read-only", events, env)
+    prefix = mount_namespace()
+    if prefix is None:
+        pytest.skip("root, and no mount namespace for a read-only bind mount (chmod does not stop root)")
+    return _inside(prefix, db.parent, "read-only", events, env)
+
+
+def test_a_read_only_store_folder_logs_every_failure_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db, env, session = _prepared(tmp_path)
+    events = _payloads(session, 1)
+    before = sorted(os.listdir(db.parent))
+    inside = _read_only(db, events, env)
     logged = _check_logged(db, env, inside["answers"], "read-only", monkeypatch)
     assert {entry["event"] for entry in logged} >= {"PostToolUse", "PostToolUseFailure"}
     assert inside["files"] == before  # no hook-config-cache.json.<pid>, nothing else left behind
     assert failures.read_failures(str(tmp_path / "other" / "lessonloop.db"))[0] == 0  # another store's: none
+
+
+def test_a_read_only_store_still_gives_its_lessons_and_logs_what_it_could_not_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/hooks.md: a read-only store costs the record, never the lessons. A new session on the
+    read-only store is given the lesson at its start, for its prompt and before the call it is
+    about; each event's record fails, and the failure is in the log `hooks status` reads."""
+    db, env, _ = _prepared(tmp_path)
+    later = HookSession(tmp_path, env)
+    events = [
+        ["SessionStart", later.payload("SessionStart", source="startup")],
+        ["UserPromptSubmit", later.payload("UserPromptSubmit", prompt="push the branch to origin")],
+        ["PreToolUse", later.payload("PreToolUse", tool_name="Bash", tool_input={"command": "git push"},
+                                     tool_use_id="toolu_ro_later")],
+    ]  # fmt: skip
+    before = sorted(os.listdir(db.parent))
+    inside = _read_only(db, events, env)
+    for event, code, out, err in inside["answers"]:
+        assert (code, err) == (0, ""), event
+        context = json.loads(out)["hookSpecificOutput"]["additionalContext"] if out else ""
+        assert "git push --set-upstream origin main" in context, (event, out)
+    logged = _check_logged(db, env, inside["answers"], "read-only", monkeypatch)
+    assert {entry["event"] for entry in logged} == {"SessionStart", "UserPromptSubmit", "PreToolUse"}
+    assert all("its lessons are still given" in str(entry["error"]) for entry in logged), logged
+    assert inside["files"] == before
 
 
 def test_a_full_store_folder_logs_every_failure_elsewhere_and_leaves_nothing_behind(

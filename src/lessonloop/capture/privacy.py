@@ -22,7 +22,10 @@ Exclusion patterns (`capture.exclude_projects`) match paths the way `[projects]`
   and everything below them.
 
 A session is excluded when its project or its folder (cwd) matches; subagents follow their main
-session. The project is the one ingest sees while reading (the git root of the folder); a
+session. The first record of a session that names a folder decides, not merely its first record:
+records read before it (a transcript opening with a title, a record without `cwd`) are held
+back until it comes (capture/held_records.py), and a session that names none in its whole file
+has nothing to match and is stored. The project is the one ingest sees while reading (the git root of the folder); a
 `[projects]` mapping applied after ingest is not looked at: exclude the folder itself.
 """
 
@@ -35,6 +38,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     import sqlite3
 
+    from lessonloop.capture.held_records import HeldRecords
     from lessonloop.config import Config
     from lessonloop.records import Batch, Problem
 
@@ -52,6 +56,7 @@ EDIT_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
 _HOME_BASES = ("/home/", "/Users/")
 
 T = TypeVar("T")
+_DROP, _KEEP, _HOLD = "drop", "keep", "hold"
 
 
 class CapturePolicy:
@@ -338,6 +343,7 @@ class BatchScreen:
         "_dropped_calls",
         "_dropped_messages",
         "_files",
+        "_held",
         "excluded",
         "forgotten",
         "policy",
@@ -345,6 +351,8 @@ class BatchScreen:
     )
 
     def __init__(self, policy: CapturePolicy | None = None, forgotten: Iterable[str] = ()) -> None:
+        from lessonloop.capture.held_records import HeldRecords  # ingest's only: the hooks never load it
+
         self.policy = policy if policy is not None else CapturePolicy()
         self.forgotten: frozenset[str] = frozenset(forgotten)
         self._decided: dict[str, bool] = {}  # main session id -> dropped
@@ -353,6 +361,7 @@ class BatchScreen:
         self._files: dict[str, list[bool]] = {}  # path -> [kept a session, dropped a session]
         self.excluded: set[str] = set()  # main sessions dropped by exclude_projects
         self.skipped_forgotten: set[str] = set()  # main sessions dropped because they were forgotten
+        self._held: HeldRecords = HeldRecords()  # records of sessions that have named no folder yet
 
     @classmethod
     def for_store(cls, conn: sqlite3.Connection, policy: CapturePolicy | None = None) -> BatchScreen:
@@ -370,7 +379,7 @@ class BatchScreen:
     def dropped(self, session_id: str, project: str | None = None, cwd: str | None = None) -> bool:
         """Whether records of `session_id` are dropped: it (or its main session) was forgotten,
         or its main session's project or folder is excluded. The first record seen of a main
-        session (or of one of its subagents) decides for all of them."""
+        session (or of one of its subagents) that names a project or folder decides for all of them."""
         main = session_id.partition("/")[0]
         decided = self._decided.get(main)
         if decided is not None:
@@ -387,67 +396,143 @@ class BatchScreen:
             self.excluded.add(main)
         return drop
 
-    def apply(self, batch: Batch, path: str | None = None) -> None:
+    def _verdict(self, session_id: str, last: bool) -> str:
+        """What becomes of a record of `session_id`: dropped, kept, or held until its main session
+        names a folder (only while exclusions could still match it, and not at the file's end)."""
+        if self.dropped(session_id):
+            return _DROP
+        if last or not self.policy.exclude_projects or session_id.partition("/")[0] in self._decided:
+            return _KEEP
+        return _HOLD
+
+    def apply(self, batch: Batch, path: str | None = None, *, last: bool = True) -> None:
         """Screen one parsed batch in place: drop the records of dropped sessions, blank what the
         policy does not keep. `path`: the file it was read from (results and summaries that name
-        no session are dropped when every session of their file was)."""
+        no session are dropped when every session of their file was). `last`: the file's last
+        batch; before it, records of a session that has named no folder yet are held back (see
+        capture/held_records.py) and come with the batch that decides their session."""
         if self.passes_everything:
             return
+        from lessonloop.capture.held_records import prepend
+
         policy = self.policy
+        held = self._held
         file_state = self._files.setdefault(path or "", [False, False])
+        for session_id, session in batch.sessions.items():
+            self.dropped(session_id, session.project, session.cwd)  # what this batch's folders decide
+        for main in held.mains():
+            if main in self._decided or last:
+                earlier = held.take(main)
+                if earlier is None:
+                    continue
+                if self._decided.get(main):
+                    self._dropped_calls.update(call.id for call in earlier.tool_calls)
+                    self._dropped_messages.update(message.uuid for message in earlier.messages)
+                    file_state[1] = True
+                else:
+                    prepend(batch, earlier)
         for session_id, session in list(batch.sessions.items()):
-            if self.dropped(session_id, session.project, session.cwd):
+            verdict = self._verdict(session_id, last)
+            if verdict == _DROP:
                 del batch.sessions[session_id]
                 file_state[1] = True
+                continue
+            if not policy.store_prompts:
+                session.title = None
+            if verdict == _HOLD:
+                del batch.sessions[session_id]
+                held.session(session_id.partition("/")[0], session)
             else:
                 file_state[0] = True
-                if not policy.store_prompts:
-                    session.title = None
         whole_file_dropped = file_state[1] and not file_state[0]
 
         kept_messages = []
         for message in batch.messages:
-            if self.dropped(message.session_id):
+            verdict = self._verdict(message.session_id, last)
+            if verdict == _DROP:
                 self._dropped_messages.add(message.uuid)
                 continue
             if (not policy.store_prompts and message.kind in PROMPT_KINDS) or (
                 not policy.store_tool_output and message.kind in OUTPUT_KINDS
             ):
                 message.text = None
-            kept_messages.append(message)
+            if verdict == _HOLD:
+                held.message(message.session_id.partition("/")[0], message)
+            else:
+                kept_messages.append(message)
         batch.messages = kept_messages
 
         kept_calls = []
         for call in batch.tool_calls:
-            if self.dropped(call.session_id):
+            verdict = self._verdict(call.session_id, last)
+            if verdict == _DROP:
                 self._dropped_calls.add(call.id)
                 continue
             if not policy.store_diffs and call.tool in EDIT_TEXT_FIELDS and call.input_json:
                 call.input_json = _without_edit_texts(policy, call.tool, call.input_json)
-            kept_calls.append(call)
+            if verdict == _HOLD:
+                held.call(call.session_id.partition("/")[0], call)
+            else:
+                kept_calls.append(call)
         batch.tool_calls = kept_calls
         known_calls = {call.id for call in kept_calls}
 
         kept_results = []
         for result in batch.tool_results:
             if result.tool_use_id in self._dropped_calls or (
-                whole_file_dropped and result.tool_use_id not in known_calls
+                whole_file_dropped and result.tool_use_id not in known_calls and result.tool_use_id not in held.calls
             ):
                 continue
             result.result_text = policy.result_text(result.ok, result.result_text)
             result.diff = policy.diff_text(result.diff)
-            kept_results.append(result)
+            holder = held.calls.get(result.tool_use_id)
+            if holder is not None:
+                held.result(holder, result)
+            else:
+                kept_results.append(result)
         batch.tool_results = kept_results
 
-        batch.usage = {key: usage for key, usage in batch.usage.items() if not self.dropped(usage.session_id)}
-        batch.summaries = [
-            summary
-            for summary in batch.summaries
-            if summary.leaf_uuid not in self._dropped_messages and not whole_file_dropped
-        ]
-        batch.subagent_links = {
-            tool_id: agent for tool_id, agent in batch.subagent_links.items() if tool_id not in self._dropped_calls
-        }
+        kept_usage = {}
+        for key, usage in batch.usage.items():
+            verdict = self._verdict(usage.session_id, last)
+            if verdict == _HOLD:
+                held.usage(usage.session_id.partition("/")[0], key, usage)
+            elif verdict == _KEEP:
+                kept_usage[key] = usage
+        batch.usage = kept_usage
+
+        file_pending = bool(held.mains()) and not file_state[0]  # only sessions not decided yet, so far
+        kept_summaries = []
+        for summary in batch.summaries:
+            if summary.leaf_uuid in self._dropped_messages or whole_file_dropped:
+                continue
+            holder = held.messages.get(summary.leaf_uuid)
+            if holder is not None or file_pending:
+                held.summary(holder, summary)
+            else:
+                kept_summaries.append(summary)
+        file_summaries = held.take_file_summaries() if not file_pending else []
+        if file_summaries and not (file_state[1] and not file_state[0]):
+            kept_summaries[:0] = file_summaries  # the file kept a session (or has ended with one undecided)
+        batch.summaries = kept_summaries
+
+        kept_links = {}
+        for tool_id, agent in batch.subagent_links.items():
+            if tool_id in self._dropped_calls:
+                continue
+            holder = held.calls.get(tool_id)
+            if holder is not None:
+                held.link(holder, tool_id, agent)
+            else:
+                kept_links[tool_id] = agent
+        batch.subagent_links = kept_links
+
+    def end_file(self) -> None:
+        """A file's read stopped before its last batch (a reader's defect): what it held is not
+        handed to another file's batch."""
+        from lessonloop.capture.held_records import HeldRecords
+
+        self._held = HeldRecords()
 
     def notices(self, config_file: str | None = None) -> list[Problem]:
         """What the run dropped, as ingest notices (none when nothing was dropped)."""

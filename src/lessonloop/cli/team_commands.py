@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
-TOKEN_ENV = "LESSONLOOP_TEAM_TOKEN"
+TOKEN_ENV = "LESSONLOOP_TEAM_TOKEN"  # the same as store/team_tokens.py's
 
 
 def register(commands: Commands) -> None:
@@ -180,6 +180,8 @@ def _config(conn: sqlite3.Connection) -> TeamConfig:
 def _server(config: TeamConfig) -> TeamServer:
     from lessonloop.team.server import TeamError, TeamServer
 
+    if not config.token:
+        raise CommandError(str(config.token_problem))
     try:
         return TeamServer(config.url, config.member, config.token)
     except TeamError as exc:
@@ -204,6 +206,7 @@ def _say(args: argparse.Namespace, data: dict[str, Any], lines: list[str]) -> in
 
 def cmd_init(args: argparse.Namespace) -> int:
     from lessonloop.store.team_state import save_config
+    from lessonloop.store.team_tokens import TokenFileError, tokens_path
     from lessonloop.team.server import init_schema, shown_url
     from lessonloop.timestamps import utc_now
 
@@ -214,7 +217,13 @@ def cmd_init(args: argparse.Namespace) -> int:
         except _team_errors() as exc:
             raise CommandError(str(exc)) from exc
         if result.token is not None:
-            save_config(conn, args.url, name, result.token, "maintain", utc_now())
+            try:
+                save_config(conn, args.url, name, result.token, "maintain", utc_now())
+            except TokenFileError as exc:
+                raise CommandError(
+                    f"{exc}; your token, shown once, is {result.token}: join with it once the file can be "
+                    f"written (`lessonloop team join URL --as {name} --token TOKEN`)"
+                ) from exc
     data = {
         "url": shown_url(args.url),
         "created": result.created,
@@ -232,12 +241,13 @@ def cmd_init(args: argparse.Namespace) -> int:
         lines.append("It has members already: join with `lessonloop team join URL --as NAME --token TOKEN`.")
     _say(args, data, lines)
     if result.token is not None and not args.json:
-        sys.stdout.write(f"Your token (shown once; this store keeps it): {result.token}\n")
+        sys.stdout.write(f"Your token (shown once; kept in {tokens_path()}, readable by you only): {result.token}\n")
     return 0
 
 
 def cmd_join(args: argparse.Namespace) -> int:
     from lessonloop.store.team_state import save_config
+    from lessonloop.store.team_tokens import TokenFileError
     from lessonloop.team.server import TeamServer, shown_url
     from lessonloop.timestamps import utc_now
 
@@ -250,7 +260,10 @@ def cmd_join(args: argparse.Namespace) -> int:
     except _team_errors() as exc:
         raise CommandError(str(exc)) from exc
     with open_cli_store(args.db) as conn:
-        save_config(conn, args.url, args.name, token, role, utc_now())
+        try:
+            save_config(conn, args.url, args.name, token, role, utc_now())
+        except TokenFileError as exc:
+            raise CommandError(str(exc)) from exc
     return _say(
         args,
         {"url": shown_url(args.url), "member": args.name, "role": role},

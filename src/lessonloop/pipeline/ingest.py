@@ -11,11 +11,11 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from lessonloop.capture.adapters import Adapter, LineParser, Unit
+from lessonloop.capture.adapters import Adapter, LineParser, Unit, UnreadableUnit
 from lessonloop.capture.agents import ADAPTERS, by_agent, for_format
 from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
 from lessonloop.capture.discovery import SourceRef, find_sources
@@ -27,6 +27,10 @@ from lessonloop.store.transaction import transaction
 
 if TYPE_CHECKING:
     from lessonloop.store.sample_removal import SampleRemoval
+
+T = TypeVar("T")
+# Problems listing units reports for a file of which nothing can be read.
+_FAILED_FILE_CODES = frozenset({"unreadable-file", "reader-failed", "not-opencode-db"})
 
 FINGERPRINT_BYTES = 4096
 # A last line without newline is accepted only once its file has been quiet this long.
@@ -366,6 +370,9 @@ def _format_of(ref: SourceRef, state: writer.FileState | None, summary: IngestSu
         summary.files_failed += 1
         return None
     found = formats.sniff(ref.path, head)
+    if found is None and not ref.sniff_only and formats.is_sqlite(head):
+        # A SQLite file the person named: the one reader of SQLite files (OpenCode's) says what it is.
+        found = "opencode-db"
     if found is not None and found != formats.UNKNOWN and for_format(found) is not None:
         return found
     if ref.sniff_only:
@@ -397,7 +404,8 @@ def _plan_units(
             units = []
         for problem in problems:  # listing units finds format drift too (parts without their message): notices
             (summary.notices if problem.severity == "notice" else summary.problems).append(problem)
-        summary.files_failed += sum(1 for p in problems if p.code in ("unreadable-file", "reader-failed"))
+        # A file that yields no unit at all (not a database, another program's): a failed file.
+        summary.files_failed += sum(1 for p in problems if p.code in _FAILED_FILE_CODES)
         for unit in units:
             state = states.get(unit.path)
             if state is not None and not state.reread and state.size == unit.size and state.mtime_ns == unit.mtime_ns:
@@ -438,6 +446,11 @@ def _ingest_units(
 def _read_unit(unit: Unit, summary: IngestSummary, progress: Progress) -> Batch | None:
     try:
         return unit.read()
+    except UnreadableUnit as refused:  # nothing of it can be read: a failed file, what it stored stays
+        summary.problems.append(refused.problem)
+        summary.files_failed += 1
+        progress.advance(unit.size, unit.path)
+        return None
     except Exception as exc:  # a defect of the adapter (bad input is reported as problems): go on
         summary.problems.append(
             Problem(
@@ -633,7 +646,7 @@ def _read_file(
     reported_to = state.lines if not replace else 0  # lines read before: their problems were reported then
     fd = handle.fileno()
     records_before, problems_before = summary.records, len(summary.problems)
-    for chunk in read_chunks(
+    chunks = read_chunks(
         handle,
         ref.path,
         start_offset,
@@ -642,7 +655,8 @@ def _read_file(
         read_state,
         accept_unterminated=quiet,
         block_bytes=line_reader.BLOCK_BYTES,
-    ):
+    )
+    for chunk, last in _with_last(chunks):
         try:
             batch = parser.parse(chunk.lines, chunk.first_lineno)
         except Exception as exc:  # a defect of the parser (it reports bad lines itself): never stop the run
@@ -656,11 +670,14 @@ def _read_file(
                 )
             )
             summary.files_failed += 1
+            screen.end_file()
             return
         batch.problems.extend(chunk.problems)
         if chunk.first_lineno <= reported_to:  # read again from the parser's restart point
             batch.problems = [p for p in batch.problems if p.line is None or p.line > reported_to]
-        screen.apply(batch, ref.path)  # the capture policy and forgotten sessions, before anything is written
+        # The capture policy and forgotten sessions, before anything is written (records of a session
+        # that has named no folder yet wait for the chunk that names one, or for the file's last).
+        screen.apply(batch, ref.path, last=last)
         restart = _restart_point(parser, chunk, position, restart, fd)
         head, tail = _head_tail(fd, chunk.end_offset)
         saved = state_of() if state_of is not None else None
@@ -700,6 +717,19 @@ def _read_file(
     remaining = info.st_size - position
     if remaining > 0:
         progress.advance(remaining, ref.path)
+
+
+def _with_last(items: Iterable[T]) -> Iterator[tuple[T, bool]]:
+    """Each item and whether it is the last."""
+    iterator = iter(items)
+    try:
+        current = next(iterator)
+    except StopIteration:
+        return
+    for following in iterator:
+        yield current, False
+        current = following
+    yield current, True
 
 
 def _restart_point(

@@ -1,4 +1,5 @@
-"""Opening the store: WAL mode, a busy timeout, and the schema brought up to date."""
+"""Opening the store: private to its user (store/private_files.py), WAL mode, a busy timeout, and
+the schema brought up to date."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from lessonloop.store import private_files
 from lessonloop.store.migrations import MIGRATIONS, apply_migrations, refuse_another_programs
 from lessonloop.store.transaction import ENV_BUSY_TIMEOUT, StoreError, store_error
 
@@ -35,9 +37,10 @@ def open_store(
     """
     timeout = busy_timeout_ms() if timeout_ms is None else timeout_ms
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_files.make_folders(str(path.parent))  # the folders made here are 0700
     except OSError as exc:
         raise StoreError(f"cannot create the folder for the store {path}: {exc.strerror or exc}") from exc
+    private_files.create_private(str(path))  # a new store is 0600 (its -wal and -shm follow it)
     try:
         conn = sqlite3.connect(path, timeout=timeout / 1000, isolation_level=None)
     except sqlite3.Error as exc:
@@ -45,6 +48,7 @@ def open_store(
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
         refuse_another_programs(conn)  # before anything changes the file, its journal mode included
+        private_files.tighten(str(path))  # an older store of this user's, made 0644: 0600 now
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StoreError(f"cannot switch the store {path} to WAL mode (got {mode!r})")

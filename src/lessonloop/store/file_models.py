@@ -2,7 +2,10 @@
 order they entered the history, and each repository's model saved with how far it has read, so
 the next update reads only what came after (m021's file_models table).
 
-Knows no learning: rows in, bytes out. The model's state is the learner's JSON, compressed.
+Knows no learning: rows in, bytes out. The model's state is the learner's JSON, compressed; it is
+decompressed up to MAX_STATE_BYTES only (a state that would expand past it, or that is not zlib
+data, is no model: it is learned again and saved over), so a store handed over with a planted
+"zlib bomb" cannot take the memory.
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ from dataclasses import dataclass
 
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
+
+# A model's state decompressed (JSON of words and files' counts): megabytes for a large repository;
+# far more is no state this module saved.
+MAX_STATE_BYTES = 512 << 20
 
 
 @dataclass(slots=True)
@@ -78,7 +85,22 @@ def load_model(conn: sqlite3.Connection, key: str) -> StoredModel | None:
     ).fetchone()
     if row is None:
         return None
-    return StoredModel(key, zlib.decompress(bytes(row[0])), int(row[1]), str(row[2]), int(row[3]), str(row[4]))
+    state = _decompressed(bytes(row[0]))
+    if state is None:
+        return None
+    return StoredModel(key, state, int(row[1]), str(row[2]), int(row[3]), str(row[4]))
+
+
+def _decompressed(data: bytes) -> bytes | None:
+    """A saved state decompressed, or None: not zlib data, cut short, or over MAX_STATE_BYTES."""
+    decoder = zlib.decompressobj()
+    try:
+        state = decoder.decompress(data, MAX_STATE_BYTES + 1)
+    except zlib.error:
+        return None
+    if len(state) > MAX_STATE_BYTES or not decoder.eof:
+        return None
+    return state
 
 
 def save_model(

@@ -1272,3 +1272,26 @@ def m026_team_authors(conn: sqlite3.Connection) -> None:
     decide whether it is trusted here (`lessons.trusted_members`); NULL for items pulled from a
     server older than schema 4, and before this migration."""
     _execute_all(conn, "ALTER TABLE team_items ADD COLUMN author TEXT;")
+
+
+@migration
+def m027_team_token_out_of_store(conn: sqlite3.Connection) -> None:
+    """A team member's token leaves the store (issue 25, item 6): it goes into the tokens file beside
+    the configuration (store/team_tokens.py, 0600) and `team_config.token` is blanked, with
+    secure_delete so that its text is overwritten. When the file cannot be written now, the token
+    stays, and `team_state.team_config` moves it the next time a team command reads it."""
+    row = conn.execute("SELECT url, member, token FROM team_config WHERE id = 1").fetchone()
+    if row is None or not row[2]:
+        return
+    from lessonloop.store.team_tokens import TokenFileError, save_token
+
+    try:
+        save_token(str(row[0]), str(row[1]), str(row[2]))
+    except TokenFileError:
+        return
+    (before,) = conn.execute("PRAGMA secure_delete").fetchone()
+    conn.execute("PRAGMA secure_delete = ON")
+    try:
+        conn.execute("UPDATE team_config SET token = '' WHERE id = 1")
+    finally:
+        conn.execute(f"PRAGMA secure_delete = {int(before)}")

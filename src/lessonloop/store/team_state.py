@@ -18,8 +18,9 @@ from typing import Any
 from lessonloop import json_codec
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import member_trusted
+from lessonloop.store import team_tokens
 from lessonloop.store.lesson_writer import Feedback, log_event, stored_feedback
-from lessonloop.store.transaction import transaction
+from lessonloop.store.transaction import StoreError, transaction
 from lessonloop.timestamps import days_between
 
 TEAM_ORIGIN = "team"
@@ -30,28 +31,77 @@ COPY_PREFIX = "team:"
 class TeamConfig:
     url: str
     member: str
-    token: str
+    token: str  # from the tokens file (store/team_tokens.py); "" when there is none: `token_problem` says why
     role: str | None
     joined_at: str
     sync_after_ingest: bool
     pull_seq: int
     last_push_at: str | None
     last_pull_at: str | None
+    token_problem: str | None = None
 
 
 def team_config(conn: sqlite3.Connection) -> TeamConfig | None:
+    """The team this store joined, its member's token read from the tokens file (a token an older
+    store still holds is moved there first, when it can be)."""
     row = conn.execute(
         """SELECT url, member, token, role, joined_at, sync_after_ingest, pull_seq, last_push_at, last_pull_at
            FROM team_config WHERE id = 1"""
     ).fetchone()
     if row is None:
         return None
-    return TeamConfig(row[0], row[1], row[2], row[3], row[4], bool(row[5]), int(row[6]), row[7], row[8])
+    url, member, kept = str(row[0]), str(row[1]), str(row[2] or "")
+    token, problem = kept, None
+    if kept:
+        move_token_out(conn)  # an older store's token: into the tokens file, when it can be written
+    else:
+        try:
+            token = team_tokens.read_token(url, member) or ""
+        except team_tokens.TokenFileError as exc:
+            problem = str(exc)
+        if not token and problem is None:
+            problem = (
+                f"no token for member {member} of this team in {team_tokens.tokens_path()} (nor in "
+                f"${team_tokens.TOKEN_ENV}): join again with `lessonloop team join URL --as {member} --token TOKEN`"
+            )
+    return TeamConfig(url, member, token, row[3], row[4], bool(row[5]), int(row[6]), row[7], row[8], problem)
+
+
+def move_token_out(conn: sqlite3.Connection) -> bool:
+    """Move the token a store made before m027 holds into the tokens file, and blank it in the store
+    (secure_delete: the old text is overwritten, not left in a free page). False when there is none
+    to move, or the file or the store cannot be written now (it stays, and is tried again)."""
+    row = conn.execute("SELECT url, member, token FROM team_config WHERE id = 1").fetchone()
+    if row is None or not row[2]:
+        return False
+    try:
+        team_tokens.save_token(str(row[0]), str(row[1]), str(row[2]))
+    except team_tokens.TokenFileError:
+        return False
+    try:
+        with transaction(conn):
+            _blank_token(conn)
+    except (StoreError, sqlite3.Error):
+        return False  # a store opened read-only: blanked by the next command that can write it
+    return True
+
+
+def _blank_token(conn: sqlite3.Connection) -> None:
+    (before,) = conn.execute("PRAGMA secure_delete").fetchone()
+    conn.execute("PRAGMA secure_delete = ON")
+    try:
+        conn.execute("UPDATE team_config SET token = '' WHERE id = 1")
+    finally:
+        conn.execute(f"PRAGMA secure_delete = {int(before)}")
 
 
 def save_config(conn: sqlite3.Connection, url: str, member: str, token: str, role: str | None, now: str) -> None:
-    """Join a team. Joining another server or as another member starts over: the outbox, what was
-    shared and the pulled items (with their team copies) are dropped, the cursor goes back to 0."""
+    """Join a team: its URL and the member's name in the store, the token in the tokens file
+    (store/team_tokens.py; TokenFileError when it cannot be written, and nothing changes).
+    Joining another server or as another member starts over: the outbox, what was shared and the
+    pulled items (with their team copies) are dropped, the cursor goes back to 0."""
+    team_tokens.save_token(url, member, token)
+    token = ""  # kept in the tokens file only
     with transaction(conn):
         old = team_config(conn)
         if old is not None and (old.url != url or old.member != member):

@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         config = team_config(conn)
         if config is None:
             return 0
+        if not config.token:
+            print(f"{utc_now()} team sync failed: {config.token_problem}", flush=True)
+            return 1
         try:
             with TeamServer(config.url, config.member, config.token) as server:
                 pushed = push(conn, server)

@@ -49,6 +49,9 @@ def team_status(conn: sqlite3.Connection, *, offline: bool = False) -> dict[str,
     config = team_state.team_config(conn)
     if config is None or offline:
         return data
+    if not config.token:
+        data["server"] = {"error": config.token_problem}
+        return data
     try:
         with TeamServer(config.url, config.member, config.token) as server:
             remote = server.status()

@@ -40,15 +40,38 @@ class NoStore(Exception):
 
 
 def connect(db: str, wait_ms: int = DEFAULT_WAIT_MS) -> sqlite3.Connection:
-    """A connection to the existing store at `db` (autocommit; writers use `write`)."""
+    """A connection to the existing store at `db` (autocommit; writers use `write`). A store this
+    process cannot write (the file or its folder read-only) is opened read-only (`query_only`,
+    store/read_only.py): its lessons are still read and given; each write then fails with the
+    store's read-only error, which the hook logs (`lessonloop hooks status`) once its answer is out."""
     if not os.path.exists(db):
         raise NoStore(db)
+    if not writable(db):
+        from pathlib import Path
+
+        from lessonloop.store.read_only import open_read_only
+
+        return open_read_only(Path(db), wait_ms)
     return sqlite3.connect(db, timeout=wait_ms / 1000, isolation_level=None)  # timeout: SQLite's busy timeout
+
+
+def writable(db: str) -> bool:
+    """Whether this process may write the store file and its folder (SQLite makes the -wal and
+    -shm files there); two access(2) calls, false on a read-only file system for root too."""
+    return os.access(db, os.W_OK) and os.access(os.path.dirname(os.path.abspath(db)), os.W_OK)
+
+
+def read_only(conn: sqlite3.Connection) -> bool:
+    """Whether `conn` was opened read-only (`connect` on a store it cannot write)."""
+    return bool(conn.execute("PRAGMA query_only").fetchone()[0])
 
 
 def connect_for_writing(db: str, wait_ms: int = DEFAULT_WAIT_MS) -> sqlite3.Connection:
     """A connection to the store at `db`, created or migrated first when needed
-    (store/connection.py, imported only by the handlers that write, when they do)."""
+    (store/connection.py, imported only by the handlers that write, when they do). An existing
+    store this process cannot write is opened read-only (`connect`): what it holds is still read."""
+    if os.path.exists(db) and not writable(db):
+        return connect(db, wait_ms)
     from lessonloop.store.connection import connect_for_writing as open_for_writing
 
     return open_for_writing(db, wait_ms)
@@ -84,6 +107,13 @@ def record(conn: sqlite3.Connection, db: str, ops: list[Op], wait: int) -> list[
     next process holding the lock applies them. Returns the ops' results when they were applied
     here and now, None when they were left to the spool (or applied from it). A store that is
     full, read-only or damaged raises StoreError (the hook logs it; the ops are not kept)."""
+    if read_only(conn):  # `connect` opened a store this process cannot write: its lessons were read
+        raise StoreError(
+            f"the store {db} cannot be written, it is read-only (the file or its folder): its lessons are still "
+            f"given, but this event's record ({', '.join(kind for kind, _ in ops)}) was not stored",
+            path=db,
+            cause="read-only",
+        )
     spooled = False
     waiting = os.path.isdir(beside(db, SPOOL_FOLDER))
     try:
@@ -155,7 +185,8 @@ def session_project(conn: sqlite3.Connection, payload: dict[str, object], policy
         if row is not None:
             return row[0] if row[0] is not None else None
     project = resolve_project(cwd, policy, conn) if cwd else None
-    if session_id is not None and policy.allows(project, cwd):
+    if session_id is not None and policy.allows(project, cwd) and not read_only(conn):
+        # (A read-only store: the event's own record, after the answer, fails and is logged.)
         record(conn, db, [first_seen(payload, project)], 0)
     return project
 

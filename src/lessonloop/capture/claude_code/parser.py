@@ -256,8 +256,23 @@ class ClaudeCodeParser:
             if not known.git_branch and isinstance(record.get("gitBranch"), str) and record["gitBranch"]:
                 known.git_branch = record["gitBranch"]
                 self._batch.sessions[known.id] = known
+            if known.cwd is None and known.project is None:
+                # Registered by a record naming no folder (a title, a line without cwd): the first
+                # that names one gives the session its folder and project (capture.exclude_projects
+                # decides on them).
+                self._name_folder(known, record)
+                parent = self._sessions.get((session_id, None))
+                if parent is not None and parent is not known and parent.placeholder:
+                    self._name_folder(parent, record)
         self._last_session = session_id
         return known.id
+
+    def _name_folder(self, session: SessionRecord, record: dict[str, Any]) -> None:
+        cwd = _text_or_none(record.get("cwd"))
+        if cwd is not None and session.cwd is None and session.project is None:
+            session.cwd = cwd
+            session.project = self._project_of(cwd)
+            self._batch.sessions[session.id] = session
 
     def _register_session(self, session_id: str, agent_id: str | None, record: dict[str, Any]) -> SessionRecord:
         cwd = _text_or_none(record.get("cwd"))

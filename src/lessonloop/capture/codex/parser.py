@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from lessonloop import json_codec, records
-from lessonloop.capture.adapters import PendingCall, Unit
+from lessonloop.capture.adapters import PendingCall, Unit, UnreadableUnit
 from lessonloop.capture.codex import AGENT, compressed, patches
 from lessonloop.capture.codex.outcomes import Outcome, outcome_of, output_text
 from lessonloop.capture.codex.tools import kind_of, shell_command_of
@@ -133,6 +133,8 @@ _QUIET_EVENTS = frozenset(
 )
 # Texts the harness puts in user-role messages (environment, AGENTS.md, skills, notifications).
 _INJECTED_PREFIXES = ("<", "# AGENTS.md instructions", "# Instructions for ")
+# The folder Codex tells the model, in the environment context it injects as a user message.
+_CONTEXT_CWD = re.compile(r"<environment_context>.*?<cwd>([^<\n]{1,4096})</cwd>", re.S)
 _UUID_TAIL = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json(?:l|l\.zst)?$", re.I)
 # A fork's rollout holds the parent's history copied in one burst when the fork is made (each line
 # stamped as it is written), then its own records, from the first turn the person starts. In
@@ -388,7 +390,8 @@ class CodexParser:
         self._meta_seen = True
         if meta_id is not None:
             self._sid = meta_id
-        self._cwd = _text_or_none(meta.get("cwd"))
+        # A meta naming no folder keeps the one a turn named before it (capture.exclude_projects decides on it).
+        self._cwd = _text_or_none(meta.get("cwd")) or self._cwd
         self._version = _text_or_none(meta.get("cli_version"))
         git = meta.get("git")
         if isinstance(git, dict):
@@ -509,6 +512,10 @@ class CodexParser:
             self._message(lineno, ts, "system", "instructions", text)
         elif role == "user":
             if text.lstrip().startswith(_INJECTED_PREFIXES):
+                if self._cwd is None:  # no meta or turn named the session's folder: Codex's context does
+                    found = _CONTEXT_CWD.search(text)
+                    if found is not None:
+                        self._cwd = found.group(1).strip() or None
                 self._message(lineno, ts, "user", "instructions", text)
             elif not self._events:
                 # Rollouts without event_msg records (before August 2025): the user's message is the prompt.
@@ -547,6 +554,8 @@ class CodexParser:
             workdir = arguments.get("workdir") or arguments.get("working_directory")
             if isinstance(workdir, str) and workdir:
                 cwd = workdir
+                if self._cwd is None and workdir.startswith("/"):
+                    self._cwd = workdir  # no meta or turn named the session's folder: its first command's does
             for key in ("path", "file_path", "dir_path"):
                 value = arguments.get(key)
                 if isinstance(value, str) and value:
@@ -983,10 +992,12 @@ def _read_document(path: str) -> Batch:
 def _read_compressed(path: str) -> Batch:
     try:
         data = compressed.decompress(path)
+    except compressed.UnreadableCompressed as exc:  # a failed file: what it stored before stays
+        raise UnreadableUnit(
+            Problem(path, None, "compressed-rollout", f"cannot decode this rollout: {exc}"[:400])
+        ) from exc
     except OSError as exc:
-        batch = Batch()
-        batch.problems.append(Problem(path, None, "compressed-rollout", f"cannot decode this rollout: {exc}"[:300]))
-        return batch
+        raise UnreadableUnit(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}")) from exc
     lines = data.split(b"\n")
     if lines and not lines[-1]:
         lines.pop()  # the newline after the last line

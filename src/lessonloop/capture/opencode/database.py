@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.capture.adapters import Unit
+from lessonloop.capture.opencode import foreign_files
 from lessonloop.capture.opencode.parser import RawSession
 from lessonloop.capture.opencode.storage import load_object
 from lessonloop.records import Batch, Problem
@@ -127,6 +128,15 @@ def units(paths: list[str], problems: list[Problem], to_batch: Callable[[RawSess
 
 def _database_units(path: str, problems: list[Problem], to_batch: Callable[[RawSession], Batch]) -> list[Unit]:
     try:
+        with open(path, "rb") as handle:
+            other = foreign_files.not_sqlite(handle.read(len(foreign_files.SQLITE_HEADER)))
+    except OSError as exc:
+        problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
+        return []
+    if other is not None:
+        problems.append(Problem(path, None, "unreadable-file", f"cannot be read as an OpenCode database: {other}"))
+        return []
+    try:
         snapshot = Snapshot(path)
     except sqlite3.DatabaseError as exc:
         problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {exc}"))
@@ -135,6 +145,9 @@ def _database_units(path: str, problems: list[Problem], to_batch: Callable[[RawS
         problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
         return []
     try:
+        foreign = foreign_files.foreign_database(snapshot.conn)
+        if foreign is not None:
+            raise NotOpenCode(foreign)
         present = _check_schema(snapshot.conn)
         snapshot.columns = [c for c in _SESSION_COLUMNS if c in present]
         snapshot.v2_log = bool(snapshot.conn.execute("PRAGMA table_info(session_message)").fetchall())

@@ -177,6 +177,13 @@ class _SessionReader:
             model = _text(info.get("modelID"))
             if model is not None and session.model is None:
                 session.model = model
+            if session.cwd is None and session.project is None:
+                # A session naming no directory: its first reply's working folder (capture.exclude_projects decides on it).
+                where = _dict(info.get("path"))
+                cwd = _text(where.get("cwd")) or _text(where.get("root"))
+                if cwd is not None:
+                    session.cwd = cwd
+                    session.project = self.project_of(cwd)
             self._usage(session.id, message_id, model, info, parts, ts)
         elif role != "user":
             self._problem("unknown-role", f"message {message_id!r} has role {role!r}: skipped", "notice")
