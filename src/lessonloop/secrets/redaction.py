@@ -45,6 +45,7 @@ import ahocorasick
 from lessonloop.secrets.assignments import key_spans, secret_value_kind
 from lessonloop.secrets.cli_flags import CLIENT_RULES, client_spans
 from lessonloop.secrets.formats import FORMAT_RULES, format_spans
+from lessonloop.secrets.gitleaks_rules import VENDORED_RULES
 
 # typing.TYPE_CHECKING without importing typing: the hooks import this module and count ms.
 TYPE_CHECKING = False
@@ -78,6 +79,7 @@ KEY_WORDS: tuple[tuple[str, ...], ...] = (
 _FORMAT = 0
 _KEY = 1
 _CLIENT = 2
+_VENDORED = 3
 
 
 def _spellings(words: tuple[str, ...]) -> set[str]:
@@ -116,6 +118,9 @@ def _anchors() -> tuple[list[str], list[tuple[tuple[int, int], ...]]]:
     for index, client in enumerate(CLIENT_RULES):
         for anchor in client.anchors:
             add(anchor, _CLIENT, index)
+    for index, vendored in enumerate(VENDORED_RULES):
+        for anchor in vendored.anchors:
+            add(anchor, _VENDORED, index)
     return list(owners), [tuple(sorted(rules)) for rules in owners.values()]
 
 
@@ -162,8 +167,9 @@ _ANCHORS, _ANCHOR_RULES = _anchors()
 _GATE = _build_gate(_ANCHORS)
 _BULK_GATE: BytesAhoCorasick | None = None  # see prepare_bulk
 # Overlapping matches become one marker named by the most specific rule: formats in their order
-# (anthropic-key before openai-key), then keys, flags and clients.
-_KEY_PRIORITY = len(FORMAT_RULES)
+# (anthropic-key before openai-key), then gitleaks' rules, then keys, flags and clients.
+_VENDORED_PRIORITY = len(FORMAT_RULES)
+_KEY_PRIORITY = _VENDORED_PRIORITY + len(VENDORED_RULES)
 
 
 def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
@@ -182,6 +188,7 @@ def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
     seen_keys: set[int] = set()
     scanned: dict[int, int] = {}  # client rule -> where its last look ended
     searched: set[int] = set()  # format rules whose pattern has been searched for in the whole text
+    near_searched: dict[int, int] = {}  # vendored rule -> where its last window around an anchor ended
     # The furthest secret found so far: anchors inside it need no look (one look per anchor
     # would make a text of repeated anchors quadratic), those where it begins still do
     # (sk-ant- after sk-: the more specific rule names the secret).
@@ -203,6 +210,9 @@ def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
             elif family == _KEY:
                 secrets = key_spans(text, start, end, scope, seen_keys)
                 priority = _KEY_PRIORITY
+            elif family == _VENDORED:
+                secrets = VENDORED_RULES[index].spans(text, start, _ANCHORS[anchor], near_searched, index)
+                priority = _VENDORED_PRIORITY + index
             else:
                 secrets = client_spans(CLIENT_RULES[index], text, start, end, scanned, index)
                 priority = _KEY_PRIORITY

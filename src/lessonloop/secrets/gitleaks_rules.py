@@ -1,0 +1,113 @@
+"""gitleaks' default rules (vendored as data: secrets/vendor/, MIT), matched where their anchors are.
+
+`vendor/gitleaks.toml` is gitleaks' own rule file (Go RE2 syntax); `scripts/gitleaks_rules.py`
+converts it into `vendor/gitleaks_rules.json`, which this module loads: per rule its pattern in
+Python syntax, the group holding the secret, the entropy the secret must reach, its allowlists and
+its anchors (gitleaks' keywords, as texts spell them) with where the match starts from each: at
+the anchor (or up to `back` characters before it), or anywhere near it (`near`).
+
+redaction.py finds every anchor in its one Aho-Corasick pass and calls `VendoredRule.spans` at
+each; a rule's pattern is compiled the first time one of its anchors is found. A match is tried
+over a bounded stretch of the text (MAX_SPAN after the anchor), so a pattern written for RE2's
+linear-time engine cannot run away on a long text in Python's.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+from lessonloop.lazy_regex import LazyRegex
+
+DATA = Path(__file__).resolve().parent / "vendor" / "gitleaks_rules.json"
+MAX_SPAN = 4096  # the longest stretch a match is tried over, after its anchor
+NEAR = 512  # a `near` rule's window on each side of its anchor
+
+
+class VendoredRule:
+    """One gitleaks rule: `spans` gives the secrets a match from one of its anchors holds."""
+
+    __slots__ = ("allow_line", "allow_match", "allow_secret", "anchors", "entropy", "group", "kind", "pattern", "stopwords")
+
+    def __init__(self, raw: dict[str, object]) -> None:
+        self.kind = str(raw["id"])
+        self.pattern = LazyRegex(str(raw["pattern"]), re.ASCII)
+        group = raw.get("group")
+        self.group = int(group) if isinstance(group, int) else 0
+        entropy = raw.get("entropy")
+        self.entropy = float(entropy) if isinstance(entropy, int | float) else 0.0
+        # spelling -> (near, back)
+        self.anchors: dict[str, tuple[bool, int]] = {}
+        for spelling, mode, back in raw["anchors"]:  # type: ignore[attr-defined]
+            self.anchors[str(spelling)] = (mode == "near", int(back))
+        allow = raw.get("allow") or {}
+        self.allow_secret = tuple(LazyRegex(p) for p in allow.get("secret", ()))  # type: ignore[attr-defined]
+        self.allow_match = tuple(LazyRegex(p) for p in allow.get("match", ()))  # type: ignore[attr-defined]
+        self.allow_line = tuple(LazyRegex(p) for p in allow.get("line", ()))  # type: ignore[attr-defined]
+        self.stopwords = tuple(str(w) for w in raw.get("stopwords") or ())  # type: ignore[attr-defined]
+
+    def spans(self, text: str, at: int, anchor: str, searched: dict[int, int], index: int) -> list[tuple[int, int, str]]:
+        """The secrets of the matches from the anchor `anchor` found at text[at:]. `searched[index]`
+        is where this rule's last `near` window ended (a window is searched once)."""
+        near, back = self.anchors.get(anchor, (False, 0))
+        if near:
+            start = max(0, at - NEAR, searched.get(index, 0))
+            end = min(len(text), at + NEAR)
+            if start >= end:
+                return []
+            searched[index] = end
+            out: list[tuple[int, int, str]] = []
+            for found in self.pattern.finditer(text, start, end):
+                out.extend(self._secret(text, found))
+            return out
+        end = min(len(text), at + MAX_SPAN)
+        for start in range(max(0, at - back), at + 1):
+            found = self.pattern.match(text, start, end)
+            if found is not None:
+                return self._secret(text, found)
+        return []
+
+    def _secret(self, text: str, found: re.Match[str]) -> list[tuple[int, int, str]]:
+        group = self.group
+        if not group and found.re.groups:
+            group = next((g for g in range(1, found.re.groups + 1) if found.group(g)), 0)
+        begin, end = found.span(group)
+        if begin < 0 or begin == end:
+            return []
+        secret = text[begin:end]
+        if "[REDACTED" in secret or (self.entropy and shannon(secret) < self.entropy):
+            return []
+        lowered = secret.lower()
+        if any(word in lowered for word in self.stopwords) or any(word in lowered for word in GLOBAL_STOPWORDS):
+            return []
+        if any(p.search(secret) for p in self.allow_secret) or any(p.search(secret) for p in GLOBAL_ALLOW):
+            return []
+        if self.allow_match and any(p.search(found.group(0)) for p in self.allow_match):
+            return []
+        if self.allow_line:
+            line_start = text.rfind("\n", 0, begin) + 1
+            line_end = text.find("\n", end)
+            line = text[line_start : line_end if line_end >= 0 else len(text)]
+            if any(p.search(line) for p in self.allow_line):
+                return []
+        return [(begin, end, self.kind)]
+
+
+def shannon(value: str) -> float:
+    """Shannon entropy of `value`, in bits per character (gitleaks' measure)."""
+    counts: dict[str, int] = {}
+    for char in value:
+        counts[char] = counts.get(char, 0) + 1
+    total = len(value)
+    return -sum(n / total * math.log2(n / total) for n in counts.values())
+
+
+def _load() -> tuple[tuple[VendoredRule, ...], tuple[LazyRegex, ...], tuple[str, ...]]:
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    rules = tuple(VendoredRule(raw) for raw in data["rules"])
+    return rules, tuple(LazyRegex(p) for p in data["allow"]), tuple(data["stopwords"])
+
+
+VENDORED_RULES, GLOBAL_ALLOW, GLOBAL_STOPWORDS = _load()
