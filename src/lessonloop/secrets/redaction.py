@@ -46,6 +46,7 @@ from lessonloop.secrets.assignments import key_spans, secret_value_kind
 from lessonloop.secrets.cli_flags import CLIENT_RULES, client_spans
 from lessonloop.secrets.formats import FORMAT_RULES, format_spans
 from lessonloop.secrets.gitleaks_rules import VENDORED_RULES
+from lessonloop.secrets.private_key_parts import redact_key_items
 
 # typing.TYPE_CHECKING without importing typing: the hooks import this module and count ms.
 TYPE_CHECKING = False
@@ -109,7 +110,7 @@ def _anchors() -> tuple[list[str], list[tuple[tuple[int, int], ...]]]:
     for index, rule in enumerate(FORMAT_RULES):
         for anchor in rule.anchors:
             # Formats are case-sensitive except a few words (bearer, authorization, accountkey=).
-            spelled = _FORMAT_SPELLINGS.get(anchor)
+            spelled = (anchor,) if rule.exact else _FORMAT_SPELLINGS.get(anchor)
             for spelling in spelled if spelled is not None else (_original_case(rule.source, anchor),):
                 add(spelling, _FORMAT, index)
     for words in KEY_WORDS:
@@ -266,6 +267,8 @@ def redact_value(value: Any, scope: Scope = "prose") -> tuple[Any, int]:
             cleaned, count = redact_value(item, scope)
             items.append(cleaned)
             total += count
+        if total:
+            total += redact_key_items(items)  # a key written one line per item
         return (items, total) if total else (value, 0)
     return value, 0
 

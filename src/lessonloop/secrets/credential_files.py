@@ -1,0 +1,82 @@
+"""Credentials in the files tools keep them in, recognised by those files' own forms:
+
+- `.netrc`: `machine HOST login USER password PW` (one line or several), `default ... password PW`;
+- kubeconfig: `client-key-data:` / `client-certificate-data:` (base64 of a key or certificate);
+- docker `config.json`: `"auth": "<base64 of user:password>"`;
+- `.npmrc`: `_auth=<base64>` (`_authToken=` and `_password=` are secret-named keys: assignments.py);
+- password hashes: htpasswd and shadow lines (`$apr1$`, `$2y$`, `$1$`, `$5$`, `$6$`, `$y$`,
+  `$argon2id$`, `{SHA}`, `{SSHA}`): a hash is a password to crack offline;
+- PuTTY private keys (`PuTTY-User-Key-File-2/3:` up to its `Private-MAC:`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lessonloop.secrets.format_rule import FormatRule, rule
+
+_HASH = r"[./A-Za-z0-9]"
+
+CREDENTIAL_FILE_RULES: tuple[FormatRule, ...] = (
+    rule(
+        "netrc-password",
+        ("machine", "default"),
+        r"(?:machine[ \t]+\S+|default)(?:\s+(?:login|account|port|protocol)[ \t]+\S+)*\s+password[ \t]+(?P<pw>[^\s#]+)",
+        groups=(("pw", "netrc-password"),),
+        exact=True,
+        search=False,
+        random=False,
+    ),
+    rule(
+        "kubeconfig-credential",
+        ("client-key-data", "client-certificate-data"),
+        r"client-(?:key|certificate)-data[\"']?[ \t]*:[ \t]*[\"']?(?P<data>[A-Za-z0-9+/]{16,}={0,2})",
+        groups=(("data", "kubeconfig-credential"),),
+        exact=True,
+    ),
+    # "auth": "..." in docker's config.json, \"auth\": \"...\" inside a JSON string
+    rule(
+        "docker-auth",
+        '"auth',
+        r"\"auth\\?\"[ \t]*:[ \t]*\\?\"(?P<auth>[A-Za-z0-9+/]{8,}={0,2})\\?\"",
+        groups=(("auth", "docker-auth"),),
+        exact=True,
+        boundary=False,
+    ),
+    rule(
+        "npm-auth",
+        "_auth",
+        r"_auth[ \t]*=[ \t]*[\"']?(?P<auth>[A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])",
+        groups=(("auth", "npm-auth"),),
+        exact=True,
+    ),
+    rule(
+        "password-hash",
+        ("$apr1$", "$1$", "$5$", "$6$", "$y$", "$2a$", "$2b$", "$2x$", "$2y$", "$argon2"),
+        r"\$(?:apr1|1)\$" + _HASH + r"{1,8}\$" + _HASH + r"{22}"
+        r"|\$[56]\$(?:rounds=\d{1,9}\$)?" + _HASH + r"{1,16}\$" + _HASH + r"{43,86}"
+        r"|\$y\$" + _HASH + r"{1,10}\$" + _HASH + r"{1,86}\$" + _HASH + r"{43}"
+        r"|\$2[abxy]\$\d\d\$" + _HASH + r"{53}"
+        r"|\$argon2(?:id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]{8,}\$[A-Za-z0-9+/]{16,}",
+        exact=True,
+        boundary=False,
+        search=False,
+    ),
+    rule(
+        "password-hash",
+        ("{SHA}", "{SSHA}", "{SHA256}", "{SSHA256}", "{SHA512}", "{SSHA512}"),
+        r"\{S?SHA(?:256|512)?\}[A-Za-z0-9+/]{27,}={0,2}",
+        random=False,
+        exact=True,
+        boundary=False,
+        search=False,
+    ),
+    rule(
+        "private-key",
+        "PuTTY-User-Key-File-",
+        r"PuTTY-User-Key-File-\d:.*?(?:Private-MAC:[ \t]*[0-9a-fA-F]+|\Z)",
+        flags=re.DOTALL,
+        exact=True,
+        random=False,
+    ),
+)
