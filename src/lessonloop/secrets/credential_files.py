@@ -21,7 +21,7 @@ CREDENTIAL_FILE_RULES: tuple[FormatRule, ...] = (
     rule(
         "netrc-password",
         ("machine", "default"),
-        r"(?:machine[ \t]+\S+|default)(?:\s+(?:login|account|port|protocol)[ \t]+\S+)*\s+password[ \t]+(?P<pw>[^\s#]+)",
+        r"(?:machine[ \t]+\S+|default)(?:\s+(?:login|account|port|protocol)[ \t]+\S+)*\s+password[ \t]+(?P<pw>(?!\[REDACTED)[^\s#]+)",
         groups=(("pw", "netrc-password"),),
         exact=True,
         search=False,
