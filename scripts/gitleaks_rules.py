@@ -62,6 +62,10 @@ BACK = {
     "hashicorp-tf-api-token": 15,
     "azure-ad-client-secret": 5,
 }
+# gitleaks' end of a secret: a quote, a blank, `;`, an escaped line break or the end. Texts here
+# also close a secret with markup and punctuation (`<bash-stdout>KEY</bash-stdout>`, `(KEY)`, `KEY,`).
+GITLEAKS_END = "(?:[\\x60'\"\\s;]|\\\\[nr]|$)"
+OUR_END = "(?:[\\x60'\"\\s;<>,.()\\[\\]{}|&]|\\\\[nr]|$)"
 NEAR = {"facebook-access-token", "sourcegraph-access-token", "kubernetes-secret-yaml"}  # anywhere near
 _GENERIC_A = "(?i)[\\w.-]{0,50}?(?:"
 _GENERIC_B = "[\\w.-]{0,50}?(?i:[\\w.-]{0,50}?(?:"
@@ -193,7 +197,7 @@ def convert_rule(rule: dict[str, Any]) -> dict[str, Any]:
         source = "(?i)(?:" + source[len(_GENERIC_A) :]
     elif source.startswith(_GENERIC_B):
         source = "(?i:(?:" + source[len(_GENERIC_B) :]
-    pattern = python_syntax(source)
+    pattern = python_syntax(source.replace(GITLEAKS_END, OUR_END))
     re.compile(pattern)  # must compile
     keywords = ANCHORS.get(rule["id"], rule.get("keywords", []))
     anchors: list[list[Any]] = []

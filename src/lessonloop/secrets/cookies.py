@@ -12,7 +12,7 @@ from lessonloop.secrets.format_rule import FormatRule, rule
 
 # After the word: an optional closing quote (a header map's key), then `:` or `=`.
 _SEPARATOR = re.compile(r"[\"']?[ \t]*[:=][ \t]*[\"']?")
-_PAIR = re.compile(r"[ \t]*(?P<name>[A-Za-z0-9_.!#$%&*+^`|~\-]{1,100})=(?P<value>[^;,\s\"'`]{1,4096})")
+_PAIR = re.compile(r"[ \t]*(?P<name>[A-Za-z0-9_.!#$%&*+^`|~\-]{1,100})=(?P<value>(?:[^;,\s\"'`<>\\]|\\(?![nrt\"']))+)")
 _ATTRIBUTES = frozenset(
     {"path", "domain", "expires", "max-age", "samesite", "secure", "httponly", "priority", "partitioned", "version"}
 )

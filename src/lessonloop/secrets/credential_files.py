@@ -16,12 +16,16 @@ import re
 from lessonloop.secrets.format_rule import FormatRule, rule
 
 _HASH = r"[./A-Za-z0-9]"
+# Between a .netrc's words: blanks, line breaks (escaped too, in JSON), a diff's +/- line marks.
+_NETRC_GAP = r"(?:[\s+\-]|\\[nr])+"
 
 CREDENTIAL_FILE_RULES: tuple[FormatRule, ...] = (
     rule(
         "netrc-password",
         ("machine", "default"),
-        r"(?:machine[ \t]+\S+|default)(?:\s+(?:login|account|port|protocol)[ \t]+\S+)*\s+password[ \t]+(?P<pw>(?!\[REDACTED)[^\s#]+)",
+        r"(?:machine[ \t]+\S+|default)(?:" + _NETRC_GAP + r"(?:login|account|port|protocol)[ \t]+\S+)*"
+        + _NETRC_GAP
+        + r"password[ \t]+(?P<pw>(?!\[REDACTED)(?:[^\s#<>\"'`\\]|\\(?![nrt]))+)",
         groups=(("pw", "netrc-password"),),
         exact=True,
         search=False,

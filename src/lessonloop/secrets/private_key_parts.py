@@ -18,7 +18,7 @@ from lessonloop.secrets.format_rule import FormatRule, rule
 
 _RUN = re.compile(r"[A-Za-z0-9+/=]{16,}")
 # What may stand between two pieces of a key: quotes, concatenation, commas, brackets, escapes, blanks.
-_BETWEEN = re.compile(r"(?:\\[nr]|[\"'`+,\s()\[\];]){0,40}")
+_BETWEEN = re.compile(r"(?:\\[nr]|\\|[\"'`+,\s()\[\];]){0,60}")
 _FIRST = re.compile(r"[A-Za-z0-9+/=]+")
 _END_LINE = re.compile(r"-----END[A-Z0-9 ]{0,40}PRIVATE KEY-----")
 KEY_ITEM = re.compile(r"[\"'\s]*(?:[A-Za-z0-9+/=]{16,}|-----END[A-Z0-9 ]{0,40}PRIVATE KEY-----)(?:\\n|\s)*[\"',]*")
