@@ -202,9 +202,9 @@ def convert_rule(rule: dict[str, Any]) -> dict[str, Any]:
     keywords = ANCHORS.get(rule["id"], rule.get("keywords", []))
     anchors: list[list[Any]] = []
     for keyword in keywords:
-        if keyword.lower() in ("cloudflare", "sourcegraph", "facebook", "intra") and not generic:
-            mode, back = "near", 0
-        elif rule["id"] in NEAR:
+        if (keyword.lower() in ("cloudflare", "sourcegraph", "facebook", "intra") and not generic) or rule[
+            "id"
+        ] in NEAR:
             mode, back = "near", 0
         else:
             mode, back = "at", BACK.get(rule["id"], 0)

@@ -144,7 +144,7 @@ PLANTED: tuple[Planted, ...] = (
     Planted("discord-bot-token", f"client.run('{DISCORD_BOT}')", (DISCORD_BOT,)),
     Planted(
         "discord-webhook",
-        f"curl -X POST -d '{{\"content\": \"deployed\"}}' https://discord.com/api/webhooks/1234567890123456789/{DISCORD_HOOK_TOKEN}",
+        f'curl -X POST -d \'{{"content": "deployed"}}\' https://discord.com/api/webhooks/1234567890123456789/{DISCORD_HOOK_TOKEN}',
         (DISCORD_HOOK_TOKEN,),
     ),
     Planted("telegram-bot-token", f"curl https://api.telegram.org/bot{TELEGRAM}/getMe", (TELEGRAM,)),
@@ -155,7 +155,9 @@ PLANTED: tuple[Planted, ...] = (
         ("Netrc5ecretPw9",),
         "machine api.example.com\n  login deploy\n  password Netrc5ecretPw9\n",
     ),
-    Planted("curl-cookie", "curl -b 'session=Ck9sEss10nV4lue7Q; theme=dark' https://app.example.com", ("Ck9sEss10nV4lue7Q",)),
+    Planted(
+        "curl-cookie", "curl -b 'session=Ck9sEss10nV4lue7Q; theme=dark' https://app.example.com", ("Ck9sEss10nV4lue7Q",)
+    ),
     Planted("cookie-header", "Cookie: theme=dark; sessionid=Ck2HeaderSess1onQ8", ("Ck2HeaderSess1onQ8",)),
     Planted("set-cookie", "Set-Cookie: sid=Ck3SetC00kieVal9Z; Path=/; HttpOnly; Secure", ("Ck3SetC00kieVal9Z",)),
     Planted(

@@ -275,6 +275,15 @@ class Config:
         return "file" if isinstance(section, dict) and found.name in section else "default"
 
 
+def privacy_settings(path: str | None = None) -> PrivacySettings:
+    """The configuration's `[privacy]` (default: the file's); its defaults when the file cannot be
+    read (exports and team pushes then scrub personal data: when in doubt, send less)."""
+    try:
+        return load_config(path).privacy
+    except ConfigError:
+        return PrivacySettings()
+
+
 def load_config(path: str | None = None) -> Config:
     """Read the configuration at `path` (default: `config_path()`); a missing file is empty."""
     where = path if path is not None else config_path()

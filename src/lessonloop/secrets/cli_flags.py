@@ -46,7 +46,9 @@ CLIENT_RULES: tuple[ClientRule, ...] = (
     ClientRule(("curl",), r"\s--oauth2-bearer[ \t]+" + _VALUE),
     # curl -b 'name=value; other=value' (a cookie string; `-b cookies.txt` names a file)
     # (its first cookie: the command's reading stops at a `;`, even one inside quotes)
-    ClientRule(("curl",), r"\s(?:-b|--cookie)(?:[ \t]+|=)[\"']?(?P<secret>[^\s\"'`;&|]{1,400})", kind="cookie", needs="="),
+    ClientRule(
+        ("curl",), r"\s(?:-b|--cookie)(?:[ \t]+|=)[\"']?(?P<secret>[^\s\"'`;&|]{1,400})", kind="cookie", needs="="
+    ),
     # ssh-keygen -N new_passphrase, -P old_passphrase (`-N ""`: no passphrase)
     ClientRule(("ssh-keygen",), r"\s-[NP][ \t]*" + _VALUE),
     # MySQL clients take the password glued to -p (`-p SECRET` prompts and names a database).

@@ -23,7 +23,9 @@ CREDENTIAL_FILE_RULES: tuple[FormatRule, ...] = (
     rule(
         "netrc-password",
         ("machine", "default"),
-        r"(?:machine[ \t]+\S+|default)(?:" + _NETRC_GAP + r"(?:login|account|port|protocol)[ \t]+\S+)*"
+        r"(?:machine[ \t]+\S+|default)(?:"
+        + _NETRC_GAP
+        + r"(?:login|account|port|protocol)[ \t]+\S+)*"
         + _NETRC_GAP
         + r"password[ \t]+(?P<pw>(?!\[REDACTED)(?:[^\s#<>\"'`\\]|\\(?![nrt]))+)",
         groups=(("pw", "netrc-password"),),

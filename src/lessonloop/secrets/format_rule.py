@@ -69,8 +69,8 @@ class FormatRule:
             return self.finder(text, at)
         if self.window:
             out: list[tuple[int, int, str]] = []
-            for found in self.pattern.finditer(text, max(0, at - self.back), min(len(text), at + self.window)):
-                out.extend(self._secrets(text, found))
+            for near in self.pattern.finditer(text, max(0, at - self.back), min(len(text), at + self.window)):
+                out.extend(self._secrets(text, near))
             return out
         start = at - self.back
         if start < 0 or (self.boundary and start > 0 and text[start - 1] in _WORD):
@@ -140,4 +140,3 @@ def rule(
 # are possessive ({m,n}+): no backtracking through a long run that the look-ahead refuses.
 END = r"(?![A-Za-z0-9_\-])"
 B64_END = r"(?![A-Za-z0-9+/=])"
-

@@ -29,7 +29,17 @@ NEAR = 512  # a `near` rule's window on each side of its anchor
 class VendoredRule:
     """One gitleaks rule: `spans` gives the secrets a match from one of its anchors holds."""
 
-    __slots__ = ("allow_line", "allow_match", "allow_secret", "anchors", "entropy", "group", "kind", "pattern", "stopwords")
+    __slots__ = (
+        "allow_line",
+        "allow_match",
+        "allow_secret",
+        "anchors",
+        "entropy",
+        "group",
+        "kind",
+        "pattern",
+        "stopwords",
+    )
 
     def __init__(self, raw: dict[str, object]) -> None:
         self.kind = str(raw["id"])
@@ -48,7 +58,9 @@ class VendoredRule:
         self.allow_line = tuple(LazyRegex(p) for p in allow.get("line", ()))  # type: ignore[attr-defined]
         self.stopwords = tuple(str(w) for w in raw.get("stopwords") or ())  # type: ignore[attr-defined]
 
-    def spans(self, text: str, at: int, anchor: str, searched: dict[int, int], index: int) -> list[tuple[int, int, str]]:
+    def spans(
+        self, text: str, at: int, anchor: str, searched: dict[int, int], index: int
+    ) -> list[tuple[int, int, str]]:
         """The secrets of the matches from the anchor `anchor` found at text[at:]. `searched[index]`
         is where this rule's last `near` window ended (a window is searched once)."""
         near, back = self.anchors.get(anchor, (False, 0))
@@ -59,8 +71,8 @@ class VendoredRule:
                 return []
             searched[index] = end
             out: list[tuple[int, int, str]] = []
-            for found in self.pattern.finditer(text, start, end):
-                out.extend(self._secret(text, found))
+            for near_match in self.pattern.finditer(text, start, end):
+                out.extend(self._secret(text, near_match))
             return out
         end = min(len(text), at + MAX_SPAN)
         for start in range(max(0, at - back), at + 1):

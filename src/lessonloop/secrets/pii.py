@@ -22,8 +22,12 @@ _TLDS = (
     "|internal|local|lan|corp|intranet|home|localdomain|private"
 )
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?P<domain>(?:" + _LABEL + r"\.)+[A-Za-z]{2,24})(?![\w-])")
-HOSTNAME = re.compile(r"(?<![\w@.\-\\])(?<![^/]/)(?:" + _LABEL + r"\.)+(?:" + _TLDS + r")(?![\w-]|\.[A-Za-z0-9])", re.IGNORECASE)
+EMAIL = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?P<domain>(?:" + _LABEL + r"\.)+[A-Za-z]{2,24})(?![\w-])"
+)
+HOSTNAME = re.compile(
+    r"(?<![\w@.\-\\])(?<![^/]/)(?:" + _LABEL + r"\.)+(?:" + _TLDS + r")(?![\w-]|\.[A-Za-z0-9])", re.IGNORECASE
+)
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 IPV4 = re.compile(r"(?<![\w.])" + _OCTET + r"(?:\." + _OCTET + r"){3}(?![\w]|\.\d)")
 IPV6 = re.compile(
@@ -52,9 +56,12 @@ _PUBLIC = frozenset(
 )  # fmt: skip
 # What follows `name@` that is a file, not a mail domain (icon@2x.png)
 _FILE_ENDINGS = frozenset(
-    "png jpg jpeg gif svg webp ico bmp js mjs ts tsx jsx css scss json md txt py rb go rs html xml yaml yml toml lock"
-    " zip gz tgz whl so dll exe sh".split()
-)
+    {
+        "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "js", "mjs", "ts", "tsx", "jsx", "css", "scss",
+        "json", "md", "txt", "py", "rb", "go", "rs", "html", "xml", "yaml", "yml", "toml", "lock", "zip", "gz",
+        "tgz", "whl", "so", "dll", "exe", "sh",
+    }
+)  # fmt: skip
 _SERVICE_MAIL = frozenset({"git", "noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon"})
 _KEPT_USERS = frozenset({"shared", "public", "default", "all users", "default user", "runner", "user", "username"})
 _KEPT_IPS = frozenset({"0.0.0.0", "255.255.255.255"})

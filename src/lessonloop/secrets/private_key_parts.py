@@ -102,6 +102,8 @@ def redact_key_items(items: list[object]) -> int:
 
 
 KEY_PART_RULES: tuple[FormatRule, ...] = (
-    rule("private-key", tuple(a for a, _ in _STARTS), "", exact=True, search=False, random=False, finder=key_body_spans),
+    rule(
+        "private-key", tuple(a for a, _ in _STARTS), "", exact=True, search=False, random=False, finder=key_body_spans
+    ),
     rule("private-key", "Private-Lines:", "", exact=True, search=False, random=False, finder=private_lines_spans),
 )

@@ -123,7 +123,9 @@ def _anchors() -> tuple[list[str], list[tuple[tuple[int, int], ...]]]:
 
 
 def _build_gate(anchors: list[str], implementation: ahocorasick_rs.Implementation) -> ahocorasick_rs.BytesAhoCorasick:
-    return ahocorasick_rs.BytesAhoCorasick([anchor.encode("ascii") for anchor in anchors], implementation=implementation)
+    return ahocorasick_rs.BytesAhoCorasick(
+        [anchor.encode("ascii") for anchor in anchors], implementation=implementation
+    )
 
 
 def prepare_bulk() -> None:
@@ -155,14 +157,33 @@ def _original_case(source: str, anchor: str) -> str:
 _ANCHORS, _ANCHOR_RULES = _anchors()
 _GATE = _build_gate(_ANCHORS, ahocorasick_rs.Implementation.ContiguousNFA)
 _BULK = False  # see prepare_bulk
+_PII = False  # see set_pii
 # Overlapping matches become one marker named by the most specific rule: formats in their order
 # (anthropic-key before openai-key), then gitleaks' rules, then keys, flags and clients.
 _VENDORED_PRIORITY = len(FORMAT_RULES)
 _KEY_PRIORITY = _VENDORED_PRIORITY + len(VENDORED_RULES)
 
 
+def set_pii(scrub: bool) -> None:
+    """From now on, also scrub personal data (secrets/pii.py) from every text `redact` returns: for
+    a process storing into a store whose configuration says so (privacy.scrub_pii_store)."""
+    global _PII
+    _PII = scrub
+
+
 def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
-    """Return `text` with secrets replaced by `[REDACTED:<kind>]`, and the number replaced."""
+    """Return `text` with secrets replaced by `[REDACTED:<kind>]`, and the number replaced (and,
+    after set_pii(True), personal data too)."""
+    cleaned, count = _redact_secrets(text, scope)
+    if _PII:
+        from lessonloop.secrets.pii import scrub_pii
+
+        cleaned, scrubbed = scrub_pii(cleaned)
+        count += scrubbed
+    return cleaned, count
+
+
+def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
     if scope not in SCOPES:
         raise ValueError(f"unknown redaction scope {scope!r}: expected one of {', '.join(SCOPES)}")
     if len(text) < 8:  # no secret is shorter
