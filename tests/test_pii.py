@@ -220,3 +220,24 @@ def test_the_local_store_scrubs_personal_data_when_configured(tmp_path: Path) ->
         redaction.set_pii(False)  # the in-process ingest turned it on for this process
     joined = "\n".join(texts)
     assert "[REDACTED:email]" in joined and _has_pii(joined) == []
+
+
+def test_turning_the_store_setting_on_scrubs_what_is_stored_already(tmp_path: Path) -> None:
+    from lessonloop.secrets import redaction
+    from lessonloop.store import redaction_pass
+
+    texts = _ingest(tmp_path)
+    assert any(EMAIL in text for text in texts)
+    _config("[privacy]\nscrub_pii_store = true\n")
+    redaction_pass._DIGEST = None  # read once per process: this process reads it again
+    try:
+        assert cli("stats", "--db", tmp_path / "pii.db").exit_code == 0  # the next open runs the pass
+    finally:
+        redaction.set_pii(False)
+        redaction_pass._DIGEST = None
+    conn = sqlite3.connect(tmp_path / "pii.db")
+    try:
+        joined = "\n".join(str(row[0]) for row in conn.execute("SELECT text FROM messages WHERE text IS NOT NULL"))
+    finally:
+        conn.close()
+    assert "[REDACTED:email]" in joined and _has_pii(joined) == []

@@ -16,53 +16,55 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
-from pathlib import Path
 
 from lessonloop.lazy_regex import LazyRegex
 
-DATA = Path(__file__).resolve().parent / "vendor" / "gitleaks_rules.json"
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks import this module)
+if TYPE_CHECKING:
+    from typing import Any
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vendor", "gitleaks_rules.json")
 MAX_SPAN = 4096  # the longest stretch a match is tried over, after its anchor
 NEAR = 512  # a `near` rule's window on each side of its anchor
 
 
 class VendoredRule:
-    """One gitleaks rule: `spans` gives the secrets a match from one of its anchors holds."""
+    """One gitleaks rule: `spans` gives the secrets a match from one of its anchors holds. Only
+    its kind and anchors are read on import (the gate needs them); the rest when first matched."""
 
     __slots__ = (
-        "allow_line",
-        "allow_match",
-        "allow_secret",
-        "anchors",
-        "entropy",
-        "group",
-        "kind",
-        "pattern",
+        "_raw", "allow_line", "allow_match", "allow_secret", "anchors", "entropy", "group", "kind", "pattern",
         "stopwords",
-    )
+    )  # fmt: skip
 
-    def __init__(self, raw: dict[str, object]) -> None:
+    def __init__(self, raw: dict[str, Any]) -> None:
         self.kind = str(raw["id"])
-        self.pattern = LazyRegex(str(raw["pattern"]), re.ASCII)
-        group = raw.get("group")
-        self.group = int(group) if isinstance(group, int) else 0
-        entropy = raw.get("entropy")
-        self.entropy = float(entropy) if isinstance(entropy, int | float) else 0.0
         # spelling -> (near, back)
-        self.anchors: dict[str, tuple[bool, int]] = {}
-        for spelling, mode, back in raw["anchors"]:  # type: ignore[attr-defined]
-            self.anchors[str(spelling)] = (mode == "near", int(back))
+        self.anchors: dict[str, tuple[bool, int]] = {str(a[0]): (a[1] == "near", int(a[2])) for a in raw["anchors"]}
+        self._raw: dict[str, Any] | None = raw
+
+    def _prepare(self) -> None:
+        raw = self._raw
+        if raw is None:
+            return
+        self.pattern = LazyRegex(str(raw["pattern"]), re.ASCII)
+        self.group = int(raw.get("group") or 0)
+        self.entropy = float(raw.get("entropy") or 0.0)
         allow = raw.get("allow") or {}
-        self.allow_secret = tuple(LazyRegex(p) for p in allow.get("secret", ()))  # type: ignore[attr-defined]
-        self.allow_match = tuple(LazyRegex(p) for p in allow.get("match", ()))  # type: ignore[attr-defined]
-        self.allow_line = tuple(LazyRegex(p) for p in allow.get("line", ()))  # type: ignore[attr-defined]
-        self.stopwords = tuple(str(w) for w in raw.get("stopwords") or ())  # type: ignore[attr-defined]
+        self.allow_secret = tuple(LazyRegex(p) for p in allow.get("secret", ()))
+        self.allow_match = tuple(LazyRegex(p) for p in allow.get("match", ()))
+        self.allow_line = tuple(LazyRegex(p) for p in allow.get("line", ()))
+        self.stopwords = tuple(str(w) for w in raw.get("stopwords") or ())
+        self._raw = None
 
     def spans(
         self, text: str, at: int, anchor: str, searched: dict[int, int], index: int
     ) -> list[tuple[int, int, str]]:
         """The secrets of the matches from the anchor `anchor` found at text[at:]. `searched[index]`
         is where this rule's last `near` window ended (a window is searched once)."""
+        self._prepare()
         near, back = self.anchors.get(anchor, (False, 0))
         if near:
             start = max(0, at - NEAR, searched.get(index, 0))
@@ -117,7 +119,8 @@ def shannon(value: str) -> float:
 
 
 def _load() -> tuple[tuple[VendoredRule, ...], tuple[LazyRegex, ...], tuple[str, ...]]:
-    data = json.loads(DATA.read_text(encoding="utf-8"))
+    with open(DATA, encoding="utf-8") as handle:
+        data = json.load(handle)
     rules = tuple(VendoredRule(raw) for raw in data["rules"])
     return rules, tuple(LazyRegex(p) for p in data["allow"]), tuple(data["stopwords"])
 
