@@ -1,15 +1,17 @@
 """Secret redaction: applied to every text before it is stored, and again before it leaves the store.
 
-A match is replaced by `[REDACTED:<kind>]`. Three families of rules:
+A match is replaced by `[REDACTED:<kind>]`. Four families of rules:
 
 - secrets/formats.py: secrets recognised by their format (AWS, GitHub, GitLab, Slack, Stripe,
-  OpenAI, Anthropic, Google, JWT, PEM blocks, URL passwords, Authorization headers, ...);
+  OpenAI, Anthropic, Google, JWT, PEM blocks, URL passwords, Authorization headers, ...; chat
+  bots' tokens, cookies, credential files, private keys in pieces: the modules it gathers);
+- secrets/gitleaks_rules.py: gitleaks' default rule set (200+ providers), vendored as data;
 - secrets/assignments.py: values given to secret-named keys, env names and flags
   (`password = "..."`, `DB_TOKEN=...`, `--api-key X`, `api_key: ...`);
 - secrets/cli_flags.py: credentials in the options of common clients (`curl -u`, `mysql -p`, ...).
 
 Every rule applies in every scope; the scope says what a text is, and the assignment rules read
-it accordingly:
+it accordingly (after set_pii(True), personal data is scrubbed too: secrets/pii.py):
 
 - "prose": a typed prompt or an assistant message, which often quotes command lines and config:
   `password=hunter2` and `--token abc123` are secrets there;
