@@ -334,12 +334,12 @@ def test_no_secret_in_the_team_database(planted: Planted, team_server: Any, tmp_
 
     db = Path(shutil.copy(planted.db, tmp_path / "lessonloop.db"))  # the shared store stays as it was
     url = team_server.new_database()
-    conn = sqlite3.connect(db)
+    local = sqlite3.connect(db)
     try:
-        projects = [str(r[0]) for r in conn.execute("SELECT DISTINCT project FROM lessons WHERE scope = 'project'")]
+        projects = [str(r[0]) for r in local.execute("SELECT DISTINCT project FROM lessons WHERE scope = 'project'")]
     finally:
-        conn.close()
-    steps = [("team", "init", url, "--as", "alice")]
+        local.close()
+    steps: list[tuple[str, ...]] = [("team", "init", url, "--as", "alice")]
     steps += [
         ("team", "project", project, f"https://github.com/example/planted-{n}") for n, project in enumerate(projects)
     ]
@@ -347,12 +347,12 @@ def test_no_secret_in_the_team_database(planted: Planted, team_server: Any, tmp_
         out = cli(*args, "--db", db, "--json")
         assert out.exit_code == 0, out.stderr + out.output
     held: list[str] = []
-    with psycopg.connect(url) as conn:
-        tables = conn.execute(
+    with psycopg.connect(url) as server:
+        tables = server.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'lessonloop_team'"
         ).fetchall()
         for (table,) in tables:
-            held += [str(row) for row in conn.execute(f"SELECT * FROM lessonloop_team.{table}").fetchall()]
+            held += [str(row) for row in server.execute(f"SELECT * FROM lessonloop_team.{table}").fetchall()]
     text = "\n".join(held)
     assert "[REDACTED:" in text, "nothing learned from the planted secrets reached the team"
     assert leaks(text) == []
