@@ -85,6 +85,7 @@ PREFECT = "pnu_" + _rep("Qm8Rt2Lx7Vn4Ks9PzW3y", 36)
 OPENSHIFT = "sha256~" + _rep("Op3nSh1ftT0k3n_Qm8R", 43)
 HEROKU_UUID = "4f9c2a71-8d3e-4b6a-9c1f-" + "7e2d5b8a0c36"
 EASYPOST = "EZAK" + _rep("q7Zt9Xw3Lm8Kp2Vr", 54)
+BRAINTREE = "access_token$production$" + "q7zt9xw3lm8kp2vr" + "$" + _rep("0a9b8c7d6e5f4a3b", 32)
 
 PLANTED: tuple[Planted, ...] = (
     Planted("aws-access-key-id", f"aws configure set aws_access_key_id {AWS_ID}", (AWS_ID,)),
@@ -212,6 +213,14 @@ PLANTED: tuple[Planted, ...] = (
     Planted("openshift", f"oc login --server=https://api.ocp:6443 {OPENSHIFT}", (OPENSHIFT,)),
     Planted("heroku-uuid", f"heroku_api_key: {HEROKU_UUID}", (HEROKU_UUID,)),
     Planted("easypost", f"EasyPost production {EASYPOST}", (EASYPOST,)),
+    Planted("pgpass", "echo 'db.internal:5432:app:admin:Pgp4ssW0rd9' >> ~/.pgpass", ("Pgp4ssW0rd9",)),
+    Planted(
+        "subscription-key",
+        "curl -H 'Ocp-Apim-Subscription-Key: 0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d' x",
+        ("0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d",),
+    ),
+    Planted("password-for-in-prose", "the password for the staging db is Stag1ng!Pw9, use it", ("Stag1ng!Pw9",)),
+    Planted("braintree", f"gateway = Gateway({BRAINTREE})", (BRAINTREE,)),
 )
 
 LOOK_ALIKES: tuple[str, ...] = (

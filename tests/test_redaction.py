@@ -61,6 +61,16 @@ FORMATS: dict[str, str] = {
     "password-hash": "$2y$10$" + rand(53, string.ascii_letters + string.digits + "./"),
     "twilio-api-key": "SK" + rand(32, HEX),  # gitleaks' rule (secrets/vendor/)
     "dynatrace-api-token": "dt0c01." + rand(24, string.ascii_uppercase + string.digits) + "." + rand(64),
+    "nuget-key": "oy2" + rand(43, string.ascii_lowercase + string.digits),
+    "crates-io-token": "cio" + rand(32),
+    "circleci-token": "CCIPAT_" + rand(22) + "_" + rand(40, HEX),
+    "buildkite-token": "bkua_" + rand(40, HEX),
+    "render-key": "rnd_" + rand(32),
+    "braintree-token": "access_token$production$"
+    + rand(16, string.ascii_lowercase + string.digits)
+    + "$"
+    + rand(32, HEX),
+    "firebase-server-key": "AAAA" + rand(7) + ":APA91b" + rand(140),
 }
 # Secrets given by their surroundings (the secret is the part that must go).
 CONTEXTS: dict[str, tuple[str, str]] = {
@@ -76,6 +86,7 @@ CONTEXTS: dict[str, tuple[str, str]] = {
     "kubeconfig-credential": ("client-key-data: {s}", rand(80)),
     "docker-auth": ('"auth": "{s}"', rand(28) + "=="),
     "npm-auth": ("//registry.npmjs.org/:_auth={s}", rand(24)),
+    "pgpass-password": ("db.internal:5432:app:admin:{s}", rand(14)),
 }
 
 

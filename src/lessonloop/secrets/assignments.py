@@ -44,12 +44,12 @@ _SECRET_NAME = re.compile(
     r"|(?:password|passwd|passphrase|secret|token|api_?key|access_?key|secret_?key|private_?key|app_?key"
     r"|signing_?key|encryption_?key|master_?key|auth_?key|credentials?)"
     r"(?:_?(?:key|value|str|string|base|b64|base64))?"
-    r"|private_key_id)$"  # a GCP service account's key id (the key's name at Google)
+    r"|private_key_id|subscription_?key|license_?key|pass(?:in|out))$"  # a GCP key's id, Azure's Ocp-Apim-Subscription-Key
 )
 # Every name _SECRET_NAME matches ends with one of these (its last word, or the optional suffix).
 _SECRET_NAME_ENDINGS = (
     "pass", "pwd", "password", "passwd", "passphrase", "secret", "token", "key", "credential", "credentials",
-    "value", "str", "string", "base", "b64", "base64", "private_key_id",
+    "value", "str", "string", "base", "b64", "base64", "private_key_id", "passin", "passout",
 )  # fmt: skip
 # Secret words that are not about secrets in these keys (LLM tokenizers' special tokens, paging).
 _NOT_SECRET_NAMES = frozenset(
@@ -64,7 +64,10 @@ _OPERATOR = re.compile(r"[ \t]*(?P<op>=>|:=|\?=|=(?!=)|:(?![:=/\\]))[ \t]*")
 _ANNOTATION = re.compile(r"[A-Za-z_][\w.\[\], |]{0,60}?[ \t]*=(?!=)[ \t]*")
 _BLANKS = re.compile(r"[ \t]+")
 # `password is X`, `token was: X`, `passphrase is set to X` (prose about a secret)
-_TOLD = re.compile(r"[ \t]+(?:is|was|=)(?:[ \t]+set[ \t]+to|[ \t]*:)?[ \t]+(?!not\b|now\b|the\b|a\b|an\b)")
+_TOLD = re.compile(
+    r"(?:[ \t]+(?:for|of|on|to)[ \t]+(?:the[ \t]+|my[ \t]+|our[ \t]+)?[\w.@-]{1,40}(?:[ \t]+[\w.@-]{1,40})?){0,2}"
+    r"[ \t]+(?:is|was|=)(?:[ \t]+set[ \t]+to|[ \t]*:)?[ \t]+(?!not\b|now\b|the\b|a\b|an\b)"
+)
 # A value ends at a blank, a quote, a separator, or an escaped line break (`\n` inside a JSON string).
 _UNQUOTED = re.compile(r"(?:[^\s\"'`;&|,<>\\]|\\(?![nrt\"']))(?:[^\s\"'`;&|,<>\\]|\\(?![nrt\"'])){0,300}")
 _QUOTE_PREFIX = re.compile(r"[rRbBuU]{0,2}(?=[\"'`])")

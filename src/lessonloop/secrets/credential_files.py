@@ -33,6 +33,18 @@ CREDENTIAL_FILE_RULES: tuple[FormatRule, ...] = (
         search=False,
         random=False,
     ),
+    # ~/.pgpass: host:port:database:user:password (the port a number or *)
+    rule(
+        "pgpass-password",
+        (":5432:", ":*:", ":5433:", ":6432:"),
+        r"(?<![^\s'\"`>])[^\s:'\"`<]+:(?:\d{2,5}|\*):[^\s:'\"`]+:[^\s:'\"`]+:"
+        r"(?P<pw>(?!\[REDACTED)[^\s'\"`<>]+)(?![^\s'\"`<])",
+        groups=(("pw", "pgpass-password"),),
+        exact=True,
+        back=256,
+        window=512,
+        random=False,
+    ),
     rule(
         "kubeconfig-credential",
         ("client-key-data", "client-certificate-data"),

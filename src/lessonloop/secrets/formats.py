@@ -125,6 +125,19 @@ FORMAT_RULES: tuple[FormatRule, ...] = (
     _rule(
         "flyio-token", ("fo1_", "fm1", "fm2_"), r"(?:fo1_[A-Za-z0-9_\-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,2000}={0,3})"
     ),
+    # Formats gitleaks' rule set has not (yet): package registries, CI, hosting, payments, push.
+    _rule("nuget-key", "oy2", r"oy2[a-z0-9]{43}(?![A-Za-z0-9])"),
+    _rule("crates-io-token", "cio", r"cio[A-Za-z0-9]{32}(?![A-Za-z0-9])"),
+    _rule("circleci-token", "CCIPAT_", r"CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}"),
+    _rule("buildkite-token", "bkua_", r"bkua_[a-f0-9]{40}(?![A-Za-z0-9])"),
+    _rule("render-key", "rnd_", r"rnd_[A-Za-z0-9]{32}(?![A-Za-z0-9])"),
+    _rule(
+        "braintree-token",
+        "access_token$",
+        r"access_token\$(?:production|sandbox)\$[0-9a-z]{16}\$[0-9a-f]{32}",
+        boundary=False,
+    ),
+    _rule("firebase-server-key", ":APA91b", r"AAAA[A-Za-z0-9_\-]{7}:APA91b[A-Za-z0-9_\-]{130,160}", back=11),
     *CHAT_RULES,
     *CREDENTIAL_FILE_RULES,
     *COOKIE_RULES,
@@ -159,7 +172,7 @@ FORMAT_RULES: tuple[FormatRule, ...] = (
 
 # Rules whose secret must hold a digit and a letter (their formats are otherwise plain words).
 _NEEDS_DIGIT = frozenset({"openai-key", "bearer-token", "mailgun-key"})
-_CHECKED = _NEEDS_DIGIT | {"url-password", "auth-header"}
+_CHECKED = _NEEDS_DIGIT | {"url-password", "auth-header", "pgpass-password"}
 _URL_PLACEHOLDERS = frozenset(
     {"password", "passwd", "pass", "pwd", "secret", "token", "changeme", "changeit", "x", "***", "postgres", "root"}
     | {"admin", "guest", "test", "example", "user", "mysql", "redis", "rabbitmq"}
@@ -190,6 +203,9 @@ def format_spans(rule: FormatRule, text: str, at: int | None) -> list[tuple[int,
                 continue
             if "/" in secret and _PORT_PATH.match(secret) is not None:
                 continue  # https://host:8080/path@x: a port and a path, not a password
+        elif rule.kind == "pgpass-password":
+            if len(secret) < 4 or secret.lower() in _URL_PLACEHOLDERS or secret == "*":
+                continue
         elif rule.kind == "auth-header":
             if not (has_digit_and_letter(secret) or len(secret) >= 24 or any(c in secret for c in "+/=")):
                 continue

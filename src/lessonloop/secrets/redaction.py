@@ -73,7 +73,11 @@ KEY_WORDS: tuple[tuple[str, ...], ...] = (
     ("secret",),
     ("token",),
     ("credential",),
-    *((first, "key") for first in ("api", "access", "private", "app", "signing", "encryption", "master", "auth")),
+    *(
+        (first, "key")
+        for first in ("api", "access", "private", "app", "signing", "encryption", "master", "auth", "subscription")
+    ),
+    ("license", "key"),
 )
 
 _FORMAT = 0
