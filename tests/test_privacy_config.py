@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lessonloop.capture.privacy import BatchScreen, CapturePolicy, without_excluded_categories
-from lessonloop.config import CaptureSettings, Config, ConfigError, LessonSettings, load_config
+from lessonloop.config import CaptureSettings, Config, ConfigError, LessonSettings, PrivacySettings, load_config
 from lessonloop.records import Batch, MessageRecord, SessionRecord, ToolCallRecord, ToolResultRecord
 from lessonloop.sample import claude_code_sample
 from lessonloop.store import open_store
@@ -283,6 +283,7 @@ def test_policy_round_trips_through_json() -> None:
     config = Config(
         capture=CaptureSettings(False, ("~/a/*", "b"), False, True, False),
         lessons=LessonSettings(("git",)),
+        privacy=PrivacySettings(scrub_pii_store=True),
     )
     policy = CapturePolicy.from_config(config)
     data = policy.to_json()
@@ -293,6 +294,7 @@ def test_policy_round_trips_through_json() -> None:
         "store_tool_output": True,
         "store_diffs": False,
         "exclude_categories": ["git"],
+        "scrub_pii": True,
     }
     again = CapturePolicy.from_json(json.loads(json.dumps(data)))
     assert again == policy
