@@ -68,6 +68,7 @@ _TOLD = re.compile(
     r"(?:[ \t]+(?:for|of|on|to)[ \t]+(?:the[ \t]+|my[ \t]+|our[ \t]+)?[\w.@-]{1,40}(?:[ \t]+[\w.@-]{1,40})?){0,2}"
     r"[ \t]+(?:is|was|=)(?:[ \t]+set[ \t]+to|[ \t]*:)?[ \t]+(?!not\b|now\b|the\b|a\b|an\b)"
 )
+_COMPARISON = re.compile(r"\b(?:if|elif|while|assert|and|or|not|return|lambda|unless|when)\s")
 # A value ends at a blank, a quote, a separator, or an escaped line break (`\n` inside a JSON string).
 _UNQUOTED = re.compile(r"(?:[^\s\"'`;&|,<>\\]|\\(?![nrt\"']))(?:[^\s\"'`;&|,<>\\]|\\(?![nrt\"'])){0,300}")
 _QUOTE_PREFIX = re.compile(r"[rRbBuU]{0,2}(?=[\"'`])")
@@ -158,6 +159,8 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
             return []
         told = _TOLD.match(text, position)
         if told is not None and not dashes:
+            if scope == "code" and _COMPARISON.search(text, text.rfind("\n", 0, left) + 1, left) is not None:
+                return []  # `if token is other_token:` compares in code
             return _told_value(text, told.end(), name, core)
         if dashes or (
             text[max(0, left - 24) : left].rstrip().endswith(_SET_WORDS)
@@ -184,6 +187,8 @@ def _told_value(text: str, position: int, name: str, core: str) -> list[tuple[in
         return []
     if _DOTTED.fullmatch(value) is not None or value[0] in "$%{[(@*#&/~.-\\":
         return []
+    if "_" in value and _IDENTIFIER.fullmatch(value) is not None:
+        return []  # a snake_case name: a variable (`the token is session_token2`)
     return [(begin, end, "assigned-secret")]
 
 
