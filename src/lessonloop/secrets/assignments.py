@@ -69,8 +69,10 @@ _TOLD = re.compile(
     r"[ \t]+(?:is|was|=)(?:[ \t]+set[ \t]+to|[ \t]*:)?[ \t]+(?!not\b|now\b|the\b|a\b|an\b)"
 )
 _COMPARISON = re.compile(r"\b(?:if|elif|while|assert|and|or|not|return|lambda|unless|when)\s")
-# A value ends at a blank, a quote, a separator, or an escaped line break (`\n` inside a JSON string).
-_UNQUOTED = re.compile(r"(?:[^\s\"'`;&|,<>\\]|\\(?![nrt\"']))(?:[^\s\"'`;&|,<>\\]|\\(?![nrt\"'])){0,300}")
+# A value ends at a blank, a quote, a separator, or an escaped line break (`\n` inside a JSON
+# string): _UNQUOTED reads up to a backslash, _ESCAPED goes on past one that escapes nothing of those.
+_UNQUOTED = re.compile(r"[^\s\"'`;&|,<>\\]{1,301}")
+_ESCAPED = re.compile(r"(?:[^\s\"'`;&|,<>\\]|\\(?![nrt\"'])){1,301}")
 _QUOTE_PREFIX = re.compile(r"[rRbBuU]{0,2}(?=[\"'`])")
 _SET_WORDS = ("set", "config", "--global", "--local", "--system", "--add")
 _PREVIOUS_WORD = re.compile(r"(?:^|\s)(?:set|config|--global|--local|--system|--add)[ \t]+$")
@@ -173,13 +175,23 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
     return _value_span(text, position, form, name, core, dashes, scope, left)
 
 
+def _unquoted(text: str, position: int) -> tuple[int, int] | None:
+    """Where an unquoted value starting at `position` ends (the fast reading unless a backslash
+    stops it)."""
+    found = _UNQUOTED.match(text, position)
+    if found is not None and not text.startswith("\\", found.end()):
+        return found.span()
+    escaped = _ESCAPED.match(text, position)
+    return escaped.span() if escaped is not None else None
+
+
 def _told_value(text: str, position: int, name: str, core: str) -> list[tuple[int, int, str]]:
     """`my password is X`, `the token was X`: X when it has a secret's shape (a digit and a
     letter, or a symbol), as words follow `is` in sentences (`the password is wrong`)."""
-    found = _UNQUOTED.match(text, position)
+    found = _unquoted(text, position)
     if found is None:
         return []
-    begin, end = found.span()
+    begin, end = found
     while end > begin and text[end - 1] in ".,;:!?)]}":
         end -= 1
     value = text[begin:end]
@@ -247,10 +259,10 @@ def _value_span(
         if not _quoted_value_ok(value, form, scope):
             return []
     else:
-        found = _UNQUOTED.match(text, position)
+        found = _unquoted(text, position)
         if found is None:
             return []
-        begin, end = found.span()
+        begin, end = found
         if form == "flag" and text.startswith(("pass:", "env:", "file:", "fd:"), begin):
             if not text.startswith("pass:", begin):
                 return []  # openssl -passin env:VAR / file:path
