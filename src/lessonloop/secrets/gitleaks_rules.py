@@ -1,8 +1,8 @@
 """gitleaks' default rules (vendored as data: secrets/vendor/, MIT), matched where their anchors are.
 
 `vendor/gitleaks.toml` is gitleaks' own rule file (Go RE2 syntax); `scripts/gitleaks_rules.py`
-converts it into `vendor/gitleaks_rules.json`, which this module loads: per rule its pattern in
-Python syntax, the group holding the secret, the entropy the secret must reach, its allowlists and
+converts it into `gitleaks_data.py` (literals only: a hook loads it from its .pyc, parsing no JSON
+or TOML), which this module reads: per rule its pattern in Python syntax, the group holding the secret, the entropy the secret must reach, its allowlists and
 its anchors (gitleaks' keywords, as texts spell them) with where the match starts from each: at
 the anchor (or up to `back` characters before it), or anywhere near it (`near`).
 
@@ -14,18 +14,16 @@ linear-time engine cannot run away on a long text in Python's.
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import re
 
 from lessonloop.lazy_regex import LazyRegex
+from lessonloop.secrets import gitleaks_data
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks import this module)
 if TYPE_CHECKING:
     from typing import Any
 
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vendor", "gitleaks_rules.json")
 MAX_SPAN = 4096  # the longest stretch a match is tried over, after its anchor
 NEAR = 512  # a `near` rule's window on each side of its anchor
 
@@ -42,7 +40,7 @@ class VendoredRule:
     def __init__(self, raw: dict[str, Any]) -> None:
         self.kind = str(raw["id"])
         # spelling -> (near, back)
-        self.anchors: dict[str, tuple[bool, int]] = {str(a[0]): (a[1] == "near", int(a[2])) for a in raw["anchors"]}
+        self.anchors: dict[str, tuple[bool, int]] = {a[0]: (a[1] == "near", a[2]) for a in raw["anchors"]}
         self._raw: dict[str, Any] | None = raw
 
     def _prepare(self) -> None:
@@ -119,10 +117,8 @@ def shannon(value: str) -> float:
 
 
 def _load() -> tuple[tuple[VendoredRule, ...], tuple[LazyRegex, ...], tuple[str, ...]]:
-    with open(DATA, encoding="utf-8") as handle:
-        data = json.load(handle)
-    rules = tuple(VendoredRule(raw) for raw in data["rules"])
-    return rules, tuple(LazyRegex(p) for p in data["allow"]), tuple(data["stopwords"])
+    rules = tuple(VendoredRule(raw) for raw in gitleaks_data.RULES)
+    return rules, tuple(LazyRegex(p) for p in gitleaks_data.ALLOW), gitleaks_data.STOPWORDS
 
 
 VENDORED_RULES, GLOBAL_ALLOW, GLOBAL_STOPWORDS = _load()

@@ -188,8 +188,8 @@ _DIGEST: str | None = None
 
 def rules_digest() -> str:
     """A digest of what decides the redacted texts: the source of every module of secrets/ (the
-    redactor, its rule files, field_redaction.py, pii.py), the vendored rule data it loads, this
-    module (its list of columns), and whether personal data is scrubbed from the store
+    redactor, its rule files, field_redaction.py, pii.py, the vendored rules' gitleaks_data.py),
+    this module (its list of columns), and whether personal data is scrubbed from the store
     (privacy.scrub_pii_store: turning it on scrubs what is stored already). Read once per process."""
     global _DIGEST
     if _DIGEST is None:
@@ -212,12 +212,11 @@ def scrubs_pii() -> bool:
 
 
 def rule_sources() -> list[str]:
-    """The files `rules_digest` reads: secrets/*.py, the vendored rules' data, this module."""
+    """The files `rules_digest` reads: secrets/*.py (the vendored rules' data is gitleaks_data.py),
+    this module."""
     secrets = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "secrets")
     names = sorted(n for n in os.listdir(secrets) if n.endswith(".py") and n != "__init__.py")
-    vendor = os.path.join(secrets, "vendor")
-    data = sorted(os.path.join(vendor, n) for n in os.listdir(vendor) if n.endswith(".json"))
-    return [os.path.join(secrets, n) for n in names] + data + [os.path.abspath(__file__)]
+    return [os.path.join(secrets, n) for n in names] + [os.path.abspath(__file__)]
 
 
 def needs_pass(conn: sqlite3.Connection) -> bool:
