@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import re
 
+from lessonloop.lazy_regex import LazyRegex
+
 # Characters of a key name to the left of the secret word (dots for spring.datasource.password,
 # dashes for --api-key and x-api-key) and to its right (no dots: `password.txt` is a file).
 _NAME_LEFT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
@@ -64,20 +66,20 @@ _OPERATOR = re.compile(r"[ \t]*(?P<op>=>|:=|\?=|=(?!=)|:(?![:=/\\]))[ \t]*")
 _ANNOTATION = re.compile(r"[A-Za-z_][\w.\[\], |]{0,60}?[ \t]*=(?!=)[ \t]*")
 _BLANKS = re.compile(r"[ \t]+")
 # `password is X`, `token was: X`, `passphrase is set to X` (prose about a secret)
-_TOLD = re.compile(
+_TOLD = LazyRegex(
     r"(?:[ \t]+(?:for|of|on|to)[ \t]+(?:the[ \t]+|my[ \t]+|our[ \t]+)?[\w.@-]{1,40}(?:[ \t]+[\w.@-]{1,40})?){0,2}"
     r"[ \t]+(?:is|was|=)(?:[ \t]+set[ \t]+to|[ \t]*:)?[ \t]+(?!not\b|now\b|the\b|a\b|an\b)"
 )
-_COMPARISON = re.compile(r"\b(?:if|elif|while|assert|and|or|not|return|lambda|unless|when)\s")
+_COMPARISON = LazyRegex(r"\b(?:if|elif|while|assert|and|or|not|return|lambda|unless|when)\s")
 # A value ends at a blank, a quote, a separator, or an escaped line break (`\n` inside a JSON
 # string): _UNQUOTED reads up to a backslash, _ESCAPED goes on past one that escapes nothing of those.
 _UNQUOTED = re.compile(r"[^\s\"'`;&|,<>\\]{1,301}")
-_ESCAPED = re.compile(r"(?:[^\s\"'`;&|,<>\\]|\\(?![nrt\"'])){1,301}")
+_ESCAPED = LazyRegex(r"(?:[^\s\"'`;&|,<>\\]|\\(?![nrt\"'])){1,301}")
 _QUOTE_PREFIX = re.compile(r"[rRbBuU]{0,2}(?=[\"'`])")
 _SET_WORDS = ("set", "config", "--global", "--local", "--system", "--add")
 _PREVIOUS_WORD = re.compile(r"(?:^|\s)(?:set|config|--global|--local|--system|--add)[ \t]+$")
 
-_BASE64_AUTH = re.compile(r"[A-Za-z0-9+/]{8,}={0,2}")
+_BASE64_AUTH = LazyRegex(r"[A-Za-z0-9+/]{8,}={0,2}")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DOTTED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")
 _ALL_CAPS = re.compile(r"[A-Z][A-Z0-9_]*")

@@ -6,17 +6,16 @@ goes. `curl -b 'name=value'` is secrets/cli_flags.py's (a file name after -b hol
 
 from __future__ import annotations
 
-import re
-
+from lessonloop.lazy_regex import LazyRegex
 from lessonloop.secrets.format_rule import FormatRule, rule
 
 # After the word: an optional closing quote (a header map's key), then `:` or `=`.
-_SEPARATOR = re.compile(r"[\"']?[ \t]*[:=][ \t]*[\"']?")
-_PAIR = re.compile(r"[ \t]*(?P<name>[A-Za-z0-9_.!#$%&*+^`|~\-]{1,100})=(?P<value>(?:[^;,\s\"'`<>\\]|\\(?![nrt\"']))+)")
+_SEPARATOR = LazyRegex(r"[\"']?[ \t]*[:=][ \t]*[\"']?")
+_PAIR = LazyRegex(r"[ \t]*(?P<name>[A-Za-z0-9_.!#$%&*+^`|~\-]{1,100})=(?P<value>(?:[^;,\s\"'`<>\\]|\\(?![nrt\"']))+)")
 _ATTRIBUTES = frozenset(
     {"path", "domain", "expires", "max-age", "samesite", "secure", "httponly", "priority", "partitioned", "version"}
 )
-_NOT_VALUES = re.compile(r"^(?:\$|\{\{|<|\[REDACTED|%\()")
+_NOT_VALUES = LazyRegex(r"^(?:\$|\{\{|<|\[REDACTED|%\()")
 MIN_VALUE = 6  # theme=dark, lang=en-US stay
 
 

@@ -12,16 +12,15 @@ or the first piece of other text.
 
 from __future__ import annotations
 
-import re
-
+from lessonloop.lazy_regex import LazyRegex
 from lessonloop.secrets.format_rule import FormatRule, rule
 
-_RUN = re.compile(r"[A-Za-z0-9+/=]{16,}")
+_RUN = LazyRegex(r"[A-Za-z0-9+/=]{16,}")
 # What may stand between two pieces of a key: quotes, concatenation, commas, brackets, escapes, blanks.
-_BETWEEN = re.compile(r"(?:\\[nr]|\\|[\"'`+,\s()\[\];]){0,60}")
-_FIRST = re.compile(r"[A-Za-z0-9+/=]+")
-_END_LINE = re.compile(r"-----END[A-Z0-9 ]{0,40}PRIVATE KEY-----")
-KEY_ITEM = re.compile(r"[\"'\s]*(?:[A-Za-z0-9+/=]{16,}|-----END[A-Z0-9 ]{0,40}PRIVATE KEY-----)(?:\\n|\s)*[\"',]*")
+_BETWEEN = LazyRegex(r"(?:\\[nr]|\\|[\"'`+,\s()\[\];]){0,60}")
+_FIRST = LazyRegex(r"[A-Za-z0-9+/=]+")
+_END_LINE = LazyRegex(r"-----END[A-Z0-9 ]{0,40}PRIVATE KEY-----")
+KEY_ITEM = LazyRegex(r"[\"'\s]*(?:[A-Za-z0-9+/=]{16,}|-----END[A-Z0-9 ]{0,40}PRIVATE KEY-----)(?:\\n|\s)*[\"',]*")
 # DER starts of private keys, in base64 (anchor, characters of the key before the anchor)
 _STARTS: tuple[tuple[str, int], ...] = (
     ("IBAAK", 6),  # MII?..IBAAK: PKCS#1 RSA, DSA
@@ -34,6 +33,7 @@ _STARTS: tuple[tuple[str, int], ...] = (
     ("b3BlbnNzaC1rZXktdjE", 0),  # OpenSSH
 )
 _BACK = dict(_STARTS)
+_PRIVATE_LINES = LazyRegex(r"Private-Lines:[ \t]*\d+[ \t]*(?:\\n|\r?\n)")
 
 
 def key_body_spans(text: str, at: int) -> list[tuple[int, int, str]]:
@@ -51,7 +51,7 @@ def key_body_spans(text: str, at: int) -> list[tuple[int, int, str]]:
 
 def private_lines_spans(text: str, at: int) -> list[tuple[int, int, str]]:
     """A PuTTY key's private lines (`Private-Lines: N` and the base64 after it)."""
-    found = re.compile(r"Private-Lines:[ \t]*\d+[ \t]*(?:\\n|\r?\n)").match(text, at)
+    found = _PRIVATE_LINES.match(text, at)
     if found is None or _RUN.match(text, _skip(text, found.end())) is None:
         return []
     return [(found.end(), _body_end(text, found.end()), "private-key")]
