@@ -219,6 +219,8 @@ def convert_rule(rule: dict[str, Any]) -> dict[str, Any]:
         allow[target].extend(python_syntax(r) for r in allowlist.get("regexes", []))
         stopwords.extend(w.lower() for w in allowlist.get("stopwords", []))
     out: dict[str, Any] = {"id": rule["id"], "pattern": pattern, "anchors": anchors}
+    if generic:
+        out["in_names"] = True  # the keyword may be inside a name (MY_DISCORD_TOKEN): no boundary before it
     if rule["id"] in SECRET_GROUPS:
         out["group"] = SECRET_GROUPS[rule["id"]]
     if rule.get("entropy"):

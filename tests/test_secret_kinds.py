@@ -114,3 +114,26 @@ def test_vendored_rules_check_entropy_and_allowlists() -> None:
     assert redact(f"key {low} here") == (f"key {low} here", 0)
     example = "AKIAIOSFODNN7EXAMPLE"  # allowlisted by gitleaks (.+EXAMPLE$); our own AWS rule redacts it
     assert "[REDACTED:aws-access-key-id]" in redact(example)[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "blob -5ghp_DtgiFrcnBNuezjR9mNezYbyd4MdzGTQMs0Zh end",  # a token's prefix inside encrypted content
+        "TASK0a9b8c7d6e5f0a9b8c7d6e5f0a9b8c7d done",  # Twilio's SK inside a word
+        "oauth2_token: Optional[str] = None\\n    refresh_token: Optional[str] = None\\n",  # escaped code
+        "localhost:5432:*:postgres:postgres",  # a .pgpass line with the well-known default
+        "if token is other_token2:",
+    ],
+)
+def test_vendored_and_new_rules_keep_these_look_alikes(text: str) -> None:
+    for scope in SCOPES:
+        assert redact(text, scope) == (text, 0), scope
+
+
+def test_a_url_password_before_a_templated_host_is_redacted() -> None:
+    text = 'f"https://foo:aabbcc@{Bitbucket.DEFAULT_DOMAIN}/custom/example.git"'
+    assert (
+        redact(text, "code")[0]
+        == 'f"https://foo:[REDACTED:url-password]@{Bitbucket.DEFAULT_DOMAIN}/custom/example.git"'
+    )

@@ -147,7 +147,7 @@ FORMAT_RULES: tuple[FormatRule, ...] = (
     _rule(
         "url-password",
         "://",
-        r"://(?P<user>[^\s:/?#@'\"`<>]{0,64}+):(?P<password>[^\s@'\"`<>]{1,128}+)@(?=[A-Za-z0-9\[])",
+        r"://(?P<user>[^\s:/?#@'\"`<>]{0,64}+):(?P<password>[^\s@'\"`<>]{1,128}+)@(?=[^\s/@'\"`<>])",
         groups=(("password", "url-password"),),
         boundary=False,
     ),

@@ -33,14 +33,17 @@ class VendoredRule:
     its kind and anchors are read on import (the gate needs them); the rest when first matched."""
 
     __slots__ = (
-        "_raw", "allow_line", "allow_match", "allow_secret", "anchors", "entropy", "group", "kind", "pattern",
-        "stopwords",
+        "_raw", "allow_line", "allow_match", "allow_secret", "anchors", "entropy", "group", "in_names", "kind",
+        "pattern", "stopwords",
     )  # fmt: skip
 
     def __init__(self, raw: dict[str, Any]) -> None:
         self.kind = str(raw["id"])
         # spelling -> (near, back)
         self.anchors: dict[str, tuple[bool, int]] = {a[0]: (a[1] == "near", a[2]) for a in raw["anchors"]}
+        # A token's prefix must not continue a word (`...5ghp_...` inside a base64 blob is no GitHub
+        # token); a key word of the generic rules may (MY_DISCORD_TOKEN).
+        self.in_names = bool(raw.get("in_names"))
         self._raw: dict[str, Any] | None = raw
 
     def _prepare(self) -> None:
@@ -74,6 +77,8 @@ class VendoredRule:
             for near_match in self.pattern.finditer(text, start, end):
                 out.extend(self._secret(text, near_match))
             return out
+        if not back and not self.in_names and at > 0 and text[at - 1].isalnum():
+            return []
         end = min(len(text), at + MAX_SPAN)
         for start in range(max(0, at - back), at + 1):
             found = self.pattern.match(text, start, end)
