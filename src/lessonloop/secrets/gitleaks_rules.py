@@ -22,6 +22,7 @@ from lessonloop.secrets import gitleaks_data
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks import this module)
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
 MAX_SPAN = 4096  # the longest stretch a match is tried over, after its anchor
@@ -29,12 +30,11 @@ NEAR = 512  # a `near` rule's window on each side of its anchor
 
 
 class VendoredRule:
-    """One gitleaks rule: `spans` gives the secrets a match from one of its anchors holds. Only
-    its kind and anchors are read on import (the gate needs them); the rest when first matched."""
+    """One gitleaks rule: `spans` gives the secrets a match from one of its anchors holds."""
 
     __slots__ = (
-        "_raw", "allow_line", "allow_match", "allow_secret", "anchors", "entropy", "group", "in_names", "kind",
-        "pattern", "stopwords",
+        "allow_line", "allow_match", "allow_secret", "anchors", "entropy", "group", "in_names", "kind", "pattern",
+        "stopwords",
     )  # fmt: skip
 
     def __init__(self, raw: dict[str, Any]) -> None:
@@ -44,12 +44,6 @@ class VendoredRule:
         # A token's prefix must not continue a word (`...5ghp_...` inside a base64 blob is no GitHub
         # token); a key word of the generic rules may (MY_DISCORD_TOKEN).
         self.in_names = bool(raw.get("in_names"))
-        self._raw: dict[str, Any] | None = raw
-
-    def _prepare(self) -> None:
-        raw = self._raw
-        if raw is None:
-            return
         self.pattern = LazyRegex(str(raw["pattern"]), re.ASCII)
         self.group = int(raw.get("group") or 0)
         self.entropy = float(raw.get("entropy") or 0.0)
@@ -58,14 +52,12 @@ class VendoredRule:
         self.allow_match = tuple(LazyRegex(p) for p in allow.get("match", ()))
         self.allow_line = tuple(LazyRegex(p) for p in allow.get("line", ()))
         self.stopwords = tuple(str(w) for w in raw.get("stopwords") or ())
-        self._raw = None
 
     def spans(
         self, text: str, at: int, anchor: str, searched: dict[int, int], index: int
     ) -> list[tuple[int, int, str]]:
         """The secrets of the matches from the anchor `anchor` found at text[at:]. `searched[index]`
         is where this rule's last `near` window ended (a window is searched once)."""
-        self._prepare()
         near, back = self.anchors.get(anchor, (False, 0))
         if near:
             start = max(0, at - NEAR, searched.get(index, 0))
@@ -121,9 +113,35 @@ def shannon(value: str) -> float:
     return -sum(n / total * math.log2(n / total) for n in counts.values())
 
 
-def _load() -> tuple[tuple[VendoredRule, ...], tuple[LazyRegex, ...], tuple[str, ...]]:
-    rules = tuple(VendoredRule(raw) for raw in gitleaks_data.RULES)
-    return rules, tuple(LazyRegex(p) for p in gitleaks_data.ALLOW), gitleaks_data.STOPWORDS
+class VendoredRules:
+    """The vendored rules by index, each made the first time one of its anchors is found: on import
+    only their anchors are read (vendored_anchors), which is all the gate needs."""
+
+    __slots__ = ("_made",)
+
+    def __init__(self) -> None:
+        self._made: list[VendoredRule | None] = [None] * len(gitleaks_data.RULES)
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    def __getitem__(self, index: int) -> VendoredRule:
+        made = self._made[index]
+        if made is None:
+            made = self._made[index] = VendoredRule(gitleaks_data.RULES[index])
+        return made
+
+    def __iter__(self) -> Iterator[VendoredRule]:
+        return (self[index] for index in range(len(self)))
 
 
-VENDORED_RULES, GLOBAL_ALLOW, GLOBAL_STOPWORDS = _load()
+def vendored_anchors() -> Iterator[tuple[int, str]]:
+    """(rule index, anchor spelling) of every vendored rule, read from the data alone."""
+    for index, raw in enumerate(gitleaks_data.RULES):
+        for anchor in raw["anchors"]:  # type: ignore[attr-defined]
+            yield index, anchor[0]
+
+
+VENDORED_RULES = VendoredRules()
+GLOBAL_ALLOW = tuple(LazyRegex(p) for p in gitleaks_data.ALLOW)
+GLOBAL_STOPWORDS = gitleaks_data.STOPWORDS

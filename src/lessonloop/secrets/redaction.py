@@ -46,7 +46,7 @@ import ahocorasick_rs
 from lessonloop.secrets.assignments import key_spans, secret_value_kind
 from lessonloop.secrets.cli_flags import CLIENT_RULES, client_spans
 from lessonloop.secrets.formats import FORMAT_RULES, format_spans
-from lessonloop.secrets.gitleaks_rules import VENDORED_RULES
+from lessonloop.secrets.gitleaks_rules import VENDORED_RULES, vendored_anchors
 from lessonloop.secrets.private_key_parts import redact_key_items
 
 # typing.TYPE_CHECKING without importing typing: the hooks import this module and count ms.
@@ -122,9 +122,8 @@ def _anchors() -> tuple[list[str], list[tuple[tuple[int, int], ...]]]:
     for index, client in enumerate(CLIENT_RULES):
         for anchor in client.anchors:
             add(anchor, _CLIENT, index)
-    for index, vendored in enumerate(VENDORED_RULES):
-        for anchor in vendored.anchors:
-            add(anchor, _VENDORED, index)
+    for index, anchor in vendored_anchors():
+        add(anchor, _VENDORED, index)
     return list(owners), [tuple(sorted(rules)) for rules in owners.values()]
 
 
