@@ -91,7 +91,7 @@ class VendoredRule:
         lowered = secret.lower()
         if any(word in lowered for word in self.stopwords) or any(word in lowered for word in GLOBAL_STOPWORDS):
             return []
-        if any(p.search(secret) for p in self.allow_secret) or any(p.search(secret) for p in GLOBAL_ALLOW):
+        if any(p.search(secret) for p in self.allow_secret) or _globally_allowed(secret, lowered):
             return []
         if self.allow_match and any(p.search(found.group(0)) for p in self.allow_match):
             return []
@@ -102,6 +102,19 @@ class VendoredRule:
             if any(p.search(line) for p in self.allow_line):
                 return []
         return [(begin, end, self.kind)]
+
+
+# What a secret must hold for one of gitleaks' global allowlist patterns to match it (templates such
+# as $X, ${X}, {{ x }}, %X%, @X@, paths, true/false/null, one repeated character): the patterns
+# are compiled only for such a secret.
+_ALLOW_CHARS = frozenset("$%{@/.*")
+_ALLOW_WORDS = ("true", "false", "null")
+
+
+def _globally_allowed(secret: str, lowered: str) -> bool:
+    if not (_ALLOW_CHARS.intersection(secret) or len(set(lowered)) == 1 or any(w in lowered for w in _ALLOW_WORDS)):
+        return False
+    return any(p.search(secret) for p in GLOBAL_ALLOW)
 
 
 def shannon(value: str) -> float:
