@@ -201,6 +201,7 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
     scanned: dict[int, int] = {}  # client rule -> where its last look ended
     searched: set[int] = set()  # format rules whose pattern has been searched for in the whole text
     near_searched: dict[int, int] = {}  # vendored rule -> where its last window around an anchor ended
+    found_from: dict[int, int] = {}  # start -> end of the secrets the searched formats found
     # The furthest secret found so far: anchors inside it need no look (one look per anchor
     # would make a text of repeated anchors quadratic), those where it begins still do
     # (sk-ant- after sk-: the more specific rule names the secret).
@@ -216,6 +217,7 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
                 if rule.search:
                     searched.add(index)
                     secrets = format_spans(rule, text, None)
+                    found_from.update((begin, finish) for begin, finish, _kind in secrets)
                 else:
                     secrets = format_spans(rule, text, start)
                 priority = index
@@ -223,6 +225,8 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
                 secrets = key_spans(text, start, end, scope, seen_keys)
                 priority = _KEY_PRIORITY
             elif family == _VENDORED:
+                if start in found_from:
+                    continue  # one of our formats has the secret that starts here (a ghp_, an AKIA)
                 secrets = VENDORED_RULES[index].spans(text, start, _ANCHORS[anchor], near_searched, index)
                 priority = _VENDORED_PRIORITY + index
             else:
