@@ -27,7 +27,8 @@ _STARTS: tuple[tuple[str, int], ...] = (
     ("IBADAN", 6),  # MII?..IBADAN: PKCS#8 (unencrypted)
     ("BgkqhkiG9w0BBQ0w", 8),  # MII?..BO: PKCS#8 encrypted (PBES2)
     ("MHcCAQEE", 0),  # EC P-256 (SEC1)
-    ("AgEBBD", 4),  # EC P-384/521 (SEC1): MIGkAgEBBDA, MIHcAgEBBEI
+    ("AgEBBD", 4),  # EC P-384 (SEC1): MIGkAgEBBDA
+    ("AgEBBEI", 4),  # EC P-521 (SEC1): MIHcAgEBBEI
     ("AgEAMBMGByqGSM49", 4),  # EC (PKCS#8)
     ("MC4CAQAwBQYDK2Vw", 0),  # Ed25519 (PKCS#8)
     ("b3BlbnNzaC1rZXktdjE", 0),  # OpenSSH
@@ -44,6 +45,8 @@ def key_body_spans(text: str, at: int) -> list[tuple[int, int, str]]:
     start = at - _BACK[anchor]
     if start < 0 or (_BACK[anchor] == 6 and not text.startswith("MII", start)):
         return []
+    if anchor != "b3BlbnNzaC1rZXktdjE" and text[start] != "M":
+        return []  # a DER SEQUENCE (0x30) starts with M in base64
     if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "+/"):
         return []  # inside a longer base64 run: not a key's start
     return [(start, _body_end(text, start), "private-key")]
