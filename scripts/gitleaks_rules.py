@@ -41,7 +41,7 @@ SKIPPED = {
 ANCHORS = {
     "jwt": ["eyJ"],  # keyword "ey" is in every "key" and "they"; a JWT's header is JSON: eyJ
     "vault-service-token": ["hvs."],  # "s." ends every plural before a dot (legacy s. tokens left out)
-    "twilio-api-key": ["SK"],
+    "twilio-api-key": ["SK" + c for c in "0123456789abcdefABCDEF"],  # "SK" alone is in TASK, DISK
     "kubernetes-secret-yaml": ["kind: Secret", 'kind: "Secret"', "kind: 'Secret'"],
     "lob-api-key": ["lob"],
     "lob-pub-api-key": ["lob"],

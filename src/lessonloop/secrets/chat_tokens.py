@@ -2,9 +2,9 @@
 
 A Discord bot token is three dot-separated parts, the first the base64 of the bot's numeric id
 (a snowflake of 17 to 20 digits). Base64 of ASCII digits has a fixed shape: its first two
-characters follow from the first digit (MT for 1, Mj for 2, ... OT for 9) and the third from the
-second digit (A, E, I, ... k), so the token's anchors are those 90 three-character starts, which
-random base64 rarely holds. A Telegram bot token is the bot's id, a colon and 35 characters that
+characters follow from the first digit (MT for 1, Mj for 2, ... OT for 9), the third from the
+second digit (A, E, I, ... k) and the fourth from the third (w, x, y, z, 0-5), so the token's
+anchors are those 900 four-character starts, which random base64 and words rarely hold. A Telegram bot token is the bot's id, a colon and 35 characters that
 start with AA.
 """
 
@@ -17,13 +17,14 @@ _TOKEN_CHARS = r"[A-Za-z0-9_\-]"
 
 
 def _snowflake_starts() -> tuple[str, ...]:
-    """The first three base64 characters of a number's decimal digits, for every first digit 1-9
-    and second digit 0-9."""
+    """The first four base64 characters of a number's decimal digits, for every first digit 1-9
+    and second and third digits 0-9 (900 anchors: three characters alone are in CODE, NODE, MODE)."""
     starts = []
     for first in range(1, 10):
         byte = 0x30 + first
         for second in range(10):
-            starts.append(_B64[byte >> 2] + _B64[(byte & 3) << 4 | 3] + _B64[second << 2])
+            for third in range(10):
+                starts.append(_B64[byte >> 2] + _B64[(byte & 3) << 4 | 3] + _B64[second << 2] + _B64[48 + third])
     return tuple(starts)
 
 

@@ -1,6 +1,6 @@
 """Credentials in the files tools keep them in, recognised by those files' own forms:
 
-- `.netrc`: `machine HOST login USER password PW` (one line or several), `default ... password PW`;
+- `.netrc`: `machine HOST login USER password PW` (one line or several);
 - kubeconfig: `client-key-data:` / `client-certificate-data:` (base64 of a key or certificate);
 - docker `config.json`: `"auth": "<base64 of user:password>"`;
 - `.npmrc`: `_auth=<base64>` (`_authToken=` and `_password=` are secret-named keys: assignments.py);
@@ -22,8 +22,8 @@ _NETRC_GAP = r"(?:[\s+\-]|\\[nr])+"
 CREDENTIAL_FILE_RULES: tuple[FormatRule, ...] = (
     rule(
         "netrc-password",
-        ("machine", "default"),
-        r"(?:machine[ \t]+\S+|default)(?:"
+        "machine",  # (a `default` entry too when it follows one: `default` alone is in every program)
+        r"machine[ \t]+\S+(?:"
         + _NETRC_GAP
         + r"(?:login|account|port|protocol)[ \t]+\S+)*"
         + _NETRC_GAP
@@ -63,7 +63,7 @@ CREDENTIAL_FILE_RULES: tuple[FormatRule, ...] = (
     ),
     rule(
         "npm-auth",
-        "_auth",
+        ("_auth=", "_auth ="),
         r"_auth[ \t]*=[ \t]*[\"']?(?P<auth>[A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])",
         groups=(("auth", "npm-auth"),),
         exact=True,
