@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,20 +135,18 @@ RULES: tuple[SecretRule, ...] = (
 )
 
 
-def _build_gate() -> ahocorasick.Automaton:
-    """One automaton over every rule's anchors (lower-cased): a single pass finds the candidates."""
-    automaton = ahocorasick.Automaton()
+def _build_gate() -> tuple[ahocorasick_rs.AhoCorasick, list[frozenset[int]]]:
+    """One automaton over every rule's anchors (lower-cased): a single pass finds the candidates.
+    (pyahocorasick's Automaton then; ahocorasick_rs's since pyahocorasick left the dependencies:
+    the same matches.)"""
     owners: dict[str, set[int]] = {}
     for index, rule in enumerate(RULES):
         for anchor in rule.anchors:
             owners.setdefault(anchor.lower(), set()).add(index)
-    for anchor, indexes in owners.items():
-        automaton.add_word(anchor, frozenset(indexes))
-    automaton.make_automaton()
-    return automaton
+    return ahocorasick_rs.AhoCorasick(list(owners)), [frozenset(indexes) for indexes in owners.values()]
 
 
-_GATE = _build_gate()
+_GATE, _OWNERS = _build_gate()
 
 
 def redact(text: str) -> tuple[str, int]:
@@ -157,7 +155,8 @@ def redact(text: str) -> tuple[str, int]:
         return text, 0
     lowered = text.lower()
     candidates: set[int] = set()
-    for _end, indexes in _GATE.iter(lowered):
+    for anchor, _start, _end in _GATE.find_matches_as_indexes(lowered, overlapping=True):
+        indexes = _OWNERS[anchor]
         candidates.update(indexes)
     if not candidates:
         return text, 0

@@ -24,7 +24,10 @@ every text the previous redactor changed and this one keeps.
 With `--worst`: texts of one anchor repeated (`token token ...`, `sk-sk-...`, a PEM header without
 its end, ...), the most looks per character, for an upper bound of the cost.
 
-Run: `.venv/bin/python benchmarks/redaction_corpus.py [--corpus PATH] [--git] [--worst] [--rounds N] [--show] [--json]`.
+`--bulk`: the scoped redactor with the gate ingest builds (`prepare_bulk`: a DFA) rather than the one
+built on import (what the hooks and the other commands use).
+
+Run: `.venv/bin/python benchmarks/redaction_corpus.py [--corpus PATH] [--git] [--worst] [--bulk] [--rounds N] [--show] [--json]`.
 """
 
 from __future__ import annotations
@@ -291,7 +294,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="print every changed text")
     parser.add_argument("--worst", action="store_true", help="also texts of one anchor repeated (upper bound)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--bulk",
+        action="store_true",
+        help="the gate ingest uses (prepare_bulk's DFA) instead of the one built on import",
+    )
     args = parser.parse_args(argv)
+    if args.bulk:
+        from lessonloop.secrets.redaction import prepare_bulk
+
+        prepare_bulk()
     with tempfile.TemporaryDirectory(prefix="redaction-corpus-") as workdir:
         texts = list(corpus_texts(args.corpus))
         git = list(git_texts(args.corpus, Path(workdir))) if args.git else []

@@ -1,29 +1,36 @@
 """Issue 12's "done when": secrets planted in every place a Claude Code transcript holds text are
 found nowhere afterwards, and their look-alikes survive.
 
-33 kinds of secrets (tests/secret_samples.py: the common providers' key formats, JWTs, private
-keys, passwords in URLs, secret flags and assignments of command lines, config files, database
-clients and connection strings), each in its own session, in each of the 26 places of
-tests/planted_transcripts.py (prompts, corrections, tool inputs and results, subagents, summaries,
-...), are ingested through the real command line (a subprocess) and learned from. The hooks store
-calls that carry them too, and `lessonloop run` records a command and an output that carry them.
-Then none of the secrets may occur in:
+63 kinds of secrets (tests/secret_samples.py: the common providers' key formats and a sample of
+gitleaks' rule set, JWTs, private keys whole and in pieces, passwords in URLs, secret flags and
+assignments of command lines, config and credential files (.netrc, kubeconfig, docker, .npmrc,
+htpasswd, PuTTY), cookies, chat bots' tokens, database clients and connection strings, a password
+told in a sentence, a secret on the line after another), each in its own session, in each of the
+26 places of tests/planted_transcripts.py (prompts, corrections, tool inputs and results,
+subagents, summaries, ...), are ingested through the real command line (a subprocess) and learned
+from. The hooks store calls that carry them too, and `lessonloop run` records a command and an
+output that carry them. Then none of the secrets may occur in:
 - the store's bytes: the file and its write-ahead log, read raw (a connection kept open meanwhile
   so the log is not checkpointed away);
 - any export: JSONL and Markdown on stdout, and written to CLAUDE.md, AGENTS.md and a JSONL file;
+  `lessonloop export` of every kind; `report --html`;
 - the output of every command, with --json and as tables;
 - the MCP server's answers (the SDK's stdio client), and the hooks' answers (the real hook
-  commands).
+  commands);
+- the web UI's pages and API (`lessonloop serve`, a subprocess), and a team's PostgreSQL database
+  after `team push` (skipped with the reason when no PostgreSQL starts).
 Each place must have held a secret (its text is in the store, redacted), so the test cannot pass
 by losing the texts.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sqlite3
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,6 +216,18 @@ def _exports(result: Planted, base: Path) -> None:
         assert out.exit_code == 0, out.stderr
         result.exports[target] = path.read_text()
     assert "[REDACTED:" in result.exports["CLAUDE.md"], "the rules file holds no lesson learned from the secrets"
+    for kind in ("records", "chats", "sessions", "lessons", "commits", "runs"):
+        out = cli("export", "--kind", kind, "--format", "jsonl", "--to", "-", "--db", db)
+        assert out.exit_code == 0, (kind, out.stderr)
+        result.exports[f"export --kind {kind}"] = out.output
+    csv = base / "sessions.csv"
+    assert cli("export", "--kind", "sessions", "--format", "csv", "--to", csv, "--db", db).exit_code == 0
+    result.exports["export sessions csv"] = csv.read_text()
+    if importlib.util.find_spec("jinja2") is not None:  # report --html needs the web extra
+        page = base / "report.html"
+        out = cli("report", "--html", page, "--db", db, "--no-bandit")
+        assert out.exit_code == 0, out.stderr
+        result.exports["report --html"] = page.read_text()
 
 
 def _mcp(result: Planted, env: dict[str, str], base: Path) -> None:
@@ -286,6 +305,57 @@ def test_no_secret_in_mcp_answers(planted: Planted) -> None:
 def test_no_secret_in_hook_answers(planted: Planted) -> None:
     no_leaks(planted.hooks)
     assert any("[REDACTED:" in text for text in planted.hooks.values()), "no hook answered with a planted lesson"
+
+
+def test_no_secret_in_the_web_pages_or_api(planted: Planted) -> None:
+    """`lessonloop serve` (a real subprocess): every page and API route that shows the store."""
+    pytest.importorskip("starlette", reason="the web extra is not installed: pip install 'lessonloop[web]'")
+    pytest.importorskip("uvicorn", reason="the web extra is not installed: pip install 'lessonloop[web]'")
+    from tests.web_stores import serving
+
+    paths = ["/", "/lessons?status=all", "/sessions", "/runs", "/runs/1", "/lessons/export?format=jsonl&status=all"]
+    paths += ["/api/stats", "/api/dashboard", "/api/lessons?status=all", "/api/sessions", "/api/runs", "/api/runs/1"]
+    paths += [f"/sessions/{sid}" for sid in planted.sessions] + [f"/api/sessions/{sid}" for sid in planted.sessions]
+    pages: dict[str, str] = {}
+    with serving(planted.db) as server:
+        for path in paths:
+            with urllib.request.urlopen(server.url + path, timeout=60) as response:
+                pages[path] = response.read().decode("utf-8", "replace")
+    assert any("[REDACTED:" in page for page in pages.values())
+    no_leaks(pages)
+
+
+def test_no_secret_in_the_team_database(planted: Planted, team_server: Any, tmp_path: Path) -> None:
+    """`team push` to a real PostgreSQL (tests/conftest.py's team_server): what the team's database
+    holds afterwards, every table and column read as text."""
+    import shutil
+
+    import psycopg
+
+    db = Path(shutil.copy(planted.db, tmp_path / "lessonloop.db"))  # the shared store stays as it was
+    url = team_server.new_database()
+    local = sqlite3.connect(db)
+    try:
+        projects = [str(r[0]) for r in local.execute("SELECT DISTINCT project FROM lessons WHERE scope = 'project'")]
+    finally:
+        local.close()
+    steps: list[tuple[str, ...]] = [("team", "init", url, "--as", "alice")]
+    steps += [
+        ("team", "project", project, f"https://github.com/example/planted-{n}") for n, project in enumerate(projects)
+    ]
+    for args in (*steps, ("team", "push")):
+        out = cli(*args, "--db", db, "--json")
+        assert out.exit_code == 0, out.stderr + out.output
+    held: list[str] = []
+    with psycopg.connect(url) as server:
+        tables = server.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'lessonloop_team'"
+        ).fetchall()
+        for (table,) in tables:
+            held += [str(row) for row in server.execute(f"SELECT * FROM lessonloop_team.{table}").fetchall()]
+    text = "\n".join(held)
+    assert "[REDACTED:" in text, "nothing learned from the planted secrets reached the team"
+    assert leaks(text) == []
 
 
 def test_every_place_held_a_planted_secret(planted: Planted) -> None:

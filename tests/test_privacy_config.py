@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lessonloop.capture.privacy import BatchScreen, CapturePolicy, without_excluded_categories
-from lessonloop.config import CaptureSettings, Config, ConfigError, LessonSettings, load_config
+from lessonloop.config import CaptureSettings, Config, ConfigError, LessonSettings, PrivacySettings, load_config
 from lessonloop.records import Batch, MessageRecord, SessionRecord, ToolCallRecord, ToolResultRecord
 from lessonloop.sample import claude_code_sample
 from lessonloop.store import open_store
@@ -150,6 +150,9 @@ def test_config_show_lists_every_setting_with_its_source(config_file: Path) -> N
         "runner.retention",
         "retention.sessions",
         "retention.commits",
+        "privacy.scrub_pii_store",
+        "privacy.scrub_pii_exports",
+        "privacy.scrub_pii_team",
     }
     assert data["settings"]["capture.enabled"] == {"value": True, "source": "default", "default": True}
     _write(config_file, '[capture]\nstore_diffs = false\n[projects]\n"~/a" = "~/b"\n')
@@ -282,6 +285,7 @@ def test_policy_round_trips_through_json() -> None:
     config = Config(
         capture=CaptureSettings(False, ("~/a/*", "b"), False, True, False),
         lessons=LessonSettings(("git",)),
+        privacy=PrivacySettings(scrub_pii_store=True),
     )
     policy = CapturePolicy.from_config(config)
     data = policy.to_json()
@@ -292,6 +296,7 @@ def test_policy_round_trips_through_json() -> None:
         "store_tool_output": True,
         "store_diffs": False,
         "exclude_categories": ["git"],
+        "scrub_pii": True,
     }
     again = CapturePolicy.from_json(json.loads(json.dumps(data)))
     assert again == policy

@@ -57,6 +57,20 @@ FORMATS: dict[str, str] = {
     "sentry-token": "sntryu_" + rand(64, HEX),
     "postman-key": "PMAK-" + rand(24, HEX) + "-" + rand(34, HEX),
     "heroku-key": "HRKU-AA" + rand(58),
+    "discord-bot-token": "MTA5ODc2NTQzMjEwOTg3NjU0Mw." + rand(6) + "." + rand(38),
+    "password-hash": "$2y$10$" + rand(53, string.ascii_letters + string.digits + "./"),
+    "twilio-api-key": "SK" + rand(32, HEX),  # gitleaks' rule (secrets/vendor/)
+    "dynatrace-api-token": "dt0c01." + rand(24, string.ascii_uppercase + string.digits) + "." + rand(64),
+    "nuget-key": "oy2" + rand(43, string.ascii_lowercase + string.digits),
+    "crates-io-token": "cio" + rand(32),
+    "circleci-token": "CCIPAT_" + rand(22) + "_" + rand(40, HEX),
+    "buildkite-token": "bkua_" + rand(40, HEX),
+    "render-key": "rnd_" + rand(32),
+    "braintree-token": "access_token$production$"
+    + rand(16, string.ascii_lowercase + string.digits)
+    + "$"
+    + rand(32, HEX),
+    "firebase-server-key": "AAAA" + rand(7) + ":APA91b" + rand(140),
 }
 # Secrets given by their surroundings (the secret is the part that must go).
 CONTEXTS: dict[str, tuple[str, str]] = {
@@ -65,6 +79,14 @@ CONTEXTS: dict[str, tuple[str, str]] = {
     "auth-header": ("Authorization: Basic {s}", rand(24) + "=="),
     "azure-storage-key": ("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={s};", rand(86) + "=="),
     "aws-secret-access-key": ("AWS_SECRET_ACCESS_KEY={s}", rand(30) + "/" + rand(9)),
+    "discord-webhook": ("https://discord.com/api/webhooks/123456789012345678/{s}", rand(68)),
+    "telegram-bot-token": ("https://api.telegram.org/bot{s}/getMe", "123456789:AA" + rand(33)),
+    "netrc-password": ("machine example.com login me password {s}", rand(12)),
+    "cookie": ("Cookie: session={s}", rand(24)),
+    "kubeconfig-credential": ("client-key-data: {s}", rand(80)),
+    "docker-auth": ('"auth": "{s}"', rand(28) + "=="),
+    "npm-auth": ("//registry.npmjs.org/:_auth={s}", rand(24)),
+    "pgpass-password": ("db.internal:5432:app:admin:{s}", rand(14)),
 }
 
 

@@ -1,7 +1,7 @@
-"""The redactor's two gates (secrets/redaction.py: pyahocorasick's automaton built on import, the
-DFA of ahocorasick_rs that prepare_bulk builds for ingest) give the same output: the same
-texts, the same counts, for texts of every kind of character (the DFA reads
-`text.encode("ascii", "replace")`, so offsets after non-ASCII characters and lone surrogates
+"""The redactor's two gates (secrets/redaction.py: ahocorasick_rs's contiguous NFA built on import,
+its DFA that prepare_bulk builds for ingest) give the same output: the same
+texts, the same counts, for texts of every kind of character
+(both read `text.encode("ascii", "replace")`, so offsets after non-ASCII characters and lone surrogates
 must still be character offsets)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
+import ahocorasick_rs
 import pytest
 
 from lessonloop.secrets import redaction
@@ -44,12 +45,13 @@ def outputs() -> list[object]:
 
 @pytest.fixture
 def import_gate() -> Iterator[None]:
-    saved = redaction._BULK_GATE
-    redaction._BULK_GATE = None
+    saved = redaction._GATE, redaction._BULK
+    redaction._GATE = redaction._build_gate(redaction._ANCHORS, ahocorasick_rs.Implementation.ContiguousNFA)
+    redaction._BULK = False
     try:
         yield
     finally:
-        redaction._BULK_GATE = saved
+        redaction._GATE, redaction._BULK = saved
 
 
 @pytest.mark.usefixtures("import_gate")
@@ -57,7 +59,7 @@ def test_the_bulk_gate_redacts_exactly_as_the_import_gate() -> None:
     before = outputs()
     assert sum(1 for result in before if isinstance(result, tuple) and result[1]) > 1000  # secrets were found
     redaction.prepare_bulk()
-    assert redaction._BULK_GATE is not None
+    assert redaction._BULK
     assert outputs() == before
 
 

@@ -6,7 +6,7 @@ valid TOML, or whose known sections hold the wrong kind of value, raises `Config
 file (and the line: of a TOML syntax error, or of the key holding a wrong value). Sections this
 version does not know are kept in `Config.sections` and otherwise ignored, so a newer file still
 works with an older lessonloop; an unknown key inside `[capture]`, `[lessons]`, `[runner]` or
-`[retention]` is an error (a misspelt privacy setting must not be ignored silently).
+`[retention]` or `[privacy]` is an error (a misspelt privacy setting must not be ignored silently).
 
 This module is imported by hooks that must start fast: standard library only, nothing heavy.
 
@@ -37,9 +37,14 @@ This module is imported by hooks that must start fast: standard library only, no
     sessions = "730d"         # `lessonloop cleanup` deletes sessions whose last activity is older
     commits = "730d"          # ... and commits (git history) committed longer ago than this
 
-The settings of `[capture]`, `[lessons]`, `[runner]` and `[retention]` are listed in SETTINGS (key,
-kind, default, help), which `lessonloop config` reads; docs/privacy.md explains the first two,
-docs/runner.md `[runner]`, docs/quality.md `[retention]`.
+    [privacy]
+    scrub_pii_store = false   # true: emails, IPs, host names, user names in paths removed before storing
+    scrub_pii_exports = true  # ... from every export (lessons export, export, report --html)
+    scrub_pii_team = true     # ... from what `lessonloop team push` sends
+
+The settings of `[capture]`, `[lessons]`, `[runner]`, `[retention]` and `[privacy]` are listed in
+SETTINGS (key, kind, default, help), which `lessonloop config` reads; docs/privacy.md explains
+`[capture]`, `[lessons]` and `[privacy]`, docs/runner.md `[runner]`, docs/quality.md `[retention]`.
 """
 
 from __future__ import annotations
@@ -127,6 +132,17 @@ class RetentionSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PrivacySettings:
+    """`[privacy]`: where personal data (emails, IP addresses, host names, user names in paths) is
+    scrubbed besides secrets (secrets/pii.py, docs/privacy.md): off for the local store (the
+    person's own), on for exports and team pushes (what leaves the machine)."""
+
+    scrub_pii_store: bool = False
+    scrub_pii_exports: bool = True
+    scrub_pii_team: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Setting:
     """One key of `[capture]`, `[lessons]`, `[runner]` or `[retention]`: its dotted name, kind ("bool", "list"
     of strings, or "duration": a text such as "90d"), default and a one-line description."""
@@ -205,9 +221,27 @@ SETTINGS: tuple[Setting, ...] = (
         "730d",
         "`lessonloop cleanup` deletes stored commits committed longer ago than this (a duration: 365d)",
     ),
+    Setting(
+        "privacy.scrub_pii_store",
+        "bool",
+        False,
+        "true: emails, IP addresses, host names and user names in paths are removed before anything is stored",
+    ),
+    Setting(
+        "privacy.scrub_pii_exports",
+        "bool",
+        True,
+        "false: exports (lessons export, export, report --html) keep emails, IPs, host names, user names in paths",
+    ),
+    Setting(
+        "privacy.scrub_pii_team",
+        "bool",
+        True,
+        "false: `lessonloop team push` sends emails, IPs, host names and user names in paths as they are",
+    ),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
-SECTIONS = ("capture", "lessons", "runner", "retention")  # the sections whose keys SETTINGS lists
+SECTIONS = ("capture", "lessons", "runner", "retention", "privacy")  # the sections whose keys SETTINGS lists
 
 
 def setting(key: str) -> Setting:
@@ -228,6 +262,7 @@ class Config:
     lessons: LessonSettings = field(default_factory=LessonSettings)
     runner: RunnerSettings = field(default_factory=RunnerSettings)
     retention: RetentionSettings = field(default_factory=RetentionSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
     # Every top-level section as parsed, the known ones included: for later readers, never validated here.
     sections: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -244,6 +279,7 @@ class Config:
             "lessons": self.lessons,
             "runner": self.runner,
             "retention": self.retention,
+            "privacy": self.privacy,
         }[found.section]
         value: Value = getattr(holder, found.name)
         return value
@@ -253,6 +289,15 @@ class Config:
         found = setting(key)
         section = self.sections.get(found.section)
         return "file" if isinstance(section, dict) and found.name in section else "default"
+
+
+def privacy_settings(path: str | None = None) -> PrivacySettings:
+    """The configuration's `[privacy]` (default: the file's); its defaults when the file cannot be
+    read (exports and team pushes then scrub personal data: when in doubt, send less)."""
+    try:
+        return load_config(path).privacy
+    except ConfigError:
+        return PrivacySettings()
 
 
 def load_config(path: str | None = None) -> Config:
@@ -301,6 +346,7 @@ def parse_config(data: Mapping[str, Any], where: str, text: str = "") -> Config:
         lessons=LessonSettings(**values["lessons"]),
         runner=RunnerSettings(**values["runner"]),
         retention=RetentionSettings(**values["retention"]),
+        privacy=PrivacySettings(**values["privacy"]),
         sections=data,
     )
 

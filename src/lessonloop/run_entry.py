@@ -75,8 +75,10 @@ class _Parser(argparse.ArgumentParser):
     """argparse with lessonloop run's status for bad options: 125, as `timeout` has it."""
 
     def error(self, message: str) -> NoReturn:
+        from lessonloop.secrets.redaction import redact  # the message quotes the value given
+
         self.print_usage(sys.stderr)
-        self.exit(STATUS_OWN_ERROR, f"{self.prog}: error: {message}\n")
+        self.exit(STATUS_OWN_ERROR, f"{self.prog}: error: {redact(message, 'command')[0]}\n")
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:

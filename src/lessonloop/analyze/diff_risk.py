@@ -90,7 +90,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
 
 from lessonloop.analyze.diff_files import file_diffs
 from lessonloop.analyze.inputs import CHANGE_KINDS, Call
@@ -697,12 +697,9 @@ class _KeywordIndex:
         for index, rule in enumerate(self.rules):
             for keyword in rule.keywords:
                 by_keyword.setdefault(keyword, []).append(index)
-        self.automaton: Any = ahocorasick.Automaton()
-        for keyword, indexes in by_keyword.items():
-            self.automaton.add_word(keyword, tuple(indexes))
+        self.keyword_rules = tuple(tuple(indexes) for indexes in by_keyword.values())
         self.empty = not by_keyword
-        if not self.empty:
-            self.automaton.make_automaton()
+        self.automaton: Any = None if self.empty else ahocorasick_rs.AhoCorasick(list(by_keyword))
         self._reads: dict[str, bool] = {}
 
     def reads(self, extension: str) -> bool:
@@ -717,9 +714,9 @@ class _KeywordIndex:
         found: dict[int, set[int]] = {}
         if self.empty:
             return found
-        for end, indexes in self.automaton.iter(lowered):
-            line_start = lowered.rfind("\n", 0, end) + 1
-            for index in indexes:
+        for keyword, start, _end in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
+            line_start = lowered.rfind("\n", 0, start) + 1
+            for index in self.keyword_rules[keyword]:
                 found.setdefault(index, set()).add(line_start)
         return found
 

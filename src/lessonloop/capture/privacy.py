@@ -69,6 +69,7 @@ class CapturePolicy:
         "enabled",
         "exclude_categories",
         "exclude_projects",
+        "scrub_pii",
         "store_diffs",
         "store_prompts",
         "store_tool_output",
@@ -84,6 +85,7 @@ class CapturePolicy:
         store_diffs: bool = True,
         exclude_categories: Iterable[str] = (),
         home: str | None = None,
+        scrub_pii: bool = False,
     ) -> None:
         self.enabled = bool(enabled)
         self.exclude_projects: tuple[str, ...] = tuple(p for p in exclude_projects if p.strip())
@@ -91,6 +93,7 @@ class CapturePolicy:
         self.store_tool_output = bool(store_tool_output)
         self.store_diffs = bool(store_diffs)
         self.exclude_categories: tuple[str, ...] = tuple(c for c in exclude_categories if c.strip())
+        self.scrub_pii = bool(scrub_pii)  # privacy.scrub_pii_store: personal data removed before storing
         self._home = home
         # (anchored, components as written, components with a home folder as `~`)
         self._patterns: tuple[tuple[bool, tuple[str, ...], tuple[str, ...]], ...] | None = None
@@ -109,6 +112,7 @@ class CapturePolicy:
             store_diffs=capture.store_diffs,
             exclude_categories=lessons.exclude_categories,
             home=home,
+            scrub_pii=config.privacy.scrub_pii_store,
         )
 
     @classmethod
@@ -128,6 +132,7 @@ class CapturePolicy:
             "store_tool_output": self.store_tool_output,
             "store_diffs": self.store_diffs,
             "exclude_categories": list(self.exclude_categories),
+            "scrub_pii": self.scrub_pii,
         }
 
     @classmethod
@@ -137,8 +142,8 @@ class CapturePolicy:
         if not isinstance(data, Mapping):
             raise ValueError(f"a capture policy is a JSON object, not {type(data).__name__}")
         flags: dict[str, bool] = {}
-        for key in ("enabled", "store_prompts", "store_tool_output", "store_diffs"):
-            value = data.get(key, True)
+        for key in ("enabled", "store_prompts", "store_tool_output", "store_diffs", "scrub_pii"):
+            value = data.get(key, key != "scrub_pii")
             if not isinstance(value, bool):
                 raise ValueError(f"capture policy: {key} must be true or false, not {value!r}")
             flags[key] = value
@@ -155,6 +160,7 @@ class CapturePolicy:
             store_tool_output=flags["store_tool_output"],
             store_diffs=flags["store_diffs"],
             exclude_categories=lists["exclude_categories"],
+            scrub_pii=flags["scrub_pii"],
         )
 
     def __eq__(self, other: object) -> bool:

@@ -270,6 +270,14 @@ def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     report.set_defaults(handler=cmd_report)
 
 
+def _print_error(exc: BaseException) -> None:
+    """`Error: ...` on stderr, redacted: a message may quote what it failed on (a URL with its
+    password, a value given to an option)."""
+    from lessonloop.cli.common import shown
+
+    print(f"Error: {shown(str(exc), 'command')}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: sys.argv[1:]); return the exit status."""
     arguments = sys.argv[1:] if argv is None else list(argv)
@@ -288,13 +296,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except UsageError as exc:  # a value naming nothing known (an --agent): a usage error, as for --project
-        print(f"Error: {exc}", file=sys.stderr)
+        _print_error(exc)
         return 2
     except CommandError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        _print_error(exc)
         return 1
     except UnknownProject as exc:  # a --project value naming no stored project, or several: a usage error
-        print(f"Error: {exc}", file=sys.stderr)
+        _print_error(exc)
         return 2
     except BrokenPipeError:
         return 0

@@ -163,7 +163,9 @@ def _html_report(args: argparse.Namespace) -> int:
             project=args.project,
             agent=agent,
         )
-    html = render_report_html(page)
+    from lessonloop.config import privacy_settings
+
+    html = render_report_html(page, scrub_pii=privacy_settings().scrub_pii_exports)
     target = Path(args.html)
     try:
         target.write_text(html, encoding="utf-8")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator, Sequence
+from typing import NoReturn
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -29,6 +30,13 @@ class CommandParser(argparse.ArgumentParser):
         if extras:
             self.error("unrecognized arguments: " + " ".join(extras))
         return parsed, extras
+
+    def error(self, message: str) -> NoReturn:
+        """argparse's usage error, its message redacted (it quotes the value given: `--db
+        postgres://u:pw@host`, an unknown word that was a token)."""
+        from lessonloop.secrets.redaction import redact
+
+        super().error(redact(message, "command")[0])
 
 
 def subcommands(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.ArgumentParser]]:

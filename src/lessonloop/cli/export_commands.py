@@ -97,8 +97,10 @@ def _project(conn: sqlite3.Connection, project: str | None) -> str | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from lessonloop.config import privacy_settings
     from lessonloop.report.export import ExportError, ExportFilter, MissingExtra, export_dataset
 
+    scrub_pii = privacy_settings().scrub_pii_exports  # personal data leaves no export (docs/privacy.md)
     since = _since(args.since)
     if args.to == "-" and args.format not in ("jsonl", "csv"):
         raise CommandError("only jsonl and csv can be written to standard output (--to -)")
@@ -108,7 +110,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         project = _project(conn, args.project)
         keep = ExportFilter(project=project, since=since, min_rating=args.min_rating)
         try:
-            summary = export_dataset(conn, args.kind, args.format, args.to, keep, stdout=sys.stdout)
+            summary = export_dataset(
+                conn, args.kind, args.format, args.to, keep, stdout=sys.stdout, scrub_pii=scrub_pii
+            )
         except (ExportError, MissingExtra) as exc:
             raise CommandError(str(exc)) from exc
         except OSError as exc:

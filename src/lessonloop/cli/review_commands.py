@@ -481,7 +481,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         held = sum(1 for row in rows if row.status != "active")
         rows = [row for row in rows if row.status == "active"]
     records = [row.to_json() for row in rows]
-    text = exchange.markdown_section(records) + "\n" if markdown else exchange.export_jsonl(records)
+    from lessonloop.config import privacy_settings
+
+    scrub = privacy_settings().scrub_pii_exports  # personal data leaves no export (docs/privacy.md)
+    text = (
+        exchange.markdown_section(records, scrub_pii=scrub) + "\n"
+        if markdown
+        else exchange.export_jsonl(records, scrub_pii=scrub)
+    )
     if not args.to and delivery is None:
         sys.stdout.write(text)
         return 0

@@ -150,12 +150,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if summary is not None and summary.nothing_readable:
         if not args.json:
             where = ", ".join(summary.searched) or "the given paths"
-            print(f"Error: nothing could be read from {where}: {summary.nothing_read_reason()}.", file=sys.stderr)
+            message = f"nothing could be read from {where}: {summary.nothing_read_reason()}."
+            print(f"Error: {shown(message, 'command')}", file=sys.stderr)
         return 1
     if results_only and imports and all(_nothing_imported(result) for result in imports):
         if not args.json:
             where = ", ".join(result.path for result in imports)
-            print(f"Error: nothing could be imported from {where} (the problems above say why).", file=sys.stderr)
+            message = f"nothing could be imported from {where} (the problems above say why)."
+            print(f"Error: {shown(message, 'command')}", file=sys.stderr)
         return 1
     return 0
 

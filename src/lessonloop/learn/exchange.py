@@ -23,6 +23,7 @@ from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import ORIGINS, describe, may_deny
 from lessonloop.lesson_model.triggers import kind_and_tool
 from lessonloop.secrets.field_redaction import redact_fields
+from lessonloop.secrets.pii import scrub_pii_value
 from lessonloop.timestamps import normalize_timestamp
 
 # What a lesson is, without where it came from here: no ids, evidence, embeddings or local times.
@@ -50,18 +51,22 @@ MD_TEXT_CHARS = 300  # a bullet's title or prevention is cut to this length
 # --- export ---------------------------------------------------------------------------------
 
 
-def portable_record(lesson: Mapping[str, Any]) -> dict[str, Any]:
+def portable_record(lesson: Mapping[str, Any], scrub_pii: bool = False) -> dict[str, Any]:
     """The portable fields of a lesson (a `LessonRow.to_json()` object), every text redacted again
-    with the current rules, each in its field's scope (`prevention_command` as a command line)."""
+    with the current rules, each in its field's scope (`prevention_command` as a command line);
+    with `scrub_pii`, personal data scrubbed too (secrets/pii.py: privacy.scrub_pii_exports for an
+    export, privacy.scrub_pii_team for a team push)."""
     record = {name: lesson.get(name) for name in PORTABLE_FIELDS}
     cleaned, _count = redact_fields(record)
+    if scrub_pii:
+        cleaned, _count = scrub_pii_value(cleaned)
     return dict(cleaned)
 
 
-def export_jsonl(lessons: Iterable[Mapping[str, Any]]) -> str:
+def export_jsonl(lessons: Iterable[Mapping[str, Any]], scrub_pii: bool = True) -> str:
     """One JSON object per line, keys sorted, lessons ordered by signature: the same lessons give
     the same bytes. Empty when there is no lesson."""
-    records = sorted((portable_record(lesson) for lesson in lessons), key=lambda r: str(r["signature"]))
+    records = sorted((portable_record(lesson, scrub_pii) for lesson in lessons), key=lambda r: str(r["signature"]))
     return "".join(json_codec.dumps(record, sort_keys=True) + "\n" for record in records)
 
 
@@ -76,9 +81,9 @@ def _sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?:;" else text + "."
 
 
-def markdown_bullet(lesson: Mapping[str, Any]) -> str:
+def markdown_bullet(lesson: Mapping[str, Any], scrub_pii: bool = True) -> str:
     """One lesson as a bullet: what goes wrong, what to do instead, how often and how sure."""
-    record = portable_record(lesson)
+    record = portable_record(lesson, scrub_pii)
     title = _one_line(record["title"])
     prevention = _one_line(record["prevention"])
     if prevention and prevention.startswith(title.rstrip(".?!:")):
@@ -89,14 +94,17 @@ def markdown_bullet(lesson: Mapping[str, Any]) -> str:
         text = f"[{describe(record.get('origin'))}] {text}"
     # Once more as the line it became (whitespace joined, texts cut): a form split over lines is whole here.
     text = redact_fields(text)[0]
+    if scrub_pii:
+        text = scrub_pii_value(text)[0]
     return f"- {text} (seen {seen} time{'' if seen == 1 else 's'}, confidence {float(record['confidence']):.2f})"
 
 
-def markdown_section(lessons: Iterable[Mapping[str, Any]], newline: str = "\n") -> str:
+def markdown_section(lessons: Iterable[Mapping[str, Any]], newline: str = "\n", scrub_pii: bool = True) -> str:
     """The marked section for CLAUDE.md / AGENTS.md, most confident lesson first; no trailing
-    newline. Deterministic: no dates, ties broken by signature."""
+    newline. Deterministic: no dates, ties broken by signature. `scrub_pii`: personal data
+    scrubbed from every bullet (privacy.scrub_pii_exports)."""
     ordered = sorted(lessons, key=lambda item: (-float(item["confidence"]), str(item["signature"])))
-    bullets = [markdown_bullet(lesson) for lesson in ordered] or ["- No lessons yet."]
+    bullets = [markdown_bullet(lesson, scrub_pii) for lesson in ordered] or ["- No lessons yet."]
     lines = [BEGIN_MARKER, MD_HEADING, "", MD_INTRO, "", *bullets, END_MARKER]
     return newline.join(lines)
 

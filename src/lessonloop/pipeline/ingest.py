@@ -258,6 +258,10 @@ def ingest(
         summary.capture_disabled = True
         summary.notices.append(disabled_notice())
         return summary
+    if screen.policy.scrub_pii:  # privacy.scrub_pii_store: personal data goes with the secrets
+        from lessonloop.secrets.redaction import set_pii
+
+        set_pii(True)
     if sources and not any(ref.is_sample for ref in sources):
         from lessonloop.store.sample_removal import remove_sample  # only when real transcripts come
 

@@ -45,6 +45,10 @@ def record(result: RunResult, db_path: str) -> int | None:
     project = resolve_project(result.cwd, config.project_mappings, store=db_path)
     if not telemetry_allowed(result.cwd, project, config):
         return None
+    if config.privacy.scrub_pii_store:  # personal data goes with the secrets
+        from lessonloop.secrets.redaction import set_pii
+
+        set_pii(True)
     command = shlex.join(argv)
     # Normalizing moves flags apart from their values (`--password X` -> `X ... --password`), where
     # no rule can tell the value is a secret: the normal form is made of the redacted command.

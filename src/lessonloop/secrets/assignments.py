@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import re
 
+from lessonloop.lazy_regex import LazyRegex
+
 # Characters of a key name to the left of the secret word (dots for spring.datasource.password,
 # dashes for --api-key and x-api-key) and to its right (no dots: `password.txt` is a file).
 _NAME_LEFT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
@@ -43,12 +45,13 @@ _SECRET_NAME = re.compile(
     r"|(?:^|_|db|user|admin|root|ldap|bind|smtp|ftp|mail|proxy)pwd"
     r"|(?:password|passwd|passphrase|secret|token|api_?key|access_?key|secret_?key|private_?key|app_?key"
     r"|signing_?key|encryption_?key|master_?key|auth_?key|credentials?)"
-    r"(?:_?(?:key|value|str|string|base|b64|base64))?)$"
+    r"(?:_?(?:key|value|str|string|base|b64|base64))?"
+    r"|private_key_id|subscription_?key|license_?key|pass(?:in|out))$"  # a GCP key's id, Azure's Ocp-Apim-Subscription-Key
 )
 # Every name _SECRET_NAME matches ends with one of these (its last word, or the optional suffix).
 _SECRET_NAME_ENDINGS = (
     "pass", "pwd", "password", "passwd", "passphrase", "secret", "token", "key", "credential", "credentials",
-    "value", "str", "string", "base", "b64", "base64",
+    "value", "str", "string", "base", "b64", "base64", "private_key_id", "passin", "passout",
 )  # fmt: skip
 # Secret words that are not about secrets in these keys (LLM tokenizers' special tokens, paging).
 _NOT_SECRET_NAMES = frozenset(
@@ -62,11 +65,21 @@ _OPERATOR = re.compile(r"[ \t]*(?P<op>=>|:=|\?=|=(?!=)|:(?![:=/\\]))[ \t]*")
 # `name: Type = value` (an annotated assignment): the annotation is skipped.
 _ANNOTATION = re.compile(r"[A-Za-z_][\w.\[\], |]{0,60}?[ \t]*=(?!=)[ \t]*")
 _BLANKS = re.compile(r"[ \t]+")
-_UNQUOTED = re.compile(r"[^\s\"'`;&|,<>]{1,301}")
+# `password is X`, `token was: X`, `passphrase is set to X` (prose about a secret)
+_TOLD = LazyRegex(
+    r"(?:[ \t]+(?:for|of|on|to)[ \t]+(?:the[ \t]+|my[ \t]+|our[ \t]+)?[\w.@-]{1,40}(?:[ \t]+[\w.@-]{1,40})?){0,2}"
+    r"[ \t]+(?:is|was|=)(?:[ \t]+set[ \t]+to|[ \t]*:)?[ \t]+(?!not\b|now\b|the\b|a\b|an\b)"
+)
+_COMPARISON = LazyRegex(r"\b(?:if|elif|while|assert|and|or|not|return|lambda|unless|when)\s")
+# A value ends at a blank, a quote, a separator, or an escaped line break (`\n` inside a JSON
+# string): _UNQUOTED reads up to a backslash, _ESCAPED goes on past one that escapes nothing of those.
+_UNQUOTED = re.compile(r"[^\s\"'`;&|,<>\\]{1,301}")
+_ESCAPED = LazyRegex(r"(?:[^\s\"'`;&|,<>\\]|\\(?![nrt\"'])){1,301}")
 _QUOTE_PREFIX = re.compile(r"[rRbBuU]{0,2}(?=[\"'`])")
 _SET_WORDS = ("set", "config", "--global", "--local", "--system", "--add")
 _PREVIOUS_WORD = re.compile(r"(?:^|\s)(?:set|config|--global|--local|--system|--add)[ \t]+$")
 
+_BASE64_AUTH = LazyRegex(r"[A-Za-z0-9+/]{8,}={0,2}")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DOTTED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")
 _ALL_CAPS = re.compile(r"[A-Z][A-Z0-9_]*")
@@ -148,6 +161,11 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
         blanks = _BLANKS.match(text, position)
         if blanks is None:
             return []
+        told = _TOLD.match(text, position)
+        if told is not None and not dashes:
+            if scope == "code" and _COMPARISON.search(text, text.rfind("\n", 0, left) + 1, left) is not None:
+                return []  # `if token is other_token:` compares in code
+            return _told_value(text, told.end(), name, core)
         if dashes or (
             text[max(0, left - 24) : left].rstrip().endswith(_SET_WORDS)
             and _PREVIOUS_WORD.search(text, max(0, left - 40), left) is not None
@@ -159,11 +177,42 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
     return _value_span(text, position, form, name, core, dashes, scope, left)
 
 
+def _unquoted(text: str, position: int) -> tuple[int, int] | None:
+    """Where an unquoted value starting at `position` ends (the fast reading unless a backslash
+    stops it)."""
+    found = _UNQUOTED.match(text, position)
+    if found is not None and not text.startswith("\\", found.end()):
+        return found.span()
+    escaped = _ESCAPED.match(text, position)
+    return escaped.span() if escaped is not None else None
+
+
+def _told_value(text: str, position: int, name: str, core: str) -> list[tuple[int, int, str]]:
+    """`my password is X`, `the token was X`: X when it has a secret's shape (a digit and a
+    letter, or a symbol), as words follow `is` in sentences (`the password is wrong`)."""
+    found = _unquoted(text, position)
+    if found is None:
+        return []
+    begin, end = found
+    while end > begin and text[end - 1] in ".,;:!?)]}":
+        end -= 1
+    value = text[begin:end]
+    if value[:1] in "\"'`" or not _common_value_ok(value) or not _shaped(value) or _contains_key_word(value, core):
+        return []
+    if _DOTTED.fullmatch(value) is not None or value[0] in "$%{[(@*#&/~.-\\":
+        return []
+    if "_" in value and _IDENTIFIER.fullmatch(value) is not None:
+        return []  # a snake_case name: a variable (`the token is session_token2`)
+    return [(begin, end, "assigned-secret")]
+
+
 def secret_value_kind(key: str, value: str, scope: str) -> str | None:
     """The kind of secret a JSON-like value is under its key (`{"password": "..."}` in a tool's
     input), or None: the key must name a secret and the value pass a quoted literal's checks."""
     if key in _PLAIN_KEYS:  # the same keys come again and again (command, file_path, content)
         return None
+    if key == "auth" and _BASE64_AUTH.fullmatch(value) is not None and _shaped(value):
+        return "docker-auth"  # docker's config.json: base64 of user:password
     name = key.strip().lstrip("-.")
     core = name.lower().replace("-", "_").replace(".", "_")
     if not _names_secret(core):
@@ -212,10 +261,10 @@ def _value_span(
         if not _quoted_value_ok(value, form, scope):
             return []
     else:
-        found = _UNQUOTED.match(text, position)
+        found = _unquoted(text, position)
         if found is None:
             return []
-        begin, end = found.span()
+        begin, end = found
         if form == "flag" and text.startswith(("pass:", "env:", "file:", "fd:"), begin):
             if not text.startswith("pass:", begin):
                 return []  # openssl -passin env:VAR / file:path

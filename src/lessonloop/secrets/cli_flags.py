@@ -1,6 +1,7 @@
 """Credentials in the options of common command-line clients, whose flags do not say "password":
 `curl -u user:pw`, `mysql -pSECRET`, `sshpass -p pw`, `redis-cli -a pw`, `docker login -p pw`,
-`sqlcmd -P pw`, `ldapsearch -w pw`, `smbclient -U user%pw`, `htpasswd -b file user pw`.
+`sqlcmd -P pw`, `ldapsearch -w pw`, `smbclient -U user%pw`, `htpasswd -b file user pw`,
+`ssh-keygen -N passphrase`, and a cookie string: `curl -b 'session=...'`.
 
 Each rule starts at the client's name (redaction.py finds it) and reads the rest of that simple
 command, up to a newline, `;`, `|` or `&&`. Flags that do say so (`--password X`, `-storepass X`)
@@ -23,12 +24,16 @@ class ClientRule:
     """A client (its name, lower-case, is the anchor) and where its credential is in its options:
     `source` is searched in the rest of the command, after the client's name."""
 
-    __slots__ = ("anchors", "min_length", "pattern", "source")
+    __slots__ = ("anchors", "kind", "min_length", "needs", "pattern", "source")
 
-    def __init__(self, anchors: tuple[str, ...], source: str, min_length: int = 3) -> None:
+    def __init__(
+        self, anchors: tuple[str, ...], source: str, min_length: int = 3, kind: str = "cli-secret", needs: str = ""
+    ) -> None:
         self.anchors = anchors
         self.source = source
         self.min_length = min_length
+        self.kind = kind
+        self.needs = needs  # a credential of this option holds this (a cookie's `=`; else a file name)
         self.pattern = LazyRegex(source)
 
 
@@ -39,6 +44,13 @@ CLIENT_RULES: tuple[ClientRule, ...] = (
         r"\s(?:-u|--user|--proxy-user|-U)(?:[ \t]+|=)?[\"']?[^\s:\"']+:(?P<secret>[^\s\"']{1,200})",
     ),
     ClientRule(("curl",), r"\s--oauth2-bearer[ \t]+" + _VALUE),
+    # curl -b 'name=value; other=value' (a cookie string; `-b cookies.txt` names a file)
+    # (its first cookie: the command's reading stops at a `;`, even one inside quotes)
+    ClientRule(
+        ("curl",), r"\s(?:-b|--cookie)(?:[ \t]+|=)[\"']?(?P<secret>[^\s\"'`;&|]{1,400})", kind="cookie", needs="="
+    ),
+    # ssh-keygen -N new_passphrase, -P old_passphrase (`-N ""`: no passphrase)
+    ClientRule(("ssh-keygen",), r"\s-[NP][ \t]*" + _VALUE),
     # MySQL clients take the password glued to -p (`-p SECRET` prompts and names a database).
     ClientRule(("mysql", "mariadb"), r"\s-p(?P<secret>[^\s\"'`;&|]{1,200}|\"[^\"\n]{1,200}\"|'[^'\n]{1,200}')"),
     ClientRule(("sshpass",), r"\s-p[ \t]*" + _VALUE),
@@ -79,7 +91,9 @@ def client_spans(
             begin, finish, secret = begin + 1, finish - 1, secret[1:-1]
         if len(secret) < rule.min_length or secret.startswith("[REDACTED") or _NOT_SECRET.match(secret):
             continue
-        spans.append((begin, finish, "cli-secret"))
+        if rule.needs and rule.needs not in secret:
+            continue
+        spans.append((begin, finish, rule.kind))
     return spans
 
 

@@ -20,6 +20,7 @@ import dataclasses
 from typing import Any
 
 from lessonloop import json_codec, json_depth
+from lessonloop.secrets.private_key_parts import redact_key_items
 from lessonloop.secrets.redaction import Scope, redact, redact_tool_input
 
 COMMAND_FIELDS = frozenset({"command", "command_norm", "prevention_command", "commands", "cmd", "argv", "run_line"})
@@ -123,6 +124,8 @@ def _walk(value: Any, scope: Scope, depth: int) -> tuple[Any, int]:
             cleaned, count = _walk(item, scope, depth + 1)
             items.append(cleaned)
             total += count
+        if total:
+            total += redact_key_items(items)  # a private key written one line per item
         return (items, total) if total else (value, 0)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}

@@ -10,114 +10,14 @@ from __future__ import annotations
 
 import re
 
-from lessonloop.lazy_regex import LazyRegex
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks import this module)
-
-# A secret-shaped token must not continue a word on either side.
-_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
-# Fillers that stand for a key in docs and templates (AWS's own documented example keys, such as
-# AKIAIOSFODNN7EXAMPLE, are redacted: they cannot be told from real ones by their form).
-_FILLERS = ("xxxx", "your", "****", "<", "{", "redacted")
-
-
-class FormatRule:
-    """A secret format: matched at each occurrence of one of its anchors (lower-case strings).
-
-    The match starts `back` characters before the anchor (0: the pattern starts with it). Each
-    of `groups` names a capture group holding a secret and its kind (group 0: the whole match).
-    The pattern is compiled when first needed (most texts hold no anchor of most rules).
-    """
-
-    __slots__ = ("anchors", "back", "boundary", "flags", "groups", "kind", "pattern", "random", "search", "source")
-
-    def __init__(
-        self,
-        kind: str,
-        anchors: tuple[str, ...],
-        source: str,
-        groups: tuple[tuple[int | str, str], ...] = (),
-        back: int = 0,
-        boundary: bool = True,  # no word character right before the match
-        random: bool = True,  # the secret must look random (not xxxx or a repeated filler)
-        flags: int = 0,
-        search: bool = True,  # the pattern starts with its anchor, case and all: search the text once
-    ) -> None:
-        self.kind = kind
-        self.anchors = anchors
-        self.source = source
-        self.groups = groups or ((0, kind),)
-        self.back = back
-        self.boundary = boundary
-        self.random = random
-        self.flags = flags
-        self.search = search and back == 0
-        self.pattern = LazyRegex(source, flags)
-
-    def spans(self, text: str, at: int) -> list[tuple[int, int, str]]:
-        """The secrets of a match starting at `at` (right before the anchor minus `back`)."""
-        start = at - self.back
-        if start < 0 or (self.boundary and start > 0 and text[start - 1] in _WORD):
-            return []
-        found = self.pattern.match(text, start)
-        return [] if found is None else self._secrets(text, found)
-
-    def search_spans(self, text: str) -> list[tuple[int, int, str]]:
-        """The secrets of every match in `text` (one C-speed search instead of a look per anchor:
-        for rules whose pattern starts with the anchor as written)."""
-        out: list[tuple[int, int, str]] = []
-        for found in self.pattern.finditer(text):
-            start = found.start()
-            if not (self.boundary and start > 0 and text[start - 1] in _WORD):
-                out.extend(self._secrets(text, found))
-        return out
-
-    def _secrets(self, text: str, found: re.Match[str]) -> list[tuple[int, int, str]]:
-        out: list[tuple[int, int, str]] = []
-        for group, kind in self.groups:
-            begin, end = found.span(group)
-            if begin < 0 or begin == end:
-                continue
-            secret = text[begin:end]
-            if self.random and not looks_random(secret):
-                continue
-            out.append((begin, end, kind))
-        return out
-
-
-def looks_random(secret: str) -> bool:
-    """Not a filler such as `xxxxxxxx` or `<your-key>`: at least three distinct characters once
-    the prefix is set aside, and no filler word."""
-    lowered = secret.lower()
-    if any(part in lowered for part in _FILLERS):
-        return False
-    body = secret.rsplit("_", 1)[-1] if "_" in secret[:12] else secret
-    return len(set(body)) >= 3
-
-
-def _has_digit_and_letter(secret: str) -> bool:
-    return any(c.isdigit() for c in secret) and any(c.isalpha() for c in secret)
-
-
-def _rule(
-    kind: str,
-    anchors: str | tuple[str, ...],
-    source: str,
-    groups: tuple[tuple[int | str, str], ...] = (),
-    back: int = 0,
-    boundary: bool = True,
-    random: bool = True,
-    flags: int = 0,
-    search: bool = True,
-) -> FormatRule:
-    anchors = (anchors,) if isinstance(anchors, str) else anchors
-    return FormatRule(kind, tuple(a.lower() for a in anchors), source, groups, back, boundary, random, flags, search)
-
-
-# A token ends where word characters and dashes end. The quantifiers before these look-aheads
-# are possessive ({m,n}+): no backtracking through a long run that the look-ahead refuses.
-_END = r"(?![A-Za-z0-9_\-])"
-_B64_END = r"(?![A-Za-z0-9+/=])"
+from lessonloop.secrets.chat_tokens import CHAT_RULES
+from lessonloop.secrets.cookies import COOKIE_RULES
+from lessonloop.secrets.credential_files import CREDENTIAL_FILE_RULES
+from lessonloop.secrets.format_rule import B64_END as _B64_END
+from lessonloop.secrets.format_rule import END as _END
+from lessonloop.secrets.format_rule import FormatRule, has_digit_and_letter, looks_random
+from lessonloop.secrets.format_rule import rule as _rule
+from lessonloop.secrets.private_key_parts import KEY_PART_RULES
 
 FORMAT_RULES: tuple[FormatRule, ...] = (
     _rule(
@@ -225,11 +125,29 @@ FORMAT_RULES: tuple[FormatRule, ...] = (
     _rule(
         "flyio-token", ("fo1_", "fm1", "fm2_"), r"(?:fo1_[A-Za-z0-9_\-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,2000}={0,3})"
     ),
-    # user:password@ in a URL (postgres://, https://, redis://:pw@, mongodb+srv://, ...).
+    # Formats gitleaks' rule set has not (yet): package registries, CI, hosting, payments, push.
+    _rule("nuget-key", "oy2", r"oy2[a-z0-9]{43}(?![A-Za-z0-9])"),
+    _rule("crates-io-token", "cio", r"cio[A-Za-z0-9]{32}(?![A-Za-z0-9])"),
+    _rule("circleci-token", "CCIPAT_", r"CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}"),
+    _rule("buildkite-token", "bkua_", r"bkua_[a-f0-9]{40}(?![A-Za-z0-9])"),
+    _rule("render-key", "rnd_", r"rnd_[A-Za-z0-9]{32}(?![A-Za-z0-9])"),
+    _rule(
+        "braintree-token",
+        "access_token$",
+        r"access_token\$(?:production|sandbox)\$[0-9a-z]{16}\$[0-9a-f]{32}",
+        boundary=False,
+    ),
+    _rule("firebase-server-key", ":APA91b", r"AAAA[A-Za-z0-9_\-]{7}:APA91b[A-Za-z0-9_\-]{130,160}", back=11),
+    *CHAT_RULES,
+    *CREDENTIAL_FILE_RULES,
+    *COOKIE_RULES,
+    *KEY_PART_RULES,
+    # user:password@ in a URL (postgres://, https://, redis://:pw@, mongodb+srv://, ...). The password
+    # may hold `/` (`postgres://app:a/b@db`): what follows its `@` must then be a host.
     _rule(
         "url-password",
         "://",
-        r"://(?P<user>[^\s:/?#@'\"`<>]{0,64}):(?P<password>[^\s@/'\"`<>]{1,128})@",
+        r"://(?P<user>[^\s:/?#@'\"`<>]{0,64}+):(?P<password>[^\s@'\"`<>]{1,128}+)@(?=[^\s/@'\"`<>])",
         groups=(("password", "url-password"),),
         boundary=False,
     ),
@@ -254,11 +172,14 @@ FORMAT_RULES: tuple[FormatRule, ...] = (
 
 # Rules whose secret must hold a digit and a letter (their formats are otherwise plain words).
 _NEEDS_DIGIT = frozenset({"openai-key", "bearer-token", "mailgun-key"})
-_CHECKED = _NEEDS_DIGIT | {"url-password", "auth-header"}
+_CHECKED = _NEEDS_DIGIT | {"url-password", "auth-header", "pgpass-password"}
 _URL_PLACEHOLDERS = frozenset(
     {"password", "passwd", "pass", "pwd", "secret", "token", "changeme", "changeit", "x", "***", "postgres", "root"}
     | {"admin", "guest", "test", "example", "user", "mysql", "redis", "rabbitmq"}
 )
+
+
+_PORT_PATH = re.compile(r"\d{1,5}/")
 
 
 def format_spans(rule: FormatRule, text: str, at: int | None) -> list[tuple[int, int, str]]:
@@ -280,10 +201,15 @@ def format_spans(rule: FormatRule, text: str, at: int | None) -> list[tuple[int,
                 continue
             if secret.lower() in _URL_PLACEHOLDERS or secret.isdigit() or "$" in secret or "%s" in secret:
                 continue
-        elif rule.kind == "auth-header":
-            if not (_has_digit_and_letter(secret) or len(secret) >= 24 or any(c in secret for c in "+/=")):
+            if "/" in secret and _PORT_PATH.match(secret) is not None:
+                continue  # https://host:8080/path@x: a port and a path, not a password
+        elif rule.kind == "pgpass-password":
+            if len(secret) < 4 or secret.lower() in _URL_PLACEHOLDERS or secret == "*":
                 continue
-        elif not _has_digit_and_letter(secret) or "--" in secret:
+        elif rule.kind == "auth-header":
+            if not (has_digit_and_letter(secret) or len(secret) >= 24 or any(c in secret for c in "+/=")):
+                continue
+        elif not has_digit_and_letter(secret) or "--" in secret:
             continue
         kept.append((start, end, kind))
     return kept

@@ -1,15 +1,17 @@
 """Secret redaction: applied to every text before it is stored, and again before it leaves the store.
 
-A match is replaced by `[REDACTED:<kind>]`. Three families of rules:
+A match is replaced by `[REDACTED:<kind>]`. Four families of rules:
 
 - secrets/formats.py: secrets recognised by their format (AWS, GitHub, GitLab, Slack, Stripe,
-  OpenAI, Anthropic, Google, JWT, PEM blocks, URL passwords, Authorization headers, ...);
+  OpenAI, Anthropic, Google, JWT, PEM blocks, URL passwords, Authorization headers, ...; chat
+  bots' tokens, cookies, credential files, private keys in pieces: the modules it gathers);
+- secrets/gitleaks_rules.py: gitleaks' default rule set (200+ providers), vendored as data;
 - secrets/assignments.py: values given to secret-named keys, env names and flags
   (`password = "..."`, `DB_TOKEN=...`, `--api-key X`, `api_key: ...`);
 - secrets/cli_flags.py: credentials in the options of common clients (`curl -u`, `mysql -p`, ...).
 
 Every rule applies in every scope; the scope says what a text is, and the assignment rules read
-it accordingly:
+it accordingly (after set_pii(True), personal data is scrubbed too: secrets/pii.py):
 
 - "prose": a typed prompt or an assistant message, which often quotes command lines and config:
   `password=hunter2` and `--token abc123` are secrets there;
@@ -25,33 +27,32 @@ A JSON value under a secret-named key (`{"password": "..."}`, redact_value) is r
 Speed: ingest redacts megabytes. Each rule has anchor strings; one Aho-Corasick pass over the
 text finds every anchor (in the letter cases keys use: lower, UPPER, Capitalized, camelCase),
 and each rule runs only where its anchors are (a format's regex is searched once per text). A
-text with no anchor costs that one pass. Two automata give the same matches (every occurrence of
-every anchor, overlapping ones too, in the order they end and, ending at the same place, the
-longest first): the one built on import (pyahocorasick, quick to import and build: the hooks
-import this module and redact a few short texts), and after prepare_bulk (ingest) a DFA of
-ahocorasick_rs (Rust's aho-corasick) that scans about three times as fast, over the text's bytes
-`text.encode("ascii", "replace")`, where each character is one byte, so a match's byte offsets
-are its character offsets (every anchor is ASCII without `?`: no match can touch a replaced
-character). The module imports only re and ahocorasick, and compiles a rule's regex when first
-needed.
+text with no anchor costs that one pass. The automaton is ahocorasick_rs's (Rust's aho-corasick)
+over the text's bytes `text.encode("ascii", "replace")`, where each character is one byte, so a
+match's byte offsets are its character offsets (every anchor is ASCII without `?`: no match can
+touch a replaced character). It is built on import as a contiguous NFA (about 0.8 ms for 800
+anchors: the hooks import this module and redact a few short texts), and prepare_bulk (ingest)
+swaps in a DFA, which takes about 3 ms more to build and scans about twice as fast. Both give
+every occurrence of every anchor, overlapping ones too. The module imports re, json (the vendored
+rules) and ahocorasick_rs, and compiles a rule's regex when first needed.
 
 Idempotent: `[REDACTED:<kind>]` markers are never matched again.
 """
 
 from __future__ import annotations
 
-import ahocorasick
+import ahocorasick_rs
 
 from lessonloop.secrets.assignments import key_spans, secret_value_kind
 from lessonloop.secrets.cli_flags import CLIENT_RULES, client_spans
 from lessonloop.secrets.formats import FORMAT_RULES, format_spans
+from lessonloop.secrets.gitleaks_rules import VENDORED_RULES, vendored_anchors
+from lessonloop.secrets.private_key_parts import redact_key_items
 
 # typing.TYPE_CHECKING without importing typing: the hooks import this module and count ms.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Literal
-
-    from ahocorasick_rs import BytesAhoCorasick
 
     Scope = Literal["prose", "command", "code", "output"]
 else:
@@ -72,12 +73,17 @@ KEY_WORDS: tuple[tuple[str, ...], ...] = (
     ("secret",),
     ("token",),
     ("credential",),
-    *((first, "key") for first in ("api", "access", "private", "app", "signing", "encryption", "master", "auth")),
+    *(
+        (first, "key")
+        for first in ("api", "access", "private", "app", "signing", "encryption", "master", "auth", "subscription")
+    ),
+    ("license", "key"),
 )
 
 _FORMAT = 0
 _KEY = 1
 _CLIENT = 2
+_VENDORED = 3
 
 
 def _spellings(words: tuple[str, ...]) -> set[str]:
@@ -107,7 +113,7 @@ def _anchors() -> tuple[list[str], list[tuple[tuple[int, int], ...]]]:
     for index, rule in enumerate(FORMAT_RULES):
         for anchor in rule.anchors:
             # Formats are case-sensitive except a few words (bearer, authorization, accountkey=).
-            spelled = _FORMAT_SPELLINGS.get(anchor)
+            spelled = (anchor,) if rule.exact else _FORMAT_SPELLINGS.get(anchor)
             for spelling in spelled if spelled is not None else (_original_case(rule.source, anchor),):
                 add(spelling, _FORMAT, index)
     for words in KEY_WORDS:
@@ -116,30 +122,25 @@ def _anchors() -> tuple[list[str], list[tuple[tuple[int, int], ...]]]:
     for index, client in enumerate(CLIENT_RULES):
         for anchor in client.anchors:
             add(anchor, _CLIENT, index)
+    for index, anchor in vendored_anchors():
+        add(anchor, _VENDORED, index)
     return list(owners), [tuple(sorted(rules)) for rules in owners.values()]
 
 
-def _build_gate(anchors: list[str]) -> ahocorasick.Automaton:
-    """The gate built on import: each anchor's value is its index and length."""
-    automaton = ahocorasick.Automaton()
-    for index, anchor in enumerate(anchors):
-        automaton.add_word(anchor, (index, len(anchor)))
-    automaton.make_automaton()
-    return automaton
+def _build_gate(anchors: list[str], implementation: ahocorasick_rs.Implementation) -> ahocorasick_rs.BytesAhoCorasick:
+    return ahocorasick_rs.BytesAhoCorasick(
+        [anchor.encode("ascii") for anchor in anchors], implementation=implementation
+    )
 
 
 def prepare_bulk() -> None:
     """Use the faster gate from now on, for a process about to redact megabytes (ingest): a DFA
-    that scans about three times as fast as the gate built on import, but whose library takes
-    about 0.5 ms more to import and the DFA about 1 ms more to build, which a hook redacting a
-    few short texts would pay for nothing. Same matches, same output."""
-    global _BULK_GATE
-    if _BULK_GATE is None:
-        import ahocorasick_rs
-
-        _BULK_GATE = ahocorasick_rs.BytesAhoCorasick(
-            [anchor.encode("ascii") for anchor in _ANCHORS], implementation=ahocorasick_rs.Implementation.DFA
-        )
+    that scans about twice as fast as the NFA built on import but takes about 3 ms more to build,
+    which a hook redacting a few short texts would pay for nothing. Same matches, same output."""
+    global _GATE, _BULK
+    if not _BULK:
+        _GATE = _build_gate(_ANCHORS, ahocorasick_rs.Implementation.DFA)
+        _BULK = True
 
 
 # Format anchors written in any case.
@@ -159,29 +160,48 @@ def _original_case(source: str, anchor: str) -> str:
 
 
 _ANCHORS, _ANCHOR_RULES = _anchors()
-_GATE = _build_gate(_ANCHORS)
-_BULK_GATE: BytesAhoCorasick | None = None  # see prepare_bulk
+_GATE = _build_gate(_ANCHORS, ahocorasick_rs.Implementation.ContiguousNFA)
+_BULK = False  # see prepare_bulk
+_PII = False  # see set_pii
 # Overlapping matches become one marker named by the most specific rule: formats in their order
-# (anthropic-key before openai-key), then keys, flags and clients.
-_KEY_PRIORITY = len(FORMAT_RULES)
+# (anthropic-key before openai-key), then gitleaks' rules, then keys, flags and clients.
+_VENDORED_PRIORITY = len(FORMAT_RULES)
+_KEY_PRIORITY = _VENDORED_PRIORITY + len(VENDORED_RULES)
+
+
+def set_pii(scrub: bool) -> None:
+    """From now on, also scrub personal data (secrets/pii.py) from every text `redact` returns: for
+    a process storing into a store whose configuration says so (privacy.scrub_pii_store)."""
+    global _PII
+    _PII = scrub
 
 
 def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
-    """Return `text` with secrets replaced by `[REDACTED:<kind>]`, and the number replaced."""
+    """Return `text` with secrets replaced by `[REDACTED:<kind>]`, and the number replaced (and,
+    after set_pii(True), personal data too)."""
+    cleaned, count = _redact_secrets(text, scope)
+    if _PII:
+        from lessonloop.secrets.pii import scrub_pii
+
+        cleaned, scrubbed = scrub_pii(cleaned)
+        count += scrubbed
+    return cleaned, count
+
+
+def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
     if scope not in SCOPES:
         raise ValueError(f"unknown redaction scope {scope!r}: expected one of {', '.join(SCOPES)}")
     if len(text) < 8:  # no secret is shorter
         return text, 0
-    if _BULK_GATE is not None:
-        matches = _BULK_GATE.find_matches_as_indexes(text.encode("ascii", "replace"), True)
-    else:
-        matches = [(anchor, end - length + 1, end + 1) for end, (anchor, length) in _GATE.iter(text)]
+    matches = _GATE.find_matches_as_indexes(text.encode("ascii", "replace"), True)
     if not matches:  # most texts: nothing more to look at
         return text, 0
     spans: list[tuple[int, int, int, str]] = []  # start, end, priority (formats in order first), kind
     seen_keys: set[int] = set()
     scanned: dict[int, int] = {}  # client rule -> where its last look ended
     searched: set[int] = set()  # format rules whose pattern has been searched for in the whole text
+    near_searched: dict[int, int] = {}  # vendored rule -> where its last window around an anchor ended
+    found_from: dict[int, int] = {}  # start -> end of the secrets the searched formats found
     # The furthest secret found so far: anchors inside it need no look (one look per anchor
     # would make a text of repeated anchors quadratic), those where it begins still do
     # (sk-ant- after sk-: the more specific rule names the secret).
@@ -197,12 +217,18 @@ def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
                 if rule.search:
                     searched.add(index)
                     secrets = format_spans(rule, text, None)
+                    found_from.update((begin, finish) for begin, finish, _kind in secrets)
                 else:
                     secrets = format_spans(rule, text, start)
                 priority = index
             elif family == _KEY:
                 secrets = key_spans(text, start, end, scope, seen_keys)
                 priority = _KEY_PRIORITY
+            elif family == _VENDORED:
+                if start in found_from:
+                    continue  # one of our formats has the secret that starts here (a ghp_, an AKIA)
+                secrets = VENDORED_RULES[index].spans(text, start, _ANCHORS[anchor], near_searched, index)
+                priority = _VENDORED_PRIORITY + index
             else:
                 secrets = client_spans(CLIENT_RULES[index], text, start, end, scanned, index)
                 priority = _KEY_PRIORITY
@@ -256,6 +282,8 @@ def redact_value(value: Any, scope: Scope = "prose") -> tuple[Any, int]:
             cleaned, count = redact_value(item, scope)
             items.append(cleaned)
             total += count
+        if total:
+            total += redact_key_items(items)  # a key written one line per item
         return (items, total) if total else (value, 0)
     return value, 0
 

@@ -188,8 +188,9 @@ _DIGEST: str | None = None
 
 def rules_digest() -> str:
     """A digest of what decides the redacted texts: the source of every module of secrets/ (the
-    redactor, its rule files, field_redaction.py) and of this module (its list of columns). Read
-    once per process."""
+    redactor, its rule files, field_redaction.py, pii.py, the vendored rules' gitleaks_data.py),
+    this module (its list of columns), and whether personal data is scrubbed from the store
+    (privacy.scrub_pii_store: turning it on scrubs what is stored already). Read once per process."""
     global _DIGEST
     if _DIGEST is None:
         digest = hashlib.sha256()
@@ -197,12 +198,22 @@ def rules_digest() -> str:
             digest.update(os.path.basename(path).encode() + b"\0")
             with open(path, "rb") as handle:
                 digest.update(handle.read())
+        if scrubs_pii():
+            digest.update(b"\0privacy.scrub_pii_store")
         _DIGEST = digest.hexdigest()
     return _DIGEST
 
 
+def scrubs_pii() -> bool:
+    """Whether the configuration scrubs personal data from the store (privacy.scrub_pii_store)."""
+    from lessonloop.config import privacy_settings
+
+    return privacy_settings().scrub_pii_store
+
+
 def rule_sources() -> list[str]:
-    """The files `rules_digest` reads."""
+    """The files `rules_digest` reads: secrets/*.py (the vendored rules' data is gitleaks_data.py),
+    this module."""
     secrets = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "secrets")
     names = sorted(n for n in os.listdir(secrets) if n.endswith(".py") and n != "__init__.py")
     return [os.path.join(secrets, n) for n in names] + [os.path.abspath(__file__)]
@@ -233,7 +244,10 @@ def redact_store(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> Pass
     """Rewrite every stored text with the current rules, chunk by chunk, and record the pass
     (compaction then pending, unless the store holds nothing)."""
     from lessonloop.secrets.field_redaction import redact_field
+    from lessonloop.secrets.redaction import set_pii
 
+    if scrubs_pii():
+        set_pii(True)  # the store's texts lose their personal data too
     result = PassResult()
     tables = ordinary_tables(conn)
     previous = int(conn.execute("PRAGMA secure_delete").fetchone()[0])

@@ -17,6 +17,8 @@ from typing import Any
 from lessonloop import json_codec
 from lessonloop.learn.exchange import portable_record
 from lessonloop.secrets.field_redaction import redact_fields
+from lessonloop.secrets.pii import scrub_pii as scrub_text
+from lessonloop.secrets.pii import scrub_pii_value
 from lessonloop.secrets.redaction import redact
 from lessonloop.store.team_state import Outgoing
 
@@ -37,11 +39,14 @@ def digest(record: Mapping[str, Any]) -> str:
     return hashlib.sha256(json_codec.dumps(record, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def lesson_item(lesson: Mapping[str, Any], project: str) -> Outgoing:
-    """An own lesson (store.team_state.own_lessons) as it goes to the team, for remote `project`."""
-    record = portable_record(lesson)  # the portable fields, every text redacted again in its scope
+def lesson_item(lesson: Mapping[str, Any], project: str, scrub_pii: bool = True) -> Outgoing:
+    """An own lesson (store.team_state.own_lessons) as it goes to the team, for remote `project`.
+    `scrub_pii` (privacy.scrub_pii_team): personal data scrubbed from every text it carries."""
+    record = portable_record(lesson, scrub_pii)  # the portable fields, every text redacted again in its scope
     payload = {name: record.get(name) for name in LESSON_TEXTS}
     trigger_text = redact_fields(lesson.get("trigger_text"))[0] if lesson.get("trigger_text") else None
+    if scrub_pii and trigger_text is not None:
+        trigger_text = scrub_pii_value(trigger_text)[0]
     payload["trigger_text"] = trigger_text
     counts = {name: int(lesson.get(name) or 0) for name in LESSON_COUNTS}
     evidence = {"roles": dict(lesson.get("evidence_roles") or {}), "feedback": dict(lesson.get("feedback") or {})}
@@ -70,11 +75,15 @@ def lesson_item(lesson: Mapping[str, Any], project: str) -> Outgoing:
     return Outgoing(identity, "lesson", signature, item, item["digest"])
 
 
-def command_item(summary: Mapping[str, Any], project: str) -> Outgoing:
-    """A command's run telemetry (store.team_state.command_summaries) as it goes to the team."""
+def command_item(summary: Mapping[str, Any], project: str, scrub_pii: bool = True) -> Outgoing:
+    """A command's run telemetry (store.team_state.command_summaries) as it goes to the team;
+    `scrub_pii` as for lesson_item."""
     command = redact(str(summary["command"]), "command")[0]
+    program = redact(str(summary.get("program") or ""), "command")[0]
+    if scrub_pii:
+        command, program = scrub_text(command)[0], scrub_text(program)[0]
     signature = hashlib.sha256(command.encode()).hexdigest()[:20]
-    payload = {"command": command, "program": redact(str(summary.get("program") or ""), "command")[0]}
+    payload = {"command": command, "program": program}
     counts = {
         "runs": int(summary.get("runs") or 0),
         "failures": int(summary.get("failures") or 0),

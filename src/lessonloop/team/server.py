@@ -7,7 +7,6 @@ hooks never import this package). Every error comes back as a TeamError saying w
 from __future__ import annotations
 
 import math
-import re
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lessonloop import json_codec
+from lessonloop.secrets.redaction import redact
 from lessonloop.store.team_state import Incoming
 from lessonloop.team import server_schema
 
@@ -33,8 +33,16 @@ class TeamAuthError(TeamError):
 
 
 def shown_url(url: str) -> str:
-    """`url` without its password, to print or store in messages."""
-    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
+    """`url` without its password, to print or store in messages. The user information ends at
+    the last `@` (a password may hold `/`, `:`, `@`, `?`); anything else secret in the URL (a
+    `password=` in its query, a libpq `key=value` string) is redacted as a command line is."""
+    scheme, separator, rest = url.partition("://")
+    if separator:
+        at = rest.rfind("@")
+        user, colon, _password = rest[:at].partition(":") if at >= 0 else ("", "", "")
+        if colon:
+            url = f"{scheme}://{user}:***@{rest[at + 1 :]}"
+    return redact(url, "command")[0]
 
 
 def new_token() -> str:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lessonloop.config import privacy_settings
 from lessonloop.store import team_state
 from lessonloop.store.team_state import Outgoing
 from lessonloop.team import items
@@ -128,6 +129,7 @@ def pending_changes(conn: sqlite3.Connection) -> tuple[list[Outgoing], Counter[s
     shared = team_state.shared_items(conn)
     queued = team_state.outbox_digests(conn)
     team_rejected = {r[0] for r in conn.execute("SELECT item_id FROM team_items WHERE rejected_by IS NOT NULL")}
+    scrub = privacy_settings().scrub_pii_team  # personal data leaves with no push (docs/privacy.md)
     current: set[str] = set()
     changes: list[Outgoing] = []
 
@@ -142,11 +144,11 @@ def pending_changes(conn: sqlite3.Connection) -> tuple[list[Outgoing], Counter[s
             continue  # a person rejected it here: taken back below when it was shared
         if lesson["status"] == "pending":
             continue  # not reviewed yet (lessons.review, an import): shared once approved
-        consider(items.lesson_item(lesson, str(lesson["remote"])))
+        consider(items.lesson_item(lesson, str(lesson["remote"]), scrub))
     for summary in runs:
         key = remotes.get(str(summary["project"])) if summary["project"] else ""
         if key is not None:
-            consider(items.command_item(summary, key))
+            consider(items.command_item(summary, key, scrub))
     for identity, (kind, local_key, _digest) in shared.items():
         if identity not in current and queued.get(identity) != "deleted":
             changes.append(items.withdrawal(identity, kind, local_key))

@@ -107,6 +107,7 @@ async def lesson_write(request: Request) -> Response:
 
 def lessons_export(request: Request) -> Response:
     """The lessons as JSONL or as the Markdown section for CLAUDE.md / AGENTS.md (a download)."""
+    from lessonloop.config import privacy_settings
     from lessonloop.learn import exchange
     from lessonloop.secrets.field_redaction import redact_fields
     from lessonloop.store.lesson_reader import list_lessons
@@ -117,7 +118,12 @@ def lessons_export(request: Request) -> Response:
     with state_of(request).store() as conn:
         rows = list_lessons(conn, status=status, project=name, order="signature")
     records = [redact_fields(row.to_json())[0] for row in rows]
-    text = exchange.markdown_section(records) + "\n" if fmt == "md" else exchange.export_jsonl(records)
+    scrub = privacy_settings().scrub_pii_exports  # a download is an export (docs/privacy.md)
+    text = (
+        exchange.markdown_section(records, scrub_pii=scrub) + "\n"
+        if fmt == "md"
+        else exchange.export_jsonl(records, scrub_pii=scrub)
+    )
     name = "lessons.md" if fmt == "md" else "lessons.jsonl"
     return PlainTextResponse(
         text,

@@ -315,7 +315,7 @@ def injected_lessons(conn: sqlite3.Connection, session_id: str) -> set[int]:
 
 
 CONFIG_CACHE = "hook-config-cache.json"
-CACHE_FORMAT = 3  # part of the cache's stamp: a cache written by another version is rebuilt
+CACHE_FORMAT = 4  # part of the cache's stamp: a cache written by another version is rebuilt
 
 
 class HookPolicy:
@@ -330,6 +330,10 @@ class HookPolicy:
     def __init__(self, data: dict[str, object], problem: str | None = None) -> None:
         self.data = data
         self.problem = problem
+        if data.get("scrub_pii") is True:  # privacy.scrub_pii_store: what the hooks store too
+            from lessonloop.secrets.redaction import set_pii
+
+            set_pii(True)
 
     @property
     def enabled(self) -> bool:

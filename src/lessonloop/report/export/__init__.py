@@ -21,6 +21,7 @@ from lessonloop.report.export.columnar import CARD_MARK, MissingExtra, write_hf_
 from lessonloop.report.export.fields import KINDS, redact_row
 from lessonloop.report.export.filters import ExportFilter
 from lessonloop.report.export.text_writers import write_csv, write_jsonl
+from lessonloop.secrets.pii import scrub_pii_value
 
 __all__ = ["FORMATS", "KINDS", "ExportError", "ExportFilter", "ExportSummary", "MissingExtra", "export_dataset"]
 
@@ -101,10 +102,12 @@ def export_dataset(
     to: str,
     keep: ExportFilter = ExportFilter(),  # noqa: B008 (frozen: never changed)
     stdout: IO[str] | None = None,
+    scrub_pii: bool = True,
 ) -> ExportSummary:
     """Export the rows of `kind` that `keep` keeps as `fmt` to `to` (a file; a folder for hf; "-"
     for `stdout`, jsonl and csv only). A file is written beside its place and moved there when
-    complete; a folder replaces only an earlier export's folder or an empty one."""
+    complete; a folder replaces only an earlier export's folder or an empty one. `scrub_pii`:
+    personal data (emails, IPs, host names, user names in paths) scrubbed from every text."""
     if kind not in KINDS:
         raise ExportError(f"unknown kind {kind!r}: {', '.join(KINDS)}")
     if fmt not in FORMATS:
@@ -122,6 +125,9 @@ def export_dataset(
     def cleaned() -> Iterator[dict[str, Any]]:
         for row in rows:
             out, count = redact_row(fields, row)
+            if scrub_pii:  # privacy.scrub_pii_exports (docs/privacy.md)
+                out, scrubbed = scrub_pii_value(out)
+                count += scrubbed
             redacted[0] += count
             yield out
 

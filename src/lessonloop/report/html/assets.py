@@ -30,23 +30,35 @@ def missing_web_extra() -> str | None:
     return None
 
 
-def shown_value(value: Any) -> Any:
-    """A value as a page prints it: a text redacted again with the current rules (markup made
-    here, such as the charts' JSON, is redacted where it is made)."""
+def shown_value(value: Any, scrub_pii: bool = False) -> Any:
+    """A value as a page prints it: a text redacted again with the current rules, and with
+    `scrub_pii` (a report written to a file: privacy.scrub_pii_exports) its personal data
+    scrubbed (markup made here, such as the charts' JSON, is redacted where it is made)."""
     if isinstance(value, str) and value and not hasattr(value, "__html__"):
         from lessonloop.secrets.redaction import redact
 
-        return redact(value, "prose")[0]
+        text = redact(value, "prose")[0]
+        if scrub_pii:
+            from lessonloop.secrets.pii import scrub_pii as scrub
+
+            text = scrub(text)[0]
+        return text
     return value
 
 
-def json_for_script(data: Any) -> str:
+def json_for_script(data: Any, scrub_pii: bool = False) -> str:
     """`data` as JSON for a <script type="application/json"> element: every text redacted in its
-    field's scope, and nothing in it can close the element or start a comment."""
+    field's scope (and scrubbed of personal data with `scrub_pii`), and nothing in it can close
+    the element or start a comment."""
     from lessonloop.json_codec import dumps
     from lessonloop.secrets.field_redaction import redact_fields
 
-    text = dumps(redact_fields(data)[0])
+    cleaned = redact_fields(data)[0]
+    if scrub_pii:
+        from lessonloop.secrets.pii import scrub_pii_value
+
+        cleaned = scrub_pii_value(cleaned)[0]
+    text = dumps(cleaned)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -74,18 +86,22 @@ def number(value: Any) -> str:
     return f"{int(value):,}"
 
 
-def environment(extra_templates: Sequence[Path] = ()) -> jinja2.Environment:
-    """The Jinja2 environment over `extra_templates` (searched first) and the shared templates."""
+def environment(extra_templates: Sequence[Path] = (), scrub_pii: bool = False) -> jinja2.Environment:
+    """The Jinja2 environment over `extra_templates` (searched first) and the shared templates;
+    with `scrub_pii`, every printed text is scrubbed of personal data too (report --html)."""
     import jinja2
     from markupsafe import Markup
 
     def script_json(data: Any) -> Markup:
-        return Markup(json_for_script(data))  # escaped for a script element above
+        return Markup(json_for_script(data, scrub_pii))  # escaped for a script element above
+
+    def finalize(value: Any) -> Any:
+        return shown_value(value, scrub_pii)
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*(str(p) for p in extra_templates), str(TEMPLATES)]),
         autoescape=True,
-        finalize=shown_value,
+        finalize=finalize,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -42,14 +42,15 @@ def chart_library_version() -> str:
     return found.group(1) if found else "unknown"
 
 
-def render_report_html(page: ReportPage) -> str:
-    """The whole report as one HTML document."""
+def render_report_html(page: ReportPage, scrub_pii: bool = True) -> str:
+    """The whole report as one HTML document; `scrub_pii` (privacy.scrub_pii_exports): personal
+    data scrubbed from every text it shows, as a file made to be passed around."""
     from markupsafe import Markup
 
     from lessonloop import __version__
 
     library = CHART_LIBRARY.read_text(encoding="utf-8")
-    template = environment().get_template("report.html")
+    template = environment(scrub_pii=scrub_pii).get_template("report.html")
     return template.render(
         style=Markup(_inline((STATIC / "style.css").read_text(encoding="utf-8"), "</style")),
         chart_library=Markup(_inline(library, "</script")),
