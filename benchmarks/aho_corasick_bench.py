@@ -3,7 +3,7 @@ automata), on the redactor's own anchors (secrets/redaction.py's _ANCHORS).
 
 Measured: the import of the library in a fresh interpreter (median of 15), building the automaton
 from the anchors (median of 30), and finding every anchor, overlapping ones too, in the first
-20 M characters of the Claude Code corpus's transcripts (median of 3). pyahocorasick left the
+20 M characters of claude-code/spotter's transcripts (median of 3). pyahocorasick left the
 dependencies with this measure (issue 25): `pip install pyahocorasick` to run its rows again,
 skipped otherwise.
 
@@ -47,7 +47,7 @@ def import_ms(module: str) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "claude-code")
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "claude-code" / "spotter")
     parser.add_argument("--chars", type=int, default=20_000_000)
     args = parser.parse_args(argv)
     anchors = list(redaction._ANCHORS)
