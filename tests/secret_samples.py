@@ -87,6 +87,54 @@ HEROKU_UUID = "4f9c2a71-8d3e-4b6a-9c1f-" + "7e2d5b8a0c36"
 EASYPOST = "EZAK" + _rep("q7Zt9Xw3Lm8Kp2Vr", 54)
 BRAINTREE = "access_token$production$" + "q7zt9xw3lm8kp2vr" + "$" + _rep("0a9b8c7d6e5f4a3b", 32)
 
+# More vendors' formats and the places people write credentials (issue 25's done-when: 90+ kinds).
+AZURE_STORAGE = _rep("Zq8Lm2Vx7Rt4Kp9W/+", 86) + "=="
+DIGITALOCEAN = "dop_v1_" + _rep("a3f9c2e7b1d4", 64)
+DOPPLER = "dp.pt." + _rep("Qm8Rt2Lx7Vn4", 43)
+SHOPIFY = "shpat_" + _rep("a3f9c2e7b1d4", 32)
+SQUARE = "sq0atp-" + _rep("Qm8Rt2Lx7Vn4", 22)
+MAILGUN = "key-" + _rep("a3f9c2e7b1d4", 32)
+MAILCHIMP = _rep("b4e8d1c6f2a9", 32) + "-us12"
+DATABRICKS = "dapi" + _rep("a3f9c2e7b1d4", 32)
+LINEAR = "lin_api_" + _rep("Qm8Rt2Lx7Vn4", 40)
+POSTMAN = "PMAK-" + _rep("a3f9c2e7b1d4", 24) + "-" + _rep("a3f9c2e7b1d4", 34)
+PULUMI = "pul-" + _rep("a3f9c2e7b1d4", 40)
+GRAFANA_SA = "glsa_" + _rep("Qm8Rt2Lx7Vn4", 32) + "_" + _rep("a3f9c2e7", 8)
+NEWRELIC = "NRAK-" + _rep("QM8RT2LX7VN4", 27)
+VAULT = "hvs." + _rep("Qm8Rt2Lx7Vn4Ks9P", 90)
+TERRAFORM = _rep("Qm8Rt2Lx7Vn4Ks", 14) + ".atlasv1." + _rep("Qm8Rt2Lx7Vn4Ks", 67)
+SUPABASE = "sbp_" + _rep("a3f9c2e7b1d4", 40)
+AGE_KEY = "AGE-SECRET-KEY-1" + _rep("QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", 58)
+GITHUB_OAUTH = "gho_" + _rep("R7kQ2mVx9LpT4wZc", 36)
+GITLAB_RUNNER = "glrt-" + _rep("Xk9Qm2Vr7Lz4", 20)
+BEARER = _rep("Qm8Rt2Lx7Vn4Ks9P", 40)
+GOOGLE_OAUTH_SECRET = "GOCSPX-" + _rep("Qm8Rt2Lx7Vn4", 28)
+GOOGLE_REFRESH = "1//0" + _rep("gQm8Rt2Lx7Vn4Ks9P-_", 100)
+MAPBOX = "sk.eyJ1" + _rep("Qm8Rt2Lx7Vn4", 60) + "." + _rep("Qm8Rt2Lx7Vn4", 22)
+DROPBOX = "sl." + _rep("Qm8Rt2Lx7Vn4-_", 135)
+PLANETSCALE = "pscale_tkn_" + _rep("Qm8Rt2Lx7Vn4", 43)
+REPLICATE = "r8_" + _rep("Qm8Rt2Lx7Vn4", 37)
+GROQ = "gsk_" + _rep("Qm8Rt2Lx7Vn4", 52)
+XAI = "xai-" + _rep("Qm8Rt2Lx7Vn4", 80)
+LANGSMITH = "lsv2_pt_" + _rep("a3f9c2e7b1d4", 32) + "_" + _rep("a3f9c2e7b1", 10)
+DOCKERHUB = "dckr_pat_" + _rep("Qm8Rt2Lx7Vn4", 27)
+HEROKU_V2 = "HRKU-AA" + _rep("Qm8Rt2Lx7Vn4", 58)
+SONARQUBE = "squ_" + _rep("a3f9c2e7b1d4", 40)
+FIGMA = "figd_" + _rep("Qm8Rt2Lx7Vn4", 40)
+TAILSCALE = "tskey-auth-" + _rep("Qm8Rt2Lx7Vn4", 17) + "-" + _rep("Qm8Rt2Lx7Vn4", 33)
+RESEND = "re_" + _rep("Qm8Rt2Lx", 8) + "_" + _rep("Qm8Rt2Lx7Vn4", 24)
+AWS_STS_ID = "ASIA" + "Q7LM2XR4TZ9KD3WB"
+AWS_SESSION = "IQoJb3JpZ2luX2VjE" + _rep("Qm8Rt2Lx7Vn4Ks9P/+", 280)
+SENTRY = "sntrys_" + _rep("Qm8Rt2Lx7Vn4", 80)
+ATLASSIAN = "ATATT3xFfGF0" + _rep("Qm8Rt2Lx7Vn4-_", 180) + "=A1B2C3D4"
+NOTION = "secret_" + _rep("Qm8Rt2Lx7Vn4", 43)
+NETLIFY = "nfp_" + _rep("Qm8Rt2Lx7Vn4", 36)
+OPENROUTER = "sk-or-v1-" + _rep("a3f9c2e7b1d4", 64)
+FACEBOOK = "EAAB" + _rep("Qm8Rt2Lx7Vn4Ks9P", 120)
+TWITTER_BEARER = "A" * 22 + _rep("Qm8Rt2Lx7Vn4Ks9P%2F", 90)
+BIP32 = "xprv9s21ZrQH143K" + _rep("Qm8Rt2Lx7Vn4", 95)
+ETH_KEY = "0x" + _rep("4c0883a69102937d6231471b5dbb6204fe512961708279f3", 64)
+
 PLANTED: tuple[Planted, ...] = (
     Planted("aws-access-key-id", f"aws configure set aws_access_key_id {AWS_ID}", (AWS_ID,)),
     Planted(
@@ -221,9 +269,84 @@ PLANTED: tuple[Planted, ...] = (
     ),
     Planted("password-for-in-prose", "the password for the staging db is Stag1ng!Pw9, use it", ("Stag1ng!Pw9",)),
     Planted("braintree", f"gateway = Gateway({BRAINTREE})", (BRAINTREE,)),
+    Planted("azure-storage-key", f"AccountName=acct;AccountKey={AZURE_STORAGE};EndpointSuffix=x", (AZURE_STORAGE,)),
+    Planted("digitalocean", f"doctl auth init -t {DIGITALOCEAN}", (DIGITALOCEAN,)),
+    Planted("doppler", f"doppler configure set token {DOPPLER}", (DOPPLER,)),
+    Planted("shopify", f"the shop's admin token is {SHOPIFY}", (SHOPIFY,)),
+    Planted("square", f"square access token {SQUARE}", (SQUARE,)),
+    Planted("mailgun", f"curl --user 'api:{MAILGUN}' https://api.mailgun.net/v3", (MAILGUN,)),
+    Planted("mailchimp", f"mailchimp client with {MAILCHIMP}", (MAILCHIMP,)),
+    Planted("databricks", f"databricks configure with {DATABRICKS}", (DATABRICKS,)),
+    Planted("linear", f"linear key {LINEAR}", (LINEAR,)),
+    Planted("postman", f"postman login --with-api-key {POSTMAN}", (POSTMAN,)),
+    Planted("pulumi", f"pulumi login with {PULUMI}", (PULUMI,)),
+    Planted("grafana-service-account", f"grafana token {GRAFANA_SA}", (GRAFANA_SA,)),
+    Planted("newrelic", f"newrelic key {NEWRELIC}", (NEWRELIC,)),
+    Planted("vault", f"VAULT_ADDR=https://vault:8200 vault login {VAULT}", (VAULT,)),
+    Planted("terraform-cloud", f'credentials "app.terraform.io" {{ token = "{TERRAFORM}" }}', (TERRAFORM,)),
+    Planted("supabase", f"supabase login --token {SUPABASE}", (SUPABASE,)),
+    Planted("age-key", f"# created: 2026-01-01\n{AGE_KEY}", (AGE_KEY,)),
+    Planted("github-oauth", f"gh auth status shows {GITHUB_OAUTH}", (GITHUB_OAUTH,)),
+    Planted("gitlab-runner", f"gitlab-runner register --token {GITLAB_RUNNER}", (GITLAB_RUNNER,)),
+    Planted("mongo-uri", "mongosh 'mongodb+srv://app:Mg0Pa55wRd9@cluster0.mongodb.net/db'", ("Mg0Pa55wRd9",)),
+    Planted("redis-uri", "redis-cli -u redis://:R3disPa55Q9@cache.internal:6379/0 ping", ("R3disPa55Q9",)),
+    Planted(
+        "basic-auth-header",
+        "Authorization: Basic " + base64.b64encode(b"admin:BasicAuthPw9Q").decode(),
+        (base64.b64encode(b"admin:BasicAuthPw9Q").decode(),),
+    ),
+    Planted("bearer-header", f"curl -H 'Authorization: Bearer {BEARER}' https://api.example.com", (BEARER,)),
+    Planted("google-oauth-secret", f"client secret {GOOGLE_OAUTH_SECRET}", (GOOGLE_OAUTH_SECRET,)),
+    Planted("google-refresh-token", f"the refresh token {GOOGLE_REFRESH} still works", (GOOGLE_REFRESH,)),
+    Planted("mapbox", f"mapboxgl.accessToken = '{MAPBOX}';", (MAPBOX,)),
+    Planted("dropbox", f"dbx = dropbox.Dropbox('{DROPBOX}')", (DROPBOX,)),
+    Planted("planetscale", f"pscale auth login {PLANETSCALE}", (PLANETSCALE,)),
+    Planted("replicate", f"replicate key {REPLICATE}", (REPLICATE,)),
+    Planted("groq", f"groq client({GROQ})", (GROQ,)),
+    Planted("xai", f"grok with {XAI}", (XAI,)),
+    Planted("langsmith", f"tracing to langsmith with {LANGSMITH}", (LANGSMITH,)),
+    Planted("dockerhub-pat", f"echo {DOCKERHUB} | docker login -u bob --password-stdin", (DOCKERHUB,)),
+    Planted("heroku-v2", f"heroku authorizations show {HEROKU_V2}", (HEROKU_V2,)),
+    Planted("sonarqube", f"sonar-scanner -Dsonar.login={SONARQUBE}", (SONARQUBE,)),
+    Planted("figma", f"figma api with {FIGMA}", (FIGMA,)),
+    Planted("tailscale", f"sudo tailscale up --authkey {TAILSCALE}", (TAILSCALE,)),
+    Planted("resend", f"resend.api_key = '{RESEND}'", (RESEND,)),
+    Planted("keytool-storepass", "keytool -list -keystore app.jks -storepass St0rePa55Q9z", ("St0rePa55Q9z",)),
+    Planted("sshpass", "sshpass -p 'SshPa55Q9z' ssh root@10.0.0.5 uptime", ("SshPa55Q9z",)),
+    Planted("docker-login-p", "docker login -u bob -p D0ckPa55Q9z registry.example.com", ("D0ckPa55Q9z",)),
+    Planted("kubectl-token", f"kubectl --token={BEARER[:48]} get pods", (BEARER[:48],)),
+    Planted("git-credential-url", f"git clone https://oauth2:{GITHUB_OAUTH}@github.com/o/r", (GITHUB_OAUTH,)),
+    Planted(
+        "aws-sts-pair",
+        f"AWS_ACCESS_KEY_ID={AWS_STS_ID} AWS_SESSION_TOKEN={AWS_SESSION} aws s3 ls",
+        (AWS_STS_ID, AWS_SESSION),
+    ),
+    Planted("smtp-password", "EMAIL_HOST_PASSWORD = 'SmtpPa55Q9z'", ("SmtpPa55Q9z",)),
+    Planted("sentry", f"SENTRY_AUTH_TOKEN={SENTRY} sentry-cli releases new 1.0", (SENTRY,)),
+    Planted("atlassian", f"jira api token {ATLASSIAN}", (ATLASSIAN,)),
+    Planted("notion", f"notion integration {NOTION}", (NOTION,)),
+    Planted("netlify", f"netlify deploy --auth {NETLIFY}", (NETLIFY,)),
+    Planted("openrouter", f"openrouter {OPENROUTER}", (OPENROUTER,)),
+    Planted("jdbc-password", "jdbc:mysql://db:3306/app?user=root&password=JdbcPa55Q9", ("JdbcPa55Q9",)),
+    Planted("python-connect-kwarg", "psycopg.connect(host='db', password='PyPa55Q9z')", ("PyPa55Q9z",)),
+    Planted("django-secret-key", "SECRET_KEY = 'SecretKeyDjango9Qz!x'", ("SecretKeyDjango9Qz!x",)),
+    Planted("pip-index-url", "pip install --index-url https://dev:P1pIdxPa55@pypi.corp/simple pkg", ("P1pIdxPa55",)),
+    Planted("x-api-key-header", f"curl -H 'x-api-key: {BEARER[:40]}' https://api.example.com", (BEARER[:40],)),
+    Planted("pgpassword-env", "PGPASSWORD=EnvPgPw9Q psql -h db -U app", ("EnvPgPw9Q",)),
+    Planted("ngrok", f"ngrok config add-authtoken {BEARER[:43]}", (BEARER[:43],)),
+    Planted("eth-private-key", f"PRIVATE_KEY={ETH_KEY} npx hardhat run deploy.js", (ETH_KEY[2:],)),
+    Planted("facebook", f"fb page token {FACEBOOK}", (FACEBOOK,)),
+    Planted("twitter-bearer", f"twitter bearer {TWITTER_BEARER}", (TWITTER_BEARER,)),
+    Planted("bip32", f"wallet root {BIP32}", (BIP32,)),
 )
 
 LOOK_ALIKES: tuple[str, ...] = (
+    "assert 1//0 == 0  # floor division by zero raises",
+    "ctx = ssl.create_default_context(); sl.append(x)",
+    "Accept-Language: en-us,en;q=0.5",
+    "path = re_path(r'^admin/', admin.site.urls)",
+    "data:application/octet-stream;base64," + "A" * 40 + "EAAB" + "Q" * 40 + "+/8=",
+    'token = "tokenValue"',
     'api_key=os.environ["KEY"]',
     "password_field = form.password",
     "--token-file /run/secrets/token",

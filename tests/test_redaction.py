@@ -66,6 +66,17 @@ FORMATS: dict[str, str] = {
     "circleci-token": "CCIPAT_" + rand(22) + "_" + rand(40, HEX),
     "buildkite-token": "bkua_" + rand(40, HEX),
     "render-key": "rnd_" + rand(32),
+    "figma-token": "figd_" + rand(40),
+    "sonarqube-token": "squ_" + rand(40, HEX),
+    "netlify-token": "nfp_" + rand(36),
+    "langsmith-key": "lsv2_pt_" + rand(32, HEX) + "_" + rand(10, HEX),
+    "resend-key": "re_" + rand(8) + "_" + rand(24),
+    "mailchimp-key": rand(32, HEX) + "-us" + rand(2, string.digits),
+    "dropbox-token": "sl." + rand(140),
+    "facebook-token": "EAAB" + rand(120),
+    "twitter-bearer-token": "A" * 22 + rand(80),
+    "google-refresh-token": "1//0" + rand(80),
+    "bip32-private-key": "xprv" + rand(107, "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"),
     "braintree-token": "access_token$production$"
     + rand(16, string.ascii_lowercase + string.digits)
     + "$"

@@ -399,5 +399,9 @@ def _random_identifier(value: str) -> bool:
 
 
 def _contains_key_word(value: str, core: str) -> bool:
+    """The value repeats its key's secret word (`token: tokenValue`, `password = "password_hash"`):
+    a name, not a secret, unless it is long and random-looking (`SecretKeyDjango9Qz!x`)."""
     lowered = value.lower()
-    return any(word in core and word in lowered for word in _SECRET_WORDS)
+    if not any(word in core and word in lowered for word in _SECRET_WORDS):
+        return False
+    return not (_long_and_mixed(value) and _long_and_mixed_case(value) and "_" not in value)

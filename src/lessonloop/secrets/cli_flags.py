@@ -63,7 +63,9 @@ CLIENT_RULES: tuple[ClientRule, ...] = (
     # docker/podman/buildah/skopeo/helm registry/oras/nerdctl login -p PW; az login -p PW
     ClientRule((" login",), r"\s-p[ \t]+" + _VALUE),
 )
-_LOGIN_CLIENTS = re.compile(r"(?:^|[\s/])(?:docker|podman|buildah|skopeo|helm registry|oras|nerdctl|az|crane auth)$")
+_LOGIN_CLIENTS = re.compile(
+    r"(?:^|[^\w.\-]|(?:^|\n)-)(?:docker|podman|buildah|skopeo|helm registry|oras|nerdctl|az|crane auth)$"
+)
 
 
 def client_spans(

@@ -73,7 +73,7 @@ class FormatRule:
                 out.extend(self._secrets(text, near))
             return out
         start = at - self.back
-        if start < 0 or (self.boundary and start > 0 and text[start - 1] in _WORD):
+        if start < 0 or (self.boundary and continues_word(text, start)):
             return []
         found = self.pattern.match(text, start)
         return [] if found is None else self._secrets(text, found)
@@ -84,7 +84,7 @@ class FormatRule:
         out: list[tuple[int, int, str]] = []
         for found in self.pattern.finditer(text):
             start = found.start()
-            if not (self.boundary and start > 0 and text[start - 1] in _WORD):
+            if not (self.boundary and continues_word(text, start)):
                 out.extend(self._secrets(text, found))
         return out
 
@@ -99,6 +99,19 @@ class FormatRule:
                 continue
             out.append((begin, end, kind))
         return out
+
+
+def continues_word(text: str, start: int) -> bool:
+    """Whether text[start] continues a word: a word character right before it, unless that is
+    an escaped line break or tab (`...\\nghp_...` in a JSON string held as text)."""
+    if start <= 0 or text[start - 1] not in _WORD:
+        return False
+    return not escaped_break(text, start)
+
+
+def escaped_break(text: str, start: int) -> bool:
+    """text[start] follows an escaped line break or tab (`\\n`, `\\r`, `\\t`)."""
+    return start > 1 and text[start - 1] in "nrt" and text[start - 2] == "\\"
 
 
 def looks_random(secret: str) -> bool:

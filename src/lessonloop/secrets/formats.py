@@ -137,6 +137,19 @@ FORMAT_RULES: tuple[FormatRule, ...] = (
         r"access_token\$(?:production|sandbox)\$[0-9a-z]{16}\$[0-9a-f]{32}",
         boundary=False,
     ),
+    _rule("figma-token", "figd_", r"figd_[A-Za-z0-9_\-]{38,80}+" + _END),
+    _rule("sonarqube-token", ("squ_", "sqp_", "sqa_"), r"sq[upa]_[a-f0-9]{40}(?![A-Za-z0-9])"),
+    _rule("netlify-token", ("nfp_", "nfc_", "nfo_"), r"nf[pco]_[A-Za-z0-9]{36,44}(?![A-Za-z0-9])"),
+    _rule("langsmith-key", ("lsv2_pt_", "lsv2_sk_"), r"lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}(?![A-Za-z0-9])"),
+    _rule("resend-key", "re_", r"re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}(?![A-Za-z0-9])"),
+    _rule("mailchimp-key", "-us", r"[0-9a-f]{32}-us[0-9]{1,2}(?![A-Za-z0-9])", back=32),
+    _rule("dropbox-token", "sl.", r"sl\.[A-Za-z0-9_\-]{130,1400}+" + _END),
+    _rule("facebook-token", "EAA", r"EAA[A-Z][A-Za-z0-9]{96,400}+" + _B64_END),  # not a base64 blob that starts so
+    _rule("twitter-bearer-token", "A" * 21, r"A{21}[A-Za-z0-9%]{30,200}+(?![A-Za-z0-9%+/=])", exact=True),
+    # Google's OAuth refresh tokens (1//0g..., 1//03...), never `1//0` (Python's floor division).
+    _rule("google-refresh-token", "1//0", r"1//0[A-Za-z0-9_\-]{40,512}+" + _END),
+    # BIP-32 extended private keys (a wallet's root of every key): base58, 111 characters.
+    _rule("bip32-private-key", ("xprv", "tprv"), r"[xt]prv[1-9A-HJ-NP-Za-km-z]{107,108}(?![A-Za-z0-9])"),
     _rule("firebase-server-key", ":APA91b", r"AAAA[A-Za-z0-9_\-]{7}:APA91b[A-Za-z0-9_\-]{130,160}", back=11),
     *CHAT_RULES,
     *CREDENTIAL_FILE_RULES,

@@ -19,6 +19,7 @@ import re
 
 from lessonloop.lazy_regex import LazyRegex
 from lessonloop.secrets import gitleaks_data
+from lessonloop.secrets.format_rule import escaped_break
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks import this module)
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class VendoredRule:
             for near_match in self.pattern.finditer(text, start, end):
                 out.extend(self._secret(text, near_match))
             return out
-        if not back and not self.in_names and at > 0 and text[at - 1].isalnum():
+        if not back and not self.in_names and at > 0 and text[at - 1].isalnum() and not escaped_break(text, at):
             return []
         end = min(len(text), at + MAX_SPAN)
         for start in range(max(0, at - back), at + 1):
