@@ -338,9 +338,12 @@ PLANTED: tuple[Planted, ...] = (
     Planted("facebook", f"fb page token {FACEBOOK}", (FACEBOOK,)),
     Planted("twitter-bearer", f"twitter bearer {TWITTER_BEARER}", (TWITTER_BEARER,)),
     Planted("bip32", f"wallet root {BIP32}", (BIP32,)),
+    Planted("git-config-credential", "git config --global credential.password G1tCr3dPw9", ("G1tCr3dPw9",)),
+    Planted("dotted-key-suffix", "api_key.value: Qm8Rt2Lx7Vn4Ks9P", ("Qm8Rt2Lx7Vn4Ks9P",)),
 )
 
 LOOK_ALIKES: tuple[str, ...] = (
+    "if token.length > 5: the password. It is long",
     "assert 1//0 == 0  # floor division by zero raises",
     "ctx = ssl.create_default_context(); sl.append(x)",
     "Accept-Language: en-us,en;q=0.5",

@@ -37,7 +37,7 @@ from lessonloop.lazy_regex import LazyRegex
 # Characters of a key name to the left of the secret word (dots for spring.datasource.password,
 # dashes for --api-key and x-api-key) and to its right (no dots: `password.txt` is a file).
 _NAME_LEFT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
-_NAME_RIGHT = re.compile(r"[A-Za-z0-9_\-]{0,80}")
+_NAME_RIGHT = re.compile(r"[A-Za-z0-9_\-.]{0,80}")  # a dotted key read whole: credential.password
 
 # A key names a secret when it ends with one of these (after lower-casing; `-` and `.` read as `_`).
 _SECRET_NAME = re.compile(
@@ -120,6 +120,8 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
         return []
     seen.add(left)
     right = _NAME_RIGHT.match(text, end).end()  # type: ignore[union-attr]
+    while right > end and text[right - 1] == ".":
+        right -= 1  # a sentence's full stop ends the name
     raw = text[left:right]
     name = raw.lstrip("-.")
     dashes = len(raw) - len(name) if raw.startswith("-") else 0
