@@ -146,3 +146,47 @@ def test_each_test_runner_is_detected_by_its_command(
 def test_detect_profile(argv: str, expected: str | None) -> None:
     found = detect_profile(argv.split())
     assert (found.name if found else None) == expected
+
+
+# test_a fails, then test_b..test_z run (each marks a file): pytest's -q and default outputs write
+# their progress characters without a newline until the line's "[ NN%]".
+FAIL_THEN_MANY = "import pathlib, time\n\ndef test_a():\n    assert 1 == 2\n\n" + "".join(
+    f"def test_{name}():\n    pathlib.Path('ran_{name}').touch()\n    time.sleep(0.5)\n\n"
+    for name in "bcdefghijklmnopq"
+)
+
+
+@pytest.mark.parametrize("output", [["-q"], []], ids=["quiet", "default"])
+def test_pytest_stops_on_its_progress_characters_before_the_line_ends(tmp_path: Path, output: list[str]) -> None:
+    folder = _tests(tmp_path, FAIL_THEN_MANY)
+    command = [PYTHON, "-m", "pytest", *output, "-p", "no:cacheprovider", "test_x.py"]
+    ran = lessonloop_run("-A", "0", "--json", "--", *command, cwd=folder)
+    summary = ran.summary()
+    assert (summary["reason"], summary["stopped"]) == ("error", True), ran.stdout.decode()
+    first = summary["matches"][0]
+    assert first["text"].rstrip().endswith("F") and first["line"] >= 1, first
+    assert len(list(folder.glob("ran_*"))) < 16  # stopped before the line of 17 tests was written
+
+
+def test_an_unfinished_line_is_matched_once_the_output_pauses(tmp_path: Path) -> None:
+    # A prompt-like failure with no newline, then silence: every pattern is tried on it after a pause.
+    script = (
+        "import sys, time\nsys.stdout.write('fatal: no newline here'); sys.stdout.flush()\ntime.sleep(8)\n"
+        "print('\\nLA' + 'TE', flush=True)\ntime.sleep(30)\n"
+    )
+    ran = lessonloop_run("-e", "^fatal: ", "-A", "0", "--json", "--", *py(script))
+    summary = ran.summary()
+    assert (summary["reason"], summary["stopped"]) == ("error", True)
+    assert b"LATE" not in ran.stdout  # stopped during the pause, not when the line ended
+    assert summary["matches"][0]["text"] == "fatal: no newline here"
+    assert [m["text"] for m in summary["matches"]] == ["fatal: no newline here"]  # matched once, not again at its end
+
+
+def test_a_line_matched_while_written_is_not_matched_again_when_it_ends(tmp_path: Path) -> None:
+    script = (
+        "import sys, time\nsys.stdout.write('fatal: first'); sys.stdout.flush()\ntime.sleep(1.2)\n"
+        "sys.stdout.write(' part\\nfatal: second\\n'); sys.stdout.flush()\n"
+    )
+    ran = lessonloop_run("-e", "^fatal: ", "-m", "5", "-A", "0", "--json", "--", *py(script))
+    texts = [m["text"] for m in ran.summary()["matches"]]
+    assert texts == ["fatal: first", "fatal: second"], texts

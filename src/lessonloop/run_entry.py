@@ -263,6 +263,7 @@ def add_profile(options: RunOptions, profile: Profile, args: argparse.Namespace)
     options.error += [p for p in profile.error if p not in options.error]
     options.success += [p for p in profile.success if p not in options.success]
     options.exclude += [p for p in profile.exclude if p not in options.exclude]
+    options.partial += [p for p in profile.partial if p not in options.partial]
     options.ignore_case = options.ignore_case or profile.ignore_case
     if args.after is None and profile.after_seconds is not None:
         options.after_seconds = profile.after_seconds

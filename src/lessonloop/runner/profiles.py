@@ -44,6 +44,7 @@ class Profile:
         "exclude",
         "ignore_case",
         "name",
+        "partial",
         "success",
     )
 
@@ -59,8 +60,10 @@ class Profile:
         after_seconds: float | None = None,
         after_lines: int | None = None,
         commands: tuple[tuple[str, ...], ...] = (),
+        partial: tuple[str, ...] = (),
     ) -> None:
         self.name = name
+        self.partial = partial  # error patterns of a line still being written (progress characters)
         self.description = description
         self.error = error
         self.success = success
@@ -104,6 +107,8 @@ _PYTEST = Profile(
         r"^\S+::\S+ (XFAIL|XPASS|SKIPPED|PASSED)\b",  # -v result lines
     ),
     commands=(("pytest",), ("py.test",), ("python", "-m", "pytest"), ("python3", "-m", "pytest")),
+    # The progress line as it is written, before its "[ 40%]": "..F" (-q), "tests/x.py ..F" (default).
+    partial=(r"^(\S+\.py )?[.sxXFE]*[FE][.sxXFE]*$",),
 )
 
 _JEST_SUMMARY = (
@@ -273,6 +278,7 @@ def describe_profiles() -> list[dict[str, Any]]:
             "error": list(profile.error),
             "success": list(profile.success),
             "exclude": list(profile.exclude),
+            "partial": list(profile.partial),
             "ignore_case": profile.ignore_case,
             "after_seconds": profile.after_seconds,
             "after_lines": profile.after_lines,

@@ -49,6 +49,7 @@ class RunOptions:
         "kill_after",
         "max_count",
         "max_repeat",
+        "partial",
         "profile",
         "streams",
         "success",
@@ -75,8 +76,10 @@ class RunOptions:
         kill_after: float = 2.0,
         use_pty: bool = True,
         profile: str | None = None,
+        partial: list[str] | None = None,
     ) -> None:
         self.argv = argv
+        self.partial = list(partial or ())  # error patterns also tried on an unfinished line as it grows
         self.error = list(error or ())
         self.success = list(success or ())
         self.exclude = list(exclude or ())
@@ -100,6 +103,7 @@ class RunOptions:
             "error": self.error,
             "success": self.success,
             "exclude": self.exclude,
+            "partial": self.partial,
             "ignore_case": self.ignore_case,
             "streams": self.streams,
             "max_count": self.max_count,

@@ -1,9 +1,12 @@
 """The loop of `lessonloop run`: pass the command's output through, watch it, stop the command
 when told, and say how it went (a RunResult).
 
-Output is copied to lessonloop's own stdout and stderr the moment it is read, unchanged. Only
-whole lines are matched; a line longer than 64 KiB (or binary data without newlines) is matched
-in 64 KiB pieces, so memory stays flat however long the output or its lines. Timers are checked
+Output is copied to lessonloop's own stdout and stderr the moment it is read, unchanged. Whole
+lines are matched; a line longer than 64 KiB (or binary data without newlines) is matched in
+64 KiB pieces, so memory stays flat however long the output or its lines. An unfinished line is
+matched too: against the patterns a profile marks as progress (pytest's `..F.` before its
+`[ 40%]`) each time it grows, and against every pattern once the output has paused
+(PARTIAL_QUIET), so a failure printed without a newline stops the command as early as a line. Timers are checked
 at every wake-up; signals (Ctrl-C, the command ending) wake the loop through a pipe.
 
 Stopping: TERM to the command's whole process group, KILL to the group `kill_after` seconds
@@ -56,12 +59,17 @@ CONTEXT_AFTER = 20  # lines kept after a match
 DRAIN_AFTER_EXIT = 2.0  # seconds to keep reading after the command ended (its children may hold the output)
 QUIET_AFTER_EXIT = 0.25  # ... but stop as soon as the output has been quiet this long
 MAX_WAIT = 1.0  # the loop wakes at least this often
+PARTIAL_QUIET = 0.5  # an unfinished line quiet this long (seconds) is matched as it stands
+PARTIAL_MAX = 4096  # bytes of an unfinished line matched before it ends (longer: at its end only)
 
 
 class _Stream:
     """One output stream of the command: where it goes and what has been seen of it."""
 
-    __slots__ = ("fd", "lines_done", "name", "out_fd", "pending", "recent", "repeat", "stats", "watch")
+    __slots__ = (
+        "fd", "last_read", "lines_done", "matched_partial", "name", "out_fd", "partial_tried", "pending", "recent",
+        "repeat", "stats", "watch",
+    )  # fmt: skip
 
     def __init__(self, name: str, fd: int, out_fd: int, stats: StreamStats, watch: bool) -> None:
         self.name = name
@@ -73,6 +81,9 @@ class _Stream:
         self.lines_done = 0  # whole lines matched so far
         self.recent: list[bytes] = []  # the last lines of the previous block (context before a match)
         self.repeat = (b"", 0)  # the last line and how many times in a row it came
+        self.last_read = 0.0  # when output last came (monotonic)
+        self.partial_tried = (0, False)  # the unfinished line's length last matched, and whether at a pause
+        self.matched_partial = False  # the unfinished line matched: not matched again when it ends
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -100,6 +111,8 @@ class Supervisor:
         )
         self.excludes = compile_patterns("exclude", options.exclude, ignore_case)
         self.matcher = Matcher(self.patterns, self.excludes)
+        progress = compile_patterns("error", options.partial, ignore_case)
+        self.partial_matcher = Matcher(progress, self.excludes) if progress else None
         self.result = RunResult(options, os.getcwd(), utc_now())
         self._signals: list[int] = []
         self._start = 0.0
@@ -167,6 +180,9 @@ class Supervisor:
             while True:
                 now = time.monotonic()
                 wait = self._next_deadline(now, reaped, drain_until)
+                for stream in streams.values():
+                    if stream.pending and stream.watch and not stream.matched_partial:
+                        wait = min(wait, max(0.0, stream.last_read + PARTIAL_QUIET - now))
                 events = poller.poll(int(wait * 1000) + 1)
                 now = time.monotonic()
                 for fd, _event in events:
@@ -193,6 +209,9 @@ class Supervisor:
                         del streams[fd]
                         self._close_stream(stream, now)
                         os.close(fd)
+                for stream in streams.values():
+                    if stream.pending and now - stream.last_read >= PARTIAL_QUIET:
+                        self._match_partial(stream, now, quiet=True)
                 if self._signals:
                     self._handle_signals(now, reaped)
                 if not reaped:
@@ -339,6 +358,7 @@ class Supervisor:
         self._last_output = now
         if self._after_until is not None:
             self._after_left -= newlines
+        stream.last_read = now
         if not stream.watch and not self._context:
             return
         if stream.pending:
@@ -347,11 +367,36 @@ class Supervisor:
         if cut >= 0:
             self._scan(stream, data[: cut + 1], now, counted=True)
             data = data[cut + 1 :]
+            stream.partial_tried = (0, False)
         if len(data) > MAX_PENDING:  # a huge line or binary: matched in pieces, never kept whole
             stream.pending = b""
             self._scan(stream, data + b"\n", now, counted=False)
         else:
             stream.pending = data
+            if data and self.partial_matcher is not None:
+                self._match_partial(stream, now, quiet=False)
+
+    def _match_partial(self, stream: _Stream, now: float, *, quiet: bool) -> None:
+        """Match the unfinished line: against the progress patterns as it grows, against every
+        pattern once it has paused (each state of it once)."""
+        pending = stream.pending
+        if (
+            stream.matched_partial
+            or not stream.watch
+            or len(pending) > PARTIAL_MAX
+            or self._stop_at is not None
+            or self._after_until is not None
+            or stream.partial_tried == (len(pending), quiet)
+        ):
+            return
+        matcher = self.matcher if quiet else self.partial_matcher
+        stream.partial_tried = (len(pending), quiet)
+        if matcher is None:
+            return
+        text = strip_codes(pending + b"\n")
+        if matcher.hits(text):
+            stream.matched_partial = True
+            self._match(stream, text, now, matcher)
 
     def _close_stream(self, stream: _Stream, now: float) -> None:
         stats = stream.stats
@@ -387,21 +432,26 @@ class Supervisor:
             text = text.replace(b"\r\n", b"\n")
         if self._context:
             self._add_context(stream, text)
-        if stream.watch and self._stop_at is None and self._after_until is None:
+        skip = 0
+        if stream.matched_partial and counted:
+            skip = text.find(b"\n") + 1  # its first line was matched while it was being written
+            stream.matched_partial = False
+            stream.lines_done += 1
+        if stream.watch and self._stop_at is None and self._after_until is None and skip < len(text):
             if self.patterns:
-                self._match(stream, text, now)
+                self._match(stream, text[skip:], now)
             if self.options.max_repeat and self._stop_at is None:
                 self._repeats(stream, text, now)
         if counted:
-            stream.lines_done += text.count(b"\n")
+            stream.lines_done += text.count(b"\n", skip)
         tail = lines_before(text, len(text), CONTEXT_BEFORE)
         stream.recent = (stream.recent + tail)[-CONTEXT_BEFORE:] if len(tail) < CONTEXT_BEFORE else tail
 
-    def _match(self, stream: _Stream, text: bytes, now: float) -> None:
+    def _match(self, stream: _Stream, text: bytes, now: float, matcher: Matcher | None = None) -> None:
         result = self.result
         options = self.options
         counted_to, line_number = 0, stream.lines_done
-        for hit in self.matcher.hits(text):
+        for hit in (matcher or self.matcher).hits(text):
             line_number += text.count(b"\n", counted_to, hit.start)
             counted_to = hit.start
             before = lines_before(text, hit.start, CONTEXT_BEFORE)
