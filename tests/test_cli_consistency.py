@@ -16,6 +16,7 @@ import pytest
 
 from lessonloop.cli import build_parser
 from lessonloop.cli.command_parser import option_dests, subcommands, walk
+from lessonloop.store import open_store
 from tests.conftest import cli
 from tests.hook_helpers import no_upstream
 from tests.transcript_builder import TranscriptBuilder
@@ -120,6 +121,7 @@ def test_an_option_given_before_the_subcommand_is_kept(command: str, sub: str, o
 
 def test_the_json_given_before_the_subcommand_gives_json(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
+    open_store(db).close()
     assert cli("lessons", "--db", db, "--json", "list").json() == []  # was a table, of the default store
     assert cli("analyze", "--db", db, "--json", "stats").json()["sessions"] == 0
 
@@ -218,6 +220,7 @@ def two_sessions(tmp_path: Path) -> Path:
 
 def test_an_empty_store_says_nothing_is_stored_yet(tmp_path: Path) -> None:
     db = tmp_path / "empty.db"
+    open_store(db).close()
     assert cli("sessions", "--db", db).output.startswith("No sessions stored yet.")
     alpha = cli("sessions", "--db", db, "-p", "alpha")
     assert alpha.exit_code == 2 and "no project matches 'alpha': the store holds no project yet" in alpha.stderr

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lessonloop.store import open_store
 from tests.conftest import cli
 
 
 def test_replay_of_an_empty_store_says_to_ingest_first(tmp_path: Path) -> None:
+    open_store(tmp_path / "s.db").close()
     result = cli("replay", "--db", tmp_path / "s.db")
     assert result.exit_code == 1
     assert "no sessions stored yet" in result.stderr and "lessonloop ingest" in result.stderr, result.stderr

@@ -71,6 +71,8 @@ def open_cli_store(db: str | None, *, reading: bool = False) -> Iterator[sqlite3
 
     path = resolve_db_path(db)
     existed = path.exists()
+    if reading and not existed:  # a mistyped --db or $LESSONLOOP_DB: never a silent empty answer
+        raise CommandError(_no_store(path, db))
     try:
         # a file this user cannot write (on a read-only file system, too) is never opened for writing
         conn = (
@@ -90,6 +92,15 @@ def open_cli_store(db: str | None, *, reading: bool = False) -> Iterator[sqlite3
         raise CommandError(str(store_error(exc, path, conn=conn))) from exc
     finally:
         conn.close()
+
+
+def _no_store(path: Path, db: str | None) -> str:
+    """Why a reading command has nothing to read, and how to make a store."""
+    given = "--db" if db else "$LESSONLOOP_DB" if os.environ.get("LESSONLOOP_DB") else None
+    where = f" (from {given}: check its spelling)" if given else ""
+    folder = "" if path.parent.is_dir() else f"; its folder {path.parent} does not exist either"
+    make = f"lessonloop ingest --db {path}" if given else "lessonloop ingest"
+    return f"no store at {path}{where}{folder}. Make one with `{make}` (it reads your agents' sessions)."
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
