@@ -63,7 +63,7 @@ def _ours(path: Path) -> dict[str, str]:
 def test_install_twice_then_uninstall_gives_the_original_bytes_back(tmp_path: Path) -> None:
     path = _project(tmp_path, OTHER_TOOL)
     proj = tmp_path / "proj"
-    first = cli("hooks", "install", "--project-dir", proj, "--json")
+    first = cli("hooks", "install", "--scope", "project", "--project-dir", proj, "--json")
     assert first.exit_code == 0, first.stderr
     assert first.json()["changed"] is True and first.json()["events"] == list(EVENTS)
     installed = path.read_bytes()
@@ -80,7 +80,7 @@ def test_install_twice_then_uninstall_gives_the_original_bytes_back(tmp_path: Pa
     assert installed.startswith(b'{\n    "permissions": {\n        "deny"') and not installed.endswith(b"\n")
     assert (path.parent / "settings.json.lessonloop-backup").read_bytes() == OTHER_TOOL
 
-    again = cli("hooks", "install", "--project-dir", proj, "--json")
+    again = cli("hooks", "install", "--scope", "project", "--project-dir", proj, "--json")
     assert again.exit_code == 0 and again.json()["changed"] is False
     assert path.read_bytes() == installed
     assert (path.parent / "settings.json.lessonloop-backup").read_bytes() == OTHER_TOOL
@@ -94,8 +94,8 @@ def test_install_twice_then_uninstall_gives_the_original_bytes_back(tmp_path: Pa
 
 def test_reinstalling_with_other_options_keeps_the_first_backup(tmp_path: Path) -> None:
     path = _project(tmp_path, OTHER_TOOL)
-    assert cli("hooks", "install", "--project-dir", tmp_path / "proj").exit_code == 0
-    assert cli("hooks", "install", "--project-dir", tmp_path / "proj", "--ask").exit_code == 0
+    assert cli("hooks", "install", "--scope", "project", "--project-dir", tmp_path / "proj").exit_code == 0
+    assert cli("hooks", "install", "--scope", "project", "--project-dir", tmp_path / "proj", "--ask").exit_code == 0
     assert _ours(path)["PreToolUse"].endswith("PreToolUse --ask")
     assert (path.parent / "settings.json.lessonloop-backup").read_bytes() == OTHER_TOOL
     assert cli("hooks", "uninstall", "--project-dir", tmp_path / "proj").exit_code == 0
@@ -104,7 +104,7 @@ def test_reinstalling_with_other_options_keeps_the_first_backup(tmp_path: Path) 
 
 def test_without_a_settings_file_uninstall_removes_what_install_created(tmp_path: Path) -> None:
     (tmp_path / "proj").mkdir()
-    result = cli("hooks", "install", "--project-dir", tmp_path / "proj", "--json").json()
+    result = cli("hooks", "install", "--scope", "project", "--project-dir", tmp_path / "proj", "--json").json()
     path = tmp_path / "proj" / ".claude" / "settings.json"
     assert result["file"] == str(path) and result["scope"] == "project"
     assert result["backup"] == str(path) + ".lessonloop-backup"
@@ -115,7 +115,7 @@ def test_without_a_settings_file_uninstall_removes_what_install_created(tmp_path
 
 
 def test_project_scope_defaults_to_the_current_folder_outside_git(tmp_path: Path) -> None:
-    result = cli("hooks", "install", "--json").json()
+    result = cli("hooks", "install", "--scope", "project", "--json").json()
     assert result["file"] == str(tmp_path / ".claude" / "settings.json")
 
 
@@ -150,7 +150,7 @@ def test_local_scope_writes_settings_local_json(tmp_path: Path) -> None:
 def test_invalid_json_is_an_error_naming_the_file_and_line(tmp_path: Path) -> None:
     broken = b'{\n  "model": "opus",\n  "hooks": {,}\n}\n'
     path = _project(tmp_path, broken)
-    result = cli("hooks", "install", "--project-dir", tmp_path / "proj")
+    result = cli("hooks", "install", "--scope", "project", "--project-dir", tmp_path / "proj")
     assert result.exit_code == 1
     assert str(path) in result.stderr and "line 3" in result.stderr and "column" in result.stderr
     assert path.read_bytes() == broken
@@ -164,7 +164,7 @@ def test_invalid_json_is_an_error_naming_the_file_and_line(tmp_path: Path) -> No
 )
 def test_settings_of_the_wrong_shape_are_an_error(tmp_path: Path, content: bytes, says: str) -> None:
     path = _project(tmp_path, content)
-    result = cli("hooks", "install", "--project-dir", tmp_path / "proj")
+    result = cli("hooks", "install", "--scope", "project", "--project-dir", tmp_path / "proj")
     assert result.exit_code == 1 and says in result.stderr and str(path) in result.stderr
     assert path.read_bytes() == content
 
@@ -172,7 +172,7 @@ def test_settings_of_the_wrong_shape_are_an_error(tmp_path: Path, content: bytes
 def test_a_settings_path_that_is_a_folder_is_a_clear_error(tmp_path: Path) -> None:
     path = _project(tmp_path)
     path.mkdir()
-    result = cli("hooks", "install", "--project-dir", tmp_path / "proj")
+    result = cli("hooks", "install", "--scope", "project", "--project-dir", tmp_path / "proj")
     assert result.exit_code == 1 and f"cannot read {path}" in result.stderr
 
 
@@ -180,13 +180,13 @@ def test_a_settings_path_that_is_a_folder_is_a_clear_error(tmp_path: Path) -> No
 def test_an_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
     path = _project(tmp_path, b"{}")
     path.chmod(0)
-    result = cli("hooks", "install", "--project-dir", tmp_path / "proj")
+    result = cli("hooks", "install", "--scope", "project", "--project-dir", tmp_path / "proj")
     assert result.exit_code == 1 and f"cannot read {path}" in result.stderr
 
 
 def test_block_goes_to_pre_tool_use_only(tmp_path: Path) -> None:
     path = _project(tmp_path)
-    assert cli("hooks", "install", "--project-dir", tmp_path / "proj", "--block").exit_code == 0
+    assert cli("hooks", "install", "--scope", "project", "--project-dir", tmp_path / "proj", "--block").exit_code == 0
     commands = _ours(path)
     assert commands["PreToolUse"].endswith("PreToolUse --block")
     assert [event for event, command in commands.items() if "--block" in command] == ["PreToolUse"]
@@ -197,7 +197,7 @@ def test_block_goes_to_pre_tool_use_only(tmp_path: Path) -> None:
 
 def test_an_edit_between_install_and_uninstall_is_kept(tmp_path: Path) -> None:
     path = _project(tmp_path, OTHER_TOOL)
-    assert cli("hooks", "install", "--project-dir", tmp_path / "proj").exit_code == 0
+    assert cli("hooks", "install", "--scope", "project", "--project-dir", tmp_path / "proj").exit_code == 0
     data = json.loads(path.read_bytes())
     data["model"] = "sonnet"
     path.write_text(json.dumps(data, indent=4))
@@ -214,11 +214,14 @@ def test_an_edit_between_install_and_uninstall_is_kept(tmp_path: Path) -> None:
 
 def test_a_mixed_group_keeps_the_other_tools_hook(tmp_path: Path) -> None:
     path = _project(tmp_path)
-    assert cli("hooks", "install", "--project-dir", tmp_path / "proj").exit_code == 0
+    assert cli("hooks", "install", "--scope", "project", "--project-dir", tmp_path / "proj").exit_code == 0
     data = json.loads(path.read_bytes())
     data["hooks"]["Stop"][0]["hooks"].append({"type": "command", "command": "notify-done"})
     path.write_text(json.dumps(data, indent=2) + "\n")
-    assert cli("hooks", "install", "--project-dir", tmp_path / "proj", "--json").json()["changed"] is True
+    assert (
+        cli("hooks", "install", "--scope", "project", "--project-dir", tmp_path / "proj", "--json").json()["changed"]
+        is True
+    )
     stop = _hooks(path)["Stop"]
     assert stop[0]["hooks"][0]["command"] == "notify-done"  # type: ignore[index]
     assert len(stop) == 2 and is_lessonloop_command(stop[1]["hooks"][0]["command"])  # type: ignore[index]
@@ -230,11 +233,11 @@ def test_a_mixed_group_keeps_the_other_tools_hook(tmp_path: Path) -> None:
 
 def test_dry_run_prints_a_diff_and_writes_nothing(tmp_path: Path) -> None:
     path = _project(tmp_path, OTHER_TOOL)
-    result = cli("hooks", "install", "--project-dir", tmp_path / "proj", "--dry-run")
+    result = cli("hooks", "install", "--scope", "project", "--project-dir", tmp_path / "proj", "--dry-run")
     assert result.exit_code == 0
     assert f"--- {path}" in result.output and "+            {" in result.output and "SessionEnd" in result.output
     assert path.read_bytes() == OTHER_TOOL and sorted(os.listdir(path.parent)) == ["settings.json"]
-    assert cli("hooks", "install", "--project-dir", tmp_path / "proj").exit_code == 0
+    assert cli("hooks", "install", "--scope", "project", "--project-dir", tmp_path / "proj").exit_code == 0
     installed = path.read_bytes()
     plan = cli("hooks", "uninstall", "--project-dir", tmp_path / "proj", "--dry-run", "--json").json()
     assert plan["dry_run"] is True and plan["changed"] is True and "-" in plan["diff"]
@@ -248,7 +251,7 @@ def test_permission_bits_and_symlinks_are_kept(tmp_path: Path) -> None:
     real.chmod(0o600)
     link = _project(tmp_path)
     link.symlink_to(real)
-    assert cli("hooks", "install", "--project-dir", tmp_path / "proj").exit_code == 0
+    assert cli("hooks", "install", "--scope", "project", "--project-dir", tmp_path / "proj").exit_code == 0
     assert link.is_symlink() and stat.S_IMODE(real.stat().st_mode) == 0o600
     assert set(_ours(real)) == set(EVENTS)
     assert cli("hooks", "uninstall", "--project-dir", tmp_path / "proj").exit_code == 0
@@ -269,7 +272,7 @@ def test_status_json_lists_events_and_the_failure_log(tmp_path: Path, monkeypatc
     failures.log_failure(db, "PreToolUse", "s1", ValueError("first"))
     failures.log_failure(db, "Stop", "s1", "second")
     _project(tmp_path, OTHER_TOOL)
-    assert cli("hooks", "install", "--project-dir", tmp_path / "proj", "--ask").exit_code == 0
+    assert cli("hooks", "install", "--scope", "project", "--project-dir", tmp_path / "proj", "--ask").exit_code == 0
     # An entry point that fails: status still answers, with the problem.
     monkeypatch.setattr(
         settings,
@@ -363,3 +366,21 @@ def test_status_checks_the_store_given_with_db(tmp_path: Path) -> None:
     data = json.loads(proc.stdout)
     assert data["db"] == str(other) and data["entry_point"]["db"] == str(other) and data["entry_point"]["ok"]
     assert data["failure_log"]["count"] == 1 and data["failure_log"]["last"][0]["error"] == "in the other store"
+
+
+def test_install_defaults_to_the_local_file_and_project_scope_says_why_not(tmp_path: Path) -> None:
+    """The hook command names this machine's Python: a committed .claude/settings.json would carry it
+    to teammates, whose hooks then do nothing. The default is the local (uncommitted) file; the project
+    file is written when asked, with a note saying so."""
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    local = cli("hooks", "install", "--project-dir", proj, "--json").json()
+    assert local["scope"] == "local" and local["file"] == str(proj / ".claude" / "settings.local.json")
+    assert not (proj / ".claude" / "settings.json").exists() and local["notes"] == []
+    shared = cli("hooks", "install", "--scope", "project", "--project-dir", proj, "--json").json()
+    assert shared["scope"] == "project" and any("teammate" in note for note in shared["notes"]), shared["notes"]
+    # uninstall without --scope finds them: the local file first, then the project's
+    first = cli("hooks", "uninstall", "--project-dir", proj, "--json").json()
+    second = cli("hooks", "uninstall", "--project-dir", proj, "--json").json()
+    assert (first["scope"], second["scope"]) == ("local", "project")
+    assert not (proj / ".claude" / "settings.local.json").exists() and not (proj / ".claude" / "settings.json").exists()

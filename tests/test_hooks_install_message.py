@@ -12,7 +12,7 @@ from tests.conftest import cli
 def test_install_into_a_new_file_says_it_was_created(tmp_path: Path) -> None:
     project = tmp_path / "proj"
     project.mkdir()
-    result = cli("hooks", "install", "--project-dir", project)
+    result = cli("hooks", "install", "--scope", "project", "--project-dir", project)
     assert result.exit_code == 0, result.stderr
     assert "original is kept" not in result.output
     assert "created" in result.output
@@ -23,7 +23,7 @@ def test_install_into_an_existing_file_keeps_the_original(tmp_path: Path) -> Non
     project = tmp_path / "proj"
     (project / ".claude").mkdir(parents=True)
     (project / ".claude" / "settings.json").write_text('{"model": "opus"}\n')
-    result = cli("hooks", "install", "--project-dir", project)
+    result = cli("hooks", "install", "--scope", "project", "--project-dir", project)
     assert result.exit_code == 0, result.stderr
     assert "The original is kept in" in result.output
 
@@ -31,7 +31,7 @@ def test_install_into_an_existing_file_keeps_the_original(tmp_path: Path) -> Non
 def test_install_into_a_missing_project_folder_is_an_error(tmp_path: Path) -> None:
     """A mistyped --project-dir made the folder and a settings file in it."""
     missing = tmp_path / "no-such-project"
-    result = cli("hooks", "install", "--project-dir", missing)
+    result = cli("hooks", "install", "--scope", "project", "--project-dir", missing)
     assert result.exit_code == 1
     assert "no such folder" in result.stderr and str(missing) in result.stderr, result.stderr
     assert not missing.exists()

@@ -149,11 +149,14 @@ def cmd_git_status(args: argparse.Namespace) -> int:
         root = open_repository(args.repository).root
     except GitError as exc:
         raise CommandError(str(exc)) from exc
+    from lessonloop.store import resolve_db_path
     from lessonloop.store.git_link_reader import link_counts
 
-    with open_cli_store(args.db, reading=True) as conn:
-        counts = git_writer.repository_counts(conn, root)
-        links = link_counts(conn, root) if counts is not None else None
+    counts = links = None
+    if resolve_db_path(args.db).exists():  # no store yet: the hook's state alone (nothing stored)
+        with open_cli_store(args.db, reading=True) as conn:
+            counts = git_writer.repository_counts(conn, root)
+            links = link_counts(conn, root) if counts is not None else None
     data: dict[str, Any] = {
         "repository": root,
         "hook": {

@@ -15,8 +15,21 @@ if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 _SCOPE_HELP = (
-    "project: <DIR>/.claude/settings.json (default, shared with the project), local: "
-    "<DIR>/.claude/settings.local.json (yours only), user: ~/.claude/settings.json (every project)"
+    "local: <DIR>/.claude/settings.local.json (default: yours only, not committed), project: "
+    "<DIR>/.claude/settings.json (committed and shared: the hook command names this machine's Python, so "
+    "teammates need lessonloop at the same path), user: ~/.claude/settings.json (every project)"
+)
+_UNINSTALL_SCOPE_HELP = (
+    "the settings file to remove them from: local, project or user (default: wherever lessonloop's hooks "
+    "are, local then project then user)"
+)
+# Why install's default is the local file: the hook command names this machine's interpreter by
+# absolute path (Claude Code's PATH may not hold the virtual environment), which a teammate's
+# clone of a committed .claude/settings.json would not have (and hooks fail open: silently).
+_PROJECT_SCOPE_NOTE = (
+    "the project's .claude/settings.json is usually committed; its hook command names this machine's "
+    "Python ({python}), so a teammate's hooks work only with lessonloop installed at that same path "
+    "(elsewhere they do nothing, silently). `--scope local` keeps them yours."
 )
 _STATUS_DB_HELP = "the store to check (default: the one the installed hooks use, $LESSONLOOP_DB or the XDG data folder)"
 _DIR_HELP = "the project folder (default: the git top-level of the current folder, else the current folder)"
@@ -86,7 +99,7 @@ def register(commands: Commands) -> None:
             "deleted); otherwise only lessonloop's entries are removed and your changes are kept."
         ),
     )
-    _file_options(uninstall)
+    _file_options(uninstall, uninstall=True)
     uninstall.set_defaults(handler=cmd_uninstall)
 
     status = sub.add_parser(
@@ -104,8 +117,11 @@ def register(commands: Commands) -> None:
     status.set_defaults(handler=cmd_status)
 
 
-def _file_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scope", choices=("project", "local", "user"), default="project", help=_SCOPE_HELP)
+def _file_options(parser: argparse.ArgumentParser, *, uninstall: bool = False) -> None:
+    if uninstall:
+        parser.add_argument("--scope", choices=("project", "local", "user"), default=None, help=_UNINSTALL_SCOPE_HELP)
+    else:
+        parser.add_argument("--scope", choices=("project", "local", "user"), default="local", help=_SCOPE_HELP)
     parser.add_argument("--project-dir", metavar="DIR", help=_DIR_HELP)
     parser.add_argument("--dry-run", action="store_true", help="print the change as a diff; write nothing")
     parser.add_argument("--json", action="store_true", help="print what was (or would be) done as JSON")
@@ -122,18 +138,33 @@ def cmd_install(args: argparse.Namespace) -> int:
         change = settings.plan_install(path, args.scope, {"PreToolUse": options})
     except settings.SettingsError as exc:
         raise CommandError(str(exc)) from exc
+    if args.scope == "project":
+        change.notes.append(_PROJECT_SCOPE_NOTE.format(python=sys.executable))
     return _finish(args, change, "install")
 
 
 def cmd_uninstall(args: argparse.Namespace) -> int:
     from lessonloop.apply.hooks import settings
 
-    path = settings.settings_path(args.scope, args.project_dir)
+    scope = args.scope or _installed_scope(args.project_dir)
+    path = settings.settings_path(scope, args.project_dir)
     try:
-        change = settings.plan_uninstall(path, args.scope)
+        change = settings.plan_uninstall(path, scope)
     except settings.SettingsError as exc:
         raise CommandError(str(exc)) from exc
     return _finish(args, change, "uninstall")
+
+
+def _installed_scope(project_dir: str | None) -> str:
+    """The first settings file holding lessonloop's hooks, or that cannot be read (its error is then
+    said), of local, project and user; local when none does."""
+    from lessonloop.apply.hooks import settings
+
+    for scope in ("local", "project", "user"):
+        status = settings.scope_status(scope, settings.settings_path(scope, project_dir))
+        if status["events"] or status["error"]:
+            return scope
+    return "local"
 
 
 def _finish(args: argparse.Namespace, change: Change, action: str) -> int:
