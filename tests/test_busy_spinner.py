@@ -65,3 +65,23 @@ def test_ingest_shows_it_while_analyzing_and_learning(tmp_path: Path) -> None:
     assert "learning lessons" in shown, shown
     again = _on_a_terminal("ingest", "--db", str(tmp_path / "t.db"), "--no-progress", str(tmp_path / "in"))
     assert "learning lessons" not in again
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs pseudo-terminals")
+def test_ingest_counts_the_sessions_it_analyzes(tmp_path: Path) -> None:
+    """Analysis shows sessions done of all (it was a spinner with no count); learning names
+    embedding only when the embeddings extra can embed."""
+    import re
+
+    from lessonloop.apply.embeddings import available
+    from tests.transcript_builder import TranscriptBuilder
+
+    for n in range(3):
+        t = TranscriptBuilder()
+        t.prompt(f"hello {n}")
+        t.write(tmp_path / "in" / f"{t.session_id}.jsonl")
+    shown = re.sub(
+        r"\x1b\[[0-9;?]*[A-Za-z]", "", _on_a_terminal("ingest", "--db", str(tmp_path / "s.db"), str(tmp_path / "in"))
+    )
+    assert re.search(r"analyzing .*3/3 sessions", shown), shown
+    assert ("embedding new ones" in shown) == available(), shown

@@ -82,14 +82,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         analysis = None
         if not args.no_analyze:
             from lessonloop.pipeline.analysis import analyze_store
+            from lessonloop.report.progress import CountProgress
 
-            with Busy("analyzing the sessions...", enabled=busy):
-                analysis = analyze_store(conn, bandit=False if args.no_bandit else None)
+            counted = CountProgress("analyzing", "sessions") if busy else None  # sessions done of all, time left
+            analysis = analyze_store(conn, bandit=False if args.no_bandit else None, progress=counted)
         learned = None
         if not args.no_analyze and not args.no_learn:
+            from lessonloop.apply.embeddings import available as embeddings_available
             from lessonloop.pipeline.learning import learn_store
 
-            with Busy("learning lessons (and embedding new ones for recall by meaning)...", enabled=busy):
+            doing = "learning lessons"
+            if embeddings_available():
+                doing += " (and embedding new ones for recall by meaning)"
+            with Busy(f"{doing}...", enabled=busy):
                 learned = learn_store(conn)
         stats_data = None
         if summary is not None and summary.used_sample:
