@@ -166,12 +166,12 @@ def _line(name: str, data: dict[str, Any]) -> list[str]:
             if not results:
                 continue
             n = data["counts"][mode][group]
-            ratio = data["mrr_ratio_to_origin"][mode][group]
+            ratio = data["mrr_ratio_to_keywords"][mode][group]
             cells = " | ".join(
                 f"{results[m]['mrr']:.3f}" if m in results else "-"
-                for m in ("model", "origin", "recency", "frequency", "rose")
+                for m in ("model", "keywords", "recency", "frequency", "co-change")
             )
-            rnd = data["origin_random_split"]["results"].get(mode, {}).get(group)
+            rnd = data["keywords_random_split"]["results"].get(mode, {}).get(group)
             rnd_cell = f"{rnd['mrr']:.3f}" if rnd else "-"
             model = results["model"]
             rows.append(
@@ -204,8 +204,8 @@ def main() -> int:
         print(json.dumps(figures, indent=2))
         return 0
     print(
-        "| history | from | commits | tested | model | origin | recency | frequency | rose | model / origin (MRR) "
-        "| model P@1 | R@5 | R@10 | NDCG@5 | origin, random 20% split |"
+        "| history | from | commits | tested | model | keywords | recency | frequency | co-change | model / keywords (MRR) "
+        "| model P@1 | R@5 | R@10 | NDCG@5 | keywords, random 20% split |"
     )
     print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, data in figures.items():

@@ -88,9 +88,9 @@ def register(commands: Commands) -> None:
         description=(
             "Train on the commits before the cut, predict each later commit from its message and\n"
             "again with its first file as the seed (then learn it: online), with the model and\n"
-            "the baselines (the origin design's algorithm, recency, frequency, ROSE co-change\n"
+            "the baselines (keywords: commit type and words -> files, recency, frequency, co-change\n"
             "rules). MRR, P@1, Recall@5, Recall@10, NDCG@5, for all, human and automated commits,\n"
-            "and the origin algorithm on a random 20% split beside it. Merges and commits of\n"
+            "and the keyword baseline on a random 20% split beside it. Merges and commits of\n"
             "more than 30 files are not tested. Metrics: docs/files.md."
         ),
     )
@@ -168,7 +168,7 @@ def cmd_files_evaluate(args: argparse.Namespace) -> int:
     from lessonloop import json_codec
     from lessonloop.pipeline.file_prediction import NoHistory, evaluate_repository
 
-    with open_cli_store(args.db, reading=True) as conn:
+    with open_cli_store(args.db, reading=args.repo is None) as conn:  # --repo reads the repository in first
         if args.repo is not None:
             from lessonloop.capture.privacy import CapturePolicy
             from lessonloop.config import ConfigError, load_config
@@ -226,7 +226,7 @@ def _print_evaluation(root: str, evaluation: Evaluation) -> None:
             ratio = evaluation.ratio(mode, group)
             table = Table(
                 title=f"{title}: {group} commits ({n:,})"
-                + (f", model MRR = {ratio:.2f}x origin's" if ratio is not None else ""),
+                + (f", model MRR = {ratio:.2f}x the keyword baseline's" if ratio is not None else ""),
                 show_edge=False,
                 pad_edge=False,
             )
@@ -238,4 +238,4 @@ def _print_evaluation(root: str, evaluation: Evaluation) -> None:
             out.print(table)
     for mode, groups in evaluation.random_split.items():
         figures = ", ".join(f"{g} {v['mrr']:.3f}" for g, v in groups.items())
-        out.print(f"origin on a random 20% split ({mode}): MRR {figures}")
+        out.print(f"keyword baseline on a random 20% split ({mode}): MRR {figures}")

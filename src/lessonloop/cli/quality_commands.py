@@ -35,10 +35,10 @@ def register(commands: Commands) -> None:
     quality.set_defaults(handler=cmd_quality)
     milestones = commands.add_parser(
         "milestones",
-        help="progress toward the three training milestones of origin design 2, and when each is reached",
+        help="progress toward three training-data milestones (enough history to train models), and when each is reached",
         description=(
-            "Commits, sessions and chats stored against the three training milestones of lessonloop's "
-            "origin design 2 (File Prediction 500/100/200, Commit Messages 2,000/500/1,000, Code "
+            "Commits, sessions and chats stored against three training-data milestones: enough history "
+            "to train a model (File Prediction 500/100/200, Commit Messages 2,000/500/1,000, Code "
             "Suggestions 5,000/2,000/5,000), with the date each is reached at the rate of the last "
             "30 days (docs/quality.md)."
         ),

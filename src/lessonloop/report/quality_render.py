@@ -135,9 +135,7 @@ def render_milestones(console: Console, data: dict[str, Any]) -> None:
         f"[bold]{counts['chats']:,}[/] chats; in the last {data['window_days']} days: {recent['commits']:,}, "
         f"{recent['sessions']:,}, {recent['chats']:,}."
     )
-    table = _table(
-        "Training milestones (origin design 2)", "MILESTONE", "COMMITS", "SESSIONS", "CHATS", "PROGRESS", "WHEN"
-    )
+    table = _table("Training-data milestones", "MILESTONE", "COMMITS", "SESSIONS", "CHATS", "PROGRESS", "WHEN")
     for item in data["milestones"]:
         cells = [f"{n['have']:,}/{n['need']:,}" for n in item["needs"]]
         if item["reached"]:

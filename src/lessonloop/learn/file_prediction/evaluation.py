@@ -25,7 +25,7 @@ from lessonloop.learn.file_prediction.examples import MAX_FILES, Example, automa
 from lessonloop.learn.file_prediction.metrics import mean, scores
 from lessonloop.learn.file_prediction.model import FilePredictor
 
-METHODS = ("model", "origin", "recency", "frequency", "rose")
+METHODS = ("model", "keywords", "recency", "frequency", "co-change")
 MODES = ("message", "seed")
 GROUPS = ("all", "human", "automated")
 PredictionSink = Callable[[dict[str, Any]], None]
@@ -43,7 +43,7 @@ class Evaluation:
     random_split: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # mode -> group -> metric
     random_counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
-    def ratio(self, mode: str = "message", group: str = "all", baseline: str = "origin") -> float | None:
+    def ratio(self, mode: str = "message", group: str = "all", baseline: str = "keywords") -> float | None:
         base = self.results[mode][group].get(baseline)
         model = self.results[mode][group].get("model")
         if not base or not model or base["mrr"] == 0:
@@ -59,8 +59,8 @@ class Evaluation:
             "online": True,
             "results": self.results,
             "counts": self.counts,
-            "mrr_ratio_to_origin": {mode: {group: self.ratio(mode, group) for group in GROUPS} for mode in MODES},
-            "origin_random_split": {"test_share": 0.2, "results": self.random_split, "counts": self.random_counts},
+            "mrr_ratio_to_keywords": {mode: {group: self.ratio(mode, group) for group in GROUPS} for mode in MODES},
+            "keywords_random_split": {"test_share": 0.2, "results": self.random_split, "counts": self.random_counts},
         }
 
 
@@ -140,12 +140,12 @@ def _test(
     for mode, seeds, actual in cases:
         predicted = {
             "model": model.ranked_paths(query, seeds),
-            "origin": origin.predict(query, seeds, alive),
+            "keywords": origin.predict(query, seeds, alive),
             "recency": baselines.recency(model.index, seeds),
             "frequency": baselines.frequency(model.index, seeds),
         }
         if seeds:
-            predicted["rose"] = baselines.rose(model.index, seeds)
+            predicted["co-change"] = baselines.rose(model.index, seeds)
         for method, paths in predicted.items():
             result = scores(paths, set(actual))
             rows.setdefault((mode, "all", method), []).append(result)
