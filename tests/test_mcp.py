@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+import lessonloop
 from lessonloop.apply import mcp_tools
 from lessonloop.apply.mcp_tools import LessonNotFound, SessionNotFound, ToolInputError
 from lessonloop.lesson_model import confidence as conf
@@ -536,6 +537,8 @@ def test_the_server_over_stdio_with_the_sdk_client(sample_db: Path, tmp_path: Pa
             async with stdio_client(params) as (read, write), ClientSession(read, write) as client:
                 init = await client.initialize()
                 seen["instructions"] = init.instructions
+                info = getattr(init, "server_info", None) or init.serverInfo  # mcp 2 / mcp 1
+                seen["version"] = info.version
                 seen["tools"] = {tool.name: tool for tool in (await client.list_tools()).tools}
                 calls: list[tuple[str, str, dict[str, Any]]] = [
                     ("recall", "recall_lessons", {"query": "git push fails: no upstream branch", "project": PROJECT}),
@@ -552,7 +555,8 @@ def test_the_server_over_stdio_with_the_sdk_client(sample_db: Path, tmp_path: Pa
                     ("summary", "session_summary", {"session_id": "13128c20"}),
                     ("unknown_session", "session_summary", {"session_id": "nope"}),
                     ("unknown_lesson", "lesson_feedback", {"lesson_id": 99999, "helpful": True}),
-                    ("bad_scope", "record_lesson", {"title": "t", "prevention": "p"}),
+                    ("here", "record_lesson", {"title": "Run make seed first here", "prevention": "p"}),
+                    ("bad_scope", "record_lesson", {"title": "t", "prevention": "p", "scope": "nowhere"}),
                 ]
                 for key, name, arguments in calls:
                     seen[key] = await client.call_tool(name, arguments)
@@ -597,7 +601,12 @@ def test_the_server_over_stdio_with_the_sdk_client(sample_db: Path, tmp_path: Pa
     assert _is_error(seen["unknown_lesson"])
     assert "no lesson has id 99999" in _text(seen["unknown_lesson"])
     assert _is_error(seen["bad_scope"])
-    assert "scope is project but no project was given" in _text(seen["bad_scope"])
+    assert seen["version"] == lessonloop.__version__
+    # without `project`, the lesson is for the folder the server runs in (the agent's working folder)
+    assert not _is_error(seen["here"]), _text(seen["here"])
+    with sqlite3.connect(sample_db) as db:
+        where = db.execute("SELECT project FROM lessons WHERE id = ?", (_payload(seen["here"])["id"],)).fetchone()[0]
+    assert where is not None and os.path.basename(str(tmp_path)) in where, where
 
     # The server wrote to the store the test gave it.
     with sqlite3.connect(sample_db) as check:

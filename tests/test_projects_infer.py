@@ -271,7 +271,7 @@ def test_the_corpus_ends_in_one_project(spotter_db: Path, tmp_path: Path) -> Non
         )
         assert (
             result.summary_text()
-            == "Projects: 9 sessions in 1 project (7 projects before their folders were placed; 9 placed from folders that no longer exist)"
+            == "Projects: 9 sessions in 1 project (were 7 projects before the folders of one repository were joined; 9 placed from folders that no longer exist)"
         )
         executions = dict(conn.execute("SELECT session_id, project FROM session_executions").fetchall())
         assert executions == main
@@ -327,7 +327,7 @@ def test_ingest_reports_projects_in_json_and_text(
     }
     text = cli("ingest", "--db", tmp_path / "b.db", corpus_dir, "--no-analyze")
     assert (
-        "Projects: 9 sessions in 1 project (7 projects before their folders were placed; 9 placed from folders that no longer exist)"
+        "Projects: 9 sessions in 1 project (were 7 projects before the folders of one repository were joined; 9 placed from folders that no longer exist)"
         in text.output
     )
     sessions = cli("sessions", "--db", tmp_path / "b.db", "--json", "-p", "~/projects/spotter").json()

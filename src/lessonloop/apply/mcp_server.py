@@ -11,6 +11,8 @@ build their input schemas.
 """
 
 import importlib
+import inspect
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -71,7 +73,15 @@ def build_server(db_path: Path) -> Any:
     """The server with its four tools over the store at `db_path` (opened anew by every call).
     Raises MCPUnavailable when the SDK is missing."""
     server_class, tool_error = _sdk()
-    server = server_class(SERVER_NAME, instructions=INSTRUCTIONS)
+    from lessonloop import __version__
+
+    # The version a client sees in the handshake's serverInfo: mcp 2.x takes it, 1.x's FastMCP only
+    # on its low-level server (empty otherwise, or the SDK's own version).
+    takes_version = "version" in inspect.signature(server_class).parameters
+    server = server_class(SERVER_NAME, instructions=INSTRUCTIONS, **({"version": __version__} if takes_version else {}))
+    low_level = getattr(server, "_mcp_server", None) or getattr(server, "_lowlevel_server", None)
+    if low_level is not None and hasattr(low_level, "version"):
+        low_level.version = __version__
 
     @contextmanager
     def store() -> Iterator[sqlite3.Connection]:
@@ -134,8 +144,9 @@ def build_server(db_path: Path) -> Any:
         corrected you, a command only works in a certain form, a step must come before another.
         title: one line saying what goes wrong ("`make test` fails unless the database is
         running"); prevention: what to do instead ("Run `docker compose up -d db` first");
-        body: more detail, optional. project: the project's folder (your working directory), needed
-        with scope "project" (the default); scope "global" applies it everywhere. severity: low,
+        body: more detail, optional. project: the project's folder (default: the folder this server
+        runs in, your working directory) for scope "project" (the default); scope "global" applies
+        it everywhere. severity: low,
         medium (default), high or critical. category: an optional label (e.g. "git", "tests").
         Secrets in the texts are redacted before anything is stored.
 
@@ -143,6 +154,8 @@ def build_server(db_path: Path) -> Any:
         (then it is given to agents); created is false when the same lesson (same title in the
         same project) was already stored; then it only gained the texts it lacked.
         """
+        if project is None and scope == "project":
+            project = os.getcwd()  # the folder the agent started this server in: its project
         return run(
             lambda conn: mcp_tools.record_lesson(conn, title, prevention, body, project, scope, severity, category)
         )

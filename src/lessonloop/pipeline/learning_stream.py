@@ -118,7 +118,7 @@ def learn_on(
         row = known.get(root)
         if row is None:
             if has_before:
-                return f"session {root} has calls or corrections before {b} that were not learned (it arrived late)"
+                return f"session {root} has calls or corrections before {b} that were not learned (it was read after later sessions were learned)"
         elif ev.digest_text(before) != row[0]:
             return f"what session {root} holds before {b} changed"
         elif row[1] and has_after:

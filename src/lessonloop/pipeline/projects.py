@@ -59,7 +59,9 @@ class ProjectResolution:
         text = f"Projects: {_count(self.sessions, 'session')} in {_count(self.projects_after, 'project')}"
         notes = []
         if self.projects_before != self.projects_after:
-            notes.append(f"{_count(self.projects_before, 'project')} before their folders were placed")
+            notes.append(
+                f"were {_count(self.projects_before, 'project')} before the folders of one repository were joined"
+            )
         if self.inferred:
             notes.append(f"{self.inferred} placed from folders that no longer exist")
         if self.configured:
