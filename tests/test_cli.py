@@ -119,13 +119,13 @@ def test_show_unknown_or_ambiguous_session_is_an_error(
 ) -> None:
     db, _first, _second = store_with_two_sessions
     unknown = cli("show", "--db", db, "zzzz")
-    assert unknown.exit_code == 1 and "no session matches 'zzzz'" in unknown.stderr
+    assert unknown.exit_code == 2 and "no session matches 'zzzz'" in unknown.stderr
     conn = sqlite3.connect(db)
     conn.execute("UPDATE sessions SET id = 'aaaa9999' WHERE id LIKE 'bbbb%'")
     conn.commit()
     conn.close()
     ambiguous = cli("show", "--db", db, "aaaa")
-    assert ambiguous.exit_code == 1 and "ambiguous" in ambiguous.stderr
+    assert ambiguous.exit_code == 2 and "ambiguous" in ambiguous.stderr
 
 
 def test_stats_json_shape(store_with_two_sessions: tuple[Path, TranscriptBuilder, TranscriptBuilder]) -> None:

@@ -104,7 +104,7 @@ def test_a_lesson_learned_after_the_newest_was_forgotten_gets_a_new_id(tmp_path:
         conn.close()
 
     gone = cli("lessons", "show", str(first["id"]), "--db", db)
-    assert gone.exit_code == 1 and f"no lesson has id '{first['id']}'" in gone.stderr
+    assert gone.exit_code == 2 and f"no lesson has id '{first['id']}'" in gone.stderr
     shown = cli("lessons", "show", str(second["id"]), "--db", db, "--json")
     assert shown.exit_code == 0, shown.stderr
     assert [e["event"] for e in json.loads(shown.output)["events"]] == ["learned", "archived"]

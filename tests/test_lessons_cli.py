@@ -219,9 +219,9 @@ def test_show_prints_the_persons_correction(capsys: pytest.CaptureFixture[str], 
 
 def test_unknown_and_ambiguous_references_are_clear_errors(capsys: pytest.CaptureFixture[str], db: Path) -> None:
     code, out, err = run(capsys, "lessons", "show", "zzzz", "--db", db)
-    assert code == 1 and out == "" and "no lesson matches 'zzzz'" in err
+    assert code == 2 and out == "" and "no lesson matches 'zzzz'" in err
     code, _, err = run(capsys, "lessons", "approve", "#99999", "--db", db)
-    assert code == 1 and "no lesson has id '99999'" in err
+    assert code == 2 and "no lesson has id '99999'" in err
     push = push_lesson(capsys, db)
     twin = push["signature"][:4] + "ffff"
     execute(
@@ -232,7 +232,7 @@ def test_unknown_and_ambiguous_references_are_clear_errors(capsys: pytest.Captur
         (twin, NOW, NOW),
     )
     code, _, err = run(capsys, "lessons", "show", push["signature"][:4], "--db", db)
-    assert code == 1 and "is ambiguous" in err and push["signature"] in err and twin in err
+    assert code == 2 and "is ambiguous" in err and push["signature"] in err and twin in err
     assert run_json(capsys, "lessons", "show", push["signature"][:5], "--db", db)["lesson"]["id"] == push["id"]
 
 
@@ -380,7 +380,7 @@ def test_forget_deletes_the_lesson_its_evidence_aliases_and_index_words(
     dump = "\n".join(str(row) for row in query(db, "SELECT * FROM lesson_events"))
     assert "upstream" not in dump
     code, _, err = run(capsys, "lessons", "show", str(lesson_id), "--db", db)
-    assert code == 1
+    assert code == 2  # an id that names nothing is a usage error
 
 
 class _Terminal(io.StringIO):

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import CommandError, console, emit_json, known_agent, open_cli_store
+from lessonloop.cli.common import CommandError, UsageError, console, emit_json, known_agent, open_cli_store
 from lessonloop.cli.empty_results import no_sessions_text
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             try:
                 session_id = resolve_session(conn, args.session)
             except SessionNotFound as exc:
-                raise CommandError(str(exc)) from exc
+                raise UsageError(str(exc)) from exc
             session_id = session_id.split("/", 1)[0]  # a subagent is analyzed with its main session
         run = analyze_store(
             conn,

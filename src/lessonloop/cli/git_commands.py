@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from lessonloop.arg_types import positive
-from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json, open_cli_store, shown
+from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, UsageError, emit_json, open_cli_store, shown
 
 if TYPE_CHECKING:
     from lessonloop.pipeline.git_ingest import GitIngestSummary
@@ -236,7 +236,7 @@ def cmd_commits(args: argparse.Namespace) -> int:
             try:
                 links = session_commits(conn, resolve_session(conn, args.session))
             except SessionNotFound as exc:
-                raise CommandError(str(exc)) from exc
+                raise UsageError(str(exc)) from exc
             links = [k for k in links if root is None or k.repository == root]
         else:
             links = repository_links(conn, root)

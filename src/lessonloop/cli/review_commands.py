@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from lessonloop.arg_types import positive
 from lessonloop.cli.common import (
     CommandError,
+    UsageError,
     common_options,
     emit_json,
     fraction,
@@ -291,7 +292,7 @@ def _resolve(conn: sqlite3.Connection, refs: Sequence[str]) -> list[LessonRow]:
         try:
             lesson = find_lesson(conn, ref)
         except LessonNotFound as exc:
-            raise CommandError(str(exc)) from exc
+            raise UsageError(str(exc)) from exc
         found.setdefault(lesson.id, lesson)
     return list(found.values())
 
@@ -338,7 +339,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         try:
             detail = lesson_detail(conn, args.ref)
         except LessonNotFound as exc:
-            raise CommandError(str(exc)) from exc
+            raise UsageError(str(exc)) from exc
     if args.json:
         emit_json(detail.to_json())
     else:

@@ -7,7 +7,7 @@ import sqlite3
 import sys
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import CommandError, console, emit_json, known_agent, open_cli_store, shown
+from lessonloop.cli.common import CommandError, UsageError, console, emit_json, known_agent, open_cli_store, shown
 from lessonloop.cli.empty_results import no_sessions_text
 
 if TYPE_CHECKING:
@@ -211,7 +211,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         try:
             timeline = session_timeline(conn, resolve_session(conn, args.session_id))
         except SessionNotFound as exc:
-            raise CommandError(str(exc)) from exc
+            raise UsageError(str(exc)) from exc
     if args.json:
         emit_json(timeline.to_json())
     else:
