@@ -43,10 +43,10 @@ CORPUS_FORMATS: dict[str, str | None] = {
     "gemini/codemie/timestamp-mismatch-logs.json": "gemini-logs",
     "opencode/codemie/storage": "opencode-storage",
     "aider/aider-dev/chat-history.md": "aider-chat-history",
-    # the folders' own papers
-    "aider/aider-dev/PROVENANCE.md": None,
-    "aider/aider-dev/commits-2024-07-01_2024-09-30.txt": None,
-    "claude-code/codemie/README.md": None,
+    # the folders' own papers: text with no JSON record, no transcript
+    "aider/aider-dev/PROVENANCE.md": UNKNOWN,
+    "aider/aider-dev/commits-2024-07-01_2024-09-30.txt": UNKNOWN,
+    "claude-code/codemie/README.md": UNKNOWN,
     "claude-code/codemie/claude/expected-session.json": None,
 }
 
@@ -167,12 +167,13 @@ def _lines(*records: dict[str, object]) -> bytes:
         ),
         # not enough to tell: read as Claude Code, as before
         ("s.jsonl", b"", None),
-        ("s.jsonl", b"not json at all\n", None),
+        ("s.jsonl", b"not json at all\n", UNKNOWN),  # no JSON record among its first lines: no transcript
+        ("s.jsonl", b"a damaged first line\n" + _lines({"type": "user", "sessionId": "s"}), None),
         ("s.jsonl", b'{"type":"user","mess', None),
         ("s.jsonl", b"[1, 2]\n", None),
         # JSON objects, none of any agent: not a transcript
         ("s.jsonl", _lines({"recordId": "r", "sessionId": "s", "tokens": {}}), UNKNOWN),
-        ("README.md", b"# A project\n\nSome text.\n", None),
+        ("README.md", b"# A project\n\nSome text.\n", UNKNOWN),
         ("package.json", b'{"name": "x", "version": "1.0.0"}', None),
     ],
 )

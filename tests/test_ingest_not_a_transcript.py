@@ -1,7 +1,8 @@
-"""A file given to ingest that holds no record at all (a text file, a README, an image, a JSON chat
-cut short) is counted as read with no readable record, and when nothing else was read the exit
-status is 1 with the reason, as the README promises ("0 unless nothing at all could be read"); it
-was exit status 0 with a problem per line."""
+"""A file given to ingest that holds no record at all: a text file, a README or an image (no JSON
+record among its first lines) is "not a transcript", said once (it was a problem per line: 250
+"invalid-json" lines for a README.md); a JSON chat cut short is read with no readable record. When
+nothing else was read the exit status is 1 with the reason, as the README promises ("0 unless
+nothing at all could be read")."""
 
 from __future__ import annotations
 
@@ -13,24 +14,22 @@ from tests.transcript_builder import TranscriptBuilder
 TEXT = "MIT License\n\nCopyright (c) 2026\n\nPermission is hereby granted, free of charge,\nto any person.\n"
 
 
-def test_a_text_file_alone_is_nothing_read_and_exit_1(tmp_path: Path, db_path: Path) -> None:
+def test_a_text_file_alone_is_not_a_transcript_and_exit_1(tmp_path: Path, db_path: Path) -> None:
     notes = tmp_path / "LICENSE"
     notes.write_text(TEXT)
     result = cli("ingest", "--db", db_path, notes)
     assert result.exit_code == 1
-    assert "nothing could be read" in result.stderr
-    data = cli("ingest", "--db", db_path, "--json", tmp_path / "README.md", notes)
-    # README.md does not exist: its own problem; LICENSE is unchanged since the first run now.
-    assert data.exit_code == 0
+    assert "nothing could be read" in result.stderr and "not a transcript" in result.output, result.output
+    assert "invalid-json" not in result.output + result.stderr
+    data = cli("ingest", "--db", db_path, "--json", notes).json()
+    assert data["problems"] == [] and [p for o in data["other_formats"] for p in o["paths"]] == [str(notes)]
     other = tmp_path / "image.png"
     other.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) + b"\nIEND\n")
     again = cli("ingest", "--db", db_path, "--json", other)
-    assert again.exit_code == 1
-    files = again.json()["files"]
-    assert (files["read"], files["nothing_read"]) == (1, 1)
+    assert again.exit_code == 1 and again.json()["problems"] == []
 
 
-def test_a_text_file_beside_a_transcript_is_counted_unreadable(tmp_path: Path, db_path: Path) -> None:
+def test_a_text_file_beside_a_transcript_is_said_not_a_transcript(tmp_path: Path, db_path: Path) -> None:
     folder = tmp_path / "in"
     t = TranscriptBuilder()
     t.prompt("hello")
@@ -39,9 +38,9 @@ def test_a_text_file_beside_a_transcript_is_counted_unreadable(tmp_path: Path, d
     result = cli("ingest", "--db", db_path, "--json", folder)
     assert result.exit_code == 0
     data = result.json()
-    assert (data["files"]["read"], data["files"]["nothing_read"]) == (2, 1)
-    assert data["sessions"] == 1
-    assert {p["code"] for p in data["problems"]} == {"invalid-json"}
+    assert (data["files"]["read"], data["files"]["nothing_read"]) == (1, 0)
+    assert data["sessions"] == 1 and data["problems"] == []
+    assert [p for o in data["other_formats"] for p in o["paths"]] == [str(folder / "notes.jsonl")]
 
 
 def test_a_transcript_with_damaged_lines_is_still_read(tmp_path: Path, db_path: Path) -> None:

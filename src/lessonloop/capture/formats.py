@@ -105,7 +105,16 @@ def sniff(path: str, head: bytes) -> str | None:
         return "aider-input-history" if _AIDER_INPUT.search(head) else None
     if _AIDER_CHAT.search(head):
         return "aider-chat-history"
+    if not _any_json_line(head):
+        return UNKNOWN  # text with no JSON record among its first lines (a README.md): no transcript
     return None
+
+
+def _any_json_line(head: bytes) -> bool:
+    """Whether a line among the first ones starts a JSON object or array (or the head is blank)."""
+    lines = [line.strip() for line in head.split(b"\n", _MAX_LINES)[:_MAX_LINES]]
+    lines = [line for line in lines if line]
+    return not lines or any(line[:1] in (b"{", b"[") for line in lines)
 
 
 def is_sqlite(head: bytes) -> bool:
