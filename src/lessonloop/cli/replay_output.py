@@ -137,7 +137,8 @@ def _figures_lines(figures: dict[str, Any]) -> list[str]:
 def _where(item: dict[str, Any]) -> str:
     """ "8463c716:1164 [report] mix test": the label's session, the call's line (else its id), its
     part, the call."""
-    where = f"{item['session'][:8]}:{item.get('line', item.get('tool_use_id'))}"
+    place = item.get("line") or item.get("tool_use_id")  # a line, else the call's id (Aider's calls have no line)
+    where = f"{item['session'][:8]}" + (f":{place}" if place else "")
     if item.get("part"):
         where += f" [{item['part']}]"
-    return f"{where} {item.get('call', '')[:60]}".rstrip()
+    return f"{where} {(item.get('call') or '')[:60]}".rstrip()
