@@ -149,7 +149,7 @@ def _print_table(results: list[Recalled], text: str, vectors: bool) -> None:
     how = "words and vectors" if vectors else "words"
     table = Table(title=escape(f"Lessons for {text!r} (by {how})"), title_justify="left")
     table.add_column("score", justify="right")
-    table.add_column("conf.", justify="right")
+    table.add_column("conf. now", justify="right")
     table.add_column("lesson")
     table.add_column("instead")
     for result in results:
@@ -160,6 +160,10 @@ def _print_table(results: list[Recalled], text: str, vectors: bool) -> None:
             escape(result.prevention or result.prevention_command or "-"),
         )
     console().print(table)
+    console().print(
+        "[dim]conf. now: the lesson's confidence decayed to today, as ranking uses it (`lessons list` shows "
+        "it as of the last learning); score: relevance to the text x its weights (--explain).[/]"
+    )
     sys.stdout.flush()
 
 

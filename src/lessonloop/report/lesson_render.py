@@ -75,7 +75,10 @@ def render_lesson_list(console: Console, lessons: Sequence[LessonRow], statuses:
             escape(one_line(lesson.title, TITLE_WIDTH)),
         )
     console.print(table)
-    console.print(f"[dim]{len(lessons)} lesson(s). `lessonloop lessons show ID` says why one exists.[/]")
+    console.print(
+        f"[dim]{len(lessons)} lesson(s). CONF: confidence when last learned (recall shows it decayed to today). "
+        "`lessonloop lessons show ID` says why one exists.[/]"
+    )
 
 
 def render_lesson_detail(console: Console, detail: LessonDetail) -> None:
