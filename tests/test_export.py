@@ -13,11 +13,14 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from lessonloop.report.export.fields import KINDS as EXPORT_KINDS
+from lessonloop.timestamps import parse_timestamp
 from tests.conftest import SHARED_CORPUS, cli
 from tests.planted_transcripts import write_planted_session
 from tests.secret_samples import ANTHROPIC, AWS_ID, AWS_SECRET, GITHUB_PAT_CLASSIC
@@ -203,7 +206,18 @@ def test_every_format_loads_back_the_same_rows_without_secrets(store: dict[str, 
     for fmt in ("csv", "parquet", "hf"):
         assert [str(row["id"]) for row in loaded[fmt]] == ids, fmt
     assert loaded["parquet"] == loaded["hf"]
-    assert loaded["parquet"] == loaded["jsonl"]  # the same values and types, nested fields included
+    # the same values and types, nested fields included; moments are timestamps in the columnar formats
+    times = [field.name for field in EXPORT_KINDS[kind] if field.type == "time"]
+    assert times and all(isinstance(row[name], datetime) for row in loaded["parquet"] for name in times if row[name])
+    as_text = [{**row, **{name: _iso(row[name]) for name in times}} for row in loaded["parquet"]]
+    assert as_text == [{**row, **{name: _iso(row[name]) for name in times}} for row in loaded["jsonl"]]
+
+
+def _iso(value: Any) -> str | None:
+    """A moment as comparable text, from a timestamp or the stored ISO text."""
+    if value is None:
+        return None
+    return (value if isinstance(value, datetime) else parse_timestamp(value)).isoformat()
 
 
 def test_the_planted_and_raw_secrets_were_there_to_find(store: dict[str, Any]) -> None:

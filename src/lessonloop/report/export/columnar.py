@@ -10,10 +10,12 @@ rows, or a column that is empty in every row, still has its types. A Hugging Fac
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lessonloop.report.export.fields import Field
+from lessonloop.timestamps import parse_timestamp
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -39,7 +41,13 @@ def _pyarrow() -> Any:
 
 
 def _type(pa: Any, field: Field) -> pa.DataType:
-    simple = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+    simple = {
+        "string": pa.string(),
+        "time": pa.timestamp("us", tz="UTC"),
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "bool": pa.bool_(),
+    }
     if field.type in simple:
         return simple[field.type]
     if field.type == "strings":
@@ -59,8 +67,11 @@ def write_parquet(path: Path, fields: tuple[Field, ...], rows: Iterable[dict[str
     table_schema = schema(fields)
     count = 0
     batch: list[dict[str, Any]] = []
+    times = [field.name for field in fields if field.type == "time"]
     with pa.parquet.ParquetWriter(str(path), table_schema, compression="zstd") as writer:
         for row in rows:
+            for name in times:
+                row[name] = _moment(row.get(name))
             batch.append(row)
             if len(batch) >= BATCH_ROWS:
                 writer.write_table(pa.Table.from_pylist(batch, schema=table_schema))
@@ -70,6 +81,16 @@ def write_parquet(path: Path, fields: tuple[Field, ...], rows: Iterable[dict[str
             writer.write_table(pa.Table.from_pylist(batch, schema=table_schema))
             count += len(batch)
     return count
+
+
+def _moment(value: Any) -> datetime | None:
+    """A stored moment (ISO-8601 text) as a UTC datetime; None when absent or not a time."""
+    if not value:
+        return None
+    try:
+        return parse_timestamp(str(value))
+    except ValueError:
+        return None
 
 
 def write_hf_folder(
@@ -127,7 +148,14 @@ def dataset_card(kind: str, fields: tuple[Field, ...], count: int, description: 
 
 
 def _described(fields: tuple[Field, ...], prefix: str = "") -> list[tuple[str, str]]:
-    names = {"string": "text", "int": "integer", "float": "number", "bool": "boolean", "strings": "list of texts"}
+    names = {
+        "string": "text",
+        "time": "timestamp (UTC)",
+        "int": "integer",
+        "float": "number",
+        "bool": "boolean",
+        "strings": "list of texts",
+    }
     out: list[tuple[str, str]] = []
     for field in fields:
         if field.type == "struct":

@@ -3,7 +3,9 @@ the JSONL and CSV writers, the Parquet schema and the redaction on the way out a
 format of a kind has the same fields in the same order.
 
 A field is a string (with the scope its text is redacted in: prose, command, code or output), a
-whole number, a number, a boolean, a list of strings, a struct of fields, or a list of structs.
+moment (ISO-8601 text in JSONL and CSV, a UTC timestamp column in Parquet and Hugging Face
+datasets), a whole number, a number, a boolean, a list of strings, a struct of fields, or a list of
+structs.
 """
 
 from __future__ import annotations
@@ -20,13 +22,18 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class Field:
     name: str
-    type: str  # string | int | float | bool | strings | struct | structs
+    type: str  # string | time | int | float | bool | strings | struct | structs
     scope: Scope = "prose"  # how a string (or each string of a list) is redacted
     fields: tuple[Field, ...] = ()  # struct, structs
 
 
 def text(name: str, scope: Scope = "prose") -> Field:
     return Field(name, "string", scope)
+
+
+def moment(name: str) -> Field:
+    """A point in time: UTC ISO-8601 text, a timestamp in columnar formats."""
+    return Field(name, "time")
 
 
 def whole(name: str) -> Field:
@@ -61,7 +68,7 @@ KINDS: dict[str, tuple[Field, ...]] = {
     "records": (
         text("type"),
         text("id"),
-        text("timestamp"),
+        moment("timestamp"),
         text("input"),
         text("output"),
         struct("context", texts("files"), texts("tools_used")),
@@ -73,7 +80,7 @@ KINDS: dict[str, tuple[Field, ...]] = {
         text("id"),
         text("session_id"),
         whole("chat"),
-        text("timestamp"),
+        moment("timestamp"),
         text("agent"),
         text("model"),
         text("project"),
@@ -96,8 +103,8 @@ KINDS: dict[str, tuple[Field, ...]] = {
         text("git_branch"),
         text("title"),
         text("first_prompt"),
-        text("started_at"),
-        text("ended_at"),
+        moment("started_at"),
+        moment("ended_at"),
         whole("prompts"),
         whole("tool_calls"),
         whole("tool_errors"),
@@ -144,12 +151,12 @@ KINDS: dict[str, tuple[Field, ...]] = {
         text("tier"),
         text("status"),
         text("first_seen"),
-        text("last_seen"),
+        moment("last_seen"),
     ),
     "commits": (
         text("id"),
         text("repository"),
-        text("timestamp"),
+        moment("timestamp"),
         whole("hour_of_day"),
         text("day_of_week"),
         text("branch"),
@@ -181,8 +188,8 @@ KINDS: dict[str, tuple[Field, ...]] = {
     ),
     "runs": (
         whole("id"),
-        text("started_at"),
-        text("ended_at"),
+        moment("started_at"),
+        moment("ended_at"),
         text("command", "command"),
         text("command_norm", "command"),
         text("program"),
@@ -219,7 +226,7 @@ def redact_row(fields: tuple[Field, ...], row: dict[str, Any]) -> tuple[dict[str
 def _value(field: Field, value: Any) -> tuple[Any, int]:
     if value is None:
         return None, 0
-    if field.type == "string":
+    if field.type in ("string", "time"):  # a moment is text read from a transcript: read too
         return redact(str(value), field.scope) if value else (value, 0)
     if field.type == "strings":
         total = 0
