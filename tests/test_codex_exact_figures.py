@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from lessonloop.capture.codex.injected import is_injected_event, is_injected_item
+from lessonloop.capture.codex.outcomes import outcome_of
 from tests.conftest import run_ingest
 from tests.test_codex_adapter import assert_counts_agree, event, item, line, rows, write
 
@@ -198,3 +199,17 @@ def test_totals_without_a_last_count_that_reset_count_from_zero(tmp_path: Path, 
     )
     assert usage == [(100 + 200 + 50 + 30, 100 + 10, 10 + 20 + 7 + 2)]
     assert_counts_agree(db_path, [tmp_path / "s"])
+
+
+# ----------------------------------------------------------------------------- failed calls
+
+
+def test_a_command_stopped_while_it_ran_is_interrupted_and_an_unavailable_tool_failed() -> None:
+    """Forms seen in codex/zo-qore that were stored as ok: codex-rs writes the wall time then
+    "aborted by user" for a command stopped while it ran, and answers a tool the current mode does
+    not offer with "TOOL is unavailable in MODE mode"."""
+    assert outcome_of("Wall time: 103.9 seconds\naborted by user").status == "interrupted"
+    assert outcome_of("Wall time: 1 second\naborted").status == "interrupted"
+    assert outcome_of("request_user_input is unavailable in Code mode").status == "error"
+    assert outcome_of("Exit code: 0\nWall time: 1 seconds\nOutput:\naborted by user").status == "ok"
+    assert outcome_of("the docs say it is unavailable in dark mode").status == "ok"

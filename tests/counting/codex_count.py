@@ -30,7 +30,8 @@ Format (openai/codex, codex-rs/protocol protocol.rs and models.rs, codex-rs/core
   patch_apply_end (success), mcp_tool_call_end, collab_*_end, or the call's *_output text; an
   output after an end event of its call is not read; turn_aborted interrupts calls still waiting.
   Failed: any outcome but ok. Output texts: "Exit code: N" / "Process exited with code N" (N != 0)
-  or JSON metadata.exit_code, "... rejected by user" (also followed by ": reason"), "aborted",
+  or JSON metadata.exit_code, "... rejected by user" (also followed by ": reason"), "aborted"
+  (also after a "Wall time: N seconds" line), "TOOL is unavailable in MODE mode",
   harness failures at the start ("apply_patch verification failed", "invalid hunk at line",
   "Failed to find context", "failed in sandbox", "write_stdin failed", ...). write_stdin's
   reported exit belongs to the exec_command whose session it polls.
@@ -176,6 +177,8 @@ def output_failed(output: Any) -> tuple[bool, int | None]:
         return True, code
     if head.startswith(("This action was rejected due to unacceptable risk", "aborted by user")):
         return True, code
+    if re.match(r"Wall time: [0-9.]+ seconds?\s*\n\s*aborted( by user)?\s*$", stripped):
+        return True, code  # stopped while it ran
     if code is None:
         match = EXIT.search(text[:1600])
         if match:
@@ -184,7 +187,8 @@ def output_failed(output: Any) -> tuple[bool, int | None]:
         return True, code
     if code is not None:
         return code != 0, code
-    return stripped.startswith(FAILURES), None
+    unavailable = re.match(r"[\w.:-]{1,80} is unavailable in [\w -]{1,40} mode\b", stripped) is not None
+    return stripped.startswith(FAILURES) or unavailable, None
 
 
 def count(paths: list[str]) -> dict[str, Any]:

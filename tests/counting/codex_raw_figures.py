@@ -17,7 +17,8 @@ reasoning). Rules:
   image_generation_call; the outcome of a call is its end event's (exec_command_end: exit code
   or status; patch_apply_end: success; mcp_tool_call_end: Err / isError) whatever the order, else
   its output's (JSON metadata.exit_code, "Exit code: N", "Process exited with code N", a leading
-  failure or rejection text, "aborted"); a call with neither when the turn is aborted is
+  failure or rejection text, "aborted" also after the "Wall time" line of a command stopped while
+  it ran, "TOOL is unavailable in MODE mode"); a call with neither when the turn is aborted is
   interrupted; write_stdin's reported exit belongs to the exec_command whose session it polls;
 - tokens: token_count events with info whose total_token_usage differs from the one before it;
   their last_token_usage (else the totals' growth, or the totals when one went down).
@@ -97,6 +98,15 @@ def _output_outcome(raw: Any) -> tuple[bool, int | None]:
             return True, None
         if isinstance(value.get("output"), str):
             text = value["output"]
+    lines = [line.strip() for line in text.strip().splitlines()]
+    if (
+        lines
+        and lines[-1] in ("aborted", "aborted by user")
+        and all(line.startswith("Wall time:") for line in lines[:-1])
+    ):
+        return True, None  # stopped (while it ran, when a wall time comes first)
+    if " is unavailable in " in (lines[0] if lines else "") and lines[0].endswith(" mode"):
+        return True, None  # a tool the harness does not offer in this mode
     found = EXIT_LINE.search(text)
     if found:
         return int(found.group(1)) != 0, int(found.group(1))
