@@ -213,3 +213,12 @@ def test_a_command_stopped_while_it_ran_is_interrupted_and_an_unavailable_tool_f
     assert outcome_of("request_user_input is unavailable in Code mode").status == "error"
     assert outcome_of("Exit code: 0\nWall time: 1 seconds\nOutput:\naborted by user").status == "ok"
     assert outcome_of("the docs say it is unavailable in dark mode").status == "ok"
+
+
+def test_a_command_the_exec_policy_refused_is_declined() -> None:
+    """ "`CMD` rejected: blocked by policy" (codex/zo-qore, Windows): stored as ok before."""
+    text = (
+        '`"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe" -Command "pwd"` rejected: blocked by policy'
+    )
+    assert outcome_of(text).status == "rejected"
+    assert outcome_of("`ls` is what I ran; it was rejected: no").status == "ok"

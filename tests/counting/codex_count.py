@@ -31,7 +31,8 @@ Format (openai/codex, codex-rs/protocol protocol.rs and models.rs, codex-rs/core
   output after an end event of its call is not read; turn_aborted interrupts calls still waiting.
   Failed: any outcome but ok. Output texts: "Exit code: N" / "Process exited with code N" (N != 0)
   or JSON metadata.exit_code, "... rejected by user" (also followed by ": reason"), "aborted"
-  (also after a "Wall time: N seconds" line), "TOOL is unavailable in MODE mode",
+  (also after a "Wall time: N seconds" line), "TOOL is unavailable in MODE mode", "`CMD` rejected:
+  REASON" (the exec policy),
   harness failures at the start ("apply_patch verification failed", "invalid hunk at line",
   "Failed to find context", "failed in sandbox", "write_stdin failed", ...). write_stdin's
   reported exit belongs to the exec_command whose session it polls.
@@ -177,6 +178,8 @@ def output_failed(output: Any) -> tuple[bool, int | None]:
         return True, code
     if head.startswith(("This action was rejected due to unacceptable risk", "aborted by user")):
         return True, code
+    if re.match(r"`.*` rejected: [^\n`]{1,200}$", stripped, re.S):
+        return True, code  # the exec policy refused it
     if re.match(r"Wall time: [0-9.]+ seconds?\s*\n\s*aborted( by user)?\s*$", stripped):
         return True, code  # stopped while it ran
     if code is None:

@@ -18,7 +18,8 @@ reasoning). Rules:
   or status; patch_apply_end: success; mcp_tool_call_end: Err / isError) whatever the order, else
   its output's (JSON metadata.exit_code, "Exit code: N", "Process exited with code N", a leading
   failure or rejection text, "aborted" also after the "Wall time" line of a command stopped while
-  it ran, "TOOL is unavailable in MODE mode"); a call with neither when the turn is aborted is
+  it ran, "TOOL is unavailable in MODE mode", "`CMD` rejected: REASON" of the exec policy); a call
+  with neither when the turn is aborted is
   interrupted; write_stdin's reported exit belongs to the exec_command whose session it polls;
 - tokens: token_count events with info whose total_token_usage differs from the one before it;
   their last_token_usage (else the totals' growth, or the totals when one went down).
@@ -98,6 +99,8 @@ def _output_outcome(raw: Any) -> tuple[bool, int | None]:
             return True, None
         if isinstance(value.get("output"), str):
             text = value["output"]
+    if text.startswith("`") and re.search(r"` rejected: [^`\n]+$", text.strip()):
+        return True, None  # the exec policy refused the command
     lines = [line.strip() for line in text.strip().splitlines()]
     if (
         lines

@@ -8,7 +8,9 @@ Where each shape comes from (codex-rs/core):
 - unified exec (`exec_command`, `write_stdin`) writes `Chunk ID`, `Wall time`, then
   `Process exited with code N` or `Process running with session ID N` (not finished yet);
 - a declined approval is `exec command rejected by user` / `patch rejected by user` (also with the
-  reason after a colon), the guardian's `This action was rejected due to unacceptable risk...`;
+  reason after a colon), the guardian's `This action was rejected due to unacceptable risk...`, a
+  command the exec policy refused: `` `CMD` rejected: blocked by policy `` (declined, as Codex's
+  own exec_command_end says);
 - a turn interrupted before a call's output is filled with `aborted` (`aborted by user`); a command
   stopped while it ran, with `Wall time: N seconds` then `aborted by user`;
 - a tool not offered in the current mode: `request_user_input is unavailable in Code mode`;
@@ -34,6 +36,9 @@ _REJECTED = ("exec command rejected by user", "patch rejected by user", "rejecte
 _REJECTED_WITH_REASON = tuple(f"{text}:" for text in _REJECTED)
 _REJECTED_CHARS = 400  # a rejection is the harness's short message, not a command's output
 _GUARDIAN = "This action was rejected due to unacceptable risk"
+# A command the exec policy (or the automatic approval review) refused: "`CMD` rejected: REASON"
+# (`blocked by policy`); Codex's own exec_command_end says `declined` for it.
+_POLICY_REJECTED = re.compile(r"^`.*` rejected: [^\n`]{1,200}$", re.S)
 _ABORTED = ("aborted", "aborted by user")
 # A command stopped while it ran: its time so far, then the abort (issue 26: these were ok).
 _ABORTED_AFTER = re.compile(r"^Wall time: [\d.]+ seconds?\s*\n\s*aborted(?: by user)?\s*$")
@@ -112,7 +117,7 @@ def outcome_of(raw_output: Any) -> Outcome:
             stripped = text.strip()
     lowered = stripped[:_HEAD_CHARS]
     rejected = lowered in _REJECTED or (len(stripped) < _REJECTED_CHARS and lowered.startswith(_REJECTED_WITH_REASON))
-    if rejected or lowered.startswith(_GUARDIAN):
+    if rejected or lowered.startswith(_GUARDIAN) or _POLICY_REJECTED.match(stripped):
         return Outcome("rejected", exit_code, text)
     if lowered in _ABORTED or lowered.startswith("aborted by user") or _ABORTED_AFTER.match(stripped):
         return Outcome("interrupted", exit_code, text)
