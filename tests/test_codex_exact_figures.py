@@ -222,3 +222,37 @@ def test_a_command_the_exec_policy_refused_is_declined() -> None:
     )
     assert outcome_of(text).status == "rejected"
     assert outcome_of("`ls` is what I ran; it was rejected: no").status == "ok"
+
+
+# ----------------------------------------------------------------------------- older stores
+
+
+def test_a_store_made_before_reads_its_codex_rollouts_again(tmp_path: Path, db_path: Path) -> None:
+    """m029_codex_reread: a store an older lessonloop filled (a prompt stored twice, as it did)
+    has its Codex rollouts read again at the next ingest, and then holds what a new store holds."""
+    from lessonloop.store.connection import open_store
+
+    lines = [
+        _meta(CHILD, _at(0)),
+        _user("fix the bug"),
+        event({"type": "user_message", "message": "fix the bug"}, _at(1)),
+        *_shell("c1", 1, _at(2)),
+    ]
+    write(tmp_path / "s" / f"rollout-2025-12-02T10-00-00-{CHILD}.jsonl", lines)
+    run_ingest(db_path, tmp_path / "s")
+    conn = open_store(db_path)
+    try:
+        conn.execute(
+            "INSERT INTO messages (session_id, uuid, seq, ts, role, kind, text, source_file_id)"
+            " SELECT session_id, session_id || ':2', 2, ts, 'user', 'prompt', text, source_file_id"
+            " FROM messages WHERE kind = 'prompt'"
+        )
+        conn.execute("DELETE FROM _migrations WHERE name = 'm029_codex_reread'")
+        conn.commit()
+    finally:
+        conn.close()
+    assert rows(db_path, "SELECT count(*) FROM messages WHERE kind = 'prompt'") == [(2,)]
+    summary = run_ingest(db_path, tmp_path / "s")  # opens the store: m029 marks the file
+    assert summary.files_replaced == 1
+    assert rows(db_path, "SELECT count(*) FROM messages WHERE kind = 'prompt'") == [(1,)]
+    assert rows(db_path, "SELECT id, status FROM tool_calls") == [("c1", "error")]
