@@ -272,3 +272,26 @@ def test_the_cli_reads_the_go_database_and_says_nothing_is_wrong(tmp_path: Path)
     assert done.returncode == 0, done.stderr
     assert "not an OpenCode database" not in done.stdout + done.stderr
     assert _rows(store, "SELECT count(*) FROM sessions WHERE agent = 'opencode'") == [(2,)]
+
+
+def test_messages_of_one_second_keep_the_tables_order(tmp_path: Path, db_path: Path) -> None:
+    """The Go OpenCode stores whole seconds and random ids: a prompt and its reply written in the
+    same second are read in the order of the table, not of their ids."""
+    source = tmp_path / "app" / ".opencode" / "opencode.db"
+    source.parent.mkdir(parents=True)
+    conn = sqlite3.connect(source)
+    conn.executescript(GO_SCHEMA)
+    conn.execute("INSERT INTO sessions (id, title, updated_at, created_at) VALUES ('s', 't', 100, 100)")
+    rows = [
+        ("zz-prompt", "user", _parts(("text", {"text": "first"}))),
+        ("aa-reply", "assistant", _parts(("text", {"text": "second"}))),
+        ("mm-prompt", "user", _parts(("text", {"text": "third"}))),
+    ]
+    conn.executemany(
+        "INSERT INTO messages (id, session_id, role, parts, created_at, updated_at) VALUES (?, 's', ?, ?, 100, 100)",
+        rows,
+    )
+    conn.commit()
+    conn.close()
+    run_ingest(db_path, source)
+    assert _rows(db_path, "SELECT text FROM messages ORDER BY seq") == [("first",), ("second",), ("third",)]

@@ -136,7 +136,12 @@ def _raw_session(snapshot: _Snapshot, session_id: str) -> RawSession:
     messages: list[tuple[str, str, Any, list[dict[str, Any]], int | None]] = []
     results: dict[str, dict[str, Any]] = {}
     query = "SELECT id, role, model, parts, created_at FROM messages WHERE session_id = ? ORDER BY created_at, rowid"
-    for message_id, role, model, data, at in conn.execute(query, (session_id,)):
+    last_ms = -1
+    for message_id, role, model, data, created_at in conn.execute(query, (session_id,)):
+        # Times of whole seconds: messages of one second keep the table's order, a millisecond apart.
+        at = _ms(created_at)
+        if at is not None:
+            at = last_ms = max(at, last_ms + 1)
         parts = _parts(f"{source} message {message_id}", data, raw.problems)
         if role == "tool":
             for part in parts:
@@ -145,7 +150,7 @@ def _raw_session(snapshot: _Snapshot, session_id: str) -> RawSession:
                 if part["type"] == "tool_result" and isinstance(call_id, str):
                     results[call_id] = result
             continue
-        messages.append((str(message_id), str(role), model, parts, _ms(at)))
+        messages.append((str(message_id), str(role), model, parts, at))
     for message_id, role, model, parts, at in messages:
         if role not in ("user", "assistant"):
             continue  # system messages: the Go OpenCode's own
