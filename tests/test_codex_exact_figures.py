@@ -215,13 +215,25 @@ def test_a_command_stopped_while_it_ran_is_interrupted_and_an_unavailable_tool_f
     assert outcome_of("the docs say it is unavailable in dark mode").status == "ok"
 
 
-def test_a_command_the_exec_policy_refused_is_declined() -> None:
-    """ "`CMD` rejected: blocked by policy" (codex/zo-qore, Windows): stored as ok before."""
+def test_a_command_the_exec_policy_refused_or_a_powershell_error_record_is_an_error() -> None:
+    """Forms of codex/zo-qore stored as ok before (its labels, tests/data/labels, count them as
+    failed calls): "`CMD` rejected: blocked by policy" (no person declined it: the agent ran what
+    the policy forbids) and PowerShell's error record in an output whose exit code is 0."""
     text = (
         '`"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe" -Command "pwd"` rejected: blocked by policy'
     )
-    assert outcome_of(text).status == "rejected"
+    assert outcome_of(text).status == "error"
     assert outcome_of("`ls` is what I ran; it was rejected: no").status == "ok"
+    record = (
+        "Exit code: 0\r\nWall time: 1.4 seconds\r\nOutput:\r\n"
+        "Set-Location : A positional parameter cannot be found that accepts argument 'g:\\w'.\r\n"
+        "At line:1 char:1\r\n+ cd /d g:\\w; ls\r\n+ ~~~~~~~~~~~~~~~~\r\n"
+        "    + CategoryInfo          : InvalidArgument: (:) [Set-Location], ParameterBindingException\r\n"
+        "    + FullyQualifiedErrorId : PositionalParameterNotFound,Microsoft.PowerShell.Commands.SetLocationCommand\r\n"
+    )
+    found = outcome_of(record)
+    assert (found.status, found.exit_code) == ("error", 0)
+    assert outcome_of("Exit code: 0\nOutput:\nthe docs mention + CategoryInfo : once").status == "ok"
 
 
 # ----------------------------------------------------------------------------- older stores

@@ -32,7 +32,7 @@ Format (openai/codex, codex-rs/protocol protocol.rs and models.rs, codex-rs/core
   Failed: any outcome but ok. Output texts: "Exit code: N" / "Process exited with code N" (N != 0)
   or JSON metadata.exit_code, "... rejected by user" (also followed by ": reason"), "aborted"
   (also after a "Wall time: N seconds" line), "TOOL is unavailable in MODE mode", "`CMD` rejected:
-  REASON" (the exec policy),
+  REASON" (the exec policy), PowerShell's error record (also with exit code 0),
   harness failures at the start ("apply_patch verification failed", "invalid hunk at line",
   "Failed to find context", "failed in sandbox", "write_stdin failed", ...). write_stdin's
   reported exit belongs to the exec_command whose session it polls.
@@ -188,6 +188,9 @@ def output_failed(output: Any) -> tuple[bool, int | None]:
             code = int(match.group(1) or match.group(2))
     if isinstance(output, dict) and output.get("success") is False:
         return True, code
+    record = re.search(r"^ *\+ CategoryInfo *: [^\n]*\r?\n *\+ FullyQualifiedErrorId *: ", text, re.M) is not None
+    if record:
+        return True, code  # PowerShell's error record: a cmdlet failed, whatever the exit code
     if code is not None:
         return code != 0, code
     unavailable = re.match(r"[\w.:-]{1,80} is unavailable in [\w -]{1,40} mode\b", stripped) is not None

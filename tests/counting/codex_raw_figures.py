@@ -18,8 +18,9 @@ reasoning). Rules:
   or status; patch_apply_end: success; mcp_tool_call_end: Err / isError) whatever the order, else
   its output's (JSON metadata.exit_code, "Exit code: N", "Process exited with code N", a leading
   failure or rejection text, "aborted" also after the "Wall time" line of a command stopped while
-  it ran, "TOOL is unavailable in MODE mode", "`CMD` rejected: REASON" of the exec policy); a call
-  with neither when the turn is aborted is
+  it ran, "TOOL is unavailable in MODE mode", "`CMD` rejected: REASON" of the exec policy,
+  PowerShell's error record "+ CategoryInfo" / "+ FullyQualifiedErrorId" even with exit code 0);
+  a call with neither when the turn is aborted is
   interrupted; write_stdin's reported exit belongs to the exec_command whose session it polls;
 - tokens: token_count events with info whose total_token_usage differs from the one before it;
   their last_token_usage (else the totals' growth, or the totals when one went down).
@@ -27,6 +28,7 @@ reasoning). Rules:
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -94,7 +96,8 @@ def _output_outcome(raw: Any) -> tuple[bool, int | None]:
         metadata = value.get("metadata")
         code = metadata.get("exit_code") if isinstance(metadata, dict) else None
         if isinstance(code, int):
-            return code != 0, code
+            inner = value.get("output")
+            return code != 0 or _error_record(inner if isinstance(inner, str) else text), code
         if value.get("success") is False:
             return True, None
         if isinstance(value.get("output"), str):
@@ -111,9 +114,19 @@ def _output_outcome(raw: Any) -> tuple[bool, int | None]:
     if " is unavailable in " in (lines[0] if lines else "") and lines[0].endswith(" mode"):
         return True, None  # a tool the harness does not offer in this mode
     found = EXIT_LINE.search(text)
-    if found:
-        return int(found.group(1)) != 0, int(found.group(1))
-    return text.lstrip().startswith(FAILS), None
+    code = int(found.group(1)) if found else None
+    record = _error_record(text)
+    if code is not None:
+        return code != 0 or record, code
+    return text.lstrip().startswith(FAILS) or record, None
+
+
+def _error_record(text: str) -> bool:
+    """PowerShell's error record (a cmdlet failed, the command may still exit 0)."""
+    flat = [line.strip() for line in text.replace("\r", "").split("\n")]
+    return any(
+        a.startswith("+ CategoryInfo") and b.startswith("+ FullyQualifiedErrorId") for a, b in itertools.pairwise(flat)
+    )
 
 
 def figures(path: str) -> tuple[str, dict[str, int]]:

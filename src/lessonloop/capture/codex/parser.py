@@ -28,7 +28,7 @@ from lessonloop import json_codec, records
 from lessonloop.capture.adapters import PendingCall, Unit, UnreadableUnit
 from lessonloop.capture.codex import AGENT, compressed, patches
 from lessonloop.capture.codex.injected import is_injected_event, is_injected_item
-from lessonloop.capture.codex.outcomes import Outcome, outcome_of, output_text
+from lessonloop.capture.codex.outcomes import Outcome, outcome_of, output_text, policy_refused, powershell_error
 from lessonloop.capture.codex.tools import kind_of, shell_command_of
 from lessonloop.capture.parsing import (
     ERROR_TEXT_CHARS,
@@ -848,9 +848,9 @@ class CodexParser:
         code = event.get("exit_code")
         exit_code = code if isinstance(code, int) and not isinstance(code, bool) else None
         status = event.get("status")
-        if status == "declined":
+        if status == "declined" and not policy_refused(output):
             outcome = Outcome("rejected", exit_code, output)
-        elif status == "failed" or (exit_code is not None and exit_code != 0):
+        elif status in ("failed", "declined") or (exit_code is not None and exit_code != 0) or powershell_error(output):
             outcome = Outcome("error", exit_code, output)
         else:
             outcome = Outcome("ok", exit_code, output)
