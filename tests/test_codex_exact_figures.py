@@ -102,6 +102,25 @@ def test_prompts_are_what_the_person_typed(tmp_path: Path, db_path: Path) -> Non
     assert_counts_agree(db_path, [tmp_path / "s"])
 
 
+def test_paginated_rollouts_count_their_typed_user_items_only(tmp_path: Path, db_path: Path) -> None:
+    """ "Paginated" history mode keeps prompts only as item_completed UserMessage items: the same
+    forms of injected context are no prompts there either."""
+
+    def user_item(text: str, ts: str) -> str:
+        turn_item = {"type": "UserMessage", "id": "u", "content": [{"type": "text", "text": text}]}
+        return event({"type": "item_completed", "thread_id": CHILD, "turn_id": "t", "item": turn_item}, ts)
+
+    lines = [
+        _meta(CHILD, _at(0)),
+        user_item("<environment_context>\n  <cwd>/work/proj</cwd>\n</environment_context>", _at(1)),
+        user_item("rename the module", _at(2)),
+    ]
+    write(tmp_path / "s" / f"rollout-2025-12-02T10-00-00-{CHILD}.jsonl", lines)
+    run_ingest(db_path, tmp_path / "s")
+    assert rows(db_path, "SELECT text FROM messages WHERE kind = 'prompt'") == [("rename the module",)]
+    assert_counts_agree(db_path, [tmp_path / "s"])
+
+
 def test_a_rollout_without_the_envelope_keeps_its_user_items_as_prompts(tmp_path: Path, db_path: Path) -> None:
     lines = [
         json.dumps({"id": CHILD, "timestamp": "2025-07-01T10:00:00Z", "instructions": None}),

@@ -306,7 +306,8 @@ def count(paths: list[str]) -> dict[str, Any]:
                         if isinstance(turn_item, dict) and turn_item.get("type") == "UserMessage":
                             parts = turn_item.get("content") if isinstance(turn_item.get("content"), list) else []
                             texts = [p.get("text") for p in parts if isinstance(p, dict) and p.get("type") == "text"]
-                            if "".join(t for t in texts if isinstance(t, str)).strip():
+                            joined = "\n".join(t for t in texts if isinstance(t, str))
+                            if joined.strip() and not injected_event(joined, None):
                                 prompts += 1
                     elif ptype == "token_count":
                         info = payload.get("info")

@@ -175,10 +175,10 @@ def figures(path: str) -> tuple[str, dict[str, int]]:
                     turn_item = payload.get("item")
                     if isinstance(turn_item, dict) and turn_item.get("type") == "UserMessage":
                         parts = turn_item.get("content") if isinstance(turn_item.get("content"), list) else []
-                        if any(
-                            isinstance(p, dict) and p.get("type") == "text" and str(p.get("text", "")).strip()
-                            for p in parts
-                        ):
+                        typed = "\n".join(
+                            str(p.get("text", "")) for p in parts if isinstance(p, dict) and p.get("type") == "text"
+                        )
+                        if typed.strip() and not TAGS.match(typed):
                             fallback_prompts += 1
                 elif ptype == "token_count":
                     info = payload.get("info")

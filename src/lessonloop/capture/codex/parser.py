@@ -787,7 +787,7 @@ class CodexParser:
             for part in parts
             if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str)
         )
-        if text.strip():
+        if text.strip() and not is_injected_event(text):
             self._message(lineno, ts, "user", "prompt", text)
 
     def _on_token_count(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
