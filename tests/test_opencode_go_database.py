@@ -75,8 +75,11 @@ def _call(call_id: str, name: str, arguments: dict[str, Any]) -> tuple[str, dict
     return "tool_call", data
 
 
-def _result(call_id: str, name: str, content: str, *, error: bool = False) -> tuple[str, dict[str, Any]]:
-    data = {"tool_call_id": call_id, "name": name, "content": content, "metadata": "", "is_error": error}
+def _result(
+    call_id: str, name: str, content: str, *, error: bool = False, metadata: dict[str, Any] | None = None
+) -> tuple[str, dict[str, Any]]:
+    meta = json.dumps(metadata) if metadata is not None else ""
+    data = {"tool_call_id": call_id, "name": name, "content": content, "metadata": meta, "is_error": error}
     return "tool_result", data
 
 
@@ -120,6 +123,7 @@ def make_go_database(path: Path) -> Path:
                     "toolu_01Bash",
                     "bash",
                     "--- FAIL: TestAdd\nFAIL\nexit status 1\nExit code 1\n\n<cwd>/work/app</cwd>",
+                    metadata={"start_time": (t0 + 2) * 1000 + 100, "end_time": (t0 + 2) * 1000 + 2600},
                 ),
                 _result("toolu_01View", "view", "<file>\n     1|package main\n</file>"),
             ),
@@ -148,7 +152,16 @@ def make_go_database(path: Path) -> Path:
             SESSION,
             "tool",
             _parts(
-                _result("toolu_01Edit", "edit", "<result>\nContent replaced in file: /work/app/add.go\n</result>"),
+                _result(
+                    "toolu_01Edit",
+                    "edit",
+                    "<result>\nContent replaced in file: /work/app/add.go\n</result>",
+                    metadata={
+                        "diff": "--- a/work/app/add.go\n+++ b/work/app/add.go\n@@ -3 +3 @@\n-\treturn a - b\n+\treturn a + b\n",
+                        "additions": 1,
+                        "removals": 1,
+                    },
+                ),
                 _result("toolu_01Rm", "bash", "Permission denied", error=True),
                 _result(TASK, "agent", "add_test.go"),
             ),
@@ -227,17 +240,21 @@ def test_a_go_opencode_database_is_read(tmp_path: Path, db_path: Path) -> None:
     assert prompts == [(SESSION, "make the tests pass"), (TASK, "find the tests"), (SESSION, "run them again")]
     assert _rows(db_path, "SELECT count(*) FROM messages WHERE kind = 'interrupt'") == [(1,)]
     calls = _rows(
-        db_path, "SELECT id, tool, kind, command, target_path, status, exit_code FROM tool_calls ORDER BY ts, id"
+        db_path,
+        "SELECT id, tool, kind, command, target_path, status, exit_code FROM tool_calls ORDER BY session_id, seq",
     )
     assert calls == [
         ("toolu_01Bash", "bash", "shell", "go test ./...", None, "error", 1),
         ("toolu_01View", "view", "read", None, "/work/app/main.go", "ok", None),
-        (TASK, "agent", "subagent", None, None, "ok", None),
         ("toolu_01Edit", "edit", "edit", None, "/work/app/add.go", "ok", None),
         ("toolu_01Rm", "bash", "shell", "rm -rf /work/app/vendor", None, "rejected", None),
-        ("toolu_01Glob", "glob", "search", None, None, "ok", None),
+        (TASK, "agent", "subagent", None, None, "ok", None),
         ("toolu_01Again", "bash", "shell", "go test ./...", None, "interrupted", None),
+        ("toolu_01Glob", "glob", "search", None, None, "ok", None),  # in the agent tool's session
     ]
+    edit = _rows(db_path, "SELECT diff, lines_added, lines_removed FROM tool_calls WHERE id = 'toolu_01Edit'")
+    assert edit == [("@@ -3 +3 @@\n-\treturn a - b\n+\treturn a + b", 1, 1)]
+    assert _rows(db_path, "SELECT duration_ms FROM tool_calls WHERE id = 'toolu_01Bash'") == [(2500,)]
     # The session's token columns hold the last response's context, not a total: none stored.
     assert _rows(db_path, "SELECT count(*) FROM token_usage") == [(0,)]
 

@@ -14,7 +14,8 @@ Times are Unix seconds (milliseconds in later versions: told apart by size).
 
 Parts (internal/message/content.go): text {text}, reasoning {thinking}, image_url, binary,
 tool_call {id, name, input: the arguments as JSON text, type, finished}, tool_result
-{tool_call_id, name, content, metadata, is_error} (in a message of role tool after the call),
+{tool_call_id, name, content, metadata: JSON text (edit and write: the applied diff; bash: start
+and end times), is_error} (in a message of role tool after the call),
 finish {reason: end_turn | max_tokens | tool_use | canceled | error | permission_denied, time}.
 A bash result ends with "Exit code N" when the command failed and says "Command was aborted
 before completion" when it was stopped; a call the person refused is "Permission denied", one
@@ -204,7 +205,10 @@ def _tool_part(part_id: str, call: dict[str, Any], results: dict[str, dict[str, 
     if result is not None:
         found = result.get("content")
         content = found if isinstance(found, str) else ""
-        metadata: dict[str, Any] = {}
+        metadata = _metadata(result.get("metadata"))
+        start, end = metadata.get("start_time"), metadata.get("end_time")
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+            state["time"] = {"start": start, "end": end}  # bash reports when it ran (Unix ms)
         codes = _EXIT.findall(content)
         if codes:
             metadata["exit"] = int(codes[-1])
@@ -216,3 +220,15 @@ def _tool_part(part_id: str, call: dict[str, Any], results: dict[str, dict[str, 
         else:
             state.update(status="completed", output=content, metadata=metadata)
     return {"id": part_id, "type": "tool", "tool": name, "callID": call_id, "state": state}
+
+
+def _metadata(value: Any) -> dict[str, Any]:
+    """A tool result's metadata (JSON text: edit and write report {"diff", "additions",
+    "removals"}, bash {"start_time", "end_time"}); {} when it is none."""
+    if not isinstance(value, str) or not value.strip():
+        return {}
+    try:
+        found = json_codec.loads(value)
+    except (json_codec.JSONDecodeError, ValueError):
+        return {}
+    return {k: v for k, v in found.items() if k not in ("exit", "interrupted")} if isinstance(found, dict) else {}
