@@ -24,7 +24,7 @@ _MAGIC = (
 # What go_database.py reads of the Go OpenCode's tables (its migration 20250424200609_initial.sql).
 GO_TABLES = {
     "sessions": {"id", "parent_session_id", "title", "created_at", "updated_at"},
-    "messages": {"id", "session_id", "role", "parts", "created_at"},
+    "messages": {"id", "session_id", "role", "parts", "created_at", "updated_at"},
 }
 
 
