@@ -62,8 +62,9 @@ CASES: dict[str, tuple[Callable[[Path], Path], str, str]] = {
     "another program's": (lambda p: _sqlite(p / "opencode.db", "CREATE TABLE notes (id, body);"), "not-opencode-db",
                           "another program's SQLite database (none of OpenCode's tables session, message, part; its "
                           "tables: notes)"),
-    "Go OpenCode": (lambda p: _sqlite(p / ".opencode" / "opencode.db", GO_OPENCODE), "not-opencode-db",
-                    "the database of the older OpenCode written in Go (opencode-ai/opencode, continued as Crush"),
+    "Go OpenCode without its messages table": (
+        lambda p: _sqlite(p / ".opencode" / "opencode.db", GO_OPENCODE.replace("CREATE TABLE messages", "CREATE TABLE m")),
+        "not-opencode-db", "the database of the older OpenCode written in Go (opencode-ai/opencode, continued as Crush"),
     "a channel's, gzipped": (lambda p: _gzipped(p / "opencode-beta.db"), "unreadable-file",
                              "not a SQLite database (gzip-compressed data"),
 }  # fmt: skip
@@ -88,11 +89,12 @@ def test_a_file_opencode_did_not_write_is_said_counted_and_exits_1(tmp_path: Pat
     assert data["files"]["failed"] == 1 and data["sessions"] == 0
 
 
-def test_a_folder_holding_only_such_a_file_exits_1_too(tmp_path: Path) -> None:
-    path = _sqlite(tmp_path / "project" / ".opencode" / "opencode.db", GO_OPENCODE)
+def test_a_folder_holding_the_go_opencode_database_reads_it(tmp_path: Path) -> None:
+    """The Go OpenCode's database is read (issue 26; tests/test_opencode_go_database.py), no problem."""
+    _sqlite(tmp_path / "project" / ".opencode" / "opencode.db", GO_OPENCODE)
     exit_code, data = _ingest(tmp_path, tmp_path / "project")
-    assert exit_code == 1
-    assert [p["path"] for p in data["problems"]] == [str(path)]
+    assert exit_code == 0
+    assert data["problems"] == [] and data["sessions"] == 1
 
 
 def test_beside_a_readable_database_it_is_a_problem_and_the_rest_is_stored(tmp_path: Path) -> None:
@@ -106,9 +108,9 @@ def test_beside_a_readable_database_it_is_a_problem_and_the_rest_is_stored(tmp_p
     assert data["files"]["failed"] == 1 and data["sessions"] == 1
 
 
-def test_a_sqlite_file_of_another_name_named_explicitly_is_said_not_read_as_lines(tmp_path: Path) -> None:
+def test_a_sqlite_file_of_another_name_named_explicitly_is_read_as_a_database(tmp_path: Path) -> None:
     crush = _sqlite(tmp_path / ".crush" / "crush.db", GO_OPENCODE)
     exit_code, data = _ingest(tmp_path, crush)
-    assert exit_code == 1
-    assert [p["code"] for p in data["problems"]] == ["not-opencode-db"]  # no "invalid-utf8" line by line
-    assert "older OpenCode written in Go" in data["problems"][0]["detail"]
+    assert exit_code == 0
+    assert data["problems"] == []  # no "invalid-utf8" line by line
+    assert data["sessions"] == 1

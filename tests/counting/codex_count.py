@@ -15,10 +15,13 @@ Format (openai/codex, codex-rs/protocol protocol.rs and models.rs, codex-rs/core
   other session_meta's id as parent. Sessions: the main rollouts and the parents forks name (a
   sub-agent is not a session of its own).
 - turn_context {model}: the model of the token counts after it.
-- prompts: event_msg user_message; response_item user messages only in rollouts with no event_msg
-  before them, and not the injected ones (starting with "<" or "# AGENTS.md instructions");
-  event_msg item_completed whose item is {"type": "UserMessage", content: [{"type": "text"}]}
-  ("paginated" history mode) while no user_message event was seen in the rollout.
+- prompts: event_msg user_message, except what Codex injected (a leading <environment_context>,
+  <user_instructions>, <turn_aborted>, ... tag, "# AGENTS.md instructions for", or an event `kind`
+  user_instructions / environment_context); response_item user messages only in rollouts without
+  the envelope (before August 2025: they repeat the user_message event in the others), and not the
+  injected ones (a leading <tag> or "# AGENTS.md instructions"); event_msg item_completed whose
+  item is {"type": "UserMessage", content: [{"type": "text"}]} ("paginated" history mode) while no
+  user_message event was seen in the rollout.
 - calls: response_item function_call (name, namespace prefix), custom_tool_call, local_shell_call
   (tool "local_shell"), web_search_call (tool "web_search", failed when status failed/incomplete),
   tool_search_call (tool "tool_search"; settled by the tool_search_output of its call_id, or at once
@@ -27,12 +30,15 @@ Format (openai/codex, codex-rs/protocol protocol.rs and models.rs, codex-rs/core
   patch_apply_end (success), mcp_tool_call_end, collab_*_end, or the call's *_output text; an
   output after an end event of its call is not read; turn_aborted interrupts calls still waiting.
   Failed: any outcome but ok. Output texts: "Exit code: N" / "Process exited with code N" (N != 0)
-  or JSON metadata.exit_code, "... rejected by user" (also followed by ": reason"), "aborted",
+  or JSON metadata.exit_code, "... rejected by user" (also followed by ": reason"), "aborted"
+  (also after a "Wall time: N seconds" line), "TOOL is unavailable in MODE mode", "`CMD` rejected:
+  REASON" (the exec policy), PowerShell's error record (also with exit code 0),
   harness failures at the start ("apply_patch verification failed", "invalid hunk at line",
   "Failed to find context", "failed in sandbox", "write_stdin failed", ...). write_stdin's
   reported exit belongs to the exec_command whose session it polls.
 - tokens: event_msg token_count with info; repeated when info.total_token_usage equals the last
-  totals (skipped); else last_token_usage (or the growth of the totals): input = input - cached,
+  totals (skipped); else last_token_usage (or the growth of the totals; all of them when one went
+  down: a reset): input = input - cached,
   cache_read = cached, output = output (reasoning included), reasoning = reasoning_output_tokens.
 
 Usage: python codex_count.py FILE_OR_FOLDER... (prints JSON)
@@ -69,6 +75,22 @@ FAILURES = (
     "unsupported custom tool call",
     "Exec command failed",
 )
+# What Codex writes in the person's place (codex-rs contextual_user_message.rs): never a prompt.
+INJECTED = re.compile(
+    r"\s*<(environment_context|user_instructions|turn_aborted|user_shell_command|subagent_notification|subagents"
+    r"|skill|collaboration_mode|permissions instructions|personality_spec|realtime_conversation|tool_context"
+    r"|reasoning_context|pinned_notes|model_switch|apps_instructions|hook_prompt)[\s>]",
+    re.I,
+)
+HEADINGS = ("# AGENTS.md instructions", "# Instructions for ")
+
+
+def injected_event(text: str, kind: Any) -> bool:
+    if isinstance(kind, str) and kind.lower() in ("user_instructions", "environment_context"):
+        return True
+    return INJECTED.match(text) is not None or text.lstrip().startswith(HEADINGS)
+
+
 FIELDS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens", "total_tokens")
 
 
@@ -156,15 +178,23 @@ def output_failed(output: Any) -> tuple[bool, int | None]:
         return True, code
     if head.startswith(("This action was rejected due to unacceptable risk", "aborted by user")):
         return True, code
+    if re.match(r"`.*` rejected: [^\n`]{1,200}$", stripped, re.S):
+        return True, code  # the exec policy refused it
+    if re.match(r"Wall time: [0-9.]+ seconds?\s*\n\s*aborted( by user)?\s*$", stripped):
+        return True, code  # stopped while it ran
     if code is None:
         match = EXIT.search(text[:1600])
         if match:
             code = int(match.group(1) or match.group(2))
     if isinstance(output, dict) and output.get("success") is False:
         return True, code
+    record = re.search(r"^ *\+ CategoryInfo *: [^\n]*\r?\n *\+ FullyQualifiedErrorId *: ", text, re.M) is not None
+    if record:
+        return True, code  # PowerShell's error record: a cmdlet failed, whatever the exit code
     if code is not None:
         return code != 0, code
-    return stripped.startswith(FAILURES), None
+    unavailable = re.match(r"[\w.:-]{1,80} is unavailable in [\w -]{1,40} mode\b", stripped) is not None
+    return stripped.startswith(FAILURES) or unavailable, None
 
 
 def count(paths: list[str]) -> dict[str, Any]:
@@ -180,7 +210,7 @@ def count(paths: list[str]) -> dict[str, Any]:
         parent_named = False
         replay = False
         last_ms = None
-        events = False
+        envelope = False
         user_events = False
         model = None
         totals: list[int] | None = None
@@ -202,6 +232,8 @@ def count(paths: list[str]) -> dict[str, Any]:
                     kind, payload = "session_meta", rec
                 elif "payload" not in rec and isinstance(kind, str):
                     kind, payload = "response_item", rec
+                elif "payload" in rec and isinstance(payload, dict):
+                    envelope = True
                 if not isinstance(payload, dict):
                     continue
                 if kind == "session_meta":
@@ -238,8 +270,10 @@ def count(paths: list[str]) -> dict[str, Any]:
                         now is not None
                         and last_ms is not None
                         and fork_ms is not None
-                        and last_ms >= fork_ms - 1000
-                        and now - last_ms >= 2000
+                        and (
+                            (last_ms >= fork_ms - 1000 and now - last_ms >= 2000)
+                            or (last_ms < fork_ms - 1000 and now >= fork_ms)
+                        )
                     )
                     last_ms = now if now is not None else last_ms
                     if paused:
@@ -262,16 +296,18 @@ def count(paths: list[str]) -> dict[str, Any]:
                     if isinstance(payload.get("model"), str) and payload["model"]:
                         model = payload["model"]
                 elif kind == "event_msg":
-                    events = True
                     if ptype == "user_message":
-                        prompts += 1
                         user_events = True
+                        message = payload.get("message")
+                        if not (isinstance(message, str) and injected_event(message, payload.get("kind"))):
+                            prompts += 1
                     elif ptype == "item_completed" and not user_events:
                         turn_item = payload.get("item")
                         if isinstance(turn_item, dict) and turn_item.get("type") == "UserMessage":
                             parts = turn_item.get("content") if isinstance(turn_item.get("content"), list) else []
                             texts = [p.get("text") for p in parts if isinstance(p, dict) and p.get("type") == "text"]
-                            if "".join(t for t in texts if isinstance(t, str)).strip():
+                            joined = "\n".join(t for t in texts if isinstance(t, str))
+                            if joined.strip() and not injected_event(joined, None):
                                 prompts += 1
                     elif ptype == "token_count":
                         info = payload.get("info")
@@ -289,7 +325,11 @@ def count(paths: list[str]) -> dict[str, Any]:
                         if isinstance(last, dict):
                             use = [as_int(last.get(f)) for f in FIELDS]
                         elif isinstance(total, dict):
-                            use = [max(0, v - (previous[i] if previous else 0)) for i, v in enumerate(totals or [])]
+                            now_totals = totals or []
+                            if previous is None or any(v < p for v, p in zip(now_totals, previous, strict=True)):
+                                use = list(now_totals)  # the first totals, or totals reset to 0 and grown again
+                            else:
+                                use = [v - p for v, p in zip(now_totals, previous, strict=True)]
                         else:
                             continue
                         row = tokens.setdefault(
@@ -335,10 +375,12 @@ def count(paths: list[str]) -> dict[str, Any]:
                         if waiting.pop(call_id, None) is not None:
                             done.add(call_id)
                 elif kind == "response_item":
-                    if ptype == "message" and payload.get("role") == "user" and not events:
+                    if ptype == "message" and payload.get("role") == "user" and not envelope:
                         content = payload.get("content")
                         text = content if isinstance(content, str) else text_of(content)
-                        if not text.lstrip().startswith(("<", "# AGENTS.md instructions", "# Instructions for ")):
+                        if not re.match(r"\s*<[A-Za-z_][\w .-]{0,60}>", text) and not text.lstrip().startswith(
+                            HEADINGS
+                        ):
                             prompts += 1
                     elif ptype in ("function_call", "custom_tool_call", "local_shell_call"):
                         call_id = payload.get("call_id") or (payload.get("id") if ptype == "local_shell_call" else None)

@@ -1295,3 +1295,15 @@ def m027_team_token_out_of_store(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE team_config SET token = '' WHERE id = 1")
     finally:
         conn.execute(f"PRAGMA secure_delete = {int(before)}")
+
+
+@migration
+def m029_codex_reread(conn: sqlite3.Connection) -> None:
+    """Codex rollouts read again from the start at the next ingest (issue 26): stores made before
+    hold a second prompt for each first prompt whose user-role item came before its user_message
+    event, forks whose replay kept the parent's times with 0 calls and 0 tokens, and calls stopped
+    while they ran, refused by the exec policy or not offered in the mode as ok. The reread mark
+    (m001) rebuilds each file's records as this version reads them; nothing else changes."""
+    conn.execute(
+        "UPDATE source_files SET reread = 1 WHERE format IN ('codex-rollout', 'codex-rollout-zst', 'codex-rollout-json')"
+    )

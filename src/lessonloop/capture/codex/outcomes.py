@@ -9,7 +9,12 @@ Where each shape comes from (codex-rs/core):
   `Process exited with code N` or `Process running with session ID N` (not finished yet);
 - a declined approval is `exec command rejected by user` / `patch rejected by user` (also with the
   reason after a colon), the guardian's `This action was rejected due to unacceptable risk...`;
-- a turn interrupted before a call's output is filled with `aborted` (`aborted by user`);
+- a command the exec policy refused: `` `CMD` rejected: blocked by policy `` (an error: no person
+  declined it, the agent ran what is forbidden); PowerShell's error record (`+ CategoryInfo :`,
+  `+ FullyQualifiedErrorId :`) in an output whose exit code is 0 (an error: a cmdlet failed);
+- a turn interrupted before a call's output is filled with `aborted` (`aborted by user`); a command
+  stopped while it ran, with `Wall time: N seconds` then `aborted by user`;
+- a tool not offered in the current mode: `request_user_input is unavailable in Code mode`;
 - failures of the harness itself: `apply_patch verification failed`, `Failed to find expected
   lines`, `failed in sandbox`, `sandbox denied`, `execution error`, `command timed out`, ...;
 - apply_patch's own failures without an exit code (codex-rs apply-patch: parser.rs `invalid patch:
@@ -32,7 +37,18 @@ _REJECTED = ("exec command rejected by user", "patch rejected by user", "rejecte
 _REJECTED_WITH_REASON = tuple(f"{text}:" for text in _REJECTED)
 _REJECTED_CHARS = 400  # a rejection is the harness's short message, not a command's output
 _GUARDIAN = "This action was rejected due to unacceptable risk"
+# A command the exec policy (or the automatic approval review) refused: "`CMD` rejected: REASON"
+# (`blocked by policy`). Codex's exec_command_end says `declined`, but no person declined it: the
+# agent ran what the policy forbids, a failure to learn from (an error, not a rejection).
+_POLICY_REJECTED = re.compile(r"^`.*` rejected: [^\n`]{1,200}$", re.S)
+# PowerShell's error record: a cmdlet that failed without stopping the script (exit code 0).
+_POWERSHELL_ERROR = re.compile(r"^ *\+ CategoryInfo *: [^\n]*\r?\n *\+ FullyQualifiedErrorId *: ", re.M)
 _ABORTED = ("aborted", "aborted by user")
+# A command stopped while it ran: its time so far, then the abort (issue 26: these were ok).
+_ABORTED_AFTER = re.compile(r"^Wall time: [\d.]+ seconds?\s*\n\s*aborted(?: by user)?\s*$")
+# A tool the harness would not run in this mode answers the model so (codex-rs RespondToModel):
+# "request_user_input is unavailable in Code mode".
+_UNAVAILABLE = re.compile(r"^[\w.:-]{1,80} is unavailable in [\w -]{1,40} mode\b")
 # How an output starts when the harness failed the call.
 _FAILURES = (
     "apply_patch verification failed",
@@ -107,7 +123,7 @@ def outcome_of(raw_output: Any) -> Outcome:
     rejected = lowered in _REJECTED or (len(stripped) < _REJECTED_CHARS and lowered.startswith(_REJECTED_WITH_REASON))
     if rejected or lowered.startswith(_GUARDIAN):
         return Outcome("rejected", exit_code, text)
-    if lowered in _ABORTED or lowered.startswith("aborted by user"):
+    if lowered in _ABORTED or lowered.startswith("aborted by user") or _ABORTED_AFTER.match(stripped):
         return Outcome("interrupted", exit_code, text)
     head = text[: _HEAD_CHARS * 4]
     if exit_code is None:
@@ -117,9 +133,21 @@ def outcome_of(raw_output: Any) -> Outcome:
     running = _RUNNING.search(head) if exit_code is None else None
     failed = explicit_failure(raw_output) or (exit_code is not None and exit_code != 0)
     if not failed and exit_code is None:
-        failed = stripped.startswith(_FAILURES)
+        failed = stripped.startswith(_FAILURES) or _UNAVAILABLE.match(stripped) is not None
+    failed = failed or policy_refused(stripped) or powershell_error(text)
     if failed:
         return Outcome("error", exit_code, text)
     if running is not None:
         return Outcome("ok", None, text, running=True, session=running.group(1))
     return Outcome("ok", exit_code, text)
+
+
+def policy_refused(text: str) -> bool:
+    """Whether an output is the exec policy's refusal: "`CMD` rejected: blocked by policy"."""
+    return _POLICY_REJECTED.match(text.strip()) is not None
+
+
+def powershell_error(text: str) -> bool:
+    """Whether an output holds PowerShell's error record (`+ CategoryInfo : ...` then
+    `+ FullyQualifiedErrorId : ...`): a cmdlet failed though the command exited 0."""
+    return _POWERSHELL_ERROR.search(text) is not None

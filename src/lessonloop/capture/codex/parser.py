@@ -27,7 +27,8 @@ from typing import Any, ClassVar
 from lessonloop import json_codec, records
 from lessonloop.capture.adapters import PendingCall, Unit, UnreadableUnit
 from lessonloop.capture.codex import AGENT, compressed, patches
-from lessonloop.capture.codex.outcomes import Outcome, outcome_of, output_text
+from lessonloop.capture.codex.injected import is_injected_event, is_injected_item
+from lessonloop.capture.codex.outcomes import Outcome, outcome_of, output_text, policy_refused, powershell_error
 from lessonloop.capture.codex.tools import kind_of, shell_command_of
 from lessonloop.capture.parsing import (
     ERROR_TEXT_CHARS,
@@ -131,8 +132,6 @@ _QUIET_EVENTS = frozenset(
         "collab_resume_begin",
     }
 )
-# Texts the harness puts in user-role messages (environment, AGENTS.md, skills, notifications).
-_INJECTED_PREFIXES = ("<", "# AGENTS.md instructions", "# Instructions for ")
 # The folder Codex tells the model, in the environment context it injects as a user message.
 _CONTEXT_CWD = re.compile(r"<environment_context>.*?<cwd>([^<\n]{1,4096})</cwd>", re.S)
 _UUID_TAIL = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json(?:l|l\.zst)?$", re.I)
@@ -210,6 +209,9 @@ class CodexParser:
             else None
         )
         self._events: bool = st.get("events") is True
+        # Whether the rollout has the {timestamp, type, payload} envelope (August 2025 on): its
+        # prompts are user_message events, its user-role response items only repeat them.
+        self._envelope: bool = st.get("envelope") is True or self._events
         self._user_events: bool = st.get("user_events") is True
         done = st.get("done")
         self._done: set[str] = {v for v in done if isinstance(v, str)} if isinstance(done, list) else set()
@@ -242,6 +244,7 @@ class CodexParser:
             "replay_ms": self._replay_ms,
             "totals": self._totals,
             "events": self._events,
+            "envelope": self._envelope,
             "user_events": self._user_events,
             "done": sorted(self._done),
             "procs": self._procs,
@@ -346,6 +349,7 @@ class CodexParser:
         if type(kind) is str and kind in _ENVELOPE_TYPES and isinstance(payload, dict):
             if ts is not None and (self._ended is None or ts > self._ended):
                 self._ended = ts
+            self._envelope = True
             if kind == "session_meta":
                 self._on_meta(payload, ts, lineno)
             elif self._replay and not self._replay_paused(ts):
@@ -411,14 +415,20 @@ class CodexParser:
             self._fork_ms = _uuid7_ms(self._sid) or _ms_of(meta.get("timestamp")) or _ms_of(ts)
 
     def _replay_paused(self, ts: str | None) -> bool:
-        """Whether a record of the replay comes after a pause (see _REPLAY_GAP_MS): the replay
-        ended before it. Only in a replay stamped at the fork's time (not the parent's own times)."""
+        """Whether a record of the replay is the fork's own: the replay ended before it. In a replay
+        stamped at the fork's time, the first record after a pause (see _REPLAY_GAP_MS); in a replay
+        that kept the parent's own times (Codex copies them as they were in some versions), the
+        first record stamped at or after the fork was made (issue 26: such a fork was stored with
+        0 calls and 0 tokens when its turns carried no UUIDv7 id)."""
         now = _ms_of(ts)
         before, self._replay_ms = self._replay_ms, now if now is not None else self._replay_ms
         fork = self._fork_ms
-        if now is None or before is None or fork is None or before < fork - _REPLAY_CLOCK_SLACK_MS:
+        if now is None or before is None or fork is None:
             return False
-        if now - before < _REPLAY_GAP_MS:
+        if before < fork - _REPLAY_CLOCK_SLACK_MS:
+            if now < fork:
+                return False  # still the parent's history, at the parent's times
+        elif now - before < _REPLAY_GAP_MS:
             return False
         self._replay = False
         return True
@@ -511,16 +521,16 @@ class CodexParser:
         elif role in ("developer", "system"):
             self._message(lineno, ts, "system", "instructions", text)
         elif role == "user":
-            if text.lstrip().startswith(_INJECTED_PREFIXES):
+            if is_injected_item(text):
                 if self._cwd is None:  # no meta or turn named the session's folder: Codex's context does
                     found = _CONTEXT_CWD.search(text)
                     if found is not None:
                         self._cwd = found.group(1).strip() or None
                 self._message(lineno, ts, "user", "instructions", text)
-            elif not self._events:
-                # Rollouts without event_msg records (before August 2025): the user's message is the prompt.
+            elif not self._envelope:
+                # Rollouts without the envelope (before August 2025): the user's message is the prompt.
                 self._message(lineno, ts, "user", "prompt", text)
-            # else: the same words come as a user_message event, the prompt.
+            # else: the same words come as a user_message event (or a UserMessage item), the prompt.
 
     def _on_function_call(self, item: dict[str, Any], ts: str | None, lineno: int) -> None:
         name = _text_or_none(item.get("name")) or "?"
@@ -758,6 +768,8 @@ class CodexParser:
         self._user_events = True
         message = event.get("message")
         text = message if isinstance(message, str) else None
+        if text is not None and is_injected_event(text, event.get("kind")):
+            return  # Codex's context shown as a user message (its response item is kept as instructions)
         self._message(lineno, ts, "user", "prompt", text)
 
     def _on_item_completed(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
@@ -775,7 +787,7 @@ class CodexParser:
             for part in parts
             if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str)
         )
-        if text.strip():
+        if text.strip() and not is_injected_event(text):
             self._message(lineno, ts, "user", "prompt", text)
 
     def _on_token_count(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
@@ -795,7 +807,12 @@ class CodexParser:
         if isinstance(last, dict):
             usage = _token_vector(last)
         elif totals is not None:
-            usage = [max(0, now - (previous[i] if previous else 0)) for i, now in enumerate(totals)]
+            # The growth of the totals; totals that went down were reset (a resumed session's new
+            # process counts from 0 again): all of them are new.
+            if previous is None or any(now < before for now, before in zip(totals, previous, strict=True)):
+                usage = list(totals)
+            else:
+                usage = [now - before for now, before in zip(totals, previous, strict=True)]
         else:
             return
         fresh, cached, output, reasoning = usage[0], usage[1], usage[2], usage[3]
@@ -831,9 +848,9 @@ class CodexParser:
         code = event.get("exit_code")
         exit_code = code if isinstance(code, int) and not isinstance(code, bool) else None
         status = event.get("status")
-        if status == "declined":
+        if status == "declined" and not policy_refused(output):
             outcome = Outcome("rejected", exit_code, output)
-        elif status == "failed" or (exit_code is not None and exit_code != 0):
+        elif status in ("failed", "declined") or (exit_code is not None and exit_code != 0) or powershell_error(output):
             outcome = Outcome("error", exit_code, output)
         else:
             outcome = Outcome("ok", exit_code, output)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.capture.adapters import Unit
-from lessonloop.capture.opencode import foreign_files
+from lessonloop.capture.opencode import foreign_files, go_database
 from lessonloop.capture.opencode.parser import RawSession
 from lessonloop.capture.opencode.storage import load_object
 from lessonloop.records import Batch, Problem
@@ -145,6 +145,8 @@ def _database_units(path: str, problems: list[Problem], to_batch: Callable[[RawS
         problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
         return []
     try:
+        if go_database.is_go_database(snapshot.conn):
+            return go_database.units(snapshot, problems, to_batch)
         foreign = foreign_files.foreign_database(snapshot.conn)
         if foreign is not None:
             raise NotOpenCode(foreign)

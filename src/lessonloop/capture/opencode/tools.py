@@ -26,6 +26,11 @@ KINDS: dict[str, str] = {
     "plan_exit": records.PLAN,  # tool/plan.ts (experimental plan mode)
     "plan_enter": records.PLAN,
     "task": records.SUBAGENT,
+    # The older OpenCode written in Go (go_database.py) names some of the same tools otherwise.
+    "view": records.READ,
+    "fetch": records.FETCH,
+    "sourcegraph": records.SEARCH,
+    "agent": records.SUBAGENT,
 }
 
 
