@@ -106,7 +106,7 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Planted]:
     env.pop("LESSONLOOP_HOOK_FOREGROUND", None)
     result = Planted(db, sessions)
 
-    created = lessonloop("stats", "--db", db, env=env)
+    created = lessonloop("learn", "--db", db, env=env)  # a writing command makes the store
     assert created.returncode == 0, created.stderr
     # A reader holding a snapshot: the write-ahead log is neither removed nor reset meanwhile, so
     # every frame written to it stays there to be searched (a secret written even for a moment).

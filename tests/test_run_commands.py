@@ -108,6 +108,7 @@ def test_runs_filters(runs_db: dict[str, Any]) -> None:
 
 
 def test_runs_on_an_empty_store(tmp_path: Path) -> None:
+    open_store(tmp_path / "lessonloop.db").close()
     result = cli("runs", "--db", tmp_path / "lessonloop.db")
     assert result.exit_code == 0
     assert "No runs recorded yet" in result.output

@@ -22,7 +22,7 @@ def test_a_folder_given_as_the_store_is_named_a_folder(tmp_path: Path) -> None:
 def test_a_store_on_proc_is_not_called_full() -> None:
     if os.statvfs("/proc").f_blocks != 0:
         pytest.skip("this /proc reports blocks")
-    result = cli("sessions", "--db", "/proc/lessonloop-test.db")
+    result = cli("ingest", "--db", "/proc/lessonloop-test.db", "--no-analyze", "/nonexistent-folder")
     assert result.exit_code == 1
     assert "is full" not in result.stderr, result.stderr
     assert "cannot be opened" in result.stderr

@@ -296,6 +296,7 @@ def test_patterns_table_and_json(store: Path) -> None:
 
 
 def test_patterns_on_an_empty_store(db_path: Path) -> None:
+    open_store(db_path).close()
     result = cli("patterns", "--db", db_path)
     assert result.exit_code == 0
     assert result.output.startswith("No runs recorded yet.")

@@ -15,6 +15,7 @@ pytest.importorskip("jinja2", reason="the web extra is not installed: pip instal
 
 from lessonloop.report.html.assets import CHART_LIBRARY, STATIC, TEMPLATES, environment, json_for_script
 from lessonloop.report.html.static_report import chart_library_version
+from lessonloop.store import open_store
 from tests.conftest import REPO_ROOT, cli
 from tests.web_stores import MAIN_CORPORA, ingest, need_corpora
 
@@ -78,6 +79,7 @@ def test_report_html_writes_one_self_contained_file(tmp_path: Path) -> None:
 
 
 def test_report_html_says_which_file_it_cannot_write(tmp_path: Path) -> None:
+    open_store(tmp_path / "s.db").close()
     result = cli("report", "--db", tmp_path / "s.db", "--html", tmp_path / "no" / "such" / "report.html", "--no-replay")
     assert result.exit_code == 1
     assert "cannot write" in result.stderr and "report.html" in result.stderr
