@@ -108,6 +108,9 @@ class Adapter:
     name: str  # "Codex CLI"
     package: str  # "lessonloop.capture.codex"
     formats: Mapping[str, Mode]  # capture/formats.py names this adapter reads, and how
+    # False: the agent writes no time per call (Aider dates only each session's start); its records'
+    # times are the session's start spread in line order: right for the day, not for the minute.
+    call_times: bool = True
 
     def _module(self, name: str) -> Any:
         # sys.modules first: ingest asks every adapter's paths.py about each file it has not read

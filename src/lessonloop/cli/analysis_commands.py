@@ -114,6 +114,7 @@ def cmd_analyze_stats(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from lessonloop.report.analysis_queries import build_report
+    from lessonloop.store.session_ids import short_ids
 
     if getattr(args, "html", None):
         return _html_report(args)
@@ -121,6 +122,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         _analyze_unless_read_only(conn, args)
         report = build_report(conn, args.project, top=args.top, agent=known_agent(conn, args.agent))
         empty = None if report.sessions else no_sessions_text(conn, _filters(args), "analyzed sessions")
+        shown = {} if args.json else short_ids(conn, [s.id for s in report.sessions])
     if args.json:
         emit_json(report.to_json())
         return 0
@@ -129,7 +131,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0
     from lessonloop.report.analysis_render import render_report
 
-    render_report(console(), report, top=args.top)
+    render_report(console(), report, top=args.top, shown_ids=shown)
     return 0
 
 

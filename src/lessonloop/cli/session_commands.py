@@ -178,10 +178,12 @@ def _import_text(result: ImportResult) -> str:
 
 def cmd_sessions(args: argparse.Namespace) -> int:
     from lessonloop.report.queries import list_sessions
+    from lessonloop.store.session_ids import short_ids
 
     with open_cli_store(args.db, reading=True) as conn:
         rows = list_sessions(conn, args.project, args.limit, known_agent(conn, args.agent))
         empty = None if rows or args.json else no_sessions_text(conn, _filters(args), "sessions")
+        shown = {} if args.json else short_ids(conn, [row.id for row in rows])
     if args.json:
         emit_json([row.to_json() for row in rows])
     elif empty is not None:
@@ -189,7 +191,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     else:
         from lessonloop.report.render import render_sessions
 
-        render_sessions(console(), rows)
+        render_sessions(console(), rows, shown)
     return 0
 
 

@@ -111,9 +111,12 @@ def _evidence_text(rule: dict[str, Any]) -> str:
     return ""
 
 
-def render_report(console: Console, report: Report, top: int | None = None) -> None:
+def render_report(
+    console: Console, report: Report, top: int | None = None, shown_ids: dict[str, str] | None = None
+) -> None:
     """The sessions table, then each project's worst habits (`top` per project: 0 shows none, and
-    says so)."""
+    says so). `shown_ids`: each session's id as shown (store/session_ids.short_ids), else its
+    first 8 characters."""
     from lessonloop.report.table_fit import Column, fit_table, left_out_note
 
     columns = [
@@ -134,7 +137,7 @@ def render_report(console: Console, report: Report, top: int | None = None) -> N
         tests = "—" if s.tests_failing_at_end is None else ("failing" if s.tests_failing_at_end else "passing")
         rows.append(
             [
-                s.id[:8],
+                (shown_ids or {}).get(s.id, s.id[:8]),
                 (s.started_at or "")[:16].replace("T", " "),
                 str(s.tool_calls),
                 _pct(s.compliance),

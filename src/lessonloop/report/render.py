@@ -61,7 +61,9 @@ def one_line(text: str | None, width: int = 100) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def render_sessions(console: Console, rows: list[SessionRow]) -> None:
+def render_sessions(console: Console, rows: list[SessionRow], shown_ids: dict[str, str] | None = None) -> None:
+    """The sessions table; `shown_ids` gives each row's id as shown (store/session_ids.short_ids),
+    else its first 8 characters."""
     from rich.table import Table
 
     if not rows:
@@ -76,7 +78,7 @@ def render_sessions(console: Console, rows: list[SessionRow]) -> None:
     # to what is left; the model, the subagents and the first prompt come in that order while they fit.
     columns: list[tuple[str, str, Any]] = [
         ("START", "left", lambda r: local_time(r.started_at)),
-        ("SESSION", "left", lambda r: r.id[:8]),
+        ("SESSION", "left", lambda r: escape((shown_ids or {}).get(r.id, r.id[:8]))),
         ("AGENT", "left", lambda r: escape(r.agent)),
         ("PROJECT", "left", lambda r: r.project),
         ("MODEL", "left", lambda r: escape(one_line(short_model(r.model), 16))),

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from lessonloop import json_codec
 from lessonloop.capture.aider.edit_blocks import EditBlock, find_blocks, unified_diff
@@ -44,6 +45,7 @@ from lessonloop.records import (
     ToolResultRecord,
 )
 from lessonloop.secrets.redaction import Scope, redact, redact_tool_input
+from lessonloop.timestamps import format_timestamp
 
 OUTPUT_LINES = 2_000  # lines of a command's output kept (the rest is counted, not stored)
 UNKNOWN_MODEL = "unknown"
@@ -201,6 +203,9 @@ class SessionReader:
         redacted: dict[tuple[str, Scope], tuple[str, int]],
     ) -> None:
         self.session = session
+        # Aider writes no time but the heading's: a record's time is the session's start plus one
+        # millisecond per line before it, so records keep their order and fall on the session's day.
+        self._start = _parse_utc(session.started_at)
         self.redacted = redacted  # (text, scope) -> redact()'s answer: texts repeat (the same question, "git commit")
         self.batch = batch
         self.first_lineno = first_lineno  # the file's line number of lines[0]
@@ -225,6 +230,12 @@ class SessionReader:
             self.batch.redactions += count
         return cleaned
 
+    def time_of(self, seq: int) -> str | None:
+        """The time of the record at the file's line `seq` (see __init__); None without a start."""
+        if self._start is None:
+            return None
+        return format_timestamp(self._start + timedelta(milliseconds=max(0, seq - self.first_lineno)))
+
     def _id(self, index: int) -> str:
         return f"{self.session.id}:{index}"
 
@@ -235,7 +246,7 @@ class SessionReader:
                 uuid=str(index),
                 parent_uuid=None,
                 seq=self.first_lineno + index,
-                ts=None,
+                ts=self.time_of(self.first_lineno + index),
                 role=role,
                 kind=kind,
                 text=self._redact(text, MESSAGE_TEXT_CHARS, scope) if text is not None else None,
@@ -255,7 +266,7 @@ class SessionReader:
                 session_id=self.session.id,
                 message_uuid=None,
                 seq=self.first_lineno + index,
-                ts=None,
+                ts=self.time_of(self.first_lineno + index),
                 tool=tool,
                 input_json=json_codec.dumps(cleaned),
                 target_path=target,
@@ -277,7 +288,9 @@ class SessionReader:
         diff: tuple[str, int, int] | None = None,
     ) -> None:
         ok = status == "ok"
-        result = ToolResultRecord(tool_use_id=call_id, seq=seq, ts=None, ok=ok, status=status, exit_code=exit_code)
+        result = ToolResultRecord(
+            tool_use_id=call_id, seq=seq, ts=self.time_of(seq), ok=ok, status=status, exit_code=exit_code
+        )
         if text:
             if ok:
                 result.result_text = self._redact(text, RESULT_EXCERPT_CHARS, "output")
@@ -497,7 +510,7 @@ class SessionReader:
             request_id=str(index),
             session_id=self.session.id,
             model=self.session.model or UNKNOWN_MODEL,
-            ts=None,
+            ts=self.time_of(self.first_lineno + index),
             input_tokens=report.input_tokens,
             output_tokens=report.received,
             cache_creation_tokens=report.cache_write,
@@ -571,3 +584,14 @@ class SessionReader:
         else:
             status, exit_code = "ok", None  # /run and /git: aider does not write the exit status
         self._result(command.call_id, command.seq, status, exit_code=exit_code, text=output or None)
+
+
+def _parse_utc(text: str | None) -> datetime | None:
+    """A canonical UTC time text (timestamps.py) as an aware datetime; None when absent or unreadable."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
