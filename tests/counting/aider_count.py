@@ -9,6 +9,12 @@ Format (Aider-AI/aider, aider/io.py append_chat_history, user_input, tool_output
 - prompts: inputs that are not empty/"<blank>", not aider's own ("# Fix any errors below, if
   possible.", "# Question: ", confirmations "(Y)es/(N)o"), not commands ("/..." or "!..."), plus
   /ask /code /architect /context with text.
+- reads (the model gets the file's whole text): add ("> Added <path> to the chat", with or
+  without a full stop; not "Added N lines of output to the chat." nor a URL), read_only ("> Added
+  <path> to read-only files"), and an add for each file the person agreed to add: "> Add these
+  files to the chat? y" (or yes, a, all) after "> <path>" lines (each path line in a row before it:
+  no space, not "Tokens:"), "> Add file to the chat? (Y)es/... [Yes]: y" after its one "> <path>"
+  line; never failed.
 - calls: commit ("> Commit <hex sha> <message>", never failed); lint ("> ## Running: <cmd>",
   always failed); run (/run X, !X: never failed unless "^C KeyboardInterrupt" before the next
   input); git (/git X: same); test (/test X: failed when "Added N lines of output to the chat."
@@ -47,6 +53,9 @@ DIVIDER = re.compile(r"^={5,9}\s*$")
 UPDATED = re.compile(r"^>{5,9} REPLACE\s*$")
 MODEL = re.compile(r"^(?:Main model|Models|Model): (\S+?)(?:⚡)? with ")
 COMMIT = re.compile(r"^Commit [0-9a-f]{7,40} ")
+ADDED = re.compile(r"^Added (\S(?:.*\S)?) to (the chat|read-only(?: files)?)\.?$")
+OUTPUT_ADDED = re.compile(r"^Added \d+ lines? of output to the chat\.")
+CONFIRM = re.compile(r"^Add (these files|file) to the chat\?(?:.*\]:)?\s*(\w+)$")
 NUMBER = re.compile(r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*([kKmM]?) (sent|cache write|cache hit|cached|received)")
 
 
@@ -164,7 +173,7 @@ def count_session(lines: list[str], result: dict) -> None:
                 result["prompts"] += 1
         elif kind == "T":
             skip_until_section = False
-            for raw in group:
+            for at, raw in enumerate(group):
                 t = raw[2:].rstrip()
                 if skip_until_section:
                     if t.startswith(("## ", "Fix lint errors", "Attempt to fix")):
@@ -216,6 +225,19 @@ def count_session(lines: list[str], result: dict) -> None:
                 elif t == "^C KeyboardInterrupt":
                     if command is not None:
                         command["interrupted"] = True
+                elif (added := ADDED.match(t)) and not OUTPUT_ADDED.match(t):
+                    if "://" not in added.group(1):
+                        call("add" if added.group(2) == "the chat" else "read_only", False)
+                elif (confirm := CONFIRM.match(t)) and confirm.group(2).lower() in ("y", "yes", "a", "all"):
+                    for back in range(at - 1, -1, -1):
+                        named_path = group[back][2:].strip()
+                        if not named_path or " " in named_path or "://" in named_path:
+                            break
+                        if named_path.startswith(("Tokens:", "Add")):
+                            break
+                        call("add", False)
+                        if confirm.group(1) == "file":
+                            break
                 elif model is None and MODEL.match(t):
                     model = MODEL.match(t).group(1)  # type: ignore[union-attr]
                 elif command is not None:

@@ -35,6 +35,7 @@ from lessonloop.capture.parsing import ERROR_TEXT_CHARS, MESSAGE_TEXT_CHARS, RES
 from lessonloop.records import (
     EDIT,
     OTHER,
+    READ,
     SHELL,
     WRITE,
     Batch,
@@ -65,6 +66,14 @@ _ADDED_OUTPUT = re.compile(r"^Added \d+ lines? of output to the chat\.")
 _CONFIRMATION = re.compile(r"\(Y\)es/\(N\)o")
 _AIDER_TYPED = ("# Fix any errors below, if possible.", "# Question: ")
 _PROMPT_COMMANDS = frozenset({"/ask", "/code", "/architect", "/context"})
+_ADD_COMMANDS = frozenset({"/add", "/read-only", "/read"})  # files put in the chat (aider's /read: older /read-only)
+# "Added <path> to the chat." (/add, files named on aider's command line, files the person agreed to
+# add) and "Added <path> to read-only files." (/read-only): the model has the file's whole text.
+_ADDED_FILE = re.compile(r"^Added (\S(?:.*\S)?) to (the chat|read-only(?: files)?)\.?\s*$")
+# The person agreeing to add files the model named: "Add these files to the chat? y" after their
+# paths (older), or "Add file to the chat? (Y)es/(N)o/... [Yes]: y" after its path (newer).
+_ADD_CONFIRM = re.compile(r"^Add (these files|file) to the chat\?(?:.*\]:)?\s*(\w+)\s*$")
+_YES = frozenset({"y", "yes", "a", "all"})
 _SHELL_COMMANDS = {"/run": "run", "/test": "test", "/git": "git"}
 
 # The session is read from its whole text, not line by line (~100k lines in a 4 MB history):
@@ -88,7 +97,7 @@ _BLOCK_END = re.compile(
 # the same after the newline before a line (a literal first character, as above).
 _NOTABLE_TEXT = (
     r"> (?:Tokens: |Applied edit to |Skipping edits to |The LLM did not conform|## SearchReplaceNoExactMatch: "
-    r"|## Running: |Commit |\^C KeyboardInterrupt|Model|Main model|Removed: |Added |UnifiedDiffNo)"
+    r"|## Running: |Commit |\^C KeyboardInterrupt|Model|Main model|Removed: |Added |Add these files to the chat|Add file to the chat|UnifiedDiffNo)"
 )
 _NOTABLE = re.compile(_NOTABLE_TEXT)
 _NOTABLE_LINE = re.compile("\n" + _NOTABLE_TEXT)
@@ -216,6 +225,9 @@ class SessionReader:
         self.command: _Command | None = None
         self.last_input: str | None = None  # the kind of the last input message
         self.cost_pending: tuple[str, str] | None = None  # a usage row whose "Cost:" may be on the next line
+        self.added: list[tuple[int, str, str]] = []  # (line, tool, path as written): files put in the chat
+        self.add_args: list[str] = []  # the relative paths typed after /add and /read-only
+        self.edited: set[str] = set()  # the paths the session's edit blocks name
 
     # ------------------------------------------------------------------ helpers
 
@@ -336,6 +348,7 @@ class SessionReader:
                 elif self.command is not None:
                     self._output(text[run.begin : run.finish])
         self._finish_turn()
+        self._reads()
 
     def _input(self, body: str, start: int) -> None:
         texts = [user_text(line) for line in body.split("\n")]
@@ -364,6 +377,8 @@ class SessionReader:
             args = args.strip()
         if name in _PROMPT_COMMANDS and args:
             return "prompt"  # a question or request to the model, in a mode
+        if name in _ADD_COMMANDS:
+            self.add_args += [a for a in args.split() if not a.startswith("/") and not any(c in a for c in "*?[")]
         tool = _SHELL_COMMANDS.get(name)
         if tool is not None and args:
             command = f"git {args}" if tool == "git" else args
@@ -406,6 +421,8 @@ class SessionReader:
         if "<<<<<" not in body:
             return  # no SEARCH marker: no edit block
         for block in find_blocks(body.split("\n")):
+            if block.path:
+                self.edited.add(block.path)
             index = start + block.line
             creates = not block.search.strip()
             call_id = self._call(
@@ -447,6 +464,12 @@ class SessionReader:
         text = tool_text(lines[at])
         if text.startswith("Tokens: "):
             self._usage(index, text)
+        elif text.startswith("Added ") and not _ADDED_OUTPUT.match(text) and (added := _ADDED_FILE.match(text)):
+            if "://" not in added.group(1):  # /web's pages are not files
+                self.added.append((index, "add" if added.group(2) == "the chat" else "read_only", added.group(1)))
+        elif text.startswith("Add ") and (confirm := _ADD_CONFIRM.match(text)):
+            if confirm.group(2).lower() in _YES:
+                self._confirmed(lines, at, start, many=confirm.group(1) == "these files")
         elif text.startswith(_APPLIED):
             self._settle_path(text[len(_APPLIED) :].strip(), index, "ok")
         elif text.startswith(_SKIPPED):
@@ -496,6 +519,36 @@ class SessionReader:
             command.output.append(text)
         else:
             command.omitted += 1
+
+    # ------------------------------------------------------------------ files put in the chat
+
+    def _confirmed(self, lines: list[str], at: int, start: int, *, many: bool) -> None:
+        """The files named on the lines just before an accepted "Add ... to the chat?" (one for
+        "Add file", all the path lines in a row for "Add these files") are put in the chat."""
+        index = at - 1
+        while index >= 0:
+            path = tool_text(lines[index]).strip()
+            if not path or " " in path or "://" in path or path.startswith(("Tokens:", "Add")):
+                break
+            self.added.append((start + index, "add", path))
+            if not many:
+                break
+            index -= 1
+
+    def _reads(self) -> None:
+        """A read call (ok) for each file put in the chat: aider sends the model the whole text of
+        every file in the chat with each message. Aider writes absolute paths for /add ("Added
+        /home/me/proj/src/a.py to the chat") but edit blocks relative to the repository's root:
+        the root is found where an absolute path ends with a path the session typed after /add or
+        names in an edit block, and paths under it are stored relative to it, as edits are."""
+        if not self.added:
+            return
+        root = _root_of([path for _, _, path in self.added], [*self.add_args, *self.edited], self.session.cwd)
+        for index, tool, path in sorted(self.added):
+            if root is not None and path.startswith(root + "/"):
+                path = path[len(root) + 1 :]
+            call_id = self._call(index, tool, READ, {"file_path": path}, None, path)
+            self._result(call_id, self.first_lineno + index, "ok")
 
     # ------------------------------------------------------------------ outcomes
 
@@ -595,3 +648,22 @@ def _parse_utc(text: str | None) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _root_of(paths: list[str], relative: list[str], cwd: str | None) -> str | None:
+    """The folder the session's relative paths are relative to, as the absolute `paths` show it:
+    the most frequent X of "X/<relative path>"; else `cwd` when some path is under it."""
+    tails = {r.lstrip("./").rstrip("/") for r in relative if r and not r.startswith("/")}
+    counts: dict[str, int] = {}
+    for path in paths:
+        if not path.startswith("/"):
+            continue
+        for tail in tails:
+            if tail and path.endswith("/" + tail):
+                root = path[: -len(tail) - 1]
+                counts[root] = counts.get(root, 0) + 1
+    if counts:
+        return max(sorted(counts), key=lambda root: counts[root])
+    if cwd and any(path.startswith(cwd.rstrip("/") + "/") for path in paths):
+        return cwd.rstrip("/")
+    return None
