@@ -102,7 +102,7 @@ def cmd_analyze_stats(args: argparse.Namespace) -> int:
     outcomes = outcome_counts(facts)
     from lessonloop.report.analysis_render import render_habit_stats
 
-    render_habit_stats(console(), associations, len(facts))
+    render_habit_stats(console(), associations, len(facts), sum(1 for f in facts if f.empty))
     rolled = outcomes["changes_rolled_back"]
     print(
         f"Changes rolled back: {rolled['sessions']} of {len(facts)} sessions ({rolled['in_session']} reverted in the "

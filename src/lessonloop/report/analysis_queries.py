@@ -37,7 +37,8 @@ def session_facts(conn: sqlite3.Connection, project: str | None = None, agent: s
     facts: list[SessionFacts] = []
     for r in conn.execute(
         f"""SELECT e.session_id, e.compliance, e.blind_edits, e.search_loops, e.unresolved_errors,
-                   e.tests_failing_at_end, e.corrections_in_session, e.corrections_next_session, e.reverted_changes
+                   e.tests_failing_at_end, e.corrections_in_session, e.corrections_next_session, e.reverted_changes,
+                   e.tool_calls, e.typed_prompts
             FROM session_executions e JOIN sessions s ON s.id = e.session_id
             WHERE {where} ORDER BY e.started_at, e.session_id""",
         params,
@@ -55,6 +56,8 @@ def session_facts(conn: sqlite3.Connection, project: str | None = None, agent: s
                 corrections_next_session=None if r[7] is None else bool(r[7]),
                 reverted_changes=r[8],
                 rolled_back_commits=rolled_back.get(r[0], 0),
+                tool_calls=r[9],
+                typed_prompts=r[10],
             )
         )
     return facts
@@ -83,6 +86,7 @@ def habit_figures(facts: list[SessionFacts]) -> dict[str, Any]:
 
     return {
         "sessions": len(facts),
+        "empty_sessions_left_out": sum(1 for f in facts if f.empty),  # no prompt, no call: in neither group
         "outcomes": outcome_counts(facts),
         "associations": [a.to_json() for a in habit_outcome_stats(facts)],
     }
