@@ -98,6 +98,7 @@ class DiscoveryContext:
     known_folders: tuple[str, ...] = ()  # the project folders the store knows (Aider's histories are there)
     configured: tuple[str, ...] = ()  # paths the person listed in the config ([capture] paths)
     problems: list[Problem] = field(default_factory=list)
+    cwd: str = ""  # the folder ingest runs in ("": none; Aider's history may be there)
 
 
 @dataclass(frozen=True)
