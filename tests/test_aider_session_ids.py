@@ -104,17 +104,17 @@ def test_the_listed_ids_are_accepted_by_show(history: Path, tmp_path: Path, monk
     db = tmp_path / "s.db"
     _ingest(db, history)
     monkeypatch.setenv("COLUMNS", "200")
-    listing = cli("sessions", "--db", db, "--agent", "aider")
+    listing = cli("sessions", "--db", db, "--agent", "aider", "--include-empty")
     assert listing.exit_code == 0, listing.stderr
     shown = re.findall(r"\s(aider-[0-9a-f]+)\s", listing.output)
     assert len(shown) == len(raw_sessions(history.read_text(encoding="utf-8", errors="replace")))
     assert len(set(shown)) == len(shown)
-    full = {row["id"] for row in cli("sessions", "--db", db, "--json").json()}
+    full = {row["id"] for row in cli("sessions", "--db", db, "--json", "--include-empty").json()}
     for short in shown[:: max(1, len(shown) // 25)]:
         result = cli("show", "--db", db, "--json", short)
         assert result.exit_code == 0, result.stderr
         assert result.json()["session"]["id"] in full
-    report = cli("report", "--db", db, "--agent", "aider", "--top", "0")
+    report = cli("report", "--db", db, "--agent", "aider", "--top", "0", "--include-empty")
     assert report.exit_code == 0, report.stderr
     in_report = re.findall(r"^(aider-[0-9a-f]+)\s", report.output, re.M)
     assert in_report and set(in_report) <= set(shown)

@@ -127,7 +127,7 @@ def test_one_ingest_finds_all_five_agents(tmp_path: Path) -> None:
     hint = [n for n in ingested["notices"] if n["code"] == "aider-histories"]
     assert len(hint) == 1 and "2 Aider histories found" in hint[0]["detail"], json.dumps(ingested)
 
-    rows = json.loads(run(home, here, "sessions", "--db", db, "--json").stdout)
+    rows = json.loads(run(home, here, "sessions", "--db", db, "--json", "--include-empty").stdout)
     found: dict[str, int] = {}
     for row in rows:
         found[row["agent"]] = found.get(row["agent"], 0) + 1
@@ -136,7 +136,7 @@ def test_one_ingest_finds_all_five_agents(tmp_path: Path) -> None:
     ids = [row["id"] for row in rows]
     assert len(set(ids)) == len(ids)
 
-    table = run(home, here, "sessions", "--db", db).stdout
+    table = run(home, here, "sessions", "--db", db, "--include-empty").stdout
     for agent in sorted(AGENTS):
         mine = [row for row in rows if row["agent"] == agent]
         full = mine[0]["id"]
@@ -147,5 +147,5 @@ def test_one_ingest_finds_all_five_agents(tmp_path: Path) -> None:
             word for line in table.splitlines() for word in line.split() if len(word) >= 8 and full.startswith(word)
         )
         assert json.loads(run(home, here, "show", "--db", db, "--json", short).stdout)["session"]["id"] == full
-        report = json.loads(run(home, here, "report", "--db", db, "--json", "--agent", agent).stdout)
+        report = json.loads(run(home, here, "report", "--db", db, "--json", "--agent", agent, "--include-empty").stdout)
         assert {s["session_id"] for s in report["sessions"]} == {row["id"] for row in mine}

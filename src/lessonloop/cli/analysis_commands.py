@@ -120,7 +120,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         return _html_report(args)
     with open_cli_store(args.db, reading=True) as conn:
         _analyze_unless_read_only(conn, args)
-        report = build_report(conn, args.project, top=args.top, agent=known_agent(conn, args.agent))
+        report = build_report(
+            conn, args.project, top=args.top, agent=known_agent(conn, args.agent), include_empty=args.include_empty
+        )
         empty = None if report.sessions else no_sessions_text(conn, _filters(args), "analyzed sessions")
         shown = {} if args.json else short_ids(conn, [s.id for s in report.sessions])
     if args.json:

@@ -184,7 +184,9 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     from lessonloop.store.session_ids import short_ids
 
     with open_cli_store(args.db, reading=True) as conn:
-        rows = list_sessions(conn, args.project, args.limit, known_agent(conn, args.agent))
+        rows = list_sessions(
+            conn, args.project, args.limit, known_agent(conn, args.agent), include_empty=args.include_empty
+        )
         empty = None if rows or args.json else no_sessions_text(conn, _filters(args), "sessions")
         shown = {} if args.json else short_ids(conn, [row.id for row in rows])
     if args.json:

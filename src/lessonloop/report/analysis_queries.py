@@ -9,7 +9,7 @@ from typing import Any
 
 from lessonloop import json_codec
 from lessonloop.learn.habit_stats import SessionFacts
-from lessonloop.report.queries import session_filter
+from lessonloop.report.queries import not_empty, session_filter
 from lessonloop.store.git_link_reader import rolled_back_sessions
 
 
@@ -159,9 +159,15 @@ class Report:
 
 
 def build_report(
-    conn: sqlite3.Connection, project: str | None = None, top: int = 5, agent: str | None = None
+    conn: sqlite3.Connection,
+    project: str | None = None,
+    top: int = 5,
+    agent: str | None = None,
+    include_empty: bool = True,
 ) -> Report:
     where, params = session_filter(conn, project, agent)
+    if not include_empty:
+        where = f"({where}) AND {not_empty('s')}"
     classes: dict[str, dict[str, int]] = defaultdict(dict)
     for session_id, label, n in conn.execute(
         "SELECT session_id, class, count(*) FROM call_errors GROUP BY session_id, class ORDER BY count(*) DESC"
