@@ -8,7 +8,8 @@ Format (Aider-AI/aider, aider/io.py append_chat_history, user_input, tool_output
   multi-line output). Plain lines between "<<<<<<< SEARCH" and ">>>>>>> REPLACE" keep "> " lines.
 - prompts: inputs that are not empty/"<blank>", not aider's own ("# Fix any errors below, if
   possible.", "# Question: ", confirmations "(Y)es/(N)o"), not commands ("/..." or "!..."), plus
-  /ask /code /architect /context with text.
+  /ask /code /architect /context /help with text (a command typed as a unique prefix of one of
+  aider's commands is that command: "/as" is /ask; an exact name wins).
 - reads (the model gets the file's whole text): add ("> Added <path> to the chat", with or
   without a full stop; not "Added N lines of output to the chat." nor a URL), read_only ("> Added
   <path> to read-only files"), and an add for each file the person agreed to add: "> Add these
@@ -45,6 +46,53 @@ import re
 import sys
 
 HEADING = "# aider chat started at "
+# aider/commands.py's commands (0.4x-0.8x); a unique prefix of one runs it, an exact name wins
+COMMANDS = [
+    "/add",
+    "/architect",
+    "/ask",
+    "/chat-mode",
+    "/clear",
+    "/clipboard",
+    "/code",
+    "/commit",
+    "/context",
+    "/copy",
+    "/copy-context",
+    "/diff",
+    "/drop",
+    "/edit",
+    "/editor",
+    "/editor-model",
+    "/exit",
+    "/git",
+    "/help",
+    "/lint",
+    "/load",
+    "/ls",
+    "/map",
+    "/map-refresh",
+    "/model",
+    "/models",
+    "/multiline-mode",
+    "/ok",
+    "/paste",
+    "/quit",
+    "/read-only",
+    "/reasoning-effort",
+    "/report",
+    "/reset",
+    "/run",
+    "/save",
+    "/settings",
+    "/test",
+    "/think-tokens",
+    "/tokens",
+    "/undo",
+    "/voice",
+    "/weak-model",
+    "/web",
+]
 # aider's fences (base_coder.py all_fences), opening and closing: fence lines are never file names
 FENCES = ("```", "<sourcecode>", "</sourcecode>", "<codeblock>", "</codeblock>", "<source>", "</source>")
 FENCES += ("<code>", "</code>", "<pre>", "</pre>")
@@ -158,7 +206,10 @@ def count_session(lines: list[str], result: dict) -> None:
             elif first.startswith(("/", "!")):
                 name, _, args = ("/run", "", first[1:]) if first.startswith("!") else first.partition(" ")
                 args = args.strip()
-                if name in ("/ask", "/code", "/architect", "/context") and args:
+                if name not in COMMANDS:  # a unique prefix runs its command
+                    longer = [c for c in COMMANDS if c.startswith(name)] if len(name) > 1 else []
+                    name = longer[0] if len(longer) == 1 else name
+                if name in ("/ask", "/code", "/architect", "/context", "/help") and args:
                     last_input = "prompt"
                     result["prompts"] += 1
                     continue

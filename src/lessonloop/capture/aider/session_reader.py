@@ -65,7 +65,18 @@ _INTERRUPT = "^C KeyboardInterrupt"
 _ADDED_OUTPUT = re.compile(r"^Added \d+ lines? of output to the chat\.")
 _CONFIRMATION = re.compile(r"\(Y\)es/\(N\)o")
 _AIDER_TYPED = ("# Fix any errors below, if possible.", "# Question: ")
-_PROMPT_COMMANDS = frozenset({"/ask", "/code", "/architect", "/context"})
+# Commands whose text goes to a model: the person's prompt. /help <question> asks aider's help
+# model; aider then writes the question again as "# Question: ..." (its own: "instructions").
+_PROMPT_COMMANDS = frozenset({"/ask", "/code", "/architect", "/context", "/help"})
+# Aider's commands (aider/commands.py, versions 0.4x to 0.8x): a unique prefix of one runs it
+# ("/as" is /ask), as aider's matching_commands does; an exact name wins over longer ones.
+_AIDER_COMMANDS = (
+    "/add", "/architect", "/ask", "/chat-mode", "/clear", "/clipboard", "/code", "/commit", "/context",
+    "/copy", "/copy-context", "/diff", "/drop", "/edit", "/editor", "/editor-model", "/exit", "/git",
+    "/help", "/lint", "/load", "/ls", "/map", "/map-refresh", "/model", "/models", "/multiline-mode",
+    "/ok", "/paste", "/quit", "/read-only", "/reasoning-effort", "/report", "/reset", "/run", "/save",
+    "/settings", "/test", "/think-tokens", "/tokens", "/undo", "/voice", "/weak-model", "/web",
+)  # fmt: skip
 _ADD_COMMANDS = frozenset({"/add", "/read-only", "/read"})  # files put in the chat (aider's /read: older /read-only)
 # "Added <path> to the chat." (/add, files named on aider's command line, files the person agreed to
 # add) and "Added <path> to read-only files." (/read-only): the model has the file's whole text.
@@ -375,6 +386,7 @@ class SessionReader:
         else:
             name, _, args = first.partition(" ")
             args = args.strip()
+            name = command_name(name)
         if name in _PROMPT_COMMANDS and args:
             return "prompt"  # a question or request to the model, in a mode
         if name in _ADD_COMMANDS:
@@ -667,3 +679,12 @@ def _root_of(paths: list[str], relative: list[str], cwd: str | None) -> str | No
     if cwd and any(path.startswith(cwd.rstrip("/") + "/") for path in paths):
         return cwd.rstrip("/")
     return None
+
+
+def command_name(typed: str) -> str:
+    """The aider command a typed name runs: itself when it is one, else the one command it is a
+    unique prefix of, else as typed (an unknown or ambiguous command, which aider refuses)."""
+    if typed in _AIDER_COMMANDS:
+        return typed
+    matches = [name for name in _AIDER_COMMANDS if name.startswith(typed)] if len(typed) > 1 else []
+    return matches[0] if len(matches) == 1 else typed
