@@ -160,3 +160,11 @@ def test_a_store_with_the_old_ids_gets_the_new_ones(history: Path, tmp_path: Pat
         conn.close()
     assert left == {}
     assert again == set(new_ids)
+
+
+def test_short_session_ids_in_text() -> None:
+    from lessonloop.report.render import short_session
+
+    assert short_session("aider-3f9a1c2b7d5e6f01") == "aider-3f9a1c2b"
+    assert short_session("8463c716-0b2a-4c55-9d5e-1f2a3b4c5d6e") == "8463c716"
+    assert short_session("ses_4f2a9b") == "ses_4f2a"

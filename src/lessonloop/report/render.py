@@ -19,6 +19,14 @@ def human_count(value: int) -> str:
     return str(value)
 
 
+def short_session(session_id: str) -> str:
+    """A session id cut for a line of text, where the store is not at hand to find the shortest
+    unique prefix (store/session_ids.short_ids): 8 characters, or 8 after a short word and a dash
+    ("aider-3f9a1c2b": every Aider id starts with "aider-")."""
+    dash = session_id.find("-", 0, 8)  # a UUID's first dash comes after 8 characters
+    return session_id[: dash + 9] if dash > 0 else session_id[:8]
+
+
 def local_time(ts: str | None, *, seconds: bool = False) -> str:
     """Canonical UTC text as local time for people."""
     if not ts:
