@@ -445,23 +445,32 @@ def test_parser_never_raises_and_reports_every_bad_line(fuzz_files: list[FuzzFil
 
 
 _VOLATILE = ("source_file_id", "seq", "result_seq")
-_FILE_KEY = re.compile(r"aider:([0-9a-f]{12}):")
+_SESSION_ID = re.compile(r"aider-[0-9a-f]{16}")
 Rows = Counter[tuple[tuple[str, Any], ...]]
 
 
-def normalized_sessions(dump: Dump, folder: str) -> dict[str, Rows]:
+def session_aliases(fuzz_files: list[FuzzFile], *folders: Path) -> dict[str, str]:
+    """Path-free names of the untouched histories' sessions: an id (a digest of the history's path
+    and the session's heading) -> "<history's folder>#<position in the file>", for each history
+    as read under each of `folders`."""
+    aliases: dict[str, str] = {}
+    for fuzz in fuzz_files:
+        name = fuzz.path.parent.name
+        for folder in folders:
+            parser = AiderHistoryParser(str(folder / name / HISTORY))
+            batch = parser.parse(fuzz.reference.split(b"\n")[:-1], 1)
+            for position, session in enumerate(batch.sessions):
+                aliases[session] = f"{name}#{position}"
+    return aliases
+
+
+def normalized_sessions(dump: Dump, folder: str, aliases: dict[str, str]) -> dict[str, Rows]:
     """Per session: its rows of the captured tables, with the line numbers in the file and where
-    it was read from left out. Sessions are named by their id with the file's key replaced by
-    the name of the history's folder ("aider:h0:2024-08-05T10:00:00.000Z")."""
-    folders: dict[str, str] = {}
-    for row in dump.get("sessions", []):
-        values = dict(row)
-        match = _FILE_KEY.match(values["id"])
-        if match is not None and isinstance(values["cwd"], str):
-            folders[match.group(1)] = Path(values["cwd"]).name
+    it was read from left out. Sessions are named by session_aliases() (ids it does not know, of
+    sessions whose heading was fuzzed, as they are)."""
 
     def named(text: str) -> str:
-        return _FILE_KEY.sub(lambda m: f"aider:{folders.get(m.group(1), m.group(1))}:", text.replace(folder, "<in>"))
+        return _SESSION_ID.sub(lambda m: aliases.get(m.group(0), m.group(0)), text.replace(folder, "<in>"))
 
     out: dict[str, Rows] = defaultdict(Counter)
     for table in ("sessions", "messages", "tool_calls", "token_usage"):
@@ -473,11 +482,11 @@ def normalized_sessions(dump: Dump, folder: str) -> dict[str, Rows]:
 
 
 def session_names(fuzz: FuzzFile) -> list[str]:
-    """The names (as normalized_sessions gives them) of the file's sessions in the untouched
-    history, by their position in the file."""
+    """The names (as session_aliases gives them) of the file's sessions in the untouched history,
+    by their position in the file."""
     parser = AiderHistoryParser(str(fuzz.path))
     batch = parser.parse(fuzz.reference.split(b"\n")[:-1], 1)
-    names = [_FILE_KEY.sub(f"aider:{fuzz.path.parent.name}:", session) for session in batch.sessions]
+    names = [f"{fuzz.path.parent.name}#{position}" for position, _ in enumerate(batch.sessions)]
     assert len(names) == fuzz.sessions, "two sessions of a file share an id"
     return names
 
@@ -508,8 +517,9 @@ def test_ingest_reports_every_bad_line_stores_what_could_be_read_and_changes_not
         path.write_bytes(fuzz.reference)
     reference_db = tmp_path / "reference.db"
     assert _ingest(reference_db, reference).problems == []
-    got = normalized_sessions(dump_store(db), str(folder))
-    want = normalized_sessions(dump_store(reference_db), str(reference))
+    aliases = session_aliases(fuzz_files, folder, reference)
+    got = normalized_sessions(dump_store(db), str(folder), aliases)
+    want = normalized_sessions(dump_store(reference_db), str(reference), aliases)
     checked = 0
     differences: list[str] = []
     for fuzz in fuzz_files:

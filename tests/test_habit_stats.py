@@ -127,6 +127,7 @@ def test_associate_to_json() -> None:
         "odds_ratio_ci95": [2.058, 1766.9504],
         "risk_difference": 0.7,
         "significant": True,
+        "strata": 1,
     }
 
 
@@ -161,6 +162,7 @@ def test_associate_with_an_empty_row_to_json() -> None:
         "odds_ratio_ci95": None,
         "risk_difference": None,
         "significant": False,
+        "strata": 1,
     }
 
 
@@ -405,6 +407,7 @@ def test_habit_outcome_stats_to_json_shape() -> None:
         "odds_ratio_ci95": [0.3647, math.inf],
         "risk_difference": 1.0,
         "significant": False,
+        "strata": 1,
     }
     low = by_key[("search loops", "corrections_needed")].odds_ratio_ci
     assert low is not None and low[0] == pytest.approx(hand_conditional_odds_ratio(2, 0, 0, 3)[1], rel=1e-5)
@@ -419,6 +422,7 @@ def test_habit_outcome_stats_to_json_shape() -> None:
         "odds_ratio_ci95": None,
         "risk_difference": None,
         "significant": False,
+        "strata": 1,
     }
 
 

@@ -69,9 +69,7 @@ def test_report_keeps_ids_days_and_counts_whole(store: Path, monkeypatch: pytest
 def test_analyze_stats_keeps_its_figures_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lines = shown(monkeypatch, "analysis_commands", "analyze", "stats", "--db", store)
     words = header_words(lines, "habit")
-    assert {"habit", "outcome", "with:", "without:", "bad/n", "(Fisher)", "odds", "ratio", "[95%", "CI]"} <= words, (
-        lines
-    )
+    assert {"habit", "outcome", "with:", "without:", "bad/n", "(exact)", "odds", "ratio", "[95%", "CI]"} <= words, lines
     assert any(line.startswith("blind edits") and "/4" in line for line in lines), lines
 
 

@@ -8,7 +8,14 @@ Format (Aider-AI/aider, aider/io.py append_chat_history, user_input, tool_output
   multi-line output). Plain lines between "<<<<<<< SEARCH" and ">>>>>>> REPLACE" keep "> " lines.
 - prompts: inputs that are not empty/"<blank>", not aider's own ("# Fix any errors below, if
   possible.", "# Question: ", confirmations "(Y)es/(N)o"), not commands ("/..." or "!..."), plus
-  /ask /code /architect /context with text.
+  /ask /code /architect /context /help with text (a command typed as a unique prefix of one of
+  aider's commands is that command: "/as" is /ask; an exact name wins).
+- reads (the model gets the file's whole text): add ("> Added <path> to the chat", with or
+  without a full stop; not "Added N lines of output to the chat." nor a URL), read_only ("> Added
+  <path> to read-only files"), and an add for each file the person agreed to add: "> Add these
+  files to the chat? y" (or yes, a, all) after "> <path>" lines (each path line in a row before it:
+  no space, not "Tokens:"), "> Add file to the chat? (Y)es/... [Yes]: y" after its one "> <path>"
+  line; never failed.
 - calls: commit ("> Commit <hex sha> <message>", never failed); lint ("> ## Running: <cmd>",
   always failed); run (/run X, !X: never failed unless "^C KeyboardInterrupt" before the next
   input); git (/git X: same); test (/test X: failed when "Added N lines of output to the chat."
@@ -39,6 +46,53 @@ import re
 import sys
 
 HEADING = "# aider chat started at "
+# aider/commands.py's commands (0.4x-0.8x); a unique prefix of one runs it, an exact name wins
+COMMANDS = [
+    "/add",
+    "/architect",
+    "/ask",
+    "/chat-mode",
+    "/clear",
+    "/clipboard",
+    "/code",
+    "/commit",
+    "/context",
+    "/copy",
+    "/copy-context",
+    "/diff",
+    "/drop",
+    "/edit",
+    "/editor",
+    "/editor-model",
+    "/exit",
+    "/git",
+    "/help",
+    "/lint",
+    "/load",
+    "/ls",
+    "/map",
+    "/map-refresh",
+    "/model",
+    "/models",
+    "/multiline-mode",
+    "/ok",
+    "/paste",
+    "/quit",
+    "/read-only",
+    "/reasoning-effort",
+    "/report",
+    "/reset",
+    "/run",
+    "/save",
+    "/settings",
+    "/test",
+    "/think-tokens",
+    "/tokens",
+    "/undo",
+    "/voice",
+    "/weak-model",
+    "/web",
+]
 # aider's fences (base_coder.py all_fences), opening and closing: fence lines are never file names
 FENCES = ("```", "<sourcecode>", "</sourcecode>", "<codeblock>", "</codeblock>", "<source>", "</source>")
 FENCES += ("<code>", "</code>", "<pre>", "</pre>")
@@ -47,6 +101,9 @@ DIVIDER = re.compile(r"^={5,9}\s*$")
 UPDATED = re.compile(r"^>{5,9} REPLACE\s*$")
 MODEL = re.compile(r"^(?:Main model|Models|Model): (\S+?)(?:⚡)? with ")
 COMMIT = re.compile(r"^Commit [0-9a-f]{7,40} ")
+ADDED = re.compile(r"^Added (\S(?:.*\S)?) to (the chat|read-only(?: files)?)\.?$")
+OUTPUT_ADDED = re.compile(r"^Added \d+ lines? of output to the chat\.")
+CONFIRM = re.compile(r"^Add (these files|file) to the chat\?(?:.*\]:)?\s*(\w+)$")
 NUMBER = re.compile(r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*([kKmM]?) (sent|cache write|cache hit|cached|received)")
 
 
@@ -149,7 +206,10 @@ def count_session(lines: list[str], result: dict) -> None:
             elif first.startswith(("/", "!")):
                 name, _, args = ("/run", "", first[1:]) if first.startswith("!") else first.partition(" ")
                 args = args.strip()
-                if name in ("/ask", "/code", "/architect", "/context") and args:
+                if name not in COMMANDS:  # a unique prefix runs its command
+                    longer = [c for c in COMMANDS if c.startswith(name)] if len(name) > 1 else []
+                    name = longer[0] if len(longer) == 1 else name
+                if name in ("/ask", "/code", "/architect", "/context", "/help") and args:
                     last_input = "prompt"
                     result["prompts"] += 1
                     continue
@@ -164,7 +224,7 @@ def count_session(lines: list[str], result: dict) -> None:
                 result["prompts"] += 1
         elif kind == "T":
             skip_until_section = False
-            for raw in group:
+            for at, raw in enumerate(group):
                 t = raw[2:].rstrip()
                 if skip_until_section:
                     if t.startswith(("## ", "Fix lint errors", "Attempt to fix")):
@@ -216,6 +276,19 @@ def count_session(lines: list[str], result: dict) -> None:
                 elif t == "^C KeyboardInterrupt":
                     if command is not None:
                         command["interrupted"] = True
+                elif (added := ADDED.match(t)) and not OUTPUT_ADDED.match(t):
+                    if "://" not in added.group(1):
+                        call("add" if added.group(2) == "the chat" else "read_only", False)
+                elif (confirm := CONFIRM.match(t)) and confirm.group(2).lower() in ("y", "yes", "a", "all"):
+                    for back in range(at - 1, -1, -1):
+                        named_path = group[back][2:].strip()
+                        if not named_path or " " in named_path or "://" in named_path:
+                            break
+                        if named_path.startswith(("Tokens:", "Add")):
+                            break
+                        call("add", False)
+                        if confirm.group(1) == "file":
+                            break
                 elif model is None and MODEL.match(t):
                     model = MODEL.match(t).group(1)  # type: ignore[union-attr]
                 elif command is not None:

@@ -98,6 +98,7 @@ class DiscoveryContext:
     known_folders: tuple[str, ...] = ()  # the project folders the store knows (Aider's histories are there)
     configured: tuple[str, ...] = ()  # paths the person listed in the config ([capture] paths)
     problems: list[Problem] = field(default_factory=list)
+    cwd: str = ""  # the folder ingest runs in ("": none; Aider's history may be there)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,9 @@ class Adapter:
     name: str  # "Codex CLI"
     package: str  # "lessonloop.capture.codex"
     formats: Mapping[str, Mode]  # capture/formats.py names this adapter reads, and how
+    # False: the agent writes no time per call (Aider dates only each session's start); its records'
+    # times are the session's start spread in line order: right for the day, not for the minute.
+    call_times: bool = True
 
     def _module(self, name: str) -> Any:
         # sys.modules first: ingest asks every adapter's paths.py about each file it has not read

@@ -27,6 +27,11 @@ def for_format(format: str) -> Adapter | None:
     return _BY_FORMAT.get(format)
 
 
+def agents_without_call_times() -> list[str]:
+    """The agents whose records' times are spread from their session's start (Adapter.call_times)."""
+    return [adapter.agent for adapter in ADAPTERS if not adapter.call_times]
+
+
 def agents() -> list[str]:
     """The ids of every agent read, for --agent."""
     return [adapter.agent for adapter in ADAPTERS]

@@ -59,6 +59,7 @@ def find_sources(
             known_folders=tuple(known_folders),
             configured=tuple(configured),
             problems=problems,
+            cwd=_current_folder(),
         )
         seen: set[str] = set()
         for adapter in ADAPTERS:
@@ -73,6 +74,13 @@ def find_sources(
             refs = [SourceRef(path, CLAUDE_CODE, is_sample_path(path)) for path in found]
     found_sources.sources = refs
     return found_sources
+
+
+def _current_folder() -> str:
+    try:
+        return os.getcwd()
+    except OSError:  # the folder was deleted under the process
+        return ""
 
 
 @dataclass(slots=True)

@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     project_option(sessions)
     agent_option(sessions)
     sessions.add_argument("-n", "--limit", type=positive, metavar="N", help="only the N most recent sessions")
+    include_empty_option(sessions)
     common_options(sessions)
     sessions.set_defaults(handler=cmd_sessions)
 
@@ -266,8 +267,17 @@ def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
         help="with --html, leave the replay out (it re-runs learning over the history)",
     )
     _no_bandit_option(report)
+    include_empty_option(report)
     common_options(report)
     report.set_defaults(handler=cmd_report)
+
+
+def include_empty_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--include-empty",
+        action="store_true",
+        help="also list sessions with no typed prompt and no tool call (an agent opened and closed): left out by default",
+    )
 
 
 def _print_error(exc: BaseException) -> None:

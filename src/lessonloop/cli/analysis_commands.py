@@ -102,7 +102,7 @@ def cmd_analyze_stats(args: argparse.Namespace) -> int:
     outcomes = outcome_counts(facts)
     from lessonloop.report.analysis_render import render_habit_stats
 
-    render_habit_stats(console(), associations, len(facts))
+    render_habit_stats(console(), associations, len(facts), sum(1 for f in facts if f.empty))
     rolled = outcomes["changes_rolled_back"]
     print(
         f"Changes rolled back: {rolled['sessions']} of {len(facts)} sessions ({rolled['in_session']} reverted in the "
@@ -114,13 +114,17 @@ def cmd_analyze_stats(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from lessonloop.report.analysis_queries import build_report
+    from lessonloop.store.session_ids import short_ids
 
     if getattr(args, "html", None):
         return _html_report(args)
     with open_cli_store(args.db, reading=True) as conn:
         _analyze_unless_read_only(conn, args)
-        report = build_report(conn, args.project, top=args.top, agent=known_agent(conn, args.agent))
+        report = build_report(
+            conn, args.project, top=args.top, agent=known_agent(conn, args.agent), include_empty=args.include_empty
+        )
         empty = None if report.sessions else no_sessions_text(conn, _filters(args), "analyzed sessions")
+        shown = {} if args.json else short_ids(conn, [s.id for s in report.sessions])
     if args.json:
         emit_json(report.to_json())
         return 0
@@ -129,7 +133,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0
     from lessonloop.report.analysis_render import render_report
 
-    render_report(console(), report, top=args.top)
+    render_report(console(), report, top=args.top, shown_ids=shown)
     return 0
 
 

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from lessonloop.cli.common import console
+from lessonloop.report.render import short_session
 
 # The steps of learn/replay_audit.py, in order (their names are the JSON's keys).
 STEPS = ("warned", "not seen as a failure", "not seen as a repeat", "no lesson", "lesson silent")
@@ -86,12 +87,12 @@ def _print_failures(out: Any, failures: list[dict[str, Any]]) -> None:
             verdict = f"repeat, missed: {item['why']}"
         else:
             verdict = "first of its signature"
-        where = f"{item['session_id'][:8]}:{item['line']}"
+        where = f"{short_session(item['session_id'])}:{item['line']}"
         out.print(escape(f"  {item['ts'][:19]}  {where}  {item['tool']}  {item['call'][:70]}"))
         out.print(escape(f"      [{item['error_class']}] {item['signature']}"))
         line = f"      {verdict}"
         if item["repeat_of"]:
-            line += f" (first: {item['repeat_of']['session_id'][:8]}:{item['repeat_of']['line']})"
+            line += f" (first: {short_session(item['repeat_of']['session_id'])}:{item['repeat_of']['line']})"
         out.print(escape(line))
         for title in item["other_warnings"]:
             out.print(escape(f"      other lesson fired: {title[:100]}"))
@@ -138,7 +139,7 @@ def _where(item: dict[str, Any]) -> str:
     """ "8463c716:1164 [report] mix test": the label's session, the call's line (else its id), its
     part, the call."""
     place = item.get("line") or item.get("tool_use_id")  # a line, else the call's id (Aider's calls have no line)
-    where = f"{item['session'][:8]}" + (f":{place}" if place else "")
+    where = short_session(item["session"]) + (f":{place}" if place else "")
     if item.get("part"):
         where += f" [{item['part']}]"
     return f"{where} {(item.get('call') or '')[:60]}".rstrip()

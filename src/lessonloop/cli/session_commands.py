@@ -37,7 +37,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return cmd_ingest_git(args)
     from lessonloop.capture.discovery import SourceRef
     from lessonloop.config import ConfigError, load_config
-    from lessonloop.pipeline.ingest import IngestSummary, discover
+    from lessonloop.pipeline.ingest import IngestSummary, discover, ingest_new_projects, known_folders
     from lessonloop.pipeline.ingest import ingest as run_ingest
 
     results_only = not args.paths and bool(args.sarif or args.junit)
@@ -48,15 +48,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     with open_cli_store(args.db) as conn:
         sources: list[SourceRef] = []
         summary: IngestSummary | None = None
+        known: list[str] = []
+        configured: tuple[str, ...] = ()
         if results_only:
             pass
         elif args.paths:
             sources, summary = discover(list(args.paths))
         else:  # Aider keeps its history in each project: look in the folders the store knows
-            known = [row[0] for row in conn.execute("SELECT DISTINCT cwd FROM sessions WHERE cwd IS NOT NULL")]
-            known += [row[0] for row in conn.execute("SELECT DISTINCT project FROM sessions WHERE project IS NOT NULL")]
+            known = known_folders(conn)
             configured = config.capture.paths if config is not None else ()
-            sources, summary = discover(None, known_folders=dict.fromkeys(known), configured=configured)
+            sources, summary = discover(None, known_folders=known, configured=configured)
         projects = None
         if summary is not None:
             progress = None
@@ -65,6 +66,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
                 progress = TerminalProgress()
             run_ingest(conn, sources, summary, progress=progress)
+            if not args.paths:  # and in the projects this ingest made known
+                ingest_new_projects(conn, known, configured, sources, summary, progress=progress)
         if config is not None:
             from lessonloop.pipeline.projects import resolve_store_projects
 
@@ -183,10 +186,14 @@ def _import_text(result: ImportResult) -> str:
 
 def cmd_sessions(args: argparse.Namespace) -> int:
     from lessonloop.report.queries import list_sessions
+    from lessonloop.store.session_ids import short_ids
 
     with open_cli_store(args.db, reading=True) as conn:
-        rows = list_sessions(conn, args.project, args.limit, known_agent(conn, args.agent))
+        rows = list_sessions(
+            conn, args.project, args.limit, known_agent(conn, args.agent), include_empty=args.include_empty
+        )
         empty = None if rows or args.json else no_sessions_text(conn, _filters(args), "sessions")
+        shown = {} if args.json else short_ids(conn, [row.id for row in rows])
     if args.json:
         emit_json([row.to_json() for row in rows])
     elif empty is not None:
@@ -194,7 +201,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     else:
         from lessonloop.report.render import render_sessions
 
-        render_sessions(console(), rows)
+        render_sessions(console(), rows, shown)
     return 0
 
 

@@ -6,6 +6,16 @@ edits / search loops present. An outcome is a bad ending a session has or not (s
 analyze/outcomes.py). For every habit and outcome: the counts, the outcome's rate with and
 without the habit, Fisher's exact test (two-sided) p-value, the conditional maximum-likelihood
 odds ratio with its 95% confidence interval, and the risk difference. scipy computes the tests.
+
+Like with like (issue 26): sessions with no typed prompt and no tool call (an agent opened and
+left) are in neither group, and sessions are compared within strata of their number of tool calls
+(SIZE_STRATA): a habit such as blind edits needs edits, so its sessions are longer than the rest,
+and long sessions end with errors more often whatever the habit. With one stratum the figures are
+those of the one 2x2 table; with several, the table shown sums the strata, the p-value is the
+exact stratified test (the exact conditional distribution of the with-habit bad count given every
+stratum's margins: the convolution of their hypergeometric distributions, two-sided as Fisher's;
+with one stratum it is Fisher's exact test), the odds ratio the Mantel-Haenszel estimate with the
+Robins-Breslow-Greenland 95% interval, and the risk difference the Mantel-Haenszel weighted one.
 """
 
 from __future__ import annotations
@@ -25,6 +35,10 @@ OUTCOMES: dict[str, str] = {
 }
 
 
+# Upper bounds of the strata of sessions by number of tool calls: 0, 1-2, 3-5, 6-10, ... 201 and more.
+SIZE_STRATA = (0, 2, 5, 10, 20, 50, 100, 200)
+
+
 @dataclass(frozen=True, slots=True)
 class SessionFacts:
     """What the statistics need of one analyzed session."""
@@ -40,6 +54,20 @@ class SessionFacts:
     corrections_next_session: bool | None
     reverted_changes: int
     rolled_back_commits: int = 0  # its commits a later commit undid (git links, docs/git.md)
+    tool_calls: int | None = None  # None: not known (never left out, its own stratum)
+    typed_prompts: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        """No typed prompt and no tool call: nothing to compare."""
+        return self.tool_calls == 0 and self.typed_prompts == 0
+
+    @property
+    def stratum(self) -> int:
+        """The index of the SIZE_STRATA bound its number of tool calls is at most (-1: unknown)."""
+        if self.tool_calls is None:
+            return -1
+        return next((i for i, bound in enumerate(SIZE_STRATA) if self.tool_calls <= bound), len(SIZE_STRATA))
 
     def outcome(self, name: str) -> bool | None:
         if name == "unresolved_errors":
@@ -69,6 +97,7 @@ class Association:
     odds_ratio: float | None
     odds_ratio_ci: tuple[float, float] | None
     risk_difference: float | None
+    strata: int = 1  # strata that compared sessions with and without the habit
 
     @property
     def rate_with(self) -> float | None:
@@ -97,6 +126,7 @@ class Association:
             "odds_ratio_ci95": [rounded(v) for v in self.odds_ratio_ci] if self.odds_ratio_ci else None,
             "risk_difference": rounded(self.risk_difference),
             "significant": self.significant,
+            "strata": self.strata,
         }
 
 
@@ -144,16 +174,92 @@ def associate(habit: str, outcome: str, pairs: Sequence[tuple[bool, bool]]) -> A
     return Association(habit, outcome, a, b, c, d, p_value, odds, ci, risk_difference)
 
 
+def associate_stratified(habit: str, outcome: str, strata: Sequence[Sequence[tuple[bool, bool]]]) -> Association:
+    """The (has habit, bad outcome) pairs of each stratum compared within it (module docstring).
+    Strata with sessions on one side only compare nothing and are left out."""
+    if len(strata) <= 1:
+        return associate(habit, outcome, strata[0] if strata else [])
+    informative = [pairs for pairs in strata if any(h for h, _ in pairs) and any(not h for h, _ in pairs)]
+    if not informative:  # the sessions with the habit and those without are of different sizes
+        a, b, c, d = _table([pair for pairs in strata for pair in pairs])
+        return Association(habit, outcome, a, b, c, d, None, None, None, None, 0)
+    if len(informative) == 1:
+        return associate(habit, outcome, informative[0])
+    tables = [_table(pairs) for pairs in informative]
+    a, b, c, d = (sum(t[i] for t in tables) for i in range(4))
+    p_value = _exact_stratified_p(tables)
+    odds, ci = _mantel_haenszel(tables)
+    weights = [(t[0] + t[1]) * (t[2] + t[3]) / sum(t) for t in tables]
+    risk_difference = sum(
+        w * (t[0] / (t[0] + t[1]) - t[2] / (t[2] + t[3])) for w, t in zip(weights, tables, strict=True)
+    ) / sum(weights)
+    return Association(habit, outcome, a, b, c, d, p_value, odds, ci, risk_difference, len(tables))
+
+
+def _table(pairs: Sequence[tuple[bool, bool]]) -> tuple[int, int, int, int]:
+    a = sum(1 for h, o in pairs if h and o)
+    b = sum(1 for h, o in pairs if h and not o)
+    c = sum(1 for h, o in pairs if not h and o)
+    return a, b, c, len(pairs) - a - b - c
+
+
+def _exact_stratified_p(tables: Sequence[tuple[int, int, int, int]]) -> float:
+    """Two-sided p of the observed sum of `a` given each table's margins (Fisher's rule: the
+    probability of every sum no more likely than the observed one)."""
+    import numpy as np
+    from scipy.stats import hypergeom
+
+    total = np.array([1.0])
+    low = 0
+    for a, b, c, d in tables:
+        n, exposed, bad = a + b + c + d, a + b, a + c
+        first, last = max(0, exposed + bad - n), min(exposed, bad)
+        pmf = hypergeom.pmf(np.arange(first, last + 1), n, bad, exposed)
+        total = np.convolve(total, pmf)
+        low += first
+    observed = total[sum(t[0] for t in tables) - low]
+    return float(min(1.0, total[total <= observed * (1 + 1e-7)].sum()))
+
+
+def _mantel_haenszel(
+    tables: Sequence[tuple[int, int, int, int]],
+) -> tuple[float | None, tuple[float, float] | None]:
+    """The Mantel-Haenszel odds ratio and its Robins-Breslow-Greenland 95% interval."""
+    import math
+
+    r = [a * d / (a + b + c + d) for a, b, c, d in tables]
+    s = [b * c / (a + b + c + d) for a, b, c, d in tables]
+    p = [(a + d) / (a + b + c + d) for a, b, c, d in tables]
+    q = [(b + c) / (a + b + c + d) for a, b, c, d in tables]
+    sr, ss = sum(r), sum(s)
+    if sr == 0 and ss == 0:
+        return None, None
+    if ss == 0:
+        return math.inf, None
+    if sr == 0:
+        return 0.0, None
+    odds = sr / ss
+    variance = (
+        sum(pi * ri for pi, ri in zip(p, r, strict=True)) / (2 * sr * sr)
+        + sum(pi * si + qi * ri for pi, qi, ri, si in zip(p, q, r, s, strict=True)) / (2 * sr * ss)
+        + sum(qi * si for qi, si in zip(q, s, strict=True)) / (2 * ss * ss)
+    )
+    spread = 1.959964 * math.sqrt(variance)
+    return odds, (math.exp(math.log(odds) - spread), math.exp(math.log(odds) + spread))
+
+
 def habit_outcome_stats(facts: Sequence[SessionFacts]) -> list[Association]:
-    """Every habit against every outcome, strongest evidence (smallest p) first."""
+    """Every habit against every outcome, strongest evidence (smallest p) first; empty sessions
+    left out, the others compared within their size stratum (module docstring)."""
+    compared = [f for f in facts if not f.empty]
     results: list[Association] = []
-    for habit, has in habits(facts).items():
+    for habit, has in habits(compared).items():
         for outcome in OUTCOMES:
-            pairs: list[tuple[bool, bool]] = []
-            for f in facts:
+            strata: dict[int, list[tuple[bool, bool]]] = {}
+            for f in compared:
                 exposed, bad = has(f), f.outcome(outcome)
                 if exposed is not None and bad is not None:
-                    pairs.append((exposed, bad))
-            results.append(associate(habit, outcome, pairs))
+                    strata.setdefault(f.stratum, []).append((exposed, bad))
+            results.append(associate_stratified(habit, outcome, [strata[k] for k in sorted(strata)]))
     results.sort(key=lambda r: (r.p_value is None, r.p_value if r.p_value is not None else 1.0, r.habit, r.outcome))
     return results

@@ -150,6 +150,12 @@ def analyze_store(
         )
     }
     wanted = list(fingerprints) if session_ids is None else [s for s in session_ids if s in fingerprints]
+    if session_ids is None:
+        # The analysis of sessions no longer stored (a history read again under new session ids,
+        # m028): left, it would be counted by `analyze stats` and the report's habits.
+        gone = [session_id for session_id in stored if session_id not in fingerprints]
+        if gone:
+            _clear_gone(conn, gone)
     run.sessions = len(wanted)
     rules_by_project: dict[str | None, _ProjectRules] = {}
     todo: list[tuple[str, str]] = []
@@ -202,6 +208,14 @@ def analyze_store(
             progress.finish()
     run.seconds = time.perf_counter() - started
     return run
+
+
+def _clear_gone(conn: sqlite3.Connection, session_ids: list[str]) -> None:
+    from lessonloop.store.analysis_writer import clear_session_analysis
+
+    with transaction(conn):
+        for session_id in session_ids:
+            clear_session_analysis(conn, session_id)
 
 
 def _store_marks(conn: sqlite3.Connection, bandit: bool, home: str, problems: list[str]) -> str:

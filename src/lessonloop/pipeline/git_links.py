@@ -31,6 +31,7 @@ from lessonloop.analyze.commit_evidence import (
     undone_hunks,
 )
 from lessonloop.analyze.paths import normalize_path
+from lessonloop.capture.agents import agents_without_call_times
 from lessonloop.store import git_links as store
 from lessonloop.timestamps import format_timestamp, parse_timestamp
 
@@ -125,7 +126,8 @@ def link_commits(conn: sqlite3.Connection) -> LinkSummary:
     _link_commit_calls(conn, places, summary)
     new = store.new_commits(conn, commits_mark)
     summary.commits_seen = len(new)
-    _link_edit_windows(conn, places, new, store.new_edit_calls(conn, calls_mark), summary)
+    untimed = agents_without_call_times()
+    _link_edit_windows(conn, places, new, store.new_edit_calls(conn, calls_mark, untimed), summary, untimed)
     newly_linked = store.linked_commits(conn) - linked_before
     summary.rollbacks_added = _find_rollbacks(conn, new, newly_linked)
     store.save_link_state(conn, top_commit, top_call)
@@ -186,6 +188,7 @@ def _link_edit_windows(
     new: list[store.NewCommit],
     new_edits: list[store.EditCall],
     summary: LinkSummary,
+    untimed: list[str],
 ) -> None:
     spans: dict[int, list[str]] = {}
     for commit in new:
@@ -197,7 +200,7 @@ def _link_edit_windows(
         start, end = min(times), _shift(max(times), 1)
         before = _shift(start, -1)
         edits = []
-        for edit in store.edit_calls_between(conn, before, end):
+        for edit in store.edit_calls_between(conn, before, end, untimed):
             for edit_repository, _, path in _edit_paths(edit, places):
                 if edit_repository == repository_id:
                     edits.append(Edit(edit.ts, path, places.main_session(edit.session_id), edit.id))

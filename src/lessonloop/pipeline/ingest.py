@@ -229,8 +229,12 @@ def discover(
     agent keeps its files, else the sample) and a summary started with what discovery saw."""
     found = find_sources(paths, environ, known_folders=known_folders, configured=configured)
     summary = IngestSummary(searched=found.searched, used_sample=found.used_sample)
-    summary.problems.extend(found.problems)
-    summary.files_failed += len(found.problems)
+    for problem in found.problems:  # a notice (a history not read, where Aider's were looked for) fails nothing
+        if problem.severity == "notice":
+            summary.notices.append(problem)
+        else:
+            summary.problems.append(problem)
+            summary.files_failed += 1
     return found.sources, summary
 
 
@@ -794,3 +798,58 @@ def _count(summary: IngestSummary, batch: Batch, lines: int) -> None:
     summary.redactions += batch.redactions
     for problem in batch.problems:  # a unit's reader reports format drift in its batch, as notices
         (summary.notices if problem.severity == "notice" else summary.problems).append(problem)
+
+
+def known_folders(conn: sqlite3.Connection) -> list[str]:
+    """The folders of the stored sessions and their projects (Aider keeps its history in each)."""
+    known = [row[0] for row in conn.execute("SELECT DISTINCT cwd FROM sessions WHERE cwd IS NOT NULL")]
+    known += [row[0] for row in conn.execute("SELECT DISTINCT project FROM sessions WHERE project IS NOT NULL")]
+    return list(dict.fromkeys(known))
+
+
+def ingest_new_projects(
+    conn: sqlite3.Connection,
+    before: Iterable[str],
+    configured: Iterable[str],
+    sources: list[SourceRef],
+    summary: IngestSummary,
+    *,
+    progress: Progress | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> list[SourceRef]:
+    """After an ingest without paths: the files found only now that the sessions just read made
+    their project folders known (an Aider history in the repository of a Claude Code session read
+    for the first time), read into the same `summary`; returns them. The notice of where Aider's
+    histories were looked for is the second look's, which covers every folder."""
+    if not set(known_folders(conn)) - set(before):
+        return []
+    found = find_sources(None, environ, known_folders=known_folders(conn), configured=configured)
+    read = {ref.path for ref in sources}
+    extra = [ref for ref in found.sources if ref.path not in read and not ref.is_sample]
+    hint = [p for p in found.problems if p.code == "aider-histories"]
+    if hint:
+        summary.notices = [p for p in summary.notices if p.code != "aider-histories"] + hint
+    if not extra:
+        return []
+    more = ingest(conn, extra, IngestSummary(), progress=progress)
+    _merge(summary, more)
+    return extra
+
+
+def _merge(summary: IngestSummary, more: IngestSummary) -> None:
+    """Add what `more` counted to `summary` (counts summed, sets joined, lists extended)."""
+    import dataclasses
+
+    for item in dataclasses.fields(summary):
+        name = item.name
+        if name in ("searched", "used_sample", "sample_removed"):
+            continue
+        mine, theirs = getattr(summary, name), getattr(more, name)
+        if isinstance(mine, bool):
+            setattr(summary, name, mine or theirs)
+        elif isinstance(mine, (int, float)):
+            setattr(summary, name, mine + theirs)
+        elif isinstance(mine, set):
+            mine.update(theirs)
+        elif isinstance(mine, list):
+            mine.extend(theirs)

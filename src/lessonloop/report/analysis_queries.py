@@ -9,7 +9,7 @@ from typing import Any
 
 from lessonloop import json_codec
 from lessonloop.learn.habit_stats import SessionFacts
-from lessonloop.report.queries import session_filter
+from lessonloop.report.queries import not_empty, session_filter
 from lessonloop.store.git_link_reader import rolled_back_sessions
 
 
@@ -37,7 +37,8 @@ def session_facts(conn: sqlite3.Connection, project: str | None = None, agent: s
     facts: list[SessionFacts] = []
     for r in conn.execute(
         f"""SELECT e.session_id, e.compliance, e.blind_edits, e.search_loops, e.unresolved_errors,
-                   e.tests_failing_at_end, e.corrections_in_session, e.corrections_next_session, e.reverted_changes
+                   e.tests_failing_at_end, e.corrections_in_session, e.corrections_next_session, e.reverted_changes,
+                   e.tool_calls, e.typed_prompts
             FROM session_executions e JOIN sessions s ON s.id = e.session_id
             WHERE {where} ORDER BY e.started_at, e.session_id""",
         params,
@@ -55,6 +56,8 @@ def session_facts(conn: sqlite3.Connection, project: str | None = None, agent: s
                 corrections_next_session=None if r[7] is None else bool(r[7]),
                 reverted_changes=r[8],
                 rolled_back_commits=rolled_back.get(r[0], 0),
+                tool_calls=r[9],
+                typed_prompts=r[10],
             )
         )
     return facts
@@ -83,6 +86,7 @@ def habit_figures(facts: list[SessionFacts]) -> dict[str, Any]:
 
     return {
         "sessions": len(facts),
+        "empty_sessions_left_out": sum(1 for f in facts if f.empty),  # no prompt, no call: in neither group
         "outcomes": outcome_counts(facts),
         "associations": [a.to_json() for a in habit_outcome_stats(facts)],
     }
@@ -155,9 +159,15 @@ class Report:
 
 
 def build_report(
-    conn: sqlite3.Connection, project: str | None = None, top: int = 5, agent: str | None = None
+    conn: sqlite3.Connection,
+    project: str | None = None,
+    top: int = 5,
+    agent: str | None = None,
+    include_empty: bool = True,
 ) -> Report:
     where, params = session_filter(conn, project, agent)
+    if not include_empty:
+        where = f"({where}) AND {not_empty('s')}"
     classes: dict[str, dict[str, int]] = defaultdict(dict)
     for session_id, label, n in conn.execute(
         "SELECT session_id, class, count(*) FROM call_errors GROUP BY session_id, class ORDER BY count(*) DESC"

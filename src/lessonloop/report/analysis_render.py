@@ -111,9 +111,12 @@ def _evidence_text(rule: dict[str, Any]) -> str:
     return ""
 
 
-def render_report(console: Console, report: Report, top: int | None = None) -> None:
+def render_report(
+    console: Console, report: Report, top: int | None = None, shown_ids: dict[str, str] | None = None
+) -> None:
     """The sessions table, then each project's worst habits (`top` per project: 0 shows none, and
-    says so)."""
+    says so). `shown_ids`: each session's id as shown (store/session_ids.short_ids), else its
+    first 8 characters."""
     from lessonloop.report.table_fit import Column, fit_table, left_out_note
 
     columns = [
@@ -134,7 +137,7 @@ def render_report(console: Console, report: Report, top: int | None = None) -> N
         tests = "—" if s.tests_failing_at_end is None else ("failing" if s.tests_failing_at_end else "passing")
         rows.append(
             [
-                s.id[:8],
+                (shown_ids or {}).get(s.id, s.id[:8]),
                 (s.started_at or "")[:16].replace("T", " "),
                 str(s.tool_calls),
                 _pct(s.compliance),
@@ -165,7 +168,7 @@ def render_report(console: Console, report: Report, top: int | None = None) -> N
             console.print(f"  {escape(habit.name)}: {escape(habit.detail)}")
 
 
-def render_habit_stats(console: Console, associations: Sequence[Association], sessions: int) -> None:
+def render_habit_stats(console: Console, associations: Sequence[Association], sessions: int, empty: int = 0) -> None:
     from rich.text import Text
 
     from lessonloop.report.table_fit import Column, fit_table, left_out_note
@@ -175,7 +178,7 @@ def render_habit_stats(console: Console, associations: Sequence[Association], se
         Column("outcome", text="wrap", least=18),
         Column("with: bad/n", "right"),
         Column("without: bad/n", "right"),
-        Column("p (Fisher)", "right"),
+        Column("p (exact)", "right"),
         Column("odds ratio [95% CI]", "right"),
         Column("risk diff", "right", drop=1),
     ]
@@ -199,9 +202,15 @@ def render_habit_stats(console: Console, associations: Sequence[Association], se
                 "—" if a.risk_difference is None else f"{a.risk_difference:+.2f}",
             ]
         )
-    title = f"Habits against outcomes ({sessions} analyzed sessions)"
+    title = f"Habits against outcomes ({sessions} analyzed sessions" + (
+        f"; {empty} with no prompt and no call left out)" if empty else ")"
+    )
     table, left_out = fit_table(console.width, columns, rows, title=title)
     console.print(table)
     if left_out:
         console.print(Text(left_out_note(left_out), style="dim"))
-    console.print("p < 0.05 in bold. Few sessions give wide intervals: read the counts, not only the p-values.")
+    console.print(
+        "Sessions are compared within strata of their number of tool calls (Fisher's exact test in one, the exact "
+        "stratified test and the Mantel-Haenszel odds ratio across several). p < 0.05 in bold. Few sessions give "
+        "wide intervals: read the counts, not only the p-values."
+    )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import may_deny, short
-from lessonloop.report.render import local_time, one_line, short_path
+from lessonloop.report.render import local_time, one_line, short_path, short_session
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -133,7 +133,7 @@ def _facts(lesson: LessonRow) -> list[tuple[str, str]]:
 
 def _session(evidence: EvidenceRow) -> str:
     """The session id, short."""
-    return (evidence.session_id or "-")[:8]
+    return short_session(evidence.session_id) if evidence.session_id else "-"
 
 
 def _call_line(evidence: EvidenceRow) -> str:

@@ -19,6 +19,14 @@ def human_count(value: int) -> str:
     return str(value)
 
 
+def short_session(session_id: str) -> str:
+    """A session id cut for a line of text, where the store is not at hand to find the shortest
+    unique prefix (store/session_ids.short_ids): 8 characters, or 8 after a short word and a dash
+    ("aider-3f9a1c2b": every Aider id starts with "aider-")."""
+    dash = session_id.find("-", 0, 8)  # a UUID's first dash comes after 8 characters
+    return session_id[: dash + 9] if dash > 0 else session_id[:8]
+
+
 def local_time(ts: str | None, *, seconds: bool = False) -> str:
     """Canonical UTC text as local time for people."""
     if not ts:
@@ -61,7 +69,9 @@ def one_line(text: str | None, width: int = 100) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def render_sessions(console: Console, rows: list[SessionRow]) -> None:
+def render_sessions(console: Console, rows: list[SessionRow], shown_ids: dict[str, str] | None = None) -> None:
+    """The sessions table; `shown_ids` gives each row's id as shown (store/session_ids.short_ids),
+    else its first 8 characters."""
     from rich.table import Table
 
     if not rows:
@@ -76,7 +86,7 @@ def render_sessions(console: Console, rows: list[SessionRow]) -> None:
     # to what is left; the model, the subagents and the first prompt come in that order while they fit.
     columns: list[tuple[str, str, Any]] = [
         ("START", "left", lambda r: local_time(r.started_at)),
-        ("SESSION", "left", lambda r: r.id[:8]),
+        ("SESSION", "left", lambda r: escape((shown_ids or {}).get(r.id, r.id[:8]))),
         ("AGENT", "left", lambda r: escape(r.agent)),
         ("PROJECT", "left", lambda r: r.project),
         ("MODEL", "left", lambda r: escape(one_line(short_model(r.model), 16))),

@@ -112,23 +112,25 @@ def new_commits(conn: sqlite3.Connection, after_rowid: int) -> list[NewCommit]:
     ]
 
 
-def new_edit_calls(conn: sqlite3.Connection, after_rowid: int) -> list[EditCall]:
-    """Edit and write calls stored after `after_rowid` that have a time and did not fail."""
-    return _edits(conn, "c.rowid > ?", (after_rowid,))
+def new_edit_calls(conn: sqlite3.Connection, after_rowid: int, untimed: Sequence[str] = ()) -> list[EditCall]:
+    """Edit and write calls stored after `after_rowid` that have a time and did not fail; not those
+    of the agents `untimed` (whose calls' times are their session's start, spread: no minute)."""
+    return _edits(conn, "c.rowid > ?", (after_rowid,), untimed)
 
 
-def edit_calls_between(conn: sqlite3.Connection, start: str, end: str) -> list[EditCall]:
-    return _edits(conn, "c.ts >= ? AND c.ts <= ?", (start, end))
+def edit_calls_between(conn: sqlite3.Connection, start: str, end: str, untimed: Sequence[str] = ()) -> list[EditCall]:
+    return _edits(conn, "c.ts >= ? AND c.ts <= ?", (start, end), untimed)
 
 
-def _edits(conn: sqlite3.Connection, where: str, params: Sequence[object]) -> list[EditCall]:
+def _edits(conn: sqlite3.Connection, where: str, params: Sequence[object], untimed: Sequence[str]) -> list[EditCall]:
+    skip = f" AND s.agent NOT IN ({', '.join('?' * len(untimed))})" if untimed else ""
     return [
         EditCall(*row)
         for row in conn.execute(
             f"""SELECT c.id, c.session_id, c.ts, c.target_path, c.paths_json, coalesce(c.cwd, s.cwd)
                 FROM tool_calls c JOIN sessions s ON s.id = c.session_id
-                WHERE c.kind IN ('edit', 'write') AND c.ts IS NOT NULL AND c.ok IS NOT 0 AND {where}""",
-            params,
+                WHERE c.kind IN ('edit', 'write') AND c.ts IS NOT NULL AND c.ok IS NOT 0 AND {where}{skip}""",
+            [*params, *untimed],
         )
     ]
 

@@ -1298,6 +1298,17 @@ def m027_team_token_out_of_store(conn: sqlite3.Connection) -> None:
 
 
 @migration
+def m028_aider_session_ids(conn: sqlite3.Connection) -> None:
+    """Aider's session ids change (issue 26): from "aider:<file>:<heading time>", whose shared
+    start made every session of a history look alike in a listing ("aider:7c"), to "aider-" and a
+    digest of the file and the heading (capture/aider/parser.py), unique from its first
+    characters; its records gain times (the session's start, a millisecond a line). Each Aider
+    history is marked to be read again from its start: the next ingest replaces its sessions,
+    under their new ids, with what they derive (a history no longer on disk keeps its old ids)."""
+    conn.execute("UPDATE source_files SET reread = 1 WHERE agent = 'aider'")
+
+
+@migration
 def m029_codex_reread(conn: sqlite3.Connection) -> None:
     """Codex rollouts read again from the start at the next ingest (issue 26): stores made before
     hold a second prompt for each first prompt whose user-role item came before its user_message

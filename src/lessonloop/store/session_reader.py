@@ -139,7 +139,7 @@ def load_sessions(conn: sqlite3.Connection, session_ids: Iterable[str], home: st
     for part in _chunks(wanted):
         marks = ", ".join("?" * len(part))
         for row in conn.execute(
-            f"""SELECT id, coalesce(parent_id, id), kind, parent_id, cwd, project, agent
+            f"""SELECT id, coalesce(parent_id, id), kind, parent_id, cwd, project, agent, started_at, ended_at
                 FROM sessions WHERE id IN ({marks}) OR parent_id IN ({marks})
                 ORDER BY parent_id IS NOT NULL, id""",
             [*part, *part],
@@ -190,8 +190,9 @@ def load_sessions(conn: sqlite3.Connection, session_ids: Iterable[str], home: st
                 project=main_row[5],
                 cwd=main_row[4],
                 agent=main_row[6],
-                started_at=min(stamps) if stamps else None,
-                ended_at=max(stamps) if stamps else None,
+                # No timed record (a session opened and left at once): what the agent said, if anything.
+                started_at=min(stamps) if stamps else main_row[7],
+                ended_at=max(stamps) if stamps else (main_row[8] or main_row[7]),
                 contexts=built,
                 home=home,
             )

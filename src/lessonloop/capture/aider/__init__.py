@@ -5,4 +5,4 @@ from lessonloop.capture.adapters import Adapter
 AGENT = "aider"
 FORMAT = "aider-chat-history"
 
-ADAPTER = Adapter(AGENT, "Aider", "lessonloop.capture.aider", {FORMAT: "lines"})
+ADAPTER = Adapter(AGENT, "Aider", "lessonloop.capture.aider", {FORMAT: "lines"}, call_times=False)

@@ -6,8 +6,10 @@ every session whole to session_reader.py: a batch holds its sessions from their 
 in `Batch.replaced_sessions`, so what was stored of them before is replaced). `restart_line` is
 the last heading: the next read parses that session again from there, since it may have grown.
 
-Session ids come from the file and the heading (its time, and how many headings just before it
-had the same time), never from line numbers: appending to the file changes no id.
+Session ids are "aider-" and a digest of the file's path and the heading (its time, and how many
+headings just before it had the same time), never of line numbers: appending to the file changes no
+id. Aider writes no other time: each record's time is the session's start plus a millisecond per
+line before it (session_reader.py), so that every call has a time, in order, on the session's day.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from lessonloop.secrets.redaction import Scope
 from lessonloop.timestamps import normalize_timestamp
 
 HEADING = b"# aider chat started at "
+ID_PREFIX = "aider-"
 _NEWLINE_HEADING = b"\n" + HEADING
 
 
@@ -72,11 +75,11 @@ class AiderHistoryParser:
                 pos = at
                 if at > piece:
                     self._add(data[piece : at - 1], first_lineno + piece_line)
-                if self._buffer:
-                    self._emit(batch)
                 newline = data.find(b"\n", at)
                 time_text = data[at + len(HEADING) : newline if newline >= 0 else len(data)].decode("utf-8", "replace")
                 time_text = time_text.strip()
+                if self._buffer:
+                    self._emit(batch, time_text)
                 previous_time, previous_ordinal = self._previous
                 ordinal = previous_ordinal + 1 if previous_time == time_text else 0
                 self._previous = (time_text, ordinal)
@@ -107,21 +110,29 @@ class AiderHistoryParser:
 
     # ------------------------------------------------------------------
 
-    def _session_id(self, started: str | None) -> str:
-        if self._heading is None:
-            return f"aider:{self._file_key}:before-first-heading"
-        time_text, ordinal = self._heading
-        stamp = started or time_text.replace(" ", "_")
-        return f"aider:{self._file_key}:{stamp}" + (f"#{ordinal + 1}" if ordinal else "")
+    def _session_id(self) -> str:
+        """The session's id: "aider-" and a digest of the history's path and the session's place in
+        it (its heading's time text and ordinal among equal headings just before it). Stable across
+        re-reads and appends, the same for the session wherever a read starts, and unique from its
+        first characters (a shared "aider:<file>:" start made every id of a history look alike)."""
+        place = "before-first-heading" if self._heading is None else f"{self._heading[0]}\0{self._heading[1]}"
+        digest = hashlib.blake2b(
+            f"{self._absolute}\0{place}".encode("utf-8", "surrogateescape"), digest_size=8
+        ).hexdigest()
+        return f"{ID_PREFIX}{digest}"
 
-    def _emit(self, batch: Batch) -> None:
+    def _emit(self, batch: Batch, next_heading: str | None = None) -> None:
+        """Emit the buffered session; `next_heading` is the time text of the heading after it, when
+        known: the start given to lines before the file's first heading (a history cut at its
+        start), which were written before it."""
         text = self._decode(batch)
         if self._heading is None and not (text.startswith(("####", "> ")) or "\n####" in text or "\n> " in text):
             return  # nothing but stray text before the first heading (an editor's mode line)
         project = self._project_for()
-        started = normalize_timestamp(self._heading[0]) if self._heading is not None else None
+        heading = self._heading[0] if self._heading is not None else next_heading
+        started = normalize_timestamp(heading) if heading is not None else None
         session = SessionRecord(
-            id=self._session_id(started),
+            id=self._session_id(),
             agent=AGENT,
             kind="main",
             cwd=self._cwd,
@@ -131,6 +142,7 @@ class AiderHistoryParser:
         )
         reader = SessionReader(session, batch, self._start, self._redacted)
         reader.read(text)
+        session.ended_at = reader.time_of(self._start + text.count("\n")) or started
         batch.sessions[session.id] = session
         batch.replaced_sessions.add(session.id)
 

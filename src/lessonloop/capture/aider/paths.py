@@ -1,9 +1,11 @@
 """Where Aider keeps its chat history: `.aider.chat.history.md` in the folder it ran in.
 
-Aider writes one history per project folder (its `--chat-history-file`, default
-`.aider.chat.history.md`, moved by $AIDER_CHAT_HISTORY_FILE; aider/args.py). There is no
-central folder, so discovery looks in the project folders the store already knows, in the
-paths the person lists in the config ([aider] histories), and at $AIDER_CHAT_HISTORY_FILE.
+Aider writes one history per project (its `--chat-history-file`, default `.aider.chat.history.md`
+in the git repository's root, else in the folder it ran in; moved by $AIDER_CHAT_HISTORY_FILE;
+aider/args.py). There is no central folder, so discovery looks in the project folders the store
+knows and the root of the git repository each is in, in the current folder and its repository's
+root, in the paths the person lists in the config (capture.paths), and at $AIDER_CHAT_HISTORY_FILE.
+What it found and did not read is said in a notice ("aider-histories").
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from lessonloop.records import Problem
 
 HISTORY_NAME = ".aider.chat.history.md"
 ENV_HISTORY = "AIDER_CHAT_HISTORY_FILE"
+MAX_UP = 40  # folders walked up from a project folder to its repository's root
 
 
 def claims(path: str) -> str | None:
@@ -25,7 +28,7 @@ def claims(path: str) -> str | None:
 
 
 def searched(context: DiscoveryContext) -> list[str]:
-    return [_candidate(path, context.home) for path in _places(context)]
+    return list(dict.fromkeys(_candidate(path, context.home) for path in _places(context)))
 
 
 def discover(context: DiscoveryContext) -> list[Found]:
@@ -33,9 +36,11 @@ def discover(context: DiscoveryContext) -> list[Found]:
     that someone else committed (a cloned repository's) is not the person's: it is left out with
     a notice saying how to read it anyway (capture.paths, or `lessonloop ingest FILE`)."""
     found: list[Found] = []
+    skipped: list[str] = []
     seen: set[str] = set()
     chosen = {_candidate(p, context.home) for p in _chosen(context)}
-    for place in _places(context):
+    places = _places(context)
+    for place in places:
         path = _candidate(place, context.home)
         if path in seen:
             continue
@@ -48,6 +53,7 @@ def discover(context: DiscoveryContext) -> list[Found]:
             continue
         author = None if path in chosen else committed_by_another(path)
         if author is not None:
+            skipped.append(path)
             context.problems.append(
                 Problem(
                     path,
@@ -61,7 +67,26 @@ def discover(context: DiscoveryContext) -> list[Found]:
             )
             continue
         found.append(Found(path, FORMAT))
+    if places:
+        context.problems.append(_hint(len(seen), found, skipped))
     return found
+
+
+def _hint(looked: int, found: list[Found], skipped: list[str]) -> Problem:
+    """What discovery found of Aider's histories, and where else to look."""
+    if found or skipped:
+        named = ", ".join(item.path for item in found[:3]) + (" ..." if len(found) > 3 else "")
+        text = f"{len(found)} Aider histor{'y' if len(found) == 1 else 'ies'} found ({named or 'none read'})"
+        if skipped:
+            text += f"; {len(skipped)} found and not read (see the notices above)"
+    else:
+        text = "no Aider history (.aider.chat.history.md) found"
+    text += (
+        f" in {looked} places: the project folders lessonloop knows and their git repositories' roots, the current "
+        "folder and its repository's root, capture.paths; a history elsewhere is read with `lessonloop ingest FILE` "
+        "or by adding its folder to capture.paths (`lessonloop config set capture.paths FOLDER`)"
+    )
+    return Problem(HISTORY_NAME, None, "aider-histories", text, "notice")
 
 
 def _chosen(context: DiscoveryContext) -> list[str]:
@@ -73,11 +98,46 @@ def _chosen(context: DiscoveryContext) -> list[str]:
 def _places(context: DiscoveryContext) -> list[str]:
     # A known project may be a bare name (a Gemini CLI chat whose folder is unknown): no folder
     # at all, never one of the current folder.
-    places = [*(f for f in context.known_folders if os.path.isabs(f)), *context.configured]
+    folders = [f for f in context.known_folders if os.path.isabs(f)]
+    if context.cwd and os.path.isabs(context.cwd):
+        folders.append(context.cwd)
+    places: list[str] = []
+    roots: dict[str, str | None] = {}
+    for folder in folders:
+        places.append(folder)
+        root = git_root(folder, roots)
+        if root is not None and root != folder:
+            places.append(root)
+    places += context.configured
     env = context.environ.get(ENV_HISTORY)
     if env:
         places.append(env)
-    return [p for p in places if p]
+    return list(dict.fromkeys(p for p in places if p))
+
+
+def git_root(folder: str, known: dict[str, str | None] | None = None) -> str | None:
+    """The root of the git repository (or worktree) `folder` is in: the nearest folder, itself
+    or above it, holding a `.git` folder or file; None when there is none (or it is too far up).
+    `known` keeps the answers of a run (many projects share their roots)."""
+    known = known if known is not None else {}
+    walked: list[str] = []
+    path = os.path.abspath(folder)
+    root: str | None = None
+    for _ in range(MAX_UP):
+        if path in known:
+            root = known[path]
+            break
+        walked.append(path)
+        if os.path.exists(os.path.join(path, ".git")):
+            root = path
+            break
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    for step in walked:
+        known[step] = root
+    return root
 
 
 def _candidate(place: str, home: str) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from lessonloop import json_codec
 from lessonloop.capture.aider.edit_blocks import EditBlock, find_blocks, unified_diff
@@ -34,6 +35,7 @@ from lessonloop.capture.parsing import ERROR_TEXT_CHARS, MESSAGE_TEXT_CHARS, RES
 from lessonloop.records import (
     EDIT,
     OTHER,
+    READ,
     SHELL,
     WRITE,
     Batch,
@@ -44,6 +46,7 @@ from lessonloop.records import (
     ToolResultRecord,
 )
 from lessonloop.secrets.redaction import Scope, redact, redact_tool_input
+from lessonloop.timestamps import format_timestamp
 
 OUTPUT_LINES = 2_000  # lines of a command's output kept (the rest is counted, not stored)
 UNKNOWN_MODEL = "unknown"
@@ -62,7 +65,26 @@ _INTERRUPT = "^C KeyboardInterrupt"
 _ADDED_OUTPUT = re.compile(r"^Added \d+ lines? of output to the chat\.")
 _CONFIRMATION = re.compile(r"\(Y\)es/\(N\)o")
 _AIDER_TYPED = ("# Fix any errors below, if possible.", "# Question: ")
-_PROMPT_COMMANDS = frozenset({"/ask", "/code", "/architect", "/context"})
+# Commands whose text goes to a model: the person's prompt. /help <question> asks aider's help
+# model; aider then writes the question again as "# Question: ..." (its own: "instructions").
+_PROMPT_COMMANDS = frozenset({"/ask", "/code", "/architect", "/context", "/help"})
+# Aider's commands (aider/commands.py, versions 0.4x to 0.8x): a unique prefix of one runs it
+# ("/as" is /ask), as aider's matching_commands does; an exact name wins over longer ones.
+_AIDER_COMMANDS = (
+    "/add", "/architect", "/ask", "/chat-mode", "/clear", "/clipboard", "/code", "/commit", "/context",
+    "/copy", "/copy-context", "/diff", "/drop", "/edit", "/editor", "/editor-model", "/exit", "/git",
+    "/help", "/lint", "/load", "/ls", "/map", "/map-refresh", "/model", "/models", "/multiline-mode",
+    "/ok", "/paste", "/quit", "/read-only", "/reasoning-effort", "/report", "/reset", "/run", "/save",
+    "/settings", "/test", "/think-tokens", "/tokens", "/undo", "/voice", "/weak-model", "/web",
+)  # fmt: skip
+_ADD_COMMANDS = frozenset({"/add", "/read-only", "/read"})  # files put in the chat (aider's /read: older /read-only)
+# "Added <path> to the chat." (/add, files named on aider's command line, files the person agreed to
+# add) and "Added <path> to read-only files." (/read-only): the model has the file's whole text.
+_ADDED_FILE = re.compile(r"^Added (\S(?:.*\S)?) to (the chat|read-only(?: files)?)\.?\s*$")
+# The person agreeing to add files the model named: "Add these files to the chat? y" after their
+# paths (older), or "Add file to the chat? (Y)es/(N)o/... [Yes]: y" after its path (newer).
+_ADD_CONFIRM = re.compile(r"^Add (these files|file) to the chat\?(?:.*\]:)?\s*(\w+)\s*$")
+_YES = frozenset({"y", "yes", "a", "all"})
 _SHELL_COMMANDS = {"/run": "run", "/test": "test", "/git": "git"}
 
 # The session is read from its whole text, not line by line (~100k lines in a 4 MB history):
@@ -86,7 +108,7 @@ _BLOCK_END = re.compile(
 # the same after the newline before a line (a literal first character, as above).
 _NOTABLE_TEXT = (
     r"> (?:Tokens: |Applied edit to |Skipping edits to |The LLM did not conform|## SearchReplaceNoExactMatch: "
-    r"|## Running: |Commit |\^C KeyboardInterrupt|Model|Main model|Removed: |Added |UnifiedDiffNo)"
+    r"|## Running: |Commit |\^C KeyboardInterrupt|Model|Main model|Removed: |Added |Add these files to the chat|Add file to the chat|UnifiedDiffNo)"
 )
 _NOTABLE = re.compile(_NOTABLE_TEXT)
 _NOTABLE_LINE = re.compile("\n" + _NOTABLE_TEXT)
@@ -201,6 +223,9 @@ class SessionReader:
         redacted: dict[tuple[str, Scope], tuple[str, int]],
     ) -> None:
         self.session = session
+        # Aider writes no time but the heading's: a record's time is the session's start plus one
+        # millisecond per line before it, so records keep their order and fall on the session's day.
+        self._start = _parse_utc(session.started_at)
         self.redacted = redacted  # (text, scope) -> redact()'s answer: texts repeat (the same question, "git commit")
         self.batch = batch
         self.first_lineno = first_lineno  # the file's line number of lines[0]
@@ -211,6 +236,9 @@ class SessionReader:
         self.command: _Command | None = None
         self.last_input: str | None = None  # the kind of the last input message
         self.cost_pending: tuple[str, str] | None = None  # a usage row whose "Cost:" may be on the next line
+        self.added: list[tuple[int, str, str]] = []  # (line, tool, path as written): files put in the chat
+        self.add_args: list[str] = []  # the relative paths typed after /add and /read-only
+        self.edited: set[str] = set()  # the paths the session's edit blocks name
 
     # ------------------------------------------------------------------ helpers
 
@@ -225,6 +253,12 @@ class SessionReader:
             self.batch.redactions += count
         return cleaned
 
+    def time_of(self, seq: int) -> str | None:
+        """The time of the record at the file's line `seq` (see __init__); None without a start."""
+        if self._start is None:
+            return None
+        return format_timestamp(self._start + timedelta(milliseconds=max(0, seq - self.first_lineno)))
+
     def _id(self, index: int) -> str:
         return f"{self.session.id}:{index}"
 
@@ -235,7 +269,7 @@ class SessionReader:
                 uuid=str(index),
                 parent_uuid=None,
                 seq=self.first_lineno + index,
-                ts=None,
+                ts=self.time_of(self.first_lineno + index),
                 role=role,
                 kind=kind,
                 text=self._redact(text, MESSAGE_TEXT_CHARS, scope) if text is not None else None,
@@ -255,7 +289,7 @@ class SessionReader:
                 session_id=self.session.id,
                 message_uuid=None,
                 seq=self.first_lineno + index,
-                ts=None,
+                ts=self.time_of(self.first_lineno + index),
                 tool=tool,
                 input_json=json_codec.dumps(cleaned),
                 target_path=target,
@@ -277,7 +311,9 @@ class SessionReader:
         diff: tuple[str, int, int] | None = None,
     ) -> None:
         ok = status == "ok"
-        result = ToolResultRecord(tool_use_id=call_id, seq=seq, ts=None, ok=ok, status=status, exit_code=exit_code)
+        result = ToolResultRecord(
+            tool_use_id=call_id, seq=seq, ts=self.time_of(seq), ok=ok, status=status, exit_code=exit_code
+        )
         if text:
             if ok:
                 result.result_text = self._redact(text, RESULT_EXCERPT_CHARS, "output")
@@ -323,6 +359,7 @@ class SessionReader:
                 elif self.command is not None:
                     self._output(text[run.begin : run.finish])
         self._finish_turn()
+        self._reads()
 
     def _input(self, body: str, start: int) -> None:
         texts = [user_text(line) for line in body.split("\n")]
@@ -349,8 +386,11 @@ class SessionReader:
         else:
             name, _, args = first.partition(" ")
             args = args.strip()
+            name = command_name(name)
         if name in _PROMPT_COMMANDS and args:
             return "prompt"  # a question or request to the model, in a mode
+        if name in _ADD_COMMANDS:
+            self.add_args += [a for a in args.split() if not a.startswith("/") and not any(c in a for c in "*?[")]
         tool = _SHELL_COMMANDS.get(name)
         if tool is not None and args:
             command = f"git {args}" if tool == "git" else args
@@ -393,6 +433,8 @@ class SessionReader:
         if "<<<<<" not in body:
             return  # no SEARCH marker: no edit block
         for block in find_blocks(body.split("\n")):
+            if block.path:
+                self.edited.add(block.path)
             index = start + block.line
             creates = not block.search.strip()
             call_id = self._call(
@@ -434,6 +476,12 @@ class SessionReader:
         text = tool_text(lines[at])
         if text.startswith("Tokens: "):
             self._usage(index, text)
+        elif text.startswith("Added ") and not _ADDED_OUTPUT.match(text) and (added := _ADDED_FILE.match(text)):
+            if "://" not in added.group(1):  # /web's pages are not files
+                self.added.append((index, "add" if added.group(2) == "the chat" else "read_only", added.group(1)))
+        elif text.startswith("Add ") and (confirm := _ADD_CONFIRM.match(text)):
+            if confirm.group(2).lower() in _YES:
+                self._confirmed(lines, at, start, many=confirm.group(1) == "these files")
         elif text.startswith(_APPLIED):
             self._settle_path(text[len(_APPLIED) :].strip(), index, "ok")
         elif text.startswith(_SKIPPED):
@@ -484,6 +532,36 @@ class SessionReader:
         else:
             command.omitted += 1
 
+    # ------------------------------------------------------------------ files put in the chat
+
+    def _confirmed(self, lines: list[str], at: int, start: int, *, many: bool) -> None:
+        """The files named on the lines just before an accepted "Add ... to the chat?" (one for
+        "Add file", all the path lines in a row for "Add these files") are put in the chat."""
+        index = at - 1
+        while index >= 0:
+            path = tool_text(lines[index]).strip()
+            if not path or " " in path or "://" in path or path.startswith(("Tokens:", "Add")):
+                break
+            self.added.append((start + index, "add", path))
+            if not many:
+                break
+            index -= 1
+
+    def _reads(self) -> None:
+        """A read call (ok) for each file put in the chat: aider sends the model the whole text of
+        every file in the chat with each message. Aider writes absolute paths for /add ("Added
+        /home/me/proj/src/a.py to the chat") but edit blocks relative to the repository's root:
+        the root is found where an absolute path ends with a path the session typed after /add or
+        names in an edit block, and paths under it are stored relative to it, as edits are."""
+        if not self.added:
+            return
+        root = _root_of([path for _, _, path in self.added], [*self.add_args, *self.edited], self.session.cwd)
+        for index, tool, path in sorted(self.added):
+            if root is not None and path.startswith(root + "/"):
+                path = path[len(root) + 1 :]
+            call_id = self._call(index, tool, READ, {"file_path": path}, None, path)
+            self._result(call_id, self.first_lineno + index, "ok")
+
     # ------------------------------------------------------------------ outcomes
 
     def _usage(self, index: int, text: str) -> None:
@@ -497,7 +575,7 @@ class SessionReader:
             request_id=str(index),
             session_id=self.session.id,
             model=self.session.model or UNKNOWN_MODEL,
-            ts=None,
+            ts=self.time_of(self.first_lineno + index),
             input_tokens=report.input_tokens,
             output_tokens=report.received,
             cache_creation_tokens=report.cache_write,
@@ -571,3 +649,42 @@ class SessionReader:
         else:
             status, exit_code = "ok", None  # /run and /git: aider does not write the exit status
         self._result(command.call_id, command.seq, status, exit_code=exit_code, text=output or None)
+
+
+def _parse_utc(text: str | None) -> datetime | None:
+    """A canonical UTC time text (timestamps.py) as an aware datetime; None when absent or unreadable."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _root_of(paths: list[str], relative: list[str], cwd: str | None) -> str | None:
+    """The folder the session's relative paths are relative to, as the absolute `paths` show it:
+    the most frequent X of "X/<relative path>"; else `cwd` when some path is under it."""
+    tails = {r.lstrip("./").rstrip("/") for r in relative if r and not r.startswith("/")}
+    counts: dict[str, int] = {}
+    for path in paths:
+        if not path.startswith("/"):
+            continue
+        for tail in tails:
+            if tail and path.endswith("/" + tail):
+                root = path[: -len(tail) - 1]
+                counts[root] = counts.get(root, 0) + 1
+    if counts:
+        return max(sorted(counts), key=lambda root: counts[root])
+    if cwd and any(path.startswith(cwd.rstrip("/") + "/") for path in paths):
+        return cwd.rstrip("/")
+    return None
+
+
+def command_name(typed: str) -> str:
+    """The aider command a typed name runs: itself when it is one, else the one command it is a
+    unique prefix of, else as typed (an unknown or ambiguous command, which aider refuses)."""
+    if typed in _AIDER_COMMANDS:
+        return typed
+    matches = [name for name in _AIDER_COMMANDS if name.startswith(typed)] if len(typed) > 1 else []
+    return matches[0] if len(matches) == 1 else typed

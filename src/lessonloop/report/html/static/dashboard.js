@@ -99,7 +99,7 @@
       ["rate with", function (a) { return pct(a.rate_with_habit); }, true],
       ["rate without", function (a) { return pct(a.rate_without_habit); }, true],
       ["odds ratio", function (a) { return num(a.odds_ratio); }, true],
-      ["p (Fisher)", function (a) { return num(a.p_value); }, true],
+      ["p (exact)", function (a) { return num(a.p_value); }, true],
       ["significant", function (a) { return a.significant ? "yes" : ""; }]
     ], d.habits.associations.slice().sort(function (a, b) {  /* the strongest evidence first */
       var pa = a.p_value === null ? 2 : a.p_value, pb = b.p_value === null ? 2 : b.p_value;

@@ -1,0 +1,86 @@
+"""Where `lessonloop ingest` without paths looks for Aider histories (issue 26, item 3): the
+project folders the store knows and their git repositories' roots, the current folder and its
+root, capture.paths; a notice says what it found and where it looked. A history committed to a
+repository by someone else is still left out, with its own notice (capture/aider/ownership.py)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from lessonloop.capture.adapters import DiscoveryContext
+from lessonloop.capture.aider.paths import HISTORY_NAME, discover, git_root
+
+HISTORY = "# aider chat started at 2024-08-05 10:00:00\n\n#### hello\n\nHi.\n"
+
+
+def git(folder: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True)
+
+
+def repo(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    git(folder, "init", "-q")
+    git(folder, "config", "user.email", "me@example.com")
+    git(folder, "config", "user.name", "Me")
+    return folder
+
+
+def context(
+    tmp_path: Path, known: tuple[str, ...] = (), cwd: str = "", configured: tuple[str, ...] = ()
+) -> DiscoveryContext:
+    return DiscoveryContext(
+        environ={}, home=str(tmp_path / "home"), known_folders=known, configured=configured, cwd=cwd
+    )
+
+
+def test_git_root_is_the_nearest_folder_with_dot_git(tmp_path: Path) -> None:
+    root = repo(tmp_path / "proj")
+    (root / "a" / "b").mkdir(parents=True)
+    assert git_root(str(root / "a" / "b")) == str(root)
+    (tmp_path / "worktree").mkdir()
+    (tmp_path / "worktree" / ".git").write_text("gitdir: elsewhere\n")  # a worktree's .git is a file
+    assert git_root(str(tmp_path / "worktree")) == str(tmp_path / "worktree")
+    assert git_root(str(tmp_path / "nowhere")) in (None, *(str(p) for p in tmp_path.parents))
+
+
+def test_histories_in_repository_roots_and_the_current_folder(tmp_path: Path) -> None:
+    project = repo(tmp_path / "project")
+    (project / "src").mkdir()
+    (project / HISTORY_NAME).write_text(HISTORY)
+    here = repo(tmp_path / "here")
+    (here / HISTORY_NAME).write_text(HISTORY)
+    listed = tmp_path / "listed"
+    listed.mkdir()
+    (listed / HISTORY_NAME).write_text(HISTORY)
+    found_context = context(
+        tmp_path, known=(str(project / "src"), "bare-name"), cwd=str(here), configured=(str(listed),)
+    )
+    found = [item.path for item in discover(found_context)]
+    assert found == [str(project / HISTORY_NAME), str(here / HISTORY_NAME), str(listed / HISTORY_NAME)]
+    (hint,) = [p for p in found_context.problems if p.code == "aider-histories"]
+    assert hint.severity == "notice" and hint.detail.startswith("3 Aider histories found")
+
+
+def test_nothing_found_says_where_it_looked(tmp_path: Path) -> None:
+    empty = repo(tmp_path / "empty")
+    searched = context(tmp_path, cwd=str(empty))
+    assert discover(searched) == []
+    (hint,) = searched.problems
+    assert hint.code == "aider-histories" and hint.detail.startswith("no Aider history (.aider.chat.history.md) found")
+    assert "capture.paths" in hint.detail
+
+
+def test_a_history_someone_else_committed_is_not_read(tmp_path: Path) -> None:
+    cloned = repo(tmp_path / "cloned")
+    (cloned / HISTORY_NAME).write_text(HISTORY)
+    git(cloned, "add", HISTORY_NAME)
+    git(cloned, "-c", "user.email=other@example.com", "-c", "user.name=Other", "commit", "-q", "-m", "history")
+    searched = context(tmp_path, known=(str(cloned),))
+    assert discover(searched) == []
+    codes = [p.code for p in searched.problems]
+    assert codes == ["not-your-history", "aider-histories"]
+    assert "0 Aider histories found (none read); 1 found and not read" in searched.problems[1].detail
+    # Named in capture.paths: read whoever committed it.
+    chosen = context(tmp_path, known=(str(cloned),), configured=(str(cloned),))
+    assert [item.path for item in discover(chosen)] == [str(cloned / HISTORY_NAME)]
