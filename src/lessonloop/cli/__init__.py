@@ -23,6 +23,7 @@ from lessonloop.cli.common import (
     common_options,
     non_negative,
     project_option,
+    time_options,
 )
 from lessonloop.cli.session_commands import cmd_ingest, cmd_sessions, cmd_show, cmd_stats
 
@@ -105,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     project_option(sessions)
     agent_option(sessions)
     sessions.add_argument("-n", "--limit", type=positive, metavar="N", help="only the N most recent sessions")
+    time_options(sessions)
     common_options(sessions)
     sessions.set_defaults(handler=cmd_sessions)
 
@@ -125,13 +127,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser(
         "stats",
-        help="totals: sessions, tool calls and errors per tool, tokens per model",
+        help="totals: sessions, tool calls and errors per tool, tokens and cost per model; --by day|week|month",
         description=(
-            'Totals over the store. "sessions" counts main sessions; subagents\' tool calls and tokens are included.'
+            'Totals over the store. "sessions" counts main sessions; subagents\' tool calls and tokens are included. '
+            "Costs are at list prices from the genai-prices table (docs/costs.md). With --by day, week or month: "
+            "one row per period (local time, weeks from Monday) with the tokens by kind, the cost and the models, "
+            "like ccusage's daily, weekly and monthly reports; --since/--until then bound the calls' times."
         ),
     )
     project_option(stats)
     agent_option(stats)
+    stats.add_argument(
+        "--by", choices=("day", "week", "month"), help="one row per day, week or month (tokens, cost, models)"
+    )
+    time_options(stats, "sessions started (with --by: calls made)")
     common_options(stats)
     stats.set_defaults(handler=cmd_stats)
     _analysis_commands(commands)

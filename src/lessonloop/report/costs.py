@@ -1,0 +1,144 @@
+"""What model calls cost at list prices, computed when read from the stored tokens and model names
+(docs/costs.md): nothing is stored, so a newer price table changes every figure without re-ingest.
+
+Prices come from genai-prices (pydantic's maintained table, bundled with the package: nothing is
+fetched). Each call is priced on its own at the price in force on its day (the table keeps a
+model's price history), with its own tiers (a long-context request costs more per token), cache
+writes and cache reads (Anthropic) and cached input (OpenAI) at their own rates. A call whose model
+the table does not know is priced at the cost its agent reported, if any, else it is unpriced: it
+counts in `unpriced` and is never taken as $0. Calls with no tokens at all cost nothing.
+
+SQL reads costs through the function `llcost(model, ts, input, output, cache_creation, cache_read,
+reported)` that `use_costs` adds to a connection (NULL when unpriced); `cost_sums(alias)` gives the
+two aggregate columns every grouped query adds: the summed cost and the count of unpriced calls.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["call_cost", "cost_json", "cost_sums", "cost_text", "price_table_version", "priced_model", "use_costs"]
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def price_table_version() -> str:
+    """The version of genai-prices whose bundled table prices the calls."""
+    from importlib.metadata import version
+
+    return version("genai-prices")
+
+
+def _candidates(model: str) -> list[str]:
+    """The names to look a stored model name up by: itself; without a routing prefix
+    ("openrouter/anthropic/claude-..." -> "claude-..."); without a cloud's region and vendor
+    ("jp.anthropic.claude-haiku-4-5-20251001-v1:0" -> "claude-haiku-4-5-20251001-v1:0")."""
+    names = [model]
+    last = model.rsplit("/", 1)[-1]
+    names.append(last)
+    pieces = last.split(".")
+    while len(pieces) > 1 and pieces[0].isalpha():
+        pieces = pieces[1:]
+    names.append(".".join(pieces))
+    return list(dict.fromkeys(name for name in names if name))
+
+
+@lru_cache(maxsize=1024)
+def priced_model(model: str) -> str | None:
+    """The name under which the price table knows `model` (the first of its candidates it
+    finds), or None when it has no price for it."""
+    from genai_prices import data_snapshot
+
+    snapshot = data_snapshot.get_snapshot()
+    for name in _candidates(model.strip()):
+        try:
+            snapshot.find_provider_model(name, None, None, None)
+        except LookupError:
+            continue
+        return name
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _table_cost(
+    model: str, day: str | None, input_: int, output: int, cache_creation: int, cache_read: int
+) -> float | None:
+    name = priced_model(model)
+    if name is None:
+        return None
+    from genai_prices import Usage, calc_price
+
+    when = datetime.fromisoformat(day).replace(tzinfo=UTC) if day else datetime.now(tz=UTC)
+    usage = Usage(
+        input_tokens=input_ + cache_creation + cache_read,  # the table's input is all input, cached parts included
+        cache_write_tokens=cache_creation,
+        cache_read_tokens=cache_read,
+        output_tokens=output,  # reasoning is part of output, billed as output
+    )
+    try:
+        return float(calc_price(usage, model_ref=name, genai_request_timestamp=when).total_price)
+    except (LookupError, ValueError):
+        return None
+
+
+def call_cost(
+    model: str | None,
+    ts: str | None,
+    input_tokens: int | None,
+    output_tokens: int | None,
+    cache_creation_tokens: int | None = 0,
+    cache_read_tokens: int | None = 0,
+    reported: float | None = None,
+) -> float | None:
+    """One call's cost in USD: the cost its agent reported, else the table's price on the call's
+    day (ts, ISO 8601), else None (unpriced). No tokens: 0."""
+    if reported is not None:
+        return float(reported)
+    i, o, cc, cr = (
+        max(0, int(n or 0)) for n in (input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens)
+    )
+    if not (i or o or cc or cr):
+        return 0.0
+    day = ts[:10] if ts and _DAY.match(ts) else None
+    return _table_cost(model, day, i, o, cc, cr) if model else None
+
+
+def use_costs(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """Add `llcost(...)` (call_cost) to the connection's SQL; returns the connection."""
+    conn.create_function("llcost", 7, call_cost, deterministic=True)
+    return conn
+
+
+def cost_expr(alias: str = "u") -> str:
+    """`llcost` of one token_usage row `alias`."""
+    a = alias
+    return (
+        f"llcost({a}.model, {a}.ts, {a}.input_tokens, {a}.output_tokens, {a}.cache_creation_tokens,"
+        f" {a}.cache_read_tokens, {a}.cost_usd)"
+    )
+
+
+def cost_sums(alias: str = "u") -> str:
+    """Two aggregate columns over token_usage rows `alias`: the cost of the priced calls (NULL when
+    none is) and how many calls are unpriced."""
+    expr = cost_expr(alias)
+    return f"sum({expr}), coalesce(sum({expr} IS NULL), 0)"
+
+
+def cost_json(cost: float | None, unpriced: int) -> dict[str, Any]:
+    """The JSON fields of a cost: "cost_usd" (null when no call is priced: unknown, not $0) and
+    "unpriced_calls" (calls whose model has no price; when some, cost_usd is a lower bound)."""
+    return {"cost_usd": None if cost is None else round(cost, 6), "unpriced_calls": int(unpriced or 0)}
+
+
+def cost_text(cost: float | None, unpriced: int = 0) -> str:
+    """A cost for a table: "$1.23"; "$1.23+" when some calls are unpriced; "unknown" when no call
+    is priced; "-" for nothing at all."""
+    if cost is None:
+        return "unknown" if unpriced else "-"
+    text = f"${cost:,.2f}"
+    return f"{text}+" if unpriced else text
