@@ -58,8 +58,13 @@ def test_the_cost_an_agent_reported_is_taken_as_it_is() -> None:
 
 
 def test_routing_and_cloud_prefixes_find_the_model() -> None:
-    assert priced_model("openrouter/anthropic/claude-opus-4-6") == "claude-opus-4-6"
-    assert priced_model("converse/jp.anthropic.claude-haiku-4-5-20251001-v1:0") == "claude-haiku-4-5-20251001-v1:0"
+    assert priced_model("openrouter/anthropic/claude-opus-4-6") == ("claude-opus-4-6", None)
+    # Amazon Bedrock's regional endpoints cost 10% more than Anthropic's own API
+    bedrock = "converse/jp.anthropic.claude-haiku-4-5-20251001-v1:0"
+    assert priced_model(bedrock) == ("jp.anthropic.claude-haiku-4-5-20251001-v1:0", "aws")
+    assert call_cost(bedrock, "2025-12-10T19:37:42.118Z", 16878, 237) == pytest.approx(
+        1.1 * (16878 * 1.0 + 237 * 5.0) / 1e6
+    )
     assert priced_model("no-such-model-anywhere") is None
 
 
@@ -142,3 +147,16 @@ def test_sessions_and_stats_since_until(tmp_path: Path, db_path: Path, utc: None
     assert bad.exit_code == 2 and "argument --since: not a date, time or duration: 'last tuesday'" in bad.stderr
     empty = cli("sessions", "--db", db, "--since", "1h")
     assert empty.exit_code == 0 and "No sessions match --since" in empty.output
+
+
+def test_hour_long_cache_writes_cost_more(tmp_path: Path, db_path: Path) -> None:
+    """Claude Code's usage.cache_creation splits the cache writes by how long they are kept; the
+    hour-long ones cost twice the input price (five-minute ones 1.25 times): stored apart (m030)."""
+    t = TranscriptBuilder(session_id="b1110000-0000-4000-8000-000000000001")
+    t.prompt("fix it")
+    record = t.say("done", input_tokens=9, output_tokens=30, cache_creation=300, cache_read=3000)
+    record["message"]["usage"]["cache_creation"] = {"ephemeral_5m_input_tokens": 100, "ephemeral_1h_input_tokens": 200}
+    t.write(tmp_path / "in" / f"{t.session_id}.jsonl")
+    assert cli("ingest", "--db", db_path, "--no-analyze", tmp_path / "in").exit_code == 0
+    data = cli("stats", "--db", db_path, "--json").json()
+    assert data["cost_usd"] == pytest.approx(_opus(9, 30, 300, 3000) + 200 * (10.0 - 6.25) / 1e6)

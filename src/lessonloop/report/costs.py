@@ -9,7 +9,7 @@ the table does not know is priced at the cost its agent reported, if any, else i
 counts in `unpriced` and is never taken as $0. Calls with no tokens at all cost nothing.
 
 SQL reads costs through the function `llcost(model, ts, input, output, cache_creation, cache_read,
-reported)` that `use_costs` adds to a connection (NULL when unpriced); `cost_sums(alias)` gives the
+reported, cache_creation_1h)` that `use_costs` adds to a connection (NULL when unpriced); `cost_sums(alias)` gives the
 two aggregate columns every grouped query adds: the summed cost and the count of unpriced calls.
 """
 
@@ -33,54 +33,59 @@ def price_table_version() -> str:
     return version("genai-prices")
 
 
-def _candidates(model: str) -> list[str]:
-    """The names to look a stored model name up by: itself; without a routing prefix
-    ("openrouter/anthropic/claude-..." -> "claude-..."); without a cloud's region and vendor
-    ("jp.anthropic.claude-haiku-4-5-20251001-v1:0" -> "claude-haiku-4-5-20251001-v1:0")."""
-    names = [model]
+def _candidates(model: str) -> list[tuple[str, str | None]]:
+    """The (name, provider) pairs to look a stored model name up by, in order: itself (the provider
+    found from the name); without a routing prefix ("openrouter/anthropic/claude-..." ->
+    "claude-..."); a cloud's id with its region and vendor ("jp.anthropic.claude-haiku-4-5-v1:0":
+    Amazon Bedrock's, priced as Bedrock prices it, regional endpoints included), then without them."""
+    names: list[tuple[str, str | None]] = [(model, None)]
     last = model.rsplit("/", 1)[-1]
-    names.append(last)
+    names.append((last, None))
     pieces = last.split(".")
-    while len(pieces) > 1 and pieces[0].isalpha():
-        pieces = pieces[1:]
-    names.append(".".join(pieces))
-    return list(dict.fromkeys(name for name in names if name))
+    if len(pieces) > 1 and pieces[0].isalpha():
+        names.append((last, "aws"))
+        while len(pieces) > 1 and pieces[0].isalpha():
+            pieces = pieces[1:]
+        names.append((".".join(pieces), None))
+    return list(dict.fromkeys(pair for pair in names if pair[0]))
 
 
 @lru_cache(maxsize=1024)
-def priced_model(model: str) -> str | None:
-    """The name under which the price table knows `model` (the first of its candidates it
-    finds), or None when it has no price for it."""
+def priced_model(model: str) -> tuple[str, str | None] | None:
+    """The name (and provider, when the name alone does not say it) under which the price table
+    knows `model`: the first of its candidates it finds; None when it has no price for it."""
     from genai_prices import data_snapshot
 
     snapshot = data_snapshot.get_snapshot()
-    for name in _candidates(model.strip()):
+    for name, provider in _candidates(model.strip()):
         try:
-            snapshot.find_provider_model(name, None, None, None)
+            snapshot.find_provider_model(name, None, provider, None)
         except LookupError:
             continue
-        return name
+        return name, provider
     return None
 
 
 @lru_cache(maxsize=65536)
 def _table_cost(
-    model: str, day: str | None, input_: int, output: int, cache_creation: int, cache_read: int
+    model: str, day: str | None, input_: int, output: int, cache_creation: int, cache_read: int, hour_writes: int
 ) -> float | None:
-    name = priced_model(model)
-    if name is None:
+    found = priced_model(model)
+    if found is None:
         return None
+    name, provider = found
     from genai_prices import Usage, calc_price
 
     when = datetime.fromisoformat(day).replace(tzinfo=UTC) if day else datetime.now(tz=UTC)
     usage = Usage(
         input_tokens=input_ + cache_creation + cache_read,  # the table's input is all input, cached parts included
         cache_write_tokens=cache_creation,
+        cache_write_1h_tokens=min(hour_writes, cache_creation),  # part of the cache writes
         cache_read_tokens=cache_read,
         output_tokens=output,  # reasoning is part of output, billed as output
     )
     try:
-        return float(calc_price(usage, model_ref=name, genai_request_timestamp=when).total_price)
+        return float(calc_price(usage, model_ref=name, provider_id=provider, genai_request_timestamp=when).total_price)
     except (LookupError, ValueError):
         return None
 
@@ -93,9 +98,11 @@ def call_cost(
     cache_creation_tokens: int | None = 0,
     cache_read_tokens: int | None = 0,
     reported: float | None = None,
+    cache_creation_1h_tokens: int | None = 0,
 ) -> float | None:
     """One call's cost in USD: the cost its agent reported, else the table's price on the call's
-    day (ts, ISO 8601), else None (unpriced). No tokens: 0."""
+    day (ts, ISO 8601), else None (unpriced). No tokens: 0. `cache_creation_1h_tokens`: of the
+    cache writes, those kept for an hour (Anthropic's dearer ones)."""
     if reported is not None:
         return float(reported)
     i, o, cc, cr = (
@@ -104,12 +111,13 @@ def call_cost(
     if not (i or o or cc or cr):
         return 0.0
     day = ts[:10] if ts and _DAY.match(ts) else None
-    return _table_cost(model, day, i, o, cc, cr) if model else None
+    hour = max(0, int(cache_creation_1h_tokens or 0))
+    return _table_cost(model, day, i, o, cc, cr, hour) if model else None
 
 
 def use_costs(conn: sqlite3.Connection) -> sqlite3.Connection:
     """Add `llcost(...)` (call_cost) to the connection's SQL; returns the connection."""
-    conn.create_function("llcost", 7, call_cost, deterministic=True)
+    conn.create_function("llcost", 8, call_cost, deterministic=True)
     return conn
 
 
@@ -118,7 +126,7 @@ def cost_expr(alias: str = "u") -> str:
     a = alias
     return (
         f"llcost({a}.model, {a}.ts, {a}.input_tokens, {a}.output_tokens, {a}.cache_creation_tokens,"
-        f" {a}.cache_read_tokens, {a}.cost_usd)"
+        f" {a}.cache_read_tokens, {a}.cost_usd, {a}.cache_creation_1h_tokens)"
     )
 
 
