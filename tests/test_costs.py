@@ -160,3 +160,17 @@ def test_hour_long_cache_writes_cost_more(tmp_path: Path, db_path: Path) -> None
     assert cli("ingest", "--db", db_path, "--no-analyze", tmp_path / "in").exit_code == 0
     data = cli("stats", "--db", db_path, "--json").json()
     assert data["cost_usd"] == pytest.approx(_opus(9, 30, 300, 3000) + 200 * (10.0 - 6.25) / 1e6)
+
+
+def test_report_gives_each_session_and_project_its_cost(tmp_path: Path, db_path: Path, utc: None) -> None:
+    db = _store(tmp_path, db_path)
+    data = cli("report", "--db", db, "--json").json()
+    costs = {s["session_id"][-1]: (s["cost_usd"], s["unpriced_calls"]) for s in data["sessions"]}
+    opus = pytest.approx(_opus(9, 30, 300, 3000))
+    assert costs == {"1": (opus, 0), "2": (opus, 0), "3": (None, 1)}
+    (project,) = data["projects"]
+    assert project["cost_usd"] == pytest.approx(2 * _opus(9, 30, 300, 3000)) and project["unpriced_calls"] == 1
+    later = cli("report", "--db", db, "--json", "--since", "2026-11-02", "--until", "2026-11-03T12:30Z").json()
+    assert [s["session_id"][-1] for s in later["sessions"]] == ["2"]
+    text = cli("report", "--db", db).output
+    assert "cost $0.01+ at list prices" in text

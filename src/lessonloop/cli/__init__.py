@@ -255,7 +255,7 @@ def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
     report = commands.add_parser(
         "report",
-        help="per session compliance, blind edits, errors by class, corrections, risk; per project the worst habits",
+        help="per session compliance, blind edits, errors by class, corrections, risk, cost; per project the worst habits",
         description="A report over analyzed sessions (analyzing what changed first).",
     )
     project_option(report)
@@ -274,6 +274,7 @@ def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
         action="store_true",
         help="with --html, leave the replay out (it re-runs learning over the history)",
     )
+    time_options(report)
     _no_bandit_option(report)
     common_options(report)
     report.set_defaults(handler=cmd_report)

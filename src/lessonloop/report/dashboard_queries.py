@@ -20,9 +20,16 @@ TOP_MISTAKES = 15
 RUN_COMMANDS = 20
 
 
-def dashboard(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> dict[str, Any]:
-    """Every dashboard's figures over the sessions of `project` and `agent` (all when None)."""
-    where, params = session_filter(conn, project, agent)
+def dashboard(
+    conn: sqlite3.Connection,
+    project: str | None = None,
+    agent: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> dict[str, Any]:
+    """Every dashboard's figures over the sessions of `project` and `agent` (all when None);
+    `since`/`until` keep the sessions started then for the errors and tokens (session_filter)."""
+    where, params = session_filter(conn, project, agent, since, until)
     tree = scoped_tree(where)
     return {
         "errors_by_class": errors_by_class(conn, tree, params),
