@@ -7,7 +7,7 @@ What is compared, per corpus folder:
   they carry no requestId (and, in a few subagent folders, more than its own `session` report
   does), so per day and model its cost is compared where its tokens equal ours: within 1%; and the whole
   folder's tokens and cost against ccusage's `session` report, which counts each response once:
-  tokens equal, cost within 1%.
+  tokens equal, cost within 1%, and per day (its sessions summed by day) within 1%.
 All runs use TZ=UTC: ccusage and `stats --by day` both group by local day.
 """
 
@@ -99,3 +99,15 @@ def test_claude_code_costs_agree_with_ccusage(source: str, tmp_path: Path) -> No
             compared += 1
             assert _within(mine["cost_usd"], model["cost"]), (day["date"], model, mine)
     print(f"{source}: {compared} (day, model) pairs of ccusage's daily with the same tokens, costs within 1%")
+    # Per day against ccusage's session report: its sessions that start and end on one day, summed
+    # per day, where no session of that day runs over midnight.
+    rows = run_ccusage(["claude", "session", "--offline"], env)["sessions"]
+    spanning = {r["firstActivity"][:10] for r in rows if r["firstActivity"][:10] != r["lastActivity"][:10]}
+    spanning |= {r["lastActivity"][:10] for r in rows if r["firstActivity"][:10] != r["lastActivity"][:10]}
+    per_day: dict[str, float] = {}
+    for r in rows:
+        per_day[r["firstActivity"][:10]] = per_day.get(r["firstActivity"][:10], 0.0) + r["totalCost"]
+    days = [p for p in data["periods"] if p["period"] not in spanning]
+    assert days
+    for p in days:
+        assert _within(p["cost_usd"], per_day.get(p["period"], 0.0)), (p["period"], p["cost_usd"], per_day)
