@@ -174,3 +174,21 @@ def test_report_gives_each_session_and_project_its_cost(tmp_path: Path, db_path:
     assert [s["session_id"][-1] for s in later["sessions"]] == ["2"]
     text = cli("report", "--db", db).output
     assert "cost $0.01+ at list prices" in text
+
+
+def test_the_quick_price_per_kind_equals_the_tables_own_working() -> None:
+    """call_cost prices a call by five products, the rates measured per band of total input
+    through genai-prices; its own working of each call must give the same, tiers included."""
+    import random
+
+    from lessonloop.report.costs import _table_cost
+
+    rng = random.Random(26)
+    models = ["claude-opus-4-6", "claude-sonnet-4-5-20250929", "gpt-5.5", "gpt-5.1-codex-max", "gemini-2.5-pro"]
+    for _ in range(400):
+        model, day = rng.choice(models), f"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}"
+        i, o, cc, cr = rng.randint(0, 900), rng.randint(0, 9000), rng.choice([0, rng.randint(0, 150_000)]), 0
+        cr = rng.choice([0, rng.randint(0, 400_000)])  # past 200k: a long-context tier
+        hour = rng.randint(0, cc)
+        quick = call_cost(model, f"{day}T12:00:00.000Z", i, o, cc, cr, None, hour)
+        assert quick == pytest.approx(_table_cost(model, day, i, o, cc, cr, hour), rel=1e-12), (model, i, o, cc, cr)

@@ -66,17 +66,21 @@ def priced_model(model: str) -> tuple[str, str | None] | None:
     return None
 
 
-@lru_cache(maxsize=65536)
+def _when(day: str | None) -> datetime:
+    return datetime.fromisoformat(day).replace(tzinfo=UTC) if day else datetime.now(tz=UTC)
+
+
+@lru_cache(maxsize=4096)
 def _table_cost(
     model: str, day: str | None, input_: int, output: int, cache_creation: int, cache_read: int, hour_writes: int
 ) -> float | None:
+    """The table's price of one call, worked out by genai-prices (about 0.1 ms)."""
     found = priced_model(model)
     if found is None:
         return None
     name, provider = found
     from genai_prices import Usage, calc_price
 
-    when = datetime.fromisoformat(day).replace(tzinfo=UTC) if day else datetime.now(tz=UTC)
     usage = Usage(
         input_tokens=input_ + cache_creation + cache_read,  # the table's input is all input, cached parts included
         cache_write_tokens=cache_creation,
@@ -85,9 +89,68 @@ def _table_cost(
         output_tokens=output,  # reasoning is part of output, billed as output
     )
     try:
-        return float(calc_price(usage, model_ref=name, provider_id=provider, genai_request_timestamp=when).total_price)
+        return float(
+            calc_price(usage, model_ref=name, provider_id=provider, genai_request_timestamp=_when(day)).total_price
+        )
     except (LookupError, ValueError):
         return None
+
+
+Rates = tuple[float, float, float, float, float]  # USD per token: input, output, cache read, cache write 5m, 1h
+
+
+@lru_cache(maxsize=4096)
+def _model_price(model: str, day: str | None) -> Any:
+    """The table's price set (genai-prices' ModelPrice) of `model` on `day`, or None."""
+    found = priced_model(model)
+    if found is None:
+        return None
+    from genai_prices import data_snapshot
+
+    name, provider = found
+    _, info = data_snapshot.get_snapshot().find_provider_model(name, None, provider, None)
+    return info.get_prices(_when(day))
+
+
+_BANDS: dict[int, tuple[Any, list[tuple[int, Rates]] | None]] = {}
+
+
+def _bands(price: Any) -> list[tuple[int, Rates]] | None:
+    """A price set's rates per band of total input: [(start, rates)], a band holding from its start
+    (exclusive; 0 for the first) to the next one's. Measured through genai-prices itself: within a
+    band its price is linear in each kind of token (a tier applies to all the tokens of a call whose
+    input passes its start), so a call is priced by five products. None when the price is not
+    linear (a price per request): each call is then worked out whole."""
+    kept = _BANDS.get(id(price))
+    if kept is not None and kept[0] is price:
+        return kept[1]
+    from genai_prices import Usage
+    from genai_prices.types import TieredPrices
+
+    def cost(**counts: int) -> float:
+        return float(price.calc_price(Usage(**counts))["total_price"])
+
+    starts = sorted(
+        {tier.start for value in vars(price).values() if isinstance(value, TieredPrices) for tier in value.tiers}
+    )
+    bands: list[tuple[int, Rates]] | None = []
+    if cost(input_tokens=0):
+        bands = None
+    for start in [0, *starts]:
+        if bands is None:
+            break
+        n = start + 1  # a total input inside the band (a tier applies past its start)
+        base = cost(input_tokens=n)
+        rates = (
+            base / n,
+            (cost(input_tokens=n, output_tokens=n) - base) / n,
+            cost(input_tokens=n, cache_read_tokens=n) / n,
+            cost(input_tokens=n, cache_write_tokens=n) / n,
+            cost(input_tokens=n, cache_write_tokens=n, cache_write_1h_tokens=n) / n,
+        )
+        bands.append((start, rates))
+    _BANDS[id(price)] = (price, bands)
+    return bands
 
 
 def call_cost(
@@ -110,9 +173,20 @@ def call_cost(
     )
     if not (i or o or cc or cr):
         return 0.0
+    if not model:
+        return None
     day = ts[:10] if ts and _DAY.match(ts) else None
-    hour = max(0, int(cache_creation_1h_tokens or 0))
-    return _table_cost(model, day, i, o, cc, cr, hour) if model else None
+    hour = min(max(0, int(cache_creation_1h_tokens or 0)), cc)
+    price = _model_price(model, day)
+    if price is None:
+        return None
+    bands = _bands(price)
+    if bands is None:
+        return _table_cost(model, day, i, o, cc, cr, hour)
+    total = i + cc + cr
+    rates = next(r for start, r in reversed(bands) if total > start or start == 0)
+    u_in, u_out, u_read, u_write, u_write_1h = rates
+    return i * u_in + o * u_out + cr * u_read + (cc - hour) * u_write + hour * u_write_1h
 
 
 def use_costs(conn: sqlite3.Connection) -> sqlite3.Connection:
