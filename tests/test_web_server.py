@@ -536,3 +536,14 @@ def test_the_dashboard_costs_add_up_to_the_stats(server: Server) -> None:
     priced = [row["cost_usd"] for row in rows if row["cost_usd"] is not None]
     assert priced and sum(priced) == pytest.approx(stats["cost_usd"], rel=1e-6)
     assert sum(row["unpriced_calls"] for row in rows) == stats["unpriced_calls"]
+
+
+def test_the_pages_show_costs(server: Server) -> None:
+    stats = get_json(server, "/api/stats")
+    status, _, body = request(server.url + "/sessions")
+    assert status == 200 and b">cost</th>" in body
+    first = get_json(server, "/api/sessions")["sessions"][0]
+    if first["cost_usd"] is not None:
+        assert f"${first['cost_usd']:,.2f}".encode() in body
+    status, _, body = request(server.url + "/")
+    assert status == 200 and f"cost ${stats['cost_usd']:,.2f}".encode() in body
