@@ -192,3 +192,14 @@ def test_the_quick_price_per_kind_equals_the_tables_own_working() -> None:
         hour = rng.randint(0, cc)
         quick = call_cost(model, f"{day}T12:00:00.000Z", i, o, cc, cr, None, hour)
         assert quick == pytest.approx(_table_cost(model, day, i, o, cc, cr, hour), rel=1e-12), (model, i, o, cc, cr)
+
+
+def test_a_call_is_priced_at_the_price_of_its_day() -> None:
+    """The table keeps a model's price history: Claude Opus 4.6's long-context rate (input past
+    200k tokens: $10 input, $37.50 output, $12.50 cache write, $1 cache read per MTok) ended on
+    2026-03-13, when a whole 1M context came at the base price."""
+    call = (9, 30, 300, 300_000)
+    before = call_cost("claude-opus-4-6", "2026-02-11T12:00:00.000Z", *call)
+    after = call_cost("claude-opus-4-6", "2026-11-01T12:00:00.000Z", *call)
+    assert after == pytest.approx(_opus(*call))
+    assert before == pytest.approx((9 * 10 + 30 * 37.5 + 300 * 12.5 + 300_000 * 1.0) / 1e6)
