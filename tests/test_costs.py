@@ -55,6 +55,11 @@ def test_an_unknown_model_is_unpriced_never_free() -> None:
 def test_the_cost_an_agent_reported_is_taken_as_it_is() -> None:
     assert call_cost("in-house-model-7", None, 1000, 100, reported=0.25) == 0.25
     assert call_cost("claude-opus-4-6", None, 1000, 100, reported=0.25) == 0.25
+    # ... but a $0 for a model the table prices (Aider reports $0 for a model it has no price for)
+    assert call_cost("claude-opus-4-6", "2026-11-01T09:00:00.000Z", 1000, 100, reported=0.0) == pytest.approx(
+        _opus(1000, 100, 0, 0)
+    )
+    assert call_cost("in-house-model-7", None, 1000, 100, reported=0.0) == 0.0  # a local model: free indeed
 
 
 def test_routing_and_cloud_prefixes_find_the_model() -> None:

@@ -4,9 +4,12 @@
 Prices come from genai-prices (pydantic's maintained table, bundled with the package: nothing is
 fetched). Each call is priced on its own at the price in force on its day (the table keeps a
 model's price history), with its own tiers (a long-context request costs more per token), cache
-writes and cache reads (Anthropic) and cached input (OpenAI) at their own rates. A call whose model
-the table does not know is priced at the cost its agent reported, if any, else it is unpriced: it
-counts in `unpriced` and is never taken as $0. Calls with no tokens at all cost nothing.
+writes (Anthropic's five-minute and one-hour ones apart), cache reads and cached input (OpenAI) at
+their own rates. A cost an agent reported for a call (Aider, OpenCode, Gemini CLI may) is taken as
+it is, as ccusage's default mode does, but for a $0 the table has a price for (Aider reports $0 for
+a model it has no price for). A call whose model the table does not know, with no reported cost,
+is unpriced: it counts in `unpriced_calls` and is never taken as $0. A call with no tokens costs
+nothing.
 
 SQL reads costs through the function `llcost(model, ts, input, output, cache_creation, cache_read,
 reported, cache_creation_1h)` that `use_costs` adds to a connection (NULL when unpriced); `cost_sums(alias)` gives the
@@ -163,18 +166,24 @@ def call_cost(
     reported: float | None = None,
     cache_creation_1h_tokens: int | None = 0,
 ) -> float | None:
-    """One call's cost in USD: the cost its agent reported, else the table's price on the call's
-    day (ts, ISO 8601), else None (unpriced). No tokens: 0. `cache_creation_1h_tokens`: of the
-    cache writes, those kept for an hour (Anthropic's dearer ones)."""
-    if reported is not None:
+    """One call's cost in USD: the cost its agent reported (but a $0 the table has a price for),
+    else the table's price on the call's day (ts, ISO 8601), else None (unpriced). No tokens: 0.
+    `cache_creation_1h_tokens`: of the cache writes, those kept for an hour (Anthropic's dearer ones)."""
+    if reported is not None and reported != 0:
         return float(reported)
     i, o, cc, cr = (
         max(0, int(n or 0)) for n in (input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens)
     )
     if not (i or o or cc or cr):
         return 0.0
-    if not model:
-        return None
+    listed = _listed_cost(model, ts, i, o, cc, cr, cache_creation_1h_tokens) if model else None
+    return 0.0 if listed is None and reported is not None else listed
+
+
+def _listed_cost(
+    model: str, ts: str | None, i: int, o: int, cc: int, cr: int, cache_creation_1h_tokens: int | None
+) -> float | None:
+    """The table's price of a call with these tokens (call_cost), None when it has none."""
     day = ts[:10] if ts and _DAY.match(ts) else None
     hour = min(max(0, int(cache_creation_1h_tokens or 0)), cc)
     price = _model_price(model, day)
