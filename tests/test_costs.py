@@ -136,6 +136,15 @@ def test_a_model_with_no_price_shows_as_unknown(tmp_path: Path, db_path: Path, u
     rows = {r["id"][-1]: r for r in cli("sessions", "--db", db, "--json").json()}
     assert rows["1"]["cost_usd"] == pytest.approx(_opus(9, 30, 300, 3000)) and rows["1"]["unpriced_calls"] == 0
     assert rows["3"]["cost_usd"] is None and rows["3"]["unpriced_calls"] == 1
+    data = cli("stats", "--db", db, "--json").json()
+    assert data["cost_usd"] == pytest.approx(2 * _opus(9, 30, 300, 3000)) and data["unpriced_calls"] == 1
+    (project,) = data["by_project"]
+    assert (project["project"], project["calls"], project["cost_usd"], project["unpriced_calls"]) == (
+        "/home/dev/alpha",
+        3,
+        data["cost_usd"],
+        1,
+    )
     text = cli("stats", "--db", db).output
     assert "in-house-model-7" in text and "unknown" in text
     assert "$0.00" not in text.split("in-house-model-7", 1)[1].splitlines()[0]

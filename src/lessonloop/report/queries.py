@@ -284,6 +284,7 @@ def stats(
         **_total_cost(tokens.values()),
         "agents": agents,
         "by_agent_model": by_agent_model,
+        "by_project": _project_costs(conn, where, params),
         "messages": kinds,
         "source_files": totals[0],
         "bytes_read": totals[1],
@@ -311,6 +312,26 @@ def _token_rows(conn: sqlite3.Connection, in_scope: str, params: list[Any], *, b
         row.update(model=model, input=i, output=o, cache_creation=cc, cache_read=cr, reasoning=reasoning)
         row.update(cost_json(cost, unpriced))
         rows.append(row)
+    return rows
+
+
+def _project_costs(conn: sqlite3.Connection, where: str, params: list[Any]) -> list[dict[str, Any]]:
+    """Tokens and cost per project (of the main session; a subagent's calls count with it), the
+    costliest first: [{project, calls, input, output, cache_creation, cache_read, cost_usd,
+    unpriced_calls}]."""
+    use_costs(conn)
+    rows = []
+    for project, calls, i, o, cc, cr, cost, unpriced in conn.execute(
+        f"""SELECT s.project, count(*), sum(u.input_tokens), sum(u.output_tokens), sum(u.cache_creation_tokens),
+                   sum(u.cache_read_tokens), {cost_sums("u")}
+            FROM token_usage u JOIN sessions x ON x.id = u.session_id
+            JOIN sessions s ON s.id = coalesce(x.parent_id, x.id)
+            WHERE {where} GROUP BY s.project""",
+        params,
+    ):
+        row = {"project": project, "calls": calls, "input": i, "output": o, "cache_creation": cc, "cache_read": cr}
+        rows.append({**row, **cost_json(cost, unpriced)})
+    rows.sort(key=lambda r: (-(r["cost_usd"] or 0.0), r["project"] or ""))
     return rows
 
 

@@ -181,6 +181,21 @@ def render_stats(console: Console, data: dict[str, Any]) -> None:
     rows = data.get("by_agent_model", [])
     if rows:
         console.print(_token_table(rows))
+    projects = data.get("by_project", [])
+    if len(projects) > 1:
+        table = Table(title="Cost by project", title_justify="left", box=None, header_style="bold", pad_edge=False)
+        table.add_column("PROJECT")
+        for name in ("CALLS", "TOKENS", "COST"):
+            table.add_column(name, justify="right")
+        for row in projects:
+            tokens = row["input"] + row["output"] + row["cache_creation"] + row["cache_read"]
+            table.add_row(
+                escape(short_path(row["project"], 60)),
+                f"{row['calls']:,}",
+                human_count(tokens),
+                cost_text(row["cost_usd"], row["unpriced_calls"]),
+            )
+        console.print(table)
     if data["ingest_problems"]:
         console.print(f"[red]{data['ingest_problems']}[/] input problems recorded during ingest.")
 
