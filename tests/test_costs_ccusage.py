@@ -2,12 +2,14 @@
 ccusage"). Skipped, with the install command, when ccusage is not installed (tests/ccusage.py).
 
 What is compared, per corpus folder:
-- Codex (ccusage codex daily): every day's tokens by kind equal, its cost within 1%.
+- Codex (ccusage codex daily and monthly): every day's and month's tokens by kind equal, its cost
+  within 1%.
 - Claude Code: ccusage's `daily` report counts the repeated lines of one response again when
   they carry no requestId (and, in a few subagent folders, more than its own `session` report
   does), so per day and model its cost is compared where its tokens equal ours: within 1%; and the whole
   folder's tokens and cost against ccusage's `session` report, which counts each response once:
-  tokens equal, cost within 1%, and per day (its sessions summed by day) within 1%.
+  tokens equal, cost within 1%, and per day (its sessions summed by day) within 1%; and its
+  `monthly` report (which counts each response once too): every month's tokens equal, cost within 1%.
 All runs use TZ=UTC: ccusage and `stats --by day` both group by local day.
 """
 
@@ -58,6 +60,25 @@ def _within(ours: float | None, theirs: float, share: float = 0.01) -> bool:
     return ours is not None and abs(ours - theirs) <= share * max(theirs, 1e-9)
 
 
+def _months_agree(theirs: list[dict[str, Any]], db: Path) -> None:
+    """ccusage's monthly report against `stats --by month`: every month's tokens equal, its cost within 1%."""
+    env = {**os.environ, "TZ": "UTC"}
+    out = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "stats", "--by", "month", "--db", str(db), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ours = {p["period"]: p for p in json.loads(out.stdout)["periods"]}
+    assert theirs and {m["month"] for m in theirs} == set(ours)
+    for month in theirs:
+        mine = ours[month["month"]]
+        assert {k: mine[k] for k in _KINDS} == {k: month[v] for k, v in _KINDS.items()}, month["month"]
+        cost = month.get("totalCost", month.get("costUSD"))
+        assert _within(mine["cost_usd"], cost), (month["month"], mine["cost_usd"], cost)
+
+
 @pytest.mark.parametrize("source", ["codemie", "parking-lot"])
 def test_codex_days_agree_with_ccusage(source: str, tmp_path: Path) -> None:
     home = tmp_path / "codex-home"
@@ -71,6 +92,9 @@ def test_codex_days_agree_with_ccusage(source: str, tmp_path: Path) -> None:
         assert {k: mine[k] for k in _KINDS} == {k: day[v] for k, v in _KINDS.items()}, day["date"]
         assert mine["reasoning"] == day["reasoningOutputTokens"]
         assert _within(mine["cost_usd"], day["costUSD"]), (day["date"], mine["cost_usd"], day["costUSD"])
+    _months_agree(
+        run_ccusage(["codex", "monthly", "--offline"], {**env, "TZ": "UTC"})["monthly"], tmp_path / "store.db"
+    )
 
 
 @pytest.mark.parametrize("source", ["spotter", "codemie"])
@@ -107,6 +131,7 @@ def test_claude_code_costs_agree_with_ccusage(source: str, tmp_path: Path) -> No
     per_day: dict[str, float] = {}
     for r in rows:
         per_day[r["firstActivity"][:10]] = per_day.get(r["firstActivity"][:10], 0.0) + r["totalCost"]
+    _months_agree(run_ccusage(["claude", "monthly", "--offline"], env)["monthly"], tmp_path / "store.db")
     days = [p for p in data["periods"] if p["period"] not in spanning]
     assert days
     for p in days:
