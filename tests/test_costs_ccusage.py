@@ -75,7 +75,7 @@ def _months_agree(theirs: list[dict[str, Any]], db: Path) -> None:
     for month in theirs:
         mine = ours[month["month"]]
         assert {k: mine[k] for k in _KINDS} == {k: month[v] for k, v in _KINDS.items()}, month["month"]
-        cost = float(month.get("totalCost", month.get("costUSD")))
+        cost = float(month["totalCost"] if "totalCost" in month else month["costUSD"])
         assert _within(mine["cost_usd"], cost), (month["month"], mine["cost_usd"], cost)
 
 
