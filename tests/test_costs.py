@@ -125,6 +125,10 @@ def test_stats_by_day_has_tokens_cost_and_models_per_day(tmp_path: Path, db_path
     assert [p["period"] for p in week["periods"]] == ["2026-10-26", "2026-11-02"]  # weeks from Monday
     text = cli("stats", "--db", db, "--by", "day").output
     assert "2026-11-03" in text and "+" in text and "1 call(s) of models with no known price" in text
+    broken_down = cli("stats", "--db", db, "--by", "day", "--breakdown").output
+    assert "claude-opus-4-6" in broken_down and "claude-opus-4-6" not in text  # the models column is short
+    alone = cli("stats", "--db", db, "--breakdown")
+    assert alone.exit_code == 2 and "--breakdown goes with --by" in alone.stderr
     only = cli("stats", "--db", db, "--by", "day", "--since", "2026-11-02", "--until", "2026-11-03", "--json").json()
     assert [p["period"] for p in only["periods"]] == ["2026-11-03"]
     none = cli("stats", "--db", db, "--by", "day", "--until", "2026-10-31")

@@ -140,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument(
         "--by", choices=("day", "week", "month"), help="one row per day, week or month (tokens, cost, models)"
     )
+    stats.add_argument(
+        "--breakdown", action="store_true", help="with --by, each period's agents and models on rows of their own"
+    )
     time_options(stats, "sessions started (with --by: calls made)")
     common_options(stats)
     stats.set_defaults(handler=cmd_stats)

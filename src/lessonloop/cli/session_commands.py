@@ -7,7 +7,7 @@ import sqlite3
 import sys
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import CommandError, console, emit_json, known_agent, open_cli_store, shown
+from lessonloop.cli.common import CommandError, UsageError, console, emit_json, known_agent, open_cli_store, shown
 from lessonloop.cli.empty_results import no_sessions_text
 
 if TYPE_CHECKING:
@@ -227,6 +227,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     if args.by:
         return _stats_by_period(args)
+    if args.breakdown:
+        raise UsageError("--breakdown goes with --by day, week or month")
     from lessonloop.report.queries import stats
 
     with open_cli_store(args.db, reading=True) as conn:
@@ -261,5 +263,5 @@ def _stats_by_period(args: argparse.Namespace) -> int:
     else:
         from lessonloop.report.usage_render import render_usage_periods
 
-        render_usage_periods(console(), data)
+        render_usage_periods(console(), data, breakdown=args.breakdown)
     return 0

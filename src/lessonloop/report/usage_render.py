@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 _HEADS = {"day": "DAY", "week": "WEEK OF", "month": "MONTH"}
 
 
-def render_usage_periods(console: Console, data: dict[str, Any]) -> None:
+def render_usage_periods(console: Console, data: dict[str, Any], *, breakdown: bool = False) -> None:
+    """The periods' table (`breakdown`: each period's agents and models on rows of their own, as
+    ccusage's --breakdown), then a note on the price table and the unpriced calls."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -43,6 +45,9 @@ def render_usage_periods(console: Console, data: dict[str, Any]) -> None:
     for slot in data["periods"]:
         models = ", ".join(short_model(m) for m in slot["models"])
         table.add_row(*cells(slot, slot["period"], escape(models)))
+        if breakdown:
+            for row in slot["breakdown"]:
+                table.add_row(*cells(row, f"[dim]  {escape(row['agent'])}[/]", f"[dim]{escape(row['model'])}[/]"))
     if len(data["periods"]) > 1:
         table.add_section()
         table.add_row(*cells(data["totals"], "[bold]total[/]", ""))
