@@ -254,10 +254,11 @@ def stats(
     tokens = {row.pop("model"): row for row in _token_rows(conn, in_scope, params, by_agent=False)}
     by_agent_model = _token_rows(conn, in_scope, params, by_agent=True)
     agents = _agent_figures(conn, where, params)
+    for figures in agents.values():
+        figures.update(cost_usd=None, unpriced_calls=0)  # an agent with no token counts: nothing to price
     for row in by_agent_model:
-        figures = agents.get(row["agent"])
-        if figures is not None:
-            _add_cost(figures, row)
+        if row["agent"] in agents:
+            _add_cost(agents[row["agent"]], row)
     kinds = dict(
         conn.execute(
             f"SELECT kind, count(*) FROM messages WHERE session_id IN ({in_scope}) GROUP BY kind ORDER BY kind", params
