@@ -140,6 +140,10 @@ def test_a_model_with_no_price_shows_as_unknown(tmp_path: Path, db_path: Path, u
     rows = {r["id"][-1]: r for r in cli("sessions", "--db", db, "--json").json()}
     assert rows["1"]["cost_usd"] == pytest.approx(_opus(9, 30, 300, 3000)) and rows["1"]["unpriced_calls"] == 0
     assert rows["3"]["cost_usd"] is None and rows["3"]["unpriced_calls"] == 1
+    shown = cli("show", "--db", db, "--json", rows["1"]["id"]).json()["session"]
+    assert (shown["cost_usd"], shown["unpriced_calls"]) == (rows["1"]["cost_usd"], 0)
+    assert cli("show", "--db", db, "--json", rows["3"]["id"]).json()["session"]["cost_usd"] is None
+    assert "cost unknown" in cli("show", "--db", db, rows["3"]["id"]).output
     data = cli("stats", "--db", db, "--json").json()
     assert data["cost_usd"] == pytest.approx(2 * _opus(9, 30, 300, 3000)) and data["unpriced_calls"] == 1
     (project,) = data["by_project"]

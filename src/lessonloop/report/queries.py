@@ -458,6 +458,13 @@ def session_timeline(conn: sqlite3.Connection, session_id: str) -> Timeline:
         raise SessionNotFound(f"no session {session_id!r}")
     session = dict(zip(_SESSION_COLUMNS, row, strict=True))
     session["placeholder"] = bool(session["placeholder"])
+    use_costs(conn)
+    cost, unpriced = conn.execute(  # its own calls and its subagents' (report/costs.py)
+        f"""SELECT {cost_sums("u")} FROM token_usage u
+            WHERE u.session_id IN (SELECT id FROM sessions WHERE id = ? OR parent_id = ?)""",
+        (session_id, session_id),
+    ).fetchone()
+    session.update(cost_json(cost, unpriced))
     timeline = Timeline(session)
     for ts, seq, role, kind, text, tool_use_id, uuid in conn.execute(
         "SELECT ts, seq, role, kind, text, tool_use_id, uuid FROM messages WHERE session_id = ?", (session_id,)

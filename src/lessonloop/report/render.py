@@ -248,6 +248,11 @@ def render_timeline(console: Console, timeline: Timeline, *, show_all: bool = Fa
         f"[dim]project {escape(short_path(s['project'], 80))}  branch {escape(s['git_branch'] or '-')}  "
         f"cwd {escape(short_path(s['cwd'], 80))}  {escape(s['agent'] or '?')} {escape(s['version'] or '?')}"
         + (f"  model {escape(s['model'])}" if s.get("model") else "")
+        + (
+            f"  cost {cost_text(s.get('cost_usd'), s.get('unpriced_calls', 0))}"
+            if s.get("cost_usd") is not None or s.get("unpriced_calls")
+            else ""
+        )
         + "[/]"
     )
     if s.get("placeholder"):
