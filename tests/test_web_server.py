@@ -547,3 +547,8 @@ def test_the_pages_show_costs(server: Server) -> None:
         assert f"${first['cost_usd']:,.2f}".encode() in body
     status, _, body = request(server.url + "/")
     assert status == 200 and f"cost ${stats['cost_usd']:,.2f}".encode() in body
+    status, _, body = request(f"{server.url}/sessions/{first['id']}")
+    shown = get_json(server, f"/api/sessions/{first['id']}")["session"]
+    assert status == 200 and shown["cost_usd"] == first["cost_usd"]
+    if first["cost_usd"] is not None:
+        assert f"<dd>${first['cost_usd']:,.2f}".encode() in body
