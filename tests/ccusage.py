@@ -1,7 +1,7 @@
 """ccusage (npm, version 20): the token-usage tool the issue compares our figures with.
 
 Found as $LESSONLOOP_CCUSAGE, else `ccusage` on PATH, else where .ci/run installs it
-(.ci/.ccusage/node_modules/.bin/ccusage). Tests that use it skip with the reason when it is absent.
+(.ci/.ccusage/node_modules/.bin/ccusage), else /tmp/ccu (`npm install --prefix /tmp/ccu ...`). Tests that use it skip with the reason when it is absent.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 _CI_COPY = Path(__file__).resolve().parent.parent / ".ci" / ".ccusage" / "node_modules" / ".bin" / "ccusage"
+_TMP_COPY = Path("/tmp/ccu/node_modules/.bin/ccusage")
 
 
 def ccusage_path() -> str | None:
@@ -26,7 +27,10 @@ def ccusage_path() -> str | None:
     found = shutil.which("ccusage")
     if found:
         return found
-    return str(_CI_COPY) if _CI_COPY.exists() else None
+    for copy in (_CI_COPY, _TMP_COPY):
+        if copy.exists():
+            return str(copy)
+    return None
 
 
 def require_ccusage() -> str:
@@ -34,7 +38,7 @@ def require_ccusage() -> str:
     path = ccusage_path()
     if path is None:
         pytest.skip(
-            "ccusage is not installed (npm install ccusage@20 @ccusage/ccusage-linux-x64;"
+            "ccusage is not installed (npm install --prefix /tmp/ccu ccusage@20 @ccusage/ccusage-linux-x64;"
             " .ci/run installs it in .ci/.ccusage)"
         )
     return path

@@ -68,13 +68,27 @@ def test_stats_agent_counts_only_that_agents_sessions_with_their_subagents(mixed
     assert codex["messages"] == {"prompt": 2}
     assert codex["tools"] == {"exec_command": {"calls": 2, "errors": 1}, "apply_patch": {"calls": 1, "errors": 0}}
     assert codex["kinds"] == {"shell": {"calls": 2, "errors": 1}, "edit": {"calls": 1, "errors": 0}}
-    assert codex["tokens"] == {
+    tokens = {
+        m: {k: v for k, v in r.items() if k not in ("cost_usd", "unpriced_calls")} for m, r in codex["tokens"].items()
+    }
+    assert tokens == {
         "gpt-5-codex": {"input": 110, "output": 44, "cache_creation": 0, "cache_read": 990, "reasoning": 25},
         "gpt-5-mini": {"input": 7, "output": 3, "cache_creation": 0, "cache_read": 0, "reasoning": 1},
     }
+    # priced from the table (report/costs.py): gpt-5's $1.25 input, $0.125 cached input, $10 output per MTok
+    assert codex["tokens"]["gpt-5-codex"]["cost_usd"] == round((110 * 1.25 + 990 * 0.125 + 44 * 10) / 1e6, 6)
     assert codex["agents"] == {
-        "codex": {"sessions": 1, "subagent_sessions": 1, "prompts": 2, "tool_calls": 3, "tool_errors": 1}
+        "codex": {
+            "sessions": 1,
+            "subagent_sessions": 1,
+            "prompts": 2,
+            "tool_calls": 3,
+            "tool_errors": 1,
+            "cost_usd": codex["cost_usd"],
+            "unpriced_calls": 0,
+        }
     }
+    assert codex["cost_usd"] == round(sum(r["cost_usd"] for r in codex["tokens"].values()), 6)
     gemini = cli("stats", "--db", mixed_store, "--json", "--agent", "gemini").json()
     assert gemini["tokens"] == {
         "gemini-2.5-pro": {
@@ -83,12 +97,13 @@ def test_stats_agent_counts_only_that_agents_sessions_with_their_subagents(mixed
             "cache_creation": 0,
             "cache_read": 5,
             "reasoning": 8,
-            "cost_usd": 0.0125,
+            "cost_usd": 0.0125,  # the cost Gemini CLI reported is taken as it is
+            "unpriced_calls": 0,
         }
     }
     claude = cli("stats", "--db", mixed_store, "--json", "--agent", "claude-code").json()
     assert claude["sessions"] == 1 and claude["tools"] == {"Bash": {"calls": 2, "errors": 1}}
-    assert set(claude["tokens"]) == {"claude-opus-4-6"} and "cost_usd" not in claude["tokens"]["claude-opus-4-6"]
+    assert set(claude["tokens"]) == {"claude-opus-4-6"} and claude["tokens"]["claude-opus-4-6"]["cost_usd"] > 0
 
 
 def test_stats_of_every_agent_by_agent_and_model(mixed_store: Path) -> None:

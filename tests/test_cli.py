@@ -133,9 +133,20 @@ def test_stats_json_shape(store_with_two_sessions: tuple[Path, TranscriptBuilder
     data = cli("stats", "--db", db, "--json").json()
     assert data["sessions"] == 2
     assert data["tools"] == {"Bash": {"calls": 3, "errors": 2}}
+    # the cost at Claude Opus 4.6's list prices per MTok: $5 input, $25 output, $6.25 cache write, $0.50 cache read
+    cost = round((9 * 5 + 30 * 25 + 300 * 6.25 + 3000 * 0.5) / 1e6, 6)
     assert data["tokens"] == {
-        "claude-opus-4-6": {"input": 9, "output": 30, "cache_creation": 300, "cache_read": 3000, "reasoning": 0}
+        "claude-opus-4-6": {
+            "input": 9,
+            "output": 30,
+            "cache_creation": 300,
+            "cache_read": 3000,
+            "reasoning": 0,
+            "cost_usd": cost,
+            "unpriced_calls": 0,
+        }
     }
+    assert data["cost_usd"] == cost and data["unpriced_calls"] == 0
     beta = cli("stats", "--db", db, "--json", "-p", "beta").json()
     assert beta["sessions"] == 1 and beta["tools"] == {"Bash": {"calls": 1, "errors": 1}}
 

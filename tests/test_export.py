@@ -274,7 +274,7 @@ def test_filters(store: dict[str, Any]) -> None:
     only = _load(_export(store, "chats", "jsonl", "project", "--project", project), "jsonl", store["root"])
     assert only and {row["project"] for row in only} == {project} and len(only) < len(everything)
 
-    since = "2024-08-15"
+    since = "2024-08-15T00:00Z"  # a bare date is a local day (arg_types.since_time)
     later = _load(_export(store, "chats", "jsonl", "since", "--since", since), "jsonl", store["root"])
     assert later and all(row["timestamp"] >= "2024-08-15T00:00:00.000Z" for row in later)
     assert len(later) == sum(1 for row in everything if (row["timestamp"] or "") >= "2024-08-15T00:00:00.000Z")
@@ -350,7 +350,13 @@ def test_errors(store: dict[str, Any], tmp_path: Path) -> None:
     )
     assert empty.exit_code == 1 and "cannot be empty" in empty.stderr
     since = cli("export", "--db", db, "--format", "jsonl", "--to", "-", "--since", "last week")
-    assert since.exit_code == 1 and "--since" in since.stderr
+    assert since.exit_code == 2 and "argument --since: not a date, time or duration: 'last week'" in since.stderr
+    week = cli("export", "--db", db, "--kind", "sessions", "--format", "jsonl", "--to", "-", "--since", "7d")
+    assert week.exit_code == 0 and week.output == ""  # issue 26: a duration, as cleanup --older-than takes
+    until = cli("export", "--db", db, "--kind", "sessions", "--format", "jsonl", "--to", "-", "--until", "2999-01-01")
+    every = cli("export", "--db", db, "--kind", "sessions", "--format", "jsonl", "--to", "-").output.splitlines()
+    timed = [line for line in every if json.loads(line)["started_at"] is not None]  # untimed: left out by --until
+    assert until.exit_code == 0 and until.output.splitlines() == timed and 0 < len(timed) < len(every)
     stdout = cli("export", "--db", db, "--kind", "lessons", "--format", "jsonl", "--to", "-")
     assert stdout.exit_code == 0 and len(stdout.output.splitlines()) == _expected(db)["lessons"]
     parquet = cli("export", "--db", db, "--format", "parquet", "--to", "-")

@@ -163,6 +163,12 @@ def test_show_commits_status_and_stats(tmp_path: Path) -> None:
     assert [
         c["hash"] for c in cli("commits", "--db", db, "--json", "--session", scene.b.session_id).json()["commits"]
     ] == [scene.b_commit]
+    # --since/--until (issue 26): the commits made in the span
+    times = {c["hash"]: c["committed_at"] for c in listed["commits"]}
+    after_a = cli("commits", "--db", db, "--json", "--since", times[scene.b_commit]).json()["commits"]
+    assert [c["hash"] for c in after_a] == [scene.b_commit]
+    before_b = cli("commits", "--db", db, "--json", "--until", times[scene.b_commit]).json()["commits"]
+    assert [c["hash"] for c in before_b] == [scene.a_commit]
     text = cli("commits", "--db", db).output
     assert "2 of 7 commits linked (1 by agent commit, 1 by edit window); 2 undone by a later commit." in text
     status = cli("git", "status", "--db", db, "--json", scene.repo).json()

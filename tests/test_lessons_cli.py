@@ -177,6 +177,13 @@ def test_list_filters(capsys: pytest.CaptureFixture[str], db: Path) -> None:
     assert all("upstream" in (r["title"] + r["body"] + (r["prevention"] or "")).lower() for r in found)
     code, _, err = run(capsys, "lessons", "list", "--status", "bogus", "--db", db)
     assert code == 2 and "unknown status 'bogus'" in err
+    # --since/--until (issue 26): the lessons last seen in the span
+    seen = sorted(r["last_seen"] for r in everything if r["last_seen"])
+    middle = seen[len(seen) // 2]
+    later = run_json(capsys, "lessons", "list", "--status", "all", "--since", middle, "--db", db)
+    earlier = run_json(capsys, "lessons", "list", "--status", "all", "--until", middle, "--db", db)
+    assert later and earlier and all(r["last_seen"] >= middle for r in later)
+    assert all(r["last_seen"] < middle for r in earlier) and len(later) + len(earlier) == len(seen)
 
 
 # --- show ---------------------------------------------------------------------------------------

@@ -537,7 +537,7 @@ def test_the_server_over_stdio_with_the_sdk_client(sample_db: Path, tmp_path: Pa
             async with stdio_client(params) as (read, write), ClientSession(read, write) as client:
                 init = await client.initialize()
                 seen["instructions"] = init.instructions
-                info = getattr(init, "server_info", None) or init.serverInfo  # mcp 2 / mcp 1
+                info = getattr(init, "server_info", None) or getattr(init, "serverInfo")  # noqa: B009 (mcp 2 / mcp 1)
                 seen["version"] = info.version
                 seen["tools"] = {tool.name: tool for tool in (await client.list_tools()).tools}
                 calls: list[tuple[str, str, dict[str, Any]]] = [

@@ -342,6 +342,10 @@ def test_list_runs_newest_first_with_filters(conn: sqlite3.Connection) -> None:
     assert list_runs(conn, command="100%") == []  # LIKE wildcards are taken literally
     assert [r.id for r in list_runs(conn, project="/home/dev/other")] == [c]
     assert list_runs(conn, project="/home/dev/other", command="npm test") == []
+    # --since/--until (issue 26): the runs started in [since, until)
+    assert [r.id for r in list_runs(conn, since="2026-11-02T00:00:00.000Z")] == [c, b]
+    assert [r.id for r in list_runs(conn, until="2026-11-02T10:00:00.000Z")] == [a]
+    assert [r.id for r in list_runs(conn, since="2026-11-02T00:00:00.000Z", until="2026-11-03T00:00:00.000Z")] == [b]
 
 
 def test_pattern_rows_give_each_pattern_with_how_its_run_went(conn: sqlite3.Connection) -> None:

@@ -76,6 +76,10 @@ def test_report_html_writes_one_self_contained_file(tmp_path: Path) -> None:
     dashboard = json.loads(data.group(1))
     assert dashboard["errors_by_tool"] and dashboard["tokens"]
     assert html.count('class="card lesson"') == written["lessons"] > 0
+    # costs (issue 26): each day's rows priced, the total in the header, a chart of them
+    assert all(row["cost_usd"] is not None and row["unpriced_calls"] == 0 for row in dashboard["tokens"])
+    total = sum(row["cost_usd"] for row in dashboard["tokens"])
+    assert f"cost ${total:,.2f} at list prices" in html and 'id="chart-cost-model"' in html
 
 
 def test_report_html_says_which_file_it_cannot_write(tmp_path: Path) -> None:

@@ -59,6 +59,7 @@ DASHBOARD_CHARTS = (
     "chart-mistakes",
     "chart-tokens-model",
     "chart-tokens-agent",
+    "chart-cost-model",
     "chart-runs",
     "chart-replay",
 )

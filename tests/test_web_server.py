@@ -497,3 +497,58 @@ def test_a_warning_the_hooks_gave_shows_on_the_call_and_on_the_lesson(server: Se
     assert [(w["tool_use_id"], w["action"], w["status"]) for w in shown] == [(call, "warn", status)]
     _, _, page = request(f"{server.url}/sessions/{session}")
     assert f'href="/lessons/{lesson}"'.encode() in page
+
+
+def test_the_most_repeated_mistakes_follow_the_agent_filter(server: Server, store: Path) -> None:
+    """Issue 26: the dashboard's "most repeated mistakes" of one agent are the lessons seen failing
+    in that agent's sessions, counted over them (they were every agent's lessons before)."""
+    conn = sqlite3.connect(store)
+    try:
+        agents = [row[0] for row in conn.execute("SELECT DISTINCT agent FROM sessions WHERE parent_id IS NULL")]
+        failed: dict[str, dict[int, int]] = {}
+        for agent in agents:
+            failed[agent] = {
+                int(lesson): n
+                for lesson, n in conn.execute(
+                    """SELECT e.lesson_id, count(DISTINCT coalesce(s.parent_id, s.id)) FROM lesson_evidence e
+                       JOIN sessions s ON s.id = e.session_id JOIN sessions m ON m.id = coalesce(s.parent_id, s.id)
+                       JOIN lessons l ON l.id = e.lesson_id
+                       WHERE e.role = 'failure' AND m.agent = ? AND l.status != 'rejected' GROUP BY e.lesson_id""",
+                    (agent,),
+                )
+            }
+    finally:
+        conn.close()
+    everyone = [m["id"] for m in get_json(server, "/api/dashboard")["top_mistakes"]]
+    differs = False
+    for agent in agents:
+        top = get_json(server, f"/api/dashboard?agent={agent}")["top_mistakes"]
+        assert all(failed[agent].get(m["id"]) == m["failed_sessions"] > 0 for m in top), agent
+        assert [m["failed_sessions"] for m in top] == sorted((m["failed_sessions"] for m in top), reverse=True)
+        assert len(top) == min(15, len(failed[agent])), agent
+        differs = differs or [m["id"] for m in top] != everyone
+    assert len(agents) >= 2 and differs
+
+
+def test_the_dashboard_costs_add_up_to_the_stats(server: Server) -> None:
+    stats = get_json(server, "/api/stats")
+    rows = get_json(server, "/api/dashboard")["tokens"]
+    priced = [row["cost_usd"] for row in rows if row["cost_usd"] is not None]
+    assert priced and sum(priced) == pytest.approx(stats["cost_usd"], rel=1e-6)
+    assert sum(row["unpriced_calls"] for row in rows) == stats["unpriced_calls"]
+
+
+def test_the_pages_show_costs(server: Server) -> None:
+    stats = get_json(server, "/api/stats")
+    status, _, body = request(server.url + "/sessions")
+    assert status == 200 and b">cost</th>" in body
+    first = get_json(server, "/api/sessions")["sessions"][0]
+    if first["cost_usd"] is not None:
+        assert f"${first['cost_usd']:,.2f}".encode() in body
+    status, _, body = request(server.url + "/")
+    assert status == 200 and f"cost ${stats['cost_usd']:,.2f}".encode() in body
+    status, _, body = request(f"{server.url}/sessions/{first['id']}")
+    shown = get_json(server, f"/api/sessions/{first['id']}")["session"]
+    assert status == 200 and shown["cost_usd"] == first["cost_usd"]
+    if first["cost_usd"] is not None:
+        assert f"<dd>${first['cost_usd']:,.2f}".encode() in body

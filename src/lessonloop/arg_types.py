@@ -41,3 +41,50 @@ def duration(text: str) -> float:
         return parse_duration(text)
     except DurationError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _time_bound(text: str, *, end: bool) -> str:
+    """The moment `text` names, as canonical UTC text ("YYYY-MM-DDTHH:MM:SS.mmmZ"): a duration
+    back from now (7d, 2w, 12h, 30m: a unit is required), a day (2026-11-01 or 20261101, in local
+    time: its start, or with `end` the start of the next day, so that an --until day is included),
+    or an ISO time (local time unless it gives Z or an offset). argparse's error otherwise."""
+    from datetime import UTC, datetime, timedelta
+
+    value = text.strip()
+    expected = (
+        f"not a date, time or duration: {text!r} (use a date, 2026-11-01; an ISO time, 2026-11-01T14:00"
+        f" or 2026-11-01T14:00Z; or a duration back from now, 7d, 2w, 12h)"
+    )
+    moment: datetime | None = None
+    if value[:1].isdigit() and value[-1:].lower() in ("s", "m", "h", "d", "w") and "-" not in value:
+        from lessonloop.durations import DurationError, parse_duration
+
+        try:
+            moment = datetime.now(tz=UTC) - timedelta(seconds=parse_duration(value))
+        except (DurationError, OverflowError):
+            raise argparse.ArgumentTypeError(expected) from None
+    else:
+        day_only = len(value) in (8, 10) and value.replace("-", "").isdigit()
+        try:
+            if day_only:
+                parsed = datetime.strptime(value.replace("-", ""), "%Y%m%d")
+                if end:
+                    parsed += timedelta(days=1)
+            else:
+                parsed = datetime.fromisoformat(value.replace("z", "Z"))
+        except (ValueError, OverflowError):
+            raise argparse.ArgumentTypeError(expected) from None
+        moment = parsed.astimezone() if parsed.tzinfo is None else parsed  # naive: local time
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def since_time(text: str) -> str:
+    """--since: the first moment included, as canonical UTC text (see _time_bound)."""
+    return _time_bound(text, end=False)
+
+
+def until_time(text: str) -> str:
+    """--until: the first moment no longer included, as canonical UTC text: a day given is
+    included whole (see _time_bound)."""
+    return _time_bound(text, end=True)

@@ -1,8 +1,8 @@
-"""Durations as people write them: 30, 30s, 1.5m, 5m, 2h, 90d (a bare number is seconds)."""
+"""Durations as people write them: 30, 30s, 1.5m, 5m, 2h, 90d, 2w (a bare number is seconds)."""
 
 from __future__ import annotations
 
-UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
 
 
 class DurationError(ValueError):
@@ -10,11 +10,11 @@ class DurationError(ValueError):
 
 
 def parse_duration(text: str) -> float:
-    """Seconds in `text` ("30", "30s", "250ms", "1.5m", "5m", "2h", "90d"); DurationError if it
-    is not one, or is negative."""
+    """Seconds in `text` ("30", "30s", "250ms", "1.5m", "5m", "2h", "90d", "2w"); DurationError if
+    it is not one, or is negative."""
     value = text.strip().lower()
     unit = "s"
-    for suffix in ("ms", "s", "m", "h", "d"):
+    for suffix in ("ms", "s", "m", "h", "d", "w"):
         if value.endswith(suffix):
             unit = suffix
             value = value[: -len(suffix)].strip()
@@ -22,7 +22,7 @@ def parse_duration(text: str) -> float:
     try:
         number = float(value)
     except ValueError:
-        raise DurationError(f"not a duration: {text!r} (use a number of seconds, or 30s, 5m, 2h, 90d)") from None
+        raise DurationError(f"not a duration: {text!r} (use a number of seconds, or 30s, 5m, 2h, 90d, 2w)") from None
     if number != number or number in (float("inf"), float("-inf")):
         raise DurationError(f"not a duration: {text!r}")
     if number < 0:

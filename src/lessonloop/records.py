@@ -117,6 +117,7 @@ class TokenUsageRecord:
     cache_read_tokens: int
     reasoning_tokens: int = 0  # part of output_tokens (Codex, Gemini report it)
     cost_usd: float | None = None  # the cost the agent itself reported (Aider)
+    cache_creation_1h_tokens: int = 0  # part of cache_creation_tokens kept for an hour (Claude Code reports it)
 
 
 @dataclass(slots=True)

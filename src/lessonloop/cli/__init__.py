@@ -23,6 +23,7 @@ from lessonloop.cli.common import (
     common_options,
     non_negative,
     project_option,
+    time_options,
 )
 from lessonloop.cli.session_commands import cmd_ingest, cmd_sessions, cmd_show, cmd_stats
 
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     agent_option(sessions)
     sessions.add_argument("-n", "--limit", type=positive, metavar="N", help="only the N most recent sessions")
     include_empty_option(sessions)
+    time_options(sessions)
     common_options(sessions)
     sessions.set_defaults(handler=cmd_sessions)
 
@@ -126,13 +128,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser(
         "stats",
-        help="totals: sessions, tool calls and errors per tool, tokens per model",
+        help="totals: sessions, tool calls and errors per tool, tokens and cost per model; --by day|week|month",
         description=(
-            'Totals over the store. "sessions" counts main sessions; subagents\' tool calls and tokens are included.'
+            'Totals over the store. "sessions" counts main sessions; subagents\' tool calls and tokens are included. '
+            "Costs are at list prices from the genai-prices table (docs/costs.md). With --by day, week or month: "
+            "one row per period (local time, weeks from Monday) with the tokens by kind, the cost and the models, "
+            "like ccusage's daily, weekly and monthly reports; --since/--until then bound the calls' times."
         ),
     )
     project_option(stats)
     agent_option(stats)
+    stats.add_argument(
+        "--by", choices=("day", "week", "month"), help="one row per day, week or month (tokens, cost, models)"
+    )
+    stats.add_argument(
+        "--breakdown", action="store_true", help="with --by, each period's agents and models on rows of their own"
+    )
+    time_options(stats, "sessions started (with --by: calls made)")
     common_options(stats)
     stats.set_defaults(handler=cmd_stats)
     _analysis_commands(commands)
@@ -247,7 +259,7 @@ def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
     report = commands.add_parser(
         "report",
-        help="per session compliance, blind edits, errors by class, corrections, risk; per project the worst habits",
+        help="per session compliance, blind edits, errors by class, corrections, risk, cost; per project the worst habits",
         description="A report over analyzed sessions (analyzing what changed first).",
     )
     project_option(report)
@@ -266,6 +278,7 @@ def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
         action="store_true",
         help="with --html, leave the replay out (it re-runs learning over the history)",
     )
+    time_options(report)
     _no_bandit_option(report)
     include_empty_option(report)
     common_options(report)

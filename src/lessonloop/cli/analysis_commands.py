@@ -26,7 +26,12 @@ def _progress(args: argparse.Namespace) -> AnalysisProgress | None:
 
 def _filters(args: argparse.Namespace) -> list[tuple[str, object | None]]:
     """The session filters given, as options (for the message when nothing matches)."""
-    return [("--project", args.project), ("--agent", args.agent)]
+    return [
+        ("--project", args.project),
+        ("--agent", args.agent),
+        ("--since", getattr(args, "since", None)),
+        ("--until", getattr(args, "until", None)),
+    ]
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -121,7 +126,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     with open_cli_store(args.db, reading=True) as conn:
         _analyze_unless_read_only(conn, args)
         report = build_report(
-            conn, args.project, top=args.top, agent=known_agent(conn, args.agent), include_empty=args.include_empty
+            conn,
+            args.project,
+            top=args.top,
+            agent=known_agent(conn, args.agent),
+            since=args.since,
+            until=args.until,
+            include_empty=args.include_empty,
         )
         empty = None if report.sessions else no_sessions_text(conn, _filters(args), "analyzed sessions")
         shown = {} if args.json else short_ids(conn, [s.id for s in report.sessions])
@@ -158,10 +169,10 @@ def _html_report(args: argparse.Namespace) -> int:
         agent = known_agent(conn, args.agent)
         replay = None if args.no_replay else _replay_json(conn, args.project, agent)
         page = ReportPage(
-            dashboard=dashboard(conn, args.project, agent),
+            dashboard=dashboard(conn, args.project, agent, args.since, args.until),
             replay=replay,
             lessons=sorted(list_lessons(conn, status="active,pending", project=args.project), key=_review_order),
-            stats=stats(conn, args.project, agent),
+            stats=stats(conn, args.project, agent, args.since, args.until),
             store=str(resolve_db_path(args.db)),
             generated_at=utc_now(),
             project=args.project,

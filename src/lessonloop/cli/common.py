@@ -146,6 +146,24 @@ def known_agent(conn: sqlite3.Connection, agent: str | None) -> str | None:
         raise UsageError(str(exc)) from None
 
 
+def time_options(parser: argparse.ArgumentParser, what: str = "sessions started") -> None:
+    """--since and --until, read by arg_types.since_time/until_time (one parser for every command)."""
+    from lessonloop.arg_types import since_time, until_time
+
+    parser.add_argument(
+        "--since",
+        type=since_time,
+        metavar="WHEN",
+        help=f"only {what} from then on: a date (2026-11-01, local time), an ISO time or a duration back from now (7d, 2w, 12h)",
+    )
+    parser.add_argument(
+        "--until",
+        type=until_time,
+        metavar="WHEN",
+        help=f"only {what} before then (a date given is included whole); the same forms as --since",
+    )
+
+
 def common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     parser.add_argument("--json", action="store_true", help=JSON_HELP)

@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import DB_HELP, CommandError, emit_json, open_cli_store, shown
+from lessonloop.cli.common import DB_HELP, CommandError, emit_json, open_cli_store, shown, time_options
 from lessonloop.cli.run_commands import rating
 
 if TYPE_CHECKING:
@@ -57,11 +57,7 @@ def register(commands: Commands) -> None:
     export.add_argument(
         "-p", "--project", metavar="P", help="only records of this project (a folder, or part of its path)"
     )
-    export.add_argument(
-        "--since",
-        metavar="DATE",
-        help="only records from this date or time on (2024-08-10, 2024-08-10T14:00, ...; UTC unless it says)",
-    )
+    time_options(export, "records")
     export.add_argument(
         "--min-rating",
         type=rating,
@@ -71,17 +67,6 @@ def register(commands: Commands) -> None:
     export.add_argument("--db", metavar="PATH", help=DB_HELP)
     export.add_argument("--json", action="store_true", help="print what was written as JSON")
     export.set_defaults(handler=cmd_export)
-
-
-def _since(text: str | None) -> str | None:
-    if text is None:
-        return None
-    from lessonloop.timestamps import normalize_timestamp
-
-    value = normalize_timestamp(text.strip())
-    if value is None:
-        raise CommandError(f"--since takes a date or an ISO time (2024-08-10, 2024-08-10T14:00Z), not {text!r}")
-    return value
 
 
 def _project(conn: sqlite3.Connection, project: str | None) -> str | None:
@@ -101,14 +86,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     from lessonloop.report.export import ExportError, ExportFilter, MissingExtra, export_dataset
 
     scrub_pii = privacy_settings().scrub_pii_exports  # personal data leaves no export (docs/privacy.md)
-    since = _since(args.since)
     if args.to == "-" and args.format not in ("jsonl", "csv"):
         raise CommandError("only jsonl and csv can be written to standard output (--to -)")
     if args.to == "-" and args.json:
         raise CommandError("--json prints a summary on standard output: give --to a file to use it")
     with open_cli_store(args.db, reading=True) as conn:
         project = _project(conn, args.project)
-        keep = ExportFilter(project=project, since=since, min_rating=args.min_rating)
+        keep = ExportFilter(project=project, since=args.since, until=args.until, min_rating=args.min_rating)
         try:
             summary = export_dataset(
                 conn, args.kind, args.format, args.to, keep, stdout=sys.stdout, scrub_pii=scrub_pii

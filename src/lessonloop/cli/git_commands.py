@@ -8,7 +8,16 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from lessonloop.arg_types import positive
-from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, UsageError, emit_json, open_cli_store, shown
+from lessonloop.cli.common import (
+    DB_HELP,
+    JSON_HELP,
+    CommandError,
+    UsageError,
+    emit_json,
+    open_cli_store,
+    shown,
+    time_options,
+)
 
 if TYPE_CHECKING:
     from lessonloop.pipeline.git_ingest import GitIngestSummary
@@ -87,6 +96,7 @@ def register(commands: Commands) -> None:
     commits.add_argument("--repo", metavar="PATH", help="one repository (a folder in it)")
     commits.add_argument("--session", metavar="ID", help="one session's commits (an id or a unique prefix)")
     commits.add_argument("-n", "--limit", type=positive, default=20, metavar="N", help="at most N commits (default 20)")
+    time_options(commits, "commits made")
     commits.add_argument("--db", metavar="PATH", help=DB_HELP)
     commits.add_argument("--json", action="store_true", help=JSON_HELP)
     commits.set_defaults(handler=cmd_commits)
@@ -240,6 +250,12 @@ def cmd_commits(args: argparse.Namespace) -> int:
             links = [k for k in links if root is None or k.repository == root]
         else:
             links = repository_links(conn, root)
+        links = [
+            k
+            for k in links
+            if (args.since is None or k.committed_at >= args.since)
+            and (args.until is None or k.committed_at < args.until)
+        ]
         counts = link_counts(conn, root)
         stored = conn.execute("SELECT count(*) FROM git_commits").fetchone()[0]
     by_commit: dict[tuple[str, str], list[Any]] = {}
@@ -276,6 +292,8 @@ def cmd_commits(args: argparse.Namespace) -> int:
                 for f in (
                     f"--repo {args.repo!r}" if args.repo else "",
                     f"--session {args.session!r}" if args.session else "",
+                    f"--since {args.since}" if args.since else "",
+                    f"--until {args.until}" if args.until else "",
                 )
                 if f
             )

@@ -19,6 +19,7 @@ from lessonloop.cli.common import (
     open_cli_store,
     project_option,
     shown,
+    time_options,
 )
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ def register(commands: Commands) -> None:
         query=None,
         limit=None,
         order="status",
+        since=None,
+        until=None,
     )
     sub = lessons.add_subparsers(
         dest="lessons_command", metavar="SUBCOMMAND", title="subcommands", help="what to do (default: list)"
@@ -128,6 +131,7 @@ def _list_command(sub: Commands) -> None:
         "--order", choices=_ORDERS, default="status", help="sort by status (default), confidence, signature, recent, id"
     )
     parser.add_argument("-n", "--limit", type=positive, metavar="N", help="at most N lessons")
+    time_options(parser, "lessons last seen")
     common_options(parser)
     parser.set_defaults(handler=cmd_list)
 
@@ -311,6 +315,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             query=args.query,
             limit=args.limit,
             order=args.order,
+            since=args.since,
+            until=args.until,
         )
         empty = None
         if not rows and not args.json:
@@ -318,6 +324,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
             filters = [("--status", args.status), ("--tier", args.tier), ("--project", args.project)]
             filters += [("--kind", args.kind), ("--query", args.query), ("-n", args.limit)]
+            filters += [("--since", args.since), ("--until", args.until)]
             empty = no_lessons_text(conn, filters)
     if args.json:
         emit_json([row.to_json() for row in rows])

@@ -17,6 +17,7 @@ from lessonloop.cli.common import (
     open_cli_store,
     resolve_project,
     shown,
+    time_options,
 )
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ def _list_options(parser: argparse.ArgumentParser) -> None:
         help="only runs started while a session of this agent was under way in the run's project",
     )
     parser.add_argument("-n", "--limit", type=positive, metavar="N", help="only the N most recent runs")
+    time_options(parser, "runs started")
     _store_options(parser)
 
 
@@ -65,7 +67,7 @@ def _runs_command(commands: Commands) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "The runs of `lessonloop run`, newest first (without a subcommand: list).\n\n"
-            "  runs [list] [--command C] [-p P] [--agent A] [-n N]\n"
+            "  runs [list] [--command C] [-p P] [--agent A] [-n N] [--since WHEN] [--until WHEN]\n"
             "                                            a table of runs\n"
             "  runs show RUN_ID                          one run in full: settings, timings,\n"
             "                                            its matches with their context, findings\n\n"
@@ -185,12 +187,27 @@ def cmd_runs_list(args: argparse.Namespace) -> int:
     with open_cli_store(args.db, reading=True) as conn:
         project = resolve_project(conn, args.project)
         agent = known_agent(conn, args.agent)
-        rows = list_runs(conn, command=args.command, limit=args.limit, project=project, agent=agent)
+        rows = list_runs(
+            conn,
+            command=args.command,
+            limit=args.limit,
+            project=project,
+            agent=agent,
+            since=args.since,
+            until=args.until,
+        )
         empty = None
         if not rows and not args.json:
             from lessonloop.cli.empty_results import no_runs_text
 
-            filters = [("--command", args.command), ("--project", project), ("--agent", agent), ("-n", args.limit)]
+            filters = [
+                ("--command", args.command),
+                ("--project", project),
+                ("--agent", agent),
+                ("-n", args.limit),
+                ("--since", args.since),
+                ("--until", args.until),
+            ]
             empty = no_runs_text(conn, filters)
     if args.json:
         emit_json([row.to_json() for row in rows])

@@ -190,7 +190,13 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
     with open_cli_store(args.db, reading=True) as conn:
         rows = list_sessions(
-            conn, args.project, args.limit, known_agent(conn, args.agent), include_empty=args.include_empty
+            conn,
+            args.project,
+            args.limit,
+            known_agent(conn, args.agent),
+            since=args.since,
+            until=args.until,
+            include_empty=args.include_empty,
         )
         empty = None if rows or args.json else no_sessions_text(conn, _filters(args), "sessions")
         shown = {} if args.json else short_ids(conn, [row.id for row in rows])
@@ -207,7 +213,13 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 def _filters(args: argparse.Namespace) -> list[tuple[str, object | None]]:
     """The session filters given, as options (for the message when nothing matches)."""
-    return [("--project", args.project), ("--agent", args.agent), ("-n", getattr(args, "limit", None))]
+    return [
+        ("--project", args.project),
+        ("--agent", args.agent),
+        ("-n", getattr(args, "limit", None)),
+        ("--since", getattr(args, "since", None)),
+        ("--until", getattr(args, "until", None)),
+    ]
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -229,10 +241,14 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    if args.by:
+        return _stats_by_period(args)
+    if args.breakdown:
+        raise UsageError("--breakdown goes with --by day, week or month")
     from lessonloop.report.queries import stats
 
     with open_cli_store(args.db, reading=True) as conn:
-        data = stats(conn, args.project, known_agent(conn, args.agent))
+        data = stats(conn, args.project, known_agent(conn, args.agent), since=args.since, until=args.until)
         empty = None
         if not args.json and not data.get("sessions") and not data.get("subagent_sessions"):
             empty = no_sessions_text(conn, _filters(args), "sessions")
@@ -244,4 +260,24 @@ def cmd_stats(args: argparse.Namespace) -> int:
         from lessonloop.report.render import render_stats
 
         render_stats(console(), data)
+    return 0
+
+
+def _stats_by_period(args: argparse.Namespace) -> int:
+    """`stats --by day|week|month` (report/usage_periods.py)."""
+    from lessonloop.report.usage_periods import usage_periods
+
+    with open_cli_store(args.db, reading=True) as conn:
+        data = usage_periods(conn, args.by, args.project, known_agent(conn, args.agent), args.since, args.until)
+        empty = None
+        if not args.json and not data["periods"]:
+            empty = no_sessions_text(conn, _filters(args), "token usage")
+    if args.json:
+        emit_json(data)
+    elif empty is not None:
+        print(empty)
+    else:
+        from lessonloop.report.usage_render import render_usage_periods
+
+        render_usage_periods(console(), data, breakdown=args.breakdown)
     return 0

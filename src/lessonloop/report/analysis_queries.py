@@ -9,6 +9,7 @@ from typing import Any
 
 from lessonloop import json_codec
 from lessonloop.learn.habit_stats import SessionFacts
+from lessonloop.report.costs import cost_json, cost_sums, use_costs
 from lessonloop.report.queries import not_empty, session_filter
 from lessonloop.store.git_link_reader import rolled_back_sessions
 
@@ -108,6 +109,8 @@ class ReportSession:
     tests_failing_at_end: bool | None
     reverted_changes: int
     agent: str | None = None
+    cost_usd: float | None = None  # report/costs.py, its subagents' calls included; None: none priced
+    unpriced_calls: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -127,6 +130,7 @@ class ReportSession:
                 "tests_failing_at_end": self.tests_failing_at_end,
                 "reverted_changes": self.reverted_changes,
             },
+            **cost_json(self.cost_usd, self.unpriced_calls),
         }
 
 
@@ -148,11 +152,26 @@ class Report:
     sessions: list[ReportSession] = field(default_factory=list)
     habits: dict[str, list[Habit]] = field(default_factory=dict)  # project -> worst habits first
 
+    def project_cost(self, project: str) -> tuple[float | None, int]:
+        """The cost of the report's sessions of `project` (its key in `habits`) and their unpriced calls."""
+        cost: float | None = None
+        unpriced = 0
+        for s in self.sessions:
+            if (s.project or "(no project)") == project:
+                if s.cost_usd is not None:
+                    cost = (cost or 0.0) + s.cost_usd
+                unpriced += s.unpriced_calls
+        return cost, unpriced
+
     def to_json(self) -> dict[str, Any]:
         return {
             "sessions": [s.to_json() for s in self.sessions],
             "projects": [
-                {"project": project, "worst_habits": [h.to_json() for h in found]}
+                {
+                    "project": project,
+                    "worst_habits": [h.to_json() for h in found],
+                    **cost_json(*self.project_cost(project)),
+                }
                 for project, found in self.habits.items()
             ],
         }
@@ -163,9 +182,14 @@ def build_report(
     project: str | None = None,
     top: int = 5,
     agent: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
     include_empty: bool = True,
 ) -> Report:
-    where, params = session_filter(conn, project, agent)
+    """The analyzed main sessions of `project` and `agent` started from `since` and before `until`
+    (session_filter), each with its figures and cost, and each project's worst habits; sessions
+    with no prompt and no call only when `include_empty`."""
+    where, params = session_filter(conn, project, agent, since, until)
     if not include_empty:
         where = f"({where}) AND {not_empty('s')}"
     classes: dict[str, dict[str, int]] = defaultdict(dict)
@@ -199,11 +223,31 @@ def build_report(
                 agent=r[12],
             )
         )
+    costs = _session_costs(conn, [s.id for s in report.sessions])
+    for s in report.sessions:
+        s.cost_usd, s.unpriced_calls = costs.get(s.id, (None, 0))
     session_ids = {s.id: s.project for s in report.sessions}
     for project_name in dict.fromkeys(s.project for s in report.sessions):
         ids = [sid for sid, p in session_ids.items() if p == project_name]
         report.habits[project_name or "(no project)"] = _project_habits(conn, ids)[:top]
     return report
+
+
+def _session_costs(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[float | None, int]]:
+    """Each main session's cost and unpriced calls, its subagents' calls included (report/costs.py)."""
+    use_costs(conn)
+    costs: dict[str, tuple[float | None, int]] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        marks = ", ".join("?" * len(part))
+        for root, cost, unpriced in conn.execute(
+            f"""SELECT coalesce(s.parent_id, s.id), {cost_sums("u")} FROM token_usage u
+                JOIN sessions s ON s.id = u.session_id
+                WHERE s.id IN ({marks}) OR s.parent_id IN ({marks}) GROUP BY 1""",
+            [*part, *part],
+        ):
+            costs[root] = (cost, int(unpriced))
+    return costs
 
 
 # How much a habit matters when two are equally frequent: blind edits and unresolved errors

@@ -6,6 +6,8 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from lessonloop.report.costs import cost_text
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
@@ -130,6 +132,7 @@ def render_report(
         Column("risk", "right", drop=3),
         Column("unresolved", "right"),
         Column("tests at end", drop=1),
+        Column("cost", "right", drop=4),
     ]
     rows: list[list[str | Text | list[str]]] = []
     for s in report.sessions:
@@ -147,6 +150,7 @@ def render_report(
                 _risk(s.max_risk),
                 str(s.unresolved_errors),
                 tests,
+                cost_text(s.cost_usd, s.unpriced_calls),
             ]
         )
     table, left_out = fit_table(console.width, columns, rows, title="Sessions")
@@ -161,7 +165,8 @@ def render_report(
         console.print("\nWorst habits per project: not shown (--top 0).")
         return
     for project, habits in report.habits.items():
-        console.print(f"\n[bold]{escape(project)}[/]: worst habits")
+        cost = cost_text(*report.project_cost(project))
+        console.print(f"\n[bold]{escape(project)}[/]: cost {cost} at list prices; worst habits")
         if not habits:
             console.print("  none found")
         for habit in habits:

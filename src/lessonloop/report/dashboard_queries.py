@@ -1,5 +1,5 @@
 """The dashboards' figures (the web UI and `report --html`): errors by class and by tool per day,
-the most repeated mistakes, habits against outcomes, tokens per day by model and agent, and the
+the most repeated mistakes, habits against outcomes, tokens and cost per day by model and agent, and the
 runner's runs per command. Read-only SQL; every value is plain JSON (charts are drawn in the
 browser from it).
 
@@ -13,20 +13,28 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
+from lessonloop.report.costs import cost_json, cost_sums, use_costs
 from lessonloop.report.queries import scoped_tree, session_filter
 
 TOP_MISTAKES = 15
 RUN_COMMANDS = 20
 
 
-def dashboard(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> dict[str, Any]:
-    """Every dashboard's figures over the sessions of `project` and `agent` (all when None)."""
-    where, params = session_filter(conn, project, agent)
+def dashboard(
+    conn: sqlite3.Connection,
+    project: str | None = None,
+    agent: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> dict[str, Any]:
+    """Every dashboard's figures over the sessions of `project` and `agent` (all when None);
+    `since`/`until` keep the sessions started then for the errors and tokens (session_filter)."""
+    where, params = session_filter(conn, project, agent, since, until)
     tree = scoped_tree(where)
     return {
         "errors_by_class": errors_by_class(conn, tree, params),
         "errors_by_tool": errors_by_tool(conn, tree, params),
-        "top_mistakes": top_mistakes(conn, project),
+        "top_mistakes": top_mistakes(conn, project, agent=agent),
         "habits": habits(conn, project, agent),
         "tokens": tokens_per_day(conn, tree, params),
         "runs": runs_per_command(conn, project=_run_project(conn, project), agent=agent),
@@ -68,27 +76,50 @@ def errors_by_tool(conn: sqlite3.Connection, tree: str, params: list[Any]) -> li
 
 
 def top_mistakes(
-    conn: sqlite3.Connection, project: str | None = None, limit: int = TOP_MISTAKES
+    conn: sqlite3.Connection, project: str | None = None, limit: int = TOP_MISTAKES, *, agent: str | None = None
 ) -> list[dict[str, Any]]:
     """The lessons seen failing in the most sessions (rejected ones left out): the most repeated
-    mistakes, with their counts and confidence."""
+    mistakes, with their counts and confidence. With `agent`: the lessons seen failing in that
+    agent's sessions (a subagent's with its main session's agent), ranked by how many of them;
+    "failed_sessions" then counts that agent's sessions, "failed_sessions_all" every agent's."""
     from lessonloop.store.lesson_reader import list_lessons
 
-    return [
-        {
+    statuses = "pending,active,archived"
+    if agent is None:
+        rows = list_lessons(conn, status=statuses, project=project, limit=limit, order="mistakes")
+        failed = {row.id: row.failed_sessions for row in rows}
+    else:
+        failed = dict(
+            conn.execute(
+                """SELECT e.lesson_id, count(DISTINCT coalesce(s.parent_id, s.id))
+                   FROM lesson_evidence e JOIN sessions s ON s.id = e.session_id
+                   JOIN sessions m ON m.id = coalesce(s.parent_id, s.id)
+                   WHERE e.role = 'failure' AND m.agent = ? GROUP BY e.lesson_id""",
+                (agent,),
+            ).fetchall()
+        )
+        candidates = [
+            row for row in list_lessons(conn, status=statuses, project=project, order="mistakes") if failed.get(row.id)
+        ]
+        rows = sorted(candidates, key=lambda row: (-failed[row.id], -row.observations, row.id))[:limit]
+    figures: list[dict[str, Any]] = []
+    for row in rows:
+        item = {
             "id": row.id,
             "title": row.title,
             "kind": row.kind,
             "status": row.status,
-            "failed_sessions": row.failed_sessions,
+            "failed_sessions": failed[row.id],
             "sessions": row.sessions,
             "observations": row.observations,
             "warnings": row.warnings,
             "prevented": row.prevented,
             "confidence": round(float(row.confidence), 4),
         }
-        for row in list_lessons(conn, status="pending,active,archived", project=project, limit=limit, order="mistakes")
-    ]
+        if agent is not None:
+            item["failed_sessions_all"] = row.failed_sessions
+        figures.append(item)
+    return figures
 
 
 def habits(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> dict[str, Any]:
@@ -99,8 +130,10 @@ def habits(conn: sqlite3.Connection, project: str | None = None, agent: str | No
 
 
 def tokens_per_day(conn: sqlite3.Connection, tree: str, params: list[Any]) -> list[dict[str, Any]]:
-    """Token counts per day, agent and model: [{day, agent, model, requests, input, output,
-    cache_creation, cache_read, reasoning}] (counts only; no prices)."""
+    """Token counts and cost per day, agent and model: [{day, agent, model, requests, input, output,
+    cache_creation, cache_read, reasoning, cost_usd, unpriced_calls}] (report/costs.py: cost_usd
+    null when no call of the row has a known price)."""
+    use_costs(conn)
     return [
         {
             "day": day,
@@ -112,10 +145,11 @@ def tokens_per_day(conn: sqlite3.Connection, tree: str, params: list[Any]) -> li
             "cache_creation": cc,
             "cache_read": cr,
             "reasoning": reasoning,
+            **cost_json(cost, unpriced),
         }
-        for day, agent, model, requests, i, o, cc, cr, reasoning in conn.execute(
+        for day, agent, model, requests, i, o, cc, cr, reasoning, cost, unpriced in conn.execute(
             f"""SELECT substr(u.ts, 1, 10), tr.agent, u.model, count(*), sum(u.input_tokens), sum(u.output_tokens),
-                       sum(u.cache_creation_tokens), sum(u.cache_read_tokens), sum(u.reasoning_tokens)
+                       sum(u.cache_creation_tokens), sum(u.cache_read_tokens), sum(u.reasoning_tokens), {cost_sums("u")}
                 FROM token_usage u JOIN ({tree}) tr ON tr.id = u.session_id
                 WHERE u.ts IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""",
             params,

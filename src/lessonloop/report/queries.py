@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lessonloop.report.costs import cost_json, cost_sums, use_costs
 from lessonloop.store.git_link_reader import session_commits
 from lessonloop.store.session_ids import SessionNotFound
 from lessonloop.store.session_span import session_end, session_start
@@ -48,6 +49,8 @@ class SessionRow:
     output_tokens: int
     cache_creation_tokens: int
     cache_read_tokens: int
+    cost_usd: float | None = None  # report/costs.py: the priced calls' cost; None when none is priced
+    unpriced_calls: int = 0  # calls whose model has no known price
 
     @property
     def total_tokens(self) -> int:
@@ -76,6 +79,7 @@ class SessionRow:
                 "cache_read": self.cache_read_tokens,
                 "total": self.total_tokens,
             },
+            **cost_json(self.cost_usd, self.unpriced_calls),
         }
 
 
@@ -107,11 +111,23 @@ def project_filter(conn: sqlite3.Connection, project: str | None) -> tuple[str, 
     return "s.project = ?", [resolve_project_name(conn, project)]
 
 
-def session_filter(conn: sqlite3.Connection, project: str | None, agent: str | None = None) -> tuple[str, list[Any]]:
-    """SQL condition on sessions `s` for --project and --agent (the agent id, sessions.agent)."""
+def session_filter(
+    conn: sqlite3.Connection,
+    project: str | None,
+    agent: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> tuple[str, list[Any]]:
+    """SQL condition on sessions `s` for --project, --agent (the agent id, sessions.agent) and
+    --since/--until (canonical UTC text, arg_types.since_time/until_time: the session's start,
+    store/session_span.py's, from `since` on and before `until`; an untimed session is left out)."""
     where, params = project_filter(conn, project)
     if agent:
-        return f"({where}) AND s.agent = ?", [*params, agent]
+        where, params = f"({where}) AND s.agent = ?", [*params, agent]
+    if since is not None:
+        where, params = f"({where}) AND {session_start('s')} >= ?", [*params, since]
+    if until is not None:
+        where, params = f"({where}) AND {session_start('s')} < ?", [*params, until]
     return where, params
 
 
@@ -135,8 +151,10 @@ _FIGURES = {
     "msgs": """SELECT t.root, min(m.ts), max(m.ts), sum(m.kind = 'prompt' AND m.session_id = t.root)
                FROM messages m JOIN tree t ON t.id = m.session_id GROUP BY t.root""",
     "tokens": """SELECT t.root, sum(u.input_tokens), sum(u.output_tokens), sum(u.cache_creation_tokens),
-                        sum(u.cache_read_tokens)
-                 FROM token_usage u JOIN tree t ON t.id = u.session_id GROUP BY t.root""",
+                        sum(u.cache_read_tokens), {cost}
+                 FROM token_usage u JOIN tree t ON t.id = u.session_id GROUP BY t.root""".replace(
+        "{cost}", cost_sums("u")
+    ),
     # the model of the main session's own requests first, then the one with the most output
     "models": """SELECT t.root, u.model FROM token_usage u JOIN tree t ON t.id = u.session_id
                  GROUP BY t.root, u.model, (u.session_id = t.root)
@@ -155,15 +173,19 @@ def list_sessions(
     limit: int | None = None,
     agent: str | None = None,
     ids: Sequence[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
     include_empty: bool = True,
 ) -> list[SessionRow]:
     """Main sessions, oldest first (the newest `limit` when given); only the main sessions `ids`
     when given (their figures are then summed over them alone: a page of a long list). A row's
     start is store/session_span.py's (what the agent said, else its first message or call), the
-    one the session browser filters by; its end the latest message or call, subagents' included."""
-    where, params = session_filter(conn, project, agent)
+    one the session browser filters by; its end the latest message or call, subagents' included.
+    `since`/`until` keep the sessions that started in that span (session_filter)."""
+    where, params = session_filter(conn, project, agent, since, until)
     if not include_empty:
         where = f"({where}) AND {not_empty('s')}"
+    use_costs(conn)
     tree, tree_params = _TREE, []
     main = "s.parent_id IS NULL"
     if ids is not None:
@@ -193,13 +215,13 @@ def list_sessions(
     ):
         n, errors, _, calls_last = calls.get(sid, (0, 0, None, None))
         _, msgs_last, prompts = msgs.get(sid, (None, None, 0))
-        i, o, cc, cr = tokens.get(sid, (0, 0, 0, 0))
+        i, o, cc, cr, cost, unpriced = tokens.get(sid, (0, 0, 0, 0, None, 0))
         rows.append(
             SessionRow(
                 sid, agent_id, project_name, cwd, branch, title, first_prompt,
                 started, _latest(msgs_last, calls_last),
                 models.get(sid, (None,))[0], prompts or 0, n, errors, subs.get(sid, (0,))[0],
-                i or 0, o or 0, cc or 0, cr or 0,
+                i or 0, o or 0, cc or 0, cr or 0, cost, unpriced or 0,
             )
         )  # fmt: skip
     rows.sort(key=lambda row: (row.started_at is not None, row.started_at or "", row.id))  # NULL first, as SQL
@@ -208,11 +230,17 @@ def list_sessions(
     return rows
 
 
-def stats(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> dict[str, Any]:
+def stats(
+    conn: sqlite3.Connection,
+    project: str | None = None,
+    agent: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> dict[str, Any]:
     """Store-wide figures: sessions, tool calls and errors per tool and per kind, tokens per model
     and per agent and model, figures per agent, and more. A subagent counts with its main session
-    (its project and agent are the main session's)."""
-    where, params = session_filter(conn, project, agent)
+    (its project and agent are the main session's). `since`/`until`: the sessions started then."""
+    where, params = session_filter(conn, project, agent, since, until)
     in_scope = f"SELECT t.id FROM ({_TREE}) t JOIN sessions s ON s.id = t.root WHERE {where}"
     sessions = conn.execute(
         f"SELECT count(*) FROM sessions s WHERE s.parent_id IS NULL AND {where}", params
@@ -238,6 +266,13 @@ def stats(conn: sqlite3.Connection, project: str | None = None, agent: str | Non
     ):
         tool_kinds[kind] = {"calls": calls, "errors": errors}
     tokens = {row.pop("model"): row for row in _token_rows(conn, in_scope, params, by_agent=False)}
+    by_agent_model = _token_rows(conn, in_scope, params, by_agent=True)
+    agents = _agent_figures(conn, where, params)
+    for figures in agents.values():
+        figures.update(cost_usd=None, unpriced_calls=0)  # an agent with no token counts: nothing to price
+    for row in by_agent_model:
+        if row["agent"] in agents:
+            _add_cost(agents[row["agent"]], row)
     kinds = dict(
         conn.execute(
             f"SELECT kind, count(*) FROM messages WHERE session_id IN ({in_scope}) GROUP BY kind ORDER BY kind", params
@@ -261,8 +296,10 @@ def stats(conn: sqlite3.Connection, project: str | None = None, agent: str | Non
         "tools": tools,
         "kinds": tool_kinds,
         "tokens": tokens,
-        "agents": _agent_figures(conn, where, params),
-        "by_agent_model": _token_rows(conn, in_scope, params, by_agent=True),
+        **_total_cost(tokens.values()),
+        "agents": agents,
+        "by_agent_model": by_agent_model,
+        "by_project": _project_costs(conn, where, params),
         "messages": kinds,
         "source_files": totals[0],
         "bytes_read": totals[1],
@@ -272,12 +309,14 @@ def stats(conn: sqlite3.Connection, project: str | None = None, agent: str | Non
 
 def _token_rows(conn: sqlite3.Connection, in_scope: str, params: list[Any], *, by_agent: bool) -> list[dict[str, Any]]:
     """Token usage summed per model (and per agent of the main session when `by_agent`), most
-    output first; "cost_usd" only where an agent reported a cost."""
+    output first, each with its cost (report/costs.py: "cost_usd", null when unknown, and
+    "unpriced_calls")."""
     agent = "coalesce(r.agent, s.agent)" if by_agent else "NULL"
+    use_costs(conn)
     rows = []
-    for agent_id, model, i, o, cc, cr, reasoning, costs, cost in conn.execute(
+    for agent_id, model, i, o, cc, cr, reasoning, cost, unpriced in conn.execute(
         f"""SELECT {agent}, u.model, sum(u.input_tokens), sum(u.output_tokens), sum(u.cache_creation_tokens),
-                   sum(u.cache_read_tokens), sum(u.reasoning_tokens), count(u.cost_usd), sum(u.cost_usd)
+                   sum(u.cache_read_tokens), sum(u.reasoning_tokens), {cost_sums("u")}
             FROM token_usage u JOIN sessions s ON s.id = u.session_id
             LEFT JOIN sessions r ON r.id = s.parent_id
             WHERE u.session_id IN ({in_scope})
@@ -286,16 +325,51 @@ def _token_rows(conn: sqlite3.Connection, in_scope: str, params: list[Any], *, b
     ):
         row: dict[str, Any] = {"agent": agent_id} if by_agent else {}
         row.update(model=model, input=i, output=o, cache_creation=cc, cache_read=cr, reasoning=reasoning)
-        if costs:
-            row["cost_usd"] = round(cost, 6)
+        row.update(cost_json(cost, unpriced))
         rows.append(row)
     return rows
 
 
-def _agent_figures(conn: sqlite3.Connection, where: str, params: list[Any]) -> dict[str, dict[str, int]]:
+def _project_costs(conn: sqlite3.Connection, where: str, params: list[Any]) -> list[dict[str, Any]]:
+    """Tokens and cost per project (of the main session; a subagent's calls count with it), the
+    costliest first: [{project, calls, input, output, cache_creation, cache_read, cost_usd,
+    unpriced_calls}]."""
+    use_costs(conn)
+    rows = []
+    for project, calls, i, o, cc, cr, cost, unpriced in conn.execute(
+        f"""SELECT s.project, count(*), sum(u.input_tokens), sum(u.output_tokens), sum(u.cache_creation_tokens),
+                   sum(u.cache_read_tokens), {cost_sums("u")}
+            FROM token_usage u JOIN sessions x ON x.id = u.session_id
+            JOIN sessions s ON s.id = coalesce(x.parent_id, x.id)
+            WHERE {where} GROUP BY s.project""",
+        params,
+    ):
+        row = {"project": project, "calls": calls, "input": i, "output": o, "cache_creation": cc, "cache_read": cr}
+        rows.append({**row, **cost_json(cost, unpriced)})
+    rows.sort(key=lambda r: (-(r["cost_usd"] or 0.0), r["project"] or ""))
+    return rows
+
+
+def _add_cost(into: dict[str, Any], row: dict[str, Any]) -> None:
+    """Add `row`'s cost_usd and unpriced_calls to `into`'s (cost_usd stays null while none is priced)."""
+    into.setdefault("cost_usd", None)
+    if row.get("cost_usd") is not None:
+        into["cost_usd"] = round((into["cost_usd"] or 0.0) + row["cost_usd"], 6)
+    into["unpriced_calls"] = into.get("unpriced_calls", 0) + row.get("unpriced_calls", 0)
+
+
+def _total_cost(rows: Any) -> dict[str, Any]:
+    """The cost of all `rows` (each with cost_usd and unpriced_calls): {"cost_usd", "unpriced_calls"}."""
+    total: dict[str, Any] = {"cost_usd": None, "unpriced_calls": 0}
+    for row in rows:
+        _add_cost(total, row)
+    return total
+
+
+def _agent_figures(conn: sqlite3.Connection, where: str, params: list[Any]) -> dict[str, dict[str, Any]]:
     """Per agent (of the main session): sessions, subagent sessions, prompts, tool calls, errors."""
     tree = scoped_tree(where)
-    figures: dict[str, dict[str, int]] = {}
+    figures: dict[str, dict[str, Any]] = {}
     for agent, main, subs in conn.execute(
         f"""SELECT tr.agent, sum(x.parent_id IS NULL), sum(x.parent_id IS NOT NULL)
             FROM sessions x JOIN ({tree}) tr ON tr.id = x.id GROUP BY tr.agent ORDER BY tr.agent""",
@@ -398,6 +472,13 @@ def session_timeline(conn: sqlite3.Connection, session_id: str) -> Timeline:
         raise SessionNotFound(f"no session {session_id!r}")
     session = dict(zip(_SESSION_COLUMNS, row, strict=True))
     session["placeholder"] = bool(session["placeholder"])
+    use_costs(conn)
+    cost, unpriced = conn.execute(  # its own calls and its subagents' (report/costs.py)
+        f"""SELECT {cost_sums("u")} FROM token_usage u
+            WHERE u.session_id IN (SELECT id FROM sessions WHERE id = ? OR parent_id = ?)""",
+        (session_id, session_id),
+    ).fetchone()
+    session.update(cost_json(cost, unpriced))
     timeline = Timeline(session)
     for ts, seq, role, kind, text, tool_use_id, uuid in conn.execute(
         "SELECT ts, seq, role, kind, text, tool_use_id, uuid FROM messages WHERE session_id = ?", (session_id,)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
+from lessonloop.report.costs import cost_text
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -83,7 +85,8 @@ def render_sessions(console: Console, rows: list[SessionRow], shown_ids: dict[st
 
     # The figures always show, each column as wide as its widest cell (rich would otherwise cut
     # "claude-code" to "clau…" and squeeze the counts away); the project's path is cut at its start
-    # to what is left; the model, the subagents and the first prompt come in that order while they fit.
+    # to what is left; the cost, the model, the subagents and the first prompt come in that order while
+    # they fit.
     columns: list[tuple[str, str, Any]] = [
         ("START", "left", lambda r: local_time(r.started_at)),
         ("SESSION", "left", lambda r: escape((shown_ids or {}).get(r.id, r.id[:8]))),
@@ -94,6 +97,7 @@ def render_sessions(console: Console, rows: list[SessionRow], shown_ids: dict[st
         ("TOOLS", "right", lambda r: str(r.tool_calls)),
         ("ERRORS", "right", lambda r: f"[red]{r.errors}[/]" if r.errors else "0"),
         ("TOKENS", "right", lambda r: human_count(r.total_tokens)),
+        ("COST", "right", lambda r: cost_text(r.cost_usd, r.unpriced_calls)),
         ("SUB", "right", lambda r: str(r.subagents) if r.subagents else ""),
     ]
     cells = {name: [value(row) for row in rows] for name, _justify, value in columns if name != "PROJECT"}
@@ -103,13 +107,14 @@ def render_sessions(console: Console, rows: list[SessionRow], shown_ids: dict[st
     def used(names: list[str]) -> int:
         return sum(widths[n] for n in names) + gap * (len(names) - 1)
 
-    others = [name for name in widths if name not in ("MODEL", "SUB")]
+    optionals = ("COST", "MODEL", "SUB")
+    others = [name for name in widths if name not in optionals]
     room = max(6, min(24, console.width - used(others) - gap))
     paths = [_cut_start(short_path(row.project, room), room) for row in rows]
     cells["PROJECT"] = [escape(path) for path in paths]
     widths["PROJECT"] = max([len("PROJECT")] + [cell_len(path) for path in paths])
-    shown = [name for name, _justify, _value in columns if name not in ("MODEL", "SUB")]
-    for optional in ("MODEL", "SUB"):
+    shown = [name for name, _justify, _value in columns if name not in optionals]
+    for optional in optionals:
         if used(shown) + gap + widths[optional] <= console.width:
             shown.append(optional)
     order = [name for name, _justify, _value in columns]
@@ -154,7 +159,12 @@ def render_stats(console: Console, data: dict[str, Any]) -> None:
     console.print(
         f"[bold]{data['sessions']}[/] sessions (+{data['subagent_sessions']} subagent contexts{_parent_only(data)}) in "
         f"{data['projects']} project(s), {local_time(data['first_activity'])} to {local_time(data['last_activity'])}; "
-        f"[bold]{data['tool_calls']:,}[/] tool calls, [bold]{data['tool_errors']:,}[/] errors."
+        f"[bold]{data['tool_calls']:,}[/] tool calls, [bold]{data['tool_errors']:,}[/] errors"
+        + (
+            f"; cost [bold]{cost_text(data.get('cost_usd'), data.get('unpriced_calls', 0))}[/] at list prices."
+            if data.get("cost_usd") is not None or data.get("unpriced_calls")
+            else "."
+        )
     )
     if data["tools"]:
         tools = Table(title="Tools", title_justify="left", box=None, header_style="bold", pad_edge=False)
@@ -166,7 +176,7 @@ def render_stats(console: Console, data: dict[str, Any]) -> None:
         console.print(tools)
     if len(data.get("agents", {})) > 1:
         agents = Table(title="Agents", title_justify="left", box=None, header_style="bold", pad_edge=False)
-        for name in ("AGENT", "SESSIONS", "SUBAGENTS", "PROMPTS", "CALLS", "ERRORS"):
+        for name in ("AGENT", "SESSIONS", "SUBAGENTS", "PROMPTS", "CALLS", "ERRORS", "COST"):
             agents.add_column(name, justify="left" if name == "AGENT" else "right")
         for agent, figures in data["agents"].items():
             agents.add_row(
@@ -175,17 +185,34 @@ def render_stats(console: Console, data: dict[str, Any]) -> None:
                     f"{figures[key]:,}"
                     for key in ("sessions", "subagent_sessions", "prompts", "tool_calls", "tool_errors")
                 ),
+                cost_text(figures.get("cost_usd"), figures.get("unpriced_calls", 0)),
             )
         console.print(agents)
     rows = data.get("by_agent_model", [])
     if rows:
         console.print(_token_table(rows))
+    projects = data.get("by_project", [])
+    if len(projects) > 1:
+        table = Table(title="Cost by project", title_justify="left", box=None, header_style="bold", pad_edge=False)
+        table.add_column("PROJECT")
+        for name in ("CALLS", "TOKENS", "COST"):
+            table.add_column(name, justify="right")
+        for row in projects:
+            tokens = row["input"] + row["output"] + row["cache_creation"] + row["cache_read"]
+            table.add_row(
+                escape(short_path(row["project"], 60)),
+                f"{row['calls']:,}",
+                human_count(tokens),
+                cost_text(row["cost_usd"], row["unpriced_calls"]),
+            )
+        console.print(table)
     if data["ingest_problems"]:
         console.print(f"[red]{data['ingest_problems']}[/] input problems recorded during ingest.")
 
 
 def _token_table(rows: list[dict[str, Any]]) -> Any:
-    """Tokens by agent and model; reasoning and cost columns only when some agent reported them."""
+    """Tokens by agent and model with their cost (report/costs.py: "unknown" for a model with no
+    price, "$x+" when some of its calls are unpriced); a reasoning column when an agent reported it."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -197,22 +224,19 @@ def _token_table(rows: list[dict[str, Any]]) -> Any:
     ]
     if any(row.get("reasoning") for row in rows):
         columns.insert(2, ("REASONING", "reasoning"))
-    costs = any("cost_usd" in row for row in rows)
     table = Table(title="Tokens", title_justify="left", box=None, header_style="bold", pad_edge=False)
     table.add_column("AGENT")
     table.add_column("MODEL")
     for name, _key in columns:
         table.add_column(name, justify="right")
-    if costs:
-        table.add_column("COST", justify="right")
+    table.add_column("COST", justify="right")
     for row in rows:
         cells = [
             escape(row["agent"] or "-"),
             escape(row["model"]),
             *(f"{row.get(key) or 0:,}" for _name, key in columns),
         ]
-        if costs:
-            cells.append(f"${row['cost_usd']:,.2f}" if "cost_usd" in row else "-")
+        cells.append(cost_text(row.get("cost_usd"), row.get("unpriced_calls", 0)))
         table.add_row(*cells)
     return table
 
@@ -234,6 +258,11 @@ def render_timeline(console: Console, timeline: Timeline, *, show_all: bool = Fa
         f"[dim]project {escape(short_path(s['project'], 80))}  branch {escape(s['git_branch'] or '-')}  "
         f"cwd {escape(short_path(s['cwd'], 80))}  {escape(s['agent'] or '?')} {escape(s['version'] or '?')}"
         + (f"  model {escape(s['model'])}" if s.get("model") else "")
+        + (
+            f"  cost {cost_text(s.get('cost_usd'), s.get('unpriced_calls', 0))}"
+            if s.get("cost_usd") is not None or s.get("unpriced_calls")
+            else ""
+        )
         + "[/]"
     )
     if s.get("placeholder"):

@@ -219,6 +219,8 @@ def list_lessons(
     limit: int | None = None,
     min_confidence: float | None = None,
     order: str = "status",
+    since: str | None = None,
+    until: str | None = None,
 ) -> list[LessonRow]:
     """Stored lessons, filtered and sorted.
 
@@ -228,6 +230,8 @@ def list_lessons(
     words to find in the title, body, prevention, trigger or category (full-text search).
     order: status (active, pending, rejected, archived; most confident first), confidence,
     signature, recent (last seen first), id, or mistakes (seen failing in the most sessions first).
+    since, until (canonical UTC text): only lessons last seen from `since` on and before `until`
+    (one never seen is then left out).
     """
     if order not in _ORDER_BY:
         raise ValueError(f"unknown order {order!r} (expected {', '.join(ORDERS)})")
@@ -251,6 +255,12 @@ def list_lessons(
     if min_confidence is not None:
         where.append("l.confidence >= ?")
         params.append(min_confidence)
+    if since is not None:
+        where.append("l.last_seen >= ?")
+        params.append(since)
+    if until is not None:
+        where.append("l.last_seen < ?")
+        params.append(until)
     if query and fts_query(query):
         where.append("l.id IN (SELECT rowid FROM lessons_fts WHERE lessons_fts MATCH ?)")
         params.append(fts_query(query))

@@ -1318,3 +1318,12 @@ def m029_codex_reread(conn: sqlite3.Connection) -> None:
     conn.execute(
         "UPDATE source_files SET reread = 1 WHERE format IN ('codex-rollout', 'codex-rollout-zst', 'codex-rollout-json')"
     )
+
+
+@migration
+def m030_cache_write_1h(conn: sqlite3.Connection) -> None:
+    """Costs (issue 26, docs/costs.md): of a call's cache writes, those kept for an hour, which
+    Anthropic bills at twice the input price (five minutes: 1.25 times). Claude Code reports them as
+    `usage.cache_creation.ephemeral_1h_input_tokens`; part of cache_creation_tokens. Calls stored
+    before this migration have 0 here (priced at the five-minute rate) until their file is read again."""
+    _execute_all(conn, "ALTER TABLE token_usage ADD COLUMN cache_creation_1h_tokens INTEGER NOT NULL DEFAULT 0;")

@@ -246,11 +246,18 @@ def list_runs(
     limit: int | None = None,
     project: str | None = None,
     agent: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> list[RunRow]:
     """Stored runs, newest first. `command`: the runs whose normalized command is exactly it; when
     there are none, the runs whose normalized or raw command contains it. `project`, `agent`: only
-    the runs of that project (exact) and agent (run_scope). `limit`: at most that many."""
+    the runs of that project (exact) and agent (run_scope). `since`, `until` (canonical UTC text):
+    only the runs started from `since` on and before `until`. `limit`: at most that many."""
     base_where, params = run_scope(project, agent)
+    if since is not None:
+        base_where, params = [*base_where, "r.started_at >= ?"], [*params, since]
+    if until is not None:
+        base_where, params = [*base_where, "r.started_at < ?"], [*params, until]
     tail = " ORDER BY r.started_at DESC, r.id DESC" + (" LIMIT ?" if limit is not None else "")
     tail_params: list[Any] = [limit] if limit is not None else []
 

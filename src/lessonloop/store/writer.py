@@ -360,12 +360,13 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> li
         conn.executemany(
             """INSERT INTO token_usage (message_id, request_id, session_id, model, ts, input_tokens,
                    output_tokens, cache_creation_tokens, cache_read_tokens, reasoning_tokens, cost_usd,
-                   source_file_id)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   source_file_id, cache_creation_1h_tokens)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(message_id, request_id) DO UPDATE SET
                    session_id = excluded.session_id, model = excluded.model, ts = excluded.ts,
                    input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
                    cache_creation_tokens = excluded.cache_creation_tokens,
+                   cache_creation_1h_tokens = excluded.cache_creation_1h_tokens,
                    cache_read_tokens = excluded.cache_read_tokens, reasoning_tokens = excluded.reasoning_tokens,
                    cost_usd = excluded.cost_usd, source_file_id = excluded.source_file_id
                WHERE excluded.output_tokens > token_usage.output_tokens""",
@@ -383,6 +384,7 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> li
                     u.reasoning_tokens,
                     u.cost_usd,
                     file_id,
+                    u.cache_creation_1h_tokens,
                 )
                 for u in batch.usage.values()
             ],

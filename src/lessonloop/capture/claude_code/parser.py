@@ -409,6 +409,11 @@ class ClaudeCodeParser:
             cache_creation_tokens=signed_count(usage.get("cache_creation_input_tokens")),
             cache_read_tokens=signed_count(usage.get("cache_read_input_tokens")),
         )
+        ttl = usage.get("cache_creation")  # {"ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"}
+        if isinstance(ttl, dict):  # the hour-long part of the cache writes, billed higher (docs/costs.md)
+            row.cache_creation_1h_tokens = min(
+                signed_count(ttl.get("ephemeral_1h_input_tokens")), row.cache_creation_tokens
+            )
         known = self._batch.usage.get(key)
         # The lines of one response repeat its usage with growing output: keep the largest.
         if known is None or row.output_tokens > known.output_tokens:

@@ -86,6 +86,16 @@ def number(value: Any) -> str:
     return f"{int(value):,}"
 
 
+def cost(item: Any) -> str:
+    """A row's cost (its cost_usd and unpriced_calls, report/costs.py) as a table shows it:
+    "$1.23", "$1.23+" when some calls are unpriced, "unknown" when none is priced."""
+    from lessonloop.report.costs import cost_text
+
+    if isinstance(item, dict):
+        return cost_text(item.get("cost_usd"), item.get("unpriced_calls", 0))
+    return cost_text(getattr(item, "cost_usd", None), getattr(item, "unpriced_calls", 0))
+
+
 def environment(extra_templates: Sequence[Path] = (), scrub_pii: bool = False) -> jinja2.Environment:
     """The Jinja2 environment over `extra_templates` (searched first) and the shared templates;
     with `scrub_pii`, every printed text is scrubbed of personal data too (report --html)."""
@@ -106,5 +116,5 @@ def environment(extra_templates: Sequence[Path] = (), scrub_pii: bool = False) -
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(one_line=one_line, percent=percent, number=number, script_json=script_json)
+    env.filters.update(one_line=one_line, percent=percent, number=number, script_json=script_json, cost=cost)
     return env

@@ -108,6 +108,13 @@
     stacked("chart-tokens-model", d.tokens, "day", "model", "output", 8, "No token usage recorded.");
     var byAgent = d.tokens.map(function (r) { return { day: r.day, agent: r.agent, tokens: r.input + r.output + r.cache_creation + r.cache_read }; });
     stacked("chart-tokens-agent", byAgent, "day", "agent", "tokens", 8, "No token usage recorded.");
+    var priced = d.tokens.filter(function (r) { return r.cost_usd !== null; })
+      .map(function (r) { return { day: r.day, model: r.model, cost: r.cost_usd }; });
+    stacked("chart-cost-model", priced, "day", "model", "cost", 8, "No priced token usage recorded.");
+    var unpriced = {};  /* a model with no known price is named, never drawn as $0 */
+    d.tokens.forEach(function (r) { if (r.unpriced_calls) { unpriced[r.model] = (unpriced[r.model] || 0) + r.unpriced_calls; } });
+    var note = document.getElementById("cost-note"), names = Object.keys(unpriced).sort();
+    if (note) { note.textContent = names.length ? "Cost unknown (no price known) for " + names.map(function (m) { return m + " (" + unpriced[m] + " calls)"; }).join(", ") + ": not in the chart." : ""; }
     drawRuns(d.runs);
   }
 

@@ -1,0 +1,138 @@
+"""Costs against ccusage@20 on the shared Claude Code and Codex corpora (docs/costs.md, "Against
+ccusage"). Skipped, with the install command, when ccusage is not installed (tests/ccusage.py).
+
+What is compared, per corpus folder:
+- Codex (ccusage codex daily and monthly): every day's and month's tokens by kind equal, its cost
+  within 1%.
+- Claude Code: ccusage's `daily` report counts the repeated lines of one response again when
+  they carry no requestId (and, in a few subagent folders, more than its own `session` report
+  does), so per day and model its cost is compared where its tokens equal ours: within 1%; and the whole
+  folder's tokens and cost against ccusage's `session` report, which counts each response once:
+  tokens equal, cost within 1%, and per day (its sessions summed by day) within 1%; and its
+  `monthly` report (which counts each response once too): every month's tokens equal, cost within 1%.
+All runs use TZ=UTC: ccusage and `stats --by day` both group by local day.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.ccusage import run_ccusage
+from tests.conftest import SHARED_CORPUS
+
+pytestmark = pytest.mark.corpus
+
+_KINDS = {"input": "inputTokens", "output": "outputTokens", "cache_creation": "cacheCreationTokens"}
+_KINDS["cache_read"] = "cacheReadTokens"
+
+
+def _copy(source: Path, target: Path) -> Path:
+    if not source.is_dir():
+        pytest.skip(f"corpus folder not found at {source} (the ../shared folder is absent)")
+    shutil.copytree(source, target)
+    for path in target.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return target
+
+
+def _ours(db: Path, folder: Path) -> dict[str, Any]:
+    env = {**os.environ, "TZ": "UTC"}
+    run = [sys.executable, "-m", "lessonloop"]
+    done = subprocess.run(
+        [*run, "ingest", "--db", str(db), "--no-analyze", "--json", str(folder)], env=env, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    out = subprocess.run(
+        [*run, "stats", "--by", "day", "--db", str(db), "--json"], env=env, capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(out.stdout))
+
+
+def _within(ours: float | None, theirs: float, share: float = 0.01) -> bool:
+    return ours is not None and abs(ours - theirs) <= share * max(theirs, 1e-9)
+
+
+def _months_agree(theirs: list[dict[str, Any]], db: Path) -> None:
+    """ccusage's monthly report against `stats --by month`: every month's tokens equal, its cost within 1%."""
+    env = {**os.environ, "TZ": "UTC"}
+    out = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "stats", "--by", "month", "--db", str(db), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ours = {p["period"]: p for p in json.loads(out.stdout)["periods"]}
+    assert theirs and {m["month"] for m in theirs} == set(ours)
+    for month in theirs:
+        mine = ours[month["month"]]
+        assert {k: mine[k] for k in _KINDS} == {k: month[v] for k, v in _KINDS.items()}, month["month"]
+        cost = float(month["totalCost"] if "totalCost" in month else month["costUSD"])
+        assert _within(mine["cost_usd"], cost), (month["month"], mine["cost_usd"], cost)
+
+
+@pytest.mark.parametrize("source", ["codemie", "parking-lot"])
+def test_codex_days_agree_with_ccusage(source: str, tmp_path: Path) -> None:
+    home = tmp_path / "codex-home"
+    _copy(SHARED_CORPUS / "codex" / source / "sessions", home / "sessions")
+    env = {"CODEX_HOME": str(home), "HOME": str(tmp_path), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    theirs = run_ccusage(["codex", "daily", "--offline"], {**env, "TZ": "UTC"})["daily"]
+    ours = {p["period"]: p for p in _ours(tmp_path / "store.db", home / "sessions")["periods"]}
+    assert theirs and {day["date"] for day in theirs} == set(ours)
+    for day in theirs:
+        mine = ours[day["date"]]
+        assert {k: mine[k] for k in _KINDS} == {k: day[v] for k, v in _KINDS.items()}, day["date"]
+        assert mine["reasoning"] == day["reasoningOutputTokens"]
+        assert _within(mine["cost_usd"], day["costUSD"]), (day["date"], mine["cost_usd"], day["costUSD"])
+    _months_agree(
+        run_ccusage(["codex", "monthly", "--offline"], {**env, "TZ": "UTC"})["monthly"], tmp_path / "store.db"
+    )
+
+
+@pytest.mark.parametrize("source", ["spotter", "codemie"])
+def test_claude_code_costs_agree_with_ccusage(source: str, tmp_path: Path) -> None:
+    projects = tmp_path / "claude" / "projects"
+    _copy(SHARED_CORPUS / "claude-code" / source, projects / f"-{source}")
+    env = {
+        "HOME": str(tmp_path),
+        "CLAUDE_CONFIG_DIR": str(tmp_path / "claude"),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "TZ": "UTC",
+    }
+    sessions = run_ccusage(["claude", "session", "--offline"], env)["totals"]
+    daily = run_ccusage(["claude", "daily", "--offline"], env)["daily"]
+    data = _ours(tmp_path / "store.db", projects)
+    totals = data["totals"]
+    assert {k: totals[k] for k in _KINDS} == {k: sessions[v] for k, v in _KINDS.items()}
+    assert _within(totals["cost_usd"], sessions["totalCost"]), (totals["cost_usd"], sessions["totalCost"])
+    ours = {(p["period"], r["model"]): r for p in data["periods"] for r in p["breakdown"]}
+    compared = 0
+    for day in daily:
+        for model in day["modelBreakdowns"]:
+            mine = ours.get((day["date"], model["modelName"]))
+            if mine is None or any(mine[k] != model[v] for k, v in _KINDS.items()):
+                continue  # ccusage's daily counted other tokens (see the module's docstring)
+            compared += 1
+            assert _within(mine["cost_usd"], model["cost"]), (day["date"], model, mine)
+    print(f"{source}: {compared} (day, model) pairs of ccusage's daily with the same tokens, costs within 1%")
+    # Per day against ccusage's session report: its sessions that start and end on one day, summed
+    # per day, where no session of that day runs over midnight.
+    rows = run_ccusage(["claude", "session", "--offline"], env)["sessions"]
+    spanning = {r["firstActivity"][:10] for r in rows if r["firstActivity"][:10] != r["lastActivity"][:10]}
+    spanning |= {r["lastActivity"][:10] for r in rows if r["firstActivity"][:10] != r["lastActivity"][:10]}
+    per_day: dict[str, float] = {}
+    for r in rows:
+        per_day[r["firstActivity"][:10]] = per_day.get(r["firstActivity"][:10], 0.0) + r["totalCost"]
+    _months_agree(run_ccusage(["claude", "monthly", "--offline"], env)["monthly"], tmp_path / "store.db")
+    days = [p for p in data["periods"] if p["period"] not in spanning]
+    assert days
+    for p in days:
+        assert _within(p["cost_usd"], per_day.get(p["period"], 0.0)), (p["period"], p["cost_usd"], per_day)
