@@ -6,8 +6,10 @@ Found as $LESSONLOOP_CCUSAGE, else `ccusage` on PATH, else where .ci/run install
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -33,14 +35,30 @@ def ccusage_path() -> str | None:
     return None
 
 
+INSTALL = "npm install --prefix /tmp/ccu ccusage@20 @ccusage/ccusage-linux-x64; .ci/run installs it in .ci/.ccusage"
+MAJOR = 20  # the version the figures are compared with
+
+
+@functools.cache
+def _major(path: str) -> int | None:
+    """ccusage's major version (`ccusage --version`), or None when it does not say."""
+    try:
+        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60, check=False)
+    except OSError:
+        return None
+    found = re.search(r"(\d+)\.\d+", done.stdout + done.stderr)
+    return int(found.group(1)) if found else None
+
+
 def require_ccusage() -> str:
-    """The ccusage executable; the test is skipped when it is not installed."""
+    """The ccusage executable; the test is skipped (with how to install it) when it is not
+    installed, or is another major version than the one the figures are compared with."""
     path = ccusage_path()
     if path is None:
-        pytest.skip(
-            "ccusage is not installed (npm install --prefix /tmp/ccu ccusage@20 @ccusage/ccusage-linux-x64;"
-            " .ci/run installs it in .ci/.ccusage)"
-        )
+        pytest.skip(f"ccusage is not installed ({INSTALL})")
+    major = _major(path)
+    if major != MAJOR:
+        pytest.skip(f"ccusage at {path} is version {major}, not {MAJOR} ({INSTALL})")
     return path
 
 

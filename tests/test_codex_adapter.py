@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from lessonloop.capture.codex.parser import CodexParser
+from tests.ccusage import require_ccusage
 from tests.conftest import SHARED_CORPUS, dump_store, run_ingest, store_differences
 from tests.counting.codex_count import count
 
@@ -465,18 +466,9 @@ def test_a_truncated_last_line_waits_and_the_rest_is_stored(corpus_copy: Path, t
     assert len(summary["pending_lines"]) == 1 and summary["prompts"] == 2
 
 
-def _ccusage() -> list[str] | None:
-    for candidate in (shutil.which("ccusage-codex"), "/tmp/ccu/node_modules/.bin/ccusage"):
-        if candidate and Path(candidate).exists():
-            return [candidate] if candidate.endswith("ccusage-codex") else [candidate, "codex"]
-    return None
-
-
 @pytest.mark.corpus
 def test_token_totals_per_model_agree_with_ccusage(corpus_copy: Path, tmp_path: Path) -> None:
-    command = _ccusage()
-    if command is None:
-        pytest.skip("ccusage@20 is not installed (npm install --prefix /tmp/ccu ccusage@20 @ccusage/ccusage-linux-x64)")
+    command = [require_ccusage(), "codex"]
     home = tmp_path / "codex-home"
     shutil.copytree(corpus_copy / "sessions", home / "sessions")
     env = {"CODEX_HOME": str(home), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}

@@ -20,11 +20,11 @@ import pytest
 
 from lessonloop.capture.adapters import DiscoveryContext
 from lessonloop.capture.gemini import paths as gemini_paths
+from tests.ccusage import require_ccusage
 from tests.conftest import SHARED_CORPUS, dump_store, store_differences
 from tests.counting.gemini_count import count
 
 GEMINI_CORPUS = SHARED_CORPUS / "gemini" / "codemie"
-CCUSAGE = Path(os.environ.get("LESSONLOOP_CCUSAGE", "/tmp/ccu/node_modules/.bin/ccusage"))
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> Any:
@@ -515,10 +515,7 @@ def test_corpus_sessions_and_edits(corpus_copy: Path, tmp_path: Path) -> None:
 
 @pytest.mark.corpus
 def test_token_totals_against_ccusage(corpus_copy: Path, tmp_path: Path) -> None:
-    if not CCUSAGE.exists():
-        pytest.skip(
-            f"ccusage not installed at {CCUSAGE} (npm install --prefix /tmp/ccu ccusage@20 @ccusage/ccusage-linux-x64)"
-        )
+    ccusage = require_ccusage()
     home = tmp_path / "home"
     chats = home / ".gemini" / "tmp" / "p" / "chats"
     chats.mkdir(parents=True)
@@ -526,11 +523,11 @@ def test_token_totals_against_ccusage(corpus_copy: Path, tmp_path: Path) -> None
         shutil.copy(chat, chats)
     env = dict(os.environ, HOME=str(home), GEMINI_CLI_HOME=str(home))
     done = subprocess.run(
-        [str(CCUSAGE), "gemini", "daily", "--json", "--offline"], capture_output=True, text=True, env=env, timeout=300
+        [ccusage, "gemini", "daily", "--json", "--offline"], capture_output=True, text=True, env=env, timeout=300
     )
     if done.returncode != 0:
         done = subprocess.run(
-            [str(CCUSAGE), "gemini", "daily", "--json"],
+            [ccusage, "gemini", "daily", "--json"],
             capture_output=True,
             text=True,
             env=env,

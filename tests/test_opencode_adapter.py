@@ -22,12 +22,12 @@ import pytest
 
 from lessonloop.capture.adapters import DiscoveryContext
 from lessonloop.capture.opencode import paths as opencode_paths
+from tests.ccusage import require_ccusage
 from tests.conftest import SHARED_CORPUS, dump_store, store_differences
 from tests.corpus_copies import OPENCODE_SCHEMA
 from tests.counting.opencode_count import count
 
 OPENCODE_CORPUS = SHARED_CORPUS / "opencode" / "codemie"
-CCUSAGE = Path(os.environ.get("LESSONLOOP_CCUSAGE", "/tmp/ccu/node_modules/.bin/ccusage"))
 
 SCHEMA = (
     """
@@ -549,10 +549,7 @@ def test_discovery_finds_the_database_and_storage_in_the_data_folder(tmp_path: P
 
 
 def test_token_totals_against_ccusage(tmp_path: Path) -> None:
-    if not CCUSAGE.exists():
-        pytest.skip(
-            f"ccusage not installed at {CCUSAGE} (npm install --prefix /tmp/ccu ccusage@20 @ccusage/ccusage-linux-x64)"
-        )
+    ccusage = require_ccusage()
     data = tmp_path / "data" / "opencode"
     data.mkdir(parents=True)
     # One step per message: ccusage reads the message's tokens, which are then the step's.
@@ -567,7 +564,7 @@ def test_token_totals_against_ccusage(tmp_path: Path) -> None:
         "XDG_DATA_HOME": str(tmp_path / "data"),
     }
     done = subprocess.run(
-        [str(CCUSAGE), "opencode", "daily", "--json", "--offline"], capture_output=True, text=True, env=env, timeout=300
+        [ccusage, "opencode", "daily", "--json", "--offline"], capture_output=True, text=True, env=env, timeout=300
     )
     if done.returncode != 0:
         pytest.skip(f"ccusage opencode could not run here: {done.stderr[-300:]}")
@@ -587,7 +584,7 @@ def test_token_totals_against_ccusage(tmp_path: Path) -> None:
     write_db(many / "opencode.db", [main_session()])
     env["OPENCODE_DATA_DIR"] = str(many)
     done = subprocess.run(
-        [str(CCUSAGE), "opencode", "daily", "--json", "--offline"], capture_output=True, text=True, env=env, timeout=300
+        [ccusage, "opencode", "daily", "--json", "--offline"], capture_output=True, text=True, env=env, timeout=300
     )
     theirs = json.loads(done.stdout).get("totals") or {}
     other = tmp_path / "many.db"
