@@ -317,3 +317,18 @@ def test_suggest_after_a_double_dash_every_word_is_the_commands(recorded_runs: P
     assert quoted["command"] == "echo --json"
     missing = cli("suggest", "echo", "--db")
     assert missing.exit_code == 1 and "--db needs a PATH" in missing.stderr
+
+
+def test_only_the_command_run_is_built_and_the_help_is_the_same() -> None:
+    """main() builds the parser of the command it runs, and the others by name and help only
+    (issue 27, item 7); what any --help says is the same as the whole parser's."""
+    from lessonloop.cli.command_parser import subcommands
+
+    whole = build_parser()
+    assert build_parser("").format_help() == whole.format_help()
+    full = dict(subcommands(whole))
+    for name, parser in full.items():
+        alone = dict(subcommands(build_parser(name)))
+        assert alone[name].format_help() == parser.format_help(), name
+        others = [other for other in alone if other != name]
+        assert all(not alone[other]._actions for other in others), name  # not built: no option, not even -h

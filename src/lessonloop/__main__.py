@@ -28,6 +28,11 @@ def hook_db_option(argv: list[str]) -> list[str]:
 
 def main() -> None:
     """Run the command line and exit with its status."""
+    if sys.argv[1:] in (["--version"], ["-V"]):  # what argparse's version action prints, without argparse
+        from lessonloop import __version__
+
+        print(f"lessonloop {__version__}")
+        sys.exit(0)
     if len(sys.argv) > 1 and sys.argv[1] == "hook":  # the hot path: no argparse, no CLI imports
         if "-h" in sys.argv[2:] or "--help" in sys.argv[2:]:
             from lessonloop.cli import main as cli_main

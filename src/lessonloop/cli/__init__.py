@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from lessonloop import __version__
 from lessonloop.arg_types import positive
@@ -30,8 +31,49 @@ from lessonloop.cli.session_commands import cmd_ingest, cmd_sessions, cmd_show, 
 __all__ = ["CommandError", "build_parser", "main"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line: every command, option and help text."""
+class _Sink:
+    """A stand-in for the parser of a command that is not run: every call on it (add_argument,
+    set_defaults, add_subparsers, ...) does nothing and gives another stand-in."""
+
+    def __getattr__(self, _name: str) -> Any:
+        return self
+
+    def __call__(self, *_args: Any, **_kwargs: Any) -> Any:
+        return self
+
+    def __getitem__(self, _key: Any) -> Any:
+        return self
+
+    def __setitem__(self, _key: Any, _value: Any) -> None:
+        pass
+
+    def __iter__(self) -> Any:
+        return iter(())
+
+
+class _OnlyOne:
+    """The subcommands of the top-level parser when one command runs: that command's parser is built
+    whole; every other command is registered by its name and help only (for `lessonloop --help`
+    and for argparse's "invalid choice"), its options never built (issue 27: every call built all
+    29 commands' parsers)."""
+
+    def __init__(self, commands: argparse._SubParsersAction[argparse.ArgumentParser], only: str) -> None:
+        self._commands = commands
+        self._only = only
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if name == self._only:
+            return self._commands.add_parser(name, **kwargs)
+        self._commands.add_parser(name, help=kwargs.get("help"), add_help=False)
+        return _Sink()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._commands, name)
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line: every command, option and help text. `only`: the command about to
+    run (its parser alone is built whole; "" builds none: `--version`, `--help`)."""
     parser: argparse.ArgumentParser = CommandParser(  # its subcommands are CommandParsers too
         prog="lessonloop",
         description=(
@@ -40,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("-V", "--version", action="version", version=f"lessonloop {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    commands: Any = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    if only is not None:
+        commands = _OnlyOne(commands, only)
 
     ingest = commands.add_parser(
         "ingest",
@@ -301,6 +345,17 @@ def _print_error(exc: BaseException) -> None:
     print(f"Error: {shown(str(exc), 'command')}", file=sys.stderr)
 
 
+def _command_word(arguments: Sequence[str]) -> str:
+    """The command named by `arguments` (the first word that is not an option: the top-level
+    parser's options, -h and -V, take no value), or "" when there is none."""
+    for word in arguments:
+        if word == "--":
+            break
+        if not word.startswith("-"):
+            return word
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: sys.argv[1:]); return the exit status."""
     arguments = sys.argv[1:] if argv is None else list(argv)
@@ -308,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from lessonloop.run_entry import main as run_main
 
         return run_main(arguments[1:])
-    parser = build_parser()
+    parser = build_parser(only=_command_word(arguments))
     args = parser.parse_args(arguments)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
