@@ -299,7 +299,7 @@ def test_an_unknown_session_is_a_clear_error(db_path: Path, tmp_path: Path) -> N
     b.prompt("hello")
     _ingest(db_path, b.write(tmp_path / "in" / "s.jsonl"))
     result = cli("analyze", "--db", db_path, "--session", "nosuchsession", "--json")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an id naming nothing: a usage error
     assert "nosuchsession" in result.stderr
     text = cli("analyze", "--db", db_path, "--session", b.session_id, "--no-bandit")
     assert text.exit_code == 0 and b.session_id in text.output

@@ -79,10 +79,10 @@ def _months_agree(theirs: list[dict[str, Any]], db: Path) -> None:
         assert _within(mine["cost_usd"], cost), (month["month"], mine["cost_usd"], cost)
 
 
-@pytest.mark.parametrize("source", ["codemie", "parking-lot"])
+@pytest.mark.parametrize("source", ["codex/codemie", "codex/parking-lot"])
 def test_codex_days_agree_with_ccusage(source: str, tmp_path: Path) -> None:
     home = tmp_path / "codex-home"
-    _copy(SHARED_CORPUS / "codex" / source / "sessions", home / "sessions")
+    _copy(SHARED_CORPUS / source / "sessions", home / "sessions")
     env = {"CODEX_HOME": str(home), "HOME": str(tmp_path), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     theirs = run_ccusage(["codex", "daily", "--offline"], {**env, "TZ": "UTC"})["daily"]
     ours = {p["period"]: p for p in _ours(tmp_path / "store.db", home / "sessions")["periods"]}
@@ -97,10 +97,10 @@ def test_codex_days_agree_with_ccusage(source: str, tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("source", ["spotter", "codemie"])
+@pytest.mark.parametrize("source", ["claude-code/spotter", "claude-code/codemie"])
 def test_claude_code_costs_agree_with_ccusage(source: str, tmp_path: Path) -> None:
     projects = tmp_path / "claude" / "projects"
-    _copy(SHARED_CORPUS / "claude-code" / source, projects / f"-{source}")
+    _copy(SHARED_CORPUS / source, projects / f"-{source.replace('/', '-')}")
     env = {
         "HOME": str(tmp_path),
         "CLAUDE_CONFIG_DIR": str(tmp_path / "claude"),

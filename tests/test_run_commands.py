@@ -142,7 +142,7 @@ def test_runs_show_text_and_json(runs_db: dict[str, Any]) -> None:
     passing = cli("runs", "show", str(runs_db["ids"][1]), "--db", db).output
     assert "No matches." in passing and "Findings" not in passing
     missing = cli("runs", "show", "999", "--db", db)
-    assert missing.exit_code == 1 and "no run has the id 999" in missing.stderr
+    assert missing.exit_code == 2 and "no run has the id 999" in missing.stderr
     assert cli("runs", "show", "abc", "--db", db).exit_code == 2
 
 
@@ -181,7 +181,7 @@ def test_feedback_errors(runs_db: dict[str, Any], tmp_path: Path) -> None:
         bad = cli("feedback", run_id, "--rating", rating, "--db", db)
         assert bad.exit_code == 2 and "from 1 to 5" in bad.stderr
     missing = cli("feedback", "999", "--rating", "3", "--db", db)
-    assert missing.exit_code == 1 and "no run has the id 999" in missing.stderr
+    assert missing.exit_code == 2 and "no run has the id 999" in missing.stderr
     no_store = cli("feedback", "1", "--rating", "3", "--db", tmp_path / "none.db")
     assert no_store.exit_code == 1 and not (tmp_path / "none.db").exists()
     assert _rows(db, "SELECT count(*) FROM runs WHERE feedback_at IS NOT NULL") == [(0,)]

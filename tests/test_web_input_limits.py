@@ -284,5 +284,5 @@ def test_texts_at_their_limits_are_stored(server: Server, store: Path) -> None:
 def test_the_cli_finds_no_lesson_or_run_by_a_number_sqlite_cannot_hold(store: Path) -> None:
     for args in (("lessons", "show", NINES_30), ("lessons", "show", "#" + NINES_30), ("runs", "show", NINES_30)):
         result = cli(*args, "--db", store)
-        assert result.exit_code == 1, args
+        assert result.exit_code == 2, args  # an id naming nothing: a usage error
         assert "Traceback" not in result.stderr and "no " in result.stderr, (args, result.stderr)

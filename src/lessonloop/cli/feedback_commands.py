@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json, open_cli_store, shown
+from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, UsageError, emit_json, open_cli_store, shown
 from lessonloop.cli.run_commands import existing_store, rating, run_id
 
 if TYPE_CHECKING:
@@ -93,7 +93,9 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     with open_cli_store(args.db) as conn:
         try:
             row = record(conn, args.target, rating=args.rating, note=args.note)
-        except (ChatNotFound, FeedbackError, SessionNotFound) as exc:
+        except (ChatNotFound, SessionNotFound) as exc:
+            raise UsageError(str(exc)) from exc  # an id naming nothing
+        except FeedbackError as exc:
             raise CommandError(str(exc)) from exc
     if args.json:
         emit_json(row.to_json())
@@ -129,7 +131,9 @@ def _run_feedback(args: argparse.Namespace) -> int:
     with open_cli_store(args.db) as conn:
         try:
             row = record_feedback(conn, number, rating=args.rating, verdict=args.verdict, note=args.note)
-        except (FeedbackError, RunNotFound) as exc:
+        except RunNotFound as exc:
+            raise UsageError(str(exc)) from exc  # an id naming nothing
+        except FeedbackError as exc:
             raise CommandError(str(exc)) from exc
     if args.json:
         emit_json(row.to_json())

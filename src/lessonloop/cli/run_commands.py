@@ -12,6 +12,7 @@ from lessonloop.cli.common import (
     DB_HELP,
     JSON_HELP,
     CommandError,
+    UsageError,
     emit_json,
     known_agent,
     open_cli_store,
@@ -224,7 +225,7 @@ def cmd_runs_show(args: argparse.Namespace) -> int:
     with open_cli_store(args.db, reading=True) as conn:
         detail = get_run(conn, args.run_id)
     if detail is None:
-        raise CommandError(f"no run has the id {args.run_id} (`lessonloop runs` lists them)")
+        raise UsageError(f"no run has the id {args.run_id} (`lessonloop runs` lists them)")
     if args.json:
         emit_json(detail.to_json())
     else:
