@@ -308,18 +308,18 @@ def test_feedback_on_sessions_and_chats(store: dict[str, Any], tmp_path: Path) -
     assert shown["id"] == f"{rated}#2" and shown["note"] == "fine" and shown["rating"] is None
     again = cli("feedback", "chat", f"{rated}#2", "--rating", "3", "--db", db, "--json").json()
     assert (again["rating"], again["note"]) == (3, "fine")  # what is not given keeps its value
-    for args, message in (
-        (("chat", f"{rated}#0"), "not chat 0"),
-        (("chat", rated), "SESSION#N"),
-        (("session", "no-such-session"), "no session matches"),
-        (("sessions", rated), "not 'sessions'"),
-        (("session", rated, "--should-have-waited"), "for runs only"),
-        (("session", rated), "nothing to record"),
-        (("abc",), "not a run id"),
+    for args, message, status in (
+        (("chat", f"{rated}#0"), "not chat 0", 2),  # an id that names nothing: a usage error
+        (("chat", rated), "SESSION#N", 1),
+        (("session", "no-such-session"), "no session matches", 2),
+        (("sessions", rated), "not 'sessions'", 1),
+        (("session", rated, "--should-have-waited"), "for runs only", 1),
+        (("session", rated), "nothing to record", 1),
+        (("abc",), "not a run id", 1),
     ):
         extra = () if "nothing" in message or "--should-have-waited" in args else ("--rating", "3")
         result = cli("feedback", *args, *extra, "--db", db)
-        assert result.exit_code == 1 and message in result.stderr, (args, result.stderr)
+        assert result.exit_code == status and message in result.stderr, (args, result.stderr)
     run = cli("feedback", "1", "--should-have-stopped", "--db", db, "--json").json()
     assert (run["rating"], run["verdict"]) == (2, "should_have_stopped")
     stored = _rows(db, "SELECT note FROM feedback WHERE session_id = ? AND kind = 'session'", (store["planted"],))
