@@ -310,7 +310,7 @@ def test_feedback_on_sessions_and_chats(store: dict[str, Any], tmp_path: Path) -
     assert (again["rating"], again["note"]) == (3, "fine")  # what is not given keeps its value
     for args, message, status in (
         (("chat", f"{rated}#0"), "not chat 0", 2),  # an id that names nothing: a usage error
-        (("chat", rated), "SESSION#N", 1),
+        (("chat", rated), "SESSION#N", 2),
         (("session", "no-such-session"), "no session matches", 2),
         (("sessions", rated), "not 'sessions'", 1),
         (("session", rated, "--should-have-waited"), "for runs only", 1),
