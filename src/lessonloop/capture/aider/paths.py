@@ -67,20 +67,17 @@ def discover(context: DiscoveryContext) -> list[Found]:
             )
             continue
         found.append(Found(path, FORMAT))
-    if places:
+    if places and (found or skipped):  # none at all: nothing to say on every ingest of a person without Aider
         context.problems.append(_hint(len(seen), found, skipped))
     return found
 
 
 def _hint(looked: int, found: list[Found], skipped: list[str]) -> Problem:
     """What discovery found of Aider's histories, and where else to look."""
-    if found or skipped:
-        named = ", ".join(item.path for item in found[:3]) + (" ..." if len(found) > 3 else "")
-        text = f"{len(found)} Aider histor{'y' if len(found) == 1 else 'ies'} found ({named or 'none read'})"
-        if skipped:
-            text += f"; {len(skipped)} found and not read (see the notices above)"
-    else:
-        text = "no Aider history (.aider.chat.history.md) found"
+    named = ", ".join(item.path for item in found[:3]) + (" ..." if len(found) > 3 else "")
+    text = f"{len(found)} Aider histor{'y' if len(found) == 1 else 'ies'} found ({named or 'none read'})"
+    if skipped:
+        text += f"; {len(skipped)} found and not read (see the notices above)"
     text += (
         f" in {looked} places: the project folders lessonloop knows and their git repositories' roots, the current "
         "folder and its repository's root, capture.paths; a history elsewhere is read with `lessonloop ingest FILE` "
