@@ -190,3 +190,29 @@ def test_a_line_matched_while_written_is_not_matched_again_when_it_ends(tmp_path
     ran = lessonloop_run("-e", "^fatal: ", "-m", "5", "-A", "0", "--json", "--", *py(script))
     texts = [m["text"] for m in ran.summary()["matches"]]
     assert texts == ["fatal: first", "fatal: second"], texts
+
+
+def test_suggest_counts_a_run_that_failed_in_its_after_window_and_keeps_the_profile(tmp_path: Path) -> None:
+    """A run whose error matched and which then ended by itself (status 1) is a failed run, not
+    none of successful, failed or stopped; the profile's progress pattern that matched it is not
+    suggested as --error (it would match whole lines only and turn the profile off)."""
+    import json
+    import subprocess
+    import sys
+
+    db = tmp_path / "store.db"
+    folder = _tests(tmp_path, FAIL_THEN_PASS)
+    command = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_x.py"]
+    ran = lessonloop_run("--json", "--", *command, cwd=folder, db=db)
+    assert ran.summary()["reason"] == "error"
+    shown = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "suggest", "--db", str(db), "--json", "--", *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=folder,
+    )
+    data = json.loads(shown.stdout)
+    assert (data["runs"], data["successful"], data["failed"], data["stopped"]) == (1, 0, 1, 0), data
+    suggested = [p["pattern"] for p in data["patterns"]]
+    assert r"^(\S+\.py )?[.sxXFE]*[FE][.sxXFE]*$" not in suggested, suggested

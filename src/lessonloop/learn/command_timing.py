@@ -223,7 +223,7 @@ class Suggestion:
     command_norm: str
     runs: int
     successful: int
-    failed: int  # ended by themselves with a non-zero status
+    failed: int  # ended by themselves with a non-zero status (an error pattern matched or not)
     stopped: int  # stopped by lessonloop (patterns, limits, a stuck loop)
     limits: tuple[LimitSuggestion, ...]
     patterns: tuple[PatternSuggestion, ...]
@@ -283,7 +283,11 @@ def suggest(
     `argv`'s program, when the profiles module has one.
     """
     successful = [run for run in history if is_successful(run)]
-    failed = sum(1 for run in history if run.reason == EXIT and run.exit_status != 0)
+    # Ended by themselves with a non-zero status: also when an error pattern had matched and the
+    # command ended inside the after-window before lessonloop stopped it (reason "error", not stopped).
+    failed = sum(
+        1 for run in history if not run.stopped and run.exit_status not in (0, None) and not is_successful(run)
+    )
     stopped = sum(1 for run in history if run.stopped)
     limits = tuple(_limit(name, successful, history) for name in LIMITS)
     patterns, pattern_reason = _patterns(list(uses), argv)

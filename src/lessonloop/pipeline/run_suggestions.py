@@ -49,7 +49,17 @@ def suggestion_for(conn: sqlite3.Connection, command_or_argv: str | Sequence[str
     """What to give `lessonloop run` for this command, from the recorded runs of its normalized form."""
     command_norm, argv = resolve_command(conn, command_or_argv)
     runs = history(conn, command_norm)
-    return suggest(runs, pattern_rows(conn, command_norm), command_norm=command_norm, argv=argv)
+    return suggest(runs, _whole_line_uses(conn, command_norm), command_norm=command_norm, argv=argv)
+
+
+def _whole_line_uses(conn: sqlite3.Connection, command_norm: str) -> list[Any]:
+    """The pattern uses of `command_norm`'s runs, without the profiles' progress patterns: those are
+    matched on a line still being written (pytest's `..F`), never given as `--error`, where they would
+    match whole lines only and turn the profile off."""
+    from lessonloop.runner.profiles import PROFILES
+
+    partial = {pattern for profile in PROFILES.values() for pattern in profile.partial}
+    return [use for use in pattern_rows(conn, command_norm) if use.pattern not in partial]
 
 
 def anomalies_for(conn: sqlite3.Connection, command_norm: str) -> list[Anomaly]:
