@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from lessonloop.store import open_store
 from lessonloop.team.server import shown_url
 from tests.conftest import cli
 
 SECRET = "Tk9xQ2Lm7Vn4Rs8P"
 
 
-def test_an_error_line_quoting_a_secret_is_redacted() -> None:
-    result = cli("lessons", "show", f"token={SECRET}")
+def test_an_error_line_quoting_a_secret_is_redacted(tmp_path: Path) -> None:
+    open_store(tmp_path / "s.db").close()
+    result = cli("lessons", "show", f"token={SECRET}", "--db", tmp_path / "s.db")
     assert result.exit_code != 0 and result.stderr.startswith("Error: ")
     assert SECRET not in result.stderr and "[REDACTED:" in result.stderr
 
@@ -51,8 +54,10 @@ def test_shown_url_hides_every_password(url: str, shown: str) -> None:
     assert shown_url(url) == shown
 
 
-def test_an_unreachable_team_server_is_named_without_its_password() -> None:
+def test_an_unreachable_team_server_is_named_without_its_password(tmp_path: Path) -> None:
     pytest.importorskip("psycopg", reason="the team extra is not installed")
-    result = cli("team", "init", "postgresql://app:Pg/Sl4sh9Pw@127.0.0.1:1/team", "--as", "alice")
+    open_store(tmp_path / "s.db").close()
+    url = "postgresql://app:Pg/Sl4sh9Pw@127.0.0.1:1/team"
+    result = cli("team", "init", url, "--as", "alice", "--db", tmp_path / "s.db")
     assert result.exit_code == 1 and result.stderr.startswith("Error: ")
     assert "Sl4sh9Pw" not in result.stderr and "app:***@" in result.stderr
