@@ -216,3 +216,19 @@ def test_suggest_counts_a_run_that_failed_in_its_after_window_and_keeps_the_prof
     assert (data["runs"], data["successful"], data["failed"], data["stopped"]) == (1, 0, 1, 0), data
     suggested = [p["pattern"] for p in data["patterns"]]
     assert r"^(\S+\.py )?[.sxXFE]*[FE][.sxXFE]*$" not in suggested, suggested
+
+
+def test_an_unfinished_line_already_tried_at_a_pause_never_wakes_the_loop_again() -> None:
+    """A prompt left waiting for input ("Password: ") is matched once at the pause; after that the
+    loop sleeps as long as before (it woke every millisecond while the line stayed unfinished)."""
+    from lessonloop.runner.result import RunOptions, StreamStats
+    from lessonloop.runner.supervisor import Supervisor, _Stream
+
+    supervisor = Supervisor(RunOptions(["true"], error=["^never$"]))
+    stream = _Stream("stdout", 3, 1, StreamStats(), True)
+    stream.pending = b"Password: "
+    assert supervisor._partial_due(stream)
+    supervisor._match_partial(stream, 1.0, quiet=True)
+    assert not supervisor._partial_due(stream) and supervisor.result.matches == []
+    stream.pending += b"x"  # the line grew: its new state is tried at the next pause
+    assert supervisor._partial_due(stream)

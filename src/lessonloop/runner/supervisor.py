@@ -181,7 +181,7 @@ class Supervisor:
                 now = time.monotonic()
                 wait = self._next_deadline(now, reaped, drain_until)
                 for stream in streams.values():
-                    if stream.pending and stream.watch and not stream.matched_partial:
+                    if self._partial_due(stream):
                         wait = min(wait, max(0.0, stream.last_read + PARTIAL_QUIET - now))
                 events = poller.poll(int(wait * 1000) + 1)
                 now = time.monotonic()
@@ -210,7 +210,7 @@ class Supervisor:
                         self._close_stream(stream, now)
                         os.close(fd)
                 for stream in streams.values():
-                    if stream.pending and now - stream.last_read >= PARTIAL_QUIET:
+                    if self._partial_due(stream) and now - stream.last_read >= PARTIAL_QUIET:
                         self._match_partial(stream, now, quiet=True)
                 if self._signals:
                     self._handle_signals(now, reaped)
@@ -375,6 +375,19 @@ class Supervisor:
             stream.pending = data
             if data and self.partial_matcher is not None:
                 self._match_partial(stream, now, quiet=False)
+
+    def _partial_due(self, stream: _Stream) -> bool:
+        """Whether the stream's unfinished line is still to be matched at a pause (once per state of
+        it: a line left unfinished, a prompt waiting for input, never wakes the loop again)."""
+        return (
+            bool(stream.pending)
+            and stream.watch
+            and not stream.matched_partial
+            and len(stream.pending) <= PARTIAL_MAX
+            and self._stop_at is None
+            and self._after_until is None
+            and stream.partial_tried != (len(stream.pending), True)
+        )
 
     def _match_partial(self, stream: _Stream, now: float, *, quiet: bool) -> None:
         """Match the unfinished line: against the progress patterns as it grows, against every
