@@ -29,6 +29,7 @@ from typing import Any
 from lessonloop.capture.adapters import Unit
 from lessonloop.capture.opencode import foreign_files, go_database
 from lessonloop.capture.opencode.parser import RawSession
+from lessonloop.capture.opencode.session_units import session_units
 from lessonloop.capture.opencode.storage import load_object
 from lessonloop.records import Batch, Problem
 
@@ -168,17 +169,7 @@ def _database_units(path: str, problems: list[Problem], to_batch: Callable[[RawS
     snapshot.remaining = len(stamps)
     snapshot.order = list(stamps)
     snapshot.index = {session_id: at for at, session_id in enumerate(snapshot.order)}
-    found = []
-    for session_id, (size, stamp) in stamps.items():
-
-        def read(session_id: str = session_id) -> Batch:
-            try:
-                return to_batch(_raw_session(snapshot, session_id))
-            finally:
-                snapshot.done()
-
-        found.append(Unit(f"{path}#{session_id}", size, stamp, read))
-    return found
+    return session_units(path, stamps, lambda session_id: to_batch(_raw_session(snapshot, session_id)), snapshot.done)
 
 
 def _check_schema(conn: sqlite3.Connection) -> set[str]:

@@ -39,6 +39,7 @@ from lessonloop import json_codec
 from lessonloop.capture.adapters import Unit
 from lessonloop.capture.opencode import foreign_files
 from lessonloop.capture.opencode.parser import RawSession
+from lessonloop.capture.opencode.session_units import session_units
 from lessonloop.records import Batch, Problem
 
 _EXIT = re.compile(r"^Exit code (-?\d+)\s*$", re.M)
@@ -75,17 +76,9 @@ def units(snapshot: _Snapshot, problems: list[Problem], to_batch: Callable[[RawS
         snapshot.done()
         return []
     snapshot.remaining = len(stamps)
-    found = []
-    for session_id, (size, stamp) in stamps.items():
-
-        def read(session_id: str = session_id) -> Batch:
-            try:
-                return to_batch(_raw_session(snapshot, session_id))
-            finally:
-                snapshot.done()
-
-        found.append(Unit(f"{snapshot.path}#{session_id}", size, stamp, read))
-    return found
+    return session_units(
+        snapshot.path, stamps, lambda session_id: to_batch(_raw_session(snapshot, session_id)), snapshot.done
+    )
 
 
 def _stamps(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
