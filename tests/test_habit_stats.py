@@ -462,3 +462,11 @@ def test_habit_outcome_stats_strong_association() -> None:
         0,
         0,
     )
+
+
+def test_a_tiny_p_value_keeps_its_figures_in_json() -> None:
+    """It was rounded to 6 decimals: the dashboard showed p 0 where the CLI said 2.85e-31."""
+    tiny = Association("blind_edit", "unresolved_error", 40, 2, 1, 60, 2.851234e-31, 144.0, (30.0, 700.0), 0.9)
+    assert tiny.to_json()["p_value"] == 2.851e-31
+    plain = Association("blind_edit", "unresolved_error", 4, 2, 1, 6, 0.0432187, 2.0, (1.0, 4.0), 0.1)
+    assert plain.to_json()["p_value"] == 0.04322

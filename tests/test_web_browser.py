@@ -198,6 +198,20 @@ def test_the_dashboard_draws_every_chart_with_data(page: Page, server: Server) -
         points = page.get_attribute(f"#{chart}", "data-points")
         assert points is not None and int(points) > 0, chart
     assert int(page.get_attribute("#table-habits", "data-rows") or 0) > 0
+    # habits: only those seen with and without the habit; p-values as significant figures (issue 27)
+    data = page.request.get(server.url + "/api/dashboard", headers={"Accept": "application/json"}).json()
+    measured = [
+        a
+        for a in data["habits"]["associations"]
+        if sum(a["table"]["with_habit"].values()) and sum(a["table"]["without_habit"].values())
+    ]
+    assert int(page.get_attribute("#table-habits", "data-rows") or 0) == len(measured)
+    shown_p = page.locator("#table-habits tbody tr td:nth-child(7)").all_inner_texts()
+    for text, association in zip(
+        shown_p, sorted(measured, key=lambda a: a["p_value"] if a["p_value"] is not None else 2), strict=True
+    ):
+        p = association["p_value"]
+        assert text == "-" if p is None else float(text) == pytest.approx(p, rel=0.01), (text, p)
     assert int(page.get_attribute("#table-runs", "data-rows") or 0) >= 1
     reasons = page.locator("#table-runs").inner_text()
     assert "exit" in reasons and "error" in reasons, reasons  # the passing runs and those stopped by a match

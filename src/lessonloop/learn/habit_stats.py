@@ -121,7 +121,7 @@ class Association:
             },
             "rate_with_habit": rounded(self.rate_with),
             "rate_without_habit": rounded(self.rate_without),
-            "p_value": rounded(self.p_value, 6),
+            "p_value": None if self.p_value is None else float(f"{self.p_value:.4g}"),  # 2.85e-31 stays itself
             "odds_ratio": rounded(self.odds_ratio),
             "odds_ratio_ci95": [rounded(v) for v in self.odds_ratio_ci] if self.odds_ratio_ci else None,
             "risk_difference": rounded(self.risk_difference),

@@ -83,6 +83,14 @@
 
   function pct(v) { return v === null || v === undefined ? "-" : (v * 100).toFixed(1) + "%"; }
   function num(v) { return v === null || v === undefined ? "-" : String(v); }
+  function pval(v) {  /* a p-value in scientific notation when small: 2.85e-31, never a rounded 0 */
+    if (v === null || v === undefined) { return "-"; }
+    return v !== 0 && v < 0.001 ? v.toExponential(2) : String(Number(v.toPrecision(3)));
+  }
+  function measured(a) {  /* a habit seen in sessions with it and in sessions without it */
+    var w = a.table.with_habit, o = a.table.without_habit;
+    return w.bad + w.good > 0 && o.bad + o.good > 0;
+  }
 
   function drawDashboard(d) {
     stacked("chart-errors-class", d.errors_by_class, "day", "class", "errors", 8, "No classified tool errors.");
@@ -99,9 +107,9 @@
       ["rate with", function (a) { return pct(a.rate_with_habit); }, true],
       ["rate without", function (a) { return pct(a.rate_without_habit); }, true],
       ["odds ratio", function (a) { return num(a.odds_ratio); }, true],
-      ["p (exact)", function (a) { return num(a.p_value); }, true],
+      ["p (exact)", function (a) { return pval(a.p_value); }, true],
       ["significant", function (a) { return a.significant ? "yes" : ""; }]
-    ], d.habits.associations.slice().sort(function (a, b) {  /* the strongest evidence first */
+    ], d.habits.associations.filter(measured).sort(function (a, b) {  /* the strongest evidence first */
       var pa = a.p_value === null ? 2 : a.p_value, pb = b.p_value === null ? 2 : b.p_value;
       return pa - pb || (a.habit < b.habit ? -1 : 1);
     }));
