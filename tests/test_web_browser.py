@@ -213,6 +213,12 @@ def test_the_dashboard_draws_every_chart_with_data(page: Page, server: Server) -
         p = association["p_value"]
         assert text == "-" if p is None else float(text) == pytest.approx(p, rel=0.01), (text, p)
     assert int(page.get_attribute("#table-runs", "data-rows") or 0) >= 1
+    # every bar of the repeated mistakes has its label (15 bars had 8 labels: issue 27)
+    bars, labels = page.evaluate(
+        "() => { const c = Chart.getChart(document.getElementById('chart-mistakes'));"
+        " return [c.data.labels.length, c.scales.y.ticks.length]; }"
+    )
+    assert bars > 0 and labels == bars, (bars, labels)
     reasons = page.locator("#table-runs").inner_text()
     assert "exit" in reasons and "error" in reasons, reasons  # the passing runs and those stopped by a match
     page.screenshot(path=str(SCREENSHOTS / "dashboard-charts.png"), full_page=True)

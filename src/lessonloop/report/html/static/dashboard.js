@@ -96,11 +96,13 @@
     stacked("chart-errors-class", d.errors_by_class, "day", "class", "errors", 8, "No classified tool errors.");
     stacked("chart-errors-tool", d.errors_by_tool, "day", "tool", "errors", 8, "No failed tool calls.");
     var top = d.top_mistakes.filter(function (m) { return m.failed_sessions > 0; });
+    var mistakes = document.getElementById("chart-mistakes");  /* every bar labelled: room for each */
+    if (mistakes && mistakes.parentElement && top.length) { mistakes.parentElement.style.height = Math.max(260, top.length * 24 + 60) + "px"; }
     chart("chart-mistakes", { type: "bar", data: {
       labels: top.map(function (m) { return "#" + m.id + " " + cut(m.title, 48); }),
       datasets: [{ label: "sessions where it failed", backgroundColor: color(1), data: top.map(function (m) { return m.failed_sessions; }) },
                  { label: "observations", backgroundColor: color(0), data: top.map(function (m) { return m.observations; }) }] },
-      options: { indexAxis: "y" } }, top.length, "No repeated mistakes learned yet.");
+      options: { indexAxis: "y", scales: { y: { ticks: { autoSkip: false } } } } }, top.length, "No repeated mistakes learned yet.");
     table("table-habits", [
       ["habit", function (a) { return a.habit; }], ["outcome", function (a) { return a.outcome; }],
       ["with: bad/all", function (a) { var w = a.table.with_habit; return w.bad + "/" + (w.bad + w.good); }, true],
