@@ -219,6 +219,14 @@ def test_the_dashboard_draws_every_chart_with_data(page: Page, server: Server) -
         " return [c.data.labels.length, c.scales.y.ticks.length]; }"
     )
     assert bars > 0 and labels == bars, (bars, labels)
+    # the two error charts share one time axis, every day of it (a gap is as wide as it was)
+    axes = [page.get_attribute(f"#{chart}", "data-axis") for chart in ("chart-errors-class", "chart-errors-tool")]
+    assert axes[0] and axes[0] == axes[1], axes
+    first, last, count = axes[0].split("/")
+    if len(first) == 10:  # days (a span over a year is shown by month)
+        from datetime import date
+
+        assert int(count) == (date.fromisoformat(last) - date.fromisoformat(first)).days + 1, axes[0]
     reasons = page.locator("#table-runs").inner_text()
     assert "exit" in reasons and "error" in reasons, reasons  # the passing runs and those stopped by a match
     page.screenshot(path=str(SCREENSHOTS / "dashboard-charts.png"), full_page=True)

@@ -33,35 +33,65 @@
     markDrawn(canvas, points);
   }
 
-  function pivot(rows, key, series, value, limit) {
-    /* rows -> {labels: sorted days, datasets: one per series (the `limit` largest, the rest as "other")} */
-    var days = [], totals = {}, cells = {};
+  function timeAxis(days) {
+    /* Every day from the first to the last (a gap is as wide as it was), or every month when the
+       days span more than a year; one axis can be shared by charts meant to be compared. */
+    var known = days.filter(function (d) { return typeof d === "string" && /^\d{4}-\d\d-\d\d/.test(d); }).sort();
+    if (!known.length) { return { labels: [], monthly: false }; }
+    var first = Date.parse(known[0].slice(0, 10) + "T00:00:00Z"), last = Date.parse(known[known.length - 1].slice(0, 10) + "T00:00:00Z");
+    var labels = [], monthly = (last - first) / 86400000 > 366;
+    if (monthly) {
+      var y = +known[0].slice(0, 4), m = +known[0].slice(5, 7), end = known[known.length - 1].slice(0, 7);
+      for (;;) {
+        var label = y + "-" + (m < 10 ? "0" : "") + m;
+        labels.push(label);
+        if (label >= end) { break; }
+        m += 1; if (m > 12) { m = 1; y += 1; }
+      }
+    } else {
+      for (var t = first; t <= last; t += 86400000) { labels.push(new Date(t).toISOString().slice(0, 10)); }
+    }
+    return { labels: labels, monthly: monthly };
+  }
+
+  function axisOf() {
+    /* the time axis of several row lists, each [rows, key] */
+    var days = [];
+    Array.prototype.forEach.call(arguments, function (pair) { pair[0].forEach(function (r) { days.push(r[pair[1]]); }); });
+    return timeAxis(days);
+  }
+
+  function pivot(rows, key, series, value, limit, axis) {
+    /* rows -> {labels: the time axis, datasets: one per series (the `limit` largest, the rest as "other")} */
+    var totals = {}, cells = {};
+    axis = axis || axisOf([rows, key]);
+    function bucket(day) { return axis.monthly ? String(day).slice(0, 7) : String(day).slice(0, 10); }
     rows.forEach(function (r) {
-      if (days.indexOf(r[key]) < 0) { days.push(r[key]); }
       var name = r[series];
       totals[name] = (totals[name] || 0) + r[value];
     });
-    days.sort();
     var names = Object.keys(totals).sort(function (a, b) { return totals[b] - totals[a] || (a < b ? -1 : 1); });
     var kept = names.slice(0, limit), other = names.length > limit;
     rows.forEach(function (r) {
       var name = kept.indexOf(r[series]) >= 0 ? r[series] : "other";
-      var k = name + "\u0000" + r[key];
+      var k = name + "\u0000" + bucket(r[key]);
       cells[k] = (cells[k] || 0) + r[value];
     });
     var all = other ? kept.concat(["other"]) : kept;
     var datasets = all.map(function (name, i) {
       return { label: name, backgroundColor: color(i), borderColor: color(i),
-               data: days.map(function (d) { return cells[name + "\u0000" + d] || 0; }) };
+               data: axis.labels.map(function (d) { return cells[name + "\u0000" + d] || 0; }) };
     });
-    return { labels: days, datasets: datasets };
+    return { labels: axis.labels, datasets: datasets };
   }
 
-  function stacked(id, rows, key, series, value, limit, emptyText) {
-    var data = pivot(rows, key, series, value, limit);
+  function stacked(id, rows, key, series, value, limit, emptyText, axis) {
+    var data = pivot(rows, key, series, value, limit, axis);
     var points = rows.filter(function (r) { return r[value] > 0; }).length;
     chart(id, { type: "bar", data: data,
                 options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } } }, points, emptyText);
+    var canvas = document.getElementById(id);
+    if (canvas && data.labels.length) { canvas.dataset.axis = data.labels[0] + "/" + data.labels[data.labels.length - 1] + "/" + data.labels.length; }
   }
 
   function cut(text, n) { text = String(text || ""); return text.length > n ? text.slice(0, n - 1) + "\u2026" : text; }
@@ -93,8 +123,9 @@
   }
 
   function drawDashboard(d) {
-    stacked("chart-errors-class", d.errors_by_class, "day", "class", "errors", 8, "No classified tool errors.");
-    stacked("chart-errors-tool", d.errors_by_tool, "day", "tool", "errors", 8, "No failed tool calls.");
+    var errorsAxis = axisOf([d.errors_by_class, "day"], [d.errors_by_tool, "day"]);  /* one axis: compared */
+    stacked("chart-errors-class", d.errors_by_class, "day", "class", "errors", 8, "No classified tool errors.", errorsAxis);
+    stacked("chart-errors-tool", d.errors_by_tool, "day", "tool", "errors", 8, "No failed tool calls.", errorsAxis);
     var top = d.top_mistakes.filter(function (m) { return m.failed_sessions > 0; });
     var mistakes = document.getElementById("chart-mistakes");  /* every bar labelled: room for each */
     if (mistakes && mistakes.parentElement && top.length) { mistakes.parentElement.style.height = Math.max(260, top.length * 24 + 60) + "px"; }
@@ -115,12 +146,13 @@
       var pa = a.p_value === null ? 2 : a.p_value, pb = b.p_value === null ? 2 : b.p_value;
       return pa - pb || (a.habit < b.habit ? -1 : 1);
     }));
-    stacked("chart-tokens-model", d.tokens, "day", "model", "output", 8, "No token usage recorded.");
+    var tokensAxis = axisOf([d.tokens, "day"]);
+    stacked("chart-tokens-model", d.tokens, "day", "model", "output", 8, "No token usage recorded.", tokensAxis);
     var byAgent = d.tokens.map(function (r) { return { day: r.day, agent: r.agent, tokens: r.input + r.output + r.cache_creation + r.cache_read }; });
-    stacked("chart-tokens-agent", byAgent, "day", "agent", "tokens", 8, "No token usage recorded.");
+    stacked("chart-tokens-agent", byAgent, "day", "agent", "tokens", 8, "No token usage recorded.", tokensAxis);
     var priced = d.tokens.filter(function (r) { return r.cost_usd !== null; })
       .map(function (r) { return { day: r.day, model: r.model, cost: r.cost_usd }; });
-    stacked("chart-cost-model", priced, "day", "model", "cost", 8, "No priced token usage recorded.");
+    stacked("chart-cost-model", priced, "day", "model", "cost", 8, "No priced token usage recorded.", tokensAxis);
     var unpriced = {};  /* a model with no known price is named, never drawn as $0 */
     d.tokens.forEach(function (r) { if (r.unpriced_calls) { unpriced[r.model] = (unpriced[r.model] || 0) + r.unpriced_calls; } });
     var note = document.getElementById("cost-note"), names = Object.keys(unpriced).sort();
