@@ -169,8 +169,11 @@
                pointRadius: c.durations.map(function (r) { return odd[r.id] ? 7 : 3; }),
                data: c.durations.map(function (r, n) { return { x: n + 1, y: r.seconds }; }) };
     });
+    var most = Math.max.apply(null, [1].concat(shown.map(function (c) { return c.durations.length; })));
     chart("chart-runs", { type: "scatter", data: { datasets: datasets },
-      options: { scales: { x: { title: { display: true, text: "run of the command" } }, y: { beginAtZero: true, title: { display: true, text: "seconds" } } } } },
+      options: { scales: { x: { min: 0, max: most + 1, ticks: { stepSize: 1, precision: 0 },  /* whole runs: never 0.94 to 1.06 */
+                                title: { display: true, text: "run of the command" } },
+                           y: { beginAtZero: true, title: { display: true, text: "seconds" } } } } },
       points, "No runs of `lessonloop run` recorded.");
     table("table-runs", [
       ["command", function (c) { return cut(c.command, 80); }], ["runs", function (c) { return c.runs; }, true],
@@ -184,10 +187,17 @@
     if (status) { status.textContent = r.evaluated_calls ? ("Replayed " + r.evaluated_calls + " tool calls of " + r.evaluated_sessions + " sessions: recall of repeated usage errors " + pct(r.recall) + ", false alarms " + pct(r.false_alarm_rate) + ".") : "No tool calls to replay."; }
     var days = r.by_day || [];
     var points = days.filter(function (d) { return d.calls > 0; }).length;
-    chart("chart-replay", { type: "bar", data: { labels: days.map(function (d) { return d.day; }), datasets: [
-      { label: "repeated usage errors", backgroundColor: color(1), data: days.map(function (d) { return d.repeated_errors; }) },
-      { label: "warned before they happened", backgroundColor: color(2), data: days.map(function (d) { return d.warned_repeated_errors; }) },
-      { label: "false alarms", backgroundColor: color(3), data: days.map(function (d) { return d.false_alarms; }) }] },
+    var rows = [];  /* one row per figure, on the time axis the other charts use */
+    days.forEach(function (d) {
+      rows.push({ day: d.day, figure: "repeated usage errors", n: d.repeated_errors });
+      rows.push({ day: d.day, figure: "warned before they happened", n: d.warned_repeated_errors });
+      rows.push({ day: d.day, figure: "false alarms", n: d.false_alarms });
+    });
+    var data = pivot(rows, "day", "figure", "n", 3);
+    var order = ["repeated usage errors", "warned before they happened", "false alarms"];
+    data.datasets.sort(function (a, b) { return order.indexOf(a.label) - order.indexOf(b.label); });
+    data.datasets.forEach(function (set) { set.backgroundColor = set.borderColor = color(order.indexOf(set.label) + 1); });
+    chart("chart-replay", { type: "bar", data: data,
       options: { scales: { y: { beginAtZero: true } } } }, points, "No tool calls to replay.");
   }
 
