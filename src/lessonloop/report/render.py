@@ -352,13 +352,8 @@ def _render_call(when: str, call: dict[str, Any], cwd: str | None = None) -> str
     from rich.markup import escape
 
     tool = call["tool"]
-    target = relative_to(call.get("target_path"), cwd)
     kind = call.get("kind")
-    if kind == "search" and not call.get("command"):
-        pattern = _input_summary(call.get("input_json"))
-        what = f"{pattern} in {target}" if target else pattern
-    else:
-        what = call.get("command") or target or _input_summary(call.get("input_json"))
+    what = call_what(call, cwd)
     status = call.get("status")
     if status == "ok":
         mark = "[green]✓[/]"
@@ -369,8 +364,9 @@ def _render_call(when: str, call: dict[str, Any], cwd: str | None = None) -> str
     line = f"[dim]{when}[/] {mark} [bold]{escape(tool)}[/]  {escape(one_line(what, 110))}"
     if call.get("lines_added") or call.get("lines_removed"):
         line += f" [green]+{call.get('lines_added') or 0}[/][red]-{call.get('lines_removed') or 0}[/]"
-    if status == "ok" and kind not in _CONTENT_KINDS and call.get("result_text"):
-        line += f"  [dim]→ {escape(one_line(call['result_text'], 70))}[/]"
+    result = call.get("result_text")
+    if status == "ok" and kind not in _CONTENT_KINDS and result and one_line(result, 110) != one_line(what, 110):
+        line += f"  [dim]→ {escape(one_line(result, 70))}[/]"
     if status == "rejected":
         line += "  [magenta](rejected)[/]"
     elif status == "interrupted":
@@ -385,6 +381,17 @@ def _render_call(when: str, call: dict[str, Any], cwd: str | None = None) -> str
     return line
 
 
+def call_what(call: dict[str, Any], cwd: str | None = None) -> str:
+    """What a call was about, in a few words (the CLI timeline and the web's): its command line,
+    else its file, else what its input says (a search's pattern in its folder, a commit's sha and
+    message, a description, a URL, ...)."""
+    target = relative_to(call.get("target_path"), cwd)
+    if call.get("kind") == "search" and not call.get("command"):
+        pattern = _input_summary(call.get("input_json"))
+        return f"{pattern} in {target}" if target else pattern
+    return call.get("command") or target or _input_summary(call.get("input_json"))
+
+
 def _input_summary(input_json: str | None) -> str:
     if not input_json:
         return ""
@@ -395,7 +402,9 @@ def _input_summary(input_json: str | None) -> str:
     except json_codec.JSONDecodeError:
         return input_json
     if isinstance(value, dict):
-        for key in ("description", "pattern", "url", "query", "prompt", "skill"):
+        if isinstance(value.get("sha"), str):  # a commit (Aider's "Commit <sha> <message>")
+            return f"{value['sha']} {value.get('message') or ''}".rstrip()
+        for key in ("description", "pattern", "url", "query", "prompt", "skill", "command"):
             if isinstance(value.get(key), str):
                 return str(value[key])
     return input_json

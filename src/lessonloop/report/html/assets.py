@@ -116,5 +116,9 @@ def environment(extra_templates: Sequence[Path] = (), scrub_pii: bool = False) -
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(one_line=one_line, percent=percent, number=number, script_json=script_json, cost=cost)
+    from lessonloop.report.render import call_what
+
+    env.filters.update(
+        one_line=one_line, percent=percent, number=number, script_json=script_json, cost=cost, call_what=call_what
+    )
     return env
