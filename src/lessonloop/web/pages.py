@@ -150,7 +150,8 @@ def sessions_page(request: Request) -> Response:
 
 def session_page(request: Request) -> Response:
     with state_of(request).store() as conn:
-        view = views.session_view(conn, path_text(request, "session_id", "the session id"))
+        only = params.choice(request.query_params, "only", ("errors",)) == "errors"
+        view = views.session_view(conn, path_text(request, "session_id", "the session id"), only_errors=only)
     return page(request, "session.html", "sessions", **view)
 
 

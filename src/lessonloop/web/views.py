@@ -116,9 +116,11 @@ def sessions_view(
     return {"page": session_page(conn, filters, page, choices=choices)}
 
 
-def session_view(conn: sqlite3.Connection, given: str) -> dict[str, Any]:
+def session_view(conn: sqlite3.Connection, given: str, only_errors: bool = False) -> dict[str, Any]:
     """A session's timeline with what analysis found at each moment: error classes, signals
-    (blind edits, corrections, ...), diff risk, lessons the hooks gave, subagents inline."""
+    (blind edits, corrections, ...), diff risk, lessons the hooks gave, subagents inline.
+    `only_errors`: the failed calls alone, each after the prompt it answers (a long timeline's
+    mistakes at a glance); `first_error` is the first failed call's id either way."""
     try:
         session_id = resolve_session(conn, given)
     except SessionNotFound as exc:
@@ -161,18 +163,41 @@ def session_view(conn: sqlite3.Connection, given: str) -> dict[str, Any]:
     analysis = session_analysis(conn, main_id) if main_id == session_id else None
     stamps = [item["ts"] for item in items if item.get("ts")]
     prompts = [item.get("text") for item in items if item.get("kind") == "prompt" and item.get("text")]
+    failed = [item for item in items if item["type"] == "tool_call" and item.get("ok") is False]
+    shown = _errors_with_their_prompts(items) if only_errors else items
     return {
+        "first_error": failed[0]["id"] if failed else None,
+        "errors": len(failed),
+        "only_errors": only_errors,
+        "all_items": len(items),
         "session": timeline.session,
         "first_ts": min(stamps) if stamps else None,
         "first_prompt": prompts[0] if prompts else None,
         "last_ts": max(stamps) if stamps else None,
-        "items": items,
+        "items": shown,
         "subagents": timeline.subagents,
         "unplaced_subagents": unplaced,
         "commits": timeline.commits,
         "analysis": _analysis_summary(analysis),
         "hook_decisions": fired.get("", []),
     }
+
+
+def _errors_with_their_prompts(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The failed calls of a timeline, each after the typed prompt it followed (once)."""
+    out: list[dict[str, Any]] = []
+    prompt: dict[str, Any] | None = None
+    for item in items:
+        if item["type"] != "tool_call":
+            if item.get("kind") == "prompt":
+                prompt = item
+            continue
+        if item.get("ok") is False:
+            if prompt is not None:
+                out.append(prompt)
+                prompt = None
+            out.append(item)
+    return out
 
 
 def _hook_lessons(conn: sqlite3.Connection, session_id: str) -> dict[str, list[dict[str, Any]]]:
