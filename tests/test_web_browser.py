@@ -357,3 +357,18 @@ def test_a_narrow_window_has_no_horizontal_overflow(context: BrowserContext, ser
             assert widths["main"] <= widths["mainBox"], (name, widths)
     finally:
         page.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)], ids=["desktop-1280", "phone-390"])
+def test_every_page_fits_its_width(page: Page, server: Server, store: Path, width: int, height: int) -> None:
+    """At 1280 px and at a phone's width no page is wider than the window (a wide table scrolls in
+    its own box), and each page's screenshot is kept under .artifacts/screenshots/ for a look."""
+    page.set_viewport_size({"width": width, "height": height})
+    wider = {}
+    for name, path in pages_of(store).items():
+        visit(page, server.url + path, name)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 1:
+            wider[name] = overflow
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"))
+    assert wider == {}, f"pages wider than {width} px by: {wider}"
