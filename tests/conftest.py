@@ -198,3 +198,42 @@ def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield server
     finally:
         server.stop()
+
+
+AIDER_DEV_HISTORY = SHARED_CORPUS / "aider" / "aider-dev" / "chat-history.md"
+
+
+@pytest.fixture(scope="session")
+def _aider_dev_ingested(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """aider/aider-dev's history ingested once per test session (per worker with -n): the history's
+    copy and its store. Tests take `aider_dev_store`, a copy of the store of their own."""
+    import shutil
+
+    if not AIDER_DEV_HISTORY.is_file():
+        pytest.skip(f"aider/aider-dev corpus not found at {AIDER_DEV_HISTORY} (the ../shared folder is absent)")
+    base = tmp_path_factory.mktemp("aider-dev-store")
+    history = base / "aider-dev" / ".aider.chat.history.md"
+    history.parent.mkdir()
+    shutil.copyfile(AIDER_DEV_HISTORY, history)
+    db = base / "s.db"
+    folder = tmp_path_factory.mktemp("aider-dev-config")
+    with pytest.MonkeyPatch.context() as env:  # as _no_user_config does for each test
+        env.setenv("LESSONLOOP_CONFIG", str(folder / "config.toml"))
+        env.setenv("XDG_CONFIG_HOME", str(folder))
+        env.setenv("LESSONLOOP_EMBEDDINGS", "none")
+        result = cli("ingest", "--db", db, "--no-progress", "--json", history)
+    assert result.exit_code == 0, result.stderr
+    return history, db
+
+
+@pytest.fixture
+def aider_dev_store(_aider_dev_ingested: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """(the aider/aider-dev history, a store of this test's own where it is ingested and analyzed)."""
+    import shutil
+
+    history, db = _aider_dev_ingested
+    own = tmp_path / "s.db"
+    for suffix in ("", "-wal"):
+        if Path(f"{db}{suffix}").exists():
+            shutil.copyfile(f"{db}{suffix}", f"{own}{suffix}")
+    return history, own

@@ -9,11 +9,8 @@ Checked on a small history written here, and on the aider/aider-dev history
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import SHARED_CORPUS, cli
 from tests.test_aider_adapter import ingest, write
@@ -127,16 +124,10 @@ def raw_added_then_edited(text: str) -> dict[str, set[str]]:
     return out
 
 
-def test_aider_dev_edits_of_added_files_are_not_blind(tmp_path: Path) -> None:
-    if not AIDER_DEV.is_file():
-        pytest.skip(f"aider/aider-dev corpus not found at {AIDER_DEV} (the ../shared folder is absent)")
-    history = tmp_path / "aider-dev" / ".aider.chat.history.md"
-    history.parent.mkdir()
-    shutil.copyfile(AIDER_DEV, history)
+def test_aider_dev_edits_of_added_files_are_not_blind(aider_dev_store: tuple[Path, Path]) -> None:
+    history, db = aider_dev_store
     expected = raw_added_then_edited(history.read_text(encoding="utf-8", errors="replace"))
     assert len(expected) > 50  # sessions that edited a file put in the chat before
-    db = tmp_path / "s.db"
-    ingest(db, history)
     assert cli("analyze", "--db", db, "--json").exit_code == 0
     conn = sqlite3.connect(db)
     try:

@@ -48,10 +48,9 @@ def _ingest(db: Path, *paths: Path) -> None:
     assert result.exit_code == 0, result.stderr
 
 
-def test_every_session_has_a_unique_id_a_start_and_dated_calls(history: Path, tmp_path: Path) -> None:
+def test_every_session_has_a_unique_id_a_start_and_dated_calls(aider_dev_store: tuple[Path, Path]) -> None:
+    history, db = aider_dev_store
     raw = raw_sessions(history.read_text(encoding="utf-8", errors="replace"))
-    db = tmp_path / "s.db"
-    _ingest(db, history)
     conn = sqlite3.connect(db)
     try:
         rows = conn.execute("SELECT id, started_at FROM sessions WHERE agent = 'aider'").fetchall()
@@ -100,9 +99,10 @@ def test_ids_stay_the_same_when_the_history_grows(history: Path, tmp_path: Path)
     assert sessions(clean) == sessions(grown)
 
 
-def test_the_listed_ids_are_accepted_by_show(history: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    db = tmp_path / "s.db"
-    _ingest(db, history)
+def test_the_listed_ids_are_accepted_by_show(
+    aider_dev_store: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history, db = aider_dev_store
     monkeypatch.setenv("COLUMNS", "200")
     listing = cli("sessions", "--db", db, "--agent", "aider", "--include-empty")
     assert listing.exit_code == 0, listing.stderr

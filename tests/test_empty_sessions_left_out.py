@@ -5,10 +5,7 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import SHARED_CORPUS, cli
 
@@ -25,14 +22,8 @@ def raw_sessions_with_a_prompt(text: str) -> int:
     return count
 
 
-def test_sessions_and_report_leave_empty_sessions_out(tmp_path: Path) -> None:
-    if not AIDER_DEV.is_file():
-        pytest.skip(f"aider/aider-dev corpus not found at {AIDER_DEV} (the ../shared folder is absent)")
-    history = tmp_path / "aider-dev" / ".aider.chat.history.md"
-    history.parent.mkdir()
-    shutil.copyfile(AIDER_DEV, history)
-    db = tmp_path / "s.db"
-    assert cli("ingest", "--db", db, "--no-progress", "--json", history).exit_code == 0
+def test_sessions_and_report_leave_empty_sessions_out(aider_dev_store: tuple[Path, Path]) -> None:
+    history, db = aider_dev_store
     every = cli("sessions", "--db", db, "--json", "--include-empty").json()
     listed = cli("sessions", "--db", db, "--json").json()
     empty = [row for row in every if row["prompts"] == 0 and row["tool_calls"] == 0]

@@ -19,7 +19,7 @@ import pytest
 from scipy.stats import fisher_exact
 
 from lessonloop.learn.habit_stats import SIZE_STRATA, SessionFacts, associate_stratified, habit_outcome_stats
-from tests.conftest import SHARED_CORPUS, cli
+from tests.conftest import cli
 
 
 def pairs_of(a: int, b: int, c: int, d: int) -> list[tuple[bool, bool]]:
@@ -102,15 +102,8 @@ def test_size_not_the_habit_is_no_association_within_strata() -> None:
     assert SIZE_STRATA[1] < 3 <= SIZE_STRATA[2] and SIZE_STRATA[5] < 60 <= SIZE_STRATA[6]
 
 
-def test_aider_dev_stats_leave_empty_sessions_out(tmp_path: Path) -> None:
-    corpus = SHARED_CORPUS / "aider" / "aider-dev" / "chat-history.md"
-    if not corpus.is_file():
-        pytest.skip(f"aider/aider-dev corpus not found at {corpus} (the ../shared folder is absent)")
-    history = tmp_path / "aider-dev" / ".aider.chat.history.md"
-    history.parent.mkdir()
-    history.write_bytes(corpus.read_bytes())
-    db = tmp_path / "s.db"
-    assert cli("ingest", "--db", db, "--no-progress", "--json", history).exit_code == 0
+def test_aider_dev_stats_leave_empty_sessions_out(aider_dev_store: tuple[Path, Path]) -> None:
+    _history, db = aider_dev_store
     result = cli("analyze", "stats", "--db", db, "--json")
     assert result.exit_code == 0, result.stderr
     data = result.json()
