@@ -376,9 +376,9 @@ class Supervisor:
             if data and self.partial_matcher is not None:
                 self._match_partial(stream, now, quiet=False)
 
-    def _partial_due(self, stream: _Stream) -> bool:
-        """Whether the stream's unfinished line is still to be matched at a pause (once per state of
-        it: a line left unfinished, a prompt waiting for input, never wakes the loop again)."""
+    def _partial_open(self, stream: _Stream) -> bool:
+        """Whether the stream's unfinished line may be matched now: one is there, watched, short
+        enough, not matched yet, and nothing has stopped matching."""
         return (
             bool(stream.pending)
             and stream.watch
@@ -386,21 +386,18 @@ class Supervisor:
             and len(stream.pending) <= PARTIAL_MAX
             and self._stop_at is None
             and self._after_until is None
-            and stream.partial_tried != (len(stream.pending), True)
         )
+
+    def _partial_due(self, stream: _Stream) -> bool:
+        """Whether the stream's unfinished line is still to be matched at a pause (once per state of
+        it: a line left unfinished, a prompt waiting for input, never wakes the loop again)."""
+        return self._partial_open(stream) and stream.partial_tried != (len(stream.pending), True)
 
     def _match_partial(self, stream: _Stream, now: float, *, quiet: bool) -> None:
         """Match the unfinished line: against the progress patterns as it grows, against every
         pattern once it has paused (each state of it once)."""
         pending = stream.pending
-        if (
-            stream.matched_partial
-            or not stream.watch
-            or len(pending) > PARTIAL_MAX
-            or self._stop_at is not None
-            or self._after_until is not None
-            or stream.partial_tried == (len(pending), quiet)
-        ):
+        if not self._partial_open(stream) or stream.partial_tried == (len(pending), quiet):
             return
         matcher = self.matcher if quiet else self.partial_matcher
         stream.partial_tried = (len(pending), quiet)
