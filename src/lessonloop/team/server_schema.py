@@ -302,22 +302,12 @@ RETURNS TABLE (seq bigint, id text, kind text, project text, signature text, pay
                author text, member_counts jsonb)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = lessonloop_team, pg_temp AS $$
 BEGIN
-    PERFORM member_role(p_member, p_token);
-    RETURN QUERY
-    SELECT i.seq, i.id, i.kind, i.project, i.signature, i.payload, i.rejected_by, i.reject_reason,
-           coalesce((SELECT jsonb_object_agg(t.key, t.total) FROM (
-               SELECT e.key, sum(e.value::text::numeric) AS total
-               FROM contributions c, jsonb_each(c.counts) e
-               WHERE c.item_id = i.id AND jsonb_typeof(e.value) = 'number' GROUP BY e.key) t), '{}'::jsonb),
-           item_members(i.id),
-           (SELECT min(c.first_seen) FROM contributions c WHERE c.item_id = i.id),
-           (SELECT max(c.last_seen) FROM contributions c WHERE c.item_id = i.id),
-           i.author,
-           coalesce((SELECT jsonb_object_agg(c.member, c.counts) FROM contributions c WHERE c.item_id = i.id),
+    RETURN QUERY  -- pull's rows (it checks the member and records the pull), with two columns more
+    SELECT p.seq, p.id, p.kind, p.project, p.signature, p.payload, p.rejected_by, p.reject_reason, p.totals,
+           p.members, p.first_seen, p.last_seen, i.author,
+           coalesce((SELECT jsonb_object_agg(c.member, c.counts) FROM contributions c WHERE c.item_id = p.id),
                     '{}'::jsonb)
-    FROM items i WHERE i.seq > p_after ORDER BY i.seq LIMIT p_limit;
-    UPDATE members SET last_pull_at = now(), last_pull_seq = greatest(coalesce(last_pull_seq, 0), p_after)
-    WHERE name = p_member;
+    FROM pull(p_member, p_token, p_after, p_limit) p JOIN items i ON i.id = p.id ORDER BY p.seq;
 END $$;
 
 CREATE OR REPLACE FUNCTION lessonloop_team.forget(p_member text, p_token text) RETURNS integer
