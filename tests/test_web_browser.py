@@ -15,6 +15,7 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -107,19 +108,26 @@ def server(store: Path) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def context(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    from playwright.sync_api import sync_playwright
-
     binary = chromium()
     profile = tmp_path_factory.mktemp("chromium-profile")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:  # shown with -q too, not captured
         reporter.write_line(f"web UI screenshots: {SCREENSHOTS}")
+    with launched(binary, profile) as browser:
+        yield browser
+
+
+@contextmanager
+def launched(binary: str, profile: Path, *extra_args: str) -> Iterator[BrowserContext]:
+    """The system's Chromium at `binary`, headless with its own `profile` folder, 1280 x 900."""
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch_persistent_context(
             str(profile),
             executable_path=binary,
-            args=CHROMIUM_ARGS,
+            args=[*CHROMIUM_ARGS, *extra_args],
             headless=True,
             viewport={"width": 1280, "height": 900},
         )

@@ -19,7 +19,7 @@ pytest.importorskip("starlette", reason="the web extra is not installed: pip ins
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra has it)")
 
 from tests.conftest import SHARED_CORPUS
-from tests.test_web_browser import CHROMIUM_ARGS, SCREENSHOTS, chromium
+from tests.test_web_browser import SCREENSHOTS, chromium, launched
 from tests.web_http import token_of
 from tests.web_stores import Server, ingest, lesson_status, need_corpora, serving
 
@@ -47,22 +47,11 @@ def server(store: Path) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    from playwright.sync_api import sync_playwright
-
     binary = chromium()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile-guard")),
-            executable_path=binary,
-            args=[*CHROMIUM_ARGS, RESOLVER, "--disable-features=HttpsUpgrades"],
-            headless=True,
-            viewport={"width": 1280, "height": 900},
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    profile = tmp_path_factory.mktemp("chromium-profile-guard")
+    with launched(binary, profile, RESOLVER, "--disable-features=HttpsUpgrades") as browser:
+        yield browser
 
 
 @pytest.fixture
