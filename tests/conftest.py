@@ -237,3 +237,15 @@ def aider_dev_store(_aider_dev_ingested: tuple[Path, Path], tmp_path: Path) -> t
         if Path(f"{db}{suffix}").exists():
             shutil.copyfile(f"{db}{suffix}", f"{own}{suffix}")
     return history, own
+
+
+def store_with_active_lessons(folder: Path, *lessons: dict[str, Any]) -> Path:
+    """A store at folder/store/lessonloop.db holding `lessons` (exchange records), imported active."""
+    import json
+
+    db = folder / "store" / "lessonloop.db"
+    source = folder / "lessons.jsonl"
+    source.write_text("".join(json.dumps(lesson) + "\n" for lesson in lessons), encoding="utf-8")
+    result = cli("lessons", "import", "--db", db, "--status", "active", source)
+    assert result.exit_code == 0, result.stderr
+    return db

@@ -3,7 +3,6 @@ reads (CLAUDE.md, AGENTS.md, GEMINI.md, CONVENTIONS.md with Aider's read line), 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from lessonloop.apply.instruction_files import AIDER_HINT, INSTRUCTION_FILES, for_agent
 from lessonloop.capture.agents import agents
 from lessonloop.learn.exchange import BEGIN_MARKER, END_MARKER
-from tests.conftest import cli
+from tests.conftest import cli, store_with_active_lessons
 
 LESSON = {
     "signature": "usage:git-push-no-upstream",
@@ -28,12 +27,7 @@ LESSON = {
 
 @pytest.fixture
 def store_with_a_lesson(tmp_path: Path) -> Path:
-    db = tmp_path / "store" / "lessonloop.db"
-    source = tmp_path / "lessons.jsonl"
-    source.write_text(json.dumps(LESSON) + "\n", encoding="utf-8")
-    result = cli("lessons", "import", "--db", db, "--status", "active", source)
-    assert result.exit_code == 0, result.stderr
-    return db
+    return store_with_active_lessons(tmp_path, LESSON)
 
 
 @pytest.mark.parametrize(

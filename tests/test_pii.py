@@ -16,7 +16,7 @@ from lessonloop.config import ConfigError, PrivacySettings, load_config
 from lessonloop.secrets.pii import scrub_pii, scrub_pii_value
 from lessonloop.store import open_store, team_state
 from lessonloop.team import items
-from tests.conftest import cli
+from tests.conftest import cli, store_with_active_lessons
 from tests.planted_transcripts import write_planted_session
 
 EMAIL = "alice.smith@acme-corp.com"
@@ -108,12 +108,7 @@ def _config(text: str) -> None:
 
 @pytest.fixture
 def store_with_pii(tmp_path: Path) -> Path:
-    db = tmp_path / "store" / "lessonloop.db"
-    source = tmp_path / "lessons.jsonl"
-    source.write_text(json.dumps(LESSON) + "\n", encoding="utf-8")
-    result = cli("lessons", "import", "--db", db, "--status", "active", source)
-    assert result.exit_code == 0, result.stderr
-    return db
+    return store_with_active_lessons(tmp_path, LESSON)
 
 
 def _has_pii(text: str) -> list[str]:
