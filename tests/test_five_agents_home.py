@@ -124,6 +124,11 @@ def test_one_ingest_finds_all_five_agents(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
     ingested = json.loads(run(home, here, "ingest", "--db", db, "--json", "--no-progress").stdout)
     assert not ingested.get("used_sample"), ingested
+    files = ingested["files"]
+    # Every file found is accounted for: read, unchanged, failed or in another format (OpenCode's
+    # storage counted as the session it holds, and said so).
+    assert files["found"] == files["read"] + files["unchanged"] + files["failed"] + files["other_format"], files
+    assert {g["agent"] for g in files["read_whole"]} == {"opencode"}, files
     hint = [n for n in ingested["notices"] if n["code"] == "aider-histories"]
     assert len(hint) == 1 and "2 Aider histories found" in hint[0]["detail"], json.dumps(ingested)
 

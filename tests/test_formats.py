@@ -290,7 +290,11 @@ def test_the_opencode_folder_is_read(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.output)
     assert summary["problems"] == [] and summary["files"]["other_format"] == 0
-    assert (summary["files"]["found"], summary["files"]["read"], summary["sessions"]) == (8, 1, 1)
+    # One session made of 8 files: counted as the one session found and read, and said so.
+    assert (summary["files"]["found"], summary["files"]["read"], summary["sessions"]) == (1, 1, 1)
+    assert summary["files"]["read_whole"] == [{"agent": "opencode", "files": 8, "sessions": 1}]
+    text = cli("ingest", "--db", tmp_path / "s2.db", "--no-learn", folder).output
+    assert "1 found, 1 read" in text and "OpenCode: 1 session read whole from 8 files" in text
 
 
 @pytest.mark.corpus

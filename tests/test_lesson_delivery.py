@@ -3,6 +3,7 @@ reads (CLAUDE.md, AGENTS.md, GEMINI.md, CONVENTIONS.md with Aider's read line), 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from lessonloop.apply.instruction_files import AIDER_HINT, INSTRUCTION_FILES, for_agent
 from lessonloop.capture.agents import agents
 from lessonloop.learn.exchange import BEGIN_MARKER, END_MARKER
+from lessonloop.store import open_store
 from tests.conftest import cli, store_with_active_lessons
 
 LESSON = {
@@ -80,11 +82,32 @@ def test_agent_with_to_writes_that_file(store_with_a_lesson: Path, tmp_path: Pat
 
 def test_an_agent_without_a_file_or_jsonl_is_an_error(store_with_a_lesson: Path, tmp_path: Path) -> None:
     unknown = cli("lessons", "export", "--db", store_with_a_lesson, "--agent", "cursor")
-    assert unknown.exit_code == 1
+    assert unknown.exit_code == 2  # a usage error: the value names no agent
     assert "no instructions file is known for agent 'cursor'" in unknown.stderr and "gemini" in unknown.stderr
     jsonl = cli("lessons", "export", "--db", store_with_a_lesson, "--agent", "codex", "--format", "jsonl")
-    assert jsonl.exit_code == 1 and "--format md" in jsonl.stderr
+    assert jsonl.exit_code == 2 and "--format md" in jsonl.stderr
     assert not list(tmp_path.glob("*.md"))
+
+
+def test_no_lessons_for_the_folder_writes_no_new_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder with no lessons of its own and no global ones: no empty CLAUDE.md appears, and
+    an existing file's section is still refreshed (its old lessons taken out)."""
+    db = tmp_path / "empty.db"
+    open_store(db).close()
+    folder = tmp_path / "project"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    result = cli("lessons", "export", "--db", db, "--agent", "claude-code")
+    assert result.exit_code == 0, result.stderr
+    assert "CLAUDE.md not written" in result.output and not (folder / "CLAUDE.md").exists()
+    as_json = json.loads(cli("lessons", "export", "--db", db, "--agent", "codex", "--json").output)
+    assert as_json["not_written"] is True and not (folder / "AGENTS.md").exists()
+    stale = "# Notes\n\n<!-- lessonloop:begin -->\n- an old lesson\n<!-- lessonloop:end -->\n"
+    (folder / "CLAUDE.md").write_text(stale, encoding="utf-8")
+    refreshed = cli("lessons", "export", "--db", db, "--agent", "claude-code")
+    assert refreshed.exit_code == 0, refreshed.stderr
+    text = (folder / "CLAUDE.md").read_text(encoding="utf-8")
+    assert text.startswith("# Notes") and "an old lesson" not in text
 
 
 def test_every_agent_read_has_an_instructions_file() -> None:

@@ -462,9 +462,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         delivery = instruction_files.for_agent(args.agent)
         if delivery is None:
             known = ", ".join(instruction_files.delivery_agents())
-            raise CommandError(f"no instructions file is known for agent {args.agent!r}; known: {known}")
+            raise UsageError(f"no instructions file is known for agent {args.agent!r}; known: {known}")
         if args.format == "jsonl":
-            raise CommandError("--agent writes the Markdown section: give --format md or leave --format out")
+            raise UsageError("--agent writes the Markdown section: give --format md or leave --format out")
     fmt = args.format or ("md" if delivery is not None else "jsonl")
     markdown = fmt == "md"
     status = args.status or ("active" if markdown else LIST_STATUSES)
@@ -499,6 +499,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
     if not args.to and delivery is None:
         sys.stdout.write(text)
+        return 0
+    if delivery is not None and not records and not target.exists():
+        # Nothing to tell the agent: an empty section in a new file would only add a file to the folder.
+        whose = folder_project or args.project or "this folder's project"
+        if args.json:
+            emit_json({"format": fmt, "to": str(target), "lessons": 0, "changed": False, "not_written": True})
+        else:
+            print(
+                f"No active lessons for {whose} or global ones yet: {target} not written "
+                "(`lessonloop lessons list` shows every lesson and its status)."
+            )
         return 0
     described = delivery or (instruction_files.for_path(str(target)) if markdown else None)
     hint = described.hint if described is not None else None

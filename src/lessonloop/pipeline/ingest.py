@@ -94,6 +94,17 @@ class OtherFormatGroup:
     paths: list[str]
 
 
+@dataclass(frozen=True)
+class UnitGroup:
+    """Files of one agent read as units that are not one per file: `files` files made `units`
+    sessions (OpenCode's storage keeps a session in many files; its database holds many)."""
+
+    agent: str
+    name: str  # the agent's name as people know it ("OpenCode")
+    files: int
+    units: int
+
+
 @dataclass
 class IngestSummary:
     """What one ingest run found, read and stored."""
@@ -121,6 +132,7 @@ class IngestSummary:
     notices: list[Problem] = field(default_factory=list)
     pending: list[PendingLine] = field(default_factory=list)
     other_formats: list[OtherFormat] = field(default_factory=list)
+    unit_groups: list[UnitGroup] = field(default_factory=list)  # files read as fewer (or more) units
     seconds: float = 0.0
     capture_disabled: bool = False  # [capture] enabled = false: nothing was read
     sample_removed: SampleRemoval | None = None  # real transcripts replaced the bundled sample
@@ -188,6 +200,9 @@ class IngestSummary:
                 "failed": self.files_failed,
                 "nothing_read": self.files_nothing_read,
                 "other_format": len(self.other_formats),
+                "read_whole": [
+                    {"agent": g.agent, "files": g.files, "sessions": g.units} for g in self.unit_groups
+                ],
             },
             "bytes_read": self.bytes_read,
             "lines": self.lines,
@@ -413,7 +428,14 @@ def _plan_units(
         for problem in problems:  # listing units finds format drift too (parts without their message): notices
             (summary.notices if problem.severity == "notice" else summary.problems).append(problem)
         # A file that yields no unit at all (not a database, another program's): a failed file.
-        summary.files_failed += sum(1 for p in problems if p.code in _FAILED_FILE_CODES)
+        failed = sum(1 for p in problems if p.code in _FAILED_FILE_CODES)
+        summary.files_failed += failed
+        # What is read whole is counted as found in place of the files it is made of (a session of
+        # OpenCode's storage is many files, a database many sessions), so found = read + unchanged
+        # + failed + other formats.
+        summary.files_found += len(units) + failed - len(paths)
+        if len(units) != len(paths):
+            summary.unit_groups.append(UnitGroup(agent, adapter.name, len(paths), len(units)))
         for unit in units:
             state = states.get(unit.path)
             if state is not None and not state.reread and state.size == unit.size and state.mtime_ns == unit.mtime_ns:
