@@ -22,6 +22,18 @@ SHARED_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 CORPUS = Path(os.environ.get("LESSONLOOP_CORPUS", SHARED_CORPUS / "claude-code" / "spotter"))
 
 
+# Fixtures that take seconds once per run (a whole corpus ingested, a PostgreSQL server started): a
+# test asking for one is slow, and the quick run (`pytest -m "not slow"`, README "Development")
+# leaves it out.
+SLOW_FIXTURES = frozenset({"corpus_store", "corpus_sessions", "aider_dev_store", "team_server"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests never read the developer's own config file (projects mapping, policy), nor one that an

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from lessonloop.capture.claude_code import tools as claude_code_tools
 from lessonloop.learn.engine import lesson_signature
 from lessonloop.learn.signatures import digest
@@ -96,6 +98,7 @@ def _cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_a_lesson_from_codex_warns_claude_code_in_the_same_project(tmp_path: Path) -> None:
     project = _git_project(tmp_path / "p")
     db = tmp_path / "store.db"

@@ -230,6 +230,7 @@ def test_bad_input_is_reported_and_the_rest_read(tmp_path: Path) -> None:
     assert {"invalid-utf8", "line-too-long"} <= codes
 
 
+@pytest.mark.slow
 def test_reingest_changes_nothing_and_appends_equal_a_clean_read(tmp_path: Path) -> None:
     full = (SESSION_ONE + SESSION_TWO) * 3
     cut = full.index("#### /run")  # mid-session: the session is read again from its heading
@@ -253,6 +254,7 @@ def test_reingest_changes_nothing_and_appends_equal_a_clean_read(tmp_path: Path)
     assert store_differences(captured(clean2), captured(db)) == []
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_corpus_counts_agree_with_stats(tmp_path: Path) -> None:
     if not AIDER_CORPUS.is_file():
@@ -274,6 +276,7 @@ def test_corpus_counts_agree_with_stats(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_corpus_appended_in_halves_equals_a_clean_ingest(tmp_path: Path) -> None:
     if not AIDER_CORPUS.is_file():

@@ -112,6 +112,7 @@ def _aider_prompts(db: Path) -> list[str]:
         conn.close()
 
 
+@pytest.mark.slow
 def test_a_history_someone_else_committed_is_not_read_as_the_persons(
     home: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:

@@ -406,6 +406,7 @@ def _differences_from_a_clean_ingest(db: Path, folder: Path, tmp_path: Path) -> 
 # --------------------------------------------------------------------------- the tests
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_fuzz_is_deterministic_and_uses_every_mutation(tmp_path: Path) -> None:
     if not corpus_sessions():
@@ -417,6 +418,7 @@ def test_fuzz_is_deterministic_and_uses_every_mutation(tmp_path: Path) -> None:
     assert sum(len(f.touched) for f in first) < sum(len({line.session for line in f.lines}) for f in first)
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_parser_never_raises_and_reports_every_bad_line(fuzz_files: list[FuzzFile]) -> None:
     """The parser alone, fed in chunks of random size (a line over the limit comes blank, as the
@@ -491,6 +493,7 @@ def session_names(fuzz: FuzzFile) -> list[str]:
     return names
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_ingest_reports_every_bad_line_stores_what_could_be_read_and_changes_nothing_again(
     fuzz_files: list[FuzzFile], tmp_path: Path
@@ -543,6 +546,7 @@ def test_ingest_reports_every_bad_line_stores_what_could_be_read_and_changes_not
     assert store_differences(before, dump_store(db)) == []
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_files_written_in_parts_end_as_a_clean_ingest(fuzz_files: list[FuzzFile], tmp_path: Path) -> None:
     """Each fuzzed file written in parts cut anywhere, an ingest after each: the store of a clean

@@ -12,6 +12,8 @@ import re
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import SHARED_CORPUS, cli
 from tests.test_aider_adapter import ingest, write
 
@@ -124,6 +126,7 @@ def raw_added_then_edited(text: str) -> dict[str, set[str]]:
     return out
 
 
+@pytest.mark.slow
 def test_aider_dev_edits_of_added_files_are_not_blind(aider_dev_store: tuple[Path, Path]) -> None:
     history, db = aider_dev_store
     expected = raw_added_then_edited(history.read_text(encoding="utf-8", errors="replace"))

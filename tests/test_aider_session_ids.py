@@ -75,6 +75,7 @@ def test_every_session_has_a_unique_id_a_start_and_dated_calls(aider_dev_store: 
         assert [ts for _, ts in calls] == sorted(ts for _, ts in calls)
 
 
+@pytest.mark.slow
 def test_ids_stay_the_same_when_the_history_grows(history: Path, tmp_path: Path) -> None:
     data = history.read_bytes()
     cut = data.index(b"\n" + HEADING.encode(), len(data) // 2) + 1
@@ -99,6 +100,7 @@ def test_ids_stay_the_same_when_the_history_grows(history: Path, tmp_path: Path)
     assert sessions(clean) == sessions(grown)
 
 
+@pytest.mark.slow
 def test_the_listed_ids_are_accepted_by_show(
     aider_dev_store: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -121,6 +123,7 @@ def test_the_listed_ids_are_accepted_by_show(
     assert cli("show", "--db", db, in_report[0]).exit_code == 0
 
 
+@pytest.mark.slow
 def test_a_store_with_the_old_ids_gets_the_new_ones(history: Path, tmp_path: Path) -> None:
     """A store made before m028: the same records under "aider:<file>:<time>" ids, m028 not yet
     applied. The next ingest reads the history again: no old id is left in any table."""

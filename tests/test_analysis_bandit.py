@@ -94,6 +94,7 @@ def _counts(run: dict[str, Any]) -> tuple[int, int, int]:
     return run["analyzed"], run["skipped_unchanged"], run["bandit_added"]
 
 
+@pytest.mark.slow
 def test_cli_and_the_stop_hook_take_turns_without_analyzing_unchanged_sessions_again(tmp_path: Path) -> None:
     db = tmp_path / "store" / "lessonloop.db"
     risky, _plain, paths = _sessions(tmp_path / "in")

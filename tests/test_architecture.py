@@ -122,6 +122,7 @@ BREAKS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", BREAKS)
 def test_the_contract_catches(package_copy: Path, name: str) -> None:
     relative, text, said = BREAKS[name]

@@ -37,6 +37,7 @@ def _on_a_terminal(*args: str) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs pseudo-terminals")
 def test_learn_shows_a_spinner_on_a_terminal_only(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
@@ -54,6 +55,7 @@ def test_learn_shows_a_spinner_on_a_terminal_only(tmp_path: Path) -> None:
     assert "learning lessons" not in quiet
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs pseudo-terminals")
 def test_ingest_shows_it_while_analyzing_and_learning(tmp_path: Path) -> None:
     from tests.transcript_builder import TranscriptBuilder

@@ -66,6 +66,7 @@ def test_ingest_json_summary(tmp_path: Path, db_path: Path) -> None:
         "failed": 0,
         "nothing_read": 0,
         "other_format": 0,
+        "read_whole": [],
     }
     assert (data["sessions"], data["tool_calls"], data["tool_errors"], data["prompts"]) == (1, 1, 1, 1)
     assert data["problems"] == [

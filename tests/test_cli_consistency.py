@@ -308,6 +308,7 @@ def test_suggest_takes_json_and_db_after_the_command_words(recorded_runs: Path) 
     assert cli("suggest", "--json", "--db", recorded_runs, "echo", "hello").json() == data
 
 
+@pytest.mark.slow
 def test_suggest_after_a_double_dash_every_word_is_the_commands(recorded_runs: Path) -> None:
     data = cli("suggest", "--db", recorded_runs, "--json", "--", "echo", "--json").json()
     assert data["command"] == "echo --json" and data["runs"] == 2

@@ -231,6 +231,7 @@ def test_repeated_token_counts_are_counted_once_with_cached_input_apart(rollout_
     assert got == [("gpt-5.5", (100 - 40) + (150 - 50), 40 + 50, 10 + 20, 4 + 6)]
 
 
+@pytest.mark.slow
 def test_the_counting_script_agrees_with_stats(rollout_store: Path, tmp_path: Path) -> None:
     assert_counts_agree(rollout_store, [tmp_path / "sessions"])
 
@@ -406,6 +407,7 @@ def ingest_cli(db: Path, *paths: Path) -> dict[str, Any]:
     return dict(json.loads(result.stdout))
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_corpus_through_the_cli_agrees_with_the_counting_script(corpus_copy: Path, tmp_path: Path) -> None:
     db = tmp_path / "store.db"
@@ -439,6 +441,7 @@ def test_corpus_exit_codes_and_patches(corpus_copy: Path, tmp_path: Path) -> Non
     assert rows(db, "SELECT count(*) FROM messages WHERE kind = 'prompt'") == [(5,)]
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_turn_one_then_turn_two_equals_a_clean_read_of_turn_two(corpus_copy: Path, tmp_path: Path) -> None:
     grown = tmp_path / "grown" / "rollout-a.jsonl"
@@ -466,6 +469,7 @@ def test_a_truncated_last_line_waits_and_the_rest_is_stored(corpus_copy: Path, t
     assert len(summary["pending_lines"]) == 1 and summary["prompts"] == 2
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_token_totals_per_model_agree_with_ccusage(corpus_copy: Path, tmp_path: Path) -> None:
     command = [require_ccusage(), "codex"]

@@ -83,6 +83,7 @@ def _differences(expected: dict[str, dict[str, int]], stored: dict[str, dict[str
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_a_sample_of_every_cli_version_is_stored_as_its_rollouts_say(tmp_path: Path) -> None:
     _need(ZO_QORE, PARKING_LOT, CODEMIE)

@@ -100,6 +100,7 @@ def test_a_cap_that_is_no_number_is_said_so(tmp_path: Path, monkeypatch: pytest.
     assert json.dumps(details).count("lots") == 1
 
 
+@pytest.mark.slow
 def test_a_stored_model_that_is_a_zlib_bomb_is_learned_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The other compressed input lessonloop reads: file prediction's saved model (zlib, in the
     store). One planted to expand past the cap is no model: learned again and saved over."""

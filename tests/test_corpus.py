@@ -6,6 +6,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import cli, dump_store
 
 EXPECTED_TOOLS = {
@@ -45,6 +47,7 @@ def _check_figures(data: dict[str, object]) -> None:
     assert {model: figures["output"] for model, figures in tokens.items()} == EXPECTED_OUTPUT_TOKENS
 
 
+@pytest.mark.slow
 def test_corpus_stats_are_exact_and_a_second_ingest_changes_nothing(corpus_dir: Path, db_path: Path) -> None:
     first = cli("ingest", "--db", db_path, "--json", corpus_dir)
     assert first.exit_code == 0, first.output

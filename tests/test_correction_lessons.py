@@ -202,6 +202,7 @@ def _typed_texts(db: Path) -> list[str]:
         conn.close()
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 @pytest.mark.parametrize("corpus", [("aider", "aider-dev"), ("claude-code", "spotter"), ("claude-code", "codemie")])
 def test_real_corrections_make_lessons_only_from_instructions(tmp_path: Path, corpus: tuple[str, str]) -> None:
@@ -219,6 +220,7 @@ def test_real_corrections_make_lessons_only_from_instructions(tmp_path: Path, co
         assert (text[:300] in stated) is (instruction(text) is not None), text
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_aider_corrections_do_not_fire_on_later_edits_of_the_same_test_file(tmp_path: Path) -> None:
     """Aider's history: the person's corrections ("don't use --no-git in those tests") fired on

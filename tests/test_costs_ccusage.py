@@ -79,6 +79,7 @@ def _months_agree(theirs: list[dict[str, Any]], db: Path) -> None:
         assert _within(mine["cost_usd"], cost), (month["month"], mine["cost_usd"], cost)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", ["codex/codemie", "codex/parking-lot"])
 def test_codex_days_agree_with_ccusage(source: str, tmp_path: Path) -> None:
     home = tmp_path / "codex-home"
@@ -97,6 +98,7 @@ def test_codex_days_agree_with_ccusage(source: str, tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", ["claude-code/spotter", "claude-code/codemie"])
 def test_claude_code_costs_agree_with_ccusage(source: str, tmp_path: Path) -> None:
     projects = tmp_path / "claude" / "projects"

@@ -612,6 +612,7 @@ def test_bandit_snippet_skips_lines_that_do_not_parse() -> None:
     assert bandit_scan.snippet_for(make_call("app/f.js", diff)) is None
 
 
+@pytest.mark.slow
 def test_run_bandit_maps_findings_back_to_the_edit() -> None:
     pytest.importorskip("bandit")
     other = make_call("app/clean.py", "@@ -0,0 +1,1 @@\n+x = 1\n", call_id="toolu_clean")
@@ -628,6 +629,7 @@ def test_run_bandit_maps_findings_back_to_the_edit() -> None:
     assert bandit_scan.run_bandit([other]) == []
 
 
+@pytest.mark.slow
 def test_run_bandit_returns_none_when_bandit_is_missing_or_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bandit_scan, "bandit_command", lambda: None)
     assert bandit_scan.run_bandit([_bandit_edit()]) is None

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import SHARED_CORPUS, cli
 
 AIDER_DEV = SHARED_CORPUS / "aider" / "aider-dev" / "chat-history.md"
@@ -22,6 +24,7 @@ def raw_sessions_with_a_prompt(text: str) -> int:
     return count
 
 
+@pytest.mark.slow
 def test_sessions_and_report_leave_empty_sessions_out(aider_dev_store: tuple[Path, Path]) -> None:
     history, db = aider_dev_store
     every = cli("sessions", "--db", db, "--json", "--include-empty").json()

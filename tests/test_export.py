@@ -184,6 +184,7 @@ def _expected(db: Path) -> dict[str, int]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_format_loads_back_the_same_rows_without_secrets(store: dict[str, Any], kind: str) -> None:
     expected = _expected(store["db"])[kind]
@@ -220,6 +221,7 @@ def _iso(value: Any) -> str | None:
     return (value if isinstance(value, datetime) else parse_timestamp(value)).isoformat()
 
 
+@pytest.mark.slow
 def test_the_planted_and_raw_secrets_were_there_to_find(store: dict[str, Any]) -> None:
     """The secrets the exports must not hold are in the store's reach: the planted ones in the
     transcript that was ingested, the raw ones in the rows themselves."""
@@ -236,6 +238,7 @@ def test_the_planted_and_raw_secrets_were_there_to_find(store: dict[str, Any]) -
     assert summary.exit_code == 0 and summary.json()["redacted"] > 0
 
 
+@pytest.mark.slow
 def test_the_same_store_gives_the_same_bytes(store: dict[str, Any]) -> None:
     for kind in ("records", "chats", "commits", "sessions"):
         for fmt in FORMATS:
@@ -247,6 +250,7 @@ def test_the_same_store_gives_the_same_bytes(store: dict[str, Any]) -> None:
                 assert first.read_bytes() == second.read_bytes(), (kind, fmt)
 
 
+@pytest.mark.slow
 def test_records_follow_the_origin_format(store: dict[str, Any]) -> None:
     rows = _load(_export(store, "records", "jsonl", "origin"), "jsonl", store["root"])
     assert list(rows[0]) == ["type", "id", "timestamp", "input", "output", "context", "project", "rating", "weight"]
@@ -256,6 +260,7 @@ def test_records_follow_the_origin_format(store: dict[str, Any]) -> None:
     assert any(row["context"]["files"] and row["context"]["tools_used"] and row["output"] for row in rows)
 
 
+@pytest.mark.slow
 def test_a_chat_holds_its_turn(store: dict[str, Any]) -> None:
     """The codemie session that creates hello.py, then asks for a comment in it: the second chat
     read and edited hello.py (the transcript's own Read and Edit calls of that turn)."""
@@ -267,6 +272,7 @@ def test_a_chat_holds_its_turn(store: dict[str, Any]) -> None:
     assert "comment" in chat["response"] and chat["tokens"]["output"] > 0
 
 
+@pytest.mark.slow
 def test_filters(store: dict[str, Any]) -> None:
     db, rated = store["db"], store["rated"]
     everything = _load(_export(store, "chats", "jsonl", "every"), "jsonl", store["root"])

@@ -215,6 +215,7 @@ def _lessonloop(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_cli_evaluate_json_and_predictions_on_a_real_repository(tmp_path: Path) -> None:
     repo = _repository(tmp_path)
     out = _lessonloop(tmp_path, "files", "evaluate", "--repo", str(repo), "--json", "--predictions", "preds.jsonl")
@@ -238,6 +239,7 @@ def test_cli_evaluate_json_and_predictions_on_a_real_repository(tmp_path: Path) 
         assert line["predicted"]
 
 
+@pytest.mark.slow
 def test_cli_predict_and_the_stored_model_learns_only_what_is_new(tmp_path: Path) -> None:
     repo = _repository(tmp_path)
     assert _lessonloop(tmp_path, "ingest", "--git", str(repo)).returncode == 0
@@ -260,6 +262,7 @@ def test_cli_predict_and_the_stored_model_learns_only_what_is_new(tmp_path: Path
     assert text.returncode == 0 and "app/cli.py" in text.stdout
 
 
+@pytest.mark.slow
 def test_cli_refuses_what_it_cannot_do(tmp_path: Path) -> None:
     out = _lessonloop(tmp_path, "files", "predict", "anything")
     assert out.returncode == 1 and "no store at" in out.stderr

@@ -11,6 +11,8 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from lessonloop.pipeline.file_prediction import commit_examples
 from lessonloop.store import open_store
 from lessonloop.store.file_models import repository_id
@@ -67,6 +69,7 @@ def _top(db: Path, repo: Path, task: str) -> list[str]:
     return [p["path"] for p in result.json()["predictions"]]
 
 
+@pytest.mark.slow
 def test_a_sessions_prompt_teaches_the_files_it_changed(tmp_path: Path) -> None:
     repo = _history(tmp_path)
     a, b, edited, shell = _sessions(repo)

@@ -116,6 +116,7 @@ def run(home: Path, cwd: Path, *args: str | Path) -> Any:
     return result
 
 
+@pytest.mark.slow
 def test_one_ingest_finds_all_five_agents(tmp_path: Path) -> None:
     for corpus in (SPOTTER, CODEX, GEMINI, OPENCODE, AIDER):
         if not corpus.exists():

@@ -263,6 +263,7 @@ def test_a_folder_of_gemini_chats_is_read_and_its_prompt_logs_named(tmp_path: Pa
     assert {g["format"]: len(g["paths"]) for g in summary["other_formats"]} == {"gemini-logs": 2}
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_the_aider_folder_is_read(tmp_path: Path) -> None:
     """Aider's chat history is read now (Aider adapter): recognized by its content under any name."""

@@ -1024,6 +1024,7 @@ def field_cases(sources: tuple[Source, ...]) -> list[tuple[Source, JsonPath]]:
     return [seen[pattern] for pattern in sorted(seen)]
 
 
+@pytest.mark.slow
 def test_deep_nesting_in_every_field(tmp_path: Path) -> None:
     """Each field of real lines (type, message, content blocks, tool input, toolUseResult, ...)
     nested around every depth limit: never an exception, a nested-too-deep problem on each line,

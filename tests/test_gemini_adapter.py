@@ -250,6 +250,7 @@ def test_a_secret_in_a_command_and_a_prompt_is_redacted(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- rewinds and re-reads
 
 
+@pytest.mark.slow
 def test_a_rewind_leaves_the_store_a_clean_ingest_of_the_final_file_leaves(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -312,6 +313,7 @@ def test_set_messages_replace_the_recorded_lines(tmp_path: Path) -> None:
     assert rows(db, "SELECT uuid FROM messages ORDER BY seq") == [("u1",), ("g9",)]
 
 
+@pytest.mark.slow
 def test_a_rewritten_json_chat_is_read_again_whole(tmp_path: Path) -> None:
     if not GEMINI_CORPUS.is_dir():
         pytest.skip(f"gemini corpus not found at {GEMINI_CORPUS}")
@@ -468,6 +470,7 @@ def corpus_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_corpus_counts_agree_with_the_counting_script(corpus_copy: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.db"
@@ -513,6 +516,7 @@ def test_corpus_sessions_and_edits(corpus_copy: Path, tmp_path: Path) -> None:
     assert rows(db, "SELECT count(*) FROM tool_calls WHERE kind = 'subagent'") == [(1,)]
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_token_totals_against_ccusage(corpus_copy: Path, tmp_path: Path) -> None:
     ccusage = require_ccusage()
@@ -579,6 +583,7 @@ def _mutations(data: bytes, count: int, seed: int) -> list[bytes]:
     return out
 
 
+@pytest.mark.slow
 def test_fuzzed_chats_never_raise_and_ingest_reads_every_file(tmp_path: Path) -> None:
     from lessonloop.capture.gemini.parser import read_chat
 

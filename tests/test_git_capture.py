@@ -242,6 +242,7 @@ def _rev_count(repo: Path) -> int:
     return int(out.stdout)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["python-semantic-release", "commitizen"])
 def test_shared_bundles_ingest_with_the_right_counts(tmp_path: Path, name: str) -> None:
     if not (SHARED_GIT / f"{name}.bundle").is_file():

@@ -42,6 +42,7 @@ def _stored(db: Path, want: int, limit: float = 120.0) -> int:
     return count
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hooks_path", [False, True], ids=["dot-git-hooks", "core-hooksPath"])
 def test_hook_records_three_commits_chains_the_old_hook_and_uninstall_restores_it(
     tmp_path: Path, hooks_path: bool

@@ -8,6 +8,8 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from lessonloop.analyze.commit_evidence import commits_in_command, hunk_change, named_hashes, undone_hunks
 from tests.conftest import cli, dump_store
 from tests.git_helpers import commit_file, git, make_repo
@@ -99,6 +101,7 @@ def _first_edit(b: TranscriptBuilder) -> str:
     raise AssertionError("no edit")
 
 
+@pytest.mark.slow
 def test_commit_call_edit_window_and_rollbacks_in_either_order(tmp_path: Path) -> None:
     scene = Scene(tmp_path)
     transcripts = scene.write(tmp_path / "in")

@@ -91,6 +91,7 @@ def replay(commits: list[Exported], repo: Path) -> dict[str, str]:
     return {c.sha: new[f":{mark}"] for mark, c in enumerate(commits, start=1)}
 
 
+@pytest.mark.slow
 def test_aider_commit_lines_link_to_the_replayed_commits(tmp_path: Path) -> None:
     commits = read_export(EXPORT)
     repo = tmp_path / "aider"

@@ -66,6 +66,7 @@ def corpora_store(tmp_path: Path) -> Path:
     return db
 
 
+@pytest.mark.slow
 def test_sessions_older_than_the_retention_go_with_every_row(corpora_store: Path) -> None:
     db = corpora_store
     # Each main session's latest time, computed here from the raw rows (start, end, messages, calls).

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from lessonloop.apply.hooks import failures, spool
 from tests.hook_helpers import HookSession, hook_env
 
@@ -40,6 +42,7 @@ for n in range(int(sys.argv[3])):
 """
 
 
+@pytest.mark.slow
 def test_twenty_hook_processes_at_once_store_every_event_once(tmp_path: Path) -> None:
     db = tmp_path / "lessonloop.db"
     env = hook_env(db)

@@ -29,6 +29,7 @@ def _lessons(db: Path) -> list[tuple[object, ...]]:
         ).fetchall()
 
 
+@pytest.mark.slow
 def test_a_push_lesson_learned_in_one_session_warns_the_next_and_counts_the_success(repo: Path, tmp_path: Path) -> None:
     db = tmp_path / "store" / "lessonloop.db"
     env = hook_env(db)
@@ -77,6 +78,7 @@ def test_a_push_lesson_learned_in_one_session_warns_the_next_and_counts_the_succ
     assert not (db.parent / "hook-failures.log").exists()
 
 
+@pytest.mark.slow
 def test_the_same_command_resent_after_it_failed_is_warned_before_it_runs(repo: Path, tmp_path: Path) -> None:
     """The PreToolUse hook warns a call resent as it failed, from the session's own calls (what
     replay's learner does: SessionState.retry_of), and stops once something may have changed."""
@@ -97,6 +99,7 @@ def test_the_same_command_resent_after_it_failed_is_warned_before_it_runs(repo: 
     assert not (db.parent / "hook-failures.log").exists()
 
 
+@pytest.mark.slow
 def test_a_lesson_that_worked_again_is_brought_back_only_by_its_own_error(repo: Path, tmp_path: Path) -> None:
     """A general lesson (a program missing here) is silent once its program worked in the session;
     the program failing another way (a crash) leaves it silent, its own error brings it back

@@ -53,6 +53,7 @@ def test_a_corrupt_store_means_no_decision(tmp_path: Path, event: str) -> None:
     assert db.read_bytes().startswith(b"this is not a database")  # left as it was
 
 
+@pytest.mark.slow
 def test_a_locked_store_still_gets_the_warning_and_loses_no_event(tmp_path: Path) -> None:
     db = tmp_path / "lessonloop.db"
     env = hook_env(db, LESSONLOOP_BUSY_TIMEOUT_MS="300")

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from lessonloop.apply.hooks import failures, spool
 from tests.hook_helpers import HookSession, hook_env, no_upstream
 
@@ -31,6 +33,7 @@ def _locked_bash(db: Path, session: HookSession, command: str) -> None:
         holder.close()
 
 
+@pytest.mark.slow
 def test_a_spooled_event_is_stored_once_even_when_its_file_outlives_its_commit(tmp_path: Path) -> None:
     db = tmp_path / "lessonloop.db"
     session = HookSession(tmp_path, hook_env(db, LESSONLOOP_BUSY_TIMEOUT_MS="100"))
@@ -98,6 +101,7 @@ def test_forget_everything_deletes_the_events_waiting_in_the_spool(tmp_path: Pat
     assert not Path(spool.folder(str(db))).exists() and not db.exists()
 
 
+@pytest.mark.slow
 def test_a_session_forgotten_while_its_events_waited_is_not_stored_again(tmp_path: Path) -> None:
     db = tmp_path / "lessonloop.db"
     env = hook_env(db, LESSONLOOP_BUSY_TIMEOUT_MS="100")

@@ -59,6 +59,7 @@ def _counts(db: Path, session_id: str) -> tuple[int, int, int]:
         )
 
 
+@pytest.mark.slow
 def test_stop_ingests_the_transcript_and_drops_the_live_calls(tmp_path: Path) -> None:
     db = tmp_path / "store" / "lessonloop.db"
     env = hook_env(db)  # foreground: the hook waits for the ingest worker
@@ -79,6 +80,7 @@ def test_stop_ingests_the_transcript_and_drops_the_live_calls(tmp_path: Path) ->
     assert failures.read_failures(str(db))[0] == 0
 
 
+@pytest.mark.slow
 def test_stop_hands_the_ingest_to_a_background_worker(tmp_path: Path) -> None:
     db = tmp_path / "store" / "lessonloop.db"
     env = hook_env(db, LESSONLOOP_HOOK_FOREGROUND="0")
@@ -124,6 +126,7 @@ def _queue_files(db: Path) -> list[str]:
     return sorted(p.name for p in db.parent.glob("ingest-queue*"))
 
 
+@pytest.mark.slow
 def test_a_worker_stopped_by_a_locked_store_leaves_the_transcript_queued(tmp_path: Path) -> None:
     """The store locked past $LESSONLOOP_BUSY_TIMEOUT_MS: the worker gives up, logs it, and the
     transcript stays queued; the next session's Stop ingests both, each once."""
@@ -151,6 +154,7 @@ def test_a_worker_stopped_by_a_locked_store_leaves_the_transcript_queued(tmp_pat
     assert failures.read_failures(str(db))[0] == 1
 
 
+@pytest.mark.slow
 def test_a_worker_killed_midway_leaves_the_transcript_queued(tmp_path: Path) -> None:
     """SIGKILL after the worker took the queue (waiting for the store's lock): the next Stop's
     worker claims what it left and ingests it, once."""
@@ -184,6 +188,7 @@ def test_a_worker_killed_midway_leaves_the_transcript_queued(tmp_path: Path) -> 
     assert failures.read_failures(str(db))[0] == 0
 
 
+@pytest.mark.slow
 def test_a_transcript_that_always_fails_is_dropped_after_the_bound(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -142,6 +142,7 @@ def _read_only(db: Path, events: list[list[Any]], env: dict[str, str]) -> Any:
     return _inside(prefix, db.parent, "read-only", events, env)
 
 
+@pytest.mark.slow
 def test_a_read_only_store_folder_logs_every_failure_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db, env, session = _prepared(tmp_path)
     events = _payloads(session, 1)
@@ -153,6 +154,7 @@ def test_a_read_only_store_folder_logs_every_failure_elsewhere(tmp_path: Path, m
     assert failures.read_failures(str(tmp_path / "other" / "lessonloop.db"))[0] == 0  # another store's: none
 
 
+@pytest.mark.slow
 def test_a_read_only_store_still_gives_its_lessons_and_logs_what_it_could_not_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -179,6 +181,7 @@ def test_a_read_only_store_still_gives_its_lessons_and_logs_what_it_could_not_re
     assert inside["files"] == before
 
 
+@pytest.mark.slow
 def test_a_full_store_folder_logs_every_failure_elsewhere_and_leaves_nothing_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -111,6 +111,7 @@ def write(root: Path, files: dict[Path, bytes]) -> None:
         target.write_bytes(data)
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_spotter_learned_turn_by_turn_equals_a_relearn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _need(CORPUS)
@@ -135,6 +136,7 @@ def test_spotter_learned_turn_by_turn_equals_a_relearn(tmp_path: Path, monkeypat
     assert len(final[0]) >= 5 and len(final[1]) >= 50
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_two_sessions_at_once_arriving_out_of_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A session and a copy of it started 20 minutes later, each ingested at its own turns' ends:
@@ -163,6 +165,7 @@ def test_two_sessions_at_once_arriving_out_of_order(tmp_path: Path, monkeypatch:
     assert final == relearned(db, tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_the_incremental_pairs_and_a_late_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The spotter corpus, then Codex's and Claude Code's turn-1/turn-2 pairs (a transcript that
@@ -196,6 +199,7 @@ def test_the_incremental_pairs_and_a_late_folder(tmp_path: Path, monkeypatch: py
     assert final == relearned(db, tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_unchanged_store_and_repeat_ingest_skip_learning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No row added or changed: `lessonloop learn` and a repeat ingest learn nothing (no scan of

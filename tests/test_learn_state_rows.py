@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from lessonloop.store import open_store
 from lessonloop.store.learn_state import put_sessions, session_rows
 
@@ -19,6 +21,7 @@ def one_at_a_time(conn: sqlite3.Connection, roots: list[str]) -> dict[str, tuple
     return out
 
 
+@pytest.mark.slow
 def test_many_sessions_in_one_query_as_one_at_a_time(tmp_path: Path) -> None:
     conn = open_store(tmp_path / "s.db")
     try:

@@ -51,6 +51,7 @@ def as_format_2(conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch, *, ol
     return len(state["first_failed"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("old_version", [True, False], ids=["version-of-format-2", "format-2-learner-only"])
 def test_a_format_2_state_is_relearned_and_ends_as_a_clean_learn(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_version: bool

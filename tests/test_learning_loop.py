@@ -127,6 +127,7 @@ def test_the_plug_sees_every_call_decided_and_observed_in_order() -> None:
     assert seen[-1] == ("finished", "")
 
 
+@pytest.mark.slow
 def test_only_the_shared_loop_drives_the_learner() -> None:
     """No module of src/ but the loop's own (and the Learner's) calls the loop's Learner methods:
     batch learning, the store's learning, replay and live learning all go through run_loop."""
@@ -142,6 +143,7 @@ def test_only_the_shared_loop_drives_the_learner() -> None:
     assert callers == []
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_the_store_batch_learning_and_replay_agree_on_spotter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Spotter ingested, then every lesson firing of an online replay stored as a hook's warning:

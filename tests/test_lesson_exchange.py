@@ -37,6 +37,7 @@ def export(capsys: pytest.CaptureFixture[str], db: Path, *args: str | Path) -> s
 # --- JSONL export -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_jsonl_export_is_portable_sorted_and_deterministic(
     capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path

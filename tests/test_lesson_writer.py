@@ -116,6 +116,7 @@ def push_lesson(conn: sqlite3.Connection) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- runs
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_learning_an_unchanged_store_again_is_skipped(store: sqlite3.Connection) -> None:
     first = learn_store(store, now=NOW)
@@ -244,6 +245,7 @@ def test_evidence_points_at_stored_calls(store: sqlite3.Connection) -> None:
 # ----------------------------------------------------------------------------- decay and archiving
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_decay_lowers_stored_confidence(store: sqlite3.Connection) -> None:
     learn_store(store, now=NOW)

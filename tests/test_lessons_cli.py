@@ -127,6 +127,7 @@ def own_title_word(db: Path, lesson: dict[str, Any]) -> str:
 # --- list ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_list_shows_active_and_pending_most_confident_first(capsys: pytest.CaptureFixture[str], db: Path) -> None:
     stored = query(db, "SELECT id, status, confidence FROM lessons")
     assert len(stored) >= 5

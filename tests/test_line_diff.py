@@ -65,6 +65,7 @@ def test_same_hunks_as_difflib_where_the_change_is_one_region(old: list[str], ne
         assert diff_hunks(old, new, context) == _difflib(old, new, context)
 
 
+@pytest.mark.slow
 def test_every_diff_applies_and_is_as_small_as_the_longest_common_subsequence_allows() -> None:
     rng = random.Random(13)
     direct = 0

@@ -518,6 +518,7 @@ def _text(result: Any) -> str:
     return " ".join(str(getattr(block, "text", "")) for block in result.content)
 
 
+@pytest.mark.slow
 def test_the_server_over_stdio_with_the_sdk_client(sample_db: Path, tmp_path: Path, trust_mcp: None) -> None:
     pytest.importorskip("mcp", reason="the MCP SDK is not installed: pip install 'lessonloop[mcp]'")
     import anyio

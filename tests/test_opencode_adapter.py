@@ -318,6 +318,7 @@ def write_storage(root: Path, sessions: list[Any]) -> Path:
 # --------------------------------------------------------------------------- the real sample
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_codemie_storage_sample_agrees_with_the_counting_script(tmp_path: Path) -> None:
     if not OPENCODE_CORPUS.is_dir():
@@ -346,6 +347,7 @@ def test_codemie_storage_sample_agrees_with_the_counting_script(tmp_path: Path) 
 # --------------------------------------------------------------------------- built inputs
 
 
+@pytest.mark.slow
 def test_database_records_map_as_opencode_means_them(tmp_path: Path) -> None:
     db = tmp_path / "opencode.db"
     write_db(db, [main_session(), child_session()])
@@ -401,6 +403,7 @@ def test_database_records_map_as_opencode_means_them(tmp_path: Path) -> None:
     assert usage == [("msg_02", "claude-sonnet-4-5", 130, 65, 2200, 50, 5), ("msg_12", "gpt-5", 11, 12, 13, 0, 0)]
 
 
+@pytest.mark.slow
 def test_storage_tree_reads_like_the_database(tmp_path: Path) -> None:
     storage = write_storage(tmp_path / "data", [main_session(), child_session()])
     store = tmp_path / "store.db"
@@ -415,6 +418,7 @@ def test_storage_tree_reads_like_the_database(tmp_path: Path) -> None:
     assert rows(store, "SELECT count(*) FROM source_files")[0][0] == 2  # one unit per session file
 
 
+@pytest.mark.slow
 def test_wal_database_with_an_open_writer_is_read_and_never_written(tmp_path: Path) -> None:
     db = tmp_path / "opencode.db"
     write_db(db, [main_session()], wal=True)
@@ -457,6 +461,7 @@ def test_database_copy_fallback_reads_the_wal(tmp_path: Path) -> None:
     writer.close()
 
 
+@pytest.mark.slow
 def test_updated_session_is_read_alone_and_equals_a_clean_ingest(tmp_path: Path) -> None:
     db = tmp_path / "opencode.db"
     write_db(db, [main_session(), child_session()])
@@ -482,6 +487,7 @@ def test_updated_session_is_read_alone_and_equals_a_clean_ingest(tmp_path: Path)
     assert store_differences(before, dump_store(store)) == []
 
 
+@pytest.mark.slow
 def test_new_part_file_rereads_only_its_session(tmp_path: Path) -> None:
     storage = write_storage(tmp_path / "data", [main_session(), child_session()])
     store = tmp_path / "store.db"
@@ -548,6 +554,7 @@ def test_discovery_finds_the_database_and_storage_in_the_data_folder(tmp_path: P
     assert opencode_paths.searched(default) == [tmp_path / "home" / ".local" / "share" / "opencode"]
 
 
+@pytest.mark.slow
 def test_token_totals_against_ccusage(tmp_path: Path) -> None:
     ccusage = require_ccusage()
     data = tmp_path / "data" / "opencode"

@@ -550,6 +550,7 @@ def _ingest(db: Path, folder: Path, extra: Sequence[SourceRef] = ()) -> IngestSu
 # --------------------------------------------------------------------------- the tests
 
 
+@pytest.mark.slow
 def test_fuzz_is_deterministic_and_touches_every_kind_of_input(tmp_path: Path) -> None:
     runs = []
     for name in ("a", "b"):
@@ -565,6 +566,7 @@ def test_fuzz_is_deterministic_and_touches_every_kind_of_input(tmp_path: Path) -
     assert any("/storage/part/" in w for w, _, _ in runs[0]) and any(" part " in w for w, _, _ in runs[0])
 
 
+@pytest.mark.slow
 def test_units_never_raise_and_report_every_bad_file_and_row(fuzz_input: FuzzInput) -> None:
     """The adapter alone: listing and reading every unit raises nothing; the problems are the oracle's."""
     problems: list[Problem] = []
@@ -661,6 +663,7 @@ def _normalized(dump: Dump, old: str, new: str) -> dict[str, list[tuple[tuple[st
     return out
 
 
+@pytest.mark.slow
 def test_ingest_stores_what_could_be_read_and_a_second_ingest_changes_nothing(
     fuzz_input: FuzzInput, tmp_path: Path
 ) -> None:

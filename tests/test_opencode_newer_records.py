@@ -13,6 +13,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from lessonloop.capture.opencode import database
 from lessonloop.capture.opencode.parser import RawSession
 from lessonloop.capture.opencode.tools import kind_of
@@ -71,6 +73,7 @@ def test_plan_mode_tools_are_plan_calls() -> None:
     assert kind_of("question") == kind_of("skill") == "other"
 
 
+@pytest.mark.slow
 def test_a_call_rerouted_to_the_invalid_tool_is_a_failed_call(tmp_path: Path) -> None:
     # tool/invalid.ts: a call of an unknown tool or with arguments that do not validate becomes a
     # call of `invalid` {tool, error} that "completes" with "The arguments provided to the tool are
@@ -111,6 +114,7 @@ def test_a_call_rerouted_to_the_invalid_tool_is_a_failed_call(tmp_path: Path) ->
     assert assert_counts_agree(store, db)["tools"] == {"invalid": {"calls": 1, "errors": 1}}
 
 
+@pytest.mark.slow
 def test_the_layout_before_the_first_storage_migration_is_read(tmp_path: Path) -> None:
     # OpenCode before its first storage migration (session/index.ts of mid 2025) wrote
     # storage/session/info/<id>.json, storage/session/message/<id>/<message>.json and

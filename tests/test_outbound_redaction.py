@@ -64,6 +64,7 @@ def dirty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
     return db, lesson, session
 
 
+@pytest.mark.slow
 def test_the_store_holds_the_secrets_and_opening_it_does_not_rewrite_them(dirty: tuple[Path, int, str]) -> None:
     db, lesson, _session = dirty
     assert cli("stats", "--db", db).exit_code == 0  # opened: no pass, its record is current

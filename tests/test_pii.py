@@ -171,6 +171,7 @@ def test_pending_changes_follow_the_team_setting(store_with_pii: Path) -> None:
         conn.close()
 
 
+@pytest.mark.slow
 def test_a_push_to_a_real_team_server_carries_no_personal_data(team_server: Any, store_with_pii: Path) -> None:
     import psycopg
 

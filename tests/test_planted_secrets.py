@@ -46,6 +46,9 @@ from tests.secret_samples import LOOK_ALIKES, PLANTED
 SECRETS: dict[str, str] = {secret: p.kind for p in PLANTED for secret in p.secrets} | dict.fromkeys(
     MCP_SECRETS, "mcp-input-key"
 )
+# Every test here reads one module fixture that ingests, learns, exports and serves (~40 s).
+pytestmark = pytest.mark.slow
+
 LOOK_ALIKE_INDEX = 1000
 
 
@@ -267,6 +270,7 @@ def _mcp(result: Planted, env: dict[str, str], base: Path) -> None:
 # --- the checks ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_secret_in_the_store_its_log_or_the_files_beside_it(planted: Planted) -> None:
     found = leaks(planted.store_bytes.decode("utf-8", "replace"))
     if found:
@@ -307,6 +311,7 @@ def test_no_secret_in_hook_answers(planted: Planted) -> None:
     assert any("[REDACTED:" in text for text in planted.hooks.values()), "no hook answered with a planted lesson"
 
 
+@pytest.mark.slow
 def test_no_secret_in_the_web_pages_or_api(planted: Planted) -> None:
     """`lessonloop serve` (a real subprocess): every page and API route that shows the store."""
     pytest.importorskip("starlette", reason="the web extra is not installed: pip install 'lessonloop[web]'")
@@ -325,6 +330,7 @@ def test_no_secret_in_the_web_pages_or_api(planted: Planted) -> None:
     no_leaks(pages)
 
 
+@pytest.mark.slow
 def test_no_secret_in_the_team_database(planted: Planted, team_server: Any, tmp_path: Path) -> None:
     """`team push` to a real PostgreSQL (tests/conftest.py's team_server): what the team's database
     holds afterwards, every table and column read as text."""

@@ -174,6 +174,7 @@ def _runner_projects(layout: Layout) -> dict[str, str]:
     return found
 
 
+@pytest.mark.slow
 def test_ingest_hooks_mcp_and_the_runner_agree_on_every_kind_of_folder(layout: Layout) -> None:
     for name, folder in layout.folders.items():
         layout.write_session(name, folder, branch="ticket-512" if name == "gone folder" else "main")
@@ -199,6 +200,7 @@ def test_ingest_hooks_mcp_and_the_runner_agree_on_every_kind_of_folder(layout: L
     assert table == expected
 
 
+@pytest.mark.slow
 def test_a_lesson_recorded_through_mcp_in_a_mapped_folder_reaches_the_hooks_there(layout: Layout) -> None:
     pytest.importorskip("mcp", reason="the MCP SDK is not installed: pip install 'lessonloop[mcp]'")
     import anyio

@@ -77,6 +77,7 @@ def test_pure_parts() -> None:
     assert (r.groups, r.extra, r.top) == (2, 3, [("c", 3), ("a", 2)])
 
 
+@pytest.mark.slow
 def test_quality_counts_what_was_planted(tmp_path: Path) -> None:
     corpora = _corpora(tmp_path)
     base = tmp_path / "base.db"

@@ -129,6 +129,7 @@ def test_stats_on_a_read_only_store_reads_it_and_says_so(made: Path, store: Path
     assert not Path(f"{store}-shm").exists() and not Path(f"{store}-wal").exists()
 
 
+@pytest.mark.slow
 def test_every_read_command_works_read_only(made: Path, read_only: ReadOnly, tmp_path: Path) -> None:
     (session,) = cli("sessions", "--db", made, "--json").json()
     out = tmp_path / "sessions.jsonl"

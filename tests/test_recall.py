@@ -429,6 +429,7 @@ def test_a_manual_lesson_keeps_its_stored_confidence(conn: sqlite3.Connection) -
     assert found[0].confidence == pytest.approx(0.9)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sessions", [None, 20])
 def test_more_failed_sessions_never_lower_the_score(tmp_path: Path, sessions: int | None) -> None:
     """None: each failing session is a new session (sessions = failed + 2); 20: a fixed number of sessions."""

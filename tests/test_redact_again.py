@@ -355,6 +355,7 @@ def test_the_rules_digest_reads_every_file_that_decides_what_is_redacted() -> No
     assert Path(field_redaction.__file__).name in sources and len(rp.rules_digest()) == 64
 
 
+@pytest.mark.slow
 def test_a_reader_holding_the_store_does_not_make_every_command_wait(tmp_path: Path) -> None:
     """A compaction left pending cannot finish while another process reads from an old snapshot
     (the checkpoint waits for it). The open must not wait the busy timeout for it (it did, twice

@@ -54,6 +54,7 @@ def import_gate() -> Iterator[None]:
         redaction._GATE, redaction._BULK = saved
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("import_gate")
 def test_the_bulk_gate_redacts_exactly_as_the_import_gate() -> None:
     before = outputs()

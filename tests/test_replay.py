@@ -218,6 +218,7 @@ def online(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Pa
     return run_replay(tmp_path_factory.mktemp("replay"), "--online")
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_corpus_replay_recall_and_false_alarms(online: tuple[dict[str, Any], Path]) -> None:
     data, user_db = online
@@ -259,6 +260,7 @@ def test_corpus_replay_warns_the_repeated_format_rejection(online: tuple[dict[st
     assert any("mix format" in title for title in found[0]["lessons"])
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_corpus_replay_split(tmp_path: Path) -> None:
     if not CORPUS_ROOT.is_dir():

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from benchmarks.replay_agents import corpus_of
 
 from tests.conftest import REPO_ROOT
@@ -28,6 +29,7 @@ def test_the_corpus_field_names_the_folder_in_both_forms() -> None:
         assert corpus_of(field) is not None, path.name
 
 
+@pytest.mark.slow
 def test_the_script_tables_labelled_parts_and_corpora_without_labels(tmp_path: Path) -> None:
     root = tmp_path / "corpus"
     s1, s2, s3 = write_push_sessions(root / "claude-code" / "app")

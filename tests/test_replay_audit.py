@@ -137,6 +137,7 @@ def test_read_labels_checks_the_file(tmp_path: Path) -> None:
         read_labels(tmp_path / "missing.json")
 
 
+@pytest.mark.slow
 def test_cli_explains_and_scores_labels_on_a_real_transcript(tmp_path: Path) -> None:
     """`replay PATH --explain --labels FILE` as a real subprocess on a small real-format transcript."""
 
@@ -217,6 +218,7 @@ def _replay_labels(tmp_path: Path, corpus: Path, labels: Path) -> dict[str, Any]
     return data
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_spotter_replay_against_the_hand_labels(tmp_path: Path) -> None:
     """The figures BENCHMARKS.md reports (issue 15): every labelled failure is one replay saw, at
@@ -249,6 +251,7 @@ def test_codemie_replay_against_the_hand_labels(tmp_path: Path) -> None:
     assert {item["why"] for item in labels["missed_labelled_repeats"]} <= {NO_LESSON}
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_codex_zo_qore_hand_labels_load_and_match_replay_failures(tmp_path: Path) -> None:
     """The codex/zo-qore sample (tests/data/labels/README.md): 154 labelled calls of 23 sessions split

@@ -190,6 +190,7 @@ def test_read_labels_reads_and_checks_parts(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- the command, on real-format transcripts
 
 
+@pytest.mark.slow
 def test_cli_names_each_labelled_repeats_step_per_part(tmp_path: Path) -> None:
     folder = tmp_path / "projects" / "-home-dev-app"
     s1, s2, s3 = write_push_sessions(folder)

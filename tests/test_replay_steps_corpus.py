@@ -45,6 +45,7 @@ def _copy_without_result(tmp_path: Path) -> Path:
     return copy
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_real_labels_get_their_steps_and_parts_add_up(tmp_path: Path) -> None:
     corpus = _copy_without_result(tmp_path)

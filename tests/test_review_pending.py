@@ -58,6 +58,7 @@ def _repo(path: Path, branch: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_lesson_learned_by_the_hooks_stays_pending_and_reaches_no_agent_until_approved(tmp_path: Path) -> None:
     db = tmp_path / "store" / "lessonloop.db"
     env = _review_on(tmp_path, db)
@@ -108,6 +109,7 @@ def _push_session(folder: Path, branch: str, day: int) -> Path:
     return b.write(folder / f"{b.session_id}.jsonl")
 
 
+@pytest.mark.slow
 def test_batch_learning_keeps_new_lessons_pending_and_approval_survives_relearning(tmp_path: Path) -> None:
     db = tmp_path / "store" / "lessonloop.db"
     env = _review_on(tmp_path, db)

@@ -17,6 +17,7 @@ import pytest
 from tests.runner_helpers import PYTHON, group_members, lessonloop_run, py, runner_env
 
 
+@pytest.mark.slow
 def test_an_error_then_a_long_sleep_is_stopped_within_the_after_window_and_its_whole_group_goes() -> None:
     # The command's own children (a background sleep and a foreground one) are in its group.
     ran = lessonloop_run(
@@ -42,6 +43,7 @@ def test_an_error_then_a_long_sleep_is_stopped_within_the_after_window_and_its_w
     assert b"lessonloop run: stopped: an error matched at stdout line 2" not in ran.stderr  # --json: no note
 
 
+@pytest.mark.slow
 def test_a_process_that_ignores_term_is_killed_after_the_grace_period() -> None:
     code = (
         "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint('FATAL', flush=True)\ntime.sleep(60)"
@@ -61,6 +63,7 @@ def test_the_note_on_stderr_says_why_it_stopped() -> None:
     assert quiet.stderr == b""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "command", "status", "reason"),
     [
@@ -170,6 +173,7 @@ def _large_run(megabytes: int) -> tuple[bytes, dict[str, object]]:
     return body, summary
 
 
+@pytest.mark.slow
 def test_50_mb_pass_through_unchanged_without_memory_growing_with_the_output() -> None:
     small, small_summary = _large_run(5)
     large, large_summary = _large_run(50)
@@ -194,6 +198,7 @@ def test_the_command_sees_terminals_by_default_and_pipes_with_pipes() -> None:
     assert lessonloop_run("--pipes", "--", *py(ISATTY)).stdout == b"False False\n"
 
 
+@pytest.mark.slow
 def test_on_a_terminal_an_error_printed_before_a_long_silence_is_seen_at_once() -> None:
     # Python buffers its output in blocks on a pipe and by line on a terminal.
     code = "import time\nprint('Traceback: ERROR here')\ntime.sleep(30)\n"
@@ -255,6 +260,7 @@ def test_a_huge_line_is_matched_without_being_kept_whole() -> None:
     assert len(summary["matches"][0]["text"]) <= 2000
 
 
+@pytest.mark.slow
 def test_a_profile_gives_its_patterns(tmp_path: Path) -> None:
     (tmp_path / "test_x.py").write_text("def test_a():\n    assert 1 == 2\n\ndef test_b():\n    pass\n")
     ran = lessonloop_run(

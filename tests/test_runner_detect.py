@@ -27,6 +27,7 @@ def _tests(tmp_path: Path, source: str) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_pytest_stops_at_its_first_failure_with_no_option(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
     ran = lessonloop_run("-A", "0.2", "--json", "--", *PYTEST, cwd=_tests(tmp_path, FAIL_THEN_SLOW), db=db)
@@ -39,6 +40,7 @@ def test_pytest_stops_at_its_first_failure_with_no_option(tmp_path: Path) -> Non
         assert conn.execute("SELECT profile, reason FROM runs").fetchall() == [("pytest", "error")]
 
 
+@pytest.mark.slow
 def test_the_note_names_the_detected_profile(tmp_path: Path) -> None:
     ran = lessonloop_run("-A", "0.2", "--", *PYTEST, cwd=_tests(tmp_path, FAIL_THEN_SLOW))
     assert ran.status == 1
@@ -46,6 +48,7 @@ def test_the_note_names_the_detected_profile(tmp_path: Path) -> None:
     assert NO_PATTERN_NOTE not in ran.stderr
 
 
+@pytest.mark.slow
 def test_no_profile_turns_detection_off(tmp_path: Path) -> None:
     ran = lessonloop_run("--no-profile", "--json", "--", *PYTEST, cwd=_tests(tmp_path, FAIL_THEN_PASS))
     summary = ran.summary()
@@ -56,6 +59,7 @@ def test_no_profile_turns_detection_off(tmp_path: Path) -> None:
     assert quiet.status == 1 and quiet.stderr == b""  # no note: --no-profile says the person knows
 
 
+@pytest.mark.slow
 def test_an_error_pattern_of_ones_own_is_not_mixed_with_a_detected_profile(tmp_path: Path) -> None:
     ran = lessonloop_run("-e", "^NEVER PRINTED$", "--json", "--", *PYTEST, cwd=_tests(tmp_path, FAIL_THEN_PASS))
     summary = ran.summary()
@@ -70,6 +74,7 @@ def test_profile_and_no_profile_together_are_refused() -> None:
     assert ran.status == 125 and b"not allowed with argument" in ran.stderr
 
 
+@pytest.mark.slow
 def test_a_command_with_no_profile_and_no_pattern_is_said_once() -> None:
     ran = lessonloop_run("--", *py("print('hello')"))
     assert ran.status == 0
@@ -156,6 +161,7 @@ FAIL_THEN_MANY = "import pathlib, time\n\ndef test_a():\n    assert 1 == 2\n\n" 
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("output", [["-q"], []], ids=["quiet", "default"])
 def test_pytest_stops_on_its_progress_characters_before_the_line_ends(tmp_path: Path, output: list[str]) -> None:
     folder = _tests(tmp_path, FAIL_THEN_MANY)
@@ -168,6 +174,7 @@ def test_pytest_stops_on_its_progress_characters_before_the_line_ends(tmp_path: 
     assert len(list(folder.glob("ran_*"))) < 16  # stopped before the line of 17 tests was written
 
 
+@pytest.mark.slow
 def test_an_unfinished_line_is_matched_once_the_output_pauses(tmp_path: Path) -> None:
     # A prompt-like failure with no newline, then silence: every pattern is tried on it after a pause.
     script = (
@@ -182,6 +189,7 @@ def test_an_unfinished_line_is_matched_once_the_output_pauses(tmp_path: Path) ->
     assert [m["text"] for m in summary["matches"]] == ["fatal: no newline here"]  # matched once, not again at its end
 
 
+@pytest.mark.slow
 def test_a_line_matched_while_written_is_not_matched_again_when_it_ends(tmp_path: Path) -> None:
     script = (
         "import sys, time\nsys.stdout.write('fatal: first'); sys.stdout.flush()\ntime.sleep(1.2)\n"
@@ -192,6 +200,7 @@ def test_a_line_matched_while_written_is_not_matched_again_when_it_ends(tmp_path
     assert texts == ["fatal: first", "fatal: second"], texts
 
 
+@pytest.mark.slow
 def test_suggest_counts_a_run_that_failed_in_its_after_window_and_keeps_the_profile(tmp_path: Path) -> None:
     """A run whose error matched and which then ended by itself (status 1) is a failed run, not
     none of successful, failed or stopped; the profile's progress pattern that matched it is not

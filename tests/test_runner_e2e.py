@@ -8,6 +8,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import cli
 from tests.runner_helpers import PYTHON, lessonloop_run, runner_env
 from tests.transcript_builder import TranscriptBuilder
@@ -26,6 +28,7 @@ print("done")
 DURATIONS = [0.05 + (i * 7 % 20) * 0.02 for i in range(21)]  # 0.05 .. 0.43 s, in a scrambled order
 
 
+@pytest.mark.slow
 def test_recorded_runs_give_limits_that_would_cut_none_of_them_and_auto_applies_them(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
     (tmp_path / "work.py").write_text(WORK)
@@ -74,6 +77,7 @@ def test_no_telemetry_records_nothing(tmp_path: Path) -> None:
 FAILING_TEST = "def test_total():\n    assert 1 + 1 == 3\n"
 
 
+@pytest.mark.slow
 def test_a_failed_test_becomes_a_finding_tied_to_the_agent_s_edit_and_then_a_lesson(tmp_path: Path) -> None:
     project = tmp_path / "shop"
     (project / "tests").mkdir(parents=True)

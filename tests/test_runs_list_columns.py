@@ -32,6 +32,7 @@ def runs_store(tmp_path: Path) -> Path:
     return db
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [80, 100, 160])
 def test_the_id_status_and_reason_stay_whole(runs_store: Path, width: int, monkeypatch: pytest.MonkeyPatch) -> None:
     out = io.StringIO()

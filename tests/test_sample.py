@@ -143,6 +143,7 @@ def test_sample_matches_its_generator(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ ingest and stats
 
 
+@pytest.mark.slow
 def test_ingest_reads_the_whole_sample_without_problems(store: tuple[Path, dict[str, Any]]) -> None:
     _db, summary = store
     assert summary["problems"] == []
@@ -154,6 +155,7 @@ def test_ingest_reads_the_whole_sample_without_problems(store: tuple[Path, dict[
         "failed": 0,
         "nothing_read": 0,
         "other_format": 0,
+        "read_whole": [],
     }
     assert summary["lines"] == sum(SAMPLE_FILES.values()) == 190
     assert summary["pending_lines"] == []

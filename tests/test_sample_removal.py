@@ -96,6 +96,7 @@ def _sample_evidence(db: Path) -> int:
         conn.close()
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_real_transcripts_remove_the_samples_lessons_as_a_clean_ingest_would_have(
     home: Path, tmp_path: Path, corpus_dir: Path
@@ -149,6 +150,7 @@ def test_real_transcripts_remove_the_samples_lessons_as_a_clean_ingest_would_hav
     )
 
 
+@pytest.mark.slow
 def test_a_lesson_the_hooks_also_saw_in_a_real_session_keeps_only_that_session(
     home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

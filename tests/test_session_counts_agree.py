@@ -46,6 +46,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, int]:
     return db, len(kept), parent_only
 
 
+@pytest.mark.slow
 def test_stats_and_quality_count_the_same_sessions_and_say_which(store: tuple[Path, int, int]) -> None:
     db, mains, parent_only = store
     stats = cli("stats", "--db", db, "--json").json()

@@ -84,6 +84,7 @@ def test_the_browser_filters_by_the_start_it_shows(store: tuple[Path, dict[str, 
         conn.close()
 
 
+@pytest.mark.slow
 def test_the_sessions_api_filters_by_the_start_it_shows(store: tuple[Path, dict[str, str]]) -> None:
     pytest.importorskip("starlette", reason="the web extra is not installed: pip install 'lessonloop[web]'")
     pytest.importorskip("uvicorn", reason="the web extra is not installed: pip install 'lessonloop[web]'")

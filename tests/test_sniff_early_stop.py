@@ -69,6 +69,7 @@ def test_real_json_files_and_their_cut_heads() -> None:
     assert "gemini-chat" in answers and "opencode-storage" in answers  # both ways of answering were seen
 
 
+@pytest.mark.slow
 def test_keys_in_every_order_and_beyond_the_token_limit() -> None:
     answers = set()
     for path, text in made_documents():

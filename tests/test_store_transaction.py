@@ -85,6 +85,7 @@ def _copy(source: Path, folder: Path) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_a_full_store_stops_ingest_saying_so_and_keeps_what_was_stored(tmp_path: Path) -> None:
     _corpus()
     db = tmp_path / "store" / "lessonloop.db"
@@ -168,6 +169,7 @@ def _post(session: str, n: int, cwd: Path) -> bytes:
     ).encode()
 
 
+@pytest.mark.slow
 def test_a_hook_writing_to_a_full_store_logs_that_it_is_full(tmp_path: Path) -> None:
     from lessonloop.apply.hooks import failures
 

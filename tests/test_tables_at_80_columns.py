@@ -50,6 +50,7 @@ def header_words(lines: list[str], first: str) -> set[str]:
     return {*above, *lines[at].split()}
 
 
+@pytest.mark.slow
 def test_report_keeps_ids_days_and_counts_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lines = shown(monkeypatch, "analysis_commands", "report", "--db", store)
     words = header_words(lines, "session")
@@ -66,6 +67,7 @@ def test_report_keeps_ids_days_and_counts_whole(store: Path, monkeypatch: pytest
     )
 
 
+@pytest.mark.slow
 def test_analyze_stats_keeps_its_figures_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lines = shown(monkeypatch, "analysis_commands", "analyze", "stats", "--db", store)
     words = header_words(lines, "habit")
@@ -73,6 +75,7 @@ def test_analyze_stats_keeps_its_figures_whole(store: Path, monkeypatch: pytest.
     assert any(line.startswith("blind edits") and "/4" in line for line in lines), lines
 
 
+@pytest.mark.slow
 def test_patterns_keeps_its_counts_and_precision_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lines = shown(monkeypatch, "suggest_commands", "patterns", "--db", store)
     words = header_words(lines, "KIND")
@@ -82,6 +85,7 @@ def test_patterns_keeps_its_counts_and_precision_whole(store: Path, monkeypatch:
     assert any(line.startswith("(COMMANDS: left out") for line in lines), lines
 
 
+@pytest.mark.slow
 def test_suggest_keeps_the_limits_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lines = shown(monkeypatch, "suggest_commands", "suggest", "--db", store, "--", *COMMAND)
     words = header_words(lines, "LIMIT")

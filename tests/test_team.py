@@ -148,6 +148,7 @@ def _recall(db: Path, text: str, project: str) -> list[dict[str, Any]]:
     return list(ok("recall", text, "--project", project, "--all", "--no-vectors", "--db", db)["results"])
 
 
+@pytest.mark.slow
 def test_two_stores_share_pull_and_recall_each_others_lessons_and_a_second_push_changes_nothing(
     team_server: Server, stores: dict[str, tuple[Path, str]]
 ) -> None:
@@ -212,6 +213,7 @@ def _push_killed_midway(db: Path, after_batches: int, batch_size: int) -> None:
     assert process.returncode == -signal.SIGKILL
 
 
+@pytest.mark.slow
 def test_a_push_killed_midway_and_run_again_leaves_what_one_clean_push_leaves(
     team_server: Server, stores: dict[str, tuple[Path, str]], tmp_path: Path
 ) -> None:
@@ -309,6 +311,7 @@ def test_a_lesson_a_maintainer_rejects_is_rejected_for_everyone(
     assert [r for r in server_state(url)["items"] if r[6] == "alice"]
 
 
+@pytest.mark.slow
 def test_ingest_syncs_in_the_background_when_asked(
     team_server: Server, stores: dict[str, tuple[Path, str]], tmp_path: Path
 ) -> None:
@@ -533,6 +536,7 @@ def test_a_server_made_by_schema_version_1_works_after_init_brings_it_up_to_date
     assert ok("team", "status", "--db", b)["server"]["schema_version"] == str(SCHEMA_VERSION)
 
 
+@pytest.mark.slow
 def test_run_telemetry_travels_as_one_summary_per_command(
     team_server: Server, stores: dict[str, tuple[Path, str]], tmp_path: Path
 ) -> None:
@@ -591,6 +595,7 @@ def test_secrets_an_old_store_still_holds_are_redacted_before_they_leave(
     assert "with token" in state and "curl -H" in state  # the texts went, their secrets did not
 
 
+@pytest.mark.slow
 def test_two_members_with_the_same_lessons_are_counted_once_each(
     team_server: Server, stores: dict[str, tuple[Path, str]], tmp_path: Path
 ) -> None:
@@ -630,6 +635,7 @@ def test_two_members_with_the_same_lessons_are_counted_once_each(
     assert len([r for r in server_state(url)["contributions"] if r[1] == "carol"]) == len(alice) - 1
 
 
+@pytest.mark.slow
 def test_the_pre_tool_use_hook_warns_with_a_pulled_team_lesson(
     team_server: Server, stores: dict[str, tuple[Path, str]]
 ) -> None:
@@ -684,6 +690,7 @@ def test_with_review_pending_lessons_are_not_shared_and_pulled_copies_wait_for_a
     assert _lessons(b, f"id = {waiting['id']}")[0]["status"] == "active"
 
 
+@pytest.mark.slow
 def test_tokens_are_kept_out_of_the_store_in_a_file_only_their_user_reads(
     team_server: Server, stores: dict[str, tuple[Path, str]]
 ) -> None:

@@ -67,6 +67,7 @@ def _item(n: int, **changes: Any) -> dict[str, Any]:
     return item | changes
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("planted", ["before the team was made", "after"])
 def test_a_function_planted_in_public_never_runs_inside_the_teams_functions(team_server: Server, planted: str) -> None:
     url = team_server.new_database()

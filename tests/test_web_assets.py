@@ -57,6 +57,7 @@ def test_chart_data_is_redacted_and_cannot_close_its_script_element() -> None:
     assert json.loads(text)["title"] == data["title"]  # the same value once parsed
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_report_html_writes_one_self_contained_file(tmp_path: Path) -> None:
     need_corpora(MAIN_CORPORA[0])

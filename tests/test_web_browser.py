@@ -235,6 +235,14 @@ def test_the_dashboard_draws_every_chart_with_data(page: Page, server: Server) -
         from datetime import date
 
         assert int(count) == (date.fromisoformat(last) - date.fromisoformat(first)).days + 1, axes[0]
+    # each time chart's title names the period its bars sum: a month axis is never called "per day"
+    for chart in ("chart-errors-class", "chart-errors-tool", "chart-tokens-model", "chart-cost-model"):
+        first = (page.get_attribute(f"#{chart}", "data-axis") or "").split("/")[0]
+        title = page.locator(f".card:has(#{chart}) h3").inner_text()
+        if len(first) == 7:
+            assert "per month" in title and "per day" not in title, (chart, title)
+        elif first:
+            assert "per day" in title, (chart, title)
     whole_runs = page.evaluate(
         "() => Chart.getChart(document.getElementById('chart-runs')).scales.x.ticks.every(t => Number.isInteger(t.value))"
     )

@@ -81,6 +81,7 @@ def machine_address() -> str | None:
     return None if address.startswith("127.") else address
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("host", ["evil.example:{port}", "evil.example", "attacker.example.:{port}", ""])
 def test_a_rebound_name_reads_nothing(wide: Server, store: Path, path: str, host: str) -> None:

@@ -118,6 +118,7 @@ def assert_json_400(status: int, headers: dict[str, str], body: bytes, said: str
     assert len(answer["error"]) < 300  # a 5,000-digit value is not repeated whole
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("path", "said"), SHARED + API_ONLY + PATHS, ids=lambda v: v[:40])
 def test_the_api_answers_a_bad_value_with_a_400_naming_it(server: Server, path: str, said: str) -> None:
     status, headers, body = request(server.url + (path if path.startswith("/api") else _api(path)))

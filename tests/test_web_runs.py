@@ -140,6 +140,7 @@ def _overlaps(db: Path, agent: str, project: str, run_id: int) -> bool:
         conn.close()
 
 
+@pytest.mark.slow
 def test_runs_of_a_project(server: Server, runs: Runs) -> None:
     everything = {runs.during, runs.before, runs.elsewhere}
     assert _ids(server, "") == everything

@@ -61,6 +61,7 @@ def an_active_lesson(db: Path) -> int:
     return int(row[0])
 
 
+@pytest.mark.slow
 def test_it_listens_on_loopback_by_default(server: Server) -> None:
     assert server.url.startswith("http://127.0.0.1:")
 
@@ -241,6 +242,7 @@ def test_every_api_route_is_documented(server: Server) -> None:
             assert f"`{method} {path}" in doc, f"docs/web.md does not document {method} {path}"
 
 
+@pytest.mark.slow
 def test_the_api_gives_what_the_cli_gives(server: Server, store: Path) -> None:
     stats = json.loads(cli("stats", "--db", store, "--json").output)
     assert get_json(server, "/api/stats")["sessions"] == stats["sessions"]
@@ -464,6 +466,7 @@ def test_an_edit_through_the_form_changes_the_text_and_marks_it_edited(server: S
     assert (title, severity, edited) == ("Run the formatter before committing", "high", 1)
 
 
+@pytest.mark.slow
 def test_a_wildcard_host_needs_allow_remote_and_warns(store: Path) -> None:
     with serving(store, "--host", "0.0.0.0", "--allow-remote") as wide:
         status, _, _ = request(f"http://127.0.0.1:{wide.port}/api")

@@ -16,6 +16,7 @@ from tests.web_http import request
 from tests.web_stores import ingest, serving
 
 
+@pytest.mark.slow
 def test_a_timeline_jumps_to_its_first_error_and_shows_only_the_errors(tmp_path: Path) -> None:
     b = TranscriptBuilder()
     b.prompt("run the checks")

@@ -92,6 +92,16 @@
                 options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } } }, points, emptyText);
     var canvas = document.getElementById(id);
     if (canvas && data.labels.length) { canvas.dataset.axis = data.labels[0] + "/" + data.labels[data.labels.length - 1] + "/" + data.labels.length; }
+    periodWords(canvas, axis || axisOf([rows, key]));
+  }
+
+  function periodWords(canvas, axis) {
+    /* A chart summed by month (over a year of days) says "per month" in its title, not "per day". */
+    if (!canvas || !axis.monthly) { return; }
+    var card = canvas.closest(".card"), title = card && card.querySelector("h3");
+    if (title) { title.textContent = title.textContent.replace("per day", "per month"); }
+    canvas.setAttribute("aria-label", (canvas.getAttribute("aria-label") || "").replace("per day", "per month"));
+    canvas.dataset.period = "month";
   }
 
   function cut(text, n) { text = String(text || ""); return text.length > n ? text.slice(0, n - 1) + "\u2026" : text; }
@@ -193,12 +203,13 @@
       rows.push({ day: d.day, figure: "warned before they happened", n: d.warned_repeated_errors });
       rows.push({ day: d.day, figure: "false alarms", n: d.false_alarms });
     });
-    var data = pivot(rows, "day", "figure", "n", 3);
+    var axis = axisOf([rows, "day"]), data = pivot(rows, "day", "figure", "n", 3, axis);
     var order = ["repeated usage errors", "warned before they happened", "false alarms"];
     data.datasets.sort(function (a, b) { return order.indexOf(a.label) - order.indexOf(b.label); });
     data.datasets.forEach(function (set) { set.backgroundColor = set.borderColor = color(order.indexOf(set.label) + 1); });
     chart("chart-replay", { type: "bar", data: data,
       options: { scales: { y: { beginAtZero: true } } } }, points, "No tool calls to replay.");
+    periodWords(document.getElementById("chart-replay"), axis);
   }
 
   function drawLesson(d) {
