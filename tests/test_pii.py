@@ -208,12 +208,15 @@ def test_the_local_store_keeps_personal_data_by_default(tmp_path: Path) -> None:
 
 def test_the_local_store_scrubs_personal_data_when_configured(tmp_path: Path) -> None:
     from lessonloop.secrets import redaction
+    from lessonloop.store import redaction_pass
 
     _config("[privacy]\nscrub_pii_store = true\n")
+    redaction_pass._DIGEST = None  # read once per process: an earlier test's may be cached
     try:
         texts = _ingest(tmp_path)
     finally:
         redaction.set_pii(False)  # the in-process ingest turned it on for this process
+        redaction_pass._DIGEST = None  # nor is this test's digest (with personal data) left to the next
     joined = "\n".join(texts)
     assert "[REDACTED:email]" in joined and _has_pii(joined) == []
 
@@ -222,6 +225,7 @@ def test_turning_the_store_setting_on_scrubs_what_is_stored_already(tmp_path: Pa
     from lessonloop.secrets import redaction
     from lessonloop.store import redaction_pass
 
+    redaction_pass._DIGEST = None  # read once per process: an earlier test's may be cached
     texts = _ingest(tmp_path)
     assert any(EMAIL in text for text in texts)
     _config("[privacy]\nscrub_pii_store = true\n")

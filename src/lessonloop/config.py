@@ -8,7 +8,9 @@ version does not know are kept in `Config.sections` and otherwise ignored, so a 
 works with an older lessonloop; an unknown key inside `[capture]`, `[lessons]`, `[runner]` or
 `[retention]` or `[privacy]` is an error (a misspelt privacy setting must not be ignored silently).
 
-This module is imported by hooks that must start fast: standard library only, nothing heavy.
+This module is imported by hooks that must start fast: standard library only, nothing heavy; its
+records are NamedTuples (immutable, compared by value), not dataclasses, whose import and class
+building cost every command and hook that reads the configuration several milliseconds.
 
     [projects]
     # folder (absolute or ~, with * and ? as wildcards) = the project its sessions belong to
@@ -49,10 +51,9 @@ SETTINGS (key, kind, default, help), which `lessonloop config` reads; docs/priva
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from lessonloop.config_location import ENV_CONFIG as ENV_CONFIG
 from lessonloop.config_location import config_path as config_path
@@ -66,8 +67,7 @@ class ConfigError(Exception):
     """The configuration file cannot be used; the message names the file and the reason."""
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectMapping:
+class ProjectMapping(NamedTuple):
     """One `[projects]` entry, as written: sessions in `folder` (or below it) belong to `project`.
 
     `folder` is absolute or starts with `~`, and may use `*` and `?` within a path component;
@@ -79,8 +79,7 @@ class ProjectMapping:
     project: str
 
 
-@dataclass(frozen=True, slots=True)
-class CaptureSettings:
+class CaptureSettings(NamedTuple):
     """`[capture]`: what ingest and the hooks may store (see docs/privacy.md)."""
 
     enabled: bool = True
@@ -91,8 +90,7 @@ class CaptureSettings:
     paths: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class LessonSettings:
+class LessonSettings(NamedTuple):
     """`[lessons]`: which lessons are neither learned nor given to agents, and whether new ones
     wait for the person's review before any agent sees them."""
 
@@ -102,8 +100,7 @@ class LessonSettings:
     trust_mcp: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class RunnerSettings:
+class RunnerSettings(NamedTuple):
     """`[runner]`: what `lessonloop run` records, and for how long (see docs/runner.md)."""
 
     telemetry: bool = True
@@ -114,8 +111,7 @@ class RunnerSettings:
         return parse_duration(self.retention)
 
 
-@dataclass(frozen=True, slots=True)
-class RetentionSettings:
+class RetentionSettings(NamedTuple):
     """`[retention]`: how long sessions and commits are kept by `lessonloop cleanup` (runs: [runner]
     retention). Duration texts, checked by parse_duration; see docs/quality.md."""
 
@@ -131,8 +127,7 @@ class RetentionSettings:
         return parse_duration(self.commits)
 
 
-@dataclass(frozen=True, slots=True)
-class PrivacySettings:
+class PrivacySettings(NamedTuple):
     """`[privacy]`: where personal data (emails, IP addresses, host names, user names in paths) is
     scrubbed besides secrets (secrets/pii.py, docs/privacy.md): off for the local store (the
     person's own), on for exports and team pushes (what leaves the machine)."""
@@ -142,8 +137,7 @@ class PrivacySettings:
     scrub_pii_team: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(NamedTuple):
     """One key of `[capture]`, `[lessons]`, `[runner]` or `[retention]`: its dotted name, kind ("bool", "list"
     of strings, or "duration": a text such as "90d"), default and a one-line description."""
 
@@ -252,19 +246,18 @@ def setting(key: str) -> Setting:
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(NamedTuple):
     """The configuration: the file it came from (None: no file) and its sections."""
 
     path: str | None = None
     projects: tuple[ProjectMapping, ...] = ()
-    capture: CaptureSettings = field(default_factory=CaptureSettings)
-    lessons: LessonSettings = field(default_factory=LessonSettings)
-    runner: RunnerSettings = field(default_factory=RunnerSettings)
-    retention: RetentionSettings = field(default_factory=RetentionSettings)
-    privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    capture: CaptureSettings = CaptureSettings()
+    lessons: LessonSettings = LessonSettings()
+    runner: RunnerSettings = RunnerSettings()
+    retention: RetentionSettings = RetentionSettings()
+    privacy: PrivacySettings = PrivacySettings()
     # Every top-level section as parsed, the known ones included: for later readers, never validated here.
-    sections: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    sections: Mapping[str, Any] = MappingProxyType({})
 
     @property
     def project_mappings(self) -> tuple[tuple[str, str], ...]:
@@ -312,6 +305,8 @@ def load_config(path: str | None = None) -> Config:
         raise ConfigError(f"the configuration {where} is a folder, not a file") from None
     except OSError as exc:
         raise ConfigError(f"cannot read the configuration {where}: {exc.strerror or exc}") from exc
+    import tomllib  # only when there is a file to read: most people have none
+
     try:
         text = raw.decode("utf-8")
         data = tomllib.loads(text)

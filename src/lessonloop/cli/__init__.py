@@ -14,7 +14,6 @@ from typing import Any
 
 from lessonloop import __version__
 from lessonloop.arg_types import positive
-from lessonloop.cli import lesson_commands, recall_commands, review_commands
 from lessonloop.cli.analysis_commands import cmd_analyze, cmd_analyze_stats, cmd_report
 from lessonloop.cli.command_parser import CommandParser, keep_parent_options
 from lessonloop.cli.common import (
@@ -69,6 +68,41 @@ class _OnlyOne:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._commands, name)
+
+
+# The commands each module of this package registers (`register(commands)`), so that running one
+# command imports and builds only its module (tests/test_cli_registry.py checks this list against
+# what each register() adds).
+REGISTERED: dict[str, tuple[str, ...]] = {
+    "lesson_commands": ("learn", "replay"),
+    "review_commands": ("lessons",),
+    "recall_commands": ("recall",),
+    "hook_commands": ("hook", "hooks"),
+    "mcp_commands": ("mcp",),
+    "config_commands": ("config",),
+    "forget_commands": ("forget",),
+    "suggest_commands": ("suggest", "patterns"),
+    "run_commands": ("runs", "feedback", "cleanup"),
+    "export_commands": ("export",),
+    "git_commands": ("git", "commits"),
+    "file_commands": ("files",),
+    "quality_commands": ("quality", "milestones"),
+    "web_commands": ("serve",),
+    "team_commands": ("team",),
+}
+_REGISTERED_NAMES = frozenset(name for names in REGISTERED.values() for name in names)
+# The commands build_parser itself adds.
+INLINE_COMMANDS = frozenset({"ingest", "sessions", "show", "stats", "analyze", "report", "run"})
+
+
+def _register(module: str, commands: Any, only: str | None) -> None:
+    """Run `module`'s register(): always when the whole parser is built (`only` None, "", or a
+    word that names no command: argparse lists every choice), else only for the module of `only`."""
+    if only and only in _REGISTERED_NAMES | INLINE_COMMANDS and only not in REGISTERED[module]:
+        return
+    import importlib
+
+    importlib.import_module(f"lessonloop.cli.{module}").register(commands)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -192,51 +226,31 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     common_options(stats)
     stats.set_defaults(handler=cmd_stats)
     _analysis_commands(commands)
-    lesson_commands.register(commands)
-    review_commands.register(commands)
-    recall_commands.register(commands)
-    from lessonloop.cli import hook_commands
-
-    hook_commands.register(commands)
-    from lessonloop.cli import mcp_commands
-
-    mcp_commands.register(commands)
-    from lessonloop.cli import config_commands, forget_commands
-
-    config_commands.register(commands)
-    forget_commands.register(commands)
-    _run_command(commands)
-    from lessonloop.cli import suggest_commands
-
-    suggest_commands.register(commands)
-    from lessonloop.cli import run_commands
-
-    run_commands.register(commands)
-    from lessonloop.cli import export_commands
-
-    export_commands.register(commands)
-    from lessonloop.cli import git_commands
-
-    git_commands.register(commands)
-    from lessonloop.cli import file_commands
-
-    file_commands.register(commands)
-    from lessonloop.cli import quality_commands
-
-    quality_commands.register(commands)
-    from lessonloop.cli import web_commands
-
-    web_commands.register(commands)
-    from lessonloop.cli import team_commands
-
-    team_commands.register(commands)
+    _register("lesson_commands", commands, only)
+    _register("review_commands", commands, only)
+    _register("recall_commands", commands, only)
+    _register("hook_commands", commands, only)
+    _register("mcp_commands", commands, only)
+    _register("config_commands", commands, only)
+    _register("forget_commands", commands, only)
+    _run_command(commands, only)
+    _register("suggest_commands", commands, only)
+    _register("run_commands", commands, only)
+    _register("export_commands", commands, only)
+    _register("git_commands", commands, only)
+    _register("file_commands", commands, only)
+    _register("quality_commands", commands, only)
+    _register("web_commands", commands, only)
+    _register("team_commands", commands, only)
     keep_parent_options(parser)  # `lessons --json list` keeps its --json
     return parser
 
 
-def _run_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _run_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], only: str | None) -> None:
     """`lessonloop run`, for `lessonloop --help` and `lessonloop run --help`. main() hands a run to
     the runner's own parser before this one is built (its errors exit with 125, as `timeout`)."""
+    if only and only in _REGISTERED_NAMES | INLINE_COMMANDS and only != "run":
+        return  # another command runs: `run` is not even listed
     import lessonloop.run_entry as run_entry
 
     run = commands.add_parser(

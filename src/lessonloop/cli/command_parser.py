@@ -15,8 +15,26 @@ Two things plain argparse gets wrong for a tree of subcommands:
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Iterator, Sequence
 from typing import NoReturn
+
+
+def help_width() -> int:
+    """The width argparse's help is wrapped to, as shutil.get_terminal_size gives it ($COLUMNS,
+    else the terminal's, else 80) less 2, found without importing shutil (with bz2, lzma and
+    fnmatch: argparse imports it for every parser it builds, help shown or not)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -30,6 +48,10 @@ class CommandParser(argparse.ArgumentParser):
         if extras:
             self.error("unrecognized arguments: " + " ".join(extras))
         return parsed, extras
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        formatter: type[argparse.HelpFormatter] = self.formatter_class  # type: ignore[assignment]
+        return formatter(prog=self.prog, width=help_width())
 
     def error(self, message: str) -> NoReturn:
         """argparse's usage error, its message redacted (it quotes the value given: `--db

@@ -40,10 +40,10 @@ def ingest_summary_text(summary: IngestSummary) -> str:
         files += f", {summary.files_nothing_read} with no readable record"
     if summary.other_formats:
         files += f", {len(summary.other_formats)} not read (other formats)"
-    for group in summary.unit_groups:  # counted as the sessions they hold: say what they were made of
+    for unit_group in summary.unit_groups:  # counted as the sessions they hold: say what they were made of
         files += (
-            f"; {group.name}: {group.units} session{'' if group.units == 1 else 's'}"
-            f" read whole from {group.files} file{'' if group.files == 1 else 's'}"
+            f"; {unit_group.name}: {unit_group.units} session{'' if unit_group.units == 1 else 's'}"
+            f" read whole from {unit_group.files} file{'' if unit_group.files == 1 else 's'}"
         )
     rows = [
         ("files", files),

@@ -73,7 +73,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def cmd_recall(args: argparse.Namespace) -> int:
-    from lessonloop.apply.embeddings import EmbeddingError
     from lessonloop.apply.recall import ALL_STATUSES, query_terms, recall, resolve_embedder
     from lessonloop.config import ConfigError, load_config
 
@@ -88,7 +87,12 @@ def cmd_recall(args: argparse.Namespace) -> int:
         project = resolve_project(conn, args.project)
         try:
             embedder = None if args.no_vectors else resolve_embedder(conn, "auto")
-        except EmbeddingError as exc:
+        except Exception as exc:
+            # The embeddings module is imported only when some lesson has a vector (it is not light).
+            from lessonloop.apply.embeddings import EmbeddingError
+
+            if not isinstance(exc, EmbeddingError):
+                raise
             raise CommandError(f"{exc} (--no-vectors searches words only)") from exc
         results = recall(
             conn,

@@ -16,7 +16,6 @@ a config file.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from lessonloop import json_codec, json_depth
@@ -127,7 +126,9 @@ def _walk(value: Any, scope: Scope, depth: int) -> tuple[Any, int]:
         if total:
             total += redact_key_items(items)  # a private key written one line per item
         return (items, total) if total else (value, 0)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if hasattr(type(value), "__dataclass_fields__") and not isinstance(value, type):
+        import dataclasses  # loaded already: a dataclass's instance was made by it
+
         fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
         cleaned, count = _walk(fields, scope, depth + 1)
         return (cleaned, count) if count else (value, 0)

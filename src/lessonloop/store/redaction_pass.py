@@ -24,12 +24,11 @@ Columns that hold no free text (ids, paths, times, names of kinds and states, ha
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
+import zlib
 from typing import TYPE_CHECKING, Any
 
-from lessonloop.store.forgetting import compact, ordinary_tables
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
 
@@ -193,15 +192,21 @@ def rules_digest() -> str:
     (privacy.scrub_pii_store: turning it on scrubs what is stored already). Read once per process."""
     global _DIGEST
     if _DIGEST is None:
-        digest = hashlib.sha256()
-        for path in rule_sources():
-            digest.update(os.path.basename(path).encode() + b"\0")
-            with open(path, "rb") as handle:
-                digest.update(handle.read())
-        if scrubs_pii():
-            digest.update(b"\0privacy.scrub_pii_store")
-        _DIGEST = digest.hexdigest()
+        _DIGEST = digest_of(rule_sources(), scrubs_pii())
     return _DIGEST
+
+
+def digest_of(paths: list[str], pii: bool) -> str:
+    """CRC-32 and Adler-32 of the files' names and bytes, and their length: it tells a changed rule
+    from the same rules (nobody forges our own source), and zlib costs every command that opens
+    the store a tenth of what importing hashlib (OpenSSL) does."""
+    crc, adler = 0, 1
+    total = 0
+    for path in paths:
+        with open(path, "rb") as handle:
+            data = os.path.basename(path).encode() + b"\0" + handle.read()
+        crc, adler, total = zlib.crc32(data, crc), zlib.adler32(data, adler), total + len(data)
+    return f"{crc:08x}{adler:08x}{total:x}" + ("-pii" if pii else "")
 
 
 def scrubs_pii() -> bool:
@@ -234,6 +239,8 @@ def redact_again(conn: sqlite3.Connection) -> PassResult | None:
         result = redact_store(conn)
     row = conn.execute("SELECT compact_pending FROM redaction_state WHERE id = 1").fetchone()
     if row is not None and row[0]:
+        from lessonloop.store.forgetting import compact
+
         vacuumed, emptied = compact(conn)
         if vacuumed and emptied:
             conn.execute("UPDATE redaction_state SET compact_pending = 0 WHERE id = 1")
@@ -248,6 +255,8 @@ def redact_store(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> Pass
 
     if scrubs_pii():
         set_pii(True)  # the store's texts lose their personal data too
+    from lessonloop.store.forgetting import ordinary_tables
+
     result = PassResult()
     tables = ordinary_tables(conn)
     previous = int(conn.execute("PRAGMA secure_delete").fetchone()[0])
@@ -332,6 +341,8 @@ def _text_columns(tables: dict[str, set[str]]) -> dict[str, list[tuple[str, Scop
 
 def unclassified_columns(conn: sqlite3.Connection) -> list[str]:
     """Text columns of the store in neither TEXT_COLUMNS nor KEPT_COLUMNS ("table.column")."""
+    from lessonloop.store.forgetting import ordinary_tables
+
     listed = {(table, column) for table, column, _scope in TEXT_COLUMNS}
     out = []
     for table in sorted(ordinary_tables(conn)):
