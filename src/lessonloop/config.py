@@ -6,7 +6,7 @@ valid TOML, or whose known sections hold the wrong kind of value, raises `Config
 file (and the line: of a TOML syntax error, or of the key holding a wrong value). Sections this
 version does not know are kept in `Config.sections` and otherwise ignored, so a newer file still
 works with an older lessonloop; an unknown key inside `[capture]`, `[lessons]`, `[runner]` or
-`[retention]` or `[privacy]` is an error (a misspelt privacy setting must not be ignored silently).
+`[retention]`, `[privacy]` or `[analysis]` is an error (a misspelt privacy setting must not be ignored silently).
 
 This module is imported by hooks that must start fast: standard library only, nothing heavy.
 
@@ -42,9 +42,13 @@ This module is imported by hooks that must start fast: standard library only, no
     scrub_pii_exports = true  # ... from every export (lessons export, export, report --html)
     scrub_pii_team = true     # ... from what `lessonloop team push` sends
 
-The settings of `[capture]`, `[lessons]`, `[runner]`, `[retention]` and `[privacy]` are listed in
-SETTINGS (key, kind, default, help), which `lessonloop config` reads; docs/privacy.md explains
-`[capture]`, `[lessons]` and `[privacy]`, docs/runner.md `[runner]`, docs/quality.md `[retention]`.
+    [analysis]
+    bandit = false            # true: ingest and analyze run bandit on the Python lines agents added
+
+The settings of `[capture]`, `[lessons]`, `[runner]`, `[retention]`, `[privacy]` and `[analysis]`
+are listed in SETTINGS (key, kind, default, help), which `lessonloop config` reads; docs/privacy.md
+explains `[capture]`, `[lessons]` and `[privacy]`, docs/runner.md `[runner]`, docs/quality.md
+`[retention]`, docs/analysis.md `[analysis]`.
 """
 
 from __future__ import annotations
@@ -143,8 +147,16 @@ class PrivacySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class AnalysisSettings:
+    """`[analysis]`: the optional scanners the analysis runs (docs/analysis.md). bandit is off
+    unless asked for: on a large history it costs most of an ingest and rarely finds anything."""
+
+    bandit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Setting:
-    """One key of `[capture]`, `[lessons]`, `[runner]` or `[retention]`: its dotted name, kind ("bool", "list"
+    """One key of `[capture]`, `[lessons]`, `[runner]`, `[retention]`, `[privacy]` or `[analysis]`: its dotted name, kind ("bool", "list"
     of strings, or "duration": a text such as "90d"), default and a one-line description."""
 
     key: str
@@ -239,9 +251,17 @@ SETTINGS: tuple[Setting, ...] = (
         True,
         "false: `lessonloop team push` sends emails, IPs, host names and user names in paths as they are",
     ),
+    Setting(
+        "analysis.bandit",
+        "bool",
+        False,
+        "true: ingest and analyze run bandit on the Python lines agents added (needs lessonloop[scanners]; "
+        "--no-bandit overrides)",
+    ),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
-SECTIONS = ("capture", "lessons", "runner", "retention", "privacy")  # the sections whose keys SETTINGS lists
+# The sections whose keys SETTINGS lists.
+SECTIONS = ("capture", "lessons", "runner", "retention", "privacy", "analysis")
 
 
 def setting(key: str) -> Setting:
@@ -263,6 +283,7 @@ class Config:
     runner: RunnerSettings = field(default_factory=RunnerSettings)
     retention: RetentionSettings = field(default_factory=RetentionSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     # Every top-level section as parsed, the known ones included: for later readers, never validated here.
     sections: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -280,6 +301,7 @@ class Config:
             "runner": self.runner,
             "retention": self.retention,
             "privacy": self.privacy,
+            "analysis": self.analysis,
         }[found.section]
         value: Value = getattr(holder, found.name)
         return value
@@ -347,6 +369,7 @@ def parse_config(data: Mapping[str, Any], where: str, text: str = "") -> Config:
         runner=RunnerSettings(**values["runner"]),
         retention=RetentionSettings(**values["retention"]),
         privacy=PrivacySettings(**values["privacy"]),
+        analysis=AnalysisSettings(**values["analysis"]),
         sections=data,
     )
 
