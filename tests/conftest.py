@@ -43,6 +43,7 @@ def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Te
     monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
     # Loading the embedding model takes seconds: only the tests about embeddings ask for it.
     monkeypatch.setenv("LESSONLOOP_EMBEDDINGS", "none")
+    monkeypatch.delenv("LESSONLOOP_BANDIT", raising=False)  # bandit as this interpreter finds it
 
 
 @pytest.fixture

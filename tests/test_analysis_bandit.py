@@ -1,38 +1,56 @@
-"""bandit is not part of a session's fingerprint (pipeline/analysis.py): `lessonloop ingest` (bandit
-when installed), the Stop hook's ingest (without it inside the hook, with it in the background
-worker) and `ingest --no-bandit` take turns without analyzing unchanged sessions again; a session
-analyzed without bandit gets its findings from the next analysis that has bandit, alone."""
+"""bandit is off by default (issue 28): only `[analysis] bandit = true` or `--bandit` runs it, never
+its being installed; when on, one bandit process reads the edits of every session a run analyzes;
+and turning it on never analyzes stored sessions again (pipeline/analysis.py).
+
+bandit is started through $LESSONLOOP_BANDIT here: a script in tmp_path that appends a line to a
+log each time it runs (then runs the real bandit, or prints an empty report), so the tests count
+real bandit processes."""
 
 from __future__ import annotations
 
+import importlib.util
+import shlex
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lessonloop.pipeline.live_ingest import ingest_transcripts
-from lessonloop.scanners.bandit_probe import bandit_available
+from lessonloop.apply.hooks.session_end import queue
+from lessonloop.pipeline.live_ingest import ingest_transcripts, run_queue
+from lessonloop.scanners.bandit_probe import ENV_BANDIT
 from lessonloop.store import open_store
 from tests.conftest import cli
-from tests.hook_helpers import hook_env, run_hook
 from tests.transcript_builder import TranscriptBuilder
 
 PROJECT = Path("/home/dev/webapp")
 LOADER = "import yaml\n\n\ndef load(data):\n    return yaml.load(data)\n"  # bandit B506
+HAS_BANDIT = importlib.util.find_spec("bandit") is not None
+needs_bandit = pytest.mark.skipif(not HAS_BANDIT, reason="bandit is not installed: pip install 'lessonloop[scanners]'")
 
 
-@pytest.fixture(autouse=True)
-def _bandit() -> None:
-    if not bandit_available():
-        pytest.skip("bandit is not installed: pip install 'lessonloop[scanners]'")
+def _recording_bandit(folder: Path, monkeypatch: pytest.MonkeyPatch, *, real: bool) -> Path:
+    """$LESSONLOOP_BANDIT set to a script that logs each start to the returned file, then runs
+    this interpreter's bandit (`real`) or prints an empty bandit report."""
+    log = folder / "bandit-starts.log"
+    script = folder / "bandit"
+    run = f'exec {shlex.quote(sys.executable)} -m bandit "$@"' if real else """echo '{"results": []}'"""
+    script.write_text(f"#!/bin/sh\necho started >> {shlex.quote(str(log))}\n{run}\n", encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv(ENV_BANDIT, str(script))
+    return log
 
 
-def _sessions(folder: Path) -> tuple[TranscriptBuilder, TranscriptBuilder, list[Path]]:
-    """Three sessions, the first writing Python that bandit flags."""
+def _starts(log: Path) -> int:
+    return len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0
+
+
+def _risky(folder: Path, name: str) -> TranscriptBuilder:
+    """A session that writes Python bandit flags (B506), saved as folder/NAME.jsonl."""
     risky = TranscriptBuilder(cwd=str(PROJECT))
     risky.prompt("write the loader")
-    path = str(PROJECT / "loader.py")
+    path = str(PROJECT / f"{name}.py")
     write = risky.tool_use("Write", {"file_path": path, "content": LOADER})
     risky.tool_result(
         write,
@@ -40,104 +58,176 @@ def _sessions(folder: Path) -> tuple[TranscriptBuilder, TranscriptBuilder, list[
         is_error=False,
         tool_use_result={"type": "create", "filePath": path, "content": LOADER, "structuredPatch": []},
     )
+    risky.write(folder / f"{name}.jsonl")
+    return risky
+
+
+def _plain(folder: Path, name: str) -> TranscriptBuilder:
     plain = TranscriptBuilder(cwd=str(PROJECT))
-    plain.prompt("list the files")
-    plain.bash("ls", "loader.py")
-    other = TranscriptBuilder(cwd=str(PROJECT))
-    other.prompt("run the tests")
-    other.bash("pytest -q", "1 passed")
-    paths = [t.write(folder / f"{name}.jsonl") for name, t in (("risky", risky), ("plain", plain), ("other", other))]
-    return risky, plain, paths
+    plain.prompt("run the tests")
+    plain.bash("pytest -q", "1 passed")
+    plain.write(folder / f"{name}.jsonl")
+    return plain
 
 
-def _cli_ingest(db: Path, folder: Path, *options: str) -> dict[str, Any]:
-    result = cli("ingest", "--db", db, folder, "--json", *options)
+def _ingest(db: Path, *args: str | Path) -> dict[str, Any]:
+    result = cli("ingest", "--db", db, "--json", "--no-progress", "--no-learn", *args)
     assert result.exit_code == 0, result.stderr
     analysis: dict[str, Any] = result.json()["analysis"]
     return analysis
 
 
-def _live_ingest(db: Path, paths: list[Path], bandit: bool | None) -> dict[str, Any]:
-    """The Stop hook's ingest (pipeline/live_ingest.py), as the hook (bandit False) or its
-    background worker (None: bandit when installed) runs it."""
+def _bandit_rules(db: Path) -> dict[str, list[str]]:
+    conn = sqlite3.connect(db)
+    try:
+        found: dict[str, list[str]] = {}
+        for session_id, rule in conn.execute(
+            "SELECT session_id, rule FROM findings WHERE source = 'bandit' ORDER BY session_id, rule"
+        ):
+            found.setdefault(session_id, []).append(rule)
+        return found
+    finally:
+        conn.close()
+
+
+def _analyzed(db: Path) -> dict[str, tuple[str, int]]:
+    """session id -> (analyzed_at, whether bandit scanned it)."""
+    conn = sqlite3.connect(db)
+    try:
+        return {sid: (at, scanned) for sid, at, scanned in conn.execute(
+            "SELECT session_id, analyzed_at, bandit FROM session_executions")}  # fmt: skip
+    finally:
+        conn.close()
+
+
+def _set_bandit_config(value: str) -> None:
+    result = cli("config", "set", "analysis.bandit", value)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_bandit_is_off_by_default_even_when_it_can_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = _recording_bandit(tmp_path, monkeypatch, real=False)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _risky(folder, "loader")
+    _plain(folder, "tests")
+    db = tmp_path / "s.db"
+    run = _ingest(db, folder)
+    assert (run["analyzed"], run["bandit"]) == (2, False)
+    assert cli("analyze", "--db", db, "--json", "--force", "--no-progress").exit_code == 0
+    assert cli("config", "get", "analysis.bandit").output.strip() == "false"
+    _risky(folder, "loader2")
     conn = open_store(db)
-    try:
-        summary = ingest_transcripts(conn, [str(p) for p in paths], bandit=bandit)
+    try:  # the Stop hook's background worker, as it runs by default
+        live = ingest_transcripts(conn, [str(folder / "loader2.jsonl")])
     finally:
         conn.close()
-    analysis: dict[str, Any] = summary["analysis"]  # type: ignore[assignment]
-    return analysis
+    assert live["analysis"]["bandit"] is False  # type: ignore[index]
+    assert _starts(log) == 0  # no bandit process was started
+    assert _bandit_rules(db) == {}
+    assert {scanned for _, scanned in _analyzed(db).values()} == {0}
 
 
-def _analyzed_at(db: Path) -> dict[str, str]:
-    conn = sqlite3.connect(db)
-    try:
-        return dict(conn.execute("SELECT session_id, analyzed_at FROM session_executions").fetchall())
-    finally:
-        conn.close()
-
-
-def _bandit_rules(db: Path, session_id: str) -> list[str]:
-    conn = sqlite3.connect(db)
-    try:
-        return [
-            str(row[0])
-            for row in conn.execute(
-                "SELECT rule FROM findings WHERE session_id = ? AND source = 'bandit' ORDER BY rule", (session_id,)
-            )
-        ]
-    finally:
-        conn.close()
-
-
-def _counts(run: dict[str, Any]) -> tuple[int, int, int]:
-    return run["analyzed"], run["skipped_unchanged"], run["bandit_added"]
+def test_no_bandit_overrides_the_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = _recording_bandit(tmp_path, monkeypatch, real=False)
+    _set_bandit_config("true")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _risky(folder, "loader")
+    run = _ingest(tmp_path / "s.db", "--no-bandit", folder)
+    assert (run["analyzed"], run["bandit"]) == (1, False)
+    assert _starts(log) == 0
+    both = cli("ingest", "--db", tmp_path / "s.db", "--bandit", "--no-bandit", folder)
+    assert both.exit_code == 2 and "not allowed with" in both.stderr
 
 
 @pytest.mark.slow
-def test_cli_and_the_stop_hook_take_turns_without_analyzing_unchanged_sessions_again(tmp_path: Path) -> None:
+@needs_bandit
+@pytest.mark.parametrize("how", ["config", "flag"])
+def test_bandit_runs_when_the_configuration_or_the_flag_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    log = _recording_bandit(tmp_path, monkeypatch, real=True)
+    if how == "config":
+        _set_bandit_config("true")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    risky = _risky(folder, "loader")
+    plain = _plain(folder, "tests")
+    db = tmp_path / "s.db"
+    run = _ingest(db, *(["--bandit"] if how == "flag" else []), folder)
+    assert (run["analyzed"], run["bandit"], run["problems"]) == (2, True, [])
+    assert _starts(log) == 1
+    assert _bandit_rules(db) == {risky.session_id: ["bandit:B506"]}
+    analyzed = _analyzed(db)
+    assert analyzed[risky.session_id][1] == 1 and analyzed[plain.session_id][1] == 1  # both scanned
+    detail = cli("analyze", "--db", db, "--session", risky.session_id, "--json", "--no-bandit").json()
+    assert [(f["rule"], f["line"]) for f in detail["findings"] if f["source"] == "bandit"] == [("bandit:B506", 5)]
+    assert detail["max_risk"] > 0
+
+
+@pytest.mark.slow
+@needs_bandit
+def test_one_bandit_process_reads_the_edits_of_every_session_of_an_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = _recording_bandit(tmp_path, monkeypatch, real=True)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    risky = [_risky(folder, f"loader{n}").session_id for n in range(40)]  # more than one analysis batch (25)
+    plain = [_plain(folder, f"tests{n}").session_id for n in range(20)]
+    db = tmp_path / "s.db"
+    run = _ingest(db, "--bandit", folder)
+    assert (run["analyzed"], run["bandit"]) == (60, True)
+    assert _starts(log) == 1
+    assert _bandit_rules(db) == {sid: ["bandit:B506"] for sid in risky}
+    assert all(_analyzed(db)[sid][1] == 1 for sid in risky + plain)
+
+
+@pytest.mark.slow
+@needs_bandit
+def test_turning_bandit_on_never_analyzes_the_stored_history_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = _recording_bandit(tmp_path, monkeypatch, real=True)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    old = [_risky(folder, f"loader{n}").session_id for n in range(3)] + [_plain(folder, "tests").session_id]
     db = tmp_path / "store" / "lessonloop.db"
-    risky, _plain, paths = _sessions(tmp_path / "in")
-    first = _cli_ingest(db, tmp_path / "in")
-    assert first["bandit"] is True and _counts(first) == (3, 0, 0)
-    assert _bandit_rules(db, risky.session_id) == ["bandit:B506"]
-    stamps = _analyzed_at(db)
+    assert _ingest(db, folder)["analyzed"] == 4  # bandit off: the default
+    before = _analyzed(db)
 
-    # The Stop hook in the foreground: the ingest runs inside the hook, without bandit.
-    env = hook_env(db)
-    payload = {"session_id": risky.session_id, "transcript_path": str(paths[0]), "cwd": str(PROJECT)}
-    stop = run_hook("Stop", {**payload, "hook_event_name": "Stop", "stop_hook_active": False}, env)
-    assert (stop.returncode, stop.stdout) == (0, "")
-    assert _analyzed_at(db) == stamps  # nothing analyzed again
-    # The worker checks the sessions its ingest changed (none) and, with bandit, those not scanned (none).
-    assert _counts(_live_ingest(db, paths, bandit=False)) == (0, 0, 0)
-    assert _counts(_live_ingest(db, paths, bandit=None)) == (0, 0, 0)  # the background worker
-    assert _bandit_rules(db, risky.session_id) == ["bandit:B506"]  # kept by the runs without bandit
+    _set_bandit_config("true")
+    assert _ingest(db, folder)["analyzed"] == 0  # nothing new: nothing analyzed, bandit not started
+    assert _starts(log) == 0
+    new = _risky(folder, "fresh").session_id
+    queue(str(db), str(folder / "fresh.jsonl"))  # the Stop hook queues the new transcript ...
+    assert run_queue(str(db)) == 1  # ... and its background worker ingests it, bandit on
+    after = _analyzed(db)
+    assert {sid: after[sid] for sid in old} == before  # the history: not analyzed again
+    assert after[new][1] == 1
+    assert _starts(log) == 1
+    assert _bandit_rules(db) == {new: ["bandit:B506"]}  # the old sessions' edits were not scanned
 
-    assert _counts(_cli_ingest(db, tmp_path / "in")) == (0, 3, 0)
-    assert _counts(_cli_ingest(db, tmp_path / "in", "--no-bandit")) == (0, 3, 0)
-    assert _analyzed_at(db) == stamps
+    newer = _risky(folder, "newer").session_id
+    run = _ingest(db, folder)  # `lessonloop ingest` of the whole folder: only the new session
+    assert (run["analyzed"], run["skipped_unchanged"], run["bandit"]) == (1, 5, True)
+    assert _starts(log) == 2
+    assert set(_bandit_rules(db)) == {new, newer}
+    forced = cli("analyze", "--db", db, "--json", "--force", "--no-progress").json()["run"]
+    assert (forced["analyzed"], forced["bandit"]) == (6, True)  # the history, on request
+    assert _starts(log) == 3
+    assert set(_bandit_rules(db)) == {new, newer, *old[:3]}
 
 
-def test_a_session_analyzed_without_bandit_gets_its_findings_from_the_next_run_with_it(tmp_path: Path) -> None:
-    db = tmp_path / "store" / "lessonloop.db"
-    risky, plain, paths = _sessions(tmp_path / "in")
-    assert _counts(_cli_ingest(db, tmp_path / "in", "--no-bandit")) == (3, 0, 0)
-    assert _bandit_rules(db, risky.session_id) == []
-
-    run = _cli_ingest(db, tmp_path / "in")  # bandit now: the sessions are unchanged, bandit added
-    assert _counts(run) == (3, 0, 3)
-    assert _bandit_rules(db, risky.session_id) == ["bandit:B506"]
-
-    risky.bash("python -c 'import loader'", "")
-    risky.write(paths[0])
-    plain.bash("ls -la", "loader.py")
-    plain.write(paths[1])
-    live = _live_ingest(db, paths[:2], bandit=False)  # the hook: both changed, analyzed without bandit
-    assert _counts(live) == (2, 0, 0)  # (the third, not read, is not checked)
-    assert _bandit_rules(db, risky.session_id) == []
-
-    again = _cli_ingest(db, tmp_path / "in")  # only those two, for bandit's findings
-    assert _counts(again) == (2, 1, 2)
-    assert _bandit_rules(db, risky.session_id) == ["bandit:B506"]
-    assert _counts(_cli_ingest(db, tmp_path / "in")) == (0, 3, 0)
+def test_a_bandit_that_cannot_start_leaves_the_sessions_unscanned_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_BANDIT, str(tmp_path / "no-such-bandit"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _risky(folder, "loader")
+    run = _ingest(tmp_path / "s.db", "--bandit", folder)
+    assert run["analyzed"] == 1 and run["bandit"] is True
+    assert run["problems"] and "bandit could not scan" in run["problems"][0]
+    assert {scanned for _, scanned in _analyzed(tmp_path / "s.db").values()} == {0}

@@ -318,7 +318,7 @@ def test_bandit_findings_on_python_edits_are_stored_with_the_edit(tmp_path: Path
         is_error=False,
         tool_use_result={"type": "create", "filePath": path, "content": content, "structuredPatch": []},
     )
-    result = cli("ingest", "--db", db_path, "--json", b.write(tmp_path / "in" / "s.jsonl"))
+    result = cli("ingest", "--db", db_path, "--json", "--bandit", b.write(tmp_path / "in" / "s.jsonl"))
     assert result.exit_code == 0, result.stderr
     assert result.json()["analysis"]["bandit"] is True
     data = cli("analyze", "--db", db_path, "--session", b.session_id, "--json").json()

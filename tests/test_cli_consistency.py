@@ -99,9 +99,13 @@ def _pairs() -> list[tuple[str, str, str]]:
     for name, parser in walk(build_parser()):
         parent = option_dests(parser)
         for sub_name, sub in subcommands(parser):
-            for dest, action in option_dests(sub).items():
-                if dest in parent:
-                    found.append((name, sub_name, action.option_strings[-1]))
+            for action in option_dests(sub).values():
+                if action.dest in parent:  # each option of the dest (--bandit and --no-bandit share one)
+                    found += [
+                        (name, sub_name, a.option_strings[-1])
+                        for a in sub._actions
+                        if a.option_strings and a.dest == action.dest
+                    ]
     return found
 
 
@@ -125,7 +129,10 @@ def test_an_option_given_before_the_subcommand_is_kept(command: str, sub: str, o
     word = _a_value(action)
     value = [] if action.nargs == 0 else [word]
     args = parser.parse_args([*command.split(), option, *value, sub, *_required_words(sub_parser)])
-    expected = True if action.nargs == 0 else (action.type(word) if callable(action.type) else word)
+    if isinstance(action, argparse._StoreConstAction):  # store_true too
+        expected = action.const
+    else:
+        expected = True if action.nargs == 0 else (action.type(word) if callable(action.type) else word)
     assert getattr(args, action.dest) == expected, f"`{command} {option} {sub}` lost {option}"
     # ... and one given after the subcommand still counts.
     after = parser.parse_args([*command.split(), sub, *_required_words(sub_parser), option, *value])

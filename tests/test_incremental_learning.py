@@ -234,8 +234,8 @@ def test_unchanged_store_and_repeat_ingest_skip_learning(tmp_path: Path, monkeyp
         assert learned(conn) != before or changed.tool_calls > 0
     finally:
         conn.close()
-    # The CLI's `learn` analyzes first (bandit too, when installed: that rewrites the analysis,
-    # so it learns on from the state once); run twice, the second learns nothing.
+    # The CLI's `learn` analyzes first (what changed only; bandit is off unless configured);
+    # run twice, the second learns nothing.
     outputs = [
         json.loads(
             subprocess.run(

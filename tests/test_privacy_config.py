@@ -153,6 +153,7 @@ def test_config_show_lists_every_setting_with_its_source(config_file: Path) -> N
         "privacy.scrub_pii_store",
         "privacy.scrub_pii_exports",
         "privacy.scrub_pii_team",
+        "analysis.bandit",
     }
     assert data["settings"]["capture.enabled"] == {"value": True, "source": "default", "default": True}
     _write(config_file, '[capture]\nstore_diffs = false\n[projects]\n"~/a" = "~/b"\n')

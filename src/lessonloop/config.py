@@ -6,7 +6,7 @@ valid TOML, or whose known sections hold the wrong kind of value, raises `Config
 file (and the line: of a TOML syntax error, or of the key holding a wrong value). Sections this
 version does not know are kept in `Config.sections` and otherwise ignored, so a newer file still
 works with an older lessonloop; an unknown key inside `[capture]`, `[lessons]`, `[runner]` or
-`[retention]` or `[privacy]` is an error (a misspelt privacy setting must not be ignored silently).
+`[retention]`, `[privacy]` or `[analysis]` is an error (a misspelt privacy setting must not be ignored silently).
 
 This module is imported by hooks that must start fast: standard library only, nothing heavy; its
 records are NamedTuples (immutable, compared by value), not dataclasses, whose import and class
@@ -44,9 +44,13 @@ building cost every command and hook that reads the configuration several millis
     scrub_pii_exports = true  # ... from every export (lessons export, export, report --html)
     scrub_pii_team = true     # ... from what `lessonloop team push` sends
 
-The settings of `[capture]`, `[lessons]`, `[runner]`, `[retention]` and `[privacy]` are listed in
-SETTINGS (key, kind, default, help), which `lessonloop config` reads; docs/privacy.md explains
-`[capture]`, `[lessons]` and `[privacy]`, docs/runner.md `[runner]`, docs/quality.md `[retention]`.
+    [analysis]
+    bandit = false            # true: ingest and analyze run bandit on the Python lines agents added
+
+The settings of `[capture]`, `[lessons]`, `[runner]`, `[retention]`, `[privacy]` and `[analysis]`
+are listed in SETTINGS (key, kind, default, help), which `lessonloop config` reads; docs/privacy.md
+explains `[capture]`, `[lessons]` and `[privacy]`, docs/runner.md `[runner]`, docs/quality.md
+`[retention]`, docs/analysis.md `[analysis]`.
 """
 
 from __future__ import annotations
@@ -137,8 +141,15 @@ class PrivacySettings(NamedTuple):
     scrub_pii_team: bool = True
 
 
+class AnalysisSettings(NamedTuple):
+    """`[analysis]`: the optional scanners the analysis runs (docs/analysis.md). bandit is off
+    unless asked for: on a large history it costs most of an ingest and rarely finds anything."""
+
+    bandit: bool = False
+
+
 class Setting(NamedTuple):
-    """One key of `[capture]`, `[lessons]`, `[runner]` or `[retention]`: its dotted name, kind ("bool", "list"
+    """One key of `[capture]`, `[lessons]`, `[runner]`, `[retention]`, `[privacy]` or `[analysis]`: its dotted name, kind ("bool", "list"
     of strings, or "duration": a text such as "90d"), default and a one-line description."""
 
     key: str
@@ -233,9 +244,17 @@ SETTINGS: tuple[Setting, ...] = (
         True,
         "false: `lessonloop team push` sends emails, IPs, host names and user names in paths as they are",
     ),
+    Setting(
+        "analysis.bandit",
+        "bool",
+        False,
+        "true: ingest and analyze run bandit on the Python lines agents added (needs lessonloop[scanners]; "
+        "--no-bandit overrides)",
+    ),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
-SECTIONS = ("capture", "lessons", "runner", "retention", "privacy")  # the sections whose keys SETTINGS lists
+# The sections whose keys SETTINGS lists.
+SECTIONS = ("capture", "lessons", "runner", "retention", "privacy", "analysis")
 
 
 def setting(key: str) -> Setting:
@@ -256,6 +275,7 @@ class Config(NamedTuple):
     runner: RunnerSettings = RunnerSettings()
     retention: RetentionSettings = RetentionSettings()
     privacy: PrivacySettings = PrivacySettings()
+    analysis: AnalysisSettings = AnalysisSettings()
     # Every top-level section as parsed, the known ones included: for later readers, never validated here.
     sections: Mapping[str, Any] = MappingProxyType({})
 
@@ -273,6 +293,7 @@ class Config(NamedTuple):
             "runner": self.runner,
             "retention": self.retention,
             "privacy": self.privacy,
+            "analysis": self.analysis,
         }[found.section]
         value: Value = getattr(holder, found.name)
         return value
@@ -342,6 +363,7 @@ def parse_config(data: Mapping[str, Any], where: str, text: str = "") -> Config:
         runner=RunnerSettings(**values["runner"]),
         retention=RetentionSettings(**values["retention"]),
         privacy=PrivacySettings(**values["privacy"]),
+        analysis=AnalysisSettings(**values["analysis"]),
         sections=data,
     )
 

@@ -173,7 +173,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="read git history instead: PATHS are repositories (default: those of the projects the store knows); "
         "only commits not stored yet (docs/git.md)",
     )
-    _no_bandit_option(ingest)
+    _bandit_options(ingest)
     ingest.set_defaults(handler=cmd_ingest)
 
     sessions = commands.add_parser(
@@ -264,11 +264,23 @@ def _run_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], 
     run_entry.add_run_arguments(run)
 
 
-def _no_bandit_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+def _bandit_options(parser: argparse.ArgumentParser) -> None:
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--bandit",
+        dest="bandit",
+        action="store_const",
+        const=True,
+        default=None,
+        help="run bandit on the Python edits of the sessions analyzed (one process; off by default, "
+        "or as `[analysis] bandit` says; needs lessonloop[scanners])",
+    )
+    choice.add_argument(
         "--no-bandit",
-        action="store_true",
-        help="do not run bandit on Python edits even when it is installed (sessions bandit scanned keep its findings)",
+        dest="bandit",
+        action="store_const",
+        const=False,
+        help="do not run bandit even when `[analysis] bandit = true` (sessions bandit scanned keep its findings)",
     )
 
 
@@ -283,14 +295,16 @@ def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
             "user corrections, the risk of each diff, and how each session ended.\n\n"
             "Sessions unchanged since their last analysis are skipped (--force redoes them).\n"
             "`lessonloop ingest` runs this on what it read. `lessonloop analyze stats` compares\n"
-            "habits with outcomes."
+            "habits with outcomes.\n\n"
+            "bandit is off unless `[analysis] bandit = true` or --bandit: it scans the sessions\n"
+            "analyzed from then on; `analyze --force --bandit` scans the whole history."
         ),
     )
     analyze.add_argument(
         "--session", metavar="ID", help="analyze this session (id or unique prefix) and print its signals"
     )
     analyze.add_argument("--force", action="store_true", help="re-analyze sessions even when unchanged")
-    _no_bandit_option(analyze)
+    _bandit_options(analyze)
     analyze.add_argument("--no-progress", action="store_true", help="no progress bar")
     project_option(analyze)
     agent_option(analyze)
@@ -311,7 +325,7 @@ def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     project_option(stats)
     agent_option(stats)
-    _no_bandit_option(stats)
+    _bandit_options(stats)
     common_options(stats)
     stats.set_defaults(handler=cmd_analyze_stats)
 
@@ -337,7 +351,7 @@ def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
         help="with --html, leave the replay out (it re-runs learning over the history)",
     )
     time_options(report)
-    _no_bandit_option(report)
+    _bandit_options(report)
     include_empty_option(report)
     common_options(report)
     report.set_defaults(handler=cmd_report)

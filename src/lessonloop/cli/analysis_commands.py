@@ -51,7 +51,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             conn,
             session_ids=[session_id] if session_id else None,
             force=args.force,
-            bandit=False if args.no_bandit else None,
+            bandit=args.bandit,
             progress=_progress(args),
         )
         detail = session_analysis(conn, session_id) if session_id else None
@@ -86,7 +86,7 @@ def _analyze_unless_read_only(conn: sqlite3.Connection, args: argparse.Namespace
     from lessonloop.store.read_only import is_read_only
 
     if not is_read_only(conn):
-        analyze_store(conn, bandit=False if args.no_bandit else None)
+        analyze_store(conn, bandit=args.bandit)
 
 
 def cmd_analyze_stats(args: argparse.Namespace) -> int:

@@ -90,7 +90,7 @@ def keep_parent_options(parser: argparse.ArgumentParser) -> None:
     reset it to the subcommand's default)."""
     parent_options = option_dests(parser)
     for _name, sub in subcommands(parser):
-        for dest, action in option_dests(sub).items():
-            if dest in parent_options:
+        for action in sub._actions:  # every option of the dest: --bandit and --no-bandit share one
+            if action.option_strings and action.dest in parent_options:
                 action.default = argparse.SUPPRESS
         keep_parent_options(sub)

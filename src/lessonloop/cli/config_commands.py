@@ -30,7 +30,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "Show or change the configuration file ($LESSONLOOP_CONFIG, else\n"
             "$XDG_CONFIG_HOME/lessonloop/config.toml, else ~/.config/lessonloop/config.toml).\n"
             "Without ACTION: show. `set` keeps the file's comments and other content.\n\n"
-            f"Settings (docs/privacy.md, docs/runner.md, docs/quality.md):\n{keys}\n\n"
+            f"Settings (docs/privacy.md, docs/runner.md, docs/quality.md, docs/analysis.md):\n{keys}\n\n"
             "[projects] mappings are edited in the file itself (docs/projects.md)."
         ),
     )
@@ -254,8 +254,8 @@ def _report(args: argparse.Namespace, path: str, found: Setting, value: Value, w
 
 _NEW_FILE_HEADER = (
     "# lessonloop configuration: `lessonloop config show` lists every setting.\n"
-    "# See docs/privacy.md ([capture], [lessons]), docs/runner.md ([runner]), docs/quality.md ([retention])\n"
-    "# and docs/projects.md ([projects]).\n"
+    "# See docs/privacy.md ([capture], [lessons], [privacy]), docs/runner.md ([runner]), docs/quality.md\n"
+    "# ([retention]), docs/analysis.md ([analysis]) and docs/projects.md ([projects]).\n"
 )
 
 

@@ -88,7 +88,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             from lessonloop.report.progress import CountProgress
 
             counted = CountProgress("analyzing", "sessions") if busy else None  # sessions done of all, time left
-            analysis = analyze_store(conn, bandit=False if args.no_bandit else None, progress=counted)
+            analysis = analyze_store(conn, bandit=args.bandit, progress=counted)
         learned = None
         if not args.no_analyze and not args.no_learn:
             from lessonloop.apply.embeddings import available as embeddings_available

@@ -1,10 +1,17 @@
 """Analyze stored sessions: skip the unchanged ones, run every analyzer, store the signals.
 
 A session is re-analyzed when its fingerprint changes: any stored call, result or message of it
-or its subagents, the analyzer version, or its project's workflow rules. Whether bandit scanned
-it is kept beside the fingerprint (`session_executions.bandit`), not in it: a session analyzed
-without bandit is analyzed again only by a run that has bandit (to add its findings), and a run
-without bandit keeps a session bandit scanned as it is (docs/analysis.md).
+or its subagents, the analyzer version, or its project's workflow rules.
+
+bandit is off unless `[analysis] bandit = true` or the command's `--bandit` turns it on (being
+installed is not enough). When on, one bandit process reads the edits of every session the run
+analyzes (scanners/bandit_scan.py, BanditScan): the sessions are analyzed and stored batch by
+batch as without it, their snippets gathered meanwhile; after the last batch bandit runs once,
+and only the sessions it found something in are analyzed again with its findings. Whether
+bandit scanned a session is kept beside its fingerprint (`session_executions.bandit`), never in
+it, and nothing re-analyzes a stored session because bandit was off when it was analyzed:
+turning bandit on scans what is analyzed from then on (`lessonloop analyze --force --bandit`
+redoes the history on request; docs/analysis.md).
 """
 
 from __future__ import annotations
@@ -19,15 +26,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lessonloop import __version__
-from lessonloop.analyze.inputs import SessionInput
 from lessonloop.store.learn_state import changes_seq
 from lessonloop.store.session_reader import load_sessions, session_fingerprints
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
 
 if TYPE_CHECKING:
+    from lessonloop.analyze.diff_risk import RiskFinding
     from lessonloop.analyze.session_analysis import SessionAnalysis
     from lessonloop.analyze.workflow import Rule
+    from lessonloop.scanners.bandit_scan import BanditScan, ScanOutcome
 
 ANALYZER_VERSION = "7"  # bump whenever an analyzer's output changes: every session is analyzed again
 RULES_FILE = os.path.join(".lessonloop", "workflow.toml")
@@ -49,7 +57,6 @@ class AnalysisRun:
     sessions: int = 0
     analyzed: int = 0
     skipped: int = 0
-    bandit_added: int = 0  # of those analyzed: unchanged, analyzed again only to add bandit's findings
     seconds: float = 0.0
     bandit: bool = False
     problems: list[str] = field(default_factory=list)
@@ -59,7 +66,6 @@ class AnalysisRun:
             "sessions": self.sessions,
             "analyzed": self.analyzed,
             "skipped_unchanged": self.skipped,
-            "bandit_added": self.bandit_added,
             "seconds": round(self.seconds, 3),
             "bandit": self.bandit,
             "problems": self.problems,
@@ -112,12 +118,14 @@ def project_rules_file(project: str | None, problems: list[str]) -> _ProjectRule
     return _ProjectRules(None, None, "defaults")
 
 
-def _bandit_wanted(setting: bool | None) -> bool:
-    if setting is False:
-        return False
-    from lessonloop.scanners.bandit_probe import bandit_available
+def bandit_configured() -> bool:
+    """`[analysis] bandit` of the configuration (False when the file cannot be read)."""
+    from lessonloop.config import ConfigError, load_config
 
-    return bandit_available()
+    try:
+        return load_config().analysis.bandit
+    except ConfigError:
+        return False
 
 
 def analyze_store(
@@ -130,12 +138,14 @@ def analyze_store(
     progress: AnalysisProgress | None = None,
     home: str | None = None,
 ) -> AnalysisRun:
-    """Analyze the main sessions named (all when None) whose inputs changed since last time."""
+    """Analyze the main sessions named (all when None) whose inputs changed since last time.
+    `bandit`: run bandit on their Python edits (None: as `[analysis] bandit` says, off by default)."""
     started = time.perf_counter()
-    run = AnalysisRun(bandit=_bandit_wanted(bandit))
+    run = AnalysisRun()
+    wants_bandit = bandit_configured() if bandit is None else bandit
     home = home if home is not None else os.path.expanduser("~")
     whole = session_ids is None and not force
-    marks = _store_marks(conn, run.bandit, home, run.problems) if whole else None
+    marks = _store_marks(conn, home, run.problems) if whole else None
     if marks is not None and _stored_marks(conn) == marks:
         # Nothing added or changed since the last check of every session: no fingerprint read.
         run.sessions = run.skipped = conn.execute("SELECT count(*) FROM sessions WHERE parent_id IS NULL").fetchone()[0]
@@ -144,10 +154,8 @@ def analyze_store(
     run.problems.clear()  # found again below, once
     fingerprints = session_fingerprints(conn, f"{__version__}|{ANALYZER_VERSION}", session_ids)
     stored = {
-        str(session_id): (fingerprint, bool(scanned))
-        for session_id, fingerprint, scanned in conn.execute(
-            "SELECT session_id, fingerprint, bandit FROM session_executions"
-        )
+        str(session_id): fingerprint
+        for session_id, fingerprint in conn.execute("SELECT session_id, fingerprint FROM session_executions")
     }
     wanted = list(fingerprints) if session_ids is None else [s for s in session_ids if s in fingerprints]
     if session_ids is None:
@@ -164,12 +172,8 @@ def analyze_store(
         if project not in rules_by_project:
             rules_by_project[project] = project_rules_file(project, run.problems)
         fingerprint = f"{digest}:{rules_by_project[project].digest}"
-        before, bandit_scanned = stored.get(session_id, (None, False))
-        if force or before != fingerprint:
+        if force or stored.get(session_id) != fingerprint:
             todo.append((session_id, fingerprint))
-        elif run.bandit and not bandit_scanned:
-            todo.append((session_id, fingerprint))
-            run.bandit_added += 1
     run.skipped = run.sessions - len(todo)
     if not todo:
         if marks is not None:
@@ -178,6 +182,8 @@ def analyze_store(
         return run
     from lessonloop.analyze.session_analysis import analyze_session  # the analyzers: only when needed
 
+    scan = _bandit_scan(run.problems) if wants_bandit else None
+    run.bandit = scan is not None
     if resolve is not None:
         # The file timeline and the workflow rules both normalize each path: one filesystem look-up each.
         resolve = functools.lru_cache(maxsize=None)(resolve)
@@ -187,27 +193,82 @@ def analyze_store(
         for start in range(0, len(todo), _BATCH):
             batch = dict(todo[start : start + _BATCH])
             sessions = load_sessions(conn, list(batch), home)
+            if scan is not None:  # their snippets, for the one bandit process after the last batch
+                for s in sessions:
+                    scan.add((call for context in s.contexts for call in context.calls), s.id)
             junit = _junit_failure_times(conn, list(batch))
-            scanned = _scan_with_bandit(sessions) if run.bandit else {}
             analyses = [
-                analyze_session(
-                    s,
-                    rules_by_project[s.project].rules(run.problems),
-                    resolve,
-                    scanned.get(s.id),
-                    junit.get(s.id, ()),
-                )
+                analyze_session(s, rules_by_project[s.project].rules(run.problems), resolve, None, junit.get(s.id, ()))
                 for s in sessions
             ]
-            _store(conn, analyses, batch, bandit=run.bandit)
+            _store(conn, analyses, batch, bandit=False)
             run.analyzed += len(analyses)
             if progress is not None:
                 progress.advance(len(analyses))
+        if scan is not None:
+            _add_bandit_findings(conn, scan.finish(), dict(todo), rules_by_project, resolve, home, run.problems)
     finally:
+        if scan is not None:
+            scan.close()
         if progress is not None:
             progress.finish()
     run.seconds = time.perf_counter() - started
     return run
+
+
+def _bandit_scan(problems: list[str]) -> BanditScan | None:
+    """A BanditScan for this run, or None (and why, in `problems`) when bandit cannot run here."""
+    from lessonloop.scanners.bandit_probe import bandit_command
+    from lessonloop.scanners.bandit_scan import BanditScan
+
+    command = bandit_command()
+    if command is None:
+        problems.append(
+            "bandit is on ([analysis] bandit or --bandit) but not installed (pip install 'lessonloop[scanners]'); "
+            "the sessions were analyzed without it"
+        )
+        return None
+    return BanditScan(command)
+
+
+def _add_bandit_findings(
+    conn: sqlite3.Connection,
+    outcome: ScanOutcome,
+    fingerprints: dict[str, str],
+    rules_by_project: dict[str | None, _ProjectRules],
+    resolve: Callable[[str], str] | None,
+    home: str,
+    problems: list[str],
+) -> None:
+    """After the run's one bandit process: the sessions it found something in analyzed again with
+    its findings (their risk counts them), and every session it read marked as bandit-scanned."""
+    from lessonloop.analyze.session_analysis import analyze_session
+
+    found = [session_id for session_id in fingerprints if outcome.findings.get(session_id)]
+    for start in range(0, len(found), _BATCH):
+        batch = {session_id: fingerprints[session_id] for session_id in found[start : start + _BATCH]}
+        sessions = load_sessions(conn, list(batch), home)
+        junit = _junit_failure_times(conn, list(batch))
+        analyses = []
+        for s in sessions:
+            by_call: dict[str, list[RiskFinding]] = {}
+            for finding in outcome.findings.get(s.id, ()):
+                by_call.setdefault(finding.tool_use_id, []).append(finding)
+            rules = rules_by_project[s.project].rules(problems)
+            analyses.append(analyze_session(s, rules, resolve, by_call, junit.get(s.id, ())))
+        _store(conn, analyses, batch, bandit=True)
+    scanned = [session_id for session_id in fingerprints if session_id not in outcome.failed]
+    with transaction(conn):
+        for start in range(0, len(scanned), 500):
+            part = scanned[start : start + 500]
+            conn.execute(
+                f"UPDATE session_executions SET bandit = 1 WHERE session_id IN ({', '.join('?' * len(part))})", part
+            )
+    if outcome.failed:
+        problems.append(
+            f"bandit could not scan the Python edits of {len(outcome.failed)} session(s) (it failed, timed out or "
+            "printed no report); they were analyzed without it"
+        )
 
 
 def _clear_gone(conn: sqlite3.Connection, session_ids: list[str]) -> None:
@@ -218,9 +279,9 @@ def _clear_gone(conn: sqlite3.Connection, session_ids: list[str]) -> None:
             clear_session_analysis(conn, session_id)
 
 
-def _store_marks(conn: sqlite3.Connection, bandit: bool, home: str, problems: list[str]) -> str:
+def _store_marks(conn: sqlite3.Connection, home: str, problems: list[str]) -> str:
     """What checking every session depends on, without reading them: the analyzer's version and
-    settings, each project's workflow rules, the highest rowid of the tables a fingerprint reads
+    the home folder, each project's workflow rules, the highest rowid of the tables a fingerprint reads
     and the store's change log (updates and deletes, m024/m025)."""
     marks = [
         conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
@@ -230,7 +291,7 @@ def _store_marks(conn: sqlite3.Connection, bandit: bool, home: str, problems: li
         (project, project_rules_file(project, problems).digest)
         for (project,) in conn.execute("SELECT DISTINCT project FROM sessions WHERE parent_id IS NULL ORDER BY 1")
     ]
-    text = repr((__version__, ANALYZER_VERSION, bandit, home, marks, changes_seq(conn), rules))
+    text = repr((__version__, ANALYZER_VERSION, home, marks, changes_seq(conn), rules))
     return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).hexdigest()
 
 
@@ -271,16 +332,3 @@ def _junit_failure_times(conn: sqlite3.Connection, session_ids: list[str]) -> di
     ):
         found.setdefault(session_id, []).append(ts)
     return found
-
-
-def _scan_with_bandit(sessions: Sequence[SessionInput]) -> dict[str, dict[str, list[Any]]]:
-    """bandit's findings on the Python edits of `sessions`: session id -> tool_use_id -> findings.
-    (run_bandit picks the calls it can scan and starts no process when there are none.)"""
-    from lessonloop.scanners.bandit_scan import run_bandit
-
-    owner = {call.id: s.id for s in sessions for context in s.contexts for call in context.calls}
-    findings = run_bandit(call for s in sessions for context in s.contexts for call in context.calls) or []
-    result: dict[str, dict[str, list[Any]]] = {}
-    for finding in findings:
-        result.setdefault(owner[finding.tool_use_id], {}).setdefault(finding.tool_use_id, []).append(finding)
-    return result

@@ -25,9 +25,9 @@ from lessonloop.store.transaction import transaction
 
 def ingest_transcripts(conn: sqlite3.Connection, paths: list[str], *, bandit: bool | None = None) -> dict[str, object]:
     """The `lessonloop ingest PATH...` steps for `paths`, without output; returns a summary.
-    `bandit`: as `analyze_store` takes it (None: when installed, as `lessonloop ingest` does; the
-    background worker runs it, the hook itself does not: pipeline/analysis.py adds its findings
-    at the next analysis that has bandit, without analyzing anything else again)."""
+    `bandit`: as `analyze_store` takes it (None: as `[analysis] bandit` says, off by default, as
+    `lessonloop ingest` does; the hook itself passes False). Only the sessions this ingest changed
+    are analyzed: bandit being on never brings back sessions analyzed without it."""
     from lessonloop.pipeline.analysis import analyze_store
     from lessonloop.pipeline.ingest import discover, ingest
     from lessonloop.pipeline.learning import learn_store
@@ -54,14 +54,9 @@ def ingest_transcripts(conn: sqlite3.Connection, paths: list[str], *, bandit: bo
 
     link_commits(conn)  # the session's commits, if the post-commit hook stored them already
     # Analysis of the sessions this ingest changed (read, placed in another project, given a
-    # runner's finding), by their indexes, and of those bandit has not scanned yet when it runs:
-    # the rest of the store is `lessonloop ingest`'s to check (a rules file edited, --no-analyze).
+    # runner's finding), by their indexes: the rest of the store is `lessonloop ingest`'s to check
+    # (a rules file edited, --no-analyze).
     touched = _touched_sessions(conn, summary.main_sessions | summary.subagent_sessions, changes_before, unmatched)
-    if bandit is not False:
-        from lessonloop.scanners.bandit_probe import bandit_available
-
-        if bandit_available():
-            touched += [sid for (sid,) in conn.execute("SELECT session_id FROM session_executions WHERE bandit = 0")]
     analysis = analyze_store(conn, bandit=bandit, session_ids=touched)
     learned = learn_store(conn)
     dropped = drop_ingested_live_calls(conn)
@@ -117,9 +112,9 @@ class Claim:
 def run_queue(db: str, *, bandit: bool | None = None) -> int:
     """Ingest every queued transcript, round after round until the queue is empty, holding the
     lock so that one worker runs at a time. Returns how many paths were ingested (0 when another
-    worker holds the lock: it will take ours). `bandit`: None runs it when installed, as
-    `lessonloop ingest` does (the background worker); False leaves its findings to the next
-    analysis that has it (pipeline/analysis.py).
+    worker holds the lock: it will take ours). `bandit`: None runs it when `[analysis] bandit`
+    is true, as `lessonloop ingest` does (the background worker); False leaves it out (the worker
+    the hook waits for).
 
     Crash-safe: the queue's paths move to the claimed file (`ingest-queue.claimed`) before any
     work, and a path leaves it only once its ingest has committed; a worker that fails or is
@@ -362,7 +357,7 @@ def _save(folder: str, claims: dict[str, Claim]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """The worker the Stop / SessionEnd hooks start: empty the queue of the store at
-    $LESSONLOOP_DB (`--no-bandit`: leave bandit out). Always returns 0: a failure is written to
+    $LESSONLOOP_DB (`--no-bandit`: leave bandit out even when `[analysis] bandit` is true). Always returns 0: a failure is written to
     the hooks' failure log (event "ingest"), where `lessonloop hooks status` shows it."""
     from lessonloop.store.location import db_path_text
 

@@ -1,4 +1,4 @@
-"""Bandit on the Python lines agents added: one bandit subprocess for a whole batch of edits.
+"""Bandit on the Python lines agents added: one bandit subprocess for a whole run's edits.
 
 Each scannable Python edit (see `diff_risk.scannable`) becomes one file in a temporary folder
 holding only its added lines, each on its original new-file line number (the other lines are
@@ -20,19 +20,25 @@ rules "bandit:<test_id>" (B602, B506, ...), its severities lower-cased. Tests th
 that code exists rather than a risk are skipped by default (`DEFAULT_SKIPS`): B101
 assert_used (every pytest test), B404 import_subprocess and B603 subprocess without a shell.
 
+`BanditScan` gathers the snippets of every session an analysis run takes (written to a temporary
+folder as they come, so memory keeps only their added lines) and starts one bandit process for
+all of them at the end, or one per CHUNK_BYTES of snippets on a very large run; its time limit
+grows with the bytes it reads. `run_bandit` does the same for one list of calls. Neither raises:
 `run_bandit` returns None when bandit is not installed, fails, times out or prints something
-that is not its JSON report; it never raises.
+that is not its JSON report, and a BanditScan names the tags (sessions) whose snippets it could
+not scan.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
 import subprocess
 import tempfile
 import textwrap
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +48,9 @@ from lessonloop.analyze.inputs import Call
 from lessonloop.scanners.bandit_probe import bandit_command
 
 DEFAULT_SKIPS = ("B101", "B404", "B603")
-TIMEOUT_SECONDS = 60.0
+TIMEOUT_SECONDS = 60.0  # a bandit process's time limit, plus TIMEOUT_PER_MB per MB of snippets it reads
+TIMEOUT_PER_MB = 30.0
+CHUNK_BYTES = 50_000_000  # snippets one bandit process reads at most (a bigger run takes several)
 _SEVERITIES = {"low": "low", "medium": "medium", "high": "high", "critical": "critical"}
 # .ipynb edits carry cell source, not a file bandit would read as Python: only real .py files.
 _BANDIT_EXTENSIONS = PYTHON - {".ipynb"}
@@ -176,25 +184,132 @@ def run_bandit(
     command = bandit_command()
     if command is None:
         return None
-    try:
-        snippets = [snippet for call in calls if (snippet := snippet_for(call)) is not None]
-        if not snippets:
-            return []
-        with tempfile.TemporaryDirectory(prefix="lessonloop-bandit-") as folder:
-            names = _write_snippets(Path(folder), snippets)
-            report = _run(command, folder, skips, timeout)
-        return None if report is None else _findings(report, names)
-    except Exception:  # an optional scanner: whatever goes wrong, the analysis goes on without it
-        return None
+    with BanditScan(command, skips=skips, timeout=timeout) as scan:
+        scan.add(calls)
+        outcome = scan.finish()
+    return None if outcome.failed else outcome.findings.get("", [])
 
 
-def _write_snippets(folder: Path, snippets: Sequence[Snippet]) -> dict[str, Snippet]:
-    names: dict[str, Snippet] = {}
-    for number, snippet in enumerate(snippets):
-        name = f"snippet_{number:05d}.py"
-        (folder / name).write_text(snippet.source, encoding="utf-8")
-        names[name] = snippet
-    return names
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A snippet written for bandit: whose it is and what its findings need of its call."""
+
+    tag: str
+    order: int
+    path: str | None
+    tool_use_id: str
+    context_id: str
+    seq: int
+    lines: dict[int, str]
+
+
+@dataclass(slots=True)
+class ScanOutcome:
+    """What a BanditScan found: findings per tag (in the order the calls were added, then line
+    order), the tags some of whose snippets bandit could not read, the bandit processes started."""
+
+    findings: dict[str, list[RiskFinding]] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)
+    processes: int = 0
+
+
+class BanditScan:
+    """Bandit over the edits of a whole run, in as few processes as possible.
+
+    `add(calls, tag)` writes each scannable call's snippet to a temporary folder at once (memory
+    keeps only its added lines, for the findings' texts); a bandit process starts when the
+    snippets waiting reach `chunk_bytes` (CHUNK_BYTES: one process per ingest in practice) and at
+    `finish`. The tag (a session id) says whose findings are whose. Never raises: a call that
+    cannot be written, or a chunk bandit fails on, marks its tags failed. Use it in a `with`
+    block (the folder is removed at the end)."""
+
+    def __init__(
+        self,
+        command: Sequence[str],
+        *,
+        skips: Sequence[str] = DEFAULT_SKIPS,
+        timeout: float = TIMEOUT_SECONDS,
+        chunk_bytes: int = CHUNK_BYTES,
+    ) -> None:
+        self._command = list(command)
+        self._skips = skips
+        self._timeout = timeout
+        self._chunk_bytes = chunk_bytes
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._waiting: dict[str, _Placed] = {}  # file name -> snippet, of the chunk not scanned yet
+        self._bytes = 0
+        self._count = 0
+        self.outcome = ScanOutcome()
+
+    def __enter__(self) -> BanditScan:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+
+    def add(self, calls: Iterable[Call], tag: str = "") -> None:
+        """Write the snippets of `calls` (those bandit can read); scan when a chunk is full."""
+        try:
+            for call in calls:
+                snippet = snippet_for(call)
+                if snippet is None:
+                    continue
+                folder = self._chunk_folder()
+                name = f"snippet_{self._count:07d}.py"
+                data = snippet.source.encode("utf-8", "replace")
+                (folder / name).write_bytes(data)
+                self._waiting[name] = _Placed(
+                    tag, self._count, call.target_path, call.id, call.context_id, call.seq, snippet.lines
+                )
+                self._count += 1
+                self._bytes += len(data)
+                if self._bytes >= self._chunk_bytes:
+                    self._scan()
+        except Exception:  # an optional scanner: whatever goes wrong, the analysis goes on without it
+            self.outcome.failed.add(tag)
+
+    def finish(self) -> ScanOutcome:
+        """Scan the snippets still waiting; what was found over the whole run."""
+        try:
+            if self._waiting:
+                self._scan()
+        except Exception:
+            self.outcome.failed.update(placed.tag for placed in self._waiting.values())
+        finally:
+            self._waiting = {}
+            self.close()
+        return self.outcome
+
+    def _chunk_folder(self) -> Path:
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="lessonloop-bandit-")
+        return Path(self._folder.name)
+
+    def _scan(self) -> None:
+        """One bandit process over the waiting snippets; the folder emptied for the next chunk."""
+        waiting, size = self._waiting, self._bytes
+        self._waiting, self._bytes = {}, 0
+        folder = self._chunk_folder()
+        try:
+            self.outcome.processes += 1
+            timeout = self._timeout + size / 1_000_000 * TIMEOUT_PER_MB
+            report = _run(self._command, str(folder), self._skips, timeout)
+            found = [] if report is None else _findings(report, waiting)
+        except Exception:
+            report = None
+        if report is None:
+            self.outcome.failed.update(placed.tag for placed in waiting.values())
+        else:
+            for placed, finding in found:
+                self.outcome.findings.setdefault(placed.tag, []).append(finding)
+        for name in waiting:
+            with contextlib.suppress(OSError):
+                (folder / name).unlink()
 
 
 def _run(command: Sequence[str], folder: str, skips: Sequence[str], timeout: float) -> dict[str, Any] | None:
@@ -216,42 +331,39 @@ def _run(command: Sequence[str], folder: str, skips: Sequence[str], timeout: flo
     return report
 
 
-def _findings(report: dict[str, Any], names: dict[str, Snippet]) -> list[RiskFinding]:
-    found: list[tuple[int, int, RiskFinding]] = []
-    order = {name: number for number, name in enumerate(names)}
+def _findings(report: dict[str, Any], names: dict[str, _Placed]) -> list[tuple[_Placed, RiskFinding]]:
+    found: list[tuple[int, int, _Placed, RiskFinding]] = []
     for result in report["results"]:
         if not isinstance(result, dict):
             continue
         name = Path(str(result.get("filename", ""))).name
-        snippet = names.get(name)
+        placed = names.get(name)
         line_no = result.get("line_number")
-        if snippet is None or not isinstance(line_no, int) or line_no not in snippet.lines:
+        if placed is None or not isinstance(line_no, int) or line_no not in placed.lines:
             continue  # not ours, or on the import header
-        finding = _finding(result, snippet, line_no)
-        found.append((order[name], line_no, finding))
+        found.append((placed.order, line_no, placed, _finding(result, placed, line_no)))
     found.sort(key=lambda item: (item[0], item[1]))
-    return [finding for _, _, finding in found]
+    return [(placed, finding) for _, _, placed, finding in found]
 
 
-def _finding(result: dict[str, Any], snippet: Snippet, line_no: int) -> RiskFinding:
-    call = snippet.call
+def _finding(result: dict[str, Any], placed: _Placed, line_no: int) -> RiskFinding:
     test_id = str(result.get("test_id") or "unknown")
     test_name = str(result.get("test_name") or test_id)
     issue = str(result.get("issue_text") or test_name)
     severity = _SEVERITIES.get(str(result.get("issue_severity", "")).lower(), "info")
     confidence = str(result.get("issue_confidence", "")).lower()
-    text = snippet.lines.get(line_no, "")
+    text = placed.lines.get(line_no, "")
     more = result.get("more_info")
     return RiskFinding(
         rule=f"bandit:{test_id}",
         severity=severity,
         title=f"{test_name}: {issue}" + (f" (confidence {confidence})" if confidence else ""),
-        path=call.target_path,
+        path=placed.path,
         line=line_no,
         text=text.strip()[:MAX_TEXT],
-        tool_use_id=call.id,
-        context_id=call.context_id,
-        seq=call.seq,
+        tool_use_id=placed.tool_use_id,
+        context_id=placed.context_id,
+        seq=placed.seq,
         source="bandit",
         fix=f"See {more}" if isinstance(more, str) and more else "See the bandit documentation for this test.",
     )

@@ -10,9 +10,10 @@ pipeline job: this module only queues and starts it); its failures go to the hoo
 A queued path leaves the queue only once its ingest has committed: a worker that fails or is
 killed leaves it for the next one, and one that keeps failing is dropped after a few attempts
 (docs/hooks.md, "The Stop hook's ingest queue").
-The background worker analyzes as `lessonloop ingest` does, bandit included when it is installed;
-the one the hook waits for leaves bandit out (its findings are added by the next analysis that
-runs it, without analyzing the unchanged sessions again: docs/analysis.md).
+The background worker analyzes as `lessonloop ingest` does, bandit included only when
+`[analysis] bandit = true` (off by default), over the sessions its ingest changed; the one the
+hook waits for leaves bandit out. Neither analyzes stored sessions again for bandit's sake
+(docs/analysis.md).
 """
 
 from __future__ import annotations
@@ -88,8 +89,8 @@ def _worker(db: str) -> tuple[list[str], dict[str, str]]:
 
 def _run_worker(db: str) -> None:
     """Run a worker and wait for it, within the hook's time budget (when the budget runs out the
-    worker is stopped; the next one takes what is left). Bandit is left out: its findings come
-    with the next analysis that has it."""
+    worker is stopped; the next one takes what is left). Bandit is left out, whatever the
+    configuration says (the hook's time budget)."""
     argv, env = _worker(db)
     subprocess.run(
         [*argv, "--no-bandit"],
