@@ -1,4 +1,4 @@
-"""The one JSON codec of lessonloop (orjson underneath)."""
+"""The one JSON codec of lessonloop (orjson underneath; json_output.py prints small documents)."""
 
 from __future__ import annotations
 

@@ -55,10 +55,10 @@ def shown(text: str, scope: Scope = "prose") -> str:
 def emit_json(data: Any) -> None:
     """Print `data` as JSON, every text in it redacted again in its field's scope
     (secrets/field_redaction.py): the one way `--json` output leaves the store."""
-    from lessonloop.json_codec import dumps
+    from lessonloop.json_output import dumps_output
     from lessonloop.secrets.field_redaction import redact_fields
 
-    sys.stdout.write(dumps(redact_fields(data)[0], indent=True) + "\n")
+    sys.stdout.write(dumps_output(redact_fields(data)[0]) + "\n")
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lessonloop import json_codec, json_depth
+from lessonloop import json_depth
 from lessonloop.secrets.private_key_parts import redact_key_items
 from lessonloop.secrets.redaction import Scope, redact, redact_tool_input
 
@@ -160,6 +160,8 @@ def _flat(value: Any, scope: Scope) -> tuple[Any, int]:
 
 def _text(text: str, scope: Scope, depth: int) -> tuple[str, int]:
     if text[:1] in ("{", "[") and text[-1:] in ("}", "]"):
+        from lessonloop import json_codec  # only for a text that may be JSON: orjson's import is not light
+
         try:
             parsed = json_codec.loads(text)
         except json_codec.JSONDecodeError:
@@ -171,6 +173,8 @@ def _text(text: str, scope: Scope, depth: int) -> tuple[str, int]:
 
 
 def _dumped(value: Any) -> str:
+    from lessonloop import json_codec
+
     return value if isinstance(value, str) else json_codec.dumps(value)
 
 
@@ -178,6 +182,8 @@ def _field(key: str, item: Any, scope: Scope, depth: int) -> tuple[Any, int]:
     lowered = key.lower()
     if lowered in TOOL_INPUT_FIELDS and depth < MAX_DEPTH:
         if isinstance(item, str) and item.startswith("{"):
+            from lessonloop import json_codec
+
             try:
                 parsed = json_codec.loads(item)
             except json_codec.JSONDecodeError:
