@@ -200,9 +200,7 @@ class IngestSummary:
                 "failed": self.files_failed,
                 "nothing_read": self.files_nothing_read,
                 "other_format": len(self.other_formats),
-                "read_whole": [
-                    {"agent": g.agent, "files": g.files, "sessions": g.units} for g in self.unit_groups
-                ],
+                "read_whole": [{"agent": g.agent, "files": g.files, "sessions": g.units} for g in self.unit_groups],
             },
             "bytes_read": self.bytes_read,
             "lines": self.lines,
