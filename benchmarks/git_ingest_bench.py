@@ -168,7 +168,7 @@ def realistic(target: Path, commits: int) -> Path:
             out.write(b"from :%d\n" % (mark - 1 if mark - 1 != side_mark else mark - 2))
         if n % 50 == 49 and side_mark:
             out.write(b"merge :%d\n" % side_mark)
-        touched = set()
+        touched: set[str] = set()
         if n == 0:
             touched.update(files)
         for _ in range(1 + n % 3):
