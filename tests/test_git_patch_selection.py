@@ -25,6 +25,7 @@ def _files(conn: sqlite3.Connection) -> dict[str, tuple[object, ...]]:
     return {r[0]: r[1:] for r in rows}
 
 
+@pytest.mark.slow
 def test_big_file_beyond_the_cap_is_not_asked_its_counts_are_stored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
