@@ -1,20 +1,37 @@
-"""`lessonloop ingest --git` against `git log --numstat` over the same history (issue 14).
+"""`lessonloop ingest --git` against `git log --numstat` and `git log --name-status --numstat`
+over the same history (issues 14 and 28).
 
-For each history: the two shared bundles (../shared/corpus/git, cloned into a temporary folder)
-and a synthetic repository of `--commits` commits (10,000 by default, made with git fast-import:
-each commit changes one to three of 200 files by a few lines, a merge every 50 commits, on a
-branch besides main), each round runs, interleaved and in rotated order:
+For each history: the two shared bundles (../shared/corpus/git, cloned into a temporary folder;
+1,963 and 1,782 first-parent commits), a synthetic repository of `--commits` commits (10,000 by
+default, made with git fast-import: each commit changes one to three of 200 files by a few lines,
+a merge every 50 commits, on a branch besides main), and with `--realistic N` a
+documentation-heavy history of N commits (see `realistic`: translated docs of 50-200 KB rewritten
+in blocks every third commit, a generated lockfile, vendored and minified trees, a binary, renames;
+~100 MB packed at 7,700 commits, where `git log -p` is 180 MB), each round runs, interleaved and in
+rotated order:
 
 - ingest: `ingest_git` into a fresh store (created before the clock starts), in this process:
-  git log with patches, parsing, redaction of messages and hunks, the writes;
+  git log of files and line counts, then the patches of the files whose hunks are kept, parsing,
+  redaction of messages and hunks, the writes;
 - cli: `lessonloop ingest --git REPO --db <fresh> --no-progress` as a whole process (interpreter
   start and imports included);
 - baseline: `git log --first-parent --diff-merges=first-parent -M --numstat -z` of the same
-  history, its output read and dropped (what listing the files of every commit costs git alone).
+  history, its output read and dropped (what listing the files of every commit with their line
+  counts costs git alone);
+- name_status: `git log --name-status --numstat`, as issue 28 words its baseline. Note: git drops
+  --numstat when --name-status is given, so this lists names and statuses only (tree diffs, no
+  content diffs, no line counts; HEAD only, merges without diff): far cheaper than any read that
+  stores line counts (on the realistic history `--numstat` alone is ~20x it);
+- with `--before SRC` (a folder holding another `lessonloop` package, e.g. main's `src` from
+  `git -C ../main archive HEAD src | tar -x -C /tmp/git-before`): before_ingest (`ingest_git` of
+  that code, timed inside its own process after the store is made) and before_cli (its CLI).
 
-Medians over the rounds; ratio = ingest / baseline (and cli / baseline).
+Medians over the rounds; ratio = ingest / baseline (and cli / baseline), *_name_status the same
+against name_status, before_* the same for the code under --before.
 
-Run: `.venv/bin/python benchmarks/git_ingest_bench.py [--rounds 5] [--commits 10000] [--json]`.
+Run: `.venv/bin/python benchmarks/git_ingest_bench.py [--rounds 5] [--commits 10000] [--json]`;
+issue 28's figure: `PYTHONPATH=src .venv/bin/python benchmarks/git_ingest_bench.py --rounds 2
+--realistic 7700 --only-realistic --before /tmp/git-before/src --json`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Commits from `git log`: metadata, files with their line counts, and hunks.
 
-Two passes, one subprocess each (per batch of `BATCH_COMMITS`), streamed in 1 MiB chunks. First
+Two passes, streamed in 1 MiB chunks; the patches of each batch of `BATCH_COMMITS` commits are
+read (in a thread) while the files of the next batch are. First
 the files of every commit, without patches:
 
     git log --stdin --first-parent --diff-merges=first-parent -M --raw --numstat -z --format=F
@@ -33,6 +34,7 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -58,7 +60,7 @@ _HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$", re.MU
 _SECTION = b"\ndiff --git "
 _PATCH_FORMAT = "%x1e%x1elessonloop%x1f%H%x00"
 # Commits read per batch: their files first, then one patch pass for the batch.
-BATCH_COMMITS = 1000
+BATCH_COMMITS = 500
 # A changed line is taken as at least this many bytes of patch: a file with more changed lines
 # than file_bytes / LINE_BYTES is judged beyond the per-file cap from numstat, its patch not asked.
 LINE_BYTES = 32
@@ -183,19 +185,28 @@ def read_log(
     if not tips:
         return
     batch: list[GitCommit] = []
-    for piece in _pieces(repository, log_command(folder), revisions(tips, old_tips), notes):
-        commit = parse_commit(piece, caps, notes)
-        if commit is None:
-            continue
-        if commit.hash in on_main and main_ref is not None:
-            commit.branch = branch_name(main_ref)
-        batch.append(commit)
-        if len(batch) >= BATCH_COMMITS:
-            attach_patches(repository, folder, batch, caps, notes)
-            yield from batch
-            batch = []
-    attach_patches(repository, folder, batch, caps, notes)
-    yield from batch
+    pending: _PatchRead | None = None  # the previous batch, its patches read while this one's files are
+    failure: GitError | None = None
+    try:
+        for piece in _pieces(repository, log_command(folder), revisions(tips, old_tips), notes):
+            commit = parse_commit(piece, caps, notes)
+            if commit is None:
+                continue
+            if commit.hash in on_main and main_ref is not None:
+                commit.branch = branch_name(main_ref)
+            batch.append(commit)
+            if len(batch) >= BATCH_COMMITS:
+                if pending is not None:
+                    yield from pending.finish()
+                pending = _PatchRead(repository, folder, batch, caps, notes)
+                batch = []
+    except GitError as exc:  # raised again after every commit read
+        failure = exc
+    if pending is not None:
+        yield from pending.finish()
+    yield from _PatchRead(repository, folder, batch, caps, notes).finish()
+    if failure is not None:
+        raise failure
 
 
 def _pieces(repository: str, command: list[str], stdin: str, notes: ReadNotes) -> Iterator[bytes]:
@@ -253,26 +264,52 @@ class _Group:
     plans: dict[str, _Plan] = field(default_factory=dict)
 
 
-def attach_patches(repository: str, folder: str, commits: Sequence[GitCommit], caps: Caps, notes: ReadNotes) -> None:
-    """The hunks of `commits`' files whose patches are kept, read in as few git processes as the
-    files left out allow."""
-    groups: list[_Group] = []
-    for commit in commits:
-        plan = _plan(commit, caps, notes)
-        if plan is None:
-            continue
-        for group in groups:
-            if not (plan.left_out & group.needed or plan.paths & group.excluded):
-                break
-        else:
-            group = _Group()
-            groups.append(group)
-        group.excluded |= plan.left_out
-        group.needed |= plan.paths
-        group.plans[commit.hash] = plan
-    for group in groups:
-        stdin = "".join(f"{sha}\n" for sha in group.plans)
-        for piece in _pieces(repository, patch_command(folder, group.excluded), stdin, notes):
+class _PatchRead:
+    """The hunks of a batch of commits' files whose patches are kept, read by git (as few
+    processes as the files left out allow) in a thread while the next batch's files are read."""
+
+    def __init__(self, repository: str, folder: str, commits: list[GitCommit], caps: Caps, notes: ReadNotes) -> None:
+        self.repository, self.folder, self.commits, self.caps, self.notes = repository, folder, commits, caps, notes
+        self.groups: list[_Group] = []
+        for commit in commits:
+            plan = _plan(commit, caps, notes)
+            if plan is None:
+                continue
+            for group in self.groups:
+                if not (plan.left_out & group.needed or plan.paths & group.excluded):
+                    break
+            else:
+                group = _Group()
+                self.groups.append(group)
+            group.excluded |= plan.left_out
+            group.needed |= plan.paths
+            group.plans[commit.hash] = plan
+        self.pieces: list[tuple[_Group, bytes]] = []
+        self.own = ReadNotes()  # the thread's (merged into `notes` by finish)
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+        if self.groups:
+            self.thread = threading.Thread(target=self._read, name="git-patches", daemon=True)
+            self.thread.start()
+
+    def _read(self) -> None:
+        try:
+            for group in self.groups:
+                stdin = "".join(f"{sha}\n" for sha in group.plans)
+                command = patch_command(self.folder, group.excluded)
+                for piece in _pieces(self.repository, command, stdin, self.own):
+                    self.pieces.append((group, piece))
+        except BaseException as exc:  # raised again by finish, in the reading thread
+            self.error = exc
+
+    def finish(self) -> Iterator[GitCommit]:
+        """The batch's commits with their hunks; git's failure raised after them."""
+        if self.thread is not None:
+            self.thread.join()
+        notes = self.notes
+        notes.damaged += self.own.damaged
+        notes.warnings.extend(self.own.warnings)
+        for group, piece in self.pieces:
             sha, _, patch = piece.partition(b"\x00")
             plan = group.plans.get(sha.decode("ascii", "replace"))
             if plan is None:
@@ -280,10 +317,12 @@ def attach_patches(repository: str, folder: str, commits: Sequence[GitCommit], c
                 continue
             if len(piece) >= MAX_COMMIT_BYTES:
                 plan.commit.hunks_truncated = True
-            _attach_hunks(plan, patch.lstrip(b"\x00\n"), caps, notes)
-    for commit in commits:
-        if commit.hunks_truncated:
-            notes.truncated_commits += 1
+            _attach_hunks(plan, patch.lstrip(b"\x00\n"), self.caps, notes)
+        self.pieces = []
+        notes.truncated_commits += sum(1 for c in self.commits if c.hunks_truncated)
+        yield from self.commits
+        if self.error is not None:
+            raise self.error
 
 
 def _plan(commit: GitCommit, caps: Caps, notes: ReadNotes) -> _Plan | None:
