@@ -1,20 +1,37 @@
-"""`lessonloop ingest --git` against `git log --numstat` over the same history (issue 14).
+"""`lessonloop ingest --git` against `git log --numstat` and `git log --name-status --numstat`
+over the same history (issues 14 and 28).
 
-For each history: the two shared bundles (../shared/corpus/git, cloned into a temporary folder)
-and a synthetic repository of `--commits` commits (10,000 by default, made with git fast-import:
-each commit changes one to three of 200 files by a few lines, a merge every 50 commits, on a
-branch besides main), each round runs, interleaved and in rotated order:
+For each history: the two shared bundles (../shared/corpus/git, cloned into a temporary folder;
+1,963 and 1,782 first-parent commits), a synthetic repository of `--commits` commits (10,000 by
+default, made with git fast-import: each commit changes one to three of 200 files by a few lines,
+a merge every 50 commits, on a branch besides main), and with `--realistic N` a
+documentation-heavy history of N commits (see `realistic`: translated docs of 50-200 KB rewritten
+in blocks every third commit, a generated lockfile, vendored and minified trees, a binary, renames;
+~100 MB packed at 7,700 commits, where `git log -p` is 180 MB), each round runs, interleaved and in
+rotated order:
 
 - ingest: `ingest_git` into a fresh store (created before the clock starts), in this process:
-  git log with patches, parsing, redaction of messages and hunks, the writes;
+  git log of files and line counts, then the patches of the files whose hunks are kept, parsing,
+  redaction of messages and hunks, the writes;
 - cli: `lessonloop ingest --git REPO --db <fresh> --no-progress` as a whole process (interpreter
   start and imports included);
 - baseline: `git log --first-parent --diff-merges=first-parent -M --numstat -z` of the same
-  history, its output read and dropped (what listing the files of every commit costs git alone).
+  history, its output read and dropped (what listing the files of every commit with their line
+  counts costs git alone);
+- name_status: `git log --name-status --numstat`, as issue 28 words its baseline. Note: git drops
+  --numstat when --name-status is given, so this lists names and statuses only (tree diffs, no
+  content diffs, no line counts; HEAD only, merges without diff): far cheaper than any read that
+  stores line counts (on the realistic history `--numstat` alone is ~20x it);
+- with `--before SRC` (a folder holding another `lessonloop` package, e.g. main's `src` from
+  `git -C ../main archive HEAD src | tar -x -C /tmp/git-before`): before_ingest (`ingest_git` of
+  that code, timed inside its own process after the store is made) and before_cli (its CLI).
 
-Medians over the rounds; ratio = ingest / baseline (and cli / baseline).
+Medians over the rounds; ratio = ingest / baseline (and cli / baseline), *_name_status the same
+against name_status, before_* the same for the code under --before.
 
-Run: `.venv/bin/python benchmarks/git_ingest_bench.py [--rounds 5] [--commits 10000] [--json]`.
+Run: `.venv/bin/python benchmarks/git_ingest_bench.py [--rounds 5] [--commits 10000] [--json]`;
+issue 28's figure: `PYTHONPATH=src .venv/bin/python benchmarks/git_ingest_bench.py --rounds 2
+--realistic 7700 --only-realistic --before /tmp/git-before/src --json`.
 """
 
 from __future__ import annotations
@@ -22,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -90,6 +108,146 @@ def synthetic(target: Path, commits: int) -> Path:
     return target
 
 
+def realistic(target: Path, commits: int) -> Path:
+    """A repository shaped like a documentation-heavy project, made with git fast-import:
+    `commits` first-parent commits (a merge every 50), each changing one to three of 150 source
+    files by a few lines; every third commit also a translation update (one or two of 100
+    docs/i18n/<lang>/*.md files of 50-200 KB, a block of 5-30% of its lines rewritten); every
+    20th the generated package-lock.json (~150 KB, 2-5% of lines); every 150th a vendored tree
+    (vendor/lib/*.js, ~60 KB each, rewritten) and dist/app.min.js (~200 KB of long lines);
+    every 300th a doc renamed, every 100th a binary image; so patches (most of them
+    translations) dominate `git log -p`'s output, as in a real translated documentation site."""
+    rng = random.Random(7)
+    words = [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "is",
+        "that",
+        "for",
+        "it",
+        "as",
+        "with",
+        "was",
+        "on",
+        "be",
+        "by",
+        "this",
+        "are",
+        "from",
+        "at",
+        "or",
+        "an",
+        "which",
+    ]
+
+    def line(tag: str) -> str:
+        return tag + " " + " ".join(rng.choice(words) for _ in range(rng.randint(6, 14)))
+
+    env = _env(target.parent)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(target)], check=True, env=env)
+    importer = subprocess.Popen(["git", "-C", str(target), "fast-import", "--quiet"], stdin=subprocess.PIPE, env=env)
+    assert importer.stdin is not None
+    out = importer.stdin
+    files: dict[str, list[str]] = {}
+    for i in range(150):
+        files[f"src/pkg{i % 10}/mod{i:03d}.py"] = [f"def f{j}():  # {i}" for j in range(rng.randint(60, 300))]
+    i18n = [f"docs/i18n/{lang}/page{k:02d}.md" for lang in ("de", "fr", "ja", "es", "zh") for k in range(20)]
+    for path in i18n:
+        files[path] = [line(f"{path[10:12]}:{j}") for j in range(rng.randint(700, 2800))]
+    for k in range(40):
+        files[f"docs/en/page{k:02d}.md"] = [line(f"en:{j}") for j in range(rng.randint(50, 400))]
+    files["package-lock.json"] = [f'    "pkg-{j}": {{"version": "1.{j % 17}.{j % 5}"}},' for j in range(3500)]
+    vendored = [f"vendor/lib/lib{k}.js" for k in range(6)]
+    for path in vendored:
+        files[path] = [line("var") + ";" for _ in range(900)]
+    files["dist/app.min.js"] = ["".join(line("x") for _ in range(40)) for _ in range(100)]
+    sources = [p for p in files if p.startswith("src/")]
+    docs = [p for p in files if p.startswith("docs/en/")]
+
+    def put(path: str) -> None:
+        data = ("\n".join(files[path]) + "\n").encode()
+        out.write(b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode(), len(data), data))
+
+    mark = side_mark = 0
+    when = 1_600_000_000
+    kinds = ("feat", "fix", "chore", "docs", "refactor", "test")
+    for n in range(commits):
+        mark += 1
+        when += 600
+        message = f"{kinds[n % len(kinds)]}(area{n % 7}): change {n}\n".encode()
+        out.write(b"commit refs/heads/main\nmark :%d\n" % mark)
+        out.write(b"author Dev %d <dev%d@example.org> %d +0200\n" % (n % 5, n % 5, when))
+        out.write(b"committer Dev <dev@example.org> %d +0200\ndata %d\n%s" % (when, len(message), message))
+        if mark > 1:
+            out.write(b"from :%d\n" % (mark - 1 if mark - 1 != side_mark else mark - 2))
+        if n % 50 == 49 and side_mark:
+            out.write(b"merge :%d\n" % side_mark)
+        touched: set[str] = set()
+        if n == 0:
+            touched.update(files)
+        for _ in range(1 + n % 3):
+            path = rng.choice(sources)
+            body = files[path]
+            for _ in range(rng.randint(1, 6)):
+                body[rng.randrange(len(body))] = f"    return {n}  # {rng.random():.6f}"
+            touched.add(path)
+        if n % 3 == 1:
+            for path in rng.sample(i18n, rng.randint(1, 2)):
+                body = files[path]
+                size = max(1, int(len(body) * rng.uniform(0.05, 0.30)))
+                start = rng.randrange(len(body) - size + 1)
+                body[start : start + size] = [line(f"{path[10:12]}:{n}") for _ in range(size)]
+                touched.add(path)
+        if n % 7 == 3:
+            path = rng.choice(docs)
+            files[path].insert(rng.randrange(len(files[path]) + 1), line(f"en:{n}"))
+            touched.add(path)
+        if n % 20 == 5:
+            body = files["package-lock.json"]
+            for _ in range(rng.randint(70, 175)):
+                j = rng.randrange(len(body))
+                body[j] = f'    "pkg-{j}": {{"version": "2.{n % 31}.{rng.randrange(9)}"}},'
+            touched.add("package-lock.json")
+        if n % 150 == 75:
+            for path in vendored:
+                files[path] = [line("var") + ";" for _ in range(900)]
+                touched.add(path)
+            files["dist/app.min.js"] = ["".join(line("x") for _ in range(40)) for _ in range(100)]
+            touched.add("dist/app.min.js")
+        for path in sorted(touched):
+            put(path)
+        if n % 100 == 42:
+            blob = bytes(rng.randrange(256) for _ in range(3000))
+            out.write(b"M 100644 inline assets/logo.png\ndata %d\n%s\n" % (len(blob), blob))
+        if n % 300 == 150:
+            old = rng.choice(docs)
+            new = old.replace(".md", f"-{n}.md")
+            out.write(f"R {old} {new}\n".encode())
+            files[new] = files.pop(old)
+            docs[docs.index(old)] = new
+        out.write(b"\n")
+        if n % 50 == 10:  # a side branch commit, merged into main later
+            mark += 1
+            side_mark = mark
+            side = b"feat: side work\n"
+            out.write(b"commit refs/heads/side\nmark :%d\n" % mark)
+            out.write(
+                b"author Side <side@example.org> %d +0000\ncommitter Side <side@example.org> %d +0000\n" % (when, when)
+            )
+            out.write(b"data %d\n%s" % (len(side), side))
+            out.write(b"from :%d\n" % (mark - 1))
+            data = b"side %d\n" % n
+            out.write(b"M 100644 inline side/s%d.txt\ndata %d\n%s\n" % (n, len(data), data))
+    out.close()
+    if importer.wait() != 0:
+        raise RuntimeError("git fast-import failed")
+    subprocess.run(["git", "-C", str(target), "checkout", "-q", "main"], check=True, env=env)
+    return target
+
+
 def clone(bundle: Path, target: Path) -> Path:
     subprocess.run(["git", "clone", "-q", str(bundle), str(target)], check=True, capture_output=True)
     return target
@@ -113,6 +271,48 @@ def run_cli(repo: Path, db: Path) -> float:
         check=True,
         capture_output=True,
     )
+    return time.perf_counter() - started
+
+
+_TIMED_INGEST = (
+    "import sys, time\n"
+    "from pathlib import Path\n"
+    "from lessonloop.pipeline.git_ingest import ingest_git\n"
+    "from lessonloop.store import open_store\n"
+    "conn = open_store(Path(sys.argv[1]))\n"
+    "started = time.perf_counter()\n"
+    "ingest_git(conn, [sys.argv[2]])\n"
+    "print(time.perf_counter() - started)\n"
+    "conn.close()\n"
+)
+
+
+def run_before_ingest(src: Path, repo: Path, db: Path) -> float:
+    """`ingest_git` of the lessonloop under `src`, timed inside its own process (store made first)."""
+    env = dict(os.environ, PYTHONPATH=str(src))
+    done = subprocess.run(
+        [sys.executable, "-c", _TIMED_INGEST, str(db), str(repo)], check=True, capture_output=True, env=env, text=True
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def run_before_cli(src: Path, repo: Path, db: Path) -> float:
+    env = dict(os.environ, PYTHONPATH=str(src))
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "lessonloop", "ingest", "--git", str(repo), "--db", str(db), "--no-progress"],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    return time.perf_counter() - started
+
+
+def run_name_status(repo: Path) -> float:
+    """`git log --name-status --numstat`, as issue 28 words its baseline (git drops --numstat when
+    --name-status is given: this lists names and statuses only, no line counts, no content diffs)."""
+    started = time.perf_counter()
+    subprocess.run(["git", "-C", str(repo), "log", "--name-status", "--numstat"], check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
@@ -142,21 +342,31 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--commits", type=int, default=10_000)
+    parser.add_argument("--realistic", type=int, default=0, help="also a documentation-heavy history of N commits")
+    parser.add_argument("--only-realistic", action="store_true", help="neither the synthetic history nor the bundles")
+    parser.add_argument("--before", type=Path, help="src folder of another lessonloop, timed beside this one")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        histories = {f"synthetic-{args.commits}": synthetic(folder / "synthetic", args.commits)}
+        histories: dict[str, Path] = {}
+        if not args.only_realistic:
+            histories[f"synthetic-{args.commits}"] = synthetic(folder / "synthetic", args.commits)
+        if args.realistic:
+            histories[f"realistic-{args.realistic}"] = realistic(folder / "realistic", args.realistic)
         for name in ("python-semantic-release", "commitizen"):
-            if (BUNDLES / f"{name}.bundle").is_file():
+            if not args.only_realistic and (BUNDLES / f"{name}.bundle").is_file():
                 histories[name] = clone(BUNDLES / f"{name}.bundle", folder / name)
         for name, repo in histories.items():
-            times: dict[str, list[float]] = {"ingest": [], "cli": [], "baseline": []}
+            contenders = ["ingest", "cli", "baseline", "name_status"]
+            if args.before is not None:
+                contenders += ["before_ingest", "before_cli"]
+            times: dict[str, list[float]] = {c: [] for c in contenders}
             commits = 0
             for round_no in range(args.rounds + 1):  # round 0 warms the caches, not counted
-                order = ["ingest", "cli", "baseline"]
-                order = order[round_no % 3 :] + order[: round_no % 3]
+                shift = round_no % len(contenders)
+                order = contenders[shift:] + contenders[:shift]
                 for contender in order:
                     db = folder / f"{name}-{round_no}-{contender}.db"
                     if contender == "ingest":
@@ -164,6 +374,13 @@ def main() -> int:
                     elif contender == "cli":
                         open_store(db).close()
                         elapsed = run_cli(repo, db)
+                    elif contender == "before_ingest":
+                        elapsed = run_before_ingest(args.before, repo, db)
+                    elif contender == "before_cli":
+                        open_store(db).close()
+                        elapsed = run_before_cli(args.before, repo, db)
+                    elif contender == "name_status":
+                        elapsed = run_name_status(repo)
                     else:
                         elapsed = run_baseline(repo)
                     if round_no:
@@ -179,8 +396,20 @@ def main() -> int:
                     "ratio_ingest": round(med["ingest"] / med["baseline"], 2),
                     "ratio_cli": round(med["cli"] / med["baseline"], 2),
                     "commits_per_s": round(commits / med["ingest"]),
+                    "git_log_name_status_s": round(med["name_status"], 3),
+                    "ratio_ingest_name_status": round(med["ingest"] / med["name_status"], 2),
+                    "ratio_cli_name_status": round(med["cli"] / med["name_status"], 2),
                 }
             )
+            if args.before is not None:
+                results[-1].update(
+                    before_ingest_s=round(med["before_ingest"], 3),
+                    before_cli_s=round(med["before_cli"], 3),
+                    before_ratio_ingest=round(med["before_ingest"] / med["baseline"], 2),
+                    before_ratio_cli=round(med["before_cli"] / med["baseline"], 2),
+                    before_ratio_ingest_name_status=round(med["before_ingest"] / med["name_status"], 2),
+                    before_ratio_cli_name_status=round(med["before_cli"] / med["name_status"], 2),
+                )
     if args.json:
         print(json.dumps(results, indent=2))
     else:

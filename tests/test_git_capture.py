@@ -102,15 +102,16 @@ def test_files_renames_binary_hunks_and_secrets_redacted(tmp_path: Path) -> None
 
 def test_hunks_are_capped_per_file_and_per_commit(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r")
+    # 200 lines of ~70 bytes: within the line count judged to fit 10 KB, but ~14 KB of patch each.
     for name in ("a.txt", "b.txt", "c.txt"):
-        (repo / name).write_text("".join(f"{name} {i}\n" for i in range(3000)), encoding="utf-8")
+        (repo / name).write_text("".join(f"{name} {i} {'x' * 60}\n" for i in range(200)), encoding="utf-8")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "chore: big")
     conn = _store(tmp_path)
     summary = ingest_git(conn, [str(repo)], caps=Caps(file_bytes=10_000, commit_bytes=25_000))
     total = conn.execute("SELECT coalesce(sum(length(text)), 0) FROM git_hunks").fetchone()[0]
-    assert 0 < total <= 25_000
-    assert conn.execute("SELECT hunks_truncated, insertions FROM git_commits").fetchone() == (1, 9000)
+    assert 20_000 < total <= 25_000
+    assert conn.execute("SELECT hunks_truncated, insertions FROM git_commits").fetchone() == (1, 600)
     assert [p.code for p in summary.problems] == ["hunks-capped"]
     # store_diffs = false keeps no hunk at all, files and counts still.
     conn2 = open_store(tmp_path / "nodiffs.db")
