@@ -100,9 +100,9 @@ def _register(module: str, commands: Any, only: str | None) -> None:
     word that names no command: argparse lists every choice), else only for the module of `only`."""
     if only and only in _REGISTERED_NAMES | INLINE_COMMANDS and only not in REGISTERED[module]:
         return
-    import importlib
-
-    importlib.import_module(f"lessonloop.cli.{module}").register(commands)
+    # __import__, not importlib.import_module: it goes through the interpreter's own import, which
+    # `-X importtime` reports (tests/test_command_imports.py counts what a command imports).
+    __import__(f"lessonloop.cli.{module}", fromlist=["register"]).register(commands)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
