@@ -23,13 +23,18 @@ of years).
 As whole processes: `lessonloop ingest --db <fresh> --no-progress --json <folder>` against
 `ccusage <agent> session --json --offline` over the same files (Codex: CODEX_HOME whose
 sessions/ holds the rollouts; Claude Code: CLAUDE_CONFIG_DIR whose projects/ holds the
-transcripts), interleaved, medians; ratio = lessonloop seconds / ccusage seconds (below 1:
-lessonloop is faster). ccusage is $LESSONLOOP_CCUSAGE, else `ccusage` on PATH, else
-.ci/.ccusage/node_modules/.bin/ccusage (as tests/ccusage.py); without it that part is skipped.
+transcripts; Gemini CLI: HOME whose .gemini/tmp/<folder>/chats/ holds the chats, one such folder
+per copy of the scaled chats), for Claude Code's spotter, Codex's and Gemini's corpora and their
+scaled copies, interleaved, medians; ratio = lessonloop seconds / ccusage seconds (below 1:
+lessonloop is faster); the sessions each counted (lessonloop's "sessions", ccusage's rows). ccusage
+is the one tests/ccusage.py finds ($LESSONLOOP_CCUSAGE, `ccusage` on PATH, .ci/.ccusage, /tmp/ccu);
+without it that part is skipped. `--ccusage-only`: that part alone (no in-process figures, no
+OpenCode or Aider copies).
 
 Every corpus is copied into a temporary folder first (../shared/corpus stays read-only).
 
-Run: `.venv/bin/python benchmarks/agents_bench.py [--rounds 7] [--min-mb 8] [--no-ccusage] [--json]`
+Run: `.venv/bin/python benchmarks/agents_bench.py [--rounds 7] [--min-mb 8] [--no-ccusage | --ccusage-only]
+[--json]`
 (`--gemini-copies 0 --opencode-copies 0 --aider-copies 0`: without the scaled corpora).
 """
 
@@ -54,7 +59,6 @@ from lessonloop.store import open_store
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # tests.corpus_copies
 CORPUS = REPO.parent / "shared" / "corpus"
-CI_CCUSAGE = REPO / ".ci" / ".ccusage" / "node_modules" / ".bin" / "ccusage"
 BASELINE = "claude-code/spotter"
 SCALED = "codex/codemie scaled"
 # The other agents' corpora scaled the same way, by tests/corpus_copies.py (ids distinct per copy).
@@ -76,10 +80,9 @@ IN_PROCESS: dict[str, tuple[str, str]] = {
 
 
 def ccusage_path() -> str | None:
-    given = os.environ.get("LESSONLOOP_CCUSAGE")
-    if given and os.access(given, os.X_OK):
-        return given
-    return shutil.which("ccusage") or (str(CI_CCUSAGE) if CI_CCUSAGE.exists() else None)
+    from tests.ccusage import ccusage_path as found
+
+    return found()
 
 
 def copy_corpora(work: Path) -> dict[str, Path]:
@@ -198,7 +201,7 @@ def in_process(folders: dict[str, Path], work: Path, rounds: int, min_mb: float)
 def ccusage_home(name: str, agent: str, folder: Path, work: Path) -> tuple[list[str], dict[str, str]] | None:
     """ccusage's arguments and environment reading exactly the files of `folder`."""
     home = work / "ccusage-home" / re.sub(r"\W+", "-", name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_", "CODEX_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_", "CODEX_", "GEMINI_"))}
     env["HOME"] = str(home)
     if agent == "codex":
         shutil.copytree(folder, home / "codex" / "sessions")
@@ -208,17 +211,28 @@ def ccusage_home(name: str, agent: str, folder: Path, work: Path) -> tuple[list[
         shutil.copytree(folder, home / "claude" / "projects" / "corpus")
         env["CLAUDE_CONFIG_DIR"] = str(home / "claude")
         return ["claude", "session", "--json", "--offline"], env
+    if agent == "gemini":
+        # Gemini CLI's layout: ~/.gemini/tmp/<project>/chats/session-*.json; a scaled folder's
+        # copyNNN/ folders are one project each (the same ids in one project count once).
+        projects = sorted(p for p in folder.iterdir() if p.is_dir()) or [folder]
+        for project in projects:
+            shutil.copytree(project, home / ".gemini" / "tmp" / project.name / "chats")
+        return ["gemini", "session", "--json", "--offline"], env
     return None
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> float:
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Seconds and the sessions it counted (lessonloop's "sessions", ccusage's rows)."""
     started = time.perf_counter()
     done = subprocess.run(cmd, env=env, capture_output=True, check=False)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
-    json.loads(done.stdout)  # both print one JSON document
-    return seconds
+    data = json.loads(done.stdout)  # both print one JSON document
+    sessions = data.get("sessions")
+    if isinstance(sessions, list):  # ccusage's rows ("session" in ccusage 20's unified report)
+        return seconds, len(sessions)
+    return seconds, int(sessions) if isinstance(sessions, int) else len(data.get("session") or [])
 
 
 def against_ccusage(folders: dict[str, Path], work: Path, rounds: int, ccusage: str) -> dict[str, dict[str, Any]]:
@@ -233,11 +247,13 @@ def against_ccusage(folders: dict[str, Path], work: Path, rounds: int, ccusage: 
     contenders: dict[str, tuple[list[str], dict[str, str]]] = {}
     runs: list[tuple[str, str]] = []
     for name, (_folder, agent) in IN_PROCESS.items():
-        if name not in folders or name not in (BASELINE, "codex/codemie"):
+        if name not in folders or name not in (BASELINE, "codex/codemie", "gemini/codemie"):
             continue
         runs.append((name, agent))
     if SCALED in folders:
         runs.append((SCALED, "codex"))
+    if SCALED_GEMINI in folders:
+        runs.append((SCALED_GEMINI, "gemini"))
     for name, agent in runs:
         reader = ccusage_home(name, agent, folders[name], work)
         if reader is None:
@@ -258,10 +274,13 @@ def against_ccusage(folders: dict[str, Path], work: Path, rounds: int, ccusage: 
         )
         contenders[f"{name} ccusage"] = ([ccusage, *reader[0]], reader[1])
 
+    sessions: dict[str, int] = {}
+    (work / "dbs").mkdir(exist_ok=True)
+
     def run(label: str) -> float:
         cmd, cmd_env = contenders[label]
         db = work / "dbs" / f"cli-{next(counter)}.db"
-        seconds = timed([part.replace("{db}", str(db)) for part in cmd], cmd_env)
+        seconds, sessions[label] = timed([part.replace("{db}", str(db)) for part in cmd], cmd_env)
         for leftover in (work / "dbs").glob("cli-*"):
             leftover.unlink()
         return seconds
@@ -278,6 +297,7 @@ def against_ccusage(folders: dict[str, Path], work: Path, rounds: int, ccusage: 
     for label in labels:
         name, who = label.rsplit(" ", 1)
         report.setdefault(name, {})[f"{who}_s"] = round(statistics.median(times[label]), 3)
+        report[name][f"{who}_sessions"] = sessions[label]
     for name, row in report.items():
         row["ratio_to_ccusage"] = round(row["lessonloop_s"] / row["ccusage_s"], 2)
         row["ccusage_args"] = " ".join(contenders[f"{name} ccusage"][0][1:])
@@ -293,8 +313,15 @@ def main() -> int:
     parser.add_argument("--opencode-copies", type=int, default=1500, help="copies of the OpenCode session (3.2 MB)")
     parser.add_argument("--aider-copies", type=int, default=4, help="copies of the Aider history (16.6 MB)")
     parser.add_argument("--no-ccusage", action="store_true", help="only the in-process comparison")
+    parser.add_argument(
+        "--ccusage-only", action="store_true", help="only the comparison with ccusage (no OpenCode or Aider copies)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if args.no_ccusage and args.ccusage_only:
+        parser.error("--no-ccusage and --ccusage-only exclude each other")
+    if args.ccusage_only:
+        args.opencode_copies = args.aider_copies = 0
     if not (CORPUS / IN_PROCESS[BASELINE][0]).is_dir():
         print(f"the baseline corpus {CORPUS / IN_PROCESS[BASELINE][0]} is absent", file=sys.stderr)
         return 1
@@ -304,28 +331,34 @@ def main() -> int:
         if "codex/codemie" in folders and args.copies > 1:
             folders[SCALED] = scaled_codex(folders["codex/codemie"], work / "corpus" / "codex-scaled", args.copies)
         folders.update(scaled_others(work / "corpus", args.gemini_copies, args.opencode_copies, args.aider_copies))
-        report: dict[str, Any] = {"in_process": in_process(folders, work, args.rounds, args.min_mb)}
+        report: dict[str, Any] = {}
+        if not args.ccusage_only:
+            report["in_process"] = in_process(folders, work, args.rounds, args.min_mb)
         ccusage = None if args.no_ccusage else ccusage_path()
         if ccusage is not None:
             report["ccusage"] = against_ccusage(folders, work, args.rounds, ccusage)
         elif not args.no_ccusage:
-            print("ccusage not found ($LESSONLOOP_CCUSAGE, PATH, .ci/.ccusage): skipped", file=sys.stderr)
+            print("ccusage not found ($LESSONLOOP_CCUSAGE, PATH, .ci/.ccusage, /tmp/ccu): skipped", file=sys.stderr)
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    print(f"In one process, discover + ingest into a fresh store, median of {args.rounds} rounds:")
-    print("| corpus | MB | MB/s | ratio to Claude Code spotter |")
-    print("|---|---:|---:|---:|")
-    for name, row in report["in_process"].items():
-        print(f"| {name} | {row['mb']:.2f} | {row['mb_per_s']:.1f} | {row['ratio_to_claude_code']:.2f}x |")
+    if "in_process" in report:
+        print(f"In one process, discover + ingest into a fresh store, median of {args.rounds} rounds:")
+        print("| corpus | MB | MB/s | ratio to Claude Code spotter |")
+        print("|---|---:|---:|---:|")
+        for name, row in report["in_process"].items():
+            print(f"| {name} | {row['mb']:.2f} | {row['mb_per_s']:.1f} | {row['ratio_to_claude_code']:.2f}x |")
     if "ccusage" in report:
         print(f"\nWhole processes, lessonloop ingest against ccusage, median of {args.rounds} rounds:")
-        print("| corpus | lessonloop ingest | ccusage | ratio to ccusage | ccusage arguments |")
-        print("|---|---:|---:|---:|---|")
+        print(
+            "| corpus | lessonloop ingest | ccusage | ratio to ccusage | sessions (lessonloop / ccusage) | ccusage arguments |"
+        )
+        print("|---|---:|---:|---:|---:|---|")
         for name, row in report["ccusage"].items():
             print(
                 f"| {name} | {row['lessonloop_s']:.3f} s | {row['ccusage_s']:.3f} s |"
-                f" {row['ratio_to_ccusage']:.2f}x | `{row['ccusage_args']}` |"
+                f" {row['ratio_to_ccusage']:.2f}x | {row['lessonloop_sessions']} / {row['ccusage_sessions']} |"
+                f" `{row['ccusage_args']}` |"
             )
     return 0
 

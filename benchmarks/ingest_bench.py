@@ -7,6 +7,9 @@ user waits for), interleaved round-robin with the order rotated every round:
 - repeat:  the same command again on that store right after (unchanged files: nothing to read)
 - plain:   the same interpreter walking the same *.jsonl files and orjson-parsing every non-empty line
 - ccusage: `ccusage@17 session --json --offline` over the same files (skipped without node/npm)
+- ccusage20: `ccusage@20 session --json --offline` over the same files (its unified report: every
+           agent it knows, here only Claude Code's folder has files)
+- ccusage20-claude: `ccusage@20 claude session --json --offline` (Claude Code only)
 - startup: `python -c pass` with the same interpreter, for reference (the floor of any Python CLI)
 
 Python bytecode: an installed package has its .pyc files, so by default the Python contenders run
@@ -14,12 +17,28 @@ with PYTHONPYCACHEPREFIX=benchmarks/.cache/pycache (and without PYTHONDONTWRITEB
 warm-up run fills it, nothing is written under src/. `--pyc-as-is` runs them with the environment
 as it is instead (with PYTHONDONTWRITEBYTECODE=1 every run compiles lessonloop's sources again).
 
-Targets: ingest <= 1.0x ccusage, ingest <= 6x plain parse, repeat <= 0.1x ingest.
+ccusage 17 is installed by npm under benchmarks/.cache/ccusage. ccusage 20 is the one
+tests/ccusage.py finds ($LESSONLOOP_CCUSAGE, `ccusage` on PATH, .ci/.ccusage, /tmp/ccu) when
+`--version` says 20.x, else `npm install ccusage@20 @ccusage/ccusage-linux-x64` (the native
+package on Linux x64 only) under benchmarks/.cache/ccusage20. ccusage reads a temporary
+CLAUDE_CONFIG_DIR (= HOME) whose projects/<corpus name>/ holds a copy of the corpus's *.jsonl
+files (a copy: ccusage 20 finds no session in a symlinked project folder), with the other agents'
+variables (CODEX_HOME, GEMINI_CLI_HOME, ...) removed from its environment; every contender reads
+that same copy.
+
+`--scale N` (N > 1): the corpus copied N times into the temporary folder by
+tests/corpus_copies.claude_code_copies (every id its copy's, every record time one corpus span
+later per copy: N distinct sets of sessions, as learning_scale_bench.py does), and every contender
+reads those N copies (projects/copy000/ to projects/copy<N-1>/ of ccusage's CLAUDE_CONFIG_DIR: each
+copy a project folder).
+
+Targets: ingest <= 1.0x ccusage (each version), ingest <= 6x plain parse, repeat <= 0.1x ingest.
 
 Also measured in one Python process (interpreter startup and imports cancel out): a full
 ingest into a fresh store versus a plain orjson loop over the same bytes already in memory.
 
-Run: `.venv/bin/python benchmarks/ingest_bench.py [--corpus PATH] [--rounds N] [--json] [--pyc-as-is]`.
+Run: `.venv/bin/python benchmarks/ingest_bench.py [--corpus PATH] [--scale N] [--rounds N] [--json]
+[--pyc-as-is] [--no-ccusage17]`.
 """
 
 from __future__ import annotations
@@ -28,6 +47,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import sqlite3
 import statistics
@@ -43,11 +63,17 @@ from typing import Any
 import orjson
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # tests.ccusage, tests.corpus_copies
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "claude-code" / "spotter"
 CACHE = REPO / "benchmarks" / ".cache"
 PYCACHE = CACHE / "pycache"
 CCUSAGE_SPEC = "ccusage@17"
 CCUSAGE_MAJOR = "17."
+CCUSAGE20_SPEC = "ccusage@20"
+CCUSAGE20_NATIVE = "@ccusage/ccusage-linux-x64"  # its native binary, on Linux x64
+CCUSAGE20_MAJOR = "20."
+# Other agents' folders ccusage 20 would read instead of HOME's (tests/test_five_agents_home.py).
+OTHER_AGENT_VARS = ("CODEX_HOME", "GEMINI_CLI_HOME", "OPENCODE_DATA_DIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME")
 
 TARGET_VS_CCUSAGE = 1.0
 TARGET_VS_PLAIN = 6.0
@@ -152,7 +178,7 @@ class Ccusage:
 
     def env(self) -> dict[str, str]:
         assert self.config_dir is not None
-        env = dict(os.environ)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CLAUDE_") and k not in OTHER_AGENT_VARS}
         env["CLAUDE_CONFIG_DIR"] = str(self.config_dir)
         env["HOME"] = str(self.config_dir)  # nothing of the user's ~/.claude is read
         return env
@@ -167,38 +193,80 @@ def _installed_version(prefix: Path) -> str | None:
     return version if isinstance(version, str) else None
 
 
-def setup_ccusage() -> Ccusage:
+def _node_version() -> tuple[str | None, str | None]:
+    """node's version, or None and why ccusage cannot run."""
     node = shutil.which("node")
     if node is None:
-        return Ccusage(None, None, None, "node is not installed")
+        return None, "node is not installed"
     try:
-        node_version = subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout.strip(), None
     except (OSError, subprocess.CalledProcessError) as exc:
-        return Ccusage(None, None, None, f"node does not run: {exc}")
-    prefix = CACHE / "ccusage"
+        return None, f"node does not run: {exc}"
+
+
+def _npm_installed(prefix: Path, specs: Sequence[str], major: str, node_version: str) -> Ccusage:
+    """ccusage of version `major` under `prefix`, installed there by npm first when it is not."""
     binary = prefix / "node_modules" / ".bin" / "ccusage"
     version = _installed_version(prefix)
-    if not (binary.exists() and version is not None and version.startswith(CCUSAGE_MAJOR)):
+    if not (binary.exists() and version is not None and version.startswith(major)):
+        what = " ".join(specs)
         npm = shutil.which("npm")
         if npm is None:
-            return Ccusage(None, node_version, None, "npm is not installed (needed once to install ccusage)")
-        log(f"installing {CCUSAGE_SPEC} into {prefix} ...")
+            return Ccusage(None, node_version, None, f"npm is not installed (needed once to install {what})")
+        log(f"installing {what} into {prefix} ...")
         prefix.mkdir(parents=True, exist_ok=True)
         try:
             proc = subprocess.run(
-                [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", CCUSAGE_SPEC],
+                [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", *specs],
                 capture_output=True,
                 text=True,
                 check=False,
                 timeout=600,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
-            return Ccusage(None, node_version, None, f"npm install {CCUSAGE_SPEC} failed: {exc}")
+            return Ccusage(None, node_version, None, f"npm install {what} failed: {exc}")
         version = _installed_version(prefix)
-        if proc.returncode != 0 or not binary.exists() or version is None:
+        if proc.returncode != 0 or not binary.exists() or version is None or not version.startswith(major):
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-            return Ccusage(None, node_version, None, f"npm install {CCUSAGE_SPEC} failed: {' / '.join(tail)}")
+            return Ccusage(None, node_version, version, f"npm install {what} failed: {' / '.join(tail)}")
     return Ccusage(binary, node_version, version, None)
+
+
+def setup_ccusage() -> Ccusage:
+    """ccusage 17, installed under benchmarks/.cache/ccusage."""
+    node_version, why = _node_version()
+    if node_version is None:
+        return Ccusage(None, None, None, why)
+    return _npm_installed(CACHE / "ccusage", [CCUSAGE_SPEC], CCUSAGE_MAJOR, node_version)
+
+
+def _reported_version(path: str) -> str | None:
+    """What `ccusage --version` says (e.g. 20.0.24), or None."""
+    try:
+        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    found = re.search(r"\d+\.\d+\.\d+", done.stdout + done.stderr)
+    return found.group() if found else None
+
+
+def setup_ccusage20() -> Ccusage:
+    """ccusage 20: the one tests/ccusage.py finds ($LESSONLOOP_CCUSAGE, PATH, .ci/.ccusage,
+    /tmp/ccu) when it is 20.x, else installed under benchmarks/.cache/ccusage20."""
+    from tests.ccusage import ccusage_path
+
+    node_version, why = _node_version()
+    found = ccusage_path()
+    if found is not None:
+        version = _reported_version(found)
+        if version is not None and version.startswith(CCUSAGE20_MAJOR):
+            return Ccusage(Path(found), node_version, version, None)
+        log(f"ccusage at {found} is version {version}, not {CCUSAGE20_MAJOR}x: using benchmarks/.cache/ccusage20")
+    if node_version is None:
+        return Ccusage(None, None, None, why)
+    native = platform.system() == "Linux" and platform.machine() in ("x86_64", "AMD64")
+    specs = [CCUSAGE20_SPEC, CCUSAGE20_NATIVE] if native else [CCUSAGE20_SPEC]
+    return _npm_installed(CACHE / "ccusage20", specs, CCUSAGE20_MAJOR, node_version)
 
 
 def check_ccusage_output(out: str) -> int:
@@ -206,7 +274,8 @@ def check_ccusage_output(out: str) -> int:
         data = json.loads(out)
     except ValueError as exc:
         raise BenchError(f"ccusage printed no JSON: {exc}: {out[:300]!r}") from exc
-    sessions = data.get("sessions") if isinstance(data, dict) else None
+    # ccusage 17 and `ccusage@20 claude session` print "sessions"; ccusage 20's unified report "session"
+    sessions = (data.get("sessions") or data.get("session")) if isinstance(data, dict) else None
     if not sessions:
         raise BenchError(f"ccusage found no sessions (did it read the corpus?): {out[:300]!r}")
     return len(sessions)
@@ -264,16 +333,37 @@ class ProcessResults:
     ingest: Series
     repeat: Series
     plain: Series
-    ccusage: Series | None
+    ccusages: list[Series]  # "ccusage" (17), "ccusage20", "ccusage20-claude": those that ran
     startup: Series
     checks: dict[str, Any]
 
 
-def measure_processes(corpus: Corpus, rounds: int, cc: Ccusage, workdir: Path, pyc_as_is: bool) -> ProcessResults:
+@dataclass
+class CcusageRun:
+    """One ccusage contender: which ccusage, with which arguments (before --json --offline)."""
+
+    name: str
+    cc: Ccusage
+    args: list[str]
+
+
+def ccusage_runs(cc17: Ccusage, cc20: Ccusage) -> list[CcusageRun]:
+    runs = [CcusageRun("ccusage", cc17, ["session"])] if cc17.bin else []
+    if cc20.bin:
+        runs += [
+            CcusageRun("ccusage20", cc20, ["session"]),
+            CcusageRun("ccusage20-claude", cc20, ["claude", "session"]),
+        ]
+    return runs
+
+
+def measure_processes(
+    corpus: Corpus, rounds: int, runs: list[CcusageRun], workdir: Path, pyc_as_is: bool
+) -> ProcessResults:
     ingest = Series("ingest", "lessonloop ingest (fresh store)")
     repeat = Series("repeat", "lessonloop ingest again (unchanged files)")
     plain = Series("plain", "plain orjson parse (python -c, same interpreter)")
-    ccusage = Series("ccusage", f"ccusage {cc.version} session --json --offline") if cc.bin else None
+    ccusages = [Series(r.name, f"ccusage {r.cc.version} {' '.join(r.args)} --json --offline") for r in runs]
     startup = Series("startup", "python -c pass (interpreter startup, reference)")
     env = python_env(pyc_as_is)
     checks: dict[str, Any] = {}
@@ -295,6 +385,8 @@ def measure_processes(corpus: Corpus, rounds: int, cc: Ccusage, workdir: Path, p
             "files_read": first["files"]["read"],
             "bytes_read": first["bytes_read"],
             "lines": first["lines"],
+            "sessions": first.get("sessions"),
+            "subagent_sessions": first.get("subagent_sessions"),
             "repeat_files_read": again["files"]["read"],
             "repeat_bytes_read": again["bytes_read"],
             "repeat_files_unchanged": again["files"]["unchanged"],
@@ -317,16 +409,19 @@ def measure_processes(corpus: Corpus, rounds: int, cc: Ccusage, workdir: Path, p
         if record:
             startup.times.append(elapsed)
 
-    def do_ccusage(record: bool) -> None:
-        assert cc.bin is not None and ccusage is not None
-        elapsed, out = run([str(cc.bin), "session", "--json", "--offline"], "ccusage", env=cc.env())
-        checks["ccusage"] = {"sessions": check_ccusage_output(out)}
-        if record:
-            ccusage.times.append(elapsed)
+    def ccusage_contender(one: CcusageRun, series: Series) -> Callable[[bool], None]:
+        def do_ccusage(record: bool) -> None:
+            assert one.cc.bin is not None
+            cmd = [str(one.cc.bin), *one.args, "--json", "--offline"]
+            elapsed, out = run(cmd, one.name, env=one.cc.env())
+            checks[one.name] = {"sessions": check_ccusage_output(out)}
+            if record:
+                series.times.append(elapsed)
+
+        return do_ccusage
 
     contenders: list[tuple[str, Callable[[bool], None]]] = [("ingest", do_ingest), ("plain", do_plain)]
-    if ccusage is not None:
-        contenders.append(("ccusage", do_ccusage))
+    contenders += [(one.name, ccusage_contender(one, series)) for one, series in zip(runs, ccusages, strict=True)]
     contenders.append(("startup", do_startup))
     log("warm-up: " + ", ".join(name for name, _ in contenders))
     for _, fn in contenders:
@@ -337,7 +432,7 @@ def measure_processes(corpus: Corpus, rounds: int, cc: Ccusage, workdir: Path, p
         log(f"round {r + 1}/{rounds}: " + ", ".join(name for name, _ in order))
         for _, fn in order:
             fn(True)
-    return ProcessResults(ingest, repeat, plain, ccusage, startup, checks)
+    return ProcessResults(ingest, repeat, plain, ccusages, startup, checks)
 
 
 # --- in-process figures ------------------------------------------------------------------------
@@ -429,7 +524,9 @@ def fmt_ratio(ratio: float | None) -> str:
     return "—" if ratio is None else f"{ratio:.3f}x"
 
 
-def machine_info(corpus: Corpus, cc: Ccusage, pyc_as_is: bool) -> dict[str, Any]:
+def machine_info(
+    corpus: Corpus, source: Path, cc: Ccusage, cc20: Ccusage, pyc_as_is: bool, scale: int
+) -> dict[str, Any]:
     import lessonloop
 
     return {
@@ -437,34 +534,53 @@ def machine_info(corpus: Corpus, cc: Ccusage, pyc_as_is: bool) -> dict[str, Any]
         "python_executable": sys.executable,
         "platform": platform.platform(),
         "cpu_count": os.cpu_count(),
+        "load_average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "orjson": orjson.__version__,
         "sqlite": sqlite3.sqlite_version,
         "lessonloop": lessonloop.__version__,
         "node": cc.node_version,
         "ccusage": cc.version,
         "ccusage_skipped": cc.skipped,
+        "ccusage20": cc20.version,
+        "ccusage20_path": str(cc20.bin) if cc20.bin else None,
+        "ccusage20_skipped": cc20.skipped,
+        "scale": scale,
         "python_bytecode": bytecode_note(pyc_as_is),
-        "corpus": str(corpus.path),
+        "corpus": str(source) if scale == 1 else f"{source} x{scale} (tests/corpus_copies.claude_code_copies)",
         "corpus_files": len(corpus.files),
         "corpus_bytes": corpus.nbytes,
     }
 
 
+# ccusage contender name -> the key of its ratio in the report
+CCUSAGE_RATIOS = {
+    "ccusage": "ingest_vs_ccusage",
+    "ccusage20": "ingest_vs_ccusage20",
+    "ccusage20-claude": "ingest_vs_ccusage20_claude",
+}
+
+
 def build_report(proc: ProcessResults, inproc: InProcessResults, info: dict[str, Any], rounds: int) -> dict[str, Any]:
-    vs_cc = proc.ingest.median / proc.ccusage.median if proc.ccusage else None
+    vs_cc = {CCUSAGE_RATIOS[s.name]: proc.ingest.median / s.median for s in proc.ccusages}
     vs_plain = proc.ingest.median / proc.plain.median
     repeat = proc.repeat.median / proc.ingest.median
     in_vs_plain = inproc.ingest.median / inproc.plain.median
     in_repeat = inproc.repeat.median / inproc.ingest.median
+    ccusage_targets = {
+        key: {
+            "target": TARGET_VS_CCUSAGE,
+            "ratio": vs_cc.get(key),
+            "verdict": verdict(vs_cc.get(key), TARGET_VS_CCUSAGE),
+        }
+        for key in CCUSAGE_RATIOS.values()
+    }
     return {
         "rounds": rounds,
         "machine": info,
-        "process": {
-            s.name: s.to_json() for s in (proc.ingest, proc.repeat, proc.plain, proc.ccusage, proc.startup) if s
-        },
+        "process": {s.name: s.to_json() for s in (proc.ingest, proc.repeat, proc.plain, *proc.ccusages, proc.startup)},
         "in_process": {s.name: s.to_json() for s in (inproc.ingest, inproc.repeat, inproc.plain)},
         "ratios": {
-            "ingest_vs_ccusage": vs_cc,
+            **{key: vs_cc.get(key) for key in CCUSAGE_RATIOS.values()},
             "ingest_vs_plain": vs_plain,
             "repeat_vs_first": repeat,
             "startup_vs_first": proc.startup.median / proc.ingest.median,
@@ -472,11 +588,7 @@ def build_report(proc: ProcessResults, inproc: InProcessResults, info: dict[str,
             "in_process_repeat_vs_first": in_repeat,
         },
         "targets": {
-            "ingest_vs_ccusage": {
-                "target": TARGET_VS_CCUSAGE,
-                "ratio": vs_cc,
-                "verdict": verdict(vs_cc, TARGET_VS_CCUSAGE),
-            },
+            **ccusage_targets,
             "ingest_vs_plain": {
                 "target": TARGET_VS_PLAIN,
                 "ratio": vs_plain,
@@ -500,11 +612,18 @@ def render_markdown(report: dict[str, Any]) -> str:
     r = report["ratios"]
     t = report["targets"]
     plain = p["plain"]["median_s"]
+    c = report["checks"]
+    sessions = [f"lessonloop {c['ingest'].get('sessions')} (+{c['ingest'].get('subagent_sessions')} subagent)"]
+    sessions += [f"{name} {c[name]['sessions']}" for name in CCUSAGE_RATIOS if name in c]
     lines = [
         f"Corpus: {m['corpus']} ({m['corpus_files']} files, {m['corpus_bytes']:,} bytes); "
-        f"{report['rounds']} rounds, medians; {m['cpu_count']} CPUs; Python {m['python']}, "
-        f"node {m['node'] or '—'}, ccusage {m['ccusage'] or '— (' + str(m['ccusage_skipped']) + ')'}; "
+        f"{report['rounds']} rounds, medians; {m['cpu_count']} CPUs; load average {m['load_average']}; "
+        f"Python {m['python']}, node {m['node'] or '—'}, "
+        f"ccusage {m['ccusage'] or '— (' + str(m['ccusage_skipped']) + ')'}, "
+        f"ccusage {m['ccusage20'] or '— (' + str(m['ccusage20_skipped']) + ')'} ({m['ccusage20_path']}); "
         f"Python bytecode {m['python_bytecode']}.",
+        "",
+        "Sessions counted: " + ", ".join(sessions) + ".",
         "",
         "Whole processes (wall time of subprocess.run, interleaved round-robin):",
         "",
@@ -520,13 +639,16 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"{fmt_ratio(r['repeat_vs_first'])} first ingest |"
     )
     lines.append(f"| {p['plain']['label']} | {plain:.4f} | {p['plain']['min_s']:.4f} | 1.000x (baseline) |")
-    if "ccusage" in p:
-        lines.append(
-            f"| {p['ccusage']['label']} | {p['ccusage']['median_s']:.4f} | {p['ccusage']['min_s']:.4f} | "
-            f"ingest = {fmt_ratio(r['ingest_vs_ccusage'])} ccusage |"
-        )
-    else:
-        lines.append(f"| ccusage (skipped: {m['ccusage_skipped']}) | — | — | — |")
+    for name, key in CCUSAGE_RATIOS.items():
+        if name in p:
+            lines.append(
+                f"| {p[name]['label']} | {p[name]['median_s']:.4f} | {p[name]['min_s']:.4f} | "
+                f"ingest = {fmt_ratio(r[key])} {name} |"
+            )
+        elif name == "ccusage":
+            lines.append(f"| ccusage 17 (skipped: {m['ccusage_skipped']}) | — | — | — |")
+        else:
+            lines.append(f"| {name} (skipped: {m['ccusage20_skipped']}) | — | — | — |")
     lines.append(
         f"| {p['startup']['label']} | {p['startup']['median_s']:.4f} | {p['startup']['min_s']:.4f} | "
         f"{fmt_ratio(r['startup_vs_first'])} first ingest |"
@@ -545,8 +667,10 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
         "| target | measured | verdict |",
         "|---|---:|---|",
-        f"| ingest <= 1.0x ccusage (whole process) | {fmt_ratio(t['ingest_vs_ccusage']['ratio'])} | "
-        f"{t['ingest_vs_ccusage']['verdict']} |",
+        *(
+            f"| ingest <= 1.0x {name} (whole process) | {fmt_ratio(t[key]['ratio'])} | {t[key]['verdict']} |"
+            for name, key in CCUSAGE_RATIOS.items()
+        ),
         f"| ingest <= 6x plain parse (whole process) | {fmt_ratio(t['ingest_vs_plain']['ratio'])} | "
         f"{t['ingest_vs_plain']['verdict']} |",
         f"| ingest <= 6x plain parse (in process) | {fmt_ratio(t['in_process_ingest_vs_plain']['ratio'])} | "
@@ -561,6 +685,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"default: {DEFAULT_CORPUS}")
     parser.add_argument("--rounds", type=int, default=7, help="timed rounds (default 7)")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=1,
+        help="read N copies of the corpus, ids distinct per copy (tests/corpus_copies; default 1: the corpus itself)",
+    )
+    parser.add_argument("--no-ccusage17", action="store_true", help="leave ccusage 17 out (ccusage 20 only)")
     parser.add_argument("--json", action="store_true", help="print all figures as one JSON object")
     parser.add_argument(
         "--pyc-as-is",
@@ -570,24 +701,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
-    corpus = find_corpus(args.corpus.resolve())
-    cc = setup_ccusage()
+    if args.scale < 1:
+        parser.error("--scale must be at least 1")
+    source = args.corpus.resolve()
+    corpus = find_corpus(source)
+    cc = Ccusage(None, None, None, "--no-ccusage17") if args.no_ccusage17 else setup_ccusage()
     if cc.skipped:
-        log(f"ccusage skipped: {cc.skipped}")
+        log(f"ccusage 17 skipped: {cc.skipped}")
+    cc20 = setup_ccusage20()
+    if cc20.skipped:
+        log(f"ccusage 20 skipped: {cc20.skipped}")
     with tempfile.TemporaryDirectory(prefix="lessonloop-bench-") as tmp:
         workdir = Path(tmp)
-        if cc.bin is not None:
-            cc.config_dir = workdir / "claude-config"
-            (cc.config_dir / "projects").mkdir(parents=True)
-            (cc.config_dir / "projects" / "spotter").symlink_to(corpus.path, target_is_directory=True)
+        # Every contender reads the same copy, in ccusage's projects/ folder (ccusage 20 finds
+        # nothing in a symlinked project folder).
+        config_dir = workdir / "claude-config"
+        copied = config_dir / "projects" / source.name
+        if args.scale > 1:
+            from tests.corpus_copies import claude_code_copies
+
+            # projects/copyNNN/: each copy one project folder, as Claude Code lays them out (ccusage
+            # makes a session of each folder's top-level files when a project has one more level)
+            copied = config_dir / "projects"
+            log(f"copying the corpus {args.scale} times (ids distinct per copy) ...")
+            claude_code_copies(copied, args.scale, corpus.path)
+        else:
+            for path in corpus.files:
+                target = copied / path.relative_to(corpus.path)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+        corpus = find_corpus(copied)
+        cc.config_dir = cc20.config_dir = config_dir
         try:
-            proc = measure_processes(corpus, args.rounds, cc, workdir, args.pyc_as_is)
+            runs = ccusage_runs(cc, cc20)
+            proc = measure_processes(corpus, args.rounds, runs, workdir, args.pyc_as_is)
             log("in-process rounds ...")
             inproc = measure_in_process(corpus, args.rounds, workdir)
         except BenchError as exc:
             log(f"benchmark failed: {exc}")
             return 1
-    report = build_report(proc, inproc, machine_info(corpus, cc, args.pyc_as_is), args.rounds)
+        info = machine_info(corpus, source, cc, cc20, args.pyc_as_is, args.scale)
+    report = build_report(proc, inproc, info, args.rounds)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
