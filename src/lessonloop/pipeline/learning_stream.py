@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from lessonloop import json_codec
 from lessonloop.learn.engine import Learner, Policy
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, in_learning_order
@@ -56,7 +57,7 @@ TAIL = timedelta(hours=12)  # the boundary trails the latest call by this much: 
 # half its distance from the boundary before the next newer one (thin_checkpoints): a late arrival
 # d calls before the boundary is learned again from at most about 1.5 d + CHECKPOINT_CALLS calls
 # before it, and the store keeps a number of learner states logarithmic in the history's length.
-CHECKPOINT_CALLS = 1000
+CHECKPOINT_CALLS = 300
 _NONE = ev.digest_text(0)
 
 Facts = set[tuple[str | None, str, str]]
@@ -78,7 +79,7 @@ class Outcome:
     edit_sessions: set[str] = field(default_factory=set)  # main sessions whose changed types were found again whole
     learned_from: str | None = None  # the boundary learning went on from (None: everything learned)
     late: bool = False  # it went on from a checkpoint before the state's boundary: something arrived late
-    checkpoints: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)  # to write
+    checkpoints: list[tuple[str, int, str]] = field(default_factory=list)  # to write: boundary, calls, learner JSON
     parts: list[tuple[str, str, str, bool]] = field(default_factory=list)  # (session, boundary, digest, ended)
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (checkpoint dropped, boundary its parts go to)
 
@@ -303,9 +304,9 @@ def _finish(
     candidates = [*older, *mine, *new]
     kept = thin_checkpoints(candidates, state.calls)
     learners = {boundary: learner for boundary, _calls, learner in rows.checkpoints}
-    if old_state:
-        learners[old_state[0]] = old_state[2]
-    outcome.checkpoints = [(c, n, learners[c]) for c, n in [*mine, *new] if c in kept]
+    outcome.checkpoints = [(c, n, learners[c]) for c, n in new if c in kept]
+    if old_state and old_state[0] in kept:
+        outcome.checkpoints.append((old_state[0], old_state[1], json_codec.dumps(old_state[2])))
     into = state.boundary
     for boundary, _calls in reversed(candidates):  # newest first: each one's parts to the next kept
         if boundary in kept:
@@ -347,7 +348,7 @@ class _StoreRows(LoopPlug):
         self.last_mark = calls
         self.snapshot: dict[str, Any] | None = None
         self.snapshot_calls = 0
-        self.checkpoints: list[tuple[str, int, dict[str, Any]]] = []
+        self.checkpoints: list[tuple[str, int, str]] = []  # boundary, calls before it, the learner's JSON
         self.adds: list[dict[str, int]] = [
             {}
         ]  # per boundary (the checkpoints', then the state's): what is new before it
@@ -369,7 +370,7 @@ class _StoreRows(LoopPlug):
                     and ts > self._last_ts
                     and self.calls - self.last_mark >= spacing(self.calls, self.total)
                 ):
-                    self.checkpoints.append((ts, self.calls, dump_state(outcome.learner)))
+                    self.checkpoints.append((ts, self.calls, json_codec.dumps(dump_state(outcome.learner))))
                     self.adds.append({})
                     self.last_mark = self.calls
             elif self.snapshot is None:

@@ -206,17 +206,16 @@ def checkpoint_learner(conn: sqlite3.Connection, boundary: str) -> dict[str, Any
     return data if isinstance(data, dict) else None
 
 
-def put_checkpoints(
-    conn: sqlite3.Connection, rows: Iterable[tuple[str, int, dict[str, Any]]], *, after: str | None
-) -> None:
-    """Replace the checkpoints after `after` (None: all of them) by `rows` (boundary, calls, learner)."""
+def put_checkpoints(conn: sqlite3.Connection, rows: Iterable[tuple[str, int, str]], *, after: str | None) -> None:
+    """Replace the checkpoints after `after` (None: all of them) by `rows` (boundary, calls, the
+    learner's JSON)."""
     if after is None:
         conn.execute("DELETE FROM learn_checkpoints")
     else:
         conn.execute("DELETE FROM learn_checkpoints WHERE boundary > ?", (after,))
     conn.executemany(
         "INSERT OR REPLACE INTO learn_checkpoints (boundary, calls, learner) VALUES (?, ?, ?)",
-        [(boundary, calls, json_codec.dumps(learner)) for boundary, calls, learner in rows],
+        list(rows),
     )
 
 
