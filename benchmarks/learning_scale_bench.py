@@ -15,6 +15,15 @@ store, in a fresh process:
 - repeat:  `ingest_transcripts([the whole folder])` again on that store, nothing new (a repeat ingest)
 - relearn: `learn_store(conn, force=True)` on that store: everything learned again (not a default
            phase: `--phases relearn`)
+- late:    a late line on that store (issue 28, item 2; not a default phase: `--phases late`): a
+           copy of the last tool call (its tool_use and tool_result lines, ids made new, one second
+           after its last record) appended to the main session of the last copy that ended last
+           among those ending more than 12 hours before the corpus's last record (older than
+           learning's boundary: the learner had ended it), and `ingest_transcripts([that
+           transcript])`, the Stop worker's work for it
+- late-old: the same for the main session of the first copy that ended last (at 1x the same as
+           late; at 64x 190 days before the last record: the worst case, learned again from nearly
+           the start)
 - cli-repeat: `lessonloop ingest <folder> --no-bandit --json` again (the CLI's main, in the child),
            nothing new: discovery, ingest's plan, projects, the CLI's analysis check of every
            session, learning
@@ -29,7 +38,7 @@ ratios 16x/1x and 64x/1x. `--src PATH` runs the children with PYTHONPATH=PATH (e
 each labelled by its path) and are then run side by side in the same rounds.
 
 Run: `.venv/bin/python benchmarks/learning_scale_bench.py [--sizes 1 16 64] [--rounds 5]
-[--src PATH ...] [--json]`.
+[--src PATH ...] [--phases turn late late-old relearn ...] [--json]`.
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -44,6 +54,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +148,53 @@ def latest_main_session(folder: Path) -> Path:
     return best[1]
 
 
+_STAMP = re.compile(rb'"timestamp":"([^"]+)"')
+_UUID = re.compile(rb'"(?:uuid|id|tool_use_id|requestId)":"([^"]+)"')
+
+
+def _last_time(path: Path) -> str:
+    found = _STAMP.findall(path.read_bytes())
+    return found[-1].decode() if found else ""
+
+
+def older_session(folder: Path, latest: str) -> Path:
+    """The main session of `folder` that ended last among those ending more than 12 hours before
+    `latest` (the corpus's last record)."""
+    limit = _shift(latest, -timedelta(hours=12, minutes=1))
+    best: tuple[str, Path] | None = None
+    for path in folder.glob("*.jsonl"):
+        if not (folder / path.stem).is_dir():
+            continue
+        last = _last_time(path)
+        if last and last < limit and (best is None or last > best[0]):
+            best = (last, path)
+    if best is None:
+        raise SystemExit(f"no main session in {folder} ended 12 hours before {latest}")
+    return best[1]
+
+
+def _shift(stamp: str, by: timedelta) -> str:
+    moment = datetime.strptime(stamp[:23], "%Y-%m-%dT%H:%M:%S.%f") + by
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:23] + "Z"
+
+
+def late_lines(path: Path) -> bytes:
+    """A copy of transcript `path`'s last tool call (its tool_use line and its tool_result line),
+    every id made new, one second after its last record."""
+    lines = path.read_bytes().splitlines(keepends=True)
+    use = next(i for i in range(len(lines) - 1, -1, -1) if b'"type":"tool_use"' in lines[i])
+    tool_id = re.search(rb'"type":"tool_use","id":"([^"]+)"', lines[use])
+    assert tool_id is not None, lines[use][:200]
+    result = next(i for i in range(use + 1, len(lines)) if b'"tool_use_id":"' + tool_id.group(1) in lines[i])
+    when = _shift(_last_time(path), timedelta(seconds=1)).encode()
+    out = b""
+    for line in (lines[use], lines[result]):
+        line = _UUID.sub(lambda m: m.group(0).replace(m.group(1), m.group(1)[:-4] + b"late"), line)
+        line = _STAMP.sub(b'"timestamp":"' + when + b'"', line)
+        out += line if line.endswith(b"\n") else line + b"\n"
+    return out
+
+
 def child(src: str | None, phase: str, db: Path, target: Path) -> dict[str, Any]:
     # Without the embedding model (loading it takes seconds and memory of its own, not learning's).
     env = {**os.environ, "LESSONLOOP_CONFIG": str(db.parent / "no-config.toml"), "LESSONLOOP_EMBEDDINGS": "off"}
@@ -176,7 +234,13 @@ def prepare(size: int, work: Path, src: str | None, label: str) -> dict[str, Any
     child(src, "turn", after, session)  # the store once the turn is learned: what learn and repeat start from
     child(src, "cli-repeat", after, corpus)  # and once `lessonloop ingest` checked it (its analysis marks)
     calls = _count(store)
+    latest = max(_last_time(path) for path in corpus.rglob("*.jsonl"))
+    late = {
+        "late": older_session(session.parent, latest),
+        "late-old": older_session(corpus / "copy000", latest),
+    }
     return {
+        "late": {phase: (path, late_lines(path)) for phase, path in late.items()},
         "corpus": corpus,
         "session": session,
         "store": store,
@@ -192,7 +256,14 @@ def _mode(measured: dict[str, Any]) -> object:
     learning = measured.get("learning")
     if not isinstance(learning, dict):
         return None
-    return learning.get("mode", "skipped" if learning.get("skipped") else "whole history")
+    mode = learning.get("mode", "skipped" if learning.get("skipped") else "whole history")
+    return f"{mode} from {learning['learned_from']} ({learning['tool_calls']} calls)" if learning.get("late") else mode
+
+
+def _learned(measured: dict[str, Any]) -> int | None:
+    """How many calls the child's learning learned (again)."""
+    learning = measured.get("learning")
+    return learning.get("tool_calls") if isinstance(learning, dict) else None
 
 
 def _count(db: Path) -> int:
@@ -210,6 +281,14 @@ def one(src: str | None, prepared: dict[str, Any], phase: str, work: Path) -> di
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     shutil.copyfile(prepared["store"] if phase == "turn" else prepared["after"], db)
+    if phase in prepared["late"]:  # the late line appended for this round only
+        path, lines = prepared["late"][phase]
+        whole = path.read_bytes()
+        path.write_bytes(whole + lines)
+        try:
+            return child(src, "turn", db, path)
+        finally:
+            path.write_bytes(whole)
     target = prepared["session"] if phase == "turn" else prepared["corpus"]
     return child(src, phase, db, target)
 
@@ -256,6 +335,7 @@ def main() -> int:
                         "seconds": statistics.median(g["seconds"] for g in got),
                         "peak_mb": max(g["peak_kb"] for g in got) / 1024,
                         "learning": sorted({str(_mode(g)) for g in got}),
+                        "calls_learned": sorted({str(_learned(g)) for g in got}),
                     }
                 base = rows[str(args.sizes[0])]["seconds"]
                 for size in args.sizes:
@@ -273,7 +353,7 @@ def main() -> int:
         for phase, rows in table.items():
             cells = ", ".join(
                 f"{size}x ({row['tool_calls']} calls) {row['seconds'] * 1000:.0f} ms, {row['peak_mb']:.0f} MB, "
-                f"{row['ratio']:.2f}x"
+                f"{row['ratio']:.2f}x, learned {'/'.join(row['calls_learned'])} calls"
                 for size, row in rows.items()
             )
             print(f"{phase:7} {cells}")

@@ -110,7 +110,16 @@ _VOLATILE_IN = {
     "git_author_salt": {"salt"},  # a random key per store (m019)
 }
 # One row per run, or the store's change log and marks: differ between one ingest and several by design.
-_RUN_LOGS = {"learn_runs", "redaction_state", "learn_changes", "learn_state", "analysis_marks"}
+# Learning's checkpoints and their sessions' parts (m032) are kept at the boundaries its runs reached.
+_RUN_LOGS = {
+    "learn_runs",
+    "redaction_state",
+    "learn_changes",
+    "learn_state",
+    "analysis_marks",
+    "learn_checkpoints",
+    "learn_session_parts",
+}
 
 
 Row = tuple[tuple[str, Any], ...]

@@ -95,7 +95,9 @@ def learn_run_text(run: Any) -> str:
         extra = f" {run.embedded} embedded for recall by meaning." if run.embedded else ""
         return f"Lessons: {run.lessons}, unchanged since the last run (nothing new to learn from).{extra}"
     how = ""
-    if getattr(run, "mode", None) == "incremental":
+    if getattr(run, "mode", None) == "incremental" and getattr(run, "late", False):
+        how = f" (from {run.learned_from} on: something older than the last run's arrived late)"
+    elif getattr(run, "mode", None) == "incremental":
         how = " (the latest ones, on from the last run)"
     elif getattr(run, "relearned_because", None):
         how = f" (everything again: {run.relearned_because})"

@@ -109,12 +109,18 @@ class LearnRun:
     seconds: float = 0.0
     mode: str = "skipped"  # skipped | incremental | full
     relearned_because: str | None = None  # a full relearn: why learning on from the state would differ
+    # incremental: the boundary it went on from; `late`: a checkpoint before the state's (something
+    # arrived late, learned again from there)
+    learned_from: str | None = None
+    late: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {
             "skipped": self.skipped,
             "mode": self.mode,
             "relearned_because": self.relearned_because,
+            "learned_from": self.learned_from,
+            "late": self.late,
             "tool_calls": self.tool_calls,
             "lessons": self.lessons,
             "new": self.new,
@@ -158,9 +164,10 @@ def learn_store(
     configuration's (`configured_policy`) when not given.
 
     Learning goes on from the state the last run stored, over the calls and corrections after its
-    boundary (pipeline/learning_stream.py); everything is learned again (through a cursor) when
-    there is no state, the learner's or analyzer's version or the policy changed, something
-    before the boundary changed, or `force`. Skipped when no table learning reads has a row
+    boundary, or from the latest checkpoint before something that arrived late
+    (pipeline/learning_stream.py); everything is learned again (through a cursor) when there is
+    no state, the learner's or analyzer's version or the policy changed, something before every
+    checkpoint changed, or `force`. Skipped when no table learning reads has a row
     added or changed since the last run (rowids and the triggers' log: no scan of the history)."""
     from lessonloop.store.learn_state import read_marks, read_state
 
@@ -192,6 +199,7 @@ def learn_store(
     assert saved is not None
     run.mode = "full" if outcome.full else "incremental"
     run.relearned_because = outcome.reason
+    run.learned_from, run.late = outcome.learned_from, outcome.late
     run.tool_calls = outcome.calls
     run.lessons = conn.execute("SELECT count(*) FROM lessons").fetchone()[0]
     run.new, run.updated, run.archived = saved.new, saved.updated, saved.archived
@@ -229,8 +237,10 @@ def _save(
     from lessonloop.pipeline.batch_learning import batch_lessons
     from lessonloop.store.learn_state import (
         clear_changes,
+        drop_checkpoint,
+        put_checkpoints,
         put_edit_types,
-        put_sessions,
+        put_parts,
         settled_edit_sessions,
         write_state,
     )
@@ -240,7 +250,7 @@ def _save(
     found = outcome.edits_before | outcome.edits_after
 
     def edit_sessions(project: str | None, ext: str) -> set[str]:
-        kept = set() if outcome.full else settled_edit_sessions(conn, project, ext)
+        kept = set() if outcome.full else settled_edit_sessions(conn, project, ext) - outcome.edit_sessions
         return kept | {root for p, e, root in found if p == project and e == ext}
 
     lessons = without_excluded_categories([*learned, *batch_lessons(conn, edit_sessions)])
@@ -254,8 +264,14 @@ def _save(
             (moment, digest(state.version, state.boundary, repr(sorted(state.marks.items()))), outcome.calls, total,
              saved.new, saved.archived),
         )  # fmt: skip
-        put_sessions(conn, outcome.sessions, replace_all=outcome.full)
-        put_edit_types(conn, outcome.edits_before, outcome.edits_after, replace_all=outcome.full)
+        after = None if outcome.full else outcome.learned_from
+        put_checkpoints(conn, outcome.checkpoints, after=after)
+        put_parts(conn, outcome.parts, after=after)
+        for boundary, into in outcome.dropped:  # newest first
+            drop_checkpoint(conn, boundary, into)
+        put_edit_types(
+            conn, outcome.edits_before, outcome.edits_after, replace_all=outcome.full, sessions=outcome.edit_sessions
+        )
         clear_changes(conn, state.marks["learn_changes"])
         write_state(conn, state, moment)
 

@@ -1,29 +1,37 @@
-"""One learning run over the store: from scratch (every call through a cursor) or on from the
-stored state (only what is at or after its boundary), with the same result.
+"""One learning run over the store: from scratch (every call through a cursor) or on from a stored
+boundary (only what is at or after it), with the same result.
 
 The state (store/learn_state.py) is the learner after every call and correction before a time
-boundary B, a little before the latest call (TAIL), and, for each main session with calls or
-corrections before B, a digest of them and whether the learner had ended it. A run goes on from
-the state when nothing before B changed: it checks each main session with new or changed rows
-(the rowids past the last run's, the triggers' learn_changes): a session the state does not know
-must have nothing before B (else it arrived late: a session ingested after later ones), a known
-one the same digest of what is before B, and one the learner had ended nothing after B (else it
-was resumed). Then it restores the learner, learns the calls and corrections at or after B in
-learning's order (two sessions running at once interleave exactly as a relearn interleaves
-them: whatever arrives after B, in any order, is learned again in time order at each run), stores
-the state at the new boundary, and ends every session for the lessons it saves. Otherwise it
-learns everything again. Both ways run the same loop over the same items in the same order, so
-they end with the same lessons, counts and evidence.
+boundary B, a little before the latest call (TAIL); beside it a few checkpoints, the learner as it
+was at earlier boundaries (spaced at least CHECKPOINT_CALLS calls apart, more widely the older
+they are: thin_checkpoints); and for each main session, at each of these boundaries it had calls,
+corrections or prompts before (since the boundary before), a part: the digest of all it held
+before that boundary and whether the learner had ended it. A run checks each main session with
+new or changed rows (the rowids past the last run's, the triggers' learn_changes) against each
+boundary X (B and the checkpoints): what it holds before X must have the digest its part at X
+says (none: nothing before X), and a session the learner had ended before X must have no call
+after X (else it was resumed). The run goes on from the latest boundary every such session
+passes: usually B; an earlier checkpoint when something arrived late (a line appended to an older
+session, a session file read after later ones): only the calls and corrections after it are
+learned again. It restores the learner as it was there, learns the calls and corrections at or
+after it in learning's order (two sessions running at once interleave exactly as a relearn
+interleaves them: whatever arrives after the boundary, in any order, is learned again in time
+order), stores the state at the new boundary, the checkpoints and parts after the old one, and
+ends every session for the lessons it saves. When no boundary passes, it learns everything
+again. Every way runs the same loop over the same items in the same order, so they end with the
+same lessons, counts and evidence.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from lessonloop import json_codec
 from lessonloop.learn.engine import Learner, Policy
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, in_learning_order
@@ -31,27 +39,49 @@ from lessonloop.learn.learner_state import dump_state, event_ids, load_state
 from lessonloop.learn.learning_loop import LoopPlug, run_loop
 from lessonloop.pipeline import learning_events as ev
 from lessonloop.pipeline.batch_learning import changed_types
-from lessonloop.store.learn_state import LearnState, changed_sessions, new_row_sessions, session_rows
+from lessonloop.store.learn_state import (
+    LearnState,
+    changed_sessions,
+    checkpoint_learner,
+    new_row_sessions,
+    read_checkpoints,
+    session_parts,
+    session_rows,
+    sessions_after,
+)
 from lessonloop.timestamps import format_timestamp, parse_timestamp
 from lessonloop.tool_kinds import CHANGE_KINDS
 
 TAIL = timedelta(hours=12)  # the boundary trails the latest call by this much: later arrivals are learned again exactly
+# The newest checkpoint is about this many calls before the state's boundary; an older one about
+# half its distance from the boundary before the next newer one (thin_checkpoints): a late arrival
+# d calls before the boundary is learned again from at most about 1.5 d + CHECKPOINT_CALLS calls
+# before it, and the store keeps a number of learner states logarithmic in the history's length.
+CHECKPOINT_CALLS = 300
+_NONE = ev.digest_text(0)
+
+Facts = set[tuple[str | None, str, str]]
 
 
 @dataclass(slots=True)
 class Outcome:
-    """What a run learned: the learner with every session ended, the state to store, and the
-    learn_sessions rows to write."""
+    """What a run learned: the learner with every session ended, the state to store, the
+    checkpoints and the sessions' parts to write."""
 
     learner: Learner
     state: LearnState
-    sessions: dict[str, tuple[str, bool]]
     full: bool
-    reason: str | None  # why everything was learned again (None: on from the state, or no state)
+    reason: str | None  # why everything was learned again (None: on from a boundary, or no state)
     calls: int = 0
     # (project, file type, main session) of the changes learned: before the new boundary / after it
-    edits_before: set[tuple[str | None, str, str]] = field(default_factory=set)
-    edits_after: set[tuple[str | None, str, str]] = field(default_factory=set)
+    edits_before: Facts = field(default_factory=set)
+    edits_after: Facts = field(default_factory=set)
+    edit_sessions: set[str] = field(default_factory=set)  # main sessions whose changed types were found again whole
+    learned_from: str | None = None  # the boundary learning went on from (None: everything learned)
+    late: bool = False  # it went on from a checkpoint before the state's boundary: something arrived late
+    checkpoints: list[tuple[str, int, str]] = field(default_factory=list)  # to write: boundary, calls, learner JSON
+    parts: list[tuple[str, str, str, bool]] = field(default_factory=list)  # (session, boundary, digest, ended)
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (checkpoint dropped, boundary its parts go to)
 
 
 def new_boundary(conn: sqlite3.Connection, old: str | None, now: str) -> str:
@@ -67,6 +97,27 @@ def new_boundary(conn: sqlite3.Connection, old: str | None, now: str) -> str:
     return max(boundary, old or "")
 
 
+def spacing(calls_at: int, total: int) -> int:
+    """How many calls before a checkpoint (at `calls_at` calls) the next older one may be, when
+    `total` calls are before the state's boundary."""
+    return max(CHECKPOINT_CALLS, (total - calls_at) // 2)
+
+
+def thin_checkpoints(candidates: Sequence[tuple[str, int]], total: int) -> set[str]:
+    """Which of these boundaries (boundary, calls before it; oldest first, all before the state's
+    boundary, at `total` calls) stay checkpoints: from the newest, one is dropped when the one
+    before it (or the beginning) is still within `spacing` of the newer one kept."""
+    kept: set[str] = set()
+    newer = total
+    for index in range(len(candidates) - 1, -1, -1):
+        boundary, calls = candidates[index]
+        older = candidates[index - 1][1] if index else 0
+        if newer - older > spacing(newer, total):
+            kept.add(boundary)
+            newer = calls
+    return kept
+
+
 def learn_all(
     conn: sqlite3.Connection, policy: Policy | None, version: str, marks: dict[str, int], now: str, reason: str | None
 ) -> Outcome:
@@ -75,22 +126,71 @@ def learn_all(
     learner = Learner(policy, prompts=ev.SessionPrompts(conn))
     warnings = ev.all_warnings(conn)
     items = ev.all_calls(conn, warnings)
-    outcome = Outcome(learner, LearnState(version, boundary, marks, [], {}), {}, True, reason)
-    snapshot, digests, ended, tail = _run(conn, outcome, items, ev.all_corrections(conn), ev.last_calls(conn), boundary)
-    for root, ts, text in ev.all_prompts(conn):  # what the learner read of the person's prompts
-        if ts < boundary:
-            digests[root] = ev.add_digest(digests.get(root, 0), ev.prompt_hash(root, ts, text))
-        else:
-            tail.add(root)
-    outcome.state.learner, outcome.state.tail_sessions = snapshot, sorted(tail)
-    outcome.sessions = {root: (ev.digest_text(d), root in ended) for root, d in digests.items()}
+    outcome = Outcome(learner, LearnState(version, boundary, marks, []), True, reason)
+    total = int(conn.execute("SELECT count(*) FROM tool_calls").fetchone()[0])
+    rows = _StoreRows(conn, outcome, boundary, 0, total)
+    _run(outcome, items, ev.all_corrections(conn), ev.last_calls(conn), rows)
+    rows.add_prompts(ev.all_prompts(conn), "")
+    _finish(outcome, rows, [], {}, None)
     return outcome
+
+
+@dataclass(slots=True)
+class _Held:
+    """What a main session holds now, as learning reads it: the hash of each call, correction,
+    warning and prompt by learning time, and its last call's time."""
+
+    times: list[str]
+    sums: list[int]  # sums[i]: the digest of the first i
+    last_call: str | None
+
+    def before(self, boundary: str) -> int:
+        return self.sums[bisect_left(self.times, boundary)]
+
+
+def _held(conn: sqlite3.Connection, root: str) -> _Held:
+    warned = ev.session_warnings(conn, root)
+    items = ev.session_calls(conn, root, warned) + ev.session_corrections(conn, [root])
+    timed = [(ts, ev.prompt_hash(root_, ts, text)) for root_, ts, text in ev.session_prompts(conn, root)]
+    timed += [(item.ts, item.digest) for item in items]
+    timed.sort(key=lambda pair: pair[0])
+    sums = [0]
+    for _ts, value in timed:
+        sums.append(ev.add_digest(sums[-1], value))
+    calls = [item.ts for item in items if isinstance(item.event, CallEvent)]
+    return _Held([ts for ts, _ in timed], sums, max(calls) if calls else None)
+
+
+def _learned_at(parts: list[tuple[str, str, bool]], boundary: str) -> tuple[str, bool] | None:
+    """A session's part at `boundary`: its latest at or before it (None: nothing learned before it)."""
+    index = bisect_right([b for b, _d, _e in parts], boundary)
+    if not index:
+        return None
+    _b, digest, ended = parts[index - 1]
+    return digest, ended
+
+
+def _why_not(root: str, held: _Held, learned: tuple[str, bool] | None, boundary: str) -> str | None:
+    """Why going on from `boundary` would not learn what learning everything learns of `root`."""
+    before = ev.digest_text(held.before(boundary))
+    if learned is None:
+        if before != _NONE:
+            return (
+                f"session {root} has calls or corrections before {boundary} that were not learned "
+                "(it was read after later sessions were learned)"
+            )
+    elif before != learned[0]:
+        return f"what session {root} holds before {boundary} changed"
+    elif learned[1] and held.last_call is not None and held.last_call >= boundary:
+        return f"session {root} goes on after the learner ended it"
+    return None
 
 
 def learn_on(
     conn: sqlite3.Connection, policy: Policy | None, stored: LearnState, marks: dict[str, int], now: str
 ) -> Outcome | str:
-    """Learn on from `stored`; or why that would not give what learning everything gives."""
+    """Learn on from `stored`, or from the latest checkpoint before what arrived late; or why no
+    boundary would give what learning everything gives."""
     b = stored.boundary
     changed = changed_sessions(conn, stored.marks.get("learn_changes", 0), marks["learn_changes"])
     roots, gone = ev.roots_of(conn, changed)
@@ -99,37 +199,42 @@ def learn_on(
     # New rows' sessions; a hook's decision may name a session not stored yet (its transcript is
     # ingested at its turn's end): nothing of it was learned, its calls will come as new rows.
     roots |= ev.roots_of(conn, new_row_sessions(conn, stored.marks) - changed)[0]
-    known = session_rows(conn, roots)
+    stored_checkpoints = [(c, n) for c, n in read_checkpoints(conn) if c < b]
+    candidates = [c for c, _n in stored_checkpoints] + [b]  # oldest first
+    passing = set(candidates)
+    reason: str | None = None
+    parts = session_parts(conn, roots)
     for root in sorted(roots):
-        warned = ev.session_warnings(conn, root)
-        items = ev.session_calls(conn, root, warned) + ev.session_corrections(conn, [root])
-        before = 0
-        has_before = has_after = False
-        for root_, ts, text in ev.session_prompts(conn, root):
-            if ts < b:
-                before = ev.add_digest(before, ev.prompt_hash(root_, ts, text))
-                has_before = True
-        for item in items:
-            if item.ts < b:
-                before = ev.add_digest(before, item.digest)
-                has_before = True
-            elif isinstance(item.event, CallEvent):
-                has_after = True  # a correction after a session's last call does not resume it
-        row = known.get(root)
-        if row is None:
-            if has_before:
-                return f"session {root} has calls or corrections before {b} that were not learned (it was read after later sessions were learned)"
-        elif ev.digest_text(before) != row[0]:
-            return f"what session {root} holds before {b} changed"
-        elif row[1] and has_after:
-            return f"session {root} goes on after the learner ended it"
+        held = _held(conn, root)
+        for boundary in candidates:
+            if boundary not in passing:
+                continue
+            why = _why_not(root, held, _learned_at(parts[root], boundary), boundary)
+            if why is not None:
+                passing.discard(boundary)
+                if boundary == b:
+                    reason = why
+        if not passing:
+            return reason or "nothing learned before any checkpoint is unchanged"
+    start = max(passing)
+    late = start != b
+    if late:
+        data = checkpoint_learner(conn, start)
+        if data is None:
+            return f"the checkpoint at {start} could not be read"
+        base_calls = dict(stored_checkpoints)[start]
+    else:
+        data, base_calls = stored.learner, stored.calls
     try:
-        remembered = ev.calls_by_id(conn, event_ids(stored.learner))
-        learner = load_state(stored.learner, remembered, policy, ev.SessionPrompts(conn))
+        remembered = ev.calls_by_id(conn, event_ids(data))
+        learner = load_state(data, remembered, policy, ev.SessionPrompts(conn))
     except (ValueError, KeyError, TypeError) as exc:
         return f"the stored learner could not be read ({exc})"
-    calls = ev.calls_from(conn, b, lambda ids: ev.warnings_for(conn, ids))
-    corrections = [i for i in ev.session_corrections(conn, set(stored.tail_sessions) | roots) if i.ts >= b]
+    calls = ev.calls_from(conn, start, lambda ids: ev.warnings_for(conn, ids))
+    after = set(stored.tail_sessions) | roots  # the main sessions with anything at or after `start`
+    if late:
+        after |= sessions_after(conn, start)
+    corrections = [i for i in ev.session_corrections(conn, after) if i.ts >= start]
     last: dict[str, str] = {}
     for item in calls:
         last[item.session_id] = _call(item).call.id
@@ -137,21 +242,77 @@ def learn_on(
     if running - set(last):
         return "a running session's later calls are gone"
     boundary = new_boundary(conn, b, now)
-    outcome = Outcome(learner, LearnState(stored.version, boundary, marks, [], {}), {}, False, None)
-    snapshot, digests, ended, tail = _run(conn, outcome, calls, corrections, last, boundary)
-    for root in set(stored.tail_sessions) | roots:  # prompts: those the new boundary passed settle
-        for root_, ts, text in ev.session_prompts(conn, root):
-            if b <= ts < boundary:
-                digests[root] = ev.add_digest(digests.get(root, 0), ev.prompt_hash(root_, ts, text))
-            elif ts >= boundary:
-                tail.add(root)
-    outcome.state.learner, outcome.state.tail_sessions = snapshot, sorted(tail)
-    if digests:
-        old = session_rows(conn, digests)
-        for root, added in digests.items():
-            start = int(old[root][0], 16) if root in old else 0
-            outcome.sessions[root] = (ev.digest_text(ev.add_digest(start, added)), root in ended)
+    outcome = Outcome(learner, LearnState(stored.version, boundary, marks, []), False, None)
+    outcome.learned_from, outcome.late = start, late
+    rows = _StoreRows(conn, outcome, boundary, base_calls, base_calls + len(calls))
+    _run(outcome, calls, corrections, last, rows)
+    rows.add_prompts((p for root in sorted(after) for p in ev.session_prompts(conn, root)), start)
+    older = [(c, n) for c, n in stored_checkpoints if c < start] + (
+        [(start, base_calls)] if late else []
+    )  # kept as they are (the one gone on from among them)
+    old_state: tuple[str, int, dict[str, Any]] | None = None
+    if not late and boundary > b:  # the old boundary may stay as a checkpoint
+        old_state = (b, stored.calls, stored.learner)
+    if late:
+        outcome.edit_sessions = after | rows.tail | set(rows.seen)
+        outcome.edits_before |= _edits_before(conn, outcome.edit_sessions, start)
+    _finish(outcome, rows, older, session_rows(conn, rows.seen, start), old_state)
     return outcome
+
+
+def _edits_before(conn: sqlite3.Connection, roots: Iterable[str], boundary: str) -> Facts:
+    """The (project, file type, main session) of these sessions' changes before `boundary`."""
+    found: Facts = set()
+    for root in sorted(set(roots)):
+        for item in ev.session_calls(conn, root, {}):
+            call = _call(item).call
+            if item.ts < boundary and call.kind in CHANGE_KINDS and call.target_path:
+                paths = [call.target_path, *call.paths]
+                found |= changed_types(_call(item).project, root, call.kind, call.status, paths)
+    return found
+
+
+def _finish(
+    outcome: Outcome,
+    rows: _StoreRows,
+    older: list[tuple[str, int]],
+    base: dict[str, tuple[str, bool]],
+    old_state: tuple[str, int, dict[str, Any]] | None,
+) -> None:
+    """The state, checkpoints and parts a run leaves: `older` the checkpoints kept from before
+    (oldest first), `base` what was learned of each session before the run's start, `old_state`
+    the old boundary's learner when the run went on from it (it may stay as a checkpoint)."""
+    state = outcome.state
+    assert rows.snapshot is not None
+    state.learner, state.calls, state.tail_sessions = rows.snapshot, rows.snapshot_calls, sorted(rows.tail)
+    marks = [boundary for boundary, _calls, _learner in rows.checkpoints] + [state.boundary]
+    for root in sorted(rows.seen):
+        start = base.get(root)
+        total = int(start[0], 16) if start else 0
+        ended = bool(start and start[1])
+        for index, boundary in enumerate(marks):
+            added = rows.adds[index].get(root)
+            if added is None:
+                continue
+            total = ev.add_digest(total, added)
+            ended_at = rows.ended_at.get(root)
+            outcome.parts.append(
+                (root, boundary, ev.digest_text(total), ended or (ended_at is not None and ended_at <= index))
+            )
+    new = [(boundary, calls) for boundary, calls, _learner in rows.checkpoints]
+    mine = [(old_state[0], old_state[1])] if old_state else []
+    candidates = [*older, *mine, *new]
+    kept = thin_checkpoints(candidates, state.calls)
+    learners = {boundary: learner for boundary, _calls, learner in rows.checkpoints}
+    outcome.checkpoints = [(c, n, learners[c]) for c, n in new if c in kept]
+    if old_state and old_state[0] in kept:
+        outcome.checkpoints.append((old_state[0], old_state[1], json_codec.dumps(old_state[2])))
+    into = state.boundary
+    for boundary, _calls in reversed(candidates):  # newest first: each one's parts to the next kept
+        if boundary in kept:
+            into = boundary
+        else:
+            outcome.dropped.append((boundary, into))
 
 
 def _call(item: ev.Item) -> CallEvent:
@@ -161,61 +322,97 @@ def _call(item: ev.Item) -> CallEvent:
 
 
 def _run(
-    conn: sqlite3.Connection,
-    outcome: Outcome,
-    calls: Iterable[ev.Item],
-    corrections: list[ev.Item],
-    last_call: dict[str, str],
-    boundary: str,
-) -> tuple[dict[str, Any], dict[str, int], set[str], set[str]]:
+    outcome: Outcome, calls: Iterable[ev.Item], corrections: list[ev.Item], last_call: dict[str, str], rows: _StoreRows
+) -> None:
     """The learning loop (learn/learning_loop.py) over `calls` and `corrections` with
-    `outcome.learner`, taking its state just before the first item at or after `boundary`.
-    Returns that state, the digest of the items before the boundary per main session, the
-    sessions ended before it and the main sessions with items at or after it; counts the calls
-    in `outcome.calls` and notes the changes' file types in `outcome.edits_*`."""
-    rows = _StoreRows(conn, outcome, boundary)
+    `outcome.learner`, `rows` noting what the state, the checkpoints and the parts need."""
     run_loop(outcome.learner, rows.events(in_learning_order(calls, corrections)), last_call, rows)
     assert rows.snapshot is not None
-    return rows.snapshot, rows.digests, rows.ended_before, rows.tail
 
 
 class _StoreRows(LoopPlug):
     """The store's items fed to the learning loop one at a time, with what the stored state needs
-    noted for each: the learner's state just before the first item at or after the boundary, each
-    main session's digest before it, the sessions ended before it and the main sessions after it.
-    The hooks' warnings and a correction's calls come with the item being learned."""
+    noted for each: the learner's state just before the first item at or after the boundary and at
+    checkpoints before it (when `spacing` calls were learned since the last one), each main
+    session's digest of the items between these boundaries, when the learner ended it, and the
+    main sessions after the boundary. The hooks' warnings and a correction's calls come with the
+    item being learned. `calls`: the calls learned before the first item; `total`: about how many
+    will have been learned at the end (where checkpoints go)."""
 
-    def __init__(self, conn: sqlite3.Connection, outcome: Outcome, boundary: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, outcome: Outcome, boundary: str, calls: int, total: int) -> None:
         self.conn = conn
         self.outcome = outcome
         self.boundary = boundary
+        self.calls = calls
+        self.total = total
+        self.last_mark = calls
         self.snapshot: dict[str, Any] | None = None
-        self.digests: dict[str, int] = {}
-        self.ended_before: set[str] = set()
+        self.snapshot_calls = 0
+        self.checkpoints: list[tuple[str, int, str]] = []  # boundary, calls before it, the learner's JSON
+        self.adds: list[dict[str, int]] = [
+            {}
+        ]  # per boundary (the checkpoints', then the state's): what is new before it
+        self.seen: dict[str, None] = {}  # main sessions with items (or prompts) before the boundary
+        self.ended_at: dict[str, int] = {}  # main session -> the first boundary it was ended before
         self.tail: set[str] = set()
         self._item: ev.Item | None = None  # the item the loop is learning
         self._before = True
+        self._last_ts: str | None = None
 
     def events(self, items: Iterable[ev.Item]) -> Iterator[CallEvent | CorrectionEvent]:
         outcome = self.outcome
         for item in items:
-            before = item.ts < self.boundary
-            if not before and self.snapshot is None:
-                self.snapshot = dump_state(outcome.learner)  # the loop took every item before this one
+            ts = item.ts
+            before = ts < self.boundary
+            if before:
+                if (
+                    self._last_ts is not None
+                    and ts > self._last_ts
+                    and self.calls - self.last_mark >= spacing(self.calls, self.total)
+                ):
+                    self.checkpoints.append((ts, self.calls, json_codec.dumps(dump_state(outcome.learner))))
+                    self.adds.append({})
+                    self.last_mark = self.calls
+            elif self.snapshot is None:
+                self._take_snapshot()
+            self._last_ts = ts
             root = item.session_id
             if before:
-                self.digests[root] = ev.add_digest(self.digests.get(root, 0), item.digest)
+                self._add(root, item.digest)
             else:
                 self.tail.add(root)
             event = item.event
             if isinstance(event, CallEvent):
                 outcome.calls += 1
+                self.calls += 1
                 call = event.call
                 if call.kind in CHANGE_KINDS and call.target_path:
                     facts = changed_types(event.project, root, call.kind, call.status, [call.target_path, *call.paths])
                     (outcome.edits_before if before else outcome.edits_after).update(facts)
             self._item, self._before = item, before
             yield event
+
+    def _take_snapshot(self) -> None:
+        self.snapshot = dump_state(self.outcome.learner)  # the loop took every item before this one
+        self.snapshot_calls = self.calls
+
+    def _add(self, root: str, value: int, index: int | None = None) -> None:
+        found = self.adds[len(self.adds) - 1 if index is None else index]
+        found[root] = ev.add_digest(found.get(root, 0), value)
+        self.seen[root] = None
+
+    def add_prompts(self, prompts: Iterable[tuple[str, str, str]], start: str) -> None:
+        """The prompts (main session, time, text) at or after `start`: each in the part of the
+        boundary after it (the learner reads them from the store; they are not items)."""
+        marks = [boundary for boundary, _calls, _learner in self.checkpoints] + [self.boundary]
+        for root, ts, text in prompts:
+            if ts < start:
+                continue
+            index = bisect_right(marks, ts)
+            if index == len(marks):
+                self.tail.add(root)
+            else:
+                self._add(root, ev.prompt_hash(root, ts, text), index)
 
     def warned(self, event: CallEvent) -> Sequence[str]:
         assert self._item is not None
@@ -229,8 +426,8 @@ class _StoreRows(LoopPlug):
 
     def ended(self, session_id: str) -> None:
         if self._before:
-            self.ended_before.add(session_id)
+            self.ended_at.setdefault(session_id, len(self.adds) - 1)
 
     def finished(self) -> None:
         if self.snapshot is None:
-            self.snapshot = dump_state(self.outcome.learner)
+            self._take_snapshot()

@@ -1,6 +1,7 @@
-"""Learning's state between runs (m024_learn_state): the learner as it was at a time boundary, the
-main sessions learned before it with a digest of what was learned from them, and the changes the
-store's triggers logged since (pipeline/learning.py decides what to learn again from them)."""
+"""Learning's state between runs (m024_learn_state, m032_learn_checkpoints): the learner as it was
+at a time boundary and at a few earlier ones (checkpoints), the main sessions learned before each
+with a digest of what was learned from them, and the changes the store's triggers logged since
+(pipeline/learning_stream.py decides what to learn again from them, and from which boundary)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class LearnState:
     marks: dict[str, int]
     tail_sessions: list[str]
     learner: dict[str, Any] = field(default_factory=dict)
+    calls: int = 0  # the calls learned before the boundary (where checkpoints are kept: thin_checkpoints)
 
 
 def read_marks(conn: sqlite3.Connection) -> dict[str, int]:
@@ -53,7 +55,8 @@ def changes_seq(conn: sqlite3.Connection) -> int:
 def read_state(conn: sqlite3.Connection, *, learner: bool = True) -> LearnState | None:
     """The stored state (`learner=False`: without the learner's JSON, for the unchanged check)."""
     row = conn.execute(
-        f"SELECT version, boundary, marks, tail_sessions, {'learner' if learner else 'NULL'} FROM learn_state WHERE id = 1"
+        f"SELECT version, boundary, marks, tail_sessions, {'learner' if learner else 'NULL'}, calls"
+        " FROM learn_state WHERE id = 1"
     ).fetchone()
     if row is None:
         return None
@@ -65,13 +68,14 @@ def read_state(conn: sqlite3.Connection, *, learner: bool = True) -> LearnState 
         return None
     if not isinstance(marks, dict) or not isinstance(tail, list) or not isinstance(data, dict):
         return None
-    return LearnState(row[0], row[1], {str(k): int(v) for k, v in marks.items()}, [str(s) for s in tail], data)
+    marks_ = {str(k): int(v) for k, v in marks.items()}
+    return LearnState(row[0], row[1], marks_, [str(s) for s in tail], data, int(row[5] or 0))
 
 
 def write_state(conn: sqlite3.Connection, state: LearnState, now: str) -> None:
     conn.execute(
-        """INSERT OR REPLACE INTO learn_state (id, version, boundary, marks, tail_sessions, learner, saved_at)
-           VALUES (1, ?, ?, ?, ?, ?, ?)""",
+        """INSERT OR REPLACE INTO learn_state (id, version, boundary, marks, tail_sessions, learner, saved_at, calls)
+           VALUES (1, ?, ?, ?, ?, ?, ?, ?)""",
         (
             state.version,
             state.boundary,
@@ -79,6 +83,7 @@ def write_state(conn: sqlite3.Connection, state: LearnState, now: str) -> None:
             json_codec.dumps(state.tail_sessions),
             json_codec.dumps(state.learner),
             now,
+            state.calls,
         ),
     )
 
@@ -125,35 +130,109 @@ def clear_changes(conn: sqlite3.Connection, upto: int) -> None:
     conn.execute("DELETE FROM learn_changes WHERE id <= ?", (upto,))
 
 
-def session_rows(conn: sqlite3.Connection, roots: Iterable[str]) -> dict[str, tuple[str, bool]]:
-    """learn_sessions rows of these main sessions (in the order given): digest, ended. One query,
-    the ids passed as one JSON array (no limit on how many)."""
+def session_rows(conn: sqlite3.Connection, roots: Iterable[str], at: str) -> dict[str, tuple[str, bool]]:
+    """What was learned of these main sessions (in the order given) before boundary `at` (the
+    state's or a checkpoint's): the digest and the ended flag of each one's latest part at or
+    before `at`. A session without one had nothing learned before `at`. One query, the ids passed
+    as one JSON array (no limit on how many)."""
     wanted = list(dict.fromkeys(roots))
     if not wanted:
         return {}
     found = {
         sid: (digest, bool(ended))
         for sid, digest, ended in conn.execute(
-            """SELECT session_id, digest, ended FROM learn_sessions
-               WHERE session_id IN (SELECT value FROM json_each(?))""",
-            (json_codec.dumps(wanted),),
+            """SELECT w.value, p.digest, p.ended FROM json_each(?) w
+               JOIN learn_session_parts p ON p.session_id = w.value
+                AND p.boundary = (SELECT max(q.boundary) FROM learn_session_parts q
+                                  WHERE q.session_id = w.value AND q.boundary <= ?)""",
+            (json_codec.dumps(wanted), at),
         )
     }
     return {root: found[root] for root in wanted if root in found}
 
 
-def put_sessions(conn: sqlite3.Connection, rows: dict[str, tuple[str, bool]], *, replace_all: bool) -> None:
-    if replace_all:
-        conn.execute("DELETE FROM learn_sessions")
+def session_parts(conn: sqlite3.Connection, roots: Iterable[str]) -> dict[str, list[tuple[str, str, bool]]]:
+    """Every part of these main sessions: (boundary, digest before it, ended before it), by boundary."""
+    wanted = list(dict.fromkeys(roots))
+    out: dict[str, list[tuple[str, str, bool]]] = {root: [] for root in wanted}
+    if wanted:
+        for sid, boundary, digest, ended in conn.execute(
+            """SELECT session_id, boundary, digest, ended FROM learn_session_parts
+               WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, boundary""",
+            (json_codec.dumps(wanted),),
+        ):
+            out[sid].append((boundary, digest, bool(ended)))
+    return out
+
+
+def sessions_after(conn: sqlite3.Connection, boundary: str) -> set[str]:
+    """The main sessions with parts after `boundary`: what they hold after it was learned."""
+    return {
+        sid
+        for (sid,) in conn.execute(
+            "SELECT DISTINCT session_id FROM learn_session_parts WHERE boundary > ?", (boundary,)
+        )
+    }
+
+
+def put_parts(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str, bool]], *, after: str | None) -> None:
+    """Replace the parts after boundary `after` (None: every part) by `rows` (session, boundary,
+    digest, ended): a main session has a part at each boundary (the state's, each checkpoint's)
+    that has calls, corrections or prompts of it between the boundary before and this one."""
+    if after is None:
+        conn.execute("DELETE FROM learn_session_parts")
+    else:
+        conn.execute("DELETE FROM learn_session_parts WHERE boundary > ?", (after,))
     conn.executemany(
-        "INSERT OR REPLACE INTO learn_sessions (session_id, digest, ended) VALUES (?, ?, ?)",
-        [(sid, digest, int(ended)) for sid, (digest, ended) in rows.items()],
+        "INSERT OR REPLACE INTO learn_session_parts (session_id, boundary, digest, ended) VALUES (?, ?, ?, ?)",
+        [(sid, boundary, digest, int(ended)) for sid, boundary, digest, ended in rows],
     )
+
+
+def read_checkpoints(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+    """The checkpoints' boundaries and the calls learned before each, oldest first."""
+    return [(b, int(n)) for b, n in conn.execute("SELECT boundary, calls FROM learn_checkpoints ORDER BY boundary")]
+
+
+def checkpoint_learner(conn: sqlite3.Connection, boundary: str) -> dict[str, Any] | None:
+    """The learner as it was at this checkpoint (None: no such checkpoint or not readable)."""
+    row = conn.execute("SELECT learner FROM learn_checkpoints WHERE boundary = ?", (boundary,)).fetchone()
+    if row is None:
+        return None
+    try:
+        data = json_codec.loads(row[0])
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def put_checkpoints(conn: sqlite3.Connection, rows: Iterable[tuple[str, int, str]], *, after: str | None) -> None:
+    """Replace the checkpoints after `after` (None: all of them) by `rows` (boundary, calls, the
+    learner's JSON)."""
+    if after is None:
+        conn.execute("DELETE FROM learn_checkpoints")
+    else:
+        conn.execute("DELETE FROM learn_checkpoints WHERE boundary > ?", (after,))
+    conn.executemany(
+        "INSERT OR REPLACE INTO learn_checkpoints (boundary, calls, learner) VALUES (?, ?, ?)",
+        list(rows),
+    )
+
+
+def drop_checkpoint(conn: sqlite3.Connection, boundary: str, into: str) -> None:
+    """Drop the checkpoint at `boundary` (or a former state boundary); its parts move to `into`, the
+    next boundary kept, for the sessions with no part there (nothing of them between the two: what
+    was learned of them before `into` is what was learned before `boundary`)."""
+    conn.execute("DELETE FROM learn_checkpoints WHERE boundary = ?", (boundary,))
+    conn.execute("UPDATE OR IGNORE learn_session_parts SET boundary = ? WHERE boundary = ?", (into, boundary))
+    conn.execute("DELETE FROM learn_session_parts WHERE boundary = ?", (boundary,))
 
 
 def forget_state(conn: sqlite3.Connection) -> None:
     """Drop the state: the next learning run learns everything again."""
     conn.execute("DELETE FROM learn_state")
+    conn.execute("DELETE FROM learn_checkpoints")
+    conn.execute("DELETE FROM learn_session_parts")
 
 
 def settled_edit_sessions(conn: sqlite3.Connection, project: str | None, ext: str) -> set[str]:
@@ -173,10 +252,17 @@ def put_edit_types(
     after: set[tuple[str | None, str, str]],
     *,
     replace_all: bool,
+    sessions: Iterable[str] = (),
 ) -> None:
     """Keep a run's changed file types: those before its boundary settled, those after it found
-    again by the next run (the rows after the last boundary are replaced)."""
+    again by the next run (the rows after the last boundary are replaced, and every row of
+    `sessions`: found again whole by a run that went on from a checkpoint)."""
     conn.execute("DELETE FROM learn_edit_types" + ("" if replace_all else " WHERE settled = 0"))
+    if not replace_all:
+        conn.execute(
+            "DELETE FROM learn_edit_types WHERE session_id IN (SELECT value FROM json_each(?))",
+            (json_codec.dumps(sorted(set(sessions))),),
+        )
     conn.executemany(
         "INSERT OR IGNORE INTO learn_edit_types (project, ext, session_id, settled) VALUES (?, ?, ?, ?)",
         [(project or "", ext, root, 1) for project, ext, root in before]

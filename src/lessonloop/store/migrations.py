@@ -1327,3 +1327,38 @@ def m030_cache_write_1h(conn: sqlite3.Connection) -> None:
     `usage.cache_creation.ephemeral_1h_input_tokens`; part of cache_creation_tokens. Calls stored
     before this migration have 0 here (priced at the five-minute rate) until their file is read again."""
     _execute_all(conn, "ALTER TABLE token_usage ADD COLUMN cache_creation_1h_tokens INTEGER NOT NULL DEFAULT 0;")
+
+
+@migration
+def m032_learn_checkpoints(conn: sqlite3.Connection) -> None:
+    """Learning that goes on from before late data (issue 28, item 2; docs/lessons.md, "How
+    learning keeps up"). `learn_checkpoints`: the learner as it was at a few boundaries before the
+    state's (learn/learner_state.py's JSON), spaced more widely the older they are, with the calls
+    learned before each. `learn_session_parts` replaces `learn_sessions`: for each main session, at
+    each boundary (the state's, a checkpoint's) with calls, corrections or prompts of it since the
+    boundary before, the digest of all it held before that boundary and whether the learner had
+    ended it; what was learned of a session before any boundary is its latest part at or before
+    it. The rows of `learn_sessions` become parts at the state's boundary. `learn_state.calls`: the
+    calls learned before the state's boundary (0 for a state kept before this migration)."""
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE learn_checkpoints (
+            boundary TEXT PRIMARY KEY,      -- the learner had learned every call and correction before this time
+            calls INTEGER NOT NULL,         -- how many calls that was
+            learner TEXT NOT NULL           -- JSON: the learner then (as learn_state.learner)
+        );
+        CREATE TABLE learn_session_parts (
+            session_id TEXT NOT NULL,       -- a main session
+            boundary TEXT NOT NULL,         -- the state's or a checkpoint's boundary
+            digest TEXT NOT NULL,           -- of its calls, corrections, warnings and prompts before the boundary
+            ended INTEGER NOT NULL,         -- 1: the learner had ended it before the boundary
+            PRIMARY KEY (session_id, boundary)
+        ) WITHOUT ROWID;
+        CREATE INDEX learn_session_parts_boundary ON learn_session_parts(boundary);
+        INSERT INTO learn_session_parts (session_id, boundary, digest, ended)
+            SELECT l.session_id, s.boundary, l.digest, l.ended FROM learn_sessions l JOIN learn_state s ON s.id = 1;
+        DROP TABLE learn_sessions;
+        ALTER TABLE learn_state ADD COLUMN calls INTEGER NOT NULL DEFAULT 0;
+        """,
+    )

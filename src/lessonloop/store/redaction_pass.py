@@ -91,6 +91,7 @@ TEXT_COLUMNS: tuple[tuple[str, str, Scope], ...] = (
     ("git_hunks", "header", "code"),
     ("git_hunks", "text", "code"),
     ("learn_state", "learner", "prose"),  # the learner's state (JSON): lessons' texts, commands' first words
+    ("learn_checkpoints", "learner", "prose"),  # the same at earlier boundaries (m032)
     ("team_outbox", "item", "prose"),  # what a push sends: JSON, field by field
     ("team_items", "payload", "prose"),  # a pulled command's summary (JSON)
 )
@@ -149,7 +150,8 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "file_models": _names("key chats_until updated_at"),
     # learning's state between runs (m024): times, versions, rowids and session ids, digests
     "learn_state": _names("version boundary marks tail_sessions saved_at"),
-    "learn_sessions": _names("session_id digest"),
+    "learn_session_parts": _names("session_id boundary digest"),  # m032
+    "learn_checkpoints": _names("boundary"),
     "learn_changes": _names("session_id"),
     "learn_edit_types": _names("project ext session_id"),
     "analysis_marks": _names("digest checked_at"),  # m025
