@@ -3,7 +3,7 @@
 A process imports json in about 2 ms; orjson's import (datetime, uuid, dataclasses, inspect and
 json itself) takes about 20, more than most commands' whole answer. The document is indented by
 two spaces as `json_codec.dumps(..., indent=True)` writes it; the same JSON, a float written as
-Python writes it (1e-05, where orjson writes 1e-5).
+Python writes it (1e-05, where orjson writes 1e-5), one that is not finite as null as orjson writes it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,49 @@ from typing import Any
 
 
 def dumps_output(value: Any) -> str:
-    """`value` as indented JSON text; values JSON has no type for (paths) as their str()."""
+    """`value` as indented JSON text, as orjson writes it: dataclasses as objects, dates in ISO
+    form, other values JSON has no type for (paths) as their str(), and a float that is not finite
+    (an odds ratio's infinite bound) as null, where the standard library would write `Infinity`,
+    which is not JSON."""
     import json
 
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    try:
+        return json.dumps(value, indent=2, ensure_ascii=False, default=_default, allow_nan=False)
+    except ValueError:  # a NaN or an infinity somewhere: written as null
+        return json.dumps(_finite(value), indent=2, ensure_ascii=False, default=_default, allow_nan=False)
+
+
+def _default(value: Any) -> Any:
+    """What orjson writes for the values JSON has no type for: a dataclass as an object of its
+    fields, a date or time in ISO form, an enum as its value; anything else as its str()."""
+    if hasattr(type(value), "__dataclass_fields__") and not isinstance(value, type):
+        import dataclasses  # loaded already: the instance was made by it
+
+        return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+    isoformat = getattr(value, "isoformat", None)
+    if callable(isoformat):
+        return isoformat()
+    import enum
+
+    if isinstance(value, enum.Enum):
+        return value.value
+    return str(value)
+
+
+def _finite(value: Any) -> Any:
+    """`value` with every float that is not finite replaced by None (dicts, lists and tuples copied;
+    without recursion: a document may nest deeply)."""
+    root: list[Any] = [value]
+    stack: list[tuple[Any, Any]] = [(root, 0)]
+    while stack:
+        holder, key = stack.pop()
+        item = holder[key]
+        if isinstance(item, float) and (item != item or item in (float("inf"), float("-inf"))):
+            holder[key] = None
+        elif isinstance(item, dict):
+            holder[key] = mapping = dict(item)
+            stack.extend((mapping, name) for name in mapping)
+        elif isinstance(item, list | tuple):
+            holder[key] = items = list(item)
+            stack.extend((items, index) for index in range(len(items)))
+    return root[0]

@@ -51,10 +51,11 @@ class _Sink:
 
 
 class _OnlyOne:
-    """The subcommands of the top-level parser when one command runs: that command's parser is built
-    whole; every other command is registered by its name and help only (for `lessonloop --help`
-    and for argparse's "invalid choice"), its options never built (issue 27: every call built all
-    29 commands' parsers)."""
+    """The subcommands of the top-level parser when one command runs, or none (`--help`): that
+    command's parser is built whole; every other command this module adds itself is registered by
+    its name and help only, its options never built (issue 27: every call built all 29 commands'
+    parsers). The other modules' commands are not even imported when a known command runs
+    (`_register`); `--help` and a word naming no command list every one."""
 
     def __init__(self, commands: argparse._SubParsersAction[argparse.ArgumentParser], only: str) -> None:
         self._commands = commands

@@ -432,7 +432,7 @@ def _plan_units(
         # OpenCode's storage is many files, a database many sessions), so found = read + unchanged
         # + failed + other formats.
         summary.files_found += len(units) + failed - len(paths)
-        if len(units) != len(paths):
+        if len(units) + failed != len(paths):  # not one session per file: say what was counted
             summary.unit_groups.append(UnitGroup(agent, adapter.name, len(paths), len(units)))
         for unit in units:
             state = states.get(unit.path)
