@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import store_with_active_lessons
+from tests.import_census import imported_modules
 
 NOT_FOR_RECALL_JSON = (
     "orjson",
@@ -37,11 +38,7 @@ def imported(*args: str, env: dict[str, str]) -> set[str]:
         [sys.executable, "-X", "importtime", "-m", "lessonloop", *args], env=env, capture_output=True, timeout=120
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    names = set()
-    for line in done.stderr.decode("utf-8", "replace").splitlines():
-        parts = line.split("|")
-        if line.startswith("import time:") and len(parts) == 3 and parts[1].strip().isdigit():
-            names.add(parts[2].strip())
+    names = imported_modules(done.stderr.decode("utf-8", "replace"))
     assert "lessonloop.cli" in names  # the census works
     return names
 

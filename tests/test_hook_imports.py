@@ -16,6 +16,7 @@ import pytest
 
 from lessonloop.apply.hooks.command import hook_command
 from tests.hook_helpers import HookSession, hook_env, no_upstream
+from tests.import_census import imported_modules
 
 LEARNER = "lessonloop.learn.engine"
 
@@ -26,11 +27,7 @@ def imported(event: str, payload: dict[str, Any], env: dict[str, str]) -> set[st
     argv[1:1] = ["-X", "importtime"]  # after the interpreter
     done = subprocess.run(argv, input=json.dumps(payload).encode(), env=env, capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
-    names = set()
-    for line in done.stderr.decode("utf-8", "replace").splitlines():
-        parts = line.split("|")
-        if line.startswith("import time:") and len(parts) == 3 and parts[1].strip().isdigit():
-            names.add(parts[2].strip())
+    names = imported_modules(done.stderr.decode("utf-8", "replace"))
     assert "lessonloop.apply.hooks.entry" in names  # the census works
     return names
 
