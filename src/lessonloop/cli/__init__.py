@@ -71,9 +71,9 @@ class _OnlyOne:
         return getattr(self._commands, name)
 
 
-# The commands each module of this package registers (`register(commands)`), so that running one
-# command imports and builds only its module (tests/test_cli_registry.py checks this list against
-# what each register() adds).
+# The commands each module of this package registers (`register(commands)`), in the order
+# build_parser registers them, so that running one command imports and builds only its module
+# (tests/test_cli_registry.py checks this list against what each register() adds).
 REGISTERED: dict[str, tuple[str, ...]] = {
     "lesson_commands": ("learn", "replay"),
     "review_commands": ("lessons",),
@@ -227,22 +227,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     common_options(stats)
     stats.set_defaults(handler=cmd_stats)
     _analysis_commands(commands)
-    _register("lesson_commands", commands, only)
-    _register("review_commands", commands, only)
-    _register("recall_commands", commands, only)
-    _register("hook_commands", commands, only)
-    _register("mcp_commands", commands, only)
-    _register("config_commands", commands, only)
-    _register("forget_commands", commands, only)
-    _run_command(commands, only)
-    _register("suggest_commands", commands, only)
-    _register("run_commands", commands, only)
-    _register("export_commands", commands, only)
-    _register("git_commands", commands, only)
-    _register("file_commands", commands, only)
-    _register("quality_commands", commands, only)
-    _register("web_commands", commands, only)
-    _register("team_commands", commands, only)
+    for module in REGISTERED:  # in --help's order, `run` (built here) before suggest
+        if module == "suggest_commands":
+            _run_command(commands, only)
+        _register(module, commands, only)
     keep_parent_options(parser)  # `lessons --json list` keeps its --json
     return parser
 
