@@ -60,6 +60,42 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
+KINDS = ("feat", "fix", "chore", "docs", "refactor", "test")
+
+
+def _main_commit(n: int, mark: int, side_mark: int, when: int) -> bytes:
+    """The head of first-parent commit `n` (mark `mark`) on main: author, committer, message, its
+    parent (the commit before, or the one before the side branch's commit) and the side branch
+    merged every 50 commits; its file changes follow."""
+    message = f"{KINDS[n % len(KINDS)]}(area{n % 7}): change {n}\n".encode()
+    head = [
+        b"commit refs/heads/main\nmark :%d\n" % mark,
+        b"author Dev %d <dev%d@example.org> %d +0200\n" % (n % 5, n % 5, when),
+        b"committer Dev <dev@example.org> %d +0200\n" % when,
+        b"data %d\n%s" % (len(message), message),
+    ]
+    if mark > 1:
+        head.append(b"from :%d\n" % (mark - 1 if mark - 1 != side_mark else mark - 2))
+    if n % 50 == 49 and side_mark:
+        head.append(b"merge :%d\n" % side_mark)
+    return b"".join(head)
+
+
+def _side_commit(n: int, mark: int, when: int) -> bytes:
+    """A commit on the side branch (mark `mark`, after commit `n` of main), merged into main later."""
+    side = b"feat: side work\n"
+    data = b"side %d\n" % n
+    return b"".join(
+        [
+            b"commit refs/heads/side\nmark :%d\n" % mark,
+            b"author Side <side@example.org> %d +0000\ncommitter Side <side@example.org> %d +0000\n" % (when, when),
+            b"data %d\n%s" % (len(side), side),
+            b"from :%d\n" % (mark - 1),
+            b"M 100644 inline side/s%d.txt\ndata %d\n%s\n" % (n, len(data), data),
+        ]
+    )
+
+
 def synthetic(target: Path, commits: int) -> Path:
     """A repository of `commits` first-parent commits made with git fast-import."""
     subprocess.run(["git", "init", "-q", "-b", "main", str(target)], check=True, env=_env(target.parent))
@@ -71,17 +107,7 @@ def synthetic(target: Path, commits: int) -> Path:
     for n in range(commits):
         mark += 1
         when += 600
-        kinds = ("feat", "fix", "chore", "docs", "refactor", "test")
-        message = f"{kinds[n % len(kinds)]}(area{n % 7}): change {n}\n".encode()
-        merge = n % 50 == 49 and side_mark
-        lines.append(b"commit refs/heads/main\nmark :%d\n" % mark)
-        lines.append(b"author Dev %d <dev%d@example.org> %d +0200\n" % (n % 5, n % 5, when))
-        lines.append(b"committer Dev <dev@example.org> %d +0200\n" % when)
-        lines.append(b"data %d\n%s" % (len(message), message))
-        if mark > 1:
-            lines.append(b"from :%d\n" % (mark - 1 if mark - 1 != side_mark else mark - 2))
-        if merge:
-            lines.append(b"merge :%d\n" % side_mark)
+        lines.append(_main_commit(n, mark, side_mark, when))
         for k in range(1 + n % 3):
             index = (n * 7 + k * 13) % 200
             body = contents[index]
@@ -92,15 +118,7 @@ def synthetic(target: Path, commits: int) -> Path:
         if n % 50 == 10:  # a side branch commit, merged into main later
             mark += 1
             side_mark = mark
-            side = b"feat: side work\n"
-            lines.append(b"commit refs/heads/side\nmark :%d\n" % mark)
-            lines.append(
-                b"author Side <side@example.org> %d +0000\ncommitter Side <side@example.org> %d +0000\n" % (when, when)
-            )
-            lines.append(b"data %d\n%s" % (len(side), side))
-            lines.append(b"from :%d\n" % (mark - 1))
-            data = b"side %d\n" % n
-            lines.append(b"M 100644 inline side/s%d.txt\ndata %d\n%s\n" % (n, len(data), data))
+            lines.append(_side_commit(n, mark, when))
     subprocess.run(
         ["git", "-C", str(target), "fast-import", "--quiet"], input=b"".join(lines), check=True, env=_env(target.parent)
     )
@@ -173,18 +191,10 @@ def realistic(target: Path, commits: int) -> Path:
 
     mark = side_mark = 0
     when = 1_600_000_000
-    kinds = ("feat", "fix", "chore", "docs", "refactor", "test")
     for n in range(commits):
         mark += 1
         when += 600
-        message = f"{kinds[n % len(kinds)]}(area{n % 7}): change {n}\n".encode()
-        out.write(b"commit refs/heads/main\nmark :%d\n" % mark)
-        out.write(b"author Dev %d <dev%d@example.org> %d +0200\n" % (n % 5, n % 5, when))
-        out.write(b"committer Dev <dev@example.org> %d +0200\ndata %d\n%s" % (when, len(message), message))
-        if mark > 1:
-            out.write(b"from :%d\n" % (mark - 1 if mark - 1 != side_mark else mark - 2))
-        if n % 50 == 49 and side_mark:
-            out.write(b"merge :%d\n" % side_mark)
+        out.write(_main_commit(n, mark, side_mark, when))
         touched: set[str] = set()
         if n == 0:
             touched.update(files)
@@ -232,15 +242,7 @@ def realistic(target: Path, commits: int) -> Path:
         if n % 50 == 10:  # a side branch commit, merged into main later
             mark += 1
             side_mark = mark
-            side = b"feat: side work\n"
-            out.write(b"commit refs/heads/side\nmark :%d\n" % mark)
-            out.write(
-                b"author Side <side@example.org> %d +0000\ncommitter Side <side@example.org> %d +0000\n" % (when, when)
-            )
-            out.write(b"data %d\n%s" % (len(side), side))
-            out.write(b"from :%d\n" % (mark - 1))
-            data = b"side %d\n" % n
-            out.write(b"M 100644 inline side/s%d.txt\ndata %d\n%s\n" % (n, len(data), data))
+            out.write(_side_commit(n, mark, when))
     out.close()
     if importer.wait() != 0:
         raise RuntimeError("git fast-import failed")

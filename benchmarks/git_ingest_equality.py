@@ -15,32 +15,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.git_ingest_bench import run_before_ingest
 from lessonloop.capture.git.log_reader import excluded_path
-
-_INGEST = (
-    "import sys\n"
-    "from pathlib import Path\n"
-    "from lessonloop.pipeline.git_ingest import ingest_git\n"
-    "from lessonloop.store import open_store\n"
-    "conn = open_store(Path(sys.argv[1]))\n"
-    "ingest_git(conn, [sys.argv[2]])\n"
-    "conn.close()\n"
-)
-
-
-def ingest_with(src: Path, repo: Path, db: Path) -> None:
-    """`repo` read into the store `db` by the lessonloop package under `src`, in a new process."""
-    env = dict(os.environ, PYTHONPATH=str(src))
-    subprocess.run([sys.executable, "-c", _INGEST, str(db), str(repo)], check=True, env=env)
 
 
 def rows(db: Path) -> dict[str, dict[tuple[Any, ...], tuple[Any, ...]]]:
@@ -107,8 +92,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for n, repo in enumerate(args.repos):
             before, after = Path(tmp) / f"{n}-before.db", Path(tmp) / f"{n}-after.db"
-            ingest_with(args.before, repo, before)
-            ingest_with(here, repo, after)
+            run_before_ingest(args.before, repo, before)  # the time it prints is not needed here
+            run_before_ingest(here, repo, after)
             results[str(repo)] = compare(before, after)
     print(json.dumps(results, indent=2))
     return 0
