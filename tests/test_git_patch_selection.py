@@ -108,7 +108,8 @@ def _before_src(target: Path) -> Path | None:
 
 @pytest.mark.slow
 def test_stored_rows_equal_the_one_pass_reader_on_a_small_repository(tmp_path: Path) -> None:
-    from benchmarks.git_ingest_equality import compare, ingest_with
+    from benchmarks.git_ingest_bench import run_before_ingest
+    from benchmarks.git_ingest_equality import compare
 
     before = _before_src(tmp_path / "before")
     if before is None:
@@ -130,8 +131,8 @@ def test_stored_rows_equal_the_one_pass_reader_on_a_small_repository(tmp_path: P
     git(repo, "rm", "-q", "docs/b.md")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "refactor: move")
-    ingest_with(before, repo, tmp_path / "before.db")
-    ingest_with(ROOT / "src", repo, tmp_path / "after.db")
+    run_before_ingest(before, repo, tmp_path / "before.db")
+    run_before_ingest(ROOT / "src", repo, tmp_path / "after.db")
     report = compare(tmp_path / "before.db", tmp_path / "after.db")
     for table in ("git_commits", "git_commit_files", "git_hunks"):
         assert report[table]["differing"] == 0, report
