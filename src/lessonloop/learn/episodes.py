@@ -226,7 +226,7 @@ def _names_step(text: str, step: Sequence[str]) -> bool:
     """Whether the error text names `step` as something to run: a check-like command (format,
     lint, type check, build, test, install) named as words, or any command named in quotes."""
     phrase = " ".join(step).lower()
-    if not re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text):
+    if phrase not in text or not re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text):
         return False
     if words_kinds(step) & _STEP_KINDS:
         return True

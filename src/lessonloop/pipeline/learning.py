@@ -89,9 +89,9 @@ def _corrections(
 
 
 LEARN_ATTEMPTS = 3  # learning runs again when the history changed under it; the last attempt saves anyway
-LEARNER_VERSION = (
-    "8"  # bump when extraction, counting or texts change: the store is learned again (8: tool output quoted)
-)
+# bump when extraction, counting, texts or the inputs' digests change: the store is learned again
+# (8: tool output quoted; 9: item_hash no longer hashes each text's repr)
+LEARNER_VERSION = "9"
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ the ones before again.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -58,7 +59,11 @@ class Item:
 
 
 def item_hash(*parts: object) -> int:
-    return int.from_bytes(hashlib.blake2b(repr(parts).encode("utf-8", "replace"), digest_size=16).digest(), "big")
+    """128 bits of blake2b over the parts: a text as it is, any other value as its repr, with a
+    unit separator between them. (The repr of the whole row, which escapes every text, was most
+    of the time a full learn spent reading the store.)"""
+    text = "\x1f".join(part if type(part) is str else repr(part) for part in parts)
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(), "big")
 
 
 def add_digest(digest: int, value: int) -> int:
@@ -83,7 +88,7 @@ def call_event(row: Sequence[Any]) -> CallEvent:
 def _call_item(row: Sequence[Any], warnings: dict[str, list[str]]) -> Item:
     event = call_event(row)
     call = event.call
-    digest = item_hash("call", tuple(row[: _WIDTH + 7]))
+    digest = item_hash("call", *row[: _WIDTH + 7])
     warned = warnings.get(call.id) or []
     if warned:
         digest = add_digest(digest, item_hash("warned", call.id, tuple(warned)))
@@ -116,7 +121,7 @@ def correction_item(row: Sequence[Any]) -> Item:
         text=str(data.get("text") or ""),
     )
     ids = [str(i) for i in data.get("corrected_tool_use_ids") or () if isinstance(i, str)]
-    return Item(event, item_hash("correction", tuple(row[:6])), ids)
+    return Item(event, item_hash("correction", *row[:6]), ids)
 
 
 def correction_order(item: Item) -> tuple[str, str]:
@@ -135,9 +140,18 @@ def call_order(item: Item) -> tuple[str, str, int]:
 
 
 def all_calls(conn: sqlite3.Connection, warnings: dict[str, list[str]]) -> Iterator[Item]:
-    """Every call in learning's order, through a cursor."""
-    for row in conn.execute(f"{CALL_SELECT} ORDER BY {_KEY}, t.session_id, t.seq"):
+    """Every call in learning's order, through a cursor: the calls with a time in the order of the
+    time index, merged with those without one (by their session's start). One ORDER BY over the
+    whole key sorted every row, wide columns and all, in a temporary b-tree."""
+    timed = conn.execute(f"{CALL_SELECT} WHERE t.ts > '' ORDER BY t.ts, t.session_id, t.seq")
+    untimed = conn.execute(f"{CALL_SELECT} WHERE t.ts IS NULL OR t.ts = '' ORDER BY {_KEY}, t.session_id, t.seq")
+    for row in heapq.merge(timed, untimed, key=_row_order):
         yield _call_item(row, warnings)
+
+
+def _row_order(row: Sequence[Any]) -> tuple[str, str, int]:
+    """A `CALL_SELECT` row's place in learning's order (`_KEY`, then its session and place)."""
+    return (row[3] or row[_WIDTH + 6] or "", row[1], row[2])
 
 
 def calls_from(
