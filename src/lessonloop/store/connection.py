@@ -57,8 +57,12 @@ def open_store(
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         if migrate:
-            apply_migrations(conn)
-            if redact:
+            applied = apply_migrations(conn)
+            if applied and applied[0] == MIGRATIONS[0].__name__:
+                from lessonloop.store.redaction_pass import mark_redacted
+
+                mark_redacted(conn)  # made now: no text to redact
+            elif redact:
                 _redact_again(conn)
     except sqlite3.DatabaseError as exc:  # read-only, locked, full, damaged: said in plain words
         error = store_error(exc, path, conn=conn)

@@ -64,8 +64,17 @@ def refuse_another_programs(conn: sqlite3.Connection) -> None:
 
 
 def apply_migrations(conn: sqlite3.Connection) -> list[str]:
-    """Apply every pending migration, each in its own transaction; return the names applied."""
+    """Apply every pending migration, each in its own transaction (a new store's all in one: it
+    holds nothing a half-done upgrade could lose); return the names applied."""
     done = set(applied_migrations(conn))
+    if not done:
+        with transaction(conn):
+            if not conn.execute("SELECT 1 FROM _migrations LIMIT 1").fetchone():  # no other process began it
+                for step in MIGRATIONS:
+                    step(conn)
+                    conn.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (step.__name__, utc_now()))
+                return [step.__name__ for step in MIGRATIONS]
+        done = set(applied_migrations(conn))
     newly: list[str] = []
     for step in MIGRATIONS:
         name = step.__name__
