@@ -46,7 +46,7 @@ def test_no_joined_text_once_a_long_line_was_blanked(tmp_path: Path) -> None:
 
 
 def test_restart_offsets_counted_from_either_end_agree(tmp_path: Path) -> None:
-    from lessonloop.pipeline.ingest import _length
+    from lessonloop.pipeline.file_parse import line_length as _length
 
     path = tmp_path / "history.md"
     path.write_bytes(b"".join(b"#" * (n % 7) + b" line %d\n" % n for n in range(3_000)))

@@ -11,30 +11,37 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from lessonloop.capture.adapters import Adapter, LineParser, Unit, UnreadableUnit
+from lessonloop.capture.adapters import Adapter, Unit, UnreadableUnit
 from lessonloop.capture.agents import ADAPTERS, by_agent, for_format
 from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
 from lessonloop.capture.discovery import SourceRef, find_sources
 from lessonloop.capture.privacy import BatchScreen, CapturePolicy, disabled_notice
+from lessonloop.pipeline.file_parse import (
+    QUIET_SECONDS,
+    FileEnd,
+    ParsedChunk,
+    ParsedStat,
+    ReaderFailure,
+    head_tail,
+    parse_chunks,
+)
 from lessonloop.records import Batch, Problem
 from lessonloop.sample import is_sample_path
 from lessonloop.store import writer
 from lessonloop.store.transaction import transaction
 
 if TYPE_CHECKING:
+    from lessonloop.pipeline.parallel_parse import ParsedFile
     from lessonloop.store.sample_removal import SampleRemoval
 
 T = TypeVar("T")
 # Problems listing units reports for a file of which nothing can be read.
 _FAILED_FILE_CODES = frozenset({"unreadable-file", "reader-failed", "not-opencode-db"})
 
-FINGERPRINT_BYTES = 4096
-# A last line without newline is accepted only once its file has been quiet this long.
-QUIET_SECONDS = 600.0
 # Units stored in one transaction: at most this many, or this many bytes read (the store's
 # write lock is held while a group is written, never while it is read).
 UNIT_GROUP_UNITS = 64
@@ -285,6 +292,7 @@ def ingest(
         summary.sample_removed = remove_sample(conn)
     states = writer.file_states(conn)
     plans: list[tuple[SourceRef, Adapter]] = []
+    new_files: dict[str, int] = {}  # files never read before (parsed in worker processes when many): size
     unit_files: dict[tuple[str, str], list[str]] = {}  # (agent, format) -> files read as units
     total = 0
     for ref in sources:
@@ -318,6 +326,8 @@ def ingest(
             summary.files_unchanged += 1
             continue
         plans.append((ref, adapter))
+        if state is None:
+            new_files[ref.path] = info.st_size
         if state is not None and not state.reread and info.st_size >= state.offset:
             start = state.restart_offset if state.restart_offset is not None else state.offset
         else:
@@ -330,42 +340,99 @@ def ingest(
 
         prepare_bulk()
     progress.start(total, len(plans) + len(units))
+    ahead = _parsed_ahead(plans, new_files, now, scrub_pii=screen.policy.scrub_pii, bulk=total >= BULK_BYTES)
     try:
-        for ref, adapter in plans:
-            _ingest_file(conn, ref, adapter, summary, progress, now, screen)
-        _ingest_units(conn, units, summary, progress, screen)
-        # Files that shared sessions with a replaced file are rebuilt too (see clear_file_records).
-        for _ in range(5):
-            again = writer.files_to_reread(conn)
-            if not again:
-                break
-            states = writer.file_states(conn)
-            for path in again:
-                state = states[path]
-                fmt = state.format or CLAUDE_CODE
-                adapter = for_format(fmt)
-                if adapter is None or adapter.formats[fmt] == "units" or not os.path.exists(path):
-                    # Gone from disk (Claude Code deletes old transcripts), or a unit (never shared):
-                    # its records stay as they are.
-                    writer.clear_reread_mark(conn, path)
-                    if adapter is not None and adapter.formats[fmt] == "lines":
-                        summary.notices.append(
-                            Problem(
-                                path,
-                                None,
-                                "source-gone",
-                                "file no longer exists; its stored records are kept",
-                                "notice",
-                            )
-                        )
-                    continue
-                ref = SourceRef(path, adapter.agent, is_sample_path(path), False, fmt)
-                _ingest_file(conn, ref, adapter, summary, progress, now, screen)
+        with writer.bulk_writes(conn):
+            for ref, adapter in plans:
+                parsed = next(ahead) if ahead is not None and ref.path in new_files else None
+                if parsed is None or not _store_from_worker(conn, ref, adapter, parsed, summary, progress, screen):
+                    _ingest_file(conn, ref, adapter, summary, progress, now, screen)
+            if ahead is not None:
+                ahead.close()
+            _ingest_units(conn, units, summary, progress, screen)
+            _reread_shared(conn, summary, progress, now, screen)
     finally:
+        if ahead is not None:
+            ahead.close()  # the pool stopped, if a failure left it running
         progress.finish()
     summary.notices.extend(screen.notices())
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _reread_shared(
+    conn: sqlite3.Connection, summary: IngestSummary, progress: Progress, now: float, screen: BatchScreen
+) -> None:
+    """Files that shared sessions with a replaced file are rebuilt too (see clear_file_records)."""
+    for _ in range(5):
+        again = writer.files_to_reread(conn)
+        if not again:
+            break
+        states = writer.file_states(conn)
+        for path in again:
+            state = states[path]
+            fmt = state.format or CLAUDE_CODE
+            adapter = for_format(fmt)
+            if adapter is None or adapter.formats[fmt] == "units" or not os.path.exists(path):
+                # Gone from disk (Claude Code deletes old transcripts), or a unit (never shared):
+                # its records stay as they are.
+                writer.clear_reread_mark(conn, path)
+                if adapter is not None and adapter.formats[fmt] == "lines":
+                    summary.notices.append(
+                        Problem(
+                            path,
+                            None,
+                            "source-gone",
+                            "file no longer exists; its stored records are kept",
+                            "notice",
+                        )
+                    )
+                continue
+            ref = SourceRef(path, adapter.agent, is_sample_path(path), False, fmt)
+            _ingest_file(conn, ref, adapter, summary, progress, now, screen)
+
+
+def _parsed_ahead(
+    plans: list[tuple[SourceRef, Adapter]], new_files: dict[str, int], now: float, *, scrub_pii: bool, bulk: bool
+) -> Generator[ParsedFile, None, None] | None:
+    """The files never read before, parsed by worker processes in the plans' order, when there
+    are enough of them (pipeline/parallel_parse.py); None: every file is parsed here."""
+    from lessonloop.pipeline import parallel_parse
+
+    workers = parallel_parse.workers_for(sum(new_files.values()), len(new_files))
+    if not workers:
+        return None
+    jobs = [(ref.path, ref.format or CLAUDE_CODE) for ref, _adapter in plans if ref.path in new_files]
+    return parallel_parse.parsed_in_workers(jobs, workers, now, scrub_pii=scrub_pii, bulk=bulk)
+
+
+def _store_from_worker(
+    conn: sqlite3.Connection,
+    ref: SourceRef,
+    adapter: Adapter,
+    parsed: ParsedFile,
+    summary: IngestSummary,
+    progress: Progress,
+    screen: BatchScreen,
+) -> bool:
+    """Store a worker's parse of a file never read before; False when the file is to be read here
+    instead (the worker could not read it, or another ingest has stored part of it meanwhile)."""
+    if parsed.items is None or parsed.stat is None:
+        return False
+    state = writer.register_file(conn, ref.path, adapter.agent, is_sample=ref.is_sample, format=ref.format)
+    if state.offset or state.lines or state.reread or state.restart_offset is not None:
+        return False
+    try:
+        _store_parsed(
+            conn, ref, parsed.stat, state, ReadPlan(False, False, 0, 0), parsed.items, summary, progress, screen
+        )
+    except writer.StaleStateError:
+        summary.notices.append(_stored_meanwhile(ref.path))
+    return True
+
+
+def _stored_meanwhile(path: str) -> Problem:
+    return Problem(path, None, "concurrent-ingest", "another ingest stored this file meanwhile; left to it", "notice")
 
 
 def _format_of(ref: SourceRef, state: writer.FileState | None, summary: IngestSummary) -> str | None:
@@ -546,21 +613,6 @@ def _unchanged(state: writer.FileState, info: os.stat_result, now: float) -> boo
     return state.offset >= info.st_size or now - info.st_mtime_ns / 1e9 < QUIET_SECONDS
 
 
-def _fingerprint(data: bytes) -> str:
-    import hashlib  # only when a file is read: unchanged files are never opened
-
-    return hashlib.blake2b(data, digest_size=12).hexdigest()
-
-
-def _head_tail(fd: int, offset: int) -> tuple[str | None, str | None]:
-    if offset <= 0:
-        return None, None
-    head = os.pread(fd, min(FINGERPRINT_BYTES, offset), 0)
-    start = max(0, offset - FINGERPRINT_BYTES)
-    tail = os.pread(fd, offset - start, start)
-    return _fingerprint(head), _fingerprint(tail)
-
-
 def _ingest_file(
     conn: sqlite3.Connection,
     ref: SourceRef,
@@ -585,15 +637,7 @@ def _ingest_file(
             plan = _plan(handle.fileno(), state, info.st_size)
             _read_file(conn, ref, adapter, handle, info, state, plan, summary, progress, now, screen)
         except writer.StaleStateError:
-            summary.notices.append(
-                Problem(
-                    ref.path,
-                    None,
-                    "concurrent-ingest",
-                    "another ingest stored this file meanwhile; left to it",
-                    "notice",
-                )
-            )
+            summary.notices.append(_stored_meanwhile(ref.path))
         except OSError as exc:
             summary.problems.append(Problem(ref.path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
             summary.files_failed += 1
@@ -615,7 +659,7 @@ def _plan(fd: int, state: writer.FileState, size: int) -> ReadPlan:
         if size < state.offset:
             changed = True  # truncated
         else:
-            head, tail = _head_tail(fd, state.offset)
+            head, tail = head_tail(fd, state.offset)
             changed = head != state.head_hash or tail != state.tail_hash  # rewritten
     if changed:
         return ReadPlan(True, True, 0, 0)
@@ -641,14 +685,11 @@ def _read_file(
 ) -> None:
     # The parser and its dependencies are loaded only when some file has new lines.
     from lessonloop import json_codec
-    from lessonloop.capture import line_reader
     from lessonloop.capture.adapters import PendingCall
-    from lessonloop.capture.line_reader import ReadState, read_chunks
 
-    replace, start_offset, start_line = plan.replace, plan.start_offset, plan.start_line
     pending: dict[str, PendingCall] = {}
     parser_state: dict[str, Any] | None = None
-    if not replace:
+    if not plan.replace:
         for tool_id, tool, input_json in writer.pending_calls(conn, state.id):
             try:
                 tool_input = json_codec.loads(input_json) if input_json else None
@@ -661,64 +702,75 @@ def _read_file(
             except json_codec.JSONDecodeError:
                 loaded = None
             parser_state = loaded if isinstance(loaded, dict) else None
-    parser = adapter.open_parser(ref.path, ref.format or CLAUDE_CODE, pending_calls=pending, state=parser_state)
-    state_of = getattr(parser, "state", None)
+    parsed = parse_chunks(
+        ref.path,
+        ref.format or CLAUDE_CODE,
+        adapter,
+        handle,
+        info.st_size,
+        quiet=now - info.st_mtime_ns / 1e9 >= QUIET_SECONDS,
+        start_offset=plan.start_offset,
+        start_line=plan.start_line,
+        pending=pending,
+        parser_state=parser_state,
+    )
+    _store_parsed(conn, ref, info, state, plan, parsed, summary, progress, screen)
+
+
+def _store_parsed(
+    conn: sqlite3.Connection,
+    ref: SourceRef,
+    info: os.stat_result | ParsedStat,
+    state: writer.FileState,
+    plan: ReadPlan,
+    parsed: Iterable[ParsedChunk | ReaderFailure | FileEnd],
+    summary: IngestSummary,
+    progress: Progress,
+    screen: BatchScreen,
+) -> None:
+    """Store a file's parsed chunks (parse_chunks, here or in a worker process) as they come."""
+    replace, start_offset = plan.replace, plan.start_offset
     if info.st_size == 0:
         summary.notices.append(Problem(ref.path, None, "empty-file", "empty file: nothing to read yet", "notice"))
-    read_state = ReadState()
-    quiet = now - info.st_mtime_ns / 1e9 >= QUIET_SECONDS
     expected_offset, expected_tail = state.offset, state.tail_hash
-    restart: tuple[int, int] | None = None  # (offset, lines before it) where a later read starts again
     position = start_offset
     counted_to = max(start_offset, state.offset) if not replace else 0  # bytes read before (a restart re-reads)
     reported_to = state.lines if not replace else 0  # lines read before: their problems were reported then
-    fd = handle.fileno()
     records_before, problems_before = summary.records, len(summary.problems)
-    chunks = read_chunks(
-        handle,
-        ref.path,
-        start_offset,
-        start_line,
-        info.st_size,
-        read_state,
-        accept_unterminated=quiet,
-        block_bytes=line_reader.BLOCK_BYTES,
-    )
-    for chunk, last in _with_last(chunks):
-        try:
-            batch = parser.parse(chunk.lines, chunk.first_lineno)
-        except Exception as exc:  # a defect of the parser (it reports bad lines itself): never stop the run
+    end: FileEnd | None = None
+    for item, last in _chunks_with_last(parsed):
+        if isinstance(item, FileEnd):
+            end = item
+            break
+        if isinstance(item, ReaderFailure):
             summary.problems.append(
                 Problem(
                     ref.path,
-                    chunk.first_lineno,
+                    item.first_lineno,
                     "reader-failed",
-                    f"lines {chunk.first_lineno}-{chunk.end_lineno} could not be read ({type(exc).__name__}:"
-                    f" {str(exc)[:200]}); this file stops here and is tried again on the next run",
+                    f"lines {item.first_lineno}-{item.end_lineno} could not be read ({item.error});"
+                    " this file stops here and is tried again on the next run",
                 )
             )
             summary.files_failed += 1
             screen.end_file()
             return
-        batch.problems.extend(chunk.problems)
-        if chunk.first_lineno <= reported_to:  # read again from the parser's restart point
+        batch = item.batch
+        if item.first_lineno <= reported_to:  # read again from the parser's restart point
             batch.problems = [p for p in batch.problems if p.line is None or p.line > reported_to]
         # The capture policy and forgotten sessions, before anything is written (records of a session
         # that has named no folder yet wait for the chunk that names one, or for the file's last).
         screen.apply(batch, ref.path, last=last)
-        restart = _restart_point(parser, chunk, position, restart, fd)
-        head, tail = _head_tail(fd, chunk.end_offset)
-        saved = state_of() if state_of is not None else None
         progress_row = writer.ReadProgress(
             size=info.st_size,
             mtime_ns=info.st_mtime_ns,
-            offset=chunk.end_offset,
-            lines=chunk.end_lineno,
-            head_hash=head,
-            tail_hash=tail,
-            parser_state=json_codec.dumps(saved) if saved else None,
-            restart_offset=restart[0] if restart is not None else None,
-            restart_line=restart[1] if restart is not None else None,
+            offset=item.end_offset,
+            lines=item.end_lineno,
+            head_hash=item.head,
+            tail_hash=item.tail,
+            parser_state=item.parser_state,
+            restart_offset=item.restart[0] if item.restart is not None else None,
+            restart_line=item.restart[1] if item.restart is not None else None,
         )
         notices = writer.write_chunk(
             conn, state, expected_offset, expected_tail, batch, progress_row, replace=replace, cascade=plan.cascade
@@ -726,80 +778,42 @@ def _read_file(
         if replace:
             summary.files_replaced += 1
         replace = False
-        expected_offset, expected_tail = chunk.end_offset, tail
+        expected_offset, expected_tail = item.end_offset, item.tail
         summary.notices.extend(notices)
-        new_bytes = max(0, chunk.end_offset - max(position, counted_to))
-        _count(summary, batch, chunk.end_lineno - chunk.first_lineno + 1 if chunk.lines else 0)
-        progress.advance(chunk.end_offset - position, ref.path)
+        new_bytes = max(0, item.end_offset - max(position, counted_to))
+        _count(summary, batch, item.end_lineno - item.first_lineno + 1 if item.lines else 0)
+        progress.advance(item.end_offset - position, ref.path)
         summary.bytes_read += new_bytes
-        position = chunk.end_offset
+        position = item.end_offset
     summary.files_read += 1
     if start_offset == 0 and summary.records == records_before and len(summary.problems) > problems_before:
         # Read from its start: not one record, only lines that are none (a text file, an image).
         summary.files_nothing_read += 1
-    summary.notices.extend(parser.notices())
-    if read_state.pending_line is not None:
-        summary.pending.append(
-            PendingLine(ref.path, read_state.pending_line, read_state.pending_bytes, read_state.pending_oversize)
-        )
+    if end is not None:
+        summary.notices.extend(end.notices)
+        if end.pending_line is not None:
+            summary.pending.append(PendingLine(ref.path, end.pending_line, end.pending_bytes, end.pending_oversize))
     remaining = info.st_size - position
     if remaining > 0:
         progress.advance(remaining, ref.path)
 
 
-def _with_last(items: Iterable[T]) -> Iterator[tuple[T, bool]]:
-    """Each item and whether it is the last."""
-    iterator = iter(items)
-    try:
-        current = next(iterator)
-    except StopIteration:
-        return
-    for following in iterator:
-        yield current, False
-        current = following
-    yield current, True
-
-
-def _restart_point(
-    parser: LineParser, chunk: Any, chunk_start: int, previous: tuple[int, int] | None, fd: int
-) -> tuple[int, int] | None:
-    """Where a later read of this file starts again: the parser's `restart_line` as a byte offset
-    and the number of lines before it (None: where this read ends)."""
-    line = getattr(parser, "restart_line", None)
-    if line is None:
-        return None
-    if line > chunk.end_lineno:
-        return None  # past what was read: continue at the end
-    if line < chunk.first_lineno:
-        # In an earlier chunk (computed then), or before this read began (kept as it was).
-        return previous if previous is not None and previous[1] == line - 1 else None
-    index = line - chunk.first_lineno
-    # Lines over the reader's limit are not handed on (blanked, or streamed past before the chunk):
-    # their length is unknown. The offset is counted from the side where none was dropped.
-    dropped = [p.line or 0 for p in chunk.problems if p.code == "line-too-long"]
-    if any(d >= line for d in dropped):
-        if any(d < line for d in dropped):
-            return None  # dropped on both sides: cannot be counted (continue at the end)
-        return chunk_start + _length(chunk.lines, 0, index), line - 1
-    if dropped:
-        # Back from the chunk's end: each line after the restart point ends with its newline, but
-        # a last line without one that the reader accepted whole (a quiet file's complete JSON).
-        after = _length(chunk.lines, index, len(chunk.lines))
-        if os.pread(fd, 1, chunk.end_offset - 1) != b"\n":
-            after -= 1
-        return chunk.end_offset - after, line - 1
-    return chunk_start + _length(chunk.lines, 0, index), line - 1
-
-
-def _length(lines: list[bytes], start: int, end: int) -> int:
-    """Bytes of lines[start:end], each with its newline."""
-    joined = getattr(lines, "joined", None)  # the reader's bytes the lines were split from
-    count = len(lines)
-    if start == 0 and isinstance(joined, bytes) and 2 * end > count:
-        # Most of the lines: all of them (the bytes' length) less the few after (Aider's restart
-        # line is its last session's heading).
-        return len(joined) + 1 - (sum(map(len, lines[end:])) + count - end)
-    return sum(map(len, lines[start:end])) + end - start
+def _chunks_with_last(
+    parsed: Iterable[ParsedChunk | ReaderFailure | FileEnd],
+) -> Iterator[tuple[ParsedChunk | ReaderFailure | FileEnd, bool]]:
+    """Each item, and for a chunk whether it is the file's last (the reader's last chunk: a
+    FileEnd follows it, not another chunk or a failure)."""
+    held: ParsedChunk | None = None
+    for item in parsed:
+        if held is not None:
+            yield held, isinstance(item, FileEnd)
+            held = None
+        if isinstance(item, ParsedChunk):
+            held = item
+        else:
+            yield item, False
+    if held is not None:
+        yield held, True
 
 
 def _count(summary: IngestSummary, batch: Batch, lines: int) -> None:
