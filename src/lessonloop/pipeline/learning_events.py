@@ -25,7 +25,12 @@ from lessonloop.learn.history import CorrectionEvent
 from lessonloop.pipeline.learning_prompts import PROMPT_CHARS, PROMPTS_ORDER, PROMPTS_SELECT
 from lessonloop.store.session_reader import CALL_COLUMNS, call_from_row
 
-_T_COLUMNS = ", ".join(f"t.{name.strip()}" for name in CALL_COLUMNS.split(","))
+# Learning reads neither a result's text nor an edit's diff (analysis does): NULL in their place
+# (they were more than half the bytes a full learn read, hashed and dropped).
+_NOT_LEARNED = frozenset({"result_text", "diff"})
+_T_COLUMNS = ", ".join(
+    "NULL" if name.strip() in _NOT_LEARNED else f"t.{name.strip()}" for name in CALL_COLUMNS.split(",")
+)
 _WIDTH = len(CALL_COLUMNS.split(","))
 _FROM = """FROM tool_calls t
     JOIN sessions s ON s.id = t.session_id

@@ -59,9 +59,7 @@ def open_store(
         if migrate:
             applied = apply_migrations(conn)
             if applied and applied[0] == MIGRATIONS[0].__name__:
-                from lessonloop.store.redaction_pass import mark_redacted
-
-                mark_redacted(conn)  # made now: no text to redact
+                _mark_redacted(conn)  # made now: no text to redact
             elif redact:
                 _redact_again(conn)
     except sqlite3.DatabaseError as exc:  # read-only, locked, full, damaged: said in plain words
@@ -95,6 +93,22 @@ def connect_for_writing(db: str, wait_ms: int) -> sqlite3.Connection:
 # than make this command wait (a checkpoint behind a reader's snapshot took the whole busy
 # timeout, twice, on every command).
 PASS_WAIT_MS = 250
+
+
+def _mark_redacted(conn: sqlite3.Connection) -> None:
+    """Record a store that holds no text yet (just made) as redacted with the current rules: a
+    pass would read nothing and compact an empty file. (Here, not in redaction_pass.py: a change
+    to that file changes the rules' digest, and every store is redacted again.)"""
+    from lessonloop.store.redaction_pass import rules_digest
+    from lessonloop.store.transaction import transaction
+    from lessonloop.timestamps import utc_now
+
+    with transaction(conn):
+        conn.execute(
+            """INSERT INTO redaction_state (id, rules_digest, applied_at, rows_changed, secrets, compact_pending)
+               VALUES (1, ?, ?, 0, 0, 0) ON CONFLICT (id) DO NOTHING""",
+            (rules_digest(), utc_now()),
+        )
 
 
 def _redact_again(conn: sqlite3.Connection) -> None:

@@ -249,17 +249,6 @@ def redact_again(conn: sqlite3.Connection) -> PassResult | None:
     return result
 
 
-def mark_redacted(conn: sqlite3.Connection) -> None:
-    """Record a store that holds no text yet (just made) as redacted with the current rules: a
-    pass would read nothing and compact an empty file."""
-    with transaction(conn):
-        conn.execute(
-            """INSERT INTO redaction_state (id, rules_digest, applied_at, rows_changed, secrets, compact_pending)
-               VALUES (1, ?, ?, 0, 0, 0) ON CONFLICT (id) DO NOTHING""",
-            (rules_digest(), utc_now()),
-        )
-
-
 def redact_store(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> PassResult:
     """Rewrite every stored text with the current rules, chunk by chunk, and record the pass
     (compaction then pending, unless the store holds nothing)."""
