@@ -3,8 +3,14 @@
 `lessonloop recall --json` answers from one FTS5 query: it must not pay for the other commands'
 modules, the embedding model's code when no lesson has a vector, orjson (whose import pulls in
 dataclasses, uuid and inspect: about 20 ms), rich (no table is drawn), shutil (argparse's help
-width) or hashlib (OpenSSL). The census is `-X importtime` of a real process; a command that does
-draw a table shows the census sees rich."""
+width) or hashlib (OpenSSL). Nor, since recall reads its usual options itself
+(cli/recall_commands.parse_recall), for argparse (with gettext and locale) and the parser's
+modules (cli/entry.py, the inline commands'); for pathlib (urllib.parse, ipaddress: the store's
+path is a str, store/location.resolve_db_path_text), typing, or config and tomllib when there is
+no configuration file (config_location.config_file_missing). Its default output, a plain list,
+imports none of these either: no rich (its import alone took longer than the rest of the
+command). The census is `-X importtime` of a real process; a command that does draw a table
+(`lessons list`) shows the census sees rich."""
 
 from __future__ import annotations
 
@@ -25,12 +31,25 @@ NOT_FOR_RECALL_JSON = (
     "shutil",
     "hashlib",
     "tomllib",
+    "argparse",
+    "gettext",
+    "locale",
+    "pathlib",
+    "typing",
+    "lessonloop.config",
+    "lessonloop.cli.entry",
+    "lessonloop.cli.command_parser",
+    "lessonloop.cli.analysis_commands",
+    "lessonloop.cli.session_commands",
+    "lessonloop.cli.redacting_console",
     "lessonloop.apply.embeddings",
     "lessonloop.cli.lesson_commands",
     "lessonloop.cli.review_commands",
     "lessonloop.cli.hook_commands",
     "lessonloop.store.forgetting",
 )
+# The list printed by default: the same, and json is not needed either.
+NOT_FOR_RECALL_LIST = (*NOT_FOR_RECALL_JSON, "json")
 
 
 def imported(*args: str, env: dict[str, str]) -> set[str]:
@@ -59,16 +78,54 @@ def store(tmp_path: Path) -> Path:
     return store_with_active_lessons(tmp_path, lesson)
 
 
+def not_needed(names: set[str], modules: tuple[str, ...]) -> list[str]:
+    return sorted(n for n in modules if n in names or any(m.startswith(n + ".") for m in names))
+
+
 def test_recall_json_imports_only_what_it_needs(store: Path, tmp_path: Path) -> None:
     env = {**os.environ, "LESSONLOOP_CONFIG": str(tmp_path / "none.toml")}
     env.pop("LESSONLOOP_EMBEDDINGS", None)  # the default: vectors only when some lesson has one
     names = imported("recall", "git push", "--db", str(store), "--json", env=env)
     assert "lessonloop.cli.recall_commands" in names and "lessonloop.apply.recall" in names
-    loaded = sorted(n for n in NOT_FOR_RECALL_JSON if n in names or any(m.startswith(n + ".") for m in names))
-    assert loaded == [], loaded
+    assert not_needed(names, NOT_FOR_RECALL_JSON) == []
+
+
+def test_recall_list_imports_only_what_it_needs(store: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "LESSONLOOP_CONFIG": str(tmp_path / "none.toml")}
+    env.pop("LESSONLOOP_EMBEDDINGS", None)
+    names = imported("recall", "git push", "--db", str(store), env=env)
+    assert "lessonloop.cli.recall_commands" in names and "lessonloop.secrets.redaction" in names  # redacted
+    assert not_needed(names, NOT_FOR_RECALL_LIST) == []
+    explained = imported("recall", "--explain", "git", "push", "--top", "3", "--db", str(store), env=env)
+    assert not_needed(explained, NOT_FOR_RECALL_LIST) == []
+
+
+def test_recall_options_argparse_reads_still_import_it(store: Path, tmp_path: Path) -> None:
+    """An option form parse_recall leaves to argparse (abbreviated here) goes the old way."""
+    env = {**os.environ, "LESSONLOOP_CONFIG": str(tmp_path / "none.toml")}
+    names = imported("recall", "git push", "--db", str(store), "--js", env=env)
+    assert "argparse" in names and "lessonloop.cli.entry" in names
+
+
+def test_a_configuration_file_is_read(store: Path, tmp_path: Path) -> None:
+    """With a configuration file, recall reads it (config, and tomllib)."""
+    config = tmp_path / "config.toml"
+    config.write_text('[lessons]\nexclude_categories = ["git"]\n')
+    env = {**os.environ, "LESSONLOOP_CONFIG": str(config)}
+    names = imported("recall", "git push", "--db", str(store), "--json", env=env)
+    assert "lessonloop.config" in names and "tomllib" in names
+
+
+def test_the_defaults_recall_assumes_without_a_configuration_file() -> None:
+    """recall_commands._excluded_categories and redaction_pass.scrubs_pii answer without config
+    when there is no file: these are the defaults load_config would give them."""
+    from lessonloop.config import Config
+
+    assert Config().lessons.exclude_categories == ()
+    assert Config().privacy.scrub_pii_store is False
 
 
 def test_a_table_imports_rich_and_the_census_sees_it(store: Path, tmp_path: Path) -> None:
     env = {**os.environ, "LESSONLOOP_CONFIG": str(tmp_path / "none.toml")}
-    names = imported("recall", "git push", "--db", str(store), env=env)
+    names = imported("lessons", "list", "--db", str(store), env=env)
     assert "rich.table" in names

@@ -46,6 +46,12 @@ def main() -> None:
         from lessonloop.run_entry import main as run_main
 
         sys.exit(run_main(sys.argv[2:]))
+    if len(sys.argv) > 1 and sys.argv[1] == "recall":  # its usual options read without argparse
+        from lessonloop.cli.recall_commands import run_recall
+
+        status = run_recall(sys.argv[2:])
+        if status is not None:
+            sys.exit(status)
     from lessonloop.cli import main as cli_main
 
     sys.exit(cli_main())

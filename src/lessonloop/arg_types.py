@@ -3,7 +3,13 @@ the CLI package: every run starts with it). Standard library only (and lessonloo
 
 from __future__ import annotations
 
-import argparse
+
+def _type_error(message: str) -> Exception:
+    """argparse's error for an option value, argparse imported only now: `lessonloop recall`
+    parses its usual options without it (cli/recall_commands.py)."""
+    import argparse
+
+    return argparse.ArgumentTypeError(message)
 
 
 def whole_number(text: str, minimum: int) -> int:
@@ -11,9 +17,9 @@ def whole_number(text: str, minimum: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise _type_error(f"not a whole number: {text!r}") from None
     if value < minimum:
-        raise argparse.ArgumentTypeError(f"must be {minimum} or more: {value}")
+        raise _type_error(f"must be {minimum} or more: {value}")
     return value
 
 
@@ -29,7 +35,7 @@ def port(text: str) -> int:
     """A TCP port, 0 (a free one) to 65535."""
     value = whole_number(text, 0)
     if value > 65535:
-        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {value}")
+        raise _type_error(f"a port is 0 to 65535, not {value}")
     return value
 
 
@@ -40,7 +46,7 @@ def duration(text: str) -> float:
     try:
         return parse_duration(text)
     except DurationError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        raise _type_error(str(exc)) from None
 
 
 def _time_bound(text: str, *, end: bool) -> str:
@@ -62,7 +68,7 @@ def _time_bound(text: str, *, end: bool) -> str:
         try:
             moment = datetime.now(tz=UTC) - timedelta(seconds=parse_duration(value))
         except (DurationError, OverflowError):
-            raise argparse.ArgumentTypeError(expected) from None
+            raise _type_error(expected) from None
     else:
         day_only = len(value) in (8, 10) and value.replace("-", "").isdigit()
         try:
@@ -73,7 +79,7 @@ def _time_bound(text: str, *, end: bool) -> str:
             else:
                 parsed = datetime.fromisoformat(value.replace("z", "Z"))
         except (ValueError, OverflowError):
-            raise argparse.ArgumentTypeError(expected) from None
+            raise _type_error(expected) from None
         moment = parsed.astimezone() if parsed.tzinfo is None else parsed  # naive: local time
     moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

@@ -22,3 +22,17 @@ def config_path(environ: Mapping[str, str] | None = None) -> str:
         home = env.get("HOME") or os.path.expanduser("~")
         base = os.path.join(home, ".config")
     return os.path.join(base, "lessonloop", "config.toml")
+
+
+def config_file_missing(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether no configuration file is where config_path() says: config.load_config() would
+    then give every default (Config()). A command that needs a setting or two answers from their
+    defaults without importing config (typing and its records' classes: milliseconds). Anything
+    else there, a folder or a file it cannot read included, is for load_config to read or report."""
+    try:
+        os.stat(config_path(environ))
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):
+        return False
+    return False

@@ -9,7 +9,10 @@ before anything else looks at them. The deepest line of the real Claude Code cor
 
 from __future__ import annotations
 
-from typing import Any
+# typing.TYPE_CHECKING without importing typing (`lessonloop recall --json` prints through this).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_DEPTH = 100
 CUT = f"[nested deeper than {MAX_DEPTH} levels: not read]"

@@ -8,7 +8,10 @@ Python writes it (1e-05, where orjson writes 1e-5), one that is not finite as nu
 
 from __future__ import annotations
 
-from typing import Any
+# typing.TYPE_CHECKING without importing typing (`lessonloop recall --json` prints through this).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def dumps_output(value: Any) -> str:

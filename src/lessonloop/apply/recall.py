@@ -21,6 +21,7 @@ argparse nor the analyzers, and numpy only when vectors are used; its records ar
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from collections import OrderedDict
@@ -486,6 +487,16 @@ def clear_vector_cache() -> None:
         _INDEX_CACHE.clear()
 
 
+# apply/embeddings.py's ENV_VAR and _DISABLED, without importing that module (it is not light).
+_EMBEDDINGS_ENV = "LESSONLOOP_EMBEDDINGS"
+_EMBEDDINGS_OFF = frozenset({"none", "off"})
+
+
+def _embeddings_disabled() -> bool:
+    """Whether $LESSONLOOP_EMBEDDINGS turns embeddings off, as load_embedder reads it."""
+    return os.environ.get(_EMBEDDINGS_ENV, "").strip().lower() in _EMBEDDINGS_OFF
+
+
 def _has_vectors(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM lessons WHERE embedding IS NOT NULL LIMIT 1").fetchone() is not None
 
@@ -495,6 +506,8 @@ def resolve_embedder(conn: sqlite3.Connection, embedder: Embedder | Literal["aut
     some lesson has a vector (loading a model takes seconds and is pointless otherwise)."""
     if embedder != "auto":
         return embedder
+    if _embeddings_disabled():  # load_embedder would say None: no need to look for vectors (a scan)
+        return None
     if not _has_vectors(conn):
         return None
     from lessonloop.apply.embeddings import load_embedder

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
 
 from lessonloop.arg_types import non_negative as non_negative
 
+# typing.TYPE_CHECKING without importing typing or argparse: `lessonloop recall` imports this
+# module without them (recall_commands.run_recall).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
     from pathlib import Path
+    from typing import Any
 
     from rich.console import Console
 
@@ -66,22 +70,27 @@ def open_cli_store(db: str | None, *, reading: bool = False) -> Iterator[sqlite3
     """Open the store, turning its failures into one clear message naming the file. `reading`:
     the command only reads, so a store it cannot write (a read-only file, folder or file system)
     is opened read-only (store/read_only.py), with a note on stderr."""
-    from lessonloop.store import StoreError, open_store, resolve_db_path
+    from lessonloop.store import StoreError, open_store
+    from lessonloop.store.location import resolve_db_path_text
     from lessonloop.store.transaction import store_error
 
-    path = resolve_db_path(db)
-    existed = path.exists()
+    # The path as a str, as Path writes it: pathlib is imported only when a message or the
+    # read-only connection needs it (its import costs a reading command milliseconds).
+    path = resolve_db_path_text(db)
+    existed = _path_is(path, "exists")
     if reading and not existed:  # a mistyped --db or $LESSONLOOP_DB: never a silent empty answer
-        raise CommandError(_no_store(path, db))
+        raise CommandError(_no_store(_as_path(path), db))
     try:
         # a file this user cannot write (on a read-only file system, too) is never opened for writing
         conn = (
-            _open_read_only(path) if reading and path.is_file() and not os.access(path, os.W_OK) else open_store(path)
+            _open_read_only(_as_path(path))
+            if reading and _path_is(path, "file") and not os.access(path, os.W_OK)
+            else open_store(path)
         )
     except StoreError as exc:
-        if not (reading and exc.cause == "read-only" and path.is_file()):
+        if not (reading and exc.cause == "read-only" and _path_is(path, "file")):
             raise CommandError(str(exc)) from exc
-        conn = _open_read_only(path)  # a folder where the -wal and -shm files cannot be made
+        conn = _open_read_only(_as_path(path))  # a folder where the -wal and -shm files cannot be made
     if not existed:  # a mistyped --db or $LESSONLOOP_DB would otherwise go unnoticed
         print(f"Note: no store was at {path}; a new, empty one was made there.", file=sys.stderr)
     try:
@@ -92,6 +101,31 @@ def open_cli_store(db: str | None, *, reading: bool = False) -> Iterator[sqlite3
         raise CommandError(str(store_error(exc, path, conn=conn))) from exc
     finally:
         conn.close()
+
+
+def _as_path(text: str) -> Path:
+    from pathlib import Path
+
+    return Path(text)
+
+
+def _path_is(path: str, what: str) -> bool:
+    """Path(path).exists() ("exists") or .is_file() ("file") as pathlib answers them (an error
+    other than "no such file" raised, as it raises it), without importing pathlib."""
+    if os.sep != "/":  # pathlib's own answer (it ignores Windows errors too)
+        return _as_path(path).exists() if what == "exists" else _as_path(path).is_file()
+    import errno
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:  # pathlib's _ignore_error
+        if exc.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            raise
+        return False
+    except ValueError:
+        return False
+    return what == "exists" or stat.S_ISREG(mode)
 
 
 def _no_store(path: Path, db: str | None) -> str:
@@ -171,6 +205,8 @@ def common_options(parser: argparse.ArgumentParser) -> None:
 
 def fraction(text: str) -> float:
     """An option value between 0 and 1 (a share, a score, a confidence)."""
+    import argparse  # loaded already when argparse calls this; recall's own parse may not have it
+
     try:
         value = float(text)
     except ValueError:
@@ -187,3 +223,33 @@ def resolve_project(conn: sqlite3.Connection, project: str | None, also: Iterabl
     from lessonloop.store.project_names import resolve_project_name
 
     return resolve_project_name(conn, project, also)
+
+
+def run_handler(handler: Callable[[Any], int], args: Any) -> int:
+    """Run a command's handler with its parsed arguments; its failures become `Error: ...` on
+    stderr and the exit status: 2 for a usage error (a value naming nothing known, as argparse's
+    own), 1 for any other CommandError, 0 for a closed pipe, 130 for Ctrl-C."""
+    from lessonloop.store.project_names import UnknownProject
+
+    try:
+        return handler(args)
+    except UsageError as exc:  # a value naming nothing known (an --agent): a usage error, as for --project
+        print_error(exc)
+        return 2
+    except CommandError as exc:
+        print_error(exc)
+        return 1
+    except UnknownProject as exc:  # a --project value naming no stored project, or several: a usage error
+        print_error(exc)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("Interrupted; what was stored so far is kept.", file=sys.stderr)
+        return 130
+
+
+def print_error(exc: BaseException) -> None:
+    """`Error: ...` on stderr, redacted: a message may quote what it failed on (a URL with its
+    password, a value given to an option)."""
+    print(f"Error: {shown(str(exc), 'command')}", file=sys.stderr)

@@ -3,9 +3,7 @@ an agent would be given."""
 
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import TYPE_CHECKING
 
 from lessonloop.arg_types import positive
 from lessonloop.cli.common import (
@@ -20,11 +18,22 @@ from lessonloop.cli.common import (
 )
 from lessonloop.lesson_model.provenance import short
 
+# typing.TYPE_CHECKING without importing typing (nor argparse): see run_recall.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Sequence
+    from types import SimpleNamespace
+
     from lessonloop.apply.recall import Recalled
 
 
+DEFAULT_TOP = 5  # lessons shown
+
+
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    import argparse
+
     from lessonloop.apply.recall import DEFAULT_MIN_SCORE
     from lessonloop.apply.render import DEFAULT_BUDGET_TOKENS
 
@@ -45,7 +54,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "-p", "--project", metavar="P", help="only lessons of this project (or part of its path) and global ones"
     )
     recall.add_argument("--tool", metavar="T", help="only lessons triggered by this tool (Bash, Edit, ...) or by none")
-    recall.add_argument("--top", type=positive, default=5, metavar="K", help="at most K lessons (default 5)")
+    recall.add_argument(
+        "--top", type=positive, default=DEFAULT_TOP, metavar="K", help=f"at most K lessons (default {DEFAULT_TOP})"
+    )
     recall.add_argument(
         "--min-score",
         type=fraction,
@@ -72,17 +83,111 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     recall.set_defaults(handler=cmd_recall)
 
 
-def cmd_recall(args: argparse.Namespace) -> int:
+# recall's options as register() adds them: those that take no value (store_true), and those that
+# take one, by their spelling, with their destination and their value's type (None: the text as it is).
+_FLAGS = {
+    "--explain": "explain",
+    "--all": "all",
+    "--context": "context",
+    "--no-vectors": "no_vectors",
+    "--json": "json",
+}
+_VALUED: dict[str, tuple[str, Callable[[str], object] | None]] = {
+    "-p": ("project", None),
+    "--project": ("project", None),
+    "--tool": ("tool", None),
+    "--top": ("top", positive),
+    "--min-score": ("min_score", fraction),
+    "--budget": ("budget", non_negative),
+    "--db": ("db", None),
+}
+
+
+def run_recall(argv: Sequence[str]) -> int | None:
+    """`lessonloop recall ARGV` without argparse (issue 28: its import, the parser's modules and
+    building the parser were a fifth of the command's time), when `parse_recall` reads ARGV; the
+    exit status, as main() would return it. None: ARGV is for argparse (help, an error to report,
+    a form of the options this reader leaves to it); nothing was done."""
+    args = parse_recall(argv)
+    if args is None:
+        return None
+    from lessonloop.cli.common import run_handler
+
+    return run_handler(cmd_recall, args)
+
+
+def parse_recall(argv: Sequence[str]) -> SimpleNamespace | None:
+    """What the recall parser register() builds makes of `argv` (the words after `recall`), when
+    they are in the forms people and agents write: the text's words together, each option given at
+    most once, before or after them, as `--option VALUE` or `--option=VALUE`, with a valid value.
+    None for anything else (-h, `--`, an abbreviated or unknown option, a word or value starting
+    with `-`, a repeated option, a value its type refuses, no text, words on both sides of an
+    option): argparse parses those, as it always did, and reports the errors.
+    tests/test_recall_parse.py checks the two parsers agree."""
+    from types import SimpleNamespace
+
+    from lessonloop.apply.recall import DEFAULT_MIN_SCORE
+    from lessonloop.apply.render import DEFAULT_BUDGET_TOKENS
+
+    given: dict[str, object] = {}
+    text: list[str] = []
+    words_ended = False  # an option came after the text: no more words
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        index += 1
+        if not word.startswith("-"):
+            if words_ended:
+                return None
+            text.append(word)
+            continue
+        if text:
+            words_ended = True
+        name, equals, value = word.partition("=") if word.startswith("--") else (word, "", "")
+        if name in _FLAGS and not equals:
+            dest: str = _FLAGS[name]
+            converted: object = True
+        elif name in _VALUED:
+            dest, kind = _VALUED[name]
+            if not equals:
+                if index >= len(argv) or argv[index].startswith("-"):
+                    return None
+                value = argv[index]
+                index += 1
+            try:
+                converted = value if kind is None else kind(value)
+            except Exception:  # argparse reports it (an ArgumentTypeError, with its usage)
+                return None
+        else:
+            return None
+        if dest in given:
+            return None
+        given[dest] = converted
+    if not text:
+        return None
+    defaults: dict[str, object] = {
+        "project": None,
+        "tool": None,
+        "top": DEFAULT_TOP,
+        "min_score": DEFAULT_MIN_SCORE,
+        "explain": False,
+        "all": False,
+        "context": False,
+        "budget": DEFAULT_BUDGET_TOKENS,
+        "no_vectors": False,
+        "db": None,
+        "json": False,
+    }
+    return SimpleNamespace(command="recall", text=text, **{**defaults, **given}, handler=cmd_recall)
+
+
+def cmd_recall(args: argparse.Namespace | SimpleNamespace) -> int:
     from lessonloop.apply.recall import ALL_STATUSES, query_terms, recall, resolve_embedder
-    from lessonloop.config import ConfigError, load_config
 
     text = " ".join(args.text).strip()
     if not text:
         raise CommandError("nothing to recall for: TEXT is empty")
-    try:
-        excluded = load_config().lessons.exclude_categories  # [lessons] exclude_categories
-    except ConfigError as exc:
-        raise CommandError(str(exc)) from exc
+    excluded = _excluded_categories()
     with open_cli_store(args.db, reading=True) as conn:
         project = resolve_project(conn, args.project)
         try:
@@ -144,31 +249,77 @@ def cmd_recall(args: argparse.Namespace) -> int:
     return 0
 
 
+# The note under the list: what its two figures are.
+NOTE = (
+    "conf. now: the lesson's confidence decayed to today, as ranking uses it (`lessons list` shows "
+    "it as of the last learning); score: relevance to the text x its weights (--explain)."
+)
+# Where a lesson's text starts on its lines: after the score's and the confidence's columns.
+INDENT = " " * 18
+
+
+def _excluded_categories() -> tuple[str, ...]:
+    """The configuration's [lessons] exclude_categories: none when there is no configuration file
+    (the default, without importing config: tests/test_command_imports.py checks it)."""
+    from lessonloop.config_location import config_file_missing
+
+    if config_file_missing():
+        return ()
+    from lessonloop.config import ConfigError, load_config
+
+    try:
+        return load_config().lessons.exclude_categories
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from exc
+
+
 def _print_table(results: list[Recalled], text: str, vectors: bool) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    from lessonloop.cli.common import console
-
-    how = "words and vectors" if vectors else "words"
-    table = Table(title=escape(f"Lessons for {text!r} (by {how})"), title_justify="left")
-    table.add_column("score", justify="right")
-    table.add_column("conf. now", justify="right")
-    table.add_column("lesson")
-    table.add_column("instead")
-    for result in results:
-        table.add_row(
-            f"{result.score:.2f}",
-            f"{result.confidence:.2f}",
-            escape(f"{result.title} [#{result.id}{'' if result.origin == 'learned' else ', ' + short(result.origin)}]"),
-            escape(result.prevention or result.prevention_command or "-"),
-        )
-    console().print(table)
-    console().print(
-        "[dim]conf. now: the lesson's confidence decayed to today, as ranking uses it (`lessons list` shows "
-        "it as of the last learning); score: relevance to the text x its weights (--explain).[/]"
-    )
+    """The lessons as a plain list, one lesson a line under a header (score, confidence now,
+    lesson and its id), what to do instead on the line below, and the note: the standard library
+    only, no rich (its import alone took longer than the rest of the command, issue 28). Every
+    text is redacted again (prose), as the console redacts what it prints. On a terminal the lines
+    are wrapped to its width under their column; in a pipe or a file a line is never cut."""
+    print("\n".join(table_lines(results, text, vectors, _terminal_width())))
     sys.stdout.flush()
+
+
+def table_lines(results: list[Recalled], text: str, vectors: bool, width: int | None) -> list[str]:
+    """The lines _print_table writes; `width`: wrap to it (a terminal's), None: never wrap."""
+    how = "words and vectors" if vectors else "words"
+    lines = [_fit(shown(f"Lessons for {text!r} (by {how})"), width, ""), "", "score  conf. now  lesson"]
+    for result in results:
+        origin = "" if result.origin == "learned" else ", " + short(result.origin)
+        lesson = shown(f"{result.title} [#{result.id}{origin}]")
+        instead = shown(result.prevention or result.prevention_command or "-")
+        figures = f"{result.score:5.2f}  {result.confidence:9.2f}  "
+        lines.append(_fit(figures + lesson, width, INDENT))
+        lines.append(_fit(f"{INDENT}instead: {instead}", width, INDENT + "  "))
+    lines += ["", _fit(NOTE, width, "")]
+    return lines
+
+
+def _fit(line: str, width: int | None, indent: str) -> str:
+    """`line` wrapped to `width` (the lines after the first start with `indent`), or as it is."""
+    if width is None or len(line) <= width:
+        return line
+    import textwrap
+
+    return (
+        "\n".join(textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False))
+        or line
+    )
+
+
+def _terminal_width() -> int | None:
+    """The terminal's width when the output is one, else None (no wrapping)."""
+    if not sys.stdout.isatty():
+        return None
+    import os
+
+    try:
+        return max(os.get_terminal_size(sys.stdout.fileno()).columns, 40)
+    except (OSError, ValueError):
+        return None
 
 
 def explain_text(rank: int, result: Recalled) -> str:

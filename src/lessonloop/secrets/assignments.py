@@ -37,10 +37,10 @@ from lessonloop.lazy_regex import LazyRegex
 # Characters of a key name to the left of the secret word (dots for spring.datasource.password,
 # dashes for --api-key and x-api-key) and to its right (no dots: `password.txt` is a file).
 _NAME_LEFT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
-_NAME_RIGHT = re.compile(r"[A-Za-z0-9_\-.]{0,80}")  # a dotted key read whole: credential.password
+_NAME_RIGHT = LazyRegex(r"[A-Za-z0-9_\-.]{0,80}")  # a dotted key read whole: credential.password
 
 # A key names a secret when it ends with one of these (after lower-casing; `-` and `.` read as `_`).
-_SECRET_NAME = re.compile(
+_SECRET_NAME = LazyRegex(
     r"(?:(?:^|_|store|key|db|smtp|user|admin|root|ftp|mail|proxy|http|ldap|bind|auth|sasl|vnc|rpc|redis|src|dest)pass"
     r"|(?:^|_|db|user|admin|root|ldap|bind|smtp|ftp|mail|proxy)pwd"
     r"|(?:password|passwd|passphrase|secret|token|api_?key|access_?key|secret_?key|private_?key|app_?key"
@@ -61,10 +61,10 @@ _NOT_SECRET_ENDINGS = ("page_token", "next_token", "continuation_token", "cursor
 _SECRET_WORDS = ("password", "passwd", "passphrase", "secret", "token", "apikey", "api_key", "credential")
 
 # After the key: an assignment operator (not ==, not ::, not a URL's ://).
-_OPERATOR = re.compile(r"[ \t]*(?P<op>=>|:=|\?=|=(?!=)|:(?![:=/\\]))[ \t]*")
+_OPERATOR = LazyRegex(r"[ \t]*(?P<op>=>|:=|\?=|=(?!=)|:(?![:=/\\]))[ \t]*")
 # `name: Type = value` (an annotated assignment): the annotation is skipped.
-_ANNOTATION = re.compile(r"[A-Za-z_][\w.\[\], |]{0,60}?[ \t]*=(?!=)[ \t]*")
-_BLANKS = re.compile(r"[ \t]+")
+_ANNOTATION = LazyRegex(r"[A-Za-z_][\w.\[\], |]{0,60}?[ \t]*=(?!=)[ \t]*")
+_BLANKS = LazyRegex(r"[ \t]+")
 # `password is X`, `token was: X`, `passphrase is set to X` (prose about a secret)
 _TOLD = LazyRegex(
     r"(?:[ \t]+(?:for|of|on|to)[ \t]+(?:the[ \t]+|my[ \t]+|our[ \t]+)?[\w.@-]{1,40}(?:[ \t]+[\w.@-]{1,40})?){0,2}"
@@ -73,19 +73,19 @@ _TOLD = LazyRegex(
 _COMPARISON = LazyRegex(r"\b(?:if|elif|while|assert|and|or|not|return|lambda|unless|when)\s")
 # A value ends at a blank, a quote, a separator, or an escaped line break (`\n` inside a JSON
 # string): _UNQUOTED reads up to a backslash, _ESCAPED goes on past one that escapes nothing of those.
-_UNQUOTED = re.compile(r"[^\s\"'`;&|,<>\\]{1,301}")
+_UNQUOTED = LazyRegex(r"[^\s\"'`;&|,<>\\]{1,301}")
 _ESCAPED = LazyRegex(r"(?:[^\s\"'`;&|,<>\\]|\\(?![nrt\"'])){1,301}")
-_QUOTE_PREFIX = re.compile(r"[rRbBuU]{0,2}(?=[\"'`])")
+_QUOTE_PREFIX = LazyRegex(r"[rRbBuU]{0,2}(?=[\"'`])")
 _SET_WORDS = ("set", "config", "--global", "--local", "--system", "--add")
-_PREVIOUS_WORD = re.compile(r"(?:^|\s)(?:set|config|--global|--local|--system|--add)[ \t]+$")
+_PREVIOUS_WORD = LazyRegex(r"(?:^|\s)(?:set|config|--global|--local|--system|--add)[ \t]+$")
 
 _BASE64_AUTH = LazyRegex(r"[A-Za-z0-9+/]{8,}={0,2}")
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_DOTTED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")
-_ALL_CAPS = re.compile(r"[A-Z][A-Z0-9_]*")
-_NUMBER_LIKE = re.compile(r"[\d.,:_+\-/ ]+")
-_TEMPLATE = re.compile(r"\$\{|\$\(|\{\{|\{%|%\(|#\{|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^<[^>]*>$|^\{[^}]*\}$|^\[[^\]]*\]$")
-_WORDS = re.compile(r"[^\W\d_]+(?:[-_.][^\W\d_]+)+")
+_IDENTIFIER = LazyRegex(r"[A-Za-z_][A-Za-z0-9_]*")
+_DOTTED = LazyRegex(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")
+_ALL_CAPS = LazyRegex(r"[A-Z][A-Z0-9_]*")
+_NUMBER_LIKE = LazyRegex(r"[\d.,:_+\-/ ]+")
+_TEMPLATE = LazyRegex(r"\$\{|\$\(|\{\{|\{%|%\(|#\{|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^<[^>]*>$|^\{[^}]*\}$|^\[[^\]]*\]$")
+_WORDS = LazyRegex(r"[^\W\d_]+(?:[-_.][^\W\d_]+)+")
 _SYMBOLS = frozenset("!@#%^&*+=/~?")
 _PLACEHOLDER_WORDS = frozenset(
     {

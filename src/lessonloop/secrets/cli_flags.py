@@ -10,13 +10,11 @@ are secrets/assignments.py's; `--password-stdin` and `-p` alone (a prompt) hold 
 
 from __future__ import annotations
 
-import re
-
 from lessonloop.lazy_regex import LazyRegex
 
 _VALUE = r"(?P<secret>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|[^\s\"'`;&|]{1,200})"
-_NOT_SECRET = re.compile(r"[$%{<(\[]|\*{3}|(?i:x{3,})$|\d+$")
-_COMMAND_END = re.compile(r"\n|;|\|\||\||&&")
+_NOT_SECRET = LazyRegex(r"[$%{<(\[]|\*{3}|(?i:x{3,})$|\d+$")
+_COMMAND_END = LazyRegex(r"\n|;|\|\||\||&&")
 _WINDOW = 2000  # the most of a command's options read after its client's name
 
 
@@ -63,7 +61,7 @@ CLIENT_RULES: tuple[ClientRule, ...] = (
     # docker/podman/buildah/skopeo/helm registry/oras/nerdctl login -p PW; az login -p PW
     ClientRule((" login",), r"\s-p[ \t]+" + _VALUE),
 )
-_LOGIN_CLIENTS = re.compile(
+_LOGIN_CLIENTS = LazyRegex(
     r"(?:^|[^\w.\-]|(?:^|\n)-)(?:docker|podman|buildah|skopeo|helm registry|oras|nerdctl|az|crane auth)$"
 )
 

@@ -16,11 +16,14 @@ a config file.
 
 from __future__ import annotations
 
-from typing import Any
-
 from lessonloop import json_depth
 from lessonloop.secrets.private_key_parts import redact_key_items
 from lessonloop.secrets.redaction import Scope, redact, redact_tool_input
+
+# typing.TYPE_CHECKING without importing typing (`lessonloop recall --json` prints through this).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 COMMAND_FIELDS = frozenset({"command", "command_norm", "prevention_command", "commands", "cmd", "argv", "run_line"})
 CODE_FIELDS = frozenset(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from lessonloop.lazy_regex import LazyRegex
 from lessonloop.secrets.chat_tokens import CHAT_RULES
 from lessonloop.secrets.cookies import COOKIE_RULES
 from lessonloop.secrets.credential_files import CREDENTIAL_FILE_RULES
@@ -192,7 +193,7 @@ _URL_PLACEHOLDERS = frozenset(
 )
 
 
-_PORT_PATH = re.compile(r"\d{1,5}/")
+_PORT_PATH = LazyRegex(r"\d{1,5}/")
 
 
 def format_spans(rule: FormatRule, text: str, at: int | None) -> list[tuple[int, int, str]]:

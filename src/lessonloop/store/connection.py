@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from pathlib import Path
 
 from lessonloop.store import private_files
 from lessonloop.store.migrations import MIGRATIONS, apply_migrations, refuse_another_programs
 from lessonloop.store.transaction import ENV_BUSY_TIMEOUT, StoreError, store_error
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["BUSY_TIMEOUT_MS", "ENV_BUSY_TIMEOUT", "StoreError", "busy_timeout_ms", "connect_for_writing", "open_store"]
 
@@ -25,7 +28,7 @@ def busy_timeout_ms() -> int:
 
 
 def open_store(
-    path: Path, *, migrate: bool = True, timeout_ms: int | None = None, redact: bool = True
+    path: Path | str, *, migrate: bool = True, timeout_ms: int | None = None, redact: bool = True
 ) -> sqlite3.Connection:
     """Open (creating if needed) the SQLite store at `path` and apply pending migrations; then,
     when `redact` (and `migrate`), redact its texts again if they were redacted with other rules
@@ -36,11 +39,12 @@ def open_store(
     `BEGIN IMMEDIATE` so that a crash at any moment leaves whole transactions only.
     """
     timeout = busy_timeout_ms() if timeout_ms is None else timeout_ms
+    path = os.fspath(path)  # a str: the reading commands open the store without importing pathlib
     try:
-        private_files.make_folders(str(path.parent))  # the folders made here are 0700
+        private_files.make_folders(os.path.dirname(path) or ".")  # the folders made here are 0700
     except OSError as exc:
         raise StoreError(f"cannot create the folder for the store {path}: {exc.strerror or exc}") from exc
-    private_files.create_private(str(path))  # a new store is 0600 (its -wal and -shm follow it)
+    private_files.create_private(path)  # a new store is 0600 (its -wal and -shm follow it)
     try:
         conn = sqlite3.connect(path, timeout=timeout / 1000, isolation_level=None)
     except sqlite3.Error as exc:
@@ -48,7 +52,7 @@ def open_store(
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
         refuse_another_programs(conn)  # before anything changes the file, its journal mode included
-        private_files.tighten(str(path))  # an older store of this user's, made 0644: 0600 now
+        private_files.tighten(path)  # an older store of this user's, made 0644: 0600 now
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StoreError(f"cannot switch the store {path} to WAL mode (got {mode!r})")
@@ -85,6 +89,8 @@ def connect_for_writing(db: str, wait_ms: int) -> sqlite3.Connection:
         except sqlite3.OperationalError:
             pass  # no _migrations table: a store from before migrations were recorded, or empty
         conn.close()
+    from pathlib import Path  # the path as open_store has always been given it here
+
     return open_store(Path(db), timeout_ms=wait_ms, redact=False)
 
 

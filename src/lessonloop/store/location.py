@@ -51,6 +51,27 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None, environ: Mapping[st
     return Path(db_path_text(environ))
 
 
+def resolve_db_path_text(explicit: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """`str(resolve_db_path(explicit, environ))`, without importing pathlib when the path is
+    written as Path writes it already (no `~` to expand, no `//`, `.` part or trailing `/`): the
+    reading commands open the store by it (cli/common.py) and pathlib's import costs them
+    milliseconds (with urllib.parse and ipaddress)."""
+    text = explicit if explicit else db_path_text(environ)
+    if (explicit and text.startswith("~")) or not _written_as_path_writes_it(text):
+        return str(resolve_db_path(explicit, environ))
+    return text
+
+
+def _written_as_path_writes_it(text: str) -> bool:
+    """Whether `str(Path(text)) == text` (on POSIX; elsewhere not decided here: False)."""
+    if os.sep != "/" or os.altsep is not None or not text:
+        return False
+    if text == ".":
+        return True
+    body = text[1:] if text.startswith("/") else text
+    return body == "" or all(part not in ("", ".") for part in body.split("/"))
+
+
 def beside(db_path: str, name: str) -> str:
     """The path of `name` in the folder of the store at `db_path` (FAILURE_LOG, SPOOL_FOLDER)."""
     return os.path.join(os.path.dirname(os.path.abspath(db_path)), name)
