@@ -343,11 +343,11 @@ def ingest(
     ahead = _parsed_ahead(plans, new_files, now, scrub_pii=screen.policy.scrub_pii, bulk=total >= BULK_BYTES)
     try:
         with writer.bulk_writes(conn):
-            for ref, adapter in plans:
-                parsed = next(ahead) if ahead is not None and ref.path in new_files else None
-                if parsed is None or not _store_from_worker(conn, ref, adapter, parsed, summary, progress, screen):
+            if ahead is None:
+                for ref, adapter in plans:
                     _ingest_file(conn, ref, adapter, summary, progress, now, screen)
-            if ahead is not None:
+            else:
+                _store_parsed_files(conn, plans, new_files, ahead, summary, progress, now, screen)
                 ahead.close()
             _ingest_units(conn, units, summary, progress, screen)
             _reread_shared(conn, summary, progress, now, screen)
@@ -404,6 +404,41 @@ def _parsed_ahead(
         return None
     jobs = [(ref.path, ref.format or CLAUDE_CODE) for ref, _adapter in plans if ref.path in new_files]
     return parallel_parse.parsed_in_workers(jobs, workers, now, scrub_pii=scrub_pii, bulk=bulk)
+
+
+def _store_parsed_files(
+    conn: sqlite3.Connection,
+    plans: list[tuple[SourceRef, Adapter]],
+    new_files: dict[str, int],
+    ahead: Iterator[ParsedFile],
+    summary: IngestSummary,
+    progress: Progress,
+    now: float,
+    screen: BatchScreen,
+) -> None:
+    """Store the plans' files, those the workers parsed several to a transaction (up to
+    UNIT_GROUP_BYTES of transcript, as units are): one transaction a file wrote the same pages
+    of the stores' indexes to the log again at every commit, three times the store's size."""
+    group: list[tuple[SourceRef, Adapter, ParsedFile]] = []
+
+    def store_group() -> None:
+        if group:
+            with transaction(conn):
+                for ref, adapter, parsed in group:
+                    if not _store_from_worker(conn, ref, adapter, parsed, summary, progress, screen):
+                        _ingest_file(conn, ref, adapter, summary, progress, now, screen)
+            group.clear()
+
+    for ref, adapter in plans:
+        parsed = next(ahead) if ref.path in new_files else None
+        if parsed is None or parsed.stat is None:
+            store_group()
+            _ingest_file(conn, ref, adapter, summary, progress, now, screen)
+            continue
+        if sum(p.stat.st_size for _r, _a, p in group if p.stat) + parsed.stat.st_size > UNIT_GROUP_BYTES:
+            store_group()
+        group.append((ref, adapter, parsed))
+    store_group()
 
 
 def _store_from_worker(

@@ -35,7 +35,7 @@ ENV_WORKERS = "LESSONLOOP_INGEST_WORKERS"
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # below this, a pool's start costs about what it saves
 MAX_WORKERS = 4
 WINDOW_PER_WORKER = 2  # files parsed ahead of the one being stored, per worker (memory stays bounded)
-MAX_FILE_BYTES = 256 * 1024 * 1024  # a larger file is read here, a chunk at a time
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a larger file is read here, a chunk at a time (memory stays bounded)
 
 
 @dataclass(slots=True)
@@ -114,10 +114,14 @@ def parsed_in_workers(
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        context.set_forkserver_preload([__name__])
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(scrub_pii, bulk))
+    try:
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if "forkserver" in methods:
+            context.set_forkserver_preload([__name__])
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(scrub_pii, bulk))
+    except (OSError, ValueError, ImportError):  # no semaphores or processes here (a sandbox): parse here
+        yield from (ParsedFile(path, None, None) for path, _fmt in files)
+        return
     ahead: deque[tuple[str, Future[ParsedFile]]] = deque()
     queue = iter(files)
     broken = False

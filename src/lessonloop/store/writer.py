@@ -68,6 +68,9 @@ _FILE_COLUMNS = (
 # ingest of a long history spent a third of its writing time in checkpoints: a sync of the log
 # and of the store every 4 MB, and the same pages copied again at each one.
 BULK_CHECKPOINT_PAGES = 25_000
+# The page cache while ingest writes (negative: KiB), where SQLite's default is 2 MB: a
+# transaction's changed pages beyond it are written to the log early, and again at the commit.
+BULK_CACHE_KIB = -65_536
 
 
 @contextmanager
@@ -76,14 +79,17 @@ def bulk_writes(conn: sqlite3.Connection) -> Iterator[None]:
     after, the connection's own setting again, and a checkpoint of what the log holds (PASSIVE:
     never waiting for another process's readers)."""
     (before,) = conn.execute("PRAGMA wal_autocheckpoint").fetchone()
+    (cache,) = conn.execute("PRAGMA cache_size").fetchone()
     if int(before) <= 0 or int(before) >= BULK_CHECKPOINT_PAGES:
         yield  # checkpoints off, or already as rare
         return
     conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+    conn.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
     try:
         yield
     finally:
         conn.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
         if not conn.in_transaction:
             with suppress(sqlite3.OperationalError):  # busy: the next commit's autocheckpoint does it
                 conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
