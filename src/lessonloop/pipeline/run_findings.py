@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
-from lessonloop.analyze.finding_match import match_findings
-from lessonloop.pipeline.findings_import import _edits_for, _session_spans
-from lessonloop.records import FindingRecord
 from lessonloop.store.transaction import transaction
+
+if TYPE_CHECKING:
+    from lessonloop.records import FindingRecord
 
 
 def match_run_findings(conn: sqlite3.Connection) -> int:
@@ -28,7 +29,11 @@ def match_run_findings(conn: sqlite3.Connection) -> int:
            ORDER BY f.id"""
     ).fetchall()
     if not rows:
-        return 0
+        return 0  # (every ingest asks: what matching needs is imported after)
+    from lessonloop.analyze.finding_match import match_findings
+    from lessonloop.pipeline.findings_import import _edits_for, _session_spans
+    from lessonloop.records import FindingRecord
+
     by_cwd: dict[str | None, list[tuple[int, FindingRecord]]] = defaultdict(list)
     for finding_id, source, kind, rule, severity, path, line, message, ts, cwd in rows:
         by_cwd[cwd].append((finding_id, FindingRecord(source, kind, rule, severity, path, line, message, ts)))

@@ -21,11 +21,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from lessonloop.lesson_model import confidence as conf
-from lessonloop.store.forgetting import ForgetResult, delete_sessions
-from lessonloop.store.lesson_writer import log_event
 from lessonloop.store.transaction import transaction
-from lessonloop.store.writer import clear_file_records
 from lessonloop.timestamps import days_between, utc_now
 
 SAMPLE_REMOVED = "learned only from the bundled sample, which real transcripts replaced"
@@ -53,7 +49,10 @@ def remove_sample(conn: sqlite3.Connection, *, now: str | None = None) -> Sample
     store holds none of it."""
     files = [int(row[0]) for row in conn.execute("SELECT id FROM source_files WHERE is_sample = 1")]
     if not files:
-        return None
+        return None  # (every ingest of real transcripts asks: what removing needs is imported after)
+    from lessonloop.store.forgetting import ForgetResult, delete_sessions
+    from lessonloop.store.writer import clear_file_records
+
     moment = now or utc_now()
     marks = ", ".join("?" * len(files))
     with transaction(conn):
@@ -88,6 +87,9 @@ def remove_sample(conn: sqlite3.Connection, *, now: str | None = None) -> Sample
 def _recount_shared_lessons(conn: sqlite3.Connection, mains: list[str], moment: str) -> int:
     """Take the sample's sessions out of the counts of the lessons that also have evidence from
     elsewhere (the lessons with only sample evidence are deleted next). Returns how many."""
+    from lessonloop.lesson_model import confidence as conf
+    from lessonloop.store.lesson_writer import log_event
+
     if not mains:
         return 0
     conn.execute("DROP TABLE IF EXISTS temp._ll_sample")
