@@ -12,6 +12,7 @@ import sqlite3
 import stat
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -49,6 +50,9 @@ UNIT_GROUP_BYTES = 8_000_000
 # From this many bytes to read, redaction's faster gate is built first (secrets/redaction.py
 # prepare_bulk: about 1.5 ms to import and build, won back after about a megabyte of transcripts).
 BULK_BYTES = 1_000_000
+# From this many bytes to read, the store checkpoints its log rarely while they are written
+# (store/writer.bulk_writes); a Stop hook's turn leaves SQLite's own setting alone.
+BULK_WRITE_BYTES = 8_000_000
 
 
 class Progress(Protocol):
@@ -342,7 +346,7 @@ def ingest(
     progress.start(total, len(plans) + len(units))
     ahead = _parsed_ahead(plans, new_files, now, scrub_pii=screen.policy.scrub_pii, bulk=total >= BULK_BYTES)
     try:
-        with writer.bulk_writes(conn):
+        with writer.bulk_writes(conn) if total >= BULK_WRITE_BYTES else nullcontext():
             if ahead is None:
                 for ref, adapter in plans:
                     _ingest_file(conn, ref, adapter, summary, progress, now, screen)
