@@ -3,7 +3,10 @@ serial read stores them: same rows, same counts, same problems."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,3 +110,29 @@ def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
     assert workers_for(big, 10) == 0
     monkeypatch.setenv(ENV_WORKERS, "many")
     assert workers_for(big - 1, 10) == 0  # not a number: the default
+
+
+def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
+    """A library user's script that calls ingest() at its top level: the workers must not run it
+    again (multiprocessing's spawn and forkserver would, once per worker)."""
+    folder = tmp_path / "projects"
+    claude_code_copies(folder, 3, claude_code_sample())
+    marker = tmp_path / "ran.txt"
+    script = tmp_path / "user_script.py"
+    script.write_text(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from lessonloop.pipeline.ingest import discover, ingest\n"
+        "from lessonloop.store.connection import open_store\n"
+        f"with open({str(marker)!r}, 'a') as out:\n"
+        "    out.write('ran\\n')\n"
+        f"conn = open_store(Path({str(tmp_path / 'store.db')!r}))\n"
+        f"sources, summary = discover([{str(folder)!r}])\n"
+        "ingest(conn, sources, summary)\n"
+        "print(summary.files_read)\n"
+    )
+    env = dict(os.environ, **{ENV_WORKERS: "2"})
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert marker.read_text() == "ran\n"
+    assert int(done.stdout.strip()) >= 3

@@ -2,34 +2,37 @@
 
 A first ingest of a long history spends about a third of its time in the parsers, one file after
 another, while the store's writes wait. When there are at least two files never read before and
-at least PARALLEL_MIN_BYTES of them, ingest hands them to a pool of worker processes (one per
-core, at most MAX_WORKERS): each parses a whole file with the same code (pipeline/file_parse.py)
-and sends its chunks back; this process stores them in the files' order, as a serial read would.
-The stored rows are the same (tests/test_parallel_parse.py compares them).
+at least PARALLEL_MIN_BYTES of them, ingest hands them to worker processes (one per core, at most
+MAX_WORKERS): each parses whole files with the same code (pipeline/file_parse.py) and sends their
+chunks back; this process stores them in the files' order, as a serial read would. The stored
+rows are the same (tests/test_parallel_parse.py compares them).
 
 Only files never read before go to the workers: a file read before is read on from where it
 stopped, with the store's pending calls and the parser's saved state, here. A file a worker could
-not read (gone, not a regular file, a worker that died) is read here as usual, so every problem
-is still reported once, by the serial path. `$LESSONLOOP_INGEST_WORKERS` sets the number of
-workers (0 or 1: none).
+not read (gone, not a regular file, too large, a worker that died) is read here as usual, so every
+problem is still reported once, by the serial path. `$LESSONLOOP_INGEST_WORKERS` sets the number
+of workers (0 or 1: none).
 
-Workers start from a fork server (spawn where there is none) that has imported this module
-once: never by fork() of this process, which may hold a progress bar's thread.
+A worker is `python -m lessonloop.pipeline.parallel_parse`, fed (path, format) jobs on its stdin
+and answering each with a pickled ParsedFile on its stdout, the files dealt to the workers in
+turn. Not multiprocessing: its workers import the caller's main module again, which runs a
+library user's script without a `__main__` guard once per worker; and fork() of this process
+would copy a progress bar's thread.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import stat
-from collections import deque
+import subprocess
+import sys
 from collections.abc import Generator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import IO
 
 from lessonloop.pipeline.file_parse import QUIET_SECONDS, FileEnd, ParsedChunk, ParsedStat, ReaderFailure, parse_chunks
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
 
 ENV_WORKERS = "LESSONLOOP_INGEST_WORKERS"
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # below this, a pool's start costs about what it saves
@@ -93,66 +96,130 @@ def parse_whole(path: str, fmt: str, now: float) -> ParsedFile:
     return ParsedFile(path, items, ParsedStat(info.st_size, info.st_mtime_ns))
 
 
-def _start_worker(scrub_pii: bool, bulk: bool) -> None:
-    import signal
+def parsed_in_workers(
+    files: Sequence[tuple[str, str]], workers: int, now: float, *, scrub_pii: bool, bulk: bool
+) -> Generator[ParsedFile, None, None]:
+    """Each of `files` ((path, format)) parsed by `workers` worker processes, in the files' order,
+    a few files ahead of the caller. A file no worker could parse comes back with None items."""
+    started = _start_workers(workers, now, scrub_pii=scrub_pii, bulk=bulk)
+    pool: list[subprocess.Popen[bytes] | None] = list(started)
+    ahead = workers * WINDOW_PER_WORKER
+    finished = False
+    try:
+        for index in range(min(ahead, len(files))):
+            _send(pool, index, files[index])
+        for index, (path, _fmt) in enumerate(files):
+            parsed = _receive(pool, index, path)
+            if index + ahead < len(files):
+                _send(pool, index + ahead, files[index + ahead])
+            yield parsed
+        finished = True
+    finally:
+        _stop(started, at_once=not finished)  # interrupted, or the caller stopped early
 
+
+def _start_workers(count: int, now: float, *, scrub_pii: bool, bulk: bool) -> list[subprocess.Popen[bytes] | None]:
+    """`count` workers running this very lessonloop (its folder first on their path)."""
+    import lessonloop
+
+    command = [sys.executable, "-m", __name__, repr(now), "pii" if scrub_pii else "-", "bulk" if bulk else "-"]
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(lessonloop.__file__)))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p))
+    started: list[subprocess.Popen[bytes] | None] = []
+    for _ in range(count):
+        try:
+            started.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env))
+        except OSError:  # no processes here (a sandbox): its files are parsed by the caller
+            started.append(None)
+    return started
+
+
+def _send(pool: list[subprocess.Popen[bytes] | None], index: int, job: tuple[str, str]) -> None:
+    worker = pool[index % len(pool)]
+    if worker is None or worker.stdin is None:
+        return
+    try:
+        pickle.dump(job, worker.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        worker.stdin.flush()
+    except OSError:  # the worker died: what it was given is parsed by the caller
+        pool[index % len(pool)] = None
+
+
+def _receive(pool: list[subprocess.Popen[bytes] | None], index: int, path: str) -> ParsedFile:
+    worker = pool[index % len(pool)]
+    if worker is None or worker.stdout is None:
+        return ParsedFile(path, None, None)
+    try:
+        parsed = pickle.load(worker.stdout)
+    except (EOFError, OSError, pickle.UnpicklingError, AttributeError, ImportError):
+        pool[index % len(pool)] = None  # died, or answered nothing readable: the rest of its files here
+        return ParsedFile(path, None, None)
+    if not isinstance(parsed, ParsedFile) or parsed.path != path:
+        pool[index % len(pool)] = None
+        return ParsedFile(path, None, None)
+    return parsed
+
+
+def _stop(started: list[subprocess.Popen[bytes] | None], *, at_once: bool) -> None:
+    """End the workers: idle after the last file (their stdin closed, they exit), or `at_once`,
+    still parsing files no one will store."""
+    for worker in started:
+        if worker is None:
+            continue
+        if at_once:
+            worker.kill()
+        elif worker.stdin is not None:
+            with suppress(OSError):
+                worker.stdin.close()  # end of jobs: the worker exits
+    for worker in started:
+        if worker is None:
+            continue
+        try:
+            worker.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        for pipe in (worker.stdin, worker.stdout):
+            if pipe is not None:
+                with suppress(OSError):
+                    pipe.close()
+
+
+def serve(jobs: IO[bytes], answers: IO[bytes], now: float, *, scrub_pii: bool, bulk: bool) -> None:
+    """A worker: parse each (path, format) read from `jobs`, answer with its ParsedFile."""
     from lessonloop.secrets.redaction import prepare_bulk, set_pii
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the ingest, which stops the pool
 
     set_pii(scrub_pii)
     if bulk:
         prepare_bulk()
+    while True:
+        try:
+            path, fmt = pickle.load(jobs)
+        except EOFError:
+            return
+        try:
+            parsed = parse_whole(path, fmt, now)
+        except Exception:  # a defect: the caller reads this file itself, and reports what fails
+            parsed = ParsedFile(path, None, None)
+        pickle.dump(parsed, answers, protocol=pickle.HIGHEST_PROTOCOL)
+        answers.flush()
 
 
-def parsed_in_workers(
-    files: Sequence[tuple[str, str]], workers: int, now: float, *, scrub_pii: bool, bulk: bool
-) -> Generator[ParsedFile, None, None]:
-    """Each of `files` ((path, format)) parsed by a pool of `workers`, in the files' order, a few
-    files ahead of the caller. A file the pool failed on comes back with None items."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    methods = multiprocessing.get_all_start_methods()
+def _worker_main(argv: Sequence[str]) -> int:
+    """`python -m lessonloop.pipeline.parallel_parse NOW PII BULK`: answers on what was stdout;
+    anything else written there goes to stderr, so that it cannot break the answers."""
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
     try:
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if "forkserver" in methods:
-            context.set_forkserver_preload([__name__])
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(scrub_pii, bulk))
-    except (OSError, ValueError, ImportError):  # no semaphores or processes here (a sandbox): parse here
-        yield from (ParsedFile(path, None, None) for path, _fmt in files)
-        return
-    ahead: deque[tuple[str, Future[ParsedFile]]] = deque()
-    queue = iter(files)
-    broken = False
-    try:
-        while True:
-            while not broken and len(ahead) < workers * WINDOW_PER_WORKER:
-                job = next(queue, None)
-                if job is None:
-                    break
-                try:
-                    ahead.append((job[0], pool.submit(parse_whole, job[0], job[1], now)))
-                except RuntimeError:  # the pool broke (a worker died): the rest is read here
-                    broken = True
-                    ahead.append((job[0], _none()))
-            if not ahead:
-                if broken:
-                    yield from (ParsedFile(path, None, None) for path, _fmt in queue)
-                return
-            path, future = ahead.popleft()
-            try:
-                parsed = future.result()
-            except Exception:  # a worker that died, or a result that could not be sent: read here
-                parsed = ParsedFile(path, None, None)
-            yield parsed
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        serve(sys.stdin.buffer, answers, float(argv[0]), scrub_pii=argv[1] == "pii", bulk=argv[2] == "bulk")
+    except (KeyboardInterrupt, BrokenPipeError):  # Ctrl-C reaches the workers too; the caller ends them
+        return 130
+    return 0
 
 
-def _none() -> Future[ParsedFile]:
-    from concurrent.futures import Future
+if __name__ == "__main__":
+    # Run as the package's module, not as __main__: the ParsedFile sent back must be the class the
+    # caller unpickles.
+    from lessonloop.pipeline import parallel_parse
 
-    done: Future[ParsedFile] = Future()
-    done.set_exception(RuntimeError("the worker pool is broken"))
-    return done
+    sys.exit(parallel_parse._worker_main(sys.argv[1:]))
