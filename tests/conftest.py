@@ -261,6 +261,26 @@ def aider_dev_store(_aider_dev_ingested: tuple[Path, Path], tmp_path: Path) -> t
     return history, own
 
 
+# One active global lesson about `git push` without an upstream: what recall's tests look up.
+GIT_PUSH_LESSON: dict[str, Any] = {
+    "signature": "git-push-upstream",
+    "kind": "usage",
+    "title": "`git push` fails without --set-upstream: the branch has no upstream",
+    "body": "git push failed: the current branch has no upstream branch.",
+    "prevention": "Push with `git push --set-upstream origin HEAD`.",
+    "scope": "global",
+    "sessions": 3,
+    "failed_sessions": 3,
+    "observations": 3,
+}
+
+
+@pytest.fixture()
+def git_push_store(tmp_path: Path) -> Path:
+    """A store holding GIT_PUSH_LESSON, active."""
+    return store_with_active_lessons(tmp_path, GIT_PUSH_LESSON)
+
+
 def store_with_active_lessons(folder: Path, *lessons: dict[str, Any]) -> Path:
     """A store at folder/store/lessonloop.db holding `lessons` (exchange records), imported active."""
     import json

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import store_with_active_lessons
 from tests.import_census import imported_modules
 
 NOT_FOR_RECALL_JSON = (
@@ -63,19 +62,8 @@ def imported(*args: str, env: dict[str, str]) -> set[str]:
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> Path:
-    lesson = {
-        "signature": "git-push-upstream",
-        "kind": "usage",
-        "title": "`git push` fails without --set-upstream: the branch has no upstream",
-        "body": "git push failed: the current branch has no upstream branch.",
-        "prevention": "Push with `git push --set-upstream origin HEAD`.",
-        "scope": "global",
-        "sessions": 3,
-        "failed_sessions": 3,
-        "observations": 3,
-    }
-    return store_with_active_lessons(tmp_path, lesson)
+def store(git_push_store: Path) -> Path:
+    return git_push_store
 
 
 def not_needed(names: set[str], modules: tuple[str, ...]) -> list[str]:

@@ -10,25 +10,16 @@ import pytest
 
 from lessonloop.apply.recall import recall
 from lessonloop.cli.recall_commands import INDENT, NOTE, table_lines
-from tests.conftest import cli, store_with_active_lessons
+from tests.conftest import GIT_PUSH_LESSON, cli, store_with_active_lessons
 
 TOKEN = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
 
 
 @pytest.fixture()
 def store(tmp_path: Path) -> Path:
-    lesson = {
-        "signature": "git-push-upstream",
-        "kind": "usage",
-        "title": "`git push` fails without --set-upstream: the branch has no upstream",
-        "body": "git push failed: the current branch has no upstream branch.",
-        "prevention": "Push with `git push --set-upstream origin HEAD` and then keep going with the rest of the work.",
-        "scope": "global",
-        "sessions": 3,
-        "failed_sessions": 3,
-        "observations": 3,
-    }
-    return store_with_active_lessons(tmp_path, lesson)
+    # a prevention long enough to wrap
+    prevention = "Push with `git push --set-upstream origin HEAD` and then keep going with the rest of the work."
+    return store_with_active_lessons(tmp_path, {**GIT_PUSH_LESSON, "prevention": prevention})
 
 
 def test_the_list_shows_each_lesson_its_figures_and_what_to_do_instead(store: Path) -> None:

@@ -17,7 +17,6 @@ import pytest
 
 from lessonloop.cli import build_parser
 from lessonloop.cli.recall_commands import parse_recall
-from tests.conftest import store_with_active_lessons
 
 
 def argparse_reads(argv: list[str]) -> dict[str, object] | None:
@@ -100,19 +99,8 @@ def test_random_command_lines_agree() -> None:
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> Path:
-    lesson = {
-        "signature": "git-push-upstream",
-        "kind": "usage",
-        "title": "`git push` fails without --set-upstream: the branch has no upstream",
-        "body": "git push failed: the current branch has no upstream branch.",
-        "prevention": "Push with `git push --set-upstream origin HEAD`.",
-        "scope": "global",
-        "sessions": 3,
-        "failed_sessions": 3,
-        "observations": 3,
-    }
-    return store_with_active_lessons(tmp_path, lesson)
+def store(git_push_store: Path) -> Path:
+    return git_push_store
 
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
