@@ -58,6 +58,7 @@ def _both_ways(tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.setenv(ENV_WORKERS, workers)
         db = tmp_path / f"store-{workers}.db"
         summary = run_ingest(db, folder)
+        assert summary.parse_workers == int(workers) and summary.to_json()["parse_workers"] == int(workers)
         results[workers] = (dump_store(db), _summary_facts(summary))
     serial, parallel = results["0"], results["2"]
     files_read = serial[1]["files_read"]

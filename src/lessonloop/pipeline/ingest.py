@@ -145,6 +145,7 @@ class IngestSummary:
     other_formats: list[OtherFormat] = field(default_factory=list)
     unit_groups: list[UnitGroup] = field(default_factory=list)  # files read as fewer (or more) units
     seconds: float = 0.0
+    parse_workers: int = 0  # worker processes that parsed new files (pipeline/parallel_parse.py)
     capture_disabled: bool = False  # [capture] enabled = false: nothing was read
     sample_removed: SampleRemoval | None = None  # real transcripts replaced the bundled sample
 
@@ -235,6 +236,7 @@ class IngestSummary:
             "sample_removed": self.sample_removed.to_json() if self.sample_removed is not None else None,
             "seconds": round(self.seconds, 4),
             "mb_per_second": round(self.mb_per_second, 2),
+            "parse_workers": self.parse_workers,
         }
 
 
@@ -344,7 +346,7 @@ def ingest(
 
         prepare_bulk()
     progress.start(total, len(plans) + len(units))
-    ahead = _parsed_ahead(plans, new_files, now, scrub_pii=screen.policy.scrub_pii, bulk=total >= BULK_BYTES)
+    ahead = _parsed_ahead(plans, new_files, now, summary, scrub_pii=screen.policy.scrub_pii, bulk=total >= BULK_BYTES)
     try:
         with writer.bulk_writes(conn) if total >= BULK_WRITE_BYTES else nullcontext():
             if ahead is None:
@@ -397,7 +399,13 @@ def _reread_shared(
 
 
 def _parsed_ahead(
-    plans: list[tuple[SourceRef, Adapter]], new_files: dict[str, int], now: float, *, scrub_pii: bool, bulk: bool
+    plans: list[tuple[SourceRef, Adapter]],
+    new_files: dict[str, int],
+    now: float,
+    summary: IngestSummary,
+    *,
+    scrub_pii: bool,
+    bulk: bool,
 ) -> Generator[ParsedFile, None, None] | None:
     """The files never read before, parsed by worker processes in the plans' order, when there
     are enough of them (pipeline/parallel_parse.py); None: every file is parsed here."""
@@ -406,6 +414,7 @@ def _parsed_ahead(
     workers = parallel_parse.workers_for(sum(new_files.values()), len(new_files))
     if not workers:
         return None
+    summary.parse_workers = max(summary.parse_workers, workers)
     jobs = [(ref.path, ref.format or CLAUDE_CODE) for ref, _adapter in plans if ref.path in new_files]
     return parallel_parse.parsed_in_workers(jobs, workers, now, scrub_pii=scrub_pii, bulk=bulk)
 
@@ -918,7 +927,9 @@ def _merge(summary: IngestSummary, more: IngestSummary) -> None:
         if name in ("searched", "used_sample", "sample_removed"):
             continue
         mine, theirs = getattr(summary, name), getattr(more, name)
-        if isinstance(mine, bool):
+        if name == "parse_workers":
+            setattr(summary, name, max(mine, theirs))
+        elif isinstance(mine, bool):
             setattr(summary, name, mine or theirs)
         elif isinstance(mine, (int, float)):
             setattr(summary, name, mine + theirs)
