@@ -167,15 +167,16 @@ def _line(name: str, data: dict[str, Any]) -> list[str]:
                 continue
             n = data["counts"][mode][group]
             ratio = data["mrr_ratio_to_keywords"][mode][group]
+            tuned = data["mrr_ratio_to_keywords_tuned"][mode][group]
             cells = " | ".join(
                 f"{results[m]['mrr']:.3f}" if m in results else "-"
-                for m in ("model", "keywords", "recency", "frequency", "co-change")
+                for m in ("model", "keywords", "keywords-tuned", "recency", "frequency", "co-change")
             )
             rnd = data["keywords_random_split"]["results"].get(mode, {}).get(group)
             rnd_cell = f"{rnd['mrr']:.3f}" if rnd else "-"
             model = results["model"]
             rows.append(
-                f"| {name} | {mode} | {group} | {n} | {cells} | **{ratio:.2f}x** | {model['p_at_1']:.3f} | "
+                f"| {name} | {mode} | {group} | {n} | {cells} | {ratio:.2f}x | **{tuned:.2f}x** | {model['p_at_1']:.3f} | "
                 f"{model['recall_at_5']:.3f} | {model['recall_at_10']:.3f} | {model['ndcg_at_5']:.3f} | {rnd_cell} |"
             )
     return rows
@@ -204,10 +205,11 @@ def main() -> int:
         print(json.dumps(figures, indent=2))
         return 0
     print(
-        "| history | from | commits | tested | model | keywords | recency | frequency | co-change | model / keywords (MRR) "
-        "| model P@1 | R@5 | R@10 | NDCG@5 | keywords, random 20% split |"
+        "| history | from | group | tested | model | keywords | keywords-tuned | recency | frequency | co-change "
+        "| model / keywords (MRR) | model / keywords-tuned (MRR) | model P@1 | R@5 | R@10 | NDCG@5 "
+        "| keywords, random 20% split |"
     )
-    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, data in figures.items():
         for row in _line(name, data):
             print(row)
@@ -218,7 +220,8 @@ def main() -> int:
             else ""
         )
         print(
-            f"{name}: {data['examples']} examples, trained on {data['train_examples']}, {data['test_commits']} tested, {data['seconds']} s{extra}"
+            f"{name}: {data['examples']} examples, trained on {data['train_examples']}, {data['test_commits']} tested,"
+            f" {data['seconds']} s{extra}; keywords-tuned: {data['keywords_tuned']}"
         )
     return 0
 

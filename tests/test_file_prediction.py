@@ -176,8 +176,8 @@ def test_the_evaluation_reports_every_method_and_the_random_split() -> None:
     history = _history(120) + [_commit(200 + i, f"chore(release): {i}.0.0", "CHANGELOG.md") for i in range(5)]
     history.sort(key=lambda e: e.time)
     result = evaluate(history)
-    assert set(result.results["message"]["all"]) == {"model", "keywords", "recency", "frequency"}
-    assert set(result.results["seed"]["all"]) == {"model", "keywords", "recency", "frequency", "co-change"}
+    assert set(result.results["message"]["all"]) == {"model", "keywords", "keywords-tuned", "recency", "frequency"}
+    assert set(result.results["seed"]["all"]) == {"model", "keywords", "keywords-tuned", "recency", "frequency", "co-change"}
     assert result.counts["message"]["all"] == result.counts["message"]["human"] + result.counts["message"]["automated"]
     assert result.random_split["message"]["all"]["mrr"] > 0
     assert result.results["message"]["all"]["model"]["mrr"] > result.results["message"]["all"]["frequency"]["mrr"]
@@ -222,7 +222,7 @@ def test_cli_evaluate_json_and_predictions_on_a_real_repository(tmp_path: Path) 
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["test_commits"] == 5 and data["train_examples"] == 19 and data["online"] is True
-    assert set(data["results"]["message"]["all"]) == {"model", "keywords", "recency", "frequency"}
+    assert set(data["results"]["message"]["all"]) == {"model", "keywords", "keywords-tuned", "recency", "frequency"}
     lines = [json.loads(line) for line in (tmp_path / "preds.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(lines) == 5  # one line per test commit
     assert sum(line["seed"] is not None for line in lines) == 3  # the three two-file commits

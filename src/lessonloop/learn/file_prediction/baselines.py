@@ -1,27 +1,36 @@
 """The baselines the model is measured against, in the same run, on the same history.
 
-- origin: origin design 2's file predictor (docs/origins/2-ml-data-collection.md), re-implemented
+- keywords: origin design 2's file predictor (docs/origins/2-ml-data-collection.md), re-implemented
   from its description: features of a message (conventional-commit type, task references such as
   "#42", its keywords: action verbs and module words alike), counts of files per type and per
   keyword, a file co-occurrence matrix, file frequencies; TF-IDF-style scoring of type and
   keyword matches, Jaccard similarity with the seed files added, and a frequency penalty. The
-  description gives no constants; those below are the plain choices, not tuned on any data.
+  description gives no constants. Two versions are measured: PLAIN, the plain choices below, not
+  tuned on any data; and the stronger one, each free choice the description leaves (how a match's
+  count becomes its tf, the idf, the type's weight beside the keywords', the penalty's strength,
+  the Jaccard boost's weight) tuned on the training part of the history only (tune_origin).
 - recency: the files changed most lately first.
 - frequency: the files changed most often first.
-- rose: ROSE-style association rules from the seed files (Zimmermann et al., "Mining version
+- co-change: ROSE-style association rules from the seed files (Zimmermann et al., "Mining version
   histories to guide software changes"): seed -> file ranked by confidence, then support. Only
   with seeds.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from lessonloop.learn.file_prediction.examples import MAX_FILES, Example
 from lessonloop.learn.file_prediction.history_index import HistoryIndex
 from lessonloop.learn.file_prediction.text import STOPWORDS
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 _TYPE = re.compile(r"^\s*([a-zA-Z]+)(\([^)]*\))?!?:")
 _TASK = re.compile(r"#(\d+)")
@@ -37,6 +46,28 @@ def origin_features(message: str) -> tuple[str | None, set[str]]:
     keywords = {w for w in _KEYWORD.findall(text) if w not in STOPWORDS and w != kind}
     keywords.update(f"#{n}" for n in _TASK.findall(text))
     return kind, keywords
+
+
+class OriginParams(NamedTuple):
+    """The origin predictor's free choices (its description names the elements, not these)."""
+
+    tf: str = "count"  # a file's tf for a matched type or keyword: count (times together), share
+    # (times together / the feature's commits), log (1 + log of times together)
+    idf: str = "smooth"  # smooth: log((1 + commits) / (1 + the feature's commits)); none
+    type_weight: float = 1.0  # the commit type's match beside one keyword's
+    penalty: float = 1.0  # frequency penalty: score / (1 + penalty x log(1 + changes) / log(1 + most changes))
+    cooccurrence: float = 1.0  # weight of the Jaccard similarity with each seed, beside the text's (0-1)
+
+
+PLAIN = OriginParams()
+# The values tune_origin tries: every combination (the Jaccard weight only matters with seeds).
+GRID: dict[str, tuple[object, ...]] = {
+    "tf": ("count", "share", "log"),
+    "idf": ("smooth", "none"),
+    "type_weight": (0.25, 0.5, 1.0, 2.0, 4.0),
+    "penalty": (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 64.0, 1000.0),
+    "cooccurrence": (0.25, 0.5, 1.0, 2.0, 4.0, 8.0),
+}
 
 
 class OriginModel:
@@ -72,33 +103,161 @@ class OriginModel:
                 if a != b:
                     row[b] = row.get(b, 0) + 1
 
-    def predict(self, query: str, seeds: Sequence[str], candidates: Collection[str] | None = None) -> list[str]:
+    def reciprocal_ranks(
+        self, query: str, seeds: Sequence[str], actual: Collection[str], options: Sequence[OriginParams]
+    ) -> npt.NDArray[np.float64]:
+        """The reciprocal rank of the first of `actual` in predict(query, seeds, the files changed
+        so far, option) for each of `options` (0 when not in its TOP): predict's arithmetic, for
+        every option at once."""
+        import numpy as np
+
         kind, keywords = origin_features(query)
-        raw: dict[str, float] = {}
-        matches = [(self.type_files, self.type_df, kind)] if kind else []
-        matches += [(self.keyword_files, self.keyword_df, k) for k in keywords]
-        for table, df, feature in matches:
+        matches = [(self.type_files, self.type_df, kind, True)] if kind else []
+        matches += [(self.keyword_files, self.keyword_df, k, False) for k in keywords]
+        forms = [(tf, idf) for tf in GRID["tf"] for idf in GRID["idf"]]
+        files: dict[str, int] = {}
+        parts: list[tuple[int, int, bool, float]] = []  # (file, form, type?, value)
+        for table, df, feature, is_type in matches:
             row = table.get(feature)
             if not row:
                 continue
-            idf = math.log((1 + self.total) / (1 + df[feature]))
+            commits = df[feature]
+            smooth = math.log((1 + self.total) / (1 + commits))
             for f, n in row.items():
-                raw[f] = raw.get(f, 0.0) + n * idf  # tf (times together) x idf
+                at = files.setdefault(f, len(files))
+                for k, (tf, idf) in enumerate(forms):
+                    parts.append((at, k, is_type, _tf(str(tf), n, commits) * (smooth if idf == "smooth" else 1.0)))
+        jaccard: dict[int, float] = {}
+        for seed in seeds:
+            for f, both in self.cooccurrence.get(seed, {}).items():
+                at = files.setdefault(f, len(files))
+                union = self.frequency.get(seed, 0) + self.frequency.get(f, 0) - both
+                jaccard[at] = jaccard.get(at, 0.0) + both / union
+        result = np.zeros(len(options))
+        wanted = [files[f] for f in actual if f in files and f not in seeds]
+        if not wanted:
+            return result
+        paths = list(files)
+        type_part = np.zeros((len(files), len(forms)))
+        word_part = np.zeros((len(files), len(forms)))
+        for at, k, is_type, value in parts:
+            (type_part if is_type else word_part)[at, k] += value
+        seed_part = np.zeros(len(files))
+        for at, value in jaccard.items():
+            seed_part[at] = value
+        most = math.log1p(max(self.frequency.values(), default=1))
+        share = np.array([math.log1p(self.frequency.get(f, 0)) / most if most > 0 else 0.0 for f in paths])
+        eligible = np.array([f not in seeds and f in self.frequency for f in paths])
+        form_of = np.array([forms.index((o.tf, o.idf)) for o in options])
+        raw = type_part[:, form_of] * np.array([o.type_weight for o in options]) + word_part[:, form_of]
+        top = raw.max(axis=0)
+        text = np.divide(raw, top, out=np.zeros_like(raw), where=top > 0)
+        score = text + seed_part[:, None] * np.array([o.cooccurrence for o in options])
+        score = score / (1.0 + share[:, None] * np.array([o.penalty for o in options]))
+        valid = eligible[:, None] & (score > 0)
+        order = np.argsort(np.array(paths, dtype=object), kind="stable")  # ties: by path, as predict sorts
+        position = np.empty(len(paths), dtype=np.int64)
+        position[order] = np.arange(len(paths))
+        rows = np.array(wanted)
+        wanted_scores = np.where(valid[rows], score[rows], -np.inf)
+        best = wanted_scores.max(axis=0)  # the best-placed actual file's score, per option
+        at_best = valid[rows] & (wanted_scores == best)
+        best_position = np.where(at_best, position[rows][:, None], len(paths)).min(axis=0)
+        above = valid & ((score > best) | ((score == best) & (position[:, None] < best_position)))
+        rank = above.sum(axis=0) + 1
+        found = np.isfinite(best) & (rank <= TOP)
+        result[found] = 1.0 / rank[found]
+        return result
+
+    def predict(
+        self,
+        query: str,
+        seeds: Sequence[str],
+        candidates: Collection[str] | None = None,
+        params: OriginParams = PLAIN,
+    ) -> list[str]:
+        kind, keywords = origin_features(query)
+        raw: dict[str, float] = {}
+        matches = [(self.type_files, self.type_df, kind, params.type_weight)] if kind else []
+        matches += [(self.keyword_files, self.keyword_df, k, 1.0) for k in keywords]
+        for table, df, feature, weight in matches:
+            row = table.get(feature)
+            if not row:
+                continue
+            commits = df[feature]
+            idf = math.log((1 + self.total) / (1 + commits)) if params.idf == "smooth" else 1.0
+            for f, n in row.items():
+                raw[f] = raw.get(f, 0.0) + weight * _tf(params.tf, n, commits) * idf
         top = max(raw.values(), default=0.0)
         scores = {f: s / top for f, s in raw.items()} if top > 0 else {}
         for seed in seeds:
             for f, both in self.cooccurrence.get(seed, {}).items():
                 union = self.frequency.get(seed, 0) + self.frequency.get(f, 0) - both
-                scores[f] = scores.get(f, 0.0) + both / union  # Jaccard
+                scores[f] = scores.get(f, 0.0) + params.cooccurrence * both / union  # Jaccard
         most = math.log1p(max(self.frequency.values(), default=1))
         ranked = []
         for f, s in scores.items():
             if f in seeds or (candidates is not None and f not in candidates) or s <= 0:
                 continue
-            penalty = 1.0 / (1.0 + math.log1p(self.frequency.get(f, 0)) / most) if most > 0 else 1.0
-            ranked.append((-s * penalty, f))
+            share = math.log1p(self.frequency.get(f, 0)) / most if most > 0 else 0.0
+            ranked.append((-s / (1.0 + params.penalty * share), f))
         ranked.sort()
         return [f for _, f in ranked[:TOP]]
+
+
+def _tf(form: str, together: int, commits: int) -> float:
+    if form == "share":
+        return together / commits
+    if form == "log":
+        return 1.0 + math.log(together)
+    return float(together)
+
+
+def grid() -> list[OriginParams]:
+    """Every combination of GRID's values, in GRID's order."""
+    names = list(OriginParams._fields)
+    return [
+        OriginParams(**dict(zip(names, values, strict=True)))  # type: ignore[arg-type]
+        for values in itertools.product(*(GRID[name] for name in names))
+    ]
+
+
+def tune_origin(
+    examples: Sequence[Example],
+    testable: Callable[[Example], bool],
+    share: float = 0.75,
+) -> OriginParams:
+    """The origin predictor's free choices that rank best on `examples` (the training part of a
+    history, in time order): learned online from the first `share` of its commits, each later
+    testable commit predicted from its message (and again with its first file as the seed, as
+    the evaluation does) under every combination of GRID before it is learned; the combination
+    with the highest mean reciprocal rank wins (ties: the first in GRID's order). The candidates
+    are the files changed so far. Nothing after `examples` is seen. Fewer than 20 cases to
+    validate on: PLAIN."""
+    import numpy as np
+
+    commits = [i for i, e in enumerate(examples) if e.kind == "commit"]
+    first = int(len(commits) * share)
+    cut = commits[first] if first < len(commits) else len(examples)
+    model = OriginModel()
+    for example in examples[:cut]:
+        model.add(example)
+    options = grid()
+    totals = np.zeros(len(options))
+    cases = 0
+    for example in examples[cut:]:
+        if testable(example):
+            query = example.query if example.query is not None else example.text
+            touched = example.touched
+            totals += model.reciprocal_ranks(query, [], touched, options)
+            cases += 1
+            if len(touched) > 1:
+                totals += model.reciprocal_ranks(query, touched[:1], touched[1:], options)
+                cases += 1
+        model.add(example)
+    if cases < 20:
+        return PLAIN
+    return options[int(np.argmax(totals))]  # the first of the best
 
 
 def recency(index: HistoryIndex, seeds: Sequence[str]) -> list[str]:
