@@ -177,7 +177,14 @@ def test_the_evaluation_reports_every_method_and_the_random_split() -> None:
     history.sort(key=lambda e: e.time)
     result = evaluate(history)
     assert set(result.results["message"]["all"]) == {"model", "keywords", "keywords-tuned", "recency", "frequency"}
-    assert set(result.results["seed"]["all"]) == {"model", "keywords", "keywords-tuned", "recency", "frequency", "co-change"}
+    assert set(result.results["seed"]["all"]) == {
+        "model",
+        "keywords",
+        "keywords-tuned",
+        "recency",
+        "frequency",
+        "co-change",
+    }
     assert result.counts["message"]["all"] == result.counts["message"]["human"] + result.counts["message"]["automated"]
     assert result.random_split["message"]["all"]["mrr"] > 0
     assert result.results["message"]["all"]["model"]["mrr"] > result.results["message"]["all"]["frequency"]["mrr"]
