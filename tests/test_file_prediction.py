@@ -18,6 +18,7 @@ import pytest
 from lessonloop.learn.file_prediction import baselines
 from lessonloop.learn.file_prediction.evaluation import evaluate
 from lessonloop.learn.file_prediction.examples import Example, FileChange, automated
+from lessonloop.learn.file_prediction.features import FEATURES, candidate_features
 from lessonloop.learn.file_prediction.metrics import ndcg_at, precision_at_1, recall_at, reciprocal_rank, scores
 from lessonloop.learn.file_prediction.model import FilePredictor
 from lessonloop.pipeline.file_prediction import update_model
@@ -108,7 +109,13 @@ def test_a_saved_model_predicts_the_same() -> None:
     for example in _history(90):
         model.add(example)
     again = FilePredictor.from_json(json.loads(json.dumps(model.to_json())))
-    for query, seeds in (("fix the parser", []), ("render", ["src/render.py"]), ("usage docs", [])):
+    for query, seeds in (
+        ("fix the parser", []),
+        ("render", ["src/render.py"]),
+        ("usage docs", []),
+        ("fix(parser): a case", []),  # the commit type and scope tables too
+        ("docs: a word", []),
+    ):
         assert again.ranked_paths(query, seeds) == model.ranked_paths(query, seeds)
     follow = _commit(91, "fix(parser): another", "src/parser.py")
     model.add(follow)
@@ -353,3 +360,38 @@ def test_seeded_features_follow_a_rename_and_survive_saving() -> None:
     again = FilePredictor.from_json(json.loads(json.dumps(model.to_json())))
     assert again.ranked_paths("tune", ["src/fuel.py"]) == model.ranked_paths("tune", ["src/fuel.py"])
     assert again.ranked_paths("tune", ["src/motor.py"]) == model.ranked_paths("tune", ["src/motor.py"])
+
+
+def test_commit_type_and_scope() -> None:
+    from lessonloop.learn.file_prediction.history_index import commit_kind
+
+    assert commit_kind("fix(parser): handle x") == ("fix", "parser")
+    assert commit_kind("Docs: a word") == ("docs", None)
+    assert commit_kind("feat(CLI)!: breaking") == ("feat", "cli")
+    assert commit_kind("Add a parser") == (None, None)
+    assert commit_kind("see: http://x") == ("see", None)  # any word before a colon, as the convention allows
+
+
+def test_the_share_of_a_type_and_a_scope_that_changed_each_file() -> None:
+    model = FilePredictor()
+    for example in (
+        _commit(1, "docs: explain usage", "README.md"),
+        _commit(2, "docs: a guide", "README.md", "docs/guide.md"),
+        _commit(3, "docs(api): the endpoints", "docs/api.md"),
+        _commit(4, "fix(parser): a case", "src/parser.py", "tests/test_parser.py"),
+        _commit(5, "fix(parser): another", "src/parser.py"),
+        _commit(6, "no convention here", "src/parser.py"),
+    ):
+        model.add(example)
+    ids = model.index.ids
+    kinds, scopes = model.index.kind_shares("docs(parser): mention the new flag")
+    assert kinds[ids["README.md"]] == 2 / 3 and kinds[ids["docs/guide.md"]] == 1 / 3
+    assert kinds[ids["src/parser.py"]] == 0.0
+    assert scopes[ids["src/parser.py"]] == 1.0 and scopes[ids["tests/test_parser.py"]] == 0.5
+    assert not scopes[ids["README.md"]]
+    none, nothing = model.index.kind_shares("mention the new flag")  # no type: no signal
+    assert not none.any() and not nothing.any()
+    cands = candidate_features(model.index, ["mention"], [], "docs(parser): mention")
+    row = {int(f): i for i, f in enumerate(cands.ids)}
+    column = cands.matrix[:, FEATURES.index("kind_share")]
+    assert column[row[ids["README.md"]]] == 2 / 3

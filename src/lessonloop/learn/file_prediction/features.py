@@ -23,6 +23,10 @@ FEATURES = (
     "recency",  # 1 / (1 + tasks since it last changed)
     "recent_changes",  # changes, each fading with a half-life of 100 tasks (relative to the most)
     "changes",  # log(1 + changes) relative to the most changed file
+    "kind_share",  # the share of the past commits of the task's conventional type (fix, docs, ...) that changed it
+    "scope_share",  # the same for the task's conventional scope (`fix(parser): ...`)
+    "kind_lift",  # log(1 + kind_share / the file's share of all commits), relative to the most
+    "scope_lift",  # the same for the scope
     "seed_confidence",  # rule seed -> file: largest share of a seed's changes that changed this file too
     "seed_reverse_confidence",  # rule file -> seed: the share of the file's changes that changed a seed too
     "seed_lift",  # log(1 + together / (1 + expected together if independent)), relative to the most
@@ -61,7 +65,7 @@ def _fade(steps: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.asarray(np.exp(-math.log(2.0) * steps / HALF_LIFE), dtype=np.float64)
 
 
-def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequence[str]) -> Candidates:
+def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequence[str], text: str = "") -> Candidates:
     """Every file that exists now (seeds left out), with its features for the task."""
     n = index.size
     seed_ids = [index.ids[s] for s in dict.fromkeys(seeds) if s in index.ids]
@@ -98,6 +102,7 @@ def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequen
     for hit in np.flatnonzero(named).tolist():
         mine = index.names[hit]
         named[hit] = len(mine & query_words) / len(mine) if mine else 0.0
+    kind_share, scope_share = index.kind_shares(text)
     columns = [
         _relative(knn[ids]),
         knn_best[ids],
@@ -107,6 +112,10 @@ def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequen
         recency[ids],
         _relative(decayed[ids]),
         np.log1p(count[ids]) / math.log1p(max(float(count.max()) if n else 0.0, 1.0)),
+        kind_share[ids],
+        scope_share[ids],
+        _relative(np.log1p(kind_share[ids] / np.maximum(count[ids] / max(index.events, 1), 1e-9))),
+        _relative(np.log1p(scope_share[ids] / np.maximum(count[ids] / max(index.events, 1), 1e-9))),
         seed.confidence[ids],
         seed.reverse[ids],
         _relative(seed.lift[ids]),

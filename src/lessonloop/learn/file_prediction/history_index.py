@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import posixpath
+import re
 from array import array
 from collections.abc import Sequence
 from typing import Any
@@ -27,6 +28,18 @@ Vector = npt.NDArray[np.float64]
 HALF_LIFE = 100.0  # examples: the decayed count halves over this many later examples
 TEXT_LIMIT = 4000  # characters of a task's text read (a release commit's body can list the whole changelog)
 K1, B = 1.2, 0.75  # BM25
+
+
+_KIND = re.compile(r"^\s*([a-zA-Z]+)(?:\(([^)]*)\))?!?:")
+
+
+def commit_kind(text: str) -> tuple[str | None, str | None]:
+    """A conventional commit's type and scope, lower case (`fix(parser): x` -> fix, parser)."""
+    found = _KIND.match(text)
+    if not found:
+        return None, None
+    scope = (found.group(2) or "").strip().lower()
+    return found.group(1).lower(), scope or None
 
 
 def bm25_idf(df: int, n: int) -> float:
@@ -55,6 +68,11 @@ class HistoryIndex:
         self.successor: dict[int, int] = {}  # a file renamed away -> its new name
         self.postings: dict[str, tuple[array[int], array[float]]] = {}
         self.path_index: dict[str, set[int]] = {}
+        # a conventional commit's type and scope (`fix(parser): ...`) -> the files changed under it
+        self.kinds: dict[str, dict[int, int]] = {}
+        self.kind_count: dict[str, int] = {}
+        self.scopes: dict[str, dict[int, int]] = {}
+        self.scope_count: dict[str, int] = {}
         # derived from the paths (not saved): name words, test subject, folder
         self.names: list[frozenset[str]] = []
         self.by_name: dict[str, set[int]] = {}  # a file's name (no folder, no extension), lower case -> files
@@ -108,6 +126,14 @@ class HistoryIndex:
             self.decay_at[fid] = self.events
         small = 0 < len(touched) <= MAX_FILES
         tokens = words(example.text[:TEXT_LIMIT]) + (words(example.prompts[:TEXT_LIMIT]) if example.prompts else [])
+        if small:
+            kind, scope = commit_kind(example.text)
+            for label, table, counts in ((kind, self.kinds, self.kind_count), (scope, self.scopes, self.scope_count)):
+                if label:
+                    counts[label] = counts.get(label, 0) + 1
+                    row = table.setdefault(label, {})
+                    for fid in touched:
+                        row[fid] = row.get(fid, 0) + 1
         if small and tokens:
             self._learn_words(tokens, touched, example.title)
             for a in touched:
@@ -255,6 +281,20 @@ class HistoryIndex:
                 scores[list(holders)] += math.log(1.0 + n / len(holders))
         return scores
 
+    def kind_shares(self, text: str) -> tuple[Vector, Vector]:
+        """Per file: the share of the past commits of the text's conventional type, and of its
+        scope, that changed it (zeros when the text has none, or none was seen)."""
+        kind, scope = commit_kind(text)
+        out = []
+        for label, table, counts in ((kind, self.kinds, self.kind_count), (scope, self.scopes, self.scope_count)):
+            shares = np.zeros(self.size)
+            row = table.get(label or "")
+            if row:
+                ids = np.fromiter(row.keys(), dtype=np.int64, count=len(row))
+                shares[ids] = np.fromiter(row.values(), dtype=np.float64, count=len(row)) / counts[label or ""]
+            out.append(shares)
+        return out[0], out[1]
+
     # -- saving -----------------------------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
@@ -275,6 +315,10 @@ class HistoryIndex:
             "successor": {str(a): b for a, b in self.successor.items()},
             "file_examples": {str(f): eids for f, eids in self.file_examples.items()},
             "postings": {t: [list(p[0]), list(p[1])] for t, p in self.postings.items()},
+            "kinds": {k: {str(f): n for f, n in row.items()} for k, row in self.kinds.items()},
+            "kind_count": self.kind_count,
+            "scopes": {k: {str(f): n for f, n in row.items()} for k, row in self.scopes.items()},
+            "scope_count": self.scope_count,
         }
 
     @classmethod
@@ -304,4 +348,8 @@ class HistoryIndex:
             str(t): (array("i", (int(i) for i in p[0])), array("d", (float(v) for v in p[1])))
             for t, p in data["postings"].items()
         }
+        index.kinds = {str(k): {int(f): int(n) for f, n in row.items()} for k, row in data["kinds"].items()}
+        index.kind_count = {str(k): int(n) for k, n in data["kind_count"].items()}
+        index.scopes = {str(k): {int(f): int(n) for f, n in row.items()} for k, row in data["scopes"].items()}
+        index.scope_count = {str(k): int(n) for k, n in data["scope_count"].items()}
         return index

@@ -26,7 +26,7 @@ from lessonloop.learn.file_prediction.history_index import HistoryIndex
 from lessonloop.learn.file_prediction.logistic import fit_logistic
 from lessonloop.learn.file_prediction.text import words
 
-VERSION = 2
+VERSION = 3
 WINDOW = 400  # examples whose labelled candidates the weights are fit on (the most recent)
 REFIT = 25  # examples between two fits
 MIN_FIT = 20  # examples needed before the first fit; until then the prior weights rank
@@ -41,6 +41,10 @@ PRIOR: dict[str, float] = {
     "recency": 1.0,
     "recent_changes": 1.0,
     "changes": 0.5,
+    "kind_share": 1.0,
+    "scope_share": 1.0,
+    "kind_lift": 0.5,
+    "scope_lift": 0.5,
     "seed_confidence": 2.0,
     "seed_reverse_confidence": 0.5,
     "seed_lift": 0.5,
@@ -83,7 +87,7 @@ class FilePredictor:
     # -- predicting -------------------------------------------------------------------------
 
     def rank(self, query: str, seeds: list[str]) -> tuple[Candidates, npt.NDArray[np.float64]]:
-        cands = candidate_features(self.index, words(query), seeds)
+        cands = candidate_features(self.index, words(query), seeds, query)
         mode = "seed" if cands.seed_ids else "query"
         scores = cands.matrix @ self.weights[mode] if len(cands.ids) else np.zeros(0)
         return cands, scores
