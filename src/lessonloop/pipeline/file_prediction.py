@@ -38,7 +38,12 @@ class ModelUpdate:
     examples: int  # examples learned in all
 
 
-def commit_example(row: CommitRow, prompts: list[str] | None = None) -> Example:
+def commit_example(
+    row: CommitRow, prompts: list[str] | None = None, hunks: dict[str, list[str]] | None = None
+) -> Example:
+    from lessonloop.learn.file_prediction.symbols import defined_names
+
+    symbols = tuple((path, names) for path, texts in (hunks or {}).items() if (names := defined_names(texts)))
     return Example(
         key=row.hash,
         time=row.committed_at,
@@ -49,6 +54,7 @@ def commit_example(row: CommitRow, prompts: list[str] | None = None) -> Example:
         kind="commit",
         subject=row.subject,
         prompts="\n".join(prompts or []),
+        symbols=symbols,
     )
 
 
@@ -56,7 +62,8 @@ def commit_examples(conn: sqlite3.Connection, repo_id: int, rowid: int = 0) -> t
     """The repository's commits stored after `rowid`, as examples with their linked prompts."""
     commits = file_models.commits_after(conn, repo_id, rowid)
     prompts = file_models.linked_prompts(conn, repo_id, {c.hash for c in commits}) if commits else {}
-    return commits, [commit_example(c, prompts.get(c.hash)) for c in commits]
+    hunks = file_models.commit_hunks(conn, repo_id, rowid) if commits else {}
+    return commits, [commit_example(c, prompts.get(c.hash), hunks.get(c.hash)) for c in commits]
 
 
 def chat_examples(conn: sqlite3.Connection, root: str, since: str = "") -> list[Example]:

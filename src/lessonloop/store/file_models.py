@@ -79,6 +79,21 @@ def commits_after(conn: sqlite3.Connection, repo_id: int, rowid: int = 0) -> lis
     return list(commits.values())
 
 
+def commit_hunks(conn: sqlite3.Connection, repo_id: int, rowid: int = 0) -> dict[str, dict[str, list[str]]]:
+    """commit hash -> path -> the texts of its stored hunks (each its header line, then its
+    lines), for the repository's commits stored after `rowid`."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for hash_, path, header, text in conn.execute(
+        "SELECT h.hash, f.path, h.header, h.text FROM git_hunks h "
+        "JOIN git_commit_files f ON f.repository_id = h.repository_id AND f.hash = h.hash AND f.ordinal = h.ordinal "
+        "JOIN git_commits c ON c.repository_id = h.repository_id AND c.hash = h.hash "
+        "WHERE h.repository_id = ? AND c.rowid > ? ORDER BY h.hash, h.ordinal, h.idx",
+        (repo_id, rowid),
+    ):
+        out.setdefault(str(hash_), {}).setdefault(str(path), []).append(f"{header}\n{text}")
+    return out
+
+
 def load_model(conn: sqlite3.Connection, key: str) -> StoredModel | None:
     row = conn.execute(
         "SELECT state, commits_rowid, chats_until, examples, updated_at FROM file_models WHERE key = ?", (key,)

@@ -33,6 +33,7 @@ class Example:
     query: str | None = None  # the text to predict from when it is not `text` (a commit's prompts)
     subject: str = field(default="")
     prompts: str = ""  # more text to learn from, never to predict from: the prompts of the sessions linked to a commit
+    symbols: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (path, the names its change defines or works inside)
 
     @property
     def learned_text(self) -> str:

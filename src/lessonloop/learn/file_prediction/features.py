@@ -19,6 +19,7 @@ FEATURES = (
     "most_similar_task",  # the similarity of the most similar of them (relative to the most similar task)
     "task_words",  # BM25 of the task against the words of every past task that changed the file
     "path_words",  # the task's words in the file's path, weighted by their rarity among paths
+    "symbol_words",  # names the task spells out among those its changes defined or worked inside (idf x log tf)
     "name_words",  # the share of the words of the file's name (no folder, no extension) the task has
     "recency",  # 1 / (1 + tasks since it last changed)
     "recent_changes",  # changes, each fading with a half-life of 100 tasks (relative to the most)
@@ -108,6 +109,7 @@ def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequen
         knn_best[ids],
         _relative(index.document_scores(tokens)[ids]),
         _relative(index.path_scores(tokens)[ids]),
+        _relative(index.symbol_scores(text)[ids]),
         named[ids],
         recency[ids],
         _relative(decayed[ids]),

@@ -30,6 +30,7 @@ TEXT_LIMIT = 4000  # characters of a task's text read (a release commit's body c
 K1, B = 1.2, 0.75  # BM25
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]{3,}")
 _KIND = re.compile(r"^\s*([a-zA-Z]+)(?:\(([^)]*)\))?!?:")
 
 
@@ -73,6 +74,9 @@ class HistoryIndex:
         self.kind_count: dict[str, int] = {}
         self.scopes: dict[str, dict[int, int]] = {}
         self.scope_count: dict[str, int] = {}
+        # the names each file's changes defined or worked inside (learn/file_prediction/symbols.py)
+        self.symbols: list[dict[str, int]] = []  # name (lower case) -> changes
+        self.symbol_files: dict[str, set[int]] = {}
         # derived from the paths (not saved): name words, test subject, folder
         self.names: list[frozenset[str]] = []
         self.by_name: dict[str, set[int]] = {}  # a file's name (no folder, no extension), lower case -> files
@@ -98,6 +102,7 @@ class HistoryIndex:
         self.alive.append(False)
         self.doc.append({})
         self.doc_len.append(0)
+        self.symbols.append({})
         for word in path_words(path):
             self.path_index.setdefault(word, set()).add(fid)
         stem = posixpath.splitext(posixpath.basename(path))[0].lower()
@@ -134,6 +139,18 @@ class HistoryIndex:
                     row = table.setdefault(label, {})
                     for fid in touched:
                         row[fid] = row.get(fid, 0) + 1
+        if small and example.symbols:
+            before = {change.path: change.before for change in example.files}
+            for path, names in example.symbols:
+                fid = self.file_id(before.get(path, path))
+                mine = self.symbols[fid]
+                for name in names:
+                    token = name.lower()
+                    if len(token) < 4:  # `is`, `run`: too common to name one place
+                        continue
+                    if token not in mine:
+                        self.symbol_files.setdefault(token, set()).add(fid)
+                    mine[token] = mine.get(token, 0) + 1
         if small and tokens:
             self._learn_words(tokens, touched, example.title)
             for a in touched:
@@ -190,6 +207,10 @@ class HistoryIndex:
                 self.doc[new][token] = 0
             self.doc[new][token] += n
         self.doc_len[new] += self.doc_len[old]
+        for token, n in self.symbols[old].items():
+            if token not in self.symbols[new]:
+                self.symbol_files.setdefault(token, set()).add(new)
+            self.symbols[new][token] = self.symbols[new].get(token, 0) + n
         for other, n in self.co.get(old, {}).items():
             if other != new:
                 self.co.setdefault(new, {})[other] = self.co.get(new, {}).get(other, 0) + n
@@ -281,6 +302,21 @@ class HistoryIndex:
                 scores[list(holders)] += math.log(1.0 + n / len(holders))
         return scores
 
+    def symbol_scores(self, text: str) -> Vector:
+        """Per file: the names the task's text spells out (`parse_args`, `CargoProvider`, as whole
+        identifiers) among the names its changes defined or worked inside, each weighted by its
+        rarity among files (idf) and how often (1 + log tf)."""
+        scores = np.zeros(self.size)
+        holders_all = sum(1 for doc in self.symbols if doc) or 1
+        for token in dict.fromkeys(name.lower() for name in _IDENTIFIER.findall(text)):
+            holders = self.symbol_files.get(token)
+            if not holders:
+                continue
+            idf = math.log(1.0 + holders_all / len(holders))
+            for fid in holders:
+                scores[fid] += idf * (1.0 + math.log(self.symbols[fid][token]))
+        return scores
+
     def kind_shares(self, text: str) -> tuple[Vector, Vector]:
         """Per file: the share of the past commits of the text's conventional type, and of its
         scope, that changed it (zeros when the text has none, or none was seen)."""
@@ -319,6 +355,7 @@ class HistoryIndex:
             "kind_count": self.kind_count,
             "scopes": {k: {str(f): n for f, n in row.items()} for k, row in self.scopes.items()},
             "scope_count": self.scope_count,
+            "symbols": self.symbols,
         }
 
     @classmethod
@@ -352,4 +389,8 @@ class HistoryIndex:
         index.kind_count = {str(k): int(n) for k, n in data["kind_count"].items()}
         index.scopes = {str(k): {int(f): int(n) for f, n in row.items()} for k, row in data["scopes"].items()}
         index.scope_count = {str(k): int(n) for k, n in data["scope_count"].items()}
+        index.symbols = [{str(t): int(n) for t, n in doc.items()} for doc in data["symbols"]]
+        for fid, doc in enumerate(index.symbols):
+            for token in doc:
+                index.symbol_files.setdefault(token, set()).add(fid)
         return index

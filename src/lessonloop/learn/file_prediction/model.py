@@ -26,7 +26,7 @@ from lessonloop.learn.file_prediction.history_index import HistoryIndex
 from lessonloop.learn.file_prediction.logistic import fit_logistic
 from lessonloop.learn.file_prediction.text import words
 
-VERSION = 3
+VERSION = 4
 WINDOW = 400  # examples whose labelled candidates the weights are fit on (the most recent)
 REFIT = 25  # examples between two fits
 MIN_FIT = 20  # examples needed before the first fit; until then the prior weights rank
@@ -37,6 +37,7 @@ PRIOR: dict[str, float] = {
     "most_similar_task": 1.0,
     "task_words": 1.0,
     "path_words": 1.0,
+    "symbol_words": 1.0,
     "name_words": 1.0,
     "recency": 1.0,
     "recent_changes": 1.0,
