@@ -116,23 +116,19 @@ class OriginModel:
         matches += [(self.keyword_files, self.keyword_df, k, False) for k in keywords]
         forms = [(tf, idf) for tf in GRID["tf"] for idf in GRID["idf"]]
         files: dict[str, int] = {}
-        parts: list[tuple[int, int, bool, float]] = []  # (file, form, type?, value)
+        matched: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], int, bool]] = []
         for table, df, feature, is_type in matches:
             row = table.get(feature)
             if not row:
                 continue
-            commits = df[feature]
-            smooth = math.log((1 + self.total) / (1 + commits))
-            for f, n in row.items():
-                at = files.setdefault(f, len(files))
-                for k, (tf, idf) in enumerate(forms):
-                    parts.append((at, k, is_type, _tf(str(tf), n, commits) * (smooth if idf == "smooth" else 1.0)))
+            at = np.fromiter((files.setdefault(f, len(files)) for f in row), dtype=np.int64, count=len(row))
+            matched.append((at, np.fromiter(row.values(), dtype=np.float64, count=len(row)), df[feature], is_type))
         jaccard: dict[int, float] = {}
         for seed in seeds:
             for f, both in self.cooccurrence.get(seed, {}).items():
-                at = files.setdefault(f, len(files))
+                fid = files.setdefault(f, len(files))
                 union = self.frequency.get(seed, 0) + self.frequency.get(f, 0) - both
-                jaccard[at] = jaccard.get(at, 0.0) + both / union
+                jaccard[fid] = jaccard.get(fid, 0.0) + both / union
         result = np.zeros(len(options))
         wanted = [files[f] for f in actual if f in files and f not in seeds]
         if not wanted:
@@ -140,11 +136,15 @@ class OriginModel:
         paths = list(files)
         type_part = np.zeros((len(files), len(forms)))
         word_part = np.zeros((len(files), len(forms)))
-        for at, k, is_type, value in parts:
-            (type_part if is_type else word_part)[at, k] += value
+        for at, together, commits, is_type in matched:
+            smooth = math.log((1 + self.total) / (1 + commits))
+            part = type_part if is_type else word_part
+            for k, (tf, idf) in enumerate(forms):
+                values = _tfs(str(tf), together, commits) * (smooth if idf == "smooth" else 1.0)
+                np.add.at(part[:, k], at, values)
         seed_part = np.zeros(len(files))
-        for at, value in jaccard.items():
-            seed_part[at] = value
+        for hit, value in jaccard.items():
+            seed_part[hit] = value
         most = math.log1p(max(self.frequency.values(), default=1))
         share = np.array([math.log1p(self.frequency.get(f, 0)) / most if most > 0 else 0.0 for f in paths])
         eligible = np.array([f not in seeds and f in self.frequency for f in paths])
@@ -158,11 +158,11 @@ class OriginModel:
         order = np.argsort(np.array(paths, dtype=object), kind="stable")  # ties: by path, as predict sorts
         position = np.empty(len(paths), dtype=np.int64)
         position[order] = np.arange(len(paths))
-        rows = np.array(wanted)
-        wanted_scores = np.where(valid[rows], score[rows], -np.inf)
+        hits = np.array(wanted)
+        wanted_scores = np.where(valid[hits], score[hits], -np.inf)
         best = wanted_scores.max(axis=0)  # the best-placed actual file's score, per option
-        at_best = valid[rows] & (wanted_scores == best)
-        best_position = np.where(at_best, position[rows][:, None], len(paths)).min(axis=0)
+        at_best = valid[hits] & (wanted_scores == best)
+        best_position = np.where(at_best, position[hits][:, None], len(paths)).min(axis=0)
         above = valid & ((score > best) | ((score == best) & (position[:, None] < best_position)))
         rank = above.sum(axis=0) + 1
         found = np.isfinite(best) & (rank <= TOP)
@@ -203,6 +203,17 @@ class OriginModel:
             ranked.append((-s / (1.0 + params.penalty * share), f))
         ranked.sort()
         return [f for _, f in ranked[:TOP]]
+
+
+def _tfs(form: str, together: npt.NDArray[np.float64], commits: int) -> npt.NDArray[np.float64]:
+    """_tf of many counts at once."""
+    import numpy as np
+
+    if form == "share":
+        return together / commits
+    if form == "log":
+        return np.asarray(1.0 + np.log(together), dtype=np.float64)
+    return together
 
 
 def _tf(form: str, together: int, commits: int) -> float:

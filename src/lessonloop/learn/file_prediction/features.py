@@ -91,7 +91,7 @@ def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequen
                 knn_seed[files] += score / best
     count = np.fromiter(index.count, dtype=np.float64, count=n)
     last = np.fromiter(index.last, dtype=np.float64, count=n)
-    decayed = np.fromiter((index.decay_now(f) for f in range(n)), dtype=np.float64, count=n)
+    decayed = index.decays_now()
     age = index.events - last
     recency = np.where(last > 0, 1.0 / (1.0 + age), 0.0)
     seed = _seed_columns(index, seed_ids, count, example_scores)

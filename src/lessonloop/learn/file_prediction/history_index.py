@@ -59,7 +59,7 @@ class HistoryIndex:
         self.alive: list[bool] = []
         self.doc: list[dict[str, int]] = []
         self.doc_len: list[int] = []
-        self.word_files: dict[str, set[int]] = {}  # word -> files whose document holds it
+        self.word_files: dict[str, dict[int, int]] = {}  # word -> the files whose document holds it -> times
         self.co: dict[int, dict[int, int]] = {}
         self.titles: list[str] = []
         self.example_files: list[list[int]] = []
@@ -77,6 +77,7 @@ class HistoryIndex:
         # the names each file's changes defined or worked inside (learn/file_prediction/symbols.py)
         self.symbols: list[dict[str, int]] = []  # name (lower case) -> changes
         self.symbol_files: dict[str, set[int]] = {}
+        self.symbol_holders = 0  # files with at least one name
         # derived from the paths (not saved): name words, test subject, folder
         self.names: list[frozenset[str]] = []
         self.by_name: dict[str, set[int]] = {}  # a file's name (no folder, no extension), lower case -> files
@@ -144,6 +145,7 @@ class HistoryIndex:
             for path, names in example.symbols:
                 fid = self.file_id(before.get(path, path))
                 mine = self.symbols[fid]
+                had = bool(mine)
                 for name in names:
                     token = name.lower()
                     if len(token) < 4:  # `is`, `run`: too common to name one place
@@ -151,6 +153,7 @@ class HistoryIndex:
                     if token not in mine:
                         self.symbol_files.setdefault(token, set()).add(fid)
                     mine[token] = mine.get(token, 0) + 1
+                self.symbol_holders += not had and bool(mine)
         if small and tokens:
             self._learn_words(tokens, touched, example.title)
             for a in touched:
@@ -189,10 +192,8 @@ class HistoryIndex:
         for fid in touched:
             doc = self.doc[fid]
             for token in tf:
-                if token not in doc:
-                    self.word_files.setdefault(token, set()).add(fid)
-                    doc[token] = 0
-                doc[token] += 1
+                doc[token] = doc.get(token, 0) + 1
+                self.word_files.setdefault(token, {})[fid] = doc[token]
             self.doc_len[fid] += len(tf)
 
     def _inherit(self, old: int, new: int) -> None:
@@ -202,15 +203,15 @@ class HistoryIndex:
         self.decay[new] = self.decay_now(new) + self.decay_now(old)
         self.decay_at[new] = self.events
         for token, n in self.doc[old].items():
-            if token not in self.doc[new]:
-                self.word_files.setdefault(token, set()).add(new)
-                self.doc[new][token] = 0
-            self.doc[new][token] += n
+            self.doc[new][token] = self.doc[new].get(token, 0) + n
+            self.word_files.setdefault(token, {})[new] = self.doc[new][token]
         self.doc_len[new] += self.doc_len[old]
+        had = bool(self.symbols[new])
         for token, n in self.symbols[old].items():
             if token not in self.symbols[new]:
                 self.symbol_files.setdefault(token, set()).add(new)
             self.symbols[new][token] = self.symbols[new].get(token, 0) + n
+        self.symbol_holders += not had and bool(self.symbols[new])
         for other, n in self.co.get(old, {}).items():
             if other != new:
                 self.co.setdefault(new, {})[other] = self.co.get(new, {}).get(other, 0) + n
@@ -237,6 +238,12 @@ class HistoryIndex:
 
     def decay_now(self, fid: int) -> float:
         return self.decay[fid] * self._fade(self.events - self.decay_at[fid])
+
+    def decays_now(self) -> Vector:
+        """decay_now of every file at once."""
+        steps = self.events - np.fromiter(self.decay_at, dtype=np.float64, count=self.size)
+        decay = np.fromiter(self.decay, dtype=np.float64, count=self.size)
+        return np.asarray(decay * np.exp(-math.log(2.0) * steps / HALF_LIFE), dtype=np.float64)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -287,8 +294,8 @@ class HistoryIndex:
             if not holders:
                 continue
             idf = bm25_idf(len(holders), files_with_docs)
-            fids = np.fromiter(holders, dtype=np.int64, count=len(holders))
-            tf = np.fromiter((self.doc[f][token] for f in holders), dtype=np.float64, count=len(holders))
+            fids = np.fromiter(holders.keys(), dtype=np.int64, count=len(holders))
+            tf = np.fromiter(holders.values(), dtype=np.float64, count=len(holders))
             scores[fids] += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * doc_len[fids] / avg))
         return scores
 
@@ -307,7 +314,7 @@ class HistoryIndex:
         identifiers) among the names its changes defined or worked inside, each weighted by its
         rarity among files (idf) and how often (1 + log tf)."""
         scores = np.zeros(self.size)
-        holders_all = sum(1 for doc in self.symbols if doc) or 1
+        holders_all = self.symbol_holders or 1
         for token in dict.fromkeys(name.lower() for name in _IDENTIFIER.findall(text)):
             holders = self.symbol_files.get(token)
             if not holders:
@@ -372,8 +379,8 @@ class HistoryIndex:
         index.doc = [{str(t): int(n) for t, n in doc.items()} for doc in data["doc"]]
         index.doc_len = [sum(doc.values()) for doc in index.doc]
         for fid, doc in enumerate(index.doc):
-            for token in doc:
-                index.word_files.setdefault(token, set()).add(fid)
+            for token, n in doc.items():
+                index.word_files.setdefault(token, {})[fid] = n
         index.co = {int(a): {int(b): int(n) for b, n in row.items()} for a, row in data["co"].items()}
         index.titles = [str(t) for t in data["titles"]]
         index.example_files = [[int(f) for f in files] for files in data["example_files"]]
@@ -390,6 +397,7 @@ class HistoryIndex:
         index.scopes = {str(k): {int(f): int(n) for f, n in row.items()} for k, row in data["scopes"].items()}
         index.scope_count = {str(k): int(n) for k, n in data["scope_count"].items()}
         index.symbols = [{str(t): int(n) for t, n in doc.items()} for doc in data["symbols"]]
+        index.symbol_holders = sum(1 for doc in index.symbols if doc)
         for fid, doc in enumerate(index.symbols):
             for token in doc:
                 index.symbol_files.setdefault(token, set()).add(fid)
