@@ -395,3 +395,23 @@ def test_the_share_of_a_type_and_a_scope_that_changed_each_file() -> None:
     row = {int(f): i for i, f in enumerate(cands.ids)}
     column = cands.matrix[:, FEATURES.index("kind_share")]
     assert column[row[ids["README.md"]]] == 2 / 3
+
+
+def test_a_long_history_learned_at_once_keeps_rows_for_its_tail_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lessonloop.learn.file_prediction import model as model_module
+
+    monkeypatch.setattr(model_module, "WARM", 50)
+    predicted: list[str] = []
+    keep = FilePredictor._keep_rows
+
+    def counted(self: FilePredictor, mode: str, query: str, seeds: list[str], actual: set[str]) -> None:
+        predicted.append(query)
+        keep(self, mode, query, seeds, actual)
+
+    monkeypatch.setattr(FilePredictor, "_keep_rows", counted)
+    history = _history(300)
+    model = FilePredictor()
+    model.learn_all(history)
+    assert model.index.events == 300  # every example's words, files and co-changes learned
+    assert set(predicted) == {e.text for e in history[-50:]}  # only the last WARM were predicted
+    assert model.fitted["query"] > 0  # and the weights were fit on them

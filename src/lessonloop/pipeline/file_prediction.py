@@ -140,8 +140,7 @@ def update_model(conn: sqlite3.Connection, root: str) -> ModelUpdate:
     commits, learned = commit_examples(conn, repo_id, rowid)
     chats = chat_examples(conn, root, chats_until)
     new = sorted(learned + chats, key=lambda e: e.time)
-    for example in new:
-        model.add(example)
+    model.learn_all(new)
     if new:
         rowid = max([rowid, *(c.rowid for c in commits)])
         chats_until = max([chats_until, *(c.time for c in chats)])

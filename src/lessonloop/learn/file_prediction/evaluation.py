@@ -25,7 +25,7 @@ from typing import Any
 from lessonloop.learn.file_prediction import baselines
 from lessonloop.learn.file_prediction.examples import MAX_FILES, Example, automated
 from lessonloop.learn.file_prediction.metrics import mean, scores
-from lessonloop.learn.file_prediction.model import FilePredictor
+from lessonloop.learn.file_prediction.model import WARM, FilePredictor
 
 METHODS = ("model", "keywords", "keywords-tuned", "recency", "frequency", "co-change")
 MODES = ("message", "seed")
@@ -103,8 +103,9 @@ def evaluate(
     cut = _cut(ordered, split, prompts_only)
     model = FilePredictor()
     origin = baselines.OriginModel()
+    first_rows = max(0, cut - WARM)  # the training part learned as a first `files predict` learns it
     for i, example in enumerate(ordered[:cut]):
-        model.add(example)
+        model.add(example, learn_weights=i >= first_rows)
         origin.add(example)
         if progress is not None:
             progress(i + 1, len(ordered))

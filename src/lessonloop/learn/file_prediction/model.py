@@ -14,6 +14,7 @@ examples kept. Nothing is rebuilt: `add` updates the history and, now and then, 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,11 @@ PRIOR: dict[str, float] = {
     "bias": -3.0,
 }
 MODES = ("query", "seed")
+# A long history learned at once (a first `files predict`, the training part of an evaluation):
+# only its last WARM examples are predicted to keep labelled rows for the weights. The weights are
+# fit on the rows of the last WINDOW examples alone; the examples before those give them time to
+# settle (the negatives an example keeps are those its weights then scored best).
+WARM = WINDOW + 16 * REFIT
 
 
 @dataclass(slots=True)
@@ -122,6 +128,14 @@ class FilePredictor:
             if self.since_fit >= REFIT:
                 self.refit()
         self.index.add(example)
+
+    def learn_all(self, examples: Sequence[Example]) -> None:
+        """Learn `examples` in order (after those before them), the labelled rows kept for the
+        last WARM only: their words, files and co-changes all count, but predicting each of
+        thousands of old examples (most of a first learn's time) changes the weights little."""
+        first = max(0, len(examples) - WARM)
+        for i, example in enumerate(examples):
+            self.add(example, learn_weights=i >= first)
 
     def _keep_rows(self, mode: str, query: str, seeds: list[str], actual: set[str]) -> None:
         cands, scores = self.rank(query, seeds)
