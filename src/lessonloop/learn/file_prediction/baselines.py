@@ -60,6 +60,7 @@ class OriginParams(NamedTuple):
 
 
 PLAIN = OriginParams()
+TUNE_COMMITS = 400  # testable commits scored when tuning, the latest of the training part's last quarter
 # The values tune_origin tries: every combination (the Jaccard weight only matters with seeds).
 GRID: dict[str, tuple[object, ...]] = {
     "tf": ("count", "share", "log"),
@@ -237,9 +238,11 @@ def tune_origin(
     examples: Sequence[Example],
     testable: Callable[[Example], bool],
     share: float = 0.75,
+    most: int = TUNE_COMMITS,
 ) -> OriginParams:
     """The origin predictor's free choices that rank best on `examples` (the training part of a
-    history, in time order): learned online from the first `share` of its commits, each later
+    history, in time order): learned online from the first `share` of its commits (and from
+    those before the last `most` testable ones of the rest, when there are more), each later
     testable commit predicted from its message (and again with its first file as the seed, as
     the evaluation does) under every combination of GRID before it is learned; the combination
     with the highest mean reciprocal rank wins (ties: the first in GRID's order). The candidates
@@ -250,17 +253,23 @@ def tune_origin(
     commits = [i for i, e in enumerate(examples) if e.kind == "commit"]
     first = int(len(commits) * share)
     cut = commits[first] if first < len(commits) else len(examples)
+    later = [i for i in range(cut, len(examples)) if testable(examples[i])]
+    scored = set(later[-most:])
     model = OriginModel()
     for example in examples[:cut]:
         model.add(example)
     options = grid()
+    text = sorted({o._replace(cooccurrence=PLAIN.cooccurrence) for o in options}, key=options.index)
+    text_of = np.array([text.index(o._replace(cooccurrence=PLAIN.cooccurrence)) for o in options])
     totals = np.zeros(len(options))
     cases = 0
-    for example in examples[cut:]:
-        if testable(example):
+    for i in range(cut, len(examples)):
+        example = examples[i]
+        if i in scored:
             query = example.query if example.query is not None else example.text
             touched = example.touched
-            totals += model.reciprocal_ranks(query, [], touched, options)
+            # without a seed the Jaccard weight changes nothing: each text combination once
+            totals += model.reciprocal_ranks(query, [], touched, text)[text_of]
             cases += 1
             if len(touched) > 1:
                 totals += model.reciprocal_ranks(query, touched[:1], touched[1:], options)
