@@ -177,8 +177,11 @@ class OriginModel:
         candidates: Collection[str] | None = None,
         params: OriginParams = PLAIN,
     ) -> list[str]:
+        import numpy as np
+
         kind, keywords = origin_features(query)
-        raw: dict[str, float] = {}
+        files: dict[str, int] = {}
+        parts: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = []
         matches = [(self.type_files, self.type_df, kind, params.type_weight)] if kind else []
         matches += [(self.keyword_files, self.keyword_df, k, 1.0) for k in keywords]
         for table, df, feature, weight in matches:
@@ -187,23 +190,37 @@ class OriginModel:
                 continue
             commits = df[feature]
             idf = math.log((1 + self.total) / (1 + commits)) if params.idf == "smooth" else 1.0
-            for f, n in row.items():
-                raw[f] = raw.get(f, 0.0) + weight * _tf(params.tf, n, commits) * idf
-        top = max(raw.values(), default=0.0)
-        scores = {f: s / top for f, s in raw.items()} if top > 0 else {}
+            at = np.fromiter((files.setdefault(f, len(files)) for f in row), dtype=np.int64, count=len(row))
+            together = np.fromiter(row.values(), dtype=np.float64, count=len(row))
+            parts.append((at, weight * _tfs(params.tf, together, commits) * idf))
+        raw = np.zeros(len(files))
+        for at, values in parts:
+            np.add.at(raw, at, values)  # in the order of the matches, as a sum per file would
+        top = float(raw.max()) if len(raw) else 0.0
+        text = raw / top if top > 0 else np.zeros(len(files))
+        jaccard: dict[int, float] = {}
         for seed in seeds:
             for f, both in self.cooccurrence.get(seed, {}).items():
+                fid = files.setdefault(f, len(files))
                 union = self.frequency.get(seed, 0) + self.frequency.get(f, 0) - both
-                scores[f] = scores.get(f, 0.0) + params.cooccurrence * both / union  # Jaccard
+                jaccard[fid] = jaccard.get(fid, 0.0) + params.cooccurrence * both / union
+        scores = np.zeros(len(files))
+        scores[: len(text)] = text
+        for fid, value in jaccard.items():
+            scores[fid] += value
+        if not len(scores):
+            return []
+        paths = list(files)
         most = math.log1p(max(self.frequency.values(), default=1))
-        ranked = []
-        for f, s in scores.items():
-            if f in seeds or (candidates is not None and f not in candidates) or s <= 0:
-                continue
-            share = math.log1p(self.frequency.get(f, 0)) / most if most > 0 else 0.0
-            ranked.append((-s / (1.0 + params.penalty * share), f))
-        ranked.sort()
-        return [f for _, f in ranked[:TOP]]
+        share = np.array([math.log1p(self.frequency.get(f, 0)) / most if most > 0 else 0.0 for f in paths])
+        keep = np.array([f not in seeds and (candidates is None or f in candidates) for f in paths], dtype=bool) & (
+            scores > 0
+        )
+        ranked = scores / (1.0 + params.penalty * share)
+        kept = np.flatnonzero(keep)
+        by_path = kept[np.argsort(np.array(paths, dtype=object)[kept], kind="stable")]
+        order = by_path[np.argsort(-ranked[by_path], kind="stable")]  # best first, ties by path
+        return [paths[i] for i in order[:TOP].tolist()]
 
 
 def _tfs(form: str, together: npt.NDArray[np.float64], commits: int) -> npt.NDArray[np.float64]:
