@@ -77,3 +77,19 @@ def test_the_other_hooks_do_not_import_the_learner(session: HookSession, event: 
         "SessionStart": {"source": "resume", "model": "claude-test"},
     }
     assert LEARNER not in imported(event, session.payload(event, **fields[event]), session.env)
+
+
+def test_a_pre_tool_call_that_meets_a_lesson_imports_no_analysis_records(session: HookSession) -> None:
+    """The PreToolUse hook reads the session's calls (its state) when a lesson's trigger matches:
+    that path must not pull in analysis's records (dataclasses, typing: about 20 ms)."""
+    session.bash("git push", error=no_upstream("feature-x"))
+    session.bash("git push --set-upstream origin feature-x")  # a lesson is learned from the fix
+    payload = session.payload(
+        "PreToolUse", tool_name="Bash", tool_input={"command": "git push"}, tool_use_id="toolu_pre_lesson"
+    )
+    names = imported("PreToolUse", payload, session.env)
+    assert "lessonloop.lesson_model.triggers" in names  # a lesson's trigger was checked against the session
+    assert "lessonloop.analyze.agent_failures" in names  # and the session's calls were read
+    assert not names & {"lessonloop.analyze.outcomes", "lessonloop.records", "dataclasses", "typing"}, sorted(
+        names & {"lessonloop.analyze.outcomes", "lessonloop.records", "dataclasses", "typing"}
+    )

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop import records
+from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
 from lessonloop.analyze.commands import (
     command_kinds,
     discards_changes,
@@ -38,7 +39,6 @@ from lessonloop.analyze.commands import (
 )
 from lessonloop.analyze.inputs import CHANGE_KINDS, Call, Ref, SessionInput
 
-NOT_AGENT_FAILURES = frozenset({"CASCADE", "USER_REJECTED", "INTERRUPTED"})
 _JOB_KINDS = ("test", "build", "lint", "typecheck", "format", "install", "git_commit", "git_push", "git_add")
 
 

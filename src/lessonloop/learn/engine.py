@@ -16,8 +16,8 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
 from lessonloop.analyze.error_headline import failing_check
-from lessonloop.analyze.outcomes import NOT_AGENT_FAILURES
 from lessonloop.learn.check_lessons import draft_from_check_rejection, draft_from_progress
 from lessonloop.learn.correction_lessons import draft_correction
 from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job

@@ -32,11 +32,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
 from lessonloop.analyze.commands import words_kinds
 from lessonloop.analyze.error_classes import REFUSED_SUBSTITUTION
 from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.inputs import Call
-from lessonloop.analyze.outcomes import NOT_AGENT_FAILURES
 from lessonloop.learn.episodes import Draft, _usage_draft, named_operand, show_command
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import digest

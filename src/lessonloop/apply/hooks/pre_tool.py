@@ -279,7 +279,7 @@ def session_state(conn: sqlite3.Connection, session_id: str, signed: bool = Fals
     """What the session has done so far: its ingested calls, then those the hooks stored live;
     `signed`: each failure with its error signature too (what re-arms a general lesson, read only
     when one is met: computing them costs the session's failures)."""
-    from lessonloop.analyze.outcomes import NOT_AGENT_FAILURES
+    from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
     from lessonloop.lesson_model.triggers import SessionState, command_segments
 
     if signed:
