@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
 from lessonloop.analyze.inputs import Call, Context, Ref, SessionInput
 from lessonloop.analyze.outcomes import (
-    NOT_AGENT_FAILURES,
     Outcomes,
     job_key,
     reverted_changes,
