@@ -415,3 +415,21 @@ def test_a_long_history_learned_at_once_keeps_rows_for_its_tail_only(monkeypatch
     assert model.index.events == 300  # every example's words, files and co-changes learned
     assert set(predicted) == {e.text for e in history[-50:]}  # only the last WARM were predicted
     assert model.fitted["query"] > 0  # and the weights were fit on them
+
+
+def test_a_renamed_file_keeps_what_its_type_and_scope_said() -> None:
+    model = FilePredictor()
+    for example in (
+        _commit(1, "fix(parser): a case", "src/parser.py"),
+        _commit(2, "fix(parser): another", "src/parser.py", "tests/test_parser.py"),
+    ):
+        model.add(example)
+    model.add(
+        Example(
+            "r", "2024-01-02T00:00:00.000Z", "refactor: move", (FileChange("src/syntax.py", "R100", "src/parser.py"),)
+        )
+    )
+    ids = model.index.ids
+    kinds, scopes = model.index.kind_shares("fix(parser): a third")
+    assert kinds[ids["src/syntax.py"]] == 1.0 and scopes[ids["src/syntax.py"]] == 1.0  # followed the rename
+    assert kinds[ids["src/parser.py"]] == 0.0  # the old name, renamed away, keeps nothing

@@ -132,7 +132,7 @@ class HistoryIndex:
             self.decay_at[fid] = self.events
         small = 0 < len(touched) <= MAX_FILES
         tokens = words(example.text[:TEXT_LIMIT]) + (words(example.prompts[:TEXT_LIMIT]) if example.prompts else [])
-        if small:
+        if small and example.kind == "commit":  # a prompt's "Note: ..." is no commit type
             kind, scope = commit_kind(example.text)
             for label, table, counts in ((kind, self.kinds, self.kind_count), (scope, self.scopes, self.scope_count)):
                 if label:
@@ -206,6 +206,10 @@ class HistoryIndex:
             self.doc[new][token] = self.doc[new].get(token, 0) + n
             self.word_files.setdefault(token, {})[new] = self.doc[new][token]
         self.doc_len[new] += self.doc_len[old]
+        for table in (self.kinds, self.scopes):  # what the old name changed under each type and scope
+            for row in table.values():
+                if old in row and old != new:
+                    row[new] = row.get(new, 0) + row.pop(old)
         had = bool(self.symbols[new])
         for token, n in self.symbols[old].items():
             if token not in self.symbols[new]:
