@@ -12,6 +12,7 @@ from __future__ import annotations
 # typing.TYPE_CHECKING without importing typing (`lessonloop recall --json` prints through this).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 MAX_DEPTH = 100
@@ -64,3 +65,22 @@ def _walk(value: Any, limit: int, *, cut: bool) -> JsonPath | None:
             for key in deeper:
                 node[key] = CUT  # type: ignore[index]
     return first
+
+
+def map_leaves(value: Any, change: Callable[[Any], Any]) -> Any:
+    """`value` with each leaf (anything but a dict, list or tuple) replaced by `change(leaf)`:
+    dicts, lists and tuples copied (a tuple becomes a list, as JSON has it), without recursion."""
+    root: list[Any] = [value]
+    stack: list[tuple[Any, Any]] = [(root, 0)]
+    while stack:
+        holder, key = stack.pop()
+        item = holder[key]
+        if isinstance(item, dict):
+            holder[key] = mapping = dict(item)
+            stack.extend((mapping, name) for name in mapping)
+        elif isinstance(item, list | tuple):
+            holder[key] = items = list(item)
+            stack.extend((items, index) for index in range(len(items)))
+        else:
+            holder[key] = change(item)
+    return root[0]

@@ -47,17 +47,12 @@ def _default(value: Any) -> Any:
 def _finite(value: Any) -> Any:
     """`value` with every float that is not finite replaced by None (dicts, lists and tuples copied;
     without recursion: a document may nest deeply)."""
-    root: list[Any] = [value]
-    stack: list[tuple[Any, Any]] = [(root, 0)]
-    while stack:
-        holder, key = stack.pop()
-        item = holder[key]
-        if isinstance(item, float) and (item != item or item in (float("inf"), float("-inf"))):
-            holder[key] = None
-        elif isinstance(item, dict):
-            holder[key] = mapping = dict(item)
-            stack.extend((mapping, name) for name in mapping)
-        elif isinstance(item, list | tuple):
-            holder[key] = items = list(item)
-            stack.extend((items, index) for index in range(len(items)))
-    return root[0]
+    from lessonloop.json_depth import map_leaves
+
+    return map_leaves(value, _finite_leaf)
+
+
+def _finite_leaf(item: Any) -> Any:
+    if isinstance(item, float) and (item != item or item in (float("inf"), float("-inf"))):
+        return None
+    return item

@@ -140,25 +140,19 @@ def _walk(value: Any, scope: Scope, depth: int) -> tuple[Any, int]:
 
 def _flat(value: Any, scope: Scope) -> tuple[Any, int]:
     """A value nested too deep to walk field by field: every string in it redacted in `scope`,
-    with an explicit stack instead of recursion."""
+    with an explicit stack instead of recursion (json_depth.map_leaves)."""
     total = 0
-    holder: list[Any] = [value]
-    stack: list[tuple[Any, Any]] = [(holder, 0)]
-    while stack:
-        container, key = stack.pop()
-        item = container[key]
-        if isinstance(item, str):
-            cleaned, count = redact(item, scope)
-            if count:
-                container[key] = cleaned
-                total += count
-        elif isinstance(item, dict):
-            container[key] = mapping = dict(item)
-            stack.extend((mapping, name) for name in mapping)
-        elif isinstance(item, list | tuple):
-            container[key] = items = list(item)
-            stack.extend((items, index) for index in range(len(items)))
-    return (holder[0], total) if total else (value, 0)
+
+    def cleaned(item: Any) -> Any:
+        nonlocal total
+        if not isinstance(item, str):
+            return item
+        text, count = redact(item, scope)
+        total += count
+        return text if count else item
+
+    copy = json_depth.map_leaves(value, cleaned)
+    return (copy, total) if total else (value, 0)
 
 
 def _text(text: str, scope: Scope, depth: int) -> tuple[str, int]:
