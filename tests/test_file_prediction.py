@@ -24,6 +24,7 @@ from lessonloop.learn.file_prediction.model import FilePredictor
 from lessonloop.pipeline.file_prediction import update_model
 from lessonloop.pipeline.git_ingest import ingest_git
 from lessonloop.store import open_store
+from tests.file_prediction_helpers import commit as _commit
 from tests.git_helpers import commit_file, git, git_env, make_repo
 
 # -- metrics ------------------------------------------------------------------------------
@@ -56,17 +57,6 @@ def test_metrics_at_the_edges() -> None:
 
 
 # -- examples ---------------------------------------------------------------------------------
-
-
-def _commit(n: int, text: str, *files: str, status: str = "M", author: str = "Ada", merge: bool = False) -> Example:
-    return Example(
-        key=f"c{n:04d}",
-        time=f"2024-01-01T00:{n // 60:02d}:{n % 60:02d}.000Z",
-        text=text,
-        files=tuple(FileChange(f, status) for f in files),
-        author=author,
-        is_merge=merge,
-    )
 
 
 def _history(n: int = 60) -> list[Example]:

@@ -15,21 +15,11 @@ from lessonloop.learn.file_prediction import baselines
 from lessonloop.learn.file_prediction.baselines import PLAIN, OriginModel, OriginParams, grid, tune_origin
 from lessonloop.learn.file_prediction.evaluation import evaluate
 from lessonloop.learn.file_prediction.evaluation import testable as is_testable
-from lessonloop.learn.file_prediction.examples import Example, FileChange
+from lessonloop.learn.file_prediction.examples import Example
 from tests.conftest import SHARED_CORPUS
+from tests.file_prediction_helpers import commit as _commit
 
 BUNDLE = SHARED_CORPUS / "git" / "commitizen.bundle"
-
-
-def _commit(n: int, text: str, *files: str) -> Example:
-    return Example(
-        key=f"c{n:04d}",
-        time=f"2024-01-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}.000Z",
-        text=text,
-        files=tuple(FileChange(f, "M") for f in files),
-        author="Ada",
-        is_merge=False,
-    )
 
 
 def _history(n: int, seed: int = 7) -> list[Example]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from lessonloop.learn.file_prediction.examples import Example, FileChange
 from lessonloop.learn.file_prediction.model import FilePredictor
 from lessonloop.learn.file_prediction.symbols import MAX_NAMES, defined_names
+from tests.file_prediction_helpers import commit as _commit
 
 
 def test_definitions_of_the_common_languages() -> None:
@@ -33,23 +33,10 @@ def test_a_generated_file_is_cut_short() -> None:
     assert len(defined_names([hunk])) == MAX_NAMES
 
 
-def _commit(
-    n: int, text: str, files: tuple[str, ...], symbols: tuple[tuple[str, tuple[str, ...]], ...] = ()
-) -> Example:
-    return Example(
-        key=f"c{n:04d}",
-        time=f"2024-01-01T00:{n // 60:02d}:{n % 60:02d}.000Z",
-        text=text,
-        files=tuple(FileChange(f, "M") for f in files),
-        author="Ada",
-        symbols=symbols,
-    )
-
-
 def test_a_task_naming_a_function_finds_its_file_and_a_saved_model_agrees() -> None:
     model = FilePredictor()
-    history = [_commit(0, "feat: add the helpers", ("src/helpers.py",), (("src/helpers.py", ("merge_options",)),))]
-    history += [_commit(i, f"fix: handle case {i}", ("src/core.py", "src/other.py")) for i in range(1, 40)]
+    history = [_commit(0, "feat: add the helpers", "src/helpers.py", symbols=(("src/helpers.py", ("merge_options",)),))]
+    history += [_commit(i, f"fix: handle case {i}", "src/core.py", "src/other.py") for i in range(1, 40)]
     for example in history:
         model.add(example)
     scores = model.index.symbol_scores("fix merge_options when empty")
