@@ -42,7 +42,7 @@ AIDER = CORPUS / "aider" / "aider-dev"
 LESSONLOOP = [sys.executable, "-m", "lessonloop"]
 
 
-def _env(home: Path) -> dict[str, str]:
+def clean_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "LESSONLOOP_"))}
     env.update(HOME=str(home), GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, XDG_CONFIG_HOME=str(home))
     return env
@@ -54,7 +54,7 @@ def bundle_figures(name: str, work: Path) -> tuple[dict[str, Any], float]:
         ["git", "clone", "-q", str(CORPUS / "git" / f"{name}.bundle"), str(clone)], check=True, capture_output=True
     )
     store = work / f"{name}.db"
-    env = _env(work)
+    env = clean_env(work)
     subprocess.run(
         [*LESSONLOOP, "ingest", "--git", str(clone), "--db", str(store), "--no-progress"],
         check=True,
@@ -129,7 +129,7 @@ def aider_evaluation(work: Path) -> tuple[Evaluation, int, int]:
     subprocess.run(
         [*LESSONLOOP, "ingest", str(copy), "--no-analyze", "--db", str(store)],
         check=True,
-        env=_env(work),
+        env=clean_env(work),
         capture_output=True,
     )
     pairs = aider_pairs(store)

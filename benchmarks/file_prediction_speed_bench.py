@@ -33,6 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.file_prediction_bench import clean_env
 from benchmarks.git_ingest_bench import realistic
 
 LESSONLOOP = [sys.executable, "-m", "lessonloop"]
@@ -40,8 +41,7 @@ TASK = "fix the parser for an empty input"
 
 
 def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "LESSONLOOP_"))}
-    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home), GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
+    env = clean_env(home)  # no GIT_ or LESSONLOOP_ variables, a HOME and git config of its own
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # compiled once, as a user's install is
     return env
 

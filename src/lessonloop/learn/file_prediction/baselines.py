@@ -104,6 +104,25 @@ class OriginModel:
                 if a != b:
                     row[b] = row.get(b, 0) + 1
 
+    def _matched(
+        self, query: str, files: dict[str, int]
+    ) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], int, bool]]:
+        """The query's commit type and keywords that were seen: for each, its files (numbered in
+        `files` as they come), the times each changed with it, its commits, and whether it is the type."""
+        import numpy as np
+
+        kind, keywords = origin_features(query)
+        matches = [(self.type_files, self.type_df, kind, True)] if kind else []
+        matches += [(self.keyword_files, self.keyword_df, k, False) for k in keywords]
+        matched = []
+        for table, df, feature, is_type in matches:
+            row = table.get(feature)
+            if not row:
+                continue
+            at = np.fromiter((files.setdefault(f, len(files)) for f in row), dtype=np.int64, count=len(row))
+            matched.append((at, np.fromiter(row.values(), dtype=np.float64, count=len(row)), df[feature], is_type))
+        return matched
+
     def reciprocal_ranks(
         self, query: str, seeds: Sequence[str], actual: Collection[str], options: Sequence[OriginParams]
     ) -> npt.NDArray[np.float64]:
@@ -112,18 +131,9 @@ class OriginModel:
         every option at once."""
         import numpy as np
 
-        kind, keywords = origin_features(query)
-        matches = [(self.type_files, self.type_df, kind, True)] if kind else []
-        matches += [(self.keyword_files, self.keyword_df, k, False) for k in keywords]
         forms = [(tf, idf) for tf in GRID["tf"] for idf in GRID["idf"]]
         files: dict[str, int] = {}
-        matched: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], int, bool]] = []
-        for table, df, feature, is_type in matches:
-            row = table.get(feature)
-            if not row:
-                continue
-            at = np.fromiter((files.setdefault(f, len(files)) for f in row), dtype=np.int64, count=len(row))
-            matched.append((at, np.fromiter(row.values(), dtype=np.float64, count=len(row)), df[feature], is_type))
+        matched = self._matched(query, files)
         jaccard: dict[int, float] = {}
         for seed in seeds:
             for f, both in self.cooccurrence.get(seed, {}).items():
@@ -179,23 +189,13 @@ class OriginModel:
     ) -> list[str]:
         import numpy as np
 
-        kind, keywords = origin_features(query)
         files: dict[str, int] = {}
-        parts: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = []
-        matches = [(self.type_files, self.type_df, kind, params.type_weight)] if kind else []
-        matches += [(self.keyword_files, self.keyword_df, k, 1.0) for k in keywords]
-        for table, df, feature, weight in matches:
-            row = table.get(feature)
-            if not row:
-                continue
-            commits = df[feature]
-            idf = math.log((1 + self.total) / (1 + commits)) if params.idf == "smooth" else 1.0
-            at = np.fromiter((files.setdefault(f, len(files)) for f in row), dtype=np.int64, count=len(row))
-            together = np.fromiter(row.values(), dtype=np.float64, count=len(row))
-            parts.append((at, weight * _tfs(params.tf, together, commits) * idf))
+        matched = self._matched(query, files)
         raw = np.zeros(len(files))
-        for at, values in parts:
-            np.add.at(raw, at, values)  # in the order of the matches, as a sum per file would
+        for at, together, commits, is_type in matched:  # in the order of the matches, as a sum per file would
+            weight = params.type_weight if is_type else 1.0
+            idf = math.log((1 + self.total) / (1 + commits)) if params.idf == "smooth" else 1.0
+            np.add.at(raw, at, weight * _tfs(params.tf, together, commits) * idf)
         top = float(raw.max()) if len(raw) else 0.0
         text = raw / top if top > 0 else np.zeros(len(files))
         jaccard: dict[int, float] = {}
@@ -224,7 +224,8 @@ class OriginModel:
 
 
 def _tfs(form: str, together: npt.NDArray[np.float64], commits: int) -> npt.NDArray[np.float64]:
-    """_tf of many counts at once."""
+    """The tf of a file's times together with a type or keyword, for many files at once: `form`
+    count (the times), share (of the feature's commits) or log (1 + log of the times)."""
     import numpy as np
 
     if form == "share":
@@ -232,14 +233,6 @@ def _tfs(form: str, together: npt.NDArray[np.float64], commits: int) -> npt.NDAr
     if form == "log":
         return np.asarray(1.0 + np.log(together), dtype=np.float64)
     return together
-
-
-def _tf(form: str, together: int, commits: int) -> float:
-    if form == "share":
-        return together / commits
-    if form == "log":
-        return 1.0 + math.log(together)
-    return float(together)
 
 
 def grid() -> list[OriginParams]:
