@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from lessonloop.learn.file_prediction.history_index import HALF_LIFE, HistoryIndex
+from lessonloop.learn.file_prediction.history_index import HALF_LIFE, HistoryIndex, commit_kind, spelled_names
 from lessonloop.learn.file_prediction.text import words
 
 FEATURES = (
@@ -20,6 +20,8 @@ FEATURES = (
     "task_words",  # BM25 of the task against the words of every past task that changed the file
     "path_words",  # the task's words in the file's path, weighted by their rarity among paths
     "symbol_words",  # names the task spells out among those its changes defined or worked inside (idf x log tf)
+    "named_path",  # the text names the file's path or name with extension (1 / files so named)
+    "named_stem",  # the text has its name without extension as a whole token (1 / files so named)
     "name_words",  # the share of the words of the file's name (no folder, no extension) the task has
     "recency",  # 1 / (1 + tasks since it last changed)
     "recent_changes",  # changes, each fading with a half-life of 100 tasks (relative to the most)
@@ -55,6 +57,9 @@ class Candidates:
     seed_ids: list[int]
     similar: list[tuple[int, float]] = field(default_factory=list)
     seed_query: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the identifiers the task spells out, lower case
+    kind: str | None = None  # its conventional-commit type and scope
+    scope: str | None = None
 
 
 def _relative(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -104,12 +109,15 @@ def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequen
         mine = index.names[hit]
         named[hit] = len(mine & query_words) / len(mine) if mine else 0.0
     kind_share, scope_share = index.kind_shares(text)
+    named_path, named_stem = index.mention_scores(text)
     columns = [
         _relative(knn[ids]),
         knn_best[ids],
         _relative(index.document_scores(tokens)[ids]),
         _relative(index.path_scores(tokens)[ids]),
         _relative(index.symbol_scores(text)[ids]),
+        named_path[ids],
+        named_stem[ids],
         named[ids],
         recency[ids],
         _relative(decayed[ids]),
@@ -133,7 +141,8 @@ def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequen
         np.ones(len(ids)),
     ]
     matrix = np.column_stack(columns) if len(ids) else np.zeros((0, len(FEATURES)))
-    return Candidates(ids, matrix, list(tokens), seed_ids, similar, seed.query)
+    kind, scope = commit_kind(text)
+    return Candidates(ids, matrix, list(tokens), seed_ids, similar, seed.query, spelled_names(text), kind, scope)
 
 
 @dataclass(slots=True)
@@ -273,6 +282,18 @@ def _reason(index: HistoryIndex, cands: Candidates, fid: int, name: str) -> str:
     if name in ("path_words", "name_words"):
         hits = [t for t in dict.fromkeys(cands.tokens) if fid in index.path_index.get(t, ())]
         return "its path has: " + ", ".join(hits[:5])
+    if name in ("named_path", "named_stem"):
+        return f"the task names it: {posixpath.basename(index.paths[fid])}"
+    if name == "symbol_words":
+        names = [t for t in cands.names if t in index.symbols[fid]]
+        return "names its changes defined or worked inside: " + ", ".join(names[:5])
+    if name in ("kind_share", "kind_lift", "scope_share", "scope_lift"):
+        label = cands.kind if name.startswith("kind") else cands.scope
+        table, counts = (
+            (index.kinds, index.kind_count) if name.startswith("kind") else (index.scopes, index.scope_count)
+        )
+        together = table.get(label or "", {}).get(fid, 0)
+        return f"changed by {together} of the {counts.get(label or '', 0)} past '{label}' commits"
     if name == "recency":
         return f"changed {index.events - index.last[fid]} task(s) ago"
     if name in ("recent_changes", "changes"):

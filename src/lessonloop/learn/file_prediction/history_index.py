@@ -31,6 +31,8 @@ K1, B = 1.2, 0.75  # BM25
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]{3,}")
+_MENTION = re.compile(r"[A-Za-z0-9_.\-/]+")
+_PARTS = re.compile(r"[./]")
 _KIND = re.compile(r"^\s*([a-zA-Z]+)(?:\(([^)]*)\))?!?:")
 
 
@@ -41,6 +43,11 @@ def commit_kind(text: str) -> tuple[str | None, str | None]:
         return None, None
     scope = (found.group(2) or "").strip().lower()
     return found.group(1).lower(), scope or None
+
+
+def spelled_names(text: str) -> list[str]:
+    """The identifiers a text spells out (four characters or more), lower case, once each."""
+    return list(dict.fromkeys(name.lower() for name in _IDENTIFIER.findall(text)))
 
 
 def bm25_idf(df: int, n: int) -> float:
@@ -82,6 +89,8 @@ class HistoryIndex:
         self.names: list[frozenset[str]] = []
         self.by_name: dict[str, set[int]] = {}  # a file's name (no folder, no extension), lower case -> files
         self.by_subject: dict[str, set[int]] = {}  # what a test file tests (test_foo.py -> foo) -> test files
+        self.by_base: dict[str, set[int]] = {}  # a file's name with its extension, lower case -> files
+        self.by_stem: dict[str, set[int]] = {}  # its name without extension or leading dots -> files
         self.subjects: list[str | None] = []
         self.folders: list[tuple[str, ...]] = []
         self.folder_ids: dict[tuple[str, ...], int] = {}
@@ -109,6 +118,9 @@ class HistoryIndex:
         stem = posixpath.splitext(posixpath.basename(path))[0].lower()
         subject = test_subject(path)
         self.names.append(frozenset(name_words(path)))
+        base = posixpath.basename(path).lower()
+        self.by_base.setdefault(base, set()).add(fid)
+        self.by_stem.setdefault(stem.lstrip("."), set()).add(fid)
         self.subjects.append(subject)
         if subject is None:
             self.by_name.setdefault(stem, set()).add(fid)
@@ -319,7 +331,7 @@ class HistoryIndex:
         rarity among files (idf) and how often (1 + log tf)."""
         scores = np.zeros(self.size)
         holders_all = self.symbol_holders or 1
-        for token in dict.fromkeys(name.lower() for name in _IDENTIFIER.findall(text)):
+        for token in spelled_names(text):
             holders = self.symbol_files.get(token)
             if not holders:
                 continue
@@ -327,6 +339,33 @@ class HistoryIndex:
             for fid in holders:
                 scores[fid] += idf * (1.0 + math.log(self.symbols[fid][token]))
         return scores
+
+    def mention_scores(self, text: str) -> tuple[Vector, Vector]:
+        """Per file: whether the text names it, as a path (`AGENTS.md`, `docs/config.md`,
+        `tests/test_cli`: the end of its path, with its extension or, given a folder, without)
+        and as a bare name (`exit_codes`, `CODEOWNERS`, `lychee`, `run_reader` of
+        `store/run_reader.command_history`: its name without extension, as a whole token or a
+        dotted or slashed part of one); each shared among the living files so named (1 / their
+        number)."""
+        paths, stems = np.zeros(self.size), np.zeros(self.size)
+        for raw in dict.fromkeys(_MENTION.findall(text[:TEXT_LIMIT])):
+            token = raw.strip("./-").lower()
+            if len(token) < 3:
+                continue
+            found = [f for f in self.by_base.get(token.rsplit("/", 1)[-1], ()) if self.alive[f]]
+            if "/" in token:
+                found = [f for f in found if self.paths[f].lower().endswith(token)] or [
+                    f
+                    for f in self.by_stem.get(token.rsplit("/", 1)[-1], ())
+                    if self.alive[f] and posixpath.splitext(self.paths[f].lower())[0].endswith(token)
+                ]
+            if found:
+                paths[found] = np.maximum(paths[found], 1.0 / len(found))
+            for part in dict.fromkeys(_PARTS.split(token)):
+                named = [f for f in self.by_stem.get(part, ()) if self.alive[f]] if len(part) >= 3 else []
+                if named:
+                    stems[named] = np.maximum(stems[named], 1.0 / len(named))
+        return paths, stems
 
     def kind_shares(self, text: str) -> tuple[Vector, Vector]:
         """Per file: the share of the past commits of the text's conventional type, and of its

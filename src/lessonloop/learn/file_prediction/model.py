@@ -4,11 +4,11 @@ files it will touch, ranked, each with its score and why.
 Every file that exists now is a candidate, described by features (features.py's FEATURES):
 BM25 similarity to past tasks that changed it, BM25 of the task against the words of the tasks
 that changed it, the task's words in its path, how lately and how often it changed, how often it
-changed with the seeds. A logistic regression over these features ranks the candidates. Its
-weights are fit on the model's own past only, prequentially: each example learned is first
-predicted (its features computed from the history before it), a sample of its candidates kept
-with labels (touched or not), and the weights refit every REFIT examples on the last WINDOW
-examples kept. Nothing is rebuilt: `add` updates the history and, now and then, the weights.
+changed with the seeds, whether the task names it. A linear score over these features ranks the
+candidates. Its weights are fit on the model's own past only, prequentially: each example
+learned is first predicted (its features computed from the history before it), a sample of its
+candidates kept with labels (touched or not) as one list, and the weights refit every REFIT
+examples on the lists of the last WINDOW examples (listwise.py: a softmax over each list). Nothing is rebuilt: `add` updates the history and, now and then, the weights.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ import numpy.typing as npt
 from lessonloop.learn.file_prediction.examples import MAX_FILES, Example
 from lessonloop.learn.file_prediction.features import FEATURES, Candidates, candidate_features, explain
 from lessonloop.learn.file_prediction.history_index import HistoryIndex
-from lessonloop.learn.file_prediction.logistic import fit_logistic
+from lessonloop.learn.file_prediction.listwise import fit_listwise
 from lessonloop.learn.file_prediction.text import words
 
-VERSION = 5
+VERSION = 6
 WINDOW = 400  # examples whose labelled candidates the weights are fit on (the most recent)
 REFIT = 25  # examples between two fits
 MIN_FIT = 20  # examples needed before the first fit; until then the prior weights rank
@@ -39,6 +39,8 @@ PRIOR: dict[str, float] = {
     "task_words": 1.0,
     "path_words": 1.0,
     "symbol_words": 1.0,
+    "named_path": 2.0,
+    "named_stem": 1.0,
     "name_words": 1.0,
     "recency": 1.0,
     "recent_changes": 1.0,
@@ -101,7 +103,8 @@ class FilePredictor:
 
     def predict(self, query: str, seeds: list[str] | None = None, top: int = 10, why: bool = True) -> list[Prediction]:
         cands, scores = self.rank(query, list(seeds or []))
-        order = np.argsort(-scores, kind="stable")[:top]
+        # equal scores in file order: the same rows can differ in the last bit with their place in memory
+        order = np.argsort(-np.round(scores, 9), kind="stable")[:top]
         mode = "seed" if cands.seed_ids else "query"
         out = []
         for i in order:
@@ -158,9 +161,7 @@ class FilePredictor:
             rows = self.rows[mode]
             if len(rows) < MIN_FIT:
                 continue
-            x = np.vstack([r[0] for r in rows])
-            y = np.concatenate([r[1] for r in rows])
-            self.weights[mode] = fit_logistic(x, y, start=self.weights[mode])
+            self.weights[mode] = fit_listwise(rows, self.weights[mode])
             self.fitted[mode] = len(rows)
 
     # -- saving -----------------------------------------------------------------------------
@@ -170,7 +171,9 @@ class FilePredictor:
             "version": VERSION,
             "features": list(FEATURES),
             "index": self.index.to_json(),
-            "weights": {m: [round(float(v), 6) for v in w] for m, w in self.weights.items()},
+            "weights": {
+                m: [float(v) for v in w] for m, w in self.weights.items()
+            },  # whole: a saved model ranks as it did
             "fitted": self.fitted,
             "since_fit": self.since_fit,
             "rows": {m: [[np.round(r[0], 5).tolist(), r[1].tolist()] for r in rows] for m, rows in self.rows.items()},
