@@ -41,9 +41,11 @@ class ModelUpdate:
 def commit_example(
     row: CommitRow, prompts: list[str] | None = None, hunks: dict[str, list[str]] | None = None
 ) -> Example:
+    from lessonloop.learn.file_prediction.code_words import changed_words
     from lessonloop.learn.file_prediction.symbols import defined_names
 
     symbols = tuple((path, names) for path, texts in (hunks or {}).items() if (names := defined_names(texts)))
+    code = tuple((path, found) for path, texts in (hunks or {}).items() if (found := changed_words(texts)))
     return Example(
         key=row.hash,
         time=row.committed_at,
@@ -55,6 +57,7 @@ def commit_example(
         subject=row.subject,
         prompts="\n".join(prompts or []),
         symbols=symbols,
+        code=code,
     )
 
 

@@ -34,6 +34,7 @@ class Example:
     subject: str = field(default="")
     prompts: str = ""  # more text to learn from, never to predict from: the prompts of the sessions linked to a commit
     symbols: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (path, the names its change defines or works inside)
+    code: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (path, the words of the code its change touched)
 
     @property
     def learned_text(self) -> str:

@@ -18,6 +18,7 @@ FEATURES = (
     "similar_tasks",  # BM25 similarity of the task to the K most similar past tasks that changed the file
     "most_similar_task",  # the similarity of the most similar of them (relative to the most similar task)
     "task_words",  # BM25 of the task against the words of every past task that changed the file
+    "code_words",  # BM25 of the task against the words of the code its changes touched
     "path_words",  # the task's words in the file's path, weighted by their rarity among paths
     "symbol_words",  # names the task spells out among those its changes defined or worked inside (idf x log tf)
     "named_path",  # the text names the file's path or name with extension (1 / files so named)
@@ -114,6 +115,7 @@ def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequen
         _relative(knn[ids]),
         knn_best[ids],
         _relative(index.document_scores(tokens)[ids]),
+        _relative(index.code_scores(tokens)[ids]),
         _relative(index.path_scores(tokens)[ids]),
         _relative(index.symbol_scores(text)[ids]),
         named_path[ids],
@@ -282,6 +284,9 @@ def _reason(index: HistoryIndex, cands: Candidates, fid: int, name: str) -> str:
     if name in ("path_words", "name_words"):
         hits = [t for t in dict.fromkeys(cands.tokens) if fid in index.path_index.get(t, ())]
         return "its path has: " + ", ".join(hits[:5])
+    if name == "code_words":
+        seen = [t for t in dict.fromkeys(cands.tokens) if t in index.code[fid]]
+        return "words of the code its changes touched: " + ", ".join(seen[:5])
     if name in ("named_path", "named_stem"):
         return f"the task names it: {posixpath.basename(index.paths[fid])}"
     if name == "symbol_words":

@@ -85,6 +85,9 @@ class HistoryIndex:
         self.symbols: list[dict[str, int]] = []  # name (lower case) -> changes
         self.symbol_files: dict[str, set[int]] = {}
         self.symbol_holders = 0  # files with at least one name
+        # the words of the code each file's changes touched (learn/file_prediction/code_words.py)
+        self.code: list[dict[str, int]] = []  # word -> changes
+        self.code_files: dict[str, dict[int, int]] = {}
         # derived from the paths (not saved): name words, test subject, folder
         self.names: list[frozenset[str]] = []
         self.by_name: dict[str, set[int]] = {}  # a file's name (no folder, no extension), lower case -> files
@@ -113,6 +116,7 @@ class HistoryIndex:
         self.doc.append({})
         self.doc_len.append(0)
         self.symbols.append({})
+        self.code.append({})
         for word in path_words(path):
             self.path_index.setdefault(word, set()).add(fid)
         stem = posixpath.splitext(posixpath.basename(path))[0].lower()
@@ -166,6 +170,14 @@ class HistoryIndex:
                         self.symbol_files.setdefault(token, set()).add(fid)
                     mine[token] = mine.get(token, 0) + 1
                 self.symbol_holders += not had and bool(mine)
+        if small and example.code:
+            before = {change.path: change.before for change in example.files}
+            for path, found in example.code:
+                fid = self.file_id(before.get(path, path))
+                mine = self.code[fid]
+                for token in found:
+                    mine[token] = mine.get(token, 0) + 1
+                    self.code_files.setdefault(token, {})[fid] = mine[token]
         if small and tokens:
             self._learn_words(tokens, touched, example.title)
             for a in touched:
@@ -228,6 +240,9 @@ class HistoryIndex:
                 self.symbol_files.setdefault(token, set()).add(new)
             self.symbols[new][token] = self.symbols[new].get(token, 0) + n
         self.symbol_holders += not had and bool(self.symbols[new])
+        for token, n in self.code[old].items():
+            self.code[new][token] = self.code[new].get(token, 0) + n
+            self.code_files.setdefault(token, {})[new] = self.code[new][token]
         for other, n in self.co.get(old, {}).items():
             if other != new:
                 self.co.setdefault(new, {})[other] = self.co.get(new, {}).get(other, 0) + n
@@ -299,14 +314,21 @@ class HistoryIndex:
 
     def document_scores(self, tokens: Sequence[str]) -> Vector:
         """BM25 of the query against each file's document (the words of the tasks that changed it)."""
+        return self._bm25(tokens, self.word_files, self.doc_len)
+
+    def code_scores(self, tokens: Sequence[str]) -> Vector:
+        """BM25 of the query against the words of the code each file's changes touched."""
+        return self._bm25(tokens, self.code_files, [len(doc) for doc in self.code])
+
+    def _bm25(self, tokens: Sequence[str], postings: dict[str, dict[int, int]], lengths: Sequence[int]) -> Vector:
         scores = np.zeros(self.size)
-        files_with_docs = sum(1 for n in self.doc_len if n)
+        files_with_docs = sum(1 for n in lengths if n)
         if not files_with_docs:
             return scores
-        avg = sum(self.doc_len) / files_with_docs
-        doc_len = np.fromiter(self.doc_len, dtype=np.float64, count=self.size)
+        avg = sum(lengths) / files_with_docs
+        doc_len = np.fromiter(lengths, dtype=np.float64, count=self.size)
         for token in set(tokens):
-            holders = self.word_files.get(token)
+            holders = postings.get(token)
             if not holders:
                 continue
             idf = bm25_idf(len(holders), files_with_docs)
@@ -406,6 +428,7 @@ class HistoryIndex:
             "scopes": {k: {str(f): n for f, n in row.items()} for k, row in self.scopes.items()},
             "scope_count": self.scope_count,
             "symbols": self.symbols,
+            "code": self.code,
         }
 
     @classmethod
@@ -440,6 +463,10 @@ class HistoryIndex:
         index.scopes = {str(k): {int(f): int(n) for f, n in row.items()} for k, row in data["scopes"].items()}
         index.scope_count = {str(k): int(n) for k, n in data["scope_count"].items()}
         index.symbols = [{str(t): int(n) for t, n in doc.items()} for doc in data["symbols"]]
+        index.code = [{str(t): int(n) for t, n in doc.items()} for doc in data["code"]]
+        for fid, doc in enumerate(index.code):
+            for token, n in doc.items():
+                index.code_files.setdefault(token, {})[fid] = n
         index.symbol_holders = sum(1 for doc in index.symbols if doc)
         for fid, doc in enumerate(index.symbols):
             for token in doc:

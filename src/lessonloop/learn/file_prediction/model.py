@@ -27,7 +27,7 @@ from lessonloop.learn.file_prediction.history_index import HistoryIndex
 from lessonloop.learn.file_prediction.listwise import fit_listwise
 from lessonloop.learn.file_prediction.text import words
 
-VERSION = 6
+VERSION = 7
 WINDOW = 400  # examples whose labelled candidates the weights are fit on (the most recent)
 REFIT = 25  # examples between two fits
 MIN_FIT = 20  # examples needed before the first fit; until then the prior weights rank
@@ -37,6 +37,7 @@ PRIOR: dict[str, float] = {
     "similar_tasks": 2.0,
     "most_similar_task": 1.0,
     "task_words": 1.0,
+    "code_words": 0.5,
     "path_words": 1.0,
     "symbol_words": 1.0,
     "named_path": 2.0,
