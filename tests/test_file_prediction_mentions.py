@@ -59,6 +59,17 @@ def test_a_bare_name_as_a_whole_token_or_a_dotted_part() -> None:
     assert _named(index, "the corewriter and cor")[1] == {}
 
 
+def test_a_name_said_as_words_in_its_order() -> None:
+    index = _index()
+    index.add(_commit(1, "test: patch selection", "tests/test_git_patch_selection.py", "src/git_patch.py", status="A"))
+    test, module = index.ids["tests/test_git_patch_selection.py"], index.ids["src/git_patch.py"]
+    said = index.mention_scores("tests: the git patch-selection equality test")[1]
+    assert said[test] == 1.0  # what the test tests, said as words in its order
+    assert said[module] == 1.0  # "git patch" said too
+    other_order = index.mention_scores("selection of the git patch")[1]
+    assert not other_order[test] and other_order[module] == 1.0
+
+
 def test_a_deleted_file_is_not_named() -> None:
     index = _index()
     index.add(_commit(1, "chore: drop the agents file", "AGENTS.md", status="D"))

@@ -45,6 +45,11 @@ def commit_kind(text: str) -> tuple[str | None, str | None]:
     return found.group(1).lower(), scope or None
 
 
+def _phrase(name: str) -> tuple[str, ...]:
+    """A file name's words in order (`git_patch_selection` -> git, patch, selection)."""
+    return tuple(words(name.replace("_", " ").replace("-", " ").replace(".", " ")))
+
+
 def spelled_names(text: str) -> list[str]:
     """The identifiers a text spells out (four characters or more), lower case, once each."""
     return list(dict.fromkeys(name.lower() for name in _IDENTIFIER.findall(text)))
@@ -94,6 +99,8 @@ class HistoryIndex:
         self.by_subject: dict[str, set[int]] = {}  # what a test file tests (test_foo.py -> foo) -> test files
         self.by_base: dict[str, set[int]] = {}  # a file's name with its extension, lower case -> files
         self.by_stem: dict[str, set[int]] = {}  # its name without extension or leading dots -> files
+        self.by_phrase: dict[tuple[str, ...], set[int]] = {}  # its name's words in order (two or more) -> files
+        self.longest_phrase = 0
         self.subjects: list[str | None] = []
         self.folders: list[tuple[str, ...]] = []
         self.folder_ids: dict[tuple[str, ...], int] = {}
@@ -125,6 +132,10 @@ class HistoryIndex:
         base = posixpath.basename(path).lower()
         self.by_base.setdefault(base, set()).add(fid)
         self.by_stem.setdefault(stem.lstrip("."), set()).add(fid)
+        for phrase in {_phrase(stem), _phrase(subject or "")}:
+            if len(phrase) >= 2:
+                self.by_phrase.setdefault(phrase, set()).add(fid)
+                self.longest_phrase = max(self.longest_phrase, len(phrase))
         self.subjects.append(subject)
         if subject is None:
             self.by_name.setdefault(stem, set()).add(fid)
@@ -367,8 +378,8 @@ class HistoryIndex:
         `tests/test_cli`: the end of its path, with its extension or, given a folder, without)
         and as a bare name (`exit_codes`, `CODEOWNERS`, `lychee`, `run_reader` of
         `store/run_reader.command_history`: its name without extension, as a whole token or a
-        dotted or slashed part of one); each shared among the living files so named (1 / their
-        number)."""
+        dotted or slashed part of one, or its name's words said in their order: "the git
+        patch-selection test"); each shared among the living files so named (1 / their number)."""
         paths, stems = np.zeros(self.size), np.zeros(self.size)
         for raw in dict.fromkeys(_MENTION.findall(text[:TEXT_LIMIT])):
             token = raw.strip("./-").lower()
@@ -385,6 +396,12 @@ class HistoryIndex:
                 paths[found] = np.maximum(paths[found], 1.0 / len(found))
             for part in dict.fromkeys(_PARTS.split(token)):
                 named = [f for f in self.by_stem.get(part, ()) if self.alive[f]] if len(part) >= 3 else []
+                if named:
+                    stems[named] = np.maximum(stems[named], 1.0 / len(named))
+        said = words(text[:TEXT_LIMIT])
+        for size in range(2, min(self.longest_phrase, len(said)) + 1):
+            for start in range(len(said) - size + 1):
+                named = [f for f in self.by_phrase.get(tuple(said[start : start + size]), ()) if self.alive[f]]
                 if named:
                     stems[named] = np.maximum(stems[named], 1.0 / len(named))
         return paths, stems

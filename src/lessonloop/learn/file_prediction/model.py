@@ -27,7 +27,7 @@ from lessonloop.learn.file_prediction.history_index import HistoryIndex
 from lessonloop.learn.file_prediction.listwise import fit_listwise
 from lessonloop.learn.file_prediction.text import words
 
-VERSION = 7
+VERSION = 8
 WINDOW = 400  # examples whose labelled candidates the weights are fit on (the most recent)
 REFIT = 25  # examples between two fits
 MIN_FIT = 20  # examples needed before the first fit; until then the prior weights rank
