@@ -16,6 +16,7 @@ from lessonloop.learn.file_prediction.text import words
 
 FEATURES = (
     "similar_tasks",  # BM25 similarity of the task to the K most similar past tasks that changed the file
+    "folder_similar_tasks",  # like similar_tasks, for the files of its folder: what similar tasks changed near it
     "most_similar_task",  # the similarity of the most similar of them (relative to the most similar task)
     "task_words",  # BM25 of the task against the words of every past task that changed the file
     "code_words",  # BM25 of the task against the words of the code its changes touched
@@ -86,12 +87,15 @@ def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequen
     knn = np.zeros(n)
     knn_best = np.zeros(n)
     knn_seed = np.zeros(n)
+    folder_of = np.fromiter(index.folder_of, dtype=np.int64, count=n)
+    knn_folder = np.zeros(len(index.folders))
     seed_set = set(seed_ids)
     if similar:
         best = similar[0][1]
         for eid, score in similar:
             files = index.example_files[eid]
             knn[files] += score / best
+            np.add.at(knn_folder, folder_of[files], score / best / len(files))
             knn_best[files] = np.maximum(knn_best[files], score / best)
             if seed_set.intersection(files):
                 knn_seed[files] += score / best
@@ -113,6 +117,7 @@ def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequen
     named_path, named_stem = index.mention_scores(text)
     columns = [
         _relative(knn[ids]),
+        _relative(knn_folder[folder_of[ids]]),
         knn_best[ids],
         _relative(index.document_scores(tokens)[ids]),
         _relative(index.code_scores(tokens)[ids]),
@@ -284,6 +289,9 @@ def _reason(index: HistoryIndex, cands: Candidates, fid: int, name: str) -> str:
     if name in ("path_words", "name_words"):
         hits = [t for t in dict.fromkeys(cands.tokens) if fid in index.path_index.get(t, ())]
         return "its path has: " + ", ".join(hits[:5])
+    if name == "folder_similar_tasks":
+        folder = "/".join(index.folders[index.folder_of[fid]]) or "the top folder"
+        return f"similar past tasks changed files in {folder}"
     if name == "code_words":
         seen = [t for t in dict.fromkeys(cands.tokens) if t in index.code[fid]]
         return "words of the code its changes touched: " + ", ".join(seen[:5])

@@ -27,7 +27,7 @@ from lessonloop.learn.file_prediction.history_index import HistoryIndex
 from lessonloop.learn.file_prediction.listwise import fit_listwise
 from lessonloop.learn.file_prediction.text import words
 
-VERSION = 8
+VERSION = 9
 WINDOW = 400  # examples whose labelled candidates the weights are fit on (the most recent)
 REFIT = 25  # examples between two fits
 MIN_FIT = 20  # examples needed before the first fit; until then the prior weights rank
@@ -35,6 +35,7 @@ NEGATIVES_TOP = 25  # per example: the best-scored candidates not touched ...
 NEGATIVES_RANDOM = 15  # ... and some others at random (a fixed seed per example)
 PRIOR: dict[str, float] = {
     "similar_tasks": 2.0,
+    "folder_similar_tasks": 0.5,
     "most_similar_task": 1.0,
     "task_words": 1.0,
     "code_words": 0.5,
