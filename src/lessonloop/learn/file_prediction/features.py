@@ -266,15 +266,16 @@ def _seed_query(index: HistoryIndex, seed_ids: list[int]) -> list[str]:
     return sorted(weights, key=lambda t: (-weights[t], t))[:SEED_QUERY_WORDS]
 
 
-def explain(index: HistoryIndex, cands: Candidates, row: int, weights: npt.NDArray[np.float64]) -> list[str]:
-    """Why the candidate at `row` ranks where it does: its largest contributions, in words."""
+def explain(index: HistoryIndex, cands: Candidates, row: int, contributions: npt.NDArray[np.float64]) -> list[str]:
+    """Why the candidate at `row` ranks where it does: its largest positive contributions to the
+    score (one per feature, the bias left out), in words."""
     fid = int(cands.ids[row])
     x = cands.matrix[row]
-    contributions = sorted(
-        ((float(weights[i] * x[i]), name) for i, name in enumerate(FEATURES[:-1]) if x[i] > 0 and weights[i] > 0),
+    ranked = sorted(
+        ((float(contributions[i]), name) for i, name in enumerate(FEATURES[:-1]) if x[i] > 0 and contributions[i] > 0),
         reverse=True,
     )
-    reasons = [_reason(index, cands, fid, name) for _, name in contributions[:4]]
+    reasons = [_reason(index, cands, fid, name) for _, name in ranked[:4]]
     return list(dict.fromkeys(reasons))[:3]
 
 

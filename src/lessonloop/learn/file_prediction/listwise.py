@@ -6,7 +6,8 @@ softmax(X w) over the list's candidates, minus an L2 penalty: the chance that a 
 touched is the one ranked first, which is what a ranking is judged on, rather than each file's
 touched-or-not alone (a pointwise model also spends itself on scoring lists against each
 other). The loss is convex; it is fit by Newton's method with a backtracking line search from
-the previous weights, in numpy (a few dozen columns: the exact Hessian is cheap, and scipy's
+the previous weights (the Hessian kept while full steps succeed, computed again when one does
+not), in numpy (a few dozen columns: the exact Hessian is cheap, and scipy's
 optimizers would bring a second BLAS thread pool that fights numpy's for the cores).
 """
 
@@ -60,13 +61,16 @@ def fit_listwise(lists: Iterable[tuple[Array, Array]], start: Array, l2: float =
         return loss + 0.5 * float(penalty @ (weights * weights)), p
 
     current, p = objective(w)
+    hessian: Array | None = None
     for _ in range(iterations):
         gradient = data.x.T @ (p - data.target) + penalty * w
-        weighted = data.x * p[:, None]
-        means = np.add.reduceat(weighted, data.starts)  # per list: the expected row under its softmax
-        hessian = weighted.T @ data.x - means.T @ means + np.diag(penalty)
+        if hessian is None:  # kept while full steps are taken: the gradient is cheap, the Hessian is not
+            weighted = data.x * p[:, None]
+            means = np.add.reduceat(weighted, data.starts)  # per list: the expected row under its softmax
+            full = weighted.T @ data.x - means.T @ means + np.diag(penalty)
+            hessian = full[np.ix_(free, free)] + 1e-9 * np.eye(int(free.sum()))
         step = np.zeros(d)
-        step[free] = np.linalg.solve(hessian[np.ix_(free, free)] + 1e-9 * np.eye(int(free.sum())), gradient[free])
+        step[free] = np.linalg.solve(hessian, gradient[free])
         size = 1.0
         while size > 1e-4:
             candidate = w - size * step
@@ -76,6 +80,8 @@ def fit_listwise(lists: Iterable[tuple[Array, Array]], start: Array, l2: float =
             size /= 2
         else:
             break
+        if size < 1.0:
+            hessian = None  # far from where it was computed: compute it again
         w, improvement, current, p = candidate, current - value, value, q
         if improvement < 1e-9 * max(1.0, abs(current)):
             break

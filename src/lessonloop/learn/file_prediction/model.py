@@ -27,7 +27,7 @@ from lessonloop.learn.file_prediction.history_index import HistoryIndex
 from lessonloop.learn.file_prediction.listwise import fit_listwise
 from lessonloop.learn.file_prediction.text import words
 
-VERSION = 9
+VERSION = 10
 WINDOW = 400  # examples whose labelled candidates the weights are fit on (the most recent)
 REFIT = 25  # examples between two fits
 MIN_FIT = 20  # examples needed before the first fit; until then the prior weights rank
@@ -66,6 +66,21 @@ PRIOR: dict[str, float] = {
     "bias": -3.0,
 }
 MODES = ("query", "seed")
+# The score is linear in each feature and in its square root (a concave shape of its own per
+# feature: the first words or changes of a file count more than the next ones), the bias last.
+WIDTH = 2 * len(FEATURES) - 1
+
+
+def _space(matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The features, their square roots, the bias: the columns the weights are over."""
+    return np.hstack([matrix[:, :-1], np.sqrt(matrix[:, :-1]), matrix[:, -1:]])
+
+
+def _prior() -> npt.NDArray[np.float64]:
+    plain = [PRIOR[name] for name in FEATURES[:-1]]
+    return np.array(plain + [0.0] * len(plain) + [PRIOR["bias"]])
+
+
 # A long history learned at once (a first `files predict`, the training part of an evaluation):
 # only its last WARM examples are predicted to keep labelled rows for the weights. The weights are
 # fit on the rows of the last WINDOW examples alone; the examples before those give them time to
@@ -86,9 +101,7 @@ class Prediction:
 class FilePredictor:
     def __init__(self, index: HistoryIndex | None = None) -> None:
         self.index = index or HistoryIndex()
-        self.weights: dict[str, npt.NDArray[np.float64]] = {
-            mode: np.array([PRIOR[name] for name in FEATURES]) for mode in MODES
-        }
+        self.weights: dict[str, npt.NDArray[np.float64]] = {mode: _prior() for mode in MODES}
         self.fitted: dict[str, int] = dict.fromkeys(MODES, 0)  # examples the weights were fit on
         self.rows: dict[str, deque[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]] = {
             mode: deque(maxlen=WINDOW) for mode in MODES
@@ -100,7 +113,7 @@ class FilePredictor:
     def rank(self, query: str, seeds: list[str]) -> tuple[Candidates, npt.NDArray[np.float64]]:
         cands = candidate_features(self.index, words(query), seeds, query)
         mode = "seed" if cands.seed_ids else "query"
-        scores = cands.matrix @ self.weights[mode] if len(cands.ids) else np.zeros(0)
+        scores = _space(cands.matrix) @ self.weights[mode] if len(cands.ids) else np.zeros(0)
         return cands, scores
 
     def predict(self, query: str, seeds: list[str] | None = None, top: int = 10, why: bool = True) -> list[Prediction]:
@@ -109,9 +122,13 @@ class FilePredictor:
         order = np.argsort(-np.round(scores, 9), kind="stable")[:top]
         mode = "seed" if cands.seed_ids else "query"
         out = []
+        w = self.weights[mode]
+        plain = len(FEATURES) - 1
         for i in order:
             fid = int(cands.ids[i])
-            reasons = explain(self.index, cands, int(i), self.weights[mode]) if why else []
+            x = cands.matrix[i, :plain]
+            contributions = w[:plain] * x + w[plain : 2 * plain] * np.sqrt(x)
+            reasons = explain(self.index, cands, int(i), contributions) if why else []
             out.append(Prediction(self.index.paths[fid], float(scores[i]), reasons))
         return out
 
@@ -155,7 +172,7 @@ class FilePredictor:
         rng = np.random.default_rng(self.index.events)
         extra = rng.choice(rest, size=min(NEGATIVES_RANDOM, len(rest)), replace=False) if len(rest) else rest
         keep = np.concatenate([np.flatnonzero(labels == 1), top, extra])
-        self.rows[mode].append((cands.matrix[keep], labels[keep]))
+        self.rows[mode].append((_space(cands.matrix[keep]), labels[keep]))
 
     def refit(self) -> None:
         self.since_fit = 0
@@ -191,7 +208,7 @@ class FilePredictor:
             model.fitted[mode] = int(data["fitted"][mode])
             for x, y in data["rows"][mode]:
                 model.rows[mode].append(
-                    (np.array(x, dtype=np.float64).reshape(-1, len(FEATURES)), np.array(y, dtype=np.float64))
+                    (np.array(x, dtype=np.float64).reshape(-1, WIDTH), np.array(y, dtype=np.float64))
                 )
         model.since_fit = int(data["since_fit"])
         return model
