@@ -11,7 +11,7 @@ most MAX_CHARS of its hunks. Pure: text in, words out.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from lessonloop.learn.file_prediction.text import words
@@ -27,18 +27,25 @@ def changed_words(hunks: Iterable[str]) -> tuple[str, ...]:
     them: all of it is the file's code), in first-seen order, at most MAX_WORDS, from the first
     MAX_CHARS characters."""
     found: dict[str, None] = {}
-    budget = MAX_CHARS
-    for hunk in hunks:
-        for name in dict.fromkeys(_NAME.findall(hunk, 0, budget)):
+    for hunk in read_hunks(hunks):
+        for name in dict.fromkeys(_NAME.findall(hunk)):
             for word in _words_of(name):
                 if word not in found:
                     found[word] = None
                     if len(found) >= MAX_WORDS:
                         return tuple(found)
-        budget -= len(hunk)
-        if budget <= 0:
-            break
     return tuple(found)
+
+
+def read_hunks(hunks: Iterable[str]) -> Iterator[str]:
+    """A file's hunks of one commit, in order, as far as MAX_CHARS characters in all: the last
+    one read cut at the budget's end."""
+    budget = MAX_CHARS
+    for hunk in hunks:
+        if budget <= 0:
+            return
+        yield hunk[:budget]
+        budget -= len(hunk)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from lessonloop.learn.file_prediction.code_words import MAX_CHARS  # the same share of a long diff read
+from lessonloop.learn.file_prediction.code_words import read_hunks  # the same share of a long diff read
 
 _DEFINITION = re.compile(
     r"(?m)(?:^|[ \t(])(?:async[ \t]+)?(?:def|class|function|func|fn|struct|interface|enum|trait|type|impl|module)"
@@ -27,15 +27,11 @@ def defined_names(hunks: Iterable[str]) -> tuple[str, ...]:
     """The names defined, or worked inside, by these hunks (each its header line, then its
     lines), in first-seen order."""
     found: dict[str, None] = {}
-    budget = MAX_CHARS
-    for hunk in hunks:
-        header, _, body = hunk[:budget].partition("\n")
+    for hunk in read_hunks(hunks):
+        header, _, body = hunk.partition("\n")
         lines = header + "\n" + "\n".join(_CHANGED.findall(body))
         for match in _DEFINITION.finditer(lines):
             found.setdefault(match.group(1), None)
             if len(found) >= MAX_NAMES:
                 return tuple(found)
-        budget -= len(hunk)
-        if budget <= 0:
-            break
     return tuple(found)
