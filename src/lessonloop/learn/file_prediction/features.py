@@ -23,7 +23,7 @@ FEATURES = (
     "path_words",  # the task's words in the file's path, weighted by their rarity among paths
     "symbol_words",  # names the task spells out among those its changes defined or worked inside (idf x log tf)
     "named_path",  # the text names the file's path or name with extension (1 / files so named)
-    "named_stem",  # the text has its name without extension as a whole token (1 / files so named)
+    "named_stem",  # its name without extension as a token or part of one, or its words in order (1 / files so named)
     "name_words",  # the share of the words of the file's name (no folder, no extension) the task has
     "recency",  # 1 / (1 + tasks since it last changed)
     "recent_changes",  # changes, each fading with a half-life of 100 tasks (relative to the most)
