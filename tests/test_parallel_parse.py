@@ -14,12 +14,13 @@ import pytest
 
 from lessonloop.capture.agents import for_format
 from lessonloop.capture.discovery import SourceRef
-from lessonloop.capture.privacy import BatchScreen
+from lessonloop.capture.privacy import BatchScreen, CapturePolicy
 from lessonloop.pipeline import parallel_parse
 from lessonloop.pipeline.ingest import IngestSummary, NoProgress, _store_from_worker
 from lessonloop.pipeline.parallel_parse import ENV_WORKERS, ParsedFile, workers_for
 from lessonloop.sample import claude_code_sample
 from lessonloop.store.connection import open_store
+from lessonloop.store.forgotten import forgotten_session_ids
 from tests.conftest import SHARED_CORPUS, dump_store, run_ingest
 from tests.corpus_copies import claude_code_copies
 
@@ -92,7 +93,7 @@ def test_a_file_the_workers_could_not_read_is_read_here(tmp_path: Path) -> None:
     assert adapter is not None
     ref = SourceRef(str(tmp_path / "gone.jsonl"), "claude-code", False, False, "claude-code")
     summary = IngestSummary()
-    screen = BatchScreen.for_store(conn, None)
+    screen = BatchScreen(CapturePolicy.load(), forgotten_session_ids(conn))
     stored = _store_from_worker(conn, ref, adapter, ParsedFile(ref.path, None, None), summary, NoProgress(), screen)
     assert stored is False  # left to the serial path, which reports why it cannot be read
     assert conn.execute("SELECT count(*) FROM source_files").fetchone()[0] == 0

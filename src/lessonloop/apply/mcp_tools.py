@@ -126,7 +126,8 @@ def resolve_project(conn: sqlite3.Connection, given: str | None) -> str | None:
 
 def _folder_project(conn: sqlite3.Connection, folder: str, text: str, names: list[str]) -> str:
     """The project of the absolute folder `folder` (see resolve_project)."""
-    from lessonloop.capture.project_resolver import compile_mappings, project_here, stored_placement
+    from lessonloop.capture.project_resolver import compile_mappings, project_here
+    from lessonloop.store.project_lookup import stored_placement
 
     home = os.path.expanduser("~")
     mappings = compile_mappings(_project_mappings(), home)
@@ -359,7 +360,7 @@ def _latest(conn: sqlite3.Connection, cwd: str | None) -> str | None:
     `cwd` is given, of that folder, else of its project (placed as ingest places it)."""
     if cwd is None:
         return _latest_where(conn, "1 = 1", ())
-    from lessonloop.capture.project_resolver import resolve_project as folder_project
+    from lessonloop.store.project_lookup import project_of_folder as folder_project
 
     folder = os.path.normpath(os.path.expanduser(cwd))
     found = _latest_where(conn, "s.cwd = ?", (folder,))

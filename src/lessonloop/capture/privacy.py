@@ -36,8 +36,6 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from lessonloop.capture.held_records import HeldRecords
     from lessonloop.config import Config
     from lessonloop.records import Batch, Problem
@@ -368,15 +366,6 @@ class BatchScreen:
         self.excluded: set[str] = set()  # main sessions dropped by exclude_projects
         self.skipped_forgotten: set[str] = set()  # main sessions dropped because they were forgotten
         self._held: HeldRecords = HeldRecords()  # records of sessions that have named no folder yet
-
-    @classmethod
-    def for_store(cls, conn: sqlite3.Connection, policy: CapturePolicy | None = None) -> BatchScreen:
-        """The screen for an ingest into the store `conn`: `policy` (default: the configuration's)
-        and the sessions `lessonloop forget` recorded in `forgotten_sessions`."""
-        if policy is None:
-            policy = CapturePolicy.load()
-        forgotten = [str(row[0]) for row in conn.execute("SELECT session_id FROM forgotten_sessions")]
-        return cls(policy, forgotten)
 
     @property
     def passes_everything(self) -> bool:

@@ -3,15 +3,14 @@ lessonloop.capture.project_resolver (a `[projects]` mapping, else the git root o
 here); a folder that no longer exists keeps the repository its sessions were stored in while it
 existed, else its project is inferred from the paths of all sessions (`infer_projects`).
 
-Ingest's pass over every session (pipeline/projects.py) and the resolver's answer for one folder
-that is gone (`place_folder`, project_resolver.stored_placement) use it. docs/projects.md has
+Ingest's pass over every session (pipeline/projects.py) and the store's answer for one folder
+that is gone (`place_folder`, store/project_lookup.py's stored_placement) use it. docs/projects.md has
 the rules.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -97,13 +96,13 @@ def _held_repositories(rows: Iterable[SessionFolder]) -> dict[str, str]:
 
 
 def place_folder(
-    conn: sqlite3.Connection, folder: str, mappings: Sequence[FolderMapping] = (), home: str | None = None
+    rows: Sequence[SessionFolder], folder: str, mappings: Sequence[FolderMapping] = (), home: str | None = None
 ) -> str | None:
     """The project ingest would give a main session in `folder` (one that no longer exists and
-    that no stored session ran in) if it were stored now: the store's sessions placed together
-    with it, as ingest places them (pipeline/projects.py). None when that is the folder itself."""
+    that no stored session ran in) if it were stored now: the stored sessions `rows`
+    (store/project_lookup.py's `session_folders`) placed together with it, as ingest places them
+    (pipeline/projects.py). None when that is the folder itself."""
     home = os.path.expanduser("~") if home is None else home
-    rows = [SessionFolder(*r) for r in conn.execute("SELECT id, parent_id, cwd, project, git_branch FROM sessions")]
     by_id = {r.id: r for r in rows}
     anchors = [r for r in rows if anchor_of(r, by_id) is r]
     probe = SessionFolder(id="\0probe", parent_id=None, cwd=folder, project=None, git_branch=None)

@@ -33,6 +33,7 @@ from lessonloop.pipeline.file_parse import (
 from lessonloop.records import Batch, Problem
 from lessonloop.sample import is_sample_path
 from lessonloop.store import writer
+from lessonloop.store.forgotten import forgotten_session_ids
 from lessonloop.store.transaction import transaction
 
 if TYPE_CHECKING:
@@ -283,7 +284,7 @@ def ingest(
     started = time.perf_counter()
     now = clock()
     summary.files_found = sum(1 for ref in sources if not ref.sniff_only)
-    screen = BatchScreen.for_store(conn, policy)
+    screen = BatchScreen(policy if policy is not None else CapturePolicy.load(), forgotten_session_ids(conn))
     if not screen.policy.enabled:
         summary.capture_disabled = True
         summary.notices.append(disabled_notice())

@@ -32,17 +32,17 @@ def record(result: RunResult, db_path: str) -> int | None:
     """Store `result` in the store at `db_path`; the run's id, or None when the configuration
     says not to record it. Raises on a store that cannot be written (the caller reports it).
     The run's project is its folder's, as ingest and the hooks resolve it
-    (lessonloop.capture.project_resolver, with the configuration's [projects])."""
+    (store/project_lookup.py, with the configuration's [projects])."""
     from lessonloop.analyze.command_norm import normalize_command
     from lessonloop.analyze.commands import is_test_command
-    from lessonloop.capture.project_resolver import resolve_project
     from lessonloop.config import load_config
     from lessonloop.runner.findings import findings_from_run
+    from lessonloop.store.project_lookup import project_of_folder
     from lessonloop.store.run_writer import open_for_recording, record_run
 
     argv = result.options.argv
     config = load_config()
-    project = resolve_project(result.cwd, config.project_mappings, store=db_path)
+    project = project_of_folder(result.cwd, config.project_mappings, store=db_path)
     if not telemetry_allowed(result.cwd, project, config):
         return None
     if config.privacy.scrub_pii_store:  # personal data goes with the secrets

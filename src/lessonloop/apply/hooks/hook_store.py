@@ -246,13 +246,13 @@ def apply_session(conn: sqlite3.Connection, data: dict[str, object]) -> None:
 
 
 def resolve_project(cwd: str, policy: HookPolicy, store: sqlite3.Connection | str | None = None) -> str:
-    """The project of the folder `cwd` as ingest places it (lessonloop.capture.project_resolver): a
+    """The project of the folder `cwd` as ingest places it (store/project_lookup.py): a
     [projects] mapping of the configuration (from the policy's cache: no TOML parsed here), else
     the git root (a worktree's main tree), else, for a folder that no longer exists, the placement
     the store holds (`store`: a connection or the store's path), else the folder."""
-    from lessonloop.capture.project_resolver import resolve_project as resolve
+    from lessonloop.store.project_lookup import project_of_folder
 
-    return resolve(cwd, policy.project_mappings, store=store)
+    return project_of_folder(cwd, policy.project_mappings, store=store)
 
 
 def decision(
@@ -431,8 +431,8 @@ def hook_policy(db: str) -> HookPolicy:
 def forgotten(conn: sqlite3.Connection, session_id: str) -> bool:
     """Whether a person forgot this session (`lessonloop forget`): nothing of it is stored again."""
     try:
-        return (
-            conn.execute("SELECT 1 FROM forgotten_sessions WHERE session_id = ?", (session_id,)).fetchone() is not None
-        )
+        from lessonloop.store.forgotten import is_forgotten
+
+        return is_forgotten(conn, session_id)
     except sqlite3.OperationalError:
         return False  # a store from before forgetting existed

@@ -1,0 +1,129 @@
+"""SQL lives in the store (docs/ARCHITECTURE.md, "The store"): the schema has one owner.
+
+import-linter sees imports, not SQL strings: a module elsewhere that runs a query on the store's
+tables couples itself to the schema behind the layers' back. This test reads every module of
+src/lessonloop/ and fails on SQL outside the places allowed to hold it:
+- store/: the store's modules;
+- report/ query modules (named `*queries.py`): the read-only queries behind tables, pages and exports;
+- databases that are not the store: OpenCode's own database (capture/opencode/, read only) and the
+  team's PostgreSQL server (team/server.py, its own schema).
+
+SQL is a call of `execute`, `executemany` or `executescript`, or a string that starts with an SQL
+statement's keyword in capitals (SELECT, INSERT, UPDATE, DELETE, WITH, CREATE, DROP, ALTER, PRAGMA,
+REPLACE) followed by more words.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "lessonloop"
+
+ALLOWED_FOLDERS = ("store/", "capture/opencode/")  # the store; OpenCode's own database
+ALLOWED_FILES = {  # databases that are not the store
+    "team/server.py": "the team's PostgreSQL server",
+    "team/server_schema.py": "the team server's own schema (PostgreSQL)",
+}
+# Modules whose queries have not moved yet (issue 30, item 2): the list only shrinks, and a module
+# that no longer holds SQL must leave it (the test fails on a stale entry).
+PENDING = {
+    "apply/hooks/entry.py",
+    "apply/hooks/hook_store.py",
+    "apply/hooks/live_learning.py",
+    "apply/hooks/post_tool.py",
+    "apply/hooks/pre_tool.py",
+    "apply/hooks/session_start.py",
+    "apply/hooks/spool.py",
+    "apply/lesson_vectors.py",
+    "apply/mcp_tools.py",
+    "apply/recall.py",
+    "cli/empty_results.py",
+    "cli/export_commands.py",
+    "cli/forget_commands.py",
+    "cli/git_commands.py",
+    "cli/lesson_commands.py",
+    "cli/suggest_commands.py",
+    "cli/team_commands.py",
+    "pipeline/analysis.py",
+    "pipeline/batch_learning.py",
+    "pipeline/file_prediction.py",
+    "pipeline/findings_import.py",
+    "pipeline/git_ingest.py",
+    "pipeline/ingest.py",
+    "pipeline/learning.py",
+    "pipeline/learning_events.py",
+    "pipeline/learning_prompts.py",
+    "pipeline/learning_stream.py",
+    "pipeline/live_ingest.py",
+    "pipeline/projects.py",
+    "pipeline/run_findings.py",
+    "pipeline/run_suggestions.py",
+    "report/export/chats.py",
+    "report/export/commits.py",
+    "report/export/lessons.py",
+    "report/export/runs.py",
+    "report/export/sessions.py",
+    "report/lesson_figures.py",
+    "report/session_browser.py",
+    "report/usage_periods.py",
+    "team/background.py",
+    "team/status.py",
+    "team/sync.py",
+    "web/views.py",
+}
+QUERY_MODULE = re.compile(r"^report/(.*/)?\w*queries\.py$")
+
+SQL_START = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|DROP|ALTER|PRAGMA|REPLACE)\s+\S")
+SQL_CALLS = {"execute", "executemany", "executescript"}
+
+
+def allowed(relative: str) -> bool:
+    return relative.startswith(ALLOWED_FOLDERS) or relative in ALLOWED_FILES or bool(QUERY_MODULE.match(relative))
+
+
+def sql_lines(source: str) -> list[int]:
+    """The lines of `source` that run SQL or hold an SQL statement's text."""
+    lines: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        runs = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_CALLS
+        holds = isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(SQL_START.match(node.value))
+        if runs or holds:
+            lines.add(getattr(node, "lineno", 0))
+    return sorted(lines)
+
+
+def offenders() -> dict[str, list[int]]:
+    found = {}
+    for path in sorted(SRC.rglob("*.py")):
+        relative = path.relative_to(SRC).as_posix()
+        if allowed(relative):
+            continue
+        lines = sql_lines(path.read_text(encoding="utf-8"))
+        if lines:
+            found[relative] = lines
+    return found
+
+
+def test_sql_is_only_in_the_store_and_the_report_query_modules() -> None:
+    found = {name: lines for name, lines in offenders().items() if name not in PENDING}
+    listing = "\n".join(f"  {name}: lines {', '.join(map(str, lines))}" for name, lines in found.items())
+    assert not found, (
+        "SQL outside store/ and report/'s query modules (move the query into a store module named after "
+        f"what it reads or writes, and call it):\n{listing}"
+    )
+
+
+def test_the_pending_list_holds_only_modules_that_still_run_sql() -> None:
+    stale = PENDING - set(offenders())
+    assert not stale, f"no SQL left in these: remove them from PENDING: {sorted(stale)}"
+
+
+def test_the_scan_finds_sql_where_it_is() -> None:
+    """The scan is not blind: it sees the store's own queries, in calls and in statement strings."""
+    assert sql_lines((SRC / "store" / "forgotten.py").read_text()) != []
+    source = 'conn.execute(q)\nQUERY = """\n    SELECT id FROM sessions"""\nTEXT = "Select the lessons"\n'
+    assert sql_lines(source) == [1, 2]
+    assert not allowed("capture/privacy.py") and not allowed("report/render.py")
+    assert allowed("report/export/chat_queries.py") and allowed("store/writer.py")
