@@ -39,13 +39,6 @@ PENDING = {
     "apply/lesson_vectors.py",
     "apply/mcp_tools.py",
     "apply/recall.py",
-    "cli/empty_results.py",
-    "cli/export_commands.py",
-    "cli/forget_commands.py",
-    "cli/git_commands.py",
-    "cli/lesson_commands.py",
-    "cli/suggest_commands.py",
-    "cli/team_commands.py",
     "pipeline/analysis.py",
     "pipeline/batch_learning.py",
     "pipeline/file_prediction.py",
@@ -68,9 +61,6 @@ PENDING = {
     "report/lesson_figures.py",
     "report/session_browser.py",
     "report/usage_periods.py",
-    "team/background.py",
-    "team/status.py",
-    "team/sync.py",
     "web/views.py",
 }
 QUERY_MODULE = re.compile(r"^report/(.*/)?\w*queries\.py$")

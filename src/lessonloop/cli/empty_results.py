@@ -6,9 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-
-def _count(conn: sqlite3.Connection, sql: str, params: Sequence[object] = ()) -> int:
-    return int(conn.execute(sql, tuple(params)).fetchone()[0])
+from lessonloop.store import counts
 
 
 def _filters_text(filters: Sequence[tuple[str, object]]) -> str:
@@ -25,7 +23,7 @@ def _plural(count: int, word: str) -> str:
 def no_sessions_text(conn: sqlite3.Connection, filters: Sequence[tuple[str, object | None]], shown: str) -> str:
     """`sessions`, `stats`, `report`, `analyze stats` with no session to show. `shown`: what the
     command would have listed ("sessions", "analyzed sessions")."""
-    total = _count(conn, "SELECT count(*) FROM sessions WHERE parent_id IS NULL")
+    total = counts.main_sessions(conn)
     if not total:
         return "No sessions stored yet. Run `lessonloop ingest` first."
     given = [(option, value) for option, value in filters if value is not None]
@@ -39,16 +37,13 @@ def no_sessions_text(conn: sqlite3.Connection, filters: Sequence[tuple[str, obje
 
 def no_lessons_text(conn: sqlite3.Connection, filters: Sequence[tuple[str, object | None]]) -> str:
     """`lessons list` with no lesson to show."""
-    total = _count(conn, "SELECT count(*) FROM lessons")
+    total = counts.lessons(conn)
     if not total:
         return (
             "No lessons stored yet. `lessonloop ingest` (or `lessonloop learn`) learns them from the stored sessions."
         )
     given = [(option, value) for option, value in filters if value is not None]
-    by_status = ", ".join(
-        f"{n} {status}"
-        for status, n in conn.execute("SELECT status, count(*) FROM lessons GROUP BY status ORDER BY status")
-    )
+    by_status = ", ".join(f"{n} {status}" for status, n in counts.lessons_by_status(conn))
     return (
         f"No lesson matches {_filters_text(given)}; {_plural(total, 'lesson')} stored ({by_status}; "
         "`lessonloop lessons list --status all` lists every one)."
@@ -60,15 +55,10 @@ def no_recall_text(
 ) -> str:
     """`recall` with no result: no lesson stored, none it could recall (status, project), or none
     scoring at least the minimum."""
-    total = _count(conn, "SELECT count(*) FROM lessons")
+    total = counts.lessons(conn)
     if not total:
         return "No lessons stored yet: nothing to recall from. `lessonloop ingest` learns them from the sessions."
-    where = f"status IN ({', '.join('?' * len(statuses))})"
-    params: list[object] = list(statuses)
-    if project is not None:
-        where += " AND (scope = 'global' OR project = ?)"
-        params.append(project)
-    if not _count(conn, f"SELECT count(*) FROM lessons WHERE {where}", params):
+    if not counts.recallable_lessons(conn, statuses, project):
         which = " or ".join(statuses) + " lesson" + (f" of the project {project}, nor a global one," if project else "")
         return (
             f"No {which} to recall from ({_plural(total, 'lesson')} stored; "
@@ -79,7 +69,7 @@ def no_recall_text(
 
 def no_runs_text(conn: sqlite3.Connection, filters: Sequence[tuple[str, object | None]]) -> str:
     """`runs` with no run to show."""
-    total = _count(conn, "SELECT count(*) FROM runs")
+    total = counts.runs(conn)
     if not total:
         return "No runs recorded yet. Run a command with `lessonloop run -- COMMAND`."
     given = [(option, value) for option, value in filters if value is not None]

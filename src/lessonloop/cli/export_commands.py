@@ -75,10 +75,9 @@ def _project(conn: sqlite3.Connection, project: str | None) -> str | None:
     if not project:
         return None
     from lessonloop.cli.common import resolve_project
-    from lessonloop.report.export.commits import has_commits
+    from lessonloop.store.project_names import repository_roots
 
-    roots = [str(row[0]) for row in conn.execute("SELECT root FROM git_repositories")] if has_commits(conn) else []
-    return resolve_project(conn, project, roots)
+    return resolve_project(conn, project, repository_roots(conn))
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -133,9 +133,9 @@ def project_or_repository(conn: sqlite3.Connection, given: str) -> str:
     """The project `given` names: a stored project of sessions, lessons or runs, or a repository
     read by `ingest --git` (store/project_names.py's rule over all of them)."""
     from lessonloop.cli.common import resolve_project
+    from lessonloop.store.project_names import repository_roots
 
-    roots = [str(row[0]) for row in conn.execute("SELECT root FROM git_repositories ORDER BY root")]
-    name = resolve_project(conn, given, roots)
+    name = resolve_project(conn, given, repository_roots(conn))
     assert name is not None
     return name
 

@@ -232,6 +232,7 @@ def cmd_git_status(args: argparse.Namespace) -> int:
 
 def cmd_commits(args: argparse.Namespace) -> int:
     from lessonloop.capture.git.repository import GitError, open_repository
+    from lessonloop.store import counts as store_counts
     from lessonloop.store.git_link_reader import link_counts, repository_links, session_commits
     from lessonloop.store.session_ids import SessionNotFound, resolve_session
 
@@ -257,7 +258,7 @@ def cmd_commits(args: argparse.Namespace) -> int:
             and (args.until is None or k.committed_at < args.until)
         ]
         counts = link_counts(conn, root)
-        stored = conn.execute("SELECT count(*) FROM git_commits").fetchone()[0]
+        stored = store_counts.git_commits(conn)
     by_commit: dict[tuple[str, str], list[Any]] = {}
     for link in reversed(links):  # newest first
         by_commit.setdefault((link.repository, link.hash), []).append(link)

@@ -118,6 +118,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from lessonloop.cli.replay_output import print_replay
     from lessonloop.learn.replay import replay
     from lessonloop.learn.replay_labels import LabelError, read_labels, score_labels
+    from lessonloop.store import counts as store_counts
 
     labels = None
     if args.labels is not None:
@@ -141,7 +142,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
                 analyze_store(conn)
             history = load_replay_history(conn, resolve_project(conn, args.project), agent)
             report = replay(history, split=args.split)
-            stored_sessions = conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
+            stored_sessions = store_counts.all_sessions(conn)
     if not history.events:
         where = (f" in project {args.project}" if args.project else "") + (
             f" of agent {args.agent}" if args.agent else ""

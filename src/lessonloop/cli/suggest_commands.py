@@ -141,14 +141,13 @@ def _command_text(conn: sqlite3.Connection, command_norm: str, argv: list[str] |
     """The command line to show in the suggested `lessonloop run`: the one given, unless what was
     given is a normalized form (placeholders); then the most recent recorded run's."""
     from lessonloop.analyze.command_norm import command_line, normalize_command
+    from lessonloop.store.run_reader import latest_command_line
 
     if argv and normalize_command(argv) == command_norm and not any(w.startswith("<") for w in argv):
         return command_line(argv)
-    row = conn.execute(
-        "SELECT command FROM runs WHERE command_norm = ? ORDER BY started_at DESC, id DESC LIMIT 1", (command_norm,)
-    ).fetchone()
-    if row is not None:
-        return str(row[0])
+    latest = latest_command_line(conn, command_norm)
+    if latest is not None:
+        return latest
     return command_line(argv) if argv else command_norm
 
 
@@ -218,11 +217,12 @@ def _seconds(value: float | None) -> str:
 
 def cmd_patterns(args: argparse.Namespace) -> int:
     from lessonloop.pipeline.run_suggestions import effectiveness, resolve_command
+    from lessonloop.store import counts as store_counts
 
     with open_cli_store(args.db, reading=True) as conn:
         command_norm = resolve_command(conn, args.command)[0] if args.command else None
         scores = effectiveness(conn, command_norm)
-        recorded = 0 if scores else int(conn.execute("SELECT count(*) FROM runs").fetchone()[0])
+        recorded = 0 if scores else store_counts.runs(conn)
     if args.json:
         emit_json({"command_norm": command_norm, "patterns": [score.to_json() for score in scores]})
         return 0

@@ -438,26 +438,23 @@ def cmd_reject(args: argparse.Namespace) -> int:
 
 def _item_of(conn: sqlite3.Connection, given: str) -> str:
     """The team item of a local lesson id, or a team item id given whole or by its start."""
+    from lessonloop.store.team_state import item_of_lesson, items_starting
     from lessonloop.team.sync import own_item_ids
 
     if given.isdigit():
         lesson_id = int(given)
-        row = conn.execute("SELECT item_id FROM team_items WHERE lesson_id = ?", (lesson_id,)).fetchone()
-        if row is not None:
-            return str(row[0])
+        item = item_of_lesson(conn, lesson_id)
+        if item is not None:
+            return item
         for identity, own_id in own_item_ids(conn).items():
             if own_id == lesson_id:
                 return identity
         raise CommandError(f"lesson {lesson_id} is not on the team (no such lesson, or its project has no remote)")
-    rows = conn.execute(
-        "SELECT item_id FROM team_items WHERE item_id LIKE ? || '%' UNION SELECT item_id FROM team_shared "
-        "WHERE item_id LIKE ? || '%'",
-        (given, given),
-    ).fetchall()
-    if len(rows) == 1:
-        return str(rows[0][0])
-    if len(rows) > 1:
-        raise CommandError(f"{given!r} starts {len(rows)} team items: give more of it")
+    items = items_starting(conn, given)
+    if len(items) == 1:
+        return items[0]
+    if len(items) > 1:
+        raise CommandError(f"{given!r} starts {len(items)} team items: give more of it")
     return given
 
 

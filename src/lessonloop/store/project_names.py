@@ -36,6 +36,16 @@ def stored_projects(conn: sqlite3.Connection) -> list[str]:
     return sorted(str(row[0]) for row in conn.execute(_NAMES))
 
 
+def repository_roots(conn: sqlite3.Connection) -> list[str]:
+    """The folders of the repositories `ingest --git` read (none in a store from before git history)."""
+    if (
+        conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'git_repositories'").fetchone()
+        is None
+    ):
+        return []
+    return [str(row[0]) for row in conn.execute("SELECT root FROM git_repositories ORDER BY root")]
+
+
 def match_project(given: str, names: Iterable[str]) -> str:
     """The name of `names` that `given` names (the rule above); UnknownProject otherwise."""
     known = sorted(set(names))

@@ -385,3 +385,11 @@ def run_projects(conn: sqlite3.Connection) -> list[str]:
     return [
         str(row[0]) for row in conn.execute("SELECT DISTINCT project FROM runs WHERE project IS NOT NULL ORDER BY 1")
     ]
+
+
+def latest_command_line(conn: sqlite3.Connection, command_norm: str) -> str | None:
+    """The command line of the latest recorded run of `command_norm` (None when it has none)."""
+    row = conn.execute(
+        "SELECT command FROM runs WHERE command_norm = ? ORDER BY started_at DESC, id DESC LIMIT 1", (command_norm,)
+    ).fetchone()
+    return None if row is None else str(row[0])

@@ -621,3 +621,36 @@ def pulled_summary(conn: sqlite3.Connection) -> dict[str, int]:
         "commands": int(row[2] or 0),
         "rejected": int(row[3] or 0),
     }
+
+
+def item_of_lesson(conn: sqlite3.Connection, lesson_id: int) -> str | None:
+    """The team item a local lesson was shared or pulled as (None when it is not on the team)."""
+    row = conn.execute("SELECT item_id FROM team_items WHERE lesson_id = ?", (lesson_id,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def items_starting(conn: sqlite3.Connection, given: str) -> list[str]:
+    """The team items (pulled or shared) whose id starts with `given`."""
+    rows = conn.execute(
+        "SELECT item_id FROM team_items WHERE item_id LIKE ? || '%' UNION SELECT item_id FROM team_shared "
+        "WHERE item_id LIKE ? || '%'",
+        (given, given),
+    ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
+def team_rejected_items(conn: sqlite3.Connection) -> set[str]:
+    """The items someone of the team rejected for everyone."""
+    return {str(r[0]) for r in conn.execute("SELECT item_id FROM team_items WHERE rejected_by IS NOT NULL")}
+
+
+def outbox_size(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(items, batches) waiting in the outbox."""
+    items, batches = conn.execute("SELECT count(*), count(DISTINCT batch) FROM team_outbox").fetchone()
+    return int(items), int(batches)
+
+
+def wants_sync_after_ingest(conn: sqlite3.Connection) -> bool:
+    """Whether the store joined a team and asked for a sync after each ingest."""
+    row = conn.execute("SELECT sync_after_ingest FROM team_config WHERE id = 1").fetchone()
+    return bool(row and row[0])

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from lessonloop.store.team_state import wants_sync_after_ingest
+
 LOG_NAME = "team-sync.log"
 
 
@@ -22,12 +24,11 @@ def wants_sync(db: Path) -> bool:
     except sqlite3.Error:
         return False
     try:
-        row = conn.execute("SELECT sync_after_ingest FROM team_config WHERE id = 1").fetchone()
+        return wants_sync_after_ingest(conn)
     except sqlite3.Error:
         return False
     finally:
         conn.close()
-    return bool(row and row[0])
 
 
 def start(db: Path) -> bool:

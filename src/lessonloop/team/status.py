@@ -18,7 +18,7 @@ def local_status(conn: sqlite3.Connection) -> dict[str, Any]:
         return {"joined": False}
     shared = team_state.shared_items(conn)
     changes, unshared = pending_changes(conn)
-    waiting = conn.execute("SELECT count(*), count(DISTINCT batch) FROM team_outbox").fetchone()
+    waiting, _batches = team_state.outbox_size(conn)
     return {
         "joined": True,
         "url": shown_url(config.url),
@@ -34,7 +34,7 @@ def local_status(conn: sqlite3.Connection) -> dict[str, Any]:
             "commands": sum(1 for kind, _key, _d in shared.values() if kind == "command"),
         },
         "pending": {
-            "outbox": int(waiting[0] or 0),
+            "outbox": waiting,
             "changed": len(changes),
         },
         "not_shared": dict(sorted(unshared.items())),

@@ -128,7 +128,7 @@ def pending_changes(conn: sqlite3.Connection) -> tuple[list[Outgoing], Counter[s
     own, remotes, unshared = _own_identities(conn, {str(r["project"]) for r in runs if r["project"]})
     shared = team_state.shared_items(conn)
     queued = team_state.outbox_digests(conn)
-    team_rejected = {r[0] for r in conn.execute("SELECT item_id FROM team_items WHERE rejected_by IS NOT NULL")}
+    team_rejected = team_state.team_rejected_items(conn)
     scrub = privacy_settings().scrub_pii_team  # personal data leaves with no push (docs/privacy.md)
     current: set[str] = set()
     changes: list[Outgoing] = []
