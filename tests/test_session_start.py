@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from lessonloop.report.queries import list_sessions
-from lessonloop.report.session_browser import SessionFilters, session_page
+from lessonloop.report.session_browse_queries import SessionFilters, session_page
 from lessonloop.store import open_store
 from tests.conftest import run_ingest
 from tests.transcript_builder import TranscriptBuilder

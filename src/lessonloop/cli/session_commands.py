@@ -264,8 +264,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _stats_by_period(args: argparse.Namespace) -> int:
-    """`stats --by day|week|month` (report/usage_periods.py)."""
-    from lessonloop.report.usage_periods import usage_periods
+    """`stats --by day|week|month` (report/usage_queries.py)."""
+    from lessonloop.report.usage_queries import usage_periods
 
     with open_cli_store(args.db, reading=True) as conn:
         data = usage_periods(conn, args.by, args.project, known_agent(conn, args.agent), args.since, args.until)

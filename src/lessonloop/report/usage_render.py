@@ -1,4 +1,4 @@
-"""`lessonloop stats --by day|week|month` in the terminal: one row per period (report/usage_periods.py)."""
+"""`lessonloop stats --by day|week|month` in the terminal: one row per period (report/usage_queries.py)."""
 
 from __future__ import annotations
 

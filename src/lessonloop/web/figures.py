@@ -48,7 +48,7 @@ def store_stats(state: WebState, project: str | None, agent: str | None) -> Figu
 
 def filter_lists(state: WebState) -> Figures:
     """The projects, agents and models the store holds, for the filters' lists."""
-    from lessonloop.report.session_browser import filter_choices
+    from lessonloop.report.session_browse_queries import filter_choices
 
     return state.figures(("choices",), filter_choices)
 

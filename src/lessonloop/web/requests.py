@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from lessonloop.lesson_model.confidence import SEVERITIES, TIERS
-from lessonloop.report.session_browser import SessionFilters
+from lessonloop.report.session_browse_queries import SessionFilters
 from lessonloop.web import params
 from lessonloop.web.quoting import shown
 from lessonloop.web.security import TOKEN_HEADER, local_host

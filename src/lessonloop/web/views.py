@@ -9,10 +9,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from lessonloop.report.lesson_figures import confidence_curve, lesson_warnings, warning_outcomes
+from lessonloop.report import timeline_queries
+from lessonloop.report.lesson_figures import confidence_curve, warning_outcomes
+from lessonloop.report.lesson_queries import lesson_warnings
 from lessonloop.report.queries import session_timeline
 from lessonloop.report.render import HIDDEN_KINDS
-from lessonloop.report.session_browser import SessionFilters, session_page
+from lessonloop.report.session_browse_queries import SessionFilters, session_page
 from lessonloop.store.lesson_reader import LessonNotFound, LessonRow, lesson_detail, list_lessons
 from lessonloop.store.run_reader import get_run, list_runs
 from lessonloop.store.session_ids import SessionNotFound, resolve_session
@@ -81,7 +83,7 @@ def lessons_view(conn: sqlite3.Connection, query: LessonQuery, embedder: Any = N
 
 def lesson_counts(conn: sqlite3.Connection) -> dict[str, int]:
     """How many lessons the store holds in each status, in review order."""
-    counts = dict(conn.execute("SELECT status, count(*) FROM lessons GROUP BY status").fetchall())
+    counts = timeline_queries.lesson_status_counts(conn)
     return {status: counts.get(status, 0) for status in REVIEW_ORDER}
 
 
@@ -128,19 +130,15 @@ def session_view(conn: sqlite3.Connection, given: str, only_errors: bool = False
     timeline = session_timeline(conn, session_id)
     main_id = timeline.session.get("parent_id") or session_id
     classes = {
-        row[0]: {"class": row[1], "usage": bool(row[2])}
-        for row in conn.execute("SELECT tool_use_id, class, usage FROM call_errors WHERE session_id = ?", (main_id,))
+        row[0]: {"class": row[1], "usage": bool(row[2])} for row in timeline_queries.call_error_classes(conn, main_id)
     }
     risks = {
         row[0]: {"risk": round(float(row[1]), 3), "findings": row[2]}
-        for row in conn.execute("SELECT tool_use_id, risk, findings FROM diff_risk WHERE session_id = ?", (main_id,))
+        for row in timeline_queries.call_diff_risks(conn, main_id)
     }
     by_call: dict[str, list[dict[str, Any]]] = defaultdict(list)
     by_message: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for kind, tool_use_id, message_uuid, path, label in conn.execute(
-        "SELECT kind, tool_use_id, message_uuid, path, label FROM analysis_signals WHERE session_id = ? ORDER BY id",
-        (main_id,),
-    ):
+    for kind, tool_use_id, message_uuid, path, label in timeline_queries.analysis_signals(conn, main_id):
         signal = {"kind": kind, "path": path, "label": label}
         if tool_use_id:
             by_call[tool_use_id].append(signal)
@@ -206,10 +204,7 @@ def _hook_lessons(conn: sqlite3.Connection, session_id: str) -> dict[str, list[d
 
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     titles: dict[int, str] = {}
-    for ts, event, action, call, lessons in conn.execute(
-        "SELECT ts, event, action, tool_use_id, lessons FROM hook_decisions WHERE session_id = ? ORDER BY id",
-        (session_id,),
-    ):
+    for ts, event, action, call, lessons in timeline_queries.hook_decisions(conn, session_id):
         try:
             ids = [int(i) for i in loads(lessons)] if lessons else []
         except (ValueError, TypeError):
@@ -218,8 +213,8 @@ def _hook_lessons(conn: sqlite3.Connection, session_id: str) -> dict[str, list[d
             continue
         for lesson_id in ids:
             if lesson_id not in titles:
-                row = conn.execute("SELECT title FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
-                titles[lesson_id] = row[0] if row else "(forgotten)"
+                title = timeline_queries.lesson_title(conn, lesson_id)
+                titles[lesson_id] = title if title is not None else "(forgotten)"
         out[call or ""].append(
             {
                 "ts": ts,
@@ -285,7 +280,7 @@ def runs_view(
     from lessonloop.store.run_reader import run_projects
 
     runs = list_runs(conn, command=command or None, limit=limit, project=project, agent=agent)
-    agents = [str(row[0]) for row in conn.execute("SELECT DISTINCT agent FROM sessions ORDER BY 1")]
+    agents = timeline_queries.session_agents(conn)
     return {
         "command": command,
         "project": project,

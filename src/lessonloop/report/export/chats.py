@@ -13,17 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop import json_codec
+from lessonloop.report.export import export_queries as queries
 from lessonloop.report.export.filters import ExportFilter, weight
 from lessonloop.store.feedback import feedback_by_target
 
 _READS = frozenset({"read", "search"})
 _WRITES = frozenset({"edit", "write"})
-_SESSIONS = """
-    SELECT s.id, s.agent,
-           coalesce(s.model, (SELECT u.model FROM token_usage u WHERE u.session_id = s.id
-                              GROUP BY u.model ORDER BY sum(u.output_tokens) DESC, u.model LIMIT 1)),
-           s.project, s.started_at
-    FROM sessions s WHERE s.parent_id IS NULL AND s.placeholder = 0 {where} ORDER BY s.id"""
 
 
 @dataclass(slots=True)
@@ -44,9 +39,8 @@ def chat_rows(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[str, An
     """The chats `keep` keeps, oldest first (time, session, number)."""
     chat_feedback = feedback_by_target(conn, "chat")
     session_feedback = feedback_by_target(conn, "session")
-    where, params = ("AND s.project = ?", [keep.project]) if keep.project is not None else ("", [])
     rows: list[dict[str, Any]] = []
-    for session_id, agent, model, project, started_at in conn.execute(_SESSIONS.format(where=where), params).fetchall():
+    for session_id, agent, model, project, started_at in queries.chat_sessions(conn, keep.project):
         turns = _turns(conn, session_id, project)
         session_rating, _ = session_feedback.get((session_id, ""), (None, None))
         for number, turn in enumerate(turns, start=1):
@@ -88,15 +82,9 @@ def chat_rows(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[str, An
 def _turns(conn: sqlite3.Connection, session_id: str, project: str | None) -> list[_Turn]:
     """A main session's chats: its items in timeline order, cut at each typed prompt."""
     items: list[tuple[str, int, int, str, tuple[Any, ...]]] = []
-    for uuid, ts, seq, kind, text in conn.execute(
-        "SELECT uuid, ts, seq, kind, text FROM messages WHERE session_id = ? AND kind IN ('prompt', 'assistant')",
-        (session_id,),
-    ):
+    for uuid, ts, seq, kind, text in queries.session_texts(conn, session_id):
         items.append((ts or "", seq, 0 if kind == "prompt" else 1, str(uuid), (kind, ts, text)))
-    for call_id, ts, seq, tool, kind, target, paths_json, ok in conn.execute(
-        "SELECT id, ts, seq, tool, kind, target_path, paths_json, ok FROM tool_calls WHERE session_id = ?",
-        (session_id,),
-    ):
+    for call_id, ts, seq, tool, kind, target, paths_json, ok in queries.session_calls(conn, session_id):
         items.append((ts or "", seq, 2, str(call_id), ("call", tool, kind, target, paths_json, ok)))
     items.sort(key=lambda item: item[:4])
     turns: list[_Turn] = []
@@ -144,11 +132,7 @@ def _add_tokens(conn: sqlite3.Connection, session_id: str, turns: list[_Turn]) -
     """Each chat's tokens: the usage recorded from its prompt's time to the next prompt's. An agent
     that does not time its usage (Aider) gives it to a session of one chat only; other chats
     have no figure (None)."""
-    usage = conn.execute(
-        """SELECT ts, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens
-           FROM token_usage WHERE session_id = ? ORDER BY coalesce(ts, ''), message_id, request_id""",
-        (session_id,),
-    ).fetchall()
+    usage = queries.session_usage(conn, session_id)
     if not usage or not turns:
         return
     if len(turns) == 1:

@@ -10,23 +10,12 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from lessonloop.report.export import export_queries as queries
+from lessonloop.report.export.export_queries import has_commits
 from lessonloop.report.export.filters import ExportFilter, weight
 from lessonloop.store.git_link_reader import commit_sessions, has_links
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_COMMITS = """
-    SELECT c.repository_id, r.root, c.hash, c.parents, c.is_merge, c.branch, c.author_key, c.authored_at,
-           c.author_hour, c.author_weekday, c.subject, c.message, c.cc_type, c.cc_scope, c.cc_breaking,
-           c.insertions, c.deletions
-    FROM git_commits c JOIN git_repositories r ON r.id = c.repository_id
-    ORDER BY c.authored_at, r.root, c.hash"""
-
-
-def has_commits(conn: sqlite3.Connection) -> bool:
-    """Whether the store has the commit tables (m019)."""
-    return (
-        conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'git_commits'").fetchone() is not None
-    )
 
 
 def commit_rows(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[str, Any]]:
@@ -35,10 +24,7 @@ def commit_rows(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[str, 
     if not has_commits(conn):
         return []
     files: dict[tuple[int, str], list[dict[str, Any]]] = {}
-    for repository, commit, path, old_path, status, added, removed, binary in conn.execute(
-        """SELECT repository_id, hash, path, old_path, status, insertions, deletions, binary
-           FROM git_commit_files ORDER BY repository_id, hash, ordinal"""
-    ):
+    for repository, commit, path, old_path, status, added, removed, binary in queries.commit_files(conn):
         files.setdefault((repository, commit), []).append(
             {
                 "path": path,
@@ -51,7 +37,7 @@ def commit_rows(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[str, 
         )
     links = commit_sessions(conn) if has_links(conn) else {}
     rows: list[dict[str, Any]] = []
-    for values in conn.execute(_COMMITS):
+    for values in queries.commits(conn):
         (repository, root, commit, parents, merge, branch, author, authored, hour, weekday) = values[:10]
         subject, message, cc_type, cc_scope, breaking, added, removed = values[10:]
         if not keep.keeps(root, authored, None):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from lessonloop.report.export.export_queries import lesson_columns
 from lessonloop.report.export.fields import KINDS
 from lessonloop.report.export.filters import ExportFilter
 
@@ -16,7 +17,7 @@ def lesson_rows(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[str, 
     """The lessons `keep` keeps by project and last seen, by id. Lessons carry no rating: the
     export refuses --min-rating for them before asking."""
     rows = []
-    for values in conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM lessons ORDER BY id"):
+    for values in lesson_columns(conn, _COLUMNS):
         row = dict(zip(_COLUMNS, values, strict=True))
         if keep.keeps(row["project"], row["last_seen"], None):
             rows.append(row)

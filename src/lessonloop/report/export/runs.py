@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from lessonloop.report.export import export_queries as queries
 from lessonloop.report.export.filters import ExportFilter, weight
 
 _COLUMNS = [
@@ -36,10 +37,10 @@ _COLUMNS = [
 def run_rows(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[str, Any]]:
     """The runs `keep` keeps, oldest first (start, id)."""
     matches: dict[int, list[str]] = {}
-    for run_id, text in conn.execute("SELECT run_id, text FROM run_matches ORDER BY run_id, seq, id"):
+    for run_id, text in queries.run_matches(conn):
         matches.setdefault(int(run_id), []).append(text)
     rows = []
-    for values in conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM runs ORDER BY started_at, id"):
+    for values in queries.run_columns(conn, _COLUMNS):
         row = dict(zip(_COLUMNS, values, strict=True))
         rating, verdict, note = row.pop("rating"), row.pop("verdict"), row.pop("feedback_note")
         if not keep.keeps(row["project"], row["started_at"], rating):

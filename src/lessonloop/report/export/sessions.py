@@ -7,22 +7,18 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from lessonloop.report.export import export_queries as queries
 from lessonloop.report.export.filters import ExportFilter, weight
 from lessonloop.report.queries import list_sessions
 from lessonloop.store.feedback import feedback_by_target
-
-_OUTCOME = """SELECT session_id, unresolved_errors, tests_run, tests_failing_at_end, corrections_in_session,
-                     reverted_changes, blind_edits, compliance, max_risk FROM session_executions"""
 
 
 def session_rows(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[str, Any]]:
     """The main sessions `keep` keeps, oldest first (start, id)."""
     feedback = feedback_by_target(conn, "session")
-    outcomes = {str(row[0]): row[1:] for row in conn.execute(_OUTCOME)}
+    outcomes = {str(row[0]): row[1:] for row in queries.session_outcomes(conn)}
     classes: dict[str, list[dict[str, Any]]] = {}
-    for session_id, name, count in conn.execute(
-        "SELECT session_id, class, count(*) FROM call_errors GROUP BY session_id, class ORDER BY session_id, class"
-    ):
+    for session_id, name, count in queries.error_classes(conn):
         classes.setdefault(str(session_id), []).append({"class": name, "count": count})
     rows: list[dict[str, Any]] = []
     for session in list_sessions(conn):
