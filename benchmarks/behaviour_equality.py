@@ -15,9 +15,12 @@ with the same HOME, the same inputs at the same paths and a fresh store:
 3. the store itself, table by table (tests/conftest.py's dump_store: file ids as paths, ingest
    times left out).
 
-Each command's exit status, stdout and stderr are compared after the values that are the clock's
-(`elapsed`, `seconds`, times of the run) are masked, listed in VOLATILE below. Exits 1 on any
-difference, printing each one.
+The clock is the same on both sides: every command runs under libfaketime (Debian's `faketime`
+package) with the wall clock frozen at the same moment for the same command (a minute later for
+each next command), so what is computed from "now" (a lesson's confidence decays with time, the
+times stored with rows, `seconds` of ingest) is the same. Each command's exit status, stdout and
+stderr are compared with the side's own folder written as <side>. Exits 1 on any difference,
+printing each one; 2 when the corpus or libfaketime is missing.
 
 Run: `.venv/bin/python benchmarks/behaviour_equality.py --ref COMMIT` (or `--tree FOLDER`, a folder
 whose src/ is the reference's).
@@ -29,11 +32,11 @@ import argparse
 import difflib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,33 +56,13 @@ SOURCES = [
 LARGE = ["codex/zo-qore"]
 LABELS = REPO / "tests" / "data" / "labels"
 
-# Keys whose values are the clock's, masked in JSON outputs; and patterns masked in text.
-VOLATILE = re.compile(
-    r"^(elapsed\w*|\w*seconds|\w*_s|took\w*|duration_ms|generated_at|now|as_of|started_at|finished_at|run_at|"
-    r"last_\w+_at|learned_at|updated_at|created_at)$"
-)
-TEXT_VOLATILE = [
-    re.compile(r"\b\d+(\.\d+)?\s?(ms|s)\b"),
-    re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?"),
-]
+FAKETIME_LIBRARY = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
+START = 1_790_000_000  # 2026-09-21 14:13:20 UTC: the first command's frozen clock
+TIMEOUT = 1800  # seconds a command may take before it counts as hung
 
 
-def mask(value: object) -> object:
-    if isinstance(value, dict):
-        return {k: ("<clock>" if VOLATILE.match(str(k)) else mask(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask(v) for v in value]
-    return value
-
-
-def normalize(text: str) -> str:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        for pattern in TEXT_VOLATILE:
-            text = pattern.sub("<clock>", text)
-        return text
-    return json.dumps(mask(data), indent=1, sort_keys=True, ensure_ascii=False)
+def normalize(text: str, folder: Path) -> str:
+    return text.replace(str(folder), "<side>")
 
 
 class Side:
@@ -88,12 +71,15 @@ class Side:
     def __init__(self, name: str, src: Path, work: Path) -> None:
         self.name = name
         self.src = src
-        self.work = work
-        self.db = work / f"{name}.db"
+        self.work = work / name
+        self.work.mkdir(parents=True)
+        self.db = self.work / "store.db"
         self.outputs: dict[str, tuple[int, str, str]] = {}
 
     def env(self) -> dict[str, str]:
         home = self.work / "home"
+        home.mkdir(exist_ok=True)
+        frozen = datetime.fromtimestamp(START + 60 * len(self.outputs), tz=UTC)
         return {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(home),
@@ -104,6 +90,8 @@ class Side:
             "TZ": "UTC",
             "LANG": "C.UTF-8",
             "COLUMNS": "120",
+            "LD_PRELOAD": str(FAKETIME_LIBRARY),
+            "FAKETIME": frozen.strftime("%Y-%m-%d %H:%M:%S"),
         }
 
     def run(self, name: str, *args: str) -> tuple[int, str, str]:
@@ -114,8 +102,9 @@ class Side:
             env=self.env(),
             cwd=self.work,
             check=False,
+            timeout=TIMEOUT,
         )
-        result = (proc.returncode, normalize(proc.stdout), normalize(proc.stderr))
+        result = (proc.returncode, normalize(proc.stdout, self.work), normalize(proc.stderr, self.work))
         self.outputs[name] = result
         return result
 
@@ -161,7 +150,7 @@ def session_plan(side: Side, inputs: Path, repos: list[Path], sources: list[str]
     for kind in ("records", "chats", "commits", "sessions", "lessons", "runs"):
         out = side.work / f"{side.name}-{kind}.jsonl"
         side.run(f"export {kind}", "export", "--format", "jsonl", "--kind", kind, "--to", str(out), "--json", *db)
-        side.outputs[f"export {kind} (file)"] = (0, out.read_text() if out.exists() else "<none>", "")
+        side.outputs[f"export {kind} (file)"] = (0, normalize(out.read_text(), side.work) if out.exists() else "-", "")
 
 
 def _ids(text: str, keys: tuple[str, ...]) -> list[str]:
@@ -187,7 +176,7 @@ def prepare_inputs(work: Path, sources: list[str]) -> tuple[Path, list[Path]]:
     repos = []
     for bundle in sorted((SHARED_CORPUS / "git").glob("*.bundle")):
         repo = inputs / "git" / bundle.stem
-        subprocess.run(["git", "clone", "-q", str(bundle), str(repo)], check=True)
+        subprocess.run(["git", "-c", "advice.detachedHead=false", "clone", "-q", str(bundle), str(repo)], check=True)
         repos.append(repo)
     return inputs, repos
 
@@ -230,6 +219,9 @@ def main() -> int:
     if not SHARED_CORPUS.is_dir():
         print(f"no corpus at {SHARED_CORPUS}", file=sys.stderr)
         return 2
+    if not FAKETIME_LIBRARY.exists():
+        print(f"no libfaketime at {FAKETIME_LIBRARY}: apt-get install faketime", file=sys.stderr)
+        return 2
     sources = SOURCES + (LARGE if args.all else [])
     work = Path(tempfile.mkdtemp(prefix="lessonloop-behaviour-"))
     try:
@@ -237,8 +229,6 @@ def main() -> int:
         ref_src = reference_tree(args.ref, work / "ref") if args.ref else args.tree.resolve() / "src"
         sides = [Side("reference", ref_src, work), Side("working-tree", REPO / "src", work)]
         for side in sides:
-            shutil.rmtree(work / "home", ignore_errors=True)
-            (work / "home").mkdir()
             session_plan(side, inputs, repos, sources)
             print(f"{side.name}: {len(side.outputs)} outputs", file=sys.stderr)
         problems = compare(*sides)
