@@ -39,20 +39,14 @@ PENDING = {
     "apply/lesson_vectors.py",
     "apply/mcp_tools.py",
     "apply/recall.py",
-    "pipeline/analysis.py",
     "pipeline/batch_learning.py",
-    "pipeline/file_prediction.py",
     "pipeline/findings_import.py",
-    "pipeline/git_ingest.py",
-    "pipeline/ingest.py",
     "pipeline/learning.py",
     "pipeline/learning_events.py",
     "pipeline/learning_prompts.py",
     "pipeline/learning_stream.py",
     "pipeline/live_ingest.py",
-    "pipeline/projects.py",
     "pipeline/run_findings.py",
-    "pipeline/run_suggestions.py",
 }
 QUERY_MODULE = re.compile(r"^report/(.*/)?\w*queries\.py$")
 

@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lessonloop import __version__
+from lessonloop.store import analysis_state, counts
 from lessonloop.store.learn_state import changes_seq
+from lessonloop.store.session_places import main_session_projects
 from lessonloop.store.session_reader import load_sessions, session_fingerprints
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import utc_now
@@ -146,17 +148,14 @@ def analyze_store(
     home = home if home is not None else os.path.expanduser("~")
     whole = session_ids is None and not force
     marks = _store_marks(conn, home, run.problems) if whole else None
-    if marks is not None and _stored_marks(conn) == marks:
+    if marks is not None and analysis_state.checked_marks(conn) == marks:
         # Nothing added or changed since the last check of every session: no fingerprint read.
-        run.sessions = run.skipped = conn.execute("SELECT count(*) FROM sessions WHERE parent_id IS NULL").fetchone()[0]
+        run.sessions = run.skipped = counts.main_sessions(conn)
         run.seconds = time.perf_counter() - started
         return run
     run.problems.clear()  # found again below, once
     fingerprints = session_fingerprints(conn, f"{__version__}|{ANALYZER_VERSION}", session_ids)
-    stored = {
-        str(session_id): fingerprint
-        for session_id, fingerprint in conn.execute("SELECT session_id, fingerprint FROM session_executions")
-    }
+    stored = analysis_state.stored_fingerprints(conn)
     wanted = list(fingerprints) if session_ids is None else [s for s in session_ids if s in fingerprints]
     if session_ids is None:
         # The analysis of sessions no longer stored (a history read again under new session ids,
@@ -177,7 +176,7 @@ def analyze_store(
     run.skipped = run.sessions - len(todo)
     if not todo:
         if marks is not None:
-            _keep_marks(conn, marks)
+            analysis_state.keep_checked_marks(conn, marks, utc_now())
         run.seconds = time.perf_counter() - started
         return run
     from lessonloop.analyze.session_analysis import analyze_session  # the analyzers: only when needed
@@ -196,7 +195,7 @@ def analyze_store(
             if scan is not None:  # their snippets, for the one bandit process after the last batch
                 for s in sessions:
                     scan.add((call for context in s.contexts for call in context.calls), s.id)
-            junit = _junit_failure_times(conn, list(batch))
+            junit = analysis_state.junit_failure_times(conn, list(batch))
             analyses = [
                 analyze_session(s, rules_by_project[s.project].rules(run.problems), resolve, None, junit.get(s.id, ()))
                 for s in sessions
@@ -248,7 +247,7 @@ def _add_bandit_findings(
     for start in range(0, len(found), _BATCH):
         batch = {session_id: fingerprints[session_id] for session_id in found[start : start + _BATCH]}
         sessions = load_sessions(conn, list(batch), home)
-        junit = _junit_failure_times(conn, list(batch))
+        junit = analysis_state.junit_failure_times(conn, list(batch))
         analyses = []
         for s in sessions:
             by_call: dict[str, list[RiskFinding]] = {}
@@ -258,12 +257,7 @@ def _add_bandit_findings(
             analyses.append(analyze_session(s, rules, resolve, by_call, junit.get(s.id, ())))
         _store(conn, analyses, batch, bandit=True)
     scanned = [session_id for session_id in fingerprints if session_id not in outcome.failed]
-    with transaction(conn):
-        for start in range(0, len(scanned), 500):
-            part = scanned[start : start + 500]
-            conn.execute(
-                f"UPDATE session_executions SET bandit = 1 WHERE session_id IN ({', '.join('?' * len(part))})", part
-            )
+    analysis_state.mark_bandit_scanned(conn, scanned)
     if outcome.failed:
         problems.append(
             f"bandit could not scan the Python edits of {len(outcome.failed)} session(s) (it failed, timed out or "
@@ -283,29 +277,10 @@ def _store_marks(conn: sqlite3.Connection, home: str, problems: list[str]) -> st
     """What checking every session depends on, without reading them: the analyzer's version and
     the home folder, each project's workflow rules, the highest rowid of the tables a fingerprint reads
     and the store's change log (updates and deletes, m024/m025)."""
-    marks = [
-        conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
-        for table in ("tool_calls", "messages", "findings", "sessions")
-    ]
-    rules = [
-        (project, project_rules_file(project, problems).digest)
-        for (project,) in conn.execute("SELECT DISTINCT project FROM sessions WHERE parent_id IS NULL ORDER BY 1")
-    ]
+    marks = analysis_state.high_rowids(conn)
+    rules = [(project, project_rules_file(project, problems).digest) for project in main_session_projects(conn)]
     text = repr((__version__, ANALYZER_VERSION, home, marks, changes_seq(conn), rules))
     return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).hexdigest()
-
-
-def _stored_marks(conn: sqlite3.Connection) -> str | None:
-    row = conn.execute("SELECT digest FROM analysis_marks WHERE id = 1").fetchone()
-    return None if row is None else str(row[0])
-
-
-def _keep_marks(conn: sqlite3.Connection, marks: str) -> None:
-    """Record a check of every session that found nothing to analyze (the marks read before it)."""
-    with transaction(conn):
-        conn.execute(
-            "INSERT OR REPLACE INTO analysis_marks (id, digest, checked_at) VALUES (1, ?, ?)", (marks, utc_now())
-        )
 
 
 def _store(
@@ -319,16 +294,3 @@ def _store(
             write_session_analysis(conn, analysis, fingerprints[analysis.session_id], now, bandit=bandit)
         # In the same transaction: a run killed after it leaves no session unlinked to its next.
         link_next_sessions(conn, {a.project for a in analyses})
-
-
-def _junit_failure_times(conn: sqlite3.Connection, session_ids: list[str]) -> dict[str, list[str | None]]:
-    marks = ", ".join("?" * len(session_ids))
-    found: dict[str, list[str | None]] = {}
-    for session_id, ts in conn.execute(
-        f"""SELECT session_id, ts FROM findings
-            WHERE kind = 'test_failure' AND (import_id IS NOT NULL OR run_id IS NOT NULL)
-                  AND session_id IN ({marks})""",
-        session_ids,
-    ):
-        found.setdefault(session_id, []).append(ts)
-    return found

@@ -24,6 +24,7 @@ from lessonloop.report.export.chats import chat_rows
 from lessonloop.report.export.filters import ExportFilter
 from lessonloop.store import file_models
 from lessonloop.store.file_models import CommitRow
+from lessonloop.store.session_places import session_projects
 
 
 class NoHistory(Exception):
@@ -73,9 +74,7 @@ def chat_examples(conn: sqlite3.Connection, root: str, since: str = "") -> list[
     """The chats of sessions whose project is the repository (or a folder in it) that edited
     files, after `since`: prompt -> files touched, as paths relative to the repository."""
     projects = [
-        str(row[0])
-        for row in conn.execute("SELECT DISTINCT project FROM sessions WHERE project IS NOT NULL")
-        if str(row[0]) == root or str(row[0]).startswith(root.rstrip("/") + "/")
+        project for project in session_projects(conn) if project == root or project.startswith(root.rstrip("/") + "/")
     ]
     examples = []
     for project in projects:

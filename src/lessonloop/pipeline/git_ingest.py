@@ -25,6 +25,7 @@ from lessonloop.capture.privacy import CapturePolicy
 from lessonloop.capture.project_resolver import git_root
 from lessonloop.records import Problem
 from lessonloop.store import git_writer
+from lessonloop.store.session_places import session_cwds, session_projects
 
 GROUP = 500
 CAPTURE_ENV = "LESSONLOOP_CAPTURE"
@@ -110,8 +111,7 @@ def capture_paused(environ: dict[str, str] | None = None) -> bool:
 def default_repositories(conn: sqlite3.Connection) -> tuple[list[str], list[str]]:
     """(the git roots of the projects and folders the store knows and the repositories read
     before, those that exist here; the known folders that are no repository here)."""
-    folders = [str(row[0]) for row in conn.execute("SELECT DISTINCT project FROM sessions WHERE project IS NOT NULL")]
-    folders += [str(row[0]) for row in conn.execute("SELECT DISTINCT cwd FROM sessions WHERE cwd IS NOT NULL")]
+    folders = session_projects(conn) + session_cwds(conn)
     roots: dict[str, None] = dict.fromkeys(git_writer.stored_roots(conn))
     missing: list[str] = []
     for folder in dict.fromkeys(folders):

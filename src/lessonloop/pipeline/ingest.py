@@ -885,9 +885,9 @@ def _count(summary: IngestSummary, batch: Batch, lines: int) -> None:
 
 def known_folders(conn: sqlite3.Connection) -> list[str]:
     """The folders of the stored sessions and their projects (Aider keeps its history in each)."""
-    known = [row[0] for row in conn.execute("SELECT DISTINCT cwd FROM sessions WHERE cwd IS NOT NULL")]
-    known += [row[0] for row in conn.execute("SELECT DISTINCT project FROM sessions WHERE project IS NOT NULL")]
-    return list(dict.fromkeys(known))
+    from lessonloop.store.session_places import session_cwds, session_projects
+
+    return list(dict.fromkeys(session_cwds(conn) + session_projects(conn)))
 
 
 def ingest_new_projects(

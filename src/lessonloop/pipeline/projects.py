@@ -23,10 +23,10 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from lessonloop.capture.project_placement import SessionFolder, anchor_of, place_sessions
+from lessonloop.capture.project_placement import anchor_of, place_sessions
 from lessonloop.capture.project_resolver import compile_mappings
 from lessonloop.config import Config
-from lessonloop.store.transaction import transaction
+from lessonloop.store.session_places import session_folders, set_projects
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,7 @@ def resolve_store_projects(conn: sqlite3.Connection, config: Config, *, home: st
     stored with a folder, else it is placed on its own.
     """
     home = os.path.expanduser("~") if home is None else home
-    rows = [SessionFolder(*r) for r in conn.execute("SELECT id, parent_id, cwd, project, git_branch FROM sessions")]
+    rows = session_folders(conn)
     by_id = {r.id: r for r in rows}
     anchor = {r.id: anchor_of(r, by_id) for r in rows}
     anchors = [r for r in rows if anchor[r.id] is r]
@@ -86,7 +86,7 @@ def resolve_store_projects(conn: sqlite3.Connection, config: Config, *, home: st
     new = {r.id: placed.get(anchor[r.id].id, r.project) for r in rows}
     changes = [(new[r.id], r.id) for r in rows if new[r.id] != r.project]
     if changes:
-        _store(conn, changes)
+        set_projects(conn, changes)
     mains = [r for r in rows if r.parent_id is None]
     return ProjectResolution(
         sessions=len(mains),
@@ -97,12 +97,6 @@ def resolve_store_projects(conn: sqlite3.Connection, config: Config, *, home: st
         projects_before=len({r.project for r in mains if r.project is not None}),
         projects_after=len({new[r.id] for r in mains if new[r.id] is not None}),
     )
-
-
-def _store(conn: sqlite3.Connection, changes: list[tuple[str | None, str]]) -> None:
-    with transaction(conn):
-        conn.executemany("UPDATE sessions SET project = ? WHERE id = ?", changes)
-        conn.executemany("UPDATE session_executions SET project = ? WHERE session_id = ?", changes)
 
 
 def _count(n: int, noun: str) -> str:

@@ -19,7 +19,7 @@ from lessonloop.learn.command_timing import (
     pattern_effectiveness,
     suggest,
 )
-from lessonloop.store.run_reader import HISTORY_RUNS, RunRow, command_history, pattern_rows
+from lessonloop.store.run_reader import HISTORY_RUNS, RunRow, command_history, has_runs_of, pattern_rows
 
 
 def resolve_command(conn: sqlite3.Connection, command_or_argv: str | Sequence[str]) -> tuple[str, list[str] | None]:
@@ -27,12 +27,12 @@ def resolve_command(conn: sqlite3.Connection, command_or_argv: str | Sequence[st
     stored normalized command as it is, else a command line (split as a shell would)."""
     if isinstance(command_or_argv, str):
         text = command_or_argv.strip()
-        stored = conn.execute("SELECT 1 FROM runs WHERE command_norm = ? LIMIT 1", (text,)).fetchone()
+        stored = has_runs_of(conn, text)
         try:
             argv = shlex.split(text)
         except ValueError:  # an unclosed quote: read it as plain words
             argv = text.split()
-        if stored is not None:
+        if stored:
             return text, argv
         return normalize_command(argv), argv
     argv = list(command_or_argv)

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Iterable, Sequence
 
-    from lessonloop.capture.project_placement import SessionFolder
     from lessonloop.capture.project_resolver import FolderMapping
 
 
@@ -82,14 +81,8 @@ def stored_placement(
         if conn.execute("SELECT 1 FROM sessions WHERE cwd IS NOT NULL LIMIT 1").fetchone() is None:
             return None
         from lessonloop.capture.project_placement import place_folder  # the rare path: a folder that is gone
+        from lessonloop.store.session_places import session_folders
 
         return place_folder(session_folders(conn), folder, mappings, home)
     except sqlite3.Error:
         return None  # no store yet, an old schema, or locked: the folder stands alone
-
-
-def session_folders(conn: sqlite3.Connection) -> list[SessionFolder]:
-    """Every stored session's folder, project and branch, as placement reads them."""
-    from lessonloop.capture.project_placement import SessionFolder
-
-    return [SessionFolder(*r) for r in conn.execute("SELECT id, parent_id, cwd, project, git_branch FROM sessions")]

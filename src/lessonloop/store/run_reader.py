@@ -393,3 +393,8 @@ def latest_command_line(conn: sqlite3.Connection, command_norm: str) -> str | No
         "SELECT command FROM runs WHERE command_norm = ? ORDER BY started_at DESC, id DESC LIMIT 1", (command_norm,)
     ).fetchone()
     return None if row is None else str(row[0])
+
+
+def has_runs_of(conn: sqlite3.Connection, command_norm: str) -> bool:
+    """Whether a run of exactly this normalized command is recorded."""
+    return conn.execute("SELECT 1 FROM runs WHERE command_norm = ? LIMIT 1", (command_norm,)).fetchone() is not None
