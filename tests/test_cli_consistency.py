@@ -69,6 +69,24 @@ def test_every_command_has_db_and_json_unless_a_reason_says_why_not() -> None:
     assert set(NO_DB) <= set(tree) and set(NO_JSON) <= set(tree)  # no reason for a command that is gone
 
 
+def test_how_many_is_said_one_way() -> None:
+    """Every "how many" option is `-n N` / `--limit N` (issue 30): no command's help offers
+    another spelling (`--top`, read still where it was, is hidden), and -n is never something else."""
+    found = []
+    for name, parser in _tree().items():
+        for action in parser._actions:
+            shown = action.help != argparse.SUPPRESS
+            strings = set(action.option_strings)
+            if shown and strings & {"--top", "--count", "--max"}:
+                found.append(f"{name}: {'/'.join(action.option_strings)}")
+            if "-n" in strings and strings != {"-n", "--limit"}:
+                found.append(f"{name}: -n is {'/'.join(action.option_strings)}")
+    assert not found, found
+    assert {"recall", "files predict", "report", "sessions", "runs"} <= {
+        name for name, parser in _tree().items() if "--limit" in _options(parser)
+    }
+
+
 def test_every_option_has_a_help_text_and_every_command_a_description() -> None:
     for name, parser in _tree().items():
         for action in parser._actions:

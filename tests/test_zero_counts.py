@@ -45,6 +45,6 @@ def test_one_is_still_a_count(store: Path) -> None:
 def test_report_top_zero_says_the_habits_are_not_shown(store: Path) -> None:
     result = cli("report", "--top", "0", "--db", store)
     assert result.exit_code == 0, result.stderr
-    assert "Worst habits per project: not shown (--top 0)." in result.output
+    assert "Worst habits per project: not shown (-n 0)." in result.output
     assert "worst habits" not in result.output and "none found" not in result.output
     assert "worst habits" in cli("report", "--top", "1", "--db", store).output

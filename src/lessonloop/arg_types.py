@@ -31,6 +31,29 @@ def positive(text: str) -> int:
     return whole_number(text, 1)
 
 
+def fraction(text: str) -> float:
+    """A value from 0 to 1 (a share, a score, a confidence)."""
+    value = _number(text)
+    if not 0.0 <= value <= 1.0:
+        raise _type_error(f"must be between 0 and 1: {value}")
+    return value
+
+
+def open_fraction(text: str) -> float:
+    """A share strictly between 0 and 1 (a split of a history: neither part may be empty)."""
+    value = _number(text)
+    if not 0.0 < value < 1.0:
+        raise _type_error(f"must be between 0 and 1, both left out (e.g. 0.8): {value}")
+    return value
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise _type_error(f"not a number: {text!r}") from None
+
+
 def port(text: str) -> int:
     """A TCP port, 0 (a free one) to 65535."""
     value = whole_number(text, 0)

@@ -128,7 +128,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         report = build_report(
             conn,
             args.project,
-            top=args.top,
+            top=args.limit,
             agent=known_agent(conn, args.agent),
             since=args.since,
             until=args.until,
@@ -144,7 +144,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0
     from lessonloop.report.analysis_render import render_report
 
-    render_report(console(), report, top=args.top, shown_ids=shown)
+    render_report(console(), report, top=args.limit, shown_ids=shown)
     return 0
 
 

@@ -198,22 +198,21 @@ def time_options(parser: argparse.ArgumentParser, what: str = "sessions started"
     )
 
 
+def limit_option(parser: argparse.ArgumentParser, help: str, *, default: int | None = None, minimum: int = 1) -> None:
+    """ "How many", said one way by every command: `-n N` / `--limit N` (args.limit). `--top`, the
+    word some commands used before, is still read, hidden from the help (until the next release)."""
+    import argparse
+
+    from lessonloop.arg_types import non_negative, positive
+
+    kind = positive if minimum >= 1 else non_negative
+    parser.add_argument("-n", "--limit", type=kind, default=default, metavar="N", help=help)
+    parser.add_argument("--top", type=kind, dest="limit", help=argparse.SUPPRESS)
+
+
 def common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     parser.add_argument("--json", action="store_true", help=JSON_HELP)
-
-
-def fraction(text: str) -> float:
-    """An option value between 0 and 1 (a share, a score, a confidence)."""
-    import argparse  # loaded already when argparse calls this; recall's own parse may not have it
-
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {value}")
-    return value
 
 
 def resolve_project(conn: sqlite3.Connection, project: str | None, also: Iterable[str] = ()) -> str | None:

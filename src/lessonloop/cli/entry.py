@@ -22,7 +22,7 @@ from lessonloop.cli.common import (
     CommandError,
     agent_option,
     common_options,
-    non_negative,
+    limit_option,
     project_option,
     run_handler,
     time_options,
@@ -327,9 +327,7 @@ def _analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     project_option(report)
     agent_option(report)
-    report.add_argument(
-        "--top", type=non_negative, default=5, metavar="N", help="habits shown per project (default 5; 0: none)"
-    )
+    limit_option(report, "habits shown per project (default 5; 0: none)", default=5, minimum=0)
     report.add_argument(
         "--html",
         metavar="FILE",

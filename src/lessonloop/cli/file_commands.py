@@ -5,7 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, console, emit_json, open_cli_store, shown
+from lessonloop.arg_types import open_fraction
+from lessonloop.cli.common import (
+    DB_HELP,
+    JSON_HELP,
+    CommandError,
+    console,
+    emit_json,
+    limit_option,
+    open_cli_store,
+    shown,
+)
 
 if TYPE_CHECKING:
     import sqlite3
@@ -13,26 +23,6 @@ if TYPE_CHECKING:
     from lessonloop.learn.file_prediction.evaluation import Evaluation
 
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
-
-
-def _split(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 < value < 1.0:
-        raise argparse.ArgumentTypeError("the training share must be between 0 and 1 (e.g. 0.8)")
-    return value
-
-
-def _top(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("--top must be 1 or more")
-    return value
 
 
 def register(commands: Commands) -> None:
@@ -76,7 +66,7 @@ def register(commands: Commands) -> None:
     predict.add_argument(
         "-p", "--project", metavar="P", help="the repository or project (default: the current folder's)"
     )
-    predict.add_argument("--top", type=_top, default=10, metavar="K", help="how many files (default: 10)")
+    limit_option(predict, "how many files (default: 10)", default=10)
     predict.add_argument("--json", action="store_true", help=JSON_HELP)
     predict.add_argument("--db", metavar="PATH", help=DB_HELP)
     predict.set_defaults(handler=cmd_files_predict)
@@ -101,7 +91,7 @@ def register(commands: Commands) -> None:
     )
     where.add_argument("-p", "--project", metavar="P", help="a stored repository or project")
     evaluate.add_argument(
-        "--split", type=_split, default=0.8, metavar="F", help="the share of commits trained on (default: 0.8)"
+        "--split", type=open_fraction, default=0.8, metavar="F", help="the share of commits trained on (default: 0.8)"
     )
     evaluate.add_argument(
         "--predictions",
@@ -135,7 +125,7 @@ def cmd_files_predict(args: argparse.Namespace) -> int:
     args.task = " ".join(args.task).strip()
     with open_cli_store(args.db, reading=True) as conn:
         root = _root(conn, None, args.project)
-        update, predictions = predict(conn, args.task, list(args.seed), root, args.top)
+        update, predictions = predict(conn, args.task, list(args.seed), root, args.limit)
     if args.json:
         emit_json(
             {

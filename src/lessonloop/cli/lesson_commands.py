@@ -9,12 +9,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from lessonloop.arg_types import fraction
 from lessonloop.cli.common import (
     CommandError,
     agent_option,
     common_options,
     emit_json,
-    fraction,
     known_agent,
     open_cli_store,
     project_option,

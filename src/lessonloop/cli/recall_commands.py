@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import sys
 
-from lessonloop.arg_types import positive
+from lessonloop.arg_types import fraction, positive
 from lessonloop.cli.common import (
     CommandError,
     common_options,
     emit_json,
-    fraction,
+    limit_option,
     non_negative,
     open_cli_store,
     resolve_project,
@@ -54,9 +54,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "-p", "--project", metavar="P", help="only lessons of this project (or part of its path) and global ones"
     )
     recall.add_argument("--tool", metavar="T", help="only lessons triggered by this tool (Bash, Edit, ...) or by none")
-    recall.add_argument(
-        "--top", type=positive, default=DEFAULT_TOP, metavar="K", help=f"at most K lessons (default {DEFAULT_TOP})"
-    )
+    limit_option(recall, f"at most N lessons (default {DEFAULT_TOP})", default=DEFAULT_TOP)
     recall.add_argument(
         "--min-score",
         type=fraction,
@@ -96,7 +94,9 @@ _VALUED: dict[str, tuple[str, Callable[[str], object] | None]] = {
     "-p": ("project", None),
     "--project": ("project", None),
     "--tool": ("tool", None),
-    "--top": ("top", positive),
+    "-n": ("limit", positive),
+    "--limit": ("limit", positive),
+    "--top": ("limit", positive),
     "--min-score": ("min_score", fraction),
     "--budget": ("budget", non_negative),
     "--db": ("db", None),
@@ -168,7 +168,7 @@ def parse_recall(argv: Sequence[str]) -> SimpleNamespace | None:
     defaults: dict[str, object] = {
         "project": None,
         "tool": None,
-        "top": DEFAULT_TOP,
+        "limit": DEFAULT_TOP,
         "min_score": DEFAULT_MIN_SCORE,
         "explain": False,
         "all": False,
@@ -204,7 +204,7 @@ def cmd_recall(args: argparse.Namespace | SimpleNamespace) -> int:
             text,
             project=project,
             tool=args.tool,
-            top=args.top,
+            top=args.limit,
             min_score=args.min_score,
             embedder=embedder,
             explain=args.explain or args.json,

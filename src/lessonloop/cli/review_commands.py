@@ -9,13 +9,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lessonloop.arg_types import positive
+from lessonloop.arg_types import fraction, positive
 from lessonloop.cli.common import (
     CommandError,
     UsageError,
     common_options,
     emit_json,
-    fraction,
     open_cli_store,
     project_option,
     shown,

@@ -7,8 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from lessonloop.arg_types import positive
-from lessonloop.cli.common import CommandError, common_options, console, emit_json, open_cli_store
+from lessonloop.cli.common import CommandError, common_options, console, emit_json, limit_option, open_cli_store
 
 if TYPE_CHECKING:
     import sqlite3
@@ -157,7 +156,7 @@ def register(commands: Commands) -> None:
         description="Search the team's lessons on the server (PostgreSQL full-text search).",
     )
     search.add_argument("text", metavar="TEXT", help="words to look for (web-search syntax: quotes, or, -word)")
-    search.add_argument("-n", "--top", type=positive, default=10, metavar="N", help="at most N results (default 10)")
+    limit_option(search, "at most N results (default 10)", default=10)
     search.add_argument(
         "--meaning",
         action="store_true",
@@ -506,9 +505,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     try:
         with _server(config) as server:
             if vector is not None:
-                found = server.similar(vector, model, max(1, args.top))
+                found = server.similar(vector, model, max(1, args.limit))
             else:
-                found = server.search(args.text, max(1, args.top))
+                found = server.search(args.text, max(1, args.limit))
     except _team_errors() as exc:
         raise CommandError(str(exc)) from exc
     if args.json:

@@ -162,7 +162,7 @@ def render_report(
     from rich.markup import escape
 
     if top == 0:
-        console.print("\nWorst habits per project: not shown (--top 0).")
+        console.print("\nWorst habits per project: not shown (-n 0).")
         return
     for project, habits in report.habits.items():
         cost = cost_text(*report.project_cost(project))
