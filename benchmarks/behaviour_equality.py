@@ -13,7 +13,8 @@ with the same HOME, the same inputs at the same paths and a fresh store:
    corpus's hand labels), commits, files predict and evaluate, quality, milestones, runs,
    patterns, config, hooks status, and export of every kind (the files' bytes);
 3. the store itself, table by table (tests/conftest.py's dump_store: file ids as paths, ingest
-   times left out).
+   times left out); the key authors' addresses are hashed with, random per store, is set to the
+   same value on both sides once the first ingest has made the store.
 
 The clock is the same on both sides: every command runs under libfaketime (Debian's `faketime`
 package) with the wall clock frozen at the same moment for the same command (a minute later for
@@ -33,6 +34,7 @@ import difflib
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -58,6 +60,7 @@ LABELS = REPO / "tests" / "data" / "labels"
 
 FAKETIME_LIBRARY = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 START = 1_790_000_000  # 2026-09-21 14:13:20 UTC: the first command's frozen clock
+AUTHOR_SALT = "0" * 32  # git_author_salt is a random key per store (m019): set alike on both sides
 TIMEOUT = 1800  # seconds a command may take before it counts as hung
 
 
@@ -113,8 +116,11 @@ def session_plan(side: Side, inputs: Path, repos: list[Path], sources: list[str]
     """Every command, in order; a command's arguments that depend on the store (a session id, a
     lesson id) are read from the earlier outputs, the same way on both sides."""
     db = ["--db", str(side.db)]
-    for source in sources:
+    for number, source in enumerate(sources):
         side.run(f"ingest {source}", "ingest", str(inputs / source), "--json", "--no-progress", *db)
+        if number == 0:  # the store exists now: the same key for authors' hashes on both sides
+            with sqlite3.connect(side.db) as conn:
+                conn.execute("UPDATE git_author_salt SET salt = ? WHERE id = 1", (AUTHOR_SALT,))
     for repo in repos:
         side.run(f"ingest --git {repo.name}", "ingest", "--git", str(repo), "--json", "--no-progress", *db)
     side.run("ingest (again, nothing new)", "ingest", *[str(inputs / s) for s in sources], "--json", *db)
@@ -148,7 +154,7 @@ def session_plan(side: Side, inputs: Path, repos: list[Path], sources: list[str]
     side.run("config", "config", "--json")
     side.run("hooks status", "hooks", "status", "--json", *db)
     for kind in ("records", "chats", "commits", "sessions", "lessons", "runs"):
-        out = side.work / f"{side.name}-{kind}.jsonl"
+        out = side.work / f"export-{kind}.jsonl"
         side.run(f"export {kind}", "export", "--format", "jsonl", "--kind", kind, "--to", str(out), "--json", *db)
         side.outputs[f"export {kind} (file)"] = (0, normalize(out.read_text(), side.work) if out.exists() else "-", "")
 
