@@ -46,11 +46,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         emit_json(report.to_json())
     else:
         _print_ingest(report)
+    summary = report.summary
     if report.nothing_readable:
-        if not args.json:
-            assert report.summary is not None
-            where = ", ".join(report.summary.searched) or "the given paths"
-            message = f"nothing could be read from {where}: {report.summary.nothing_read_reason()}."
+        if not args.json and summary is not None:  # nothing readable: sessions were looked for
+            where = ", ".join(summary.searched) or "the given paths"
+            message = f"nothing could be read from {where}: {summary.nothing_read_reason()}."
             print(f"Error: {shown(message, 'command')}", file=sys.stderr)
         return 1
     if report.nothing_imported:
