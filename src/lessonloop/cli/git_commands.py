@@ -326,14 +326,13 @@ def cmd_commits(args: argparse.Namespace) -> int:
 
 def cmd_ingest_git(args: argparse.Namespace) -> int:
     """`ingest --git`: the given repositories (default: those of the projects the store knows)."""
-    from lessonloop.capture.privacy import CapturePolicy
     from lessonloop.config import ConfigError, load_config
-    from lessonloop.pipeline.git_ingest import ingest_git
+    from lessonloop.pipeline.ingest_job import GitIngestRequest, run_git_ingest_job
 
     if args.sarif or args.junit:
         raise CommandError("--git reads git history only; import --sarif and --junit files in an ingest without --git")
     try:
-        policy = CapturePolicy.from_config(load_config())
+        config = load_config()
     except ConfigError as exc:
         raise CommandError(str(exc)) from exc
     progress = None
@@ -341,18 +340,16 @@ def cmd_ingest_git(args: argparse.Namespace) -> int:
         from lessonloop.report.progress import CountProgress
 
         progress = CountProgress("git", "commits")
-    from lessonloop.pipeline.git_links import link_commits
-
+    request = GitIngestRequest(repositories=tuple(args.paths) or None, progress=progress)
     with open_cli_store(args.db) as conn:
-        summary = ingest_git(conn, list(args.paths) or None, policy=policy, progress=progress)
-        links = link_commits(conn)  # the new commits tied to the sessions that made them
+        report = run_git_ingest_job(conn, request, config)
     if args.json:
-        emit_json({**summary.to_json(), "links": links.to_json()})
+        emit_json(report.to_json())
     else:
-        print(shown(git_ingest_text(summary)))
-        if links.text():
-            print(links.text())
-    return 1 if summary.nothing_readable else 0
+        print(shown(git_ingest_text(report.summary)))
+        if report.links.text():
+            print(report.links.text())
+    return 1 if report.nothing_readable else 0
 
 
 def git_ingest_text(summary: GitIngestSummary) -> str:

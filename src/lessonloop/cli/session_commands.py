@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from typing import TYPE_CHECKING
 
@@ -12,22 +11,7 @@ from lessonloop.cli.empty_results import no_sessions_text
 
 if TYPE_CHECKING:
     from lessonloop.pipeline.findings_import import ImportResult
-
-
-def _import_results(args: argparse.Namespace, conn: sqlite3.Connection) -> list[ImportResult]:
-    """--sarif and --junit files, imported and matched to sessions."""
-    results: list[ImportResult] = []
-    if not args.sarif and not args.junit:
-        return results
-    from lessonloop.pipeline.findings_import import import_findings
-
-    for fmt, paths in (("sarif", args.sarif or []), ("junit", args.junit or [])):
-        for path in paths:
-            try:
-                results.append(import_findings(conn, path, fmt))
-            except OSError as exc:
-                raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    return results
+    from lessonloop.pipeline.ingest_job import IngestProgress, IngestReport
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -35,144 +19,109 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         from lessonloop.cli.git_commands import cmd_ingest_git
 
         return cmd_ingest_git(args)
-    from lessonloop.capture.discovery import SourceRef
     from lessonloop.config import ConfigError, load_config
-    from lessonloop.pipeline.ingest import IngestSummary, discover, ingest_new_projects, known_folders
-    from lessonloop.pipeline.ingest import ingest as run_ingest
+    from lessonloop.pipeline.ingest_job import IngestRequest, ResultsFileError, run_ingest_job
+    from lessonloop.store import resolve_db_path
 
-    results_only = not args.paths and bool(args.sarif or args.junit)
+    request = IngestRequest(
+        paths=tuple(args.paths) or None,
+        sarif=tuple(args.sarif or ()),
+        junit=tuple(args.junit or ()),
+        analyze=not args.no_analyze,
+        learn=not args.no_learn,
+        bandit=args.bandit,
+        team_sync=resolve_db_path(args.db),  # when the store joined a team and asked for it (docs/team.md)
+        progress=_ingest_progress(args),
+    )
     try:
-        config = load_config() if not results_only else None  # its [projects] place the sessions read
+        config = load_config() if not request.results_only else None  # its [projects] place the sessions read
     except ConfigError as exc:
         raise CommandError(str(exc)) from exc
     with open_cli_store(args.db) as conn:
-        sources: list[SourceRef] = []
-        summary: IngestSummary | None = None
-        known: list[str] = []
-        configured: tuple[str, ...] = ()
-        if results_only:
-            pass
-        elif args.paths:
-            sources, summary = discover(list(args.paths))
-        else:  # Aider keeps its history in each project: look in the folders the store knows
-            known = known_folders(conn)
-            configured = config.capture.paths if config is not None else ()
-            sources, summary = discover(None, known_folders=known, configured=configured)
-        projects = None
-        if summary is not None:
-            progress = None
-            if not args.no_progress and sys.stderr.isatty():
-                from lessonloop.report.progress import TerminalProgress
-
-                progress = TerminalProgress()
-            run_ingest(conn, sources, summary, progress=progress)
-            if not args.paths:  # and in the projects this ingest made known
-                ingest_new_projects(conn, known, configured, sources, summary, progress=progress)
-        if config is not None:
-            from lessonloop.pipeline.projects import resolve_store_projects
-
-            projects = resolve_store_projects(conn, config)
-        imports = _import_results(args, conn)
-        from lessonloop.pipeline.run_findings import match_run_findings
-
-        match_run_findings(conn)  # error lines of `lessonloop run`, tied to the session edits they follow
-        from lessonloop.pipeline.git_links import link_commits
-
-        links = link_commits(conn)  # commits tied to the sessions that made them (docs/git.md, "Links")
-        from lessonloop.report.progress import Busy
-
-        busy = not args.no_progress and not args.json and sys.stderr.isatty()
-        analysis = None
-        if not args.no_analyze:
-            from lessonloop.pipeline.analysis import analyze_store
-            from lessonloop.report.progress import CountProgress
-
-            counted = CountProgress("analyzing", "sessions") if busy else None  # sessions done of all, time left
-            analysis = analyze_store(conn, bandit=args.bandit, progress=counted)
-        learned = None
-        if not args.no_analyze and not args.no_learn:
-            from lessonloop.apply.embeddings import available as embeddings_available
-            from lessonloop.pipeline.learning import learn_store
-
-            doing = "learning lessons"
-            if embeddings_available():
-                doing += " (and embedding new ones for recall by meaning)"
-            with Busy(f"{doing}...", enabled=busy):
-                learned = learn_store(conn)
-        stats_data = None
-        if summary is not None and summary.used_sample:
-            from lessonloop.report.queries import stats
-
-            stats_data = stats(conn)
-    from lessonloop.store import resolve_db_path
-    from lessonloop.team.background import start as start_team_sync
-
-    start_team_sync(resolve_db_path(args.db))  # when the store joined a team and asked for it (docs/team.md)
+        try:
+            report = run_ingest_job(conn, request, config)
+        except ResultsFileError as exc:
+            raise CommandError(str(exc)) from exc
     if args.json:
-        data = summary.to_json() if summary is not None else {}
-        if projects is not None:
-            data["projects"] = projects.to_json()
-        if imports:
-            data["imports"] = [r.to_json() for r in imports]
-        if analysis is not None:
-            data["analysis"] = analysis.to_json()
-        if learned is not None:
-            data["learning"] = learned.to_json()
-        if stats_data is not None:
-            data["stats"] = stats_data
-        if links.skipped is None:
-            data["links"] = links.to_json()
-        emit_json(data)
+        emit_json(report.to_json())
     else:
-        from lessonloop.cli.ingest_summary import ingest_summary_text
-
-        if summary is not None:
-            print(shown(ingest_summary_text(summary)))  # problems may quote a line of a transcript
-        if projects is not None and projects.summary_text():
-            print(projects.summary_text())
-        for result in imports:
-            print(_import_text(result))
-        if links.skipped is None and links.text():
-            print(links.text())
-        if analysis is not None:
-            from lessonloop.report.analysis_render import analysis_run_text
-
-            print(analysis_run_text(analysis))
-            for problem in analysis.problems:
-                print(f"Warning: {problem}", file=sys.stderr)
-        if learned is not None:
-            from lessonloop.cli.lesson_commands import learn_run_text
-
-            print(learn_run_text(learned))
-        if stats_data is not None:
-            from lessonloop.report.render import render_stats
-
-            out = console()
-            out.print()
-            render_stats(out, stats_data)
-            out.print(
-                "\nNext: [bold]lessonloop sessions[/] lists the sessions, "
-                "[bold]lessonloop show ID[/] shows one, [bold]lessonloop report[/] shows what went wrong, "
-                "[bold]lessonloop lessons[/] lists what was learned from it."
-            )
-    if summary is not None and summary.nothing_readable:
-        if not args.json:
+        _print_ingest(report)
+    summary = report.summary
+    if report.nothing_readable:
+        if not args.json and summary is not None:  # nothing readable: sessions were looked for
             where = ", ".join(summary.searched) or "the given paths"
             message = f"nothing could be read from {where}: {summary.nothing_read_reason()}."
             print(f"Error: {shown(message, 'command')}", file=sys.stderr)
         return 1
-    if results_only and imports and all(_nothing_imported(result) for result in imports):
+    if report.nothing_imported:
         if not args.json:
-            where = ", ".join(result.path for result in imports)
+            where = ", ".join(result.path for result in report.imports)
             message = f"nothing could be imported from {where} (the problems above say why)."
             print(f"Error: {shown(message, 'command')}", file=sys.stderr)
         return 1
     return 0
 
 
-def _nothing_imported(result: ImportResult) -> bool:
-    """No finding and no test read from a results file, and an error said why."""
-    return not result.findings and not result.tests and any(p.severity == "error" for p in result.problems)
+def _ingest_progress(args: argparse.Namespace) -> IngestProgress:
+    """The progress bars and spinner of `ingest` (stderr, on a terminal, unless --no-progress):
+    the bytes read even with --json, the sessions analyzed and the learning without it."""
+    from lessonloop.pipeline.ingest_job import IngestProgress
+
+    if args.no_progress or not sys.stderr.isatty():
+        return IngestProgress()
+    from lessonloop.report.progress import Busy, CountProgress, TerminalProgress
+
+    busy = not args.json
+    learning = None
+    if not args.no_analyze and not args.no_learn:
+        from lessonloop.apply.embeddings import available as embeddings_available
+
+        doing = "learning lessons"
+        if embeddings_available():
+            doing += " (and embedding new ones for recall by meaning)"
+        learning = Busy(f"{doing}...", enabled=busy)
+    return IngestProgress(
+        reading=TerminalProgress(),
+        analyzing=CountProgress("analyzing", "sessions") if busy else None,  # sessions done of all, time left
+        learning=learning,
+    )
+
+
+def _print_ingest(report: IngestReport) -> None:
+    """The ingest's report as text."""
+    from lessonloop.cli.ingest_summary import ingest_summary_text
+
+    if report.summary is not None:
+        print(shown(ingest_summary_text(report.summary)))  # problems may quote a line of a transcript
+    if report.projects is not None and report.projects.summary_text():
+        print(report.projects.summary_text())
+    for result in report.imports:
+        print(_import_text(result))
+    links = report.links
+    if links is not None and links.skipped is None and links.text():
+        print(links.text())
+    analysis = report.analysis
+    if analysis is not None:
+        from lessonloop.report.analysis_render import analysis_run_text
+
+        print(analysis_run_text(analysis))
+        for problem in analysis.problems:
+            print(f"Warning: {problem}", file=sys.stderr)
+    if report.learning is not None:
+        from lessonloop.cli.lesson_commands import learn_run_text
+
+        print(learn_run_text(report.learning))
+    if report.stats is not None:
+        from lessonloop.report.render import render_stats
+
+        out = console()
+        out.print()
+        render_stats(out, report.stats)
+        out.print(
+            "\nNext: [bold]lessonloop sessions[/] lists the sessions, "
+            "[bold]lessonloop show ID[/] shows one, [bold]lessonloop report[/] shows what went wrong, "
+            "[bold]lessonloop lessons[/] lists what was learned from it."
+        )
 
 
 def _import_text(result: ImportResult) -> str:

@@ -1,6 +1,7 @@
 """Ingest after a session's turn or end (the Stop / SessionEnd hooks): read what is new in the
 session's transcript, place its project, analyze, learn, and drop the calls the hooks stored
-live once the transcript holds them.
+live once the transcript holds them: `lessonloop ingest`'s job (pipeline/ingest_job.py), with the
+worker's request.
 
 The hooks queue the transcripts (apply/hooks/session_end.py) and start this module as its own
 process, `python -I -m lessonloop.pipeline.live_ingest [--no-bandit]` with $LESSONLOOP_DB set:
@@ -19,79 +20,23 @@ import sys
 from dataclasses import dataclass
 
 from lessonloop.config import ConfigError, load_config
-from lessonloop.store.learn_state import changed_sessions, changes_seq
-from lessonloop.store.transaction import transaction
 
 
 def ingest_transcripts(conn: sqlite3.Connection, paths: list[str], *, bandit: bool | None = None) -> dict[str, object]:
-    """The `lessonloop ingest PATH...` steps for `paths`, without output; returns a summary.
-    `bandit`: as `analyze_store` takes it (None: as `[analysis] bandit` says, off by default, as
-    `lessonloop ingest` does; the hook itself passes False). Only the sessions this ingest changed
-    are analyzed: bandit being on never brings back sessions analyzed without it."""
-    from lessonloop.pipeline.analysis import analyze_store
-    from lessonloop.pipeline.ingest import discover, ingest
-    from lessonloop.pipeline.learning import learn_store
-    from lessonloop.pipeline.projects import resolve_store_projects
+    """The `lessonloop ingest PATH...` job for `paths` (pipeline/ingest_job.py), without output;
+    returns the worker's summary. `bandit`: as `analyze_store` takes it (None: as `[analysis]
+    bandit` says, off by default, as `lessonloop ingest` does; the hook itself passes False). Only
+    the sessions this ingest changed are analyzed: bandit being on never brings back sessions
+    analyzed without it. The bundled sample is never ingested here, the live calls the transcripts
+    now hold are dropped, and no team sync starts (the hooks never reach the network)."""
+    from lessonloop.pipeline.ingest_job import IngestRequest, run_ingest_job
 
     try:
         config = load_config()
     except ConfigError:
         config = None
-    sources, summary = discover(paths)
-    if summary.used_sample:
-        return {"ingested": 0}  # nothing of the user's was found: never ingest the bundled sample here
-    changes_before = changes_seq(conn)
-    unmatched = [
-        row[0] for row in conn.execute("SELECT id FROM findings WHERE run_id IS NOT NULL AND session_id IS NULL")
-    ]
-    ingest(conn, sources, summary)
-    if config is not None:
-        resolve_store_projects(conn, config)
-    from lessonloop.pipeline.run_findings import match_run_findings
-
-    match_run_findings(conn)
-    from lessonloop.pipeline.git_links import link_commits
-
-    link_commits(conn)  # the session's commits, if the post-commit hook stored them already
-    # Analysis of the sessions this ingest changed (read, placed in another project, given a
-    # runner's finding), by their indexes: the rest of the store is `lessonloop ingest`'s to check
-    # (a rules file edited, --no-analyze).
-    touched = _touched_sessions(conn, summary.main_sessions | summary.subagent_sessions, changes_before, unmatched)
-    analysis = analyze_store(conn, bandit=bandit, session_ids=touched)
-    learned = learn_store(conn)
-    dropped = drop_ingested_live_calls(conn)
-    return {
-        "ingest": summary.to_json(),
-        "analysis": analysis.to_json(),
-        "learning": learned.to_json(),
-        "live_calls_dropped": dropped,
-    }
-
-
-def _touched_sessions(conn: sqlite3.Connection, read: set[str], changes_after: int, unmatched: list[int]) -> list[str]:
-    """The main sessions an ingest changed: those it read, those whose place changed (the
-    learn_changes the store's triggers logged meanwhile) and those given a runner's finding."""
-    from lessonloop.pipeline.learning_events import roots_of
-
-    ids = set(read) | changed_sessions(conn, changes_after, changes_seq(conn))
-    for start in range(0, len(unmatched), 500):
-        part = unmatched[start : start + 500]
-        ids.update(
-            sid
-            for (sid,) in conn.execute(
-                f"SELECT session_id FROM findings WHERE session_id IS NOT NULL AND id IN ({', '.join('?' * len(part))})",
-                part,
-            )
-        )
-    roots, _gone = roots_of(conn, ids)
-    return sorted(roots)
-
-
-def drop_ingested_live_calls(conn: sqlite3.Connection) -> int:
-    """Delete the calls the hooks stored that the store now holds from a transcript."""
-    with transaction(conn):
-        cursor = conn.execute("DELETE FROM live_calls WHERE id IN (SELECT id FROM tool_calls)")
-    return cursor.rowcount
+    request = IngestRequest(paths=tuple(paths), bandit=bandit, only_touched=True, sample=False, drop_live_calls=True)
+    return run_ingest_job(conn, request, config).worker_json()
 
 
 MAX_ATTEMPTS = 3  # a queued transcript that fails this many workers is logged and dropped

@@ -1,6 +1,6 @@
 """The background sync after ingest (opt-in: `lessonloop team sync --after-ingest on`): `lessonloop
-ingest` starts `python -m lessonloop.team.background --db PATH` as a process of its own and does not
-wait for it; it pushes, then pulls, and writes what happened (or why it failed) to
+ingest` (its job, pipeline/ingest_job.py) starts `python -m lessonloop.team.background --db PATH` as
+a process of its own and does not wait for it; it pushes, then pulls, and writes what happened (or why it failed) to
 `team-sync.log` beside the store. The hooks never start it: they never reach the network."""
 
 from __future__ import annotations

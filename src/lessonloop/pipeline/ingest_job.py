@@ -1,0 +1,301 @@
+"""The ingest job, written once: a request in, a report out.
+
+`run_ingest_job` runs the whole chain over one store: discover the files (the paths given, else
+the agents' own places, the folders the store knows and `capture.paths`, else the bundled sample)
+-> read and store them (pipeline/ingest.py; without paths, also the files of the projects the
+ingest made known) -> place every session in its project (when a configuration is given) ->
+import the SARIF / JUnit files -> tie `lessonloop run`'s findings and the stored commits to the
+sessions -> analyze -> learn -> the sample's figures -> drop the live calls the transcripts now
+hold (when asked) -> start the team's sync after ingest (when asked and the store wants it).
+`lessonloop ingest` (cli/session_commands.py) and the Stop hook's worker (pipeline/live_ingest.py)
+both call it; what differs between them is the request's: the worker analyzes only the sessions
+its ingest changed (`only_touched`), never ingests the sample (`sample=False`), drops the live
+calls, and never reaches the network (no `team_sync`). The job decides nothing about terminals:
+the caller hands it its progress objects (or none) and renders the report.
+
+`lessonloop ingest --git` (and the post-commit hook, which runs it) is a job of its own here,
+`run_git_ingest_job`, with the same request/report shape: it reads git repositories, not
+transcripts, so it has none of the chain's steps but the last shared one, tying the new commits
+to the sessions that made them (pipeline/git_links.py); no discovery, no projects pass, no
+findings, analysis or learning, no team sync.
+
+Imports are made in the functions: the Stop hook's worker imports this module first.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sqlite3
+    from pathlib import Path
+
+    from lessonloop.capture.discovery import SourceRef
+    from lessonloop.config import Config
+    from lessonloop.pipeline.analysis import AnalysisProgress, AnalysisRun
+    from lessonloop.pipeline.findings_import import ImportResult
+    from lessonloop.pipeline.git_ingest import CommitProgress, GitIngestSummary
+    from lessonloop.pipeline.git_links import LinkSummary
+    from lessonloop.pipeline.ingest import IngestSummary, Progress
+    from lessonloop.pipeline.learning import LearnRun
+    from lessonloop.pipeline.projects import ProjectResolution
+
+
+@dataclass(frozen=True, slots=True)
+class IngestProgress:
+    """What the caller shows while the job runs (None: nothing). `learning` is entered while
+    lessons are learned (a spinner)."""
+
+    reading: Progress | None = None  # the files read, in bytes
+    analyzing: AnalysisProgress | None = None  # the sessions analyzed
+    learning: AbstractContextManager[object] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestRequest:
+    """What to ingest and which steps to run."""
+
+    paths: tuple[str, ...] | None = None  # None: the agents' own places (and the sample, if allowed)
+    sarif: tuple[str, ...] = ()  # SARIF files to import and match to sessions
+    junit: tuple[str, ...] = ()  # JUnit XML files, likewise
+    analyze: bool = True
+    learn: bool = True  # learning runs only after an analysis
+    bandit: bool | None = None  # as `analyze_store` takes it (None: as `[analysis] bandit` says)
+    only_touched: bool = False  # analyze only the sessions this ingest changed (the Stop hook's worker)
+    sample: bool = True  # whether the bundled sample may be ingested when nothing else is found
+    drop_live_calls: bool = False  # delete the hooks' live calls the store now holds from a transcript
+    team_sync: Path | None = None  # the store whose sync after ingest to start (when it asked for one)
+    progress: IngestProgress = IngestProgress()
+
+    @property
+    def results_only(self) -> bool:
+        """Only result files to import: no sessions are discovered or read."""
+        return self.paths is None and bool(self.sarif or self.junit)
+
+
+class ResultsFileError(Exception):
+    """A SARIF or JUnit file that cannot be read at all."""
+
+    def __init__(self, path: str, cause: OSError) -> None:
+        super().__init__(f"cannot read {path}: {cause.strerror or cause}")
+        self.path = path
+        self.cause = cause
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What one ingest job did. Steps not run are None (or empty)."""
+
+    summary: IngestSummary | None = None  # None: results only, or the sample refused
+    projects: ProjectResolution | None = None
+    imports: list[ImportResult] = field(default_factory=list)
+    links: LinkSummary | None = None  # None: the sample refused
+    analysis: AnalysisRun | None = None
+    learning: LearnRun | None = None
+    stats: dict[str, Any] | None = None  # the store's figures, after ingesting the sample
+    live_calls_dropped: int | None = None
+    results_only: bool = False
+    sample_refused: bool = False  # nothing of the user's found and the sample not allowed: nothing done
+    team_sync_started: bool = False
+
+    @property
+    def nothing_readable(self) -> bool:
+        """Sessions were looked for and nothing could be read."""
+        return self.summary is not None and self.summary.nothing_readable
+
+    @property
+    def nothing_imported(self) -> bool:
+        """Only result files were given, and none gave a finding or a test (errors say why)."""
+        return self.results_only and bool(self.imports) and all(_nothing_imported(r) for r in self.imports)
+
+    def to_json(self) -> dict[str, Any]:
+        """`lessonloop ingest --json`."""
+        data = self.summary.to_json() if self.summary is not None else {}
+        if self.projects is not None:
+            data["projects"] = self.projects.to_json()
+        if self.imports:
+            data["imports"] = [r.to_json() for r in self.imports]
+        if self.analysis is not None:
+            data["analysis"] = self.analysis.to_json()
+        if self.learning is not None:
+            data["learning"] = self.learning.to_json()
+        if self.stats is not None:
+            data["stats"] = self.stats
+        if self.links is not None and self.links.skipped is None:
+            data["links"] = self.links.to_json()
+        return data
+
+    def worker_json(self) -> dict[str, object]:
+        """The Stop hook's worker's summary (pipeline/live_ingest.py's `ingest_transcripts`)."""
+        if self.sample_refused or self.summary is None:
+            return {"ingested": 0}
+        return {
+            "ingest": self.summary.to_json(),
+            "analysis": self.analysis.to_json() if self.analysis is not None else None,
+            "learning": self.learning.to_json() if self.learning is not None else None,
+            "live_calls_dropped": self.live_calls_dropped,
+        }
+
+
+def _nothing_imported(result: ImportResult) -> bool:
+    """No finding and no test read from a results file, and an error said why."""
+    return not result.findings and not result.tests and any(p.severity == "error" for p in result.problems)
+
+
+def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Config | None) -> IngestReport:
+    """Run `request` over the store at `conn` (see the module docstring). `config`: the loaded
+    configuration, whose [projects] and [capture] place and find the sessions (None: no projects
+    pass, no `capture.paths`). Raises ResultsFileError for a results file that cannot be read."""
+    from lessonloop.pipeline.ingest import discover, ingest, ingest_new_projects, known_folders
+
+    progress = request.progress
+    summary: IngestSummary | None = None
+    sources: list[SourceRef] = []
+    known: list[str] = []
+    configured: tuple[str, ...] = ()
+    if request.results_only:
+        pass
+    elif request.paths is not None:
+        sources, summary = discover(list(request.paths))
+    else:  # Aider keeps its history in each project: look in the folders the store knows
+        known = known_folders(conn)
+        configured = config.capture.paths if config is not None else ()
+        sources, summary = discover(None, known_folders=known, configured=configured)
+    if summary is not None and summary.used_sample and not request.sample:
+        return IngestReport(sample_refused=True)
+    changes_before = 0
+    unmatched: list[int] = []
+    if request.only_touched:
+        from lessonloop.store.learn_state import changes_seq
+
+        changes_before = changes_seq(conn)
+        unmatched = [
+            row[0] for row in conn.execute("SELECT id FROM findings WHERE run_id IS NOT NULL AND session_id IS NULL")
+        ]
+    if summary is not None:
+        ingest(conn, sources, summary, progress=progress.reading)
+        if request.paths is None:  # and in the projects this ingest made known
+            ingest_new_projects(conn, known, configured, sources, summary, progress=progress.reading)
+    report = IngestReport(summary=summary, results_only=request.results_only)
+    if config is not None:
+        from lessonloop.pipeline.projects import resolve_store_projects
+
+        report.projects = resolve_store_projects(conn, config)
+    report.imports = _import_results(conn, request)
+    from lessonloop.pipeline.run_findings import match_run_findings
+
+    match_run_findings(conn)  # error lines of `lessonloop run`, tied to the session edits they follow
+    from lessonloop.pipeline.git_links import link_commits
+
+    report.links = link_commits(conn)  # commits tied to the sessions that made them (docs/git.md, "Links")
+    if request.analyze:
+        from lessonloop.pipeline.analysis import analyze_store
+
+        touched = None
+        if request.only_touched:
+            # The sessions this ingest changed (read, placed in another project, given a runner's
+            # finding), by their indexes: the rest of the store is `lessonloop ingest`'s to check
+            # (a rules file edited, --no-analyze).
+            read = summary.main_sessions | summary.subagent_sessions if summary is not None else set()
+            touched = _touched_sessions(conn, read, changes_before, unmatched)
+        report.analysis = analyze_store(conn, bandit=request.bandit, session_ids=touched, progress=progress.analyzing)
+        if request.learn:
+            from lessonloop.pipeline.learning import learn_store
+
+            with progress.learning or nullcontext():
+                report.learning = learn_store(conn)
+    if summary is not None and summary.used_sample:
+        from lessonloop.report.queries import stats
+
+        report.stats = stats(conn)
+    if request.drop_live_calls:
+        report.live_calls_dropped = drop_ingested_live_calls(conn)
+    if request.team_sync is not None:
+        from lessonloop.team.background import start as start_team_sync
+
+        report.team_sync_started = start_team_sync(request.team_sync)  # docs/team.md
+    return report
+
+
+def _import_results(conn: sqlite3.Connection, request: IngestRequest) -> list[ImportResult]:
+    """The --sarif and --junit files, imported and matched to sessions."""
+    results: list[ImportResult] = []
+    if not request.sarif and not request.junit:
+        return results
+    from lessonloop.pipeline.findings_import import import_findings
+
+    for fmt, paths in (("sarif", request.sarif), ("junit", request.junit)):
+        for path in paths:
+            try:
+                results.append(import_findings(conn, path, fmt))
+            except OSError as exc:
+                raise ResultsFileError(path, exc) from exc
+    return results
+
+
+def _touched_sessions(conn: sqlite3.Connection, read: set[str], changes_after: int, unmatched: list[int]) -> list[str]:
+    """The main sessions an ingest changed: those it read, those whose place changed (the
+    learn_changes the store's triggers logged meanwhile) and those given a runner's finding."""
+    from lessonloop.pipeline.learning_events import roots_of
+    from lessonloop.store.learn_state import changed_sessions, changes_seq
+
+    ids = set(read) | changed_sessions(conn, changes_after, changes_seq(conn))
+    for start in range(0, len(unmatched), 500):
+        part = unmatched[start : start + 500]
+        ids.update(
+            sid
+            for (sid,) in conn.execute(
+                f"SELECT session_id FROM findings WHERE session_id IS NOT NULL AND id IN ({', '.join('?' * len(part))})",
+                part,
+            )
+        )
+    roots, _gone = roots_of(conn, ids)
+    return sorted(roots)
+
+
+def drop_ingested_live_calls(conn: sqlite3.Connection) -> int:
+    """Delete the calls the hooks stored that the store now holds from a transcript."""
+    from lessonloop.store.transaction import transaction
+
+    with transaction(conn):
+        cursor = conn.execute("DELETE FROM live_calls WHERE id IN (SELECT id FROM tool_calls)")
+    return cursor.rowcount
+
+
+@dataclass(frozen=True, slots=True)
+class GitIngestRequest:
+    """Which repositories to read (None: those of the projects the store knows)."""
+
+    repositories: tuple[str, ...] | None = None
+    progress: CommitProgress | None = None  # the commits read (a count)
+
+
+@dataclass(slots=True)
+class GitIngestReport:
+    """What one git ingest did: the repositories read, and the links pass after it."""
+
+    summary: GitIngestSummary
+    links: LinkSummary
+
+    @property
+    def nothing_readable(self) -> bool:
+        return self.summary.nothing_readable
+
+    def to_json(self) -> dict[str, Any]:
+        """`lessonloop ingest --git --json`."""
+        return {**self.summary.to_json(), "links": self.links.to_json()}
+
+
+def run_git_ingest_job(conn: sqlite3.Connection, request: GitIngestRequest, config: Config) -> GitIngestReport:
+    """Read each repository's commits not stored yet (obeying the privacy settings of `config`
+    and LESSONLOOP_CAPTURE=0), then tie the new commits to the sessions that made them."""
+    from lessonloop.capture.privacy import CapturePolicy
+    from lessonloop.pipeline.git_ingest import ingest_git
+    from lessonloop.pipeline.git_links import link_commits
+
+    policy = CapturePolicy.from_config(config)
+    repositories = list(request.repositories) if request.repositories is not None else None
+    summary = ingest_git(conn, repositories, policy=policy, progress=request.progress)
+    return GitIngestReport(summary, link_commits(conn))
