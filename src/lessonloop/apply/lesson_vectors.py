@@ -12,6 +12,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from lessonloop.apply.vector_index import to_blob
+from lessonloop.store.lesson_vectors import lessons_to_embed, store_vectors
 from lessonloop.store.transaction import transaction
 
 if TYPE_CHECKING:
@@ -37,12 +38,7 @@ def embed_missing(conn: sqlite3.Connection, embedder: Embedder, batch_size: int 
     transaction. A lesson whose text changed in between is left for the next call. When the
     connection is already inside a transaction, the writes join it (the caller commits).
     """
-    rows = conn.execute(
-        """SELECT id, title, prevention, body FROM lessons
-           WHERE embedding IS NULL OR embedding_model IS NOT ?
-           ORDER BY id""",
-        (embedder.model_id,),
-    ).fetchall()
+    rows = lessons_to_embed(conn, embedder.model_id)
     if not rows:
         return 0
     updates: list[tuple[bytes, str, int, str, str | None, str]] = []
@@ -53,19 +49,6 @@ def embed_missing(conn: sqlite3.Connection, embedder: Embedder, batch_size: int 
         for (lesson_id, title, prevention, body), vector in zip(batch, vectors, strict=True):
             updates.append((to_blob(vector), embedder.model_id, lesson_id, title, prevention, body))
     if conn.in_transaction:  # part of the caller's transaction
-        return _store_vectors(conn, updates)
+        return store_vectors(conn, updates)
     with transaction(conn):
-        return _store_vectors(conn, updates)
-
-
-def _store_vectors(conn: sqlite3.Connection, updates: list[tuple[bytes, str, int, str, str | None, str]]) -> int:
-    """Each vector stored unless its lesson's text changed meanwhile; how many were stored."""
-    stored = 0
-    for update in updates:
-        cursor = conn.execute(
-            """UPDATE lessons SET embedding = ?, embedding_model = ?
-               WHERE id = ? AND title IS ? AND prevention IS ? AND body IS ?""",
-            update,
-        )
-        stored += cursor.rowcount
-    return stored
+        return store_vectors(conn, updates)

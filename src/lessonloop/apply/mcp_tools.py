@@ -17,8 +17,15 @@ from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import describe
 from lessonloop.secrets.redaction import redact, redact_value
-from lessonloop.store.lesson_reader import LessonNotFound, get_lesson
-from lessonloop.store.lesson_writer import add_feedback_evidence, log_event
+from lessonloop.store import session_figures as figures
+from lessonloop.store.lesson_reader import (
+    LessonNotFound,
+    evidence_by_role,
+    get_lesson,
+    lesson_status,
+    titles_and_statuses,
+)
+from lessonloop.store.lesson_writer import add_feedback_evidence, log_event, store_judged_counts
 from lessonloop.store.session_ids import SessionNotFound, resolve_session
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import days_between, utc_now
@@ -233,7 +240,7 @@ def record_lesson(
     it is new (False: a lesson with the same signature existed; it gains only the texts it lacked)
     and its status."""
     from lessonloop.learn.exchange import normalize_record
-    from lessonloop.store.lesson_curation import import_records
+    from lessonloop.store.lesson_curation import import_records, mark_stated_by_agent
 
     texts = {
         "title": " ".join(_required("title", title, MAX_TITLE).split()),
@@ -271,9 +278,8 @@ def record_lesson(
     lesson_id = result.ids[0]
     if result.new:
         with transaction(conn):  # the import stores origin "imported"; an agent stated this one
-            conn.execute("UPDATE lessons SET origin = 'mcp' WHERE id = ? AND origin = 'imported'", (lesson_id,))
-    stored = conn.execute("SELECT status FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
-    return {"id": lesson_id, "created": bool(result.new), "status": stored[0] if stored else None}
+            mark_stated_by_agent(conn, lesson_id)
+    return {"id": lesson_id, "created": bool(result.new), "status": lesson_status(conn, lesson_id)}
 
 
 def _trusted_at_once() -> bool:
@@ -322,10 +328,7 @@ def lesson_feedback(
         days = days_between(lesson.last_seen, moment) if lesson.last_seen else 0.0
         value = conf.live_confidence(lesson.failed_sessions, sessions, days, lesson.confidence)
         tier = conf.next_tier(value, lesson.tier)
-        conn.execute(
-            "UPDATE lessons SET sessions = ?, prevented = ?, confidence = ?, tier = ?, updated_at = ? WHERE id = ?",
-            (sessions, prevented, round(value, 6), tier, moment, lesson.id),
-        )
+        store_judged_counts(conn, lesson.id, sessions, prevented, round(value, 6), tier, moment)
         detail = {"helpful": helpful, "note": remark, "session_id": session}
         log_event(conn, lesson.id, lesson.signature, moment, "feedback", detail)
         if helpful:
@@ -341,52 +344,27 @@ def lesson_feedback(
 
 # --- session_summary --------------------------------------------------------------------------
 
-_LAST_ACTIVITY = """
-WITH tree AS (SELECT id, coalesce(parent_id, id) AS root FROM sessions),
-acts AS (
-    SELECT t.root, max(m.ts) AS last FROM messages m JOIN tree t ON t.id = m.session_id GROUP BY t.root
-    UNION ALL
-    SELECT t.root, max(c.ts) FROM tool_calls c JOIN tree t ON t.id = c.session_id GROUP BY t.root)
-SELECT s.id, max(a.last) FROM sessions s LEFT JOIN acts a ON a.root = s.id
-WHERE s.parent_id IS NULL AND s.placeholder = 0 AND {where}
-GROUP BY s.id"""
-_HOOK_ACTIVITY = (
-    "SELECT s.session_id, coalesce(s.last_event_at, s.ended_at, s.started_at) FROM hook_sessions s WHERE {where}"
-)
-
 
 def _latest(conn: sqlite3.Connection, cwd: str | None) -> str | None:
     """The id of the session active last (ingested or only seen by the hooks): of all, or when
     `cwd` is given, of that folder, else of its project (placed as ingest places it)."""
     if cwd is None:
-        return _latest_where(conn, "1 = 1", ())
+        return figures.latest_session(conn)
     from lessonloop.store.project_lookup import project_of_folder as folder_project
 
     folder = os.path.normpath(os.path.expanduser(cwd))
-    found = _latest_where(conn, "s.cwd = ?", (folder,))
+    found = figures.latest_session_in_folder(conn, folder)
     if found is None:
         project = folder_project(folder, _project_mappings(), store=conn)
-        found = _latest_where(conn, "s.project IN (?, ?)", (project, folder))
+        found = figures.latest_session_of_project(conn, project, folder)
     return found
-
-
-def _latest_where(conn: sqlite3.Connection, where: str, params: tuple[str, ...]) -> str | None:
-    found: dict[str, str] = {}
-    for sql in (_LAST_ACTIVITY, _HOOK_ACTIVITY):
-        for session_id, last in conn.execute(sql.format(where=where), params):
-            found[str(session_id)] = max(found.get(str(session_id), ""), last or "")
-    if not found:
-        return None
-    return max(found, key=lambda sid: (found[sid], sid))
 
 
 def _choose_session(conn: sqlite3.Connection, session_id: str | None, cwd: str | None) -> tuple[str, str]:
     """The session to summarize and how it was chosen."""
     given = _text("session_id", session_id, MAX_ID, required=False)
     if given is not None:
-        only_hooks = conn.execute(
-            "SELECT 1 FROM hook_sessions WHERE session_id = ? AND session_id NOT IN (SELECT id FROM sessions)", (given,)
-        ).fetchone()
+        only_hooks = figures.only_seen_by_hooks(conn, given)
         return (given if only_hooks else resolve_session(conn, given)), "session_id"
     folder = _text("cwd", cwd, 4096, required=False)
     if folder is not None:
@@ -420,10 +398,7 @@ def _json_list(text: str | None) -> list[Any]:
 def _lessons_given(conn: sqlite3.Connection, session_id: str) -> list[dict[str, Any]]:
     """The lessons the hooks gave the session (hook_decisions with an action), first given first."""
     given: dict[int, dict[str, Any]] = {}
-    for event, action, ts, lessons in conn.execute(
-        "SELECT event, action, ts, lessons FROM hook_decisions WHERE session_id = ? AND action != 'none' ORDER BY ts, id",
-        (session_id,),
-    ):
+    for event, action, ts, lessons in figures.decisions_given(conn, session_id):
         for item in _json_list(lessons):
             if isinstance(item, bool) or not isinstance(item, int):
                 continue
@@ -440,11 +415,7 @@ def _add_titles(conn: sqlite3.Connection, lessons: Mapping[int, dict[str, Any]])
     """Each lesson's title and status (None and "forgotten" when it is gone)."""
     if not lessons:
         return
-    ids = list(lessons)
-    rows = conn.execute(
-        f"SELECT id, title, status FROM lessons WHERE id IN ({', '.join('?' * len(ids))})", ids
-    ).fetchall()
-    stored = {int(row[0]): (row[1], row[2]) for row in rows}
+    stored = titles_and_statuses(conn, list(lessons))
     for lesson_id, entry in lessons.items():
         title, status = stored.get(lesson_id, (None, "forgotten"))
         entry["title"] = title
@@ -454,60 +425,28 @@ def _add_titles(conn: sqlite3.Connection, lessons: Mapping[int, dict[str, Any]])
 def _lessons_learned(conn: sqlite3.Connection, contexts: list[str]) -> list[dict[str, Any]]:
     """The lessons with evidence from these sessions, with the roles of that evidence."""
     learned: dict[int, dict[str, Any]] = {}
-    rows = conn.execute(
-        f"""SELECT lesson_id, role, count(*) FROM lesson_evidence
-            WHERE session_id IN ({", ".join("?" * len(contexts))}) GROUP BY lesson_id, role ORDER BY lesson_id, role""",
-        contexts,
-    )
-    for lesson_id, role, count in rows:
-        learned.setdefault(int(lesson_id), {"id": int(lesson_id), "evidence": {}})["evidence"][role] = int(count)
+    for lesson_id, role, count in evidence_by_role(conn, contexts):
+        learned.setdefault(lesson_id, {"id": lesson_id, "evidence": {}})["evidence"][role] = count
     _add_titles(conn, learned)
     return list(learned.values())
 
 
 def _transcript_summary(conn: sqlite3.Connection, session_id: str) -> dict[str, Any]:
     """Figures of a stored (ingested) session, its subagents folded in."""
-    row = conn.execute(
-        "SELECT agent, project, cwd, git_branch, title FROM sessions WHERE id = ?", (session_id,)
-    ).fetchone()
-    agent, project, cwd, branch, title = row
-    contexts = [session_id] + [
-        str(r[0]) for r in conn.execute("SELECT id FROM sessions WHERE parent_id = ? ORDER BY id", (session_id,))
-    ]
-    marks = ", ".join("?" * len(contexts))
-    calls, errors, first_call, last_call = conn.execute(
-        f"SELECT count(*), coalesce(sum(ok = 0), 0), min(ts), max(ts) FROM tool_calls WHERE session_id IN ({marks})",
-        contexts,
-    ).fetchone()
-    first_msg, last_msg = conn.execute(
-        f"SELECT min(ts), max(ts) FROM messages WHERE session_id IN ({marks})", contexts
-    ).fetchone()
-    prompt = conn.execute(
-        "SELECT text FROM messages WHERE session_id = ? AND kind = 'prompt' ORDER BY ts, seq LIMIT 1", (session_id,)
-    ).fetchone()
-    by_class = {
-        str(cls): int(n)
-        for cls, n in conn.execute(
-            "SELECT class, count(*) FROM call_errors WHERE session_id = ? GROUP BY class ORDER BY count(*) DESC, class",
-            (session_id,),
-        )
-    }
+    agent, project, cwd, branch, title = figures.session_head(conn, session_id)
+    contexts = [session_id, *figures.subagent_ids(conn, session_id)]
+    calls, errors, first_call, last_call = figures.call_figures(conn, contexts)
+    first_msg, last_msg = figures.message_span(conn, contexts)
+    prompt = figures.first_prompt(conn, session_id)
+    by_class = figures.errors_by_class(conn, session_id)
     unclassified = int(errors) - sum(by_class.values())
     if unclassified > 0:
         by_class["unclassified"] = unclassified
     corrections = []
-    for kind, detail in conn.execute(
-        "SELECT label, detail FROM analysis_signals WHERE session_id = ? AND kind = 'correction' ORDER BY seq, id",
-        (session_id,),
-    ):
+    for kind, detail in figures.correction_signals(conn, session_id):
         data = json_codec.loads(detail) if detail else {}
         corrections.append({"kind": kind, "text": _cut(data.get("text")), "ts": data.get("ts")})
-    outcome_row = conn.execute(
-        """SELECT unresolved_errors, tests_run, tests_failing_at_end, corrections_in_session,
-                  corrections_next_session, reverted_changes, compliance
-           FROM session_executions WHERE session_id = ?""",
-        (session_id,),
-    ).fetchone()
+    outcome_row = figures.session_outcome(conn, session_id)
     return {
         "session_id": session_id,
         "source": "transcript",
@@ -516,7 +455,7 @@ def _transcript_summary(conn: sqlite3.Connection, session_id: str) -> dict[str, 
         "cwd": cwd,
         "git_branch": branch,
         "title": title,
-        "first_prompt": _cut(prompt[0] if prompt else None),
+        "first_prompt": _cut(prompt),
         "started_at": _earliest(first_msg, first_call),
         "ended_at": max((t for t in (last_msg, last_call) if t), default=None),
         "subagents": len(contexts) - 1,
@@ -563,21 +502,9 @@ def _outcome(row: tuple[Any, ...] | None) -> dict[str, Any] | None:
 
 def _hook_summary(conn: sqlite3.Connection, session_id: str) -> dict[str, Any]:
     """Figures of a session only the hooks have seen so far (its transcript is not ingested)."""
-    project, cwd, model, started, last, ended = conn.execute(
-        "SELECT project, cwd, model, started_at, last_event_at, ended_at FROM hook_sessions WHERE session_id = ?",
-        (session_id,),
-    ).fetchone()
-    calls, errors = conn.execute(
-        "SELECT count(*), coalesce(sum(ok = 0), 0) FROM live_calls WHERE session_id = ?", (session_id,)
-    ).fetchone()
-    by_class = {
-        str(cls): int(n)
-        for cls, n in conn.execute(
-            """SELECT coalesce(error_class, 'unclassified'), count(*) FROM live_calls
-               WHERE session_id = ? AND ok = 0 GROUP BY 1 ORDER BY count(*) DESC, 1""",
-            (session_id,),
-        )
-    }
+    project, cwd, model, started, last, ended = figures.hook_session_head(conn, session_id)
+    calls, errors = figures.live_call_figures(conn, session_id)
+    by_class = figures.live_errors_by_class(conn, session_id)
     return {
         "session_id": session_id,
         "source": "hooks (the transcript is not ingested yet: `lessonloop ingest` reads it)",
@@ -602,7 +529,7 @@ def session_summary(conn: sqlite3.Connection, session_id: str | None = None, cwd
     calls, errors by class, the person's corrections, how it ended, the lessons lessonloop gave
     it, and the lessons learned from it. Raises SessionNotFound for an unknown session."""
     chosen, how = _choose_session(conn, session_id, cwd)
-    if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (chosen,)).fetchone():
+    if figures.is_ingested(conn, chosen):
         summary = _transcript_summary(conn, chosen)
     else:
         summary = _hook_summary(conn, chosen)

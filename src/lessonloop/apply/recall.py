@@ -29,6 +29,8 @@ from collections import OrderedDict
 from lessonloop.apply import ranking
 from lessonloop.lesson_model.provenance import describe
 from lessonloop.rates import rounded
+from lessonloop.store import recall_reads as reads
+from lessonloop.store.recall_reads import LessonFilter
 from lessonloop.timestamps import days_between, utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the hooks import this module
@@ -64,12 +66,6 @@ _STOP_WORDS = """
 """
 STOP_WORDS = frozenset(_STOP_WORDS.split())
 _WORD = re.compile(r"[^\W_]+")  # runs of letters and digits: close to FTS5's unicode61 tokens
-
-_ROW_COLUMNS = (
-    "id, kind, title, body, prevention, prevention_command, trigger_text, category, severity, scope, "
-    "project, tier, status, sessions, failed_sessions, observations, confidence, last_seen, created_at, origin"
-)
-_BM25 = "bm25(lessons_fts, " + ", ".join(f"{w:g}" for w in ranking.COLUMN_WEIGHTS) + ")"
 
 
 class _Record:
@@ -307,39 +303,6 @@ def fts_match_expression(terms: Iterable[str]) -> str:
     return " OR ".join(fts_phrase(term) for term in terms)
 
 
-# --- filters -----------------------------------------------------------------------------------
-
-
-class _Filter:
-    """The SQL condition (on alias `l`) every recalled lesson meets: status, scope, tool."""
-
-    __slots__ = ("params", "sql")
-
-    def __init__(self, sql: str, params: tuple[str, ...]) -> None:
-        self.sql = sql
-        self.params = params
-
-
-def _lesson_filter(statuses: Sequence[str], project: str | None, tool: str | None) -> _Filter:
-    clauses = [f"l.status IN ({', '.join('?' * len(statuses))})"]
-    params: list[str] = list(statuses)
-    if project is not None:
-        clauses.append("(l.scope = 'global' OR l.project = ?)")
-        params.append(project)
-    if tool is not None:
-        # A lesson without a trigger (or one naming no kind) applies whatever the tool. `tool` is a
-        # neutral kind ("shell") or an agent's tool name: Claude Code's names mean their kinds.
-        from lessonloop.lesson_model.triggers import LEGACY_TOOL_KINDS
-
-        clauses.append(
-            "(l.trigger IS NULL OR NOT json_valid(l.trigger)"
-            " OR coalesce(json_extract(l.trigger, '$.kind'), '') COLLATE NOCASE IN ('', ?, ?)"
-            " OR coalesce(json_extract(l.trigger, '$.tool'), '') COLLATE NOCASE = ?)"
-        )
-        params.extend((tool, LEGACY_TOOL_KINDS.get(tool, tool), tool))
-    return _Filter(" AND ".join(clauses), tuple(params))
-
-
 # --- lexical -----------------------------------------------------------------------------------
 
 
@@ -352,13 +315,13 @@ class _Lexical:
 
 
 def _lexical(
-    conn: sqlite3.Connection, terms: Sequence[str], where: _Filter, limit: int, rarest: int | None = None
+    conn: sqlite3.Connection, terms: Sequence[str], where: LessonFilter, limit: int, rarest: int | None = None
 ) -> _Lexical:
     """The best `limit` lessons by weighted bm25 among those passing `where`, and the query's
     ceiling. rarest: match on only that many of the query's words, the rarest in the lessons."""
     if not terms:
         return _Lexical({}, 0.0)
-    total = int(conn.execute("SELECT count(*) FROM lessons").fetchone()[0])
+    total = reads.lesson_count(conn)
     frequencies = {term: _document_frequency(conn, term) for term in terms}
     idfs = {term: ranking.fts_idf(n, total) for term, n in frequencies.items()}
     ceiling = ranking.bm25_ceiling(idfs.values())
@@ -373,20 +336,13 @@ def _lexical(
     if rarest is not None and len(present) > rarest:
         # The rarest words carry the score (idf); the common ones only make FTS5 score more lessons.
         present = sorted(present, key=lambda term: (frequencies[term], term))[:rarest]
-    rows = conn.execute(
-        f"""SELECT l.id, {_BM25} AS lexical_rank
-            FROM lessons_fts CROSS JOIN lessons AS l ON l.id = lessons_fts.rowid
-            WHERE lessons_fts MATCH ? AND {where.sql}
-            ORDER BY lexical_rank, l.id LIMIT ?""",
-        (fts_match_expression(present), *where.params, limit),
-    )
-    return _Lexical({int(lesson_id): float(raw) for lesson_id, raw in rows}, ceiling)
+    hits = reads.lexical_hits(conn, fts_match_expression(present), where, limit, ranking.COLUMN_WEIGHTS)
+    return _Lexical(hits, ceiling)
 
 
 def _document_frequency(conn: sqlite3.Connection, term: str) -> int:
     """In how many lessons FTS5 finds `term` (all statuses: its idf counts them all too)."""
-    row = conn.execute("SELECT count(*) FROM lessons_fts WHERE lessons_fts MATCH ?", (fts_phrase(term),)).fetchone()
-    return int(row[0])
+    return reads.document_frequency(conn, fts_phrase(term))
 
 
 def _matched_terms(conn: sqlite3.Connection, terms: Sequence[str], ids: Collection[int]) -> dict[int, list[str]]:
@@ -394,13 +350,9 @@ def _matched_terms(conn: sqlite3.Connection, terms: Sequence[str], ids: Collecti
     found: dict[int, list[str]] = {lesson_id: [] for lesson_id in ids}
     if not ids:
         return found
-    marks = ", ".join("?" * len(ids))
     for term in terms:
-        for (lesson_id,) in conn.execute(
-            f"SELECT rowid FROM lessons_fts WHERE lessons_fts MATCH ? AND rowid IN ({marks})",
-            (fts_phrase(term), *ids),
-        ):
-            found[int(lesson_id)].append(term)
+        for lesson_id in reads.lessons_matching(conn, fts_phrase(term), list(ids)):
+            found[lesson_id].append(term)
     return found
 
 
@@ -436,15 +388,6 @@ def _index_lock() -> threading.Lock:
     return _INDEX_LOCKS[0]
 
 
-def _vector_content(conn: sqlite3.Connection, model_id: str) -> tuple[Any, ...]:
-    row = conn.execute(
-        """SELECT count(*), max(updated_at), total(length(embedding)), total(id)
-           FROM lessons WHERE embedding_model = ? AND embedding IS NOT NULL""",
-        (model_id,),
-    ).fetchone()
-    return tuple(row)
-
-
 def vector_index(conn: sqlite3.Connection, model_id: str, dim: int) -> VectorIndex | None:
     """The stored vectors of `model_id` as a VectorIndex (None when no lesson has one), cached.
 
@@ -454,26 +397,23 @@ def vector_index(conn: sqlite3.Connection, model_id: str, dim: int) -> VectorInd
     from lessonloop.apply.vector_index import VectorIndex
 
     key = (id(conn), model_id)
-    gate = (int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes)
+    gate = (reads.data_version(conn), conn.total_changes)
     with _index_lock():
         cached = _INDEX_CACHE.get(key)
         if cached is not None and cached.conn is conn:
             if cached.gate == gate:
                 _INDEX_CACHE.move_to_end(key)
                 return cached.index
-            content = _vector_content(conn, model_id)
+            content = reads.vector_content(conn, model_id)
             if content == cached.content and (cached.index is None or cached.index.dim == dim):
                 cached.gate = gate
                 _INDEX_CACHE.move_to_end(key)
                 return cached.index
         else:
-            content = _vector_content(conn, model_id)
+            content = reads.vector_content(conn, model_id)
         index: VectorIndex | None = None
         if content[0]:
-            rows = conn.execute(
-                "SELECT id, embedding FROM lessons WHERE embedding_model = ? AND embedding IS NOT NULL", (model_id,)
-            )
-            index = VectorIndex(((int(i), bytes(b)) for i, b in rows), dim)
+            index = VectorIndex(reads.model_vectors(conn, model_id), dim)
         _INDEX_CACHE[key] = _CachedIndex(conn, gate, content, index)
         _INDEX_CACHE.move_to_end(key)
         while len(_INDEX_CACHE) > _INDEX_CACHE_SIZE:
@@ -497,10 +437,6 @@ def _embeddings_disabled() -> bool:
     return os.environ.get(_EMBEDDINGS_ENV, "").strip().lower() in _EMBEDDINGS_OFF
 
 
-def _has_vectors(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM lessons WHERE embedding IS NOT NULL LIMIT 1").fetchone() is not None
-
-
 def resolve_embedder(conn: sqlite3.Connection, embedder: Embedder | Literal["auto"] | None) -> Embedder | None:
     """The embedder to use: None stays None; "auto" loads the configured model, but only when
     some lesson has a vector (loading a model takes seconds and is pointless otherwise)."""
@@ -508,14 +444,16 @@ def resolve_embedder(conn: sqlite3.Connection, embedder: Embedder | Literal["aut
         return embedder
     if _embeddings_disabled():  # load_embedder would say None: no need to look for vectors (a scan)
         return None
-    if not _has_vectors(conn):
+    if not reads.has_vectors(conn):
         return None
     from lessonloop.apply.embeddings import load_embedder
 
     return load_embedder()
 
 
-def _vector(conn: sqlite3.Connection, text: str, embedder: Embedder, where: _Filter, limit: int) -> dict[int, float]:
+def _vector(
+    conn: sqlite3.Connection, text: str, embedder: Embedder, where: LessonFilter, limit: int
+) -> dict[int, float]:
     """The best `limit` lessons by cosine among those passing `where`: lesson id -> cosine.
 
     The nearest VECTOR_OVERFETCH * limit lessons of all are filtered first (a product over the
@@ -531,22 +469,16 @@ def _vector(conn: sqlite3.Connection, text: str, embedder: Embedder, where: _Fil
     passing = _passing(conn, [lesson_id for lesson_id, _ in nearest], where)
     kept = [(lesson_id, cosine) for lesson_id, cosine in nearest if lesson_id in passing]
     if len(kept) < limit and len(nearest) < len(index):
-        allowed = [
-            int(row[0]) for row in conn.execute(f"SELECT l.id FROM lessons AS l WHERE {where.sql}", where.params)
-        ]
+        allowed = reads.lessons_passing(conn, where)
         kept = index.search(query, limit, allowed=allowed) if allowed else []
     return dict(kept[:limit])
 
 
-def _passing(conn: sqlite3.Connection, ids: Sequence[int], where: _Filter) -> set[int]:
+def _passing(conn: sqlite3.Connection, ids: Sequence[int], where: LessonFilter) -> set[int]:
     """Those of `ids` whose lessons pass `where`."""
     if not ids:
         return set()
-    rows = conn.execute(
-        f"SELECT l.id FROM lessons AS l WHERE l.id IN ({', '.join('?' * len(ids))}) AND {where.sql}",
-        (*ids, *where.params),
-    )
-    return {int(row[0]) for row in rows}
+    return set(reads.lessons_passing(conn, where, ids))
 
 
 # --- scoring -----------------------------------------------------------------------------------
@@ -648,11 +580,7 @@ def recall(
         return []
     moment = now or utc_now()
     statuses = tuple(dict.fromkeys(("active", *include)))
-    where = _lesson_filter(statuses, project, tool)
-    if exclude_categories:
-        excluded = tuple(dict.fromkeys(c.strip().lower() for c in exclude_categories))
-        marks = ", ".join("?" * len(excluded))
-        where = _Filter(f"{where.sql} AND lower(coalesce(l.category, '')) NOT IN ({marks})", where.params + excluded)
+    where = reads.lesson_filter(statuses, project, tool, exclude_categories)
     terms = query_terms(text)
     lexical = _lexical(conn, terms, where, candidates, rarest_terms)
     resolved = resolve_embedder(conn, embedder)
@@ -660,7 +588,7 @@ def recall(
     ids = list(dict.fromkeys([*lexical.hits, *cosines]))
     if not ids:
         return []
-    rows = conn.execute(f"SELECT {_ROW_COLUMNS} FROM lessons WHERE id IN ({', '.join('?' * len(ids))})", ids)
+    rows = reads.recalled_rows(conn, ids)
     scored = [
         _score_row(row, lexical.hits.get(row[0]), lexical.ceiling, cosines.get(row[0]), moment, terms) for row in rows
     ]

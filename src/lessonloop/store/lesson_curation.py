@@ -300,6 +300,12 @@ def import_records(
     return result
 
 
+def mark_stated_by_agent(conn: sqlite3.Connection, lesson_id: int) -> None:
+    """A lesson an agent stated (MCP's record_lesson) and the import just stored: origin "mcp",
+    not "imported" (inside the caller's transaction)."""
+    conn.execute("UPDATE lessons SET origin = 'mcp' WHERE id = ? AND origin = 'imported'", (lesson_id,))
+
+
 def _stored_id(conn: sqlite3.Connection, signature: str) -> int | None:
     """The id of the lesson with this signature or alias."""
     row = conn.execute(

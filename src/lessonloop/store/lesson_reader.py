@@ -136,6 +136,20 @@ def get_lesson(conn: sqlite3.Connection, lesson_id: int) -> LessonRow | None:
     return LessonRow.from_row(row) if row else None
 
 
+def lesson_status(conn: sqlite3.Connection, lesson_id: int) -> str | None:
+    """The lesson's status, None when there is no such lesson."""
+    row = conn.execute("SELECT status FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
+    return row[0] if row else None
+
+
+def titles_and_statuses(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(title, status) of each lesson of `ids` (not empty) still stored."""
+    rows = conn.execute(
+        f"SELECT id, title, status FROM lessons WHERE id IN ({', '.join('?' * len(ids))})", ids
+    ).fetchall()
+    return {int(row[0]): (row[1], row[2]) for row in rows}
+
+
 MIN_PREFIX = 6  # an all-digit reference shorter than this is an id only
 MAX_ID = 2**63 - 1  # SQLite's largest integer: a longer number names no lesson by its id
 _ID_DIGITS = len(str(MAX_ID))
@@ -353,6 +367,16 @@ class EventRow:
 
     def to_json(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def evidence_by_role(conn: sqlite3.Connection, session_ids: list[str]) -> list[tuple[int, str, int]]:
+    """(lesson id, role, count) of the evidence from these sessions (not empty), by lesson and role."""
+    rows = conn.execute(
+        f"""SELECT lesson_id, role, count(*) FROM lesson_evidence
+            WHERE session_id IN ({", ".join("?" * len(session_ids))}) GROUP BY lesson_id, role ORDER BY lesson_id, role""",
+        session_ids,
+    )
+    return [(int(lesson_id), role, int(count)) for lesson_id, role, count in rows]
 
 
 def lesson_events(conn: sqlite3.Connection, lesson_id: int) -> list[EventRow]:

@@ -103,6 +103,16 @@ def add_feedback_evidence(conn: sqlite3.Connection, lesson_id: int, session_id: 
     )
 
 
+def store_judged_counts(
+    conn: sqlite3.Connection, lesson_id: int, sessions: int, prevented: int, confidence: float, tier: str, ts: str
+) -> None:
+    """A judged lesson's counts (MCP's lesson_feedback), its confidence and tier recomputed from them."""
+    conn.execute(
+        "UPDATE lessons SET sessions = ?, prevented = ?, confidence = ?, tier = ?, updated_at = ? WHERE id = ?",
+        (sessions, prevented, confidence, tier, ts, lesson_id),
+    )
+
+
 def save_learned(
     conn: sqlite3.Connection,
     lessons: Iterable[Lesson],

@@ -200,11 +200,11 @@ def _check(db: str) -> int:
             result["problem"] = f"no store at {db} yet: run `lessonloop ingest` (the hooks create it too)"
         else:
             from lessonloop.apply.hooks.hook_store import connect
+            from lessonloop.store.hook_tables import check_counts
 
             conn = connect(db, wait_ms=2000)
             try:
-                result["lessons"] = conn.execute("SELECT count(*) FROM lessons WHERE status = 'active'").fetchone()[0]
-                conn.execute("SELECT count(*) FROM hook_decisions").fetchone()
+                result["lessons"] = check_counts(conn)
             finally:
                 conn.close()
             result["ok"] = True

@@ -17,6 +17,7 @@ import json
 import os
 import sqlite3
 
+from lessonloop.store import hook_tables
 from lessonloop.store.location import SPOOL_FOLDER, beside
 from lessonloop.store.transaction import StoreError, transaction
 from lessonloop.timestamps import utc_now
@@ -63,7 +64,7 @@ def writable(db: str) -> bool:
 
 def read_only(conn: sqlite3.Connection) -> bool:
     """Whether `conn` was opened read-only (`connect` on a store it cannot write)."""
-    return bool(conn.execute("PRAGMA query_only").fetchone()[0])
+    return hook_tables.read_only(conn)
 
 
 def connect_for_writing(db: str, wait_ms: int = DEFAULT_WAIT_MS) -> sqlite3.Connection:
@@ -118,7 +119,7 @@ def record(conn: sqlite3.Connection, db: str, ops: list[Op], wait: int) -> list[
     waiting = os.path.isdir(beside(db, SPOOL_FOLDER))
     try:
         for timeout in (0, wait):
-            conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+            hook_tables.set_lock_wait(conn, timeout)
             done: list[str] = []
             problems: list[str] = []
             try:
@@ -149,7 +150,7 @@ def record(conn: sqlite3.Connection, db: str, ops: list[Op], wait: int) -> list[
             return results
         return None
     finally:
-        conn.execute(f"PRAGMA busy_timeout = {int(wait)}")
+        hook_tables.set_lock_wait(conn, wait)
 
 
 def spool_only(db: str, ops: list[Op]) -> None:
@@ -181,7 +182,7 @@ def session_project(conn: sqlite3.Connection, payload: dict[str, object], policy
     session_id = text_of(payload, "session_id")
     cwd = text_of(payload, "cwd")
     if session_id is not None:
-        row = conn.execute("SELECT project FROM hook_sessions WHERE session_id = ?", (session_id,)).fetchone()
+        row = hook_tables.remembered_project(conn, session_id)
         if row is not None:
             return row[0] if row[0] is not None else None
     project = resolve_project(cwd, policy, conn) if cwd else None
@@ -216,33 +217,13 @@ def record_later(ctx: HookContext, conn: sqlite3.Connection, ops: list[Op]) -> N
     ctx.after_answer(work)
 
 
-_SESSION_WRITES = {
-    # the first event of a session (any hook): remembered once, its project resolved then
-    "first": """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, started_at, last_event_at)
-                VALUES (:session_id, :project, :cwd, :transcript_path, :ts, :ts) ON CONFLICT (session_id) DO NOTHING""",
-    # SessionStart: the session's folder, project, transcript and model as they are now
-    "start": """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, model, started_at, last_event_at)
-                VALUES (:session_id, :project, :cwd, :transcript_path, :model, :ts, :ts)
-                ON CONFLICT (session_id) DO UPDATE SET project = excluded.project, cwd = excluded.cwd,
-                    transcript_path = coalesce(excluded.transcript_path, transcript_path),
-                    model = coalesce(excluded.model, model), last_event_at = excluded.last_event_at""",
-    # Stop, SessionEnd: the last event, the end (SessionEnd), the transcript
-    "end": """INSERT INTO hook_sessions (session_id, cwd, transcript_path, started_at, last_event_at, ended_at)
-              VALUES (:session_id, :cwd, :transcript_path, :ts, :ts, :ended_at)
-              ON CONFLICT (session_id) DO UPDATE SET last_event_at = excluded.last_event_at,
-                  ended_at = coalesce(excluded.ended_at, ended_at),
-                  transcript_path = coalesce(excluded.transcript_path, transcript_path)""",
-}
-_SESSION_FIELDS = ("session_id", "project", "cwd", "transcript_path", "model", "ts", "ended_at")
-
-
 def apply_session(conn: sqlite3.Connection, data: dict[str, object]) -> None:
     """The "session" operation: a hook_sessions row written as `data["mode"]` says (first, start, end);
     nothing for a session a person forgot (perhaps while this waited in the spool)."""
-    values = {name: data.get(name) for name in _SESSION_FIELDS}
+    values = {name: data.get(name) for name in hook_tables.SESSION_FIELDS}
     if forgotten(conn, str(values["session_id"])):
         return
-    conn.execute(_SESSION_WRITES[str(data.get("mode", "first"))], values)
+    hook_tables.write_session(conn, str(data.get("mode", "first")), values)
 
 
 def resolve_project(cwd: str, policy: HookPolicy, store: sqlite3.Connection | str | None = None) -> str:
@@ -287,29 +268,24 @@ def apply_decision(conn: sqlite3.Connection, data: dict[str, object]) -> None:
     found = data.get("lessons")
     ids = [int(i) for i in found] if isinstance(found, list) else []
     detail = data.get("detail")
-    conn.execute(
-        "INSERT INTO hook_decisions (session_id, event, tool_use_id, ts, action, lessons, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            data["session_id"],
-            data["event"],
-            data.get("tool_use_id"),
-            data.get("ts") or utc_now(),
-            data["action"],
-            json.dumps(ids) if ids else None,
-            json.dumps(detail, ensure_ascii=False) if detail else None,
-        ),
+    hook_tables.insert_decision(
+        conn,
+        data["session_id"],
+        data["event"],
+        data.get("tool_use_id"),
+        data.get("ts") or utc_now(),
+        data["action"],
+        json.dumps(ids) if ids else None,
+        json.dumps(detail, ensure_ascii=False) if detail else None,
     )
     if ids and data.get("count_warnings"):
-        conn.execute(f"UPDATE lessons SET warnings = warnings + 1 WHERE id IN ({', '.join('?' * len(ids))})", ids)
+        hook_tables.count_warnings(conn, ids)
 
 
 def injected_lessons(conn: sqlite3.Connection, session_id: str) -> set[int]:
     """The lessons already given to this session's context (SessionStart, UserPromptSubmit)."""
     seen: set[int] = set()
-    for (lessons,) in conn.execute(
-        "SELECT lessons FROM hook_decisions WHERE session_id = ? AND action = 'inject' AND lessons IS NOT NULL",
-        (session_id,),
-    ):
+    for lessons in hook_tables.injected_lesson_lists(conn, session_id):
         seen.update(int(i) for i in json.loads(lessons))
     return seen
 

@@ -11,6 +11,7 @@ import os
 import sqlite3
 
 from lessonloop.apply.hooks.hook_store import write
+from lessonloop.store.hook_tables import recent_calls
 from lessonloop.timestamps import utc_now
 
 RECENT_CALLS = 200  # the session's calls the learner reads (its HISTORY)
@@ -24,11 +25,7 @@ def learn_from_session(
     a new lesson is stored pending, for the person to approve before any agent sees it."""
     from lessonloop.learn.learnable import LEARNABLE_CLASSES, OPEN_LIMIT
 
-    rows = conn.execute(
-        """SELECT id, seq, ts, tool, input_json, target_path, command, cwd, status, error_text, error_class
-           FROM live_calls WHERE session_id = ? ORDER BY seq DESC LIMIT ?""",
-        (session_id, RECENT_CALLS),
-    ).fetchall()
+    rows = recent_calls(conn, session_id, RECENT_CALLS)
     rows.reverse()
     if not any(r[8] == "error" and r[10] in LEARNABLE_CLASSES for r in rows[-OPEN_LIMIT - 1 : -1]):
         return 0

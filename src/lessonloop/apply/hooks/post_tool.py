@@ -32,6 +32,7 @@ from lessonloop.apply.hooks.hook_store import (
 )
 from lessonloop.apply.hooks.pre_tool import call_target
 from lessonloop.claude_tool_kinds import kind_of
+from lessonloop.store import hook_tables
 from lessonloop.store.transaction import StoreError
 from lessonloop.timestamps import utc_now
 
@@ -114,14 +115,6 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     return None
 
 
-_INSERT_CALL = """INSERT INTO live_calls (id, session_id, seq, ts, tool, input_json, target_path, command, cwd, ok,
-                      status, error_text, error_class, result_text)
-                  SELECT :id, :session_id, coalesce(max(seq), 0) + 1, :ts, :tool, :input_json, :target_path,
-                      :command, :cwd, :ok, :status, :error_text, :error_class, :result_text
-                  FROM live_calls WHERE session_id = :session_id
-                  ON CONFLICT (id) DO NOTHING"""
-
-
 def apply_call(conn: sqlite3.Connection, data: dict[str, Any]) -> bool:
     """The "call" operation (inside the caller's transaction): the call stored with the next
     arrival number of its session, and a success credited to the warnings it followed. False
@@ -129,11 +122,9 @@ def apply_call(conn: sqlite3.Connection, data: dict[str, Any]) -> bool:
     session_id = data["session_id"]
     if forgotten(conn, session_id):
         return False
-    columns = ("id", "session_id", "ts", "tool", "input_json", "target_path", "command", "cwd", "ok", "status",
-               "error_text", "error_class", "result_text")  # fmt: skip
-    cursor = conn.execute(_INSERT_CALL, {name: data.get(name) for name in columns})
-    conn.execute("UPDATE hook_sessions SET last_event_at = ? WHERE session_id = ?", (data["ts"], session_id))
-    if cursor.rowcount != 1:
+    stored = hook_tables.insert_call(conn, {name: data.get(name) for name in hook_tables.CALL_FIELDS})
+    hook_tables.touch_session(conn, session_id, data["ts"])
+    if stored != 1:
         return False
     if data.get("ok"):
         command = data.get("command")
@@ -193,13 +184,7 @@ def _credit_warnings(
     """A success after a warning: each lesson warned about earlier in the session (and not yet
     followed) whose prevention this call did counts one success after prevention. The same rule
     as batch learning's (learn/engine.py Learner.warned), so relearning keeps the count."""
-    rows = conn.execute(
-        """SELECT id, tool_use_id, lessons, detail FROM hook_decisions
-           WHERE session_id = ? AND event = 'PreToolUse' AND action != 'none' AND lessons IS NOT NULL
-             AND (tool_use_id IS NULL OR tool_use_id != ?)
-           ORDER BY id DESC LIMIT 50""",
-        (session_id, tool_use_id),
-    ).fetchall()
+    rows = hook_tables.warnings_to_credit(conn, session_id, tool_use_id)
     if not rows:
         return
     from lessonloop.lesson_model.triggers import Trigger, command_segments
@@ -212,18 +197,15 @@ def _credit_warnings(
         for lesson_id in json.loads(lessons):
             if lesson_id in credited:
                 continue
-            row = conn.execute("SELECT trigger FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
+            row = hook_tables.lesson_trigger(conn, lesson_id)
             if row is None or row[0] is None:
                 continue
             if not Trigger.from_json(json.loads(row[0])).prevention_done_by(kind_of(tool), segments, target, cwd, tool):
                 continue
-            conn.execute("UPDATE lessons SET prevented = prevented + 1 WHERE id = ?", (lesson_id,))
-            conn.execute(
-                """INSERT INTO lesson_evidence (lesson_id, role, session_id, tool_use_id, ts, project, detail)
-                   VALUES (?, 'prevented', ?, ?, ?, ?, ?)""",
-                (lesson_id, session_id, tool_use_id, ts, project, json.dumps({"after_warning": warned_call})),
+            hook_tables.credit_prevention(
+                conn, lesson_id, session_id, tool_use_id, ts, project, json.dumps({"after_warning": warned_call})
             )
             newly.append(lesson_id)
         if newly:
             detail["credited"] = sorted(credited | set(newly))
-            conn.execute("UPDATE hook_decisions SET detail = ? WHERE id = ?", (json.dumps(detail), decision_id))
+            hook_tables.set_decision_detail(conn, decision_id, json.dumps(detail))

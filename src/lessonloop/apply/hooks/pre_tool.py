@@ -31,6 +31,7 @@ from lessonloop.apply.hooks.hook_store import (
 )
 from lessonloop.claude_tool_kinds import kind_of
 from lessonloop.lesson_model.provenance import may_deny
+from lessonloop.store import hook_tables
 from lessonloop.timestamps import days_between, utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
@@ -44,10 +45,6 @@ BLOCK_AT = 0.95
 MAX_SHOWN = 3  # lessons named in one warning
 FILE_KEYS = ("file_path", "notebook_path", "path")
 _ORDER = {"warn": 1, "ask": 2, "block": 3}
-_COLUMNS = (
-    "id, trigger, title, prevention, prevention_command, sessions, failed_sessions, confidence, last_seen, category,"
-    " kind, error_signature, origin"
-)
 TRANSCRIPT_TAIL = 262_144  # bytes of the transcript read for the session's latest prompts
 
 
@@ -126,19 +123,12 @@ def _fired(
         from lessonloop.lesson_model.triggers import relative_path
 
         keys = [relative_path(target, cwd)]
-    marks = ", ".join("?" * len(keys))
-    key_test = f"(trigger_key IS NULL OR trigger_key IN ({marks}))" if keys else "trigger_key IS NULL"
-    rows = conn.execute(
-        f"""SELECT {_COLUMNS} FROM lessons
-            WHERE trigger_kind = ? AND {key_test} AND status = 'active' AND tier IN ('active', 'core')
-              AND (scope = 'global' OR project = ?)""",
-        (kind, *keys, project),
-    ).fetchall()
+    rows = hook_tables.trigger_candidates(conn, kind, keys, project)
     state: SessionState | None = None
     state_signed = False
     retry = None
     shell_command = command if isinstance(command, str) else None
-    if _failed_before(conn, session_id, tool, shell_command, target):
+    if hook_tables.failed_before(conn, session_id, tool, shell_command, target):
         from lessonloop.lesson_model.triggers import input_key
 
         state = session_state(conn, session_id)
@@ -184,10 +174,7 @@ def _fired(
         if (
             trigger.until_worked
             and not trigger.speaks_where_learned
-            and conn.execute(
-                "SELECT 1 FROM lesson_evidence WHERE lesson_id = ? AND session_id = ? AND role = 'failure' LIMIT 1",
-                (lesson_id, session_id),
-            ).fetchone()
+            and hook_tables.learned_here(conn, lesson_id, session_id)
         ):
             continue  # learned in this session: the warning about the same call resent speaks here
         if lesson_kind == "correction":
@@ -224,12 +211,7 @@ def _fired(
 def session_prompts(conn: sqlite3.Connection, session_id: str, transcript: str | None) -> list[str]:
     """The person's prompts in this session so far: those ingested, and those in the end of the
     transcript (the current turn's prompt is written there before its tool calls)."""
-    prompts = [
-        text
-        for (text,) in conn.execute(
-            "SELECT text FROM messages WHERE session_id = ? AND kind = 'prompt' AND text IS NOT NULL", (session_id,)
-        )
-    ]
+    prompts = hook_tables.ingested_prompts(conn, session_id)
     if not transcript:
         return prompts
     try:
@@ -260,21 +242,6 @@ def session_prompts(conn: sqlite3.Connection, session_id: str, transcript: str |
     return prompts
 
 
-def _failed_before(
-    conn: sqlite3.Connection, session_id: str, tool: str, command: str | None, target: str | None
-) -> bool:
-    """Whether a call like this one (the same command, else the same file, else the same tool)
-    failed earlier in this session: only then is the session's state read for the warning about
-    a call resent (an indexed look-up; the state replays the session's calls)."""
-    column, value = ("command", command) if command else ("target_path", target) if target else ("tool", tool)
-    found = conn.execute(
-        f"""SELECT 1 FROM tool_calls WHERE session_id = ? AND ok = 0 AND {column} = ?
-            UNION ALL SELECT 1 FROM live_calls WHERE session_id = ? AND ok = 0 AND {column} = ? LIMIT 1""",
-        (session_id, value, session_id, value),
-    ).fetchone()
-    return found is not None
-
-
 def session_state(conn: sqlite3.Connection, session_id: str, signed: bool = False) -> SessionState:
     """What the session has done so far: its ingested calls, then those the hooks stored live;
     `signed`: each failure with its error signature too (what re-arms a general lesson, read only
@@ -286,23 +253,12 @@ def session_state(conn: sqlite3.Connection, session_id: str, signed: bool = Fals
         from lessonloop.learn.signatures import call_signature
 
     state = SessionState()
-    found = conn.execute("SELECT git_branch FROM sessions WHERE id = ?", (session_id,)).fetchone()
-    branch = found[0] if found else None
-    rows = conn.execute(
-        """SELECT c.kind, c.tool, c.ok, c.command, c.target_path, c.error_text, c.exit_code, c.status,
-                  c.input_json, e.class
-           FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
-           WHERE c.session_id = ? AND c.ok IS NOT NULL
-             AND c.id NOT IN (SELECT id FROM live_calls WHERE session_id = ?)
-           ORDER BY c.ts, c.seq""",
-        (session_id, session_id),
-    ).fetchall()
+    branch = hook_tables.session_branch(conn, session_id)
+    rows = hook_tables.ingested_calls(conn, session_id)
     rows += [
         (kind_of(tool), tool, ok, command, target, error_text, None, status, input_json, error_class)
-        for tool, ok, command, target, error_text, status, input_json, error_class in conn.execute(
-            """SELECT tool, ok, command, target_path, error_text, status, input_json, error_class
-               FROM live_calls WHERE session_id = ? ORDER BY seq""",
-            (session_id,),
+        for tool, ok, command, target, error_text, status, input_json, error_class in hook_tables.live_calls(
+            conn, session_id
         )
     ]
     for kind, tool, ok, command, target, error_text, exit_code, status, input_json, error_class in rows:

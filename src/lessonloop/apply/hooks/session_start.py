@@ -24,6 +24,7 @@ from lessonloop.apply.hooks.hook_store import (
     text_of,
     wait_ms,
 )
+from lessonloop.store.hook_tables import session_start_candidates
 from lessonloop.timestamps import days_between, utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
@@ -98,15 +99,7 @@ def _best_lessons(
 ) -> list[_Lesson]:
     from lessonloop.apply import ranking
 
-    rows = conn.execute(
-        """SELECT id, title, prevention, prevention_command, failed_sessions, observations, sessions, confidence,
-                  last_seen, severity, category
-           FROM lessons
-           WHERE status = 'active' AND tier IN ('active', 'core') AND confidence >= ?
-             AND (scope = 'global' OR project = ?)
-           ORDER BY confidence DESC, id LIMIT ?""",
-        (MIN_CONFIDENCE * 0.5, project, CANDIDATES + len(given)),
-    ).fetchall()
+    rows = session_start_candidates(conn, MIN_CONFIDENCE * 0.5, project, CANDIDATES + len(given))
     scored = []
     for row in rows:
         if row[0] in given or not policy.allows_category(row[10]):

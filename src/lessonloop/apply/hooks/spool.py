@@ -19,6 +19,7 @@ import os
 import sqlite3
 import time
 
+from lessonloop.store import hook_tables
 from lessonloop.store.location import SPOOL_FOLDER, beside
 from lessonloop.store.transaction import cause_of
 
@@ -84,7 +85,7 @@ def apply_pending(conn: sqlite3.Connection, db: str, apply: Apply) -> tuple[list
     if not names:
         return [], []
     try:
-        applied = {row[0] for row in conn.execute("SELECT name FROM hook_spool")}
+        applied = hook_tables.applied_spool_files(conn)
     except sqlite3.OperationalError:  # a store from before the spool: migrated by the next writing hook
         return [], []
     done: list[str] = []
@@ -103,22 +104,22 @@ def apply_pending(conn: sqlite3.Connection, db: str, apply: Apply) -> tuple[list
                 ops = []
             # One file's writes together; a file that cannot be applied (not the store's fault: the
             # store full, read-only or locked goes up and all waits) is dropped, never retried forever.
-            conn.execute("SAVEPOINT spooled")
+            hook_tables.begin_spooled(conn)
             try:
                 for kind, data in ops:
                     apply(conn, kind, data)
             except Exception as exc:
                 if cause_of(exc) is not None:
                     raise
-                conn.execute("ROLLBACK TO spooled")
+                hook_tables.undo_spooled(conn)
                 problems.append(f"the spooled hook event {path} could not be stored and was dropped: {exc!r}")
-            conn.execute("RELEASE spooled")
-            conn.execute("INSERT OR IGNORE INTO hook_spool (name, applied_at) VALUES (?, ?)", (name, _now()))
+            hook_tables.end_spooled(conn)
+            hook_tables.mark_spool_applied(conn, name, _now())
         done.append(name)
     # Names whose files are gone can never be listed again (every name is new): forget them.
     gone = sorted(applied - set(names))
     if gone:
-        conn.executemany("DELETE FROM hook_spool WHERE name = ?", [(n,) for n in gone])
+        hook_tables.forget_spool_files(conn, gone)
     return done, problems
 
 

@@ -1,0 +1,322 @@
+"""What the Claude Code hooks (apply/hooks/) read and write: their own tables (`hook_sessions`,
+`hook_decisions`, `live_calls`, `hook_spool`), and what they read of the rest on a tool call (the
+lessons a call's trigger may match, the session's calls and prompts so far, the lessons SessionStart
+considers). Plain rows in and out: the hooks decide, this module runs the queries.
+
+Standard library only, and no import at all at module level: every hook process imports it.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Iterable, Mapping, Sequence
+    from typing import Any
+
+
+# --- the connection as the hooks use it ----------------------------------------------------------
+
+
+def read_only(conn: sqlite3.Connection) -> bool:
+    """Whether `conn` was opened read-only (`query_only`)."""
+    return bool(conn.execute("PRAGMA query_only").fetchone()[0])
+
+
+def set_lock_wait(conn: sqlite3.Connection, milliseconds: int) -> None:
+    """How long `conn` waits for another process's lock (SQLite's busy timeout)."""
+    conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+
+
+def check_counts(conn: sqlite3.Connection) -> int:
+    """`lessonloop hook --check`: the active lessons, counted; the hooks' decisions table read too
+    (an old or damaged store fails here)."""
+    lessons: int = conn.execute("SELECT count(*) FROM lessons WHERE status = 'active'").fetchone()[0]
+    conn.execute("SELECT count(*) FROM hook_decisions").fetchone()
+    return lessons
+
+
+# --- hook_sessions -------------------------------------------------------------------------------
+
+
+def remembered_project(conn: sqlite3.Connection, session_id: str) -> tuple[str | None] | None:
+    """The session's row as (project,) when the hooks remember it (the project may be None), else None."""
+    row: tuple[str | None] | None = conn.execute(
+        "SELECT project FROM hook_sessions WHERE session_id = ?", (session_id,)
+    ).fetchone()
+    return row
+
+
+SESSION_WRITES = {
+    # the first event of a session (any hook): remembered once, its project resolved then
+    "first": """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, started_at, last_event_at)
+                VALUES (:session_id, :project, :cwd, :transcript_path, :ts, :ts) ON CONFLICT (session_id) DO NOTHING""",
+    # SessionStart: the session's folder, project, transcript and model as they are now
+    "start": """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, model, started_at, last_event_at)
+                VALUES (:session_id, :project, :cwd, :transcript_path, :model, :ts, :ts)
+                ON CONFLICT (session_id) DO UPDATE SET project = excluded.project, cwd = excluded.cwd,
+                    transcript_path = coalesce(excluded.transcript_path, transcript_path),
+                    model = coalesce(excluded.model, model), last_event_at = excluded.last_event_at""",
+    # Stop, SessionEnd: the last event, the end (SessionEnd), the transcript
+    "end": """INSERT INTO hook_sessions (session_id, cwd, transcript_path, started_at, last_event_at, ended_at)
+              VALUES (:session_id, :cwd, :transcript_path, :ts, :ts, :ended_at)
+              ON CONFLICT (session_id) DO UPDATE SET last_event_at = excluded.last_event_at,
+                  ended_at = coalesce(excluded.ended_at, ended_at),
+                  transcript_path = coalesce(excluded.transcript_path, transcript_path)""",
+}
+SESSION_FIELDS = ("session_id", "project", "cwd", "transcript_path", "model", "ts", "ended_at")
+
+
+def write_session(conn: sqlite3.Connection, mode: str, values: Mapping[str, object]) -> None:
+    """A hook_sessions row written as `mode` says (first, start, end: SESSION_WRITES); `values`
+    holds SESSION_FIELDS."""
+    conn.execute(SESSION_WRITES[mode], values)
+
+
+def touch_session(conn: sqlite3.Connection, session_id: str, ts: str) -> None:
+    """The session's last event is now `ts`."""
+    conn.execute("UPDATE hook_sessions SET last_event_at = ? WHERE session_id = ?", (ts, session_id))
+
+
+# --- hook_decisions ------------------------------------------------------------------------------
+
+
+def insert_decision(
+    conn: sqlite3.Connection,
+    session_id: object,
+    event: object,
+    tool_use_id: object,
+    ts: object,
+    action: object,
+    lessons: str | None,
+    detail: str | None,
+) -> None:
+    """One hook_decisions row (`lessons`, `detail`: JSON texts or None)."""
+    conn.execute(
+        "INSERT INTO hook_decisions (session_id, event, tool_use_id, ts, action, lessons, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (session_id, event, tool_use_id, ts, action, lessons, detail),
+    )
+
+
+def count_warnings(conn: sqlite3.Connection, ids: Sequence[int]) -> None:
+    """One more warning on each lesson of `ids` (not empty)."""
+    conn.execute(f"UPDATE lessons SET warnings = warnings + 1 WHERE id IN ({', '.join('?' * len(ids))})", ids)
+
+
+def injected_lesson_lists(conn: sqlite3.Connection, session_id: str) -> list[str]:
+    """The lessons given to this session's context, as each decision stored them (JSON lists)."""
+    return [
+        lessons
+        for (lessons,) in conn.execute(
+            "SELECT lessons FROM hook_decisions WHERE session_id = ? AND action = 'inject' AND lessons IS NOT NULL",
+            (session_id,),
+        )
+    ]
+
+
+def warnings_to_credit(conn: sqlite3.Connection, session_id: str, tool_use_id: str) -> list[tuple[Any, ...]]:
+    """(id, tool_use_id, lessons, detail) of the session's latest 50 PreToolUse decisions that gave
+    lessons, but the one about the call `tool_use_id`, newest first."""
+    return conn.execute(
+        """SELECT id, tool_use_id, lessons, detail FROM hook_decisions
+           WHERE session_id = ? AND event = 'PreToolUse' AND action != 'none' AND lessons IS NOT NULL
+             AND (tool_use_id IS NULL OR tool_use_id != ?)
+           ORDER BY id DESC LIMIT 50""",
+        (session_id, tool_use_id),
+    ).fetchall()
+
+
+def lesson_trigger(conn: sqlite3.Connection, lesson_id: int) -> tuple[str | None] | None:
+    """(trigger,) of a lesson, None when it is gone."""
+    row: tuple[str | None] | None = conn.execute("SELECT trigger FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
+    return row
+
+
+def credit_prevention(
+    conn: sqlite3.Connection,
+    lesson_id: int,
+    session_id: str,
+    tool_use_id: str,
+    ts: str,
+    project: str | None,
+    detail: str,
+) -> None:
+    """A success after prevention for the lesson: its count, and an evidence row of the call."""
+    conn.execute("UPDATE lessons SET prevented = prevented + 1 WHERE id = ?", (lesson_id,))
+    conn.execute(
+        """INSERT INTO lesson_evidence (lesson_id, role, session_id, tool_use_id, ts, project, detail)
+                   VALUES (?, 'prevented', ?, ?, ?, ?, ?)""",
+        (lesson_id, session_id, tool_use_id, ts, project, detail),
+    )
+
+
+def set_decision_detail(conn: sqlite3.Connection, decision_id: int, detail: str) -> None:
+    conn.execute("UPDATE hook_decisions SET detail = ? WHERE id = ?", (detail, decision_id))
+
+
+# --- live_calls ----------------------------------------------------------------------------------
+
+INSERT_CALL = """INSERT INTO live_calls (id, session_id, seq, ts, tool, input_json, target_path, command, cwd, ok,
+                      status, error_text, error_class, result_text)
+                  SELECT :id, :session_id, coalesce(max(seq), 0) + 1, :ts, :tool, :input_json, :target_path,
+                      :command, :cwd, :ok, :status, :error_text, :error_class, :result_text
+                  FROM live_calls WHERE session_id = :session_id
+                  ON CONFLICT (id) DO NOTHING"""
+CALL_FIELDS = ("id", "session_id", "ts", "tool", "input_json", "target_path", "command", "cwd", "ok", "status",
+               "error_text", "error_class", "result_text")  # fmt: skip
+
+
+def insert_call(conn: sqlite3.Connection, values: Mapping[str, object]) -> int:
+    """A call stored with the next arrival number of its session (`values`: CALL_FIELDS); 1 when
+    stored, 0 when it was there already."""
+    return conn.execute(INSERT_CALL, values).rowcount
+
+
+def recent_calls(conn: sqlite3.Connection, session_id: str, limit: int) -> list[tuple[Any, ...]]:
+    """(id, seq, ts, tool, input_json, target_path, command, cwd, status, error_text, error_class)
+    of the session's latest `limit` live calls, newest first."""
+    return conn.execute(
+        """SELECT id, seq, ts, tool, input_json, target_path, command, cwd, status, error_text, error_class
+           FROM live_calls WHERE session_id = ? ORDER BY seq DESC LIMIT ?""",
+        (session_id, limit),
+    ).fetchall()
+
+
+def failed_before(
+    conn: sqlite3.Connection, session_id: str, tool: str, command: str | None, target: str | None
+) -> bool:
+    """Whether a call like this one (the same command, else the same file, else the same tool)
+    failed earlier in this session, ingested or stored live (an indexed look-up)."""
+    column, value = ("command", command) if command else ("target_path", target) if target else ("tool", tool)
+    found = conn.execute(
+        f"""SELECT 1 FROM tool_calls WHERE session_id = ? AND ok = 0 AND {column} = ?
+            UNION ALL SELECT 1 FROM live_calls WHERE session_id = ? AND ok = 0 AND {column} = ? LIMIT 1""",
+        (session_id, value, session_id, value),
+    ).fetchone()
+    return found is not None
+
+
+# --- the session so far (PreToolUse) -------------------------------------------------------------
+
+
+def session_branch(conn: sqlite3.Connection, session_id: str) -> str | None:
+    """The ingested session's git branch (None when it is not ingested or has none)."""
+    found = conn.execute("SELECT git_branch FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    return found[0] if found else None
+
+
+def ingested_calls(conn: sqlite3.Connection, session_id: str) -> list[tuple[Any, ...]]:
+    """(kind, tool, ok, command, target_path, error_text, exit_code, status, input_json, error class)
+    of the session's ingested calls with a result that the hooks did not store live, in order."""
+    return conn.execute(
+        """SELECT c.kind, c.tool, c.ok, c.command, c.target_path, c.error_text, c.exit_code, c.status,
+                  c.input_json, e.class
+           FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
+           WHERE c.session_id = ? AND c.ok IS NOT NULL
+             AND c.id NOT IN (SELECT id FROM live_calls WHERE session_id = ?)
+           ORDER BY c.ts, c.seq""",
+        (session_id, session_id),
+    ).fetchall()
+
+
+def live_calls(conn: sqlite3.Connection, session_id: str) -> list[tuple[Any, ...]]:
+    """(tool, ok, command, target_path, error_text, status, input_json, error_class) of the
+    session's calls the hooks stored, in arrival order."""
+    return conn.execute(
+        """SELECT tool, ok, command, target_path, error_text, status, input_json, error_class
+               FROM live_calls WHERE session_id = ? ORDER BY seq""",
+        (session_id,),
+    ).fetchall()
+
+
+def learned_here(conn: sqlite3.Connection, lesson_id: int, session_id: str) -> bool:
+    """Whether the lesson has a failure of this session among its evidence."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM lesson_evidence WHERE lesson_id = ? AND session_id = ? AND role = 'failure' LIMIT 1",
+            (lesson_id, session_id),
+        ).fetchone()
+        is not None
+    )
+
+
+def ingested_prompts(conn: sqlite3.Connection, session_id: str) -> list[str]:
+    """The person's prompts of the session as ingested so far."""
+    return [
+        text
+        for (text,) in conn.execute(
+            "SELECT text FROM messages WHERE session_id = ? AND kind = 'prompt' AND text IS NOT NULL", (session_id,)
+        )
+    ]
+
+
+# --- lessons the hooks consider ------------------------------------------------------------------
+
+TRIGGER_COLUMNS = (
+    "id, trigger, title, prevention, prevention_command, sessions, failed_sessions, confidence, last_seen, category,"
+    " kind, error_signature, origin"
+)
+
+
+def trigger_candidates(
+    conn: sqlite3.Connection, kind: str, keys: Sequence[str], project: str | None
+) -> list[tuple[Any, ...]]:
+    """TRIGGER_COLUMNS of the active lessons (tier active or core, global or of `project`) whose
+    trigger is of `kind` and keyed by none or one of `keys` (first command words, or a path)."""
+    marks = ", ".join("?" * len(keys))
+    key_test = f"(trigger_key IS NULL OR trigger_key IN ({marks}))" if keys else "trigger_key IS NULL"
+    return conn.execute(
+        f"""SELECT {TRIGGER_COLUMNS} FROM lessons
+            WHERE trigger_kind = ? AND {key_test} AND status = 'active' AND tier IN ('active', 'core')
+              AND (scope = 'global' OR project = ?)""",
+        (kind, *keys, project),
+    ).fetchall()
+
+
+def session_start_candidates(
+    conn: sqlite3.Connection, min_confidence: float, project: str | None, limit: int
+) -> list[tuple[Any, ...]]:
+    """(id, title, prevention, prevention_command, failed_sessions, observations, sessions,
+    confidence, last_seen, severity, category) of the active lessons of tier active or core, global
+    or of `project`, with a stored confidence of at least `min_confidence`: the `limit` most
+    confident."""
+    return conn.execute(
+        """SELECT id, title, prevention, prevention_command, failed_sessions, observations, sessions, confidence,
+                  last_seen, severity, category
+           FROM lessons
+           WHERE status = 'active' AND tier IN ('active', 'core') AND confidence >= ?
+             AND (scope = 'global' OR project = ?)
+           ORDER BY confidence DESC, id LIMIT ?""",
+        (min_confidence, project, limit),
+    ).fetchall()
+
+
+# --- hook_spool ----------------------------------------------------------------------------------
+
+
+def applied_spool_files(conn: sqlite3.Connection) -> set[str]:
+    """The names of the spool's files applied already (sqlite3.OperationalError on a store from
+    before the spool)."""
+    return {row[0] for row in conn.execute("SELECT name FROM hook_spool")}
+
+
+def begin_spooled(conn: sqlite3.Connection) -> None:
+    """A savepoint around one spooled file's writes (inside the caller's transaction)."""
+    conn.execute("SAVEPOINT spooled")
+
+
+def undo_spooled(conn: sqlite3.Connection) -> None:
+    conn.execute("ROLLBACK TO spooled")
+
+
+def end_spooled(conn: sqlite3.Connection) -> None:
+    conn.execute("RELEASE spooled")
+
+
+def mark_spool_applied(conn: sqlite3.Connection, name: str, ts: str) -> None:
+    conn.execute("INSERT OR IGNORE INTO hook_spool (name, applied_at) VALUES (?, ?)", (name, ts))
+
+
+def forget_spool_files(conn: sqlite3.Connection, names: Iterable[str]) -> None:
+    """Forget applied names whose files are gone (every name is new: never listed again)."""
+    conn.executemany("DELETE FROM hook_spool WHERE name = ?", [(n,) for n in names])
