@@ -17,11 +17,8 @@ from typing import Any
 from lessonloop.analyze.finding_match import match_findings
 from lessonloop.analyze.inputs import Call
 from lessonloop.records import FindingRecord, Problem
-from lessonloop.store.session_reader import CALL_COLUMNS, call_from_row
-from lessonloop.store.transaction import transaction
+from lessonloop.store.findings import call_times, edits_of_files, session_roots, store_import
 from lessonloop.timestamps import format_timestamp, parse_timestamp, utc_now
-
-_CHANGE_KINDS = ("edit", "write")  # every agent's file edits and writes (records.TOOL_KINDS)
 
 
 @dataclass(slots=True)
@@ -69,22 +66,7 @@ def _read(path: str, fmt: str) -> tuple[list[FindingRecord], list[Problem], Impo
 def _edits_for(conn: sqlite3.Connection, findings: list[FindingRecord]) -> list[Call]:
     """Successful edits of files whose name some finding mentions (the first file of a patch of
     several, or any of them)."""
-    names = sorted({posixpath.basename(f.path) for f in findings if f.path})
-    calls: list[Call] = []
-    seen: set[str] = set()
-    marks = ", ".join("?" * len(_CHANGE_KINDS))
-    for name in names:
-        pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        for row in conn.execute(
-            f"""SELECT {CALL_COLUMNS} FROM tool_calls
-                WHERE kind IN ({marks}) AND status = 'ok'
-                  AND (target_path LIKE ? ESCAPE '\\' OR paths_json LIKE ? ESCAPE '\\')""",
-            [*_CHANGE_KINDS, pattern, pattern + "%"],
-        ):
-            if row[0] not in seen:
-                seen.add(row[0])
-                calls.append(call_from_row(row))
-    return calls
+    return edits_of_files(conn, sorted({posixpath.basename(f.path) for f in findings if f.path}))
 
 
 # A test run shortly after a session's last call (the person running the suite) belongs to it.
@@ -93,13 +75,9 @@ SPAN_GRACE = timedelta(minutes=10)
 
 def _session_spans(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
     """Context id -> main session id; main session id -> (first call, last result + grace)."""
-    session_of = dict(conn.execute("SELECT id, coalesce(parent_id, id) FROM sessions").fetchall())
+    session_of = session_roots(conn)
     spans: dict[str, tuple[str, str]] = {}
-    for root, first, last in conn.execute(
-        """SELECT coalesce(s.parent_id, s.id), min(c.ts), max(coalesce(c.result_ts, c.ts))
-           FROM tool_calls c JOIN sessions s ON s.id = c.session_id
-           WHERE c.ts IS NOT NULL GROUP BY 1"""
-    ):
+    for root, first, last in call_times(conn):
         end = parse_timestamp(last)
         spans[root] = (first, format_timestamp(end + SPAN_GRACE) if end else last)
     return session_of, spans
@@ -118,40 +96,5 @@ def import_findings(conn: sqlite3.Connection, path: str, fmt: str) -> ImportResu
     matched = match_findings(findings, _edits_for(conn, findings), session_of, session_spans=spans)
     result.findings = len(matched)
     result.matched = sum(1 for f in matched if f.session_id)
-    with transaction(conn):
-        row = conn.execute("SELECT id FROM finding_imports WHERE path = ?", (path,)).fetchone()
-        if row is not None:
-            conn.execute("DELETE FROM findings WHERE import_id = ?", (row[0],))
-            conn.execute(
-                "UPDATE finding_imports SET format = ?, size = ?, mtime_ns = ?, imported_at = ? WHERE id = ?",
-                (fmt, info.st_size, info.st_mtime_ns, utc_now(), row[0]),
-            )
-            import_id = row[0]
-        else:
-            cursor = conn.execute(
-                "INSERT INTO finding_imports (path, format, size, mtime_ns, imported_at) VALUES (?, ?, ?, ?, ?)",
-                (path, fmt, info.st_size, info.st_mtime_ns, utc_now()),
-            )
-            import_id = cursor.lastrowid
-        conn.executemany(
-            """INSERT INTO findings (source, kind, rule, severity, path, line, message, ts, session_id, tool_use_id,
-                                     import_id)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                (
-                    f.source,
-                    f.kind,
-                    f.rule,
-                    f.severity,
-                    f.path,
-                    f.line,
-                    f.message,
-                    f.ts,
-                    f.session_id,
-                    f.tool_use_id,
-                    import_id,
-                )
-                for f in matched
-            ],
-        )
+    store_import(conn, path, fmt, info.st_size, info.st_mtime_ns, matched, utc_now())
     return result

@@ -171,9 +171,9 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
         from lessonloop.store.learn_state import changes_seq
 
         changes_before = changes_seq(conn)
-        unmatched = [
-            row[0] for row in conn.execute("SELECT id FROM findings WHERE run_id IS NOT NULL AND session_id IS NULL")
-        ]
+        from lessonloop.store.findings import unmatched_run_finding_ids
+
+        unmatched = unmatched_run_finding_ids(conn)
     if summary is not None:
         ingest(conn, sources, summary, progress=progress.reading)
         if request.paths is None:  # and in the projects this ingest made known
@@ -239,29 +239,19 @@ def _touched_sessions(conn: sqlite3.Connection, read: set[str], changes_after: i
     """The main sessions an ingest changed: those it read, those whose place changed (the
     learn_changes the store's triggers logged meanwhile) and those given a runner's finding."""
     from lessonloop.pipeline.learning_events import roots_of
+    from lessonloop.store.findings import sessions_of_findings
     from lessonloop.store.learn_state import changed_sessions, changes_seq
 
-    ids = set(read) | changed_sessions(conn, changes_after, changes_seq(conn))
-    for start in range(0, len(unmatched), 500):
-        part = unmatched[start : start + 500]
-        ids.update(
-            sid
-            for (sid,) in conn.execute(
-                f"SELECT session_id FROM findings WHERE session_id IS NOT NULL AND id IN ({', '.join('?' * len(part))})",
-                part,
-            )
-        )
+    ids = set(read) | changed_sessions(conn, changes_after, changes_seq(conn)) | sessions_of_findings(conn, unmatched)
     roots, _gone = roots_of(conn, ids)
     return sorted(roots)
 
 
 def drop_ingested_live_calls(conn: sqlite3.Connection) -> int:
     """Delete the calls the hooks stored that the store now holds from a transcript."""
-    from lessonloop.store.transaction import transaction
+    from lessonloop.store.hook_tables import drop_ingested_live_calls as drop
 
-    with transaction(conn):
-        cursor = conn.execute("DELETE FROM live_calls WHERE id IN (SELECT id FROM tool_calls)")
-    return cursor.rowcount
+    return drop(conn)
 
 
 @dataclass(frozen=True, slots=True)

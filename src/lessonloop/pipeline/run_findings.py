@@ -13,7 +13,7 @@ import sqlite3
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from lessonloop.store.transaction import transaction
+from lessonloop.store.findings import tie_findings, unmatched_run_findings
 
 if TYPE_CHECKING:
     from lessonloop.records import FindingRecord
@@ -22,12 +22,7 @@ if TYPE_CHECKING:
 def match_run_findings(conn: sqlite3.Connection) -> int:
     """Match the run findings that have no session yet; returns how many got one. The updates
     go in one transaction."""
-    rows = conn.execute(
-        """SELECT f.id, f.source, f.kind, f.rule, f.severity, f.path, f.line, f.message, f.ts, r.cwd
-           FROM findings f JOIN runs r ON r.id = f.run_id
-           WHERE f.run_id IS NOT NULL AND f.session_id IS NULL
-           ORDER BY f.id"""
-    ).fetchall()
+    rows = unmatched_run_findings(conn)
     if not rows:
         return 0  # (every ingest asks: what matching needs is imported after)
     from lessonloop.analyze.finding_match import match_findings
@@ -57,8 +52,4 @@ def match_run_findings(conn: sqlite3.Connection) -> int:
         )
     if not updates:
         return 0
-    with transaction(conn):
-        cursor = conn.executemany(  # a finding matched meanwhile by another process is left alone
-            "UPDATE findings SET session_id = ?, tool_use_id = ? WHERE id = ? AND session_id IS NULL", updates
-        )
-    return max(0, cursor.rowcount)
+    return tie_findings(conn, updates)  # a finding matched meanwhile by another process is left alone

@@ -320,3 +320,13 @@ def mark_spool_applied(conn: sqlite3.Connection, name: str, ts: str) -> None:
 def forget_spool_files(conn: sqlite3.Connection, names: Iterable[str]) -> None:
     """Forget applied names whose files are gone (every name is new: never listed again)."""
     conn.executemany("DELETE FROM hook_spool WHERE name = ?", [(n,) for n in names])
+
+
+def drop_ingested_live_calls(conn: sqlite3.Connection) -> int:
+    """Delete the calls the hooks stored live that the store now holds from a transcript; in one
+    transaction. Returns how many went."""
+    from lessonloop.store.transaction import transaction
+
+    with transaction(conn):
+        cursor = conn.execute("DELETE FROM live_calls WHERE id IN (SELECT id FROM tool_calls)")
+    return cursor.rowcount
