@@ -93,6 +93,7 @@ class Side:
             "TZ": "UTC",
             "LANG": "C.UTF-8",
             "COLUMNS": "120",
+            "PYTHONHASHSEED": "0",  # sets iterate alike: a saved file model's bytes depend on it
             "LD_PRELOAD": str(FAKETIME_LIBRARY),
             "FAKETIME": frozen.strftime("%Y-%m-%d %H:%M:%S"),
         }
