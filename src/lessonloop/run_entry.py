@@ -165,7 +165,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     limits.add_argument(
         "--auto",
         action="store_true",
-        help="apply `lessonloop suggest`: timeouts (and patterns) learned from this command's earlier runs",
+        help="apply `lessonloop runs suggest`: timeouts (and patterns) learned from this command's earlier runs",
     )
     other = parser.add_argument_group("output and telemetry")
     other.add_argument(

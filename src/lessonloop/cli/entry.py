@@ -66,7 +66,8 @@ class _OnlyOne:
     def add_parser(self, name: str, **kwargs: Any) -> Any:
         if name == self._only:
             return self._commands.add_parser(name, **kwargs)
-        self._commands.add_parser(name, help=kwargs.get("help"), add_help=False)
+        listed = {"help": kwargs["help"]} if "help" in kwargs else {}  # an old name stays out of the list
+        self._commands.add_parser(name, **listed, add_help=False)
         return _Sink()
 
     def __getattr__(self, name: str) -> Any:

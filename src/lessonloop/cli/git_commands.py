@@ -30,20 +30,26 @@ _REPO_HELP = "the repository (a folder in it, or a worktree; default: the curren
 def register(commands: Commands) -> None:
     git = commands.add_parser(
         "git",
-        help="the post-commit hook that records each new commit (install, uninstall, status)",
+        help="git history: ingest it, the post-commit hook that records each new commit, the commits sessions made",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
-            "lessonloop reads git history with `lessonloop ingest --git` (docs/git.md). The post-commit\n"
+            "lessonloop reads git history with `lessonloop git ingest` (docs/git.md). The post-commit\n"
             "hook does it after each commit, in the background: `install` adds it (an existing\n"
             "post-commit hook is kept and still runs first), `uninstall` removes it and puts the old\n"
             "hook back byte for byte, `status` (the default) shows it and what the store holds.\n"
-            "The hook never commits. LESSONLOOP_CAPTURE=0 pauses it."
+            "The hook never commits. LESSONLOOP_CAPTURE=0 pauses it. `commits` lists the commits tied\n"
+            "to the sessions that made them."
         ),
     )
     git.add_argument("--db", metavar="PATH", help=DB_HELP)
     git.add_argument("--json", action="store_true", help=JSON_HELP)
     git.set_defaults(handler=cmd_git_status, repository=".")
-    sub = git.add_subparsers(dest="git_command", metavar="SUBCOMMAND", title="subcommands", help="default: status")
+    sub = git.add_subparsers(
+        dest="git_command",
+        metavar="SUBCOMMAND",
+        title="subcommands",
+        help="ingest, install, uninstall, status (the default) or commits",
+    )
 
     install = sub.add_parser(
         "install",
@@ -84,9 +90,35 @@ def register(commands: Commands) -> None:
     status.add_argument("--json", action="store_true", help=JSON_HELP)
     status.set_defaults(handler=cmd_git_status)
 
+    _ingest_command(sub)
+    _commits_command(sub)
+    _commits_command(commands, listed=False)  # `lessonloop commits`, its name before (until the next release)
+
+
+def _ingest_command(commands: Commands) -> None:
+    ingest = commands.add_parser(
+        "ingest",
+        help="read git history: commits, their files and hunks (only what is new)",
+        description=(
+            "Read the history of the repositories given (default: those of the projects the store "
+            "knows), only the commits not read before, and tie commits to the sessions that made them "
+            "(docs/git.md). `lessonloop ingest --git` is the same."
+        ),
+    )
+    ingest.add_argument("paths", nargs="*", metavar="REPO", help="repositories (a folder in each)")
+    ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ingest.add_argument("--db", metavar="PATH", help=DB_HELP)
+    ingest.add_argument("--json", action="store_true", help=JSON_HELP)
+    ingest.set_defaults(handler=cmd_ingest_git, sarif=None, junit=None)
+
+
+def _commits_command(commands: Commands, *, listed: bool = True) -> None:
+    shown: dict[str, Any] = (
+        {"help": "commits tied to the sessions that made them, and those undone later"} if listed else {}
+    )
     commits = commands.add_parser(
         "commits",
-        help="commits tied to the sessions that made them, and those undone later",
+        **shown,
         description=(
             'The commits linked to sessions (docs/git.md, "Links"), newest first: the evidence (the '
             "agent's own commit call naming the hash, Aider's commit line, or edits of the commit's files "
@@ -225,7 +257,7 @@ def cmd_git_status(args: argparse.Namespace) -> int:
             by = ", ".join(f"{n} by {k.replace('_', ' ')}" for k, n in links["by_evidence"].items())
             print(
                 f"Links: {links['linked_commits']} commits tied to sessions ({by or 'none'}); "
-                f"{links['rolled_back_commits']} undone by a later commit (`lessonloop commits` lists them)"
+                f"{links['rolled_back_commits']} undone by a later commit (`lessonloop git commits` lists them)"
             )
     return 0
 

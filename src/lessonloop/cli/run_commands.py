@@ -71,7 +71,10 @@ def _runs_command(commands: Commands) -> None:
             "  runs [list] [--command C] [-p P] [--agent A] [-n N] [--since WHEN] [--until WHEN]\n"
             "                                            a table of runs\n"
             "  runs show RUN_ID                          one run in full: settings, timings,\n"
-            "                                            its matches with their context, findings\n\n"
+            "                                            its matches with their context, findings\n"
+            "  runs suggest COMMAND...                   the `lessonloop run` options for a command,\n"
+            "                                            learned from its recorded runs\n"
+            "  runs patterns [--command C]               how well each watched pattern told failures\n\n"
             "STATUS is lessonloop's exit status; REASON why the run ended (exit, error, success,\n"
             "timeout, idle_timeout, first_output_timeout, max_repeat, interrupted, ...)."
         ),
@@ -79,7 +82,10 @@ def _runs_command(commands: Commands) -> None:
     _list_options(runs)
     runs.set_defaults(handler=cmd_runs_list)
     sub = runs.add_subparsers(
-        dest="runs_command", metavar="SUBCOMMAND", title="subcommands", help="list (the default) or show"
+        dest="runs_command",
+        metavar="SUBCOMMAND",
+        title="subcommands",
+        help="list (the default), show, suggest or patterns",
     )
     listing = sub.add_parser(
         "list",
@@ -103,6 +109,10 @@ def _runs_command(commands: Commands) -> None:
     show.add_argument("run_id", type=run_id, metavar="RUN_ID", help=_RUN_ID_HELP)
     _store_options(show)
     show.set_defaults(handler=cmd_runs_show)
+    from lessonloop.cli import suggest_commands
+
+    suggest_commands.add_suggest(sub)
+    suggest_commands.add_patterns(sub)
 
 
 def _cleanup_command(commands: Commands) -> None:

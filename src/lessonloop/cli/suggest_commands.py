@@ -1,5 +1,5 @@
-"""`lessonloop suggest` (the options to run a command with, learned from its recorded runs) and
-`lessonloop patterns` (how well each watched pattern told real failures). docs/runner-learning.md
+"""`lessonloop runs suggest` (the options to run a command with, learned from its recorded runs) and
+`lessonloop runs patterns` (how well each watched pattern told real failures). docs/runner-learning.md
 explains the numbers."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sqlite3
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, console, emit_json, open_cli_store
 
@@ -18,11 +18,22 @@ if TYPE_CHECKING:
 
 
 def register(commands: Commands) -> None:
-    """Add `suggest` and `patterns` to the command line."""
+    """`suggest` and `patterns`, the names `runs suggest` and `runs patterns` had before: still
+    read, left out of the command list (until the next release)."""
+    add_suggest(commands, "suggest", listed=False)
+    add_patterns(commands, listed=False)
+
+
+def add_suggest(commands: Commands, path: str = "runs suggest", *, listed: bool = True) -> None:
+    """The suggest command at `path` (its words after `lessonloop`); `listed`: named in its
+    parent's help (an old name is not)."""
+    shown: dict[str, Any] = (
+        {"help": "the `lessonloop run` options for a command, learned from its recorded runs"} if listed else {}
+    )
     suggest = commands.add_parser(
-        "suggest",
-        usage="lessonloop suggest [-h] [--db PATH] [--json] [--] COMMAND...",
-        help="the `lessonloop run` options for a command, learned from its recorded runs",
+        path.split()[-1],
+        usage=f"lessonloop {path} [-h] [--db PATH] [--json] [--] COMMAND...",
+        **shown,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Suggest the options of `lessonloop run` for COMMAND from the recorded runs of its\n"
@@ -36,9 +47,9 @@ def register(commands: Commands) -> None:
             "COMMAND is one quoted command line or its words. --json and --db PATH are\n"
             "lessonloop's wherever they stand, before or after the command's words, up to a `--`;\n"
             "everything after a `--` is the command's (so is everything inside quotes):\n\n"
-            "  lessonloop suggest 'pytest -x tests/'\n"
-            "  lessonloop suggest pytest -x tests/ --json\n"
-            "  lessonloop suggest --json -- jest --json      (for `jest --json`)\n\n"
+            f"  lessonloop {path} 'pytest -x tests/'\n"
+            f"  lessonloop {path} pytest -x tests/ --json\n"
+            f"  lessonloop {path} --json -- jest --json      (for `jest --json`)\n\n"
             "`lessonloop run --auto` applies the same suggestion."
         ),
     )
@@ -54,9 +65,17 @@ def register(commands: Commands) -> None:
     )
     suggest.set_defaults(handler=cmd_suggest)
 
+
+def add_patterns(commands: Commands, *, listed: bool = True) -> None:
+    """The patterns command (`runs patterns`; `listed`: named in its parent's help)."""
+    shown: dict[str, Any] = (
+        {"help": "how well each pattern `lessonloop run` watched for told real failures (precision, misses)"}
+        if listed
+        else {}
+    )
     patterns = commands.add_parser(
         "patterns",
-        help="how well each pattern `lessonloop run` watched for told real failures (precision, misses)",
+        **shown,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Pattern effectiveness over the recorded runs, per pattern:\n\n"
@@ -97,7 +116,7 @@ def split_suggest_words(words: list[str]) -> tuple[list[str], bool, str | None]:
             as_json = True
         elif word == "--db":
             if index + 1 >= len(words):
-                raise CommandError("--db needs a PATH: `lessonloop suggest COMMAND --db PATH`")
+                raise CommandError("--db needs a PATH: `lessonloop runs suggest COMMAND --db PATH`")
             db = words[index + 1]
             index += 1
         elif word.startswith("--db="):
@@ -115,7 +134,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     args.json = args.json or as_json
     args.db = db if db is not None else args.db
     if not words or not "".join(words).strip():
-        raise CommandError("no command given: `lessonloop suggest 'pytest -x tests/'` or `... -- pytest -x tests/`")
+        raise CommandError(
+            "no command given: `lessonloop runs suggest 'pytest -x tests/'` or `... -- pytest -x tests/`"
+        )
     given: str | list[str] = words[0] if len(words) == 1 else words
     with open_cli_store(args.db, reading=True) as conn:
         command_norm, argv = resolve_command(conn, given)

@@ -161,7 +161,7 @@ def runs_per_command(
     conn: sqlite3.Connection, limit: int = RUN_COMMANDS, *, project: str | None = None, agent: str | None = None
 ) -> list[dict[str, Any]]:
     """The runner's runs per normalized command (the most run first): how many are stored, and
-    over the latest HISTORY_RUNS of them (the window `lessonloop suggest` uses, so both flag the
+    over the latest HISTORY_RUNS of them (the window `lessonloop runs suggest` uses, so both flag the
     same runs) each run's start and seconds (for the chart), the exit reasons and the anomalies.
     `project` (a stored name) and `agent`: only their runs (store/run_reader.run_scope), the
     anomalies then computed among those."""
