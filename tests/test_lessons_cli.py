@@ -19,7 +19,7 @@ from lessonloop.config import Config
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.pipeline.analysis import analyze_store
 from lessonloop.pipeline.learning import learn_store
-from lessonloop.pipeline.projects import resolve_store_projects
+from lessonloop.pipeline.session_projects import resolve_store_projects
 from lessonloop.store import open_store
 from tests.conftest import CORPUS, run_ingest
 

@@ -19,7 +19,7 @@ from lessonloop.capture.projects import (
 )
 from lessonloop.config import Config, ProjectMapping
 from lessonloop.pipeline.analysis import analyze_store
-from lessonloop.pipeline.projects import ProjectResolution, resolve_store_projects
+from lessonloop.pipeline.session_projects import ProjectResolution, resolve_store_projects
 from lessonloop.report.queries import list_sessions, stats
 from lessonloop.store import open_store
 from lessonloop.store.project_names import UnknownProject

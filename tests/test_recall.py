@@ -480,7 +480,7 @@ def test_recall_reads_lessons_learned_from_transcripts(tmp_path: Path) -> None:
 
 def test_recall_imports_neither_rich_argparse_numpy_nor_the_analyzers() -> None:
     code = (
-        "import sys, lessonloop.apply.recall, lessonloop.apply.render, lessonloop.apply.ranking\n"
+        "import sys, lessonloop.apply.recall, lessonloop.apply.context_block, lessonloop.apply.ranking\n"
         "bad = [m for m in sys.modules if m in ('rich', 'argparse', 'numpy', 'torch')"
         " or m.startswith('lessonloop.analyze') or m.startswith('lessonloop.cli')]\n"
         "print(sorted(bad))"

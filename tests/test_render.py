@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from lessonloop.apply.context_block import HEADING, estimate_tokens, render_context, render_lesson
 from lessonloop.apply.recall import recall
-from lessonloop.apply.render import HEADING, estimate_tokens, render_context, render_lesson
 from lessonloop.store import open_store
 from tests.test_recall import NOW, fixture_lessons, store_lessons
 

@@ -108,7 +108,7 @@ def _whole(name: str, value: object, low: int, high: int) -> int:
     return value
 
 
-def resolve_project(conn: sqlite3.Connection, given: str | None) -> str | None:
+def scope_project(conn: sqlite3.Connection, given: str | None) -> str | None:
     """The project `given` names. A folder (an agent's cwd, absolute or `~`) is placed as ingest
     and the hooks place it (lessonloop.capture.project_resolver): a [projects] mapping of the
     configuration, else its git root when it exists, else, when it is gone, the stored project
@@ -132,7 +132,7 @@ def resolve_project(conn: sqlite3.Connection, given: str | None) -> str | None:
 
 
 def _folder_project(conn: sqlite3.Connection, folder: str, text: str, names: list[str]) -> str:
-    """The project of the absolute folder `folder` (see resolve_project)."""
+    """The project of the absolute folder `folder` (see scope_project)."""
     from lessonloop.capture.project_resolver import compile_mappings, project_here
     from lessonloop.store.project_lookup import stored_placement
 
@@ -184,7 +184,7 @@ def recall_lessons(
     text = _required("query", query, 20_000)
     count = _whole("top", top, 1, MAX_TOP)
     tool_name = _text("tool", tool, 100, required=False)
-    scope = resolve_project(conn, project)
+    scope = scope_project(conn, project)
     try:
         resolved = resolve_embedder(conn, embedder)
     except EmbeddingError:
@@ -250,7 +250,7 @@ def record_lesson(
     }
     chosen_scope = _choice("scope", scope, ("project", "global"))
     chosen_severity = _choice("severity", severity, conf.SEVERITIES)
-    where = resolve_project(conn, project)
+    where = scope_project(conn, project)
     if chosen_scope == "project" and where is None:
         raise ToolInputError(
             "scope is project but no project was given: pass project (the repository's folder), or scope='global'"

@@ -3,7 +3,7 @@ lessonloop.capture.project_resolver (a `[projects]` mapping, else the git root o
 here); a folder that no longer exists keeps the repository its sessions were stored in while it
 existed, else its project is inferred from the paths of all sessions (`infer_projects`).
 
-Ingest's pass over every session (pipeline/projects.py) and the store's answer for one folder
+Ingest's pass over every session (pipeline/session_projects.py) and the store's answer for one folder
 that is gone (`place_folder`, store/project_lookup.py's stored_placement) use it. docs/projects.md has
 the rules.
 """
@@ -101,7 +101,7 @@ def place_folder(
     """The project ingest would give a main session in `folder` (one that no longer exists and
     that no stored session ran in) if it were stored now: the stored sessions `rows`
     (store/project_lookup.py's `session_folders`) placed together with it, as ingest places them
-    (pipeline/projects.py). None when that is the folder itself."""
+    (pipeline/session_projects.py). None when that is the folder itself."""
     home = os.path.expanduser("~") if home is None else home
     by_id = {r.id: r for r in rows}
     anchors = [r for r in rows if anchor_of(r, by_id) is r]

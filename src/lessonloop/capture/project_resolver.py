@@ -154,7 +154,7 @@ def existing_folder(cwd: str, home: str | None) -> str | None:
 @lru_cache(maxsize=4096)
 def project_for_cwd(cwd: str) -> str:
     """The git root of `cwd` when it is inside a repository here, else `cwd` itself (no mapping,
-    no store: the project a transcript line gets while it is read; see `resolve_project`)."""
+    no store: the project a transcript line gets while it is read; see store/project_lookup.py's `project_of_folder`)."""
     if not cwd:
         return cwd
     root = git_root(cwd)

@@ -200,11 +200,11 @@ def _review_order(lesson: LessonRow) -> tuple[int, float]:
 
 def _replay_json(conn: sqlite3.Connection, project: str | None, agent: str | None) -> dict[str, object] | None:
     """The online replay of the history (learn/replay.py) as JSON, None when there is nothing to replay."""
-    from lessonloop.cli.common import resolve_project
+    from lessonloop.cli.common import project_named
     from lessonloop.learn.replay import replay
     from lessonloop.pipeline.learning import load_replay_history
 
-    history = load_replay_history(conn, resolve_project(conn, project), agent)
+    history = load_replay_history(conn, project_named(conn, project), agent)
     if not history.events:
         return None
     return replay(history).to_json()

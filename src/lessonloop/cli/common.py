@@ -215,7 +215,7 @@ def common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help=JSON_HELP)
 
 
-def resolve_project(conn: sqlite3.Connection, project: str | None, also: Iterable[str] = ()) -> str | None:
+def project_named(conn: sqlite3.Connection, project: str | None, also: Iterable[str] = ()) -> str | None:
     """The stored project a --project value names (store/project_names.py: exact, else the only
     stored project containing it, letter case ignored); UnknownProject otherwise, which main()
     reports with exit status 2. `also`: more names to match against."""

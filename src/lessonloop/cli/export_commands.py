@@ -74,10 +74,10 @@ def _project(conn: sqlite3.Connection, project: str | None) -> str | None:
     repository `ingest --git` read (store/project_names.py's rule over all of them)."""
     if not project:
         return None
-    from lessonloop.cli.common import resolve_project
+    from lessonloop.cli.common import project_named
     from lessonloop.store.project_names import repository_roots
 
-    return resolve_project(conn, project, repository_roots(conn))
+    return project_named(conn, project, repository_roots(conn))
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -132,10 +132,10 @@ def cmd_forget(args: argparse.Namespace) -> int:
 def project_or_repository(conn: sqlite3.Connection, given: str) -> str:
     """The project `given` names: a stored project of sessions, lessons or runs, or a repository
     read by `ingest --git` (store/project_names.py's rule over all of them)."""
-    from lessonloop.cli.common import resolve_project
+    from lessonloop.cli.common import project_named
     from lessonloop.store.project_names import repository_roots
 
-    name = resolve_project(conn, given, repository_roots(conn))
+    name = project_named(conn, given, repository_roots(conn))
     assert name is not None
     return name
 

@@ -17,8 +17,8 @@ from lessonloop.cli.common import (
     emit_json,
     known_agent,
     open_cli_store,
+    project_named,
     project_option,
-    resolve_project,
 )
 
 
@@ -140,7 +140,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             agent = known_agent(conn, args.agent)
             if not is_read_only(conn):  # read-only: replayed as the analysis stands
                 analyze_store(conn)
-            history = load_replay_history(conn, resolve_project(conn, args.project), agent)
+            history = load_replay_history(conn, project_named(conn, args.project), agent)
             report = replay(history, split=args.split)
             stored_sessions = store_counts.all_sessions(conn)
     if not history.events:
@@ -180,10 +180,10 @@ def _history_from_paths(paths: list[str], db: Path, project: str | None, agent: 
         run_ingest(conn, sources, summary, progress=None)
         agent = known_agent(conn, agent)
         from lessonloop.config import load_config
-        from lessonloop.pipeline.projects import resolve_store_projects
+        from lessonloop.pipeline.session_projects import resolve_store_projects
 
         resolve_store_projects(conn, load_config())
         analyze_store(conn, bandit=False)
-        return load_replay_history(conn, resolve_project(conn, project), agent)
+        return load_replay_history(conn, project_named(conn, project), agent)
     finally:
         conn.close()

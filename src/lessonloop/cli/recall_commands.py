@@ -13,7 +13,7 @@ from lessonloop.cli.common import (
     limit_option,
     non_negative,
     open_cli_store,
-    resolve_project,
+    project_named,
     shown,
 )
 from lessonloop.lesson_model.provenance import short
@@ -34,8 +34,8 @@ DEFAULT_TOP = 5  # lessons shown
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     import argparse
 
+    from lessonloop.apply.context_block import DEFAULT_BUDGET_TOKENS
     from lessonloop.apply.recall import DEFAULT_MIN_SCORE
-    from lessonloop.apply.render import DEFAULT_BUDGET_TOKENS
 
     recall = commands.add_parser(
         "recall",
@@ -126,8 +126,8 @@ def parse_recall(argv: Sequence[str]) -> SimpleNamespace | None:
     tests/test_recall_parse.py checks the two parsers agree."""
     from types import SimpleNamespace
 
+    from lessonloop.apply.context_block import DEFAULT_BUDGET_TOKENS
     from lessonloop.apply.recall import DEFAULT_MIN_SCORE
-    from lessonloop.apply.render import DEFAULT_BUDGET_TOKENS
 
     given: dict[str, object] = {}
     text: list[str] = []
@@ -189,7 +189,7 @@ def cmd_recall(args: argparse.Namespace | SimpleNamespace) -> int:
         raise CommandError("nothing to recall for: TEXT is empty")
     excluded = _excluded_categories()
     with open_cli_store(args.db, reading=True) as conn:
-        project = resolve_project(conn, args.project)
+        project = project_named(conn, args.project)
         try:
             embedder = None if args.no_vectors else resolve_embedder(conn, "auto")
         except Exception as exc:
@@ -234,7 +234,7 @@ def cmd_recall(args: argparse.Namespace | SimpleNamespace) -> int:
         print(empty, file=sys.stderr if args.context else sys.stdout)
         return 0
     if args.context:
-        from lessonloop.apply.render import render_context
+        from lessonloop.apply.context_block import render_context
 
         block = render_context(results, args.budget)
         if block:

@@ -474,7 +474,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if delivery is not None and args.project is None:
             # A project's own instructions file: that project's lessons and the global ones, not
             # every project's (a lesson about one repository would land in another's AGENTS.md).
-            from lessonloop.apply.mcp_tools import resolve_project as place_folder
+            from lessonloop.apply.mcp_tools import scope_project as place_folder
 
             folder_project = place_folder(conn, str(target.absolute().parent))
         rows = list_lessons(

@@ -16,7 +16,7 @@ from lessonloop.cli.common import (
     emit_json,
     known_agent,
     open_cli_store,
-    resolve_project,
+    project_named,
     shown,
     time_options,
 )
@@ -196,7 +196,7 @@ def cmd_runs_list(args: argparse.Namespace) -> int:
     from lessonloop.store.run_reader import list_runs
 
     with open_cli_store(args.db, reading=True) as conn:
-        project = resolve_project(conn, args.project)
+        project = project_named(conn, args.project)
         agent = known_agent(conn, args.agent)
         rows = list_runs(
             conn,

@@ -81,7 +81,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if missing is not None:
         raise CommandError(missing)
     from lessonloop.store import StoreError, resolve_db_path
-    from lessonloop.web.server import Listening, ServeError, serve
+    from lessonloop.web.listener import Listening, ServeError, serve
 
     def announce(listening: Listening) -> None:
         if args.json:  # one line, at once: a test or a script reads it to find the port

@@ -5,7 +5,7 @@ the tool printed, and a tool prints what its input makes it print: a file in a c
 a web page, a test's output. So that text is never the lesson's own words: it is shown as
 `tool output “…”`, on one line, cut short, with its own quotation marks changed so that it cannot
 close the quotation and continue as if lessonloop were speaking. The heading of every block of
-lessons given to an agent (apply/render.py) says what the quotation marks mean.
+lessons given to an agent (apply/context_block.py) says what the quotation marks mean.
 
 Standard library only: the hooks import this.
 """

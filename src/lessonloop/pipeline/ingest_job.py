@@ -16,7 +16,7 @@ the caller hands it its progress objects (or none) and renders the report.
 `lessonloop ingest --git` (and the post-commit hook, which runs it) is a job of its own here,
 `run_git_ingest_job`, with the same request/report shape: it reads git repositories, not
 transcripts, so it has none of the chain's steps but the last shared one, tying the new commits
-to the sessions that made them (pipeline/git_links.py); no discovery, no projects pass, no
+to the sessions that made them (pipeline/commit_linking.py); no discovery, no projects pass, no
 findings, analysis or learning, no team sync.
 
 Imports are made in the functions: the Stop hook's worker imports this module first.
@@ -35,12 +35,12 @@ if TYPE_CHECKING:
     from lessonloop.capture.discovery import SourceRef
     from lessonloop.config import Config
     from lessonloop.pipeline.analysis import AnalysisProgress, AnalysisRun
+    from lessonloop.pipeline.commit_linking import LinkSummary
     from lessonloop.pipeline.findings_import import ImportResult
     from lessonloop.pipeline.git_ingest import CommitProgress, GitIngestSummary
-    from lessonloop.pipeline.git_links import LinkSummary
     from lessonloop.pipeline.ingest import IngestSummary, Progress
     from lessonloop.pipeline.learning import LearnRun
-    from lessonloop.pipeline.projects import ProjectResolution
+    from lessonloop.pipeline.session_projects import ProjectResolution
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,14 +180,14 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
             ingest_new_projects(conn, known, configured, sources, summary, progress=progress.reading)
     report = IngestReport(summary=summary, results_only=request.results_only)
     if config is not None:
-        from lessonloop.pipeline.projects import resolve_store_projects
+        from lessonloop.pipeline.session_projects import resolve_store_projects
 
         report.projects = resolve_store_projects(conn, config)
     report.imports = _import_results(conn, request)
     from lessonloop.pipeline.run_findings import match_run_findings
 
     match_run_findings(conn)  # error lines of `lessonloop run`, tied to the session edits they follow
-    from lessonloop.pipeline.git_links import link_commits
+    from lessonloop.pipeline.commit_linking import link_commits
 
     report.links = link_commits(conn)  # commits tied to the sessions that made them (docs/git.md, "Links")
     if request.analyze:
@@ -282,8 +282,8 @@ def run_git_ingest_job(conn: sqlite3.Connection, request: GitIngestRequest, conf
     """Read each repository's commits not stored yet (obeying the privacy settings of `config`
     and LESSONLOOP_CAPTURE=0), then tie the new commits to the sessions that made them."""
     from lessonloop.capture.privacy import CapturePolicy
+    from lessonloop.pipeline.commit_linking import link_commits
     from lessonloop.pipeline.git_ingest import ingest_git
-    from lessonloop.pipeline.git_links import link_commits
 
     policy = CapturePolicy.from_config(config)
     repositories = list(request.repositories) if request.repositories is not None else None

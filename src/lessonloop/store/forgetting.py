@@ -152,7 +152,7 @@ def resolve_session(conn: sqlite3.Connection, given: str) -> str:
 
 
 def project_sessions(conn: sqlite3.Connection, project: str) -> list[str]:
-    """The main sessions of `project` (a stored project name, see cli.common.resolve_project):
+    """The main sessions of `project` (a stored project name, see cli.common.project_named):
     stored, analyzed, or only seen by the hooks."""
     return [
         str(row[0])

@@ -1,6 +1,6 @@
 """The store side of linking commits to sessions (m022): what the linking pass reads and writes.
 
-The pass itself (which evidence, which window) is pipeline/git_links.py; the rules are
+The pass itself (which evidence, which window) is pipeline/commit_linking.py; the rules are
 analyze/commit_evidence.py. Reading links back for people is store/git_link_reader.py.
 """
 

@@ -1,6 +1,6 @@
 """Which project a folder belongs to, with the store's answer for a folder that no longer exists
 (step 3 of capture/project_resolver.py's rules, docs/projects.md): the hooks, the MCP server and
-`lessonloop run` ask here, ingest places every session at once (pipeline/projects.py).
+`lessonloop run` ask here, ingest places every session at once (pipeline/session_projects.py).
 
 Standard library only, and nothing imported before it is needed: the hooks import this module on
 a session's first event.

@@ -1,5 +1,5 @@
 """Where the stored sessions ran and which project each is in: the folders and projects ingest,
-git history and file prediction look in, and the placement ingest writes (pipeline/projects.py).
+git history and file prediction look in, and the placement ingest writes (pipeline/session_projects.py).
 Standard library only: the hooks' rare path (a folder that is gone) reads the sessions' folders."""
 
 from __future__ import annotations

@@ -177,7 +177,7 @@ def text_of(payload: dict[str, object], key: str) -> str | None:
 
 def session_project(conn: sqlite3.Connection, payload: dict[str, object], policy: HookPolicy, db: str) -> str | None:
     """The project of the payload's session: remembered from its first event, else resolved from
-    its cwd now (`resolve_project`) and remembered when `policy` allows storing this session (no
+    its cwd now (`folder_project`) and remembered when `policy` allows storing this session (no
     wait for the write lock: left to the spool when it is taken, the event's own write follows)."""
     session_id = text_of(payload, "session_id")
     cwd = text_of(payload, "cwd")
@@ -185,7 +185,7 @@ def session_project(conn: sqlite3.Connection, payload: dict[str, object], policy
         row = hook_tables.remembered_project(conn, session_id)
         if row is not None:
             return row[0] if row[0] is not None else None
-    project = resolve_project(cwd, policy, conn) if cwd else None
+    project = folder_project(cwd, policy, conn) if cwd else None
     if session_id is not None and policy.allows(project, cwd) and not read_only(conn):
         # (A read-only store: the event's own record, after the answer, fails and is logged.)
         record(conn, db, [first_seen(payload, project)], 0)
@@ -226,7 +226,7 @@ def apply_session(conn: sqlite3.Connection, data: dict[str, object]) -> None:
     hook_tables.write_session(conn, str(data.get("mode", "first")), values)
 
 
-def resolve_project(cwd: str, policy: HookPolicy, store: sqlite3.Connection | str | None = None) -> str:
+def folder_project(cwd: str, policy: HookPolicy, store: sqlite3.Connection | str | None = None) -> str:
     """The project of the folder `cwd` as ingest places it (store/project_lookup.py): a
     [projects] mapping of the configuration (from the policy's cache: no TOML parsed here), else
     the git root (a worktree's main tree), else, for a folder that no longer exists, the placement

@@ -21,10 +21,10 @@ import sqlite3
 from lessonloop.apply.hooks.hook_store import (
     connect_for_writing,
     first_seen,
+    folder_project,
     forgotten,
     hook_policy,
     record,
-    resolve_project,
     session_project,
     spool_only,
     text_of,
@@ -91,7 +91,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     except StoreError as exc:  # the schema being brought up to date by a process holding the lock
         if exc.cause != "locked":
             raise
-        project = resolve_project(cwd, policy, ctx.db) if cwd else None
+        project = folder_project(cwd, policy, ctx.db) if cwd else None
         if policy.allows(project, cwd):
             spool_only(ctx.db, [first_seen(payload, project), ("call", {**call, "project": project})])
         return None

@@ -39,8 +39,8 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     except NoStore:
         return None
     try:
+        from lessonloop.apply.context_block import fit_context
         from lessonloop.apply.recall import recall
-        from lessonloop.apply.render import fit_context
 
         policy = hook_policy(ctx.db)
         project = session_project(conn, payload, policy, ctx.db)

@@ -17,10 +17,10 @@ from lessonloop.apply.hooks.hook_store import (
     connect,
     connect_for_writing,
     decision,
+    folder_project,
     hook_policy,
     injected_lessons,
     record_later,
-    resolve_project,
     text_of,
     wait_ms,
 )
@@ -59,7 +59,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         return None
     cwd = text_of(payload, "cwd")
     policy = hook_policy(ctx.db)
-    project = resolve_project(cwd, policy, ctx.db) if cwd else None
+    project = folder_project(cwd, policy, ctx.db) if cwd else None
     allowed = policy.allows(project, cwd)
     try:  # capture turned off: give lessons from the store there is, create and record nothing
         conn = connect_for_writing(ctx.db, wait_ms(ctx)) if allowed else connect(ctx.db, wait_ms(ctx))
@@ -68,7 +68,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     try:
         moment = utc_now()
         chosen = _best_lessons(conn, project, injected_lessons(conn, session_id), policy, moment)
-        from lessonloop.apply.render import fit_context
+        from lessonloop.apply.context_block import fit_context
 
         text, used = fit_context(chosen, BUDGET_TOKENS)
     except BaseException:
