@@ -91,7 +91,7 @@ class OtherFormat:
     """A file not read: another agent's format, or no transcript format lessonloop knows."""
 
     path: str
-    format: str  # a name in capture.formats.FORMATS, or formats.UNKNOWN
+    format: str  # a name in capture.formats.known_formats(), or formats.UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)
