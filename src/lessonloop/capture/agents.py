@@ -29,7 +29,8 @@ def adapters() -> tuple[Adapter, ...]:
 
 
 def register(adapter: Adapter) -> None:
-    """Add an adapter after the others (an agent's folder outside lessonloop: a test's fake one)."""
+    """Add an adapter after the others (an agent's folder outside lessonloop: a test's fake one).
+    This process only: ingest's worker processes (pipeline/parallel_parse.py) leave its files to it."""
     _reset((*_all, adapter))
 
 
