@@ -191,7 +191,7 @@ def test_an_opencode_database(tmp_path: Path) -> None:
 
 
 def test_what_ingest_says_of_each_format() -> None:
-    for name, known in formats.FORMATS.items():
+    for name, known in formats.known_formats().items():
         text = formats.describe(name)
         assert known.what in text
         if known.transcript and name != CLAUDE_CODE:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.apply.instruction_files import AIDER_HINT, INSTRUCTION_FILES, for_agent
+from lessonloop.apply.instruction_files import for_agent, instruction_files
 from lessonloop.capture.agents import agents
+from lessonloop.capture.aider import ADAPTER as AIDER
 from lessonloop.learn.exchange import BEGIN_MARKER, END_MARKER
 from lessonloop.store import open_store
 from tests.conftest import cli, store_with_active_lessons
@@ -67,7 +68,7 @@ def test_aider_gets_conventions_md_and_the_line_that_makes_it_read_it(
     text = (tmp_path / "CONVENTIONS.md").read_text(encoding="utf-8")
     assert text.startswith("# Conventions\n\nUse tabs.\n") and BEGIN_MARKER in text  # the rest kept
     data = cli("lessons", "export", "--db", store_with_a_lesson, "--agent", "aider", "--json").json()
-    assert data["hint"] == AIDER_HINT and data["changed"] is False
+    assert data["hint"] == AIDER.instructions_hint and data["changed"] is False
     # the hint also comes with a CONVENTIONS.md given by --to, without --agent
     other = tmp_path / "elsewhere" / "CONVENTIONS.md"
     given = cli("lessons", "export", "--db", store_with_a_lesson, "--format", "md", "--to", other)
@@ -112,6 +113,6 @@ def test_no_lessons_for_the_folder_writes_no_new_file(tmp_path: Path, monkeypatc
 
 def test_every_agent_read_has_an_instructions_file() -> None:
     for agent in agents():
-        assert for_agent(agent) is not None, f"{agent}: add its instructions file to apply/instruction_files.py"
-    names = [file.name for file in INSTRUCTION_FILES]
+        assert for_agent(agent) is not None, f"{agent}: set its adapter's `instructions` (capture/<agent>/__init__.py)"
+    names = [file.name for file in instruction_files()]
     assert len(names) == len(set(names))

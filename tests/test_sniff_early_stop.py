@@ -1,7 +1,8 @@
 """Sniffing a JSON document stops reading its head once the answer is Gemini's (capture/formats.py
-_gemini_decided): the answer must be the one reading the whole head gives, for every real JSON
-file of the corpora, for their heads cut anywhere, and for documents whose keys come in any
-order, before and after the 4,000 tokens sniffing looks at."""
+_json_document: the first rule of the document's shape, capture/gemini/sniff.py's, is final and
+holds): the answer must be the one reading the whole head gives, for every real JSON file of the
+corpora, for their heads cut anywhere, and for documents whose keys come in any order, before and
+after the 4,000 tokens sniffing looks at."""
 
 from __future__ import annotations
 
@@ -17,12 +18,7 @@ from tests.conftest import SHARED_CORPUS
 
 def full_read(path: str, head: bytes) -> str | None:
     """_json_document as it answers after reading the whole head (no early stop)."""
-    real = formats._gemini_decided
-    try:
-        formats._gemini_decided = lambda kind, keys: False
-        return formats._json_document(path, head)
-    finally:
-        formats._gemini_decided = real
+    return formats._json_document(path, head, stop_early=False)
 
 
 def heads() -> list[tuple[str, bytes]]:

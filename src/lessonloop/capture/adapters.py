@@ -1,8 +1,12 @@
-"""What a capture adapter is: one folder per agent under capture/, each with the same few files.
+"""What a capture adapter is: one folder per agent under capture/, each with the same few files,
+and one typed object, its `Adapter`, that the registry (capture/agents.py) lists.
 
     capture/<agent>/
-      __init__.py   AGENT (its id: "codex") and ADAPTER (an `Adapter`: its name, the formats it
-                    reads and how), importing nothing heavy
+      __init__.py   AGENT (its id: "codex") and ADAPTER, an instance of a small subclass of
+                    `Adapter`: the agent's name, its formats (`FileFormat`), where it keeps its
+                    files in words (ingest's help), its instructions file; its methods import
+                    paths.py, parser.py and sniff.py when first called, so that the registry
+                    imports nothing heavy
       paths.py      where the agent keeps its files and which environment variables move them:
                     `discover(context) -> list[Found]`, `searched(context)` (the folders it
                     looks in, for the summary), and optionally `claims(path) -> format` (a file
@@ -11,6 +15,7 @@
                     `open_parser(path, format, pending_calls=..., state=...) -> LineParser` for
                     formats read line by line, `units(format, paths, problems) -> list[Unit]` for
                     formats read whole
+      sniff.py      the rules capture/formats.py recognizes its files by (capture/sniffing.py)
 
 Incremental reading is ingest's (pipeline/ingest.py), the same for every adapter:
 - "lines" formats (JSONL, Markdown that only grows): each file remembers how far it was read;
@@ -28,13 +33,15 @@ agent's own database. They redact secrets (secrets/redaction.py) in every text t
 
 from __future__ import annotations
 
-import importlib
-import sys
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 from lessonloop.records import Batch, Problem
+
+if TYPE_CHECKING:
+    from lessonloop.capture.sniffing import Sniffing
 
 Mode = Literal["lines", "units"]
 
@@ -101,46 +108,76 @@ class DiscoveryContext:
     cwd: str = ""  # the folder ingest runs in ("": none; Aider's history may be there)
 
 
-@dataclass(frozen=True)
-class Adapter:
-    """One agent's adapter: its formats and the package whose paths.py and parser.py read them."""
+@dataclass(frozen=True, slots=True)
+class FileFormat:
+    """A format of an agent's files: one ingest reads (`mode`), or one only recognized (None)."""
 
-    agent: str  # "codex"
-    name: str  # "Codex CLI"
-    package: str  # "lessonloop.capture.codex"
-    formats: Mapping[str, Mode]  # capture/formats.py names this adapter reads, and how
+    name: str  # "codex-rollout": what sniffing answers and source_files.format stores
+    what: str  # the file, in words: "a Codex CLI rollout"
+    mode: Mode | None  # how ingest reads it; None: recognized, not read (ingest says so)
+    transcript: bool = True  # False: a prompt log or history, no sessions in it
+
+
+class Adapter(ABC):
+    """One agent's adapter. Each agent's folder subclasses it in its __init__.py, fills in the
+    class attributes and the methods its formats need, and makes one instance, its ADAPTER; the
+    methods import the folder's modules when first called (tests/test_adapter_registry.py has a
+    whole small one, tests/fake_agent/)."""
+
+    agent: ClassVar[str]  # its id: "codex"
+    name: ClassVar[str]  # as people know it: "Codex CLI"
+    file_formats: ClassVar[tuple[FileFormat, ...]]  # every format of its files sniffing knows
+    # Where `discover` looks, in words, for ingest's help: "~/.gemini/tmp/*/chats".
+    places: ClassVar[str]
+    # True: its files are in the projects' own folders (Aider's histories), not in folders of the
+    # agent's: ingest's help names its places after the others'.
+    places_in_projects: ClassVar[bool] = False
+    # The file in a project's root the agent reads its instructions from (`lessons export --agent`),
+    # and a step the person must take before it does (None: none needed).
+    instructions: ClassVar[str | None] = None
+    instructions_hint: ClassVar[str | None] = None
     # False: the agent writes no time per call (Aider dates only each session's start); its records'
     # times are the session's start spread in line order: right for the day, not for the minute.
-    call_times: bool = True
+    call_times: ClassVar[bool] = True
 
-    def _module(self, name: str) -> Any:
-        # sys.modules first: ingest asks every adapter's paths.py about each file it has not read
-        # (claims), and import_module costs microseconds even for a module already imported.
-        full = f"{self.package}.{name}"
-        module = sys.modules.get(full)
-        return module if module is not None else importlib.import_module(full)
+    def __init__(self) -> None:
+        # The formats ingest reads, and how (a recognized-only format is not here).
+        self.formats: Mapping[str, Mode] = {f.name: f.mode for f in self.file_formats if f.mode is not None}
 
+    @property
+    def package(self) -> str:
+        """The agent's folder as a package: where its subclass is defined ("lessonloop.capture.codex")."""
+        return type(self).__module__
+
+    @abstractmethod
     def discover(self, context: DiscoveryContext) -> list[Found]:
         """The agent's files where it keeps them (no arguments given to ingest)."""
-        found: list[Found] = self._module("paths").discover(context)
-        return found
 
     def searched(self, context: DiscoveryContext) -> list[str]:
         """The folders `discover` looks in, for the ingest summary."""
-        searched = getattr(self._module("paths"), "searched", None)
-        return [str(p) for p in searched(context)] if searched is not None else []
+        return []
 
     def claims(self, path: str) -> str | None:
         """The format of a file known by its path alone, else None."""
-        claims = getattr(self._module("paths"), "claims", None)
-        return claims(path) if claims is not None else None
+        return None
+
+    def may_hold(self, name: str) -> bool:
+        """Whether a file of this name, under a folder given to ingest, may be one of the agent's:
+        it is then sniffed (*.jsonl files are always looked at)."""
+        return False
+
+    def sniffing(self) -> Sniffing:
+        """The rules its files are recognized by (capture/formats.py; capture/sniffing.py)."""
+        from lessonloop.capture.sniffing import Sniffing
+
+        return Sniffing()
 
     def open_parser(
         self, path: str, format: str, *, pending_calls: dict[str, PendingCall], state: dict[str, Any] | None
     ) -> LineParser:
-        parser: LineParser = self._module("parser").open_parser(path, format, pending_calls=pending_calls, state=state)
-        return parser
+        """The parser of one file of a "lines" format."""
+        raise ValueError(f"{format} is read whole (units), not line by line")
 
     def units(self, format: str, paths: list[str], problems: list[Problem]) -> list[Unit]:
-        units: list[Unit] = self._module("parser").units(format, paths, problems)
-        return units
+        """The units of the files of a "units" format."""
+        raise ValueError(f"{format} is read line by line, not whole (units)")

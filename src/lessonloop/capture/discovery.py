@@ -1,8 +1,9 @@
 """Discovery: which files to ingest, and in which format each is thought to be.
 
-With paths, the Claude Code transcripts under them (other files are read only when their content
-is a format an adapter reads); without, every adapter's own places (capture/agents.py), else the
-bundled sample. Reading and storing them is the pipeline's (pipeline/ingest.py).
+With paths, the Claude Code transcripts under them (other files, those any adapter `may_hold`,
+are read only when their content is a format an adapter reads); without, every adapter's own
+places (capture/agents.py), else the bundled sample. Reading and storing them is the pipeline's
+(pipeline/ingest.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lessonloop.capture.adapters import DiscoveryContext
-from lessonloop.capture.agents import ADAPTERS
+from lessonloop.capture.agents import adapters
 from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
 from lessonloop.capture.claude_code.paths import find_transcripts
 from lessonloop.records import Problem
@@ -48,7 +49,10 @@ def find_sources(
     refs: list[SourceRef] = []
     if given:
         found_sources.searched = [str(p) for p in given]
-        found = find_transcripts(given, problems, others=others)
+        every = adapters()
+        found = find_transcripts(
+            given, problems, others=others, other_agents_file=lambda name: any(a.may_hold(name) for a in every)
+        )
         refs = [SourceRef(path, CLAUDE_CODE, is_sample_path(path)) for path in found]
         refs.extend(SourceRef(path, CLAUDE_CODE, sniff_only=True) for path in others)
     else:
@@ -62,7 +66,7 @@ def find_sources(
             cwd=_current_folder(),
         )
         seen: set[str] = set()
-        for adapter in ADAPTERS:
+        for adapter in adapters():
             found_sources.searched.extend(adapter.searched(context))
             for item in adapter.discover(context):
                 if item.path not in seen:

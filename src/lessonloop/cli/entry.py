@@ -109,6 +109,20 @@ def _register(module: str, commands: Any, only: str | None) -> None:
     __import__(f"lessonloop.cli.{module}", fromlist=["register"]).register(commands)
 
 
+def _ingest_places() -> str:
+    """Ingest's help on where it looks without PATHS: every adapter's places (capture/agents.py)."""
+    import textwrap
+
+    from lessonloop.capture.agents import places_in_words
+
+    text = (
+        f"Without PATHS, every agent's own places are searched: {places_in_words()}. When none holds "
+        "transcripts, a bundled sample is ingested so you can try lessonloop; the first ingest of real "
+        "transcripts removes it, with the lessons learned only from it."
+    )
+    return textwrap.fill(text, 80, break_long_words=False, break_on_hyphens=False)
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole command line: every command, option and help text. `only`: the command about to
     run (its parser alone is built whole; "" builds none: `--version`, `--help`)."""
@@ -130,14 +144,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Read agent transcripts into the store, only what is new since the last run.\n\n"
-            "Without PATHS, every agent's own places are searched: Claude Code\n"
-            "(~/.claude/projects, $CLAUDE_CONFIG_DIR/projects, ~/.config/claude/projects),\n"
-            "Codex CLI (${CODEX_HOME:-~/.codex}/sessions and archived_sessions), Gemini CLI\n"
-            "(~/.gemini/tmp/*/chats), OpenCode (opencode.db, read only, and storage/ in\n"
-            "${XDG_DATA_HOME:-~/.local/share}/opencode) and Aider (.aider.chat.history.md in\n"
-            "the projects the store knows and in the config's capture.paths). When none holds\n"
-            "transcripts, a bundled sample is ingested so you can try lessonloop; the first\n"
-            "ingest of real transcripts removes it, with the lessons learned only from it.\n\n"
+            f"{_ingest_places() if only in (None, 'ingest') else ''}\n\n"
             "With PATHS, each file's format is recognized by its content; files of a format\n"
             "lessonloop does not read are listed as not read. --git reads git history instead\n"
             "(docs/git.md).\n\n"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from lessonloop.capture.adapters import Adapter, Unit, UnreadableUnit
-from lessonloop.capture.agents import ADAPTERS, by_agent, for_format
+from lessonloop.capture.agents import adapters, by_agent, for_format
 from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
 from lessonloop.capture.discovery import SourceRef, find_sources
 from lessonloop.capture.privacy import BatchScreen, CapturePolicy, disabled_notice
@@ -92,7 +92,7 @@ class OtherFormat:
     """A file not read: another agent's format, or no transcript format lessonloop knows."""
 
     path: str
-    format: str  # a name in capture.formats.FORMATS, or formats.UNKNOWN
+    format: str  # a name in capture.formats.known_formats(), or formats.UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -493,7 +493,7 @@ def _format_of(ref: SourceRef, state: writer.FileState | None, summary: IngestSu
         return state.format or CLAUDE_CODE
     if ref.format is not None and for_format(ref.format) is not None:
         return ref.format
-    for adapter in ADAPTERS:
+    for adapter in adapters():
         claimed = adapter.claims(ref.path)
         if claimed is not None:
             return claimed

@@ -1,8 +1,70 @@
 """Aider chat histories (.aider.chat.history.md): discovery and parsing."""
 
-from lessonloop.capture.adapters import Adapter
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lessonloop.capture.adapters import (
+    Adapter,
+    DiscoveryContext,
+    FileFormat,
+    Found,
+    LineParser,
+    PendingCall,
+)
+
+if TYPE_CHECKING:
+    from lessonloop.capture.sniffing import Sniffing
 
 AGENT = "aider"
 FORMAT = "aider-chat-history"
 
-ADAPTER = Adapter(AGENT, "Aider", "lessonloop.capture.aider", {FORMAT: "lines"}, call_times=False)
+
+class Aider(Adapter):
+    agent = AGENT
+    name = "Aider"
+    file_formats = (
+        FileFormat(FORMAT, "an Aider chat history (.aider.chat.history.md)", "lines"),
+        FileFormat("aider-input-history", "Aider's input history (.aider.input.history)", None, transcript=False),
+    )
+    places = ".aider.chat.history.md in the projects the store knows and in the config's capture.paths"
+    places_in_projects = True
+    instructions = "CONVENTIONS.md"
+    instructions_hint = (
+        "Aider reads CONVENTIONS.md only when told to: add `read: CONVENTIONS.md` to .aider.conf.yml "
+        "(in the repository's root or your home folder), or start it with `aider --read CONVENTIONS.md`."
+    )
+    call_times = False
+
+    def discover(self, context: DiscoveryContext) -> list[Found]:
+        from lessonloop.capture.aider import paths
+
+        return paths.discover(context)
+
+    def searched(self, context: DiscoveryContext) -> list[str]:
+        from lessonloop.capture.aider import paths
+
+        return paths.searched(context)
+
+    def claims(self, path: str) -> str | None:
+        from lessonloop.capture.aider import paths
+
+        return paths.claims(path)
+
+    def may_hold(self, name: str) -> bool:
+        return name.endswith((".md", ".history"))  # its chat history, its input history
+
+    def sniffing(self) -> Sniffing:
+        from lessonloop.capture.aider import sniff
+
+        return sniff.SNIFFING
+
+    def open_parser(
+        self, path: str, format: str, *, pending_calls: dict[str, PendingCall], state: dict[str, Any] | None
+    ) -> LineParser:
+        from lessonloop.capture.aider import parser
+
+        return parser.open_parser(path, format, pending_calls=pending_calls, state=state)
+
+
+ADAPTER = Aider()

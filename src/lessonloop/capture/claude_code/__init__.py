@@ -1,7 +1,55 @@
 """Claude Code transcripts (~/.claude/projects/**/*.jsonl): discovery and parsing."""
 
-from lessonloop.capture.adapters import Adapter
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lessonloop.capture.adapters import (
+    Adapter,
+    DiscoveryContext,
+    FileFormat,
+    Found,
+    LineParser,
+    PendingCall,
+)
+
+if TYPE_CHECKING:
+    from lessonloop.capture.sniffing import Sniffing
 
 AGENT = "claude-code"
 
-ADAPTER = Adapter(AGENT, "Claude Code", "lessonloop.capture.claude_code", {"claude-code": "lines"})
+
+class ClaudeCode(Adapter):
+    agent = AGENT
+    name = "Claude Code"
+    file_formats = (
+        FileFormat("claude-code", "a Claude Code transcript", "lines"),
+        FileFormat("claude-code-history", "Claude Code's prompt history (history.jsonl)", None, transcript=False),
+    )
+    places = "~/.claude/projects, $CLAUDE_CONFIG_DIR/projects, ~/.config/claude/projects"
+    instructions = "CLAUDE.md"
+
+    def discover(self, context: DiscoveryContext) -> list[Found]:
+        from lessonloop.capture.claude_code import paths
+
+        return paths.discover(context)
+
+    def searched(self, context: DiscoveryContext) -> list[str]:
+        from lessonloop.capture.claude_code import paths
+
+        return [str(p) for p in paths.searched(context)]
+
+    def sniffing(self) -> Sniffing:
+        from lessonloop.capture.claude_code import sniff
+
+        return sniff.SNIFFING
+
+    def open_parser(
+        self, path: str, format: str, *, pending_calls: dict[str, PendingCall], state: dict[str, Any] | None
+    ) -> LineParser:
+        from lessonloop.capture.claude_code import parser
+
+        return parser.open_parser(path, format, pending_calls=pending_calls, state=state)
+
+
+ADAPTER = ClaudeCode()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from lessonloop.capture.adapters import DiscoveryContext, Found
@@ -44,15 +44,22 @@ def default_roots(environ: Mapping[str, str] | None = None) -> list[Path]:
 
 
 def find_transcripts(
-    paths: list[Path], problems: list[Problem], *, missing_ok: bool = False, others: list[str] | None = None
+    paths: list[Path],
+    problems: list[Problem],
+    *,
+    missing_ok: bool = False,
+    others: list[str] | None = None,
+    other_agents_file: Callable[[str], bool] | None = None,
 ) -> list[str]:
     """Transcript files under `paths` (folders are searched for *.jsonl; files are taken as given).
 
     Folder symlinks are followed once each. Unreadable or missing paths become problems
     (missing ones silently when `missing_ok`). Returns absolute paths, sorted and unique, so a
     session's own file comes before its subagents' files. With `others`, the files in the
-    folders where other agents keep their sessions (*.json, *.md, opencode.db, *.history) are
-    added to it, sorted, for ingest to tell what they are.
+    folders whose names `other_agents_file` says may hold another agent's sessions (the other
+    adapters' `may_hold`: Gemini CLI's *.json, OpenCode's opencode.db, Aider's *.md, ...) are
+    added to it, sorted, for ingest to tell what they are; Claude Code's own `agent-*.meta.json`
+    beside subagent transcripts never are.
     """
     found: set[str] = set()
     extra: set[str] | None = set() if others is not None else None
@@ -75,7 +82,7 @@ def find_transcripts(
                 or os.path.exists(os.path.join(text, "history.jsonl"))
             ):
                 text = config_projects  # a Claude config folder: its transcripts are in projects/
-            _walk(text, found, visited, problems, extra)
+            _walk(text, found, visited, problems, extra, other_agents_file)
         else:
             found.add(text)
     if others is not None and extra is not None:
@@ -83,13 +90,9 @@ def find_transcripts(
     return sorted(found)
 
 
-def other_agents_file(name: str) -> bool:
-    """Whether a file of this name may hold another agent's sessions (Gemini CLI's *.json,
-    OpenCode's storage/*.json and opencode.db, Aider's *.md and *.history, Codex's compressed
-    rollouts *.jsonl.zst); Claude Code's own `agent-*.meta.json` beside subagent transcripts are not."""
-    if name.endswith(".json"):
-        return not (name.startswith("agent-") and name.endswith(".meta.json"))
-    return name.endswith((".md", ".history", ".jsonl.zst")) or name == "opencode.db"
+def _own_metadata(name: str) -> bool:
+    """Claude Code's `agent-*.meta.json` beside a subagent's transcript."""
+    return name.startswith("agent-") and name.endswith(".meta.json")
 
 
 def _walk(
@@ -98,6 +101,7 @@ def _walk(
     visited: set[tuple[int, int]],
     problems: list[Problem],
     others: set[str] | None = None,
+    other_agents_file: Callable[[str], bool] | None = None,
 ) -> None:
     stack = [folder]
     while stack:
@@ -119,7 +123,12 @@ def _walk(
                             stack.append(entry.path)
                         elif entry.name.endswith(".jsonl"):
                             found.add(entry.path)
-                        elif others is not None and other_agents_file(entry.name):
+                        elif (
+                            others is not None
+                            and other_agents_file is not None
+                            and other_agents_file(entry.name)
+                            and not _own_metadata(entry.name)
+                        ):
                             others.add(entry.path)
                     except OSError as exc:
                         problems.append(

@@ -1,14 +1,58 @@
 """Gemini CLI chats (~/.gemini/tmp/<project>/chats/session-*.json[l]): discovery and parsing."""
 
-from lessonloop.capture.adapters import Adapter
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lessonloop.capture.adapters import Adapter, DiscoveryContext, FileFormat, Found, Unit
+from lessonloop.records import Problem
+
+if TYPE_CHECKING:
+    from lessonloop.capture.sniffing import Sniffing
 
 AGENT = "gemini"
 
-# Both chat formats are read whole ("units"): Gemini CLI rewrites the JSON file on every update,
-# and a JSONL's `$rewindTo` lines and records rewritten by id change what earlier lines meant.
-ADAPTER = Adapter(
-    AGENT,
-    "Gemini CLI",
-    "lessonloop.capture.gemini",
-    {"gemini-chat": "units", "gemini-chat-jsonl": "units"},
-)
+
+class Gemini(Adapter):
+    agent = AGENT
+    name = "Gemini CLI"
+    # Both chat formats are read whole ("units"): Gemini CLI rewrites the JSON file on every update,
+    # and a JSONL's `$rewindTo` lines and records rewritten by id change what earlier lines meant.
+    file_formats = (
+        FileFormat("gemini-chat", "a Gemini CLI chat (session-*.json)", "units"),
+        FileFormat("gemini-chat-jsonl", "a Gemini CLI chat (session-*.jsonl)", "units"),
+        FileFormat("gemini-logs", "Gemini CLI's prompt log (logs.json)", None, transcript=False),
+    )
+    places = "~/.gemini/tmp/*/chats"
+    instructions = "GEMINI.md"
+
+    def discover(self, context: DiscoveryContext) -> list[Found]:
+        from lessonloop.capture.gemini import paths
+
+        return paths.discover(context)
+
+    def searched(self, context: DiscoveryContext) -> list[str]:
+        from lessonloop.capture.gemini import paths
+
+        return [str(p) for p in paths.searched(context)]
+
+    def claims(self, path: str) -> str | None:
+        from lessonloop.capture.gemini import paths
+
+        return paths.claims(path)
+
+    def may_hold(self, name: str) -> bool:
+        return name.endswith(".json")  # session-*.json (a *.jsonl chat is looked at anyway), logs.json
+
+    def sniffing(self) -> Sniffing:
+        from lessonloop.capture.gemini import sniff
+
+        return sniff.SNIFFING
+
+    def units(self, format: str, paths: list[str], problems: list[Problem]) -> list[Unit]:
+        from lessonloop.capture.gemini import parser
+
+        return parser.units(format, paths, problems)
+
+
+ADAPTER = Gemini()

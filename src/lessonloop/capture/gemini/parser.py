@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 from lessonloop import json_codec
-from lessonloop.capture.adapters import PendingCall, Unit
+from lessonloop.capture.adapters import Unit
 from lessonloop.capture.gemini import AGENT
 from lessonloop.capture.gemini.conversation import Conversation, load_document, load_jsonl
 from lessonloop.capture.gemini.diffs import DIFF_TOOLS, applied_diff
@@ -73,10 +73,6 @@ def units(format: str, paths: list[str], problems: list[Problem]) -> list[Unit]:
             continue
         found.append(Unit(path, info.st_size, info.st_mtime_ns, functools.partial(read_chat, path, format, roots)))
     return found
-
-
-def open_parser(path: str, format: str, *, pending_calls: dict[str, PendingCall], state: dict[str, Any] | None) -> Any:
-    raise ValueError(f"{format} is read whole (units), not line by line")
 
 
 def read_chat(path: str, format: str, roots: ProjectRoots | None = None) -> Batch:

@@ -1,9 +1,55 @@
 """OpenCode sessions: its SQLite file (opencode.db) and the legacy storage/ JSON tree."""
 
-from lessonloop.capture.adapters import Adapter
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lessonloop.capture.adapters import Adapter, DiscoveryContext, FileFormat, Found, Unit
+from lessonloop.records import Problem
+
+if TYPE_CHECKING:
+    from lessonloop.capture.sniffing import Sniffing
 
 AGENT = "opencode"
 
-ADAPTER = Adapter(
-    AGENT, "OpenCode", "lessonloop.capture.opencode", {"opencode-storage": "units", "opencode-db": "units"}
-)
+
+class OpenCode(Adapter):
+    agent = AGENT
+    name = "OpenCode"
+    file_formats = (
+        FileFormat("opencode-storage", "OpenCode session storage (storage/*/*.json)", "units"),
+        FileFormat("opencode-db", "an OpenCode database (opencode.db)", "units"),
+    )
+    places = "opencode.db, read only, and storage/ in ${XDG_DATA_HOME:-~/.local/share}/opencode"
+    instructions = "AGENTS.md"
+
+    def discover(self, context: DiscoveryContext) -> list[Found]:
+        from lessonloop.capture.opencode import paths
+
+        return paths.discover(context)
+
+    def searched(self, context: DiscoveryContext) -> list[str]:
+        from lessonloop.capture.opencode import paths
+
+        return [str(p) for p in paths.searched(context)]
+
+    def claims(self, path: str) -> str | None:
+        from lessonloop.capture.opencode import paths
+
+        return paths.claims(path)
+
+    def may_hold(self, name: str) -> bool:
+        return name.endswith(".json") or name == "opencode.db"  # storage/*/*.json
+
+    def sniffing(self) -> Sniffing:
+        from lessonloop.capture.opencode import sniff
+
+        return sniff.SNIFFING
+
+    def units(self, format: str, paths: list[str], problems: list[Problem]) -> list[Unit]:
+        from lessonloop.capture.opencode import parser
+
+        return parser.units(format, paths, problems)
+
+
+ADAPTER = OpenCode()
