@@ -150,9 +150,7 @@ def session_plan(side: Side, inputs: Path, repos: list[Path], sources: list[str]
     side.run("commits", "commits", "--json", *db)
     for repo in repos:
         side.run(f"commits --repo {repo.name}", "commits", "--repo", str(repo), "--json", *db)
-        side.run(
-            f"files predict {repo.name}", "files", "predict", "fix the changelog", "-p", str(repo), "--json", *db
-        )
+        side.run(f"files predict {repo.name}", "files", "predict", "fix the changelog", "-p", str(repo), "--json", *db)
         side.run(f"files evaluate {repo.name}", "files", "evaluate", "--repo", str(repo), "--json", *db)
     side.run("quality", "quality", "--json", *db)
     side.run("milestones", "milestones", "--json", *db)
@@ -210,7 +208,11 @@ def compare(expected: Side, got: Side) -> list[str]:
         if have is None:
             problems.append(f"{name}: not run by {got.name}")
             continue
-        for label, a, b in (("exit", str(want[0]), str(have[0])), ("stdout", want[1], have[1]), ("stderr", want[2], have[2])):
+        for label, a, b in (
+            ("exit", str(want[0]), str(have[0])),
+            ("stdout", want[1], have[1]),
+            ("stderr", want[2], have[2]),
+        ):
             if a != b:
                 diff = difflib.unified_diff(a.splitlines(), b.splitlines(), expected.name, got.name, lineterm="", n=1)
                 problems.append(f"{name}: {label} differs\n" + "\n".join(list(diff)[:40]))
