@@ -71,7 +71,7 @@ def ingest_transcripts(conn: sqlite3.Connection, paths: list[str], *, bandit: bo
 def _touched_sessions(conn: sqlite3.Connection, read: set[str], changes_after: int, unmatched: list[int]) -> list[str]:
     """The main sessions an ingest changed: those it read, those whose place changed (the
     learn_changes the store's triggers logged meanwhile) and those given a runner's finding."""
-    from lessonloop.pipeline.learning_events import roots_of
+    from lessonloop.store.learning_reads import roots_of
 
     ids = set(read) | changed_sessions(conn, changes_after, changes_seq(conn))
     for start in range(0, len(unmatched), 500):
