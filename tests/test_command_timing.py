@@ -17,7 +17,6 @@ from lessonloop.learn.command_timing import (
     MIN_ANOMALY_RUNS,
     MIN_SUCCESSFUL_RUNS,
     PERCENTILE_MARGIN,
-    RunSample,
     anomalies,
     is_successful,
     modified_z_scores,
@@ -28,14 +27,14 @@ from lessonloop.learn.command_timing import (
     suggest,
 )
 from lessonloop.lesson_model.confidence import wilson_lower_bound
-from lessonloop.store.run_reader import PatternUse
+from lessonloop.runner.run_record import PatternUse, RunRecord
 
 
-def ok(duration: float, *, first: float | None = 0.5, idle: float | None = 1.0, lines: int = 100, **kw) -> RunSample:
-    return RunSample(duration=duration, first_output=first, longest_idle=idle, stdout_lines=lines, **kw)
+def ok(duration: float, *, first: float | None = 0.5, idle: float | None = 1.0, lines: int = 100, **kw) -> RunRecord:
+    return RunRecord(duration=duration, first_output=first, longest_idle=idle, stdout_lines=lines, **kw)
 
 
-def numbered(runs: list[RunSample]) -> list[RunSample]:
+def numbered(runs: list[RunRecord]) -> list[RunRecord]:
     return [replace(run, id=i, started_at=f"2026-11-01T10:{i:02d}:00.000Z") for i, run in enumerate(runs, 1)]
 
 
@@ -156,7 +155,7 @@ def test_runs_stopped_on_a_success_pattern_count_as_successful() -> None:
 
 def test_a_limit_called_too_short_is_exceeded() -> None:
     runs = [ok(20, idle=2.0) for _ in range(10)]
-    stopped = RunSample(
+    stopped = RunRecord(
         duration=50,
         reason="idle_timeout",
         exit_status=124,

@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
-from lessonloop.pipeline import learning, learning_stream
-from lessonloop.pipeline.learning_stream import thin_checkpoints
+from lessonloop.pipeline import learning
+from lessonloop.pipeline.learning import stream
+from lessonloop.pipeline.learning.stream import thin_checkpoints
 from lessonloop.pipeline.live_ingest import ingest_transcripts
 from lessonloop.store import open_store
 from lessonloop.store.learn_state import forget_state
@@ -34,7 +35,7 @@ CHECKPOINT_CALLS = 100  # checkpoints in a history this small
 def _setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LESSONLOOP_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("LESSONLOOP_EMBEDDINGS", "off")
-    monkeypatch.setattr(learning_stream, "CHECKPOINT_CALLS", CHECKPOINT_CALLS)
+    monkeypatch.setattr(stream, "CHECKPOINT_CALLS", CHECKPOINT_CALLS)
 
 
 def _need() -> None:

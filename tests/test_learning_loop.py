@@ -1,5 +1,5 @@
 """The learning loop is written once (learn/learning_loop.py): batch learning over a History,
-learning over the store's rows (pipeline/learning_stream) and replay run it, so over the same
+learning over the store's rows (pipeline/learning/stream.py) and replay run it, so over the same
 history they end with the same lessons, counts and evidence. Replay leaves the hooks' real
 warnings out unless asked (`hook_warnings`); the store and a History take them in."""
 
@@ -20,7 +20,7 @@ from lessonloop.learn.history import CorrectionEvent
 from lessonloop.learn.learning_loop import LoopPlug, learn_history, run_loop
 from lessonloop.learn.replay import replay
 from lessonloop.pipeline.learning import learn_version, load_replay_history
-from lessonloop.pipeline.learning_stream import learn_all
+from lessonloop.pipeline.learning.stream import learn_all
 from lessonloop.pipeline.live_ingest import ingest_transcripts
 from lessonloop.store import open_store
 from lessonloop.store.learn_state import read_marks

@@ -1,6 +1,6 @@
 """A lesson learned from a person's rejection does not warn against what the person asked for in
 this session's prompt (issue 15, item 3; learn/prompt_match.py, Learner.prompts,
-pipeline/learning_prompts.load_prompts)."""
+store/learning_reads.load_prompts)."""
 
 from __future__ import annotations
 

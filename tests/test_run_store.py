@@ -11,8 +11,9 @@ import pytest
 
 from lessonloop.records import FindingRecord
 from lessonloop.runner.result import MatchEvent, RunOptions, RunResult
+from lessonloop.runner.run_record import PatternUse
 from lessonloop.store import open_store
-from lessonloop.store.run_reader import PatternUse, get_run, list_runs, pattern_rows, run_row
+from lessonloop.store.run_reader import get_run, list_runs, pattern_rows, run_row
 from lessonloop.store.run_retention import FeedbackError, RunNotFound, cleanup_runs, record_feedback
 from lessonloop.store.run_writer import clean_context, open_for_recording, record_run
 

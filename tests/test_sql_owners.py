@@ -26,15 +26,6 @@ ALLOWED_FILES = {  # databases that are not the store
     "team/server.py": "the team's PostgreSQL server",
     "team/server_schema.py": "the team server's own schema (PostgreSQL)",
 }
-# Modules whose queries have not moved yet (issue 30, item 2): the list only shrinks, and a module
-# that no longer holds SQL must leave it (the test fails on a stale entry).
-PENDING = {
-    "pipeline/batch_learning.py",
-    "pipeline/learning.py",
-    "pipeline/learning_events.py",
-    "pipeline/learning_prompts.py",
-    "pipeline/learning_stream.py",
-}
 QUERY_MODULE = re.compile(r"^report/(.*/)?\w*queries\.py$")
 
 SQL_START = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|DROP|ALTER|PRAGMA|REPLACE)\s+\S")
@@ -69,17 +60,12 @@ def offenders() -> dict[str, list[int]]:
 
 
 def test_sql_is_only_in_the_store_and_the_report_query_modules() -> None:
-    found = {name: lines for name, lines in offenders().items() if name not in PENDING}
+    found = offenders()
     listing = "\n".join(f"  {name}: lines {', '.join(map(str, lines))}" for name, lines in found.items())
     assert not found, (
         "SQL outside store/ and report/'s query modules (move the query into a store module named after "
         f"what it reads or writes, and call it):\n{listing}"
     )
-
-
-def test_the_pending_list_holds_only_modules_that_still_run_sql() -> None:
-    stale = PENDING - set(offenders())
-    assert not stale, f"these run no SQL where it is not allowed any more: remove them from PENDING: {sorted(stale)}"
 
 
 def test_the_scan_finds_sql_where_it_is() -> None:

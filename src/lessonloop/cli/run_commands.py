@@ -24,8 +24,9 @@ from lessonloop.cli.common import (
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
+    from lessonloop.runner.run_record import RunRecord
     from lessonloop.store.history_retention import HistoryCleanupResult
-    from lessonloop.store.run_reader import RunDetail, RunRow
+    from lessonloop.store.run_reader import RunDetail
     from lessonloop.store.run_retention import CleanupResult
 
 _RUN_ID_HELP = "the run's id (12 or #12), as `lessonloop runs` lists it"
@@ -257,7 +258,7 @@ def seconds_text(value: float | None) -> str:
     return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
 
 
-def _render_list(rows: list[RunRow]) -> None:
+def _render_list(rows: list[RunRecord]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -311,7 +312,7 @@ def _render_list(rows: list[RunRow]) -> None:
     out.print(f"[dim]{len(rows)} run(s). `lessonloop runs show ID` for one run in full.[/]")
 
 
-def _reason(row: RunRow) -> str:
+def _reason(row: RunRecord) -> str:
     return row.reason + (" (stopped)" if row.stopped and row.reason not in ("error", "success") else "")
 
 

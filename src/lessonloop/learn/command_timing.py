@@ -2,8 +2,8 @@
 (`suggest`), the runs that were far from usual (`anomalies`), and how well each pattern told a
 failure (`pattern_effectiveness`).
 
-Pure functions over plain records: the stored runs (store/run_reader.RunRow) fit the `RunLike`
-protocol, and `RunSample` is a small record of the same shape for other callers and tests.
+Pure functions over plain records: the runs and pattern uses the store reads back
+(runner/run_record.py's RunRecord and PatternUse, below the store and learning both).
 docs/runner-learning.md gives the formulas, thresholds and the reasons for them.
 
 `suggest` runs before a command with `lessonloop run --auto`, so it uses the standard library's
@@ -16,7 +16,7 @@ import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from lessonloop.durations import format_duration
 from lessonloop.lesson_model.confidence import wilson_lower_bound
@@ -30,6 +30,7 @@ from lessonloop.runner.result import (
     SUCCESS,
     TIMEOUT,
 )
+from lessonloop.runner.run_record import PatternUse, RunRecord
 
 # Suggested limits.
 MIN_SUCCESSFUL_RUNS = 5  # fewer successful runs say too little about a command's usual time
@@ -61,90 +62,7 @@ MIN_ABSOLUTE_CHANGE = {"duration": 1.0, "output_lines": 10.0}  # ... and at leas
 _NEVER_STARTED = frozenset({NOT_FOUND, NOT_EXECUTABLE})
 
 
-class RunLike(Protocol):
-    """What the functions here read of a run (store/run_reader.RunRow has it)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def started_at(self) -> str: ...
-    @property
-    def reason(self) -> str: ...
-    @property
-    def exit_status(self) -> int: ...
-    @property
-    def child_status(self) -> int | None: ...
-    @property
-    def stopped(self) -> bool: ...
-    @property
-    def duration(self) -> float: ...
-    @property
-    def first_output(self) -> float | None: ...
-    @property
-    def longest_idle(self) -> float | None: ...
-    @property
-    def stdout_lines(self) -> int: ...
-    @property
-    def stderr_lines(self) -> int: ...
-    @property
-    def verdict(self) -> str | None: ...
-    @property
-    def timeout(self) -> float | None: ...
-    @property
-    def idle_timeout(self) -> float | None: ...
-    @property
-    def first_output_timeout(self) -> float | None: ...
-
-
-@dataclass(frozen=True)
-class RunSample:
-    """A run as the functions here read it (the columns of the `runs` table they use)."""
-
-    duration: float
-    reason: str = EXIT
-    exit_status: int = 0
-    child_status: int | None = 0
-    stopped: bool = False
-    first_output: float | None = None
-    longest_idle: float | None = None
-    stdout_lines: int = 0
-    stderr_lines: int = 0
-    verdict: str | None = None
-    timeout: float | None = None
-    idle_timeout: float | None = None
-    first_output_timeout: float | None = None
-    id: int = 0
-    started_at: str = ""
-
-
-class PatternUseLike(Protocol):
-    """One pattern one run watched for, with how the run went (store/run_reader.PatternUse)."""
-
-    @property
-    def run_id(self) -> int: ...
-    @property
-    def command_norm(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def pattern(self) -> str: ...
-    @property
-    def matches(self) -> int: ...
-    @property
-    def reason(self) -> str: ...
-    @property
-    def exit_status(self) -> int: ...
-    @property
-    def child_status(self) -> int | None: ...
-    @property
-    def stopped(self) -> bool: ...
-    @property
-    def rating(self) -> int | None: ...
-    @property
-    def verdict(self) -> str | None: ...
-
-
-def is_successful(run: RunLike) -> bool:
+def is_successful(run: RunRecord) -> bool:
     """A run that ended by itself with status 0, or that was stopped on a success pattern."""
     return (run.reason == EXIT and run.exit_status == 0) or run.reason == SUCCESS
 
@@ -261,8 +179,8 @@ class Suggestion:
 
 
 def suggest(
-    history: Sequence[RunLike],
-    uses: Iterable[PatternUseLike] = (),
+    history: Sequence[RunRecord],
+    uses: Iterable[PatternUse] = (),
     *,
     command_norm: str = "",
     argv: Sequence[str] | None = None,
@@ -303,7 +221,7 @@ def suggest(
     )
 
 
-def observed(name: str, run: RunLike) -> float:
+def observed(name: str, run: RunRecord) -> float:
     """What limit `name` measures in `run`, in seconds (see `suggest`)."""
     if name == "timeout":
         return run.duration
@@ -329,7 +247,7 @@ def readable_ceiling(seconds: float) -> float:
     return math.ceil(seconds / 3600.0 - 1e-9) * 3600.0
 
 
-def _limit(name: str, successful: Sequence[RunLike], history: Sequence[RunLike]) -> LimitSuggestion:
+def _limit(name: str, successful: Sequence[RunRecord], history: Sequence[RunRecord]) -> LimitSuggestion:
     floor = FLOORS[name]
     values = [observed(name, run) for run in successful]
     too_short = _too_short(name, history)
@@ -369,7 +287,7 @@ def _limit(name: str, successful: Sequence[RunLike], history: Sequence[RunLike])
     )
 
 
-def _too_short(name: str, history: Sequence[RunLike]) -> float | None:
+def _too_short(name: str, history: Sequence[RunRecord]) -> float | None:
     """The largest limit `name` that stopped a run people said should have been waited for."""
     reason = _LIMIT_REASONS[name]
     found: list[float] = []
@@ -381,7 +299,7 @@ def _too_short(name: str, history: Sequence[RunLike]) -> float | None:
     return max(found) if found else None
 
 
-def _patterns(uses: list[PatternUseLike], argv: Sequence[str] | None) -> tuple[list[PatternSuggestion], str]:
+def _patterns(uses: list[PatternUse], argv: Sequence[str] | None) -> tuple[list[PatternSuggestion], str]:
     scores = [score for score in pattern_effectiveness(uses) if score.kind in PATTERN_FLAGS]
     kept = [score for score in scores if _worth_keeping(score)]
     if kept:
@@ -479,7 +397,7 @@ class Anomaly:
         }
 
 
-def anomalies(history: Sequence[RunLike]) -> list[Anomaly]:
+def anomalies(history: Sequence[RunRecord]) -> list[Anomaly]:
     """The runs far outside the command's usual duration or output lines (stdout + stderr), by
     the modified z-score of Iglewicz and Hoaglin: M = 0.6745 (x - median) / MAD, flagged when
     |M| > 3.5. When the MAD is 0 (more than half the runs alike), M = (x - median) /
@@ -598,7 +516,7 @@ class PatternScore:
         }
 
 
-def pattern_effectiveness(uses: Iterable[PatternUseLike]) -> list[PatternScore]:
+def pattern_effectiveness(uses: Iterable[PatternUse]) -> list[PatternScore]:
     """Per (kind, pattern), over the runs that watched for it:
 
     - runs: the runs that watched for it; matched: those where it matched at least once.
@@ -620,7 +538,7 @@ def pattern_effectiveness(uses: Iterable[PatternUseLike]) -> list[PatternScore]:
 
     Exclude patterns get runs and matched only. Sorted by kind, then most matched first.
     """
-    groups: dict[tuple[str, str], list[PatternUseLike]] = {}
+    groups: dict[tuple[str, str], list[PatternUse]] = {}
     for use in uses:
         groups.setdefault((use.kind, use.pattern), []).append(use)
     scores: list[PatternScore] = []
@@ -653,7 +571,7 @@ def pattern_effectiveness(uses: Iterable[PatternUseLike]) -> list[PatternScore]:
     return scores
 
 
-def _judge(kind: str, use: PatternUseLike) -> bool | None:
+def _judge(kind: str, use: PatternUse) -> bool | None:
     """True: the match told the truth; False: a false alarm; None: unknown."""
     if use.verdict == "should_have_waited":
         return False
@@ -671,7 +589,7 @@ def _judge(kind: str, use: PatternUseLike) -> bool | None:
     return own == 0
 
 
-def _missed(kind: str, use: PatternUseLike) -> bool:
+def _missed(kind: str, use: PatternUse) -> bool:
     if use.reason != EXIT:
         return False
     return use.exit_status != 0 if kind == "error" else use.exit_status == 0

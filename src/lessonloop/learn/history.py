@@ -1,5 +1,5 @@
 """Everything learning reads, in time order: tool calls (with session, project, branch, error
-class) and people's corrections. Built from the store by pipeline/learning.py; pure data here."""
+class) and people's corrections. Built from the store by pipeline/learning/; pure data here."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class History:
     session_starts: dict[str, str] = field(default_factory=dict)  # main session -> first timestamp
     # tool_use_id -> signatures of the lessons a PreToolUse hook really warned about on that call
     warnings: dict[str, list[str]] = field(default_factory=dict)
-    # main session -> the person's prompts (time, text) in time order (pipeline/learning_prompts.py)
+    # main session -> the person's prompts (time, text) in time order (store/learning_reads.py)
     prompts: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def stream(self) -> Iterator[CallEvent | CorrectionEvent]:
@@ -50,7 +50,7 @@ CorrectionT = TypeVar("CorrectionT", bound=_Timed)
 def in_learning_order(calls: Iterable[CallT], corrections: Sequence[CorrectionT]) -> Iterator[CallT | CorrectionT]:
     """Calls and corrections, each in time order, merged in learning's order: a correction before
     the first call later than it, after the calls of its time or before (History.stream, and
-    pipeline/learning_stream over the store's rows)."""
+    pipeline/learning/stream.py over the store's rows)."""
     j = 0
     for call in calls:
         when = call.ts or ""

@@ -1,5 +1,5 @@
 """A Learner's whole state as JSON, so that learning can stop after any call and go on later from
-exactly where it stopped (pipeline/learning.py keeps it in the store between runs).
+exactly where it stopped (pipeline/learning/ keeps it in the store between runs).
 
 Everything the learner remembers is written: every lesson (each dataclass field of Lesson), the
 merged signatures, the failing calls counted per lesson, each running session's SessionState,

@@ -4,7 +4,7 @@ in, the call is decided on (as the PreToolUse check would, before its result) an
 a session ends at its last call; at the end, every session still open ends.
 
 Batch learning over a History (`learn_history`), learning over the store's rows
-(pipeline/learning_stream.py), replay (learn/replay.py) and learning during a session
+(pipeline/learning/stream.py), replay (learn/replay.py) and learning during a session
 (apply/hooks/live_learning.py) run this loop. They differ only in what they plug in (a LoopPlug:
 where the warnings and a correction's calls come from, what is done with a decision, a call
 observed, a session ended) and in two options: `frozen_from` (replay's split: nothing at or after

@@ -238,9 +238,9 @@ def _import_results(conn: sqlite3.Connection, request: IngestRequest) -> list[Im
 def _touched_sessions(conn: sqlite3.Connection, read: set[str], changes_after: int, unmatched: list[int]) -> list[str]:
     """The main sessions an ingest changed: those it read, those whose place changed (the
     learn_changes the store's triggers logged meanwhile) and those given a runner's finding."""
-    from lessonloop.pipeline.learning_events import roots_of
     from lessonloop.store.findings import sessions_of_findings
     from lessonloop.store.learn_state import changed_sessions, changes_seq
+    from lessonloop.store.learning_reads import roots_of
 
     ids = set(read) | changed_sessions(conn, changes_after, changes_seq(conn)) | sessions_of_findings(conn, unmatched)
     roots, _gone = roots_of(conn, ids)

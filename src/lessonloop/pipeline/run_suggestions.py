@@ -19,7 +19,8 @@ from lessonloop.learn.command_timing import (
     pattern_effectiveness,
     suggest,
 )
-from lessonloop.store.run_reader import HISTORY_RUNS, RunRow, command_history, has_runs_of, pattern_rows
+from lessonloop.runner.run_record import RunRecord
+from lessonloop.store.run_reader import HISTORY_RUNS, command_history, has_runs_of, pattern_rows
 
 
 def resolve_command(conn: sqlite3.Connection, command_or_argv: str | Sequence[str]) -> tuple[str, list[str] | None]:
@@ -39,7 +40,7 @@ def resolve_command(conn: sqlite3.Connection, command_or_argv: str | Sequence[st
     return normalize_command(argv), argv
 
 
-def history(conn: sqlite3.Connection, command_norm: str, limit: int = HISTORY_RUNS) -> list[RunRow]:
+def history(conn: sqlite3.Connection, command_norm: str, limit: int = HISTORY_RUNS) -> list[RunRecord]:
     """The recorded runs of exactly `command_norm`, newest first (at most `limit`; the window of
     store/run_reader.py, the dashboards' too)."""
     return command_history(conn, command_norm, limit)

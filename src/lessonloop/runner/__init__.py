@@ -6,6 +6,8 @@
 - process.py: starting the command (pseudo-terminals or pipes) in its own process group, stopping it.
 - supervisor.py: the loop: pass output through, watch it, stop the command when told.
 - findings.py: matched error lines as findings for the learning loop.
+- run_record.py: a finished run as stored and read back (RunRecord, PatternUse), for the store and
+  the command-timing model.
 
 This is the engine, below the store (whose run records use its results). The `lessonloop run`
 command line (its own small parser, started on every run; it records the run and reads --auto's

@@ -1,7 +1,8 @@
 """Learning's state between runs (m024_learn_state, m032_learn_checkpoints): the learner as it was
 at a time boundary and at a few earlier ones (checkpoints), the main sessions learned before each
-with a digest of what was learned from them, and the changes the store's triggers logged since
-(pipeline/learning_stream.py decides what to learn again from them, and from which boundary)."""
+with a digest of what was learned from them, the changes the store's triggers logged since
+(pipeline/learning/stream.py decides what to learn again from them, and from which boundary), and
+each run's record (learn_runs)."""
 
 from __future__ import annotations
 
@@ -85,6 +86,18 @@ def write_state(conn: sqlite3.Connection, state: LearnState, now: str) -> None:
             now,
             state.calls,
         ),
+    )
+
+
+def add_run(
+    conn: sqlite3.Connection, ts: str, fingerprint: str, calls: int, lessons: int, new: int, archived: int
+) -> None:
+    """A learning run's record (learn_runs): when, a digest of its version, boundary and marks, the
+    calls it learned, the lessons the store then holds, how many were new and archived."""
+    conn.execute(
+        """INSERT INTO learn_runs (ts, fingerprint, tool_calls, lessons, new_lessons, archived)
+           VALUES (?, ?, ?, ?, ?, ?)""",
+        (ts, fingerprint, calls, lessons, new, archived),
     )
 
 

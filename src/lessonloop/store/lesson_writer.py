@@ -133,100 +133,140 @@ def save_learned(
         if still_current is not None and not still_current():
             tx.discard()
             return None
-        existing = {
-            sig: (lid, status, tier)
-            for lid, sig, status, tier in conn.execute("SELECT id, signature, status, tier FROM lessons")
-        }
-        for sig, lid, status, tier in conn.execute(
-            "SELECT a.signature, l.id, l.status, l.tier FROM lesson_aliases a JOIN lessons l ON l.id = a.lesson_id"
-        ):
-            existing.setdefault(sig, (lid, status, tier))
-        # A person's decisions stand: a forgotten signature is not learned again, and a lesson a
-        # person restored is not archived again by the rules (only by them).
-        forgotten = {sig for (sig,) in conn.execute("SELECT signature FROM lesson_events WHERE event = 'forgotten'")}
-        restored = {
-            lid for (lid,) in conn.execute("SELECT DISTINCT lesson_id FROM lesson_events WHERE event = 'restored'")
-        }
-        feedback = stored_feedback(conn)  # recounting forgets it: applied again below
+        stored = _read_stored(conn)
         seen_ids: set[int] = set()
         for lesson in lessons:
-            if lesson.signature in forgotten:
+            if lesson.signature in stored.forgotten:
                 continue
             result.total += 1
-            found = existing.get(lesson.signature)
-            days = days_between(lesson.last_seen, now) if lesson.last_seen else 0.0
-            value = lesson.base_confidence * conf.decay_factor(days)
-            trigger_json = json_codec.dumps(lesson.trigger.to_json()) if lesson.trigger else None
-            trigger_text = lesson.trigger.describe() if lesson.trigger else None
+            found = stored.lessons.get(lesson.signature)
             if found is None:
-                tier = conf.next_tier(value, lesson.tier)
-                status = lesson.status
-                if status in ("active", "pending") and conf.should_archive(
-                    value, days, lesson.sessions, lesson.failed_sessions
-                ):
-                    status = "archived"
-                lesson_id = _insert_lesson(conn, lesson, trigger_json, value, tier, status, now)
-                log_event(conn, lesson_id, lesson.signature, now, "learned", {"title": lesson.title})
-                if status == "archived":
-                    log_event(conn, lesson_id, lesson.signature, now, "archived", {"confidence": round(value, 4)})
-                    result.archived += 1
-                result.new += 1
+                lesson_id = _insert_learned(conn, lesson, now, result)
+            elif found[0] in seen_ids:
+                continue  # two signatures of one stored lesson: the first wins
             else:
-                lesson_id, status, old_tier = found
-                if lesson_id in seen_ids:
-                    continue  # two signatures of one stored lesson: the first wins
-                judged = feedback.get(lesson_id, Feedback())
-                sessions, prevented = lesson.sessions + judged.unhelpful, lesson.prevented + judged.helpful
-                if judged.unhelpful:  # one more session without a failure each; the precision cap stays
-                    value = conf.live_confidence(lesson.failed_sessions, sessions, days, value)
-                tier = conf.next_tier(value, old_tier)
-                if (
-                    status in ("active", "pending")
-                    and lesson_id not in restored
-                    and conf.should_archive(value, days, sessions, lesson.failed_sessions)
-                ):
-                    status = "archived"
-                    log_event(conn, lesson_id, lesson.signature, now, "archived", {"confidence": round(value, 4)})
-                    result.archived += 1
-                conn.execute(
-                    _UPDATE_COUNTS,
-                    (
-                        sessions, lesson.failed_sessions, lesson.observations, prevented, round(value, 6),
-                        tier, lesson.severity, lesson.scope, lesson.project, lesson.agent, lesson.model,
-                        lesson.error_class, lesson.first_seen, lesson.last_seen, status, now, lesson_id,
-                    ),
-                )  # fmt: skip
-                conn.execute(
-                    _UPDATE_TEXT,
-                    {
-                        "title": lesson.title,
-                        "body": lesson.body,
-                        "prevention": lesson.prevention,
-                        "command": lesson.prevention_command,
-                        "trigger": trigger_json,
-                        "trigger_text": trigger_text,
-                        "category": lesson.category,
-                        "error_signature": lesson.error_signature,
-                        "id": lesson_id,
-                    },
-                )
-                result.updated += 1
+                lesson_id = _update_learned(conn, lesson, found, stored, now, result)
             seen_ids.add(lesson_id)
             lesson.id = lesson_id
             _replace_evidence(conn, lesson_id, lesson)
-            for session_id, ts in feedback.get(lesson_id, Feedback()).helped:
+            for session_id, ts in stored.feedback.get(lesson_id, Feedback()).helped:
                 add_feedback_evidence(conn, lesson_id, session_id, ts)
-        by_signature = {lesson.signature: lesson.id for lesson in lessons if lesson.id is not None}
-        for alias, target in aliases.items():
-            target_id = by_signature.get(target)
-            if target_id is not None and alias not in by_signature:
-                conn.execute(
-                    "INSERT OR REPLACE INTO lesson_aliases (signature, lesson_id) VALUES (?, ?)", (alias, target_id)
-                )
-        result.archived += _decay_others(conn, seen_ids, restored, now)
+        _keep_aliases(conn, lessons, aliases)
+        result.archived += _decay_others(conn, seen_ids, stored.restored, now)
         if finish is not None:
             finish(result)
     return result
+
+
+@dataclass(slots=True)
+class _Stored:
+    """What a merge decides by: the stored lessons by signature and alias (id, status, tier); the
+    signatures a person forgot (never learned again) and the lessons a person restored (archived
+    again only by them); the feedback to apply again after recounting."""
+
+    lessons: dict[str, tuple[int, str, str]]
+    forgotten: set[str]
+    restored: set[int]
+    feedback: dict[int, Feedback]
+
+
+def _read_stored(conn: sqlite3.Connection) -> _Stored:
+    existing = {
+        sig: (lid, status, tier)
+        for lid, sig, status, tier in conn.execute("SELECT id, signature, status, tier FROM lessons")
+    }
+    for sig, lid, status, tier in conn.execute(
+        "SELECT a.signature, l.id, l.status, l.tier FROM lesson_aliases a JOIN lessons l ON l.id = a.lesson_id"
+    ):
+        existing.setdefault(sig, (lid, status, tier))
+    forgotten = {sig for (sig,) in conn.execute("SELECT signature FROM lesson_events WHERE event = 'forgotten'")}
+    restored = {lid for (lid,) in conn.execute("SELECT DISTINCT lesson_id FROM lesson_events WHERE event = 'restored'")}
+    return _Stored(existing, forgotten, restored, stored_feedback(conn))
+
+
+def _decayed(lesson: Lesson, now: str) -> tuple[float, float]:
+    """Days since the lesson was last seen, and its confidence decayed by them."""
+    days = days_between(lesson.last_seen, now) if lesson.last_seen else 0.0
+    return days, lesson.base_confidence * conf.decay_factor(days)
+
+
+def _insert_learned(conn: sqlite3.Connection, lesson: Lesson, now: str, result: SaveResult) -> int:
+    """A lesson new to the store: inserted (archived at once when below the floor), logged."""
+    days, value = _decayed(lesson, now)
+    trigger_json = json_codec.dumps(lesson.trigger.to_json()) if lesson.trigger else None
+    tier = conf.next_tier(value, lesson.tier)
+    status = lesson.status
+    if status in ("active", "pending") and conf.should_archive(value, days, lesson.sessions, lesson.failed_sessions):
+        status = "archived"
+    lesson_id = _insert_lesson(conn, lesson, trigger_json, value, tier, status, now)
+    log_event(conn, lesson_id, lesson.signature, now, "learned", {"title": lesson.title})
+    if status == "archived":
+        log_event(conn, lesson_id, lesson.signature, now, "archived", {"confidence": round(value, 4)})
+        result.archived += 1
+    result.new += 1
+    return lesson_id
+
+
+def _update_learned(
+    conn: sqlite3.Connection,
+    lesson: Lesson,
+    found: tuple[int, str, str],
+    stored: _Stored,
+    now: str,
+    result: SaveResult,
+) -> int:
+    """A stored lesson learned again: its counts recounted (the feedback applied again), archived
+    when below the floor (unless a person restored it), its text replaced unless a person edited it."""
+    lesson_id, status, old_tier = found
+    days, value = _decayed(lesson, now)
+    judged = stored.feedback.get(lesson_id, Feedback())
+    sessions, prevented = lesson.sessions + judged.unhelpful, lesson.prevented + judged.helpful
+    if judged.unhelpful:  # one more session without a failure each; the precision cap stays
+        value = conf.live_confidence(lesson.failed_sessions, sessions, days, value)
+    tier = conf.next_tier(value, old_tier)
+    if (
+        status in ("active", "pending")
+        and lesson_id not in stored.restored
+        and conf.should_archive(value, days, sessions, lesson.failed_sessions)
+    ):
+        status = "archived"
+        log_event(conn, lesson_id, lesson.signature, now, "archived", {"confidence": round(value, 4)})
+        result.archived += 1
+    conn.execute(
+        _UPDATE_COUNTS,
+        (
+            sessions, lesson.failed_sessions, lesson.observations, prevented, round(value, 6),
+            tier, lesson.severity, lesson.scope, lesson.project, lesson.agent, lesson.model,
+            lesson.error_class, lesson.first_seen, lesson.last_seen, status, now, lesson_id,
+        ),
+    )  # fmt: skip
+    conn.execute(
+        _UPDATE_TEXT,
+        {
+            "title": lesson.title,
+            "body": lesson.body,
+            "prevention": lesson.prevention,
+            "command": lesson.prevention_command,
+            "trigger": json_codec.dumps(lesson.trigger.to_json()) if lesson.trigger else None,
+            "trigger_text": lesson.trigger.describe() if lesson.trigger else None,
+            "category": lesson.category,
+            "error_signature": lesson.error_signature,
+            "id": lesson_id,
+        },
+    )
+    result.updated += 1
+    return lesson_id
+
+
+def _keep_aliases(conn: sqlite3.Connection, lessons: list[Lesson], aliases: dict[str, str]) -> None:
+    """The signatures merged into a saved lesson, kept pointing at it (lesson_aliases)."""
+    by_signature = {lesson.signature: lesson.id for lesson in lessons if lesson.id is not None}
+    for alias, target in aliases.items():
+        target_id = by_signature.get(target)
+        if target_id is not None and alias not in by_signature:
+            conn.execute(
+                "INSERT OR REPLACE INTO lesson_aliases (signature, lesson_id) VALUES (?, ?)", (alias, target_id)
+            )
 
 
 def _insert_lesson(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lessonloop.json_codec import loads
+from lessonloop.runner.run_record import RUN_COLUMNS, PatternUse, RunRecord
 from lessonloop.store.session_span import session_end, session_start
 
 VERDICTS = ("should_have_waited", "should_have_stopped")
@@ -15,88 +16,11 @@ VERDICTS = ("should_have_waited", "should_have_stopped")
 # `run --auto`, the dashboards): old runs say less about today.
 HISTORY_RUNS = 500
 
-_RUN_COLUMNS = (
-    "id",
-    "started_at",
-    "ended_at",
-    "command",
-    "command_norm",
-    "program",
-    "cwd",
-    "project",
-    "profile",
-    "mode",
-    "settings",
-    "timeout",
-    "idle_timeout",
-    "first_output_timeout",
-    "exit_status",
-    "child_status",
-    "reason",
-    "stopped",
-    "duration",
-    "first_output",
-    "first_match",
-    "match_count",
-    "longest_idle",
-    "idle_count",
-    "idle_periods",
-    "stdout_lines",
-    "stdout_bytes",
-    "stderr_lines",
-    "stderr_bytes",
-    "rating",
-    "verdict",
-    "feedback_note",
-    "feedback_at",
-)
-_SELECT_RUNS = f"SELECT {', '.join('r.' + c for c in _RUN_COLUMNS)} FROM runs r"
+_SELECT_RUNS = f"SELECT {', '.join('r.' + c for c in RUN_COLUMNS)} FROM runs r"
 
 
 class RunNotFound(LookupError):
     """No stored run has this id; the message says so."""
-
-
-@dataclass(frozen=True, slots=True)
-class RunRow:
-    """One stored run (a `runs` row; see store/migrations.py m012_runs for every column)."""
-
-    id: int
-    started_at: str
-    ended_at: str
-    command: str
-    command_norm: str
-    program: str
-    cwd: str | None
-    project: str | None
-    profile: str | None
-    mode: str
-    settings: dict[str, Any]
-    timeout: float | None
-    idle_timeout: float | None
-    first_output_timeout: float | None
-    exit_status: int
-    child_status: int | None
-    reason: str
-    stopped: bool
-    duration: float
-    first_output: float | None
-    first_match: float | None
-    match_count: int
-    longest_idle: float | None
-    idle_count: int
-    idle_periods: list[list[float]]
-    stdout_lines: int
-    stdout_bytes: int
-    stderr_lines: int
-    stderr_bytes: int
-    rating: int | None
-    verdict: str | None
-    feedback_note: str | None
-    feedback_at: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _RUN_COLUMNS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +95,7 @@ class RunFinding:
 class RunDetail:
     """One run in full: its row, its patterns, its matches and its findings."""
 
-    run: RunRow
+    run: RunRecord
     patterns: list[RunPattern]
     matches: list[RunMatch]
     findings: list[RunFinding]
@@ -185,30 +109,12 @@ class RunDetail:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class PatternUse:
-    """One pattern watched for by one run, with how that run went: the raw material of pattern
-    effectiveness (learn/command_timing.py computes the scores)."""
-
-    run_id: int
-    command_norm: str
-    kind: str  # error | success | exclude
-    pattern: str
-    matches: int
-    reason: str
-    exit_status: int
-    child_status: int | None
-    stopped: bool
-    rating: int | None
-    verdict: str | None
-
-
-def _run(row: tuple[Any, ...]) -> RunRow:
-    values = dict(zip(_RUN_COLUMNS, row, strict=True))
+def _run(row: tuple[Any, ...]) -> RunRecord:
+    values = dict(zip(RUN_COLUMNS, row, strict=True))
     values["settings"] = loads(values["settings"]) if values["settings"] else {}
     values["idle_periods"] = loads(values["idle_periods"]) if values["idle_periods"] else []
     values["stopped"] = bool(values["stopped"])
-    return RunRow(**values)
+    return RunRecord(**values)
 
 
 def _like(text: str) -> str:
@@ -248,7 +154,7 @@ def list_runs(
     agent: str | None = None,
     since: str | None = None,
     until: str | None = None,
-) -> list[RunRow]:
+) -> list[RunRecord]:
     """Stored runs, newest first. `command`: the runs whose normalized command is exactly it; when
     there are none, the runs whose normalized or raw command contains it. `project`, `agent`: only
     the runs of that project (exact) and agent (run_scope). `since`, `until` (canonical UTC text):
@@ -261,7 +167,7 @@ def list_runs(
     tail = " ORDER BY r.started_at DESC, r.id DESC" + (" LIMIT ?" if limit is not None else "")
     tail_params: list[Any] = [limit] if limit is not None else []
 
-    def query(where: list[str], extra: list[Any]) -> list[RunRow]:
+    def query(where: list[str], extra: list[Any]) -> list[RunRecord]:
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         return [_run(row) for row in conn.execute(_SELECT_RUNS + clause + tail, [*params, *extra, *tail_params])]
 
@@ -283,7 +189,7 @@ def command_history(
     *,
     project: str | None = None,
     agent: str | None = None,
-) -> list[RunRow]:
+) -> list[RunRecord]:
     """The runs of exactly `command_norm`, newest first: the latest `limit` (HISTORY_RUNS), the
     window a command's suggestions and anomalies are computed over everywhere; only those of
     `project` and `agent` when given (run_scope)."""
@@ -343,7 +249,7 @@ def get_run(conn: sqlite3.Connection, run_id: int) -> RunDetail | None:
     return RunDetail(_run(row), patterns, matches, findings)
 
 
-def run_row(conn: sqlite3.Connection, run_id: int) -> RunRow:
+def run_row(conn: sqlite3.Connection, run_id: int) -> RunRecord:
     """The run `run_id`; RunNotFound when there is none."""
     row = conn.execute(_SELECT_RUNS + " WHERE r.id = ?", (run_id,)).fetchone()
     if row is None:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from lessonloop.store.run_reader import VERDICTS, RunNotFound, RunRow, run_row
+from lessonloop.runner.run_record import RunRecord
+from lessonloop.store.run_reader import VERDICTS, RunNotFound, run_row
 from lessonloop.store.run_writer import redact_text
 from lessonloop.store.transaction import transaction
 from lessonloop.timestamps import format_timestamp, parse_timestamp, utc_now
@@ -86,7 +87,7 @@ def record_feedback(
     rating: int | None = None,
     verdict: str | None = None,
     note: str | None = None,
-) -> RunRow:
+) -> RunRecord:
     """Store a person's judgement of run `run_id`: a rating 1..5, a verdict (should_have_waited:
     stopped too early; should_have_stopped: waited too long) and/or a note (redacted). What is not
     given keeps its earlier value; feedback_at is now. Returns the updated run. RunNotFound for no

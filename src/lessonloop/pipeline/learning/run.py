@@ -1,92 +1,23 @@
-"""Learning over the store: read the history (calls, errors, corrections) in time order, run the
-learner over it, and keep the lessons it finds (pipeline side: reads and writes SQLite)."""
+"""A learning run over the store (`learn_store`): skipped when nothing learning reads changed, else
+one run (stream.py) on from the stored state or from scratch, tried again when an ingest changed
+the history meanwhile, its lessons with the batch lessons (batch.py) kept with the run's record
+and the state in one transaction (store/lesson_writer.save_learned), then embedded (embedding.py)."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from lessonloop.learn.engine import Policy
-from lessonloop.learn.events import CallEvent
-from lessonloop.learn.history import CorrectionEvent, History
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.lesson import Lesson
-from lessonloop.pipeline import learning_events as ev
-from lessonloop.pipeline.learning_events import session_models
-from lessonloop.pipeline.learning_stream import Outcome, learn_all, learn_on
+from lessonloop.pipeline.learning.embedding import embed_lessons
+from lessonloop.pipeline.learning.stream import Outcome, learn_all, learn_on
+from lessonloop.store.learning_reads import lesson_count, session_models
 from lessonloop.store.lesson_writer import SaveResult, save_learned
 from lessonloop.timestamps import utc_now
-
-
-def load_history(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> History:
-    """Every tool call of the store (or of one project, of one agent's sessions) with its main
-    session's project, branch and agent, its error class from analysis, and the people's
-    corrections; in time order. (Read as incremental learning reads them: pipeline/learning_events.)"""
-    models = _session_models(conn)
-    # every query's conditions: (? IS NULL OR m.project = ?) AND (? IS NULL OR m.agent = ?)
-    only = (project, project, agent, agent)
-    history = History()
-    by_id: dict[str, CallEvent] = {}
-    for row in conn.execute(
-        f"{ev.CALL_SELECT} WHERE (? IS NULL OR m.project = ?) AND (? IS NULL OR m.agent = ?)", only
-    ):
-        event = ev.call_event(row)
-        root = event.session_id
-        event.model = models.get(root)
-        history.events.append(event)
-        by_id[event.call.id] = event
-        when = event.ts
-        if when and (root not in history.session_starts or when < history.session_starts[root]):
-            history.session_starts[root] = when
-    history.events.sort(key=lambda e: (e.ts, e.call.context_id, e.call.seq))
-    history.corrections = _corrections(conn, by_id, only)
-    history.warnings = {call_id: found for call_id, found in ev.all_warnings(conn).items() if call_id in by_id}
-    return history
-
-
-def load_replay_history(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> History:
-    """What a replay of the store reads (`lessonloop replay`, the web's and the HTML report's):
-    load_history with each main session's prompts, so that a lesson learned from a rejection
-    does not warn against what the person asked for (learn/prompt_match.py)."""
-    from lessonloop.pipeline.learning_prompts import load_prompts
-
-    history = load_history(conn, project, agent)
-    history.prompts = load_prompts(conn, project, agent)
-    return history
-
-
-def _session_models(conn: sqlite3.Connection) -> dict[str, str]:
-    """Each main session's most used model."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for root, model, n in conn.execute(
-        """SELECT coalesce(s.parent_id, s.id), u.model, count(*)
-           FROM token_usage u JOIN sessions s ON s.id = u.session_id
-           WHERE u.model NOT LIKE '<%' GROUP BY 1, 2"""
-    ):
-        counts[root][model] += n
-    return {root: c.most_common(1)[0][0] for root, c in counts.items() if c}
-
-
-def _corrections(
-    conn: sqlite3.Connection, by_id: dict[str, CallEvent], only: tuple[str | None, ...]
-) -> list[CorrectionEvent]:
-    items = [
-        ev.correction_item(row)
-        for row in conn.execute(
-            f"{ev.CORRECTIONS_SELECT} AND (? IS NULL OR m.project = ?) AND (? IS NULL OR m.agent = ?)", only
-        )
-    ]
-    items.sort(key=ev.correction_order)
-    found: list[CorrectionEvent] = []
-    for item in items:
-        assert isinstance(item.event, CorrectionEvent)
-        item.event.corrected = [by_id[i] for i in item.corrected_ids if i in by_id]
-        found.append(item.event)
-    return found
-
 
 LEARN_ATTEMPTS = 3  # learning runs again when the history changed under it; the last attempt saves anyway
 # bump when extraction, counting, texts or the inputs' digests change: the store is learned again
@@ -165,7 +96,7 @@ def learn_store(
 
     Learning goes on from the state the last run stored, over the calls and corrections after its
     boundary, or from the latest checkpoint before something that arrived late
-    (pipeline/learning_stream.py); everything is learned again (through a cursor) when there is
+    (stream.py); everything is learned again (through a cursor) when there is
     no state, the learner's or analyzer's version or the policy changed, something before every
     checkpoint changed, or `force`. Skipped when no table learning reads has a row
     added or changed since the last run (rowids and the triggers' log: no scan of the history)."""
@@ -180,7 +111,7 @@ def learn_store(
     stored = read_state(conn, learner=False)
     if stored is not None and stored.version == version and stored.marks == marks and not force:
         run.skipped = True
-        run.lessons = conn.execute("SELECT count(*) FROM lessons").fetchone()[0]
+        run.lessons = lesson_count(conn)
         run.embedded, run.problem = embed_lessons(conn)
         run.seconds = time.perf_counter() - started
         return run
@@ -201,7 +132,7 @@ def learn_store(
     run.relearned_because = outcome.reason
     run.learned_from, run.late = outcome.learned_from, outcome.late
     run.tool_calls = outcome.calls
-    run.lessons = conn.execute("SELECT count(*) FROM lessons").fetchone()[0]
+    run.lessons = lesson_count(conn)
     run.new, run.updated, run.archived = saved.new, saved.updated, saved.archived
     run.embedded, run.problem = embed_lessons(conn)
     run.seconds = time.perf_counter() - started
@@ -234,8 +165,9 @@ def _save(
 ) -> SaveResult | None:
     """Save the lessons, the run's record and the state in one transaction."""
     from lessonloop.capture.privacy import without_excluded_categories  # [lessons] exclude_categories
-    from lessonloop.pipeline.batch_learning import batch_lessons
+    from lessonloop.pipeline.learning.batch import batch_lessons
     from lessonloop.store.learn_state import (
+        add_run,
         clear_changes,
         drop_checkpoint,
         put_checkpoints,
@@ -257,13 +189,9 @@ def _save(
     state = outcome.state
 
     def record(saved: SaveResult) -> None:
-        total = conn.execute("SELECT count(*) FROM lessons").fetchone()[0]
-        conn.execute(
-            """INSERT INTO learn_runs (ts, fingerprint, tool_calls, lessons, new_lessons, archived)
-               VALUES (?, ?, ?, ?, ?, ?)""",
-            (moment, digest(state.version, state.boundary, repr(sorted(state.marks.items()))), outcome.calls, total,
-             saved.new, saved.archived),
-        )  # fmt: skip
+        total = lesson_count(conn)
+        fingerprint = digest(state.version, state.boundary, repr(sorted(state.marks.items())))
+        add_run(conn, moment, fingerprint, outcome.calls, total, saved.new, saved.archived)
         after = None if outcome.full else outcome.learned_from
         put_checkpoints(conn, outcome.checkpoints, after=after)
         put_parts(conn, outcome.parts, after=after)
@@ -291,25 +219,3 @@ def _set_models(conn: sqlite3.Connection, lessons: list[Lesson]) -> None:
         origin = origins.get(lesson.signature)
         if origin is not None:
             lesson.model = models.get(origin)
-
-
-def embed_lessons(conn: sqlite3.Connection) -> tuple[int, str | None]:
-    """Give lessons without a vector one, when the embeddings extra is installed and enabled
-    ($LESSONLOOP_EMBEDDINGS). The model is loaded only when some lesson needs a vector: loading
-    it takes seconds, and this is the heavy work the hooks must never do. Returns (how many were
-    embedded, the problem when the model failed to load)."""
-    from lessonloop.apply import embeddings
-
-    if not embeddings.available():
-        return 0, None
-    if conn.execute("SELECT 1 FROM lessons WHERE embedding IS NULL LIMIT 1").fetchone() is None:
-        return 0, None
-    try:
-        embedder = embeddings.load_embedder()
-    except embeddings.EmbeddingError as exc:
-        return 0, str(exc)
-    if embedder is None:
-        return 0, None
-    from lessonloop.apply.lesson_vectors import embed_missing
-
-    return embed_missing(conn, embedder), None

@@ -1,5 +1,6 @@
-"""The store side of batch lessons (learn/batch_lessons.py): findings with the sessions that
-edited files of their type, and habit statistics per project."""
+"""Batch lessons (learn/batch_lessons.py) over the store: findings with the sessions that edited
+files of their type, and workflow lessons from habit statistics per project; the changed file
+types of a call, which learning keeps as it goes (learn_edit_types)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from lessonloop import json_codec
 from lessonloop.learn.batch_lessons import FindingInput, finding_lessons, workflow_lessons
 from lessonloop.lesson_model.lesson import Lesson
+from lessonloop.store import learning_reads as reads
 
 _CHANGE_KINDS = ("edit", "write")  # every agent's file edits and writes (records.TOOL_KINDS)
 
@@ -26,13 +28,7 @@ def batch_lessons(conn: sqlite3.Connection, edit_sessions: EditSessions | None =
 
 
 def _finding_lessons(conn: sqlite3.Connection, edit_sessions: EditSessions | None) -> list[Lesson]:
-    rows = conn.execute(
-        """SELECT f.id, f.source, f.kind, f.rule, f.severity, f.path, f.message, f.session_id, f.tool_use_id,
-                  coalesce(f.ts, t.ts), m.project
-           FROM findings f JOIN sessions m ON m.id = f.session_id
-           LEFT JOIN tool_calls t ON t.id = f.tool_use_id
-           WHERE f.session_id IS NOT NULL"""
-    ).fetchall()
+    rows = reads.finding_rows(conn)
     if not rows:
         return []
     findings = [FindingInput(*row) for row in rows]
@@ -40,14 +36,7 @@ def _finding_lessons(conn: sqlite3.Connection, edit_sessions: EditSessions | Non
         pairs = {(f.project, posixpath.splitext(f.path or "")[1].lower()) for f in findings}
         return finding_lessons(findings, {pair: edit_sessions(*pair) for pair in pairs})
     edits: dict[tuple[str | None, str], set[str]] = defaultdict(set)
-    marks = ", ".join("?" * len(_CHANGE_KINDS))
-    for root, project, path, paths_json in conn.execute(
-        f"""SELECT DISTINCT coalesce(s.parent_id, s.id), m.project, t.target_path, t.paths_json
-            FROM tool_calls t JOIN sessions s ON s.id = t.session_id
-            JOIN sessions m ON m.id = coalesce(s.parent_id, s.id)
-            WHERE t.kind IN ({marks}) AND t.status = 'ok' AND t.target_path IS NOT NULL""",
-        _CHANGE_KINDS,
-    ):
+    for root, project, path, paths_json in reads.changed_file_rows(conn, _CHANGE_KINDS):
         for each in _paths(path, paths_json):
             edits[(project, posixpath.splitext(each)[1].lower())].add(root)
     return finding_lessons(findings, edits)
@@ -59,8 +48,7 @@ def _workflow_lessons(conn: sqlite3.Connection) -> list[Lesson]:
 
     descriptions = {rule.id: rule.description for rule in DEFAULT_RULES}
     lessons: list[Lesson] = []
-    projects = [row[0] for row in conn.execute("SELECT DISTINCT project FROM session_executions ORDER BY 1")]
-    for project in projects:
+    for project in reads.analyzed_projects(conn):
         facts = session_facts(conn, project) if project else []
         if len(facts) < 2:
             continue

@@ -37,8 +37,9 @@ from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, in_learning_order
 from lessonloop.learn.learner_state import dump_state, event_ids, load_state
 from lessonloop.learn.learning_loop import LoopPlug, run_loop
-from lessonloop.pipeline import learning_events as ev
-from lessonloop.pipeline.batch_learning import changed_types
+from lessonloop.pipeline.learning import events as ev
+from lessonloop.pipeline.learning.batch import changed_types
+from lessonloop.store import learning_reads as reads
 from lessonloop.store.learn_state import (
     LearnState,
     changed_sessions,
@@ -88,7 +89,7 @@ def new_boundary(conn: sqlite3.Connection, old: str | None, now: str) -> str:
     """TAIL before the latest call (or before `now`, when calls are dated later), never earlier
     than the last boundary. Any text works as a boundary (learning's order is the text order of
     times); this one keeps the part learned again small."""
-    latest = ev.latest_time(conn)
+    latest = reads.latest_time(conn)
     cut = min(latest, now) if latest else now
     try:
         boundary = format_timestamp(parse_timestamp(cut) - TAIL)
@@ -124,13 +125,13 @@ def learn_all(
     """Learn every call and correction of the store again, through a cursor."""
     boundary = new_boundary(conn, None, now)
     learner = Learner(policy, prompts=ev.SessionPrompts(conn))
-    warnings = ev.all_warnings(conn)
+    warnings = reads.all_warnings(conn)
     items = ev.all_calls(conn, warnings)
     outcome = Outcome(learner, LearnState(version, boundary, marks, []), True, reason)
-    total = int(conn.execute("SELECT count(*) FROM tool_calls").fetchone()[0])
+    total = reads.call_count(conn)
     rows = _StoreRows(conn, outcome, boundary, 0, total)
-    _run(outcome, items, ev.all_corrections(conn), ev.last_calls(conn), rows)
-    rows.add_prompts(ev.all_prompts(conn), "")
+    _run(outcome, items, ev.all_corrections(conn), reads.last_calls(conn), rows)
+    rows.add_prompts(reads.all_prompts(conn), "")
     _finish(outcome, rows, [], {}, None)
     return outcome
 
@@ -149,9 +150,9 @@ class _Held:
 
 
 def _held(conn: sqlite3.Connection, root: str) -> _Held:
-    warned = ev.session_warnings(conn, root)
+    warned = reads.session_warnings(conn, root)
     items = ev.session_calls(conn, root, warned) + ev.session_corrections(conn, [root])
-    timed = [(ts, ev.prompt_hash(root_, ts, text)) for root_, ts, text in ev.session_prompts(conn, root)]
+    timed = [(ts, ev.prompt_hash(root_, ts, text)) for root_, ts, text in reads.session_prompts(conn, root)]
     timed += [(item.ts, item.digest) for item in items]
     timed.sort(key=lambda pair: pair[0])
     sums = [0]
@@ -193,12 +194,12 @@ def learn_on(
     boundary would give what learning everything gives."""
     b = stored.boundary
     changed = changed_sessions(conn, stored.marks.get("learn_changes", 0), marks["learn_changes"])
-    roots, gone = ev.roots_of(conn, changed)
+    roots, gone = reads.roots_of(conn, changed)
     if gone:
         return f"{len(gone)} sessions were deleted"
     # New rows' sessions; a hook's decision may name a session not stored yet (its transcript is
     # ingested at its turn's end): nothing of it was learned, its calls will come as new rows.
-    roots |= ev.roots_of(conn, new_row_sessions(conn, stored.marks) - changed)[0]
+    roots |= reads.roots_of(conn, new_row_sessions(conn, stored.marks) - changed)[0]
     stored_checkpoints = [(c, n) for c, n in read_checkpoints(conn) if c < b]
     candidates = [c for c, _n in stored_checkpoints] + [b]  # oldest first
     passing = set(candidates)
@@ -230,7 +231,7 @@ def learn_on(
         learner = load_state(data, remembered, policy, ev.SessionPrompts(conn))
     except (ValueError, KeyError, TypeError) as exc:
         return f"the stored learner could not be read ({exc})"
-    calls = ev.calls_from(conn, start, lambda ids: ev.warnings_for(conn, ids))
+    calls = ev.calls_from(conn, start, lambda ids: reads.warnings_for(conn, ids))
     after = set(stored.tail_sessions) | roots  # the main sessions with anything at or after `start`
     if late:
         after |= sessions_after(conn, start)
@@ -246,7 +247,7 @@ def learn_on(
     outcome.learned_from, outcome.late = start, late
     rows = _StoreRows(conn, outcome, boundary, base_calls, base_calls + len(calls))
     _run(outcome, calls, corrections, last, rows)
-    rows.add_prompts((p for root in sorted(after) for p in ev.session_prompts(conn, root)), start)
+    rows.add_prompts((p for root in sorted(after) for p in reads.session_prompts(conn, root)), start)
     older = [(c, n) for c, n in stored_checkpoints if c < start] + (
         [(start, base_calls)] if late else []
     )  # kept as they are (the one gone on from among them)
