@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
 from lessonloop.learn.file_prediction.evaluation import Evaluation, evaluate
 from lessonloop.learn.file_prediction.examples import Example, FileChange
 from lessonloop.store import open_store

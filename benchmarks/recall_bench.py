@@ -167,7 +167,7 @@ def make_lesson(rng: random.Random, n: int) -> dict[str, Any]:
 def _days_before(days: float) -> str:
     from datetime import timedelta
 
-    from lessonloop.timestamps import format_timestamp, parse_timestamp
+    from lessonloop.core.timestamps import format_timestamp, parse_timestamp
 
     return format_timestamp(parse_timestamp(NOW) - timedelta(days=days))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lessonloop.records import (
+from lessonloop.core.records import (
     Batch,
     MessageRecord,
     SessionRecord,

@@ -1,5 +1,5 @@
 """How deep a JSON value nests, measured by the fuzz tests on their own (an oracle independent of
-lessonloop.json_depth, which the readers use)."""
+lessonloop.core.json_depth, which the readers use)."""
 
 from __future__ import annotations
 

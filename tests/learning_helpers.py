@@ -21,10 +21,10 @@ from typing import Any
 
 from lessonloop.analyze.inputs import Call
 from lessonloop.capture.claude_code.tools import kind_of
+from lessonloop.core.timestamps import format_timestamp
 from lessonloop.learn.engine import Decision, Learner
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, History
-from lessonloop.timestamps import format_timestamp
 
 START = datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)
 PROJECT = "/home/dev/app"

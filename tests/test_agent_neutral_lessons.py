@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from lessonloop.capture.claude_code import tools as claude_code_tools
+from lessonloop.core.records import Batch, MessageRecord, SessionRecord, ToolCallRecord, ToolResultRecord
 from lessonloop.learn.engine import lesson_signature
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.triggers import LEGACY_TOOL_KINDS, Trigger
-from lessonloop.records import Batch, MessageRecord, SessionRecord, ToolCallRecord, ToolResultRecord
 from lessonloop.store import open_store
 from lessonloop.store.migrations import MIGRATIONS
 from lessonloop.store.writer import ReadProgress, register_file, write_chunk
@@ -137,7 +137,7 @@ def test_a_trigger_stored_with_a_claude_code_tool_name_reads_as_its_kind() -> No
 
 
 def test_the_hooks_and_learning_know_claude_codes_tools_as_capture_does() -> None:
-    from lessonloop import claude_tool_kinds, records
+    from lessonloop.core import claude_tool_kinds, records
 
     assert claude_tool_kinds.kind_of is claude_code_tools.kind_of  # one table for capture and the hooks
     assert LEGACY_TOOL_KINDS is claude_code_tools.KINDS

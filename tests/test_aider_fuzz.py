@@ -43,8 +43,8 @@ import pytest
 
 from lessonloop.capture.aider.parser import HEADING, AiderHistoryParser
 from lessonloop.capture.line_reader import MAX_LINE_BYTES
+from lessonloop.core.records import Problem
 from lessonloop.pipeline.ingest import IngestSummary, discover, ingest
-from lessonloop.records import Problem
 from lessonloop.store import open_store
 from tests import corpus_copies as copies
 from tests.conftest import Dump, dump_store, store_differences

@@ -35,7 +35,7 @@ NOT_FOR_RECALL_JSON = (
     "locale",
     "pathlib",
     "typing",
-    "lessonloop.config",
+    "lessonloop.settings.config",
     "lessonloop.cli.entry",
     "lessonloop.cli.command_parser",
     "lessonloop.cli.analysis_commands",
@@ -101,13 +101,13 @@ def test_a_configuration_file_is_read(store: Path, tmp_path: Path) -> None:
     config.write_text('[lessons]\nexclude_categories = ["git"]\n')
     env = {**os.environ, "LESSONLOOP_CONFIG": str(config)}
     names = imported("recall", "git push", "--db", str(store), "--json", env=env)
-    assert "lessonloop.config" in names and "tomllib" in names
+    assert "lessonloop.settings.config" in names and "tomllib" in names
 
 
 def test_the_defaults_recall_assumes_without_a_configuration_file() -> None:
     """recall_commands._excluded_categories and redaction_pass.scrubs_pii answer without config
     when there is no file: these are the defaults load_config would give them."""
-    from lessonloop.config import Config
+    from lessonloop.settings.config import Config
 
     assert Config().lessons.exclude_categories == ()
     assert Config().privacy.scrub_pii_store is False

@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from lessonloop.durations import format_duration, parse_duration
+from lessonloop.core.durations import format_duration, parse_duration
 from lessonloop.learn.command_timing import (
     FLOORS,
     MAX_MARGIN,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.config import Config, ConfigError, ProjectMapping, config_path, load_config
+from lessonloop.settings.config import Config, ConfigError, ProjectMapping, config_path, load_config
 from tests.conftest import cli
 from tests.transcript_builder import TranscriptBuilder
 
@@ -128,7 +128,7 @@ def test_ingest_stops_with_the_configuration_error(
 def test_the_module_imports_no_heavy_dependency() -> None:
     """Hooks import the configuration: it must stay standard library only."""
     code = (
-        "import sys, lessonloop.config; "
+        "import sys, lessonloop.settings.config; "
         "heavy = [m for m in ('rich', 'orjson', 'scipy', 'argparse', 'sqlite3') if m in sys.modules]; "
         "print(heavy)"
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.arg_types import since_time, until_time
+from lessonloop.core.arg_types import since_time, until_time
 from lessonloop.report.costs import call_cost, cost_text, priced_model
 from tests.conftest import cli
 from tests.transcript_builder import TranscriptBuilder

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lessonloop.capture.claude_code.paths import default_roots, find_transcripts
+from lessonloop.core.records import Problem
 from lessonloop.pipeline.ingest import discover
-from lessonloop.records import Problem
 
 
 def test_default_roots_in_order_with_config_dirs(tmp_path: Path) -> None:

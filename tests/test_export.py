@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
+from lessonloop.core.timestamps import parse_timestamp
 from lessonloop.report.export.fields import KINDS as EXPORT_KINDS
-from lessonloop.timestamps import parse_timestamp
 from tests.conftest import SHARED_CORPUS, cli
 from tests.planted_transcripts import write_planted_session
 from tests.secret_samples import ANTHROPIC, AWS_ID, AWS_SECRET, GITHUB_PAT_CLASSIC

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
 from lessonloop.secrets.field_redaction import (
     MAX_DEPTH,
     field_scope,

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop import json_codec
 from lessonloop.analyze.finding_match import match_findings
 from lessonloop.analyze.inputs import Call
 from lessonloop.capture import junit, sarif
 from lessonloop.capture.claude_code.tools import kind_of
 from lessonloop.capture.junit import read_junit
 from lessonloop.capture.sarif import read_sarif
-from lessonloop.records import FindingRecord
+from lessonloop.core import json_codec
+from lessonloop.core.records import FindingRecord
 
 DATA = Path(__file__).parent / "data" / "findings"
 

@@ -41,9 +41,9 @@ import pytest
 from lessonloop.capture.claude_code.parser import ClaudeCodeParser
 from lessonloop.capture.line_reader import MAX_LINE_BYTES, ReadState, read_chunks
 from lessonloop.cli import main as cli_main
-from lessonloop.json_depth import MAX_DEPTH
+from lessonloop.core.json_depth import MAX_DEPTH
+from lessonloop.core.records import Problem
 from lessonloop.pipeline.ingest import IngestSummary, discover, ingest
-from lessonloop.records import Problem
 from lessonloop.store import open_store
 from tests.json_nesting import nests_deeper
 

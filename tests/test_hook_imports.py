@@ -90,6 +90,6 @@ def test_a_pre_tool_call_that_meets_a_lesson_imports_no_analysis_records(session
     names = imported("PreToolUse", payload, session.env)
     assert "lessonloop.lesson_model.triggers" in names  # a lesson's trigger was checked against the session
     assert "lessonloop.analyze.agent_failures" in names  # and the session's calls were read
-    assert not names & {"lessonloop.analyze.outcomes", "lessonloop.records", "dataclasses", "typing"}, sorted(
-        names & {"lessonloop.analyze.outcomes", "lessonloop.records", "dataclasses", "typing"}
+    assert not names & {"lessonloop.analyze.outcomes", "lessonloop.core.records", "dataclasses", "typing"}, sorted(
+        names & {"lessonloop.analyze.outcomes", "lessonloop.core.records", "dataclasses", "typing"}
     )

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from lessonloop import json_depth
 from lessonloop.apply.hooks import entry, failures, pre_tool, spool
+from lessonloop.core import json_depth
 from tests.hook_helpers import HookSession, hook_env, no_upstream, run_hook
 
 EVENTS = ("SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "PostToolUseFailure", "Stop", "SessionEnd")

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from lessonloop.config import load_config
 from lessonloop.pipeline.ingest_job import (
     GitIngestRequest,
     IngestRequest,
@@ -20,6 +19,7 @@ from lessonloop.pipeline.ingest_job import (
     run_ingest_job,
 )
 from lessonloop.pipeline.live_ingest import ingest_transcripts
+from lessonloop.settings.config import load_config
 from lessonloop.store import open_store
 from tests.conftest import cli
 from tests.git_helpers import commit_file, make_repo

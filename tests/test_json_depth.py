@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 import pytest
 
-from lessonloop.json_depth import CUT, MAX_DEPTH, clip, describe, too_deep
+from lessonloop.core.json_depth import CUT, MAX_DEPTH, clip, describe, too_deep
 
 
 def nested_list(levels: int) -> list[Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from lessonloop.json_output import dumps_output
+from lessonloop.core.json_output import dumps_output
 
 
 def test_floats_that_are_not_finite_are_null_and_the_document_is_json() -> None:
@@ -58,7 +58,7 @@ def test_the_same_document_as_the_orjson_codec_for_ordinary_values() -> None:
 
 
 def test_replacing_floats_in_a_deep_document_does_not_recurse() -> None:
-    from lessonloop.json_output import _finite
+    from lessonloop.core.json_output import _finite
 
     deep: list[object] = [float("inf")]
     for _ in range(5000):  # deeper than the interpreter's recursion limit

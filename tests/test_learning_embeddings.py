@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from lessonloop.apply.recall import recall
-from lessonloop.config import Config
 from lessonloop.pipeline.analysis import analyze_store
 from lessonloop.pipeline.learning import learn_store
 from lessonloop.pipeline.session_projects import resolve_store_projects
+from lessonloop.settings.config import Config
 from lessonloop.store import open_store
 from tests.conftest import CORPUS, run_ingest
 

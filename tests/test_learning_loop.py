@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
 from lessonloop.learn.engine import Learner
 from lessonloop.learn.history import CorrectionEvent
 from lessonloop.learn.learning_loop import LoopPlug, learn_history, run_loop

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from lessonloop.core.timestamps import format_timestamp, parse_timestamp
 from lessonloop.learn.engine import Learner
 from lessonloop.learn.exchange import normalize_record
 from lessonloop.lesson_model.lesson import Lesson
@@ -25,7 +26,6 @@ from lessonloop.store import open_store
 from lessonloop.store.lesson_curation import archive, import_records, restore
 from lessonloop.store.lesson_writer import save_learned
 from lessonloop.store.migrations import MIGRATIONS
-from lessonloop.timestamps import format_timestamp, parse_timestamp
 from tests.conftest import cli
 from tests.learning_helpers import IGNORED, Script, no_upstream, play
 

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
+from lessonloop.core.timestamps import days_between, format_timestamp, parse_timestamp
 from lessonloop.learn.engine import Learner
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.pipeline.learning import learn_store
 from lessonloop.store import open_store
 from lessonloop.store.lesson_writer import save_learned
-from lessonloop.timestamps import days_between, format_timestamp, parse_timestamp
 from tests.conftest import CORPUS, REPO_ROOT
 from tests.learning_helpers import Script, no_upstream, play
 

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 from lessonloop.cli import main
-from lessonloop.config import Config
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.pipeline.analysis import analyze_store
 from lessonloop.pipeline.learning import learn_store
 from lessonloop.pipeline.session_projects import resolve_store_projects
+from lessonloop.settings.config import Config
 from lessonloop.store import open_store
 from tests.conftest import CORPUS, run_ingest
 

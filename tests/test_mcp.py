@@ -17,11 +17,11 @@ import pytest
 import lessonloop
 from lessonloop.apply import mcp_tools
 from lessonloop.apply.mcp_tools import LessonNotFound, SessionNotFound, ToolInputError
+from lessonloop.core.timestamps import days_between
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.pipeline.learning import learn_store
 from lessonloop.sample import claude_code_sample
 from lessonloop.store import open_store
-from lessonloop.timestamps import days_between
 from tests.conftest import cli
 
 PROJECT = "/home/dev/lessonloop"  # the sample's project

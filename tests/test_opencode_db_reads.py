@@ -11,7 +11,7 @@ from typing import Any
 
 from lessonloop.capture.opencode import database
 from lessonloop.capture.opencode.parser import RawSession
-from lessonloop.records import Batch, Problem
+from lessonloop.core.records import Batch, Problem
 from tests.corpus_copies import write_opencode_db
 
 

@@ -40,9 +40,9 @@ import pytest
 from lessonloop.capture.discovery import SourceRef
 from lessonloop.capture.opencode.parser import PART_TYPES, units
 from lessonloop.capture.opencode.paths import DATABASE, STORAGE
-from lessonloop.json_depth import MAX_DEPTH
+from lessonloop.core.json_depth import MAX_DEPTH
+from lessonloop.core.records import Problem
 from lessonloop.pipeline.ingest import IngestSummary, discover, ingest
-from lessonloop.records import Problem
 from lessonloop.store import open_store
 from tests import corpus_copies as copies
 from tests.conftest import Dump, dump_store, store_differences

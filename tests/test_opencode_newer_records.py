@@ -18,7 +18,7 @@ import pytest
 from lessonloop.capture.opencode import database
 from lessonloop.capture.opencode.parser import RawSession
 from lessonloop.capture.opencode.tools import kind_of
-from lessonloop.records import Batch, Problem
+from lessonloop.core.records import Batch, Problem
 from tests.corpus_copies import write_opencode_db
 
 SESSION = (

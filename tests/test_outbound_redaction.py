@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
 from lessonloop.sample import claude_code_sample
 from tests.conftest import cli
 from tests.hook_helpers import HookSession, hook_env

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from lessonloop.config import ConfigError, PrivacySettings, load_config
 from lessonloop.secrets.pii import scrub_pii, scrub_pii_value
+from lessonloop.settings.config import ConfigError, PrivacySettings, load_config
 from lessonloop.store import open_store, team_state
 from lessonloop.team import items
 from tests.conftest import cli, store_with_active_lessons

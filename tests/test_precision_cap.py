@@ -17,12 +17,12 @@ import pytest
 
 from lessonloop.apply import mcp_tools
 from lessonloop.apply.recall import recall
+from lessonloop.core.timestamps import utc_now
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.store import open_store
 from lessonloop.store.lesson_reader import lesson_detail
 from lessonloop.store.lesson_writer import save_learned
-from lessonloop.timestamps import utc_now
 from tests.conftest import cli
 from tests.hook_helpers import HookSession, hook_env
 

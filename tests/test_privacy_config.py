@@ -12,9 +12,16 @@ from pathlib import Path
 import pytest
 
 from lessonloop.capture.privacy import BatchScreen, CapturePolicy, without_excluded_categories
-from lessonloop.config import CaptureSettings, Config, ConfigError, LessonSettings, PrivacySettings, load_config
-from lessonloop.records import Batch, MessageRecord, SessionRecord, ToolCallRecord, ToolResultRecord
+from lessonloop.core.records import Batch, MessageRecord, SessionRecord, ToolCallRecord, ToolResultRecord
 from lessonloop.sample import claude_code_sample
+from lessonloop.settings.config import (
+    CaptureSettings,
+    Config,
+    ConfigError,
+    LessonSettings,
+    PrivacySettings,
+    load_config,
+)
 from lessonloop.store import open_store
 from tests.conftest import cli
 from tests.transcript_builder import TranscriptBuilder
@@ -120,7 +127,7 @@ def test_the_policy_module_stays_light() -> None:
         "import sys, lessonloop.capture.privacy as p; "
         "p.CapturePolicy.from_json({'exclude_projects': ['~/x']}).allows('/home/u/x/y', None); "
         "heavy = [m for m in ('dataclasses', 'pathlib', 'sqlite3', 'argparse', 'tomllib', 'json', "
-        "'lessonloop.config', 'lessonloop.records', 'orjson', 'rich') if m in sys.modules]; print(heavy)"
+        "'lessonloop.settings.config', 'lessonloop.core.records', 'orjson', 'rich') if m in sys.modules]; print(heavy)"
     )
     out = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

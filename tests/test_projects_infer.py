@@ -17,10 +17,10 @@ from lessonloop.capture.projects import (
     mapped_project,
     projects_for_folder,
 )
-from lessonloop.config import Config, ProjectMapping
 from lessonloop.pipeline.analysis import analyze_store
 from lessonloop.pipeline.session_projects import ProjectResolution, resolve_store_projects
 from lessonloop.report.queries import list_sessions, stats
+from lessonloop.settings.config import Config, ProjectMapping
 from lessonloop.store import open_store
 from lessonloop.store.project_names import UnknownProject
 from tests.conftest import CORPUS, cli, run_ingest

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
 from lessonloop.store import open_store
 from lessonloop.store import redaction_pass as rp
 from lessonloop.store.migrations import MIGRATIONS

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from lessonloop.records import FindingRecord
+from lessonloop.core.records import FindingRecord
 from lessonloop.runner.result import MatchEvent, RunOptions, RunResult
 from lessonloop.runner.run_record import PatternUse
 from lessonloop.store import open_store

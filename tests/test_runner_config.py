@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.config import ConfigError, RunnerSettings, load_config, setting
+from lessonloop.settings.config import ConfigError, RunnerSettings, load_config, setting
 from tests.conftest import cli
 
 

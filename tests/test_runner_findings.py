@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lessonloop.records import FindingRecord
+from lessonloop.core.records import FindingRecord
 from lessonloop.runner.findings import findings_from_run
 from lessonloop.runner.matching import compile_patterns, find_hits, line_text, strip_codes
 from lessonloop.runner.profiles import PROFILES

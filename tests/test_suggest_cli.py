@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lessonloop.analyze.command_norm import normalize_command
-from lessonloop.durations import parse_duration
+from lessonloop.core.durations import parse_duration
 from lessonloop.pipeline.run_suggestions import anomalies_for, auto_options, effectiveness, suggestion_for
 from lessonloop.runner.result import RunOptions, RunResult
 from lessonloop.store import open_store

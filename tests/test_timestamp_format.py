@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta, timezone
 
-from lessonloop.timestamps import format_timestamp, normalize_timestamp
+from lessonloop.core.timestamps import format_timestamp, normalize_timestamp
 
 
 def _reference(moment: datetime) -> str:

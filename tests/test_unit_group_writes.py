@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from lessonloop.capture.adapters import Unit
+from lessonloop.core.records import Batch, MessageRecord, SessionRecord
 from lessonloop.pipeline.ingest import IngestSummary, NoProgress, _store_units
-from lessonloop.records import Batch, MessageRecord, SessionRecord
 from lessonloop.store import open_store
 
 

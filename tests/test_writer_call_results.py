@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from lessonloop.records import Batch, Problem, SessionRecord, ToolCallRecord, ToolResultRecord
+from lessonloop.core.records import Batch, Problem, SessionRecord, ToolCallRecord, ToolResultRecord
 from lessonloop.store import open_store, writer
 
 

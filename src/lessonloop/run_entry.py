@@ -18,7 +18,7 @@ import contextlib
 import os
 import sys
 
-from lessonloop.arg_types import duration, non_negative, positive
+from lessonloop.core.arg_types import duration, non_negative, positive
 from lessonloop.runner.result import (
     ERROR,
     EXIT,
@@ -402,7 +402,7 @@ def _say(text: str) -> None:
 
 
 def _seconds(value: float | None) -> str:
-    from lessonloop.durations import format_duration
+    from lessonloop.core.durations import format_duration
 
     return format_duration(value or 0.0)
 
@@ -412,7 +412,7 @@ def _list_profiles(as_json: bool) -> int:
 
     profiles = describe_profiles()
     if as_json:
-        from lessonloop.json_codec import dumps
+        from lessonloop.core.json_codec import dumps
 
         sys.stdout.write(dumps(profiles, indent=True) + "\n")
         return 0
@@ -497,7 +497,7 @@ def peak_memory_kb() -> int | None:
 
 
 def _print_summary(result: RunResult, run_id: int | None, *, detected: bool) -> None:
-    from lessonloop.json_codec import dumps
+    from lessonloop.core.json_codec import dumps
     from lessonloop.secrets.field_redaction import redact_fields
 
     summary = result.to_json()

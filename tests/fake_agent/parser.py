@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lessonloop import json_codec
 from lessonloop.capture.projects import project_for_cwd
-from lessonloop.records import (
+from lessonloop.core import json_codec
+from lessonloop.core.records import (
     SHELL,
     Batch,
     MessageRecord,
@@ -15,8 +15,8 @@ from lessonloop.records import (
     ToolCallRecord,
     ToolResultRecord,
 )
+from lessonloop.core.timestamps import normalize_timestamp
 from lessonloop.secrets.redaction import redact
-from lessonloop.timestamps import normalize_timestamp
 
 AGENT = "fake-agent"
 

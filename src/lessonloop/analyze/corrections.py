@@ -73,7 +73,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from lessonloop.analyze.inputs import Call, Context, Message, Ref, SessionInput
-from lessonloop.lazy_regex import LazyRegex
+from lessonloop.core.lazy_regex import LazyRegex
 
 CorrectionKind = Literal["typed", "rejection", "interrupt"]
 

@@ -94,8 +94,8 @@ import ahocorasick_rs
 
 from lessonloop.analyze.diff_files import file_diffs
 from lessonloop.analyze.inputs import CHANGE_KINDS, Call
-from lessonloop.lazy_regex import LazyRegex
-from lessonloop.records import FindingRecord
+from lessonloop.core.lazy_regex import LazyRegex
+from lessonloop.core.records import FindingRecord
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 SEVERITY_WEIGHTS: dict[str, float] = {"info": 0.05, "low": 0.15, "medium": 0.35, "high": 0.6, "critical": 0.85}

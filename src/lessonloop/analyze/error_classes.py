@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from lessonloop import records
 from lessonloop.analyze.commands import command_kinds
 from lessonloop.analyze.inputs import Call, SessionInput
 from lessonloop.analyze.output_noise import is_envelope, is_shell_banner
-from lessonloop.lazy_regex import LazyRegex
+from lessonloop.core import records
+from lessonloop.core.lazy_regex import LazyRegex
 
 INCORRECT_PARAMETER = "INCORRECT_PARAMETER"
 PARAMETER_FORMAT = "PARAMETER_FORMAT"

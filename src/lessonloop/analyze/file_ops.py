@@ -46,7 +46,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from lessonloop import records
 from lessonloop.analyze.commands import (
     git_arguments,
     git_subcommands,
@@ -60,6 +59,7 @@ from lessonloop.analyze.diff_files import FileDiff, file_diffs
 from lessonloop.analyze.hunks import hunks
 from lessonloop.analyze.inputs import Call, Context, Ref, SessionInput
 from lessonloop.analyze.paths import Resolver, normalize_path
+from lessonloop.core import records
 
 # Agents whose harness tracks which files were read with its read tool and refuses an edit of any
 # other (Claude Code's "File has not been read yet"): for them a file printed in the shell is not

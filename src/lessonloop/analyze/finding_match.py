@@ -32,8 +32,8 @@ from dataclasses import dataclass, replace
 
 from lessonloop.analyze.hunks import hunk_headers
 from lessonloop.analyze.inputs import CHANGE_KINDS, Call
-from lessonloop.records import FindingRecord
-from lessonloop.timestamps import normalize_timestamp
+from lessonloop.core.records import FindingRecord
+from lessonloop.core.timestamps import normalize_timestamp
 
 
 @dataclass(frozen=True, slots=True)

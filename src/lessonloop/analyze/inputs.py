@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop import records
+from lessonloop.core import records
 
 # Analysis decides by a call's agent-neutral kind (records.TOOL_KINDS), never by an agent's tool name.
 CHANGE_KINDS = frozenset({records.EDIT, records.WRITE})

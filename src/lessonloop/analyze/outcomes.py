@@ -28,7 +28,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop import records
 from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
 from lessonloop.analyze.commands import (
     command_kinds,
@@ -38,6 +37,7 @@ from lessonloop.analyze.commands import (
     split_commands,
 )
 from lessonloop.analyze.inputs import CHANGE_KINDS, Call, Ref, SessionInput
+from lessonloop.core import records
 
 _JOB_KINDS = ("test", "build", "lint", "typecheck", "format", "install", "git_commit", "git_push", "git_add")
 

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
-from lessonloop import records
 from lessonloop.analyze.commands import command_kinds
 from lessonloop.analyze.file_ops import READ_TOOL_HARNESSES, shell_effects
 from lessonloop.analyze.inputs import Call, Ref, SessionInput
+from lessonloop.core import records
 
 KINDS = ("before", "after", "never")
 SEVERITIES = ("low", "medium", "high")

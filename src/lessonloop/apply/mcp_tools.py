@@ -12,7 +12,8 @@ import sqlite3
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
+from lessonloop.core.timestamps import days_between, utc_now
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import describe
@@ -28,7 +29,6 @@ from lessonloop.store.lesson_reader import (
 from lessonloop.store.lesson_writer import add_feedback_evidence, log_event, store_judged_counts
 from lessonloop.store.session_ids import SessionNotFound, resolve_session
 from lessonloop.store.transaction import transaction
-from lessonloop.timestamps import days_between, utc_now
 
 if TYPE_CHECKING:
     from lessonloop.apply.embeddings import Embedder
@@ -153,7 +153,7 @@ def _folder_project(conn: sqlite3.Connection, folder: str, text: str, names: lis
 def _project_mappings() -> tuple[tuple[str, str], ...]:
     """The configuration's [projects] entries; a configuration that cannot be read is the agent's
     to report (ingest refuses it as well)."""
-    from lessonloop.config import ConfigError, load_config
+    from lessonloop.settings.config import ConfigError, load_config
 
     try:
         return load_config().project_mappings
@@ -285,7 +285,7 @@ def record_lesson(
 def _trusted_at_once() -> bool:
     """Whether a lesson an agent records is active at once: the person trusts MCP lessons
     (`lessons.trust_mcp`) and does not keep new lessons for review (`lessons.review`)."""
-    from lessonloop.config import ConfigError, load_config
+    from lessonloop.settings.config import ConfigError, load_config
 
     try:
         settings = load_config().lessons

@@ -27,11 +27,11 @@ import sqlite3
 from collections import OrderedDict
 
 from lessonloop.apply import ranking
+from lessonloop.core.rates import rounded
+from lessonloop.core.timestamps import days_between, utc_now
 from lessonloop.lesson_model.provenance import describe
-from lessonloop.rates import rounded
 from lessonloop.store import recall_reads as reads
 from lessonloop.store.recall_reads import LessonFilter
-from lessonloop.timestamps import days_between, utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the hooks import this module
 if TYPE_CHECKING:

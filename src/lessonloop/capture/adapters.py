@@ -11,7 +11,7 @@ and one typed object, its `Adapter`, that the registry (capture/agents.py) lists
                     `discover(context) -> list[Found]`, `searched(context)` (the folders it
                     looks in, for the summary), and optionally `claims(path) -> format` (a file
                     recognized by its path alone, never opened to be sniffed)
-      parser.py     raw records -> normalized records (lessonloop.records), for one file:
+      parser.py     raw records -> normalized records (lessonloop.core.records), for one file:
                     `open_parser(path, format, pending_calls=..., state=...) -> LineParser` for
                     formats read line by line, `units(format, paths, problems) -> list[Unit]` for
                     formats read whole
@@ -38,7 +38,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
-from lessonloop.records import Batch, Problem
+from lessonloop.core.records import Batch, Problem
 
 if TYPE_CHECKING:
     from lessonloop.capture.sniffing import Sniffing

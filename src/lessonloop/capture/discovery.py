@@ -17,7 +17,7 @@ from lessonloop.capture.adapters import DiscoveryContext
 from lessonloop.capture.agents import adapters
 from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
 from lessonloop.capture.claude_code.paths import find_transcripts
-from lessonloop.records import Problem
+from lessonloop.core.records import Problem
 from lessonloop.sample import claude_code_sample, is_sample_path
 
 

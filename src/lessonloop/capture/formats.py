@@ -21,8 +21,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from lessonloop import json_codec
 from lessonloop.capture import agents
+from lessonloop.core import json_codec
 
 if TYPE_CHECKING:
     from lessonloop.capture.adapters import Adapter

@@ -11,7 +11,7 @@ folder has nothing an exclusion could match, and its records are handed back.
 
 from __future__ import annotations
 
-from lessonloop.records import (
+from lessonloop.core.records import (
     Batch,
     MessageRecord,
     SessionRecord,

@@ -40,8 +40,8 @@ from xml.etree import ElementTree
 
 from junitparser import Attr, Error, Failure, JUnitXml, JUnitXmlError, TestCase, TestSuite
 
-from lessonloop.records import FindingRecord, Problem
-from lessonloop.timestamps import format_timestamp
+from lessonloop.core.records import FindingRecord, Problem
+from lessonloop.core.timestamps import format_timestamp
 
 MAX_JUNIT_BYTES = 100 * 1024 * 1024  # larger files are refused with a Problem
 MAX_MESSAGE_CHARS = 2000

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from lessonloop import json_codec
-from lessonloop.records import Problem
+from lessonloop.core import json_codec
+from lessonloop.core.records import Problem
 
 BLOCK_BYTES = 8 * 1024 * 1024
 MAX_LINE_BYTES = 10 * 1024 * 1024

@@ -11,8 +11,8 @@ import difflib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from lessonloop import json_codec, json_depth
-from lessonloop.records import Problem
+from lessonloop.core import json_codec, json_depth
+from lessonloop.core.records import Problem
 from lessonloop.secrets.redaction import Scope, redact
 
 RESULT_EXCERPT_CHARS = 2_000  # the start of a successful result

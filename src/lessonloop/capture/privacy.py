@@ -37,8 +37,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from lessonloop.capture.held_records import HeldRecords
-    from lessonloop.config import Config
-    from lessonloop.records import Batch, Problem
+    from lessonloop.core.records import Batch, Problem
+    from lessonloop.settings.config import Config
 
 # User-side texts a person typed (or that carry what they typed): blanked by store_prompts = false.
 PROMPT_KINDS = frozenset({"prompt", "task_prompt", "rejection", "bash_input", "command"})
@@ -100,7 +100,7 @@ class CapturePolicy:
 
     @classmethod
     def from_config(cls, config: Config, *, home: str | None = None) -> CapturePolicy:
-        """The policy of a loaded configuration (`lessonloop.config.load_config()`)."""
+        """The policy of a loaded configuration (`lessonloop.settings.config.load_config()`)."""
         capture, lessons = config.capture, config.lessons
         return cls(
             enabled=capture.enabled,
@@ -117,7 +117,7 @@ class CapturePolicy:
     def load(cls, path: str | None = None) -> CapturePolicy:
         """The policy of the configuration file (default: `config_path()`); ConfigError when the
         file cannot be used."""
-        from lessonloop.config import load_config
+        from lessonloop.settings.config import load_config
 
         return cls.from_config(load_config(path))
 
@@ -329,7 +329,7 @@ def without_excluded_categories(lessons: Iterable[T], categories: Collection[str
     """The lessons (anything with a `category`) whose category is not excluded; `categories`
     None: the configuration's `[lessons] exclude_categories`."""
     if categories is None:
-        from lessonloop.config import load_config
+        from lessonloop.settings.config import load_config
 
         categories = load_config().lessons.exclude_categories
     items = list(lessons)
@@ -531,7 +531,7 @@ class BatchScreen:
 
     def notices(self, config_file: str | None = None) -> list[Problem]:
         """What the run dropped, as ingest notices (none when nothing was dropped)."""
-        from lessonloop.records import Problem
+        from lessonloop.core.records import Problem
 
         out: list[Problem] = []
         where = config_file or _config_file()
@@ -560,7 +560,7 @@ class BatchScreen:
 
 def disabled_notice(config_file: str | None = None) -> Problem:
     """The ingest notice of a run that read nothing because capture is disabled."""
-    from lessonloop.records import Problem
+    from lessonloop.core.records import Problem
 
     where = config_file or _config_file()
     return Problem(
@@ -574,7 +574,7 @@ def disabled_notice(config_file: str | None = None) -> Problem:
 
 
 def _config_file() -> str:
-    from lessonloop.config import config_path
+    from lessonloop.settings.config import config_path
 
     return config_path()
 

@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 from urllib.parse import unquote, urljoin, urlsplit
 
-from lessonloop import json_codec
-from lessonloop.records import FindingRecord, Problem
-from lessonloop.timestamps import normalize_timestamp
+from lessonloop.core import json_codec
+from lessonloop.core.records import FindingRecord, Problem
+from lessonloop.core.timestamps import normalize_timestamp
 
 MAX_SARIF_BYTES = 100 * 1024 * 1024  # larger files are refused with a Problem
 MAX_MESSAGE_CHARS = 2000

@@ -157,12 +157,12 @@ def _html_report(args: argparse.Namespace) -> int:
     missing = missing_web_extra()
     if missing is not None:
         raise CommandError(missing)
+    from lessonloop.core.timestamps import utc_now
     from lessonloop.report.dashboard_queries import dashboard
     from lessonloop.report.html.static_report import ReportPage, render_report_html
     from lessonloop.report.queries import stats
     from lessonloop.store import resolve_db_path
     from lessonloop.store.lesson_reader import list_lessons
-    from lessonloop.timestamps import utc_now
 
     with open_cli_store(args.db, reading=True) as conn:
         _analyze_unless_read_only(conn, args)
@@ -178,7 +178,7 @@ def _html_report(args: argparse.Namespace) -> int:
             project=args.project,
             agent=agent,
         )
-    from lessonloop.config import privacy_settings
+    from lessonloop.settings.config import privacy_settings
 
     html = render_report_html(page, scrub_pii=privacy_settings().scrub_pii_exports)
     target = Path(args.html)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from lessonloop.arg_types import non_negative as non_negative
+from lessonloop.core.arg_types import non_negative as non_negative
 
 # typing.TYPE_CHECKING without importing typing or argparse: `lessonloop recall` imports this
 # module without them (recall_commands.run_recall).
@@ -59,7 +59,7 @@ def shown(text: str, scope: Scope = "prose") -> str:
 def emit_json(data: Any) -> None:
     """Print `data` as JSON, every text in it redacted again in its field's scope
     (secrets/field_redaction.py): the one way `--json` output leaves the store."""
-    from lessonloop.json_output import dumps_output
+    from lessonloop.core.json_output import dumps_output
     from lessonloop.secrets.field_redaction import redact_fields
 
     sys.stdout.write(dumps_output(redact_fields(data)[0]) + "\n")
@@ -182,7 +182,7 @@ def known_agent(conn: sqlite3.Connection, agent: str | None) -> str | None:
 
 def time_options(parser: argparse.ArgumentParser, what: str = "sessions started") -> None:
     """--since and --until, read by arg_types.since_time/until_time (one parser for every command)."""
-    from lessonloop.arg_types import since_time, until_time
+    from lessonloop.core.arg_types import since_time, until_time
 
     parser.add_argument(
         "--since",
@@ -203,7 +203,7 @@ def limit_option(parser: argparse.ArgumentParser, help: str, *, default: int | N
     word some commands used before, is still read, hidden from the help (until the next release)."""
     import argparse
 
-    from lessonloop.arg_types import non_negative, positive
+    from lessonloop.core.arg_types import non_negative, positive
 
     kind = positive if minimum >= 1 else non_negative
     parser.add_argument("-n", "--limit", type=kind, default=default, metavar="N", help=help)

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 from lessonloop.cli.common import JSON_HELP, CommandError, emit_json
 
 if TYPE_CHECKING:
-    from lessonloop.config import Config, Setting, Value
+    from lessonloop.settings.config import Config, Setting, Value
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from lessonloop.config import SETTINGS
+    from lessonloop.settings.config import SETTINGS
 
     keys = "\n".join(f"  {s.key:<28} {s.help} (default {_text(s.default)})" for s in SETTINGS)
     config = commands.add_parser(
@@ -85,7 +85,7 @@ def _json(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    from lessonloop.config import ConfigError
+    from lessonloop.settings.config import ConfigError
 
     action = args.config_command or "show"
     try:
@@ -106,14 +106,14 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 def _load() -> tuple[str, Config]:
-    from lessonloop.config import config_path, load_config
+    from lessonloop.settings.config import config_path, load_config
 
     path = config_path()
     return path, load_config(path)
 
 
 def show_command(args: argparse.Namespace) -> int:
-    from lessonloop.config import SETTINGS
+    from lessonloop.settings.config import SETTINGS
 
     path, config = _load()
     exists = os.path.isfile(path)
@@ -152,7 +152,7 @@ def show_command(args: argparse.Namespace) -> int:
 
 
 def _path(args: argparse.Namespace) -> int:
-    from lessonloop.config import config_path
+    from lessonloop.settings.config import config_path
 
     path = config_path()
     if args.json:
@@ -186,7 +186,7 @@ def _get(args: argparse.Namespace) -> int:
 
 def parse_value(found: Setting, words: list[str]) -> Value:
     """The typed value of `words` for setting `found` (ConfigError when it does not fit)."""
-    from lessonloop.config import ConfigError, check_value
+    from lessonloop.settings.config import ConfigError, check_value
 
     where = f"lessonloop config set {found.key}"
     if found.kind == "bool":
@@ -210,7 +210,7 @@ def parse_value(found: Setting, words: list[str]) -> Value:
 
 
 def _set(args: argparse.Namespace) -> int:
-    from lessonloop.config import setting
+    from lessonloop.settings.config import setting
 
     found = setting(args.key)
     value = parse_value(found, list(args.value))
@@ -220,7 +220,7 @@ def _set(args: argparse.Namespace) -> int:
 
 
 def _unset(args: argparse.Namespace) -> int:
-    from lessonloop.config import setting
+    from lessonloop.settings.config import setting
 
     found = setting(args.key)
     path, before = _load()
@@ -268,7 +268,7 @@ def _write(path: str, found: Setting, value: Value | None) -> bool:
     from tomlkit.exceptions import TOMLKitError
     from tomlkit.items import Comment, Table
 
-    from lessonloop.config import ConfigError, parse_config
+    from lessonloop.settings.config import ConfigError, parse_config
 
     try:
         with open(path, encoding="utf-8") as handle:
@@ -323,7 +323,7 @@ def _same(current: Any, value: Value) -> bool:
 def _replace(path: str, text: str) -> None:
     """Write `text` to `path` atomically (a temporary file beside it, then rename), keeping the
     file's permissions; through a symbolic link, its target is written."""
-    from lessonloop.config import ConfigError
+    from lessonloop.settings.config import ConfigError
 
     target = os.path.realpath(path)
     folder = os.path.dirname(target)

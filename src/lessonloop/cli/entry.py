@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lessonloop import __version__
-from lessonloop.arg_types import positive
 from lessonloop.cli.analysis_commands import cmd_analyze, cmd_analyze_stats, cmd_report
 from lessonloop.cli.command_parser import CommandParser, keep_parent_options
 from lessonloop.cli.common import (
@@ -28,6 +27,7 @@ from lessonloop.cli.common import (
     time_options,
 )
 from lessonloop.cli.session_commands import cmd_ingest, cmd_sessions, cmd_show, cmd_stats
+from lessonloop.core.arg_types import positive
 
 __all__ = ["CommandError", "build_parser", "main"]
 

@@ -81,8 +81,8 @@ def _project(conn: sqlite3.Connection, project: str | None) -> str | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from lessonloop.config import privacy_settings
     from lessonloop.report.export import ExportError, ExportFilter, MissingExtra, export_dataset
+    from lessonloop.settings.config import privacy_settings
 
     scrub_pii = privacy_settings().scrub_pii_exports  # personal data leaves no export (docs/privacy.md)
     if args.to == "-" and args.format not in ("jsonl", "csv"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from lessonloop.arg_types import open_fraction
 from lessonloop.cli.common import (
     DB_HELP,
     JSON_HELP,
@@ -16,6 +15,7 @@ from lessonloop.cli.common import (
     open_cli_store,
     shown,
 )
+from lessonloop.core.arg_types import open_fraction
 
 if TYPE_CHECKING:
     import sqlite3
@@ -156,14 +156,14 @@ def cmd_files_predict(args: argparse.Namespace) -> int:
 
 
 def cmd_files_evaluate(args: argparse.Namespace) -> int:
-    from lessonloop import json_codec
+    from lessonloop.core import json_codec
     from lessonloop.pipeline.file_prediction import NoHistory, evaluate_repository
 
     with open_cli_store(args.db, reading=args.repo is None) as conn:  # --repo reads the repository in first
         if args.repo is not None:
             from lessonloop.capture.privacy import CapturePolicy
-            from lessonloop.config import ConfigError, load_config
             from lessonloop.pipeline.git_ingest import ingest_git
+            from lessonloop.settings.config import ConfigError, load_config
 
             try:
                 policy = CapturePolicy.from_config(load_config())

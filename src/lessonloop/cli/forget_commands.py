@@ -214,7 +214,7 @@ def _result_text(target: str, project: str | None, result: ForgetResult) -> str:
 
 
 def _everything(args: argparse.Namespace) -> int:
-    from lessonloop.config import config_path
+    from lessonloop.settings.config import config_path
     from lessonloop.store import resolve_db_path
     from lessonloop.store.forgetting import ForgetError, forget_everything, store_files
 

@@ -7,7 +7,6 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from lessonloop.arg_types import positive
 from lessonloop.cli.common import (
     DB_HELP,
     JSON_HELP,
@@ -18,6 +17,7 @@ from lessonloop.cli.common import (
     shown,
     time_options,
 )
+from lessonloop.core.arg_types import positive
 
 if TYPE_CHECKING:
     from lessonloop.pipeline.git_ingest import GitIngestSummary
@@ -358,8 +358,8 @@ def cmd_commits(args: argparse.Namespace) -> int:
 
 def cmd_ingest_git(args: argparse.Namespace) -> int:
     """`ingest --git`: the given repositories (default: those of the projects the store knows)."""
-    from lessonloop.config import ConfigError, load_config
     from lessonloop.pipeline.ingest_job import GitIngestRequest, run_git_ingest_job
+    from lessonloop.settings.config import ConfigError, load_config
 
     if args.sarif or args.junit:
         raise CommandError("--git reads git history only; import --sarif and --junit files in an ingest without --git")

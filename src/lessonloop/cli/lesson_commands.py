@@ -9,7 +9,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from lessonloop.arg_types import fraction
 from lessonloop.cli.common import (
     CommandError,
     agent_option,
@@ -20,6 +19,7 @@ from lessonloop.cli.common import (
     project_named,
     project_option,
 )
+from lessonloop.core.arg_types import fraction
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -179,8 +179,8 @@ def _history_from_paths(paths: list[str], db: Path, project: str | None, agent: 
     try:
         run_ingest(conn, sources, summary, progress=None)
         agent = known_agent(conn, agent)
-        from lessonloop.config import load_config
         from lessonloop.pipeline.session_projects import resolve_store_projects
+        from lessonloop.settings.config import load_config
 
         resolve_store_projects(conn, load_config())
         analyze_store(conn, bandit=False)

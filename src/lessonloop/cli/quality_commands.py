@@ -79,9 +79,9 @@ def cmd_quality(args: argparse.Namespace) -> int:
 def cmd_milestones(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
+    from lessonloop.core.timestamps import format_timestamp, parse_timestamp, utc_now
     from lessonloop.report.milestone_queries import collection_counts
     from lessonloop.report.milestones import WINDOW_DAYS, progress
-    from lessonloop.timestamps import format_timestamp, parse_timestamp, utc_now
 
     _existing(args.db)
     now = utc_now()

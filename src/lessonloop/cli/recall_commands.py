@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 
-from lessonloop.arg_types import fraction, positive
 from lessonloop.cli.common import (
     CommandError,
     common_options,
@@ -16,6 +15,7 @@ from lessonloop.cli.common import (
     project_named,
     shown,
 )
+from lessonloop.core.arg_types import fraction, positive
 from lessonloop.lesson_model.provenance import short
 
 # typing.TYPE_CHECKING without importing typing (nor argparse): see run_recall.
@@ -261,11 +261,11 @@ INDENT = " " * 18
 def _excluded_categories() -> tuple[str, ...]:
     """The configuration's [lessons] exclude_categories: none when there is no configuration file
     (the default, without importing config: tests/test_command_imports.py checks it)."""
-    from lessonloop.config_location import config_file_missing
+    from lessonloop.settings.config_location import config_file_missing
 
     if config_file_missing():
         return ()
-    from lessonloop.config import ConfigError, load_config
+    from lessonloop.settings.config import ConfigError, load_config
 
     try:
         return load_config().lessons.exclude_categories

@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lessonloop.arg_types import fraction, positive
 from lessonloop.cli.common import (
     CommandError,
     UsageError,
@@ -20,6 +19,7 @@ from lessonloop.cli.common import (
     shown,
     time_options,
 )
+from lessonloop.core.arg_types import fraction, positive
 
 if TYPE_CHECKING:
     import sqlite3
@@ -489,7 +489,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         held = sum(1 for row in rows if row.status != "active")
         rows = [row for row in rows if row.status == "active"]
     records = [row.to_json() for row in rows]
-    from lessonloop.config import privacy_settings
+    from lessonloop.settings.config import privacy_settings
 
     scrub = privacy_settings().scrub_pii_exports  # personal data leaves no export (docs/privacy.md)
     text = (

@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from lessonloop.arg_types import positive
 from lessonloop.cli.common import (
     DB_HELP,
     JSON_HELP,
@@ -20,6 +19,7 @@ from lessonloop.cli.common import (
     shown,
     time_options,
 )
+from lessonloop.core.arg_types import positive
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -178,7 +178,7 @@ def rating(text: str) -> int:
 
 def _duration(text: str) -> tuple[str, float]:
     """The duration as written (for the report) and in seconds."""
-    from lessonloop.arg_types import duration
+    from lessonloop.core.arg_types import duration
 
     return text.strip(), duration(text)
 
@@ -413,7 +413,7 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
 
     given: list[tuple[str, float]] = [args.older_than, args.sessions_older_than, args.commits_older_than]
     if None in given:
-        from lessonloop.config import ConfigError, load_config
+        from lessonloop.settings.config import ConfigError, load_config
 
         try:
             config = load_config()

@@ -19,8 +19,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         from lessonloop.cli.git_commands import cmd_ingest_git
 
         return cmd_ingest_git(args)
-    from lessonloop.config import ConfigError, load_config
     from lessonloop.pipeline.ingest_job import IngestRequest, ResultsFileError, run_ingest_job
+    from lessonloop.settings.config import ConfigError, load_config
     from lessonloop.store import resolve_db_path
 
     request = IngestRequest(

@@ -231,7 +231,7 @@ def _print_suggestion(suggestion: Suggestion, run_line: str, found: list[Anomaly
 
 
 def _seconds(value: float | None) -> str:
-    from lessonloop.durations import format_duration
+    from lessonloop.core.durations import format_duration
 
     return "-" if value is None else format_duration(round(value, 1))
 

@@ -204,10 +204,10 @@ def _say(args: argparse.Namespace, data: dict[str, Any], lines: list[str]) -> in
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from lessonloop.core.timestamps import utc_now
     from lessonloop.store.team_state import save_config
     from lessonloop.store.team_tokens import TokenFileError, tokens_path
     from lessonloop.team.server import init_schema, shown_url
-    from lessonloop.timestamps import utc_now
 
     name = args.name or os.environ.get("USER") or "maintainer"
     with open_cli_store(args.db) as conn:
@@ -245,10 +245,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_join(args: argparse.Namespace) -> int:
+    from lessonloop.core.timestamps import utc_now
     from lessonloop.store.team_state import save_config
     from lessonloop.store.team_tokens import TokenFileError
     from lessonloop.team.server import TeamServer, shown_url
-    from lessonloop.timestamps import utc_now
 
     token = args.token or os.environ.get(TOKEN_ENV)
     if not token:
@@ -406,7 +406,7 @@ def cmd_member(args: argparse.Namespace) -> int:
     except _team_errors() as exc:
         raise CommandError(str(exc)) from exc
     if args.json:
-        from lessonloop import json_codec
+        from lessonloop.core import json_codec
 
         # The token is the one text not redacted: it is what the new member needs.
         sys.stdout.write(json_codec.dumps({"member": args.name, "role": args.role, "token": token}, indent=True))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from lessonloop.arg_types import port
 from lessonloop.cli.common import DB_HELP, CommandError
+from lessonloop.core.arg_types import port
 
 if TYPE_CHECKING:
     from lessonloop.web.host_names import HostName
@@ -85,7 +85,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     def announce(listening: Listening) -> None:
         if args.json:  # one line, at once: a test or a script reads it to find the port
-            from lessonloop.json_codec import dumps
+            from lessonloop.core.json_codec import dumps
 
             print(dumps(listening.to_json()), flush=True)
         else:

@@ -21,11 +21,11 @@ from collections.abc import Sequence
 
 from lessonloop.analyze.commands import CHECK_COMMAND_KINDS, check_commands_named, words_kinds
 from lessonloop.analyze.error_headline import failing_check
+from lessonloop.core.tool_kinds import CHANGE_KINDS
 from lessonloop.learn.episodes import Draft, _failing_segment, _head, _step_draft, _usage_draft, show_command
 from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.quoting import tool_output
 from lessonloop.lesson_model.triggers import Trigger, Unless, extensions_for
-from lessonloop.tool_kinds import CHANGE_KINDS
 
 
 def draft_from_progress(failure: CallEvent, later: CallEvent, between: Sequence[CallEvent]) -> Draft | None:

@@ -18,9 +18,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop.durations import format_duration
+from lessonloop.core.durations import format_duration
+from lessonloop.core.rates import rounded
 from lessonloop.lesson_model.confidence import wilson_lower_bound
-from lessonloop.rates import rounded
 from lessonloop.runner.result import (
     EXIT,
     FIRST_OUTPUT_TIMEOUT,

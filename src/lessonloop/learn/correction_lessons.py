@@ -32,9 +32,9 @@ import re
 from dataclasses import dataclass
 
 from lessonloop.analyze.instructions import instruction
+from lessonloop.core.tool_kinds import EDIT, READ, SHELL, WRITE
 from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.triggers import Trigger, flags_of, operands_of, relative_path
-from lessonloop.tool_kinds import EDIT, READ, SHELL, WRITE
 
 SPECIFIC_KINDS = frozenset({SHELL, READ, EDIT, WRITE})  # calls a person's words can name a trigger for
 MAX_OPERAND_CHARS = 300  # operand text past which a command is not a call that recurs as such

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
 from lessonloop.analyze.error_headline import failing_check
+from lessonloop.core.tool_kinds import EDIT, WRITE
 from lessonloop.learn.check_lessons import draft_from_check_rejection, draft_from_progress
 from lessonloop.learn.correction_lessons import draft_correction
 from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job
@@ -38,7 +39,6 @@ from lessonloop.learn.signatures import digest, jaccard, words_text
 from lessonloop.lesson_model.lesson import Evidence, Lesson
 from lessonloop.lesson_model.quoting import unlabelled
 from lessonloop.lesson_model.triggers import SessionState, Trigger, relative_path
-from lessonloop.tool_kinds import EDIT, WRITE
 
 HISTORY = 200  # calls remembered per context, for "what happened between failure and fix"
 

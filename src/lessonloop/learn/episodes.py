@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from lessonloop.analyze.commands import is_env_word, words_kinds
 from lessonloop.analyze.error_headline import failing_check
 from lessonloop.analyze.outcomes import job_key
+from lessonloop.core.tool_kinds import EDIT, READ
 from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.quoting import tool_output
 from lessonloop.lesson_model.triggers import (
@@ -39,7 +40,6 @@ from lessonloop.lesson_model.triggers import (
     relative_path,
     with_aliases,
 )
-from lessonloop.tool_kinds import EDIT, READ
 
 _PATHISH = re.compile(r"[\w.@+-]*/[\w.@/+-]*|[\w-]+\.[A-Za-z0-9]{1,5}\b")
 _SEVERITY = {"MISSING_PREREQUISITE": "medium", "WORKFLOW_SEQUENCE": "medium", "CHECK_FAILED": "medium"}

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lessonloop import json_codec, json_depth
+from lessonloop.core import json_codec, json_depth
+from lessonloop.core.timestamps import normalize_timestamp
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import ORIGINS, describe, may_deny
 from lessonloop.lesson_model.triggers import kind_and_tool
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.secrets.pii import scrub_pii_value
-from lessonloop.timestamps import normalize_timestamp
 
 # What a lesson is, without where it came from here: no ids, evidence, embeddings or local times.
 PORTABLE_FIELDS = (

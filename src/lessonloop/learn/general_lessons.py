@@ -37,6 +37,7 @@ from lessonloop.analyze.commands import words_kinds
 from lessonloop.analyze.error_classes import REFUSED_SUBSTITUTION
 from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.inputs import Call
+from lessonloop.core.tool_kinds import READ, SHELL, WRITE
 from lessonloop.learn.episodes import Draft, _usage_draft, named_operand, show_command
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import digest
@@ -59,7 +60,6 @@ from lessonloop.lesson_model.triggers import (
     operator_tokens,
     relative_path,
 )
-from lessonloop.tool_kinds import READ, SHELL, WRITE
 
 # Failures that may be work in progress: learned across sessions only when they come back.
 RECUR_FIRST = frozenset({"CHECK_FAILED", "UNKNOWN", ""})

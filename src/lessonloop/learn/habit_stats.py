@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lessonloop.rates import rate, rounded
+from lessonloop.core.rates import rate, rounded
 
 OUTCOMES: dict[str, str] = {
     "unresolved_errors": "errors left unresolved at the end",

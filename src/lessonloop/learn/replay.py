@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.analyze.error_classes import USAGE_CLASSES
+from lessonloop.core.rates import rate, rounded
 from lessonloop.learn.engine import Decision, Learner, Policy
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import History
 from lessonloop.learn.learning_loop import HistoryWarnings, last_calls, run_loop
 from lessonloop.learn.replay_audit import ExplainedFailure, explain_failure, repeat_steps
-from lessonloop.rates import rate, rounded
 
 EXAMPLES = 50  # warned / missed errors and false alarms listed in the report
 

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lessonloop.core.rates import rate, rounded
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.replay import ReplayReport, SessionCalls
 from lessonloop.learn.replay_audit import NOT_FAILURE, WARNED, ExplainedFailure, step_counts
-from lessonloop.rates import rate, rounded
 
 ALL = "all"  # the figures over every session, beside those of each part
 NOT_STORED = "not in the store"

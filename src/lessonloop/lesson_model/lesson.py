@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from lessonloop.core.timestamps import days_between
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.triggers import Trigger
-from lessonloop.timestamps import days_between
 
 MAX_EVIDENCE = 50  # evidence rows kept per role (the counts keep counting)
 

@@ -26,8 +26,8 @@ from lessonloop.analyze.commands import (
     split_commands_with_env,
     words_kinds,
 )
-from lessonloop.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
-from lessonloop.tool_kinds import CHANGE_KINDS, EDIT, OTHER, READ, SUBAGENT, TOOL_KINDS, WRITE
+from lessonloop.core.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
+from lessonloop.core.tool_kinds import CHANGE_KINDS, EDIT, OTHER, READ, SUBAGENT, TOOL_KINDS, WRITE
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:  # annotations only: typing and collections.abc cost the hooks milliseconds

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lessonloop import __version__
+from lessonloop.core.timestamps import utc_now
 from lessonloop.store import analysis_state, counts
 from lessonloop.store.learn_state import changes_seq
 from lessonloop.store.session_places import main_session_projects
 from lessonloop.store.session_reader import load_sessions, session_fingerprints
 from lessonloop.store.transaction import transaction
-from lessonloop.timestamps import utc_now
 
 if TYPE_CHECKING:
     from lessonloop.analyze.diff_risk import RiskFinding
@@ -122,7 +122,7 @@ def project_rules_file(project: str | None, problems: list[str]) -> _ProjectRule
 
 def bandit_configured() -> bool:
     """`[analysis] bandit` of the configuration (False when the file cannot be read)."""
-    from lessonloop.config import ConfigError, load_config
+    from lessonloop.settings.config import ConfigError, load_config
 
     try:
         return load_config().analysis.bandit

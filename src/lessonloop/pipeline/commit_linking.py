@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop import json_codec
 from lessonloop.analyze.commit_evidence import (
     EDIT_WINDOW,
     Edit,
@@ -32,8 +31,9 @@ from lessonloop.analyze.commit_evidence import (
 )
 from lessonloop.analyze.paths import normalize_path
 from lessonloop.capture.agents import agents_without_call_times
+from lessonloop.core import json_codec
+from lessonloop.core.timestamps import format_timestamp, parse_timestamp
 from lessonloop.store import git_links as store
-from lessonloop.timestamps import format_timestamp, parse_timestamp
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from lessonloop.capture.adapters import Adapter, LineParser, PendingCall
-from lessonloop.records import Batch, Problem
+from lessonloop.core.records import Batch, Problem
 
 FINGERPRINT_BYTES = 4096
 # A last line without newline is accepted only once its file has been quiet this long.
@@ -96,9 +96,9 @@ def parse_chunks(
     """The file's chunks from `start_offset` (line `start_line`) to `size`, parsed; a FileEnd last
     unless a ReaderFailure ends it. `quiet`: the file has not changed for QUIET_SECONDS (its last
     line is read without a newline)."""
-    from lessonloop import json_codec
     from lessonloop.capture import line_reader
     from lessonloop.capture.line_reader import ReadState, read_chunks
+    from lessonloop.core import json_codec
 
     parser = adapter.open_parser(path, fmt, pending_calls=pending or {}, state=parser_state)
     state_of = getattr(parser, "state", None)

@@ -15,8 +15,8 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lessonloop import json_codec
 from lessonloop.capture.project_resolver import git_root
+from lessonloop.core import json_codec
 from lessonloop.learn.file_prediction.evaluation import Evaluation, PredictionSink, evaluate
 from lessonloop.learn.file_prediction.examples import Example, FileChange
 from lessonloop.learn.file_prediction.model import FilePredictor, Prediction

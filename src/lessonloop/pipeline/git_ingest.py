@@ -23,7 +23,7 @@ from lessonloop.capture.git.records import GitCommit
 from lessonloop.capture.git.repository import GitError, existing_commits, first_parent_chain, open_repository, run_git
 from lessonloop.capture.privacy import CapturePolicy
 from lessonloop.capture.project_resolver import git_root
-from lessonloop.records import Problem
+from lessonloop.core.records import Problem
 from lessonloop.store import git_writer
 from lessonloop.store.session_places import session_cwds, session_projects
 

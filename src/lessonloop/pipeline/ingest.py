@@ -21,6 +21,7 @@ from lessonloop.capture.agents import adapters, by_agent, for_format
 from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
 from lessonloop.capture.discovery import SourceRef, find_sources
 from lessonloop.capture.privacy import BatchScreen, CapturePolicy, disabled_notice
+from lessonloop.core.records import Batch, Problem
 from lessonloop.pipeline.file_parse import (
     QUIET_SECONDS,
     FileEnd,
@@ -30,7 +31,6 @@ from lessonloop.pipeline.file_parse import (
     head_tail,
     parse_chunks,
 )
-from lessonloop.records import Batch, Problem
 from lessonloop.sample import is_sample_path
 from lessonloop.store import writer
 from lessonloop.store.forgotten import forgotten_session_ids
@@ -733,8 +733,8 @@ def _read_file(
     screen: BatchScreen,
 ) -> None:
     # The parser and its dependencies are loaded only when some file has new lines.
-    from lessonloop import json_codec
     from lessonloop.capture.adapters import PendingCall
+    from lessonloop.core import json_codec
 
     pending: dict[str, PendingCall] = {}
     parser_state: dict[str, Any] | None = None

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from lessonloop.capture.discovery import SourceRef
-    from lessonloop.config import Config
     from lessonloop.pipeline.analysis import AnalysisProgress, AnalysisRun
     from lessonloop.pipeline.commit_linking import LinkSummary
     from lessonloop.pipeline.findings_import import ImportResult
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
     from lessonloop.pipeline.ingest import IngestSummary, Progress
     from lessonloop.pipeline.learning import LearnRun
     from lessonloop.pipeline.session_projects import ProjectResolution
+    from lessonloop.settings.config import Config
 
 
 @dataclass(frozen=True, slots=True)

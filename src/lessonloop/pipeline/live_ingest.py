@@ -19,7 +19,7 @@ import sqlite3
 import sys
 from dataclasses import dataclass
 
-from lessonloop.config import ConfigError, load_config
+from lessonloop.settings.config import ConfigError, load_config
 
 
 def ingest_transcripts(conn: sqlite3.Connection, paths: list[str], *, bandit: bool | None = None) -> dict[str, object]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from lessonloop.store.findings import tie_findings, unmatched_run_findings
 
 if TYPE_CHECKING:
-    from lessonloop.records import FindingRecord
+    from lessonloop.core.records import FindingRecord
 
 
 def match_run_findings(conn: sqlite3.Connection) -> int:
@@ -26,8 +26,8 @@ def match_run_findings(conn: sqlite3.Connection) -> int:
     if not rows:
         return 0  # (every ingest asks: what matching needs is imported after)
     from lessonloop.analyze.finding_match import match_findings
+    from lessonloop.core.records import FindingRecord
     from lessonloop.pipeline.findings_import import _edits_for, _session_spans
-    from lessonloop.records import FindingRecord
 
     by_cwd: dict[str | None, list[tuple[int, FindingRecord]]] = defaultdict(list)
     for finding_id, source, kind, rule, severity, path, line, message, ts, cwd in rows:

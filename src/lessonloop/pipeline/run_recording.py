@@ -13,14 +13,14 @@ from lessonloop.runner.result import RunResult
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lessonloop.config import Config
+    from lessonloop.settings.config import Config
 
 
 def telemetry_allowed(cwd: str, project: str | None, config: Config | None = None) -> bool:
     """Whether the configuration (default: the file's) lets this run be recorded: `[runner]
     telemetry` and `[capture] enabled` are on, and neither the project nor the folder is excluded."""
     from lessonloop.capture.privacy import CapturePolicy
-    from lessonloop.config import load_config
+    from lessonloop.settings.config import load_config
 
     config = load_config() if config is None else config
     if not config.runner.telemetry:
@@ -35,8 +35,8 @@ def record(result: RunResult, db_path: str) -> int | None:
     (store/project_lookup.py, with the configuration's [projects])."""
     from lessonloop.analyze.command_norm import normalize_command
     from lessonloop.analyze.commands import is_test_command
-    from lessonloop.config import load_config
     from lessonloop.runner.findings import findings_from_run
+    from lessonloop.settings.config import load_config
     from lessonloop.store.project_lookup import project_of_folder
     from lessonloop.store.run_writer import open_for_recording, record_run
 

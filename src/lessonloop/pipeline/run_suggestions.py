@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from lessonloop.analyze.command_norm import normalize_command
-from lessonloop.durations import format_duration
+from lessonloop.core.durations import format_duration
 from lessonloop.learn.command_timing import (
     Anomaly,
     PatternScore,

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
 from lessonloop.learn.habit_stats import SessionFacts
 from lessonloop.report.costs import cost_json, cost_sums, use_costs
 from lessonloop.report.queries import not_empty, session_filter

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from lessonloop.timestamps import format_timestamp, parse_timestamp
+from lessonloop.core.timestamps import format_timestamp, parse_timestamp
 
 KINDS = ("commits", "sessions", "chats")
 

@@ -33,7 +33,7 @@ def local_time(ts: str | None, *, seconds: bool = False) -> str:
     """Canonical UTC text as local time for people."""
     if not ts:
         return "-"
-    from lessonloop.timestamps import parse_timestamp
+    from lessonloop.core.timestamps import parse_timestamp
 
     try:
         moment = parse_timestamp(ts).astimezone()
@@ -395,7 +395,7 @@ def call_what(call: dict[str, Any], cwd: str | None = None) -> str:
 def _input_summary(input_json: str | None) -> str:
     if not input_json:
         return ""
-    from lessonloop import json_codec
+    from lessonloop.core import json_codec
 
     try:
         value = json_codec.loads(input_json)
@@ -412,6 +412,6 @@ def _input_summary(input_json: str | None) -> str:
 
 def render_json(data: Any) -> str:
     """JSON for --json output: indented, keys in insertion order."""
-    from lessonloop import json_codec
+    from lessonloop.core import json_codec
 
     return json_codec.dumps(data, indent=True)

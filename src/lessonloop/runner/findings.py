@@ -23,9 +23,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from lessonloop.records import FindingRecord
+from lessonloop.core.records import FindingRecord
+from lessonloop.core.timestamps import format_timestamp, parse_timestamp
 from lessonloop.runner.result import MatchEvent, RunResult
-from lessonloop.timestamps import format_timestamp, parse_timestamp
 
 SOURCE = "runner"
 MAX_MESSAGE = 500

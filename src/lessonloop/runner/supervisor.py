@@ -22,6 +22,7 @@ import select
 import signal
 import time
 
+from lessonloop.core.timestamps import utc_now
 from lessonloop.runner import process
 from lessonloop.runner.matching import Matcher, compile_patterns, line_text, lines_before, strip_codes
 from lessonloop.runner.result import (
@@ -42,7 +43,6 @@ from lessonloop.runner.result import (
     StreamStats,
     final_status,
 )
-from lessonloop.timestamps import utc_now
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -42,9 +42,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lessonloop import json_codec
 from lessonloop.analyze.diff_risk import MAX_TEXT, PYTHON, RiskFinding, added_lines, file_extension, scannable
 from lessonloop.analyze.inputs import Call
+from lessonloop.core import json_codec
 from lessonloop.scanners.bandit_probe import bandit_command
 
 DEFAULT_SKIPS = ("B101", "B404", "B603")

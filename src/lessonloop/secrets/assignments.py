@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 
-from lessonloop.lazy_regex import LazyRegex
+from lessonloop.core.lazy_regex import LazyRegex
 
 # Characters of a key name to the left of the secret word (dots for spring.datasource.password,
 # dashes for --api-key and x-api-key) and to its right (no dots: `password.txt` is a file).

@@ -10,7 +10,7 @@ are secrets/assignments.py's; `--password-stdin` and `-p` alone (a prompt) hold 
 
 from __future__ import annotations
 
-from lessonloop.lazy_regex import LazyRegex
+from lessonloop.core.lazy_regex import LazyRegex
 
 _VALUE = r"(?P<secret>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|[^\s\"'`;&|]{1,200})"
 _NOT_SECRET = LazyRegex(r"[$%{<(\[]|\*{3}|(?i:x{3,})$|\d+$")

@@ -6,7 +6,7 @@ goes. `curl -b 'name=value'` is secrets/cli_flags.py's (a file name after -b hol
 
 from __future__ import annotations
 
-from lessonloop.lazy_regex import LazyRegex
+from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets.format_rule import FormatRule, rule
 
 # After the word: an optional closing quote (a header map's key), then `:` or `=`.

@@ -16,7 +16,7 @@ a config file.
 
 from __future__ import annotations
 
-from lessonloop import json_depth
+from lessonloop.core import json_depth
 from lessonloop.secrets.private_key_parts import redact_key_items
 from lessonloop.secrets.redaction import Scope, redact, redact_tool_input
 
@@ -157,7 +157,7 @@ def _flat(value: Any, scope: Scope) -> tuple[Any, int]:
 
 def _text(text: str, scope: Scope, depth: int) -> tuple[str, int]:
     if text[:1] in ("{", "[") and text[-1:] in ("}", "]"):
-        from lessonloop import json_codec  # only for a text that may be JSON: orjson's import is not light
+        from lessonloop.core import json_codec  # only for a text that may be JSON: orjson's import is not light
 
         try:
             parsed = json_codec.loads(text)
@@ -170,7 +170,7 @@ def _text(text: str, scope: Scope, depth: int) -> tuple[str, int]:
 
 
 def _dumped(value: Any) -> str:
-    from lessonloop import json_codec
+    from lessonloop.core import json_codec
 
     return value if isinstance(value, str) else json_codec.dumps(value)
 
@@ -179,7 +179,7 @@ def _field(key: str, item: Any, scope: Scope, depth: int) -> tuple[Any, int]:
     lowered = key.lower()
     if lowered in TOOL_INPUT_FIELDS and depth < MAX_DEPTH:
         if isinstance(item, str) and item.startswith("{"):
-            from lessonloop import json_codec
+            from lessonloop.core import json_codec
 
             try:
                 parsed = json_codec.loads(item)

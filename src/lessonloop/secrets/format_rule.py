@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from lessonloop.lazy_regex import LazyRegex
+from lessonloop.core.lazy_regex import LazyRegex
 
 # A finder reads the secrets at an anchor itself (text, the anchor's position) when one regex
 # cannot say where they are (a cookie header's values, a key's base64 lines).

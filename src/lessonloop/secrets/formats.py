@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from lessonloop.lazy_regex import LazyRegex
+from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets.chat_tokens import CHAT_RULES
 from lessonloop.secrets.cookies import COOKIE_RULES
 from lessonloop.secrets.credential_files import CREDENTIAL_FILE_RULES

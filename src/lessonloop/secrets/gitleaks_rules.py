@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 
-from lessonloop.lazy_regex import LazyRegex
+from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets import gitleaks_data
 from lessonloop.secrets.format_rule import escaped_break
 

@@ -1,6 +1,6 @@
 """Personal data scrubbing: email addresses, IP addresses, host names and user names in home paths.
 
-Not secrets, but what says who and where a person is. Scrubbing is a setting (lessonloop.config
+Not secrets, but what says who and where a person is. Scrubbing is a setting (lessonloop.settings.config
 `[privacy]`, docs/privacy.md): on by default for what leaves the machine (exports, team pushes),
 off by default for the local store, which is the person's own. A match becomes
 `[REDACTED:email]`, `[REDACTED:ip]`, `[REDACTED:hostname]`, or, in a path, the user's folder

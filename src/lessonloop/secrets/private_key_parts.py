@@ -12,7 +12,7 @@ or the first piece of other text.
 
 from __future__ import annotations
 
-from lessonloop.lazy_regex import LazyRegex
+from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets.format_rule import FormatRule, rule
 
 _RUN = LazyRegex(r"[A-Za-z0-9+/=]{16,}")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from lessonloop import json_codec
 from lessonloop.analyze.session_analysis import SessionAnalysis
+from lessonloop.core import json_codec
 
 _SESSION_TABLES = ("analysis_signals", "call_errors", "rule_results", "diff_risk")
 

@@ -105,9 +105,9 @@ def _mark_redacted(conn: sqlite3.Connection) -> None:
     """Record a store that holds no text yet (just made) as redacted with the current rules: a
     pass would read nothing and compact an empty file. (Here, not in redaction_pass.py: a change
     to that file changes the rules' digest, and every store is redacted again.)"""
+    from lessonloop.core.timestamps import utc_now
     from lessonloop.store.redaction_pass import rules_digest
     from lessonloop.store.transaction import transaction
-    from lessonloop.timestamps import utc_now
 
     with transaction(conn):
         conn.execute(

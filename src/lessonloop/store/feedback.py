@@ -14,11 +14,11 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from lessonloop.core.timestamps import utc_now
 from lessonloop.secrets.redaction import redact
 from lessonloop.store.run_retention import FeedbackError
 from lessonloop.store.session_ids import SessionNotFound, resolve_session
 from lessonloop.store.transaction import transaction
-from lessonloop.timestamps import utc_now
 
 __all__ = [
     "ChatNotFound",

@@ -14,8 +14,8 @@ import sqlite3
 import zlib
 from dataclasses import dataclass
 
+from lessonloop.core.timestamps import utc_now
 from lessonloop.store.transaction import transaction
-from lessonloop.timestamps import utc_now
 
 # A model's state decompressed (JSON of words and files' counts): megabytes for a large repository;
 # far more is no state this module saved.

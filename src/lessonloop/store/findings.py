@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from lessonloop.analyze.inputs import Call
-from lessonloop.records import FindingRecord
+from lessonloop.core.records import FindingRecord
 from lessonloop.store.session_reader import CALL_COLUMNS, call_from_row
 from lessonloop.store.transaction import transaction
 

@@ -33,11 +33,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lessonloop.core.timestamps import utc_now
 from lessonloop.store.git_deletion import delete_repositories, project_repositories
 from lessonloop.store.learn_state import forget_state
 from lessonloop.store.location import FAILURE_LOG, SPOOL_FOLDER, beside
 from lessonloop.store.transaction import transaction
-from lessonloop.timestamps import utc_now
 
 
 class ForgetError(Exception):

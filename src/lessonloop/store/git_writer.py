@@ -12,10 +12,10 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lessonloop import json_codec
 from lessonloop.capture.git.records import GitCommit
+from lessonloop.core import json_codec
+from lessonloop.core.timestamps import utc_now
 from lessonloop.store.transaction import transaction
-from lessonloop.timestamps import utc_now
 
 
 @dataclass(slots=True)

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from lessonloop.core.timestamps import format_timestamp, parse_timestamp, utc_now
 from lessonloop.store.forgetting import ForgetResult, compact, delete_sessions
 from lessonloop.store.git_deletion import count_commits, delete_commits
 from lessonloop.store.transaction import transaction
-from lessonloop.timestamps import format_timestamp, parse_timestamp, utc_now
 
 # Every main session with the latest time seen in it or its subagents.
 _LAST_ACTIVITY = """

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
 
 # The tables learning reads whose new rows (by rowid) are what is new since the last run.
 MARKED_TABLES = (

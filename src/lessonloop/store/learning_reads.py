@@ -23,7 +23,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
 from lessonloop.store.session_reader import CALL_COLUMNS
 
 # Learning reads neither a result's text nor an edit's diff (analysis does): NULL in their place

@@ -12,14 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
+from lessonloop.core.timestamps import utc_now
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.triggers import Trigger
 from lessonloop.secrets.redaction import redact
 from lessonloop.store.lesson_reader import LessonNotFound, LessonRow, get_lesson
 from lessonloop.store.lesson_writer import log_event
 from lessonloop.store.transaction import transaction
-from lessonloop.timestamps import utc_now
 
 
 class CurationError(ValueError):

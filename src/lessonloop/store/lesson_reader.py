@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from lessonloop import json_codec
 from lessonloop.analyze.error_headline import error_headline
+from lessonloop.core import json_codec
+from lessonloop.core.timestamps import days_between, utc_now
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import describe
 from lessonloop.lesson_model.triggers import Trigger
-from lessonloop.timestamps import days_between, utc_now
 
 STATUSES = ("active", "pending", "rejected", "archived")
 DEFAULT_STATUSES = ("active", "pending")  # what `lessons list` shows without --status

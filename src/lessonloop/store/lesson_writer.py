@@ -13,11 +13,11 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
+from lessonloop.core.timestamps import days_between
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.lesson import Evidence, Lesson
 from lessonloop.store.transaction import transaction
-from lessonloop.timestamps import days_between
 
 
 @dataclass(slots=True)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from lessonloop.core.timestamps import utc_now
 from lessonloop.store.transaction import transaction
-from lessonloop.timestamps import utc_now
 
 # The hooks that write open the store through this module on every event: what only an old
 # migration uses (orjson, hashlib) is imported there, and typing not at all.
@@ -858,7 +858,7 @@ def m018_lesson_trigger_kinds(conn: sqlite3.Connection) -> None:
     ("Bash|..." -> "shell|...") and the signature learning matches lessons by follow, the old
     signature kept as an alias of the lesson. The PreToolUse index moves from the trigger's tool
     to its kind (trigger_kind, trigger_key)."""
-    from lessonloop import json_codec
+    from lessonloop.core import json_codec
 
     rows = conn.execute(
         "SELECT id, signature, kind, trigger, trigger_text, error_signature FROM lessons WHERE trigger IS NOT NULL"

@@ -28,8 +28,8 @@ import os
 import sqlite3
 import zlib
 
+from lessonloop.core.timestamps import utc_now
 from lessonloop.store.transaction import transaction
-from lessonloop.timestamps import utc_now
 
 # typing.TYPE_CHECKING without importing typing: every reading command opens the store.
 TYPE_CHECKING = False
@@ -216,11 +216,11 @@ def digest_of(paths: list[str], pii: bool) -> str:
 
 def scrubs_pii() -> bool:
     """Whether the configuration scrubs personal data from the store (privacy.scrub_pii_store)."""
-    from lessonloop.config_location import config_file_missing
+    from lessonloop.settings.config_location import config_file_missing
 
     if config_file_missing():  # no file: the default, False (tests/test_command_imports.py checks it)
         return False
-    from lessonloop.config import privacy_settings
+    from lessonloop.settings.config import privacy_settings
 
     return privacy_settings().scrub_pii_store
 

@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from lessonloop.json_codec import loads
+from lessonloop.core.json_codec import loads
 from lessonloop.runner.run_record import RUN_COLUMNS, PatternUse, RunRecord
 from lessonloop.store.session_span import session_end, session_start
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from lessonloop.core.timestamps import format_timestamp, parse_timestamp, utc_now
 from lessonloop.runner.run_record import RunRecord
 from lessonloop.store.run_reader import VERDICTS, RunNotFound, run_row
 from lessonloop.store.run_writer import redact_text
 from lessonloop.store.transaction import transaction
-from lessonloop.timestamps import format_timestamp, parse_timestamp, utc_now
 
 __all__ = ["VERDICTS", "CleanupResult", "FeedbackError", "RunNotFound", "cleanup_runs", "record_feedback"]
 

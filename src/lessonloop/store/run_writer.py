@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from lessonloop.json_codec import dumps
+from lessonloop.core.json_codec import dumps
 from lessonloop.secrets.redaction import Scope, redact
 from lessonloop.store.transaction import transaction
 
@@ -23,7 +23,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from lessonloop.records import FindingRecord
+    from lessonloop.core.records import FindingRecord
     from lessonloop.runner.result import MatchEvent, RunResult
 
 # The longest a run waits for another process's write lock before giving up on recording it.

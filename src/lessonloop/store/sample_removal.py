@@ -21,8 +21,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from lessonloop.core.timestamps import days_between, utc_now
 from lessonloop.store.transaction import transaction
-from lessonloop.timestamps import days_between, utc_now
 
 SAMPLE_REMOVED = "learned only from the bundled sample, which real transcripts replaced"
 SAMPLE_RECOUNTED = "the bundled sample's sessions no longer count: real transcripts replaced it"

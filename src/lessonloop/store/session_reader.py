@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from lessonloop import json_codec
 from lessonloop.analyze.inputs import Call, Context, Message, SessionInput
+from lessonloop.core import json_codec
 
 _FINGERPRINTS = """
 WITH tree AS (SELECT id, coalesce(parent_id, id) AS root FROM sessions {only_tree}),

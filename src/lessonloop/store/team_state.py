@@ -15,13 +15,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
+from lessonloop.core.timestamps import days_between
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import member_trusted
 from lessonloop.store import team_tokens
 from lessonloop.store.lesson_writer import Feedback, log_event, stored_feedback
 from lessonloop.store.transaction import StoreError, transaction
-from lessonloop.timestamps import days_between
 
 TEAM_ORIGIN = "team"
 COPY_PREFIX = "team:"

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 
-from lessonloop.records import Batch, Problem, SessionRecord, ToolCallRecord, ToolResultRecord
+from lessonloop.core.records import Batch, Problem, SessionRecord, ToolCallRecord, ToolResultRecord
+from lessonloop.core.timestamps import utc_now
 from lessonloop.store.transaction import transaction
-from lessonloop.timestamps import utc_now
 
 
 @dataclass(slots=True)
@@ -535,7 +535,7 @@ def _session_row(s: SessionRecord, file_id: int) -> tuple[object, ...]:
 def _json_list(values: tuple[str, ...]) -> str | None:
     if not values:
         return None
-    from lessonloop import json_codec
+    from lessonloop.core import json_codec
 
     return json_codec.dumps(list(values))
 

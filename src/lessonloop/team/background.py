@@ -52,11 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lessonloop.team.background")
     parser.add_argument("--db", required=True)
     args = parser.parse_args(argv)
+    from lessonloop.core.timestamps import utc_now
     from lessonloop.store import open_store
     from lessonloop.store.team_state import team_config
     from lessonloop.team.server import TeamError, TeamServer
     from lessonloop.team.sync import pull, push
-    from lessonloop.timestamps import utc_now
 
     conn = open_store(Path(args.db))
     try:

@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
 from lessonloop.learn.exchange import portable_record
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.secrets.pii import scrub_pii as scrub_text

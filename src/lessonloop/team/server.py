@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
 from lessonloop.secrets.redaction import redact
 from lessonloop.store.team_state import Incoming
 from lessonloop.team import server_schema

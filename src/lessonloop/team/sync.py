@@ -19,13 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop.config import privacy_settings
+from lessonloop.core.timestamps import utc_now
+from lessonloop.settings.config import privacy_settings
 from lessonloop.store import team_state
 from lessonloop.store.team_state import Outgoing
 from lessonloop.team import items
 from lessonloop.team.remote_urls import RemoteError, normalize_remote, remote_of_folder
 from lessonloop.team.server import TeamServer
-from lessonloop.timestamps import utc_now
 
 PUSH_BATCH = 100  # items per batch
 PULL_PAGE = 500  # items per page
@@ -203,7 +203,7 @@ def pull(
     (`trusted`, else the configuration's `lessons.trusted_members`); every new one does when the
     person reviews new lessons (`review`, else `lessons.review`)."""
     if review is None or trusted is None:
-        from lessonloop.config import load_config
+        from lessonloop.settings.config import load_config
 
         settings = load_config().lessons
         review = settings.review if review is None else review

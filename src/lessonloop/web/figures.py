@@ -12,7 +12,7 @@ from lessonloop.web.state import Figures, WebState
 
 
 def _json(data: Any) -> bytes:
-    from lessonloop.json_codec import dumps
+    from lessonloop.core.json_codec import dumps
     from lessonloop.secrets.field_redaction import redact_fields
 
     return dumps(redact_fields(data)[0]).encode()

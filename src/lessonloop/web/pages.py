@@ -107,9 +107,9 @@ async def lesson_write(request: Request) -> Response:
 
 def lessons_export(request: Request) -> Response:
     """The lessons as JSONL or as the Markdown section for CLAUDE.md / AGENTS.md (a download)."""
-    from lessonloop.config import privacy_settings
     from lessonloop.learn import exchange
     from lessonloop.secrets.field_redaction import redact_fields
+    from lessonloop.settings.config import privacy_settings
     from lessonloop.store.lesson_reader import list_lessons
 
     fmt = params.choice(request.query_params, "format", ("jsonl", "md")) or "jsonl"

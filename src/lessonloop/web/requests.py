@@ -145,7 +145,7 @@ def checked_fields(fields: dict[str, str]) -> dict[str, str]:
 
 def _json_fields(body: bytes) -> dict[str, str]:
     """The API's JSON object as fields: texts (numbers written as texts); null leaves a field out."""
-    from lessonloop.json_codec import loads
+    from lessonloop.core.json_codec import loads
 
     try:
         data = loads(body) if body else {}
@@ -194,7 +194,7 @@ async def checked_lesson_write(request: Request) -> tuple[Outcome, dict[str, str
 
 def json_response(data: Any, status: int = 200) -> Response:
     """`data` as JSON, every text redacted again in its field's scope (as the CLI's --json)."""
-    from lessonloop.json_codec import dumps
+    from lessonloop.core.json_codec import dumps
     from lessonloop.secrets.field_redaction import redact_fields
 
     return Response(dumps(redact_fields(data)[0]), status_code=status, media_type="application/json")

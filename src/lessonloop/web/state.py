@@ -104,7 +104,7 @@ class WebState:
             lock.release()
 
     def _compute(self, key: tuple[Any, ...], compute: Callable[[sqlite3.Connection], Any]) -> Figures:
-        from lessonloop.timestamps import utc_now
+        from lessonloop.core.timestamps import utc_now
 
         version = store_version(self.db)  # before reading: a write meanwhile makes it stale at once
         computed_at = utc_now()

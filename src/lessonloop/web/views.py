@@ -200,7 +200,7 @@ def _errors_with_their_prompts(items: list[dict[str, Any]]) -> list[dict[str, An
 
 def _hook_lessons(conn: sqlite3.Connection, session_id: str) -> dict[str, list[dict[str, Any]]]:
     """The hooks' decisions in this session that gave lessons, by tool call ("" for the others)."""
-    from lessonloop.json_codec import loads
+    from lessonloop.core.json_codec import loads
 
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     titles: dict[int, str] = {}

@@ -167,7 +167,7 @@ def _read_payload() -> dict[str, object]:
         # Possibly nested deeper than the code after this can walk (redaction, the stored JSON):
         # cut as ingest cuts transcript lines. Counting brackets costs microseconds; the module
         # (typing) is imported only for such payloads.
-        from lessonloop.json_depth import clip
+        from lessonloop.core.json_depth import clip
 
         clip(data)
     return data

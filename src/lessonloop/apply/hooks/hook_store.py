@@ -17,10 +17,10 @@ import json
 import os
 import sqlite3
 
+from lessonloop.core.timestamps import utc_now
 from lessonloop.store import hook_tables
 from lessonloop.store.location import SPOOL_FOLDER, beside
 from lessonloop.store.transaction import StoreError, transaction
-from lessonloop.timestamps import utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:  # annotations only: importing collections.abc costs the hook time
@@ -362,7 +362,7 @@ class HookPolicy:
 
 def hook_policy(db: str) -> HookPolicy:
     """The configuration's policy for the hooks (see HookPolicy), through the cache."""
-    from lessonloop.config_location import config_path
+    from lessonloop.settings.config_location import config_path
 
     path = config_path()
     try:
@@ -381,7 +381,7 @@ def hook_policy(db: str) -> HookPolicy:
     except (OSError, ValueError):
         pass
     from lessonloop.capture.privacy import CapturePolicy
-    from lessonloop.config import ConfigError, load_config
+    from lessonloop.settings.config import ConfigError, load_config
 
     try:
         config = load_config(path)

@@ -11,8 +11,8 @@ import os
 import sqlite3
 
 from lessonloop.apply.hooks.hook_store import write
+from lessonloop.core.timestamps import utc_now
 from lessonloop.store.hook_tables import recent_calls
-from lessonloop.timestamps import utc_now
 
 RECENT_CALLS = 200  # the session's calls the learner reads (its HISTORY)
 
@@ -30,7 +30,7 @@ def learn_from_session(
     if not any(r[8] == "error" and r[10] in LEARNABLE_CLASSES for r in rows[-OPEN_LIMIT - 1 : -1]):
         return 0
     from lessonloop.analyze.inputs import Call
-    from lessonloop.claude_tool_kinds import kind_of
+    from lessonloop.core.claude_tool_kinds import kind_of
     from lessonloop.learn.engine import Learner, Policy
     from lessonloop.learn.events import CallEvent
     from lessonloop.learn.learning_loop import run_loop

@@ -31,10 +31,10 @@ from lessonloop.apply.hooks.hook_store import (
     wait_ms,
 )
 from lessonloop.apply.hooks.pre_tool import call_target
-from lessonloop.claude_tool_kinds import kind_of
+from lessonloop.core.claude_tool_kinds import kind_of
+from lessonloop.core.timestamps import utc_now
 from lessonloop.store import hook_tables
 from lessonloop.store.transaction import StoreError
-from lessonloop.timestamps import utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:

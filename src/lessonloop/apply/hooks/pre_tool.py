@@ -29,10 +29,10 @@ from lessonloop.apply.hooks.hook_store import (
     text_of,
     wait_ms,
 )
-from lessonloop.claude_tool_kinds import kind_of
+from lessonloop.core.claude_tool_kinds import kind_of
+from lessonloop.core.timestamps import days_between, utc_now
 from lessonloop.lesson_model.provenance import may_deny
 from lessonloop.store import hook_tables
-from lessonloop.timestamps import days_between, utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:

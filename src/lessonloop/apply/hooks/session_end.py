@@ -23,8 +23,8 @@ import subprocess
 import sys
 
 from lessonloop.apply.hooks.hook_store import connect_for_writing, hook_policy, record, spool_only, text_of, wait_ms
+from lessonloop.core.timestamps import utc_now
 from lessonloop.store.transaction import StoreError
-from lessonloop.timestamps import utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:

@@ -24,8 +24,8 @@ from lessonloop.apply.hooks.hook_store import (
     text_of,
     wait_ms,
 )
+from lessonloop.core.timestamps import days_between, utc_now
 from lessonloop.store.hook_tables import session_start_candidates
-from lessonloop.timestamps import days_between, utc_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:

@@ -154,6 +154,6 @@ def _unlink(path: str) -> None:
 
 
 def _now() -> str:
-    from lessonloop.timestamps import utc_now
+    from lessonloop.core.timestamps import utc_now
 
     return utc_now()

@@ -23,9 +23,9 @@ from lessonloop.capture.adapters import PendingCall
 from lessonloop.capture.aider import AGENT
 from lessonloop.capture.aider.session_reader import SessionReader
 from lessonloop.capture.projects import project_for_cwd
-from lessonloop.records import Batch, Problem, SessionRecord
+from lessonloop.core.records import Batch, Problem, SessionRecord
+from lessonloop.core.timestamps import normalize_timestamp
 from lessonloop.secrets.redaction import Scope
-from lessonloop.timestamps import normalize_timestamp
 
 HEADING = b"# aider chat started at "
 ID_PREFIX = "aider-"

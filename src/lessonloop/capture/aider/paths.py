@@ -15,7 +15,7 @@ import os
 from lessonloop.capture.adapters import DiscoveryContext, Found
 from lessonloop.capture.aider import FORMAT
 from lessonloop.capture.aider.ownership import committed_by_another
-from lessonloop.records import Problem
+from lessonloop.core.records import Problem
 
 HISTORY_NAME = ".aider.chat.history.md"
 ENV_HISTORY = "AIDER_CHAT_HISTORY_FILE"

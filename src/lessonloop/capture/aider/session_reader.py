@@ -28,11 +28,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from lessonloop import json_codec
 from lessonloop.capture.aider.edit_blocks import EditBlock, find_blocks, unified_diff
 from lessonloop.capture.aider.usage_line import cost_of, parse_token_report
 from lessonloop.capture.parsing import ERROR_TEXT_CHARS, MESSAGE_TEXT_CHARS, RESULT_EXCERPT_CHARS, clipped
-from lessonloop.records import (
+from lessonloop.core import json_codec
+from lessonloop.core.records import (
     EDIT,
     OTHER,
     READ,
@@ -45,8 +45,8 @@ from lessonloop.records import (
     ToolCallRecord,
     ToolResultRecord,
 )
+from lessonloop.core.timestamps import format_timestamp
 from lessonloop.secrets.redaction import Scope, redact, redact_tool_input
-from lessonloop.timestamps import format_timestamp
 
 OUTPUT_LINES = 2_000  # lines of a command's output kept (the rest is counted, not stored)
 UNKNOWN_MODEL = "unknown"

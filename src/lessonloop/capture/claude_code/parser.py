@@ -13,7 +13,6 @@ import reprlib
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from lessonloop import json_codec
 from lessonloop.capture.adapters import PendingCall
 from lessonloop.capture.claude_code import AGENT, texts
 from lessonloop.capture.claude_code.diffs import EDIT_TOOLS, applied_diff
@@ -28,7 +27,8 @@ from lessonloop.capture.parsing import (
     signed_count,
 )
 from lessonloop.capture.projects import project_for_cwd
-from lessonloop.records import (
+from lessonloop.core import json_codec
+from lessonloop.core.records import (
     Batch,
     MessageRecord,
     Problem,
@@ -38,8 +38,8 @@ from lessonloop.records import (
     ToolCallRecord,
     ToolResultRecord,
 )
+from lessonloop.core.timestamps import normalize_timestamp
 from lessonloop.secrets.redaction import Scope, redact_tool_input, redact_value
-from lessonloop.timestamps import normalize_timestamp
 
 # How each kind of message is redacted (secrets/redaction.py): what the user typed after `!` is a
 # command line, what commands printed is output, everything else (prompts, replies, summaries,

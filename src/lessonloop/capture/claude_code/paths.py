@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from lessonloop.capture.adapters import DiscoveryContext, Found
-from lessonloop.records import Problem
+from lessonloop.core.records import Problem
 
 
 def searched(context: DiscoveryContext) -> list[Path]:

@@ -13,7 +13,7 @@ from lessonloop.capture.adapters import (
     PendingCall,
     Unit,
 )
-from lessonloop.records import Problem
+from lessonloop.core.records import Problem
 
 if TYPE_CHECKING:
     from lessonloop.capture.sniffing import Sniffing

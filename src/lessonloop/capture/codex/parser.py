@@ -24,7 +24,6 @@ import reprlib
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from lessonloop import json_codec, records
 from lessonloop.capture.adapters import PendingCall, Unit, UnreadableUnit
 from lessonloop.capture.codex import AGENT, compressed, patches
 from lessonloop.capture.codex.injected import is_injected_event, is_injected_item
@@ -39,7 +38,8 @@ from lessonloop.capture.parsing import (
     signed_count,
 )
 from lessonloop.capture.projects import project_for_cwd
-from lessonloop.records import (
+from lessonloop.core import json_codec, records
+from lessonloop.core.records import (
     Batch,
     MessageRecord,
     Problem,
@@ -48,8 +48,8 @@ from lessonloop.records import (
     ToolCallRecord,
     ToolResultRecord,
 )
+from lessonloop.core.timestamps import normalize_timestamp, parse_timestamp
 from lessonloop.secrets.redaction import Scope, redact_tool_input, redact_value
-from lessonloop.timestamps import normalize_timestamp, parse_timestamp
 
 UNKNOWN_MODEL = "unknown"  # token counts before any turn_context named a model
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lessonloop.capture.adapters import DiscoveryContext, Found
 from lessonloop.capture.codex import compressed as zst
-from lessonloop.records import Problem
+from lessonloop.core.records import Problem
 
 FORMAT = "codex-rollout"
 FORMAT_ZST = "codex-rollout-zst"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from lessonloop import records
+from lessonloop.core import records
 
 KINDS: dict[str, str] = {
     # shell: the classic tool (argv array), shell_command (a string), unified exec, local_shell_call

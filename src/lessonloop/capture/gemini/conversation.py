@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop import json_codec, json_depth
-from lessonloop.records import Problem
+from lessonloop.core import json_codec, json_depth
+from lessonloop.core.records import Problem
 
 _WHITESPACE = b" \t\r\n"
 

@@ -20,7 +20,6 @@ import os
 import re
 from typing import Any
 
-from lessonloop import json_codec
 from lessonloop.capture.adapters import Unit
 from lessonloop.capture.gemini import AGENT
 from lessonloop.capture.gemini.conversation import Conversation, load_document, load_jsonl
@@ -29,7 +28,8 @@ from lessonloop.capture.gemini.paths import CHAT, ProjectRoots, chat_location, s
 from lessonloop.capture.gemini.tools import SHELL_TOOL, kind_of
 from lessonloop.capture.parsing import ERROR_TEXT_CHARS, MESSAGE_TEXT_CHARS, RESULT_EXCERPT_CHARS, clipped, token_count
 from lessonloop.capture.projects import project_for_cwd
-from lessonloop.records import (
+from lessonloop.core import json_codec
+from lessonloop.core.records import (
     Batch,
     MessageRecord,
     Problem,
@@ -38,8 +38,8 @@ from lessonloop.records import (
     ToolCallRecord,
     ToolResultRecord,
 )
+from lessonloop.core.timestamps import normalize_timestamp
 from lessonloop.secrets.redaction import Scope, redact, redact_tool_input, redact_value
-from lessonloop.timestamps import normalize_timestamp
 
 UNKNOWN_MODEL = "unknown"  # tokens of a message that names no model
 

@@ -17,8 +17,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from lessonloop import json_codec
 from lessonloop.capture.adapters import DiscoveryContext, Found
+from lessonloop.core import json_codec
 
 CHAT = "gemini-chat"
 CHAT_JSONL = "gemini-chat-jsonl"

@@ -7,7 +7,7 @@ were offered as tools of their own names).
 
 from __future__ import annotations
 
-from lessonloop import records
+from lessonloop.core import records
 
 SHELL_TOOL = "run_shell_command"
 EDIT_TOOL = "replace"

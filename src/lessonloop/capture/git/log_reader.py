@@ -43,8 +43,8 @@ from typing import IO
 from lessonloop.capture.git.conventional import parse_conventional
 from lessonloop.capture.git.records import GitCommit, GitFile, GitHunk
 from lessonloop.capture.git.repository import GitError, git_command, git_environment, git_failure
+from lessonloop.core.timestamps import format_timestamp
 from lessonloop.secrets.redaction import redact
-from lessonloop.timestamps import format_timestamp
 
 MARKER = b"\x1e\x1elessonloop\x1f"
 _FORMAT = "%x1e%x1elessonloop%x1f%H%x00%P%x00%S%x00%an%x00%ae%x00%aI%x00%cI%x00%B%x00"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lessonloop.capture.adapters import Adapter, DiscoveryContext, FileFormat, Found, Unit
-from lessonloop.records import Problem
+from lessonloop.core.records import Problem
 
 if TYPE_CHECKING:
     from lessonloop.capture.sniffing import Sniffing

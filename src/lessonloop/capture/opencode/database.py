@@ -31,7 +31,7 @@ from lessonloop.capture.opencode import foreign_files, go_database
 from lessonloop.capture.opencode.parser import RawSession
 from lessonloop.capture.opencode.session_units import session_units
 from lessonloop.capture.opencode.storage import load_object
-from lessonloop.records import Batch, Problem
+from lessonloop.core.records import Batch, Problem
 
 _STAMP_MASK = (1 << 62) - 1
 _MAX_WINDOW = 64  # sessions read by one query at most

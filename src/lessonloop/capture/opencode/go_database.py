@@ -35,12 +35,12 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from lessonloop import json_codec
 from lessonloop.capture.adapters import Unit
 from lessonloop.capture.opencode import foreign_files
 from lessonloop.capture.opencode.parser import RawSession
 from lessonloop.capture.opencode.session_units import session_units
-from lessonloop.records import Batch, Problem
+from lessonloop.core import json_codec
+from lessonloop.core.records import Batch, Problem
 
 _EXIT = re.compile(r"^Exit code (-?\d+)\s*$", re.M)
 _STAMP_MASK = (1 << 62) - 1

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop import json_codec
 from lessonloop.capture.adapters import Unit
 from lessonloop.capture.opencode import AGENT
 from lessonloop.capture.opencode.diffs import applied_diff
@@ -21,7 +20,8 @@ from lessonloop.capture.opencode.paths import DATABASE, STORAGE
 from lessonloop.capture.opencode.tools import kind_of, patch_paths, target_paths
 from lessonloop.capture.parsing import ERROR_TEXT_CHARS, MESSAGE_TEXT_CHARS, RESULT_EXCERPT_CHARS, redacted, token_count
 from lessonloop.capture.projects import project_for_cwd
-from lessonloop.records import (
+from lessonloop.core import json_codec
+from lessonloop.core.records import (
     SHELL,
     Batch,
     MessageRecord,
@@ -31,8 +31,8 @@ from lessonloop.records import (
     ToolCallRecord,
     ToolResultRecord,
 )
+from lessonloop.core.timestamps import normalize_timestamp
 from lessonloop.secrets.redaction import Scope, redact_tool_input
-from lessonloop.timestamps import normalize_timestamp
 
 # The part types OpenCode writes; any other is a notice (format drift).
 PART_TYPES = frozenset(

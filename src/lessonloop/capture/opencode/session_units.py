@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from lessonloop.capture.adapters import Unit
-from lessonloop.records import Batch
+from lessonloop.core.records import Batch
 
 
 def session_units(

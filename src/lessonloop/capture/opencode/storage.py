@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop import json_codec, json_depth
 from lessonloop.capture.adapters import Unit
 from lessonloop.capture.opencode.parser import RawSession
 from lessonloop.capture.opencode.paths import MESSAGE, PART, SESSION, storage_place
-from lessonloop.records import Batch, Problem
+from lessonloop.core import json_codec, json_depth
+from lessonloop.core.records import Batch, Problem
 
 _STAMP_MASK = (1 << 62) - 1
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lessonloop import records
+from lessonloop.core import records
 
 KINDS: dict[str, str] = {
     "bash": records.SHELL,

@@ -9,7 +9,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
 from lessonloop.learn.batch_lessons import FindingInput, finding_lessons, workflow_lessons
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.store import learning_reads as reads

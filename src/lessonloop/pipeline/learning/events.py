@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent
 from lessonloop.store import learning_reads as reads

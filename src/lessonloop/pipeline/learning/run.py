@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from lessonloop.core.timestamps import utc_now
 from lessonloop.learn.engine import Policy
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.lesson import Lesson
@@ -17,7 +18,6 @@ from lessonloop.pipeline.learning.embedding import embed_lessons
 from lessonloop.pipeline.learning.stream import Outcome, learn_all, learn_on
 from lessonloop.store.learning_reads import lesson_count, session_models
 from lessonloop.store.lesson_writer import SaveResult, save_learned
-from lessonloop.timestamps import utc_now
 
 LEARN_ATTEMPTS = 3  # learning runs again when the history changed under it; the last attempt saves anyway
 # bump when extraction, counting, texts or the inputs' digests change: the store is learned again
@@ -67,7 +67,7 @@ def configured_policy(review: bool | None = None) -> Policy:
     """The learning policy the person's configuration asks for: `lessons.review` keeps new lessons
     pending until approved (docs/privacy.md). `review` given: that instead of the file's."""
     if review is None:
-        from lessonloop.config import load_config
+        from lessonloop.settings.config import load_config
 
         review = load_config().lessons.review
     return Policy(review=review)

@@ -31,7 +31,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
+from lessonloop.core.timestamps import format_timestamp, parse_timestamp
+from lessonloop.core.tool_kinds import CHANGE_KINDS
 from lessonloop.learn.engine import Learner, Policy
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, in_learning_order
@@ -50,8 +52,6 @@ from lessonloop.store.learn_state import (
     session_rows,
     sessions_after,
 )
-from lessonloop.timestamps import format_timestamp, parse_timestamp
-from lessonloop.tool_kinds import CHANGE_KINDS
 
 TAIL = timedelta(hours=12)  # the boundary trails the latest call by this much: later arrivals are learned again exactly
 # The newest checkpoint is about this many calls before the state's boundary; an older one about

@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
 from lessonloop.report.export import export_queries as queries
 from lessonloop.report.export.filters import ExportFilter, weight
 from lessonloop.store.feedback import feedback_by_target

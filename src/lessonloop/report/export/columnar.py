@@ -14,8 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lessonloop.core.timestamps import parse_timestamp
 from lessonloop.report.export.fields import Field
-from lessonloop.timestamps import parse_timestamp
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -12,7 +12,7 @@ import csv
 from collections.abc import Iterable
 from typing import IO, Any
 
-from lessonloop import json_codec
+from lessonloop.core import json_codec
 from lessonloop.report.export.fields import Field, columns
 
 

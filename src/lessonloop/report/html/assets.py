@@ -50,7 +50,7 @@ def json_for_script(data: Any, scrub_pii: bool = False) -> str:
     """`data` as JSON for a <script type="application/json"> element: every text redacted in its
     field's scope (and scrubbed of personal data with `scrub_pii`), and nothing in it can close
     the element or start a comment."""
-    from lessonloop.json_codec import dumps
+    from lessonloop.core.json_codec import dumps
     from lessonloop.secrets.field_redaction import redact_fields
 
     cleaned = redact_fields(data)[0]

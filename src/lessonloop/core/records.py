@@ -9,16 +9,16 @@ from dataclasses import dataclass, field
 
 # The agent-neutral kinds of tool call (tool_kinds.py: one definition, light enough for the hooks),
 # named here too for the adapters and analyzers that build and read records.
-from lessonloop.tool_kinds import EDIT as EDIT
-from lessonloop.tool_kinds import FETCH as FETCH
-from lessonloop.tool_kinds import OTHER as OTHER
-from lessonloop.tool_kinds import PLAN as PLAN
-from lessonloop.tool_kinds import READ as READ
-from lessonloop.tool_kinds import SEARCH as SEARCH
-from lessonloop.tool_kinds import SHELL as SHELL
-from lessonloop.tool_kinds import SUBAGENT as SUBAGENT
-from lessonloop.tool_kinds import TOOL_KINDS as TOOL_KINDS
-from lessonloop.tool_kinds import WRITE as WRITE
+from lessonloop.core.tool_kinds import EDIT as EDIT
+from lessonloop.core.tool_kinds import FETCH as FETCH
+from lessonloop.core.tool_kinds import OTHER as OTHER
+from lessonloop.core.tool_kinds import PLAN as PLAN
+from lessonloop.core.tool_kinds import READ as READ
+from lessonloop.core.tool_kinds import SEARCH as SEARCH
+from lessonloop.core.tool_kinds import SHELL as SHELL
+from lessonloop.core.tool_kinds import SUBAGENT as SUBAGENT
+from lessonloop.core.tool_kinds import TOOL_KINDS as TOOL_KINDS
+from lessonloop.core.tool_kinds import WRITE as WRITE
 
 
 @dataclass(slots=True)

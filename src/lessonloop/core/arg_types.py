@@ -1,5 +1,5 @@
 """Option value types for argparse, shared by the CLI and `lessonloop run` (which must not import
-the CLI package: every run starts with it). Standard library only (and lessonloop.durations, which is too)."""
+the CLI package: every run starts with it). Standard library only (and lessonloop.core.durations, which is too)."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def port(text: str) -> int:
 
 def duration(text: str) -> float:
     """Seconds in a duration such as 30, 30s, 5m, 2h, 90d, or argparse's error saying what is expected."""
-    from lessonloop.durations import DurationError, parse_duration
+    from lessonloop.core.durations import DurationError, parse_duration
 
     try:
         return parse_duration(text)
@@ -86,7 +86,7 @@ def _time_bound(text: str, *, end: bool) -> str:
     )
     moment: datetime | None = None
     if value[:1].isdigit() and value[-1:].lower() in ("s", "m", "h", "d", "w") and "-" not in value:
-        from lessonloop.durations import DurationError, parse_duration
+        from lessonloop.core.durations import DurationError, parse_duration
 
         try:
             moment = datetime.now(tz=UTC) - timedelta(seconds=parse_duration(value))

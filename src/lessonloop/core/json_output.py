@@ -47,7 +47,7 @@ def _default(value: Any) -> Any:
 def _finite(value: Any) -> Any:
     """`value` with every float that is not finite replaced by None (dicts, lists and tuples copied;
     without recursion: a document may nest deeply)."""
-    from lessonloop.json_depth import map_leaves
+    from lessonloop.core.json_depth import map_leaves
 
     return map_leaves(value, _finite_leaf)
 
