@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from lessonloop.apply import instruction_files
-from lessonloop.capture import agents, formats
+from lessonloop.capture import agents, sniffer
 from lessonloop.capture.adapters import Adapter
 from lessonloop.pipeline.ingest import discover, ingest
 from lessonloop.store import open_store
@@ -130,8 +130,8 @@ def test_lessons_export_help_names_each_agents_instructions_file() -> None:
 
 def test_a_new_agent_is_recognized_and_listed(registered: Adapter, tmp_path: Path) -> None:
     log = write_log(tmp_path)
-    assert formats.sniff(str(log), log.read_bytes()[: formats.HEAD_BYTES]) == "fake-log"
-    assert formats.label("fake-log") == "Fake Agent log (*.fakelog)"
+    assert sniffer.sniff(str(log), log.read_bytes()[: sniffer.HEAD_BYTES]) == "fake-log"
+    assert sniffer.label("fake-log") == "Fake Agent log (*.fakelog)"
     assert agents.for_format("fake-log") is registered and agents.by_agent("fake-agent") is registered
     assert "fake-agent" in agents.agents()
     delivery = instruction_files.for_agent("fake-agent")
@@ -146,7 +146,7 @@ def test_a_new_agent_is_recognized_and_listed(registered: Adapter, tmp_path: Pat
 
 def test_without_it_nothing_knows_the_agent(tmp_path: Path) -> None:
     log = write_log(tmp_path)
-    assert formats.sniff(str(log), log.read_bytes()) == formats.UNKNOWN
+    assert sniffer.sniff(str(log), log.read_bytes()) == sniffer.UNKNOWN
     assert "fake-agent" not in agents.agents() and "Fake Agent" not in ingest_help()
     assert instruction_files.for_agent("fake-agent") is None
 

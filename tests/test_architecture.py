@@ -79,7 +79,7 @@ BREAKS = {
         "lessonloop.capture is not allowed to import lessonloop.store",
     ),
     "an adapter learning": (
-        "capture/aider/session_reader.py",
+        "capture/aider/session_lines.py",
         "from lessonloop.learn import signatures  # noqa: F401\n",
         "lessonloop.capture is not allowed to import lessonloop.learn",
     ),

@@ -1,4 +1,4 @@
-"""Which agent wrote a file (capture/formats.py), and what ingest does with the files it cannot
+"""Which agent wrote a file (capture/sniffer.py), and what ingest does with the files it cannot
 read yet: real files of every corpus folder, small hand-made heads for the variants the corpus
 lacks, and ingest through the CLI."""
 
@@ -12,10 +12,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from lessonloop.capture import formats
+from lessonloop.capture import sniffer
 from lessonloop.capture.claude_code import record_types
 from lessonloop.capture.claude_code.parser import ClaudeCodeParser
-from lessonloop.capture.formats import CLAUDE_CODE, HEAD_BYTES, UNKNOWN, sniff
+from lessonloop.capture.sniffer import CLAUDE_CODE, HEAD_BYTES, UNKNOWN, sniff
 from lessonloop.pipeline.ingest import discover
 from tests.conftest import SHARED_CORPUS, cli
 from tests.transcript_builder import TranscriptBuilder
@@ -191,12 +191,12 @@ def test_an_opencode_database(tmp_path: Path) -> None:
 
 
 def test_what_ingest_says_of_each_format() -> None:
-    for name, known in formats.known_formats().items():
-        text = formats.describe(name)
+    for name, known in sniffer.known_formats().items():
+        text = sniffer.describe(name)
         assert known.what in text
         if known.transcript and name != CLAUDE_CODE:
             assert f"does not read {known.agent_name} transcripts yet" in text
-    assert "not a transcript" in formats.describe(UNKNOWN)
+    assert "not a transcript" in sniffer.describe(UNKNOWN)
 
 
 # --------------------------------------------------------------------------- ingest

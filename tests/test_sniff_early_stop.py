@@ -1,4 +1,4 @@
-"""Sniffing a JSON document stops reading its head once the answer is Gemini's (capture/formats.py
+"""Sniffing a JSON document stops reading its head once the answer is Gemini's (capture/sniffer.py
 _json_document: the first rule of the document's shape, capture/gemini/sniff.py's, is final and
 holds): the answer must be the one reading the whole head gives, for every real JSON file of the
 corpora, for their heads cut anywhere, and for documents whose keys come in any order, before and
@@ -12,19 +12,19 @@ import random
 
 import pytest
 
-from lessonloop.capture import formats
+from lessonloop.capture import sniffer
 from tests.conftest import SHARED_CORPUS
 
 
 def full_read(path: str, head: bytes) -> str | None:
     """_json_document as it answers after reading the whole head (no early stop)."""
-    return formats._json_document(path, head, stop_early=False)
+    return sniffer._json_document(path, head, stop_early=False)
 
 
 def heads() -> list[tuple[str, bytes]]:
     out: list[tuple[str, bytes]] = []
     for path in sorted(SHARED_CORPUS.rglob("*.json")):
-        head = path.read_bytes()[: formats.HEAD_BYTES]
+        head = path.read_bytes()[: sniffer.HEAD_BYTES]
         out.append((str(path), head))
         for cut in (1, 10, 30, 64, 100, 200, 1000, 5000):
             out.append((str(path), head[:cut]))
@@ -59,7 +59,7 @@ def test_real_json_files_and_their_cut_heads() -> None:
     assert len(checked) > 50
     answers = set()
     for path, head in checked:
-        answer = formats._json_document(path, head)
+        answer = sniffer._json_document(path, head)
         assert answer == full_read(path, head), (path, len(head))
         answers.add(answer)
     assert "gemini-chat" in answers and "opencode-storage" in answers  # both ways of answering were seen
@@ -69,8 +69,8 @@ def test_real_json_files_and_their_cut_heads() -> None:
 def test_keys_in_every_order_and_beyond_the_token_limit() -> None:
     answers = set()
     for path, text in made_documents():
-        head = text[: formats.HEAD_BYTES]
-        answer = formats._json_document(path, head)
+        head = text[: sniffer.HEAD_BYTES]
+        answer = sniffer._json_document(path, head)
         assert answer == full_read(path, head), (path, head[:200])
         answers.add(answer)
     assert {"gemini-chat", "gemini-logs", "opencode-storage", None} <= answers

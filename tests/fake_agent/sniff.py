@@ -1,4 +1,4 @@
-"""How capture/formats.py recognizes a Fake Agent log: JSONL records marked `"fake": 1` with an
+"""How capture/sniffer.py recognizes a Fake Agent log: JSONL records marked `"fake": 1` with an
 `event`. Ranked after the built-in agents' rules (none of theirs takes such a record)."""
 
 from __future__ import annotations

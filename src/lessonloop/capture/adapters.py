@@ -15,7 +15,7 @@ and one typed object, its `Adapter`, that the registry (capture/agents.py) lists
                     `open_parser(path, format, pending_calls=..., state=...) -> LineParser` for
                     formats read line by line, `units(format, paths, problems) -> list[Unit]` for
                     formats read whole
-      sniff.py      the rules capture/formats.py recognizes its files by (capture/sniffing.py)
+      sniff.py      the rules capture/sniffer.py recognizes its files by (capture/sniffing.py)
 
 Incremental reading is ingest's (pipeline/ingest.py), the same for every adapter:
 - "lines" formats (JSONL, Markdown that only grows): each file remembers how far it was read;
@@ -167,7 +167,7 @@ class Adapter(ABC):
         return False
 
     def sniffing(self) -> Sniffing:
-        """The rules its files are recognized by (capture/formats.py; capture/sniffing.py)."""
+        """The rules its files are recognized by (capture/sniffer.py; capture/sniffing.py)."""
         from lessonloop.capture.sniffing import Sniffing
 
         return Sniffing()

@@ -1,5 +1,5 @@
 """Every agent lessonloop reads: the registry of adapters (capture/adapters.py), found by agent or
-by format. Discovery, sniffing (capture/formats.py), ingest's help, the instructions files
+by format. Discovery, sniffing (capture/sniffer.py), ingest's help, the instructions files
 (apply/instruction_files.py) and --agent all read it.
 
 Adding an agent is a folder under capture/ of the same shape and one line in ADAPTERS

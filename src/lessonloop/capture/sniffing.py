@@ -1,5 +1,5 @@
 """The rules an adapter's files are recognized by (`Adapter.sniffing()`, in capture/<agent>/sniff.py):
-capture/formats.py reads a file's head and tries every registered adapter's rules of its kind.
+capture/sniffer.py reads a file's head and tries every registered adapter's rules of its kind.
 Imported only when a file must be sniffed (not by the registry: ingest of files already read
 never needs it).
 
@@ -64,7 +64,7 @@ class TextRule:
 
 @dataclass(frozen=True, slots=True)
 class Sniffing:
-    """How capture/formats.py recognizes one agent's files from their name and first bytes."""
+    """How capture/sniffer.py recognizes one agent's files from their name and first bytes."""
 
     names: tuple[NameRule, ...] = ()
     records: tuple[RecordRule, ...] = ()

@@ -92,7 +92,7 @@ class OtherFormat:
     """A file not read: another agent's format, or no transcript format lessonloop knows."""
 
     path: str
-    format: str  # a name in capture.formats.known_formats(), or formats.UNKNOWN
+    format: str  # a name in capture.sniffer.known_formats(), or sniffer.UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +172,7 @@ class IngestSummary:
     def nothing_read_reason(self) -> str:
         """Why nothing could be read, in words (when `nothing_readable`)."""
         if self.other_formats:
-            from lessonloop.capture.formats import label
+            from lessonloop.capture.sniffer import label
 
             kinds = "; ".join(
                 f"{label(g.format)}: {len(g.paths)} file{'' if len(g.paths) == 1 else 's'}"
@@ -188,8 +188,8 @@ class IngestSummary:
 
     def other_format_groups(self) -> list[OtherFormatGroup]:
         """The files not read, one group per format."""
-        from lessonloop.capture.formats import UNKNOWN as UNKNOWN_FORMAT
-        from lessonloop.capture.formats import describe
+        from lessonloop.capture.sniffer import UNKNOWN as UNKNOWN_FORMAT
+        from lessonloop.capture.sniffer import describe
 
         by_format: dict[str, list[str]] = {}
         for other in self.other_formats:
@@ -278,7 +278,7 @@ def ingest(
     configuration's [capture]; forgotten sessions are never stored again); return what was done.
 
     Each file is read by the adapter of its format (capture/agents.py): a file never read before
-    is recognized by its path (an adapter's `claims`) or its content (capture/formats.py)."""
+    is recognized by its path (an adapter's `claims`) or its content (capture/sniffer.py)."""
     summary = summary if summary is not None else IngestSummary()
     progress = progress or NoProgress()
     started = time.perf_counter()
@@ -487,7 +487,7 @@ def _stored_meanwhile(path: str) -> Problem:
 def _format_of(ref: SourceRef, state: writer.FileState | None, summary: IngestSummary) -> str | None:
     """The format to read a file as, or None when it is not read (then told apart in `summary`
     when it is another agent's file)."""
-    from lessonloop.capture import formats
+    from lessonloop.capture import sniffer
 
     if state is not None:
         return state.format or CLAUDE_CODE
@@ -499,21 +499,21 @@ def _format_of(ref: SourceRef, state: writer.FileState | None, summary: IngestSu
             return claimed
     try:
         with open(ref.path, "rb") as handle:
-            head = handle.read(formats.HEAD_BYTES)
+            head = handle.read(sniffer.HEAD_BYTES)
     except OSError as exc:
         if ref.sniff_only:
             return None
         summary.problems.append(Problem(ref.path, None, "unreadable-file", f"cannot open: {exc.strerror or exc}"))
         summary.files_failed += 1
         return None
-    found = formats.sniff(ref.path, head)
-    if found is None and not ref.sniff_only and formats.is_sqlite(head):
+    found = sniffer.sniff(ref.path, head)
+    if found is None and not ref.sniff_only and sniffer.is_sqlite(head):
         # A SQLite file the person named: the one reader of SQLite files (OpenCode's) says what it is.
         found = "opencode-db"
-    if found is not None and found != formats.UNKNOWN and for_format(found) is not None:
+    if found is not None and found != sniffer.UNKNOWN and for_format(found) is not None:
         return found
     if ref.sniff_only:
-        if found is not None and found != formats.UNKNOWN:
+        if found is not None and found != sniffer.UNKNOWN:
             summary.other_formats.append(OtherFormat(ref.path, found))
             summary.files_found += 1
         return None

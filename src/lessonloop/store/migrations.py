@@ -761,7 +761,7 @@ def m016_lesson_ids(conn: sqlite3.Connection) -> None:
 def m017_agents(conn: sqlite3.Connection) -> None:
     """Every agent (issue 13): what each adapter's records add to the store.
 
-    - source_files: the format the file was read as (capture/formats.py names; a part of a file or
+    - source_files: the format the file was read as (capture/sniffer.py names; a part of a file or
       database, "<file>#<part>", for adapters reading units), the parser's state carried to the next
       incremental read, and the line a later read restarts from (a parser that re-reads a session
       from its start, Aider's);

@@ -32,7 +32,7 @@ class FileState:
     tail_hash: str | None
     reread: bool
     is_sample: bool
-    format: str | None = None  # capture/formats.py's name; None: stored before formats were recorded
+    format: str | None = None  # capture/sniffer.py's name; None: stored before formats were recorded
     parser_state: str | None = None  # JSON the parser left for the next incremental read
     restart_offset: int | None = None  # where a later read starts again (before `offset`), with
     restart_line: int | None = None  # the number of lines before it

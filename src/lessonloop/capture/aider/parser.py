@@ -2,14 +2,14 @@
 
 The history only grows, one session after another, each from its "# aider chat started at
 <local time>" heading. The parser keeps the lines of the last session it has seen and hands
-every session whole to session_reader.py: a batch holds its sessions from their heading (named
+every session whole to session_lines.py: a batch holds its sessions from their heading (named
 in `Batch.replaced_sessions`, so what was stored of them before is replaced). `restart_line` is
 the last heading: the next read parses that session again from there, since it may have grown.
 
 Session ids are "aider-" and a digest of the file's path and the heading (its time, and how many
 headings just before it had the same time), never of line numbers: appending to the file changes no
 id. Aider writes no other time: each record's time is the session's start plus a millisecond per
-line before it (session_reader.py), so that every call has a time, in order, on the session's day.
+line before it (session_lines.py), so that every call has a time, in order, on the session's day.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 from lessonloop.capture.adapters import PendingCall
 from lessonloop.capture.aider import AGENT
-from lessonloop.capture.aider.session_reader import SessionReader
+from lessonloop.capture.aider.session_lines import SessionReader
 from lessonloop.capture.projects import project_for_cwd
 from lessonloop.core.records import Batch, Problem, SessionRecord
 from lessonloop.core.timestamps import normalize_timestamp

@@ -1,4 +1,4 @@
-"""How capture/formats.py recognizes Aider's files: `.aider.chat.history.md`, Markdown with
+"""How capture/sniffer.py recognizes Aider's files: `.aider.chat.history.md`, Markdown with
 `# aider chat started at <time>` headings; `.aider.input.history`, `# <time>` lines followed by
 `+<prompt>` lines."""
 

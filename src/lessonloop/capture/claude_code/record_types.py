@@ -1,5 +1,5 @@
 """Claude Code's transcript record types: those the parser reads, and those it skips on purpose
-(the format sniffer in capture/formats.py recognizes a transcript by both)."""
+(the format sniffer in capture/sniffer.py recognizes a transcript by both)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""How capture/formats.py recognizes Claude Code's files: JSONL records with a `type` (user,
+"""How capture/sniffer.py recognizes Claude Code's files: JSONL records with a `type` (user,
 assistant, system, summary, ...) and its ids (sessionId, uuid, parentUuid, leafUuid, messageId)
 or a `message`; its prompt history (`history.jsonl`): `{"display", "timestamp", "project"}`."""
 

@@ -1,4 +1,4 @@
-"""How capture/formats.py recognizes Codex CLI's files: JSONL rollouts, each line `{"timestamp",
+"""How capture/sniffer.py recognizes Codex CLI's files: JSONL rollouts, each line `{"timestamp",
 "type", "payload"}` with type session_meta, response_item, event_msg, turn_context or compacted;
 older versions began with a `{"id", "timestamp", "instructions"}` line and wrote
 `{"record_type": "state"}` lines. `~/.codex/history.jsonl`: `{"session_id", "ts", "text"}` prompts."""

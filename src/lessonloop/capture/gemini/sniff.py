@@ -1,4 +1,4 @@
-"""How capture/formats.py recognizes Gemini CLI's files: `chats/session-*.json`, one object
+"""How capture/sniffer.py recognizes Gemini CLI's files: `chats/session-*.json`, one object
 `{sessionId, projectHash, startTime, lastUpdated, messages}`; newer versions `session-*.jsonl`: a
 metadata line, message records `{id, timestamp, type: user|gemini|info|..., content}`,
 `{"$set": ...}` and `{"$rewindTo": id}` lines. `logs.json`: an array of prompts

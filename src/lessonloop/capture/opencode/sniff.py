@@ -1,4 +1,4 @@
-"""How capture/formats.py recognizes OpenCode's files: `storage/{session,message,part,project}/
+"""How capture/sniffer.py recognizes OpenCode's files: `storage/{session,message,part,project}/
 .../*.json` objects (sessionID, messageID, role, time, ...), or all of it in one SQLite file,
 `opencode.db` (`opencode-<channel>.db` for other release channels)."""
 
