@@ -138,7 +138,7 @@ def test_the_contract_catches(package_copy: Path, name: str) -> None:
 
 
 def test_the_layers_contract_has_no_exceptions() -> None:
-    """No import is let climb a layer: `lessonloop run`'s entry point (run_entry.py) is in a layer
+    """No import is let climb a layer: `lessonloop run`'s entry point (run_command/entry.py) is in a layer
     above the pipeline and the store it records the run with, not in the runner below them."""
     contracts = contract()["contracts"]
     assert isinstance(contracts, list)
@@ -192,12 +192,12 @@ def test_a_run_starts_with_the_entry_point_and_the_runner_only(tmp_path: Path) -
     )
     assert done.returncode == 0, done.stderr
     ours = {name for name in census.read_text().split() if name.split(".")[0] == "lessonloop"}
-    assert "lessonloop.run_entry" in ours
+    assert "lessonloop.run_command.entry" in ours
     layers = {name.split(".")[1] for name in ours if "." in name}
     contracts = contract()["contracts"]
     assert isinstance(contracts, list)
     bottom = set(next(c for c in contracts if c["id"] == "layers")["layers"][-1].split(" : "))
-    assert layers <= {"__main__", "run_entry", "runner"} | bottom, sorted(ours)
+    assert layers <= {"__main__", "run_command", "runner"} | bottom, sorted(ours)
 
 
 def test_the_unchanged_copy_passes(package_copy: Path) -> None:

@@ -43,7 +43,7 @@ def main() -> None:
         sys.argv[1:] = hook_db_option(sys.argv[2:])
         run_hook()
     if len(sys.argv) > 1 and sys.argv[1] == "run":  # every run starts here: only the runner's small parser
-        from lessonloop.run_entry import main as run_main
+        from lessonloop.run_command.entry import main as run_main
 
         sys.exit(run_main(sys.argv[2:]))
     if len(sys.argv) > 1 and sys.argv[1] == "recall":  # its usual options read without argparse

@@ -250,7 +250,7 @@ def _run_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], 
     the runner's own parser before this one is built (its errors exit with 125, as `timeout`)."""
     if only and only in _REGISTERED_NAMES | INLINE_COMMANDS and only != "run":
         return  # another command runs: `run` is not even listed
-    import lessonloop.run_entry as run_entry
+    import lessonloop.run_command.entry as run_entry
 
     run = commands.add_parser(
         "run",
@@ -377,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: sys.argv[1:]); return the exit status."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     if arguments[:1] == ["run"]:  # its own parser: status 125 for bad options, the command after --
-        from lessonloop.run_entry import main as run_main
+        from lessonloop.run_command.entry import main as run_main
 
         return run_main(arguments[1:])
     parser = build_parser(only=_command_word(arguments))
