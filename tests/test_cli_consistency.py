@@ -36,6 +36,7 @@ NO_DB = {
 # Commands without --json, and why: their stdout is a protocol already.
 NO_JSON = {
     "hook": "its answer to Claude Code is JSON already",
+    "hooks run": "its answer to Claude Code is JSON already (the same command as `hook`)",
     "mcp": "stdout carries the MCP protocol (JSON-RPC)",
 }
 

@@ -5,6 +5,7 @@ before, still run the same command with the same output, and are left out of the
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -22,9 +23,38 @@ def _listed_commands() -> list[str]:
 def test_old_names_are_not_listed_and_the_nouns_name_their_subcommands() -> None:
     listed = _listed_commands()
     assert {"runs", "git", "ingest", "recall"} <= set(listed)
-    assert not {"suggest", "patterns", "commits"} & set(listed), listed
+    assert not {"suggest", "patterns", "commits", "hook"} & set(listed), listed  # `hook`: Claude Code's
     assert {"suggest", "patterns"} <= set(re.findall(r"^    ([a-z]+)\s", cli("runs", "--help").output, re.M))
     assert {"ingest", "commits"} <= set(re.findall(r"^    ([a-z]+)\s", cli("git", "--help").output, re.M))
+    assert "run" in re.findall(r"^    ([a-z]+)\s", cli("hooks", "--help").output, re.M)
+
+
+def test_hooks_run_is_the_hook_command(tmp_path: Path) -> None:
+    """`hooks run EVENT` answers an event as `hook EVENT` does (what the installed hooks run)."""
+    import subprocess
+    import sys
+
+    payload = json.dumps(
+        {"hook_event_name": "UserPromptSubmit", "session_id": "s1", "prompt": "hello", "cwd": str(tmp_path)}
+    )
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "LESSONLOOP_DB": str(tmp_path / "store.db")}
+    env.update({k: v for k, v in os.environ.items() if k == "PYTHONPATH"})
+    answers = [
+        subprocess.run(
+            [sys.executable, "-m", "lessonloop", *words, "UserPromptSubmit"],
+            input=payload,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        for words in (["hooks", "run"], ["hook"])
+    ]
+    assert answers[0].returncode == answers[1].returncode == 0
+    assert (answers[0].stdout, answers[0].stderr) == (answers[1].stdout, answers[1].stderr)
+    # the same command: its help differs only in the name in its usage line
+    helps = [cli(*words, "--help").output.split("\n", 1)[1] for words in (["hooks", "run"], ["hook"])]
+    assert helps[0].replace("hooks run", "hook") == helps[1]
 
 
 def test_an_old_name_runs_the_same_command(tmp_path: Path) -> None:

@@ -36,10 +36,21 @@ _DIR_HELP = "the project folder (default: the git top-level of the current folde
 
 
 def register(commands: Commands) -> None:
-    """Add `hook EVENT` and `hooks` with its subcommands to the command line."""
+    """Add `hooks` with its subcommands (`hooks run EVENT` among them) and `hook EVENT`, the
+    command the installed hooks run: left out of the command list, it is for Claude Code."""
+    _hook_command(commands, "hook", listed=False)
+    _hooks_command(commands)
+
+
+def _hook_command(commands: Commands, name: str, *, listed: bool = True) -> None:
+    shown: dict[str, Any] = (
+        {"help": "run one Claude Code hook: the event's JSON on stdin (what the installed hooks run)"}
+        if listed
+        else {}
+    )
     hook = commands.add_parser(
-        "hook",
-        help="run one Claude Code hook: the event's JSON on stdin (what the installed hooks run)",
+        name,
+        **shown,
         description=(
             "Handle one Claude Code hook event: the hook's JSON on stdin, the answer (if any) as JSON on "
             "stdout (so there is no --json). EVENT is SessionStart, UserPromptSubmit, PreToolUse, "
@@ -54,6 +65,9 @@ def register(commands: Commands) -> None:
     hook.add_argument("--ask", action="store_true", help="PreToolUse: ask the person at confidence >= 0.75")
     hook.add_argument("--db", metavar="PATH", help=DB_HELP)
     hook.set_defaults(handler=cmd_hook)
+
+
+def _hooks_command(commands: Commands) -> None:
     hooks = commands.add_parser(
         "hooks",
         help="install, uninstall or check lessonloop's Claude Code hooks",
@@ -69,7 +83,7 @@ def register(commands: Commands) -> None:
     hooks.add_argument("--db", metavar="PATH", help=_STATUS_DB_HELP)
     hooks.add_argument("--json", action="store_true", help=JSON_HELP)
     hooks.set_defaults(handler=cmd_status)
-    sub = hooks.add_subparsers(dest="hooks_command", metavar="SUBCOMMAND", title="subcommands", help="default: status")
+    sub = hooks.add_subparsers(dest="hooks_command", metavar="SUBCOMMAND", title="subcommands", help="install, uninstall, status (the default) or run")
 
     install = sub.add_parser(
         "install",
@@ -115,6 +129,7 @@ def register(commands: Commands) -> None:
     status.add_argument("--db", metavar="PATH", help=_STATUS_DB_HELP)
     status.add_argument("--json", action="store_true", help=JSON_HELP)
     status.set_defaults(handler=cmd_status)
+    _hook_command(sub, "run")
 
 
 def _file_options(parser: argparse.ArgumentParser, *, uninstall: bool = False) -> None:
