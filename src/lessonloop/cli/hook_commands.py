@@ -44,9 +44,7 @@ def register(commands: Commands) -> None:
 
 def _hook_command(commands: Commands, name: str, *, listed: bool = True) -> None:
     shown: dict[str, Any] = (
-        {"help": "run one Claude Code hook: the event's JSON on stdin (what the installed hooks run)"}
-        if listed
-        else {}
+        {"help": "run one Claude Code hook: the event's JSON on stdin (what the installed hooks run)"} if listed else {}
     )
     hook = commands.add_parser(
         name,
@@ -83,7 +81,12 @@ def _hooks_command(commands: Commands) -> None:
     hooks.add_argument("--db", metavar="PATH", help=_STATUS_DB_HELP)
     hooks.add_argument("--json", action="store_true", help=JSON_HELP)
     hooks.set_defaults(handler=cmd_status)
-    sub = hooks.add_subparsers(dest="hooks_command", metavar="SUBCOMMAND", title="subcommands", help="install, uninstall, status (the default) or run")
+    sub = hooks.add_subparsers(
+        dest="hooks_command",
+        metavar="SUBCOMMAND",
+        title="subcommands",
+        help="install, uninstall, status (the default) or run",
+    )
 
     install = sub.add_parser(
         "install",
