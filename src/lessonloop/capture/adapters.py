@@ -33,7 +33,8 @@ agent's own database. They redact secrets (secrets/redaction.py) in every text t
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+import os
+from abc import ABC
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
@@ -118,6 +119,18 @@ class FileFormat:
     transcript: bool = True  # False: a prompt log or history, no sessions in it
 
 
+class AgentPaths(Protocol):
+    """An agent's paths.py, the module: where the agent keeps its files. `searched`: the folders
+    `discover` looks in (for the ingest summary); `claims`: the format of a file known by its path
+    alone, else None."""
+
+    def discover(self, context: DiscoveryContext) -> list[Found]: ...
+
+    def searched(self, context: DiscoveryContext) -> Sequence[str | os.PathLike[str]]: ...
+
+    def claims(self, path: str) -> str | None: ...
+
+
 class Adapter(ABC):
     """One agent's adapter. Each agent's folder subclasses it in its __init__.py, fills in the
     class attributes and the methods its formats need, and makes one instance, its ADAPTER; the
@@ -149,17 +162,27 @@ class Adapter(ABC):
         """The agent's folder as a package: where its subclass is defined ("lessonloop.capture.codex")."""
         return type(self).__module__
 
-    @abstractmethod
+    def paths(self) -> AgentPaths | None:
+        """The agent's paths.py, imported when first asked for: `discover`, `searched` and `claims`
+        answer from it. None: the subclass overrides those three itself (tests/fake_agent does)."""
+        return None
+
     def discover(self, context: DiscoveryContext) -> list[Found]:
         """The agent's files where it keeps them (no arguments given to ingest)."""
+        paths = self.paths()
+        if paths is None:
+            raise NotImplementedError(f"{type(self).__name__} has neither paths() nor discover()")
+        return paths.discover(context)
 
     def searched(self, context: DiscoveryContext) -> list[str]:
         """The folders `discover` looks in, for the ingest summary."""
-        return []
+        paths = self.paths()
+        return [] if paths is None else [str(folder) for folder in paths.searched(context)]
 
     def claims(self, path: str) -> str | None:
         """The format of a file known by its path alone, else None."""
-        return None
+        paths = self.paths()
+        return None if paths is None else paths.claims(path)
 
     def may_hold(self, name: str) -> bool:
         """Whether a file of this name, under a folder given to ingest, may be one of the agent's:

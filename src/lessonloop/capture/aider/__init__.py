@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from lessonloop.capture.adapters import (
     Adapter,
-    DiscoveryContext,
+    AgentPaths,
     FileFormat,
-    Found,
     LineParser,
     PendingCall,
 )
@@ -36,20 +35,10 @@ class Aider(Adapter):
     )
     call_times = False
 
-    def discover(self, context: DiscoveryContext) -> list[Found]:
+    def paths(self) -> AgentPaths:
         from lessonloop.capture.aider import paths
 
-        return paths.discover(context)
-
-    def searched(self, context: DiscoveryContext) -> list[str]:
-        from lessonloop.capture.aider import paths
-
-        return paths.searched(context)
-
-    def claims(self, path: str) -> str | None:
-        from lessonloop.capture.aider import paths
-
-        return paths.claims(path)
+        return paths
 
     def may_hold(self, name: str) -> bool:
         return name.endswith((".md", ".history"))  # its chat history, its input history

@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from lessonloop.capture.adapters import (
     Adapter,
-    DiscoveryContext,
+    AgentPaths,
     FileFormat,
-    Found,
     LineParser,
     PendingCall,
 )
@@ -29,15 +28,10 @@ class ClaudeCode(Adapter):
     places = "~/.claude/projects, $CLAUDE_CONFIG_DIR/projects, ~/.config/claude/projects"
     instructions = "CLAUDE.md"
 
-    def discover(self, context: DiscoveryContext) -> list[Found]:
+    def paths(self) -> AgentPaths:
         from lessonloop.capture.claude_code import paths
 
-        return paths.discover(context)
-
-    def searched(self, context: DiscoveryContext) -> list[str]:
-        from lessonloop.capture.claude_code import paths
-
-        return [str(p) for p in paths.searched(context)]
+        return paths
 
     def sniffing(self) -> Sniffing:
         from lessonloop.capture.claude_code import sniff

@@ -20,6 +20,11 @@ def discover(context: DiscoveryContext) -> list[Found]:
     return [Found(path) for path in found]  # sniffed when new: another agent's file there is told apart
 
 
+def claims(path: str) -> str | None:
+    """None: a Claude Code transcript is told by its records (sniffed), none by its path alone."""
+    return None
+
+
 def default_roots(environ: Mapping[str, str] | None = None) -> list[Path]:
     """The folders Claude Code writes transcripts to, in order, without duplicates.
 

@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from lessonloop.capture.adapters import (
     Adapter,
-    DiscoveryContext,
+    AgentPaths,
     FileFormat,
-    Found,
     LineParser,
     PendingCall,
     Unit,
@@ -33,20 +32,10 @@ class Codex(Adapter):
     places = "${CODEX_HOME:-~/.codex}/sessions and archived_sessions"
     instructions = "AGENTS.md"
 
-    def discover(self, context: DiscoveryContext) -> list[Found]:
+    def paths(self) -> AgentPaths:
         from lessonloop.capture.codex import paths
 
-        return paths.discover(context)
-
-    def searched(self, context: DiscoveryContext) -> list[str]:
-        from lessonloop.capture.codex import paths
-
-        return [str(p) for p in paths.searched(context)]
-
-    def claims(self, path: str) -> str | None:
-        from lessonloop.capture.codex import paths
-
-        return paths.claims(path)
+        return paths
 
     def may_hold(self, name: str) -> bool:
         # Compressed rollouts (*.jsonl.zst), the TypeScript CLI's rollout-*.json.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lessonloop.capture.adapters import Adapter, DiscoveryContext, FileFormat, Found, Unit
+from lessonloop.capture.adapters import Adapter, AgentPaths, FileFormat, Unit
 from lessonloop.core.records import Problem
 
 if TYPE_CHECKING:
@@ -26,20 +26,10 @@ class Gemini(Adapter):
     places = "~/.gemini/tmp/*/chats"
     instructions = "GEMINI.md"
 
-    def discover(self, context: DiscoveryContext) -> list[Found]:
+    def paths(self) -> AgentPaths:
         from lessonloop.capture.gemini import paths
 
-        return paths.discover(context)
-
-    def searched(self, context: DiscoveryContext) -> list[str]:
-        from lessonloop.capture.gemini import paths
-
-        return [str(p) for p in paths.searched(context)]
-
-    def claims(self, path: str) -> str | None:
-        from lessonloop.capture.gemini import paths
-
-        return paths.claims(path)
+        return paths
 
     def may_hold(self, name: str) -> bool:
         return name.endswith(".json")  # session-*.json (a *.jsonl chat is looked at anyway), logs.json

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lessonloop.capture.adapters import Adapter, DiscoveryContext, FileFormat, Found, Unit
+from lessonloop.capture.adapters import Adapter, AgentPaths, FileFormat, Unit
 from lessonloop.core.records import Problem
 
 if TYPE_CHECKING:
@@ -23,20 +23,10 @@ class OpenCode(Adapter):
     places = "opencode.db, read only, and storage/ in ${XDG_DATA_HOME:-~/.local/share}/opencode"
     instructions = "AGENTS.md"
 
-    def discover(self, context: DiscoveryContext) -> list[Found]:
+    def paths(self) -> AgentPaths:
         from lessonloop.capture.opencode import paths
 
-        return paths.discover(context)
-
-    def searched(self, context: DiscoveryContext) -> list[str]:
-        from lessonloop.capture.opencode import paths
-
-        return [str(p) for p in paths.searched(context)]
-
-    def claims(self, path: str) -> str | None:
-        from lessonloop.capture.opencode import paths
-
-        return paths.claims(path)
+        return paths
 
     def may_hold(self, name: str) -> bool:
         return name.endswith(".json") or name == "opencode.db"  # storage/*/*.json
