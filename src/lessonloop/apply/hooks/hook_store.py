@@ -170,6 +170,18 @@ def wait_ms(ctx: HookContext) -> int:
         return limit
 
 
+FILE_KEYS = ("file_path", "notebook_path", "path")  # where a tool's input names its file
+
+
+def call_target(tool_input: dict[str, object]) -> str | None:
+    """The file a tool call names in its input (PreToolUse matches triggers on it, PostToolUse stores it)."""
+    for key in FILE_KEYS:
+        value = tool_input.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
 def text_of(payload: dict[str, object], key: str) -> str | None:
     value = payload.get(key)
     return value if isinstance(value, str) and value else None

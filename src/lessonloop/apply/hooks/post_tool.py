@@ -19,6 +19,7 @@ import json
 import sqlite3
 
 from lessonloop.apply.hooks.hook_store import (
+    call_target,
     connect_for_writing,
     first_seen,
     folder_project,
@@ -30,7 +31,6 @@ from lessonloop.apply.hooks.hook_store import (
     text_of,
     wait_ms,
 )
-from lessonloop.apply.hooks.pre_tool import call_target
 from lessonloop.core.claude_tool_kinds import kind_of
 from lessonloop.core.timestamps import utc_now
 from lessonloop.store import hook_tables

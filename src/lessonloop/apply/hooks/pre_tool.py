@@ -21,6 +21,7 @@ import sqlite3
 from lessonloop.apply.hooks.hook_store import (
     HookPolicy,
     NoStore,
+    call_target,
     connect,
     decision,
     hook_policy,
@@ -43,17 +44,8 @@ RETRY = 0  # the "lesson id" of the warning about a call resent as it failed (no
 ASK_AT = 0.75
 BLOCK_AT = 0.95
 MAX_SHOWN = 3  # lessons named in one warning
-FILE_KEYS = ("file_path", "notebook_path", "path")
 _ORDER = {"warn": 1, "ask": 2, "block": 3}
 TRANSCRIPT_TAIL = 262_144  # bytes of the transcript read for the session's latest prompts
-
-
-def call_target(tool_input: dict[str, object]) -> str | None:
-    for key in FILE_KEYS:
-        value = tool_input.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return None
 
 
 def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | None:
