@@ -32,7 +32,6 @@ from lessonloop.apply.hooks.hook_store import (
 )
 from lessonloop.core.claude_tool_kinds import kind_of
 from lessonloop.core.timestamps import days_between, utc_now
-from lessonloop.lesson_model.provenance import may_deny
 from lessonloop.store import hook_tables
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
@@ -129,6 +128,7 @@ def _fired(
     if not rows and retry is None:
         return []
     from lessonloop.apply.ranking import live_confidence
+    from lessonloop.lesson_model.provenance import may_deny
     from lessonloop.lesson_model.triggers import Trigger
 
     prompts: list[str] | None = None
