@@ -187,6 +187,9 @@ INPUTS: dict[str, Callable[[Path], None]] = {
 
 ATTEMPTS = 4  # stores built by killed runs, each compared with the clean one
 KILLS_PER_ATTEMPT = 3
+# More attempts while fewer than two kills fell midway: on a loaded machine start-up takes longer
+# and a run's kills may all land before it stores anything (the check below still asks for two).
+EXTRA_ATTEMPTS = 4
 
 
 @pytest.mark.slow
@@ -201,7 +204,8 @@ def test_an_ingest_killed_at_any_moment_then_run_again_equals_a_clean_ingest(age
     assert expected["sessions"], f"the clean ingest of the {agent} input stored no session"
     complete = _progress(clean_db)
     kills = Kills(random.Random(f"kill {agent}"), duration, sum(complete.values()))
-    for attempt in range(ATTEMPTS):
+    attempt = 0
+    while attempt < ATTEMPTS or (kills.midway < 2 and attempt < ATTEMPTS + EXTRA_ATTEMPTS):
         db = tmp_path / f"killed{attempt}.db"
         first = len(kills.moments)
         for _ in range(KILLS_PER_ATTEMPT):
@@ -212,6 +216,7 @@ def test_an_ingest_killed_at_any_moment_then_run_again_equals_a_clean_ingest(age
             f"{agent}: store differs after kills at {kills.moments[first:]} s (attempt {attempt}):\n"
             + "\n".join(differences)
         )
+        attempt += 1
     assert kills.killed >= ATTEMPTS and kills.midway >= 2, kills.too_few(agent)
 
 
