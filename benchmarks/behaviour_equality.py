@@ -239,14 +239,15 @@ def main() -> int:
             session_plan(side, inputs, repos, sources)
             print(f"{side.name}: {len(side.outputs)} outputs", file=sys.stderr)
         problems = compare(*sides)
-        differences = store_differences(dump_store(sides[0].db), dump_store(sides[1].db))
+        reference_store = dump_store(sides[0].db)
+        differences = store_differences(reference_store, dump_store(sides[1].db))
         if differences:
             problems.append("the stores differ:\n" + "\n".join(differences))
         outputs = len(sides[0].outputs)
         failed = sum(1 for name in sides[0].outputs if sides[0].outputs[name] != sides[1].outputs.get(name))
         print(
             f"{outputs} command outputs compared ({failed} differ); "
-            f"stores {'differ' if differences else 'identical'} ({len(dump_store(sides[0].db))} tables)"
+            f"stores {'differ' if differences else 'identical'} ({len(reference_store)} tables)"
         )
         for problem in problems:
             print(problem)

@@ -198,6 +198,13 @@ def time_options(parser: argparse.ArgumentParser, what: str = "sessions started"
     )
 
 
+def listed_help(text: str, listed: bool) -> dict[str, Any]:  # Any: add_parser is typed as taking its options by name
+    """add_parser's help for a command: given, it names the command in its parent's list; an old
+    name kept only so that it still runs gets none at all (argparse lists a subcommand given any
+    help=, even None)."""
+    return {"help": text} if listed else {}
+
+
 def limit_option(parser: argparse.ArgumentParser, help: str, *, default: int | None = None, minimum: int = 1) -> None:
     """ "How many", said one way by every command: `-n N` / `--limit N` (args.limit). `--top`, the
     word some commands used before, is still read, hidden from the help (until the next release)."""

@@ -13,6 +13,7 @@ from lessonloop.cli.common import (
     CommandError,
     UsageError,
     emit_json,
+    listed_help,
     open_cli_store,
     shown,
     time_options,
@@ -113,12 +114,9 @@ def _ingest_command(commands: Commands) -> None:
 
 
 def _commits_command(commands: Commands, *, listed: bool = True) -> None:
-    shown: dict[str, Any] = (
-        {"help": "commits tied to the sessions that made them, and those undone later"} if listed else {}
-    )
     commits = commands.add_parser(
         "commits",
-        **shown,
+        **listed_help("commits tied to the sessions that made them, and those undone later", listed),
         description=(
             'The commits linked to sessions (docs/git.md, "Links"), newest first: the evidence (the '
             "agent's own commit call naming the hash, Aider's commit line, or edits of the commit's files "

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json
+from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json, listed_help
 
 if TYPE_CHECKING:
     from lessonloop.apply.hooks.settings import Change
@@ -43,12 +43,9 @@ def register(commands: Commands) -> None:
 
 
 def _hook_command(commands: Commands, name: str, *, listed: bool = True) -> None:
-    shown: dict[str, Any] = (
-        {"help": "run one Claude Code hook: the event's JSON on stdin (what the installed hooks run)"} if listed else {}
-    )
     hook = commands.add_parser(
         name,
-        **shown,
+        **listed_help("run one Claude Code hook: the event's JSON on stdin (what the installed hooks run)", listed),
         description=(
             "Handle one Claude Code hook event: the hook's JSON on stdin, the answer (if any) as JSON on "
             "stdout (so there is no --json). EVENT is SessionStart, UserPromptSubmit, PreToolUse, "

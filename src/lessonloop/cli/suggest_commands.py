@@ -7,9 +7,9 @@ from __future__ import annotations
 import argparse
 import shlex
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, console, emit_json, open_cli_store
+from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, console, emit_json, listed_help, open_cli_store
 
 if TYPE_CHECKING:
     from lessonloop.learn.command_timing import Anomaly, PatternScore, Suggestion
@@ -27,13 +27,10 @@ def register(commands: Commands) -> None:
 def add_suggest(commands: Commands, path: str = "runs suggest", *, listed: bool = True) -> None:
     """The suggest command at `path` (its words after `lessonloop`); `listed`: named in its
     parent's help (an old name is not)."""
-    shown: dict[str, Any] = (
-        {"help": "the `lessonloop run` options for a command, learned from its recorded runs"} if listed else {}
-    )
     suggest = commands.add_parser(
         path.split()[-1],
         usage=f"lessonloop {path} [-h] [--db PATH] [--json] [--] COMMAND...",
-        **shown,
+        **listed_help("the `lessonloop run` options for a command, learned from its recorded runs", listed),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Suggest the options of `lessonloop run` for COMMAND from the recorded runs of its\n"
@@ -68,14 +65,11 @@ def add_suggest(commands: Commands, path: str = "runs suggest", *, listed: bool 
 
 def add_patterns(commands: Commands, *, listed: bool = True) -> None:
     """The patterns command (`runs patterns`; `listed`: named in its parent's help)."""
-    shown: dict[str, Any] = (
-        {"help": "how well each pattern `lessonloop run` watched for told real failures (precision, misses)"}
-        if listed
-        else {}
-    )
     patterns = commands.add_parser(
         "patterns",
-        **shown,
+        **listed_help(
+            "how well each pattern `lessonloop run` watched for told real failures (precision, misses)", listed
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Pattern effectiveness over the recorded runs, per pattern:\n\n"
