@@ -211,6 +211,8 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
 
         report.stats = stats(conn)
     if request.drop_live_calls:
+        from lessonloop.store.hook_tables import drop_ingested_live_calls
+
         report.live_calls_dropped = drop_ingested_live_calls(conn)
     if request.team_sync is not None:
         from lessonloop.team.background import start as start_team_sync
@@ -245,13 +247,6 @@ def _touched_sessions(conn: sqlite3.Connection, read: set[str], changes_after: i
     ids = set(read) | changed_sessions(conn, changes_after, changes_seq(conn)) | sessions_of_findings(conn, unmatched)
     roots, _gone = roots_of(conn, ids)
     return sorted(roots)
-
-
-def drop_ingested_live_calls(conn: sqlite3.Connection) -> int:
-    """Delete the calls the hooks stored that the store now holds from a transcript."""
-    from lessonloop.store.hook_tables import drop_ingested_live_calls as drop
-
-    return drop(conn)
 
 
 @dataclass(frozen=True, slots=True)
