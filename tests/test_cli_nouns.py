@@ -1,6 +1,8 @@
-"""The command line grouped by noun (issue 30): `runs suggest` and `runs patterns`, `git ingest` and
-`git commits` are the commands; `suggest`, `patterns`, `commits` and `ingest --git`, their names
-before, still run the same command with the same output, and are left out of the command list."""
+"""The command line grouped by noun (issue 30): `runs suggest`, `runs patterns`, `git ingest`,
+`git commits` and `dataset export|quality|milestones` are the commands; `suggest`, `patterns`,
+`commits`, `ingest --git`, `export`, `quality` and `milestones`, their names before, still run the
+same command with the same output, and are left out of the command list. `runs cleanup` is
+`cleanup`'s runs part alone."""
 
 from __future__ import annotations
 
@@ -22,9 +24,13 @@ def _listed_commands() -> list[str]:
 
 def test_old_names_are_not_listed_and_the_nouns_name_their_subcommands() -> None:
     listed = _listed_commands()
-    assert {"runs", "git", "ingest", "recall"} <= set(listed)
-    assert not {"suggest", "patterns", "commits", "hook"} & set(listed), listed  # `hook`: Claude Code's
-    assert {"suggest", "patterns"} <= set(re.findall(r"^    ([a-z]+)\s", cli("runs", "--help").output, re.M))
+    assert {"runs", "git", "ingest", "recall", "dataset", "cleanup"} <= set(listed)
+    hidden = {"suggest", "patterns", "commits", "hook", "export", "quality", "milestones"}
+    assert not hidden & set(listed), listed  # `hook`: what Claude Code's installed hooks run
+    runs_sub = set(re.findall(r"^    ([a-z]+)\s", cli("runs", "--help").output, re.M))
+    assert {"suggest", "patterns", "cleanup"} <= runs_sub
+    dataset_sub = set(re.findall(r"^    ([a-z]+)\s", cli("dataset", "--help").output, re.M))
+    assert dataset_sub == {"export", "quality", "milestones"}
     assert {"ingest", "commits"} <= set(re.findall(r"^    ([a-z]+)\s", cli("git", "--help").output, re.M))
     assert "run" in re.findall(r"^    ([a-z]+)\s", cli("hooks", "--help").output, re.M)
 
@@ -64,10 +70,22 @@ def test_an_old_name_runs_the_same_command(tmp_path: Path) -> None:
         (["runs", "suggest", "pytest", "-x"], ["suggest", "pytest", "-x"]),
         (["runs", "patterns"], ["patterns"]),
         (["git", "commits"], ["commits"]),
+        (["dataset", "quality"], ["quality"]),
+        (["dataset", "milestones"], ["milestones"]),
     ):
         now, before = cli(*new, "--json", "--db", db), cli(*old, "--json", "--db", db)
-        assert (now.exit_code, now.output) == (before.exit_code, before.output), new
-        json.loads(now.output)  # a real answer, not a usage error
+        assert now.exit_code == before.exit_code == 0, now.output
+        if new[-1] == "milestones":  # the clock read twice: the same answer but for the time it was asked
+            assert _without_clock(now.output) == _without_clock(before.output)
+        else:
+            assert now.output == before.output, new
+            json.loads(now.output)  # a real answer, not a usage error
+
+
+def _without_clock(output: str) -> dict[str, object]:
+    data = json.loads(output)
+    assert isinstance(data, dict) and data["counts"]
+    return {key: value for key, value in data.items() if key not in ("now", "since")}
 
 
 def test_git_ingest_is_ingest_git(tmp_path: Path) -> None:
@@ -85,3 +103,56 @@ def test_git_ingest_is_ingest_git(tmp_path: Path) -> None:
         data.pop("seconds", None)
     assert now_data == before_data
     assert now_data["commits_stored"] == 2
+
+
+def test_dataset_alone_shows_its_help() -> None:
+    result = cli("dataset")
+    assert result.exit_code == 2
+    assert "dataset export" in result.output and "lessons export" in result.output
+
+
+def test_runs_cleanup_is_cleanups_runs_part(tmp_path: Path, corpus_store: Path) -> None:
+    """`runs cleanup` deletes the old runs as `cleanup` does, under the same keys, and leaves the old
+    sessions alone (cleanup's retention of sessions would take them)."""
+    import shutil
+    import subprocess
+    import sys
+
+    db = Path(shutil.copy(corpus_store, tmp_path / "store.db"))  # claude-code/spotter, ingested
+    env = {**os.environ, "LESSONLOOP_DB": str(db), "HOME": str(tmp_path)}
+    for _ in range(2):
+        subprocess.run(
+            [sys.executable, "-m", "lessonloop", "run", "--", "true"], env=env, check=True, capture_output=True
+        )
+    conn = open_store(db)
+    sessions = conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+    conn.close()
+    assert sessions > 0
+    # every run is older than 0s from now; every session of the corpus older than a day
+    runs_only = cli("runs", "cleanup", "--older-than", "0s", "--dry-run", "--json", "--db", db)
+    everything = cli("cleanup", "--older-than", "0s", "--sessions-older-than", "1d", "--dry-run", "--json", "--db", db)
+    assert runs_only.exit_code == everything.exit_code == 0
+    part, whole = json.loads(runs_only.output), json.loads(everything.output)
+    assert part["runs"] == whole["runs"] == 2
+    assert {k: part[k] for k in part if k != "cutoff"} == {k: whole[k] for k in part if k != "cutoff"}
+    assert "sessions" not in part and whole["sessions"]["count"] > 0  # cleanup would take sessions
+    done = cli("runs", "cleanup", "--older-than", "0s", "--db", db)
+    assert done.exit_code == 0 and "Deleted 2 run(s)" in done.output
+    conn = open_store(db)
+    assert conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == sessions
+    conn.close()
+
+
+def test_dataset_export_is_export(tmp_path: Path, corpus_store: Path) -> None:
+    """`dataset export` and `export` write the same bytes and say the same of them."""
+    files = [tmp_path / "now.jsonl", tmp_path / "before.jsonl"]
+    said = []
+    for words, path in zip((["dataset", "export"], ["export"]), files, strict=True):
+        result = cli(*words, "--format", "jsonl", "--kind", "sessions", "--to", path, "--json", "--db", corpus_store)
+        assert result.exit_code == 0, result.output
+        summary = json.loads(result.output)
+        said.append({key: value for key, value in summary.items() if value != str(path)})
+    assert files[0].read_bytes() == files[1].read_bytes()
+    assert files[0].read_bytes().count(b"\n") > 0
+    assert said[0] == said[1]

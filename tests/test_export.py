@@ -1,4 +1,4 @@
-"""`lessonloop export` (report/export/) and `lessonloop feedback` on sessions and chats, on a store
+"""`lessonloop dataset export` (report/export/) and `lessonloop feedback` on sessions and chats, on a store
 built from the real corpora of every agent, a planted transcript holding real-format secrets, and a
 real `lessonloop run`: every kind in every format, loaded back with the csv module, pyarrow and the
 real `datasets` library; no secret in any export (also when the store itself holds raw secrets);

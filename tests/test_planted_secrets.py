@@ -13,7 +13,7 @@ output that carry them. Then none of the secrets may occur in:
 - the store's bytes: the file and its write-ahead log, read raw (a connection kept open meanwhile
   so the log is not checkpointed away);
 - any export: JSONL and Markdown on stdout, and written to CLAUDE.md, AGENTS.md and a JSONL file;
-  `lessonloop export` of every kind; `report --html`;
+  `lessonloop dataset export` of every kind; `report --html`;
 - the output of every command, with --json and as tables;
 - the MCP server's answers (the SDK's stdio client), and the hooks' answers (the real hook
   commands);

@@ -1,4 +1,4 @@
-"""`lessonloop quality` and `lessonloop milestones` (issue 14, item 5) on real stores: the small
+"""`lessonloop dataset quality` and `lessonloop dataset milestones` (issue 14, item 5) on real stores: the small
 shared corpora ingested from copies, with planted records (duplicates, empty and clipped texts,
 secrets) in real transcripts, and a real repository with repeated commit messages."""
 

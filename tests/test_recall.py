@@ -19,16 +19,8 @@ import pytest
 
 from lessonloop.apply import ranking
 from lessonloop.apply.lesson_vectors import embed_missing, lesson_text
-from lessonloop.apply.recall import (
-    ALL_STATUSES,
-    DEFAULT_MIN_SCORE,
-    clear_vector_cache,
-    fts_match_expression,
-    query_terms,
-    recall,
-    resolve_embedder,
-    vector_index,
-)
+from lessonloop.apply.recall import ALL_STATUSES, DEFAULT_MIN_SCORE, fts_match_expression, query_terms, recall
+from lessonloop.apply.vector_recall import clear_vector_cache, resolve_embedder, vector_index
 from lessonloop.core.timestamps import format_timestamp, parse_timestamp
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.lesson_model.triggers import Trigger

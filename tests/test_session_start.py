@@ -107,7 +107,7 @@ def test_the_sessions_api_filters_by_the_start_it_shows(store: tuple[Path, dict[
 
 
 def test_milestones_count_sessions_by_the_start_the_list_shows(store: tuple[Path, dict[str, str]]) -> None:
-    """`lessonloop milestones` counts the sessions made since a time by the same start the list
+    """`lessonloop dataset milestones` counts the sessions made since a time by the same start the list
     shows (placeholders, known only as a parent, it leaves out): before, a session whose subagent
     wrote first was dated there by its own first message, so it counted as made after a time the
     list dates it before."""

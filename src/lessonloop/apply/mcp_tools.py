@@ -179,7 +179,8 @@ def recall_lessons(
     have vectors ("auto"); nothing scoring under the minimum score. A model that fails to load
     leaves words only (the CLI stops there instead; an agent is better served by a result)."""
     from lessonloop.apply.embeddings import EmbeddingError
-    from lessonloop.apply.recall import DEFAULT_MIN_SCORE, recall, resolve_embedder
+    from lessonloop.apply.recall import DEFAULT_MIN_SCORE, recall
+    from lessonloop.apply.vector_recall import resolve_embedder
 
     text = _required("query", query, 20_000)
     count = _whole("top", top, 1, MAX_TOP)

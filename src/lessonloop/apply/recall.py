@@ -21,26 +21,20 @@ argparse nor the analyzers, and numpy only when vectors are used; its records ar
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
-from collections import OrderedDict
 
 from lessonloop.apply import ranking
-from lessonloop.core.rates import rounded
 from lessonloop.core.timestamps import days_between, utc_now
-from lessonloop.lesson_model.provenance import describe
 from lessonloop.store import recall_reads as reads
 from lessonloop.store.recall_reads import LessonFilter
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the hooks import this module
 if TYPE_CHECKING:
-    import threading
     from collections.abc import Collection, Iterable, Sequence
     from typing import Any, Literal
 
     from lessonloop.apply.embeddings import Embedder
-    from lessonloop.apply.vector_index import VectorIndex
 
 # Measured on tests/data/recall_*.json (26 lessons, 39 paraphrased queries, 10 unrelated ones):
 # unrelated queries score at most 0.083; at 0.2 words alone return the expected lesson in the top 3
@@ -48,7 +42,6 @@ if TYPE_CHECKING:
 # lessons come per query; at 0.3 four fewer hit. (Hybrid at 0.2: 34/39, 0.5 others per query.)
 DEFAULT_MIN_SCORE = 0.2
 CANDIDATES = 50  # lessons kept from each of the lexical and the vector search before scoring
-VECTOR_OVERFETCH = 4  # nearest vectors looked at per candidate wanted, before the filters
 MAX_TERMS = 24  # query words used; a longer text (a whole prompt) is cut to its first 24 distinct words
 ALL_STATUSES = ("active", "pending", "rejected", "archived")
 
@@ -153,6 +146,8 @@ class Factors(_Record):
         self.query_terms = query_terms
 
     def to_json(self) -> dict[str, Any]:
+        from lessonloop.core.rates import rounded  # not on the prompt hook's path
+
         return {
             "bm25": rounded(self.bm25),
             "bm25_ceiling": round(self.bm25_ceiling, 4),
@@ -248,6 +243,8 @@ class Recalled(_Record):
         self.factors = factors
 
     def to_json(self, explain: bool = True) -> dict[str, Any]:
+        from lessonloop.lesson_model.provenance import describe  # not on the prompt hook's path
+
         out: dict[str, Any] = {
             "id": self.id,
             "score": round(self.score, 4),
@@ -356,131 +353,6 @@ def _matched_terms(conn: sqlite3.Connection, terms: Sequence[str], ids: Collecti
     return found
 
 
-# --- vectors -----------------------------------------------------------------------------------
-
-
-class _CachedIndex:
-    """conn: held, so that its id() is not reused by another connection while cached; gate: PRAGMA
-    data_version and total_changes (nothing written since, by anyone); content: the lessons'
-    vectors of the model (count, max(updated_at), total bytes)."""
-
-    __slots__ = ("conn", "content", "gate", "index")
-
-    def __init__(
-        self, conn: sqlite3.Connection, gate: tuple[int, int], content: tuple[Any, ...], index: VectorIndex | None
-    ) -> None:
-        self.conn = conn
-        self.gate = gate
-        self.content = content
-        self.index = index
-
-
-_INDEX_CACHE: OrderedDict[tuple[int, str], _CachedIndex] = OrderedDict()
-_INDEX_CACHE_SIZE = 4
-_INDEX_LOCKS: list[threading.Lock] = []  # one lock, made on first use (threading is not imported before)
-
-
-def _index_lock() -> threading.Lock:
-    if not _INDEX_LOCKS:
-        import threading
-
-        _INDEX_LOCKS.append(threading.Lock())
-    return _INDEX_LOCKS[0]
-
-
-def vector_index(conn: sqlite3.Connection, model_id: str, dim: int) -> VectorIndex | None:
-    """The stored vectors of `model_id` as a VectorIndex (None when no lesson has one), cached.
-
-    The cache is checked with PRAGMA data_version and total_changes (free); after a write it
-    compares the vectors' count, latest updated_at and size, and rebuilds only if they changed.
-    """
-    from lessonloop.apply.vector_index import VectorIndex
-
-    key = (id(conn), model_id)
-    gate = (reads.data_version(conn), conn.total_changes)
-    with _index_lock():
-        cached = _INDEX_CACHE.get(key)
-        if cached is not None and cached.conn is conn:
-            if cached.gate == gate:
-                _INDEX_CACHE.move_to_end(key)
-                return cached.index
-            content = reads.vector_content(conn, model_id)
-            if content == cached.content and (cached.index is None or cached.index.dim == dim):
-                cached.gate = gate
-                _INDEX_CACHE.move_to_end(key)
-                return cached.index
-        else:
-            content = reads.vector_content(conn, model_id)
-        index: VectorIndex | None = None
-        if content[0]:
-            index = VectorIndex(reads.model_vectors(conn, model_id), dim)
-        _INDEX_CACHE[key] = _CachedIndex(conn, gate, content, index)
-        _INDEX_CACHE.move_to_end(key)
-        while len(_INDEX_CACHE) > _INDEX_CACHE_SIZE:
-            _INDEX_CACHE.popitem(last=False)
-        return index
-
-
-def clear_vector_cache() -> None:
-    """Forget every cached vector index (and the connections they hold)."""
-    with _index_lock():
-        _INDEX_CACHE.clear()
-
-
-# apply/embeddings.py's ENV_VAR and _DISABLED, without importing that module (it is not light).
-_EMBEDDINGS_ENV = "LESSONLOOP_EMBEDDINGS"
-_EMBEDDINGS_OFF = frozenset({"none", "off"})
-
-
-def _embeddings_disabled() -> bool:
-    """Whether $LESSONLOOP_EMBEDDINGS turns embeddings off, as load_embedder reads it."""
-    return os.environ.get(_EMBEDDINGS_ENV, "").strip().lower() in _EMBEDDINGS_OFF
-
-
-def resolve_embedder(conn: sqlite3.Connection, embedder: Embedder | Literal["auto"] | None) -> Embedder | None:
-    """The embedder to use: None stays None; "auto" loads the configured model, but only when
-    some lesson has a vector (loading a model takes seconds and is pointless otherwise)."""
-    if embedder != "auto":
-        return embedder
-    if _embeddings_disabled():  # load_embedder would say None: no need to look for vectors (a scan)
-        return None
-    if not reads.has_vectors(conn):
-        return None
-    from lessonloop.apply.embeddings import load_embedder
-
-    return load_embedder()
-
-
-def _vector(
-    conn: sqlite3.Connection, text: str, embedder: Embedder, where: LessonFilter, limit: int
-) -> dict[int, float]:
-    """The best `limit` lessons by cosine among those passing `where`: lesson id -> cosine.
-
-    The nearest VECTOR_OVERFETCH * limit lessons of all are filtered first (a product over the
-    whole matrix, then a lookup of a few hundred ids); only when too few of them pass the filter
-    (a small project's lessons, say) is the search redone over exactly the lessons that pass.
-    Either way the result is the exact best `limit` among the lessons passing the filter.
-    """
-    index = vector_index(conn, embedder.model_id, embedder.dim)
-    if index is None or not len(index) or not text.strip():
-        return {}
-    query = embedder.embed([text])[0]
-    nearest = index.search(query, limit * VECTOR_OVERFETCH)
-    passing = _passing(conn, [lesson_id for lesson_id, _ in nearest], where)
-    kept = [(lesson_id, cosine) for lesson_id, cosine in nearest if lesson_id in passing]
-    if len(kept) < limit and len(nearest) < len(index):
-        allowed = reads.lessons_passing(conn, where)
-        kept = index.search(query, limit, allowed=allowed) if allowed else []
-    return dict(kept[:limit])
-
-
-def _passing(conn: sqlite3.Connection, ids: Sequence[int], where: LessonFilter) -> set[int]:
-    """Those of `ids` whose lessons pass `where`."""
-    if not ids:
-        return set()
-    return set(reads.lessons_passing(conn, where, ids))
-
-
 # --- scoring -----------------------------------------------------------------------------------
 
 
@@ -583,8 +455,13 @@ def recall(
     where = reads.lesson_filter(statuses, project, tool, exclude_categories)
     terms = query_terms(text)
     lexical = _lexical(conn, terms, where, candidates, rarest_terms)
-    resolved = resolve_embedder(conn, embedder)
-    cosines = _vector(conn, text, resolved, where, candidates) if resolved is not None else {}
+    cosines: dict[int, float] = {}
+    if embedder is not None:  # the hooks pass none: vector_recall.py is not even imported
+        from lessonloop.apply.vector_recall import nearest_lessons, resolve_embedder
+
+        resolved = resolve_embedder(conn, embedder)
+        if resolved is not None:
+            cosines = nearest_lessons(conn, text, resolved, where, candidates)
     ids = list(dict.fromkeys([*lexical.hits, *cosines]))
     if not ids:
         return []

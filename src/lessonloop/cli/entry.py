@@ -87,10 +87,9 @@ REGISTERED: dict[str, tuple[str, ...]] = {
     "forget_commands": ("forget",),
     "suggest_commands": ("suggest", "patterns"),
     "run_commands": ("runs", "feedback", "cleanup"),
-    "export_commands": ("export",),
     "git_commands": ("git", "commits"),
     "file_commands": ("files",),
-    "quality_commands": ("quality", "milestones"),
+    "dataset_commands": ("dataset", "export", "quality", "milestones"),
     "web_commands": ("serve",),
     "team_commands": ("team",),
 }

@@ -1,4 +1,4 @@
-"""`lessonloop export`: the store as a dataset for training or analysis (report/export/,
+"""`lessonloop dataset export`: the store as a dataset for training or analysis (report/export/,
 docs/export.md). Not `lessonloop lessons export`, which writes lessons to share, back up or give
 to an agent as a rules file (CLAUDE.md, AGENTS.md)."""
 
@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import DB_HELP, CommandError, emit_json, open_cli_store, shown, time_options
+from lessonloop.cli.common import DB_HELP, CommandError, emit_json, listed_help, open_cli_store, shown, time_options
 from lessonloop.cli.run_commands import rating
 
 if TYPE_CHECKING:
@@ -19,11 +19,16 @@ FORMATS = ("jsonl", "csv", "parquet", "hf")
 KINDS = ("records", "chats", "commits", "sessions", "lessons", "runs")
 
 
-def register(commands: Commands) -> None:
-    """Add `export` to the command line."""
+def add_export(commands: Commands, *, listed: bool = True) -> None:
+    """Add `export` to `commands`: `dataset export`, and `lessonloop export`, its name before,
+    kept unlisted (cli/dataset_commands.py)."""
     export = commands.add_parser(
         "export",
-        help="write the store as a dataset: training records, chats, commits, sessions, lessons or runs (JSONL, CSV, Parquet, Hugging Face)",
+        **listed_help(
+            "write the store as a dataset: training records, chats, commits, sessions, lessons or runs "
+            "(JSONL, CSV, Parquet, Hugging Face)",
+            listed,
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Write one kind of record from the store as a dataset, every text redacted again,\n"

@@ -35,7 +35,7 @@ def register(commands: Commands) -> None:
             "  lessonloop feedback session 3f2a --rating 5 --note 'clean fix, tests first'\n"
             "  lessonloop feedback chat 3f2a#2 --rating 1 --note 'edited the wrong file'\n\n"
             "A run's feedback steers the runner's suggestions (docs/runner.md); a session's and a\n"
-            "chat's travel into `lessonloop export`, which can keep only the well rated ones\n"
+            "chat's travel into `lessonloop dataset export`, which can keep only the well rated ones\n"
             "(--min-rating) and weights each record by its rating (docs/export.md). A chat is\n"
             "SESSION#N: the session's id or a unique prefix, and the prompt's number in it (the\n"
             "export's `id`)."

@@ -1,4 +1,4 @@
-"""`lessonloop quality` (the collection's quality report) and `lessonloop milestones` (progress
+"""`lessonloop dataset quality` (the collection's quality report) and `dataset milestones` (progress
 toward the origin design's training milestones): docs/quality.md."""
 
 from __future__ import annotations
@@ -6,17 +6,21 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, console, emit_json, open_cli_store
+from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, console, emit_json, listed_help, open_cli_store
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-def register(commands: Commands) -> None:
-    """Add `quality` and `milestones`."""
+def add_quality(commands: Commands, *, listed: bool = True) -> None:
+    """Add `quality` to `commands`: `dataset quality`, and `lessonloop quality`, its name before,
+    kept unlisted (cli/dataset_commands.py)."""
     quality = commands.add_parser(
         "quality",
-        help="the collection's quality: empty, truncated and duplicate records, unlinked commits, redactions, lengths",
+        **listed_help(
+            "the collection's quality: empty, truncated and duplicate records, unlinked commits, redactions, lengths",
+            listed,
+        ),
         description=(
             "A report on the stored collection as training data: empty prompts and replies, sessions "
             "without calls, clipped texts and ingest problems; repeated prompts, repeated commit "
@@ -33,9 +37,16 @@ def register(commands: Commands) -> None:
     )
     _store_options(quality)
     quality.set_defaults(handler=cmd_quality)
+
+
+def add_milestones(commands: Commands, *, listed: bool = True) -> None:
+    """Add `milestones` to `commands` (`dataset milestones`; `lessonloop milestones` unlisted)."""
     milestones = commands.add_parser(
         "milestones",
-        help="progress toward three training-data milestones (enough history to train models), and when each is reached",
+        **listed_help(
+            "progress toward three training-data milestones (enough history to train models), and when each is reached",
+            listed,
+        ),
         description=(
             "Commits, sessions and chats stored against three training-data milestones: enough history "
             "to train a model (File Prediction 500/100/200, Commit Messages 2,000/500/1,000, Code "

@@ -182,7 +182,8 @@ def parse_recall(argv: Sequence[str]) -> SimpleNamespace | None:
 
 
 def cmd_recall(args: argparse.Namespace | SimpleNamespace) -> int:
-    from lessonloop.apply.recall import ALL_STATUSES, query_terms, recall, resolve_embedder
+    from lessonloop.apply.recall import ALL_STATUSES, query_terms, recall
+    from lessonloop.apply.vector_recall import resolve_embedder
 
     text = " ".join(args.text).strip()
     if not text:
@@ -261,7 +262,7 @@ INDENT = " " * 18
 def _excluded_categories() -> tuple[str, ...]:
     """The configuration's [lessons] exclude_categories: none when there is no configuration file
     (the default, without importing config: tests/test_command_imports.py checks it)."""
-    from lessonloop.settings.config_location import config_file_missing
+    from lessonloop.core.config_location import config_file_missing
 
     if config_file_missing():
         return ()

@@ -75,7 +75,9 @@ def _runs_command(commands: Commands) -> None:
             "                                            its matches with their context, findings\n"
             "  runs suggest COMMAND...                   the `lessonloop run` options for a command,\n"
             "                                            learned from its recorded runs\n"
-            "  runs patterns [--command C]               how well each watched pattern told failures\n\n"
+            "  runs patterns [--command C]               how well each watched pattern told failures\n"
+            "  runs cleanup [--older-than D] [--dry-run] delete the runs older than their retention\n"
+            "                                            (`lessonloop cleanup`: sessions and commits too)\n\n"
             "STATUS is lessonloop's exit status; REASON why the run ended (exit, error, success,\n"
             "timeout, idle_timeout, first_output_timeout, max_repeat, interrupted, ...)."
         ),
@@ -86,7 +88,7 @@ def _runs_command(commands: Commands) -> None:
         dest="runs_command",
         metavar="SUBCOMMAND",
         title="subcommands",
-        help="list (the default), show, suggest or patterns",
+        help="list (the default), show, suggest, patterns or cleanup",
     )
     listing = sub.add_parser(
         "list",
@@ -114,6 +116,33 @@ def _runs_command(commands: Commands) -> None:
 
     suggest_commands.add_suggest(sub)
     suggest_commands.add_patterns(sub)
+    _runs_cleanup_command(sub)
+
+
+def _runs_cleanup_command(commands: Commands) -> None:
+    cleanup = commands.add_parser(
+        "cleanup",
+        help="delete the runs older than their retention (90d by default), not sessions or commits",
+        description=(
+            "Delete the runs of `lessonloop run` that started longer ago than --older-than (default: "
+            "runner.retention of the configuration, 90d), with their matches and patterns; findings "
+            "made of their matches are kept, no longer tied to a run. Sessions and commits are left "
+            "alone: `lessonloop cleanup` applies their retention too. --dry-run shows what would be deleted."
+        ),
+    )
+    _runs_older_than(cleanup)
+    cleanup.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    _store_options(cleanup)
+    cleanup.set_defaults(handler=cmd_runs_cleanup)
+
+
+def _runs_older_than(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--older-than",
+        type=_duration,
+        metavar="DURATION",
+        help="delete runs older than this: 30d, 12h, 90m, 45s (default: runner.retention, 90d)",
+    )
 
 
 def _cleanup_command(commands: Commands) -> None:
@@ -130,12 +159,7 @@ def _cleanup_command(commands: Commands) -> None:
             "links and rollbacks. --dry-run shows what would be deleted (docs/quality.md)."
         ),
     )
-    cleanup.add_argument(
-        "--older-than",
-        type=_duration,
-        metavar="DURATION",
-        help="delete runs older than this: 30d, 12h, 90m, 45s (default: runner.retention, 90d)",
-    )
+    _runs_older_than(cleanup)
     cleanup.add_argument(
         "--sessions-older-than",
         type=_duration,
@@ -442,6 +466,33 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
         print(cleanup_text(result, text))
         print(history_cleanup_text(history, sessions_text, commits_text))
     return 0
+
+
+def cmd_runs_cleanup(args: argparse.Namespace) -> int:
+    """`runs cleanup`: cleanup's runs part alone, the same output for it."""
+    from lessonloop.store.run_retention import CleanupResult, cleanup_runs
+
+    text, seconds = args.older_than or _runner_retention()
+    if not existing_store(args.db):
+        result = CleanupResult("", seconds, 0, 0, 0, 0, args.dry_run)
+    else:
+        with open_cli_store(args.db) as conn:
+            result = cleanup_runs(conn, seconds, dry_run=args.dry_run)
+    if args.json:
+        emit_json({"older_than": text, **result.to_json()})
+    else:
+        print(cleanup_text(result, text))
+    return 0
+
+
+def _runner_retention() -> tuple[str, float]:
+    from lessonloop.settings.config import ConfigError, load_config
+
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from exc
+    return config.runner.retention, config.runner.retention_seconds
 
 
 def cleanup_text(result: CleanupResult, older_than: str) -> str:

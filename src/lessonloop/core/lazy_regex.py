@@ -2,7 +2,8 @@
 
 Analyzers hold hundreds of patterns, most of which a given run never needs (rules for other
 languages, rare error messages); compiling them all at import costs tens of milliseconds on
-every command. A `LazyRegex` costs nothing until it is searched.
+every command, and a millisecond on every hook (lesson_model/triggers.py's failure patterns). A
+`LazyRegex` costs nothing until it is searched.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class LazyRegex:
 
     def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         return self.compiled.finditer(string, pos, endpos)
+
+    def sub(self, repl: str, string: str, count: int = 0) -> str:
+        return self.compiled.sub(repl, string, count)
 
     def __repr__(self) -> str:
         return f"LazyRegex({self.pattern!r})"

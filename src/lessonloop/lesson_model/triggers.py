@@ -27,6 +27,7 @@ from lessonloop.analyze.commands import (
     words_kinds,
 )
 from lessonloop.core.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
+from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.core.tool_kinds import CHANGE_KINDS, EDIT, OTHER, READ, SUBAGENT, TOOL_KINDS, WRITE
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
@@ -159,7 +160,7 @@ def command_head(words: Sequence[str]) -> tuple[str, ...]:
     return tuple(words[:1])
 
 
-_SUBCOMMAND = re.compile(r"[a-z][a-z0-9_.:-]*")
+_SUBCOMMAND = LazyRegex(r"[a-z][a-z0-9_.:-]*")
 INTERPRETERS = frozenset(
     {"python", "py", "node", "deno", "bun", "ruby", "perl", "php", "bash", "sh", "zsh", "pwsh", "powershell", "cmd"}
 )
@@ -172,7 +173,7 @@ def is_interpreter(program: str) -> bool:
     return name in INTERPRETERS or bool(_VERSIONED.fullmatch(name))
 
 
-_VERSIONED = re.compile(r"(?:python|ruby|perl|php|node)[0-9.]+")
+_VERSIONED = LazyRegex(r"(?:python|ruby|perl|php|node)[0-9.]+")
 
 
 def failing_segment(segments: Sequence[tuple[str, ...]], error_text: str | None) -> tuple[str, ...] | None:
@@ -191,7 +192,7 @@ def failing_segment(segments: Sequence[tuple[str, ...]], error_text: str | None)
 
 # `cd` failing, as bash/sh ("bash: line 1: cd: x: No such file or directory", "sh: 1: cd: can't cd
 # to x"), zsh ("(eval):cd:1: no such file or directory: x") and PowerShell ("cd : Cannot find path") say it
-_CD_FAILED = re.compile(r"(?:^|[\s:(])cd(?::\d+)?: |^cd : ", re.MULTILINE)
+_CD_FAILED = LazyRegex(r"(?:^|[\s:(])cd(?::\d+)?: |^cd : ", re.MULTILINE)
 
 
 def named_segment(segments: Sequence[tuple[str, ...]], error_text: str | None) -> tuple[str, ...]:
@@ -207,12 +208,12 @@ def named_segment(segments: Sequence[tuple[str, ...]], error_text: str | None) -
 _MISSING_PROGRAM = (
     # zsh and fish name the program last ("zsh: command not found: X"; in a command Claude Code
     # runs through zsh's eval, "(eval):1: command not found: X")
-    re.compile(r"^(?:zsh|bash|sh|fish|\(eval\))(?::\d+)?: command not found: ([\w.+/-]+)", re.MULTILINE),
-    re.compile(r"(?:^|: )([\w.+-]+): command not found", re.MULTILINE),
-    re.compile(r"^[\w/.-]*sh: (?:line )?\d+: ([\w.+-]+): not found", re.MULTILINE),
-    re.compile(r"The term '([^'\s]+)' is not recognized as (?:the )?name of a cmdlet"),
-    re.compile(r"'([^'\s]+)' is not recognized as an internal or external command"),
-    re.compile(r'exec: "([\w.+/-]+)": executable file not found'),
+    LazyRegex(r"^(?:zsh|bash|sh|fish|\(eval\))(?::\d+)?: command not found: ([\w.+/-]+)", re.MULTILINE),
+    LazyRegex(r"(?:^|: )([\w.+-]+): command not found", re.MULTILINE),
+    LazyRegex(r"^[\w/.-]*sh: (?:line )?\d+: ([\w.+-]+): not found", re.MULTILINE),
+    LazyRegex(r"The term '([^'\s]+)' is not recognized as (?:the )?name of a cmdlet"),
+    LazyRegex(r"'([^'\s]+)' is not recognized as an internal or external command"),
+    LazyRegex(r'exec: "([\w.+/-]+)": executable file not found'),
 )
 
 
@@ -584,8 +585,8 @@ def operator_tokens(command: str | None) -> frozenset[str]:
 SUBSTITUTIONS = ("$(", "`", "<(", ">(")
 ESCAPED_QUOTE = '\\"'
 LINE_FORMS = (*SUBSTITUTIONS, ESCAPED_QUOTE)
-_SINGLE_QUOTED = re.compile(r"'[^'\n]*'")
-_HERE_STRING = re.compile(r"@(['\"])\r?\n.*?\r?\n\1@", re.DOTALL)  # PowerShell's @'...'@ and @"..."@
+_SINGLE_QUOTED = LazyRegex(r"'[^'\n]*'")
+_HERE_STRING = LazyRegex(r"@(['\"])\r?\n.*?\r?\n\1@", re.DOTALL)  # PowerShell's @'...'@ and @"..."@
 
 
 def line_forms(command: str | None) -> frozenset[str]:
@@ -894,7 +895,7 @@ class SessionState:
         return (info[1], info[2]) if needle_in(info[3], edit_text(tool_input)) else None
 
 
-_EXPECTED = re.compile(r"Failed to find (?:expected lines|context)[^\n]*?:\n(.+)", re.DOTALL)
+_EXPECTED = LazyRegex(r"Failed to find (?:expected lines|context)[^\n]*?:\n(.+)", re.DOTALL)
 _OLD_TEXT = ("old_string", "old_str", "search", "old")
 _NEEDLE_LINES = 20  # lines of a needle compared
 
@@ -1064,8 +1065,8 @@ def first_line(text: str | None, limit: int = 200) -> str:
 
 _HOOKED = frozenset({"git_commit", "git_push"})
 _HOOK_BYPASS = frozenset({"--no-verify", "-n"})
-_CHECK_SECTION = re.compile(r"^\[([A-Z][A-Z0-9_-]{1,30})\]", re.MULTILINE)
-_CHECK_FAILED_LINE = re.compile(r"^(\S+?)\.{3,}\s*Failed\s*$", re.MULTILINE)
+_CHECK_SECTION = LazyRegex(r"^\[([A-Z][A-Z0-9_-]{1,30})\]", re.MULTILINE)
+_CHECK_FAILED_LINE = LazyRegex(r"^(\S+?)\.{3,}\s*Failed\s*$", re.MULTILINE)
 
 
 def hooked_job(segments: Sequence[tuple[str, ...]]) -> bool:

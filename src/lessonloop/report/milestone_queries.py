@@ -1,4 +1,4 @@
-"""What `lessonloop milestones` counts (read-only SQL): commits, main sessions and chats stored,
+"""What `lessonloop dataset milestones` counts (read-only SQL): commits, main sessions and chats stored,
 and those of them made since a time (report/milestones.py computes the progress).
 
 - commits: every stored commit (`ingest --git`), by its commit time;

@@ -1,4 +1,4 @@
-"""The collection's quality report (`lessonloop quality`, docs/quality.md): pure computations over
+"""The collection's quality report (`lessonloop dataset quality`, docs/quality.md): pure computations over
 what report/quality_queries.py reads. `quality_report` ties them together."""
 
 from __future__ import annotations

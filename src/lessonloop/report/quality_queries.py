@@ -1,4 +1,4 @@
-"""What `lessonloop quality` reads from the store (read-only SQL; report/quality.py computes).
+"""What `lessonloop dataset quality` reads from the store (read-only SQL; report/quality.py computes).
 
 A chat is a typed prompt of a main session and the assistant text up to the next typed prompt, in
 the session's timeline order (time, then line), as the export reads it (report/export/chats.py).

@@ -1,4 +1,4 @@
-"""Terminal output of `lessonloop quality` and `lessonloop milestones` (rich tables), drawn from
+"""Terminal output of `lessonloop dataset quality` and `lessonloop dataset milestones` (rich tables), drawn from
 their JSON forms (report/quality.py, report/milestones.py)."""
 
 from __future__ import annotations

@@ -1,3 +1,3 @@
-"""The person's configuration: where the file is (config_location.py, os only: the hooks read it)
-and what it says (config.py: [projects], [capture], [lessons], [runner], [retention], [privacy],
-[analysis]). Imports nothing here: the hooks import config_location alone."""
+"""The person's configuration: what the file says (config.py: [projects], [capture], [lessons],
+[runner], [retention], [privacy], [analysis]). Where the file is, os only, is
+core/config_location.py: the hooks read that alone, without this package."""

@@ -59,9 +59,9 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from lessonloop.core.config_location import ENV_CONFIG as ENV_CONFIG
+from lessonloop.core.config_location import config_path as config_path
 from lessonloop.core.durations import DurationError, parse_duration
-from lessonloop.settings.config_location import ENV_CONFIG as ENV_CONFIG
-from lessonloop.settings.config_location import config_path as config_path
 
 # A setting's value: true/false ("bool"), a list of strings ("list"), a duration text ("duration").
 Value = bool | tuple[str, ...] | str

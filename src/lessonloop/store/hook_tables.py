@@ -28,6 +28,12 @@ def set_lock_wait(conn: sqlite3.Connection, milliseconds: int) -> None:
     conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
 
 
+def is_forgotten(conn: sqlite3.Connection, session_id: str) -> bool:
+    """Whether `lessonloop forget` removed this session (`forgotten_sessions`; store/forgotten.py
+    lists them for ingest): here, so that a hook reads it without one more module's import."""
+    return conn.execute("SELECT 1 FROM forgotten_sessions WHERE session_id = ?", (session_id,)).fetchone() is not None
+
+
 def check_counts(conn: sqlite3.Connection) -> int:
     """`lessonloop hook --check`: the active lessons, counted; the hooks' decisions table read too
     (an old or damaged store fails here)."""

@@ -216,7 +216,7 @@ def digest_of(paths: list[str], pii: bool) -> str:
 
 def scrubs_pii() -> bool:
     """Whether the configuration scrubs personal data from the store (privacy.scrub_pii_store)."""
-    from lessonloop.settings.config_location import config_file_missing
+    from lessonloop.core.config_location import config_file_missing
 
     if config_file_missing():  # no file: the default, False (tests/test_command_imports.py checks it)
         return False

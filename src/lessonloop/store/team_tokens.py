@@ -22,7 +22,7 @@ import json
 import os
 from typing import Any
 
-from lessonloop.settings.config_location import ENV_CONFIG, config_path
+from lessonloop.core.config_location import ENV_CONFIG, config_path
 from lessonloop.store.private_files import FILE_MODE, make_folders
 
 TOKENS_FILE = "team-tokens.json"

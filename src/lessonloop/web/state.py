@@ -122,7 +122,7 @@ class WebState:
         store has vectors), loaded once; None when it cannot be (words only)."""
         if not self.embedder_checked:
             from lessonloop.apply.embeddings import EmbeddingError
-            from lessonloop.apply.recall import resolve_embedder
+            from lessonloop.apply.vector_recall import resolve_embedder
 
             try:
                 self.embedder = resolve_embedder(conn, "auto")

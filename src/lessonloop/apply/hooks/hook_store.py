@@ -374,7 +374,7 @@ class HookPolicy:
 
 def hook_policy(db: str) -> HookPolicy:
     """The configuration's policy for the hooks (see HookPolicy), through the cache."""
-    from lessonloop.settings.config_location import config_path
+    from lessonloop.core.config_location import config_path
 
     path = config_path()
     try:
@@ -419,8 +419,6 @@ def hook_policy(db: str) -> HookPolicy:
 def forgotten(conn: sqlite3.Connection, session_id: str) -> bool:
     """Whether a person forgot this session (`lessonloop forget`): nothing of it is stored again."""
     try:
-        from lessonloop.store.forgotten import is_forgotten
-
-        return is_forgotten(conn, session_id)
+        return hook_tables.is_forgotten(conn, session_id)
     except sqlite3.OperationalError:
         return False  # a store from before forgetting existed

@@ -1,4 +1,4 @@
-"""`lessonloop export`: the store as a dataset (docs/export.md).
+"""`lessonloop dataset export`: the store as a dataset (docs/export.md).
 
 One kind of record per export (records: the origin design's training records; chats, commits,
 sessions, lessons, runs), written as JSONL, CSV, Parquet or a Hugging Face dataset folder. The rows are

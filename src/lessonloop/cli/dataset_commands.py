@@ -1,0 +1,53 @@
+"""`lessonloop dataset export|quality|milestones`: the store as training data (docs/export.md,
+docs/quality.md). `export`, `quality` and `milestones`, their names before, still run, unlisted
+(until the next release). `lessonloop lessons export` is another thing: lessons to share."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from lessonloop.cli import export_commands, quality_commands
+from lessonloop.cli.common import DB_HELP, JSON_HELP
+
+if TYPE_CHECKING:
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def register(commands: Commands) -> None:
+    """Add `dataset` and its subcommands, and the old top-level names unlisted."""
+    dataset = commands.add_parser(
+        "dataset",
+        help="the store as training data: export it (JSONL, CSV, Parquet, Hugging Face), its quality, milestones",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "The stored history as training data (docs/export.md, docs/quality.md):\n\n"
+            "  dataset export --format F --to PATH   training records, chats, commits, sessions,\n"
+            "                                        lessons or runs as a dataset file\n"
+            "  dataset quality                       empty, truncated and duplicate records, unlinked\n"
+            "                                        commits, redactions, lengths\n"
+            "  dataset milestones                    progress toward three training-data milestones\n\n"
+            "`lessonloop lessons export` is another thing: lessons as JSONL to share or import, or as\n"
+            "a rules section for CLAUDE.md / AGENTS.md."
+        ),
+    )
+    # given before the subcommand (`dataset --json quality`), they are kept: cli.command_parser
+    dataset.add_argument("--db", metavar="PATH", help=DB_HELP)
+    dataset.add_argument("--json", action="store_true", help=JSON_HELP)
+    dataset.set_defaults(handler=lambda _args: _missing(dataset))
+    sub = dataset.add_subparsers(
+        dest="dataset_command", metavar="SUBCOMMAND", title="subcommands", help="export, quality or milestones"
+    )
+    export_commands.add_export(sub)
+    quality_commands.add_quality(sub)
+    quality_commands.add_milestones(sub)
+    # their names before (until the next release), out of the command list
+    export_commands.add_export(commands, listed=False)
+    quality_commands.add_quality(commands, listed=False)
+    quality_commands.add_milestones(commands, listed=False)
+
+
+def _missing(parser: argparse.ArgumentParser) -> int:
+    """`lessonloop dataset` alone: its help, exit status 2 (a subcommand is needed)."""
+    parser.print_help()
+    return 2
