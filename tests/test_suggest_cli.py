@@ -195,7 +195,7 @@ def test_suggest_json_shape(store: Path) -> None:
 
 
 def test_suggested_options_are_options_of_lessonloop_run(store: Path) -> None:
-    from lessonloop.run_command.entry import build_parser
+    from lessonloop.run_command.options import build_parser
 
     data = cli("suggest", "--db", store, "--json", "--", *ARGV).json()
     args = build_parser().parse_args(data["options"])

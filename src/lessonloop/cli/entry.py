@@ -249,17 +249,17 @@ def _run_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], 
     the runner's own parser before this one is built (its errors exit with 125, as `timeout`)."""
     if only and only in _REGISTERED_NAMES | INLINE_COMMANDS and only != "run":
         return  # another command runs: `run` is not even listed
-    import lessonloop.run_command.entry as run_entry
+    import lessonloop.run_command.options as run_options
 
     run = commands.add_parser(
         "run",
         help="run a command, stop it early on an error pattern or a timeout, record how it went",
         usage="lessonloop run [OPTIONS] -- COMMAND [ARGS...]",
-        description=run_entry.DESCRIPTION,
-        epilog=run_entry.EPILOG,
+        description=run_options.DESCRIPTION,
+        epilog=run_options.EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run_entry.add_run_arguments(run)
+    run_options.add_run_arguments(run)
 
 
 def _bandit_options(parser: argparse.ArgumentParser) -> None:

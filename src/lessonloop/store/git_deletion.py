@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from lessonloop.store.table_names import table_names
+
 _GONE = "(SELECT repository_id, hash FROM temp._ll_gc)"
 # (table, condition) in the order rows are deleted; git_commits last.
 _STEPS: tuple[tuple[str, str], ...] = (
@@ -23,15 +25,11 @@ _STEPS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _tables(conn: sqlite3.Connection) -> set[str]:
-    return {str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-
-
 def delete_commits(conn: sqlite3.Connection, condition: str, params: tuple[object, ...] = ()) -> dict[str, int]:
     """Delete the commits of `git_commits` matching `condition` (SQL over its columns), with
     their files, hunks, links and rollbacks, and the file models of their repositories. Returns
     the rows deleted per table (a table that had none is still named, with 0)."""
-    tables = _tables(conn)
+    tables = table_names(conn)
     if "git_commits" not in tables:
         return {}
     conn.execute("DROP TABLE IF EXISTS temp._ll_gc")
@@ -57,14 +55,14 @@ def delete_commits(conn: sqlite3.Connection, condition: str, params: tuple[objec
 
 def count_commits(conn: sqlite3.Connection, condition: str, params: tuple[object, ...] = ()) -> int:
     """How many stored commits match `condition` (0 in a store without git history)."""
-    if "git_commits" not in _tables(conn):
+    if "git_commits" not in table_names(conn):
         return 0
     return int(conn.execute(f"SELECT count(*) FROM git_commits WHERE {condition}", params).fetchone()[0])
 
 
 def project_repositories(conn: sqlite3.Connection, project: str) -> list[tuple[int, str]]:
     """The stored repositories (id, root) whose root is the folder `project` or inside it."""
-    if "git_repositories" not in _tables(conn) or not project:
+    if "git_repositories" not in table_names(conn) or not project:
         return []
     base = project.rstrip("/") or "/"
     prefix = base if base.endswith("/") else base + "/"
@@ -85,7 +83,7 @@ def delete_repositories(conn: sqlite3.Connection, repository_ids: list[int]) -> 
     marks = ", ".join("?" for _ in repository_ids)
     params = tuple(repository_ids)
     deleted = delete_commits(conn, f"repository_id IN ({marks})", params)
-    if "file_models" in _tables(conn):
+    if "file_models" in table_names(conn):
         deleted["file_models"] = deleted.get("file_models", 0) + max(
             0,
             conn.execute(

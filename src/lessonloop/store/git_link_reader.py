@@ -7,14 +7,15 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from lessonloop.store.table_names import has_table
+
 # The evidence kinds, strongest first (analyze/commit_evidence.py).
 EVIDENCE = ("agent_commit", "aider_commit", "edit_window")
 
 
 def has_links(conn: sqlite3.Connection) -> bool:
     """Whether the store has the link tables (m022)."""
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'git_commit_links'").fetchone()
-    return row is not None
+    return has_table(conn, "git_commit_links")
 
 
 @dataclass(slots=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 
 from lessonloop.core.timestamps import utc_now
+from lessonloop.store.table_names import table_names
 from lessonloop.store.transaction import transaction
 
 # The hooks that write open the store through this module on every event: what only an old
@@ -49,7 +50,7 @@ def applied_migrations(conn: sqlite3.Connection) -> list[str]:
 def refuse_another_programs(conn: sqlite3.Connection) -> None:
     """Raise StoreError for a database of another program (tables, none of them lessonloop's):
     it is to be left as it was (open_store asks before it switches the file to WAL mode)."""
-    tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    tables = table_names(conn)
     if tables and "_migrations" not in tables and "source_files" not in tables:
         from lessonloop.store.transaction import StoreError, store_file
 

@@ -38,10 +38,9 @@ def stored_projects(conn: sqlite3.Connection) -> list[str]:
 
 def repository_roots(conn: sqlite3.Connection) -> list[str]:
     """The folders of the repositories `ingest --git` read (none in a store from before git history)."""
-    if (
-        conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'git_repositories'").fetchone()
-        is None
-    ):
+    from lessonloop.store.table_names import has_table
+
+    if not has_table(conn, "git_repositories"):
         return []
     return [str(row[0]) for row in conn.execute("SELECT root FROM git_repositories ORDER BY root")]
 

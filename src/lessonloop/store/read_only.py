@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from lessonloop.store.migrations import MIGRATIONS, refuse_another_programs
+from lessonloop.store.table_names import table_names
 from lessonloop.store.transaction import StoreError, store_error
 
 
@@ -60,7 +61,7 @@ def open_read_only(path: Path, timeout_ms: int) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA query_only = ON")
         refuse_another_programs(conn)
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = table_names(conn)
         done = {row[0] for row in conn.execute("SELECT name FROM _migrations")} if "_migrations" in tables else set()
         pending = [step.__name__ for step in MIGRATIONS if step.__name__ not in done]
         if pending:

@@ -29,6 +29,7 @@ import sqlite3
 import zlib
 
 from lessonloop.core.timestamps import utc_now
+from lessonloop.store.table_names import table_names
 from lessonloop.store.transaction import transaction
 
 # typing.TYPE_CHECKING without importing typing: every reading command opens the store.
@@ -301,7 +302,7 @@ def redact_store(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> Pass
                 # File prediction's models hold words of commit messages and prompts as they were:
                 # dropped, learned again from the texts just redacted (docs/files.md).
                 conn.execute("DELETE FROM file_models")
-            if "lessons" in tables and "lessons_fts" in _all_tables(conn):
+            if "lessons" in tables and "lessons_fts" in table_names(conn):
                 # The index of an external-content table keeps old words until rebuilt.
                 conn.execute("INSERT INTO lessons_fts(lessons_fts) VALUES ('rebuild')")
             pending = result.rows_read > 0 or int(conn.execute("PRAGMA freelist_count").fetchone()[0]) > 0
@@ -333,10 +334,6 @@ def _update(conn: sqlite3.Connection, table: str, rowid: int, changes: dict[str,
             (rowid, changes["pattern"], rowid),
         )
         conn.execute("DELETE FROM run_patterns WHERE rowid = ?", (rowid,))
-
-
-def _all_tables(conn: sqlite3.Connection) -> set[str]:
-    return {str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 def _text_columns(tables: dict[str, set[str]]) -> dict[str, list[tuple[str, Scope]]]:

@@ -8,6 +8,8 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from lessonloop.store.table_names import has_table
+
 _CHAT_SESSIONS = """
     SELECT s.id, s.agent,
            coalesce(s.model, (SELECT u.model FROM token_usage u WHERE u.session_id = s.id
@@ -58,9 +60,7 @@ def session_usage(conn: sqlite3.Connection, session_id: str) -> list[tuple[Any, 
 
 def has_commits(conn: sqlite3.Connection) -> bool:
     """Whether the store has the commit tables (m019)."""
-    return (
-        conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'git_commits'").fetchone() is not None
-    )
+    return has_table(conn, "git_commits")
 
 
 def commit_files(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
