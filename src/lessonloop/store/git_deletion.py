@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from lessonloop.store.table_names import table_names
+from lessonloop.store.migrations import table_names
 
 _GONE = "(SELECT repository_id, hash FROM temp._ll_gc)"
 # (table, condition) in the order rows are deleted; git_commits last.

@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop.store.table_names import has_table
+from lessonloop.store.migrations import has_table
 
 # The evidence kinds, strongest first (analyze/commit_evidence.py).
 EVIDENCE = ("agent_commit", "aider_commit", "edit_window")

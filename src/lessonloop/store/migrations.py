@@ -8,7 +8,6 @@ from __future__ import annotations
 import sqlite3
 
 from lessonloop.core.timestamps import utc_now
-from lessonloop.store.table_names import table_names
 from lessonloop.store.transaction import transaction
 
 # The hooks that write open the store through this module on every event: what only an old
@@ -45,6 +44,17 @@ def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     has refused another program's database before: this creates the bookkeeping table)."""
     conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     return [row[0] for row in conn.execute("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def table_names(conn: sqlite3.Connection) -> set[str]:
+    """Every table of the database (SQLite's own included): a store from before a migration lacks
+    the tables it adds (git history, links), another program's database has none of lessonloop's."""
+    return {str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether the database has the table `name`."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
 
 def refuse_another_programs(conn: sqlite3.Connection) -> None:

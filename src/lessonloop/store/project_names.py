@@ -38,7 +38,7 @@ def stored_projects(conn: sqlite3.Connection) -> list[str]:
 
 def repository_roots(conn: sqlite3.Connection) -> list[str]:
     """The folders of the repositories `ingest --git` read (none in a store from before git history)."""
-    from lessonloop.store.table_names import has_table
+    from lessonloop.store.migrations import has_table
 
     if not has_table(conn, "git_repositories"):
         return []

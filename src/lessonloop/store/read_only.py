@@ -17,8 +17,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-from lessonloop.store.migrations import MIGRATIONS, refuse_another_programs
-from lessonloop.store.table_names import table_names
+from lessonloop.store.migrations import MIGRATIONS, refuse_another_programs, table_names
 from lessonloop.store.transaction import StoreError, store_error
 
 

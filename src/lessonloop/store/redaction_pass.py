@@ -29,7 +29,7 @@ import sqlite3
 import zlib
 
 from lessonloop.core.timestamps import utc_now
-from lessonloop.store.table_names import table_names
+from lessonloop.store.migrations import table_names
 from lessonloop.store.transaction import transaction
 
 # typing.TYPE_CHECKING without importing typing: every reading command opens the store.

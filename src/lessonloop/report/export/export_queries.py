@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from lessonloop.store.table_names import has_table
+from lessonloop.store.migrations import has_table
 
 _CHAT_SESSIONS = """
     SELECT s.id, s.agent,
