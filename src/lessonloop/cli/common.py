@@ -259,3 +259,41 @@ def print_error(exc: BaseException) -> None:
     """`Error: ...` on stderr, redacted: a message may quote what it failed on (a URL with its
     password, a value given to an option)."""
     print(f"Error: {shown(str(exc), 'command')}", file=sys.stderr)
+
+
+def bandit_options(parser: argparse.ArgumentParser) -> None:
+    """--bandit / --no-bandit: ingest, analyze, analyze stats and report."""
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--bandit",
+        dest="bandit",
+        action="store_const",
+        const=True,
+        default=None,
+        help="run bandit on the Python edits of the sessions analyzed (one process; off by default, "
+        "or as `[analysis] bandit` says; needs lessonloop[scanners])",
+    )
+    choice.add_argument(
+        "--no-bandit",
+        dest="bandit",
+        action="store_const",
+        const=False,
+        help="do not run bandit even when `[analysis] bandit = true` (sessions bandit scanned keep its findings)",
+    )
+
+
+def include_empty_option(parser: argparse.ArgumentParser) -> None:
+    """--include-empty: sessions and report."""
+    parser.add_argument(
+        "--include-empty",
+        action="store_true",
+        help="also list sessions with no typed prompt and no tool call (an agent opened and closed): left out by default",
+    )
+
+
+def is_built(parser: argparse.ArgumentParser) -> bool:
+    """Whether add_parser built this command's parser: when another command runs, cli/entry.py's
+    _OnlyOne gives a stand-in instead (what the help text needs is then not worth computing)."""
+    import argparse
+
+    return isinstance(parser, argparse.ArgumentParser)

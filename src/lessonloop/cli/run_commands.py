@@ -13,6 +13,7 @@ from lessonloop.cli.common import (
     CommandError,
     UsageError,
     emit_json,
+    is_built,
     known_agent,
     open_cli_store,
     project_named,
@@ -35,12 +36,31 @@ _PROJECT_HELP = "only runs of this project (a folder, or part of its path)"
 
 
 def register(commands: Commands) -> None:
-    """Add `runs`, `feedback` (cli/feedback_commands.py: runs, sessions and chats) and `cleanup`."""
+    """Add `run`, `runs`, `feedback` (cli/feedback_commands.py: runs, sessions and chats) and `cleanup`."""
     import lessonloop.cli.feedback_commands as feedback_commands
 
+    _run_command(commands)
     _runs_command(commands)
     feedback_commands.register(commands)
     _cleanup_command(commands)
+
+
+def _run_command(commands: Commands) -> None:
+    """`lessonloop run`, for `lessonloop --help` and `lessonloop run --help`. main() hands a run to
+    the runner's own parser before this one is built (its errors exit with 125, as `timeout`)."""
+    run = commands.add_parser(
+        "run",
+        help="run a command, stop it early on an error pattern or a timeout, record how it went",
+        usage="lessonloop run [OPTIONS] -- COMMAND [ARGS...]",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    if not is_built(run):  # another command runs
+        return
+    import lessonloop.run_command.options as run_options
+
+    run.description = run_options.DESCRIPTION
+    run.epilog = run_options.EPILOG
+    run_options.add_run_arguments(run)
 
 
 def _store_options(parser: argparse.ArgumentParser) -> None:

@@ -6,12 +6,148 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import CommandError, UsageError, console, emit_json, known_agent, open_cli_store, shown
+from lessonloop.cli.common import (
+    CommandError,
+    UsageError,
+    agent_option,
+    bandit_options,
+    common_options,
+    console,
+    emit_json,
+    include_empty_option,
+    is_built,
+    known_agent,
+    open_cli_store,
+    project_option,
+    shown,
+    time_options,
+)
 from lessonloop.cli.empty_results import no_sessions_text
+from lessonloop.core.arg_types import positive
 
 if TYPE_CHECKING:
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
     from lessonloop.pipeline.findings_import import ImportResult
     from lessonloop.pipeline.ingest_job import IngestProgress, IngestReport
+
+
+def register(commands: Commands) -> None:
+    """Add `ingest`, `sessions`, `show` and `stats`."""
+    ingest = commands.add_parser(
+        "ingest",
+        help="read agent transcripts into the store (only what is new)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Read agent transcripts into the store, only what is new since the last run.\n\n"
+            "{places}\n\n"
+            "With PATHS, each file's format is recognized by its content; files of a format\n"
+            "lessonloop does not read are listed as not read. --git reads git history instead\n"
+            "(docs/git.md).\n\n"
+            "Exit status: 0, unless nothing at all could be read (1: every file failed, not one\n"
+            "record of them could be read, or the files are in formats lessonloop does not read)."
+        ),
+    )
+    if is_built(ingest):  # not when another command runs
+        ingest.description = (ingest.description or "").replace("{places}", _ingest_places())
+    ingest.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="transcript files, or folders to search for *.jsonl (and other agents' files)",
+    )
+    common_options(ingest)
+    ingest.add_argument(
+        "--no-progress", action="store_true", help="no progress bar (it is shown only on a terminal anyway)"
+    )
+    ingest.add_argument(
+        "--sarif",
+        action="append",
+        metavar="FILE",
+        help="also import a scanner's SARIF results, matched to the session edits they concern (repeatable)",
+    )
+    ingest.add_argument(
+        "--junit",
+        action="append",
+        metavar="FILE",
+        help="also import JUnit XML test results, matched to sessions by file and time (repeatable)",
+    )
+    ingest.add_argument(
+        "--no-analyze", action="store_true", help="only store what was read; do not analyze the sessions or learn"
+    )
+    ingest.add_argument("--no-learn", action="store_true", help="analyze, but do not learn lessons from the sessions")
+    ingest.add_argument(
+        "--git",
+        action="store_true",
+        help="read git history instead: PATHS are repositories (default: those of the projects the store knows); "
+        "only commits not stored yet (docs/git.md)",
+    )
+    bandit_options(ingest)
+    ingest.set_defaults(handler=cmd_ingest)
+
+    sessions = commands.add_parser(
+        "sessions",
+        help="list sessions: start, project, model, prompts, tool calls, errors, tokens",
+        description=("List sessions, oldest first. A subagent's tool calls and tokens count in its parent session."),
+    )
+    project_option(sessions)
+    agent_option(sessions)
+    sessions.add_argument("-n", "--limit", type=positive, metavar="N", help="only the N most recent sessions")
+    include_empty_option(sessions)
+    time_options(sessions)
+    common_options(sessions)
+    sessions.set_defaults(handler=cmd_sessions)
+
+    show = commands.add_parser(
+        "show",
+        help="one session's timeline",
+        description=(
+            "Show one session's timeline: typed prompts, tool calls with their result or error, "
+            "corrections, subagents. SESSION_ID may be a unique prefix; subagents are PARENT_ID/AGENT_ID."
+        ),
+    )
+    show.add_argument("session_id", metavar="SESSION_ID", help="the session's id or a unique prefix of it")
+    show.add_argument(
+        "--all", action="store_true", help="also show system texts (reminders, notifications, command output)"
+    )
+    common_options(show)
+    show.set_defaults(handler=cmd_show)
+
+    stats = commands.add_parser(
+        "stats",
+        help="totals: sessions, tool calls and errors per tool, tokens and cost per model; --by day|week|month",
+        description=(
+            'Totals over the store. "sessions" counts main sessions; subagents\' tool calls and tokens are included. '
+            "Costs are at list prices from the genai-prices table (docs/costs.md). With --by day, week or month: "
+            "one row per period (local time, weeks from Monday) with the tokens by kind, the cost and the models, "
+            "like ccusage's daily, weekly and monthly reports; --since/--until then bound the calls' times."
+        ),
+    )
+    project_option(stats)
+    agent_option(stats)
+    stats.add_argument(
+        "--by", choices=("day", "week", "month"), help="one row per day, week or month (tokens, cost, models)"
+    )
+    stats.add_argument(
+        "--breakdown", action="store_true", help="with --by, each period's agents and models on rows of their own"
+    )
+    time_options(stats, "sessions started (with --by: calls made)")
+    common_options(stats)
+    stats.set_defaults(handler=cmd_stats)
+
+
+def _ingest_places() -> str:
+    """Ingest's help on where it looks without PATHS: every adapter's places (capture/agents.py)."""
+    import textwrap
+
+    from lessonloop.capture.agents import places_in_words
+
+    text = (
+        f"Without PATHS, every agent's own places are searched: {places_in_words()}. When none holds "
+        "transcripts, a bundled sample is ingested so you can try lessonloop; the first ingest of real "
+        "transcripts removes it, with the lessons learned only from it."
+    )
+    return textwrap.fill(text, 80, break_long_words=False, break_on_hyphens=False)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
