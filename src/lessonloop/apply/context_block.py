@@ -17,7 +17,6 @@ nothing): the empty string, not a lone heading.
 from __future__ import annotations
 
 import math
-import re
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the hooks import this module
 if TYPE_CHECKING:
@@ -53,7 +52,6 @@ HEADING = (
 )
 DEFAULT_BUDGET_TOKENS = 400
 CHARS_PER_TOKEN = 4
-_SPACE = re.compile(r"\s+")
 
 
 def estimate_tokens(text: str) -> int:
@@ -62,7 +60,9 @@ def estimate_tokens(text: str) -> int:
 
 
 def _one_line(text: str | None) -> str:
-    return _SPACE.sub(" ", text or "").strip()
+    """The text on one line, every run of whitespace one space (str.split's whitespace is the regex
+    \\s's, code point for code point; no pattern to compile on the prompt hook's path)."""
+    return " ".join((text or "").split())
 
 
 def render_lesson(lesson: RenderableLesson) -> str:
