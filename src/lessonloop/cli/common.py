@@ -297,3 +297,17 @@ def is_built(parser: argparse.ArgumentParser) -> bool:
     import argparse
 
     return isinstance(parser, argparse.ArgumentParser)
+
+
+def subcommands_only(parser: argparse.ArgumentParser) -> None:
+    """A command whose work is all in its subcommands (`files`, `dataset`): --db and --json given
+    before the subcommand are kept for it (cli.command_parser); alone, it prints its help and
+    exits with status 2."""
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
+    parser.add_argument("--json", action="store_true", help=JSON_HELP)
+
+    def help_only(_args: object) -> int:
+        parser.print_help()
+        return 2
+
+    parser.set_defaults(handler=help_only)

@@ -8,7 +8,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from lessonloop.cli import export_commands, quality_commands
-from lessonloop.cli.common import DB_HELP, JSON_HELP
+from lessonloop.cli.common import subcommands_only
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -31,10 +31,7 @@ def register(commands: Commands) -> None:
             "a rules section for CLAUDE.md / AGENTS.md."
         ),
     )
-    # given before the subcommand (`dataset --json quality`), they are kept: cli.command_parser
-    dataset.add_argument("--db", metavar="PATH", help=DB_HELP)
-    dataset.add_argument("--json", action="store_true", help=JSON_HELP)
-    dataset.set_defaults(handler=lambda _args: _missing(dataset))
+    subcommands_only(dataset)
     sub = dataset.add_subparsers(
         dest="dataset_command", metavar="SUBCOMMAND", title="subcommands", help="export, quality or milestones"
     )
@@ -45,9 +42,3 @@ def register(commands: Commands) -> None:
     export_commands.add_export(commands, listed=False)
     quality_commands.add_quality(commands, listed=False)
     quality_commands.add_milestones(commands, listed=False)
-
-
-def _missing(parser: argparse.ArgumentParser) -> int:
-    """`lessonloop dataset` alone: its help, exit status 2 (a subcommand is needed)."""
-    parser.print_help()
-    return 2

@@ -14,6 +14,7 @@ from lessonloop.cli.common import (
     limit_option,
     open_cli_store,
     shown,
+    subcommands_only,
 )
 from lessonloop.core.arg_types import open_fraction
 
@@ -37,9 +38,7 @@ def register(commands: Commands) -> None:
             "stored since it last ran."
         ),
     )
-    files.add_argument("--db", metavar="PATH", help=DB_HELP)
-    files.add_argument("--json", action="store_true", help=JSON_HELP)
-    files.set_defaults(handler=lambda _args: _missing(files))
+    subcommands_only(files)
     sub = files.add_subparsers(
         dest="files_command", metavar="SUBCOMMAND", title="subcommands", help="predict or evaluate"
     )
@@ -103,11 +102,6 @@ def register(commands: Commands) -> None:
     evaluate.add_argument("--json", action="store_true", help=JSON_HELP)
     evaluate.add_argument("--db", metavar="PATH", help=DB_HELP)
     evaluate.set_defaults(handler=cmd_files_evaluate)
-
-
-def _missing(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
 
 
 def _root(conn: sqlite3.Connection, repo: str | None, project: str | None) -> str:
