@@ -33,7 +33,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.hook_bench import SEED, before_tree, build_store
-
 from lessonloop.apply.hooks.command import hook_command
 
 SESSION = "hookbench-session"
