@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from lessonloop.secrets.redaction import Scope
+    from lessonloop.settings.config import Config
 
 DB_HELP = (
     "the store, a SQLite file (default: $LESSONLOOP_DB, else "
@@ -311,3 +312,14 @@ def subcommands_only(parser: argparse.ArgumentParser) -> None:
         return 2
 
     parser.set_defaults(handler=help_only)
+
+
+def user_config() -> Config:
+    """The configuration (settings/config.py's load_config): a file that cannot be read or parsed
+    is a CommandError naming it and the cause (exit status 1)."""
+    from lessonloop.settings.config import ConfigError, load_config
+
+    try:
+        return load_config()
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from exc

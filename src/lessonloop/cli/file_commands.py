@@ -15,6 +15,7 @@ from lessonloop.cli.common import (
     open_cli_store,
     shown,
     subcommands_only,
+    user_config,
 )
 from lessonloop.core.arg_types import open_fraction
 
@@ -157,12 +158,8 @@ def cmd_files_evaluate(args: argparse.Namespace) -> int:
         if args.repo is not None:
             from lessonloop.capture.privacy import CapturePolicy
             from lessonloop.pipeline.git_ingest import ingest_git
-            from lessonloop.settings.config import ConfigError, load_config
 
-            try:
-                policy = CapturePolicy.from_config(load_config())
-            except ConfigError as exc:
-                raise CommandError(str(exc)) from exc
+            policy = CapturePolicy.from_config(user_config())
             summary = ingest_git(conn, [args.repo], policy=policy)
             if summary.nothing_readable:
                 raise CommandError("; ".join(f"{p.path}: {p.detail}" for p in summary.problems) or args.repo)

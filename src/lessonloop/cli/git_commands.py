@@ -17,6 +17,7 @@ from lessonloop.cli.common import (
     open_cli_store,
     shown,
     time_options,
+    user_config,
 )
 from lessonloop.core.arg_types import positive
 
@@ -357,14 +358,10 @@ def cmd_commits(args: argparse.Namespace) -> int:
 def cmd_ingest_git(args: argparse.Namespace) -> int:
     """`ingest --git`: the given repositories (default: those of the projects the store knows)."""
     from lessonloop.pipeline.ingest_job import GitIngestRequest, run_git_ingest_job
-    from lessonloop.settings.config import ConfigError, load_config
 
     if args.sarif or args.junit:
         raise CommandError("--git reads git history only; import --sarif and --junit files in an ingest without --git")
-    try:
-        config = load_config()
-    except ConfigError as exc:
-        raise CommandError(str(exc)) from exc
+    config = user_config()
     progress = None
     if not args.no_progress and sys.stderr.isatty():
         from lessonloop.report.progress import CountProgress

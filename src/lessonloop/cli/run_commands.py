@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from lessonloop.cli.common import (
     DB_HELP,
     JSON_HELP,
-    CommandError,
     UsageError,
     emit_json,
     is_built,
@@ -19,6 +18,7 @@ from lessonloop.cli.common import (
     project_named,
     shown,
     time_options,
+    user_config,
 )
 from lessonloop.core.arg_types import positive
 
@@ -457,12 +457,7 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
 
     given: list[tuple[str, float]] = [args.older_than, args.sessions_older_than, args.commits_older_than]
     if None in given:
-        from lessonloop.settings.config import ConfigError, load_config
-
-        try:
-            config = load_config()
-        except ConfigError as exc:
-            raise CommandError(str(exc)) from exc
+        config = user_config()
         defaults = (
             (config.runner.retention, config.runner.retention_seconds),
             (config.retention.sessions, config.retention.sessions_seconds),
@@ -492,7 +487,11 @@ def cmd_runs_cleanup(args: argparse.Namespace) -> int:
     """`runs cleanup`: cleanup's runs part alone, the same output for it."""
     from lessonloop.store.run_retention import CleanupResult, cleanup_runs
 
-    text, seconds = args.older_than or _runner_retention()
+    if args.older_than is not None:
+        text, seconds = args.older_than
+    else:
+        config = user_config()
+        text, seconds = config.runner.retention, config.runner.retention_seconds
     if not existing_store(args.db):
         result = CleanupResult("", seconds, 0, 0, 0, 0, args.dry_run)
     else:
@@ -503,16 +502,6 @@ def cmd_runs_cleanup(args: argparse.Namespace) -> int:
     else:
         print(cleanup_text(result, text))
     return 0
-
-
-def _runner_retention() -> tuple[str, float]:
-    from lessonloop.settings.config import ConfigError, load_config
-
-    try:
-        config = load_config()
-    except ConfigError as exc:
-        raise CommandError(str(exc)) from exc
-    return config.runner.retention, config.runner.retention_seconds
 
 
 def cleanup_text(result: CleanupResult, older_than: str) -> str:

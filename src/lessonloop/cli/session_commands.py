@@ -21,6 +21,7 @@ from lessonloop.cli.common import (
     project_option,
     shown,
     time_options,
+    user_config,
 )
 from lessonloop.cli.empty_results import no_sessions_text
 from lessonloop.core.arg_types import positive
@@ -38,18 +39,9 @@ def register(commands: Commands) -> None:
         "ingest",
         help="read agent transcripts into the store (only what is new)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description=(
-            "Read agent transcripts into the store, only what is new since the last run.\n\n"
-            "{places}\n\n"
-            "With PATHS, each file's format is recognized by its content; files of a format\n"
-            "lessonloop does not read are listed as not read. --git reads git history instead\n"
-            "(docs/git.md).\n\n"
-            "Exit status: 0, unless nothing at all could be read (1: every file failed, not one\n"
-            "record of them could be read, or the files are in formats lessonloop does not read)."
-        ),
     )
-    if is_built(ingest):  # not when another command runs
-        ingest.description = (ingest.description or "").replace("{places}", _ingest_places())
+    if is_built(ingest):  # its description reads every adapter: not when another command runs
+        ingest.description = _ingest_description()
     ingest.add_argument(
         "paths",
         nargs="*",
@@ -136,18 +128,26 @@ def register(commands: Commands) -> None:
     stats.set_defaults(handler=cmd_stats)
 
 
-def _ingest_places() -> str:
-    """Ingest's help on where it looks without PATHS: every adapter's places (capture/agents.py)."""
+def _ingest_description() -> str:
+    """Ingest's help, with where it looks without PATHS: every adapter's places (capture/agents.py)."""
     import textwrap
 
     from lessonloop.capture.agents import places_in_words
 
-    text = (
+    places = (
         f"Without PATHS, every agent's own places are searched: {places_in_words()}. When none holds "
         "transcripts, a bundled sample is ingested so you can try lessonloop; the first ingest of real "
         "transcripts removes it, with the lessons learned only from it."
     )
-    return textwrap.fill(text, 80, break_long_words=False, break_on_hyphens=False)
+    return (
+        "Read agent transcripts into the store, only what is new since the last run.\n\n"
+        f"{textwrap.fill(places, 80, break_long_words=False, break_on_hyphens=False)}\n\n"
+        "With PATHS, each file's format is recognized by its content; files of a format\n"
+        "lessonloop does not read are listed as not read. --git reads git history instead\n"
+        "(docs/git.md).\n\n"
+        "Exit status: 0, unless nothing at all could be read (1: every file failed, not one\n"
+        "record of them could be read, or the files are in formats lessonloop does not read)."
+    )
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -156,7 +156,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
         return cmd_ingest_git(args)
     from lessonloop.pipeline.ingest_job import IngestRequest, ResultsFileError, run_ingest_job
-    from lessonloop.settings.config import ConfigError, load_config
     from lessonloop.store import resolve_db_path
 
     request = IngestRequest(
@@ -169,10 +168,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         team_sync=resolve_db_path(args.db),  # when the store joined a team and asked for it (docs/team.md)
         progress=_ingest_progress(args),
     )
-    try:
-        config = load_config() if not request.results_only else None  # its [projects] place the sessions read
-    except ConfigError as exc:
-        raise CommandError(str(exc)) from exc
+    config = user_config() if not request.results_only else None  # its [projects] place the sessions read
     with open_cli_store(args.db) as conn:
         try:
             report = run_ingest_job(conn, request, config)
