@@ -93,7 +93,8 @@ def test_a_rejected_command_with_a_long_inline_script_names_no_call() -> None:
     )
     assert with_reason is not None
     assert with_reason.trigger is None  # recalled for prompts, never fired per call
-    assert with_reason.prevention == "don't run inline scripts, write a file"
+    # The person's words, quoted as data (never the lesson's own instruction)
+    assert with_reason.prevention == "the person's words \u201cdon't run inline scripts, write a file\u201d"
 
 
 def test_a_rejected_file_write_applies_to_that_file() -> None:

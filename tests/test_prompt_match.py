@@ -88,7 +88,9 @@ def _transcript(path: Path, session: str, prompt: str, command: str, *, minute: 
              {"type": "tool_use", "id": f"toolu_{session}", "name": "Bash", "input": {"command": command}}]}},
         {**base, "type": "user", "uuid": f"{session}r", "parentUuid": f"{session}a", "timestamp": f"{stamp}2.000Z",
          "message": {"role": "user", "content": [
-             {"type": "tool_result", "tool_use_id": f"toolu_{session}", "content": result, "is_error": rejected}]}},
+             {"type": "tool_result", "tool_use_id": f"toolu_{session}", "content": result, "is_error": rejected}]},
+         # Claude Code's own mark of the person's answer (2.1.38): what makes the result a rejection
+         **({"toolUseResult": "User rejected tool use"} if rejected else {})},
     ]  # fmt: skip
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
 

@@ -90,7 +90,7 @@ TURN_BOUNDARY_KINDS = frozenset({"prompt", "rejection", "interrupt", "command"})
 _TURN_START_KINDS = frozenset({"prompt", "interrupt", "command"})  # rejections stay inside the run they stop
 _STOPPED_STATUSES = frozenset({"rejected", "interrupted"})
 _TOOL_USE_INTERRUPT = "[request interrupted by user for tool use"
-_REJECTION_TEXT = "The user rejected this tool use."
+REJECTION_TEXT = "The user rejected this tool use."  # a rejection without the person's words
 _USER_SAID = re.compile(r"the user said:", re.IGNORECASE)
 
 
@@ -341,7 +341,7 @@ def _stopped_call_ids(context: Context, message: Message) -> tuple[str, ...]:
 
 def _rejection_text(text: str | None) -> str:
     if not text or not text.strip():
-        return _REJECTION_TEXT
+        return REJECTION_TEXT
     said = _USER_SAID.split(text, maxsplit=1)
     reason = said[1].strip() if len(said) == 2 else ""
     return (reason or text.strip())[:MAX_TEXT_CHARS]

@@ -3,7 +3,10 @@
 A person's words are about particular calls, so their lesson applies to those calls, not to every
 call of the same tool:
 
-* **A rejection** (with or without a reason) is about the call rejected. Its trigger names what
+* **A rejection** (with or without a reason) is about the call rejected, in the project it was
+  made in (Learner.correction: never global, however many projects reject the same). Its words
+  are quoted as data (lesson_model/quoting.person_words), in the body and as the prevention, never
+  the lesson's own instruction. Its trigger names what
   made that call that call: for a command, its program and every non-option word after it (the
   subcommand, operands and paths: `mkdir -p build/tmp` is `mkdir` on exactly build/tmp; a later
   `mkdir other/dir` is another call, `mkdir build/tmp` again the same whatever its options); for
@@ -31,13 +34,16 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from lessonloop.analyze.corrections import REJECTION_TEXT
 from lessonloop.analyze.instructions import instruction
 from lessonloop.core.tool_kinds import EDIT, READ, SHELL, WRITE
 from lessonloop.learn.events import CallEvent
+from lessonloop.lesson_model.quoting import person_words, quoted
 from lessonloop.lesson_model.triggers import Trigger, flags_of, operands_of, relative_path
 
 SPECIFIC_KINDS = frozenset({SHELL, READ, EDIT, WRITE})  # calls a person's words can name a trigger for
 MAX_OPERAND_CHARS = 300  # operand text past which a command is not a call that recurs as such
+MAX_WORDS = 300  # characters of a rejection's words quoted in its lesson
 MIN_FLAG = 3  # "-rf", "--no-verify": shorter flags ("-p") are too common a token to be named
 _SETUP = frozenset({"source", ".", "export", "set", "unset", "pushd", "popd", "true"})  # not what a line is about
 _TOKEN = re.compile(r"[\w./@:+~=-]+")
@@ -68,11 +74,12 @@ def draft_correction(kind: str, text: str, corrected: list[CallEvent]) -> Correc
         if trigger is None and rule is None:
             return None
         shown = call_text(target) if target is not None else "a tool call"
+        words = text if text and text != REJECTION_TEXT else ""
         return CorrectionDraft(
             trigger,
             f"The person rejected {shown}",
-            f"The person rejected {shown}: {text[:300]}",
-            rule[:300] if rule else None,
+            f"The person rejected {shown}" + (f", saying {quoted(words, MAX_WORDS)}" if words else ""),
+            person_words(rule, MAX_WORDS) if rule else None,
             target,
         )
     if kind != "typed" or rule is None:

@@ -565,14 +565,20 @@ class Learner:
         corrected: list[CallEvent],
     ) -> Lesson | None:
         """A person's correction: a rejection of a specific call, or a typed correction stating an
-        instruction; each applies to the calls it was about (learn/correction_lessons.py).
+        instruction; each applies to the calls it was about (learn/correction_lessons.py). A
+        rejection's lesson is its project's (`own_project`): never global, and none without a project.
         Interrupts teach nothing on their own: stopping a long command is not saying it was
         wrong."""
         draft = draft_correction(kind, text, corrected)
         if draft is None:
             return None
+        rejection = kind == "rejection"
+        if rejection and not project:
+            return None  # a rejection's lesson stays in its project: with none, it would apply everywhere
         trigger, target = draft.trigger, draft.call
-        signature = digest("correction", trigger.key() if trigger else "", draft.title if trigger is None else "")
+        key = (trigger.key() if trigger else "", draft.title if trigger is None else "")
+        # A rejection is about its project: the same call rejected in another is another lesson there.
+        signature = digest("correction", *key, project or "") if rejection else digest("correction", *key)
         signature = self.aliases.get(signature, signature)
         lesson = self.lessons.get(signature)
         if lesson is None:
@@ -588,6 +594,7 @@ class Learner:
                 category="correction",
                 base_severity="medium",
                 status="pending" if self.policy.review else "active",
+                own_project=rejection,
             )
             self._register(lesson)
         lesson.session_failed[session_id] = True

@@ -67,6 +67,9 @@ class Lesson:
     # true of what holds on the machine rather than in a project (a program that does not exist
     # here): the lesson applies in every project from the first one
     machine_wide: bool = False
+    # learned from a person's rejection in one project: it stays that project's, however many
+    # projects say the same (each has its own lesson), never global
+    own_project: bool = False
 
     @property
     def sessions(self) -> int:
@@ -82,6 +85,8 @@ class Lesson:
 
     @property
     def scope(self) -> str:
+        if self.own_project:
+            return "project"
         return "project" if len(self.projects) == 1 and not self.machine_wide else "global"
 
     @property

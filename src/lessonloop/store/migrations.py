@@ -1382,3 +1382,17 @@ def m032_learn_checkpoints(conn: sqlite3.Connection) -> None:
         ALTER TABLE learn_state ADD COLUMN calls INTEGER NOT NULL DEFAULT 0;
         """,
     )
+
+
+@migration
+def m033_claude_code_rejections(conn: sqlite3.Connection) -> None:
+    """A tool result is the person's rejection only when Claude Code's own record says so (issue
+    39): before, an error whose text started with Claude Code's rejection words was one (an MCP
+    server's error, a PreToolUse hook's denial), and its words became the person's. Every Claude
+    Code transcript holding a rejection is marked to be read again from its start (m001's reread
+    mark): the next ingest stores such results as the errors they are."""
+    conn.execute(
+        """UPDATE source_files SET reread = 1 WHERE agent = 'claude-code' AND id IN (
+               SELECT source_file_id FROM messages WHERE kind = 'rejection'
+               UNION SELECT source_file_id FROM tool_calls WHERE status = 'rejected')"""
+    )

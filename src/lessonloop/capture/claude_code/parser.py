@@ -11,6 +11,7 @@ import os
 import re
 import reprlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from lessonloop.capture.adapters import PendingCall
@@ -141,6 +142,31 @@ def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _only_text(content: Any, test: Callable[[str], bool]) -> bool:
+    """Whether a user record's content is text alone (a string, or text blocks) passing `test`."""
+    if isinstance(content, str):
+        return test(content)
+    if not isinstance(content, list) or not content:
+        return False
+    parts: list[str] = []
+    for block in content:
+        if not isinstance(block, dict) or block.get("type") != "text" or not isinstance(block.get("text"), str):
+            return False
+        parts.append(block["text"])
+    return test("\n".join(parts))
+
+
+@dataclass(slots=True)
+class _Unconfirmed:
+    """A result holding the rejection words without Claude Code's marker, waiting for the next record."""
+
+    batch: Batch
+    result: ToolResultRecord
+    session_id: str
+    record: dict[str, Any]
+    lineno: int
+
+
 class ClaudeCodeParser:
     """Parses the lines of one Claude Code transcript file into Batches."""
 
@@ -170,6 +196,10 @@ class ClaudeCodeParser:
         self._unknown_types: dict[str, tuple[int, int]] = {}
         self._unknown_fields: dict[str, tuple[int, int]] = {}
         self._batch = Batch()
+        # context -> a result holding the rejection words without Claude Code's marker (2.1.4's
+        # rejection, or a hook's denial): the person's only if the context's next record is
+        # Claude Code's "[Request interrupted by user for tool use]" (texts.rejection_of)
+        self._unconfirmed: dict[str, _Unconfirmed] = {}
 
     # ----------------------------------------------------------------- entry points
 
@@ -341,6 +371,7 @@ class ClaudeCodeParser:
 
     def _on_assistant(self, record: dict[str, Any], lineno: int) -> None:
         session_id = self._session(record)
+        self._unconfirmed.pop(session_id, None)  # the agent went on: no one stopped that call
         message = record.get("message")
         if not isinstance(message, dict):
             self._problem(lineno, "malformed-record", "assistant record without a message object")
@@ -476,6 +507,9 @@ class ClaudeCodeParser:
             return
         content = message.get("content")
         sidechain = record.get("isSidechain") is True
+        unconfirmed = self._unconfirmed.pop(session_id, None)
+        if unconfirmed is not None and not record.get("isMeta") and _only_text(content, texts.is_tool_use_interrupt):
+            self._confirm_rejection(unconfirmed)
         if isinstance(content, str):
             self._message(session_id, record, lineno, "user", texts.user_text_kind(content, record, sidechain), content)
             return
@@ -489,7 +523,7 @@ class ClaudeCodeParser:
         tool_use_result = record.get("toolUseResult") if len(results) == 1 else None
         rejection: tuple[str, str | None] | None = None
         for block in results:
-            outcome = self._tool_result(record, block, tool_use_result, lineno)
+            outcome = self._tool_result(session_id, record, block, tool_use_result, lineno)
             if outcome is not None:
                 rejection = outcome
         text_parts = [
@@ -505,9 +539,10 @@ class ClaudeCodeParser:
             self._message(session_id, record, lineno, "user", texts.user_text_kind(text, record, sidechain), text)
 
     def _tool_result(
-        self, record: dict[str, Any], block: dict[str, Any], tool_use_result: Any, lineno: int
+        self, session_id: str, record: dict[str, Any], block: dict[str, Any], tool_use_result: Any, lineno: int
     ) -> tuple[str, str | None] | None:
-        """Record one tool result; return (tool_use_id, feedback) when it is a rejection."""
+        """Record one tool result; return (tool_use_id, the person's words) when Claude Code's own
+        record says the person rejected the call (texts.rejection_of)."""
         tool_id = block.get("tool_use_id")
         if not isinstance(tool_id, str) or not tool_id:
             self._problem(lineno, "malformed-record", "tool_result block without a tool_use_id")
@@ -520,7 +555,8 @@ class ClaudeCodeParser:
             # The call was read in an earlier run and is not pending here: the result names the edit.
             tool = "Write" if tool_use_result.get("type") in ("create", "update") else "Edit"
             pending = PendingCall(tool, None)
-        rejected = texts.is_rejection(text, tool_use_result, is_error)
+        verdict = texts.rejection_of(text, tool_use_result, is_error, tool)
+        rejected = verdict == texts.PERSON
         interrupted = not rejected and texts.is_interrupted(text, tool_use_result)
         failed = is_error or rejected or texts.is_harness_error(text, tool_use_result)
         if rejected:
@@ -559,7 +595,21 @@ class ClaudeCodeParser:
         self._batch.tool_results.append(result)
         if rejected:
             return tool_id, texts.rejection_feedback(text)
+        if verdict == texts.UNCONFIRMED:
+            self._unconfirmed[session_id] = _Unconfirmed(self._batch, result, session_id, record, lineno)
         return None
+
+    def _confirm_rejection(self, held: _Unconfirmed) -> None:
+        """Claude Code's interrupt marker came right after a result holding the rejection words:
+        the person rejected that call (2.1.4). Their words, if any, are not taken: that record is
+        shaped as a hook's denial is. A result already stored with an earlier chunk stays an error."""
+        if held.batch is not self._batch:
+            return
+        result = held.result
+        result.status = "rejected"
+        result.ok = False
+        result.exit_code = None
+        self._message(held.session_id, held.record, held.lineno, "user", texts.REJECTION, None, result.tool_use_id)
 
     def _on_system(self, record: dict[str, Any], lineno: int) -> None:
         subtype = record.get("subtype")

@@ -43,8 +43,16 @@ _PREFIX_KINDS: tuple[tuple[str, str], ...] = (
 _COMPACTION_REQUEST_PREFIX = "Your task is to create a detailed summary of the conversation so far"
 
 REJECTION_PREFIX = "The user doesn't want to proceed with this tool use."
+# The toolUseResult Claude Code itself writes when the person answers no in its permission prompt
+# (2.1.3x); a tool's, a hook's or an MCP server's error is written "Error: " and their text.
+REJECTED_MARKER = "User rejected tool use"
 _REJECTION_FEEDBACK = re.compile(r"the user said:\s*(.*)\Z", re.DOTALL | re.IGNORECASE)
 _INTERRUPTED_TOOL = "[Request interrupted by user for tool use]"
+MCP_TOOL_PREFIX = "mcp__"  # an MCP server's tool: mcp__<server>__<tool>
+
+# What a tool result says of the person's rejection (rejection_of).
+PERSON = "person"  # Claude Code's own record says the person rejected the call
+UNCONFIRMED = "unconfirmed"  # the rejection words in an error: the person's only if Claude Code's interrupt follows
 _EXIT_CODE = re.compile(r"(?:Error: )?Exit code (-?\d+)")
 _TOOL_USE_ERROR = re.compile(r"</?tool_use_error>")
 
@@ -87,15 +95,40 @@ def block_text(content: Any) -> str:
     return "" if content is None else str(content)
 
 
-def is_rejection(text: str, tool_use_result: Any, is_error: bool) -> bool:
-    """A tool call the person rejected in the permission prompt: Claude Code's own text, in a
-    result it marks as an error (a command's output may print the same words: it is data, never
-    the person's rejection), or its record's "User rejected tool use"."""
-    return (is_error and text.startswith(REJECTION_PREFIX)) or tool_use_result == "User rejected tool use"
+def rejection_of(text: str, tool_use_result: Any, is_error: bool, tool: str | None) -> str | None:
+    """Whether a tool result is the person's rejection of the call in Claude Code's permission prompt.
+
+    PERSON: the user record's toolUseResult is Claude Code's own "User rejected tool use", which
+    no tool, hook or server writes (theirs is "Error: " and their text). UNCONFIRMED: an error
+    whose text starts with the rejection words and whose toolUseResult is absent or "Error: "
+    and those words: how Claude Code 2.1.4 wrote the person's rejection, and also how it writes a
+    PreToolUse hook's denial or a failed command whose output starts with those words; the
+    parser takes it as the person's only when Claude Code's "[Request interrupted by user for
+    tool use]" follows it. None: anything else, and every result of an MCP tool (mcp__*), whose
+    text is the server's."""
+    if tool is not None and tool.startswith(MCP_TOOL_PREFIX):
+        return None
+    if tool_use_result == REJECTED_MARKER:
+        return PERSON
+    if not is_error or not text.startswith(REJECTION_PREFIX):
+        return None
+    if tool_use_result is None or (
+        isinstance(tool_use_result, str) and tool_use_result.startswith("Error: " + REJECTION_PREFIX)
+    ):
+        return UNCONFIRMED
+    return None  # a command's own output (toolUseResult {stdout, ...}) starting with those words
+
+
+def is_tool_use_interrupt(text: str) -> bool:
+    """Claude Code's marker that the person stopped a tool call (a user record of its own)."""
+    return text.strip().startswith(_INTERRUPTED_TOOL)
 
 
 def rejection_feedback(text: str) -> str | None:
-    """What the person typed when rejecting a call, if anything."""
+    """What the person typed when rejecting a call, if anything: the words after Claude Code's
+    "To tell you how to proceed, the user said:" in its own rejection text."""
+    if not text.startswith(REJECTION_PREFIX):
+        return None
     match = _REJECTION_FEEDBACK.search(text)
     if match:
         said = match.group(1).strip()

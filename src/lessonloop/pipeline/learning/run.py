@@ -21,8 +21,9 @@ from lessonloop.store.lesson_writer import SaveResult, save_learned
 
 LEARN_ATTEMPTS = 3  # learning runs again when the history changed under it; the last attempt saves anyway
 # bump when extraction, counting, texts or the inputs' digests change: the store is learned again
-# (8: tool output quoted; 9: item_hash no longer hashes each text's repr)
-LEARNER_VERSION = "9"
+# (8: tool output quoted; 9: item_hash no longer hashes each text's repr; 10: a rejection's lesson
+# is its project's, its words quoted)
+LEARNER_VERSION = "10"
 
 
 @dataclass(slots=True)
