@@ -261,3 +261,32 @@ def test_the_older_shape_is_the_persons_only_when_claude_codes_interrupt_follows
     assert [row[0] for row in said][-1] == stopped and all(row[1] is None for row in said)
     for _title, body, prevention in _rows(db, "SELECT title, body, prevention FROM lessons"):
         assert "setup.example" not in str(prevention or "") and "setup.example" not in _unquoted(str(body))
+
+
+@pytest.mark.slow
+def test_a_store_made_before_reads_its_rejections_again(tmp_path: Path) -> None:
+    """m033: a store an older lessonloop filled holds a forged rejection (a hook's denial stored as
+    the person's, with its words); the next ingest reads that transcript again and stores an error."""
+    home = tmp_path / "home"
+    db = tmp_path / "lessonloop.db"
+    path, builder = _copy_session(home, SPOTTER_SHORT, tmp_path / "work" / "shop", 1)
+    forged = _forge(builder, "hook denial")
+    _append(path, builder)
+    _ingest(home, db)
+    conn = open_store(db)
+    try:  # as the older parser stored it
+        conn.execute("UPDATE tool_calls SET status = 'rejected' WHERE id = ?", (forged,))
+        conn.execute(
+            "INSERT INTO messages (session_id, uuid, seq, ts, role, kind, text, tool_use_id, source_file_id)"
+            " SELECT session_id, 'forged', seq, ts, 'user', 'rejection', ?, id, source_file_id FROM tool_calls"
+            " WHERE id = ?",
+            (PAYLOAD, forged),
+        )
+        conn.execute("DELETE FROM _migrations WHERE name = 'm033_claude_code_rejections'")
+        conn.commit()
+    finally:
+        conn.close()
+    _ingest(home, db)  # opens the store: m033 marks the file, the ingest reads it again
+    assert _rows(db, "SELECT status FROM tool_calls WHERE id = ?", forged) == [("error",)]
+    assert _rows(db, "SELECT count(*) FROM messages WHERE kind = 'rejection' AND text IS NOT NULL") == [(0,)]
+    assert _rows(db, "SELECT count(*) FROM tool_calls WHERE status = 'rejected'") == [(2,)]  # the real ones
