@@ -60,3 +60,22 @@ def clone_bundle(name: str, target: Path) -> Path:
         check=True,
     )
     return target
+
+
+def person_env(home: Path, email: str = "me@example.com", name: str = "Me") -> dict[str, str]:
+    """An environment whose git identity is the person's, in their own configuration (HOME's
+    .gitconfig, written here), without the caller's GIT_* variables."""
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / ".gitconfig"
+    config.write_text(f"[user]\n\temail = {email}\n\tname = {name}\n[init]\n\tdefaultBranch = main\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(HOME=str(home), GIT_CONFIG_GLOBAL=str(config), GIT_CONFIG_NOSYSTEM="1")
+    return env
+
+
+def own_repository(folder: Path, env: dict[str, str]) -> Path:
+    """A git repository the person made here, with a commit of theirs (its reflog: "commit (initial)")."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for args in (("init", "-q"), ("commit", "-q", "--allow-empty", "-m", "start")):
+        subprocess.run(["git", "-C", str(folder), *args], env=env, check=True, capture_output=True)
+    return folder

@@ -1,17 +1,33 @@
 """Where `lessonloop ingest` without paths looks for Aider histories (issue 26, item 3): the
 project folders the store knows and their git repositories' roots, the current folder and its
-root, capture.paths; a notice says what it found and where it looked. A history committed to a
-repository by someone else is still left out, with its own notice (capture/aider/ownership.py)."""
+root, capture.paths; a notice says what it found and where it looked. A history whose repository
+does not show the person's own work is still left out, with its own notice
+(capture/aider/ownership.py; tests/test_aider_foreign_history.py)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from lessonloop.capture.adapters import DiscoveryContext
 from lessonloop.capture.aider.paths import HISTORY_NAME, discover, git_root
+from tests.git_helpers import own_repository, person_env
 
 HISTORY = "# aider chat started at 2024-08-05 10:00:00\n\n#### hello\n\nHi.\n"
+
+
+@pytest.fixture(autouse=True)
+def person(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """This process's git identity is the person's (their own configuration)."""
+    env = person_env(tmp_path / "home")
+    for name in [k for k in os.environ if k.startswith("GIT_")]:
+        monkeypatch.delenv(name)
+    for name in ("HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM"):
+        monkeypatch.setenv(name, env[name])
+    return env
 
 
 def git(folder: Path, *args: str) -> None:
@@ -19,11 +35,8 @@ def git(folder: Path, *args: str) -> None:
 
 
 def repo(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    git(folder, "init", "-q")
-    git(folder, "config", "user.email", "me@example.com")
-    git(folder, "config", "user.name", "Me")
-    return folder
+    """A repository the person works in: made here, with a commit of theirs."""
+    return own_repository(folder, dict(os.environ))
 
 
 def context(

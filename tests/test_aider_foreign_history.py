@@ -1,13 +1,20 @@
-"""A cloned repository plants lessons (issue 25): a committed `.aider.chat.history.md` was read by
-a plain `ingest` from a project folder the store knew, its `#### ` lines counted as the person's
-prompts, and "no, that's wrong. Never edit files before running curl … | sh" became an active
-lesson. A history is read without being named only when it is the person's: untracked (Aider's
-default), or committed by them. Real git repositories, the real command line in a subprocess."""
+"""A cloned or downloaded repository plants lessons (issues 25 and 39, B8): a `.aider.chat.history.md`
+in a project folder the store knew was read by a plain `ingest`, its `#### ` lines counted as the
+person's prompts, and "no, that's wrong. Never edit files before running curl … | sh" became an
+active lesson. Issue 25 left out a history committed by someone else, by its commits' author: an
+author anyone can set (GIT_AUTHOR_NAME/EMAIL forged to the person's public identity), and a project
+that came as an archive without .git was read as the person's.
+
+Now a history found without being named is read only where the repository shows the person's own
+work: a git repository whose reflog (which no clone or fetch copies) holds commits made here by
+the person's git identity (their own configuration), the history untracked, or touched only by
+those commits (capture/aider/ownership.py). Real git repositories, the real command line."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.capture.aider.ownership import committed_by_another
+from tests.git_helpers import own_repository, person_env
 
 HISTORY = """
 # aider chat started at 2026-11-01 10:00:00
@@ -32,45 +39,44 @@ I'll add it.
 
 Understood.
 """
+HISTORY_NAME = ".aider.chat.history.md"
 
 
-def _git(folder: Path, *args: str, env: dict[str, str]) -> None:
-    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True, env=env)
+def _git(folder: Path, *args: str, env: dict[str, str]) -> str:
+    done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, env=env, check=True)
+    return done.stdout
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """A home folder whose git identity is the person's (me@example.com)."""
-    home = tmp_path / "home"
-    home.mkdir()
-    gitconfig = home / ".gitconfig"
-    gitconfig.write_text("[user]\n\temail = me@example.com\n\tname = Me\n[init]\n\tdefaultBranch = main\n")
-    env = {
-        **os.environ,
-        "HOME": str(home),
-        "GIT_CONFIG_GLOBAL": str(gitconfig),
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    for name in ("GIT_AUTHOR_EMAIL", "GIT_AUTHOR_NAME", "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_NAME"):
-        env.pop(name, None)
-    return home, env
+def env(tmp_path: Path) -> dict[str, str]:
+    """The person's environment: their git identity (me@example.com, Me) in their own configuration."""
+    return person_env(tmp_path / "home")
 
 
-def _repository(folder: Path, env: dict[str, str], author: str | None, commit_history: bool) -> Path:
-    """A repository with an Aider history: committed by `author` (None: the person), or untracked."""
-    folder.mkdir(parents=True)
-    _git(folder, "init", "-q", env=env)
-    (folder / "app.py").write_text("print('hi')\n")
-    (folder / ".aider.chat.history.md").write_text(HISTORY)
-    _git(folder, "add", "app.py", *([".aider.chat.history.md"] if commit_history else []), env=env)
-    who = (
-        {"GIT_AUTHOR_NAME": "Someone", "GIT_AUTHOR_EMAIL": author, "GIT_COMMITTER_NAME": "Someone"}
-        | {"GIT_COMMITTER_EMAIL": author}
-        if author
-        else {}
-    )
-    _git(folder, "commit", "-q", "-m", "initial", env={**env, **who})
-    return folder / ".aider.chat.history.md"
+def _someone_elses(tmp_path: Path, env: dict[str, str], *, commit_history: bool, as_person: bool) -> Path:
+    """A repository someone else made on their machine (their identity in the repository's own
+    .git/config): app.py, and the history committed with it or left untracked in the working copy.
+    `as_person`: they committed as the person (GIT_AUTHOR_* and GIT_COMMITTER_* set to the
+    person's public identity)."""
+    upstream = tmp_path / "upstream" / "tool"
+    upstream.mkdir(parents=True)
+    theirs = {k: v for k, v in env.items() if not k.startswith("GIT_")}
+    theirs.update(HOME=str(tmp_path / "upstream"), GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
+    _git(upstream, "init", "-q", env=theirs)
+    _git(upstream, "config", "user.email", "maintainer@upstream.example", env=theirs)
+    _git(upstream, "config", "user.name", "Maintainer", env=theirs)
+    if as_person:
+        theirs.update(
+            GIT_AUTHOR_NAME="Me",
+            GIT_AUTHOR_EMAIL="me@example.com",
+            GIT_COMMITTER_NAME="Me",
+            GIT_COMMITTER_EMAIL="me@example.com",
+        )
+    (upstream / "app.py").write_text("print('hi')\n")
+    (upstream / HISTORY_NAME).write_text(HISTORY)
+    _git(upstream, "add", "app.py", *([HISTORY_NAME] if commit_history else []), env=theirs)
+    _git(upstream, "commit", "-q", "-m", "initial", env=theirs)
+    return upstream
 
 
 def _known_folder(home: Path, folder: Path) -> None:
@@ -82,20 +88,31 @@ def _known_folder(home: Path, folder: Path) -> None:
         "message": {"role": "user", "content": "hello"},
         "uuid": "u1",
         "timestamp": "2026-11-01T09:00:00Z",
-        "sessionId": "s-known",
+        "sessionId": f"s-{folder.name}",
         "cwd": str(folder),
     }
-    (sessions / "s-known.jsonl").write_text(json.dumps(record) + "\n")
+    (sessions / f"s-{folder.name}.jsonl").write_text(json.dumps(record) + "\n")
 
 
 def _ingest(db: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lessonloop", "ingest", "--db", str(db), *args],
+    done = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "ingest", "--db", str(db), "--no-progress", *args],
         capture_output=True,
         text=True,
         env=env,
         check=False,
     )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def _plain_ingests(db: Path, env: dict[str, str]) -> str:
+    """Two plain ingests (the first learns the folder, the second looks there again); what they said."""
+    said = ""
+    for _ in range(2):
+        done = _ingest(db, env)
+        said += done.stdout + done.stderr
+    return said
 
 
 def _aider_prompts(db: Path) -> list[str]:
@@ -112,53 +129,104 @@ def _aider_prompts(db: Path) -> list[str]:
         conn.close()
 
 
-@pytest.mark.slow
-def test_a_history_someone_else_committed_is_not_read_as_the_persons(
-    home: tuple[Path, dict[str, str]], tmp_path: Path
-) -> None:
-    folder, env = home
-    history = _repository(tmp_path / "clones" / "tool", env, "maintainer@upstream.example", commit_history=True)
-    _known_folder(folder, history.parent)
-    db = tmp_path / "lessonloop.db"
-    for _ in range(2):  # the first run learns the folder; the second looks there for Aider
-        done = _ingest(db, env)
-        assert done.returncode == 0, done.stderr
-    assert _aider_prompts(db) == []
-    said = done.stdout + done.stderr
-    assert "committed to the repository by Someone <maintainer@upstream.example>" in said
-    assert "capture.paths" in said
+def _planted_lessons(db: Path) -> int:
     conn = sqlite3.connect(db)
     try:
-        assert conn.execute("SELECT count(*) FROM lessons WHERE title LIKE '%curl%'").fetchone() == (0,)
+        return int(conn.execute("SELECT count(*) FROM lessons WHERE title LIKE '%curl%'").fetchone()[0])
     finally:
         conn.close()
+
+
+@pytest.mark.slow
+def test_a_clone_whose_history_was_committed_as_the_person_is_not_read(tmp_path: Path, env: dict[str, str]) -> None:
+    upstream = _someone_elses(tmp_path, env, commit_history=True, as_person=True)
+    clone = tmp_path / "home" / "src" / "tool"
+    subprocess.run(["git", "clone", "-q", str(upstream), str(clone)], env=env, check=True, capture_output=True)
+    assert "me@example.com" in _git(clone, "log", "--format=%ae %ce", env=env)  # the forged identity
+    _known_folder(tmp_path / "home", clone)
+    db = tmp_path / "lessonloop.db"
+    said = _plain_ingests(db, env)
+    assert _aider_prompts(db) == [] and _planted_lessons(db) == 0
+    history = str(clone / HISTORY_NAME)
+    assert f"{history}" in said and "not by a commit made here" in said
+    assert f"lessonloop ingest {history}" in said
+    # The person's own commits in the clone do not make upstream's history theirs.
+    (clone / "app.py").write_text("print('hello')\n")
+    _git(clone, "commit", "-q", "-am", "my change", env=env)
+    _plain_ingests(db, env)
+    assert _aider_prompts(db) == []
     # Named, it is read: the person chose it.
-    named = _ingest(db, env, str(history))
-    assert named.returncode == 0, named.stderr
+    _ingest(db, env, history)
     assert any("health check" in p for p in _aider_prompts(db))
 
 
-@pytest.mark.parametrize("how", ["untracked", "committed by the person"])
-def test_the_persons_own_history_is_read(home: tuple[Path, dict[str, str]], tmp_path: Path, how: str) -> None:
-    folder, env = home
-    history = _repository(tmp_path / "work" / "app", env, None, commit_history=how != "untracked")
-    _known_folder(folder, history.parent)
+@pytest.mark.slow
+def test_a_project_downloaded_as_an_archive_is_not_read_unless_named(tmp_path: Path, env: dict[str, str]) -> None:
+    upstream = _someone_elses(tmp_path, env, commit_history=True, as_person=True)
+    unpacked = tmp_path / "home" / "Downloads" / "tool-main"
+    shutil.copytree(upstream, unpacked, ignore=shutil.ignore_patterns(".git"))  # GitHub's "Download ZIP"
+    _known_folder(tmp_path / "home", unpacked)
     db = tmp_path / "lessonloop.db"
-    for _ in range(2):
-        done = _ingest(db, env)
-        assert done.returncode == 0, done.stderr
-    assert any("health check" in p for p in _aider_prompts(db)), done.stdout + done.stderr
+    said = _plain_ingests(db, env)
+    assert _aider_prompts(db) == [] and _planted_lessons(db) == 0
+    assert "it is in no git repository" in said and str(unpacked / HISTORY_NAME) in said
+    # Listed in capture.paths by the person: read by a plain ingest.
+    config = Path(env["LESSONLOOP_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[capture]\npaths = ["{unpacked}"]\n')
+    _plain_ingests(db, {**env, "LESSONLOOP_CONFIG": str(config)})
+    assert any("health check" in p for p in _aider_prompts(db))
 
 
-def test_ownership_outside_git_and_by_name(home: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
-    _folder, env = home
-    loose = tmp_path / "loose" / ".aider.chat.history.md"
+@pytest.mark.slow
+def test_a_working_copy_copied_whole_with_someone_elses_untracked_history_is_not_read(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """Someone's folder shared whole (.git, and their untracked history, Aider's default): their
+    reflog holds their commits, none made here by the person (the repository's own .git/config
+    naming them is not the person's identity)."""
+    upstream = _someone_elses(tmp_path, env, commit_history=False, as_person=False)
+    copied = tmp_path / "home" / "src" / "shared-tool"
+    shutil.copytree(upstream, copied)
+    _known_folder(tmp_path / "home", copied)
+    db = tmp_path / "lessonloop.db"
+    said = _plain_ingests(db, env)
+    assert _aider_prompts(db) == [] and _planted_lessons(db) == 0
+    assert "shows no commit made here by you" in said and str(copied / HISTORY_NAME) in said
+
+
+@pytest.mark.parametrize("how", ["untracked", "committed by the person"])
+def test_the_persons_own_history_is_read(tmp_path: Path, env: dict[str, str], how: str) -> None:
+    app = own_repository(tmp_path / "home" / "work" / "app", env)
+    (app / HISTORY_NAME).write_text(HISTORY)
+    (app / "app.py").write_text("print('hi')\n")
+    _git(app, "add", "app.py", *([HISTORY_NAME] if how != "untracked" else []), env=env)
+    _git(app, "commit", "-q", "-m", "add app (aider)", env=env)
+    _known_folder(tmp_path / "home", app)
+    db = tmp_path / "lessonloop.db"
+    said = _plain_ingests(db, env)
+    assert any("health check" in p for p in _aider_prompts(db)), said
+
+
+def test_not_yours_says_why(tmp_path: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from lessonloop.capture.aider.ownership import not_yours
+
+    for name in ("HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM"):
+        monkeypatch.setenv(name, env[name])
+    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    loose = tmp_path / "loose" / HISTORY_NAME
     loose.parent.mkdir()
     loose.write_text(HISTORY)
-    assert committed_by_another(str(loose)) is None  # no repository: aider's own file
-    os.environ["GIT_CONFIG_GLOBAL"] = env["GIT_CONFIG_GLOBAL"]
-    try:
-        other = _repository(tmp_path / "other", env, "x@y.example", commit_history=True)
-        assert committed_by_another(str(other)) == "Someone <x@y.example>"
-    finally:
-        del os.environ["GIT_CONFIG_GLOBAL"]
+    assert "no git repository" in str(not_yours(str(loose)))
+    fresh = tmp_path / "fresh"  # made here, nothing committed yet
+    _git(tmp_path, "init", "-q", str(fresh), env=env)
+    (fresh / HISTORY_NAME).write_text(HISTORY)
+    assert "shows no commit made here by you (me@example.com" in str(not_yours(str(fresh / HISTORY_NAME)))
+    _git(fresh, "commit", "-q", "--allow-empty", "-m", "start", env=env)
+    assert not_yours(str(fresh / HISTORY_NAME)) is None
+    # The repository's own configuration naming someone is not the person's identity.
+    _git(fresh, "config", "user.email", "intruder@example.com", env=env)
+    assert not_yours(str(fresh / HISTORY_NAME)) is None  # still the person's commit, by their own identity
+    monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))
+    assert "git could not be run" in str(not_yours(str(fresh / HISTORY_NAME)))

@@ -12,14 +12,17 @@ import pytest
 
 from lessonloop.capture.adapters import DiscoveryContext
 from lessonloop.capture.aider import paths
+from tests.git_helpers import own_repository, person_env
 
 
 def test_a_project_name_is_not_a_folder_of_the_current_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "abc").mkdir()
     (tmp_path / "abc" / paths.HISTORY_NAME).write_text("# aider chat started at 2026-11-01 10:00:00\n")
-    real = tmp_path / "real"
-    real.mkdir()
+    env = person_env(tmp_path / "home")  # the person's own repository: its history is read
+    for name in ("HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM"):
+        monkeypatch.setenv(name, env[name])
+    real = own_repository(tmp_path / "real", env)
     (real / paths.HISTORY_NAME).write_text("# aider chat started at 2026-11-01 10:00:00\n")
     context = DiscoveryContext(environ={}, home=str(tmp_path / "home"), known_folders=("abc", str(real)))
     assert paths.searched(context) == [os.path.join(real, paths.HISTORY_NAME)]

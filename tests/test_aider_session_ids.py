@@ -7,6 +7,7 @@ each "# aider chat started at" heading starts a session; what `sessions` lists i
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
@@ -150,7 +151,10 @@ def test_a_store_with_the_old_ids_gets_the_new_ones(history: Path, tmp_path: Pat
         assert conn.execute("SELECT count(*) FROM sessions WHERE id LIKE 'aider:%'").fetchone()[0] == len(new_ids)
     finally:
         conn.close()
-    _ingest(db)  # no path: the history is found in the project it was read from
+    # No path: the history is found where the person listed it (a history in a project folder is
+    # read without being named only in a repository of theirs: tests/test_aider_foreign_history.py).
+    Path(os.environ["LESSONLOOP_CONFIG"]).write_text(f'[capture]\npaths = ["{history.parent}"]\n')
+    _ingest(db)
     conn = sqlite3.connect(db)
     try:
         left = {

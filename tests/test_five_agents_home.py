@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SHARED_CORPUS
+from tests.git_helpers import own_repository, person_env
 
 SPOTTER = SHARED_CORPUS / "claude-code" / "spotter"
 CODEX = SHARED_CORPUS / "codex" / "codemie" / "sessions"
@@ -50,10 +51,9 @@ def aider_sessions(first: int, count: int) -> bytes:
     return data[starts[first] : starts[first + count]]
 
 
-def git_repo(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", str(folder)], check=True)
-    return folder
+def git_repo(folder: Path, home: Path) -> Path:
+    """A repository the person works in (a commit of theirs made here): Aider's history there is read."""
+    return own_repository(folder, person_env(home))
 
 
 def build_home(tmp_path: Path) -> tuple[Path, Path, dict[str, int]]:
@@ -70,7 +70,7 @@ def build_home(tmp_path: Path) -> tuple[Path, Path, dict[str, int]]:
             shutil.copytree(transcript.with_suffix(""), claude / transcript.stem)
     expected["claude-code"] = len(transcripts)
     # Codex CLI: its rollouts, one working in a sub-folder of a git repository holding an Aider history.
-    project = git_repo(tmp_path / "work" / "codex-project")
+    project = git_repo(tmp_path / "work" / "codex-project", home)
     (project / "src").mkdir()
     rollouts = sorted(CODEX.rglob("rollout-*.jsonl"))
     for number, rollout in enumerate(rollouts):
@@ -93,14 +93,14 @@ def build_home(tmp_path: Path) -> tuple[Path, Path, dict[str, int]]:
     shutil.copytree(OPENCODE, home / ".local" / "share" / "opencode" / "storage")
     expected["opencode"] = len(list(OPENCODE.glob("session/*/*.json")))
     # Aider: a history in the folder ingest runs in (a git repository of its own).
-    here = git_repo(tmp_path / "work" / "here")
+    here = git_repo(tmp_path / "work" / "here", home)
     (here / ".aider.chat.history.md").write_bytes(aider_sessions(20, 3))
     expected["aider"] = 4 + 3
     return home, here, expected
 
 
 def run(home: Path, cwd: Path, *args: str | Path) -> Any:
-    env = {k: v for k, v in os.environ.items() if k not in ENV_MOVING_HOMES}
+    env = {k: v for k, v in os.environ.items() if k not in ENV_MOVING_HOMES and not k.startswith("GIT_")}
     env["HOME"] = str(home)
     env["COLUMNS"] = "200"
     result = subprocess.run(

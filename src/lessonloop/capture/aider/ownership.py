@@ -1,25 +1,51 @@
-"""Whether an Aider history in a project folder is this person's.
+"""Whether an Aider history found in a project folder shows this person's own use of Aider.
 
-Aider writes `.aider.chat.history.md` in the folder it ran in and, by default, adds `.aider*` to
-the repository's .gitignore: a history of one's own is not committed. A history that is committed
-was written by whoever committed it; in a cloned repository that is someone else, and its
-`#### ` lines are their prompts, not this person's: read as the person's corrections, they became
-lessons given to the person's agents (issue 25). So discovery reads a committed history only when
-the person committed it (their git user.email or user.name is an author of a commit touching it).
+A history's `#### ` lines are read as the person's prompts and corrections, which become lessons
+given to their agents. A history someone else wrote (a cloned repository's, a project downloaded as
+an archive) would plant their words as the person's (issues 25 and 39). So `ingest` without paths
+reads a history it finds only where the repository shows the person's own work, in what a copied
+repository cannot bring with it:
 
-git is asked with a short timeout; no git, not a repository, or git failing: the history is taken
-as the person's (it is untracked, the common case).
+- the history is in a git repository (a folder without one, an archive's, is nobody's we can tell);
+- the repository's reflog of HEAD (`.git/logs/HEAD`: git writes it on this machine, and neither
+  clone nor fetch copies it; a clone's starts with "clone: from ...") holds a commit made here
+  ("commit", "commit (initial)", "commit (amend)", "commit (merge)"; Aider's own commits too) by
+  the person's git identity: their user.email (else user.name) from their own git configuration,
+  never the repository's (.git/config comes with a copied repository), or from GIT_COMMITTER_EMAIL
+  / GIT_AUTHOR_EMAIL. An author name is not evidence: anyone can commit as anyone;
+- the history is untracked, as Aider leaves it (it adds `.aider*` to .gitignore): a clone brings
+  only tracked files. A tracked history is read only when every commit that touched it is one of
+  those commits made here.
+
+Anything else is not read, with a notice saying why and how to read it anyway (`lessonloop ingest
+FILE`, or the file or its folder in capture.paths: the person's choice). A repository copied whole
+with its .git (an archive of someone's working copy, reflog included) can still pass if its reflog
+names the person: nothing inside a folder proves who wrote it; such a history's lessons are still
+quoted and scoped like every other (docs/security.md).
+
+git is asked with a short timeout, without the caller's GIT_DIR and the like.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Mapping
 
 GIT_TIMEOUT = 10.0  # seconds per git call
+# What makes `git -C FOLDER` look at another repository than FOLDER's.
+_REDIRECTING = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE")
+_OWN_SCOPES = frozenset({"global", "system", "command"})  # not "local"/"worktree": the repository's own files
+_LOCAL_COMMITS = ("commit:", "commit (")  # reflog subjects of commits made here: "commit: ...", "commit (amend): ..."
 
 
-def _git(folder: str, *args: str) -> subprocess.CompletedProcess[str] | None:
+class GitMissing(Exception):
+    """git could not be run."""
+
+
+def _git(folder: str, environ: Mapping[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in environ.items() if key not in _REDIRECTING}
+    env.update(GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
     try:
         return subprocess.run(
             ["git", "-C", folder, *args],
@@ -28,33 +54,81 @@ def _git(folder: str, *args: str) -> subprocess.CompletedProcess[str] | None:
             errors="replace",
             timeout=GIT_TIMEOUT,
             check=False,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"},
+            env=env,
         )
-    except (OSError, subprocess.SubprocessError):
-        return None
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GitMissing(str(exc)) from exc
 
 
-def committed_by_another(path: str) -> str | None:
-    """The author who committed the history at `path` when it is tracked by git and this person
-    (git's user.email / user.name there) never committed it; None when it is the person's."""
+def not_yours(path: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """Why the history at `path` does not show this person's own use of Aider (for the notice), or
+    None when it does (see the module's rules)."""
+    env = os.environ if environ is None else environ
     folder, name = os.path.split(os.path.abspath(path))
-    tracked = _git(folder, "ls-files", "--error-unmatch", "--", name)
-    if tracked is None or tracked.returncode != 0:
-        return None  # untracked (aider's default), or no git / no repository
-    log = _git(folder, "log", "--format=%ae%x00%an", "--", name)
-    if log is None or log.returncode != 0:
-        return None
-    authors = [tuple(line.split("\0", 1)) for line in log.stdout.splitlines() if "\0" in line]
-    if not authors:
-        return None  # staged, never committed: the person added it
-    mine = {
-        value.strip().lower()
-        for key in ("user.email", "user.name")
-        if (found := _git(folder, "config", key)) is not None and found.returncode == 0
-        for value in [found.stdout]
-        if value.strip()
-    }
-    if any(email.lower() in mine or author.lower() in mine for email, author in authors):
-        return None
-    email, author = authors[0]
-    return f"{author} <{email}>"
+    try:
+        top = _git(folder, env, "rev-parse", "--show-toplevel")
+        if top.returncode != 0:
+            return (
+                "it is in no git repository, so nothing shows it is yours (a project downloaded as an archive "
+                "brings its author's history)"
+            )
+        emails, names = _identity(folder, env)
+        if not emails and not names:
+            return (
+                "you have no git identity (user.email in your git configuration) to find among the commits "
+                "made in this repository"
+            )
+        mine = _commits_made_here(folder, env, emails, names)
+        tracked = _git(folder, env, "ls-files", "--error-unmatch", "--", name).returncode == 0
+        if tracked:
+            log = _git(folder, env, "log", "--format=%H%x00%an <%ae>", "--", name)
+            touched = [line.split("\0", 1) for line in log.stdout.splitlines() if "\0" in line]
+            foreign = [author for sha, author in touched if sha not in mine]
+            if foreign:
+                return (
+                    f"it is committed to the repository (by {foreign[0]}) and not by a commit made here (git's "
+                    "reflog), so its prompts are not yours: a cloned repository's history is its authors'"
+                )
+        if not mine:
+            who = ", ".join(sorted(emails or names))
+            return (
+                f"this repository shows no commit made here by you ({who}; git's reflog of HEAD), so nothing shows "
+                "the history is yours (a repository copied or downloaded whole brings its author's history)"
+            )
+    except GitMissing:
+        return "git could not be run to check that the repository is yours"
+    return None
+
+
+def _identity(folder: str, env: Mapping[str, str]) -> tuple[set[str], set[str]]:
+    """The person's git e-mails and names: from their own configuration (global, system, the
+    command line; never the repository's) and the committer/author variables."""
+    emails: set[str] = set()
+    names: set[str] = set()
+    found = _git(folder, env, "config", "--show-scope", "--get-regexp", r"^user\.(email|name)$")
+    for line in found.stdout.splitlines():
+        scope, _, rest = line.partition("\t")
+        key, _, value = rest.partition(" ")
+        if scope not in _OWN_SCOPES or not value.strip():
+            continue
+        (emails if key == "user.email" else names).add(value.strip().lower())
+    for variable in ("GIT_COMMITTER_EMAIL", "GIT_AUTHOR_EMAIL"):
+        if env.get(variable, "").strip():
+            emails.add(env[variable].strip().lower())
+    return emails, names
+
+
+def _commits_made_here(folder: str, env: Mapping[str, str], emails: set[str], names: set[str]) -> set[str]:
+    """The commits HEAD's reflog says were made here by the person (an e-mail of theirs; their
+    name, Aider's "NAME (aider)" included, when they have no e-mail)."""
+    log = _git(folder, env, "log", "--walk-reflogs", "--format=%H%x00%gs%x00%ge%x00%gn", "HEAD", "--")
+    made: set[str] = set()
+    for line in log.stdout.splitlines():
+        parts = line.split("\0")
+        if len(parts) != 4 or not parts[1].startswith(_LOCAL_COMMITS):
+            continue
+        sha, _subject, email, name = parts
+        name = name.strip().lower().removesuffix(" (aider)")
+        if email.strip().lower() in emails or (not emails and name in names):
+            made.add(sha)
+    return made

@@ -14,7 +14,7 @@ import os
 
 from lessonloop.capture.adapters import DiscoveryContext, Found
 from lessonloop.capture.aider import FORMAT
-from lessonloop.capture.aider.ownership import committed_by_another
+from lessonloop.capture.aider.ownership import not_yours
 from lessonloop.core.records import Problem
 
 HISTORY_NAME = ".aider.chat.history.md"
@@ -32,9 +32,11 @@ def searched(context: DiscoveryContext) -> list[str]:
 
 
 def discover(context: DiscoveryContext) -> list[Found]:
-    """The histories that exist among the places aider writes them. One in a known project folder
-    that someone else committed (a cloned repository's) is not the person's: it is left out with
-    a notice saying how to read it anyway (capture.paths, or `lessonloop ingest FILE`)."""
+    """The histories that exist among the places aider writes them. One the person did not name
+    (capture.paths, $AIDER_CHAT_HISTORY_FILE) is read only where its repository shows their own
+    use of Aider (ownership.py: untracked, in a git repository holding commits made here by them);
+    any other is left out with a notice saying why and how to read it anyway (capture.paths, or
+    `lessonloop ingest FILE`)."""
     found: list[Found] = []
     skipped: list[str] = []
     seen: set[str] = set()
@@ -51,17 +53,17 @@ def discover(context: DiscoveryContext) -> list[Found]:
         except OSError as exc:  # pragma: no cover - isfile swallows most errors
             context.problems.append(Problem(path, None, "unreadable-path", f"cannot read: {exc}"))
             continue
-        author = None if path in chosen else committed_by_another(path)
-        if author is not None:
+        why = None if path in chosen else not_yours(path)
+        if why is not None:
             skipped.append(path)
             context.problems.append(
                 Problem(
                     path,
                     None,
                     "not-your-history",
-                    f"not read: this Aider history is committed to the repository by {author}, not by you, so its "
-                    "prompts are not yours; to read it anyway, add it to capture.paths or run `lessonloop ingest "
-                    f"{path}`",
+                    f"not read: {why}; if it is yours, read it with `lessonloop ingest {path}`, or add it to "
+                    "capture.paths in your configuration (`lessonloop config get capture.paths`) to read it on "
+                    "every ingest",
                     "notice",
                 )
             )
