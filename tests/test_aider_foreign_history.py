@@ -230,3 +230,18 @@ def test_not_yours_says_why(tmp_path: Path, env: dict[str, str], monkeypatch: py
     assert not_yours(str(fresh / HISTORY_NAME)) is None  # still the person's commit, by their own identity
     monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))
     assert "git could not be run" in str(not_yours(str(fresh / HISTORY_NAME)))
+
+
+def test_the_first_ingest_says_which_history_it_did_not_read_and_why(tmp_path: Path, env: dict[str, str]) -> None:
+    """A new store: the Claude Code session makes the folder known, the same ingest looks there
+    again (its second look) and names the history it left out, not only a count of them."""
+    unpacked = tmp_path / "home" / "Downloads" / "tool-main"
+    unpacked.mkdir(parents=True)
+    (unpacked / HISTORY_NAME).write_text(HISTORY)
+    _known_folder(tmp_path / "home", unpacked)
+    done = _ingest(tmp_path / "lessonloop.db", env, "--json")
+    notices = json.loads(done.stdout)["notices"]
+    skipped = [n for n in notices if n["code"] == "not-your-history"]
+    assert [n["path"] for n in skipped] == [str(unpacked / HISTORY_NAME)], notices
+    assert "it is in no git repository" in skipped[0]["detail"]
+    assert any(n["code"] == "aider-histories" and "1 found and not read" in n["detail"] for n in notices)

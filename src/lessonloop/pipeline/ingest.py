@@ -911,7 +911,11 @@ def ingest_new_projects(
     extra = [ref for ref in found.sources if ref.path not in read and not ref.is_sample]
     hint = [p for p in found.problems if p.code == "aider-histories"]
     if hint:
-        summary.notices = [p for p in summary.notices if p.code != "aider-histories"] + hint
+        # The second look's notices replace the first's: the histories it found and did not read
+        # (each with why), then where it looked, which the hint's count of them refers to.
+        said = {(p.path, p.code) for p in summary.notices}
+        skipped = [p for p in found.problems if p.code == "not-your-history" and (p.path, p.code) not in said]
+        summary.notices = [p for p in summary.notices if p.code != "aider-histories"] + skipped + hint
     if not extra:
         return []
     more = ingest(conn, extra, IngestSummary(), progress=progress)
