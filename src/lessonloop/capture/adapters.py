@@ -20,7 +20,8 @@ and one typed object, its `Adapter`, that the registry (capture/agents.py) lists
 Incremental reading is ingest's (pipeline/ingest.py), the same for every adapter:
 - "lines" formats (JSONL, Markdown that only grows): each file remembers how far it was read;
   an appended file is read from there, a truncated or rewritten one again from the start with its
-  old records replaced. A parser may leave a JSON-able `state()` for the next read (the session a
+  old records replaced; but one of a format that only grows (`FileFormat.grows_only`: an Aider
+  history) is damaged, and keeps the sessions stored from it (pipeline/damaged_files.py). A parser may leave a JSON-able `state()` for the next read (the session a
   Codex rollout is, its model) and a `restart_line` (a later read parses again from that line, and
   the batch then holds those sessions whole: it names them in `Batch.replaced_sessions`).
 - "units" formats (a JSON document rewritten on every update, a database): the adapter names its
@@ -117,6 +118,9 @@ class FileFormat:
     what: str  # the file, in words: "a Codex CLI rollout"
     mode: Mode | None  # how ingest reads it; None: recognized, not read (ingest says so)
     transcript: bool = True  # False: a prompt log or history, no sessions in it
+    # True: the agent only appends to it, one session after another; a file shorter than what was
+    # read, or whose bytes read changed, is damaged: what was read of it is kept (pipeline/damaged_files.py)
+    grows_only: bool = False
 
 
 class AgentPaths(Protocol):
@@ -156,6 +160,7 @@ class Adapter(ABC):
     def __init__(self) -> None:
         # The formats ingest reads, and how (a recognized-only format is not here).
         self.formats: Mapping[str, Mode] = {f.name: f.mode for f in self.file_formats if f.mode is not None}
+        self.grows_only: frozenset[str] = frozenset(f.name for f in self.file_formats if f.grows_only)
 
     @property
     def package(self) -> str:

@@ -37,6 +37,7 @@ from lessonloop.store.forgotten import forgotten_session_ids
 from lessonloop.store.transaction import transaction
 
 if TYPE_CHECKING:
+    from lessonloop.pipeline.damaged_files import Damage
     from lessonloop.pipeline.parallel_parse import ParsedFile
     from lessonloop.store.sample_removal import SampleRemoval
 
@@ -683,7 +684,7 @@ def _ingest_file(
             if not stat.S_ISREG(info.st_mode):
                 raise IsADirectoryError(21, "not a regular file")
             state = writer.register_file(conn, ref.path, adapter.agent, is_sample=ref.is_sample, format=ref.format)
-            plan = _plan(handle.fileno(), state, info.st_size)
+            plan = _plan(handle.fileno(), state, info.st_size, grows_only=ref.format in adapter.grows_only)
             _read_file(conn, ref, adapter, handle, info, state, plan, summary, progress, now, screen)
         except writer.StaleStateError:
             summary.notices.append(_stored_meanwhile(ref.path))
@@ -700,17 +701,21 @@ class ReadPlan:
     cascade: bool  # its content changed: files sharing its sessions are rebuilt too
     start_offset: int
     start_line: int
+    damaged: str | None = None  # a file that only grows changed: what is wrong (read as damaged_files.py says)
 
 
-def _plan(fd: int, state: writer.FileState, size: int) -> ReadPlan:
-    changed = False
+def _plan(fd: int, state: writer.FileState, size: int, *, grows_only: bool = False) -> ReadPlan:
+    damaged = None
     if state.offset > 0:
         if size < state.offset:
-            changed = True  # truncated
+            damaged = f"it is shorter ({size:,} bytes) than what was read of it before ({state.offset:,} bytes)"
         else:
             head, tail = head_tail(fd, state.offset)
-            changed = head != state.head_hash or tail != state.tail_hash  # rewritten
-    if changed:
+            if head != state.head_hash or tail != state.tail_hash:
+                damaged = "bytes read of it before have changed (damaged, or edited)"
+    if damaged is not None and grows_only and not state.reread:
+        return ReadPlan(False, False, 0, 0, damaged)  # its agent only appends: keep what was read
+    if damaged is not None:  # truncated or rewritten
         return ReadPlan(True, True, 0, 0)
     if state.reread:
         return ReadPlan(True, False, 0, 0)  # unchanged, rebuilt because another file changed
@@ -738,7 +743,8 @@ def _read_file(
 
     pending: dict[str, PendingCall] = {}
     parser_state: dict[str, Any] | None = None
-    if not plan.replace:
+    damage = _damage_survey(conn, ref, adapter, handle, info, state, plan, now) if plan.damaged else None
+    if not plan.replace and damage is None:
         for tool_id, tool, input_json in writer.pending_calls(conn, state.id):
             try:
                 tool_input = json_codec.loads(input_json) if input_json else None
@@ -763,7 +769,35 @@ def _read_file(
         pending=pending,
         parser_state=parser_state,
     )
-    _store_parsed(conn, ref, info, state, plan, parsed, summary, progress, screen)
+    _store_parsed(conn, ref, info, state, plan, parsed, summary, progress, screen, damage)
+
+
+def _damage_survey(
+    conn: sqlite3.Connection,
+    ref: SourceRef,
+    adapter: Adapter,
+    handle: Any,
+    info: os.stat_result,
+    state: writer.FileState,
+    plan: ReadPlan,
+    now: float,
+) -> Damage:
+    """The first read of a damaged file (pipeline/damaged_files.py): the sessions it holds now."""
+    from lessonloop.pipeline.damaged_files import Damage, survey
+
+    damage = Damage(plan.damaged or "", frozenset(writer.file_session_ids(conn, state.id)))
+    parsed = parse_chunks(
+        ref.path,
+        ref.format or CLAUDE_CODE,
+        adapter,
+        handle,
+        info.st_size,
+        quiet=now - info.st_mtime_ns / 1e9 >= QUIET_SECONDS,
+        start_offset=0,
+        start_line=0,
+    )
+    survey(damage, (item.batch for item in parsed if isinstance(item, ParsedChunk)))
+    return damage
 
 
 def _store_parsed(
@@ -776,8 +810,10 @@ def _store_parsed(
     summary: IngestSummary,
     progress: Progress,
     screen: BatchScreen,
+    damage: Damage | None = None,
 ) -> None:
-    """Store a file's parsed chunks (parse_chunks, here or in a worker process) as they come."""
+    """Store a file's parsed chunks (parse_chunks, here or in a worker process) as they come;
+    `damage`: a damaged file's, whose stored sessions are kept (pipeline/damaged_files.py)."""
     replace, start_offset = plan.replace, plan.start_offset
     if info.st_size == 0:
         summary.notices.append(Problem(ref.path, None, "empty-file", "empty file: nothing to read yet", "notice"))
@@ -807,6 +843,15 @@ def _store_parsed(
         batch = item.batch
         if item.first_lineno <= reported_to:  # read again from the parser's restart point
             batch.problems = [p for p in batch.problems if p.line is None or p.line > reported_to]
+        restart, parser_state = item.restart, item.parser_state
+        if damage is not None:
+            from lessonloop.pipeline.damaged_files import damage_problem, drop_sessions, ends_in_kept_session
+
+            if position == start_offset:
+                batch.problems.insert(0, damage_problem(ref.path, damage))
+            if ends_in_kept_session(batch, damage):
+                restart = parser_state = None  # never read a kept session again (it would replace it)
+            drop_sessions(batch, damage)
         # The capture policy and forgotten sessions, before anything is written (records of a session
         # that has named no folder yet wait for the chunk that names one, or for the file's last).
         screen.apply(batch, ref.path, last=last)
@@ -817,9 +862,9 @@ def _store_parsed(
             lines=item.end_lineno,
             head_hash=item.head,
             tail_hash=item.tail,
-            parser_state=item.parser_state,
-            restart_offset=item.restart[0] if item.restart is not None else None,
-            restart_line=item.restart[1] if item.restart is not None else None,
+            parser_state=parser_state,
+            restart_offset=restart[0] if restart is not None else None,
+            restart_line=restart[1] if restart is not None else None,
         )
         notices = writer.write_chunk(
             conn, state, expected_offset, expected_tail, batch, progress_row, replace=replace, cascade=plan.cascade

@@ -156,6 +156,18 @@ def register_file(
     return state
 
 
+def file_session_ids(conn: sqlite3.Connection, file_id: int) -> set[str]:
+    """The sessions a file stored records of."""
+    return {
+        row[0]
+        for row in conn.execute(
+            "SELECT session_id FROM file_sessions WHERE source_file_id = ? UNION SELECT id FROM sessions"
+            " WHERE source_file_id = ?",
+            (file_id, file_id),
+        )
+    }
+
+
 def pending_calls(conn: sqlite3.Connection, file_id: int) -> list[tuple[str, str, str | None]]:
     """(tool_use_id, tool, input_json) of this file's calls still waiting for a result."""
     return list(

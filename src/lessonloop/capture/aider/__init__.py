@@ -23,7 +23,7 @@ class Aider(Adapter):
     agent = AGENT
     name = "Aider"
     file_formats = (
-        FileFormat(FORMAT, "an Aider chat history (.aider.chat.history.md)", "lines"),
+        FileFormat(FORMAT, "an Aider chat history (.aider.chat.history.md)", "lines", grows_only=True),
         FileFormat("aider-input-history", "Aider's input history (.aider.input.history)", None, transcript=False),
     )
     places = ".aider.chat.history.md in the projects the store knows and in the config's capture.paths"

@@ -53,6 +53,8 @@ class AiderHistoryParser:
         else:
             self._previous = (None, -1)
         self._reported: set[int] = set()
+        self._continued = 0  # lines not read: they continue a session stored before (see _emit)
+        self._continued_at: int | None = None
         self._redacted: dict[tuple[str, Scope], tuple[str, int]] = {}  # redaction answers of one parse() call
         self.restart_line: int | None = None
 
@@ -106,7 +108,18 @@ class AiderHistoryParser:
         return {"heading": self._heading[0], "ordinal": self._heading[1]}
 
     def notices(self) -> list[Problem]:
-        return []
+        if not self._continued:
+            return []
+        return [
+            Problem(
+                self.path,
+                self._continued_at,
+                "continued-session-not-read",
+                f"{self._continued} line{'s' if self._continued != 1 else ''} before the next heading continue a "
+                "session already stored (kept as it was read before this history was damaged): not read",
+                "notice",
+            )
+        ]
 
     # ------------------------------------------------------------------
 
@@ -128,6 +141,14 @@ class AiderHistoryParser:
         text = self._decode(batch)
         if self._heading is None and not (text.startswith(("####", "> ")) or "\n####" in text or "\n> " in text):
             return  # nothing but stray text before the first heading (an editor's mode line)
+        if self._heading is None and self._start > 1:
+            # A read that starts after the file's first line with no session to continue (the last
+            # one was kept as stored from a damaged file, pipeline/damaged_files.py): these lines
+            # continue a session stored already, which they must not replace.
+            self._continued += text.count("\n") + 1
+            if self._continued_at is None:
+                self._continued_at = self._start
+            return
         project = self._project_for()
         heading = self._heading[0] if self._heading is not None else next_heading
         started = normalize_timestamp(heading) if heading is not None else None
