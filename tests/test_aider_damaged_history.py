@@ -128,3 +128,36 @@ def test_a_history_cut_to_nothing_and_written_again_loses_nothing(tmp_path: Path
     history.write_bytes(APPENDED)
     run_ingest(db, history)
     assert _counts(db)[:2] == (4, 8)
+
+
+def test_lines_that_continue_a_kept_session_replace_nothing(tmp_path: Path) -> None:
+    """The history ends in a session kept from before the damage; Aider goes on writing it, then
+    starts another. The lines that continue it are not read (they would have been taken for the
+    lines before the file's first heading, a session of its own: the history's cut start, which
+    they replaced); the next session is read."""
+    history = tmp_path / "app" / ".aider.chat.history.md"
+    history.parent.mkdir()
+    cut_start = "#### rename the config loader\n\nRenamed.\n\n"  # a history whose start was cut
+    first = "# aider chat started at 2024-08-01 10:00:00\n\n#### add retries to the client\n\nAdded.\n\n"
+    second = "# aider chat started at 2024-08-02 10:00:00\n\n#### make the retries configurable\n\nDone, see below.\n"
+    history.write_text(cut_start + first + second)
+    db = tmp_path / "s.db"
+    run_ingest(db, history)
+    before = _counts(db)
+    assert before[:2] == (3, 6)
+    os.truncate(history, history.stat().st_size - len("Done, see below.\n"))  # cut inside the last session
+    run_ingest(db, history)
+    assert _counts(db) == before
+    with history.open("ab") as out:
+        out.write(b"#### and document the new setting\n\nDocumented.\n\n" + APPENDED)
+    later = run_ingest(db, history)
+    assert _counts(db)[:2] == (4, 8)
+    conn = sqlite3.connect(db)
+    try:
+        prompts = {row[0] for row in conn.execute("SELECT text FROM messages WHERE kind = 'prompt'")}
+    finally:
+        conn.close()
+    assert "rename the config loader" in prompts  # the cut start's session, not replaced
+    assert "make the retries configurable" in prompts  # the kept session, as it was read
+    assert "document the new setting" not in " ".join(prompts)
+    assert any(p.code == "continued-session-not-read" for p in later.notices)
