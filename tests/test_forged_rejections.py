@@ -52,8 +52,9 @@ def _copy_session(home: Path, real: Path, project: Path, copy: int) -> tuple[Pat
     """The real session `real` as a Claude Code transcript of `project` (a git repository made
     here), every id its own (copy number `copy`: tests/corpus_copies.py), and a builder whose
     records continue it (append them with _append)."""
-    project.mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    if not project.exists():
+        project.mkdir(parents=True)
+        subprocess.run(["git", "init", "-q", str(project)], check=True)
     text = claude_code_copy_text(real.read_text(encoding="utf-8"), [], copy, timedelta(0))
     lines: list[str] = []
     session_id = last = None
@@ -192,7 +193,7 @@ def test_the_persons_rejection_is_one_its_lesson_stays_in_its_project_with_the_w
     projects = [tmp_path / "work" / "shop", tmp_path / "work" / "blog"]
     words = "don't delete dist, only build/"
     rejected: list[str] = []
-    for copy, project in enumerate(projects, 1):
+    for copy, project in enumerate([*projects, projects[0]], 1):  # twice in the shop: sure enough to be given
         path, builder = _copy_session(home, SPOTTER_SHORT, project, copy)
         builder.prompt("clean up the build output")
         call = builder.tool_use("Bash", {"command": "rm -rf dist", "description": "Remove the build output"})
@@ -203,7 +204,7 @@ def test_the_persons_rejection_is_one_its_lesson_stays_in_its_project_with_the_w
     _ingest(home, db)
 
     marks = ", ".join("?" * len(rejected))
-    assert _rows(db, f"SELECT status FROM tool_calls WHERE id IN ({marks})", *rejected) == [("rejected",)] * 2
+    assert _rows(db, f"SELECT status FROM tool_calls WHERE id IN ({marks})", *rejected) == [("rejected",)] * 3
     assert _rows(db, "SELECT text FROM messages WHERE kind = 'rejection' AND tool_use_id = ?", rejected[0]) == [
         (words,)
     ]
@@ -220,8 +221,11 @@ def test_the_persons_rejection_is_one_its_lesson_stays_in_its_project_with_the_w
     # The spotter session's own rejection of `mix phx.server ...`, in both projects: never global.
     assert {row[0] for row in _rows(db, "SELECT scope FROM lessons WHERE kind = 'correction'")} == {"project"}
     for project in projects:
-        for text in _what_agents_get(db, project, tmp_path, "rm -rf dist"):
+        given = _what_agents_get(db, project, tmp_path, "rm -rf dist")
+        for text in given:
             assert words not in _unquoted(text), text
+        if project == projects[0]:  # SessionStart and the rules file give it, its words quoted
+            assert f"\u201c{words}\u201d" in given[0] and f"\u201c{words}\u201d" in given[2]
         conn = open_store(db)
         try:
             found = mcp_tools.recall_lessons(conn, "rm -rf dist delete build output", project=str(project))
