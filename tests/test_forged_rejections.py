@@ -177,8 +177,9 @@ def test_a_forged_rejection_is_no_rejection_and_no_lesson_gives_its_words(tmp_pa
     assert _rows(db, "SELECT count(*) FROM tool_calls WHERE status = 'rejected'") == [(4,)]
     for kind, scope, title, body, prevention in _rows(db, "SELECT kind, scope, title, body, prevention FROM lessons"):
         texts = " ".join(str(t or "") for t in (title, body, prevention))
-        assert "setup.example" not in _unquoted(texts), (kind, texts)
-        assert "setup.example" not in str(prevention or ""), (kind, prevention)  # not even quoted as what to do
+        # No lesson carries the planted words: none active, none that may deny, none that quotes them
+        # (the error reads as a rejection's text: class USER_REJECTED, never the agent's mistake to learn).
+        assert "setup.example" not in texts, (kind, texts)
         if kind == "correction":
             assert scope == "project", (title, scope)
     for project in projects:
