@@ -8,7 +8,8 @@ Format (../shared/docs/agent-formats.md, Claude Code 2.x `~/.claude/projects/**/
   subagent's parent is a session even when only the subagent's file is there). Subagents are
   not sessions of their own.
 - Prompts: non-sidechain user lines whose text (a string content, or the text blocks of a list
-  with no rejected tool result) is not an interrupt marker, a slash command or its output, a bash
+  with no tool result the person rejected: toolUseResult "User rejected tool use", on a call that
+  is not an MCP tool's, mcp__*) is not an interrupt marker, a slash command or its output, a bash
   input/output echo, a task notification, a system reminder, a local-command caveat, a
   compaction summary (isCompactSummary) or a meta line (isMeta). A line copied into several files
   (a resumed session) counts once per (session, uuid).
@@ -162,8 +163,9 @@ def count(paths: list[str]) -> dict[str, Any]:
                         tool_id = block.get("tool_use_id")
                         if isinstance(tool_id, str) and tool_id:
                             failed[tool_id] = _failed(block, extra)
-                            text = _text(block.get("content"))
-                            rejected = rejected or text.startswith(REJECTED) or extra == "User rejected tool use"
+                            # The person's rejection: Claude Code's own mark, never on an MCP tool's result.
+                            mcp = calls.get(tool_id, "").startswith("mcp__")
+                            rejected = rejected or (extra == "User rejected tool use" and not mcp)
                     text_blocks = [
                         b
                         for b in content
