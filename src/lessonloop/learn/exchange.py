@@ -22,7 +22,7 @@ from lessonloop.core import json_codec, json_depth
 from lessonloop.core.timestamps import normalize_timestamp
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import ORIGINS, describe, may_deny
-from lessonloop.lesson_model.triggers import kind_and_tool
+from lessonloop.lesson_model.triggers import Trigger, TriggerError, kind_and_tool
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.secrets.pii import scrub_pii_value
 
@@ -300,6 +300,10 @@ def _trigger(given: Any) -> dict[str, Any] | None:
         return None
     if not isinstance(given, dict) or not any(isinstance(given.get(k), str) and given[k] for k in ("kind", "tool")):
         raise ValueError("trigger must be null or an object with a kind or a tool name")
+    try:
+        Trigger.from_json(given)  # every field of the type a trigger's is (TriggerError names the first that is not)
+    except TriggerError as exc:
+        raise ValueError(f"trigger cannot be read: {exc}") from exc
     if isinstance(given.get("kind"), str) and given["kind"]:
         return given
     kind, tool = kind_and_tool(given)
