@@ -42,7 +42,7 @@ BAD_TRIGGERS = {
     ),
     "kind a number": ({"kind": 7}, "kind field is a number"),
     "a list": ([1, 2], "it is a list, not an object"),
-    "a text": ("\"shell\"", "it is a text, not an object"),  # (the store refuses text that is not JSON)
+    "a text": ('"shell"', "it is a text, not an object"),  # (the store refuses text that is not JSON)
 }
 
 
@@ -185,7 +185,12 @@ def test_a_pulled_item_of_any_shape_never_stops_the_page(tmp_path: Path) -> None
         assert rows["team:item-1"].status == "active" and rows["team:item-5"].status == "active"
         weird = rows["team:item-2"]
         assert weird.status == "pending" and weird.unreadable and "words field is a number" in weird.unreadable
-        assert (weird.title, weird.category, weird.kind, weird.severity) == ('["a","list"]', '{"x":1}', "manual", "medium")
+        assert (weird.title, weird.category, weird.kind, weird.severity) == (
+            '["a","list"]',
+            '{"x":1}',
+            "manual",
+            "medium",
+        )
         assert weird.trigger_text is None and weird.first_seen is None and weird.last_seen is None
         assert rows["team:item-4"].status == "pending" and "it is a text" in str(rows["team:item-4"].unreadable)
         (skipped,) = conn.execute("SELECT detail FROM lesson_events WHERE event = 'team_skipped'").fetchall()
@@ -220,7 +225,9 @@ def test_a_trigger_that_cannot_be_read_does_not_silence_the_other_lessons_warnin
         save_learned(conn, [lesson], {}, script.tick())
         columns = [r[1] for r in conn.execute("PRAGMA table_info(lessons)") if r[1] not in ("id", "trigger_kind")]
         chosen = ", ".join("'broken'" if name == "signature" else name for name in columns)
-        conn.execute(f"INSERT INTO lessons (id, {', '.join(columns)}) SELECT (SELECT last_id + 1 FROM lesson_ids), {chosen} FROM lessons")
+        conn.execute(
+            f"INSERT INTO lessons (id, {', '.join(columns)}) SELECT (SELECT last_id + 1 FROM lesson_ids), {chosen} FROM lessons"
+        )
         trigger = json.loads(conn.execute("SELECT trigger FROM lessons WHERE signature = 'broken'").fetchone()[0])
         trigger["lacks"] = 7
         conn.execute("UPDATE lessons SET trigger = ? WHERE signature = 'broken'", (json.dumps(trigger),))

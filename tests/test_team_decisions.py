@@ -171,7 +171,9 @@ def test_a_lesson_this_person_rejected_or_forgot_stays_so(team: dict[str, str], 
 
     _push(team, "carol", _item(last_seen=_days_ago(0)))
     assert _copy(rejecting)["status"] == "rejected"
-    assert any(e["event"] == "team_update_kept" and e["detail"]["kept"] == "rejected" for e in _events(rejecting, rejected))
+    assert any(
+        e["event"] == "team_update_kept" and e["detail"]["kept"] == "rejected" for e in _events(rejecting, rejected)
+    )
     cli("team", "pull", "--db", forgetting)
     listed = cli("lessons", "list", "--status", "all", "--db", forgetting, "--json")
     assert listed.json() == []
