@@ -30,7 +30,7 @@ COPY_PREFIX = "team:"
 
 @dataclass(frozen=True, slots=True)
 class TeamConfig:
-    url: str
+    url: str  # to connect with: the stored address, its password (from the tokens file) put back in
     member: str
     token: str  # from the tokens file (store/team_tokens.py); "" when there is none: `token_problem` says why
     role: str | None
@@ -40,32 +40,50 @@ class TeamConfig:
     last_push_at: str | None
     last_pull_at: str | None
     token_problem: str | None = None
+    address: str = ""  # the team's URL as stored: never a password (print this one, or shown_url(url))
 
 
 def team_config(conn: sqlite3.Connection) -> TeamConfig | None:
-    """The team this store joined, its member's token read from the tokens file (a token an older
-    store still holds is moved there first, when it can be)."""
+    """The team this store joined, its member's token and the database password read from the
+    tokens file (a token or a password an older store still holds is moved there first, when it
+    can be)."""
     row = conn.execute(
         """SELECT url, member, token, role, joined_at, sync_after_ingest, pull_seq, last_push_at, last_pull_at
            FROM team_config WHERE id = 1"""
     ).fetchone()
     if row is None:
         return None
-    url, member, kept = str(row[0]), str(row[1]), str(row[2] or "")
+    stored, member, kept = str(row[0]), str(row[1]), str(row[2] or "")
     token, problem = kept, None
     if kept:
         move_token_out(conn)  # an older store's token: into the tokens file, when it can be written
-    else:
-        try:
-            token = team_tokens.read_token(url, member) or ""
-        except team_tokens.TokenFileError as exc:
-            problem = str(exc)
-        if not token and problem is None:
-            problem = (
-                f"no token for member {member} of this team in {team_tokens.tokens_path()} (nor in "
-                f"${team_tokens.TOKEN_ENV}): join again with `lessonloop team join URL --as {member} --token TOKEN`"
-            )
-    return TeamConfig(url, member, token, row[3], row[4], bool(row[5]), int(row[6]), row[7], row[8], problem)
+    address, in_url = _split(stored)
+    if in_url is not None:
+        move_password_out(conn)  # an older store's password: the same
+    password = in_url
+    try:
+        if not kept:
+            token = team_tokens.read_token(address, member) or team_tokens.read_token(stored, member) or ""
+        if password is None:
+            password = team_tokens.read_password(address, member)
+    except team_tokens.TokenFileError as exc:
+        problem = str(exc)
+    if not token and problem is None:
+        problem = (
+            f"no token for member {member} of this team in {team_tokens.tokens_path()} (nor in "
+            f"${team_tokens.TOKEN_ENV}): join again with `lessonloop team join URL --as {member} --token TOKEN`"
+        )
+    url = team_tokens.with_password(address, password)
+    return TeamConfig(url, member, token, row[3], row[4], bool(row[5]), int(row[6]), row[7], row[8], problem, address)
+
+
+def _split(url: str) -> tuple[str, str | None]:
+    """(the URL without its password, the password) of a stored URL; a key/value string that
+    cannot be read as itself (libpq would not read it either)."""
+    try:
+        return team_tokens.split_password(url)
+    except ValueError:
+        return url, None
 
 
 def move_token_out(conn: sqlite3.Connection) -> bool:
@@ -81,31 +99,62 @@ def move_token_out(conn: sqlite3.Connection) -> bool:
         return False
     try:
         with transaction(conn):
-            _blank_token(conn)
+            _blank(conn, "token = ''")
     except (StoreError, sqlite3.Error):
         return False  # a store opened read-only: blanked by the next command that can write it
     return True
 
 
-def _blank_token(conn: sqlite3.Connection) -> None:
+def move_password_out(conn: sqlite3.Connection, *, within: bool = False) -> bool:
+    """Move the password of the team's URL a store made before m033 holds into the tokens file
+    (with the member's token, under the URL without it), and keep the URL without it in the store
+    (secure_delete). False when there is none, or it cannot move now (it stays, tried again).
+    `within`: inside the caller's transaction (the migration's)."""
+    row = conn.execute("SELECT url, member, token FROM team_config WHERE id = 1").fetchone()
+    if row is None:
+        return False
+    stored, member = str(row[0]), str(row[1])
+    address, password = _split(stored)
+    if password is None:
+        return False
+    try:
+        token = str(row[2] or "") or team_tokens.read_token(stored, member, environment=False) or ""
+        team_tokens.save_token(address, member, token, password, moved_from=stored)
+    except team_tokens.TokenFileError:
+        return False
+    if within:
+        _blank(conn, "url = ?", (address,))
+        return True
+    try:
+        with transaction(conn):
+            _blank(conn, "url = ?", (address,))
+    except (StoreError, sqlite3.Error):
+        return False
+    return True
+
+
+def _blank(conn: sqlite3.Connection, assignment: str, params: tuple[str, ...] = ()) -> None:
+    """`UPDATE team_config SET <assignment>` with secure_delete: the old text is overwritten."""
     (before,) = conn.execute("PRAGMA secure_delete").fetchone()
     conn.execute("PRAGMA secure_delete = ON")
     try:
-        conn.execute("UPDATE team_config SET token = '' WHERE id = 1")
+        conn.execute(f"UPDATE team_config SET {assignment} WHERE id = 1", params)
     finally:
         conn.execute(f"PRAGMA secure_delete = {int(before)}")
 
 
 def save_config(conn: sqlite3.Connection, url: str, member: str, token: str, role: str | None, now: str) -> None:
-    """Join a team: its URL and the member's name in the store, the token in the tokens file
-    (store/team_tokens.py; TokenFileError when it cannot be written, and nothing changes).
-    Joining another server or as another member starts over: the outbox, what was shared and the
-    pulled items (with their team copies) are dropped, the cursor goes back to 0."""
-    team_tokens.save_token(url, member, token)
+    """Join a team: its URL (without a password) and the member's name in the store; the token and
+    the URL's password, when it has one, in the tokens file (store/team_tokens.py; TokenFileError
+    when it cannot be written, and nothing changes; ValueError when a key/value URL cannot be
+    read). Joining another server or as another member starts over: the outbox, what was shared
+    and the pulled items (with their team copies) are dropped, the cursor goes back to 0."""
+    address, password = team_tokens.split_password(url)
+    team_tokens.save_token(address, member, token, password)
     token = ""  # kept in the tokens file only
     with transaction(conn):
         old = team_config(conn)
-        if old is not None and (old.url != url or old.member != member):
+        if old is not None and (old.address != address or old.member != member):
             _drop_team_state(conn)
         conn.execute(
             """INSERT INTO team_config (id, url, member, token, role, joined_at) VALUES (1, ?, ?, ?, ?, ?)
@@ -113,7 +162,7 @@ def save_config(conn: sqlite3.Connection, url: str, member: str, token: str, rol
                    role = excluded.role, joined_at = excluded.joined_at,
                    pull_seq = CASE WHEN team_config.url = excluded.url AND team_config.member = excluded.member
                                    THEN team_config.pull_seq ELSE 0 END""",
-            (url, member, token, role, now),
+            (address, member, token, role, now),
         )
 
 
