@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from lessonloop.core.terminal_text import printable
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import may_deny, short
 from lessonloop.report.render import local_time, one_line, short_path, short_session
+from lessonloop.secrets.redaction import redact
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -62,9 +64,6 @@ def render_lesson_list(console: Console, lessons: Sequence[LessonRow], statuses:
 
 def _clean(text: str) -> str:
     """A cell's text as it may be shown: redacted again, no escape sequence or control character."""
-    from lessonloop.core.terminal_text import printable
-    from lessonloop.secrets.redaction import redact
-
     return printable(redact(text)[0], layout=False) if text else text
 
 
