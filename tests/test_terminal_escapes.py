@@ -181,7 +181,7 @@ def test_text_printed_without_the_helpers_is_cleaned_on_a_terminal_only() -> Non
 
     saved = sys.stdout
     terminal = Terminal()
-    sys.stdout = terminal  # type: ignore[assignment]
+    sys.stdout = terminal
     try:
         assert run_handler(handler, None) == 0
         assert sys.stdout is terminal  # put back afterwards

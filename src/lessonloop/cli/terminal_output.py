@@ -60,7 +60,7 @@ def install() -> Any:
     stream = sys.stdout
     if isinstance(stream, TerminalText) or not _is_terminal(stream):
         return None
-    sys.stdout = TerminalText(stream)  # type: ignore[assignment]
+    sys.stdout = TerminalText(stream)
     return stream
 
 

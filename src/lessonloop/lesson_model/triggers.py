@@ -695,7 +695,7 @@ def _texts(data: Mapping[str, Any], name: str, label: str) -> tuple[str, ...] | 
     raise TriggerError(f"its {label} field is {type_name(value)}, not a list of texts")
 
 
-def read_trigger(text: str | None) -> tuple[Trigger | None, str | None]:
+def read_trigger(text: object) -> tuple[Trigger | None, str | None]:
     """A lesson's stored trigger (its JSON text) read back, never raising: (the trigger, None);
     (None, None) when there is none; (None, why) when it cannot be read (not JSON, not an object,
     a field of the wrong type). Every reader of stored lessons goes through here (or catches
