@@ -630,7 +630,7 @@ UPDATE lessons SET kind = :kind,
     project = :project, sessions = :sessions, failed_sessions = :failed_sessions,
     observations = :observations, prevented = :prevented, confidence = :confidence, tier = :tier, status = :status,
     first_seen = :first_seen, last_seen = :last_seen, updated_at = :now,
-    embedding = CASE WHEN title IS NOT :title OR body IS NOT :body OR prevention IS NOT :prevention
+    embedding = CASE WHEN NOT edited AND (title IS NOT :title OR body IS NOT :body OR prevention IS NOT :prevention)
         THEN NULL ELSE embedding END
 WHERE id = :id"""
 
