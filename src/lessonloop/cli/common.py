@@ -42,24 +42,30 @@ class UsageError(CommandError):
 
 def console() -> Console:
     """The terminal output of tables and texts: every string printed or put in a table is
-    redacted again (prose scope) before rich renders it, so widths are measured on what is shown."""
+    redacted again (prose scope) and cleaned of escape sequences before rich renders it, so widths
+    are measured on what is shown. It writes to the terminal itself (terminal_output.py: rich's
+    own styling is not taken out)."""
     from lessonloop.cli.redacting_console import RedactingConsole
+    from lessonloop.cli.terminal_output import unfiltered
 
     # Piped output is read in files and pagers: do not wrap it at 80 columns.
     width = None if sys.stdout.isatty() else 160
-    return RedactingConsole(highlight=False, soft_wrap=False, width=width, file=sys.stdout)
+    return RedactingConsole(highlight=False, soft_wrap=False, width=width, file=unfiltered(sys.stdout))
 
 
 def shown(text: str, scope: Scope = "prose") -> str:
-    """`text` as it may leave the store: redacted again with the current rules."""
+    """`text` as it may leave the store for a person: redacted again with the current rules, and
+    without escape sequences or control characters (core/terminal_text.py; newlines and tabs kept)."""
+    from lessonloop.core.terminal_text import printable
     from lessonloop.secrets.redaction import redact
 
-    return redact(text, scope)[0] if text else text
+    return printable(redact(text, scope)[0]) if text else text
 
 
 def emit_json(data: Any) -> None:
     """Print `data` as JSON, every text in it redacted again in its field's scope
-    (secrets/field_redaction.py): the one way `--json` output leaves the store."""
+    (secrets/field_redaction.py): the one way `--json` output leaves the store. Control characters
+    are written as JSON escapes (core/json_output.py), never raw."""
     from lessonloop.core.json_output import dumps_output
     from lessonloop.secrets.field_redaction import redact_fields
 
@@ -235,9 +241,13 @@ def project_named(conn: sqlite3.Connection, project: str | None, also: Iterable[
 def run_handler(handler: Callable[[Any], int], args: Any) -> int:
     """Run a command's handler with its parsed arguments; its failures become `Error: ...` on
     stderr and the exit status: 2 for a usage error (a value naming nothing known, as argparse's
-    own), 1 for any other CommandError, 0 for a closed pipe, 130 for Ctrl-C."""
+    own), 1 for any other CommandError, 0 for a closed pipe, 130 for Ctrl-C. While it runs,
+    standard output on a terminal is cleaned of escape sequences (terminal_output.py), whatever
+    prints there."""
+    from lessonloop.cli import terminal_output
     from lessonloop.store.project_names import UnknownProject
 
+    previous = terminal_output.install()
     try:
         return handler(args)
     except UsageError as exc:  # a value naming nothing known (an --agent): a usage error, as for --project
@@ -254,6 +264,8 @@ def run_handler(handler: Callable[[Any], int], args: Any) -> int:
     except KeyboardInterrupt:
         print("Interrupted; what was stored so far is kept.", file=sys.stderr)
         return 130
+    finally:
+        terminal_output.restore(previous)
 
 
 def print_error(exc: BaseException) -> None:

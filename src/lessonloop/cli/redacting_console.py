@@ -1,7 +1,9 @@
-"""The rich console every command prints tables and texts with: what it shows is redacted again.
+"""The rich console every command prints tables and texts with: what it shows is redacted again,
+and made safe for a terminal (core/terminal_text.py: no escape sequence or control character of a
+stored text reaches it; rich's own styling is added after).
 
-Strings (printed, or put in table cells) are redacted before rich parses and measures them, so
-column widths fit what is shown; `Text` objects are redacted when rendered (a redacted one loses
+Strings (printed, or put in table cells) are redacted and cleaned before rich parses and measures
+them, so column widths fit what is shown; `Text` objects are when rendered (a changed one loses
 its inner styles, keeping its base style).
 """
 
@@ -15,14 +17,15 @@ from rich.errors import MarkupError
 from rich.segment import Segment
 from rich.text import Text
 
+from lessonloop.core.terminal_text import printable
 from lessonloop.secrets.redaction import redact
 
 
 class RedactingConsole(Console):
-    """A rich Console that redacts (prose scope) every string and Text it renders."""
+    """A rich Console that redacts (prose scope) and cleans every string and Text it renders."""
 
     def render_str(self, text: str, **options: Any) -> Text:
-        shown = redact(text)[0] if text else text
+        shown = printable(redact(text)[0]) if text else text
         try:
             return super().render_str(shown, **options)
         except MarkupError:  # a text of the store's read as a tag it is not ("[/x]" in a path): shown as it is
@@ -35,9 +38,11 @@ class RedactingConsole(Console):
 
 
 def redacted_text(text: Text) -> Text:
-    """`text` with its secrets redacted: itself when it holds none."""
-    cleaned, count = redact(text.plain)
-    if not count:
+    """`text` with its secrets redacted and its escape sequences and control characters taken out:
+    itself when it holds none."""
+    redacted, count = redact(text.plain)
+    cleaned = printable(redacted)
+    if not count and cleaned == text.plain:
         return text
     return Text(
         cleaned, style=text.style, justify=text.justify, overflow=text.overflow, no_wrap=text.no_wrap, end=text.end

@@ -387,12 +387,12 @@ def _apply(
 
 def cmd_change_status(args: argparse.Namespace) -> int:
     """approve / reject / archive / restore the lessons named."""
-    from lessonloop.store.lesson_curation import change_status, refusal
+    from lessonloop.store.lesson_curation import change_status, refusal_of
 
     with open_cli_store(args.db) as conn:
         lessons = _resolve(conn, args.refs)
         for lesson in lessons:  # refuse before changing any, so a list is all or nothing
-            why = refusal(args.action, lesson.status)
+            why = refusal_of(args.action, lesson)
             if why is not None:
                 raise CommandError(f"cannot {args.action} lesson #{lesson.id}: {why}; nothing was changed")
         reason = getattr(args, "reason", None)
@@ -482,6 +482,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     if folder_project is not None:
         rows = [row for row in rows if row.scope == "global" or row.project == folder_project]
+    unreadable = [row for row in rows if row.unreadable is not None]
+    if markdown:  # an agent reads the section: never a lesson whose stored trigger or fields cannot be read
+        rows = [row for row in rows if row.unreadable is None]
+    if unreadable:
+        what = "left out of the section" if markdown else "exported as stored (`lessons import` refuses them)"
+        first = f"#{unreadable[0].id}: {unreadable[0].unreadable}" + (" ..." if len(unreadable) > 1 else "")
+        print(shown(f"Note: {len(unreadable)} lesson(s) cannot be read ({first}): {what}."), file=sys.stderr)
     held = 0
     if markdown and (delivery is not None or args.to):
         # A rules file (CLAUDE.md, AGENTS.md, ...) is read by agents: only active lessons go there,

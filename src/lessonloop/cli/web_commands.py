@@ -29,9 +29,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "the names given with --host-name, each with its port. Any other name is refused\n"
             "(400), --allow-remote or not: a site whose name an attacker points at this machine\n"
             "(DNS rebinding) reads nothing. Every write needs this run's token, which only the\n"
-            "pages it serves hold, and is refused from another origin. Query values and forms\n"
-            "are checked (a bad number, day or over-long text is a 400 naming it; a body over\n"
-            "1 MB a 413). Ctrl-C stops it.\n\n"
+            "pages it serves hold, and is refused from another origin. A client on another\n"
+            "machine gets read-only pages (no token) and no write unless --allow-remote-writes\n"
+            "is given. Query values and forms are checked (a bad number, day or over-long text\n"
+            "is a 400 naming it; a body over 1 MB a 413). Ctrl-C stops it.\n\n"
             "Needs the web extra: pip install 'lessonloop[web]'."
         ),
     )
@@ -40,7 +41,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--allow-remote",
         action="store_true",
-        help="allow a host that is not loopback (anyone who reaches it can read the store)",
+        help="allow a host that is not loopback (anyone who reaches it can read the store; clients on other "
+        "machines read only)",
+    )
+    parser.add_argument(
+        "--allow-remote-writes",
+        action="store_true",
+        help="also let clients on other machines change lessons (approve, reject, edit, archive, restore, forget): "
+        "every page served holds the write token; implies --allow-remote",
     )
     parser.add_argument(
         "--host-name",
@@ -97,6 +105,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             args.host,
             args.port,
             allow_remote=args.allow_remote,
+            allow_remote_writes=args.allow_remote_writes,
             host_names=tuple(args.host_name),
             open_browser=args.open,
             announce=announce,

@@ -18,13 +18,18 @@ def dumps_output(value: Any) -> str:
     """`value` as indented JSON text, as orjson writes it: dataclasses as objects, dates in ISO
     form, other values JSON has no type for (paths) as their str(), and a float that is not finite
     (an odds ratio's infinite bound) as null, where the standard library would write `Infinity`,
-    which is not JSON."""
+    which is not JSON. DEL, the C1 controls and the bidirectional controls in its texts are written
+    as \\u escapes as the C0 ones are (core/terminal_text.py json_safe): the same JSON once read, and
+    nothing a terminal obeys."""
     import json
 
+    from lessonloop.core.terminal_text import json_safe
+
     try:
-        return json.dumps(value, indent=2, ensure_ascii=False, default=_default, allow_nan=False)
+        text = json.dumps(value, indent=2, ensure_ascii=False, default=_default, allow_nan=False)
     except ValueError:  # a NaN or an infinity somewhere: written as null
-        return json.dumps(_finite(value), indent=2, ensure_ascii=False, default=_default, allow_nan=False)
+        text = json.dumps(_finite(value), indent=2, ensure_ascii=False, default=_default, allow_nan=False)
+    return json_safe(text)
 
 
 def _default(value: Any) -> Any:

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from lessonloop.core import json_codec, json_depth
+from lessonloop.core.terminal_text import json_safe, printable
 from lessonloop.core.timestamps import normalize_timestamp
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import ORIGINS, describe, may_deny
-from lessonloop.lesson_model.triggers import kind_and_tool
+from lessonloop.lesson_model.triggers import Trigger, TriggerError, kind_and_tool
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.secrets.pii import scrub_pii_value
 
@@ -67,12 +68,14 @@ def export_jsonl(lessons: Iterable[Mapping[str, Any]], scrub_pii: bool = True) -
     """One JSON object per line, keys sorted, lessons ordered by signature: the same lessons give
     the same bytes. Empty when there is no lesson."""
     records = sorted((portable_record(lesson, scrub_pii) for lesson in lessons), key=lambda r: str(r["signature"]))
-    return "".join(json_codec.dumps(record, sort_keys=True) + "\n" for record in records)
+    # control characters JSON leaves raw (DEL, C1, bidirectional) as \u escapes: the same values, read back
+    return "".join(json_safe(json_codec.dumps(record, sort_keys=True)) + "\n" for record in records)
 
 
 def _one_line(text: str | None, width: int = MD_TEXT_CHARS) -> str:
-    """`text` on one line, cut to `width`, unable to open an HTML comment (the markers)."""
-    line = " ".join((text or "").split()).replace("<!--", "< !--")
+    """`text` on one line, cut to `width`, unable to open an HTML comment (the markers), without
+    escape sequences or control characters (core/terminal_text.py)."""
+    line = " ".join(printable(text or "", layout=False).split()).replace("<!--", "< !--")
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
@@ -300,6 +303,10 @@ def _trigger(given: Any) -> dict[str, Any] | None:
         return None
     if not isinstance(given, dict) or not any(isinstance(given.get(k), str) and given[k] for k in ("kind", "tool")):
         raise ValueError("trigger must be null or an object with a kind or a tool name")
+    try:
+        Trigger.from_json(given)  # every field of the type a trigger's is (TriggerError names the first that is not)
+    except TriggerError as exc:
+        raise ValueError(f"trigger cannot be read: {exc}") from exc
     if isinstance(given.get("kind"), str) and given["kind"]:
         return given
     kind, tool = kind_and_tool(given)

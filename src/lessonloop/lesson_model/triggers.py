@@ -285,13 +285,16 @@ class Unless:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Unless:
-        check = data.get("check")
+        """The stored form read back; TriggerError naming the field whose value has the wrong type."""
+        if not isinstance(data, dict):
+            raise TriggerError(f"its prevention (unless) is {type_name(data)}, not an object")
+        check = _text(data, "check", "unless.check")
         return cls(
-            data.get("words", ()),
-            data.get("flags", ()),
-            data.get("since", "session"),
-            data.get("exts", ()),
-            check if isinstance(check, str) and check else None,
+            _texts(data, "words", "unless.words") or (),
+            _texts(data, "flags", "unless.flags") or (),
+            _text(data, "since", "unless.since") or "session",
+            _texts(data, "exts", "unless.exts") or (),
+            check or None,
         )
 
     def done_by(self, kind: str, segments: Sequence[tuple[str, ...]]) -> bool:
@@ -412,25 +415,32 @@ class Trigger:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Trigger:
+        """The stored form read back. TriggerError (a ValueError) naming the field when a value
+        has a type no trigger lessonloop writes has (a number where words are, an object where a
+        path is): a store another program wrote, or a teammate's lesson, is data to check."""
+        if not isinstance(data, dict):
+            raise TriggerError(f"it is {type_name(data)}, not an object")
+        for name in ("kind", "tool", "operand", "path", "param", "rule", "token"):
+            _text(data, name, name)
         unless = data.get("unless")
         kind, tool = kind_and_tool(data)
-        operands = data.get("operands")
+        operands = _texts(data, "operands", "operands")
         param, rule = data.get("param"), data.get("rule")
         if param and not tool and isinstance(data.get("tool"), str):
             tool = data["tool"]
         return cls(
             kind,
-            data.get("words"),
-            data.get("lacks", ()),
+            _texts(data, "words", "words"),
+            _texts(data, "lacks", "lacks") or (),
             data.get("operand"),
             data.get("path"),
-            Unless.from_json(unless) if isinstance(unless, dict) else None,
+            Unless.from_json(unless) if unless is not None else None,
             tool,
-            [str(o) for o in operands] if isinstance(operands, list) else None,
-            [str(f) for f in data.get("with_flags") or ()],
-            param if isinstance(param, str) and param else None,
-            rule if isinstance(rule, str) and rule else None,
-            token if isinstance(token := data.get("token"), str) and token else None,
+            operands,
+            _texts(data, "with_flags", "with_flags") or (),
+            param or None,
+            rule or None,
+            data.get("token") or None,
         )
 
     @property
@@ -641,6 +651,71 @@ def describe_rule(rule: str | None) -> str:
     if rule and rule.startswith("type:"):
         return f"is not a {rule[5:]}"
     return "breaks the tool's rule"
+
+
+class TriggerError(ValueError):
+    """A stored trigger that cannot be read: the message names the field and what it holds."""
+
+
+def type_name(value: object) -> str:
+    """What a JSON value is, in words: "a number", "a list", ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a text"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _text(data: Mapping[str, Any], name: str, label: str) -> str | None:
+    """The text field `name` of a stored trigger (None when absent or null)."""
+    value = data.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    raise TriggerError(f"its {label} field is {type_name(value)}, not a text")
+
+
+def _texts(data: Mapping[str, Any], name: str, label: str) -> tuple[str, ...] | None:
+    """The list-of-texts field `name` of a stored trigger (None when absent or null)."""
+    value = data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    if isinstance(value, list | tuple):
+        odd = next(type_name(item) for item in value if not isinstance(item, str))
+        raise TriggerError(f"its {label} field holds {odd}, not only texts")
+    raise TriggerError(f"its {label} field is {type_name(value)}, not a list of texts")
+
+
+def read_trigger(text: object) -> tuple[Trigger | None, str | None]:
+    """A lesson's stored trigger (its JSON text) read back, never raising: (the trigger, None);
+    (None, None) when there is none; (None, why) when it cannot be read (not JSON, not an object,
+    a field of the wrong type). Every reader of stored lessons goes through here (or catches
+    TriggerError): what another program or a teammate stored cannot stop a command."""
+    if text is None or text == "":
+        return None, None
+    if not isinstance(text, str):
+        return None, f"it is {type_name(text)}, not JSON text"
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None, "it is not JSON"
+    try:
+        return Trigger.from_json(data), None
+    except TriggerError as exc:
+        return None, str(exc)
+    except (TypeError, ValueError, AttributeError, RecursionError) as exc:  # a form no check above foresaw
+        return None, f"it cannot be read ({type(exc).__name__})"
 
 
 def kind_and_tool(data: Mapping[str, Any]) -> tuple[str, str | None]:

@@ -86,6 +86,20 @@ def refusal(action: str, status: str) -> str | None:
     return _REFUSALS.get((action, status), f"it is {status}")
 
 
+def refusal_of(action: str, lesson: LessonRow) -> str | None:
+    """Why `action` cannot apply to `lesson`; None when it can (or is a no-op). Besides its status:
+    a lesson whose stored trigger or fields cannot be read (LessonRow.unreadable) is never made
+    active, since agents would be given what no one could check; it can be rejected, archived or
+    forgotten."""
+    why = refusal(action, lesson.status)
+    if why is None and lesson.unreadable and TRANSITIONS[action].target == "active" and lesson.status != "active":
+        return (
+            f"what is stored cannot be read ({lesson.unreadable}), so it is never given to agents; "
+            "reject, archive or forget it"
+        )
+    return why
+
+
 def change_status(
     conn: sqlite3.Connection, lesson_id: int, action: str, *, reason: str | None = None, now: str | None = None
 ) -> Outcome:
@@ -99,7 +113,7 @@ def change_status(
             return Outcome(
                 lesson.id, lesson.signature, action, False, f"already {lesson.status}, nothing to do", lesson
             )
-        why = refusal(action, lesson.status)
+        why = refusal_of(action, lesson)
         if why is not None:
             raise CurationError(f"cannot {action} lesson #{lesson.id}: {why}")
         conn.execute(
@@ -320,7 +334,11 @@ def _trigger_columns(trigger: Any) -> tuple[str | None, str | None]:
     """The stored trigger JSON and its description."""
     if not isinstance(trigger, Mapping):
         return None, None
-    return json_codec.dumps(trigger), Trigger.from_json(trigger).describe()
+    try:
+        text = Trigger.from_json(dict(trigger)).describe()
+    except ValueError:  # a trigger the caller did not check: kept as given, the lesson shown as unreadable
+        text = None
+    return json_codec.dumps(trigger), text
 
 
 def _insert(conn: sqlite3.Connection, record: Mapping[str, Any], status: str, now: str) -> int:

@@ -17,7 +17,7 @@ from lessonloop.core import json_codec
 from lessonloop.core.timestamps import days_between, utc_now
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import describe
-from lessonloop.lesson_model.triggers import Trigger
+from lessonloop.lesson_model.triggers import Trigger, read_trigger
 
 STATUSES = ("active", "pending", "rejected", "archived")
 DEFAULT_STATUSES = ("active", "pending")  # what `lessons list` shows without --status
@@ -88,20 +88,28 @@ class LessonRow:
     updated_at: str
     embedding_model: str | None
     author: str | None = None  # a team copy's author (whose texts it carries)
+    # Why the stored lesson cannot be read ("trigger: its words field is a number, ..."), None when
+    # it can: shown as such, never given to agents (approve and restore refuse it; reject,
+    # archive and forget take it away).
+    unreadable: str | None = None
     parsed_trigger: Trigger | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> LessonRow:
-        """Build from a row of COLUMNS, in order, then the team author (when the row has it)."""
+        """Build from a row of COLUMNS, in order, then the team author (when the row has it).
+        Never raises on what is stored: a value of the wrong type is read as its column's type
+        can hold it, a trigger that cannot be read as none, and `unreadable` says why."""
         values = dict(zip(COLUMNS, row[: len(COLUMNS)], strict=True))
         values["author"] = row[len(COLUMNS)] if len(row) > len(COLUMNS) else None
-        values["edited"] = bool(values["edited"])
-        values["confidence"] = float(values["confidence"])
-        trigger = trigger_object(values["trigger"])
-        return cls(**values, parsed_trigger=Trigger.from_json(trigger) if trigger is not None else None)
+        problems = _coerce(values)
+        trigger, problem = read_trigger(values["trigger"])
+        if problem is not None:
+            problems.insert(0, f"trigger: {problem}")
+        return cls(**values, unreadable="; ".join(problems) or None, parsed_trigger=trigger)
 
     def trigger_json(self) -> dict[str, Any] | None:
-        """The trigger as a JSON object (None when the lesson has none or it cannot be read)."""
+        """The stored trigger as a JSON object (None when the lesson has none or it is not an
+        object); as stored, also when a field cannot be read (`unreadable` says which)."""
         return trigger_object(self.trigger)
 
     @property
@@ -109,12 +117,72 @@ class LessonRow:
         """Where the lesson came from, in words (lesson_model/provenance.py)."""
         return describe(self.origin, self.kind, self.author)
 
+    @property
+    def trigger_shown(self) -> str:
+        """The trigger in words for a person: its description, "(unreadable trigger: why)"."""
+        if self.unreadable is not None and self.unreadable.startswith("trigger:"):
+            return f"(unreadable {self.unreadable.split('; ', 1)[0]})"
+        return self.trigger_text or "none (recalled by search only)"
+
     def to_json(self) -> dict[str, Any]:
-        """Every column, the trigger as an object, and where the lesson came from."""
+        """Every column, the trigger as an object, where the lesson came from, and why it cannot
+        be read (null when it can)."""
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "parsed_trigger"}
         out["trigger"] = self.trigger_json()
         out["provenance"] = self.provenance
         return out
+
+
+_TEXT_COLUMNS = frozenset(
+    {"signature", "kind", "origin", "title", "body", "severity", "scope", "tier", "status", "created_at", "updated_at"}
+)
+_OPTIONAL_TEXT_COLUMNS = frozenset(
+    {
+        "prevention", "prevention_command", "trigger", "trigger_text", "error_signature", "error_class", "category",
+        "project", "agent", "model", "first_seen", "last_seen", "embedding_model", "author",
+    }
+)  # fmt: skip
+_COUNT_COLUMNS = ("sessions", "failed_sessions", "observations", "prevented", "warnings")
+
+
+def _coerce(values: dict[str, Any]) -> list[str]:
+    """Each value of a lessons row as its column's type, in place; what could not be read, in
+    words (a text where a count is, bytes where a text is: a store another program wrote)."""
+    problems: list[str] = []
+    for name in _COUNT_COLUMNS:
+        value = values[name]
+        if type(value) is not int:
+            values[name], problem = _number(value, int)
+            if problem:
+                problems.append(f"{name}: {problem}")
+    confidence = values["confidence"]
+    if type(confidence) is not float:
+        values["confidence"], problem = _number(confidence, float)
+        if problem:
+            problems.append(f"confidence: {problem}")
+    values["edited"] = bool(values["edited"]) if isinstance(values["edited"], int | float) else False
+    for name, value in values.items():
+        if value is None or isinstance(value, str):
+            if value is None and name in _TEXT_COLUMNS:
+                values[name] = ""
+            continue
+        if name in _TEXT_COLUMNS or name in _OPTIONAL_TEXT_COLUMNS:
+            if isinstance(value, bytes):
+                values[name] = value.decode("utf-8", "replace")
+                problems.append(f"{name}: bytes, not text")
+            else:
+                values[name] = str(value)
+    return problems
+
+
+def _number(value: Any, kind: type[int] | type[float]) -> tuple[Any, str | None]:
+    """`value` as an int or float: (it, None), or (0, why) when it is not a number."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return kind(value), None
+    try:
+        return kind(float(value) if kind is int else value), None
+    except (TypeError, ValueError, OverflowError):
+        return kind(0), f"{str(value)[:40]!r} is not a number"
 
 
 def trigger_object(text: str | None) -> dict[str, Any] | None:

@@ -1396,3 +1396,16 @@ def m033_claude_code_rejections(conn: sqlite3.Connection) -> None:
                SELECT source_file_id FROM messages WHERE kind = 'rejection'
                UNION SELECT source_file_id FROM tool_calls WHERE status = 'rejected')"""
     )
+
+
+@migration
+def m034_team_url_password(conn: sqlite3.Connection) -> None:
+    """A password in the team's URL leaves the store (issue 39, docs/team.md): `team_config.url` keeps
+    the URL without it, and the password goes into the tokens file beside the member's token
+    (store/team_tokens.py, 0600; with secure_delete, the old text is overwritten). When the file
+    cannot be written now, the URL stays as it is and `team_state.team_config` moves the password
+    the next time a team command reads it."""
+    from lessonloop.store.team_state import move_password_out
+
+    if conn.execute("SELECT 1 FROM team_config WHERE id = 1").fetchone() is not None:
+        move_password_out(conn, within=True)

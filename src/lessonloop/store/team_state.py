@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.core import json_codec
-from lessonloop.core.timestamps import days_between
+from lessonloop.core.timestamps import days_between, normalize_timestamp
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import member_trusted
+from lessonloop.lesson_model.triggers import read_trigger
 from lessonloop.store import team_tokens
 from lessonloop.store.lesson_writer import Feedback, log_event, stored_feedback
 from lessonloop.store.transaction import StoreError, transaction
@@ -29,7 +30,7 @@ COPY_PREFIX = "team:"
 
 @dataclass(frozen=True, slots=True)
 class TeamConfig:
-    url: str
+    url: str  # to connect with: the stored address, its password (from the tokens file) put back in
     member: str
     token: str  # from the tokens file (store/team_tokens.py); "" when there is none: `token_problem` says why
     role: str | None
@@ -39,32 +40,50 @@ class TeamConfig:
     last_push_at: str | None
     last_pull_at: str | None
     token_problem: str | None = None
+    address: str = ""  # the team's URL as stored: never a password (print this one, or shown_url(url))
 
 
 def team_config(conn: sqlite3.Connection) -> TeamConfig | None:
-    """The team this store joined, its member's token read from the tokens file (a token an older
-    store still holds is moved there first, when it can be)."""
+    """The team this store joined, its member's token and the database password read from the
+    tokens file (a token or a password an older store still holds is moved there first, when it
+    can be)."""
     row = conn.execute(
         """SELECT url, member, token, role, joined_at, sync_after_ingest, pull_seq, last_push_at, last_pull_at
            FROM team_config WHERE id = 1"""
     ).fetchone()
     if row is None:
         return None
-    url, member, kept = str(row[0]), str(row[1]), str(row[2] or "")
+    stored, member, kept = str(row[0]), str(row[1]), str(row[2] or "")
     token, problem = kept, None
     if kept:
         move_token_out(conn)  # an older store's token: into the tokens file, when it can be written
-    else:
-        try:
-            token = team_tokens.read_token(url, member) or ""
-        except team_tokens.TokenFileError as exc:
-            problem = str(exc)
-        if not token and problem is None:
-            problem = (
-                f"no token for member {member} of this team in {team_tokens.tokens_path()} (nor in "
-                f"${team_tokens.TOKEN_ENV}): join again with `lessonloop team join URL --as {member} --token TOKEN`"
-            )
-    return TeamConfig(url, member, token, row[3], row[4], bool(row[5]), int(row[6]), row[7], row[8], problem)
+    address, in_url = _split(stored)
+    if in_url is not None:
+        move_password_out(conn)  # an older store's password: the same
+    password = in_url
+    try:
+        if not kept:
+            token = team_tokens.read_token(address, member) or team_tokens.read_token(stored, member) or ""
+        if password is None:
+            password = team_tokens.read_password(address, member)
+    except team_tokens.TokenFileError as exc:
+        problem = str(exc)
+    if not token and problem is None:
+        problem = (
+            f"no token for member {member} of this team in {team_tokens.tokens_path()} (nor in "
+            f"${team_tokens.TOKEN_ENV}): join again with `lessonloop team join URL --as {member} --token TOKEN`"
+        )
+    url = team_tokens.with_password(address, password)
+    return TeamConfig(url, member, token, row[3], row[4], bool(row[5]), int(row[6]), row[7], row[8], problem, address)
+
+
+def _split(url: str) -> tuple[str, str | None]:
+    """(the URL without its password, the password) of a stored URL; a key/value string that
+    cannot be read as itself (libpq would not read it either)."""
+    try:
+        return team_tokens.split_password(url)
+    except ValueError:
+        return url, None
 
 
 def move_token_out(conn: sqlite3.Connection) -> bool:
@@ -80,31 +99,62 @@ def move_token_out(conn: sqlite3.Connection) -> bool:
         return False
     try:
         with transaction(conn):
-            _blank_token(conn)
+            _blank(conn, "token = ''")
     except (StoreError, sqlite3.Error):
         return False  # a store opened read-only: blanked by the next command that can write it
     return True
 
 
-def _blank_token(conn: sqlite3.Connection) -> None:
+def move_password_out(conn: sqlite3.Connection, *, within: bool = False) -> bool:
+    """Move the password of the team's URL a store made before m034 holds into the tokens file
+    (with the member's token, under the URL without it), and keep the URL without it in the store
+    (secure_delete). False when there is none, or it cannot move now (it stays, tried again).
+    `within`: inside the caller's transaction (the migration's)."""
+    row = conn.execute("SELECT url, member, token FROM team_config WHERE id = 1").fetchone()
+    if row is None:
+        return False
+    stored, member = str(row[0]), str(row[1])
+    address, password = _split(stored)
+    if password is None:
+        return False
+    try:
+        token = str(row[2] or "") or team_tokens.read_token(stored, member, environment=False) or ""
+        team_tokens.save_token(address, member, token, password, moved_from=stored)
+    except team_tokens.TokenFileError:
+        return False
+    if within:
+        _blank(conn, "url = ?", (address,))
+        return True
+    try:
+        with transaction(conn):
+            _blank(conn, "url = ?", (address,))
+    except (StoreError, sqlite3.Error):
+        return False
+    return True
+
+
+def _blank(conn: sqlite3.Connection, assignment: str, params: tuple[str, ...] = ()) -> None:
+    """`UPDATE team_config SET <assignment>` with secure_delete: the old text is overwritten."""
     (before,) = conn.execute("PRAGMA secure_delete").fetchone()
     conn.execute("PRAGMA secure_delete = ON")
     try:
-        conn.execute("UPDATE team_config SET token = '' WHERE id = 1")
+        conn.execute(f"UPDATE team_config SET {assignment} WHERE id = 1", params)
     finally:
         conn.execute(f"PRAGMA secure_delete = {int(before)}")
 
 
 def save_config(conn: sqlite3.Connection, url: str, member: str, token: str, role: str | None, now: str) -> None:
-    """Join a team: its URL and the member's name in the store, the token in the tokens file
-    (store/team_tokens.py; TokenFileError when it cannot be written, and nothing changes).
-    Joining another server or as another member starts over: the outbox, what was shared and the
-    pulled items (with their team copies) are dropped, the cursor goes back to 0."""
-    team_tokens.save_token(url, member, token)
+    """Join a team: its URL (without a password) and the member's name in the store; the token and
+    the URL's password, when it has one, in the tokens file (store/team_tokens.py; TokenFileError
+    when it cannot be written, and nothing changes; ValueError when a key/value URL cannot be
+    read). Joining another server or as another member starts over: the outbox, what was shared
+    and the pulled items (with their team copies) are dropped, the cursor goes back to 0."""
+    address, password = team_tokens.split_password(url)
+    team_tokens.save_token(address, member, token, password)
     token = ""  # kept in the tokens file only
     with transaction(conn):
         old = team_config(conn)
-        if old is not None and (old.url != url or old.member != member):
+        if old is not None and (old.address != address or old.member != member):
             _drop_team_state(conn)
         conn.execute(
             """INSERT INTO team_config (id, url, member, token, role, joined_at) VALUES (1, ?, ?, ?, ?, ?)
@@ -112,7 +162,7 @@ def save_config(conn: sqlite3.Connection, url: str, member: str, token: str, rol
                    role = excluded.role, joined_at = excluded.joined_at,
                    pull_seq = CASE WHEN team_config.url = excluded.url AND team_config.member = excluded.member
                                    THEN team_config.pull_seq ELSE 0 END""",
-            (url, member, token, role, now),
+            (address, member, token, role, now),
         )
 
 
@@ -345,11 +395,17 @@ class Incoming:
     last_seen: str | None
     author: str | None = None  # whose texts it carries (None: a server older than schema 4)
     member_counts: dict[str, dict[str, float]] = field(default_factory=dict)  # each member's own
+    # each member's own (first seen, last seen) (empty: a server whose pull_items does not send them)
+    member_seen: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     @property
     def forgotten(self) -> bool:
         """Every contributor forgot it: pullers drop their copy."""
         return not self.members
+
+
+class ItemError(ValueError):
+    """A pulled item whose fields have types no lessonloop server sends: not stored (why, in words)."""
 
 
 def apply_pulled(
@@ -369,13 +425,45 @@ def apply_pulled(
     identity; `review`: every new team copy waits as pending for this person's approval
     (`lessons.review`); `trusted`: the members whose lessons are active here without it
     (`lessons.trusted_members`, "*" for all): another's copy waits as pending until approved, and
-    again when its author changes its texts. Returns counts (new, updated, removed, rejected)."""
+    again when its author changes anything it shows (_upsert_copy). Returns counts (new, updated,
+    removed, rejected).
+
+    Each item is checked before it is stored (a field of the wrong type: ItemError) and stored
+    under a savepoint: an item that cannot be stored is left out with a `team_skipped` event
+    saying why, and the page goes on (the server's own checks are another program's)."""
     counts = {"new": 0, "updated": 0, "removed": 0, "rejected": 0}
     with transaction(conn):
         for item in items:
-            _apply_item(conn, item, now, counts, remotes, own_ids, review, trusted)
+            conn.execute("SAVEPOINT team_item")
+            try:
+                _apply_item(conn, _checked(item), now, counts, remotes, own_ids, review, trusted)
+            except (ItemError, TypeError, ValueError, sqlite3.InterfaceError, sqlite3.ProgrammingError) as exc:
+                conn.execute("ROLLBACK TO team_item")
+                identity = item.item_id if isinstance(item.item_id, str) else repr(item.item_id)
+                log_event(conn, None, None, now, "team_skipped", {"item": identity[:80], "why": str(exc)[:300]})
+            conn.execute("RELEASE team_item")
         conn.execute("UPDATE team_config SET pull_seq = max(pull_seq, ?), last_pull_at = ? WHERE id = 1", (cursor, now))
     return counts
+
+
+def _checked(item: Incoming) -> Incoming:
+    """`item` with the types every step below relies on; ItemError naming the first field that
+    has another."""
+    for name in ("item_id", "kind", "project", "signature"):
+        if not isinstance(getattr(item, name), str):
+            raise ItemError(f"its {name} is not text")
+    if not isinstance(item.payload, dict):
+        raise ItemError("its texts are not an object")
+    if not isinstance(item.members, tuple | list) or not all(isinstance(m, str) for m in item.members):
+        raise ItemError("its members are not a list of names")
+    for name in ("rejected_by", "reject_reason", "author"):
+        if getattr(item, name) is not None and not isinstance(getattr(item, name), str):
+            raise ItemError(f"its {name} is not text")
+    if not isinstance(item.totals, dict) or not isinstance(item.member_counts, dict):
+        raise ItemError("its counts are not objects")
+    if isinstance(item.seq, bool) or not isinstance(item.seq, int):
+        raise ItemError("its change number is not a number")
+    return item
 
 
 def _apply_item(
@@ -400,6 +488,7 @@ def _apply_item(
         return
     lesson_id: int | None = None
     own = 0
+    author_texts: dict[str, Any] | None = None
     if item.kind == "lesson":
         own_lesson_id = own_ids.get(item.item_id)
         if own_lesson_id is not None:
@@ -410,8 +499,12 @@ def _apply_item(
                 detail = {"team": True, "by": item.rejected_by, "reason": item.reject_reason}
                 counts["rejected"] += _reject(conn, lesson_id, now, detail)
         elif copy_id is not None or not (_forgotten_here(conn, copy_sig) or _forgotten_here(conn, item.signature)):
+            # (a copy this person forgot is not made again, whatever the team sends: forget's
+            # record keeps only that it was forgotten, so nothing more is written about it)
             local = local_project(remotes, item.project) if item.project else None
-            lesson_id = _upsert_copy(conn, copy_id, copy_sig, item, local, now, counts, review, trusted)
+            author_texts = author_columns(item.payload)
+            lesson_id = _upsert_copy(conn, copy_id, copy_sig, item, local, now, counts, review, trusted, author_texts)
+    payload = item.payload if item.kind == "command" else author_texts
     conn.execute(
         """INSERT INTO team_items (item_id, kind, project, signature, lesson_id, own, members, totals, payload,
                rejected_by, seq, pulled_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -421,7 +514,7 @@ def _apply_item(
                author = excluded.author""",
         (
             item.item_id, item.kind, item.project, item.signature, lesson_id, own, json_codec.dumps(list(item.members)),
-            json_codec.dumps(item.totals), json_codec.dumps(item.payload) if item.kind == "command" else None,
+            json_codec.dumps(item.totals), json_codec.dumps(payload) if payload is not None else None,
             item.rejected_by, item.seq, now, item.author,
         ),
     )  # fmt: skip
@@ -465,6 +558,59 @@ def _count(totals: dict[str, float], name: str) -> int:
     return max(0, round(totals.get(name, 0.0)))
 
 
+# --- what a team copy shows, and who decides it -----------------------------------------------
+
+# Every column of a team copy that its author's texts decide: all an agent is given of it (the
+# hooks' trigger, title, prevention, category, kind, error signature; recall's and MCP's texts,
+# severity and trigger description; a rules file's bullet) and all a person is shown of it
+# (`lessons list/show`, the web UI). Its other columns are this store's: the counts, times and
+# confidence from the author's and trusted members' evidence, the status from this person's
+# decisions, the scope and project from the item's identity. tests/test_team_decisions.py checks
+# that every column those readers read is one or the other. A copy is made, and compared when
+# its author changes it, from this dict only, so no field the author sends escapes the comparison.
+AUTHOR_COLUMNS = (
+    "kind", "title", "body", "prevention", "prevention_command", "trigger", "trigger_text", "error_signature",
+    "error_class", "category", "severity",
+)  # fmt: skip
+EDITED_COLUMNS = ("title", "body", "prevention", "scope", "severity")  # a person's edit keeps these (lessons edit)
+
+
+def author_columns(payload: dict[str, Any]) -> dict[str, Any]:
+    """The AUTHOR_COLUMNS of a team copy from its author's texts, as they are stored and compared.
+    Never raises: a text of another type is stored as its JSON text (what was sent, shown as
+    data), a trigger as it came (one that cannot be read makes the copy unreadable: pending, never
+    approvable); `trigger_text` is described here from the trigger, never the author's own words
+    for it; `severity` is the author's (the counted failures raise it when stored)."""
+    trigger = payload.get("trigger")
+    parsed = None
+    if isinstance(trigger, dict):
+        trigger_json: str | None = json_codec.dumps(trigger)
+        parsed, _problem = read_trigger(trigger_json)
+    else:
+        trigger_json = None if trigger is None else json_codec.dumps(trigger)
+    kind, severity = payload.get("kind"), payload.get("severity")
+    return {
+        "kind": kind if isinstance(kind, str) and kind else "manual",
+        "title": _as_text(payload.get("title")) or "",
+        "body": _as_text(payload.get("body")) or "",
+        "prevention": _as_text(payload.get("prevention")),
+        "prevention_command": _as_text(payload.get("prevention_command")),
+        "trigger": trigger_json,
+        "trigger_text": parsed.describe() if parsed is not None else None,
+        "error_signature": _as_text(payload.get("error_signature")),
+        "error_class": _as_text(payload.get("error_class")),
+        "category": _as_text(payload.get("category")),
+        "severity": severity if isinstance(severity, str) and severity in conf.SEVERITIES else "medium",
+    }
+
+
+def _as_text(value: Any) -> str | None:
+    """A text field as stored: itself, None for null or "", another JSON value as its JSON text."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else json_codec.dumps(value)
+
+
 _INSERT_COPY = """
 INSERT INTO lessons (id, signature, kind, origin, title, body, prevention, prevention_command, trigger, trigger_text,
     error_signature, error_class, category, severity, scope, project, sessions, failed_sessions, observations,
@@ -473,14 +619,18 @@ VALUES ((SELECT last_id + 1 FROM lesson_ids), :signature, :kind, 'team', :title,
     :prevention_command, :trigger, :trigger_text, :error_signature, :error_class, :category, :severity, :scope,
     :project, :sessions, :failed_sessions, :observations, :prevented, 0, :confidence, :tier, :status, 0,
     :first_seen, :last_seen, :now, :now)"""
+# A person's edit (`lessons edit`: edited = 1) keeps their title, body, prevention, scope and severity.
 _UPDATE_COPY = """
-UPDATE lessons SET kind = :kind, title = :title, body = :body, prevention = :prevention,
+UPDATE lessons SET kind = :kind,
+    title = CASE WHEN edited THEN title ELSE :title END, body = CASE WHEN edited THEN body ELSE :body END,
+    prevention = CASE WHEN edited THEN prevention ELSE :prevention END,
     prevention_command = :prevention_command, trigger = :trigger, trigger_text = :trigger_text,
-    error_signature = :error_signature, error_class = :error_class, category = :category, severity = :severity,
-    scope = :scope, project = :project, sessions = :sessions, failed_sessions = :failed_sessions,
+    error_signature = :error_signature, error_class = :error_class, category = :category,
+    severity = CASE WHEN edited THEN severity ELSE :severity END, scope = CASE WHEN edited THEN scope ELSE :scope END,
+    project = :project, sessions = :sessions, failed_sessions = :failed_sessions,
     observations = :observations, prevented = :prevented, confidence = :confidence, tier = :tier, status = :status,
     first_seen = :first_seen, last_seen = :last_seen, updated_at = :now,
-    embedding = CASE WHEN title IS NOT :title OR body IS NOT :body OR prevention IS NOT :prevention
+    embedding = CASE WHEN NOT edited AND (title IS NOT :title OR body IS NOT :body OR prevention IS NOT :prevention)
         THEN NULL ELSE embedding END
 WHERE id = :id"""
 
@@ -494,6 +644,50 @@ def _forgotten_here(conn: sqlite3.Connection, signature: str) -> bool:
     return found is not None
 
 
+@dataclass(frozen=True, slots=True)
+class _Decisions:
+    """What this person decided about a team copy, from its history (lesson_events)."""
+
+    archived: bool  # their latest decision archived it (`lessons archive`, the web UI)
+    approved: bool  # they approved or restored it since it was made or its author last changed it
+
+
+def _decisions(conn: sqlite3.Connection, lesson_id: int) -> _Decisions:
+    row = conn.execute(
+        """SELECT max(CASE WHEN event IN ('approved', 'restored') THEN id END),
+                  max(CASE WHEN event IN ('team_pulled', 'team_changed') THEN id END),
+                  max(CASE WHEN event IN ('approved', 'restored', 'archived') THEN id END),
+                  max(CASE WHEN event = 'archived' THEN id END)
+           FROM lesson_events WHERE lesson_id = ?""",
+        (lesson_id,),
+    ).fetchone()
+    approval, change, decision, archive = row
+    return _Decisions(
+        archived=archive is not None and archive == decision,
+        approved=approval is not None and (change is None or approval > change),
+    )
+
+
+def _changed_fields(conn: sqlite3.Connection, item_id: str, old: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """The AUTHOR_COLUMNS whose value differs from what the author's texts said at the last pull
+    (team_items.payload); for a copy pulled before it was kept there, from the copy's columns
+    (a person's edit of one is not the author's change)."""
+    row = conn.execute("SELECT payload FROM team_items WHERE item_id = ?", (item_id,)).fetchone()
+    before: Any = None
+    if row is not None and row[0]:
+        try:
+            before = json_codec.loads(row[0])
+        except ValueError:
+            before = None
+    if isinstance(before, dict) and set(AUTHOR_COLUMNS) <= before.keys():
+        return [name for name in AUTHOR_COLUMNS if before[name] != now[name]]
+    skipped = set(EDITED_COLUMNS) if old["edited"] else set()
+    changed = [n for n in AUTHOR_COLUMNS if n not in skipped and n != "severity" and old[n] != now[n]]
+    if "severity" not in skipped and conf.severity_for(now["severity"], old["failed_sessions"]) != old["severity"]:
+        changed.append("severity")
+    return changed
+
+
 def _upsert_copy(
     conn: sqlite3.Connection,
     copy_id: int | None,
@@ -502,79 +696,90 @@ def _upsert_copy(
     project: str | None,
     now: str,
     counts: dict[str, int],
-    review: bool = False,
-    trusted: tuple[str, ...] = (),
+    review: bool,
+    trusted: tuple[str, ...],
+    texts: dict[str, Any],
 ) -> int:
-    """The team copy of a lesson this member does not have, in local `project` (None: global):
-    the author's texts; the counts of the author and the trusted members (an untrusted member's
-    counts cannot lower or raise it); its confidence computed from them (decayed from the last time any member saw it). A copy whose
-    author is not trusted here (`trusted`) is pending until this person approves it, and pending
-    again when its texts change; with `review` every new copy is."""
-    p = item.payload
+    """The team copy of a lesson this member does not have, in local `project` (None: global).
+
+    Its texts: the author's (`texts`, author_columns). Its counts, first and last seen, and so its
+    decay and confidence: the author's and the trusted members' own (an untrusted member's cannot
+    move anything this person sees). Its status, in this order:
+    - rejected, by a maintainer for the team or by this person: stays rejected;
+    - archived by this person: stays archived, whatever arrives (`team_update_kept` says it came);
+    - archived when its confidence fell below the floor (as learning archives);
+    - pending when what is stored cannot be read (a trigger of the wrong shape): never active;
+    - new, or changed by its author in any AUTHOR_COLUMNS field (`team_changed` names them):
+      active only when its author is trusted here and this person does not review new lessons
+      (`review`), else pending until approved again;
+    - otherwise pending while it waits; active when its author is trusted or this person approved
+      it since its last change, else pending (a teammate's trust taken back makes their copies
+      wait); one archived as its confidence fell comes back as a new copy would, or as approved."""
     chosen = _counted_evidence(item, trusted)
     sessions, failed = _count(chosen, "sessions"), _count(chosen, "failed_sessions")
-    days = days_between(item.last_seen, now) if item.last_seen else 0.0
+    first_seen, last_seen = _counted_times(item, trusted, now)
+    days = days_between(last_seen, now) if last_seen else 0.0
     value = conf.confidence(failed, sessions, days)
-    old = (
-        conn.execute(
-            "SELECT tier, status, title, body, prevention, prevention_command, trigger FROM lessons WHERE id = ?",
-            (copy_id,),
-        ).fetchone()
-        if copy_id
-        else None
-    )
+    old = _stored_copy(conn, copy_id) if copy_id is not None else None
     # A first copy starts in the tier its undecayed evidence earns, as a lesson learned here was
     # promoted while fresh; decay then moves it with the tiers' gap, as learning does.
-    start = old[0] if old else conf.next_tier(conf.wilson_lower_bound(failed, sessions))
+    start = old["tier"] if old else conf.next_tier(conf.wilson_lower_bound(failed, sessions))
     tier = conf.next_tier(value, start)
-    texts = _copy_texts(p)
-    unvouched = not member_trusted(item.author, trusted)
-    changed = old is not None and tuple(old[2:]) != texts
-    if item.rejected_by or (old is not None and old[1] == "rejected"):
+    vouched = member_trusted(item.author, trusted)
+    changed = _changed_fields(conn, item.item_id, old, texts) if old is not None else []
+    decided = _decisions(conn, copy_id) if copy_id is not None else _Decisions(False, False)
+    _trigger, unreadable = read_trigger(texts["trigger"])
+    kept = None
+    if item.rejected_by or (old is not None and old["status"] == "rejected"):
         status = "rejected"  # by a maintainer for all, or by a person here: either decision stands
+        kept = "rejected" if old is not None and old["status"] == "rejected" else None
+    elif old is not None and old["status"] == "archived" and decided.archived:
+        status = kept = "archived"  # this person put it out of use: a push does not bring it back
     elif conf.should_archive(value, days, sessions, failed):
         status = "archived"
-    elif (
-        (old is None and (review or unvouched)) or (old is not None and old[1] == "pending") or (unvouched and changed)
-    ):
-        status = "pending"  # not approved here yet: another's words (lesson_model/provenance.py), or lessons.review
-    else:
-        status = "active"
+    elif unreadable is not None:
+        status = "pending"
+    elif old is None or changed:
+        status = "active" if vouched and not review else "pending"
+    elif old["status"] == "pending":
+        status = "pending"  # not approved yet (an approval would have made it active)
+    elif old["status"] == "active":
+        status = "active" if vouched or decided.approved else "pending"
+    else:  # archived as its confidence fell, fresh again: active as a new copy would be, or as approved
+        status = "active" if (vouched and not review) or decided.approved else "pending"
     params: dict[str, Any] = {
+        **texts,
         "signature": signature,
-        "kind": str(p.get("kind") or "manual"),
-        "title": texts[0],
-        "body": texts[1],
-        "prevention": texts[2],
-        "prevention_command": texts[3],
-        "trigger": texts[4],
-        "trigger_text": p.get("trigger_text"),
-        "error_signature": p.get("error_signature"),
-        "error_class": p.get("error_class"),
-        "category": p.get("category"),
-        "severity": conf.severity_for(str(p.get("severity") or "medium"), failed),
+        "severity": conf.severity_for(texts["severity"], failed),
         "scope": "project" if item.project else "global",
         "project": project,
         "sessions": sessions,
         "failed_sessions": failed,
-        "observations": _count(item.totals, "observations"),
-        "prevented": _count(item.totals, "prevented"),
+        "observations": _count(chosen, "observations"),
+        "prevented": _count(chosen, "prevented"),
         "confidence": round(value, 6),
         "tier": tier,
         "status": status,
-        "first_seen": item.first_seen,
-        "last_seen": item.last_seen,
+        "first_seen": first_seen,
+        "last_seen": last_seen,
         "now": now,
     }
-    detail = {"item": item.item_id, "members": list(item.members), "author": item.author}
+    detail: dict[str, Any] = {"item": item.item_id, "members": list(item.members), "author": item.author}
+    if unreadable is not None:
+        detail["unreadable"] = f"trigger: {unreadable}"
     if copy_id is None:
         lesson_id = int(conn.execute(_INSERT_COPY, params).lastrowid or 0)
-        log_event(conn, lesson_id, signature, now, "team_pulled", detail)
+        log_event(conn, lesson_id, signature, now, "team_pulled", {**detail, "status": status})
         counts["new"] += 1
         if status == "rejected":
             counts["rejected"] += 1
         return lesson_id
-    if old is not None and old[1] != "rejected" and status == "rejected":
+    assert old is not None
+    if kept is not None:
+        log_event(conn, copy_id, signature, now, "team_update_kept", {**detail, "kept": kept, "changed": changed})
+    elif changed:
+        log_event(conn, copy_id, signature, now, "team_changed", {**detail, "changed": changed, "status": status})
+    if old["status"] != "rejected" and status == "rejected":
         log_event(conn, copy_id, signature, now, "rejected", {"team": True, "by": item.rejected_by})
         counts["rejected"] += 1
     conn.execute(_UPDATE_COPY, {**params, "id": copy_id})
@@ -582,17 +787,18 @@ def _upsert_copy(
     return copy_id
 
 
-def _copy_texts(payload: dict[str, Any]) -> tuple[Any, ...]:
-    """What a team copy says, as stored: title, body, prevention, prevention command, trigger."""
-    trigger = payload.get("trigger")
-    prevention, command = payload.get("prevention"), payload.get("prevention_command")
-    return (
-        str(payload.get("title") or ""),
-        str(payload.get("body") or ""),
-        prevention if isinstance(prevention, str) else None,
-        command if isinstance(command, str) else None,
-        json_codec.dumps(trigger) if isinstance(trigger, dict) else None,
-    )
+_STORED = ("tier", "status", "edited", "failed_sessions", *AUTHOR_COLUMNS)
+
+
+def _stored_copy(conn: sqlite3.Connection, copy_id: int) -> dict[str, Any]:
+    """The copy's columns _upsert_copy compares and keeps."""
+    row = conn.execute(f"SELECT {', '.join(_STORED)} FROM lessons WHERE id = ?", (copy_id,)).fetchone()
+    return dict(zip(_STORED, row, strict=True))
+
+
+def _counted(item: Incoming, trusted: tuple[str, ...]) -> list[str]:
+    """The members whose evidence a copy counts: its author and the members trusted here."""
+    return [m for m in item.member_counts if m == item.author or member_trusted(m, trusted)]
 
 
 def _counted_evidence(item: Incoming, trusted: tuple[str, ...]) -> dict[str, float]:
@@ -602,11 +808,31 @@ def _counted_evidence(item: Incoming, trusted: tuple[str, ...]) -> dict[str, flo
     if not item.member_counts:
         return item.totals
     summed: dict[str, float] = {}
-    for member, counts in item.member_counts.items():
-        if member == item.author or member_trusted(member, trusted):
-            for name, value in counts.items():
-                summed[name] = summed.get(name, 0.0) + value
+    for member in _counted(item, trusted):
+        for name, value in item.member_counts[member].items():
+            summed[name] = summed.get(name, 0.0) + value
     return summed
+
+
+def _counted_times(item: Incoming, trusted: tuple[str, ...], now: str) -> tuple[str | None, str | None]:
+    """(first seen, last seen) of a team copy: the earliest and latest of its author's and trusted
+    members' own times, so that another member's fresh time cannot take its decay away. The
+    item's (every member's) when the server sends no member's own; a time that cannot be read is
+    none, one after `now` is `now`."""
+    if item.member_counts and item.member_seen:
+        pairs = [item.member_seen.get(m, (None, None)) for m in _counted(item, trusted)]
+        firsts = [t for t in (_time(p[0], now) for p in pairs) if t is not None]
+        lasts = [t for t in (_time(p[1], now) for p in pairs) if t is not None]
+        return (min(firsts) if firsts else None), (max(lasts) if lasts else None)
+    return _time(item.first_seen, now), _time(item.last_seen, now)
+
+
+def _time(value: Any, now: str) -> str | None:
+    """A pulled time as canonical text, never after `now` (None when it cannot be read)."""
+    moment = normalize_timestamp(value) if isinstance(value, str) else None
+    if moment is None:
+        return None
+    return min(moment, normalize_timestamp(now) or now)
 
 
 def pulled_summary(conn: sqlite3.Connection) -> dict[str, int]:

@@ -312,6 +312,17 @@ def incoming(r: Sequence[Any]) -> Incoming:
             raise ValueError("its members' counts are not an object")
         for member, counts in raw_counts.items():
             member_counts[str(member)] = _counts(counts if isinstance(counts, dict) else {})
+    member_seen: dict[str, tuple[str | None, str | None]] = {}
+    raw_seen = r[14] if len(r) > 14 else None
+    if raw_seen is not None:
+        if not isinstance(raw_seen, dict):
+            raise ValueError("its members' times are not an object")
+        for member, times in raw_seen.items():
+            pair = tuple(times) if isinstance(times, list) and len(times) == 2 else (None, None)
+            member_seen[str(member)] = (
+                pair[0] if isinstance(pair[0], str) else None,
+                pair[1] if isinstance(pair[1], str) else None,
+            )
     for name, field_value in (("id", r[1]), ("kind", r[2]), ("project", r[3]), ("signature", r[4])):
         if not isinstance(field_value, str):
             raise ValueError(f"its {name} is not text")
@@ -330,6 +341,7 @@ def incoming(r: Sequence[Any]) -> Incoming:
         last_seen=r[11],
         author=author,
         member_counts=member_counts,
+        member_seen=member_seen,
     )
 
 

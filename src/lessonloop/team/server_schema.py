@@ -296,17 +296,23 @@ END $$;
 
 -- pull, with the author whose texts an item carries and each member's own counts ({member: counts}):
 -- the puller decides whose evidence it counts (its own trust in each member), not the sum.
-CREATE OR REPLACE FUNCTION lessonloop_team.pull_items(p_member text, p_token text, p_after bigint, p_limit integer)
+-- member_seen: each member's own first and last time ({member: [first_seen, last_seen]}), so that a
+-- member's times never change how fresh another member's lesson is here either (a column added
+-- after schema 4: the function is made again, its clients read the columns they know).
+DROP FUNCTION IF EXISTS lessonloop_team.pull_items(text, text, bigint, integer);
+CREATE FUNCTION lessonloop_team.pull_items(p_member text, p_token text, p_after bigint, p_limit integer)
 RETURNS TABLE (seq bigint, id text, kind text, project text, signature text, payload jsonb,
                rejected_by text, reject_reason text, totals jsonb, members text[], first_seen text, last_seen text,
-               author text, member_counts jsonb)
+               author text, member_counts jsonb, member_seen jsonb)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = lessonloop_team, pg_temp AS $$
 BEGIN
-    RETURN QUERY  -- pull's rows (it checks the member and records the pull), with two columns more
+    RETURN QUERY  -- pull's rows (it checks the member and records the pull), with three columns more
     SELECT p.seq, p.id, p.kind, p.project, p.signature, p.payload, p.rejected_by, p.reject_reason, p.totals,
            p.members, p.first_seen, p.last_seen, i.author,
            coalesce((SELECT jsonb_object_agg(c.member, c.counts) FROM contributions c WHERE c.item_id = p.id),
-                    '{}'::jsonb)
+                    '{}'::jsonb),
+           coalesce((SELECT jsonb_object_agg(c.member, jsonb_build_array(c.first_seen, c.last_seen))
+                     FROM contributions c WHERE c.item_id = p.id), '{}'::jsonb)
     FROM pull(p_member, p_token, p_after, p_limit) p JOIN items i ON i.id = p.id ORDER BY p.seq;
 END $$;
 

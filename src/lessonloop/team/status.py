@@ -21,7 +21,7 @@ def local_status(conn: sqlite3.Connection) -> dict[str, Any]:
     waiting, _batches = team_state.outbox_size(conn)
     return {
         "joined": True,
-        "url": shown_url(config.url),
+        "url": shown_url(config.address or config.url),
         "member": config.member,
         "role": config.role,
         "joined_at": config.joined_at,

@@ -14,7 +14,7 @@ from lessonloop.store.lesson_curation import (
     change_status,
     edit,
     forget,
-    refusal,
+    refusal_of,
 )
 from lessonloop.store.lesson_reader import LessonRow, find_lesson
 
@@ -36,7 +36,7 @@ class ActionRefused(ValueError):
 
 def actions_for(lesson: LessonRow) -> list[str]:
     """The status changes a lesson in its status can take."""
-    return [action for action in STATUS_ACTIONS if refusal(action, lesson.status) is None and _moves(action, lesson)]
+    return [action for action in STATUS_ACTIONS if refusal_of(action, lesson) is None and _moves(action, lesson)]
 
 
 def _moves(action: str, lesson: LessonRow) -> bool:

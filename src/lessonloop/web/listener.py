@@ -53,6 +53,26 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def remote_warning(host: str, guard: Guard) -> str:
+    """What serving on a non-loopback `host` means, said at the start."""
+    names = ", ".join(str(name) for name in guard.hosts())
+    if guard.remote_writes:
+        writes = (
+            "With --allow-remote-writes anyone who reaches it can also approve, reject, edit, archive, restore and "
+            "forget lessons: every page it serves holds this run's write token."
+        )
+    else:
+        writes = (
+            "Clients on other machines read only: their pages hold no write token and their writes are refused "
+            "(--allow-remote-writes allows them); writes work from this machine."
+        )
+    return (
+        f"Warning: serving on {host}, reachable from other machines; the store's lessons, sessions and commands "
+        f"can be read by anyone who reaches it. {writes} It answers to {names} and the address a request reaches; "
+        "add the names people use with --host-name."
+    )
+
+
 def prepare_store(db: Path) -> None:
     """Migrate the store and redact it again when its rules are old, once, before serving."""
     from lessonloop.store import open_store
@@ -69,14 +89,18 @@ def serve(
     host_names: tuple[HostName, ...] = (),
     open_browser: bool = False,
     announce: Any = None,
+    allow_remote_writes: bool = False,
 ) -> None:
     """Serve the store at `db` until interrupted. `announce(Listening)` is called once listening.
-    `host_names`: names besides its address and the loopback ones that a request's Host may give."""
+    `host_names`: names besides its address and the loopback ones that a request's Host may give.
+    `allow_remote_writes` (which allows a remote host too): clients on other machines are given
+    the write token and may change lessons; without it they read only."""
     import uvicorn
 
     from lessonloop.web.app import create_app
     from lessonloop.web.figures import warm
 
+    allow_remote = allow_remote or allow_remote_writes
     if not is_loopback(host) and not allow_remote:
         raise ServeError(
             f"{host} is not a loopback address: anyone who can reach it could read the store. "
@@ -85,15 +109,9 @@ def serve(
     prepare_store(db)
     sock = bind(host, port)
     bound_port = int(sock.getsockname()[1])
-    guard = Guard(host, bound_port, names=host_names)
+    guard = Guard(host, bound_port, names=host_names, remote_writes=allow_remote_writes)
     if not is_loopback(host):
-        names = ", ".join(str(name) for name in guard.hosts())
-        print(
-            f"Warning: serving on {host}, reachable from other machines; the store's lessons, sessions and "
-            "commands can be read by anyone who reaches it (writes still need this run's token). "
-            f"It answers to {names} and the address a request reaches; add the names people use with --host-name.",
-            file=sys.stderr,
-        )
+        print(remote_warning(host, guard), file=sys.stderr)
     app = create_app(db, guard)
     shown_host = f"[{host}]" if ":" in host else host
     listening = Listening(f"http://{shown_host}:{bound_port}/", host, bound_port, str(db))

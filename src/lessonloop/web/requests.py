@@ -15,7 +15,7 @@ from lessonloop.lesson_model.confidence import SEVERITIES, TIERS
 from lessonloop.report.session_browse_queries import SessionFilters
 from lessonloop.web import params
 from lessonloop.web.quoting import shown
-from lessonloop.web.security import TOKEN_HEADER, local_host
+from lessonloop.web.security import TOKEN_HEADER, local_host, peer_address
 from lessonloop.web.state import WebState
 from lessonloop.web.views import LessonQuery
 
@@ -175,7 +175,9 @@ async def checked_lesson_write(request: Request) -> tuple[Outcome, dict[str, str
     state = state_of(request)
     ref, action = path_text(request, "ref", "the lesson"), path_text(request, "action", "the action")
     fields, token = await write_fields(request)
-    refused = state.guard.write_refusal(dict(request.headers), token, local_host(request.scope))
+    refused = state.guard.write_refusal(
+        dict(request.headers), token, local_host(request.scope), peer_address(request.scope)
+    )
     if refused is not None:
         raise HTTPException(403, refused)
     fields = checked_fields(fields)
@@ -205,8 +207,10 @@ def page(request: Request, template: str, section: str, status: int = 200, **con
     from lessonloop import __version__
 
     state = state_of(request)
+    writes = state.guard.writes_from(peer_address(request.scope))  # else: read-only pages, no token in them
     html = state.env.get_template(template).render(
-        token=state.guard.token,
+        token=state.guard.token if writes else "",
+        can_write=writes,
         version=__version__,
         store=str(state.db),
         section=section,

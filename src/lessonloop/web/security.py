@@ -1,8 +1,9 @@
 """What keeps other pages and processes from using the server: the Host header must name this
 server (no DNS rebinding: a name an attacker's DNS points here is refused, with --allow-remote
 too), a write needs this run's token and must come from a page of this server (no cross-site
-requests), and every answer carries headers that keep it out of frames and forbid loading
-anything from elsewhere."""
+requests), a client on another machine gets neither the token nor a write unless the person
+started the server with --allow-remote-writes (`writes_from`), and every answer carries headers
+that keep it out of frames and forbid loading anything from elsewhere."""
 
 from __future__ import annotations
 
@@ -50,6 +51,14 @@ class Guard:
     port: int
     names: tuple[HostName, ...] = ()
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    remote_writes: bool = False  # --allow-remote-writes: clients on other machines may write too
+
+    def writes_from(self, peer: str | None) -> bool:
+        """Whether a client whose connection comes from `peer` (its address; None: unknown) may
+        write, and so be given the token: one on this machine (a loopback address), or any with
+        --allow-remote-writes. The connection's address, never a header: a Host or Origin is
+        the client's to choose."""
+        return self.remote_writes or (peer is not None and is_loopback(peer))
 
     def host_ok(self, host: str, local: str | None = None) -> bool:
         """Whether a `Host` header names this server (`local`: the address the connection reached)."""
@@ -71,8 +80,17 @@ class Guard:
     def token_ok(self, given: str | None) -> bool:
         return bool(given) and hmac.compare_digest(str(given).encode(), self.token.encode())
 
-    def write_refusal(self, headers: dict[str, str], token: str | None, local: str | None = None) -> str | None:
-        """Why a write is refused (None: allowed): another origin, a cross-site fetch, no token."""
+    def write_refusal(
+        self, headers: dict[str, str], token: str | None, local: str | None, peer: str | None
+    ) -> str | None:
+        """Why a write is refused (None: allowed): from another machine without
+        --allow-remote-writes (`peer`: the connection's address), another origin, a cross-site
+        fetch, no token."""
+        if not self.writes_from(peer):
+            return (
+                "this server takes writes from this machine only: it was started without --allow-remote-writes, "
+                "so a client on another machine reads the store and changes nothing"
+            )
         origin = headers.get("origin")
         if origin is not None and not self.origin_ok(origin, local):
             return f"a write from another origin ({shown(origin)}) is refused"
@@ -85,6 +103,12 @@ class Guard:
         if not self.token_ok(token):
             return "this write needs the page's token (reload the page: the token changes with every server start)"
         return None
+
+
+def peer_address(scope: Scope) -> str | None:
+    """The address a request's connection came from (None: unknown)."""
+    client = scope.get("client")
+    return str(client[0]) if client else None
 
 
 def local_host(scope: Scope) -> str | None:

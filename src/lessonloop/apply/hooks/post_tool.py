@@ -200,7 +200,11 @@ def _credit_warnings(
             row = hook_tables.lesson_trigger(conn, lesson_id)
             if row is None or row[0] is None:
                 continue
-            if not Trigger.from_json(json.loads(row[0])).prevention_done_by(kind_of(tool), segments, target, cwd, tool):
+            try:
+                trigger = Trigger.from_json(json.loads(row[0]))
+            except (TypeError, ValueError):  # a stored trigger that cannot be read: no prevention to credit
+                continue
+            if not trigger.prevention_done_by(kind_of(tool), segments, target, cwd, tool):
                 continue
             hook_tables.credit_prevention(
                 conn, lesson_id, session_id, tool_use_id, ts, project, json.dumps({"after_warning": warned_call})

@@ -151,7 +151,10 @@ def _fired(
     ) in rows:
         if not policy.allows_category(category):
             continue
-        trigger = Trigger.from_json(json.loads(trigger_json))
+        try:
+            trigger = Trigger.from_json(json.loads(trigger_json))
+        except (TypeError, ValueError):  # a stored trigger that cannot be read (TriggerError, not JSON): no match
+            continue
         if not trigger.matches_shape(kind, segments, target, cwd, tool, tool_input, shell_command):
             continue
         if trigger.unless is not None:
