@@ -367,11 +367,14 @@ def incoming(r: Sequence[Any]) -> Incoming:
             raise ValueError(f"its {name} is not text")
     if r[2] not in ("lesson", "command"):
         raise ValueError(f"its kind {shown(r[2])!r} is neither lesson nor command")
-    payload = lesson_payload(r[5] or {}) if r[2] == "lesson" else command_payload(r[5] or {})
-    totals = _counts(_object(r[8], "totals"))
     members = r[9] or ()
     if not isinstance(members, list | tuple) or not all(isinstance(m, str) for m in members):
         raise ValueError("its members are not a list of names")
+    if not members:  # every contributor forgot it: a tombstone, its texts gone ({}), the copy goes
+        payload: dict[str, Any] = {}
+    else:
+        payload = lesson_payload(r[5] or {}) if r[2] == "lesson" else command_payload(r[5] or {})
+    totals = _counts(_object(r[8], "totals"))
     author = name_field(r[12], "author") if len(r) > 12 else None
     member_counts: dict[str, dict[str, float]] = {}
     raw_counts = r[13] if len(r) > 13 else None
