@@ -21,6 +21,7 @@ from lessonloop.secrets.pii import scrub_pii as scrub_text
 from lessonloop.secrets.pii import scrub_pii_value
 from lessonloop.secrets.redaction import redact
 from lessonloop.store.team_state import Outgoing
+from lessonloop.team.server_schema import MAX_SHORT_TEXT, SHORT_TEXTS
 
 LESSON_TEXTS = (
     "kind", "title", "body", "prevention", "prevention_command", "trigger", "error_signature", "error_class",
@@ -48,6 +49,7 @@ def lesson_item(lesson: Mapping[str, Any], project: str, scrub_pii: bool = True)
     if scrub_pii and trigger_text is not None:
         trigger_text = scrub_pii_value(trigger_text)[0]
     payload["trigger_text"] = trigger_text
+    payload = _fitted(payload)
     counts = {name: int(lesson.get(name) or 0) for name in LESSON_COUNTS}
     evidence = {"roles": dict(lesson.get("evidence_roles") or {}), "feedback": dict(lesson.get("feedback") or {})}
     signature = str(lesson["signature"])
@@ -83,7 +85,7 @@ def command_item(summary: Mapping[str, Any], project: str, scrub_pii: bool = Tru
     if scrub_pii:
         command, program = scrub_text(command)[0], scrub_text(program)[0]
     signature = hashlib.sha256(command.encode()).hexdigest()[:20]
-    payload = {"command": command, "program": program}
+    payload = _fitted({"command": command, "program": program})
     counts = {
         "runs": int(summary.get("runs") or 0),
         "failures": int(summary.get("failures") or 0),
@@ -109,6 +111,22 @@ def command_item(summary: Mapping[str, Any], project: str, scrub_pii: bool = Tru
         "deleted": False,
     }
     return Outgoing(identity, "command", signature, item, item_digest)
+
+
+def _fitted(payload: dict[str, Any]) -> dict[str, Any]:
+    """The texts as the server takes them (server_schema.py check_push): a lesson's kind, category
+    and error class and a command's program cut to MAX_SHORT_TEXT characters (a lesson imported
+    with a longer one would have the whole push refused, each time), a trigger that is not an
+    object left out, any other field that is not a text made one."""
+    fitted: dict[str, Any] = {}
+    for name, value in payload.items():
+        if name == "trigger":
+            fitted[name] = value if isinstance(value, dict) else None
+        elif value is None or isinstance(value, str):
+            fitted[name] = value[:MAX_SHORT_TEXT] if name in SHORT_TEXTS and value else value
+        else:
+            fitted[name] = str(value)
+    return fitted
 
 
 def withdrawal(identity: str, kind: str, local_key: str) -> Outgoing:

@@ -7,6 +7,7 @@ hooks never import this package). Every error comes back as a TeamError saying w
 from __future__ import annotations
 
 import math
+import os
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -17,11 +18,27 @@ from lessonloop.core import json_codec
 from lessonloop.secrets.redaction import redact
 from lessonloop.store.team_state import Incoming
 from lessonloop.team import server_schema
+from lessonloop.team.pulled_fields import (
+    Unreadable,
+    command_payload,
+    guarded_loads,
+    lesson_payload,
+    name_field,
+    reason_field,
+    shown,
+    time_field,
+)
 
 if TYPE_CHECKING:
     import psycopg
 
 CONNECT_TIMEOUT_S = 10
+# Every call's bounds (SET LOCAL in its transaction): how long it waits for a lock another
+# transaction holds (another member's change; $LESSONLOOP_TEAM_LOCK_TIMEOUT seconds when set),
+# and how long it may run in all. Past either it fails saying the server is busy, never waits on.
+LOCK_TIMEOUT_S = float(server_schema.LOCK_TIMEOUT_S)
+STATEMENT_TIMEOUT_S = 120.0
+LOCK_TIMEOUT_ENV = "LESSONLOOP_TEAM_LOCK_TIMEOUT"
 
 
 class TeamError(Exception):
@@ -65,7 +82,45 @@ def connect(url: str) -> psycopg.Connection[Any]:
         conn: psycopg.Connection[Any] = pg.connect(url, connect_timeout=CONNECT_TIMEOUT_S)
     except pg.Error as exc:
         raise TeamError(f"cannot reach the team's server at {shown_url(url)}: {_first_line(exc)}") from exc
+    # json and jsonb read with a depth guard: a value Python's reader cannot walk is Unreadable
+    # (team/pulled_fields.py), never a RecursionError that loses the whole page
+    pg.types.json.set_json_loads(guarded_loads, conn)
     return conn
+
+
+def lock_timeout_s() -> float:
+    """Seconds a call waits for a lock: $LESSONLOOP_TEAM_LOCK_TIMEOUT when it is a positive
+    number, else LOCK_TIMEOUT_S."""
+    try:
+        value = float(os.environ.get(LOCK_TIMEOUT_ENV, ""))
+    except ValueError:
+        return LOCK_TIMEOUT_S
+    return value if math.isfinite(value) and value > 0 else LOCK_TIMEOUT_S
+
+
+def _set_timeouts(conn: psycopg.Connection[Any]) -> float:
+    """Bound this transaction's waits (SET LOCAL: a pooler keeps no session setting); the lock
+    timeout in seconds."""
+    lock_s = lock_timeout_s()
+    statement_s = max(STATEMENT_TIMEOUT_S, lock_s * 2)
+    conn.execute(
+        "SELECT pg_catalog.set_config('lock_timeout', %s, true), pg_catalog.set_config('statement_timeout', %s, true)",
+        (f"{round(lock_s * 1000)}ms", f"{round(statement_s * 1000)}ms"),
+    )
+    return lock_s
+
+
+def _busy(what: str, exc: BaseException, lock_s: float, psycopg: Any) -> TeamError:
+    """The TeamError of a call that waited past its bound."""
+    if isinstance(exc, psycopg.errors.LockNotAvailable):
+        return TeamError(
+            f"the team's server is busy: {what} waited more than {lock_s:g} s for a lock another transaction "
+            f"holds (another member's push, forget or reject, or a maintenance); try again ({_first_line(exc)})"
+        )
+    return TeamError(
+        f"the team's server is busy: {what} ran longer than {max(STATEMENT_TIMEOUT_S, lock_s * 2):g} s; "
+        f"try again ({_first_line(exc)})"
+    )
 
 
 def _first_line(exc: BaseException) -> str:
@@ -92,6 +147,7 @@ def init_schema(url: str, member: str | None) -> InitResult:
             # login planted in `public` (where members may create before PostgreSQL 15) is never a
             # closer match for a call of ours; every call lessonloop sends is schema-qualified too
             conn.execute("SET LOCAL search_path = pg_catalog, pg_temp")
+            _set_timeouts(conn)  # any login may take this advisory lock: init waits a while, not for ever
             conn.execute("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('lessonloop_team.schema'))")
             existed = conn.execute(
                 "SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", (server_schema.SCHEMA,)
@@ -122,6 +178,8 @@ def init_schema(url: str, member: str | None) -> InitResult:
             f"the database user cannot create the team schema: {_first_line(exc)} "
             "(run `lessonloop team init` as the database's owner)"
         ) from exc
+    except (psycopg.errors.LockNotAvailable, psycopg.errors.QueryCanceled) as exc:
+        raise _busy("creating the team schema", exc, lock_timeout_s(), psycopg) from exc
     except psycopg.Error as exc:
         raise TeamError(f"cannot create the team schema: {_first_line(exc)}") from exc
     finally:
@@ -169,9 +227,13 @@ class TeamServer:
     @contextmanager
     def _call(self, what: str) -> Iterator[None]:
         errors = self._psycopg.errors
+        lock_s = lock_timeout_s()
         try:
             with self.conn.transaction():
+                lock_s = _set_timeouts(self.conn)
                 yield
+        except (errors.LockNotAvailable, errors.QueryCanceled) as exc:
+            raise _busy(what, exc, lock_s, self._psycopg) from exc
         except errors.InvalidAuthorizationSpecification as exc:
             raise TeamAuthError(
                 f"the team does not know member {self.member!r} with this token: ask a maintainer for one "
@@ -220,7 +282,7 @@ class TeamServer:
             try:
                 page.items.append(incoming(r))
             except (TypeError, ValueError, OverflowError) as exc:
-                page.skipped.append(f"item {str(r[1])[:40]} (change {r[0]}): {exc}")
+                page.skipped.append(f"item {shown(r[1])} (change {shown(r[0], 20)}): {exc}")
         return page
 
     def forget(self) -> int:
@@ -247,7 +309,11 @@ class TeamServer:
     def status(self) -> dict[str, Any]:
         with self._call("read the team's status"):
             row = self.conn.execute("SELECT lessonloop_team.status(%s, %s)", (self.member, self._token)).fetchone()
-        return dict(row[0]) if row else {}
+        if row is None:
+            return {}
+        if not isinstance(row[0], dict):
+            raise TeamError(f"the team's server sent a status that is not an object: {str(row[0])[:80]}")
+        return dict(row[0])
 
     def search(self, text: str, limit: int) -> list[dict[str, Any]]:
         """The team's lessons matching `text` (PostgreSQL full-text search), best first."""
@@ -294,55 +360,70 @@ class PulledPage:
 
 
 def incoming(r: Sequence[Any]) -> Incoming:
-    """One row of `pull` as an Incoming; ValueError saying what is wrong when it does not parse."""
-    totals = _counts(dict(r[8] or {}))
-    payload = r[5] or {}
-    if not isinstance(payload, dict):
-        raise ValueError(f"its texts are a {type(payload).__name__}, not an object")
+    """One row of `pull` (or `pull_items`) as an Incoming, every field checked and in the type the
+    store writes (team/pulled_fields.py); ValueError saying what is wrong when it does not fit."""
+    for name, field_value in (("id", r[1]), ("kind", r[2]), ("project", r[3]), ("signature", r[4])):
+        if not isinstance(field_value, str) or len(field_value) > 500:
+            raise ValueError(f"its {name} is not text")
+    if r[2] not in ("lesson", "command"):
+        raise ValueError(f"its kind {shown(r[2])!r} is neither lesson nor command")
     members = r[9] or ()
     if not isinstance(members, list | tuple) or not all(isinstance(m, str) for m in members):
         raise ValueError("its members are not a list of names")
-    author = r[12] if len(r) > 12 else None
-    if author is not None and not isinstance(author, str):
-        raise ValueError("its author is not a name")
+    if not members:  # every contributor forgot it: a tombstone, its texts gone ({}), the copy goes
+        payload: dict[str, Any] = {}
+    else:
+        payload = lesson_payload(r[5] or {}) if r[2] == "lesson" else command_payload(r[5] or {})
+    totals = _counts(_object(r[8], "totals"))
+    author = name_field(r[12], "author") if len(r) > 12 else None
     member_counts: dict[str, dict[str, float]] = {}
     raw_counts = r[13] if len(r) > 13 else None
     if raw_counts is not None:
-        if not isinstance(raw_counts, dict):
-            raise ValueError("its members' counts are not an object")
-        for member, counts in raw_counts.items():
+        for member, counts in _object(raw_counts, "members' counts").items():
             member_counts[str(member)] = _counts(counts if isinstance(counts, dict) else {})
     member_seen: dict[str, tuple[str | None, str | None]] = {}
     raw_seen = r[14] if len(r) > 14 else None
     if raw_seen is not None:
-        if not isinstance(raw_seen, dict):
-            raise ValueError("its members' times are not an object")
-        for member, times in raw_seen.items():
+        for member, times in _object(raw_seen, "members' times").items():
             pair = tuple(times) if isinstance(times, list) and len(times) == 2 else (None, None)
-            member_seen[str(member)] = (
-                pair[0] if isinstance(pair[0], str) else None,
-                pair[1] if isinstance(pair[1], str) else None,
-            )
-    for name, field_value in (("id", r[1]), ("kind", r[2]), ("project", r[3]), ("signature", r[4])):
-        if not isinstance(field_value, str):
-            raise ValueError(f"its {name} is not text")
+            member_seen[str(member)] = (_member_time(pair[0]), _member_time(pair[1]))
     return Incoming(
         seq=int(r[0]),
         item_id=r[1],
         kind=r[2],
         project=r[3],
         signature=r[4],
-        payload=dict(payload),
-        rejected_by=r[6],
-        reject_reason=r[7],
+        payload=payload,
+        rejected_by=name_field(r[6], "rejection's author"),
+        reject_reason=reason_field(r[7]),
         totals=totals,
         members=tuple(members),
-        first_seen=r[10],
-        last_seen=r[11],
+        first_seen=time_field(r[10], "first seen"),
+        last_seen=time_field(r[11], "last seen"),
         author=author,
         member_counts=member_counts,
         member_seen=member_seen,
     )
+
+
+def _member_time(value: Any) -> str | None:
+    """One member's own first or last seen: a time, or None when it is not one (one member's bad
+    time does not make the item unreadable for everyone)."""
+    try:
+        return time_field(value, "time")
+    except ValueError:
+        return None
+
+
+def _object(value: Any, what: str) -> dict[str, Any]:
+    """A JSON object of the server's ({} for None); ValueError when it is anything else."""
+    if value is None:
+        return {}
+    if isinstance(value, Unreadable):
+        raise ValueError(f"its {what} are {value.why}")
+    if not isinstance(value, dict):
+        raise ValueError(f"its {what} are not an object")
+    return value
 
 
 def _counts(values: dict[str, Any]) -> dict[str, float]:
@@ -354,14 +435,24 @@ def _counts(values: dict[str, Any]) -> dict[str, float]:
         except (TypeError, ValueError, OverflowError):
             number = math.nan
         if not math.isfinite(number) or not 0 <= number <= MAX_COUNT:
-            raise ValueError(f"count {str(name)[:40]!r} is {str(value)[:40]}, not a count")
+            raise ValueError(f"count {shown(name)!r} is {shown(value)}, not a count")
         counts[str(name)] = number
     return counts
 
 
 def _hits(rows: Sequence[Any]) -> list[dict[str, Any]]:
-    return [
-        {"id": r[0], "kind": r[1], "project": r[2], "payload": dict(r[3] or {}), "members": list(r[4] or ())}
-        | {"rank": round(float(r[5]), 4)}
-        for r in rows
-    ]
+    """Search results; a row whose texts or members do not fit (team/pulled_fields.py) is left out."""
+    hits: list[dict[str, Any]] = []
+    for r in rows:
+        try:
+            payload = lesson_payload(r[3] or {}) if r[1] == "lesson" else command_payload(r[3] or {})
+        except ValueError:
+            continue
+        members = r[4] or ()
+        if not isinstance(members, list | tuple) or not all(isinstance(m, str) for m in members):
+            continue
+        hits.append(
+            {"id": r[0], "kind": r[1], "project": r[2], "payload": payload, "members": list(members)}
+            | {"rank": round(float(r[5]), 4)}
+        )
+    return hits

@@ -6,12 +6,17 @@ checks the member's name and token (stored as a SHA-256 hash) and role first (re
 maintain). Give members a database login that may only call them (docs/team.md): the tables are the
 owner's, the schema's functions are granted to PUBLIC.
 
-Ordering is the server's alone: every change takes the next value of `change_seq` while holding one
-advisory lock, so changes commit in the order of their numbers and a pull that has read up to N
-has seen every change numbered N or less, whatever the members' clocks say.
+Ordering is the server's alone: every change takes the next value of `change_seq` while holding a
+row lock on `meta`'s 'changes' row (lock_changes), so changes commit in the order of their numbers
+and a pull that has read up to N has seen every change numbered N or less, whatever the members'
+clocks say. The row is the owner's: no login can take that lock but through push, forget and
+reject (a plain advisory lock, which any login may take, stalled every push). A pull's page is
+one statement (pull_page), so one snapshot: an item made while it ran is in it or after it.
 """
 
 from __future__ import annotations
+
+from lessonloop.lesson_model.confidence import SEVERITIES
 
 SCHEMA = "lessonloop_team"
 # `lessonloop team init` on a server of an older version brings it up to this one (tables and
@@ -21,9 +26,22 @@ SCHEMA = "lessonloop_team"
 # is checked whole before anything is written (check_push). 4: pull_items(), pull with each
 # item's author (whose texts it carries) and every member's own counts, so that a member's counts
 # never change what another member's lesson says here (pull stays for older members).
-SCHEMA_VERSION = 4
+# 5: a pull's page is one statement (pull_page; pull_items joined pull's rows, read with a newer
+# snapshot, to items and lost those made in between); changes are ordered by a row lock on
+# meta's 'changes' row no login can take (lock_changes, not an advisory lock), with a lock
+# timeout for clients that set none; check_push checks every text's type and bound and how deep
+# the texts and evidence nest.
+SCHEMA_VERSION = 5
 MAX_PUSH_ITEMS = 500  # items in one push (a member sends 100 a batch: team/sync.py PUSH_BATCH)
 MAX_ITEM_TEXT = 65_536  # bytes of an item's texts, and of its evidence
+MAX_PAYLOAD_DEPTH = 6  # levels an item's texts nest (the texts 1, a trigger 2, its `unless` 3, a list 4)
+MAX_EVIDENCE_DEPTH = 4  # levels its evidence nests (the evidence 1, roles and feedback 2)
+MAX_PAYLOAD_KEYS = 32  # fields of an item's texts
+MAX_SHORT_TEXT = 200  # characters of a lesson's kind, category and error class, of a command's program
+SHORT_TEXTS = ("kind", "category", "error_class", "program")
+# Seconds a change waits for the lock that orders changes: what a client sets (team/server.py),
+# and what lock_changes sets when a client set nothing (one older than schema 5).
+LOCK_TIMEOUT_S = 20
 
 _TABLES = """
 CREATE SCHEMA IF NOT EXISTS lessonloop_team;
@@ -81,6 +99,9 @@ CREATE TABLE IF NOT EXISTS batches (
     received_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (member, batch_id)
 );
+-- The row whose lock orders changes (lock_changes): the owner's, like every table here.
+INSERT INTO meta (key, value) VALUES ('changes', 'locked by push, forget and reject: changes commit in order')
+ON CONFLICT (key) DO NOTHING;
 """
 
 _VECTOR = """
@@ -121,14 +142,34 @@ BEGIN
     RETURN found_role;
 END $$;
 
+-- The lock that orders changes: the 'changes' row of meta, which only the owner may read or lock
+-- (members' logins have no right on any table), so no login can hold it but through push, forget
+-- and reject, each after checking the member. A client that set no lock_timeout (older than
+-- schema 5) waits {server_lock_timeout} at most, then gets lock_not_available. Not granted to members.
+CREATE OR REPLACE FUNCTION lessonloop_team.lock_changes() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = lessonloop_team, pg_temp AS $$
+BEGIN
+    IF pg_catalog.current_setting('lock_timeout') IN ('0', '0ms') THEN
+        PERFORM pg_catalog.set_config('lock_timeout', '{server_lock_timeout}', true);
+    END IF;
+    PERFORM 1 FROM meta WHERE key = 'changes' FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'the team schema has no changes row: run `lessonloop team init` again as the owner'
+            USING ERRCODE = '55000';
+    END IF;
+END $$;
+
 -- What a push may hold, checked before anything is written: the server trusts no client. An item's
 -- id is derived from its kind, project and signature (team/items.py item_id), every count is a
--- number from 0 to 1e9 (a lesson's failing sessions no more than its sessions), and every text,
--- object and list has a bound. A push breaking one is refused whole, naming the item and why.
+-- number from 0 to 1e9 (a lesson's failing sessions no more than its sessions), every text is a
+-- string (or null) of bounded length, a lesson's trigger an object, a severity one of the four,
+-- the texts and evidence nest a bounded number of levels, and every text, object and list has a
+-- bound. A push breaking one is refused whole, naming the item and why.
 CREATE OR REPLACE FUNCTION lessonloop_team.check_push(p_items jsonb) RETURNS void
 LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     it jsonb;
+    payload jsonb;
     counts jsonb;
     entry record;
     item_label text;
@@ -150,7 +191,7 @@ BEGIN
         IF coalesce(it->>'deleted', 'false') = 'true' THEN
             CONTINUE;
         END IF;
-        IF it->>'kind' IS NULL OR it->>'kind' NOT IN ('lesson', 'command')
+        IF jsonb_typeof(it->'kind') IS DISTINCT FROM 'string' OR it->>'kind' NOT IN ('lesson', 'command')
            OR jsonb_typeof(it->'project') IS DISTINCT FROM 'string' OR length(it->>'project') > 500
            OR jsonb_typeof(it->'signature') IS DISTINCT FROM 'string' OR length(it->>'signature') > 200
            OR jsonb_typeof(it->'digest') IS DISTINCT FROM 'string' OR length(it->>'digest') > 64 THEN
@@ -164,13 +205,51 @@ BEGIN
             RAISE EXCEPTION '%: its id is not the one its kind, project and signature make', item_label
                 USING ERRCODE = '22023';
         END IF;
-        IF jsonb_typeof(it->'payload') IS DISTINCT FROM 'object' OR octet_length((it->'payload')::text) > {max_text} THEN
+        payload := it->'payload';
+        IF jsonb_typeof(payload) IS DISTINCT FROM 'object' OR octet_length(payload::text) > {max_text} THEN
             RAISE EXCEPTION '%: its texts are not an object of at most {max_text} bytes', item_label
                 USING ERRCODE = '22023';
+        END IF;
+        -- a list or object at level {max_depth} (the texts are level 0 here) nests deeper than {max_depth} levels;
+        -- the path stops there, however deep the value goes
+        IF jsonb_path_exists(payload, 'strict $.**{{max_depth}} ? (@.type() == "object" || @.type() == "array")') THEN
+            RAISE EXCEPTION '%: its texts nest deeper than {max_depth} levels', item_label USING ERRCODE = '22023';
+        END IF;
+        IF (SELECT count(*) FROM jsonb_object_keys(payload)) > {max_keys} THEN
+            RAISE EXCEPTION '%: its texts have more than {max_keys} fields', item_label USING ERRCODE = '22023';
+        END IF;
+        FOR entry IN SELECT key, value FROM jsonb_each(payload) LOOP
+            IF length(entry.key) > 40 THEN
+                RAISE EXCEPTION '%: a field of its texts has a name over 40 characters', item_label
+                    USING ERRCODE = '22023';
+            ELSIF it->>'kind' = 'lesson' AND entry.key = 'trigger' THEN
+                IF jsonb_typeof(entry.value) NOT IN ('object', 'null') THEN
+                    RAISE EXCEPTION '%: its trigger is a JSON %, not an object', item_label, jsonb_typeof(entry.value)
+                        USING ERRCODE = '22023';
+                END IF;
+            ELSIF jsonb_typeof(entry.value) NOT IN ('string', 'null') THEN
+                RAISE EXCEPTION '%: its % is a JSON %, not a text', item_label, entry.key, jsonb_typeof(entry.value)
+                    USING ERRCODE = '22023';
+            ELSIF entry.key IN ({short_texts}) AND length(entry.value #>> '{}') > {max_short} THEN
+                RAISE EXCEPTION '%: its % is over {max_short} characters', item_label, entry.key
+                    USING ERRCODE = '22023';
+            END IF;
+        END LOOP;
+        IF it->>'kind' = 'lesson' AND jsonb_typeof(payload->'severity') = 'string'
+           AND payload->>'severity' NOT IN ({severities}) THEN
+            RAISE EXCEPTION '%: its severity is not one of {severity_list}', item_label USING ERRCODE = '22023';
+        END IF;
+        IF it->>'kind' = 'command' AND jsonb_typeof(payload->'command') IS DISTINCT FROM 'string' THEN
+            RAISE EXCEPTION '%: its command is not a text', item_label USING ERRCODE = '22023';
         END IF;
         IF it ? 'evidence' AND jsonb_typeof(it->'evidence') <> 'null'
            AND (jsonb_typeof(it->'evidence') <> 'object' OR octet_length((it->'evidence')::text) > {max_text}) THEN
             RAISE EXCEPTION '%: its evidence is not an object of at most {max_text} bytes', item_label
+                USING ERRCODE = '22023';
+        END IF;
+        IF jsonb_path_exists(coalesce(it->'evidence', 'null'),
+                             'strict $.**{{max_evidence_depth}} ? (@.type() == "object" || @.type() == "array")') THEN
+            RAISE EXCEPTION '%: its evidence nests deeper than {max_evidence_depth} levels', item_label
                 USING ERRCODE = '22023';
         END IF;
         IF (it ? 'first_seen' AND jsonb_typeof(it->'first_seen') NOT IN ('string', 'null'))
@@ -180,6 +259,7 @@ BEGIN
         END IF;
         IF it ? 'embedding' AND jsonb_typeof(it->'embedding') <> 'null'
            AND (jsonb_typeof(it->'embedding') <> 'array' OR jsonb_array_length(it->'embedding') > 4096
+                OR jsonb_path_exists(it->'embedding', 'strict $[*] ? (@.type() != "number")')
                 OR jsonb_typeof(it->'embedding_model') IS DISTINCT FROM 'string'
                 OR length(it->>'embedding_model') > 200) THEN
             RAISE EXCEPTION '%: its vector is not a list of at most 4096 numbers with its model', item_label
@@ -215,7 +295,7 @@ BEGIN
     IF length(p_batch) > 100 THEN
         RAISE EXCEPTION 'a batch id is at most 100 characters' USING ERRCODE = '22023';
     END IF;
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('lessonloop_team.changes'));
+    PERFORM lock_changes();
     IF EXISTS (SELECT 1 FROM batches WHERE member = p_member AND batch_id = p_batch) THEN
         RETURN -1;  -- received before: nothing to do
     END IF;
@@ -274,6 +354,35 @@ BEGIN
     END IF;
 END $$;
 
+-- One page of the items changed after p_after, in the order of their changes, each with its totals,
+-- members, first and last seen, author (whose texts it carries) and each member's own counts
+-- ({member: counts}) and times ({member: [first_seen, last_seen]}): one statement, so one
+-- snapshot. Called by pull and pull_items only (not granted to members); STABLE, so it reads with
+-- their statement's snapshot.
+DROP FUNCTION IF EXISTS lessonloop_team.pull_page(bigint, integer);
+CREATE FUNCTION lessonloop_team.pull_page(p_after bigint, p_limit integer)
+RETURNS TABLE (seq bigint, id text, kind text, project text, signature text, payload jsonb,
+               rejected_by text, reject_reason text, totals jsonb, members text[], first_seen text, last_seen text,
+               author text, member_counts jsonb, member_seen jsonb)
+LANGUAGE sql STABLE SET search_path = lessonloop_team, pg_temp AS $$
+    SELECT i.seq, i.id, i.kind, i.project, i.signature, i.payload, i.rejected_by, i.reject_reason,
+           coalesce((SELECT jsonb_object_agg(t.key, t.total) FROM (
+               SELECT e.key, sum(e.value::text::numeric) AS total
+               FROM contributions c, jsonb_each(c.counts) e
+               WHERE c.item_id = i.id AND jsonb_typeof(e.value) = 'number' GROUP BY e.key) t), '{}'::jsonb),
+           coalesce((SELECT array_agg(c.member ORDER BY c.member) FROM contributions c WHERE c.item_id = i.id),
+                    '{}'::text[]),
+           (SELECT min(c.first_seen) FROM contributions c WHERE c.item_id = i.id),
+           (SELECT max(c.last_seen) FROM contributions c WHERE c.item_id = i.id),
+           i.author,
+           coalesce((SELECT jsonb_object_agg(c.member, c.counts) FROM contributions c WHERE c.item_id = i.id),
+                    '{}'::jsonb),
+           coalesce((SELECT jsonb_object_agg(c.member, jsonb_build_array(c.first_seen, c.last_seen))
+                     FROM contributions c WHERE c.item_id = i.id), '{}'::jsonb)
+    FROM items i WHERE i.seq > p_after ORDER BY i.seq LIMIT p_limit
+$$;
+
+-- The page (pull_page's first twelve columns), for members whose lessonloop is older than schema 4.
 CREATE OR REPLACE FUNCTION lessonloop_team.pull(p_member text, p_token text, p_after bigint, p_limit integer)
 RETURNS TABLE (seq bigint, id text, kind text, project text, signature text, payload jsonb,
                rejected_by text, reject_reason text, totals jsonb, members text[], first_seen text, last_seen text)
@@ -281,24 +390,19 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = lessonloop_team, pg_temp AS 
 BEGIN
     PERFORM member_role(p_member, p_token);
     RETURN QUERY
-    SELECT i.seq, i.id, i.kind, i.project, i.signature, i.payload, i.rejected_by, i.reject_reason,
-           coalesce((SELECT jsonb_object_agg(t.key, t.total) FROM (
-               SELECT e.key, sum(e.value::text::numeric) AS total
-               FROM contributions c, jsonb_each(c.counts) e
-               WHERE c.item_id = i.id AND jsonb_typeof(e.value) = 'number' GROUP BY e.key) t), '{}'::jsonb),
-           item_members(i.id),
-           (SELECT min(c.first_seen) FROM contributions c WHERE c.item_id = i.id),
-           (SELECT max(c.last_seen) FROM contributions c WHERE c.item_id = i.id)
-    FROM items i WHERE i.seq > p_after ORDER BY i.seq LIMIT p_limit;
+    SELECT p.seq, p.id, p.kind, p.project, p.signature, p.payload, p.rejected_by, p.reject_reason, p.totals,
+           p.members, p.first_seen, p.last_seen
+    FROM pull_page(p_after, p_limit) p ORDER BY p.seq;
     UPDATE members SET last_pull_at = now(), last_pull_seq = greatest(coalesce(last_pull_seq, 0), p_after)
     WHERE name = p_member;
 END $$;
 
--- pull, with the author whose texts an item carries and each member's own counts ({member: counts}):
--- the puller decides whose evidence it counts (its own trust in each member), not the sum.
--- member_seen: each member's own first and last time ({member: [first_seen, last_seen]}), so that a
--- member's times never change how fresh another member's lesson is here either (a column added
--- after schema 4: the function is made again, its clients read the columns they know).
+-- The page with the author whose texts an item carries, each member's own counts and each member's
+-- own first and last time ({member: [first_seen, last_seen]}): the puller decides whose evidence it
+-- counts (its own trust in each member), not the sum, so that a member's counts and times never
+-- change what another member's lesson says here, nor how fresh it is. Before schema 5 this joined
+-- pull's rows to items, two snapshots: an item made between them was lost. Schema 5 added the
+-- member_seen column: the function is made again, its clients read the columns they know.
 DROP FUNCTION IF EXISTS lessonloop_team.pull_items(text, text, bigint, integer);
 CREATE FUNCTION lessonloop_team.pull_items(p_member text, p_token text, p_after bigint, p_limit integer)
 RETURNS TABLE (seq bigint, id text, kind text, project text, signature text, payload jsonb,
@@ -306,14 +410,10 @@ RETURNS TABLE (seq bigint, id text, kind text, project text, signature text, pay
                author text, member_counts jsonb, member_seen jsonb)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = lessonloop_team, pg_temp AS $$
 BEGIN
-    RETURN QUERY  -- pull's rows (it checks the member and records the pull), with three columns more
-    SELECT p.seq, p.id, p.kind, p.project, p.signature, p.payload, p.rejected_by, p.reject_reason, p.totals,
-           p.members, p.first_seen, p.last_seen, i.author,
-           coalesce((SELECT jsonb_object_agg(c.member, c.counts) FROM contributions c WHERE c.item_id = p.id),
-                    '{}'::jsonb),
-           coalesce((SELECT jsonb_object_agg(c.member, jsonb_build_array(c.first_seen, c.last_seen))
-                     FROM contributions c WHERE c.item_id = p.id), '{}'::jsonb)
-    FROM pull(p_member, p_token, p_after, p_limit) p JOIN items i ON i.id = p.id ORDER BY p.seq;
+    PERFORM member_role(p_member, p_token);
+    RETURN QUERY SELECT * FROM pull_page(p_after, p_limit) p ORDER BY p.seq;
+    UPDATE members SET last_pull_at = now(), last_pull_seq = greatest(coalesce(last_pull_seq, 0), p_after)
+    WHERE name = p_member;
 END $$;
 
 CREATE OR REPLACE FUNCTION lessonloop_team.forget(p_member text, p_token text) RETURNS integer
@@ -321,7 +421,11 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = lessonloop_team, pg_temp AS 
 DECLARE gone text; removed integer := 0;
 BEGIN
     PERFORM member_role(p_member, p_token);
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('lessonloop_team.changes'));
+    IF NOT EXISTS (SELECT 1 FROM contributions WHERE member = p_member)
+       AND NOT EXISTS (SELECT 1 FROM batches WHERE member = p_member) THEN
+        RETURN 0;  -- nothing of theirs: no lock (a read member's forget never holds it)
+    END IF;
+    PERFORM lock_changes();
     FOR gone IN DELETE FROM contributions WHERE member = p_member RETURNING item_id LOOP
         PERFORM settle_author(gone);
         removed := removed + 1;
@@ -334,7 +438,7 @@ CREATE OR REPLACE FUNCTION lessonloop_team.reject(p_member text, p_token text, p
 RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = lessonloop_team, pg_temp AS $$
 BEGIN
     PERFORM require_role(p_member, p_token, 'maintain');
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('lessonloop_team.changes'));
+    PERFORM lock_changes();
     UPDATE items SET rejected_by = p_member, rejected_at = now(), reject_reason = p_reason,
         seq = nextval('change_seq'), changed_at = now()
     WHERE id = p_item;
@@ -418,6 +522,8 @@ REVOKE ALL ON ALL TABLES IN SCHEMA lessonloop_team FROM PUBLIC;
 REVOKE ALL ON FUNCTION lessonloop_team.settle_author(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION lessonloop_team.item_members(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION lessonloop_team.check_push(jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION lessonloop_team.lock_changes() FROM PUBLIC;
+REVOKE ALL ON FUNCTION lessonloop_team.pull_page(bigint, integer) FROM PUBLIC;
 """
 
 
@@ -448,6 +554,14 @@ def function_statements(vector_schema: str | None) -> str:
             _FUNCTIONS.replace("{vector_update}", vector_update)
             .replace("{max_items}", str(MAX_PUSH_ITEMS))
             .replace("{max_text}", str(MAX_ITEM_TEXT))
+            .replace("{max_depth}", str(MAX_PAYLOAD_DEPTH))
+            .replace("{max_evidence_depth}", str(MAX_EVIDENCE_DEPTH))
+            .replace("{max_keys}", str(MAX_PAYLOAD_KEYS))
+            .replace("{max_short}", str(MAX_SHORT_TEXT))
+            .replace("{short_texts}", ", ".join(f"'{name}'" for name in SHORT_TEXTS))
+            .replace("{severities}", ", ".join(f"'{name}'" for name in SEVERITIES))
+            .replace("{severity_list}", ", ".join(SEVERITIES))
+            .replace("{server_lock_timeout}", f"{LOCK_TIMEOUT_S}s")
         )
         + (_SIMILAR if vector_schema else "")
         + _GRANTS
