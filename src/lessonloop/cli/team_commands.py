@@ -197,9 +197,11 @@ def _say(args: argparse.Namespace, data: dict[str, Any], lines: list[str]) -> in
     if args.json:
         emit_json(data)
     else:
+        from rich.markup import escape
+
         out = console()
-        for line in lines:
-            out.print(line)
+        for line in lines:  # plain text: a project's name or a server's message is never rich markup
+            out.print(escape(line))
     return 0
 
 
