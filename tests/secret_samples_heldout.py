@@ -121,7 +121,9 @@ HELD_OUT: tuple[Planted, ...] = (
     Planted("cloudflare-auth-key", f"-H 'X-Auth-Key: {HEX40[:37]}' -H 'X-Auth-Email: a@b.c'", (HEX40[:37],)),
     Planted("circleci-header", f"curl -H 'Circle-Token: {HEX40}' https://circleci.com/api/v2/me", (HEX40,)),
     Planted("plex-token", f"curl 'http://plex:32400/library/sections?X-Plex-Token={RANDOM22[:20]}'", (RANDOM22[:20],)),
-    Planted("splunk-hec", f"curl -H 'Authorization: Splunk {SPLUNK}' https://splunk:8088/services/collector", (SPLUNK,)),
+    Planted(
+        "splunk-hec", f"curl -H 'Authorization: Splunk {SPLUNK}' https://splunk:8088/services/collector", (SPLUNK,)
+    ),
     Planted("opsgenie-geniekey", f'-H "Authorization: GenieKey {UUID}"', (UUID,)),
     Planted("zoho-oauthtoken", f"Authorization: Zoho-oauthtoken {ZOHO}", (ZOHO,)),
     Planted("pagerduty-quoted", f"-H 'Authorization: Token token=\"{RANDOM22[:20]}\"'", (RANDOM22[:20],)),

@@ -8,7 +8,7 @@ holds a run of twelve short lower-case words.
 """
 
 # fmt: off
-WORDS = (
+_LIST = (
     "abandon ability able about above absent absorb abstract absurd abuse access accident account accuse "
     "achieve acid acoustic acquire across act action actor actress actual adapt add addict address adjust "
     "admit adult advance advice aerobic affair afford afraid again age agent agree ahead aim air airport "
@@ -143,4 +143,6 @@ WORDS = (
     "when where whip whisper wide width wife wild will win window wine wing wink winner winter wire "
     "wisdom wise wish witness wolf woman wonder wood wool word work world worry worth wrap wreck wrestle "
     "wrist write wrong yard year yellow you young youth zebra zero zone zoo "
-).split()
+)
+# fmt: on
+WORDS: tuple[str, ...] = tuple(_LIST.split())

@@ -43,11 +43,13 @@ from __future__ import annotations
 
 import ahocorasick_rs
 
+from lessonloop.secrets import unanchored
 from lessonloop.secrets.assignments import key_spans, secret_value_kind
 from lessonloop.secrets.cli_flags import CLIENT_RULES, client_spans
 from lessonloop.secrets.formats import FORMAT_RULES, format_spans
 from lessonloop.secrets.gitleaks_rules import VENDORED_RULES, vendored_anchors
 from lessonloop.secrets.private_key_parts import redact_key_items
+from lessonloop.secrets.unanchored import SEARCH_LENGTH, unanchored_spans
 
 # typing.TYPE_CHECKING without importing typing: the hooks import this module and count ms.
 TYPE_CHECKING = False
@@ -78,6 +80,12 @@ KEY_WORDS: tuple[tuple[str, ...], ...] = (
         for first in ("api", "access", "private", "app", "signing", "encryption", "master", "auth", "subscription")
     ),
     ("license", "key"),
+    ("nonce", "key"),
+    ("logged", "in", "key"),
+    ("psk",),
+    ("salt",),
+    ("honeycomb", "team"),
+    ("art", "api"),
 )
 
 _FORMAT = 0
@@ -140,6 +148,7 @@ def prepare_bulk() -> None:
     global _GATE, _BULK
     if not _BULK:
         _GATE = _build_gate(_ANCHORS, ahocorasick_rs.Implementation.DFA)
+        unanchored.prepare_bulk()
         _BULK = True
 
 
@@ -193,10 +202,14 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
         raise ValueError(f"unknown redaction scope {scope!r}: expected one of {', '.join(SCOPES)}")
     if len(text) < 8:  # no secret is shorter
         return text, 0
-    matches = _GATE.find_matches_as_indexes(text.encode("ascii", "replace"), True)
+    encoded = text.encode("ascii", "replace")
+    matches = _GATE.find_matches_as_indexes(encoded, True)
+    # start, end, priority (formats in order first), kind
+    spans: list[tuple[int, int, int, str]] = []
+    if len(text) >= SEARCH_LENGTH:  # seed phrases, WIF keys, Ghost keys (secrets/unanchored.py)
+        spans += [(begin, end, _VENDORED_PRIORITY, kind) for begin, end, kind in unanchored_spans(text, encoded)]
     if not matches:  # most texts: nothing more to look at
-        return text, 0
-    spans: list[tuple[int, int, int, str]] = []  # start, end, priority (formats in order first), kind
+        return _replace(text, spans) if spans else (text, 0)
     seen_keys: set[int] = set()
     scanned: dict[int, int] = {}  # client rule -> where its last look ended
     searched: set[int] = set()  # format rules whose pattern has been searched for in the whole text

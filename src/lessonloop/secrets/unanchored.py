@@ -1,0 +1,89 @@
+"""Secrets that no anchor announces, found in the bytes the redaction gate reads:
+
+- BIP-39 seed phrases (secrets/seed_phrases.py): twelve or more words of three to eight lower-case
+  letters (the list's words' lengths), single spaces between;
+- bitcoin WIF private keys (secrets/wallet_keys.py): a word of 51 or 52 base58 characters starting
+  with 5, 9, K, L or c;
+- Ghost's Admin API keys: `<24 hex>:<64 hex>` (an id, and the secret that signs the admin's tokens).
+
+Speed: this runs on every text of SEARCH_LENGTH characters or more. One regex holds the three
+shapes and is searched once over the text's bytes (the gate's `text.encode("ascii", "replace")`:
+one byte per character): google-re2's, a DFA, linear in the text; Python's re for a text shorter
+than LONG_TEXT until prepare_bulk, as re2's import costs a hook about 3 ms. Only what it finds is
+read further: the words of a stretch of lower-case words, a key's checksum.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lessonloop.secrets.seed_phrases import seed_spans
+from lessonloop.secrets.wallet_keys import is_wif
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+SEARCH_LENGTH = 12 * 3 + 11  # twelve words of three letters, single spaces between
+# Group 1: twelve words; 2: a WIF key; 3: a Ghost key's secret (numbered: re2's matches take no names)
+_SHAPES = (
+    rb"\b((?:[a-z]{3,8} ){11}[a-z]{3,8})\b"
+    rb"|\b([59KLc][1-9A-HJ-NP-Za-km-z]{50,51})\b"
+    rb"|\b[0-9a-f]{24}:([0-9a-f]{64})\b"
+)
+_SEED, _WIF, _GHOST = 1, 2, 3
+_STRETCH = re.compile(r"[a-z ]+")  # a seed phrase's stretch: lower-case words and spaces
+LONG_TEXT = 4096  # from this length on, re2 searches (always, after prepare_bulk)
+_PATTERNS: list[Any] = []  # Python's re, then re2's (compiled when first needed)
+_BULK = [False]
+
+
+def prepare_bulk() -> None:
+    """re2 for every text from now on (ingest: megabytes of prose, where Python's re is slow)."""
+    _BULK[0] = True
+    _pattern(True)
+
+
+def _pattern(long: bool) -> Any:
+    """The search: re2's for a long text, Python's re for a short one (the same matches: classes,
+    counts, alternatives and word boundaries mean the same in both)."""
+    if not _PATTERNS:
+        _PATTERNS.append(re.compile(_SHAPES))
+    if not long:
+        return _PATTERNS[0]
+    if len(_PATTERNS) == 1:
+        import re2
+
+        options = re2.Options()
+        options.encoding = re2.Options.Encoding.LATIN1  # bytes as bytes
+        _PATTERNS.append(re2.compile(_SHAPES, options))
+    return _PATTERNS[1]
+
+
+def unanchored_spans(text: str, encoded: bytes) -> list[tuple[int, int, str]]:
+    """The seed phrases, WIF keys and Ghost admin keys of `text` (`encoded`: its ASCII bytes, one
+    per character, as the gate reads them)."""
+    size = len(encoded)
+    pattern = _pattern(_BULK[0] or size >= LONG_TEXT)
+    spans: list[tuple[int, int, str]] = []
+    position = 0
+    while position < size:
+        found = pattern.search(encoded, position)
+        if found is None:
+            break
+        if found.start(_SEED) >= 0:
+            # The leftmost twelve words: a phrase starts there or later, within the stretch.
+            start = found.start(_SEED)
+            end = _STRETCH.match(text, start).end()  # type: ignore[union-attr]
+            spans += seed_spans(text, start, end)
+            position = end
+        elif found.start(_WIF) >= 0:
+            start, end = found.span(_WIF)
+            if is_wif(text[start:end]):
+                spans.append((start, end, "bitcoin-wif-key"))
+            position = end
+        else:
+            start, end = found.span(_GHOST)
+            spans.append((start, end, "ghost-admin-key"))
+            position = end
+    return spans
