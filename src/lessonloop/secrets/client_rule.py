@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
 
-# A value: quoted (with blanks) or one shell word.
-VALUE = r"(?P<secret>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|[^\s\"'`;&|]{1,200})"
+# A value: quoted (with blanks) or one shell word (ending before a closing tag of markup around the
+# command, `...PW</bash-stdout>`, where the next copy of the command may start).
+VALUE = r"(?P<secret>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|(?:[^\s\"'`;&|<]|<(?!/)){1,200})"
 # A value glued to its option (`-pSECRET`): `-p` alone prompts.
-GLUED = r"(?P<secret>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|[^\s\"'`;&|]{1,200})"
+GLUED = VALUE
 _NOT_SECRET = LazyRegex(r"[$%{<(\[]|\*{3}|(?i:x{3,})$|\d+$")
 _COMMAND_END = LazyRegex(r"\n|;|\|\||\||&&")
 _WINDOW = 2000  # the most of a command's options read after its client's name
+_AT_NAME_WINDOW = 800  # the most read after a name for a rule matched right there (a few arguments)
 _SYMBOLS = frozenset("!@#%^&*+=/~?")
 
 
@@ -69,9 +71,11 @@ def client_spans(
         return []  # part of another word (libcurl); after a space, `+`, `$`, `→`, `/`, ... it is the client
     if start < scanned.get(index, 0):
         return []  # inside the options of a command this rule has read
-    stop = _COMMAND_END.search(text, end, end + _WINDOW)
-    limit = stop.start() if stop is not None else min(len(text), end + _WINDOW)
-    scanned[index] = limit
+    window = _AT_NAME_WINDOW if rule.at_name else _WINDOW
+    stop = _COMMAND_END.search(text, end, end + window)
+    limit = stop.start() if stop is not None else min(len(text), end + window)
+    if not rule.at_name:  # a rule read at its name reads only there: each occurrence is read
+        scanned[index] = limit
     spans: list[tuple[int, int, str]] = []
     if rule.at_name:
         first = rule.pattern.match(text, end, limit)

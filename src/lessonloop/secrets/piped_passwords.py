@@ -24,10 +24,9 @@ _READERS = (
 )  # fmt: skip
 # The command piped into the reader: echo or printf and its arguments, up to the pipe.
 _FEEDER = LazyRegex(
-    r"(?:^|[;&|(]|\$\(|\bthen|\bdo|\bsudo)[ \t]*(?P<program>echo|printf)(?:[ \t]+-[neE]+)*[ \t]+"
+    r"(?<![\w./-])(?P<program>echo|printf)(?:[ \t]+-[neE]+)*[ \t]+"
     r"(?P<arguments>(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s|;&\"']+)(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s|;&\"']+))*)"
     r"[ \t]*\|[ \t]*(?:(?:sudo|doas|env)(?:[ \t]+-[\w-]+(?:[ \t]+(?!-)[\w.@-]+)?)*[ \t]+|[\w./-]+=\S*[ \t]+)*$",
-    re.MULTILINE,
 )
 _WORD = LazyRegex(r"\"([^\"\n]*)\"|'([^'\n]*)'|([^\s\"']+)")
 _HERE_STRING = LazyRegex(r"<<<[ \t]*(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s;&|]+))")

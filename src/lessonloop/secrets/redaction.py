@@ -1,14 +1,18 @@
 """Secret redaction: applied to every text before it is stored, and again before it leaves the store.
 
-A match is replaced by `[REDACTED:<kind>]`. Four families of rules:
+A match is replaced by `[REDACTED:<kind>]`. Five families of rules:
 
 - secrets/formats.py: secrets recognised by their format (AWS, GitHub, GitLab, Slack, Stripe,
-  OpenAI, Anthropic, Google, JWT, PEM blocks, URL passwords, Authorization headers, ...; chat
-  bots' tokens, cookies, credential files, private keys in pieces: the modules it gathers);
+  OpenAI, Anthropic, Google, JWT, PEM blocks, URL passwords, ...; chat bots' tokens, cookies,
+  credential files, private keys in pieces, Authorization headers and signed URLs, passwords
+  piped to programs, SQL's IDENTIFIED BY: the modules it gathers);
 - secrets/gitleaks_rules.py: gitleaks' default rule set (200+ providers), vendored as data;
 - secrets/assignments.py: values given to secret-named keys, env names and flags
-  (`password = "..."`, `DB_TOKEN=...`, `--api-key X`, `api_key: ...`);
-- secrets/cli_flags.py: credentials in the options of common clients (`curl -u`, `mysql -p`, ...).
+  (`password = "..."`, `DB_TOKEN=...`, `--api-key X`, `api_key: ...`, `password X`);
+- secrets/cli_flags.py and secrets/password_options.py: credentials in the options of common
+  clients (`curl -u`, `mysql -p`, `zip -P`, `sqlplus user/pw@db`, ...);
+- secrets/unanchored.py: what no anchor announces (BIP-39 seed phrases, WIF keys, Ghost keys),
+  one regex searched over every text of 47 characters or more.
 
 Every rule applies in every scope; the scope says what a text is, and the assignment rules read
 it accordingly (after set_pii(True), personal data is scrubbed too: secrets/pii.py):
@@ -27,7 +31,7 @@ A JSON value under a secret-named key (`{"password": "..."}`, redact_value) is r
 Speed: ingest redacts megabytes. Each rule has anchor strings; one Aho-Corasick pass over the
 text finds every anchor (in the letter cases keys use: lower, UPPER, Capitalized, camelCase),
 and each rule runs only where its anchors are (a format's regex is searched once per text). A
-text with no anchor costs that one pass. The automaton is ahocorasick_rs's (Rust's aho-corasick)
+text with no anchor costs that one pass (and unanchored.py's search). The automaton is ahocorasick_rs's (Rust's aho-corasick)
 over the text's bytes `text.encode("ascii", "replace")`, where each character is one byte, so a
 match's byte offsets are its character offsets (every anchor is ASCII without `?`: no match can
 touch a replaced character). It is built on import as a contiguous NFA (about 0.8 ms for 800

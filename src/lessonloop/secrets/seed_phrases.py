@@ -16,8 +16,6 @@ unanchored.py finds the stretches of lower-case letters and spaces long enough t
 
 from __future__ import annotations
 
-import hashlib
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -110,6 +108,8 @@ def valid_checksum(words: tuple[str, ...] | list[str]) -> bool:
     number = 0
     for word in words:
         number = number << 11 | index[word]
+    import hashlib  # here: the hooks import this module, and hashlib costs them milliseconds
+
     checksum_bits = len(words) * 11 // 33
     entropy = (number >> checksum_bits).to_bytes(checksum_bits * 4, "big")
     return hashlib.sha256(entropy).digest()[0] >> (8 - checksum_bits) == number & ((1 << checksum_bits) - 1)

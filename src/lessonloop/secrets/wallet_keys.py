@@ -7,8 +7,6 @@ string of that length passes it once in four billion.
 
 from __future__ import annotations
 
-import hashlib
-
 KIND = "bitcoin-wif-key"
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _VALUES = {char: value for value, char in enumerate(BASE58)}
@@ -32,4 +30,6 @@ def is_wif(candidate: str) -> bool:
     payload, checksum = data[:-4], data[-4:]
     if payload[0] not in (0x80, 0xEF) or (size == 38 and payload[-1] != 0x01):
         return False
+    import hashlib  # here: the hooks import this module, and hashlib costs them milliseconds
+
     return hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4] == checksum
