@@ -45,7 +45,7 @@ def write_planted_codex_session(root: Path, line: str, index: int, file_line: st
     def event(payload: dict[str, Any]) -> str:
         return record("event_msg", payload)
 
-    turn = f"turn-{index}"
+    turn = f"turn-{index}"  # call ids are unique across rollouts, as Codex's are (call_...)
     patch = f"*** Begin Patch\n*** Add File: settings.env\n+{code}\n+# x\n*** End Patch\n"
     # fmt: off
     lines = [
@@ -61,25 +61,25 @@ def write_planted_codex_session(root: Path, line: str, index: int, file_line: st
         item({"type": "reasoning", "summary": [{"type": "summary_text", "text": f"The person gave me {line}"}],
               "content": None, "encrypted_content": "gAAAA"}),
         event({"type": "agent_reasoning", "text": f"The person gave me {line}"}),
-        item({"type": "function_call", "name": "exec_command", "call_id": "c1",
+        item({"type": "function_call", "name": "exec_command", "call_id": f"call_{index}_c1",
               "arguments": json.dumps({"cmd": line, "workdir": CODEX_CWD, "yield_time_ms": 1000})}),
-        item({"type": "function_call_output", "call_id": "c1",
+        item({"type": "function_call_output", "call_id": f"call_{index}_c1",
               "output": f"Chunk ID: a1\nWall time: 0.1 seconds\nProcess exited with code 0\nOutput:\nran: {line}\n"}),
-        item({"type": "function_call", "name": "shell", "call_id": "c2",
+        item({"type": "function_call", "name": "shell", "call_id": f"call_{index}_c2",
               "arguments": json.dumps({"command": ["bash", "-lc", f"deploy-check {line}"], "workdir": CODEX_CWD})}),
-        event({"type": "exec_command_end", "call_id": "c2", "turn_id": turn,
+        event({"type": "exec_command_end", "call_id": f"call_{index}_c2", "turn_id": turn,
                "command": ["bash", "-lc", f"deploy-check {line}"], "cwd": CODEX_CWD, "stdout": "",
                "stderr": f"error: rejected\n{line}", "aggregated_output": f"error: rejected\n{line}",
                "exit_code": 1, "duration": {"secs": 0, "nanos": 1000}, "formatted_output": ""}),
-        item({"type": "custom_tool_call", "status": "completed", "call_id": "c3", "name": "apply_patch",
+        item({"type": "custom_tool_call", "status": "completed", "call_id": f"call_{index}_c3", "name": "apply_patch",
               "input": patch}),
-        event({"type": "patch_apply_end", "call_id": "c3", "turn_id": turn,
+        event({"type": "patch_apply_end", "call_id": f"call_{index}_c3", "turn_id": turn,
                "stdout": "Success. Updated the following files:\nA settings.env\n", "stderr": "", "success": True,
                "changes": {f"{CODEX_CWD}/settings.env": {"type": "add", "content": f"{code}\n# x\n"}}}),
-        item({"type": "custom_tool_call_output", "call_id": "c3",
+        item({"type": "custom_tool_call_output", "call_id": f"call_{index}_c3",
               "output": json.dumps({"output": "Success. Updated the following files:\nA settings.env\n",
                                     "metadata": {"exit_code": 0, "duration_seconds": 0.1}})}),
-        event({"type": "exec_command_end", "call_id": "u1", "turn_id": turn, "source": "user_shell",
+        event({"type": "exec_command_end", "call_id": f"call_{index}_u1", "turn_id": turn, "source": "user_shell",
                "command": ["bash", "-lc", line], "cwd": CODEX_CWD, "aggregated_output": f"out: {line}",
                "exit_code": 0}),
         event({"type": "agent_message", "message": f"I used this:\n{line}"}),

@@ -24,7 +24,7 @@ _READERS = (
 )  # fmt: skip
 # The command piped into the reader: echo or printf and its arguments, up to the pipe.
 _FEEDER = LazyRegex(
-    r"(?<![\w./-])(?P<program>echo|printf)(?:[ \t]+-[neE]+)*[ \t]+"
+    r"(?<![\w./])(?<!\w-)(?P<program>echo|printf)(?:[ \t]+-[neE]+)*[ \t]+"  # a diff's `-echo ...` too
     r"(?P<arguments>(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s|;&\"']+)(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s|;&\"']+))*)"
     r"[ \t]*\|[ \t]*(?:(?:sudo|doas|env)(?:[ \t]+-[\w-]+(?:[ \t]+(?!-)[\w.@-]+)?)*[ \t]+|[\w./-]+=\S*[ \t]+)*$",
 )
