@@ -318,7 +318,8 @@ def test_salts_are_secrets_in_configuration_not_in_code() -> None:
 
 def test_the_unanchored_search_is_the_same_with_re_and_re2() -> None:
     """Short texts are searched with Python's re until prepare_bulk, long ones and all texts
-    after it with re2 (secrets/unanchored.py): the same spans either way."""
+    after it with re2, below its Python wrapper (secrets/unanchored.py): the same spans and the
+    same groups' spans each way."""
     samples = [p.line for p in (*PLANTED, *HELD_OUT)] + list(LOOK_ALIKES)
     texts = ["\n".join(samples[i : i + 7]) for i in range(0, len(samples), 7)]
     saved = unanchored._BULK[0]
@@ -330,3 +331,9 @@ def test_the_unanchored_search_is_the_same_with_re_and_re2() -> None:
     finally:
         unanchored._BULK[0] = saved
     assert by_re == by_re2 and sum(map(len, by_re)) >= 10
+    finders = [unanchored._finder(False), unanchored._re2_finder(), unanchored._re2_finder(below_wrapper=False)]
+    for text in texts:
+        data = text.encode("ascii", "replace")
+        found = [finder(data, 0) for finder in finders]
+        spans = [None if f is None else [tuple(span) for span in f] for f in found]
+        assert spans[0] == spans[1] == spans[2], text

@@ -208,12 +208,16 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
         return text, 0
     encoded = text.encode("ascii", "replace")
     matches = _GATE.find_matches_as_indexes(encoded, True)
+    # seed phrases, WIF keys, Ghost keys (secrets/unanchored.py): found without anchors
+    loose = unanchored_spans(text, encoded) if len(text) >= SEARCH_LENGTH else None
+    if not matches and not loose:  # most texts: nothing more to look at
+        return text, 0
     # start, end, priority (formats in order first), kind
-    spans: list[tuple[int, int, int, str]] = []
-    if len(text) >= SEARCH_LENGTH:  # seed phrases, WIF keys, Ghost keys (secrets/unanchored.py)
-        spans += [(begin, end, _VENDORED_PRIORITY, kind) for begin, end, kind in unanchored_spans(text, encoded)]
-    if not matches:  # most texts: nothing more to look at
-        return _replace(text, spans) if spans else (text, 0)
+    spans: list[tuple[int, int, int, str]] = (
+        [(begin, end, _VENDORED_PRIORITY, kind) for begin, end, kind in loose] if loose else []
+    )
+    if not matches:
+        return _replace(text, spans)
     seen_keys: set[int] = set()
     scanned: dict[int, int] = {}  # client rule -> where its last look ended
     searched: set[int] = set()  # format rules whose pattern has been searched for in the whole text

@@ -22,7 +22,11 @@ from lessonloop.secrets.wallet_keys import is_wif
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from collections.abc import Callable, Sequence
+
+    # (bytes, from) -> the spans of the groups of the first match ((start, end); (-1, -1) for a
+    # group that did not match), or None
+    Finder = Callable[[bytes, int], Sequence[tuple[int, int]] | None]
 
 SEARCH_LENGTH = 12 * 3 + 11  # twelve words of three letters, single spaces between
 # Group 1: twelve words; 2: a WIF key; 3: a Ghost key's secret (numbered: re2's matches take no names)
@@ -34,56 +38,83 @@ _SHAPES = (
 _SEED, _WIF, _GHOST = 1, 2, 3
 _STRETCH = re.compile(r"[a-z ]+")  # a seed phrase's stretch: lower-case words and spaces
 LONG_TEXT = 4096  # from this length on, re2 searches (always, after prepare_bulk)
-_PATTERNS: list[Any] = []  # Python's re, then re2's (compiled when first needed)
+# Finders of the shapes (Finder): Python's re, then re2's (made when first needed).
+_FINDERS: list[Finder] = []
 _BULK = [False]
 
 
 def prepare_bulk() -> None:
     """re2 for every text from now on (ingest: megabytes of prose, where Python's re is slow)."""
     _BULK[0] = True
-    _pattern(True)
+    _finder(True)
 
 
-def _pattern(long: bool) -> Any:
+def _finder(long: bool) -> Finder:
     """The search: re2's for a long text, Python's re for a short one (the same matches: classes,
     counts, alternatives and word boundaries mean the same in both)."""
-    if not _PATTERNS:
-        _PATTERNS.append(re.compile(_SHAPES))
-    if not long:
-        return _PATTERNS[0]
-    if len(_PATTERNS) == 1:
-        import re2
+    if not _FINDERS:
+        search = re.compile(_SHAPES).search
 
-        options = re2.Options()
-        options.encoding = re2.Options.Encoding.LATIN1  # bytes as bytes
-        _PATTERNS.append(re2.compile(_SHAPES, options))
-    return _PATTERNS[1]
+        def by_re(data: bytes, position: int) -> tuple[tuple[int, int], ...] | None:
+            found = search(data, position)
+            return None if found is None else found.regs
+
+        _FINDERS.append(by_re)
+    if not long:
+        return _FINDERS[0]
+    if len(_FINDERS) == 1:
+        _FINDERS.append(_re2_finder())
+    return _FINDERS[1]
+
+
+def _re2_finder(below_wrapper: bool = True) -> Finder:
+    """re2's search, called below its Python wrapper when the binding offers it (the wrapper's
+    generator and match object cost a microsecond a text: ingest redacts thousands); else, or
+    with `below_wrapper` False, through the wrapper."""
+    import re2
+
+    options = re2.Options()
+    options.encoding = re2.Options.Encoding.LATIN1  # bytes as bytes
+    compiled = re2.compile(_SHAPES, options)
+    binding = getattr(compiled, "_regexp", None)
+    anchor = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+    if below_wrapper and binding is not None and anchor is not None and hasattr(binding, "Match"):
+        match = binding.Match
+
+        def by_binding(data: bytes, position: int) -> list[tuple[int, int]] | None:
+            spans: list[tuple[int, int]] = match(anchor, data, position, len(data))
+            return None if spans[0][0] < 0 else spans
+
+        return by_binding
+
+    def by_wrapper(data: bytes, position: int) -> tuple[tuple[int, int], ...] | None:
+        found = compiled.search(data, position)
+        return None if found is None else tuple(found.span(group) for group in range(4))
+
+    return by_wrapper
 
 
 def unanchored_spans(text: str, encoded: bytes) -> list[tuple[int, int, str]]:
     """The seed phrases, WIF keys and Ghost admin keys of `text` (`encoded`: its ASCII bytes, one
     per character, as the gate reads them)."""
     size = len(encoded)
-    pattern = _pattern(_BULK[0] or size >= LONG_TEXT)
+    find = _finder(_BULK[0] or size >= LONG_TEXT)
+    found = find(encoded, 0)
+    if found is None:  # most texts
+        return []
     spans: list[tuple[int, int, str]] = []
-    position = 0
-    while position < size:
-        found = pattern.search(encoded, position)
-        if found is None:
-            break
-        if found.start(_SEED) >= 0:
+    while found is not None:
+        if found[_SEED][0] >= 0:
             # The leftmost twelve words: a phrase starts there or later, within the stretch.
-            start = found.start(_SEED)
+            start = found[_SEED][0]
             end = _STRETCH.match(text, start).end()  # type: ignore[union-attr]
             spans += seed_spans(text, start, end)
-            position = end
-        elif found.start(_WIF) >= 0:
-            start, end = found.span(_WIF)
+        elif found[_WIF][0] >= 0:
+            start, end = found[_WIF]
             if is_wif(text[start:end]):
                 spans.append((start, end, "bitcoin-wif-key"))
-            position = end
         else:
-            start, end = found.span(_GHOST)
+            start, end = found[_GHOST]
             spans.append((start, end, "ghost-admin-key"))
-            position = end
+        found = find(encoded, end) if end < size else None
     return spans
