@@ -337,3 +337,10 @@ def test_the_unanchored_search_is_the_same_with_re_and_re2() -> None:
         found = [finder(data, 0) for finder in finders]
         spans = [None if f is None else [tuple(span) for span in f] for f in found]
         assert spans[0] == spans[1] == spans[2], text
+
+
+def test_fields_under_issue_39s_keys_are_redacted_on_the_way_out() -> None:
+    """`--json`, exports and MCP (secrets/field_redaction.py): a value under a psk or *PASS key."""
+    cleaned, count = redact_fields({"psk": "WpaPsk5ecret9", "SSHPASS": "Ssh9pass", "bypass": "true-ish9"})
+    assert cleaned == {"psk": "[REDACTED:assigned-secret]", "SSHPASS": "[REDACTED:env-secret]", "bypass": "true-ish9"}
+    assert count == 2
