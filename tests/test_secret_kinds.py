@@ -322,14 +322,16 @@ def test_the_unanchored_search_is_the_same_with_re_and_re2() -> None:
     same groups' spans each way."""
     samples = [p.line for p in (*PLANTED, *HELD_OUT)] + list(LOOK_ALIKES)
     texts = ["\n".join(samples[i : i + 7]) for i in range(0, len(samples), 7)]
-    saved = unanchored._BULK[0]
+    saved = unanchored._BULK[0], list(unanchored._BULK_FINDER)
     try:
         unanchored._BULK[0] = False
+        unanchored._BULK_FINDER.clear()
         by_re = [unanchored.unanchored_spans(t, t.encode("ascii", "replace")) for t in texts]
-        unanchored._BULK[0] = True
+        unanchored.prepare_bulk()
         by_re2 = [unanchored.unanchored_spans(t, t.encode("ascii", "replace")) for t in texts]
     finally:
-        unanchored._BULK[0] = saved
+        unanchored._BULK[0] = saved[0]
+        unanchored._BULK_FINDER[:] = saved[1]
     assert by_re == by_re2 and sum(map(len, by_re)) >= 10
     finders = [unanchored._finder(False), unanchored._re2_finder(), unanchored._re2_finder(below_wrapper=False)]
     for text in texts:

@@ -41,12 +41,14 @@ LONG_TEXT = 4096  # from this length on, re2 searches (always, after prepare_bul
 # Finders of the shapes (Finder): Python's re, then re2's (made when first needed).
 _FINDERS: list[Finder] = []
 _BULK = [False]
+_BULK_FINDER: list[Finder] = []  # after prepare_bulk: re2's, for every text
 
 
 def prepare_bulk() -> None:
     """re2 for every text from now on (ingest: megabytes of prose, where Python's re is slow)."""
     _BULK[0] = True
-    _finder(True)
+    if not _BULK_FINDER:
+        _BULK_FINDER.append(_finder(True))
 
 
 def _finder(long: bool) -> Finder:
@@ -98,7 +100,7 @@ def unanchored_spans(text: str, encoded: bytes) -> list[tuple[int, int, str]]:
     """The seed phrases, WIF keys and Ghost admin keys of `text` (`encoded`: its ASCII bytes, one
     per character, as the gate reads them)."""
     size = len(encoded)
-    find = _finder(_BULK[0] or size >= LONG_TEXT)
+    find = _BULK_FINDER[0] if _BULK_FINDER else _finder(_BULK[0] or size >= LONG_TEXT)
     found = find(encoded, 0)
     if found is None:  # most texts
         return []
