@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import re
 
-from lessonloop.secrets.seed_phrases import seed_spans
-from lessonloop.secrets.wallet_keys import is_wif
+from lessonloop.core.lazy_regex import LazyRegex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -36,7 +35,7 @@ _SHAPES = (
     rb"|\b[0-9a-f]{24}:([0-9a-f]{64})\b"
 )
 _SEED, _WIF, _GHOST = 1, 2, 3
-_STRETCH = re.compile(r"[a-z ]+")  # a seed phrase's stretch: lower-case words and spaces
+_STRETCH = LazyRegex(r"[a-z ]+")  # a seed phrase's stretch: lower-case words and spaces
 LONG_TEXT = 4096  # from this length on, re2 searches (always, after prepare_bulk)
 # Finders of the shapes (Finder): Python's re, then re2's (made when first needed).
 _FINDERS: list[Finder] = []
@@ -104,6 +103,10 @@ def unanchored_spans(text: str, encoded: bytes) -> list[tuple[int, int, str]]:
     found = find(encoded, 0)
     if found is None:  # most texts
         return []
+    # What reads a match further: imported the first time a text holds one (the hooks import this module).
+    from lessonloop.secrets.seed_phrases import seed_spans
+    from lessonloop.secrets.wallet_keys import is_wif
+
     spans: list[tuple[int, int, str]] = []
     while found is not None:
         if found[_SEED][0] >= 0:
