@@ -346,3 +346,12 @@ def test_fields_under_issue_39s_keys_are_redacted_on_the_way_out() -> None:
     cleaned, count = redact_fields({"psk": "WpaPsk5ecret9", "SSHPASS": "Ssh9pass", "bypass": "true-ish9"})
     assert cleaned == {"psk": "[REDACTED:assigned-secret]", "SSHPASS": "[REDACTED:env-secret]", "bypass": "true-ish9"}
     assert count == 2
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_any_x_key_or_token_header_holds_a_secret(scope: Scope) -> None:
+    for header in ("X-Functions-Key", "x-insert-key", "X-Partner-Key", "X-Vault-Token", "X-Consul-Token"):
+        text = f'curl -H "{header}: s.Fk29dkLq0Zx7Vn4Ks9Pw" https://api.example.com'
+        assert "Fk29dkLq0Zx7Vn4Ks9Pw" not in redact(text, scope)[0], (header, scope)
+    for kept in ("X-Request-Key: none", "x_sort_key = lambda r: r.ts", "X-Atlassian-Token: no-check"):
+        assert redact(kept, scope) == (kept, 0)

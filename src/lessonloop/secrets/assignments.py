@@ -49,7 +49,8 @@ _SECRET_NAME = LazyRegex(
     r"|private_key_id|subscription_?key|license_?key|pass(?:in|out)"  # a GCP key's id, Azure's Ocp-Apim-Subscription-Key
     r"|(?:^|_)psk|(?:^|_)salt"  # a Wi-Fi pre-shared key (psk=, wifi-sec.psk); WordPress's and Drupal's salts
     r"|(?:^|_)(?:nonce|logged_in)_key"  # WordPress's other keys (AUTH_KEY, SECURE_AUTH_KEY: auth_key)
-    r"|honeycomb_team|jfrog_art_api)$"  # vendors' headers named after neither (X-Honeycomb-Team, X-JFrog-Art-Api)
+    r"|honeycomb_team|jfrog_art_api"  # vendors' headers named after neither (X-Honeycomb-Team, X-JFrog-Art-Api)
+    r"|^x_[a-z0-9_]+_key)$"  # any X-...-Key header (X-Functions-Key, X-Insert-Key, X-Partner-Key)
 )
 # Every name _SECRET_NAME matches ends with one of these (its last word, or the optional suffix).
 _SECRET_NAME_ENDINGS = (

@@ -91,6 +91,9 @@ KEY_WORDS: tuple[tuple[str, ...], ...] = (
     ("honeycomb", "team"),
     ("art", "api"),
 )
+# An HTTP header's name ending in Key (X-Functions-Key, X-Insert-Key): assignments.py reads the
+# name whole (any X-...-Key names a secret).
+HEADER_KEY_ANCHORS = ("-Key", "-key", "-KEY")
 
 _FORMAT = 0
 _KEY = 1
@@ -131,6 +134,8 @@ def _anchors() -> tuple[list[str], list[tuple[tuple[int, int], ...]]]:
     for words in KEY_WORDS:
         for spelling in _spellings(words):
             add(spelling, _KEY, 0)
+    for spelling in HEADER_KEY_ANCHORS:
+        add(spelling, _KEY, 0)
     for index, client in enumerate(CLIENT_RULES):
         for anchor in client.anchors:
             add(anchor, _CLIENT, index)
