@@ -17,16 +17,22 @@ stored per MB (what the ingest added to the store's file: its size after, less t
 store's), and the ratio to Claude Code per byte stored (CPU per byte the ingest added to the
 store: what an adapter costs for what it keeps).
 
+`--ref COMMIT`: a fourth way, with the redactor as it was at COMMIT (every module of secrets/ run
+from the commit's source: benchmarks/redaction_equality.py's `load_at`) in place of the working
+tree's, interleaved with the others: what a change of the redaction rules costs an ingest, as the
+ratio of the two full ingests.
+
 CPU time (process_time), not wall: on a shared machine it is the steadier figure; the store's
 writes also wait for the disk, which CPU time does not count.
 
-Run: `.venv/bin/python benchmarks/ingest_phases.py [--rounds 5] [--json]`.
+Run: `.venv/bin/python benchmarks/ingest_phases.py [--rounds 5] [--ref COMMIT] [--json]`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -68,20 +74,29 @@ def _lessonloop_modules() -> list[Any]:
     return [m for name, m in list(sys.modules.items()) if name.startswith("lessonloop.") and m is not redaction]
 
 
+REF_MODE = "redactor at ref"
+_REF: list[Any] = []  # the redaction module at --ref, when given
+
+
 class Patched:
-    """Redaction or the row writes made free for the length of a `with` block."""
+    """Redaction or the row writes made free, or the redactor at --ref, for a `with` block."""
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
         self.saved: list[tuple[Any, str, Any]] = []
 
     def __enter__(self) -> None:
-        if self.mode == "no redaction":
-            for module in _lessonloop_modules():
+        if self.mode in ("no redaction", REF_MODE):
+            own = [redaction] if self.mode == REF_MODE else []  # its redact_value calls its redact
+            for module in [*_lessonloop_modules(), *own]:
                 for name in _REDACTORS:
                     if getattr(module, name, None) is getattr(redaction, name):
                         self.saved.append((module, name, getattr(module, name)))
-                        setattr(module, name, _unchanged)
+                        replacement = _unchanged if self.mode == "no redaction" else getattr(_REF[0], name)
+                        setattr(module, name, replacement)
+            if self.mode == REF_MODE:
+                self.saved.append((redaction, "prepare_bulk", redaction.prepare_bulk))
+                redaction.prepare_bulk = getattr(_REF[0], "prepare_bulk", _nothing)
         elif self.mode == "no row writes":
             self.saved.append((writer, "_write_batch", writer._write_batch))
             setattr(writer, "_write_batch", _no_rows)  # noqa: B010 - mypy: not its type
@@ -89,6 +104,10 @@ class Patched:
     def __exit__(self, *_: object) -> None:
         for module, name, value in reversed(self.saved):
             setattr(module, name, value)
+
+
+def _nothing() -> None:
+    return None
 
 
 def _unchanged(value: Any, *_: Any) -> tuple[Any, int]:
@@ -143,7 +162,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--ref", help="also ingest with the redactor as it was at this commit")
     args = parser.parse_args(argv)
+    # One process: worker processes (pipeline/parallel_parse.py) would parse outside the CPU time
+    # measured here, and outside the patches of each way.
+    os.environ.setdefault("LESSONLOOP_INGEST_WORKERS", "0")
+    modes: tuple[str, ...] = MODES
+    if args.ref:
+        from benchmarks.redaction_equality import load_at
+
+        _REF.append(load_at(args.ref))
+        modes = (*MODES, REF_MODE)
     with tempfile.TemporaryDirectory(prefix="ingest-phases-") as tmp:
         work = Path(tmp)
         folders = corpora(work / "corpus")
@@ -158,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             names = list(folders)
             shift = round_no % len(names)
             for name in names[shift:] + names[:shift]:
-                for mode in MODES:
+                for mode in modes:
                     nbytes, seconds, stored = one(folders[name], empty, db, mode)
                     cpu.setdefault((name, mode), []).append(seconds)
                     if mode == "full":
@@ -167,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             facts[name]["redacted_chars_per_mb"] = redacted_chars(folder, empty, db) / facts[name]["mb"]
     report: dict[str, dict[str, float]] = {}
     for name, fact in facts.items():
-        per_mb = {mode: statistics.median(cpu[(name, mode)]) / fact["mb"] * 1e3 for mode in MODES}
+        per_mb = {mode: statistics.median(cpu[(name, mode)]) / fact["mb"] * 1e3 for mode in modes}
         report[name] = {
             "mb": round(fact["mb"], 2),
             "cpu_ms_per_mb": round(per_mb["full"], 2),
@@ -177,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
             "redacted_chars_per_mb": round(fact["redacted_chars_per_mb"]),
             "stored_bytes_per_mb": round(fact["stored_per_mb"] * 1e6),
         }
+        if args.ref:
+            report[name]["ref_cpu_ms_per_mb"] = round(per_mb[REF_MODE], 2)
+            report[name]["full_vs_ref"] = round(per_mb["full"] / per_mb[REF_MODE], 3)
     base = report[BASELINE]["cpu_ms_per_mb"]
     base_stored = base / report[BASELINE]["stored_bytes_per_mb"]
     for row in report.values():
@@ -199,6 +231,12 @@ def main(argv: list[str] | None = None) -> int:
             f" {row['row_writes_ms_per_mb']:.2f} | {row['rest_ms_per_mb']:.2f} | {row['redacted_chars_per_mb']:,} |"
             f" {row['stored_bytes_per_mb']:,} | {row['ratio_to_claude_code']:.2f}x | {row['ratio_per_stored_byte']:.2f}x |"
         )
+    if args.ref:
+        print(f"\nWith the redactor at {args.ref} (CPU ms per MB; all now / all then):")
+        for name, row in report.items():
+            print(
+                f"- {name}: {row['ref_cpu_ms_per_mb']:.2f} then, {row['cpu_ms_per_mb']:.2f} now: {row['full_vs_ref']}x"
+            )
     return 0
 
 

@@ -27,7 +27,13 @@ its end, ...), the most looks per character, for an upper bound of the cost.
 `--bulk`: the scoped redactor with the gate ingest builds (`prepare_bulk`: a DFA) rather than the one
 built on import (what the hooks and the other commands use).
 
-Run: `.venv/bin/python benchmarks/redaction_corpus.py [--corpus PATH] [--git] [--worst] [--bulk] [--rounds N] [--show] [--json]`.
+`--ref COMMIT`: one more contender, the scoped redactor as it was at COMMIT (its secrets/ rule files
+run from `git show`, benchmarks/redaction_equality.py's `load_at`), timed in the same rounds; its
+texts changed and markers are reported beside the working tree's, so a change of the rules shows
+both what it adds and what it costs.
+
+Run: `.venv/bin/python benchmarks/redaction_corpus.py [--corpus PATH] [--git] [--worst] [--bulk] [--ref COMMIT]
+[--rounds N] [--show] [--json]`.
 """
 
 from __future__ import annotations
@@ -213,6 +219,9 @@ def worst_texts() -> list[Text]:
         "curl -u": "curl -u a:b ",
         "quoted keys": 'token = "',
         "AWS key ids": "AKIAAAAAAAAAAAAAAAAA ",
+        # what secrets/unanchored.py reads further: lower-case words (seed phrases), base58 runs (WIF)
+        "list words": "abandon ability able about above absent absorb abstract ",
+        "base58 runs": "5" + "K" * 50 + " ",
     }
     return [Text(piece * (500_000 // len(piece)), "output", name) for name, piece in pieces.items()]
 
@@ -231,12 +240,14 @@ def lower_scan(text: Text) -> bool:
     return "password" in text.value.lower()
 
 
-def measure(texts: list[Text], rounds: int) -> dict[str, list[float]]:
+def measure(texts: list[Text], rounds: int, ref: Any = None) -> dict[str, list[float]]:
     contenders: dict[str, Callable[[Text], object]] = {
         "scoped": lambda t: redact(t.value, t.scope),
         "baseline": lambda t: redaction_baseline.redact(t.value),
         "lower+in": lower_scan,
     }
+    if ref is not None:
+        contenders["ref"] = lambda t: ref.redact(t.value, t.scope)
     times: dict[str, list[float]] = {name: [] for name in contenders}
     names = list(contenders)
     for round_no in range(rounds):
@@ -244,6 +255,19 @@ def measure(texts: list[Text], rounds: int) -> dict[str, list[float]]:
         for name in order:
             times[name].append(timed(texts, contenders[name]))
     return times
+
+
+def count_ref(texts: list[Text], ref: Any) -> tuple[int, Counter[str]]:
+    """Texts the redactor at --ref changes, and its markers per kind."""
+    changed = 0
+    markers: Counter[str] = Counter()
+    for text in texts:
+        cleaned, replaced = ref.redact(text.value, text.scope)
+        if replaced:
+            changed += 1
+            for piece in cleaned.split(MARKER)[1:]:
+                markers[piece.split("]", 1)[0]] += 1
+    return changed, markers
 
 
 def count(texts: list[Text], show: bool) -> Figures:
@@ -294,16 +318,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="print every changed text")
     parser.add_argument("--worst", action="store_true", help="also texts of one anchor repeated (upper bound)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--ref", help="also the redactor as it was at this commit (timed and counted beside)")
     parser.add_argument(
         "--bulk",
         action="store_true",
         help="the gate ingest uses (prepare_bulk's DFA) instead of the one built on import",
     )
     args = parser.parse_args(argv)
+    ref = None
+    if args.ref:
+        from benchmarks.redaction_equality import load_at
+
+        ref = load_at(args.ref)
     if args.bulk:
         from lessonloop.secrets.redaction import prepare_bulk
 
         prepare_bulk()
+        if ref is not None and hasattr(ref, "prepare_bulk"):
+            ref.prepare_bulk()
     with tempfile.TemporaryDirectory(prefix="redaction-corpus-") as workdir:
         texts = list(corpus_texts(args.corpus))
         git = list(git_texts(args.corpus, Path(workdir))) if args.git else []
@@ -313,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         if not group:
             continue
         figures = count(group, args.show)
-        times = measure(group, args.rounds)
+        times = measure(group, args.rounds, ref)
         medians = {name: statistics.median(values) for name, values in times.items()}
         results[label] = {
             "texts": figures.texts,
@@ -329,6 +361,12 @@ def main(argv: list[str] | None = None) -> int:
             "scoped_vs_lower_in": round(medians["scoped"] / medians["lower+in"], 2),
             "mb_per_second": round(figures.chars / 1e6 / medians["scoped"], 1),
         }
+        if ref is not None:
+            ref_changed, ref_markers = count_ref(group, ref)
+            results[label]["ref"] = args.ref
+            results[label]["ref_changed"] = ref_changed
+            results[label]["ref_markers"] = dict(ref_markers.most_common())
+            results[label]["scoped_vs_ref"] = round(medians["scoped"] / medians["ref"], 3)
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
@@ -343,6 +381,14 @@ def main(argv: list[str] | None = None) -> int:
             f" lower+in {secs['lower+in']:.3f}s -> {row['scoped_vs_baseline']}x before,"
             f" {row['scoped_vs_lower_in']}x lower+in, {row['mb_per_second']} M characters/s"
         )
+        if "ref" in row:
+            added = Counter(row["markers"])
+            added.subtract(row["ref_markers"])
+            print(
+                f"  at {row['ref']}: {secs['ref']:.3f}s -> now {row['scoped_vs_ref']}x; changed {row['ref_changed']:,}"
+                f" texts, {sum(row['ref_markers'].values()):,} markers; markers now less then: "
+                f"{ {kind: n for kind, n in added.items() if n} }"
+            )
     return 0
 
 

@@ -1,9 +1,9 @@
 """Does the redactor give the same output as an earlier commit's? (issue 13: a faster gate must
 not change what is redacted.)
 
-Loads `src/lessonloop/secrets/redaction.py` and the rule files it imports (assignments.py,
-cli_flags.py, formats.py) as they were at `--ref` (git show, run as modules of their own) and
-runs that redactor and the working tree's over:
+Loads `src/lessonloop/secrets/redaction.py` and every module of secrets/ it imports as they were
+at `--ref` (git show, run as modules of their own) and runs that redactor and the working tree's
+over:
 
 - every text of every transcript in ../shared/corpus (benchmarks/redaction_corpus.py's reading:
   each JSON string value, each line of aider's history and git listing), with `--git` also the
@@ -28,6 +28,8 @@ Run: `.venv/bin/python benchmarks/redaction_equality.py [--ref COMMIT] [--git] [
 from __future__ import annotations
 
 import argparse
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import json
 import random
@@ -63,37 +65,71 @@ TEST_MODULES = (
 )
 
 
-RULE_MODULES = ("assignments", "cli_flags", "formats")
+PACKAGE = "lessonloop.secrets"
 
 
-def _module_at(ref: str, name: str) -> types.ModuleType:
-    path = f"src/lessonloop/secrets/{name}.py"
-    source = subprocess.run(
-        ["git", "-C", str(REPO), "show", f"{ref}:{path}"], capture_output=True, text=True, check=True
-    ).stdout
-    module = types.ModuleType(f"lessonloop.secrets.{name}")
-    module.__file__ = f"{ref}:{path}"
-    sys.modules[module.__name__] = module  # while it runs: dataclasses look their module up
-    exec(compile(source, module.__file__, "exec"), module.__dict__)
-    return module
+def _sources_at(ref: str) -> dict[str, str]:
+    """The source of every module of secrets/ at `ref`, by module name."""
+    listing = subprocess.run(
+        ["git", "-C", str(REPO), "ls-tree", "--name-only", f"{ref}", "src/lessonloop/secrets/"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    sources: dict[str, str] = {}
+    for path in listing:
+        name = path.rsplit("/", 1)[-1]
+        if not name.endswith(".py") or name == "__init__.py":
+            continue
+        sources[f"{PACKAGE}.{name[:-3]}"] = subprocess.run(
+            ["git", "-C", str(REPO), "show", f"{ref}:{path}"], capture_output=True, text=True, check=True
+        ).stdout
+    return sources
+
+
+class _AtRef(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports of secrets/'s modules served from a commit's sources."""
+
+    def __init__(self, ref: str, sources: dict[str, str]) -> None:
+        self.ref = ref
+        self.sources = sources
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if name not in self.sources:
+            return None
+        return importlib.util.spec_from_loader(name, self, origin=f"{self.ref}:{name}")
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> None:
+        return None
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        module.__file__ = f"{self.ref}:src/{module.__name__.replace('.', '/')}.py"
+        exec(compile(self.sources[module.__name__], module.__file__, "exec"), module.__dict__)
 
 
 def load_at(ref: str) -> types.ModuleType:
-    """secrets/redaction.py as it was at `ref`, with the rule files (assignments, cli_flags,
-    formats) as they were then: each run from the commit's source, bound to each other, then
-    the working tree's modules put back in sys.modules."""
-    names = [f"lessonloop.secrets.{name}" for name in (*RULE_MODULES, "redaction")]
-    saved = {name: sys.modules.get(name) for name in names}
+    """secrets/redaction.py as it was at `ref`, with every module of secrets/ it imports as they
+    were then (each run from the commit's source, bound to each other); then the working tree's
+    modules are put back (in sys.modules and as the package's attributes)."""
+    import lessonloop.secrets as package
+
+    sources = _sources_at(ref)
+    saved = {name: sys.modules.pop(name) for name in list(sys.modules) if name.startswith(PACKAGE + ".")}
+    attributes = {name: getattr(package, name.rsplit(".", 1)[1], None) for name in saved}
+    finder = _AtRef(ref, sources)
+    sys.meta_path.insert(0, finder)
     try:
-        for name in RULE_MODULES:
-            _module_at(ref, name)
-        return _module_at(ref, "redaction")
+        return importlib.import_module(f"{PACKAGE}.redaction")
     finally:
-        for name, module in saved.items():
-            if module is not None:
-                sys.modules[name] = module
-            else:
-                sys.modules.pop(name, None)
+        sys.meta_path.remove(finder)
+        for name in [name for name in sys.modules if name.startswith(PACKAGE + ".")]:
+            module = sys.modules.pop(name)
+            if name not in saved and getattr(package, name.rsplit(".", 1)[1], None) is module:
+                delattr(package, name.rsplit(".", 1)[1])  # the commit's module, not the tree's
+        sys.modules.update(saved)
+        for name, value in attributes.items():
+            if value is not None:
+                setattr(package, name.rsplit(".", 1)[1], value)
 
 
 class Comparison:

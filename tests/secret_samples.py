@@ -10,7 +10,10 @@ kept as they are.
 from __future__ import annotations
 
 import base64
+import hashlib
 from dataclasses import dataclass
+
+from lessonloop.secrets.bip39_words import WORDS as BIP39_WORDS
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,33 @@ class Planted:
 def _rep(unit: str, length: int) -> str:
     """`unit` repeated and cut to `length` characters."""
     return (unit * (length // len(unit) + 1))[:length]
+
+
+_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def mnemonic(seed: str, words: int) -> str:
+    """A BIP-39 seed phrase of `words` words (12, 15, 18, 21 or 24) with a valid checksum, its
+    entropy drawn from `seed` (the BIP's own algorithm: entropy, then the first bits of its
+    SHA-256, read 11 bits a word)."""
+    entropy = hashlib.sha256(seed.encode()).digest()[: words * 4 // 3]
+    bits = len(entropy) * 8
+    checksum = hashlib.sha256(entropy).digest()[0] >> (8 - bits // 32)
+    number = (int.from_bytes(entropy, "big") << (bits // 32)) | checksum
+    return " ".join(BIP39_WORDS[(number >> (11 * i)) & 2047] for i in reversed(range(words)))
+
+
+def wif(seed: str, compressed: bool = True, testnet: bool = False) -> str:
+    """A bitcoin private key in wallet import format (base58check of 0x80 or 0xef, the 32-byte key,
+    0x01 when compressed): 51 characters from 5 (9 on testnet), 52 from K or L (c)."""
+    payload = bytes([0xEF if testnet else 0x80]) + hashlib.sha256(seed.encode()).digest() + (b"\x01" * compressed)
+    data = payload + hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4]
+    number = int.from_bytes(data, "big")
+    out = ""
+    while number:
+        number, digit = divmod(number, 58)
+        out = _BASE58[digit] + out
+    return out
 
 
 AWS_ID = "AKIA" + "Q7LM2XR4TZ9KD3WB"
@@ -134,6 +164,24 @@ FACEBOOK = "EAAB" + _rep("Qm8Rt2Lx7Vn4Ks9P", 120)
 TWITTER_BEARER = "A" * 22 + _rep("Qm8Rt2Lx7Vn4Ks9P%2F", 90)
 BIP32 = "xprv9s21ZrQH143K" + _rep("Qm8Rt2Lx7Vn4", 95)
 ETH_KEY = "0x" + _rep("4c0883a69102937d6231471b5dbb6204fe512961708279f3", 64)
+
+# Issue 39's kinds (B9): passwords given as a program's options or after a bare word, connection
+# strings, wallets' seed phrases and keys, and vendors' tokens in headers, URLs and config.
+SEED_12 = mnemonic("lessonloop planted seed twelve", 12)
+SEED_24 = mnemonic("lessonloop planted seed twenty-four", 24)
+WIF_KEY = wif("lessonloop planted wif", compressed=False)
+OKTA = "00" + _rep("Qm8Rt2Lx7Vn4Ks9PzW3y", 40)
+SNYK = "5b7e2c19-" + "4d8a-4f3b-9e61-" + "c2a7f0d94b18"
+COHERE = _rep("Co8Rt2Lx7Vn4Ks9PzW3yTf6H", 40)
+VAULT_LEGACY = "s." + _rep("Vq8Rt2Lx7Vn4Ks9PzW3y", 24)
+HONEYCOMB = _rep("Hc8Rt2Lx7Vn4Ks9PzW3y", 22)
+AMZ_SIGNATURE = _rep("4b3c9e1f0a7d2c58", 64)
+AMZ_SESSION = "IQoJb3JpZ2luX2Vj" + _rep("EJr%2F%2BQm8Rt2Lx7Vn4", 200)
+CONDA = "ac-" + _rep("8f3e2d1c-9b7a", 33)
+GHOST = _rep("6a1f9c3e8b2d", 24) + ":" + _rep("e4b7a29c0d5f1836", 64)
+WORDPRESS = "Q?8+Lm@2;Vx|7Rt4 Kp#9W&z3yTf6-Hc1Jd5Ga0]Bq7Ne!Zs2Uw8Xo4Pi6Ly%Mr"
+PAGERDUTY = "y_NbAk" + "Kc66ryYTWUXYEu"
+JSON_ENV_SECRET = "Secret2024x"
 
 PLANTED: tuple[Planted, ...] = (
     Planted("aws-access-key-id", f"aws configure set aws_access_key_id {AWS_ID}", (AWS_ID,)),
@@ -340,6 +388,148 @@ PLANTED: tuple[Planted, ...] = (
     Planted("bip32", f"wallet root {BIP32}", (BIP32,)),
     Planted("git-config-credential", "git config --global credential.password G1tCr3dPw9", ("G1tCr3dPw9",)),
     Planted("dotted-key-suffix", "api_key.value: Qm8Rt2Lx7Vn4Ks9P", ("Qm8Rt2Lx7Vn4Ks9P",)),
+    # Issue 39 (B9): passwords in programs' options and after bare words.
+    Planted("nmcli-password", 'nmcli dev wifi connect HomeNet password "Wif1Pa55word!"', ("Wif1Pa55word!",)),
+    Planted(
+        "wpa-psk",
+        'wpa_cli set_network 0 ssid "HomeNet" && echo psk="WpaPsk5ecret9"',
+        ("WpaPsk5ecret9",),
+        'network={\n    ssid="HomeNet"\n    psk="WpaPsk5ecret9"\n}\n',
+    ),
+    Planted("chpasswd", "echo 'deploy:Chp4sswdSecret9' | sudo chpasswd", ("Chp4sswdSecret9",)),
+    Planted("sudo-stdin", "echo 'Sud0Pa55word' | sudo -S apt-get update", ("Sud0Pa55word",)),
+    Planted("zip-password", "zip -P Z1pPa55word -r backup.zip data/", ("Z1pPa55word",)),
+    Planted("7z-password", "7z a -p7zPa55word9 -mhe=on backup.7z data/", ("7zPa55word9",)),
+    Planted("plink-password", "plink -ssh admin@10.0.0.9 -pw Pl1nkPa55 uptime", ("Pl1nkPa55",)),
+    Planted("snmp-community", "snmpwalk -v2c -c Snmp5ecretComm 10.0.0.1 system", ("Snmp5ecretComm",)),
+    Planted("mosquitto-password", "mosquitto_pub -h broker -u iot -P Mqtt5ecret9 -t a/b -m hi", ("Mqtt5ecret9",)),
+    Planted(
+        "ipmitool-password",
+        "ipmitool -I lanplus -H 10.0.0.20 -U ADMIN -P Ipm1Pa55word chassis status",
+        ("Ipm1Pa55word",),
+    ),
+    Planted("httpie-auth", "http -a alice:Http1ePa55 GET https://api.example.com/me", ("Http1ePa55",)),
+    Planted("poetry-http-basic", "poetry config http-basic.private ci P0etryRep0Pa55", ("P0etryRep0Pa55",)),
+    Planted("sqlplus-connect", "sqlplus system/Or4cleSecret9@//db.internal:1521/ORCL", ("Or4cleSecret9",)),
+    Planted(
+        "cifs-password",
+        "sudo mount -t cifs //nas/share /mnt/share -o username=bob,password=cifsSecret,uid=1000",
+        ("cifsSecret",),
+    ),
+    Planted("sshpass-env", "SSHPASS=SshP4ssEnv9 sshpass -e ssh root@10.0.0.5 uptime", ("SshP4ssEnv9",)),
+    Planted("passwd-env", "DB_PASSWD=Dz9!k ./migrate.sh", ("Dz9!k",)),
+    Planted(
+        "url-passwd-query",
+        "curl 'https://router.local/api/login?user=admin&passwd=Rt7qz'",
+        ("Rt7qz",),
+    ),
+    # Issue 39 (B9): wallets' seed phrases and keys.
+    Planted("bip39-seed-12", f"restore the wallet with: {SEED_12}", (SEED_12,)),
+    Planted("bip39-seed-24", f'export WALLET_WORDS="{SEED_24}"', (SEED_24,)),
+    Planted("bitcoin-wif", f'bitcoin-cli importprivkey {WIF_KEY} "cold" false', (WIF_KEY,)),
+    # Issue 39 (B9): vendors' tokens in headers, URLs and config.
+    Planted(
+        "okta-ssws",
+        f'curl -H "Authorization: SSWS {OKTA}" https://acme.okta.com/api/v1/users',
+        (OKTA,),
+    ),
+    Planted("snyk", f"snyk auth {SNYK}", (SNYK,)),
+    Planted("cohere", f'co = cohere.Client("{COHERE}")', (COHERE,)),
+    Planted(
+        "vault-header",
+        f'curl -H "X-Vault-Token: {VAULT_LEGACY}" https://vault.internal:8200/v1/secret/data/app',
+        (VAULT_LEGACY,),
+    ),
+    Planted(
+        "honeycomb-header",
+        f"curl https://api.honeycomb.io/1/events/prod -H 'X-Honeycomb-Team: {HONEYCOMB}' -d '{{}}'",
+        (HONEYCOMB,),
+    ),
+    Planted(
+        "s3-presigned-url",
+        f"curl 'https://bucket.s3.amazonaws.com/report.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        f"&X-Amz-Credential={AWS_STS_ID}%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z"
+        f"&X-Amz-Expires=3600&X-Amz-Security-Token={AMZ_SESSION}&X-Amz-SignedHeaders=host"
+        f"&X-Amz-Signature={AMZ_SIGNATURE}'",
+        (AMZ_SIGNATURE, AMZ_SESSION, AWS_STS_ID),
+    ),
+    Planted("conda-token", f"conda config --add channels https://conda.anaconda.org/t/{CONDA}/acme", (CONDA,)),
+    Planted(
+        "ghost-admin-key",
+        f"const api = new GhostAdminAPI({{url: 'https://blog.example.com', key: '{GHOST}', version: 'v5.0'}});",
+        (GHOST.split(":")[1],),
+    ),
+    Planted("wordpress-salt", f"define('AUTH_KEY',         '{WORDPRESS}');", (WORDPRESS,)),
+    Planted(
+        "pagerduty-token",
+        f"curl -H 'Authorization: Token token={PAGERDUTY}' https://api.pagerduty.com/incidents",
+        (PAGERDUTY,),
+    ),
+    Planted(
+        "client-secret-json-env",
+        f"""GOOGLE_OAUTH='{{"web": {{"client_id": "1234.apps.example.com", "client_secret": "{JSON_ENV_SECRET}"}}}}' ./serve""",
+        (JSON_ENV_SECRET,),
+    ),
+)
+
+# Issue 39's look-alikes: ordinary commands and text near the new rules (programs' options that
+# hold no password, prompts for one, English made of seed-phrase words, hashes, hex and base58).
+BENIGN_COMMANDS: tuple[str, ...] = (
+    "grep -P '^\\d+$' log.txt",
+    "ssh -p 2222 deploy@10.0.0.5",
+    "scp -P 2222 build.tgz deploy@10.0.0.5:/tmp",
+    "zip -r backup.zip src/",
+    "unzip -p archive.zip README.md",
+    "git log -p --stat",
+    "7z x archive.7z -o/tmp/out",
+    "7z a -t7z -mx=9 backup.7z data/",
+    "mysql -p",
+    "mysql -u root -p app_db",
+    "psql -h db -p 5432 -U app",
+    "docker login --password-stdin -u bob registry.io",
+    'echo "$REGISTRY_TOKEN" | docker login --password-stdin -u bob',
+    "echo $PASSWORD | sudo -S apt-get update",
+    "sudo -S true < /dev/null",
+    "echo hello | sudo tee /etc/motd",
+    "snmpwalk -v2c -c public 10.0.0.1 system",
+    "ipmitool -I lanplus -H 10.0.0.20 -U ADMIN -E chassis status",
+    "http -a alice GET https://api.example.com/me",
+    "http GET https://api.example.com/items page==2",
+    "plink -ssh admin@10.0.0.9 -i key.ppk uptime",
+    "sqlplus / as sysdba",
+    "sqlplus -s @scripts/report.sql",
+    "rman target /",
+    "mosquitto_sub -h broker -t 'sensors/#' -v",
+    "poetry config virtualenvs.in-project true",
+    "nmcli dev wifi connect HomeNet --ask",
+    "Password:",
+    "Enter password: ",
+    "password: ",
+    "[sudo] password for bob:",
+    "Please enter the password to unlock the keystore",
+    "The password reset link expires in one hour",
+    "the password field must not be empty",
+    "grep -rn password src/",
+    "pass show email/work",
+    "pass insert -m web/forum",
+    "if not password: raise ValueError('password required')",
+    "make sure you have enough space before you start this task now",
+    "you can move the file into the other folder when the build is done",
+    "please check that all the tests pass before you open a review",
+    "they will keep the same name for this project until the next major version",
+    "the model will learn from every error and update the plan",
+    "sha256 digest e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    "5Hue is a prefix and so is KwDiBf89QgGbjEhKnhXJuH7LrciVrZi3qYjgd9M7rFU7",
+    "see https://discourse.example.org/t/how-to-pin-python-3-12/1234 for details",
+    "Signature=None",
+    "X-Atlassian-Token: no-check",
+    "Authorization: Bearer ${API_TOKEN}",
+    "define('WP_DEBUG', false);",
+    "define( 'DB_HOST', 'localhost' );",
+    "signing_salt: 'spotter_lv_salt'",
+    "bypass: true",
+    "IDENTIFIED BY the team during review",
+    "connect to the database and list the tables",
 )
 
 LOOK_ALIKES: tuple[str, ...] = (
@@ -387,4 +577,5 @@ LOOK_ALIKES: tuple[str, ...] = (
     "machine learning models need a password manager",
     "document.cookie = value",
     "the task took 12 seconds",
+    *BENIGN_COMMANDS,
 )

@@ -1,14 +1,17 @@
-"""Issue 12's "done when": secrets planted in every place a Claude Code transcript holds text are
-found nowhere afterwards, and their look-alikes survive.
+"""Issue 12's "done when": secrets planted in every place a Claude Code transcript or a Codex
+rollout holds text are found nowhere afterwards, and their look-alikes survive.
 
-63 kinds of secrets (tests/secret_samples.py: the common providers' key formats and a sample of
+The kinds of secrets of tests/secret_samples.py (the common providers' key formats and a sample of
 gitleaks' rule set, JWTs, private keys whole and in pieces, passwords in URLs, secret flags and
 assignments of command lines, config and credential files (.netrc, kubeconfig, docker, .npmrc,
 htpasswd, PuTTY), cookies, chat bots' tokens, database clients and connection strings, a password
-told in a sentence, a secret on the line after another), each in its own session, in each of the
-26 places of tests/planted_transcripts.py (prompts, corrections, tool inputs and results,
-subagents, summaries, ...), are ingested through the real command line (a subprocess) and learned
-from. The hooks store calls that carry them too, and `lessonloop run` records a command and an
+told in a sentence, a secret on the line after another; issue 39's passwords in programs' options
+and after bare words, piped to programs, seed phrases, WIF keys, vendors' headers and signed
+URLs), each in its own session, in each of the 26 places of tests/planted_transcripts.py (prompts,
+corrections, tool inputs and results, subagents, summaries, ...) and each in a Codex rollout of
+its own, in each of the places of tests/planted_codex.py (prompts, reasoning, replies, commands
+and their outputs, patches and applied diffs, the person's shell), are ingested through the real
+command line (a subprocess) and learned from. The hooks store calls that carry them too, and `lessonloop run` records a command and an
 output that carry them. Then none of the secrets may occur in:
 - the store's bytes: the file and its write-ahead log, read raw (a connection kept open meanwhile
   so the log is not checkpointed away);
@@ -40,6 +43,7 @@ import pytest
 
 from tests.conftest import cli
 from tests.hook_helpers import HookRun, HookSession, hook_env, run_hook
+from tests.planted_codex import write_planted_codex_session
 from tests.planted_transcripts import CWD, MCP_SECRETS, write_planted_session
 from tests.secret_samples import LOOK_ALIKES, PLANTED
 
@@ -50,6 +54,7 @@ SECRETS: dict[str, str] = {secret: p.kind for p in PLANTED for secret in p.secre
 pytestmark = pytest.mark.slow
 
 LOOK_ALIKE_INDEX = 1000
+CODEX_FOLDER = "codex"  # the Codex rollouts' root under the transcripts' folder
 
 
 @dataclass
@@ -57,7 +62,7 @@ class Planted:
     """Everything the planted secrets went through, and everything that came out."""
 
     db: Path
-    sessions: dict[str, str]  # session id -> planted kind
+    sessions: dict[str, str]  # session id -> planted kind (Claude Code's and Codex's)
     store_bytes: bytes = b""
     outputs: dict[str, str] = field(default_factory=dict)  # what -> text given out
     exports: dict[str, str] = field(default_factory=dict)
@@ -103,7 +108,10 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Planted]:
     base = tmp_path_factory.mktemp("planted")
     transcripts = base / "transcripts"
     sessions = {write_planted_session(transcripts, p.line, i, p.in_file): p.kind for i, p in enumerate(PLANTED)}
+    codex = transcripts / CODEX_FOLDER
+    sessions |= {write_planted_codex_session(codex, p.line, i, p.in_file): p.kind for i, p in enumerate(PLANTED)}
     write_planted_session(transcripts, "\n".join(LOOK_ALIKES), LOOK_ALIKE_INDEX)
+    write_planted_codex_session(codex, "\n".join(LOOK_ALIKES), LOOK_ALIKE_INDEX)
     db = base / "store" / "lessonloop.db"
     env = hook_env(db, LESSONLOOP_EMBEDDINGS="none", LESSONLOOP_CONFIG=str(base / "config.toml"))
     env.pop("LESSONLOOP_HOOK_FOREGROUND", None)
@@ -397,6 +405,29 @@ def test_every_place_held_a_planted_secret(planted: Planted) -> None:
     assert got["titles"] == ["main"] and got["descriptions"] == ["subagent"] and got["summaries"] == ["summary"]
     assert got["live calls"] == ["Bash"] and got["runs"] == ["run"] and got["run matches"] == ["match"]
     assert "correction" in got["lessons"]
+
+
+def test_every_codex_place_held_a_planted_secret(planted: Planted) -> None:
+    """The places of tests/planted_codex.py reached the store (redacted), for every planted kind."""
+    conn = sqlite3.connect(planted.db)
+    try:
+        sessions = [str(row[0]) for row in conn.execute("SELECT id FROM sessions WHERE cwd LIKE '%planted-codex%'")]
+        marked = {
+            "messages": "SELECT DISTINCT m.kind FROM messages m JOIN sessions s ON s.id = m.session_id"
+            " WHERE s.cwd LIKE '%planted-codex%' AND instr(m.text, '[REDACTED:') > 0",
+            "tool inputs": "SELECT DISTINCT tool FROM tool_calls WHERE instr(input_json, '[REDACTED:') > 0",
+            "results": "SELECT DISTINCT tool FROM tool_calls"
+            " WHERE instr(coalesce(result_text, '') || coalesce(error_text, ''), '[REDACTED:') > 0",
+            "diffs": "SELECT DISTINCT tool FROM tool_calls WHERE instr(diff, '[REDACTED:') > 0",
+        }
+        got = {name: sorted(str(row[0]) for row in conn.execute(sql)) for name, sql in marked.items()}
+    finally:
+        conn.close()
+    assert len(sessions) == len(PLANTED) + 1  # each kind's rollout, and the look-alikes'
+    assert set(got["messages"]) >= {"prompt", "reasoning", "assistant", "command_output"}
+    assert set(got["tool inputs"]) >= {"exec_command", "shell", "apply_patch"}
+    assert set(got["results"]) >= {"exec_command", "shell"}
+    assert "apply_patch" in got["diffs"]
 
 
 def test_look_alikes_survive_ingest(planted: Planted) -> None:

@@ -98,6 +98,12 @@ CONTEXTS: dict[str, tuple[str, str]] = {
     "docker-auth": ('"auth": "{s}"', rand(28) + "=="),
     "npm-auth": ("//registry.npmjs.org/:_auth={s}", rand(24)),
     "pgpass-password": ("db.internal:5432:app:admin:{s}", rand(14)),
+    # Issue 39's formats
+    "url-signature": ("https://b.s3.amazonaws.com/k?X-Amz-Date=20260101T000000Z&X-Amz-Signature={s}", rand(64, HEX)),
+    "url-path-token": ("https://conda.anaconda.org/t/{s}/acme", "ab-" + rand(30)),
+    "piped-password": ("echo '{s}' | sudo -S systemctl restart app", rand(12)),
+    "cohere-key": ("co = cohere.Client('{s}')", rand(20, string.ascii_uppercase) + rand(20)),
+    "sql-password": ("CREATE USER app IDENTIFIED BY '{s}';", rand(14)),
 }
 
 

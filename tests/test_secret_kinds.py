@@ -1,20 +1,28 @@
-"""Issue 25's kinds of secrets, one by one in every scope (tests/secret_samples.py's PLANTED lines and
-their file forms), their look-alikes, keys written in pieces (split strings, list items), the
-vendored gitleaks rules (the JSON is the conversion of the TOML; every rule compiles and has
-anchors) and idempotence."""
+"""Issue 25's and issue 39's kinds of secrets, one by one in every scope (tests/secret_samples.py's
+PLANTED lines and their file forms), issue 39's held-out variants (tests/secret_samples_heldout.py),
+their look-alikes (ordinary commands and English near the rules: secret_samples.BENIGN_COMMANDS
+among LOOK_ALIKES), keys written in pieces (split strings, list items), the vendored gitleaks rules
+(the JSON is the conversion of the TOML; every rule compiles and has anchors), seed phrases, WIF
+keys and idempotence."""
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from lessonloop.secrets import unanchored
+from lessonloop.secrets.bip39_words import WORDS as BIP39_WORDS
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.secrets.gitleaks_rules import VENDORED_RULES, shannon
 from lessonloop.secrets.redaction import SCOPES, Scope, redact, redact_value
-from tests.secret_samples import LOOK_ALIKES, PEM_LINE_2, PEM_LINE_3, PKCS8_LINE, PLANTED
+from lessonloop.secrets.seed_phrases import valid_checksum
+from lessonloop.secrets.wallet_keys import is_wif
+from tests.secret_samples import LOOK_ALIKES, PEM_LINE_2, PEM_LINE_3, PKCS8_LINE, PLANTED, mnemonic, wif
+from tests.secret_samples_heldout import HELD_OUT
 
 REPO = Path(__file__).resolve().parent.parent
 NEW = [p for p in PLANTED if PLANTED.index(p) >= 33]  # the kinds added for issue 25
@@ -136,3 +144,214 @@ def test_a_url_password_before_a_templated_host_is_redacted() -> None:
         redact(text, "code")[0]
         == 'f"https://foo:[REDACTED:url-password]@{Bitbucket.DEFAULT_DOMAIN}/custom/example.git"'
     )
+
+
+# --- issue 39 (B9): the kinds of the finding, their families, the held-out variants ----------------
+
+ISSUE_39 = [p for p in PLANTED if PLANTED.index(p) >= len(PLANTED) - 31]
+
+
+def test_issue_39_plants_every_kind_it_names() -> None:
+    assert {p.kind for p in ISSUE_39} == {
+        "nmcli-password", "wpa-psk", "chpasswd", "sudo-stdin", "zip-password", "7z-password", "plink-password",
+        "snmp-community", "mosquitto-password", "ipmitool-password", "httpie-auth", "poetry-http-basic",
+        "sqlplus-connect", "cifs-password", "sshpass-env", "passwd-env", "url-passwd-query", "bip39-seed-12",
+        "bip39-seed-24", "bitcoin-wif", "okta-ssws", "snyk", "cohere", "vault-header", "honeycomb-header",
+        "s3-presigned-url", "conda-token", "ghost-admin-key", "wordpress-salt", "pagerduty-token",
+        "client-secret-json-env",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+@pytest.mark.parametrize("planted", HELD_OUT, ids=[p.kind for p in HELD_OUT])
+def test_each_held_out_kind_is_redacted_in_every_scope(planted: object, scope: Scope) -> None:
+    """tests/secret_samples_heldout.py: variants the rules were not written from."""
+    for text in {planted.line, planted.in_file}:  # type: ignore[attr-defined]
+        cleaned, _ = redact(text, scope)
+        assert [s for s in planted.secrets if s in cleaned] == [], cleaned  # type: ignore[attr-defined]
+        assert redact(cleaned, scope) == (cleaned, 0)
+
+
+def test_the_bip39_word_list_is_the_standard_one() -> None:
+    """The digest bitcoin/bips publishes for bip-0039/english.txt (its words, one a line)."""
+    assert len(BIP39_WORDS) == 2048 and len(set(BIP39_WORDS)) == 2048
+    digest = hashlib.sha256(("\n".join(BIP39_WORDS) + "\n").encode()).hexdigest()
+    assert digest == "2f5eed53a4727b4bf8880d8f3f199efc90e58503646d9ff8eff3a2ed3b24dbda"
+
+
+def test_the_seed_checksum_is_bip39s() -> None:
+    assert valid_checksum(["abandon"] * 11 + ["about"])  # the BIP's first test vector (all-zero entropy)
+    assert not valid_checksum(["abandon"] * 12)
+    assert valid_checksum(["zoo"] * 11 + ["wrong"])  # all-ones entropy
+    for words in (12, 15, 18, 21, 24):
+        assert valid_checksum(mnemonic(f"vector {words}", words).split())
+
+
+@pytest.mark.parametrize("words", [12, 15, 18, 21, 24])
+@pytest.mark.parametrize("scope", SCOPES)
+def test_seed_phrases_of_every_length_are_redacted(words: int, scope: Scope) -> None:
+    phrase = mnemonic(f"any seed {words}", words)
+    for text in (phrase, f"seed: {phrase}\n", f'{{"mnemonic": "{phrase}"}}', f"MNEMONIC='{phrase}' node x.js"):
+        cleaned, count = redact(text, scope)
+        assert phrase not in cleaned and "[REDACTED:bip39-seed-phrase]" in cleaned and count >= 1, cleaned
+
+
+def test_a_phrase_without_checksum_is_redacted_unless_its_words_are_common_english() -> None:
+    # Twelve list words of a wallet's kind (no valid checksum, none common in English): a phrase.
+    phrase = "pepper quantum glance oyster velvet tornado mango lizard orbit canyon raven walnut"
+    assert not valid_checksum(phrase.split())
+    assert redact(f"words: {phrase}")[0] == "words: [REDACTED:bip39-seed-phrase]"
+    # English sentences made only of list words (`the`, `a`, `to`, `of` are not in the list): kept.
+    for sentence in (
+        "make sure you have enough space before you start this task now",
+        "you can move the file into the other folder when the build is done",
+        "please check that all the tests pass before you open a review",
+        "they will keep the same name for this project until the next major version",
+        "we need to update the model so that it can learn from every error and report",
+        "always keep your own copy of the output when you change the code or the test",
+    ):
+        for scope in SCOPES:
+            assert redact(sentence, scope) == (sentence, 0), sentence
+
+
+def test_a_seed_phrase_is_made_of_whole_words_and_single_spaces() -> None:
+    phrase = mnemonic("glued", 12)
+    for text in (f"Xx{phrase}", f"{phrase}9", phrase.replace(" ", "  ")):  # a word glued on, or double spaces
+        assert redact(text) == (text, 0), text
+    assert redact(f"'{phrase}'")[0] == "'[REDACTED:bip39-seed-phrase]'"
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_wif_keys_are_redacted_when_their_checksum_holds(scope: Scope) -> None:
+    for key in (wif("k1", compressed=False), wif("k2"), wif("k3", testnet=True), wif("k4", False, True)):
+        assert is_wif(key)
+        cleaned, _ = redact(f"importprivkey {key} label", scope)
+        assert cleaned == "importprivkey [REDACTED:bitcoin-wif-key] label", cleaned
+        broken = key[:-1] + ("2" if key[-1] != "2" else "3")  # one character off: the checksum fails
+        assert not is_wif(broken) and redact(f"importprivkey {broken} label", scope)[1] == 0
+
+
+def test_ghost_admin_keys_lose_their_secret() -> None:
+    key_id, secret = "6a1f9c3e8b2d6a1f9c3e8b2d", "e4b7a29c0d5f1836" * 4
+    assert redact(f"key: '{key_id}:{secret}'", "code")[0] == f"key: '{key_id}:[REDACTED:ghost-admin-key]'"
+    longer = f"{key_id}ff:{secret}"  # not a Ghost key's shape
+    assert redact(longer, "code") == (longer, 0)
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_passwords_piped_to_programs(scope: Scope) -> None:
+    cases = {
+        "echo 'Sud0Pa55word' | sudo -S apt-get update": "Sud0Pa55word",
+        "printf 'root:Chp4ssH3ld9\\n' | chpasswd": "Chp4ssH3ld9",
+        "echo -e 'SmbNew9x\\nSmbNew9x' | smbpasswd -a -s bob": "SmbNew9x",
+        'cd /srv && echo -n "Kinit9pw" | sudo -u bob kinit bob@EXAMPLE': "Kinit9pw",
+        "sudo -S systemctl restart app <<< 'HereStr1ng9'": "HereStr1ng9",
+        "chpasswd <<EOF\nbob:HereDoc9pw\nann:HereDoc8pw\nEOF\necho done": "HereDoc9pw",
+    }
+    for text, secret in cases.items():
+        cleaned, _ = redact(text, scope)
+        assert secret not in cleaned and "[REDACTED:piped-password]" in cleaned, cleaned
+    assert "HereDoc8pw" not in redact("chpasswd <<EOF\nbob:HereDoc9pw\nann:HereDoc8pw\nEOF", scope)[0]
+    for kept in ('echo "$PASSWORD" | sudo -S true', "echo $PW | passwd --stdin bob", "echo hi | sudo tee x"):
+        assert redact(kept, scope) == (kept, 0)
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_authorization_headers_of_every_scheme(scope: Scope) -> None:
+    okta, token = "00" + "Qm8Rt2Lx7Vn4Ks9PzW3y" * 2, "y_NbAkKc66ryYTWUXYEu"
+    signature = "3e8b1d6f9a2c7e04" * 4
+    cases = {
+        f"Authorization: SSWS {okta}": okta,
+        f"-H 'Authorization: Token token={token}'": token,
+        f'Authorization: Token token="{token}", email="a@b.c"': token,
+        f"Authorization: AWS4-HMAC-SHA256 Credential=x/y, SignedHeaders=host, Signature={signature}": signature,
+        f"Authorization: Splunk {okta}": okta,
+        f'"Authorization": "GenieKey {okta}"': okta,
+    }
+    for text, secret in cases.items():
+        cleaned, _ = redact(text, scope)
+        assert secret not in cleaned and "[REDACTED:" in cleaned, cleaned
+    for kept in ("Authorization: Bearer $TOKEN", '"AWS::Config::AggregationAuthorization": "af318b77aaceeeaa"'):
+        assert redact(kept, scope) == (kept, 0)
+
+
+def test_a_password_after_a_bare_word() -> None:
+    redacted = {
+        'nmcli dev wifi connect Home password "Wif1Pa55!"': "Wif1Pa55!",
+        "nmcli con modify Office wifi-sec.psk Off1cePsk9": "Off1cePsk9",
+        "ALTER ROLE app WITH PASSWORD 'R0lePa55'": "R0lePa55",
+        "rclone config create f ftp host h user bob pass Rc9pass": "Rc9pass",
+        "CREATE USER bob IDENTIFIED BY 'Sq1Pass!';": "Sq1Pass!",
+    }
+    for text, secret in redacted.items():
+        for scope in SCOPES:
+            assert secret not in redact(text, scope)[0], (scope, text)
+    kept = [
+        "grep -rn password src/", "pass show mail/work", 'git commit -m "rotate password v2 abc123"',
+        "pass `session_cwd` to the renderer", "the password field must not be empty", "Load a library identified by 'name'",
+    ]  # fmt: skip
+    for text in kept:
+        for scope in SCOPES:
+            assert redact(text, scope) == (text, 0), (scope, text)
+
+
+def test_short_passwords_under_password_keys_and_option_lists() -> None:
+    for text, secret in {
+        "DB_PASSWD=Dz9!k ./migrate.sh": "Dz9!k",
+        "curl 'https://r.local/login?user=admin&passwd=Rt7qz'": "Rt7qz",
+        "mount -t cifs //nas/s /mnt -o username=bob,password=cifsSecret,uid=1000": "cifsSecret",
+        "SSHPASS=SshP4ss9 sshpass -e ssh host": "SshP4ss9",
+    }.items():
+        for scope in SCOPES:
+            assert secret not in redact(text, scope)[0], (scope, text)
+    for text in ("connect(host=h, password=pw)", "--token-validity-units AccessToken=minutes,IdToken=days", "BYPASS=1"):
+        assert redact(text, "output") == (text, 0)
+
+
+def test_salts_are_secrets_in_configuration_not_in_code() -> None:
+    salt = "Q?8+Lm@2;Vx|7Rt4 Kp#9W&z3yTf6-Hc1Jd5Ga0]Bq7Ne!Zs2Uw8Xo4Pi6Ly%Mr"
+    assert salt not in redact(f"define( 'NONCE_SALT', '{salt}' );", "code")[0]
+    assert "Dr8uPa1Sa7LtQm3Xw" not in redact("$settings['hash_salt'] = 'Dr8uPa1Sa7LtQm3Xw';", "code")[0]
+    for kept in ('salt = b"itsdangerous.Signer"', '"salt": b"joserfc:OKP:HKDF:Ed25519",', "define('WP_DEBUG', false);"):
+        assert redact(kept, "code") == (kept, 0)
+
+
+def test_the_unanchored_search_is_the_same_with_re_and_re2() -> None:
+    """Short texts are searched with Python's re until prepare_bulk, long ones and all texts
+    after it with re2, below its Python wrapper (secrets/unanchored.py): the same spans and the
+    same groups' spans each way."""
+    samples = [p.line for p in (*PLANTED, *HELD_OUT)] + list(LOOK_ALIKES)
+    texts = ["\n".join(samples[i : i + 7]) for i in range(0, len(samples), 7)]
+    saved = unanchored._BULK[0], list(unanchored._BULK_FINDER)
+    try:
+        unanchored._BULK[0] = False
+        unanchored._BULK_FINDER.clear()
+        by_re = [unanchored.unanchored_spans(t, t.encode("ascii", "replace")) for t in texts]
+        unanchored.prepare_bulk()
+        by_re2 = [unanchored.unanchored_spans(t, t.encode("ascii", "replace")) for t in texts]
+    finally:
+        unanchored._BULK[0] = saved[0]
+        unanchored._BULK_FINDER[:] = saved[1]
+    assert by_re == by_re2 and sum(map(len, by_re)) >= 10
+    finders = [unanchored._finder(False), unanchored._re2_finder(), unanchored._re2_finder(below_wrapper=False)]
+    for text in texts:
+        data = text.encode("ascii", "replace")
+        found = [finder(data, 0) for finder in finders]
+        spans = [None if f is None else [tuple(span) for span in f] for f in found]
+        assert spans[0] == spans[1] == spans[2], text
+
+
+def test_fields_under_issue_39s_keys_are_redacted_on_the_way_out() -> None:
+    """`--json`, exports and MCP (secrets/field_redaction.py): a value under a psk or *PASS key."""
+    cleaned, count = redact_fields({"psk": "WpaPsk5ecret9", "SSHPASS": "Ssh9pass", "bypass": "true-ish9"})
+    assert cleaned == {"psk": "[REDACTED:assigned-secret]", "SSHPASS": "[REDACTED:env-secret]", "bypass": "true-ish9"}
+    assert count == 2
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_any_x_key_or_token_header_holds_a_secret(scope: Scope) -> None:
+    for header in ("X-Functions-Key", "x-insert-key", "X-Partner-Key", "X-Vault-Token", "X-Consul-Token"):
+        text = f'curl -H "{header}: s.Fk29dkLq0Zx7Vn4Ks9Pw" https://api.example.com'
+        assert "Fk29dkLq0Zx7Vn4Ks9Pw" not in redact(text, scope)[0], (header, scope)
+    for kept in ("X-Request-Key: none", "x_sort_key = lambda r: r.ts", "X-Atlassian-Token: no-check"):
+        assert redact(kept, scope) == (kept, 0)

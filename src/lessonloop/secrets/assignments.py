@@ -41,24 +41,40 @@ _NAME_RIGHT = LazyRegex(r"[A-Za-z0-9_\-.]{0,80}")  # a dotted key read whole: cr
 
 # A key names a secret when it ends with one of these (after lower-casing; `-` and `.` read as `_`).
 _SECRET_NAME = LazyRegex(
-    r"(?:(?:^|_|store|key|db|smtp|user|admin|root|ftp|mail|proxy|http|ldap|bind|auth|sasl|vnc|rpc|redis|src|dest)pass"
+    r"(?:[a-z0-9]*pass"  # SSHPASS, LDAPPASS, db_pass (English words ending in pass: _NOT_PASS)
     r"|(?:^|_|db|user|admin|root|ldap|bind|smtp|ftp|mail|proxy)pwd"
     r"|(?:password|passwd|passphrase|secret|token|api_?key|access_?key|secret_?key|private_?key|app_?key"
     r"|signing_?key|encryption_?key|master_?key|auth_?key|credentials?)"
     r"(?:_?(?:key|value|str|string|base|b64|base64))?"
-    r"|private_key_id|subscription_?key|license_?key|pass(?:in|out))$"  # a GCP key's id, Azure's Ocp-Apim-Subscription-Key
+    r"|private_key_id|subscription_?key|license_?key|pass(?:in|out)"  # a GCP key's id, Azure's Ocp-Apim-Subscription-Key
+    r"|(?:^|_)psk|(?:^|_)salt"  # a Wi-Fi pre-shared key (psk=, wifi-sec.psk); WordPress's and Drupal's salts
+    r"|(?:^|_)(?:nonce|logged_in)_key"  # WordPress's other keys (AUTH_KEY, SECURE_AUTH_KEY: auth_key)
+    r"|honeycomb_team|jfrog_art_api"  # vendors' headers named after neither (X-Honeycomb-Team, X-JFrog-Art-Api)
+    r"|^x_[a-z0-9_]+_key)$"  # any X-...-Key header (X-Functions-Key, X-Insert-Key, X-Partner-Key)
 )
 # Every name _SECRET_NAME matches ends with one of these (its last word, or the optional suffix).
 _SECRET_NAME_ENDINGS = (
     "pass", "pwd", "password", "passwd", "passphrase", "secret", "token", "key", "credential", "credentials",
-    "value", "str", "string", "base", "b64", "base64", "private_key_id", "passin", "passout",
+    "value", "str", "string", "base", "b64", "base64", "private_key_id", "passin", "passout", "psk", "salt",
+    "honeycomb_team", "jfrog_art_api",
 )  # fmt: skip
+# English words (and their settings) that end in `pass` and name no password.
+_NOT_PASS = frozenset(
+    {"bypass", "compass", "encompass", "overpass", "underpass", "surpass", "trespass", "impass", "multipass",
+     "firstpass", "onepass", "twopass", "singlepass", "secondpass", "nopass", "repass", "subpass", "renderpass"}
+)  # fmt: skip
+# Keys holding a password: after one, a value of four characters is a secret too (`DB_PASSWD=pa55`).
+_PASSWORD_ENDINGS = ("pass", "passwd", "password", "pwd", "psk", "passphrase")
+# A bare word that gives a password to a command (`nmcli ... password "X"`, `rclone ... pass X`,
+# `ALTER ROLE r WITH PASSWORD 'X'`, `wpa_cli set_network 0 psk "X"`), or a dotted or dashed
+# setting ending in one (`wifi-sec.psk X`, `802-1x.password X`).
+_BARE_WORDS = frozenset({"password", "passwd", "pass", "psk", "passphrase"})
 # Secret words that are not about secrets in these keys (LLM tokenizers' special tokens, paging).
 _NOT_SECRET_NAMES = frozenset(
     {"bos_token", "eos_token", "pad_token", "unk_token", "sep_token", "cls_token", "mask_token", "no_token"}
 )
 _NOT_SECRET_ENDINGS = ("page_token", "next_token", "continuation_token", "cursor_token", "sync_token")
-_SECRET_WORDS = ("password", "passwd", "passphrase", "secret", "token", "apikey", "api_key", "credential")
+_SECRET_WORDS = ("password", "passwd", "passphrase", "secret", "token", "apikey", "api_key", "credential", "salt")
 
 # After the key: an assignment operator (not ==, not ::, not a URL's ://).
 _OPERATOR = LazyRegex(r"[ \t]*(?P<op>=>|:=|\?=|=(?!=)|:(?![:=/\\]))[ \t]*")
@@ -70,6 +86,12 @@ _TOLD = LazyRegex(
     r"(?:[ \t]+(?:for|of|on|to)[ \t]+(?:the[ \t]+|my[ \t]+|our[ \t]+)?[\w.@-]{1,40}(?:[ \t]+[\w.@-]{1,40})?){0,2}"
     r"[ \t]+(?:is|was|=)(?:[ \t]+set[ \t]+to|[ \t]*:)?[ \t]+(?!not\b|now\b|the\b|a\b|an\b)"
 )
+# PHP's `define('DB_PASSWORD', 'value')` (wp-config.php): the key is the first argument.
+_DEFINE_COMMA = LazyRegex(r"[ \t]*,[ \t]*")
+_DEFINED = LazyRegex(r"\bdefine[ \t]*\([ \t]*$")
+_USER_BEFORE = LazyRegex(r"(?:^|[ \t])(?:user|username|login)[ \t]+[^\s]+[ \t]+$")
+_SETTING = LazyRegex(r"[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)+")  # wifi-sec.psk, 802-1x.password
+_FILE_NAME = LazyRegex(r".*\.[A-Za-z][A-Za-z0-9]{0,4}$")
 _COMPARISON = LazyRegex(r"\b(?:if|elif|while|assert|and|or|not|return|lambda|unless|when)\s")
 # A value ends at a blank, a quote, a separator, or an escaped line break (`\n` inside a JSON
 # string): _UNQUOTED reads up to a backslash, _ESCAPED goes on past one that escapes nothing of those.
@@ -94,6 +116,8 @@ _PLACEHOLDER_WORDS = frozenset(
         "test", "testing", "postgres", "root", "admin", "guest", "user", "username", "changeit", "letmein",
         "foobar", "foo", "bar", "baz", "secretstr", "redacted", "masked", "unset", "missing", "env",
         "deadbeef", "cafebabe", "feedface", "abcdef", "abcdefgh", "abc123", "qwerty", "asdfgh",
+        "sha1", "sha256", "sha512", "md5", "bcrypt", "argon2", "argon2id", "pbkdf2", "scrypt", "base64", "utf8",
+        "utf-8", "2fa", "mfa", "totp", "oauth2", "http2", "ipv4", "ipv6", "public", "private", "stdin",
     }
 )  # fmt: skip
 _PLACEHOLDER_PARTS = (
@@ -126,7 +150,7 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
     name = raw.lstrip("-.")
     dashes = len(raw) - len(name) if raw.startswith("-") else 0
     core = name.lower().replace("-", "_").replace(".", "_")
-    if not _names_secret(core):
+    if not _names_secret(core) or not _salt_ok(name, core):
         return []
     before = text[left - 1] if left else ""
     if before == "/":
@@ -144,6 +168,11 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
         return _xml_value(text, position + 1)
     operator = _OPERATOR.match(text, position)
     form: str
+    if operator is None and before in ("'", '"') and _DEFINED.search(text, max(0, left - 24), left - 1) is not None:
+        comma = _DEFINE_COMMA.match(text, position)
+        if comma is None or comma.end() == position:
+            return []
+        return _value_span(text, comma.end(), "define", name, core, dashes, scope, left)
     if operator is not None:
         op = operator.group("op")
         position = operator.end()
@@ -173,10 +202,32 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
             and _PREVIOUS_WORD.search(text, max(0, left - 40), left) is not None
         ):
             form = "flag"
+        elif _bare_word(text, left, raw, core, scope):
+            form = "bare"
         else:
             return []
         position = blanks.end()
     return _value_span(text, position, form, name, core, dashes, scope, left)
+
+
+def _bare_word(text: str, left: int, raw: str, core: str, scope: str) -> bool:
+    """The key is a word of its own that gives a password to a command (`password X`, `pass X`,
+    `wifi-sec.psk X`; _BARE_WORDS), not a word inside a quoted string of a command or code (a
+    commit message, an error text: the quotes before it on its line are balanced). `pass` is an
+    English verb (`pass `session_id` to it`): a password's word on command lines, and elsewhere
+    after a user's name (`user bob pass X`, as rclone's and lftp's settings write it)."""
+    last = core.rsplit("_", 1)[-1]
+    if last == "pass" and scope != "command" and _USER_BEFORE.search(text, max(0, left - 80), left) is None:
+        return False
+    if core not in _BARE_WORDS and not (last in _BARE_WORDS and _SETTING.fullmatch(raw) is not None):
+        return False
+    if left and text[left - 1] not in " \t\n":
+        return False
+    if scope != "prose":
+        line = text[text.rfind("\n", 0, left) + 1 : left]
+        if line.count('"') % 2 or line.count("'") % 2 or line.count("`") % 2:
+            return False
+    return True
 
 
 def _unquoted(text: str, position: int) -> tuple[int, int] | None:
@@ -201,7 +252,7 @@ def _told_value(text: str, position: int, name: str, core: str) -> list[tuple[in
     value = text[begin:end]
     if value[:1] in "\"'`" or not _common_value_ok(value) or not _shaped(value) or _contains_key_word(value, core):
         return []
-    if _DOTTED.fullmatch(value) is not None or value[0] in "$%{[(@*#&/~.-\\":
+    if (_DOTTED.fullmatch(value) is not None and not _random_dotted(value)) or value[0] in "$%{[(@*#&/~.-\\":
         return []
     if "_" in value and _IDENTIFIER.fullmatch(value) is not None:
         return []  # a snake_case name: a variable (`the token is session_token2`)
@@ -217,11 +268,11 @@ def secret_value_kind(key: str, value: str, scope: str) -> str | None:
         return "docker-auth"  # docker's config.json: base64 of user:password
     name = key.strip().lstrip("-.")
     core = name.lower().replace("-", "_").replace(".", "_")
-    if not _names_secret(core):
+    if not _names_secret(core) or not _salt_ok(name, core):
         if len(_PLAIN_KEYS) < _PLAIN_KEYS_HELD:
             _PLAIN_KEYS.add(key)
         return None
-    if not _quoted_value_ok(value, "equals", scope) or _contains_key_word(value, core):
+    if not _quoted_value_ok(value, "equals", scope, core) or _contains_key_word(value, core, quoted=True):
         return None
     return _kind("equals", name, core, len(key.strip()) - len(name))
 
@@ -229,6 +280,13 @@ def secret_value_kind(key: str, value: str, scope: str) -> str | None:
 # Keys secret_value_kind found to name no secret, whatever their value (at most this many held).
 _PLAIN_KEYS: set[str] = set()
 _PLAIN_KEYS_HELD = 4096
+
+
+def _salt_ok(name: str, core: str) -> bool:
+    """A salt is a secret in a configuration's constants (WordPress's `AUTH_SALT`, an env file's
+    `SECRET_SALT=`) and Drupal's `hash_salt`; in code a salt is often a fixed label
+    (`salt = b"itsdangerous.Signer"`)."""
+    return not core.endswith("salt") or name.isupper() or core.endswith("hash_salt")
 
 
 def _names_secret(core: str) -> bool:
@@ -239,6 +297,7 @@ def _names_secret(core: str) -> bool:
         or core in _NOT_SECRET_NAMES
         or core.startswith("no_")
         or core.endswith(_NOT_SECRET_ENDINGS)
+        or (core.endswith("pass") and core.rsplit("_", 1)[-1] in _NOT_PASS)
         or _SECRET_NAME.search(core) is None
     )
 
@@ -260,9 +319,11 @@ def _value_span(
         if close < 0 or newline >= 0:
             return []
         value, end = text[begin:close], close
-        if not _quoted_value_ok(value, form, scope):
+        if not _quoted_value_ok(value, form, scope, core) or (form == "bare" and not _bare_value_ok(value)):
             return []
     else:
+        if form == "define":
+            return []  # define('KEY', getenv('KEY')): a call, not a literal
         found = _unquoted(text, position)
         if found is None:
             return []
@@ -275,9 +336,9 @@ def _value_span(
             end -= 1
         value = text[begin:end]
         follows = text[end : end + 1]
-        if not _unquoted_value_ok(value, form, scope, name, dashes, text, left, follows):
+        if not _unquoted_value_ok(value, form, scope, name, dashes, text, left, follows, core):
             return []
-    if _contains_key_word(value, core):
+    if _contains_key_word(value, core, quoted=bool(quote)):
         return []
     return [(begin, end, _kind(form, name, core, dashes))]
 
@@ -298,19 +359,64 @@ def _kind(form: str, name: str, core: str, dashes: int) -> str:
         return "aws-secret-access-key"
     if core.startswith(("dd_api", "dd_app", "datadog")):
         return "datadog-key"
-    if form == "flag" or dashes:
+    if form in ("flag", "bare") or dashes:
         return "cli-secret"
     if form == "equals" and name.isupper():
         return "env-secret"
     return "assigned-secret"
 
 
+def _bare_value_ok(value: str) -> bool:
+    """After a bare word, quoted or not, the value must look like a secret, and not a file, a name
+    or markup (`grep password src/`, `pass show mail/work`, `password hash.txt`, `password
+    `reset_flow``, `**Password** Rate**:`)."""
+    return (
+        (_shaped(value[:-1]) or any(c.isdigit() for c in value[-1:]))  # `passwd anonymous@`: a trailing mark
+        and "/" not in value
+        and "**" not in value
+        and not value.endswith(":")
+        and re.search(r"\w=\w", value) is None
+        and _FILE_NAME.fullmatch(value) is None
+        and not ("_" in value and _IDENTIFIER.fullmatch(value) is not None)
+    )
+
+
+def _inside_call(text: str, left: int) -> bool:
+    """An unclosed `(` comes before text[left] (within 400 characters): an argument list."""
+    depth = 0
+    for char in reversed(text[max(0, left - 400) : left]):
+        if char == ")":
+            depth += 1
+        elif char == "(":
+            if not depth:
+                return True
+            depth -= 1
+    return False
+
+
+def _random_dotted(value: str) -> bool:
+    """A token behind a short prefix and a dot (Vault's `s.Xq8...`): one long part with digits and
+    both cases, unlike a dotted name (`settings.SECRET_KEY`, `rust_openssl.hpke.X25519PrivateKey`)."""
+    prefix, _, body = value.partition(".")
+    return (
+        len(prefix) <= 4
+        and "." not in body
+        and len(body) >= 16
+        and any(c.isdigit() for c in body)
+        and _long_and_mixed_case(body)
+    )
+
+
 def _balanced(value: str) -> bool:
     return value.count("(") >= value.count(")") and value.count("[") >= value.count("]")
 
 
-def _min_length(form: str, scope: str, dashes: int = 0) -> int:
-    return MIN_FLAG_VALUE if (form == "flag" or dashes) and scope in ("command", "prose") else MIN_VALUE
+def _min_length(form: str, scope: str, dashes: int = 0, core: str = "") -> int:
+    if (form in ("flag", "bare") or dashes) and scope in ("command", "prose"):
+        return MIN_FLAG_VALUE
+    if form == "equals" and core.endswith(_PASSWORD_ENDINGS):
+        return MIN_FLAG_VALUE  # DB_PASSWD=pa55, ?passwd=pa55
+    return MIN_VALUE
 
 
 def _common_value_ok(value: str, minimum: int = MIN_VALUE) -> bool:
@@ -344,13 +450,18 @@ def _shaped(value: str) -> bool:
     return (has_digit and has_alpha) or any(c in _SYMBOLS for c in value)
 
 
-def _quoted_value_ok(value: str, form: str, scope: str) -> bool:
-    if not _common_value_ok(value, _min_length(form, scope)):
+def _quoted_value_ok(value: str, form: str, scope: str, core: str = "") -> bool:
+    if not _common_value_ok(value, _min_length(form, scope, 0, core)):
         return False
+    if form == "define":
+        # define('AUTH_KEY', '...'): a constant's literal; WordPress's salts hold spaces
+        return (_shaped(value) or _long_and_mixed_case(value)) and not (
+            _ALL_CAPS.fullmatch(value) is not None and ("_" in value or value.isalpha())
+        )
     if any(c.isspace() for c in value):
         # A passphrase in quotes after a flag or an env assignment; elsewhere quoted text with
         # spaces is a message (`"password": "must be 8 characters"`).
-        return form in ("flag", "equals") and scope in ("command", "prose")
+        return form in ("flag", "equals", "bare") and scope in ("command", "prose")
     if _ALL_CAPS.fullmatch(value) is not None and ("_" in value or value.isalpha()):
         return False  # an env variable's name: os.getenv("API_TOKEN")
     if scope in ("code", "output"):
@@ -361,25 +472,32 @@ def _quoted_value_ok(value: str, form: str, scope: str) -> bool:
 
 
 def _unquoted_value_ok(
-    value: str, form: str, scope: str, name: str, dashes: int, text: str, left: int, follows: str
+    value: str, form: str, scope: str, name: str, dashes: int, text: str, left: int, follows: str, core: str = ""
 ) -> bool:
-    if not _common_value_ok(value, _min_length(form, scope, dashes)):
+    if not _common_value_ok(value, _min_length(form, scope, dashes, core)):
         return False
     if value[0] in "$%{[(@*#!&/~.-\\" or any(c in value for c in "()[]{}$"):
         return False  # an expansion, a call, a subscript, a path, a flag, a YAML tag or anchor
-    if _DOTTED.fullmatch(value) is not None:
-        return False  # form.password, settings.SECRET_KEY
+    if _DOTTED.fullmatch(value) is not None and not _random_dotted(value):
+        return False  # form.password, settings.SECRET_KEY (not a token such as Vault's s.Xq8...)
     if _ALL_CAPS.fullmatch(value) is not None and ("_" in value or value.isalpha()):
         return False  # a metavar or an env name: --token TOKEN, password=DB_PASSWORD
-    if form == "flag" and re.search(r"\w=\w", value):
+    if form in ("flag", "bare") and re.search(r"\w=\w", value):
         return False  # docker build --secret id=x,src=path
+    if form == "bare":
+        return _bare_value_ok(value)
     identifier = _IDENTIFIER.fullmatch(value) is not None and not _random_identifier(value)
     code_like = scope in ("code", "output")
     if form == "equals" and dashes:
         form = "flag"  # --password=X reads as --password X
     if form == "equals":
         previous = text[max(0, left - 12) : left].rstrip(" \t")[-1:]
-        keyword_argument = previous in ("(", ",") or follows in (",", ")")
+        # `f(a, password=pw)`, `f(\n    password=pw,\n)`; not a mount's `-o user=bob,password=pw,uid=0`
+        listed = previous == "," or follows in (",", ")")
+        # In a list of options (`AccessToken=minutes,IdToken=days`) a lower-case word is a setting.
+        keyword_argument = previous == "(" or (
+            listed and (_inside_call(text, left) or (value.isalpha() and value.islower()))
+        )
         if identifier and keyword_argument:
             return False  # f(password=pw), f(a, password=pw)
         if identifier and code_like and "_" in value and not name.isupper():
@@ -400,10 +518,14 @@ def _random_identifier(value: str) -> bool:
     return len(value) >= 12 and "_" not in value and sum(c.isdigit() for c in value) >= 3
 
 
-def _contains_key_word(value: str, core: str) -> bool:
+def _contains_key_word(value: str, core: str, quoted: bool = False) -> bool:
     """The value repeats its key's secret word (`token: tokenValue`, `password = "password_hash"`):
-    a name, not a secret, unless it is long and random-looking (`SecretKeyDjango9Qz!x`)."""
+    a name, not a secret, unless it is long and random-looking (`SecretKeyDjango9Qz!x`) or a quoted
+    literal with digits and both cases (`"client_secret": "Secret2024x"`)."""
     lowered = value.lower()
     if not any(word in core and word in lowered for word in _SECRET_WORDS):
+        return False
+    mixed = lowered != value and value.upper() != value
+    if quoted and mixed and len(value) >= 8 and "_" not in value and any(c.isdigit() for c in value):
         return False
     return not (_long_and_mixed(value) and _long_and_mixed_case(value) and "_" not in value)

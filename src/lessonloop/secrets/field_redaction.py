@@ -51,9 +51,8 @@ TOOL_INPUT_FIELDS = frozenset({"input", "tool_input", "input_json"})
 MAX_DEPTH = 64
 # A key holding one of these names a secret: its string value is also redacted as `key=value`.
 SECRET_KEY_WORDS = (
-    "password",
-    "passwd",
-    "passphrase",
+    "pass",  # password, passwd, passphrase, SSHPASS (assignments.py leaves bypass, compass, ...)
+    "psk",
     "secret",
     "token",
     "api_key",

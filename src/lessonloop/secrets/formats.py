@@ -18,7 +18,10 @@ from lessonloop.secrets.format_rule import B64_END as _B64_END
 from lessonloop.secrets.format_rule import END as _END
 from lessonloop.secrets.format_rule import FormatRule, has_digit_and_letter, looks_random
 from lessonloop.secrets.format_rule import rule as _rule
+from lessonloop.secrets.http_credentials import AUTHORIZATION_RULE, HTTP_CREDENTIAL_RULES
+from lessonloop.secrets.piped_passwords import PIPED_PASSWORD_RULES
 from lessonloop.secrets.private_key_parts import KEY_PART_RULES
+from lessonloop.secrets.sql_passwords import SQL_PASSWORD_RULES
 
 FORMAT_RULES: tuple[FormatRule, ...] = (
     _rule(
@@ -152,10 +155,22 @@ FORMAT_RULES: tuple[FormatRule, ...] = (
     # BIP-32 extended private keys (a wallet's root of every key): base58, 111 characters.
     _rule("bip32-private-key", ("xprv", "tprv"), r"[xt]prv[1-9A-HJ-NP-Za-km-z]{107,108}(?![A-Za-z0-9])"),
     _rule("firebase-server-key", ":APA91b", r"AAAA[A-Za-z0-9_\-]{7}:APA91b[A-Za-z0-9_\-]{130,160}", back=11),
+    # Cohere's keys have no prefix: 40 letters and digits near the vendor's name (its SDK's
+    # `cohere.Client("...")`, `cohere.ClientV2(api_key=...)`, a config's cohere section).
+    _rule(
+        "cohere-key",
+        ("cohere", "Cohere", "COHERE"),
+        r"(?<![A-Za-z0-9_\-])[A-Za-z0-9]{40}(?![A-Za-z0-9_\-])",
+        exact=True,
+        window=200,
+    ),
+    *HTTP_CREDENTIAL_RULES,
     *CHAT_RULES,
     *CREDENTIAL_FILE_RULES,
     *COOKIE_RULES,
     *KEY_PART_RULES,
+    *PIPED_PASSWORD_RULES,
+    *SQL_PASSWORD_RULES,
     # user:password@ in a URL (postgres://, https://, redis://:pw@, mongodb+srv://, ...). The password
     # may hold `/` (`postgres://app:a/b@db`): what follows its `@` must then be a host.
     _rule(
@@ -173,20 +188,12 @@ FORMAT_RULES: tuple[FormatRule, ...] = (
         groups=(("token", "bearer-token"),),
         search=False,
     ),
-    _rule(
-        "auth-header",
-        "authorization",
-        r"(?i:authorization)[\"']?[ \t]*[:=][ \t]*[\"']?"
-        r"(?:(?i:basic|bearer|token|digest|negotiate|apikey|api-key|sso-key|bot)[ \t]+)?"
-        r"(?P<credential>[A-Za-z0-9._~+/\-]{8,4096}+={0,2}+)(?![A-Za-z0-9._~+/\-])",
-        groups=(("credential", "auth-header"),),
-        search=False,
-    ),
+    AUTHORIZATION_RULE,  # any scheme, and schemes of parameters (secrets/http_credentials.py)
 )
 
 # Rules whose secret must hold a digit and a letter (their formats are otherwise plain words).
-_NEEDS_DIGIT = frozenset({"openai-key", "bearer-token", "mailgun-key"})
-_CHECKED = _NEEDS_DIGIT | {"url-password", "auth-header", "pgpass-password"}
+_NEEDS_DIGIT = frozenset({"openai-key", "bearer-token", "mailgun-key", "url-signature"})
+_CHECKED = _NEEDS_DIGIT | {"url-password", "auth-header", "pgpass-password", "cohere-key"}
 _URL_PLACEHOLDERS = frozenset(
     {"password", "passwd", "pass", "pwd", "secret", "token", "changeme", "changeit", "x", "***", "postgres", "root"}
     | {"admin", "guest", "test", "example", "user", "mysql", "redis", "rabbitmq"}
@@ -223,7 +230,10 @@ def format_spans(rule: FormatRule, text: str, at: int | None) -> list[tuple[int,
         elif rule.kind == "auth-header":
             if not (has_digit_and_letter(secret) or len(secret) >= 24 or any(c in secret for c in "+/=")):
                 continue
-        elif not has_digit_and_letter(secret) or "--" in secret:
+        elif rule.kind == "cohere-key":
+            if not has_digit_and_letter(secret) or secret.lower() == secret or secret.upper() == secret:
+                continue  # a git SHA or a hex digest near the word: one case
+        elif not has_digit_and_letter(secret) or ("--" in secret and rule.kind != "url-signature"):
             continue
         kept.append((start, end, kind))
     return kept

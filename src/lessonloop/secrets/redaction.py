@@ -1,14 +1,18 @@
 """Secret redaction: applied to every text before it is stored, and again before it leaves the store.
 
-A match is replaced by `[REDACTED:<kind>]`. Four families of rules:
+A match is replaced by `[REDACTED:<kind>]`. Five families of rules:
 
 - secrets/formats.py: secrets recognised by their format (AWS, GitHub, GitLab, Slack, Stripe,
-  OpenAI, Anthropic, Google, JWT, PEM blocks, URL passwords, Authorization headers, ...; chat
-  bots' tokens, cookies, credential files, private keys in pieces: the modules it gathers);
+  OpenAI, Anthropic, Google, JWT, PEM blocks, URL passwords, ...; chat bots' tokens, cookies,
+  credential files, private keys in pieces, Authorization headers and signed URLs, passwords
+  piped to programs, SQL's IDENTIFIED BY: the modules it gathers);
 - secrets/gitleaks_rules.py: gitleaks' default rule set (200+ providers), vendored as data;
 - secrets/assignments.py: values given to secret-named keys, env names and flags
-  (`password = "..."`, `DB_TOKEN=...`, `--api-key X`, `api_key: ...`);
-- secrets/cli_flags.py: credentials in the options of common clients (`curl -u`, `mysql -p`, ...).
+  (`password = "..."`, `DB_TOKEN=...`, `--api-key X`, `api_key: ...`, `password X`);
+- secrets/cli_flags.py and secrets/password_options.py: credentials in the options of common
+  clients (`curl -u`, `mysql -p`, `zip -P`, `sqlplus user/pw@db`, ...);
+- secrets/unanchored.py: what no anchor announces (BIP-39 seed phrases, WIF keys, Ghost keys),
+  one regex searched over every text of 47 characters or more.
 
 Every rule applies in every scope; the scope says what a text is, and the assignment rules read
 it accordingly (after set_pii(True), personal data is scrubbed too: secrets/pii.py):
@@ -27,7 +31,7 @@ A JSON value under a secret-named key (`{"password": "..."}`, redact_value) is r
 Speed: ingest redacts megabytes. Each rule has anchor strings; one Aho-Corasick pass over the
 text finds every anchor (in the letter cases keys use: lower, UPPER, Capitalized, camelCase),
 and each rule runs only where its anchors are (a format's regex is searched once per text). A
-text with no anchor costs that one pass. The automaton is ahocorasick_rs's (Rust's aho-corasick)
+text with no anchor costs that one pass (and unanchored.py's search). The automaton is ahocorasick_rs's (Rust's aho-corasick)
 over the text's bytes `text.encode("ascii", "replace")`, where each character is one byte, so a
 match's byte offsets are its character offsets (every anchor is ASCII without `?`: no match can
 touch a replaced character). It is built on import as a contiguous NFA (about 0.8 ms for 800
@@ -43,11 +47,13 @@ from __future__ import annotations
 
 import ahocorasick_rs
 
+from lessonloop.secrets import unanchored
 from lessonloop.secrets.assignments import key_spans, secret_value_kind
 from lessonloop.secrets.cli_flags import CLIENT_RULES, client_spans
 from lessonloop.secrets.formats import FORMAT_RULES, format_spans
 from lessonloop.secrets.gitleaks_rules import VENDORED_RULES, vendored_anchors
 from lessonloop.secrets.private_key_parts import redact_key_items
+from lessonloop.secrets.unanchored import SEARCH_LENGTH, unanchored_spans
 
 # typing.TYPE_CHECKING without importing typing: the hooks import this module and count ms.
 TYPE_CHECKING = False
@@ -78,7 +84,16 @@ KEY_WORDS: tuple[tuple[str, ...], ...] = (
         for first in ("api", "access", "private", "app", "signing", "encryption", "master", "auth", "subscription")
     ),
     ("license", "key"),
+    ("nonce", "key"),
+    ("logged", "in", "key"),
+    ("psk",),
+    ("salt",),
+    ("honeycomb", "team"),
+    ("art", "api"),
 )
+# An HTTP header's name ending in Key (X-Functions-Key, X-Insert-Key): assignments.py reads the
+# name whole (any X-...-Key names a secret).
+HEADER_KEY_ANCHORS = ("-Key", "-key", "-KEY")
 
 _FORMAT = 0
 _KEY = 1
@@ -119,6 +134,8 @@ def _anchors() -> tuple[list[str], list[tuple[tuple[int, int], ...]]]:
     for words in KEY_WORDS:
         for spelling in _spellings(words):
             add(spelling, _KEY, 0)
+    for spelling in HEADER_KEY_ANCHORS:
+        add(spelling, _KEY, 0)
     for index, client in enumerate(CLIENT_RULES):
         for anchor in client.anchors:
             add(anchor, _CLIENT, index)
@@ -140,6 +157,7 @@ def prepare_bulk() -> None:
     global _GATE, _BULK
     if not _BULK:
         _GATE = _build_gate(_ANCHORS, ahocorasick_rs.Implementation.DFA)
+        unanchored.prepare_bulk()
         _BULK = True
 
 
@@ -193,10 +211,18 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
         raise ValueError(f"unknown redaction scope {scope!r}: expected one of {', '.join(SCOPES)}")
     if len(text) < 8:  # no secret is shorter
         return text, 0
-    matches = _GATE.find_matches_as_indexes(text.encode("ascii", "replace"), True)
-    if not matches:  # most texts: nothing more to look at
+    encoded = text.encode("ascii", "replace")
+    matches = _GATE.find_matches_as_indexes(encoded, True)
+    # seed phrases, WIF keys, Ghost keys (secrets/unanchored.py): found without anchors
+    loose = unanchored_spans(text, encoded) if len(text) >= SEARCH_LENGTH else None
+    if not matches and not loose:  # most texts: nothing more to look at
         return text, 0
-    spans: list[tuple[int, int, int, str]] = []  # start, end, priority (formats in order first), kind
+    # start, end, priority (formats in order first), kind
+    spans: list[tuple[int, int, int, str]] = (
+        [(begin, end, _VENDORED_PRIORITY, kind) for begin, end, kind in loose] if loose else []
+    )
+    if not matches:
+        return _replace(text, spans)
     seen_keys: set[int] = set()
     scanned: dict[int, int] = {}  # client rule -> where its last look ended
     searched: set[int] = set()  # format rules whose pattern has been searched for in the whole text
