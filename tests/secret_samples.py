@@ -388,6 +388,7 @@ PLANTED: tuple[Planted, ...] = (
     Planted("bip32", f"wallet root {BIP32}", (BIP32,)),
     Planted("git-config-credential", "git config --global credential.password G1tCr3dPw9", ("G1tCr3dPw9",)),
     Planted("dotted-key-suffix", "api_key.value: Qm8Rt2Lx7Vn4Ks9P", ("Qm8Rt2Lx7Vn4Ks9P",)),
+    Planted("net-user", "net user svc_backup " + _rep("Nu7Wq3Xk9Lm", 14) + " /add", (_rep("Nu7Wq3Xk9Lm", 14),)),
     # Issue 39 (B9): passwords in programs' options and after bare words.
     Planted("nmcli-password", 'nmcli dev wifi connect HomeNet password "Wif1Pa55word!"', ("Wif1Pa55word!",)),
     Planted(

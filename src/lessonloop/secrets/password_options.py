@@ -4,7 +4,7 @@ passphrases, MQTT (`mosquitto_pub -P`), IPMI (`ipmitool -P`), HTTPie and xh (`-a
 Poetry's `config http-basic.NAME USER PW`, Oracle's connect strings (`sqlplus user/pw@db`,
 `CONNECT user/pw@db`), `lftp -u user,pw`, `rclone obscure PW`, MinIO's `mc alias set NAME URL KEY
 SECRET`, `wpa_passphrase SSID PW`, `openssl enc -k PW`, Snyk's and Vault's logins, and Windows'
-`net use`. (SQL's `CREATE USER ... IDENTIFIED BY 'pw'`: secrets/sql_passwords.py.)
+`net use` and `net user`. (SQL's `CREATE USER ... IDENTIFIED BY 'pw'`: secrets/sql_passwords.py.)
 
 Each rule is a ClientRule (secrets/client_rule.py: read after the program's name, to the end of
 its simple command). Options are matched where a blank precedes them (`(?<!\\S)`), as the rule's
@@ -81,4 +81,7 @@ PASSWORD_OPTION_RULES: tuple[ClientRule, ...] = (
     ClientRule(("vault login",), r"[ \t]+(?P<secret>(?!-)[^\s=\"'`;&|]{8,200})(?=\s|$)", at_name=True),
     # Windows: net use [X:] \\HOST\SHARE PASSWORD /user:NAME (`*` prompts)
     ClientRule(("net use",), r"[ \t]+(?:[A-Za-z]:[ \t]+)?\\\\\S+[ \t]+(?![/*])" + VALUE, at_name=True),
+    # Windows: net user NAME PASSWORD [/add] (`*` prompts, `/delete` and other options hold none);
+    # an unquoted value must look like a secret: "net user accounts are ..." in prose stays
+    ClientRule(("net user",), _NEXT + _ARGUMENT + _NEXT + r"(?![/*])" + VALUE, at_name=True, shaped=True),
 )
