@@ -420,7 +420,7 @@ class Trigger:
         path is): a store another program wrote, or a teammate's lesson, is data to check."""
         if not isinstance(data, dict):
             raise TriggerError(f"it is {type_name(data)}, not an object")
-        for name in ("kind", "tool", "operand", "path", "param", "rule", "token"):
+        for name in TRIGGER_TEXT_FIELDS:
             _text(data, name, name)
         unless = data.get("unless")
         kind, tool = kind_and_tool(data)
@@ -655,6 +655,14 @@ def describe_rule(rule: str | None) -> str:
 
 class TriggerError(ValueError):
     """A stored trigger that cannot be read: the message names the field and what it holds."""
+
+
+# A stored trigger's fields (Trigger.to_json), texts and lists of texts, and its `unless`'s: what
+# from_json checks the types of, and what a team pull bounds (team/pulled_fields.py).
+TRIGGER_TEXT_FIELDS = ("kind", "tool", "operand", "path", "param", "rule", "token")
+TRIGGER_LIST_FIELDS = ("words", "lacks", "operands", "with_flags")
+UNLESS_TEXT_FIELDS = ("since", "check")
+UNLESS_LIST_FIELDS = ("words", "flags", "exts")
 
 
 def type_name(value: object) -> str:

@@ -18,7 +18,13 @@ from typing import Any
 from lessonloop.core import json_codec, json_depth
 from lessonloop.core.timestamps import normalize_timestamp
 from lessonloop.lesson_model.confidence import SEVERITIES
-from lessonloop.lesson_model.triggers import Trigger
+from lessonloop.lesson_model.triggers import (
+    TRIGGER_LIST_FIELDS,
+    TRIGGER_TEXT_FIELDS,
+    UNLESS_LIST_FIELDS,
+    UNLESS_TEXT_FIELDS,
+    Trigger,
+)
 from lessonloop.team.server_schema import MAX_ITEM_TEXT, MAX_PAYLOAD_DEPTH, MAX_SHORT_TEXT, SHORT_TEXTS
 
 # A lesson's texts (team/items.py LESSON_TEXTS and trigger_text) but its trigger, an object.
@@ -30,11 +36,6 @@ COMMAND_FIELDS = ("command", "program")
 MAX_NAME = 200  # characters of a member's name, a rejection's author
 MAX_TIME = 40  # characters of a first or last seen time
 MAX_TRIGGER_TEXT = 2000  # characters of each text of a trigger (a command's words, a path)
-# A trigger's fields (lesson_model/triggers.py Trigger.to_json), and its `unless`'s.
-_TRIGGER_TEXTS = ("kind", "tool", "operand", "path", "param", "rule", "token")
-_TRIGGER_LISTS = ("words", "lacks", "operands", "with_flags")
-_UNLESS_TEXTS = ("since", "check")
-_UNLESS_LISTS = ("words", "flags", "exts")
 
 
 class Unreadable:
@@ -136,12 +137,12 @@ def trigger_field(value: Any) -> dict[str, Any] | None:
         return None
     if not isinstance(value, dict):
         raise ValueError(f"its trigger is a JSON {_json_type(value)}, not an object")
-    _check_fields(value, _TRIGGER_TEXTS, _TRIGGER_LISTS, "trigger")
+    _check_fields(value, TRIGGER_TEXT_FIELDS, TRIGGER_LIST_FIELDS, "trigger")
     unless = value.get("unless")
     if unless is not None:
         if not isinstance(unless, dict):
             raise ValueError(f"its trigger's unless is a JSON {_json_type(unless)}, not an object")
-        _check_fields(unless, _UNLESS_TEXTS, _UNLESS_LISTS, "trigger's unless")
+        _check_fields(unless, UNLESS_TEXT_FIELDS, UNLESS_LIST_FIELDS, "trigger's unless")
     if not any(isinstance(value.get(key), str) and value[key] for key in ("kind", "tool")):
         raise ValueError("its trigger names no kind")
     return Trigger.from_json(value).to_json()
