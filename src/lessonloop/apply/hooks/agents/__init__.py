@@ -1,0 +1,59 @@
+"""Each agent's hook events, by the event lessonloop's handlers know them as (Claude Code's names).
+
+The hook entry (apply/hooks/entry.py) is run as `python -I -c RUN --agent=AGENT EVENT [--block]
+[--ask]`, EVENT spelled as AGENT names it; `HOOK_EVENTS[AGENT][EVENT]` is the handler's event.
+`hooks install --agent AGENT` installs the events of `INSTALLED[AGENT]`. Imports nothing: read on
+every hook's start.
+
+(A first table from each agent's documentation, to be checked against its source: see
+docs/agents/<agent>.md.)
+"""
+
+AGENTS = ("claude", "codex", "gemini", "cursor", "copilot")
+
+HOOK_EVENTS: dict[str, dict[str, str]] = {
+    "claude": {
+        "SessionStart": "SessionStart",
+        "UserPromptSubmit": "UserPromptSubmit",
+        "PreToolUse": "PreToolUse",
+        "PostToolUse": "PostToolUse",
+        "PostToolUseFailure": "PostToolUseFailure",
+        "Stop": "Stop",
+        "SessionEnd": "SessionEnd",
+    },
+    "codex": {
+        "SessionStart": "SessionStart",
+        "UserPromptSubmit": "UserPromptSubmit",
+        "PreToolUse": "PreToolUse",
+        "PostToolUse": "PostToolUse",
+        "Stop": "Stop",
+    },
+    "gemini": {
+        "SessionStart": "SessionStart",
+        "BeforeAgent": "UserPromptSubmit",
+        "BeforeTool": "PreToolUse",
+        "AfterTool": "PostToolUse",
+        "AfterAgent": "Stop",
+        "SessionEnd": "SessionEnd",
+    },
+    "cursor": {
+        "sessionStart": "SessionStart",
+        "beforeSubmitPrompt": "UserPromptSubmit",
+        "beforeShellExecution": "PreToolUse",
+        "preToolUse": "PreToolUse",
+        "postToolUse": "PostToolUse",
+        "afterFileEdit": "PostToolUse",
+        "stop": "Stop",
+    },
+    "copilot": {
+        "sessionStart": "SessionStart",
+        "userPromptSubmitted": "UserPromptSubmit",
+        "preToolUse": "PreToolUse",
+        "postToolUse": "PostToolUse",
+        "sessionEnd": "SessionEnd",
+    },
+}
+
+# The agent events `hooks install --agent AGENT` writes (an event two of whose names reach the
+# same handler is installed under one of them).
+INSTALLED: dict[str, tuple[str, ...]] = {agent: tuple(events) for agent, events in HOOK_EVENTS.items()}
