@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     event: str | None = None
     session_id: str | None = None
     db = ""
+    exit_code = 0
     try:
         from lessonloop.store.location import db_path_text
 
@@ -89,11 +90,25 @@ def main(argv: list[str] | None = None) -> int:
         names = [a for a in args if not a.startswith("--")]
         if "--check" in options:
             return _check(db)
+        agent = _agent(options)
         payload = _read_payload()
         event = names[0] if names else None
         if event is None:
             named = payload.get("hook_event_name")
             event = named if isinstance(named, str) else None
+        adapter = None
+        agent_event = event or ""
+        if agent != "claude":  # another agent: its event and payload in Claude Code's terms
+            from lessonloop.apply.hooks.agents import HOOK_EVENTS
+
+            event = HOOK_EVENTS.get(agent, {}).get(agent_event)
+            if event is None:
+                return 0
+            adapter = __import__(f"lessonloop.apply.hooks.agents.{agent}", fromlist=["payload"])
+            normalized = adapter.payload(agent_event, payload)
+            if normalized is None:
+                return 0  # nothing lessonloop reads (an event or tool it does not handle)
+            payload = normalized
         sid = payload.get("session_id")
         session_id = sid if isinstance(sid, str) else None
         target = _HANDLERS.get(event or "")
@@ -112,7 +127,13 @@ def main(argv: list[str] | None = None) -> int:
             # hold what they catch); only then is the redactor imported: most calls answer nothing.
             from lessonloop.secrets.redaction import redact_value
 
-            sys.stdout.write(json.dumps(redact_value(output)[0], ensure_ascii=False))
+            output = redact_value(output)[0]
+        if adapter is not None:  # the answer as the agent takes it: its own fields, its exit code
+            text, exit_code = adapter.answer(agent_event, output or None)
+        else:
+            text = json.dumps(output, ensure_ascii=False) if output else None
+        if text:
+            sys.stdout.write(text)
             sys.stdout.flush()
         if ctx.after:  # the answer is out: now record it, within a budget of its own
             _start_budget(BUDGET_SECONDS.get(event, 3.0))
@@ -121,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                     work()
             finally:
                 _stop_budget()
+        return exit_code
     except BaseException as exc:
         if isinstance(exc, SystemExit) and exc.code in (0, None):
             return 0
@@ -133,6 +155,19 @@ def main(argv: list[str] | None = None) -> int:
             exc = store_error(exc, db or None).with_traceback(exc.__traceback__)
         log_failure(db or "lessonloop.db", event, session_id, exc)
     return 0
+
+
+def _agent(options: list[str]) -> str:
+    """The agent named by `--agent=NAME` (default claude); an unknown one is an error (fails open)."""
+    for option in options:
+        if option.startswith("--agent="):
+            name = option[len("--agent=") :]
+            from lessonloop.apply.hooks.agents import AGENTS
+
+            if name not in AGENTS:
+                raise ValueError(f"unknown agent {name!r} in the hook's command line (known: {', '.join(AGENTS)})")
+            return name
+    return "claude"
 
 
 def run() -> None:

@@ -5,6 +5,14 @@ The hook entry (apply/hooks/entry.py) is run as `python -I -c RUN --agent=AGENT 
 `hooks install --agent AGENT` installs the events of `INSTALLED[AGENT]`. Imports nothing: read on
 every hook's start.
 
+Each agent but claude has a module here, `agents/<agent>.py`, with two functions the entry calls:
+- `payload(event, raw) -> dict | None`: the agent's payload for its `event` as the Claude
+  Code-shaped payload the handlers read (session_id, cwd, transcript_path, tool_name and tool_input
+  in Claude Code's names: Bash/command, Write/file_path/content, Edit/old_string/new_string, ...;
+  prompt; tool_response); None when lessonloop has nothing to do with it.
+- `answer(event, output) -> (stdout text or None, exit code)`: the handler's Claude Code-shaped
+  answer (already redacted; None when it said nothing) as the agent accepts it.
+
 (A first table from each agent's documentation, to be checked against its source: see
 docs/agents/<agent>.md.)
 """
