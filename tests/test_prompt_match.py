@@ -1,5 +1,5 @@
 """A lesson learned from a person's rejection does not warn against what the person asked for in
-this session's prompt (issue 15, item 3; learn/prompt_match.py, Learner.prompts,
+this session's prompt (issue 15, item 3; lesson_model/prompt_match.py, Learner.prompts,
 store/learning_reads.load_prompts)."""
 
 from __future__ import annotations
@@ -7,12 +7,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from lessonloop.learn.engine import prompts_before
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent
-from lessonloop.learn.prompt_match import asked_for
 from lessonloop.learn.replay import replay
+from lessonloop.lesson_model.prompt_match import asked_in
 from lessonloop.lesson_model.triggers import Trigger
 from tests.learning_helpers import Script, history, replay_cli
+
+
+def asked_for(trigger: Trigger, call: CallEvent, prompts: dict[str, list[tuple[str, str]]]) -> bool:
+    """Whether the call's session asked for the trigger's call in its prompts up to the call, as
+    the one decision reads them (lesson_model/decision.py)."""
+    return asked_in(trigger, prompts_before(prompts, call))
 
 
 def rejected_server(script: Script) -> tuple[list[CallEvent], list[CorrectionEvent]]:

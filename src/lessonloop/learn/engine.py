@@ -24,18 +24,16 @@ from lessonloop.learn.correction_lessons import draft_correction
 from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.general_lessons import (
-    RETRY_CONFIDENCE,
     general_draft,
     is_general,
     learnable_failure,
     remedy,
     retry_lesson,
-    speaks_in_own_session,
     teaches_now,
 )
 from lessonloop.learn.learnable import OPEN_LIMIT
-from lessonloop.learn.prompt_match import asked_for
 from lessonloop.learn.signatures import digest, jaccard, words_text
+from lessonloop.lesson_model import decision as one_decision
 from lessonloop.lesson_model.lesson import Evidence, Lesson
 from lessonloop.lesson_model.quoting import unlabelled
 from lessonloop.lesson_model.triggers import SessionState, Trigger, relative_path
@@ -54,12 +52,24 @@ class Policy:
     trigger and class merge.
     """
 
-    warn_tiers: frozenset[str] = frozenset({"active", "core"})
+    warn_tiers: frozenset[str] = one_decision.WARN_TIERS
     ask_at: float | None = None
     block: bool = False
-    block_at: float = 0.95
+    block_at: float = one_decision.BLOCK_AT
     review: bool = False
     near_duplicate: float = 0.8
+    exclude_categories: frozenset[str] = frozenset()
+
+    def rules(self) -> one_decision.Rules:
+        """The one decision's rules for this policy."""
+        return one_decision.Rules(
+            ask=self.ask_at is not None,
+            block=self.block,
+            ask_at=self.ask_at if self.ask_at is not None else one_decision.ASK_AT,
+            block_at=self.block_at,
+            warn_tiers=self.warn_tiers,
+            excluded=self.exclude_categories,
+        )
 
 
 @dataclass(slots=True)
@@ -81,9 +91,6 @@ class Decision:
     @property
     def warned(self) -> bool:
         return self.action != "none"
-
-
-_RANK = {"none": 0, "warn": 1, "ask": 2, "block": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,66 +137,53 @@ class Learner:
     # ------------------------------------------------------------------ deciding
 
     def decide(self, event: CallEvent) -> Decision:
-        """Match `event` against the lessons before its result is known."""
-        decision = Decision()
+        """Match `event` against the lessons before its result is known: the one decision
+        (lesson_model/decision.py), as every agent's PreToolUse hook makes it."""
+        call = event.call
+        project = event.project
+        candidates = [
+            lesson
+            for lesson in self._by_kind.get(call.kind, ())
+            if lesson.trigger is not None and lesson.applies_to(project)
+        ]
         state = self._states.get(event.session_id)
-        self._match(event, decision, state)
-        if state is not None:
-            call = event.call
-            retry = state.retry_of(call.kind, event.input_key, call.target_path) or state.stale_edit(
-                call.kind, call.target_path, call.input
-            )
-            if retry is not None and retry[0] and not any(f.lesson.error_signature == retry[0] for f in decision.fired):
-                decision.fired.append(Fired(retry_lesson(retry[0], retry[1], event), RETRY_CONFIDENCE, "warn"))
-                if decision.action == "none":
-                    decision.action = "warn"
-        decision.fired.sort(key=lambda f: (-f.confidence, f.lesson.signature))
+        verdict = one_decision.decide(
+            one_decision.PendingCall(
+                event.session_id,
+                call.kind,
+                call.tool,
+                event.segments,
+                call.target_path,
+                event.cwd,
+                call.input,
+                call.command,
+                event.input_key,
+                event.ts,
+            ),
+            candidates,
+            self.policy.rules(),
+            lambda _signed: state,
+            (lambda: prompts_before(self.prompts, event)) if self.prompts else None,
+            may_retry=state is not None,
+        )
+        decision = Decision(
+            action=verdict.action,
+            matched=[self._lesson(c) for c in verdict.matched],
+            prevented=[self._lesson(c) for c in verdict.prevented],
+        )
+        for fired in verdict.fired:
+            if fired.candidate is not None:
+                decision.fired.append(Fired(self._lesson(fired.candidate), fired.confidence, fired.action))
+            elif fired.retry is not None:
+                decision.fired.append(
+                    Fired(retry_lesson(fired.retry[0], fired.retry[1], event), fired.confidence, fired.action)
+                )
         return decision
 
-    def _match(self, event: CallEvent, decision: Decision, state: SessionState | None) -> None:
-        """The learned lessons whose trigger the call meets, into `decision`."""
-        candidates = self._by_kind.get(event.call.kind)
-        if not candidates:
-            return
-        for lesson in candidates:
-            trigger = lesson.trigger
-            if trigger is None or not lesson.applies_to(event.project):
-                continue
-            if not trigger.matches_shape(
-                event.call.kind,
-                event.segments,
-                event.call.target_path,
-                event.cwd,
-                event.call.tool,
-                event.call.input,
-                event.call.command,
-            ):
-                continue
-            if trigger.unless is not None and (
-                trigger.done_inline(event.segments)
-                or (
-                    state is not None
-                    and state.satisfied(trigger.unless, event.call.target_path, lesson.error_signature)
-                )
-            ):
-                decision.prevented.append(lesson)
-                continue
-            if lesson.kind == "correction" and self.prompts and asked_for(trigger, event, self.prompts):
-                continue  # the person asked for it in this session: their earlier rejection does not apply
-            if is_general(lesson) and lesson.session_failed.get(event.session_id) and not speaks_in_own_session(lesson):
-                continue  # learned in this session: the warning about a call resent speaks here
-            decision.matched.append(lesson)
-            if lesson.status != "active" or lesson.tier not in self.policy.warn_tiers:
-                continue
-            value = lesson.confidence_at(event.ts)
-            action = "warn"
-            if self.policy.block and value >= self.policy.block_at:
-                action = "block"
-            elif self.policy.ask_at is not None and value >= self.policy.ask_at:
-                action = "ask"
-            decision.fired.append(Fired(lesson, value, action))
-            if _RANK[action] > _RANK[decision.action]:
-                decision.action = action
+    @staticmethod
+    def _lesson(candidate: object) -> Lesson:
+        assert isinstance(candidate, Lesson)
+        return candidate
 
     # ------------------------------------------------------------------ learning
 
@@ -623,6 +617,11 @@ class Learner:
         )
         lesson.recount()
         return lesson
+
+
+def prompts_before(prompts: Mapping[str, Sequence[tuple[str, str]]], event: CallEvent) -> list[str]:
+    """The person's prompts of `event`'s session up to the call (an untimed prompt counts)."""
+    return [text for ts, text in prompts.get(event.session_id, ()) if not ts or not event.ts or ts <= event.ts]
 
 
 def lesson_signature(kind: str, trigger: Trigger | None, error_signature: str) -> str:

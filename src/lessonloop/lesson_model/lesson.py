@@ -93,6 +93,23 @@ class Lesson:
     def project(self) -> str | None:
         return next(iter(self.projects)) if len(self.projects) == 1 else None
 
+    # What the one decision (lesson_model/decision.py) reads of a candidate lesson, beside the fields.
+    @property
+    def key(self) -> str:
+        return self.signature
+
+    @property
+    def stored(self) -> float:
+        return self.base_confidence
+
+    @property
+    def item(self) -> Lesson:
+        return self
+
+    def learned_here(self, session_id: str) -> bool:
+        """Whether the lesson learned from a failure of that session."""
+        return self.session_failed.get(session_id) is True
+
     def confidence_at(self, now: str | None) -> float:
         """The confidence at time `now`: decayed from the last failure seen."""
         days = days_between(self.last_seen, now) if (self.last_seen and now) else 0.0

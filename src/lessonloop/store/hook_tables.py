@@ -211,18 +211,23 @@ def session_branch(conn: sqlite3.Connection, session_id: str) -> str | None:
     return found[0] if found else None
 
 
-def ingested_calls(conn: sqlite3.Connection, session_id: str) -> list[tuple[Any, ...]]:
+def ingested_calls(conn: sqlite3.Connection, session_id: str, before: str | None = None) -> list[tuple[Any, ...]]:
     """(kind, tool, ok, command, target_path, error_text, exit_code, status, input_json, error class)
-    of the session's ingested calls with a result that the hooks did not store live, in order."""
-    return conn.execute(
+    of the session's ingested calls with a result that the hooks did not store live, in order;
+    `before`: only those before the call of that id (the session as it was then)."""
+    rows = conn.execute(
         """SELECT c.kind, c.tool, c.ok, c.command, c.target_path, c.error_text, c.exit_code, c.status,
-                  c.input_json, e.class
+                  c.input_json, e.class, c.id
            FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
            WHERE c.session_id = ? AND c.ok IS NOT NULL
              AND c.id NOT IN (SELECT id FROM live_calls WHERE session_id = ?)
            ORDER BY c.ts, c.seq""",
         (session_id, session_id),
     ).fetchall()
+    if before is not None:
+        cut = next((n for n, row in enumerate(rows) if row[-1] == before), len(rows))
+        rows = rows[:cut]
+    return [row[:-1] for row in rows]
 
 
 def live_calls(conn: sqlite3.Connection, session_id: str) -> list[tuple[Any, ...]]:
@@ -246,21 +251,27 @@ def learned_here(conn: sqlite3.Connection, lesson_id: int, session_id: str) -> b
     )
 
 
-def ingested_prompts(conn: sqlite3.Connection, session_id: str) -> list[str]:
-    """The person's prompts of the session as ingested so far."""
-    return [
-        text
-        for (text,) in conn.execute(
+def ingested_prompts(conn: sqlite3.Connection, session_id: str, until: str | None = None) -> list[str]:
+    """The person's prompts of the session as ingested so far (`until`: those up to that time, and
+    the untimed)."""
+    if until is None:
+        found = conn.execute(
             "SELECT text FROM messages WHERE session_id = ? AND kind = 'prompt' AND text IS NOT NULL", (session_id,)
         )
-    ]
+    else:
+        found = conn.execute(
+            """SELECT text FROM messages WHERE session_id = ? AND kind = 'prompt' AND text IS NOT NULL
+                 AND (ts IS NULL OR ts = '' OR ts <= ?)""",
+            (session_id, until),
+        )
+    return [text for (text,) in found]
 
 
 # --- lessons the hooks consider ------------------------------------------------------------------
 
 TRIGGER_COLUMNS = (
     "id, trigger, title, prevention, prevention_command, sessions, failed_sessions, confidence, last_seen, category,"
-    " kind, error_signature, origin"
+    " kind, error_signature, origin, signature"
 )
 
 

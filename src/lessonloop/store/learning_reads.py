@@ -238,7 +238,7 @@ def model_counts(conn: sqlite3.Connection) -> Iterator[tuple[str, str, int]]:
 
 # The person's prompts of each main session (its subagents' included), in time order, for the
 # learner: a lesson learned from a person's rejection does not warn against what the person asked
-# for in the session (learn/prompt_match.py).
+# for in the session (lesson_model/prompt_match.py).
 PROMPT_CHARS = 2000  # of each prompt: what it asks for is at its start
 # (main session, time, text) of the prompts; its one parameter: PROMPT_CHARS
 _PROMPTS_SELECT = """SELECT m.id, coalesce(g.ts, ''), substr(g.text, 1, ?)

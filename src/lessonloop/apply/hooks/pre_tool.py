@@ -31,17 +31,16 @@ from lessonloop.apply.hooks.hook_store import (
     wait_ms,
 )
 from lessonloop.core.claude_tool_kinds import kind_of
-from lessonloop.core.timestamps import days_between, utc_now
+from lessonloop.core.timestamps import utc_now
 from lessonloop.store import hook_tables
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
     from lessonloop.apply.hooks.entry import HookContext
+    from lessonloop.lesson_model.decision import Candidate
     from lessonloop.lesson_model.triggers import SessionState
 
 RETRY = 0  # the "lesson id" of the warning about a call resent as it failed (no stored lesson)
-ASK_AT = 0.75
-BLOCK_AT = 0.95
 MAX_SHOWN = 3  # lessons named in one warning
 _ORDER = {"warn": 1, "ask": 2, "block": 3}
 TRANSCRIPT_TAIL = 262_144  # bytes of the transcript read for the session's latest prompts
@@ -63,7 +62,8 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         policy = hook_policy(ctx.db)
         project = session_project(conn, payload, policy, ctx.db)
         transcript = text_of(payload, "transcript_path")
-        fired = _fired(conn, session_id, tool, tool_input, cwd, project, ctx, policy, transcript)
+        kind = text_of(payload, "tool_kind")  # an agent adapter's neutral kind (apply/hooks/agents/)
+        fired = _fired(conn, session_id, tool, tool_input, cwd, project, ctx, policy, transcript, kind=kind)
     except BaseException:
         conn.close()
         raise
@@ -96,11 +96,18 @@ def _fired(
     ctx: HookContext,
     policy: HookPolicy,
     transcript: str | None = None,
+    *,
+    kind: str | None = None,
+    now: str | None = None,
+    before: str | None = None,
 ) -> list[tuple[str, int, float, str, str | None, str | None, int, int]]:
     """(action, lesson id, confidence, title, prevention, command, failed sessions, sessions) of
-    each lesson that fires, most confident first. A lesson learned from the person's rejection or
-    correction stays silent on a call the person asked for in this session's prompts."""
-    kind = kind_of(tool)
+    each lesson that speaks on the call, most confident first, as the one decision
+    (lesson_model/decision.py) says: the parts are read from the store, each only when needed.
+    `kind`: the tool's neutral kind when the agent's adapter gave it (else Claude Code's table);
+    `now` and `before` decide as of a past call (its time, its id: the session's calls before it,
+    its prompts up to then), as tests/decision_agreement.py does for every call of a corpus."""
+    kind = kind or kind_of(tool)
     command = tool_input.get("command") if kind == "shell" else None
     target = call_target(tool_input)
     keys: list[str] = []
@@ -115,31 +122,92 @@ def _fired(
 
         keys = [relative_path(target, cwd)]
     rows = hook_tables.trigger_candidates(conn, kind, keys, project)
-    state: SessionState | None = None
-    state_signed = False
-    retry = None
     shell_command = command if isinstance(command, str) else None
-    if hook_tables.failed_before(conn, session_id, tool, shell_command, target):
-        from lessonloop.lesson_model.triggers import input_key
-
-        state = session_state(conn, session_id)
-        key = input_key(shell_command, tool_input)
-        retry = state.retry_of(kind, key, target) or state.stale_edit(kind, target, tool_input)
-    if not rows and retry is None:
+    may_retry = hook_tables.failed_before(conn, session_id, tool, shell_command, target)
+    if not rows and not may_retry:
         return []
-    from lessonloop.apply.ranking import live_confidence
-    from lessonloop.lesson_model.provenance import may_deny
-    from lessonloop.lesson_model.triggers import Trigger
+    from lessonloop.lesson_model import decision as one
+    from lessonloop.lesson_model.triggers import input_key
+
+    candidates = []
+    for row in rows:
+        candidate = candidate_of(conn, row)
+        if candidate is not None:
+            candidates.append(candidate)
+    states: dict[bool, SessionState] = {}
+
+    def session(signed: bool) -> SessionState:
+        if signed not in states:
+            states[signed] = session_state(conn, session_id, signed=signed, before=before)
+        return states[signed]
 
     prompts: list[str] | None = None
-    moment = utc_now()
-    out = []
-    for (
+
+    def said() -> list[str]:
+        nonlocal prompts
+        if prompts is None:
+            prompts = session_prompts(conn, session_id, transcript, until=now if before is not None else None)
+        return prompts
+
+    call = one.PendingCall(
+        session_id,
+        kind,
+        tool,
+        segments,
+        target,
+        cwd,
+        tool_input,
+        shell_command,
+        input_key(shell_command, tool_input),
+        now or utc_now(),
+    )
+    rules = one.Rules(ask=ctx.ask, block=ctx.block, excluded=policy.exclude_categories)
+    verdict = one.decide(call, candidates, rules, session, said, may_retry=may_retry)
+    out: list[tuple[str, int, float, str, str | None, str | None, int, int]] = []
+    for fired in verdict.fired:
+        lesson = fired.candidate
+        if lesson is not None:
+            found = lesson.item
+            assert isinstance(found, tuple)
+            lesson_id, _trigger, title, prevention, prevention_command, sessions, failed = found[:7]
+            out.append(
+                (fired.action, lesson_id, fired.confidence, title, prevention, prevention_command, failed, sessions)
+            )
+        elif fired.retry is not None:
+            from lessonloop.analyze.error_headline import error_headline
+            from lessonloop.lesson_model.quoting import tool_output
+            from lessonloop.lesson_model.triggers import first_line
+
+            output = fired.retry[1]
+            line = error_headline(output) or first_line(output)
+            what = "this command" if kind == "shell" else f"this {tool} call"
+            out.append(
+                (
+                    fired.action,
+                    RETRY,
+                    fired.confidence,
+                    f"{what} failed moments ago in this session: {tool_output(line)}",
+                    None,
+                    None,
+                    0,
+                    0,
+                )
+            )
+    return out
+
+
+def candidate_of(conn: sqlite3.Connection, row: tuple[object, ...]) -> Candidate | None:
+    """A trigger_candidates row as the one decision reads it (None: a stored trigger that cannot
+    be read, which matches nothing)."""
+    from lessonloop.lesson_model.decision import Candidate
+    from lessonloop.lesson_model.triggers import Trigger
+
+    (
         lesson_id,
         trigger_json,
-        title,
-        prevention,
-        prevention_command,
+        _title,
+        _prevention,
+        _prevention_command,
         sessions,
         failed,
         stored,
@@ -148,65 +216,37 @@ def _fired(
         lesson_kind,
         error_signature,
         origin,
-    ) in rows:
-        if not policy.allows_category(category):
-            continue
-        try:
-            trigger = Trigger.from_json(json.loads(trigger_json))
-        except (TypeError, ValueError):  # a stored trigger that cannot be read (TriggerError, not JSON): no match
-            continue
-        if not trigger.matches_shape(kind, segments, target, cwd, tool, tool_input, shell_command):
-            continue
-        if trigger.unless is not None:
-            if trigger.done_inline(segments):
-                continue
-            if state is None or (trigger.until_worked and not state_signed):
-                # a general lesson is re-armed by its own error only: the failures' signatures
-                state_signed = trigger.until_worked
-                state = session_state(conn, session_id, signed=state_signed)
-            if state.satisfied(trigger.unless, target, error_signature):
-                continue
-        if (
-            trigger.until_worked
-            and not trigger.speaks_where_learned
-            and hook_tables.learned_here(conn, lesson_id, session_id)
-        ):
-            continue  # learned in this session: the warning about the same call resent speaks here
-        if lesson_kind == "correction":
-            from lessonloop.learn.prompt_match import asked_in
-
-            if prompts is None:
-                prompts = session_prompts(conn, session_id, transcript)
-            if asked_in(trigger, prompts):
-                continue
-        value = live_confidence(failed, sessions, days_between(last_seen, moment) if last_seen else 0.0, stored)
-        action = "warn"
-        # Only this person's own lessons (learned, manual) may deny a call: a teammate's, an import's
-        # or an agent's (MCP) text warns or asks, never denies (lesson_model/provenance.py).
-        if ctx.block and value >= BLOCK_AT and may_deny(origin):
-            action = "block"
-        elif ctx.ask and value >= ASK_AT:
-            action = "ask"
-        out.append((action, lesson_id, value, title, prevention, prevention_command, failed, sessions))
-    if retry is not None:
-        from lessonloop.analyze.error_headline import error_headline
-        from lessonloop.lesson_model.quoting import tool_output
-        from lessonloop.lesson_model.triggers import first_line
-
-        output = retry[1]
-        line = error_headline(output) or first_line(output)
-        what = "this command" if kind == "shell" else f"this {tool} call"
-        out.append(
-            ("warn", RETRY, 0.5, f"{what} failed moments ago in this session: {tool_output(line)}", None, None, 0, 0)
-        )
-    out.sort(key=lambda f: (-f[2], f[1]))
-    return out
+        signature,
+    ) = row
+    try:
+        trigger = Trigger.from_json(json.loads(str(trigger_json)))
+    except (TypeError, ValueError):  # TriggerError, not JSON
+        return None
+    return Candidate(
+        row,
+        str(signature or ""),
+        trigger,
+        kind=lesson_kind if isinstance(lesson_kind, str) else None,
+        error_signature=error_signature if isinstance(error_signature, str) else None,
+        category=category if isinstance(category, str) else None,
+        origin=origin if isinstance(origin, str) else None,
+        status="active",  # trigger_candidates reads the active lessons of a warning tier only
+        tier="active",
+        failed_sessions=int(failed or 0),  # type: ignore[call-overload]
+        sessions=int(sessions or 0),  # type: ignore[call-overload]
+        stored=float(stored or 0.0),  # type: ignore[arg-type]
+        last_seen=last_seen if isinstance(last_seen, str) else None,
+        learned_here=lambda session_id: hook_tables.learned_here(conn, lesson_id, session_id),  # type: ignore[arg-type]
+    )
 
 
-def session_prompts(conn: sqlite3.Connection, session_id: str, transcript: str | None) -> list[str]:
-    """The person's prompts in this session so far: those ingested, and those in the end of the
-    transcript (the current turn's prompt is written there before its tool calls)."""
-    prompts = hook_tables.ingested_prompts(conn, session_id)
+def session_prompts(
+    conn: sqlite3.Connection, session_id: str, transcript: str | None, until: str | None = None
+) -> list[str]:
+    """The person's prompts in this session so far: those ingested (`until`: up to that time), and
+    those in the end of the transcript (the current turn's prompt is written there before its tool
+    calls)."""
+    prompts = hook_tables.ingested_prompts(conn, session_id, until)
     if not transcript:
         return prompts
     try:
@@ -237,7 +277,9 @@ def session_prompts(conn: sqlite3.Connection, session_id: str, transcript: str |
     return prompts
 
 
-def session_state(conn: sqlite3.Connection, session_id: str, signed: bool = False) -> SessionState:
+def session_state(
+    conn: sqlite3.Connection, session_id: str, signed: bool = False, before: str | None = None
+) -> SessionState:
     """What the session has done so far: its ingested calls, then those the hooks stored live;
     `signed`: each failure with its error signature too (what re-arms a general lesson, read only
     when one is met: computing them costs the session's failures)."""
@@ -249,7 +291,7 @@ def session_state(conn: sqlite3.Connection, session_id: str, signed: bool = Fals
 
     state = SessionState()
     branch = hook_tables.session_branch(conn, session_id)
-    rows = hook_tables.ingested_calls(conn, session_id)
+    rows = hook_tables.ingested_calls(conn, session_id, before)
     rows += [
         (kind_of(tool), tool, ok, command, target, error_text, None, status, input_json, error_class)
         for tool, ok, command, target, error_text, status, input_json, error_class in hook_tables.live_calls(

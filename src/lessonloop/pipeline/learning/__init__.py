@@ -18,7 +18,7 @@ the store's, the learning is learn/'s and pure, this package ties them together)
 4. Learn (pure, learn/): learn/history.in_learning_order merges calls and corrections;
    learn/learning_loop.run_loop drives learn/engine.Learner (decide on a call, then learn from
    it; the lesson kinds in learn/episodes.py, general_lessons.py, check_lessons.py,
-   correction_lessons.py, prompt_match.py), with stream.py's plug noting the state, the
+   correction_lessons.py, lesson_model/prompt_match.py), with stream.py's plug noting the state, the
    checkpoints and the sessions' parts; learn/learner_state.py writes the learner as JSON and
    reads it back (calls by id, events.calls_by_id).
 5. Batch lessons. batch.py (store rows: store/learning_reads.py) -> learn/batch_lessons.py:

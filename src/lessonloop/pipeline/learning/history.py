@@ -37,7 +37,7 @@ def load_history(conn: sqlite3.Connection, project: str | None = None, agent: st
 
 def load_replay_history(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> History:
     """load_history with each main session's prompts, so that a lesson learned from a rejection
-    does not warn against what the person asked for (learn/prompt_match.py)."""
+    does not warn against what the person asked for (lesson_model/prompt_match.py)."""
     history = load_history(conn, project, agent)
     history.prompts = reads.load_prompts(conn, project, agent)
     return history

@@ -4,7 +4,7 @@ item 3; the spotter corpus had one warn against `mix phx.server` in a session as
 
 Read from the words: a shell trigger's command is asked for when a prompt of the session, up to the
 call, names it (the whole command, or one of its distinctive words: `phx.server`, `server`, not the
-program `mix`); a file trigger's when a prompt names the file. Light: the PreToolUse hook uses it.
+program `mix`); a file trigger's when a prompt names the file. Light: the one decision (lesson_model/decision.py) uses it in the PreToolUse hook.
 """
 
 from __future__ import annotations
@@ -14,20 +14,13 @@ import re
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Iterable
 
-    from lessonloop.learn.events import CallEvent
     from lessonloop.lesson_model.triggers import Trigger
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9._/-]*")
 _PARTS = re.compile(r"[._/-]+")
 MIN_WORD = 3
-
-
-def asked_for(trigger: Trigger, event: CallEvent, prompts: Mapping[str, Sequence[tuple[str, str]]]) -> bool:
-    """Whether a prompt of `event`'s session, up to the call, names what `trigger` matches."""
-    said = [text for ts, text in prompts.get(event.session_id, ()) if not ts or not event.ts or ts <= event.ts]
-    return asked_in(trigger, said)
 
 
 def asked_in(trigger: Trigger, prompts: Iterable[str]) -> bool:

@@ -1,0 +1,330 @@
+"""The one decision: what lessonloop does about a call about to run.
+
+Every agent's PreToolUse hook (apply/hooks/pre_tool.py) and replay and learning
+(learn/engine.py `Learner.decide`) call `decide` and nothing else decides. They differ only in
+where the parts come from: the hook reads the candidate lessons, the session's calls and prompts
+from the store (lazily: most calls match nothing), the learner holds them in memory.
+
+The rule, for each candidate lesson whose trigger has the call's shape:
+1. its prevention was done (inline in the same command, or earlier in the session and not undone
+   since): prevented, silent;
+2. a lesson learned from the person's rejection or correction is silent on a call the person
+   asked for in this session's prompts (up to now);
+3. a general lesson ("unless it worked in this session") learned from a failure of this very
+   session stays silent there (the warning about the same call resent speaks), unless its trigger
+   says it speaks where learned;
+4. otherwise it is matched (learning counts it); it speaks when it is active, of a tier that warns
+   (active, core) and of a category the person has not turned off;
+5. its confidence is the live one (lesson_model.confidence.live_confidence: its failing sessions'
+   Wilson bound decayed for the days unseen, capped by the stored confidence);
+6. it warns; with `ask`, at confidence >= ask_at it asks the person; with `block`, at confidence
+   >= block_at it denies the call, when the lesson is this person's own (provenance.may_deny:
+   a teammate's, an import's or an agent's text never denies).
+Then the call resent as it failed earlier in this session, nothing done since that could change
+its outcome, warns at RETRY_CONFIDENCE, unless a lesson of the same error already speaks.
+
+Importing this module imports only what the hooks import already (no dataclasses, no typing).
+"""
+
+from __future__ import annotations
+
+from lessonloop.core.timestamps import days_between
+from lessonloop.lesson_model import confidence as conf
+from lessonloop.lesson_model.provenance import may_deny
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from typing import Protocol
+
+    from lessonloop.lesson_model.triggers import SessionState, Trigger
+
+    class LessonLike(Protocol):
+        """What the decision reads of a candidate: a Candidate (the hook's rows) or a Lesson."""
+
+        @property
+        def item(self) -> object: ...
+        @property
+        def key(self) -> str: ...
+        @property
+        def trigger(self) -> Trigger | None: ...
+        @property
+        def kind(self) -> str | None: ...
+        @property
+        def error_signature(self) -> str | None: ...
+        @property
+        def category(self) -> str | None: ...
+        @property
+        def origin(self) -> str | None: ...
+        @property
+        def status(self) -> str: ...
+        @property
+        def tier(self) -> str: ...
+        @property
+        def failed_sessions(self) -> int: ...
+        @property
+        def sessions(self) -> int: ...
+        @property
+        def stored(self) -> float: ...
+        @property
+        def last_seen(self) -> str | None: ...
+        def learned_here(self, session_id: str) -> bool: ...
+
+
+NONE = "none"
+WARN = "warn"
+ASK = "ask"
+BLOCK = "block"
+RANK = {NONE: 0, WARN: 1, ASK: 2, BLOCK: 3}
+ASK_AT = 0.75
+BLOCK_AT = 0.95
+RETRY_CONFIDENCE = 0.5  # the warning about a call resent in the same session as it failed
+WARN_TIERS = frozenset({"active", "core"})
+
+
+class Rules:
+    """The person's choices: `ask` / `block` (the hook's --ask / --block), their thresholds, the
+    tiers that warn, the categories turned off ([hooks] exclude_categories)."""
+
+    __slots__ = ("ask", "ask_at", "block", "block_at", "excluded", "warn_tiers")
+
+    def __init__(
+        self,
+        ask: bool = False,
+        block: bool = False,
+        ask_at: float = ASK_AT,
+        block_at: float = BLOCK_AT,
+        warn_tiers: frozenset[str] = WARN_TIERS,
+        excluded: Iterable[str] = (),
+    ) -> None:
+        self.ask = ask
+        self.block = block
+        self.ask_at = ask_at
+        self.block_at = block_at
+        self.warn_tiers = warn_tiers
+        self.excluded = frozenset(c.strip().lower() for c in excluded)
+
+    def allows_category(self, category: str | None) -> bool:
+        return not self.excluded or category is None or category.strip().lower() not in self.excluded
+
+
+class Candidate:
+    """A lesson as the decision reads it. `item` is the caller's own object (a Lesson, a row), given
+    back in the verdict; `key` orders lessons of equal confidence (the lesson's signature);
+    `learned_here(session_id)`: whether the lesson learned from a failure of that session."""
+
+    __slots__ = (
+        "_learned_here",
+        "category",
+        "error_signature",
+        "failed_sessions",
+        "item",
+        "key",
+        "kind",
+        "last_seen",
+        "origin",
+        "sessions",
+        "status",
+        "stored",
+        "tier",
+        "trigger",
+    )
+
+    def __init__(
+        self,
+        item: object,
+        key: str,
+        trigger: Trigger,
+        *,
+        kind: str | None,
+        error_signature: str | None,
+        category: str | None,
+        origin: str | None,
+        status: str,
+        tier: str,
+        failed_sessions: int,
+        sessions: int,
+        stored: float,
+        last_seen: str | None,
+        learned_here: Callable[[str], bool],
+    ) -> None:
+        self.item = item
+        self.key = key
+        self.trigger = trigger
+        self.kind = kind
+        self.error_signature = error_signature
+        self.category = category
+        self.origin = origin
+        self.status = status
+        self.tier = tier
+        self.failed_sessions = failed_sessions
+        self.sessions = sessions
+        self.stored = stored
+        self.last_seen = last_seen
+        self._learned_here = learned_here
+
+    def learned_here(self, session_id: str) -> bool:
+        return self._learned_here(session_id)
+
+
+class PendingCall:
+    """The call about to run, in neutral terms."""
+
+    __slots__ = (
+        "command",
+        "cwd",
+        "input_key",
+        "kind",
+        "segments",
+        "session_id",
+        "target",
+        "tool",
+        "tool_input",
+        "ts",
+    )
+
+    def __init__(
+        self,
+        session_id: str,
+        kind: str,
+        tool: str,
+        segments: Sequence[tuple[str, ...]],
+        target: str | None,
+        cwd: str | None,
+        tool_input: Mapping[str, object] | None,
+        command: str | None,
+        input_key: str | None,
+        ts: str | None,
+    ) -> None:
+        self.session_id = session_id
+        self.kind = kind
+        self.tool = tool
+        self.segments = list(segments)
+        self.target = target
+        self.cwd = cwd
+        self.tool_input = tool_input
+        self.command = command
+        self.input_key = input_key
+        self.ts = ts
+
+
+class Fired:
+    """A lesson (or the resent-call warning: `candidate` None, `retry` its error signature and the
+    start of the earlier failure's output) that speaks on the call, with its confidence and action."""
+
+    __slots__ = ("action", "candidate", "confidence", "retry")
+
+    def __init__(
+        self, candidate: LessonLike | None, confidence: float, action: str, retry: tuple[str, str] | None = None
+    ) -> None:
+        self.candidate = candidate
+        self.confidence = confidence
+        self.action = action
+        self.retry = retry
+
+    @property
+    def key(self) -> str:
+        return self.candidate.key if self.candidate is not None else ""
+
+
+class Verdict:
+    """What to do about the call: `action` (none, warn, ask, block), the lessons that speak, most
+    confident first (`fired`), those whose trigger was met and prevention not done (`matched`,
+    silent ones included: learning counts them) and those whose prevention was done."""
+
+    __slots__ = ("action", "fired", "matched", "prevented")
+
+    def __init__(self) -> None:
+        self.action = NONE
+        self.fired: list[Fired] = []
+        self.matched: list[LessonLike] = []
+        self.prevented: list[LessonLike] = []
+
+
+def live_confidence(candidate: LessonLike, now: str | None) -> float:
+    """The candidate's confidence at `now` (confidence.live_confidence over its counts)."""
+    days = days_between(candidate.last_seen, now) if candidate.last_seen and now else 0.0
+    value = conf.live_confidence(candidate.failed_sessions, candidate.sessions, days, candidate.stored)
+    return min(1.0, max(0.0, value))
+
+
+def action_for(value: float, origin: str | None, rules: Rules) -> str:
+    """warn, ask or block for a lesson of confidence `value` and `origin` under `rules`."""
+    if rules.block and value >= rules.block_at and may_deny(origin):
+        return BLOCK
+    if rules.ask and value >= rules.ask_at:
+        return ASK
+    return WARN
+
+
+def decide(
+    call: PendingCall,
+    candidates: Iterable[LessonLike],
+    rules: Rules,
+    session: Callable[[bool], SessionState | None],
+    prompts: Callable[[], Iterable[str]] | None,
+    may_retry: bool = True,
+) -> Verdict:
+    """What to do about `call`, given the lessons that may match it (`candidates`: the caller may
+    leave out those that cannot, by kind, key or scope), the session so far (`session(signed)`:
+    its state, with each failure's error signature when `signed`; None when nothing is known of
+    it), the person's prompts in this session up to now (`prompts()`, None when none are known)
+    and whether a call like this one failed earlier in this session (`may_retry`: a cheap test the
+    caller may make first; True when unknown). Pure: reads only what it is given."""
+    from lessonloop.lesson_model.prompt_match import asked_in
+
+    verdict = Verdict()
+    state: SessionState | None = None
+    state_read = False
+    signed = False
+    said: list[str] | None = None
+    for candidate in candidates:
+        trigger = candidate.trigger
+        if trigger is None or not trigger.matches_shape(
+            call.kind, call.segments, call.target, call.cwd, call.tool, call.tool_input, call.command
+        ):
+            continue
+        if trigger.unless is not None:
+            if trigger.done_inline(call.segments):
+                verdict.prevented.append(candidate)
+                continue
+            if not state_read or (trigger.until_worked and not signed):
+                # a general lesson is re-armed by its own error only: the failures' signatures
+                signed = signed or trigger.until_worked
+                state = session(signed)
+                state_read = True
+            if state is not None and state.satisfied(trigger.unless, call.target, candidate.error_signature):
+                verdict.prevented.append(candidate)
+                continue
+        if candidate.kind == "correction" and prompts is not None:
+            if said is None:
+                said = list(prompts())
+            if said and asked_in(trigger, said):
+                continue  # the person asked for it in this session: their earlier objection does not apply
+        if trigger.until_worked and not trigger.speaks_where_learned and candidate.learned_here(call.session_id):
+            continue  # learned in this session: the warning about the same call resent speaks here
+        verdict.matched.append(candidate)
+        if candidate.status != "active" or candidate.tier not in rules.warn_tiers:
+            continue
+        if not rules.allows_category(candidate.category):
+            continue
+        value = live_confidence(candidate, call.ts)
+        verdict.fired.append(Fired(candidate, value, action_for(value, candidate.origin, rules)))
+    if may_retry:
+        if not state_read or not signed:
+            state = session(True)
+        if state is not None:
+            retry = state.retry_of(call.kind, call.input_key, call.target) or state.stale_edit(
+                call.kind, call.target, call.tool_input
+            )
+            if (
+                retry is not None
+                and retry[0]
+                and not any(f.candidate is not None and f.candidate.error_signature == retry[0] for f in verdict.fired)
+            ):
+                verdict.fired.append(Fired(None, RETRY_CONFIDENCE, WARN, retry))
+    verdict.fired.sort(key=lambda f: (-f.confidence, f.key))
+    for fired in verdict.fired:
+        if RANK[fired.action] > RANK[verdict.action]:
+            verdict.action = fired.action
+    return verdict
