@@ -274,7 +274,7 @@ def test_every_column_agents_and_people_read_is_the_authors_or_this_stores() -> 
     own = {
         "id", "signature", "origin", "scope", "project", "agent", "model", "sessions", "failed_sessions",
         "observations", "prevented", "warnings", "confidence", "tier", "status", "edited", "first_seen", "last_seen",
-        "created_at", "updated_at", "embedding_model",
+        "created_at", "updated_at", "embedding_model", "learned_confidence",
     }  # fmt: skip
     assert read - own == set(team_state.AUTHOR_COLUMNS)
     insert = team_state._INSERT_COPY

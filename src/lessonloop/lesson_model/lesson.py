@@ -100,7 +100,7 @@ class Lesson:
 
     @property
     def stored(self) -> float:
-        return self.base_confidence
+        return round(self.base_confidence, 6)  # as the store keeps it (lessons.learned_confidence)
 
     @property
     def item(self) -> Lesson:

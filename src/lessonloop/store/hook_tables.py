@@ -271,7 +271,7 @@ def ingested_prompts(conn: sqlite3.Connection, session_id: str, until: str | Non
 
 TRIGGER_COLUMNS = (
     "id, trigger, title, prevention, prevention_command, sessions, failed_sessions, confidence, last_seen, category,"
-    " kind, error_signature, origin, signature"
+    " kind, error_signature, origin, signature, learned_confidence"
 )
 
 

@@ -33,7 +33,7 @@ _UPDATE_COUNTS = """
 UPDATE lessons SET sessions = ?, failed_sessions = ?, observations = ?, prevented = ?, confidence = ?,
     tier = ?, severity = CASE WHEN edited THEN severity ELSE ? END, scope = CASE WHEN edited THEN scope ELSE ? END,
     project = CASE WHEN edited THEN project ELSE ? END, agent = coalesce(agent, ?), model = coalesce(?, model),
-    error_class = ?, first_seen = ?, last_seen = ?, status = ?, updated_at = ?
+    error_class = ?, first_seen = ?, last_seen = ?, status = ?, updated_at = ?, learned_confidence = ?
 WHERE id = ?"""
 _UPDATE_TEXT = """
 UPDATE lessons SET embedding = CASE WHEN title IS NOT :title OR body IS NOT :body OR prevention IS NOT :prevention
@@ -45,8 +45,10 @@ WHERE id = :id AND edited = 0"""  # a vector of the old text is dropped: learnin
 _INSERT = """
 INSERT INTO lessons (id, signature, kind, origin, title, body, prevention, prevention_command, trigger, trigger_text,
     error_signature, error_class, category, severity, scope, project, agent, model, sessions, failed_sessions,
-    observations, prevented, warnings, confidence, tier, status, edited, first_seen, last_seen, created_at, updated_at)
-VALUES ((SELECT last_id + 1 FROM lesson_ids), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?, ?, ?, ?)"""
+    observations, prevented, warnings, confidence, tier, status, edited, first_seen, last_seen, created_at, updated_at,
+    learned_confidence)
+VALUES ((SELECT last_id + 1 FROM lesson_ids), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?, ?, ?, ?,
+    ?)"""
 
 
 def log_event(
@@ -108,7 +110,8 @@ def store_judged_counts(
 ) -> None:
     """A judged lesson's counts (MCP's lesson_feedback), its confidence and tier recomputed from them."""
     conn.execute(
-        "UPDATE lessons SET sessions = ?, prevented = ?, confidence = ?, tier = ?, updated_at = ? WHERE id = ?",
+        """UPDATE lessons SET sessions = ?, prevented = ?, confidence = ?, tier = ?, updated_at = ?,
+               learned_confidence = NULL WHERE id = ?""",
         (sessions, prevented, confidence, tier, ts, lesson_id),
     )
 
@@ -198,7 +201,8 @@ def _insert_learned(conn: sqlite3.Connection, lesson: Lesson, now: str, result: 
     status = lesson.status
     if status in ("active", "pending") and conf.should_archive(value, days, lesson.sessions, lesson.failed_sessions):
         status = "archived"
-    lesson_id = _insert_lesson(conn, lesson, trigger_json, value, tier, status, now)
+    learned = round(lesson.base_confidence, 6) if lesson.origin == "learned" else None
+    lesson_id = _insert_lesson(conn, lesson, trigger_json, value, tier, status, now, learned)
     log_event(conn, lesson_id, lesson.signature, now, "learned", {"title": lesson.title})
     if status == "archived":
         log_event(conn, lesson_id, lesson.signature, now, "archived", {"confidence": round(value, 4)})
@@ -221,8 +225,10 @@ def _update_learned(
     days, value = _decayed(lesson, now)
     judged = stored.feedback.get(lesson_id, Feedback())
     sessions, prevented = lesson.sessions + judged.unhelpful, lesson.prevented + judged.helpful
+    learned: float | None = lesson.base_confidence if lesson.origin == "learned" else None
     if judged.unhelpful:  # one more session without a failure each; the precision cap stays
         value = conf.live_confidence(lesson.failed_sessions, sessions, days, value)
+        learned = None  # judged: its stored value stands
     tier = conf.next_tier(value, old_tier)
     if (
         status in ("active", "pending")
@@ -237,7 +243,8 @@ def _update_learned(
         (
             sessions, lesson.failed_sessions, lesson.observations, prevented, round(value, 6),
             tier, lesson.severity, lesson.scope, lesson.project, lesson.agent, lesson.model,
-            lesson.error_class, lesson.first_seen, lesson.last_seen, status, now, lesson_id,
+            lesson.error_class, lesson.first_seen, lesson.last_seen, status, now,
+            None if learned is None else round(learned, 6), lesson_id,
         ),
     )  # fmt: skip
     conn.execute(
@@ -270,9 +277,16 @@ def _keep_aliases(conn: sqlite3.Connection, lessons: list[Lesson], aliases: dict
 
 
 def _insert_lesson(
-    conn: sqlite3.Connection, lesson: Lesson, trigger_json: str | None, value: float, tier: str, status: str, now: str
+    conn: sqlite3.Connection,
+    lesson: Lesson,
+    trigger_json: str | None,
+    value: float,
+    tier: str,
+    status: str,
+    now: str,
+    learned: float | None = None,
 ) -> int:
-    """Insert a new lesson row; returns its id."""
+    """Insert a new lesson row; returns its id. `learned`: its undecayed learned confidence."""
     cursor = conn.execute(
         _INSERT,
         (
@@ -281,7 +295,7 @@ def _insert_lesson(
             lesson.error_signature, lesson.error_class, lesson.category, lesson.severity, lesson.scope,
             lesson.project, lesson.agent, lesson.model, lesson.sessions, lesson.failed_sessions,
             lesson.observations, lesson.prevented, round(value, 6), tier, status, lesson.first_seen,
-            lesson.last_seen, now, now,
+            lesson.last_seen, now, now, learned,
         ),
     )  # fmt: skip
     return int(cursor.lastrowid or 0)
@@ -349,7 +363,7 @@ def merge_live(conn: sqlite3.Connection, lesson: Lesson, now: str) -> int | None
     if found is None:
         value = lesson.base_confidence
         tier = conf.next_tier(value, lesson.tier)
-        lesson_id = _insert_lesson(conn, lesson, trigger_json, value, tier, lesson.status, now)
+        lesson_id = _insert_lesson(conn, lesson, trigger_json, value, tier, lesson.status, now, round(value, 6))
         log_event(conn, lesson_id, lesson.signature, now, "learned", {"title": lesson.title, "live": True})
         _add_evidence(conn, lesson_id, lesson.evidence)
         return lesson_id
@@ -381,8 +395,18 @@ def merge_live(conn: sqlite3.Connection, lesson: Lesson, now: str) -> int | None
         seen = max(filter(None, [last_seen, lesson.last_seen]), default=None)
         conn.execute(
             """UPDATE lessons SET sessions = ?, failed_sessions = ?, observations = observations + ?, confidence = ?,
-                   tier = ?, last_seen = ?, updated_at = ? WHERE id = ?""",
-            (sessions, failed, len(new_failures), round(value, 6), conf.next_tier(value, tier), seen, now, lesson_id),
+                   tier = ?, last_seen = ?, updated_at = ?, learned_confidence = ? WHERE id = ?""",
+            (
+                sessions,
+                failed,
+                len(new_failures),
+                round(value, 6),
+                conf.next_tier(value, tier),
+                seen,
+                now,
+                round(value, 6),
+                lesson_id,
+            ),
         )
     return int(lesson_id)
 

@@ -1409,3 +1409,14 @@ def m034_team_url_password(conn: sqlite3.Connection) -> None:
 
     if conn.execute("SELECT 1 FROM team_config WHERE id = 1").fetchone() is not None:
         move_password_out(conn, within=True)
+
+
+@migration
+def m035_lesson_learned_confidence(conn: sqlite3.Connection) -> None:
+    """`lessons.learned_confidence`: the confidence learning computed from the lesson's evidence,
+    before any decay (lesson.Lesson.base_confidence; issue 40). `confidence` stays the value decayed
+    up to the last save, for display and archiving; the one decision (lesson_model/decision.py)
+    decays from `learned_confidence` to the moment of the call, as replay does, so the hook and
+    replay read the same number. NULL (a lesson not learned here: written, imported, a teammate's,
+    or judged since): `confidence` stands. Filled by the next learning run."""
+    conn.execute("ALTER TABLE lessons ADD COLUMN learned_confidence REAL")

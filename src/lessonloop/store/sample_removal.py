@@ -122,7 +122,7 @@ def _recount_shared_lessons(conn: sqlite3.Connection, mains: list[str], moment: 
                 value = conf.confidence(failed, sessions, days)
             conn.execute(
                 """UPDATE lessons SET sessions = ?, failed_sessions = ?, observations = ?, prevented = ?,
-                       confidence = ?, tier = ?, updated_at = ? WHERE id = ?""",
+                       confidence = ?, tier = ?, updated_at = ?, learned_confidence = NULL WHERE id = ?""",
                 (
                     sessions,
                     failed,

@@ -98,6 +98,7 @@ def _fired(
     transcript: str | None = None,
     *,
     kind: str | None = None,
+    target: str | None = None,
     now: str | None = None,
     before: str | None = None,
 ) -> list[tuple[str, int, float, str, str | None, str | None, int, int]]:
@@ -105,11 +106,13 @@ def _fired(
     each lesson that speaks on the call, most confident first, as the one decision
     (lesson_model/decision.py) says: the parts are read from the store, each only when needed.
     `kind`: the tool's neutral kind when the agent's adapter gave it (else Claude Code's table);
+    `target`: the file the call changes or reads, when the input does not name it in Claude Code's
+    keys (else read from them);
     `now` and `before` decide as of a past call (its time, its id: the session's calls before it,
     its prompts up to then), as tests/decision_agreement.py does for every call of a corpus."""
     kind = kind or kind_of(tool)
     command = tool_input.get("command") if kind == "shell" else None
-    target = call_target(tool_input)
+    target = target or call_target(tool_input)
     keys: list[str] = []
     segments: list[tuple[str, ...]] = []
     if isinstance(command, str) and command.strip():
@@ -217,6 +220,7 @@ def candidate_of(conn: sqlite3.Connection, row: tuple[object, ...]) -> Candidate
         error_signature,
         origin,
         signature,
+        learned,
     ) = row
     try:
         trigger = Trigger.from_json(json.loads(str(trigger_json)))
@@ -234,7 +238,8 @@ def candidate_of(conn: sqlite3.Connection, row: tuple[object, ...]) -> Candidate
         tier="active",
         failed_sessions=int(failed or 0),  # type: ignore[call-overload]
         sessions=int(sessions or 0),  # type: ignore[call-overload]
-        stored=float(stored or 0.0),  # type: ignore[arg-type]
+        # the undecayed learned confidence, else (not learned here, or judged) the stored one
+        stored=float(learned if learned is not None else stored or 0.0),  # type: ignore[arg-type]
         last_seen=last_seen if isinstance(last_seen, str) else None,
         learned_here=lambda session_id: hook_tables.learned_here(conn, lesson_id, session_id),  # type: ignore[arg-type]
     )

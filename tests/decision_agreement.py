@@ -1,0 +1,111 @@
+"""Replay and the PreToolUse hook, call by call: do they decide the same?
+
+Both call the one decision (lesson_model/decision.py); what can still differ is what each feeds
+it. Replay (Learner.decide) holds the lessons, the session so far and the prompts in memory; the
+hook reads them from the store: the candidate lessons by trigger kind, first command word or path
+and project (hook_tables.trigger_candidates), each row turned into a Candidate, the session's
+calls and failures' signatures from its ingested rows, its prompts from the messages table,
+"learned in this session" from the lessons' evidence, the resent-call gate from an indexed
+look-up.
+
+`disagreements(db)` takes a store where a corpus was ingested, learns its lessons as batch
+learning does and saves them there, then goes through every call in learning's order with those
+lessons frozen: replay's decision, then the hook's `_fired` on the same store as of that call
+(the session's calls before it, its prompts up to its time, the call's time as now), the call
+given as an agent's hook adapter gives it (apply/hooks/agents/: Claude Code's terms, a shell
+call's command as text, the file it changes beside it). Every call where the lessons that
+speak or their actions differ is one disagreement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from lessonloop.apply.hooks.entry import HookContext
+from lessonloop.apply.hooks.hook_store import hook_policy
+from lessonloop.apply.hooks.pre_tool import RETRY, _fired
+from lessonloop.core.timestamps import utc_now
+from lessonloop.learn.engine import Decision, Learner, Policy
+from lessonloop.learn.events import CallEvent
+from lessonloop.learn.learning_loop import LoopPlug, last_calls, learn_history, run_loop
+from lessonloop.pipeline.analysis import analyze_store
+from lessonloop.pipeline.learning.history import load_replay_history
+from lessonloop.store import open_store
+from lessonloop.store.lesson_writer import save_learned
+
+RESENT = "(resent call)"
+
+
+def hook_input(event: CallEvent) -> dict[str, object]:
+    """The call's input as a hook adapter hands it to the handlers: a shell call's command as text
+    (the file a call changes is given beside it: `_fired(target=...)`)."""
+    call = event.call
+    tool_input: dict[str, object] = dict(call.input or {})
+    if call.kind == "shell" and call.command:
+        tool_input["command"] = call.command
+    return tool_input
+
+
+class Agreement(LoopPlug):
+    """Compares each decision replay makes with the hook's on the same call."""
+
+    def __init__(self, db: Path, options: Sequence[str]) -> None:
+        self.conn = open_store(db)
+        self.ctx = HookContext("PreToolUse", str(db), list(options))
+        self.policy = hook_policy(str(db))
+        self.signatures = dict(self.conn.execute("SELECT id, signature FROM lessons").fetchall())
+        self.calls = 0
+        self.spoke = 0
+        self.differences: list[str] = []
+
+    def decided(self, event: CallEvent, decision: Decision) -> None:
+        self.calls += 1
+        replayed = {(f.lesson.signature if f.lesson.trigger is not None else RESENT, f.action) for f in decision.fired}
+        call = event.call
+        fired = _fired(
+            self.conn,
+            event.session_id,
+            call.tool,
+            hook_input(event),
+            event.cwd,
+            event.project,
+            self.ctx,
+            self.policy,
+            kind=call.kind,
+            target=call.target_path,
+            now=event.ts or utc_now(),
+            before=call.id,
+        )
+        hooked = {
+            (RESENT if lesson_id == RETRY else self.signatures[lesson_id], action) for action, lesson_id, *_ in fired
+        }
+        if replayed or hooked:
+            self.spoke += 1
+        if replayed != hooked:
+            self.differences.append(
+                f"{event.session_id} {call.id} {call.tool} {(call.command or call.target_path or '')[:80]!r}: "
+                f"replay {sorted(replayed)} hook {sorted(hooked)}"
+            )
+
+
+def disagreements(db: Path, options: Sequence[str] = ("--ask", "--block")) -> Agreement:
+    """Every call of the store at `db` decided by replay and by the hook (see the module)."""
+    policy = Policy(ask_at=0.75 if "--ask" in options else None, block="--block" in options)
+    conn = open_store(db)
+    try:
+        analyze_store(conn, bandit=False)  # as `lessonloop ingest` and the Stop hook's ingest do
+        history = load_replay_history(conn)
+        learned = learn_history(history, policy)
+        # saved as an ingest right after the last call would save them (decayed up to then)
+        end = max((e.ts for e in history.events if e.ts), default=utc_now())
+        save_learned(conn, learned.lessons.values(), dict(learned.aliases), end)
+    finally:
+        conn.close()
+    frozen = Learner(policy, lessons=learned.lessons.values(), prompts=history.prompts)
+    plug = Agreement(db, options)
+    try:
+        run_loop(frozen, history.stream(), last_calls(history.events), plug, frozen_from="", end_all=False)
+    finally:
+        plug.conn.close()
+    return plug
