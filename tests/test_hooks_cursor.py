@@ -32,7 +32,9 @@ DOCUMENTED = {
 }
 
 
-def run_cursor(event: str, payload: dict[str, Any] | bytes, db: Path, *options: str) -> subprocess.CompletedProcess[str]:
+def run_cursor(
+    event: str, payload: dict[str, Any] | bytes, db: Path, *options: str
+) -> subprocess.CompletedProcess[str]:
     """The hook as `.cursor/hooks.json` runs it: one process, the payload on stdin."""
     data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     argv = [sys.executable, "-I", "-c", RUN, "--agent=cursor", event, *options]
@@ -91,7 +93,9 @@ def test_a_push_lesson_learned_from_cursor_calls_reaches_the_agent_in_the_next_c
     db = tmp_path / "store" / "lessonloop.db"
     learn_push_lesson(repo, db, "conv-1")
     with sqlite3.connect(db) as conn:
-        calls = conn.execute("SELECT session_id, tool, ok, status, error_class, command FROM live_calls ORDER BY seq").fetchall()
+        calls = conn.execute(
+            "SELECT session_id, tool, ok, status, error_class, command FROM live_calls ORDER BY seq"
+        ).fetchall()
         lessons = conn.execute("SELECT id, title, trigger_text FROM lessons").fetchall()
     assert calls == [
         ("conv-1", "Bash", 0, "error", "MISSING_PREREQUISITE", "git push"),  # the failure, classified
@@ -210,14 +214,20 @@ def test_installed_events_are_mapped_and_warn_once_per_call() -> None:
 def test_tool_calls_are_read_in_claude_codes_names() -> None:
     base = {"conversation_id": "c", "workspace_roots": ["/w"], "tool_use_id": "t"}
     shell = cursor.payload("preToolUse", {**base, "tool_name": "Shell", "tool_input": {"command": "ls", "cwd": "/w"}})
-    assert shell is not None and (shell["tool_name"], shell["tool_input"], shell["cwd"]) == ("Bash", {"command": "ls"}, "/w")
+    assert shell is not None and (shell["tool_name"], shell["tool_input"], shell["cwd"]) == (
+        "Bash",
+        {"command": "ls"},
+        "/w",
+    )
     edit = cursor.payload(
         "preToolUse",
         {**base, "tool_name": "StrReplace", "tool_input": {"path": "/w/a.py", "old_string": "a", "new_string": "b"}},
     )
     assert edit is not None and edit["tool_name"] == "Edit"
     assert edit["tool_input"] == {"file_path": "/w/a.py", "old_string": "a", "new_string": "b"}
-    write = cursor.payload("preToolUse", {**base, "tool_name": "Write", "tool_input": {"path": "/w/b", "contents": "x"}})
+    write = cursor.payload(
+        "preToolUse", {**base, "tool_name": "Write", "tool_input": {"path": "/w/b", "contents": "x"}}
+    )
     assert write is not None and write["tool_input"] == {"file_path": "/w/b", "content": "x"}
     mcp = cursor.payload("beforeMCPExecution", {**base, "tool_name": "query", "tool_input": '{"sql": "select 1"}'})
     assert mcp is not None and (mcp["tool_name"], mcp["tool_input"]) == ("MCP:query", {"sql": "select 1"})
@@ -246,8 +256,15 @@ def test_results_become_claude_codes_post_tool_payloads() -> None:
 
 
 def test_answers_use_cursors_fields() -> None:
-    warn = {"hookSpecificOutput": {"hookEventName": "PreToolUse", "additionalContext": "w"}}
-    deny = {"hookSpecificOutput": {**warn["hookSpecificOutput"], "permissionDecision": "deny", "permissionDecisionReason": "r"}}
+    warn: dict[str, object] = {"hookSpecificOutput": {"hookEventName": "PreToolUse", "additionalContext": "w"}}
+    deny: dict[str, object] = {
+        "hookSpecificOutput": {
+            "hookEventName": "PreToolUse",
+            "additionalContext": "w",
+            "permissionDecision": "deny",
+            "permissionDecisionReason": "r",
+        }
+    }
     assert cursor.answer("preToolUse", warn) == ('{"user_message": "w", "agent_message": "w"}', 0)
     assert json.loads(cursor.answer("preToolUse", deny)[0] or "") == {
         "permission": "deny",
@@ -255,5 +272,5 @@ def test_answers_use_cursors_fields() -> None:
         "agent_message": "r",
     }
     assert cursor.answer("preToolUse", None) == ("{}", 0)
-    start = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": "lessons"}}
+    start: dict[str, object] = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": "lessons"}}
     assert cursor.answer("sessionStart", start) == ('{"additional_context": "lessons"}', 0)

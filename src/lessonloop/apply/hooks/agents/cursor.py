@@ -112,9 +112,10 @@ def _file_edit(base: dict[str, object], raw: dict[str, object]) -> dict[str, obj
     path = first_text(raw, "file_path")
     if path is None:
         return None
+    given = raw.get("edits")
     edits = [
         {"old_string": e.get("old_string"), "new_string": e.get("new_string")}
-        for e in (raw.get("edits") if isinstance(raw.get("edits"), list) else [])  # type: ignore[union-attr]
+        for e in (given if isinstance(given, list) else [])
         if isinstance(e, dict)
     ]
     if len(edits) == 1:
