@@ -46,18 +46,19 @@ HOOK_EVENTS: dict[str, dict[str, str]] = {
     },
     "cursor": {
         "sessionStart": "SessionStart",
-        "beforeSubmitPrompt": "UserPromptSubmit",
-        "beforeShellExecution": "PreToolUse",
         "preToolUse": "PreToolUse",
+        "beforeShellExecution": "PreToolUse",
+        "beforeMCPExecution": "PreToolUse",
         "postToolUse": "PostToolUse",
+        "postToolUseFailure": "PostToolUseFailure",
         "afterFileEdit": "PostToolUse",
         "stop": "Stop",
+        "sessionEnd": "SessionEnd",
     },
     "copilot": {
-        "sessionStart": "SessionStart",
-        "userPromptSubmitted": "UserPromptSubmit",
         "preToolUse": "PreToolUse",
         "postToolUse": "PostToolUse",
+        "postToolUseFailure": "PostToolUseFailure",
         "sessionEnd": "SessionEnd",
     },
 }
@@ -65,3 +66,9 @@ HOOK_EVENTS: dict[str, dict[str, str]] = {
 # The agent events `hooks install --agent AGENT` writes (an event two of whose names reach the
 # same handler is installed under one of them).
 INSTALLED: dict[str, tuple[str, ...]] = {agent: tuple(events) for agent, events in HOOK_EVENTS.items()}
+# Cursor: preToolUse covers every tool (beforeShellExecution and beforeMCPExecution would warn a
+# second time), postToolUse/postToolUseFailure every result (afterFileEdit would store an edit
+# twice); stop has nothing to do without a transcript (docs/agents/cursor.md).
+INSTALLED["cursor"] = ("sessionStart", "preToolUse", "postToolUse", "postToolUseFailure", "sessionEnd")
+# Copilot CLI reads no output of sessionStart or userPromptSubmitted (not mapped): docs/agents/copilot.md.
+INSTALLED["copilot"] = ("preToolUse", "postToolUse", "postToolUseFailure", "sessionEnd")

@@ -1,0 +1,119 @@
+"""GitHub Copilot CLI's hooks (`.github/hooks/*.json`, version 1): its payloads as the Claude
+Code-shaped payloads the handlers read, and their answers in the fields it reads
+(docs/agents/copilot.md).
+
+Every payload carries `timestamp` (milliseconds) and `cwd`; tool events carry `toolName` and
+`toolArgs` (a JSON text of the arguments; read defensively: not JSON, not an object, nested too
+deep: the call is seen by its tool's name only), and after the call `toolResult` (`resultType`
+success / failure / denied, `textResultForLlm`). Newer versions add `sessionId`; without it the
+session is named by a stable id made from the folder and the Copilot process that started the
+hook (its parent process: the same for every hook of one running CLI), prefixed `copilot-`.
+
+Answers: only `preToolUse`'s is read. `permissionDecision` deny (with `permissionDecisionReason`,
+which the model reads as the call's result) or ask; a warning that neither denies nor asks has
+no field that reaches the model, so it is not written (docs/agents/copilot.md: the per-tier
+choice). `allow` is never written. Exit code 0 always; nothing on stdout when there is nothing
+to say.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from lessonloop.apply.hooks.agents.tool_args import args_object, first_text, stable_id
+
+SHELLS = ("bash", "shell", "powershell", "pwsh", "run_in_terminal")
+
+
+def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
+    """Copilot's payload for `event` as the handlers read it (None: nothing lessonloop reads)."""
+    cwd = first_text(raw, "cwd")
+    session_id = session_of(raw, cwd)
+    base: dict[str, object] = {"session_id": session_id, "cwd": cwd, "transcript_path": None}
+    if event == "sessionEnd":
+        return {**base, "hook_event_name": "SessionEnd", "reason": first_text(raw, "reason")}
+    tool = first_text(raw, "toolName", "tool_name")
+    if tool is None:
+        return None
+    args = args_object(raw.get("toolArgs", raw.get("tool_input")))
+    name, tool_input = tool_call(tool, args)
+    call: dict[str, object] = {**base, "tool_name": name, "tool_input": tool_input}
+    given_id = first_text(raw, "toolCallId", "tool_call_id", "tool_use_id")
+    if event == "preToolUse":
+        return {**call, "hook_event_name": "PreToolUse", "tool_use_id": given_id}
+    call["tool_use_id"] = given_id or stable_id("copilot-", session_id, raw.get("timestamp"), tool, raw.get("toolArgs"))
+    result = raw.get("toolResult")
+    result = result if isinstance(result, dict) else {}
+    text = first_text(result, "textResultForLlm", "text_result_for_llm")
+    kind = first_text(result, "resultType", "result_type")
+    if event == "postToolUseFailure" or kind in ("failure", "denied", "rejected", "timeout"):
+        error = first_text(raw, "error") or text or f"the call ended: {kind or 'failure'}"
+        if kind == "denied":
+            error = f"denied: {error}"
+        return {**call, "hook_event_name": "PostToolUseFailure", "error": error, "is_interrupt": False}
+    if event == "postToolUse":
+        response: object = {"stdout": text or "", "stderr": ""} if name == "Bash" else (text or "")
+        return {**call, "hook_event_name": "PostToolUse", "tool_response": response}
+    return None
+
+
+def session_of(raw: dict[str, object], cwd: str | None) -> str:
+    """The session's id: the one Copilot gives (`sessionId`), else one made from the folder and
+    the parent process (the running Copilot CLI, the same for all of its hooks)."""
+    given = first_text(raw, "sessionId", "session_id")
+    if given is not None:
+        return given
+    return stable_id("copilot-", cwd, os.getppid())
+
+
+def tool_call(tool: str, args: dict[str, object]) -> tuple[str, dict[str, object]]:
+    """A Copilot CLI tool call as Claude Code names it (bash -> Bash/command, view -> Read,
+    create -> Write/content, edit and str_replace -> Edit/old_string/new_string, ...); unknown
+    tools keep their name and arguments."""
+    lower = tool.lower()
+    path = first_text(args, "path", "file_path", "filePath")
+    if lower in SHELLS:
+        command = first_text(args, "command", "cmd")
+        out: dict[str, object] = {"command": command} if command is not None else {}
+        description = first_text(args, "description")
+        if description is not None:
+            out["description"] = description
+        return "Bash", out
+    if lower == "str_replace_editor":  # one tool whose `command` says what it does
+        lower = {"view": "view", "create": "create", "str_replace": "edit"}.get(str(args.get("command")), lower)
+    if lower in ("view", "read", "read_file") and path is not None:
+        return "Read", {"file_path": path}
+    if lower in ("create", "write", "write_file") and path is not None:
+        content = first_text(args, "file_text", "content", "contents")
+        return "Write", {"file_path": path, "content": content or ""}
+    if lower in ("edit", "str_replace") and path is not None:
+        old, new = args.get("old_str", args.get("old_string")), args.get("new_str", args.get("new_string"))
+        if isinstance(old, str) and isinstance(new, str):
+            return "Edit", {"file_path": path, "old_string": old, "new_string": new}
+        content = first_text(args, "file_text", "content")
+        if content is not None:
+            return "Write", {"file_path": path, "content": content}
+        return "Edit", {"file_path": path}
+    if lower in ("grep", "rg", "search"):
+        return "Grep", {key: value for key, value in args.items() if key in ("pattern", "path", "glob")}
+    if lower == "glob":
+        return "Glob", {key: value for key, value in args.items() if key in ("pattern", "path")}
+    if lower in ("web_fetch", "fetch"):
+        return "WebFetch", args
+    return tool, args
+
+
+def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, int]:
+    """The handler's answer as Copilot CLI reads it: (stdout, exit code 0). Only a deny or an
+    ask says anything (docs/agents/copilot.md)."""
+    if event != "preToolUse" or not output:
+        return None, 0
+    specific = output.get("hookSpecificOutput")
+    if not isinstance(specific, dict):
+        return None, 0
+    decision = specific.get("permissionDecision")
+    reason = specific.get("permissionDecisionReason")
+    if decision not in ("deny", "ask") or not isinstance(reason, str) or not reason:
+        return None, 0
+    return json.dumps({"permissionDecision": decision, "permissionDecisionReason": reason}, ensure_ascii=False), 0
