@@ -117,12 +117,13 @@ def test_each_adapter_reads_its_formats_in_the_way_it_says() -> None:
 
 def test_lessons_export_help_names_each_agents_instructions_file() -> None:
     """`lessons export`'s description is wrapped by hand (not generated): it must still name the
-    file of every built-in agent."""
+    file of every built-in agent and delivery-only agent (Cursor, Copilot, ...), on the agent's line."""
     result = cli("lessons", "export", "--help")
-    text = " ".join(result.output.split())
+    lines = result.output.splitlines()
     for adapter in agents.ADAPTERS:
         assert adapter.instructions is not None
-        assert f"{adapter.instructions} (" in text and adapter.agent in text, adapter.agent
+    for file in instruction_files.instruction_files():
+        assert any(file.name in line and any(a in line for a in file.agents) for line in lines), file.name
 
 
 # --------------------------------------------------------------------------- the worked example

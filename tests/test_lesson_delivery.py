@@ -82,9 +82,10 @@ def test_agent_with_to_writes_that_file(store_with_a_lesson: Path, tmp_path: Pat
 
 
 def test_an_agent_without_a_file_or_jsonl_is_an_error(store_with_a_lesson: Path, tmp_path: Path) -> None:
-    unknown = cli("lessons", "export", "--db", store_with_a_lesson, "--agent", "cursor")
+    unknown = cli("lessons", "export", "--db", store_with_a_lesson, "--agent", "zed")
     assert unknown.exit_code == 2  # a usage error: the value names no agent
-    assert "no instructions file is known for agent 'cursor'" in unknown.stderr and "gemini" in unknown.stderr
+    assert "no instructions file is known for agent 'zed'" in unknown.stderr
+    assert "gemini" in unknown.stderr and "windsurf" in unknown.stderr and "all" in unknown.stderr
     jsonl = cli("lessons", "export", "--db", store_with_a_lesson, "--agent", "codex", "--format", "jsonl")
     assert jsonl.exit_code == 2 and "--format md" in jsonl.stderr
     assert not list(tmp_path.glob("*.md"))

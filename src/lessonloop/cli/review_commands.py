@@ -223,31 +223,45 @@ def _export_command(sub: Commands) -> None:
     """`lessons export`."""
     parser = sub.add_parser(
         "export",
-        help="write lessons as JSONL (to share or back up) or as a Markdown section for CLAUDE.md / AGENTS.md",
+        help="write lessons as JSONL (to share or back up) or into the rules file an agent reads (CLAUDE.md, AGENTS.md, Cursor, Copilot, ...)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Export lessons, every text redacted again.\n\n"
             "jsonl (default): one object per lesson, keys sorted, ordered by signature; no\n"
             "evidence or embeddings. `lessonloop lessons import` reads it.\n\n"
-            "md: a section for CLAUDE.md / AGENTS.md, one bullet per lesson (active ones by\n"
+            "md: a section for an agent's rules file, one bullet per lesson (active ones by\n"
             "default), most confident first. With --to, the section between\n"
             "<!-- lessonloop:begin --> and <!-- lessonloop:end --> is written or refreshed and the\n"
             "rest of the file is left exactly as it was (the file is created when missing; with\n"
             "--agent, only when there is a lesson to put in it).\n\n"
             "--agent A writes the section into the file that agent reads, in the current folder\n"
-            "(or --to FILE): CLAUDE.md (claude-code), AGENTS.md (codex, opencode), GEMINI.md\n"
-            "(gemini), CONVENTIONS.md (aider, which reads it once .aider.conf.yml has\n"
-            "`read: CONVENTIONS.md`, or with `aider --read CONVENTIONS.md`). It holds the lessons\n"
-            "of that folder's project (placed as the hooks place a folder) and the global ones;\n"
-            "-p names another project. The lessons are the same for every agent: what one agent\n"
-            "got wrong in a project warns the others."
+            "(or --to FILE):\n"
+            "  claude-code  CLAUDE.md\n"
+            "  codex        AGENTS.md (also opencode's)\n"
+            "  gemini       GEMINI.md\n"
+            "  aider        CONVENTIONS.md (read once .aider.conf.yml has `read: CONVENTIONS.md`,\n"
+            "               or with `aider --read CONVENTIONS.md`)\n"
+            "  cursor       .cursor/rules/lessonloop.mdc (front matter alwaysApply: true)\n"
+            "  copilot      .github/copilot-instructions.md (or --to\n"
+            '               .github/instructions/lessonloop.instructions.md, applyTo: "**")\n'
+            "  cline        .clinerules/lessonloop.md (into .clinerules itself when it is one file)\n"
+            "  windsurf     .windsurf/rules/lessonloop.md (trigger: always_on; the most confident\n"
+            "               lessons that fit Windsurf's 6000 characters)\n"
+            "  all          every file above.\n"
+            "lessonloop reads the transcripts of the first five agents (claude-code to aider);\n"
+            "cursor, copilot, cline and windsurf only read the file.\n"
+            "A new file gets the front matter its agent needs; afterwards only the section changes.\n"
+            "It holds the lessons of that folder's project (placed as the hooks place a folder) and\n"
+            "the global ones; -p names another project. The lessons are the same for every agent:\n"
+            "what one agent got wrong in a project warns the others."
         ),
     )
     parser.add_argument("--format", choices=("jsonl", "md"), help="jsonl (default) or md (the default with --agent)")
     parser.add_argument(
         "--agent",
         metavar="A",
-        help="write the md section to the instructions file agent A reads (CLAUDE.md, AGENTS.md, GEMINI.md, ...)",
+        help="write the md section to the rules file agent A reads (claude-code, codex, opencode, gemini, aider, "
+        "cursor, copilot, cline, windsurf), or all of them",
     )
     parser.add_argument(
         "--status",
@@ -258,8 +272,11 @@ def _export_command(sub: Commands) -> None:
     _project(parser)
     parser.add_argument("--min-confidence", type=fraction, metavar="X", help="only lessons at least this confident")
     parser.add_argument("--to", metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="with --to or --agent: say what would change, write nothing"
+    )
     common_options(parser)
-    parser._option_string_actions["--json"].help = "with --to, print what was written as JSON"
+    parser._option_string_actions["--json"].help = "with --to or --agent, print what was written as JSON"
     parser.set_defaults(handler=cmd_export)
 
 
@@ -452,105 +469,10 @@ def cmd_forget(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export lessons as JSONL or a Markdown section, to stdout or a file."""
-    from lessonloop.apply import instruction_files
-    from lessonloop.learn import exchange
-    from lessonloop.store.lesson_reader import list_lessons
+    """Export lessons as JSONL or a Markdown section, to stdout, a file or the agents' rules files."""
+    from lessonloop.cli.lessons_export import export
 
-    delivery = None
-    if args.agent is not None:
-        delivery = instruction_files.for_agent(args.agent)
-        if delivery is None:
-            known = ", ".join(instruction_files.delivery_agents())
-            raise UsageError(f"no instructions file is known for agent {args.agent!r}; known: {known}")
-        if args.format == "jsonl":
-            raise UsageError("--agent writes the Markdown section: give --format md or leave --format out")
-    fmt = args.format or ("md" if delivery is not None else "jsonl")
-    markdown = fmt == "md"
-    status = args.status or ("active" if markdown else LIST_STATUSES)
-    target = Path(args.to) if args.to else Path(delivery.name if delivery is not None else "")
-    folder_project = None
-    with open_cli_store(args.db, reading=True) as conn:
-        if delivery is not None and args.project is None:
-            # A project's own instructions file: that project's lessons and the global ones, not
-            # every project's (a lesson about one repository would land in another's AGENTS.md).
-            from lessonloop.apply.mcp_tools import scope_project as place_folder
-
-            folder_project = place_folder(conn, str(target.absolute().parent))
-        rows = list_lessons(
-            conn, status=status, project=args.project, min_confidence=args.min_confidence, order="signature"
-        )
-    if folder_project is not None:
-        rows = [row for row in rows if row.scope == "global" or row.project == folder_project]
-    unreadable = [row for row in rows if row.unreadable is not None]
-    if markdown:  # an agent reads the section: never a lesson whose stored trigger or fields cannot be read
-        rows = [row for row in rows if row.unreadable is None]
-    if unreadable:
-        what = "left out of the section" if markdown else "exported as stored (`lessons import` refuses them)"
-        first = f"#{unreadable[0].id}: {unreadable[0].unreadable}" + (" ..." if len(unreadable) > 1 else "")
-        print(shown(f"Note: {len(unreadable)} lesson(s) cannot be read ({first}): {what}."), file=sys.stderr)
-    held = 0
-    if markdown and (delivery is not None or args.to):
-        # A rules file (CLAUDE.md, AGENTS.md, ...) is read by agents: only active lessons go there,
-        # whatever --status says; a pending lesson waits for `lessons approve` (lessons.review).
-        held = sum(1 for row in rows if row.status != "active")
-        rows = [row for row in rows if row.status == "active"]
-    records = [row.to_json() for row in rows]
-    from lessonloop.settings.config import privacy_settings
-
-    scrub = privacy_settings().scrub_pii_exports  # personal data leaves no export (docs/privacy.md)
-    text = (
-        exchange.markdown_section(records, scrub_pii=scrub) + "\n"
-        if markdown
-        else exchange.export_jsonl(records, scrub_pii=scrub)
-    )
-    if not args.to and delivery is None:
-        sys.stdout.write(text)
-        return 0
-    if delivery is not None and not records and not target.exists():
-        # Nothing to tell the agent: an empty section in a new file would only add a file to the folder.
-        whose = folder_project or args.project or "this folder's project"
-        if args.json:
-            emit_json({"format": fmt, "to": str(target), "lessons": 0, "changed": False, "not_written": True})
-        else:
-            print(
-                f"No active lessons for {whose} or global ones yet: {target} not written "
-                "(`lessonloop lessons list` shows every lesson and its status)."
-            )
-        return 0
-    described = delivery or (instruction_files.for_path(str(target)) if markdown else None)
-    hint = described.hint if described is not None else None
-    try:
-        if markdown:
-            changed = exchange.refresh_markdown_file(target, text.removesuffix("\n"))
-        else:
-            changed = exchange.write_text_file(target, text)
-    except exchange.SectionError as exc:
-        raise CommandError(f"{target}: {exc}") from exc
-    except OSError as exc:
-        raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    if args.json:
-        data = {"format": fmt, "to": str(target), "lessons": len(records), "changed": changed}
-        if folder_project is not None:
-            data["project"] = folder_project
-        if hint:
-            data["hint"] = hint
-        if held:
-            data["not_active_left_out"] = held
-        emit_json(data)
-    else:
-        state = "written" if changed else "unchanged, already up to date"
-        print(f"Exported {len(records)} lesson(s) to {target} ({fmt}; {state}).")
-        if folder_project is not None:
-            print(f"The lessons of {folder_project} and the global ones (-p names another project).")
-        if held:
-            print(
-                f"{held} lesson(s) not active left out: a rules file holds active lessons only "
-                "(`lessonloop lessons approve` a pending one first)."
-            )
-        if hint:
-            print(hint)
-    return 0
+    return export(args, LIST_STATUSES)
 
 
 def _report_problems(parsed: ParsedImport) -> None:
