@@ -169,7 +169,7 @@ def cmd_install(args: argparse.Namespace) -> int:
         raise CommandError(f"no such folder: {args.project_dir} (--project-dir names the project's folder)")
     found = [] if args.agent else [(agent, how) for agent in AGENTS if (how := plan.found(agent))]
     agents = [args.agent] if args.agent else [agent for agent, _how in found] or ["claude"]
-    root = "" if args.scope == "user" else plan.resolve_root(args.project_dir)
+    root = plan.resolve_root(args.project_dir)
     changes: list[Change] = []
     skipped: list[str] = []
     try:
@@ -213,7 +213,7 @@ def cmd_uninstall(args: argparse.Namespace) -> int:
     from lessonloop.apply.hooks.install import plan
     from lessonloop.apply.hooks.install.files import HookFileError
 
-    root = "" if args.scope == "user" else plan.resolve_root(args.project_dir)
+    root = plan.resolve_root(args.project_dir)
     changes: list[Change] = []
     try:
         where = {agent: plan.installed_scopes(agent, root) for agent in ([args.agent] if args.agent else AGENTS)}
