@@ -334,3 +334,18 @@ def test_invalid_json_is_an_error_naming_the_file(machine: dict[str, Any], agent
     done = lessonloop(machine, "hooks", "install", "--agent", agent)
     assert done.returncode == 1 and str(path) in done.stderr and "line 2" in done.stderr
     assert path.read_bytes() == b'{\n  "hooks": {,}\n}\n' and sorted(os.listdir(path.parent)) == [path.name]
+
+
+def test_lessonloops_entries_under_events_no_longer_installed_are_taken_out(machine: dict[str, Any]) -> None:
+    """When INSTALLED stops naming an event, installing again takes lessonloop's entry under it out
+    (the agent would otherwise run the hook twice for one call), and keeps the other tools' ones."""
+    path = hook_file(machine, "cursor")
+    path.parent.mkdir(parents=True)
+    old = {"command": command("cursor", "afterShellExecution"), "timeout": 10}
+    path.write_text(json.dumps({"version": 1, "hooks": {"afterShellExecution": [{"command": "./log.sh"}, old]}}))
+    ok(machine, "hooks", "install", "--agent", "cursor")
+    hooks = json.loads(path.read_bytes())["hooks"]
+    assert hooks["afterShellExecution"] == [{"command": "./log.sh"}]
+    assert {event: items for event, items in hooks.items() if event != "afterShellExecution"} == expected_hooks(
+        "cursor"
+    )
