@@ -339,13 +339,12 @@ def test_invalid_json_is_an_error_naming_the_file(machine: dict[str, Any], agent
 def test_lessonloops_entries_under_events_no_longer_installed_are_taken_out(machine: dict[str, Any]) -> None:
     """When INSTALLED stops naming an event, installing again takes lessonloop's entry under it out
     (the agent would otherwise run the hook twice for one call), and keeps the other tools' ones."""
+    gone = next(e for e in ("afterAgentThought", "afterShellExecution", "subagentStop") if e not in INSTALLED["cursor"])
     path = hook_file(machine, "cursor")
     path.parent.mkdir(parents=True)
-    old = {"command": command("cursor", "afterShellExecution"), "timeout": 10}
-    path.write_text(json.dumps({"version": 1, "hooks": {"afterShellExecution": [{"command": "./log.sh"}, old]}}))
+    old = {"command": command("cursor", gone), "timeout": 10}
+    path.write_text(json.dumps({"version": 1, "hooks": {gone: [{"command": "./log.sh"}, old]}}))
     ok(machine, "hooks", "install", "--agent", "cursor")
     hooks = json.loads(path.read_bytes())["hooks"]
-    assert hooks["afterShellExecution"] == [{"command": "./log.sh"}]
-    assert {event: items for event, items in hooks.items() if event != "afterShellExecution"} == expected_hooks(
-        "cursor"
-    )
+    assert hooks[gone] == [{"command": "./log.sh"}]
+    assert {event: items for event, items in hooks.items() if event != gone} == expected_hooks("cursor")
