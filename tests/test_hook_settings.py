@@ -315,6 +315,7 @@ def test_status_reports_an_installed_interpreter_that_is_gone(tmp_path: Path) ->
             "timeout": None,
             "python": "/nonexistent/python",
             "python_ok": False,
+            "agent": "claude",
         }
     ]
     text = " ".join(cli("hooks", "status", "--project-dir", tmp_path / "proj").output.split())  # unwrapped

@@ -1,5 +1,6 @@
 """docs/hooks.md shows the commands `lessonloop hooks install` really writes and `hooks status`
-really runs (apply/hooks/command.py, settings.py), so the page cannot drift from the code."""
+really runs (apply/hooks/command.py, install/), for every agent, so the page cannot drift from
+the code."""
 
 from __future__ import annotations
 
@@ -9,30 +10,36 @@ import shlex
 import sys
 from pathlib import Path
 
-from lessonloop.apply.hooks import settings
+from lessonloop.apply.hooks.agents import AGENTS
 from lessonloop.apply.hooks.command import EVENTS, MARKER, check_command, hook_command
+from lessonloop.apply.hooks.install import hook_lists, plan
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "hooks.md"
 PYTHON = "/venv/bin/python"  # the interpreter the page shows in its example
 
 
-def _installed_groups() -> dict[str, object]:
-    """What install writes for every event, with the interpreter shown as PYTHON."""
-    data = settings.merge({}, {"PreToolUse": ()})
+def _installed_items(agent: str) -> dict[str, object]:
+    """What install writes for every event of `agent` (a group or an entry), with the interpreter
+    shown as PYTHON."""
+    data = hook_lists.merge({}, plan.wanted(agent), plan.spec(agent).shape)
     text = json.dumps(data["hooks"]).replace(json.dumps(shlex.quote(sys.executable))[1:-1], PYTHON)
-    groups: dict[str, object] = {event: found[0] for event, found in json.loads(text).items()}
-    return groups
+    items: dict[str, object] = {event: found[0] for event, found in json.loads(text).items()}
+    return items
 
 
-def test_the_json_example_is_what_install_writes() -> None:
+def test_the_json_examples_are_what_install_writes() -> None:
     blocks = re.findall(r"```json\n(.*?)\n```", DOC.read_text(encoding="utf-8"), re.S)
-    examples = [json.loads(block) for block in blocks if '"hooks"' in block and MARKER in block]
-    assert examples, "docs/hooks.md shows no installed hook group"
-    groups = _installed_groups()
+    examples = [json.loads(block) for block in blocks if MARKER in block]
+    shown = set()
     for example in examples:
-        command = example["hooks"][0]["command"]
+        entry = example["hooks"][0] if "hooks" in example else example
+        command = entry.get("command") or entry["bash"]
+        agent = next((w.split("=", 1)[1] for w in command.split() if w.startswith("--agent=")), "claude")
         event = command.split()[-1]
-        assert example == groups[event], f"docs/hooks.md shows {example}, install writes {groups[event]}"
+        items = _installed_items(agent)
+        assert example == items[event], f"docs/hooks.md shows {example}, install writes {items[event]} ({agent})"
+        shown.add(agent)
+    assert shown == set(AGENTS), f"docs/hooks.md shows no installed hook of {set(AGENTS) - shown}"
 
 
 def test_every_command_line_on_the_page_is_one_the_code_runs() -> None:
@@ -40,6 +47,7 @@ def test_every_command_line_on_the_page_is_one_the_code_runs() -> None:
         return command.replace(PYTHON, "<python>", 1)
 
     real = {shown(hook_command("EVENT", ("[OPTIONS]",), python=PYTHON)), shown(shlex.join(check_command(PYTHON)))}
+    real.add(shown(hook_command("EVENT", ("[OPTIONS]",), python=PYTHON, agent="AGENT")))
     real |= {shown(hook_command(event, (), python=PYTHON)) for event in EVENTS}
     spans = re.findall(r"`([^`\n]+)`", DOC.read_text(encoding="utf-8"))
     commands = [span for span in spans if span.startswith("<python> ")]

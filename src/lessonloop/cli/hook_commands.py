@@ -1,4 +1,5 @@
-"""`lessonloop hooks install|uninstall|status`: lessonloop's Claude Code hooks in a settings file."""
+"""`lessonloop hooks install|uninstall|status`: lessonloop's hooks in each agent's hook file
+(Claude Code, Codex CLI, Gemini CLI, Cursor, Copilot CLI); `hook EVENT`, the command they run."""
 
 from __future__ import annotations
 
@@ -10,26 +11,19 @@ from typing import TYPE_CHECKING, Any
 from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, emit_json, listed_help
 
 if TYPE_CHECKING:
-    from lessonloop.apply.hooks.settings import Change
+    from lessonloop.apply.hooks.install.files import Change
 
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 _SCOPE_HELP = (
-    "local: <DIR>/.claude/settings.local.json (default: yours only, not committed), project: "
-    "<DIR>/.claude/settings.json (committed and shared: the hook command names this machine's Python, so "
-    "teammates need lessonloop at the same path), user: ~/.claude/settings.json (every project)"
+    "Claude Code: local (default: <DIR>/.claude/settings.local.json, yours only, not committed), project "
+    "(<DIR>/.claude/settings.json) or user (~/.claude/settings.json). The other agents: project (default: "
+    "<DIR>/.codex/hooks.json, <DIR>/.gemini/settings.json, <DIR>/.cursor/hooks.json, "
+    "<DIR>/.github/hooks/lessonloop.json) or user (~/.codex/, ~/.gemini/, ~/.cursor/, ~/.copilot/hooks/: "
+    "every project). A project's file is usually committed: its hook command names this machine's Python"
 )
 _UNINSTALL_SCOPE_HELP = (
-    "the settings file to remove them from: local, project or user (default: wherever lessonloop's hooks "
-    "are, local then project then user)"
-)
-# Why install's default is the local file: the hook command names this machine's interpreter by
-# absolute path (Claude Code's PATH may not hold the virtual environment), which a teammate's
-# clone of a committed .claude/settings.json would not have (and hooks fail open: silently).
-_PROJECT_SCOPE_NOTE = (
-    "the project's .claude/settings.json is usually committed; its hook command names this machine's "
-    "Python ({python}), so a teammate's hooks work only with lessonloop installed at that same path "
-    "(elsewhere they do nothing, silently). `--scope local` keeps them yours."
+    "the scope to remove them from (default: wherever lessonloop's hooks are: local, project, then user)"
 )
 _STATUS_DB_HELP = "the store to check (default: the one the installed hooks use, $LESSONLOOP_DB or the XDG data folder)"
 _DIR_HELP = "the project folder (default: the git top-level of the current folder, else the current folder)"
@@ -62,19 +56,33 @@ def _hook_command(commands: Commands, name: str, *, listed: bool = True) -> None
     hook.set_defaults(handler=cmd_hook)
 
 
+_AGENT_HELP = (
+    "the agent: claude (Claude Code), codex (Codex CLI), gemini (Gemini CLI), cursor (Cursor) or copilot "
+    "(Copilot CLI); default: every agent found on this machine (its folder in your home or its command on "
+    "PATH), Claude Code when none is"
+)
+_UNINSTALL_AGENT_HELP = (
+    "the agent (default: every agent whose files hold lessonloop's hooks, Claude Code when none does)"
+)
+_STATUS_AGENT_HELP = "the agent (default: every agent)"
+
+
 def _hooks_command(commands: Commands) -> None:
+    from lessonloop.apply.hooks.agents import AGENTS
+
     hooks = commands.add_parser(
         "hooks",
-        help="install, uninstall or check lessonloop's Claude Code hooks",
+        help="install, uninstall or check lessonloop's hooks in Claude Code, Codex, Gemini CLI, Cursor, Copilot CLI",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
-            "lessonloop's Claude Code hooks give the lessons back to the agent while it works.\n"
-            "`install` merges them into a settings file, `uninstall` takes them out again (the\n"
-            "original file back byte for byte when nothing else changed it), `status` (the\n"
-            "default) shows where they are installed and whether they work."
+            "lessonloop's hooks give the lessons back to the agent while it works.\n"
+            "`install` merges them into each agent's hook file, `uninstall` takes them out\n"
+            "again (the original file back byte for byte when nothing else changed it),\n"
+            "`status` (the default) shows where they are installed and whether they work."
         ),
     )
-    hooks.add_argument("--project-dir", metavar="DIR", help=_DIR_HELP)  # `hooks` alone is `hooks status`
+    hooks.add_argument("--agent", choices=AGENTS, help=_STATUS_AGENT_HELP)  # `hooks` alone is `hooks status`
+    hooks.add_argument("--project-dir", metavar="DIR", help=_DIR_HELP)
     hooks.add_argument("--db", metavar="PATH", help=_STATUS_DB_HELP)
     hooks.add_argument("--json", action="store_true", help=JSON_HELP)
     hooks.set_defaults(handler=cmd_status)
@@ -87,14 +95,18 @@ def _hooks_command(commands: Commands) -> None:
 
     install = sub.add_parser(
         "install",
-        help="merge lessonloop's hooks into a Claude Code settings file (idempotent)",
+        help="merge lessonloop's hooks into each agent's hook file (idempotent)",
         description=(
-            "Add lessonloop's hook for every event it handles to a Claude Code settings file. Other "
-            "tools' hooks and every other setting are kept, in their order; lessonloop's own entries are "
-            "replaced where they are, so installing again changes nothing. The file's original bytes are "
-            "kept in <file>.lessonloop-backup for `uninstall`."
+            "Add lessonloop's hook for every event it handles to an agent's hook file: Claude Code's settings "
+            "(default scope local), Codex CLI's hooks.json, Gemini CLI's settings.json, Cursor's hooks.json, "
+            "Copilot CLI's hooks folder (default scope project). Without --agent: every agent found on this "
+            "machine, each named (Claude Code alone when none is found, as before). Other tools' hooks and "
+            "every other setting are kept, in their order; lessonloop's own entries are replaced where they "
+            "are, so installing again changes nothing. A file's original bytes are kept in "
+            "<file>.lessonloop-backup for `uninstall`."
         ),
     )
+    install.add_argument("--agent", choices=AGENTS, help=_AGENT_HELP)
     _file_options(install)
     install.add_argument(
         "--block", action="store_true", help="PreToolUse denies a call when a lesson is at least 95%% confident"
@@ -108,11 +120,12 @@ def _hooks_command(commands: Commands) -> None:
         "uninstall",
         help="remove lessonloop's hooks; the original file back when nothing else changed it",
         description=(
-            "Remove lessonloop's hooks from a Claude Code settings file. When nothing else changed the "
-            "file since install, its original bytes come back exactly (a file install created is "
-            "deleted); otherwise only lessonloop's entries are removed and your changes are kept."
+            "Remove lessonloop's hooks from an agent's hook file. When nothing else changed the file since "
+            "install, its original bytes come back exactly (a file install created is deleted, with the folders "
+            "it created); otherwise only lessonloop's entries are removed and your changes are kept."
         ),
     )
+    uninstall.add_argument("--agent", choices=AGENTS, help=_UNINSTALL_AGENT_HELP)
     _file_options(uninstall, uninstall=True)
     uninstall.set_defaults(handler=cmd_uninstall)
 
@@ -120,11 +133,13 @@ def _hooks_command(commands: Commands) -> None:
         "status",
         help="where the hooks are installed, whether they work, the hooks' failure log",
         description=(
-            "For each settings file (user, project, local): lessonloop's events and options, whether "
-            "their interpreter exists, other tools' hooks; then whether the hook entry point works, "
-            "the store it uses, and the last failures the hooks logged. Exit status 0."
+            "For each agent (whether it was found on this machine) and each of its scopes: the hook file, "
+            "lessonloop's events and options, whether their interpreter exists, other tools' hooks; then "
+            "whether the hook entry point works, the store it uses, and the last failures the hooks logged. "
+            "Exit status 0."
         ),
     )
+    status.add_argument("--agent", choices=AGENTS, help=_STATUS_AGENT_HELP)
     status.add_argument("--project-dir", metavar="DIR", help=_DIR_HELP)
     status.add_argument("--db", metavar="PATH", help=_STATUS_DB_HELP)
     status.add_argument("--json", action="store_true", help=JSON_HELP)
@@ -133,113 +148,187 @@ def _hooks_command(commands: Commands) -> None:
 
 
 def _file_options(parser: argparse.ArgumentParser, *, uninstall: bool = False) -> None:
-    if uninstall:
-        parser.add_argument("--scope", choices=("project", "local", "user"), default=None, help=_UNINSTALL_SCOPE_HELP)
-    else:
-        parser.add_argument("--scope", choices=("project", "local", "user"), default="local", help=_SCOPE_HELP)
+    parser.add_argument(
+        "--scope",
+        choices=("project", "local", "user"),
+        default=None,
+        help=_UNINSTALL_SCOPE_HELP if uninstall else _SCOPE_HELP,
+    )
     parser.add_argument("--project-dir", metavar="DIR", help=_DIR_HELP)
     parser.add_argument("--dry-run", action="store_true", help="print the change as a diff; write nothing")
     parser.add_argument("--json", action="store_true", help="print what was (or would be) done as JSON")
 
 
 def cmd_install(args: argparse.Namespace) -> int:
-    from lessonloop.apply.hooks import settings
+    from lessonloop.apply.hooks.agents import AGENTS
+    from lessonloop.apply.hooks.install import plan
+    from lessonloop.apply.hooks.install.files import HookFileError
 
     options = tuple(flag for flag, on in (("--block", args.block), ("--ask", args.ask)) if on)
     if args.project_dir and args.scope != "user" and not os.path.isdir(os.path.expanduser(args.project_dir)):
         raise CommandError(f"no such folder: {args.project_dir} (--project-dir names the project's folder)")
-    path = settings.settings_path(args.scope, args.project_dir)
+    found = [] if args.agent else [(agent, how) for agent in AGENTS if (how := plan.found(agent))]
+    agents = [args.agent] if args.agent else [agent for agent, _how in found] or ["claude"]
+    root = plan.resolve_root(args.project_dir)
+    changes: list[Change] = []
+    skipped: list[str] = []
     try:
-        change = settings.plan_install(path, args.scope, {"PreToolUse": options})
-    except settings.SettingsError as exc:
+        for agent in agents:
+            spec = plan.spec(agent)
+            scope = args.scope or spec.default_scope
+            if scope not in spec.scopes:
+                if args.agent:
+                    raise CommandError(_no_scope(spec.label, scope, spec.scopes))
+                skipped.append(f"{spec.label}: not installed ({_no_scope(spec.label, scope, spec.scopes)})")
+                continue
+            changes.append(plan.plan_install(agent, scope, root, options))
+    except HookFileError as exc:
         raise CommandError(str(exc)) from exc
-    if args.scope == "project":
-        change.notes.append(_PROJECT_SCOPE_NOTE.format(python=sys.executable))
-    return _finish(args, change, "install")
+    header = _found_header(found, bool(args.agent))
+    return _finish(args, changes, "install", header, skipped, found)
+
+
+def _no_scope(label: str, scope: str, scopes: tuple[str, ...]) -> str:
+    return f"{label} has no {scope} scope (it has {', '.join(scopes)}); the local scope is Claude Code's settings.local.json"
+
+
+def _found_header(found: list[tuple[str, str]], asked: bool) -> list[str]:
+    """What `hooks install` without --agent says first: the agents it found, and how."""
+    from lessonloop.apply.hooks.agents import AGENTS
+    from lessonloop.apply.hooks.install import plan
+
+    if asked:
+        return []
+    if not found:
+        looked = ", ".join(plan.spec(agent).label for agent in AGENTS)
+        return [
+            f"No agent found on this machine (looked for {looked}: a folder in your home, a command on PATH); "
+            "installing Claude Code's hooks, as `hooks install` always did. --agent names another agent."
+        ]
+    return ["Found on this machine: " + "; ".join(f"{plan.spec(agent).label} ({how})" for agent, how in found) + "."]
 
 
 def cmd_uninstall(args: argparse.Namespace) -> int:
-    from lessonloop.apply.hooks import settings
+    from lessonloop.apply.hooks.agents import AGENTS
+    from lessonloop.apply.hooks.install import plan
+    from lessonloop.apply.hooks.install.files import HookFileError
 
-    scope = args.scope or _installed_scope(args.project_dir)
-    path = settings.settings_path(scope, args.project_dir)
+    root = plan.resolve_root(args.project_dir)
+    changes: list[Change] = []
     try:
-        change = settings.plan_uninstall(path, scope)
-    except settings.SettingsError as exc:
+        where = {agent: plan.installed_scopes(agent, root) for agent in ([args.agent] if args.agent else AGENTS)}
+        agents = (
+            [args.agent]
+            if args.agent
+            else [a for a, scopes in where.items() if scopes and (args.scope or scopes[0]) in scopes]
+        )
+        agents = agents or ["claude"]
+        for agent in agents:
+            spec = plan.spec(agent)
+            scope = args.scope or (where.get(agent) or [spec.default_scope])[0]
+            if scope not in spec.scopes:
+                raise CommandError(_no_scope(spec.label, scope, spec.scopes))
+            changes.append(plan.plan_uninstall(agent, scope, root))
+    except HookFileError as exc:
         raise CommandError(str(exc)) from exc
-    return _finish(args, change, "uninstall")
+    return _finish(args, changes, "uninstall", [], [], [])
 
 
-def _installed_scope(project_dir: str | None) -> str:
-    """The first settings file holding lessonloop's hooks, or that cannot be read (its error is then
-    said), of local, project and user; local when none does."""
-    from lessonloop.apply.hooks import settings
+def _change_json(change: Change, dry_run: bool) -> dict[str, Any]:
+    from lessonloop.apply.hooks.install import plan
 
-    for scope in ("local", "project", "user"):
-        status = settings.scope_status(scope, settings.settings_path(scope, project_dir))
-        if status["events"] or status["error"]:
-            return scope
-    return "local"
+    data: dict[str, Any] = {
+        "agent": change.agent,
+        "label": plan.spec(change.agent).label,
+        "file": change.path,
+        "scope": change.scope,
+        "changed": change.changed,
+        "events": change.events,
+        "backup": change.backup_path if change.backup_after else None,
+        "restored": change.restored,
+        "dry_run": dry_run,
+        "notes": change.notes,
+    }
+    if dry_run:
+        data["diff"] = change.diff()
+    return data
 
 
-def _finish(args: argparse.Namespace, change: Change, action: str) -> int:
-    """Apply the change (unless --dry-run) and say what it did."""
-    from lessonloop.apply.hooks import settings
+def _finish(
+    args: argparse.Namespace,
+    changes: list[Change],
+    action: str,
+    header: list[str],
+    skipped: list[str],
+    found: list[tuple[str, str]],
+) -> int:
+    """Apply the changes (unless --dry-run) and say what they did."""
+    from lessonloop.apply.hooks.install import files, plan
 
     if not args.dry_run:
         try:
-            settings.apply(change)
-        except settings.SettingsError as exc:
+            for change in changes:
+                files.apply(change)
+        except files.HookFileError as exc:
             raise CommandError(str(exc)) from exc
     if args.json:
-        data: dict[str, Any] = {
-            "file": change.path,
-            "scope": change.scope,
-            "changed": change.changed,
-            "events": change.events,
-            "backup": change.backup_path if change.backup_after else None,
-            "restored": change.restored,
-            "dry_run": args.dry_run,
-            "notes": change.notes,
-        }
-        if args.dry_run:
-            data["diff"] = change.diff()
+        every = [_change_json(change, args.dry_run) for change in changes]
+        # The first change's fields at the top (Claude Code's when it is among them): what scripts
+        # written for one agent read; `changes` holds every file's.
+        data: dict[str, Any] = {**(every[0] if every else {}), "changes": every}
+        data["found"] = [{"agent": agent, "label": plan.spec(agent).label, "how": how} for agent, how in found]
+        data["skipped"] = skipped
         emit_json(data)
         return 0
-    if args.dry_run:
+    for line in header:
+        print(line)
+    for change in changes:
+        _say(change, action, args.dry_run)
+    for line in skipped:
+        print(line)
+    return 0
+
+
+def _say(change: Change, action: str, dry_run: bool) -> None:
+    from lessonloop.apply.hooks.install import plan
+
+    label = plan.spec(change.agent).label
+    if dry_run:
         sys.stdout.write(change.diff() or f"No change to {change.path}.\n")
         print("(dry run: nothing was written)")
     elif not change.changed:
         done = "already installed" if action == "install" else "not installed"
-        print(f"lessonloop's hooks are {done} in {change.path}; nothing changed.")
+        print(f"lessonloop's {label} hooks are {done} in {change.path}; nothing changed.")
     elif action == "install":
-        print(f"Installed lessonloop's hooks ({', '.join(change.events)}) in {change.path} ({change.scope} scope).")
+        print(
+            f"Installed lessonloop's {label} hooks ({', '.join(change.events)}) in {change.path} ({change.scope} scope)."
+        )
         if change.before is None:
             print("The file was created (none existed); `lessonloop hooks uninstall` deletes it again.")
         else:
             print(f"The original is kept in {change.backup_path}; `lessonloop hooks uninstall` puts it back.")
     elif change.restored:
         how = "deleted (install had created it)" if change.after is None else "restored byte for byte"
-        print(f"Removed lessonloop's hooks: {change.path} {how}.")
+        print(f"Removed lessonloop's {label} hooks: {change.path} {how}.")
     else:
-        print(f"Removed lessonloop's hooks from {change.path}.")
+        print(f"Removed lessonloop's {label} hooks from {change.path}.")
     for note in change.notes:
         print(f"Note: {note}")
-    return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     from lessonloop.apply.hooks import failures, settings, spool
+    from lessonloop.apply.hooks.agents import AGENTS
+    from lessonloop.apply.hooks.install import plan
     from lessonloop.store.location import db_path_text
 
-    scopes = [
-        settings.scope_status(scope, settings.settings_path(scope, args.project_dir))
-        for scope in ("user", "project", "local")
-    ]
+    root = plan.resolve_root(getattr(args, "project_dir", None))
+    agents = [plan.agent_status(agent, root) for agent in ([args.agent] if getattr(args, "agent", None) else AGENTS)]
     db = os.path.abspath(os.path.expanduser(args.db)) if getattr(args, "db", None) else db_path_text()
     count, last = failures.read_failures(db, limit=5)
     data: dict[str, Any] = {
-        "scopes": scopes,
+        "agents": agents,
+        "scopes": agents[0]["scopes"],  # the first agent's (Claude Code's without --agent), as before other agents
         "entry_point": settings.check_entry(timeout=10.0, db=db),
         "db": db,
         "failure_log": {"file": failures.log_path(db), "files": failures.logs_of(db), "count": count, "last": last},
@@ -268,32 +357,13 @@ def _ingest_queue(db: str) -> dict[str, Any]:
 
 def _print_status(data: dict[str, Any]) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     from lessonloop.cli.common import console
 
     out = console()
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for name in ("SCOPE", "FILE", "LESSONLOOP HOOKS", "OTHER HOOKS"):
-        table.add_column(name, no_wrap=name != "LESSONLOOP HOOKS")
     problems: list[str] = []
-    for scope in data["scopes"]:
-        if scope["error"]:
-            state = "[red]unreadable[/]"
-            problems.append(scope["error"])
-        elif not scope["exists"]:
-            state = "[dim]no file[/]"
-        elif not scope["events"]:
-            state = "[dim]not installed[/]"
-        else:
-            state = ", ".join(escape(" ".join([h["event"], *h["options"]])) for h in scope["events"])
-            problems += [
-                f"{scope['file']}: {h['event']} runs {h['python']}, which does not exist or is not executable"
-                for h in scope["events"]
-                if not h["python_ok"]
-            ]
-        table.add_row(scope["scope"], escape(scope["file"]), state, str(scope["other_hooks"]))
-    out.print(table)
+    for agent in data["agents"]:
+        _print_agent(agent, problems, several=len(data["agents"]) > 1)
     for problem in problems:
         out.print(f"[red]Problem:[/] {escape(problem)}")
     entry = data["entry_point"]
@@ -322,6 +392,60 @@ def _print_status(data: dict[str, Any]) -> None:
         )
         for path in queue["retrying"]:
             out.print(f"  {escape(path)}")
+
+
+def _print_agent(agent: dict[str, Any], problems: list[str], several: bool) -> None:
+    """One agent of `hooks status`: how it was found, a table of its scopes' files."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from lessonloop.cli.common import console
+
+    out = console()
+    files = [scope for scope in agent["scopes"] if scope["exists"] or scope["error"] or scope["other_files"]]
+    found = f"found: {agent['found']}" if agent["found"] else "not found on this machine"
+    if several and not files:
+        out.print(f"[bold]{escape(agent['label'])}[/] ({escape(found)}): [dim]no hook file[/]")
+        return
+    out.print(f"[bold]{escape(agent['label'])}[/] ({escape(found)})")
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for name in ("SCOPE", "FILE", "LESSONLOOP HOOKS", "OTHER HOOKS"):
+        table.add_column(name, no_wrap=name != "LESSONLOOP HOOKS")
+    for scope in agent["scopes"]:
+        rows = [scope, *scope["other_files"]]
+        for at, row in enumerate(rows):
+            table.add_row(
+                scope["scope"] if at == 0 else "",
+                escape(row["file"]),
+                _state(row, agent, problems),
+                str(row["other_hooks"]),
+            )
+        problems += [f"{scope['file']}: {note}" for note in scope["notes"]]
+    out.print(table)
+
+
+def _state(row: dict[str, Any], agent: dict[str, Any], problems: list[str]) -> str:
+    """A file's LESSONLOOP HOOKS cell; what is wrong with it goes to `problems`."""
+    from rich.markup import escape
+
+    if row["error"]:
+        problems.append(row["error"])
+        return "[red]unreadable[/]"
+    if not row["exists"]:
+        return "[dim]no file[/]"
+    if not row["events"]:
+        return "[dim]not installed[/]"
+    for hook in row["events"]:
+        if not hook["python_ok"]:
+            problems.append(
+                f"{row['file']}: {hook['event']} runs {hook['python']}, which does not exist or is not executable"
+            )
+        if hook["agent"] != agent["agent"]:
+            problems.append(
+                f"{row['file']}: {hook['event']} runs as {hook['agent']}'s hook (--agent), not {agent['agent']}'s: "
+                f"`lessonloop hooks install --agent {agent['agent']}` writes the right one"
+            )
+    return ", ".join(escape(" ".join([h["event"], *h["options"]])) for h in row["events"])
 
 
 def cmd_hook(args: argparse.Namespace) -> int:

@@ -1,8 +1,9 @@
-"""The command line Claude Code runs for each hook event.
+"""The command line an agent runs for each hook event.
 
-The interpreter that runs lessonloop now, by absolute path (Claude Code's PATH may not hold the
+The interpreter that runs lessonloop now, by absolute path (the agent's PATH may not hold the
 virtual environment), in isolated mode (-I: no user site, no PYTHONPATH, no current folder on the
-import path), running the package's fast hook entry point.
+import path), running the package's fast hook entry point; for an agent other than Claude Code,
+`--agent=AGENT` before the event (apply/hooks/agents).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ EVENTS: dict[str, str] = {
     "Stop": "",
     "SessionEnd": "",
 }
-# Seconds Claude Code waits before giving up on a hook (the handlers keep well inside these).
+# Seconds an agent waits before giving up on a hook, by the handler's event (the handlers keep well
+# inside these; Gemini CLI counts milliseconds: install/gemini.py multiplies).
 TIMEOUTS: dict[str, int] = {
     "SessionStart": 10,
     "UserPromptSubmit": 10,
@@ -35,14 +37,16 @@ MARKER = "lessonloop.apply.hooks.entry"  # how an installed lessonloop hook is r
 _RUN = f"from {MARKER} import run; run()"
 
 
-def hook_command(event: str, options: tuple[str, ...] = (), python: str | None = None) -> str:
+def hook_command(event: str, options: tuple[str, ...] = (), python: str | None = None, agent: str = "claude") -> str:
     """The shell command for `event`, e.g. `/venv/bin/python -I -c 'from
-    lessonloop.apply.hooks.entry import run; run()' PreToolUse`.
+    lessonloop.apply.hooks.entry import run; run()' PreToolUse`, or for another agent
+    `... --agent=codex PreToolUse` (the event as that agent names it).
 
     `options` follow the event: `--block` (deny at confidence >= 0.95) and `--ask` (ask the
     person at >= 0.75) for PreToolUse; the handler reads them from its command line, so no config
     file is parsed on the hot path."""
-    words = [shlex.quote(python or sys.executable), "-I", "-c", shlex.quote(_RUN), event, *options]
+    named = [] if agent == "claude" else [shlex.quote(f"--agent={agent}")]
+    words = [shlex.quote(python or sys.executable), "-I", "-c", shlex.quote(_RUN), *named, event, *options]
     return " ".join(words)
 
 

@@ -1,0 +1,246 @@
+"""What `hooks install`, `hooks uninstall` and `hooks status` do for one agent in one scope.
+
+The events installed are apply/hooks/agents' INSTALLED[agent]; each runs `command.hook_command`
+with `--agent=AGENT` (none for Claude Code), the PreToolUse handler's events with the person's
+`--block` / `--ask`. Tool events get the matcher "*" in the agents whose hooks have matcher
+groups; time limits are command.TIMEOUTS of the handler's event.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import subprocess
+from typing import Any
+
+from lessonloop.apply.hooks.agents import AGENTS, HOOK_EVENTS, INSTALLED
+from lessonloop.apply.hooks.command import TIMEOUTS, hook_command
+from lessonloop.apply.hooks.install import files, hook_lists
+from lessonloop.apply.hooks.install.files import Change, HookFileError, Json
+from lessonloop.apply.hooks.install.spec import AgentSpec
+
+TOOL_EVENTS = frozenset({"PreToolUse", "PostToolUse", "PostToolUseFailure"})  # matcher "*"; others none
+
+
+def spec(agent: str) -> AgentSpec:
+    """The AgentSpec of `agent` (one of AGENTS)."""
+    if agent not in AGENTS:
+        raise ValueError(f"unknown agent {agent!r}")
+    module = importlib.import_module(f"lessonloop.apply.hooks.install.{agent}")
+    found: AgentSpec = module.SPEC
+    return found
+
+
+def project_root(cwd: str | None = None) -> str:
+    """The git top-level of `cwd` (default: the current folder), else `cwd` itself."""
+    folder = os.path.abspath(cwd or os.getcwd())
+    try:
+        proc = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return folder
+    top = proc.stdout.strip()
+    return top if proc.returncode == 0 and top else folder
+
+
+def resolve_root(project_dir: str | None = None) -> str:
+    """The project: `project_dir`, else the git top-level of the current folder, else the current
+    folder."""
+    return os.path.abspath(os.path.expanduser(project_dir)) if project_dir else project_root()
+
+
+def hook_file(agent: str, scope: str, root: str) -> str:
+    """The file `hooks install --agent AGENT --scope SCOPE` writes for the project at `root`."""
+    agent_spec = spec(agent)
+    if scope not in agent_spec.scopes:
+        raise ValueError(f"{agent_spec.label} has no {scope!r} scope (it has {', '.join(agent_spec.scopes)})")
+    return agent_spec.path(scope, root)
+
+
+def other_files(agent: str, scope: str, root: str) -> list[str]:
+    """The other files of that scope that the agent reads hooks from (read, never written)."""
+    return spec(agent).also_read(scope, root)
+
+
+def wanted(agent: str, options: tuple[str, ...] = ()) -> dict[str, Json]:
+    """lessonloop's item (a matcher group, or an entry) for each event of INSTALLED[agent]."""
+    agent_spec = spec(agent)
+    items: dict[str, Json] = {}
+    for event in INSTALLED[agent]:
+        handler = HOOK_EVENTS[agent][event]
+        command = hook_command(event, options if handler == "PreToolUse" else (), agent=agent)
+        item = agent_spec.entry(event, command, TIMEOUTS[handler])
+        if agent_spec.shape.grouped:
+            group: Json = {"matcher": "*"} if handler in TOOL_EVENTS else {}
+            group["hooks"] = [item]
+            item = group
+        items[event] = item
+    return items
+
+
+def read(path: str, agent: str, strict: bool = True) -> Json:
+    """The hook file at `path` of `agent`; `strict`: checked that its hooks can be merged into
+    (HookFileError naming the file otherwise). A .toml file (Codex's config.toml) is read as TOML."""
+    raw = files.read_bytes(path)
+    if path.endswith(".toml"):
+        return files.parse_toml(raw, path)
+    data = files.parse_json(raw, path)
+    return hook_lists.check(data, path, spec(agent).shape, INSTALLED[agent]) if strict else data
+
+
+def events_in(data: Json, agent: str) -> list[str]:
+    """lessonloop's events in `data`, in INSTALLED's order, then any others."""
+    found = {h["event"] for h in hook_lists.installed(data, spec(agent).shape)}
+    order = list(INSTALLED[agent])
+    return [e for e in order if e in found] + sorted(found - set(order))
+
+
+def plan_install_file(agent: str, path: str, scope: str, options: tuple[str, ...], others: list[str]) -> Change:
+    """Installing `agent`'s hooks in the file at `path` (nothing is written). When another file
+    of the scope (`others`) already holds them, nothing changes: the agent would run both."""
+    agent_spec = spec(agent)
+    before = files.read_bytes(path)
+    data = read(path, agent)
+    for other in others:
+        if os.path.isfile(other) and hook_lists.installed(read(other, agent, strict=False), agent_spec.shape):
+            change = Change(path, scope, before, before, events_in(data, agent), agent=agent)
+            change.notes.append(
+                f"lessonloop's {agent_spec.label} hooks are already in {other}, which {agent_spec.label} reads too: "
+                f"{path} was left as it is (installing there as well would run each hook twice)"
+            )
+            return change
+    merged = hook_lists.merge(data, wanted(agent, options), agent_spec.shape)
+    after = before if merged == data else files.dump(merged, before)
+    change = Change(path, scope, before, after, events_in(merged, agent), agent=agent)
+    files.keep_original(change)
+    change.notes += agent_spec.notes(scope, path, merged)
+    return change
+
+
+def plan_uninstall_file(agent: str, path: str, scope: str) -> Change:
+    """Removing `agent`'s hooks from the file at `path`, restoring its original bytes when
+    nothing else changed it since install (nothing is written)."""
+    agent_spec = spec(agent)
+    before = files.read_bytes(path)
+    data = read(path, agent)
+    backup, original, notes = files.read_original(path, lambda raw, where: read_raw(raw, where, agent))
+    cleaned = hook_lists.unmerge(data, original, agent_spec.shape)
+    change = Change(path, scope, before, before, [], notes=notes, agent=agent)
+    files.plan_restore(change, cleaned, data, backup, original)
+    change.events = events_in(files.parse_json(change.after, path), agent)
+    return change
+
+
+def read_raw(raw: bytes, where: str, agent: str) -> Json:
+    return hook_lists.check(files.parse_json(raw, where), where, spec(agent).shape, INSTALLED[agent])
+
+
+def plan_install(agent: str, scope: str, root: str, options: tuple[str, ...]) -> Change:
+    """Installing `agent`'s hooks in its file of `scope` for the project at `root`."""
+    path = hook_file(agent, scope, root)
+    return plan_install_file(agent, path, scope, options, other_files(agent, scope, root))
+
+
+def plan_uninstall(agent: str, scope: str, root: str) -> Change:
+    """Removing `agent`'s hooks from its file of `scope` for the project at `root`; a note names
+    the other files of the scope that still hold them (lessonloop writes only its own file)."""
+    change = plan_uninstall_file(agent, hook_file(agent, scope, root), scope)
+    for other in other_files(agent, scope, root):
+        try:
+            left = (
+                hook_lists.installed(read(other, agent, strict=False), spec(agent).shape)
+                if os.path.isfile(other)
+                else []
+            )
+        except HookFileError:
+            continue
+        if left:
+            change.notes.append(
+                f"lessonloop's hooks are also in {other}, which lessonloop does not write: remove them there by hand"
+            )
+    return change
+
+
+def _file_status(agent: str, path: str, strict: bool = True) -> Json:
+    shape = spec(agent).shape
+    out: Json = {"file": path, "exists": os.path.exists(path), "error": None, "events": [], "other_hooks": 0}
+    try:
+        data = read(path, agent, strict)
+    except HookFileError as exc:
+        out["error"] = str(exc)
+        return out
+    out["events"] = hook_lists.installed(data, shape)
+    out["other_hooks"] = hook_lists.other_hooks(data, shape)
+    out["data"] = data
+    return out
+
+
+def scope_status(agent: str, scope: str, root: str, path: str | None = None) -> Json:
+    """One scope of `agent`: its file, whether it exists (or the error reading it), lessonloop's
+    hooks in it, other tools' hook count, the sidecar; the other files of the scope the agent reads
+    hooks from (`other_files`), and notes (hooks turned off, ...)."""
+    own = hook_file(agent, scope, root)
+    path = path or own
+    main = _file_status(agent, path)
+    data = main.pop("data", {})
+    backup = path + files.BACKUP_SUFFIX
+    out: Json = {"scope": scope, **main, "backup": backup if os.path.lexists(backup) else None}
+    others = []
+    for other in other_files(agent, scope, root) if path == own else []:
+        if os.path.exists(other):
+            found = _file_status(agent, other, strict=False)
+            found.pop("data", None)
+            others.append(found)
+    out["other_files"] = others
+    notes: list[str] = []
+    if agent == "gemini":
+        from lessonloop.apply.hooks.install.gemini import turned_off
+
+        off = turned_off(data)
+        if off:
+            notes.append(f"hooks are turned off in this file: {off}")
+    out["notes"] = notes
+    return out
+
+
+def installed_scopes(agent: str, root: str) -> list[str]:
+    """The scopes of `agent` whose file holds lessonloop's hooks or cannot be read, in the order
+    uninstall looks (Claude Code: local, project, user; the others: project, user)."""
+    found = []
+    for scope in spec(agent).scopes:
+        status = scope_status(agent, scope, root)
+        if status["events"] or status["error"]:
+            found.append(scope)
+    return found
+
+
+def found(agent: str) -> str | None:
+    """How `agent` was found on this machine: its folder in HOME, or its executable on PATH; None."""
+    agent_spec = spec(agent)
+    folder = agent_spec.folder()
+    if os.path.isdir(folder):
+        return f"{folder} exists"
+    for name in agent_spec.executables:
+        where = shutil.which(name)
+        if where:
+            return f"`{name}` is on PATH ({where})"
+    return None
+
+
+def agent_status(agent: str, root: str) -> dict[str, Any]:
+    """`agent` for `hooks status`: found how, and each scope (user first)."""
+    agent_spec = spec(agent)
+    return {
+        "agent": agent,
+        "label": agent_spec.label,
+        "found": found(agent),
+        "scopes": [scope_status(agent, scope, root) for scope in reversed(agent_spec.scopes)],
+    }
