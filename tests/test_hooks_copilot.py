@@ -77,8 +77,13 @@ def test_calls_captured_after_they_run_teach_the_lesson_and_a_deny_carries_it_to
     pre = run_copilot("preToolUse", copilot_payload("preToolUse", repo, "s-2"), db, "--block")
     assert (pre.returncode, pre.stdout) == (0, "")
     with sqlite3.connect(db) as conn:
-        decisions = conn.execute("SELECT event, action FROM hook_decisions WHERE session_id = 's-2'").fetchall()
-    assert decisions == [("PreToolUse", "warn"), ("PreToolUse", "warn")]
+        decisions = conn.execute(
+            "SELECT event, action, json_extract(detail, '$.undelivered') FROM hook_decisions WHERE session_id = 's-2'"
+        ).fetchall()
+        warnings = conn.execute("SELECT sum(warnings) FROM lessons").fetchone()[0]
+    # decided, but shown to nobody: recorded as not given, and no warning counted
+    assert decisions == [("PreToolUse", "none", "warn"), ("PreToolUse", "none", "warn")]
+    assert warnings == 0
     ended = run_copilot("sessionEnd", copilot_payload("sessionEnd", repo, "s-2"), db)
     assert (ended.returncode, ended.stdout) == (0, "")
     assert not (db.parent / "hook-failures.log").exists()

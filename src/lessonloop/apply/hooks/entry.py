@@ -60,7 +60,7 @@ class HookContext:
     """What every handler gets besides the payload: the event, the store path, the options, and
     the work to do once the answer is out (`after_answer`)."""
 
-    __slots__ = ("after", "ask", "block", "db", "event")
+    __slots__ = ("after", "ask", "block", "db", "event", "unshown")
 
     def __init__(self, event: str, db: str, options: list[str]) -> None:
         self.event = event
@@ -68,6 +68,9 @@ class HookContext:
         self.block = "--block" in options
         self.ask = "--ask" in options
         self.after: list[Callable[[], object]] = []
+        # the actions the agent shows nobody (an adapter's UNSHOWN_ACTIONS: Copilot CLI reads no
+        # plain warning), recorded as not given
+        self.unshown: frozenset[str] = frozenset()
 
     def after_answer(self, work: Callable[[], object]) -> None:
         """Run `work` (recording what was decided) once the answer is written and flushed: the
@@ -119,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             module = __import__(f"lessonloop.apply.hooks.{target[0]}", fromlist=[target[1]])
             ctx = HookContext(event, db, options)
+            if adapter is not None:
+                ctx.unshown = getattr(adapter, "UNSHOWN_ACTIONS", frozenset())
             output = getattr(module, target[1])(payload, ctx)
         finally:
             _stop_budget()

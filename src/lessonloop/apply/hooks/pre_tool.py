@@ -74,9 +74,19 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         detail["confidence"] = [round(value, 4) for _a, lesson_id, value, *_ in fired if lesson_id != RETRY]
     if len(ids) < len(fired):
         detail["resent"] = True  # the warning about a call resent as it failed (no stored lesson)
+    given = action
+    if action in ctx.unshown:  # decided, but the agent shows it to nobody: not given, not counted
+        detail["undelivered"] = action
+        given = "none"
     if policy.allows(project, cwd):  # the decision is recorded once the answer is out
         op = decision(
-            session_id, "PreToolUse", action, ids, text_of(payload, "tool_use_id"), detail, count_warnings=True
+            session_id,
+            "PreToolUse",
+            given,
+            ids,
+            text_of(payload, "tool_use_id"),
+            detail,
+            count_warnings=given != "none",
         )
         record_later(ctx, conn, [op])
     else:  # capture turned off: decide, but record nothing

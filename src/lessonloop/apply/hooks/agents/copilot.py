@@ -104,6 +104,11 @@ def tool_call(tool: str, args: dict[str, object]) -> tuple[str, dict[str, object
     return tool, args
 
 
+# A plain warning reaches neither the model nor the person (only a deny's or an ask's reason is
+# read): the PreToolUse decision is recorded as not given (entry.HookContext.unshown).
+UNSHOWN_ACTIONS = frozenset({"warn"})
+
+
 def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, int]:
     """The handler's answer as Copilot CLI reads it: (stdout, exit code 0). Only a deny or an
     ask says anything (docs/agents/copilot.md)."""
