@@ -109,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
             if normalized is None:
                 return 0  # nothing lessonloop reads (an event or tool it does not handle)
             payload = normalized
+            named = payload.get("hook_event_name")
+            if event == "PostToolUse" and named == "PostToolUseFailure":
+                event = named  # the adapter read a failure in the agent's result (one post-call event)
         sid = payload.get("session_id")
         session_id = sid if isinstance(sid, str) else None
         target = _HANDLERS.get(event or "")
