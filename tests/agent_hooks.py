@@ -44,7 +44,9 @@ class AgentRun:
         return str(out.get("hookSpecificOutput", {}).get("additionalContext", ""))
 
 
-def run_agent_hook(agent: str, event: str, payload: dict[str, Any] | bytes, env: dict[str, str], *options: str) -> AgentRun:
+def run_agent_hook(
+    agent: str, event: str, payload: dict[str, Any] | bytes, env: dict[str, str], *options: str
+) -> AgentRun:
     data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     argv = agent_argv(agent, event, *options)
     return AgentRun(subprocess.run(argv, input=data, capture_output=True, env=env, timeout=120, check=False))

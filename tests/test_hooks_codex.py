@@ -70,7 +70,9 @@ def _learn_push(session: AgentSession) -> None:
         assert (run.returncode, run.stdout) == (0, ""), run.stderr
     fixed = {"tool_input": {"command": "git push --set-upstream origin feature-x"}, "tool_use_id": "call_push_2"}
     assert session.run("PreToolUse", **fixed).stdout == ""
-    done = session.run("PostToolUse", **fixed, tool_response=OK + "branch 'feature-x' set up to track 'origin/feature-x'.\n")
+    done = session.run(
+        "PostToolUse", **fixed, tool_response=OK + "branch 'feature-x' set up to track 'origin/feature-x'.\n"
+    )
     assert (done.returncode, done.stdout) == (0, "")
 
 

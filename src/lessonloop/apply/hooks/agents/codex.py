@@ -126,10 +126,7 @@ def result(response: object) -> tuple[bool, str]:
     exit code, a failure's opening), the classic shell's {"output", "metadata": {"exit_code"}}, an
     MCP result ({"content": [...], "isError"})."""
     if isinstance(response, str) and response.startswith('{"output"'):
-        try:
-            response = json.loads(response)
-        except ValueError:
-            pass
+        response = _json_or_text(response)
     if isinstance(response, dict):
         if "output" in response and isinstance(response.get("metadata"), dict):
             code = response["metadata"].get("exit_code")
@@ -145,6 +142,14 @@ def result(response: object) -> tuple[bool, str]:
     if code is None and text.lstrip().startswith(_FAILED_HEADS):
         return True, text
     return False, _body(text) if code is not None else text
+
+
+def _json_or_text(text: str) -> object:
+    try:
+        value: object = json.loads(text)
+    except ValueError:
+        return text
+    return value
 
 
 def exit_code(text: str) -> int | None:

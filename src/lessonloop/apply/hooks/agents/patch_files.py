@@ -28,7 +28,7 @@ def patch_files(text: str) -> list[tuple[str, str, list[str]]]:
             continue
         elif line.startswith("@@"):
             continue
-        elif op == "add" and line.startswith("+") or op == "update" and line[:1] in (" ", "-", "+"):
+        elif (op == "add" and line.startswith("+")) or (op == "update" and line[:1] in (" ", "-", "+")):
             body.append(line)
     return [f for f in files if f[0]]
 
