@@ -410,7 +410,11 @@ def agents_main(args: argparse.Namespace) -> int:
         contenders: list[tuple[str, list[str], bytes]] = [
             ("baseline", [sys.executable, "-c", "import json, sqlite3"], b""),
             ("claude", shlex.split(hook_command("PreToolUse")), claude_data),
-            ("claude_quiet", shlex.split(hook_command("PreToolUse")), claude_data.replace(b"git push", b"echo hookbench")),
+            (
+                "claude_quiet",
+                shlex.split(hook_command("PreToolUse")),
+                claude_data.replace(b"git push", b"echo hookbench"),
+            ),
         ]
         for agent, (event, data, _sid) in payloads.items():
             argv_ = [*shlex.split(hook_command(event))[:4], f"--agent={agent}", event]
