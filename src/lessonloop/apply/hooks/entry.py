@@ -17,8 +17,9 @@ It fails open: any error (unreadable stdin, a missing or corrupt store, a handle
 time budget spent) ends with exit 0 and no output, i.e. no decision, and the failure is written
 to the log `lessonloop hooks status` shows (failures.py). Exit 2 (which would block the agent) is
 never used: every agent's adapter answers with exit 0, a deny in JSON. A hook that answers (a
-warning, lessons) writes its answer first and records it after (HookContext.after_answer): a store that is locked (the record waits in the spool: spool.py),
-full or read-only (the failure is logged) costs the record, never the answer.
+warning, lessons) writes its answer first and records it after (HookContext.after_answer): a
+store that is locked (the record waits in the spool: spool.py), full or read-only (the failure is
+logged) costs the record, never the answer.
 
 `--check` prints {"ok", "db", "lessons", "problem"} for `lessonloop hooks status`. The ingest
 worker of Stop / SessionEnd is a process of its own (pipeline/live_ingest.py, started by
