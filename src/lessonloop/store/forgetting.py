@@ -36,7 +36,7 @@ from typing import Any
 from lessonloop.core.timestamps import utc_now
 from lessonloop.store.git_deletion import delete_repositories, project_repositories
 from lessonloop.store.learn_state import forget_state
-from lessonloop.store.location import FAILURE_LOG, SPOOL_FOLDER, beside
+from lessonloop.store.location import CARRIED_FOLDER, FAILURE_LOG, SPOOL_FOLDER, beside
 from lessonloop.store.transaction import transaction
 
 
@@ -398,14 +398,15 @@ STORE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 def store_files(db_path: str | os.PathLike[str]) -> list[tuple[str, int]]:
     """The files `forget everything` deletes that exist, with their sizes: the store, its
-    -wal, -shm and -journal, the hooks' failure log beside it, and the hook events still waiting
-    in its spool (apply/hooks/spool.py: the folder goes too, once empty)."""
+    -wal, -shm and -journal, the hooks' failure log beside it, the hook events still waiting
+    in its spool (apply/hooks/spool.py) and the warnings a pre-tool hook left for a post-tool one
+    (apply/hooks/agents/carried.py): those folders go too, once empty."""
     path = os.fspath(db_path)
     candidates = [path + suffix for suffix in STORE_SUFFIXES]
     candidates.append(beside(path, FAILURE_LOG))
-    spool = beside(path, SPOOL_FOLDER)
-    with contextlib.suppress(OSError):  # no spool: the usual case
-        candidates += sorted(os.path.join(spool, name) for name in os.listdir(spool))
+    for folder in (beside(path, SPOOL_FOLDER), beside(path, CARRIED_FOLDER)):
+        with contextlib.suppress(OSError):  # no such folder: the usual case
+            candidates += sorted(os.path.join(folder, name) for name in os.listdir(folder))
     out: list[tuple[str, int]] = []
     for candidate in dict.fromkeys(candidates):
         try:
@@ -431,6 +432,7 @@ def forget_everything(db_path: str | os.PathLike[str]) -> list[tuple[str, int]]:
             done = ", ".join(p for p, _ in deleted) or "nothing"
             raise ForgetError(f"cannot delete {path}: {exc.strerror or exc} (deleted so far: {done})") from exc
         deleted.append((path, size))
-    with contextlib.suppress(OSError):  # the spool's folder, now empty (unless a hook just wrote to it)
-        os.rmdir(beside(os.fspath(db_path), SPOOL_FOLDER))
+    for folder in (SPOOL_FOLDER, CARRIED_FOLDER):
+        with contextlib.suppress(OSError):  # the folder, now empty (unless a hook just wrote to it)
+            os.rmdir(beside(os.fspath(db_path), folder))
     return deleted

@@ -339,11 +339,22 @@ def forget_spool_files(conn: sqlite3.Connection, names: Iterable[str]) -> None:
     conn.executemany("DELETE FROM hook_spool WHERE name = ?", [(n,) for n in names])
 
 
+# The id prefix of a call the hooks stored live whose agent names no call id in its hook payloads
+# (Gemini CLI: apply/hooks/agents/gemini.py): the transcript names it otherwise.
+UNNAMED_CALL_PREFIX = "hook-call:"
+
+
 def drop_ingested_live_calls(conn: sqlite3.Connection) -> int:
     """Delete the calls the hooks stored live that the store now holds from a transcript; in one
-    transaction. Returns how many went."""
+    transaction. Returns how many went. A call the hooks had to name (UNNAMED_CALL_PREFIX) is in
+    the transcript once the transcript holds a message of its session written after it."""
     from lessonloop.store.transaction import transaction
 
     with transaction(conn):
-        cursor = conn.execute("DELETE FROM live_calls WHERE id IN (SELECT id FROM tool_calls)")
+        cursor = conn.execute(
+            """DELETE FROM live_calls WHERE id IN (SELECT id FROM tool_calls)
+                  OR (substr(id, 1, ?) = ? AND EXISTS (SELECT 1 FROM messages m
+                      WHERE m.session_id = live_calls.session_id AND m.ts >= live_calls.ts))""",
+            (len(UNNAMED_CALL_PREFIX), UNNAMED_CALL_PREFIX),
+        )
     return cursor.rowcount

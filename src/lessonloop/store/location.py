@@ -19,6 +19,8 @@ ENV_DB = "LESSONLOOP_DB"
 # (store/forgetting.py).
 FAILURE_LOG = "hook-failures.log"  # the hooks' failure log (apply/hooks/failures.py)
 SPOOL_FOLDER = "hook-spool"  # hook events waiting for the store's write lock (apply/hooks/spool.py)
+# warnings a pre-tool hook left for the post-tool hook of the same call (apply/hooks/agents/carried.py)
+CARRIED_FOLDER = "hook-carried"
 
 
 def db_path_text(environ: Mapping[str, str] | None = None) -> str:
@@ -73,5 +75,5 @@ def _written_as_path_writes_it(text: str) -> bool:
 
 
 def beside(db_path: str, name: str) -> str:
-    """The path of `name` in the folder of the store at `db_path` (FAILURE_LOG, SPOOL_FOLDER)."""
+    """The path of `name` in the folder of the store at `db_path` (FAILURE_LOG, SPOOL_FOLDER, CARRIED_FOLDER)."""
     return os.path.join(os.path.dirname(os.path.abspath(db_path)), name)

@@ -5,15 +5,21 @@ stdlib only at import (json, sqlite3 through hook_store), each handler imported 
 comes, no argparse, no dataclasses, no pathlib. It reads the hook JSON on stdin; EVENT (as
 Claude Code names it) comes from the command line, else from the payload's `hook_event_name`.
 
+Another agent's hook runs it with `--agent=AGENT EVENT` (EVENT as that agent names it):
+agents/<agent>.py turns its payload into Claude Code's (a post-call payload whose result it reads
+as failed becomes PostToolUseFailure) and the handler's answer into the agent's own fields and exit
+code (agents/__init__.py, docs/agents/).
+
 Every answer (the lessons a hook gives the agent as context, a warning, a reason to ask or deny)
 is redacted again before it is written (prose scope).
 
 It fails open: any error (unreadable stdin, a missing or corrupt store, a handler exception, its
 time budget spent) ends with exit 0 and no output, i.e. no decision, and the failure is written
 to the log `lessonloop hooks status` shows (failures.py). Exit 2 (which would block the agent) is
-never used. A hook that answers (a warning, lessons) writes its answer first and records it after
-(HookContext.after_answer): a store that is locked (the record waits in the spool: spool.py),
-full or read-only (the failure is logged) costs the record, never the answer.
+never used: every agent's adapter answers with exit 0, a deny in JSON. A hook that answers (a
+warning, lessons) writes its answer first and records it after (HookContext.after_answer): a
+store that is locked (the record waits in the spool: spool.py), full or read-only (the failure is
+logged) costs the record, never the answer.
 
 `--check` prints {"ok", "db", "lessons", "problem"} for `lessonloop hooks status`. The ingest
 worker of Stop / SessionEnd is a process of its own (pipeline/live_ingest.py, started by
@@ -112,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
             if normalized is None:
                 return 0  # nothing lessonloop reads (an event or tool it does not handle)
             payload = normalized
+            named = payload.get("hook_event_name")
+            if event == "PostToolUse" and named == "PostToolUseFailure":
+                event = named  # the adapter read a failure in the agent's result (one post-call event)
         sid = payload.get("session_id")
         session_id = sid if isinstance(sid, str) else None
         target = _HANDLERS.get(event or "")

@@ -13,8 +13,11 @@ Each agent but claude has a module here, `agents/<agent>.py`, with two functions
 - `answer(event, output) -> (stdout text or None, exit code)`: the handler's Claude Code-shaped
   answer (already redacted; None when it said nothing) as the agent accepts it.
 
-(A first table from each agent's documentation, to be checked against its source: see
-docs/agents/<agent>.md.)
+Codex and Gemini CLI are checked against their sources (docs/agents/codex.md, gemini.md: the
+commits read): Codex has no session-end event (Stop, after every turn, queues the rollout for
+ingest), PreToolUse and PostToolUse cover its shell tools (`Bash`), apply_patch and MCP tools;
+Gemini CLI's AfterAgent ends a turn (Stop), SessionEnd the session (it does not wait for the hook).
+Cursor and Copilot CLI: a first table from their documentation (docs/agents/<agent>.md).
 """
 
 AGENTS = ("claude", "codex", "gemini", "cursor", "copilot")

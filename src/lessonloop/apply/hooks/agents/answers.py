@@ -1,0 +1,54 @@
+"""What every agent adapter reads of a handler's Claude Code-shaped answer, and the call an adapter
+met in this process (its payload comes before its answer: one event per hook process).
+
+A handler answers `{"hookSpecificOutput": {"hookEventName", "additionalContext",
+"permissionDecision", "permissionDecisionReason"}}` (apply/hooks/pre_tool.py, prompt.py,
+session_start.py): `context` is the text meant for the model, `decision` the pre-tool decision
+("deny", "ask", else None: a warning only). Stdlib only (the hooks).
+"""
+
+from __future__ import annotations
+
+# Said before a warning given after the call it was about (the agent had no channel to the model
+# before it): the model reads it with the call's result.
+AFTER_THE_CALL = "lessonloop (about the call that just ran; the agent gives hooks no way to say it before):\n"
+
+
+class Call:
+    """The call of this hook process, as its payload named it: the session, the key of the call
+    (the same in its pre-tool and post-tool payloads), the key of what it does (the same for the
+    same call sent again)."""
+
+    __slots__ = ("key", "same", "session")
+
+    def __init__(self, session: str, key: str, same: str) -> None:
+        self.session = session
+        self.key = key
+        self.same = same
+
+
+def specific(output: dict[str, object] | None) -> dict[str, object]:
+    inner = output.get("hookSpecificOutput") if isinstance(output, dict) else None
+    return inner if isinstance(inner, dict) else {}
+
+
+def context(output: dict[str, object] | None) -> str | None:
+    """The text for the model: the reason of a decision, else the additional context."""
+    inner = specific(output)
+    for key in ("permissionDecisionReason", "additionalContext"):
+        value = inner.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def decision(output: dict[str, object] | None) -> str | None:
+    value = specific(output).get("permissionDecision")
+    return value if value in ("deny", "ask") else None
+
+
+def store_path() -> str:
+    """The store this hook uses (the entry resolved it already: the module is loaded)."""
+    from lessonloop.store.location import db_path_text
+
+    return db_path_text()
