@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from lessonloop.apply.hooks.edit_check import EDIT_RISK, edit_warnings
 from lessonloop.apply.hooks.hook_store import (
     HookPolicy,
     NoStore,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from lessonloop.lesson_model.triggers import SessionState
 
 RETRY = 0  # the "lesson id" of the warning about a call resent as it failed (no stored lesson)
+NO_LESSON = (RETRY, EDIT_RISK)  # warnings of no stored lesson: the resent call, the edit check (edit_check.py)
 ASK_AT = 0.75
 BLOCK_AT = 0.95
 MAX_SHOWN = 3  # lessons named in one warning
@@ -68,12 +70,15 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         conn.close()
         raise
     action = max((a for a, *_ in fired), key=_ORDER.__getitem__, default="none")
-    ids = [lesson_id for _a, lesson_id, *_ in fired if lesson_id != RETRY]
+    ids = [lesson_id for _a, lesson_id, *_ in fired if lesson_id not in NO_LESSON]
     detail: dict[str, object] = {"tool": tool}
     if ids:
-        detail["confidence"] = [round(value, 4) for _a, lesson_id, value, *_ in fired if lesson_id != RETRY]
-    if len(ids) < len(fired):
+        detail["confidence"] = [round(value, 4) for _a, lesson_id, value, *_ in fired if lesson_id not in NO_LESSON]
+    if any(f[1] == RETRY for f in fired):
         detail["resent"] = True  # the warning about a call resent as it failed (no stored lesson)
+    edits = sum(1 for f in fired if f[1] == EDIT_RISK)
+    if edits:
+        detail["edit_risk"] = edits  # the edit check's warnings (built-in rules on the lines about to be added)
     if policy.allows(project, cwd):  # the decision is recorded once the answer is out
         op = decision(
             session_id, "PreToolUse", action, ids, text_of(payload, "tool_use_id"), detail, count_warnings=True
@@ -115,6 +120,7 @@ def _fired(
 
         keys = [relative_path(target, cwd)]
     rows = hook_tables.trigger_candidates(conn, kind, keys, project)
+    edits = edit_warnings(tool, tool_input, cwd)  # an edit or write about to add a high-risk line
     state: SessionState | None = None
     state_signed = False
     retry = None
@@ -126,7 +132,7 @@ def _fired(
         key = input_key(shell_command, tool_input)
         retry = state.retry_of(kind, key, target) or state.stale_edit(kind, target, tool_input)
     if not rows and retry is None:
-        return []
+        return edits
     from lessonloop.apply.ranking import live_confidence
     from lessonloop.lesson_model.provenance import may_deny
     from lessonloop.lesson_model.triggers import Trigger
@@ -199,6 +205,7 @@ def _fired(
         out.append(
             ("warn", RETRY, 0.5, f"{what} failed moments ago in this session: {tool_output(line)}", None, None, 0, 0)
         )
+    out += edits
     out.sort(key=lambda f: (-f[2], f[1]))
     return out
 
@@ -294,12 +301,16 @@ def _input(input_json: str | None) -> dict[str, object] | None:
 
 
 def warning_text(fired: list[tuple[str, int, float, str, str | None, str | None, int, int]]) -> str:
-    lessons = [f for f in fired if f[1] != RETRY]
+    lessons = [f for f in fired if f[1] not in NO_LESSON]
     lines = ["lessonloop: a lesson from earlier sessions applies to this call."] if lessons else []
     for _action, lesson_id, value, title, prevention, command, failed, sessions in fired[:MAX_SHOWN]:
         if lesson_id == RETRY:  # no lesson: the session's own failure, resent
             lines.insert(0, f"lessonloop: {title}")
             lines.insert(1, "  Change the call, or fix what made it fail, before sending it again.")
+            continue
+        if lesson_id == EDIT_RISK:  # no lesson: a built-in rule on a line the edit adds
+            lines.append(f"lessonloop: {title}")
+            lines.append(f"  Instead: {prevention} (built-in rule, confidence {value:.2f})")
             continue
         lines.append(f"- {title}")
         instead = prevention or (f"`{command}`" if command else None)
