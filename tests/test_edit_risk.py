@@ -79,7 +79,11 @@ def test_only_added_lines_count() -> None:
 
 def test_an_edit_is_numbered_in_the_file_it_changes() -> None:
     current = "import os\n\n\ndef calc():\n    return 1\n"
-    edit = {"file_path": "/p/db.py", "old_string": "def calc():\n    return 1", "new_string": "def calc():\n    return eval(s)"}
+    edit = {
+        "file_path": "/p/db.py",
+        "old_string": "def calc():\n    return 1",
+        "new_string": "def calc():\n    return eval(s)",
+    }
     assert rules(score_tool_call("Edit", edit, current)) == [("eval-exec-input", 5)]
 
 
