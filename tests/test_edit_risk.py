@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from lessonloop.analyze.edit_risk import (
+    EditFinding,
     added_lines,
     previous_text,
     score_call,
@@ -45,8 +46,8 @@ def calc():
 """
 
 
-def rules(found: list[object]) -> list[tuple[str, int]]:
-    return [(f.rule, f.line) for f in found]  # type: ignore[attr-defined]
+def rules(found: list[EditFinding]) -> list[tuple[str, int]]:
+    return [(f.rule, f.line) for f in found]
 
 
 def test_a_write_adding_fstring_sql_and_eval_of_input_is_caught() -> None:
