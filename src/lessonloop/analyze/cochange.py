@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping
 
 MIN_SUPPORT = 5  # commits that changed both files
-MIN_CONFIDENCE = 0.6  # of the commits that changed the file, the share that changed the partner too
+MIN_CONFIDENCE = 0.8  # of the commits that changed the file, the share that changed the partner too
 MAX_COMMIT_FILES = 30  # larger commits (sweeps, mass renames) are not counted
 MAX_REMINDERS = 3  # partners named at once
 

@@ -5,7 +5,7 @@ holding the edited file shows partners that change with it strongly enough (anal
 support and confidence thresholds) and the session has not changed them, the agent is told which,
 once per partner and session. Why after the edit and not at the end of the turn: Claude Code's
 Stop hook reaches the model only by blocking the stop (the agent must go on working), too much for
-a reminder that is wrong a third of the time or so; the next UserPromptSubmit comes after the
+a reminder that is wrong about one time in five; the next UserPromptSubmit comes after the
 person has read the turn's answer and may be about something else. PostToolUse's
 additionalContext reaches the model while the change is being made, at the edit that calls for it,
 and costs nothing when it says nothing.
