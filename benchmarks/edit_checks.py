@@ -30,8 +30,9 @@ co-change reminder speak, how often they are wrong, and what they cost in the ho
    pre_write_risky  PreToolUse, a Write adding f-string SQL (the warning is written)
    pre_edit_safe    PreToolUse, an Edit adding a plain line (scored, silent)
    pre_bash         PreToolUse, a shell command (no scoring: the floor of the hook)
+   post_bash        PostToolUse of a shell command (stored; the floor of PostToolUse)
    post_edit        PostToolUse of an Edit of a file with co-change partners (store with the
-                    commitizen history: the query, the reminder)
+                    commitizen history: the call stored, the query, the reminder)
    and in-process: the co-change query for one file (store/cochange_reads.cochange_counts) over
    every file of the commitizen history, median and p95.
 
@@ -320,13 +321,13 @@ def hook_costs(git_db: Path, repo: Path, rounds: int) -> dict[str, Any]:
         started = time.perf_counter()
         cochange_counts(conn, repository_id, [path], MAX_COMMIT_FILES)
         query_ms.append((time.perf_counter() - started) * 1000.0)
-    # the file with the most partners above the threshold: the PostToolUse that reminds
+    # the file with the most reminders at the shipped thresholds (partners in the working tree): a PostToolUse that reminds
     best = max(
-        paths[:2000],
+        paths,
         key=lambda p: sum(
             1
-            for both in cochange_counts(conn, repository_id, [p], MAX_COMMIT_FILES).get(p, (0, {}))[1].values()
-            if both >= MIN_SUPPORT
+            for r in reminders(cochange_counts(conn, repository_id, [p], MAX_COMMIT_FILES), [p], limit=None)
+            if (repo / r.partner).exists()
         ),
     )
     conn.close()
@@ -362,6 +363,11 @@ def hook_costs(git_db: Path, repo: Path, rounds: int) -> dict[str, Any]:
         "pre_bash": (
             shlex.split(hook_command("PreToolUse")),
             lambda n: payload("PreToolUse", n, tool_name="Bash", tool_use_id=f"b{n}", tool_input={"command": "ls -la"}),
+        ),
+        "post_bash": (
+            shlex.split(hook_command("PostToolUse")),
+            lambda n: payload("PostToolUse", n, tool_name="Bash", tool_use_id=f"q{n}", tool_input={"command": "ls -la"},
+                              tool_response={"stdout": "done", "stderr": "", "interrupted": False, "isImage": False}),
         ),
         "post_edit": (
             shlex.split(hook_command("PostToolUse")),
