@@ -430,7 +430,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ingest(repos, git_db, git=True)
         history = stored_history(git_db)
         report["cochange"] = tune(history)
-        aider = next((CORPUS / "aider").glob("*/commits-*.txt"), None)
+        aider = next((CORPUS / "aider" / "aider-dev").glob("commits-*.txt"), None)
         if aider is not None:
             report["cochange"]["aider_sessions"] = aider_sessions(
                 corpora_db, aider_history(aider), MIN_SUPPORT, MIN_CONFIDENCE
