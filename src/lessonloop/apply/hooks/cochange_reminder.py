@@ -8,7 +8,7 @@ Stop hook reaches the model only by blocking the stop (the agent must go on work
 a reminder that is wrong about one time in five; the next UserPromptSubmit comes after the
 person has read the turn's answer and may be about something else. PostToolUse's
 additionalContext reaches the model while the change is being made, at the edit that calls for it,
-and costs nothing when it says nothing.
+and costs one indexed query when it says nothing.
 
 Each reminder is recorded in hook_decisions (event PostToolUse, action remind, no lesson ids, the
 (file, partner, support, confidence) list in its detail under "cochange"): that is also how a
