@@ -19,9 +19,11 @@ speak or their actions differ is one disagreement.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from lessonloop.apply.hooks.edit_check import EDIT_RISK
 from lessonloop.apply.hooks.entry import HookContext
 from lessonloop.apply.hooks.hook_store import hook_policy
 from lessonloop.apply.hooks.pre_tool import RETRY, _fired
@@ -35,6 +37,7 @@ from lessonloop.store import open_store
 from lessonloop.store.lesson_writer import save_learned
 
 RESENT = "(resent call)"
+RULE_NAMED = re.compile(r"\(rule ([\w.-]+)\)")  # how the edit check's warning names its rule
 
 
 def hook_input(event: CallEvent) -> dict[str, object]:
@@ -62,6 +65,7 @@ class Agreement(LoopPlug):
     def decided(self, event: CallEvent, decision: Decision) -> None:
         self.calls += 1
         replayed = {(f.lesson.signature if f.lesson.trigger is not None else RESENT, f.action) for f in decision.fired}
+        replayed |= {(f"edit check: {rule}", "warn") for rule in decision.findings}
         call = event.call
         fired = _fired(
             self.conn,
@@ -77,9 +81,7 @@ class Agreement(LoopPlug):
             now=event.ts or utc_now(),
             before=call.id,
         )
-        hooked = {
-            (RESENT if lesson_id == RETRY else self.signatures[lesson_id], action) for action, lesson_id, *_ in fired
-        }
+        hooked = {(self.named(lesson_id, title), action) for action, lesson_id, _value, title, *_ in fired}
         if replayed or hooked:
             self.spoke += 1
         if replayed != hooked:
@@ -87,6 +89,14 @@ class Agreement(LoopPlug):
                 f"{event.session_id} {call.id} {call.tool} {(call.command or call.target_path or '')[:80]!r}: "
                 f"replay {sorted(replayed)} hook {sorted(hooked)}"
             )
+
+    def named(self, lesson_id: int, title: str) -> str:
+        if lesson_id == RETRY:
+            return RESENT
+        if lesson_id == EDIT_RISK:
+            rule = RULE_NAMED.search(title)
+            return f"edit check: {rule.group(1) if rule else title}"
+        return str(self.signatures[lesson_id])
 
 
 def disagreements(db: Path, options: Sequence[str] = ("--ask", "--block")) -> Agreement:

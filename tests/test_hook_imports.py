@@ -93,3 +93,23 @@ def test_a_pre_tool_call_that_meets_a_lesson_imports_no_analysis_records(session
     assert not names & {"lessonloop.analyze.outcomes", "lessonloop.core.records", "dataclasses", "typing"}, sorted(
         names & {"lessonloop.analyze.outcomes", "lessonloop.core.records", "dataclasses", "typing"}
     )
+
+
+def test_a_pre_tool_edit_is_scored_without_analysis_records(session: HookSession) -> None:
+    """The edit check (apply/hooks/edit_check.py) imports the rules, stdlib only: no diff_risk (its
+    records and session scan), no dataclasses or typing; a shell call does not import the rules."""
+    content = "def calc():\n    return eval(input())\n"
+    payload = session.payload(
+        "PreToolUse",
+        tool_name="Write",
+        tool_input={"file_path": session.cwd + "/calc.py", "content": content},
+        tool_use_id="toolu_pre_write",
+    )
+    names = imported("PreToolUse", payload, session.env)
+    assert {"lessonloop.analyze.edit_risk", "lessonloop.analyze.risk_rules"} <= names
+    heavy = {"lessonloop.analyze.diff_risk", "lessonloop.analyze.inputs", "dataclasses", "typing"}
+    assert not names & heavy, sorted(names & heavy)
+    shell = session.payload(
+        "PreToolUse", tool_name="Bash", tool_input={"command": "git status"}, tool_use_id="toolu_pre_shell"
+    )
+    assert "lessonloop.analyze.risk_rules" not in imported("PreToolUse", shell, session.env)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
+from lessonloop.analyze.edit_risk import MAX_WARNINGS, score_call, warnings
 from lessonloop.analyze.error_headline import failing_check
 from lessonloop.core.tool_kinds import EDIT, WRITE
 from lessonloop.learn.check_lessons import draft_from_check_rejection, draft_from_progress
@@ -87,6 +88,7 @@ class Decision:
     fired: list[Fired] = field(default_factory=list)
     matched: list[Lesson] = field(default_factory=list)  # trigger met, prevention not done
     prevented: list[Lesson] = field(default_factory=list)  # trigger met, prevention done
+    findings: list[str] = field(default_factory=list)  # the edit check's rules that warned (no lesson)
 
     @property
     def warned(self) -> bool:
@@ -165,6 +167,7 @@ class Learner:
             lambda _signed: state,
             (lambda: prompts_before(self.prompts, event)) if self.prompts else None,
             may_retry=state is not None,
+            findings=edit_findings(event),
         )
         decision = Decision(
             action=verdict.action,
@@ -178,6 +181,8 @@ class Learner:
                 decision.fired.append(
                     Fired(retry_lesson(fired.retry[0], fired.retry[1], event), fired.confidence, fired.action)
                 )
+            elif fired.finding is not None:
+                decision.findings.append(fired.finding.key)
         return decision
 
     @staticmethod
@@ -617,6 +622,15 @@ class Learner:
         )
         lesson.recount()
         return lesson
+
+
+def edit_findings(event: CallEvent) -> list[one_decision.Finding]:
+    """The built-in rules' warnings on the lines an edit or write is about to add, as the PreToolUse
+    hook's edit check gives them (analyze/edit_risk.py): the rule ids, at most MAX_WARNINGS."""
+    if event.call.kind not in (EDIT, WRITE) and event.call.tool != "apply_patch":
+        return []
+    found = warnings(score_call(event.call))[:MAX_WARNINGS]
+    return [one_decision.Finding(f, f.rule, f.confidence) for f in found]
 
 
 def prompts_before(prompts: Mapping[str, Sequence[tuple[str, str]]], event: CallEvent) -> list[str]:

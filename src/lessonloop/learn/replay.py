@@ -70,6 +70,7 @@ class ReplayReport:
     sessions: int = 0
     evaluated_sessions: int = 0
     evaluated_calls: int = 0
+    edit_warnings: int = 0  # edits and writes the edit check warned about (built-in rules, no lesson)
     errors: int = 0
     repeated_all: int = 0
     warned_repeated_all: int = 0
@@ -103,6 +104,7 @@ class ReplayReport:
             "sessions": self.sessions,
             "evaluated_sessions": self.evaluated_sessions,
             "evaluated_calls": self.evaluated_calls,
+            "edit_warnings": self.edit_warnings,
             "repeated_errors": self.repeated_errors,
             "warned_repeated_errors": self.warned_repeated_errors,
             "recall": rounded(self.recall),
@@ -197,6 +199,8 @@ class _Scoring(HistoryWarnings):
             if event.call.status == "error":
                 self.report.failures.append(explain_failure(event, decision, self.learner, self.seen))
             _evaluate(self.report, event, decision.fired, self.seen)
+            if decision.findings:
+                self.report.edit_warnings += 1
 
     def observed(self, event: CallEvent) -> None:
         if event.signature:

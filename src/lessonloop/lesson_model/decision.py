@@ -21,7 +21,8 @@ The rule, for each candidate lesson whose trigger has the call's shape:
    >= block_at it denies the call, when the lesson is this person's own (provenance.may_deny:
    a teammate's, an import's or an agent's text never denies).
 Then the call resent as it failed earlier in this session, nothing done since that could change
-its outcome, warns at RETRY_CONFIDENCE, unless a lesson of the same error already speaks.
+its outcome, warns at RETRY_CONFIDENCE, unless a lesson of the same error already speaks; and each
+high-risk line an edit is about to add (a built-in rule's finding) warns, never more.
 
 Importing this module imports only what the hooks import already (no dataclasses, no typing).
 """
@@ -208,23 +209,44 @@ class PendingCall:
         self.ts = ts
 
 
-class Fired:
-    """A lesson (or the resent-call warning: `candidate` None, `retry` its error signature and the
-    start of the earlier failure's output) that speaks on the call, with its confidence and action."""
+class Finding:
+    """A warning of no lesson about the call: a built-in rule on a line an edit is about to add
+    (analyze/edit_risk.py). `item` is the caller's own; `key` orders it among equals."""
 
-    __slots__ = ("action", "candidate", "confidence", "retry")
+    __slots__ = ("confidence", "item", "key")
+
+    def __init__(self, item: object, key: str, confidence: float) -> None:
+        self.item = item
+        self.key = key
+        self.confidence = confidence
+
+
+class Fired:
+    """A lesson that speaks on the call (`candidate`), or the resent-call warning (`retry`: its
+    error signature and the start of the earlier failure's output), or a rule's finding
+    (`finding`), with its confidence and action."""
+
+    __slots__ = ("action", "candidate", "confidence", "finding", "retry")
 
     def __init__(
-        self, candidate: LessonLike | None, confidence: float, action: str, retry: tuple[str, str] | None = None
+        self,
+        candidate: LessonLike | None,
+        confidence: float,
+        action: str,
+        retry: tuple[str, str] | None = None,
+        finding: Finding | None = None,
     ) -> None:
         self.candidate = candidate
         self.confidence = confidence
         self.action = action
         self.retry = retry
+        self.finding = finding
 
     @property
     def key(self) -> str:
-        return self.candidate.key if self.candidate is not None else ""
+        if self.candidate is not None:
+            return self.candidate.key
+        return self.finding.key if self.finding is not None else ""
 
 
 class Verdict:
@@ -264,13 +286,16 @@ def decide(
     session: Callable[[bool], SessionState | None],
     prompts: Callable[[], Iterable[str]] | None,
     may_retry: bool = True,
+    findings: Iterable[Finding] = (),
 ) -> Verdict:
     """What to do about `call`, given the lessons that may match it (`candidates`: the caller may
     leave out those that cannot, by kind, key or scope), the session so far (`session(signed)`:
     its state, with each failure's error signature when `signed`; None when nothing is known of
     it), the person's prompts in this session up to now (`prompts()`, None when none are known)
     and whether a call like this one failed earlier in this session (`may_retry`: a cheap test the
-    caller may make first; True when unknown). Pure: reads only what it is given."""
+    caller may make first; True when unknown), and the built-in rules' findings on what the call
+    is about to write (`findings`: each warns, never asks or denies: the text is the agent's own,
+    data). Pure: reads only what it is given."""
     from lessonloop.lesson_model.prompt_match import asked_in
 
     verdict = Verdict()
@@ -323,6 +348,7 @@ def decide(
                 and not any(f.candidate is not None and f.candidate.error_signature == retry[0] for f in verdict.fired)
             ):
                 verdict.fired.append(Fired(None, RETRY_CONFIDENCE, WARN, retry))
+    verdict.fired += [Fired(None, finding.confidence, WARN, finding=finding) for finding in findings]
     verdict.fired.sort(key=lambda f: (-f.confidence, f.key))
     for fired in verdict.fired:
         if RANK[fired.action] > RANK[verdict.action]:

@@ -5,7 +5,10 @@ behind the live session), then learn from it:
 - a success that does what a lesson warned about earlier in this session says counts as a
   success after prevention for that lesson (lessons.prevented, an evidence row);
 - a success that fixes a learnable failure of this session (the same job done right) teaches a
-  lesson now, through the same extraction batch learning uses (live_learning.py).
+  lesson now, through the same extraction batch learning uses (live_learning.py);
+- a successful edit or write of a file that git history shows changing with files this session
+  has not changed is answered with a reminder naming them (additionalContext; cochange_reminder.py),
+  recorded in hook_decisions (action remind).
 
 Texts are redacted before they are stored. Rows stay in live_calls until the session's
 transcript is ingested (Stop / SessionEnd). The call is one "call" operation (`apply_call`): when
@@ -21,6 +24,7 @@ import sqlite3
 from lessonloop.apply.hooks.hook_store import (
     call_target,
     connect_for_writing,
+    decision,
     first_seen,
     folder_project,
     forgotten,
@@ -112,9 +116,34 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
             except StoreError as exc:  # busy: the lesson is learned from the transcript at Stop instead
                 if exc.cause != "locked":
                     raise
+            if target is not None and kind_of(tool) in ("edit", "write"):
+                return _remind(conn, ctx, session_id, tool_use_id, target, cwd)
     finally:
         conn.close()
     return None
+
+
+def _remind(
+    conn: sqlite3.Connection, ctx: HookContext, session_id: str, tool_use_id: str, target: str, cwd: str | None
+) -> dict[str, object] | None:
+    """The co-change reminder after an edit or write (cochange_reminder.py), recorded after the answer."""
+    from lessonloop.apply.hooks.cochange_reminder import cochange_reminder
+
+    found = cochange_reminder(conn, session_id, target, cwd)
+    if found is None:
+        return None
+    text, rows = found
+    op = decision(session_id, "PostToolUse", "remind", (), tool_use_id, {"cochange": rows})
+
+    def work() -> None:  # recorded once the answer is out: a busy or read-only store costs the record only
+        writer = connect_for_writing(ctx.db, wait_ms(ctx))
+        try:
+            record(writer, ctx.db, [op], wait_ms(ctx))
+        finally:
+            writer.close()
+
+    ctx.after_answer(work)
+    return {"hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": text}}
 
 
 def apply_call(conn: sqlite3.Connection, data: dict[str, Any]) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from lessonloop.apply.hooks.edit_check import EDIT_RISK, edit_warnings
 from lessonloop.apply.hooks.hook_store import (
     HookPolicy,
     NoStore,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from lessonloop.lesson_model.triggers import SessionState
 
 RETRY = 0  # the "lesson id" of the warning about a call resent as it failed (no stored lesson)
+NO_LESSON = (RETRY, EDIT_RISK)  # warnings of no stored lesson: the resent call, the edit check (edit_check.py)
 MAX_SHOWN = 3  # lessons named in one warning
 _ORDER = {"warn": 1, "ask": 2, "block": 3}
 TRANSCRIPT_TAIL = 262_144  # bytes of the transcript read for the session's latest prompts
@@ -68,12 +70,15 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         conn.close()
         raise
     action = max((a for a, *_ in fired), key=_ORDER.__getitem__, default="none")
-    ids = [lesson_id for _a, lesson_id, *_ in fired if lesson_id != RETRY]
+    ids = [lesson_id for _a, lesson_id, *_ in fired if lesson_id not in NO_LESSON]
     detail: dict[str, object] = {"tool": tool}
     if ids:
-        detail["confidence"] = [round(value, 4) for _a, lesson_id, value, *_ in fired if lesson_id != RETRY]
-    if len(ids) < len(fired):
+        detail["confidence"] = [round(value, 4) for _a, lesson_id, value, *_ in fired if lesson_id not in NO_LESSON]
+    if any(f[1] == RETRY for f in fired):
         detail["resent"] = True  # the warning about a call resent as it failed (no stored lesson)
+    edits = sum(1 for f in fired if f[1] == EDIT_RISK)
+    if edits:
+        detail["edit_risk"] = edits  # the edit check's warnings (built-in rules on the lines about to be added)
     given = action
     if action in ctx.unshown:  # decided, but the agent shows it to nobody: not given, not counted
         detail["undelivered"] = action
@@ -137,7 +142,8 @@ def _fired(
     rows = hook_tables.trigger_candidates(conn, kind, keys, project)
     shell_command = command if isinstance(command, str) else None
     may_retry = hook_tables.failed_before(conn, session_id, tool, shell_command, target)
-    if not rows and not may_retry:
+    edits = edit_warnings(tool, tool_input, cwd)  # an edit or write about to add a high-risk line
+    if not rows and not may_retry and not edits:
         return []
     from lessonloop.lesson_model import decision as one
     from lessonloop.lesson_model.triggers import input_key
@@ -175,7 +181,8 @@ def _fired(
         now or utc_now(),
     )
     rules = one.Rules(ask=ctx.ask, block=ctx.block, excluded=policy.exclude_categories)
-    verdict = one.decide(call, candidates, rules, session, said, may_retry=may_retry)
+    findings = [one.Finding(item, rule, item[2]) for rule, item in edits]
+    verdict = one.decide(call, candidates, rules, session, said, may_retry=may_retry, findings=findings)
     out: list[tuple[str, int, float, str, str | None, str | None, int, int]] = []
     for fired in verdict.fired:
         lesson = fired.candidate
@@ -206,6 +213,10 @@ def _fired(
                     0,
                 )
             )
+        elif fired.finding is not None:  # the edit check's warning (edit_check.py), as it gave it
+            item = fired.finding.item
+            assert isinstance(item, tuple)
+            out.append(item)
     return out
 
 
@@ -351,12 +362,16 @@ def _input(input_json: str | None) -> dict[str, object] | None:
 
 
 def warning_text(fired: list[tuple[str, int, float, str, str | None, str | None, int, int]]) -> str:
-    lessons = [f for f in fired if f[1] != RETRY]
+    lessons = [f for f in fired if f[1] not in NO_LESSON]
     lines = ["lessonloop: a lesson from earlier sessions applies to this call."] if lessons else []
     for _action, lesson_id, value, title, prevention, command, failed, sessions in fired[:MAX_SHOWN]:
         if lesson_id == RETRY:  # no lesson: the session's own failure, resent
             lines.insert(0, f"lessonloop: {title}")
             lines.insert(1, "  Change the call, or fix what made it fail, before sending it again.")
+            continue
+        if lesson_id == EDIT_RISK:  # no lesson: a built-in rule on a line the edit adds
+            lines.append(f"lessonloop: {title}")
+            lines.append(f"  Instead: {prevention} (built-in rule, confidence {value:.2f})")
             continue
         lines.append(f"- {title}")
         instead = prevention or (f"`{command}`" if command else None)

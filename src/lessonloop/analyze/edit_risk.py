@@ -1,0 +1,259 @@
+"""An edit scored before it happens: the built-in risk rules (analyze/risk_rules.py) on the lines
+an edit or write is about to add.
+
+The PreToolUse hook calls `score_tool_call` with the call's tool name and input as Claude Code
+sends them (every agent's adapter turns its own into these):
+
+- Edit: ``old_string`` -> ``new_string``; MultiEdit: each of its ``edits``;
+- Write: ``content`` over the file as it is now (read by the caller when it exists and is at most
+  MAX_CURRENT_BYTES; a file not read counts as empty: every line of the content is added);
+- NotebookEdit: ``new_source`` (a cell: every line added);
+- apply_patch (Codex): the ``+`` lines of each ``*** Add File`` / ``*** Update File`` section of
+  the patch text (``input``, ``patch`` or ``command``).
+
+**Only added lines count**: a line of the new text is added when it is not a line of the old text
+(compared without surrounding white space, each old line used once), so a risky line the edit
+keeps, moves or re-indents is not blamed on it, and a risk removed is never a finding. Line
+numbers are in the file when the caller gives its text (the Edit's old_string found there), else
+in the new text.
+
+A finding's confidence is the rule's severity weight (analyze/risk_rules.py SEVERITY_WEIGHTS: high
+0.6, medium 0.35, low 0.15), the same number diff risk reads as "the chance this finding is real"
+(measured on the shared corpora: benchmarks/edit_checks.py, BENCHMARKS.md "Edit checks"). Only
+findings of a severity in WARN_SEVERITIES become a warning (`warnings`): a high-risk change.
+
+Pure and quick: stdlib only (no dataclasses or typing at import), the rules' regexes compiled on
+first use, a keyword pre-check (`in` on the lowered line) before any regex. Replay scores a stored
+call with `score_call` (the same rules on the same added lines; a Write's file as it was is
+rebuilt from the stored diff).
+"""
+
+from __future__ import annotations
+
+from lessonloop.analyze.risk_rules import (
+    BUILTIN_RULES,
+    MAX_LINE,
+    MAX_TEXT,
+    SEVERITY_WEIGHTS,
+    RiskRule,
+    file_extension,
+)
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from lessonloop.analyze.inputs import Call
+
+WARN_SEVERITIES = ("high", "critical")  # a finding of these warns before the edit; the rest are counted
+MAX_CURRENT_BYTES = 512 * 1024  # a Write over a larger file: its text is not read (every line counts as added)
+MAX_NEW_CHARS = 2_000_000  # a larger new text is not scored (generated files; the hook's time budget)
+EDIT_TOOLS = ("Edit", "MultiEdit", "Write", "NotebookEdit", "apply_patch")
+_PATCH_TEXT_KEYS = ("input", "patch", "command")
+_PATCH_FILE = ("*** Add File: ", "*** Update File: ")
+
+
+class EditFinding:
+    """One risky line an edit is about to add: the rule, where, and how sure."""
+
+    __slots__ = ("confidence", "fix", "line", "path", "rule", "severity", "text", "title")
+
+    def __init__(self, rule: str, title: str, severity: str, path: str | None, line: int, text: str, fix: str) -> None:
+        self.rule = rule
+        self.title = title
+        self.severity = severity
+        self.path = path
+        self.line = line
+        self.text = text
+        self.fix = fix
+        self.confidence = SEVERITY_WEIGHTS.get(severity, SEVERITY_WEIGHTS["info"])
+
+    @property
+    def reason(self) -> str:
+        """What the warning says: the rule, its id, the file and line, the line itself."""
+        where = f"{self.path} line {self.line}" if self.path else f"line {self.line}"
+        return f"this edit adds {self.title} (rule {self.rule}) at {where}: {self.text}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "title": self.title,
+            "path": self.path,
+            "line": self.line,
+            "text": self.text,
+            "confidence": self.confidence,
+        }
+
+    def __repr__(self) -> str:
+        return f"EditFinding({self.rule!r}, {self.path!r}, {self.line})"
+
+
+def added_lines(old: str, new: str, first_line: int = 1) -> list[tuple[int, str]]:
+    """(line number, text) of each line of `new` that is not a line of `old`: compared stripped
+    of surrounding white space, each old line matching one new line at most; numbered from
+    `first_line` (new's first line)."""
+    have: dict[str, int] = {}
+    for line in old.split("\n"):
+        key = line.strip()
+        have[key] = have.get(key, 0) + 1
+    out: list[tuple[int, str]] = []
+    for number, line in enumerate(new.split("\n"), first_line):
+        key = line.strip()
+        if not key:
+            continue
+        left = have.get(key, 0)
+        if left:
+            have[key] = left - 1
+        else:
+            out.append((number, line.rstrip("\r")))
+    return out
+
+
+def score_lines(
+    path: str | None, lines: Sequence[tuple[int, str]], rules: Sequence[RiskRule] = BUILTIN_RULES
+) -> list[EditFinding]:
+    """The rules' findings on numbered added lines of the file at `path`, in line order."""
+    extension = file_extension(path)
+    active = [(rule, rule.patterns_for(extension)) for rule in rules if rule.applies_to(extension, path)]
+    if not active or not lines:
+        return []
+    found: list[EditFinding] = []
+    for number, text in lines:
+        if len(text) > MAX_LINE:
+            continue
+        lowered = text.lower()
+        for rule, patterns in active:
+            if any(keyword in lowered for keyword in rule.keywords) and rule.matches(text, patterns):
+                found.append(
+                    EditFinding(rule.id, rule.title, rule.severity, path, number, text.strip()[:MAX_TEXT], rule.fix)
+                )
+    return found
+
+
+def changes_of(
+    tool: str, tool_input: Mapping[str, object], current: str | None = None
+) -> list[tuple[str | None, list[tuple[int, str]]]]:
+    """(path, added lines) of each file the call is about to change; [] for a call that changes
+    none. `current`: the text of the call's file now (None: not read or no such file)."""
+    path = _text(tool_input, "file_path") or _text(tool_input, "notebook_path") or _text(tool_input, "path")
+    if tool == "Write":
+        content = _str(tool_input, "content")
+        return [(path, added_lines(current or "", content))] if len(content) <= MAX_NEW_CHARS else []
+    if tool == "Edit":
+        pairs: Iterable[object] = [tool_input]
+    elif tool == "MultiEdit":
+        edits = tool_input.get("edits")
+        pairs = edits if isinstance(edits, list) else []
+    elif tool == "NotebookEdit":
+        source = _str(tool_input, "new_source")
+        return [(path, added_lines("", source))] if len(source) <= MAX_NEW_CHARS else []
+    elif tool == "apply_patch":
+        return _patch_changes(tool_input)
+    else:
+        return []
+    lines: list[tuple[int, str]] = []
+    for pair in pairs:
+        if not isinstance(pair, dict):
+            continue
+        old = _str(pair, "old_string")
+        new = _str(pair, "new_string")
+        if len(new) > MAX_NEW_CHARS:
+            continue
+        at = current.find(old) if current and old else -1
+        first = current.count("\n", 0, at) + 1 if current is not None and at >= 0 else 1
+        lines += added_lines(old, new, first)
+    return [(path, lines)]
+
+
+def score_tool_call(
+    tool: str, tool_input: Mapping[str, object], current: str | None = None, rules: Sequence[RiskRule] = BUILTIN_RULES
+) -> list[EditFinding]:
+    """Every finding on the lines the call is about to add (see the module's docstring)."""
+    found: list[EditFinding] = []
+    for path, lines in changes_of(tool, tool_input, current):
+        found += score_lines(path, lines, rules)
+    return found
+
+
+MAX_WARNINGS = 2  # findings a call is warned about, first first (the hook names them; replay counts them)
+
+
+def warnings(findings: Iterable[EditFinding]) -> list[EditFinding]:
+    """The findings that warn before the edit: a severity of WARN_SEVERITIES."""
+    return [f for f in findings if f.severity in WARN_SEVERITIES]
+
+
+def score_call(call: Call, rules: Sequence[RiskRule] = BUILTIN_RULES) -> list[EditFinding]:
+    """Replay's view of a stored edit or write call: what `score_tool_call` said before it ran.
+
+    The call's input is in Claude Code's names when its agent is Claude Code; any other agent's
+    edit is read from its stored diff (its '+' lines). A Claude Code Write's file as it was is
+    rebuilt from the stored diff (`previous_text`); without a diff it counts as new.
+    """
+    tool_input = call.input if isinstance(call.input, dict) else {}
+    if call.tool in EDIT_TOOLS and call.tool != "apply_patch" and tool_input:
+        current = previous_text(_str(tool_input, "content"), call.diff) if call.tool == "Write" else None
+        return score_tool_call(call.tool, tool_input, current, rules)
+    if call.diff:
+        from lessonloop.analyze.diff_risk import added_lines as diff_added_lines
+
+        return score_lines(call.target_path, diff_added_lines(call.diff), rules)
+    if call.tool == "apply_patch" or "*** Begin Patch" in str(tool_input.get("input", "")):
+        return score_tool_call("apply_patch", tool_input, None, rules)
+    return []
+
+
+def previous_text(new: str, diff: str | None) -> str | None:
+    """The file before a change, from its text after and the change's unified diff: each hunk's
+    new lines replaced by its old ones. None without a diff (a new file, or nothing stored)."""
+    if not diff:
+        return None
+    from lessonloop.analyze.hunks import hunks
+
+    lines = new.split("\n")
+    out: list[str] = []
+    at = 0  # the next line of `new` (0-based) not yet copied
+    for (_old_start, _old_count, new_start, new_count), body in hunks(diff):
+        begin = max(new_start - 1, 0) if new_count else new_start
+        out += lines[at:begin]
+        out += [line[1:] for line in body if line[:1] in (" ", "-")]
+        at = begin + new_count
+    out += lines[at:]
+    return "\n".join(out)
+
+
+def _patch_changes(tool_input: Mapping[str, object]) -> list[tuple[str | None, list[tuple[int, str]]]]:
+    """The '+' lines of each file section of an apply_patch text, numbered within the section."""
+    text = next((v for k in _PATCH_TEXT_KEYS if isinstance(v := tool_input.get(k), str) and "*** " in v), "")
+    if len(text) > MAX_NEW_CHARS:
+        return []
+    out: list[tuple[str | None, list[tuple[int, str]]]] = []
+    lines: list[tuple[int, str]] | None = None
+    number = 0
+    for raw in text.split("\n"):
+        if raw.startswith("*** "):
+            lines = None
+            for marker in _PATCH_FILE:
+                if raw.startswith(marker):
+                    lines = []
+                    number = 0
+                    out.append((raw[len(marker) :].strip() or None, lines))
+            continue
+        if lines is None or raw.startswith("@@"):
+            continue
+        if raw[:1] != "-":
+            number += 1
+        if raw[:1] == "+" and raw[1:].strip():
+            lines.append((number, raw[1:].rstrip("\r")))
+    return out
+
+
+def _text(mapping: Mapping[str, object], key: str) -> str | None:
+    value = mapping.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _str(mapping: Mapping[str, object], key: str) -> str:
+    value = mapping.get(key)
+    return value if isinstance(value, str) else ""
