@@ -150,3 +150,22 @@ def test_install_then_the_installed_pre_tool_hook_gives_the_lesson_to_the_model(
     assert ran.stdout.strip() in ("", "{}")  # Cursor's neutral answer is an empty object
     log = db.parent / "hook-failures.log"
     assert log.is_file() and log.read_text().strip()
+
+
+def test_what_a_post_tool_handler_says_reaches_each_agents_model_with_the_result() -> None:
+    """The co-change reminder (PostToolUse's additionalContext, apply/hooks/cochange_reminder.py)
+    goes into the field each agent gives the model after a call: Codex's PostToolUse (valid
+    against its schema) and Gemini's AfterTool additionalContext, Cursor's additional_context."""
+    from lessonloop.apply.hooks.agents import codex, cursor, gemini
+
+    said = {"hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": "files that change with it"}}
+    text, code = codex.answer("PostToolUse", said)
+    assert code == 0 and text is not None
+    answer = codex_accepted("PostToolUse", text)
+    assert answer is not None and "files that change with it" in answer["hookSpecificOutput"]["additionalContext"]
+    text, code = gemini.answer("AfterTool", said)
+    assert code == 0 and text is not None
+    assert "files that change with it" in json.loads(text)["hookSpecificOutput"]["additionalContext"]
+    text, code = cursor.answer("postToolUse", said)
+    assert code == 0 and text is not None
+    assert cursor_accepted("postToolUse", text) == {"additional_context": "files that change with it"}

@@ -172,6 +172,6 @@ def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, in
         out["user_message"] = message
         out["agent_message"] = message
         return json.dumps(out, ensure_ascii=False), 0
-    if event == "sessionStart" and text is not None:
+    if event in ("sessionStart", "postToolUse") and text is not None:  # postToolUse: the co-change reminder
         return json.dumps({"additional_context": text}, ensure_ascii=False), 0
     return NEUTRAL, 0

@@ -165,7 +165,7 @@ def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, in
     if event == "BeforeTool":
         return _before_tool(output), 0
     if event == "AfterTool":
-        return _after_tool(), 0
+        return _after_tool(output), 0
     text = context(output)
     if event in ("SessionStart", "BeforeAgent") and text and specific(output):
         return json.dumps({"hookSpecificOutput": {"hookEventName": event, "additionalContext": text}}), 0
@@ -187,11 +187,15 @@ def _before_tool(output: dict[str, object] | None) -> str | None:
     return json.dumps(out, ensure_ascii=False)
 
 
-def _after_tool() -> str | None:
-    if _call is None:
+def _after_tool(output: dict[str, object] | None) -> str | None:
+    """The warning the pre-tool hook kept for this call, and what the handler says after it (the
+    co-change reminder after an edit), as context the model reads with the call's result."""
+    kept = carried.take_warning(store_path(), _call.key) if _call is not None else None
+    parts = [AFTER_THE_CALL + kept] if kept else []
+    said = context(output)
+    if said:
+        parts.append(said)
+    if not parts:
         return None
-    text = carried.take_warning(store_path(), _call.key)
-    if not text:
-        return None
-    out = {"hookEventName": "AfterTool", "additionalContext": AFTER_THE_CALL + text}
+    out = {"hookEventName": "AfterTool", "additionalContext": "\n\n".join(parts)}
     return json.dumps({"hookSpecificOutput": out}, ensure_ascii=False)
