@@ -129,7 +129,10 @@ def _pairs() -> list[tuple[str, str, str]]:
 
 
 def _a_value(action: argparse.Action) -> str:
-    """A value the option takes: a number, else a date (--since and --until take no bare number)."""
+    """A value the option takes: its first choice, else a number, else a date (--since and --until
+    take no bare number)."""
+    if action.choices:
+        return str(next(iter(action.choices)))
     for word in ("7", "2026-11-07"):
         try:
             if callable(action.type):

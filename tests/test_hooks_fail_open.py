@@ -132,7 +132,7 @@ def test_a_handler_exception_means_no_decision(tmp_path: Path, monkeypatch: pyte
     session.bash("git push", error=no_upstream("main"))
     session.bash("git push --set-upstream origin main")
 
-    def broken(*_args: object) -> list[object]:
+    def broken(*_args: object, **_kwargs: object) -> list[object]:
         raise RuntimeError("a bug in the matcher")
 
     monkeypatch.setattr(pre_tool, "_fired", broken)
@@ -152,7 +152,7 @@ def test_a_handler_past_its_budget_is_cut_off(tmp_path: Path, monkeypatch: pytes
     db = tmp_path / "lessonloop.db"
     HookSession(tmp_path, hook_env(db)).bash("ls")  # the store exists
 
-    def slow(*_args: object) -> list[object]:
+    def slow(*_args: object, **_kwargs: object) -> list[object]:
         time.sleep(30)
         return []
 
