@@ -158,7 +158,9 @@ def test_what_a_post_tool_handler_says_reaches_each_agents_model_with_the_result
     against its schema) and Gemini's AfterTool additionalContext, Cursor's additional_context."""
     from lessonloop.apply.hooks.agents import codex, cursor, gemini
 
-    said = {"hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": "files that change with it"}}
+    said: dict[str, object] = {
+        "hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": "files that change with it"}
+    }
     text, code = codex.answer("PostToolUse", said)
     assert code == 0 and text is not None
     answer = codex_accepted("PostToolUse", text)
