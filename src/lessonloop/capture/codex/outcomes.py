@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lessonloop.core import json_codec
+from lessonloop.core.codex_outputs import FAILED_OUTPUT_HEADS
 
 _EXIT_LINE = re.compile(r"^(?:Exit code: (-?\d+)|Process exited with code (-?\d+))\s*$", re.MULTILINE)
 _RUNNING = re.compile(r"^Process running with session ID (\d+)\s*$", re.MULTILINE)
@@ -49,28 +50,7 @@ _ABORTED_AFTER = re.compile(r"^Wall time: [\d.]+ seconds?\s*\n\s*aborted(?: by u
 # A tool the harness would not run in this mode answers the model so (codex-rs RespondToModel):
 # "request_user_input is unavailable in Code mode".
 _UNAVAILABLE = re.compile(r"^[\w.:-]{1,80} is unavailable in [\w -]{1,40} mode\b")
-# How an output starts when the harness failed the call.
-_FAILURES = (
-    "apply_patch verification failed",
-    "Failed to find expected lines",
-    "Failed to find context",
-    "Failed to read file to update",
-    "Failed to write file",
-    "Failed to delete file",
-    "Failed to create parent directories",
-    "Invalid patch",
-    "invalid patch",
-    "invalid hunk at line",
-    "failed in sandbox",
-    "sandbox denied",
-    "execution error",
-    "command timed out",
-    "write_stdin failed",
-    "failed to parse function arguments",
-    "unsupported call",
-    "unsupported custom tool call",
-    "Exec command failed",
-)
+_FAILURES = FAILED_OUTPUT_HEADS  # how an output starts when the harness failed the call
 _HEAD_CHARS = 400
 
 

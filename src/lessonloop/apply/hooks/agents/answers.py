@@ -52,3 +52,22 @@ def store_path() -> str:
     from lessonloop.store.location import db_path_text
 
     return db_path_text()
+
+
+def after_the_call(event: str, call: Call | None, output: dict[str, object] | None) -> str | None:
+    """The post-call answer of an agent that gives hooks no context before a call (Codex, Gemini
+    CLI): the warning its pre-tool hook kept for this call (carried.py) and what the handler says
+    after it (the co-change reminder after an edit), as `additionalContext` with the result."""
+    import json
+
+    from lessonloop.apply.hooks.agents import carried
+
+    kept = carried.take_warning(store_path(), call.key) if call is not None else None
+    parts = [AFTER_THE_CALL + kept] if kept else []
+    said = context(output)
+    if said:
+        parts.append(said)
+    if not parts:
+        return None
+    out = {"hookEventName": event, "additionalContext": "\n\n".join(parts)}
+    return json.dumps({"hookSpecificOutput": out}, ensure_ascii=False)

@@ -26,31 +26,22 @@ from __future__ import annotations
 import json
 
 from lessonloop.apply.hooks.agents import carried
-from lessonloop.apply.hooks.agents.answers import AFTER_THE_CALL, Call, context, decision, specific, store_path
+from lessonloop.apply.hooks.agents.answers import (
+    Call,
+    after_the_call,
+    context,
+    decision,
+    specific,
+    store_path,
+)
+from lessonloop.core.codex_outputs import FAILED_OUTPUT_HEADS
 
 ASK_NOTE = (
     "\nlessonloop stopped this call once because the person asked to be consulted on such calls "
     "(--ask): ask them whether to run it; if they agree, send the same call again and it will run."
 )
 _SHELLS = frozenset({"bash", "zsh", "sh", "dash", "ksh"})
-# How a failed patch or a harness failure starts (codex-rs apply-patch, core; capture/codex/outcomes.py).
-_FAILED_HEADS = (
-    "apply_patch verification failed",
-    "Failed to find expected lines",
-    "Failed to find context",
-    "Failed to read file to update",
-    "Failed to write file",
-    "Failed to delete file",
-    "Failed to create parent directories",
-    "Invalid patch",
-    "invalid patch",
-    "invalid hunk at line",
-    "failed in sandbox",
-    "sandbox denied",
-    "execution error",
-    "command timed out",
-    "Exec command failed",
-)
+_FAILED_HEADS = FAILED_OUTPUT_HEADS  # a failed patch or a harness failure (core/codex_outputs.py)
 _HEADER_LINES = ("Chunk ID:", "Wall time:", "Original token count:", "Exit code:", "Process exited with code")
 
 _call: Call | None = None  # this process's call (payload comes before answer)
@@ -179,7 +170,7 @@ def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, in
     if event == "PreToolUse":
         return _pre_tool(output), 0
     if event == "PostToolUse":
-        return _post_tool(output), 0
+        return after_the_call("PostToolUse", _call, output), 0
     text = context(output)
     if event in ("SessionStart", "UserPromptSubmit") and text and specific(output):
         return json.dumps({"hookSpecificOutput": {"hookEventName": event, "additionalContext": text}}), 0
@@ -206,18 +197,4 @@ def _pre_tool(output: dict[str, object] | None) -> str | None:
 
 def _deny(reason: str) -> str:
     out = {"hookEventName": "PreToolUse", "permissionDecision": "deny", "permissionDecisionReason": reason}
-    return json.dumps({"hookSpecificOutput": out}, ensure_ascii=False)
-
-
-def _post_tool(output: dict[str, object] | None) -> str | None:
-    """The warning the pre-tool hook kept for this call, and what the handler says after it (the
-    co-change reminder after an edit), as context the model reads with the call's result."""
-    kept = carried.take_warning(store_path(), _call.key) if _call is not None else None
-    parts = [AFTER_THE_CALL + kept] if kept else []
-    said = context(output)
-    if said:
-        parts.append(said)
-    if not parts:
-        return None
-    out = {"hookEventName": "PostToolUse", "additionalContext": "\n\n".join(parts)}
     return json.dumps({"hookSpecificOutput": out}, ensure_ascii=False)

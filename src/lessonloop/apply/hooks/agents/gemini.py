@@ -31,7 +31,14 @@ from __future__ import annotations
 import json
 
 from lessonloop.apply.hooks.agents import carried
-from lessonloop.apply.hooks.agents.answers import AFTER_THE_CALL, Call, context, decision, specific, store_path
+from lessonloop.apply.hooks.agents.answers import (
+    Call,
+    after_the_call,
+    context,
+    decision,
+    specific,
+    store_path,
+)
 
 # Gemini CLI's tools -> Claude Code's (packages/core/src/tools/tool-names.ts; capture/gemini/tools.py)
 TOOLS: dict[str, str] = {
@@ -165,7 +172,7 @@ def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, in
     if event == "BeforeTool":
         return _before_tool(output), 0
     if event == "AfterTool":
-        return _after_tool(output), 0
+        return after_the_call("AfterTool", _call, output), 0
     text = context(output)
     if event in ("SessionStart", "BeforeAgent") and text and specific(output):
         return json.dumps({"hookSpecificOutput": {"hookEventName": event, "additionalContext": text}}), 0
@@ -185,17 +192,3 @@ def _before_tool(output: dict[str, object] | None) -> str | None:
     if chosen == "ask":
         out = {"decision": "ask", **out}
     return json.dumps(out, ensure_ascii=False)
-
-
-def _after_tool(output: dict[str, object] | None) -> str | None:
-    """The warning the pre-tool hook kept for this call, and what the handler says after it (the
-    co-change reminder after an edit), as context the model reads with the call's result."""
-    kept = carried.take_warning(store_path(), _call.key) if _call is not None else None
-    parts = [AFTER_THE_CALL + kept] if kept else []
-    said = context(output)
-    if said:
-        parts.append(said)
-    if not parts:
-        return None
-    out = {"hookEventName": "AfterTool", "additionalContext": "\n\n".join(parts)}
-    return json.dumps({"hookSpecificOutput": out}, ensure_ascii=False)
