@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from lessonloop.apply.hooks.command import MARKER
+from tests.hook_helpers import HookRun
 
 PAYLOADS = Path(__file__).resolve().parent / "data" / "hook_payloads"
 RUN = f"from {MARKER} import run; run()"
@@ -27,29 +28,12 @@ def agent_argv(agent: str, event: str, *options: str) -> list[str]:
     return [sys.executable, "-I", "-c", RUN, f"--agent={agent}", event, *options]
 
 
-class AgentRun:
-    def __init__(self, done: subprocess.CompletedProcess[bytes]) -> None:
-        self.returncode = done.returncode
-        self.stdout = done.stdout.decode("utf-8", "replace")
-        self.stderr = done.stderr.decode("utf-8", "replace")
-
-    @property
-    def output(self) -> dict[str, Any] | None:
-        return json.loads(self.stdout) if self.stdout.strip() else None
-
-    @property
-    def context(self) -> str:
-        """hookSpecificOutput.additionalContext ("" when absent)."""
-        out = self.output or {}
-        return str(out.get("hookSpecificOutput", {}).get("additionalContext", ""))
-
-
 def run_agent_hook(
     agent: str, event: str, payload: dict[str, Any] | bytes, env: dict[str, str], *options: str
-) -> AgentRun:
+) -> HookRun:
     data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     argv = agent_argv(agent, event, *options)
-    return AgentRun(subprocess.run(argv, input=data, capture_output=True, env=env, timeout=120, check=False))
+    return HookRun(subprocess.run(argv, input=data, capture_output=True, env=env, timeout=120, check=False))
 
 
 class AgentSession:
@@ -72,5 +56,5 @@ class AgentSession:
         body.update(fields)
         return body
 
-    def run(self, event: str, *options: str, **fields: Any) -> AgentRun:
+    def run(self, event: str, *options: str, **fields: Any) -> HookRun:
         return run_agent_hook(self.agent, event, self.payload(event, **fields), self.env, *options)

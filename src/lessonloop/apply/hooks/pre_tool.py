@@ -156,6 +156,11 @@ def _fired(
     states: dict[bool, SessionState] = {}
 
     def session(signed: bool) -> SessionState:
+        # A signed state serves an unsigned request too; when the resent-call check will need one
+        # (may_retry), it is read signed from the start: the session's calls are read once.
+        if True in states:
+            return states[True]
+        signed = signed or may_retry
         if signed not in states:
             states[signed] = session_state(conn, session_id, signed=signed, before=before)
         return states[signed]
