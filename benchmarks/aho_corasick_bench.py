@@ -1,5 +1,5 @@
 """The redaction gate's Aho-Corasick library: pyahocorasick against ahocorasick_rs (each of its
-automata), on the redactor's own anchors (secrets/redaction.py's _ANCHORS).
+automata), on the redactor's own anchors (secrets/anchor_table.py).
 
 Measured: the import of the library in a fresh interpreter (median of 15), building the automaton
 from the anchors (median of 30), and finding every anchor, overlapping ones too, in the first
@@ -25,7 +25,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from lessonloop.secrets import redaction  # noqa: E402
+from lessonloop.secrets.anchor_table import ANCHORS  # noqa: E402
 
 
 def median_ms(call: Callable[[], object], rounds: int) -> float:
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "claude-code" / "spotter")
     parser.add_argument("--chars", type=int, default=20_000_000)
     args = parser.parse_args(argv)
-    anchors = list(redaction._ANCHORS)
+    anchors = list(ANCHORS)
     text = "".join(p.read_text(errors="replace") for p in sorted(args.corpus.rglob("*.jsonl"))[:200])[: args.chars]
     data = text.encode("ascii", "replace")
     print(f"{len(anchors)} anchors, {len(text):,} characters")

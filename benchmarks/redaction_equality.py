@@ -246,12 +246,14 @@ def random_texts(count: int, seed: int) -> Iterator[str]:
 
 def anchor_spellings() -> list[str]:
     """The gate's anchors in their spellings, rebuilt from the rules as both modules do."""
+    from lessonloop.secrets import anchors
+
     spellings: set[str] = set()
-    for words in current.KEY_WORDS:
-        spellings |= current._spellings(words)
+    for words in anchors.KEY_WORDS:
+        spellings |= anchors.spellings(words)
     for rule in FORMAT_RULES:
         for anchor in rule.anchors:
-            spellings |= set(current._FORMAT_SPELLINGS.get(anchor, (current._original_case(rule.source, anchor),)))
+            spellings |= set(anchors.FORMAT_SPELLINGS.get(anchor, (anchors.original_case(rule.source, anchor),)))
     for client in CLIENT_RULES:
         spellings |= set(client.anchors)
     return sorted(spellings)

@@ -1,18 +1,19 @@
-"""The redactor's two gates (secrets/redaction.py: ahocorasick_rs's contiguous NFA built on import,
-its DFA that prepare_bulk builds for ingest) give the same output: the same
-texts, the same counts, for texts of every kind of character
-(both read `text.encode("ascii", "replace")`, so offsets after non-ASCII characters and lone surrogates
-must still be character offsets)."""
+"""The redactor's three gates (secrets/anchor_gate.py: the scan of two-byte heads a process starts
+with, ahocorasick_rs's contiguous NFA built once the scan's budget is spent, its DFA that
+prepare_bulk builds for ingest) find the same matches in the same order and give the same output:
+the same texts, the same counts, for texts of every kind of character (all read
+`text.encode("ascii", "replace")`, so offsets after non-ASCII characters and lone surrogates must
+still be character offsets). The generated anchor table matches the rules."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator
 
-import ahocorasick_rs
 import pytest
 
-from lessonloop.secrets import redaction
+from lessonloop.secrets import anchor_gate, anchors, redaction
+from lessonloop.secrets.anchor_table import ANCHORS
 from lessonloop.secrets.redaction import SCOPES, redact, redact_tool_input, redact_value
 from tests.test_redaction import ASSIGNMENTS, CONTEXTS, FORMATS
 
@@ -22,7 +23,7 @@ GLUE = [" ", "=", ": ", '="', "'", '"', "\n", "-", "_", "/", ":", "@", "--", " -
 
 def texts() -> Iterator[str]:
     rng = random.Random(13)
-    anchors = list(redaction._ANCHORS)
+    anchors = list(ANCHORS)
     samples = [*FORMATS.values(), *(template.format(s=secret) for template, secret in CONTEXTS.values())]
     samples += [text for text, _secret, _kind, _scopes in ASSIGNMENTS]
     for sample in samples:
@@ -44,26 +45,84 @@ def outputs() -> list[object]:
 
 
 @pytest.fixture
-def import_gate() -> Iterator[None]:
-    saved = redaction._GATE, redaction._BULK
-    redaction._GATE = redaction._build_gate(redaction._ANCHORS, ahocorasick_rs.Implementation.ContiguousNFA)
-    redaction._BULK = False
+def gate() -> Iterator[None]:
+    """Each test picks its gate (anchor_gate.use); a new process's state after it."""
     try:
         yield
     finally:
-        redaction._GATE, redaction._BULK = saved
+        anchor_gate.reset()
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("import_gate")
+@pytest.mark.usefixtures("gate")
 def test_the_bulk_gate_redacts_exactly_as_the_import_gate() -> None:
+    anchor_gate.use("nfa")
     before = outputs()
     assert sum(1 for result in before if isinstance(result, tuple) and result[1]) > 1000  # secrets were found
     redaction.prepare_bulk()
-    assert redaction._BULK
+    assert anchor_gate._BULK[0]
     assert outputs() == before
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("gate")
+def test_the_scan_redacts_exactly_as_the_automaton() -> None:
+    anchor_gate.use("nfa")
+    before = outputs()
+    anchor_gate.use("scan")
+    assert not anchor_gate._GATE
+    assert outputs() == before
+    assert not anchor_gate._GATE  # every text was read by the scan
+
+
+def test_the_scan_finds_the_automatons_matches_in_its_order() -> None:
+    nfa = anchor_gate.automaton(bulk=False)
+    overlapping = 0
+    for text in texts():
+        encoded = text.encode("ascii", "replace")
+        expected = [tuple(match) for match in nfa.find_matches_as_indexes(encoded, True)]
+        assert anchor_gate.scan(text) == expected, text
+        ends = [end for _i, _s, end in expected]
+        overlapping += len(ends) != len(set(ends))
+    assert overlapping > 100  # matches ending together, whose order the comparison checks
+
+
+@pytest.mark.usefixtures("gate")
+def test_a_process_scans_its_first_texts_then_builds_the_automaton() -> None:
+    anchor_gate.reset()
+    short = "export GITHUB_TOKEN=ghp_R7kQ2mVx9LpT4wZcR7kQ2mVx9LpT4wZcR7kQ"
+    assert redact(short)[1] == 1
+    assert not anchor_gate._GATE  # a hook's few short texts: no automaton
+    assert redact("x" * anchor_gate.SCAN_BUDGET + " " + short)[1] == 1
+    assert anchor_gate._GATE  # past the budget: the NFA, kept for the process
+    assert redact(short)[1] == 1
+
+
+def test_the_anchor_table_matches_the_rules() -> None:
+    """secrets/anchor_table.py is generated from the rules: regenerate it when they change."""
+    assert anchors.TABLE.read_text(encoding="utf-8") == anchors.table_source(), (
+        "secrets/anchor_table.py is out of date: run `python -m lessonloop.secrets.anchors`"
+    )
+
+
+def test_importing_the_redactor_reads_no_rule_module() -> None:
+    """A hook imports redaction.py to redact its answer: the rule families wait for an anchor."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import lessonloop.secrets.redaction as r; "
+        "print(sorted(m for m in sys.modules if m.startswith('lessonloop.secrets.'))); "
+        "r.redact('git push failed: the branch has no upstream, so run it with the upstream flag next time'); "
+        "print('lessonloop.secrets.formats' in sys.modules, 'ahocorasick_rs' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded, after = done.stdout.splitlines()
+    for family in ("formats", "gitleaks_rules", "gitleaks_data", "cli_flags", "anchors"):
+        assert f"lessonloop.secrets.{family}'" not in loaded
+    assert after == "False False"
 
 
 def test_anchors_are_ascii_without_question_marks() -> None:
     """What the DFA's byte offsets rely on (a '?' stands for each non-ASCII character)."""
-    assert all(anchor.isascii() and "?" not in anchor for anchor in redaction._ANCHORS)
+    assert all(anchor.isascii() and "?" not in anchor for anchor in ANCHORS)

@@ -28,36 +28,33 @@ it accordingly (after set_pii(True), personal data is scrubbed too: secrets/pii.
 
 A JSON value under a secret-named key (`{"password": "..."}`, redact_value) is replaced whole.
 
-Speed: ingest redacts megabytes. Each rule has anchor strings; one Aho-Corasick pass over the
-text finds every anchor (in the letter cases keys use: lower, UPPER, Capitalized, camelCase),
-and each rule runs only where its anchors are (a format's regex is searched once per text). A
-text with no anchor costs that one pass (and unanchored.py's search). The automaton is ahocorasick_rs's (Rust's aho-corasick)
-over the text's bytes `text.encode("ascii", "replace")`, where each character is one byte, so a
-match's byte offsets are its character offsets (every anchor is ASCII without `?`: no match can
-touch a replaced character). It is built on import as a contiguous NFA (about 0.8 ms for 800
-anchors: the hooks import this module and redact a few short texts), and prepare_bulk (ingest)
-swaps in a DFA, which takes about 3 ms more to build and scans about twice as fast. Both give
-every occurrence of every anchor, overlapping ones too. The module imports re, json (the vendored
-rules) and ahocorasick_rs, and compiles a rule's regex when first needed.
+Speed: ingest redacts megabytes, a hook a few short answers. Each rule has anchor strings
+(secrets/anchors.py: in the letter cases keys use, lower, UPPER, Capitalized, camelCase; written
+to the generated secrets/anchor_table.py, so that importing this module reads no rule);
+secrets/anchor_gate.py finds every anchor in one pass over the text's bytes
+`text.encode("ascii", "replace")`, where each character is one byte, so a match's byte offsets
+are its character offsets (every anchor is ASCII without `?`: no match can touch a replaced
+character). Each rule runs only where its anchors are (a format's regex is searched once per
+text); a text with no anchor costs that one pass (and unanchored.py's search), and the rule
+families' modules are imported when a text first holds an anchor. The pass is a scan of
+two-character heads for a process's first few short texts (a hook), then ahocorasick_rs's automaton: a
+contiguous NFA, or the DFA prepare_bulk (ingest) asks for. Rules compile their regex when first
+needed.
 
 Idempotent: `[REDACTED:<kind>]` markers are never matched again.
 """
 
 from __future__ import annotations
 
-import ahocorasick_rs
-
-from lessonloop.secrets import unanchored
+from lessonloop.secrets import anchor_gate, unanchored
+from lessonloop.secrets.anchor_table import ANCHORS, CLIENT, FORMAT, FORMAT_RULES, KEY, OWNERS, VENDORED, VENDORED_RULES
 from lessonloop.secrets.assignments import key_spans, secret_value_kind
-from lessonloop.secrets.cli_flags import CLIENT_RULES, client_spans
-from lessonloop.secrets.formats import FORMAT_RULES, format_spans
-from lessonloop.secrets.gitleaks_rules import VENDORED_RULES, vendored_anchors
-from lessonloop.secrets.private_key_parts import redact_key_items
 from lessonloop.secrets.unanchored import SEARCH_LENGTH, unanchored_spans
 
 # typing.TYPE_CHECKING without importing typing: the hooks import this module and count ms.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from types import ModuleType
     from typing import Any, Literal
 
     Scope = Literal["prose", "command", "code", "output"]
@@ -71,120 +68,31 @@ SCOPES: tuple[Scope, ...] = ("prose", "command", "code", "output")
 COMMAND_KEYS = frozenset({"command", "cmd", "args", "argv", "script", "shell_command"})
 CODE_KEYS = frozenset({"new_string", "old_string", "content", "new_source", "patch", "diff", "code", "edits"})
 
-# Secret words whose keys secrets/assignments.py reads (`pass` also finds password, passwd, ...),
-# as words: each is looked for in the spellings keys use (api_key, API_KEY, apiKey, Api-Key, ...).
-KEY_WORDS: tuple[tuple[str, ...], ...] = (
-    ("pass",),
-    ("pwd",),
-    ("secret",),
-    ("token",),
-    ("credential",),
-    *(
-        (first, "key")
-        for first in ("api", "access", "private", "app", "signing", "encryption", "master", "auth", "subscription")
-    ),
-    ("license", "key"),
-    ("nonce", "key"),
-    ("logged", "in", "key"),
-    ("psk",),
-    ("salt",),
-    ("honeycomb", "team"),
-    ("art", "api"),
-)
-# An HTTP header's name ending in Key (X-Functions-Key, X-Insert-Key): assignments.py reads the
-# name whole (any X-...-Key names a secret).
-HEADER_KEY_ANCHORS = ("-Key", "-key", "-KEY")
-
-_FORMAT = 0
-_KEY = 1
-_CLIENT = 2
-_VENDORED = 3
+_PII = False  # see set_pii
+# Overlapping matches become one marker named by the most specific rule: formats in their order
+# (anthropic-key before openai-key), then gitleaks' rules, then keys, flags and clients.
+_VENDORED_PRIORITY = FORMAT_RULES
+_KEY_PRIORITY = _VENDORED_PRIORITY + VENDORED_RULES
+# The rule families' modules, imported when a text first holds an anchor (most of a hook's texts
+# hold none): formats, cli_flags, gitleaks_rules.
+_FAMILIES: list[ModuleType] = []
 
 
-def _spellings(words: tuple[str, ...]) -> set[str]:
-    """The spellings of a key word: lower, UPPER, Capitalized; for two words also camelCase,
-    PascalCase, APIKey and each of these joined by nothing, `_` or `-`."""
-    out: set[str] = set()
-    for sep in ("", "_", "-") if len(words) > 1 else ("",):
-        out.add(sep.join(words))
-        out.add(sep.join(w.upper() for w in words))
-        out.add(sep.join(w.capitalize() for w in words))
-        out.add(sep.join([words[0], *(w.capitalize() for w in words[1:])]))
-        out.add(sep.join([words[0].capitalize(), *words[1:]]))
-        out.add(sep.join([words[0].upper(), *(w.capitalize() for w in words[1:])]))  # APIKey
-    return out
+def _families() -> list[ModuleType]:
+    if not _FAMILIES:
+        from lessonloop.secrets import cli_flags, formats, gitleaks_rules
 
-
-def _anchors() -> tuple[list[str], list[tuple[tuple[int, int], ...]]]:
-    """Every rule's anchors in the letter cases texts use, and for each (by index) the rules it
-    anchors: (family, rule index), sorted."""
-    owners: dict[str, set[tuple[int, int]]] = {}
-
-    def add(spelling: str, family: int, index: int) -> None:
-        if not spelling.isascii() or "?" in spelling:  # see the module's docstring: ascii, replace
-            raise ValueError(f"a redaction anchor must be ASCII without '?': {spelling!r}")
-        owners.setdefault(spelling, set()).add((family, index))
-
-    for index, rule in enumerate(FORMAT_RULES):
-        for anchor in rule.anchors:
-            # Formats are case-sensitive except a few words (bearer, authorization, accountkey=).
-            spelled = (anchor,) if rule.exact else _FORMAT_SPELLINGS.get(anchor)
-            for spelling in spelled if spelled is not None else (_original_case(rule.source, anchor),):
-                add(spelling, _FORMAT, index)
-    for words in KEY_WORDS:
-        for spelling in _spellings(words):
-            add(spelling, _KEY, 0)
-    for spelling in HEADER_KEY_ANCHORS:
-        add(spelling, _KEY, 0)
-    for index, client in enumerate(CLIENT_RULES):
-        for anchor in client.anchors:
-            add(anchor, _CLIENT, index)
-    for index, anchor in vendored_anchors():
-        add(anchor, _VENDORED, index)
-    return list(owners), [tuple(sorted(rules)) for rules in owners.values()]
-
-
-def _build_gate(anchors: list[str], implementation: ahocorasick_rs.Implementation) -> ahocorasick_rs.BytesAhoCorasick:
-    return ahocorasick_rs.BytesAhoCorasick(
-        [anchor.encode("ascii") for anchor in anchors], implementation=implementation
-    )
+        _FAMILIES.extend((formats, cli_flags, gitleaks_rules))
+    return _FAMILIES
 
 
 def prepare_bulk() -> None:
     """Use the faster gate from now on, for a process about to redact megabytes (ingest): a DFA
-    that scans about twice as fast as the NFA built on import but takes about 3 ms more to build,
-    which a hook redacting a few short texts would pay for nothing. Same matches, same output."""
-    global _GATE, _BULK
-    if not _BULK:
-        _GATE = _build_gate(_ANCHORS, ahocorasick_rs.Implementation.DFA)
-        unanchored.prepare_bulk()
-        _BULK = True
-
-
-# Format anchors written in any case.
-_FORMAT_SPELLINGS: dict[str, tuple[str, ...]] = {
-    "bearer": ("bearer", "Bearer", "BEARER"),
-    "authorization": ("authorization", "Authorization", "AUTHORIZATION"),
-    "accountkey=": ("AccountKey=", "accountkey=", "ACCOUNTKEY=", "accountKey="),
-    "sharedaccesskey=": ("SharedAccessKey=", "sharedaccesskey=", "SHAREDACCESSKEY=", "sharedAccessKey="),
-}
-
-
-def _original_case(source: str, anchor: str) -> str:
-    """The anchor as the rule's pattern spells it (the rules keep anchors lower-case)."""
-    plain = source.replace("\\", "")
-    at = plain.lower().find(anchor)
-    return plain[at : at + len(anchor)] if at >= 0 else anchor
-
-
-_ANCHORS, _ANCHOR_RULES = _anchors()
-_GATE = _build_gate(_ANCHORS, ahocorasick_rs.Implementation.ContiguousNFA)
-_BULK = False  # see prepare_bulk
-_PII = False  # see set_pii
-# Overlapping matches become one marker named by the most specific rule: formats in their order
-# (anthropic-key before openai-key), then gitleaks' rules, then keys, flags and clients.
-_VENDORED_PRIORITY = len(FORMAT_RULES)
-_KEY_PRIORITY = _VENDORED_PRIORITY + len(VENDORED_RULES)
+    that scans about twice as fast as the NFA but takes about 3 ms more to build, which a hook
+    redacting a few short texts would pay for nothing (secrets/anchor_gate.py). Same matches,
+    same output."""
+    anchor_gate.prepare_bulk()
+    unanchored.prepare_bulk()
 
 
 def set_pii(scrub: bool) -> None:
@@ -212,7 +120,7 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
     if len(text) < 8:  # no secret is shorter
         return text, 0
     encoded = text.encode("ascii", "replace")
-    matches = _GATE.find_matches_as_indexes(encoded, True)
+    matches = anchor_gate.matches(text, encoded)
     # seed phrases, WIF keys, Ghost keys (secrets/unanchored.py): found without anchors
     loose = unanchored_spans(text, encoded) if len(text) >= SEARCH_LENGTH else None
     if not matches and not loose:  # most texts: nothing more to look at
@@ -223,6 +131,12 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
     )
     if not matches:
         return _replace(text, spans)
+    formats, cli_flags, gitleaks_rules = _families()
+    format_rules, vendored_rules, client_rules = (
+        formats.FORMAT_RULES,
+        gitleaks_rules.VENDORED_RULES,
+        cli_flags.CLIENT_RULES,
+    )
     seen_keys: set[int] = set()
     scanned: dict[int, int] = {}  # client rule -> where its last look ended
     searched: set[int] = set()  # format rules whose pattern has been searched for in the whole text
@@ -235,28 +149,29 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
     for anchor, start, end in matches:  # end: exclusive
         if covered_from < start < covered:
             continue
-        for family, index in _ANCHOR_RULES[anchor]:
-            if family == _FORMAT:
+        for family, index in OWNERS[anchor]:
+            if family == FORMAT:
                 if index in searched:
                     continue
-                rule = FORMAT_RULES[index]
+                rule = format_rules[index]
                 if rule.search:
                     searched.add(index)
-                    secrets = format_spans(rule, text, None)
+                    secrets = formats.format_spans(rule, text, None)
                     found_from.update((begin, finish) for begin, finish, _kind in secrets)
                 else:
-                    secrets = format_spans(rule, text, start)
+                    secrets = formats.format_spans(rule, text, start)
                 priority = index
-            elif family == _KEY:
+            elif family == KEY:
                 secrets = key_spans(text, start, end, scope, seen_keys)
                 priority = _KEY_PRIORITY
-            elif family == _VENDORED:
+            elif family == VENDORED:
                 if start in found_from:
                     continue  # one of our formats has the secret that starts here (a ghp_, an AKIA)
-                secrets = VENDORED_RULES[index].spans(text, start, _ANCHORS[anchor], near_searched, index)
+                secrets = vendored_rules[index].spans(text, start, ANCHORS[anchor], near_searched, index)
                 priority = _VENDORED_PRIORITY + index
             else:
-                secrets = client_spans(CLIENT_RULES[index], text, start, end, scanned, index)
+                assert family == CLIENT
+                secrets = cli_flags.client_spans(client_rules[index], text, start, end, scanned, index)
                 priority = _KEY_PRIORITY
             for begin, finish, kind in secrets:
                 spans.append((begin, finish, priority, kind))
@@ -309,6 +224,8 @@ def redact_value(value: Any, scope: Scope = "prose") -> tuple[Any, int]:
             items.append(cleaned)
             total += count
         if total:
+            from lessonloop.secrets.private_key_parts import redact_key_items
+
             total += redact_key_items(items)  # a key written one line per item
         return (items, total) if total else (value, 0)
     return value, 0

@@ -27,9 +27,9 @@ def _folder(db: str) -> str:
 
 
 def _name(prefix: str, key: str) -> str:
-    import hashlib
+    from lessonloop.core.quick_hash import sha256_hex
 
-    return prefix + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:40]
+    return prefix + sha256_hex(key.encode("utf-8", "replace"))[:40]
 
 
 def _write(db: str, name: str, text: str) -> None:

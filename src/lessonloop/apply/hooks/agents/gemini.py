@@ -110,12 +110,11 @@ def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:
 
 def _call_id(raw: dict[str, object], tool: str, tool_input: object) -> str:
     """An id for a call Gemini CLI names none for: its session, time and input."""
-    import hashlib
-
+    from lessonloop.core.quick_hash import sha256_hex
     from lessonloop.store.hook_tables import UNNAMED_CALL_PREFIX
 
     seed = json.dumps([raw.get("session_id"), raw.get("timestamp"), tool, tool_input], sort_keys=True, default=str)
-    return UNNAMED_CALL_PREFIX + hashlib.sha256(seed.encode("utf-8", "replace")).hexdigest()[:24]
+    return UNNAMED_CALL_PREFIX + sha256_hex(seed.encode("utf-8", "replace"))[:24]
 
 
 def result(tool: str, response: object) -> tuple[bool, str]:

@@ -49,10 +49,10 @@ def first_text(data: Mapping[str, object], *keys: str) -> str | None:
 
 def stable_id(prefix: str, *parts: object) -> str:
     """An id that is the same whenever `parts` are: `prefix` and 20 hex digits of their SHA-1."""
-    import hashlib
+    from lessonloop.core.quick_hash import sha1_hex
 
     text = "\x00".join("" if part is None else str(part) for part in parts)
-    return f"{prefix}{hashlib.sha1(text.encode('utf-8', 'replace')).hexdigest()[:20]}"
+    return f"{prefix}{sha1_hex(text.encode('utf-8', 'replace'))[:20]}"
 
 
 def root_of(roots: object) -> str | None:
