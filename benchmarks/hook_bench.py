@@ -417,7 +417,7 @@ def agents_main(args: argparse.Namespace) -> int:
             ),
         ]
         for agent, (event, data, _sid) in payloads.items():
-            argv_ = [*shlex.split(hook_command(event))[:4], f"--agent={agent}", event]
+            argv_ = shlex.split(hook_command(event, agent=agent))
             contenders.append((agent, argv_, data))
             # the same call with a command no lesson covers: the common case, nothing to say
             contenders.append((f"{agent}_quiet", argv_, data.replace(b"git push", b"echo hookbench")))

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from lessonloop.apply.hooks.agents import AGENTS, HOOK_EVENTS, INSTALLED
+from lessonloop.apply.hooks.command import site_paths
 
 RUN = "from lessonloop.apply.hooks.entry import run; run()"
 TOOL_HANDLERS = {"PreToolUse", "PostToolUse", "PostToolUseFailure"}
@@ -113,9 +114,14 @@ def hook_file(machine: dict[str, Any], agent: str, scope: str = "project") -> Pa
 
 
 def command(agent: str, event: str) -> str:
-    """The command line the agent's docs and the issue say each hook runs."""
+    """The command line the agent's docs and the issue say each hook runs: without site, the
+    folders it would add named (tests/test_hook_command.py checks them), when this interpreter can."""
     named = "" if agent == "claude" else f" --agent={agent}"
-    return f"{shlex.quote(sys.executable)} -I -c {shlex.quote(RUN)}{named} {event}"
+    paths = site_paths(sys.executable)
+    if paths is None:
+        return f"{shlex.quote(sys.executable)} -I -c {shlex.quote(RUN)}{named} {event}"
+    code = f"import sys; sys.path += {json.dumps(list(paths))}; {RUN}"
+    return f"{shlex.quote(sys.executable)} -I -S -c {shlex.quote(code)}{named} {event}"
 
 
 def expected_hooks(agent: str) -> dict[str, Any]:

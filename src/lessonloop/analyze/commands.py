@@ -12,8 +12,12 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-_SEPARATORS = re.compile(r"\s*(?:&&|\|\||;|\||\n)\s*")
-_HEREDOC = re.compile(r"<<-?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)['\"]?")
+from lessonloop.core.lazy_regex import LazyRegex
+
+# Compiled when first used (a command with unbalanced quotes, a heredoc, an escape in double
+# quotes): the hooks import this module for every shell call.
+_SEPARATORS = LazyRegex(r"\s*(?:&&|\|\||;|\||\n)\s*")
+_HEREDOC = LazyRegex(r"<<-?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)['\"]?")
 _PUNCTUATION = set("();<>|&")
 _ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _WRAPPERS: dict[str, int] = {  # wrapper word -> how many words to drop
@@ -248,7 +252,7 @@ _TOKEN = re.compile(
       | (?P<unbalanced>['"\\])""",
     re.VERBOSE | re.DOTALL,
 )
-_DOUBLE_QUOTED_ESCAPE = re.compile(r'\\([\\"$`\n])')
+_DOUBLE_QUOTED_ESCAPE = LazyRegex(r'\\([\\"$`\n])')
 
 
 @lru_cache(maxsize=8192)

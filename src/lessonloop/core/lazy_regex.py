@@ -12,6 +12,10 @@ import re
 import sys
 from collections.abc import Iterator
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
+if TYPE_CHECKING:
+    from typing import Any
+
 
 class LazyRegex:
     """`re.compile(pattern, flags)` on first use; the search methods analyzers need."""
@@ -43,6 +47,9 @@ class LazyRegex:
 
     def sub(self, repl: str, string: str, count: int = 0) -> str:
         return self.compiled.sub(repl, string, count)
+
+    def split(self, string: str, maxsplit: int = 0) -> list[str | Any]:
+        return self.compiled.split(string, maxsplit)
 
     def __repr__(self) -> str:
         return f"LazyRegex({self.pattern!r})"

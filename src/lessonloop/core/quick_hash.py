@@ -5,6 +5,8 @@ lacks them."""
 
 from __future__ import annotations
 
+import sys
+
 
 def sha1_hex(data: bytes) -> str:
     try:
@@ -16,10 +18,10 @@ def sha1_hex(data: bytes) -> str:
 
 def sha256_hex(data: bytes) -> str:
     try:
-        from _sha2 import sha256  # type: ignore[import-not-found]
-    except ImportError:
-        try:
+        if sys.version_info >= (3, 12):
+            from _sha2 import sha256  # type: ignore[import-not-found]
+        else:
             from _sha256 import sha256  # type: ignore[import-not-found]
-        except ImportError:
-            from hashlib import sha256
+    except ImportError:
+        from hashlib import sha256
     return str(sha256(data).hexdigest())

@@ -296,8 +296,6 @@ def decide(
     caller may make first; True when unknown), and the built-in rules' findings on what the call
     is about to write (`findings`: each warns, never asks or denies: the text is the agent's own,
     data). Pure: reads only what it is given."""
-    from lessonloop.lesson_model.prompt_match import asked_in
-
     verdict = Verdict()
     state: SessionState | None = None
     state_read = False
@@ -324,6 +322,9 @@ def decide(
         if candidate.kind == "correction" and prompts is not None:
             if said is None:
                 said = list(prompts())
+            if said:
+                from lessonloop.lesson_model.prompt_match import asked_in  # (a correction's lesson only)
+
             if said and asked_in(trigger, said):
                 continue  # the person asked for it in this session: their earlier objection does not apply
         if trigger.until_worked and not trigger.speaks_where_learned and candidate.learned_here(call.session_id):

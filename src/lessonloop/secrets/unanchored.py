@@ -35,6 +35,14 @@ _SHAPES = (
     rb"|\b[0-9a-f]{24}:([0-9a-f]{64})\b"
 )
 _SEED, _WIF, _GHOST = 1, 2, 3
+# What every match needs, tested before the regex is compiled or searched (short texts): twelve
+# words and their spaces are a stretch of SEARCH_LENGTH or more of [a-z ]; a WIF key (51 or 52)
+# and a Ghost key's secret (64 hex digits) are a stretch of 51 or more letters and digits. Each
+# translation marks the class's bytes with `x` and every other byte with a newline.
+_LOWER = bytes(ord("x") if chr(b) in "abcdefghijklmnopqrstuvwxyz " else ord("\n") for b in range(256))
+_WORD = bytes(ord("x") if chr(b).isascii() and chr(b).isalnum() else ord("\n") for b in range(256))
+_LOWER_RUN = b"x" * SEARCH_LENGTH
+_WORD_RUN = b"x" * 51
 _STRETCH = LazyRegex(r"[a-z ]+")  # a seed phrase's stretch: lower-case words and spaces
 LONG_TEXT = 4096  # from this length on, re2 searches (always, after prepare_bulk)
 # Finders of the shapes (Finder): Python's re, then re2's (made when first needed).
@@ -99,7 +107,10 @@ def unanchored_spans(text: str, encoded: bytes) -> list[tuple[int, int, str]]:
     """The seed phrases, WIF keys and Ghost admin keys of `text` (`encoded`: its ASCII bytes, one
     per character, as the gate reads them)."""
     size = len(encoded)
-    find = _BULK_FINDER[0] if _BULK_FINDER else _finder(_BULK[0] or size >= LONG_TEXT)
+    long = _BULK[0] or size >= LONG_TEXT
+    if not long and _LOWER_RUN not in encoded.translate(_LOWER) and _WORD_RUN not in encoded.translate(_WORD):
+        return []  # no shape fits: not compiled for nothing (a hook's few short texts)
+    find = _BULK_FINDER[0] if _BULK_FINDER else _finder(long)
     found = find(encoded, 0)
     if found is None:  # most texts
         return []

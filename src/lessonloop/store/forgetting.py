@@ -76,6 +76,7 @@ _STEPS: tuple[tuple[str, str], ...] = (
     ("live_calls", f"session_id IN {_S} OR id IN {_C}"),
     ("hook_decisions", f"session_id IN {_S} OR tool_use_id IN {_C}"),
     ("hook_sessions", f"session_id IN {_S}"),
+    ("hook_session_states", f"session_id IN {_S}"),
 )
 # Tables never swept by their session_id column: the record of what was forgotten.
 _KEEP = frozenset({"forgotten_sessions"})

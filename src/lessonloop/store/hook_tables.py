@@ -221,13 +221,89 @@ def ingested_calls(conn: sqlite3.Connection, session_id: str, before: str | None
            FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
            WHERE c.session_id = ? AND c.ok IS NOT NULL
              AND c.id NOT IN (SELECT id FROM live_calls WHERE session_id = ?)
-           ORDER BY c.ts, c.seq""",
+           ORDER BY c.ts, c.seq, c.rowid""",
         (session_id, session_id),
     ).fetchall()
     if before is not None:
         cut = next((n for n, row in enumerate(rows) if row[-1] == before), len(rows))
         rows = rows[:cut]
     return [row[:-1] for row in rows]
+
+
+def call_heads(conn: sqlite3.Connection, session_id: str) -> list[tuple[Any, ...]]:
+    """(where: "i" ingested or "l" live, id, ok, status, error class, exit code, the lengths of the
+    error text, input and command) of each call `ingested_calls` then `live_calls` give, in their
+    order: what tells whether a state kept of the first calls still holds (hook_session_states)."""
+    rows = conn.execute(
+        """SELECT 'i', c.id, c.ok, c.status, e.class, c.exit_code, length(c.error_text), length(c.input_json),
+                  length(c.command)
+           FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
+           WHERE c.session_id = ? AND c.ok IS NOT NULL
+             AND c.id NOT IN (SELECT id FROM live_calls WHERE session_id = ?)
+           ORDER BY c.ts, c.seq, c.rowid""",
+        (session_id, session_id),
+    ).fetchall()
+    rows += conn.execute(
+        """SELECT 'l', id, ok, status, error_class, NULL, length(error_text), length(input_json), length(command)
+           FROM live_calls WHERE session_id = ? ORDER BY seq""",
+        (session_id,),
+    ).fetchall()
+    return rows
+
+
+def calls_by_id(
+    conn: sqlite3.Connection, session_id: str, ingested: Sequence[str], live: Sequence[str]
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The rows `ingested_calls` and `live_calls` give, in their shapes and order, of the calls of
+    these ids only (a few: the calls since a kept state)."""
+    found: list[tuple[Any, ...]] = []
+    if ingested:
+        marks = ", ".join("?" * len(ingested))
+        found = conn.execute(
+            f"""SELECT c.kind, c.tool, c.ok, c.command, c.target_path, c.error_text, c.exit_code, c.status,
+                      c.input_json, e.class
+               FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
+               WHERE c.session_id = ? AND c.id IN ({marks})
+               ORDER BY c.ts, c.seq, c.rowid""",
+            (session_id, *ingested),
+        ).fetchall()
+    stored: list[tuple[Any, ...]] = []
+    if live:
+        marks = ", ".join("?" * len(live))
+        stored = conn.execute(
+            f"""SELECT tool, ok, command, target_path, error_text, status, input_json, error_class
+               FROM live_calls WHERE session_id = ? AND id IN ({marks}) ORDER BY seq""",
+            (session_id, *live),
+        ).fetchall()
+    return found, stored
+
+
+def kept_state(conn: sqlite3.Connection, session_id: str) -> tuple[Any, ...] | None:
+    """(signed, calls, digest, branch, state) of the session's kept state, or None."""
+    found: tuple[Any, ...] | None = conn.execute(
+        "SELECT signed, calls, digest, branch, state FROM hook_session_states WHERE session_id = ?", (session_id,)
+    ).fetchone()
+    return found
+
+
+STATE_DAYS = 2  # a kept state unused for this long is pruned when another is saved
+
+
+def keep_state(conn: sqlite3.Connection, values: Mapping[str, object]) -> None:
+    """Keep a session's state (`values`: session_id, signed, calls, digest, branch, state, saved_at),
+    and prune those not saved for STATE_DAYS days."""
+    conn.execute(
+        """INSERT INTO hook_session_states (session_id, signed, calls, digest, branch, state, saved_at)
+           VALUES (:session_id, :signed, :calls, :digest, :branch, :state, :saved_at)
+           ON CONFLICT (session_id) DO UPDATE SET signed = excluded.signed, calls = excluded.calls,
+               digest = excluded.digest, branch = excluded.branch, state = excluded.state,
+               saved_at = excluded.saved_at""",
+        values,
+    )
+    conn.execute(
+        "DELETE FROM hook_session_states WHERE saved_at < strftime('%Y-%m-%dT%H:%M:%fZ', ?, ?)",
+        (values["saved_at"], f"-{STATE_DAYS} days"),
+    )
 
 
 def live_calls(conn: sqlite3.Connection, session_id: str) -> list[tuple[Any, ...]]:
@@ -280,14 +356,24 @@ def trigger_candidates(
 ) -> list[tuple[Any, ...]]:
     """TRIGGER_COLUMNS of the active lessons (tier active or core, global or of `project`) whose
     trigger is of `kind` and keyed by none or one of `keys` (first command words, or a path)."""
-    marks = ", ".join("?" * len(keys))
-    key_test = f"(trigger_key IS NULL OR trigger_key IN ({marks}))" if keys else "trigger_key IS NULL"
-    return conn.execute(
-        f"""SELECT {TRIGGER_COLUMNS} FROM lessons
+    query, values = trigger_query(kind, keys, project)
+    return conn.execute(query, values).fetchall()
+
+
+def trigger_query(kind: str, keys: Sequence[str], project: str | None) -> tuple[str, list[object]]:
+    """`trigger_candidates`' query and its values: two look-ups of the index on (trigger_kind,
+    trigger_key), the unkeyed lessons then the keyed ones (written as one OR, SQLite would use the
+    kind alone and read every lesson of the kind)."""
+    chosen = """SELECT {columns} FROM lessons
             WHERE trigger_kind = ? AND {key_test} AND status = 'active' AND tier IN ('active', 'core')
-              AND (scope = 'global' OR project = ?)""",
-        (kind, *keys, project),
-    ).fetchall()
+              AND (scope = 'global' OR project = ?)"""
+    query = chosen.format(columns=TRIGGER_COLUMNS, key_test="trigger_key IS NULL")
+    values: list[object] = [kind, project]
+    if keys:
+        marks = ", ".join("?" * len(keys))
+        query += " UNION ALL " + chosen.format(columns=TRIGGER_COLUMNS, key_test=f"trigger_key IN ({marks})")
+        values += [kind, *keys, project]
+    return query, values
 
 
 def session_start_candidates(

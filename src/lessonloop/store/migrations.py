@@ -1420,3 +1420,27 @@ def m035_lesson_learned_confidence(conn: sqlite3.Connection) -> None:
     replay read the same number. NULL (a lesson not learned here: written, imported, a teammate's,
     or judged since): `confidence` stands. Filled by the next learning run."""
     conn.execute("ALTER TABLE lessons ADD COLUMN learned_confidence REAL")
+
+
+@migration
+def m036_hook_session_states(conn: sqlite3.Connection) -> None:
+    """`hook_session_states`: what a session had done, as of its first `calls` calls, kept by the
+    pre-tool hook so that its next call replays only the calls since (apply/hooks/pre_tool.py,
+    lesson_model/state_codec.py). `digest` fingerprints those calls (ids, results, lengths): a call
+    changed or inserted before them makes the state useless, and it is rebuilt. `signed`: each
+    failure kept with its error signature (which depends on `branch`). A cache: forgetting a
+    session deletes its row, the redaction pass deletes them all, and rows unused for two days are
+    pruned as others are saved."""
+    conn.execute(
+        """
+        CREATE TABLE hook_session_states (
+            session_id TEXT PRIMARY KEY,
+            signed INTEGER NOT NULL,
+            calls INTEGER NOT NULL,
+            digest TEXT NOT NULL,
+            branch TEXT,
+            state TEXT NOT NULL,
+            saved_at TEXT NOT NULL
+        )
+        """
+    )

@@ -134,6 +134,8 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "hook_sessions": _names("session_id project cwd transcript_path model started_at last_event_at ended_at"),
     "hook_decisions": _names("session_id event tool_use_id ts action lessons"),
     "live_calls": _names("id session_id ts tool target_path cwd status error_class"),
+    # the pre-tool hook's kept states hold excerpts of call texts: dropped by the pass (below)
+    "hook_session_states": _names("session_id signed calls digest branch state saved_at"),
     "forgotten_sessions": _names("session_id ts"),
     "runs": _names("started_at ended_at program cwd project profile mode reason idle_periods verdict feedback_at"),
     "run_patterns": _names("kind"),
@@ -298,6 +300,10 @@ def redact_store(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> Pass
                     break
                 last = rows[-1][0]
         with transaction(conn):
+            if "hook_session_states" in tables:
+                # The pre-tool hook's kept states hold excerpts of the calls' texts as they were:
+                # dropped, made again from the redacted calls at a session's next call.
+                conn.execute("DELETE FROM hook_session_states")
             if "file_models" in tables:
                 # File prediction's models hold words of commit messages and prompts as they were:
                 # dropped, learned again from the texts just redacted (docs/files.md).

@@ -4,12 +4,22 @@ The interpreter that runs lessonloop now, by absolute path (the agent's PATH may
 virtual environment), in isolated mode (-I: no user site, no PYTHONPATH, no current folder on the
 import path), running the package's fast hook entry point; for an agent other than Claude Code,
 `--agent=AGENT` before the event (apply/hooks/agents).
+
+Without `site` (-S) when the interpreter can: `site` costs every Python process about 2 ms (a
+tenth of a hook's floor) finding site-packages and running the .pth files of every package
+installed beside lessonloop. The folders it would add to the import path are found once, when the
+command is made (`site_paths`: `python -I` against `python -I -S`), and the command adds them
+itself; when that cannot be found, or the entry point does not import with them alone (a package
+put on the path by code in a .pth file), the command keeps `site`.
 """
 
 from __future__ import annotations
 
+import json
 import shlex
+import subprocess
 import sys
+from functools import lru_cache
 
 # The events lessonloop handles, with the matcher each is installed under ("" = every tool/source).
 EVENTS: dict[str, str] = {
@@ -35,25 +45,66 @@ TIMEOUTS: dict[str, int] = {
 MARKER = "lessonloop.apply.hooks.entry"  # how an installed lessonloop hook is recognised
 # `-c` rather than `-m MARKER`: runpy would cost every hook about 3 ms of imports.
 _RUN = f"from {MARKER} import run; run()"
+_PROBE = "import sys, json; print(json.dumps(sys.path))"
+PROBE_SECONDS = 30
+
+
+@lru_cache(maxsize=8)
+def site_paths(python: str) -> tuple[str, ...] | None:
+    """The folders `site` adds to the import path of `python -I` (its site-packages and what their
+    .pth files name), when `python -I -S` with them added imports the hook entry point; else None
+    (an interpreter that cannot be run, or a package that needs a .pth file's code)."""
+    try:
+        full = _paths([python, "-I", "-c", _PROBE])
+        bare = _paths([python, "-I", "-S", "-c", _PROBE])
+        added = tuple(path for path in full if path not in bare)
+        check = f"{_extend(added)}import {MARKER}"
+        done = subprocess.run([python, "-I", "-S", "-c", check], capture_output=True, timeout=PROBE_SECONDS)
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+    return added if done.returncode == 0 else None
+
+
+def _paths(argv: list[str]) -> list[str]:
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=PROBE_SECONDS, check=True)
+    found = json.loads(done.stdout)
+    if not isinstance(found, list) or not all(isinstance(path, str) for path in found):
+        raise ValueError(f"not a list of folders: {done.stdout[:200]!r}")
+    return found
+
+
+def _extend(paths: tuple[str, ...]) -> str:
+    # JSON's string literals are Python's (double quotes: nothing to escape in the shell's quotes)
+    return f"import sys; sys.path += {json.dumps(list(paths))}; " if paths else ""
+
+
+def start(python: str | None = None) -> list[str]:
+    """The interpreter's words of every hook command: `<python> -I -S -c CODE` when it can run
+    the entry point without `site` (`site_paths`), else `<python> -I -c CODE`; CODE runs it."""
+    python = python or sys.executable
+    paths = site_paths(python)
+    if paths is None:
+        return [python, "-I", "-c", _RUN]
+    return [python, "-I", "-S", "-c", _extend(paths) + _RUN]
 
 
 def hook_command(event: str, options: tuple[str, ...] = (), python: str | None = None, agent: str = "claude") -> str:
-    """The shell command for `event`, e.g. `/venv/bin/python -I -c 'from
-    lessonloop.apply.hooks.entry import run; run()' PreToolUse`, or for another agent
-    `... --agent=codex PreToolUse` (the event as that agent names it).
+    """The shell command for `event`, e.g. `/venv/bin/python -I -S -c 'import sys; sys.path +=
+    ["/venv/lib/python3.12/site-packages"]; from lessonloop.apply.hooks.entry import run; run()'
+    PreToolUse` (`start`), or for another agent `... --agent=codex PreToolUse` (the event as that
+    agent names it).
 
     `options` follow the event: `--block` (deny at confidence >= 0.95) and `--ask` (ask the
     person at >= 0.75) for PreToolUse; the handler reads them from its command line, so no config
     file is parsed on the hot path."""
     named = [] if agent == "claude" else [shlex.quote(f"--agent={agent}")]
-    words = [shlex.quote(python or sys.executable), "-I", "-c", shlex.quote(_RUN), *named, event, *options]
-    return " ".join(words)
+    return " ".join([*(shlex.quote(word) for word in start(python)), *named, event, *options])
 
 
 def check_command(python: str | None = None) -> list[str]:
     """The argv that checks the installed entry point works: prints one JSON object
     {"ok", "db", "lessons", "problem"} and exits 0."""
-    return [python or sys.executable, "-I", "-c", _RUN, "--check"]
+    return [*start(python), "--check"]
 
 
 def is_lessonloop_command(command: object) -> bool:

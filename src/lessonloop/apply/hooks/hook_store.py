@@ -95,6 +95,7 @@ APPLIERS = {
     "session": ("lessonloop.apply.hooks.hook_store", "apply_session"),
     "decision": ("lessonloop.apply.hooks.hook_store", "apply_decision"),
     "call": ("lessonloop.apply.hooks.post_tool", "apply_call"),
+    "state": ("lessonloop.apply.hooks.hook_store", "apply_state"),
 }
 Op = tuple[str, dict[str, object]]
 
@@ -231,6 +232,14 @@ def record_later(ctx: HookContext, conn: sqlite3.Connection, ops: list[Op]) -> N
             conn.close()
 
     ctx.after_answer(work)
+
+
+def apply_state(conn: sqlite3.Connection, data: dict[str, object]) -> None:
+    """The "state" operation: a session's state kept for its next pre-tool call (pre_tool.py's
+    session_state); nothing for a session a person forgot."""
+    if forgotten(conn, str(data.get("session_id"))):
+        return
+    hook_tables.keep_state(conn, data)
 
 
 def apply_session(conn: sqlite3.Connection, data: dict[str, object]) -> None:

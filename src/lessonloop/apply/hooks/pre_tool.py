@@ -37,7 +37,10 @@ from lessonloop.store import hook_tables
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
+    from typing import Any
+
     from lessonloop.apply.hooks.entry import HookContext
+    from lessonloop.apply.hooks.hook_store import Op
     from lessonloop.lesson_model.decision import Candidate
     from lessonloop.lesson_model.triggers import SessionState
 
@@ -46,6 +49,7 @@ NO_LESSON = (RETRY, EDIT_RISK)  # warnings of no stored lesson: the resent call,
 MAX_SHOWN = 3  # lessons named in one warning
 _ORDER = {"warn": 1, "ask": 2, "block": 3}
 TRANSCRIPT_TAIL = 262_144  # bytes of the transcript read for the session's latest prompts
+MAX_BY_ID = 400  # calls since the kept state read by their ids; more: the session's calls are read whole
 
 
 def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | None:
@@ -65,7 +69,8 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         project = session_project(conn, payload, policy, ctx.db)
         transcript = text_of(payload, "transcript_path")
         kind = text_of(payload, "tool_kind")  # an agent adapter's neutral kind (apply/hooks/agents/)
-        fired = _fired(conn, session_id, tool, tool_input, cwd, project, ctx, policy, transcript, kind=kind)
+        keep: list[Op] = []  # the session's state, kept for its next call (session_state)
+        fired = _fired(conn, session_id, tool, tool_input, cwd, project, ctx, policy, transcript, kind=kind, keep=keep)
     except BaseException:
         conn.close()
         raise
@@ -93,7 +98,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
             detail,
             count_warnings=given != "none",
         )
-        record_later(ctx, conn, [op])
+        record_later(ctx, conn, [op, *keep])
     else:  # capture turned off: decide, but record nothing
         conn.close()
     if not fired:
@@ -116,6 +121,7 @@ def _fired(
     target: str | None = None,
     now: str | None = None,
     before: str | None = None,
+    keep: list[Op] | None = None,
 ) -> list[tuple[str, int, float, str, str | None, str | None, int, int]]:
     """(action, lesson id, confidence, title, prevention, command, failed sessions, sessions) of
     each lesson that speaks on the call, most confident first, as the one decision
@@ -124,7 +130,8 @@ def _fired(
     `target`: the file the call changes or reads, when the input does not name it in Claude Code's
     keys (else read from them);
     `now` and `before` decide as of a past call (its time, its id: the session's calls before it,
-    its prompts up to then), as tests/decision_agreement.py does for every call of a corpus."""
+    its prompts up to then), as tests/decision_agreement.py does for every call of a corpus;
+    `keep`: the session's state is taken from, and kept for, the session's next call (session_state)."""
     kind = kind or kind_of(tool)
     command = tool_input.get("command") if kind == "shell" else None
     target = target or call_target(tool_input)
@@ -162,7 +169,7 @@ def _fired(
             return states[True]
         signed = signed or may_retry
         if signed not in states:
-            states[signed] = session_state(conn, session_id, signed=signed, before=before)
+            states[signed] = session_state(conn, session_id, signed=signed, before=before, keep=keep)
         return states[signed]
 
     prompts: list[str] | None = None
@@ -309,25 +316,124 @@ def session_prompts(
 
 
 def session_state(
-    conn: sqlite3.Connection, session_id: str, signed: bool = False, before: str | None = None
+    conn: sqlite3.Connection,
+    session_id: str,
+    signed: bool = False,
+    before: str | None = None,
+    keep: list[Op] | None = None,
 ) -> SessionState:
     """What the session has done so far: its ingested calls, then those the hooks stored live;
     `signed`: each failure with its error signature too (what re-arms a general lesson, read only
-    when one is met: computing them costs the session's failures)."""
+    when one is met: computing them costs the session's failures).
+
+    With `keep` (the hook, deciding now), the state kept after the previous call
+    (hook_session_states) is taken when the calls it was made of are still the session's first
+    calls, and only the calls since are replayed; the state is then kept again (an operation
+    appended to `keep`, stored after the answer). A call of those changed (a turn's calls
+    ingested: their ids and results as the transcript has them) replays the session once."""
+    from lessonloop.lesson_model.triggers import SessionState
+
+    if keep is None or before is not None or conn.in_transaction:
+        replayed = SessionState()
+        _replay(
+            replayed,
+            hook_tables.ingested_calls(conn, session_id, before),
+            hook_tables.live_calls(conn, session_id),
+            signed,
+            hook_tables.session_branch(conn, session_id),
+        )
+        return replayed
+    conn.execute("BEGIN")  # one snapshot: the calls' heads and rows read as of one moment
+    try:
+        state, signed_state, kept_calls, heads, branch = _from_kept(conn, session_id, signed)
+        new = heads[kept_calls:]
+        if state is not None and not new:
+            return state  # nothing since: kept as it is
+        if state is None or len(new) > MAX_BY_ID:
+            state, signed_state = SessionState(), signed
+            ingested, live = hook_tables.ingested_calls(conn, session_id), hook_tables.live_calls(conn, session_id)
+        else:
+            ingested, live = hook_tables.calls_by_id(
+                conn, session_id, [h[1] for h in new if h[0] == "i"], [h[1] for h in new if h[0] == "l"]
+            )
+        _replay(state, ingested, live, signed_state, branch)
+        if heads:
+            keep.append(("state", _kept(session_id, state, signed_state, heads, branch)))
+    finally:
+        conn.execute("COMMIT")
+    return state
+
+
+def _from_kept(
+    conn: sqlite3.Connection, session_id: str, signed: bool
+) -> tuple[SessionState | None, bool, int, list[tuple[Any, ...]], str | None]:
+    """(the kept state or None, whether it is signed, how many calls it was made of, the heads of
+    the session's calls now, its branch)."""
+    heads = hook_tables.call_heads(conn, session_id)
+    branch = hook_tables.session_branch(conn, session_id)
+    kept = hook_tables.kept_state(conn, session_id)
+    if kept is None:
+        return None, signed, 0, heads, branch
+    kept_signed, calls, digest, kept_branch, text = kept
+    usable = (
+        (bool(kept_signed) or not signed)  # a signed state serves an unsigned request
+        and (not kept_signed or kept_branch == branch)  # signatures name the branch
+        and isinstance(calls, int)
+        and 0 < calls <= len(heads)  # (none: nothing to keep)
+        and digest == _digest(heads[:calls])
+    )
+    if usable:
+        from lessonloop.lesson_model.state_codec import load
+
+        try:
+            return load(str(text)), bool(kept_signed), calls, heads, branch
+        except ValueError:
+            pass  # another version's, or damaged: made again
+    return None, signed, 0, heads, branch
+
+
+def _digest(heads: list[tuple[Any, ...]]) -> str:
+    from lessonloop.core.quick_hash import sha1_hex
+
+    return sha1_hex(repr(heads).encode("utf-8", "backslashreplace"))
+
+
+def _kept(
+    session_id: str, state: SessionState, signed: bool, heads: list[tuple[Any, ...]], branch: str | None
+) -> dict[str, object]:
+    """The "state" operation's data (hook_store.apply_state)."""
+    from lessonloop.lesson_model.state_codec import dump
+
+    return {
+        "session_id": session_id,
+        "signed": int(signed),
+        "calls": len(heads),
+        "digest": _digest(heads),
+        "branch": branch,
+        "state": dump(state),
+        "saved_at": utc_now(),
+    }
+
+
+def _replay(
+    state: SessionState,
+    ingested: list[tuple[Any, ...]],
+    live: list[tuple[Any, ...]],
+    signed: bool,
+    branch: str | None,
+) -> None:
+    """Record in `state` the calls `ingested` (hook_tables.ingested_calls' rows), then `live`
+    (live_calls')."""
     from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
-    from lessonloop.lesson_model.triggers import SessionState, command_segments
+    from lessonloop.lesson_model.triggers import command_segments
 
     if signed:
         from lessonloop.learn.signatures import call_signature
 
-    state = SessionState()
-    branch = hook_tables.session_branch(conn, session_id)
-    rows = hook_tables.ingested_calls(conn, session_id, before)
+    rows = list(ingested)
     rows += [
         (kind_of(tool), tool, ok, command, target, error_text, None, status, input_json, error_class)
-        for tool, ok, command, target, error_text, status, input_json, error_class in hook_tables.live_calls(
-            conn, session_id
-        )
+        for tool, ok, command, target, error_text, status, input_json, error_class in live
     ]
     for kind, tool, ok, command, target, error_text, exit_code, status, input_json, error_class in rows:
         # the same call resent (SessionState.retry_of): a failure of the agent's own, not a cascade,
@@ -351,7 +457,6 @@ def session_state(
             command=command,
             own=own,
         )
-    return state
 
 
 def _input(input_json: str | None) -> dict[str, object] | None:
