@@ -23,6 +23,21 @@ def read_only(conn: sqlite3.Connection) -> bool:
     return bool(conn.execute("PRAGMA query_only").fetchone()[0])
 
 
+def commit_without_fsync(conn: sqlite3.Connection) -> None:
+    """As every connection of the store (store/connection.py): in WAL mode a commit then waits for
+    no fsync, and a killed process still loses nothing (a power cut may lose the last records)."""
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def begin_read(conn: sqlite3.Connection) -> None:
+    """Start a read transaction: what the next queries read is of one moment (`end_read`)."""
+    conn.execute("BEGIN")
+
+
+def end_read(conn: sqlite3.Connection) -> None:
+    conn.execute("COMMIT")
+
+
 def set_lock_wait(conn: sqlite3.Connection, milliseconds: int) -> None:
     """How long `conn` waits for another process's lock (SQLite's busy timeout)."""
     conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")

@@ -54,9 +54,7 @@ def connect(db: str, wait_ms: int = DEFAULT_WAIT_MS) -> sqlite3.Connection:
 
         return open_read_only(Path(db), wait_ms)
     conn = sqlite3.connect(db, timeout=wait_ms / 1000, isolation_level=None)  # timeout: SQLite's busy timeout
-    # As every connection of the store (store/connection.py): in WAL mode a commit then waits for
-    # no fsync, and a killed process still loses nothing (a power cut may lose the last records).
-    conn.execute("PRAGMA synchronous = NORMAL")
+    hook_tables.commit_without_fsync(conn)
     return conn
 
 

@@ -343,7 +343,7 @@ def session_state(
             hook_tables.session_branch(conn, session_id),
         )
         return replayed
-    conn.execute("BEGIN")  # one snapshot: the calls' heads and rows read as of one moment
+    hook_tables.begin_read(conn)  # one snapshot: the calls' heads and rows read as of one moment
     try:
         state, signed_state, kept_calls, heads, branch = _from_kept(conn, session_id, signed)
         new = heads[kept_calls:]
@@ -360,7 +360,7 @@ def session_state(
         if heads:
             keep.append(("state", _kept(session_id, state, signed_state, heads, branch)))
     finally:
-        conn.execute("COMMIT")
+        hook_tables.end_read(conn)
     return state
 
 
