@@ -245,25 +245,27 @@ def ingested_calls(conn: sqlite3.Connection, session_id: str, before: str | None
     return [row[:-1] for row in rows]
 
 
-def call_heads(conn: sqlite3.Connection, session_id: str) -> list[tuple[Any, ...]]:
-    """(where: "i" ingested or "l" live, id, ok, status, error class, exit code, the lengths of the
-    error text, input and command) of each call `ingested_calls` then `live_calls` give, in their
-    order: what tells whether a state kept of the first calls still holds (hook_session_states)."""
-    rows = conn.execute(
-        """SELECT 'i', c.id, c.ok, c.status, e.class, c.exit_code, length(c.error_text), length(c.input_json),
-                  length(c.command)
+def call_heads(conn: sqlite3.Connection, session_id: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(id, mark) of each call `ingested_calls` gives, then of each `live_calls` gives, in their
+    order; the mark is the call's result as SQL text (ok, status, error class, exit code): what
+    tells whether a state kept of the first calls still holds (hook_session_states). A call's
+    input and command come with it and do not change; its result comes once (ok was NULL until
+    then); the redaction pass, which rewrites texts, deletes the kept states. Two short columns a
+    row: no text of the call is read, a long session costs little."""
+    ingested: list[tuple[str, str]] = conn.execute(
+        """SELECT c.id, quote(c.ok) || ',' || quote(c.status) || ',' || quote(e.class) || ',' || quote(c.exit_code)
            FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
            WHERE c.session_id = ? AND c.ok IS NOT NULL
              AND c.id NOT IN (SELECT id FROM live_calls WHERE session_id = ?)
            ORDER BY c.ts, c.seq, c.rowid""",
         (session_id, session_id),
     ).fetchall()
-    rows += conn.execute(
-        """SELECT 'l', id, ok, status, error_class, NULL, length(error_text), length(input_json), length(command)
+    live: list[tuple[str, str]] = conn.execute(
+        """SELECT id, quote(ok) || ',' || quote(status) || ',' || quote(error_class) || ',NULL'
            FROM live_calls WHERE session_id = ? ORDER BY seq""",
         (session_id,),
     ).fetchall()
-    return rows
+    return ingested, live
 
 
 def calls_by_id(

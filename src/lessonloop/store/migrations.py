@@ -1426,7 +1426,7 @@ def m035_lesson_learned_confidence(conn: sqlite3.Connection) -> None:
 def m036_hook_session_states(conn: sqlite3.Connection) -> None:
     """`hook_session_states`: what a session had done, as of its first `calls` calls, kept by the
     pre-tool hook so that its next call replays only the calls since (apply/hooks/pre_tool.py,
-    lesson_model/state_codec.py). `digest` fingerprints those calls (ids, results, lengths): a call
+    lesson_model/state_codec.py). `digest` fingerprints those calls (their ids and results): a call
     changed or inserted before them makes the state useless, and it is rebuilt. `signed`: each
     failure kept with its error signature (which depends on `branch`). A cache: forgetting a
     session deletes its row, the redaction pass deletes them all, and rows unused for two days are

@@ -345,7 +345,8 @@ def session_state(
         return replayed
     hook_tables.begin_read(conn)  # one snapshot: the calls' heads and rows read as of one moment
     try:
-        state, signed_state, kept_calls, heads, branch = _from_kept(conn, session_id, signed)
+        state, signed_state, kept_calls, (ingested_heads, live_heads), branch = _from_kept(conn, session_id, signed)
+        heads = ingested_heads + live_heads
         new = heads[kept_calls:]
         if state is not None and not new:
             return state  # nothing since: kept as it is
@@ -353,8 +354,9 @@ def session_state(
             state, signed_state = SessionState(), signed
             ingested, live = hook_tables.ingested_calls(conn, session_id), hook_tables.live_calls(conn, session_id)
         else:
+            split = max(0, len(ingested_heads) - kept_calls)  # the new calls: ingested ones first
             ingested, live = hook_tables.calls_by_id(
-                conn, session_id, [h[1] for h in new if h[0] == "i"], [h[1] for h in new if h[0] == "l"]
+                conn, session_id, [i for i, _m in new[:split]], [i for i, _m in new[split:]]
             )
         _replay(state, ingested, live, signed_state, branch)
         if heads:
@@ -366,14 +368,15 @@ def session_state(
 
 def _from_kept(
     conn: sqlite3.Connection, session_id: str, signed: bool
-) -> tuple[SessionState | None, bool, int, list[tuple[Any, ...]], str | None]:
+) -> tuple[SessionState | None, bool, int, tuple[list[tuple[str, str]], list[tuple[str, str]]], str | None]:
     """(the kept state or None, whether it is signed, how many calls it was made of, the heads of
     the session's calls now, its branch)."""
-    heads = hook_tables.call_heads(conn, session_id)
+    both = hook_tables.call_heads(conn, session_id)
+    heads = both[0] + both[1]
     branch = hook_tables.session_branch(conn, session_id)
     kept = hook_tables.kept_state(conn, session_id)
     if kept is None:
-        return None, signed, 0, heads, branch
+        return None, signed, 0, both, branch
     kept_signed, calls, digest, kept_branch, text = kept
     usable = (
         (bool(kept_signed) or not signed)  # a signed state serves an unsigned request
@@ -386,20 +389,22 @@ def _from_kept(
         from lessonloop.lesson_model.state_codec import load
 
         try:
-            return load(str(text)), bool(kept_signed), calls, heads, branch
+            return load(str(text)), bool(kept_signed), calls, both, branch
         except ValueError:
             pass  # another version's, or damaged: made again
-    return None, signed, 0, heads, branch
+    return None, signed, 0, both, branch
 
 
-def _digest(heads: list[tuple[Any, ...]]) -> str:
+def _digest(heads: list[tuple[str, str]]) -> str:
+    """A digest of the calls' ids and marks (hook_tables.call_heads)."""
     from lessonloop.core.quick_hash import sha1_hex
 
-    return sha1_hex(repr(heads).encode("utf-8", "backslashreplace"))
+    text = "\x1e".join(f"{call_id}\x1f{mark}" for call_id, mark in heads)
+    return sha1_hex(text.encode("utf-8", "surrogatepass"))
 
 
 def _kept(
-    session_id: str, state: SessionState, signed: bool, heads: list[tuple[Any, ...]], branch: str | None
+    session_id: str, state: SessionState, signed: bool, heads: list[tuple[str, str]], branch: str | None
 ) -> dict[str, object]:
     """The "state" operation's data (hook_store.apply_state)."""
     from lessonloop.lesson_model.state_codec import dump
