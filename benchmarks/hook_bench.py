@@ -7,7 +7,8 @@ The store is built in a temporary folder through the real migrations:
   run first), file-tool lessons on many paths, and recall-only lessons; counts, confidence, tier,
   status, severity, project and global scope mixed (recall_bench's texts and the same seed);
 - 100,000 tool calls in 1,000 sessions, and the timed session's own history: 150 calls the hooks
-  stored live and its SessionStart row (its project is the lessons' most common one).
+  stored live (`--session-calls N`) and its SessionStart row (its project is the lessons' most
+  common one).
 
 The hook payloads are real: the PreToolUse calls are the tool calls (tool name and input) of the
 spotter corpus's transcripts, in order; the prompts are the corpus's prompts. A second PreToolUse
@@ -170,7 +171,9 @@ def corpus_calls_and_prompts(limit: int) -> tuple[list[dict[str, Any]], list[str
     return calls[:limit], prompts[:limit]
 
 
-def build_store(db: Path, lessons: int, calls: int, project: str, cwd: str, session: str, seed: int) -> None:
+def build_store(
+    db: Path, lessons: int, calls: int, project: str, cwd: str, session: str, seed: int, session_calls: int = 150
+) -> None:
     from lessonloop.store import open_store
 
     rng = random.Random(seed)
@@ -217,7 +220,7 @@ def build_store(db: Path, lessons: int, calls: int, project: str, cwd: str, sess
         [
             (f"toolu_live_{i}", session, i + 1, NOW, "Bash" if i % 2 else "Edit",
              None if i % 2 else f"{cwd}/lib/d{i}/f{i}.ex", f"mix test test/x{i}_test.exs" if i % 2 else None, cwd)
-            for i in range(150)
+            for i in range(session_calls)
         ],
     )  # fmt: skip
     conn.execute("COMMIT")
@@ -253,6 +256,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--before", type=Path, help="another source folder (holding lessonloop/) to compare with")
     parser.add_argument("--agents", action="store_true", help="time every agent's firing PreToolUse hook")
+    parser.add_argument(
+        "--session-calls", type=int, default=150, help="calls the hooks stored live in the timed session (its history)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if args.agents:
@@ -270,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         session = "hookbench-session"
         db = Path(tmp) / "lessonloop.db"
         started = time.perf_counter()
-        build_store(db, args.lessons, args.tool_calls, cwd, cwd, session, SEED)
+        build_store(db, args.lessons, args.tool_calls, cwd, cwd, session, SEED, args.session_calls)
         report["build_s"] = round(time.perf_counter() - started, 1)
         env = dict(os.environ, LESSONLOOP_DB=str(db), HOME=tmp, XDG_CONFIG_HOME=tmp)
         baseline = [sys.executable, "-c", "import json, sqlite3"]
@@ -391,7 +397,7 @@ def agents_main(args: argparse.Namespace) -> int:
         session = "hookbench-session"
         db = Path(tmp) / "lessonloop.db"
         started = time.perf_counter()
-        build_store(db, args.lessons, args.tool_calls, cwd, cwd, session, SEED)
+        build_store(db, args.lessons, args.tool_calls, cwd, cwd, session, SEED, args.session_calls)
         import sqlite3
 
         conn = sqlite3.connect(db)  # each agent's recorded session: the timed session's project
@@ -459,7 +465,10 @@ def agents_main(args: argparse.Namespace) -> int:
             print("left out:", line)
         if report["hook_failures"]:
             print("hook failures:", *report["hook_failures"], sep="\n  ")
-        print("target: ratio <= 1.5 for every agent's PreToolUse, firing and quiet:", "met" if report["met"] else "NOT met")
+        print(
+            "target: ratio <= 1.5 for every agent's PreToolUse, firing and quiet:",
+            "met" if report["met"] else "NOT met",
+        )
     return 0 if report["met"] else 1
 
 
