@@ -226,17 +226,22 @@ def session_branch(conn: sqlite3.Connection, session_id: str) -> str | None:
     return found[0] if found else None
 
 
+# The session's ingested calls with a result that the hooks did not store live, in order (two
+# values: the session id twice).
+_INGESTED = """FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
+           WHERE c.session_id = ? AND c.ok IS NOT NULL
+             AND c.id NOT IN (SELECT id FROM live_calls WHERE session_id = ?)
+           ORDER BY c.ts, c.seq, c.rowid"""
+
+
 def ingested_calls(conn: sqlite3.Connection, session_id: str, before: str | None = None) -> list[tuple[Any, ...]]:
     """(kind, tool, ok, command, target_path, error_text, exit_code, status, input_json, error class)
     of the session's ingested calls with a result that the hooks did not store live, in order;
     `before`: only those before the call of that id (the session as it was then)."""
     rows = conn.execute(
         """SELECT c.kind, c.tool, c.ok, c.command, c.target_path, c.error_text, c.exit_code, c.status,
-                  c.input_json, e.class, c.id
-           FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
-           WHERE c.session_id = ? AND c.ok IS NOT NULL
-             AND c.id NOT IN (SELECT id FROM live_calls WHERE session_id = ?)
-           ORDER BY c.ts, c.seq, c.rowid""",
+                  c.input_json, e.class, c.id """
+        + _INGESTED,
         (session_id, session_id),
     ).fetchall()
     if before is not None:
@@ -253,11 +258,8 @@ def call_heads(conn: sqlite3.Connection, session_id: str) -> tuple[list[tuple[st
     then); the redaction pass, which rewrites texts, deletes the kept states. Two short columns a
     row: no text of the call is read, a long session costs little."""
     ingested: list[tuple[str, str]] = conn.execute(
-        """SELECT c.id, quote(c.ok) || ',' || quote(c.status) || ',' || quote(e.class) || ',' || quote(c.exit_code)
-           FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
-           WHERE c.session_id = ? AND c.ok IS NOT NULL
-             AND c.id NOT IN (SELECT id FROM live_calls WHERE session_id = ?)
-           ORDER BY c.ts, c.seq, c.rowid""",
+        "SELECT c.id, quote(c.ok) || ',' || quote(c.status) || ',' || quote(e.class) || ',' || quote(c.exit_code) "
+        + _INGESTED,
         (session_id, session_id),
     ).fetchall()
     live: list[tuple[str, str]] = conn.execute(
