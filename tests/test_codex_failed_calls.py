@@ -41,6 +41,10 @@ PATCH = "*** Begin Patch\n*** Update File: src/a.py\n@@\n-old = 1\n+new = 2\n***
         "Failed to read file to update src/missing.py: No such file or directory (os error 2)",
         "Failed to find expected lines in src/a.py:\nold = 1",
         "apply_patch verification failed: Failed to find expected lines in src/a.py:\nold = 1",
+        # a patch sent through the shell tool (older Codex): core answers `error: {parse error}`
+        "error: Failed to find expected lines in src/a.py:\nold = 1",
+        "error: invalid hunk at line 2, Expected update hunk to start with a @@ context marker, got: 'x'",
+        "error: Failed to read file to update src/missing.py: No such file or directory (os error 2)",
     ],
 )
 def test_apply_patch_failures_without_an_exit_code_are_errors(text: str) -> None:
@@ -84,6 +88,41 @@ def test_a_rollout_stores_apply_patch_parse_errors_and_declined_calls(tmp_path: 
     write(tmp_path / "sessions" / f"rollout-2026-05-11T11-26-55-{sid}.jsonl", rollout)
     run_ingest(db_path, tmp_path / "sessions")
     assert rows(db_path, "SELECT id, status FROM tool_calls ORDER BY id") == [("p1", "error"), ("s1", "rejected")]
+
+
+def test_an_error_line_that_is_no_harness_failure_is_not_read_as_one() -> None:
+    assert outcome_of("error: the config says so, see below\nok").status == "ok"  # no exit code, no known failure
+    assert (
+        outcome_of("Exit code: 0\nWall time: 0.1 seconds\nOutput:\nerror: Failed to find expected lines").status == "ok"
+    )
+
+
+def test_a_patch_sent_through_the_shell_tool_that_fails_is_a_failed_call(tmp_path: Path, db_path: Path) -> None:
+    """Older Codex: the model runs `["apply_patch", PATCH]` with the shell tool; a patch that does not
+    verify is answered `error: ...` with no exit code (issue 41: these were stored as successes)."""
+    sid = "019a1625-789d-76c0-80ab-3724b5ddb700"
+    outputs = {
+        "s1": "error: Failed to find expected lines in /work/proj/src/a.py:\nold = 1",
+        "s2": "error: invalid hunk at line 3, Unexpected line found in update hunk: 'x'",
+        "s3": json.dumps(
+            {"output": "Success. Updated the following files:\nM src/a.py\n", "metadata": {"exit_code": 0}}
+        ),
+    }
+    rollout = [meta(sid), line("turn_context", {"cwd": "/work/proj", "model": "gpt-5-codex"})]
+    rollout.append(event({"type": "user_message", "message": "fix it"}))
+    for call_id, output in outputs.items():
+        arguments = json.dumps({"command": ["apply_patch", PATCH], "workdir": "/work/proj"})
+        rollout.append(item({"type": "function_call", "name": "shell", "call_id": call_id, "arguments": arguments}))
+        rollout.append(item({"type": "function_call_output", "call_id": call_id, "output": output}))
+    folder = tmp_path / "sessions"
+    write(folder / f"rollout-2025-10-11T11-26-55-{sid}.jsonl", rollout)
+    run_ingest(db_path, folder)
+    assert rows(db_path, "SELECT id, status FROM tool_calls ORDER BY id") == [
+        ("s1", "error"),
+        ("s2", "error"),
+        ("s3", "ok"),
+    ]
+    assert_counts_agree(db_path, [folder])  # the count from the raw format says the same
 
 
 # ----------------------------------------------------------------------------- forks

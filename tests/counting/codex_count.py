@@ -34,7 +34,9 @@ Format (openai/codex, codex-rs/protocol protocol.rs and models.rs, codex-rs/core
   (also after a "Wall time: N seconds" line), "TOOL is unavailable in MODE mode", "`CMD` rejected:
   REASON" (the exec policy), PowerShell's error record (also with exit code 0),
   harness failures at the start ("apply_patch verification failed", "invalid hunk at line",
-  "Failed to find context", "failed in sandbox", "write_stdin failed", ...). write_stdin's
+  "Failed to find context", "failed in sandbox", "write_stdin failed", ...), also after "error: "
+  (older Codex: a patch sent through the shell tool, `["apply_patch", PATCH]`, that does not
+  verify: core answers `error: {parse error}` with no exit code). write_stdin's
   reported exit belongs to the exec_command whose session it polls.
 - tokens: event_msg token_count with info; repeated when info.total_token_usage equals the last
   totals (skipped); else last_token_usage (or the growth of the totals; all of them when one went
@@ -194,7 +196,8 @@ def output_failed(output: Any) -> tuple[bool, int | None]:
     if code is not None:
         return code != 0, code
     unavailable = re.match(r"[\w.:-]{1,80} is unavailable in [\w -]{1,40} mode\b", stripped) is not None
-    return stripped.startswith(FAILURES) or unavailable, None
+    harness = stripped.removeprefix("error: ").startswith(FAILURES)  # also a patch sent through the shell tool
+    return harness or unavailable, None
 
 
 def count(paths: list[str]) -> dict[str, Any]:

@@ -1,6 +1,12 @@
 """How a Codex CLI tool output starts when the harness failed the call (codex-rs apply-patch,
 core): read by the capture adapter (capture/codex/outcomes.py) and the Codex hook's adapter
-(apply/hooks/agents/codex.py) alike. Imports nothing: the hook reads it."""
+(apply/hooks/agents/codex.py) alike. Imports nothing: the hook reads it.
+
+The same texts come with `error: ` before them when a patch was sent through the shell tool
+(`["apply_patch", PATCH]`, older Codex: core's codex.rs answers a patch that does not verify with
+`format!("error: {parse_error:#}")` and no exit code): `error: Failed to find expected lines in
+PATH:`, `error: invalid hunk at line N, ...`.
+"""
 
 FAILED_OUTPUT_HEADS = (
     "apply_patch verification failed",
@@ -23,3 +29,12 @@ FAILED_OUTPUT_HEADS = (
     "unsupported custom tool call",
     "Exec command failed",
 )
+
+
+def harness_failed(text: str) -> bool:
+    """Whether an output without an exit code is the harness's failure: it starts with one of
+    FAILED_OUTPUT_HEADS, after `error: ` or not."""
+    head = text.lstrip()
+    if head.startswith("error: "):
+        head = head[len("error: ") :]
+    return head.startswith(FAILED_OUTPUT_HEADS)

@@ -20,7 +20,8 @@ Where each shape comes from (codex-rs/core):
 - apply_patch's own failures without an exit code (codex-rs apply-patch: parser.rs `invalid patch:
   ...`, `invalid hunk at line N, ...`; lib.rs `Failed to find context '...' in PATH`, `Failed to
   read file to update PATH: ...`, `Failed to write file PATH`, `Failed to delete file PATH`,
-  `Failed to create parent directories for PATH`), read as errors whatever the tool's name.
+  `Failed to create parent directories for PATH`), read as errors whatever the tool's name, also
+  after `error: ` (a patch sent through the shell tool, older Codex: core/codex_outputs.py).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lessonloop.core import json_codec
-from lessonloop.core.codex_outputs import FAILED_OUTPUT_HEADS
+from lessonloop.core.codex_outputs import harness_failed
 
 _EXIT_LINE = re.compile(r"^(?:Exit code: (-?\d+)|Process exited with code (-?\d+))\s*$", re.MULTILINE)
 _RUNNING = re.compile(r"^Process running with session ID (\d+)\s*$", re.MULTILINE)
@@ -50,7 +51,6 @@ _ABORTED_AFTER = re.compile(r"^Wall time: [\d.]+ seconds?\s*\n\s*aborted(?: by u
 # A tool the harness would not run in this mode answers the model so (codex-rs RespondToModel):
 # "request_user_input is unavailable in Code mode".
 _UNAVAILABLE = re.compile(r"^[\w.:-]{1,80} is unavailable in [\w -]{1,40} mode\b")
-_FAILURES = FAILED_OUTPUT_HEADS  # how an output starts when the harness failed the call
 _HEAD_CHARS = 400
 
 
@@ -113,7 +113,7 @@ def outcome_of(raw_output: Any) -> Outcome:
     running = _RUNNING.search(head) if exit_code is None else None
     failed = explicit_failure(raw_output) or (exit_code is not None and exit_code != 0)
     if not failed and exit_code is None:
-        failed = stripped.startswith(_FAILURES) or _UNAVAILABLE.match(stripped) is not None
+        failed = harness_failed(stripped) or _UNAVAILABLE.match(stripped) is not None
     failed = failed or policy_refused(stripped) or powershell_error(text)
     if failed:
         return Outcome("error", exit_code, text)

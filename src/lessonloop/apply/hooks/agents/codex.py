@@ -34,14 +34,13 @@ from lessonloop.apply.hooks.agents.answers import (
     specific,
     store_path,
 )
-from lessonloop.core.codex_outputs import FAILED_OUTPUT_HEADS
+from lessonloop.core.codex_outputs import harness_failed
 
 ASK_NOTE = (
     "\nlessonloop stopped this call once because the person asked to be consulted on such calls "
     "(--ask): ask them whether to run it; if they agree, send the same call again and it will run."
 )
 _SHELLS = frozenset({"bash", "zsh", "sh", "dash", "ksh"})
-_FAILED_HEADS = FAILED_OUTPUT_HEADS  # a failed patch or a harness failure (core/codex_outputs.py)
 _HEADER_LINES = ("Chunk ID:", "Wall time:", "Original token count:", "Exit code:", "Process exited with code")
 
 _call: Call | None = None  # this process's call (payload comes before answer)
@@ -130,7 +129,7 @@ def result(response: object) -> tuple[bool, str]:
     code = exit_code(text)
     if code is not None and code != 0:
         return True, f"Exit code {code}\n{_body(text)}"
-    if code is None and text.lstrip().startswith(_FAILED_HEADS):
+    if code is None and harness_failed(text):  # a failed patch or a harness failure (core/codex_outputs.py)
         return True, text
     return False, _body(text) if code is not None else text
 
