@@ -24,12 +24,14 @@ Only the person's own words count. Never compaction summaries, slash commands an
 output, system reminders, task notifications, meta texts, a subagent's task prompt (written by
 the parent agent), assistant texts or tool results.
 
-Phrase matching (`is_correction`) is English and case-insensitive. Harness wrappers inside a
-prompt (`<system-reminder>`, `<ide_opened_file>`, `<ide_selection>` and other `<tag-name>` /
-`<tag_name>` blocks), `[Image #1]` / `[Pasted text #1 …]` placeholders, fenced code blocks and
-`>` quoted lines are dropped first. Only the head of the prompt is read: its first two
-sentences, at most 400 characters — an instruction deep inside a long task description
-("don't forget to run the tests") is not a correction. A phrase in the second sentence counts
+Phrase matching (`is_correction`) is case-insensitive, in English (the table below) and, with
+patterns of the same meanings, French, German, Spanish, Portuguese, Italian, Dutch, Russian,
+Chinese and Japanese (analyze/correction_languages.py: "non, utilise pnpm", "nein, nimm pnpm",
+"不对，应该用 pnpm"). Harness wrappers inside a prompt (`<system-reminder>`, `<ide_opened_file>`,
+`<ide_selection>` and other `<tag-name>` / `<tag_name>` blocks), `[Image #1]` / `[Pasted text #1
+…]` placeholders, fenced code blocks and `>` quoted lines are dropped first. Only the head of
+the prompt is read: its first two sentences, at most 400 characters — an instruction deep
+inside a long task description ("don't forget to run the tests") is not a correction. A phrase in the second sentence counts
 at 0.85 times its confidence. Some patterns must open a sentence (after fillers such as "ok,",
 "hmm,", "please"); the others may appear anywhere in the head:
 
@@ -46,7 +48,7 @@ at 0.85 times its confidence. Some patterns must open a sentence (after fillers 
 | should-be-x-not-y   | "should be X, not Y", "should use X not Y"                      | 0.85 |
 | should-have         | "you should have run …", "should've used …"                     | 0.75 |
 | instead             | "use X instead", "instead of X, use Y"                          | 0.80 |
-|                     | "instead, …" (opens)                                            | 0.75 |
+|                     | "instead, …" (opens), "actually, use X"                         | 0.75 |
 | revert              | "revert that", "undo", "roll back", "put it back", "change it back" | 0.85 |
 | that-broke          | "that broke …", "you broke", "this breaks …"                    | 0.90 |
 |                     | "it's broken now", "now it fails"                               | 0.80 |
@@ -72,8 +74,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from lessonloop.analyze.correction_languages import OTHER_LANGUAGE_FILLERS, OTHER_LANGUAGES
+from lessonloop.analyze.correction_phrase import Phrase as _Phrase
+from lessonloop.analyze.correction_phrase import anywhere as _anywhere
+from lessonloop.analyze.correction_phrase import opens as _opens
 from lessonloop.analyze.inputs import Call, Context, Message, Ref, SessionInput
-from lessonloop.core.lazy_regex import LazyRegex
 
 CorrectionKind = Literal["typed", "rejection", "interrupt"]
 
@@ -121,22 +126,6 @@ class Correction:
 
 
 # ----------------------------------------------------------------------------- phrase patterns
-
-
-@dataclass(frozen=True, slots=True)
-class _Phrase:
-    id: str
-    regex: LazyRegex
-    confidence: float
-    opens: bool  # must open a sentence
-
-
-def _opens(pattern_id: str, regex: str, confidence: float) -> _Phrase:
-    return _Phrase(pattern_id, LazyRegex(regex), confidence, opens=True)
-
-
-def _anywhere(pattern_id: str, regex: str, confidence: float) -> _Phrase:
-    return _Phrase(pattern_id, LazyRegex(regex), confidence, opens=False)
 
 
 _END = r"(?:\s*[,.!:;\u2014\u2013]|\s+-+\s|\s*$)"  # punctuation or the end of the sentence
@@ -244,6 +233,13 @@ _PHRASES: tuple[_Phrase, ...] = (
         r"(?:wait|hold on|hang on)(?:" + _END + r"|\s+(?:a (?:sec|second|minute)|what|no|why|that|this|stop|don't)\b)",
         0.6,
     ),
+    # "actually, use pnpm": the filler word opens the correction here
+    _anywhere(
+        "instead",
+        r"\bactually,?\s+(?:use|run|call|it's|its|it should|that's|thats|we (?:use|need)|you (?:should|need))\b",
+        0.75,
+    ),
+    *OTHER_LANGUAGES,
 )
 
 _HARNESS_BLOCK = re.compile(r"<([a-z]+[-_][a-z_-]+)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
@@ -251,10 +247,13 @@ _HARNESS_TAG = re.compile(r"</?[a-z]+[-_][a-z_-]+\b[^>]*>", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\[(?:Image|Pasted text|Pasted image)\b[^\]]*\]", re.IGNORECASE)
 _FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 _QUOTED_LINE = re.compile(r"^\s*>.*$", re.MULTILINE)
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*")
+# A sentence ends at . ! ? ; and a space, a new line, or a full-width mark (Chinese, Japanese: no space after).
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*|(?<=[\u3002\uff01\uff1f\uff1b])\s*")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _FILLER = re.compile(
-    r"^(?:(?:hmm+|hm+|ok(?:ay)?|ah+|oh+|ugh+|well|sorry|please|so|but|and|um+|uh+|actually|hey)\b[,.!]?\s*)+"
+    r"^(?:(?:hmm+|hm+|ok(?:ay)?|ah+|oh+|ugh+|well|sorry|please|so|but|and|um+|uh+|actually|hey|"
+    + OTHER_LANGUAGE_FILLERS
+    + r")\b[,.!\u3001\uff0c]?\s*)+"
 )
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "`": ""})
 
