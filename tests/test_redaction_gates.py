@@ -126,3 +126,16 @@ def test_importing_the_redactor_reads_no_rule_module() -> None:
 def test_anchors_are_ascii_without_question_marks() -> None:
     """What the DFA's byte offsets rely on (a '?' stands for each non-ASCII character)."""
     assert all(anchor.isascii() and "?" not in anchor for anchor in ANCHORS)
+
+
+def test_threads_meeting_their_first_anchor_together_redact_alike() -> None:
+    """The rule families are imported at the first anchor: threads racing there (the web UI, the
+    MCP server) all redact, and the families are set once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    redaction._FAMILIES.clear()
+    text = "export GITHUB_TOKEN=ghp_R7kQ2mVx9LpT4wZcR7kQ2mVx9LpT4wZcR7kQ"
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _n: redact(text), range(64)))
+    assert all(count == 1 for _text, count in results)
+    assert len(redaction._FAMILIES) == 3

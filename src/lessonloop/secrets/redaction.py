@@ -82,7 +82,9 @@ def _families() -> list[ModuleType]:
     if not _FAMILIES:
         from lessonloop.secrets import cli_flags, formats, gitleaks_rules
 
-        _FAMILIES.extend((formats, cli_flags, gitleaks_rules))
+        # one assignment, not an append: two threads meeting their first anchor at once (the web
+        # UI, the MCP server) set the same three
+        _FAMILIES[:] = (formats, cli_flags, gitleaks_rules)
     return _FAMILIES
 
 
