@@ -4,13 +4,13 @@ start (the order of an Aho-Corasick automaton's overlapping matches).
 
 Three ways to find them, the same matches from each (tests/test_redaction_gates.py):
 - a scan of the text's two-character heads (the table's dict from each anchor's first two
-  characters to the anchors beginning with them): nothing to build, about 0.2 µs a character; a process's
-  first SCAN_BUDGET characters are read so (a hook redacts a few short answers: building an
-  automaton would cost it more than all its texts);
-- ahocorasick_rs's contiguous NFA, built once the budget is spent (about 1.5 ms for 1,900 anchors);
-- its DFA, from prepare_bulk on (ingest: megabytes), about 3 ms more to build and twice as fast.
-
-Texts are bytes, `text.encode("ascii", "replace")` (redaction.py): one byte a character.
+  characters to the anchors beginning with them): nothing to build, about 0.2 µs a character; a
+  process's first SCAN_BUDGET characters are read so (a hook redacts a few short answers:
+  building an automaton would cost it more than all its texts). It reads the text itself;
+- ahocorasick_rs's contiguous NFA, built once the budget is spent (about 1.5 ms for 1,900
+  anchors), and its DFA from prepare_bulk on (ingest: megabytes; about 3 ms more to build, twice
+  as fast). Both read the text's bytes, `text.encode("ascii", "replace")` (redaction.py): one
+  byte a character, so their offsets are the text's.
 """
 
 from __future__ import annotations
