@@ -391,3 +391,43 @@ def test_a_backslash_escaped_quote_the_shell_does_not_take_is_warned_wherever_th
     s2 = script.session("s2", project="/elsewhere")
     assert fired_on(learner, s2.bash('Select-String -Pattern "id=\\"module" -Path x.tsx'))
     assert not fired_on(learner, s2.bash("rg -n 'data-testid=\"module' src"))
+
+
+def test_the_common_validators_words_become_a_check_on_the_parameter() -> None:
+    """Gemini CLI and MCP servers validate a tool's parameters with ajv: "params/description must
+    NOT have more than 100 characters". The error is an incorrect parameter (analyze/error_classes.py)
+    and its rule a check on the next call, in the same session too (issue 41: it never fired)."""
+    from lessonloop.analyze.error_classes import classify_call
+    from lessonloop.analyze.inputs import Call
+
+    too_long = "params/description must NOT have more than 100 characters"
+    failed = Call(
+        id="c1", context_id="s1", seq=1, ts="2026-01-01T00:00:00.000Z", tool="write_todos", kind="other",
+        input={"description": "x" * 140}, target_path=None, command=None, cwd="/p", status="error", exit_code=None,
+        error_text=too_long, result_text="", result_seq=1, result_ts=None,
+    )  # fmt: skip
+    found = classify_call(failed)
+    assert found is not None and found.label == "INCORRECT_PARAMETER"
+    assert general_lessons.parameter_rule(too_long, {"description": "x" * 140}) == ("description", "max:100")
+    assert general_lessons.parameter_rule("params/query must NOT have fewer than 3 characters", {"query": "ab"}) == (
+        "query",
+        "min:3",
+    )
+    # a nested path names no top-level parameter: no rule
+    assert (
+        general_lessons.parameter_rule("params/todos/0/description must NOT have more than 9 characters", {"todos": []})
+        is None
+    )
+
+    learner = Learner()
+    s1 = Script().session("s1")
+    play(
+        learner,
+        s1.call(
+            "write_todos", tool_input={"description": "x" * 140}, error=too_long, error_class="INCORRECT_PARAMETER"
+        ),
+    )
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and (lesson.trigger.param, lesson.trigger.rule) == ("description", "max:100")
+    assert not fired_on(learner, s1.call("write_todos", tool_input={"description": "short"}))
+    assert fired_on(learner, s1.call("write_todos", tool_input={"description": "y" * 101}))  # the same session

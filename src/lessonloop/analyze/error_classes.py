@@ -222,7 +222,8 @@ RULES: tuple[Rule, ...] = (
         "patch_lines_not_found",
         INCORRECT_PARAMETER,
         0.97,
-        r"(?:apply_patch verification failed: )?(?P<ev>Failed to find (?:expected lines|context)[^\n]*)",
+        # (after "error: ": a patch sent through the shell tool, older Codex: core/codex_outputs.py)
+        r"(?:error: )?(?:apply_patch verification failed: )?(?P<ev>Failed to find (?:expected lines|context)[^\n]*)",
         scope=START,
     ),
     # Any other patch Codex could not verify or parse (apply-patch parser.rs: "invalid patch: ...",
@@ -232,9 +233,9 @@ RULES: tuple[Rule, ...] = (
         "patch_invalid",
         PARAMETER_FORMAT,
         0.9,
-        r"apply_patch verification failed: [^\n]*",
-        r"invalid hunk at line \d+[^\n]*",
-        r"[Ii]nvalid patch[^\n]*",
+        r"(?:error: )?(?P<ev>apply_patch verification failed: [^\n]*)",
+        r"(?:error: )?(?P<ev>invalid hunk at line \d+[^\n]*)",
+        r"(?:error: )?(?P<ev>[Ii]nvalid patch[^\n]*)",
         scope=START,
     ),
     _r("patch_argument_invalid", PARAMETER_FORMAT, 0.9, r"--codex-run-as-apply-patch requires [^\n]*"),
@@ -320,6 +321,29 @@ RULES: tuple[Rule, ...] = (
         r"|\"expected\":\s*\"\w+\",\s*\"received\":\s*\"\w+\"|[Ee]xpected \w+, received \w+)",
         scope=START,
         flags=re.DOTALL,
+    ),
+    # The common JSON-schema validator's words (ajv: Gemini CLI's tool parameters, MCP servers):
+    # "params/description must NOT have more than 100 characters", "params must have required
+    # property 'file_path'", "params/limit must be number"; a rule of the call's own input.
+    _r(
+        "schema_required_property",
+        MISSING_PARAMETER,
+        0.9,
+        r"(?P<ev>\bparams(?:/[\w./-]*)? must have required property '[\w.]+')",
+    ),
+    _r(
+        "schema_type",
+        PARAMETER_FORMAT,
+        0.9,
+        r"(?P<ev>\bparams/[\w./-]+ must be (?:number|integer|string|boolean|array|object|null)\b)",
+    ),
+    _r(
+        "schema_violation",
+        INCORRECT_PARAMETER,
+        0.85,
+        r"(?P<ev>\bparams(?:/[\w./-]*)? must (?:NOT have (?:more|fewer) than \d+ (?:characters|items|properties)"
+        r"|NOT have additional properties|be equal to one of the allowed values|be (?:<=|>=|<|>) -?[\d.]+"
+        r"|match (?:pattern|format) [^\n]{0,80}))",
     ),
     _r(
         "input_invalid",

@@ -134,7 +134,11 @@ _REQUIRED = (
     re.compile(r"must have required property '([\w.]+)'"),
 )
 _UNEXPECTED = (re.compile(r"An unexpected parameter `?([\w.]+)`? was provided"),)
+_MIN = (re.compile(r"\bparams/([\w.]+) must NOT have fewer than (\d+) (?:characters|items)\b"),)
 _MAX = (
+    # the common JSON-schema validator's words (ajv: Gemini CLI, MCP servers): "params/description
+    # must NOT have more than 100 characters" (or items); a top-level parameter only
+    re.compile(r"\bparams/([\w.]+) must NOT have more than (\d+) (?:characters|items)\b"),
     re.compile(r"[`'\"]?([\w.]+)[`'\"]? (?:must|should) (?:be|contain|have) (?:at most|no more than) (\d+) char"),
     re.compile(
         r"[`'\"]?([\w.]+)[`'\"]?[^\n]{0,40}?(?:exceeds|longer than) (?:the )?(?:maximum )?(?:length )?(?:of )?(\d+)"
@@ -151,8 +155,9 @@ _ZOD = re.compile(r'"code":\s*"(too_big|invalid_type)"(.{0,300}?)"path":\s*\[\s*
 
 
 def parameter_rule(error_text: str | None, tool_input: object) -> tuple[str, str] | None:
-    """(parameter, rule) a failure says the call broke: "required", "unexpected" or "max:N", for a
-    parameter of the call's input (a required one: any name). None when the error states none."""
+    """(parameter, rule) a failure says the call broke: "required", "unexpected", "max:N", "min:N"
+    or "type:T", for a parameter of the call's input (a required one: any name). None when the
+    error states none."""
     text = (error_text or "")[:4000]
     if not isinstance(tool_input, Mapping):
         return None
@@ -168,6 +173,10 @@ def parameter_rule(error_text: str | None, tool_input: object) -> tuple[str, str
         found = pattern.search(text)
         if found and found.group(1) in tool_input:
             return found.group(1), f"max:{found.group(2)}"
+    for pattern in _MIN:
+        found = pattern.search(text)
+        if found and found.group(1) in tool_input:
+            return found.group(1), f"min:{found.group(2)}"
     for pattern in _TYPE:
         found = pattern.search(text)
         if found and found.group(1) in tool_input and found.group(2).lower() in JSON_TYPES:

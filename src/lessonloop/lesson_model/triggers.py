@@ -622,8 +622,8 @@ JSON_TYPES: dict[str, tuple[type, ...]] = {
 
 def breaks_rule(tool_input: Mapping[str, Any] | None, param: str, rule: str | None) -> bool:
     """Whether a call's input breaks a tool's parameter rule: "required" (the parameter left out
-    or empty), "unexpected" (given), "max:N" (a text or list longer than N), "type:T" (given as
-    another JSON type than T)."""
+    or empty), "unexpected" (given), "max:N" (a text or list longer than N), "min:N" (shorter
+    than N), "type:T" (given as another JSON type than T)."""
     if tool_input is None:
         return False
     value = tool_input.get(param)
@@ -633,6 +633,8 @@ def breaks_rule(tool_input: Mapping[str, Any] | None, param: str, rule: str | No
         return param in tool_input
     if rule and rule.startswith("max:") and rule[4:].isdigit():
         return isinstance(value, str | list | dict) and len(value) > int(rule[4:])
+    if rule and rule.startswith("min:") and rule[4:].isdigit():
+        return isinstance(value, str | list | dict) and len(value) < int(rule[4:])
     if rule and rule.startswith("type:") and rule[5:] in JSON_TYPES:
         if value is None:
             return False
@@ -648,6 +650,8 @@ def describe_rule(rule: str | None) -> str:
         return "is given (the tool has no such parameter)"
     if rule and rule.startswith("max:"):
         return f"is longer than {rule[4:]}"
+    if rule and rule.startswith("min:"):
+        return f"is shorter than {rule[4:]}"
     if rule and rule.startswith("type:"):
         return f"is not a {rule[5:]}"
     return "breaks the tool's rule"
