@@ -408,6 +408,14 @@ def test_the_common_validators_words_become_a_check_on_the_parameter() -> None:
     )  # fmt: skip
     found = classify_call(failed)
     assert found is not None and found.label == "INCORRECT_PARAMETER"
+    # a shell command printing such errors is the project's own schema at work, not the call's input
+    shell = Call(
+        id="c0", context_id="s1", seq=1, ts="2026-01-01T00:00:00.000Z", tool="Bash", kind="shell",
+        input={"command": "npm run validate"}, target_path=None, command="npm run validate", cwd="/p",
+        status="error", exit_code=1, error_text=too_long, result_text="", result_seq=1, result_ts=None,
+    )  # fmt: skip
+    shell_class = classify_call(shell)
+    assert shell_class is not None and shell_class.label == "UNKNOWN"
     assert general_lessons.parameter_rule(too_long, {"description": "x" * 140}) == ("description", "max:100")
     assert general_lessons.parameter_rule("params/query must NOT have fewer than 3 characters", {"query": "ab"}) == (
         "query",

@@ -149,6 +149,7 @@ _SHELL = frozenset({records.SHELL})
 _READ = frozenset({records.READ})
 _SEARCH_CALL = frozenset({records.SEARCH})
 _CHANGE = frozenset({records.EDIT, records.WRITE})
+_TOOL_CALLS = frozenset(records.TOOL_KINDS) - _SHELL  # every call but a shell command's
 _SEARCH = frozenset({"search"})
 _COMMIT = frozenset({"git_commit"})
 _INPUT_INVALID = r"InputValidationError:.{0,400}?"
@@ -324,18 +325,21 @@ RULES: tuple[Rule, ...] = (
     ),
     # The common JSON-schema validator's words (ajv: Gemini CLI's tool parameters, MCP servers):
     # "params/description must NOT have more than 100 characters", "params must have required
-    # property 'file_path'", "params/limit must be number"; a rule of the call's own input.
+    # property 'file_path'", "params/limit must be number"; a rule of the call's own input. Not for
+    # a shell command: its output may be the project's own schema errors (a build in progress).
     _r(
         "schema_required_property",
         MISSING_PARAMETER,
         0.9,
         r"(?P<ev>\bparams(?:/[\w./-]*)? must have required property '[\w.]+')",
+        call_kinds=_TOOL_CALLS,
     ),
     _r(
         "schema_type",
         PARAMETER_FORMAT,
         0.9,
         r"(?P<ev>\bparams/[\w./-]+ must be (?:number|integer|string|boolean|array|object|null)\b)",
+        call_kinds=_TOOL_CALLS,
     ),
     _r(
         "schema_violation",
@@ -344,6 +348,7 @@ RULES: tuple[Rule, ...] = (
         r"(?P<ev>\bparams(?:/[\w./-]*)? must (?:NOT have (?:more|fewer) than \d+ (?:characters|items|properties)"
         r"|NOT have additional properties|be equal to one of the allowed values|be (?:<=|>=|<|>) -?[\d.]+"
         r"|match (?:pattern|format) [^\n]{0,80}))",
+        call_kinds=_TOOL_CALLS,
     ),
     _r(
         "input_invalid",
