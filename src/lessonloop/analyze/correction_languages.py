@@ -12,11 +12,12 @@ and no word boundaries: their patterns name the characters themselves.
 
 from __future__ import annotations
 
+from lessonloop.analyze.correction_phrase import CLAUSE as _CLAUSE
 from lessonloop.analyze.correction_phrase import Phrase, anywhere, opens
 
-# Punctuation or the end of the sentence, full-width marks included.
+# Punctuation or the end of the sentence: corrections.py's, with the full-width marks of Chinese
+# and Japanese (kept apart: the English phrases are as they were).
 _END = r"(?:\s*[,.!:;\u2014\u2013\u3001\u3002\uff0c\uff01\uff1f\uff1b\uff1a]|\s+-+\s|\s*$)"
-_CLAUSE = r"[^.?!;\n]{1,80}?"
 _CJK_CLAUSE = r"[^\u3002\uff01\uff1f\n]{1,30}?"
 
 # Words that may come before a correction and say nothing themselves ("alors, non ...").

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from lessonloop.core.lazy_regex import LazyRegex
 
+# A clause between two words of a phrase ("use X instead"): a few words, within the sentence.
+CLAUSE = r"[^.?!;\n]{1,80}?"
+
 
 @dataclass(frozen=True, slots=True)
 class Phrase:

@@ -75,6 +75,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from lessonloop.analyze.correction_languages import OTHER_LANGUAGE_FILLERS, OTHER_LANGUAGES
+from lessonloop.analyze.correction_phrase import CLAUSE as _CLAUSE
 from lessonloop.analyze.correction_phrase import Phrase as _Phrase
 from lessonloop.analyze.correction_phrase import anywhere as _anywhere
 from lessonloop.analyze.correction_phrase import opens as _opens
@@ -131,7 +132,6 @@ class Correction:
 _END = r"(?:\s*[,.!:;\u2014\u2013]|\s+-+\s|\s*$)"  # punctuation or the end of the sentence
 _DONT = r"(?:don't|dont|do not)"
 _BE = r"(?:'s|'re|s|re|\s+is|\s+was|\s+are|\s+were)"  # that's / thats / that is / you're ...
-_CLAUSE = r"[^.?!;\n]{1,80}?"
 
 _PHRASES: tuple[_Phrase, ...] = (
     _opens(

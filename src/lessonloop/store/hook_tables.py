@@ -232,18 +232,19 @@ _INGESTED = """FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
            WHERE c.session_id = ? AND c.ok IS NOT NULL
              AND c.id NOT IN (SELECT id FROM live_calls WHERE session_id = ?)
            ORDER BY c.ts, c.seq, c.rowid"""
+# What `ingested_calls` and `calls_by_id` give of an ingested call, and `live_calls` and
+# `calls_by_id` of a call the hooks stored (pre_tool.session_state replays both shapes).
+_INGESTED_COLUMNS = (
+    "c.kind, c.tool, c.ok, c.command, c.target_path, c.error_text, c.exit_code, c.status, c.input_json, e.class"
+)
+_LIVE_COLUMNS = "tool, ok, command, target_path, error_text, status, input_json, error_class"
 
 
 def ingested_calls(conn: sqlite3.Connection, session_id: str, before: str | None = None) -> list[tuple[Any, ...]]:
     """(kind, tool, ok, command, target_path, error_text, exit_code, status, input_json, error class)
     of the session's ingested calls with a result that the hooks did not store live, in order;
     `before`: only those before the call of that id (the session as it was then)."""
-    rows = conn.execute(
-        """SELECT c.kind, c.tool, c.ok, c.command, c.target_path, c.error_text, c.exit_code, c.status,
-                  c.input_json, e.class, c.id """
-        + _INGESTED,
-        (session_id, session_id),
-    ).fetchall()
+    rows = conn.execute(f"SELECT {_INGESTED_COLUMNS}, c.id {_INGESTED}", (session_id, session_id)).fetchall()
     if before is not None:
         cut = next((n for n, row in enumerate(rows) if row[-1] == before), len(rows))
         rows = rows[:cut]
@@ -279,8 +280,7 @@ def calls_by_id(
     if ingested:
         marks = ", ".join("?" * len(ingested))
         found = conn.execute(
-            f"""SELECT c.kind, c.tool, c.ok, c.command, c.target_path, c.error_text, c.exit_code, c.status,
-                      c.input_json, e.class
+            f"""SELECT {_INGESTED_COLUMNS}
                FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
                WHERE c.session_id = ? AND c.id IN ({marks})
                ORDER BY c.ts, c.seq, c.rowid""",
@@ -290,8 +290,7 @@ def calls_by_id(
     if live:
         marks = ", ".join("?" * len(live))
         stored = conn.execute(
-            f"""SELECT tool, ok, command, target_path, error_text, status, input_json, error_class
-               FROM live_calls WHERE session_id = ? AND id IN ({marks}) ORDER BY seq""",
+            f"SELECT {_LIVE_COLUMNS} FROM live_calls WHERE session_id = ? AND id IN ({marks}) ORDER BY seq",
             (session_id, *live),
         ).fetchall()
     return found, stored
@@ -329,9 +328,7 @@ def live_calls(conn: sqlite3.Connection, session_id: str) -> list[tuple[Any, ...
     """(tool, ok, command, target_path, error_text, status, input_json, error_class) of the
     session's calls the hooks stored, in arrival order."""
     return conn.execute(
-        """SELECT tool, ok, command, target_path, error_text, status, input_json, error_class
-               FROM live_calls WHERE session_id = ? ORDER BY seq""",
-        (session_id,),
+        f"SELECT {_LIVE_COLUMNS} FROM live_calls WHERE session_id = ? ORDER BY seq", (session_id,)
     ).fetchall()
 
 
