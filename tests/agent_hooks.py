@@ -1,18 +1,18 @@
-"""Driving the hook entry point as another agent starts it: `<venv python> -I -c 'from
-lessonloop.apply.hooks.entry import run; run()' --agent=AGENT EVENT [--block] [--ask]`, one process
-per event, the agent's own payload on stdin (tests/data/hook_payloads/<agent>/<Event>.json, with
-this test's session, folder and transcript)."""
+"""Driving the hook entry point as another agent starts it: the command `lessonloop hooks install`
+writes for it (command.hook_command: `<venv python> -I -S -c '...' --agent=AGENT EVENT [--block]
+[--ask]`), one process per event, the agent's own payload on stdin
+(tests/data/hook_payloads/<agent>/<Event>.json, with this test's session, folder and transcript)."""
 
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
-from lessonloop.apply.hooks.command import MARKER
+from lessonloop.apply.hooks.command import MARKER, hook_command
 from tests.hook_helpers import HookRun
 
 PAYLOADS = Path(__file__).resolve().parent / "data" / "hook_payloads"
@@ -25,7 +25,7 @@ def load_payload(agent: str, event: str) -> dict[str, Any]:
 
 
 def agent_argv(agent: str, event: str, *options: str) -> list[str]:
-    return [sys.executable, "-I", "-c", RUN, f"--agent={agent}", event, *options]
+    return shlex.split(hook_command(event, options, agent=agent))
 
 
 def run_agent_hook(

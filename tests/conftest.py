@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,15 @@ def corpus_sessions(corpus_store: Path) -> list[SessionInput]:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "store" / "lessonloop.db"
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    """A git repository in a temp folder, on branch feature-x (the agents' hook tests work in it)."""
+    path = tmp_path / "project"
+    path.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "feature-x", str(path)], check=True)
+    return path
 
 
 def run_ingest(db: Path, *paths: Path | str) -> IngestSummary:

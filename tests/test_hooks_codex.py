@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -52,14 +51,6 @@ def accepted(event: str, stdout: str) -> dict[str, Any] | None:
             assert str(inner.get("permissionDecisionReason", "")).strip()
     data: dict[str, Any] = answer
     return data
-
-
-@pytest.fixture()
-def repo(tmp_path: Path) -> Path:
-    path = tmp_path / "project"
-    path.mkdir()
-    subprocess.run(["git", "init", "-q", "-b", "feature-x", str(path)], check=True)
-    return path
 
 
 def _learn_push(session: AgentSession) -> None:

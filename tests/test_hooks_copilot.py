@@ -1,36 +1,30 @@
 """GitHub Copilot CLI's hooks end to end: the entry run as a `.github/hooks/*.json` command hook
-runs it (`<python> -I -c RUN --agent=copilot EVENT`), payloads shaped as Copilot CLI sends them
-(tests/data/hook_payloads/copilot/), a real store and a real git repository. What Copilot reads
-of each answer: docs/agents/copilot.md."""
+runs it (the command install writes, `--agent=copilot EVENT`), payloads shaped as Copilot CLI
+sends them (tests/data/hook_payloads/copilot/), a real store and a real git repository. What
+Copilot reads of each answer: docs/agents/copilot.md."""
 
 from __future__ import annotations
 
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from lessonloop.apply.hooks.agents import HOOK_EVENTS, INSTALLED, copilot
-from tests.hook_helpers import hook_env
+from tests.agent_hooks import run_agent_hook
+from tests.hook_helpers import HookRun, hook_env
 from tests.test_hooks_cursor import certain_push_lesson
 
 PAYLOADS = Path(__file__).parent / "data" / "hook_payloads" / "copilot"
-RUN = "from lessonloop.apply.hooks.entry import run; run()"
 DOCUMENTED = {"permissionDecision", "permissionDecisionReason"}  # preToolUse's only read output
 
 
-def run_copilot(
-    event: str, payload: dict[str, Any] | bytes, db: Path, *options: str
-) -> subprocess.CompletedProcess[str]:
-    data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-    argv = [sys.executable, "-I", "-c", RUN, "--agent=copilot", event, *options]
-    done = subprocess.run(argv, input=data, capture_output=True, env=hook_env(db), timeout=60, check=False)
-    return subprocess.CompletedProcess(argv, done.returncode, done.stdout.decode(), done.stderr.decode())
+def run_copilot(event: str, payload: dict[str, Any] | bytes, db: Path, *options: str) -> HookRun:
+    """The hook as Copilot CLI runs it (the command install writes): one process, the payload on stdin."""
+    return run_agent_hook("copilot", event, payload, hook_env(db), *options)
 
 
 def copilot_payload(event: str, repo: Path, session: str | None = None, **fields: Any) -> dict[str, Any]:
@@ -41,14 +35,6 @@ def copilot_payload(event: str, repo: Path, session: str | None = None, **fields
         payload["sessionId"] = session
     payload.update(fields)
     return payload
-
-
-@pytest.fixture()
-def repo(tmp_path: Path) -> Path:
-    path = tmp_path / "project"
-    path.mkdir()
-    subprocess.run(["git", "init", "-q", "-b", "feature-x", str(path)], check=True)
-    return path
 
 
 @pytest.mark.slow

@@ -1,23 +1,21 @@
-"""Cursor's hooks end to end: the entry run as Cursor runs an installed hook (`<python> -I -c RUN
---agent=cursor EVENT`), payloads shaped as Cursor sends them (tests/data/hook_payloads/cursor/),
+"""Cursor's hooks end to end: the entry run as Cursor runs an installed hook (the command install
+writes, `--agent=cursor EVENT`), payloads shaped as Cursor sends them (tests/data/hook_payloads/cursor/),
 a real store and a real git repository. What Cursor reads of each answer: docs/agents/cursor.md."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from lessonloop.apply.hooks.agents import HOOK_EVENTS, INSTALLED, cursor
-from tests.hook_helpers import hook_env
+from tests.agent_hooks import run_agent_hook
+from tests.hook_helpers import HookRun, hook_env
 
 PAYLOADS = Path(__file__).parent / "data" / "hook_payloads" / "cursor"
-RUN = "from lessonloop.apply.hooks.entry import run; run()"
 # The output fields Cursor documents per event (docs/agents/cursor.md); `{}` is always accepted.
 DOCUMENTED = {
     "preToolUse": {"permission", "user_message", "agent_message", "updated_input"},
@@ -32,14 +30,9 @@ DOCUMENTED = {
 }
 
 
-def run_cursor(
-    event: str, payload: dict[str, Any] | bytes, db: Path, *options: str
-) -> subprocess.CompletedProcess[str]:
+def run_cursor(event: str, payload: dict[str, Any] | bytes, db: Path, *options: str) -> HookRun:
     """The hook as `.cursor/hooks.json` runs it: one process, the payload on stdin."""
-    data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-    argv = [sys.executable, "-I", "-c", RUN, "--agent=cursor", event, *options]
-    done = subprocess.run(argv, input=data, capture_output=True, env=hook_env(db), timeout=60, check=False)
-    return subprocess.CompletedProcess(argv, done.returncode, done.stdout.decode(), done.stderr.decode())
+    return run_agent_hook("cursor", event, payload, hook_env(db), *options)
 
 
 def accepted(event: str, stdout: str) -> dict[str, Any]:
@@ -67,14 +60,6 @@ def cursor_payload(event: str, repo: Path, conversation: str, **fields: Any) -> 
         payload["file_path"] = str(repo / "src" / "main.py")
     payload.update(fields)
     return payload
-
-
-@pytest.fixture()
-def repo(tmp_path: Path) -> Path:
-    path = tmp_path / "project"
-    path.mkdir()
-    subprocess.run(["git", "init", "-q", "-b", "feature-x", str(path)], check=True)
-    return path
 
 
 def learn_push_lesson(repo: Path, db: Path, conversation: str) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,14 +42,6 @@ def read(event: str, stdout: str) -> dict[str, Any] | None:
         assert set(inner) <= SPECIFIC[event] and inner["hookEventName"] == event, answer
     assert answer.get("decision") in (None, "deny", "ask"), answer
     return answer
-
-
-@pytest.fixture()
-def repo(tmp_path: Path) -> Path:
-    path = tmp_path / "project"
-    path.mkdir()
-    subprocess.run(["git", "init", "-q", "-b", "feature-x", str(path)], check=True)
-    return path
 
 
 def _learn_push(session: AgentSession) -> None:
