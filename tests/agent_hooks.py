@@ -12,11 +12,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from lessonloop.apply.hooks.command import MARKER, hook_command
+from lessonloop.apply.hooks.command import hook_command
 from tests.hook_helpers import HookRun
 
 PAYLOADS = Path(__file__).resolve().parent / "data" / "hook_payloads"
-RUN = f"from {MARKER} import run; run()"
 
 
 def load_payload(agent: str, event: str) -> dict[str, Any]:
