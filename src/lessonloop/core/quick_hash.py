@@ -1,7 +1,7 @@
-"""SHA-1 and SHA-256 hex digests without importing hashlib: hashlib loads OpenSSL, about 2 ms of
-a hook's start, for digests of a few short strings. CPython's own implementations (`_sha1`, and
-`_sha2` from 3.12, `_sha256` before) give the same digests; hashlib stands in where a build
-lacks them."""
+"""SHA-1, SHA-256 and BLAKE2b hex digests without importing hashlib: hashlib loads OpenSSL, about
+2 ms of a hook's start, for digests of a few short strings. CPython's own implementations
+(`_sha1`, `_sha2` from 3.12 and `_sha256` before, `_blake2`: hashlib's own blake2b) give the same
+digests; hashlib stands in where a build lacks them."""
 
 from __future__ import annotations
 
@@ -25,3 +25,11 @@ def sha256_hex(data: bytes) -> str:
     except ImportError:
         from hashlib import sha256
     return str(sha256(data).hexdigest())
+
+
+def blake2b_hex(data: bytes, digest_size: int) -> str:
+    try:
+        from _blake2 import blake2b
+    except ImportError:
+        from hashlib import blake2b
+    return str(blake2b(data, digest_size=digest_size).hexdigest())

@@ -5,12 +5,12 @@ between occurrences: analyze/placeholders.py).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping, Sequence
 
 from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.placeholders import placeholders
+from lessonloop.core.quick_hash import blake2b_hex
 
 ECHO_CHARS = 12  # an input value shorter than this is a word, not a quote of the call's input
 
@@ -72,7 +72,7 @@ def call_signature(
 def digest(*parts: str) -> str:
     """A short stable hash of `parts` (lesson signatures)."""
     joined = "\x1f".join(parts)
-    return hashlib.blake2b(joined.encode("utf-8", "replace"), digest_size=10).hexdigest()
+    return blake2b_hex(joined.encode("utf-8", "replace"), 10)  # no hashlib: the hooks sign failures
 
 
 def words_text(text: str) -> frozenset[str]:
