@@ -5,6 +5,8 @@ the general one."""
 
 from __future__ import annotations
 
+import pytest
+
 from lessonloop.learn import general_lessons
 from lessonloop.learn.engine import Learner
 from lessonloop.learn.events import CallEvent
@@ -160,6 +162,55 @@ def test_the_same_old_text_resent_to_an_unchanged_file_is_warned_whatever_its_ne
     # an edit whose new text may hold it ends the warning
     play(learner, edit("pass", "def run(x):\n    return x"))
     assert not fired_on(learner, edit("def run(x):\n    return x", "def run(x):\n    return 4"))
+
+
+CLAUDE_SEVERAL = (
+    "<tool_use_error>Found 2 matches of the string to replace, but replace_all is false. To replace all "
+    "occurrences, set replace_all to true. To replace only one occurrence, please provide more context to "
+    "uniquely identify the instance.\nString: return None</tool_use_error>"
+)
+GEMINI_SEVERAL = "Failed to edit, Expected 1 occurrence but found 3 for old_string in file: /w/app.py"
+OPENCODE_SEVERAL = (
+    "Found multiple matches for oldString. Provide more surrounding lines in oldString to identify the correct match."
+)
+
+
+@pytest.mark.parametrize(
+    ("tool", "old", "error", "remedy"),
+    [
+        ("Edit", "old_string", CLAUDE_SEVERAL, {"replace_all": True}),
+        ("replace", "old_string", GEMINI_SEVERAL, {"expected_replacements": 3}),
+        ("edit", "oldString", OPENCODE_SEVERAL, {"replaceAll": True}),
+    ],
+)
+def test_an_old_text_the_file_holds_several_times_is_warned_again_unless_the_edit_allows_several(
+    tool: str, old: str, error: str, remedy: dict[str, object]
+) -> None:
+    """The uniqueness rule the edit tool states: the same old text, or a part of it, sent again to
+    the unchanged file is there several times too; an edit that says to replace them all is the
+    remedy, and a change to the file ends the warning."""
+    learner = Learner()
+    s = Script().session("s1")
+
+    def edit(text: str, error: str | None = None, **more: object) -> CallEvent:
+        event = s.call(
+            tool,
+            target_path=s.path("app.py"),
+            # a new text of its own each time: not the same call resent
+            tool_input={old: text, old.replace("old", "new").replace("Old", "New"): f"x{len(s.events)}", **more},
+            error=error,
+            error_class="INCORRECT_PARAMETER" if error else None,
+        )
+        event.call.kind = "edit"
+        return event
+
+    play(learner, edit("    return None\n", error))
+    assert fired_on(learner, edit("    return None\n", error))  # the same old text, another new text
+    assert fired_on(learner, edit("return None"))  # a part of it: there as often
+    assert not fired_on(learner, edit("    return None\n", **remedy))  # the remedy carried
+    assert not fired_on(learner, edit("def f():\n    return None\n"))  # more context: another text
+    play(learner, edit("a = 1", None))  # the file changed: the count may differ now
+    assert not fired_on(learner, edit("    return None\n"))
 
 
 def test_a_patch_resent_with_the_lines_codex_did_not_find_is_warned() -> None:
@@ -439,3 +490,20 @@ def test_the_common_validators_words_become_a_check_on_the_parameter() -> None:
     assert lesson.trigger is not None and (lesson.trigger.param, lesson.trigger.rule) == ("description", "max:100")
     assert not fired_on(learner, s1.call("write_todos", tool_input={"description": "short"}))
     assert fired_on(learner, s1.call("write_todos", tool_input={"description": "y" * 101}))  # the same session
+
+
+def test_a_here_document_a_sandboxed_shell_cannot_write_is_warned_on_the_next_one() -> None:
+    """`cannot create temp file for here-document`: every here-document fails in that sandbox,
+    whatever the command; a command without one is not warned."""
+    learner = Learner()
+    script = Script()
+    s = script.session("s1")
+    refused = "bash: line 1: cannot create temp file for here-document: Read-only file system"
+    play(learner, s.bash("cat <<'EOF' > notes.md\nhello\nEOF", error=refused, error_class="MISSING_PREREQUISITE"))
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and lesson.trigger.token == "<<" and not lesson.machine_wide
+    assert fired_on(learner, s.bash("python - <<'PY'\nprint(1)\nPY", error=refused, error_class="MISSING_PREREQUISITE"))
+    assert not fired_on(learner, s.bash("python -c 'print(1)'"))
+    # a sandbox is a setting of the project's sessions: another project's shell is not warned
+    other = script.session("s2", project="/work/elsewhere")
+    assert not fired_on(learner, other.bash("cat <<'EOF' > a.md\nx\nEOF"))

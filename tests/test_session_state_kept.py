@@ -32,7 +32,12 @@ def test_the_codec_knows_every_field() -> None:
 def test_a_damaged_or_older_state_is_refused() -> None:
     text = state_codec.dump(SessionState())
     assert slots(state_codec.load(text)) == slots(SessionState())
-    for bad in ("{}", "[]", text.replace('"version":1', '"version":0'), text.replace('"clock":0', '"clock":"x"')):
+    for bad in (
+        "{}",
+        "[]",
+        text.replace(f'"version":{state_codec.VERSION}', '"version":1'),
+        text.replace('"clock":0', '"clock":"x"'),
+    ):
         with pytest.raises(ValueError):
             state_codec.load(bad)
     with pytest.raises(ValueError):

@@ -508,6 +508,15 @@ RULES: tuple[Rule, ...] = (
         scope=START,
     ),
     _r(
+        # a shell in a sandbox with no writable temporary folder (Codex's read-only sandbox): its
+        # here-documents cannot be written, whatever the command
+        "sandbox_here_document",
+        MISSING_PREREQUISITE,
+        0.85,
+        r"cannot create temp file for here[- ]?document",
+        call_kinds=_SHELL,
+    ),
+    _r(
         "sandbox_operation_not_permitted",
         MISSING_PREREQUISITE,
         0.8,

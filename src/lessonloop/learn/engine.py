@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
 from lessonloop.analyze.edit_risk import MAX_WARNINGS, score_call, warnings
 from lessonloop.analyze.error_headline import failing_check
+from lessonloop.analyze.file_search import program_of
 from lessonloop.core.tool_kinds import EDIT, WRITE
 from lessonloop.learn.check_lessons import draft_from_check_rejection, draft_from_progress
 from lessonloop.learn.correction_lessons import draft_correction
@@ -33,6 +34,7 @@ from lessonloop.learn.general_lessons import (
     teaches_now,
 )
 from lessonloop.learn.learnable import OPEN_LIMIT
+from lessonloop.learn.search_lessons import empty_search, found_at, found_remedy, search_draft
 from lessonloop.learn.signatures import digest, jaccard, words_text
 from lessonloop.lesson_model import decision as one_decision
 from lessonloop.lesson_model.lesson import Evidence, Lesson
@@ -132,6 +134,8 @@ class Learner:
         self._first_failed: dict[str, FirstFailure] = {}  # error signature -> its first failure
         self._contexts: dict[str, dict[str, None]] = {}  # session -> its contexts (main, subagents), in order seen
         self._clock = 0
+        # session -> the empty file searches not yet found elsewhere: (pattern, program, lesson)
+        self._sought: dict[str, list[tuple[str, str, str]]] = {}
         self._errors: set[str] = set()  # the error signatures of trigger-less lessons (recalled, not warned)
         for lesson in lessons:
             self._register(lesson)
@@ -237,6 +241,7 @@ class Learner:
                 learned = self._resolve(event, history)
             if learnable_failure(event):
                 learned += self._general(event, decision, learned)
+            learned += self._searched(event)
             self._expire(context)
         history.append((self._clock, event))
         return learned
@@ -308,6 +313,7 @@ class Learner:
         ended session has no more calls (memory stays bounded by the sessions still running)."""
         self._states.pop(session_id, None)
         self._warned.pop(session_id, None)
+        self._sought.pop(session_id, None)
         for context in self._contexts.pop(session_id, ()):
             self._history.pop(context, None)
             self._open.pop(context, None)
@@ -423,6 +429,34 @@ class Learner:
             return []
         return [self.adopt(draft, event)]
 
+    def _searched(self, event: CallEvent) -> list[Lesson]:
+        """A search for a file by name that found nothing teaches the same search again
+        (search_lessons.py); a later call of the session that meets a file of that name says
+        where it was: the lesson's remedy."""
+        found = empty_search(event) if event.project else None  # (a lesson of its project: none without one)
+        if found is not None:
+            words, pattern = found
+            lesson = self.adopt(search_draft(event, words, pattern), event)
+            self._sought.setdefault(event.session_id, []).append((pattern, program_of(words) or "rg", lesson.signature))
+            return [lesson]
+        pending = self._sought.get(event.session_id)
+        if not pending or not event.call.ok:
+            return []
+        changed: list[Lesson] = []
+        still: list[tuple[str, str, str]] = []
+        for pattern, program, signature in pending:
+            path = found_at(pattern, event)
+            known = self.lessons.get(self.aliases.get(signature, signature))
+            if path is None or known is None:
+                still.append((pattern, program, signature))
+                continue
+            if not known.edited:
+                known.prevention = found_remedy(program, pattern, path)
+                known.add_evidence(_evidence("fix", event))
+                changed.append(known)
+        self._sought[event.session_id] = still
+        return changed
+
     def _remedy(self, failure: CallEvent, fix: CallEvent) -> list[Lesson]:
         """The same intent worked after a failure that taught a general lesson: what worked is the
         lesson's remedy."""
@@ -475,9 +509,11 @@ class Learner:
         """Add what `draft` teaches: a new lesson, or more evidence for the same (or a nearly
         identical) one."""
         signature = lesson_signature(draft.kind, draft.trigger, draft.error_signature)
+        if draft.own_project:
+            signature = digest(signature, failure.project or "")
         signature = self.aliases.get(signature, signature)
         lesson = self.lessons.get(signature)
-        if lesson is None:
+        if lesson is None and not draft.own_project:
             lesson = self._near_duplicate(draft)
             if lesson is not None:
                 self.aliases[signature] = lesson.signature
@@ -498,6 +534,7 @@ class Learner:
                 agent=failure.agent,
                 model=failure.model,
                 machine_wide=draft.machine_wide,
+                own_project=draft.own_project,
             )
             self._register(lesson)
         if not is_general(lesson):
@@ -537,6 +574,7 @@ class Learner:
                 or lesson.trigger.operand != draft.trigger.operand  # another file is another lesson
                 or lesson.trigger.path != draft.trigger.path
                 or lesson.trigger.param != draft.trigger.param
+                or lesson.trigger.sought != draft.trigger.sought
             ):
                 continue
             score = jaccard(words, words_text(unlabelled(lesson.title)))

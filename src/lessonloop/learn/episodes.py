@@ -68,6 +68,7 @@ class Draft:
     category: str
     base_severity: str
     machine_wide: bool = False  # holds on the machine, in every project (a program missing here)
+    own_project: bool = False  # holds in its project only: the same failure in another is another lesson
 
 
 def same_job(failure: CallEvent, fix: CallEvent) -> bool:

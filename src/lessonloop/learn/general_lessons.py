@@ -240,6 +240,9 @@ def rejected_operator(error_text: str | None, command: str | None) -> str | None
 
 
 _REFUSED_SUBSTITUTION = re.compile(REFUSED_SUBSTITUTION)
+# a shell with no writable temporary folder (a read-only sandbox): `bash: cannot create temp file
+# for here-document: Read-only file system`
+_NO_HERE_DOCUMENT = re.compile(r"cannot create temp file for here[- ]?document")
 
 
 def refused_substitution(error_text: str | None, command: str | None) -> str | None:
@@ -296,16 +299,27 @@ def tool_not_granted(error_text: str | None, tool: str) -> bool:
     return _names_own_tool(_NOT_GRANTED_TOOL, error_text, tool)
 
 
-def _refused_form(call: Call, headline: str) -> tuple[Trigger, str, str] | None:
-    """(trigger, title, prevention) when a shell or its tool refused a form of the command line:
-    an operator the shell rejects (in every shell tool of the machine), a form of substitution a
-    shell tool refuses, a backslash-escaped quote a shell does not take (in that tool)."""
+def _refused_form(call: Call, headline: str) -> tuple[Trigger, str, str, bool] | None:
+    """(trigger, title, prevention, machine-wide) when a shell or its tool refused a form of the
+    command line: an operator the shell rejects (in every shell tool of the machine), a form of
+    substitution a shell tool refuses, a backslash-escaped quote a shell does not take (in that
+    tool); a here-document a sandboxed shell cannot write (in the project: a sandbox is a
+    session's setting)."""
+    if _NO_HERE_DOCUMENT.search((call.error_text or "")[:2000]) and "<<" in operator_tokens(call.command):
+        return (
+            Trigger(SHELL, token="<<", tool=call.tool),
+            f"{call.tool} cannot write here-documents here (`<<`)",
+            "Write the text with the file tool, or pass it as an argument, instead of a here-document: "
+            "this shell has no writable temporary folder (a sandbox).",
+            False,
+        )
     token = rejected_operator(call.error_text, call.command)
     if token is not None:
         return (
             Trigger(SHELL, token=token),
             f"This shell rejects `{token}`",
             f"Write the command without `{token}`, in the syntax this shell accepts.",
+            True,
         )
     form = refused_substitution(call.error_text, call.command)
     if form is not None:
@@ -313,6 +327,7 @@ def _refused_form(call: Call, headline: str) -> tuple[Trigger, str, str] | None:
             Trigger(SHELL, token=form, tool=call.tool),
             f"{call.tool} refuses command substitution (`{form}`)",
             "Run the inner command on its own first and write its output into the command line.",
+            True,
         )
     if unescaped_quote(headline, call.command):
         return (
@@ -320,6 +335,7 @@ def _refused_form(call: Call, headline: str) -> tuple[Trigger, str, str] | None:
             'This shell does not take `\\"` as an escaped quote',
             "Put text that holds a double quote in single quotes ('a\"b'); a backslash does not "
             "escape a double quote in this shell.",
+            True,
         )
     return None
 
@@ -344,7 +360,7 @@ def general_draft(event: CallEvent) -> Draft | None:
     failed_as = event.error_class or "UNKNOWN"
     refused = _refused_form(call, headline) if call.kind == SHELL else None
     if refused is not None:
-        trigger, title, prevention = refused
+        trigger, title, prevention, machine_wide = refused
         return _draft(
             event,
             trigger,
@@ -352,7 +368,7 @@ def general_draft(event: CallEvent) -> Draft | None:
             body=f"`{first_line(call.command, 120)}` failed ({failed_as}): {tool_output(headline)}",
             prevention=prevention,
             category="shell",
-            machine_wide=True,
+            machine_wide=machine_wide,
         )
     refusal = _tool_refusal(call)
     if refusal is not None:

@@ -26,6 +26,7 @@ from lessonloop.analyze.commands import (
     split_commands_with_env,
     words_kinds,
 )
+from lessonloop.analyze.file_search import same_search
 from lessonloop.core.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.core.tool_kinds import CHANGE_KINDS, EDIT, OTHER, READ, SUBAGENT, TOOL_KINDS, WRITE
@@ -340,6 +341,10 @@ class Trigger:
     options: a rejected `mkdir -p build/tmp` is `mkdir` on exactly build/tmp, not `mkdir other`.
     An empty tuple means exactly none (a rejected bare `git push`); None, any. with_flags: the
     command has one of these options (or a spelling that means the same, FLAG_ALIASES).
+
+    sought: for a search of files by name that found nothing (analyze/file_search.py), the core of
+    the name it looked for: the trigger's command searching again for a name that holds it, blind
+    as before to hidden and ignored files.
     """
 
     __slots__ = (
@@ -350,6 +355,7 @@ class Trigger:
         "param",
         "path",
         "rule",
+        "sought",
         "token",
         "tool",
         "unless",
@@ -371,8 +377,10 @@ class Trigger:
         param: str | None = None,
         rule: str | None = None,
         token: str | None = None,
+        sought: str | None = None,
     ) -> None:
         self.kind = kind
+        self.sought = sought
         # a parameter rule is the tool's own: it names the tool whatever the kind
         self.tool = tool if kind == OTHER or param else None
         self.param = param
@@ -411,6 +419,8 @@ class Trigger:
             out["rule"] = self.rule
         if self.token:
             out["token"] = self.token
+        if self.sought:
+            out["sought"] = self.sought
         return out
 
     @classmethod
@@ -441,6 +451,7 @@ class Trigger:
             param or None,
             rule or None,
             data.get("token") or None,
+            data.get("sought") or None,
         )
 
     @property
@@ -485,6 +496,8 @@ class Trigger:
             parts.append(f"param={self.param}|{self.rule}")
         if self.token:
             parts.append(f"token={self.token}")
+        if self.sought:
+            parts.append(f"sought={self.sought}")
         return "\x1e".join(parts)
 
     def describe(self) -> str:
@@ -506,6 +519,8 @@ class Trigger:
             text += f" whose `{self.param}` " + describe_rule(self.rule)
         if self.token:
             text += f" using `{self.token}`"
+        if self.sought:
+            text += f" for a name holding `{self.sought}`, without looking in hidden or ignored files"
         return text
 
     def matches_shape(
@@ -534,6 +549,8 @@ class Trigger:
         if self.words is None:
             return True
         size = len(self.words)
+        if self.sought is not None:
+            return any(words[:size] == self.words and same_search(self.sought, words) for words in segments)
         for words in segments:
             if words[:size] != self.words:
                 continue
@@ -663,7 +680,7 @@ class TriggerError(ValueError):
 
 # A stored trigger's fields (Trigger.to_json), texts and lists of texts, and its `unless`'s: what
 # from_json checks the types of, and what a team pull bounds (team/pulled_fields.py).
-TRIGGER_TEXT_FIELDS = ("kind", "tool", "operand", "path", "param", "rule", "token")
+TRIGGER_TEXT_FIELDS = ("kind", "tool", "operand", "path", "param", "rule", "token", "sought")
 TRIGGER_LIST_FIELDS = ("words", "lacks", "operands", "with_flags")
 UNLESS_TEXT_FIELDS = ("since", "check")
 UNLESS_LIST_FIELDS = ("words", "flags", "exts")
@@ -790,6 +807,7 @@ class SessionState:
         "rewritten",
         "rewritten_any",
         "stale",
+        "unsure",
         "worked",
     )
 
@@ -817,6 +835,10 @@ class SessionState:
         # file -> its last failed edit, not followed by an edit of it that worked: (when, error
         # signature, the error's first line, the text the edit expected and did not find)
         self.stale: dict[str, tuple[int, str, str, str]] = {}
+        # file -> its last edit refused because its old text is there more often than the edit
+        # allows, not followed by a change to the file: (when, error signature, the error's first
+        # lines, that old text)
+        self.unsure: dict[str, tuple[int, str, str, str]] = {}
 
     def record(
         self,
@@ -850,6 +872,8 @@ class SessionState:
             self._record_failure(kind, segments, target, error_text, signature, call_key)
             if kind == EDIT and target and needle:
                 self.stale[target] = (self.clock, signature or "", excerpt(error_text), needle)
+            elif kind == EDIT and target and own and (old := ambiguous_text(tool_input, error_text)):
+                self.unsure[target] = (self.clock, signature or "", excerpt(error_text), old)
             return
         if call_key:
             self.resent.pop((kind, call_key), None)
@@ -865,6 +889,7 @@ class SessionState:
             self.changed_any = self.clock
             self.known[target] = self.clock
             self.edited[target] = self.clock
+            self.unsure.pop(target, None)  # the file changed: its text may be there once now
             stale = self.stale.get(target)
             if stale is not None and (written is None or needle_in(stale[3], written)):
                 del self.stale[target]  # the text it expected may be there now
@@ -976,14 +1001,22 @@ class SessionState:
         have put it there: no edit or write of the file whose new text holds it (`record`), no
         formatter, no command that may have changed files. The same old text resent, with
         whatever new text, fails again."""
-        info = self.stale.get(target or "") if kind == EDIT else None
-        if info is None or max(self.acted, self.rewritten_any, self.rewritten.get(_ext(target), -1)) > info[0]:
+        if kind != EDIT:
             return None
-        return (info[1], info[2]) if needle_in(info[3], edit_text(tool_input)) else None
+        changed = max(self.acted, self.rewritten_any, self.rewritten.get(_ext(target), -1))
+        info = self.stale.get(target or "")
+        if info is not None and changed < info[0] and needle_in(info[3], edit_text(tool_input)):
+            return info[1], info[2]
+        unsure = self.unsure.get(target or "")
+        if unsure is not None and changed < unsure[0] and not allows_several(tool_input):
+            old = edit_text(tool_input)
+            if old.strip() and old in unsure[3]:
+                return unsure[1], unsure[2]  # part of a text that is there several times is too
+        return None
 
 
 _EXPECTED = LazyRegex(r"Failed to find (?:expected lines|context)[^\n]*?:\n(.+)", re.DOTALL)
-_OLD_TEXT = ("old_string", "old_str", "search", "old")
+_OLD_TEXT = ("old_string", "old_str", "oldString", "search", "old")  # (oldString: OpenCode)
 _NEEDLE_LINES = 20  # lines of a needle compared
 
 
@@ -1008,6 +1041,43 @@ def edit_needle(tool_input: Mapping[str, Any] | None, error_text: str | None) ->
     return None
 
 
+# An edit tool refusing an old text found more often than the edit allows: Claude Code's "Found 2
+# matches of the string to replace, but replace_all is false", Gemini CLI's "expected 1 occurrence
+# but found 2", and the words other edit tools use for the same rule.
+_SEVERAL = LazyRegex(
+    r"found (\d+) matches of the string|expected (\d+) (?:occurrences?|occurrence\(s\)|replacements?),? but found (\d+)"
+    r"|found (\d+) occurrences of (?:old|the)|must appear exactly once, but found (\d+)"
+    r"|(found multiple matches|multiple occurrences of|appears multiple times)",
+    re.IGNORECASE,
+)
+# the options that let an edit replace every occurrence (or a given number of them)
+_SEVERAL_OPTIONS = ("replace_all", "replaceAll", "allow_multiple", "expected_replacements")
+
+
+def ambiguous_text(tool_input: Mapping[str, Any] | None, error_text: str | None) -> str | None:
+    """The old text of an edit its tool refused because the text is in the file more often than
+    the edit allows (the uniqueness rule of the call's own input), or None."""
+    found = _SEVERAL.search((error_text or "")[:2000])
+    if found is None:
+        return None
+    numbers = [int(n) for n in found.groups()[:5] if n is not None]
+    if numbers and (numbers[-1] < 2 or (len(numbers) == 2 and numbers[1] <= numbers[0])):
+        return None  # found none, or no more than expected: not this rule
+    old = edit_text(tool_input)
+    return old[:4000] if old.strip() else None
+
+
+def allows_several(tool_input: Mapping[str, Any] | None) -> bool:
+    """Whether an edit says it may replace several occurrences (the remedy for the rule above)."""
+    if not tool_input:
+        return False
+    for name in _SEVERAL_OPTIONS:
+        value = tool_input.get(name)
+        if value is True or (type(value) is int and value > 1):
+            return True
+    return False
+
+
 # what an edit tool says when the old text is not in the file (lower case; found with `in`, which
 # is ten times a case-blind regex's speed on long outputs)
 _NOT_FOUND = (
@@ -1026,7 +1096,7 @@ def _ext(path: str | None) -> str:
     return posixpath.splitext(path or "")[1].lower()
 
 
-_NEW_TEXT = ("new_string", "new_str", "replace", "new", "content")
+_NEW_TEXT = ("new_string", "new_str", "newString", "replace", "new", "content")
 
 
 def written_text(tool_input: Mapping[str, Any] | None) -> str | None:

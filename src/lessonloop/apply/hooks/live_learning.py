@@ -58,6 +58,54 @@ def learn_from_session(
     return len(learned)
 
 
+def learn_from_search(
+    conn: sqlite3.Connection,
+    call: dict[str, object],
+    project: str | None,
+    cwd: str | None,
+    *,
+    review: bool = False,
+) -> int:
+    """Learn at once from a search for a file by name that found nothing (learn/search_lessons.py):
+    its lesson speaks on the next spelling of the same search, in this session too, as batch
+    learning and replay have it. `call`: the call as post_tool stored it. Returns how many lessons
+    were created or reinforced (0 at once for any other call: a command line that is no such search
+    imports nothing more)."""
+    command = call.get("command")
+    if not project or not isinstance(command, str) or ("--files" not in command and "fd" not in command):
+        return 0  # (a cheap first test: rg lists files by name with --files, fd always does)
+    from lessonloop.analyze.file_search import sought_names
+    from lessonloop.lesson_model.triggers import command_segments
+
+    if not any(sought_names(words) for words in command_segments(command)):
+        return 0
+    from lessonloop.analyze.inputs import Call
+    from lessonloop.core.claude_tool_kinds import kind_of
+    from lessonloop.learn.engine import Learner, Policy
+    from lessonloop.learn.events import CallEvent
+    from lessonloop.learn.learning_loop import run_loop
+
+    tool = str(call["tool"])
+    tool_input = json.loads(str(call["input_json"])) if call.get("input_json") else {}
+    event = CallEvent(
+        Call(
+            str(call["id"]), str(call["session_id"]), 0, str(call["ts"]), tool, tool_input, None, command,
+            call.get("cwd") or cwd, str(call["status"]), None, call.get("error_text"),  # type: ignore[arg-type]
+            result_text=call.get("result_text"), kind=kind_of(tool),  # type: ignore[arg-type]
+        ),
+        str(call["session_id"]), project, None, cwd, call.get("error_class"),  # type: ignore[arg-type]
+    )  # fmt: skip
+    learner = run_loop(Learner(Policy(review=review)), [event], {}, end_all=False)
+    learned = [lesson for lesson in learner.lessons.values() if lesson.category == "search" and lesson.failed_sessions]
+    if not learned:
+        return 0
+    moment = utc_now()
+    from lessonloop.store.lesson_writer import merge_live
+
+    write(conn, lambda c: [merge_live(c, lesson, moment) for lesson in learned])
+    return len(learned)
+
+
 def current_branch(cwd: str) -> str | None:
     """The branch checked out in the repository holding `cwd` (read from HEAD; None when
     detached or not a repository)."""

@@ -108,6 +108,14 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         if not policy.allows(project, cwd):
             return None
         stored = record(conn, ctx.db, [("call", {**call, "project": project})], wait_ms(ctx))
+        if stored and stored[0] and call["command"] is not None:
+            from lessonloop.apply.hooks.live_learning import learn_from_search
+
+            try:
+                learn_from_search(conn, call, project, cwd, review=policy.review)
+            except StoreError as exc:  # busy: learned from the transcript at Stop instead
+                if exc.cause != "locked":
+                    raise
         if stored and stored[0] and not failed:
             from lessonloop.apply.hooks.live_learning import learn_from_session
 

@@ -1,0 +1,112 @@
+"""Lessons from a search for a file by name that found nothing (issue 41, "searches that find
+nothing"; learn/search_lessons.py): learned at the first empty search, said at once in the same
+session and in the project's later ones, silent on a search that looks in hidden files, for
+another name or in another project, and told where the file was once the session finds it."""
+
+from __future__ import annotations
+
+import pytest
+
+from lessonloop.learn.engine import Learner
+from lessonloop.learn.events import CallEvent
+from tests.agent_hooks import AgentSession
+from tests.hook_helpers import hook_env
+from tests.learning_helpers import Script, play
+
+EMPTY = ""  # rg lists nothing and exits 1: the call's error text is empty
+
+
+def fired_on(learner: Learner, event: CallEvent) -> list[str]:
+    return [f.lesson.title for f in play(learner, event).fired]
+
+
+def test_an_empty_search_is_said_on_the_next_spelling_of_it_in_the_same_session() -> None:
+    learner = Learner()
+    s = Script().session("s1")
+    assert not fired_on(learner, s.bash("rg --files -g 'SYSTEM_STATE.md'", error=EMPTY))
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and lesson.trigger.sought == "system_state"
+    assert lesson.category == "search" and "hidden" in (lesson.prevention or "")
+    warned = fired_on(learner, s.bash("rg --files -g '*SYSTEM_STATE*'", error=EMPTY))
+    assert warned == [lesson.title]
+    # the remedy carried, a broader name, a content search, another program: silent
+    assert not fired_on(learner, s.bash("rg --files --hidden -g 'SYSTEM_STATE.md'"))
+    assert not fired_on(learner, s.bash("rg --files -g '*STATE*'"))
+    assert not fired_on(learner, s.bash("rg -n SYSTEM_STATE docs"))
+    assert not fired_on(learner, s.bash("ls docs"))
+
+
+def test_the_lesson_is_the_projects_own() -> None:
+    learner = Learner()
+    script = Script()
+    s1 = script.session("s1", project="/work/alpha")
+    play(learner, s1.bash("rg --files -g 'NOTES.md'", error=EMPTY))
+    learner.end_session("s1")
+    assert fired_on(learner, script.session("s2", project="/work/alpha").bash("rg --files -g 'NOTES.md'"))
+    # another project has its own files: a search there for the same name is not warned
+    assert not fired_on(learner, script.session("s3", project="/work/beta").bash("rg --files -g 'NOTES.md'"))
+    # the same empty search in the other project is a lesson of its own, not one lesson made global
+    play(learner, script.session("s4", project="/work/beta").bash("rg --files -g 'NOTES.md'", error=EMPTY))
+    lessons = [lesson for lesson in learner.lessons.values() if lesson.category == "search"]
+    assert sorted(next(iter(lesson.projects)) for lesson in lessons) == ["/work/alpha", "/work/beta"]
+    assert all(lesson.scope == "project" for lesson in lessons)
+
+
+def test_where_the_session_found_the_file_becomes_the_remedy() -> None:
+    learner = Learner()
+    s = Script().session("s1")
+    play(learner, s.bash("rg --files -g '*SYSTEM_STATE*'", error=EMPTY))
+    # a file written is no answer: it did not exist before
+    play(learner, s.write("docs/SYSTEM_STATE.md"))
+    (lesson,) = learner.lessons.values()
+    assert "The file is at" not in (lesson.prevention or "")
+    play(learner, s.read(".agent/staging/SYSTEM_STATE.md"))
+    assert lesson.prevention is not None
+    assert "`.agent/staging/SYSTEM_STATE.md`" in lesson.prevention and "`.agent` is hidden" in lesson.prevention
+
+
+def test_a_powershell_read_and_a_search_that_lists_it_also_say_where_it_is() -> None:
+    learner = Learner()
+    s = Script().session("s1", project="g:\\work\\app", cwd="g:\\work\\app")
+    play(learner, s.bash("rg --files -g 'PLAN.md'", error=EMPTY))
+    play(learner, s.bash("Get-Content -Path docs\\.notes\\PLAN.md"))
+    (lesson,) = learner.lessons.values()
+    assert "`docs/.notes/PLAN.md`" in (lesson.prevention or "")
+
+    other = Learner()
+    s2 = Script().session("s2")
+    play(other, s2.bash("rg --files -g 'TODO.md'", error=EMPTY))
+    listed = s2.bash("rg --files --hidden -g 'TODO.md'")
+    listed.call.result_text = ".github/TODO.md\n"
+    play(other, listed)
+    (lesson,) = other.lessons.values()
+    assert "`.github/TODO.md`" in (lesson.prevention or "")
+
+
+def test_a_search_that_failed_on_its_arguments_or_found_files_teaches_nothing() -> None:
+    learner = Learner()
+    s = Script().session("s1")
+    play(learner, s.bash("rg --files -g 'x.md' nowhere", error="rg: nowhere: No such file or directory (os error 2)"))
+    play(learner, s.bash("rg --files -g '*.md'", error=EMPTY))  # no name to key on
+    play(learner, s.bash("rg --files --hidden -g 'y.md'", error=EMPTY))  # it looked everywhere
+    assert not [lesson for lesson in learner.lessons.values() if lesson.category == "search"]
+
+
+@pytest.mark.slow
+def test_the_codex_hook_says_it_before_the_next_search_of_the_session(repo: object, tmp_path: object) -> None:
+    from pathlib import Path
+
+    assert isinstance(repo, Path) and isinstance(tmp_path, Path)
+    db = tmp_path / "store" / "lessonloop.db"
+    session = AgentSession("codex", repo, hook_env(db))
+    empty = "Chunk ID: 1\nWall time: 0.2 seconds\nProcess exited with code 1\nOriginal token count: 0\nOutput:\n"
+    first = {"tool_input": {"command": "rg --files -g 'SYSTEM_STATE.md'"}, "tool_use_id": "call_rg_1"}
+    assert session.run("PreToolUse", **first).stdout == ""
+    assert session.run("PostToolUse", **first, tool_response=empty).returncode == 0
+    again = session.run("PreToolUse", tool_input={"command": "rg --files -g '*SYSTEM_STATE*'"}, tool_use_id="call_rg_2")
+    assert again.returncode == 0 and "found no file named like `SYSTEM_STATE.md`" in again.stdout, again.stderr
+    hidden = session.run(
+        "PreToolUse", tool_input={"command": "rg --files --hidden -g '*SYSTEM_STATE*'"}, tool_use_id="call_rg_3"
+    )
+    assert hidden.returncode == 0 and hidden.stdout == ""
+    assert not (db.parent / "hook-failures.log").exists()
