@@ -192,12 +192,12 @@ def test_an_old_text_the_file_holds_several_times_is_warned_again_unless_the_edi
     learner = Learner()
     s = Script().session("s1")
 
-    def edit(text: str, error: str | None = None, **more: object) -> CallEvent:
+    def edit(text: str, error: str | None = None, more: dict[str, object] | None = None) -> CallEvent:
         event = s.call(
             tool,
             target_path=s.path("app.py"),
             # a new text of its own each time: not the same call resent
-            tool_input={old: text, old.replace("old", "new").replace("Old", "New"): f"x{len(s.events)}", **more},
+            tool_input={old: text, old.replace("old", "new").replace("Old", "New"): f"x{len(s.events)}", **(more or {})},
             error=error,
             error_class="INCORRECT_PARAMETER" if error else None,
         )
@@ -207,7 +207,7 @@ def test_an_old_text_the_file_holds_several_times_is_warned_again_unless_the_edi
     play(learner, edit("    return None\n", error))
     assert fired_on(learner, edit("    return None\n", error))  # the same old text, another new text
     assert fired_on(learner, edit("return None"))  # a part of it: there as often
-    assert not fired_on(learner, edit("    return None\n", **remedy))  # the remedy carried
+    assert not fired_on(learner, edit("    return None\n", more=remedy))  # the remedy carried
     assert not fired_on(learner, edit("def f():\n    return None\n"))  # more context: another text
     play(learner, edit("a = 1", None))  # the file changed: the count may differ now
     assert not fired_on(learner, edit("    return None\n"))
@@ -507,3 +507,90 @@ def test_a_here_document_a_sandboxed_shell_cannot_write_is_warned_on_the_next_on
     # a sandbox is a setting of the project's sessions: another project's shell is not warned
     other = script.session("s2", project="/work/elsewhere")
     assert not fired_on(learner, other.bash("cat <<'EOF' > a.md\nx\nEOF"))
+
+
+@pytest.mark.parametrize(
+    ("error", "wrong", "right", "rule"),
+    [
+        (
+            "Error: Invalid parameters provided. Reason: File path must be absolute, but was relative: "
+            "src/app.py. You must provide an absolute path.",
+            "src/app.py",
+            "/w/app/src/app.py",
+            "absolute",
+        ),
+        (
+            "File path must be within one of the workspace directories: /w/app, /w/lib",
+            "/tmp/notes.md",
+            "/w/lib/notes.md",
+            "inside:/w/app|/w/lib",
+        ),
+    ],
+)
+def test_a_path_rule_a_file_tool_states_is_checked_on_the_next_path(
+    error: str, wrong: str, right: str, rule: str
+) -> None:
+    """Gemini CLI's file tools state their path rules (absolute; inside the workspace): the rule
+    becomes a check on the path of the next call, which a path that keeps it passes."""
+    from lessonloop.analyze.error_classes import classify_call
+    from lessonloop.analyze.inputs import Call
+
+    failed = Call(
+        id="c1", context_id="s1", seq=1, ts="2026-01-01T00:00:00.000Z", tool="read_file", kind="read",
+        input={"absolute_path": wrong}, target_path=wrong, command=None, cwd="/w/app", status="error",
+        exit_code=None, error_text=error, result_text="", result_seq=1, result_ts=None,
+    )  # fmt: skip
+    found = classify_call(failed)
+    assert found is not None and found.label in ("INCORRECT_PARAMETER", "PARAMETER_FORMAT"), found
+    assert general_lessons.parameter_rule(error, {"absolute_path": wrong}) == ("absolute_path", rule)
+    learner = Learner()
+    s = Script().session("s1", cwd="/w/app")
+
+    def read(path: str, error: str | None = None) -> CallEvent:
+        event = s.call(
+            "read_file",
+            tool_input={"absolute_path": path},
+            error=error,
+            error_class=found.label if error else None,
+        )
+        event.call.kind = "read"
+        return event
+
+    play(learner, read(wrong, error))
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and (lesson.trigger.param, lesson.trigger.rule) == ("absolute_path", rule)
+    assert fired_on(learner, read(wrong.replace("app", "main").replace("notes", "todo")))
+    assert not fired_on(learner, read(right))
+
+
+@pytest.mark.parametrize(
+    ("command", "error", "cause"),
+    [
+        ("./scripts/build.sh", "/usr/bin/env: 'bash\\r': No such file or directory", "LF line endings"),
+        ("bash scripts/build.sh", "scripts/build.sh: line 2: $'\\r': command not found", "LF line endings"),
+        ("./scripts/build.sh", "bash: {script}: /bin/bash^M: bad interpreter: No such file", "LF line endings"),
+        ("./scripts/build.sh", "bash: {script}: Permission denied", "chmod +x scripts/*.sh"),
+    ],
+)
+def test_a_scripts_form_teaches_its_family_the_scripts_of_its_folder_and_kind(
+    command: str, error: str, cause: str
+) -> None:
+    """An error about the script's own form (CRLF, the executable bit) warns on the other scripts
+    of its folder and extension, in the same session too, until one of them works."""
+    learner = Learner()
+    s = Script().session("s1")
+    play(learner, s.bash(command, error=error.format(script="./scripts/build.sh"), error_class="INCORRECT_PARAMETER"))
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and lesson.trigger.family == "scripts/*.sh"
+    assert cause in (lesson.prevention or "")
+    again = error.format(script="./scripts/test.sh")
+    assert fired_on(learner, s.bash("./scripts/test.sh --fast", error=again, error_class="INCORRECT_PARAMETER"))
+    assert fired_on(learner, s.bash("sh scripts/deploy.sh", error=again, error_class="INCORRECT_PARAMETER"))
+    # another folder, another kind of script, no script at all: not the family
+    assert not fired_on(learner, s.bash("./tools/release.sh"))
+    assert not fired_on(learner, s.bash("python scripts/report.py"))
+    assert not fired_on(learner, s.bash("ls scripts"))
+    # fixed: a script of the family works, and the others are no longer warned in this session
+    play(learner, s.bash("sed -i 's/\\r$//' scripts/*.sh"))
+    play(learner, s.bash("./scripts/build.sh"))
+    assert not fired_on(learner, s.bash("./scripts/test.sh"))

@@ -73,7 +73,8 @@ _EXIT_HEADER = re.compile(r"\AExit code (-?\d+)[ \t]*\n?")
 # Other agents' shell output states the exit code in a line of its own (Codex: "Process exited with
 # code 1" in unified exec output, "Exit code: 1" in the classic shell tool's).
 _EXIT_LINE = re.compile(r"^(?:Process exited with code|Exit code:) (-?\d+)\s*$", re.MULTILINE)
-_START_PREFIX = re.compile(r"\s*(?:<tool_use_error>\s*)?(?:Error:\s*)?")
+# (Gemini CLI wraps its tools' parameter checks in "Invalid parameters provided. Reason: ...")
+_START_PREFIX = re.compile(r"\s*(?:<tool_use_error>\s*)?(?:Error:\s*)?(?:Invalid parameters provided\. Reason:\s*)?")
 # An inline Python script: python -c, a heredoc, or a script piped in ("@'...'@ | python -").
 _PYTHON_INLINE = re.compile(r"\bpython[\d.]*\s+(?:-c\b|-\s*<<|<<|-\s*$)")
 # A shell call's own timeout parameter (Codex's timeout_ms, Claude Code's Bash timeout, ...).
@@ -358,7 +359,13 @@ RULES: tuple[Rule, ...] = (
         r"The arguments provided to the tool are invalid: [^\n]*",  # OpenCode's `invalid` tool
         scope=START,
     ),
-    _r("path_not_absolute", PARAMETER_FORMAT, 0.9, r"must be (?:an )?absolute", scope=START),
+    _r(
+        "path_not_absolute",
+        PARAMETER_FORMAT,
+        0.9,
+        r"(?:(?:[Ff]ile |[Dd]irectory )?[Pp]ath )?must be (?:an )?absolute",
+        scope=START,
+    ),
     # A path outside the folders the agent may touch (Gemini CLI's file tools: "File path must be
     # within one of the workspace directories: ...", "... resolves outside the allowed workspace
     # directories"): the wrong path for this tool, whatever exists there.
@@ -368,6 +375,7 @@ RULES: tuple[Rule, ...] = (
         0.85,
         r"must be within one of the workspace directories",
         r"resolves outside the allowed workspace directories",
+        r"[Pp]ath must be within the (?:root|workspace) directory \(",
     ),
     _r(
         "bad_regex",

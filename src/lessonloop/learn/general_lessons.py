@@ -36,6 +36,8 @@ from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
 from lessonloop.analyze.commands import words_kinds
 from lessonloop.analyze.error_classes import REFUSED_SUBSTITUTION
 from lessonloop.analyze.error_headline import error_headline
+from lessonloop.analyze.file_form import CRLF, NO_INTERPRETER, NOT_EXECUTABLE, form_cause, script_of
+from lessonloop.analyze.file_form import family as script_family
 from lessonloop.analyze.inputs import Call
 from lessonloop.core.tool_kinds import READ, SHELL, WRITE
 from lessonloop.learn.episodes import Draft, _usage_draft, named_operand, show_command
@@ -50,10 +52,12 @@ from lessonloop.lesson_model.triggers import (
     WORKED,
     Trigger,
     Unless,
+    breaks_rule,
     command_head,
     describe_rule,
     failing_segment,
     first_line,
+    is_absolute,
     is_interpreter,
     line_forms,
     missing_program,
@@ -151,6 +155,15 @@ _TYPE = (
     re.compile(r"params/([\w.]+) must be (number|integer|string|boolean|array|object)\b"),
 )
 _EXPECTED = re.compile(r'"expected":\s*"(\w+)"')
+# A path parameter's rules that file tools state (Gemini CLI's validation, and tools modelled on it):
+# "File path must be absolute, but was relative: a.txt", "Path must be within one of the workspace
+# directories: /w/app, /w/lib", "File path must be within the root directory (/w/app): /etc/x"
+_ABSOLUTE_RULE = re.compile(r"\b(?:[Ff]ile |[Dd]irectory )?[Pp]ath must be absolute")
+_INSIDE_RULE = (
+    re.compile(r"[Pp]ath must be within one of the workspace directories: ([^\n]+)"),
+    re.compile(r"[Pp]ath must be within the (?:root|workspace) directory \(([^)\n]+)\)"),
+)
+_PATH_PARAMS = ("file_path", "absolute_path", "path", "dir_path", "directory", "filePath")
 _ZOD = re.compile(r'"code":\s*"(too_big|invalid_type)"(.{0,300}?)"path":\s*\[\s*"([\w.]+)"', re.DOTALL)
 
 
@@ -181,6 +194,9 @@ def parameter_rule(error_text: str | None, tool_input: object) -> tuple[str, str
         found = pattern.search(text)
         if found and found.group(1) in tool_input and found.group(2).lower() in JSON_TYPES:
             return found.group(1), f"type:{found.group(2).lower()}"
+    path_rule = _path_rule(text, tool_input)
+    if path_rule is not None:
+        return path_rule
     for code, middle, name in _ZOD.findall(text):
         if code == "too_big":
             limit = re.search(r'"maximum":\s*(\d+)', middle)
@@ -190,6 +206,25 @@ def parameter_rule(error_text: str | None, tool_input: object) -> tuple[str, str
             return name, "required"
         elif (found := _EXPECTED.search(middle)) and found.group(1) in JSON_TYPES and name in tool_input:
             return name, f"type:{found.group(1)}"
+    return None
+
+
+def _path_rule(text: str, tool_input: Mapping[str, object]) -> tuple[str, str] | None:
+    """(parameter, "absolute" or "inside:DIR|DIR") when the error states a rule of the call's path
+    parameter that its value broke: a relative path where an absolute one is required, a path
+    outside the folders the tool may use."""
+    param = next((p for p in _PATH_PARAMS if isinstance(tool_input.get(p), str) and tool_input.get(p)), None)
+    if param is None:
+        return None
+    value = str(tool_input[param])
+    if _ABSOLUTE_RULE.search(text) and not is_absolute(value):
+        return param, "absolute"
+    for pattern in _INSIDE_RULE:
+        found = pattern.search(text)
+        if found:
+            folders = [f.strip().rstrip(".") for f in found.group(1).split(",") if is_absolute(f.strip())]
+            if folders and breaks_rule(tool_input, param, "inside:" + "|".join(folders)):
+                return param, "inside:" + "|".join(folders)
     return None
 
 
@@ -397,6 +432,9 @@ def general_draft(event: CallEvent) -> Draft | None:
         failing = failing_segment(event.segments, call.error_text)
         if not failing:
             return None
+        form = _form_draft(event, failing)
+        if form is not None:
+            return form
         program = missing_program(call.error_text)
         operand = None
         outside = False
@@ -439,6 +477,43 @@ def general_draft(event: CallEvent) -> Draft | None:
         prevention=None,
         category=category,
         machine_wide=bool(event.segments) and program is not None,
+    )
+
+
+_FORM_PREVENTION = {
+    CRLF: "Convert the scripts in {folder} to LF line endings (`sed -i 's/\\r$//' {pattern}`, or dos2unix) and "
+    "keep them so (`*{ext} text eol=lf` in .gitattributes).",
+    NOT_EXECUTABLE: "Make the scripts in {folder} executable (`chmod +x {pattern}`), or run them through their "
+    "interpreter.",
+    NO_INTERPRETER: "The interpreter the first line (#!) of the scripts in {folder} names is not installed here: "
+    "run them with one that is, or correct that line.",
+}
+_FORM_TITLE = {
+    CRLF: "Scripts of {pattern} have Windows line endings (CRLF)",
+    NOT_EXECUTABLE: "Scripts of {pattern} are not executable",
+    NO_INTERPRETER: "Scripts of {pattern} name an interpreter that is not here",
+}
+
+
+def _form_draft(event: CallEvent, failing: tuple[str, ...]) -> Draft | None:
+    """The lesson of a failure caused by the script's own form (analyze/file_form.py): every
+    script of its folder and extension, with the fix of that form as the remedy."""
+    script = script_of(failing)
+    cause = form_cause(event.call.error_text, script) if script is not None else None
+    if script is None or cause is None:
+        return None
+    pattern = script_family(script)
+    folder = f"`{pattern.rsplit('/', 1)[0]}/`" if "/" in pattern else "this folder"
+    ext = pattern.rsplit("*", 1)[-1]
+    headline = event.headline
+    return _draft(
+        event,
+        Trigger(SHELL, unless=Unless((pattern,), since=WORKED), family=pattern),
+        title=f"{_FORM_TITLE[cause].format(pattern=pattern)}: {tool_output(headline)}",
+        body=f"`{show_command(failing, event.branch)}` failed ({event.error_class or 'UNKNOWN'}): "
+        f"{tool_output(headline)} The other scripts of {pattern} were most likely made the same way.",
+        prevention=_FORM_PREVENTION[cause].format(folder=folder, pattern=pattern, ext=ext or ".sh"),
+        category="scripts",
     )
 
 

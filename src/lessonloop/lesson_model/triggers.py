@@ -26,6 +26,8 @@ from lessonloop.analyze.commands import (
     split_commands_with_env,
     words_kinds,
 )
+from lessonloop.analyze.file_form import family as script_family
+from lessonloop.analyze.file_form import in_family, script_of
 from lessonloop.analyze.file_search import same_search
 from lessonloop.core.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
 from lessonloop.core.lazy_regex import LazyRegex
@@ -345,9 +347,14 @@ class Trigger:
     sought: for a search of files by name that found nothing (analyze/file_search.py), the core of
     the name it looked for: the trigger's command searching again for a name that holds it, blind
     as before to hidden and ignored files.
+
+    family: for a failure caused by a script's form (analyze/file_form.py: its line endings, its
+    executable bit, its #! line), the scripts of its folder and extension (`scripts/*.sh`): a call
+    running any of them.
     """
 
     __slots__ = (
+        "family",
         "kind",
         "lacks",
         "operand",
@@ -378,9 +385,11 @@ class Trigger:
         rule: str | None = None,
         token: str | None = None,
         sought: str | None = None,
+        family: str | None = None,
     ) -> None:
         self.kind = kind
         self.sought = sought
+        self.family = family
         # a parameter rule is the tool's own: it names the tool whatever the kind
         self.tool = tool if kind == OTHER or param else None
         self.param = param
@@ -421,6 +430,8 @@ class Trigger:
             out["token"] = self.token
         if self.sought:
             out["sought"] = self.sought
+        if self.family:
+            out["family"] = self.family
         return out
 
     @classmethod
@@ -452,6 +463,7 @@ class Trigger:
             rule or None,
             data.get("token") or None,
             data.get("sought") or None,
+            data.get("family") or None,
         )
 
     @property
@@ -465,6 +477,8 @@ class Trigger:
         """Whether a general lesson with this trigger warns in a session where it failed: only one
         on a program alone (a program that does not exist here, a prerequisite outside the
         project), which any later use meets the same way."""
+        if self.family is not None:
+            return True  # another script of the family is another call, not the corrected one
         return self.path is None and len(self.words or ()) == 1 and self.operand is None
 
     @property
@@ -498,6 +512,8 @@ class Trigger:
             parts.append(f"token={self.token}")
         if self.sought:
             parts.append(f"sought={self.sought}")
+        if self.family:
+            parts.append(f"family={self.family}")
         return "\x1e".join(parts)
 
     def describe(self) -> str:
@@ -521,6 +537,8 @@ class Trigger:
             text += f" using `{self.token}`"
         if self.sought:
             text += f" for a name holding `{self.sought}`, without looking in hidden or ignored files"
+        if self.family:
+            text += f" running a script of {self.family}"
         return text
 
     def matches_shape(
@@ -546,6 +564,8 @@ class Trigger:
             return self.token in operator_tokens(command)
         if self.path is not None:
             return target is not None and relative_path(target, cwd) == self.path
+        if self.family is not None:
+            return any(in_family(words, self.family) for words in segments)
         if self.words is None:
             return True
         size = len(self.words)
@@ -640,10 +660,18 @@ JSON_TYPES: dict[str, tuple[type, ...]] = {
 def breaks_rule(tool_input: Mapping[str, Any] | None, param: str, rule: str | None) -> bool:
     """Whether a call's input breaks a tool's parameter rule: "required" (the parameter left out
     or empty), "unexpected" (given), "max:N" (a text or list longer than N), "min:N" (shorter
-    than N), "type:T" (given as another JSON type than T)."""
+    than N), "type:T" (given as another JSON type than T), "absolute" (a relative path), "inside:D|E"
+    (a path under none of these folders)."""
     if tool_input is None:
         return False
     value = tool_input.get(param)
+    if rule == "absolute":
+        return isinstance(value, str) and bool(value) and not is_absolute(value)
+    if rule and rule.startswith("inside:"):
+        if not isinstance(value, str) or not is_absolute(value):
+            return False
+        path = _folded(value)
+        return not any(path == f or path.startswith(f.rstrip("/") + "/") for f in map(_folded, rule[7:].split("|")))
     if rule == "required":
         return value is None or value == ""
     if rule == "unexpected":
@@ -660,7 +688,22 @@ def breaks_rule(tool_input: Mapping[str, Any] | None, param: str, rule: str | No
     return False
 
 
+def is_absolute(path: str) -> bool:
+    """A POSIX or Windows absolute path (`/x`, `C:\\x`, `c:/x`, `\\\\server\\x`), whatever the machine."""
+    return path.startswith(("/", "\\\\")) or (len(path) > 2 and path[1] == ":" and path[2] in "/\\")
+
+
+def _folded(path: str) -> str:
+    """A path with forward slashes, `.` and `..` resolved, a drive letter in lower case."""
+    path = posixpath.normpath(path.replace("\\", "/"))
+    return path[0].lower() + path[1:] if len(path) > 1 and path[1] == ":" else path
+
+
 def describe_rule(rule: str | None) -> str:
+    if rule == "absolute":
+        return "is a relative path (it must be absolute)"
+    if rule and rule.startswith("inside:"):
+        return "is outside " + ", ".join(rule[7:].split("|"))
     if rule == "required":
         return "is left out (it is required)"
     if rule == "unexpected":
@@ -680,7 +723,7 @@ class TriggerError(ValueError):
 
 # A stored trigger's fields (Trigger.to_json), texts and lists of texts, and its `unless`'s: what
 # from_json checks the types of, and what a team pull bounds (team/pulled_fields.py).
-TRIGGER_TEXT_FIELDS = ("kind", "tool", "operand", "path", "param", "rule", "token", "sought")
+TRIGGER_TEXT_FIELDS = ("kind", "tool", "operand", "path", "param", "rule", "token", "sought", "family")
 TRIGGER_LIST_FIELDS = ("words", "lacks", "operands", "with_flags")
 UNLESS_TEXT_FIELDS = ("since", "check")
 UNLESS_LIST_FIELDS = ("words", "flags", "exts")
@@ -900,6 +943,9 @@ class SessionState:
             if words:
                 self.worked[("shell", *command_head(words))] = self.clock
                 self.worked[("shell", words[0])] = self.clock
+                script = script_of(words)
+                if script is not None:
+                    self.worked[("shell", script_family(script))] = self.clock
             if _rewrites_files(words):
                 exts = extensions_for(words)
                 for ext in exts:
@@ -971,6 +1017,9 @@ class SessionState:
             keys: tuple[tuple[str, ...], ...] = (
                 (("shell", *command_head(failing)), ("shell", failing[0])) if failing else ()
             )
+            script = script_of(failing) if failing else None
+            if script is not None:
+                keys += (("shell", script_family(script)),)
         elif target and kind in FILE_INTENT_KINDS:
             keys = (("path", target),)
         else:

@@ -58,7 +58,12 @@ def learn_from_session(
     return len(learned)
 
 
-def learn_from_search(
+# what an error about a script's own form says (analyze/file_form.py), tested before importing it
+_FORM_MARKS = ("\\r", "\r", "^M", "Permission denied", "bad interpreter")
+AT_ONCE = frozenset({"search", "scripts"})  # the lessons a single call teaches, learned as it ends
+
+
+def learn_at_once(
     conn: sqlite3.Connection,
     call: dict[str, object],
     project: str | None,
@@ -66,19 +71,25 @@ def learn_from_search(
     *,
     review: bool = False,
 ) -> int:
-    """Learn at once from a search for a file by name that found nothing (learn/search_lessons.py):
-    its lesson speaks on the next spelling of the same search, in this session too, as batch
-    learning and replay have it. `call`: the call as post_tool stored it. Returns how many lessons
-    were created or reinforced (0 at once for any other call: a command line that is no such search
-    imports nothing more)."""
+    """Learn at once what one call teaches by itself and says in its own session too, as batch
+    learning and replay have it: a search for a file by name that found nothing
+    (learn/search_lessons.py), a script that failed for its form and the scripts of its family
+    (general_lessons.py). `call`: the call as post_tool stored it. Returns how many lessons were
+    created or reinforced (0 at once for any other call: nothing more is imported)."""
     command = call.get("command")
-    if not project or not isinstance(command, str) or ("--files" not in command and "fd" not in command):
-        return 0  # (a cheap first test: rg lists files by name with --files, fd always does)
-    from lessonloop.analyze.file_search import sought_names
-    from lessonloop.lesson_model.triggers import command_segments
-
-    if not any(sought_names(words) for words in command_segments(command)):
+    if not project or not isinstance(command, str):
         return 0
+    error = str(call.get("error_text") or "")[:2000]
+    search = "--files" in command or "fd" in command  # (rg lists files by name with --files; fd always)
+    form = call.get("status") == "error" and any(mark in error for mark in _FORM_MARKS)
+    if not search and not form:
+        return 0
+    if search and not form:
+        from lessonloop.analyze.file_search import sought_names
+        from lessonloop.lesson_model.triggers import command_segments
+
+        if not any(sought_names(words) for words in command_segments(command)):
+            return 0
     from lessonloop.analyze.inputs import Call
     from lessonloop.core.claude_tool_kinds import kind_of
     from lessonloop.learn.engine import Learner, Policy
@@ -96,7 +107,7 @@ def learn_from_search(
         str(call["session_id"]), project, None, cwd, call.get("error_class"),  # type: ignore[arg-type]
     )  # fmt: skip
     learner = run_loop(Learner(Policy(review=review)), [event], {}, end_all=False)
-    learned = [lesson for lesson in learner.lessons.values() if lesson.category == "search" and lesson.failed_sessions]
+    learned = [lesson for lesson in learner.lessons.values() if lesson.category in AT_ONCE and lesson.failed_sessions]
     if not learned:
         return 0
     moment = utc_now()

@@ -109,10 +109,10 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
             return None
         stored = record(conn, ctx.db, [("call", {**call, "project": project})], wait_ms(ctx))
         if stored and stored[0] and call["command"] is not None:
-            from lessonloop.apply.hooks.live_learning import learn_from_search
+            from lessonloop.apply.hooks.live_learning import learn_at_once
 
             try:
-                learn_from_search(conn, call, project, cwd, review=policy.review)
+                learn_at_once(conn, call, project, cwd, review=policy.review)
             except StoreError as exc:  # busy: learned from the transcript at Stop instead
                 if exc.cause != "locked":
                     raise
