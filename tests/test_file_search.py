@@ -65,7 +65,8 @@ def test_a_search_is_given_its_folders() -> None:
         ("'*SYSTEM_STATE*'", "system_state"),
         ("SYSTEM_STATE*.md", "system_state"),
         ("**/docs/System_State*.md", "system_state"),
-        ("*agent*phase2*", "agent*phase2"),
+        ("*agent*phase2*", "agent*phase0"),
+        ("CODEX_SPRINT_12.md", "codex_sprint_0"),
         ("*.md", ""),  # no name: any markdown file
         ("a*", ""),
     ],
@@ -85,8 +86,10 @@ def test_a_search_is_the_same_when_it_asks_for_no_more_than_the_empty_one() -> N
     # several names: the same only when every one is (the others may list files)
     assert not same_search(core, ("rg", "--files", "-g", "*SYSTEM_STATE*", "-g", "*PLAN*"))
     # every run of a two-part core
-    assert same_search("agent*phase2", ("rg", "--files", "-g", "*agent_prompts_phase2*"))
-    assert not same_search("agent*phase2", ("rg", "--files", "-g", "*phase2*"))
+    assert same_search("agent*phase0", ("rg", "--files", "-g", "*agent_prompts_phase2*"))
+    assert not same_search("agent*phase0", ("rg", "--files", "-g", "*phase2*"))
+    # another file of a numbered series: most often kept where the first one is
+    assert same_search(name_core("SPRINT_11.md"), ("rg", "--files", "-g", "*SPRINT_12*"))
 
 
 def test_a_file_matches_the_pattern_by_its_name() -> None:

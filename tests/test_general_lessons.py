@@ -197,7 +197,11 @@ def test_an_old_text_the_file_holds_several_times_is_warned_again_unless_the_edi
             tool,
             target_path=s.path("app.py"),
             # a new text of its own each time: not the same call resent
-            tool_input={old: text, old.replace("old", "new").replace("Old", "New"): f"x{len(s.events)}", **(more or {})},
+            tool_input={
+                old: text,
+                old.replace("old", "new").replace("Old", "New"): f"x{len(s.events)}",
+                **(more or {}),
+            },
             error=error,
             error_class="INCORRECT_PARAMETER" if error else None,
         )

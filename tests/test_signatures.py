@@ -140,3 +140,11 @@ def test_words_text_lowercases_and_keeps_placeholders() -> None:
 def test_words_of_hex_letters_are_words_not_hashes() -> None:
     assert placeholders("the defaced cafebabe file") == "the defaced cafebabe file"
     assert placeholders("at commit 4f16cc6 now") == "at commit <hash> now"
+
+
+def test_an_exec_policy_refusal_is_one_error_whatever_command_it_quotes() -> None:
+    """Codex quotes the refused command line in its policy refusal: two refusals are the same error."""
+    shell = '"C:\\\\Windows\\\\System32\\\\WindowsPowerShell\\\\v1.0\\\\powershell.exe" -Command'
+    first = error_signature("shell", f'`{shell} "cd g:\\\\app; Get-ChildItem -Force .q"` rejected: blocked by policy')
+    second = error_signature("shell", f'`{shell} "cd g:\\\\app; pwd"` rejected: blocked by policy')
+    assert first == second == "shell|<command> rejected: blocked by policy"

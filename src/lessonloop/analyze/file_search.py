@@ -12,6 +12,8 @@ Pure and light: imported by the hooks (through lesson_model/triggers.py).
 
 from __future__ import annotations
 
+import re
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -140,8 +142,9 @@ def sees_hidden(words: Sequence[str]) -> bool:
 def name_core(pattern: str) -> str:
     """The literal runs of a name pattern's last part, lower case, without an extension, joined
     by `*`: `'*SYSTEM_STATE*'`, `SYSTEM_STATE.md`, `**/system_state*.md` all give `system_state`,
-    `*agent*phase2*` gives `agent*phase2`. Runs shorter than MIN_CORE are left out; "" when none
-    is left."""
+    `*agent*phase2*` gives `agent*phase0`: numbers are folded to 0, as the files of a numbered
+    series (`SPRINT_11.md`, `SPRINT_12.md`) are most often kept in one place. Runs shorter than
+    MIN_CORE are left out; "" when none is left."""
     name = pattern.strip("'\"").replace("\\", "/").rsplit("/", 1)[-1].lower()
     runs: list[str] = []
     run = ""
@@ -160,7 +163,7 @@ def name_core(pattern: str) -> str:
         text = text.strip(".-_ ")
         if len(text) >= MIN_CORE:
             cores.append(text)
-    return "*".join(cores)
+    return re.sub(r"\d+", "0", "*".join(cores))
 
 
 def holds(core: str, pattern: str) -> bool:

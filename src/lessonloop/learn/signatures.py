@@ -12,6 +12,8 @@ from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.placeholders import placeholders
 from lessonloop.core.quick_hash import blake2b_hex
 
+# Codex's exec policy refusing a command: "`<the shell and the command line>` rejected: blocked by policy"
+_REFUSED_COMMAND = re.compile(r"`.*` rejected: (.+)\Z")
 ECHO_CHARS = 12  # an input value shorter than this is a word, not a quote of the call's input
 
 
@@ -47,6 +49,9 @@ def error_signature(
     printed nothing is its exit status, with the program that failed (`rg exit 1`). (Not the
     class: the headline decides, the class follows it.)"""
     headline = placeholders(error_headline(without_quoted_input(error_text, tool_input)), branch)
+    refused = _REFUSED_COMMAND.match(headline)
+    if refused:
+        headline = f"<command> rejected: {refused.group(1)}"  # the refusal, whatever the command it quotes
     if not headline and exit_code is not None:
         headline = f"{program} exit {exit_code}".strip()
     return f"{tool}|{headline}"
