@@ -598,3 +598,36 @@ def test_a_scripts_form_teaches_its_family_the_scripts_of_its_folder_and_kind(
     play(learner, s.bash("sed -i 's/\\r$//' scripts/*.sh"))
     play(learner, s.bash("./scripts/build.sh"))
     assert not fired_on(learner, s.bash("./scripts/test.sh"))
+
+
+def test_a_file_a_read_found_not_there_is_warned_when_read_again_in_other_words() -> None:
+    """A read that failed because the file is not there: the next read of that file (another
+    offset, another limit: not the same call) meets the same, until something may have made it."""
+    learner = Learner()
+    s = Script().session("s1")
+    missing = "<tool_use_error>File does not exist.</tool_use_error>"
+
+    def read(limit: int, error: str | None = None) -> CallEvent:
+        return s.call(
+            "Read",
+            target_path=s.path("docs/PLAN.md"),
+            tool_input={"file_path": s.path("docs/PLAN.md"), "limit": limit},
+            error=error,
+            error_class="INCORRECT_PARAMETER" if error else None,
+        )
+
+    play(learner, read(50, missing))
+    assert fired_on(learner, read(200, missing))
+    # a read that failed for another reason says nothing of the file being there
+    too_big = "<tool_use_error>File content (30000 tokens) exceeds maximum allowed tokens</tool_use_error>"
+    other = s.call(
+        "Read", target_path=s.path("big.log"), tool_input={"file_path": s.path("big.log")}, error=too_big,
+        error_class="INCORRECT_PARAMETER",
+    )  # fmt: skip
+    play(learner, other)
+    assert not fired_on(
+        learner, s.call("Read", target_path=s.path("big.log"), tool_input={"file_path": s.path("big.log"), "limit": 9})
+    )
+    # the file written: it is there now
+    play(learner, s.write("docs/PLAN.md"))
+    assert not fired_on(learner, read(20))

@@ -20,8 +20,9 @@ The rule, for each candidate lesson whose trigger has the call's shape:
 6. it warns; with `ask`, at confidence >= ask_at it asks the person; with `block`, at confidence
    >= block_at it denies the call, when the lesson is this person's own (provenance.may_deny:
    a teammate's, an import's or an agent's text never denies).
-Then the call resent as it failed earlier in this session, nothing done since that could change
-its outcome, warns at RETRY_CONFIDENCE, unless a lesson of the same error already speaks; and each
+Then the call resent as it failed earlier in this session (or the same old text sent to an
+unchanged file, or a file read again that a read found not there), nothing done since that could
+change its outcome, warns at RETRY_CONFIDENCE, unless a lesson of the same error already speaks; and each
 high-risk line an edit is about to add (a built-in rule's finding) warns, never more.
 
 Importing this module imports only what the hooks import already (no dataclasses, no typing).
@@ -340,8 +341,10 @@ def decide(
         if not state_read or not signed:
             state = session(True)
         if state is not None:
-            retry = state.retry_of(call.kind, call.input_key, call.target) or state.stale_edit(
-                call.kind, call.target, call.tool_input
+            retry = (
+                state.retry_of(call.kind, call.input_key, call.target)
+                or state.stale_edit(call.kind, call.target, call.tool_input)
+                or state.absent_read(call.kind, call.target)
             )
             if (
                 retry is not None

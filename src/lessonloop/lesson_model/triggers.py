@@ -834,6 +834,7 @@ class SessionState:
     command by its first words (and flags), and the last change to files by extension."""
 
     __slots__ = (
+        "absent",
         "acted",
         "changed",
         "changed_any",
@@ -882,6 +883,9 @@ class SessionState:
         # allows, not followed by a change to the file: (when, error signature, the error's first
         # lines, that old text)
         self.unsure: dict[str, tuple[int, str, str, str]] = {}
+        # file -> its last read that failed saying the file is not there, not followed by anything
+        # that may have made it: (when, error signature, the start of its output)
+        self.absent: dict[str, tuple[int, str, str]] = {}
 
     def record(
         self,
@@ -924,6 +928,7 @@ class SessionState:
             self.known[path] = self.clock
         if target and kind in FILE_INTENT_KINDS:
             self.worked[("path", target)] = self.clock
+            self.absent.pop(target, None)
         if kind == READ and target:
             self.known[target] = self.clock
             return
@@ -1022,6 +1027,8 @@ class SessionState:
                 keys += (("shell", script_family(script)),)
         elif target and kind in FILE_INTENT_KINDS:
             keys = (("path", target),)
+            if kind == READ and call_key and says_absent(error_text):
+                self.absent[target] = info
         else:
             keys = ()
         for key in keys:
@@ -1041,6 +1048,16 @@ class SessionState:
             return None
         changed = self.edited.get(target, -1) if target and kind in FILE_INTENT_KINDS else self.changed_any
         if max(changed, self.acted) > info[0]:
+            return None
+        return info[1], info[2]
+
+    def absent_read(self, kind: str, target: str | None) -> tuple[str, str] | None:
+        """(error signature, the start of the failure's output) when this read is of a file an
+        earlier read of this session found not there, and nothing since may have made it (a write
+        or edit of it, a command that may change files): read again, with other lines or limits,
+        it is still not there."""
+        info = self.absent.get(target or "") if kind == READ else None
+        if info is None or max(self.edited.get(target or "", -1), self.acted) > info[0]:
             return None
         return info[1], info[2]
 
@@ -1125,6 +1142,16 @@ def allows_several(tool_input: Mapping[str, Any] | None) -> bool:
         if value is True or (type(value) is int and value > 1):
             return True
     return False
+
+
+# what a read tool says when the file is not there (lower case, in the start of its output)
+_ABSENT = ("does not exist", "not found", "no such file", "enoent", "cannot find")
+
+
+def says_absent(error_text: str | None) -> bool:
+    """Whether a failed read's output says the file is not there."""
+    start = (error_text or "")[:500].lower()
+    return any(words in start for words in _ABSENT)
 
 
 # what an edit tool says when the old text is not in the file (lower case; found with `in`, which
