@@ -22,6 +22,9 @@ Questions (a sentence ending in "?" or opening with can/could/would/will/why/wha
 suggestions about the task ("let's ...", "maybe ...") and wishes ("I want ...", "I just want
 ...") are not instructions, unless they say "always" or "never" as above.
 
+The same grammar in French, German, Spanish, Portuguese, Italian, Dutch, Russian, Chinese and
+Japanese is in analyze/instruction_languages.py.
+
 Pure: text in, the sentence that carries the instruction (or None) out.
 """
 
@@ -30,12 +33,14 @@ from __future__ import annotations
 import re
 
 from lessonloop.analyze.corrections import person_text
+from lessonloop.analyze.instruction_languages import is_instruction_other
 
 MAX_SENTENCE = 300
 
 _FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 _QUOTED_LINE = re.compile(r"^\s*>.*$", re.MULTILINE)
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*")
+# (Chinese and Japanese end a sentence with a full-width mark and no space)
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|(?<=[\u3002\uff01\uff1f\uff1b])\s*|\s*\n+\s*")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 _OPENER = re.compile(
     r"^(?:(?:no+|nope|nah|ok(?:ay)?|hmm+|hm+|ah+|oh+|ugh+|well|sorry|please|so|but|and|also|actually|"
@@ -120,8 +125,15 @@ def sentences(text: str) -> list[str]:
     return out
 
 
-def is_instruction(sentence: str) -> bool:
-    """Whether one sentence states an instruction (see the module's rules)."""
+def is_instruction(sentence: str, other_languages: bool = True) -> bool:
+    """Whether one sentence states an instruction (see the module's rules; with `other_languages`,
+    the same grammar in other languages too: analyze/instruction_languages.py)."""
+    if _is_english_instruction(sentence):
+        return True
+    return other_languages and is_instruction_other(sentence.translate(_QUOTES).strip().lower())
+
+
+def _is_english_instruction(sentence: str) -> bool:
     text = sentence.translate(_QUOTES).strip()
     lower = _OPENER.sub("", text.lower())
     text = text[len(text) - len(lower) :]  # the same sentence without its openers, as written
