@@ -631,3 +631,38 @@ def test_a_file_a_read_found_not_there_is_warned_when_read_again_in_other_words(
     # the file written: it is there now
     play(learner, s.write("docs/PLAN.md"))
     assert not fired_on(learner, read(20))
+
+
+def test_a_call_asking_to_leave_the_sandbox_carries_the_remedy_of_a_sandbox_failure() -> None:
+    """Codex resends a command the sandbox refused with `with_escalated_permissions` (Claude Code:
+    `dangerouslyDisableSandbox`): not the same call resent, and the lesson of the refusal is silent
+    on it (prevented), while the same command without it is still warned."""
+    learner = Learner()
+    script = Script()
+    s = script.session("s1")
+    refused = "error: cannot open '.git/FETCH_HEAD': Operation not permitted"
+
+    def fetch(error: str | None = None, **more: object) -> CallEvent:
+        return s.call(
+            "Bash",
+            command="git fetch --all --prune",
+            tool_input={"command": "git fetch --all --prune", **more},
+            error=error,
+            error_class="MISSING_PREREQUISITE" if error else None,
+        )
+
+    play(learner, fetch(refused))
+    assert not fired_on(learner, fetch(with_escalated_permissions=True, justification="fetch the remote"))
+    learner.end_session("s1")
+    later = script.session("s2")
+    play(learner, later.bash("git fetch --all --prune", error=refused, error_class="MISSING_PREREQUISITE"))
+    learner.end_session("s2")
+    s3 = script.session("s3")
+    assert fired_on(learner, s3.bash("git fetch --all --prune"))
+    escalated = s3.call(
+        "Bash",
+        command="git fetch --all --prune",
+        tool_input={"command": "git fetch --all --prune", "dangerouslyDisableSandbox": True},
+    )
+    decision = play(learner, escalated)
+    assert decision.fired == [] and decision.prevented

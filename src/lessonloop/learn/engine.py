@@ -29,6 +29,7 @@ from lessonloop.learn.general_lessons import (
     general_draft,
     is_general,
     learnable_failure,
+    refused_form,
     remedy,
     retry_lesson,
     teaches_now,
@@ -352,7 +353,8 @@ class Learner:
                 still_open.append((opened, failure))
                 continue
             between = [e for when, e in history if when > opened]
-            draft = draft_from_episode(failure, fix, between)
+            # (a refused form of the line is its own lesson: the fix's flags are not what fixed it)
+            draft = None if refused_form(failure) else draft_from_episode(failure, fix, between)
             if draft is not None:
                 learned.append(self.adopt(draft, failure, fix))
             else:

@@ -375,6 +375,13 @@ def _refused_form(call: Call, headline: str) -> tuple[Trigger, str, str, bool] |
     return None
 
 
+def refused_form(event: CallEvent) -> bool:
+    """Whether the failure is a shell (or its tool) refusing a form of the command line (an
+    operator, a substitution, an escaped quote, a here-document in a sandbox): its cause is that
+    form, whatever the call that worked next changed."""
+    return event.call.kind == SHELL and _refused_form(event.call, event.headline) is not None
+
+
 def _tool_refusal(call: Call) -> tuple[str, str] | None:
     """(title, prevention) when the error says the call's own tool cannot be used here: it does
     not exist (any kind), or the harness was not granted it (a tool other than the shell, whose

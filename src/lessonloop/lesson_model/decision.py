@@ -33,6 +33,7 @@ from __future__ import annotations
 from lessonloop.core.timestamps import days_between
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import may_deny
+from lessonloop.lesson_model.triggers import escalated, sandbox_failure
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -302,11 +303,15 @@ def decide(
     state_read = False
     signed = False
     said: list[str] | None = None
+    outside = escalated(call.tool_input)
     for candidate in candidates:
         trigger = candidate.trigger
         if trigger is None or not trigger.matches_shape(
             call.kind, call.segments, call.target, call.cwd, call.tool, call.tool_input, call.command
         ):
+            continue
+        if outside and sandbox_failure(candidate.error_signature):
+            verdict.prevented.append(candidate)  # asking to run outside the sandbox is the remedy
             continue
         if trigger.unless is not None:
             if trigger.done_inline(call.segments):

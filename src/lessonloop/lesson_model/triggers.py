@@ -1224,6 +1224,8 @@ def input_key(command: str | None, tool_input: Mapping[str, Any] | None) -> str:
     call resent."""
     if command is not None:
         text = " ".join(command.split())
+        if escalated(tool_input):
+            text += "\x1fescalated"  # the same command asking to run outside the sandbox: another call
     elif tool_input:
         parts = []
         for name in sorted(tool_input):
@@ -1239,6 +1241,30 @@ def input_key(command: str | None, tool_input: Mapping[str, Any] | None) -> str:
 
 
 _NOT_INPUT = frozenset({"id", "call_id", "tool_use_id", "timeout", "justification"})
+
+# A shell call asking to run outside the agent's sandbox: Codex's `with_escalated_permissions` (and
+# `sandbox_permissions: "require_escalated"` of later versions), Claude Code's Bash
+# `dangerouslyDisableSandbox`. It carries the remedy of a failure the sandbox caused.
+_ESCALATION = ("with_escalated_permissions", "dangerouslyDisableSandbox")
+_SANDBOX_FAILURE = LazyRegex(
+    r"not permitted|read-only file system|permission denied|sandbox|\beperm\b|\beacces\b|access is denied",
+    re.IGNORECASE,
+)
+
+
+def escalated(tool_input: Mapping[str, Any] | None) -> bool:
+    """Whether a call asks to run outside the sandbox."""
+    if not tool_input:
+        return False
+    if any(tool_input.get(name) is True for name in _ESCALATION):
+        return True
+    value = tool_input.get("sandbox_permissions")
+    return isinstance(value, str) and "escalat" in value
+
+
+def sandbox_failure(error_signature: str | None) -> bool:
+    """Whether an error signature says the sandbox refused (a call outside it carries the remedy)."""
+    return bool(error_signature) and _SANDBOX_FAILURE.search(error_signature or "") is not None
 
 
 FILE_INTENT_KINDS = frozenset({READ, EDIT, WRITE})
