@@ -11,7 +11,8 @@ Pure and light: imported by the hooks (through lesson_model/triggers.py).
 from __future__ import annotations
 
 import posixpath
-import re
+
+from lessonloop.core.lazy_regex import LazyRegex
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -21,10 +22,10 @@ CRLF = "crlf"
 NOT_EXECUTABLE = "not-executable"
 NO_INTERPRETER = "no-interpreter"
 
-_CRLF = re.compile(
+_CRLF = LazyRegex(
     r"\\r['\"]?: (?:command not found|No such file)|\$'\\r'|\^M(?::|\s*: bad interpreter)|\r: (?:command|No such)"
 )
-_BAD_INTERPRETER = re.compile(r"bad interpreter: No such file or directory")
+_BAD_INTERPRETER = LazyRegex(r"bad interpreter: No such file or directory")
 _SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh"})
 _SCRIPT_EXTS = frozenset({".sh", ".bash", ".zsh", ".ps1", ".py", ".rb", ".pl", ".js", ".mjs", ".ts", ".cmd", ".bat"})
 
