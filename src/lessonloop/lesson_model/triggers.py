@@ -26,9 +26,6 @@ from lessonloop.analyze.commands import (
     split_commands_with_env,
     words_kinds,
 )
-from lessonloop.analyze.file_form import family as script_family
-from lessonloop.analyze.file_form import in_family, script_of
-from lessonloop.analyze.file_search import same_search
 from lessonloop.core.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.core.tool_kinds import CHANGE_KINDS, EDIT, OTHER, READ, SUBAGENT, TOOL_KINDS, WRITE
@@ -565,11 +562,15 @@ class Trigger:
         if self.path is not None:
             return target is not None and relative_path(target, cwd) == self.path
         if self.family is not None:
+            from lessonloop.analyze.file_form import in_family  # (a script family's trigger only)
+
             return any(in_family(words, self.family) for words in segments)
         if self.words is None:
             return True
         size = len(self.words)
         if self.sought is not None:
+            from lessonloop.analyze.file_search import same_search  # (an empty search's trigger only)
+
             return any(words[:size] == self.words and same_search(self.sought, words) for words in segments)
         for words in segments:
             if words[:size] != self.words:
@@ -948,9 +949,9 @@ class SessionState:
             if words:
                 self.worked[("shell", *command_head(words))] = self.clock
                 self.worked[("shell", words[0])] = self.clock
-                script = script_of(words)
-                if script is not None:
-                    self.worked[("shell", script_family(script))] = self.clock
+                family = _script_family(words)
+                if family is not None:
+                    self.worked[("shell", family)] = self.clock
             if _rewrites_files(words):
                 exts = extensions_for(words)
                 for ext in exts:
@@ -1022,9 +1023,9 @@ class SessionState:
             keys: tuple[tuple[str, ...], ...] = (
                 (("shell", *command_head(failing)), ("shell", failing[0])) if failing else ()
             )
-            script = script_of(failing) if failing else None
-            if script is not None:
-                keys += (("shell", script_family(script)),)
+            family = _script_family(failing) if failing else None
+            if family is not None:
+                keys += (("shell", family),)
         elif target and kind in FILE_INTENT_KINDS:
             keys = (("path", target),)
             if kind == READ and call_key and says_absent(error_text):
@@ -1146,6 +1147,18 @@ def allows_several(tool_input: Mapping[str, Any] | None) -> bool:
 
 # what a read tool says when the file is not there (lower case, in the start of its output)
 _ABSENT = ("does not exist", "not found", "no such file", "enoent", "cannot find")
+
+
+def _script_family(words: Sequence[str]) -> str | None:
+    """The family (analyze/file_form.family) of the project script a simple command runs, or
+    None. A script is named by a path: a command with no slash in its first two words runs none,
+    and the module is not imported for it (the hooks)."""
+    if not any("/" in word or "\\" in word for word in words[:2]):
+        return None
+    from lessonloop.analyze.file_form import family, script_of
+
+    script = script_of(words)
+    return family(script) if script is not None else None
 
 
 def says_absent(error_text: str | None) -> bool:
