@@ -666,3 +666,22 @@ def test_a_call_asking_to_leave_the_sandbox_carries_the_remedy_of_a_sandbox_fail
     )
     decision = play(learner, escalated)
     assert decision.fired == [] and decision.prevented
+
+
+def test_a_wildcard_the_shell_did_not_expand_is_warned_for_that_program() -> None:
+    """PowerShell passes `src/x*` to rg as it is and Windows refuses the name (os error 123): the
+    lesson is rg given a bare wildcard, in every project of the machine; a quoted pattern, a glob
+    option, another program are not warned."""
+    learner = Learner()
+    script = Script()
+    s = script.session("s1")
+    refused = "rg: src/vault/*.rs: The filename, directory name, or volume label syntax is incorrect. (os error 123)"
+    play(learner, s.bash('rg -n "TODO" src/vault/*.rs', error=refused, error_class="PARAMETER_FORMAT"))
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and lesson.trigger.words == ("rg",) and lesson.machine_wide
+    other = script.session("s2", project="/work/other")
+    again = "rg: src/handler_*: IO error for operation on src/handler_*: " + refused.split(": ", 2)[2]
+    assert fired_on(learner, other.bash('rg "save" src/handler_*', error=again, error_class="PARAMETER_FORMAT"))
+    assert not fired_on(learner, other.bash('rg -n "x*y" src'))
+    assert not fired_on(learner, other.bash("rg -n TODO -g '*.rs' src"))
+    assert not fired_on(learner, other.bash("Get-ChildItem src/*.rs"))

@@ -148,3 +148,13 @@ def test_an_exec_policy_refusal_is_one_error_whatever_command_it_quotes() -> Non
     first = error_signature("shell", f'`{shell} "cd g:\\\\app; Get-ChildItem -Force .q"` rejected: blocked by policy')
     second = error_signature("shell", f'`{shell} "cd g:\\\\app; pwd"` rejected: blocked by policy')
     assert first == second == "shell|<command> rejected: blocked by policy"
+
+
+def test_a_wildcard_the_shell_passed_on_is_one_name_whatever_the_pattern() -> None:
+    """PowerShell hands `src/x*` to rg as it is: rg's two wordings of the refusal, with any pattern,
+    are one error; a `*` that is no file name (`expected * here`) is kept."""
+    reason = "The filename, directory name, or volume label syntax is incorrect. (os error 123)"
+    wrapped = error_signature("shell", f"rg: src/handler_*: IO error for operation on src/handler_*: {reason}")
+    plain = error_signature("shell", f"rg: src-tauri/src/vault/*.rs: {reason}")
+    assert wrapped == plain == f"shell|rg: <path>: {reason.replace('123', '<n>')}"
+    assert error_signature("shell", "error: expected * here") == "shell|error: expected * here"

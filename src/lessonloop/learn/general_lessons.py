@@ -46,6 +46,7 @@ from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.lesson_model.quoting import tool_output
 from lessonloop.lesson_model.triggers import (
+    BARE_GLOB,
     ESCAPED_QUOTE,
     JSON_TYPES,
     SUBSTITUTIONS,
@@ -54,6 +55,7 @@ from lessonloop.lesson_model.triggers import (
     Unless,
     breaks_rule,
     command_head,
+    command_segments,
     describe_rule,
     failing_segment,
     first_line,
@@ -289,6 +291,26 @@ def refused_substitution(error_text: str | None, command: str | None) -> str | N
     return next((form for form in SUBSTITUTIONS if form in used), None)
 
 
+# Windows refusing a file name with a wildcard in it: the shell did not expand the `*` (PowerShell,
+# cmd) and the program took it as a name ("rg: src/x*: The filename, directory name, or volume label
+# syntax is incorrect. (os error 123)", Python's "[WinError 123]")
+_WILDCARD_NAME = re.compile(
+    r"(?:os error 123|WinError 123|filename, directory name, or volume label syntax is incorrect)", re.IGNORECASE
+)
+
+
+def unexpanded_glob(call: Call) -> str | None:
+    """The program that was handed a wildcard its shell did not expand, when the error says the
+    system refused such a name (a name the error quotes with a `*`), or None."""
+    text = (call.error_text or "")[:2000]
+    if "*" not in text or not _WILDCARD_NAME.search(text) or BARE_GLOB not in line_forms(call.command):
+        return None
+    for words in command_segments(call.command):
+        if words and "-" not in words[0] and any("*" in w and not w.startswith("-") for w in words[1:]):
+            return words[0]  # (a cmdlet, Verb-Noun, expands wildcards itself)
+    return None
+
+
 # PowerShell reading `"a\\"b"` as the string `a\\` and a stray `b"`
 _UNTERMINATED = re.compile(r"The string is missing the terminator")
 
@@ -347,6 +369,16 @@ def _refused_form(call: Call, headline: str) -> tuple[Trigger, str, str, bool] |
             "Write the text with the file tool, or pass it as an argument, instead of a here-document: "
             "this shell has no writable temporary folder (a sandbox).",
             False,
+        )
+    program = unexpanded_glob(call)
+    if program is not None:
+        return (
+            Trigger(SHELL, words=(program,), token=BARE_GLOB),
+            f"This shell does not expand `*` for `{program}`",
+            f"The shell passed the wildcard to `{program}` as it is (PowerShell does not expand it for "
+            "programs): give the program its own pattern option (`rg -g 'name*'`, `--glob`), or list "
+            "the files first.",
+            True,
         )
     token = rejected_operator(call.error_text, call.command)
     if token is not None:

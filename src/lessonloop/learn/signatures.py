@@ -14,6 +14,8 @@ from lessonloop.core.quick_hash import blake2b_hex
 
 # Codex's exec policy refusing a command: "`<the shell and the command line>` rejected: blocked by policy"
 _REFUSED_COMMAND = re.compile(r"`.*` rejected: (.+)\Z")
+_GLOB_REMNANT = re.compile(r"(?:<path>|[\w.-]+)[*?][\w.*?{},-]*|\*\.[\w{},]+")
+_IO_WRAPPER = re.compile(r"IO error for operation on <path>: ")
 ECHO_CHARS = 12  # an input value shorter than this is a word, not a quote of the call's input
 
 
@@ -49,6 +51,10 @@ def error_signature(
     printed nothing is its exit status, with the program that failed (`rg exit 1`). (Not the
     class: the headline decides, the class follows it.)"""
     headline = placeholders(error_headline(without_quoted_input(error_text, tool_input)), branch)
+    if "*" in headline:
+        # a wildcard the shell passed on as it is: the name it was part of, whatever the pattern
+        # (`<path>*.rs`, `<path>*`), and rg's "IO error for operation on X: " wrapper around the cause
+        headline = _IO_WRAPPER.sub("", _GLOB_REMNANT.sub("<path>", headline))
     refused = _REFUSED_COMMAND.match(headline)
     if refused:
         headline = f"<command> rejected: {refused.group(1)}"  # the refusal, whatever the command it quotes

@@ -556,9 +556,9 @@ class Trigger:
         if self.param is not None:
             return breaks_rule(tool_input, self.param, self.rule)
         if self.token is not None:
-            if self.token in LINE_FORMS:
-                return self.token in line_forms(command)
-            return self.token in operator_tokens(command)
+            used = self.token in (line_forms(command) if self.token in LINE_FORMS else operator_tokens(command))
+            # (a form refused for one program: `rg` given a wildcard the shell did not expand)
+            return used and (self.words is None or any(w[: len(self.words)] == self.words for w in segments))
         if self.path is not None:
             return target is not None and relative_path(target, cwd) == self.path
         if self.family is not None:
@@ -632,7 +632,12 @@ def operator_tokens(command: str | None) -> frozenset[str]:
 # a backslash (PowerShell takes the backslash as a character and the quote as the string's end)
 SUBSTITUTIONS = ("$(", "`", "<(", ">(")
 ESCAPED_QUOTE = '\\"'
-LINE_FORMS = (*SUBSTITUTIONS, ESCAPED_QUOTE)
+# a wildcard in a word outside quotes (`rg x src/sentry*`): PowerShell hands it to a program as it
+# is, where a POSIX shell expands it
+BARE_GLOB = "<glob>"
+LINE_FORMS = (*SUBSTITUTIONS, ESCAPED_QUOTE, BARE_GLOB)
+_DOUBLE_QUOTED = LazyRegex(r'"(?:[^"\\\n]|\\.)*"')
+_GLOB_WORD = LazyRegex(r"(?:^|[\s(])(?=[^\s\-])[^\s|;&<>()'\"]*\*")
 _SINGLE_QUOTED = LazyRegex(r"'[^'\n]*'")
 _HERE_STRING = LazyRegex(r"@(['\"])\r?\n.*?\r?\n\1@", re.DOTALL)  # PowerShell's @'...'@ and @"..."@
 
@@ -644,7 +649,10 @@ def line_forms(command: str | None) -> frozenset[str]:
     if not command:
         return frozenset()
     text = _SINGLE_QUOTED.sub("", _HERE_STRING.sub("", drop_heredoc_bodies(command)))
-    return frozenset(form for form in LINE_FORMS if form in text)
+    forms = {form for form in (*SUBSTITUTIONS, ESCAPED_QUOTE) if form in text}
+    if "*" in text and _GLOB_WORD.search(_DOUBLE_QUOTED.sub("", text)):
+        forms.add(BARE_GLOB)
+    return frozenset(forms)
 
 
 # JSON Schema's types, as a tool's validation names them, and the Python values of each
