@@ -209,3 +209,18 @@ def test_a_fix_that_only_bypasses_the_check_teaches_nothing() -> None:
     failure = s.bash("git commit -m x", error=PRE_COMMIT, error_class="WORKFLOW_SEQUENCE")
     assert draft_from_episode(failure, s.bash("git commit --no-verify -m x"), []) is None
     assert draft_from_episode(failure, s.bash("git commit -n -m x"), []) is None
+
+
+def test_a_command_cut_by_its_timeout_teaches_only_a_flag_that_stops_it_waiting() -> None:
+    """A timed-out command may work the next time whatever it adds: `-TotalCount` after a timeout is
+    no lesson; `--run` (a test runner's watch mode left) and `CI=1` are."""
+    s = session()
+    timed_out = "command timed out after 10000 milliseconds"
+    read = s.bash("Get-Content big.log", error=timed_out, error_class="MISSING_PARAMETER")
+    assert draft_from_episode(read, s.bash("Get-Content big.log -TotalCount 50"), []) is None
+    watch = s.bash("npx vitest", error=timed_out, error_class="MISSING_PARAMETER")
+    draft = draft_from_episode(watch, s.bash("npx vitest --run"), [])
+    assert draft is not None and draft.trigger is not None and "--run" in draft.trigger.lacks
+    ci = s.bash("npm test", error="Exit code 124", error_class="MISSING_PARAMETER")
+    draft = draft_from_episode(ci, s.bash("CI=1 npm test"), [])
+    assert draft is not None and draft.trigger is not None and "CI=" in draft.trigger.lacks

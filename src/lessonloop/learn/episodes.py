@@ -149,6 +149,8 @@ def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
         added = flags_of(fixed) - flags_of(failed) - BYPASS_FLAGS.get(head, frozenset())
         if not added:
             continue  # nothing added, or only a way around a check (never taught as a fix)
+        if timed_out(failure) and not any(_stops_waiting(flag) for flag in added):
+            continue  # a command cut by its timeout may work the next time whatever it adds
         before = {relative_path(w, failure.cwd) for w in operands_of(failed, len(head))}
         after = {relative_path(w, fix.cwd) for w in operands_of(fixed, len(head))}
         if not (before <= after or after <= before):
@@ -175,6 +177,28 @@ def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
             category=_category(head),
         )
     return None
+
+
+# A command cut by its timeout: what was added next fixed it only when it stops the command waiting
+# (a test runner's watch mode, a prompt, a pager); any other flag may just have been luck.
+_TIMED_OUT = re.compile(r"timed out after|exceeded the timeout|\bexit(?: code:?)? 124\b", re.IGNORECASE)
+_NO_WAIT = frozenset(
+    {"--run", "--no-watch", "--watch", "--watchall", "-y", "--yes", "--assume-yes", "--non-interactive",
+     "--noninteractive", "--no-interaction", "--no-input", "--ci", "--batch", "--no-pager", "--once",
+     "--single-run", "--exit", "--forceexit", "ci=", "--no-tty", "-t"}
+)  # fmt: skip
+
+
+def timed_out(event: CallEvent) -> bool:
+    """Whether the failure is its command cut by a timeout (the harness's or `timeout`'s exit 124)."""
+    return event.call.exit_code == 124 or bool(_TIMED_OUT.search((event.call.error_text or "")[:2000]))
+
+
+def _stops_waiting(flag: str) -> bool:
+    """Whether an option stops a command waiting (watch mode, a prompt, a pager): `--run`,
+    `--watch=false`, `-y`, `CI=`."""
+    name = flag.lower().split("=", 1)[0] + ("=" if flag.endswith("=") else "")
+    return name in _NO_WAIT or flag.lower() in _NO_WAIT
 
 
 def _step_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]) -> Draft | None:
