@@ -110,3 +110,22 @@ def test_the_codex_hook_says_it_before_the_next_search_of_the_session(repo: obje
     )
     assert hidden.returncode == 0 and hidden.stdout == ""
     assert not (db.parent / "hook-failures.log").exists()
+
+
+@pytest.mark.slow
+def test_the_claude_code_hook_says_it_before_the_next_search_of_the_session(repo: object, tmp_path: object) -> None:
+    """The same through Claude Code's hooks: PostToolUseFailure with rg's empty `Exit code 1`."""
+    from pathlib import Path
+
+    from tests.hook_helpers import HookSession
+
+    assert isinstance(repo, Path) and isinstance(tmp_path, Path)
+    db = tmp_path / "store" / "lessonloop.db"
+    session = HookSession(repo, hook_env(db))
+    pre, post = session.bash("rg --files -g 'NOTES.md'", error="Exit code 1")
+    assert (pre.stdout, post.returncode) == ("", 0)
+    again, _ = session.bash("rg --files -g '*NOTES*'", error="Exit code 1")
+    assert again.returncode == 0 and "found no file named like `NOTES.md`" in again.stdout, again.stderr
+    hidden, _ = session.bash("rg --files --hidden -g '*NOTES*'", stdout=".notes/NOTES.md\n")
+    assert hidden.stdout == ""
+    assert not (db.parent / "hook-failures.log").exists()
