@@ -5,15 +5,13 @@ and on the prompts of the shared corpora (English) no phrase of another language
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from lessonloop.analyze.correction_languages import OTHER_LANGUAGES
 from lessonloop.analyze.corrections import _head, _match, is_correction
-from tests.conftest import SHARED_CORPUS, run_ingest
+from tests.corpus_prompts import corpus_prompts
 
 CORRECTIONS = [
     # French
@@ -122,21 +120,7 @@ def test_an_everyday_sentence_is_not_a_correction(text: str) -> None:
 @pytest.mark.slow
 def test_no_phrase_of_another_language_matches_the_corpora_prompts(tmp_path: Path) -> None:
     """Precision on real prompts: the shared corpora's (English) prompts match none of them."""
-    corpora = ["claude-code/spotter", "codex/zo-qore", "codex/parking-lot", "gemini/codemie", "aider/aider-dev"]
-    folders = [SHARED_CORPUS / name for name in corpora if (SHARED_CORPUS / name).is_dir()]
-    if not folders:
-        pytest.skip(f"no shared corpus at {SHARED_CORPUS} (the ../shared folder is absent)")
-    for folder in folders:
-        shutil.copytree(folder, tmp_path / "corpus" / folder.parent.name / folder.name)
-    db = tmp_path / "lessonloop.db"
-    run_ingest(db, tmp_path / "corpus")
-    conn = sqlite3.connect(db)
-    try:
-        prompts = [
-            row[0] for row in conn.execute("SELECT text FROM messages WHERE kind = 'prompt' AND text IS NOT NULL")
-        ]
-    finally:
-        conn.close()
+    prompts = corpus_prompts(tmp_path)
     assert len(prompts) > 1000
     matched = [
         (phrase.id, sentence[:120])

@@ -6,8 +6,6 @@ instruction the English rules do not."""
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ import pytest
 from lessonloop.analyze.instruction_languages import is_instruction_other
 from lessonloop.analyze.instructions import instruction, is_instruction, sentences
 from lessonloop.learn.correction_lessons import draft_correction
-from tests.conftest import SHARED_CORPUS, run_ingest
+from tests.corpus_prompts import corpus_prompts
 
 INSTRUCTIONS = [
     "nein, nimm pnpm",
@@ -85,21 +83,7 @@ def test_a_typed_correction_in_german_makes_a_lesson_with_its_words() -> None:
 def test_no_rule_of_another_language_finds_an_instruction_in_the_corpora_prompts(tmp_path: Path) -> None:
     """Precision on real prompts: on the shared corpora's (English) prompts, the other languages'
     rules find no instruction in a sentence the English rules do not already read as one."""
-    corpora = ["claude-code/spotter", "codex/zo-qore", "codex/parking-lot", "gemini/codemie", "aider/aider-dev"]
-    folders = [SHARED_CORPUS / name for name in corpora if (SHARED_CORPUS / name).is_dir()]
-    if not folders:
-        pytest.skip(f"no shared corpus at {SHARED_CORPUS} (the ../shared folder is absent)")
-    for folder in folders:
-        shutil.copytree(folder, tmp_path / "corpus" / folder.parent.name / folder.name)
-    db = tmp_path / "lessonloop.db"
-    run_ingest(db, tmp_path / "corpus")
-    conn = sqlite3.connect(db)
-    try:
-        prompts = [
-            row[0] for row in conn.execute("SELECT text FROM messages WHERE kind = 'prompt' AND text IS NOT NULL")
-        ]
-    finally:
-        conn.close()
+    prompts = corpus_prompts(tmp_path)
     assert len(prompts) > 1000
     found = [
         sentence[:120]
