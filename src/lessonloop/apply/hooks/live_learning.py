@@ -14,6 +14,10 @@ from lessonloop.apply.hooks.hook_store import write
 from lessonloop.core.timestamps import utc_now
 from lessonloop.store.hook_tables import recent_calls
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
+if TYPE_CHECKING:
+    from lessonloop.lesson_model.lesson import Lesson
+
 RECENT_CALLS = 200  # the session's calls the learner reads (its HISTORY)
 
 
@@ -58,9 +62,9 @@ def learn_from_session(
     return len(learned)
 
 
-# what an error about a script's own form says (analyze/file_form.py), tested before importing it
-_FORM_MARKS = ("\\r", "\r", "^M", "Permission denied", "bad interpreter")
-AT_ONCE = frozenset({"search", "scripts"})  # the lessons a single call teaches, learned as it ends
+# The classes of failures that do not teach at their first occurrence (learn/general_lessons.py's
+# RECUR_FIRST) or are not the agent's own (analyze/agent_failures.py): nothing to learn at once.
+_NOT_AT_ONCE = frozenset({"", "UNKNOWN", "CHECK_FAILED", "CASCADE", "USER_REJECTED", "INTERRUPTED"})
 
 
 def learn_at_once(
@@ -72,19 +76,23 @@ def learn_at_once(
     review: bool = False,
 ) -> int:
     """Learn at once what one call teaches by itself and says in its own session too, as batch
-    learning and replay have it: a search for a file by name that found nothing
-    (learn/search_lessons.py), a script that failed for its form and the scripts of its family
-    (general_lessons.py). `call`: the call as post_tool stored it. Returns how many lessons were
-    created or reinforced (0 at once for any other call: nothing more is imported)."""
-    command = call.get("command")
-    if not project or not isinstance(command, str):
+    learning and replay have it (the one decision lets such a lesson speak in the session that
+    taught it): a search for a file by name that found nothing (learn/search_lessons.py); a
+    failure of a class that teaches at its first occurrence whose lesson speaks there (a program
+    that does not exist here, a script's form and its family, a form of the command line the
+    shell refuses, a tool's parameter rule, a check a commit's hook named). `call`: the call as
+    post_tool stored it. Returns how many lessons were created or reinforced (0 at once for any
+    other call: nothing more is imported)."""
+    if not project:
         return 0
-    error = str(call.get("error_text") or "")[:2000]
-    search = "--files" in command or "fd" in command  # (rg lists files by name with --files; fd always)
-    form = call.get("status") == "error" and any(mark in error for mark in _FORM_MARKS)
-    if not search and not form:
+    given = call.get("command")
+    command = given if isinstance(given, str) else None
+    teaches = call.get("status") == "error" and (call.get("error_class") or "") not in _NOT_AT_ONCE
+    # (rg lists files by name with --files; fd always does)
+    search = command is not None and ("--files" in command or "fd" in command)
+    if not teaches and not search:
         return 0
-    if search and not form:
+    if search and not teaches:
         from lessonloop.analyze.file_search import sought_names
         from lessonloop.lesson_model.triggers import command_segments
 
@@ -100,14 +108,15 @@ def learn_at_once(
     tool_input = json.loads(str(call["input_json"])) if call.get("input_json") else {}
     event = CallEvent(
         Call(
-            str(call["id"]), str(call["session_id"]), 0, str(call["ts"]), tool, tool_input, None, command,
+            str(call["id"]), str(call["session_id"]), 0, str(call["ts"]), tool, tool_input,
+            call.get("target_path"), command,  # type: ignore[arg-type]
             call.get("cwd") or cwd, str(call["status"]), None, call.get("error_text"),  # type: ignore[arg-type]
             result_text=call.get("result_text"), kind=kind_of(tool),  # type: ignore[arg-type]
         ),
         str(call["session_id"]), project, None, cwd, call.get("error_class"),  # type: ignore[arg-type]
     )  # fmt: skip
     learner = run_loop(Learner(Policy(review=review)), [event], {}, end_all=False)
-    learned = [lesson for lesson in learner.lessons.values() if lesson.category in AT_ONCE and lesson.failed_sessions]
+    learned = [lesson for lesson in learner.lessons.values() if lesson.failed_sessions and _speaks_here(lesson)]
     if not learned:
         return 0
     moment = utc_now()
@@ -115,6 +124,13 @@ def learn_at_once(
 
     write(conn, lambda c: [merge_live(c, lesson, moment) for lesson in learned])
     return len(learned)
+
+
+def _speaks_here(lesson: Lesson) -> bool:
+    """Whether the one decision lets a lesson speak in the session that taught it: any lesson but
+    a general one that leaves its own session to the warning about the same call resent."""
+    trigger = lesson.trigger
+    return trigger is not None and (not trigger.until_worked or trigger.speaks_where_learned)
 
 
 def current_branch(cwd: str) -> str | None:

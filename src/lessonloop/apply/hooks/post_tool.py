@@ -108,7 +108,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         if not policy.allows(project, cwd):
             return None
         stored = record(conn, ctx.db, [("call", {**call, "project": project})], wait_ms(ctx))
-        if stored and stored[0] and call["command"] is not None:
+        if stored and stored[0] and (failed or call["command"] is not None):
             from lessonloop.apply.hooks.live_learning import learn_at_once
 
             try:
