@@ -381,6 +381,14 @@ def merge_live(conn: sqlite3.Connection, lesson: Lesson, now: str) -> int | None
             "SELECT DISTINCT session_id FROM lesson_evidence WHERE lesson_id = ? AND role = 'failure'", (lesson_id,)
         )
     }
+    if lesson.prevention:
+        # a remedy found since it was stored (the call that worked after the failure that taught
+        # it, learned at once): kept, unless a person wrote the lesson's text
+        conn.execute(
+            """UPDATE lessons SET prevention = ?, prevention_command = ?, updated_at = ?
+               WHERE id = ? AND prevention IS NULL AND NOT edited""",
+            (lesson.prevention, lesson.prevention_command, now, lesson_id),
+        )
     new = [e for e in lesson.evidence if e.tool_use_id is None or (e.role, e.tool_use_id) not in known]
     new_failures = [e for e in new if e.role == "failure"]
     new_sessions = {e.session_id for e in new_failures if e.session_id not in failing}
