@@ -57,3 +57,13 @@ def test_a_missing_program_is_warned_on_its_next_use_in_the_session(repo: Path, 
     assert any("`sed` is not available here" in title for title in titles)
     assert not any("git checkout" in title for title in titles), titles
     assert not (db.parent / "hook-failures.log").exists()
+
+
+def test_the_classes_not_learned_at_once_are_those_the_general_path_waits_for() -> None:
+    """live_learning's own list (it must not import the learner to decide) holds every class the
+    general path learns only when it comes back, and every failure that is not the agent's."""
+    from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
+    from lessonloop.apply.hooks.live_learning import _NOT_AT_ONCE
+    from lessonloop.learn.general_lessons import RECUR_FIRST
+
+    assert RECUR_FIRST | NOT_AGENT_FAILURES <= _NOT_AT_ONCE

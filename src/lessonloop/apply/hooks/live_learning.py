@@ -64,6 +64,7 @@ def learn_from_session(
 
 # The classes of failures that do not teach at their first occurrence (learn/general_lessons.py's
 # RECUR_FIRST) or are not the agent's own (analyze/agent_failures.py): nothing to learn at once.
+# (written out: a success's hook imports nothing of analysis; a test keeps it equal to theirs)
 _NOT_AT_ONCE = frozenset({"", "UNKNOWN", "CHECK_FAILED", "CASCADE", "USER_REJECTED", "INTERRUPTED"})
 
 
@@ -113,7 +114,9 @@ def learn_at_once(
             call.get("cwd") or cwd, str(call["status"]), None, call.get("error_text"),  # type: ignore[arg-type]
             result_text=call.get("result_text"), kind=kind_of(tool),  # type: ignore[arg-type]
         ),
-        str(call["session_id"]), project, None, cwd, call.get("error_class"),  # type: ignore[arg-type]
+        # the branch as batch learning has it: a signature names it <branch>, the same lesson
+        str(call["session_id"]), project, current_branch(cwd) if cwd else None, cwd,
+        call.get("error_class"),  # type: ignore[arg-type]
     )  # fmt: skip
     learner = run_loop(Learner(Policy(review=review)), [event], {}, end_all=False)
     learned = [lesson for lesson in learner.lessons.values() if lesson.failed_sessions and _speaks_here(lesson)]
