@@ -73,9 +73,3 @@ def family(script: str) -> str:
     folder, name = posixpath.split(path)
     ext = posixpath.splitext(name)[1].lower()
     return f"{folder}/*{ext}" if folder else f"*{ext}"
-
-
-def in_family(words: Sequence[str], pattern: str) -> bool:
-    """Whether a simple command runs a script of the family `pattern`."""
-    script = script_of(words)
-    return script is not None and family(script) == pattern

@@ -21,10 +21,7 @@ if TYPE_CHECKING:
 # The programs that list files by name and skip hidden and ignored ones unless told, with the
 # options that make them look there (short options may be grouped: `-uu`, `-HI`).
 _GLOB_OPTIONS = frozenset({"-g", "--glob", "--iglob"})
-_SEES_LONG = {
-    "rg": frozenset({"--hidden", "--no-ignore", "--no-ignore-vcs", "--unrestricted"}),
-    "fd": frozenset({"--hidden", "--no-ignore", "--no-ignore-vcs", "--unrestricted"}),
-}
+_SEES_LONG = frozenset({"--hidden", "--no-ignore", "--no-ignore-vcs", "--unrestricted"})  # (rg's and fd's alike)
 _SEES_SHORT = {"rg": frozenset("u."), "fd": frozenset("HIu")}
 _FD_VALUED = frozenset({"-e", "--extension", "-t", "--type", "-d", "--max-depth", "-E", "--exclude", "-x", "-X"})
 _RG_VALUED = frozenset(
@@ -123,10 +120,10 @@ def sees_hidden(words: Sequence[str]) -> bool:
     program = program_of(words)
     if program is None:
         return False
-    long_options, short_letters = _SEES_LONG[program], _SEES_SHORT[program]
+    short_letters = _SEES_SHORT[program]
     for word in words[1:]:
         if word.startswith("--"):
-            if word.split("=", 1)[0] in long_options:
+            if word.split("=", 1)[0] in _SEES_LONG:
                 return True
         elif (
             word.startswith("-")
@@ -145,7 +142,7 @@ def name_core(pattern: str) -> str:
     `*agent*phase2*` gives `agent*phase0`: numbers are folded to 0, as the files of a numbered
     series (`SPRINT_11.md`, `SPRINT_12.md`) are most often kept in one place. Runs shorter than
     MIN_CORE are left out; "" when none is left."""
-    name = pattern.strip("'\"").replace("\\", "/").rsplit("/", 1)[-1].lower()
+    name = _last_part(pattern.strip("'\""))
     runs: list[str] = []
     run = ""
     for char in name:
@@ -186,13 +183,17 @@ def same_search(core: str, words: Sequence[str]) -> bool:
 def name_matches(pattern: str, path: str) -> bool:
     """Whether the file `path` has a name the search pattern matches (its last part, as rg's
     glob does, ignoring case): `.agent/SYSTEM_STATE.md` for `*system_state*`."""
-    wanted = pattern.strip("'\"").replace("\\", "/").rsplit("/", 1)[-1].lower()
-    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    wanted, name = _last_part(pattern.strip("'\"")), _last_part(path)
     if not wanted or not name:
         return False
     from fnmatch import fnmatchcase  # (learning only, not the hooks)
 
     return fnmatchcase(name, wanted)
+
+
+def _last_part(path: str) -> str:
+    """A path's (or a pattern's) last part, lower case, whichever its slashes."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1].lower()
 
 
 def hidden_part(path: str) -> str | None:

@@ -56,6 +56,7 @@ from lessonloop.lesson_model.triggers import (
     breaks_rule,
     command_head,
     command_segments,
+    comparable_path,
     describe_rule,
     failing_segment,
     first_line,
@@ -116,19 +117,12 @@ def outside_prerequisite(event: CallEvent) -> bool:
     Every use of the program meets it, whatever its subcommand."""
     if event.error_class != "MISSING_PREREQUISITE":
         return False
-    cwd = _comparable(event.cwd or "").rstrip("/")
+    cwd = comparable_path(event.cwd or "").rstrip("/")
     for found in _ABSOLUTE.finditer(error_headline(event.call.error_text)):  # the line that carries the error
-        path = _comparable(found.group(0))
+        path = comparable_path(found.group(0))
         if not cwd or not path.startswith(cwd + "/"):
             return True
     return False
-
-
-def _comparable(path: str) -> str:
-    """A path as two paths of one machine compare: Windows' backslashes as slashes, a drive
-    letter's case ignored (`G:\\x` and `g:/x`)."""
-    path = path.replace("\\", "/")
-    return path[0].lower() + path[1:] if len(path) > 1 and path[1] == ":" else path
 
 
 # A tool's parameter rule as its error states it: Claude Code's input validation, zod's issues
@@ -225,8 +219,9 @@ def _path_rule(text: str, tool_input: Mapping[str, object]) -> tuple[str, str] |
         found = pattern.search(text)
         if found:
             folders = [f.strip().rstrip(".") for f in found.group(1).split(",") if is_absolute(f.strip())]
-            if folders and breaks_rule(tool_input, param, "inside:" + "|".join(folders)):
-                return param, "inside:" + "|".join(folders)
+            rule = "inside:" + "|".join(folders)
+            if folders and breaks_rule(tool_input, param, rule):
+                return param, rule
     return None
 
 
@@ -239,9 +234,9 @@ def _own_script(program: str, cwd: str | None) -> bool:
     (its line endings, its shebang), not its arguments'."""
     if not _SCRIPT_PATH.fullmatch(program) or is_interpreter(program):
         return False
-    path = _comparable(program)
+    path = comparable_path(program)
     if path.startswith("/") or (len(path) > 1 and path[1] == ":"):
-        folder = _comparable(cwd or "").rstrip("/")
+        folder = comparable_path(cwd or "").rstrip("/")
         return bool(folder) and path.startswith(folder + "/")
     return True
 

@@ -23,8 +23,10 @@ from lessonloop.analyze.file_search import hidden_part, name_core, name_matches,
 from lessonloop.core.tool_kinds import READ
 from lessonloop.learn.episodes import Draft, _usage_draft
 from lessonloop.learn.events import CallEvent
-from lessonloop.lesson_model.triggers import Trigger, looks_only, relative_path
+from lessonloop.lesson_model.triggers import Trigger, comparable_path, looks_only, relative_path
 
+# what makes each program look in hidden and ignored files too
+_SEE_ALL = {"rg": "--hidden --no-ignore", "fd": "-H -I"}
 _HOW = {
     "rg": "rg skips hidden files and folders and what .gitignore ignores unless told (`--hidden`, `--no-ignore`, `-uu`)",
     "fd": "fd skips hidden files and folders and what .gitignore ignores unless told (`-H`, `-I`, `-u`)",
@@ -63,7 +65,7 @@ def search_draft(event: CallEvent, words: tuple[str, ...], pattern: str) -> Draf
         title=f"`{program}` found no file named like `{pattern}` in this project before",
         body=f"`{shown}` found nothing. {_HOW[program]}: a file there is not listed.",
         prevention=(
-            f"Look in hidden and ignored files too (`{program} {'--files --hidden --no-ignore' if program == 'rg' else '-H -I'} ...`) "
+            f"Look in hidden and ignored files too (`{program}{' --files' if program == 'rg' else ''} {_SEE_ALL[program]} ...`) "
             "or list the folders with hidden ones; or make the file if it does not exist yet."
         ),
         command=None,
@@ -91,10 +93,10 @@ def found_at(pattern: str, event: CallEvent) -> str | None:
         paths += _PATH_WORD.findall((call.command or "")[:4000])
     if any(sought_names(words) for words in event.segments):  # a file search that listed it
         paths += [line.strip() for line in (call.result_text or "").splitlines()[:200]]
-    cwd = _comparable(event.cwd or "")
+    cwd = comparable_path(event.cwd or "")
     for path in paths:
         if path and name_matches(pattern, path):
-            found = relative_path(_comparable(path), cwd)
+            found = relative_path(comparable_path(path), cwd)
             if not _ABSOLUTE.match(found):  # (a file outside the project explains no search in it)
                 return found
     return None
@@ -102,12 +104,6 @@ def found_at(pattern: str, event: CallEvent) -> str | None:
 
 _ABSOLUTE = re.compile(r"/|~|[A-Za-z]:/")
 _PATH_WORD = re.compile(r"""[^\s'"`|;&<>(),]*[\\/][^\s'"`|;&<>(),]+""")
-
-
-def _comparable(path: str) -> str:
-    """A path with forward slashes and a drive letter in lower case (`G:\\x` and `g:/x` compare)."""
-    path = path.replace("\\", "/")
-    return path[0].lower() + path[1:] if len(path) > 1 and path[1] == ":" else path
 
 
 def found_remedy(program: str, pattern: str, path: str) -> str:
@@ -118,5 +114,4 @@ def found_remedy(program: str, pattern: str, path: str) -> str:
         if hidden
         else f"{program} did not list it from there: a .gitignore rule, or another folder"
     )
-    flags = "--hidden --no-ignore" if program == "rg" else "-H -I"
-    return f"The file is at `{path}` ({why}). Read that path, or search with `{flags}`."
+    return f"The file is at `{path}` ({why}). Read that path, or search with `{_SEE_ALL[program]}`."

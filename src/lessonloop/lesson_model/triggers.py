@@ -562,9 +562,7 @@ class Trigger:
         if self.path is not None:
             return target is not None and relative_path(target, cwd) == self.path
         if self.family is not None:
-            from lessonloop.analyze.file_form import in_family  # (a script family's trigger only)
-
-            return any(in_family(words, self.family) for words in segments)
+            return any(_script_family(words) == self.family for words in segments)
         if self.words is None:
             return True
         size = len(self.words)
@@ -702,10 +700,16 @@ def is_absolute(path: str) -> bool:
     return path.startswith(("/", "\\\\")) or (len(path) > 2 and path[1] == ":" and path[2] in "/\\")
 
 
-def _folded(path: str) -> str:
-    """A path with forward slashes, `.` and `..` resolved, a drive letter in lower case."""
-    path = posixpath.normpath(path.replace("\\", "/"))
+def comparable_path(path: str) -> str:
+    """A path as two paths of one machine compare: Windows' backslashes as slashes, a drive
+    letter's case ignored (`G:\\x` and `g:/x`)."""
+    path = path.replace("\\", "/")
     return path[0].lower() + path[1:] if len(path) > 1 and path[1] == ":" else path
+
+
+def _folded(path: str) -> str:
+    """A comparable path with `.` and `..` resolved."""
+    return posixpath.normpath(comparable_path(path))
 
 
 def describe_rule(rule: str | None) -> str:
@@ -1153,10 +1157,6 @@ def allows_several(tool_input: Mapping[str, Any] | None) -> bool:
     return False
 
 
-# what a read tool says when the file is not there (lower case, in the start of its output)
-_ABSENT = ("does not exist", "not found", "no such file", "enoent", "cannot find")
-
-
 def _script_family(words: Sequence[str]) -> str | None:
     """The family (analyze/file_form.family) of the project script a simple command runs, or
     None. A script is named by a path: a command with no slash in its first two words runs none,
@@ -1167,6 +1167,10 @@ def _script_family(words: Sequence[str]) -> str | None:
 
     script = script_of(words)
     return family(script) if script is not None else None
+
+
+# what a read tool says when the file is not there (lower case, in the start of its output)
+_ABSENT = ("does not exist", "not found", "no such file", "enoent", "cannot find")
 
 
 def says_absent(error_text: str | None) -> bool:

@@ -16,6 +16,9 @@ from lessonloop.store.hook_tables import recent_calls
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from lessonloop.learn.events import CallEvent
     from lessonloop.lesson_model.lesson import Lesson
 
 RECENT_CALLS = 200  # the session's calls the learner reads (its HISTORY)
@@ -33,28 +36,45 @@ def learn_from_session(
     rows.reverse()
     if not any(r[8] == "error" and r[10] in LEARNABLE_CLASSES for r in rows[-OPEN_LIMIT - 1 : -1]):
         return 0
-    from lessonloop.analyze.inputs import Call
-    from lessonloop.core.claude_tool_kinds import kind_of
-    from lessonloop.learn.engine import Learner, Policy
-    from lessonloop.learn.events import CallEvent
-    from lessonloop.learn.learning_loop import run_loop
-    from lessonloop.store.lesson_writer import merge_live
-
     branch = current_branch(cwd) if cwd else None
     calls = (
-        CallEvent(
-            Call(
-                call_id, session_id, seq, ts, tool, json.loads(input_json) if input_json else {}, target, command,
-                call_cwd, status, None, error_text, kind=kind_of(tool),
-            ),
-            session_id, project, branch, call_cwd or cwd, error_class,
+        _event(
+            call_id, session_id, seq, ts, tool, input_json, target, command, call_cwd, status, error_text,
+            error_class, project, branch, cwd,
         )
         for call_id, seq, ts, tool, input_json, target, command, call_cwd, status, error_text, error_class in rows
     )  # fmt: skip
-    # Batch learning's loop over the session's calls so far, as live learning always ran it: no
-    # corrections, no hook warnings taken in, and the session does not end (it is still running).
-    learner = run_loop(Learner(Policy(review=review)), calls, {}, end_all=False)
-    learned = [lesson for lesson in learner.lessons.values() if lesson.failed_sessions]
+    return _learn(conn, calls, review, lambda _lesson: True)
+
+
+def _event(
+    call_id: str, session_id: str, seq: int, ts: str | None, tool: str, input_json: str | None,
+    target: str | None, command: str | None, call_cwd: str | None, status: str, error_text: str | None,
+    error_class: str | None, project: str | None, branch: str | None, cwd: str | None,
+    result_text: str | None = None,
+) -> CallEvent:  # fmt: skip
+    """A call the hooks stored, as learning reads it."""
+    from lessonloop.analyze.inputs import Call
+    from lessonloop.core.claude_tool_kinds import kind_of
+    from lessonloop.learn.events import CallEvent
+
+    call = Call(
+        call_id, session_id, seq, ts, tool, json.loads(input_json) if input_json else {}, target, command,
+        call_cwd, status, None, error_text, result_text=result_text, kind=kind_of(tool),
+    )  # fmt: skip
+    return CallEvent(call, session_id, project, branch, call_cwd or cwd, error_class)
+
+
+def _learn(conn: sqlite3.Connection, events: Iterable[CallEvent], review: bool, keep: Callable[[Lesson], bool]) -> int:
+    """Batch learning's loop over `events`, as live learning always ran it (no corrections, no hook
+    warnings taken in, the session not ended: it is still running); the lessons it made or
+    reinforced that `keep` keeps merged into the store now. Returns how many."""
+    from lessonloop.learn.engine import Learner, Policy
+    from lessonloop.learn.learning_loop import run_loop
+    from lessonloop.store.lesson_writer import merge_live
+
+    learner = run_loop(Learner(Policy(review=review)), events, {}, end_all=False)
+    learned = [lesson for lesson in learner.lessons.values() if lesson.failed_sessions and keep(lesson)]
     if not learned:
         return 0
     moment = utc_now()
@@ -99,34 +119,14 @@ def learn_at_once(
 
         if not any(sought_names(words) for words in command_segments(command)):
             return 0
-    from lessonloop.analyze.inputs import Call
-    from lessonloop.core.claude_tool_kinds import kind_of
-    from lessonloop.learn.engine import Learner, Policy
-    from lessonloop.learn.events import CallEvent
-    from lessonloop.learn.learning_loop import run_loop
-
-    tool = str(call["tool"])
-    tool_input = json.loads(str(call["input_json"])) if call.get("input_json") else {}
-    event = CallEvent(
-        Call(
-            str(call["id"]), str(call["session_id"]), 0, str(call["ts"]), tool, tool_input,
-            call.get("target_path"), command,  # type: ignore[arg-type]
-            call.get("cwd") or cwd, str(call["status"]), None, call.get("error_text"),  # type: ignore[arg-type]
-            result_text=call.get("result_text"), kind=kind_of(tool),  # type: ignore[arg-type]
-        ),
+    event = _event(
+        str(call["id"]), str(call["session_id"]), 0, str(call["ts"]), str(call["tool"]),
+        call.get("input_json"), call.get("target_path"), command, call.get("cwd"),  # type: ignore[arg-type]
+        str(call["status"]), call.get("error_text"), call.get("error_class"), project,  # type: ignore[arg-type]
         # the branch as batch learning has it: a signature names it <branch>, the same lesson
-        str(call["session_id"]), project, current_branch(cwd) if cwd else None, cwd,
-        call.get("error_class"),  # type: ignore[arg-type]
+        current_branch(cwd) if cwd else None, cwd, call.get("result_text"),  # type: ignore[arg-type]
     )  # fmt: skip
-    learner = run_loop(Learner(Policy(review=review)), [event], {}, end_all=False)
-    learned = [lesson for lesson in learner.lessons.values() if lesson.failed_sessions and _speaks_here(lesson)]
-    if not learned:
-        return 0
-    moment = utc_now()
-    from lessonloop.store.lesson_writer import merge_live
-
-    write(conn, lambda c: [merge_live(c, lesson, moment) for lesson in learned])
-    return len(learned)
+    return _learn(conn, [event], review, _speaks_here)
 
 
 def _speaks_here(lesson: Lesson) -> bool:
