@@ -312,3 +312,52 @@ def test_messages_of_one_second_keep_the_tables_order(tmp_path: Path, db_path: P
     conn.close()
     run_ingest(db_path, source)
     assert _rows(db_path, "SELECT text FROM messages ORDER BY seq") == [("first",), ("second",), ("third",)]
+
+
+def test_failed_calls_are_the_ones_the_database_says_failed(tmp_path: Path, db_path: Path) -> None:
+    """Issue 41: a Go database's failed calls are its is_error results and the bash results whose
+    last line (before the <cwd> line later versions add) is a non-zero "Exit code N", counted from
+    the format description (tests/counting/opencode_go_count.py) and by `stats` alike. A line
+    "Exit code 2" in a command's own output is not its exit; a command stopped by a timeout is not
+    an error result."""
+    from tests.counting.opencode_go_count import count
+    from tests.test_opencode_adapter import ingest, stats
+
+    source = make_go_database(tmp_path / "app" / ".opencode" / "opencode.db")
+    conn = sqlite3.connect(source)
+    t0 = 1_745_600_000
+    results = {
+        "toolu_02Log": ("cat run.log", "step one\nExit code 2\nstep two done\n\n<cwd>/work/app</cwd>", False),
+        "toolu_02Slow": ("go test -run Slow ./...", "=== RUN TestSlow\nCommand was aborted before completion", False),
+        "toolu_02Vet": ("go vet ./...", "vet: add.go:3: unreachable code\nExit code 1\n\n<cwd>/work/app</cwd>", False),
+        "toolu_02Zero": ("true", "Exit code 0", False),
+        "toolu_02Ban": ("curl example.com", "command 'curl' is not allowed", True),
+    }
+    calls = [_call(call_id, "bash", {"command": command}) for call_id, (command, _, _) in results.items()]
+    answers = [_result(call_id, "bash", text, error=error) for call_id, (_, text, error) in results.items()]
+    rows = [
+        ("n1", SESSION, "user", _parts(("text", {"text": "check the logs"}), ("text", {"text": "  "})), None, t0),
+        ("n2", SESSION, "assistant", _parts(*calls, ("finish", {"reason": "tool_use", "time": t0 + 2})), "m", t0 + 1),
+        ("n3", SESSION, "tool", _parts(*answers), None, t0 + 3),
+    ]
+    conn.executemany(
+        "INSERT INTO messages (id, session_id, role, parts, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(*row, row[-1]) for row in rows],
+    )
+    conn.commit()
+    conn.close()
+    ingest(db_path, source)
+    expected = count([str(source)])
+    got = stats(db_path)
+    assert got["sessions"] == expected["sessions"] == 1
+    assert got["messages"]["prompt"] == expected["prompts"] == 4
+    assert {tool: {"calls": v["calls"], "errors": v["errors"]} for tool, v in got["tools"].items()} == expected["tools"]
+    # go test (Exit code 1), rm (Permission denied), the cancelled go test, go vet, curl
+    assert expected["tools"]["bash"] == {"calls": 8, "errors": 5}
+    assert _rows(db_path, "SELECT id, status, exit_code FROM tool_calls WHERE id LIKE 'toolu_02%' ORDER BY seq") == [
+        ("toolu_02Log", "ok", None),
+        ("toolu_02Slow", "ok", None),
+        ("toolu_02Vet", "error", 1),
+        ("toolu_02Zero", "ok", 0),
+        ("toolu_02Ban", "error", None),
+    ]

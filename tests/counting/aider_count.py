@@ -8,7 +8,9 @@ Format (Aider-AI/aider, aider/io.py append_chat_history, user_input, tool_output
   multi-line output). Plain lines between "<<<<<<< SEARCH" and ">>>>>>> REPLACE" keep "> " lines.
 - prompts: inputs that are not empty/"<blank>", not aider's own ("# Fix any errors below, if
   possible.", "# Question: ", confirmations "(Y)es/(N)o"), not commands ("/..." or "!..."), plus
-  /ask /code /architect /context /help with text (a command typed as a unique prefix of one of
+  /ask /code /architect /context /help with text, once: the input right after /ask, /code,
+  /architect or /context that holds the same words is aider's echo of them (Coder.run writes its
+  message as an input), not a second prompt (a command typed as a unique prefix of one of
   aider's commands is that command: "/as" is /ask; an exact name wins).
 - reads (the model gets the file's whole text): add ("> Added <path> to the chat", with or
   without a full stop; not "Added N lines of output to the chat." nor a URL), read_only ("> Added
@@ -164,6 +166,7 @@ def count_session(lines: list[str], result: dict) -> None:
 
     model = None
     last_input = None
+    echoed = None  # the words of a /ask-like command, which aider writes again as an input
     command: dict | None = None
     blocks: list[dict] = []  # {"path", "state": None|"ok"|"bad"}
     conform_failed = named = settled = False
@@ -199,7 +202,8 @@ def count_session(lines: list[str], result: dict) -> None:
             if not text or text == "<blank>":
                 last_input = None
                 continue
-            if first.startswith(("# Fix any errors below, if possible.", "# Question: ")):
+            echo, echoed = echoed, None
+            if first.startswith(("# Fix any errors below, if possible.", "# Question: ")) or echo == " ".join(text.split()):
                 last_input = "aider"
             elif re.search(r"\(Y\)es/\(N\)o", first):
                 last_input = "confirm"
@@ -210,6 +214,8 @@ def count_session(lines: list[str], result: dict) -> None:
                     longer = [c for c in COMMANDS if c.startswith(name)] if len(name) > 1 else []
                     name = longer[0] if len(longer) == 1 else name
                 if name in ("/ask", "/code", "/architect", "/context", "/help") and args:
+                    if name != "/help":  # aider writes the words again as an input of its own
+                        echoed = " ".join(text.partition(" ")[2].split())
                     last_input = "prompt"
                     result["prompts"] += 1
                     continue

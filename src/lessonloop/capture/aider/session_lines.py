@@ -67,6 +67,8 @@ _CONFIRMATION = re.compile(r"\(Y\)es/\(N\)o")
 _AIDER_TYPED = ("# Fix any errors below, if possible.", "# Question: ")
 # Commands whose text goes to a model: the person's prompt. /help <question> asks aider's help
 # model; aider then writes the question again as "# Question: ..." (its own: "instructions").
+# /ask, /code, /architect and /context run a coder with the text, which writes it again as an
+# input of its own (io.user_input in Coder.run): the same words, aider's echo, not a second prompt.
 _PROMPT_COMMANDS = frozenset({"/ask", "/code", "/architect", "/context", "/help"})
 # Aider's commands (aider/commands.py, versions 0.4x to 0.8x): a unique prefix of one runs it
 # ("/as" is /ask), as aider's matching_commands does; an exact name wins over longer ones.
@@ -192,6 +194,11 @@ def user_text(line: str) -> str:
     return line[5:].rstrip()
 
 
+def _words(text: str) -> str:
+    """A text compared without its spacing (aider's echo of a /ask question adds a space)."""
+    return " ".join(text.split())
+
+
 @dataclass(slots=True)
 class _Pending:
     call_id: str
@@ -235,6 +242,7 @@ class SessionReader:
         self.settled_any = False  # an outcome line came after the pending blocks
         self.command: _Command | None = None
         self.last_input: str | None = None  # the kind of the last input message
+        self.echo: str | None = None  # the words of a /ask-like command, which aider writes again
         self.cost_pending: tuple[str, str] | None = None  # a usage row whose "Cost:" may be on the next line
         self.added: list[tuple[int, str, str]] = []  # (line, tool, path as written): files put in the chat
         self.add_args: list[str] = []  # the relative paths typed after /add and /read-only
@@ -368,18 +376,19 @@ class SessionReader:
         if not text or text == "<blank>":
             self.last_input = None
             return
-        if first.startswith(_AIDER_TYPED):
+        echo, self.echo = self.echo, None
+        if first.startswith(_AIDER_TYPED) or (echo is not None and _words(text) == echo):
             kind = "instructions"
         elif _CONFIRMATION.search(first):
             kind = "system"
         elif first.startswith(("!", "/")):
-            kind = self._command(start, first)
+            kind = self._command(start, first, text)
         else:
             kind = "prompt"
         self.last_input = kind
         self._message(start, "user", kind, text, "command" if kind == "command" else "prose")
 
-    def _command(self, index: int, first: str) -> str:
+    def _command(self, index: int, first: str, typed: str) -> str:
         """The kind of a slash or bang input; starts the tool call of the commands that are one."""
         if first.startswith("!"):
             name, args = "/run", first[1:].strip()
@@ -388,6 +397,8 @@ class SessionReader:
             args = args.strip()
             name = command_name(name)
         if name in _PROMPT_COMMANDS and args:
+            if name != "/help":  # its question comes back as "# Question: ..."
+                self.echo = _words(typed.partition(" ")[2])
             return "prompt"  # a question or request to the model, in a mode
         if name in _ADD_COMMANDS:
             self.add_args += [a for a in args.split() if not a.startswith("/") and not any(c in a for c in "*?[")]

@@ -17,9 +17,13 @@ tool_call {id, name, input: the arguments as JSON text, type, finished}, tool_re
 {tool_call_id, name, content, metadata: JSON text (edit and write: the applied diff; bash: start
 and end times), is_error} (in a message of role tool after the call),
 finish {reason: end_turn | max_tokens | tool_use | canceled | error | permission_denied, time}.
-A bash result ends with "Exit code N" when the command failed and says "Command was aborted
-before completion" when it was stopped; a call the person refused is "Permission denied", one
-cancelled "Tool execution canceled by user" (both is_error).
+A bash result's last line (before the "<cwd>DIR</cwd>" line later versions add) is "Exit code N"
+when the command exited non-zero (a failed call: the only line read for it, as a command's own
+output may hold such a line), and "Command was aborted
+before completion" when a timeout or a cancel stopped it: bash returns both as plain results, not
+is_error, and the second stays a completed call, as the database has it. A call the person refused
+is "Permission denied", one cancelled before it ran "Tool execution canceled by user" (both
+is_error; the second is an interrupt). Failed calls are therefore is_error or a non-zero exit.
 
 Tokens: each response overwrites the session's prompt_tokens and completion_tokens with its own
 (the context in use, not a total: internal/llm/agent TrackUsage), and per message there are none:
@@ -42,7 +46,9 @@ from lessonloop.capture.opencode.session_units import session_units
 from lessonloop.core import json_codec
 from lessonloop.core.records import Batch, Problem
 
-_EXIT = re.compile(r"^Exit code (-?\d+)\s*$", re.M)
+_EXIT = re.compile(r"^Exit code (-?\d+)\s*$")
+_CWD = re.compile(r"^<cwd>.*</cwd>\s*$")
+_ABORTED = "Command was aborted before completion"  # bash stopped (timeout, cancel): not an error result
 _STAMP_MASK = (1 << 62) - 1
 
 
@@ -202,17 +208,26 @@ def _tool_part(part_id: str, call: dict[str, Any], results: dict[str, dict[str, 
         start, end = metadata.get("start_time"), metadata.get("end_time")
         if all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
             state["time"] = {"start": start, "end": end}  # bash reports when it ran (Unix ms)
-        codes = _EXIT.findall(content)
-        if codes:
-            metadata["exit"] = int(codes[-1])
-        if "Command was aborted before completion" in content or "canceled by user" in content.lower():
-            metadata["interrupted"] = True
-        if result.get("is_error") is True or metadata.get("interrupted"):
+        last = _last_line(content)
+        code = _EXIT.match(last)  # bash appends it after stderr, as the last line but its <cwd>
+        if code is not None:
+            metadata["exit"] = int(code.group(1))
+        if result.get("is_error") is True:
+            if last.strip() == _ABORTED or "canceled by user" in content.lower():
+                metadata["interrupted"] = True
             text = "permission denied by user" if content.strip() == "Permission denied" else content
             state.update(status="error", error=text or "error", metadata=metadata)
         else:
             state.update(status="completed", output=content, metadata=metadata)
     return {"id": part_id, "type": "tool", "tool": name, "callID": call_id, "state": state}
+
+
+def _last_line(content: str) -> str:
+    """A bash result's last line before the `<cwd>DIR</cwd>` line later versions append."""
+    body, _, last = content.rstrip().rpartition("\n")
+    if _CWD.match(last):
+        last = body.rstrip().rpartition("\n")[2]
+    return last
 
 
 def _metadata(value: Any) -> dict[str, Any]:
