@@ -10,9 +10,10 @@ words again as an input (aider's echo): counted once. The numbers below are the 
 
 from __future__ import annotations
 
+import itertools
 import re
-import sqlite3
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ def test_prompts_counted_from_the_raw_history(tmp_path: Path) -> None:
     # an input right after (aider's echo): the person asked once
     echoes = sum(
         1
-        for run, after in zip(runs, runs[1:], strict=False)
+        for run, after in itertools.pairwise(runs)
         if re.match(r"^/(ask|code|architect|context) +\S", run[0].strip())
         and " ".join("\n".join(after).split()) == " ".join("\n".join(run).strip().partition(" ")[2].split())
     )
@@ -72,27 +73,27 @@ ECHOED = """
 
 > Aider v0.50.1
 
-#### /ask why does the cache miss on   
-#### the second call?  
+#### /ask why does the cache miss on
+#### the second call?
 
-####  why does the cache miss on  
-#### the second call?  
+####  why does the cache miss on
+#### the second call?
 
 Because the key holds the time.
 
 > Tokens: 1.2k sent, 40 received. Cost: $0.0040 message, $0.0040 session.
 
-#### /code make the key stable  
+#### /code make the key stable
 
-#### make the key stable  
+#### make the key stable
 
 Done.
 
 > Tokens: 1.3k sent, 30 received. Cost: $0.0040 message, $0.0080 session.
 
-#### /ask and the third call?  
+#### /ask and the third call?
 
-#### what about eviction?  
+#### what about eviction?
 
 It keeps 128 entries.
 

@@ -203,7 +203,9 @@ def count_session(lines: list[str], result: dict) -> None:
                 last_input = None
                 continue
             echo, echoed = echoed, None
-            if first.startswith(("# Fix any errors below, if possible.", "# Question: ")) or echo == " ".join(text.split()):
+            if first.startswith(("# Fix any errors below, if possible.", "# Question: ")) or echo == " ".join(
+                text.split()
+            ):
                 last_input = "aider"
             elif re.search(r"\(Y\)es/\(N\)o", first):
                 last_input = "confirm"
