@@ -19,11 +19,11 @@ and end times), is_error} (in a message of role tool after the call),
 finish {reason: end_turn | max_tokens | tool_use | canceled | error | permission_denied, time}.
 A bash result's last line (before the "<cwd>DIR</cwd>" line later versions add) is "Exit code N"
 when the command exited non-zero (a failed call: the only line read for it, as a command's own
-output may hold such a line), and "Command was aborted
-before completion" when a timeout or a cancel stopped it: bash returns both as plain results, not
-is_error, and the second stays a completed call, as the database has it. A call the person refused
-is "Permission denied", one cancelled before it ran "Tool execution canceled by user" (both
-is_error; the second is an interrupt). Failed calls are therefore is_error or a non-zero exit.
+output may hold such a line), and "Command was aborted before completion" when a timeout or a
+cancel stopped it: bash returns both as plain results, not is_error, and the second stays a
+completed call, as the database has it. A call the person refused is "Permission denied", one
+cancelled before it ran "Tool execution canceled by user" (both is_error; the second is an
+interrupt). Failed calls are therefore is_error or a non-zero exit.
 
 Tokens: each response overwrites the session's prompt_tokens and completion_tokens with its own
 (the context in use, not a total: internal/llm/agent TrackUsage), and per message there are none:
