@@ -156,9 +156,13 @@ def test_the_same_old_text_resent_to_an_unchanged_file_is_warned_whatever_its_ne
     play(learner, edit("def run(x):\n    return x", "def run(x):\n    return 2 * x", missing))
     # the same old text with another new text: the file has not changed, it fails again
     assert fired_on(learner, edit("def run(x):\n    return x", "def run(x):\n    return x + 1", missing))
+    # the same lines with trailing spaces and other line ends are the same text
+    assert fired_on(learner, edit("def run(x):  \r\n    return x\r\n", "def run(x):\n    return 5", missing))
     # another indentation is another text; a read changes nothing
     play(learner, s.read("app.py"))
     assert not fired_on(learner, edit("    def run(x):\n        return x", "    def run(x):\n        return 3"))
+    # nor is a blank line among them (as a formatter puts in, seen by reading the file)
+    assert not fired_on(learner, edit("def run(x):\n\n    return x", "def run(x):\n    return 6"))
     # an edit whose new text may hold it ends the warning
     play(learner, edit("pass", "def run(x):\n    return x"))
     assert not fired_on(learner, edit("def run(x):\n    return x", "def run(x):\n    return 4"))
@@ -240,6 +244,8 @@ def test_a_patch_resent_with_the_lines_codex_did_not_find_is_warned() -> None:
     play(learner, patch(' fn main() {\n-    println!("hi");\n+    println!("hello");', failed))
     # the same context again, with another change: warned before it runs
     assert fired_on(learner, patch(' fn main() {\n-    println!("hi");\n+    println!("hey");', failed))
+    # an empty line in a hunk is a blank context line: the expected lines with one between are others
+    assert not fired_on(learner, patch(' fn main() {\n\n-    println!("hi");\n+    println!("hey");'))
     # a patch whose context is other lines: nothing to say
     assert not fired_on(learner, patch(" fn start() {\n-    run();\n+    go();"))
 

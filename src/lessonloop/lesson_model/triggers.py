@@ -1212,7 +1212,9 @@ def written_text(tool_input: Mapping[str, Any] | None) -> str | None:
     patch = next((v for k, v in tool_input.items() if k in ("input", "patch") and isinstance(v, str)), None)
     if patch is None:
         return None
-    return "\n".join(line[1:] for line in patch.splitlines() if line[:1] in (" ", "+") and not line.startswith("+++"))
+    return "\n".join(
+        line[1:] for line in patch.splitlines() if line[:1] in (" ", "+", "") and not line.startswith("+++")
+    )
 
 
 def edit_text(tool_input: Mapping[str, Any] | None) -> str:
@@ -1225,20 +1227,32 @@ def edit_text(tool_input: Mapping[str, Any] | None) -> str:
         if isinstance(value, str):
             return value
     patch = next((v for k, v in tool_input.items() if k in ("input", "patch") and isinstance(v, str)), "")
+    # an empty line in a hunk is a blank context line, as patch tools read it
     return "\n".join(
-        line[1:] for line in patch.splitlines() if line[:1] in (" ", "-") and not line.startswith(("---", "-- "))
+        line[1:] for line in patch.splitlines() if line[:1] in (" ", "-", "") and not line.startswith(("---", "-- "))
     )
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    """`lines` without the blank lines at their start and end."""
+    start, end = 0, len(lines)
+    while start < end and not lines[start]:
+        start += 1
+    while end > start and not lines[end - 1]:
+        end -= 1
+    return lines[start:end]
 
 
 def needle_in(needle: str, text: str) -> bool:
     """Whether `needle` (a text an edit expected and did not find) is in `text` (what a later edit
-    expects): all its lines, as they are (indentation too: an edit corrected by its indentation
-    is another text), one after the other, blank lines and line ends aside. Part of it is not
-    enough: the lines of a block that failed to match may each be in the file."""
-    wanted = [line.rstrip() for line in needle.splitlines() if line.strip()][:_NEEDLE_LINES]
+    expects): all its lines, as they are (indentation and blank lines too: an edit corrected by
+    its indentation or by a blank line a formatter put in is another text), one after the other,
+    line ends and trailing spaces aside. Part of it is not enough: the lines of a block that failed
+    to match may each be in the file."""
+    wanted = _trimmed([line.rstrip() for line in needle.splitlines()])[:_NEEDLE_LINES]
     if not wanted:
         return False
-    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    lines = [line.rstrip() for line in text.splitlines()]
     size = len(wanted)
     return any(lines[i : i + size] == wanted for i in range(len(lines) - size + 1))
 
