@@ -691,3 +691,51 @@ def test_a_wildcard_the_shell_did_not_expand_is_warned_for_that_program() -> Non
     assert not fired_on(learner, other.bash('rg -n "x*y" src'))
     assert not fired_on(learner, other.bash("rg -n TODO -g '*.rs' src"))
     assert not fired_on(learner, other.bash("Get-ChildItem src/*.rs"))
+
+
+def test_a_long_sandbox_refusal_is_one_error_whatever_its_paths_and_the_sandbox_its_cause() -> None:
+    """A refusal whose line is long by its paths ("... Operation not permitted" past 200
+    characters) is the same error as with short paths, and the call that leaves the sandbox
+    carries its remedy."""
+    learner = Learner()
+    script = Script()
+    line = (
+        "fatal: cannot lock ref 'refs/heads/001-parking-system-build': Unable to create '{}': Operation not permitted"
+    )
+    long_path = (
+        "/Users/someone/Projects/prometheus/prometheus-parking-lot/.git/refs/heads/001-parking-system-build.lock"
+    )
+    command = ".specify/scripts/bash/create-new-feature.sh --json --number 1"
+    for name, path in (("s1", long_path), ("s2", "/w/p/.git/refs/heads/x.lock")):
+        refused = line.format(path)
+        play(learner, script.session(name).bash(command, error=refused, error_class="MISSING_PREREQUISITE"))
+        learner.end_session(name)
+    (lesson,) = learner.lessons.values()  # one error, seen in two sessions
+    assert lesson.error_signature is not None and lesson.error_signature.endswith("Operation not permitted")
+    s3 = script.session("s3")
+    assert fired_on(learner, s3.bash(command))
+    escalated = s3.call("Bash", command=command, tool_input={"command": command, "with_escalated_permissions": True})
+    decision = play(learner, escalated)
+    assert decision.fired == [] and decision.prevented
+
+
+def test_the_same_command_in_another_folder_is_another_call() -> None:
+    """Codex names the folder a command runs in (`workdir`): a command that failed because that
+    folder does not exist, sent again in the right one, is not the same call resent."""
+    learner = Learner()
+    s = Script().session("s1")
+    missing = 'execution error: Io(Os { code: 2, kind: NotFound, message: "No such file or directory" })'
+
+    def sed(folder: str, error: str | None = None) -> CallEvent:
+        command = "sed -n '1,120p' specs/tasks.md"
+        return s.call(
+            "shell_command",
+            command=command,
+            tool_input={"command": command, "workdir": folder},
+            error=error,
+            error_class="FILE_NOT_FOUND" if error else None,
+        )
+
+    play(learner, sed("/Users/someone/Projects/parking-lot-typo", missing))
+    assert fired_on(learner, sed("/Users/someone/Projects/parking-lot-typo", missing))
+    assert not fired_on(learner, sed("/Users/someone/Projects/parking-lot"))

@@ -116,6 +116,17 @@ def test_the_same_error_on_other_paths_and_lines_has_one_signature() -> None:
     assert a == b
 
 
+def test_a_line_long_by_its_paths_is_cut_after_they_are_placeholders() -> None:
+    """The headline is cut to 200 characters; a path long enough to push the error's end past
+    them must not make another error of it."""
+    line = "fatal: cannot lock ref 'refs/heads/main': Unable to create '{}': Operation not permitted"
+    short = error_signature("Bash", line.format("/w/.git/refs/heads/main.lock"))
+    long = error_signature("Bash", line.format("/Users/someone/" + "deep/" * 40 + ".git/refs/heads/main.lock"))
+    assert short == long and short.endswith("Operation not permitted")
+    # a line long by its words is still cut
+    assert len(error_signature("Bash", "error: " + "word " * 200)) <= len("Bash|") + 200
+
+
 # ----------------------------------------------------------------------------- helpers
 
 

@@ -99,15 +99,17 @@ def failing_check(signature: str | None) -> str | None:
     return (found.group(1) or found.group(2)).lower()
 
 
-def error_headline(text: str | None) -> str:
-    """The line of `text` that carries its error (see the module's docstring), cut to 200 characters."""
+def error_headline(text: str | None, limit: int = HEADLINE_CHARS) -> str:
+    """The line of `text` that carries its error (see the module's docstring), cut to `limit`
+    characters (a signature cuts it again once its paths are placeholders: a longer path must not
+    make another error of it)."""
     if not text:
         return ""
     lines = _lines(text)
     if not lines:
         return ""
     headline = _failing_check(lines) or _powershell_error(lines) or _error_line(lines)
-    return headline[:HEADLINE_CHARS]
+    return headline[:limit]
 
 
 _QUOTED_CR = re.compile(r"\r(['\"`])")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from lessonloop.analyze.error_headline import error_headline
+from lessonloop.analyze.error_headline import HEADLINE_CHARS, error_headline
 from lessonloop.analyze.placeholders import placeholders
 from lessonloop.core.quick_hash import blake2b_hex
 
@@ -50,7 +50,9 @@ def error_signature(
     error (analyze/error_headline.py), without the call's own input it quotes. A failure that
     printed nothing is its exit status, with the program that failed (`rg exit 1`). (Not the
     class: the headline decides, the class follows it.)"""
-    headline = placeholders(error_headline(without_quoted_input(error_text, tool_input)), branch)
+    # cut once what varies is a placeholder: the same error with a longer path is the same error
+    raw = error_headline(without_quoted_input(error_text, tool_input), limit=4 * HEADLINE_CHARS)
+    headline = placeholders(raw, branch)[:HEADLINE_CHARS].rstrip()
     if "*" in headline:
         # a wildcard the shell passed on as it is: the name it was part of, whatever the pattern
         # (`<path>*.rs`, `<path>*`), and rg's "IO error for operation on X: " wrapper around the cause

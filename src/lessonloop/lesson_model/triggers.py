@@ -1265,6 +1265,9 @@ def input_key(command: str | None, tool_input: Mapping[str, Any] | None) -> str:
         text = " ".join(command.split())
         if escalated(tool_input):
             text += "\x1fescalated"  # the same command asking to run outside the sandbox: another call
+        folder = next((v for k in _WORKDIR if isinstance(v := (tool_input or {}).get(k), str) and v), None)
+        if folder:
+            text += f"\x1f{folder}"  # the same command run in another folder: another call
     elif tool_input:
         parts = []
         for name in sorted(tool_input):
@@ -1279,6 +1282,9 @@ def input_key(command: str | None, tool_input: Mapping[str, Any] | None) -> str:
     return f"{zlib.crc32(text.encode('utf-8', 'replace')):08x}{len(text):x}"
 
 
+# the folder a shell tool's input names to run its command in (Codex's and OpenCode's `workdir`,
+# Gemini CLI's `dir_path` and older `directory`)
+_WORKDIR = ("workdir", "working_directory", "cwd", "dir_path", "directory")
 _NOT_INPUT = frozenset({"id", "call_id", "tool_use_id", "timeout", "justification"})
 
 # A shell call asking to run outside the agent's sandbox: Codex's `with_escalated_permissions` (and
@@ -1286,7 +1292,8 @@ _NOT_INPUT = frozenset({"id", "call_id", "tool_use_id", "timeout", "justificatio
 # `dangerouslyDisableSandbox`. It carries the remedy of a failure the sandbox caused.
 _ESCALATION = ("with_escalated_permissions", "dangerouslyDisableSandbox")
 _SANDBOX_FAILURE = LazyRegex(
-    r"not permitted|read-only file system|permission denied|sandbox|\beperm\b|\beacces\b|access is denied",
+    r"not permitted|read-only file system|permission denied|sandbox|\beperm\b|\beacces\b|access is denied"
+    r"|operation not(?: \w*)?$",  # "Operation not permitted" with its end cut by the signature's length
     re.IGNORECASE,
 )
 
