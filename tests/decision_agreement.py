@@ -67,6 +67,7 @@ class Agreement(LoopPlug):
         replayed = {(f.lesson.signature if f.lesson.trigger is not None else RESENT, f.action) for f in decision.fired}
         replayed |= {(f"edit check: {rule}", "warn") for rule in decision.findings}
         call = event.call
+        self.ctx.agent = event.agent or "claude"  # the hook of the call's agent (the shell it runs in)
         fired = _fired(
             self.conn,
             event.session_id,

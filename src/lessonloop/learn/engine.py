@@ -12,6 +12,7 @@ learning does.
 
 from __future__ import annotations
 
+import copy
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -20,7 +21,7 @@ from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
 from lessonloop.analyze.edit_risk import MAX_WARNINGS, score_call, warnings
 from lessonloop.analyze.error_headline import failing_check
 from lessonloop.analyze.file_search import program_of
-from lessonloop.core.tool_kinds import EDIT, WRITE
+from lessonloop.core.tool_kinds import EDIT, SHELL, WRITE
 from lessonloop.learn.check_lessons import draft_from_check_rejection, draft_from_progress
 from lessonloop.learn.correction_lessons import draft_correction
 from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job
@@ -166,6 +167,7 @@ class Learner:
                 call.command,
                 event.input_key,
                 event.ts,
+                event.shell,
             ),
             candidates,
             self.policy.rules(),
@@ -539,6 +541,9 @@ class Learner:
                 own_project=draft.own_project,
             )
             self._register(lesson)
+            _learned_in(lesson, failure.shell)
+        else:
+            _seen_in(lesson, failure.shell)
         if not is_general(lesson):
             self._supersede(lesson, draft.error_signature, failure.call.id)
         self._count_failure(lesson, failure)
@@ -685,3 +690,19 @@ def lesson_signature(kind: str, trigger: Trigger | None, error_signature: str) -
 
 def _evidence(role: str, event: CallEvent) -> Evidence:
     return Evidence(role, event.session_id, event.call.id, None, None, event.ts or None, event.project)
+
+
+def _learned_in(lesson: Lesson, shell: str | None) -> None:
+    """A new shell lesson holds in the shell its failure ran in (Trigger.shell), when known."""
+    trigger = lesson.trigger
+    if trigger is not None and trigger.kind == SHELL and shell is not None and trigger.shell != shell:
+        lesson.trigger = copy.copy(trigger)  # (a draft's trigger may be another lesson's too)
+        lesson.trigger.shell = shell
+
+
+def _seen_in(lesson: Lesson, shell: str | None) -> None:
+    """A shell lesson whose failure comes back in another shell holds in every shell."""
+    trigger = lesson.trigger
+    if trigger is not None and trigger.shell is not None and shell is not None and shell != trigger.shell:
+        lesson.trigger = copy.copy(trigger)
+        lesson.trigger.shell = None

@@ -5,8 +5,10 @@ from __future__ import annotations
 import posixpath
 
 from lessonloop.analyze.inputs import Call
+from lessonloop.core.tool_kinds import SHELL
 from lessonloop.learn.learnable import LEARNABLE_CLASSES
 from lessonloop.learn.signatures import call_signature
+from lessonloop.lesson_model.environment import call_shell
 from lessonloop.lesson_model.triggers import command_segments, input_key
 
 
@@ -65,6 +67,14 @@ class CallEvent:
     @property
     def ts(self) -> str:
         return self.call.ts or self.untimed_at or ""
+
+    @property
+    def shell(self) -> str | None:
+        """The shell family a shell call ran in (lesson_model/environment.py), None for another
+        kind of call or when not known."""
+        if self.call.kind != SHELL:
+            return None
+        return call_shell(self.agent, self.call.input, self.cwd)
 
     @property
     def input_key(self) -> str:

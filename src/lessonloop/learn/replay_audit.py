@@ -156,7 +156,7 @@ def _unmatched(own: list[Lesson], event: CallEvent) -> str:
         for lesson in here
         if lesson.trigger is not None
         and lesson.trigger.matches_shape(
-            call.kind, event.segments, call.target_path, event.cwd, call.tool, call.input, call.command
+            call.kind, event.segments, call.target_path, event.cwd, call.tool, call.input, call.command, event.shell
         )
     ]
     if shaped and all(is_general(lesson) and lesson.session_failed.get(event.session_id) for lesson in shaped):

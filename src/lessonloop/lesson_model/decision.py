@@ -171,7 +171,8 @@ class Candidate:
 
 
 class PendingCall:
-    """The call about to run, in neutral terms."""
+    """The call about to run, in neutral terms (`shell`: the shell family a command runs in,
+    lesson_model/environment.py, None when not known)."""
 
     __slots__ = (
         "command",
@@ -180,6 +181,7 @@ class PendingCall:
         "kind",
         "segments",
         "session_id",
+        "shell",
         "target",
         "tool",
         "tool_input",
@@ -198,7 +200,9 @@ class PendingCall:
         command: str | None,
         input_key: str | None,
         ts: str | None,
+        shell: str | None = None,
     ) -> None:
+        self.shell = shell
         self.session_id = session_id
         self.kind = kind
         self.tool = tool
@@ -307,7 +311,7 @@ def decide(
     for candidate in candidates:
         trigger = candidate.trigger
         if trigger is None or not trigger.matches_shape(
-            call.kind, call.segments, call.target, call.cwd, call.tool, call.tool_input, call.command
+            call.kind, call.segments, call.target, call.cwd, call.tool, call.tool_input, call.command, call.shell
         ):
             continue
         if outside and sandbox_failure(candidate.error_signature):

@@ -28,7 +28,7 @@ from lessonloop.analyze.commands import (
 )
 from lessonloop.core.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
 from lessonloop.core.lazy_regex import LazyRegex
-from lessonloop.core.tool_kinds import CHANGE_KINDS, EDIT, OTHER, READ, SUBAGENT, TOOL_KINDS, WRITE
+from lessonloop.core.tool_kinds import CHANGE_KINDS, EDIT, OTHER, READ, SHELL, SUBAGENT, TOOL_KINDS, WRITE
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:  # annotations only: typing and collections.abc cost the hooks milliseconds
@@ -348,6 +348,11 @@ class Trigger:
     family: for a failure caused by a script's form (analyze/file_form.py: its line endings, its
     executable bit, its #! line), the scripts of its folder and extension (`scripts/*.sh`): a call
     running any of them.
+
+    shell: for a shell lesson, the shell family it was learned in (lesson_model/environment.py:
+    powershell, cmd, posix): a command of another shell does not match. None: any shell (learned
+    in several, or where the shell was not known). Not part of the key: the same lesson seen in a
+    second shell is one lesson, widened to every shell.
     """
 
     __slots__ = (
@@ -359,6 +364,7 @@ class Trigger:
         "param",
         "path",
         "rule",
+        "shell",
         "sought",
         "token",
         "tool",
@@ -383,10 +389,12 @@ class Trigger:
         token: str | None = None,
         sought: str | None = None,
         family: str | None = None,
+        shell: str | None = None,
     ) -> None:
         self.kind = kind
         self.sought = sought
         self.family = family
+        self.shell = shell if kind == SHELL else None
         # a parameter rule is the tool's own: it names the tool whatever the kind
         self.tool = tool if kind == OTHER or param else None
         self.param = param
@@ -429,6 +437,8 @@ class Trigger:
             out["sought"] = self.sought
         if self.family:
             out["family"] = self.family
+        if self.shell:
+            out["shell"] = self.shell
         return out
 
     @classmethod
@@ -461,6 +471,7 @@ class Trigger:
             data.get("token") or None,
             data.get("sought") or None,
             data.get("family") or None,
+            data.get("shell") or None,
         )
 
     @property
@@ -536,6 +547,8 @@ class Trigger:
             text += f" for a name holding `{self.sought}`, without looking in hidden or ignored files"
         if self.family:
             text += f" running a script of {self.family}"
+        if self.shell in _SHELL_NAMES:  # (a POSIX shell goes without saying)
+            text += f" in {_SHELL_NAMES[self.shell]}"
         return text
 
     def matches_shape(
@@ -547,12 +560,16 @@ class Trigger:
         tool: str = "",
         tool_input: Mapping[str, Any] | None = None,
         command: str | None = None,
+        shell: str | None = None,
     ) -> bool:
         """Whether a call of neutral `kind` (and agent tool `tool`) with these command segments /
-        target path (and input, for a parameter rule; command line, for a shell operator) has the
-        trigger's shape (the prevention is checked separately, with the session's state)."""
+        target path (and input, for a parameter rule; command line, for a shell operator; the
+        shell family it runs in, None when not known) has the trigger's shape (the prevention is
+        checked separately, with the session's state)."""
         if kind != self.kind or (self.tool is not None and tool != self.tool):
             return False
+        if self.shell is not None and shell is not None and shell != self.shell:
+            return False  # learned in another shell
         if self.param is not None:
             return breaks_rule(tool_input, self.param, self.rule)
         if self.token is not None:
@@ -730,13 +747,16 @@ def describe_rule(rule: str | None) -> str:
     return "breaks the tool's rule"
 
 
+_SHELL_NAMES = {"powershell": "PowerShell", "cmd": "cmd"}
+
+
 class TriggerError(ValueError):
     """A stored trigger that cannot be read: the message names the field and what it holds."""
 
 
 # A stored trigger's fields (Trigger.to_json), texts and lists of texts, and its `unless`'s: what
 # from_json checks the types of, and what a team pull bounds (team/pulled_fields.py).
-TRIGGER_TEXT_FIELDS = ("kind", "tool", "operand", "path", "param", "rule", "token", "sought", "family")
+TRIGGER_TEXT_FIELDS = ("kind", "tool", "operand", "path", "param", "rule", "token", "sought", "family", "shell")
 TRIGGER_LIST_FIELDS = ("words", "lacks", "operands", "with_flags")
 UNLESS_TEXT_FIELDS = ("since", "check")
 UNLESS_LIST_FIELDS = ("words", "flags", "exts")

@@ -66,10 +66,11 @@ class HookContext:
     """What every handler gets besides the payload: the event, the store path, the options, and
     the work to do once the answer is out (`after_answer`)."""
 
-    __slots__ = ("after", "ask", "block", "db", "event", "unshown")
+    __slots__ = ("after", "agent", "ask", "block", "db", "event", "unshown")
 
-    def __init__(self, event: str, db: str, options: list[str]) -> None:
+    def __init__(self, event: str, db: str, options: list[str], agent: str = "claude") -> None:
         self.event = event
+        self.agent = agent  # whose hook this is (`--agent=NAME`): the shell its commands run in
         self.db = db
         self.block = "--block" in options
         self.ask = "--ask" in options
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         _start_budget(BUDGET_SECONDS.get(event, 3.0))
         try:
             module = __import__(f"lessonloop.apply.hooks.{target[0]}", fromlist=[target[1]])
-            ctx = HookContext(event, db, options)
+            ctx = HookContext(event, db, options, agent)
             if adapter is not None:
                 ctx.unshown = getattr(adapter, "UNSHOWN_ACTIONS", frozenset())
             output = getattr(module, target[1])(payload, ctx)

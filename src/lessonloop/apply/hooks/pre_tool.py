@@ -192,6 +192,9 @@ def _fired(
         input_key(shell_command, tool_input),
         now or utc_now(),
     )
+    from lessonloop.lesson_model.environment import call_shell
+
+    call.shell = call_shell(ctx.agent, tool_input, cwd) if kind == "shell" else None  # a lesson keeps its shell
     rules = one.Rules(ask=ctx.ask, block=ctx.block, excluded=policy.exclude_categories)
     findings = [one.Finding(item, rule, item[2]) for rule, item in edits]
     verdict = one.decide(call, candidates, rules, session, said, may_retry=may_retry, findings=findings)

@@ -1,0 +1,91 @@
+"""The shell a command runs in, read from where it ran: a lesson about a command line holds in the
+shell it was learned in (PowerShell does not know `sed`, bash knows no `Get-Content`), so a shell
+lesson keeps its shell (Trigger.shell) and fires only on commands of that shell.
+
+Three families, by the syntax a command line is written in: `powershell` (Windows PowerShell and
+pwsh), `cmd`, and `posix` (bash, zsh, sh, fish and the like: on Linux, macOS, WSL and Git Bash).
+
+Read, in this order:
+1. a program the call names as its shell (Codex's `["powershell.exe", "-Command", SCRIPT]`,
+   `["bash", "-lc", SCRIPT]`);
+2. the folder it ran in: a POSIX path (`/home/x`, `/Users/x`) is a POSIX shell; a Windows path
+   (`C:\\x`, `g:/x`, `\\\\server\\x`) is the shell the agent runs there: Claude Code and OpenCode
+   run Git Bash (posix), Aider the system's `cmd`, Codex, Gemini CLI, Cursor and Copilot CLI
+   PowerShell;
+3. else unknown (None): the lesson may fire, as before shells were told apart.
+
+Pure, and imports nothing heavy: the PreToolUse hook reads it on every call.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False  # (typing is not imported on the hook's path)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+POWERSHELL = "powershell"
+CMD = "cmd"
+POSIX = "posix"
+SHELLS = (POWERSHELL, CMD, POSIX)
+
+# a shell program's name (without a folder or `.exe`) -> its family
+_PROGRAMS = {
+    "powershell": POWERSHELL,
+    "pwsh": POWERSHELL,
+    "cmd": CMD,
+    "bash": POSIX,
+    "sh": POSIX,
+    "zsh": POSIX,
+    "dash": POSIX,
+    "ksh": POSIX,
+    "fish": POSIX,
+}
+# the shell each agent runs commands in on Windows (the store's agent names and the hooks')
+_ON_WINDOWS = {
+    "claude-code": POSIX,  # Git Bash
+    "claude": POSIX,
+    "opencode": POSIX,
+    "aider": CMD,
+    "codex": POWERSHELL,
+    "gemini": POWERSHELL,
+    "cursor": POWERSHELL,
+    "copilot": POWERSHELL,
+}
+
+
+def shell_program(name: object) -> str | None:
+    """The family of a shell named by its program (`powershell.exe`, `/bin/bash`), else None."""
+    if not isinstance(name, str) or not name:
+        return None
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    if base.endswith(".exe"):
+        base = base[:-4]
+    return _PROGRAMS.get(base)
+
+
+def windows_path(path: str | None) -> bool:
+    """Whether a folder is written as Windows writes one (a drive letter, a UNC share)."""
+    if not path:
+        return False
+    return path.startswith("\\\\") or (len(path) > 2 and path[1] == ":" and path[0].isalpha() and path[2] in "/\\")
+
+
+def call_shell(agent: str | None, tool_input: Mapping[str, Any] | None, cwd: str | None) -> str | None:
+    """The shell family a shell call of `agent` ran in (see the module's docstring), or None."""
+    command = tool_input.get("command") if tool_input else None
+    if isinstance(command, list | tuple) and command:
+        named = shell_program(command[0])
+        if named is not None:
+            return named
+    if cwd and cwd.startswith("/"):
+        return POSIX
+    if windows_path(cwd):
+        return _ON_WINDOWS.get(agent or "")
+    return None
+
+
+def other_shell(learned: str | None, here: str | None) -> bool:
+    """Whether a lesson learned in shell `learned` is about another shell than the call's (`here`):
+    both known and different."""
+    return bool(learned) and bool(here) and learned != here
