@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 POWERSHELL = "powershell"
 CMD = "cmd"
 POSIX = "posix"
-SHELLS = (POWERSHELL, CMD, POSIX)
 
 # a shell program's name (without a folder or `.exe`) -> its family
 _PROGRAMS = {
@@ -68,7 +67,7 @@ def windows_path(path: str | None) -> bool:
     """Whether a folder is written as Windows writes one (a drive letter, a UNC share)."""
     if not path:
         return False
-    return path.startswith("\\\\") or (len(path) > 2 and path[1] == ":" and path[0].isalpha() and path[2] in "/\\")
+    return path.startswith("\\\\") or (len(path) > 2 and path[1] == ":" and path[2] in "/\\")
 
 
 def call_shell(agent: str | None, tool_input: Mapping[str, Any] | None, cwd: str | None) -> str | None:
@@ -83,9 +82,3 @@ def call_shell(agent: str | None, tool_input: Mapping[str, Any] | None, cwd: str
     if windows_path(cwd):
         return _ON_WINDOWS.get(agent or "")
     return None
-
-
-def other_shell(learned: str | None, here: str | None) -> bool:
-    """Whether a lesson learned in shell `learned` is about another shell than the call's (`here`):
-    both known and different."""
-    return bool(learned) and bool(here) and learned != here

@@ -29,6 +29,7 @@ from lessonloop.analyze.commands import (
 from lessonloop.core.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.core.tool_kinds import CHANGE_KINDS, EDIT, OTHER, READ, SHELL, SUBAGENT, TOOL_KINDS, WRITE
+from lessonloop.lesson_model.environment import windows_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:  # annotations only: typing and collections.abc cost the hooks milliseconds
@@ -714,7 +715,7 @@ def breaks_rule(tool_input: Mapping[str, Any] | None, param: str, rule: str | No
 
 def is_absolute(path: str) -> bool:
     """A POSIX or Windows absolute path (`/x`, `C:\\x`, `c:/x`, `\\\\server\\x`), whatever the machine."""
-    return path.startswith(("/", "\\\\")) or (len(path) > 2 and path[1] == ":" and path[2] in "/\\")
+    return path.startswith("/") or windows_path(path)
 
 
 def comparable_path(path: str) -> str:
