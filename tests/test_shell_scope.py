@@ -113,10 +113,8 @@ def test_a_lesson_seen_failing_in_two_shells_holds_in_every_shell() -> None:
     assert pushes and all(lesson.trigger is not None and lesson.trigger.shell is None for lesson in pushes)
 
 
-@pytest.mark.slow
-def test_the_hooks_keep_a_powershell_lesson_in_powershell(tmp_path: Path) -> None:
-    """A real store holding a PowerShell lesson: Claude Code's PreToolUse hook in a Linux project
-    says nothing of it, Codex's hook on a Windows folder warns."""
+def _store_with_powershell_lesson(tmp_path: Path) -> Path:
+    """A real store holding one global lesson learned in PowerShell (`sed` is not a cmdlet)."""
     from lessonloop.store import open_store
     from lessonloop.store.lesson_writer import save_learned
 
@@ -125,6 +123,7 @@ def test_the_hooks_keep_a_powershell_lesson_in_powershell(tmp_path: Path) -> Non
     _powershell_sed_lesson(learner, script)
     (lesson,) = learner.lessons.values()
     lesson.session_failed = {f"s{i}": True for i in range(20)}
+    lesson.projects.add("G:\\work\\other")  # seen in two projects: global
     lesson.recount()
     db = tmp_path / "store" / "lessonloop.db"
     conn = open_store(db)
@@ -132,6 +131,14 @@ def test_the_hooks_keep_a_powershell_lesson_in_powershell(tmp_path: Path) -> Non
         save_learned(conn, [lesson], {}, script.tick())
     finally:
         conn.close()
+    return db
+
+
+@pytest.mark.slow
+def test_the_hooks_keep_a_powershell_lesson_in_powershell(tmp_path: Path) -> None:
+    """A real store holding a PowerShell lesson: Claude Code's PreToolUse hook in a Linux project
+    says nothing of it, Codex's hook on a Windows folder warns."""
+    db = _store_with_powershell_lesson(tmp_path)
     env = hook_env(db)
     project = tmp_path / "app"
     project.mkdir()
@@ -148,4 +155,38 @@ def test_the_hooks_keep_a_powershell_lesson_in_powershell(tmp_path: Path) -> Non
     windows = AgentSession("codex", Path(WINDOWS), env)
     warned = windows.run("PreToolUse", tool_input={"command": "sed -n '1,20p' app.py"}, tool_use_id="call_1")
     assert warned.returncode == 0 and "sed" in warned.stdout, warned.stderr
+    assert not (db.parent / "hook-failures.log").exists()
+
+
+@pytest.mark.slow
+def test_session_start_and_rules_files_keep_a_powershell_lesson_in_powershell(tmp_path: Path) -> None:
+    """SessionStart gives the PowerShell lesson to Codex on a Windows folder, not to Claude Code
+    or Codex in a Linux project; `lessons export --agent codex` leaves it out of a Linux project's
+    AGENTS.md and says so."""
+    import subprocess
+    import sys
+
+    db = _store_with_powershell_lesson(tmp_path)
+    env = hook_env(db)
+    project = tmp_path / "app"
+    project.mkdir()
+    start = {"hook_event_name": "SessionStart", "source": "startup", "transcript_path": str(tmp_path / "t.jsonl")}
+    given = AgentSession("codex", Path(WINDOWS), env).run("SessionStart", **start)
+    assert given.returncode == 0 and "sed" in given.stdout, given.stderr
+    quiet = AgentSession("codex", project, env).run("SessionStart", **start)
+    assert quiet.returncode == 0 and "sed" not in quiet.stdout, quiet.stderr
+    claude = run_hook("SessionStart", {**start, "session_id": "linux-claude", "cwd": str(project)}, env)
+    assert claude.returncode == 0 and "sed" not in claude.stdout, claude.stderr
+    exported = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "lessons", "export", "--agent", "codex", "--json"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert exported.returncode == 0, exported.stderr
+    report = json.loads(exported.stdout)
+    assert report["lessons"] == 0 and report["other_shell_left_out"] == 1, report
+    assert not (project / "AGENTS.md").exists()
     assert not (db.parent / "hook-failures.log").exists()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,7 @@ class _Planned:
     created: bool = False
     front_matter_missing: bool = False
     not_written: bool = False  # no lesson to put in a file that does not exist: left alone
+    other_shell: int = 0  # lessons of a shell its agents do not run commands in there, left out
 
 
 def _deliveries(args: argparse.Namespace) -> list[InstructionFile]:
@@ -76,6 +77,25 @@ def _rows(args: argparse.Namespace, status: str, project_dir: Path | None) -> tu
     if folder_project is not None:
         rows = [row for row in rows if row.scope == "global" or row.project == folder_project]
     return rows, folder_project
+
+
+def _in_their_shell(
+    rows: list[LessonRow], records: list[dict[str, Any]], given: Path, described: InstructionFile | None
+) -> tuple[list[dict[str, Any]], int]:
+    """The records of the lessons that hold in the shell the file's agents run commands in, in the
+    project folder it goes to (lesson_model/environment.py: a PowerShell lesson never reaches the
+    AGENTS.md of a Linux project), and how many were left out."""
+    from lessonloop.apply.instruction_files import project_folder
+    from lessonloop.lesson_model.environment import folder_shells, holds_in
+
+    agents = described.agents if described is not None else (None,)
+    shells = folder_shells(agents, str(project_folder(given, described)))
+    kept = [
+        record
+        for row, record in zip(rows, records, strict=True)
+        if holds_in(row.parsed_trigger.shell if row.parsed_trigger is not None else None, shells)
+    ]
+    return kept, len(records) - len(kept)
 
 
 def _plan_markdown(
@@ -155,7 +175,11 @@ def export(args: argparse.Namespace, list_statuses: str) -> int:
         )
         return 0
     if markdown:
-        plans = [_plan_markdown(given, described, records, scrub, bool(deliveries)) for given, described in targets]
+        plans = []
+        for given, described in targets:
+            kept, other_shell = _in_their_shell(rows, records, given, described)
+            plan = _plan_markdown(given, described, kept, scrub, bool(deliveries))
+            plans.append(replace(plan, other_shell=other_shell) if other_shell else plan)
     else:
         given = targets[0][0]
         plans = [_Planned(given, given, None, None, exchange.export_jsonl(records, scrub_pii=scrub), len(records))]
@@ -215,6 +239,8 @@ def _json_report(fmt: str, plan: _Planned, changed: bool, held: int, folder_proj
         data["instead_of"] = str(plan.given)
     if plan.left_out:
         data["left_out_for_size"] = plan.left_out
+    if plan.other_shell:
+        data["other_shell_left_out"] = plan.other_shell
     if plan.front_matter_missing:
         data["front_matter_missing"] = True
     hint = _hint(plan)
@@ -259,6 +285,11 @@ def _print_report(fmt: str, plan: _Planned, changed: bool, whose: str, dry_run: 
         print(
             f"{plan.left_out} less confident lesson(s) left out: {form.agent_name} reads the first "
             f"{form.max_chars} characters of a rules file (the section says so too)."
+        )
+    if plan.other_shell:
+        print(
+            f"{plan.other_shell} lesson(s) learned in another shell left out: its agents run commands in "
+            "another shell in this folder (a PowerShell lesson is no help in bash)."
         )
     hint = _hint(plan)
     if hint:

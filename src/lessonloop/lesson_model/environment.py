@@ -21,7 +21,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # (typing is not imported on the hook's path)
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
     from typing import Any
 
 POWERSHELL = "powershell"
@@ -82,3 +82,21 @@ def call_shell(agent: str | None, tool_input: Mapping[str, Any] | None, cwd: str
     if windows_path(cwd):
         return _ON_WINDOWS.get(agent or "")
     return None
+
+
+def folder_shells(agents: Iterable[str | None], folder: str | None) -> frozenset[str] | None:
+    """The shell families `agents` run commands in when they work in `folder` (the readers of a
+    rules file, the agent of a session); None when one of them is not known there."""
+    shells: set[str] = set()
+    for agent in agents:
+        shell = call_shell(agent, None, folder)
+        if shell is None:
+            return None
+        shells.add(shell)
+    return frozenset(shells) or None
+
+
+def holds_in(lesson_shell: str | None, shells: frozenset[str] | None) -> bool:
+    """Whether a lesson learned in `lesson_shell` (None: any) holds where commands run in `shells`
+    (None: not known, so it may)."""
+    return lesson_shell is None or shells is None or lesson_shell in shells

@@ -396,12 +396,12 @@ def session_start_candidates(
     conn: sqlite3.Connection, min_confidence: float, project: str | None, limit: int
 ) -> list[tuple[Any, ...]]:
     """(id, title, prevention, prevention_command, failed_sessions, observations, sessions,
-    confidence, last_seen, severity, category) of the active lessons of tier active or core, global
-    or of `project`, with a stored confidence of at least `min_confidence`: the `limit` most
-    confident."""
+    confidence, last_seen, severity, category, trigger) of the active lessons of tier active or
+    core, global or of `project`, with a stored confidence of at least `min_confidence`: the
+    `limit` most confident."""
     return conn.execute(
         """SELECT id, title, prevention, prevention_command, failed_sessions, observations, sessions, confidence,
-                  last_seen, severity, category
+                  last_seen, severity, category, trigger
            FROM lessons
            WHERE status = 'active' AND tier IN ('active', 'core') AND confidence >= ?
              AND (scope = 'global' OR project = ?)

@@ -4,7 +4,8 @@ tokens). Nothing when no lesson is good enough.
 
 Value = live confidence x severity weight x recency weight (apply/ranking.py), over active
 lessons of tier active or core; each lesson is given once per session (a resumed or compacted
-session is not given the same lessons again).
+session is not given the same lessons again); a lesson learned in one shell is not given to a
+session whose agent runs commands in another there (lesson_model/environment.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from lessonloop.apply.hooks.hook_store import (
     wait_ms,
 )
 from lessonloop.core.timestamps import days_between, utc_now
+from lessonloop.lesson_model.environment import folder_shells, holds_in
 from lessonloop.store.hook_tables import session_start_candidates
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
@@ -60,6 +62,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     cwd = text_of(payload, "cwd")
     policy = hook_policy(ctx.db)
     project = folder_project(cwd, policy, ctx.db) if cwd else None
+    shells = folder_shells((ctx.agent,), cwd)
     allowed = policy.allows(project, cwd)
     try:  # capture turned off: give lessons from the store there is, create and record nothing
         conn = connect_for_writing(ctx.db, wait_ms(ctx)) if allowed else connect(ctx.db, wait_ms(ctx))
@@ -67,7 +70,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         return None
     try:
         moment = utc_now()
-        chosen = _best_lessons(conn, project, injected_lessons(conn, session_id), policy, moment)
+        chosen = _best_lessons(conn, project, injected_lessons(conn, session_id), policy, moment, shells)
         from lessonloop.apply.context_block import fit_context
 
         text, used = fit_context(chosen, BUDGET_TOKENS)
@@ -95,14 +98,21 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
 
 
 def _best_lessons(
-    conn: sqlite3.Connection, project: str | None, given: set[int], policy: HookPolicy, moment: str
+    conn: sqlite3.Connection,
+    project: str | None,
+    given: set[int],
+    policy: HookPolicy,
+    moment: str,
+    shells: frozenset[str] | None,
 ) -> list[_Lesson]:
+    """The lessons worth giving, best first: none given already, of a category the policy lets
+    through, or learned in a shell the session's agent does not run commands in here."""
     from lessonloop.apply import ranking
 
     rows = session_start_candidates(conn, MIN_CONFIDENCE * 0.5, project, CANDIDATES + len(given))
     scored = []
     for row in rows:
-        if row[0] in given or not policy.allows_category(row[10]):
+        if row[0] in given or not policy.allows_category(row[10]) or not holds_in(_shell_of(row[11]), shells):
             continue
         days = days_between(row[8], moment) if row[8] else 0.0
         value = ranking.live_confidence(row[4], row[6], days, row[7])
@@ -112,3 +122,17 @@ def _best_lessons(
         scored.append((weight, _Lesson(row, value)))
     scored.sort(key=lambda item: (-item[0], item[1].id))
     return [lesson for _w, lesson in scored]
+
+
+def _shell_of(trigger: str | None) -> str | None:
+    """The shell a stored trigger holds in (None: any, or a trigger that cannot be read)."""
+    if not trigger or '"shell"' not in trigger:
+        return None
+    import json
+
+    try:
+        data = json.loads(trigger)
+    except ValueError:
+        return None
+    shell = data.get("shell") if isinstance(data, dict) else None
+    return shell if isinstance(shell, str) else None
