@@ -73,6 +73,29 @@ def test_routing_and_cloud_prefixes_find_the_model() -> None:
     assert priced_model("no-such-model-anywhere") is None
 
 
+def test_a_gemini_name_without_preview_is_priced_as_its_preview() -> None:
+    # Gemini CLI's "gemini-3-pro": Google prices Gemini 3 Pro only as gemini-3-pro-preview:
+    # $2 input, $12 output, $0.20 cached per MTok; $4, $18, $0.40 for a prompt past 200k tokens
+    assert priced_model("gemini-3-pro") == ("gemini-3-pro-preview", None)
+    assert priced_model("google/gemini-3-flash") == ("gemini-3-flash-preview", None)
+    assert priced_model("gemini-2.5-pro") == ("gemini-2.5-pro", None)  # a name the table has stays itself
+    day = "2026-01-16T11:00:00.000Z"
+    assert call_cost("gemini-3-pro", day, 1000, 300, 0, 9000) == pytest.approx((1000 * 2 + 300 * 12 + 9000 * 0.2) / 1e6)
+    assert call_cost("gemini-3-pro", day, 1000, 300, 0, 250_000) == pytest.approx(
+        (1000 * 4 + 300 * 18 + 250_000 * 0.4) / 1e6
+    )
+
+
+def test_a_google_model_with_no_cache_price_takes_openrouters() -> None:
+    # the table's Google entries for the image models list no cached-input price; OpenRouter's
+    # listings of the same models do ($0.20 and $0.03 per MTok), at Google's input price
+    day = "2025-12-01T21:45:40.110Z"
+    assert call_cost("gemini-3-pro-image-preview", day, 1000, 300, 0, 9000) == pytest.approx(
+        (1000 * 2 + 300 * 12 + 9000 * 0.2) / 1e6
+    )
+    assert call_cost("gemini-2.5-flash-image", day, 0, 0, 0, 1_000_000) == pytest.approx(0.03)
+
+
 def test_since_and_until_read_dates_times_and_durations() -> None:
     day = datetime(2026, 11, 1).astimezone()  # a date is a local day
     start = day.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")

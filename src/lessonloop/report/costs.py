@@ -9,7 +9,9 @@ their own rates. A cost an agent reported for a call (Aider, OpenCode, Gemini CL
 it is, as ccusage's default mode does, but for a $0 the table has a price for (Aider reports $0 for
 a model it has no price for). A call whose model the table does not know, with no reported cost,
 is unpriced: it counts in `unpriced_calls` and is never taken as $0. A call with no tokens costs
-nothing.
+nothing. A Gemini name without "-preview" the table does not know is looked up with it (Gemini
+CLI's "gemini-3-pro"); a Google model the table gives no cached-input price takes OpenRouter's
+listing of it from the same table.
 
 SQL reads costs through the function `llcost(model, ts, input, output, cache_creation, cache_read,
 reported, cache_creation_1h)` that `use_costs` adds to a connection (NULL when unpriced); `cost_sums(alias)` gives the
@@ -27,6 +29,7 @@ from typing import Any
 __all__ = ["call_cost", "cost_json", "cost_sums", "cost_text", "price_table_version", "priced_model", "use_costs"]
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PREVIEWLESS = re.compile(r"gemini-(?!.*preview)[\w.-]+$")  # a Gemini name with no "preview" in it
 
 
 def price_table_version() -> str:
@@ -50,6 +53,9 @@ def _candidates(model: str) -> list[tuple[str, str | None]]:
         while len(pieces) > 1 and pieces[0].isalpha():
             pieces = pieces[1:]
         names.append((".".join(pieces), None))
+    # Gemini CLI may name a model without its "-preview" ("gemini-3-pro"), the only name Google
+    # prices it under while it is in preview ("gemini-3-pro-preview"): tried last
+    names += [(name + "-preview", provider) for name, provider in names if _PREVIEWLESS.match(name)]
     return list(dict.fromkeys(pair for pair in names if pair[0]))
 
 
@@ -78,11 +84,10 @@ def _table_cost(
     model: str, day: str | None, input_: int, output: int, cache_creation: int, cache_read: int, hour_writes: int
 ) -> float | None:
     """The table's price of one call, worked out by genai-prices (about 0.1 ms)."""
-    found = priced_model(model)
-    if found is None:
+    price = _model_price(model, day)
+    if price is None:
         return None
-    name, provider = found
-    from genai_prices import Usage, calc_price
+    from genai_prices import Usage
 
     usage = Usage(
         input_tokens=input_ + cache_creation + cache_read,  # the table's input is all input, cached parts included
@@ -92,9 +97,7 @@ def _table_cost(
         output_tokens=output,  # reasoning is part of output, billed as output
     )
     try:
-        return float(
-            calc_price(usage, model_ref=name, provider_id=provider, genai_request_timestamp=_when(day)).total_price
-        )
+        return float(price.calc_price(usage)["total_price"])
     except (LookupError, ValueError):
         return None
 
@@ -104,15 +107,38 @@ Rates = tuple[float, float, float, float, float]  # USD per token: input, output
 
 @lru_cache(maxsize=4096)
 def _model_price(model: str, day: str | None) -> Any:
-    """The table's price set (genai-prices' ModelPrice) of `model` on `day`, or None."""
+    """The table's price set (genai-prices' ModelPrice) of `model` on `day`, or None. A Google model
+    the table gives no cache-read price takes the one OpenRouter lists for it (_google_cache_read)."""
     found = priced_model(model)
     if found is None:
         return None
     from genai_prices import data_snapshot
 
     name, provider = found
-    _, info = data_snapshot.get_snapshot().find_provider_model(name, None, provider, None)
-    return info.get_prices(_when(day))
+    snapshot = data_snapshot.get_snapshot()
+    seller, info = snapshot.find_provider_model(name, None, provider, None)
+    price = info.get_prices(_when(day))
+    if seller.id == "google" and getattr(price, "cache_read_mtok", None) is None:
+        return _google_cache_read(snapshot, info.id, price, _when(day))
+    return price
+
+
+def _google_cache_read(snapshot: Any, model_id: str, price: Any, when: datetime) -> Any:
+    """`price` (Google's, with no cache-read rate: Gemini 3 Pro Image, Gemini 2.5 Flash Image) with
+    the cache-read rate the same table lists for the model at OpenRouter, which passes Google's
+    prices on (taken only when its input price is Google's). Gemini CLI reports the cached part of
+    these models' prompts; without a rate of their own it would be priced as fresh input."""
+    from genai_prices.types import ModelPrice
+
+    try:
+        _, routed = snapshot.find_provider_model(f"google/{model_id}", None, "openrouter", None)
+    except LookupError:
+        return price
+    listed = routed.get_prices(when)
+    rate = getattr(listed, "cache_read_mtok", None)
+    if rate is None or getattr(listed, "input_mtok", None) != getattr(price, "input_mtok", None):
+        return price
+    return ModelPrice(**{**vars(price), "cache_read_mtok": rate})
 
 
 _BANDS: dict[int, tuple[Any, list[tuple[int, Rates]] | None]] = {}
