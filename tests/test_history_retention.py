@@ -136,10 +136,16 @@ def test_commits_and_sessions_older_than_the_retention_with_their_links(tmp_path
     # (from 10:00) and the later commits are not.
     conn = open_store(db)
     try:
-        result = cleanup_history(conn, DAY, DAY, now="2026-11-02T09:30:00.000Z")
+        # The file model learned every commit and may have learned from session A: all are kept.
+        kept = cleanup_history(conn, DAY, DAY, now="2026-11-02T09:30:00.000Z")
+        assert (kept.sessions, kept.commits, kept.deleted) == ([], 0, {})
+        assert kept.sessions_kept == {scene.a.session_id: [str(scene.repo)]}
+        assert kept.commits_kept.by_models == {str(scene.repo): 3}
+        assert {r[0] for r in _rows(db, "SELECT hash FROM git_commits")} == before
+        result = cleanup_history(conn, DAY, DAY, now="2026-11-02T09:30:00.000Z", include_needed=True)
     finally:
         conn.close()
-    assert result.sessions == [scene.a.session_id]
+    assert result.sessions == [scene.a.session_id] and result.file_models_dropped == [str(scene.repo)]
     old = {scene.base, scene.a_commit}
     assert result.commits == 3 and old <= before
     left = {r[0] for r in _rows(db, "SELECT hash FROM git_commits")}

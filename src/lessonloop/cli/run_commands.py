@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
     from lessonloop.runner.run_record import RunRecord
-    from lessonloop.store.history_retention import HistoryCleanupResult
     from lessonloop.store.run_reader import RunDetail
     from lessonloop.store.run_retention import CleanupResult
 
@@ -176,7 +175,11 @@ def _cleanup_command(commands: Commands) -> None:
             "activity is older than --sessions-older-than (retention.sessions, 730d), with every row "
             "tied to them as `forget` deletes them, and the commits of `ingest --git` committed "
             "longer ago than --commits-older-than (retention.commits, 730d), with their files, hunks, "
-            "links and rollbacks. --dry-run shows what would be deleted (docs/quality.md)."
+            "links and rollbacks. What something learned still needs is kept, and said: the commits a "
+            "file model learned or a session that stays is linked to, the sessions a file model may have "
+            "learned from or that hold a learned lesson's last evidence; --include-needed deletes them "
+            "too, with those lessons and file models. --dry-run lists every kind of row that would be "
+            "deleted, with its count (docs/quality.md)."
         ),
     )
     _runs_older_than(cleanup)
@@ -191,6 +194,12 @@ def _cleanup_command(commands: Commands) -> None:
         type=_duration,
         metavar="DURATION",
         help="delete commits committed longer ago than this (default: retention.commits, 730d)",
+    )
+    cleanup.add_argument(
+        "--include-needed",
+        action="store_true",
+        help="also delete the old sessions and commits a file model, a learned lesson or a link still needs "
+        "(those models and lessons go with them)",
     )
     cleanup.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
     _store_options(cleanup)
@@ -452,6 +461,7 @@ def run_detail_text(detail: RunDetail) -> str:
 
 
 def cmd_cleanup(args: argparse.Namespace) -> int:
+    from lessonloop.cli.cleanup_output import cleanup_json, cleanup_report
     from lessonloop.store.history_retention import HistoryCleanupResult, cleanup_history
     from lessonloop.store.run_retention import CleanupResult, cleanup_runs
 
@@ -471,15 +481,14 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
     else:
         with open_cli_store(args.db) as conn:
             result = cleanup_runs(conn, seconds, dry_run=args.dry_run)
-            history = cleanup_history(conn, sessions_seconds, commits_seconds, dry_run=args.dry_run)
+            history = cleanup_history(
+                conn, sessions_seconds, commits_seconds, dry_run=args.dry_run, include_needed=args.include_needed
+            )
+    older_than = (text, sessions_text, commits_text)
     if args.json:
-        data = {"older_than": text, **result.to_json(), **history.to_json()}
-        data["sessions"]["older_than"] = sessions_text
-        data["commits"]["older_than"] = commits_text
-        emit_json(data)
+        emit_json(cleanup_json(result, history, older_than))
     else:
-        print(cleanup_text(result, text))
-        print(history_cleanup_text(history, sessions_text, commits_text))
+        print(cleanup_report(cleanup_text(result, text, note=False), result, history, older_than))
     return 0
 
 
@@ -504,7 +513,8 @@ def cmd_runs_cleanup(args: argparse.Namespace) -> int:
     return 0
 
 
-def cleanup_text(result: CleanupResult, older_than: str) -> str:
+def cleanup_text(result: CleanupResult, older_than: str, *, note: bool = True) -> str:
+    """The runs deleted; `note`: with the dry run's last line (cleanup says it after its rows)."""
     from lessonloop.report.render import local_time
 
     since = f" (started before {local_time(result.cutoff)})" if result.cutoff else ""
@@ -520,39 +530,6 @@ def cleanup_text(result: CleanupResult, older_than: str) -> str:
             "would be kept" if result.dry_run else "were kept"
         )
         text += ", no longer tied to a run."
-    if result.dry_run:
+    if result.dry_run and note:
         text += "\nDry run: nothing was deleted."
     return text
-
-
-def history_cleanup_text(result: HistoryCleanupResult, sessions_older_than: str, commits_older_than: str) -> str:
-    from lessonloop.report.render import local_time
-
-    verb = "Would delete" if result.dry_run else "Deleted"
-    since = f" (last active before {local_time(result.sessions_cutoff)})" if result.sessions_cutoff else ""
-    count = len(result.sessions)
-    if count:
-        lines = [f"{verb} {count} session(s) older than {sessions_older_than}{since}:"]
-        lines.extend(f"  {session_id}" for session_id in result.sessions[:10])
-        if count > 10:
-            lines.append(f"  ... and {count - 10} more")
-    else:
-        lines = [f"No sessions older than {sessions_older_than}{since}: nothing to delete."]
-    since = f" (committed before {local_time(result.commits_cutoff)})" if result.commits_cutoff else ""
-    if result.commits:
-        lines.append(f"{verb} {result.commits} commit(s) older than {commits_older_than}{since}.")
-    else:
-        lines.append(f"No commits older than {commits_older_than}{since}: nothing to delete.")
-    rows = {table: n for table, n in sorted(result.deleted.items()) if n}
-    if rows:
-        width = max(len(table) for table in rows)
-        lines.append("Rows " + ("that would be deleted:" if result.dry_run else "deleted:"))
-        lines.extend(f"  {table:<{width}}  {n:>8,}" for table, n in rows.items())
-    if result.lessons_forgotten:
-        lines.append(
-            f"{result.lessons_forgotten} learned lesson(s) had no other evidence and "
-            + ("would be deleted." if result.dry_run else "were deleted.")
-        )
-    if result.dry_run and (count or result.commits):
-        lines.append("Dry run: nothing was deleted.")
-    return "\n".join(lines)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -216,8 +216,12 @@ def delete_sessions(
     *,
     project: str | None = None,
     removed_because: str | None = None,
+    file_models: Collection[str] | None = None,
 ) -> None:
     """The deletion `forget_sessions` does, inside the caller's transaction, without compacting.
+
+    `file_models`: the roots of the file models to drop (retention's, store/retention_needs.py:
+    those that learned from these sessions); None drops every one, as forgetting does.
 
     `removed_because` (the bundled sample, replaced by real transcripts): the sessions are not
     remembered as forgotten (they may be stored again), and a learned lesson left without
@@ -226,7 +230,7 @@ def delete_sessions(
     but no longer its id, and the hooks' decisions that gave it no longer name it."""
     try:
         _collect(conn, ids, result, project)
-        _delete(conn, result)
+        _delete(conn, result, file_models)
         _forget_lessons(conn, moment, result, removed_because)
         # Learning's stored state holds lessons' texts and these sessions' ids: it goes, and the
         # next learning run learns again from what is left (docs/lessons.md, "How learning keeps up").
@@ -281,7 +285,7 @@ def _collect(conn: sqlite3.Connection, ids: list[str], result: ForgetResult, pro
     )
 
 
-def _delete(conn: sqlite3.Connection, result: ForgetResult) -> None:
+def _delete(conn: sqlite3.Connection, result: ForgetResult, file_models: Collection[str] | None = None) -> None:
     tables = ordinary_tables(conn)
     done: set[str] = set()
     for table, condition in _STEPS:
@@ -304,7 +308,14 @@ def _delete(conn: sqlite3.Connection, result: ForgetResult) -> None:
     if "file_models" in tables:
         # File prediction's models hold the words of the chats they learned: dropped, and learned
         # again without the forgotten sessions at the next `files predict` (docs/files.md).
-        models = max(0, conn.execute("DELETE FROM file_models").rowcount)
+        if file_models is None:
+            models = max(0, conn.execute("DELETE FROM file_models").rowcount)
+        else:
+            keys = list(file_models)
+            marks = ", ".join("?" for _ in keys)
+            models = (
+                max(0, conn.execute(f"DELETE FROM file_models WHERE key IN ({marks})", keys).rowcount) if keys else 0
+            )
         if models:
             result.deleted["file_models"] = models
 

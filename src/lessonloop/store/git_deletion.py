@@ -3,9 +3,10 @@ repositories of a forgotten project (`lessonloop forget project`).
 
 A commit goes with every row tied to it: its files and hunks (m019), its links to sessions and the
 rollbacks naming it, as the undone commit or as the one undoing it (m022). File prediction's model
-of a repository that loses commits (m021, keyed by the repository's root) is dropped too: it holds
-the words of the messages it learned, and is learned again from what is left at the next
-`files predict` (docs/files.md). These functions run inside the caller's transaction.
+of a repository that loses commits it learned (m021, keyed by the repository's root) is dropped
+too: it holds the words of the messages it learned, and is learned again from what is left at the
+next `files predict` (docs/files.md); a commit it has not learned yet goes without it. These
+functions run inside the caller's transaction.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ _STEPS: tuple[tuple[str, str], ...] = (
 
 def delete_commits(conn: sqlite3.Connection, condition: str, params: tuple[object, ...] = ()) -> dict[str, int]:
     """Delete the commits of `git_commits` matching `condition` (SQL over its columns), with
-    their files, hunks, links and rollbacks, and the file models of their repositories. Returns
-    the rows deleted per table (a table that had none is still named, with 0)."""
+    their files, hunks, links and rollbacks, and the file models that learned any of them.
+    Returns the rows deleted per table (a table that had none is still named, with 0)."""
     tables = table_names(conn)
     if "git_commits" not in tables:
         return {}
@@ -41,8 +42,10 @@ def delete_commits(conn: sqlite3.Connection, condition: str, params: tuple[objec
             deleted["file_models"] = max(
                 0,
                 conn.execute(
-                    """DELETE FROM file_models WHERE key IN (SELECT root FROM git_repositories
-                       WHERE id IN (SELECT repository_id FROM temp._ll_gc))"""
+                    """DELETE FROM file_models WHERE key IN (SELECT r.root FROM git_repositories r
+                       JOIN git_commits c ON c.repository_id = r.id
+                       JOIN temp._ll_gc g ON g.repository_id = c.repository_id AND g.hash = c.hash
+                       WHERE c.rowid <= file_models.commits_rowid)"""
                 ).rowcount,
             )
         for table, where in _STEPS:

@@ -8,11 +8,17 @@ of the configuration (730 days each by default; runs have their own, store/run_r
   goes), its links to commits; its id is remembered as forgotten, so a later ingest of its file
   does not store it again.
 - A **commit** is as old as its commit time (committer date, UTC). It is deleted with its files,
-  hunks, links and rollbacks (store/git_deletion.py); its repository's file model is dropped.
+  hunks, links and rollbacks (store/git_deletion.py).
+
+What something learned still needs is kept, and counted, unless `include_needed`
+(store/retention_needs.py): the sessions a file model may have learned from, the sessions holding
+the last evidence of a learned lesson, the commits a file model learned, the commits a stored
+session's link names. With `include_needed` they go too, and
+the file models that learned them are dropped.
 
 Both in one transaction with `PRAGMA secure_delete`, then the store is compacted (VACUUM, the
-write-ahead log emptied), as forgetting does. A dry run counts in the same transaction and rolls it
-back: nothing is deleted.
+write-ahead log emptied), as forgetting does. A dry run deletes in the same transaction and rolls
+it back: its counts are the real run's, and nothing is deleted.
 """
 
 from __future__ import annotations
@@ -23,8 +29,16 @@ from datetime import timedelta
 from typing import Any
 
 from lessonloop.core.timestamps import format_timestamp, parse_timestamp, utc_now
-from lessonloop.store.forgetting import ForgetResult, compact, delete_sessions
+from lessonloop.store.forgetting import ForgetResult, compact, delete_sessions, ordinary_tables
 from lessonloop.store.git_deletion import count_commits, delete_commits
+from lessonloop.store.retention_needs import (
+    KeptCommits,
+    deletable_commits,
+    kept_commits,
+    model_roots,
+    sessions_lessons_need,
+    sessions_models_need,
+)
 from lessonloop.store.transaction import transaction
 
 # Every main session with the latest time seen in it or its subagents.
@@ -42,7 +56,7 @@ _LAST_ACTIVITY = """
 
 @dataclass(slots=True)
 class HistoryCleanupResult:
-    """What `cleanup_history` deleted (or, for a dry run, would delete)."""
+    """What `cleanup_history` deleted (or, for a dry run, would delete), and what it kept."""
 
     sessions_cutoff: str  # sessions whose last activity is before this
     commits_cutoff: str  # commits committed before this
@@ -50,15 +64,40 @@ class HistoryCleanupResult:
     commits: int = 0
     deleted: dict[str, int] = field(default_factory=dict)  # rows per table
     lessons_forgotten: int = 0
+    # Older than the retention, kept: needed by what was learned (store/retention_needs.py).
+    sessions_kept: dict[str, list[str]] = field(default_factory=dict)  # session -> file models' roots
+    sessions_kept_for_lessons: dict[str, list[int]] = field(default_factory=dict)  # session -> lesson ids
+    commits_kept: KeptCommits = field(default_factory=KeptCommits)
+    include_needed: bool = False
+    file_models_dropped: list[str] = field(default_factory=list)  # their roots
     dry_run: bool = False
     vacuumed: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "sessions": {"cutoff": self.sessions_cutoff, "count": len(self.sessions), "ids": self.sessions},
-            "commits": {"cutoff": self.commits_cutoff, "count": self.commits},
+            "sessions": {
+                "cutoff": self.sessions_cutoff,
+                "count": len(self.sessions),
+                "ids": self.sessions,
+                "kept": {
+                    "count": len(self.sessions_kept.keys() | self.sessions_kept_for_lessons.keys()),
+                    "file_models": self.sessions_kept,
+                    "lessons": self.sessions_kept_for_lessons,
+                },
+            },
+            "commits": {
+                "cutoff": self.commits_cutoff,
+                "count": self.commits,
+                "kept": {
+                    "count": self.commits_kept.count,
+                    "file_models": self.commits_kept.by_models,
+                    "links": self.commits_kept.by_links,
+                },
+            },
             "deleted": {table: n for table, n in sorted(self.deleted.items()) if n},
             "lessons_forgotten": self.lessons_forgotten,
+            "file_models_dropped": self.file_models_dropped,
+            "include_needed": self.include_needed,
         }
 
 
@@ -92,35 +131,68 @@ def cleanup_history(
     *,
     dry_run: bool = False,
     now: str | None = None,
+    include_needed: bool = False,
 ) -> HistoryCleanupResult:
-    """Delete the sessions and the commits older than their retention (seconds before `now`)."""
+    """Delete the sessions and the commits older than their retention (seconds before `now`),
+    except what something learned still needs (kept and counted), unless `include_needed`."""
     moment = now or utc_now()
     result = HistoryCleanupResult(
-        cutoff_before(sessions_seconds, moment), cutoff_before(commits_seconds, moment), dry_run=dry_run
+        cutoff_before(sessions_seconds, moment),
+        cutoff_before(commits_seconds, moment),
+        include_needed=include_needed,
+        dry_run=dry_run,
     )
-    result.sessions = old_sessions(conn, result.sessions_cutoff)
-    result.commits = count_commits(conn, "committed_at < ?", (result.commits_cutoff,))
-    if not result.sessions and not result.commits:
+    old = old_sessions(conn, result.sessions_cutoff)
+    if not old and not count_commits(conn, "committed_at < ?", (result.commits_cutoff,)):
         return result
+    needed = sessions_models_need(conn, old)
+    if include_needed:
+        result.sessions = old
+        dropped = sorted({root for roots in needed.values() for root in roots})
+    else:
+        result.sessions = [session for session in old if session not in needed]
+        result.sessions_kept = needed
+        dropped = []
     previous = int(conn.execute("PRAGMA secure_delete").fetchone()[0])
     if not dry_run:
         conn.execute("PRAGMA secure_delete = ON")
     try:
-        with transaction(conn, commit=not dry_run):  # a dry run counts, then rolls back
+        with transaction(conn, commit=not dry_run):  # a dry run deletes, counts, then rolls back
+            models_before = _model_roots(conn)
+            rows_before = _table_rows(conn)
+            if not include_needed:
+                result.sessions_kept_for_lessons = sessions_lessons_need(conn, result.sessions, moment)
+                result.sessions = [s for s in result.sessions if s not in result.sessions_kept_for_lessons]
             if result.sessions:
                 forgotten = ForgetResult(sessions=result.sessions)
-                delete_sessions(conn, result.sessions, forgotten, moment)
+                delete_sessions(conn, result.sessions, forgotten, moment, file_models=dropped)
                 result.lessons_forgotten = forgotten.lessons_forgotten
-                _add(result.deleted, forgotten.deleted)
+            # After the sessions: a link to a session deleted above no longer keeps its commit.
+            condition, params = "committed_at < ?", (result.commits_cutoff,)
+            if not include_needed:
+                result.commits_kept = kept_commits(conn, result.commits_cutoff)
+                condition = f"{condition} AND {deletable_commits(conn)}"
+            result.commits = count_commits(conn, condition, params)
             if result.commits:
-                _add(result.deleted, delete_commits(conn, "committed_at < ?", (result.commits_cutoff,)))
+                delete_commits(conn, condition, params)
+            result.file_models_dropped = sorted(models_before - _model_roots(conn))
+            # The rows gone per table, counted, not summed from each step: the triggers' rows
+            # (learn_changes) that the deletion writes and sweeps are none of the store's.
+            rows_after = _table_rows(conn)
+            result.deleted = {t: n - rows_after.get(t, 0) for t, n in rows_before.items() if n > rows_after.get(t, 0)}
     finally:
         conn.execute(f"PRAGMA secure_delete = {previous}")
-    if not dry_run:
+    if not dry_run and any(result.deleted.values()):
         result.vacuumed = compact(conn)[0]
     return result
 
 
-def _add(total: dict[str, int], more: dict[str, int]) -> None:
-    for table, count in more.items():
-        total[table] = total.get(table, 0) + count
+def _model_roots(conn: sqlite3.Connection) -> set[str]:
+    return set(model_roots(conn))
+
+
+def _table_rows(conn: sqlite3.Connection) -> dict[str, int]:
+    """Every ordinary table of the store with its number of rows."""
+    return {
+        table: int(conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]) for table in ordinary_tables(conn)
+    }

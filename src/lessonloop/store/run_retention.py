@@ -34,6 +34,11 @@ class CleanupResult:
     findings_unlinked: int  # findings of those runs: kept, their run_id set to NULL
     dry_run: bool
 
+    @property
+    def deleted(self) -> dict[str, int]:
+        """The rows deleted (or that would be) per table."""
+        return {"runs": self.runs, "run_matches": self.matches, "run_patterns": self.patterns}
+
     def to_json(self) -> dict[str, Any]:
         return {
             "cutoff": self.cutoff,
