@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lessonloop.capture.project_resolver import MAPPED, REPOSITORY, FolderMapping, is_repository_root, project_here
-from lessonloop.capture.projects import infer_projects
+from lessonloop.capture.projects import infer_projects, normal_folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,7 @@ def place_sessions(
     projects = infer_projects([cwd for _, cwd in gone], known_roots=known, branches=branches, home=home)
     inferred: set[str] = set()
     for row, cwd in gone:
-        folder = os.path.normpath(cwd)
+        folder = normal_folder(cwd)
         placed[row.id] = held.get(folder) or projects[cwd]
         if placed[row.id] != folder:
             inferred.add(row.id)
@@ -85,7 +85,7 @@ def _held_repositories(rows: Iterable[SessionFolder]) -> dict[str, str]:
     for row in rows:
         if not row.cwd or not row.project:
             continue
-        folder = os.path.normpath(row.cwd)
+        folder = normal_folder(row.cwd)
         if row.project == folder:
             continue
         if row.project not in roots:
@@ -108,7 +108,7 @@ def place_folder(
     probe = SessionFolder(id="\0probe", parent_id=None, cwd=folder, project=None, git_branch=None)
     placed, _inferred, _configured = place_sessions([*anchors, probe], mappings, home)
     project = placed.get(probe.id)
-    return project if project is not None and project != os.path.normpath(folder) else None
+    return project if project is not None and project != normal_folder(folder) else None
 
 
 def _branches(rows: Iterable[SessionFolder]) -> dict[str, str | None]:
@@ -116,5 +116,5 @@ def _branches(rows: Iterable[SessionFolder]) -> dict[str, str | None]:
     seen: dict[str, Counter[str]] = {}
     for row in rows:
         if row.cwd and row.git_branch:
-            seen.setdefault(os.path.normpath(row.cwd), Counter())[row.git_branch] += 1
+            seen.setdefault(normal_folder(row.cwd), Counter())[row.git_branch] += 1
     return {folder: min(c, key=lambda b: (-c[b], b)) for folder, c in seen.items()}

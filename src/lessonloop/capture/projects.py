@@ -20,7 +20,7 @@ from lessonloop.capture.project_resolver import home_key as _home_key
 from lessonloop.capture.project_resolver import home_relative as home_relative
 from lessonloop.capture.project_resolver import linked_gitdir as linked_gitdir
 from lessonloop.capture.project_resolver import mapped_project as mapped_project
-from lessonloop.capture.project_resolver import path_parts as _parts
+from lessonloop.capture.project_resolver import path_parts as _posix_parts
 from lessonloop.capture.project_resolver import project_for_cwd as project_for_cwd
 
 # --- Folders that no longer exist -------------------------------------------------------------
@@ -83,15 +83,15 @@ def infer_projects(
     `branches` only real roots, mapped projects and worktree layouts do.
     """
     given = [c for c in cwds if c]
-    folders = Counter(os.path.normpath(c) for c in given)
-    known = {os.path.normpath(r) for r in known_roots if r}
-    branch_of = {os.path.normpath(k): v for k, v in (branches or {}).items() if v}
+    folders = Counter(normal_folder(c) for c in given)
+    known = {normal_folder(r) for r in known_roots if r}
+    branch_of = {normal_folder(k): v for k, v in (branches or {}).items() if v}
     globs = compile_mappings(mappings, home)
 
     mapped = {f: t for f in folders if (t := mapped_project(f, globs, home)) is not None}
-    final_keys = {_home_key(p, home) for p in known} | {_home_key(t, home) for t in mapped.values()}
+    final_keys = {_key(p, home) for p in known} | {_key(t, home) for t in mapped.values()}
     evidence = set(final_keys)
-    evidence.update(_home_key(f, home) for f in folders if f in branch_of)
+    evidence.update(_key(f, home) for f in folders if f in branch_of)
     roots: dict[str, str] = {}
     for folder in folders:
         if folder in mapped:
@@ -99,7 +99,7 @@ def infer_projects(
         root = _sibling_container_root(folder)
         if root is not None:
             roots[folder] = root
-            evidence.add(_home_key(root, home))
+            evidence.add(_key(root, home))
     for folder in folders:
         if folder not in mapped and folder not in roots:
             root = _nested_root(folder, branch_of.get(folder), evidence, home)
@@ -108,16 +108,64 @@ def infer_projects(
             if root is not None:
                 roots[folder] = root
 
-    containers = {k for k in evidence | {_home_key(r, home) for r in roots.values()} if not _too_general(k)}
+    containers = {k for k in evidence | {_key(r, home) for r in roots.values()} if not _too_general(k)}
     projects = {f: mapped.get(f) or _climb(roots.get(f, f), containers, final_keys, home) for f in folders}
     spelling = _canonical_spellings(projects, folders, known, set(mapped.values()), home)
-    return {c: spelling[_home_key(projects[os.path.normpath(c)], home)] for c in given}
+    return {c: spelling[_key(projects[normal_folder(c)], home)] for c in given}
+
+
+# A Windows folder's root, as Windows writes it: a drive ("G:\\") or a share ("\\\\host\\share\\").
+_WINDOWS_ROOT = re.compile(r"(?:[A-Za-z]:|\\\\[^\\/]+\\[^\\/]+)(?:[\\/]|\Z)")
+_WINDOWS_SEPARATORS = re.compile(r"[\\/]+")
+
+
+def _windows_root(path: str) -> str | None:
+    """The root of a folder written as Windows writes one (`G:\\`, `\\\\host\\share\\`), with one
+    backslash after it; None for any other path."""
+    found = _WINDOWS_ROOT.match(path)
+    if found is None:
+        return None
+    return found.group(0).rstrip("\\/") + "\\"
+
+
+def windows_folder(path: str) -> bool:
+    """Whether `path` is a folder written as Windows writes one (a drive letter, a share)."""
+    return _windows_root(path) is not None
+
+
+def normal_folder(path: str) -> str:
+    """A folder's path in one spelling: a POSIX path normalized (os.path.normpath), a Windows
+    folder (`G:\\x`, `\\\\host\\share\\x`) kept as Windows writes it, its separators backslashes, never
+    given a leading slash."""
+    if _windows_root(path) is None:
+        return os.path.normpath(path)
+    return _join(_parts(path))
+
+
+def _parts(path: str) -> list[str]:
+    """The components of a home key or an absolute path ("~/a/b" -> ["~", "a", "b"]); a Windows
+    folder's first component is its root with its backslash ("G:\\a\\b" -> ["G:\\", "a", "b"])."""
+    root = _windows_root(path)
+    if root is None:
+        return _posix_parts(path)
+    return [root, *(part for part in _WINDOWS_SEPARATORS.split(path[len(root) :]) if part)]
 
 
 def _join(parts: Sequence[str]) -> str:
+    """The path of `_parts`' components."""
     if parts and parts[0] == "~":
         return "/".join(parts)
+    if parts and parts[0].endswith("\\") and _windows_root(parts[0]) == parts[0]:
+        return parts[0] + "\\".join(parts[1:])
     return "/" + "/".join(parts)
+
+
+def _key(path: str, home: str | None) -> str:
+    """The key equal folders share: a home folder written `~` (rule d); a Windows folder in lower
+    case (its names ignore case: `g:\\x` and `G:\\X` are one folder)."""
+    if _windows_root(path) is None:
+        return _home_key(path, home)
+    return _join(_parts(path)).lower()
 
 
 def _sibling_container_root(folder: str) -> str | None:
@@ -140,7 +188,7 @@ def _nested_root(folder: str, branch: str | None, evidence: set[str], home: str 
                 continue
             root = _join(parts[:i])
             named = branch_suffices and branch is not None and _branch_names(branch, parts[end])
-            if named or _home_key(root, home) in evidence:
+            if named or _key(root, home) in evidence:
                 return root
     return None
 
@@ -156,7 +204,7 @@ def _sibling_root(folder: str, branch: str | None, evidence: set[str], home: str
         for cut, char in enumerate(name):
             if char in _SIBLING_SEPARATORS and 0 < cut < len(name) - 1 and _branch_names(branch, name[cut + 1 :]):
                 root = _join([*parts[:i], name[:cut]])
-                if _home_key(root, home) in evidence:
+                if _key(root, home) in evidence:
                     return root
     return None
 
@@ -168,6 +216,8 @@ def _branch_names(branch: str, name: str) -> bool:
 
 def _too_general(key: str) -> bool:
     """Folders that hold many unrelated projects: never a project root for rule c."""
+    if _windows_root(key) is not None:
+        return len(_parts(key)) < 3  # a drive or share, or a folder right under it
     return key == "~" or key in _TEMP_ROOTS or (key.startswith("/") and len(_parts(key)) < 2)
 
 
@@ -175,7 +225,7 @@ def _climb(folder: str, containers: set[str], final_keys: set[str], home: str | 
     """Rule c: from `folder` up through the project roots that contain it, stopping at a real
     or mapped root; the spelling stays `folder`'s own."""
     parts = _parts(folder)
-    key_parts = _parts(_home_key(folder, home))
+    key_parts = _parts(_key(folder, home))
     offset = len(parts) - len(key_parts)  # "/home/u/a" has one component more than "~/a"
     current = len(key_parts)
     if _join(key_parts) in final_keys:
@@ -199,7 +249,7 @@ def _canonical_spellings(
         count[project] += sessions[folder]
     candidates: dict[str, set[str]] = {}
     for spelling in {*projects.values(), *known, *targets}:
-        candidates.setdefault(_home_key(spelling, home), set()).add(spelling)
+        candidates.setdefault(_key(spelling, home), set()).add(spelling)
     local = os.path.normpath(home) if home and os.path.isabs(home) else None
 
     def rank(spelling: str) -> tuple[bool, bool, bool, int, str]:
@@ -213,14 +263,14 @@ def projects_for_folder(folder: str, sessions: Iterable[tuple[str, str | None]],
     """The projects among `sessions` ((project, cwd) pairs) that a folder given as a filter
     names: the folder is the project, inside it or inside one of its sessions' folders, or
     holds the project. Home folders compare as in rule d, so `~/x` finds `/home/USER/x`."""
-    wanted = _home_key(_expand(folder, home), home)
+    wanted = _key(folder if _windows_root(folder) else _expand(folder, home), home)
     found: set[str] = set()
     for project, cwd in sessions:
-        root = _home_key(os.path.normpath(project), home)
+        root = _key(normal_folder(project), home)
         if (
             _within(wanted, root)
             or _within(root, wanted)
-            or (cwd is not None and _within(wanted, _home_key(os.path.normpath(cwd), home)))
+            or (cwd is not None and _within(wanted, _key(normal_folder(cwd), home)))
         ):
             found.add(project)
     return found
@@ -228,4 +278,5 @@ def projects_for_folder(folder: str, sessions: Iterable[tuple[str, str | None]],
 
 def _within(inner: str, outer: str) -> bool:
     """Is `inner` the folder `outer` or below it? (both home keys or absolute paths)"""
-    return inner == outer or inner.startswith(outer.rstrip("/") + "/")
+    separator = "\\" if _windows_root(outer) is not None else "/"
+    return inner == outer or inner.startswith(outer.rstrip(separator) + separator)

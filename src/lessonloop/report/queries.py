@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lessonloop.analyze.prompt_request import request_of
 from lessonloop.report.costs import cost_json, cost_sums, use_costs
 from lessonloop.store.git_link_reader import session_commits
+from lessonloop.store.session_figures import first_prompt as first_request
 from lessonloop.store.session_ids import SessionNotFound
 from lessonloop.store.session_span import session_end, session_start
 
@@ -37,7 +39,7 @@ class SessionRow:
     cwd: str | None
     git_branch: str | None
     title: str | None
-    first_prompt: str | None
+    first_prompt: str | None  # what the person first asked (store/session_figures.py's first_prompt)
     started_at: str | None
     ended_at: str | None
     model: str | None
@@ -95,13 +97,13 @@ def project_filter(conn: sqlite3.Connection, project: str | None) -> tuple[str, 
     names = stored_projects(conn)
     if project in names:
         return "s.project = ?", [project]
-    from lessonloop.capture.projects import project_for_cwd, projects_for_folder  # only needed with --project
+    from lessonloop.capture.projects import project_for_cwd, projects_for_folder, windows_folder
 
     if os.path.isdir(os.path.expanduser(project)):
         exact = project_for_cwd(os.path.abspath(os.path.expanduser(project)))
         if conn.execute("SELECT 1 FROM sessions WHERE project = ? LIMIT 1", (exact,)).fetchone():
             return "s.project = ?", [exact]
-    if project.startswith(("/", "~")):
+    if project.startswith(("/", "~")) or windows_folder(project):
         # A folder that may no longer exist: a worktree or a folder of an inferred project, or the
         # project spelled with another home folder (docs/projects.md).
         pairs = conn.execute("SELECT DISTINCT project, cwd FROM sessions WHERE project IS NOT NULL").fetchall()
@@ -213,6 +215,8 @@ def list_sessions(
             FROM sessions s WHERE {main} AND {where}""",
         params,
     ):
+        if first_prompt is not None:  # what the person asked, without the agent's context around it
+            first_prompt = request_of(first_prompt) or first_request(conn, sid)
         n, errors, _, calls_last = calls.get(sid, (0, 0, None, None))
         _, msgs_last, prompts = msgs.get(sid, (None, None, 0))
         i, o, cc, cr, cost, unpriced = tokens.get(sid, (0, 0, 0, 0, None, 0))
@@ -258,13 +262,7 @@ def stats(
         params,
     ):
         tools[tool] = {"calls": calls, "errors": errors}
-    tool_kinds: dict[str, dict[str, int]] = {}
-    for kind, calls, errors in conn.execute(
-        f"""SELECT kind, count(*), coalesce(sum(ok = 0), 0) FROM tool_calls
-            WHERE session_id IN ({in_scope}) GROUP BY kind ORDER BY count(*) DESC, kind""",
-        params,
-    ):
-        tool_kinds[kind] = {"calls": calls, "errors": errors}
+    tool_kinds = _tool_kinds(conn, where, params)
     tokens = {row.pop("model"): row for row in _token_rows(conn, in_scope, params, by_agent=False)}
     by_agent_model = _token_rows(conn, in_scope, params, by_agent=True)
     agents = _agent_figures(conn, where, params)
@@ -305,6 +303,25 @@ def stats(
         "bytes_read": totals[1],
         "ingest_problems": problems,
     }
+
+
+def _tool_kinds(conn: sqlite3.Connection, where: str, params: list[Any]) -> dict[str, dict[str, Any]]:
+    """Calls and errors per neutral kind of tool (core/tool_kinds.py: shell, read, edit, ...), the
+    most calls first, each with the agents' own names for it: {kind: {"calls", "errors", "tools":
+    [{"tool", "agent", "calls", "errors"}]}} (a tool under each kind its calls had: Codex's
+    apply_patch is an edit, or a write when it only adds files)."""
+    kinds: dict[str, dict[str, Any]] = {}
+    for kind, tool, agent, calls, errors in conn.execute(
+        f"""SELECT c.kind, c.tool, tr.agent, count(*), coalesce(sum(c.ok = 0), 0) FROM tool_calls c
+            JOIN ({scoped_tree(where)}) tr ON tr.id = c.session_id
+            GROUP BY c.kind, c.tool, tr.agent ORDER BY count(*) DESC, c.tool, tr.agent""",
+        params,
+    ):
+        figures = kinds.setdefault(kind, {"calls": 0, "errors": 0, "tools": []})
+        figures["calls"] += calls
+        figures["errors"] += errors
+        figures["tools"].append({"tool": tool, "agent": agent, "calls": calls, "errors": errors})
+    return dict(sorted(kinds.items(), key=lambda item: (-item[1]["calls"], item[0])))
 
 
 def _token_rows(conn: sqlite3.Connection, in_scope: str, params: list[Any], *, by_agent: bool) -> list[dict[str, Any]]:

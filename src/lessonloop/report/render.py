@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
+from lessonloop.analyze.prompt_request import request_of
 from lessonloop.report.costs import cost_text
 
 if TYPE_CHECKING:
@@ -166,14 +167,8 @@ def render_stats(console: Console, data: dict[str, Any]) -> None:
             else "."
         )
     )
-    if data["tools"]:
-        tools = Table(title="Tools", title_justify="left", box=None, header_style="bold", pad_edge=False)
-        for name in ("TOOL", "CALLS", "ERRORS", "ERROR RATE"):
-            tools.add_column(name, justify="left" if name == "TOOL" else "right")
-        for tool, figures in data["tools"].items():
-            rate = figures["errors"] / figures["calls"] if figures["calls"] else 0.0
-            tools.add_row(escape(tool), f"{figures['calls']:,}", f"{figures['errors']:,}", f"{rate:.1%}")
-        console.print(tools)
+    if data["kinds"]:
+        console.print(_kinds_table(data["kinds"]))
     if len(data.get("agents", {})) > 1:
         agents = Table(title="Agents", title_justify="left", box=None, header_style="bold", pad_edge=False)
         for name in ("AGENT", "SESSIONS", "SUBAGENTS", "PROMPTS", "CALLS", "ERRORS", "COST"):
@@ -210,9 +205,36 @@ def render_stats(console: Console, data: dict[str, Any]) -> None:
         console.print(f"[red]{data['ingest_problems']}[/] input problems recorded during ingest.")
 
 
+def _kinds_table(kinds: dict[str, dict[str, Any]]) -> Any:
+    """Calls and errors per kind of tool (shell, read, edit, ...), with each agent's own names for
+    it, the most used first ("shell_command, Bash, exec_command")."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="Tools", title_justify="left", box=None, header_style="bold", pad_edge=False)
+    for name in ("KIND", "CALLS", "ERRORS", "ERROR RATE"):
+        table.add_column(name, justify="left" if name == "KIND" else "right", no_wrap=True)
+    table.add_column("AS THE AGENTS NAME IT")
+    for kind, figures in kinds.items():
+        rate = figures["errors"] / figures["calls"] if figures["calls"] else 0.0
+        names = ", ".join(dict.fromkeys(row["tool"] for row in figures["tools"]))
+        table.add_row(escape(kind), f"{figures['calls']:,}", f"{figures['errors']:,}", f"{rate:.1%}", escape(names))
+    return table
+
+
+def output_tokens(row: dict[str, Any]) -> str:
+    """A row's output tokens, with the reasoning among them when an agent reported it: every
+    agent's output holds its reasoning (core/records.py), so reasoning is never a column of its
+    own beside it ("12,345 (incl. 3,000 reasoning)")."""
+    output = f"{row.get('output') or 0:,}"
+    reasoning = row.get("reasoning") or 0
+    return f"{output} (incl. {reasoning:,} reasoning)" if reasoning else output
+
+
 def _token_table(rows: list[dict[str, Any]]) -> Any:
     """Tokens by agent and model with their cost (report/costs.py: "unknown" for a model with no
-    price, "$x+" when some of its calls are unpriced); a reasoning column when an agent reported it."""
+    price, "$x+" when some of its calls are unpriced); the output with its reasoning when an
+    agent reported it."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -222,8 +244,6 @@ def _token_table(rows: list[dict[str, Any]]) -> Any:
         ("CACHE WRITE", "cache_creation"),
         ("CACHE READ", "cache_read"),
     ]
-    if any(row.get("reasoning") for row in rows):
-        columns.insert(2, ("REASONING", "reasoning"))
     table = Table(title="Tokens", title_justify="left", box=None, header_style="bold", pad_edge=False)
     table.add_column("AGENT")
     table.add_column("MODEL")
@@ -234,7 +254,7 @@ def _token_table(rows: list[dict[str, Any]]) -> Any:
         cells = [
             escape(row["agent"] or "-"),
             escape(row["model"]),
-            *(f"{row.get(key) or 0:,}" for _name, key in columns),
+            *(output_tokens(row) if key == "output" else f"{row.get(key) or 0:,}" for _name, key in columns),
         ]
         cells.append(cost_text(row.get("cost_usd"), row.get("unpriced_calls", 0)))
         table.add_row(*cells)
@@ -276,7 +296,8 @@ def render_timeline(console: Console, timeline: Timeline, *, show_all: bool = Fa
             kind = d["kind"]
             text = d["text"]
             if kind == "prompt":
-                console.print(f"[dim]{when}[/] [bold cyan]❯ you[/]  {escape(one_line(text, 200))}")
+                asked = (request_of(text) or text) if not show_all else text  # the agent's context around it: --all
+                console.print(f"[dim]{when}[/] [bold cyan]❯ you[/]  {escape(one_line(asked, 200))}")
             elif kind == "assistant":
                 console.print(f"[dim]{when}   {escape(one_line(text, 160))}[/]")
             elif kind == "interrupt":

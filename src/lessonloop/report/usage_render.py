@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lessonloop.report.costs import cost_text
-from lessonloop.report.render import short_model
+from lessonloop.report.render import output_tokens, short_model
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -22,12 +22,10 @@ def render_usage_periods(console: Console, data: dict[str, Any], *, breakdown: b
     table = Table(box=None, header_style="bold", pad_edge=False)
     columns = [
         ("INPUT", "input"),
-        ("OUTPUT", "output"),
+        ("OUTPUT", "output"),  # with the reasoning it holds (render.output_tokens)
         ("CACHE WRITE", "cache_creation"),
         ("CACHE READ", "cache_read"),
     ]
-    if any(slot["reasoning"] for slot in data["periods"]):
-        columns.insert(2, ("REASONING", "reasoning"))
     table.add_column(_HEADS[data["by"]])
     table.add_column("MODELS")
     for name, _key in (*columns, ("TOTAL", "total")):
@@ -38,7 +36,10 @@ def render_usage_periods(console: Console, data: dict[str, Any], *, breakdown: b
         return [
             label,
             models,
-            *(f"{slot[key]:,}" for _name, key in (*columns, ("TOTAL", "total"))),
+            *(
+                output_tokens(slot) if key == "output" else f"{slot[key]:,}"
+                for _name, key in (*columns, ("TOTAL", "total"))
+            ),
             cost_text(slot["cost_usd"], slot["unpriced_calls"]),
         ]
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from lessonloop.analyze.prompt_request import request_of
+
 _LAST_ACTIVITY = """
 WITH tree AS (SELECT id, coalesce(parent_id, id) AS root FROM sessions),
 acts AS (
@@ -102,11 +104,16 @@ def message_span(conn: sqlite3.Connection, contexts: list[str]) -> tuple[Any, ..
 
 
 def first_prompt(conn: sqlite3.Connection, session_id: str) -> str | None:
-    """The session's first prompt (None when it has none)."""
-    row = conn.execute(
-        "SELECT text FROM messages WHERE session_id = ? AND kind = 'prompt' ORDER BY ts, seq LIMIT 1", (session_id,)
-    ).fetchone()
-    return row[0] if row else None
+    """What the person first asked in the session: its first prompt that holds a request, without
+    the context the agent put around it (analyze/prompt_request.py: Codex's IDE context, harness
+    tags, ...); None when no prompt holds one."""
+    for (text,) in conn.execute(
+        "SELECT text FROM messages WHERE session_id = ? AND kind = 'prompt' ORDER BY ts, seq", (session_id,)
+    ):
+        request = request_of(text)
+        if request:
+            return request
+    return None
 
 
 def errors_by_class(conn: sqlite3.Connection, session_id: str) -> dict[str, int]:
