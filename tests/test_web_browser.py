@@ -214,7 +214,8 @@ def test_the_dashboard_draws_every_chart_with_data(page: Page, server: Server) -
         if sum(a["table"]["with_habit"].values()) and sum(a["table"]["without_habit"].values())
     ]
     assert int(page.get_attribute("#table-habits", "data-rows") or 0) == len(measured)
-    shown_p = page.locator("#table-habits tbody tr td:nth-child(7)").all_inner_texts()
+    # every habit tested, in a closed <details>: read as text, not as rendered
+    shown_p = page.locator("#table-habits tbody tr td:nth-child(7)").all_text_contents()
     for text, association in zip(
         shown_p, sorted(measured, key=lambda a: a["p_value"] if a["p_value"] is not None else 2), strict=True
     ):

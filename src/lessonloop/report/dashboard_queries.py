@@ -4,7 +4,8 @@ runner's runs per command. Read-only SQL; every value is plain JSON (charts are 
 browser from it).
 
 A subagent counts with its main session (its project and agent are the main session's), as in
-queries.py. Days are UTC days, the first ten characters of the stored time.
+queries.py. Days are UTC days, the first ten characters of the stored time. A bundled sample
+session that survived beside real ones is left out of every figure (sample_scope.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from lessonloop.report.costs import cost_json, cost_sums, use_costs
 from lessonloop.report.queries import scoped_tree, session_filter
+from lessonloop.report.sample_scope import SampleScope, sample_scope
 
 TOP_MISTAKES = 15
 RUN_COMMANDS = 20
@@ -28,16 +30,19 @@ def dashboard(
     until: str | None = None,
 ) -> dict[str, Any]:
     """Every dashboard's figures over the sessions of `project` and `agent` (all when None);
-    `since`/`until` keep the sessions started then for the errors and tokens (session_filter)."""
+    `since`/`until` keep the sessions started then for the errors and tokens (session_filter).
+    `sample`: the bundled sample's sessions, left out once real ones are stored."""
+    scope = sample_scope(conn)
     where, params = session_filter(conn, project, agent, since, until)
-    tree = scoped_tree(where)
+    tree = scoped_tree(f"({where}) AND {scope.condition('s')}")
     return {
         "errors_by_class": errors_by_class(conn, tree, params),
         "errors_by_tool": errors_by_tool(conn, tree, params),
-        "top_mistakes": top_mistakes(conn, project, agent=agent),
-        "habits": habits(conn, project, agent),
+        "top_mistakes": top_mistakes(conn, project, agent=agent, scope=scope),
+        "habits": habits(conn, project, agent, scope),
         "tokens": tokens_per_day(conn, tree, params),
         "runs": runs_per_command(conn, project=_run_project(conn, project), agent=agent),
+        "sample": scope.to_json(),
     }
 
 
@@ -76,26 +81,37 @@ def errors_by_tool(conn: sqlite3.Connection, tree: str, params: list[Any]) -> li
 
 
 def top_mistakes(
-    conn: sqlite3.Connection, project: str | None = None, limit: int = TOP_MISTAKES, *, agent: str | None = None
+    conn: sqlite3.Connection,
+    project: str | None = None,
+    limit: int = TOP_MISTAKES,
+    *,
+    agent: str | None = None,
+    scope: SampleScope | None = None,
 ) -> list[dict[str, Any]]:
     """The lessons seen failing in the most sessions (rejected ones left out): the most repeated
     mistakes, with their counts and confidence. With `agent`: the lessons seen failing in that
     agent's sessions (a subagent's with its main session's agent), ranked by how many of them;
-    "failed_sessions" then counts that agent's sessions, "failed_sessions_all" every agent's."""
+    "failed_sessions" then counts that agent's sessions, "failed_sessions_all" every agent's.
+    With a `scope` leaving the sample out: the lessons seen failing in real sessions, counted
+    over them (a lesson learned from the sample alone is not shown)."""
     from lessonloop.store.lesson_reader import list_lessons
 
     statuses = "pending,active,archived"
-    if agent is None:
+    without_sample = scope is not None and scope.left_out
+    if agent is None and not without_sample:
         rows = list_lessons(conn, status=statuses, project=project, limit=limit, order="mistakes")
         failed = {row.id: row.failed_sessions for row in rows}
     else:
+        where = ["e.role = 'failure'", scope.condition("m") if scope is not None else "1"]
+        if agent is not None:
+            where.append("m.agent = ?")
         failed = dict(
             conn.execute(
-                """SELECT e.lesson_id, count(DISTINCT coalesce(s.parent_id, s.id))
+                f"""SELECT e.lesson_id, count(DISTINCT coalesce(s.parent_id, s.id))
                    FROM lesson_evidence e JOIN sessions s ON s.id = e.session_id
                    JOIN sessions m ON m.id = coalesce(s.parent_id, s.id)
-                   WHERE e.role = 'failure' AND m.agent = ? GROUP BY e.lesson_id""",
-                (agent,),
+                   WHERE {" AND ".join(where)} GROUP BY e.lesson_id""",
+                () if agent is None else (agent,),
             ).fetchall()
         )
         candidates = [
@@ -122,11 +138,17 @@ def top_mistakes(
     return figures
 
 
-def habits(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> dict[str, Any]:
-    """Workflow habits against outcomes, as `analyze stats --json` gives them (Fisher's exact test)."""
+def habits(
+    conn: sqlite3.Connection, project: str | None = None, agent: str | None = None, scope: SampleScope | None = None
+) -> dict[str, Any]:
+    """Workflow habits against outcomes, as `analyze stats --json` gives them (Fisher's exact test);
+    over the sessions `scope` shows (all without one)."""
     from lessonloop.report.analysis_queries import habit_figures, session_facts
 
-    return habit_figures(session_facts(conn, project, agent))
+    facts = session_facts(conn, project, agent)
+    if scope is not None:
+        facts = [f for f in facts if scope.shown(f.session_id)]
+    return habit_figures(facts)
 
 
 def tokens_per_day(conn: sqlite3.Connection, tree: str, params: list[Any]) -> list[dict[str, Any]]:

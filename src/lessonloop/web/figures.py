@@ -26,13 +26,15 @@ def dashboard_json(state: WebState, project: str | None, agent: str | None) -> F
 
 def replay_json(state: WebState, project: str | None, agent: str | None) -> Figures:
     """The online replay (learn/replay.py) as JSON; with no calls: evaluated_calls 0. `project`:
-    a stored project's name (web/requests.py resolved ?project), as for the other figures."""
+    a stored project's name (web/requests.py resolved ?project), as for the other figures. The
+    bundled sample is left out as the dashboards leave it (report/sample_scope.py)."""
 
     def compute(conn: sqlite3.Connection) -> bytes:
         from lessonloop.learn.replay import replay
         from lessonloop.pipeline.learning import load_replay_history
+        from lessonloop.report.sample_scope import sample_scope, without_sample
 
-        history = load_replay_history(conn, project, agent)
+        history = without_sample(load_replay_history(conn, project, agent), sample_scope(conn))
         if not history.events:
             return _json({"evaluated_calls": 0, "evaluated_sessions": 0, "by_day": []})
         return _json(replay(history).to_json())

@@ -106,6 +106,36 @@
 
   function cut(text, n) { text = String(text || ""); return text.length > n ? text.slice(0, n - 1) + "\u2026" : text; }
 
+  function pieces(text, width) {
+    /* The places a label may break: between words, and after each "/" or "-" of a word longer
+       than a line (a path, a hyphenated name). [piece, glue before it]. */
+    var out = [];
+    String(text || "").split(/\s+/).filter(Boolean).forEach(function (word) {
+      if (word.length <= width) { out.push([word, " "]); return; }
+      var start = 0;
+      for (var i = 0; i < word.length; i += 1) {
+        if ((word.charAt(i) === "/" || word.charAt(i) === "-") && i > start && i + 1 < word.length) { out.push([word.slice(start, i + 1), start ? "" : " "]); start = i + 1; }
+      }
+      out.push([word.slice(start), start ? "" : " "]);
+    });
+    return out;
+  }
+
+  function wrapLabel(text, width, maxLines) {
+    /* A label as lines of about `width` characters, broken between words (or after a long
+       word's "/" or "-"), never inside one; past `maxLines` the last line ends in an ellipsis,
+       still after a whole word. A piece longer than a line keeps a line of its own, whole up to
+       twice the width (only a longer one, with no place to break, is cut). */
+    var lines = [], line = "";
+    pieces(text, width).forEach(function (p) {
+      if (!line) { line = p[0]; } else if (line.length + p[1].length + p[0].length <= width) { line += p[1] + p[0]; } else { lines.push(line); line = p[0]; }
+    });
+    if (line) { lines.push(line); }
+    lines = lines.map(function (l) { return cut(l, 2 * width); });
+    if (lines.length > maxLines) { lines = lines.slice(0, maxLines); lines[maxLines - 1] += " \u2026"; }
+    return lines;
+  }
+
   function table(id, columns, rows) {
     var holder = document.getElementById(id);
     if (!holder) { return; }
@@ -136,26 +166,9 @@
     var errorsAxis = axisOf([d.errors_by_class, "day"], [d.errors_by_tool, "day"]);  /* one axis: compared */
     stacked("chart-errors-class", d.errors_by_class, "day", "class", "errors", 8, "No classified tool errors.", errorsAxis);
     stacked("chart-errors-tool", d.errors_by_tool, "day", "tool", "errors", 8, "No failed tool calls.", errorsAxis);
-    var top = d.top_mistakes.filter(function (m) { return m.failed_sessions > 0; });
-    var mistakes = document.getElementById("chart-mistakes");  /* every bar labelled: room for each */
-    if (mistakes && mistakes.parentElement && top.length) { mistakes.parentElement.style.height = Math.max(260, top.length * 24 + 60) + "px"; }
-    chart("chart-mistakes", { type: "bar", data: {
-      labels: top.map(function (m) { return "#" + m.id + " " + cut(m.title, 48); }),
-      datasets: [{ label: "sessions where it failed", backgroundColor: color(1), data: top.map(function (m) { return m.failed_sessions; }) },
-                 { label: "observations", backgroundColor: color(0), data: top.map(function (m) { return m.observations; }) }] },
-      options: { indexAxis: "y", scales: { y: { ticks: { autoSkip: false } } } } }, top.length, "No repeated mistakes learned yet.");
-    table("table-habits", [
-      ["habit", function (a) { return a.habit; }], ["outcome", function (a) { return a.outcome; }],
-      ["with: bad/all", function (a) { var w = a.table.with_habit; return w.bad + "/" + (w.bad + w.good); }, true],
-      ["rate with", function (a) { return pct(a.rate_with_habit); }, true],
-      ["rate without", function (a) { return pct(a.rate_without_habit); }, true],
-      ["odds ratio", function (a) { return num(a.odds_ratio); }, true],
-      ["p (exact)", function (a) { return pval(a.p_value); }, true],
-      ["significant", function (a) { return a.significant ? "yes" : ""; }]
-    ], d.habits.associations.filter(measured).sort(function (a, b) {  /* the strongest evidence first */
-      var pa = a.p_value === null ? 2 : a.p_value, pb = b.p_value === null ? 2 : b.p_value;
-      return pa - pb || (a.habit < b.habit ? -1 : 1);
-    }));
+    drawMistakes(d.top_mistakes.filter(function (m) { return m.failed_sessions > 0; }));
+    drawHabits(d.habits);
+    sampleNote(d.sample);
     var tokensAxis = axisOf([d.tokens, "day"]);
     stacked("chart-tokens-model", d.tokens, "day", "model", "output", 8, "No token usage recorded.", tokensAxis);
     var byAgent = d.tokens.map(function (r) { return { day: r.day, agent: r.agent, tokens: r.input + r.output + r.cache_creation + r.cache_read }; });
@@ -168,6 +181,69 @@
     var note = document.getElementById("cost-note"), names = Object.keys(unpriced).sort();
     if (note) { note.textContent = names.length ? "Cost unknown (no price known) for " + names.map(function (m) { return m + " (" + unpriced[m] + " calls)"; }).join(", ") + ": not in the chart." : ""; }
     drawRuns(d.runs);
+  }
+
+  function drawMistakes(top) {
+    /* One bar pair per lesson, each labelled in full words on up to three lines (the whole title
+       in the tooltip); the box grows with the lines, so that every label has room. */
+    var canvas = document.getElementById("chart-mistakes");
+    if (!canvas) { return; }
+    var box = canvas.parentElement, width = Math.max(18, Math.min(44, Math.floor((box.clientWidth || 600) / 2 / 7)));
+    var full = top.map(function (m) { return "#" + m.id + " " + String(m.title || ""); });
+    var labels = full.map(function (text) { return wrapLabel(text, width, 3); });
+    var lines = labels.reduce(function (n, l) { return n + l.length; }, 0);
+    if (top.length) { box.style.height = Math.max(260, lines * 15 + top.length * 12 + 70) + "px"; }
+    canvas.dataset.labelWidth = String(width);
+    chart("chart-mistakes", { type: "bar", data: {
+      labels: labels,
+      datasets: [{ label: "sessions where it failed", backgroundColor: color(1), data: top.map(function (m) { return m.failed_sessions; }) },
+                 { label: "observations", backgroundColor: color(0), data: top.map(function (m) { return m.observations; }) }] },
+      options: { indexAxis: "y", scales: { y: { ticks: { autoSkip: false } } },
+                 plugins: { tooltip: { callbacks: { title: function (items) {
+                   return items.length ? wrapLabel(full[items[0].dataIndex], 60, 1000) : ""; } } } } } },
+      top.length, "No repeated mistakes learned yet.");
+  }
+
+  var HABIT_COLUMNS = [
+    ["habit", function (a) { return a.habit; }], ["outcome", function (a) { return a.outcome; }],
+    ["with: bad/all", function (a) { var w = a.table.with_habit; return w.bad + "/" + (w.bad + w.good); }, true],
+    ["rate with", function (a) { return pct(a.rate_with_habit); }, true],
+    ["rate without", function (a) { return pct(a.rate_without_habit); }, true],
+    ["odds ratio", function (a) { return num(a.odds_ratio); }, true],
+    ["p (exact)", function (a) { return pval(a.p_value); }, true],
+    ["significant", function (a) { return a.significant ? "yes" : ""; }]
+  ];
+
+  function drawHabits(habits) {
+    /* The significant habits (p < 0.05) up front; with none, one sentence says so and the
+       section goes below the others. Every habit tested, in a closed <details>. */
+    var rows = habits.associations.filter(measured).sort(function (a, b) {  /* the strongest evidence first */
+      var pa = a.p_value === null ? 2 : a.p_value, pb = b.p_value === null ? 2 : b.p_value;
+      return pa - pb || (a.habit < b.habit ? -1 : 1);
+    });
+    var significant = rows.filter(function (a) { return a.significant; });
+    var section = document.getElementById("section-habits"), summary = document.getElementById("habits-summary");
+    var tested = rows.length + " habit and outcome pairs tested over " + habits.sessions + " sessions";
+    if (significant.length) {
+      if (summary) { summary.textContent = significant.length + " significant at p < 0.05 (" + tested + "):"; }
+      table("table-habits-significant", HABIT_COLUMNS, significant);
+    } else {
+      if (summary) { summary.textContent = rows.length ? "No habit is significantly linked to failures yet (" + tested + ", none at p < 0.05)." : "No habit measured yet: each needs sessions with it and sessions without it."; }
+      if (section && section.parentElement) { section.parentElement.appendChild(section); section.dataset.placement = "last"; }
+    }
+    var all = document.getElementById("habits-all");
+    if (all) { all.querySelector("summary").textContent = "Every habit tested (" + rows.length + ")"; }
+    table("table-habits", HABIT_COLUMNS, rows);
+  }
+
+  function sampleNote(sample) {
+    /* The bundled sample left out beside real sessions (report/sample_scope.py) is named, once. */
+    var note = document.getElementById("sample-note");
+    if (!note || !sample || !sample.left_out) { return; }
+    var days = sample.first_day ? " (" + sample.first_day + (sample.last_day && sample.last_day !== sample.first_day ? " to " + sample.last_day : "") + ")" : "";
+    note.textContent = "The bundled sample's " + sample.sessions + (sample.sessions === 1 ? " session" : " sessions") + days +
+      " " + (sample.sessions === 1 ? "is" : "are") + " left out of these dashboards: the store holds real sessions.";
+    note.hidden = false;
   }
 
   function drawRuns(runs) {
@@ -185,6 +261,7 @@
                                 title: { display: true, text: "run of the command" } },
                            y: { beginAtZero: true, title: { display: true, text: "seconds" } } } } },
       points, "No runs of `lessonloop run` recorded.");
+    if (!runs.length) { return; }  /* the chart's place already says there are none */
     table("table-runs", [
       ["command", function (c) { return cut(c.command, 80); }], ["runs", function (c) { return c.runs; }, true],
       ["exit reasons", function (c) { return Object.keys(c.reasons).map(function (k) { return k + " " + c.reasons[k]; }).join(", "); }],
@@ -209,7 +286,9 @@
     data.datasets.forEach(function (set) { set.backgroundColor = set.borderColor = color(order.indexOf(set.label) + 1); });
     chart("chart-replay", { type: "bar", data: data,
       options: { scales: { y: { beginAtZero: true } } } }, points, "No tool calls to replay.");
-    periodWords(document.getElementById("chart-replay"), axis);
+    var canvas = document.getElementById("chart-replay");
+    if (canvas && axis.labels.length) { canvas.dataset.axis = axis.labels[0] + "/" + axis.labels[axis.labels.length - 1] + "/" + axis.labels.length; }
+    periodWords(canvas, axis);
   }
 
   function drawLesson(d) {
