@@ -21,7 +21,7 @@ import pytest
 
 from lessonloop.core.timestamps import parse_timestamp
 from lessonloop.report.export.fields import KINDS as EXPORT_KINDS
-from tests.conftest import SHARED_CORPUS, cli
+from tests.conftest import REPO_ROOT, SHARED_CORPUS, cli
 from tests.planted_transcripts import write_planted_session
 from tests.secret_samples import ANTHROPIC, AWS_ID, AWS_SECRET, GITHUB_PAT_CLASSIC
 
@@ -381,7 +381,7 @@ def test_a_missing_extra_is_named(store: dict[str, Any], monkeypatch: pytest.Mon
     for fmt in ("parquet", "hf"):
         result = cli("export", "--db", store["db"], "--kind", "lessons", "--format", fmt, "--to", tmp_path / fmt)
         assert result.exit_code == 1, result.stderr
-        assert "pip install 'lessonloop[export]'" in result.stderr and not (tmp_path / fmt).exists()
+        assert f"pip install -e '{REPO_ROOT}[export]'" in result.stderr and not (tmp_path / fmt).exists()
     assert not list(tmp_path.iterdir())  # no partial file left behind
     ok = cli("export", "--db", store["db"], "--kind", "lessons", "--format", "csv", "--to", tmp_path / "l.csv")
     assert ok.exit_code == 0, ok.stderr

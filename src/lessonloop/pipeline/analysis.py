@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lessonloop import __version__
+from lessonloop.core.install_hints import extra_install
 from lessonloop.core.timestamps import utc_now
 from lessonloop.store import analysis_state, counts
 from lessonloop.store.learn_state import changes_seq
@@ -223,7 +224,7 @@ def _bandit_scan(problems: list[str]) -> BanditScan | None:
     command = bandit_command()
     if command is None:
         problems.append(
-            "bandit is on ([analysis] bandit or --bandit) but not installed (pip install 'lessonloop[scanners]'); "
+            f"bandit is on ([analysis] bandit or --bandit) but not installed ({extra_install('scanners')}); "
             "the sessions were analyzed without it"
         )
         return None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lessonloop.core import json_codec
+from lessonloop.core.install_hints import extra_install
 from lessonloop.secrets.redaction import redact
 from lessonloop.store.team_state import Incoming
 from lessonloop.team import server_schema
@@ -71,7 +72,7 @@ def _psycopg() -> Any:
     try:
         import psycopg
     except ImportError as exc:
-        raise TeamError("the team store needs psycopg: pip install 'lessonloop[team]'") from exc
+        raise TeamError(f"the team store needs psycopg: {extra_install('team')}") from exc
     return psycopg
 
 
@@ -330,7 +331,7 @@ class TeamServer:
             import numpy as np
             from pgvector.psycopg.vector import register_vector_info
         except ImportError as exc:
-            raise TeamError("searching by meaning needs pgvector's adapter: pip install 'lessonloop[team]'") from exc
+            raise TeamError(f"searching by meaning needs pgvector's adapter: {extra_install('team')}") from exc
         with self._call("search by meaning"):
             # the type wherever the extension was created (not necessarily on this session's search_path)
             found = self.conn.execute(

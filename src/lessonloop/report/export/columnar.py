@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lessonloop.core.install_hints import extra_install
 from lessonloop.core.timestamps import parse_timestamp
 from lessonloop.report.export.fields import Field
 
@@ -35,7 +36,7 @@ def _pyarrow() -> Any:
     except ImportError as exc:
         raise MissingExtra(
             f"this format needs pyarrow, which is not installed ({exc}): "
-            "pip install 'lessonloop[export]' (or pip install pyarrow), or export --format jsonl or csv"
+            f"{extra_install('export')} (or pip install pyarrow), or export --format jsonl or csv"
         ) from None
     return pyarrow
 

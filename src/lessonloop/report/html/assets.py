@@ -18,7 +18,6 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 CHART_LIBRARY = STATIC / "vendor" / "chart.umd.min.js"
-WEB_EXTRA_HINT = "the HTML pages need the web extra: pip install 'lessonloop[web]'"
 
 
 def missing_web_extra() -> str | None:
@@ -26,7 +25,9 @@ def missing_web_extra() -> str | None:
     try:
         import jinja2  # noqa: F401
     except ImportError:
-        return WEB_EXTRA_HINT
+        from lessonloop.core.install_hints import extra_install
+
+        return f"the HTML pages need the web extra: {extra_install('web')}"
     return None
 
 
