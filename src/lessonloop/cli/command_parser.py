@@ -1,7 +1,7 @@
 """The argparse parser class of the command line, and the rule for options given to a command
 that has subcommands.
 
-Two things plain argparse gets wrong for a tree of subcommands:
+Three things plain argparse gets wrong for a tree of subcommands:
 
 - An unknown option is handed up to the top-level parser, which reports it with its own usage
   (`usage: lessonloop [-h] [-V] COMMAND ...`). `CommandParser` reports it where it was given,
@@ -10,6 +10,11 @@ Two things plain argparse gets wrong for a tree of subcommands:
   command, then overwritten by the subcommand's default. `keep_parent_options` makes such an
   option in the subcommand default to "not given", so the value given before the subcommand
   stays (and one given after it still wins).
+- A mistyped word is refused with every choice, the old names kept for compatibility included.
+  `CommandParser` says `lessonloop: unknown command 'sesions'. Did you mean 'sessions'?` and lists
+  the listed commands only; a mistyped option likewise (`--jsn`: `Did you mean '--json'?`), and
+  a value out of an option's choices gets the nearest one (difflib's closest match, as Python
+  3.14's suggest_on_error does).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import argparse
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 
 def help_width() -> int:
@@ -46,8 +51,58 @@ class CommandParser(argparse.ArgumentParser):
     ) -> tuple[argparse.Namespace, list[str]]:
         parsed, extras = super().parse_known_args(args, namespace)
         if extras:
+            self._unknown_option(extras)
             self.error("unrecognized arguments: " + " ".join(extras))
         return parsed, extras
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        """A word out of the choices: an unknown (sub)command said with the nearest listed one
+        and the listed ones only; any other value out of its choices, with the nearest one."""
+        choices = action.choices
+        if choices is None or value in choices:
+            return
+        if isinstance(action, argparse._SubParsersAction):
+            self._unknown_command(action, str(value))
+        try:
+            super()._check_value(action, value)
+        except argparse.ArgumentError as exc:
+            near = _nearest(str(value), [str(choice) for choice in choices])
+            if near is None:
+                raise
+            raise argparse.ArgumentError(action, f"{exc.message}. Did you mean {near!r}?") from None
+
+    def _unknown_command(self, action: argparse._SubParsersAction[Any], word: str) -> NoReturn:
+        listed = [choice.dest for choice in action._choices_actions]  # those with a help: not the old names
+        what = "command" if " " not in self.prog else "subcommand"
+        near = _nearest(word, listed)
+        message = f"unknown {what} {word!r}." + (f" Did you mean {near!r}?" if near else "")
+        self._fail(f"{message}\n{what.capitalize()}s: {', '.join(listed)}")
+
+    def _unknown_option(self, extras: list[str]) -> None:
+        """The first unknown option that is close to one of this parser's: said with it."""
+        options = [
+            option
+            for action in self._actions
+            if action.help is not argparse.SUPPRESS
+            for option in action.option_strings
+            if option.startswith("--")
+        ]
+        for word in extras:
+            if word == "--":
+                return
+            if word.startswith("--"):
+                name = word.split("=", 1)[0]
+                # Compared without their dashes, which every option shares: --token is not --json.
+                near = _nearest(name[2:], [option[2:] for option in options])
+                if near is not None:
+                    self._fail(f"unknown option {name!r}. Did you mean '--{near}'?")
+
+    def _fail(self, message: str) -> NoReturn:
+        """A usage error in the form `PROG: MESSAGE` after the usage (exit status 2), redacted."""
+        from lessonloop.secrets.redaction import redact
+
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {redact(message, 'command')[0]}\n")
 
     def _get_formatter(self) -> argparse.HelpFormatter:
         formatter: type[argparse.HelpFormatter] = self.formatter_class  # type: ignore[assignment]
@@ -59,6 +114,14 @@ class CommandParser(argparse.ArgumentParser):
         from lessonloop.secrets.redaction import redact
 
         super().error(redact(message, "command")[0])
+
+
+def _nearest(word: str, choices: list[str]) -> str | None:
+    """The choice closest to a mistyped `word` (difflib's ratio, at least 0.6), or None."""
+    import difflib
+
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return found[0] if found else None
 
 
 def subcommands(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.ArgumentParser]]:
