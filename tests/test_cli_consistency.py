@@ -32,6 +32,7 @@ NO_DB = {
     "config get": "reads the configuration file only",
     "config set": "writes the configuration file only",
     "config unset": "writes the configuration file only",
+    "glossary": "prints what the figures mean, from the code",
 }
 # Commands without --json, and why: their stdout is a protocol already.
 NO_JSON = {

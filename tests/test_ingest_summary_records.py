@@ -24,10 +24,10 @@ def test_records_from_json_documents_are_not_said_to_be_of_lines(tmp_path: Path)
         shutil.copy(path, chats / path.name)
     result = cli("ingest", "--db", tmp_path / "s.db", "--no-analyze", chats)
     assert result.exit_code == 0, result.stderr
-    line = next(x for x in result.output.splitlines() if x.startswith("records"))
+    line = next(x for x in result.output.splitlines() if x.startswith("read ")).split("records ", 1)[1]
     assert " of 0 lines" not in line, line
     records = cli("ingest", "--db", tmp_path / "t.db", "--no-analyze", "--json", chats).json()["records"]
-    assert line.split()[1] == f"{records:,}"
+    assert line.split()[0] == f"{records:,}"
 
 
 def test_notices_are_not_all_called_format_drift(tmp_path: Path) -> None:
@@ -57,4 +57,4 @@ def test_the_sample_message_says_how_to_read_aider_and_other_folders(
     result = cli("ingest", "--db", tmp_path / "s.db", "--no-analyze")
     assert "bundled sample" in result.output
     assert "lessonloop ingest FOLDER" in result.output and "Aider" in result.output
-    assert "lessonloop lessons lists what was learned" in " ".join(result.output.split())
+    assert "`lessonloop lessons` (what was learned)" in result.output and "`lessonloop report`" in result.output

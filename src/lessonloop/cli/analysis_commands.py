@@ -23,6 +23,11 @@ from lessonloop.cli.common import (
 )
 from lessonloop.cli.empty_results import no_sessions_text
 
+REPORT_SESSIONS = 15  # at most the latest sessions `report` shows without --all
+REPORT_PROJECTS = 3  # the projects with the most sessions whose habits it shows without --all
+REPORT_HABITS = 3  # the habits it shows per project without --all or -n (--json: 5, or -n)
+SCREEN = 50  # the most lines `report` prints without --all (fewer sessions in the table when they wrap)
+
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -85,12 +90,22 @@ def register(commands: Commands) -> None:
     )
     project_option(report)
     agent_option(report)
-    limit_option(report, "habits shown per project (default 5; 0: none)", default=5, minimum=0)
+    limit_option(
+        report,
+        f"habits shown per project (default 5; {REPORT_HABITS} in the text without --all; 0: none)",
+        minimum=0,
+    )
     report.add_argument(
         "--html",
         metavar="FILE",
         help="write one self-contained HTML file instead (dashboards and lessons; scripts, styles and data inside, "
         "nothing fetched when viewed; needs the web extra; docs/web.md)",
+    )
+    report.add_argument(
+        "--all",
+        action="store_true",
+        help=f"every session and project in the text (default: the latest {REPORT_SESSIONS} sessions and the "
+        f"{REPORT_PROJECTS} projects with the most; --json has them all)",
     )
     report.add_argument(
         "--no-replay",
@@ -207,6 +222,7 @@ def cmd_analyze_stats(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from lessonloop.report.analysis_queries import build_report
+    from lessonloop.store import counts as store_counts
     from lessonloop.store.session_ids import short_ids
 
     if getattr(args, "html", None):
@@ -216,7 +232,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         report = build_report(
             conn,
             args.project,
-            top=args.limit,
+            top=5 if args.limit is None else args.limit,
             agent=known_agent(conn, args.agent),
             since=args.since,
             until=args.until,
@@ -224,6 +240,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
         empty = None if report.sessions else no_sessions_text(conn, _filters(args), "analyzed sessions")
         shown = {} if args.json else short_ids(conn, [s.id for s in report.sessions])
+        statuses = [] if args.json else store_counts.lessons_by_status(conn)
     if args.json:
         emit_json(report.to_json())
         return 0
@@ -231,8 +248,23 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(empty)
         return 0
     from lessonloop.report.analysis_render import render_report
+    from lessonloop.report.report_summary import report_summary_lines
 
-    render_report(console(), report, top=args.limit, shown_ids=shown)
+    summary = report_summary_lines(report, statuses)
+    if args.all:
+        render_report(console(), report, top=args.limit, shown_ids=shown, summary=summary)
+        return 0
+    render_report(
+        console(),
+        report,
+        top=args.limit,
+        shown_ids=shown,
+        summary=summary,
+        habits_shown=REPORT_HABITS if args.limit is None else None,
+        sessions_shown=REPORT_SESSIONS,
+        projects_shown=REPORT_PROJECTS,
+        max_lines=SCREEN,
+    )
     return 0
 
 
@@ -248,32 +280,38 @@ def _html_report(args: argparse.Namespace) -> int:
     from lessonloop.core.timestamps import utc_now
     from lessonloop.report.dashboard_queries import dashboard
     from lessonloop.report.html.static_report import ReportPage, render_report_html
+    from lessonloop.report.progress import Stages
     from lessonloop.report.queries import stats
     from lessonloop.store import resolve_db_path
     from lessonloop.store.lesson_reader import list_lessons
 
-    with open_cli_store(args.db, reading=True) as conn:
-        _analyze_unless_read_only(conn, args)
-        agent = known_agent(conn, args.agent)
-        replay = None if args.no_replay else _replay_json(conn, args.project, agent)
-        page = ReportPage(
-            dashboard=dashboard(conn, args.project, agent, args.since, args.until),
-            replay=replay,
-            lessons=sorted(list_lessons(conn, status="active,pending", project=args.project), key=_review_order),
-            stats=stats(conn, args.project, agent, args.since, args.until),
-            store=str(resolve_db_path(args.db)),
-            generated_at=utc_now(),
-            project=args.project,
-            agent=agent,
-        )
-    from lessonloop.settings.config import privacy_settings
+    with Stages(enabled=sys.stderr.isatty() and not args.json) as stages:  # seconds on a large store
+        with open_cli_store(args.db, reading=True) as conn:
+            stages.step("analyzing what changed")
+            _analyze_unless_read_only(conn, args)
+            agent = known_agent(conn, args.agent)
+            stages.step("replaying the history: would the lessons have warned?")
+            replay = None if args.no_replay else _replay_json(conn, args.project, agent)
+            stages.step("reading the dashboards' figures")
+            page = ReportPage(
+                dashboard=dashboard(conn, args.project, agent, args.since, args.until),
+                replay=replay,
+                lessons=sorted(list_lessons(conn, status="active,pending", project=args.project), key=_review_order),
+                stats=stats(conn, args.project, agent, args.since, args.until),
+                store=str(resolve_db_path(args.db)),
+                generated_at=utc_now(),
+                project=args.project,
+                agent=agent,
+            )
+        from lessonloop.settings.config import privacy_settings
 
-    html = render_report_html(page, scrub_pii=privacy_settings().scrub_pii_exports)
-    target = Path(args.html)
-    try:
-        target.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        stages.step(f"writing {args.html}")
+        html = render_report_html(page, scrub_pii=privacy_settings().scrub_pii_exports)
+        target = Path(args.html)
+        try:
+            target.write_text(html, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from exc
     if args.json:
         emit_json({"html": str(target), "bytes": len(html.encode()), "lessons": len(page.lessons)})
     else:

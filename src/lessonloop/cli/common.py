@@ -224,6 +224,13 @@ def limit_option(parser: argparse.ArgumentParser, help: str, *, default: int | N
     parser.add_argument("--top", type=kind, dest="limit", help=argparse.SUPPRESS)
 
 
+def more_hint(count: int, what: str, narrower: str = "") -> str:
+    """The line under a listing cut to a screenful by default: how many were left out, and how to
+    see them ("1,024 older sessions not shown: -n N shows the N most recent, --all every one.")."""
+    how = f"{narrower}, --all every one" if narrower else "--all shows every one"
+    return f"{count:,} {what}{'' if count == 1 else 's'} not shown: {how}."
+
+
 def common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     parser.add_argument("--json", action="store_true", help=JSON_HELP)

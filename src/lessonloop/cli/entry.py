@@ -86,6 +86,7 @@ REGISTERED: dict[str, tuple[str, ...]] = {
     "dataset_commands": ("dataset", "export", "quality", "milestones"),
     "web_commands": ("serve",),
     "team_commands": ("team",),
+    "glossary_commands": ("glossary",),
 }
 _REGISTERED_NAMES = frozenset(name for names in REGISTERED.values() for name in names)
 
@@ -109,6 +110,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             "Learn from coding agents' mistakes: read their transcripts into a local store, find "
             "what goes wrong, and give the lessons back. Start with `lessonloop ingest`."
         ),
+        epilog="What a figure or class means (compliance, INCORRECT_PARAMETER, confidence, MRR, ...): "
+        "`lessonloop glossary`.",
     )
     parser.add_argument("-V", "--version", action="version", version=f"lessonloop {__version__}")
     commands: Any = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")

@@ -105,6 +105,13 @@ def register(commands: Commands) -> None:
     evaluate.set_defaults(handler=cmd_files_evaluate)
 
 
+def _progress_shown(args: argparse.Namespace) -> bool:
+    """A spinner with the step under way on stderr: on a terminal, without --json (report/progress.py)."""
+    import sys
+
+    return sys.stderr.isatty() and not args.json
+
+
 def _root(conn: sqlite3.Connection, repo: str | None, project: str | None) -> str:
     from lessonloop.pipeline.file_prediction import NoHistory, repository_root
 
@@ -116,10 +123,12 @@ def _root(conn: sqlite3.Connection, repo: str | None, project: str | None) -> st
 
 def cmd_files_predict(args: argparse.Namespace) -> int:
     from lessonloop.pipeline.file_prediction import predict
+    from lessonloop.report.progress import Stages
 
     args.task = " ".join(args.task).strip()
-    with open_cli_store(args.db, reading=True) as conn:
+    with Stages(enabled=_progress_shown(args)) as stages, open_cli_store(args.db, reading=True) as conn:
         root = _root(conn, None, args.project)
+        stages.step("learning what the history holds since the model last learned, then ranking the files")
         update, predictions = predict(conn, args.task, list(args.seed), root, args.limit)
     if args.json:
         emit_json(
@@ -153,6 +162,7 @@ def cmd_files_predict(args: argparse.Namespace) -> int:
 def cmd_files_evaluate(args: argparse.Namespace) -> int:
     from lessonloop.core import json_codec
     from lessonloop.pipeline.file_prediction import NoHistory, evaluate_repository
+    from lessonloop.report.progress import Stages
 
     with open_cli_store(args.db, reading=args.repo is None) as conn:  # --repo reads the repository in first
         if args.repo is not None:
@@ -175,7 +185,17 @@ def cmd_files_evaluate(args: argparse.Namespace) -> int:
                 row = {**row, "query": shown(row["query"])}
                 sink_file.write(json_codec.dumps(row) + "\n")
 
-            evaluation = evaluate_repository(conn, root, args.split, sink if sink_file is not None else None)
+            with Stages(enabled=_progress_shown(args)) as stages:
+                stages.step("training, then predicting each later commit")
+
+                def counted(done: int, total: int) -> None:
+                    stages.count(done, total)
+                    if done == total:
+                        stages.step("the keyword baseline on a random split")
+
+                evaluation = evaluate_repository(
+                    conn, root, args.split, sink if sink_file is not None else None, progress=counted
+                )
         except NoHistory as exc:
             raise CommandError(str(exc)) from None
         finally:

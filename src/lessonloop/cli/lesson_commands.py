@@ -102,11 +102,16 @@ def learn_run_text(run: Any) -> str:
     elif getattr(run, "relearned_because", None):
         how = f" (everything again: {run.relearned_because})"
     calls = f"{run.tool_calls:,} tool call{'' if run.tool_calls == 1 else 's'}"
-    lessons = f"{run.lessons} lesson{'' if run.lessons == 1 else 's'}"
-    text = (
-        f"Learned from {calls}{how} in {run.seconds:.2f} s: {lessons} "
-        f"({run.new} new, {run.updated} updated, {run.archived} archived)."
-    )
+    text = f"Learned from {calls}{how} in {run.seconds:.2f} s: "
+    why = "old or contradicted later, see `lessonloop glossary archived`"
+    if run.archived and not run.updated and run.new == run.lessons and run.archived <= run.new:
+        # all new (a first learning run): the archived ones are among them, archived as they were stored
+        kept = run.new - run.archived
+        text += f"{kept:,} lesson{'' if kept == 1 else 's'}, and {run.archived:,} more archived at once ({why})."
+    else:
+        lessons = f"{run.lessons:,} lesson{'' if run.lessons == 1 else 's'}"
+        text += f"{lessons} ({run.new} new, {run.updated} updated, {run.archived} archived"
+        text += f": {why})." if run.archived else ")."
     if run.embedded:
         text += f" {run.embedded} embedded for recall by meaning."
     if run.problem:
@@ -127,22 +132,30 @@ def cmd_replay(args: argparse.Namespace) -> int:
         except LabelError as exc:
             raise CommandError(str(exc)) from exc
     stored_sessions = None
-    if args.paths:
-        with tempfile.TemporaryDirectory(prefix="lessonloop-replay-") as folder:
-            history = _history_from_paths(args.paths, Path(folder) / "replay.db", args.project, args.agent)
-            report = replay(history, split=args.split)
-    else:
-        with open_cli_store(args.db, reading=True) as conn:
-            from lessonloop.pipeline.analysis import analyze_store
-            from lessonloop.pipeline.learning import load_replay_history
-            from lessonloop.store.read_only import is_read_only
+    from lessonloop.report.progress import Stages
 
-            agent = known_agent(conn, args.agent)
-            if not is_read_only(conn):  # read-only: replayed as the analysis stands
-                analyze_store(conn)
-            history = load_replay_history(conn, project_named(conn, args.project), agent)
-            report = replay(history, split=args.split)
-            stored_sessions = store_counts.all_sessions(conn)
+    with Stages(enabled=sys.stderr.isatty() and not args.json) as stages:  # seconds on a large history
+        if args.paths:
+            with tempfile.TemporaryDirectory(prefix="lessonloop-replay-") as folder:
+                stages.step("reading the transcripts into a temporary store")
+                history = _history_from_paths(args.paths, Path(folder) / "replay.db", args.project, args.agent)
+                stages.step(f"replaying {len(history.events):,} tool calls")
+                report = replay(history, split=args.split)
+        else:
+            with open_cli_store(args.db, reading=True) as conn:
+                from lessonloop.pipeline.analysis import analyze_store
+                from lessonloop.pipeline.learning import load_replay_history
+                from lessonloop.store.read_only import is_read_only
+
+                agent = known_agent(conn, args.agent)
+                if not is_read_only(conn):  # read-only: replayed as the analysis stands
+                    stages.step("analyzing what changed")
+                    analyze_store(conn)
+                stages.step("reading the history")
+                history = load_replay_history(conn, project_named(conn, args.project), agent)
+                stages.step(f"replaying {len(history.events):,} tool calls")
+                report = replay(history, split=args.split)
+                stored_sessions = store_counts.all_sessions(conn)
     if not history.events:
         where = (f" in project {args.project}" if args.project else "") + (
             f" of agent {args.agent}" if args.agent else ""

@@ -36,6 +36,7 @@ _TIERS = ("candidate", "active", "core")
 _ORDERS = ("status", "confidence", "signature", "recent", "id")
 _PROJECT_HELP = "only lessons of this project (a folder, or part of its path), and global ones"
 MAX_LISTED_PROBLEMS = 20
+LESSONS_SHOWN = 30  # rows of `lessons list` without -n or --all (--json lists every one)
 
 
 def register(commands: Commands) -> None:
@@ -61,6 +62,7 @@ def register(commands: Commands) -> None:
         kind=None,
         query=None,
         limit=None,
+        all=False,
         order="status",
         since=None,
         until=None,
@@ -129,7 +131,14 @@ def _list_command(sub: Commands) -> None:
     parser.add_argument(
         "--order", choices=_ORDERS, default="status", help="sort by status (default), confidence, signature, recent, id"
     )
-    parser.add_argument("-n", "--limit", type=positive, metavar="N", help="at most N lessons")
+    parser.add_argument(
+        "-n",
+        "--limit",
+        type=positive,
+        metavar="N",
+        help=f"at most N lessons (default {LESSONS_SHOWN} in the table; --json lists all)",
+    )
+    parser.add_argument("--all", action="store_true", help="every lesson in the table, not only the first")
     time_options(parser, "lessons last seen")
     common_options(parser)
     parser.set_defaults(handler=cmd_list)
@@ -335,6 +344,9 @@ def cmd_list(args: argparse.Namespace) -> int:
             since=args.since,
             until=args.until,
         )
+        left_out = 0
+        if not args.json and args.limit is None and not args.all and len(rows) > LESSONS_SHOWN:
+            left_out, rows = len(rows) - LESSONS_SHOWN, rows[:LESSONS_SHOWN]  # a screenful: the first
         empty = None
         if not rows and not args.json:
             from lessonloop.cli.empty_results import no_lessons_text
@@ -352,6 +364,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         from lessonloop.report.lesson_render import render_lesson_list
 
         render_lesson_list(console(), rows, status_values(args.status))
+        if left_out:
+            from lessonloop.cli.common import more_hint
+
+            print(more_hint(left_out, "more lesson", "-n N shows the first N"))
     return 0
 
 

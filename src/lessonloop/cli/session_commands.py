@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lessonloop.cli.common import (
     CommandError,
@@ -17,6 +17,7 @@ from lessonloop.cli.common import (
     include_empty_option,
     is_built,
     known_agent,
+    more_hint,
     open_cli_store,
     project_option,
     shown,
@@ -26,11 +27,17 @@ from lessonloop.cli.common import (
 from lessonloop.cli.empty_results import no_sessions_text
 from lessonloop.core.arg_types import positive
 
+SESSIONS_SHOWN = 20  # rows of `sessions` without -n or --all (--json lists every one)
+STATS_ROWS = 12  # rows of `stats`' tables of models and projects without --all: the busiest
+STATS_PERIODS = 31  # the latest periods of `stats --by` without --all
+
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
-    from lessonloop.pipeline.findings_import import ImportResult
+    import sqlite3
+
     from lessonloop.pipeline.ingest_job import IngestProgress, IngestReport
+    from lessonloop.report.ingest_overview_queries import IngestOverview
 
 
 def register(commands: Commands) -> None:
@@ -84,7 +91,14 @@ def register(commands: Commands) -> None:
     )
     project_option(sessions)
     agent_option(sessions)
-    sessions.add_argument("-n", "--limit", type=positive, metavar="N", help="only the N most recent sessions")
+    sessions.add_argument(
+        "-n",
+        "--limit",
+        type=positive,
+        metavar="N",
+        help=f"only the N most recent sessions (default {SESSIONS_SHOWN} in the table; --json lists all)",
+    )
+    sessions.add_argument("--all", action="store_true", help="every session in the table, not only the most recent")
     include_empty_option(sessions)
     time_options(sessions)
     common_options(sessions)
@@ -122,6 +136,12 @@ def register(commands: Commands) -> None:
     )
     stats.add_argument(
         "--breakdown", action="store_true", help="with --by, each period's agents and models on rows of their own"
+    )
+    stats.add_argument(
+        "--all",
+        action="store_true",
+        help=f"every row in the tables (default: the {STATS_ROWS} busiest models and projects, the latest "
+        f"{STATS_PERIODS} periods; --json has them all)",
     )
     time_options(stats, "sessions started (with --by: calls made)")
     common_options(stats)
@@ -170,14 +190,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     config = user_config() if not request.results_only else None  # its [projects] place the sessions read
     with open_cli_store(args.db) as conn:
+        from lessonloop.core.timestamps import utc_now
+        from lessonloop.report.ingest_overview_queries import stored_main_sessions
+
+        before, started = stored_main_sessions(conn), utc_now()
         try:
             report = run_ingest_job(conn, request, config)
         except ResultsFileError as exc:
             raise CommandError(str(exc)) from exc
+        overview = None if args.json else _overview(conn, report, before, started)
     if args.json:
         emit_json(report.to_json())
     else:
-        _print_ingest(report)
+        _print_ingest(report, overview)
     summary = report.summary
     if report.nothing_readable:
         if not args.json and summary is not None:  # nothing readable: sessions were looked for
@@ -219,50 +244,31 @@ def _ingest_progress(args: argparse.Namespace) -> IngestProgress:
     )
 
 
-def _print_ingest(report: IngestReport) -> None:
-    """The ingest's report as text."""
-    from lessonloop.cli.ingest_summary import ingest_summary_text
+def _overview(conn: sqlite3.Connection, report: IngestReport, before: int, started: str) -> IngestOverview | None:
+    """What the ingest brought, for its next steps (report/ingest_overview_queries.py); None when
+    it read no sessions (results files only)."""
+    summary = report.summary
+    if summary is None:
+        return None
+    from lessonloop.report.ingest_overview_queries import ingest_overview
 
-    if report.summary is not None:
-        print(shown(ingest_summary_text(report.summary)))  # problems may quote a line of a transcript
-    if report.projects is not None and report.projects.summary_text():
-        print(report.projects.summary_text())
-    for result in report.imports:
-        print(_import_text(result))
-    links = report.links
-    if links is not None and links.skipped is None and links.text():
-        print(links.text())
-    analysis = report.analysis
-    if analysis is not None:
-        from lessonloop.report.analysis_render import analysis_run_text
+    learned = report.learning is not None and not report.learning.skipped
+    first = before == 0 or summary.sample_removed is not None  # nothing of the person's was stored before
+    return ingest_overview(conn, summary.main_sessions, started if learned else None, first=first)
 
-        print(analysis_run_text(analysis))
-        for problem in analysis.problems:
+
+def _print_ingest(report: IngestReport, overview: IngestOverview | None) -> None:
+    """The ingest's report as text (cli/ingest_summary.py), its analysis' warnings on stderr."""
+    from lessonloop.cli.command_parser import help_width
+    from lessonloop.cli.ingest_summary import ingest_report_text
+
+    width = help_width() + 2 if sys.stdout.isatty() else 160  # piped: not cut at 80 (as common.console)
+    text = ingest_report_text(report, overview, width)
+    if text:
+        print(shown(text))  # problems may quote a line of a transcript
+    if report.analysis is not None:
+        for problem in report.analysis.problems:
             print(f"Warning: {problem}", file=sys.stderr)
-    if report.learning is not None:
-        from lessonloop.cli.lesson_commands import learn_run_text
-
-        print(learn_run_text(report.learning))
-    if report.stats is not None:
-        from lessonloop.report.render import render_stats
-
-        out = console()
-        out.print()
-        render_stats(out, report.stats)
-        out.print(
-            "\nNext: [bold]lessonloop sessions[/] lists the sessions, "
-            "[bold]lessonloop show ID[/] shows one, [bold]lessonloop report[/] shows what went wrong, "
-            "[bold]lessonloop lessons[/] lists what was learned from it."
-        )
-
-
-def _import_text(result: ImportResult) -> str:
-    text = f"Imported {result.path} ({result.format}): {result.findings} findings, {result.matched} matched to sessions"
-    if result.tests is not None:
-        text += f"; {result.tests} tests, {result.failures} failed"
-    for problem in result.problems:
-        text += f"\n  {problem.severity}: {problem.code}: {problem.detail}"
-    return text + "."
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
@@ -279,6 +285,10 @@ def cmd_sessions(args: argparse.Namespace) -> int:
             until=args.until,
             include_empty=args.include_empty,
         )
+        left_out = 0
+        if not args.json and args.limit is None and not args.all and len(rows) > SESSIONS_SHOWN:
+            left_out = len(rows) - SESSIONS_SHOWN  # a screenful by default: the most recent
+            rows = rows[-SESSIONS_SHOWN:]
         empty = None if rows or args.json else no_sessions_text(conn, _filters(args), "sessions")
         shown = {} if args.json else short_ids(conn, [row.id for row in rows])
     if args.json:
@@ -289,6 +299,8 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         from lessonloop.report.render import render_sessions
 
         render_sessions(console(), rows, shown)
+        if left_out:
+            print(more_hint(left_out, "older session", "-n N shows the N most recent"))
     return 0
 
 
@@ -340,8 +352,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
     else:
         from lessonloop.report.render import render_stats
 
-        render_stats(console(), data)
+        shown_data, left_out = data, list[str]()
+        if not args.all:
+            shown_data, left_out = _first_rows(data)
+        render_stats(console(), shown_data)
+        if left_out:
+            print(f"Not shown: {', '.join(left_out)} (the least used); --all shows every row.")
     return 0
+
+
+def _first_rows(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """`stats`' figures with at most STATS_ROWS models and projects (the first: the busiest), and
+    what was left out, in words."""
+    shown = dict(data)
+    left_out = []
+    for key, what in (("by_agent_model", "model"), ("by_project", "project")):
+        rows = data.get(key)
+        if rows is None or len(rows) <= STATS_ROWS:
+            continue
+        more = len(rows) - STATS_ROWS
+        shown[key] = dict(list(rows.items())[:STATS_ROWS]) if isinstance(rows, dict) else rows[:STATS_ROWS]
+        left_out.append(f"{more:,} {what}{'' if more == 1 else 's'}")
+    return shown, left_out
 
 
 def _stats_by_period(args: argparse.Namespace) -> int:
@@ -360,5 +392,9 @@ def _stats_by_period(args: argparse.Namespace) -> int:
     else:
         from lessonloop.report.usage_render import render_usage_periods
 
-        render_usage_periods(console(), data, breakdown=args.breakdown)
+        periods = data["periods"]
+        earlier = 0 if args.all else max(0, len(periods) - STATS_PERIODS)
+        render_usage_periods(console(), {**data, "periods": periods[earlier:]}, breakdown=args.breakdown)
+        if earlier:
+            print(more_hint(earlier, f"earlier {args.by}", "in the total; --since WHEN starts later"))
     return 0

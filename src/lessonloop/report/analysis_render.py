@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -114,11 +115,75 @@ def _evidence_text(rule: dict[str, Any]) -> str:
 
 
 def render_report(
-    console: Console, report: Report, top: int | None = None, shown_ids: dict[str, str] | None = None
+    console: Console,
+    report: Report,
+    top: int | None = None,
+    shown_ids: dict[str, str] | None = None,
+    *,
+    summary: Sequence[str] = (),
+    habits_shown: int | None = None,
+    sessions_shown: int | None = None,
+    projects_shown: int | None = None,
+    max_lines: int | None = None,
 ) -> None:
-    """The sessions table, then each project's worst habits (`top` per project: 0 shows none, and
-    says so). `shown_ids`: each session's id as shown (store/session_ids.short_ids), else its
-    first 8 characters."""
+    """`summary`'s lines, the sessions table, then each project's worst habits (`top` per project:
+    0 shows none, and says so). `shown_ids`: each session's id as shown (store/session_ids.short_ids),
+    else its first 8 characters. `sessions_shown`: only the latest sessions (each with its three
+    most frequent error classes), `projects_shown`: only the projects with the most sessions, and
+    `habits_shown`: fewer habits than the report holds per project, `max_lines`: fewer sessions still when the whole would print more lines at the console's
+    width (None: everything); each cut is said under its part."""
+    from rich.markup import escape
+    from rich.text import Text
+
+    parts: list[Any] = [Text(line) for line in summary]
+    if summary:
+        parts.append(Text(""))
+    habits: list[Any] = []
+    if top == 0:
+        habits.append("\nWorst habits per project: not shown (-n 0).")
+    else:
+        projects = list(report.habits)
+        if projects_shown is not None and len(projects) > projects_shown:
+            busiest = Counter(s.project or "(no project)" for s in report.sessions)
+            projects = sorted(projects, key=lambda p: -busiest[p])[:projects_shown]
+            habits.append(f"\n[bold]Worst habits[/] of the {len(projects)} projects with the most sessions:")
+        else:
+            habits.append("")
+        for project in projects:
+            cost = cost_text(*report.project_cost(project))
+            habits.append(f"[bold]{escape(project)}[/]: cost {cost} at list prices; worst habits")
+            if not report.habits[project]:
+                habits.append("  none found")
+            found = report.habits[project][:habits_shown] if habits_shown is not None else report.habits[project]
+            habits.extend(f"  {escape(habit.name)}: {escape(habit.detail)}" for habit in found)
+        if len(projects) < len(report.habits):
+            more = len(report.habits) - len(projects)
+            habits.append(
+                Text(
+                    f"{more:,} more project{'' if more == 1 else 's'} not shown: -p PROJECT for one, --all every one.",
+                    style="dim",
+                )
+            )
+    sessions = report.sessions
+    if sessions_shown is not None and len(sessions) > sessions_shown:
+        sessions = sessions[len(sessions) - sessions_shown :] if sessions_shown else []
+    room = None if max_lines is None else max_lines - _lines(console, [*parts, *habits])
+    while True:  # the table and what is said under it, with fewer sessions while it takes more room
+        table = _sessions_part(console, report, sessions, shown_ids, short=sessions_shown is not None)
+        if room is None or len(sessions) <= 1 or _lines(console, table) <= room:
+            break
+        sessions = sessions[1:]
+    for part in [*parts, *table, *habits]:
+        console.print(part)
+
+
+def _sessions_part(
+    console: Console, report: Report, sessions: Sequence[Any], shown_ids: dict[str, str] | None, *, short: bool
+) -> list[Any]:
+    """The sessions table of `sessions` (`short`: a line a session, three error classes at most) and the lines
+    under it: the columns left out, the sessions left out, the legend."""
+    from rich.text import Text
+
     from lessonloop.report.table_fit import Column, fit_table, left_out_note
 
     columns = [
@@ -127,7 +192,7 @@ def render_report(
         Column("calls", "right"),
         Column("compliance", "right"),
         Column("blind edits", "right"),
-        Column("errors by class", text="wrap"),
+        Column("errors", text="cut") if short else Column("errors by class", text="wrap"),
         Column("corrections", "right", drop=2),
         Column("risk", "right", drop=3),
         Column("unresolved", "right"),
@@ -135,8 +200,11 @@ def render_report(
         Column("cost", "right", drop=4),
     ]
     rows: list[list[str | Text | list[str]]] = []
-    for s in report.sessions:
-        errors = [f"{label} {n}" for label, n in s.errors_by_class.items()] or ["—"]
+    for s in sessions:
+        listed = [f"{label} {n}" for label, n in s.errors_by_class.items()] or ["—"]
+        errors: str | list[str] = listed
+        if short:  # one line a session, the most frequent classes first
+            errors = ", ".join(listed if len(listed) <= 3 else [*listed[:2], f"+{len(listed) - 2} more"])
         tests = "—" if s.tests_failing_at_end is None else ("failing" if s.tests_failing_at_end else "passing")
         rows.append(
             [
@@ -153,24 +221,34 @@ def render_report(
                 cost_text(s.cost_usd, s.unpriced_calls),
             ]
         )
-    table, left_out = fit_table(console.width, columns, rows, title="Sessions")
-    console.print(table)
+    title = "Sessions" if len(sessions) == len(report.sessions) else f"The latest {len(sessions)} sessions"
+    table, left_out = fit_table(console.width, columns, rows, title=title)
+    out: list[Any] = [table]
     if left_out:
-        from rich.text import Text
+        out.append(Text(left_out_note(left_out), style="dim"))
+    if len(sessions) < len(report.sessions):
+        earlier = len(report.sessions) - len(sessions)
+        out.append(
+            Text(
+                f"{earlier:,} earlier session{'' if earlier == 1 else 's'} not shown: --all, or narrow with "
+                "-p/--agent/--since",
+                style="dim",
+            )
+        )
+    out.append(Text(LEGEND, style="dim"))
+    return out
 
-        console.print(Text(left_out_note(left_out), style="dim"))
-    from rich.markup import escape
 
-    if top == 0:
-        console.print("\nWorst habits per project: not shown (-n 0).")
-        return
-    for project, habits in report.habits.items():
-        cost = cost_text(*report.project_cost(project))
-        console.print(f"\n[bold]{escape(project)}[/]: cost {cost} at list prices; worst habits")
-        if not habits:
-            console.print("  none found")
-        for habit in habits:
-            console.print(f"  {escape(habit.name)}: {escape(habit.detail)}")
+def _lines(console: Console, parts: Sequence[Any]) -> int:
+    """How many lines `parts` print at the console's width."""
+    with console.capture() as captured:
+        for part in parts:
+            console.print(part)
+    return captured.get().count("\n")
+
+
+# Under the sessions table: what its figures mean, in a few words (report/glossary.py says more).
+LEGEND = "compliance: rules followed; risk: 0-1, the riskiest edit; unresolved: never fixed (`lessonloop glossary`)"
 
 
 def render_habit_stats(console: Console, associations: Sequence[Association], sessions: int, empty: int = 0) -> None:

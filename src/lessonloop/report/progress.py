@@ -110,3 +110,45 @@ class Busy:
         if self._status is not None:
             self._status.stop()
             self._status = None
+
+
+class Stages:
+    """A spinner on stderr with the step under way and the time taken so far, for a command that
+    runs seconds through steps of unknown length (`report --html`, `replay`, `files predict`):
+    shown only when `enabled` (a terminal, and no --json). `step(text)` names the next step;
+    `count(done, total)` shows a step's items done, when it knows them (a progress callback)."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self._enabled = enabled
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> Stages:
+        if self._enabled:
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TextColumn("{task.fields[count]}", style="dim"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("starting", total=None, count="")
+        return self
+
+    def step(self, text: str) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, description=text, count="")
+
+    def count(self, done: int, total: int) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, count=f"{done:,} of {total:,}")
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
