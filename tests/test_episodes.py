@@ -63,7 +63,7 @@ def test_flag_added_to_the_same_command_is_the_lesson() -> None:
     assert draft.base_severity == "medium"
 
 
-def test_flag_lesson_only_for_a_missing_prerequisite_remembers_the_fix() -> None:
+def test_a_forcing_flag_is_warned_about_not_taught() -> None:
     s = session()
     failure = s.bash(
         "git add a.ex priv/static/assets/app.css", error=IGNORED, error_class="INCORRECT_PARAMETER"
@@ -74,8 +74,19 @@ def test_flag_lesson_only_for_a_missing_prerequisite_remembers_the_fix() -> None
     assert draft.trigger.unless is None
     assert draft.trigger.lacks == ("--force", "-f")
     assert draft.trigger.operand == "priv/static/assets"
-    assert draft.prevention_command == "git add -f priv/static/assets/app.css"
+    # -f forces past .gitignore (analyze/force_flags.py): warned about, never taught as the fix
+    assert draft.prevention_command is None
+    assert draft.prevention is not None and "git add -f" not in draft.prevention
+    assert "the person's decision" in draft.prevention
+    assert "without -f" not in draft.title
     assert draft.base_severity == "low"
+
+
+def test_a_forced_push_is_no_lesson() -> None:
+    s = session()
+    rejected = s.bash("git push -u origin feat-x", error="error: failed to push some refs to 'origin'")
+    forced = s.bash("git push --force-with-lease -u origin feat-x")
+    assert draft_from_episode(rejected, forced, []) is None
 
 
 def test_the_operand_is_the_path_the_error_names() -> None:

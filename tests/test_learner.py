@@ -186,7 +186,7 @@ def test_a_failed_format_is_not_the_prevention() -> None:
 # ----------------------------------------------------------------------------- (c) ignored path
 
 
-def test_ignored_path_teaches_force_for_that_path_only() -> None:
+def test_ignored_path_is_warned_for_that_path_only_without_teaching_force() -> None:
     learner = Learner()
     script = Script()
     s = script.session("s1")
@@ -198,6 +198,7 @@ def test_ignored_path_teaches_force_for_that_path_only() -> None:
     assert lesson.trigger.words == ("git", "add")
     assert lesson.trigger.operand == "priv/static/assets"
     assert set(lesson.trigger.lacks) == {"-f", "--force"}
+    assert lesson.prevention_command is None and "git add -f" not in (lesson.prevention or "")
     s2 = script.session("s2")
     assert learner.decide(s2.bash("git add lib/x.ex")).action == "none"
     assert learner.decide(s2.bash("git add lib/x.ex priv/static/assets/app.css")).action == "warn"

@@ -657,14 +657,14 @@ def test_the_pre_tool_use_hook_warns_with_a_pulled_team_lesson(
 
     before = HookSession(Path(aider_project), hook_env(aider))
     before.start()
-    assert lesson["prevention"] not in before.bash(command)[0].context
+    assert lesson["title"] not in before.bash(command)[0].context
 
     ok("team", "pull", "--db", aider)
     session = HookSession(Path(aider_project), hook_env(aider))
     session.start()
     pre, _post = session.bash(command)
     assert pre.returncode == 0
-    assert lesson["prevention"] in pre.context  # the team's lesson, before the call
+    assert lesson["title"] in pre.context  # the team's lesson, before the call
 
 
 def test_with_review_pending_lessons_are_not_shared_and_pulled_copies_wait_for_approval(

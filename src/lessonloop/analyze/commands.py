@@ -252,14 +252,16 @@ _TOKEN = re.compile(
       | (?P<unbalanced>['"\\])""",
     re.VERBOSE | re.DOTALL,
 )
+_PLAIN = LazyRegex(r"[\w.-]")  # a character a backslash before it does not change in a POSIX shell
 _DOUBLE_QUOTED_ESCAPE = LazyRegex(r'\\([\\"$`\n])')
 
 
 @lru_cache(maxsize=8192)
 def shell_tokens(command: str) -> tuple[str, ...] | None:
     """A command line's words (quotes removed) and operators (`&&`, `|`, `;`, `>`, `2>&1` as
-    "2", ">&", "1"), like a POSIX shell reads them; a line break between words is ";".
-    Here-document bodies are left out. None when a quote is not closed."""
+    "2", ">&", "1"), like a POSIX shell reads them, but for a backslash before a letter, digit,
+    `_`, `.` or `-`, kept as the separator of a Windows path it is; a line break between words is
+    ";". Here-document bodies are left out. None when a quote is not closed."""
     tokens: list[str] = []
     word: list[str] | None = None
     for match in _TOKEN.finditer(drop_heredoc_bodies(command)):
@@ -280,7 +282,10 @@ def shell_tokens(command: str) -> tuple[str, ...] | None:
         if kind == "double":
             word.append(_DOUBLE_QUOTED_ESCAPE.sub(r"\1", match.group("double")))
         elif kind == "escaped":
-            word.append("" if match.group("escaped") == "\n" else match.group("escaped"))
+            escaped = match.group("escaped")
+            # A backslash before a plain character means nothing to a POSIX shell, where no one writes
+            # one; it is a Windows path's separator (`src\backend`, PowerShell's and cmd's): kept.
+            word.append("" if escaped == "\n" else ("\\" + escaped if _PLAIN.match(escaped) else escaped))
         else:
             word.append(match.group(kind or "word"))
     if word is not None:

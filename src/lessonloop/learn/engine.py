@@ -31,10 +31,10 @@ from lessonloop.learn.general_lessons import (
     is_general,
     learnable_failure,
     refused_form,
-    remedy,
     retry_lesson,
     teaches_now,
 )
+from lessonloop.learn.instead import remedy
 from lessonloop.learn.learnable import OPEN_LIMIT
 from lessonloop.learn.search_lessons import empty_search, found_at, found_remedy, search_draft
 from lessonloop.learn.signatures import digest, jaccard, words_text
@@ -467,13 +467,16 @@ class Learner:
         found = remedy(failure, fix)
         if found is None:
             return []
+        ask_at = self.policy.rules().ask_at
         changed: list[Lesson] = []
         for lesson in self._by_kind.get(failure.call.kind, ()):
             if lesson.error_signature != failure.signature or lesson.edited or lesson.prevention:
                 continue
-            if not is_general(lesson):
-                continue
-            lesson.prevention, lesson.prevention_command = found
+            if not is_general(lesson) or failure.call.id not in self._counted.get(lesson.signature, ()):
+                continue  # another intent's lesson of the same error (a timeout of another command)
+            if found.forces and lesson.base_confidence < ask_at:
+                continue  # a forcing option is never taught by a lesson not yet confident enough to ask
+            lesson.prevention, lesson.prevention_command = found.text, found.command
             lesson.add_evidence(_evidence("fix", fix))
             changed.append(lesson)
         return changed

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from lessonloop.analyze.commands import is_env_word, words_kinds
 from lessonloop.analyze.error_headline import failing_check
+from lessonloop.analyze.force_flags import force_flags
 from lessonloop.analyze.outcomes import job_key
 from lessonloop.core.tool_kinds import EDIT, READ
 from lessonloop.learn.events import CallEvent
@@ -149,6 +150,7 @@ def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
         added = flags_of(fixed) - flags_of(failed) - BYPASS_FLAGS.get(head, frozenset())
         if not added:
             continue  # nothing added, or only a way around a check (never taught as a fix)
+        forcing = force_flags((fixed[0], *added))
         if timed_out(failure) and not any(_stops_waiting(flag) for flag in added):
             continue  # a command cut by its timeout may work the next time whatever it adds
         before = {relative_path(w, failure.cwd) for w in operands_of(failed, len(head))}
@@ -167,6 +169,18 @@ def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
         headline = failure.headline
         flag_text = "/".join(sorted(added))
         where = f" for {operand}" if operand else ""
+        if forcing:  # the call is warned about; forcing it is never taught (docs/lessons.md, "What to do instead")
+            return _usage_draft(
+                failure,
+                trigger,
+                title=f"`{' '.join(head)}`{where} fails: {tool_output(headline)}",
+                body=f"`{shown_failed}` failed ({failure.error_class}): {tool_output(headline)} It was forced through "
+                f"with {'/'.join(sorted(forcing))} right after.",
+                prevention=f"Check why `{' '.join(head)}`{where} is refused before going on; forcing it "
+                f"({'/'.join(sorted(forcing))}) is the person's decision, not a fix.",
+                command=None,
+                category=_category(head),
+            )
         return _usage_draft(
             failure,
             trigger,
@@ -333,10 +347,14 @@ def show_command(words: Sequence[str], branch: str | None) -> str:
 
 
 def _quote(word: str) -> str:
-    if word and re.fullmatch(r"[\w@%+=:,./<>-]+", word):
+    """A word as typed: bare when it needs no quotes (a Windows path's backslashes kept), else
+    quoted the way that keeps it (single quotes around `$`, a backtick or `"`), long ones cut."""
+    if word and re.fullmatch(r"[\w@%+=:,./\\<>-]+", word):
         return word
     first = word.splitlines()[0] if word else ""
-    return '"' + (first[:40] + ("…" if len(first) > 40 or "\n" in word else "")) + '"'
+    text = first[:40] + ("…" if len(first) > 40 or "\n" in word else "")
+    quote = "'" if re.search(r'[$`"]', text) and "'" not in text else '"'
+    return quote + text + quote
 
 
 def _category(head: Sequence[str]) -> str:

@@ -6,8 +6,8 @@ subcommand, an interpreter's script, the program alone when the error says the p
 exist here or names a prerequisite outside the project, the program on a path argument the error
 names), the same file for a read or a write, a tool parameter's rule the error states (checked on
 the call's input), or a shell operator the shell rejects. The warning is the error line itself
-until a later call of that intent works; then the difference between the two inputs is the
-remedy (another program, another path, flags or settings added), shown as what worked.
+until a later call of that intent works; then that call may be the remedy, shown as what worked,
+when it differs in what the error was about (learn/instead.py).
 
 Such a lesson's trigger is the intent, "unless it worked in this session since it last failed"
 with the lesson's error (Unless since="worked"): once the command or file works again in a
@@ -573,42 +573,6 @@ def _draft(
         severity="low",
         machine_wide=machine_wide,
     )
-
-
-def remedy(failure: CallEvent, fix: CallEvent) -> tuple[str, str | None] | None:
-    """(prevention, command) from a failure and the later call of the same intent that worked:
-    the fix's input, shown as what to do instead. None when the inputs do not differ."""
-    if failure.segments and fix.segments:
-        failing = failing_segment(failure.segments, failure.call.error_text)
-        if not failing:
-            return None
-        fixed = _closest(failing, fix.segments)
-        if fixed == failing:
-            return None
-        shown = show_command(fixed, fix.branch)
-        return (
-            f"Use `{shown}` instead of `{show_command(failing, failure.branch)}` (it worked after the failure).",
-            shown,
-        )
-    if failure.call.target_path and fix.call.target_path:
-        wrong = relative_path(failure.call.target_path, failure.cwd)
-        right = relative_path(fix.call.target_path, fix.cwd)
-        if wrong == right:
-            return None
-        return f"Use {right} instead of {wrong} (it worked after the failure).", None
-    return None
-
-
-def _closest(failing: tuple[str, ...], segments: list[tuple[str, ...]]) -> tuple[str, ...]:
-    """The fix's simple command that does what `failing` tried: the same program, else the same
-    arguments (another program), else the last."""
-    for words in segments:
-        if words and words[0] == failing[0]:
-            return words
-    for words in segments:
-        if len(words) > 1 and words[1:] == failing[1:]:
-            return words
-    return segments[-1]
 
 
 def retry_lesson(signature: str, output: str, event: CallEvent) -> Lesson:
