@@ -122,7 +122,10 @@ def test_runs_show_text_and_json(runs_db: dict[str, Any]) -> None:
     assert result.exit_code == 0, result.stderr
     text = result.output
     assert text.startswith(f"Run {first}: pytest -q tests/test_x.py\n")
-    assert "error: status 1 (the command's own: -15), stopped by lessonloop" in text
+    assert (
+        "  ended          error: status 1: stopped early at the first failure (pytest would have exited 1: "
+        "tests failed); pytest was ended by lessonloop's SIGTERM\n"
+    ) in text
     assert "duration 12.3s, first output 0.25s, first match 11.5s" in text
     assert "stdout 120 lines (4.5 kB), stderr 3 lines (89 B)" in text
     assert "mode pipes, profile pytest, timeout 5m00s, idle timeout 30.0s" in text

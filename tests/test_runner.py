@@ -58,7 +58,11 @@ def test_a_process_that_ignores_term_is_killed_after_the_grace_period() -> None:
 def test_the_note_on_stderr_says_why_it_stopped() -> None:
     ran = lessonloop_run("-e", "error", "-A", "0", "--", "sh", "-c", "echo error: x; sleep 30")
     assert ran.status == 1
-    assert b"lessonloop run: stopped: an error matched at stdout line 1: error: x (exit 1)" in ran.stderr
+    assert b"lessonloop run: stopped: an error matched at stdout line 1: error: x\n" in ran.stderr
+    assert b"failed:" not in ran.stderr  # no test runner's failure in "error: x"
+    assert ran.stderr.endswith(
+        b"lessonloop run: exit 1: stopped after an error matched; the command was ended by lessonloop's SIGTERM\n"
+    )
     quiet = lessonloop_run("-q", "-e", "error", "-A", "0", "--", "sh", "-c", "echo error: x; sleep 30")
     assert quiet.stderr == b""
 

@@ -124,6 +124,11 @@ def test_cargo_on_a_terminal() -> None:
     assert where(finding) == ("tests::adds_wrong", "src/lib.rs", 22)
 
 
+def test_cargo_quiet_names_the_test_of_its_terse_line() -> None:
+    finding = first_finding("cargo-test-fail-quiet.txt", "cargo-test", "cargo test -q")
+    assert where(finding) == ("tests::adds", "src/lib.rs", 7)  # "tests::adds --- FAILED", its report's panic
+
+
 def test_cargo_doc_test_names_its_file_and_line() -> None:
     matches = [m for m in matches_of("cargo-test-fail-doc.txt", "cargo-test") if m.text.startswith("test src/")]
     found = findings_from_run(run_with(["cargo", "test"], matches), command_norm="cargo test", test_command=True)

@@ -369,6 +369,19 @@ def _reason(row: RunRecord) -> str:
     return row.reason + (" (stopped)" if row.stopped and row.reason not in ("error", "success") else "")
 
 
+def _end_words(run: RunRecord) -> str:
+    """How the run ended, in words: why, and how the command did (its signal named, not -15)."""
+    from lessonloop.runner.exit_words import exit_words
+
+    return exit_words(
+        reason=run.reason,
+        stopped=run.stopped,
+        child_status=run.child_status,
+        profile=run.profile,
+        errors=min(run.match_count, int(run.settings.get("max_count") or 1)),
+    )
+
+
 def _bytes_text(value: int) -> str:
     for limit, suffix in ((1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "kB")):
         if value >= limit:
@@ -388,11 +401,7 @@ def run_detail_text(detail: RunDetail) -> str:
         f"  started        {local_time(run.started_at, seconds=True)}, ended {local_time(run.ended_at, seconds=True)}"
     )
     lines.append(f"  folder         {run.cwd or '-'}" + (f"  (project {run.project})" if run.project else ""))
-    child = "never started" if run.child_status is None else str(run.child_status)
-    lines.append(
-        f"  ended          {run.reason}: status {run.exit_status} (the command's own: {child})"
-        + (", stopped by lessonloop" if run.stopped else "")
-    )
+    lines.append(f"  ended          {run.reason}: status {run.exit_status}: {_end_words(run)}")
     lines.append(
         f"  timings        duration {seconds_text(run.duration)}, first output {seconds_text(run.first_output)}, "
         f"first match {seconds_text(run.first_match)}"

@@ -83,9 +83,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if result.message:
         print(f"lessonloop run: {result.message}", file=sys.stderr)
     elif not args.quiet and not args.json:
-        note = messages.stop_note(result, detected=detected is not None)
-        if note:
-            messages.note_stop(note, result)
+        messages.say_end(messages.end_lines(result, detected=detected is not None))
     recorded = None
     if not args.no_telemetry and os.environ.get(ENV_NO_TELEMETRY, "") in ("", "0"):
         from lessonloop.run_command.telemetry import record_run

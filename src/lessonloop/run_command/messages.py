@@ -1,6 +1,8 @@
-"""What `lessonloop run` says: the one line on stderr before a command starts or after it was
-stopped, the profiles listed, and the --json summary (redacted as the stored run is). Imported
-after the command has ended, or before it starts only when there is something to say."""
+"""What `lessonloop run` says: the one line on stderr before a command starts; after it ended, why
+it was stopped, the failing tests its output names (each with its assertion or error) and the
+exit status in words; the profiles listed; and the --json summary. What it quotes of the output
+is redacted as the stored run is. Imported after the command has ended, or before it starts only
+when there is something to say."""
 
 from __future__ import annotations
 
@@ -32,8 +34,11 @@ def stop_note(result: RunResult, *, detected: bool = False) -> str | None:
     profile = f"profile {options.profile}{' (detected)' if detected else ''}: " if options.profile else ""
     errors = [m for m in result.matches if m.kind == "error"]
     if reason == ERROR and errors:
+        from lessonloop.secrets.redaction import redact
+
         first = errors[0]
-        return f"{profile}an error matched at {first.stream} line {first.line}: {first.text[:200]}"
+        text = redact(first.text[:200], "output")[0]
+        return f"{profile}an error matched at {first.stream} line {first.line}: {text}"
     if reason == SUCCESS:
         found = [m for m in result.matches if m.kind == "success"]
         text = f"the success pattern matched: {found[0].text[:200]}" if found else "the success pattern matched"
@@ -53,10 +58,72 @@ def stop_note(result: RunResult, *, detected: bool = False) -> str | None:
     return None
 
 
-def note_stop(note: str, result: RunResult) -> None:
-    action = "stopped" if result.stopped else "ended"
+MAX_FAILURES_SHOWN = 3
+# Said of a failing test whose report the output does not hold (the run was stopped first).
+NO_REPORT = {
+    "": "its report was not printed before the command ended",
+    "cargo-test": "libtest prints a failing test's output when the test binary ends: "
+    "`cargo test {name} -- --exact` runs it alone",
+}
+
+
+def end_lines(result: RunResult, *, detected: bool = False) -> list[str]:
+    """The lines said on stderr after the command ended: why it was stopped, its failing tests
+    (the first MAX_FAILURES_SHOWN, a few lines each), the exit status in words. Nothing for a
+    run that ended by itself, but for a failed run with a profile (its failures) or a command
+    killed by a signal."""
+    note = stop_note(result, detected=detected)
+    failed = result.status != 0 and (note is not None or result.options.profile is not None)
+    signalled = result.child_status is not None and result.child_status < 0
+    if note is None and not failed and not signalled:
+        return []
+    lines = [f"{'stopped' if result.stopped else 'ended'}: {note}"] if note else []
+    if failed:
+        lines += failure_lines(result)
+    lines.append(f"exit {result.status}: {status_words(result)}")
+    return lines
+
+
+def status_words(result: RunResult) -> str:
+    """The exit status in words (runner/exit_words.py)."""
+    from lessonloop.runner.exit_words import exit_words
+
+    errors = sum(1 for match in result.matches if match.kind == "error")
+    return exit_words(
+        reason=result.reason,
+        stopped=result.stopped,
+        child_status=result.child_status,
+        profile=result.options.profile,
+        errors=min(errors, result.options.max_count),
+        signals=result.signals,
+    )
+
+
+def failure_lines(result: RunResult) -> list[str]:
+    """The failing tests, redacted: `failed: NAME (where)` and its lines indented under it."""
+    from lessonloop.secrets.redaction import redact
+
+    lines: list[str] = []
+    for failure in result.failures[:MAX_FAILURES_SHOWN]:
+        where = f" ({failure.where})" if failure.where and failure.where not in failure.name else ""
+        lines.append(redact(f"failed: {failure.name}{where}", "output")[0])
+        lines += ["    " + redact(line, "output")[0] for line in failure.lines]
+        if not failure.lines:
+            hint = NO_REPORT.get(result.options.profile or "", NO_REPORT[""])
+            lines.append("    (" + hint.format(name=failure.name) + ")")
+    more = len(result.failures) - MAX_FAILURES_SHOWN
+    if more > 0:
+        lines.append(f"... and {more} more failure{'s' if more > 1 else ''} (the output above has them)")
+    return lines
+
+
+def say_end(lines: list[str]) -> None:
+    """The end lines on stderr, after a blank line (the command's last line may be unfinished);
+    a failure's own lines (indented) without the `lessonloop run:` prefix."""
+    if not lines:
+        return
     try:
-        sys.stderr.write(f"\nlessonloop run: {action}: {note} (exit {result.status})\n")
+        sys.stderr.write("\n" + "".join(f"{'' if line[:1] == ' ' else 'lessonloop run: '}{line}\n" for line in lines))
         sys.stderr.flush()
     except OSError:
         pass
@@ -120,6 +187,7 @@ def print_summary(result: RunResult, run_id: int | None, *, detected: bool) -> N
 
     summary = result.to_json()
     summary["profile_detected"] = detected  # settings.profile names it
+    summary["status_words"] = status_words(result)
     summary["run_id"] = run_id
     summary["max_rss_kb"] = peak_memory_kb()
     # The command and the matched lines are redacted as the stored run is (and as every --json is).

@@ -245,6 +245,7 @@ def add_profile(options: RunOptions, profile: Profile, args: argparse.Namespace)
         options.after_seconds = profile.after_seconds
     if args.after_lines is None and profile.after_lines is not None:
         options.after_lines = profile.after_lines
+    options.interrupt_grace = profile.interrupt_grace
     options.profile = profile.name
 
 

@@ -6,6 +6,8 @@
 - process.py: starting the command (pseudo-terminals or pipes) in its own process group, stopping it.
 - supervisor.py: the loop: pass output through, watch it, stop the command when told.
 - findings.py: matched error lines as findings for the learning loop.
+- kept_output.py, failures/: the output kept for the failure report, and the failing tests read
+  from it (each with its assertion or error); exit_words.py: the exit status in words.
 - run_record.py: a finished run as stored and read back (RunRecord, PatternUse), for the store and
   the command-timing model.
 

@@ -38,7 +38,7 @@ _PYTEST_FILE = re.compile(
     r"|^((?:\./)?[\w./-]+\.py) [.sxXFE]*[FE][.sxXFE]*(?:\s+\[\s*\d+%\])?\s*$"
 )
 _GO_ID = re.compile(r"^\s*--- FAIL: (\S+)")
-_CARGO_ID = re.compile(r"^test (.+?) \.\.\. FAILED\b|^---- (.+?) stdout ----")
+_CARGO_ID = re.compile(r"^test (.+?) \.\.\. FAILED\b|^---- (.+?) stdout ----|^(\S+) --- FAILED\b")
 _CARGO_DOCTEST = re.compile(r"^(\S+\.rs) - .* \(line (\d+)\)$")
 _JS_FILE = r"(\S+?\.(?:[cm]?[jt]sx?|vue|svelte))"
 _JS_FAIL = re.compile(r"^\s*FAIL\s+" + _JS_FILE + r"(?:\s+>\s+(.+?))?(?:\s+\(.*\)|\s+\[.*\])?\s*$")
@@ -186,7 +186,7 @@ def _test_of(text: str, before: list[str], after: list[str]) -> tuple[str | None
         return found.group(1), None, None
     found = _CARGO_ID.search(text)
     if found:
-        name = (found.group(1) or found.group(2)).removesuffix(" - should panic")
+        name = (found.group(1) or found.group(2) or found.group(3)).removesuffix(" - should panic")
         doctest = _CARGO_DOCTEST.match(name)
         if doctest:
             return name, doctest.group(1), int(doctest.group(2))

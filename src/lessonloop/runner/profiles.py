@@ -43,6 +43,7 @@ class Profile:
         "error",
         "exclude",
         "ignore_case",
+        "interrupt_grace",
         "name",
         "partial",
         "success",
@@ -61,8 +62,10 @@ class Profile:
         after_lines: int | None = None,
         commands: tuple[tuple[str, ...], ...] = (),
         partial: tuple[str, ...] = (),
+        interrupt_grace: float = 0.0,
     ) -> None:
         self.name = name
+        self.interrupt_grace = interrupt_grace  # stop with INT first, TERM this long after (0: TERM at once)
         self.partial = partial  # error patterns of a line still being written (progress characters)
         self.description = description
         self.error = error
@@ -109,6 +112,12 @@ _PYTEST = Profile(
     commands=(("pytest",), ("py.test",), ("python", "-m", "pytest"), ("python3", "-m", "pytest")),
     # The progress line as it is written, before its "[ 40%]": "..F" (-q), "tests/x.py ..F" (default).
     partial=(r"^(\S+\.py )?[.sxXFE]*[FE][.sxXFE]*$",),
+    # pytest prints a failure's report only at the end of the session, or on an interrupt (SIGINT:
+    # the report of the failures so far, the short summary, where it was interrupted; it exits 2).
+    # So it is stopped with INT, given 3 s to print that before TERM, and the window after the
+    # first failure is short: waiting longer only runs more tests.
+    interrupt_grace=3.0,
+    after_seconds=1.0,
 )
 
 _JEST_SUMMARY = (
@@ -171,6 +180,7 @@ _CARGO_TEST = Profile(
         # No "$" after FAILED: on a terminal libtest ends it with "ESC ( B", which stays after colour
         # codes are removed. "test tests::adds ... FAILED", "test src/lib.rs - add (line 3) ... FAILED"
         r"^test .+ \.\.\. FAILED\b",
+        r"^\S+ --- FAILED\b",  # -q (libtest's terse format): "tests::adds --- FAILED"
         r"^test result: FAILED\b",
         r"^failures:\s*$",
         r"^---- .+ stdout ----",
@@ -282,6 +292,7 @@ def describe_profiles() -> list[dict[str, Any]]:
             "ignore_case": profile.ignore_case,
             "after_seconds": profile.after_seconds,
             "after_lines": profile.after_lines,
+            "interrupt_grace": profile.interrupt_grace,
         }
         for profile in sorted(PROFILES.values(), key=lambda p: p.name)
     ]

@@ -10,6 +10,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from lessonloop.runner.failures.report import Failure
+
 # Why a run ended: the `reason` of a RunResult and of the stored run.
 EXIT = "exit"  # the command ended by itself
 ERROR = "error"  # an error pattern matched (max-count times)
@@ -46,6 +48,7 @@ class RunOptions:
         "first_output_timeout",
         "idle_timeout",
         "ignore_case",
+        "interrupt_grace",
         "kill_after",
         "max_count",
         "max_repeat",
@@ -74,6 +77,7 @@ class RunOptions:
         first_output_timeout: float | None = None,
         max_repeat: int | None = None,
         kill_after: float = 2.0,
+        interrupt_grace: float = 0.0,
         use_pty: bool = True,
         profile: str | None = None,
         partial: list[str] | None = None,
@@ -93,6 +97,9 @@ class RunOptions:
         self.first_output_timeout = first_output_timeout
         self.max_repeat = max_repeat
         self.kill_after = kill_after
+        # When stopping: INT first, and TERM only this long after it (0: TERM at once). pytest
+        # prints its failure report on an interrupt (the pytest profile sets it).
+        self.interrupt_grace = interrupt_grace
         self.use_pty = use_pty
         self.profile = profile
         self.auto: dict[str, Any] | None = None  # what --auto applied, and why
@@ -114,6 +121,7 @@ class RunOptions:
             "first_output_timeout": self.first_output_timeout,
             "max_repeat": self.max_repeat,
             "kill_after": self.kill_after,
+            "interrupt_grace": self.interrupt_grace,
             "mode": "pty" if self.use_pty else "pipes",
             "profile": self.profile,
             "auto": self.auto,
@@ -171,6 +179,7 @@ class RunResult:
         "cwd",
         "duration",
         "ended_at",
+        "failures",
         "first_match",
         "first_output",
         "idle_count",
@@ -182,6 +191,7 @@ class RunResult:
         "pattern_counts",
         "pid",
         "reason",
+        "signals",
         "started_at",
         "status",
         "stderr",
@@ -210,6 +220,8 @@ class RunResult:
         self.matches: list[MatchEvent] = []
         self.pattern_counts: dict[tuple[str, str], int] = {}  # (kind, pattern) -> matches
         self.message: str | None = None  # why it could not run, for 125/126/127
+        self.signals: list[str] = []  # what lessonloop sent the command to stop it ("SIGINT", "SIGTERM", "SIGKILL")
+        self.failures: list[Failure] = []  # the failing tests its output names (runner/failures/)
 
     def to_json(self) -> dict[str, Any]:
         """The --json summary."""
@@ -230,16 +242,19 @@ class RunResult:
             "stdout": {"lines": self.stdout.lines, "bytes": self.stdout.bytes},
             "stderr": {"lines": self.stderr.lines, "bytes": self.stderr.bytes},
             "matches": [m.to_json() for m in self.matches],
+            "failures": [f.to_json() for f in self.failures],
+            "signals": self.signals,
             "settings": self.options.settings(),
             "message": self.message,
         }
 
 
-def final_status(reason: str, child_status: int | None) -> int:
+def final_status(reason: str, child_status: int | None, stopped: bool = False) -> int:
     """lessonloop's exit status, as coreutils `timeout` would give it.
 
     The command's own status when it ended by itself (128+N for signal N); after an error match,
-    the command's status if it had already failed, else 1; 124 for any timeout and for a stuck
+    the command's status if it had failed by itself (not `stopped`: the status of a command
+    lessonloop stopped is its answer to the signal, pytest's 2 on SIGINT), else 1; 124 for any timeout and for a stuck
     loop (--max-repeat); 0 on a success match; 126/127 when the command could not run or was not
     found; 141 when lessonloop's own output was closed; an interrupted command's own status.
     """
@@ -256,7 +271,7 @@ def final_status(reason: str, child_status: int | None) -> int:
     own = None if child_status is None else (child_status if child_status >= 0 else 128 - child_status)
     if reason == ERROR:
         # A command we killed reports the signal: that is not its own failure.
-        return child_status if child_status is not None and child_status > 0 else 1
+        return child_status if child_status is not None and child_status > 0 and not stopped else 1
     if own is None:
         return 1
     return own

@@ -10,8 +10,15 @@ matched too: against the patterns a profile marks as progress (pytest's `..F.` b
 at every wake-up; signals (Ctrl-C, the command ending) wake the loop through a pipe.
 
 Stopping: TERM to the command's whole process group, KILL to the group `kill_after` seconds
-later if any process of it is left. Ctrl-C (and TERM or HUP sent to lessonloop) is passed on to
-the group; a second one sends TERM, a third KILL.
+later if any process of it is left. With `interrupt_grace` (the pytest profile's), INT first, as
+Ctrl-C would: pytest then prints its report of the failures so far and exits; TERM follows only
+if the group is still there `interrupt_grace` seconds later (not for a success match, which needs
+no report, nor when lessonloop's own output is gone). Output is read until the command has
+ended, so what it prints on the way out is passed through. Ctrl-C (and TERM or HUP sent to
+lessonloop) is passed on to the group; a second one sends TERM, a third KILL.
+
+Each stream's output is also kept in memory, bounded (kept_output.py), and when the run failed,
+the failing tests it names are read from it (failures/) into the result.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import time
 
 from lessonloop.core.timestamps import utc_now
 from lessonloop.runner import process
+from lessonloop.runner.kept_output import KeptOutput
 from lessonloop.runner.matching import Matcher, compile_patterns, line_text, lines_before, strip_codes
 from lessonloop.runner.result import (
     ERROR,
@@ -121,11 +129,14 @@ class Supervisor:
         self._after_until: float | None = None  # the after-window: stop at this time ...
         self._after_left = 0  # ... or after this many more lines
         self._context: list[tuple[MatchEvent, _Stream]] = []  # matches still collecting lines after them
-        self._stop_at: float | None = None
+        self._stop_at: float | None = None  # when lessonloop began to stop the command
+        self._term_at: float | None = None  # when TERM was, or is to be, sent
+        self._term_sent = False
         self._killed = False
         self._output_ok = True
         self._interrupts = 0
         self._pgid = 0
+        self.kept = {"stdout": KeptOutput(), "stderr": KeptOutput()}
 
     # -- the loop -------------------------------------------------------------------------------
 
@@ -158,7 +169,11 @@ class Supervisor:
             result.duration = time.monotonic() - self._start
             result.ended_at = utc_now()
         self._finish_idle()
-        result.status = final_status(result.reason, result.child_status)
+        result.status = final_status(result.reason, result.child_status, result.stopped)
+        if result.status != 0 and result.pid is not None and result.reason not in (SUCCESS, OUTPUT_CLOSED):
+            from lessonloop.runner.failures.report import failures_kept
+
+            result.failures = failures_kept([self.kept["stdout"], self.kept["stderr"]], self.options.profile)
         return result
 
     def _loop(self, child: process.Child, wake_read: int) -> None:
@@ -245,9 +260,11 @@ class Supervisor:
         deadlines = [now + MAX_WAIT]
         if reaped:
             deadlines.append(drain_until)
-        if self._stop_at is not None:
-            if not self._killed:
-                deadlines.append(self._stop_at + options.kill_after)
+        if self._stop_at is not None and self._term_at is not None:
+            if not self._term_sent:
+                deadlines.append(self._term_at)
+            elif not self._killed:
+                deadlines.append(self._term_at + options.kill_after)
         else:
             if options.timeout is not None:
                 deadlines.append(self._start + options.timeout)
@@ -262,9 +279,12 @@ class Supervisor:
     def _check_timers(self, now: float, reaped: bool) -> None:
         options = self.options
         if self._stop_at is not None:
-            if not self._killed and now >= self._stop_at + options.kill_after and not reaped:
-                process.signal_group(self._pgid, signal.SIGKILL)
-                self._killed = True
+            if reaped or self._term_at is None:
+                return
+            if not self._term_sent and now >= self._term_at:
+                self._send_term(now)
+            elif self._term_sent and not self._killed and now >= self._term_at + options.kill_after:
+                self._kill()
             return
         if reaped or self._interrupts:
             return
@@ -280,21 +300,52 @@ class Supervisor:
             self._stop(IDLE_TIMEOUT, now)
 
     def _stop(self, reason: str, now: float) -> None:
-        """Stop the command: TERM to its group now, KILL after the grace period."""
+        """Stop the command: INT to its group first when the options say so (TERM after their
+        grace), else TERM now; KILL `kill_after` after TERM."""
         if self._stop_at is not None:
             return
         self.result.reason = reason
         self.result.stopped = True
         self._stop_at = now
+        grace = self.options.interrupt_grace
+        if grace > 0 and reason not in (SUCCESS, OUTPUT_CLOSED):
+            self._term_at = now + grace
+            self.result.signals.append("SIGINT")
+            process.signal_group(self._pgid, signal.SIGINT)
+        else:
+            self._send_term(now)
+
+    def _send_term(self, now: float, *, said: bool = True) -> None:
+        """TERM to the group; `said`: in the result's signals (those the command itself got:
+        not what is sent to what is left of its group after it ended)."""
+        self._term_at = now
+        self._term_sent = True
+        if said:
+            self.result.signals.append("SIGTERM")
         process.signal_group(self._pgid, signal.SIGTERM)
 
+    def _kill(self, *, said: bool = True) -> bool:
+        self._killed = True
+        sent = process.signal_group(self._pgid, signal.SIGKILL)
+        if sent and said:
+            self.result.signals.append("SIGKILL")
+        return sent
+
     def _finish_group(self) -> None:
-        """After the command ended: make sure nothing of its group is left (stragglers that
-        ignored TERM get KILL when the grace period is over)."""
-        grace_end = (self._stop_at if self._stop_at is not None else time.monotonic()) + self.options.kill_after
+        """After the command ended: make sure nothing of its group is left. What is left after an
+        interrupt gets the rest of its grace, then TERM; stragglers that ignored TERM get KILL
+        `kill_after` later."""
+        if self._stop_at is not None and not self._term_sent and self._term_at is not None:
+            while process.group_alive(self._pgid) and time.monotonic() < self._term_at:
+                time.sleep(0.02)
+            if not process.group_alive(self._pgid):
+                return
+            self._send_term(time.monotonic(), said=False)
+        term_at = self._term_at if self._term_at is not None else time.monotonic()
+        grace_end = term_at + self.options.kill_after
         while process.group_alive(self._pgid) and time.monotonic() < grace_end:
             time.sleep(0.02)
-        if process.signal_group(self._pgid, signal.SIGKILL):
+        if process.group_alive(self._pgid) and self._kill(said=False):
             deadline = time.monotonic() + 1.0
             while process.group_alive(self._pgid) and time.monotonic() < deadline:
                 time.sleep(0.01)
@@ -326,10 +377,9 @@ class Supervisor:
             elif self._interrupts == 2:
                 if self._stop_at is None:
                     self._stop_at = now
-                process.signal_group(self._pgid, signal.SIGTERM)
+                self._send_term(now)
             else:
-                process.signal_group(self._pgid, signal.SIGKILL)
-                self._killed = True
+                self._kill()
 
     def _terminal_size(self) -> bytes | None:
         if not self.options.use_pty:
@@ -339,6 +389,7 @@ class Supervisor:
     # -- output ---------------------------------------------------------------------------------
 
     def _output(self, stream: _Stream, data: bytes, now: float) -> None:
+        self.kept[stream.name].add(data)
         if self._output_ok:
             try:
                 _write_all(stream.out_fd, data)
@@ -485,6 +536,9 @@ class Supervisor:
             if hit.kind == "success":
                 self._stop(SUCCESS, now)
                 return
+            if not self._errors:
+                for kept in self.kept.values():
+                    kept.mark()
             self._context.append((event, stream))
             rest = text[hit.end + 1 :]
             self._add_context(stream, rest, only=event)
