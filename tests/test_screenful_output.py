@@ -208,3 +208,32 @@ def _on_a_terminal(*args: str, columns: int = 80) -> str:
     os.close(main)
     text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
     return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
+def test_a_later_ingest_with_new_sessions_is_short_and_points_at_the_report(tmp_path: Path) -> None:
+    """Not the first ingest: the figures and the new lessons, no next steps again."""
+    _copy("codex/parking-lot/sessions", tmp_path / "codex")
+    assert cli("ingest", "--db", tmp_path / "s.db", tmp_path / "codex").exit_code == 0
+    _copy("aider/aider-dev/chat-history.md", tmp_path / "aider" / ".aider.chat.history.md")
+    later = cli("ingest", "--db", tmp_path / "s.db", tmp_path / "codex", tmp_path / "aider").output
+    assert len(_lines(later)) <= 25, later
+    assert "Give the lessons" not in later and "Most frequent mistakes" in later
+    assert re.search(r"^sessions +[\d,]+ with new records .*: aider [\d,]+$", later, re.M), later
+    assert "`lessonloop report --since 1d`" in later and "The store holds " in later
+
+
+def test_the_sample_gets_the_summary_without_the_agents_next_steps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    for key in ("CLAUDE_CONFIG_DIR", "CODEX_HOME", "GEMINI_CLI_HOME", "AIDER_CHAT_HISTORY_FILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(home)
+    first = cli("ingest", "--db", tmp_path / "s.db").output
+    assert "bundled sample" in first and len(_lines(first)) <= 25, first
+    assert "Most frequent mistakes" in first and "Give the lessons" not in first
+    again = cli("ingest", "--db", tmp_path / "s.db").output
+    assert len(_lines(again)) == 2 and again.startswith("Nothing new") and "bundled sample" in again, again

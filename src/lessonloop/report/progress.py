@@ -143,10 +143,11 @@ class Stages:
     def step(self, text: str) -> None:
         if self._progress is not None and self._task is not None:
             self._progress.update(self._task, description=text, count="")
+            self._progress.refresh()  # shown now, however short the step
 
     def count(self, done: int, total: int) -> None:
         if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, count=f"{done:,} of {total:,}")
+            self._progress.update(self._task, count=f"{done:,} of {total:,}", refresh=done == total)
 
     def __exit__(self, *_exc: object) -> None:
         if self._progress is not None:
