@@ -237,3 +237,14 @@ def test_the_sample_gets_the_summary_without_the_agents_next_steps(
     assert "Most frequent mistakes" in first and "Give the lessons" not in first
     again = cli("ingest", "--db", tmp_path / "s.db").output
     assert len(_lines(again)) == 2 and again.startswith("Nothing new") and "bundled sample" in again, again
+
+
+def test_replay_lists_the_lessons_that_fired_most(home: tuple[Path, Path, str, str]) -> None:
+    _folder, db, _first, _second = home
+    fired = cli("replay", "--db", db, "--json").json()["lessons_fired"]
+    text = cli("replay", "--db", db).output
+    if len(fired) > 15:
+        more = len(fired) - 15
+        assert f"{more:,} more lesson{'' if more == 1 else 's'} not shown: --json lists them, --all every one." in text
+    assert fired[0]["title"][:60] in text
+    assert len(_lines(cli("replay", "--db", db, "--all").output)) >= len(_lines(text)) + len(fired) - 16

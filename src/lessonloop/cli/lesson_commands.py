@@ -67,6 +67,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     mode.add_argument("--split", type=fraction, metavar="F", help="learn from the first F (0-1) of the sessions only")
     replay.add_argument("--explain", action="store_true", help="list every failure: repeat or not, warned or why not")
     replay.add_argument("--labels", type=Path, metavar="FILE", help="score against hand labels of repeated mistakes")
+    replay.add_argument(
+        "--all", action="store_true", help="every lesson that fired in the text (default: the 15 that fired most)"
+    )
     project_option(replay)
     agent_option(replay)
     common_options(replay)
@@ -173,7 +176,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(data)
     else:
-        print_replay(data)
+        print_replay(data, every=args.all)
     return 0
 
 

@@ -21,7 +21,11 @@ def pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
 
 
-def print_replay(data: dict[str, Any]) -> None:
+LESSONS_SHOWN = 15  # the lessons that fired most, without --all (--json lists every one)
+
+
+def print_replay(data: dict[str, Any], *, every: bool = False) -> None:
+    """The replay as text; the lessons that fired cut to the LESSONS_SHOWN that fired most unless `every`."""
     out = console()
     mode = "online" if data["mode"] == "online" else f"split {data['split']:g}"
     out.print(
@@ -44,11 +48,16 @@ def print_replay(data: dict[str, Any]) -> None:
         fired = Table(title="Lessons that fired", title_justify="left")
         for column in ("lesson", "fired", "warned errors", "false alarms"):
             fired.add_column(column, justify="left" if column == "lesson" else "right")
-        for item in data["lessons_fired"]:
+        lessons = data["lessons_fired"] if every else data["lessons_fired"][:LESSONS_SHOWN]
+        for item in lessons:
             fired.add_row(
                 escape(item["title"][:100]), str(item["fired"]), str(item["warned_errors"]), str(item["false_alarms"])
             )
         out.print(fired)
+        if len(lessons) < len(data["lessons_fired"]):
+            from lessonloop.cli.common import more_hint
+
+            out.print(more_hint(len(data["lessons_fired"]) - len(lessons), "more lesson", "--json lists them"))
     if data["missed_repeated"] and "failures" not in data:
         out.print("Missed repeated usage errors:")
         for item in data["missed_repeated"][:10]:
