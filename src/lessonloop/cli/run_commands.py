@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from lessonloop.store.run_reader import RunDetail
     from lessonloop.store.run_retention import CleanupResult
 
+RUNS_SHOWN = 20  # rows of `runs` without -n or --all (--json lists every one)
 _RUN_ID_HELP = "the run's id (12 or #12), as `lessonloop runs` lists it"
 _COMMAND_HELP = "only runs of this command: its normalized form exactly, else runs whose command contains this text"
 _PROJECT_HELP = "only runs of this project (a folder, or part of its path)"
@@ -76,7 +77,14 @@ def _list_options(parser: argparse.ArgumentParser) -> None:
         metavar="A",
         help="only runs started while a session of this agent was under way in the run's project",
     )
-    parser.add_argument("-n", "--limit", type=positive, metavar="N", help="only the N most recent runs")
+    parser.add_argument(
+        "-n",
+        "--limit",
+        type=positive,
+        metavar="N",
+        help=f"only the N most recent runs (default {RUNS_SHOWN} in the table; --json lists all)",
+    )
+    parser.add_argument("--all", action="store_true", help="every run in the table, not only the most recent")
     time_options(parser, "runs started")
     _store_options(parser)
 
@@ -261,6 +269,9 @@ def cmd_runs_list(args: argparse.Namespace) -> int:
             since=args.since,
             until=args.until,
         )
+        left_out = 0
+        if not args.json and args.limit is None and not args.all and len(rows) > RUNS_SHOWN:
+            left_out, rows = len(rows) - RUNS_SHOWN, rows[:RUNS_SHOWN]  # newest first: a screenful of them
         empty = None
         if not rows and not args.json:
             from lessonloop.cli.empty_results import no_runs_text
@@ -280,6 +291,10 @@ def cmd_runs_list(args: argparse.Namespace) -> int:
         print(empty)
     else:
         _render_list(rows)
+        if left_out:
+            from lessonloop.cli.common import more_hint
+
+            print(more_hint(left_out, "older run", "-n N shows the N most recent"))
     return 0
 
 
