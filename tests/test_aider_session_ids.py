@@ -107,7 +107,7 @@ def test_the_listed_ids_are_accepted_by_show(
 ) -> None:
     history, db = aider_dev_store
     monkeypatch.setenv("COLUMNS", "200")
-    listing = cli("sessions", "--db", db, "--agent", "aider", "--include-empty")
+    listing = cli("sessions", "--db", db, "--agent", "aider", "--include-empty", "--all")
     assert listing.exit_code == 0, listing.stderr
     shown = re.findall(r"\s(aider-[0-9a-f]+)\s", listing.output)
     assert len(shown) == len(raw_sessions(history.read_text(encoding="utf-8", errors="replace")))
