@@ -90,6 +90,8 @@ def _quiet_lines(report: IngestReport, overview: IngestOverview | None) -> list[
         files += f" ({len(summary.other_formats):,} more in formats lessonloop does not read)"
     if summary.pending:
         files += f"; {len(summary.pending):,} last line(s) still being written, read on a later run"
+    if summary.notices:
+        files += f"; {len(summary.notices):,} notice(s), nothing lost (`lessonloop ingest --json` lists them)"
     held = ""
     if overview is not None:
         held = (
