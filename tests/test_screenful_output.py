@@ -154,7 +154,8 @@ def test_lessons_and_stats_say_what_they_leave_out(home: tuple[Path, Path, str, 
     lessons = cli("lessons", "--db", db, "--json").json()
     text = cli("lessons", "list", "--db", db).output
     if len(lessons) > 30:
-        assert f"{len(lessons) - 30:,} more lessons not shown: -n N shows the first N, --all every one." in text
+        more = f"{len(lessons) - 30:,} more lessons not shown: "
+        assert more + "`lessons list -n N` shows the first N, `lessons list --all` every one." in text
     assert len(_lines(text)) <= 33
     stats = cli("stats", "--db", db).output
     assert len(_lines(stats)) <= SCREEN + 2, stats

@@ -213,6 +213,7 @@ def _print_evaluation(root: str, evaluation: Evaluation) -> None:
     from rich.table import Table
 
     from lessonloop.learn.file_prediction.metrics import METRICS
+    from lessonloop.report.glossary import words as glossary_words
 
     out = console()
     out.print(
@@ -248,3 +249,7 @@ def _print_evaluation(root: str, evaluation: Evaluation) -> None:
     for mode, groups in evaluation.random_split.items():
         figures = ", ".join(f"{g} {v['mrr']:.3f}" for g, v in groups.items())
         out.print(f"keyword baseline on a random 20% split ({mode}): MRR {figures}")
+    out.print(
+        f"MRR: {glossary_words('MRR')}; P@1: {glossary_words('P@1')}; Recall@k: {glossary_words('Recall@k')}; "
+        f"NDCG@5: {glossary_words('NDCG@5')} (`lessonloop glossary` says more)."
+    )

@@ -365,9 +365,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
         render_lesson_list(console(), rows, status_values(args.status))
         if left_out:
-            from lessonloop.cli.common import more_hint
-
-            print(more_hint(left_out, "more lesson", "-n N shows the first N"))
+            more = f"{left_out:,} more lesson{'' if left_out == 1 else 's'}"
+            print(f"{more} not shown: `lessons list -n N` shows the first N, `lessons list --all` every one.")
     return 0
 
 

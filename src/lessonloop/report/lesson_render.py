@@ -57,8 +57,9 @@ def render_lesson_list(console: Console, lessons: Sequence[LessonRow], statuses:
     else:
         _laid_out(console, lessons, rows, widths, room)
     console.print(
-        f"[dim]{len(lessons)} lesson(s). CONF: confidence when last learned (recall shows it decayed to today). "
-        "`lessonloop lessons show ID` says why one exists.[/]"
+        f"[dim]{len(lessons)} lesson(s). CONF: confidence when last learned (recall shows it decayed to today); "
+        "SEEN: sessions where it failed / sessions with its trigger. `lessonloop lessons show ID` says why one "
+        "exists, `lessonloop glossary` what tiers and statuses mean.[/]"
     )
 
 
