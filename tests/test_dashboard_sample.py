@@ -1,4 +1,4 @@
-"""The bundled sample in the dashboards (report/sample_scope.py): a sample session that survived
+"""The bundled sample in the dashboards (report/sample_queries.py): a sample session that survived
 beside real ones is left out of every figure, so that its old days do not stretch the time axes;
 a store of the sample alone still shows it. Real stores: the spotter corpus moved to days after
 the sample's (tests/shifted_transcripts.py) and the sample ingested by its path, as a new user's
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from lessonloop.report.dashboard_queries import dashboard
-from lessonloop.report.sample_scope import sample_scope, without_sample
+from lessonloop.report.sample_queries import sample_scope, without_sample
 from lessonloop.sample import claude_code_sample
 from lessonloop.store import open_store
 from tests.conftest import CORPUS, cli

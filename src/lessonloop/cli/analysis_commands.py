@@ -326,11 +326,11 @@ def _review_order(lesson: LessonRow) -> tuple[int, float]:
 
 def _replay_json(conn: sqlite3.Connection, project: str | None, agent: str | None) -> dict[str, object] | None:
     """The online replay of the history (learn/replay.py) as JSON, None when there is nothing to
-    replay; the bundled sample left out as the dashboards leave it (report/sample_scope.py)."""
+    replay; the bundled sample left out as the dashboards leave it (report/sample_queries.py)."""
     from lessonloop.cli.common import project_named
     from lessonloop.learn.replay import replay
     from lessonloop.pipeline.learning import load_replay_history
-    from lessonloop.report.sample_scope import sample_scope, without_sample
+    from lessonloop.report.sample_queries import sample_scope, without_sample
 
     history = without_sample(load_replay_history(conn, project_named(conn, project), agent), sample_scope(conn))
     if not history.events:

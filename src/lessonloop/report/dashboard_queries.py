@@ -5,7 +5,7 @@ browser from it).
 
 A subagent counts with its main session (its project and agent are the main session's), as in
 queries.py. Days are UTC days, the first ten characters of the stored time. A bundled sample
-session that survived beside real ones is left out of every figure (sample_scope.py).
+session that survived beside real ones is left out of every figure (sample_queries.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from lessonloop.report.costs import cost_json, cost_sums, use_costs
 from lessonloop.report.queries import scoped_tree, session_filter
-from lessonloop.report.sample_scope import SampleScope, sample_scope
+from lessonloop.report.sample_queries import SampleScope, sample_scope
 
 TOP_MISTAKES = 15
 RUN_COMMANDS = 20

@@ -27,12 +27,12 @@ def dashboard_json(state: WebState, project: str | None, agent: str | None) -> F
 def replay_json(state: WebState, project: str | None, agent: str | None) -> Figures:
     """The online replay (learn/replay.py) as JSON; with no calls: evaluated_calls 0. `project`:
     a stored project's name (web/requests.py resolved ?project), as for the other figures. The
-    bundled sample is left out as the dashboards leave it (report/sample_scope.py)."""
+    bundled sample is left out as the dashboards leave it (report/sample_queries.py)."""
 
     def compute(conn: sqlite3.Connection) -> bytes:
         from lessonloop.learn.replay import replay
         from lessonloop.pipeline.learning import load_replay_history
-        from lessonloop.report.sample_scope import sample_scope, without_sample
+        from lessonloop.report.sample_queries import sample_scope, without_sample
 
         history = without_sample(load_replay_history(conn, project, agent), sample_scope(conn))
         if not history.events:

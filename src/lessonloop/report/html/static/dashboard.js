@@ -237,7 +237,7 @@
   }
 
   function sampleNote(sample) {
-    /* The bundled sample left out beside real sessions (report/sample_scope.py) is named, once. */
+    /* The bundled sample left out beside real sessions (report/sample_queries.py) is named, once. */
     var note = document.getElementById("sample-note");
     if (!note || !sample || !sample.left_out) { return; }
     var days = sample.first_day ? " (" + sample.first_day + (sample.last_day && sample.last_day !== sample.first_day ? " to " + sample.last_day : "") + ")" : "";
