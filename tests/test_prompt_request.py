@@ -22,7 +22,9 @@ import pytest
 from lessonloop.analyze.prompt_request import request_of
 from tests.conftest import SHARED_CORPUS, cli
 
-CODEX = SHARED_CORPUS / "codex"
+ZO_QORE = SHARED_CORPUS / "codex" / "zo-qore"
+CODEX_CODEMIE = SHARED_CORPUS / "codex" / "codemie"
+PARKING_LOT = SHARED_CORPUS / "codex" / "parking-lot"
 IDE_CONTEXT = "# Context from my IDE setup:"
 REQUEST_LINE = "## My request for Codex:\n"
 
@@ -94,7 +96,10 @@ def _first_typed(path: Path) -> str | None:
 def _rollouts(prefix: str, count: int) -> list[Path]:
     """The `count` smallest rollouts of the Codex corpora whose first typed message starts with `prefix`."""
     found = [
-        p for p in CODEX.glob("*/sessions/**/rollout-*.jsonl") if (_first_typed(p) or "").lstrip().startswith(prefix)
+        p
+        for source in (ZO_QORE, CODEX_CODEMIE, PARKING_LOT)
+        for p in source.glob("sessions/**/rollout-*.jsonl")
+        if (_first_typed(p) or "").lstrip().startswith(prefix)
     ]
     return sorted(found, key=lambda p: (p.stat().st_size, p.name))[:count]
 
@@ -121,7 +126,7 @@ def _session_id(path: Path) -> str:
 
 
 def test_codex_ide_sessions_show_the_typed_request(tmp_path: Path) -> None:
-    _need(CODEX / "zo-qore", CODEX / "codemie", CODEX / "parking-lot")
+    _need(ZO_QORE, CODEX_CODEMIE, PARKING_LOT)
     wrapped = _rollouts(IDE_CONTEXT, 4) + _rollouts("## My request for Codex:", 2)
     mentioned = _rollouts("# Files mentioned by the user:", 1)
     assert len(wrapped) == 6 and len(mentioned) == 1
@@ -137,7 +142,7 @@ def test_codex_ide_sessions_show_the_typed_request(tmp_path: Path) -> None:
 
 
 def test_codex_title_requests_show_the_task_they_name(tmp_path: Path) -> None:
-    _need(CODEX / "zo-qore")
+    _need(ZO_QORE)
     short, long = _rollouts("Generate a concise UI title", 1), _rollouts("You are a helpful assistant", 1)
     sessions = _sessions(tmp_path, [*short, *long])
     for path, marker in ((short[0], "\nTask:\n"), (long[0], "\nUser prompt:\n")):
@@ -146,7 +151,7 @@ def test_codex_title_requests_show_the_task_they_name(tmp_path: Path) -> None:
 
 
 def test_an_expanded_spec_kit_command_shows_the_words_given_to_it(tmp_path: Path) -> None:
-    _need(CODEX / "parking-lot")
+    _need(PARKING_LOT)
     (path,) = _rollouts("## User Input", 1)
     typed = _first_typed(path) or ""
     words = typed.split("```text\n", 1)[1].split("\n```", 1)[0]
