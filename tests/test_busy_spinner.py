@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.terminal_helpers import read_to_end
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,17 +26,7 @@ def _on_a_terminal(*args: str) -> str:
         )
     finally:
         os.close(side)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:  # EIO: the other side is closed and everything was read
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(main)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return read_to_end(main).decode("utf-8", "replace")
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import cli
 from tests.git_helpers import commit_file, make_repo
+from tests.terminal_helpers import read_to_end, without_escapes
 from tests.transcript_builder import write_build_failure_sessions
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs pseudo-terminals")]
@@ -38,18 +39,9 @@ def _stderr_on_a_terminal(tmp_path: Path, *args: str) -> tuple[str, str]:
         )
     finally:
         os.close(side)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:  # EIO: the other side is closed and everything was read
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(main)
-    assert done.returncode == 0, b"".join(chunks)
-    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode("utf-8", "replace"))
+    written = read_to_end(main)
+    assert done.returncode == 0, written
+    shown = without_escapes(written.decode("utf-8", "replace"))
     return shown, done.stdout.decode()
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SHARED_CORPUS, cli
+from tests.terminal_helpers import read_to_end, without_escapes
 
 pytestmark = [pytest.mark.slow, pytest.mark.corpus]
 
@@ -197,18 +198,7 @@ def _on_a_terminal(*args: str, columns: int = 80) -> str:
         )
     finally:
         os.close(side)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:  # EIO: the other side is closed and everything was read
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(main)
-    text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
-    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+    return without_escapes(read_to_end(main).decode("utf-8", "replace").replace("\r\n", "\n"))
 
 
 def test_a_later_ingest_with_new_sessions_is_short_and_points_at_the_report(tmp_path: Path) -> None:
