@@ -237,6 +237,12 @@ def split_commands_with_env(command: str) -> tuple[tuple[str, ...], ...]:
     return tuple(result)
 
 
+def program_name(word: str) -> str:
+    """A program as named in a command, for comparing: without its folder (either slash), in
+    lower case, without Windows' `.exe` (`C:\\Tools\\RG.EXE` -> `rg`)."""
+    return word.replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".exe")
+
+
 def is_env_word(word: str) -> bool:
     """Whether a word is an environment assignment (`NAME=value`)."""
     return _ENV_ASSIGNMENT.match(word) is not None

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from lessonloop.analyze.commands import program_name
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -55,7 +57,7 @@ def program_of(words: Sequence[str]) -> str | None:
     of the file listers this module reads, else None."""
     if not words:
         return None
-    name = words[0].replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".exe")
+    name = program_name(words[0])
     if name == "rg":
         return "rg"
     if name in ("fd", "fdfind"):

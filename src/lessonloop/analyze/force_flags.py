@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from lessonloop.analyze.commands import program_name
+
 _LONG = frozenset(
     {"--hard", "--no-verify", "--break-system-packages", "--no-preserve-root", "--overwrite", "--delete",
      "--mirror", "--prune", "--allow-unrelated-histories"}
@@ -35,14 +37,9 @@ _POWERSHELL_FORCE = frozenset(
 )  # fmt: skip
 
 
-def _program(words: Sequence[str]) -> str:
-    name = words[0].replace("\\", "/").rsplit("/", 1)[-1].lower() if words else ""
-    return name.removesuffix(".exe")
-
-
 def force_flags(words: Sequence[str]) -> frozenset[str]:
     """The options of a simple command (its words) that force it or destroy what it touches."""
-    program = _program(words)
+    program = program_name(words[0]) if words else ""
     found: set[str] = set()
     for word in words[1:]:
         if not word.startswith("-") or word in ("-", "--"):

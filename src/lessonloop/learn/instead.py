@@ -33,6 +33,7 @@ import posixpath
 import re
 from difflib import SequenceMatcher
 
+from lessonloop.analyze.commands import program_name
 from lessonloop.analyze.force_flags import adds_force
 from lessonloop.learn.episodes import show_command, timed_out
 from lessonloop.learn.events import CallEvent
@@ -98,8 +99,7 @@ def _same_intent(
     for words in segments:
         if _same_head(head, command_head(words)):
             return words
-    program = posixpath.basename(failing[0].replace("\\", "/")).lower().removesuffix(".exe")
-    if missing is not None and missing.lower().removesuffix(".exe") == program:
+    if missing is not None and program_name(missing) == program_name(failing[0]):
         for words in segments:
             if len(words) > 1 and words[1:] == failing[1:] and words[0] != failing[0]:
                 return words

@@ -19,6 +19,8 @@ Pure, and imports nothing heavy: the PreToolUse hook reads it on every call.
 
 from __future__ import annotations
 
+from lessonloop.analyze.commands import program_name
+
 TYPE_CHECKING = False  # (typing is not imported on the hook's path)
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -57,10 +59,7 @@ def shell_program(name: object) -> str | None:
     """The family of a shell named by its program (`powershell.exe`, `/bin/bash`), else None."""
     if not isinstance(name, str) or not name:
         return None
-    base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    if base.endswith(".exe"):
-        base = base[:-4]
-    return _PROGRAMS.get(base)
+    return _PROGRAMS.get(program_name(name))
 
 
 def windows_path(path: str | None) -> bool:

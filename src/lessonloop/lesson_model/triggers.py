@@ -22,6 +22,7 @@ from lessonloop.analyze.commands import (
     git_arguments,
     is_env_word,
     is_operator,
+    program_name,
     shell_tokens,
     split_commands_with_env,
     words_kinds,
@@ -170,7 +171,7 @@ INTERPRETERS = frozenset(
 def is_interpreter(program: str) -> bool:
     """A program that runs the code it is given (a script, `-c CODE`, stdin): what it runs, not
     the program, is the call's intent."""
-    name = posixpath.basename(program.replace("\\", "/")).lower().removesuffix(".exe")
+    name = program_name(program)
     return name in INTERPRETERS or bool(_VERSIONED.fullmatch(name))
 
 
