@@ -170,8 +170,8 @@ def rates(ccusage: str, models: list[str]) -> None:
                 tokens["total"] = tokens["input"] + tokens["output"] + tokens["thoughts"] + tokens["tool"]
                 at = f"{day}T10:00:0{number}.000Z"
                 message = {"id": f"m{number}", "timestamp": at, "type": "gemini", "content": "", "model": model}
-                document = {"sessionId": session, "startTime": at, "lastUpdated": at, "messages": [message]}
-                message["tokens"] = tokens
+                message_tokens: dict[str, object] = {**message, "tokens": tokens}
+                document = {"sessionId": session, "startTime": at, "lastUpdated": at, "messages": [message_tokens]}
                 (chats / f"session-{day}T10-0{number}-{session[:8]}.json").write_text(json.dumps(document))
             env = {"PATH": "/usr/bin:/bin", "TZ": "UTC", "HOME": work}
             done = subprocess.run(

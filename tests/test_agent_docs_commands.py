@@ -51,7 +51,7 @@ def test_every_command_of_the_section_parses(
         except SystemExit as exc:  # argparse's usage error
             pytest.fail(f"docs/agents/{agent}.md shows `lessonloop {command}`, which does not parse ({exc})")
         if words[:2] in (["lessons", "export"], ["config", "set"]):  # run: an unknown agent or key fails
-            extra = ["--db", db_path, "--dry-run"] if words[0] == "lessons" else []
+            extra: list[str | Path] = ["--db", db_path, "--dry-run"] if words[0] == "lessons" else []
             done = cli(*words, *extra)
             assert done.exit_code == 0, (command, done.stderr)
 

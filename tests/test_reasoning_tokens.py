@@ -60,7 +60,7 @@ def _ingest(tmp_path: Path, *files: Path) -> Path:
 
 def _only_model(data: dict[str, Any]) -> dict[str, int]:
     (row,) = data["tokens"].values()
-    return row
+    return {str(key): int(value) for key, value in row.items()}
 
 
 def test_codex_reasoning_is_inside_its_output(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ def _codex_calls(path: Path) -> Counter[str]:
         for line in handle:
             payload = json.loads(line).get("payload") or {}
             if payload.get("type") in ("function_call", "custom_tool_call"):
-                names[payload.get("name")] += 1
+                names[str(payload.get("name"))] += 1
     return names
 
 
