@@ -42,7 +42,8 @@ Code's written in its names), the pre-tool event firing and quiet as with `--age
 rounds as the baseline; a post-tool success runs `echo hookbench` (it fixes nothing), a failure
 is the recorded `git push` without an upstream, in the same session; Stop and SessionEnd queue an
 existing transcript while the bench holds the ingest worker's lock (no worker is started).
-`--before SRC` runs each of them from SRC too. Needs no corpus.
+`--before SRC` runs each of them from SRC too; `--src SRC` runs them from SRC instead of this
+tree (a `git archive` of a commit: other people's edits in the work tree left out). Needs no corpus.
 
 Every timed process runs from bytecode, as an installed one does: PYTHONDONTWRITEBYTECODE is taken
 out of their environment (the hooks' -I ignores it anyway), and the store is synced to the disk
@@ -269,6 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--before", type=Path, help="another source folder (holding lessonloop/) to compare with")
     parser.add_argument("--agents", action="store_true", help="time every agent's firing PreToolUse hook")
     parser.add_argument("--every", action="store_true", help="time every installed hook of every agent")
+    parser.add_argument(
+        "--src", type=Path, help="with --every: run the hooks from this source folder (a clean `git archive`)"
+    )
     parser.add_argument(
         "--session-calls", type=int, default=150, help="calls the hooks stored live in the timed session (its history)"
     )
@@ -527,11 +531,13 @@ def every_payloads(tmp: str, cwd: str, session: str) -> list[tuple[str, str, str
     """(agent, agent's event, label, payload) of every hook each agent installs (agents.INSTALLED):
     the recorded payloads of tests/data/hook_payloads/<agent>/ (Claude Code's written here in its
     names, in the timed session), each agent's pre-tool event twice, its recorded `git push`
-    ("fires": a lesson covers it) and the same with `echo hookbench` ("quiet": none does). A
-    success after the call runs `echo hookbench` (the common case: it fixes no failure, nothing is
-    learned); a failure is the recorded `git push` without an upstream. Stop and SessionEnd name a
-    transcript that exists, which they queue for the ingest worker (not started: the bench holds
-    its lock, see every_main)."""
+    ("fires": a lesson covers it) and the same with `echo hookbench` ("quiet": none does). After
+    the call: a success runs `echo hookbench` in the agent's session, where nothing failed (the
+    common case: it fixes nothing, nothing is learned); a failure is the recorded `git push`
+    without an upstream, in a session of its own (`<session>-failures`); and Claude Code's success
+    in that session ("after a failure": the session has an open learnable failure, so live learning
+    runs the learner over its calls). Stop and SessionEnd name a transcript that exists, which they
+    queue for the ingest worker (not started: the bench holds its lock, see every_main)."""
     from lessonloop.apply.hooks.agents import HOOK_EVENTS, INSTALLED
 
     transcript = str(Path(tmp) / "transcript.jsonl")
@@ -542,18 +548,27 @@ def every_payloads(tmp: str, cwd: str, session: str) -> list[tuple[str, str, str
         "fatal: The current branch feature-x has no upstream branch.\nTo push the current branch and set the "
         "remote as upstream, use\n\n    git push --set-upstream origin feature-x\n"
     )
+    echo = {"tool_name": "Bash", "tool_input": {"command": "echo hookbench"}}
     claude: dict[str, dict[str, Any]] = {
         "SessionStart": {**base, "hook_event_name": "SessionStart", "source": "startup", "model": "claude-bench"},
         "UserPromptSubmit": {**base, "hook_event_name": "UserPromptSubmit", "prompt": "push the feature branch to origin"},
         "PreToolUse": {**base, "hook_event_name": "PreToolUse", **push, "tool_use_id": "toolu_bench_pre"},
-        "PostToolUse": {**base, "hook_event_name": "PostToolUse", "tool_name": "Bash",
-                        "tool_input": {"command": "echo hookbench"}, "tool_use_id": "toolu_bench_post",
+        "PostToolUse": {**base, "hook_event_name": "PostToolUse", **echo, "tool_use_id": "toolu_bench_post",
                         "tool_response": {"stdout": "hookbench", "stderr": "", "interrupted": False}},
         "PostToolUseFailure": {**base, "hook_event_name": "PostToolUseFailure", **push,
                                "tool_use_id": "toolu_bench_fail", "error": no_upstream, "is_interrupt": False},
         "Stop": {**base, "hook_event_name": "Stop", "stop_hook_active": False},
         "SessionEnd": {**base, "hook_event_name": "SessionEnd", "reason": "exit"},
     }  # fmt: skip
+    # the agents whose recorded post-tool payload is a failure: the same call's success as they write it
+    successes = {
+        "codex": "Chunk ID: 5e1f2b\nWall time: 0.0113 seconds\nProcess exited with code 0\nOriginal token count: 3\n"
+        "Output:\nhookbench\n",
+        "gemini": {
+            "llmContent": "Output: hookbench\nExit Code: 0\nProcess Group PGID: 4243",
+            "returnDisplay": "hookbench",
+        },
+    }
     out: list[tuple[str, str, str, dict[str, Any]]] = []
     for agent in INSTALLED:
         for event in INSTALLED[agent]:
@@ -571,12 +586,37 @@ def every_payloads(tmp: str, cwd: str, session: str) -> list[tuple[str, str, str
             if handler == "PreToolUse":
                 out.append((agent, event, f"{handler} fires", json.loads(text)))
                 out.append((agent, event, f"{handler} quiet", json.loads(text.replace("git push", "echo hookbench"))))
-            elif handler == "PostToolUse" and "set-upstream" in text:  # a success: nothing fixed
-                quiet = text.replace("git push --set-upstream origin feature-x", "echo hookbench")
-                out.append((agent, event, handler, json.loads(quiet)))
-            else:
+                continue
+            if handler not in ("PostToolUse", "PostToolUseFailure"):
                 out.append((agent, event, handler, raw))
+                continue
+            if agent == "claude" and handler == "PostToolUse":  # written as a success
+                success: dict[str, Any] | None = raw
+            elif handler == "PostToolUse" and "set-upstream" in text:  # a recorded success
+                success = json.loads(text.replace("git push --set-upstream origin feature-x", "echo hookbench"))
+            elif handler == "PostToolUse" and agent in successes:  # a recorded failure
+                success = {**json.loads(text.replace("git push", "echo hookbench")), "tool_response": successes[agent]}
+            else:
+                success = None
+            if success is not None:
+                out.append((agent, event, "PostToolUse ok", success))
+            if handler == "PostToolUseFailure" or agent in successes:
+                out.append((agent, event, "PostToolUse a failure", apart(raw, "-failures")))
+            if agent == "claude" and handler == "PostToolUse":
+                out.append((agent, event, "PostToolUse after a failure", apart(raw, "-failures")))
     return out
+
+
+def apart(raw: dict[str, Any], suffix: str) -> dict[str, Any]:
+    """The payload in a session of its own: its session id (Copilot CLI's, made from the folder and
+    the parent process when none is given, given) with `suffix`."""
+    body = dict(raw)
+    for key in ("session_id", "conversation_id"):
+        if isinstance(body.get(key), str):
+            body[key] += suffix
+    if "session_id" not in body and "conversation_id" not in body:
+        body["sessionId"] = f"copilot-bench{suffix}"
+    return body
 
 
 def varied(raw: dict[str, Any], n: int) -> bytes:
@@ -608,8 +648,12 @@ def every_main(args: argparse.Namespace) -> int:
         import sqlite3
 
         conn = sqlite3.connect(db)  # each recorded session: the timed session's project
-        sessions = {raw["session_id"] for _a, _e, _l, raw in hooks if isinstance(raw.get("session_id"), str)}
-        sessions |= {raw["conversation_id"] for _a, _e, _l, raw in hooks if isinstance(raw.get("conversation_id"), str)}
+        sessions = {
+            raw[key]
+            for _a, _e, _l, raw in hooks
+            for key in ("session_id", "conversation_id", "sessionId")
+            if isinstance(raw.get(key), str)
+        }
         with conn:
             conn.executemany(
                 "INSERT OR IGNORE INTO hook_sessions (session_id, project, cwd, started_at, last_event_at) VALUES (?, ?, ?, ?, ?)",
@@ -627,10 +671,11 @@ def every_main(args: argparse.Namespace) -> int:
             ("baseline", [sys.executable, "-c", "import json, sqlite3"], None)
         ]
         for agent, event, label, raw in hooks:
-            argv_ = shlex.split(hook_command(event, agent=agent))
+            installed = shlex.split(hook_command(event, agent=agent))
+            argv_ = before_tree(installed, args.src) if args.src is not None else installed
             contenders.append((f"{agent}|{event}|{label}", argv_, raw))
             if args.before is not None:
-                contenders.append((f"{agent}|{event}|{label}@before", before_tree(argv_, args.before), raw))
+                contenders.append((f"{agent}|{event}|{label}@before", before_tree(installed, args.before), raw))
         times: dict[str, list[float]] = {name: [] for name, _a, _d in contenders}
         answered = dict.fromkeys(times, 0)
         n = 0
