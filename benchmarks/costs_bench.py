@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/costs_bench.py --ccusage [--ccusage-bin PATH]   # per day against ccusage@20
 
 Pricing: the same calls (random tokens of five models over 56 days, a third past the long-context
-tiers) priced by report/costs.call_cost (rates per band of total input, five products a call) and
+tiers) priced by analyze/pricing.call_cost (rates per band of total input, five products a call) and
 by genai-prices' own working of each call (calc_price), interleaved round-robin, medians; both
 warm (price sets and rates resolved once before the rounds).
 
@@ -52,7 +52,7 @@ def _calls(n: int) -> list[Call]:
 
 def pricing(rounds: int, n: int) -> None:
     sys.path.insert(0, str(ROOT / "src"))
-    from lessonloop.report import costs
+    from lessonloop.analyze import pricing as costs
 
     calls = _calls(n)
 
@@ -77,7 +77,7 @@ def pricing(rounds: int, n: int) -> None:
     print(f"{n:,} calls, {rounds} rounds, medians")
     print("| pricing | per call | ratio |")
     print("|---|---:|---:|")
-    print(f"| report/costs.call_cost (rates per band) | {q / n * 1e6:.1f} us | 1.00 |")
+    print(f"| analyze/pricing.call_cost (rates per band) | {q / n * 1e6:.1f} us | 1.00 |")
     print(f"| genai-prices calc_price per call | {t / n * 1e6:.1f} us | {t / q:.1f} |")
 
 

@@ -145,7 +145,7 @@ def compare(ccusage: str, folders: list[str]) -> None:
 
 def rates(ccusage: str, models: list[str]) -> None:
     sys.path.insert(0, str(ROOT / "src"))
-    from lessonloop.report.costs import call_cost
+    from lessonloop.analyze.pricing import call_cost
 
     n = 100_000
     probes = {

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from lessonloop.core.arg_types import since_time, until_time
-from lessonloop.report.costs import call_cost, cost_text, priced_model
+from lessonloop.analyze.pricing import call_cost, priced_model
+from lessonloop.report.costs import cost_text
 from tests.conftest import cli
 from tests.transcript_builder import TranscriptBuilder
 
@@ -226,7 +227,7 @@ def test_the_quick_price_per_kind_equals_the_tables_own_working() -> None:
     through genai-prices; its own working of each call must give the same, tiers included."""
     import random
 
-    from lessonloop.report.costs import _table_cost
+    from lessonloop.analyze.pricing import _table_cost
 
     rng = random.Random(26)
     models = ["claude-opus-4-6", "claude-sonnet-4-5-20250929", "gpt-5.5", "gpt-5.1-codex-max", "gemini-2.5-pro"]

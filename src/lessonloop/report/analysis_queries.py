@@ -9,9 +9,10 @@ from typing import Any
 
 from lessonloop.core import json_codec
 from lessonloop.learn.habit_stats import SessionFacts
-from lessonloop.report.costs import cost_json, cost_sums, use_costs
+from lessonloop.report.costs import cost_json
 from lessonloop.report.queries import not_empty, session_filter
 from lessonloop.store.git_link_reader import rolled_back_sessions
+from lessonloop.store.session_totals import settle_for_read
 
 
 def session_analysis(conn: sqlite3.Connection, session_id: str) -> dict[str, Any] | None:
@@ -234,14 +235,15 @@ def build_report(
 
 
 def _session_costs(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[float | None, int]]:
-    """Each main session's cost and unpriced calls, its subagents' calls included (report/costs.py)."""
-    use_costs(conn)
+    """Each main session's cost and unpriced calls, its subagents' calls included, from the totals
+    kept per session (store/session_totals.py)."""
+    settle_for_read(conn)
     costs: dict[str, tuple[float | None, int]] = {}
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
         marks = ", ".join("?" * len(part))
         for root, cost, unpriced in conn.execute(
-            f"""SELECT coalesce(s.parent_id, s.id), {cost_sums("u")} FROM token_usage u
+            f"""SELECT coalesce(s.parent_id, s.id), sum(u.cost_usd), sum(u.unpriced) FROM usage_totals u
                 JOIN sessions s ON s.id = u.session_id
                 WHERE s.id IN ({marks}) OR s.parent_id IN ({marks}) GROUP BY 1""",
             [*part, *part],

@@ -14,9 +14,10 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
-from lessonloop.report.costs import cost_json, cost_sums, use_costs
+from lessonloop.report.costs import cost_json
 from lessonloop.report.queries import scoped_tree, session_filter
 from lessonloop.report.sample_queries import SampleScope, sample_scope
+from lessonloop.store.session_totals import settle_for_read
 
 TOP_MISTAKES = 15
 RUN_COMMANDS = 20
@@ -152,10 +153,11 @@ def habits(
 
 
 def tokens_per_day(conn: sqlite3.Connection, tree: str, params: list[Any]) -> list[dict[str, Any]]:
-    """Token counts and cost per day, agent and model: [{day, agent, model, requests, input, output,
-    cache_creation, cache_read, reasoning, cost_usd, unpriced_calls}] (report/costs.py: cost_usd
-    null when no call of the row has a known price)."""
-    use_costs(conn)
+    """Token counts and cost per day (UTC), agent and model, from the totals kept per session
+    (store/session_totals.py): [{day, agent, model, requests, input, output, cache_creation,
+    cache_read, reasoning, cost_usd, unpriced_calls}] (report/costs.py: cost_usd null when no call
+    of the row has a known price)."""
+    settle_for_read(conn)
     return [
         {
             "day": day,
@@ -170,10 +172,10 @@ def tokens_per_day(conn: sqlite3.Connection, tree: str, params: list[Any]) -> li
             **cost_json(cost, unpriced),
         }
         for day, agent, model, requests, i, o, cc, cr, reasoning, cost, unpriced in conn.execute(
-            f"""SELECT substr(u.ts, 1, 10), tr.agent, u.model, count(*), sum(u.input_tokens), sum(u.output_tokens),
-                       sum(u.cache_creation_tokens), sum(u.cache_read_tokens), sum(u.reasoning_tokens), {cost_sums("u")}
-                FROM token_usage u JOIN ({tree}) tr ON tr.id = u.session_id
-                WHERE u.ts IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""",
+            f"""SELECT substr(u.slot, 1, 10), tr.agent, u.model, sum(u.calls), sum(u.input), sum(u.output),
+                       sum(u.cache_creation), sum(u.cache_read), sum(u.reasoning), sum(u.cost_usd), sum(u.unpriced)
+                FROM usage_totals u JOIN ({tree}) tr ON tr.id = u.session_id
+                WHERE u.slot != '' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""",
             params,
         )
     ]

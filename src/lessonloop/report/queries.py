@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.analyze.prompt_request import request_of
-from lessonloop.report.costs import cost_json, cost_sums, use_costs
+from lessonloop.report.costs import cost_json, cost_sums
 from lessonloop.store.git_link_reader import session_commits
 from lessonloop.store.session_figures import first_prompt as first_request
 from lessonloop.store.session_ids import SessionNotFound
 from lessonloop.store.session_span import session_end, session_start
+from lessonloop.store.session_totals import settle_for_read
 
 # Every session with the main session it belongs to.
 _TREE = "SELECT id, coalesce(parent_id, id) AS root FROM sessions"
@@ -145,22 +146,22 @@ def not_empty(alias: str = "s") -> str:
 
 
 # Each main session's figures, summed over its subagents (`tree`: every session in scope with
-# the main session it belongs to). Run one by one and merged in Python: SQLite 3.40 joins grouped
-# CTEs without an index, once per main session (48 s for 18,000 sessions).
+# the main session it belongs to), from the totals kept per session (store/session_totals.py). Run
+# one by one and merged in Python: SQLite 3.40 joins grouped CTEs without an index, once per main
+# session (48 s for 18,000 sessions).
 _FIGURES = {
-    "calls": """SELECT t.root, count(*), coalesce(sum(c.ok = 0), 0), min(c.ts), max(c.ts)
-                FROM tool_calls c JOIN tree t ON t.id = c.session_id GROUP BY t.root""",
-    "msgs": """SELECT t.root, min(m.ts), max(m.ts), sum(m.kind = 'prompt' AND m.session_id = t.root)
-               FROM messages m JOIN tree t ON t.id = m.session_id GROUP BY t.root""",
-    "tokens": """SELECT t.root, sum(u.input_tokens), sum(u.output_tokens), sum(u.cache_creation_tokens),
-                        sum(u.cache_read_tokens), {cost}
-                 FROM token_usage u JOIN tree t ON t.id = u.session_id GROUP BY t.root""".replace(
-        "{cost}", cost_sums("u")
-    ),
+    "calls": """SELECT t.root, sum(c.calls), sum(c.errors), min(c.first_ts), max(c.last_ts)
+                FROM call_totals c JOIN tree t ON t.id = c.session_id GROUP BY t.root""",
+    "msgs": """SELECT t.root, min(m.first_ts), max(m.last_ts),
+                      sum(CASE WHEN m.kind = 'prompt' AND m.session_id = t.root THEN m.messages ELSE 0 END)
+               FROM message_totals m JOIN tree t ON t.id = m.session_id GROUP BY t.root""",
+    "tokens": """SELECT t.root, sum(u.input), sum(u.output), sum(u.cache_creation), sum(u.cache_read),
+                        sum(u.cost_usd), sum(u.unpriced)
+                 FROM usage_totals u JOIN tree t ON t.id = u.session_id GROUP BY t.root""",
     # the model of the main session's own requests first, then the one with the most output
-    "models": """SELECT t.root, u.model FROM token_usage u JOIN tree t ON t.id = u.session_id
+    "models": """SELECT t.root, u.model FROM usage_totals u JOIN tree t ON t.id = u.session_id
                  GROUP BY t.root, u.model, (u.session_id = t.root)
-                 ORDER BY t.root, (u.session_id = t.root) DESC, sum(u.output_tokens) DESC, u.model""",
+                 ORDER BY t.root, (u.session_id = t.root) DESC, sum(u.output) DESC, u.model""",
     "subs": "SELECT root, count(*) FROM tree WHERE id != root GROUP BY root",
 }
 
@@ -187,7 +188,7 @@ def list_sessions(
     where, params = session_filter(conn, project, agent, since, until)
     if not include_empty:
         where = f"({where}) AND {not_empty('s')}"
-    use_costs(conn)
+    settle_for_read(conn)
     tree, tree_params = _TREE, []
     main = "s.parent_id IS NULL"
     if ids is not None:
@@ -245,6 +246,7 @@ def stats(
     and per agent and model, figures per agent, and more. A subagent counts with its main session
     (its project and agent are the main session's). `since`/`until`: the sessions started then."""
     where, params = session_filter(conn, project, agent, since, until)
+    settle_for_read(conn)
     in_scope = f"SELECT t.id FROM ({_TREE}) t JOIN sessions s ON s.id = t.root WHERE {where}"
     sessions = conn.execute(
         f"SELECT count(*) FROM sessions s WHERE s.parent_id IS NULL AND {where}", params
@@ -257,8 +259,8 @@ def stats(
     ).fetchone()[0]
     tools: dict[str, dict[str, int]] = {}
     for tool, calls, errors in conn.execute(
-        f"""SELECT tool, count(*), coalesce(sum(ok = 0), 0) FROM tool_calls
-            WHERE session_id IN ({in_scope}) GROUP BY tool ORDER BY count(*) DESC, tool""",
+        f"""SELECT tool, sum(calls), sum(errors) FROM call_totals
+            WHERE session_id IN ({in_scope}) GROUP BY tool ORDER BY sum(calls) DESC, tool""",
         params,
     ):
         tools[tool] = {"calls": calls, "errors": errors}
@@ -273,13 +275,16 @@ def stats(
             _add_cost(agents[row["agent"]], row)
     kinds = dict(
         conn.execute(
-            f"SELECT kind, count(*) FROM messages WHERE session_id IN ({in_scope}) GROUP BY kind ORDER BY kind", params
+            f"SELECT kind, sum(messages) FROM message_totals WHERE session_id IN ({in_scope}) GROUP BY kind ORDER BY kind",
+            params,
         ).fetchall()
     )
     projects = conn.execute(
         f"SELECT count(DISTINCT s.project) FROM sessions s WHERE s.parent_id IS NULL AND {where}", params
     ).fetchone()[0]
-    span = conn.execute(f"SELECT min(ts), max(ts) FROM messages WHERE session_id IN ({in_scope})", params).fetchone()
+    span = conn.execute(
+        f"SELECT min(first_ts), max(last_ts) FROM message_totals WHERE session_id IN ({in_scope})", params
+    ).fetchone()
     totals = conn.execute("SELECT count(*), coalesce(sum(offset), 0) FROM source_files").fetchone()
     problems = conn.execute("SELECT count(*) FROM ingest_problems").fetchone()[0]
     return {
@@ -312,9 +317,9 @@ def _tool_kinds(conn: sqlite3.Connection, where: str, params: list[Any]) -> dict
     apply_patch is an edit, or a write when it only adds files)."""
     kinds: dict[str, dict[str, Any]] = {}
     for kind, tool, agent, calls, errors in conn.execute(
-        f"""SELECT c.kind, c.tool, tr.agent, count(*), coalesce(sum(c.ok = 0), 0) FROM tool_calls c
+        f"""SELECT c.kind, c.tool, tr.agent, sum(c.calls), sum(c.errors) FROM call_totals c
             JOIN ({scoped_tree(where)}) tr ON tr.id = c.session_id
-            GROUP BY c.kind, c.tool, tr.agent ORDER BY count(*) DESC, c.tool, tr.agent""",
+            GROUP BY c.kind, c.tool, tr.agent ORDER BY sum(c.calls) DESC, c.tool, tr.agent""",
         params,
     ):
         figures = kinds.setdefault(kind, {"calls": 0, "errors": 0, "tools": []})
@@ -329,15 +334,14 @@ def _token_rows(conn: sqlite3.Connection, in_scope: str, params: list[Any], *, b
     output first, each with its cost (report/costs.py: "cost_usd", null when unknown, and
     "unpriced_calls")."""
     agent = "coalesce(r.agent, s.agent)" if by_agent else "NULL"
-    use_costs(conn)
     rows = []
     for agent_id, model, i, o, cc, cr, reasoning, cost, unpriced in conn.execute(
-        f"""SELECT {agent}, u.model, sum(u.input_tokens), sum(u.output_tokens), sum(u.cache_creation_tokens),
-                   sum(u.cache_read_tokens), sum(u.reasoning_tokens), {cost_sums("u")}
-            FROM token_usage u JOIN sessions s ON s.id = u.session_id
+        f"""SELECT {agent}, u.model, sum(u.input), sum(u.output), sum(u.cache_creation), sum(u.cache_read),
+                   sum(u.reasoning), sum(u.cost_usd), sum(u.unpriced)
+            FROM usage_totals u JOIN sessions s ON s.id = u.session_id
             LEFT JOIN sessions r ON r.id = s.parent_id
             WHERE u.session_id IN ({in_scope})
-            GROUP BY 1, u.model ORDER BY sum(u.output_tokens) DESC, 1, u.model""",
+            GROUP BY 1, u.model ORDER BY sum(u.output) DESC, 1, u.model""",
         params,
     ):
         row: dict[str, Any] = {"agent": agent_id} if by_agent else {}
@@ -351,12 +355,11 @@ def _project_costs(conn: sqlite3.Connection, where: str, params: list[Any]) -> l
     """Tokens and cost per project (of the main session; a subagent's calls count with it), the
     costliest first: [{project, calls, input, output, cache_creation, cache_read, cost_usd,
     unpriced_calls}]."""
-    use_costs(conn)
     rows = []
     for project, calls, i, o, cc, cr, cost, unpriced in conn.execute(
-        f"""SELECT s.project, count(*), sum(u.input_tokens), sum(u.output_tokens), sum(u.cache_creation_tokens),
-                   sum(u.cache_read_tokens), {cost_sums("u")}
-            FROM token_usage u JOIN sessions x ON x.id = u.session_id
+        f"""SELECT s.project, sum(u.calls), sum(u.input), sum(u.output), sum(u.cache_creation), sum(u.cache_read),
+                   sum(u.cost_usd), sum(u.unpriced)
+            FROM usage_totals u JOIN sessions x ON x.id = u.session_id
             JOIN sessions s ON s.id = coalesce(x.parent_id, x.id)
             WHERE {where} GROUP BY s.project""",
         params,
@@ -394,13 +397,13 @@ def _agent_figures(conn: sqlite3.Connection, where: str, params: list[Any]) -> d
     ):
         figures[agent] = {"sessions": main, "subagent_sessions": subs, "prompts": 0, "tool_calls": 0, "tool_errors": 0}
     for agent, prompts in conn.execute(
-        f"""SELECT tr.agent, count(*) FROM messages m JOIN ({tree}) tr ON tr.id = m.session_id
+        f"""SELECT tr.agent, sum(m.messages) FROM message_totals m JOIN ({tree}) tr ON tr.id = m.session_id
             WHERE m.kind = 'prompt' GROUP BY tr.agent""",
         params,
     ):
         figures[agent]["prompts"] = prompts
     for agent, calls, errors in conn.execute(
-        f"""SELECT tr.agent, count(*), coalesce(sum(c.ok = 0), 0) FROM tool_calls c
+        f"""SELECT tr.agent, sum(c.calls), sum(c.errors) FROM call_totals c
             JOIN ({tree}) tr ON tr.id = c.session_id GROUP BY tr.agent""",
         params,
     ):
@@ -489,7 +492,7 @@ def session_timeline(conn: sqlite3.Connection, session_id: str) -> Timeline:
         raise SessionNotFound(f"no session {session_id!r}")
     session = dict(zip(_SESSION_COLUMNS, row, strict=True))
     session["placeholder"] = bool(session["placeholder"])
-    use_costs(conn)
+    settle_for_read(conn)
     cost, unpriced = conn.execute(  # its own calls and its subagents' (report/costs.py)
         f"""SELECT {cost_sums("u")} FROM token_usage u
             WHERE u.session_id IN (SELECT id FROM sessions WHERE id = ? OR parent_id = ?)""",

@@ -3,26 +3,50 @@ like ccusage's daily, weekly and monthly reports, one row per period with the to
 cost at list prices (report/costs.py) and the models used, each model's figures beside.
 
 A call counts in the period of its own time (token_usage.ts) in local time (the TZ of the
-process); weeks start on Monday (ISO weeks, named by their Monday's date). The sessions counted are
+process); weeks start on Monday (ISO weeks, named by their Monday's date). The figures are read
+from the totals kept per session, model and quarter of an hour (store/session_totals.py): every
+time zone's offset is a whole number of quarters, so the periods are the same as the calls'. A
+--since/--until that is not on a quarter of an hour reads the calls themselves. The sessions counted are
 those --project and --agent select (a subagent's calls count with its main session's project and
 agent); --since/--until bound the calls' times. Calls with no time are left out.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
-from lessonloop.report.costs import cost_json, cost_sums, price_table_version, use_costs
+from lessonloop.report.costs import cost_json, cost_sums
 from lessonloop.report.queries import session_filter
+from lessonloop.store.session_totals import settle_for_read, stored_price_table
 
 PERIODS = ("day", "week", "month")
 
 _PERIOD_SQL = {
-    "day": "date(u.ts, 'localtime')",
-    "week": "date(u.ts, 'localtime', '-6 days', 'weekday 1')",  # the Monday on or before the day
-    "month": "strftime('%Y-%m', u.ts, 'localtime')",
+    "day": "date({t}, 'localtime')",
+    "week": "date({t}, 'localtime', '-6 days', 'weekday 1')",  # the Monday on or before the day
+    "month": "strftime('%Y-%m', {t}, 'localtime')",
 }
+
+# A bound (arg_types.since_time/until_time's canonical UTC text) on a quarter of an hour: the
+# calls from or before it are whole slots of the totals.
+_ON_A_QUARTER = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:(?:00|15|30|45):00\.000Z")
+
+# (period, agent, model, calls, input, output, cache_creation, cache_read, reasoning, cost, unpriced)
+# of the totals `u` of the sessions in scope (`u.slot`: the calls' quarter of an hour) ...
+_FROM_TOTALS = """SELECT {period}, coalesce(r.agent, s.agent), u.model, sum(u.calls), sum(u.input), sum(u.output),
+                         sum(u.cache_creation), sum(u.cache_read), sum(u.reasoning), sum(u.cost_usd), sum(u.unpriced)
+                  FROM usage_totals u JOIN sessions s ON s.id = u.session_id LEFT JOIN sessions r ON r.id = s.parent_id
+                  WHERE u.slot != '' AND u.session_id IN ({in_scope}){bounds}
+                  GROUP BY 1, 2, 3"""
+# ... or of the calls themselves (a bound inside a quarter of an hour)
+_FROM_CALLS = """SELECT {period}, coalesce(r.agent, s.agent), u.model, count(*), sum(u.input_tokens),
+                        sum(u.output_tokens), sum(u.cache_creation_tokens), sum(u.cache_read_tokens),
+                        sum(u.reasoning_tokens), {costs}
+                 FROM token_usage u JOIN sessions s ON s.id = u.session_id LEFT JOIN sessions r ON r.id = s.parent_id
+                 WHERE u.ts IS NOT NULL AND u.session_id IN ({in_scope}){bounds}
+                 GROUP BY 1, 2, 3"""
 
 _TOKEN_KEYS = ("input", "output", "cache_creation", "cache_read", "reasoning")
 
@@ -43,21 +67,20 @@ def usage_periods(
     where, params = session_filter(conn, project, agent)
     in_scope = f"""SELECT t.id FROM (SELECT id, coalesce(parent_id, id) AS root FROM sessions) t
                    JOIN sessions s ON s.id = t.root WHERE {where}"""
+    settle_for_read(conn)
+    whole = all(bound is None or _ON_A_QUARTER.fullmatch(bound) for bound in (since, until))
+    column = "u.slot" if whole else "u.ts"
     bounds, bound_params = "", list[str]()
     if since is not None:
-        bounds, bound_params = bounds + " AND u.ts >= ?", [*bound_params, since]
+        bounds, bound_params = bounds + f" AND {column} >= ?", [*bound_params, since[:16] if whole else since]
     if until is not None:
-        bounds, bound_params = bounds + " AND u.ts < ?", [*bound_params, until]
-    use_costs(conn)
+        bounds, bound_params = bounds + f" AND {column} < ?", [*bound_params, until[:16] if whole else until]
+    sql = (_FROM_TOTALS if whole else _FROM_CALLS).format(
+        period=_PERIOD_SQL[by].format(t=column), in_scope=in_scope, bounds=bounds, costs=cost_sums("u")
+    )
     periods: dict[str, dict[str, Any]] = {}
     for period, agent_id, model, calls, i, o, cc, cr, reasoning, cost, unpriced in conn.execute(
-        f"""SELECT {_PERIOD_SQL[by]}, coalesce(r.agent, s.agent), u.model, count(*), sum(u.input_tokens),
-                   sum(u.output_tokens), sum(u.cache_creation_tokens), sum(u.cache_read_tokens),
-                   sum(u.reasoning_tokens), {cost_sums("u")}
-            FROM token_usage u JOIN sessions s ON s.id = u.session_id LEFT JOIN sessions r ON r.id = s.parent_id
-            WHERE u.ts IS NOT NULL AND u.session_id IN ({in_scope}){bounds}
-            GROUP BY 1, 2, 3""",
-        [*params, *bound_params],
+        sql, [*params, *bound_params]
     ):
         if period is None:  # a time SQLite cannot read
             continue
@@ -84,7 +107,7 @@ def usage_periods(
         "by": by,
         "since": since,
         "until": until,
-        "price_table": f"genai-prices {price_table_version()}",
+        "price_table": stored_price_table(conn),
         "periods": out,
         "totals": totals,
     }

@@ -54,7 +54,8 @@ def render_usage_periods(console: Console, data: dict[str, Any], *, breakdown: b
         table.add_row(*cells(data["totals"], "[bold]total[/]", ""))
     console.print(table)
     unpriced = data["totals"]["unpriced_calls"]
-    note = f"Cost at list prices ({data['price_table']}; docs/costs.md)."
+    table_name = data["price_table"] or "no call priced yet"
+    note = f"Cost at list prices ({table_name}; docs/costs.md)."
     if unpriced:
         note += f" {unpriced:,} call(s) of models with no known price are not in it (a cost with + is a lower bound)."
     console.print(f"[dim]{note}[/]")

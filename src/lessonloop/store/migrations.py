@@ -1444,3 +1444,121 @@ def m036_hook_session_states(conn: sqlite3.Connection) -> None:
         )
         """
     )
+
+
+@migration
+def m037_session_totals(conn: sqlite3.Connection) -> None:
+    """Reads that cost what they show (issue 43; store/session_totals.py). `token_usage.price_usd`:
+    the call's cost (analyze/pricing.py), worked out once and stored (NULL: unpriced), `priced` 1
+    once it was; `price_state`: the price table and rules the stored costs come from (a newer one
+    prices every call again). `usage_totals`, `call_totals` and `message_totals`: each session's
+    calls, tokens, costs and messages summed per model and quarter of an hour (UTC), per tool and
+    kind, per message kind. The triggers put every session whose rows change in `totals_dirty`,
+    whatever writes them (ingest, forget, retention); settling rebuilds the totals of those
+    sessions alone. Every session of an existing store starts dirty. (The triggers insert only
+    what is not there: an OR IGNORE inside a trigger gives way to the conflict policy of the
+    statement that fired it.)"""
+    _execute_all(
+        conn,
+        """
+        ALTER TABLE token_usage ADD COLUMN price_usd REAL;
+        ALTER TABLE token_usage ADD COLUMN priced INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE price_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            price_table TEXT NOT NULL,      -- "genai-prices 0.0.40"
+            rules TEXT NOT NULL             -- analyze/pricing.PRICING_RULES
+        );
+        CREATE TABLE totals_dirty (session_id TEXT PRIMARY KEY) WITHOUT ROWID;
+        CREATE TABLE usage_totals (
+            session_id TEXT NOT NULL,
+            model TEXT NOT NULL,
+            slot TEXT NOT NULL,             -- the quarter of an hour the calls began in, UTC 'YYYY-MM-DDTHH:MM'; '' untimed
+            calls INTEGER NOT NULL,
+            input INTEGER NOT NULL,
+            output INTEGER NOT NULL,
+            cache_creation INTEGER NOT NULL,
+            cache_read INTEGER NOT NULL,
+            reasoning INTEGER NOT NULL,
+            cost_usd REAL,                  -- of the priced calls; NULL when none is
+            unpriced INTEGER NOT NULL,
+            PRIMARY KEY (session_id, model, slot)
+        ) WITHOUT ROWID;
+        CREATE TABLE call_totals (
+            session_id TEXT NOT NULL,
+            tool TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            calls INTEGER NOT NULL,
+            errors INTEGER NOT NULL,
+            first_ts TEXT,
+            last_ts TEXT,
+            PRIMARY KEY (session_id, tool, kind)
+        ) WITHOUT ROWID;
+        CREATE TABLE message_totals (
+            session_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            messages INTEGER NOT NULL,
+            first_ts TEXT,
+            last_ts TEXT,
+            PRIMARY KEY (session_id, kind)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER totals_usage_insert AFTER INSERT ON token_usage BEGIN
+            INSERT INTO totals_dirty (session_id) SELECT new.session_id
+                WHERE NOT EXISTS (SELECT 1 FROM totals_dirty WHERE session_id = new.session_id);
+        END;
+        CREATE TRIGGER totals_usage_delete AFTER DELETE ON token_usage BEGIN
+            INSERT INTO totals_dirty (session_id) SELECT old.session_id
+                WHERE NOT EXISTS (SELECT 1 FROM totals_dirty WHERE session_id = old.session_id);
+        END;
+        CREATE TRIGGER totals_usage_update AFTER UPDATE OF session_id, model, ts, input_tokens, output_tokens,
+            cache_creation_tokens, cache_read_tokens, reasoning_tokens, cost_usd, cache_creation_1h_tokens
+        ON token_usage
+        WHEN old.session_id IS NOT new.session_id OR old.model IS NOT new.model OR old.ts IS NOT new.ts
+          OR old.input_tokens IS NOT new.input_tokens OR old.output_tokens IS NOT new.output_tokens
+          OR old.cache_creation_tokens IS NOT new.cache_creation_tokens
+          OR old.cache_read_tokens IS NOT new.cache_read_tokens OR old.reasoning_tokens IS NOT new.reasoning_tokens
+          OR old.cost_usd IS NOT new.cost_usd OR old.cache_creation_1h_tokens IS NOT new.cache_creation_1h_tokens
+        BEGIN
+            UPDATE token_usage SET price_usd = NULL, priced = 0 WHERE rowid = new.rowid;
+            INSERT INTO totals_dirty (session_id) SELECT old.session_id
+                WHERE NOT EXISTS (SELECT 1 FROM totals_dirty WHERE session_id = old.session_id);
+            INSERT INTO totals_dirty (session_id) SELECT new.session_id
+                WHERE NOT EXISTS (SELECT 1 FROM totals_dirty WHERE session_id = new.session_id);
+        END;
+        CREATE TRIGGER totals_call_insert AFTER INSERT ON tool_calls BEGIN
+            INSERT INTO totals_dirty (session_id) SELECT new.session_id
+                WHERE NOT EXISTS (SELECT 1 FROM totals_dirty WHERE session_id = new.session_id);
+        END;
+        CREATE TRIGGER totals_call_delete AFTER DELETE ON tool_calls BEGIN
+            INSERT INTO totals_dirty (session_id) SELECT old.session_id
+                WHERE NOT EXISTS (SELECT 1 FROM totals_dirty WHERE session_id = old.session_id);
+        END;
+        CREATE TRIGGER totals_call_update AFTER UPDATE OF session_id, tool, kind, ok, ts ON tool_calls
+        WHEN old.session_id IS NOT new.session_id OR old.tool IS NOT new.tool OR old.kind IS NOT new.kind
+          OR old.ok IS NOT new.ok OR old.ts IS NOT new.ts
+        BEGIN
+            INSERT INTO totals_dirty (session_id) SELECT old.session_id
+                WHERE NOT EXISTS (SELECT 1 FROM totals_dirty WHERE session_id = old.session_id);
+            INSERT INTO totals_dirty (session_id) SELECT new.session_id
+                WHERE NOT EXISTS (SELECT 1 FROM totals_dirty WHERE session_id = new.session_id);
+        END;
+        CREATE TRIGGER totals_message_insert AFTER INSERT ON messages BEGIN
+            INSERT INTO totals_dirty (session_id) SELECT new.session_id
+                WHERE NOT EXISTS (SELECT 1 FROM totals_dirty WHERE session_id = new.session_id);
+        END;
+        CREATE TRIGGER totals_message_delete AFTER DELETE ON messages BEGIN
+            INSERT INTO totals_dirty (session_id) SELECT old.session_id
+                WHERE NOT EXISTS (SELECT 1 FROM totals_dirty WHERE session_id = old.session_id);
+        END;
+        CREATE TRIGGER totals_message_update AFTER UPDATE OF session_id, kind, ts ON messages
+        WHEN old.session_id IS NOT new.session_id OR old.kind IS NOT new.kind OR old.ts IS NOT new.ts
+        BEGIN
+            INSERT INTO totals_dirty (session_id) SELECT old.session_id
+                WHERE NOT EXISTS (SELECT 1 FROM totals_dirty WHERE session_id = old.session_id);
+            INSERT INTO totals_dirty (session_id) SELECT new.session_id
+                WHERE NOT EXISTS (SELECT 1 FROM totals_dirty WHERE session_id = new.session_id);
+        END;
+        INSERT OR IGNORE INTO totals_dirty (session_id)
+            SELECT session_id FROM token_usage UNION SELECT session_id FROM tool_calls
+            UNION SELECT session_id FROM messages;
+        """,
+    )

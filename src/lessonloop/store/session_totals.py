@@ -1,0 +1,140 @@
+"""Each session's figures kept summed as its rows arrive, so that reads cost what they show
+(issue 43): `usage_totals` (calls, tokens and cost per model and quarter of an hour, UTC),
+`call_totals` (calls and errors per tool and kind) and `message_totals` (messages per kind), with
+the first and last times of each. Migration m037 made them.
+
+Triggers on token_usage, tool_calls and messages put every session whose rows change into
+`totals_dirty`, whichever code writes them (ingest, forget, retention, the sample's removal).
+`settle_totals` prices the dirty sessions' new calls (analyze/pricing.py, stored in
+`token_usage.price_usd`) and rebuilds their totals from their own rows: the cost of the sessions
+that changed, never of the history. The ingest job settles when it ends; a read settles first
+whatever a writer left (a crash, another program), or, when another process holds the store,
+reads the totals as they are rather than wait.
+
+A quarter of an hour: every time zone's offset is a whole number of quarters, so a day, week or
+month in any local time is a set of whole slots (report/usage_queries.py).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from lessonloop.store.transaction import StoreError, transaction
+
+__all__ = ["READ_WAIT_MS", "SLOT", "settle_for_read", "settle_totals", "stored_price_table"]
+
+# The quarter of an hour (UTC) a row's `ts` falls in, as 'YYYY-MM-DDTHH:MM'; '' when it has no
+# time SQLite can read (SQLite's date functions read an offset or a Z and give UTC).
+SLOT = (
+    "coalesce(strftime('%Y-%m-%dT%H:', {ts}) || printf('%02d', CAST(strftime('%M', {ts}) AS INTEGER) / 15 * 15), '')"
+)
+
+_REBUILD = (
+    (
+        "usage_totals",
+        """INSERT INTO usage_totals (session_id, model, slot, calls, input, output, cache_creation, cache_read,
+                                     reasoning, cost_usd, unpriced)
+           SELECT session_id, model, {slot}, count(*), sum(input_tokens), sum(output_tokens),
+                  sum(cache_creation_tokens), sum(cache_read_tokens), sum(reasoning_tokens), sum(price_usd),
+                  sum(price_usd IS NULL)
+           FROM token_usage WHERE session_id IN ({marks}) GROUP BY 1, 2, 3""".replace(
+            "{slot}", SLOT.format(ts="ts")
+        ),
+    ),
+    (
+        "call_totals",
+        """INSERT INTO call_totals (session_id, tool, kind, calls, errors, first_ts, last_ts)
+           SELECT session_id, tool, kind, count(*), coalesce(sum(ok = 0), 0), min(ts), max(ts)
+           FROM tool_calls WHERE session_id IN ({marks}) GROUP BY 1, 2, 3""",
+    ),
+    (
+        "message_totals",
+        """INSERT INTO message_totals (session_id, kind, messages, first_ts, last_ts)
+           SELECT session_id, kind, count(*), min(ts), max(ts)
+           FROM messages WHERE session_id IN ({marks}) GROUP BY 1, 2""",
+    ),
+)
+
+_PART = 400  # sessions a statement names (SQLite's bound parameters)
+
+_TO_PRICE = """SELECT rowid, model, ts, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,
+                      cost_usd, cache_creation_1h_tokens FROM token_usage"""
+
+
+def settle_totals(conn: sqlite3.Connection, *, wait_ms: int | None = None) -> int:
+    """Price the new calls of every dirty session and rebuild its totals; return how many sessions
+    were settled (0 at once when none is dirty: one indexed read). `wait_ms`: wait at most this
+    long for another process's write lock, and when it is not had, leave the totals as they are
+    (a read: the other process settles when it ends); None waits the store's busy timeout."""
+    if conn.execute("SELECT 1 FROM totals_dirty LIMIT 1").fetchone() is None:
+        return 0
+    if wait_ms is None:
+        return _settle(conn)
+    (timeout,) = conn.execute("PRAGMA busy_timeout").fetchone()
+    conn.execute(f"PRAGMA busy_timeout = {min(int(timeout), int(wait_ms))}")
+    try:
+        return _settle(conn)
+    except StoreError as exc:
+        if exc.cause in ("locked", "read-only"):
+            return 0
+        raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+
+
+# How long a read waits for another process's write lock before it reads the totals as they are.
+READ_WAIT_MS = 250
+
+
+def settle_for_read(conn: sqlite3.Connection) -> int:
+    """settle_totals before a read: what a writer left dirty, without waiting long for a writer
+    that holds the store (its own settle comes when it ends)."""
+    return settle_totals(conn, wait_ms=READ_WAIT_MS)
+
+
+def _settle(conn: sqlite3.Connection) -> int:
+    with transaction(conn):
+        _price(conn)
+        dirty = [str(row[0]) for row in conn.execute("SELECT session_id FROM totals_dirty")]
+        for start in range(0, len(dirty), _PART):
+            part = dirty[start : start + _PART]
+            marks = ", ".join("?" * len(part))
+            for table, insert in _REBUILD:
+                conn.execute(f"DELETE FROM {table} WHERE session_id IN ({marks})", part)
+                conn.execute(insert.replace("{marks}", marks), part)
+        conn.execute("DELETE FROM totals_dirty")
+    return len(dirty)
+
+
+def _price(conn: sqlite3.Connection) -> None:
+    """Store the cost of every call of the dirty sessions not priced yet (inside the caller's
+    transaction). When the price table or the rules changed since the stored costs were worked
+    out, every call is priced again (and every session with calls becomes dirty)."""
+    rows = conn.execute(
+        f"{_TO_PRICE} WHERE session_id IN (SELECT session_id FROM totals_dirty) AND priced = 0"
+    ).fetchall()
+    if not rows:
+        return
+    from lessonloop.analyze.pricing import PRICING_RULES, call_cost, price_table
+
+    table = price_table()
+    if conn.execute("SELECT price_table, rules FROM price_state WHERE id = 1").fetchone() != (table, PRICING_RULES):
+        conn.execute("INSERT OR IGNORE INTO totals_dirty (session_id) SELECT DISTINCT session_id FROM token_usage")
+        conn.execute("UPDATE token_usage SET price_usd = NULL, priced = 0 WHERE priced = 1")
+        conn.execute(
+            """INSERT INTO price_state (id, price_table, rules) VALUES (1, ?, ?)
+               ON CONFLICT (id) DO UPDATE SET price_table = excluded.price_table, rules = excluded.rules""",
+            (table, PRICING_RULES),
+        )
+        rows = conn.execute(f"{_TO_PRICE} WHERE priced = 0").fetchall()
+    conn.executemany(
+        "UPDATE token_usage SET price_usd = ?, priced = 1 WHERE rowid = ?",
+        [(call_cost(*row[1:]), row[0]) for row in rows],
+    )
+
+
+def stored_price_table(conn: sqlite3.Connection) -> str | None:
+    """The price table the stored costs come from ("genai-prices 0.0.40"), None before any call
+    was priced."""
+    row = conn.execute("SELECT price_table FROM price_state WHERE id = 1").fetchone()
+    return None if row is None else str(row[0])
