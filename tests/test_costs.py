@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.core.arg_types import since_time, until_time
 from lessonloop.analyze.pricing import call_cost, priced_model
+from lessonloop.core.arg_types import since_time, until_time
 from lessonloop.report.costs import cost_text
 from tests.conftest import cli
 from tests.transcript_builder import TranscriptBuilder
