@@ -30,6 +30,8 @@ rebuilt from the stored diff).
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from lessonloop.analyze.risk_rules import (
     BUILTIN_RULES,
     MAX_LINE,
@@ -113,22 +115,55 @@ def added_lines(old: str, new: str, first_line: int = 1) -> list[tuple[int, str]
 def score_lines(
     path: str | None, lines: Sequence[tuple[int, str]], rules: Sequence[RiskRule] = BUILTIN_RULES
 ) -> list[EditFinding]:
-    """The rules' findings on numbered added lines of the file at `path`, in line order."""
+    """The rules' findings on numbered added lines of the file at `path`, in line order (a line's
+    rules in their order)."""
     extension = file_extension(path)
     active = [(rule, rule.patterns_for(extension)) for rule in rules if rule.applies_to(extension, path)]
     if not active or not lines:
         return []
+    kept = [(number, text) for number, text in lines if len(text) <= MAX_LINE]
+    if not kept:
+        return []
+    # The keyword pre-check once over all the lines' lowered texts (one per line, a newline
+    # between): each rule's candidate lines are those where one of its keywords is found.
+    lowers = [text.lower() for _, text in kept]
+    lowered = "\n".join(lowers)
+    starts = [0]
+    for text in lowers:
+        starts.append(starts[-1] + len(text) + 1)
+    candidates: dict[int, list[int]] = {}
+    for index, (rule, _patterns) in enumerate(active):
+        for line in _keyword_lines(lowered, starts, lowers, rule.keywords):
+            candidates.setdefault(line, []).append(index)
     found: list[EditFinding] = []
-    for number, text in lines:
-        if len(text) > MAX_LINE:
-            continue
-        lowered = text.lower()
-        for rule, patterns in active:
-            if any(keyword in lowered for keyword in rule.keywords) and rule.matches(text, patterns):
+    for line in sorted(candidates):
+        number, text = kept[line]
+        for index in candidates[line]:
+            rule, patterns = active[index]
+            if rule.matches(text, patterns):
                 found.append(
                     EditFinding(rule.id, rule.title, rule.severity, path, number, text.strip()[:MAX_TEXT], rule.fix)
                 )
     return found
+
+
+def _keyword_lines(lowered: str, starts: list[int], lowers: list[str], keywords: Sequence[str]) -> set[int]:
+    """The lines (indexes into `lowers`, joined by newlines as `lowered`; `starts` holds each
+    line's offset there, and one past the end) in which one of `keywords` occurs."""
+    lines: set[int] = set()
+    last = len(starts) - 1
+    for keyword in keywords:
+        if "\n" in keyword:  # it could span the newline between two lines: each line on its own
+            lines.update(line for line, text in enumerate(lowers) if keyword in text)
+            continue
+        at = lowered.find(keyword)
+        while at >= 0:
+            line = bisect_right(starts, at) - 1
+            if line >= last:
+                break
+            lines.add(line)
+            at = lowered.find(keyword, starts[line + 1])
+    return lines
 
 
 def changes_of(
