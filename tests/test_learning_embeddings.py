@@ -1,5 +1,6 @@
-"""Learning gives lessons vectors when the embeddings extra is installed, and recall then finds a
-lesson by meaning: the real corpus, the real packaged model, a real SQLite store."""
+"""Lessons learned get vectors when recall first searches by meaning (learning embeds nothing: the
+model is loaded by the readers that embed their query anyway), and recall then finds a lesson by
+meaning: the real corpus, the real packaged model, a real SQLite store."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from tests.conftest import CORPUS, run_ingest
 
 @pytest.mark.corpus
 @pytest.mark.slow
-def test_learning_embeds_lessons_and_recall_finds_them_by_meaning(
+def test_recall_embeds_learned_lessons_and_finds_them_by_meaning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("sentence_transformers", reason="the embeddings extra is not installed")
@@ -33,14 +34,16 @@ def test_learning_embeds_lessons_and_recall_finds_them_by_meaning(
         resolve_store_projects(conn, Config(), home="/home/USER")
         analyze_store(conn, bandit=False)
         run = learn_store(conn)
-        assert run.problem is None
-        assert run.embedded == run.lessons > 0
-        assert conn.execute("SELECT count(*) FROM lessons WHERE embedding IS NULL").fetchone()[0] == 0
-        again = learn_store(conn, force=True)
-        assert again.embedded == 0  # unchanged texts keep their vectors
-        # The stored vectors are used: the query's meaning is close to the push lesson's.
+        assert run.lessons > 0
+        assert conn.execute("SELECT count(*) FROM lessons WHERE embedding IS NOT NULL").fetchone()[0] == 0  # none yet
+        # The first recall by meaning embeds every lesson, and the stored vectors are used: the
+        # query's meaning is close to the push lesson's.
         found = recall(conn, "push a new branch to the remote", embedder="auto", explain=True)
+        assert conn.execute("SELECT count(*) FROM lessons WHERE embedding IS NULL").fetchone()[0] == 0
         assert found and found[0].title.startswith("`git push` without --set-upstream")
         assert found[0].factors is not None and (found[0].factors.cosine or 0.0) > 0.4
+        learn_store(conn, force=True)
+        kept = conn.execute("SELECT count(*) FROM lessons WHERE embedding IS NULL").fetchone()[0]
+        assert kept == 0  # unchanged texts keep their vectors
     finally:
         conn.close()

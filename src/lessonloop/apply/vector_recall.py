@@ -1,6 +1,7 @@
 """Recall's vector half: the lessons' stored vectors as a cached VectorIndex, the embedder to use
-("auto": the configured model, only when some lesson has a vector), and the nearest lessons to a
-text among those a filter lets through. apply/recall.py imports it only when an embedder may be
+("auto": the configured model, only when some lesson has a vector or lessons were learned, the
+lessons without a vector given one first), and the nearest lessons to a text among those a
+filter lets through. apply/recall.py imports it only when an embedder may be
 used: the hooks search words alone and never load it."""
 
 from __future__ import annotations
@@ -104,16 +105,36 @@ def _embeddings_disabled() -> bool:
 
 def resolve_embedder(conn: sqlite3.Connection, embedder: Embedder | Literal["auto"] | None) -> Embedder | None:
     """The embedder to use: None stays None; "auto" loads the configured model, but only when
-    some lesson has a vector (loading a model takes seconds and is pointless otherwise)."""
+    recall by meaning is wanted (some lesson has a vector, or lessons were learned here:
+    recall_reads.vectors_wanted; loading a model takes seconds and is pointless otherwise), and
+    then gives the lessons without a vector of it one (`embed_new_lessons`): learning leaves that
+    to the readers of vectors, which load the model anyway to embed their query."""
     if embedder != "auto":
         return embedder
     if _embeddings_disabled():  # load_embedder would say None: no need to look for vectors (a scan)
         return None
-    if not reads.has_vectors(conn):
+    if not reads.vectors_wanted(conn):
         return None
     from lessonloop.apply.embeddings import load_embedder
 
-    return load_embedder()
+    loaded = load_embedder()
+    if loaded is not None:
+        embed_new_lessons(conn, loaded)
+    return loaded
+
+
+def embed_new_lessons(conn: sqlite3.Connection, embedder: Embedder) -> int:
+    """Give every lesson without a vector of `embedder`'s model one (apply/lesson_vectors.py), as
+    recall is about to search by vectors; how many were stored. A store this process cannot
+    write (read-only, or its write lock held past the busy timeout) is searched with the vectors
+    it has, and the lessons without one are embedded by the next reader that can write."""
+    from lessonloop.apply.lesson_vectors import embed_missing
+    from lessonloop.store.transaction import StoreError
+
+    try:
+        return embed_missing(conn, embedder)
+    except (sqlite3.OperationalError, StoreError):
+        return 0
 
 
 def nearest_lessons(

@@ -83,7 +83,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
 
     with open_cli_store(args.db) as conn:
         busy = not args.json and sys.stderr.isatty()
-        with Busy("learning lessons (and embedding new ones for recall by meaning)...", enabled=busy):
+        with Busy("learning lessons...", enabled=busy):
             analyze_store(conn)
             run = learn_store(conn, force=args.force)
     if args.json:
@@ -95,8 +95,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
 
 def learn_run_text(run: Any) -> str:
     if run.skipped:
-        extra = f" {run.embedded} embedded for recall by meaning." if run.embedded else ""
-        return f"Lessons: {run.lessons}, unchanged since the last run (nothing new to learn from).{extra}"
+        return f"Lessons: {run.lessons}, unchanged since the last run (nothing new to learn from)."
     how = ""
     if getattr(run, "mode", None) == "incremental" and getattr(run, "late", False):
         how = f" (from {run.learned_from} on: something older than the last run's arrived late)"
@@ -115,10 +114,6 @@ def learn_run_text(run: Any) -> str:
         lessons = f"{run.lessons:,} lesson{'' if run.lessons == 1 else 's'}"
         text += f"{lessons} ({run.new} new, {run.updated} updated, {run.archived} archived"
         text += f": {why})." if run.archived else ")."
-    if run.embedded:
-        text += f" {run.embedded} embedded for recall by meaning."
-    if run.problem:
-        text += f"\nWarning: {run.problem}; recall uses words only."
     return text
 
 

@@ -231,12 +231,7 @@ def _ingest_progress(args: argparse.Namespace) -> IngestProgress:
     busy = not args.json
     learning = None
     if not args.no_analyze and not args.no_learn:
-        from lessonloop.apply.embeddings import available as embeddings_available
-
-        doing = "learning lessons"
-        if embeddings_available():
-            doing += " (and embedding new ones for recall by meaning)"
-        learning = Busy(f"{doing}...", enabled=busy)
+        learning = Busy("learning lessons...", enabled=busy)
     return IngestProgress(
         reading=TerminalProgress(),
         analyzing=CountProgress("analyzing", "sessions") if busy else None,  # sessions done of all, time left

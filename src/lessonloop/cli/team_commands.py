@@ -277,6 +277,7 @@ def cmd_push(args: argparse.Namespace) -> int:
 
     with open_cli_store(args.db) as conn:
         config = _config(conn)
+        _embed_lessons(conn)
         try:
             with _server(config) as server:
                 result = push(conn, server, batch_size=args.batch_size or PUSH_BATCH)
@@ -292,6 +293,19 @@ def cmd_push(args: argparse.Namespace) -> int:
         for project, count in sorted(result.unshared.items())
     ]
     return _say(args, result.to_json(), lines)
+
+
+def _embed_lessons(conn: sqlite3.Connection) -> None:
+    """The lessons to share given vectors first, as recall gives them (apply/vector_recall.py:
+    when the embedding model is installed and enabled and lessons were learned), so that the team
+    can search them by meaning; a model that fails to load shares them without."""
+    from contextlib import suppress
+
+    from lessonloop.apply.embeddings import EmbeddingError
+    from lessonloop.apply.vector_recall import resolve_embedder
+
+    with suppress(EmbeddingError):
+        resolve_embedder(conn, "auto")
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
@@ -320,6 +334,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         config = _config(conn)
         if args.after_ingest:
             set_sync_after_ingest(conn, args.after_ingest == "on")
+        _embed_lessons(conn)
         try:
             with _server(config) as server:
                 pushed = push(conn, server)

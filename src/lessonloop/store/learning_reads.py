@@ -321,7 +321,3 @@ def analyzed_projects(conn: sqlite3.Connection) -> list[str | None]:
 
 def lesson_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM lessons").fetchone()[0])
-
-
-def any_lesson_without_vector(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM lessons WHERE embedding IS NULL LIMIT 1").fetchone() is not None

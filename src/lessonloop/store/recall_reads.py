@@ -130,9 +130,16 @@ def model_vectors(conn: sqlite3.Connection, model_id: str) -> Iterable[tuple[int
     return ((int(i), bytes(b)) for i, b in rows)
 
 
-def has_vectors(conn: sqlite3.Connection) -> bool:
-    """Whether some lesson has a vector (of any model)."""
-    return conn.execute("SELECT 1 FROM lessons WHERE embedding IS NOT NULL LIMIT 1").fetchone() is not None
+def vectors_wanted(conn: sqlite3.Connection) -> bool:
+    """Whether recall by meaning is wanted here: some lesson has a vector, or lessons were learned
+    from the store's history (a learning run is recorded: its lessons are embedded when first
+    recalled, apply/vector_recall.py). Lessons only imported, added by hand or pulled from a team
+    into a store that never learned are searched by words until one of them has a vector."""
+    return bool(
+        conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM learn_runs) OR EXISTS (SELECT 1 FROM lessons WHERE embedding IS NOT NULL)"
+        ).fetchone()[0]
+    )
 
 
 def lessons_passing(conn: sqlite3.Connection, where: LessonFilter, ids: Sequence[int] | None = None) -> list[int]:

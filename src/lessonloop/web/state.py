@@ -119,7 +119,8 @@ class WebState:
 
     def recall_embedder(self, conn: sqlite3.Connection) -> Any:
         """The embedder recall uses (as `lessonloop recall`: the model when installed and the
-        store has vectors), loaded once; None when it cannot be (words only)."""
+        store has vectors or learned lessons), loaded once; None when it cannot be (words only).
+        Lessons learned since without a vector are given one before each search, as recall does."""
         if not self.embedder_checked:
             from lessonloop.apply.embeddings import EmbeddingError
             from lessonloop.apply.vector_recall import resolve_embedder
@@ -129,6 +130,10 @@ class WebState:
             except EmbeddingError:
                 self.embedder = None
             self.embedder_checked = True
+        elif self.embedder is not None:
+            from lessonloop.apply.vector_recall import embed_new_lessons
+
+            embed_new_lessons(conn, self.embedder)
         return self.embedder
 
 

@@ -28,8 +28,9 @@ the store's, the learning is learn/'s and pure, this package ties them together)
    archive, decay) and, in the same transaction, store/learn_state.py keeps the run's record,
    the checkpoints, the parts, the changed file types and the state. An ingest meanwhile: learned
    again (LEARN_ATTEMPTS).
-7. Embed. embedding.py: lessons without a vector given one (apply/embeddings.py,
-   apply/lesson_vectors.py), when the embeddings extra is installed and enabled.
+
+Learning embeds nothing: the lessons are given vectors by the readers that load the embedding
+model anyway to embed their query (recall, MCP, the web UI: apply/vector_recall.py).
 
 Replay reads the whole history at once instead (history.py -> learn/replay.py). Learning during a
 session (the hooks: apply/hooks/live_learning.py) runs the same loop without this package.

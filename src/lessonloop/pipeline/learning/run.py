@@ -1,7 +1,9 @@
 """A learning run over the store (`learn_store`): skipped when nothing learning reads changed, else
 one run (stream.py) on from the stored state or from scratch, tried again when an ingest changed
 the history meanwhile, its lessons with the batch lessons (batch.py) kept with the run's record
-and the state in one transaction (store/lesson_writer.save_learned), then embedded (embedding.py)."""
+and the state in one transaction (store/lesson_writer.save_learned). Learning embeds nothing: the
+readers of lesson vectors give the lessons without one a vector when they load the embedding
+model anyway (apply/vector_recall.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ from lessonloop.core.timestamps import utc_now
 from lessonloop.learn.engine import Policy
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.lesson import Lesson
-from lessonloop.pipeline.learning.embedding import embed_lessons
 from lessonloop.pipeline.learning.stream import Outcome, learn_all, learn_on
 from lessonloop.store.learning_reads import lesson_count, session_models
 from lessonloop.store.lesson_writer import SaveResult, save_learned
@@ -36,8 +37,6 @@ class LearnRun:
     new: int = 0
     updated: int = 0
     archived: int = 0
-    embedded: int = 0  # lessons given a vector (the embeddings extra installed and enabled)
-    problem: str | None = None  # the embedding model failed to load: lexical recall only
     seconds: float = 0.0
     mode: str = "skipped"  # skipped | incremental | full
     relearned_because: str | None = None  # a full relearn: why learning on from the state would differ
@@ -58,8 +57,6 @@ class LearnRun:
             "new": self.new,
             "updated": self.updated,
             "archived": self.archived,
-            "embedded": self.embedded,
-            "problem": self.problem,
             "seconds": round(self.seconds, 3),
         }
 
@@ -113,7 +110,6 @@ def learn_store(
     if stored is not None and stored.version == version and stored.marks == marks and not force:
         run.skipped = True
         run.lessons = lesson_count(conn)
-        run.embedded, run.problem = embed_lessons(conn)
         run.seconds = time.perf_counter() - started
         return run
     moment = now or utc_now()
@@ -135,7 +131,6 @@ def learn_store(
     run.tool_calls = outcome.calls
     run.lessons = lesson_count(conn)
     run.new, run.updated, run.archived = saved.new, saved.updated, saved.archived
-    run.embedded, run.problem = embed_lessons(conn)
     run.seconds = time.perf_counter() - started
     return run
 
