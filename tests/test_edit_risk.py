@@ -125,6 +125,34 @@ def test_medium_findings_are_counted_but_do_not_warn() -> None:
     assert warnings(found) == []
 
 
+def test_the_keywords_automaton_finds_what_the_scans_find(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process that has scored many lines finds the rules' keywords with one automaton
+    (edit_risk._KeywordFinder) instead of a scan per keyword: the same findings, in the same
+    order, on lines holding several rules' keywords, overlapping keywords, upper case, a
+    character that lowers to two and lines too long to read."""
+    import lessonloop.analyze.edit_risk as edit_risk
+
+    lines = [
+        *enumerate(RISKY.split("\n"), 1),
+        (20, 'İ cursor.execute(f"SELECT a FROM t WHERE b = {b}")  # İSET'),
+        (21, "os.system(f'rm {x}'); eval(y); h = hashlib.md5(z); PICKLE.loads(q)"),
+        (22, "el.innerHTML = v + subprocess.run(cmd, shell=True)"),
+        (23, "x = eval(" + "a" * 6000 + ")"),
+        (24, "   "),
+    ]
+    paths = ["/p/a.py", "/p/a.js", "/p/a.rb", "/p/a.ex", "/p/README.md", None]
+    monkeypatch.setattr(edit_risk._KeywordFinder, "_built", [])
+    monkeypatch.setattr(edit_risk._KeywordFinder, "_scanned", [0])
+    monkeypatch.setattr(edit_risk, "AUTOMATON_AFTER", 10**12)
+    scanned = {path: [f.to_json() for f in edit_risk.score_lines(path, lines)] for path in paths}
+    assert edit_risk._KeywordFinder._built == []
+    monkeypatch.setattr(edit_risk, "AUTOMATON_AFTER", -1)
+    automaton = {path: [f.to_json() for f in edit_risk.score_lines(path, lines)] for path in paths}
+    assert edit_risk._KeywordFinder._built
+    assert automaton == scanned
+    assert len(scanned["/p/a.py"]) >= 5
+
+
 def test_replay_rebuilds_a_writes_file_from_its_diff() -> None:
     before = "a\nb\nc\nd\n"
     after = "a\nB\nc\nd\nx = eval(s)\n"
