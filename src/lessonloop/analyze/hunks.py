@@ -25,7 +25,7 @@ def hunks(diff: str) -> Iterator[tuple[Header, list[str]]]:
     header: Header | None = None
     body: list[str] = []
     for line in diff.split("\n"):
-        match = _HUNK_HEADER.match(line)
+        match = _HUNK_HEADER.match(line) if line.startswith("@@") else None
         if match:
             if header is not None:
                 yield header, body

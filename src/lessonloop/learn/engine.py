@@ -224,6 +224,7 @@ class Learner:
             call.input,
             call.command,
             own=call.ok or (event.error_class or "") not in NOT_AGENT_FAILURES,
+            key=event.input_key,
         )
         context = call.context_id
         history = self._history.get(context)

@@ -23,6 +23,7 @@ class CallEvent:
         "cwd",
         "error_class",
         "headline",
+        "key",
         "model",
         "project",
         "segments",
@@ -55,6 +56,7 @@ class CallEvent:
         self.agent = agent
         self.model = model
         self.segments = command_segments(call.command) if call.command else []
+        self.key: str | None = None  # input_key, once asked for
         self.signature = None
         # the line that carries its error, normalized (learn/signatures.py): the signature after its tool
         self.headline = ""
@@ -79,7 +81,10 @@ class CallEvent:
     @property
     def input_key(self) -> str:
         """The call's input as a short key (lesson_model/triggers.input_key): the same call resent."""
-        return input_key(self.call.command, self.call.input)
+        key = self.key
+        if key is None:
+            key = self.key = input_key(self.call.command, self.call.input)
+        return key
 
     def reads(self) -> list[str]:
         """The files a successful shell command printed (`cat F`, `sed -n 1,50p F`, ...), as typed

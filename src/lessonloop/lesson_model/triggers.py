@@ -182,7 +182,8 @@ def failing_segment(segments: Sequence[tuple[str, ...]], error_text: str | None)
     """The simple command of a failed command line that most likely failed: the last one whose
     program is named as not found, else the last whose subcommand the error names (`Pre-commit`
     names commit), else the last."""
-    if not segments or (error_text and _CD_FAILED.search(error_text[:2000])):
+    head = (error_text or "")[:2000]
+    if not segments or ("cd" in head and _CD_FAILED.search(head)):  # (every match says "cd")
         return None  # `cd` failed: a shell builtin no segment holds, not the command after it
     missing = missing_program(error_text)
     if missing:
@@ -934,6 +935,7 @@ class SessionState:
         tool_input: Mapping[str, Any] | None = None,
         command: str | None = None,
         own: bool = True,
+        key: str | None = None,
     ) -> None:
         """Remember a call (of neutral `kind`) once its result is known (`error_text`: a failed
         call's output, read for the checks a commit's hook rejected it for and kept, with its
@@ -941,8 +943,9 @@ class SessionState:
         printed, which the agent has now seen; `tool_input` and `command`: what the call sent, for
         the same call or the same old text resent and for what an edit wrote; `own`: a failure
         that is the agent's own, not a cascade, the person's rejection or an interrupt: only such
-        a failure is warned about when resent)."""
-        call_key = input_key(command, tool_input) if own else None
+        a failure is warned about when resent; `key`: `input_key(command, tool_input)` when the
+        caller has it already)."""
+        call_key = (input_key(command, tool_input) if key is None else key) if own else None
         needle = edit_needle(tool_input, error_text) if own and not ok else None
         written = written_text(tool_input) if ok and kind in CHANGE_KINDS else None
         self.clock += 1

@@ -85,26 +85,27 @@ def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
 
 def call_from_row(r: Sequence[Any]) -> Call:
     """A Call from a row of `SELECT {CALL_COLUMNS} FROM tool_calls`."""
+    # positional: the columns are in the order of Call's fields (a call per stored tool call)
     return Call(
-        id=r[0],
-        context_id=r[1],
-        seq=r[2],
-        ts=r[3],
-        tool=r[4],
-        input=_parse_input(r[5]),
-        target_path=r[6],
-        command=r[7],
-        cwd=r[8],
-        status=r[9],
-        exit_code=r[10],
-        error_text=r[11],
-        result_text=r[12],
-        result_seq=r[13],
-        result_ts=r[14],
-        diff=r[15],
-        subagent_id=r[16],
-        kind=r[17] or "other",
-        paths=_parse_paths(r[18]),
+        r[0],  # id
+        r[1],  # context_id
+        r[2],  # seq
+        r[3],  # ts
+        r[4],  # tool
+        _parse_input(r[5]),
+        r[6],  # target_path
+        r[7],  # command
+        r[8],  # cwd
+        r[9],  # status
+        r[10],  # exit_code
+        r[11],  # error_text
+        r[12],  # result_text
+        r[13],  # result_seq
+        r[14],  # result_ts
+        r[15],  # diff
+        r[16],  # subagent_id
+        r[17] or "other",  # kind
+        _parse_paths(r[18]),
     )
 
 

@@ -50,7 +50,7 @@ def item_hash(*parts: object) -> int:
     """128 bits of blake2b over the parts: a text as it is, any other value as its repr, with a
     unit separator between them. (The repr of the whole row, which escapes every text, was most
     of the time a full learn spent reading the store.)"""
-    text = "\x1f".join(part if type(part) is str else repr(part) for part in parts)
+    text = "\x1f".join([part if type(part) is str else repr(part) for part in parts])
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(), "big")
 
 
