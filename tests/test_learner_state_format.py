@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from lessonloop.learn import learner_state
+from lessonloop.learn import policy as learner_policy
 from lessonloop.learn.engine import Policy
 from lessonloop.pipeline import learning
 from lessonloop.pipeline.live_ingest import ingest_transcripts
@@ -44,7 +45,7 @@ def as_format_2(conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch, *, ol
     }
     if old_version:
         with monkeypatch.context() as patched:
-            patched.setattr(learner_state, "STATE_FORMAT", 2)
+            patched.setattr(learner_policy, "STATE_FORMAT", 2)  # learn_version reads it there
             version = learning.learn_version(Policy())
     conn.execute("UPDATE learn_state SET version = ?, learner = ? WHERE id = 1", (version, json.dumps(state)))
     conn.commit()

@@ -36,6 +36,7 @@ from lessonloop.learn.general_lessons import (
 )
 from lessonloop.learn.instead import remedy
 from lessonloop.learn.learnable import OPEN_LIMIT
+from lessonloop.learn.policy import Policy as Policy  # re-exported: the learner's users import it from here
 from lessonloop.learn.search_lessons import empty_search, found_at, found_remedy, search_draft
 from lessonloop.learn.signatures import digest, jaccard, words_text
 from lessonloop.lesson_model import decision as one_decision
@@ -44,37 +45,6 @@ from lessonloop.lesson_model.quoting import unlabelled
 from lessonloop.lesson_model.triggers import SessionState, Trigger, relative_path
 
 HISTORY = 200  # calls remembered per context, for "what happened between failure and fix"
-
-
-@dataclass(slots=True)
-class Policy:
-    """When a matched lesson is given to the agent, and how.
-
-    warn_tiers: lessons of these tiers warn (additionalContext). ask_at: from this confidence a
-    warning asks the person instead (permissionDecision "ask"); None never asks. block / block_at:
-    deny the call, only when the person turned blocking on. review: new learned lessons wait in
-    status "pending" until approved. near_duplicate: word overlap at which two lessons of the same
-    trigger and class merge.
-    """
-
-    warn_tiers: frozenset[str] = one_decision.WARN_TIERS
-    ask_at: float | None = None
-    block: bool = False
-    block_at: float = one_decision.BLOCK_AT
-    review: bool = False
-    near_duplicate: float = 0.8
-    exclude_categories: frozenset[str] = frozenset()
-
-    def rules(self) -> one_decision.Rules:
-        """The one decision's rules for this policy."""
-        return one_decision.Rules(
-            ask=self.ask_at is not None,
-            block=self.block,
-            ask_at=self.ask_at if self.ask_at is not None else one_decision.ASK_AT,
-            block_at=self.block_at,
-            warn_tiers=self.warn_tiers,
-            excluded=self.exclude_categories,
-        )
 
 
 @dataclass(slots=True)

@@ -17,10 +17,10 @@ from typing import Any
 
 from lessonloop.learn.engine import HISTORY, FirstFailure, Learner, Policy
 from lessonloop.learn.events import CallEvent
+from lessonloop.learn.policy import STATE_FORMAT as STATE_FORMAT  # re-exported (its tests read it here)
 from lessonloop.lesson_model.lesson import Evidence, Lesson
 from lessonloop.lesson_model.triggers import SessionState, Trigger
 
-STATE_FORMAT = 4  # bump when the layout below changes: an old state is then not read (full relearn)
 _FIRST_FAILURE_FIELDS = tuple(f.name for f in dataclasses.fields(FirstFailure))
 
 

@@ -36,7 +36,21 @@ Replay reads the whole history at once instead (history.py -> learn/replay.py). 
 session (the hooks: apply/hooks/live_learning.py) runs the same loop without this package.
 """
 
-from lessonloop.pipeline.learning.history import load_history, load_replay_history
+from typing import TYPE_CHECKING, Any
+
 from lessonloop.pipeline.learning.run import LearnRun, learn_store, learn_version
 
+if TYPE_CHECKING:
+    from lessonloop.pipeline.learning.history import load_history, load_replay_history
+
 __all__ = ["LearnRun", "learn_store", "learn_version", "load_history", "load_replay_history"]
+
+
+def __getattr__(name: str) -> Any:
+    """load_history and load_replay_history, imported on first use: `learn_store` skipped (an
+    ingest with nothing new) imports none of learning's modules."""
+    if name in ("load_history", "load_replay_history"):
+        from lessonloop.pipeline.learning import history
+
+        return getattr(history, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from lessonloop.core.timestamps import utc_now
-from lessonloop.learn.engine import Policy
-from lessonloop.learn.signatures import digest
-from lessonloop.lesson_model.lesson import Lesson
-from lessonloop.pipeline.learning.stream import Outcome, learn_all, learn_on
-from lessonloop.store.learning_reads import lesson_count, session_models
-from lessonloop.store.lesson_writer import SaveResult, save_learned
+from lessonloop.core.quick_hash import blake2b_hex
+from lessonloop.learn import policy as learner_policy
+from lessonloop.learn.policy import Policy
+from lessonloop.store.counts import lessons as lesson_count
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from lessonloop.lesson_model.lesson import Lesson
+    from lessonloop.pipeline.learning.stream import Outcome
+    from lessonloop.store.lesson_writer import SaveResult
+
+# What a run that learns imports (the learner, the analyzers its lessons use, the store's reads and
+# writer) is imported in the functions: a run skipped because nothing changed (every `lessonloop
+# ingest` with nothing new) imports only the version's parts and the marks' reads.
 
 LEARN_ATTEMPTS = 3  # learning runs again when the history changed under it; the last attempt saves anyway
 # bump when extraction, counting, texts or the inputs' digests change: the store is learned again
@@ -74,16 +82,16 @@ def configured_policy(review: bool | None = None) -> Policy:
 def learn_version(policy: Policy | None) -> str:
     """What the stored state was learned with: the learner's, the analyzer's and the state's
     versions and the policy. Another value: everything is learned again."""
-    from lessonloop.learn.learner_state import STATE_FORMAT
     from lessonloop.pipeline.analysis import ANALYZER_VERSION
 
     p = policy or Policy()
-    return digest(
+    parts = (
         LEARNER_VERSION,
         ANALYZER_VERSION,
-        str(STATE_FORMAT),
+        str(learner_policy.STATE_FORMAT),
         repr((sorted(p.warn_tiers), p.ask_at, p.block, p.block_at, p.review, p.near_duplicate)),
     )
+    return blake2b_hex("\x1f".join(parts).encode("utf-8", "replace"), 10)  # learn/signatures.digest's hash
 
 
 def learn_store(
@@ -112,6 +120,8 @@ def learn_store(
         run.lessons = lesson_count(conn)
         run.seconds = time.perf_counter() - started
         return run
+    from lessonloop.core.timestamps import utc_now
+
     moment = now or utc_now()
     saved: SaveResult | None = None
     for attempt in range(LEARN_ATTEMPTS):
@@ -138,6 +148,7 @@ def learn_store(
 def _learn_once(
     conn: sqlite3.Connection, policy: Policy | None, version: str, marks: dict[str, int], force: bool, now: str
 ) -> Outcome:
+    from lessonloop.pipeline.learning.stream import Outcome, learn_all, learn_on
     from lessonloop.store.learn_state import read_state
 
     stored = None if force else read_state(conn)
@@ -161,6 +172,7 @@ def _save(
 ) -> SaveResult | None:
     """Save the lessons, the run's record and the state in one transaction."""
     from lessonloop.capture.privacy import without_excluded_categories  # [lessons] exclude_categories
+    from lessonloop.learn.signatures import digest
     from lessonloop.pipeline.learning.batch import batch_lessons
     from lessonloop.store.learn_state import (
         add_run,
@@ -172,6 +184,7 @@ def _save(
         settled_edit_sessions,
         write_state,
     )
+    from lessonloop.store.lesson_writer import save_learned
 
     learned = list(outcome.learner.lessons.values())
     _set_models(conn, learned)
@@ -205,6 +218,8 @@ def _save(
 def _set_models(conn: sqlite3.Connection, lessons: list[Lesson]) -> None:
     """A learned lesson's model: its first failure's session's most used model, as the store has
     it now (a session's model is known once it is whole: read when saving, not when learning)."""
+    from lessonloop.store.learning_reads import session_models
+
     origins = {
         lesson.signature: lesson.evidence[0].session_id
         for lesson in lessons
