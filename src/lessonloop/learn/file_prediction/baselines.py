@@ -21,16 +21,15 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Collection, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Collection, Container, Sequence
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 from lessonloop.learn.file_prediction.examples import MAX_FILES, Example
-from lessonloop.learn.file_prediction.history_index import HistoryIndex
+from lessonloop.learn.file_prediction.history_index import HistoryIndex, PathOrder
 from lessonloop.learn.file_prediction.text import STOPWORDS
-
-if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
 
 _TYPE = re.compile(r"^\s*([a-zA-Z]+)(\([^)]*\))?!?:")
 _TASK = re.compile(r"#(\d+)")
@@ -71,111 +70,176 @@ GRID: dict[str, tuple[object, ...]] = {
 }
 
 
+class _FeatureFiles:
+    """One type's or keyword's files and the times each changed with it, as numpy arrays in the
+    order the files first came (a query reads them whole, without a Python loop over its files)."""
+
+    __slots__ = ("count", "files", "place", "size", "together")
+
+    def __init__(self) -> None:
+        self.place: dict[int, int] = {}
+        self.files = np.zeros(4, dtype=np.int64)
+        self.together = np.zeros(4)
+        self.size = 0
+        self.count = 0  # the commits with the feature
+
+    def add(self, fid: int) -> None:
+        at = self.place.get(fid)
+        if at is None:
+            if self.size == len(self.files):
+                self.files = np.concatenate([self.files, np.zeros(self.size, dtype=np.int64)])
+                self.together = np.concatenate([self.together, np.zeros(self.size)])
+            at = self.place[fid] = self.size
+            self.files[at] = fid
+            self.size += 1
+        self.together[at] += 1.0
+
+
 class OriginModel:
-    """Origin design 2's model: type -> files, keyword -> files, co-occurrence, frequency."""
+    """Origin design 2's model: type -> files, keyword -> files, co-occurrence, frequency.
+
+    Files are numbered as they first come (`paths`, `ids`); the per-file figures a query reads
+    are numpy arrays, so a query costs numpy work over the files of its words, not a Python
+    step per file."""
 
     def __init__(self) -> None:
         self.total = 0
-        self.type_files: dict[str, dict[str, int]] = {}
-        self.type_df: dict[str, int] = {}
-        self.keyword_files: dict[str, dict[str, int]] = {}
-        self.keyword_df: dict[str, int] = {}
-        self.cooccurrence: dict[str, dict[str, int]] = {}
+        self.paths: list[str] = []
+        self.ids: dict[str, int] = {}
         self.frequency: dict[str, int] = {}
+        self.types: dict[str, _FeatureFiles] = {}
+        self.keywords: dict[str, _FeatureFiles] = {}
+        self.cooccurrence: dict[int, dict[int, int]] = {}  # file -> the files it changed with -> times
+        self._changes = np.zeros(16, dtype=np.int64)  # frequency by file number
+        self._most = 0  # the most changes of a file
+        self._log1p = np.zeros(1)  # log1p(k) for k = 0 .. the most changes (math.log1p's values)
+        self._order = PathOrder()
+
+    def _id(self, path: str) -> int:
+        fid = self.ids.get(path)
+        if fid is None:
+            fid = self.ids[path] = len(self.paths)
+            self.paths.append(path)
+            if fid == len(self._changes):
+                self._changes = np.concatenate([self._changes, np.zeros(fid, dtype=np.int64)])
+        return fid
 
     def add(self, example: Example) -> None:
         files = example.touched
         self.total += 1
         for f in files:
-            self.frequency[f] = self.frequency.get(f, 0) + 1
+            changes = self.frequency[f] = self.frequency.get(f, 0) + 1
+            fid = self._id(f)  # first: it may grow the array
+            self._changes[fid] = changes
+            self._most = max(self._most, changes)
         if not files or len(files) > MAX_FILES:
             return
         kind, keywords = origin_features(example.learned_text)
-        features = [(self.type_files, self.type_df, kind)] if kind else []
-        features += [(self.keyword_files, self.keyword_df, k) for k in keywords]
-        for table, df, feature in features:
-            df[feature] = df.get(feature, 0) + 1
-            row = table.setdefault(feature, {})
-            for f in files:
-                row[f] = row.get(f, 0) + 1
-        for a in files:
+        features = [self.types.setdefault(kind, _FeatureFiles())] if kind else []
+        features += [self.keywords.setdefault(k, _FeatureFiles()) for k in keywords]
+        ids = [self.ids[f] for f in files]
+        for feature in features:
+            feature.count += 1
+            for fid in ids:
+                feature.add(fid)
+        for a in ids:
             row = self.cooccurrence.setdefault(a, {})
-            for b in files:
+            for b in ids:
                 if a != b:
                     row[b] = row.get(b, 0) + 1
 
-    def _matched(
-        self, query: str, files: dict[str, int]
-    ) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], int, bool]]:
-        """The query's commit type and keywords that were seen: for each, its files (numbered in
-        `files` as they come), the times each changed with it, its commits, and whether it is the type."""
-        import numpy as np
-
+    def _matched(self, query: str) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], int, bool]]:
+        """The query's commit type and keywords that were seen: for each, its files, the times
+        each changed with it, its commits, and whether it is the type."""
         kind, keywords = origin_features(query)
-        matches = [(self.type_files, self.type_df, kind, True)] if kind else []
-        matches += [(self.keyword_files, self.keyword_df, k, False) for k in keywords]
-        matched = []
-        for table, df, feature, is_type in matches:
-            row = table.get(feature)
-            if not row:
-                continue
-            at = np.fromiter((files.setdefault(f, len(files)) for f in row), dtype=np.int64, count=len(row))
-            matched.append((at, np.fromiter(row.values(), dtype=np.float64, count=len(row)), df[feature], is_type))
-        return matched
+        matches = [(self.types.get(kind), True)] if kind else []
+        matches += [(self.keywords.get(k), False) for k in keywords]
+        return [
+            (feature.files[: feature.size], feature.together[: feature.size], feature.count, is_type)
+            for feature, is_type in matches
+            if feature is not None and feature.size
+        ]
+
+    def _jaccard(self, seeds: Sequence[str], weight: float = 1.0) -> dict[int, float]:
+        """Per file: the Jaccard similarity of its changes with each seed's, summed (x weight)."""
+        jaccard: dict[int, float] = {}
+        for seed in seeds:
+            sid = self.ids.get(seed)
+            for fid, both in (self.cooccurrence.get(sid, {}) if sid is not None else {}).items():
+                union = self.frequency.get(seed, 0) + self.frequency[self.paths[fid]] - both
+                jaccard[fid] = jaccard.get(fid, 0.0) + weight * both / union
+        return jaccard
+
+    def _shares(self, fids: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """log(1 + changes) / log(1 + most changes) of these files (the frequency penalty's)."""
+        if len(self._log1p) <= self._most:
+            self._log1p = np.array([math.log1p(k) for k in range(self._most + 1)])
+        most = math.log1p(max(self._most, 1))
+        if most <= 0:
+            return np.zeros(len(fids))
+        return np.asarray(self._log1p[self._changes[fids]] / most, dtype=np.float64)
 
     def reciprocal_ranks(
         self, query: str, seeds: Sequence[str], actual: Collection[str], options: Sequence[OriginParams]
     ) -> npt.NDArray[np.float64]:
         """The reciprocal rank of the first of `actual` in predict(query, seeds, the files changed
         so far, option) for each of `options` (0 when not in its TOP): predict's arithmetic, for
-        every option at once."""
-        import numpy as np
-
+        every option at once, over the files the query's words or the seeds reach."""
         forms = [(tf, idf) for tf in GRID["tf"] for idf in GRID["idf"]]
-        files: dict[str, int] = {}
-        matched = self._matched(query, files)
-        jaccard: dict[int, float] = {}
-        for seed in seeds:
-            for f, both in self.cooccurrence.get(seed, {}).items():
-                fid = files.setdefault(f, len(files))
-                union = self.frequency.get(seed, 0) + self.frequency.get(f, 0) - both
-                jaccard[fid] = jaccard.get(fid, 0.0) + both / union
+        matched = self._matched(query)
+        jaccard = self._jaccard(seeds)
         result = np.zeros(len(options))
-        wanted = [files[f] for f in actual if f in files and f not in seeds]
-        if not wanted:
+        seed_ids = {self.ids[s] for s in seeds if s in self.ids}
+        reached = np.unique(np.concatenate([at for at, _, _, _ in matched] + [np.fromiter(jaccard, dtype=np.int64)]))
+        wanted_ids = {self.ids[f] for f in actual if f in self.ids and f not in seeds}
+        if not wanted_ids.intersection(reached.tolist()):
             return result
-        paths = list(files)
-        type_part = np.zeros((len(files), len(forms)))
-        word_part = np.zeros((len(files), len(forms)))
+        row_of = np.full(len(self.paths), -1, dtype=np.int64)
+        row_of[reached] = np.arange(len(reached))
+        type_part = np.zeros((len(reached), len(forms)))
+        word_part = np.zeros((len(reached), len(forms)))
         for at, together, commits, is_type in matched:
             smooth = math.log((1 + self.total) / (1 + commits))
             part = type_part if is_type else word_part
+            rows = row_of[at]
             for k, (tf, idf) in enumerate(forms):
                 values = _tfs(str(tf), together, commits) * (smooth if idf == "smooth" else 1.0)
-                np.add.at(part[:, k], at, values)
-        seed_part = np.zeros(len(files))
-        for hit, value in jaccard.items():
-            seed_part[hit] = value
-        most = math.log1p(max(self.frequency.values(), default=1))
-        share = np.array([math.log1p(self.frequency.get(f, 0)) / most if most > 0 else 0.0 for f in paths])
-        eligible = np.array([f not in seeds and f in self.frequency for f in paths])
-        form_of = np.array([forms.index((o.tf, o.idf)) for o in options])
-        raw = type_part[:, form_of] * np.array([o.type_weight for o in options]) + word_part[:, form_of]
+                np.add.at(part[:, k], rows, values)
+        seed_part = np.zeros(len(reached))
+        for fid, value in jaccard.items():
+            seed_part[row_of[fid]] = value
+        # the text part depends on (tf, idf, type weight) alone: once per combination, not per option
+        texts = sorted({(o.tf, o.idf, o.type_weight) for o in options}, key=str)
+        text_of = np.array([texts.index((o.tf, o.idf, o.type_weight)) for o in options])
+        raw = np.column_stack(
+            [
+                type_part[:, forms.index((tf, idf))] * weight + word_part[:, forms.index((tf, idf))]
+                for tf, idf, weight in texts
+            ]
+        )
         top = raw.max(axis=0)
         text = np.divide(raw, top, out=np.zeros_like(raw), where=top > 0)
-        score = text + seed_part[:, None] * np.array([o.cooccurrence for o in options])
-        score = score / (1.0 + share[:, None] * np.array([o.penalty for o in options]))
-        valid = eligible[:, None] & (score > 0)
-        order = np.argsort(np.array(paths, dtype=object), kind="stable")  # ties: by path, as predict sorts
-        position = np.empty(len(paths), dtype=np.int64)
-        position[order] = np.arange(len(paths))
-        hits = np.array(wanted)
-        wanted_scores = np.where(valid[hits], score[hits], -np.inf)
+        penalties = sorted({o.penalty for o in options})
+        penalty_of = np.array([penalties.index(o.penalty) for o in options])
+        divisor = 1.0 + self._shares(reached)[:, None] * np.array(penalties)
+        keep = np.isin(reached, list(seed_ids), invert=True)  # the seed is never predicted
+        text, seed_part, divisor = text[keep], seed_part[keep], divisor[keep]
+        files = reached[keep]
+        score = (text[:, text_of] + seed_part[:, None] * np.array([o.cooccurrence for o in options])) / divisor[
+            :, penalty_of
+        ]
+        position = self._order.sync(self.paths)[files]  # ties: by path, as predict sorts
+        hits = np.flatnonzero(np.isin(files, list(wanted_ids)))
+        wanted_scores = np.where(score[hits] > 0, score[hits], -np.inf)
         best = wanted_scores.max(axis=0)  # the best-placed actual file's score, per option
-        at_best = valid[hits] & (wanted_scores == best)
-        best_position = np.where(at_best, position[hits][:, None], len(paths)).min(axis=0)
-        above = valid & ((score > best) | ((score == best) & (position[:, None] < best_position)))
-        rank = above.sum(axis=0) + 1
+        at_best = (score[hits] > 0) & (wanted_scores == best)
+        best_position = np.where(at_best, position[hits][:, None], len(self.paths)).min(axis=0)
+        # a file above the best actual one has a higher score (so a positive one), or the same and an earlier path
+        rank = np.count_nonzero(score > best, axis=0) + 1
+        tied = score == best
+        others = np.flatnonzero(np.count_nonzero(tied, axis=0) > np.count_nonzero(at_best, axis=0))
+        if len(others):  # another file has the best actual file's score: the earlier path is above
+            rank[others] += np.count_nonzero(tied[:, others] & (position[:, None] < best_position[others]), axis=0)
         found = np.isfinite(best) & (rank <= TOP)
         result[found] = 1.0 / rank[found]
         return result
@@ -184,50 +248,37 @@ class OriginModel:
         self,
         query: str,
         seeds: Sequence[str],
-        candidates: Collection[str] | None = None,
+        candidates: Container[str] | None = None,
         params: OriginParams = PLAIN,
     ) -> list[str]:
-        import numpy as np
-
-        files: dict[str, int] = {}
-        matched = self._matched(query, files)
-        raw = np.zeros(len(files))
-        for at, together, commits, is_type in matched:  # in the order of the matches, as a sum per file would
+        raw = np.zeros(len(self.paths))
+        for at, together, commits, is_type in self._matched(
+            query
+        ):  # in the order of the matches, as a sum per file would
             weight = params.type_weight if is_type else 1.0
             idf = math.log((1 + self.total) / (1 + commits)) if params.idf == "smooth" else 1.0
             np.add.at(raw, at, weight * _tfs(params.tf, together, commits) * idf)
         top = float(raw.max()) if len(raw) else 0.0
-        text = raw / top if top > 0 else np.zeros(len(files))
-        jaccard: dict[int, float] = {}
-        for seed in seeds:
-            for f, both in self.cooccurrence.get(seed, {}).items():
-                fid = files.setdefault(f, len(files))
-                union = self.frequency.get(seed, 0) + self.frequency.get(f, 0) - both
-                jaccard[fid] = jaccard.get(fid, 0.0) + params.cooccurrence * both / union
-        scores = np.zeros(len(files))
-        scores[: len(text)] = text
-        for fid, value in jaccard.items():
+        scores = raw / top if top > 0 else np.zeros(len(raw))
+        for fid, value in self._jaccard(seeds, params.cooccurrence).items():
             scores[fid] += value
-        if not len(scores):
-            return []
-        paths = list(files)
-        most = math.log1p(max(self.frequency.values(), default=1))
-        share = np.array([math.log1p(self.frequency.get(f, 0)) / most if most > 0 else 0.0 for f in paths])
-        keep = np.array([f not in seeds and (candidates is None or f in candidates) for f in paths], dtype=bool) & (
-            scores > 0
-        )
-        ranked = scores / (1.0 + params.penalty * share)
-        kept = np.flatnonzero(keep)
-        by_path = kept[np.argsort(np.array(paths, dtype=object)[kept], kind="stable")]
-        order = by_path[np.argsort(-ranked[by_path], kind="stable")]  # best first, ties by path
-        return [paths[i] for i in order[:TOP].tolist()]
+        positive = np.flatnonzero(scores > 0)
+        ranked = scores[positive] / (1.0 + params.penalty * self._shares(positive))
+        order = np.argsort(-ranked, kind="stable")  # best first; ties by path below
+        ordered, values = positive[order].tolist(), ranked[order]
+        starts = [*np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]])).tolist(), len(ordered)]
+        out: list[str] = []
+        for begin, end in itertools.pairwise(starts):
+            if len(out) >= TOP:
+                break
+            tied = sorted(self.paths[fid] for fid in ordered[begin:end])
+            out += [p for p in tied if p not in seeds and (candidates is None or p in candidates)]
+        return out[:TOP]
 
 
 def _tfs(form: str, together: npt.NDArray[np.float64], commits: int) -> npt.NDArray[np.float64]:
     """The tf of a file's times together with a type or keyword, for many files at once: `form`
     count (the times), share (of the feature's commits) or log (1 + log of the times)."""
-    import numpy as np
-
     if form == "share":
         return together / commits
     if form == "log":
@@ -258,8 +309,6 @@ def tune_origin(
     with the highest mean reciprocal rank wins (ties: the first in GRID's order). The candidates
     are the files changed so far. Nothing after `examples` is seen. Fewer than 20 cases to
     validate on: PLAIN."""
-    import numpy as np
-
     commits = [i for i, e in enumerate(examples) if e.kind == "commit"]
     first = int(len(commits) * share)
     cut = commits[first] if first < len(commits) else len(examples)
@@ -291,19 +340,28 @@ def tune_origin(
 
 
 def recency(index: HistoryIndex, seeds: Sequence[str]) -> list[str]:
-    order = sorted(
-        (fid for fid in range(index.size) if index.alive[fid] and index.paths[fid] not in seeds),
-        key=lambda fid: (-index.last[fid], -index.count[fid], index.paths[fid]),
-    )
-    return [index.paths[fid] for fid in order[:TOP]]
+    """The files that exist, changed most lately first (then most often, then by path)."""
+    arrays = index.arrays()
+    return _best(index, seeds, arrays.last, arrays.changes)
 
 
 def frequency(index: HistoryIndex, seeds: Sequence[str]) -> list[str]:
-    order = sorted(
-        (fid for fid in range(index.size) if index.alive[fid] and index.paths[fid] not in seeds),
-        key=lambda fid: (-index.count[fid], -index.last[fid], index.paths[fid]),
-    )
-    return [index.paths[fid] for fid in order[:TOP]]
+    """The files that exist, changed most often first (then most lately, then by path)."""
+    arrays = index.arrays()
+    return _best(index, seeds, arrays.changes, arrays.last)
+
+
+def _best(
+    index: HistoryIndex, seeds: Sequence[str], first: npt.NDArray[np.float64], then: npt.NDArray[np.float64]
+) -> list[str]:
+    """The TOP files that exist (seeds left out) by `first`, then `then`, highest first, then by path."""
+    alive = index.alive_mask()
+    for seed in seeds:
+        if seed in index.ids:
+            alive[index.ids[seed]] = False
+    fids = np.flatnonzero(alive)
+    order = np.lexsort((index.path_places()[fids], -then[fids], -first[fids]))[:TOP]
+    return [index.paths[fid] for fid in fids[order].tolist()]
 
 
 def rose(index: HistoryIndex, seeds: Sequence[str]) -> list[str]:

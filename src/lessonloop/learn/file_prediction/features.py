@@ -73,23 +73,39 @@ def _fade(steps: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.asarray(np.exp(-math.log(2.0) * steps / HALF_LIFE), dtype=np.float64)
 
 
-def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequence[str], text: str = "") -> Candidates:
-    """Every file that exists now (seeds left out), with its features for the task."""
+@dataclass(slots=True)
+class TaskColumns:
+    """What a task's text says of every known file (index order), whatever the seeds: computed
+    once per task and history, and shared by its rankings without and with seeds (an
+    evaluation ranks each test commit both ways, and again to keep its labelled rows)."""
+
+    tokens: list[str]
+    text: str
+    example_scores: npt.NDArray[np.float64]  # BM25 of the task against every past task
+    similar: list[tuple[int, float]]
+    knn: npt.NDArray[np.float64]
+    knn_best: npt.NDArray[np.float64]
+    knn_folder: npt.NDArray[np.float64]  # per file: what the similar tasks changed in its folder
+    document: npt.NDArray[np.float64]
+    code: npt.NDArray[np.float64]
+    path: npt.NDArray[np.float64]
+    symbol: npt.NDArray[np.float64]
+    named_path: npt.NDArray[np.float64]
+    named_stem: npt.NDArray[np.float64]
+    named: npt.NDArray[np.float64]
+    kind_share: npt.NDArray[np.float64]
+    scope_share: npt.NDArray[np.float64]
+
+
+def task_columns(index: HistoryIndex, tokens: Sequence[str], text: str = "") -> TaskColumns:
+    """The task's features of every known file that do not depend on seeds (see TaskColumns)."""
     n = index.size
-    seed_ids = [index.ids[s] for s in dict.fromkeys(seeds) if s in index.ids]
-    mask = index.alive_mask()
-    for s in seeds:
-        if s in index.ids:
-            mask[index.ids[s]] = False
-    ids = np.flatnonzero(mask).astype(np.int64)
     example_scores = index.example_scores(tokens)
     similar = index.similar_examples(tokens, SIMILAR, example_scores)
     knn = np.zeros(n)
     knn_best = np.zeros(n)
-    knn_seed = np.zeros(n)
-    folder_of = np.fromiter(index.folder_of, dtype=np.int64, count=n)
+    folder_of = index.arrays().folder_of
     knn_folder = np.zeros(len(index.folders))
-    seed_set = set(seed_ids)
     if similar:
         best = similar[0][1]
         for eid, score in similar:
@@ -97,14 +113,6 @@ def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequen
             knn[files] += score / best
             np.add.at(knn_folder, folder_of[files], score / best / len(files))
             knn_best[files] = np.maximum(knn_best[files], score / best)
-            if seed_set.intersection(files):
-                knn_seed[files] += score / best
-    count = np.fromiter(index.count, dtype=np.float64, count=n)
-    last = np.fromiter(index.last, dtype=np.float64, count=n)
-    decayed = index.decays_now()
-    age = index.events - last
-    recency = np.where(last > 0, 1.0 / (1.0 + age), 0.0)
-    seed = _seed_columns(index, seed_ids, count, example_scores)
     query_words = set(tokens)
     named = np.zeros(n)
     for token in query_words:
@@ -115,17 +123,68 @@ def candidate_features(index: HistoryIndex, tokens: Sequence[str], seeds: Sequen
         named[hit] = len(mine & query_words) / len(mine) if mine else 0.0
     kind_share, scope_share = index.kind_shares(text)
     named_path, named_stem = index.mention_scores(text)
+    return TaskColumns(
+        list(tokens),
+        text,
+        example_scores,
+        similar,
+        knn,
+        knn_best,
+        knn_folder[folder_of],
+        index.document_scores(tokens),
+        index.code_scores(tokens),
+        index.path_scores(tokens),
+        index.symbol_scores(text),
+        named_path,
+        named_stem,
+        named,
+        kind_share,
+        scope_share,
+    )
+
+
+def candidate_features(
+    index: HistoryIndex, tokens: Sequence[str], seeds: Sequence[str], text: str = "", task: TaskColumns | None = None
+) -> Candidates:
+    """Every file that exists now (seeds left out), with its features for the task. `task`: the
+    task's columns already computed on this history (task_columns of the same tokens and text)."""
+    if task is None:
+        task = task_columns(index, tokens, text)
+    arrays = index.arrays()
+    n = index.size
+    seed_ids = [index.ids[s] for s in dict.fromkeys(seeds) if s in index.ids]
+    mask = arrays.alive.copy()
+    for s in seeds:
+        if s in index.ids:
+            mask[index.ids[s]] = False
+    ids = np.flatnonzero(mask).astype(np.int64)
+    similar = task.similar
+    knn_seed = np.zeros(n)
+    seed_set = set(seed_ids)
+    if similar and seed_set:
+        best = similar[0][1]
+        for eid, score in similar:
+            files = index.example_files[eid]
+            if seed_set.intersection(files):
+                knn_seed[files] += score / best
+    count = arrays.changes
+    last = arrays.last
+    decayed = index.decays_now()
+    age = index.events - last
+    recency = np.where(last > 0, 1.0 / (1.0 + age), 0.0)
+    seed = _seed_columns(index, seed_ids, count, task.example_scores)
+    kind_share, scope_share = task.kind_share, task.scope_share
     columns = [
-        _relative(knn[ids]),
-        _relative(knn_folder[folder_of[ids]]),
-        knn_best[ids],
-        _relative(index.document_scores(tokens)[ids]),
-        _relative(index.code_scores(tokens)[ids]),
-        _relative(index.path_scores(tokens)[ids]),
-        _relative(index.symbol_scores(text)[ids]),
-        named_path[ids],
-        named_stem[ids],
-        named[ids],
+        _relative(task.knn[ids]),
+        _relative(task.knn_folder[ids]),
+        task.knn_best[ids],
+        _relative(task.document[ids]),
+        _relative(task.code[ids]),
+        _relative(task.path[ids]),
+        _relative(task.symbol[ids]),
+        task.named_path[ids],
+        task.named_stem[ids],
+        task.named[ids],
         recency[ids],
         _relative(decayed[ids]),
         np.log1p(count[ids]) / math.log1p(max(float(count.max()) if n else 0.0, 1.0)),
@@ -212,7 +271,7 @@ def _seed_columns(
 def _seed_places(index: HistoryIndex, seed_ids: list[int], cols: _SeedColumns) -> None:
     """Where a file is, and how it is named, beside the seeds: folder, folder steps, name words,
     test <-> tested file."""
-    folder_of = np.fromiter(index.folder_of, dtype=np.int64, count=index.size)
+    folder_of = index.arrays().folder_of
     steps = np.full(len(index.folders), np.inf)
     for sid in seed_ids:
         here = index.folders[index.folder_of[sid]]
@@ -257,7 +316,7 @@ def _subject_words(index: HistoryIndex, fid: int) -> set[str]:
 def _seed_query(index: HistoryIndex, seed_ids: list[int]) -> list[str]:
     """The most distinctive words of the tasks that changed the seeds (tf x idf over the files'
     documents): the seed's own history read as extra query text."""
-    with_docs = sum(1 for n in index.doc_len if n) or 1
+    with_docs = index.files_with_documents() or 1
     weights: dict[str, float] = {}
     for sid in seed_ids:
         for token, tf in index.doc[sid].items():

@@ -11,12 +11,13 @@ renames) count for existence, frequency and recency only.
 
 from __future__ import annotations
 
+import bisect
 import math
 import posixpath
 import re
 from array import array
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -57,6 +58,90 @@ def spelled_names(text: str) -> list[str]:
 
 def bm25_idf(df: int, n: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+class FileArrays(NamedTuple):
+    """Each file's numbers as numpy arrays (index order), for the arithmetic over every file a
+    task's ranking does: read-only views, good until the index learns again."""
+
+    changes: Vector  # the list `count`
+    last: Vector
+    decay: Vector
+    decay_at: Vector
+    alive: npt.NDArray[np.bool_]
+    folder_of: npt.NDArray[np.int64]
+    doc_len: Vector
+    code_len: Vector  # distinct words of the code its changes touched
+
+
+class _Mirror:
+    """FileArrays kept in step with the index's lists (what is saved) by copying only the files
+    handed out by `file_id` since the last read: a ranking then costs the files an example
+    changed, not a conversion of every file's list (most of a ranking's time on a history of
+    thousands of files)."""
+
+    FIELDS = FileArrays._fields
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.data: dict[str, npt.NDArray[Any]] = {name: self._empty(name, 0) for name in self.FIELDS}
+
+    @staticmethod
+    def _empty(name: str, capacity: int) -> npt.NDArray[Any]:
+        dtype: type = bool if name == "alive" else np.int64 if name == "folder_of" else np.float64
+        return np.zeros(capacity, dtype=dtype)
+
+    def sync(self, index: HistoryIndex, dirty: set[int]) -> FileArrays:
+        n = index.size
+        capacity = len(self.data["changes"])
+        if n > capacity:
+            bigger = max(n, 2 * capacity, 64)
+            for name, old in self.data.items():
+                grown = self._empty(name, bigger)
+                grown[: self.size] = old[: self.size]
+                self.data[name] = grown
+        self.size = n
+        if dirty:
+            fids = sorted(dirty)
+            dirty.clear()
+            at = np.array(fids, dtype=np.int64)
+            self.data["changes"][at] = [index.count[f] for f in fids]
+            self.data["last"][at] = [index.last[f] for f in fids]
+            self.data["decay"][at] = [index.decay[f] for f in fids]
+            self.data["decay_at"][at] = [index.decay_at[f] for f in fids]
+            self.data["alive"][at] = [index.alive[f] for f in fids]
+            self.data["folder_of"][at] = [index.folder_of[f] for f in fids]
+            self.data["doc_len"][at] = [index.doc_len[f] for f in fids]
+            self.data["code_len"][at] = [len(index.code[f]) for f in fids]
+        return FileArrays(*(self.data[name][:n] for name in self.FIELDS))
+
+
+class PathOrder:
+    """Each path's place among all the paths known in sorted order, kept as paths arrive (a new
+    path moves the places after it by one): ties of a ranking are broken by path without sorting
+    every path again."""
+
+    def __init__(self) -> None:
+        self.sorted: list[str] = []
+        self.place = np.zeros(0, dtype=np.int64)
+
+    def sync(self, paths: list[str]) -> npt.NDArray[np.int64]:
+        known = len(self.sorted)
+        if len(paths) - known > 16:  # many at once (a saved index read): sorted again
+            order = sorted(range(len(paths)), key=paths.__getitem__)
+            self.sorted = [paths[fid] for fid in order]
+            self.place = np.empty(len(paths), dtype=np.int64)
+            self.place[order] = np.arange(len(paths))
+        elif len(paths) > known:
+            place = np.zeros(len(paths), dtype=np.int64)
+            place[:known] = self.place
+            for fid in range(known, len(paths)):
+                at = bisect.bisect_left(self.sorted, paths[fid])
+                self.sorted.insert(at, paths[fid])
+                place[:fid][place[:fid] >= at] += 1
+                place[fid] = at
+            self.place = place
+        return self.place
 
 
 class HistoryIndex:
@@ -105,14 +190,21 @@ class HistoryIndex:
         self.folders: list[tuple[str, ...]] = []
         self.folder_ids: dict[tuple[str, ...], int] = {}
         self.folder_of: list[int] = []
+        # numpy copies for ranking (not saved): the files handed out since the last read are copied
+        self._dirty: set[int] = set()
+        self._mirror = _Mirror()
+        self._order = PathOrder()
+        self._example_len = np.zeros(0)  # example_len as floats, its first len(example_len) entries
 
     # -- updating ---------------------------------------------------------------------------
 
     def file_id(self, path: str) -> int:
         found = self.ids.get(path)
         if found is not None:
+            self._dirty.add(found)  # handed out to be changed: copied again at the next read
             return found
         fid = len(self.paths)
+        self._dirty.add(fid)
         self.ids[path] = fid
         self.paths.append(path)
         self.count.append(0)
@@ -212,6 +304,11 @@ class HistoryIndex:
         self.titles.append(title)
         self.example_files.append(touched)
         self.example_len.append(len(tokens))
+        if len(self._example_len) < len(self.example_len):
+            grown = np.zeros(max(64, 2 * len(self._example_len)))
+            grown[:eid] = self._example_len[:eid]
+            self._example_len = grown
+        self._example_len[eid] = len(tokens)
         self.example_event.append(self.events)
         for fid in touched:
             self.file_examples.setdefault(fid, []).append(eid)
@@ -283,9 +380,9 @@ class HistoryIndex:
 
     def decays_now(self) -> Vector:
         """decay_now of every file at once."""
-        steps = self.events - np.fromiter(self.decay_at, dtype=np.float64, count=self.size)
-        decay = np.fromiter(self.decay, dtype=np.float64, count=self.size)
-        return np.asarray(decay * np.exp(-math.log(2.0) * steps / HALF_LIFE), dtype=np.float64)
+        arrays = self.arrays()
+        steps = self.events - arrays.decay_at
+        return np.asarray(arrays.decay * np.exp(-math.log(2.0) * steps / HALF_LIFE), dtype=np.float64)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -293,8 +390,17 @@ class HistoryIndex:
     def size(self) -> int:
         return len(self.paths)
 
+    def arrays(self) -> FileArrays:
+        """Each file's numbers as numpy arrays, up to date (views: read them, do not keep them)."""
+        return self._mirror.sync(self, self._dirty)
+
+    def path_places(self) -> npt.NDArray[np.int64]:
+        """Each file's place in the sorted order of every path known (for ties broken by path)."""
+        return self._order.sync(self.paths)
+
     def alive_mask(self) -> npt.NDArray[np.bool_]:
-        return np.fromiter(self.alive, dtype=bool, count=self.size)
+        """Whether each file exists now (a copy: the caller may change it)."""
+        return self.arrays().alive.copy()
 
     def similar_examples(self, tokens: Sequence[str], k: int, scores: Vector | None = None) -> list[tuple[int, float]]:
         """The k past examples most like the query (BM25 over their words), best first."""
@@ -311,7 +417,7 @@ class HistoryIndex:
         scores = np.zeros(n)
         if n == 0:
             return scores
-        lengths = np.frombuffer(array("d", self.example_len), dtype=np.float64)
+        lengths = self._example_len[:n]
         avg = float(lengths.mean()) or 1.0
         for token in set(tokens):
             posting = self.postings.get(token)
@@ -325,19 +431,22 @@ class HistoryIndex:
 
     def document_scores(self, tokens: Sequence[str]) -> Vector:
         """BM25 of the query against each file's document (the words of the tasks that changed it)."""
-        return self._bm25(tokens, self.word_files, self.doc_len)
+        return self._bm25(tokens, self.word_files, self.arrays().doc_len)
 
     def code_scores(self, tokens: Sequence[str]) -> Vector:
         """BM25 of the query against the words of the code each file's changes touched."""
-        return self._bm25(tokens, self.code_files, [len(doc) for doc in self.code])
+        return self._bm25(tokens, self.code_files, self.arrays().code_len)
 
-    def _bm25(self, tokens: Sequence[str], postings: dict[str, dict[int, int]], lengths: Sequence[int]) -> Vector:
+    def files_with_documents(self) -> int:
+        """The files whose document holds a word."""
+        return int(np.count_nonzero(self.arrays().doc_len))
+
+    def _bm25(self, tokens: Sequence[str], postings: dict[str, dict[int, int]], doc_len: Vector) -> Vector:
         scores = np.zeros(self.size)
-        files_with_docs = sum(1 for n in lengths if n)
+        files_with_docs = int(np.count_nonzero(doc_len))
         if not files_with_docs:
             return scores
-        avg = sum(lengths) / files_with_docs
-        doc_len = np.fromiter(lengths, dtype=np.float64, count=self.size)
+        avg = float(doc_len.sum()) / files_with_docs  # whole numbers: the sum is exact, as the lists' was
         for token in set(tokens):
             holders = postings.get(token)
             if not holders:
@@ -468,6 +577,7 @@ class HistoryIndex:
         index.titles = [str(t) for t in data["titles"]]
         index.example_files = [[int(f) for f in files] for files in data["example_files"]]
         index.example_len = [int(n) for n in data["example_len"]]
+        index._example_len = np.array(index.example_len, dtype=np.float64)
         index.example_event = [int(n) for n in data["example_event"]]
         index.successor = {int(a): int(b) for a, b in data["successor"].items()}
         index.file_examples = {int(f): [int(e) for e in eids] for f, eids in data["file_examples"].items()}

@@ -22,7 +22,14 @@ import numpy as np
 import numpy.typing as npt
 
 from lessonloop.learn.file_prediction.examples import MAX_FILES, Example
-from lessonloop.learn.file_prediction.features import FEATURES, Candidates, candidate_features, explain
+from lessonloop.learn.file_prediction.features import (
+    FEATURES,
+    Candidates,
+    TaskColumns,
+    candidate_features,
+    explain,
+    task_columns,
+)
 from lessonloop.learn.file_prediction.history_index import HistoryIndex
 from lessonloop.learn.file_prediction.listwise import fit_listwise
 from lessonloop.learn.file_prediction.text import words
@@ -107,13 +114,33 @@ class FilePredictor:
             mode: deque(maxlen=WINDOW) for mode in MODES
         }
         self.since_fit = 0
+        self.refits = 0  # fits done: the weights a ranking was scored with
+        # Rankings of the history as it is now (cleared when it learns): an evaluation ranks each
+        # test commit, then ranks it again, unchanged, to keep its labelled rows when it learns it.
+        self._ranked: dict[tuple[str, tuple[str, ...], int], tuple[Candidates, npt.NDArray[np.float64]]] = {}
+        self._task: dict[str, TaskColumns] = {}
+        self._ranked_at = -1  # index.events the two above were computed at
 
     # -- predicting -------------------------------------------------------------------------
 
     def rank(self, query: str, seeds: list[str]) -> tuple[Candidates, npt.NDArray[np.float64]]:
-        cands = candidate_features(self.index, words(query), seeds, query)
+        """Every candidate's features and score for the task (the same history, task, seeds and
+        weights give the same ranking: it is kept until the history learns again)."""
+        if self._ranked_at != self.index.events:
+            self._ranked.clear()
+            self._task.clear()
+            self._ranked_at = self.index.events
+        key = (query, tuple(seeds), self.refits)
+        known = self._ranked.get(key)
+        if known is not None:
+            return known
+        task = self._task.get(query)
+        if task is None:
+            task = self._task[query] = task_columns(self.index, words(query), query)
+        cands = candidate_features(self.index, task.tokens, seeds, query, task)
         mode = "seed" if cands.seed_ids else "query"
         scores = _space(cands.matrix) @ self.weights[mode] if len(cands.ids) else np.zeros(0)
+        self._ranked[key] = (cands, scores)
         return cands, scores
 
     def predict(self, query: str, seeds: list[str] | None = None, top: int = 10, why: bool = True) -> list[Prediction]:
@@ -126,9 +153,11 @@ class FilePredictor:
         plain = len(FEATURES) - 1
         for i in order:
             fid = int(cands.ids[i])
-            x = cands.matrix[i, :plain]
-            contributions = w[:plain] * x + w[plain : 2 * plain] * np.sqrt(x)
-            reasons = explain(self.index, cands, int(i), contributions) if why else []
+            reasons = []
+            if why:
+                x = cands.matrix[i, :plain]
+                contributions = w[:plain] * x + w[plain : 2 * plain] * np.sqrt(x)
+                reasons = explain(self.index, cands, int(i), contributions)
             out.append(Prediction(self.index.paths[fid], float(scores[i]), reasons))
         return out
 
@@ -163,7 +192,8 @@ class FilePredictor:
         cands, scores = self.rank(query, seeds)
         if not len(cands.ids):
             return
-        labels = np.array([1.0 if self.index.paths[int(f)] in actual else 0.0 for f in cands.ids])
+        touched = [self.index.ids[path] for path in actual if path in self.index.ids]
+        labels = np.isin(cands.ids, touched).astype(np.float64)
         if not labels.any():
             return  # nothing it could have found: every file touched was new
         negatives = np.flatnonzero(labels == 0)
@@ -182,6 +212,7 @@ class FilePredictor:
                 continue
             self.weights[mode] = fit_listwise(rows, self.weights[mode])
             self.fitted[mode] = len(rows)
+        self.refits += 1
 
     # -- saving -----------------------------------------------------------------------------
 
