@@ -51,10 +51,13 @@ def place_sessions(
     configured: set[str] = set()
     gone: list[tuple[SessionFolder, str]] = []
     known: set[str] = set()
+    here_of: dict[str, tuple[str, str] | None] = {}  # each folder looked up once: sessions share folders
     for row in anchors:
         if not row.cwd:
             continue
-        here = project_here(row.cwd, mappings, home)
+        if row.cwd not in here_of:
+            here_of[row.cwd] = project_here(row.cwd, mappings, home)
+        here = here_of[row.cwd]
         if here is None:
             gone.append((row, row.cwd))
             continue

@@ -111,7 +111,7 @@ def infer_projects(
     containers = {k for k in evidence | {_key(r, home) for r in roots.values()} if not _too_general(k)}
     projects = {f: mapped.get(f) or _climb(roots.get(f, f), containers, final_keys, home) for f in folders}
     spelling = _canonical_spellings(projects, folders, known, set(mapped.values()), home)
-    return {c: spelling[_key(projects[normal_folder(c)], home)] for c in given}
+    return {c: spelling[_key(projects[normal_folder(c)], home)] for c in dict.fromkeys(given)}  # each folder once
 
 
 # A Windows folder's root, as Windows writes it: a drive ("G:\\") or a share ("\\\\host\\share\\").

@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn
 
 
@@ -104,6 +104,15 @@ class CommandParser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: {redact(message, 'command')[0]}\n")
 
+    # The whole description, made when the help is shown (`describe_later`): a command's run
+    # does not pay for a help text it never prints.
+    description_of: Callable[[], str] | None = None
+
+    def format_help(self) -> str:
+        if self.description_of is not None:
+            self.description, self.description_of = self.description_of(), None
+        return super().format_help()
+
     def _get_formatter(self) -> argparse.HelpFormatter:
         formatter: type[argparse.HelpFormatter] = self.formatter_class  # type: ignore[assignment]
         return formatter(prog=self.prog, width=help_width())
@@ -114,6 +123,16 @@ class CommandParser(argparse.ArgumentParser):
         from lessonloop.secrets.redaction import redact
 
         super().error(redact(message, "command")[0])
+
+
+def describe_later(parser: argparse.ArgumentParser, first_line: str, make: Callable[[], str]) -> None:
+    """Give `parser` the description `make()` returns, made only when its help is shown (until
+    then it is `first_line`, which the description starts with)."""
+    parser.description = first_line
+    if isinstance(parser, CommandParser):
+        parser.description_of = make
+    else:
+        parser.description = make()
 
 
 def _nearest(word: str, choices: list[str]) -> str | None:

@@ -47,8 +47,10 @@ def register(commands: Commands) -> None:
         help="read agent transcripts into the store (only what is new)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    if is_built(ingest):  # its description reads every adapter: not when another command runs
-        ingest.description = _ingest_description()
+    if is_built(ingest):  # its description reads every adapter: made only when the help is shown
+        from lessonloop.cli.command_parser import describe_later
+
+        describe_later(ingest, INGEST_FIRST_LINE, _ingest_description)
     ingest.add_argument(
         "paths",
         nargs="*",
@@ -148,6 +150,9 @@ def register(commands: Commands) -> None:
     stats.set_defaults(handler=cmd_stats)
 
 
+INGEST_FIRST_LINE = "Read agent transcripts into the store, only what is new since the last run."
+
+
 def _ingest_description() -> str:
     """Ingest's help, with where it looks without PATHS: every adapter's places (capture/agents.py)."""
     import textwrap
@@ -160,7 +165,7 @@ def _ingest_description() -> str:
         "transcripts removes it, with the lessons learned only from it."
     )
     return (
-        "Read agent transcripts into the store, only what is new since the last run.\n\n"
+        f"{INGEST_FIRST_LINE}\n\n"
         f"{textwrap.fill(places, 80, break_long_words=False, break_on_hyphens=False)}\n\n"
         "With PATHS, each file's format is recognized by its content; files of a format\n"
         "lessonloop does not read are listed as not read. --git reads git history instead\n"
@@ -191,9 +196,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     config = user_config() if not request.results_only else None  # its [projects] place the sessions read
     with open_cli_store(args.db) as conn:
         from lessonloop.core.timestamps import utc_now
-        from lessonloop.report.ingest_overview_queries import stored_main_sessions
+        from lessonloop.store.counts import main_sessions
 
-        before, started = stored_main_sessions(conn), utc_now()
+        before, started = main_sessions(conn), utc_now()
         try:
             report = run_ingest_job(conn, request, config)
         except ResultsFileError as exc:

@@ -9,8 +9,6 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from lessonloop.analyze.error_classes import USAGE_CLASSES
-
 CHUNK = 500  # session ids per IN list
 
 
@@ -56,6 +54,8 @@ def ingest_overview(
     created from `learned_since` on (canonical UTC text; None: it did not learn)."""
     overview = IngestOverview(first=first)
     ids = sorted(session_ids)
+    if ids:  # the classifier's module, only for sessions read (an ingest with nothing new does without)
+        from lessonloop.analyze.error_classes import USAGE_CLASSES
     projects: set[str | None] = set()
     calls: Counter[str] = Counter()
     sessions: Counter[str] = Counter()

@@ -874,9 +874,3 @@ def outbox_size(conn: sqlite3.Connection) -> tuple[int, int]:
     """(items, batches) waiting in the outbox."""
     items, batches = conn.execute("SELECT count(*), count(DISTINCT batch) FROM team_outbox").fetchone()
     return int(items), int(batches)
-
-
-def wants_sync_after_ingest(conn: sqlite3.Connection) -> bool:
-    """Whether the store joined a team and asked for a sync after each ingest."""
-    row = conn.execute("SELECT sync_after_ingest FROM team_config WHERE id = 1").fetchone()
-    return bool(row and row[0])

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lessonloop.store.team_state import wants_sync_after_ingest
+from lessonloop.store.team_sync_flag import wants_sync_after_ingest
 
 LOG_NAME = "team-sync.log"
 
