@@ -113,14 +113,6 @@ def task_columns(index: HistoryIndex, tokens: Sequence[str], text: str = "") -> 
             knn[files] += score / best
             np.add.at(knn_folder, folder_of[files], score / best / len(files))
             knn_best[files] = np.maximum(knn_best[files], score / best)
-    query_words = set(tokens)
-    named = np.zeros(n)
-    for token in query_words:
-        for fid in index.path_index.get(token, ()):
-            named[fid] = -1.0  # a candidate: its name's words are looked at below
-    for hit in np.flatnonzero(named).tolist():
-        mine = index.names[hit]
-        named[hit] = len(mine & query_words) / len(mine) if mine else 0.0
     kind_share, scope_share = index.kind_shares(text)
     named_path, named_stem = index.mention_scores(text)
     return TaskColumns(
@@ -137,7 +129,7 @@ def task_columns(index: HistoryIndex, tokens: Sequence[str], text: str = "") -> 
         index.symbol_scores(text),
         named_path,
         named_stem,
-        named,
+        index.name_shares(tokens),
         kind_share,
         scope_share,
     )
@@ -255,11 +247,18 @@ def _seed_columns(
             fade = _fade(index.events - when)
             similarity = example_scores[eids] / best_similarity if best_similarity > 0 else np.zeros(len(eids))
             recent = np.zeros(n)
-            for eid, weight, alike in zip(past, fade.tolist(), similarity.tolist(), strict=True):
-                files = [index.current(f) for f in index.example_files[eid]]
-                recent[files] += weight
-                if alike > 0:
-                    cols.task_cochange[files] += alike
+            # each past task adds its weight once to each of its files (as they are named now), in
+            # the tasks' order: one np.add.at over them all
+            files: list[int] = []
+            task: list[int] = []
+            for k, eid in enumerate(past):
+                named_now = list(dict.fromkeys(index.current(f) for f in index.example_files[eid]))
+                files += named_now
+                task += [k] * len(named_now)
+            at, of = np.array(files, dtype=np.int64), np.array(task, dtype=np.int64)
+            np.add.at(recent, at, fade[of])
+            alike = similarity[of] > 0
+            np.add.at(cols.task_cochange, at[alike], similarity[of][alike])
             cols.recent = np.maximum(cols.recent, recent / float(fade.sum()))
     _seed_places(index, seed_ids, cols)
     cols.query = _seed_query(index, seed_ids)
@@ -274,14 +273,7 @@ def _seed_places(index: HistoryIndex, seed_ids: list[int], cols: _SeedColumns) -
     folder_of = index.arrays().folder_of
     steps = np.full(len(index.folders), np.inf)
     for sid in seed_ids:
-        here = index.folders[index.folder_of[sid]]
-        for i, other in enumerate(index.folders):
-            shared = 0
-            for a, b in zip(here, other, strict=False):
-                if a != b:
-                    break
-                shared += 1
-            steps[i] = min(steps[i], len(here) + len(other) - 2 * shared)
+        steps = np.minimum(steps, index.folder_steps(index.folder_of[sid]))
     cols.proximity = 1.0 / (1.0 + steps[folder_of])
     cols.folder = (steps[folder_of] == 0).astype(np.float64)
     for sid in seed_ids:

@@ -60,6 +60,41 @@ def bm25_idf(df: int, n: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
+class Holders:
+    """The files whose document holds a word, each with its times: a file's place, and the files
+    and times as arrays a query reads without a Python loop (np.frombuffer)."""
+
+    __slots__ = ("files", "place", "times")
+
+    def __init__(self) -> None:
+        self.place: dict[int, int] = {}
+        self.files = array("q")
+        self.times = array("d")
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def set(self, fid: int, times: int) -> None:
+        at = self.place.get(fid)
+        if at is None:
+            self.place[fid] = len(self.files)
+            self.files.append(fid)
+            self.times.append(times)
+        else:
+            self.times[at] = times
+
+    def arrays(self) -> tuple[npt.NDArray[np.int64], Vector]:
+        """The files and their times (views: read them before the next set)."""
+        return np.frombuffer(self.files, dtype=np.int64), np.frombuffer(self.times, dtype=np.float64)
+
+
+def _hold(table: dict[str, Holders], token: str, fid: int, times: int) -> None:
+    holders = table.get(token)
+    if holders is None:
+        holders = table[token] = Holders()
+    holders.set(fid, times)
+
+
 class FileArrays(NamedTuple):
     """Each file's numbers as numpy arrays (index order), for the arithmetic over every file a
     task's ranking does: read-only views, good until the index learns again."""
@@ -72,6 +107,7 @@ class FileArrays(NamedTuple):
     folder_of: npt.NDArray[np.int64]
     doc_len: Vector
     code_len: Vector  # distinct words of the code its changes touched
+    name_len: Vector  # words of its name
 
 
 class _Mirror:
@@ -113,6 +149,7 @@ class _Mirror:
             self.data["folder_of"][at] = [index.folder_of[f] for f in fids]
             self.data["doc_len"][at] = [index.doc_len[f] for f in fids]
             self.data["code_len"][at] = [len(index.code[f]) for f in fids]
+            self.data["name_len"][at] = [len(index.names[f]) for f in fids]
         return FileArrays(*(self.data[name][:n] for name in self.FIELDS))
 
 
@@ -156,7 +193,7 @@ class HistoryIndex:
         self.alive: list[bool] = []
         self.doc: list[dict[str, int]] = []
         self.doc_len: list[int] = []
-        self.word_files: dict[str, dict[int, int]] = {}  # word -> the files whose document holds it -> times
+        self.word_files: dict[str, Holders] = {}  # word -> the files whose document holds it, with its times
         self.co: dict[int, dict[int, int]] = {}
         self.titles: list[str] = []
         self.example_files: list[list[int]] = []
@@ -177,9 +214,10 @@ class HistoryIndex:
         self.symbol_holders = 0  # files with at least one name
         # the words of the code each file's changes touched (learn/file_prediction/code_words.py)
         self.code: list[dict[str, int]] = []  # word -> changes
-        self.code_files: dict[str, dict[int, int]] = {}
+        self.code_files: dict[str, Holders] = {}
         # derived from the paths (not saved): name words, test subject, folder
         self.names: list[frozenset[str]] = []
+        self.name_files: dict[str, list[int]] = {}  # a word of a file's name -> the files
         self.by_name: dict[str, set[int]] = {}  # a file's name (no folder, no extension), lower case -> files
         self.by_subject: dict[str, set[int]] = {}  # what a test file tests (test_foo.py -> foo) -> test files
         self.by_base: dict[str, set[int]] = {}  # a file's name with its extension, lower case -> files
@@ -195,6 +233,7 @@ class HistoryIndex:
         self._mirror = _Mirror()
         self._order = PathOrder()
         self._example_len = np.zeros(0)  # example_len as floats, its first len(example_len) entries
+        self._steps: dict[int, npt.NDArray[np.int64]] = {}  # folder -> steps to each folder (folder_steps)
 
     # -- updating ---------------------------------------------------------------------------
 
@@ -221,6 +260,8 @@ class HistoryIndex:
         stem = posixpath.splitext(posixpath.basename(path))[0].lower()
         subject = test_subject(path)
         self.names.append(frozenset(name_words(path)))
+        for word in self.names[fid]:
+            self.name_files.setdefault(word, []).append(fid)
         base = posixpath.basename(path).lower()
         self.by_base.setdefault(base, set()).add(fid)
         self.by_stem.setdefault(stem.lstrip("."), set()).add(fid)
@@ -280,7 +321,7 @@ class HistoryIndex:
                 mine = self.code[fid]
                 for token in found:
                     mine[token] = mine.get(token, 0) + 1
-                    self.code_files.setdefault(token, {})[fid] = mine[token]
+                    _hold(self.code_files, token, fid, mine[token])
         if small and tokens:
             self._learn_words(tokens, touched, example.title)
             for a in touched:
@@ -325,7 +366,7 @@ class HistoryIndex:
             doc = self.doc[fid]
             for token in tf:
                 doc[token] = doc.get(token, 0) + 1
-                self.word_files.setdefault(token, {})[fid] = doc[token]
+                _hold(self.word_files, token, fid, doc[token])
             self.doc_len[fid] += len(tf)
 
     def _inherit(self, old: int, new: int) -> None:
@@ -336,7 +377,7 @@ class HistoryIndex:
         self.decay_at[new] = self.events
         for token, n in self.doc[old].items():
             self.doc[new][token] = self.doc[new].get(token, 0) + n
-            self.word_files.setdefault(token, {})[new] = self.doc[new][token]
+            _hold(self.word_files, token, new, self.doc[new][token])
         self.doc_len[new] += self.doc_len[old]
         for table in (self.kinds, self.scopes):  # what the old name changed under each type and scope
             for row in table.values():
@@ -350,7 +391,7 @@ class HistoryIndex:
         self.symbol_holders += not had and bool(self.symbols[new])
         for token, n in self.code[old].items():
             self.code[new][token] = self.code[new].get(token, 0) + n
-            self.code_files.setdefault(token, {})[new] = self.code[new][token]
+            _hold(self.code_files, token, new, self.code[new][token])
         for other, n in self.co.get(old, {}).items():
             if other != new:
                 self.co.setdefault(new, {})[other] = self.co.get(new, {}).get(other, 0) + n
@@ -441,7 +482,7 @@ class HistoryIndex:
         """The files whose document holds a word."""
         return int(np.count_nonzero(self.arrays().doc_len))
 
-    def _bm25(self, tokens: Sequence[str], postings: dict[str, dict[int, int]], doc_len: Vector) -> Vector:
+    def _bm25(self, tokens: Sequence[str], postings: dict[str, Holders], doc_len: Vector) -> Vector:
         scores = np.zeros(self.size)
         files_with_docs = int(np.count_nonzero(doc_len))
         if not files_with_docs:
@@ -452,8 +493,7 @@ class HistoryIndex:
             if not holders:
                 continue
             idf = bm25_idf(len(holders), files_with_docs)
-            fids = np.fromiter(holders.keys(), dtype=np.int64, count=len(holders))
-            tf = np.fromiter(holders.values(), dtype=np.float64, count=len(holders))
+            fids, tf = holders.arrays()
             scores[fids] += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * doc_len[fids] / avg))
         return scores
 
@@ -466,6 +506,36 @@ class HistoryIndex:
             if holders:
                 scores[list(holders)] += math.log(1.0 + n / len(holders))
         return scores
+
+    def name_shares(self, tokens: Sequence[str]) -> Vector:
+        """Per file: the share of the words of its name (no folder, no extension) the task has."""
+        said = np.zeros(self.size)
+        for token in set(tokens):
+            holders = self.name_files.get(token)
+            if holders:
+                said[holders] += 1.0
+        name_len = self.arrays().name_len
+        return np.divide(said, name_len, out=np.zeros(self.size), where=name_len > 0)
+
+    def folder_steps(self, folder: int) -> npt.NDArray[np.int64]:
+        """The steps (up and down the folder tree) from `folder` to every folder known, kept per
+        folder and extended as folders arrive."""
+        known = self._steps.get(folder)
+        if known is None or len(known) < len(self.folders):
+            here = self.folders[folder]
+            start = 0 if known is None else len(known)
+            more = []
+            for other in self.folders[start:]:
+                shared = 0
+                for a, b in zip(here, other, strict=False):
+                    if a != b:
+                        break
+                    shared += 1
+                more.append(len(here) + len(other) - 2 * shared)
+            known = self._steps[folder] = np.concatenate(
+                [known if known is not None else np.zeros(0, dtype=np.int64), np.array(more, dtype=np.int64)]
+            )
+        return known
 
     def symbol_scores(self, text: str) -> Vector:
         """Per file: the names the task's text spells out (`parse_args`, `CargoProvider`, as whole
@@ -572,7 +642,7 @@ class HistoryIndex:
         index.doc_len = [sum(doc.values()) for doc in index.doc]
         for fid, doc in enumerate(index.doc):
             for token, n in doc.items():
-                index.word_files.setdefault(token, {})[fid] = n
+                _hold(index.word_files, token, fid, n)
         index.co = {int(a): {int(b): int(n) for b, n in row.items()} for a, row in data["co"].items()}
         index.titles = [str(t) for t in data["titles"]]
         index.example_files = [[int(f) for f in files] for files in data["example_files"]]
@@ -593,7 +663,7 @@ class HistoryIndex:
         index.code = [{str(t): int(n) for t, n in doc.items()} for doc in data["code"]]
         for fid, doc in enumerate(index.code):
             for token, n in doc.items():
-                index.code_files.setdefault(token, {})[fid] = n
+                _hold(index.code_files, token, fid, n)
         index.symbol_holders = sum(1 for doc in index.symbols if doc)
         for fid, doc in enumerate(index.symbols):
             for token in doc:
