@@ -19,7 +19,6 @@ hook waits for leaves bandit out. Neither analyzes stored sessions again for ban
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 
 from lessonloop.apply.hooks.hook_store import connect_for_writing, hook_policy, record, spool_only, text_of, wait_ms
@@ -91,6 +90,8 @@ def _run_worker(db: str) -> None:
     """Run a worker and wait for it, within the hook's time budget (when the budget runs out the
     worker is stopped; the next one takes what is left). Bandit is left out, whatever the
     configuration says (the hook's time budget)."""
+    import subprocess
+
     argv, env = _worker(db)
     subprocess.run(
         [*argv, "--no-bandit"],
@@ -104,10 +105,18 @@ def _run_worker(db: str) -> None:
 
 
 def _spawn_worker(db: str) -> None:
-    """Start a worker unless one is running (it will take the new path in its next round)."""
+    """Start a worker unless one is running (it will take the new path in its next round): in a
+    session of its own, its standard streams on /dev/null, no descriptor of the hook's but those
+    (`subprocess.Popen(..., start_new_session=True, close_fds=True)`, which costs the hook about
+    3 ms of imports: subprocess, threading, selectors, locale; os.posix_spawn where it can do all
+    of that, Popen elsewhere)."""
     if _locked(db):
         return
     argv, env = _worker(db)
+    if _posix_spawn(argv, env):
+        return
+    import subprocess
+
     subprocess.Popen(
         argv,
         stdin=subprocess.DEVNULL,
@@ -117,6 +126,35 @@ def _spawn_worker(db: str) -> None:
         env=env,
         close_fds=True,
     )
+
+
+def _posix_spawn(argv: list[str], env: dict[str, str]) -> bool:
+    """Start `argv` as _spawn_worker says with os.posix_spawn; False where it cannot (no
+    posix_spawn, no setsid for it, no /proc/self/fd to find the descriptors to close), and the
+    caller uses Popen."""
+    spawn = getattr(os, "posix_spawn", None)
+    if spawn is None or not os.path.isdir("/proc/self/fd"):
+        return False
+    import _signal  # type: ignore[import-not-found]  # the C module: `signal` imports enum
+
+    actions: list[tuple[int, ...] | tuple[int, int, str, int, int]] = [
+        (os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)
+    ]
+    for name in os.listdir("/proc/self/fd"):  # close_fds: every other inheritable descriptor
+        fd = int(name)
+        if fd > 2:
+            try:
+                if os.get_inheritable(fd):
+                    actions.append((os.POSIX_SPAWN_CLOSE, fd))
+            except OSError:
+                pass  # the listing's own descriptor, closed since
+    # Popen's restore_signals: what Python ignores, back to the default in the child
+    restored = [getattr(_signal, name) for name in ("SIGPIPE", "SIGXFZ", "SIGXFSZ") if hasattr(_signal, name)]
+    try:
+        spawn(argv[0], argv, env, file_actions=actions, setsid=True, setsigdef=restored)
+    except NotImplementedError:  # setsid not supported by this platform's posix_spawn
+        return False
+    return True
 
 
 def _locked(db: str) -> bool:
