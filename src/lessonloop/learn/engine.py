@@ -114,9 +114,12 @@ class Learner:
 
     # ------------------------------------------------------------------ deciding
 
-    def decide(self, event: CallEvent) -> Decision:
+    def decide(self, event: CallEvent, edit_checks: bool = True) -> Decision:
         """Match `event` against the lessons before its result is known: the one decision
-        (lesson_model/decision.py), as every agent's PreToolUse hook makes it."""
+        (lesson_model/decision.py), as every agent's PreToolUse hook makes it. Without
+        `edit_checks`, the built-in rules' warnings on what an edit adds are left out (its
+        `findings`, and the action they alone raise): what the lessons matched, prevented and
+        fired is the same, and is all that learning from the call reads."""
         call = event.call
         project = event.project
         candidates = [
@@ -144,7 +147,7 @@ class Learner:
             lambda _signed: state,
             (lambda: prompts_before(self.prompts, event)) if self.prompts else None,
             may_retry=state is not None,
-            findings=edit_findings(event),
+            findings=edit_findings(event) if edit_checks else (),
         )
         decision = Decision(
             action=verdict.action,

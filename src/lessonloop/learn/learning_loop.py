@@ -53,12 +53,15 @@ def run_loop(
     *,
     frozen_from: str | None = None,
     end_all: bool = True,
+    edit_checks: bool = True,
 ) -> Learner:
     """Run `learner` over `stream` (calls and corrections in learning's order, as History.stream
     gives them). `last_call`: each session's last call id (the session ends after it). With
     `frozen_from`, calls and corrections at or after that time are decided on but not learned
-    from. `end_all`: end every session still open after the last item. The stream is read one
-    item at a time, each taken in whole before the next is asked for."""
+    from. `end_all`: end every session still open after the last item. `edit_checks`: the
+    decisions hold the built-in rules' warnings on what edits add (Learner.decide; a plug that
+    reads only the lessons' part of a decision leaves them out). The stream is read one item at a
+    time, each taken in whole before the next is asked for."""
     plug = plug or LoopPlug()
     for item in stream:
         if isinstance(item, CorrectionEvent):
@@ -77,7 +80,7 @@ def run_loop(
         warned = plug.warned(item)
         if warned:
             learner.warned(item, warned)
-        decision = learner.decide(item)
+        decision = learner.decide(item, edit_checks)
         plug.decided(item, decision)
         learner.observe(item, decision, learn=learn)
         plug.observed(item)

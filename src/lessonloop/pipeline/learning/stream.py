@@ -327,7 +327,8 @@ def _run(
 ) -> None:
     """The learning loop (learn/learning_loop.py) over `calls` and `corrections` with
     `outcome.learner`, `rows` noting what the state, the checkpoints and the parts need."""
-    run_loop(outcome.learner, rows.events(in_learning_order(calls, corrections)), last_call, rows)
+    # The edit checks' warnings (Decision.findings) are replay's to score: learning reads none.
+    run_loop(outcome.learner, rows.events(in_learning_order(calls, corrections)), last_call, rows, edit_checks=False)
     assert rows.snapshot is not None
 
 
