@@ -225,21 +225,21 @@ class OriginModel:
         keep = np.isin(reached, list(seed_ids), invert=True)  # the seed is never predicted
         text, seed_part, divisor = text[keep], seed_part[keep], divisor[keep]
         files = reached[keep]
-        score = (text[:, text_of] + seed_part[:, None] * np.array([o.cooccurrence for o in options])) / divisor[
-            :, penalty_of
-        ]
+        # options by files (each option's files in a row: the counts below read rows)
+        weights = np.array([o.cooccurrence for o in options])
+        score = (text.T[text_of] + weights[:, None] * seed_part) / divisor.T[penalty_of]
         position = self._order.sync(self.paths)[files]  # ties: by path, as predict sorts
         hits = np.flatnonzero(np.isin(files, list(wanted_ids)))
-        wanted_scores = np.where(score[hits] > 0, score[hits], -np.inf)
-        best = wanted_scores.max(axis=0)  # the best-placed actual file's score, per option
-        at_best = (score[hits] > 0) & (wanted_scores == best)
-        best_position = np.where(at_best, position[hits][:, None], len(self.paths)).min(axis=0)
+        wanted_scores = np.where(score[:, hits] > 0, score[:, hits], -np.inf)
+        best = wanted_scores.max(axis=1)  # the best-placed actual file's score, per option
+        at_best = (score[:, hits] > 0) & (wanted_scores == best[:, None])
+        best_position = np.where(at_best, position[hits], len(self.paths)).min(axis=1)
         # a file above the best actual one has a higher score (so a positive one), or the same and an earlier path
-        rank = np.count_nonzero(score > best, axis=0) + 1
-        tied = score == best
-        others = np.flatnonzero(np.count_nonzero(tied, axis=0) > np.count_nonzero(at_best, axis=0))
+        rank = np.count_nonzero(score > best[:, None], axis=1) + 1
+        tied = score == best[:, None]
+        others = np.flatnonzero(np.count_nonzero(tied, axis=1) > np.count_nonzero(at_best, axis=1))
         if len(others):  # another file has the best actual file's score: the earlier path is above
-            rank[others] += np.count_nonzero(tied[:, others] & (position[:, None] < best_position[others]), axis=0)
+            rank[others] += np.count_nonzero(tied[others] & (position < best_position[others, None]), axis=1)
         found = np.isfinite(best) & (rank <= TOP)
         result[found] = 1.0 / rank[found]
         return result
@@ -264,16 +264,36 @@ class OriginModel:
             scores[fid] += value
         positive = np.flatnonzero(scores > 0)
         ranked = scores[positive] / (1.0 + params.penalty * self._shares(positive))
-        order = np.argsort(-ranked, kind="stable")  # best first; ties by path below
-        ordered, values = positive[order].tolist(), ranked[order]
-        starts = [*np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]])).tolist(), len(ordered)]
+        return self._first(positive, ranked, seeds, candidates)
+
+    def _first(
+        self,
+        fids: npt.NDArray[np.int64],
+        ranked: npt.NDArray[np.float64],
+        seeds: Sequence[str],
+        candidates: Container[str] | None,
+    ) -> list[str]:
+        """The TOP best-ranked of `fids` that are candidates and no seed, ties by path: whole
+        groups of ties sorted by (score, path) in numpy, then walked until TOP are found (a
+        large group of equal scores is walked only as far as needed)."""
+        places = self._order.sync(self.paths)[fids]
+        lowered = -ranked
+        order = np.argsort(lowered, kind="stable")
+        ordered, lowered = fids[order], lowered[order]
         out: list[str] = []
-        for begin, end in itertools.pairwise(starts):
-            if len(out) >= TOP:
-                break
-            tied = sorted(self.paths[fid] for fid in ordered[begin:end])
-            out += [p for p in tied if p not in seeds and (candidates is None or p in candidates)]
-        return out[:TOP]
+        start = 0
+        while len(out) < TOP and start < len(ordered):
+            end = min(start + TOP - len(out), len(ordered))
+            end = int(np.searchsorted(lowered, lowered[end - 1], side="right"))  # to the end of its ties
+            chunk = np.lexsort((places[order[start:end]], lowered[start:end]))
+            for fid in ordered[start:end][chunk].tolist():
+                path = self.paths[fid]
+                if path not in seeds and (candidates is None or path in candidates):
+                    out.append(path)
+                    if len(out) == TOP:
+                        break
+            start = end
+        return out
 
 
 def _tfs(form: str, together: npt.NDArray[np.float64], commits: int) -> npt.NDArray[np.float64]:

@@ -16,7 +16,7 @@ import math
 import posixpath
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -93,6 +93,22 @@ def _hold(table: dict[str, Holders], token: str, fid: int, times: int) -> None:
     if holders is None:
         holders = table[token] = Holders()
     holders.set(fid, times)
+
+
+def _hold_all(table: dict[str, Holders], fid: int, counts: dict[str, int], tokens: Iterable[str]) -> None:
+    """Each of `tokens` held by the file `fid` as many times as `counts` says (a loop of _hold
+    without a call per word: the learning's inner loop)."""
+    for token in tokens:
+        holders = table.get(token)
+        if holders is None:
+            holders = table[token] = Holders()
+        at = holders.place.get(fid)
+        if at is None:
+            holders.place[fid] = len(holders.files)
+            holders.files.append(fid)
+            holders.times.append(counts[token])
+        else:
+            holders.times[at] = counts[token]
 
 
 class FileArrays(NamedTuple):
@@ -321,7 +337,7 @@ class HistoryIndex:
                 mine = self.code[fid]
                 for token in found:
                     mine[token] = mine.get(token, 0) + 1
-                    _hold(self.code_files, token, fid, mine[token])
+                _hold_all(self.code_files, fid, mine, found)
         if small and tokens:
             self._learn_words(tokens, touched, example.title)
             for a in touched:
@@ -366,7 +382,7 @@ class HistoryIndex:
             doc = self.doc[fid]
             for token in tf:
                 doc[token] = doc.get(token, 0) + 1
-                _hold(self.word_files, token, fid, doc[token])
+            _hold_all(self.word_files, fid, doc, tf)
             self.doc_len[fid] += len(tf)
 
     def _inherit(self, old: int, new: int) -> None:
@@ -641,8 +657,7 @@ class HistoryIndex:
         index.doc = [{str(t): int(n) for t, n in doc.items()} for doc in data["doc"]]
         index.doc_len = [sum(doc.values()) for doc in index.doc]
         for fid, doc in enumerate(index.doc):
-            for token, n in doc.items():
-                _hold(index.word_files, token, fid, n)
+            _hold_all(index.word_files, fid, doc, doc)
         index.co = {int(a): {int(b): int(n) for b, n in row.items()} for a, row in data["co"].items()}
         index.titles = [str(t) for t in data["titles"]]
         index.example_files = [[int(f) for f in files] for files in data["example_files"]]
@@ -662,8 +677,7 @@ class HistoryIndex:
         index.symbols = [{str(t): int(n) for t, n in doc.items()} for doc in data["symbols"]]
         index.code = [{str(t): int(n) for t, n in doc.items()} for doc in data["code"]]
         for fid, doc in enumerate(index.code):
-            for token, n in doc.items():
-                _hold(index.code_files, token, fid, n)
+            _hold_all(index.code_files, fid, doc, doc)
         index.symbol_holders = sum(1 for doc in index.symbols if doc)
         for fid, doc in enumerate(index.symbols):
             for token in doc:
