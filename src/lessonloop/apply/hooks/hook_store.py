@@ -77,7 +77,11 @@ def connect_for_writing(db: str, wait_ms: int = DEFAULT_WAIT_MS) -> sqlite3.Conn
         return connect(db, wait_ms)
     from lessonloop.store.connection import connect_for_writing as open_for_writing
 
-    return open_for_writing(db, wait_ms)
+    conn = open_for_writing(db, wait_ms)
+    # Its commits wait for no fsync, as `connect`'s and every other connection's of the store
+    # (an up-to-date store is opened as it is there, with SQLite's default FULL: an fsync each).
+    hook_tables.commit_without_fsync(conn)
+    return conn
 
 
 def write(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], object]) -> object:
