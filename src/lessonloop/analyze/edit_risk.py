@@ -23,9 +23,12 @@ A finding's confidence is the rule's severity weight (analyze/risk_rules.py SEVE
 findings of a severity in WARN_SEVERITIES become a warning (`warnings`): a high-risk change.
 
 Pure and quick: stdlib only (no dataclasses or typing at import), the rules' regexes compiled on
-first use, a keyword pre-check (`in` on the lowered line) before any regex. Replay scores a stored
-call with `score_call` (the same rules on the same added lines; a Write's file as it was is
-rebuilt from the stored diff).
+first use, a keyword pre-check before any regex: each rule's keywords found in the lowered added
+lines at once (a str.find per keyword over them all; in a process that has scored
+AUTOMATON_AFTER characters, replay's or learning's, one ahocorasick_rs automaton of every
+keyword), a rule's regexes run only on the lines holding one. Replay scores a stored call with
+`score_call` (the same rules on the same added lines; a Write's file as it was is rebuilt from
+the stored diff).
 """
 
 from __future__ import annotations
