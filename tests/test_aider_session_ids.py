@@ -124,6 +124,11 @@ def test_the_listed_ids_are_accepted_by_show(
     assert cli("show", "--db", db, in_report[0]).exit_code == 0
 
 
+# Tables derived from the others by the store itself (m037, store/session_totals.py), newer than
+# m028: their rows follow the rows they sum, and are settled again.
+_SETTLED = frozenset({"totals_dirty", "usage_totals", "call_totals", "message_totals"})
+
+
 @pytest.mark.slow
 def test_a_store_with_the_old_ids_gets_the_new_ones(history: Path, tmp_path: Path) -> None:
     """A store made before m028: the same records under "aider:<file>:<time>" ids, m028 not yet
@@ -137,7 +142,8 @@ def test_a_store_with_the_old_ids_gets_the_new_ones(history: Path, tmp_path: Pat
             (table, column)
             for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             for (column,) in conn.execute(f"SELECT name FROM pragma_table_info('{table}')")
-            if column in ("session_id", "tool_use_id") or (table == "sessions" and column == "id")
+            if (column in ("session_id", "tool_use_id") or (table == "sessions" and column == "id"))
+            and table not in _SETTLED
         ]
         conn.execute("PRAGMA foreign_keys = OFF")
         for number, new in enumerate(new_ids):

@@ -246,8 +246,9 @@ def test_the_pass_runs_once_per_rules_and_again_when_they_change(leaky: tuple[Pa
     try:
         first = conn.execute("SELECT applied_at FROM redaction_state").fetchone()[0]
         assert not rp.needs_pass(conn)
-        # Rules changed since (another digest recorded): the next open redacts again.
-        conn.execute("UPDATE redaction_state SET rules_digest = 'rules of an older version'")
+        # Rules changed since (another digest recorded, from rule files of other sizes and times):
+        # the next open redacts again.
+        conn.execute("UPDATE redaction_state SET rules_digest = 'rules of an older version', sources_stat = 'other'")
     finally:
         conn.close()
     conn = open_store(path)
@@ -399,3 +400,30 @@ def test_a_reader_holding_the_store_does_not_make_every_command_wait(tmp_path: P
     open_store(db).close()  # no reader now: the compaction finishes
     with sqlite3.connect(db) as check:
         assert check.execute("SELECT compact_pending FROM redaction_state").fetchone() == (0,)
+
+
+def test_an_open_reads_no_rule_file_while_they_are_the_same(
+    leaky: tuple[Path, sqlite3.Connection], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digest reads every rule file (300 KB): an open that finds the files' names, sizes and
+    times as they were reads none of them; when only their times changed (a reinstall of the same
+    rules), the digest is read again, found the same, and no pass runs."""
+    path, _old = leaky
+    open_store(path).close()
+    conn = open_store(path)
+    try:
+        kept = conn.execute("SELECT rules_digest, sources_stat, applied_at FROM redaction_state").fetchone()
+        assert kept[1] == rp.sources_stat()
+        monkeypatch.setattr(rp, "_DIGEST", None)
+        monkeypatch.setattr(rp, "digest_of", lambda *_: pytest.fail("a rule file was read"))
+        assert not rp.needs_pass(conn)
+        monkeypatch.undo()
+        conn.execute("UPDATE redaction_state SET sources_stat = 'files of other times'")
+    finally:
+        conn.close()
+    conn = open_store(path)
+    try:
+        again = conn.execute("SELECT rules_digest, sources_stat, applied_at FROM redaction_state").fetchone()
+    finally:
+        conn.close()
+    assert again == kept  # the same digest, the files' stat kept again, and no pass (same applied_at)

@@ -101,6 +101,9 @@ def open_cli_store(db: str | None, *, reading: bool = False) -> Iterator[sqlite3
     if not existed:  # a mistyped --db or $LESSONLOOP_DB would otherwise go unnoticed
         print(f"Note: no store was at {path}; a new, empty one was made there.", file=sys.stderr)
     try:
+        from lessonloop.store.session_totals import settle_for_read
+
+        settle_for_read(conn)  # what a writer left unsettled: the totals every read shows (one query when none)
         yield conn
     except StoreError as exc:  # a write transaction (store/transaction.py): full, read-only, locked, ...
         raise CommandError(str(exc)) from exc

@@ -364,6 +364,9 @@ def ingest(
             ahead.close()  # the pool stopped, if a failure left it running
         progress.finish()
     summary.notices.extend(screen.notices())
+    from lessonloop.store.session_totals import settle_totals
+
+    settle_totals(conn)  # the changed sessions' costs and totals, what reads show (store/session_totals.py)
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -178,9 +178,6 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
         ingest(conn, sources, summary, progress=progress.reading)
         if request.paths is None:  # and in the projects this ingest made known
             ingest_new_projects(conn, known, configured, sources, summary, progress=progress.reading)
-        from lessonloop.store.session_totals import settle_totals
-
-        settle_totals(conn)  # the changed sessions' costs and totals, what reads show (store/session_totals.py)
     report = IngestReport(summary=summary, results_only=request.results_only)
     if config is not None:
         from lessonloop.pipeline.session_projects import resolve_store_projects

@@ -103,6 +103,10 @@ def redact_tool_input_fields(tool_input: dict[str, Any]) -> tuple[Any, int]:
     return _tool_input(tool_input, 0)
 
 
+# What holds no text: kept as it is without a look (most of a report's values are figures).
+_PLAIN = (int, float, bool, type(None))
+
+
 def _walk(value: Any, scope: Scope, depth: int) -> tuple[Any, int]:
     if isinstance(value, str):
         return _text(value, scope, depth)
@@ -112,7 +116,9 @@ def _walk(value: Any, scope: Scope, depth: int) -> tuple[Any, int]:
         total = 0
         out: dict[Any, Any] = {}
         for key, item in value.items():
-            if isinstance(key, str):
+            if isinstance(item, _PLAIN):
+                out[key], count = item, 0
+            elif isinstance(key, str):
                 out[key], count = _field(key, item, scope, depth + 1)
             else:
                 out[key], count = _walk(item, scope, depth + 1)
@@ -122,7 +128,7 @@ def _walk(value: Any, scope: Scope, depth: int) -> tuple[Any, int]:
         total = 0
         items: list[Any] = []
         for item in value:
-            cleaned, count = _walk(item, scope, depth + 1)
+            cleaned, count = (item, 0) if isinstance(item, _PLAIN) else _walk(item, scope, depth + 1)
             items.append(cleaned)
             total += count
         if total:
@@ -165,7 +171,23 @@ def _text(text: str, scope: Scope, depth: int) -> tuple[str, int]:
         if isinstance(parsed, dict | list) and not _deeper_than(parsed, MAX_DEPTH - depth):
             cleaned, count = _walk(parsed, scope, depth + 1)
             return (_dumped(cleaned), count) if count else (text, 0)
-    return redact(text, scope)
+    if len(text) > _REMEMBERED_LENGTH:
+        return redact(text, scope)
+    key = (text, scope)
+    known = _REMEMBERED.get(key)
+    if known is None:
+        if len(_REMEMBERED) >= _REMEMBERED_TEXTS:
+            _REMEMBERED.clear()
+        known = _REMEMBERED[key] = redact(text, scope)
+    return known
+
+
+# Short texts come again and again in what leaves the store (a model's, an agent's, a project's
+# name in every row of a report): each is redacted once per process (redact is a pure function of
+# the text and its scope).
+_REMEMBERED_LENGTH = 200
+_REMEMBERED_TEXTS = 4096
+_REMEMBERED: dict[tuple[str, Scope], tuple[str, int]] = {}
 
 
 def _dumped(value: Any) -> str:

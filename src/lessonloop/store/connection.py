@@ -106,14 +106,15 @@ def _mark_redacted(conn: sqlite3.Connection) -> None:
     pass would read nothing and compact an empty file. (Here, not in redaction_pass.py: a change
     to that file changes the rules' digest, and every store is redacted again.)"""
     from lessonloop.core.timestamps import utc_now
-    from lessonloop.store.redaction_pass import rules_digest
+    from lessonloop.store.redaction_pass import rules_digest, sources_stat
     from lessonloop.store.transaction import transaction
 
     with transaction(conn):
         conn.execute(
-            """INSERT INTO redaction_state (id, rules_digest, applied_at, rows_changed, secrets, compact_pending)
-               VALUES (1, ?, ?, 0, 0, 0) ON CONFLICT (id) DO NOTHING""",
-            (rules_digest(), utc_now()),
+            """INSERT INTO redaction_state (id, rules_digest, applied_at, rows_changed, secrets, compact_pending,
+                                           sources_stat)
+               VALUES (1, ?, ?, 0, 0, 0, ?) ON CONFLICT (id) DO NOTHING""",
+            (rules_digest(), utc_now(), sources_stat()),
         )
 
 

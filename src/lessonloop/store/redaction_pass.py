@@ -8,7 +8,9 @@ field_redaction.py and this module); when they differ, or the store was never re
 `redact_again` rewrites every free-text column (`TEXT_COLUMNS`, each in its scope; JSON documents
 field by field), then records the digest. So a later change of the rules redacts every store
 again on its first open, once. (A digest of the source rather than a version number someone must
-remember to raise: any change re-runs the pass, a comment's too, which costs one pass.)
+remember to raise: any change re-runs the pass, a comment's too, which costs one pass.) The digest
+reads every rule file (300 KB); the names, sizes and modification times of the files it read
+(`sources_stat`) are kept beside it, and an open that finds them unchanged reads no file.
 
 The rewrite runs in chunks of rows, each its own short transaction (other writers wait at most one
 chunk), with `PRAGMA secure_delete = ON` (the space of a rewritten text is zeroed). A crash midway
@@ -102,7 +104,7 @@ TEXT_COLUMNS: tuple[tuple[str, str, Scope], ...] = (
 # Text columns that hold no free text: identifiers, paths, times, kinds and states, hashes, names.
 KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "_migrations": _names("name applied_at"),
-    "redaction_state": _names("rules_digest applied_at"),
+    "redaction_state": _names("rules_digest applied_at sources_stat"),
     # parser_state: an adapter's state between reads, ids and counters only (capture/adapters.py)
     "source_files": _names("path agent head_hash tail_hash ingested_at format parser_state"),
     "sessions": _names(
@@ -161,6 +163,12 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "learn_changes": _names("session_id"),
     "learn_edit_types": _names("project ext session_id"),
     "analysis_marks": _names("digest checked_at"),  # m025
+    # each session's totals (m037): figures, models, tools, kinds, times and the price table's name
+    "price_state": _names("price_table rules"),
+    "totals_dirty": _names("session_id"),
+    "usage_totals": _names("session_id model slot"),
+    "call_totals": _names("session_id tool kind first_ts last_ts"),
+    "message_totals": _names("session_id kind first_ts last_ts"),
     # the team store (m023): the server's URL and this member's token are needed as they are
     "team_config": _names("url member token role joined_at last_push_at last_pull_at"),
     "team_projects": _names("project remote url"),
@@ -236,10 +244,31 @@ def rule_sources() -> list[str]:
     return [os.path.join(secrets, n) for n in names] + [os.path.abspath(__file__)]
 
 
+def sources_stat() -> str:
+    """The names, sizes and modification times of the files `rules_digest` reads, and whether
+    personal data is scrubbed: when they are those kept with the digest, the digest is too."""
+    parts = []
+    for path in rule_sources():
+        found = os.stat(path)
+        parts.append(f"{os.path.basename(path)}:{found.st_size}:{found.st_mtime_ns}")
+    data = "|".join(parts).encode()
+    return f"{zlib.crc32(data):08x}{len(data):x}" + ("-pii" if scrubs_pii() else "")
+
+
 def needs_pass(conn: sqlite3.Connection) -> bool:
-    """Whether the stored texts were last redacted with other rules (or never by a pass)."""
-    row = conn.execute("SELECT rules_digest FROM redaction_state WHERE id = 1").fetchone()
-    return row is None or row[0] != rules_digest()
+    """Whether the stored texts were last redacted with other rules (or never by a pass). The
+    rule files are read only when they are not, by name, size and time, the ones last read: a
+    digest found the same is then kept with their new times."""
+    row = conn.execute("SELECT rules_digest, sources_stat FROM redaction_state WHERE id = 1").fetchone()
+    if row is None:
+        return True
+    stat = sources_stat()
+    if row[1] == stat:
+        return False
+    if row[0] != rules_digest():
+        return True
+    conn.execute("UPDATE redaction_state SET sources_stat = ? WHERE id = 1", (stat,))
+    return False
 
 
 def redact_again(conn: sqlite3.Connection) -> PassResult | None:
@@ -313,13 +342,15 @@ def redact_store(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> Pass
                 conn.execute("INSERT INTO lessons_fts(lessons_fts) VALUES ('rebuild')")
             pending = result.rows_read > 0 or int(conn.execute("PRAGMA freelist_count").fetchone()[0]) > 0
             conn.execute(
-                """INSERT INTO redaction_state (id, rules_digest, applied_at, rows_changed, secrets, compact_pending)
-                   VALUES (1, ?, ?, ?, ?, ?)
+                """INSERT INTO redaction_state (id, rules_digest, applied_at, rows_changed, secrets, compact_pending,
+                                               sources_stat)
+                   VALUES (1, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (id) DO UPDATE SET rules_digest = excluded.rules_digest,
                        applied_at = excluded.applied_at, rows_changed = excluded.rows_changed,
                        secrets = excluded.secrets,
-                       compact_pending = max(compact_pending, excluded.compact_pending)""",
-                (rules_digest(), utc_now(), result.rows_changed, result.secrets, int(pending)),
+                       compact_pending = max(compact_pending, excluded.compact_pending),
+                       sources_stat = excluded.sources_stat""",
+                (rules_digest(), utc_now(), result.rows_changed, result.secrets, int(pending), sources_stat()),
             )
     finally:
         conn.execute(f"PRAGMA secure_delete = {previous}")

@@ -6,17 +6,23 @@ Aider record one), else the earliest message or tool call of the session or of i
 its end is what the agent said (`sessions.ended_at`), else the latest of them. Subagents count:
 a Claude Code subagent's first record can come before the first stored message of its main
 session, and a main session known only as a subagent's parent has no record of its own.
+
+The times come from the totals the store keeps per session (store/session_totals.py), as of its
+last settle: the ingest job settles when it ends, and every command first (cli/common.py).
 """
 
 from __future__ import annotations
 
 
 def _stamp(aggregate: str, alias: str) -> str:
+    # The first and last times are read from the totals kept per session (store/session_totals.py:
+    # a few rows per session, where the calls themselves were read one by one).
+    first_or_last = "first_ts" if aggregate == "min" else "last_ts"
     tree = f"(SELECT k.id FROM sessions k WHERE k.id = {alias}.id OR k.parent_id = {alias}.id)"
     return (
         f"(SELECT {aggregate}(t) FROM ("
-        f"SELECT {aggregate}(m.ts) AS t FROM messages m WHERE m.session_id IN {tree} "
-        f"UNION ALL SELECT {aggregate}(c.ts) FROM tool_calls c WHERE c.session_id IN {tree}))"
+        f"SELECT {aggregate}(m.{first_or_last}) AS t FROM message_totals m WHERE m.session_id IN {tree} "
+        f"UNION ALL SELECT {aggregate}(c.{first_or_last}) FROM call_totals c WHERE c.session_id IN {tree}))"
     )
 
 

@@ -25,9 +25,7 @@ __all__ = ["READ_WAIT_MS", "SLOT", "settle_for_read", "settle_totals", "stored_p
 
 # The quarter of an hour (UTC) a row's `ts` falls in, as 'YYYY-MM-DDTHH:MM'; '' when it has no
 # time SQLite can read (SQLite's date functions read an offset or a Z and give UTC).
-SLOT = (
-    "coalesce(strftime('%Y-%m-%dT%H:', {ts}) || printf('%02d', CAST(strftime('%M', {ts}) AS INTEGER) / 15 * 15), '')"
-)
+SLOT = "coalesce(strftime('%Y-%m-%dT%H:', {ts}) || printf('%02d', CAST(strftime('%M', {ts}) AS INTEGER) / 15 * 15), '')"
 
 _REBUILD = (
     (
@@ -37,9 +35,7 @@ _REBUILD = (
            SELECT session_id, model, {slot}, count(*), sum(input_tokens), sum(output_tokens),
                   sum(cache_creation_tokens), sum(cache_read_tokens), sum(reasoning_tokens), sum(price_usd),
                   sum(price_usd IS NULL)
-           FROM token_usage WHERE session_id IN ({marks}) GROUP BY 1, 2, 3""".replace(
-            "{slot}", SLOT.format(ts="ts")
-        ),
+           FROM token_usage WHERE session_id IN ({marks}) GROUP BY 1, 2, 3""".replace("{slot}", SLOT.format(ts="ts")),
     ),
     (
         "call_totals",

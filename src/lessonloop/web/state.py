@@ -68,6 +68,9 @@ class WebState:
 
         conn = open_store(self.db, migrate=False, redact=False)
         try:
+            from lessonloop.store.session_totals import settle_for_read
+
+            settle_for_read(conn)  # what a writer left unsettled (store/session_totals.py): one query when none
             yield conn
         finally:
             conn.close()
