@@ -1455,15 +1455,12 @@ def m037_session_totals(conn: sqlite3.Connection) -> None:
     calls, tokens, costs and messages summed per model and quarter of an hour (UTC), per tool and
     kind, per message kind. The triggers put every session whose rows change in `totals_dirty`,
     whatever writes them (ingest, forget, retention); settling rebuilds the totals of those
-    sessions alone. Every session of an existing store starts dirty. `redaction_state.sources_stat`:
-    the names, sizes and times of the rule files the digest was read from (an open that finds them
-    the same reads no rule file; store/redaction_pass.py). (The triggers insert only
+    sessions alone. Every session of an existing store starts dirty. (The triggers insert only
     what is not there: an OR IGNORE inside a trigger gives way to the conflict policy of the
     statement that fired it.)"""
     _execute_all(
         conn,
         """
-        ALTER TABLE redaction_state ADD COLUMN sources_stat TEXT;
         ALTER TABLE token_usage ADD COLUMN price_usd REAL;
         ALTER TABLE token_usage ADD COLUMN priced INTEGER NOT NULL DEFAULT 0;
         CREATE TABLE price_state (
@@ -1565,3 +1562,11 @@ def m037_session_totals(conn: sqlite3.Connection) -> None:
             UNION SELECT session_id FROM messages;
         """,
     )
+
+
+@migration
+def m038_redaction_sources_stat(conn: sqlite3.Connection) -> None:
+    """`redaction_state.sources_stat`: the names, sizes and modification times of the rule files the
+    stored digest was read from (issue 43): an open that finds them the same reads no rule file
+    (store/redaction_pass.needs_pass). NULL until the next open reads them once."""
+    conn.execute("ALTER TABLE redaction_state ADD COLUMN sources_stat TEXT")
