@@ -65,6 +65,19 @@ SECRET_KEY_WORDS = (
 )
 
 
+_SECRET_NAMES: dict[str, bool] = {}  # a key (lower case) -> whether it names a secret: keys come again and again
+
+
+def _names_a_secret(lowered: str) -> bool:
+    """Whether the key `lowered` holds one of SECRET_KEY_WORDS."""
+    known = _SECRET_NAMES.get(lowered)
+    if known is None:
+        if len(_SECRET_NAMES) >= _REMEMBERED_TEXTS:
+            _SECRET_NAMES.clear()
+        known = _SECRET_NAMES[lowered] = any(word in lowered for word in SECRET_KEY_WORDS)
+    return known
+
+
 def field_scope(key: str, inherited: Scope) -> Scope:
     """The scope of the value under `key`, inside a value of scope `inherited`."""
     lowered = key.lower()
@@ -212,7 +225,7 @@ def _field(key: str, item: Any, scope: Scope, depth: int) -> tuple[Any, int]:
         if isinstance(item, dict):
             return _tool_input(item, depth)
     inner = field_scope(key, scope)
-    if isinstance(item, str) and item and any(word in lowered for word in SECRET_KEY_WORDS):
+    if isinstance(item, str) and item and _names_a_secret(lowered):
         return _keyed(key, item, inner, depth)
     return _walk(item, inner, depth)
 
@@ -224,7 +237,7 @@ def _tool_input(tool_input: dict[str, Any], depth: int) -> tuple[Any, int]:
     out: dict[str, Any] = {}
     for key, item in cleaned.items():
         lowered = key.lower()
-        if isinstance(item, str) and item and any(word in lowered for word in SECRET_KEY_WORDS):
+        if isinstance(item, str) and item and _names_a_secret(lowered):
             out[key], count = _keyed(key, item, "prose", depth + 1)
         elif isinstance(item, dict | list):
             out[key], count = _walk(item, field_scope(key, "prose"), depth + 1)
