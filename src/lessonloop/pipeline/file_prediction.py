@@ -19,6 +19,7 @@ from lessonloop.capture.project_resolver import git_root
 from lessonloop.core import json_codec
 from lessonloop.learn.file_prediction.evaluation import Evaluation, PredictionSink, evaluate
 from lessonloop.learn.file_prediction.examples import Example, FileChange
+from lessonloop.learn.file_prediction.listwise import one_blas_thread
 from lessonloop.learn.file_prediction.model import FilePredictor, Prediction
 from lessonloop.report.export.chats import chat_rows
 from lessonloop.report.export.filters import ExportFilter
@@ -154,8 +155,9 @@ def update_model(conn: sqlite3.Connection, root: str) -> ModelUpdate:
 def predict(
     conn: sqlite3.Connection, task: str, seeds: list[str], root: str, top: int = 10
 ) -> tuple[ModelUpdate, list[Prediction]]:
-    update = update_model(conn, root)
-    return update, update.model.predict(task, [_seed_path(s, root) for s in seeds], top)
+    with one_blas_thread():
+        update = update_model(conn, root)
+        return update, update.model.predict(task, [_seed_path(s, root) for s in seeds], top)
 
 
 def _seed_path(seed: str, root: str) -> str:

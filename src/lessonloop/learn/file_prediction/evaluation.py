@@ -25,6 +25,7 @@ from typing import Any
 from lessonloop.learn.file_prediction import baselines
 from lessonloop.learn.file_prediction.examples import MAX_FILES, Example, automated
 from lessonloop.learn.file_prediction.history_index import HistoryIndex
+from lessonloop.learn.file_prediction.listwise import one_blas_thread
 from lessonloop.learn.file_prediction.metrics import mean, scores
 from lessonloop.learn.file_prediction.model import WARM, FilePredictor
 
@@ -100,6 +101,17 @@ def evaluate(
 ) -> Evaluation:
     """Train on the examples before the cut, test each testable commit after it (see above).
     `prompts_only`: test only the commits with prompts (their query)."""
+    with one_blas_thread():
+        return _evaluate(examples, split, sink, prompts_only, progress)
+
+
+def _evaluate(
+    examples: Sequence[Example],
+    split: float,
+    sink: PredictionSink | None,
+    prompts_only: bool,
+    progress: Callable[[int, int], None] | None,
+) -> Evaluation:
     ordered = sorted(examples, key=lambda e: e.time)
     cut = _cut(ordered, split, prompts_only)
     model = FilePredictor()
