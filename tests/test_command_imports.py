@@ -117,3 +117,35 @@ def test_a_table_imports_rich_and_the_census_sees_it(store: Path, tmp_path: Path
     env = {**os.environ, "LESSONLOOP_CONFIG": str(tmp_path / "none.toml")}
     names = imported("lessons", "list", "--db", str(store), env=env)
     assert "rich.console" in names and "rich.segment" in names  # (its lines laid out without rich.table)
+
+
+# What the reads of figures (issue 43) never pay for: the price table (genai-prices, pydantic,
+# httpx: costs are stored with each call), tables drawn (rich: --json draws none), the ingest and
+# learning pipeline, the learner, the embedding model's code.
+NOT_FOR_FIGURES_JSON = (
+    "genai_prices",
+    "pydantic",
+    "httpx",
+    "rich",
+    "lessonloop.analyze.pricing",
+    "lessonloop.pipeline",
+    "lessonloop.learn.engine",
+    "lessonloop.apply.embeddings",
+    "lessonloop.capture",
+)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [("stats", "--json"), ("stats", "--by", "day", "--json"), ("sessions", "--json"), ("report", "--json")],
+    ids=["stats", "stats-by-day", "sessions", "report"],
+)
+def test_a_read_of_figures_imports_only_what_it_shows(store: Path, tmp_path: Path, words: tuple[str, ...]) -> None:
+    env = {**os.environ, "LESSONLOOP_CONFIG": str(tmp_path / "none.toml")}
+    names = imported(*words, "--db", str(store), env=env)
+    assert "lessonloop.report.queries" in names and "lessonloop.store.session_totals" in names
+    not_for = NOT_FOR_FIGURES_JSON
+    if words[0] == "report":  # it analyzes what is new first: the check, not the analyzers, when nothing is
+        not_for = (*(n for n in not_for if n != "lessonloop.pipeline"), "lessonloop.analyze.session_analysis")
+        assert "lessonloop.pipeline.analysis" in names
+    assert not_needed(names, not_for) == []
