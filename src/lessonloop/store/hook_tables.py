@@ -29,6 +29,14 @@ def commit_without_fsync(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
 
 
+def empty_wal(conn: sqlite3.Connection) -> None:
+    """Checkpoint the whole -wal into the store and truncate it (SQLITE_BUSY, as an error, when
+    another connection is using it and the lock wait runs out)."""
+    busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    if busy:
+        raise sqlite3.OperationalError("database is locked: the -wal is in use")
+
+
 def begin_read(conn: sqlite3.Connection) -> None:
     """Start a read transaction: what the next queries read is of one moment (`end_read`)."""
     conn.execute("BEGIN")

@@ -189,6 +189,9 @@ def run() -> None:
     """The installed command's entry point: `main()`, then leave at once with os._exit. By then
     the store is committed and closed and stdout is flushed, so the interpreter's teardown
     (freeing every module and object: about 2 ms, paid on every tool call) is skipped."""
+    from lessonloop.apply.hooks import hook_store
+
+    hook_store.LEAVE_OPEN[0] = True  # the store's connections are closed by os._exit (hook_store.py)
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -28,6 +28,22 @@ if TYPE_CHECKING:  # annotations only: importing collections.abc costs the hook 
 
     from lessonloop.apply.hooks.entry import HookContext
 
+# Set by the installed entry point (entry.run), which ends the process with os._exit once the
+# answer is out and the records are committed: the hook's connections are then left open (`release`)
+# and the process's end closes them as a killed process's would: nothing is lost (WAL mode: the
+# committed records are in the -wal file, which the next connection reads), and SQLite does not
+# checkpoint the -wal into the store and delete it, as the last connection to close does. That
+# checkpoint (its fsync of the -wal and of the store) and the next hook's new -wal (whose header
+# is synced when it is written) cost every hook three to four fsyncs: about a millisecond on an idle
+# disk, tens on a busy one. The -wal is kept short instead: once it holds WAL_PAGES pages, the hook
+# that finds it so checkpoints it and empties it (TRUNCATE, without waiting: when another process
+# holds the store, a later hook does it); the next process reads what it holds when it opens the
+# store (the first connection rebuilds the -wal's index: about a microsecond a page). (SQLite's own
+# autocheckpoint would not empty it: a process that rebuilt the index cannot know what was
+# checkpointed before, so the -wal would only grow.)
+LEAVE_OPEN = [False]
+WAL_PAGES = 64
+
 # Milliseconds a hook waits for another process's write lock before it leaves its event's writes in
 # the spool (`record`). Each write holds the lock for about a millisecond, but with 20 hooks writing
 # at once on a loaded machine a wait can last seconds (tests/test_hooks_concurrency.py): the spool,
@@ -56,6 +72,25 @@ def connect(db: str, wait_ms: int = DEFAULT_WAIT_MS) -> sqlite3.Connection:
     conn = sqlite3.connect(db, timeout=wait_ms / 1000, isolation_level=None)  # timeout: SQLite's busy timeout
     hook_tables.commit_without_fsync(conn)
     return conn
+
+
+def release(conn: sqlite3.Connection, db: str) -> None:
+    """Done with `conn` to the store at `db`: closed, or left open in a hook process run as
+    installed (LEAVE_OPEN: see there), after emptying the -wal when it holds WAL_PAGES pages or
+    more. A connection within a transaction is closed (which rolls it back)."""
+    if not LEAVE_OPEN[0] or conn.in_transaction:
+        conn.close()
+        return
+    try:
+        size = os.path.getsize(f"{db}-wal")
+    except OSError:
+        return
+    if size >= WAL_PAGES * 4096 and not hook_tables.read_only(conn):
+        try:
+            hook_tables.set_lock_wait(conn, 0)
+            hook_tables.empty_wal(conn)
+        except sqlite3.Error:
+            pass  # another process holds the store: a later hook empties it
 
 
 def writable(db: str) -> bool:
@@ -225,13 +260,13 @@ def first_seen(payload: dict[str, object], project: str | None) -> Op:
 
 
 def record_later(ctx: HookContext, conn: sqlite3.Connection, ops: list[Op]) -> None:
-    """`record` the ops once the answer is out (HookContext.after_answer), then close `conn`."""
+    """`record` the ops once the answer is out (HookContext.after_answer), then `release` `conn`."""
 
     def work() -> None:
         try:
             record(conn, ctx.db, ops, wait_ms(ctx))
         finally:
-            conn.close()
+            release(conn, ctx.db)
 
     ctx.after_answer(work)
 

@@ -30,6 +30,7 @@ from lessonloop.apply.hooks.hook_store import (
     forgotten,
     hook_policy,
     record,
+    release,
     session_project,
     spool_only,
     text_of,
@@ -127,7 +128,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
             if target is not None and kind_of(tool) in ("edit", "write"):
                 return _remind(conn, ctx, session_id, tool_use_id, target, cwd)
     finally:
-        conn.close()
+        release(conn, ctx.db)
     return None
 
 
@@ -148,7 +149,7 @@ def _remind(
         try:
             record(writer, ctx.db, [op], wait_ms(ctx))
         finally:
-            writer.close()
+            release(writer, ctx.db)
 
     ctx.after_answer(work)
     return {"hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": text}}

@@ -27,6 +27,7 @@ from lessonloop.apply.hooks.hook_store import (
     decision,
     hook_policy,
     record_later,
+    release,
     session_project,
     text_of,
     wait_ms,
@@ -100,7 +101,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         )
         record_later(ctx, conn, [op, *keep])
     else:  # capture turned off: decide, but record nothing
-        conn.close()
+        release(conn, ctx.db)
     if not fired:
         return None
     return _output(action, fired)

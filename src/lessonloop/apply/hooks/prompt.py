@@ -11,6 +11,7 @@ from lessonloop.apply.hooks.hook_store import (
     hook_policy,
     injected_lessons,
     record_later,
+    release,
     session_project,
     text_of,
     wait_ms,
@@ -60,7 +61,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         conn.close()
         raise
     if not used or not policy.allows(project, text_of(payload, "cwd")):  # capture turned off: give, record nothing
-        conn.close()
+        release(conn, ctx.db)
     else:  # recorded once the answer is out
         scores: dict[str, object] = {"scores": [round(r.score, 4) for r in used]}
         record_later(

@@ -21,7 +21,15 @@ from __future__ import annotations
 import os
 import sys
 
-from lessonloop.apply.hooks.hook_store import connect_for_writing, hook_policy, record, spool_only, text_of, wait_ms
+from lessonloop.apply.hooks.hook_store import (
+    connect_for_writing,
+    hook_policy,
+    record,
+    release,
+    spool_only,
+    text_of,
+    wait_ms,
+)
 from lessonloop.core.timestamps import utc_now
 from lessonloop.store.transaction import StoreError
 
@@ -57,7 +65,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
             if ops:
                 record(conn, ctx.db, ops, wait_ms(ctx))
         finally:
-            conn.close()
+            release(conn, ctx.db)
     if transcript is None or not os.path.isfile(transcript):
         return None
     queue(ctx.db, transcript)

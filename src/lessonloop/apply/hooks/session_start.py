@@ -22,6 +22,7 @@ from lessonloop.apply.hooks.hook_store import (
     hook_policy,
     injected_lessons,
     record_later,
+    release,
     text_of,
     wait_ms,
 )
@@ -91,7 +92,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
                           detail={"source": text_of(payload, "source")})] if used else []  # fmt: skip
         record_later(ctx, conn, [("session", start), *given])
     else:
-        conn.close()
+        release(conn, ctx.db)
     if not used:
         return None
     return {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}
