@@ -592,10 +592,10 @@ def every_payloads(tmp: str, cwd: str, session: str) -> list[tuple[str, str, str
                 continue
             if agent == "claude" and handler == "PostToolUse":  # written as a success
                 success: dict[str, Any] | None = raw
-            elif handler == "PostToolUse" and "set-upstream" in text:  # a recorded success
-                success = json.loads(text.replace("git push --set-upstream origin feature-x", "echo hookbench"))
-            elif handler == "PostToolUse" and agent in successes:  # a recorded failure
+            elif handler == "PostToolUse" and agent in successes:  # a recorded failure: its success written here
                 success = {**json.loads(text.replace("git push", "echo hookbench")), "tool_response": successes[agent]}
+            elif handler == "PostToolUse":  # a recorded success
+                success = json.loads(text.replace("git push --set-upstream origin feature-x", "echo hookbench"))
             else:
                 success = None
             if success is not None:
@@ -621,7 +621,8 @@ def apart(raw: dict[str, Any], suffix: str) -> dict[str, Any]:
 
 def varied(raw: dict[str, Any], n: int) -> bytes:
     """The payload of the n-th run: a call id of its own (a tool_use_id, Copilot CLI's timestamp,
-    Cursor's generation_id), so each post-tool event stores a new call."""
+    Cursor's generation_id), so each post-tool event stores a new call (n: unique to the run and
+    the contender, see every_main)."""
     body = dict(raw)
     for key in ("tool_use_id", "generation_id"):
         if isinstance(body.get(key), str):
@@ -679,17 +680,19 @@ def every_main(args: argparse.Namespace) -> int:
         times: dict[str, list[float]] = {name: [] for name, _a, _d in contenders}
         answered = dict.fromkeys(times, 0)
         n = 0
+        width = len(contenders)  # run n of contender i: call ids of n * width + i (varied)
         for _name, argv_, body in contenders:  # warm-up: bytecode written, pages cached
             for _ in range(3):
                 n += 1
-                run(argv_, varied(body, n) if body is not None else b"", env)
+                run(argv_, varied(body, n * width) if body is not None else b"", env)
         report["bytecode_missing"] = bytecode_missing(contenders[1][1], env)
         for _ in range(args.rounds):
             for _i in range(args.calls):
                 n += 1
                 shift = n % len(contenders)
-                for name, argv_, body in contenders[shift:] + contenders[:shift]:
-                    data = varied(body, n) if body is not None else b""
+                for index in [*range(shift, len(contenders)), *range(shift)]:  # rotated
+                    name, argv_, body = contenders[index]
+                    data = varied(body, n * width + index) if body is not None else b""
                     ms, out = run(argv_, data, env)
                     times[name].append(ms)
                     answered[name] += bool(out.strip()) and out.strip() != b"{}"
