@@ -113,3 +113,37 @@ def test_a_pre_tool_edit_is_scored_without_analysis_records(session: HookSession
         "PreToolUse", tool_name="Bash", tool_input={"command": "git status"}, tool_use_id="toolu_pre_shell"
     )
     assert "lessonloop.analyze.risk_rules" not in imported("PreToolUse", shell, session.env)
+
+
+# lessonloop's own modules each hook imports at most (issue 43, item 5: each module a tenth of a
+# millisecond or more); the common case of each event, in this file's session.
+OWN_MODULES = {"PreToolUse": 22, "UserPromptSubmit": 19, "SessionStart": 27, "PostToolUse": 27, "Stop": 16}
+# what starting the Stop hook's ingest worker with subprocess cost (about 3 ms): os.posix_spawn now
+NOT_FOR_STOP = {"subprocess", "_posixsubprocess", "selectors"}
+
+
+def test_each_hook_imports_no_more_of_lessonloop_than_its_budget(session: HookSession, tmp_path: Path) -> None:
+    import fcntl
+
+    transcript = tmp_path / "transcript.jsonl"
+    transcript.write_text("")
+    stop_env = {k: v for k, v in session.env.items() if k != "LESSONLOOP_HOOK_FOREGROUND"}
+    lock_path = Path(session.env["LESSONLOOP_DB"]).parent / "ingest.lock"
+    payloads: dict[str, dict[str, Any]] = {
+        "PreToolUse": session.payload(
+            "PreToolUse", tool_name="Bash", tool_input={"command": "echo hi"}, tool_use_id="toolu_budget_1"
+        ),
+        "UserPromptSubmit": session.payload("UserPromptSubmit", prompt="fix the failing parser test"),
+        "SessionStart": session.payload("SessionStart", source="resume"),
+        "PostToolUse": post_tool(session, 3, "git status"),
+        "Stop": {**session.payload("Stop", stop_hook_active=False), "transcript_path": str(transcript)},
+    }
+    with open(lock_path, "a") as lock:  # a worker "running": Stop queues the transcript, starts none
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for event, payload in payloads.items():
+            names = imported(event, payload, stop_env if event == "Stop" else session.env)
+            own = sorted(name for name in names if name.startswith("lessonloop"))
+            assert len(own) <= OWN_MODULES[event], (event, len(own), own)
+            if event == "Stop":
+                assert not names & NOT_FOR_STOP, sorted(names & NOT_FOR_STOP)
+    assert (Path(session.env["LESSONLOOP_DB"]).parent / "ingest-queue").read_text().strip() == str(transcript)
