@@ -204,18 +204,33 @@ def list_sessions(
             kept.setdefault(row[0], row[1:])  # models: the first row of each root is its model
         figures[name] = kept
     calls, msgs, tokens, models, subs = (figures[n] for n in ("calls", "msgs", "tokens", "models", "subs"))
+    # Each in a statement of its own: SQLite runs three correlated subqueries in one statement
+    # several times slower than the three apart (35 ms against 6 for 576 sessions).
+    asked = dict(
+        conn.execute(
+            f"""SELECT s.id, (SELECT text FROM messages pm WHERE pm.session_id = s.id AND pm.kind = 'prompt'
+                              ORDER BY pm.ts, pm.seq LIMIT 1)
+                FROM sessions s WHERE {main} AND {where}""",
+            params,
+        ).fetchall()
+    )
+    summaries = dict(  # a title older Claude Code wrote as a summary of the conversation's last message
+        conn.execute(
+            f"""SELECT s.id, (SELECT ss.summary FROM session_summaries ss JOIN messages lm
+                              ON lm.uuid = ss.leaf_uuid AND lm.session_id = s.id ORDER BY ss.seq DESC LIMIT 1)
+                FROM sessions s WHERE {main} AND {where} AND s.title IS NULL
+                AND EXISTS (SELECT 1 FROM session_summaries)""",
+            params,
+        ).fetchall()
+    )
     rows: list[SessionRow] = []
-    for sid, agent_id, project_name, cwd, branch, title, first_prompt, started in conn.execute(
-        f"""SELECT s.id, s.agent, s.project, s.cwd, s.git_branch,
-                   coalesce(s.title, (SELECT ss.summary FROM session_summaries ss JOIN messages lm
-                                      ON lm.uuid = ss.leaf_uuid AND lm.session_id = s.id
-                                      ORDER BY ss.seq DESC LIMIT 1)),
-                   (SELECT text FROM messages pm WHERE pm.session_id = s.id AND pm.kind = 'prompt'
-                    ORDER BY pm.ts, pm.seq LIMIT 1),
-                   {session_start("s")}
+    for sid, agent_id, project_name, cwd, branch, title, started in conn.execute(
+        f"""SELECT s.id, s.agent, s.project, s.cwd, s.git_branch, s.title, {session_start("s")}
             FROM sessions s WHERE {main} AND {where}""",
         params,
     ):
+        title = title if title is not None else summaries.get(sid)
+        first_prompt = asked.get(sid)
         if first_prompt is not None:  # what the person asked, without the agent's context around it
             first_prompt = request_of(first_prompt) or first_request(conn, sid)
         n, errors, _, calls_last = calls.get(sid, (0, 0, None, None))
