@@ -1,21 +1,38 @@
-"""File prediction's speed on a long history (issue 29): the first `files predict` of a
-repository (the model learned from its whole history) and `files evaluate`, against `git log
+"""File prediction's speed on a long history (issues 29 and 43): the first `files predict` of
+a repository (the model learned from its whole history) and `files evaluate`, against `git log
 --name-only` of the same history, measured side by side in one run.
 
-The history is git_ingest_bench.realistic's (default 7,700 commits: code, translated docs,
-vendored trees, renames), made once in a temporary folder and read with `lessonloop ingest
---git`. Each round runs, in rotated order, fresh processes of:
+Two histories (`--history`):
+
+- synthetic (default): git_ingest_bench.realistic's, `--commits` commits (7,700 by default: code,
+  translated docs, vendored trees, renames). Its messages are a few words ("feat(area3): change
+  42") and it has about 300 files.
+- real: one repository made of real histories, 7,476 first-parent commits: the two shared bundles
+  (commitizen, python-semantic-release) and a clone of this checkout, each replayed commit by
+  commit under its own folder (its real trees, so its real diffs and files; its merges kept as
+  merges), and aider's `git log --name-status` export of a quarter (real subjects, authors, times
+  and files; the files' contents made up: a line per change), all interleaved by commit time
+  (`merged_real_history`). Real messages are longer (14 words on average, lessonloop's 38) and
+  it has about 2,400 files: what makes a real history slower than the synthetic one. Its size
+  moves with this checkout's history.
+
+The history is made once in a temporary folder and read with `lessonloop ingest --git`. Each
+round runs, in rotated order, fresh processes of:
 
 - baseline: `git log --name-only --format=%H` of the repository;
 - predict: `lessonloop files predict TASK` on a copy of the store without a model (a first call:
   the model is learned from every commit, then saved);
 - again: the same on the store the previous call saved the model in (a later call);
-- evaluate: `lessonloop files evaluate --json` (the time-ordered evaluation, tuning included).
+- evaluate: `lessonloop files evaluate --json` (the time-ordered evaluation, tuning included);
+- with `--before SRC` (a folder holding another `lessonloop` package, e.g. HEAD~5's `src` from
+  `git -C /work/main archive HEAD~5 src | tar -x -C /tmp/fp-before`): before_predict and
+  before_evaluate, the same two with that code.
 
-Medians over the rounds; ratio = contender / baseline. Targets (issue 29): predict under 10 s and
-evaluate under 30 s on a 7.7k-commit history.
+Medians over the rounds; ratio = contender / baseline. Targets (issues 29 and 43): predict under
+10 s and evaluate under 30 s on a 7.7k-commit history.
 
-Run: `.venv/bin/python benchmarks/file_prediction_speed_bench.py [--commits 7700] [--rounds 3] [--json]`.
+Run: `.venv/bin/python benchmarks/file_prediction_speed_bench.py [--history synthetic|real]
+[--commits 7700] [--rounds 3] [--before SRC] [--json]`.
 """
 
 from __future__ import annotations
@@ -29,15 +46,103 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.file_prediction_bench import clean_env
+from benchmarks.file_prediction_bench import CORPUS, REPO, clean_env, export_commits
 from benchmarks.git_ingest_bench import realistic
 
 LESSONLOOP = [sys.executable, "-m", "lessonloop"]
 TASK = "fix the parser for an empty input"
+SOURCES = (("cz", CORPUS / "git" / "commitizen.bundle"), ("psr", CORPUS / "git" / "python-semantic-release.bundle"))
+AIDER_EXPORT = CORPUS / "aider" / "aider-dev"
+
+
+def _git(repo: Path, *args: str, data: bytes | None = None) -> bytes:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, input=data).stdout
+
+
+def _first_parent(target: Path, ref: str, folder: str) -> list[tuple[int, str, dict[str, Any]]]:
+    """A replayed repository's first-parent commits, oldest first: (commit time, its folder, its
+    tree, merged parents, author, committer, message)."""
+    out = _git(
+        target,
+        "log",
+        "--first-parent",
+        "--reverse",
+        "--date=raw",
+        "--format=%T%x00%P%x00%an <%ae> %ad%x00%cn <%ce> %cd%x00%B%x1e",
+        ref,
+    )
+    rows = []
+    for record in out.split(b"\x1e"):
+        record = record.lstrip(b"\n")
+        if record:
+            tree, parents, author, committer, message = record.split(b"\x00", 4)
+            commit = {"tree": tree, "merges": parents.split()[1:], "author": author, "committer": committer}
+            rows.append((int(committer.rsplit(b" ", 2)[1]), folder, {**commit, "message": message}))
+    return rows
+
+
+def _exported(path: Path, folder: str) -> list[tuple[int, str, dict[str, Any]]]:
+    """The commits of a `git log --name-status` export (benchmarks/file_prediction_bench.py's
+    format), oldest first: time, subject, author and (status, path) of each file."""
+    rows = []
+    for commit in reversed(export_commits(path)):
+        when = datetime.fromisoformat(commit["time"].replace("Z", "+00:00"))
+        who = f"{commit['author']} <{commit['author'].replace(' ', '.')}@example.org> {int(when.timestamp())} +0000"
+        message = (commit["subject"] + "\n").encode()
+        rows.append(
+            (int(when.timestamp()), folder, {"files": commit["files"], "author": who.encode(), "message": message})
+        )
+    return rows
+
+
+def merged_real_history(target: Path, env: dict[str, str]) -> Path:
+    """One repository of real histories (see the module's docstring), made with git fast-import."""
+    subprocess.run(["git", "init", "-q", "-b", "main", str(target)], check=True, env=env)
+    sources = [(folder, bundle) for folder, bundle in SOURCES if bundle.is_file()]
+    sources.append(("lessonloop", REPO))
+    rows: list[tuple[int, str, dict[str, Any]]] = []
+    for folder, source in sources:
+        _git(target, "fetch", "-q", "--no-tags", str(source), f"HEAD:refs/sources/{folder}")
+        rows += _first_parent(target, f"refs/sources/{folder}", folder)
+    export = next(AIDER_EXPORT.glob("commits-*.txt"), None)
+    if export is not None:
+        rows += _exported(export, "aider")
+    rows.sort(key=lambda row: row[0])
+    stream: list[bytes] = []
+    contents: dict[str, list[str]] = {}
+    for mark, (_, folder, commit) in enumerate(rows, start=1):
+        who, message = commit["author"], commit["message"]
+        stream.append(
+            b"commit refs/heads/main\nmark :%d\nauthor %s\ncommitter %s\n" % (mark, who, commit.get("committer", who))
+        )
+        stream.append(b"data %d\n%s\n" % (len(message), message))
+        if mark > 1:
+            stream.append(b"from :%d\n" % (mark - 1))
+        stream += [b"merge %s\n" % parent for parent in commit.get("merges", [])]
+        if "tree" in commit:
+            stream.append(b"M 040000 %s %s\n" % (commit["tree"], folder.encode()))
+        for status, path in commit.get("files", []):
+            name = f"{folder}/{path}"
+            if status.startswith("D"):
+                contents.pop(name, None)
+                stream.append(b"D %s\n" % name.encode())
+                continue
+            lines = contents.setdefault(name, [f"# {path}"])
+            lines.append(f"change {mark}: {message.decode().strip()}")
+            data = ("\n".join(lines) + "\n").encode()
+            stream.append(b"M 100644 inline %s\ndata %d\n%s\n" % (name.encode(), len(data), data))
+        stream.append(b"\n")
+    _git(target, "fast-import", "--quiet", data=b"".join(stream))
+    for folder, _ in sources:
+        _git(target, "update-ref", "-d", f"refs/sources/{folder}")
+    _git(target, "checkout", "-q", "main")
+    return target
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -55,63 +160,91 @@ def _timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
     return elapsed
 
 
+def _contender(name: str, work: Path, repo: Path, bare: Path, saved: Path, env: dict[str, str]) -> float:
+    """One timed run of a contender (see the module's docstring)."""
+    if name == "baseline":
+        return _timed(["git", "-C", str(repo), "log", "--name-only", "--format=%H"], work, env)
+    if name.startswith("before_"):
+        env = {**env, "PYTHONPATH": env["BEFORE_SRC"]}
+    if name.endswith("predict"):
+        fresh = work / "fresh.db"
+        shutil.copyfile(bare, fresh)
+        try:
+            return _timed([*LESSONLOOP, "files", "predict", TASK, "--db", str(fresh)], repo, env)
+        finally:
+            fresh.unlink()
+    if name == "again":
+        return _timed([*LESSONLOOP, "files", "predict", TASK, "--db", str(saved)], repo, env)
+    return _timed([*LESSONLOOP, "files", "evaluate", "--json", "--db", str(bare)], repo, env)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--commits", type=int, default=7700)
+    parser.add_argument("--history", choices=("synthetic", "real"), default="synthetic")
+    parser.add_argument("--commits", type=int, default=7700, help="the synthetic history's commits")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--before", metavar="SRC", help="a folder holding another lessonloop package, timed beside")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lessonloop-fpspeed-") as tmp:
         work = Path(tmp)
         env = _env(work)
-        print(f"making a history of {args.commits} commits ...", file=sys.stderr)
-        repo = realistic(work / "repo", args.commits)
+        if args.before:
+            env["BEFORE_SRC"] = str(Path(args.before).resolve())
+        print(f"making the {args.history} history ...", file=sys.stderr)
+        if args.history == "real":
+            repo = merged_real_history(work / "repo", env)
+        else:
+            repo = realistic(work / "repo", args.commits)
+        commits = int(_git(repo, "rev-list", "--count", "--first-parent", "HEAD"))
         bare = work / "bare.db"
         _timed([*LESSONLOOP, "ingest", "--git", str(repo), "--db", str(bare), "--no-progress"], work, env)
         saved = work / "saved.db"
         shutil.copyfile(bare, saved)
         _timed([*LESSONLOOP, "files", "predict", TASK, "--db", str(saved)], repo, env)  # warm-up, and a model to reuse
-        times: dict[str, list[float]] = {"baseline": [], "predict": [], "again": [], "evaluate": []}
-        order = list(times)
+        names = ["baseline", "predict", "again", "evaluate"]
+        if args.before:
+            names += ["before_predict", "before_evaluate"]
+            _contender("before_predict", work, repo, bare, saved, env)  # warm-up: that code's .pyc
+        times: dict[str, list[float]] = {name: [] for name in names}
         for round_ in range(args.rounds):
             print(f"round {round_ + 1}/{args.rounds} ...", file=sys.stderr)
-            for name in order[round_ % len(order) :] + order[: round_ % len(order)]:
-                if name == "baseline":
-                    cmd = ["git", "-C", str(repo), "log", "--name-only", "--format=%H"]
-                    times[name].append(_timed(cmd, work, env))
-                elif name == "predict":
-                    fresh = work / "fresh.db"
-                    shutil.copyfile(bare, fresh)
-                    times[name].append(_timed([*LESSONLOOP, "files", "predict", TASK, "--db", str(fresh)], repo, env))
-                    fresh.unlink()
-                elif name == "again":
-                    times[name].append(_timed([*LESSONLOOP, "files", "predict", TASK, "--db", str(saved)], repo, env))
-                else:
-                    cmd = [*LESSONLOOP, "files", "evaluate", "--json", "--db", str(bare)]
-                    times[name].append(_timed(cmd, repo, env))
+            for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+                times[name].append(_contender(name, work, repo, bare, saved, env))
     medians = {name: statistics.median(values) for name, values in times.items()}
     base = medians["baseline"]
     report = {
-        "commits": args.commits,
+        "history": args.history,
+        "commits": commits,
         "rounds": args.rounds,
         "load_average": os.getloadavg(),
         "seconds": {name: round(value, 3) for name, value in medians.items()},
         "ratio_to_git_log": {name: round(value / base, 1) for name, value in medians.items() if name != "baseline"},
         "targets": {"predict_under_10_s": medians["predict"] < 10, "evaluate_under_30_s": medians["evaluate"] < 30},
     }
+    if args.before:
+        report["ratio_to_before"] = {
+            name: round(medians[name] / medians[f"before_{name}"], 2) for name in ("predict", "evaluate")
+        }
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
+    print(f"{args.history} history, {commits:,} first-parent commits")
     print("| contender | median s | / `git log --name-only` |")
     print("|---|---:|---:|")
     print(f"| `git log --name-only` (baseline) | {base:.3f} | 1.0x |")
-    for name, label in (
-        ("predict", "first `files predict` (learns the model)"),
-        ("again", "a later `files predict`"),
-        ("evaluate", "`files evaluate`"),
-    ):
-        print(f"| {label} | {medians[name]:.2f} | {medians[name] / base:.0f}x |")
+    labels = {
+        "predict": "first `files predict` (learns the model)",
+        "again": "a later `files predict`",
+        "evaluate": "`files evaluate`",
+        "before_predict": "first `files predict`, --before's code",
+        "before_evaluate": "`files evaluate`, --before's code",
+    }
+    for name in names[1:]:
+        print(f"| {labels[name]} | {medians[name]:.2f} | {medians[name] / base:.0f}x |")
     print(f"load average {report['load_average']}; targets: {report['targets']}")
+    if args.before:
+        print(f"now / before: {report['ratio_to_before']}")
     return 0
 
 
