@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from lessonloop import __version__
 from lessonloop.cli.command_parser import CommandParser, keep_parent_options
@@ -20,6 +19,10 @@ from lessonloop.cli.common import (
     CommandError,
     run_handler,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the reads of figures: issue 43)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["CommandError", "build_parser", "main"]
 

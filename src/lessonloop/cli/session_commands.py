@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
 
 from lessonloop.cli.common import (
     CommandError,
@@ -31,7 +30,10 @@ SESSIONS_SHOWN = 20  # rows of `sessions` without -n or --all (--json lists ever
 STATS_ROWS = 12  # rows of `stats`' tables of models and projects without --all: the busiest
 STATS_PERIODS = 31  # the latest periods of `stats --by` without --all
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the reads of figures: issue 43)
 if TYPE_CHECKING:
+    from typing import Any
+
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
     import sqlite3

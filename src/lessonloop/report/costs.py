@@ -12,7 +12,10 @@ the summed cost and the count of unpriced calls. The totals tables hold the same
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the reads of figures: issue 43)
+if TYPE_CHECKING:
+    from typing import Any
+
 
 __all__ = ["cost_json", "cost_sums", "cost_text"]
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 from lessonloop.analyze.prompt_request import request_of
 from lessonloop.report.costs import cost_json, cost_sums
-from lessonloop.store.git_link_reader import session_commits
 from lessonloop.store.session_figures import first_prompt as first_request
 from lessonloop.store.session_ids import SessionNotFound
 from lessonloop.store.session_span import session_end, session_start
 from lessonloop.store.session_totals import settle_for_read
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the reads of figures: issue 43)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Every session with the main session it belongs to.
 _TREE = "SELECT id, coalesce(parent_id, id) AS root FROM sessions"
@@ -30,30 +31,58 @@ def scoped_tree(where: str) -> str:
     return f"SELECT t.id, s.agent AS agent FROM ({_TREE}) t JOIN sessions s ON s.id = t.root WHERE {where}"
 
 
-@dataclass(slots=True)
-class SessionRow:
-    """One main session with its subagents' figures folded in."""
+_ROW_FIELDS = (
+    "id", "agent", "project", "cwd", "git_branch", "title", "first_prompt", "started_at", "ended_at", "model",
+    "prompts", "tool_calls", "errors", "subagents", "input_tokens", "output_tokens", "cache_creation_tokens",
+    "cache_read_tokens", "cost_usd", "unpriced_calls",
+)  # fmt: skip
 
-    id: str
-    agent: str
-    project: str | None
-    cwd: str | None
-    git_branch: str | None
-    title: str | None
-    first_prompt: str | None  # what the person first asked (store/session_figures.py's first_prompt)
-    started_at: str | None
-    ended_at: str | None
-    model: str | None
-    prompts: int
-    tool_calls: int
-    errors: int
-    subagents: int
-    input_tokens: int
-    output_tokens: int
-    cache_creation_tokens: int
-    cache_read_tokens: int
-    cost_usd: float | None = None  # report/costs.py: the priced calls' cost; None when none is priced
-    unpriced_calls: int = 0  # calls whose model has no known price
+
+class SessionRow:
+    """One main session with its subagents' figures folded in. (A plain class, not a dataclass: the
+    reads of figures do without importing dataclasses and inspect, issue 43.)"""
+
+    __slots__ = _ROW_FIELDS
+
+    def __init__(
+        self,
+        id: str,
+        agent: str,
+        project: str | None,
+        cwd: str | None,
+        git_branch: str | None,
+        title: str | None,
+        first_prompt: str | None,  # what the person first asked (store/session_figures.py's first_prompt)
+        started_at: str | None,
+        ended_at: str | None,
+        model: str | None,
+        prompts: int,
+        tool_calls: int,
+        errors: int,
+        subagents: int,
+        input_tokens: int,
+        output_tokens: int,
+        cache_creation_tokens: int,
+        cache_read_tokens: int,
+        cost_usd: float | None = None,  # report/costs.py: the priced calls' cost; None when none is priced
+        unpriced_calls: int = 0,  # calls whose model has no known price
+    ) -> None:
+        self.id, self.agent, self.project, self.cwd, self.git_branch = id, agent, project, cwd, git_branch
+        self.title, self.first_prompt, self.started_at, self.ended_at = title, first_prompt, started_at, ended_at
+        self.model, self.prompts, self.tool_calls, self.errors = model, prompts, tool_calls, errors
+        self.subagents, self.input_tokens, self.output_tokens = subagents, input_tokens, output_tokens
+        self.cache_creation_tokens, self.cache_read_tokens = cache_creation_tokens, cache_read_tokens
+        self.cost_usd, self.unpriced_calls = cost_usd, unpriced_calls
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SessionRow):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _ROW_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        return f"SessionRow({', '.join(f'{name}={getattr(self, name)!r}' for name in _ROW_FIELDS)})"
 
     @property
     def total_tokens(self) -> int:
@@ -427,22 +456,32 @@ def _agent_figures(conn: sqlite3.Connection, where: str, params: list[Any]) -> d
     return figures
 
 
-@dataclass(slots=True)
 class TimelineItem:
     """One entry of a session's timeline: a message or a tool call."""
 
-    ts: str | None
-    seq: int
-    type: str  # message | tool_call
-    data: dict[str, Any]
+    __slots__ = ("data", "seq", "ts", "type")
+
+    def __init__(self, ts: str | None, seq: int, type: str, data: dict[str, Any]) -> None:
+        self.ts = ts
+        self.seq = seq
+        self.type = type  # message | tool_call
+        self.data = data
+
+    def __repr__(self) -> str:
+        return f"TimelineItem(ts={self.ts!r}, seq={self.seq!r}, type={self.type!r}, data={self.data!r})"
 
 
-@dataclass(slots=True)
 class Timeline:
-    session: dict[str, Any]
-    items: list[TimelineItem] = field(default_factory=list)
-    subagents: list[dict[str, Any]] = field(default_factory=list)
-    commits: list[dict[str, Any]] = field(default_factory=list)  # the commits linked to it (docs/git.md, "Links")
+    """A session's messages and tool calls in order, with its subagents and the commits linked to it
+    (docs/git.md, "Links")."""
+
+    __slots__ = ("commits", "items", "session", "subagents")
+
+    def __init__(self, session: dict[str, Any]) -> None:
+        self.session = session
+        self.items: list[TimelineItem] = []
+        self.subagents: list[dict[str, Any]] = []
+        self.commits: list[dict[str, Any]] = []
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -552,5 +591,7 @@ def session_timeline(conn: sqlite3.Connection, session_id: str) -> Timeline:
             }
         )
     if session["parent_id"] is None:  # links name main sessions
+        from lessonloop.store.git_link_reader import session_commits  # a timeline's, not the lists' (dataclasses)
+
         timeline.commits = [link.to_json() for link in session_commits(conn, session_id)]
     return timeline

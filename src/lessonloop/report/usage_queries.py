@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from typing import Any
 
 from lessonloop.report.costs import cost_json, cost_sums
 from lessonloop.report.queries import session_filter
 from lessonloop.store.session_totals import settle_for_read, stored_price_table
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the reads of figures: issue 43)
+if TYPE_CHECKING:
+    from typing import Any
 
 PERIODS = ("day", "week", "month")
 

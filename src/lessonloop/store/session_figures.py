@@ -6,9 +6,12 @@ only the hooks have seen it. Plain rows; the tool shapes them."""
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
 from lessonloop.analyze.prompt_request import request_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the reads of figures: issue 43)
+if TYPE_CHECKING:
+    from typing import Any
 
 _LAST_ACTIVITY = """
 WITH tree AS (SELECT id, coalesce(parent_id, id) AS root FROM sessions),
