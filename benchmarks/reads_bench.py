@@ -24,6 +24,7 @@ Run: `.venv/bin/python benchmarks/reads_bench.py [--scales 16,64] [--rounds 7] [
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
@@ -90,7 +91,7 @@ def measure_scale(copies: int, rounds: int, work: Path, ccusage: Any, env: dict[
         "floor": lambda: timed([sys.executable, "-c", "import json, sqlite3"], env),
     }
     for name, words in READS.items():
-        contenders[name] = lambda words=words: timed([*lessonloop_cmd(), *words, "--db", str(db)], ingest_env)
+        contenders[name] = functools.partial(timed, [*lessonloop_cmd(), *words, "--db", str(db)], ingest_env)
     if ccusage.bin is not None:
         ccusage.config_dir = home / ".claude"
         cc_env = ccusage.env()
