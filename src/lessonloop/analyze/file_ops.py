@@ -375,15 +375,16 @@ def diff_changes(diff: str | None, kind: str, tool: str = "") -> tuple[Change, .
         new_pos = header[2] if header[3] else header[2] + 1
         run: tuple[int, int] | None = None  # (old_first, new_first) of the open run
         for line in body:
-            if line.startswith(("-", "+")):
+            first = line[:1]
+            if first == "+" or first == "-":
                 if run is None:
                     run = (old_pos, new_pos)
-                if line.startswith("-"):
+                if first == "-":
                     old_pos += 1
                 else:
                     new_pos += 1
                 continue
-            if line.startswith("\\"):
+            if first == "\\":
                 continue
             has_context = True
             if run is not None:

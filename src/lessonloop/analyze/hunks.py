@@ -22,19 +22,24 @@ def _header(match: re.Match[str]) -> Header:
 
 def hunks(diff: str) -> Iterator[tuple[Header, list[str]]]:
     """Each hunk's header and body lines; text before the first header is skipped."""
-    header: Header | None = None
-    body: list[str] = []
-    for line in diff.split("\n"):
-        match = _HUNK_HEADER.match(line) if line.startswith("@@") else None
-        if match:
-            if header is not None:
-                yield header, body
-            header = _header(match)
-            body = []
-        elif header is not None:
-            body.append(line)
-    if header is not None:
-        yield header, body
+    # The headers found in the text (a line starting "@@ -" that the header regex matches), each
+    # body split out of the text between them: no step per line in Python.
+    starts: list[tuple[int, re.Match[str]]] = []
+    at = diff.find("@@ -")
+    while at >= 0:
+        if at == 0 or diff[at - 1] == "\n":
+            match = _HUNK_HEADER_LINES.match(diff, at)
+            if match:
+                starts.append((at, match))
+        at = diff.find("@@ -", at + 4)
+    for index, (_start, match) in enumerate(starts):
+        line_end = diff.find("\n", match.end())
+        stop = starts[index + 1][0] - 1 if index + 1 < len(starts) else len(diff)  # the next header's "\n"
+        if line_end < 0 or line_end >= stop:
+            body: list[str] = []  # the header is the last line, or the next header follows it
+        else:
+            body = diff[line_end + 1 : stop].split("\n")
+        yield _header(match), body
 
 
 def hunk_headers(diff: str) -> list[Header]:
