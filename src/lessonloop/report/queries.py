@@ -288,84 +288,105 @@ def stats(
 ) -> dict[str, Any]:
     """Store-wide figures: sessions, tool calls and errors per tool and per kind, tokens per model
     and per agent and model, figures per agent, and more. A subagent counts with its main session
-    (its project and agent are the main session's). `since`/`until`: the sessions started then."""
+    (its project and agent are the main session's). `since`/`until`: the sessions started then.
+
+    Read from the totals kept per session (store/session_totals.py), each table once, grouped by
+    what the figures need (tool, kind and agent; agent, project and model; agent and message kind)
+    and summed further here: a handful of rows per session, never the calls themselves."""
     where, params = session_filter(conn, project, agent, since, until)
     settle_for_read(conn)
-    in_scope = f"SELECT t.id FROM ({_TREE}) t JOIN sessions s ON s.id = t.root WHERE {where}"
-    sessions = conn.execute(
-        f"SELECT count(*) FROM sessions s WHERE s.parent_id IS NULL AND {where}", params
-    ).fetchone()[0]
-    parent_only = conn.execute(
-        f"SELECT count(*) FROM sessions s WHERE s.parent_id IS NULL AND s.placeholder = 1 AND {where}", params
-    ).fetchone()[0]
-    subagents = conn.execute(
-        f"SELECT count(*) FROM sessions WHERE parent_id IS NOT NULL AND id IN ({in_scope})", params
-    ).fetchone()[0]
-    tools: dict[str, dict[str, int]] = {}
-    for tool, calls, errors in conn.execute(
-        f"""SELECT tool, sum(calls), sum(errors) FROM call_totals
-            WHERE session_id IN ({in_scope}) GROUP BY tool ORDER BY sum(calls) DESC, tool""",
+    scoped = f"""SELECT t.id, s.agent AS agent, s.project AS project
+                 FROM ({_TREE}) t JOIN sessions s ON s.id = t.root WHERE {where}"""
+    sessions, parent_only, projects = conn.execute(
+        f"""SELECT count(*), coalesce(sum(s.placeholder = 1), 0), count(DISTINCT s.project)
+            FROM sessions s WHERE s.parent_id IS NULL AND {where}""",
+        params,
+    ).fetchone()
+    agents: dict[str, dict[str, Any]] = {}
+    subagents = 0
+    for agent_id, main, subs in conn.execute(
+        f"""SELECT tr.agent, sum(x.parent_id IS NULL), sum(x.parent_id IS NOT NULL)
+            FROM sessions x JOIN ({scoped}) tr ON tr.id = x.id GROUP BY tr.agent ORDER BY tr.agent""",
         params,
     ):
-        tools[tool] = {"calls": calls, "errors": errors}
-    tool_kinds = _tool_kinds(conn, where, params)
-    tokens = {row.pop("model"): row for row in _token_rows(conn, in_scope, params, by_agent=False)}
-    by_agent_model = _token_rows(conn, in_scope, params, by_agent=True)
-    agents = _agent_figures(conn, where, params)
-    for figures in agents.values():
-        figures.update(cost_usd=None, unpriced_calls=0)  # an agent with no token counts: nothing to price
+        agents[agent_id] = {"sessions": main, "subagent_sessions": subs, "prompts": 0, "tool_calls": 0}
+        agents[agent_id].update(tool_errors=0, cost_usd=None, unpriced_calls=0)
+        subagents += subs
+    call_rows = conn.execute(
+        f"""SELECT c.kind, c.tool, tr.agent, sum(c.calls), sum(c.errors) FROM call_totals c
+            JOIN ({scoped}) tr ON tr.id = c.session_id GROUP BY c.kind, c.tool, tr.agent""",
+        params,
+    ).fetchall()
+    token_rows = conn.execute(
+        f"""SELECT tr.agent, tr.project, u.model, sum(u.calls), sum(u.input), sum(u.output), sum(u.cache_creation),
+                   sum(u.cache_read), sum(u.reasoning), sum(u.cost_usd), sum(u.unpriced)
+            FROM usage_totals u JOIN ({scoped}) tr ON tr.id = u.session_id GROUP BY 1, 2, 3""",
+        params,
+    ).fetchall()
+    message_rows = conn.execute(
+        f"""SELECT tr.agent, m.kind, sum(m.messages), min(m.first_ts), max(m.last_ts) FROM message_totals m
+            JOIN ({scoped}) tr ON tr.id = m.session_id GROUP BY 1, 2""",
+        params,
+    ).fetchall()
+    tools: dict[str, dict[str, int]] = {}
+    for _kind, tool, agent_id, calls, errors in call_rows:
+        figures = tools.setdefault(tool, {"calls": 0, "errors": 0})
+        figures["calls"] += calls
+        figures["errors"] += errors
+        if agent_id in agents:
+            agents[agent_id]["tool_calls"] += calls
+            agents[agent_id]["tool_errors"] += errors
+    tools = dict(sorted(tools.items(), key=lambda item: (-item[1]["calls"], item[0])))
+    by_model = _token_figures(token_rows, lambda agent_id, _project, model: (None, model))
+    by_agent_model = _token_figures(token_rows, lambda agent_id, _project, model: (agent_id, model))
     for row in by_agent_model:
         if row["agent"] in agents:
             _add_cost(agents[row["agent"]], row)
-    kinds = dict(
-        conn.execute(
-            f"SELECT kind, sum(messages) FROM message_totals WHERE session_id IN ({in_scope}) GROUP BY kind ORDER BY kind",
-            params,
-        ).fetchall()
-    )
-    projects = conn.execute(
-        f"SELECT count(DISTINCT s.project) FROM sessions s WHERE s.parent_id IS NULL AND {where}", params
-    ).fetchone()[0]
-    span = conn.execute(
-        f"SELECT min(first_ts), max(last_ts) FROM message_totals WHERE session_id IN ({in_scope})", params
-    ).fetchone()
+    kinds: dict[str, int] = {}
+    first: str | None = None
+    last: str | None = None
+    for agent_id, kind, count, first_ts, last_ts in message_rows:
+        kinds[kind] = kinds.get(kind, 0) + count
+        if kind == "prompt" and agent_id in agents:
+            agents[agent_id]["prompts"] += count
+        first = first_ts if first is None or (first_ts is not None and first_ts < first) else first
+        last = _latest(last, last_ts)
     totals = conn.execute("SELECT count(*), coalesce(sum(offset), 0) FROM source_files").fetchone()
     problems = conn.execute("SELECT count(*) FROM ingest_problems").fetchone()[0]
+    tokens = {row.pop("model"): row for row in by_model}
+    for row in tokens.values():
+        del row["agent"]
     return {
         "sessions": sessions,
         "parent_only_sessions": parent_only,  # of `sessions`: known only as a subagent's parent
         "subagent_sessions": subagents,
         "projects": projects,
-        "first_activity": span[0],
-        "last_activity": span[1],
+        "first_activity": first,
+        "last_activity": last,
         "tool_calls": sum(t["calls"] for t in tools.values()),
         "tool_errors": sum(t["errors"] for t in tools.values()),
         "tools": tools,
-        "kinds": tool_kinds,
+        "kinds": _tool_kinds(call_rows),
         "tokens": tokens,
         **_total_cost(tokens.values()),
         "agents": agents,
         "by_agent_model": by_agent_model,
-        "by_project": _project_costs(conn, where, params),
-        "messages": kinds,
+        "by_project": _project_costs(token_rows),
+        "messages": dict(sorted(kinds.items())),
         "source_files": totals[0],
         "bytes_read": totals[1],
         "ingest_problems": problems,
     }
 
 
-def _tool_kinds(conn: sqlite3.Connection, where: str, params: list[Any]) -> dict[str, dict[str, Any]]:
+def _tool_kinds(call_rows: list[tuple[Any, ...]]) -> dict[str, dict[str, Any]]:
     """Calls and errors per neutral kind of tool (core/tool_kinds.py: shell, read, edit, ...), the
     most calls first, each with the agents' own names for it: {kind: {"calls", "errors", "tools":
     [{"tool", "agent", "calls", "errors"}]}} (a tool under each kind its calls had: Codex's
-    apply_patch is an edit, or a write when it only adds files)."""
+    apply_patch is an edit, or a write when it only adds files). `call_rows`: (kind, tool, agent,
+    calls, errors)."""
     kinds: dict[str, dict[str, Any]] = {}
-    for kind, tool, agent, calls, errors in conn.execute(
-        f"""SELECT c.kind, c.tool, tr.agent, sum(c.calls), sum(c.errors) FROM call_totals c
-            JOIN ({scoped_tree(where)}) tr ON tr.id = c.session_id
-            GROUP BY c.kind, c.tool, tr.agent ORDER BY sum(c.calls) DESC, c.tool, tr.agent""",
-        params,
-    ):
+    for kind, tool, agent, calls, errors in sorted(call_rows, key=lambda r: (-r[3], r[1], r[2])):
         figures = kinds.setdefault(kind, {"calls": 0, "errors": 0, "tools": []})
         figures["calls"] += calls
         figures["errors"] += errors
@@ -373,42 +394,45 @@ def _tool_kinds(conn: sqlite3.Connection, where: str, params: list[Any]) -> dict
     return dict(sorted(kinds.items(), key=lambda item: (-item[1]["calls"], item[0])))
 
 
-def _token_rows(conn: sqlite3.Connection, in_scope: str, params: list[Any], *, by_agent: bool) -> list[dict[str, Any]]:
-    """Token usage summed per model (and per agent of the main session when `by_agent`), most
-    output first, each with its cost (report/costs.py: "cost_usd", null when unknown, and
-    "unpriced_calls")."""
-    agent = "coalesce(r.agent, s.agent)" if by_agent else "NULL"
+_TOKEN_KEYS = ("input", "output", "cache_creation", "cache_read", "reasoning")
+
+
+def _token_figures(token_rows: list[tuple[Any, ...]], key: Any) -> list[dict[str, Any]]:
+    """Tokens and cost of `token_rows` ((agent, project, model, calls, input, output, cache_creation,
+    cache_read, reasoning, cost, unpriced)) summed per `key(agent, project, model)` -> (agent or
+    None, model), most output first: [{agent, model, input, ..., reasoning, cost_usd, unpriced_calls}]
+    (report/costs.py: cost_usd null when no call is priced)."""
+    summed: dict[tuple[Any, Any], list[Any]] = {}
+    for agent_id, project_name, model, _calls, *figures, cost, unpriced in token_rows:
+        slot = summed.setdefault(key(agent_id, project_name, model), [0, 0, 0, 0, 0, None, 0])
+        for index, value in enumerate(figures):
+            slot[index] += value or 0
+        if cost is not None:
+            slot[5] = (slot[5] or 0.0) + cost
+        slot[6] += unpriced or 0
     rows = []
-    for agent_id, model, i, o, cc, cr, reasoning, cost, unpriced in conn.execute(
-        f"""SELECT {agent}, u.model, sum(u.input), sum(u.output), sum(u.cache_creation), sum(u.cache_read),
-                   sum(u.reasoning), sum(u.cost_usd), sum(u.unpriced)
-            FROM usage_totals u JOIN sessions s ON s.id = u.session_id
-            LEFT JOIN sessions r ON r.id = s.parent_id
-            WHERE u.session_id IN ({in_scope})
-            GROUP BY 1, u.model ORDER BY sum(u.output) DESC, 1, u.model""",
-        params,
-    ):
-        row: dict[str, Any] = {"agent": agent_id} if by_agent else {}
-        row.update(model=model, input=i, output=o, cache_creation=cc, cache_read=cr, reasoning=reasoning)
-        row.update(cost_json(cost, unpriced))
-        rows.append(row)
+    for (agent_id, model), (*figures, cost, unpriced) in summed.items():
+        row: dict[str, Any] = {"agent": agent_id, "model": model, **dict(zip(_TOKEN_KEYS, figures, strict=True))}
+        rows.append({**row, **cost_json(cost, unpriced)})
+    rows.sort(key=lambda r: (-r["output"], r["agent"] or "", r["model"]))
     return rows
 
 
-def _project_costs(conn: sqlite3.Connection, where: str, params: list[Any]) -> list[dict[str, Any]]:
+def _project_costs(token_rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     """Tokens and cost per project (of the main session; a subagent's calls count with it), the
     costliest first: [{project, calls, input, output, cache_creation, cache_read, cost_usd,
     unpriced_calls}]."""
+    summed: dict[Any, list[Any]] = {}
+    for _agent, project_name, _model, calls, i, o, cc, cr, _reasoning, cost, unpriced in token_rows:
+        slot = summed.setdefault(project_name, [0, 0, 0, 0, 0, None, 0])
+        for index, value in enumerate((calls, i, o, cc, cr)):
+            slot[index] += value or 0
+        if cost is not None:
+            slot[5] = (slot[5] or 0.0) + cost
+        slot[6] += unpriced or 0
     rows = []
-    for project, calls, i, o, cc, cr, cost, unpriced in conn.execute(
-        f"""SELECT s.project, sum(u.calls), sum(u.input), sum(u.output), sum(u.cache_creation), sum(u.cache_read),
-                   sum(u.cost_usd), sum(u.unpriced)
-            FROM usage_totals u JOIN sessions x ON x.id = u.session_id
-            JOIN sessions s ON s.id = coalesce(x.parent_id, x.id)
-            WHERE {where} GROUP BY s.project""",
-        params,
-    ):
-        row = {"project": project, "calls": calls, "input": i, "output": o, "cache_creation": cc, "cache_read": cr}
+    for project_name, (calls, i, o, cc, cr, cost, unpriced) in summed.items():
+        row = {"project": project_name, "calls": calls, "input": i, "output": o, "cache_creation": cc, "cache_read": cr}
         rows.append({**row, **cost_json(cost, unpriced)})
     rows.sort(key=lambda r: (-(r["cost_usd"] or 0.0), r["project"] or ""))
     return rows
@@ -428,32 +452,6 @@ def _total_cost(rows: Any) -> dict[str, Any]:
     for row in rows:
         _add_cost(total, row)
     return total
-
-
-def _agent_figures(conn: sqlite3.Connection, where: str, params: list[Any]) -> dict[str, dict[str, Any]]:
-    """Per agent (of the main session): sessions, subagent sessions, prompts, tool calls, errors."""
-    tree = scoped_tree(where)
-    figures: dict[str, dict[str, Any]] = {}
-    for agent, main, subs in conn.execute(
-        f"""SELECT tr.agent, sum(x.parent_id IS NULL), sum(x.parent_id IS NOT NULL)
-            FROM sessions x JOIN ({tree}) tr ON tr.id = x.id GROUP BY tr.agent ORDER BY tr.agent""",
-        params,
-    ):
-        figures[agent] = {"sessions": main, "subagent_sessions": subs, "prompts": 0, "tool_calls": 0, "tool_errors": 0}
-    for agent, prompts in conn.execute(
-        f"""SELECT tr.agent, sum(m.messages) FROM message_totals m JOIN ({tree}) tr ON tr.id = m.session_id
-            WHERE m.kind = 'prompt' GROUP BY tr.agent""",
-        params,
-    ):
-        figures[agent]["prompts"] = prompts
-    for agent, calls, errors in conn.execute(
-        f"""SELECT tr.agent, sum(c.calls), sum(c.errors) FROM call_totals c
-            JOIN ({tree}) tr ON tr.id = c.session_id GROUP BY tr.agent""",
-        params,
-    ):
-        figures[agent]["tool_calls"] = calls
-        figures[agent]["tool_errors"] = errors
-    return figures
 
 
 class TimelineItem:
