@@ -174,7 +174,7 @@ def tokens_per_day(conn: sqlite3.Connection, tree: str, params: list[Any]) -> li
         for day, agent, model, requests, i, o, cc, cr, reasoning, cost, unpriced in conn.execute(
             f"""SELECT substr(u.slot, 1, 10), tr.agent, u.model, sum(u.calls), sum(u.input), sum(u.output),
                        sum(u.cache_creation), sum(u.cache_read), sum(u.reasoning), sum(u.cost_usd), sum(u.unpriced)
-                FROM usage_totals u JOIN ({tree}) tr ON tr.id = u.session_id
+                FROM ({tree}) tr CROSS JOIN usage_totals u ON u.session_id = tr.id
                 WHERE u.slot != '' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""",
             params,
         )

@@ -17,7 +17,7 @@ import re
 import sqlite3
 
 from lessonloop.report.costs import cost_json, cost_sums
-from lessonloop.report.queries import session_filter
+from lessonloop.report.queries import scoped_tree, session_filter
 from lessonloop.store.session_totals import settle_for_read, stored_price_table
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the reads of figures: issue 43)
@@ -38,10 +38,11 @@ _ON_A_QUARTER = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:(?:00|15|30|45):00\.000Z")
 
 # (period, agent, model, calls, input, output, cache_creation, cache_read, reasoning, cost, unpriced)
 # of the totals `u` of the sessions in scope (`u.slot`: the calls' quarter of an hour) ...
-_FROM_TOTALS = """SELECT {period}, coalesce(r.agent, s.agent), u.model, sum(u.calls), sum(u.input), sum(u.output),
+# (session by session, as report/queries.py's _FIGURES: a session's totals lie together) ...
+_FROM_TOTALS = """SELECT {period}, tr.agent, u.model, sum(u.calls), sum(u.input), sum(u.output),
                          sum(u.cache_creation), sum(u.cache_read), sum(u.reasoning), sum(u.cost_usd), sum(u.unpriced)
-                  FROM usage_totals u JOIN sessions s ON s.id = u.session_id LEFT JOIN sessions r ON r.id = s.parent_id
-                  WHERE u.slot != '' AND u.session_id IN ({in_scope}){bounds}
+                  FROM ({scoped}) tr CROSS JOIN usage_totals u ON u.session_id = tr.id
+                  WHERE u.slot != ''{bounds}
                   GROUP BY 1, 2, 3"""
 # ... or of the calls themselves (a bound inside a quarter of an hour)
 _FROM_CALLS = """SELECT {period}, coalesce(r.agent, s.agent), u.model, count(*), sum(u.input_tokens),
@@ -79,7 +80,11 @@ def usage_periods(
     if until is not None:
         bounds, bound_params = bounds + f" AND {column} < ?", [*bound_params, until[:16] if whole else until]
     sql = (_FROM_TOTALS if whole else _FROM_CALLS).format(
-        period=_PERIOD_SQL[by].format(t=column), in_scope=in_scope, bounds=bounds, costs=cost_sums("u")
+        period=_PERIOD_SQL[by].format(t=column),
+        in_scope=in_scope,
+        scoped=scoped_tree(where),
+        bounds=bounds,
+        costs=cost_sums("u"),
     )
     periods: dict[str, dict[str, Any]] = {}
     for period, agent_id, model, calls, i, o, cc, cr, reasoning, cost, unpriced in conn.execute(
