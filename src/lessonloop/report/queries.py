@@ -201,6 +201,10 @@ def _latest(a: str | None, b: str | None) -> str | None:
     return max(a, b) if a is not None and b is not None else a if a is not None else b
 
 
+def _earliest(a: str | None, b: str | None) -> str | None:
+    return min(a, b) if a is not None and b is not None else a if a is not None else b
+
+
 def list_sessions(
     conn: sqlite3.Connection,
     project: str | None = None,
@@ -256,7 +260,7 @@ def list_sessions(
     )
     rows: list[SessionRow] = []
     for sid, agent_id, project_name, cwd, branch, title, started in conn.execute(
-        f"""SELECT s.id, s.agent, s.project, s.cwd, s.git_branch, s.title, {session_start("s")}
+        f"""SELECT s.id, s.agent, s.project, s.cwd, s.git_branch, s.title, s.started_at
             FROM sessions s WHERE {main} AND {where}""",
         params,
     ):
@@ -264,8 +268,10 @@ def list_sessions(
         first_prompt = asked.get(sid)
         if first_prompt is not None:  # what the person asked, without the agent's context around it
             first_prompt = request_of(first_prompt) or first_request(conn, sid)
-        n, errors, _, calls_last = calls.get(sid, (0, 0, None, None))
-        _, msgs_last, prompts = msgs.get(sid, (None, None, 0))
+        n, errors, calls_first, calls_last = calls.get(sid, (0, 0, None, None))
+        msgs_first, msgs_last, prompts = msgs.get(sid, (None, None, 0))
+        if started is None:  # store/session_span.py's start: the first record of the session or its subagents
+            started = _earliest(msgs_first, calls_first)
         i, o, cc, cr, cost, unpriced = tokens.get(sid, (0, 0, 0, 0, None, 0))
         rows.append(
             SessionRow(
