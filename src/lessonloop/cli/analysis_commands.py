@@ -184,12 +184,17 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _analyze_unless_read_only(conn: sqlite3.Connection, args: argparse.Namespace) -> None:
-    """Analyze what is new first; a store opened read-only is read as its analysis stands."""
-    from lessonloop.pipeline.analysis import analyze_store
+    """Analyze what is new first; a store opened read-only is read as its analysis stands. Whether
+    anything is new is asked without loading the analysis pipeline (pipeline/analysis_check.py):
+    after an ingest, nothing is."""
+    from lessonloop.pipeline.analysis_check import analysis_is_current
     from lessonloop.store.read_only import is_read_only
 
-    if not is_read_only(conn):
-        analyze_store(conn, bandit=args.bandit)
+    if is_read_only(conn) or analysis_is_current(conn):
+        return
+    from lessonloop.pipeline.analysis import analyze_store
+
+    analyze_store(conn, bandit=args.bandit)
 
 
 def cmd_analyze_stats(args: argparse.Namespace) -> int:

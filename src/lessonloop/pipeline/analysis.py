@@ -17,7 +17,6 @@ redoes the history on request; docs/analysis.md).
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import sqlite3
 import time
@@ -28,20 +27,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 from lessonloop import __version__
 from lessonloop.core.install_hints import extra_install
 from lessonloop.core.timestamps import utc_now
+from lessonloop.pipeline.analysis_check import ANALYZER_VERSION, ProjectRules, project_rules_file, store_marks
 from lessonloop.store import analysis_state, counts
-from lessonloop.store.learn_state import changes_seq
-from lessonloop.store.session_places import main_session_projects
 from lessonloop.store.session_reader import load_sessions, session_fingerprints
 from lessonloop.store.transaction import transaction
 
 if TYPE_CHECKING:
     from lessonloop.analyze.diff_risk import RiskFinding
     from lessonloop.analyze.session_analysis import SessionAnalysis
-    from lessonloop.analyze.workflow import Rule
     from lessonloop.scanners.bandit_scan import BanditScan, ScanOutcome
 
-ANALYZER_VERSION = "7"  # bump whenever an analyzer's output changes: every session is analyzed again
-RULES_FILE = os.path.join(".lessonloop", "workflow.toml")
 _BATCH = 25
 
 
@@ -80,47 +75,6 @@ def realpath_if_exists(path: str) -> str:
     return os.path.realpath(path) if os.path.lexists(path) else path
 
 
-@dataclass(slots=True)
-class _ProjectRules:
-    """A project's rules file: its text (None: there is none or it cannot be read) and digest."""
-
-    path: str | None
-    text: str | None
-    digest: str
-    _rules: Sequence[Rule] | None = None
-
-    def rules(self, problems: list[str]) -> Sequence[Rule]:
-        """The file's rules merged with the defaults; the defaults alone when there is no file
-        or it cannot be used (the reason goes to `problems`). Parsed on first use only."""
-        if self._rules is None:
-            from lessonloop.analyze.workflow import DEFAULT_RULES, RulesError, rules_from_file_text
-
-            self._rules = DEFAULT_RULES
-            if self.text is not None and self.path is not None:
-                try:
-                    self._rules = rules_from_file_text(self.text, self.path)
-                except RulesError as exc:
-                    problems.append(f"{exc}; using the defaults")
-        return self._rules
-
-
-def project_rules_file(project: str | None, problems: list[str]) -> _ProjectRules:
-    """The project's `.lessonloop/workflow.toml`, read but not parsed: sessions whose inputs and
-    rules text did not change are skipped without loading any analyzer."""
-    if project:
-        path = os.path.join(project, RULES_FILE)
-        try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-        except FileNotFoundError:
-            pass
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(f"{path}: cannot read workflow rules ({exc}); using the defaults")
-        else:
-            return _ProjectRules(path, text, hashlib.blake2b(text.encode(), digest_size=8).hexdigest())
-    return _ProjectRules(None, None, "defaults")
-
-
 def bandit_configured() -> bool:
     """`[analysis] bandit` of the configuration (False when the file cannot be read)."""
     from lessonloop.settings.config import ConfigError, load_config
@@ -148,7 +102,7 @@ def analyze_store(
     wants_bandit = bandit_configured() if bandit is None else bandit
     home = home if home is not None else os.path.expanduser("~")
     whole = session_ids is None and not force
-    marks = _store_marks(conn, home, run.problems) if whole else None
+    marks = store_marks(conn, home, run.problems) if whole else None
     if marks is not None and analysis_state.checked_marks(conn) == marks:
         # Nothing added or changed since the last check of every session: no fingerprint read.
         run.sessions = run.skipped = counts.main_sessions(conn)
@@ -165,7 +119,7 @@ def analyze_store(
         if gone:
             _clear_gone(conn, gone)
     run.sessions = len(wanted)
-    rules_by_project: dict[str | None, _ProjectRules] = {}
+    rules_by_project: dict[str | None, ProjectRules] = {}
     todo: list[tuple[str, str]] = []
     for session_id in wanted:
         project, digest = fingerprints[session_id]
@@ -235,7 +189,7 @@ def _add_bandit_findings(
     conn: sqlite3.Connection,
     outcome: ScanOutcome,
     fingerprints: dict[str, str],
-    rules_by_project: dict[str | None, _ProjectRules],
+    rules_by_project: dict[str | None, ProjectRules],
     resolve: Callable[[str], str] | None,
     home: str,
     problems: list[str],
@@ -272,16 +226,6 @@ def _clear_gone(conn: sqlite3.Connection, session_ids: list[str]) -> None:
     with transaction(conn):
         for session_id in session_ids:
             clear_session_analysis(conn, session_id)
-
-
-def _store_marks(conn: sqlite3.Connection, home: str, problems: list[str]) -> str:
-    """What checking every session depends on, without reading them: the analyzer's version and
-    the home folder, each project's workflow rules, the highest rowid of the tables a fingerprint reads
-    and the store's change log (updates and deletes, m024/m025)."""
-    marks = analysis_state.high_rowids(conn)
-    rules = [(project, project_rules_file(project, problems).digest) for project in main_session_projects(conn)]
-    text = repr((__version__, ANALYZER_VERSION, home, marks, changes_seq(conn), rules))
-    return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).hexdigest()
 
 
 def _store(

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any
 
-from lessonloop.core import json_codec
-from lessonloop.learn.habit_stats import SessionFacts
 from lessonloop.report.costs import cost_json
 from lessonloop.report.queries import not_empty, session_filter
-from lessonloop.store.git_link_reader import rolled_back_sessions
 from lessonloop.store.session_totals import settle_for_read
+
+# `lessonloop report` reads the report's classes alone: typing, dataclasses (with inspect),
+# orjson and the habit statistics are imported by what needs them (issue 43).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from lessonloop.learn.habit_stats import SessionFacts
 
 
 def session_analysis(conn: sqlite3.Connection, session_id: str) -> dict[str, Any] | None:
@@ -23,6 +26,8 @@ def session_analysis(conn: sqlite3.Connection, session_id: str) -> dict[str, Any
     ).fetchone()
     if row is None:
         return None
+    from lessonloop.core import json_codec
+
     detail: dict[str, Any] = json_codec.loads(row[0])
     outcomes = detail.setdefault("outcomes", {})
     outcomes["corrections_next_session"] = None if row[1] is None else bool(row[1])
@@ -35,6 +40,9 @@ def session_facts(conn: sqlite3.Connection, project: str | None = None, agent: s
     rules: dict[str, dict[str, str]] = defaultdict(dict)
     for session_id, rule_id, status in conn.execute("SELECT session_id, rule_id, status FROM rule_results"):
         rules[session_id][rule_id] = status
+    from lessonloop.learn.habit_stats import SessionFacts
+    from lessonloop.store.git_link_reader import rolled_back_sessions
+
     rolled_back = rolled_back_sessions(conn)
     facts: list[SessionFacts] = []
     for r in conn.execute(
@@ -94,24 +102,41 @@ def habit_figures(facts: list[SessionFacts]) -> dict[str, Any]:
     }
 
 
-@dataclass(slots=True)
 class ReportSession:
-    id: str
-    project: str | None
-    started_at: str | None
-    tool_calls: int
-    compliance: float | None
-    blind_edits: int
-    errors_by_class: dict[str, int]
-    corrections: int
-    max_risk: float | None
-    findings: int
-    unresolved_errors: int
-    tests_failing_at_end: bool | None
-    reverted_changes: int
-    agent: str | None = None
-    cost_usd: float | None = None  # report/costs.py, its subagents' calls included; None: none priced
-    unpriced_calls: int = 0
+    """One analyzed main session as the report shows it."""
+
+    __slots__ = (
+        "agent", "blind_edits", "compliance", "corrections", "cost_usd", "errors_by_class", "findings", "id",
+        "max_risk", "project", "reverted_changes", "started_at", "tests_failing_at_end", "tool_calls",
+        "unpriced_calls", "unresolved_errors",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        project: str | None,
+        started_at: str | None,
+        tool_calls: int,
+        compliance: float | None,
+        blind_edits: int,
+        errors_by_class: dict[str, int],
+        corrections: int,
+        max_risk: float | None,
+        findings: int,
+        unresolved_errors: int,
+        tests_failing_at_end: bool | None,
+        reverted_changes: int,
+        agent: str | None = None,
+        cost_usd: float | None = None,  # report/costs.py, its subagents' calls included; None: none priced
+        unpriced_calls: int = 0,
+    ) -> None:
+        self.id, self.project, self.started_at, self.tool_calls = id, project, started_at, tool_calls
+        self.compliance, self.blind_edits, self.errors_by_class = compliance, blind_edits, errors_by_class
+        self.corrections, self.max_risk, self.findings = corrections, max_risk, findings
+        self.unresolved_errors, self.tests_failing_at_end = unresolved_errors, tests_failing_at_end
+        self.reverted_changes, self.agent, self.cost_usd = reverted_changes, agent, cost_usd
+        self.unpriced_calls = unpriced_calls
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -135,23 +160,44 @@ class ReportSession:
         }
 
 
-@dataclass(slots=True)
 class Habit:
     """A habit of a project: how often it happened, out of how many chances."""
 
-    name: str
-    count: int
-    out_of: int | None  # sessions where it could happen (rules), None for plain counts
-    detail: str
+    __slots__ = ("count", "detail", "name", "out_of")
+
+    def __init__(self, name: str, count: int, out_of: int | None, detail: str) -> None:
+        self.name = name
+        self.count = count
+        self.out_of = out_of  # sessions where it could happen (rules), None for plain counts
+        self.detail = detail
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Habit):
+            return NotImplemented
+        return (self.name, self.count, self.out_of, self.detail) == (
+            other.name,
+            other.count,
+            other.out_of,
+            other.detail,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        return f"Habit(name={self.name!r}, count={self.count!r}, out_of={self.out_of!r}, detail={self.detail!r})"
 
     def to_json(self) -> dict[str, Any]:
         return {"habit": self.name, "count": self.count, "out_of": self.out_of, "detail": self.detail}
 
 
-@dataclass(slots=True)
 class Report:
-    sessions: list[ReportSession] = field(default_factory=list)
-    habits: dict[str, list[Habit]] = field(default_factory=dict)  # project -> worst habits first
+    """The report: its sessions, and each project's worst habits first."""
+
+    __slots__ = ("habits", "sessions")
+
+    def __init__(self) -> None:
+        self.sessions: list[ReportSession] = []
+        self.habits: dict[str, list[Habit]] = {}  # project -> worst habits first
 
     def project_cost(self, project: str) -> tuple[float | None, int]:
         """The cost of the report's sessions of `project` (its key in `habits`) and their unpriced calls."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.core import json_codec
+from lessonloop.store.change_log import changes_seq as changes_seq
 
 # The tables learning reads whose new rows (by rowid) are what is new since the last run.
 MARKED_TABLES = (
@@ -45,12 +46,6 @@ def read_marks(conn: sqlite3.Connection) -> dict[str, int]:
     }
     marks["learn_changes"] = changes_seq(conn)
     return marks
-
-
-def changes_seq(conn: sqlite3.Connection) -> int:
-    """The last id learn_changes gave (its AUTOINCREMENT counter: kept when its rows are deleted)."""
-    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'learn_changes'").fetchone()
-    return int(row[0]) if row else 0
 
 
 def read_state(conn: sqlite3.Connection, *, learner: bool = True) -> LearnState | None:

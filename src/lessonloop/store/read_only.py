@@ -14,14 +14,20 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from pathlib import Path
-from urllib.parse import quote
 
 from lessonloop.store.migrations import MIGRATIONS, refuse_another_programs, table_names
 from lessonloop.store.transaction import StoreError, store_error
 
+# pathlib (and urllib.parse, for the URI) only where a store is opened: `is_read_only` is asked by
+# every read that analyzes first (`report`), which opens no store here.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+
 
 def _connect(path: Path, query: str, timeout_ms: int) -> sqlite3.Connection:
+    from urllib.parse import quote
+
     uri = f"file:{quote(str(path.absolute()), safe='/')}?{query}"
     conn = sqlite3.connect(uri, uri=True, timeout=timeout_ms / 1000, isolation_level=None)
     try:

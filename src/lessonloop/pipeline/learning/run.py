@@ -82,7 +82,7 @@ def configured_policy(review: bool | None = None) -> Policy:
 def learn_version(policy: Policy | None) -> str:
     """What the stored state was learned with: the learner's, the analyzer's and the state's
     versions and the policy. Another value: everything is learned again."""
-    from lessonloop.pipeline.analysis import ANALYZER_VERSION
+    from lessonloop.pipeline.analysis_check import ANALYZER_VERSION
 
     p = policy or Policy()
     parts = (

@@ -1,0 +1,89 @@
+"""Whether the store's analysis is current, answered without loading an analyzer (issue 43): what
+`lessonloop report` and `replay` ask before they read the analysis, and what `analyze_store`
+(pipeline/analysis.py) checks first.
+
+The marks are what checking every session depends on, read without reading a session: the
+analyzer's version, the home folder, each project's workflow rules file, the highest rowid of the
+tables a fingerprint reads and the store's change log (updates and deletes, m024/m025). When they
+are those the last whole-store check kept, nothing was added or changed since. Standard library
+only (BLAKE2b from CPython's own module, core/quick_hash.py: hashlib would load OpenSSL).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+from lessonloop import __version__
+from lessonloop.core.quick_hash import blake2b_hex
+from lessonloop.store import analysis_state
+from lessonloop.store.change_log import changes_seq
+from lessonloop.store.session_places import main_session_projects
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from lessonloop.analyze.workflow import Rule
+
+__all__ = ["ANALYZER_VERSION", "RULES_FILE", "ProjectRules", "analysis_is_current", "project_rules_file", "store_marks"]
+
+ANALYZER_VERSION = "7"  # bump whenever an analyzer's output changes: every session is analyzed again
+RULES_FILE = os.path.join(".lessonloop", "workflow.toml")
+
+
+class ProjectRules:
+    """A project's rules file: its text (None: there is none or it cannot be read) and digest."""
+
+    __slots__ = ("_rules", "digest", "path", "text")
+
+    def __init__(self, path: str | None, text: str | None, digest: str) -> None:
+        self.path = path
+        self.text = text
+        self.digest = digest
+        self._rules: Sequence[Rule] | None = None
+
+    def rules(self, problems: list[str]) -> Sequence[Rule]:
+        """The file's rules merged with the defaults; the defaults alone when there is no file
+        or it cannot be used (the reason goes to `problems`). Parsed on first use only."""
+        if self._rules is None:
+            from lessonloop.analyze.workflow import DEFAULT_RULES, RulesError, rules_from_file_text
+
+            self._rules = DEFAULT_RULES
+            if self.text is not None and self.path is not None:
+                try:
+                    self._rules = rules_from_file_text(self.text, self.path)
+                except RulesError as exc:
+                    problems.append(f"{exc}; using the defaults")
+        return self._rules
+
+
+def project_rules_file(project: str | None, problems: list[str]) -> ProjectRules:
+    """The project's `.lessonloop/workflow.toml`, read but not parsed: sessions whose inputs and
+    rules text did not change are skipped without loading any analyzer."""
+    if project:
+        path = os.path.join(project, RULES_FILE)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        except FileNotFoundError:
+            pass
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{path}: cannot read workflow rules ({exc}); using the defaults")
+        else:
+            return ProjectRules(path, text, blake2b_hex(text.encode(), 8))
+    return ProjectRules(None, None, "defaults")
+
+
+def store_marks(conn: sqlite3.Connection, home: str, problems: list[str]) -> str:
+    """A digest of what checking every session depends on (see the module's docstring)."""
+    marks = analysis_state.high_rowids(conn)
+    rules = [(project, project_rules_file(project, problems).digest) for project in main_session_projects(conn)]
+    text = repr((__version__, ANALYZER_VERSION, home, marks, changes_seq(conn), rules))
+    return blake2b_hex(text.encode("utf-8", "replace"), 16)
+
+
+def analysis_is_current(conn: sqlite3.Connection, home: str | None = None) -> bool:
+    """Whether nothing was added or changed since the last check of every session's analysis."""
+    marks = store_marks(conn, home if home is not None else os.path.expanduser("~"), [])
+    return analysis_state.checked_marks(conn) == marks
