@@ -28,7 +28,9 @@ round runs, in rotated order, fresh processes of:
   `git -C /work/main archive HEAD~5 src | tar -x -C /tmp/fp-before`): before_predict and
   before_evaluate, the same two with that code.
 
-Medians over the rounds; ratio = contender / baseline. Targets (issues 29 and 43): predict under
+Medians over the rounds; ratio = contender / baseline. Each run's CPU seconds (user + system, of
+the process and its children) are reported beside: on a machine whose cores others keep busy
+the wall time grows with their work and the CPU time much less. Targets (issues 29 and 43): predict under
 10 s and evaluate under 30 s on a 7.7k-commit history.
 
 Run: `.venv/bin/python benchmarks/file_prediction_speed_bench.py [--history synthetic|real]
@@ -40,6 +42,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -151,31 +154,44 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
-def _timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
+CPU: dict[str, list[float]] = {}  # contender -> the CPU seconds (user + system) of each timed run
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _timed(cmd: list[str], cwd: Path, env: dict[str, str], name: str = "") -> float:
+    """The wall seconds of a run of `cmd`; its CPU seconds go to CPU[name] (beside busy cores the
+    wall time grows with the others' work, the CPU time much less)."""
+    cpu = _children_cpu()
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr[-2000:]}")
+    if name:
+        CPU.setdefault(name, []).append(_children_cpu() - cpu)
     return elapsed
 
 
 def _contender(name: str, work: Path, repo: Path, bare: Path, saved: Path, env: dict[str, str]) -> float:
     """One timed run of a contender (see the module's docstring)."""
     if name == "baseline":
-        return _timed(["git", "-C", str(repo), "log", "--name-only", "--format=%H"], work, env)
+        return _timed(["git", "-C", str(repo), "log", "--name-only", "--format=%H"], work, env, name)
     if name.startswith("before_"):
         env = {**env, "PYTHONPATH": env["BEFORE_SRC"]}
     if name.endswith("predict"):
         fresh = work / "fresh.db"
         shutil.copyfile(bare, fresh)
         try:
-            return _timed([*LESSONLOOP, "files", "predict", TASK, "--db", str(fresh)], repo, env)
+            return _timed([*LESSONLOOP, "files", "predict", TASK, "--db", str(fresh)], repo, env, name)
         finally:
             fresh.unlink()
     if name == "again":
-        return _timed([*LESSONLOOP, "files", "predict", TASK, "--db", str(saved)], repo, env)
-    return _timed([*LESSONLOOP, "files", "evaluate", "--json", "--db", str(bare)], repo, env)
+        return _timed([*LESSONLOOP, "files", "predict", TASK, "--db", str(saved)], repo, env, name)
+    return _timed([*LESSONLOOP, "files", "evaluate", "--json", "--db", str(bare)], repo, env, name)
 
 
 def main() -> int:
@@ -206,6 +222,7 @@ def main() -> int:
         if args.before:
             names += ["before_predict", "before_evaluate"]
             _contender("before_predict", work, repo, bare, saved, env)  # warm-up: that code's .pyc
+            CPU.clear()
         times: dict[str, list[float]] = {name: [] for name in names}
         for round_ in range(args.rounds):
             print(f"round {round_ + 1}/{args.rounds} ...", file=sys.stderr)
@@ -222,17 +239,22 @@ def main() -> int:
         "ratio_to_git_log": {name: round(value / base, 1) for name, value in medians.items() if name != "baseline"},
         "targets": {"predict_under_10_s": medians["predict"] < 10, "evaluate_under_30_s": medians["evaluate"] < 30},
     }
+    cpu = {name: statistics.median(CPU[name]) for name in names}
+    report["cpu_seconds"] = {name: round(value, 3) for name, value in cpu.items()}
     if args.before:
         report["ratio_to_before"] = {
             name: round(medians[name] / medians[f"before_{name}"], 2) for name in ("predict", "evaluate")
+        }
+        report["cpu_ratio_to_before"] = {
+            name: round(cpu[name] / cpu[f"before_{name}"], 2) for name in ("predict", "evaluate")
         }
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
     print(f"{args.history} history, {commits:,} first-parent commits")
-    print("| contender | median s | / `git log --name-only` |")
-    print("|---|---:|---:|")
-    print(f"| `git log --name-only` (baseline) | {base:.3f} | 1.0x |")
+    print("| contender | median s | / `git log --name-only` | CPU s |")
+    print("|---|---:|---:|---:|")
+    print(f"| `git log --name-only` (baseline) | {base:.3f} | 1.0x | {cpu['baseline']:.3f} |")
     labels = {
         "predict": "first `files predict` (learns the model)",
         "again": "a later `files predict`",
@@ -241,10 +263,10 @@ def main() -> int:
         "before_evaluate": "`files evaluate`, --before's code",
     }
     for name in names[1:]:
-        print(f"| {labels[name]} | {medians[name]:.2f} | {medians[name] / base:.0f}x |")
+        print(f"| {labels[name]} | {medians[name]:.2f} | {medians[name] / base:.0f}x | {cpu[name]:.2f} |")
     print(f"load average {report['load_average']}; targets: {report['targets']}")
     if args.before:
-        print(f"now / before: {report['ratio_to_before']}")
+        print(f"now / before: {report['ratio_to_before']}; in CPU seconds: {report['cpu_ratio_to_before']}")
     return 0
 
 
