@@ -479,7 +479,12 @@ class HistoryIndex:
             scores = self.example_scores(tokens)
         if not len(scores) or not scores.any():
             return []
-        top = np.argsort(-scores, kind="stable")[:k]
+        if len(scores) > 4 * k:  # only the k best (and their ties) sorted: stable, so ties by example as before
+            least = np.partition(scores, len(scores) - k)[len(scores) - k]
+            best = np.flatnonzero(scores >= least)
+            top = best[np.argsort(-scores[best], kind="stable")[:k]]
+        else:
+            top = np.argsort(-scores, kind="stable")[:k]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
     def example_scores(self, tokens: Sequence[str]) -> Vector:
