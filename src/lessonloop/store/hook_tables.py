@@ -406,15 +406,18 @@ def session_start_candidates(
     """(id, title, prevention, prevention_command, failed_sessions, observations, sessions,
     confidence, last_seen, severity, category, trigger) of the active lessons of tier active or
     core, global or of `project`, with a stored confidence of at least `min_confidence`: the
-    `limit` most confident."""
+    `limit` most confident (read in `lessons_confidence`'s order, m039: the rows kept and those
+    skipped on the way, not every active lesson)."""
+    # Each tier read in `lessons_confidence`'s order up to the limit (m039), the two merged.
+    tier = """SELECT * FROM (
+                  SELECT id, title, prevention, prevention_command, failed_sessions, observations, sessions,
+                         confidence, last_seen, severity, category, trigger
+                  FROM lessons
+                  WHERE tier = ? AND status = 'active' AND confidence >= ? AND (scope = 'global' OR project = ?)
+                  ORDER BY confidence DESC, id LIMIT ?)"""
     return conn.execute(
-        """SELECT id, title, prevention, prevention_command, failed_sessions, observations, sessions, confidence,
-                  last_seen, severity, category, trigger
-           FROM lessons
-           WHERE status = 'active' AND tier IN ('active', 'core') AND confidence >= ?
-             AND (scope = 'global' OR project = ?)
-           ORDER BY confidence DESC, id LIMIT ?""",
-        (min_confidence, project, limit),
+        f"{tier} UNION ALL {tier} ORDER BY confidence DESC, id LIMIT ?",
+        ("active", min_confidence, project, limit, "core", min_confidence, project, limit, limit),
     ).fetchall()
 
 

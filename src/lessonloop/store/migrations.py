@@ -1570,3 +1570,15 @@ def m038_redaction_sources_stat(conn: sqlite3.Connection) -> None:
     stored digest was read from (issue 43): an open that finds them the same reads no rule file
     (store/redaction_pass.needs_pass). NULL until the next open reads them once."""
     conn.execute("ALTER TABLE redaction_state ADD COLUMN sources_stat TEXT")
+
+
+@migration
+def m039_lessons_confidence(conn: sqlite3.Connection) -> None:
+    """`lessons_confidence` on lessons(tier, status, confidence DESC): SessionStart's look-up (the
+    most confident active lessons of tier active or core, store/hook_tables.session_start_candidates)
+    reads each tier in it in its ORDER BY and stops at its LIMIT (issue 43). Through
+    `lessons_status` it read every active lesson of those tiers and sorted them all (3,881 on
+    hook_bench's store of 10,000 to keep 40). Its rowid runs ascending within a confidence, as the
+    ORDER BY's `id` does. Led by tier, not status: an index led by status made SQLite's planner
+    read the PreToolUse look-up (by trigger kind and key) through `lessons_status` instead."""
+    conn.execute("CREATE INDEX lessons_confidence ON lessons(tier, status, confidence DESC)")
