@@ -69,6 +69,22 @@ def test_a_success_that_fixes_a_failure_imports_the_learner_and_learns(session: 
     assert LEARNER in names
 
 
+def test_a_failure_is_classified_without_typing_or_dataclasses(session: HookSession) -> None:
+    """A failure of a class that teaches nothing at once (most failures): classified and stored,
+    with no learner, typing or dataclasses (analyze/call.py, analyze/error_classes.py)."""
+    payload = session.payload(
+        "PostToolUseFailure",
+        tool_name="Bash",
+        tool_input={"command": "make test", "description": "run it"},
+        tool_use_id="toolu_imports_failed",
+        error="Exit code 2\nFAILED tests/test_parser.py::test_parse - AssertionError",
+    )
+    names = imported("PostToolUseFailure", payload, session.env)
+    assert "lessonloop.analyze.error_classes" in names  # the census sees the classification
+    assert LEARNER not in names
+    assert not names & {"typing", "dataclasses"}, sorted(names & {"typing", "dataclasses"})
+
+
 @pytest.mark.parametrize("event", ["PreToolUse", "UserPromptSubmit", "SessionStart"])
 def test_the_other_hooks_do_not_import_the_learner(session: HookSession, event: str) -> None:
     fields: dict[str, dict[str, Any]] = {

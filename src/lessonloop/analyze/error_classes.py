@@ -11,15 +11,21 @@ See docs/error-classes.md for the definitions and the decisions on ambiguous cas
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from lessonloop.analyze.commands import command_kinds
-from lessonloop.analyze.inputs import Call, SessionInput
 from lessonloop.analyze.output_noise import is_envelope, is_shell_banner
-from lessonloop.core import records
+from lessonloop.core import tool_kinds as records
 from lessonloop.core.lazy_regex import LazyRegex
+
+# A failure's PostToolUse hook classifies its error with this module: it imports neither typing
+# nor dataclasses (ErrorClass and Rule are plain classes with slots; analyze/call.py's Call).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from lessonloop.analyze.call import Call
+    from lessonloop.analyze.inputs import SessionInput
 
 INCORRECT_PARAMETER = "INCORRECT_PARAMETER"
 PARAMETER_FORMAT = "PARAMETER_FORMAT"
@@ -81,9 +87,14 @@ _PYTHON_INLINE = re.compile(r"\bpython[\d.]*\s+(?:-c\b|-\s*<<|<<|-\s*$)")
 _TIMEOUT_KEYS = frozenset({"timeout_ms", "timeout", "timeout_sec", "timeout_seconds"})
 
 
-@dataclass(frozen=True, slots=True)
+_ERROR_CLASS_FIELDS = ("tool_use_id", "context_id", "seq", "label", "confidence", "usage", "evidence")
+
+
 class ErrorClass:
-    """The class of one failed tool call, how sure the rule is, and the text that decided it."""
+    """The class of one failed tool call, how sure the rule is, and the text that decided it.
+    Immutable, compared and hashed by its fields (the frozen dataclass it was)."""
+
+    __slots__ = _ERROR_CLASS_FIELDS
 
     tool_use_id: str
     context_id: str
@@ -92,6 +103,34 @@ class ErrorClass:
     confidence: float
     usage: bool
     evidence: str
+
+    def __init__(
+        self, tool_use_id: str, context_id: str, seq: int, label: str, confidence: float, usage: bool, evidence: str
+    ) -> None:
+        for name, value in zip(
+            _ERROR_CLASS_FIELDS, (tool_use_id, context_id, seq, label, confidence, usage, evidence), strict=True
+        ):
+            object.__setattr__(self, name, value)
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in _ERROR_CLASS_FIELDS)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return "ErrorClass(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in _ERROR_CLASS_FIELDS) + ")"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -105,9 +144,9 @@ class ErrorClass:
         }
 
 
-@dataclass(frozen=True, slots=True)
 class Rule:
-    """One row of the table: every condition given must hold.
+    """One row of the table: every condition given must hold (a plain class: nothing changes a
+    rule once the table is built).
 
     The evidence is the pattern's `ev` group when it has one, else the line the match is on.
     Patterns of EDGES and WHOLE rules start with literal text: Python's `re` then searches at
@@ -115,18 +154,40 @@ class Rule:
     therefore separate patterns, and case variants are spelled out.
     """
 
-    name: str
-    label: str
-    confidence: float
-    patterns: tuple[LazyRegex, ...] = ()  # alternatives: the first one found decides
-    scope: str = EDGES
-    tools: frozenset[str] | None = None  # an agent's own tool names (None: any tool)
-    call_kinds: frozenset[str] | None = None  # the call's neutral kinds, records.TOOL_KINDS (None: any)
-    status: str | None = None  # the call's status must be this
-    kinds: frozenset[str] | None = None  # the shell command must have one of these kinds
-    command: re.Pattern[str] | None = None  # the shell command must match this
-    # The call's input must give one of these parameters (True) or none of them (False).
-    input_keys: tuple[frozenset[str], bool] | None = None
+    __slots__ = (
+        "call_kinds", "command", "confidence", "input_keys", "kinds", "label", "name", "patterns", "scope", "status",
+        "tools",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        confidence: float,
+        patterns: tuple[LazyRegex, ...] = (),  # alternatives: the first one found decides
+        scope: str = EDGES,
+        tools: frozenset[str] | None = None,  # an agent's own tool names (None: any tool)
+        call_kinds: frozenset[str] | None = None,  # the call's neutral kinds, tool_kinds.TOOL_KINDS (None: any)
+        status: str | None = None,  # the call's status must be this
+        kinds: frozenset[str] | None = None,  # the shell command must have one of these kinds
+        command: re.Pattern[str] | None = None,  # the shell command must match this
+        # The call's input must give one of these parameters (True) or none of them (False).
+        input_keys: tuple[frozenset[str], bool] | None = None,
+    ) -> None:
+        self.name = name
+        self.label = label
+        self.confidence = confidence
+        self.patterns = patterns
+        self.scope = scope
+        self.tools = tools
+        self.call_kinds = call_kinds
+        self.status = status
+        self.kinds = kinds
+        self.command = command
+        self.input_keys = input_keys
+
+    def __repr__(self) -> str:
+        return f"Rule(name={self.name!r}, label={self.label!r}, confidence={self.confidence!r})"
 
 
 def _r(

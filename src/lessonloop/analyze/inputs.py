@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from lessonloop.analyze.call import Call as Call  # a plain class: the hooks classify with it
 from lessonloop.core import records
 
 # Analysis decides by a call's agent-neutral kind (records.TOOL_KINDS), never by an agent's tool name.
@@ -33,43 +34,6 @@ class Ref:
             "tool_use_id": self.tool_use_id,
             "message_uuid": self.message_uuid,
         }
-
-
-@dataclass(slots=True, eq=False)  # not frozen: thousands are built per run, and frozen init is slow
-class Call:
-    """One tool call with its outcome."""
-
-    id: str  # tool_use_id
-    context_id: str  # the agent context that made it (a subagent is "<session>/<agentId>")
-    seq: int  # transcript line of the call (comparable with other seqs of the same context)
-    ts: str | None  # canonical UTC "YYYY-MM-DDTHH:MM:SS.mmmZ"; sortable as text
-    tool: str  # the agent's own tool name (Bash, exec_command, replace, ...)
-    input: Mapping[str, Any]  # the tool input, secrets redacted; {} when not stored
-    target_path: str | None = None  # file_path / notebook_path / path from the input
-    command: str | None = None  # a shell command (kind shell), as typed
-    cwd: str | None = None  # working folder when the call was made
-    status: str | None = None  # ok | error | rejected | interrupted; None = no result recorded
-    exit_code: int | None = None
-    error_text: str | None = None  # the error result (status != ok)
-    result_text: str | None = None  # start of a successful result (first 2000 characters)
-    result_seq: int | None = None  # transcript line of the result
-    result_ts: str | None = None
-    diff: str | None = None  # applied diff of an edit tool, unified hunks ("@@ -a,b +c,d @@")
-    subagent_id: str | None = None  # for Task calls: the agent id it started
-    kind: str = records.OTHER  # the agent-neutral kind: shell, read, edit, write, search, fetch, plan, subagent, other
-    paths: tuple[str, ...] = ()  # every file the call targets when it has several (a patch of several files)
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-    @property
-    def failed(self) -> bool:
-        return self.status in ("error", "rejected", "interrupted")
-
-    @property
-    def ref(self) -> Ref:
-        return Ref(self.context_id, self.seq, tool_use_id=self.id)
 
 
 @dataclass(slots=True, eq=False)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
@@ -420,12 +420,12 @@ def _file_calls(call: Call, shell_reads: bool) -> list[Call]:
     out = [call]
     for path in call.paths:
         if path != call.target_path:
-            out.append(replace(call, target_path=path, paths=(), command=None))
+            out.append(call.replaced(target_path=path, paths=(), command=None))
     if shell_reads and call.kind == records.SHELL and call.ok and call.command:
         effects = shell_effects(call.command)
         for raw, _start, _end in effects.reads:
             path = raw if raw.startswith(("/", "~")) or not effects.cd else effects.cd.rstrip("/") + "/" + raw
-            out.append(replace(call, kind=records.READ, target_path=path, paths=(), command=None))
+            out.append(call.replaced(kind=records.READ, target_path=path, paths=(), command=None))
     return out
 
 

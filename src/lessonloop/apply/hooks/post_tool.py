@@ -199,8 +199,8 @@ def _classify(
     cwd: str | None,
     error_text: str | None,
 ) -> str | None:
+    from lessonloop.analyze.call import Call
     from lessonloop.analyze.error_classes import classify_call
-    from lessonloop.analyze.inputs import Call
 
     call = Call(
         tool_use_id, session_id, 0, ts, tool, tool_input, target, command, cwd, "error", None, error_text,
