@@ -244,3 +244,27 @@ def test_settling_nothing_is_one_query(spotter_store: Path) -> None:
     finally:
         conn.close()
     assert statements == ["SELECT 1 FROM totals_dirty LIMIT 1"]
+
+
+def test_a_model_and_day_seen_before_is_priced_without_the_price_table(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """How a model is priced on a day is kept (price_rates): a new turn of a model and day seen
+    before is priced from it, with no price table loaded, to the same cost."""
+    db, folder = _store(tmp_path, db_path)
+    assert _rows(db, "SELECT count(*) FROM price_rates")[0][0] >= 2
+    import lessonloop.analyze.pricing as pricing
+
+    def asked(model: str, day: str | None) -> None:
+        raise AssertionError(f"the price table was asked for {model} on {day}")
+
+    monkeypatch.setattr(pricing, "model_day_rates", asked)
+    turn = _session(tmp_path / "scratch", _IDS[0], 1)
+    turn.say("again", model="claude-opus-4-6", input_tokens=7, output_tokens=11, cache_read=900)
+    turn.write(folder / f"{_IDS[0]}.jsonl")
+    assert cli("ingest", "--db", db, "--no-analyze", folder).exit_code == 0
+    monkeypatch.undo()
+    _assert_totals_are_the_rows(db)
+    for row in _rows(db, "SELECT model, ts, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"
+                     " cost_usd, cache_creation_1h_tokens, price_usd FROM token_usage"):  # fmt: skip
+        assert row[-1] == (None if row[0] == "in-house-model-7" else pytest.approx(call_cost(*row[:-1])))

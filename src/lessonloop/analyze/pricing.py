@@ -21,11 +21,12 @@ priced, never by a command that reads figures.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["PRICING_RULES", "call_cost", "price_table", "priced_model"]
+__all__ = ["CALC", "PRICING_RULES", "ModelRates", "call_cost", "model_day_rates", "price_table", "priced_model"]
 
 # The version of the rules of this module (the names looked up, the fallbacks): a change that
 # prices a call differently bumps it, and every stored call is priced again.
@@ -186,6 +187,24 @@ def _bands(price: Any) -> list[tuple[int, Rates]] | None:
     return bands
 
 
+# How a model is priced on a day: None (the table has no price for it), its rates per band of total
+# input (`_bands`: a call's cost is five products), or CALC (a price that is not linear, a price per
+# request: the table works each call out).
+CALC = "calc"
+ModelRates = list[tuple[int, Rates]] | str | None
+
+
+def model_day_rates(model: str, day: str | None) -> ModelRates:
+    """How the table prices `model` on `day` ('YYYY-MM-DD'; None: today): what a store may keep
+    per model and day (store/session_totals.py), so that pricing a new call of a model and day
+    seen before needs no price table (genai-prices' snapshot takes about 0.4 s to load)."""
+    price = _model_price(model, day)
+    if price is None:
+        return None
+    bands = _bands(price)
+    return CALC if bands is None else bands
+
+
 def call_cost(
     model: str | None,
     ts: str | None,
@@ -195,10 +214,13 @@ def call_cost(
     cache_read_tokens: int | None = 0,
     reported: float | None = None,
     cache_creation_1h_tokens: int | None = 0,
+    *,
+    rates: Callable[[str, str | None], ModelRates] = model_day_rates,
 ) -> float | None:
     """One call's cost in USD: the cost its agent reported (but a $0 the table has a price for),
     else the table's price on the call's day (ts, ISO 8601), else None (unpriced). No tokens: 0.
-    `cache_creation_1h_tokens`: of the cache writes, those kept for an hour (Anthropic's dearer ones)."""
+    `cache_creation_1h_tokens`: of the cache writes, those kept for an hour (Anthropic's dearer ones).
+    `rates`: how a model is priced on a day (model_day_rates, or what a store kept of it)."""
     if reported is not None and reported != 0:
         return float(reported)
     i, o, cc, cr = (
@@ -206,23 +228,29 @@ def call_cost(
     )
     if not (i or o or cc or cr):
         return 0.0
-    listed = _listed_cost(model, ts, i, o, cc, cr, cache_creation_1h_tokens) if model else None
+    listed = _listed_cost(model, ts, i, o, cc, cr, cache_creation_1h_tokens, rates) if model else None
     return 0.0 if listed is None and reported is not None else listed
 
 
 def _listed_cost(
-    model: str, ts: str | None, i: int, o: int, cc: int, cr: int, cache_creation_1h_tokens: int | None
+    model: str,
+    ts: str | None,
+    i: int,
+    o: int,
+    cc: int,
+    cr: int,
+    cache_creation_1h_tokens: int | None,
+    rates: Callable[[str, str | None], ModelRates],
 ) -> float | None:
     """The table's price of a call with these tokens (call_cost), None when it has none."""
     day = ts[:10] if ts and _DAY.match(ts) else None
     hour = min(max(0, int(cache_creation_1h_tokens or 0)), cc)
-    price = _model_price(model, day)
-    if price is None:
-        return None
-    bands = _bands(price)
+    bands = rates(model, day)
     if bands is None:
+        return None
+    if isinstance(bands, str):  # CALC
         return _table_cost(model, day, i, o, cc, cr, hour)
     total = i + cc + cr
-    rates = next(r for start, r in reversed(bands) if total > start or start == 0)
-    u_in, u_out, u_read, u_write, u_write_1h = rates
+    band = next(r for start, r in reversed(bands) if total > start or start == 0)
+    u_in, u_out, u_read, u_write, u_write_1h = band
     return i * u_in + o * u_out + cr * u_read + (cc - hour) * u_write + hour * u_write_1h

@@ -1582,3 +1582,23 @@ def m039_lessons_confidence(conn: sqlite3.Connection) -> None:
     ORDER BY's `id` does. Led by tier, not status: an index led by status made SQLite's planner
     read the PreToolUse look-up (by trigger kind and key) through `lessons_status` instead."""
     conn.execute("CREATE INDEX lessons_confidence ON lessons(tier, status, confidence DESC)")
+
+
+@migration
+def m040_price_rates(conn: sqlite3.Connection) -> None:
+    """`price_rates`: how the price table prices each model on each day a stored call was made
+    (analyze/pricing.model_day_rates, JSON: its rates per band of input, "calc", or null when the
+    table has no price), kept so that pricing a new call of a model and day seen before loads no
+    price table (issue 43: genai-prices' snapshot takes about 0.4 s, more than a refresh of one turn
+    may). Cleared with every stored cost when the price table or the pricing rules change
+    (store/session_totals.py)."""
+    conn.execute(
+        """
+        CREATE TABLE price_rates (
+            model TEXT NOT NULL,
+            day TEXT NOT NULL,
+            rates TEXT NOT NULL,
+            PRIMARY KEY (model, day)
+        ) WITHOUT ROWID
+        """
+    )

@@ -165,6 +165,7 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "analysis_marks": _names("digest checked_at"),  # m025
     # each session's totals (m037): figures, models, tools, kinds, times and the price table's name
     "price_state": _names("price_table rules"),
+    "price_rates": _names("model day rates"),  # m040: numbers per band (JSON)
     "totals_dirty": _names("session_id"),
     "usage_totals": _names("session_id model slot"),
     "call_totals": _names("session_id tool kind first_ts last_ts"),

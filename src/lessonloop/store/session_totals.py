@@ -17,9 +17,14 @@ month in any local time is a set of whole slots (report/usage_queries.py).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from lessonloop.store.transaction import StoreError, transaction
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["READ_WAIT_MS", "SLOT", "settle_for_read", "settle_totals", "stored_price_table"]
 
@@ -105,7 +110,9 @@ def _settle(conn: sqlite3.Connection) -> int:
 def _price(conn: sqlite3.Connection) -> None:
     """Store the cost of every call of the dirty sessions not priced yet (inside the caller's
     transaction). When the price table or the rules changed since the stored costs were worked
-    out, every call is priced again (and every session with calls becomes dirty)."""
+    out, every call is priced again (and every session with calls becomes dirty). How a model is
+    priced on a day is kept (`price_rates`): a new call of a model and day seen before is priced
+    without loading the price table."""
     rows = conn.execute(
         f"{_TO_PRICE} WHERE session_id IN (SELECT session_id FROM totals_dirty) AND priced = 0"
     ).fetchall()
@@ -117,16 +124,56 @@ def _price(conn: sqlite3.Connection) -> None:
     if conn.execute("SELECT price_table, rules FROM price_state WHERE id = 1").fetchone() != (table, PRICING_RULES):
         conn.execute("INSERT OR IGNORE INTO totals_dirty (session_id) SELECT DISTINCT session_id FROM token_usage")
         conn.execute("UPDATE token_usage SET price_usd = NULL, priced = 0 WHERE priced = 1")
+        conn.execute("DELETE FROM price_rates")
         conn.execute(
             """INSERT INTO price_state (id, price_table, rules) VALUES (1, ?, ?)
                ON CONFLICT (id) DO UPDATE SET price_table = excluded.price_table, rules = excluded.rules""",
             (table, PRICING_RULES),
         )
         rows = conn.execute(f"{_TO_PRICE} WHERE priced = 0").fetchall()
+    kept = _KeptRates(conn)
     conn.executemany(
         "UPDATE token_usage SET price_usd = ?, priced = 1 WHERE rowid = ?",
-        [(call_cost(*row[1:]), row[0]) for row in rows],
+        [(call_cost(*row[1:], rates=kept.rates), row[0]) for row in rows],
     )
+    kept.save()
+
+
+class _KeptRates:
+    """analyze/pricing.model_day_rates, as the store keeps it per model and day (`price_rates`):
+    what is not kept yet is asked of the price table, and saved."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.kept: dict[tuple[str, str], Any] = {}
+        self.new: dict[tuple[str, str], Any] = {}
+
+    def rates(self, model: str, day: str | None) -> Any:
+        from lessonloop.analyze.pricing import model_day_rates
+
+        if day is None:  # no day: today's price, not kept
+            return model_day_rates(model, day)
+        key = (model, day)
+        if key not in self.kept:
+            row = self.conn.execute("SELECT rates FROM price_rates WHERE model = ? AND day = ?", key).fetchone()
+            if row is not None:
+                self.kept[key] = _decoded(json.loads(row[0]))
+            else:
+                self.kept[key] = self.new[key] = model_day_rates(model, day)
+        return self.kept[key]
+
+    def save(self) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO price_rates (model, day, rates) VALUES (?, ?, ?)",
+            [(model, day, json.dumps(rates)) for (model, day), rates in self.new.items()],
+        )
+
+
+def _decoded(rates: Any) -> Any:
+    """A kept value of model_day_rates as it gives it: bands as (start, rates) tuples."""
+    if isinstance(rates, list):
+        return [(int(start), tuple(float(r) for r in band)) for start, band in rates]
+    return rates
 
 
 def stored_price_table(conn: sqlite3.Connection) -> str | None:
