@@ -65,11 +65,13 @@ def shown(text: str, scope: Scope = "prose") -> str:
 def emit_json(data: Any) -> None:
     """Print `data` as JSON, every text in it redacted again in its field's scope
     (secrets/field_redaction.py): the one way `--json` output leaves the store. Control characters
-    are written as JSON escapes (core/json_output.py), never raw."""
+    are written as JSON escapes (core/json_output.py), never raw. Indented on a terminal, on one
+    line for a program reading it (a pipe, a file), as GitHub's CLI does: a long listing is written
+    several times faster so."""
     from lessonloop.core.json_output import dumps_output
     from lessonloop.secrets.field_redaction import redact_fields
 
-    sys.stdout.write(dumps_output(redact_fields(data)[0]) + "\n")
+    sys.stdout.write(dumps_output(redact_fields(data)[0], indent=sys.stdout.isatty()) + "\n")
 
 
 @contextmanager
