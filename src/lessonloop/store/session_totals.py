@@ -17,7 +17,6 @@ month in any local time is a set of whole slots (report/usage_queries.py).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 from lessonloop.store.transaction import StoreError, transaction
@@ -156,6 +155,8 @@ class _KeptRates:
         key = (model, day)
         if key not in self.kept:
             row = self.conn.execute("SELECT rates FROM price_rates WHERE model = ? AND day = ?", key).fetchone()
+            import json  # only to price: recall settles nothing and imports no json (tests/test_command_imports.py)
+
             if row is not None:
                 self.kept[key] = _decoded(json.loads(row[0]))
             else:
@@ -163,6 +164,8 @@ class _KeptRates:
         return self.kept[key]
 
     def save(self) -> None:
+        import json
+
         self.conn.executemany(
             "INSERT OR REPLACE INTO price_rates (model, day, rates) VALUES (?, ?, ?)",
             [(model, day, json.dumps(rates)) for (model, day), rates in self.new.items()],
