@@ -5,6 +5,7 @@ extra commit, the work tree untouched, the old hook still ran; uninstall puts it
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -69,7 +70,8 @@ def test_hook_records_three_commits_chains_the_old_hook_and_uninstall_restores_i
     assert str(old) in installed.stdout and "previous hook runs first" in installed.stdout
     assert (hooks / "post-commit.lessonloop-original").read_bytes() == OLD_HOOK
     status = _lessonloop("git", "status", str(repo), "--db", str(db), "--json", env=env)
-    assert '"installed": true' in status.stdout and '"python_exists": true' in status.stdout
+    hook_status = json.loads(status.stdout)["hook"]
+    assert hook_status["installed"] is True and hook_status["python_exists"] is True
 
     made = []
     for i in range(3):
