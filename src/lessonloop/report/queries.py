@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from lessonloop.analyze.prompt_request import request_of
 from lessonloop.report.costs import cost_json, cost_sums
@@ -406,21 +406,28 @@ def _tool_kinds(call_rows: list[tuple[Any, ...]]) -> dict[str, dict[str, Any]]:
 _TOKEN_KEYS = ("input", "output", "cache_creation", "cache_read", "reasoning")
 
 
-def _token_figures(token_rows: list[tuple[Any, ...]], key: Any) -> list[dict[str, Any]]:
-    """Tokens and cost of `token_rows` ((agent, project, model, calls, input, output, cache_creation,
-    cache_read, reasoning, cost, unpriced)) summed per `key(agent, project, model)` -> (agent or
-    None, model), most output first: [{agent, model, input, ..., reasoning, cost_usd, unpriced_calls}]
-    (report/costs.py: cost_usd null when no call is priced)."""
-    summed: dict[tuple[Any, Any], list[Any]] = {}
-    for agent_id, project_name, model, _calls, *figures, cost, unpriced in token_rows:
-        slot = summed.setdefault(key(agent_id, project_name, model), [0, 0, 0, 0, 0, None, 0])
+def _summed(token_rows: list[tuple[Any, ...]], key: Callable[[Any, Any, Any], Any]) -> dict[Any, list[Any]]:
+    """`token_rows` ((agent, project, model, calls, input, output, cache_creation, cache_read,
+    reasoning, cost, unpriced)) summed per `key(agent, project, model)`, in the rows' order:
+    {key: [calls, input, output, cache_creation, cache_read, reasoning, cost (None while no call is
+    priced), unpriced]}."""
+    summed: dict[Any, list[Any]] = {}
+    for agent_id, project_name, model, *figures, cost, unpriced in token_rows:
+        slot = summed.setdefault(key(agent_id, project_name, model), [0, 0, 0, 0, 0, 0, None, 0])
         for index, value in enumerate(figures):
             slot[index] += value or 0
         if cost is not None:
-            slot[5] = (slot[5] or 0.0) + cost
-        slot[6] += unpriced or 0
+            slot[6] = (slot[6] or 0.0) + cost
+        slot[7] += unpriced or 0
+    return summed
+
+
+def _token_figures(token_rows: list[tuple[Any, ...]], key: Callable[[Any, Any, Any], Any]) -> list[dict[str, Any]]:
+    """Tokens and cost of `token_rows` (see _summed) summed per `key(agent, project, model)` ->
+    (agent or None, model), most output first: [{agent, model, input, ..., reasoning, cost_usd,
+    unpriced_calls}] (report/costs.py: cost_usd null when no call is priced)."""
     rows = []
-    for (agent_id, model), (*figures, cost, unpriced) in summed.items():
+    for (agent_id, model), (_calls, *figures, cost, unpriced) in _summed(token_rows, key).items():
         row: dict[str, Any] = {"agent": agent_id, "model": model, **dict(zip(_TOKEN_KEYS, figures, strict=True))}
         rows.append({**row, **cost_json(cost, unpriced)})
     rows.sort(key=lambda r: (-r["output"], r["agent"] or "", r["model"]))
@@ -431,16 +438,10 @@ def _project_costs(token_rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     """Tokens and cost per project (of the main session; a subagent's calls count with it), the
     costliest first: [{project, calls, input, output, cache_creation, cache_read, cost_usd,
     unpriced_calls}]."""
-    summed: dict[Any, list[Any]] = {}
-    for _agent, project_name, _model, calls, i, o, cc, cr, _reasoning, cost, unpriced in token_rows:
-        slot = summed.setdefault(project_name, [0, 0, 0, 0, 0, None, 0])
-        for index, value in enumerate((calls, i, o, cc, cr)):
-            slot[index] += value or 0
-        if cost is not None:
-            slot[5] = (slot[5] or 0.0) + cost
-        slot[6] += unpriced or 0
     rows = []
-    for project_name, (calls, i, o, cc, cr, cost, unpriced) in summed.items():
+    for project_name, (calls, i, o, cc, cr, _reasoning, cost, unpriced) in _summed(
+        token_rows, lambda _agent, project_name, _model: project_name
+    ).items():
         row = {"project": project_name, "calls": calls, "input": i, "output": o, "cache_creation": cc, "cache_read": cr}
         rows.append({**row, **cost_json(cost, unpriced)})
     rows.sort(key=lambda r: (-(r["cost_usd"] or 0.0), r["project"] or ""))
