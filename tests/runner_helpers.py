@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -80,3 +82,53 @@ def group_members(pgid: int) -> list[int]:
         if int(fields[2]) == pgid and fields[0] != b"Z":
             found.append(int(name))
     return found
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`."""
+    found: list[int] = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                stat = Path(f"/proc/{name}/stat").read_bytes()
+            except OSError:
+                continue
+            if int(stat[stat.rfind(b")") + 2 :].split()[1]) == pid:
+                found.append(int(name))
+    return found
+
+
+def process_state(pid: int) -> str:
+    """What /proc says of `pid` and its children (state, signal masks, where each thread waits):
+    the message of a test whose runner did not end, so a rare hang in CI can be told apart (a
+    signal blocked or ignored from outside, one never sent on, a command that ignored it)."""
+    lines: list[str] = []
+    for each in [pid, *children(pid)]:
+        try:
+            status = Path(f"/proc/{each}/status").read_text()
+            wchan = [Path(f"/proc/{each}/task/{task}/wchan").read_text() for task in os.listdir(f"/proc/{each}/task")]
+        except OSError as exc:
+            lines.append(f"{each}: {exc}")
+            continue
+        keep = ("Name", "State", "PPid", "Threads", "SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt")
+        fields = [line for line in status.splitlines() if line.split(":", 1)[0] in keep]
+        lines.append(f"{each}: {'; '.join(fields)}; wchan {wchan}")
+    return "\n".join(lines)
+
+
+def finish(process: subprocess.Popen[bytes], timeout: float = 30) -> tuple[bytes, bytes]:
+    """`communicate` with a timeout that fails the test with the state of the processes left (and
+    kills them) instead of leaving them behind."""
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        state = process_state(process.pid)
+        for child in children(process.pid):
+            with contextlib.suppress(OSError):
+                os.killpg(child, signal.SIGKILL)  # the runner starts each command in a group of its own
+        process.kill()
+        out, err = process.communicate()
+        raise AssertionError(
+            f"the runner did not end in {timeout} s\n{state}\nstdout {out!r}\nstderr {err!r}"
+        ) from None
+    return out, err

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.runner_helpers import PYTHON, group_members, lessonloop_run, py, runner_env
+from tests.runner_helpers import PYTHON, finish, group_members, lessonloop_run, py, runner_env
 
 
 @pytest.mark.slow
@@ -314,7 +314,7 @@ def test_ctrl_c_is_passed_on_to_the_command() -> None:
     assert process.stdout is not None
     assert process.stdout.readline() == b"started\n"
     process.send_signal(signal.SIGINT)
-    out, _err = process.communicate(timeout=30)
+    out, _err = finish(process)
     assert process.returncode == 130
     assert b"child got SIGINT" in out
     summary = __import__("json").loads(out.rstrip(b"\n").rsplit(b"\n", 1)[-1])
@@ -332,7 +332,7 @@ def test_a_command_that_ignores_ctrl_c_gets_term_on_the_second() -> None:
     process.send_signal(signal.SIGINT)
     time.sleep(0.3)
     process.send_signal(signal.SIGINT)
-    process.communicate(timeout=30)
+    finish(process)
     assert process.returncode == 128 + signal.SIGTERM
 
 
@@ -359,7 +359,7 @@ def test_with_json_and_its_output_closed_the_status_is_still_141() -> None:
     )
     assert reader.stdin is not None
     reader.stdin.close()
-    _out, err = process.communicate(timeout=30)
+    _out, err = finish(process)
     assert process.returncode == 141
     assert b"internal error" not in err and b"Traceback" not in err
     reader.wait(timeout=5)
