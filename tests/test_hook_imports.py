@@ -95,6 +95,27 @@ def test_the_other_hooks_do_not_import_the_learner(session: HookSession, event: 
     assert LEARNER not in imported(event, session.payload(event, **fields[event]), session.env)
 
 
+def test_a_session_start_in_a_folder_that_is_gone_places_it_without_dataclasses(tmp_path: Path) -> None:
+    """A SessionStart whose folder does not exist here and that no stored session ran in places it
+    among every stored session, as ingest would (capture/project_placement.py's place_folder):
+    without dataclasses (with inspect, ast, dis, tokenize: about 7 ms of the hook)."""
+    from lessonloop.store import open_store
+
+    db = tmp_path / "store" / "lessonloop.db"
+    conn = open_store(db)
+    with conn:
+        conn.executemany(
+            "INSERT INTO sessions (id, parent_id, kind, agent, project, cwd) VALUES (?, NULL, 'main', 'claude-code', ?, ?)",
+            [(f"s{i}", f"/gone/code/app{i % 3}", f"/gone/code/app{i % 3}") for i in range(9)],
+        )
+    conn.close()
+    gone = HookSession(tmp_path / "no-such-folder", hook_env(db))
+    assert gone.start().returncode == 0  # the configuration's cache written (its first read imports typing)
+    names = imported("SessionStart", gone.payload("SessionStart", source="startup"), gone.env)
+    assert "lessonloop.capture.project_placement" in names  # the census sees the placement
+    assert not names & {"dataclasses", "typing", "inspect"}, sorted(names & {"dataclasses", "typing", "inspect"})
+
+
 def test_a_pre_tool_call_that_meets_a_lesson_imports_no_analysis_records(session: HookSession) -> None:
     """The PreToolUse hook reads the session's calls (its state) when a lesson's trigger matches:
     that path must not pull in analysis's records (dataclasses, typing: about 20 ms)."""

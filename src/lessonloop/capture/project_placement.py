@@ -13,21 +13,32 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from lessonloop.capture.project_resolver import MAPPED, REPOSITORY, FolderMapping, is_repository_root, project_here
 from lessonloop.capture.projects import infer_projects, normal_folder
 
 
-@dataclass(frozen=True, slots=True)
 class SessionFolder:
-    """A stored session as placement sees it: its folder, stored project and git branch."""
+    """A stored session as placement sees it: its folder, stored project and git branch. A plain
+    class, not a dataclass: the hooks' rare path (a folder that is gone, store/project_lookup.py)
+    places sessions, and `dataclasses` (with inspect, ast, dis, tokenize) costs a hook about 7 ms."""
 
-    id: str
-    parent_id: str | None
-    cwd: str | None
-    project: str | None
-    git_branch: str | None
+    __slots__ = ("cwd", "git_branch", "id", "parent_id", "project")
+
+    def __init__(
+        self, id: str, parent_id: str | None, cwd: str | None, project: str | None, git_branch: str | None
+    ) -> None:
+        self.id = id
+        self.parent_id = parent_id
+        self.cwd = cwd
+        self.project = project
+        self.git_branch = git_branch
+
+    def __repr__(self) -> str:
+        return (
+            f"SessionFolder(id={self.id!r}, parent_id={self.parent_id!r}, cwd={self.cwd!r}, "
+            f"project={self.project!r}, git_branch={self.git_branch!r})"
+        )
 
 
 def anchor_of(row: SessionFolder, by_id: dict[str, SessionFolder]) -> SessionFolder:
