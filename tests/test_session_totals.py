@@ -42,6 +42,31 @@ _KEPT = {
     "message_totals": "SELECT session_id, kind, messages, first_ts, last_ts FROM message_totals ORDER BY 1, 2",
 }
 
+# Each session's row of figures (m041), as its rows would give it now; costs rounded (summed in
+# another order).
+_FRESH_FIGURES = """WITH ids AS (SELECT session_id AS id FROM token_usage UNION SELECT session_id FROM tool_calls
+                                UNION SELECT session_id FROM messages)
+    SELECT i.id,
+           (SELECT count(*) FROM tool_calls c WHERE c.session_id = i.id),
+           (SELECT coalesce(sum(c.ok = 0), 0) FROM tool_calls c WHERE c.session_id = i.id),
+           (SELECT min(c.ts) FROM tool_calls c WHERE c.session_id = i.id),
+           (SELECT max(c.ts) FROM tool_calls c WHERE c.session_id = i.id),
+           (SELECT min(m.ts) FROM messages m WHERE m.session_id = i.id),
+           (SELECT max(m.ts) FROM messages m WHERE m.session_id = i.id),
+           (SELECT count(*) FROM messages m WHERE m.session_id = i.id AND m.kind = 'prompt'),
+           (SELECT coalesce(sum(u.input_tokens), 0) FROM token_usage u WHERE u.session_id = i.id),
+           (SELECT coalesce(sum(u.output_tokens), 0) FROM token_usage u WHERE u.session_id = i.id),
+           (SELECT coalesce(sum(u.cache_creation_tokens), 0) FROM token_usage u WHERE u.session_id = i.id),
+           (SELECT coalesce(sum(u.cache_read_tokens), 0) FROM token_usage u WHERE u.session_id = i.id),
+           (SELECT round(sum(u.price_usd), 9) FROM token_usage u WHERE u.session_id = i.id),
+           (SELECT coalesce(sum(u.price_usd IS NULL), 0) FROM token_usage u WHERE u.session_id = i.id),
+           (SELECT u.model FROM token_usage u WHERE u.session_id = i.id
+            GROUP BY u.model ORDER BY sum(u.output_tokens) DESC, u.model LIMIT 1)
+    FROM ids i ORDER BY 1"""
+_KEPT_FIGURES = """SELECT session_id, calls, errors, calls_first, calls_last, msgs_first, msgs_last, prompts, input,
+                          output, cache_creation, cache_read, round(cost_usd, 9), unpriced, model
+                   FROM session_figures ORDER BY 1"""
+
 
 def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
     conn = sqlite3.connect(db)
@@ -56,6 +81,7 @@ def _assert_totals_are_the_rows(db: Path) -> None:
     for table, fresh in _FRESH.items():
         kept = _rows(db, _KEPT[table])
         assert kept == _rows(db, fresh), table
+    assert _rows(db, _KEPT_FIGURES) == _rows(db, _FRESH_FIGURES)
     unpriced = _rows(db, "SELECT count(*) FROM token_usage WHERE priced = 0")
     assert unpriced == [(0,)]
 
@@ -119,7 +145,7 @@ def test_a_new_turn_settles_its_session_alone(tmp_path: Path, db_path: Path) -> 
 def test_forgetting_a_session_takes_its_totals(tmp_path: Path, db_path: Path) -> None:
     db, _ = _store(tmp_path, db_path)
     assert cli("forget", "--db", db, "session", _IDS[1][:8], "--yes").exit_code == 0
-    for table in _KEPT:
+    for table in (*_KEPT, "session_figures"):
         assert _rows(db, f"SELECT count(*) FROM {table} WHERE session_id = '{_IDS[1]}'") == [(0,)], table
     _assert_totals_are_the_rows(db)
     assert cli("stats", "--db", db, "--json").json()["sessions"] == 1
@@ -198,6 +224,17 @@ def test_real_sessions_totals_are_their_rows(spotter_store: Path) -> None:
                FROM sessions s WHERE s.parent_id IS NULL"""
         ):
             assert rows[sid].tool_calls == calls and rows[sid].output_tokens == (tokens or 0), sid
+        borrowed = 0  # the main model: its own requests' with the most output, else its subagents'
+        for sid, own, theirs in conn.execute(
+            """SELECT s.id, (SELECT u.model FROM token_usage u WHERE u.session_id = s.id
+                             GROUP BY u.model ORDER BY sum(u.output_tokens) DESC, u.model LIMIT 1),
+                      (SELECT u.model FROM token_usage u JOIN sessions k ON k.id = u.session_id
+                       WHERE k.parent_id = s.id GROUP BY u.model ORDER BY sum(u.output_tokens) DESC, u.model LIMIT 1)
+               FROM sessions s WHERE s.parent_id IS NULL"""
+        ):
+            assert rows[sid].model == (own if own is not None else theirs), sid
+            borrowed += own is None and theirs is not None
+        assert borrowed  # spotter has main sessions whose every request is a subagent's
         figures = stats(conn)
         assert figures["tool_calls"] == conn.execute("SELECT count(*) FROM tool_calls").fetchone()[0]
         assert figures["cost_usd"] == pytest.approx(

@@ -241,9 +241,12 @@ def build_report(
         where = f"({where}) AND {not_empty('s')}"
     classes: dict[str, dict[str, int]] = defaultdict(dict)
     for session_id, label, n in conn.execute(
-        "SELECT session_id, class, count(*) FROM call_errors GROUP BY session_id, class ORDER BY count(*) DESC"
-    ):
+        "SELECT session_id, class, count(*) FROM call_errors GROUP BY session_id, class"
+    ):  # each session's classes by name; the most frequent first below (a sort in SQL cost as much as the rest)
         classes[session_id][label] = n
+    for session_id, counts in classes.items():
+        if len(counts) > 1:
+            classes[session_id] = dict(sorted(counts.items(), key=lambda item: -item[1]))
     report = Report()
     for r in conn.execute(
         f"""SELECT e.session_id, e.project, e.started_at, e.tool_calls, e.compliance, e.blind_edits, e.corrections,
@@ -281,16 +284,16 @@ def build_report(
 
 
 def _session_costs(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[float | None, int]]:
-    """Each main session's cost and unpriced calls, its subagents' calls included, from the totals
-    kept per session (store/session_totals.py)."""
+    """Each main session's cost and unpriced calls, its subagents' calls included, from the figures
+    kept per session (`session_figures`, store/session_totals.py)."""
     settle_for_read(conn)
     costs: dict[str, tuple[float | None, int]] = {}
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
         marks = ", ".join("?" * len(part))
         for root, cost, unpriced in conn.execute(
-            f"""SELECT coalesce(s.parent_id, s.id), sum(u.cost_usd), sum(u.unpriced) FROM usage_totals u
-                JOIN sessions s ON s.id = u.session_id
+            f"""SELECT coalesce(s.parent_id, s.id), sum(f.cost_usd), sum(f.unpriced) FROM session_figures f
+                JOIN sessions s ON s.id = f.session_id
                 WHERE s.id IN ({marks}) OR s.parent_id IN ({marks}) GROUP BY 1""",
             [*part, *part],
         ):
@@ -300,7 +303,8 @@ def _session_costs(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[
 
 # How much a habit matters when two are equally frequent: blind edits and unresolved errors
 # first, then usage errors, then the softer signals. Rules weigh by their own severity (a
-# project's rules file may set it), as stored with each rule result.
+# project's rules file may set it), as stored with each violation (the highest, when a rules file
+# changed it between sessions).
 _SIGNAL_HABITS = {
     "blind_edit": ("blind edits", 3),
     "unresolved_error": ("errors left unresolved", 3),
@@ -322,8 +326,8 @@ def _project_habits(conn: sqlite3.Connection, session_ids: list[str]) -> list[Ha
     total = len(session_ids)
     found: list[tuple[float, int, int, Habit]] = []
     for rule_id, severity, violated, applicable in conn.execute(
-        f"""SELECT rule_id, max(json_extract(evidence, '$.severity')), sum(status = 'violated'),
-                   sum(status != 'not_applicable')
+        f"""SELECT rule_id, max(CASE WHEN status = 'violated' THEN severity END),
+                   sum(status = 'violated'), sum(status != 'not_applicable')
             FROM rule_results WHERE session_id IN ({marks}) GROUP BY rule_id""",
         session_ids,
     ):

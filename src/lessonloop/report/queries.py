@@ -174,27 +174,21 @@ def not_empty(alias: str = "s") -> str:
     )
 
 
-# Each main session's figures, summed over its subagents (`tree`: every session in scope with
-# the main session it belongs to), from the totals kept per session (store/session_totals.py), read
-# session by session (CROSS JOIN keeps that order: the totals of a session are together, where
-# looking each total's session up read the sessions' pages at random, 3x slower at 64 copies). Run
-# one by one and merged in Python: SQLite 3.40 joins grouped CTEs without an index, once per main
-# session (48 s for 18,000 sessions).
-_FIGURES = {
-    "calls": """SELECT t.root, sum(c.calls), sum(c.errors), min(c.first_ts), max(c.last_ts)
-                FROM tree t CROSS JOIN call_totals c ON c.session_id = t.id GROUP BY t.root""",
-    "msgs": """SELECT t.root, min(m.first_ts), max(m.last_ts),
-                      sum(CASE WHEN m.kind = 'prompt' AND m.session_id = t.root THEN m.messages ELSE 0 END)
-               FROM tree t CROSS JOIN message_totals m ON m.session_id = t.id GROUP BY t.root""",
-    "tokens": """SELECT t.root, sum(u.input), sum(u.output), sum(u.cache_creation), sum(u.cache_read),
-                        sum(u.cost_usd), sum(u.unpriced)
-                 FROM tree t CROSS JOIN usage_totals u ON u.session_id = t.id GROUP BY t.root""",
-    # the model of the main session's own requests first, then the one with the most output
-    "models": """SELECT t.root, u.model FROM tree t CROSS JOIN usage_totals u ON u.session_id = t.id
-                 GROUP BY t.root, u.model, (u.session_id = t.root)
-                 ORDER BY t.root, (u.session_id = t.root) DESC, sum(u.output) DESC, u.model""",
-    "subs": "SELECT root, count(*) FROM tree WHERE id != root GROUP BY root",
-}
+# Each main session's figures, summed over its subagents (`tree`: every session in scope with the
+# main session it belongs to), from the row of figures kept per session (m041,
+# store/session_totals.py), read session by session (CROSS JOIN keeps that order). The main model
+# is the main session's own (the model of its requests with the most output); a main session
+# without requests of its own takes its subagents' (_SUBAGENT_MODELS, for those alone).
+_FIGURES = """SELECT t.root, sum(f.calls), sum(f.errors), min(f.calls_first), max(f.calls_last), min(f.msgs_first),
+                     max(f.msgs_last), sum(CASE WHEN f.session_id = t.root THEN f.prompts ELSE 0 END),
+                     sum(f.input), sum(f.output), sum(f.cache_creation), sum(f.cache_read), sum(f.cost_usd),
+                     sum(f.unpriced), max(CASE WHEN f.session_id = t.root THEN f.model END),
+                     max(f.model IS NOT NULL)
+              FROM tree t CROSS JOIN session_figures f ON f.session_id = t.id GROUP BY t.root"""
+_SUBAGENT_MODELS = """SELECT t.root, u.model FROM tree t CROSS JOIN usage_totals u ON u.session_id = t.id
+                      WHERE t.root IN ({marks}) GROUP BY t.root, u.model ORDER BY t.root, sum(u.output) DESC, u.model"""
+_SUBS = "SELECT root, count(*) FROM tree WHERE id != root GROUP BY root"
+_NO_FIGURES = (0, 0, None, None, None, None, 0, 0, 0, 0, 0, None, 0, None, 0)
 
 
 def _latest(a: str | None, b: str | None) -> str | None:
@@ -232,13 +226,16 @@ def list_sessions(
         tree, tree_params = f"{_TREE} WHERE id IN ({marks}) OR parent_id IN ({marks})", [*ids, *ids]
         where = f"({where}) AND s.id IN ({marks})"
         params = [*params, *ids]
-    figures: dict[str, dict[str, tuple[Any, ...]]] = {}
-    for name, sql in _FIGURES.items():
-        kept: dict[str, tuple[Any, ...]] = {}
-        for row in conn.execute(f"WITH tree AS ({tree}) {sql}", tree_params):
-            kept.setdefault(row[0], row[1:])  # models: the first row of each root is its model
-        figures[name] = kept
-    calls, msgs, tokens, models, subs = (figures[n] for n in ("calls", "msgs", "tokens", "models", "subs"))
+    figures = {row[0]: row[1:] for row in conn.execute(f"WITH tree AS ({tree}) {_FIGURES}", tree_params)}
+    subs = dict(conn.execute(f"WITH tree AS ({tree}) {_SUBS}", tree_params).fetchall())
+    models = {root: row[13] for root, row in figures.items()}
+    borrowed = [root for root, row in figures.items() if row[13] is None and row[14]]
+    for start in range(0, len(borrowed), 400):  # no request of their own: their subagents' model
+        part = borrowed[start : start + 400]
+        sql = _SUBAGENT_MODELS.replace("{marks}", ", ".join("?" * len(part)))
+        for root, model in conn.execute(f"WITH tree AS ({tree}) {sql}", [*tree_params, *part]):
+            if models[root] is None:  # the first row of each: the most output
+                models[root] = model
     # Each in a statement of its own: SQLite runs three correlated subqueries in one statement
     # several times slower than the three apart (35 ms against 6 for 576 sessions).
     asked = dict(
@@ -268,16 +265,16 @@ def list_sessions(
         first_prompt = asked.get(sid)
         if first_prompt is not None:  # what the person asked, without the agent's context around it
             first_prompt = request_of(first_prompt) or first_request(conn, sid)
-        n, errors, calls_first, calls_last = calls.get(sid, (0, 0, None, None))
-        msgs_first, msgs_last, prompts = msgs.get(sid, (None, None, 0))
+        n, errors, calls_first, calls_last, msgs_first, msgs_last, prompts, i, o, cc, cr, cost, unpriced = figures.get(
+            sid, _NO_FIGURES
+        )[:13]
         if started is None:  # store/session_span.py's start: the first record of the session or its subagents
             started = _earliest(msgs_first, calls_first)
-        i, o, cc, cr, cost, unpriced = tokens.get(sid, (0, 0, 0, 0, None, 0))
         rows.append(
             SessionRow(
                 sid, agent_id, project_name, cwd, branch, title, first_prompt,
                 started, _latest(msgs_last, calls_last),
-                models.get(sid, (None,))[0], prompts or 0, n, errors, subs.get(sid, (0,))[0],
+                models.get(sid), prompts or 0, n or 0, errors or 0, subs.get(sid, 0),
                 i or 0, o or 0, cc or 0, cr or 0, cost, unpriced or 0,
             )
         )  # fmt: skip

@@ -132,7 +132,13 @@ def _walk(value: Any, scope: Scope, depth: int) -> tuple[Any, int]:
             if isinstance(item, _PLAIN):
                 out[key], count = item, 0
             elif isinstance(key, str):
-                out[key], count = _field(key, item, scope, depth + 1)
+                known = _PLAIN_KEYS.get((key, scope)) if isinstance(item, str) else None
+                if known is None and isinstance(item, str):
+                    known = _plain_key(key, scope)
+                if known is not None and known[0]:  # a text under a plain key: to the redactor in its scope
+                    out[key], count = _text(item, known[1], depth + 1)
+                else:
+                    out[key], count = _field(key, item, scope, depth + 1)
             else:
                 out[key], count = _walk(item, scope, depth + 1)
             total += count
@@ -154,6 +160,21 @@ def _walk(value: Any, scope: Scope, depth: int) -> tuple[Any, int]:
         cleaned, count = _walk(fields, scope, depth + 1)
         return (cleaned, count) if count else (value, 0)
     return value, 0
+
+
+# (key, scope) -> whether `key` is plain (neither a tool input nor secret-named: `_field` hands a
+# text under it to `_text`), and the scope it gives: keys come again and again (every row of a
+# listing has the same ones), and a text under them is the most common value.
+_PLAIN_KEYS: dict[tuple[str, Scope], tuple[bool, Scope]] = {}
+
+
+def _plain_key(key: str, scope: Scope) -> tuple[bool, Scope]:
+    lowered = key.lower()
+    known = (lowered not in TOOL_INPUT_FIELDS and not _names_a_secret(lowered), field_scope(key, scope))
+    if len(_PLAIN_KEYS) >= _REMEMBERED_TEXTS:
+        _PLAIN_KEYS.clear()
+    _PLAIN_KEYS[(key, scope)] = known
+    return known
 
 
 def _flat(value: Any, scope: Scope) -> tuple[Any, int]:

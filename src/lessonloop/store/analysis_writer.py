@@ -73,8 +73,8 @@ def write_session_analysis(
         ],
     )
     conn.executemany(
-        "INSERT INTO rule_results (session_id, rule_id, status, evidence) VALUES (?, ?, ?, ?)",
-        [(a.session_id, r.rule_id, r.status, json_codec.dumps(r.to_json())) for r in a.rules],
+        "INSERT INTO rule_results (session_id, rule_id, status, evidence, severity) VALUES (?, ?, ?, ?, ?)",
+        [(a.session_id, r.rule_id, r.status, json_codec.dumps(r.to_json()), r.severity) for r in a.rules],
     )
     conn.executemany(
         """INSERT INTO findings (source, kind, rule, severity, path, line, message, ts, session_id, tool_use_id)

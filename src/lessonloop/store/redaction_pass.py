@@ -122,7 +122,7 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "session_executions": _names("session_id project fingerprint analyzed_at started_at ended_at"),
     "analysis_signals": _names("session_id context_id kind tool_use_id message_uuid path label"),
     "call_errors": _names("tool_use_id session_id context_id class"),
-    "rule_results": _names("session_id rule_id status"),
+    "rule_results": _names("session_id rule_id status severity"),
     "finding_imports": _names("path format imported_at"),
     "findings": _names("source kind severity path ts session_id tool_use_id"),
     "diff_risk": _names("tool_use_id session_id"),
@@ -170,6 +170,7 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "usage_totals": _names("session_id model slot"),
     "call_totals": _names("session_id tool kind first_ts last_ts"),
     "message_totals": _names("session_id kind first_ts last_ts"),
+    "session_figures": _names("session_id calls_first calls_last msgs_first msgs_last model"),  # m041
     # the team store (m023): the server's URL and this member's token are needed as they are
     "team_config": _names("url member token role joined_at last_push_at last_pull_at"),
     "team_projects": _names("project remote url"),

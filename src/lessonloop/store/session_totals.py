@@ -1,7 +1,8 @@
 """Each session's figures kept summed as its rows arrive, so that reads cost what they show
 (issue 43): `usage_totals` (calls, tokens and cost per model and quarter of an hour, UTC),
 `call_totals` (calls and errors per tool and kind) and `message_totals` (messages per kind), with
-the first and last times of each. Migration m037 made them.
+the first and last times of each. Migration m037 made them. `session_figures` (m041) sums each
+session's totals in one row: what `sessions` and `report` show of it.
 
 Triggers on token_usage, tool_calls and messages put every session whose rows change into
 `totals_dirty`, whichever code writes them (ingest, forget, retention, the sample's removal).
@@ -55,7 +56,30 @@ _REBUILD = (
     ),
 )
 
-_PART = 400  # sessions a statement names (SQLite's bound parameters)
+# Each session's own figures in a row (m041), summed from the totals just rebuilt: what `sessions`
+# and `report` show per session, read a row a session.
+_FIGURES = """INSERT INTO session_figures (session_id, calls, errors, calls_first, calls_last, msgs_first, msgs_last,
+                                         prompts, input, output, cache_creation, cache_read, cost_usd, unpriced,
+                                         model)
+    SELECT d.session_id, coalesce(c.calls, 0), coalesce(c.errors, 0), c.first_ts, c.last_ts, m.first_ts, m.last_ts,
+           coalesce(m.prompts, 0), coalesce(u.input, 0), coalesce(u.output, 0), coalesce(u.cache_creation, 0),
+           coalesce(u.cache_read, 0), u.cost_usd, coalesce(u.unpriced, 0),
+           (SELECT o.model FROM usage_totals o WHERE o.session_id = d.session_id
+            GROUP BY o.model ORDER BY sum(o.output) DESC, o.model LIMIT 1)
+    FROM totals_dirty d
+    LEFT JOIN (SELECT session_id, sum(calls) AS calls, sum(errors) AS errors, min(first_ts) AS first_ts,
+                      max(last_ts) AS last_ts
+               FROM call_totals WHERE session_id IN ({marks}) GROUP BY session_id) c ON c.session_id = d.session_id
+    LEFT JOIN (SELECT session_id, min(first_ts) AS first_ts, max(last_ts) AS last_ts,
+                      sum(CASE WHEN kind = 'prompt' THEN messages ELSE 0 END) AS prompts
+               FROM message_totals WHERE session_id IN ({marks}) GROUP BY session_id) m ON m.session_id = d.session_id
+    LEFT JOIN (SELECT session_id, sum(input) AS input, sum(output) AS output, sum(cache_creation) AS cache_creation,
+                      sum(cache_read) AS cache_read, sum(cost_usd) AS cost_usd, sum(unpriced) AS unpriced
+               FROM usage_totals WHERE session_id IN ({marks}) GROUP BY session_id) u ON u.session_id = d.session_id
+    WHERE d.session_id IN ({marks})
+      AND (c.session_id IS NOT NULL OR m.session_id IS NOT NULL OR u.session_id IS NOT NULL)"""
+
+_PART = 240  # sessions a statement names: four times in _FIGURES, within the 999 bound parameters of older SQLite
 
 _TO_PRICE = """SELECT rowid, model, ts, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,
                       cost_usd, cache_creation_1h_tokens FROM token_usage"""
@@ -102,6 +126,8 @@ def _settle(conn: sqlite3.Connection) -> int:
             for table, insert in _REBUILD:
                 conn.execute(f"DELETE FROM {table} WHERE session_id IN ({marks})", part)
                 conn.execute(insert.replace("{marks}", marks), part)
+            conn.execute(f"DELETE FROM session_figures WHERE session_id IN ({marks})", part)
+            conn.execute(_FIGURES.replace("{marks}", marks), part * 4)
         conn.execute("DELETE FROM totals_dirty")
     return len(dirty)
 
