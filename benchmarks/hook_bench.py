@@ -41,7 +41,9 @@ Cursor, Copilot CLI), each with its recorded payload (tests/data/hook_payloads/<
 Code's written in its names), the pre-tool event firing and quiet as with `--agents`, in the same
 rounds as the baseline; a post-tool success runs `echo hookbench` (it fixes nothing), a failure
 is the recorded `git push` without an upstream, in the same session; Stop and SessionEnd queue an
-existing transcript while the bench holds the ingest worker's lock (no worker is started).
+existing transcript while the bench holds the ingest worker's lock (no worker is started). A
+post-tool hook that finds something to learn starts the learning worker (apply/hooks/learn_worker.py)
+and returns: the bench waits for that worker after the process, untimed (`learning_done`).
 `--before SRC` runs each of them from SRC too; `--src SRC` runs them from SRC instead of this
 tree (a `git archive` of a commit: other people's edits in the work tree left out). Needs no corpus.
 
@@ -621,15 +623,45 @@ def apart(raw: dict[str, Any], suffix: str) -> dict[str, Any]:
 
 def varied(raw: dict[str, Any], n: int) -> bytes:
     """The payload of the n-th run: a call id of its own (a tool_use_id, Copilot CLI's timestamp,
-    Cursor's generation_id), so each post-tool event stores a new call (n: unique to the run and
-    the contender, see every_main)."""
+    Cursor's generation_id, Gemini CLI's timestamp: its adapter makes the call's id from it), so
+    each post-tool event stores a new call (n: unique to the run and the contender, see
+    every_main). Before Gemini's was varied, its post-tool events after the first were repeats,
+    which the hook stores once and learns nothing from."""
     body = dict(raw)
     for key in ("tool_use_id", "generation_id"):
         if isinstance(body.get(key), str):
             body[key] = f"{body[key]}-{n}"
     if isinstance(body.get("timestamp"), int):
         body["timestamp"] += n
+    elif isinstance(body.get("timestamp"), str):  # an ISO time: n milliseconds later
+        from datetime import datetime, timedelta
+
+        at = datetime.fromisoformat(body["timestamp"].replace("Z", "+00:00")) + timedelta(milliseconds=n)
+        body["timestamp"] = at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return json.dumps(body).encode()
+
+
+def learning_done(folder: str, timeout: float = 60.0) -> None:
+    """Wait (not timed) until the learning worker a post-tool hook started has run every job it
+    queued (apply/hooks/learn_worker.py: `learn-queue` and `learn-queue.taking` gone, `learn.lock`
+    free), so that it does not load the machine while the next process is timed; an agent's next
+    call comes seconds later. Written with the files' names, not imported: the bench also times
+    trees from before the worker (`--src`)."""
+    import fcntl
+
+    queue = os.path.join(folder, "learn-queue")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not os.path.exists(queue) and not os.path.exists(queue + ".taking"):
+            if not os.path.exists(os.path.join(folder, "learn.lock")):
+                return
+            with open(os.path.join(folder, "learn.lock"), "a") as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return
+                except OSError:
+                    pass
+        time.sleep(0.005)
 
 
 def every_main(args: argparse.Namespace) -> int:
@@ -685,6 +717,7 @@ def every_main(args: argparse.Namespace) -> int:
             for _ in range(3):
                 n += 1
                 run(argv_, varied(body, n * width) if body is not None else b"", env)
+                learning_done(tmp)
         report["bytecode_missing"] = bytecode_missing(contenders[1][1], env)
         for _ in range(args.rounds):
             for _i in range(args.calls):
@@ -696,6 +729,7 @@ def every_main(args: argparse.Namespace) -> int:
                     ms, out = run(argv_, data, env)
                     times[name].append(ms)
                     answered[name] += bool(out.strip()) and out.strip() != b"{}"
+                    learning_done(tmp)
         lock.close()
         failures = Path(tmp) / "hook-failures.log"
         report["hook_failures"] = failures.read_text().splitlines()[:5] if failures.exists() else []

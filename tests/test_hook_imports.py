@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -63,10 +64,50 @@ def test_a_successful_call_that_fixes_nothing_does_not_import_the_learner(sessio
     assert not names & {"orjson", "typing", "dataclasses"}, sorted(names & {"orjson", "typing", "dataclasses"})
 
 
-def test_a_success_that_fixes_a_failure_imports_the_learner_and_learns(session: HookSession) -> None:
+def test_a_success_that_fixes_a_failure_leaves_the_learner_to_the_worker(session: HookSession) -> None:
+    """The hook finds that the call fixes a learnable failure and starts the learning worker
+    (learn_worker.py, a process of its own): the hook imports neither the learner nor the worker;
+    the worker learns the lesson."""
+    from lessonloop.apply.hooks.learn_worker import wait_idle
+
     session.bash("git push", error=no_upstream("feature-x"))
-    names = imported("PostToolUse", post_tool(session, 2, "git push --set-upstream origin feature-x"), session.env)
-    assert LEARNER in names
+    background = {k: v for k, v in session.env.items() if k != "LESSONLOOP_HOOK_FOREGROUND"}
+    payload = post_tool(session, 2, "git push --set-upstream origin feature-x")
+    names = imported("PostToolUse", payload, background)
+    assert "lessonloop.apply.hooks.live_learning" in names  # it did look for a failure to learn from
+    assert not names & {LEARNER, "lessonloop.apply.hooks.learn_worker", "typing", "dataclasses"}, sorted(
+        names & {LEARNER, "lessonloop.apply.hooks.learn_worker", "typing", "dataclasses"}
+    )
+    db = session.env["LESSONLOOP_DB"]
+    assert wait_idle(db, timeout=60)
+    with sqlite3.connect(db) as conn:
+        titles = [row[0] for row in conn.execute("SELECT title FROM lessons")]
+    assert any("git push" in title for title in titles), titles
+
+
+def test_a_failure_that_teaches_at_once_leaves_the_learner_to_the_worker(session: HookSession) -> None:
+    """A failure of a class that teaches at its first occurrence (a program that does not exist
+    here): classified and stored, the learning worker started, no learner in the hook."""
+    from lessonloop.apply.hooks.learn_worker import wait_idle
+
+    background = {k: v for k, v in session.env.items() if k != "LESSONLOOP_HOOK_FOREGROUND"}
+    payload = session.payload(
+        "PostToolUseFailure",
+        tool_name="Bash",
+        tool_input={"command": "sed -n '1,20p' a.txt", "description": "run it"},
+        tool_use_id="toolu_imports_missing",
+        error="Exit code 127\n/bin/bash: line 1: sed: command not found",
+    )
+    names = imported("PostToolUseFailure", payload, background)
+    assert "lessonloop.analyze.error_classes" in names
+    assert not names & {LEARNER, "lessonloop.apply.hooks.learn_worker", "typing", "dataclasses"}, sorted(
+        names & {LEARNER, "lessonloop.apply.hooks.learn_worker", "typing", "dataclasses"}
+    )
+    db = session.env["LESSONLOOP_DB"]
+    assert wait_idle(db, timeout=60)
+    with sqlite3.connect(db) as conn:
+        titles = [row[0] for row in conn.execute("SELECT title FROM lessons")]
+    assert any("sed" in title for title in titles), titles
 
 
 def test_a_failure_is_classified_without_typing_or_dataclasses(session: HookSession) -> None:

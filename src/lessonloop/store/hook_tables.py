@@ -201,14 +201,24 @@ def insert_call(conn: sqlite3.Connection, values: Mapping[str, object]) -> int:
     return conn.execute(INSERT_CALL, values).rowcount
 
 
-def recent_calls(conn: sqlite3.Connection, session_id: str, limit: int) -> list[tuple[Any, ...]]:
+def recent_calls(
+    conn: sqlite3.Connection, session_id: str, limit: int, through_seq: int | None = None
+) -> list[tuple[Any, ...]]:
     """(id, seq, ts, tool, input_json, target_path, command, cwd, status, error_text, error_class)
-    of the session's latest `limit` live calls, newest first."""
+    of the session's latest `limit` live calls, newest first; with `through_seq`, the latest up
+    to that arrival number (the calls a hook saw, for the learning worker that comes after it)."""
     return conn.execute(
         """SELECT id, seq, ts, tool, input_json, target_path, command, cwd, status, error_text, error_class
-           FROM live_calls WHERE session_id = ? ORDER BY seq DESC LIMIT ?""",
-        (session_id, limit),
+           FROM live_calls WHERE session_id = ? AND seq <= ? ORDER BY seq DESC LIMIT ?""",
+        (session_id, through_seq if through_seq is not None else 1 << 62, limit),
     ).fetchall()
+
+
+def live_call_seq(conn: sqlite3.Connection, call_id: str) -> int | None:
+    """The arrival number of the live call `call_id` in its session (None: not stored, or gone
+    since: its transcript was ingested)."""
+    row = conn.execute("SELECT seq FROM live_calls WHERE id = ?", (call_id,)).fetchone()
+    return int(row[0]) if row is not None else None
 
 
 def failed_before(

@@ -1,8 +1,17 @@
 """Learning during a session, from the calls the hooks stored: when a success fixes a learnable
 failure of this session, run the same Learner batch learning runs over the session's recent calls
-and merge what it learns into the store now (store/lesson_writer.merge_live). The next call,
-and every other session, can be warned at once; batch learning after the transcript is ingested
-recounts the same lessons from the whole history."""
+and merge what it learns into the store (store/lesson_writer.merge_live); a call that teaches by
+itself (learn_at_once) is learned from the same way. Every session can then be warned at once;
+batch learning after the transcript is ingested recounts the same lessons from the whole history.
+
+The PostToolUse hook only decides, cheaply, whether there is something to learn
+(`at_once_wanted`, `fixes_open_failure`: no learner imported) and hands the learning to a worker
+(`learn_later`): a job line appended to a queue file next to the store, and the worker
+`python -I -m lessonloop.apply.hooks.learn_worker` started with os.posix_spawn (session_end.spawn_detached)
+unless one is running. The hook returns at once; the learner (about 150 ms of imports) runs in
+the worker, one at a time (its lock), and the lesson is in the store a fraction of a second later,
+before the agent's next call in practice (its turn takes seconds). `LESSONLOOP_HOOK_FOREGROUND=1`
+(the tests) makes the hook run the worker's loop itself and wait for it."""
 
 from __future__ import annotations
 
@@ -21,18 +30,38 @@ if TYPE_CHECKING:
     from lessonloop.learn.events import CallEvent
     from lessonloop.lesson_model.lesson import Lesson
 
+QUEUE_FILE = "learn-queue"  # the learning worker's jobs, one JSON object a line, next to the store
+LOCK_FILE = "learn.lock"  # held by the worker that empties the queue: one at a time
+WORKER_MODULE = "lessonloop.apply.hooks.learn_worker"  # run as its own process: the hook never imports it
 RECENT_CALLS = 200  # the session's calls the learner reads (its HISTORY)
 
 
-def learn_from_session(
-    conn: sqlite3.Connection, session_id: str, project: str | None, cwd: str | None, *, review: bool = False
-) -> int:
-    """Learn from this session's stored calls when the last one may fix an open failure; returns
-    how many lessons were created or reinforced. `review` (the configuration's `lessons.review`):
-    a new lesson is stored pending, for the person to approve before any agent sees it."""
+def fixes_open_failure(conn: sqlite3.Connection, session_id: str, through_seq: int | None = None) -> bool:
+    """Whether the session's last call (up to `through_seq`) may fix an open learnable failure:
+    one of the OPEN_LIMIT calls before it failed with a learnable class (learn/learnable.py,
+    which imports nothing). The hook's check before it hands the session to the worker."""
     from lessonloop.learn.learnable import LEARNABLE_CLASSES, OPEN_LIMIT
 
-    rows = recent_calls(conn, session_id, RECENT_CALLS)
+    rows = recent_calls(conn, session_id, OPEN_LIMIT + 1, through_seq)
+    return any(r[8] == "error" and r[10] in LEARNABLE_CLASSES for r in rows[1:])
+
+
+def learn_from_session(
+    conn: sqlite3.Connection,
+    session_id: str,
+    project: str | None,
+    cwd: str | None,
+    *,
+    review: bool = False,
+    through_seq: int | None = None,
+) -> int:
+    """Learn from this session's stored calls (up to `through_seq`: the call the hook stored, not
+    those that came after it) when the last one may fix an open failure; returns how many lessons
+    were created or reinforced. `review` (the configuration's `lessons.review`): a new lesson is
+    stored pending, for the person to approve before any agent sees it."""
+    from lessonloop.learn.learnable import LEARNABLE_CLASSES, OPEN_LIMIT
+
+    rows = recent_calls(conn, session_id, RECENT_CALLS, through_seq)
     rows.reverse()
     if not any(r[8] == "error" and r[10] in LEARNABLE_CLASSES for r in rows[-OPEN_LIMIT - 1 : -1]):
         return 0
@@ -88,6 +117,25 @@ def _learn(conn: sqlite3.Connection, events: Iterable[CallEvent], review: bool, 
 _NOT_AT_ONCE = frozenset({"", "UNKNOWN", "CHECK_FAILED", "CASCADE", "USER_REJECTED", "INTERRUPTED"})
 
 
+def at_once_wanted(call: dict[str, object], project: str | None) -> bool:
+    """Whether one call may teach by itself (learn_at_once): a failure of a class that teaches at
+    its first occurrence, or a search for a file by name that found nothing, in a project. The
+    hook's check before it hands the call to the worker (no learner imported)."""
+    if not project:
+        return False
+    given = call.get("command")
+    command = given if isinstance(given, str) else None
+    if call.get("status") == "error" and (call.get("error_class") or "") not in _NOT_AT_ONCE:
+        return True
+    # (rg lists files by name with --files; fd always does)
+    if command is None or ("--files" not in command and "fd" not in command):
+        return False
+    from lessonloop.analyze.file_search import sought_names
+    from lessonloop.lesson_model.triggers import command_segments
+
+    return any(sought_names(words) for words in command_segments(command))
+
+
 def learn_at_once(
     conn: sqlite3.Connection,
     call: dict[str, object],
@@ -104,21 +152,10 @@ def learn_at_once(
     shell refuses, a tool's parameter rule, a check a commit's hook named). `call`: the call as
     post_tool stored it. Returns how many lessons were created or reinforced (0 at once for any
     other call: nothing more is imported)."""
-    if not project:
+    if not at_once_wanted(call, project):
         return 0
     given = call.get("command")
     command = given if isinstance(given, str) else None
-    teaches = call.get("status") == "error" and (call.get("error_class") or "") not in _NOT_AT_ONCE
-    # (rg lists files by name with --files; fd always does)
-    search = command is not None and ("--files" in command or "fd" in command)
-    if not teaches and not search:
-        return 0
-    if search and not teaches:
-        from lessonloop.analyze.file_search import sought_names
-        from lessonloop.lesson_model.triggers import command_segments
-
-        if not any(sought_names(words) for words in command_segments(command)):
-            return 0
     event = _event(
         str(call["id"]), str(call["session_id"]), 0, str(call["ts"]), str(call["tool"]),
         call.get("input_json"), call.get("target_path"), command, call.get("cwd"),  # type: ignore[arg-type]
@@ -127,6 +164,41 @@ def learn_at_once(
         current_branch(cwd) if cwd else None, cwd, call.get("result_text"),  # type: ignore[arg-type]
     )  # fmt: skip
     return _learn(conn, [event], review, _speaks_here)
+
+
+def learn_later(
+    db: str,
+    call: dict[str, object],
+    project: str | None,
+    cwd: str | None,
+    *,
+    review: bool,
+    at_once: bool,
+    session: bool,
+) -> None:
+    """Hand the learning from the call the hook just stored to the learning worker: `at_once`,
+    what the call teaches by itself (learn_at_once); `session`, what the session's calls up to it
+    teach (learn_from_session). One job line appended to the queue (appends of one line are
+    atomic), then the worker started unless one holds the lock (the worker that holds it reads
+    the queue again before it leaves: the job is never left behind). With
+    $LESSONLOOP_HOOK_FOREGROUND=1 the hook runs the worker's loop itself and waits for it."""
+    from lessonloop.apply.hooks.session_end import foreground, lock_held, queue_folder, spawn_detached, worker_command
+
+    job = {"call": call, "project": project, "cwd": cwd, "review": review, "at_once": at_once, "session": session}
+    folder = queue_folder(db)
+    os.makedirs(folder, exist_ok=True)
+    line = (json.dumps(job, ensure_ascii=False) + "\n").encode("utf-8", "replace")
+    fd = os.open(os.path.join(folder, QUEUE_FILE), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+    if foreground():
+        from lessonloop.apply.hooks.learn_worker import run_queue
+
+        run_queue(db)
+    elif not lock_held(os.path.join(folder, LOCK_FILE)):
+        spawn_detached(*worker_command(WORKER_MODULE, db))
 
 
 def _speaks_here(lesson: Lesson) -> bool:

@@ -4,8 +4,11 @@ behind the live session), then learn from it:
 - a failure is classified (analyze.error_classes) and stored with its class;
 - a success that does what a lesson warned about earlier in this session says counts as a
   success after prevention for that lesson (lessons.prevented, an evidence row);
-- a success that fixes a learnable failure of this session (the same job done right) teaches a
-  lesson now, through the same extraction batch learning uses (live_learning.py);
+- a success that fixes a learnable failure of this session (the same job done right), and a
+  failure that teaches by itself, teach a lesson now, through the same extraction batch learning
+  uses, in the learning worker the hook starts (live_learning.py, learn_worker.py): the hook
+  decides that there is something to learn and returns; the lesson is in the store a fraction of
+  a second later;
 - a successful edit or write of a file that git history shows changing with files this session
   has not changed is answered with a reminder naming them (additionalContext; cochange_reminder.py),
   recorded in hook_decisions (action remind).
@@ -109,24 +112,17 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         if not policy.allows(project, cwd):
             return None
         stored = record(conn, ctx.db, [("call", {**call, "project": project})], wait_ms(ctx))
-        if stored and stored[0] and (failed or call["command"] is not None):
-            from lessonloop.apply.hooks.live_learning import learn_at_once
+        if stored and stored[0]:
+            # What to learn is decided here, cheaply; the learning runs in the learning worker
+            # (live_learning.learn_later): the hook does not wait for the learner.
+            from lessonloop.apply.hooks.live_learning import at_once_wanted, fixes_open_failure, learn_later
 
-            try:
-                learn_at_once(conn, call, project, cwd, review=policy.review)
-            except StoreError as exc:  # busy: learned from the transcript at Stop instead
-                if exc.cause != "locked":
-                    raise
-        if stored and stored[0] and not failed:
-            from lessonloop.apply.hooks.live_learning import learn_from_session
-
-            try:
-                learn_from_session(conn, session_id, project, cwd, review=policy.review)
-            except StoreError as exc:  # busy: the lesson is learned from the transcript at Stop instead
-                if exc.cause != "locked":
-                    raise
-            if target is not None and kind_of(tool) in ("edit", "write"):
-                return _remind(conn, ctx, session_id, tool_use_id, target, cwd)
+            at_once = (failed or call["command"] is not None) and at_once_wanted(call, project)
+            session = not failed and fixes_open_failure(conn, session_id)
+            if at_once or session:
+                learn_later(ctx.db, call, project, cwd, review=policy.review, at_once=at_once, session=session)
+        if stored and stored[0] and not failed and target is not None and kind_of(tool) in ("edit", "write"):
+            return _remind(conn, ctx, session_id, tool_use_id, target, cwd)
     finally:
         release(conn, ctx.db)
     return None

@@ -39,8 +39,11 @@ if TYPE_CHECKING:
 
 QUEUE_FILE = "ingest-queue"
 LOCK_FILE = "ingest.lock"
-ENV_FOREGROUND = "LESSONLOOP_HOOK_FOREGROUND"
 WORKER_MODULE = "lessonloop.pipeline.live_ingest"  # run as its own process: the hooks never import the pipeline
+# Set (to 1) by the tests and by people who prefer it: a hook does its worker's work itself and
+# waits for it, instead of starting a process that outlives it (this module's ingest worker, and
+# PostToolUse's learning worker: live_learning.py).
+ENV_FOREGROUND = "LESSONLOOP_HOOK_FOREGROUND"
 
 
 def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | None:
@@ -69,7 +72,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     if transcript is None or not os.path.isfile(transcript):
         return None
     queue(ctx.db, transcript)
-    if os.environ.get(ENV_FOREGROUND) == "1":
+    if foreground():
         _run_worker(ctx.db)
     else:
         _spawn_worker(ctx.db)
@@ -90,8 +93,8 @@ def queue(db: str, path: str) -> None:
 
 
 def _worker(db: str) -> tuple[list[str], dict[str, str]]:
-    """The worker's command line and environment (the store it empties the queue of)."""
-    return [sys.executable, "-I", "-m", WORKER_MODULE], dict(os.environ, LESSONLOOP_DB=db)
+    """The ingest worker's command line and environment (the store it empties the queue of)."""
+    return worker_command(WORKER_MODULE, db)
 
 
 def _run_worker(db: str) -> None:
@@ -113,14 +116,49 @@ def _run_worker(db: str) -> None:
 
 
 def _spawn_worker(db: str) -> None:
-    """Start a worker unless one is running (it will take the new path in its next round): in a
-    session of its own, its standard streams on /dev/null, no descriptor of the hook's but those
-    (`subprocess.Popen(..., start_new_session=True, close_fds=True)`, which costs the hook about
-    3 ms of imports: subprocess, threading, selectors, locale; os.posix_spawn where it can do all
-    of that, Popen elsewhere)."""
-    if _locked(db):
+    """Start a worker unless one is running (it will take the new path in its next round)."""
+    if lock_held(os.path.join(queue_folder(db), LOCK_FILE)):
         return
-    argv, env = _worker(db)
+    spawn_detached(*_worker(db))
+
+
+# Starting a hook's background worker (the ingest worker here, the learning worker of PostToolUse:
+# live_learning.py): a process of its own that outlives the hook, so the agent never waits for it.
+
+
+def foreground() -> bool:
+    """Whether the hook waits for its worker's work ($LESSONLOOP_HOOK_FOREGROUND=1)."""
+    return os.environ.get(ENV_FOREGROUND) == "1"
+
+
+def worker_command(module: str, db: str) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of the worker `python -I -m module` on the store `db`
+    (the interpreter running this hook, so the same installation)."""
+    return [sys.executable, "-I", "-m", module], dict(os.environ, LESSONLOOP_DB=db)
+
+
+def lock_held(lock_path: str) -> bool:
+    """Whether a worker holds the lock file at `lock_path` (an exclusive flock). Testing takes the
+    lock for a moment when it is free: a worker must wait for its lock (a blocking flock), not
+    give up when it finds it taken."""
+    import fcntl
+
+    try:
+        handle = open(lock_path, "a")  # noqa: SIM115 - held only for the test below
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        handle.close()  # closing releases the lock when we got it
+    return False
+
+
+def spawn_detached(argv: list[str], env: dict[str, str]) -> None:
+    """Start `argv` and do not wait for it: in a session of its own, its standard streams on
+    /dev/null, no descriptor of the hook's but those (os.posix_spawn where it can, else Popen)."""
     if _posix_spawn(argv, env):
         return
     import subprocess
@@ -137,9 +175,9 @@ def _spawn_worker(db: str) -> None:
 
 
 def _posix_spawn(argv: list[str], env: dict[str, str]) -> bool:
-    """Start `argv` as _spawn_worker says with os.posix_spawn; False where it cannot (no
-    posix_spawn, no setsid for it, no /proc/self/fd to find the descriptors to close), and the
-    caller uses Popen."""
+    """Start `argv` as `spawn_detached` says with os.posix_spawn; False where it cannot (no posix_spawn,
+    no setsid for it, no /proc/self/fd to find the descriptors to close), and the caller uses
+    Popen."""
     spawn = getattr(os, "posix_spawn", None)
     if spawn is None or not os.path.isdir("/proc/self/fd"):
         return False
@@ -163,20 +201,3 @@ def _posix_spawn(argv: list[str], env: dict[str, str]) -> bool:
     except NotImplementedError:  # setsid not supported by this platform's posix_spawn
         return False
     return True
-
-
-def _locked(db: str) -> bool:
-    import fcntl
-
-    path = os.path.join(queue_folder(db), LOCK_FILE)
-    try:
-        handle = open(path, "a")  # noqa: SIM115 - held only for the test below
-    except OSError:
-        return False
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    finally:
-        handle.close()  # closing releases the lock when we got it
-    return False

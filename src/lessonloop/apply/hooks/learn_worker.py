@@ -1,0 +1,191 @@
+"""The learning worker: what the PostToolUse hook found to learn from (live_learning.learn_later
+queues it), learned in a process of its own, so that the hook returns at once and the agent never
+waits for the learner (about 150 ms of imports).
+
+The hook appends one job a line (JSON: the call it stored, its project and folder, the
+configuration's `lessons.review`, and what to learn: `at_once`, what the call teaches by itself;
+`session`, what the session's calls up to it teach) to `learn-queue` next to the store and starts
+`python -I -m lessonloop.apply.hooks.learn_worker` ($LESSONLOOP_DB set) unless a worker holds
+`learn.lock`. The worker holds that lock while it works, so two workers never learn at once (nor
+the same session), and the jobs run in the order the calls came. It takes the whole queue at a
+time (renamed to `learn-queue.taking`, removed once its jobs are done: a worker killed meanwhile
+leaves it to the next one), then looks again after letting the lock go, so a job queued while it
+was leaving is not left behind (the hook started no worker: it found this one holding the lock).
+
+A job's failure is written to the hooks' failure log (`lessonloop hooks status` shows it), as
+"learn", and the worker goes on with the next job; a store that stays locked (longer than
+WAIT_MS) costs the job silently, as it cost the hook before: the lesson is learned from the
+transcript at its ingest (Stop / SessionEnd).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+TAKING = ".taking"  # the queue file renamed while its jobs run
+WAIT_MS = 10_000  # the worker's wait for the store's write lock ($LESSONLOOP_BUSY_TIMEOUT_MS when lower)
+EVENT = "learn"  # the failure log's event for the worker's failures
+
+
+def run_queue(db: str) -> int:
+    """Run every queued job of the store at `db`, holding the lock (waiting for it when another
+    worker holds it: that one may be leaving); returns how many jobs ran."""
+    import fcntl
+
+    from lessonloop.apply.hooks.live_learning import LOCK_FILE, QUEUE_FILE
+    from lessonloop.apply.hooks.session_end import queue_folder
+
+    folder = queue_folder(db)
+    os.makedirs(folder, exist_ok=True)
+    queue = os.path.join(folder, QUEUE_FILE)
+    done = 0
+    with open(os.path.join(folder, LOCK_FILE), "a") as lock:
+        while True:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                while True:
+                    jobs = _take(db, queue)
+                    if jobs is None:
+                        break
+                    done += _run_jobs(db, jobs)
+                    os.unlink(queue + TAKING)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+            if not os.path.exists(queue):  # nothing queued while the lock was being let go
+                return done
+
+
+def _take(db: str, queue: str) -> list[dict[str, object]] | None:
+    """The jobs to run next: those a killed worker left (`.taking`), else the queue's (renamed to
+    `.taking` first); None when there are none."""
+    taking = queue + TAKING
+    if not os.path.exists(taking):
+        try:
+            os.rename(queue, taking)
+        except FileNotFoundError:
+            return None
+    with open(taking, "rb") as handle:
+        lines = handle.read().splitlines()
+    jobs: list[dict[str, object]] = []
+    for line in lines:
+        try:
+            job = json.loads(line)
+        except ValueError:
+            job = None
+        if isinstance(job, dict) and isinstance(job.get("call"), dict):
+            jobs.append(job)
+        elif line.strip():
+            _log(db, None, f"a learning job that cannot be read was dropped: {line[:200]!r}")
+    return jobs
+
+
+def _run_jobs(db: str, jobs: list[dict[str, object]]) -> int:
+    """Run `jobs` in order on one connection; a job that fails is logged, the others still run."""
+    from lessonloop.apply.hooks.hook_store import connect_for_writing
+    from lessonloop.store.transaction import StoreError
+
+    try:
+        conn = connect_for_writing(db, _wait_ms())
+    except Exception as exc:  # the jobs are dropped: learned from the transcript at its ingest instead
+        if not isinstance(exc, StoreError) or exc.cause != "locked":  # busy for WAIT_MS: silently
+            _log(db, None, exc)
+        return 0
+    done = 0
+    try:
+        for job in jobs:
+            call = job["call"]
+            assert isinstance(call, dict)
+            try:
+                _run_job(conn, job, call)
+            except StoreError as exc:  # busy: learned from the transcript at its ingest instead
+                if exc.cause != "locked":
+                    _log(db, call.get("session_id"), exc)
+            except Exception as exc:
+                _log(db, call.get("session_id"), exc)
+            else:
+                done += 1
+    finally:
+        conn.close()
+    return done
+
+
+def _run_job(conn: sqlite3.Connection, job: dict[str, object], call: dict[str, object]) -> None:
+    """One job: what the call teaches by itself, then what the session's calls up to it teach,
+    as the hook learned them in its own process before the worker."""
+    from lessonloop.apply.hooks.hook_store import forgotten
+    from lessonloop.apply.hooks.live_learning import learn_at_once, learn_from_session
+    from lessonloop.store.hook_tables import live_call_seq
+
+    session_id = str(call["session_id"])
+    if forgotten(conn, session_id):
+        return  # a person forgot the session since: nothing of it is learned
+    given_project, given_cwd = job.get("project"), job.get("cwd")
+    project = given_project if isinstance(given_project, str) else None
+    cwd = given_cwd if isinstance(given_cwd, str) else None
+    review = job.get("review") is True
+    if job.get("at_once"):
+        learn_at_once(conn, call, project, cwd, review=review)
+    if job.get("session"):
+        seq = live_call_seq(conn, str(call["id"]))
+        if seq is not None:  # None: its transcript was ingested since, and learned from there
+            learn_from_session(conn, session_id, project, cwd, review=review, through_seq=seq)
+
+
+def wait_idle(db: str, timeout: float = 60.0) -> bool:
+    """Wait until the learning worker of the store at `db` has run every queued job (nothing
+    queued, no worker holding the lock); False when `timeout` seconds pass first. For the tests
+    and hook_bench: the hook itself never waits."""
+    import fcntl
+    import time
+
+    from lessonloop.apply.hooks.live_learning import LOCK_FILE, QUEUE_FILE
+    from lessonloop.apply.hooks.session_end import queue_folder
+
+    folder = queue_folder(db)
+    queue = os.path.join(folder, QUEUE_FILE)
+    deadline = time.monotonic() + timeout
+    while True:
+        if not os.path.exists(queue) and not os.path.exists(queue + TAKING):
+            try:
+                with open(os.path.join(folder, LOCK_FILE), "a") as lock:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # no worker at work
+                    if not os.path.exists(queue) and not os.path.exists(queue + TAKING):
+                        return True
+            except OSError:
+                pass  # a worker holds the lock
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.005)
+
+
+def _wait_ms() -> int:
+    from lessonloop.store.transaction import ENV_BUSY_TIMEOUT
+
+    try:
+        return max(0, min(WAIT_MS, int(os.environ.get(ENV_BUSY_TIMEOUT, WAIT_MS))))
+    except ValueError:
+        return WAIT_MS
+
+
+def _log(db: str, session_id: object, error: BaseException | str) -> None:
+    from lessonloop.apply.hooks.failures import log_failure
+
+    log_failure(db, EVENT, session_id if isinstance(session_id, str) else None, error)
+
+
+def main() -> int:
+    """The worker process: run the queue of the store at $LESSONLOOP_DB; any failure is logged."""
+    from lessonloop.store.location import db_path_text
+
+    db = db_path_text()
+    try:
+        run_queue(db)
+    except BaseException as exc:
+        _log(db, None, exc)
+    return 0
+
+
+if __name__ == "__main__":
+    main()
