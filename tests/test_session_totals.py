@@ -305,3 +305,19 @@ def test_a_model_and_day_seen_before_is_priced_without_the_price_table(
     for row in _rows(db, "SELECT model, ts, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"
                      " cost_usd, cache_creation_1h_tokens, price_usd FROM token_usage"):  # fmt: skip
         assert row[-1] == (None if row[0] == "in-house-model-7" else pytest.approx(call_cost(*row[:-1])))
+
+
+def test_the_price_table_is_named_by_the_installed_genai_prices_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read from genai-prices' dist-info beside it, without importlib.metadata's look through every
+    distribution (28 ms on each settle of new calls): the same version it gives."""
+    import importlib.metadata
+
+    from lessonloop.analyze.pricing import price_table
+
+    expected = f"genai-prices {importlib.metadata.version('genai-prices')}"
+
+    def no_scan(name: str) -> str:
+        raise AssertionError(f"importlib.metadata.version({name!r}) was called")
+
+    monkeypatch.setattr(importlib.metadata, "version", no_scan)
+    assert price_table() == expected
