@@ -10,7 +10,10 @@ package manager's download lines), never one project's output.
 
 from __future__ import annotations
 
-import re
+from lessonloop.core.lazy_regex import LazyRegex
+
+# Compiled on first use (core/lazy_regex.py): a failure's hook classifies it with the envelope's
+# pattern only, and compiling _NOISE's alternation at import cost it about 2 ms.
 
 # Agents' envelopes around a command's output: Claude Code's "Exit code N", Codex's exec headers
 # (the freeform shell's "Exit code: N", "Wall time: S seconds", "Total output lines: N" when the
@@ -34,18 +37,18 @@ _ENVELOPE_LINES = (
     r"Command: .*",
     r"Directory: .*",  # also PowerShell's listing header
 )
-_ENVELOPE = re.compile("|".join(_ENVELOPE_LINES).join(("^(?:", r")\s*$")))
+_ENVELOPE = LazyRegex("|".join(_ENVELOPE_LINES).join(("^(?:", r")\s*$")))
 # The label Gemini CLI writes before a command's output, on its first line ("Output: ...", in older
 # versions "Stdout: ..." and "Stderr: ..."): not part of what the command printed.
-_OUTPUT_LABEL = re.compile(r"^(?:Output|Stdout|Stderr): ")
+_OUTPUT_LABEL = LazyRegex(r"^(?:Output|Stdout|Stderr): ")
 
 # Lines a shell prints before every command's output, whatever it does: a version manager
 # announcing the version in use (nvm's "Now using node v22.20.0 (npm v10.9.3)"). A failure that
 # printed only such a line printed nothing.
 _BANNER_LINES = (r"Now using node v[\d.]+.*",)
-_SHELL_BANNER = re.compile("|".join(_BANNER_LINES).join(("^(?:", r")\s*$")))
+_SHELL_BANNER = LazyRegex("|".join(_BANNER_LINES).join(("^(?:", r")\s*$")))
 
-_NOISE = re.compile(
+_NOISE = LazyRegex(
     "|".join(
         (
             *_ENVELOPE_LINES,
@@ -101,7 +104,7 @@ _NOISE = re.compile(
         )
     ).join(("^(?:", r")\s*$"))
 )
-_BANNER = re.compile(r"^[=\-_*#~⎯]{3,}.*[=\-_*#~⎯]{3,}$")  # "=== test session starts ===", "⎯⎯ Failed Tests 1 ⎯⎯"
+_BANNER = LazyRegex(r"^[=\-_*#~⎯]{3,}.*[=\-_*#~⎯]{3,}$")  # "=== test session starts ===", "⎯⎯ Failed Tests 1 ⎯⎯"
 
 
 def is_envelope(line: str) -> bool:
