@@ -27,7 +27,18 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["CALC", "PRICING_RULES", "ModelRates", "call_cost", "model_day_rates", "price_table", "priced_model"]
+__all__ = [
+    "CALC",
+    "PRICING_RULES",
+    "ModelRates",
+    "call_cost",
+    "genai_model_day_rates",
+    "installed_price_table",
+    "model_day_rates",
+    "price_table",
+    "priced_model",
+    "seller_model_rates",
+]
 
 # The version of the rules of this module (the names looked up, the fallbacks): a change that
 # prices a call differently bumps it, and every stored call is priced again.
@@ -35,8 +46,24 @@ PRICING_RULES = "1"
 
 
 def price_table() -> str:
-    """The table that prices the calls: "genai-prices 0.0.40"."""
+    """The table that prices the calls: "genai-prices 0.0.40" (the compact table written from that
+    version, price_data.py, when it is the one installed; else genai-prices itself)."""
+    return installed_price_table()
+
+
+def installed_price_table() -> str:
+    """The genai-prices installed: "genai-prices 0.0.40"."""
     return f"genai-prices {_installed_version()}"
+
+
+@lru_cache(maxsize=1)
+def _compact_table_holds() -> bool:
+    """Whether the compact table (price_data.py) was written from the genai-prices installed: it
+    then prices every call of a known day, and genai-prices is imported only for a price that is
+    not linear or a call with no day."""
+    from lessonloop.analyze import price_data
+
+    return installed_price_table() == price_data.SOURCE
 
 
 def _installed_version() -> str:
@@ -146,9 +173,13 @@ def _model_price(model: str, day: str | None) -> Any:
     name, provider = found
     snapshot = data_snapshot.get_snapshot()
     seller, info = snapshot.find_provider_model(name, None, provider, None)
-    price = info.get_prices(_when(day))
+    return _seller_price(snapshot, seller, info, _when(day))
+
+
+def _seller_price(snapshot: Any, seller: Any, info: Any, when: datetime) -> Any:
+    price = info.get_prices(when)
     if seller.id == "google" and getattr(price, "cache_read_mtok", None) is None:
-        return _google_cache_read(snapshot, info.id, price, _when(day))
+        return _google_cache_read(snapshot, info.id, price, when)
     return price
 
 
@@ -221,10 +252,31 @@ ModelRates = list[tuple[int, Rates]] | str | None
 def model_day_rates(model: str, day: str | None) -> ModelRates:
     """How the table prices `model` on `day` ('YYYY-MM-DD'; None: today): what a store may keep
     per model and day (store/session_totals.py), so that pricing a new call of a model and day
-    seen before needs no price table (genai-prices' snapshot takes about 0.4 s to load)."""
+    seen before needs no price table. From the compact table (price_lookup.py) when it was
+    written from the genai-prices installed and the day is known, else from genai-prices."""
+    if day is not None and _compact_table_holds():
+        from lessonloop.analyze.price_lookup import table_rates
+
+        found, rates = table_rates(_candidates(model.strip()), day)
+        if not found:
+            return None
+        return [(start, tuple(band)) for start, band in rates] if isinstance(rates, tuple) else rates
+    return genai_model_day_rates(model, day)
+
+
+def genai_model_day_rates(model: str, day: str | None) -> ModelRates:
+    """model_day_rates as genai-prices itself gives it (what the compact table is written from)."""
     price = _model_price(model, day)
     if price is None:
         return None
+    bands = _bands(price)
+    return CALC if bands is None else bands
+
+
+def seller_model_rates(snapshot: Any, seller: Any, info: Any, when: datetime) -> ModelRates:
+    """How genai-prices prices the model `info` sold by `seller` at `when` (scripts/price_table.py
+    writes the compact table with it)."""
+    price = _seller_price(snapshot, seller, info, when)
     bands = _bands(price)
     return CALC if bands is None else bands
 
