@@ -19,7 +19,7 @@ from lessonloop.core.lazy_regex import LazyRegex
 _SEPARATORS = LazyRegex(r"\s*(?:&&|\|\||;|\||\n)\s*")
 _HEREDOC = LazyRegex(r"<<-?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)['\"]?")
 _PUNCTUATION = set("();<>|&")
-_ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ENV_ASSIGNMENT = LazyRegex(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _WRAPPERS: dict[str, int] = {  # wrapper word -> how many words to drop
     "time": 1,
     "sudo": 1,
@@ -248,7 +248,7 @@ def is_env_word(word: str) -> bool:
     return _ENV_ASSIGNMENT.match(word) is not None
 
 
-_TOKEN = re.compile(
+_TOKEN = LazyRegex(
     r"""(?P<space>\s+)
       | (?P<op>[;&|<>()]+)
       | '(?P<single>[^']*)'
