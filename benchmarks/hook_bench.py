@@ -43,7 +43,8 @@ rounds as the baseline; a post-tool success runs `echo hookbench` (it fixes noth
 is the recorded `git push` without an upstream, in the same session; Stop and SessionEnd queue an
 existing transcript while the bench holds the ingest worker's lock (no worker is started). A
 post-tool hook that finds something to learn starts the learning worker (apply/hooks/learn_worker.py)
-and returns: the bench waits for that worker after the process, untimed (`learning_done`).
+and returns: the bench waits for that worker after the process, untimed, until its process is gone
+(`learning_done`: a worker's end on another core would be timed in the next hook).
 `--before SRC` runs each of them from SRC too; `--src SRC` runs them from SRC instead of this
 tree (a `git archive` of a commit: other people's edits in the work tree left out). Needs no corpus.
 
@@ -654,14 +655,35 @@ def learning_done(folder: str, timeout: float = 60.0) -> None:
     while time.monotonic() < deadline:
         if not os.path.exists(queue) and not os.path.exists(queue + ".taking"):
             if not os.path.exists(os.path.join(folder, "learn.lock")):
-                return
+                break
             with open(os.path.join(folder, "learn.lock"), "a") as lock:
                 try:
                     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    return
+                    break
                 except OSError:
                     pass
         time.sleep(0.005)
+    while time.monotonic() < deadline and learning_workers(folder):  # and its process gone (its exit)
+        time.sleep(0.002)
+
+
+def learning_workers(folder: str) -> list[str]:
+    """The learning workers running on the store in `folder` (their /proc entries: the worker's
+    command line, the store in its environment)."""
+    found = []
+    store = f"LESSONLOOP_DB={os.path.join(folder, 'lessonloop.db')}".encode()
+    for pid in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                    if b"lessonloop.apply.hooks.learn_worker" not in handle.read():
+                        continue
+                with open(f"/proc/{pid}/environ", "rb") as handle:
+                    if store in handle.read().split(b"\0"):
+                        found.append(pid)
+            except OSError:
+                pass
+    return found
 
 
 def every_main(args: argparse.Namespace) -> int:
