@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 from lessonloop import __version__
 from lessonloop.core.install_hints import extra_install
 from lessonloop.core.timestamps import utc_now
-from lessonloop.pipeline.analysis_check import ANALYZER_VERSION, ProjectRules, project_rules_file, store_marks
+from lessonloop.pipeline.analysis_check import (
+    ANALYZER_VERSION,
+    ProjectRules,
+    mark_parts,
+    marks_digest,
+    project_rules_file,
+    sessions_to_check,
+)
 from lessonloop.store import analysis_state, counts
 from lessonloop.store.session_reader import load_sessions, session_fingerprints
 from lessonloop.store.transaction import transaction
@@ -102,23 +109,34 @@ def analyze_store(
     wants_bandit = bandit_configured() if bandit is None else bandit
     home = home if home is not None else os.path.expanduser("~")
     whole = session_ids is None and not force
-    marks = store_marks(conn, home, run.problems) if whole else None
+    parts = mark_parts(conn, home, run.problems) if whole else None
+    marks = marks_digest(parts) if parts is not None else None
     if marks is not None and analysis_state.checked_marks(conn) == marks:
         # Nothing added or changed since the last check of every session: no fingerprint read.
         run.sessions = run.skipped = counts.main_sessions(conn)
         run.seconds = time.perf_counter() - started
         return run
     run.problems.clear()  # found again below, once
-    fingerprints = session_fingerprints(conn, f"{__version__}|{ANALYZER_VERSION}", session_ids)
+    # Since the last check of every session: only the sessions with new or changed rows (or in a
+    # project whose rules changed) are fingerprinted; every session when that cannot be told.
+    moved = sessions_to_check(conn, analysis_state.checked_parts(conn), parts) if parts is not None else None
     stored = analysis_state.stored_fingerprints(conn)
-    wanted = list(fingerprints) if session_ids is None else [s for s in session_ids if s in fingerprints]
-    if session_ids is None:
+    salt = f"{__version__}|{ANALYZER_VERSION}"
+    if moved is not None:
+        roots, gone_ids = analysis_state.roots_of(conn, sorted(moved))
+        fingerprints = session_fingerprints(conn, salt, sorted(roots))
+        wanted = sorted(fingerprints)
+        gone = [session_id for session_id in sorted(gone_ids) if session_id in stored]
+        run.sessions = counts.main_sessions(conn)
+    else:
+        fingerprints = session_fingerprints(conn, salt, session_ids)
+        wanted = list(fingerprints) if session_ids is None else [s for s in session_ids if s in fingerprints]
         # The analysis of sessions no longer stored (a history read again under new session ids,
         # m028): left, it would be counted by `analyze stats` and the report's habits.
-        gone = [session_id for session_id in stored if session_id not in fingerprints]
-        if gone:
-            _clear_gone(conn, gone)
-    run.sessions = len(wanted)
+        gone = [session_id for session_id in stored if session_id not in fingerprints] if session_ids is None else []
+        run.sessions = len(wanted)
+    if gone:
+        _clear_gone(conn, gone)
     rules_by_project: dict[str | None, ProjectRules] = {}
     todo: list[tuple[str, str]] = []
     for session_id in wanted:
@@ -131,7 +149,7 @@ def analyze_store(
     run.skipped = run.sessions - len(todo)
     if not todo:
         if marks is not None:
-            analysis_state.keep_checked_marks(conn, marks, utc_now())
+            analysis_state.keep_checked_marks(conn, marks, utc_now(), _parts_text(parts))
         run.seconds = time.perf_counter() - started
         return run
     from lessonloop.analyze.session_analysis import analyze_session  # the analyzers: only when needed
@@ -166,8 +184,18 @@ def analyze_store(
             scan.close()
         if progress is not None:
             progress.finish()
+    if marks is not None:
+        # Every session was current, or analyzed, as of these marks: the next check goes on from
+        # them (what this run wrote, and what arrived meanwhile, is past them and checked then).
+        analysis_state.keep_checked_marks(conn, marks, utc_now(), _parts_text(parts))
     run.seconds = time.perf_counter() - started
     return run
+
+
+def _parts_text(parts: list[Any] | None) -> str | None:
+    from lessonloop.core import json_codec
+
+    return None if parts is None else json_codec.dumps(parts)
 
 
 def _bandit_scan(problems: list[str]) -> BanditScan | None:

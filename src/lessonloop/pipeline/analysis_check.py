@@ -23,10 +23,21 @@ from lessonloop.store.session_places import main_session_projects
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from typing import Any
 
     from lessonloop.analyze.workflow import Rule
 
-__all__ = ["ANALYZER_VERSION", "RULES_FILE", "ProjectRules", "analysis_is_current", "project_rules_file", "store_marks"]
+__all__ = [
+    "ANALYZER_VERSION",
+    "RULES_FILE",
+    "ProjectRules",
+    "analysis_is_current",
+    "mark_parts",
+    "marks_digest",
+    "project_rules_file",
+    "sessions_to_check",
+    "store_marks",
+]
 
 ANALYZER_VERSION = "7"  # bump whenever an analyzer's output changes: every session is analyzed again
 RULES_FILE = os.path.join(".lessonloop", "workflow.toml")
@@ -75,15 +86,63 @@ def project_rules_file(project: str | None, problems: list[str]) -> ProjectRules
     return ProjectRules(None, None, "defaults")
 
 
+def mark_parts(conn: sqlite3.Connection, home: str, problems: list[str]) -> list[Any]:
+    """What checking every session depends on (see the module's docstring), as JSON-ready parts:
+    lessonloop's and the analyzer's versions, the home folder, the rowid marks, the change log's
+    position, each project's rules digest, and the name of the row at each mark."""
+    rules = [[project, project_rules_file(project, problems).digest] for project in main_session_projects(conn)]
+    rowids = analysis_state.high_rowids(conn)
+    return [
+        __version__,
+        ANALYZER_VERSION,
+        home,
+        rowids,
+        changes_seq(conn),
+        rules,
+        analysis_state.mark_keys(conn, rowids),
+    ]
+
+
+def marks_digest(parts: list[Any]) -> str:
+    return blake2b_hex(repr(parts).encode("utf-8", "replace"), 16)
+
+
 def store_marks(conn: sqlite3.Connection, home: str, problems: list[str]) -> str:
     """A digest of what checking every session depends on (see the module's docstring)."""
-    marks = analysis_state.high_rowids(conn)
-    rules = [(project, project_rules_file(project, problems).digest) for project in main_session_projects(conn)]
-    text = repr((__version__, ANALYZER_VERSION, home, marks, changes_seq(conn), rules))
-    return blake2b_hex(text.encode("utf-8", "replace"), 16)
+    return marks_digest(mark_parts(conn, home, problems))
 
 
 def analysis_is_current(conn: sqlite3.Connection, home: str | None = None) -> bool:
     """Whether nothing was added or changed since the last check of every session's analysis."""
     marks = store_marks(conn, home if home is not None else os.path.expanduser("~"), [])
     return analysis_state.checked_marks(conn) == marks
+
+
+def sessions_to_check(conn: sqlite3.Connection, kept: str | None, parts: list[Any]) -> set[str] | None:
+    """The sessions (ids as stored: main sessions, subagents, and ids no longer stored) whose
+    analysis may have changed since the check that kept the marks `kept` (JSON parts), the
+    marks being `parts` now: those with rows past its rowid marks or in the change log after
+    it, and every main session of a project whose rules changed. None when every session is to
+    be checked (no parts kept, another version or home, the change log cleared past them, a row
+    at a mark gone or another: its rowid may be given to a new row below the mark)."""
+    if kept is None:
+        return None
+    import json  # only when marks were kept and moved: the hooks' and reads' checks never get here
+
+    try:
+        version, analyzer, home, rowids, seq, rules, keys = json.loads(kept)
+        marks = [int(mark) for mark in rowids]
+    except (ValueError, TypeError):
+        return None
+    if [version, analyzer, home] != parts[:3] or not isinstance(seq, int) or seq > parts[4]:
+        return None
+    if analysis_state.mark_keys(conn, marks) != keys:
+        return None  # a row at or below a mark was deleted and its rowid may be given again (or a VACUUM)
+    found = analysis_state.sessions_past(conn, marks, seq)
+    if found is None:
+        return None
+    before = dict(rules)
+    changed = [project for project, digest in parts[5] if before.get(project) != digest]
+    if changed:
+        found |= analysis_state.main_sessions_of(conn, changed)
+    return found

@@ -26,15 +26,90 @@ def high_rowids(conn: sqlite3.Connection) -> list[int]:
     return [conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0] for table in _MARKED_TABLES]
 
 
+# What names the row at a table's mark: the same name there at the next check says that no row at
+# or below the mark was deleted and its rowid given again since (SQLite gives the highest rowid
+# + 1: only after the highest row is deleted, or a VACUUM renumbers, can a new row fall below).
+_MARK_KEYS = {
+    "tool_calls": "id",
+    "messages": "session_id || '/' || coalesce(uuid, '')",
+    "findings": "coalesce(session_id, '') || '/' || coalesce(path, '') || '/' || coalesce(message, '')",
+    "sessions": "id",
+}
+
+
+def mark_keys(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[str | None]:
+    """The name of the row at each table's mark (high_rowids' order); None where there is none."""
+    keys: list[str | None] = []
+    for table, mark in zip(_MARKED_TABLES, rowids, strict=True):
+        row = conn.execute(f"SELECT {_MARK_KEYS[table]} FROM {table} WHERE rowid = ?", (mark,)).fetchone()
+        keys.append(None if row is None else str(row[0]))
+    return keys
+
+
 def checked_marks(conn: sqlite3.Connection) -> str | None:
-    """The marks of the last check of every session that found nothing to analyze."""
+    """The marks of the last check of every session."""
     row = conn.execute("SELECT digest FROM analysis_marks WHERE id = 1").fetchone()
     return None if row is None else str(row[0])
 
 
-def keep_checked_marks(conn: sqlite3.Connection, marks: str, now: str) -> None:
+def checked_parts(conn: sqlite3.Connection) -> str | None:
+    """The marks of the last check of every session, each apart (JSON; None: not kept)."""
+    row = conn.execute("SELECT parts FROM analysis_marks WHERE id = 1").fetchone()
+    return None if row is None or row[0] is None else str(row[0])
+
+
+def keep_checked_marks(conn: sqlite3.Connection, marks: str, now: str, parts: str | None = None) -> None:
     with transaction(conn):
-        conn.execute("INSERT OR REPLACE INTO analysis_marks (id, digest, checked_at) VALUES (1, ?, ?)", (marks, now))
+        conn.execute(
+            "INSERT OR REPLACE INTO analysis_marks (id, digest, checked_at, parts) VALUES (1, ?, ?, ?)",
+            (marks, now, parts),
+        )
+
+
+def main_sessions_of(conn: sqlite3.Connection, projects: Sequence[str | None]) -> set[str]:
+    """The main sessions of these projects."""
+    found: set[str] = set()
+    for project in projects:
+        found |= {
+            str(row[0])
+            for row in conn.execute("SELECT id FROM sessions WHERE parent_id IS NULL AND project IS ?", (project,))
+        }
+    return found
+
+
+def roots_of(conn: sqlite3.Connection, session_ids: Sequence[str]) -> tuple[set[str], set[str]]:
+    """(the main sessions these sessions belong to, the ids no longer stored)."""
+    roots: set[str] = set()
+    seen: set[str] = set()
+    for start in range(0, len(session_ids), 500):
+        part = list(session_ids[start : start + 500])
+        for session_id, root in conn.execute(
+            f"SELECT id, coalesce(parent_id, id) FROM sessions WHERE id IN ({', '.join('?' * len(part))})", part
+        ):
+            seen.add(str(session_id))
+            roots.add(str(root))
+    return roots, set(session_ids) - seen
+
+
+def sessions_past(conn: sqlite3.Connection, rowids: Sequence[int], changes_after: int) -> set[str] | None:
+    """The sessions with a row past `rowids` (high_rowids' order) or in the change log after
+    `changes_after`; None when the change log no longer holds every entry after it (learning
+    cleared some: every session is to be checked)."""
+    (logged,) = conn.execute("SELECT count(*) FROM learn_changes WHERE id > ?", (changes_after,)).fetchone()
+    from lessonloop.store.change_log import changes_seq
+
+    if logged != changes_seq(conn) - changes_after:
+        return None
+    found = {str(row[0]) for row in conn.execute("SELECT session_id FROM learn_changes WHERE id > ?", (changes_after,))}
+    for table, mark in zip(_MARKED_TABLES, rowids, strict=True):
+        column = "id" if table == "sessions" else "session_id"
+        found |= {
+            str(row[0])
+            for row in conn.execute(
+                f"SELECT DISTINCT {column} FROM {table} WHERE rowid > ? AND {column} IS NOT NULL", (mark,)
+            )
+        }
+    return found
 
 
 def mark_bandit_scanned(conn: sqlite3.Connection, session_ids: Sequence[str]) -> None:

@@ -134,7 +134,21 @@ def new_row_sessions(conn: sqlite3.Connection, marks: dict[str, int]) -> set[str
     return found
 
 
+# The change log's entries learning has read but the last whole-store analysis check has not are
+# kept for that check (analysis_check.sessions_to_check), up to this many: past it, the check
+# fingerprints every session once instead.
+KEPT_FOR_ANALYSIS = 50_000
+
+
 def clear_changes(conn: sqlite3.Connection, upto: int) -> None:
+    """Drop the change log's entries up to `upto` (learning read them), but those after the last
+    whole-store analysis check's position (KEPT_FOR_ANALYSIS at most)."""
+    row = conn.execute(
+        "SELECT CASE WHEN json_valid(parts) THEN json_extract(parts, '$[4]') END FROM analysis_marks WHERE id = 1"
+    ).fetchone()
+    checked = row[0] if row is not None and isinstance(row[0], int) else None
+    if checked is not None and upto - KEPT_FOR_ANALYSIS < checked < upto:
+        upto = checked
     conn.execute("DELETE FROM learn_changes WHERE id <= ?", (upto,))
 
 

@@ -162,7 +162,7 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "learn_checkpoints": _names("boundary"),
     "learn_changes": _names("session_id"),
     "learn_edit_types": _names("project ext session_id"),
-    "analysis_marks": _names("digest checked_at"),  # m025
+    "analysis_marks": _names("digest checked_at parts"),  # m025, m043
     # each session's totals (m037): figures, models, tools, kinds, times and the price table's name
     "price_state": _names("price_table rules"),
     "price_rates": _names("model day rates"),  # m040: numbers per band (JSON)
