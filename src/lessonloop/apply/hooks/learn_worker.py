@@ -83,7 +83,7 @@ def _take(db: str, queue: str) -> list[dict[str, object]] | None:
 
 def _run_jobs(db: str, jobs: list[dict[str, object]]) -> int:
     """Run `jobs` in order on one connection; a job that fails is logged, the others still run."""
-    from lessonloop.apply.hooks.hook_store import connect_for_writing
+    from lessonloop.apply.hooks.hook_store import connect_for_writing, release
     from lessonloop.store.transaction import StoreError
 
     try:
@@ -107,7 +107,7 @@ def _run_jobs(db: str, jobs: list[dict[str, object]]) -> int:
             else:
                 done += 1
     finally:
-        conn.close()
+        release(conn, db)  # left open for os._exit in the worker process (main), as a hook's
     return done
 
 
@@ -177,8 +177,13 @@ def _log(db: str, session_id: object, error: BaseException | str) -> None:
 
 def main() -> int:
     """The worker process: run the queue of the store at $LESSONLOOP_DB; any failure is logged."""
+    from lessonloop.apply.hooks import hook_store
     from lessonloop.store.location import db_path_text
 
+    # Its connection to the store is left for os._exit to end, as a hook's (hook_store.release):
+    # closing the last connection would fold the -wal into the store and delete it (fsyncs), and
+    # the agent's next hook would make a new one.
+    hook_store.LEAVE_OPEN[0] = True
     db = db_path_text()
     try:
         run_queue(db)
@@ -189,7 +194,7 @@ def main() -> int:
 
 if __name__ == "__main__":
     main()
-    # Its connections are closed and its logs written: leave without the interpreter's teardown
+    # Its work is committed and its logs written: leave without the interpreter's teardown
     # (freeing the learner's modules and objects costs milliseconds of a core the agent's next
-    # hook may be waiting for).
+    # hook may be waiting for); the connection left open ends with the process (main).
     os._exit(0)
