@@ -63,3 +63,25 @@ def test_the_look_up_keeps_the_most_confident_in_order(tmp_path: Path) -> None:
         found = session_start_candidates(conn, 0.125, project, limit)
         assert [row[0] for row in found] == [row[0] for row in kept[:limit]]
     conn.close()
+
+
+def test_the_lessons_given_already_count_in_the_limit_and_are_left_out(tmp_path: Path) -> None:
+    """With the session's lessons given already, the look-up returns the rows of the same limit's
+    lessons that were not given, in the same order, reading each tier in the index still."""
+    _store(tmp_path / "s.db")
+    conn = open_store(tmp_path / "s.db")
+    for project, limit in (("p1", 40), ("p2", 7), (None, 40), ("p1", 1000)):
+        whole = session_start_candidates(conn, 0.125, project, limit)
+        rng = random.Random(limit)
+        for given in (set(), {whole[0][0]}, {row[0] for row in whole if rng.random() < 0.5}, {-1, 10**6}):
+            found = session_start_candidates(conn, 0.125, project, limit, given)
+            assert found == [row for row in whole if row[0] not in given], (project, limit, sorted(given))
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    session_start_candidates(conn, 0.125, "p1", 40, {1, 2, 3})
+    conn.set_trace_callback(None)
+    (sql,) = [s for s in statements if "FROM lessons" in s]
+    plan = [str(row[3]) for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+    reads = [step for step in plan if "lessons_confidence" in step]
+    assert reads == ["SEARCH lessons USING INDEX lessons_confidence (tier=? AND status=? AND confidence>?)"] * 2, plan
+    conn.close()

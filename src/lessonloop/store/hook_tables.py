@@ -11,7 +11,7 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Collection, Iterable, Mapping, Sequence
     from typing import Any
 
 
@@ -411,23 +411,57 @@ def trigger_query(kind: str, keys: Sequence[str], project: str | None) -> tuple[
 
 
 def session_start_candidates(
-    conn: sqlite3.Connection, min_confidence: float, project: str | None, limit: int
+    conn: sqlite3.Connection,
+    min_confidence: float,
+    project: str | None,
+    limit: int,
+    given: Collection[int] = (),
 ) -> list[tuple[Any, ...]]:
     """(id, title, prevention, prevention_command, failed_sessions, observations, sessions,
     confidence, last_seen, severity, category, trigger) of the active lessons of tier active or
     core, global or of `project`, with a stored confidence of at least `min_confidence`: the
     `limit` most confident (read in `lessons_confidence`'s order, m039: the rows kept and those
-    skipped on the way, not every active lesson)."""
+    skipped on the way, not every active lesson), less those in `given` (the lessons the session
+    was given already: they count in the limit, and only the others' rows are read whole)."""
     # Each tier read in `lessons_confidence`'s order up to the limit (m039), the two merged.
+    if not given:
+        tier = """SELECT * FROM (
+                      SELECT id, title, prevention, prevention_command, failed_sessions, observations, sessions,
+                             confidence, last_seen, severity, category, trigger
+                      FROM lessons
+                      WHERE tier = ? AND status = 'active' AND confidence >= ? AND (scope = 'global' OR project = ?)
+                      ORDER BY confidence DESC, id LIMIT ?)"""
+        return conn.execute(
+            f"{tier} UNION ALL {tier} ORDER BY confidence DESC, id LIMIT ?",
+            ("active", min_confidence, project, limit, "core", min_confidence, project, limit, limit),
+        ).fetchall()
+    # A session given many lessons (a long one resumed and compacted often) reads the ids of the
+    # limit's lessons first, then the whole rows of those not given: not the texts of all it was given.
+    import json
+
     tier = """SELECT * FROM (
-                  SELECT id, title, prevention, prevention_command, failed_sessions, observations, sessions,
-                         confidence, last_seen, severity, category, trigger
-                  FROM lessons
+                  SELECT id, confidence FROM lessons
                   WHERE tier = ? AND status = 'active' AND confidence >= ? AND (scope = 'global' OR project = ?)
                   ORDER BY confidence DESC, id LIMIT ?)"""
     return conn.execute(
-        f"{tier} UNION ALL {tier} ORDER BY confidence DESC, id LIMIT ?",
-        ("active", min_confidence, project, limit, "core", min_confidence, project, limit, limit),
+        f"""SELECT l.id, l.title, l.prevention, l.prevention_command, l.failed_sessions, l.observations,
+                   l.sessions, l.confidence, l.last_seen, l.severity, l.category, l.trigger
+            FROM ({tier} UNION ALL {tier} ORDER BY confidence DESC, id LIMIT ?) AS top
+            JOIN lessons AS l ON l.id = top.id
+            WHERE top.id NOT IN (SELECT value FROM json_each(?))
+            ORDER BY top.confidence DESC, top.id""",
+        (
+            "active",
+            min_confidence,
+            project,
+            limit,
+            "core",
+            min_confidence,
+            project,
+            limit,
+            limit,
+            json.dumps(sorted(given)),
+        ),
     ).fetchall()
 
 

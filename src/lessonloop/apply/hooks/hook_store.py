@@ -377,6 +377,11 @@ class HookPolicy:
     def enabled(self) -> bool:
         return self.data.get("enabled", True) is True
 
+    def allows_every_project(self) -> bool:
+        """Whether every session may be stored, whatever its project (capture on, no project
+        excluded): `allows` is then true without the project."""
+        return self.enabled and not self.data.get("exclude_projects")
+
     def allows(self, project: str | None, cwd: str | None) -> bool:
         """Whether this session may be stored (capture on, the project not excluded)."""
         if not self.enabled:

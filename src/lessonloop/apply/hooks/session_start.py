@@ -62,13 +62,22 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         return None
     cwd = text_of(payload, "cwd")
     policy = hook_policy(ctx.db)
-    project = folder_project(cwd, policy, ctx.db) if cwd else None
     shells = folder_shells((ctx.agent,), cwd)
-    allowed = policy.allows(project, cwd)
-    try:  # capture turned off: give lessons from the store there is, create and record nothing
-        conn = connect_for_writing(ctx.db, wait_ms(ctx)) if allowed else connect(ctx.db, wait_ms(ctx))
-    except NoStore:
-        return None
+    if policy.allows_every_project():  # the common case: one connection, the project read through it
+        conn = connect_for_writing(ctx.db, wait_ms(ctx))
+        try:
+            project = folder_project(cwd, policy, conn) if cwd else None
+        except BaseException:
+            conn.close()
+            raise
+        allowed = True
+    else:
+        project = folder_project(cwd, policy, ctx.db) if cwd else None
+        allowed = policy.allows(project, cwd)
+        try:  # capture turned off: give lessons from the store there is, create and record nothing
+            conn = connect_for_writing(ctx.db, wait_ms(ctx)) if allowed else connect(ctx.db, wait_ms(ctx))
+        except NoStore:
+            return None
     try:
         moment = utc_now()
         chosen = _best_lessons(conn, project, injected_lessons(conn, session_id), policy, moment, shells)
@@ -110,7 +119,7 @@ def _best_lessons(
     through, or learned in a shell the session's agent does not run commands in here."""
     from lessonloop.apply import ranking
 
-    rows = session_start_candidates(conn, MIN_CONFIDENCE * 0.5, project, CANDIDATES + len(given))
+    rows = session_start_candidates(conn, MIN_CONFIDENCE * 0.5, project, CANDIDATES + len(given), given)
     scored = []
     for row in rows:
         if row[0] in given or not policy.allows_category(row[10]) or not holds_in(_shell_of(row[11]), shells):
