@@ -178,3 +178,21 @@ def test_a_forgotten_session_leaves_no_analysis_and_a_new_one_is_analyzed(
         _assert_current(conn)
     finally:
         conn.close()
+
+
+def test_a_session_read_again_under_a_new_id_is_analyzed_under_it(tmp_path: Path) -> None:
+    """Rows moved to a new session id in place (rowids kept, as a history read again under new
+    ids may): the check finds the old id gone and the new one unanalyzed."""
+    conn, _folder, _alpha, _beta = _store(tmp_path)
+    try:
+        renamed = "e5550000-0000-4000-8000-000000000005"
+        with conn:
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            for table, column in (("sessions", "id"), ("tool_calls", "session_id"), ("messages", "session_id")):
+                conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (renamed, _IDS[0]))
+        run = analyze_store(conn, bandit=False)
+        assert run.analyzed == 1
+        assert set(stored_fingerprints(conn)) == {renamed, *_IDS[1:]}
+        _assert_current(conn)
+    finally:
+        conn.close()

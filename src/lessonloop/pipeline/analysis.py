@@ -122,11 +122,15 @@ def analyze_store(
     moved = sessions_to_check(conn, analysis_state.checked_parts(conn), parts) if parts is not None else None
     stored = analysis_state.stored_fingerprints(conn)
     salt = f"{__version__}|{ANALYZER_VERSION}"
+    roots: set[str] = set()
     if moved is not None:
         roots, gone_ids = analysis_state.roots_of(conn, sorted(moved))
+        if gone_ids:  # sessions deleted or renamed (a history read again under new ids): check every one
+            moved = None
+    if moved is not None:
         fingerprints = session_fingerprints(conn, salt, sorted(roots))
         wanted = sorted(fingerprints)
-        gone = [session_id for session_id in sorted(gone_ids) if session_id in stored]
+        gone = []
         run.sessions = counts.main_sessions(conn)
     else:
         fingerprints = session_fingerprints(conn, salt, session_ids)

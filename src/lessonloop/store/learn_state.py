@@ -142,14 +142,21 @@ KEPT_FOR_ANALYSIS = 50_000
 
 def clear_changes(conn: sqlite3.Connection, upto: int) -> None:
     """Drop the change log's entries up to `upto` (learning read them), but those after the last
-    whole-store analysis check's position (KEPT_FOR_ANALYSIS at most)."""
+    whole-store analysis check's position (KEPT_FOR_ANALYSIS at most) of sessions still stored."""
     row = conn.execute(
         "SELECT CASE WHEN json_valid(parts) THEN json_extract(parts, '$[4]') END FROM analysis_marks WHERE id = 1"
     ).fetchone()
     checked = row[0] if row is not None and isinstance(row[0], int) else None
-    if checked is not None and upto - KEPT_FOR_ANALYSIS < checked < upto:
-        upto = checked
-    conn.execute("DELETE FROM learn_changes WHERE id <= ?", (upto,))
+    if checked is None or checked >= upto or checked <= upto - KEPT_FOR_ANALYSIS:
+        conn.execute("DELETE FROM learn_changes WHERE id <= ?", (upto,))
+        return
+    # Past the check's position, an entry of a session no longer stored goes too: no id of a
+    # deleted session lingers (the check, missing it, looks at every session once).
+    conn.execute(
+        """DELETE FROM learn_changes WHERE id <= ?
+           AND (id <= ? OR NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = learn_changes.session_id))""",
+        (upto, checked),
+    )
 
 
 def session_rows(conn: sqlite3.Connection, roots: Iterable[str], at: str) -> dict[str, tuple[str, bool]]:
