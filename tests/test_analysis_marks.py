@@ -196,3 +196,18 @@ def test_a_session_read_again_under_a_new_id_is_analyzed_under_it(tmp_path: Path
         _assert_current(conn)
     finally:
         conn.close()
+
+
+def test_a_session_renamed_alone_leaves_no_analysis_under_its_old_id(tmp_path: Path) -> None:
+    """Only the session's own row renamed (its calls and messages moved by their own updates
+    later, or never): the old id's analysis goes, the new id is analyzed."""
+    conn, _folder, _alpha, _beta = _store(tmp_path)
+    try:
+        renamed = "f6660000-0000-4000-8000-000000000006"
+        with conn:
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            conn.execute("UPDATE sessions SET id = ? WHERE id = ?", (renamed, _IDS[2]))
+        analyze_store(conn, bandit=False)
+        assert set(stored_fingerprints(conn)) == {renamed, *_IDS[:2]}
+    finally:
+        conn.close()

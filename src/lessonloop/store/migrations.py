@@ -1662,14 +1662,15 @@ def m043_analysis_mark_parts(conn: sqlite3.Connection) -> None:
     fingerprints only the sessions with rows past those marks, in the change log after them, or
     in a project whose rules changed, rather than every session (a scan of every call and message:
     0.1 s at 576 sessions, on every ingest of a new turn). NULL until the next check keeps them.
-    The change log gets what that check needs and the triggers before left out: a session's new
-    id, any message moved or renumbered (its old and new session), and the session a finding left
+    The change log gets what that check needs and the triggers before left out: a session's old
+    and new ids when it is renamed, any message moved or renumbered (its old and new session), and the session a finding left
     for another (the earlier trigger logs the one it went to)."""
     _execute_all(
         conn,
         """
         ALTER TABLE analysis_marks ADD COLUMN parts TEXT;
         CREATE TRIGGER learn_changes_session_rename AFTER UPDATE OF id ON sessions WHEN old.id IS NOT new.id BEGIN
+            INSERT INTO learn_changes (session_id) VALUES (old.id);
             INSERT INTO learn_changes (session_id) VALUES (new.id);
         END;
         CREATE TRIGGER learn_changes_message_move AFTER UPDATE OF session_id, seq, ts ON messages
