@@ -146,6 +146,25 @@ def test_forced_relearning_keeps_the_same_lessons_and_ids(store: sqlite3.Connect
     assert len(events(store, "learned")) == len(before)  # not learned twice
 
 
+def test_relearning_leaves_unchanged_evidence_where_it_is(store: sqlite3.Connection) -> None:
+    """Evidence the same as stored is not written again (its rows keep their ids); evidence that
+    changed is replaced whole, in the learner's order."""
+    learn_store(store, now=NOW)
+    query = "SELECT id, lesson_id, role, session_id, tool_use_id, ts, detail FROM lesson_evidence ORDER BY id"
+    before = store.execute(query).fetchall()
+    assert before
+    learn_store(store, now=NOW, force=True)
+    assert store.execute(query).fetchall() == before
+    lesson_id = before[0][1]
+    with store:  # a stored row that learning would not give: the lesson's evidence is written again
+        store.execute("UPDATE lesson_evidence SET ts = '1999-01-01T00:00:00.000Z' WHERE id = ?", (before[0][0],))
+    learn_store(store, now=NOW, force=True)
+    after = store.execute(query).fetchall()
+    assert [row[1:] for row in after if row[1] == lesson_id] == [row[1:] for row in before if row[1] == lesson_id]
+    assert [row for row in after if row[1] != lesson_id] == [row for row in before if row[1] != lesson_id]
+    assert max(row[0] for row in after) > max(row[0] for row in before)  # that lesson's rows: new ones
+
+
 @pytest.mark.corpus
 def test_the_corpus_lessons(store: sqlite3.Connection) -> None:
     learn_store(store, now=NOW)

@@ -19,6 +19,10 @@ from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.lesson import Evidence, Lesson
 from lessonloop.store.transaction import transaction
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 
 @dataclass(slots=True)
 class SaveResult:
@@ -151,9 +155,8 @@ def save_learned(
                 lesson_id = _update_learned(conn, lesson, found, stored, now, result)
             seen_ids.add(lesson_id)
             lesson.id = lesson_id
-            _replace_evidence(conn, lesson_id, lesson)
-            for session_id, ts in stored.feedback.get(lesson_id, Feedback()).helped:
-                add_feedback_evidence(conn, lesson_id, session_id, ts)
+            helped = stored.feedback.get(lesson_id, Feedback()).helped
+            _keep_evidence(conn, lesson_id, [*_evidence_rows(lesson.evidence), *_feedback_rows(helped)])
         _keep_aliases(conn, lessons, aliases)
         result.archived += _decay_others(conn, seen_ids, stored.restored, now)
         if finish is not None:
@@ -301,9 +304,39 @@ def _insert_lesson(
     return int(cursor.lastrowid or 0)
 
 
-def _replace_evidence(conn: sqlite3.Connection, lesson_id: int, lesson: Lesson) -> None:
+_EVIDENCE_COLUMNS = "role, session_id, tool_use_id, message_uuid, finding_id, ts, project, detail"
+
+
+def _keep_evidence(conn: sqlite3.Connection, lesson_id: int, rows: list[tuple[Any, ...]]) -> None:
+    """The lesson's evidence made `rows` (in their order): rewritten only when the stored rows
+    differ. A learning run gives every lesson its evidence again, and most lessons' is what it
+    was: rewriting it all on every turn wrote every lesson's rows (and three indexes) again."""
+    stored = conn.execute(
+        f"SELECT {_EVIDENCE_COLUMNS} FROM lesson_evidence WHERE lesson_id = ? ORDER BY id", (lesson_id,)
+    ).fetchall()
+    if stored == rows:
+        return
     conn.execute("DELETE FROM lesson_evidence WHERE lesson_id = ?", (lesson_id,))
-    _add_evidence(conn, lesson_id, lesson.evidence)
+    conn.executemany(
+        f"INSERT INTO lesson_evidence (lesson_id, {_EVIDENCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(lesson_id, *row) for row in rows],
+    )
+
+
+def _evidence_rows(evidence: Iterable[Evidence]) -> list[tuple[Any, ...]]:
+    """Evidence as lesson_evidence rows (_EVIDENCE_COLUMNS)."""
+    return [
+        (
+            e.role, e.session_id, e.tool_use_id, e.message_uuid, e.finding_id, e.ts, e.project,
+            json_codec.dumps(e.detail) if e.detail else None,
+        )
+        for e in evidence
+    ]  # fmt: skip
+
+
+def _feedback_rows(helped: Iterable[tuple[str | None, str]]) -> list[tuple[Any, ...]]:
+    """Helpful judgements as the rows add_feedback_evidence writes."""
+    return [("prevented", session_id, None, None, None, ts, None, FEEDBACK_DETAIL) for session_id, ts in helped]
 
 
 def _decay_others(conn: sqlite3.Connection, done: set[int], restored: set[int], now: str) -> int:
@@ -421,13 +454,6 @@ def merge_live(conn: sqlite3.Connection, lesson: Lesson, now: str) -> int | None
 
 def _add_evidence(conn: sqlite3.Connection, lesson_id: int, evidence: Iterable[Evidence]) -> None:
     conn.executemany(
-        """INSERT INTO lesson_evidence (lesson_id, role, session_id, tool_use_id, message_uuid, finding_id, ts, project, detail)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [
-            (
-                lesson_id, e.role, e.session_id, e.tool_use_id, e.message_uuid, e.finding_id, e.ts, e.project,
-                json_codec.dumps(e.detail) if e.detail else None,
-            )
-            for e in evidence
-        ],
-    )  # fmt: skip
+        f"INSERT INTO lesson_evidence (lesson_id, {_EVIDENCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(lesson_id, *row) for row in _evidence_rows(evidence)],
+    )
