@@ -27,6 +27,9 @@ from typing import Any
 VENDOR = Path(__file__).resolve().parent.parent / "src" / "lessonloop" / "secrets" / "vendor"
 SOURCE = VENDOR / "gitleaks.toml"
 TARGET = VENDOR.parent / "gitleaks_data.py"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generated_module import module_text, write_or_check  # noqa: E402  (scripts/: run as a file)
 
 # Rules left out, and why (lessonloop's choices; the vendored file keeps them as upstream has them).
 SKIPPED = {
@@ -257,28 +260,19 @@ HEADER = """\
 
 def rendered() -> str:
     data = convert(SOURCE.read_text())
-    lines = [HEADER, "from __future__ import annotations", ""]
-    lines.append(f"SOURCE = {data['source']!r}")
-    lines.append(f"SKIPPED: dict[str, str] = {data['skipped']!r}")
-    lines.append(f"ALLOW: tuple[str, ...] = {tuple(data['allow'])!r}")
-    lines.append(f"STOPWORDS: tuple[str, ...] = {tuple(data['stopwords'])!r}")
-    lines.append("RULES: tuple[dict[str, object], ...] = (")
-    lines.extend(f"    {rule!r}," for rule in data["rules"])
-    lines.append(")")
-    return "\n".join(lines) + "\n"
+    values = [
+        ("SOURCE", repr(data["source"])),
+        ("SKIPPED: dict[str, str]", repr(data["skipped"])),
+        ("ALLOW: tuple[str, ...]", repr(tuple(data["allow"]))),
+        ("STOPWORDS: tuple[str, ...]", repr(tuple(data["stopwords"]))),
+    ]
+    return module_text(HEADER, values, ("RULES: tuple[dict[str, object], ...]", ")", data["rules"]))
 
 
 def main(argv: list[str]) -> int:
     text = rendered()
-    if "--check" in argv:
-        current = TARGET.read_text() if TARGET.exists() else ""
-        if current != text:
-            print(f"{TARGET} is not the conversion of {SOURCE}: run scripts/gitleaks_rules.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text)
-    print(f"wrote {TARGET}: {text.count(chr(10) + '    {')} rules")
-    return 0
+    stale = f"is not the conversion of {SOURCE}: run scripts/gitleaks_rules.py"
+    return write_or_check(argv, TARGET, text, stale, f"{text.count(chr(10) + '    {')} rules")
 
 
 if __name__ == "__main__":
