@@ -8,6 +8,8 @@ still be character offsets). The generated anchor table matches the rules."""
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -138,4 +140,21 @@ def test_threads_meeting_their_first_anchor_together_redact_alike() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda _n: redact(text), range(64)))
     assert all(count == 1 for _text, count in results)
-    assert len(redaction._FAMILIES) == 3
+    from lessonloop.secrets.anchor_table import KEY, OWNERS
+
+    named = {f for a, _s, _e in anchor_gate.matches(text, text.encode()) for f, _i in OWNERS[a]} - {KEY}
+    assert named and set(redaction._FAMILIES) == named  # the families its anchors name, each once
+
+
+def test_a_text_imports_only_the_families_its_anchors_name() -> None:
+    """A lesson's words ("Pass", "zip ") name the assignments' and the clients' rules: gitleaks'
+    rules and data and the formats are not imported for it (about 3 ms of a SessionStart hook)."""
+    code = (
+        "import sys\n"
+        "from lessonloop.secrets.redaction import redact\n"
+        "assert redact('Instead: Pass -z for gzip archives. (seen 15 times)')[1] == 0\n"
+        "assert redact('zip -P hunter2secret out.zip notes.txt')[1] == 1\n"
+        "print(sorted(m for m in sys.modules if m.endswith(('gitleaks_rules', 'gitleaks_data', '.formats'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout

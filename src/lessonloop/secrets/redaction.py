@@ -73,19 +73,20 @@ _PII = False  # see set_pii
 # (anthropic-key before openai-key), then gitleaks' rules, then keys, flags and clients.
 _VENDORED_PRIORITY = FORMAT_RULES
 _KEY_PRIORITY = _VENDORED_PRIORITY + VENDORED_RULES
-# The rule families' modules, imported when a text first holds an anchor (most of a hook's texts
-# hold none): formats, cli_flags, gitleaks_rules.
-_FAMILIES: list[ModuleType] = []
+# The rule families' modules (formats, cli_flags, gitleaks_rules), each imported when a text first
+# holds one of its anchors: most of a hook's texts hold none, and a lesson text's common words
+# ("Pass", "zip ") name a family or two, not the three (about 3 ms of imports: gitleaks' data).
+_FAMILY_MODULES = {FORMAT: "formats", CLIENT: "cli_flags", VENDORED: "gitleaks_rules"}
+_FAMILIES: dict[int, ModuleType] = {}
 
 
-def _families() -> list[ModuleType]:
-    if not _FAMILIES:
-        from lessonloop.secrets import cli_flags, formats, gitleaks_rules
-
-        # one assignment, not an append: two threads meeting their first anchor at once (the web
-        # UI, the MCP server) set the same three
-        _FAMILIES[:] = (formats, cli_flags, gitleaks_rules)
-    return _FAMILIES
+def _family(family: int) -> ModuleType:
+    module = _FAMILIES.get(family)
+    if module is None:
+        name = _FAMILY_MODULES[family]
+        # the same module whichever thread imports it first (the web UI, the MCP server)
+        module = _FAMILIES[family] = getattr(__import__(f"lessonloop.secrets.{name}").secrets, name)
+    return module
 
 
 def prepare_bulk() -> None:
@@ -133,12 +134,10 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
     )
     if not matches:
         return _replace(text, spans)
-    formats, cli_flags, gitleaks_rules = _families()
-    format_rules, vendored_rules, client_rules = (
-        formats.FORMAT_RULES,
-        gitleaks_rules.VENDORED_RULES,
-        cli_flags.CLIENT_RULES,
-    )
+    needed = {family for anchor, _start, _end in matches for family, _index in OWNERS[anchor]}
+    formats = _family(FORMAT) if FORMAT in needed else None
+    cli_flags = _family(CLIENT) if CLIENT in needed else None
+    gitleaks_rules = _family(VENDORED) if VENDORED in needed else None
     seen_keys: set[int] = set()
     scanned: dict[int, int] = {}  # client rule -> where its last look ended
     searched: set[int] = set()  # format rules whose pattern has been searched for in the whole text
@@ -155,7 +154,8 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
             if family == FORMAT:
                 if index in searched:
                     continue
-                rule = format_rules[index]
+                assert formats is not None
+                rule = formats.FORMAT_RULES[index]
                 if rule.search:
                     searched.add(index)
                     secrets = formats.format_spans(rule, text, None)
@@ -169,11 +169,12 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
             elif family == VENDORED:
                 if start in found_from:
                     continue  # one of our formats has the secret that starts here (a ghp_, an AKIA)
-                secrets = vendored_rules[index].spans(text, start, ANCHORS[anchor], near_searched, index)
+                assert gitleaks_rules is not None
+                secrets = gitleaks_rules.VENDORED_RULES[index].spans(text, start, ANCHORS[anchor], near_searched, index)
                 priority = _VENDORED_PRIORITY + index
             else:
-                assert family == CLIENT
-                secrets = cli_flags.client_spans(client_rules[index], text, start, end, scanned, index)
+                assert family == CLIENT and cli_flags is not None
+                secrets = cli_flags.client_spans(cli_flags.CLIENT_RULES[index], text, start, end, scanned, index)
                 priority = _KEY_PRIORITY
             for begin, finish, kind in secrets:
                 spans.append((begin, finish, priority, kind))
