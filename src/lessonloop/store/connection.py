@@ -7,7 +7,7 @@ import os
 import sqlite3
 
 from lessonloop.store import private_files
-from lessonloop.store.migrations import MIGRATIONS, apply_migrations, refuse_another_programs
+from lessonloop.store.schema_latest import LATEST_MIGRATION
 from lessonloop.store.transaction import ENV_BUSY_TIMEOUT, StoreError, store_error
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -38,6 +38,9 @@ def open_store(
     The connection is in autocommit mode: writers open their own transactions with
     `BEGIN IMMEDIATE` so that a crash at any moment leaves whole transactions only.
     """
+    # The migrations here, not at the top: a hook opens an up-to-date store without them.
+    from lessonloop.store.migrations import MIGRATIONS, apply_migrations, refuse_another_programs
+
     timeout = busy_timeout_ms() if timeout_ms is None else timeout_ms
     path = os.fspath(path)  # a str: the reading commands open the store without importing pathlib
     try:
@@ -83,8 +86,7 @@ def connect_for_writing(db: str, wait_ms: int) -> sqlite3.Connection:
     if os.path.exists(db):
         conn = sqlite3.connect(db, timeout=wait_ms / 1000, isolation_level=None)  # timeout: SQLite's busy timeout
         try:
-            latest = MIGRATIONS[-1].__name__
-            if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (latest,)).fetchone():
+            if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (LATEST_MIGRATION,)).fetchone():
                 return conn
         except sqlite3.OperationalError:
             pass  # no _migrations table: a store from before migrations were recorded, or empty
