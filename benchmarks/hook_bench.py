@@ -540,7 +540,11 @@ def every_payloads(tmp: str, cwd: str, session: str) -> list[tuple[str, str, str
     without an upstream, in a session of its own (`<session>-failures`); and Claude Code's success
     in that session ("after a failure": the session has an open learnable failure, so live learning
     runs the learner over its calls). Stop and SessionEnd name a transcript that exists, which they
-    queue for the ingest worker (not started: the bench holds its lock, see every_main)."""
+    queue for the ingest worker (not started: the bench holds its lock, see every_main). Every
+    agent's session runs in the timed project (the recorded payloads' folders are put there, as an
+    agent starts in a project it worked in); Codex CLI's SessionStart is also timed in its recorded
+    folder, one no stored session ran in and that does not exist here (the rare path: placed among
+    every stored session, as ingest would place it)."""
     from lessonloop.apply.hooks.agents import HOOK_EVENTS, INSTALLED
 
     transcript = str(Path(tmp) / "transcript.jsonl")
@@ -585,6 +589,15 @@ def every_payloads(tmp: str, cwd: str, session: str) -> list[tuple[str, str, str
                 raw = json.loads(path.read_text(encoding="utf-8"))
                 if isinstance(raw.get("transcript_path"), str):
                     raw["transcript_path"] = transcript
+                if handler == "SessionStart" and agent == "codex":  # the rare path, timed apart
+                    out.append((agent, event, "SessionStart, a folder no session ran in", json.loads(json.dumps(raw))))
+                # The agent's session in the timed project, as Claude Code's (the recording's folder,
+                # another machine's, is one no stored session ran in: placing it among every stored
+                # session is the rare path of a folder that is gone, timed apart above)
+                if isinstance(raw.get("cwd"), str):
+                    raw["cwd"] = cwd
+                if isinstance(raw.get("workspace_roots"), list):
+                    raw["workspace_roots"] = [cwd]
             text = json.dumps(raw)
             if handler == "PreToolUse":
                 out.append((agent, event, f"{handler} fires", json.loads(text)))
