@@ -132,16 +132,18 @@ def sessions_to_check(conn: sqlite3.Connection, kept: str | None, parts: list[An
     try:
         version, analyzer, home, rowids, seq, rules, keys = json.loads(kept)
         marks = [int(mark) for mark in rowids]
+        before = dict(rules)
     except (ValueError, TypeError):
         return None
     if [version, analyzer, home] != parts[:3] or not isinstance(seq, int) or seq > parts[4]:
         return None
+    if len(marks) != len(parts[3]) or not isinstance(keys, list) or len(keys) != len(marks):
+        return None  # marks of other tables than this version marks
     if analysis_state.mark_keys(conn, marks) != keys:
         return None  # a row at or below a mark was deleted and its rowid may be given again (or a VACUUM)
     found = analysis_state.sessions_past(conn, marks, seq)
     if found is None:
         return None
-    before = dict(rules)
     changed = [project for project, digest in parts[5] if before.get(project) != digest]
     if changed:
         found |= analysis_state.main_sessions_of(conn, changed)
