@@ -124,7 +124,7 @@ def convert() -> dict[str, Any]:
                             f"{seller.id} prices {owner.id}'s {info.id} otherwise: the table cannot say so"
                         )
         providers.append((seller.id, clause(seller.model_match), clause(seller.provider_match), fallbacks, models))
-    return {"source": pricing.installed_price_table(), "providers": providers}
+    return {"source": pricing.price_table(), "providers": providers}
 
 
 def rendered() -> str:

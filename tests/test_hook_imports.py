@@ -68,28 +68,17 @@ def test_a_success_that_fixes_a_failure_leaves_the_learner_to_the_worker(session
     """The hook finds that the call fixes a learnable failure and starts the learning worker
     (learn_worker.py, a process of its own): the hook imports neither the learner nor the worker;
     the worker learns the lesson."""
-    from lessonloop.apply.hooks.learn_worker import wait_idle
-
     session.bash("git push", error=no_upstream("feature-x"))
     background = {k: v for k, v in session.env.items() if k != "LESSONLOOP_HOOK_FOREGROUND"}
     payload = post_tool(session, 2, "git push --set-upstream origin feature-x")
     names = imported("PostToolUse", payload, background)
     assert "lessonloop.apply.hooks.live_learning" in names  # it did look for a failure to learn from
-    assert not names & {LEARNER, "lessonloop.apply.hooks.learn_worker", "typing", "dataclasses"}, sorted(
-        names & {LEARNER, "lessonloop.apply.hooks.learn_worker", "typing", "dataclasses"}
-    )
-    db = session.env["LESSONLOOP_DB"]
-    assert wait_idle(db, timeout=60)
-    with sqlite3.connect(db) as conn:
-        titles = [row[0] for row in conn.execute("SELECT title FROM lessons")]
-    assert any("git push" in title for title in titles), titles
+    _assert_learned_by_the_worker(session, names, "git push")
 
 
 def test_a_failure_that_teaches_at_once_leaves_the_learner_to_the_worker(session: HookSession) -> None:
     """A failure of a class that teaches at its first occurrence (a program that does not exist
     here): classified and stored, the learning worker started, no learner in the hook."""
-    from lessonloop.apply.hooks.learn_worker import wait_idle
-
     background = {k: v for k, v in session.env.items() if k != "LESSONLOOP_HOOK_FOREGROUND"}
     payload = session.payload(
         "PostToolUseFailure",
@@ -100,14 +89,7 @@ def test_a_failure_that_teaches_at_once_leaves_the_learner_to_the_worker(session
     )
     names = imported("PostToolUseFailure", payload, background)
     assert "lessonloop.analyze.error_classes" in names
-    assert not names & {LEARNER, "lessonloop.apply.hooks.learn_worker", "typing", "dataclasses"}, sorted(
-        names & {LEARNER, "lessonloop.apply.hooks.learn_worker", "typing", "dataclasses"}
-    )
-    db = session.env["LESSONLOOP_DB"]
-    assert wait_idle(db, timeout=60)
-    with sqlite3.connect(db) as conn:
-        titles = [row[0] for row in conn.execute("SELECT title FROM lessons")]
-    assert any("sed" in title for title in titles), titles
+    _assert_learned_by_the_worker(session, names, "sed")
 
 
 def test_a_failure_is_classified_without_typing_or_dataclasses(session: HookSession) -> None:
@@ -225,3 +207,17 @@ def test_each_hook_imports_no_more_of_lessonloop_than_its_budget(session: HookSe
             if event == "Stop":
                 assert not names & NOT_FOR_STOP, sorted(names & NOT_FOR_STOP)
     assert (Path(session.env["LESSONLOOP_DB"]).parent / "ingest-queue").read_text().strip() == str(transcript)
+
+
+def _assert_learned_by_the_worker(session: HookSession, names: set[str], word: str) -> None:
+    """The hook imported neither the learner, the worker, typing nor dataclasses, and the worker
+    it started stored a lesson about `word`."""
+    from lessonloop.apply.hooks.learn_worker import wait_idle
+
+    loaded = names & {LEARNER, "lessonloop.apply.hooks.learn_worker", "typing", "dataclasses"}
+    assert not loaded, sorted(loaded)
+    db = session.env["LESSONLOOP_DB"]
+    assert wait_idle(db, timeout=60)
+    with sqlite3.connect(db) as conn:
+        titles = [row[0] for row in conn.execute("SELECT title FROM lessons")]
+    assert any(word in title for title in titles), titles

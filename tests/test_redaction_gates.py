@@ -17,6 +17,7 @@ import pytest
 from lessonloop.secrets import anchor_gate, anchors, redaction
 from lessonloop.secrets.anchor_table import ANCHORS
 from lessonloop.secrets.redaction import SCOPES, redact, redact_tool_input, redact_value
+from tests.import_census import modules_imported_by
 from tests.test_redaction import ASSIGNMENTS, CONTEXTS, FORMATS
 
 ODD = ["é", "✓", "日本", "\U0001f600", "\ud800", "\udcff", "?", "\x00", "ß", "İ", "\r\n"]
@@ -109,8 +110,6 @@ def test_the_anchor_table_matches_the_rules() -> None:
 
 def test_importing_the_redactor_reads_no_rule_module() -> None:
     """A hook imports redaction.py to redact its answer: the rule families wait for an anchor."""
-    import subprocess
-    import sys
 
     code = (
         "import sys; import lessonloop.secrets.redaction as r; "
@@ -149,12 +148,11 @@ def test_threads_meeting_their_first_anchor_together_redact_alike() -> None:
 def test_a_text_imports_only_the_families_its_anchors_name() -> None:
     """A lesson's words ("Pass", "zip ") name the assignments' and the clients' rules: gitleaks'
     rules and data and the formats are not imported for it (about 3 ms of a SessionStart hook)."""
-    code = (
-        "import sys\n"
+    names = modules_imported_by(
         "from lessonloop.secrets.redaction import redact\n"
         "assert redact('Instead: Pass -z for gzip archives. (seen 15 times)')[1] == 0\n"
         "assert redact('zip -P hunter2secret out.zip notes.txt')[1] == 1\n"
-        "print(sorted(m for m in sys.modules if m.endswith(('gitleaks_rules', 'gitleaks_data', '.formats'))))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]", done.stdout
+    assert "lessonloop.secrets.cli_flags" in names  # the clients' rules found the zip password
+    unneeded = sorted(name for name in names if name.endswith(("gitleaks_rules", "gitleaks_data", ".formats")))
+    assert unneeded == [], unneeded

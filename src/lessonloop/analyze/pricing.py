@@ -33,7 +33,6 @@ __all__ = [
     "ModelRates",
     "call_cost",
     "genai_model_day_rates",
-    "installed_price_table",
     "model_day_rates",
     "price_table",
     "priced_model",
@@ -46,13 +45,8 @@ PRICING_RULES = "1"
 
 
 def price_table() -> str:
-    """The table that prices the calls: "genai-prices 0.0.40" (the compact table written from that
-    version, price_data.py, when it is the one installed; else genai-prices itself)."""
-    return installed_price_table()
-
-
-def installed_price_table() -> str:
-    """The genai-prices installed: "genai-prices 0.0.40"."""
+    """The table that prices the calls, the genai-prices installed: "genai-prices 0.0.40" (read
+    from the compact table written from that version, price_data.py, when it is that one)."""
     return f"genai-prices {_installed_version()}"
 
 
@@ -63,7 +57,7 @@ def _compact_table_holds() -> bool:
     not linear or a call with no day."""
     from lessonloop.analyze import price_data
 
-    return installed_price_table() == price_data.SOURCE
+    return price_table() == price_data.SOURCE
 
 
 def _installed_version() -> str:

@@ -36,6 +36,7 @@ from lessonloop.pipeline.analysis_check import (
     sessions_to_check,
 )
 from lessonloop.store import analysis_state, counts
+from lessonloop.store.learning_reads import roots_of
 from lessonloop.store.session_reader import load_sessions, session_fingerprints
 from lessonloop.store.transaction import transaction
 
@@ -124,7 +125,7 @@ def analyze_store(
     salt = f"{__version__}|{ANALYZER_VERSION}"
     roots: set[str] = set()
     if moved is not None:
-        roots, gone_ids = analysis_state.roots_of(conn, sorted(moved))
+        roots, gone_ids = roots_of(conn, sorted(moved))
         if gone_ids:  # sessions deleted or renamed (a history read again under new ids): check every one
             moved = None
     if moved is not None:

@@ -141,7 +141,7 @@ def sessions_to_check(conn: sqlite3.Connection, kept: str | None, parts: list[An
         return None  # marks of other tables than this version marks
     if analysis_state.mark_keys(conn, marks) != keys:
         return None  # a row at or below a mark was deleted and its rowid may be given again (or a VACUUM)
-    found = analysis_state.sessions_past(conn, marks, seq)
+    found = analysis_state.sessions_past(conn, marks, seq, parts[4])
     if found is None:
         return None
     changed = [project for project, digest in parts[5] if before.get(project) != digest]

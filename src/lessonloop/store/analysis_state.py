@@ -77,28 +77,14 @@ def main_sessions_of(conn: sqlite3.Connection, projects: Sequence[str | None]) -
     return found
 
 
-def roots_of(conn: sqlite3.Connection, session_ids: Sequence[str]) -> tuple[set[str], set[str]]:
-    """(the main sessions these sessions belong to, the ids no longer stored)."""
-    roots: set[str] = set()
-    seen: set[str] = set()
-    for start in range(0, len(session_ids), 500):
-        part = list(session_ids[start : start + 500])
-        for session_id, root in conn.execute(
-            f"SELECT id, coalesce(parent_id, id) FROM sessions WHERE id IN ({', '.join('?' * len(part))})", part
-        ):
-            seen.add(str(session_id))
-            roots.add(str(root))
-    return roots, set(session_ids) - seen
-
-
-def sessions_past(conn: sqlite3.Connection, rowids: Sequence[int], changes_after: int) -> set[str] | None:
+def sessions_past(
+    conn: sqlite3.Connection, rowids: Sequence[int], changes_after: int, changes_now: int
+) -> set[str] | None:
     """The sessions with a row past `rowids` (high_rowids' order) or in the change log after
-    `changes_after`; None when the change log no longer holds every entry after it (learning
-    cleared some: every session is to be checked)."""
+    `changes_after` (up to `changes_now`, its position now); None when the change log no longer
+    holds every entry after it (learning cleared some: every session is to be checked)."""
     (logged,) = conn.execute("SELECT count(*) FROM learn_changes WHERE id > ?", (changes_after,)).fetchone()
-    from lessonloop.store.change_log import changes_seq
-
-    if logged != changes_seq(conn) - changes_after:
+    if logged != changes_now - changes_after:
         return None
     found = {str(row[0]) for row in conn.execute("SELECT session_id FROM learn_changes WHERE id > ?", (changes_after,))}
     for table, mark in zip(_MARKED_TABLES, rowids, strict=True):

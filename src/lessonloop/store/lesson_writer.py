@@ -103,10 +103,7 @@ def stored_feedback(conn: sqlite3.Connection) -> dict[int, Feedback]:
 
 def add_feedback_evidence(conn: sqlite3.Connection, lesson_id: int, session_id: str | None, ts: str) -> None:
     """The evidence row of a helpful judgement: role "prevented", detail {"source": "feedback"}."""
-    conn.execute(
-        "INSERT INTO lesson_evidence (lesson_id, role, session_id, ts, detail) VALUES (?, 'prevented', ?, ?, ?)",
-        (lesson_id, session_id, ts, FEEDBACK_DETAIL),
-    )
+    _insert_evidence(conn, lesson_id, _feedback_rows([(session_id, ts)]))
 
 
 def store_judged_counts(
@@ -317,6 +314,10 @@ def _keep_evidence(conn: sqlite3.Connection, lesson_id: int, rows: list[tuple[An
     if stored == rows:
         return
     conn.execute("DELETE FROM lesson_evidence WHERE lesson_id = ?", (lesson_id,))
+    _insert_evidence(conn, lesson_id, rows)
+
+
+def _insert_evidence(conn: sqlite3.Connection, lesson_id: int, rows: list[tuple[Any, ...]]) -> None:
     conn.executemany(
         f"INSERT INTO lesson_evidence (lesson_id, {_EVIDENCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(lesson_id, *row) for row in rows],
@@ -453,7 +454,4 @@ def merge_live(conn: sqlite3.Connection, lesson: Lesson, now: str) -> int | None
 
 
 def _add_evidence(conn: sqlite3.Connection, lesson_id: int, evidence: Iterable[Evidence]) -> None:
-    conn.executemany(
-        f"INSERT INTO lesson_evidence (lesson_id, {_EVIDENCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(lesson_id, *row) for row in _evidence_rows(evidence)],
-    )
+    _insert_evidence(conn, lesson_id, _evidence_rows(evidence))
