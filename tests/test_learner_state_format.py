@@ -86,3 +86,25 @@ def test_a_format_2_state_is_relearned_and_ends_as_a_clean_learn(
     assert all(
         set(first) == {"session_id", "call_id", "fixed_by", "past_call"} for first in state["first_failed"].values()
     )
+
+
+def test_a_learner_loaded_from_a_state_leaves_that_state_as_it_was() -> None:
+    """Learning on from a stored state keeps that state as a checkpoint when it may (stream.py's
+    old boundary): a lesson loaded from it must not share its counts. Shared, every evidence the
+    run added was counted in the kept checkpoint too, and a run that later went on from that
+    checkpoint stopped keeping evidence early (at MAX_EVIDENCE counted, fewer kept)."""
+    from lessonloop.learn.engine import Learner
+    from lessonloop.lesson_model.lesson import Evidence, Lesson
+
+    lesson = Lesson("sig", "failure", "a title", "a body", None, "err")
+    lesson.add_evidence(Evidence("prevented", "s1", "t1"))
+    lesson.session_failed["s1"] = False
+    state = learner_state.dump_state(Learner(None, [lesson]))
+    before = json.loads(json.dumps(state))
+    loaded = learner_state.load_state(state, {})
+    again = loaded.lessons["sig"]
+    again.add_evidence(Evidence("prevented", "s2", "t2"))
+    again.session_failed["s2"] = None
+    again.projects.add("/p")
+    assert json.loads(json.dumps(state)) == before
+    assert again.evidence_counts == {"prevented": 2}

@@ -131,6 +131,10 @@ def _lesson_from(data: Mapping[str, Any]) -> Lesson:
             value = dict(value)
         elif name == "projects":
             value = set(value)
+        elif isinstance(value, dict | list):
+            # A copy: the state it came from may be kept after learning goes on (the run's
+            # starting state stays a checkpoint); shared, this lesson's counts would change it.
+            value = type(value)(value)
         values[name] = value
     return Lesson(**values)
 
