@@ -7,8 +7,12 @@ and a store of them, WORK/sN.db, made by `lessonloop ingest` (both built when mi
 is never written by the timing: each round copies it). Three cases, each round:
 
 - nothing new: `lessonloop ingest` on the store as it is;
-- one new turn: a few lines appended to one session's file (its last typed prompt and the records
-  after it, or its last eight records, with new ids and later times);
+- one new turn: a few lines appended to the file of the session last at work (the one with the
+  corpus's latest record): its last typed prompt and the records after it (or its last eight
+  records), with new ids, dated after that latest record, as a turn just taken is;
+- a late turn: the same made of the last copy's longest session and dated after that session's own
+  last record, about 5 hours before the corpus's latest: a turn of a session that ran beside
+  later ones, ingested after them (learning goes on from a checkpoint before it);
 - one new day: a copy more of the corpus (copy number N) beside the others.
 
 In each case, whole processes, one after the other: `lessonloop ingest --db COPY` (its text, as a
@@ -46,7 +50,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-CASES = ("nothing", "turn", "day")
+CASES = ("nothing", "turn", "late", "day")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _API_ID = re.compile(r"\b((?:msg|req|toolu)_[A-Za-z0-9]+)")
 
@@ -92,9 +96,10 @@ def build(copies: int, work: Path) -> tuple[Path, Path]:
     return home, store
 
 
-def turn_lines(path: Path) -> bytes:
+def turn_lines(path: Path, after: datetime | None = None) -> bytes:
     """A new turn for the session of `path`: its last typed prompt and the records after it (or its
-    last eight records of the conversation), with new ids (the session's kept) and later times."""
+    last eight records of the conversation), with new ids (the session's kept), dated from a minute
+    after `after` (default: the session's own last record)."""
     records = [json.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
     said = [r for r in records if r.get("type") in ("user", "assistant") and not r.get("isSidechain")]
     prompts = [i for i, r in enumerate(said) if r["type"] == "user" and _typed(r)]
@@ -103,7 +108,7 @@ def turn_lines(path: Path) -> bytes:
     if prompts and start != prompts[-1]:
         chosen = [said[prompts[-1]], *chosen]
     session = str(chosen[0].get("sessionId"))
-    last = max(datetime.fromisoformat(str(r["timestamp"]).replace("Z", "+00:00")) for r in records if "timestamp" in r)
+    last = after or max(_when(r) for r in records if "timestamp" in r)
     ids: dict[str, str] = {}
     lines = []
     for n, record in enumerate(chosen):
@@ -115,6 +120,18 @@ def turn_lines(path: Path) -> bytes:
         text = _API_ID.sub(lambda m: ids.setdefault(m.group(1), m.group(1) + "Turn" + str(len(ids))), text)
         lines.append(text)
     return ("\n".join(lines) + "\n").encode()
+
+
+def _when(record: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(str(record["timestamp"]).replace("Z", "+00:00"))
+
+
+def last_record(path: Path) -> datetime | None:
+    """The time of the latest dated record of a transcript."""
+    times = [
+        _when(r) for r in map(json.loads, path.read_bytes().splitlines()) if isinstance(r, dict) and "timestamp" in r
+    ]
+    return max(times) if times else None
 
 
 def _typed(record: dict[str, Any]) -> bool:
@@ -130,28 +147,37 @@ class Corpus:
 
     def __init__(self, home: Path, work: Path, copies: int) -> None:
         projects = home / ".claude" / "projects"
-        files = sorted((projects / f"copy{copies - 1:03d}").glob("*.jsonl"), key=lambda p: -p.stat().st_size)
-        self.session = files[0]  # the last copy's longest session
-        self.turn = turn_lines(self.session)
+        last_copy = projects / f"copy{copies - 1:03d}"  # the copies go on in time: the last is the latest
+        files = sorted(last_copy.glob("*.jsonl"), key=lambda p: -p.stat().st_size)
+        dated = {path: last_record(path) for path in last_copy.rglob("*.jsonl")}
+        latest = max(when for when in dated.values() if when is not None)
+        mains = [path for path in files if dated[path] is not None]
+        self.files = {
+            "turn": max(mains, key=lambda path: (dated[path], path.name)),  # the session last at work
+            "late": files[0],  # the last copy's longest session
+        }
+        self.lines = {"turn": turn_lines(self.files["turn"], latest), "late": turn_lines(self.files["late"])}
         self.spare = work / f"day{copies}" / f"copy{copies:03d}"
         self.placed = projects / self.spare.name
 
     def enter(self, case: str) -> None:
-        if case == "turn":
-            info = self.session.stat()
+        if case in self.files:
+            path = self.files[case]
+            info = path.stat()
             self._size, self._times = info.st_size, (info.st_atime_ns, info.st_mtime_ns)
-            with self.session.open("ab") as handle:
-                handle.write(self.turn)
+            with path.open("ab") as handle:
+                handle.write(self.lines[case])
             future = time.time_ns() - 60_000_000_000  # written a minute ago: quiet, every line read
-            os.utime(self.session, ns=(future, future))
+            os.utime(path, ns=(future, future))
         elif case == "day":
             self.spare.rename(self.placed)
 
     def leave(self, case: str) -> None:
-        if case == "turn":
-            with self.session.open("r+b") as handle:
+        if case in self.files:
+            path = self.files[case]
+            with path.open("r+b") as handle:
                 handle.truncate(self._size)
-            os.utime(self.session, ns=self._times)
+            os.utime(path, ns=self._times)
         elif case == "day":
             self.placed.rename(self.spare)
 
@@ -171,6 +197,14 @@ def one_case(case: str, corpus: Corpus, store: Path, work: Path, env: dict[str, 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{copy}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(store, copy)
+    # On disk before anything is timed: the copy's pages, still dirty, were written back by the
+    # first fsync of the ingest that follows (SQLite's at its commit or close), about 30 ms of a
+    # turn's refresh that a store in use never pays.
+    descriptor = os.open(copy, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
     lessonloop = lessonloop_bin()
     corpus.enter(case)
     try:
@@ -220,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("| case | ingest | stats --by day --json | refresh | ccusage@20 daily | refresh / ccusage |")
     print("|---|---:|---:|---:|---:|---:|")
-    names = {"nothing": "nothing new", "turn": "one new turn", "day": "one new day"}
+    names = {"nothing": "nothing new", "turn": "one new turn", "late": "a late turn", "day": "one new day"}
     for case, row in table.items():
         print(
             f"| {names[case]} | {_ms(row['ingest'])} | {_ms(row['stats'])} | {_ms(row['refresh'])} | "

@@ -53,7 +53,11 @@ from lessonloop.store.learn_state import (
     sessions_after,
 )
 
-TAIL = timedelta(hours=12)  # the boundary trails the latest call by this much: later arrivals are learned again exactly
+# The boundary trails the latest call by this much: calls of another session that arrive later
+# (its turn ingested at its end) but are dated within it are learned again in time order from the
+# state; older arrivals go on from a checkpoint. About a long turn: a run learns again what the
+# last half hour held, not the day's history.
+TAIL = timedelta(minutes=30)
 # The newest checkpoint is about this many calls before the state's boundary; an older one about
 # half its distance from the boundary before the next newer one (thin_checkpoints): a late arrival
 # d calls before the boundary is learned again from at most about 1.5 d + CHECKPOINT_CALLS calls
