@@ -27,7 +27,7 @@ PYTHONPYCACHEPREFIX for a prefix of your own), with the embedding model as insta
 (LESSONLOOP_EMBEDDINGS unset) and no configuration file.
 
 Run: `.venv/bin/python benchmarks/refresh_bench.py [--copies 16] [--rounds 7] [--work DIR]
-[--case nothing|turn|day ...] [--json]`
+[--case nothing|turn|late|day ...] [--capture-only] [--json]`
 """
 
 from __future__ import annotations
@@ -191,7 +191,9 @@ def timed(command: list[str], env: dict[str, str]) -> float:
     return seconds
 
 
-def one_case(case: str, corpus: Corpus, store: Path, work: Path, env: dict[str, str], ccusage: str) -> dict[str, float]:
+def one_case(
+    case: str, corpus: Corpus, store: Path, work: Path, env: dict[str, str], ccusage: str, extra: list[str]
+) -> dict[str, float]:
     """The case's three processes, in a rotated order (the store's copy ingested before its stats)."""
     copy = work / "refresh.db"
     for suffix in ("", "-wal", "-shm"):
@@ -209,7 +211,7 @@ def one_case(case: str, corpus: Corpus, store: Path, work: Path, env: dict[str, 
     corpus.enter(case)
     try:
         ccusage_s = timed([ccusage, "daily", "--json", "--offline"], env)
-        ingest_s = timed([lessonloop, "ingest", "--db", str(copy)], env)
+        ingest_s = timed([lessonloop, "ingest", "--db", str(copy), *extra], env)
         stats_s = timed([lessonloop, "stats", "--by", "day", "--json", "--db", str(copy)], env)
     finally:
         corpus.leave(case)
@@ -223,8 +225,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=REPO / "benchmarks" / ".cache" / "refresh")
     parser.add_argument("--case", choices=CASES, action="append")
     parser.add_argument("--ccusage", help="ccusage@20's executable (default: the one tests/ccusage.py finds)")
+    parser.add_argument(
+        "--capture-only",
+        action="store_true",
+        help="ingest with --no-analyze: what reading and storing cost, without analysis and learning",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    extra = ["--no-analyze"] if args.capture_only else []
     from tests.ccusage import ccusage_path
 
     ccusage = args.ccusage or ccusage_path()
@@ -238,19 +246,31 @@ def main(argv: list[str] | None = None) -> int:
     cases = args.case or list(CASES)
     runs: dict[str, list[dict[str, float]]] = {case: [] for case in cases}
     for case in cases:  # warm-up
-        one_case(case, corpus, store, work, env, ccusage)
+        one_case(case, corpus, store, work, env, ccusage, extra)
     order: list[str] = list(cases)
     for _ in range(args.rounds):
         for case in order:
-            runs[case].append(one_case(case, corpus, store, work, env, ccusage))
+            runs[case].append(one_case(case, corpus, store, work, env, ccusage, extra))
         order = order[1:] + order[:1]
     load = os.getloadavg()
     table = {case: _medians(values) for case, values in runs.items()}
     if args.json:
-        print(json.dumps({"copies": args.copies, "rounds": args.rounds, "load": load, "cases": table}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "copies": args.copies,
+                    "rounds": args.rounds,
+                    "load": load,
+                    "capture_only": args.capture_only,
+                    "cases": table,
+                },
+                indent=2,
+            )
+        )
         return 0
     print(
         f"{args.copies} copies, {args.rounds} rounds (medians), load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+        + (" (ingest --no-analyze: capture only)" if args.capture_only else "")
     )
     print("| case | ingest | stats --by day --json | refresh | ccusage@20 daily | refresh / ccusage |")
     print("|---|---:|---:|---:|---:|---:|")
