@@ -78,6 +78,7 @@ REGISTERED: dict[str, tuple[str, ...]] = {
     "lesson_commands": ("learn", "replay"),
     "review_commands": ("lessons",),
     "recall_commands": ("recall",),
+    "search_commands": ("search",),
     "hook_commands": ("hook", "hooks"),
     "mcp_commands": ("mcp",),
     "config_commands": ("config",),

@@ -385,7 +385,14 @@ def _forget_lessons(
 def compact(conn: sqlite3.Connection) -> tuple[bool, bool]:
     """Empty the write-ahead log, rebuild the file (VACUUM) and empty the log again, so deleted
     pages are gone from both. Returns (vacuumed, log emptied); either is False when another
-    process kept the store busy past the busy timeout (SQLite finishes the checkpoint later)."""
+    process kept the store busy past the busy timeout (SQLite finishes the checkpoint later).
+    The session search's index is merged first: its deleted rows' words go with the pages."""
+    from contextlib import suppress
+
+    from lessonloop.store.search.index_upkeep import optimize_index
+
+    with suppress(sqlite3.OperationalError):  # busy: the words stay marked deleted (never found) until next time
+        optimize_index(conn)
     _checkpoint(conn)
     try:
         conn.execute("VACUUM")

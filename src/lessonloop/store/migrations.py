@@ -1686,3 +1686,175 @@ def m043_analysis_mark_parts(conn: sqlite3.Connection) -> None:
         END;
         """,
     )
+
+
+# Session search (issue 44): the message kinds indexed, and the search kind each is.
+_SEARCH_PROMPT_KINDS = ("prompt", "command", "bash_input", "rejection")  # the person's words
+_SEARCH_REPLY_KINDS = ("assistant", "reasoning", "task_prompt")  # the agent's words
+
+
+def _quoted(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def _call_paths(row: str) -> str:
+    """A call's paths as the index holds them (its target and any others), of `row` (new, old)."""
+    return f"trim(coalesce({row}.target_path, '') || ' ' || coalesce({row}.paths_json, ''))"
+
+
+def _call_place_sql(kind: str, expression: str) -> tuple[str, str, str]:
+    """The statements that index a call's text of `kind` (command, error, path), given the SQL
+    of that text in `new.` and `old.` terms: (insert for new, delete for old, both for an update)."""
+    new, old = expression.format(row="new"), expression.format(row="old")
+    insert = f"""
+            INSERT INTO search_places (kind, call_id) SELECT '{kind}', new.id WHERE coalesce({new}, '') <> '';
+            INSERT INTO search_fts (rowid, text)
+                SELECT id, {new} FROM search_places WHERE call_id = new.id AND kind = '{kind}';"""
+    delete = f"""
+            INSERT INTO search_fts (search_fts, rowid, text)
+                SELECT 'delete', id, {old} FROM search_places WHERE call_id = old.id AND kind = '{kind}';
+            DELETE FROM search_places WHERE call_id = old.id AND kind = '{kind}';"""
+    return insert, delete, delete + insert
+
+
+@migration
+def m044_session_search(conn: sqlite3.Connection) -> None:
+    """Session search (issue 44, docs/search.md): `search_places`, each place a search can find
+    (a prompt, a reply, a call's command, its error, its paths, a commit linked to a session), and
+    `search_fts`, FTS5 over their texts. The index holds no copy of the texts (external content:
+    the view `search_texts` reads each from its own row), and the places are kept by triggers as
+    rows are written, changed and deleted: the cost of the new rows only. Existing rows are
+    indexed here, once."""
+    prompt_kinds, reply_kinds = _quoted(_SEARCH_PROMPT_KINDS), _quoted(_SEARCH_REPLY_KINDS)
+    message_kind = f"CASE WHEN new.kind IN ({reply_kinds}) THEN 'reply' ELSE 'prompt' END"
+    indexed = f"new.kind IN ({prompt_kinds}, {reply_kinds}) AND coalesce(new.text, '') <> ''"
+    calls = {
+        "command": _call_place_sql("command", "{row}.command"),
+        "error": _call_place_sql("error", "{row}.error_text"),
+        "path": _call_place_sql("path", _call_paths("{row}")),
+    }
+    _execute_all(
+        conn,
+        f"""
+        CREATE TABLE search_places (
+            id INTEGER PRIMARY KEY,         -- the index's rowid
+            kind TEXT NOT NULL,             -- prompt | reply | command | error | path | commit
+            message_id INTEGER,             -- prompt, reply: messages.id
+            call_id TEXT,                   -- command, error, path: tool_calls.id
+            repository_id INTEGER,          -- commit: git_commits' key, a commit linked to a session
+            hash TEXT
+        );
+        CREATE UNIQUE INDEX search_places_message ON search_places(message_id) WHERE message_id IS NOT NULL;
+        CREATE UNIQUE INDEX search_places_call ON search_places(call_id, kind) WHERE call_id IS NOT NULL;
+        CREATE UNIQUE INDEX search_places_commit ON search_places(repository_id, hash) WHERE hash IS NOT NULL;
+
+        CREATE VIEW search_texts (id, text) AS
+            SELECT p.id, CASE
+                WHEN p.message_id IS NOT NULL THEN (SELECT m.text FROM messages m WHERE m.id = p.message_id)
+                WHEN p.kind = 'command' THEN (SELECT c.command FROM tool_calls c WHERE c.id = p.call_id)
+                WHEN p.kind = 'error' THEN (SELECT c.error_text FROM tool_calls c WHERE c.id = p.call_id)
+                WHEN p.kind = 'path' THEN (SELECT {_call_paths("c")} FROM tool_calls c WHERE c.id = p.call_id)
+                ELSE (SELECT g.message FROM git_commits g WHERE g.repository_id = p.repository_id AND g.hash = p.hash)
+            END
+            FROM search_places p;
+
+        CREATE VIRTUAL TABLE search_fts USING fts5(
+            text, content='search_texts', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+        );
+
+        CREATE TRIGGER search_message_insert AFTER INSERT ON messages WHEN {indexed} BEGIN
+            INSERT INTO search_places (kind, message_id) VALUES ({message_kind}, new.id);
+            INSERT INTO search_fts (rowid, text) SELECT id, new.text FROM search_places WHERE message_id = new.id;
+        END;
+        CREATE TRIGGER search_message_delete AFTER DELETE ON messages BEGIN
+            INSERT INTO search_fts (search_fts, rowid, text)
+                SELECT 'delete', id, old.text FROM search_places WHERE message_id = old.id;
+            DELETE FROM search_places WHERE message_id = old.id;
+        END;
+        CREATE TRIGGER search_message_update AFTER UPDATE OF id, text, kind ON messages
+        WHEN old.id IS NOT new.id OR old.text IS NOT new.text OR old.kind IS NOT new.kind BEGIN
+            INSERT INTO search_fts (search_fts, rowid, text)
+                SELECT 'delete', id, old.text FROM search_places WHERE message_id = old.id;
+            DELETE FROM search_places WHERE message_id = old.id;
+            INSERT INTO search_places (kind, message_id) SELECT {message_kind}, new.id WHERE {indexed};
+            INSERT INTO search_fts (rowid, text) SELECT id, new.text FROM search_places WHERE message_id = new.id;
+        END;
+
+        CREATE TRIGGER search_call_insert AFTER INSERT ON tool_calls BEGIN
+            {calls["command"][0]}
+            {calls["error"][0]}
+            {calls["path"][0]}
+        END;
+        CREATE TRIGGER search_call_delete AFTER DELETE ON tool_calls BEGIN
+            {calls["command"][1]}
+            {calls["error"][1]}
+            {calls["path"][1]}
+        END;
+        CREATE TRIGGER search_call_command_update AFTER UPDATE OF id, command ON tool_calls
+        WHEN old.id IS NOT new.id OR old.command IS NOT new.command BEGIN
+            {calls["command"][2]}
+        END;
+        CREATE TRIGGER search_call_error_update AFTER UPDATE OF id, error_text ON tool_calls
+        WHEN old.id IS NOT new.id OR old.error_text IS NOT new.error_text BEGIN
+            {calls["error"][2]}
+        END;
+        CREATE TRIGGER search_call_path_update AFTER UPDATE OF id, target_path, paths_json ON tool_calls
+        WHEN old.id IS NOT new.id OR old.target_path IS NOT new.target_path OR old.paths_json IS NOT new.paths_json
+        BEGIN
+            {calls["path"][2]}
+        END;
+
+        -- A commit is a place once a session is linked to it, and no longer once none is.
+        CREATE TRIGGER search_commit_link_insert AFTER INSERT ON git_commit_links
+        WHEN NOT EXISTS (SELECT 1 FROM search_places WHERE repository_id = new.repository_id AND hash = new.hash)
+        BEGIN
+            INSERT INTO search_places (kind, repository_id, hash) VALUES ('commit', new.repository_id, new.hash);
+            INSERT INTO search_fts (rowid, text)
+                SELECT p.id, g.message FROM search_places p
+                JOIN git_commits g ON g.repository_id = p.repository_id AND g.hash = p.hash
+                WHERE p.repository_id = new.repository_id AND p.hash = new.hash;
+        END;
+        CREATE TRIGGER search_commit_link_delete AFTER DELETE ON git_commit_links
+        WHEN NOT EXISTS (SELECT 1 FROM git_commit_links WHERE repository_id = old.repository_id AND hash = old.hash)
+        BEGIN
+            INSERT INTO search_fts (search_fts, rowid, text)
+                SELECT 'delete', p.id, g.message FROM search_places p
+                JOIN git_commits g ON g.repository_id = p.repository_id AND g.hash = p.hash
+                WHERE p.repository_id = old.repository_id AND p.hash = old.hash;
+            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;
+        END;
+        CREATE TRIGGER search_commit_insert AFTER INSERT ON git_commits
+        WHEN EXISTS (SELECT 1 FROM git_commit_links WHERE repository_id = new.repository_id AND hash = new.hash)
+        BEGIN
+            INSERT OR IGNORE INTO search_places (kind, repository_id, hash) VALUES ('commit', new.repository_id, new.hash);
+            INSERT INTO search_fts (rowid, text)
+                SELECT id, new.message FROM search_places WHERE repository_id = new.repository_id AND hash = new.hash;
+        END;
+        CREATE TRIGGER search_commit_delete AFTER DELETE ON git_commits BEGIN
+            INSERT INTO search_fts (search_fts, rowid, text)
+                SELECT 'delete', id, old.message FROM search_places
+                WHERE repository_id = old.repository_id AND hash = old.hash;
+            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;
+        END;
+        CREATE TRIGGER search_commit_update AFTER UPDATE OF message ON git_commits WHEN old.message IS NOT new.message
+        BEGIN
+            INSERT INTO search_fts (search_fts, rowid, text)
+                SELECT 'delete', id, old.message FROM search_places
+                WHERE repository_id = old.repository_id AND hash = old.hash;
+            INSERT INTO search_fts (rowid, text)
+                SELECT id, new.message FROM search_places WHERE repository_id = new.repository_id AND hash = new.hash;
+        END;
+
+        INSERT INTO search_places (kind, message_id)
+            SELECT CASE WHEN kind IN ({reply_kinds}) THEN 'reply' ELSE 'prompt' END, id FROM messages
+            WHERE kind IN ({prompt_kinds}, {reply_kinds}) AND coalesce(text, '') <> '' ORDER BY id;
+        INSERT INTO search_places (kind, call_id) SELECT 'command', id FROM tool_calls WHERE coalesce(command, '') <> '';
+        INSERT INTO search_places (kind, call_id) SELECT 'error', id FROM tool_calls WHERE coalesce(error_text, '') <> '';
+        INSERT INTO search_places (kind, call_id)
+            SELECT 'path', id FROM tool_calls WHERE {_call_paths("tool_calls")} <> '';
+        INSERT INTO search_places (kind, repository_id, hash)
+            SELECT DISTINCT 'commit', l.repository_id, l.hash FROM git_commit_links l
+            JOIN git_commits g ON g.repository_id = l.repository_id AND g.hash = l.hash;
+        INSERT INTO search_fts (search_fts) VALUES ('rebuild');
+        """,
+    )

@@ -160,6 +160,7 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "learn_state": _names("version boundary marks tail_sessions saved_at"),
     "learn_session_parts": _names("session_id boundary digest"),  # m032
     "learn_checkpoints": _names("boundary"),
+    "search_places": _names("kind call_id hash"),  # m044: what each place of the search index is
     "learn_changes": _names("session_id"),
     "learn_edit_types": _names("project ext session_id"),
     "analysis_marks": _names("digest checked_at parts"),  # m025, m043
@@ -299,6 +300,7 @@ def redact_store(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> Pass
     if scrubs_pii():
         set_pii(True)  # the store's texts lose their personal data too
     from lessonloop.store.forgetting import ordinary_tables
+    from lessonloop.store.search.index_upkeep import rebuild_index
 
     result = PassResult()
     tables = ordinary_tables(conn)
@@ -342,6 +344,7 @@ def redact_store(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> Pass
             if "lessons" in tables and "lessons_fts" in table_names(conn):
                 # The index of an external-content table keeps old words until rebuilt.
                 conn.execute("INSERT INTO lessons_fts(lessons_fts) VALUES ('rebuild')")
+            rebuild_index(conn)  # the session search's, likewise
             pending = result.rows_read > 0 or int(conn.execute("PRAGMA freelist_count").fetchone()[0]) > 0
             conn.execute(
                 """INSERT INTO redaction_state (id, rules_digest, applied_at, rows_changed, secrets, compact_pending,

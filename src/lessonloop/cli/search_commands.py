@@ -1,0 +1,163 @@
+"""`lessonloop search`: find a prompt, reply, command, error, path or linked commit in every
+agent's sessions by its words (docs/search.md)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from lessonloop.cli.common import (
+    UsageError,
+    agent_option,
+    common_options,
+    emit_json,
+    known_agent,
+    open_cli_store,
+    project_named,
+    project_option,
+    shown,
+    time_options,
+)
+from lessonloop.core.arg_types import positive
+
+SEARCH_LIMIT = 20  # hits shown without -n
+_SCOPES: dict[str, Scope] = {"command": "command", "error": "output"}  # a snippet's redaction scope (else prose)
+_KINDS = ("prompt", "reply", "command", "error", "path", "commit")  # store/search/hits.py KINDS
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from lessonloop.secrets.redaction import Scope
+    from lessonloop.store.search.hits import SearchHit
+
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def register(commands: Commands) -> None:
+    """Add `search`."""
+    search = commands.add_parser(
+        "search",
+        help="find prompts, replies, commands, errors, paths and commits in every agent's sessions",
+        description=(
+            "Search every stored session, of every agent, by words: prompts, replies, commands, "
+            "errors, edited and read paths, and the commits linked to sessions. Every word must "
+            'occur; "a phrase" in quotes must occur as written; word* matches a prefix. Letter case and '
+            "accents are ignored; `main.py` finds the words main and py side by side. Hits are "
+            "best first (the latest first among equals), one per place, grouped by session: `lessonloop "
+            "show SESSION` opens one."
+        ),
+    )
+    search.add_argument("query", nargs="+", metavar="WORDS", help='what to find: words, "a phrase", prefix*')
+    agent_option(search)
+    project_option(search)
+    time_options(search, "places dated")
+    search.add_argument("--tool", metavar="T", help="only tool calls of this tool (Bash, Edit, shell, ...)")
+    search.add_argument("--failed", action="store_true", help="only tool calls that failed")
+    search.add_argument(
+        "--kind",
+        action="append",
+        metavar="K",
+        help=f"only this kind of text: {', '.join(_KINDS)} (repeatable, or comma-separated)",
+    )
+    search.add_argument(
+        "-n",
+        "--limit",
+        type=positive,
+        default=SEARCH_LIMIT,
+        metavar="N",
+        help=f"at most N hits (default {SEARCH_LIMIT})",
+    )
+    common_options(search)
+    search.set_defaults(handler=cmd_search)
+
+
+def _kinds(given: list[str] | None) -> tuple[str, ...]:
+    kinds: list[str] = []
+    for value in given or ():
+        for kind in value.split(","):
+            kind = kind.strip().lower()
+            if not kind:
+                continue
+            if kind not in _KINDS:
+                raise UsageError(f"--kind {kind!r}: not a kind of text (one of {', '.join(_KINDS)})")
+            if kind not in kinds:
+                kinds.append(kind)
+    return tuple(kinds)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from lessonloop.store.search.hits import SearchFilters
+    from lessonloop.store.search.query_text import EmptyQuery, parse_query
+    from lessonloop.store.search.search_reads import NoSearchIndex, search
+    from lessonloop.store.session_ids import short_ids
+
+    text = " ".join(args.query)
+    try:
+        query = parse_query(text)
+    except EmptyQuery as exc:
+        raise UsageError(str(exc)) from None
+    kinds = _kinds(args.kind)
+    with open_cli_store(args.db, reading=True) as conn:
+        filters = SearchFilters(
+            agent=known_agent(conn, args.agent),
+            project=project_named(conn, args.project),
+            since=args.since,
+            until=args.until,
+            tool=args.tool,
+            failed=args.failed,
+            kinds=kinds,
+        )
+        try:
+            hits = search(conn, query, filters, args.limit)
+        except NoSearchIndex as exc:
+            raise UsageError(str(exc)) from None
+        short = short_ids(conn, list(dict.fromkeys(hit.session_id for hit in hits)))
+    if args.json:
+        emit_json([{**hit.to_json(), "short": short.get(hit.session_id, hit.session_id)} for hit in hits])
+        return 0
+    if not hits:
+        print(f"Nothing found for {shown(text)!r}" + (" with these filters." if _filtered(filters) else "."))
+        return 0
+    _print_hits(hits, short)
+    return 0
+
+
+def _filtered(filters: object) -> bool:
+    return any(getattr(filters, name) for name in ("agent", "project", "since", "until", "tool", "failed", "kinds"))
+
+
+def _print_hits(hits: list[SearchHit], short: dict[str, str]) -> None:
+    """The hits grouped by session, sessions in the order of their best hit."""
+    groups: dict[str, list[SearchHit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.session_id, []).append(hit)
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    bold, dim, found, plain = ("\x1b[1m", "\x1b[2m", "\x1b[1;33m", "\x1b[0m") if color else ("",) * 4
+    lines: list[str] = []
+    for session_id, found_here in groups.items():
+        first = found_here[0]
+        where = "  ".join(part for part in (first.agent, shown(first.project or "")) if part)
+        count = f"{len(found_here)} hit{'s' if len(found_here) != 1 else ''}"
+        lines.append(f"{bold}{short.get(session_id, session_id)}{plain}  {where}  {dim}{count}{plain}")
+        for hit in found_here:
+            label = hit.kind + (f" {hit.tool}" if hit.tool else "") + (" (failed)" if hit.status == "error" else "")
+            when = (hit.ts or "")[:16].replace("T", " ")
+            inside = f" [{hit.subagent}]" if hit.subagent else ""
+            lines.append(f"  {label:<18} {dim}{when}{inside}{plain}  {_snippet(hit, found, plain)}")
+        lines.append("")
+    sys.stdout.write("\n".join(lines))
+
+
+def _snippet(hit: SearchHit, on: str, off: str) -> str:
+    """The hit's snippet, redacted again and made safe for a terminal, its words found marked
+    (when redaction changed it, unmarked)."""
+    text = shown(hit.snippet, _SCOPES.get(hit.kind, "prose"))
+    if text != hit.snippet or not on:
+        return text
+    out: list[str] = []
+    last = 0
+    for start, end in hit.marks:
+        out += [text[last:start], on, text[start:end], off]
+        last = end
+    out.append(text[last:])
+    return "".join(out)

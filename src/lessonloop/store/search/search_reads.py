@@ -1,0 +1,167 @@
+"""The store's session search: the places whose text holds the words (search_fts, FTS5 bm25),
+placed in their sessions, filtered, best first with the latest first among equals, one hit per
+place, and a snippet of each with the words marked."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from lessonloop.store.search.hits import SearchFilters, SearchHit
+from lessonloop.store.search.query_text import SearchQuery
+
+MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters around a word found (snippet())
+SNIPPET_TOKENS = 16  # words of a snippet (FTS5's snippet(): at most 64)
+FIRST_TAKE = 200  # the best places taken first; more, eight times as many each time, while filters drop too many
+
+_SPACES = re.compile(r"\s+")
+
+
+class NoSearchIndex(LookupError):
+    """The store has no search index (a store opened read-only before m044 made it)."""
+
+
+def search(conn: sqlite3.Connection, query: SearchQuery, filters: SearchFilters, limit: int) -> list[SearchHit]:
+    """The best `limit` hits of `query` passing `filters`."""
+    take = max(FIRST_TAKE, limit * 4)
+    while True:
+        try:
+            rows, complete = _ranked(conn, query, filters, take)
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                raise NoSearchIndex("this store has no search index yet: run any command that writes it once") from None
+            raise
+        if complete or len(rows) >= limit:
+            break
+        take *= 8
+    hits = [_hit(row) for row in rows[:limit]]
+    _add_snippets(conn, query, hits)
+    return hits
+
+
+def _ranked(
+    conn: sqlite3.Connection, query: SearchQuery, filters: SearchFilters, take: int
+) -> tuple[list[tuple[object, ...]], bool]:
+    """The hits among the `take` best places (whether those were every place matched), filtered,
+    one per place (a call's command, error and paths are one place: its best), best first."""
+    kinds = filters.kinds or ()
+    where_kind = f" AND p.kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
+    if filters.calls_only():
+        where_kind += " AND p.call_id IS NOT NULL"
+    conditions: list[str] = []
+    values: list[object] = []
+    if filters.agent is not None:
+        conditions.append("s.agent = ?")
+        values.append(filters.agent)
+    if filters.project is not None:
+        conditions.append("coalesce(parent.project, s.project) = ?")
+        values.append(filters.project)
+    if filters.since is not None:
+        conditions.append("y.ts >= ?")
+        values.append(filters.since)
+    if filters.until is not None:
+        conditions.append("y.ts < ?")
+        values.append(filters.until)
+    if filters.tool is not None:
+        conditions.append("lower(y.tool) = lower(?)")
+        values.append(filters.tool)
+    if filters.failed:
+        conditions.append("y.status = 'error'")
+    where = " AND ".join(conditions) or "1"
+    rows = conn.execute(
+        f"""
+        WITH matched AS (
+            SELECT p.id, p.kind, p.message_id, p.call_id, p.repository_id, p.hash, search_fts.rank AS rank
+            FROM search_fts JOIN search_places p ON p.id = search_fts.rowid
+            WHERE search_fts MATCH ?{where_kind}
+            ORDER BY search_fts.rank LIMIT ?
+        ), placed AS (
+            SELECT x.*,
+                CASE WHEN x.message_id IS NOT NULL THEN m.session_id
+                     WHEN x.call_id IS NOT NULL THEN c.session_id
+                     ELSE (SELECT l.session_id FROM git_commit_links l
+                           WHERE l.repository_id = x.repository_id AND l.hash = x.hash
+                           ORDER BY l.strength DESC, l.session_id LIMIT 1)
+                END AS session_id,
+                CASE WHEN x.message_id IS NOT NULL THEN m.ts WHEN x.call_id IS NOT NULL THEN c.ts
+                     ELSE g.committed_at END AS ts,
+                m.uuid AS uuid, c.tool AS tool, c.status AS status
+            FROM matched x
+            LEFT JOIN messages m ON m.id = x.message_id
+            LEFT JOIN tool_calls c ON c.id = x.call_id
+            LEFT JOIN git_commits g ON g.repository_id = x.repository_id AND g.hash = x.hash
+        ), kept AS (
+            SELECT y.*, s.agent AS agent, coalesce(s.parent_id, s.id) AS main_id,
+                   CASE WHEN s.parent_id IS NOT NULL THEN s.agent_id END AS subagent,
+                   coalesce(parent.project, s.project) AS project,
+                   row_number() OVER (PARTITION BY coalesce(y.call_id, 'place ' || y.id) ORDER BY y.rank, y.id) AS nth
+            FROM placed y JOIN sessions s ON s.id = y.session_id
+            LEFT JOIN sessions parent ON parent.id = s.parent_id
+            WHERE {where}
+        )
+        SELECT id, kind, main_id, subagent, agent, project, ts, rank, tool, status, call_id, uuid, hash
+        FROM kept WHERE nth = 1
+        ORDER BY rank, ts IS NULL, ts DESC, id
+        """,
+        (query.match, *kinds, take, *values),
+    ).fetchall()
+    taken = conn.execute(
+        f"""SELECT count(*) FROM (SELECT 1 FROM search_fts JOIN search_places p ON p.id = search_fts.rowid
+            WHERE search_fts MATCH ?{where_kind} LIMIT ?)""",
+        (query.match, *kinds, take + 1),
+    ).fetchone()[0]
+    return rows, int(taken) <= take
+
+
+def _hit(row: tuple[object, ...]) -> SearchHit:
+    place, kind, main_id, subagent, agent, project, ts, rank, tool, status, call_id, uuid, commit = row
+    return SearchHit(
+        place=int(str(place)),
+        kind=str(kind),
+        session_id=str(main_id),
+        subagent=str(subagent) if subagent is not None else None,
+        agent=str(agent),
+        project=str(project) if project is not None else None,
+        ts=str(ts) if ts is not None else None,
+        score=-float(str(rank)),
+        tool=str(tool) if tool is not None else None,
+        status=str(status) if status is not None else None,
+        call_id=str(call_id) if call_id is not None else None,
+        message=str(uuid) if uuid is not None and call_id is None and commit is None else None,
+        commit=str(commit) if commit is not None else None,
+    )
+
+
+def _add_snippets(conn: sqlite3.Connection, query: SearchQuery, hits: list[SearchHit]) -> None:
+    """Each hit's snippet (FTS5 snippet(): the words found and a few around them, on one line)."""
+    if not hits:
+        return
+    by_place = {hit.place: hit for hit in hits}
+    marks = ", ".join("?" * len(by_place))
+    rows = conn.execute(
+        f"""SELECT rowid, snippet(search_fts, 0, ?, ?, '…', ?) FROM search_fts
+            WHERE search_fts MATCH ? AND rowid IN ({marks})""",
+        (MARK_START, MARK_END, SNIPPET_TOKENS, query.match, *by_place),
+    ).fetchall()
+    for place, text in rows:
+        hit = by_place[int(place)]
+        hit.snippet, hit.marks = marked(_SPACES.sub(" ", str(text or "")).strip())
+
+
+def marked(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """`text` without the marks snippet() put around the words found, and where they were."""
+    out: list[str] = []
+    marks: list[tuple[int, int]] = []
+    length = 0
+    start: int | None = None
+    for char in text:
+        if char == MARK_START:
+            start = length
+        elif char == MARK_END:
+            if start is not None and length > start:
+                marks.append((start, length))
+            start = None
+        else:
+            out.append(char)
+            length += 1
+    return "".join(out), marks
