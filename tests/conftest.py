@@ -147,7 +147,10 @@ def dump_store(db: Path) -> Dump:
             for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
         ]
         for table in sorted(tables):
-            if table in _RUN_LOGS or table.startswith("lessons_fts"):
+            if table in _RUN_LOGS or table.startswith(("lessons_fts", "search_fts")):
+                continue
+            if table == "search_places":
+                out[table] = _search_places(conn)
                 continue
             columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
             volatile = _VOLATILE | _VOLATILE_IN.get(table, set())
@@ -164,6 +167,24 @@ def dump_store(db: Path) -> Dump:
         return out
     finally:
         conn.close()
+
+
+def _search_places(conn: sqlite3.Connection) -> list[Row]:
+    """The search's places (m044), a message named by its session and uuid (its id is the order it
+    was stored in), and the index's words: each with the places holding it and how often."""
+    rows: list[Row] = [
+        (("kind", kind), ("message", message), ("call_id", call_id), ("repository_id", repo), ("hash", hash_))
+        for kind, message, call_id, repo, hash_ in conn.execute(
+            """SELECT p.kind, m.session_id || ' ' || m.uuid, p.call_id, p.repository_id, p.hash
+               FROM search_places p LEFT JOIN messages m ON m.id = p.message_id"""
+        )
+    ]
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_words USING fts5vocab(main, search_fts, 'row')")
+    rows += [
+        (("word", term), ("places", doc), ("times", cnt))
+        for term, doc, cnt in conn.execute("SELECT term, doc, cnt FROM temp.search_words")
+    ]
+    return sorted(rows, key=repr)
 
 
 def store_differences(expected: Dump, got: Dump, rows: int = 3) -> list[str]:
