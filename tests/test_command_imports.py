@@ -153,3 +153,35 @@ def test_a_read_of_figures_imports_only_what_it_shows(store: Path, tmp_path: Pat
         )
         assert "lessonloop.pipeline.analysis" in names
     assert not_needed(names, not_for) == []
+
+
+# What `lessonloop search` (issue 44) never pays for: tables drawn (its text is plain lines),
+# dataclasses and typing (its hits are plain classes), the pipeline, the learner, the embedding
+# model's code, the adapters, the other commands' modules.
+NOT_FOR_SEARCH = (
+    "rich",
+    "dataclasses",
+    "typing",
+    "lessonloop.pipeline",
+    "lessonloop.learn",
+    "lessonloop.apply",
+    "lessonloop.capture",
+    "lessonloop.cli.session_commands",
+    "lessonloop.cli.analysis_commands",
+    "lessonloop.cli.review_commands",
+)
+
+
+@pytest.mark.parametrize("json_out", [False, True])
+def test_search_imports_only_what_it_needs(tmp_path: Path, json_out: bool) -> None:
+    from tests.conftest import run_ingest
+    from tests.test_session_search import Sessions
+
+    Sessions(tmp_path / "in")
+    store = tmp_path / "s.db"
+    run_ingest(store, tmp_path / "in")
+    env = {**os.environ, "LESSONLOOP_CONFIG": str(tmp_path / "none.toml")}
+    words = ["search", "parser", "--agent", "claude-code", "--db", str(store), *(["--json"] if json_out else [])]
+    names = imported(*words, env=env)
+    assert "lessonloop.store.search.search_reads" in names and "lessonloop.secrets.redaction" in names
+    assert not_needed(names, NOT_FOR_SEARCH) == []

@@ -116,14 +116,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         emit_json([{**hit.to_json(), "short": short.get(hit.session_id, hit.session_id)} for hit in hits])
         return 0
     if not hits:
-        print(f"Nothing found for {shown(text)!r}" + (" with these filters." if _filtered(filters) else "."))
+        print(f"Nothing found for {shown(text)!r}" + (" with these filters." if filters.any() else "."))
         return 0
     _print_hits(hits, short)
     return 0
-
-
-def _filtered(filters: object) -> bool:
-    return any(getattr(filters, name) for name in ("agent", "project", "since", "until", "tool", "failed", "kinds"))
 
 
 def _print_hits(hits: list[SearchHit], short: dict[str, str]) -> None:

@@ -30,6 +30,8 @@ def resolve_agent(conn: sqlite3.Connection, given: str | None) -> str | None:
     if given is None or not given.strip():
         return None
     agent = given.strip()
+    if conn.execute("SELECT 1 FROM sessions WHERE agent = ? LIMIT 1", (agent,)).fetchone():
+        return agent  # stored: known without reading which agents lessonloop reads (its adapters' registry)
     known = known_agents(conn)
     if agent not in known:
         raise UnknownAgent(agent, known)

@@ -1,51 +1,90 @@
-"""What a session search finds: one hit per place (a prompt, a reply, a call, a commit)."""
+"""What a session search finds: one hit per place (a prompt, a reply, a call, a commit).
+
+Plain classes, not dataclasses: `lessonloop search` answers in a few tens of milliseconds, and
+dataclasses (with typing) cost several of them to import."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 KINDS = ("prompt", "reply", "command", "error", "path", "commit")
 
 
-@dataclass(frozen=True, slots=True)
 class SearchFilters:
     """What a search keeps: hits of this agent, project (a stored project, exact), time span
     (canonical UTC text: `since` included, `until` not), tool, failed calls only, kinds."""
 
-    agent: str | None = None
-    project: str | None = None
-    since: str | None = None
-    until: str | None = None
-    tool: str | None = None
-    failed: bool = False
-    kinds: tuple[str, ...] = ()
+    __slots__ = ("agent", "failed", "kinds", "project", "since", "tool", "until")
+
+    def __init__(
+        self,
+        agent: str | None = None,
+        project: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        tool: str | None = None,
+        failed: bool = False,
+        kinds: tuple[str, ...] = (),
+    ) -> None:
+        self.agent = agent
+        self.project = project
+        self.since = since
+        self.until = until
+        self.tool = tool
+        self.failed = failed
+        self.kinds = kinds
 
     def calls_only(self) -> bool:
         return self.failed or self.tool is not None
 
+    def any(self) -> bool:
+        """Whether any filter is given."""
+        return bool(self.agent or self.project or self.since or self.until or self.tool or self.failed or self.kinds)
 
-@dataclass(slots=True)
+
 class SearchHit:
     """A place a search found: where (the main session, the subagent it is in, the agent, the
     project, the time), what (its kind; a call's tool and status), and a snippet of its text with
     the words found marked (`marks`: (start, end) offsets in `snippet`)."""
 
-    place: int
-    kind: str
-    session_id: str  # the main session (what `show` opens)
-    subagent: str | None  # the subagent's id when the place is in one
-    agent: str
-    project: str | None
-    ts: str | None
-    score: float  # higher is better (FTS5 bm25, negated)
-    tool: str | None = None
-    status: str | None = None
-    call_id: str | None = None
-    message: str | None = None  # a prompt's or reply's uuid
-    commit: str | None = None  # a commit's hash
-    snippet: str = ""
-    marks: list[tuple[int, int]] = field(default_factory=list)
+    __slots__ = (
+        "agent", "call_id", "commit", "kind", "marks", "message", "place", "project", "score", "session_id",
+        "snippet", "status", "subagent", "tool", "ts",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        place: int,
+        kind: str,
+        session_id: str,
+        subagent: str | None,
+        agent: str,
+        project: str | None,
+        ts: str | None,
+        score: float,
+        tool: str | None = None,
+        status: str | None = None,
+        call_id: str | None = None,
+        message: str | None = None,
+        commit: str | None = None,
+    ) -> None:
+        self.place = place
+        self.kind = kind
+        self.session_id = session_id  # the main session (what `show` opens)
+        self.subagent = subagent  # the subagent's id when the place is in one
+        self.agent = agent
+        self.project = project
+        self.ts = ts
+        self.score = score  # higher is better (FTS5 bm25, negated)
+        self.tool = tool
+        self.status = status
+        self.call_id = call_id
+        self.message = message  # a prompt's or reply's uuid
+        self.commit = commit  # a commit's hash
+        self.snippet = ""
+        self.marks: list[tuple[int, int]] = []
 
     @property
     def at(self) -> str | None:

@@ -9,7 +9,6 @@ each into the index's tokens (unicode61: letters and digits; `main.py` is the ph
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 # A quoted phrase (to the next quote, or the end), or a run of other characters.
 _ITEM = re.compile(r'"([^"]*)"?(\*?)|(\S+)')
@@ -20,10 +19,14 @@ class EmptyQuery(ValueError):
     """The words hold nothing the index can find (no letter or digit)."""
 
 
-@dataclass(frozen=True, slots=True)
 class SearchQuery:
-    match: str  # the FTS5 MATCH expression
-    words: tuple[str, ...]  # the words and phrases searched for, as given (for messages)
+    """The FTS5 MATCH expression, and the words and phrases searched for as given."""
+
+    __slots__ = ("match", "words")
+
+    def __init__(self, match: str, words: tuple[str, ...]) -> None:
+        self.match = match
+        self.words = words
 
 
 def parse_query(text: str) -> SearchQuery:
