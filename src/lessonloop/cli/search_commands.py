@@ -139,7 +139,7 @@ def _print_hits(hits: list[SearchHit], short: dict[str, str]) -> None:
             label = hit.kind + (f" {hit.tool}" if hit.tool else "") + (" (failed)" if hit.status == "error" else "")
             when = (hit.ts or "")[:16].replace("T", " ")
             inside = f" [{hit.subagent}]" if hit.subagent else ""
-            lines.append(f"  {label:<18} {dim}{when}{inside}{plain}  {_snippet(hit, found, plain)}")
+            lines.append(f"  {label:<20} {dim}{when}{inside}{plain}  {_snippet(hit, found, plain)}")
         lines.append("")
     sys.stdout.write("\n".join(lines))
 
