@@ -119,7 +119,7 @@ def test_the_text_output_groups_hits_by_session(store: tuple[Path, Sessions]) ->
     result = cli("search", "--db", db, "parser")
     assert result.exit_code == 0, result.stderr
     lines = result.output.splitlines()
-    headers = [line for line in lines if line and not line.startswith(" ")]
+    headers = [line for line in lines if line and not line.startswith((" ", "Open one"))]
     # B's reply and prompt say "parser" more often than A's command: B first; each session once.
     assert [line.split()[0] for line in headers] == [s.b.session_id[:8], s.a.session_id[:8]]
     assert headers[0].split()[1:3] == ["claude-code", BETA]
@@ -233,5 +233,24 @@ def test_a_commit_linked_to_a_session_is_found_in_it(tmp_path: Path) -> None:
     assert cli("ingest", "--db", db, "--no-progress", tmp_path / "in").exit_code == 0
     found = hits(db, "flux", "--kind", "commit")
     assert [(h["session"], h["at"]) for h in found] == [(b.session_id, made)]  # the unlinked commit is not a place
+    data = json.loads(cli("show", "--db", db, b.session_id, "--at", made[:10], "--json").output)
+    assert "git commit" in data["items"][data["at"]["index"]]["command"]  # the call that made it
     assert cli("forget", "session", b.session_id, "--yes", "--db", db).exit_code == 0
     assert hits(db, "flux") == []
+
+
+def test_show_opens_a_session_at_a_hit(store: tuple[Path, Sessions]) -> None:
+    db, s = store
+    (hit,) = hits(db, "yamlparse")
+    shown = cli("show", "--db", db, hit["short"], "--at", hit["at"])
+    assert shown.exit_code == 0, shown.stderr
+    marked = [line for line in shown.output.splitlines() if line.startswith("▶")]
+    assert len(marked) == 1 and "pytest tests/test_parser.py" in marked[0]
+    data = json.loads(cli("show", "--db", db, hit["short"], "--at", hit["at"], "--json").output)
+    assert data["at"]["session"] == s.a.session_id
+    assert data["items"][data["at"]["index"]]["id"] == s.failing
+    (prompt,) = hits(db, "fichier")
+    data = json.loads(cli("show", "--db", db, prompt["session"], "--at", prompt["at"], "--json").output)
+    assert data["items"][data["at"]["index"]]["uuid"] == prompt["at"]
+    wrong = cli("show", "--db", db, s.b.session_id, "--at", s.failing)  # a call of another session
+    assert wrong.exit_code == 2 and "no tool call, message or linked commit" in wrong.stderr

@@ -141,7 +141,10 @@ def _print_hits(hits: list[SearchHit], short: dict[str, str]) -> None:
             inside = f" [{hit.subagent}]" if hit.subagent else ""
             lines.append(f"  {label:<20} {dim}{when}{inside}{plain}  {_snippet(hit, found, plain)}")
         lines.append("")
-    sys.stdout.write("\n".join(lines))
+    lines.append(
+        f"{dim}Open one at its hit: lessonloop show SESSION --at ID (--json gives each hit's ID as `at`).{plain}"
+    )
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 def _snippet(hit: SearchHit, on: str, off: str) -> str:

@@ -120,6 +120,12 @@ def register(commands: Commands) -> None:
     show.add_argument(
         "--all", action="store_true", help="also show system texts (reminders, notifications, command output)"
     )
+    show.add_argument(
+        "--at",
+        metavar="ID",
+        help="open the timeline at a search hit (its `at`: a tool call's id, a message's uuid, a commit's hash; "
+        "in a subagent too): the entries around it, it marked",
+    )
     common_options(show)
     show.set_defaults(handler=cmd_show)
 
@@ -318,20 +324,35 @@ def _filters(args: argparse.Namespace) -> list[tuple[str, object | None]]:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from lessonloop.report.queries import session_timeline
+    from lessonloop.report.queries import item_index, place_of, session_timeline
     from lessonloop.store.session_ids import SessionNotFound, resolve_session
 
+    at: int | None = None
     with open_cli_store(args.db, reading=True) as conn:
         try:
-            timeline = session_timeline(conn, resolve_session(conn, args.session_id))
+            session_id = resolve_session(conn, args.session_id)
+            key: str | None = None
+            if args.at is not None:
+                place = place_of(conn, session_id, args.at)
+                if place is None:
+                    raise UsageError(
+                        f"--at {args.at!r}: no tool call, message or linked commit of session {session_id} "
+                        "or its subagents has this id (`lessonloop search --json` gives each hit's `at`)"
+                    )
+                session_id, key = place
+            timeline = session_timeline(conn, session_id)
+            at = item_index(timeline, key)
         except SessionNotFound as exc:
             raise UsageError(str(exc)) from exc
     if args.json:
-        emit_json(timeline.to_json())
+        data = timeline.to_json()
+        if args.at is not None:
+            data["at"] = {"session": session_id, "index": at}
+        emit_json(data)
     else:
         from lessonloop.report.render import render_timeline
 
-        render_timeline(console(), timeline, show_all=args.all)
+        render_timeline(console(), timeline, show_all=args.all, at=at)
     return 0
 
 

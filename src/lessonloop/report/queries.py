@@ -600,3 +600,46 @@ def session_timeline(conn: sqlite3.Connection, session_id: str) -> Timeline:
 
         timeline.commits = [link.to_json() for link in session_commits(conn, session_id)]
     return timeline
+
+
+def place_of(conn: sqlite3.Connection, session_id: str, at: str) -> tuple[str, str | None] | None:
+    """Where `at` (a search hit's `at`: a tool call's id, a message's uuid, a commit's hash or a
+    prefix of it) is in the main session `session_id` or one of its subagents: (the session
+    holding it, the call id or message uuid of its timeline entry; None for a commit no call
+    made). None when it is none of these."""
+    at = at.strip()
+    if not at:
+        return None
+    family = "SELECT id FROM sessions WHERE id = ? OR parent_id = ?"
+    row = conn.execute(
+        f"SELECT session_id, id FROM tool_calls WHERE id = ? AND session_id IN ({family})", (at, session_id, session_id)
+    ).fetchone()
+    if row is None:
+        row = conn.execute(
+            f"SELECT session_id, uuid FROM messages WHERE uuid = ? AND session_id IN ({family}) LIMIT 1",
+            (at, session_id, session_id),
+        ).fetchone()
+    if row is not None:
+        return str(row[0]), str(row[1])
+    link = conn.execute(
+        """SELECT tool_use_id FROM git_commit_links WHERE session_id = ? AND substr(hash, 1, ?) = ?
+           ORDER BY strength DESC, tool_use_id IS NULL LIMIT 1""",
+        (session_id, len(at), at.lower()),
+    ).fetchone()
+    if link is None:
+        return None
+    if link[0] is not None:
+        found = place_of(conn, session_id, str(link[0]))
+        if found is not None:
+            return found
+    return session_id, None
+
+
+def item_index(timeline: Timeline, key: str | None) -> int | None:
+    """The index in `timeline.items` of the tool call or message `key` names."""
+    if key is None:
+        return None
+    for index, item in enumerate(timeline.items):
+        if item.data.get("id" if item.type == "tool_call" else "uuid") == key:
+            return index
+    return None

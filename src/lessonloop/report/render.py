@@ -266,7 +266,11 @@ HIDDEN_KINDS = frozenset(  # system texts a timeline leaves out unless asked (sh
 )
 
 
-def render_timeline(console: Console, timeline: Timeline, *, show_all: bool = False) -> None:
+def render_timeline(
+    console: Console, timeline: Timeline, *, show_all: bool = False, at: int | None = None, around: int = 12
+) -> None:
+    """The timeline; with `at` (an index in its items), only the `around` entries either side of
+    that one, which is marked."""
     from rich.markup import escape
 
     s = timeline.session
@@ -289,8 +293,13 @@ def render_timeline(console: Console, timeline: Timeline, *, show_all: bool = Fa
         console.print("[dim](no transcript of its own was found: this session is known from its subagents)[/]")
     subagents_by_call = {sub["spawned_by"]: sub for sub in timeline.subagents if sub.get("spawned_by")}
     hidden = 0
-    for item in timeline.items:
+    shown_from, shown_to = (0, len(timeline.items)) if at is None else (max(0, at - around), at + around + 1)
+    if shown_from:
+        console.print(f"[dim]({shown_from} earlier entries: `show` without --at shows them all)[/]")
+    for index, item in enumerate(timeline.items[shown_from:shown_to], start=shown_from):
         when = local_time(item.ts, seconds=True)[11:] if item.ts else "        "
+        if at is not None:
+            when = ("[bold yellow]▶[/] " if index == at else "  ") + when
         d = item.data
         if item.type == "message":
             kind = d["kind"]
@@ -327,6 +336,8 @@ def render_timeline(console: Console, timeline: Timeline, *, show_all: bool = Fa
                 f"           [blue]↳ subagent {escape(sub['id'])}: {sub['tool_calls']} tool calls, "
                 f"{sub['errors']} errors[/]"
             )
+    if shown_to < len(timeline.items):
+        console.print(f"[dim]({len(timeline.items) - shown_to} later entries: `show` without --at shows them all)[/]")
     unlinked = [sub for sub in timeline.subagents if not sub.get("spawned_by")]
     for sub in unlinked:
         console.print(
