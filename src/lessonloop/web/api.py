@@ -19,6 +19,7 @@ from lessonloop.web.requests import (
     path_text,
     project,
     row_limit,
+    search_request,
     session_filters,
     state_of,
     value,
@@ -36,6 +37,11 @@ ROUTE_DOCS = (
     ("POST", "/api/lessons/{ref}/{action}", "approve|reject|archive|restore|edit|forget (X-Lessonloop-Token)"),
     ("GET", "/api/sessions", "sessions, newest first (?project, ?agent, ?model, ?since, ?until, ?errors=1, ?page)"),
     ("GET", "/api/sessions/{id}", "one session's timeline with analysis, subagents, lessons given, commits"),
+    (
+        "GET",
+        "/api/search",
+        "every agent's sessions by words, best first (?q, ?kind, ?project, ?agent, ?tool, ?failed=1, ?since, ?until, ?limit)",
+    ),
     ("GET", "/api/runs", "runs of `lessonloop run`, newest first (?command, ?project, ?agent, ?limit)"),
     ("GET", "/api/runs/{id}", "one run with its patterns, matches and findings"),
 )
@@ -109,6 +115,17 @@ def api_session(request: Request) -> Response:
         return json_response(views.session_view(conn, path_text(request, "session_id", "the session id")))
 
 
+def api_search(request: Request) -> Response:
+    q, filters, limit = search_request(request)
+    state = state_of(request)
+    with state.store() as conn:
+        view = views.search_view(conn, q, filters, limit, {})
+    if view["problem"]:
+        return json_response({"error": view["problem"]}, status=400)
+    hits = [{k: v for k, v in hit.items() if k != "parts"} for hit in view["hits"]]
+    return json_response({"q": q, "filters": view["filters"], "hits": hits})
+
+
 def api_runs(request: Request) -> Response:
     name, who, limit = project(request), agent(request), row_limit(request, 200)
     with state_of(request).store() as conn:
@@ -146,6 +163,7 @@ ROUTES = [
     Route("/api/lessons/{ref}/{action}", api_lesson_write, methods=["POST"]),
     Route("/api/sessions", api_sessions, methods=["GET"]),
     Route("/api/sessions/{session_id:path}", api_session, methods=["GET"]),
+    Route("/api/search", api_search, methods=["GET"]),
     Route("/api/runs", api_runs, methods=["GET"]),
     Route("/api/runs/{run_id}", api_run, methods=["GET"]),
 ]

@@ -22,6 +22,7 @@ from lessonloop.web.requests import (
     path_id,
     path_text,
     project,
+    search_request,
     session_filters,
     state_of,
     statuses,
@@ -155,6 +156,16 @@ def session_page(request: Request) -> Response:
     return page(request, "session.html", "sessions", **view)
 
 
+def search_page(request: Request) -> Response:
+    q, filters, limit = search_request(request)
+    state = state_of(request)
+    with state.store() as conn:
+        view = views.search_view(conn, q, filters, limit, filter_lists(state).value)
+    # The days as the form's date inputs hold them (the filters hold their UTC moments).
+    view["since"], view["until"] = request.query_params.get("since"), request.query_params.get("until")
+    return page(request, "search.html", "search", search=view)
+
+
 def runs_page(request: Request) -> Response:
     name, who = project(request), agent(request)
     with state_of(request).store() as conn:
@@ -176,6 +187,7 @@ ROUTES = [
     Route("/lessons/{ref}/{action}", lesson_write, methods=["POST"]),
     Route("/sessions", sessions_page, methods=["GET"]),
     Route("/sessions/{session_id:path}", session_page, methods=["GET"]),
+    Route("/search", search_page, methods=["GET"]),
     Route("/runs", runs_page, methods=["GET"]),
     Route("/runs/{run_id}", run_page, methods=["GET"]),
 ]

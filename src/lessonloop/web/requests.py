@@ -95,6 +95,34 @@ def session_filters(request: Request) -> SessionFilters:
     )
 
 
+def search_request(request: Request) -> tuple[str | None, Any, int]:
+    """?q (the words), the search's filters (?agent, ?project, ?since and ?until days, ?tool,
+    ?failed=1, ?kind, repeatable), ?limit (default 50)."""
+    from lessonloop.core.arg_types import since_time, until_time
+    from lessonloop.store.search.hits import KINDS, SearchFilters
+
+    kinds: list[str] = []
+    for given in request.query_params.getlist("kind"):
+        for kind in given.split(","):
+            kind = kind.strip().lower()
+            if not kind:
+                continue
+            if kind not in KINDS:
+                raise params.bad(f"kind must be one of {', '.join(KINDS)}, not {kind[:40]!r}")
+            kinds.append(kind)
+    since, until = day(request, "since"), day(request, "until")
+    filters = SearchFilters(
+        agent=agent(request),
+        project=project(request),
+        since=since_time(since) if since else None,
+        until=until_time(until) if until else None,
+        tool=value(request, "tool"),
+        failed=params.flag(request.query_params, "failed"),
+        kinds=tuple(dict.fromkeys(kinds)),
+    )
+    return value(request, "q"), filters, row_limit(request, 50)
+
+
 def statuses(request: Request, default: str) -> str:
     """?status: lesson statuses joined by commas, or all (store/lesson_reader.status_values)."""
     from lessonloop.store.lesson_reader import status_values

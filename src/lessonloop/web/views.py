@@ -296,3 +296,73 @@ def run_view(conn: sqlite3.Connection, run_id: int) -> dict[str, Any]:
     if detail is None:
         raise NotFound(f"no run has the id {run_id}")
     return {"detail": detail}
+
+
+def search_view(
+    conn: sqlite3.Connection, q: str | None, filters: Any, limit: int, choices: dict[str, Any]
+) -> dict[str, Any]:
+    """Session search (store/search/, docs/search.md): the hits of `q` best first, each with a
+    link into its session's timeline at the hit (`anchor`) and its snippet in parts (text, found);
+    the hits grouped by session in the order of each session's best. `problem`: why nothing could
+    be searched (no word in `q`)."""
+    from lessonloop.store.search.hits import KINDS
+    from lessonloop.store.search.query_text import EmptyQuery, parse_query
+    from lessonloop.store.search.search_reads import NoSearchIndex, search
+    from lessonloop.store.session_ids import short_ids
+
+    view: dict[str, Any] = {
+        "q": q,
+        "filters": {
+            "agent": filters.agent,
+            "project": filters.project,
+            "since": filters.since,
+            "until": filters.until,
+            "tool": filters.tool,
+            "failed": filters.failed,
+            "kinds": list(filters.kinds),
+        },
+        "limit": limit,
+        "kinds": KINDS,
+        "choices": choices,
+        "problem": None,
+        "hits": [],
+        "groups": [],
+    }
+    if not q:
+        return view
+    try:
+        found = search(conn, parse_query(q), filters, limit)
+    except (EmptyQuery, NoSearchIndex) as exc:
+        view["problem"] = str(exc)
+        return view
+    short = short_ids(conn, list(dict.fromkeys(hit.session_id for hit in found)))
+    groups: dict[str, dict[str, Any]] = {}
+    for hit in found:
+        row = hit.to_json()
+        row["short"] = short.get(hit.session_id, hit.session_id)
+        row["anchor"] = (
+            f"call-{hit.call_id}" if hit.call_id else f"commit-{hit.commit}" if hit.commit else f"msg-{hit.message}"
+        )
+        row["parts"] = _parts(hit.snippet, hit.marks)
+        view["hits"].append(row)
+        group = groups.setdefault(
+            hit.session_id,
+            {"session": hit.session_id, "short": row["short"], "agent": hit.agent, "project": hit.project, "hits": []},
+        )
+        group["hits"].append(row)
+    view["groups"] = list(groups.values())
+    return view
+
+
+def _parts(text: str, marks: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """`text` cut at the words found: (piece, whether it is a word found), in order."""
+    parts: list[tuple[str, bool]] = []
+    last = 0
+    for start, end in marks:
+        if start > last:
+            parts.append((text[last:start], False))
+        parts.append((text[start:end], True))
+        last = end
+    if last < len(text):
+        parts.append((text[last:], False))
+    return parts
