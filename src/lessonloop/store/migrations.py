@@ -1858,3 +1858,23 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
         INSERT INTO search_fts (search_fts) VALUES ('rebuild');
         """,
     )
+
+
+@migration
+def m045_search_vectors(conn: sqlite3.Connection) -> None:
+    """`search_vectors`: each search place's vector of an embedding model, for `lessonloop search
+    --semantic` (docs/search.md): made the first time such a search needs it, and gone with its
+    place (a place whose text changes is a new place)."""
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE search_vectors (
+            place INTEGER PRIMARY KEY,      -- search_places.id
+            model TEXT NOT NULL,            -- the embedding model's id
+            vector BLOB NOT NULL            -- little-endian float32 (apply/vector_index.py)
+        );
+        CREATE TRIGGER search_vectors_place_delete AFTER DELETE ON search_places BEGIN
+            DELETE FROM search_vectors WHERE place = old.id;
+        END;
+        """,
+    )

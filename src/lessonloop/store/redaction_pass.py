@@ -161,6 +161,7 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "learn_session_parts": _names("session_id boundary digest"),  # m032
     "learn_checkpoints": _names("boundary"),
     "search_places": _names("kind call_id hash"),  # m044: what each place of the search index is
+    "search_vectors": _names("model"),  # m045: a place's vector (a BLOB) and its model
     "learn_changes": _names("session_id"),
     "learn_edit_types": _names("project ext session_id"),
     "analysis_marks": _names("digest checked_at parts"),  # m025, m043

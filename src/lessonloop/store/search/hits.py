@@ -50,7 +50,7 @@ class SearchHit:
     the words found marked (`marks`: (start, end) offsets in `snippet`)."""
 
     __slots__ = (
-        "agent", "call_id", "commit", "kind", "marks", "message", "place", "project", "score", "session_id",
+        "agent", "call_id", "commit", "cosine", "kind", "marks", "message", "place", "project", "score", "session_id",
         "snippet", "status", "subagent", "tool", "ts",
     )  # fmt: skip
 
@@ -85,6 +85,7 @@ class SearchHit:
         self.commit = commit  # a commit's hash
         self.snippet = ""
         self.marks: list[tuple[int, int]] = []
+        self.cosine: float | None = None  # its vector's cosine to the query's (a semantic search)
 
     @property
     def at(self) -> str | None:
@@ -105,4 +106,5 @@ class SearchHit:
             "snippet": self.snippet,
             "matches": [list(mark) for mark in self.marks],
             "score": round(self.score, 4),
+            **({"cosine": self.cosine} if self.cosine is not None else {}),
         }

@@ -35,8 +35,17 @@ def search(conn: sqlite3.Connection, query: SearchQuery, filters: SearchFilters,
             break
         take *= 8
     hits = [_hit(row) for row in rows[:limit]]
-    _add_snippets(conn, query, hits)
+    add_snippets(conn, query, hits)
     return hits
+
+
+def _kind_condition(filters: SearchFilters) -> tuple[str, tuple[str, ...]]:
+    """The places' part of the filters, on `p` (search_places)."""
+    kinds = filters.kinds or ()
+    where = f" AND p.kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
+    if filters.calls_only():
+        where += " AND p.call_id IS NOT NULL"
+    return where, tuple(kinds)
 
 
 def _ranked(
@@ -44,37 +53,67 @@ def _ranked(
 ) -> tuple[list[tuple[object, ...]], bool]:
     """The hits among the `take` best places (whether those were every place matched), filtered,
     one per place (a call's command, error and paths are one place: its best), best first."""
-    kinds = filters.kinds or ()
-    where_kind = f" AND p.kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
-    if filters.calls_only():
-        where_kind += " AND p.call_id IS NOT NULL"
+    where_kind, kinds = _kind_condition(filters)
+    matched = f"""
+        SELECT p.id, p.kind, p.message_id, p.call_id, p.repository_id, p.hash, search_fts.rank AS rank
+        FROM search_fts JOIN search_places p ON p.id = search_fts.rowid
+        WHERE search_fts MATCH ?{where_kind}
+        ORDER BY search_fts.rank LIMIT ?"""
+    rows = _placed(conn, matched, (query.match, *kinds, take), filters)
+    taken = conn.execute(
+        f"""SELECT count(*) FROM (SELECT 1 FROM search_fts JOIN search_places p ON p.id = search_fts.rowid
+            WHERE search_fts MATCH ?{where_kind} LIMIT ?)""",
+        (query.match, *kinds, take + 1),
+    ).fetchone()[0]
+    return rows, int(taken) <= take
+
+
+def hits_of_places(
+    conn: sqlite3.Connection, places: list[tuple[int, float]], filters: SearchFilters
+) -> list[SearchHit]:
+    """These places (place, score: higher is better) as hits passing `filters`, one per place,
+    best first; without snippets (`place_snippets`, `add_snippets`)."""
+    if not places:
+        return []
+    from lessonloop.core import json_codec
+
+    where_kind, kinds = _kind_condition(filters)
+    matched = f"""
+        SELECT p.id, p.kind, p.message_id, p.call_id, p.repository_id, p.hash, -(j.value ->> 1) AS rank
+        FROM json_each(?) j JOIN search_places p ON p.id = (j.value ->> 0)
+        WHERE 1{where_kind}"""
+    given = json_codec.dumps([[place, score] for place, score in places])
+    return [_hit(row) for row in _placed(conn, matched, (given, *kinds), filters)]
+
+
+def _placed(
+    conn: sqlite3.Connection, matched: str, values: tuple[object, ...], filters: SearchFilters
+) -> list[tuple[object, ...]]:
+    """The places `matched` (SQL giving search_places' columns and a rank: lower is better) in
+    their sessions, passing `filters`, one per place, best first (the latest first among equals)."""
     conditions: list[str] = []
-    values: list[object] = []
+    more: list[object] = []
     if filters.agent is not None:
         conditions.append("s.agent = ?")
-        values.append(filters.agent)
+        more.append(filters.agent)
     if filters.project is not None:
         conditions.append("coalesce(parent.project, s.project) = ?")
-        values.append(filters.project)
+        more.append(filters.project)
     if filters.since is not None:
         conditions.append("y.ts >= ?")
-        values.append(filters.since)
+        more.append(filters.since)
     if filters.until is not None:
         conditions.append("y.ts < ?")
-        values.append(filters.until)
+        more.append(filters.until)
     if filters.tool is not None:
         conditions.append("lower(y.tool) = lower(?)")
-        values.append(filters.tool)
+        more.append(filters.tool)
     if filters.failed:
         conditions.append("y.status = 'error'")
     where = " AND ".join(conditions) or "1"
-    rows = conn.execute(
+    return conn.execute(
         f"""
-        WITH matched AS (
-            SELECT p.id, p.kind, p.message_id, p.call_id, p.repository_id, p.hash, search_fts.rank AS rank
-            FROM search_fts JOIN search_places p ON p.id = search_fts.rowid
-            WHERE search_fts MATCH ?{where_kind}
-            ORDER BY search_fts.rank LIMIT ?
+        WITH matched AS ({matched}
         ), placed AS (
             SELECT x.*,
                 CASE WHEN x.message_id IS NOT NULL THEN m.session_id
@@ -103,14 +142,8 @@ def _ranked(
         FROM kept WHERE nth = 1
         ORDER BY rank, ts IS NULL, ts DESC, id
         """,
-        (query.match, *kinds, take, *values),
+        (*values, *more),
     ).fetchall()
-    taken = conn.execute(
-        f"""SELECT count(*) FROM (SELECT 1 FROM search_fts JOIN search_places p ON p.id = search_fts.rowid
-            WHERE search_fts MATCH ?{where_kind} LIMIT ?)""",
-        (query.match, *kinds, take + 1),
-    ).fetchone()[0]
-    return rows, int(taken) <= take
 
 
 def _hit(row: tuple[object, ...]) -> SearchHit:
@@ -132,8 +165,9 @@ def _hit(row: tuple[object, ...]) -> SearchHit:
     )
 
 
-def _add_snippets(conn: sqlite3.Connection, query: SearchQuery, hits: list[SearchHit]) -> None:
-    """Each hit's snippet (FTS5 snippet(): the words found and a few around them, on one line)."""
+def add_snippets(conn: sqlite3.Connection, query: SearchQuery, hits: list[SearchHit]) -> None:
+    """Each hit's snippet (FTS5 snippet(): the words found and a few around them, on one line);
+    a hit whose place does not hold the words keeps its snippet."""
     if not hits:
         return
     by_place = {hit.place: hit for hit in hits}
