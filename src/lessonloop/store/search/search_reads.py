@@ -79,8 +79,8 @@ def hits_of_places(
 
     where_kind, kinds = _kind_condition(filters)
     matched = f"""
-        SELECT p.id, p.kind, p.message_id, p.call_id, p.repository_id, p.hash, -(j.value ->> 1) AS rank
-        FROM json_each(?) j JOIN search_places p ON p.id = (j.value ->> 0)
+        SELECT p.id, p.kind, p.message_id, p.call_id, p.repository_id, p.hash, -json_extract(j.value, '$[1]') AS rank
+        FROM json_each(?) j JOIN search_places p ON p.id = json_extract(j.value, '$[0]')
         WHERE 1{where_kind}"""
     given = json_codec.dumps([[place, score] for place, score in places])
     return [_hit(row) for row in _placed(conn, matched, (given, *kinds), filters)]
