@@ -13,6 +13,9 @@ Size: two copies of the store, each compacted (VACUUM); from one the search's ob
 (m044's triggers, view, places and index). What the index adds = (with - without) / without
 (target: at most a third).
 
+The first ingest's cost of the index: `lessonloop ingest` of claude-code/spotter into a new store,
+against the same into a new store whose search triggers were dropped (`--ingest-rounds`).
+
 Timed processes run from bytecode (PYTHONPYCACHEPREFIX under benchmarks/.cache).
 
 Run: `.venv/bin/python benchmarks/search_bench.py [--copies 16] [--rounds 9] [--work DIR] [--json]`
@@ -125,11 +128,39 @@ def sizes(store: Path, work: Path) -> dict[str, int]:
     return out
 
 
+def ingest_cost(rounds: int, work: Path, env: dict[str, str] | None) -> dict[str, float]:
+    """A first ingest of claude-code/spotter into a new store whose search triggers index every
+    row, against one whose search triggers were dropped first (the same code otherwise); medians."""
+    from lessonloop.store import open_store
+
+    spotter = SHARED_CORPUS / "claude-code" / "spotter"
+    times: dict[str, list[float]] = {"with the index": [], "without": []}
+    order = list(times)
+    for _ in range(rounds + 1):  # the first round warms up
+        for name in order:
+            db = work / "ingest-cost.db"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            open_store(db).close()  # a new store, every migration applied
+            if name == "without":
+                conn = sqlite3.connect(db, isolation_level=None)
+                for (trigger,) in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search%'"
+                ).fetchall():
+                    conn.execute(f"DROP TRIGGER {trigger}")
+                conn.close()
+            seconds, _out = timed([*lessonloop_cmd(), "ingest", "--db", str(db), "--no-progress", str(spotter)], env)
+            times[name].append(seconds)
+        order.reverse()
+    return {name: statistics.median(values[1:]) for name, values in times.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--work", type=Path, default=REPO / "benchmarks" / ".cache" / "search")
+    parser.add_argument("--ingest-rounds", type=int, default=5, help="rounds of the first ingest's cost (0: none)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     missing = [s for s in ("claude-code/spotter", *OTHERS) if not (SHARED_CORPUS / s).exists()]
@@ -160,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     floor = medians["floor"]
     size = sizes(store, work)
     share = size["with"] / size["without"] - 1
+    ingest = ingest_cost(args.ingest_rounds, work, env) if args.ingest_rounds > 0 else {}
     result: dict[str, Any] = {
         "copies": args.copies,
         "rounds": args.rounds,
@@ -169,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         "hits": found,
         "size_bytes": size,
         "index_share": share,
+        "first_ingest_s": ingest,
     }
     if args.json:
         print(json.dumps(result, indent=2))
@@ -187,6 +220,11 @@ def main(argv: list[str] | None = None) -> int:
         f"store compacted: {size['with'] / 1e6:.1f} MB with the index, {size['without'] / 1e6:.1f} MB without: "
         f"the index adds {share:.1%} (target <= {TARGET_SIZE:.0%})"
     )
+    if ingest:
+        print(
+            f"first ingest of claude-code/spotter: {ingest['with the index'] * 1000:.0f} ms with the index kept by "
+            f"its triggers, {ingest['without'] * 1000:.0f} ms without: {ingest['with the index'] / ingest['without']:.2f}x"
+        )
     return 0
 
 

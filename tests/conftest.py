@@ -129,6 +129,7 @@ _RUN_LOGS = {
     "analysis_marks",
     "learn_checkpoints",
     "learn_session_parts",
+    "search_marks",  # the highest search place indexed (places are numbered as they come)
 }
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lessonloop.analyze.commit_evidence import CommitFiles, HunkChange, hunk_change
+from lessonloop.store.search.index_upkeep import index_new_places
 from lessonloop.store.transaction import transaction
 
 # Calls that may name a commit: Aider's commit lines, and shell commands mentioning a committing
@@ -161,12 +162,14 @@ def insert_links(conn: sqlite3.Connection, links: Sequence[Link]) -> int:
     if not links:
         return 0
     with transaction(conn):
-        # The rows inserted (rowcount: not the search index's rows its triggers add, as total_changes would)
-        return conn.executemany(
+        # The rows inserted (rowcount: not the search's rows its triggers add, as total_changes would)
+        added = conn.executemany(
             "INSERT OR IGNORE INTO git_commit_links (repository_id, hash, session_id, evidence, strength, tool_use_id, "
             "files) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(k.repository_id, k.hash, k.session_id, k.evidence, k.strength, k.tool_use_id, k.files) for k in links],
         ).rowcount
+        index_new_places(conn)  # a commit linked for the first time is a place of the search
+        return added
 
 
 def replace_window_links(
@@ -184,6 +187,7 @@ def replace_window_links(
             "files) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(k.repository_id, k.hash, k.session_id, k.evidence, k.strength, k.tool_use_id, k.files) for k in links],
         )
+        index_new_places(conn)
 
 
 def linked_commits(conn: sqlite3.Connection) -> set[tuple[int, str]]:

@@ -1702,19 +1702,23 @@ def _call_paths(row: str) -> str:
     return f"trim(coalesce({row}.target_path, '') || ' ' || coalesce({row}.paths_json, ''))"
 
 
-def _call_place_sql(kind: str, expression: str) -> tuple[str, str, str]:
-    """The statements that index a call's text of `kind` (command, error, path), given the SQL
-    of that text in `new.` and `old.` terms: (insert for new, delete for old, both for an update)."""
+_INDEXED = "(SELECT indexed FROM search_marks)"  # the highest place indexed (search_fts holds it and those before)
+
+
+def _call_place_sql(kind: str, expression: str) -> tuple[str, str]:
+    """The statements that make a call's place of `kind` (command, error, path) and take it out,
+    given the SQL of that text in `new.` and `old.` terms: (add for new, remove for old). A place
+    is indexed later, with every new place (store/search/index_upkeep.index_new_places); one taken
+    out leaves the index when it was in it."""
     new, old = expression.format(row="new"), expression.format(row="old")
-    insert = f"""
-            INSERT INTO search_places (kind, call_id) SELECT '{kind}', new.id WHERE coalesce({new}, '') <> '';
-            INSERT INTO search_fts (rowid, text)
-                SELECT id, {new} FROM search_places WHERE call_id = new.id AND kind = '{kind}';"""
-    delete = f"""
+    add = f"""
+            INSERT INTO search_places (kind, call_id) SELECT '{kind}', new.id WHERE coalesce({new}, '') <> '';"""
+    remove = f"""
             INSERT INTO search_fts (search_fts, rowid, text)
-                SELECT 'delete', id, {old} FROM search_places WHERE call_id = old.id AND kind = '{kind}';
+                SELECT 'delete', id, {old} FROM search_places
+                WHERE call_id = old.id AND kind = '{kind}' AND id <= {_INDEXED};
             DELETE FROM search_places WHERE call_id = old.id AND kind = '{kind}';"""
-    return insert, delete, delete + insert
+    return add, remove
 
 
 @migration
@@ -1722,12 +1726,24 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
     """Session search (issue 44, docs/search.md): `search_places`, each place a search can find
     (a prompt, a reply, a call's command, its error, its paths, a commit linked to a session), and
     `search_fts`, FTS5 over their texts. The index holds no copy of the texts (external content:
-    the view `search_texts` reads each from its own row), and the places are kept by triggers as
-    rows are written, changed and deleted: the cost of the new rows only. Existing rows are
-    indexed here, once."""
+    the view `search_texts` reads each from its own row). Triggers keep the places as rows are
+    written, changed and deleted (a changed text is a new place) and take a place's words out of
+    the index as it goes; new places are indexed together when their rows' transaction ends
+    (`search_marks`: the highest place indexed; an FTS5 insert in a trigger flushes its segment at
+    every statement: six times the cost of one insert of them all). Existing rows indexed here."""
     prompt_kinds, reply_kinds = _quoted(_SEARCH_PROMPT_KINDS), _quoted(_SEARCH_REPLY_KINDS)
     message_kind = f"CASE WHEN new.kind IN ({reply_kinds}) THEN 'reply' ELSE 'prompt' END"
     indexed = f"new.kind IN ({prompt_kinds}, {reply_kinds}) AND coalesce(new.text, '') <> ''"
+    message_out = f"""
+            INSERT INTO search_fts (search_fts, rowid, text)
+                SELECT 'delete', id, old.text FROM search_places WHERE message_id = old.id AND id <= {_INDEXED};
+            DELETE FROM search_places WHERE message_id = old.id;"""
+    commit_out = f"""
+            INSERT INTO search_fts (search_fts, rowid, text)
+                SELECT 'delete', p.id, g.message FROM search_places p
+                JOIN git_commits g ON g.repository_id = p.repository_id AND g.hash = p.hash
+                WHERE p.repository_id = old.repository_id AND p.hash = old.hash AND p.id <= {_INDEXED};
+            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;"""
     calls = {
         "command": _call_place_sql("command", "{row}.command"),
         "error": _call_place_sql("error", "{row}.error_text"),
@@ -1737,7 +1753,7 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
         conn,
         f"""
         CREATE TABLE search_places (
-            id INTEGER PRIMARY KEY,         -- the index's rowid
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- the index's rowid; never used again
             kind TEXT NOT NULL,             -- prompt | reply | command | error | path | commit
             message_id INTEGER,             -- prompt, reply: messages.id
             call_id TEXT,                   -- command, error, path: tool_calls.id
@@ -1747,6 +1763,10 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
         CREATE UNIQUE INDEX search_places_message ON search_places(message_id) WHERE message_id IS NOT NULL;
         CREATE UNIQUE INDEX search_places_call ON search_places(call_id, kind) WHERE call_id IS NOT NULL;
         CREATE UNIQUE INDEX search_places_commit ON search_places(repository_id, hash) WHERE hash IS NOT NULL;
+        CREATE TABLE search_marks (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            indexed INTEGER NOT NULL        -- the highest place in search_fts: those after it are not yet
+        );
 
         CREATE VIEW search_texts (id, text) AS
             SELECT p.id, CASE
@@ -1764,85 +1784,62 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
 
         CREATE TRIGGER search_message_insert AFTER INSERT ON messages WHEN {indexed} BEGIN
             INSERT INTO search_places (kind, message_id) VALUES ({message_kind}, new.id);
-            INSERT INTO search_fts (rowid, text) SELECT id, new.text FROM search_places WHERE message_id = new.id;
         END;
-        CREATE TRIGGER search_message_delete AFTER DELETE ON messages BEGIN
-            INSERT INTO search_fts (search_fts, rowid, text)
-                SELECT 'delete', id, old.text FROM search_places WHERE message_id = old.id;
-            DELETE FROM search_places WHERE message_id = old.id;
+        CREATE TRIGGER search_message_delete AFTER DELETE ON messages BEGIN{message_out}
         END;
         CREATE TRIGGER search_message_update AFTER UPDATE OF id, text, kind ON messages
-        WHEN old.id IS NOT new.id OR old.text IS NOT new.text OR old.kind IS NOT new.kind BEGIN
-            INSERT INTO search_fts (search_fts, rowid, text)
-                SELECT 'delete', id, old.text FROM search_places WHERE message_id = old.id;
-            DELETE FROM search_places WHERE message_id = old.id;
+        WHEN old.id IS NOT new.id OR old.text IS NOT new.text OR old.kind IS NOT new.kind BEGIN{message_out}
             INSERT INTO search_places (kind, message_id) SELECT {message_kind}, new.id WHERE {indexed};
-            INSERT INTO search_fts (rowid, text) SELECT id, new.text FROM search_places WHERE message_id = new.id;
         END;
 
-        CREATE TRIGGER search_call_insert AFTER INSERT ON tool_calls BEGIN
-            {calls["command"][0]}
-            {calls["error"][0]}
-            {calls["path"][0]}
+        CREATE TRIGGER search_call_insert AFTER INSERT ON tool_calls BEGIN{calls["command"][0]}{calls["error"][0]}{calls["path"][0]}
         END;
-        CREATE TRIGGER search_call_delete AFTER DELETE ON tool_calls BEGIN
-            {calls["command"][1]}
-            {calls["error"][1]}
-            {calls["path"][1]}
+        CREATE TRIGGER search_call_delete AFTER DELETE ON tool_calls BEGIN{calls["command"][1]}{calls["error"][1]}{calls["path"][1]}
         END;
         CREATE TRIGGER search_call_command_update AFTER UPDATE OF id, command ON tool_calls
-        WHEN old.id IS NOT new.id OR old.command IS NOT new.command BEGIN
-            {calls["command"][2]}
+        WHEN old.id IS NOT new.id OR old.command IS NOT new.command BEGIN{calls["command"][1]}{calls["command"][0]}
         END;
         CREATE TRIGGER search_call_error_update AFTER UPDATE OF id, error_text ON tool_calls
-        WHEN old.id IS NOT new.id OR old.error_text IS NOT new.error_text BEGIN
-            {calls["error"][2]}
+        WHEN old.id IS NOT new.id OR old.error_text IS NOT new.error_text BEGIN{calls["error"][1]}{calls["error"][0]}
         END;
         CREATE TRIGGER search_call_path_update AFTER UPDATE OF id, target_path, paths_json ON tool_calls
         WHEN old.id IS NOT new.id OR old.target_path IS NOT new.target_path OR old.paths_json IS NOT new.paths_json
-        BEGIN
-            {calls["path"][2]}
+        BEGIN{calls["path"][1]}{calls["path"][0]}
         END;
 
-        -- A commit is a place once a session is linked to it, and no longer once none is.
+        -- A commit is a place once a session is linked to it and its row is stored, and no longer once
+        -- no session is.
         CREATE TRIGGER search_commit_link_insert AFTER INSERT ON git_commit_links
         WHEN NOT EXISTS (SELECT 1 FROM search_places WHERE repository_id = new.repository_id AND hash = new.hash)
         BEGIN
-            INSERT INTO search_places (kind, repository_id, hash) VALUES ('commit', new.repository_id, new.hash);
-            INSERT INTO search_fts (rowid, text)
-                SELECT p.id, g.message FROM search_places p
-                JOIN git_commits g ON g.repository_id = p.repository_id AND g.hash = p.hash
-                WHERE p.repository_id = new.repository_id AND p.hash = new.hash;
+            INSERT INTO search_places (kind, repository_id, hash)
+                SELECT 'commit', new.repository_id, new.hash WHERE EXISTS
+                (SELECT 1 FROM git_commits WHERE repository_id = new.repository_id AND hash = new.hash);
         END;
         CREATE TRIGGER search_commit_link_delete AFTER DELETE ON git_commit_links
         WHEN NOT EXISTS (SELECT 1 FROM git_commit_links WHERE repository_id = old.repository_id AND hash = old.hash)
-        BEGIN
-            INSERT INTO search_fts (search_fts, rowid, text)
-                SELECT 'delete', p.id, g.message FROM search_places p
-                JOIN git_commits g ON g.repository_id = p.repository_id AND g.hash = p.hash
-                WHERE p.repository_id = old.repository_id AND p.hash = old.hash;
-            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;
+        BEGIN{commit_out}
         END;
         CREATE TRIGGER search_commit_insert AFTER INSERT ON git_commits
         WHEN EXISTS (SELECT 1 FROM git_commit_links WHERE repository_id = new.repository_id AND hash = new.hash)
         BEGIN
             INSERT OR IGNORE INTO search_places (kind, repository_id, hash) VALUES ('commit', new.repository_id, new.hash);
-            INSERT INTO search_fts (rowid, text)
-                SELECT id, new.message FROM search_places WHERE repository_id = new.repository_id AND hash = new.hash;
         END;
         CREATE TRIGGER search_commit_delete AFTER DELETE ON git_commits BEGIN
             INSERT INTO search_fts (search_fts, rowid, text)
                 SELECT 'delete', id, old.message FROM search_places
-                WHERE repository_id = old.repository_id AND hash = old.hash;
+                WHERE repository_id = old.repository_id AND hash = old.hash AND id <= {_INDEXED};
             DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;
         END;
         CREATE TRIGGER search_commit_update AFTER UPDATE OF message ON git_commits WHEN old.message IS NOT new.message
         BEGIN
             INSERT INTO search_fts (search_fts, rowid, text)
                 SELECT 'delete', id, old.message FROM search_places
-                WHERE repository_id = old.repository_id AND hash = old.hash;
-            INSERT INTO search_fts (rowid, text)
-                SELECT id, new.message FROM search_places WHERE repository_id = new.repository_id AND hash = new.hash;
+                WHERE repository_id = old.repository_id AND hash = old.hash AND id <= {_INDEXED};
+            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;
+            INSERT INTO search_places (kind, repository_id, hash)
+                SELECT 'commit', new.repository_id, new.hash WHERE EXISTS
+                (SELECT 1 FROM git_commit_links WHERE repository_id = new.repository_id AND hash = new.hash);
         END;
 
         INSERT INTO search_places (kind, message_id)
@@ -1856,6 +1853,7 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
             SELECT DISTINCT 'commit', l.repository_id, l.hash FROM git_commit_links l
             JOIN git_commits g ON g.repository_id = l.repository_id AND g.hash = l.hash;
         INSERT INTO search_fts (search_fts) VALUES ('rebuild');
+        INSERT INTO search_marks (id, indexed) VALUES (1, (SELECT coalesce(max(id), 0) FROM search_places));
         """,
     )
 

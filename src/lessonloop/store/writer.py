@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from lessonloop.core.records import Batch, Problem, SessionRecord, ToolCallRecord, ToolResultRecord
 from lessonloop.core.timestamps import utc_now
+from lessonloop.store.search.index_upkeep import index_new_places
 from lessonloop.store.transaction import transaction
 
 
@@ -225,6 +226,7 @@ def write_chunk(
                 state.id,
             ),
         )
+        index_new_places(conn)  # the places this chunk's rows made (store/search/index_upkeep.py)
     return notices
 
 

@@ -22,7 +22,9 @@ class NoSearchIndex(LookupError):
 
 
 def search(conn: sqlite3.Connection, query: SearchQuery, filters: SearchFilters, limit: int) -> list[SearchHit]:
-    """The best `limit` hits of `query` passing `filters`."""
+    """The best `limit` hits of `query` passing `filters` (the places a writer left unindexed
+    indexed first, when this connection may write)."""
+    _index_leftovers(conn)
     take = max(FIRST_TAKE, limit * 4)
     while True:
         try:
@@ -46,6 +48,18 @@ def _kind_condition(filters: SearchFilters) -> tuple[str, tuple[str, ...]]:
     if filters.calls_only():
         where += " AND p.call_id IS NOT NULL"
     return where, tuple(kinds)
+
+
+def _index_leftovers(conn: sqlite3.Connection) -> None:
+    from lessonloop.store.search.index_upkeep import index_new_places, unindexed
+    from lessonloop.store.transaction import StoreError, transaction
+
+    try:
+        if unindexed(conn):
+            with transaction(conn):
+                index_new_places(conn)
+    except (sqlite3.OperationalError, StoreError):
+        pass  # read-only, busy, or no index yet: searched as it is
 
 
 def _ranked(
