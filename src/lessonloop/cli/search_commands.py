@@ -49,7 +49,7 @@ def register(commands: Commands) -> None:
             'occur; "a phrase" in quotes must occur as written; word* matches a prefix. Letter case and '
             "accents are ignored; `main.py` finds the words main and py side by side. Hits are "
             "best first (the latest first among equals), one per place, grouped by session: `lessonloop "
-            "show SESSION` opens one."
+            "show SESSION --at ID` opens a session at a hit (--json gives each hit's ID as `at`)."
         ),
     )
     search.add_argument("query", nargs="+", metavar="WORDS", help='what to find: words, "a phrase", prefix*')
