@@ -86,7 +86,7 @@ def hits_of_places(
     conn: sqlite3.Connection, places: list[tuple[int, float]], filters: SearchFilters
 ) -> list[SearchHit]:
     """These places (place, score: higher is better) as hits passing `filters`, one per place,
-    best first; without snippets (`place_snippets`, `add_snippets`)."""
+    best first; without snippets (`add_snippets` gives those of the places holding the words)."""
     if not places:
         return []
     from lessonloop.core import json_codec
