@@ -143,21 +143,37 @@ def session_plan(side: Side, inputs: Path, repos: list[Path], sources: list[str]
     side.run("replay --split 0.5", "replay", "--split", "0.5", "--json", *db)
     for labels in sorted(LABELS.glob("*.json")):
         side.run(f"replay --labels {labels.name}", "replay", "--labels", str(labels), "--json", *db)
-    side.run("commits", "commits", "--json", *db)
+    side.run("git commits", "git", "commits", "--json", *db)
     for repo in repos:
-        side.run(f"commits --repo {repo.name}", "commits", "--repo", str(repo), "--json", *db)
+        side.run(f"git commits --repo {repo.name}", "git", "commits", "--repo", str(repo), "--json", *db)
         side.run(f"files predict {repo.name}", "files", "predict", "fix the changelog", "-p", str(repo), "--json", *db)
         side.run(f"files evaluate {repo.name}", "files", "evaluate", "--repo", str(repo), "--json", *db)
-    side.run("quality", "quality", "--json", *db)
-    side.run("milestones", "milestones", "--json", *db)
+    side.run("dataset quality", "dataset", "quality", "--json", *db)
+    side.run("dataset milestones", "dataset", "milestones", "--json", *db)
     side.run("runs", "runs", "--json", *db)
-    side.run("patterns", "patterns", "--json", *db)
+    side.run("runs patterns", "runs", "patterns", "--json", *db)
     side.run("config", "config", "--json")
     side.run("hooks status", "hooks", "status", "--json", *db)
     for kind in ("records", "chats", "commits", "sessions", "lessons", "runs"):
         out = side.work / f"export-{kind}.jsonl"
-        side.run(f"export {kind}", "export", "--format", "jsonl", "--kind", kind, "--to", str(out), "--json", *db)
-        side.outputs[f"export {kind} (file)"] = (0, normalize(out.read_text(), side.work) if out.exists() else "-", "")
+        side.run(
+            f"dataset export {kind}",
+            "dataset",
+            "export",
+            "--format",
+            "jsonl",
+            "--kind",
+            kind,
+            "--to",
+            str(out),
+            "--json",
+            *db,
+        )
+        side.outputs[f"dataset export {kind} (file)"] = (
+            0,
+            normalize(out.read_text(), side.work) if out.exists() else "-",
+            "",
+        )
 
 
 def _ids(text: str, keys: tuple[str, ...]) -> list[str]:

@@ -117,7 +117,7 @@ def test_the_listed_ids_are_accepted_by_show(
         result = cli("show", "--db", db, "--json", short)
         assert result.exit_code == 0, result.stderr
         assert result.json()["session"]["id"] in full
-    report = cli("report", "--db", db, "--agent", "aider", "--top", "0", "--include-empty")
+    report = cli("report", "--db", db, "--agent", "aider", "-n", "0", "--include-empty")
     assert report.exit_code == 0, report.stderr
     in_report = re.findall(r"^(aider-[0-9a-f]+)\s", report.output, re.M)
     assert in_report and set(in_report) <= set(shown)

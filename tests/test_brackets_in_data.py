@@ -27,7 +27,7 @@ def bracket_store(tmp_path: Path) -> Path:
     return db
 
 
-@pytest.mark.parametrize("command", [["sessions"], ["stats"], ["report"], ["analyze", "stats"], ["quality"]])
+@pytest.mark.parametrize("command", [["sessions"], ["stats"], ["report"], ["analyze", "stats"], ["dataset", "quality"]])
 def test_no_command_fails_on_brackets(bracket_store: Path, command: list[str]) -> None:
     result = cli(*command, "--db", bracket_store)
     assert result.exit_code == 0, result.stderr
@@ -67,5 +67,5 @@ def test_quality_shows_a_repeated_commit_message_as_it_is(tmp_path: Path) -> Non
         commit_file(repo, "VERSION", f"{round_}\n", "chore: bump [skip ci]", f"2026-11-01T0{round_}:00:00Z")
     db = tmp_path / "s.db"
     assert cli("ingest", "--git", "--db", db, repo).exit_code == 0
-    out = cli("quality", "--db", db).output
+    out = cli("dataset", "quality", "--db", db).output
     assert "chore: bump [skip ci]" in out, out

@@ -53,7 +53,7 @@ def _options(parser: argparse.ArgumentParser) -> set[str]:
 
 def test_every_command_has_db_and_json_unless_a_reason_says_why_not() -> None:
     tree = _tree()
-    assert {"sessions", "lessons list", "runs show", "forget session", "hook", "mcp", "suggest"} <= set(tree)
+    assert {"sessions", "lessons list", "runs show", "forget session", "hook", "mcp", "runs suggest"} <= set(tree)
     missing = []
     for name, parser in tree.items():
         options = _options(parser)
@@ -73,7 +73,7 @@ def test_every_command_has_db_and_json_unless_a_reason_says_why_not() -> None:
 
 def test_how_many_is_said_one_way() -> None:
     """Every "how many" option is `-n N` / `--limit N` (issue 30): no command's help offers
-    another spelling (`--top`, read still where it was, is hidden), and -n is never something else."""
+    another spelling (`--top` is gone: issue 45), and -n is never something else."""
     found = []
     for name, parser in _tree().items():
         for action in parser._actions:
@@ -270,7 +270,7 @@ def test_an_empty_store_says_nothing_is_stored_yet(tmp_path: Path) -> None:
     assert cli("lessons", "list", "--db", db, "--kind", "manual").output.startswith("No lessons stored yet.")
     assert cli("recall", "--db", db, "git push").output.startswith("No lessons stored yet")
     assert cli("runs", "--db", db, "--command", "pytest").output.startswith("No runs recorded yet.")
-    assert cli("patterns", "--db", db).output.startswith("No runs recorded yet.")
+    assert cli("runs", "patterns", "--db", db).output.startswith("No runs recorded yet.")
 
 
 def test_a_filter_that_matches_nothing_says_so_and_what_is_stored(two_sessions: Path) -> None:
@@ -330,23 +330,23 @@ def recorded_runs(tmp_path: Path) -> Path:
 
 
 def test_suggest_takes_json_and_db_after_the_command_words(recorded_runs: Path) -> None:
-    after = cli("suggest", "echo", "hello", "--json", "--db", recorded_runs)
+    after = cli("runs", "suggest", "echo", "hello", "--json", "--db", recorded_runs)
     assert after.exit_code == 0, after.stderr
     data = after.json()
     assert data["command"] == "echo hello" and data["runs"] == 2
-    assert cli("suggest", "echo", "hello", f"--db={recorded_runs}", "--json").json() == data
-    assert cli("suggest", "--json", "--db", recorded_runs, "echo", "hello").json() == data
+    assert cli("runs", "suggest", "echo", "hello", f"--db={recorded_runs}", "--json").json() == data
+    assert cli("runs", "suggest", "--json", "--db", recorded_runs, "echo", "hello").json() == data
 
 
 @pytest.mark.slow
 def test_suggest_after_a_double_dash_every_word_is_the_commands(recorded_runs: Path) -> None:
-    data = cli("suggest", "--db", recorded_runs, "--json", "--", "echo", "--json").json()
+    data = cli("runs", "suggest", "--db", recorded_runs, "--json", "--", "echo", "--json").json()
     assert data["command"] == "echo --json" and data["runs"] == 2
-    text = cli("suggest", "--db", recorded_runs, "--", "echo", "--json")
+    text = cli("runs", "suggest", "--db", recorded_runs, "--", "echo", "--json")
     assert text.exit_code == 0 and "`echo --json`: 2 recorded run(s)" in text.output  # a table, not JSON
-    quoted = cli("suggest", "--db", recorded_runs, "--json", "echo --json").json()
+    quoted = cli("runs", "suggest", "--db", recorded_runs, "--json", "echo --json").json()
     assert quoted["command"] == "echo --json"
-    missing = cli("suggest", "echo", "--db")
+    missing = cli("runs", "suggest", "echo", "--db")
     assert missing.exit_code == 1 and "--db needs a PATH" in missing.stderr
 
 

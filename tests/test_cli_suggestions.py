@@ -1,7 +1,8 @@
 """A mistyped command, subcommand, option or choice (issue 42, item 5): exit status 2, the nearest
-listed name suggested ("Did you mean"), and only the listed commands shown: the old names kept for
-compatibility (`export`, `quality`, `milestones`, `suggest`, `patterns`, `commits`, `hook`) still
-run but are never offered. Real processes and main() calls."""
+listed name suggested ("Did you mean"), and only the listed commands shown: `hook`, what the
+installed hooks run, runs but is never offered. The names the commands had before they were grouped
+by noun (`export`, `quality`, `milestones`, `suggest`, `patterns`, `commits`) and recall's `--top`
+are gone (issue 45, item 7): unknown, exit status 2. Real processes and main() calls."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import pytest
 from lessonloop.cli.entry import build_parser
 from tests.conftest import cli
 
-OLD_NAMES = ("export", "quality", "milestones", "suggest", "patterns", "commits", "hook")
+UNLISTED = ("hook",)
+REMOVED = ("export", "quality", "milestones", "suggest", "patterns", "commits")
 
 
 def _listed() -> list[str]:
@@ -38,7 +40,8 @@ def test_a_mistyped_command_is_suggested_with_the_listed_commands_only() -> None
     assert lines[2] == "Commands: " + ", ".join(listed)
     parser = build_parser()
     every = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
-    assert set(OLD_NAMES) <= set(every) and not set(OLD_NAMES) & set(listed)
+    assert set(UNLISTED) <= set(every) and not set(UNLISTED) & set(listed)
+    assert not set(REMOVED) & set(every)
     assert "invalid choice" not in done.stderr
 
 
@@ -46,9 +49,9 @@ def test_a_word_near_nothing_lists_the_commands_without_a_guess() -> None:
     result = cli("zzzz", "x")
     assert result.exit_code == 2
     assert "lessonloop: unknown command 'zzzz'.\n" in result.stderr and "Did you mean" not in result.stderr
-    # Near an old name only: the old name is not offered (its new one is listed).
-    old = cli("comits")
-    assert old.exit_code == 2 and "Did you mean 'commits'" not in old.stderr
+    # Near an unlisted name only: it is not offered.
+    old = cli("hok")
+    assert old.exit_code == 2 and "Did you mean 'hook'" not in old.stderr
 
 
 @pytest.mark.parametrize("name", [name for name in _listed() if len(name) >= 5])
@@ -59,10 +62,22 @@ def test_every_listed_command_missing_a_letter_is_found(name: str) -> None:
     assert f"lessonloop: unknown command '{typo}'. Did you mean '{name}'?" in result.stderr
 
 
-def test_the_old_names_still_run() -> None:
-    for name in OLD_NAMES:
+def test_hook_still_runs_unlisted() -> None:
+    for name in UNLISTED:
         result = cli(name, "--help")
         assert result.exit_code == 0, (name, result.stderr)
+
+
+@pytest.mark.parametrize("name", REMOVED)
+def test_the_names_before_the_nouns_are_unknown_commands(name: str) -> None:
+    done = _run(name, "--help")
+    assert done.returncode == 2 and f"lessonloop: unknown command '{name}'" in done.stderr
+
+
+def test_top_is_no_option() -> None:
+    for words in (["recall", "git push", "--top", "3"], ["sessions", "--top", "3"]):
+        result = cli(*words)
+        assert result.exit_code == 2 and "--top" in result.stderr, (words, result.stderr)
 
 
 def test_a_mistyped_subcommand_names_its_command() -> None:

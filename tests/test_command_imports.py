@@ -84,7 +84,7 @@ def test_recall_list_imports_only_what_it_needs(store: Path, tmp_path: Path) -> 
     names = imported("recall", "git push", "--db", str(store), env=env)
     assert "lessonloop.cli.recall_commands" in names and "lessonloop.secrets.redaction" in names  # redacted
     assert not_needed(names, NOT_FOR_RECALL_LIST) == []
-    explained = imported("recall", "--explain", "git", "push", "--top", "3", "--db", str(store), env=env)
+    explained = imported("recall", "--explain", "git", "push", "-n", "3", "--db", str(store), env=env)
     assert not_needed(explained, NOT_FOR_RECALL_LIST) == []
 
 

@@ -26,9 +26,9 @@ def test_an_error_line_quoting_a_secret_is_redacted(tmp_path: Path) -> None:
 
 
 def test_a_usage_error_quoting_a_secret_is_redacted() -> None:
-    result = cli("recall", "x", "--top", f"password={SECRET}")
+    result = cli("recall", "x", "--limit", f"password={SECRET}")
     assert result.exit_code == 2
-    assert "--top" in result.stderr and "[REDACTED:" in result.stderr and SECRET not in result.stderr
+    assert "--limit" in result.stderr and "[REDACTED:" in result.stderr and SECRET not in result.stderr
 
 
 def test_lessonloop_runs_own_option_errors_are_redacted() -> None:

@@ -137,7 +137,7 @@ def _git_repositories(root: Path) -> tuple[Path, Path]:
 
 def _export(store: dict[str, Any], kind: str, fmt: str, name: str, *extra: str) -> Path:
     path: Path = store["root"] / "out" / f"{name}-{kind}.{fmt}"
-    result = cli("export", "--db", store["db"], "--kind", kind, "--format", fmt, "--to", path, *extra)
+    result = cli("dataset", "export", "--db", store["db"], "--kind", kind, "--format", fmt, "--to", path, *extra)
     assert result.exit_code == 0, result.stderr
     return path
 
@@ -234,7 +234,17 @@ def test_the_planted_and_raw_secrets_were_there_to_find(store: dict[str, Any]) -
     assert _rows(db, "SELECT count(*) FROM feedback WHERE instr(note, ?) > 0", (RAW,))[0][0] == 1
     assert _rows(db, "SELECT count(*) FROM runs WHERE instr(command, ?) > 0", (RAW,))[0][0] == 1
     summary = cli(
-        "export", "--db", db, "--kind", "chats", "--format", "jsonl", "--to", store["root"] / "c.jsonl", "--json"
+        "dataset",
+        "export",
+        "--db",
+        db,
+        "--kind",
+        "chats",
+        "--format",
+        "jsonl",
+        "--to",
+        store["root"] / "c.jsonl",
+        "--json",
     )
     assert summary.exit_code == 0 and summary.json()["redacted"] > 0
 
@@ -305,7 +315,9 @@ def test_filters(store: dict[str, Any]) -> None:
     assert all(row["weight"] > 1 for row in sessions)
     runs = _load(_export(store, "runs", "jsonl", "runs", "--min-rating", "3"), "jsonl", store["root"])
     assert runs == []
-    lessons = cli("export", "--db", db, "--kind", "lessons", "--format", "jsonl", "--to", "-", "--min-rating", "3")
+    lessons = cli(
+        "dataset", "export", "--db", db, "--kind", "lessons", "--format", "jsonl", "--to", "-", "--min-rating", "3"
+    )
     assert lessons.exit_code == 1 and "carry no rating" in lessons.stderr
 
 
@@ -350,23 +362,38 @@ def test_errors(store: dict[str, Any], tmp_path: Path) -> None:
     folder = tmp_path / "taken"
     folder.mkdir()
     (folder / "notes.txt").write_text("mine", encoding="utf-8")
-    taken = cli("export", "--db", db, "--kind", "lessons", "--format", "hf", "--to", folder)
+    taken = cli("dataset", "export", "--db", db, "--kind", "lessons", "--format", "hf", "--to", folder)
     assert taken.exit_code == 1 and "not empty" in taken.stderr and (folder / "notes.txt").exists()
     empty = cli(
-        "export", "--db", db, "--kind", "runs", "--format", "hf", "--to", tmp_path / "e", "--since", "2999-01-01"
+        "dataset",
+        "export",
+        "--db",
+        db,
+        "--kind",
+        "runs",
+        "--format",
+        "hf",
+        "--to",
+        tmp_path / "e",
+        "--since",
+        "2999-01-01",
     )
     assert empty.exit_code == 1 and "cannot be empty" in empty.stderr
-    since = cli("export", "--db", db, "--format", "jsonl", "--to", "-", "--since", "last week")
+    since = cli("dataset", "export", "--db", db, "--format", "jsonl", "--to", "-", "--since", "last week")
     assert since.exit_code == 2 and "argument --since: not a date, time or duration: 'last week'" in since.stderr
-    week = cli("export", "--db", db, "--kind", "sessions", "--format", "jsonl", "--to", "-", "--since", "7d")
+    week = cli("dataset", "export", "--db", db, "--kind", "sessions", "--format", "jsonl", "--to", "-", "--since", "7d")
     assert week.exit_code == 0 and week.output == ""  # issue 26: a duration, as cleanup --older-than takes
-    until = cli("export", "--db", db, "--kind", "sessions", "--format", "jsonl", "--to", "-", "--until", "2999-01-01")
-    every = cli("export", "--db", db, "--kind", "sessions", "--format", "jsonl", "--to", "-").output.splitlines()
+    until = cli(
+        "dataset", "export", "--db", db, "--kind", "sessions", "--format", "jsonl", "--to", "-", "--until", "2999-01-01"
+    )
+    every = cli(
+        "dataset", "export", "--db", db, "--kind", "sessions", "--format", "jsonl", "--to", "-"
+    ).output.splitlines()
     timed = [line for line in every if json.loads(line)["started_at"] is not None]  # untimed: left out by --until
     assert until.exit_code == 0 and until.output.splitlines() == timed and timed  # (every session has a start now)
-    stdout = cli("export", "--db", db, "--kind", "lessons", "--format", "jsonl", "--to", "-")
+    stdout = cli("dataset", "export", "--db", db, "--kind", "lessons", "--format", "jsonl", "--to", "-")
     assert stdout.exit_code == 0 and len(stdout.output.splitlines()) == _expected(db)["lessons"]
-    parquet = cli("export", "--db", db, "--format", "parquet", "--to", "-")
+    parquet = cli("dataset", "export", "--db", db, "--format", "parquet", "--to", "-")
     assert parquet.exit_code == 1 and "standard output" in parquet.stderr
     # An earlier export's folder is replaced.
     again = _export(store, "lessons", "hf", "again")
@@ -380,14 +407,18 @@ def test_a_missing_extra_is_named(store: dict[str, Any], monkeypatch: pytest.Mon
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     for fmt in ("parquet", "hf"):
-        result = cli("export", "--db", store["db"], "--kind", "lessons", "--format", fmt, "--to", tmp_path / fmt)
+        result = cli(
+            "dataset", "export", "--db", store["db"], "--kind", "lessons", "--format", fmt, "--to", tmp_path / fmt
+        )
         assert result.exit_code == 1, result.stderr
         assert (
             re.search(rf"pip install (-e )?'{re.escape(str(REPO_ROOT))}\[export\]'", result.stderr)
             and not (tmp_path / fmt).exists()
         )
     assert not list(tmp_path.iterdir())  # no partial file left behind
-    ok = cli("export", "--db", store["db"], "--kind", "lessons", "--format", "csv", "--to", tmp_path / "l.csv")
+    ok = cli(
+        "dataset", "export", "--db", store["db"], "--kind", "lessons", "--format", "csv", "--to", tmp_path / "l.csv"
+    )
     assert ok.exit_code == 0, ok.stderr
 
 
@@ -420,6 +451,17 @@ def test_commits(store: dict[str, Any]) -> None:
     assert len(planted) == 1 and planted[0]["type"] == "feat" and planted[0]["scope"] == "deploy"
     assert planted[0]["diff_summary"] == "A +1 -0 deploy.env" and "[REDACTED:" in planted[0]["message"]
     rated = cli(
-        "export", "--db", store["db"], "--kind", "commits", "--format", "jsonl", "--to", "-", "--min-rating", "2"
+        "dataset",
+        "export",
+        "--db",
+        store["db"],
+        "--kind",
+        "commits",
+        "--format",
+        "jsonl",
+        "--to",
+        "-",
+        "--min-rating",
+        "2",
     )
     assert rated.exit_code == 1 and "carry no rating" in rated.stderr

@@ -247,7 +247,7 @@ def test_cli_evaluate_json_and_predictions_on_a_real_repository(tmp_path: Path) 
 def test_cli_predict_and_the_stored_model_learns_only_what_is_new(tmp_path: Path) -> None:
     repo = _repository(tmp_path)
     assert _lessonloop(tmp_path, "ingest", "--git", str(repo)).returncode == 0
-    out = _lessonloop(tmp_path, "files", "predict", "docs: explain the option", "-p", str(repo), "--json", "--top", "2")
+    out = _lessonloop(tmp_path, "files", "predict", "docs: explain the option", "-p", str(repo), "--json", "-n", "2")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["learned_now"] == 24 and data["examples"] == 24

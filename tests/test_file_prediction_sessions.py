@@ -64,7 +64,7 @@ def _sessions(repo: Path) -> tuple[TranscriptBuilder, TranscriptBuilder, str, st
 
 
 def _top(db: Path, repo: Path, task: str) -> list[str]:
-    result = cli("files", "predict", task, "-p", str(repo), "--json", "--top", "3", "--db", db)
+    result = cli("files", "predict", task, "-p", str(repo), "--json", "-n", "3", "--db", db)
     assert result.exit_code == 0, result.stderr
     return [p["path"] for p in result.json()["predictions"]]
 

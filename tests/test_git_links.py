@@ -155,7 +155,7 @@ def test_show_commits_status_and_stats(tmp_path: Path) -> None:
     text = cli("show", "--db", db, scene.b.session_id).output
     assert f"commit {scene.b_commit[:10]}" in text and f"rolled back by {scene.undo_b[:10]}" in text
 
-    listed = cli("commits", "--db", db, "--json").json()
+    listed = cli("git", "commits", "--db", db, "--json").json()
     assert [c["hash"] for c in listed["commits"]] == [scene.b_commit, scene.a_commit]  # newest first
     assert listed["counts"] == {
         "linked_commits": 2,
@@ -164,21 +164,22 @@ def test_show_commits_status_and_stats(tmp_path: Path) -> None:
         "rolled_back_commits": 2,
     }
     assert [
-        c["hash"] for c in cli("commits", "--db", db, "--json", "--session", scene.b.session_id).json()["commits"]
+        c["hash"]
+        for c in cli("git", "commits", "--db", db, "--json", "--session", scene.b.session_id).json()["commits"]
     ] == [scene.b_commit]
     # --since/--until (issue 26): the commits made in the span
     times = {c["hash"]: c["committed_at"] for c in listed["commits"]}
-    after_a = cli("commits", "--db", db, "--json", "--since", times[scene.b_commit]).json()["commits"]
+    after_a = cli("git", "commits", "--db", db, "--json", "--since", times[scene.b_commit]).json()["commits"]
     assert [c["hash"] for c in after_a] == [scene.b_commit]
-    before_b = cli("commits", "--db", db, "--json", "--until", times[scene.b_commit]).json()["commits"]
+    before_b = cli("git", "commits", "--db", db, "--json", "--until", times[scene.b_commit]).json()["commits"]
     assert [c["hash"] for c in before_b] == [scene.a_commit]
-    text = cli("commits", "--db", db).output
+    text = cli("git", "commits", "--db", db).output
     assert "2 of 7 commits linked (1 by agent commit, 1 by edit window); 2 undone by a later commit." in text
     status = cli("git", "status", "--db", db, "--json", scene.repo).json()
     assert status["store"]["links"]["linked_commits"] == 2
 
     out = tmp_path / "commits.jsonl"
-    assert cli("export", "--db", db, "--kind", "commits", "--format", "jsonl", "--to", out).exit_code == 0
+    assert cli("dataset", "export", "--db", db, "--kind", "commits", "--format", "jsonl", "--to", out).exit_code == 0
     exported = {row["id"]: row for row in map(json.loads, out.read_text().splitlines())}
     assert len(exported) == 7
     assert exported[scene.a_commit]["sessions"] == [scene.a.session_id]

@@ -21,7 +21,7 @@ def test_serve_takes_a_port_in_range(port: str) -> None:
     assert build_parser().parse_args(["serve", "--port", port]).port == int(port)
 
 
-@pytest.mark.parametrize("argv", [["commits", "-n", "-1"], ["team", "search", "x", "-n", "-3"]])
+@pytest.mark.parametrize("argv", [["git", "commits", "-n", "-1"], ["team", "search", "x", "-n", "-3"]])
 def test_a_negative_count_is_refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     """`commits -n -1` listed every commit (SQLite's LIMIT -1 is no limit)."""
     with pytest.raises(SystemExit) as exited:

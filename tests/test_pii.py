@@ -120,7 +120,7 @@ def test_every_export_scrubs_personal_data_by_default(store_with_pii: Path, tmp_
         "lessons export jsonl": cli("lessons", "export", "--db", store_with_pii, "--format", "jsonl").output,
         "lessons export md": cli("lessons", "export", "--db", store_with_pii, "--format", "md").output,
         "export lessons": cli(
-            "export", "--kind", "lessons", "--db", store_with_pii, "--format", "jsonl", "--to", "-"
+            "dataset", "export", "--kind", "lessons", "--db", store_with_pii, "--format", "jsonl", "--to", "-"
         ).output,
     }
     for name, text in outputs.items():
@@ -135,7 +135,9 @@ def test_exports_keep_personal_data_when_the_setting_is_off(store_with_pii: Path
     _config("[privacy]\nscrub_pii_exports = false\n")
     text = cli("lessons", "export", "--db", store_with_pii, "--format", "jsonl").output
     assert EMAIL in text and HOST in text
-    text = cli("export", "--kind", "lessons", "--db", store_with_pii, "--format", "jsonl", "--to", "-").output
+    text = cli(
+        "dataset", "export", "--kind", "lessons", "--db", store_with_pii, "--format", "jsonl", "--to", "-"
+    ).output
     assert EMAIL in text
 
 

@@ -194,10 +194,10 @@ def _commands(result: Planted) -> None:
     queries = ["don't do that run it with instead", "person rejected", "deployer token", "password"]
     commands: list[list[str]] = [
         ["sessions"], ["stats"], ["analyze"], ["analyze", "stats"], ["report"], ["learn", "--force"], ["replay"],
-        ["lessons", "list", "--status", "all"], ["runs"], ["runs", "show", "1"], ["patterns"],
-        ["suggest", "--", "sh", "noisy.sh"],
+        ["lessons", "list", "--status", "all"], ["runs"], ["runs", "show", "1"], ["runs", "patterns"],
+        ["runs", "suggest", "--", "sh", "noisy.sh"],
     ]  # fmt: skip
-    commands += [["recall", q, "--all", "--top", "50"] for q in queries]
+    commands += [["recall", q, "--all", "-n", "50"] for q in queries]
     # One of each in both styles; every session and lesson as JSON (tables show the same texts).
     each = [["show", sid] for sid in contexts] + [["analyze", "--session", sid] for sid in result.sessions]
     each += [["lessons", "show", lid] for lid in lesson_ids]
@@ -228,11 +228,11 @@ def _exports(result: Planted, base: Path) -> None:
         result.exports[target] = path.read_text()
     assert "[REDACTED:" in result.exports["CLAUDE.md"], "the rules file holds no lesson learned from the secrets"
     for kind in ("records", "chats", "sessions", "lessons", "commits", "runs"):
-        out = cli("export", "--kind", kind, "--format", "jsonl", "--to", "-", "--db", db)
+        out = cli("dataset", "export", "--kind", kind, "--format", "jsonl", "--to", "-", "--db", db)
         assert out.exit_code == 0, (kind, out.stderr)
         result.exports[f"export --kind {kind}"] = out.output
     csv = base / "sessions.csv"
-    assert cli("export", "--kind", "sessions", "--format", "csv", "--to", csv, "--db", db).exit_code == 0
+    assert cli("dataset", "export", "--kind", "sessions", "--format", "csv", "--to", csv, "--db", db).exit_code == 0
     result.exports["export sessions csv"] = csv.read_text()
     if importlib.util.find_spec("jinja2") is not None:  # report --html needs the web extra
         page = base / "report.html"

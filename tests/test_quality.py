@@ -62,7 +62,7 @@ def _planted(folder: Path, project: Path) -> Path:
 
 
 def _quality(db: Path, *more: str) -> dict[str, Any]:
-    result = cli("quality", "--db", db, "--json", *more)
+    result = cli("dataset", "quality", "--db", db, "--json", *more)
     assert result.exit_code == 0, result.stderr
     data: dict[str, Any] = result.json()
     return data
@@ -132,7 +132,7 @@ def test_quality_counts_what_was_planted(tmp_path: Path) -> None:
     assert set(mine["per_agent"]) == {"claude-code"}
     assert sum(mine["redactions"]["by_column"]["messages.text"].values()) == 2
 
-    text = cli("quality", "--db", db)
+    text = cli("dataset", "quality", "--db", db)
     assert text.exit_code == 0, text.stderr
     assert "Duplicates" in text.output and "Secrets redacted" in text.output and "Per agent" in text.output
     assert AWS_ID not in text.output
@@ -171,7 +171,7 @@ def test_milestones_from_known_counts(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
     assert cli("ingest", "--db", db, "--no-progress", tmp_path / "in").exit_code == 0
     assert cli("ingest", "--git", "--db", db, repo).exit_code == 0
-    result = cli("milestones", "--db", db, "--json")
+    result = cli("dataset", "milestones", "--db", db, "--json")
     assert result.exit_code == 0, result.stderr
     data = result.json()
     assert data["counts"] == {"commits": 3, "sessions": 2, "chats": 3}
@@ -180,8 +180,8 @@ def test_milestones_from_known_counts(tmp_path: Path) -> None:
     # commits: 497 left at 2/30 per day -> 7,455 days; sessions 98 at 2/30 -> 1,470; chats 197 at 0.1 -> 1,970
     assert file_prediction["days_left"] == 7455.0 and file_prediction["reachable"]
     assert [n["have"] for n in file_prediction["needs"]] == [3, 2, 3]
-    text = cli("milestones", "--db", db).output
+    text = cli("dataset", "milestones", "--db", db).output
     assert "File Prediction" in text and "3/500" in text and "7,455 days" in text
     open_store(tmp_path / "none.db").close()  # an empty store
-    none = cli("milestones", "--db", tmp_path / "none.db")
+    none = cli("dataset", "milestones", "--db", tmp_path / "none.db")
     assert none.exit_code == 0 and "not reachable at the current rate" in none.output

@@ -521,7 +521,7 @@ def test_cli_nothing_passes(cli_store: Path) -> None:
 
 
 def test_cli_json(cli_store: Path) -> None:
-    out = cli("recall", "--db", cli_store, "--no-vectors", "git push upstream", "--json", "--top", "2")
+    out = cli("recall", "--db", cli_store, "--no-vectors", "git push upstream", "--json", "-n", "2")
     assert out.exit_code == 0, out.stderr
     data = out.json()
     assert data["terms"] == ["git", "push", "upstream"]

@@ -36,7 +36,7 @@ USUAL = [
     ["--json", "git push"],
     ["git push", "--db", "/tmp/x.db", "--json"],
     ["--db=/tmp/x.db", "git", "push"],
-    ["git push", "-p", "shop", "--tool", "Bash", "--top", "3", "--min-score", "0.5", "--explain"],
+    ["git push", "-p", "shop", "--tool", "Bash", "-n", "3", "--min-score", "0.5", "--explain"],
     ["git push", "--project=shop", "--all", "--no-vectors"],
     ["git push", "--context", "--budget", "120"],
     ["git push", "--budget=0", "--context"],
@@ -52,9 +52,10 @@ LEFT = [
     ["-x"],
     ["git", "--json", "push"],  # words on both sides of an option: argparse refuses it
     ["git push", "--js"],  # abbreviated: argparse reads it
-    ["git push", "--top", "0"],
-    ["git push", "--top", "-1"],
-    ["git push", "--top"],
+    ["git push", "-n", "0"],
+    ["git push", "--limit", "-1"],
+    ["git push", "-n"],
+    ["git push", "--top", "3"],  # no such option (issue 45): argparse refuses it
     ["git push", "--min-score", "2"],
     ["git push", "--min-score", "x"],
     ["git push", "--tool", "--json"],
@@ -83,7 +84,7 @@ def test_the_other_forms_are_left_to_argparse() -> None:
 
 def test_random_command_lines_agree() -> None:
     """Any command line of these words: read the same, or left to argparse."""
-    words = ["git", "push", "x y", "", "-", "--", "-p", "--project", "--project=p", "--tool", "--top", "--top=2",
+    words = ["git", "push", "x y", "", "-", "--", "-p", "--project", "--project=p", "--tool", "-n", "--limit=2",
              "3", "0", "--min-score", "0.3", "--min-score=1", "--explain", "--all", "--context", "--budget", "--budget=9",
              "--no-vectors", "--db", "--db=d", "--json", "--js", "-h", "-x", "=", "1.5"]  # fmt: skip
     rng = random.Random(28)
@@ -116,7 +117,7 @@ def test_a_process_answers_the_same_either_way(store: Path, tmp_path: Path) -> N
     cases = [
         ["git push", "--db", str(store), "--json"],
         ["git push", "--db", str(store)],
-        ["git push", "--db", str(store), "--explain", "--top", "2"],
+        ["git push", "--db", str(store), "--explain", "-n", "2"],
         ["git push", "--db", str(store), "--context"],
         ["quantum entanglement", "--db", str(store)],
         ["git push", "--db", str(store), "-p", "nowhere"],  # an unknown project: status 2
@@ -129,5 +130,5 @@ def test_a_process_answers_the_same_either_way(store: Path, tmp_path: Path) -> N
         code = "import sys; from lessonloop.cli import main; sys.exit(main(['recall', *sys.argv[1:]]))"
         slow = subprocess.run([sys.executable, "-c", code, *argv], env=env, capture_output=True, text=True, timeout=120)
         assert (fast.returncode, fast.stdout, fast.stderr) == (slow.returncode, slow.stdout, slow.stderr), argv
-    refused = run("git push", "--top", "0", "--db", str(store), env=env)
-    assert refused.returncode == 2 and "--top" in refused.stderr and "usage: lessonloop recall" in refused.stderr
+    refused = run("git push", "-n", "0", "--db", str(store), env=env)
+    assert refused.returncode == 2 and "-n/--limit" in refused.stderr and "usage: lessonloop recall" in refused.stderr

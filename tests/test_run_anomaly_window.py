@@ -63,7 +63,7 @@ def _flagged(anomalies: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
 
 @pytest.mark.slow
 def test_suggest_and_the_dashboard_flag_the_same_runs(store: Path) -> None:
-    from_cli = cli("suggest", "--db", store, "--json", "make check").json()["anomalies"]
+    from_cli = cli("runs", "suggest", "--db", store, "--json", "make check").json()["anomalies"]
     with serving(store) as server, urllib.request.urlopen(server.url + "/api/dashboard", timeout=120) as answer:
         dashboard = json.loads(answer.read())
     [command] = dashboard["runs"]

@@ -215,7 +215,7 @@ def test_suggest_counts_a_run_that_failed_in_its_after_window_and_keeps_the_prof
     ran = lessonloop_run("--json", "--", *command, cwd=folder, db=db)
     assert ran.summary()["reason"] == "error"
     shown = subprocess.run(
-        [sys.executable, "-m", "lessonloop", "suggest", "--db", str(db), "--json", "--", *command],
+        [sys.executable, "-m", "lessonloop", "runs", "suggest", "--db", str(db), "--json", "--", *command],
         capture_output=True,
         text=True,
         check=True,

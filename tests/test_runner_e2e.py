@@ -45,7 +45,7 @@ def test_recorded_runs_give_limits_that_would_cut_none_of_them_and_auto_applies_
     successful = [row for row in rows if row[1] == 0]
     assert len(successful) == 21
 
-    suggested = cli("suggest", "--db", db, "--json", "--", PYTHON, "work.py", "1")
+    suggested = cli("runs", "suggest", "--db", db, "--json", "--", PYTHON, "work.py", "1")
     assert suggested.exit_code == 0, suggested.stderr
     limits = {name: item["seconds"] for name, item in suggested.json()["limits"].items()}
     assert limits["timeout"] >= max(row[2] for row in successful)

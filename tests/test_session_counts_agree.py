@@ -50,7 +50,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, int]:
 def test_stats_and_quality_count_the_same_sessions_and_say_which(store: tuple[Path, int, int]) -> None:
     db, mains, parent_only = store
     stats = cli("stats", "--db", db, "--json").json()
-    quality = cli("quality", "--db", db, "--json").json()
+    quality = cli("dataset", "quality", "--db", db, "--json").json()
     listed = cli("sessions", "--db", db, "--json").json()
     assert stats["sessions"] == len(listed) == mains
     assert stats["parent_only_sessions"] == quality["parent_only_sessions"] == parent_only >= 1
@@ -61,7 +61,7 @@ def test_stats_and_quality_count_the_same_sessions_and_say_which(store: tuple[Pa
 def test_the_headlines_say_what_each_count_holds(store: tuple[Path, int, int]) -> None:
     db, _mains, parent_only = store
     stats = cli("stats", "--db", db).output.splitlines()[0]
-    quality = cli("quality", "--db", db).output.splitlines()[0]
+    quality = cli("dataset", "quality", "--db", db).output.splitlines()[0]
     assert f"{parent_only} of the sessions known only as a subagent's parent" in stats
     assert f"not counted: {parent_only} known only as a subagent's parent" in quality
 
@@ -70,6 +70,6 @@ def test_a_project_filter_keeps_them_in_step(store: tuple[Path, int, int]) -> No
     db, mains, parent_only = store
     (project,) = {s["project"] for s in cli("sessions", "--db", db, "--json").json()}
     stats = cli("stats", "--db", db, "-p", project, "--json").json()
-    quality = cli("quality", "--db", db, "-p", project, "--json").json()
+    quality = cli("dataset", "quality", "--db", db, "-p", project, "--json").json()
     assert (stats["sessions"], stats["parent_only_sessions"]) == (mains, parent_only)
     assert (quality["sessions"], quality["parent_only_sessions"]) == (mains - parent_only, parent_only)

@@ -135,7 +135,7 @@ def _runs(db: Path) -> list[sqlite3.Row]:
 
 
 def test_suggested_limits_would_not_have_cut_any_successful_run_short(store: Path) -> None:
-    data = cli("suggest", "--db", store, "--json", "--", *ARGV).json()
+    data = cli("runs", "suggest", "--db", store, "--json", "--", *ARGV).json()
     runs = _runs(store)
     successful = [r for r in runs if r["reason"] == "exit" and r["exit_status"] == 0]
     assert len(runs) >= 20 and len(successful) == 22
@@ -154,7 +154,7 @@ def test_suggested_limits_would_not_have_cut_any_successful_run_short(store: Pat
 
 
 def test_suggest_json_shape(store: Path) -> None:
-    data = cli("suggest", "--db", store, "--json", "--", *ARGV).json()
+    data = cli("runs", "suggest", "--db", store, "--json", "--", *ARGV).json()
     assert set(data) >= {
         "command",
         "run",
@@ -197,7 +197,7 @@ def test_suggest_json_shape(store: Path) -> None:
 def test_suggested_options_are_options_of_lessonloop_run(store: Path) -> None:
     from lessonloop.run_command.options import build_parser
 
-    data = cli("suggest", "--db", store, "--json", "--", *ARGV).json()
+    data = cli("runs", "suggest", "--db", store, "--json", "--", *ARGV).json()
     args = build_parser().parse_args(data["options"])
     assert args.timeout == data["limits"]["timeout"]["seconds"]
     assert args.idle_timeout == data["limits"]["idle_timeout"]["seconds"]
@@ -206,14 +206,14 @@ def test_suggested_options_are_options_of_lessonloop_run(store: Path) -> None:
 
 
 def test_the_pattern_with_real_failures_is_suggested_and_the_noisy_one_is_not(store: Path) -> None:
-    data = cli("suggest", "--db", store, "--json", "--", *ARGV).json()
+    data = cli("runs", "suggest", "--db", store, "--json", "--", *ARGV).json()
     assert [(p["kind"], p["pattern"], p["source"]) for p in data["patterns"]] == [("error", "FAILED", "history")]
     score = data["patterns"][0]["score"]
     assert (score["real"], score["false_alarms"], score["unknown"]) == (4, 0, 0)  # 3 failed, 1 rated right
 
 
 def test_the_hung_run_is_an_anomaly(store: Path) -> None:
-    data = cli("suggest", "--db", store, "--json", "--", *ARGV).json()
+    data = cli("runs", "suggest", "--db", store, "--json", "--", *ARGV).json()
     hung = _runs(store)[-1]
     assert hung["reason"] == "timeout"
     flagged = {(a["run_id"], a["metric"], a["direction"]) for a in data["anomalies"]}
@@ -224,11 +224,11 @@ def test_the_hung_run_is_an_anomaly(store: Path) -> None:
 
 
 def test_one_quoted_command_line_or_the_normalized_form_give_the_same(store: Path) -> None:
-    words = cli("suggest", "--db", store, "--json", "--", *ARGV).json()
-    quoted = cli("suggest", "--db", store, "--json", "pytest -x tests/").json()
-    without_dashes = cli("suggest", "--db", store, "--json", *ARGV).json()
-    normalized = cli("suggest", "--db", store, "--json", NORM).json()
-    other_files = cli("suggest", "--db", store, "--json", "pytest tests/unit -x").json()
+    words = cli("runs", "suggest", "--db", store, "--json", "--", *ARGV).json()
+    quoted = cli("runs", "suggest", "--db", store, "--json", "pytest -x tests/").json()
+    without_dashes = cli("runs", "suggest", "--db", store, "--json", *ARGV).json()
+    normalized = cli("runs", "suggest", "--db", store, "--json", NORM).json()
+    other_files = cli("runs", "suggest", "--db", store, "--json", "pytest tests/unit -x").json()
     for data in (quoted, without_dashes, normalized, other_files):
         assert data["command_norm"] == NORM
         assert data["options"] == words["options"]
@@ -238,14 +238,14 @@ def test_one_quoted_command_line_or_the_normalized_form_give_the_same(store: Pat
 
 
 def test_a_double_dash_inside_the_command_is_kept(store: Path) -> None:
-    data = cli("suggest", "--db", store, "--json", "--", "npm", "run", "build", "--", "--watch").json()
+    data = cli("runs", "suggest", "--db", store, "--json", "--", "npm", "run", "build", "--", "--watch").json()
     assert data["command_norm"] == "npm run build --watch"
     assert data["command"] == "npm run build -- --watch"
-    assert cli("suggest", "--db", store).exit_code == 1  # no command
+    assert cli("runs", "suggest", "--db", store).exit_code == 1  # no command
 
 
 def test_suggest_prints_a_command_line_the_evidence_and_anomalies(store: Path) -> None:
-    result = cli("suggest", "--db", store, "--", *ARGV)
+    result = cli("runs", "suggest", "--db", store, "--", *ARGV)
     assert result.exit_code == 0, result.stderr
     text = result.output
     assert "lessonloop run --timeout" in text and "-- pytest -x tests/" in text
@@ -256,17 +256,17 @@ def test_suggest_prints_a_command_line_the_evidence_and_anomalies(store: Path) -
 
 
 def test_suggest_for_a_command_never_recorded(store: Path) -> None:
-    result = cli("suggest", "--db", store, "cargo", "test")
+    result = cli("runs", "suggest", "--db", store, "cargo", "test")
     assert result.exit_code == 0
     assert "No run of this command was recorded yet" in result.output
-    data = cli("suggest", "--db", store, "--json", "cargo test").json()
+    data = cli("runs", "suggest", "--db", store, "--json", "cargo test").json()
     assert data["runs"] == 0
     assert data["options"] == [word for p in data["patterns"] for word in ("--profile", p["pattern"])]
     assert all(limit["seconds"] is None for limit in data["limits"].values())
 
 
 def test_patterns_table_and_json(store: Path) -> None:
-    data = cli("patterns", "--db", store, "--json").json()
+    data = cli("runs", "patterns", "--db", store, "--json").json()
     assert data["command_norm"] is None
     by_pattern = {(p["kind"], p["pattern"]): p for p in data["patterns"]}
     failed = by_pattern[("error", "FAILED")]
@@ -285,11 +285,11 @@ def test_patterns_table_and_json(store: Path) -> None:
     assert by_pattern[("exclude", "xfail")]["runs"] == 27
     assert by_pattern[("error", "Error")]["commands"] == ["make check -j"]
 
-    only = cli("patterns", "--db", store, "--json", "--command", "pytest -x tests/").json()
+    only = cli("runs", "patterns", "--db", store, "--json", "--command", "pytest -x tests/").json()
     assert only["command_norm"] == NORM
     assert ("error", "Error") not in {(p["kind"], p["pattern"]) for p in only["patterns"]}
 
-    table = cli("patterns", "--db", store, "--command", NORM)
+    table = cli("runs", "patterns", "--db", store, "--command", NORM)
     assert table.exit_code == 0, table.stderr
     for text in ("FAILED", "Traceback", ERRORS[2], "PRECISION", "100% [", "xfail"):
         assert text in table.output
@@ -297,10 +297,10 @@ def test_patterns_table_and_json(store: Path) -> None:
 
 def test_patterns_on_an_empty_store(db_path: Path) -> None:
     open_store(db_path).close()
-    result = cli("patterns", "--db", db_path)
+    result = cli("runs", "patterns", "--db", db_path)
     assert result.exit_code == 0
     assert result.output.startswith("No runs recorded yet.")
-    assert cli("patterns", "--db", db_path, "--json").json() == {"command_norm": None, "patterns": []}
+    assert cli("runs", "patterns", "--db", db_path, "--json").json() == {"command_norm": None, "patterns": []}
 
 
 def test_auto_options_for_lessonloop_run(store: Path) -> None:

@@ -1,5 +1,5 @@
-"""A count of 0 where it makes no sense (-n 0 for the most recent N, --top 0 lessons to recall)
-is a usage error (exit 2) saying what is expected; where 0 has a meaning (report --top 0: no
+"""A count of 0 where it makes no sense (-n 0 for the most recent N, -n 0 lessons to recall)
+is a usage error (exit 2) saying what is expected; where 0 has a meaning (report -n 0: no
 habits) the output says so. They were accepted with vague messages ("No sessions match -n 0",
 "Nothing passed the minimum score", a report's "none found" habits)."""
 
@@ -27,8 +27,8 @@ def store(tmp_path: Path) -> Path:
         (["sessions", "-n", "0"], "-n/--limit"),
         (["runs", "-n", "0"], "-n/--limit"),
         (["lessons", "list", "-n", "0"], "-n/--limit"),
-        (["commits", "-n", "0"], "-n/--limit"),
-        (["recall", "build", "--top", "0"], "--top"),
+        (["git", "commits", "-n", "0"], "-n/--limit"),
+        (["recall", "build", "-n", "0"], "-n/--limit"),
     ],
 )
 def test_a_count_of_zero_that_means_nothing_is_a_usage_error(store: Path, command: list[str], option: str) -> None:
@@ -39,12 +39,12 @@ def test_a_count_of_zero_that_means_nothing_is_a_usage_error(store: Path, comman
 
 def test_one_is_still_a_count(store: Path) -> None:
     assert cli("sessions", "-n", "1", "--db", store).exit_code == 0
-    assert cli("recall", "build", "--top", "1", "--db", store).exit_code == 0
+    assert cli("recall", "build", "-n", "1", "--db", store).exit_code == 0
 
 
 def test_report_top_zero_says_the_habits_are_not_shown(store: Path) -> None:
-    result = cli("report", "--top", "0", "--db", store)
+    result = cli("report", "-n", "0", "--db", store)
     assert result.exit_code == 0, result.stderr
     assert "Worst habits per project: not shown (-n 0)." in result.output
     assert "worst habits" not in result.output and "none found" not in result.output
-    assert "worst habits" in cli("report", "--top", "1", "--db", store).output
+    assert "worst habits" in cli("report", "-n", "1", "--db", store).output

@@ -218,15 +218,11 @@ def listed_help(text: str, listed: bool) -> dict[str, Any]:  # Any: add_parser i
 
 
 def limit_option(parser: argparse.ArgumentParser, help: str, *, default: int | None = None, minimum: int = 1) -> None:
-    """ "How many", said one way by every command: `-n N` / `--limit N` (args.limit). `--top`, the
-    word some commands used before, is still read, hidden from the help (until the next release)."""
-    import argparse
-
+    """ "How many", said one way by every command: `-n N` / `--limit N` (args.limit)."""
     from lessonloop.core.arg_types import non_negative, positive
 
     kind = positive if minimum >= 1 else non_negative
     parser.add_argument("-n", "--limit", type=kind, default=default, metavar="N", help=help)
-    parser.add_argument("--top", type=kind, dest="limit", help=argparse.SUPPRESS)
 
 
 def more_hint(count: int, what: str, narrower: str = "") -> str:

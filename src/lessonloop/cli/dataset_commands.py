@@ -1,6 +1,5 @@
 """`lessonloop dataset export|quality|milestones`: the store as training data (docs/export.md,
-docs/quality.md). `export`, `quality` and `milestones`, their names before, still run, unlisted
-(until the next release). `lessonloop lessons export` is another thing: lessons to share."""
+docs/quality.md). `lessonloop lessons export` is another thing: lessons to share."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def register(commands: Commands) -> None:
-    """Add `dataset` and its subcommands, and the old top-level names unlisted."""
+    """Add `dataset` and its subcommands."""
     dataset = commands.add_parser(
         "dataset",
         help="the store as training data: export it (JSONL, CSV, Parquet, Hugging Face), its quality, milestones",
@@ -38,7 +37,3 @@ def register(commands: Commands) -> None:
     export_commands.add_export(sub)
     quality_commands.add_quality(sub)
     quality_commands.add_milestones(sub)
-    # their names before (until the next release), out of the command list
-    export_commands.add_export(commands, listed=False)
-    quality_commands.add_quality(commands, listed=False)
-    quality_commands.add_milestones(commands, listed=False)

@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import DB_HELP, CommandError, emit_json, listed_help, open_cli_store, shown, time_options
+from lessonloop.cli.common import DB_HELP, CommandError, emit_json, open_cli_store, shown, time_options
 from lessonloop.cli.run_commands import rating
 from lessonloop.core.install_hints import extra_help
 
@@ -20,16 +20,12 @@ FORMATS = ("jsonl", "csv", "parquet", "hf")
 KINDS = ("records", "chats", "commits", "sessions", "lessons", "runs")
 
 
-def add_export(commands: Commands, *, listed: bool = True) -> None:
-    """Add `export` to `commands`: `dataset export`, and `lessonloop export`, its name before,
-    kept unlisted (cli/dataset_commands.py)."""
+def add_export(commands: Commands) -> None:
+    """Add `export` to `commands` (`dataset export`, cli/dataset_commands.py)."""
     export = commands.add_parser(
         "export",
-        **listed_help(
-            "write the store as a dataset: training records, chats, commits, sessions, lessons or runs "
-            "(JSONL, CSV, Parquet, Hugging Face)",
-            listed,
-        ),
+        help="write the store as a dataset: training records, chats, commits, sessions, lessons or runs "
+        "(JSONL, CSV, Parquet, Hugging Face)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Write one kind of record from the store as a dataset, every text redacted again,\n"

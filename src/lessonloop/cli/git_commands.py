@@ -13,7 +13,6 @@ from lessonloop.cli.common import (
     CommandError,
     UsageError,
     emit_json,
-    listed_help,
     open_cli_store,
     shown,
     time_options,
@@ -39,7 +38,7 @@ def register(commands: Commands) -> None:
             "hook does it after each commit, in the background: `install` adds it (an existing\n"
             "post-commit hook is kept and still runs first), `uninstall` removes it and puts the old\n"
             "hook back byte for byte, `status` (the default) shows it and what the store holds.\n"
-            "The hook never commits. LESSONLOOP_CAPTURE=0 pauses it. `commits` lists the commits tied\n"
+            "The hook never commits. LESSONLOOP_CAPTURE=0 pauses it. `git commits` lists the commits tied\n"
             "to the sessions that made them."
         ),
     )
@@ -94,7 +93,6 @@ def register(commands: Commands) -> None:
 
     _ingest_command(sub)
     _commits_command(sub)
-    _commits_command(commands, listed=False)  # `lessonloop commits`, its name before (until the next release)
 
 
 def _ingest_command(commands: Commands) -> None:
@@ -114,10 +112,10 @@ def _ingest_command(commands: Commands) -> None:
     ingest.set_defaults(handler=cmd_ingest_git, sarif=None, junit=None)
 
 
-def _commits_command(commands: Commands, *, listed: bool = True) -> None:
+def _commits_command(commands: Commands) -> None:
     commits = commands.add_parser(
         "commits",
-        **listed_help("commits tied to the sessions that made them, and those undone later", listed),
+        help="commits tied to the sessions that made them, and those undone later",
         description=(
             'The commits linked to sessions (docs/git.md, "Links"), newest first: the evidence (the '
             "agent's own commit call naming the hash, Aider's commit line, or edits of the commit's files "

@@ -6,21 +6,17 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, console, emit_json, listed_help, open_cli_store
+from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, console, emit_json, open_cli_store
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-def add_quality(commands: Commands, *, listed: bool = True) -> None:
-    """Add `quality` to `commands`: `dataset quality`, and `lessonloop quality`, its name before,
-    kept unlisted (cli/dataset_commands.py)."""
+def add_quality(commands: Commands) -> None:
+    """Add `quality` to `commands` (`dataset quality`, cli/dataset_commands.py)."""
     quality = commands.add_parser(
         "quality",
-        **listed_help(
-            "the collection's quality: empty, truncated and duplicate records, unlinked commits, redactions, lengths",
-            listed,
-        ),
+        help="the collection's quality: empty, truncated and duplicate records, unlinked commits, redactions, lengths",
         description=(
             "A report on the stored collection as training data: empty prompts and replies, sessions "
             "without calls, clipped texts and ingest problems; repeated prompts, repeated commit "
@@ -39,14 +35,11 @@ def add_quality(commands: Commands, *, listed: bool = True) -> None:
     quality.set_defaults(handler=cmd_quality)
 
 
-def add_milestones(commands: Commands, *, listed: bool = True) -> None:
-    """Add `milestones` to `commands` (`dataset milestones`; `lessonloop milestones` unlisted)."""
+def add_milestones(commands: Commands) -> None:
+    """Add `milestones` to `commands` (`dataset milestones`)."""
     milestones = commands.add_parser(
         "milestones",
-        **listed_help(
-            "progress toward three training-data milestones (enough history to train models), and when each is reached",
-            listed,
-        ),
+        help="progress toward three training-data milestones (enough history to train models), and when each is reached",
         description=(
             "Commits, sessions and chats stored against three training-data milestones: enough history "
             "to train a model (File Prediction 500/100/200, Commit Messages 2,000/500/1,000, Code "

@@ -96,7 +96,6 @@ _VALUED: dict[str, tuple[str, Callable[[str], object] | None]] = {
     "--tool": ("tool", None),
     "-n": ("limit", positive),
     "--limit": ("limit", positive),
-    "--top": ("limit", positive),
     "--min-score": ("min_score", fraction),
     "--budget": ("budget", non_negative),
     "--db": ("db", None),

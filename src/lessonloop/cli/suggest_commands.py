@@ -9,7 +9,7 @@ import shlex
 import sqlite3
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, console, emit_json, listed_help, open_cli_store
+from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, console, emit_json, open_cli_store
 
 if TYPE_CHECKING:
     from lessonloop.learn.command_timing import Anomaly, PatternScore, Suggestion
@@ -17,20 +17,12 @@ if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-def register(commands: Commands) -> None:
-    """`suggest` and `patterns`, the names `runs suggest` and `runs patterns` had before: still
-    read, left out of the command list (until the next release)."""
-    add_suggest(commands, "suggest", listed=False)
-    add_patterns(commands, listed=False)
-
-
-def add_suggest(commands: Commands, path: str = "runs suggest", *, listed: bool = True) -> None:
-    """The suggest command at `path` (its words after `lessonloop`); `listed`: named in its
-    parent's help (an old name is not)."""
+def add_suggest(commands: Commands, path: str = "runs suggest") -> None:
+    """The suggest command at `path` (its words after `lessonloop`)."""
     suggest = commands.add_parser(
         path.split()[-1],
         usage=f"lessonloop {path} [-h] [--db PATH] [--json] [--] COMMAND...",
-        **listed_help("the `lessonloop run` options for a command, learned from its recorded runs", listed),
+        help="the `lessonloop run` options for a command, learned from its recorded runs",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Suggest the options of `lessonloop run` for COMMAND from the recorded runs of its\n"
@@ -63,13 +55,11 @@ def add_suggest(commands: Commands, path: str = "runs suggest", *, listed: bool 
     suggest.set_defaults(handler=cmd_suggest)
 
 
-def add_patterns(commands: Commands, *, listed: bool = True) -> None:
-    """The patterns command (`runs patterns`; `listed`: named in its parent's help)."""
+def add_patterns(commands: Commands) -> None:
+    """The patterns command (`runs patterns`)."""
     patterns = commands.add_parser(
         "patterns",
-        **listed_help(
-            "how well each pattern `lessonloop run` watched for told real failures (precision, misses)", listed
-        ),
+        help="how well each pattern `lessonloop run` watched for told real failures (precision, misses)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Pattern effectiveness over the recorded runs, per pattern:\n\n"
