@@ -61,9 +61,9 @@ def test_stats_shows_tool_and_model_names_as_they_are(store: Path) -> None:
 def test_runs_patterns_and_suggest_show_the_command_as_it_is(store: Path) -> None:
     command = " ".join(RUN_WORDS)
     assert command in output("runs", "--db", store)
-    patterns = output("patterns", "--db", store, "--command", command)
+    patterns = output("runs", "patterns", "--db", store, "--command", command)
     assert f"of `{command}`" in patterns, patterns
-    suggest = output("suggest", "--db", store, "--", *RUN_WORDS)
+    suggest = output("runs", "suggest", "--db", store, "--", *RUN_WORDS)
     assert f"`{command}`" in suggest and "'[skip ci]' '[id]'" in suggest, suggest
 
 
@@ -73,7 +73,7 @@ def test_recall_shows_the_query_as_it_is(store: Path) -> None:
 
 
 def test_quality_report_and_sessions_keep_them(store: Path) -> None:
-    assert "repo [id]" in output("quality", "--db", store)
+    assert "repo [id]" in output("dataset", "quality", "--db", store)
     sessions = output("sessions", "--db", store)
     assert "app/[id]" in sessions and "fix the build [skip ci] for app/[id]" in sessions, sessions
     assert "app/[id]" in output("report", "--db", store)

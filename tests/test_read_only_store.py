@@ -142,12 +142,12 @@ def test_every_read_command_works_read_only(made: Path, read_only: ReadOnly, tmp
         ("report",),
         ("analyze", "stats"),
         ("replay",),
-        ("quality",),
-        ("milestones",),
+        ("dataset", "quality"),
+        ("dataset", "milestones"),
         ("runs",),
-        ("commits",),
-        ("patterns",),
-        ("export", "--format", "jsonl", "--kind", "sessions", "--to", str(out)),
+        ("git", "commits"),
+        ("runs", "patterns"),
+        ("dataset", "export", "--format", "jsonl", "--kind", "sessions", "--to", str(out)),
     ):
         done = read_only(*args)
         assert done.returncode == 0, (args, done.stderr)

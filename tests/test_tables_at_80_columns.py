@@ -77,7 +77,7 @@ def test_analyze_stats_keeps_its_figures_whole(store: Path, monkeypatch: pytest.
 
 @pytest.mark.slow
 def test_patterns_keeps_its_counts_and_precision_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    lines = shown(monkeypatch, "suggest_commands", "patterns", "--db", store)
+    lines = shown(monkeypatch, "suggest_commands", "runs", "patterns", "--db", store)
     words = header_words(lines, "KIND")
     assert {"KIND", "PATTERN", "RUNS", "MATCHED", "REAL", "FALSE", "MISSED", "PRECISION", "[95%", "CI]"} <= words, lines
     row = next(line for line in lines if line.startswith("error"))
@@ -87,7 +87,7 @@ def test_patterns_keeps_its_counts_and_precision_whole(store: Path, monkeypatch:
 
 @pytest.mark.slow
 def test_suggest_keeps_the_limits_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    lines = shown(monkeypatch, "suggest_commands", "suggest", "--db", store, "--", *COMMAND)
+    lines = shown(monkeypatch, "suggest_commands", "runs", "suggest", "--db", store, "--", *COMMAND)
     words = header_words(lines, "LIMIT")
     assert {"LIMIT", "SUGGESTED", "RUNS", "P95", "LONGEST", "WHY"} <= words, lines
     flags = [line.split()[0] for line in lines if line.startswith("--")]
