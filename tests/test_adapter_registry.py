@@ -1,6 +1,6 @@
 """The adapter registry (capture/agents.py) is the one list of agents: discovery, sniffing,
 ingest, --agent, ingest's help and the instructions files all come from it. The worked example of
-docs/ARCHITECTURE.md "Adding an agent": a fake agent, one folder (tests/fake_agent/) and one
+docs/adding-an-agent.md "A whole small agent": a fake agent, one folder (tests/fake_agent/) and one
 registry line (`agents.register(fake_agent.ADAPTER)`), is discovered, recognized, read into a
 real store, listed and described with nothing else changed."""
 

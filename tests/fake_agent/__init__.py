@@ -1,4 +1,4 @@
-"""A small fake agent, the worked example of docs/ARCHITECTURE.md "Adding an agent": its folder
+"""A small fake agent, the worked example of docs/adding-an-agent.md "A whole small agent": its folder
 (this package: __init__.py, paths.py, sniff.py, parser.py) and one registry line make lessonloop
 discover, recognize, read and list its logs (tests/test_adapter_registry.py).
 

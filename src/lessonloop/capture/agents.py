@@ -3,7 +3,7 @@ by format. Discovery, sniffing (capture/sniffer.py), ingest's help, the instruct
 (apply/instruction_files.py) and --agent all read it.
 
 Adding an agent is a folder under capture/ of the same shape and one line in ADAPTERS
-(docs/ARCHITECTURE.md, "Adding an agent").
+(docs/adding-an-agent.md).
 """
 
 from __future__ import annotations
