@@ -31,7 +31,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +40,7 @@ sys.path.insert(0, str(REPO))
 from tests.conftest import SHARED_CORPUS  # noqa: E402
 
 from benchmarks.ingest_bench import lessonloop_cmd, python_env  # noqa: E402
+from benchmarks.reads_bench import timed  # noqa: E402
 
 OTHERS = (
     "claude-code/codemie",
@@ -95,15 +95,6 @@ def build(copies: int, work: Path, env: dict[str, str] | None) -> Path:
     conn.close()
     partial.rename(store)
     return store
-
-
-def timed(command: list[str], env: dict[str, str] | None) -> tuple[float, str]:
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, env=env, check=False)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed: {done.stderr.decode(errors='replace')[-1500:]}")
-    return seconds, done.stdout.decode(errors="replace")
 
 
 def sizes(store: Path, work: Path) -> dict[str, int]:

@@ -93,7 +93,7 @@ def semantic_search(
         hit.cosine = round(cosines[hit.place], 4) if hit.place in cosines else None
         hit.score = score
         hits.append(hit)
-    add_snippets(conn, query, hits)
+    add_snippets(conn, query, [hit for hit in hits if not hit.snippet])  # the words' hits have theirs from search()
     starts = place_texts(conn, [hit.place for hit in hits if not hit.snippet], SNIPPET_CHARS)
     for hit in hits:
         if not hit.snippet:

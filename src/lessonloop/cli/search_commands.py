@@ -21,10 +21,10 @@ from lessonloop.cli.common import (
     time_options,
 )
 from lessonloop.core.arg_types import positive
+from lessonloop.store.search.hits import KINDS, UnknownKind, parse_kinds, snippet_parts
 
 SEARCH_LIMIT = 20  # hits shown without -n
 _SCOPES: dict[str, Scope] = {"command": "command", "error": "output"}  # a snippet's redaction scope (else prose)
-_KINDS = ("prompt", "reply", "command", "error", "path", "commit")  # store/search/hits.py KINDS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def register(commands: Commands) -> None:
         "--kind",
         action="append",
         metavar="K",
-        help=f"only this kind of text: {', '.join(_KINDS)} (repeatable, or comma-separated)",
+        help=f"only this kind of text: {', '.join(KINDS)} (repeatable, or comma-separated)",
     )
     search.add_argument(
         "--semantic",
@@ -84,17 +84,10 @@ def register(commands: Commands) -> None:
 
 
 def _kinds(given: list[str] | None) -> tuple[str, ...]:
-    kinds: list[str] = []
-    for value in given or ():
-        for kind in value.split(","):
-            kind = kind.strip().lower()
-            if not kind:
-                continue
-            if kind not in _KINDS:
-                raise UsageError(f"--kind {kind!r}: not a kind of text (one of {', '.join(_KINDS)})")
-            if kind not in kinds:
-                kinds.append(kind)
-    return tuple(kinds)
+    try:
+        return parse_kinds(given or ())
+    except UnknownKind as exc:
+        raise UsageError(f"--kind {exc.kind!r}: not a kind of text (one of {', '.join(KINDS)})") from None
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -210,10 +203,4 @@ def _snippet(hit: SearchHit, on: str, off: str) -> str:
     text = shown(hit.snippet, _SCOPES.get(hit.kind, "prose"))
     if text != hit.snippet or not on:
         return text
-    out: list[str] = []
-    last = 0
-    for start, end in hit.marks:
-        out += [text[last:start], on, text[start:end], off]
-        last = end
-    out.append(text[last:])
-    return "".join(out)
+    return "".join(f"{on}{part}{off}" if found else part for part, found in snippet_parts(text, hit.marks))

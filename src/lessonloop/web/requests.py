@@ -99,17 +99,12 @@ def search_request(request: Request) -> tuple[str | None, Any, int]:
     """?q (the words), the search's filters (?agent, ?project, ?since and ?until days, ?tool,
     ?failed=1, ?kind, repeatable), ?limit (default 50)."""
     from lessonloop.core.arg_types import since_time, until_time
-    from lessonloop.store.search.hits import KINDS, SearchFilters
+    from lessonloop.store.search.hits import KINDS, SearchFilters, UnknownKind, parse_kinds
 
-    kinds: list[str] = []
-    for given in request.query_params.getlist("kind"):
-        for kind in given.split(","):
-            kind = kind.strip().lower()
-            if not kind:
-                continue
-            if kind not in KINDS:
-                raise params.bad(f"kind must be one of {', '.join(KINDS)}, not {kind[:40]!r}")
-            kinds.append(kind)
+    try:
+        kinds = parse_kinds(request.query_params.getlist("kind"))
+    except UnknownKind as exc:
+        raise params.bad(f"kind must be one of {', '.join(KINDS)}, not {exc.kind[:40]!r}") from None
     since, until = day(request, "since"), day(request, "until")
     filters = SearchFilters(
         agent=agent(request),
@@ -118,7 +113,7 @@ def search_request(request: Request) -> tuple[str | None, Any, int]:
         until=until_time(until) if until else None,
         tool=value(request, "tool"),
         failed=params.flag(request.query_params, "failed"),
-        kinds=tuple(dict.fromkeys(kinds)),
+        kinds=kinds,
     )
     return value(request, "q"), filters, row_limit(request, 50)
 

@@ -305,7 +305,7 @@ def search_view(
     link into its session's timeline at the hit (`anchor`) and its snippet in parts (text, found);
     the hits grouped by session in the order of each session's best. `problem`: why nothing could
     be searched (no word in `q`)."""
-    from lessonloop.store.search.hits import KINDS
+    from lessonloop.store.search.hits import KINDS, snippet_parts
     from lessonloop.store.search.query_text import EmptyQuery, parse_query
     from lessonloop.store.search.search_reads import NoSearchIndex, search
     from lessonloop.store.session_ids import short_ids
@@ -343,7 +343,7 @@ def search_view(
         row["anchor"] = (
             f"call-{hit.call_id}" if hit.call_id else f"commit-{hit.commit}" if hit.commit else f"msg-{hit.message}"
         )
-        row["parts"] = _parts(hit.snippet, hit.marks)
+        row["parts"] = snippet_parts(hit.snippet, hit.marks)
         view["hits"].append(row)
         group = groups.setdefault(
             hit.session_id,
@@ -352,17 +352,3 @@ def search_view(
         group["hits"].append(row)
     view["groups"] = list(groups.values())
     return view
-
-
-def _parts(text: str, marks: list[tuple[int, int]]) -> list[tuple[str, bool]]:
-    """`text` cut at the words found: (piece, whether it is a word found), in order."""
-    parts: list[tuple[str, bool]] = []
-    last = 0
-    for start, end in marks:
-        if start > last:
-            parts.append((text[last:start], False))
-        parts.append((text[start:end], True))
-        last = end
-    if last < len(text):
-        parts.append((text[last:], False))
-    return parts

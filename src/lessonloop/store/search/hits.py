@@ -1,4 +1,5 @@
-"""What a session search finds: one hit per place (a prompt, a reply, a call, a commit).
+"""What a session search finds: one hit per place (a prompt, a reply, a call, a commit); the kinds of
+text a search may keep, read once for the command line, the web and MCP; a snippet cut at its words.
 
 Plain classes, not dataclasses: `lessonloop search` answers in a few tens of milliseconds, and
 dataclasses (with typing) cost several of them to import."""
@@ -7,9 +8,47 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
 KINDS = ("prompt", "reply", "command", "error", "path", "commit")
+
+
+class UnknownKind(ValueError):
+    """A kind of text that is none of KINDS (`kind`: as given, cased and stripped as read)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+def parse_kinds(given: Iterable[str]) -> tuple[str, ...]:
+    """The kinds these values name (each one kind or several separated by commas; letter case
+    and blanks ignored), each once, in order; UnknownKind for one that is none of KINDS."""
+    kinds: dict[str, None] = {}
+    for value in given:
+        for kind in str(value).split(","):
+            kind = kind.strip().lower()
+            if not kind:
+                continue
+            if kind not in KINDS:
+                raise UnknownKind(kind)
+            kinds[kind] = None
+    return tuple(kinds)
+
+
+def snippet_parts(text: str, marks: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """`text` cut at the words found (`marks`): (piece, whether it is a word found), in order."""
+    parts: list[tuple[str, bool]] = []
+    last = 0
+    for start, end in marks:
+        if start > last:
+            parts.append((text[last:start], False))
+        parts.append((text[start:end], True))
+        last = end
+    if last < len(text):
+        parts.append((text[last:], False))
+    return parts
 
 
 class SearchFilters:

@@ -105,25 +105,19 @@ def _placed(
 ) -> list[tuple[object, ...]]:
     """The places `matched` (SQL giving search_places' columns and a rank: lower is better) in
     their sessions, passing `filters`, one per place, best first (the latest first among equals)."""
-    conditions: list[str] = []
-    more: list[object] = []
-    if filters.agent is not None:
-        conditions.append("s.agent = ?")
-        more.append(filters.agent)
-    if filters.project is not None:
-        conditions.append("coalesce(parent.project, s.project) = ?")
-        more.append(filters.project)
-    if filters.since is not None:
-        conditions.append("y.ts >= ?")
-        more.append(filters.since)
-    if filters.until is not None:
-        conditions.append("y.ts < ?")
-        more.append(filters.until)
-    if filters.tool is not None:
-        conditions.append("lower(y.tool) = lower(?)")
-        more.append(filters.tool)
-    if filters.failed:
-        conditions.append("y.status = 'error'")
+    given = [
+        (condition, value)
+        for condition, value in (
+            ("s.agent = ?", filters.agent),
+            ("coalesce(parent.project, s.project) = ?", filters.project),
+            ("y.ts >= ?", filters.since),
+            ("y.ts < ?", filters.until),
+            ("lower(y.tool) = lower(?)", filters.tool),
+        )
+        if value is not None
+    ]
+    conditions = [condition for condition, _value in given] + (["y.status = 'error'"] if filters.failed else [])
+    more = [value for _condition, value in given]
     where = " AND ".join(conditions) or "1"
     return conn.execute(
         f"""
