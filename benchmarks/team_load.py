@@ -55,9 +55,9 @@ from lessonloop.runner.result import RunOptions, RunResult
 from lessonloop.store import open_store
 from lessonloop.store.lesson_writer import merge_live
 from lessonloop.store.run_writer import record_run
-from lessonloop.store.team_state import save_config
 from lessonloop.store.transaction import transaction
 from lessonloop.team.server import TeamServer, init_schema
+from lessonloop.team.store.state import save_config
 from lessonloop.team.sync import pull, push
 
 SHARED = 5  # global lessons every pusher has

@@ -114,10 +114,11 @@ def test_a_package_readme_is_read_from_its_folder() -> None:
 
 
 def test_the_table_list_is_the_schema(tmp_path: Path) -> None:
-    """docs/ARCHITECTURE.md's table list ("The store") names every table of a new store and no
-    other (FTS5's shadow tables aside: their virtual table is named)."""
+    """docs/ARCHITECTURE.md's table list ("The store") and the wings' READMEs ("Tables") name every
+    table of a new store and no other (FTS5's shadow tables aside: their virtual table is named)."""
     import re
 
+    from lessonloop.core.wings import declared
     from lessonloop.store import open_store
 
     conn = open_store(tmp_path / "s.db")
@@ -132,5 +133,8 @@ def test_the_table_list_is_the_schema(tmp_path: Path) -> None:
     finally:
         conn.close()
     listed = set(re.findall(r"^\| `(\w+)` \|", DOC.read_text().split("## The store", 1)[1], re.M))
+    for wing, _module in declared("MIGRATIONS"):
+        readme = (SRC / wing.split(".")[-1] / "README.md").read_text()
+        listed |= set(re.findall(r"^\| `(\w+)` \|", readme.split("## Tables", 1)[1], re.M))
     assert sorted(tables - listed) == [], "tables the list does not name"
     assert sorted(listed - tables) == [], "names in the list that are no table"

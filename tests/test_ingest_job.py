@@ -71,6 +71,16 @@ def _job(db: Path, request: IngestRequest, *, config: bool = True) -> Any:
         conn.close()
 
 
+def test_the_wings_steps_run_at_the_end_of_the_job(tmp_path: Path) -> None:
+    """A wing's step after ingest (core/wings.py, AFTER_INGEST) runs at the end of the job: the team
+    wing's looks at the store's file and starts no sync for a store that joined no team."""
+    transcript = _transcript(tmp_path / "projects" / "-home-dev-app" / "s1.jsonl")
+    db = tmp_path / "job.db"
+    report = _job(db, IngestRequest(paths=(str(transcript),), store_file=db))
+    assert report.wing_steps == {"team_sync_started": False}
+    assert not (tmp_path / "team-sync.log").exists()
+
+
 def test_the_job_reads_analyzes_and_learns(tmp_path: Path) -> None:
     transcript = _transcript(tmp_path / "projects" / "-home-dev-app" / "s1.jsonl")
     report = _job(tmp_path / "job.db", IngestRequest(paths=(str(transcript),)))
@@ -84,7 +94,7 @@ def test_the_job_reads_analyzes_and_learns(tmp_path: Path) -> None:
     assert report.analysis is not None and (report.analysis.sessions, report.analysis.analyzed) == (1, 1)
     assert report.learning is not None and report.learning.tool_calls == 2
     assert report.stats is None and report.live_calls_dropped is None
-    assert not report.team_sync_started and not report.sample_refused
+    assert report.wing_steps == {} and not report.sample_refused  # no store file: no step starts a process
     data = report.to_json()
     assert "links" not in data and "imports" not in data and "stats" not in data
     assert data["sessions"] == 1 and data["analysis"]["analyzed"] == 1

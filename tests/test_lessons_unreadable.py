@@ -144,7 +144,7 @@ def test_a_pulled_item_of_any_shape_never_stops_the_page(tmp_path: Path) -> None
     stored at all is left out with an event saying why, the rest of the page kept."""
     from lessonloop.store import open_store
     from lessonloop.store.lesson_reader import list_lessons
-    from lessonloop.store.team_state import Incoming, apply_pulled
+    from lessonloop.team.store.state import Incoming, apply_pulled
 
     def item(n: int, payload: dict[str, Any], **changes: Any) -> Incoming:
         fields: dict[str, Any] = {

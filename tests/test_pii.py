@@ -14,8 +14,9 @@ import pytest
 
 from lessonloop.secrets.pii import scrub_pii, scrub_pii_value
 from lessonloop.settings.config import ConfigError, PrivacySettings, load_config
-from lessonloop.store import open_store, team_state
+from lessonloop.store import open_store
 from lessonloop.team import items
+from lessonloop.team.store import state as team_state
 from tests.conftest import cli, store_with_active_lessons
 from tests.planted_transcripts import write_planted_session
 

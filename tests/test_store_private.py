@@ -1,6 +1,6 @@
 """The store is the person's own (issue 25, item 6): made 0600 (its -wal and -shm too) in folders
 made 0700, an older store of theirs (0644) tightened when a command opens it, another user's left
-alone; a team token an older store holds moves out of it, into a 0600 file (store/team_tokens.py).
+alone; a team token an older store holds moves out of it, into a 0600 file (team/store/tokens.py).
 Real stores through the real CLI (a subprocess with a permissive umask)."""
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def _tokens(config_home: Path) -> Path:
 
 
 def test_an_older_stores_team_token_moves_out_of_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from lessonloop.store.team_state import team_config
+    from lessonloop.team.store.state import team_config
 
     config_home = tmp_path / "config-home"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config_home))
@@ -127,7 +127,7 @@ def test_an_older_stores_team_token_moves_out_of_it(tmp_path: Path, monkeypatch:
 
 
 def test_a_token_that_cannot_move_yet_stays_until_it_can(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from lessonloop.store.team_state import team_config
+    from lessonloop.team.store.state import team_config
 
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the configuration folder should be")

@@ -388,8 +388,8 @@ def test_lessons_vectors_travel_and_the_server_finds_the_nearest_with_pgvector(
 
 
 def _joined(db: Path) -> Any:
-    """The team the store at `db` joined, its token from the tokens file (store/team_tokens.py)."""
-    from lessonloop.store.team_state import team_config
+    """The team the store at `db` joined, its token from the tokens file (team/store/tokens.py)."""
+    from lessonloop.team.store.state import team_config
 
     conn = sqlite3.connect(db)
     try:
@@ -697,7 +697,7 @@ def test_tokens_are_kept_out_of_the_store_in_a_file_only_their_user_reads(
     """Issue 25: the store is a file people copy; a token in it was a password in plain text."""
     import stat
 
-    from lessonloop.store.team_tokens import tokens_path
+    from lessonloop.team.store.tokens import tokens_path
 
     _url, a, b = _team(team_server, stores)
     for db in (a, b):

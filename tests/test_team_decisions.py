@@ -261,7 +261,8 @@ def test_every_column_agents_and_people_read_is_the_authors_or_this_stores() -> 
     """The comparison is not a hand list: every column the hooks, recall (and MCP), SessionStart
     and `lessons show` read is either decided by the author's texts (compared) or this store's
     own (counts, times, status, scope: never the author's words)."""
-    from lessonloop.store import hook_tables, lesson_reader, recall_reads, team_state
+    from lessonloop.store import hook_tables, lesson_reader, recall_reads
+    from lessonloop.team.store import state as team_state
 
     def columns(sql: str) -> set[str]:
         return {c.strip().split(".")[-1] for c in sql.split(",") if c.strip()}

@@ -23,8 +23,8 @@ psycopg = pytest.importorskip("psycopg")
 
 from lessonloop.core import json_codec  # noqa: E402
 from lessonloop.store import open_store  # noqa: E402
-from lessonloop.store.team_state import save_config  # noqa: E402
 from lessonloop.team.server import PulledPage, TeamServer, init_schema  # noqa: E402
+from lessonloop.team.store.state import save_config  # noqa: E402
 from lessonloop.team.sync import pull  # noqa: E402
 
 T0 = "2026-11-01T09:00:00.000Z"

@@ -22,8 +22,8 @@ psycopg = pytest.importorskip("psycopg")
 from psycopg.conninfo import conninfo_to_dict  # noqa: E402
 
 from lessonloop.store import open_store  # noqa: E402
-from lessonloop.store.team_tokens import tokens_path  # noqa: E402
 from lessonloop.team.server import init_schema  # noqa: E402
+from lessonloop.team.store.tokens import tokens_path  # noqa: E402
 
 PASSWORD = "S3cret/pa:ss@word"
 
@@ -47,7 +47,7 @@ def _config(db: Path) -> tuple[str, str]:
 
 
 def _team_config(db: Path) -> object:
-    from lessonloop.store.team_state import team_config
+    from lessonloop.team.store.state import team_config
 
     conn = sqlite3.connect(db)
     try:
@@ -68,7 +68,7 @@ def _team_config(db: Path) -> object:
     ],
 )
 def test_a_urls_password_comes_out_and_goes_back_as_libpq_reads_it(url: str) -> None:
-    from lessonloop.store.team_tokens import split_password, with_password
+    from lessonloop.team.store.tokens import split_password, with_password
 
     address, password = split_password(url)
     assert "password" not in conninfo_to_dict(address)
@@ -108,7 +108,7 @@ def test_joining_with_a_password_in_the_url_keeps_it_out_of_the_store(team_serve
 def _older_store(db: Path, url: str, token: str) -> None:
     """A store joined by a lessonloop that kept the URL with its password (before m034), its token
     in the tokens file under that URL (as m027 moved it)."""
-    from lessonloop.store.team_tokens import save_token
+    from lessonloop.team.store.tokens import save_token
 
     conn = open_store(db)
     try:

@@ -11,9 +11,9 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from lessonloop.cli.common import CommandError
-    from lessonloop.cli.entry import REGISTERED, build_parser, main
+    from lessonloop.cli.entry import REGISTERED, build_parser, command_modules, main
 
-__all__ = ["REGISTERED", "CommandError", "build_parser", "main"]
+__all__ = ["REGISTERED", "CommandError", "build_parser", "command_modules", "main"]
 
 
 def __getattr__(name: str) -> object:
@@ -21,7 +21,7 @@ def __getattr__(name: str) -> object:
         from lessonloop.cli import common
 
         return common.CommandError
-    if name in ("REGISTERED", "build_parser", "main"):
+    if name in ("REGISTERED", "build_parser", "command_modules", "main"):
         from lessonloop.cli import entry
 
         return getattr(entry, name)

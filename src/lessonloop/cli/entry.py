@@ -71,7 +71,8 @@ class _OnlyOne:
 
 # The commands each module of this package registers (`register(commands)`), in the order
 # build_parser registers them, so that running one command imports and builds only its module
-# (tests/test_cli_registry.py checks this list against what each register() adds).
+# (tests/test_cli_registry.py checks this list against what each register() adds). The wings'
+# command modules follow (core/wings.py): command_modules() names them all.
 REGISTERED: dict[str, tuple[str, ...]] = {
     "session_commands": ("ingest", "sessions", "show", "stats"),
     "analysis_commands": ("analyze", "report"),
@@ -88,20 +89,25 @@ REGISTERED: dict[str, tuple[str, ...]] = {
     "file_commands": ("files",),
     "dataset_commands": ("dataset",),
     "web_commands": ("serve",),
-    "team_commands": ("team",),
     "glossary_commands": ("glossary",),
 }
-_REGISTERED_NAMES = frozenset(name for names in REGISTERED.values() for name in names)
 
 
-def _register(module: str, commands: Any, only: str | None) -> None:
+def command_modules() -> dict[str, tuple[str, ...]]:
+    """Every command module by its full name, this package's then the wings', with its commands."""
+    from lessonloop.core.wings import commands
+
+    return {**{f"lessonloop.cli.{module}": names for module, names in REGISTERED.items()}, **commands()}
+
+
+def _register(module: str, names: tuple[str, ...], commands: Any, only: str | None, known: frozenset[str]) -> None:
     """Run `module`'s register(): always when the whole parser is built (`only` None, "", or a
     word that names no command: argparse lists every choice), else only for the module of `only`."""
-    if only and only in _REGISTERED_NAMES and only not in REGISTERED[module]:
+    if only and only in known and only not in names:
         return
     # __import__, not importlib.import_module: it goes through the interpreter's own import, which
     # `-X importtime` reports (tests/test_command_imports.py counts what a command imports).
-    __import__(f"lessonloop.cli.{module}", fromlist=["register"]).register(commands)
+    __import__(module, fromlist=["register"]).register(commands)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -121,8 +127,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     if only is not None:
         commands = _OnlyOne(commands, only)
 
-    for module in REGISTERED:  # in --help's order
-        _register(module, commands, only)
+    modules = command_modules()
+    known = frozenset(name for names in modules.values() for name in names)
+    for module, names in modules.items():  # in --help's order
+        _register(module, names, commands, only, known)
     keep_parent_options(parser)  # `lessons --json list` keeps its --json
     return parser
 

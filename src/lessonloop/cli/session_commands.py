@@ -198,7 +198,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         analyze=not args.no_analyze,
         learn=not args.no_learn,
         bandit=args.bandit,
-        team_sync=resolve_db_path(args.db),  # when the store joined a team and asked for it (docs/team.md)
+        store_file=resolve_db_path(args.db),  # the wings' steps after ingest: a team sync (docs/team.md)
         progress=_ingest_progress(args),
     )
     config = user_config() if not request.results_only else None  # its [projects] place the sessions read

@@ -6,11 +6,12 @@ the agents' own places, the folders the store knows and `capture.paths`, else th
 ingest made known) -> place every session in its project (when a configuration is given) ->
 import the SARIF / JUnit files -> tie `lessonloop run`'s findings and the stored commits to the
 sessions -> analyze -> learn -> the sample's figures -> drop the live calls the transcripts now
-hold (when asked) -> start the team's sync after ingest (when asked and the store wants it).
+hold (when asked) -> the wings' steps after an ingest (core/wings.py: the team's sync, when asked
+and the store wants it).
 `lessonloop ingest` (cli/session_commands.py) and the Stop hook's worker (pipeline/live_ingest.py)
 both call it; what differs between them is the request's: the worker analyzes only the sessions
 its ingest changed (`only_touched`), never ingests the sample (`sample=False`), drops the live
-calls, and never reaches the network (no `team_sync`). The job decides nothing about terminals:
+calls, and never reaches the network (no `store_file`). The job decides nothing about terminals:
 the caller hands it its progress objects (or none) and renders the report.
 
 `lessonloop ingest --git` (and the post-commit hook, which runs it) is a job of its own here,
@@ -66,7 +67,7 @@ class IngestRequest:
     only_touched: bool = False  # analyze only the sessions this ingest changed (the Stop hook's worker)
     sample: bool = True  # whether the bundled sample may be ingested when nothing else is found
     drop_live_calls: bool = False  # delete the hooks' live calls the store now holds from a transcript
-    team_sync: Path | None = None  # the store whose sync after ingest to start (when it asked for one)
+    store_file: Path | None = None  # the store's file, for the wings' steps that start a process (a team sync)
     progress: IngestProgress = IngestProgress()
 
     @property
@@ -98,7 +99,7 @@ class IngestReport:
     live_calls_dropped: int | None = None
     results_only: bool = False
     sample_refused: bool = False  # nothing of the user's found and the sample not allowed: nothing done
-    team_sync_started: bool = False
+    wing_steps: dict[str, Any] = field(default_factory=dict)  # what the wings' steps after ingest did
 
     @property
     def nothing_readable(self) -> bool:
@@ -214,10 +215,10 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
         from lessonloop.store.hook_tables import drop_ingested_live_calls
 
         report.live_calls_dropped = drop_ingested_live_calls(conn)
-    if request.team_sync is not None:
-        from lessonloop.team.background import start as start_team_sync
+    from lessonloop.core.wings import steps
 
-        report.team_sync_started = start_team_sync(request.team_sync)  # docs/team.md
+    for step in steps("AFTER_INGEST"):
+        step(conn, request, report)
     return report
 
 

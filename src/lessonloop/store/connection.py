@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
+from lessonloop.core.wings import latest_migrations
 from lessonloop.store import private_files
 from lessonloop.store.schema_latest import LATEST_MIGRATION
 from lessonloop.store.transaction import ENV_BUSY_TIMEOUT, StoreError, store_error
@@ -85,8 +86,12 @@ def connect_for_writing(db: str, wait_ms: int) -> sqlite3.Connection:
     one goes through `open_store` first, without the redaction pass (too slow for them)."""
     if os.path.exists(db):
         conn = sqlite3.connect(db, timeout=wait_ms / 1000, isolation_level=None)  # timeout: SQLite's busy timeout
+        latest = [LATEST_MIGRATION, *latest_migrations()]  # the core's and each wing's last step
+        marks = ", ".join("?" * len(latest))
         try:
-            if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (LATEST_MIGRATION,)).fetchone():
+            if conn.execute(f"SELECT count(*) FROM _migrations WHERE name IN ({marks})", latest).fetchone()[0] == len(
+                latest
+            ):
                 return conn
         except sqlite3.OperationalError:
             pass  # no _migrations table: a store from before migrations were recorded, or empty

@@ -1,6 +1,9 @@
 """The schema's history: append-only, one small named step each, applied once and recorded.
 
-Add a step by appending a decorated function; never edit or reorder a step that has shipped.
+The core's steps are here; each wing has a sequence of its own (its `store/migrations.py`, named by
+its `wing` module: core/wings.py), applied after the core's, every step recorded in `_migrations`
+by its function's name, which is unique across the sequences. Add a step by appending a decorated
+function to its sequence; never edit or reorder a step that has shipped.
 """
 
 from __future__ import annotations
@@ -21,13 +24,31 @@ if TYPE_CHECKING:
 MIGRATIONS: list[Migration] = []
 
 
-def migration(step: Migration) -> Migration:
-    """Register `step` as the next migration; its function name is its recorded name."""
-    MIGRATIONS.append(step)
-    return step
+def sequence(steps: list[Migration]) -> Callable[[Migration], Migration]:
+    """The decorator that appends a step to `steps` (a wing's MIGRATIONS): its function name is its
+    recorded name."""
+
+    def register(step: Migration) -> Migration:
+        steps.append(step)
+        return step
+
+    return register
 
 
-def _execute_all(conn: sqlite3.Connection, script: str) -> None:
+migration = sequence(MIGRATIONS)  # the core's
+
+
+def all_migrations() -> list[Migration]:
+    """The core's steps, then each wing's sequence in the wings' order (core/wings.py)."""
+    from lessonloop.core.wings import migration_modules
+
+    steps = list(MIGRATIONS)
+    for module in migration_modules():
+        steps += __import__(module, fromlist=["MIGRATIONS"]).MIGRATIONS
+    return steps
+
+
+def execute_all(conn: sqlite3.Connection, script: str) -> None:
     """Run each statement of `script` inside the caller's transaction (executescript would commit)."""
     statement = ""
     for line in script.splitlines(keepends=True):
@@ -78,16 +99,17 @@ def apply_migrations(conn: sqlite3.Connection) -> list[str]:
     """Apply every pending migration, each in its own transaction (a new store's all in one: it
     holds nothing a half-done upgrade could lose); return the names applied."""
     done = set(applied_migrations(conn))
+    steps = all_migrations()
     if not done:
         with transaction(conn):
             if not conn.execute("SELECT 1 FROM _migrations LIMIT 1").fetchone():  # no other process began it
-                for step in MIGRATIONS:
+                for step in steps:
                     step(conn)
                     conn.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (step.__name__, utc_now()))
-                return [step.__name__ for step in MIGRATIONS]
+                return [step.__name__ for step in steps]
         done = set(applied_migrations(conn))
     newly: list[str] = []
-    for step in MIGRATIONS:
+    for step in steps:
         name = step.__name__
         if name in done:
             continue
@@ -103,7 +125,7 @@ def apply_migrations(conn: sqlite3.Connection) -> list[str]:
 
 @migration
 def m001_source_files(conn: sqlite3.Connection) -> None:
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE source_files (
@@ -126,7 +148,7 @@ def m001_source_files(conn: sqlite3.Connection) -> None:
 
 @migration
 def m002_sessions(conn: sqlite3.Connection) -> None:
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE sessions (
@@ -164,7 +186,7 @@ def m002_sessions(conn: sqlite3.Connection) -> None:
 
 @migration
 def m003_messages(conn: sqlite3.Connection) -> None:
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE messages (
@@ -189,7 +211,7 @@ def m003_messages(conn: sqlite3.Connection) -> None:
 
 @migration
 def m004_tool_calls(conn: sqlite3.Connection) -> None:
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE tool_calls (
@@ -226,7 +248,7 @@ def m004_tool_calls(conn: sqlite3.Connection) -> None:
 
 @migration
 def m005_token_usage(conn: sqlite3.Connection) -> None:
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE token_usage (
@@ -250,7 +272,7 @@ def m005_token_usage(conn: sqlite3.Connection) -> None:
 
 @migration
 def m006_session_summaries(conn: sqlite3.Connection) -> None:
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE session_summaries (
@@ -267,7 +289,7 @@ def m006_session_summaries(conn: sqlite3.Connection) -> None:
 
 @migration
 def m007_ingest_problems(conn: sqlite3.Connection) -> None:
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE ingest_problems (
@@ -286,7 +308,7 @@ def m007_ingest_problems(conn: sqlite3.Connection) -> None:
 
 @migration
 def m008_analysis(conn: sqlite3.Connection) -> None:
-    _execute_all(
+    execute_all(
         conn,
         """
         ALTER TABLE tool_calls ADD COLUMN cwd TEXT;   -- working folder of the call
@@ -403,7 +425,7 @@ def m008_analysis(conn: sqlite3.Connection) -> None:
 
 @migration
 def m009_lessons(conn: sqlite3.Connection) -> None:
-    _execute_all(
+    execute_all(
         conn,
         """
         -- A lesson: what goes wrong (title, body), when (trigger), what to do instead
@@ -514,7 +536,7 @@ def m009_lessons(conn: sqlite3.Connection) -> None:
 
 @migration
 def m010_hooks(conn: sqlite3.Connection) -> None:
-    _execute_all(
+    execute_all(
         conn,
         """
         -- What the PreToolUse hook looks lessons up by: the trigger's tool, and its first command
@@ -576,7 +598,7 @@ def m010_hooks(conn: sqlite3.Connection) -> None:
 
 @migration
 def m011_forgotten(conn: sqlite3.Connection) -> None:
-    _execute_all(
+    execute_all(
         conn,
         """
         -- Sessions `lessonloop forget` deleted: ingest never stores their records again, even when
@@ -591,7 +613,7 @@ def m011_forgotten(conn: sqlite3.Connection) -> None:
 
 @migration
 def m012_runs(conn: sqlite3.Connection) -> None:
-    _execute_all(
+    execute_all(
         conn,
         """
         -- `lessonloop run`: one row per run of a command, written in one transaction after it ends.
@@ -674,7 +696,7 @@ def m013_redact_again(conn: sqlite3.Connection) -> None:
     """The record of which redaction rules the stored texts were last redacted with. Its first pass
     (every stored text redacted again, old bytes gone) runs right after, when open_store finds no
     record: store/redaction_pass.py, which also runs it again whenever the rules change."""
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE redaction_state (
@@ -693,7 +715,7 @@ def m013_redact_again(conn: sqlite3.Connection) -> None:
 def m014_hook_spool(conn: sqlite3.Connection) -> None:
     """The names of the spooled hook events already applied (apply/hooks/spool.py): recorded in
     the transaction that applies them, so that none is applied twice."""
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE hook_spool (
@@ -728,7 +750,7 @@ def m016_lesson_ids(conn: sqlite3.Connection) -> None:
     the hooks' decisions still name. In a store where an id was already given again, the events
     and decisions from before the old lesson's 'forgotten' event are the old lesson's: they keep
     their signature and time, no longer the id."""
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE lesson_ids (
@@ -781,7 +803,7 @@ def m017_agents(conn: sqlite3.Connection) -> None:
       other) beside the agent's own tool name, and every target file of a call that has several;
     - token_usage: reasoning tokens (part of output) and the cost an agent reported.
     Claude Code's stored calls get their kinds here (capture/claude_code/tools.py says the same)."""
-    _execute_all(
+    execute_all(
         conn,
         """
         ALTER TABLE source_files ADD COLUMN format TEXT;
@@ -912,7 +934,7 @@ def m018_lesson_trigger_kinds(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "INSERT OR IGNORE INTO lesson_aliases (signature, lesson_id) VALUES (?, ?)", (signature, lesson_id)
             )
-    _execute_all(
+    execute_all(
         conn,
         """
         DROP INDEX lessons_trigger;
@@ -932,7 +954,7 @@ def m019_git_history(conn: sqlite3.Connection) -> None:
     hash, file position, hunk position): reading a commit twice stores it once. Authors' emails
     are never stored: `author_key` is a keyed hash of the lower-cased address, with the store's
     own random key (`git_author_salt`), so one author's commits group without the address."""
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE git_author_salt (
@@ -1014,7 +1036,7 @@ def m020_feedback(conn: sqlite3.Connection) -> None:
     a rating 1..5 and a note (redacted), given with `lessonloop feedback session|chat ID`. Runs
     keep theirs in their own row (m012). The export carries it, filters on it and weights by it
     (docs/export.md). Named m020: m019 is the commits' migration (issue 14, item 1)."""
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE feedback (
@@ -1037,7 +1059,7 @@ def m021_file_models(conn: sqlite3.Connection) -> None:
     updated as history arrives. `state` is the learner's JSON (zlib); `commits_rowid` and
     `chats_until` say what it has learned (git_commits rows up to that rowid, chats up to that
     time), so an update reads only the commits and chats stored after them."""
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE file_models (
@@ -1061,7 +1083,7 @@ def m022_git_links(conn: sqlite3.Connection) -> None:
     it), its strength (1 for a commit call, at most 0.5 for edits) and the call. A rollback names
     the commit undone and the later commit undoing it (`revert_message`, `inverse_hunks`).
     `git_link_state` is how far the linking has read (git_commits and tool_calls rowids)."""
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE git_commit_links (
@@ -1094,72 +1116,6 @@ def m022_git_links(conn: sqlite3.Connection) -> None:
 
 
 @migration
-def m023_team(conn: sqlite3.Connection) -> None:
-    """The team store (issue 17, docs/team.md): this store stays the source of truth. `team_config`:
-    the team's server, this member's name and token, the pull cursor (the server's change number
-    read up to, never a local time) and whether ingest syncs. `team_projects`: a local project and
-    its repository's normalized remote URL (one project on every clone). `team_outbox`: local changes
-    waiting to be pushed, in batches named before they are sent (a batch sent twice is applied
-    once). `team_shared`: what the server holds of this member's, by digest. `team_items`: what was
-    pulled, with the team's summed counts, its members and the local lesson that carries it (a team
-    copy with origin 'team', or this member's own lesson of the same identity)."""
-    _execute_all(
-        conn,
-        """
-        CREATE TABLE team_config (
-            id INTEGER PRIMARY KEY CHECK (id = 1),
-            url TEXT NOT NULL,              -- the server (a password is better kept in ~/.pgpass)
-            member TEXT NOT NULL,
-            token TEXT NOT NULL,            -- this member's token (the server keeps its hash only)
-            role TEXT,
-            joined_at TEXT NOT NULL,
-            sync_after_ingest INTEGER NOT NULL DEFAULT 0,
-            pull_seq INTEGER NOT NULL DEFAULT 0,
-            last_push_at TEXT,
-            last_pull_at TEXT
-        );
-        CREATE TABLE team_projects (
-            project TEXT PRIMARY KEY,       -- the local project name
-            remote TEXT NOT NULL,           -- normalized remote URL (team/remote_urls.py)
-            url TEXT NOT NULL               -- the URL as given or found
-        );
-        CREATE TABLE team_outbox (
-            id INTEGER PRIMARY KEY,
-            item_id TEXT NOT NULL,
-            kind TEXT NOT NULL,             -- lesson | command
-            item TEXT NOT NULL,             -- JSON: what is sent, redacted
-            digest TEXT NOT NULL,
-            batch TEXT,                     -- NULL until a push names the batch it goes in
-            queued_at TEXT NOT NULL
-        );
-        CREATE INDEX team_outbox_batch ON team_outbox(batch, id);
-        CREATE TABLE team_shared (
-            item_id TEXT PRIMARY KEY,
-            kind TEXT NOT NULL,
-            local_key TEXT NOT NULL,        -- the lesson's signature, the command's normalized form
-            digest TEXT NOT NULL,
-            pushed_at TEXT NOT NULL
-        );
-        CREATE TABLE team_items (
-            item_id TEXT PRIMARY KEY,
-            kind TEXT NOT NULL,
-            project TEXT NOT NULL,          -- normalized remote URL; '' global
-            signature TEXT NOT NULL,
-            lesson_id INTEGER,              -- the local lesson carrying it
-            own INTEGER NOT NULL DEFAULT 0, -- 1: lesson_id is this member's own lesson
-            members TEXT NOT NULL,          -- JSON list of contributing members
-            totals TEXT NOT NULL,           -- JSON: counts summed over members
-            payload TEXT,                   -- JSON: a command's summary (lessons live in `lessons`)
-            rejected_by TEXT,
-            seq INTEGER NOT NULL,
-            pulled_at TEXT NOT NULL
-        );
-        CREATE INDEX team_items_lesson ON team_items(lesson_id);
-        """,
-    )
-
-
-@migration
 def m024_learn_state(conn: sqlite3.Connection) -> None:
     """Learning that goes on from where it stopped (issue 15, item 1; docs/lessons.md, "How
     learning keeps up"). `learn_state`: the learner as it was after every call and correction
@@ -1171,7 +1127,7 @@ def m024_learn_state(conn: sqlite3.Connection) -> None:
     by rowid). `learn_edit_types`: the main sessions that changed files of each type in each
     project, found by the same runs (finding lessons count them). `tool_calls_ts`: the calls
     after the boundary, by an index."""
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE learn_state (
@@ -1262,7 +1218,7 @@ def m025_analysis_marks(conn: sqlite3.Connection) -> None:
     and the store's rowid marks and change log. The same digest again: nothing to analyze, and
     the fingerprints of every session are not read. Deleted messages and findings are logged in
     learn_changes too (new rows are seen by their rowids)."""
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE analysis_marks (
@@ -1284,37 +1240,6 @@ def m025_analysis_marks(conn: sqlite3.Connection) -> None:
         END;
         """,
     )
-
-
-@migration
-def m026_team_authors(conn: sqlite3.Connection) -> None:
-    """Whose texts a pulled team lesson carries (issue 25): its author, shown with it and used to
-    decide whether it is trusted here (`lessons.trusted_members`); NULL for items pulled from a
-    server older than schema 4, and before this migration."""
-    _execute_all(conn, "ALTER TABLE team_items ADD COLUMN author TEXT;")
-
-
-@migration
-def m027_team_token_out_of_store(conn: sqlite3.Connection) -> None:
-    """A team member's token leaves the store (issue 25, item 6): it goes into the tokens file beside
-    the configuration (store/team_tokens.py, 0600) and `team_config.token` is blanked, with
-    secure_delete so that its text is overwritten. When the file cannot be written now, the token
-    stays, and `team_state.team_config` moves it the next time a team command reads it."""
-    row = conn.execute("SELECT url, member, token FROM team_config WHERE id = 1").fetchone()
-    if row is None or not row[2]:
-        return
-    from lessonloop.store.team_tokens import TokenFileError, save_token
-
-    try:
-        save_token(str(row[0]), str(row[1]), str(row[2]))
-    except TokenFileError:
-        return
-    (before,) = conn.execute("PRAGMA secure_delete").fetchone()
-    conn.execute("PRAGMA secure_delete = ON")
-    try:
-        conn.execute("UPDATE team_config SET token = '' WHERE id = 1")
-    finally:
-        conn.execute(f"PRAGMA secure_delete = {int(before)}")
 
 
 @migration
@@ -1346,7 +1271,7 @@ def m030_cache_write_1h(conn: sqlite3.Connection) -> None:
     Anthropic bills at twice the input price (five minutes: 1.25 times). Claude Code reports them as
     `usage.cache_creation.ephemeral_1h_input_tokens`; part of cache_creation_tokens. Calls stored
     before this migration have 0 here (priced at the five-minute rate) until their file is read again."""
-    _execute_all(conn, "ALTER TABLE token_usage ADD COLUMN cache_creation_1h_tokens INTEGER NOT NULL DEFAULT 0;")
+    execute_all(conn, "ALTER TABLE token_usage ADD COLUMN cache_creation_1h_tokens INTEGER NOT NULL DEFAULT 0;")
 
 
 @migration
@@ -1360,7 +1285,7 @@ def m032_learn_checkpoints(conn: sqlite3.Connection) -> None:
     ended it; what was learned of a session before any boundary is its latest part at or before
     it. The rows of `learn_sessions` become parts at the state's boundary. `learn_state.calls`: the
     calls learned before the state's boundary (0 for a state kept before this migration)."""
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE learn_checkpoints (
@@ -1396,19 +1321,6 @@ def m033_claude_code_rejections(conn: sqlite3.Connection) -> None:
                SELECT source_file_id FROM messages WHERE kind = 'rejection'
                UNION SELECT source_file_id FROM tool_calls WHERE status = 'rejected')"""
     )
-
-
-@migration
-def m034_team_url_password(conn: sqlite3.Connection) -> None:
-    """A password in the team's URL leaves the store (issue 39, docs/team.md): `team_config.url` keeps
-    the URL without it, and the password goes into the tokens file beside the member's token
-    (store/team_tokens.py, 0600; with secure_delete, the old text is overwritten). When the file
-    cannot be written now, the URL stays as it is and `team_state.team_config` moves the password
-    the next time a team command reads it."""
-    from lessonloop.store.team_state import move_password_out
-
-    if conn.execute("SELECT 1 FROM team_config WHERE id = 1").fetchone() is not None:
-        move_password_out(conn, within=True)
 
 
 @migration
@@ -1458,7 +1370,7 @@ def m037_session_totals(conn: sqlite3.Connection) -> None:
     sessions alone. Every session of an existing store starts dirty. (The triggers insert only
     what is not there: an OR IGNORE inside a trigger gives way to the conflict policy of the
     statement that fired it.)"""
-    _execute_all(
+    execute_all(
         conn,
         """
         ALTER TABLE token_usage ADD COLUMN price_usd REAL;
@@ -1612,7 +1524,7 @@ def m041_session_figures(conn: sqlite3.Connection) -> None:
     of `sessions --json`'s 80 ms on 576 sessions). `prompts` counts the session's own typed prompts;
     `model` is the model of its own requests with the most output (by name on a tie). Every session
     with totals is marked dirty: the next settle sums them (the totals themselves come out the same)."""
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE session_figures (
@@ -1645,7 +1557,7 @@ def m042_rule_severity(conn: sqlite3.Connection) -> None:
     holds it, in a column of its own: the report weighs each project's violated rules by it, and
     reading it out of every violation's evidence was a fifth of `report --json` on 576 sessions
     (issue 43)."""
-    _execute_all(
+    execute_all(
         conn,
         """
         ALTER TABLE rule_results ADD COLUMN severity TEXT;
@@ -1665,7 +1577,7 @@ def m043_analysis_mark_parts(conn: sqlite3.Connection) -> None:
     The change log gets what that check needs and the triggers before left out: a session's old
     and new ids when it is renamed, any message moved or renumbered (its old and new session), and the session a finding left
     for another (the earlier trigger logs the one it went to)."""
-    _execute_all(
+    execute_all(
         conn,
         """
         ALTER TABLE analysis_marks ADD COLUMN parts TEXT;
@@ -1750,7 +1662,7 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
         "error": _call_place_sql("error", "{row}.error_text"),
         "path": _call_place_sql("path", _call_paths("{row}")),
     }
-    _execute_all(
+    execute_all(
         conn,
         f"""
         CREATE TABLE search_places (
@@ -1864,7 +1776,7 @@ def m045_search_vectors(conn: sqlite3.Connection) -> None:
     """`search_vectors`: each search place's vector of an embedding model, for `lessonloop search
     --semantic` (docs/search.md): made the first time such a search needs it, and gone with its
     place (a place whose text changes is a new place)."""
-    _execute_all(
+    execute_all(
         conn,
         """
         CREATE TABLE search_vectors (

@@ -1,5 +1,5 @@
 """The background sync after ingest (opt-in: `lessonloop team sync --after-ingest on`): `lessonloop
-ingest` (its job, pipeline/ingest_job.py) starts `python -m lessonloop.team.background --db PATH` as
+ingest` (its job, pipeline/ingest_job.py, through this wing's step after ingest) starts `python -m lessonloop.team.background --db PATH` as
 a process of its own and does not wait for it; it pushes, then pulls, and writes what happened (or why it failed) to
 `team-sync.log` beside the store. The hooks never start it: they never reach the network."""
 
@@ -11,8 +11,9 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-from lessonloop.store.team_sync_flag import wants_sync_after_ingest
+from lessonloop.team.store.sync_flag import wants_sync_after_ingest
 
 LOG_NAME = "team-sync.log"
 
@@ -48,14 +49,22 @@ def start(db: Path) -> bool:
     return True
 
 
+def after_ingest(_conn: sqlite3.Connection, request: Any, report: Any) -> None:
+    """The ingest job's step (core/wings.py, AFTER_INGEST): start the sync when the request names
+    the store's file (`lessonloop ingest` does; the Stop hook's worker never reaches the network)
+    and the store asked for it."""
+    if request.store_file is not None:
+        report.wing_steps["team_sync_started"] = start(request.store_file)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lessonloop.team.background")
     parser.add_argument("--db", required=True)
     args = parser.parse_args(argv)
     from lessonloop.core.timestamps import utc_now
     from lessonloop.store import open_store
-    from lessonloop.store.team_state import team_config
     from lessonloop.team.server import TeamError, TeamServer
+    from lessonloop.team.store.state import team_config
     from lessonloop.team.sync import pull, push
 
     conn = open_store(Path(args.db))

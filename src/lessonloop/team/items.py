@@ -20,8 +20,8 @@ from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.secrets.pii import scrub_pii as scrub_text
 from lessonloop.secrets.pii import scrub_pii_value
 from lessonloop.secrets.redaction import redact
-from lessonloop.store.team_state import Outgoing
 from lessonloop.team.server_schema import MAX_SHORT_TEXT, SHORT_TEXTS
+from lessonloop.team.store.state import Outgoing
 
 LESSON_TEXTS = (
     "kind", "title", "body", "prevention", "prevention_command", "trigger", "error_signature", "error_class",

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from lessonloop.core import json_codec
 from lessonloop.core.install_hints import extra_install
 from lessonloop.secrets.redaction import redact
-from lessonloop.store.team_state import Incoming
 from lessonloop.team import server_schema
 from lessonloop.team.pulled_fields import (
     Unreadable,
@@ -29,6 +28,7 @@ from lessonloop.team.pulled_fields import (
     shown,
     time_field,
 )
+from lessonloop.team.store.state import Incoming
 
 if TYPE_CHECKING:
     import psycopg

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from lessonloop.store import team_state
 from lessonloop.team.server import TeamError, TeamServer, shown_url
+from lessonloop.team.store import state as team_state
 from lessonloop.team.sync import pending_changes
 
 

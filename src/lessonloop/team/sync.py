@@ -21,11 +21,11 @@ from typing import Any
 
 from lessonloop.core.timestamps import utc_now
 from lessonloop.settings.config import privacy_settings
-from lessonloop.store import team_state
-from lessonloop.store.team_state import Outgoing
 from lessonloop.team import items
 from lessonloop.team.remote_urls import RemoteError, normalize_remote, remote_of_folder
 from lessonloop.team.server import TeamServer
+from lessonloop.team.store import state as team_state
+from lessonloop.team.store.state import Outgoing
 
 PUSH_BATCH = 100  # items per batch
 PULL_PAGE = 500  # items per page

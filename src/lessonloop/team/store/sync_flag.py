@@ -1,5 +1,5 @@
 """Whether the store asked for a team sync after each ingest (`lessonloop team sync --after-ingest
-on`): the one team setting every `lessonloop ingest` reads, without store/team_state.py (its
+on`): the one team setting every `lessonloop ingest` reads, without team/store/state.py (its
 imports: the lesson writer, the trust rules) on the path of an ingest with nothing new."""
 
 from __future__ import annotations

@@ -12,12 +12,12 @@ from lessonloop.cli.common import CommandError, common_options, console, emit_js
 if TYPE_CHECKING:
     import sqlite3
 
-    from lessonloop.store.team_state import TeamConfig
     from lessonloop.team.server import TeamServer
+    from lessonloop.team.store.state import TeamConfig
 
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
-TOKEN_ENV = "LESSONLOOP_TEAM_TOKEN"  # the same as store/team_tokens.py's
+TOKEN_ENV = "LESSONLOOP_TEAM_TOKEN"  # the same as team/store/tokens.py's
 
 
 def register(commands: Commands) -> None:
@@ -168,7 +168,7 @@ def register(commands: Commands) -> None:
 
 
 def _config(conn: sqlite3.Connection) -> TeamConfig:
-    from lessonloop.store.team_state import team_config
+    from lessonloop.team.store.state import team_config
 
     config = team_config(conn)
     if config is None:
@@ -207,9 +207,9 @@ def _say(args: argparse.Namespace, data: dict[str, Any], lines: list[str]) -> in
 
 def cmd_init(args: argparse.Namespace) -> int:
     from lessonloop.core.timestamps import utc_now
-    from lessonloop.store.team_state import save_config
-    from lessonloop.store.team_tokens import TokenFileError, tokens_path
     from lessonloop.team.server import init_schema, shown_url
+    from lessonloop.team.store.state import save_config
+    from lessonloop.team.store.tokens import TokenFileError, tokens_path
 
     name = args.name or os.environ.get("USER") or "maintainer"
     with open_cli_store(args.db) as conn:
@@ -248,9 +248,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_join(args: argparse.Namespace) -> int:
     from lessonloop.core.timestamps import utc_now
-    from lessonloop.store.team_state import save_config
-    from lessonloop.store.team_tokens import TokenFileError
     from lessonloop.team.server import TeamServer, shown_url
+    from lessonloop.team.store.state import save_config
+    from lessonloop.team.store.tokens import TokenFileError
 
     token = args.token or os.environ.get(TOKEN_ENV)
     if not token:
@@ -327,7 +327,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from lessonloop.store.team_state import set_sync_after_ingest
+    from lessonloop.team.store.state import set_sync_after_ingest
     from lessonloop.team.sync import pull, push
 
     with open_cli_store(args.db) as conn:
@@ -396,8 +396,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_project(args: argparse.Namespace) -> int:
-    from lessonloop.store.team_state import project_urls, set_project
     from lessonloop.team.remote_urls import RemoteError, normalize_remote
+    from lessonloop.team.store.state import project_urls, set_project
 
     with open_cli_store(args.db) as conn:
         if args.project is not None:
@@ -454,7 +454,7 @@ def cmd_reject(args: argparse.Namespace) -> int:
 
 def _item_of(conn: sqlite3.Connection, given: str) -> str:
     """The team item of a local lesson id, or a team item id given whole or by its start."""
-    from lessonloop.store.team_state import item_of_lesson, items_starting
+    from lessonloop.team.store.state import item_of_lesson, items_starting
     from lessonloop.team.sync import own_item_ids
 
     if given.isdigit():
@@ -475,7 +475,7 @@ def _item_of(conn: sqlite3.Connection, given: str) -> str:
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
-    from lessonloop.store.team_state import forget_shared, shared_items
+    from lessonloop.team.store.state import forget_shared, shared_items
 
     with open_cli_store(args.db) as conn:
         config = _config(conn)

@@ -20,9 +20,9 @@ from lessonloop.core.timestamps import days_between, normalize_timestamp
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import member_trusted
 from lessonloop.lesson_model.triggers import read_trigger
-from lessonloop.store import team_tokens
 from lessonloop.store.lesson_writer import Feedback, log_event, stored_feedback
 from lessonloop.store.transaction import StoreError, transaction
+from lessonloop.team.store import tokens as team_tokens
 
 TEAM_ORIGIN = "team"
 COPY_PREFIX = "team:"
@@ -32,7 +32,7 @@ COPY_PREFIX = "team:"
 class TeamConfig:
     url: str  # to connect with: the stored address, its password (from the tokens file) put back in
     member: str
-    token: str  # from the tokens file (store/team_tokens.py); "" when there is none: `token_problem` says why
+    token: str  # from the tokens file (team/store/tokens.py); "" when there is none: `token_problem` says why
     role: str | None
     joined_at: str
     sync_after_ingest: bool
@@ -145,7 +145,7 @@ def _blank(conn: sqlite3.Connection, assignment: str, params: tuple[str, ...] = 
 
 def save_config(conn: sqlite3.Connection, url: str, member: str, token: str, role: str | None, now: str) -> None:
     """Join a team: its URL (without a password) and the member's name in the store; the token and
-    the URL's password, when it has one, in the tokens file (store/team_tokens.py; TokenFileError
+    the URL's password, when it has one, in the tokens file (team/store/tokens.py; TokenFileError
     when it cannot be written, and nothing changes; ValueError when a key/value URL cannot be
     read). Joining another server or as another member starts over: the outbox, what was shared
     and the pulled items (with their team copies) are dropped, the cursor goes back to 0."""

@@ -1,0 +1,80 @@
+"""The wings' registry: features that plug into the core the way datasette's own features are
+plugins (its DEFAULT_PLUGINS) and llm's register their commands and migrations themselves.
+
+A wing is a package whose `wing` module declares, as plain module attributes, what it adds; the
+core reads them here and never imports a wing by name (import-linter: `core-knows-no-wing`). Each
+value names code as text ("package.module" or "package.module:function"), imported when it is
+used, so that loading the declarations costs a few small modules (the hooks load them to find an
+up-to-date store: store/connection.connect_for_writing).
+
+What a `wing` module may declare (each optional):
+- COMMANDS: {module: (command, ...)}: the modules whose register(commands) adds those commands to
+  the command line (cli/entry.py builds only the running command's);
+- MIGRATIONS: the module holding the wing's own migration sequence (its MIGRATIONS list), applied
+  after the core's (store/migrations.py); LATEST_MIGRATION: its last step's name;
+- AFTER_INGEST: ("module:function", ...): called as function(conn, request, report) at the end of
+  an ingest job (pipeline/ingest_job.py).
+
+No imports: this is on every hook's path.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
+    from typing import Any
+
+# The wings lessonloop ships, in the order their steps run and their commands are listed.
+DEFAULT_WINGS = ("lessonloop.team.wing",)
+
+_loaded: list[ModuleType] = []
+
+
+def wings() -> list[ModuleType]:
+    """The declaration modules of every wing, imported once."""
+    if not _loaded:
+        for name in DEFAULT_WINGS:
+            _loaded.append(__import__(name, fromlist=["_"]))
+    return _loaded
+
+
+def declared(attribute: str) -> list[tuple[str, Any]]:
+    """(wing's package, value) for every wing declaring `attribute`, in the wings' order."""
+    found = []
+    for wing in wings():
+        value = getattr(wing, attribute, None)
+        if value is not None:
+            found.append((wing.__package__ or "", value))
+    return found
+
+
+def commands() -> dict[str, tuple[str, ...]]:
+    """Every wing's command modules (a full module name each) and the commands each adds."""
+    found: dict[str, tuple[str, ...]] = {}
+    for _wing, value in declared("COMMANDS"):
+        found.update(value)
+    return found
+
+
+def migration_modules() -> list[str]:
+    """The modules of the wings' migration sequences, in the order they are applied."""
+    return [str(value) for _wing, value in declared("MIGRATIONS")]
+
+
+def latest_migrations() -> list[str]:
+    """The name of each wing's last migration."""
+    return [str(value) for _wing, value in declared("LATEST_MIGRATION")]
+
+
+def resolve(target: str) -> Any:
+    """The object "package.module:name" names, its module imported now."""
+    module, _, name = target.partition(":")
+    loaded = __import__(module, fromlist=[name or "_"])
+    return getattr(loaded, name) if name else loaded
+
+
+def steps(attribute: str) -> list[Callable[..., Any]]:
+    """The functions every wing declares under `attribute` ("module:function" each), imported now."""
+    return [resolve(str(target)) for _wing, targets in declared(attribute) for target in targets]
