@@ -1,4 +1,4 @@
-"""`lessonloop dataset export` (report/export/) and `lessonloop feedback` on sessions and chats, on a store
+"""`lessonloop dataset export` (dataset/export/) and `lessonloop feedback` on sessions and chats, on a store
 built from the real corpora of every agent, a planted transcript holding real-format secrets, and a
 real `lessonloop run`: every kind in every format, loaded back with the csv module, pyarrow and the
 real `datasets` library; no secret in any export (also when the store itself holds raw secrets);
@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from lessonloop.core.timestamps import parse_timestamp
-from lessonloop.report.export.fields import KINDS as EXPORT_KINDS
+from lessonloop.dataset.export.fields import KINDS as EXPORT_KINDS
 from tests.conftest import REPO_ROOT, SHARED_CORPUS, cli
 from tests.planted_transcripts import write_planted_session
 from tests.secret_samples import ANTHROPIC, AWS_ID, AWS_SECRET, GITHUB_PAT_CLASSIC

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from lessonloop.report.milestones import MILESTONES, progress
-from lessonloop.report.quality import distribution, percentile, repeats
+from lessonloop.dataset.milestones import MILESTONES, progress
+from lessonloop.dataset.quality import distribution, percentile, repeats
 from lessonloop.store import open_store
 from tests.conftest import SHARED_CORPUS, cli, run_ingest
 from tests.git_helpers import commit_file, make_repo

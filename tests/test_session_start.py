@@ -111,7 +111,7 @@ def test_milestones_count_sessions_by_the_start_the_list_shows(store: tuple[Path
     shows (placeholders, known only as a parent, it leaves out): before, a session whose subagent
     wrote first was dated there by its own first message, so it counted as made after a time the
     list dates it before."""
-    from lessonloop.report.milestone_queries import collection_counts
+    from lessonloop.dataset.milestone_queries import collection_counts
 
     db, ids = store
     conn = open_store(db)

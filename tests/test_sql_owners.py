@@ -4,7 +4,8 @@ import-linter sees imports, not SQL strings: a module elsewhere that runs a quer
 tables couples itself to the schema behind the layers' back. This test reads every module of
 src/lessonloop/ and fails on SQL outside the places allowed to hold it:
 - store/: the store's modules, and each wing's store/ (core/wings.py: team/store/, ...);
-- report/ query modules (named `*queries.py`): the read-only queries behind tables, pages and exports;
+- report/ query modules (named `*queries.py`): the read-only queries behind tables, pages and exports,
+  and a wing's (dataset/quality_queries.py);
 - databases that are not the store: OpenCode's own database (capture/opencode/, read only) and the
   team's PostgreSQL server (team/server.py, its own schema).
 
@@ -19,15 +20,18 @@ import ast
 import re
 from pathlib import Path
 
+from lessonloop.core.wings import DEFAULT_WINGS
+
 SRC = Path(__file__).resolve().parent.parent / "src" / "lessonloop"
 
 ALLOWED_FOLDERS = ("store/", "capture/opencode/")  # the store; OpenCode's own database
 WING_STORE = re.compile(r"^\w+/store/")  # a wing's part of the store (team/store/)
+WING_QUERIES = re.compile(r"^\w+/(.*/)?\w*queries\.py$")  # a wing's read-only queries (dataset/quality_queries.py)
 ALLOWED_FILES = {  # databases that are not the store
     "team/server.py": "the team's PostgreSQL server",
     "team/server_schema.py": "the team server's own schema (PostgreSQL)",
 }
-CORE_PACKAGES = {"capture", "analyze", "lesson_model", "learn", "apply", "report", "pipeline", "cli", "web", "core"}
+WINGS = {name.split(".")[1] for name in DEFAULT_WINGS}  # core/wings.py
 QUERY_MODULE = re.compile(r"^report/(.*/)?\w*queries\.py$")
 
 SQL_START = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|DROP|ALTER|PRAGMA|REPLACE)\s+\S")
@@ -35,7 +39,7 @@ SQL_CALLS = {"execute", "executemany", "executescript"}
 
 
 def allowed(relative: str) -> bool:
-    if WING_STORE.match(relative) and relative.split("/")[0] not in CORE_PACKAGES:
+    if relative.split("/")[0] in WINGS and (WING_STORE.match(relative) or WING_QUERIES.match(relative)):
         return True
     return relative.startswith(ALLOWED_FOLDERS) or relative in ALLOWED_FILES or bool(QUERY_MODULE.match(relative))
 
@@ -79,4 +83,5 @@ def test_the_scan_finds_sql_where_it_is() -> None:
     assert sql_lines(source) == [1, 2]
     assert not allowed("capture/privacy.py") and not allowed("report/render.py")
     assert allowed("report/export/chat_queries.py") and allowed("store/writer.py")
+    assert allowed("dataset/export/export_queries.py") and not allowed("dataset/export/fields.py")
     assert allowed("team/store/state.py") and not allowed("team/sync.py") and not allowed("apply/store/x.py")

@@ -87,7 +87,6 @@ REGISTERED: dict[str, tuple[str, ...]] = {
     "run_commands": ("run", "runs", "feedback", "cleanup"),
     "git_commands": ("git",),
     "file_commands": ("files",),
-    "dataset_commands": ("dataset",),
     "web_commands": ("serve",),
     "glossary_commands": ("glossary",),
 }

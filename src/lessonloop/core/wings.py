@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 # The wings lessonloop ships, in the order their steps run and their commands are listed.
-DEFAULT_WINGS = ("lessonloop.team.wing",)
+DEFAULT_WINGS = ("lessonloop.dataset.wing", "lessonloop.team.wing")
 
 _loaded: list[ModuleType] = []
 

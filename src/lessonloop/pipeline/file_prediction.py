@@ -21,8 +21,8 @@ from lessonloop.learn.file_prediction.evaluation import Evaluation, PredictionSi
 from lessonloop.learn.file_prediction.examples import Example, FileChange
 from lessonloop.learn.file_prediction.listwise import one_blas_thread
 from lessonloop.learn.file_prediction.model import FilePredictor, Prediction
-from lessonloop.report.export.chats import chat_rows
-from lessonloop.report.export.filters import ExportFilter
+from lessonloop.report.chats import chat_rows
+from lessonloop.report.record_filter import ExportFilter
 from lessonloop.store import file_models
 from lessonloop.store.file_models import CommitRow
 from lessonloop.store.session_places import session_projects

@@ -1,7 +1,7 @@
-"""What `lessonloop dataset quality` reads from the store (read-only SQL; report/quality.py computes).
+"""What `lessonloop dataset quality` reads from the store (read-only SQL; dataset/quality.py computes).
 
 A chat is a typed prompt of a main session and the assistant text up to the next typed prompt, in
-the session's timeline order (time, then line), as the export reads it (report/export/chats.py).
+the session's timeline order (time, then line), as the export reads it (report/chats.py).
 With a project, sessions are those of the project (its stored name) and commits those of the
 repositories whose root is the project's folder or inside it.
 """

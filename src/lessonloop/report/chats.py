@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.core import json_codec
-from lessonloop.report.export import export_queries as queries
-from lessonloop.report.export.filters import ExportFilter, weight
+from lessonloop.report import chat_queries as queries
+from lessonloop.report.record_filter import ExportFilter, weight
 from lessonloop.store.feedback import feedback_by_target
 
 _READS = frozenset({"read", "search"})

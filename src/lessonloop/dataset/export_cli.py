@@ -1,4 +1,4 @@
-"""`lessonloop dataset export`: the store as a dataset for training or analysis (report/export/,
+"""`lessonloop dataset export`: the store as a dataset for training or analysis (dataset/export/,
 docs/export.md). Not `lessonloop lessons export`, which writes lessons to share, back up or give
 to an agent as a rules file (CLAUDE.md, AGENTS.md)."""
 
@@ -21,7 +21,7 @@ KINDS = ("records", "chats", "commits", "sessions", "lessons", "runs")
 
 
 def add_export(commands: Commands) -> None:
-    """Add `export` to `commands` (`dataset export`, cli/dataset_commands.py)."""
+    """Add `export` to `commands` (`dataset export`, dataset/cli.py)."""
     export = commands.add_parser(
         "export",
         help="write the store as a dataset: training records, chats, commits, sessions, lessons or runs "
@@ -83,7 +83,7 @@ def _project(conn: sqlite3.Connection, project: str | None) -> str | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from lessonloop.report.export import ExportError, ExportFilter, MissingExtra, export_dataset
+    from lessonloop.dataset.export import ExportError, ExportFilter, MissingExtra, export_dataset
     from lessonloop.settings.config import privacy_settings
 
     scrub_pii = privacy_settings().scrub_pii_exports  # personal data leaves no export (docs/privacy.md)

@@ -1,5 +1,5 @@
 """JSONL and CSV files of an export: the rows in the order given, the fields in their kind's order
-(report/export/fields.py), the same bytes for the same rows.
+(dataset/export/fields.py), the same bytes for the same rows.
 
 JSONL: one JSON object per line, UTF-8, nested values as they are. CSV: one row per record under
 a header; a struct's fields are columns of their own (`tokens.input`), a list is one cell holding
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from lessonloop.core import json_codec
-from lessonloop.report.export.fields import Field, columns
+from lessonloop.dataset.export.fields import Field, columns
 
 
 def write_jsonl(out: IO[str], fields: tuple[Field, ...], rows: Iterable[dict[str, Any]]) -> int:

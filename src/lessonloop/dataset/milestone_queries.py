@@ -1,5 +1,5 @@
 """What `lessonloop dataset milestones` counts (read-only SQL): commits, main sessions and chats stored,
-and those of them made since a time (report/milestones.py computes the progress).
+and those of them made since a time (dataset/milestones.py computes the progress).
 
 - commits: every stored commit (`ingest --git`), by its commit time;
 - sessions: main sessions (subagents belong to theirs; placeholders, known only as a parent, are

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def add_quality(commands: Commands) -> None:
-    """Add `quality` to `commands` (`dataset quality`, cli/dataset_commands.py)."""
+    """Add `quality` to `commands` (`dataset quality`, dataset/cli.py)."""
     quality = commands.add_parser(
         "quality",
         help="the collection's quality: empty, truncated and duplicate records, unlinked commits, redactions, lengths",
@@ -65,7 +65,7 @@ def _existing(db: str | None) -> None:
 
 def cmd_quality(args: argparse.Namespace) -> int:
     from lessonloop.cli.forget_commands import project_or_repository
-    from lessonloop.report.quality import quality_report
+    from lessonloop.dataset.quality import quality_report
 
     _existing(args.db)
     with open_cli_store(args.db, reading=True) as conn:
@@ -74,7 +74,7 @@ def cmd_quality(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(data)
     else:
-        from lessonloop.report.quality_render import render_quality
+        from lessonloop.dataset.quality_render import render_quality
 
         render_quality(console(), data)
     return 0
@@ -84,8 +84,8 @@ def cmd_milestones(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
     from lessonloop.core.timestamps import format_timestamp, parse_timestamp, utc_now
-    from lessonloop.report.milestone_queries import collection_counts
-    from lessonloop.report.milestones import WINDOW_DAYS, progress
+    from lessonloop.dataset.milestone_queries import collection_counts
+    from lessonloop.dataset.milestones import WINDOW_DAYS, progress
 
     _existing(args.db)
     now = utc_now()
@@ -104,7 +104,7 @@ def cmd_milestones(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(data)
     else:
-        from lessonloop.report.quality_render import render_milestones
+        from lessonloop.dataset.quality_render import render_milestones
 
         render_milestones(console(), data)
     return 0

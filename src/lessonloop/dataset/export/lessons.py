@@ -6,9 +6,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from lessonloop.report.export.export_queries import lesson_columns
-from lessonloop.report.export.fields import KINDS
-from lessonloop.report.export.filters import ExportFilter
+from lessonloop.dataset.export.export_queries import lesson_columns
+from lessonloop.dataset.export.fields import KINDS
+from lessonloop.report.record_filter import ExportFilter
 
 _COLUMNS = [field.name for field in KINDS["lessons"]]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from lessonloop.cli import export_commands, quality_commands
 from lessonloop.cli.common import subcommands_only
+from lessonloop.dataset import export_cli, quality_cli
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -34,6 +34,6 @@ def register(commands: Commands) -> None:
     sub = dataset.add_subparsers(
         dest="dataset_command", metavar="SUBCOMMAND", title="subcommands", help="export, quality or milestones"
     )
-    export_commands.add_export(sub)
-    quality_commands.add_quality(sub)
-    quality_commands.add_milestones(sub)
+    export_cli.add_export(sub)
+    quality_cli.add_quality(sub)
+    quality_cli.add_milestones(sub)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from lessonloop.report.export import export_queries as queries
-from lessonloop.report.export.export_queries import has_commits
-from lessonloop.report.export.filters import ExportFilter, weight
+from lessonloop.dataset.export import export_queries as queries
+from lessonloop.dataset.export.export_queries import has_commits
+from lessonloop.report.record_filter import ExportFilter, weight
 from lessonloop.store.git_link_reader import commit_sessions, has_links
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -1,7 +1,7 @@
 """Progress toward the three training milestones of lessonloop's origin design 2 (ML data
 collection, "Training Milestones"; docs/quality.md), and when each is reached at the recent rate.
 
-Pure: counts in, progress and estimates out (report/milestone_queries.py reads the counts).
+Pure: counts in, progress and estimates out (dataset/milestone_queries.py reads the counts).
 """
 
 from __future__ import annotations

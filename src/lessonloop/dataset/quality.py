@@ -1,5 +1,5 @@
 """The collection's quality report (`lessonloop dataset quality`, docs/quality.md): pure computations over
-what report/quality_queries.py reads. `quality_report` ties them together."""
+what dataset/quality_queries.py reads. `quality_report` ties them together."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop.report import quality_queries as q
+from lessonloop.dataset import quality_queries as q
 
 PERCENTILES = (10, 50, 90, 99)
 _KIND = re.compile(r"\[REDACTED:([^\]\s]{1,64})\]")

@@ -1,5 +1,5 @@
 """Terminal output of `lessonloop dataset quality` and `lessonloop dataset milestones` (rich tables), drawn from
-their JSON forms (report/quality.py, report/milestones.py)."""
+their JSON forms (dataset/quality.py, dataset/milestones.py)."""
 
 from __future__ import annotations
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from lessonloop.report.export.chats import chat_rows
-from lessonloop.report.export.commits import commit_rows
-from lessonloop.report.export.filters import ExportFilter
+from lessonloop.dataset.export.commits import commit_rows
+from lessonloop.report.chats import chat_rows
+from lessonloop.report.record_filter import ExportFilter
 
 
 def training_records(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[str, Any]]:

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from lessonloop.report.export.columnar import CARD_MARK, MissingExtra, write_hf_folder, write_parquet
-from lessonloop.report.export.fields import KINDS, redact_row
-from lessonloop.report.export.filters import ExportFilter
-from lessonloop.report.export.text_writers import write_csv, write_jsonl
+from lessonloop.dataset.export.columnar import CARD_MARK, MissingExtra, write_hf_folder, write_parquet
+from lessonloop.dataset.export.fields import KINDS, redact_row
+from lessonloop.dataset.export.text_writers import write_csv, write_jsonl
+from lessonloop.report.record_filter import ExportFilter
 from lessonloop.secrets.pii import scrub_pii_value
 
 __all__ = ["FORMATS", "KINDS", "ExportError", "ExportFilter", "ExportSummary", "MissingExtra", "export_dataset"]
@@ -78,12 +78,12 @@ class ExportSummary:
 
 
 def _readers() -> dict[str, Callable[[sqlite3.Connection, ExportFilter], list[dict[str, Any]]]]:
-    from lessonloop.report.export.chats import chat_rows
-    from lessonloop.report.export.commits import commit_rows
-    from lessonloop.report.export.lessons import lesson_rows
-    from lessonloop.report.export.records import training_records
-    from lessonloop.report.export.runs import run_rows
-    from lessonloop.report.export.sessions import session_rows
+    from lessonloop.dataset.export.commits import commit_rows
+    from lessonloop.dataset.export.lessons import lesson_rows
+    from lessonloop.dataset.export.records import training_records
+    from lessonloop.dataset.export.runs import run_rows
+    from lessonloop.dataset.export.sessions import session_rows
+    from lessonloop.report.chats import chat_rows
 
     return {
         "records": training_records,

@@ -7,9 +7,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from lessonloop.report.export import export_queries as queries
-from lessonloop.report.export.filters import ExportFilter, weight
+from lessonloop.dataset.export import export_queries as queries
 from lessonloop.report.queries import list_sessions
+from lessonloop.report.record_filter import ExportFilter, weight
 from lessonloop.store.feedback import feedback_by_target
 
 

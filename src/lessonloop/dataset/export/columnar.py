@@ -1,7 +1,7 @@
 """Parquet files and Hugging Face dataset folders of an export, through pyarrow (the `export`
 extra: `pip install 'lessonloop[export]'`), imported only when one is written.
 
-The Parquet schema follows the kind's fields (report/export/fields.py), so an export with no
+The Parquet schema follows the kind's fields (dataset/export/fields.py), so an export with no
 rows, or a column that is empty in every row, still has its types. A Hugging Face folder holds
 `data/train.parquet` and a README.md dataset card whose YAML `configs` header names it: what
 `datasets.load_dataset(FOLDER)` reads as it is (docs/export.md).
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from lessonloop.core.install_hints import extra_install
 from lessonloop.core.timestamps import parse_timestamp
-from lessonloop.report.export.fields import Field
+from lessonloop.dataset.export.fields import Field
 
 if TYPE_CHECKING:
     import pyarrow as pa

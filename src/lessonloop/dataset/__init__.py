@@ -1,0 +1,1 @@
+"""The dataset wing: the store as training data (`lessonloop dataset export|quality|milestones`)."""
