@@ -162,7 +162,7 @@ def _result() -> Any:
 
 
 def recording(samples: int, db: Path) -> dict[str, Any]:
-    from lessonloop.pipeline.run_recording import record
+    from lessonloop.runs.recording import record
     from lessonloop.store.run_writer import open_for_recording, record_run
 
     result = _result()

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from lessonloop.core.wings import DEFAULT_WINGS
+
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = ROOT / "pyproject.toml"
 PACKAGE = ROOT / "src" / "lessonloop"
@@ -138,8 +140,8 @@ def test_the_contract_catches(package_copy: Path, name: str) -> None:
 
 
 def test_the_layers_contract_has_no_exceptions() -> None:
-    """No import is let climb a layer: `lessonloop run`'s entry point (run_command/entry.py) is in a layer
-    above the pipeline and the store it records the run with, not in the runner below them."""
+    """No import is let climb a layer: `lessonloop run`'s entry point (runs/command/entry.py) is in a
+    wing, above the pipeline and the store it records the run with, not in the runner below them."""
     contracts = contract()["contracts"]
     assert isinstance(contracts, list)
     layers = next(c for c in contracts if c["id"] == "layers")
@@ -149,12 +151,12 @@ def test_the_layers_contract_has_no_exceptions() -> None:
 # What `lessonloop run` imports after the command ends (or, with --auto, before it starts).
 RECORDING = """\
 def _record() -> None:
-    from lessonloop.pipeline import run_recording, run_suggestions  # noqa: F401
+    from lessonloop.runs import recording, suggestions  # noqa: F401
     from lessonloop.store import location, run_writer, transaction  # noqa: F401
 """
 RECORDED_WITH = (
-    "pipeline.run_recording",
-    "pipeline.run_suggestions",
+    "runs.recording",
+    "runs.suggestions",
     "store.location",
     "store.run_writer",
     "store.transaction",
@@ -177,7 +179,8 @@ def test_no_runner_module_may_record_a_run(package_copy: Path) -> None:
 
 def test_a_run_starts_with_the_entry_point_and_the_runner_only(tmp_path: Path) -> None:
     """`lessonloop run --no-telemetry -- true` imports its entry point, the runner and the bottom
-    layer: no CLI, no pipeline, no store (those wait for the command's end)."""
+    layer (with the wings' declarations, which name the entry point): no CLI, no pipeline, no store
+    (those wait for the command's end)."""
     census = tmp_path / "modules.txt"
     script = (
         "import atexit, sys\n"
@@ -192,12 +195,14 @@ def test_a_run_starts_with_the_entry_point_and_the_runner_only(tmp_path: Path) -
     )
     assert done.returncode == 0, done.stderr
     ours = {name for name in census.read_text().split() if name.split(".")[0] == "lessonloop"}
-    assert "lessonloop.run_command.entry" in ours
-    layers = {name.split(".")[1] for name in ours if "." in name}
+    assert "lessonloop.runs.command.entry" in ours
+    declarations = set(DEFAULT_WINGS) | {name.rsplit(".", 1)[0] for name in DEFAULT_WINGS}
+    rest = {name for name in ours - declarations if not name.startswith("lessonloop.runs.command")}
+    layers = {name.split(".")[1] for name in rest if "." in name}
     contracts = contract()["contracts"]
     assert isinstance(contracts, list)
     bottom = set(next(c for c in contracts if c["id"] == "layers")["layers"][-1].split(" : "))
-    assert layers <= {"__main__", "run_command", "runner"} | bottom, sorted(ours)
+    assert layers <= {"__main__", "runner"} | bottom, sorted(ours)
 
 
 def test_the_unchanged_copy_passes(package_copy: Path) -> None:

@@ -13,8 +13,8 @@ import pytest
 
 from lessonloop.analyze.command_norm import normalize_command
 from lessonloop.core.durations import parse_duration
-from lessonloop.pipeline.run_suggestions import anomalies_for, auto_options, effectiveness, suggestion_for
 from lessonloop.runner.result import RunOptions, RunResult
+from lessonloop.runs.suggestions import anomalies_for, auto_options, effectiveness, suggestion_for
 from lessonloop.store import open_store
 from lessonloop.store.run_retention import record_feedback
 from lessonloop.store.run_writer import record_run
@@ -195,7 +195,7 @@ def test_suggest_json_shape(store: Path) -> None:
 
 
 def test_suggested_options_are_options_of_lessonloop_run(store: Path) -> None:
-    from lessonloop.run_command.options import build_parser
+    from lessonloop.runs.command.options import build_parser
 
     data = cli("runs", "suggest", "--db", store, "--json", "--", *ARGV).json()
     args = build_parser().parse_args(data["options"])

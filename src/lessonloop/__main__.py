@@ -42,10 +42,13 @@ def main() -> None:
 
         sys.argv[1:] = hook_db_option(sys.argv[2:])
         run_hook()
-    if len(sys.argv) > 1 and sys.argv[1] == "run":  # every run starts here: only the runner's small parser
-        from lessonloop.run_command.entry import main as run_main
+    if len(sys.argv) > 1 and sys.argv[1] != "recall":
+        # A wing's command that reads its own line (`lessonloop run`: only the runner's small parser)
+        from lessonloop.core.wings import entry_point
 
-        sys.exit(run_main(sys.argv[2:]))
+        own = entry_point(sys.argv[1])
+        if own is not None:
+            sys.exit(own(sys.argv[2:]))
     if len(sys.argv) > 1 and sys.argv[1] == "recall":  # its usual options read without argparse
         from lessonloop.cli.recall_commands import run_recall
 

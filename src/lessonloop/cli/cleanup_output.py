@@ -1,5 +1,5 @@
-"""What `lessonloop cleanup` says, as text and as --json: the runs (cli/run_commands.py's
-cleanup_text), the sessions and commits deleted, what was kept because something learned still
+"""What `lessonloop cleanup` says, as text and as --json: the runs (cleanup_text, which `runs
+cleanup` says too), the sessions and commits deleted, what was kept because something learned still
 needs it (store/retention_needs.py), and every kind of row deleted, one line per table with its
 count, the runs' tables with the others. A dry run says the same of what it would do."""
 
@@ -110,3 +110,25 @@ def cleanup_report(
     if history.dry_run and rows and "Dry run: nothing was deleted." not in runs_text:
         lines.append("Dry run: nothing was deleted.")
     return "\n".join(lines)
+
+
+def cleanup_text(result: CleanupResult, older_than: str, *, note: bool = True) -> str:
+    """The runs deleted; `note`: with the dry run's last line (cleanup says it after its rows)."""
+    from lessonloop.report.render import local_time
+
+    since = f" (started before {local_time(result.cutoff)})" if result.cutoff else ""
+    if not result.runs:
+        return f"No runs older than {older_than}{since}: nothing to delete."
+    verb = "Would delete" if result.dry_run else "Deleted"
+    text = (
+        f"{verb} {result.runs} run(s) older than {older_than}{since}, with {result.matches} match(es) "
+        f"and {result.patterns} pattern row(s)."
+    )
+    if result.findings_unlinked:
+        text += f" {result.findings_unlinked} finding(s) of theirs " + (
+            "would be kept" if result.dry_run else "were kept"
+        )
+        text += ", no longer tied to a run."
+    if result.dry_run and note:
+        text += "\nDry run: nothing was deleted."
+    return text

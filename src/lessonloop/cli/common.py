@@ -343,3 +343,41 @@ def user_config() -> Config:
         return load_config()
     except ConfigError as exc:
         raise CommandError(str(exc)) from exc
+
+
+# --- values shared by commands (feedback, runs, cleanup, dataset export) ----------------------------
+
+
+def run_id(text: str) -> int:
+    try:
+        value = int(text.strip().removeprefix("#"))
+    except ValueError:
+        raise _argument_type_error(f"not a run id: {text!r}") from None
+    if value < 1:
+        raise _argument_type_error(f"not a run id: {text!r}")
+    return value
+
+
+def rating(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise _argument_type_error(f"a rating is a whole number from 1 to 5, not {text!r}") from None
+    if not 1 <= value <= 5:
+        raise _argument_type_error(f"a rating is a whole number from 1 to 5, not {value}")
+    return value
+
+
+def existing_store(db: str | None) -> str:
+    from lessonloop.store import resolve_db_path
+
+    path = resolve_db_path(db)
+    return str(path) if path.is_file() else ""
+
+
+def _argument_type_error(message: str) -> Exception:
+    """argparse's ArgumentTypeError, argparse imported only when a value is refused (recall imports
+    this module without it)."""
+    import argparse
+
+    return argparse.ArgumentTypeError(message)

@@ -84,7 +84,8 @@ REGISTERED: dict[str, tuple[str, ...]] = {
     "mcp_commands": ("mcp",),
     "config_commands": ("config",),
     "forget_commands": ("forget",),
-    "run_commands": ("run", "runs", "feedback", "cleanup"),
+    "feedback_commands": ("feedback",),
+    "cleanup_commands": ("cleanup",),
     "git_commands": ("git",),
     "file_commands": ("files",),
     "web_commands": ("serve",),
@@ -148,10 +149,12 @@ def _command_word(arguments: Sequence[str]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: sys.argv[1:]); return the exit status."""
     arguments = sys.argv[1:] if argv is None else list(argv)
-    if arguments[:1] == ["run"]:  # its own parser: status 125 for bad options, the command after --
-        from lessonloop.run_command.entry import main as run_main
+    if arguments:  # a wing's command with its own parser (`run`: status 125 for bad options, the command after --)
+        from lessonloop.core.wings import entry_point
 
-        return run_main(arguments[1:])
+        own = entry_point(arguments[0])
+        if own is not None:
+            return int(own(arguments[1:]))
     parser = build_parser(only=_command_word(arguments))
     args = parser.parse_args(arguments)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)

@@ -8,8 +8,18 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, UsageError, emit_json, open_cli_store, shown
-from lessonloop.cli.run_commands import existing_store, rating, run_id
+from lessonloop.cli.common import (
+    DB_HELP,
+    JSON_HELP,
+    CommandError,
+    UsageError,
+    emit_json,
+    existing_store,
+    open_cli_store,
+    rating,
+    run_id,
+    shown,
+)
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]

@@ -12,6 +12,9 @@ What a `wing` module may declare (each optional):
   the command line (cli/entry.py builds only the running command's);
 - MIGRATIONS: the module holding the wing's own migration sequence (its MIGRATIONS list), applied
   after the core's (store/migrations.py); LATEST_MIGRATION: its last step's name;
+- ENTRY_POINTS: {command: "module:function"}: a command that reads its own line (`lessonloop run`:
+  the runner's small parser, no argparse), called as function(arguments) -> exit status before
+  anything else of the command line is imported (__main__.py, cli/entry.py);
 - AFTER_INGEST: ("module:function", ...): called as function(conn, request, report) at the end of
   an ingest job (pipeline/ingest_job.py).
 
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 # The wings lessonloop ships, in the order their steps run and their commands are listed.
-DEFAULT_WINGS = ("lessonloop.dataset.wing", "lessonloop.team.wing")
+DEFAULT_WINGS = ("lessonloop.runs.wing", "lessonloop.dataset.wing", "lessonloop.team.wing")
 
 _loaded: list[ModuleType] = []
 
@@ -66,6 +69,15 @@ def migration_modules() -> list[str]:
 def latest_migrations() -> list[str]:
     """The name of each wing's last migration."""
     return [str(value) for _wing, value in declared("LATEST_MIGRATION")]
+
+
+def entry_point(command: str) -> Callable[[list[str]], int] | None:
+    """The function of the wing command `command` that reads its own line, or None."""
+    for _wing, value in declared("ENTRY_POINTS"):
+        if command in value:
+            function: Callable[[list[str]], int] = resolve(value[command])
+            return function
+    return None
 
 
 def resolve(target: str) -> Any:

@@ -9,8 +9,7 @@ import sqlite3
 import sys
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import DB_HELP, CommandError, emit_json, open_cli_store, shown, time_options
-from lessonloop.cli.run_commands import rating
+from lessonloop.cli.common import DB_HELP, CommandError, emit_json, open_cli_store, rating, shown, time_options
 from lessonloop.core.install_hints import extra_help
 
 if TYPE_CHECKING:

@@ -13,5 +13,5 @@
 
 This is the engine, below the store (whose run records use its results). The `lessonloop run`
 command line (its own small parser, started on every run; it records the run and reads --auto's
-suggestions through the pipeline and the store) is lessonloop/run_command/entry.py, a layer above them.
+suggestions through the pipeline and the store) is lessonloop/runs/command/entry.py, a layer above them.
 """

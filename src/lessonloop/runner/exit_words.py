@@ -4,8 +4,8 @@ exited with, and how the command itself ended, instead of a bare status and a `-
     stopped early at the first failure (pytest would have exited 1: tests failed); pytest exited 2
     on lessonloop's SIGINT
 
-Used by `lessonloop run`'s last line (run_command/messages.py) and `lessonloop runs show`
-(cli/run_commands.py), which knows no signals sent: a stored run's command status says them
+Used by `lessonloop run`'s last line (runs/command/messages.py) and `lessonloop runs show`
+(runs/cli.py), which knows no signals sent: a stored run's command status says them
 when a signal ended it. Stdlib only.
 """
 

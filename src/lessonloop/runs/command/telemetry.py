@@ -18,7 +18,7 @@ def apply_auto(args: argparse.Namespace, options: RunOptions) -> dict[str, Any] 
     """Fill what the person did not set from the command's history; the note says what was
     applied. Any failure leaves the options as they were (a run never fails for --auto)."""
     try:
-        from lessonloop.pipeline.run_suggestions import auto_options
+        from lessonloop.runs.suggestions import auto_options
         from lessonloop.store.run_writer import open_for_recording
 
         conn = open_for_recording(db_path(args.db))
@@ -55,7 +55,7 @@ def record_run(result: RunResult, db: str | None) -> int | None:
     """Write the run to the store; a failure is one line on stderr and never changes the status."""
     path = "the store"
     try:
-        from lessonloop.pipeline.run_recording import record
+        from lessonloop.runs.recording import record
 
         path = db_path(db)
         return record(result, path)

@@ -1,6 +1,6 @@
 """Recording a finished `lessonloop run` in the store: the privacy settings, the command's
 normalized form, its project, the findings of its error matches, and one write transaction
-(store/run_writer.py). The runner's entry point (run_command/entry.py) calls it.
+(store/run_writer.py). The runner's entry point (runs/command/entry.py) calls it.
 
 Imported only after the command has ended, so none of this is on the command's path.
 """

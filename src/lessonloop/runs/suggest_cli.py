@@ -112,7 +112,7 @@ def split_suggest_words(words: list[str]) -> tuple[list[str], bool, str | None]:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    from lessonloop.pipeline.run_suggestions import anomalies_for, resolve_command, suggestion_for
+    from lessonloop.runs.suggestions import anomalies_for, resolve_command, suggestion_for
 
     words, as_json, db = split_suggest_words(list(args.command))
     args.json = args.json or as_json
@@ -221,7 +221,7 @@ def _seconds(value: float | None) -> str:
 
 
 def cmd_patterns(args: argparse.Namespace) -> int:
-    from lessonloop.pipeline.run_suggestions import effectiveness, resolve_command
+    from lessonloop.runs.suggestions import effectiveness, resolve_command
     from lessonloop.store import counts as store_counts
 
     with open_cli_store(args.db, reading=True) as conn:

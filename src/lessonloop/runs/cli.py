@@ -1,21 +1,25 @@
-"""`lessonloop runs` (list and show what `lessonloop run` recorded) and `lessonloop cleanup` (delete
-runs, sessions and commits older than their retention); `lessonloop feedback`, which rates runs, sessions and chats, is
-cli/feedback_commands.py. docs/runner.md explains them."""
+"""`lessonloop run` (its help: the run itself starts at runs/command/entry.py) and `lessonloop runs`
+(list and show what `lessonloop run` recorded, suggest, patterns, cleanup). `lessonloop feedback`,
+which rates runs, sessions and chats, and `lessonloop cleanup` are the core's (cli/). docs/runner.md
+explains them."""
 
 from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING
 
+from lessonloop.cli.cleanup_commands import older_than_option
 from lessonloop.cli.common import (
     DB_HELP,
     JSON_HELP,
     UsageError,
     emit_json,
+    existing_store,
     is_built,
     known_agent,
     open_cli_store,
     project_named,
+    run_id,
     shown,
     time_options,
     user_config,
@@ -27,7 +31,6 @@ if TYPE_CHECKING:
 
     from lessonloop.runner.run_record import RunRecord
     from lessonloop.store.run_reader import RunDetail
-    from lessonloop.store.run_retention import CleanupResult
 
 RUNS_SHOWN = 20  # rows of `runs` without -n or --all (--json lists every one)
 _RUN_ID_HELP = "the run's id (12 or #12), as `lessonloop runs` lists it"
@@ -36,13 +39,9 @@ _PROJECT_HELP = "only runs of this project (a folder, or part of its path)"
 
 
 def register(commands: Commands) -> None:
-    """Add `run`, `runs`, `feedback` (cli/feedback_commands.py: runs, sessions and chats) and `cleanup`."""
-    import lessonloop.cli.feedback_commands as feedback_commands
-
+    """Add `run` and `runs` (`feedback` and `cleanup`, over runs, sessions and chats, are the core's)."""
     _run_command(commands)
     _runs_command(commands)
-    feedback_commands.register(commands)
-    _cleanup_command(commands)
 
 
 def _run_command(commands: Commands) -> None:
@@ -56,7 +55,7 @@ def _run_command(commands: Commands) -> None:
     )
     if not is_built(run):  # another command runs
         return
-    import lessonloop.run_command.options as run_options
+    import lessonloop.runs.command.options as run_options
 
     run.description = run_options.DESCRIPTION
     run.epilog = run_options.EPILOG
@@ -139,10 +138,10 @@ def _runs_command(commands: Commands) -> None:
     show.add_argument("run_id", type=run_id, metavar="RUN_ID", help=_RUN_ID_HELP)
     _store_options(show)
     show.set_defaults(handler=cmd_runs_show)
-    from lessonloop.cli import suggest_commands
+    from lessonloop.runs import suggest_cli
 
-    suggest_commands.add_suggest(sub)
-    suggest_commands.add_patterns(sub)
+    suggest_cli.add_suggest(sub)
+    suggest_cli.add_patterns(sub)
     _runs_cleanup_command(sub)
 
 
@@ -157,98 +156,10 @@ def _runs_cleanup_command(commands: Commands) -> None:
             "alone: `lessonloop cleanup` applies their retention too. --dry-run shows what would be deleted."
         ),
     )
-    _runs_older_than(cleanup)
+    older_than_option(cleanup)
     cleanup.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
     _store_options(cleanup)
     cleanup.set_defaults(handler=cmd_runs_cleanup)
-
-
-def _runs_older_than(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--older-than",
-        type=_duration,
-        metavar="DURATION",
-        help="delete runs older than this: 30d, 12h, 90m, 45s (default: runner.retention, 90d)",
-    )
-
-
-def _cleanup_command(commands: Commands) -> None:
-    cleanup = commands.add_parser(
-        "cleanup",
-        help="delete runs, sessions and commits older than their retention (90d, 730d, 730d by default)",
-        description=(
-            "Delete the runs of `lessonloop run` that started longer ago than --older-than (default: "
-            "runner.retention of the configuration, 90d), with their matches and patterns; findings "
-            "made of their matches are kept, no longer tied to a run. Delete the sessions whose last "
-            "activity is older than --sessions-older-than (retention.sessions, 730d), with every row "
-            "tied to them as `forget` deletes them, and the commits of `ingest --git` committed "
-            "longer ago than --commits-older-than (retention.commits, 730d), with their files, hunks, "
-            "links and rollbacks. What something learned still needs is kept, and said: the commits a "
-            "file model learned or a session that stays is linked to, the sessions a file model may have "
-            "learned from or that hold a learned lesson's last evidence; --include-needed deletes them "
-            "too, with those lessons and file models. --dry-run lists every kind of row that would be "
-            "deleted, with its count (docs/quality.md)."
-        ),
-    )
-    _runs_older_than(cleanup)
-    cleanup.add_argument(
-        "--sessions-older-than",
-        type=_duration,
-        metavar="DURATION",
-        help="delete sessions whose last activity is older than this (default: retention.sessions, 730d)",
-    )
-    cleanup.add_argument(
-        "--commits-older-than",
-        type=_duration,
-        metavar="DURATION",
-        help="delete commits committed longer ago than this (default: retention.commits, 730d)",
-    )
-    cleanup.add_argument(
-        "--include-needed",
-        action="store_true",
-        help="also delete the old sessions and commits a file model, a learned lesson or a link still needs "
-        "(those models and lessons go with them)",
-    )
-    cleanup.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
-    _store_options(cleanup)
-    cleanup.set_defaults(handler=cmd_cleanup)
-
-
-# --- option values -------------------------------------------------------------------------------
-
-
-def run_id(text: str) -> int:
-    try:
-        value = int(text.strip().removeprefix("#"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a run id: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"not a run id: {text!r}")
-    return value
-
-
-def rating(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a rating is a whole number from 1 to 5, not {text!r}") from None
-    if not 1 <= value <= 5:
-        raise argparse.ArgumentTypeError(f"a rating is a whole number from 1 to 5, not {value}")
-    return value
-
-
-def _duration(text: str) -> tuple[str, float]:
-    """The duration as written (for the report) and in seconds."""
-    from lessonloop.core.arg_types import duration
-
-    return text.strip(), duration(text)
-
-
-def existing_store(db: str | None) -> str:
-    from lessonloop.store import resolve_db_path
-
-    path = resolve_db_path(db)
-    return str(path) if path.is_file() else ""
 
 
 # --- runs ----------------------------------------------------------------------------------------
@@ -484,40 +395,9 @@ def run_detail_text(detail: RunDetail) -> str:
 # --- cleanup -------------------------------------------------------------------------------------
 
 
-def cmd_cleanup(args: argparse.Namespace) -> int:
-    from lessonloop.cli.cleanup_output import cleanup_json, cleanup_report
-    from lessonloop.store.history_retention import HistoryCleanupResult, cleanup_history
-    from lessonloop.store.run_retention import CleanupResult, cleanup_runs
-
-    given: list[tuple[str, float]] = [args.older_than, args.sessions_older_than, args.commits_older_than]
-    if None in given:
-        config = user_config()
-        defaults = (
-            (config.runner.retention, config.runner.retention_seconds),
-            (config.retention.sessions, config.retention.sessions_seconds),
-            (config.retention.commits, config.retention.commits_seconds),
-        )
-        given = [value if value is not None else default for value, default in zip(given, defaults, strict=True)]
-    (text, seconds), (sessions_text, sessions_seconds), (commits_text, commits_seconds) = given
-    if not existing_store(args.db):
-        result = CleanupResult("", seconds, 0, 0, 0, 0, args.dry_run)
-        history = HistoryCleanupResult("", "", dry_run=args.dry_run)
-    else:
-        with open_cli_store(args.db) as conn:
-            result = cleanup_runs(conn, seconds, dry_run=args.dry_run)
-            history = cleanup_history(
-                conn, sessions_seconds, commits_seconds, dry_run=args.dry_run, include_needed=args.include_needed
-            )
-    older_than = (text, sessions_text, commits_text)
-    if args.json:
-        emit_json(cleanup_json(result, history, older_than))
-    else:
-        print(cleanup_report(cleanup_text(result, text, note=False), result, history, older_than))
-    return 0
-
-
 def cmd_runs_cleanup(args: argparse.Namespace) -> int:
     """`runs cleanup`: cleanup's runs part alone, the same output for it."""
+    from lessonloop.cli.cleanup_output import cleanup_text
     from lessonloop.store.run_retention import CleanupResult, cleanup_runs
 
     if args.older_than is not None:
@@ -535,25 +415,3 @@ def cmd_runs_cleanup(args: argparse.Namespace) -> int:
     else:
         print(cleanup_text(result, text))
     return 0
-
-
-def cleanup_text(result: CleanupResult, older_than: str, *, note: bool = True) -> str:
-    """The runs deleted; `note`: with the dry run's last line (cleanup says it after its rows)."""
-    from lessonloop.report.render import local_time
-
-    since = f" (started before {local_time(result.cutoff)})" if result.cutoff else ""
-    if not result.runs:
-        return f"No runs older than {older_than}{since}: nothing to delete."
-    verb = "Would delete" if result.dry_run else "Deleted"
-    text = (
-        f"{verb} {result.runs} run(s) older than {older_than}{since}, with {result.matches} match(es) "
-        f"and {result.patterns} pattern row(s)."
-    )
-    if result.findings_unlinked:
-        text += f" {result.findings_unlinked} finding(s) of theirs " + (
-            "would be kept" if result.dry_run else "were kept"
-        )
-        text += ", no longer tied to a run."
-    if result.dry_run and note:
-        text += "\nDry run: nothing was deleted."
-    return text

@@ -18,8 +18,8 @@ from __future__ import annotations
 import os
 import sys
 
-from lessonloop.run_command.options import build_parser, detect, options_from, split_command
 from lessonloop.runner.result import STATUS_OWN_ERROR
+from lessonloop.runs.command.options import build_parser, detect, options_from, split_command
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command:  # words argparse took as the command: only when no command followed
         command = args.command + command
     if args.list_profiles:
-        from lessonloop.run_command.messages import list_profiles
+        from lessonloop.runs.command.messages import list_profiles
 
         return list_profiles(args.json)
     if not command:
@@ -58,13 +58,13 @@ def _main(argv: Sequence[str] | None) -> int:
         # The command sees a terminal; lessonloop's own output is not one: no colour codes.
         env.setdefault("NO_COLOR", "1")
     if args.auto:
-        from lessonloop.run_command.telemetry import apply_auto
+        from lessonloop.runs.command.telemetry import apply_auto
 
         options.auto = apply_auto(args, options)
     detected = detect(args, options)
     quiet_note = args.no_profile or args.quiet or args.json or not _runnable(command[0], env)
     if not options.error and not options.success and not quiet_note:
-        from lessonloop.run_command.messages import say
+        from lessonloop.runs.command.messages import say
 
         say(
             "no error pattern is active (no profile for this command): only its limits can stop it early; "
@@ -78,7 +78,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except PatternError as exc:
         parser.error(str(exc))
     result = supervisor.run()
-    from lessonloop.run_command import messages
+    from lessonloop.runs.command import messages
 
     if result.message:
         print(f"lessonloop run: {result.message}", file=sys.stderr)
@@ -86,7 +86,7 @@ def _main(argv: Sequence[str] | None) -> int:
         messages.say_end(messages.end_lines(result, detected=detected is not None))
     recorded = None
     if not args.no_telemetry and os.environ.get(ENV_NO_TELEMETRY, "") in ("", "0"):
-        from lessonloop.run_command.telemetry import record_run
+        from lessonloop.runs.command.telemetry import record_run
 
         recorded = record_run(result, args.db)
     if args.json:
