@@ -163,7 +163,7 @@ def _result() -> Any:
 
 def recording(samples: int, db: Path) -> dict[str, Any]:
     from lessonloop.runs.recording import record
-    from lessonloop.store.run_writer import open_for_recording, record_run
+    from lessonloop.runs.store.writer import open_for_recording, record_run
 
     result = _result()
     conn = open_for_recording(str(db))

@@ -6,7 +6,7 @@ Each member is a process with a real store of its own (open_store, the migration
 every pusher has the same 5 global lessons (one team item each, every pusher contributing). In each
 of its rounds a pusher learns one new lesson of its own (store/lesson_writer.merge_live, as the
 hooks' live learning does), sees one of the shared lessons fail in one more session, and records two
-runs of `lessonloop run` (store/run_writer.record_run: a command of its own, and one of 3 shared
+runs of `lessonloop run` (runs/store/writer.record_run: a command of its own, and one of 3 shared
 commands every pusher runs), then runs `team push` and `team pull` (team/sync.py: outbox, batches,
 cursor). The pullers (members who only pull) run `team pull` again and again until every pusher is
 done. All start together (a barrier).
@@ -52,9 +52,9 @@ from tests.team_server import start_server
 from lessonloop.analyze.command_norm import normalize_command
 from lessonloop.lesson_model.lesson import Evidence, Lesson
 from lessonloop.runner.result import RunOptions, RunResult
+from lessonloop.runs.store.writer import record_run
 from lessonloop.store import open_store
 from lessonloop.store.lesson_writer import merge_live
-from lessonloop.store.run_writer import record_run
 from lessonloop.store.transaction import transaction
 from lessonloop.team.server import TeamServer, init_schema
 from lessonloop.team.store.state import save_config

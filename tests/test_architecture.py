@@ -152,13 +152,14 @@ def test_the_layers_contract_has_no_exceptions() -> None:
 RECORDING = """\
 def _record() -> None:
     from lessonloop.runs import recording, suggestions  # noqa: F401
-    from lessonloop.store import location, run_writer, transaction  # noqa: F401
+    from lessonloop.store import location, transaction  # noqa: F401
+    from lessonloop.runs.store import writer  # noqa: F401
 """
 RECORDED_WITH = (
     "runs.recording",
     "runs.suggestions",
     "store.location",
-    "store.run_writer",
+    "runs.store.writer",
     "store.transaction",
 )
 

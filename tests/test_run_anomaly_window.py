@@ -1,5 +1,5 @@
 """A command's anomalies are computed over the same runs everywhere: the latest HISTORY_RUNS
-(store/run_reader.py), by `lessonloop suggest` and by the dashboards' API, on one real store."""
+(runs/store/reader.py), by `lessonloop suggest` and by the dashboards' API, on one real store."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from lessonloop.runner.result import RunOptions, RunResult
+from lessonloop.runs.store.reader import HISTORY_RUNS
+from lessonloop.runs.store.writer import record_run
 from lessonloop.store import open_store
-from lessonloop.store.run_reader import HISTORY_RUNS
-from lessonloop.store.run_writer import record_run
 from tests.conftest import cli
 
 pytest.importorskip("starlette", reason="the web extra is not installed: pip install 'lessonloop[web]'")

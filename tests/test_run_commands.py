@@ -1,5 +1,5 @@
 """`lessonloop runs`, `runs show`, `feedback`, `cleanup`, and `forget project` taking a project's
-runs: the real command line on real store files holding runs recorded by store/run_writer.py."""
+runs: the real command line on real store files holding runs recorded by runs/store/writer.py."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from lessonloop.runs.store.writer import record_run
 from lessonloop.store import open_store
-from lessonloop.store.run_writer import record_run
 from tests.conftest import cli
 from tests.test_run_store import AWS_KEY, finding, make_result
 from tests.transcript_builder import TranscriptBuilder

@@ -10,11 +10,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from lessonloop.pipeline.run_findings import match_run_findings
 from lessonloop.runner.findings import findings_from_run
 from lessonloop.runner.result import ERROR, MatchEvent, RunOptions, RunResult
+from lessonloop.runs.findings import match_run_findings
+from lessonloop.runs.store.writer import record_run
 from lessonloop.store import open_store
-from lessonloop.store.run_writer import record_run
 from tests.conftest import run_ingest
 from tests.transcript_builder import TranscriptBuilder
 

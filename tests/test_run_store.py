@@ -12,10 +12,10 @@ import pytest
 from lessonloop.core.records import FindingRecord
 from lessonloop.runner.result import MatchEvent, RunOptions, RunResult
 from lessonloop.runner.run_record import PatternUse
+from lessonloop.runs.store.reader import get_run, list_runs, pattern_rows, run_row
+from lessonloop.runs.store.retention import FeedbackError, RunNotFound, cleanup_runs, record_feedback
+from lessonloop.runs.store.writer import clean_context, open_for_recording, record_run
 from lessonloop.store import open_store
-from lessonloop.store.run_reader import get_run, list_runs, pattern_rows, run_row
-from lessonloop.store.run_retention import FeedbackError, RunNotFound, cleanup_runs, record_feedback
-from lessonloop.store.run_writer import clean_context, open_for_recording, record_run
 
 AWS_KEY = "AKIAIOSFODNN7EXAMPLQ"  # AKIA + 16 upper-case letters and digits
 PASSWORD = "hunter2secretXYZ"
@@ -263,7 +263,7 @@ def test_secrets_are_redacted_everywhere_before_they_reach_the_file(tmp_path: Pa
 
 
 def test_command_line_secrets_are_redacted_but_not_numbers_or_expansions() -> None:
-    from lessonloop.store.run_writer import redact_text
+    from lessonloop.runs.store.writer import redact_text
 
     flag, env = "[REDACTED:cli-secret]", "[REDACTED:env-secret]"
     assert redact_text(f"mysql --password={PASSWORD} db", "command") == f"mysql --password={flag} db"

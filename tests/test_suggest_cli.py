@@ -14,10 +14,10 @@ import pytest
 from lessonloop.analyze.command_norm import normalize_command
 from lessonloop.core.durations import parse_duration
 from lessonloop.runner.result import RunOptions, RunResult
+from lessonloop.runs.store.retention import record_feedback
+from lessonloop.runs.store.writer import record_run
 from lessonloop.runs.suggestions import anomalies_for, auto_options, effectiveness, suggestion_for
 from lessonloop.store import open_store
-from lessonloop.store.run_retention import record_feedback
-from lessonloop.store.run_writer import record_run
 from tests.conftest import cli
 
 ARGV = ["pytest", "-x", "tests/"]

@@ -21,8 +21,8 @@ pytest.importorskip("starlette", reason="the web extra is not installed: pip ins
 pytest.importorskip("uvicorn", reason="the web extra is not installed: pip install 'lessonloop[web]'")
 
 from lessonloop.runner.result import RunOptions, RunResult
+from lessonloop.runs.store.writer import record_run
 from lessonloop.store import open_store
-from lessonloop.store.run_writer import record_run
 from tests.conftest import SHARED_CORPUS, cli
 from tests.web_stores import Server, ingest, need_corpora, serving
 

@@ -1,5 +1,6 @@
 """`lessonloop cleanup`: delete runs, sessions and commits older than their retention (docs/quality.md,
-docs/runner.md); `runs cleanup` (the runs wing) applies the runs' part alone."""
+docs/runner.md). The runs' part is the runs wing's (core/wings.py's RETENTION), which `runs
+cleanup` applies alone."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from typing import TYPE_CHECKING
 from lessonloop.cli.common import DB_HELP, JSON_HELP, emit_json, existing_store, open_cli_store, user_config
 
 if TYPE_CHECKING:
+    from typing import Any
+
+    from lessonloop.settings.config import Config
+
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
@@ -35,7 +40,8 @@ def _cleanup_command(commands: Commands) -> None:
             "deleted, with its count (docs/quality.md)."
         ),
     )
-    older_than_option(cleanup)
+    for part in retention_parts():  # the wings' options first (the runs': --older-than)
+        part.add_options(cleanup)
     cleanup.add_argument(
         "--sessions-older-than",
         type=duration_value,
@@ -60,15 +66,6 @@ def _cleanup_command(commands: Commands) -> None:
     cleanup.set_defaults(handler=cmd_cleanup)
 
 
-def older_than_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--older-than",
-        type=duration_value,
-        metavar="DURATION",
-        help="delete runs older than this: 30d, 12h, 90m, 45s (default: runner.retention, 90d)",
-    )
-
-
 def duration_value(text: str) -> tuple[str, float]:
     """The duration as written (for the report) and in seconds."""
     from lessonloop.core.arg_types import duration
@@ -76,33 +73,45 @@ def duration_value(text: str) -> tuple[str, float]:
     return text.strip(), duration(text)
 
 
-def cmd_cleanup(args: argparse.Namespace) -> int:
-    from lessonloop.cli.cleanup_output import cleanup_json, cleanup_report, cleanup_text
-    from lessonloop.store.history_retention import HistoryCleanupResult, cleanup_history
-    from lessonloop.store.run_retention import CleanupResult, cleanup_runs
+def retention_parts() -> list[Any]:
+    """The wings' parts of cleanup (core/wings.py's RETENTION: modules with add_options(parser) and
+    cleanup(conn or None, args, config) giving a part: to_json(), text(), deleted)."""
+    from lessonloop.core.wings import declared, resolve
 
-    given: list[tuple[str, float]] = [args.older_than, args.sessions_older_than, args.commits_older_than]
+    return [resolve(str(module)) for _wing, module in declared("RETENTION")]
+
+
+def cmd_cleanup(args: argparse.Namespace) -> int:
+    from lessonloop.cli.cleanup_output import cleanup_json, cleanup_report
+    from lessonloop.store.history_retention import HistoryCleanupResult, cleanup_history
+
+    given: list[tuple[str, float]] = [args.sessions_older_than, args.commits_older_than]
+    loaded: list[Config] = []
+
+    def config() -> Config:
+        if not loaded:
+            loaded.append(user_config())
+        return loaded[0]
+
     if None in given:
-        config = user_config()
         defaults = (
-            (config.runner.retention, config.runner.retention_seconds),
-            (config.retention.sessions, config.retention.sessions_seconds),
-            (config.retention.commits, config.retention.commits_seconds),
+            (config().retention.sessions, config().retention.sessions_seconds),
+            (config().retention.commits, config().retention.commits_seconds),
         )
         given = [value if value is not None else default for value, default in zip(given, defaults, strict=True)]
-    (text, seconds), (sessions_text, sessions_seconds), (commits_text, commits_seconds) = given
+    (sessions_text, sessions_seconds), (commits_text, commits_seconds) = given
     if not existing_store(args.db):
-        result = CleanupResult("", seconds, 0, 0, 0, 0, args.dry_run)
+        parts = [part.cleanup(None, args, config) for part in retention_parts()]
         history = HistoryCleanupResult("", "", dry_run=args.dry_run)
     else:
         with open_cli_store(args.db) as conn:
-            result = cleanup_runs(conn, seconds, dry_run=args.dry_run)
+            parts = [part.cleanup(conn, args, config) for part in retention_parts()]
             history = cleanup_history(
                 conn, sessions_seconds, commits_seconds, dry_run=args.dry_run, include_needed=args.include_needed
             )
-    older_than = (text, sessions_text, commits_text)
+    older_than = (sessions_text, commits_text)
     if args.json:
-        emit_json(cleanup_json(result, history, older_than))
+        emit_json(cleanup_json(parts, history, older_than))
     else:
-        print(cleanup_report(cleanup_text(result, text, note=False), result, history, older_than))
+        print(cleanup_report(parts, history, older_than))
     return 0

@@ -1,5 +1,5 @@
-"""What `lessonloop cleanup` says, as text and as --json: the runs (cleanup_text, which `runs
-cleanup` says too), the sessions and commits deleted, what was kept because something learned still
+"""What `lessonloop cleanup` says, as text and as --json: the wings' parts first (core/wings.py's
+RETENTION: the runs), the sessions and commits deleted, what was kept because something learned still
 needs it (store/retention_needs.py), and every kind of row deleted, one line per table with its
 count, the runs' tables with the others. A dry run says the same of what it would do."""
 
@@ -8,8 +8,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Protocol
+
     from lessonloop.store.history_retention import HistoryCleanupResult
-    from lessonloop.store.run_retention import CleanupResult
+
+    class Part(Protocol):
+        """A wing's part of cleanup (core/wings.py's RETENTION)."""
+
+        deleted: dict[str, int]
+
+        def to_json(self) -> dict[str, Any]: ...
+
+        def text(self) -> str: ...
+
 
 INCLUDE_NEEDED_HINT = (
     "--include-needed deletes what is kept too, with the lessons it holds the last evidence of, and "
@@ -17,24 +29,26 @@ INCLUDE_NEEDED_HINT = (
 )
 
 
-def deleted_rows(runs: CleanupResult, history: HistoryCleanupResult) -> dict[str, int]:
+def deleted_rows(parts: Sequence[Part], history: HistoryCleanupResult) -> dict[str, int]:
     """Every table cleanup deletes rows of (or would), with the count, those with none left out."""
-    rows = {table: n for table, n in runs.deleted.items() if n}
-    for table, n in history.deleted.items():
-        if n:
-            rows[table] = rows.get(table, 0) + n
+    rows: dict[str, int] = {}
+    for deleted in [*(part.deleted for part in parts), history.deleted]:
+        for table, n in deleted.items():
+            if n:
+                rows[table] = rows.get(table, 0) + n
     return dict(sorted(rows.items()))
 
 
-def cleanup_json(
-    runs: CleanupResult, history: HistoryCleanupResult, older_than: tuple[str, str, str]
-) -> dict[str, Any]:
-    """--json: the runs' counts at the top (as `runs cleanup` gives them), then the sessions and
-    commits, and `deleted`: the rows per table, runs' included."""
-    data = {"older_than": older_than[0], **runs.to_json(), **history.to_json()}
-    data["sessions"]["older_than"] = older_than[1]
-    data["commits"]["older_than"] = older_than[2]
-    data["deleted"] = deleted_rows(runs, history)
+def cleanup_json(parts: Sequence[Part], history: HistoryCleanupResult, older_than: tuple[str, str]) -> dict[str, Any]:
+    """--json: the wings' parts at the top (the runs' counts, as `runs cleanup` gives them), then
+    the sessions and commits, and `deleted`: the rows per table, the parts' included."""
+    data: dict[str, Any] = {}
+    for part in parts:
+        data.update(part.to_json())
+    data.update(history.to_json())
+    data["sessions"]["older_than"] = older_than[0]
+    data["commits"]["older_than"] = older_than[1]
+    data["deleted"] = deleted_rows(parts, history)
     return data
 
 
@@ -92,12 +106,11 @@ def history_text(result: HistoryCleanupResult, sessions_older_than: str, commits
     return lines
 
 
-def cleanup_report(
-    runs_text: str, runs: CleanupResult, history: HistoryCleanupResult, older_than: tuple[str, str, str]
-) -> str:
-    """The whole text: the runs' line (`runs_text`), the sessions and commits, every table's rows."""
-    lines = [runs_text, *history_text(history, older_than[1], older_than[2])]
-    rows = deleted_rows(runs, history)
+def cleanup_report(parts: Sequence[Part], history: HistoryCleanupResult, older_than: tuple[str, str]) -> str:
+    """The whole text: the wings' parts (the runs' line), the sessions and commits, every table's rows."""
+    texts = [part.text() for part in parts]
+    lines = [*texts, *history_text(history, older_than[0], older_than[1])]
+    rows = deleted_rows(parts, history)
     if rows:
         width = max(len(table) for table in rows)
         lines.append("Rows " + ("that would be deleted:" if history.dry_run else "deleted:"))
@@ -107,28 +120,6 @@ def cleanup_report(
             f"{history.lessons_forgotten:,} learned lesson(s) had no other evidence and "
             + ("would be deleted." if history.dry_run else "were deleted.")
         )
-    if history.dry_run and rows and "Dry run: nothing was deleted." not in runs_text:
+    if history.dry_run and rows and not any("Dry run: nothing was deleted." in text for text in texts):
         lines.append("Dry run: nothing was deleted.")
     return "\n".join(lines)
-
-
-def cleanup_text(result: CleanupResult, older_than: str, *, note: bool = True) -> str:
-    """The runs deleted; `note`: with the dry run's last line (cleanup says it after its rows)."""
-    from lessonloop.report.render import local_time
-
-    since = f" (started before {local_time(result.cutoff)})" if result.cutoff else ""
-    if not result.runs:
-        return f"No runs older than {older_than}{since}: nothing to delete."
-    verb = "Would delete" if result.dry_run else "Deleted"
-    text = (
-        f"{verb} {result.runs} run(s) older than {older_than}{since}, with {result.matches} match(es) "
-        f"and {result.patterns} pattern row(s)."
-    )
-    if result.findings_unlinked:
-        text += f" {result.findings_unlinked} finding(s) of theirs " + (
-            "would be kept" if result.dry_run else "were kept"
-        )
-        text += ", no longer tied to a run."
-    if result.dry_run and note:
-        text += "\nDry run: nothing was deleted."
-    return text

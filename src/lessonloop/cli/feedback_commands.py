@@ -17,7 +17,6 @@ from lessonloop.cli.common import (
     existing_store,
     open_cli_store,
     rating,
-    run_id,
     shown,
 )
 
@@ -26,7 +25,8 @@ if TYPE_CHECKING:
 
     from lessonloop.store.feedback import FeedbackRow
 
-KINDS = ("run", "session", "chat")
+OWN_KINDS = ("session", "chat")  # the others are a wing's (core/wings.py's FEEDBACK: run)
+DEFAULT_KIND = "run"  # without a kind, the ID is a run's (as before sessions and chats could be rated)
 
 
 def register(commands: Commands) -> None:
@@ -80,11 +80,15 @@ def register(commands: Commands) -> None:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    kind = (args.kind or "run").lower()
-    if kind not in KINDS:
+    from lessonloop.core.wings import declared, resolve
+
+    wing_kinds = {kind: target for _wing, kinds in declared("FEEDBACK") for kind, target in kinds.items()}
+    kind = (args.kind or DEFAULT_KIND).lower()
+    if kind not in OWN_KINDS and kind not in wing_kinds:
         raise CommandError(f"feedback is given on a run, a session or a chat, not {args.kind!r}")
-    if kind == "run":
-        return _run_feedback(args)
+    if kind in wing_kinds:  # a run's (the runs wing: runs/feedback_cli.py)
+        status: int = resolve(wing_kinds[kind])(args)
+        return status
     if args.verdict is not None:
         raise CommandError("--should-have-waited and --should-have-stopped are for runs only")
     if args.rating is None and args.note is None:
@@ -122,38 +126,3 @@ def _row_text(row: FeedbackRow) -> str:
         parts.append(f"note: {row.note}")
     name = "Session" if row.kind == "session" else "Chat"
     return f"{name} {row.target}: {', '.join(parts)}."
-
-
-def _run_feedback(args: argparse.Namespace) -> int:
-    from lessonloop.store.run_retention import FeedbackError, RunNotFound, record_feedback
-
-    try:
-        number = run_id(args.target)
-    except argparse.ArgumentTypeError as exc:
-        hint = " (a session or a chat: `lessonloop feedback session ID` or `feedback chat SESSION#N`)"
-        raise CommandError(f"{exc}{hint}") from None
-    if args.rating is None and args.verdict is None and args.note is None:
-        raise CommandError(
-            "nothing to record: give --rating 1-5, --should-have-waited or --should-have-stopped, or --note"
-        )
-    if not existing_store(args.db):
-        raise CommandError(f"no run has the id {number}: there is no store yet")
-    with open_cli_store(args.db) as conn:
-        try:
-            row = record_feedback(conn, number, rating=args.rating, verdict=args.verdict, note=args.note)
-        except RunNotFound as exc:
-            raise UsageError(str(exc)) from exc  # an id naming nothing
-        except FeedbackError as exc:
-            raise CommandError(str(exc)) from exc
-    if args.json:
-        emit_json(row.to_json())
-        return 0
-    parts = []
-    if row.rating is not None:
-        parts.append(f"rating {row.rating}/5")
-    if row.verdict:
-        parts.append(row.verdict.replace("_", " "))
-    if row.feedback_note:
-        parts.append(f"note: {row.feedback_note}")
-    print(shown(f"Run {row.id} ({row.command_norm}): {', '.join(parts)}."))
-    return 0

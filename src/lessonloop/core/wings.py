@@ -15,8 +15,16 @@ What a `wing` module may declare (each optional):
 - ENTRY_POINTS: {command: "module:function"}: a command that reads its own line (`lessonloop run`:
   the runner's small parser, no argparse), called as function(arguments) -> exit status before
   anything else of the command line is imported (__main__.py, cli/entry.py);
-- AFTER_INGEST: ("module:function", ...): called as function(conn, request, report) at the end of
-  an ingest job (pipeline/ingest_job.py).
+- BEFORE_ANALYSIS, AFTER_INGEST: ("module:function", ...): called as function(conn, request,
+  report) in an ingest job (pipeline/ingest_job.py), once its files are read and its results
+  imported (before the sessions are analyzed), and at its end;
+- WEB: a module of pages for the web UI (web/wing_pages.py: PAGES, API, ROUTE_DOCS, NAV, TEMPLATES);
+- DASHBOARD: {key: "module:function"}: a dashboard panel's figures, function(conn, project, agent)
+  (report/dashboard_queries.py);
+- FEEDBACK: {kind: "module:function"}: `lessonloop feedback KIND ID` handed to function(args)
+  (cli/feedback_commands.py);
+- RETENTION: a module, the wing's part of `lessonloop cleanup` (cli/cleanup_commands.py:
+  add_options(parser), cleanup(conn or None, args, config)).
 
 No imports: this is on every hook's path.
 """

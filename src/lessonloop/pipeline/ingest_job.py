@@ -4,8 +4,8 @@
 the agents' own places, the folders the store knows and `capture.paths`, else the bundled sample)
 -> read and store them (pipeline/ingest.py; without paths, also the files of the projects the
 ingest made known) -> place every session in its project (when a configuration is given) ->
-import the SARIF / JUnit files -> tie `lessonloop run`'s findings and the stored commits to the
-sessions -> analyze -> learn -> the sample's figures -> drop the live calls the transcripts now
+import the SARIF / JUnit files -> the wings' steps before analysis (core/wings.py: `lessonloop
+run`'s findings tied to sessions) -> tie the stored commits to the sessions -> analyze -> learn -> the sample's figures -> drop the live calls the transcripts now
 hold (when asked) -> the wings' steps after an ingest (core/wings.py: the team's sync, when asked
 and the store wants it).
 `lessonloop ingest` (cli/session_commands.py) and the Stop hook's worker (pipeline/live_ingest.py)
@@ -185,9 +185,10 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
 
         report.projects = resolve_store_projects(conn, config)
     report.imports = _import_results(conn, request)
-    from lessonloop.pipeline.run_findings import match_run_findings
+    from lessonloop.core.wings import steps
 
-    match_run_findings(conn)  # error lines of `lessonloop run`, tied to the session edits they follow
+    for step in steps("BEFORE_ANALYSIS"):  # the runs wing: its findings tied to the session edits they follow
+        step(conn, request, report)
     from lessonloop.pipeline.commit_linking import link_commits
 
     report.links = link_commits(conn)  # commits tied to the sessions that made them (docs/git.md, "Links")
@@ -215,8 +216,6 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
         from lessonloop.store.hook_tables import drop_ingested_live_calls
 
         report.live_calls_dropped = drop_ingested_live_calls(conn)
-    from lessonloop.core.wings import steps
-
     for step in steps("AFTER_INGEST"):
         step(conn, request, report)
     return report

@@ -11,7 +11,6 @@ session that survived beside real ones is left out of every figure (sample_queri
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
 from typing import Any
 
 from lessonloop.report.costs import cost_json
@@ -20,7 +19,6 @@ from lessonloop.report.sample_queries import SampleScope, sample_scope
 from lessonloop.store.session_totals import settle_for_read
 
 TOP_MISTAKES = 15
-RUN_COMMANDS = 20
 
 
 def dashboard(
@@ -42,16 +40,9 @@ def dashboard(
         "top_mistakes": top_mistakes(conn, project, agent=agent, scope=scope),
         "habits": habits(conn, project, agent, scope),
         "tokens": tokens_per_day(conn, tree, params),
-        "runs": runs_per_command(conn, project=_run_project(conn, project), agent=agent),
+        **wing_panels(conn, project, agent),
         "sample": scope.to_json(),
     }
-
-
-def _run_project(conn: sqlite3.Connection, project: str | None) -> str | None:
-    """The stored project whose runs the dashboards show (store/project_names.py's rule)."""
-    from lessonloop.store.project_names import resolve_project_name
-
-    return resolve_project_name(conn, project)
 
 
 def errors_by_class(conn: sqlite3.Connection, tree: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -181,46 +172,13 @@ def tokens_per_day(conn: sqlite3.Connection, tree: str, params: list[Any]) -> li
     ]
 
 
-def runs_per_command(
-    conn: sqlite3.Connection, limit: int = RUN_COMMANDS, *, project: str | None = None, agent: str | None = None
-) -> list[dict[str, Any]]:
-    """The runner's runs per normalized command (the most run first): how many are stored, and
-    over the latest HISTORY_RUNS of them (the window `lessonloop runs suggest` uses, so both flag the
-    same runs) each run's start and seconds (for the chart), the exit reasons and the anomalies.
-    `project` (a stored name) and `agent`: only their runs (store/run_reader.run_scope), the
-    anomalies then computed among those."""
-    from lessonloop.learn.command_timing import anomalies
-    from lessonloop.store.run_reader import command_history, run_scope
+def wing_panels(conn: sqlite3.Connection, project: str | None, agent: str | None) -> dict[str, Any]:
+    """The wings' dashboard panels (core/wings.py's DASHBOARD: {key: "module:function"}), each
+    function(conn, project, agent) giving its figures under its key."""
+    from lessonloop.core.wings import declared, resolve
 
-    where, params = run_scope(project, agent)
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
-    commands = conn.execute(
-        f"SELECT r.command_norm, count(*) FROM runs r{clause} GROUP BY r.command_norm"
-        " ORDER BY count(*) DESC, r.command_norm LIMIT ?",
-        (*params, limit),
-    ).fetchall()
-    out: list[dict[str, Any]] = []
-    for command, count in commands:
-        runs = command_history(conn, str(command), project=project, agent=agent)
-        runs.reverse()  # oldest first
-        reasons: dict[str, int] = defaultdict(int)
-        for run in runs:
-            reasons[run.reason] += 1
-        out.append(
-            {
-                "command": command,
-                "runs": count,
-                "durations": [
-                    {
-                        "id": run.id,
-                        "started_at": run.started_at,
-                        "seconds": round(run.duration, 3),
-                        "reason": run.reason,
-                    }
-                    for run in runs
-                ],
-                "reasons": dict(sorted(reasons.items())),
-                "anomalies": [a.to_json() | {"description": a.describe()} for a in anomalies(runs)],
-            }
-        )
-    return out
+    return {
+        key: resolve(target)(conn, project, agent)
+        for _wing, panels in declared("DASHBOARD")
+        for key, target in panels.items()
+    }

@@ -1,10 +1,10 @@
 """A finished run as the store keeps it (RunRecord: a `runs` row) and one pattern a run watched for
 with how the run went (PatternUse): the one type the store reads runs back as
-(store/run_reader.py) and the command-timing model reads them as (learn/command_timing.py).
+(runs/store/reader.py) and the command-timing model reads them as (learn/command_timing.py).
 
 Here, below both, because the store and learning are independent of each other. The runner's
 own path (`lessonloop run`) never imports this module: its records are result.py's plain
-classes, and the store writes a run from them (store/run_writer.py).
+classes, and the store writes a run from them (runs/store/writer.py).
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.cleanup_commands import older_than_option
 from lessonloop.cli.common import (
     DB_HELP,
     JSON_HELP,
@@ -25,12 +24,13 @@ from lessonloop.cli.common import (
     user_config,
 )
 from lessonloop.core.arg_types import positive
+from lessonloop.runs import cleanup_part
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
     from lessonloop.runner.run_record import RunRecord
-    from lessonloop.store.run_reader import RunDetail
+    from lessonloop.runs.store.reader import RunDetail
 
 RUNS_SHOWN = 20  # rows of `runs` without -n or --all (--json lists every one)
 _RUN_ID_HELP = "the run's id (12 or #12), as `lessonloop runs` lists it"
@@ -156,7 +156,7 @@ def _runs_cleanup_command(commands: Commands) -> None:
             "alone: `lessonloop cleanup` applies their retention too. --dry-run shows what would be deleted."
         ),
     )
-    older_than_option(cleanup)
+    cleanup_part.older_than_option(cleanup)
     cleanup.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
     _store_options(cleanup)
     cleanup.set_defaults(handler=cmd_runs_cleanup)
@@ -166,7 +166,7 @@ def _runs_cleanup_command(commands: Commands) -> None:
 
 
 def cmd_runs_list(args: argparse.Namespace) -> int:
-    from lessonloop.store.run_reader import list_runs
+    from lessonloop.runs.store.reader import list_runs
 
     with open_cli_store(args.db, reading=True) as conn:
         project = project_named(conn, args.project)
@@ -210,7 +210,7 @@ def cmd_runs_list(args: argparse.Namespace) -> int:
 
 
 def cmd_runs_show(args: argparse.Namespace) -> int:
-    from lessonloop.store.run_reader import get_run
+    from lessonloop.runs.store.reader import get_run
 
     with open_cli_store(args.db, reading=True) as conn:
         detail = get_run(conn, args.run_id)
@@ -397,21 +397,13 @@ def run_detail_text(detail: RunDetail) -> str:
 
 def cmd_runs_cleanup(args: argparse.Namespace) -> int:
     """`runs cleanup`: cleanup's runs part alone, the same output for it."""
-    from lessonloop.cli.cleanup_output import cleanup_text
-    from lessonloop.store.run_retention import CleanupResult, cleanup_runs
-
-    if args.older_than is not None:
-        text, seconds = args.older_than
-    else:
-        config = user_config()
-        text, seconds = config.runner.retention, config.runner.retention_seconds
     if not existing_store(args.db):
-        result = CleanupResult("", seconds, 0, 0, 0, 0, args.dry_run)
+        part = cleanup_part.cleanup(None, args, user_config)
     else:
         with open_cli_store(args.db) as conn:
-            result = cleanup_runs(conn, seconds, dry_run=args.dry_run)
+            part = cleanup_part.cleanup(conn, args, user_config)
     if args.json:
-        emit_json({"older_than": text, **result.to_json()})
+        emit_json(part.to_json())
     else:
-        print(cleanup_text(result, text))
+        print(cleanup_part.cleanup_text(part.result, part.older_than))
     return 0

@@ -1,6 +1,6 @@
 """Recording a finished `lessonloop run` in the store: the privacy settings, the command's
 normalized form, its project, the findings of its error matches, and one write transaction
-(store/run_writer.py). The runner's entry point (runs/command/entry.py) calls it.
+(runs/store/writer.py). The runner's entry point (runs/command/entry.py) calls it.
 
 Imported only after the command has ended, so none of this is on the command's path.
 """
@@ -36,9 +36,9 @@ def record(result: RunResult, db_path: str) -> int | None:
     from lessonloop.analyze.command_norm import normalize_command
     from lessonloop.analyze.commands import is_test_command
     from lessonloop.runner.findings import findings_from_run
+    from lessonloop.runs.store.writer import open_for_recording, record_run
     from lessonloop.settings.config import load_config
     from lessonloop.store.project_lookup import project_of_folder
-    from lessonloop.store.run_writer import open_for_recording, record_run
 
     argv = result.options.argv
     config = load_config()

@@ -146,7 +146,7 @@ def _command_text(conn: sqlite3.Connection, command_norm: str, argv: list[str] |
     """The command line to show in the suggested `lessonloop run`: the one given, unless what was
     given is a normalized form (placeholders); then the most recent recorded run's."""
     from lessonloop.analyze.command_norm import command_line, normalize_command
-    from lessonloop.store.run_reader import latest_command_line
+    from lessonloop.runs.store.reader import latest_command_line
 
     if argv and normalize_command(argv) == command_norm and not any(w.startswith("<") for w in argv):
         return command_line(argv)

@@ -20,7 +20,7 @@ from lessonloop.learn.command_timing import (
     suggest,
 )
 from lessonloop.runner.run_record import RunRecord
-from lessonloop.store.run_reader import HISTORY_RUNS, command_history, has_runs_of, pattern_rows
+from lessonloop.runs.store.reader import HISTORY_RUNS, command_history, has_runs_of, pattern_rows
 
 
 def resolve_command(conn: sqlite3.Connection, command_or_argv: str | Sequence[str]) -> tuple[str, list[str] | None]:
@@ -42,7 +42,7 @@ def resolve_command(conn: sqlite3.Connection, command_or_argv: str | Sequence[st
 
 def history(conn: sqlite3.Connection, command_norm: str, limit: int = HISTORY_RUNS) -> list[RunRecord]:
     """The recorded runs of exactly `command_norm`, newest first (at most `limit`; the window of
-    store/run_reader.py, the dashboards' too)."""
+    runs/store/reader.py, the dashboards' too)."""
     return command_history(conn, command_norm, limit)
 
 

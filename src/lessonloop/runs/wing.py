@@ -1,6 +1,14 @@
 """The runs wing's declaration (core/wings.py reads it): `lessonloop run`'s own entry point (read
-before any other part of the command line is imported) and the commands `run` (its help) and `runs`.
-No imports: every run reads it."""
+before any other part of the command line is imported), its commands, its migration sequence, its
+step in an ingest, its pages, dashboard panel, feedback and part of cleanup. No imports: every run
+reads it."""
 
 ENTRY_POINTS = {"run": "lessonloop.runs.command.entry:main"}
 COMMANDS = {"lessonloop.runs.cli": ("run", "runs")}
+MIGRATIONS = "lessonloop.runs.store.migrations"
+LATEST_MIGRATION = "m012_runs"
+BEFORE_ANALYSIS = ("lessonloop.runs.findings:before_analysis",)
+WEB = "lessonloop.runs.web"
+DASHBOARD = {"runs": "lessonloop.runs.dashboard_queries:runs_panel"}
+FEEDBACK = {"run": "lessonloop.runs.feedback_cli:run_feedback"}
+RETENTION = "lessonloop.runs.cleanup_part"

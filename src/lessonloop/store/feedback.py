@@ -1,5 +1,5 @@
 """A person's feedback on a session or on one chat: a rating 1..5 and a note (m020's `feedback`
-table). Runs keep theirs in their own row (store/run_retention.py); `lessonloop feedback` gives
+table). Runs keep theirs in their own row (runs/store/retention.py); `lessonloop feedback` gives
 all three with one command (cli/feedback_commands.py), and the export carries it (docs/export.md).
 
 A chat is one typed prompt of a main session and the turn it started, up to the next typed
@@ -16,7 +16,6 @@ from typing import Any
 
 from lessonloop.core.timestamps import utc_now
 from lessonloop.secrets.redaction import redact
-from lessonloop.store.run_retention import FeedbackError
 from lessonloop.store.session_ids import SessionNotFound, resolve_session
 from lessonloop.store.transaction import transaction
 
@@ -33,6 +32,10 @@ __all__ = [
 ]
 
 KINDS = ("session", "chat")
+
+
+class FeedbackError(ValueError):
+    """Feedback that cannot be stored (on a run too: runs/store/retention.py); the message says why."""
 
 
 class ChatNotFound(LookupError):

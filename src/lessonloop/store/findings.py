@@ -1,6 +1,6 @@
 """Findings: scanner and test results imported from files (SARIF, JUnit) and the error lines of
 `lessonloop run`, each tied to the session edit that introduced it (pipeline/findings_import.py,
-pipeline/run_findings.py match them; analyze/finding_match.py decides)."""
+runs/findings.py match them; analyze/finding_match.py decides)."""
 
 from __future__ import annotations
 

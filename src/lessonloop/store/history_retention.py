@@ -1,5 +1,5 @@
 """Retention of sessions and commits: `lessonloop cleanup` deletes those older than `[retention]`
-of the configuration (730 days each by default; runs have their own, store/run_retention.py).
+of the configuration (730 days each by default; runs have their own, runs/store/retention.py).
 
 - A **session** is as old as its last activity: the latest time of the main session and its
   subagents (start, end, any message, any tool call). A session without any time is kept (its age

@@ -15,14 +15,11 @@ from lessonloop.web.requests import (
     json_response,
     lesson_query,
     page_number,
-    path_id,
     path_text,
     project,
-    row_limit,
     search_request,
     session_filters,
     state_of,
-    value,
 )
 from lessonloop.web.state import Figures
 
@@ -42,14 +39,15 @@ ROUTE_DOCS = (
         "/api/search",
         "every agent's sessions by words, best first (?q, ?kind, ?project, ?agent, ?tool, ?failed=1, ?since, ?until, ?limit)",
     ),
-    ("GET", "/api/runs", "runs of `lessonloop run`, newest first (?command, ?project, ?agent, ?limit)"),
-    ("GET", "/api/runs/{id}", "one run with its patterns, matches and findings"),
 )
 
 
 def api_index(request: Request) -> Response:
+    from lessonloop.web.wing_pages import wing_route_docs
+
+    documented = [*ROUTE_DOCS, *wing_route_docs()]
     return json_response(
-        {"routes": [{"method": method, "path": path, "what": what} for method, path, what in ROUTE_DOCS]}
+        {"routes": [{"method": method, "path": path, "what": what} for method, path, what in documented]}
     )
 
 
@@ -126,26 +124,6 @@ def api_search(request: Request) -> Response:
     return json_response({"q": q, "filters": view["filters"], "hits": hits})
 
 
-def api_runs(request: Request) -> Response:
-    name, who, limit = project(request), agent(request), row_limit(request, 200)
-    with state_of(request).store() as conn:
-        view = views.runs_view(conn, value(request, "command"), limit, name, who)
-    return json_response(
-        {
-            "command": view["command"],
-            "project": view["project"],
-            "agent": view["agent"],
-            "runs": [run.to_json() for run in view["runs"]],
-        }
-    )
-
-
-def api_run(request: Request) -> Response:
-    with state_of(request).store() as conn:
-        view = views.run_view(conn, path_id(request, "run_id", "the run id"))
-    return json_response(view["detail"].to_json())
-
-
 def api_export(request: Request) -> Response:
     from lessonloop.web.pages import lessons_export
 
@@ -164,6 +142,4 @@ ROUTES = [
     Route("/api/sessions", api_sessions, methods=["GET"]),
     Route("/api/sessions/{session_id:path}", api_session, methods=["GET"]),
     Route("/api/search", api_search, methods=["GET"]),
-    Route("/api/runs", api_runs, methods=["GET"]),
-    Route("/api/runs/{run_id}", api_run, methods=["GET"]),
 ]

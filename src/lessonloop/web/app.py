@@ -25,6 +25,7 @@ from lessonloop.web.requests import json_response, page, wants_json
 from lessonloop.web.security import Guard, GuardMiddleware
 from lessonloop.web.state import WebState, template_environment
 from lessonloop.web.views import NotFound
+from lessonloop.web.wing_pages import wing_routes
 
 log = logging.getLogger("lessonloop.web")
 _HEADINGS = {
@@ -83,8 +84,15 @@ async def _failure(request: Request, exc: Exception) -> Response:
 def create_app(db: Path, guard: Guard) -> Starlette:
     """The application over the store at `db` (migrated already), guarded by `guard`."""
     state = WebState(db=db, guard=guard, env=template_environment())
+    wing_api, wing_pages = wing_routes()  # the wings' own pages (core/wings.py)
     app = Starlette(
-        routes=[*api.ROUTES, *pages.ROUTES, Mount("/static", StaticFiles(directory=STATIC), name="static")],
+        routes=[
+            *api.ROUTES,
+            *wing_api,
+            *pages.ROUTES,
+            *wing_pages,
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        ],
         middleware=[Middleware(GuardMiddleware, guard=guard), Middleware(BodyLimitMiddleware)],
         exception_handlers={
             HTTPException: _http_error,

@@ -1,5 +1,5 @@
 """The HTML pages: dashboards, the lesson review queue and one lesson, sessions and one session's
-timeline, runs and one run; and the form writes on lessons (token and origin checked)."""
+timeline; and the form writes on lessons (token and origin checked)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from lessonloop.web.requests import (
     lesson_query,
     page,
     page_number,
-    path_id,
     path_text,
     project,
     search_request,
@@ -166,19 +165,6 @@ def search_page(request: Request) -> Response:
     return page(request, "search.html", "search", search=view)
 
 
-def runs_page(request: Request) -> Response:
-    name, who = project(request), agent(request)
-    with state_of(request).store() as conn:
-        view = views.runs_view(conn, value(request, "command"), project=name, agent=who)
-    return page(request, "runs.html", "runs", **view)
-
-
-def run_page(request: Request) -> Response:
-    with state_of(request).store() as conn:
-        view = views.run_view(conn, path_id(request, "run_id", "the run id"))
-    return page(request, "run.html", "runs", **view)
-
-
 ROUTES = [
     Route("/", dashboard_page, methods=["GET"]),
     Route("/lessons", lessons_page, methods=["GET"]),
@@ -188,6 +174,4 @@ ROUTES = [
     Route("/sessions", sessions_page, methods=["GET"]),
     Route("/sessions/{session_id:path}", session_page, methods=["GET"]),
     Route("/search", search_page, methods=["GET"]),
-    Route("/runs", runs_page, methods=["GET"]),
-    Route("/runs/{run_id}", run_page, methods=["GET"]),
 ]

@@ -141,11 +141,13 @@ class WebState:
 
 
 def template_environment() -> jinja2.Environment:
-    """The web's templates over the shared ones (report/html/templates), with the lengths the
-    server accepts (params.py) for the forms' maxlength."""
+    """The web's templates and the wings' over the shared ones (report/html/templates), with the
+    lengths the server accepts (params.py) for the forms' maxlength and the wings' header links."""
     from lessonloop.report.html.assets import environment
     from lessonloop.web.params import FIELD_LIMITS, QUERY_LIMITS
+    from lessonloop.web.wing_pages import wing_nav, wing_templates
 
-    env = environment([TEMPLATES])
+    env = environment([TEMPLATES, *wing_templates()])
     env.globals["limits"] = {**QUERY_LIMITS, **FIELD_LIMITS}
+    env.globals["wing_nav"] = wing_nav()  # the wings' links in the header (base.html)
     return env

@@ -16,7 +16,6 @@ from lessonloop.report.queries import session_timeline
 from lessonloop.report.render import HIDDEN_KINDS
 from lessonloop.report.session_browse_queries import SessionFilters, session_page
 from lessonloop.store.lesson_reader import LessonNotFound, LessonRow, lesson_detail, list_lessons
-from lessonloop.store.run_reader import get_run, list_runs
 from lessonloop.store.session_ids import SessionNotFound, resolve_session
 
 REVIEW_ORDER = {"pending": 0, "active": 1, "archived": 2, "rejected": 3}
@@ -265,37 +264,6 @@ def _analysis_summary(detail: dict[str, Any] | None) -> dict[str, Any] | None:
     out["errors_by_class"] = detail.get("errors_by_class") or {}
     out["outcomes"] = detail.get("outcomes") or {}
     return out
-
-
-def runs_view(
-    conn: sqlite3.Connection,
-    command: str | None,
-    limit: int = 200,
-    project: str | None = None,
-    agent: str | None = None,
-) -> dict[str, Any]:
-    """The runner's runs, newest first: those of a command, a stored project and an agent when
-    given (store/run_reader.run_scope: an agent's runs are those started during its sessions);
-    with the projects runs were recorded in and the agents, for the filters."""
-    from lessonloop.store.run_reader import run_projects
-
-    runs = list_runs(conn, command=command or None, limit=limit, project=project, agent=agent)
-    agents = timeline_queries.session_agents(conn)
-    return {
-        "command": command,
-        "project": project,
-        "agent": agent,
-        "runs": runs,
-        "choices": {"projects": run_projects(conn), "agents": agents},
-    }
-
-
-def run_view(conn: sqlite3.Connection, run_id: int) -> dict[str, Any]:
-    """One run with its patterns, matches and findings."""
-    detail = get_run(conn, run_id)
-    if detail is None:
-        raise NotFound(f"no run has the id {run_id}")
-    return {"detail": detail}
 
 
 def search_view(

@@ -18,8 +18,8 @@ def apply_auto(args: argparse.Namespace, options: RunOptions) -> dict[str, Any] 
     """Fill what the person did not set from the command's history; the note says what was
     applied. Any failure leaves the options as they were (a run never fails for --auto)."""
     try:
+        from lessonloop.runs.store.writer import open_for_recording
         from lessonloop.runs.suggestions import auto_options
-        from lessonloop.store.run_writer import open_for_recording
 
         conn = open_for_recording(db_path(args.db))
         try:

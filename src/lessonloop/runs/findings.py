@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from lessonloop.core.records import FindingRecord
 
 
+def before_analysis(conn: sqlite3.Connection, _request: object, _report: object) -> None:
+    """The ingest job's step (core/wings.py, BEFORE_ANALYSIS): the findings matched before the
+    sessions they are tied to are analyzed."""
+    match_run_findings(conn)
+
+
 def match_run_findings(conn: sqlite3.Connection) -> int:
     """Match the run findings that have no session yet; returns how many got one. The updates
     go in one transaction."""

@@ -11,15 +11,12 @@ from typing import Any
 
 from lessonloop.core.timestamps import format_timestamp, parse_timestamp, utc_now
 from lessonloop.runner.run_record import RunRecord
-from lessonloop.store.run_reader import VERDICTS, RunNotFound, run_row
-from lessonloop.store.run_writer import redact_text
+from lessonloop.runs.store.reader import VERDICTS, RunNotFound, run_row
+from lessonloop.runs.store.writer import redact_text
+from lessonloop.store.feedback import FeedbackError
 from lessonloop.store.transaction import transaction
 
 __all__ = ["VERDICTS", "CleanupResult", "FeedbackError", "RunNotFound", "cleanup_runs", "record_feedback"]
-
-
-class FeedbackError(ValueError):
-    """Feedback that cannot be stored (no such run is RunNotFound); the message says why."""
 
 
 @dataclass(frozen=True, slots=True)
