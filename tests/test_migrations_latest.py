@@ -4,8 +4,11 @@ it (store/connection.connect_for_writing) and opens it without migrating."""
 from __future__ import annotations
 
 import importlib
+import sqlite3
+from pathlib import Path
 
 from lessonloop.core.wings import declared
+from lessonloop.store.connection import connect_for_writing
 from lessonloop.store.migrations import MIGRATIONS, all_migrations
 from lessonloop.store.schema_latest import LATEST_MIGRATION
 
@@ -23,9 +26,32 @@ def test_each_wing_names_its_own_latest_migration() -> None:
     assert sequences and set(sequences) == set(latest)
     for wing, module in sequences.items():
         steps = importlib.import_module(module).MIGRATIONS
-        assert steps and steps[-1].__name__ == latest[wing], f"set {wing}/wing.py's LATEST_MIGRATION"
+        assert steps and steps[-1].__name__ == latest[wing], f"set {wing}'s LATEST_MIGRATION (its __init__.py)"
 
 
 def test_a_step_name_is_unique_across_the_sequences() -> None:
     names = [step.__name__ for step in all_migrations()]
     assert len(names) == len(set(names))
+
+
+def test_a_writer_of_a_wings_tables_finds_its_step_missing(tmp_path: Path) -> None:
+    """A store whose runs wing's step is not applied yet (an older release without it): a hook, which
+    writes the core's tables only, opens it as it is; `lessonloop run`'s recorder, naming the runs'
+    last step, has it migrated first."""
+    from lessonloop.runs import LATEST_MIGRATION as RUNS_LATEST
+
+    db = tmp_path / "older.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for step in all_migrations():
+        if step.__name__ != RUNS_LATEST:
+            step(conn)
+            conn.execute("INSERT INTO _migrations VALUES (?, 'then')", (step.__name__,))
+    conn.close()
+    hook = connect_for_writing(str(db), 100)
+    assert not hook.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone()  # opened as it is
+    hook.close()
+    recorder = connect_for_writing(str(db), 100, wings=(RUNS_LATEST,))
+    assert recorder.execute("SELECT 1 FROM _migrations WHERE name = ?", (RUNS_LATEST,)).fetchone()
+    assert recorder.execute("SELECT count(*) FROM runs").fetchone() == (0,)
+    recorder.close()

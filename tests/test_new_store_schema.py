@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from lessonloop.store.connection import open_store
-from lessonloop.store.migrations import MIGRATIONS, apply_migrations
+from lessonloop.store.migrations import MIGRATIONS, all_migrations, apply_migrations
 from lessonloop.store.redaction_pass import needs_pass
 
 
@@ -22,10 +22,10 @@ def test_new_store_schema_equals_stepwise_migrations(tmp_path: Path) -> None:
     MIGRATIONS[0](stepwise)  # a store made by the first release: one migration recorded
     stepwise.execute("INSERT INTO _migrations VALUES (?, 'then')", (MIGRATIONS[0].__name__,))
     applied = apply_migrations(stepwise)
-    assert applied == [step.__name__ for step in MIGRATIONS[1:]]
+    assert applied == [step.__name__ for step in all_migrations()[1:]]  # the core's, then each wing's
     assert _schema(new) == _schema(stepwise)
     names = [row[0] for row in new.execute("SELECT name FROM _migrations ORDER BY rowid")]
-    assert names == [step.__name__ for step in MIGRATIONS]
+    assert names == [step.__name__ for step in all_migrations()]
 
 
 def test_new_store_needs_no_redaction_pass(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import pytest
 from lessonloop.core import json_codec
 from lessonloop.store import open_store
 from lessonloop.store import redaction_pass as rp
-from lessonloop.store.migrations import MIGRATIONS
+from lessonloop.store.migrations import all_migrations
 from tests.conftest import cli
 from tests.secret_samples import ANTHROPIC, AWS_ID, GITHUB_PAT_CLASSIC, JWT, LOOK_ALIKES, PEM, PEM_BODY
 
@@ -31,7 +31,7 @@ SECRET_TEXTS = (
     f"key:\n{PEM}\n",
 )
 SECRETS = (GITHUB_PAT_CLASSIC, AWS_ID, ANTHROPIC, JWT, PEM_BODY)
-OLD_MIGRATIONS = [step for step in MIGRATIONS if step.__name__ < "m013"]
+OLD_MIGRATIONS = sorted((step for step in all_migrations() if step.__name__ < "m013"), key=lambda step: step.__name__)
 
 
 def old_store(path: Path) -> sqlite3.Connection:

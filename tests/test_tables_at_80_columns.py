@@ -31,7 +31,8 @@ def store(tmp_path: Path) -> Path:
 
 def shown(monkeypatch: pytest.MonkeyPatch, module: str, *words: str | Path, width: int = 80) -> list[str]:
     out = io.StringIO()
-    monkeypatch.setattr(f"lessonloop.cli.{module}.console", lambda: Console(file=out, width=width, color_system=None))
+    where = module if "." in module else f"lessonloop.cli.{module}"  # a wing's module by its full name
+    monkeypatch.setattr(f"{where}.console", lambda: Console(file=out, width=width, color_system=None))
     result = cli(*words)
     assert result.exit_code == 0, result.stderr
     lines = out.getvalue().splitlines()
@@ -77,7 +78,7 @@ def test_analyze_stats_keeps_its_figures_whole(store: Path, monkeypatch: pytest.
 
 @pytest.mark.slow
 def test_patterns_keeps_its_counts_and_precision_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    lines = shown(monkeypatch, "suggest_commands", "runs", "patterns", "--db", store)
+    lines = shown(monkeypatch, "lessonloop.runs.suggest_cli", "runs", "patterns", "--db", store)
     words = header_words(lines, "KIND")
     assert {"KIND", "PATTERN", "RUNS", "MATCHED", "REAL", "FALSE", "MISSED", "PRECISION", "[95%", "CI]"} <= words, lines
     row = next(line for line in lines if line.startswith("error"))
@@ -87,7 +88,7 @@ def test_patterns_keeps_its_counts_and_precision_whole(store: Path, monkeypatch:
 
 @pytest.mark.slow
 def test_suggest_keeps_the_limits_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    lines = shown(monkeypatch, "suggest_commands", "runs", "suggest", "--db", store, "--", *COMMAND)
+    lines = shown(monkeypatch, "lessonloop.runs.suggest_cli", "runs", "suggest", "--db", store, "--", *COMMAND)
     words = header_words(lines, "LIMIT")
     assert {"LIMIT", "SUGGESTED", "RUNS", "P95", "LONGEST", "WHY"} <= words, lines
     flags = [line.split()[0] for line in lines if line.startswith("--")]

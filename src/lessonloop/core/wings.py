@@ -1,13 +1,14 @@
 """The wings' registry: features that plug into the core the way datasette's own features are
 plugins (its DEFAULT_PLUGINS) and llm's register their commands and migrations themselves.
 
-A wing is a package whose `wing` module declares, as plain module attributes, what it adds; the
-core reads them here and never imports a wing by name (import-linter: `core-knows-no-wing`). Each
-value names code as text ("package.module" or "package.module:function"), imported when it is
-used, so that loading the declarations costs a few small modules (the hooks load them to find an
-up-to-date store: store/connection.connect_for_writing).
+A wing is a package that declares what it adds as plain attributes of its `__init__.py` (at its
+door, as ccusage writes each adapter folder's shape there); the core reads them here and never
+imports a wing by name (import-linter: `core-knows-no-wing`). Each value names code as text
+("package.module" or "package.module:function"), imported when it is used, so that loading the
+declarations costs one small module per wing. The hooks load none: they write the core's tables
+only (store/connection.connect_for_writing checks the sequences a writer names).
 
-What a `wing` module may declare (each optional):
+What a wing may declare (each optional):
 - COMMANDS: {module: (command, ...)}: the modules whose register(commands) adds those commands to
   the command line (cli/entry.py builds only the running command's);
 - MIGRATIONS: the module holding the wing's own migration sequence (its MIGRATIONS list), applied
@@ -26,7 +27,7 @@ What a `wing` module may declare (each optional):
 - RETENTION: a module, the wing's part of `lessonloop cleanup` (cli/cleanup_commands.py:
   add_options(parser), cleanup(conn or None, args, config)).
 
-No imports: this is on every hook's path.
+No imports: `lessonloop run` and the Stop hook's worker load it.
 """
 
 from __future__ import annotations
@@ -38,13 +39,13 @@ if TYPE_CHECKING:
     from typing import Any
 
 # The wings lessonloop ships, in the order their steps run and their commands are listed.
-DEFAULT_WINGS = ("lessonloop.runs.wing", "lessonloop.dataset.wing", "lessonloop.team.wing")
+DEFAULT_WINGS = ("lessonloop.runs", "lessonloop.dataset", "lessonloop.team")
 
 _loaded: list[ModuleType] = []
 
 
 def wings() -> list[ModuleType]:
-    """The declaration modules of every wing, imported once."""
+    """Every wing's package (its declarations), imported once."""
     if not _loaded:
         for name in DEFAULT_WINGS:
             _loaded.append(__import__(name, fromlist=["_"]))

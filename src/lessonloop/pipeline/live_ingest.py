@@ -72,6 +72,7 @@ def run_queue(db: str, *, bandit: bool | None = None) -> int:
 
     from lessonloop.apply.hooks.hook_store import record
     from lessonloop.apply.hooks.session_end import LOCK_FILE, queue_folder
+    from lessonloop.core.wings import latest_migrations
     from lessonloop.store.connection import connect_for_writing
 
     folder = queue_folder(db)
@@ -94,7 +95,7 @@ def run_queue(db: str, *, bandit: bool | None = None) -> int:
             # New paths go together; one that failed before goes alone, so it cannot fail the others.
             fresh = [c for c in todo if c.attempts == 0]
             batches = ([fresh] if fresh else []) + [[c] for c in todo if c.attempts > 0]
-            conn = connect_for_writing(db, wait_ms=wait)
+            conn = connect_for_writing(db, wait_ms=wait, wings=tuple(latest_migrations()))  # the job runs their steps
             try:
                 record(conn, db, [], wait)  # the hook events waiting in the spool first
                 for batch in batches:

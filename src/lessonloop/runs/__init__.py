@@ -1,3 +1,17 @@
 """The runs wing: `lessonloop run`, the early-exit command runner's command, and what it records
-(`lessonloop runs`: list, show, suggest, patterns, cleanup). Imports nothing here: every run starts
-through this package (runs/command/)."""
+(`lessonloop runs`: list, show, suggest, patterns, cleanup; README.md).
+
+What it registers, declared here at the package's door (core/wings.py reads these names; no
+imports: every run reads them): `lessonloop run`'s own entry point (read before any other part of
+the command line is imported), its commands, its migration sequence, its step in an ingest, its
+pages, dashboard panel, feedback and part of cleanup."""
+
+ENTRY_POINTS = {"run": "lessonloop.runs.command.entry:main"}
+COMMANDS = {"lessonloop.runs.cli": ("run", "runs")}
+MIGRATIONS = "lessonloop.runs.store.migrations"
+LATEST_MIGRATION = "m012_runs"
+BEFORE_ANALYSIS = ("lessonloop.runs.findings:before_analysis",)
+WEB = "lessonloop.runs.web"
+DASHBOARD = {"runs": "lessonloop.runs.dashboard_queries:runs_panel"}
+FEEDBACK = {"run": "lessonloop.runs.feedback_cli:run_feedback"}
+RETENTION = "lessonloop.runs.cleanup_part"

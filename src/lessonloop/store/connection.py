@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from lessonloop.core.wings import latest_migrations
 from lessonloop.store import private_files
 from lessonloop.store.schema_latest import LATEST_MIGRATION
 from lessonloop.store.transaction import ENV_BUSY_TIMEOUT, StoreError, store_error
@@ -80,13 +79,16 @@ def open_store(
     return conn
 
 
-def connect_for_writing(db: str, wait_ms: int) -> sqlite3.Connection:
+def connect_for_writing(db: str, wait_ms: int, *, wings: tuple[str, ...] = ()) -> sqlite3.Connection:
     """A connection to the store at `db` for a short-lived writer (a hook, `lessonloop run`): an
     up-to-date store is opened as it is (autocommit, `wait_ms` of busy timeout); a missing or older
-    one goes through `open_store` first, without the redaction pass (too slow for them)."""
+    one goes through `open_store` first, without the redaction pass (too slow for them). Up to date:
+    the core's last migration is applied, and the last steps `wings` names (those of the wings whose
+    tables the writer writes: `lessonloop run` the runs'; the hooks write the core's tables only and
+    load no wing)."""
     if os.path.exists(db):
         conn = sqlite3.connect(db, timeout=wait_ms / 1000, isolation_level=None)  # timeout: SQLite's busy timeout
-        latest = [LATEST_MIGRATION, *latest_migrations()]  # the core's and each wing's last step
+        latest = [LATEST_MIGRATION, *wings]
         marks = ", ".join("?" * len(latest))
         try:
             if conn.execute(f"SELECT count(*) FROM _migrations WHERE name IN ({marks})", latest).fetchone()[0] == len(

@@ -1,6 +1,12 @@
-"""The team store: lessons shared through a PostgreSQL database (`lessonloop team ...`).
+"""The team wing: lessons shared through a PostgreSQL database (`lessonloop team ...`; README.md).
 
-Beside `apply` and `report`: it reads and writes the local store and talks to the team's server.
 The local SQLite store stays the source of truth; pulled lessons land in it, so recall and the
-hooks never import this package (no network on a hook). Its dependencies are the `[team]` extra.
-"""
+hooks never import the wing's code (no network on a hook). Its dependencies are the `[team]` extra.
+
+What it registers, declared here at the package's door (core/wings.py reads these names; no
+imports): its command, its migration sequence and its step after an ingest."""
+
+COMMANDS = {"lessonloop.team.cli": ("team",)}
+MIGRATIONS = "lessonloop.team.store.migrations"
+LATEST_MIGRATION = "m034_team_url_password"
+AFTER_INGEST = ("lessonloop.team.background:after_ingest",)
