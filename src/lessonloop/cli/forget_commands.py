@@ -96,7 +96,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
     if args.forget_target == "everything":
         return _everything(args)
     from lessonloop.store import resolve_db_path
-    from lessonloop.store.forgetting import ForgetError, forget_sessions, project_runs, project_sessions
+    from lessonloop.store.forgetting import ForgetError, forget_sessions, project_rows, project_sessions
     from lessonloop.store.forgetting import resolve_session as resolve_forget_session
     from lessonloop.store.git_deletion import project_repositories
 
@@ -111,7 +111,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
             else:
                 name = project_or_repository(conn, args.project)
                 ids = project_sessions(conn, name)
-                if not ids and not project_runs(conn, name) and not project_repositories(conn, name):
+                if not ids and not project_rows(conn, name) and not project_repositories(conn, name):
                     raise CommandError(f"no stored session, run or repository belongs to the project {name}")
         except ForgetError as exc:
             raise CommandError(str(exc)) from exc

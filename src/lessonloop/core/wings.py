@@ -25,7 +25,9 @@ What a wing may declare (each optional):
 - FEEDBACK: {kind: "module:function"}: `lessonloop feedback KIND ID` handed to function(args)
   (cli/feedback_commands.py);
 - RETENTION: a module, the wing's part of `lessonloop cleanup` (cli/cleanup_commands.py:
-  add_options(parser), cleanup(conn or None, args, config)).
+  add_options(parser), cleanup(conn or None, args, config));
+- FORGET: a module, the wing's part of forgetting a project (store/forgetting.py: project_rows,
+  collect, STEPS, TEMP_TABLES).
 
 No imports: `lessonloop run` and the Stop hook's worker load it.
 """

@@ -4,7 +4,7 @@
 What it registers, declared here at the package's door (core/wings.py reads these names; no
 imports: every run reads them): `lessonloop run`'s own entry point (read before any other part of
 the command line is imported), its commands, its migration sequence, its step in an ingest, its
-pages, dashboard panel, feedback and part of cleanup."""
+pages, dashboard panel, feedback, part of cleanup and of forgetting a project."""
 
 ENTRY_POINTS = {"run": "lessonloop.runs.command.entry:main"}
 COMMANDS = {"lessonloop.runs.cli": ("run", "runs")}
@@ -15,3 +15,4 @@ WEB = "lessonloop.runs.web"
 DASHBOARD = {"runs": "lessonloop.runs.dashboard_queries:runs_panel"}
 FEEDBACK = {"run": "lessonloop.runs.feedback_cli:run_feedback"}
 RETENTION = "lessonloop.runs.cleanup_part"
+FORGET = "lessonloop.runs.store.forget"

@@ -7,8 +7,8 @@ usage and summaries, what analysis found in them, the findings matched to them, 
 left without any evidence is deleted too; a `lesson_events` row 'forgotten' keeps only its id and
 signature (so it is not learned again, as with `lessons forget`), and the texts earlier events held
 about it are cleared. Any other table with a `session_id` column (added later) is swept as well.
-Forgetting a project (`project=`) also deletes the runs `lessonloop run` recorded in it, with their
-patterns, matches and findings, and the git history of the repositories whose root is the project's
+Forgetting a project (`project=`) also deletes the wings' rows of it (core/wings.py's FORGET: the
+runs `lessonloop run` recorded in it, with their patterns, matches and findings) and the git history of the repositories whose root is the project's
 folder or inside it (their commits, files, hunks, links, rollbacks, file models: store/git_deletion.py).
 
 The source files are kept with their read positions (ingest does not read unchanged files again)
@@ -49,7 +49,6 @@ _C = "(SELECT id FROM temp._ll_fc)"  # their tool call ids
 _M = "(SELECT uuid FROM temp._ll_fm)"  # their message uuids
 _F = "(SELECT id FROM temp._ll_ff)"  # source files holding no other session
 _FI = "(SELECT id FROM temp._ll_ffi)"  # findings matched to them, or made by a forgotten run
-_R = "(SELECT id FROM temp._ll_fr)"  # the runs of a forgotten project (`lessonloop run`)
 
 # (table, condition) in the order rows are deleted; evidence first: it names the lessons to check.
 _STEPS: tuple[tuple[str, str], ...] = (
@@ -57,10 +56,7 @@ _STEPS: tuple[tuple[str, str], ...] = (
         "lesson_evidence",
         f"session_id IN {_S} OR tool_use_id IN {_C} OR finding_id IN {_FI} OR message_uuid IN {_M}",
     ),
-    ("findings", f"id IN {_FI}"),
-    ("run_matches", f"run_id IN {_R}"),
-    ("run_patterns", f"run_id IN {_R}"),
-    ("runs", f"id IN {_R}"),
+    ("findings", f"id IN {_FI}"),  # then the wings' rows of a forgotten project (`wing_parts`)
     ("diff_risk", f"session_id IN {_S} OR tool_use_id IN {_C}"),
     ("call_errors", f"session_id IN {_S} OR context_id IN {_S} OR tool_use_id IN {_C}"),
     ("analysis_signals", f"session_id IN {_S} OR context_id IN {_S} OR tool_use_id IN {_C}"),
@@ -80,7 +76,21 @@ _STEPS: tuple[tuple[str, str], ...] = (
 )
 # Tables never swept by their session_id column: the record of what was forgotten.
 _KEEP = frozenset({"forgotten_sessions"})
-_TEMP_TABLES = ("_ll_fs", "_ll_fc", "_ll_fm", "_ll_ff", "_ll_fr", "_ll_ffi", "_ll_fl", "_ll_doomed")
+_TEMP_TABLES = ("_ll_fs", "_ll_fc", "_ll_fm", "_ll_ff", "_ll_ffi", "_ll_fl", "_ll_doomed")
+
+
+def wing_parts() -> list[Any]:
+    """The wings' parts of forgetting a project (core/wings.py's FORGET: modules with
+    project_rows(conn, project), collect(conn, project) -> a condition on `findings` or None,
+    STEPS ((table, condition) deleted after the findings) and TEMP_TABLES)."""
+    from lessonloop.core.wings import declared, resolve
+
+    return [resolve(str(module)) for _wing, module in declared("FORGET")]
+
+
+def project_rows(conn: sqlite3.Connection, project: str) -> int:
+    """How many rows the wings hold of `project` (the runs `lessonloop run` recorded in it)."""
+    return sum(int(part.project_rows(conn, project)) for part in wing_parts())
 
 
 @dataclass(slots=True)
@@ -167,14 +177,6 @@ def project_sessions(conn: sqlite3.Connection, project: str) -> list[str]:
     ]
 
 
-def project_runs(conn: sqlite3.Connection, project: str) -> int:
-    """How many runs of `lessonloop run` were recorded in `project`."""
-    try:
-        return int(conn.execute("SELECT count(*) FROM runs WHERE project = ?", (project,)).fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0  # a store from before runs were recorded
-
-
 # --- forgetting sessions -------------------------------------------------------------------------
 
 
@@ -192,7 +194,7 @@ def forget_sessions(
     same transaction, then roll it back: nothing is deleted."""
     ids = list(dict.fromkeys(s for s in session_ids if s))
     result = ForgetResult(sessions=ids, dry_run=dry_run)
-    if not ids and (project is None or not (project_runs(conn, project) or project_repositories(conn, project))):
+    if not ids and (project is None or not (project_rows(conn, project) or project_repositories(conn, project))):
         return result
     moment = now or utc_now()
     previous = int(conn.execute("PRAGMA secure_delete").fetchone()[0])
@@ -245,13 +247,14 @@ def delete_sessions(
                 [(row[0], moment) for row in conn.execute("SELECT id FROM temp._ll_fs").fetchall()],
             )
     finally:
-        for name in _TEMP_TABLES:
+        for name in (*_TEMP_TABLES, *(name for part in wing_parts() for name in part.TEMP_TABLES)):
             conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
 def _collect(conn: sqlite3.Connection, ids: list[str], result: ForgetResult, project: str | None = None) -> None:
     """Temporary tables of what is forgotten: sessions (with subagents), calls, messages, the
-    files holding nothing else, the project's runs, the findings and the lessons concerned."""
+    files holding nothing else, the wings' rows of the project (its runs), the findings and the
+    lessons concerned."""
     for name in _TEMP_TABLES:
         conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
     conn.execute("CREATE TEMP TABLE _ll_fs (id TEXT PRIMARY KEY)")
@@ -273,12 +276,10 @@ def _collect(conn: sqlite3.Connection, ids: list[str], result: ForgetResult, pro
             GROUP BY source_file_id HAVING sum(session_id NOT IN {_S}) = 0"""
     )
     result.source_files_marked = conn.execute("SELECT count(*) FROM temp._ll_ff").fetchone()[0]
-    conn.execute("CREATE TEMP TABLE _ll_fr (id INTEGER PRIMARY KEY)")
-    if project is not None and "runs" in ordinary_tables(conn):
-        conn.execute("INSERT INTO temp._ll_fr SELECT id FROM runs WHERE project = ?", (project,))
-    by_run = f" OR run_id IN {_R}" if project is not None and "run_id" in _columns(conn, "findings") else ""
+    made_by = [part.collect(conn, project) for part in wing_parts()]  # findings a forgotten run made
+    extra = "".join(f" OR {condition}" for condition in made_by if condition)
     conn.execute(
-        f"CREATE TEMP TABLE _ll_ffi AS SELECT id FROM findings WHERE session_id IN {_S} OR tool_use_id IN {_C}{by_run}"
+        f"CREATE TEMP TABLE _ll_ffi AS SELECT id FROM findings WHERE session_id IN {_S} OR tool_use_id IN {_C}{extra}"
     )
     conn.execute(
         f"CREATE TEMP TABLE _ll_fl AS SELECT DISTINCT lesson_id AS id FROM lesson_evidence WHERE {_STEPS[0][1]}"
@@ -288,7 +289,10 @@ def _collect(conn: sqlite3.Connection, ids: list[str], result: ForgetResult, pro
 def _delete(conn: sqlite3.Connection, result: ForgetResult, file_models: Collection[str] | None = None) -> None:
     tables = ordinary_tables(conn)
     done: set[str] = set()
-    for table, condition in _STEPS:
+    steps = list(_STEPS)
+    after_findings = steps.index(("findings", f"id IN {_FI}")) + 1
+    steps[after_findings:after_findings] = [step for part in wing_parts() for step in part.STEPS]
+    for table, condition in steps:
         if table in tables:
             result.deleted[table] = max(0, conn.execute(f"DELETE FROM {table} WHERE {condition}").rowcount)
             done.add(table)
@@ -318,10 +322,6 @@ def _delete(conn: sqlite3.Connection, result: ForgetResult, file_models: Collect
             )
         if models:
             result.deleted["file_models"] = models
-
-
-def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
-    return {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
 def ordinary_tables(conn: sqlite3.Connection) -> dict[str, set[str]]:
