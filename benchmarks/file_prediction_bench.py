@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from lessonloop.core import json_codec
-from lessonloop.learn.file_prediction.evaluation import Evaluation, evaluate
-from lessonloop.learn.file_prediction.examples import Example, FileChange
+from lessonloop.history.file_prediction.evaluation import Evaluation, evaluate
+from lessonloop.history.file_prediction.examples import Example, FileChange
 from lessonloop.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent

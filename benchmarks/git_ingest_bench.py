@@ -47,7 +47,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from lessonloop.pipeline.git_ingest import ingest_git
+from lessonloop.history.git_ingest import ingest_git
 from lessonloop.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -279,7 +279,10 @@ def run_cli(repo: Path, db: Path) -> float:
 _TIMED_INGEST = (
     "import sys, time\n"
     "from pathlib import Path\n"
-    "from lessonloop.pipeline.git_ingest import ingest_git\n"
+    "try:\n"
+    "    from lessonloop.history.git_ingest import ingest_git\n"
+    "except ImportError:  # a tree from before the history wing (issue 45)\n"
+    "    from lessonloop.pipeline.git_ingest import ingest_git\n"
     "from lessonloop.store import open_store\n"
     "conn = open_store(Path(sys.argv[1]))\n"
     "started = time.perf_counter()\n"

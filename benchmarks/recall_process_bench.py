@@ -8,6 +8,9 @@ once in a temporary folder. Each round runs, interleaved and in rotated order, f
   query's words (quoted, OR-ed, as recall builds it), `ORDER BY rank LIMIT 5`, rows fetched;
 - recall: `python -m lessonloop recall QUERY --db STORE` (the table printed);
 - recall --json: the same with `--json`;
+- recall through argparse: `recall --db STORE -- QUERY`, the same answer, but `--` is a form
+  recall's own reader (cli/recall_commands.parse_recall) leaves to argparse: what that reader
+  saves (issue 45, item 5: it is kept only for a gain measured here);
 - python -c pass: the interpreter alone, for scale.
 
 Medians over the rounds, a query drawn from recall_bench.py's vocabularies each round (the same
@@ -49,6 +52,16 @@ def commands(db: Path, query: str) -> dict[str, list[str]]:
         "baseline: python + sqlite3 + one FTS5 query": [sys.executable, "-c", BASELINE, str(db), query],
         "lessonloop recall": [sys.executable, "-m", "lessonloop", "recall", query, "--db", str(db)],
         "lessonloop recall --json": [sys.executable, "-m", "lessonloop", "recall", query, "--db", str(db), "--json"],
+        "lessonloop recall, through argparse": [
+            sys.executable,
+            "-m",
+            "lessonloop",
+            "recall",
+            "--db",
+            str(db),
+            "--",
+            *query.split(),
+        ],
         "python -c pass": [sys.executable, "-c", "pass"],
     }
 
@@ -97,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("| process | median | x baseline |\n|---|---:|---:|")
     for name in names:
         print(f"| {name} | {report['median_ms'][name]} ms | {report['ratio_to_baseline'][name]}x |")
+    own, parsed = times["lessonloop recall"], times["lessonloop recall, through argparse"]
+    print(
+        f"\nrecall's own reader: argparse's path takes {statistics.median(parsed) / statistics.median(own):.2f}x its time"
+    )
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lessonloop.learn.file_prediction.examples import Example, FileChange
+from lessonloop.history.file_prediction.examples import Example, FileChange
 
 
 def commit(

@@ -107,9 +107,10 @@ def test_a_stored_model_that_is_a_zlib_bomb_is_learned_again(tmp_path: Path, mon
     import os
     import zlib
 
-    from lessonloop.pipeline.file_prediction import update_model
-    from lessonloop.pipeline.git_ingest import ingest_git
-    from lessonloop.store import file_models, open_store
+    from lessonloop.history.file_prediction.job import update_model
+    from lessonloop.history.git_ingest import ingest_git
+    from lessonloop.history.store import file_models
+    from lessonloop.store import open_store
     from tests.test_file_prediction import _repository
 
     repo = os.path.realpath(_repository(tmp_path))

@@ -15,14 +15,14 @@ from typing import Any
 
 import pytest
 
-from lessonloop.learn.file_prediction import baselines
-from lessonloop.learn.file_prediction.evaluation import evaluate
-from lessonloop.learn.file_prediction.examples import Example, FileChange, automated
-from lessonloop.learn.file_prediction.features import FEATURES, candidate_features
-from lessonloop.learn.file_prediction.metrics import ndcg_at, precision_at_1, recall_at, reciprocal_rank, scores
-from lessonloop.learn.file_prediction.model import FilePredictor
-from lessonloop.pipeline.file_prediction import update_model
-from lessonloop.pipeline.git_ingest import ingest_git
+from lessonloop.history.file_prediction import baselines
+from lessonloop.history.file_prediction.evaluation import evaluate
+from lessonloop.history.file_prediction.examples import Example, FileChange, automated
+from lessonloop.history.file_prediction.features import FEATURES, candidate_features
+from lessonloop.history.file_prediction.job import update_model
+from lessonloop.history.file_prediction.metrics import ndcg_at, precision_at_1, recall_at, reciprocal_rank, scores
+from lessonloop.history.file_prediction.model import FilePredictor
+from lessonloop.history.git_ingest import ingest_git
 from lessonloop.store import open_store
 from tests.file_prediction_helpers import commit as _commit
 from tests.git_helpers import commit_file, git, git_env, make_repo
@@ -294,7 +294,7 @@ def test_the_redaction_pass_drops_the_models_to_learn_them_again(tmp_path: Path)
 
 
 def test_a_test_file_and_the_file_it_tests_are_paired() -> None:
-    from lessonloop.learn.file_prediction.text import test_subject
+    from lessonloop.history.file_prediction.text import test_subject
 
     assert test_subject("tests/test_foo.py") == "foo"
     assert test_subject("pkg/foo_test.go") == "foo"
@@ -353,7 +353,7 @@ def test_seeded_features_follow_a_rename_and_survive_saving() -> None:
 
 
 def test_commit_type_and_scope() -> None:
-    from lessonloop.learn.file_prediction.history_index import commit_kind
+    from lessonloop.history.file_prediction.history_index import commit_kind
 
     assert commit_kind("fix(parser): handle x") == ("fix", "parser")
     assert commit_kind("Docs: a word") == ("docs", None)
@@ -388,7 +388,7 @@ def test_the_share_of_a_type_and_a_scope_that_changed_each_file() -> None:
 
 
 def test_a_long_history_learned_at_once_keeps_rows_for_its_tail_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    from lessonloop.learn.file_prediction import model as model_module
+    from lessonloop.history.file_prediction import model as model_module
 
     monkeypatch.setattr(model_module, "WARM", 50)
     predicted: list[str] = []

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.learn.file_prediction import baselines
-from lessonloop.learn.file_prediction.baselines import PLAIN, OriginModel, OriginParams, grid, tune_origin
-from lessonloop.learn.file_prediction.evaluation import evaluate
-from lessonloop.learn.file_prediction.evaluation import testable as is_testable
-from lessonloop.learn.file_prediction.examples import Example
+from lessonloop.history.file_prediction import baselines
+from lessonloop.history.file_prediction.baselines import PLAIN, OriginModel, OriginParams, grid, tune_origin
+from lessonloop.history.file_prediction.evaluation import evaluate
+from lessonloop.history.file_prediction.evaluation import testable as is_testable
+from lessonloop.history.file_prediction.examples import Example
 from tests.conftest import SHARED_CORPUS
 from tests.file_prediction_helpers import commit as _commit
 
@@ -121,8 +121,9 @@ def test_the_evaluation_reports_the_tuned_baseline() -> None:
 def test_tuned_baseline_on_a_real_history_is_at_least_as_good_on_its_training_part(tmp_path: Path) -> None:
     """On commitizen's history the tuned constants rank the held-out part of the training
     history at least as well as the plain ones (they were chosen there)."""
-    from lessonloop.pipeline.file_prediction import commit_examples
-    from lessonloop.store import file_models, open_store
+    from lessonloop.history.file_prediction.job import commit_examples
+    from lessonloop.history.store import file_models
+    from lessonloop.store import open_store
 
     clone = tmp_path / "cz"
     subprocess.run(["git", "clone", "-q", str(BUNDLE), str(clone)], check=True, capture_output=True)

@@ -1,4 +1,4 @@
-"""The words of the code a change touched (learn/file_prediction/code_words.py) and the model's
+"""The words of the code a change touched (history/file_prediction/code_words.py) and the model's
 code_words feature: a task that describes what the code does finds the file whose changes
 touched code that says it, though no past message used those words."""
 
@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 
-from lessonloop.learn.file_prediction.code_words import MAX_CHARS, MAX_WORDS, changed_words
-from lessonloop.learn.file_prediction.examples import Example, FileChange
-from lessonloop.learn.file_prediction.history_index import HistoryIndex
-from lessonloop.learn.file_prediction.model import FilePredictor
-from lessonloop.learn.file_prediction.symbols import defined_names
-from lessonloop.learn.file_prediction.text import words
+from lessonloop.history.file_prediction.code_words import MAX_CHARS, MAX_WORDS, changed_words
+from lessonloop.history.file_prediction.examples import Example, FileChange
+from lessonloop.history.file_prediction.history_index import HistoryIndex
+from lessonloop.history.file_prediction.model import FilePredictor
+from lessonloop.history.file_prediction.symbols import defined_names
+from lessonloop.history.file_prediction.text import words
 
 
 def _commit(n: int, text: str, code: dict[str, str], status: str = "M", old: str | None = None) -> Example:

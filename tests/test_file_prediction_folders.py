@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from lessonloop.learn.file_prediction.features import FEATURES, _reason, candidate_features
-from lessonloop.learn.file_prediction.history_index import HistoryIndex
-from lessonloop.learn.file_prediction.text import words
+from lessonloop.history.file_prediction.features import FEATURES, _reason, candidate_features
+from lessonloop.history.file_prediction.history_index import HistoryIndex
+from lessonloop.history.file_prediction.text import words
 from tests.file_prediction_helpers import commit as _commit
 
 

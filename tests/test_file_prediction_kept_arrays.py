@@ -12,11 +12,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from lessonloop.learn.file_prediction.baselines import TOP, OriginModel
-from lessonloop.learn.file_prediction.examples import Example, FileChange
-from lessonloop.learn.file_prediction.history_index import K1, B, HistoryIndex, bm25_idf
-from lessonloop.learn.file_prediction.model import FilePredictor
-from lessonloop.learn.file_prediction.text import words
+from lessonloop.history.file_prediction.baselines import TOP, OriginModel
+from lessonloop.history.file_prediction.examples import Example, FileChange
+from lessonloop.history.file_prediction.history_index import K1, B, HistoryIndex, bm25_idf
+from lessonloop.history.file_prediction.model import FilePredictor
+from lessonloop.history.file_prediction.text import words
 from tests.file_prediction_helpers import commit
 
 

@@ -1,15 +1,15 @@
 """A task that names a file (its path, its name, a dotted or slashed part of a token) and the
-listwise fit of the ranking weights (learn/file_prediction/listwise.py)."""
+listwise fit of the ranking weights (history/file_prediction/listwise.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from lessonloop.learn.file_prediction.features import FEATURES, _reason, candidate_features
-from lessonloop.learn.file_prediction.history_index import HistoryIndex
-from lessonloop.learn.file_prediction.listwise import fit_listwise
-from lessonloop.learn.file_prediction.model import FilePredictor
-from lessonloop.learn.file_prediction.text import words
+from lessonloop.history.file_prediction.features import FEATURES, _reason, candidate_features
+from lessonloop.history.file_prediction.history_index import HistoryIndex
+from lessonloop.history.file_prediction.listwise import fit_listwise
+from lessonloop.history.file_prediction.model import FilePredictor
+from lessonloop.history.file_prediction.text import words
 from tests.file_prediction_helpers import commit as _commit
 
 FILES = (

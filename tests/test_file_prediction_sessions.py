@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.pipeline.file_prediction import commit_examples
+from lessonloop.history.file_prediction.job import commit_examples
+from lessonloop.history.store.file_models import repository_id
 from lessonloop.store import open_store
-from lessonloop.store.file_models import repository_id
 from tests.conftest import cli
 from tests.git_helpers import commit_file, git, make_repo
 from tests.transcript_builder import TranscriptBuilder

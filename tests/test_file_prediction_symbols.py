@@ -1,12 +1,12 @@
-"""The names a change defines or works inside (learn/file_prediction/symbols.py), and the model's
+"""The names a change defines or works inside (history/file_prediction/symbols.py), and the model's
 symbol feature: a task that spells out a name finds the file whose changes defined it."""
 
 from __future__ import annotations
 
 import json
 
-from lessonloop.learn.file_prediction.model import FilePredictor
-from lessonloop.learn.file_prediction.symbols import MAX_NAMES, defined_names
+from lessonloop.history.file_prediction.model import FilePredictor
+from lessonloop.history.file_prediction.symbols import MAX_NAMES, defined_names
 from tests.file_prediction_helpers import commit as _commit
 
 

@@ -1,12 +1,12 @@
 """File prediction keeps numpy's BLAS on one thread while it learns and ranks (issue 43, item 4):
 a second thread gains nothing on its small products and stalls beside busy cores
-(learn/file_prediction/listwise.py, one_blas_thread)."""
+(history/file_prediction/listwise.py, one_blas_thread)."""
 
 from __future__ import annotations
 
 import pytest
 
-from lessonloop.learn.file_prediction.listwise import one_blas_thread
+from lessonloop.history.file_prediction.listwise import one_blas_thread
 
 threadpoolctl = pytest.importorskip("threadpoolctl")
 SETTINGS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")

@@ -15,7 +15,7 @@ import pytest
 from lessonloop.capture.git.conventional import parse_conventional
 from lessonloop.capture.git.log_reader import Caps
 from lessonloop.capture.privacy import CapturePolicy
-from lessonloop.pipeline.git_ingest import ingest_git
+from lessonloop.history.git_ingest import ingest_git
 from lessonloop.store import open_store
 from tests.git_helpers import SHARED_GIT, clone_bundle, commit_file, git, make_repo
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.analyze.commit_evidence import commits_in_command, hunk_change, named_hashes, undone_hunks
+from lessonloop.history.commit_evidence import commits_in_command, hunk_change, named_hashes, undone_hunks
 from tests.conftest import cli, dump_store
 from tests.git_helpers import commit_file, git, make_repo
 from tests.transcript_builder import TranscriptBuilder

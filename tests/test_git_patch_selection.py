@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lessonloop.capture.git import log_reader
-from lessonloop.pipeline.git_ingest import ingest_git
+from lessonloop.history.git_ingest import ingest_git
 from lessonloop.store import open_store
 from tests.git_helpers import commit_file, git, make_repo
 

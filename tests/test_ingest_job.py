@@ -11,13 +11,8 @@ from typing import Any
 
 import pytest
 
-from lessonloop.pipeline.ingest_job import (
-    GitIngestRequest,
-    IngestRequest,
-    ResultsFileError,
-    run_git_ingest_job,
-    run_ingest_job,
-)
+from lessonloop.history.jobs import GitIngestRequest, run_git_ingest_job
+from lessonloop.pipeline.ingest_job import IngestRequest, ResultsFileError, run_ingest_job
 from lessonloop.pipeline.live_ingest import ingest_transcripts
 from lessonloop.settings.config import load_config
 from lessonloop.store import open_store
@@ -90,7 +85,8 @@ def test_the_job_reads_analyzes_and_learns(tmp_path: Path) -> None:
     assert (summary.prompts, summary.tool_calls, summary.tool_results, summary.tool_errors) == (1, 2, 2, 1)
     assert report.projects is not None
     assert report.imports == [] and not report.nothing_imported
-    assert report.links is not None and report.links.skipped is not None  # no commits stored
+    links = report.sections["links"]  # the history wing's step before analysis
+    assert links.skipped is not None and links.section_json() is None  # no commits stored
     assert report.analysis is not None and (report.analysis.sessions, report.analysis.analyzed) == (1, 1)
     assert report.learning is not None and report.learning.tool_calls == 2
     assert report.stats is None and report.live_calls_dropped is None

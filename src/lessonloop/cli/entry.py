@@ -86,8 +86,6 @@ REGISTERED: dict[str, tuple[str, ...]] = {
     "forget_commands": ("forget",),
     "feedback_commands": ("feedback",),
     "cleanup_commands": ("cleanup",),
-    "git_commands": ("git",),
-    "file_commands": ("files",),
     "web_commands": ("serve",),
     "glossary_commands": ("glossary",),
 }

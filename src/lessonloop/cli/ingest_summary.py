@@ -21,8 +21,8 @@ SCREEN = 25  # the most lines an ingest prints (its listings of problems are cut
 
 
 def ingest_report_text(report: IngestReport, overview: IngestOverview | None, width: int = 100) -> str:
-    """The whole ingest as text: the figures, the projects, the results imported, the links, the
-    analysis and learning, then the next steps; one line when nothing new was read."""
+    """The whole ingest as text: the figures, the projects, the results imported, the wings'
+    sections (the commits linked), the analysis and learning, then the next steps; one line when nothing new was read."""
     summary = report.summary
     if summary is not None and _nothing_new(report):
         return "\n".join(_quiet_lines(report, overview))
@@ -43,9 +43,7 @@ def _report_lines(report: IngestReport, overview: IngestOverview | None, width: 
     if projects:
         out.append(projects)
     out.extend(_import_text(result) for result in report.imports)
-    links = report.links
-    if links is not None and links.skipped is None and links.text():
-        out.append(links.text())
+    out.extend(text for text in (section.section_text() for section in report.sections.values()) if text)
     done = [analysis_run_text(report.analysis)] if report.analysis is not None else []
     if report.learning is not None:
         done.append(learn_run_text(report.learning))
@@ -104,9 +102,7 @@ def _quiet_lines(report: IngestReport, overview: IngestOverview | None) -> list[
             "That is the bundled sample: no agent transcripts were found in their usual places. "
             "`lessonloop ingest FOLDER` reads transcripts kept elsewhere."
         )
-    links = report.links
-    if links is not None and links.skipped is None and (links.links_added or links.rollbacks_added):
-        out.append(links.text())
+    out.extend(text for text in (section.quiet_text() for section in report.sections.values()) if text)
     return out
 
 

@@ -79,12 +79,8 @@ def register(commands: Commands) -> None:
         "--no-analyze", action="store_true", help="only store what was read; do not analyze the sessions or learn"
     )
     ingest.add_argument("--no-learn", action="store_true", help="analyze, but do not learn lessons from the sessions")
-    ingest.add_argument(
-        "--git",
-        action="store_true",
-        help="read git history instead: PATHS are repositories (default: those of the projects the store knows); "
-        "only commits not stored yet (docs/git.md)",
-    )
+    for mode in ingest_modes():  # the wings' other ways to ingest (history: --git)
+        mode.add_options(ingest)
     bandit_options(ingest)
     ingest.set_defaults(handler=cmd_ingest)
 
@@ -183,11 +179,19 @@ def _ingest_description() -> str:
     )
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    if args.git:
-        from lessonloop.cli.git_commands import cmd_ingest_git
+def ingest_modes() -> list[Any]:
+    """The wings' other ways to ingest (core/wings.py's INGEST_MODES: modules with
+    add_options(parser), chosen(args) and run(args) -> exit status): `--git`, the history wing's."""
+    from lessonloop.core.wings import declared, resolve
 
-        return cmd_ingest_git(args)
+    return [resolve(str(module)) for _wing, modules in declared("INGEST_MODES") for module in modules]
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    for mode in ingest_modes():
+        if mode.chosen(args):
+            status: int = mode.run(args)
+            return status
     from lessonloop.pipeline.ingest_job import IngestRequest, ResultsFileError, run_ingest_job
     from lessonloop.store import resolve_db_path
 

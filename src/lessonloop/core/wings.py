@@ -26,6 +26,8 @@ What a wing may declare (each optional):
   (cli/feedback_commands.py);
 - RETENTION: a module, the wing's part of `lessonloop cleanup` (cli/cleanup_commands.py:
   add_options(parser), cleanup(conn or None, args, config));
+- INGEST_MODES: (module, ...): other ways to ingest (`ingest --git`): add_options(parser),
+  chosen(args), run(args) -> exit status (cli/session_commands.py);
 - FORGET: a module, the wing's part of forgetting a project (store/forgetting.py: project_rows,
   collect, STEPS, TEMP_TABLES).
 
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 # The wings lessonloop ships, in the order their steps run and their commands are listed.
-DEFAULT_WINGS = ("lessonloop.runs", "lessonloop.dataset", "lessonloop.team")
+DEFAULT_WINGS = ("lessonloop.runs", "lessonloop.history", "lessonloop.dataset", "lessonloop.team")
 
 _loaded: list[ModuleType] = []
 

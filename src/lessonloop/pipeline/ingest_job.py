@@ -5,7 +5,7 @@ the agents' own places, the folders the store knows and `capture.paths`, else th
 -> read and store them (pipeline/ingest.py; without paths, also the files of the projects the
 ingest made known) -> place every session in its project (when a configuration is given) ->
 import the SARIF / JUnit files -> the wings' steps before analysis (core/wings.py: `lessonloop
-run`'s findings tied to sessions) -> tie the stored commits to the sessions -> analyze -> learn -> the sample's figures -> drop the live calls the transcripts now
+run`'s findings and the stored commits tied to the sessions) -> analyze -> learn -> the sample's figures -> drop the live calls the transcripts now
 hold (when asked) -> the wings' steps after an ingest (core/wings.py: the team's sync, when asked
 and the store wants it).
 `lessonloop ingest` (cli/session_commands.py) and the Stop hook's worker (pipeline/live_ingest.py)
@@ -14,11 +14,8 @@ its ingest changed (`only_touched`), never ingests the sample (`sample=False`), 
 calls, and never reaches the network (no `store_file`). The job decides nothing about terminals:
 the caller hands it its progress objects (or none) and renders the report.
 
-`lessonloop ingest --git` (and the post-commit hook, which runs it) is a job of its own here,
-`run_git_ingest_job`, with the same request/report shape: it reads git repositories, not
-transcripts, so it has none of the chain's steps but the last shared one, tying the new commits
-to the sessions that made them (pipeline/commit_linking.py); no discovery, no projects pass, no
-findings, analysis or learning, no team sync.
+`lessonloop ingest --git` (and the post-commit hook, which runs it) is the history wing's job
+(history/jobs.py).
 
 Imports are made in the functions: the Stop hook's worker imports this module first.
 """
@@ -35,9 +32,7 @@ if TYPE_CHECKING:
 
     from lessonloop.capture.discovery import SourceRef
     from lessonloop.pipeline.analysis import AnalysisProgress, AnalysisRun
-    from lessonloop.pipeline.commit_linking import LinkSummary
     from lessonloop.pipeline.findings_import import ImportResult
-    from lessonloop.pipeline.git_ingest import CommitProgress, GitIngestSummary
     from lessonloop.pipeline.ingest import IngestSummary, Progress
     from lessonloop.pipeline.learning import LearnRun
     from lessonloop.pipeline.session_projects import ProjectResolution
@@ -92,7 +87,6 @@ class IngestReport:
     summary: IngestSummary | None = None  # None: results only, or the sample refused
     projects: ProjectResolution | None = None
     imports: list[ImportResult] = field(default_factory=list)
-    links: LinkSummary | None = None  # None: the sample refused
     analysis: AnalysisRun | None = None
     learning: LearnRun | None = None
     stats: dict[str, Any] | None = None  # the store's figures, after ingesting the sample
@@ -100,6 +94,10 @@ class IngestReport:
     results_only: bool = False
     sample_refused: bool = False  # nothing of the user's found and the sample not allowed: nothing done
     wing_steps: dict[str, Any] = field(default_factory=dict)  # what the wings' steps after ingest did
+    # What the wings' steps added to the report, by key (the history wing's "links"): each with
+    # section_json() (None: left out of --json), section_text() and quiet_text() (said even when
+    # nothing new was read; "" for nothing).
+    sections: dict[str, Any] = field(default_factory=dict)
 
     @property
     def nothing_readable(self) -> bool:
@@ -124,8 +122,10 @@ class IngestReport:
             data["learning"] = self.learning.to_json()
         if self.stats is not None:
             data["stats"] = self.stats
-        if self.links is not None and self.links.skipped is None:
-            data["links"] = self.links.to_json()
+        for key, section in self.sections.items():
+            shown = section.section_json()
+            if shown is not None:
+                data[key] = shown
         return data
 
     def worker_json(self) -> dict[str, object]:
@@ -187,11 +187,10 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
     report.imports = _import_results(conn, request)
     from lessonloop.core.wings import steps
 
-    for step in steps("BEFORE_ANALYSIS"):  # the runs wing: its findings tied to the session edits they follow
+    # The runs' findings tied to the session edits they follow; the commits to the sessions that
+    # made them (docs/git.md, "Links").
+    for step in steps("BEFORE_ANALYSIS"):
         step(conn, request, report)
-    from lessonloop.pipeline.commit_linking import link_commits
-
-    report.links = link_commits(conn)  # commits tied to the sessions that made them (docs/git.md, "Links")
     if request.analyze:
         from lessonloop.pipeline.analysis import analyze_store
 
@@ -247,40 +246,3 @@ def _touched_sessions(conn: sqlite3.Connection, read: set[str], changes_after: i
     ids = set(read) | changed_sessions(conn, changes_after, changes_seq(conn)) | sessions_of_findings(conn, unmatched)
     roots, _gone = roots_of(conn, ids)
     return sorted(roots)
-
-
-@dataclass(frozen=True, slots=True)
-class GitIngestRequest:
-    """Which repositories to read (None: those of the projects the store knows)."""
-
-    repositories: tuple[str, ...] | None = None
-    progress: CommitProgress | None = None  # the commits read (a count)
-
-
-@dataclass(slots=True)
-class GitIngestReport:
-    """What one git ingest did: the repositories read, and the links pass after it."""
-
-    summary: GitIngestSummary
-    links: LinkSummary
-
-    @property
-    def nothing_readable(self) -> bool:
-        return self.summary.nothing_readable
-
-    def to_json(self) -> dict[str, Any]:
-        """`lessonloop ingest --git --json`."""
-        return {**self.summary.to_json(), "links": self.links.to_json()}
-
-
-def run_git_ingest_job(conn: sqlite3.Connection, request: GitIngestRequest, config: Config) -> GitIngestReport:
-    """Read each repository's commits not stored yet (obeying the privacy settings of `config`
-    and LESSONLOOP_CAPTURE=0), then tie the new commits to the sessions that made them."""
-    from lessonloop.capture.privacy import CapturePolicy
-    from lessonloop.pipeline.commit_linking import link_commits
-    from lessonloop.pipeline.git_ingest import ingest_git
-
-    policy = CapturePolicy.from_config(config)
-    repositories = list(request.repositories) if request.repositories is not None else None
-    summary = ingest_git(conn, repositories, policy=policy, progress=request.progress)
-    return GitIngestReport(summary, link_commits(conn))

@@ -9,7 +9,7 @@ from typing import Any
 
 from lessonloop.store.migrations import has_table
 
-# The evidence kinds, strongest first (analyze/commit_evidence.py).
+# The evidence kinds, strongest first (history/commit_evidence.py).
 EVIDENCE = ("agent_commit", "aider_commit", "edit_window")
 
 

@@ -866,91 +866,6 @@ def m018_lesson_trigger_kinds(conn: sqlite3.Connection) -> None:
 
 
 @migration
-def m019_git_history(conn: sqlite3.Connection) -> None:
-    """Git history (issue 14, docs/git.md): the repositories read, with the branch tips read up
-    to (the next read asks git for what is not reachable from them); their commits (first-parent
-    history of every branch; merges marked), each commit's files in git's order (a rename keeps
-    its old path) and the hunks kept under the size caps, redacted. Natural keys (repository,
-    hash, file position, hunk position): reading a commit twice stores it once. Authors' emails
-    are never stored: `author_key` is a keyed hash of the lower-cased address, with the store's
-    own random key (`git_author_salt`), so one author's commits group without the address."""
-    execute_all(
-        conn,
-        """
-        CREATE TABLE git_author_salt (
-            id INTEGER PRIMARY KEY CHECK (id = 1),
-            salt TEXT NOT NULL
-        );
-        INSERT INTO git_author_salt (id, salt) VALUES (1, lower(hex(randomblob(16))));
-        CREATE TABLE git_repositories (
-            id INTEGER PRIMARY KEY,
-            root TEXT NOT NULL UNIQUE,      -- the main working tree (a bare repository's folder)
-            common_dir TEXT NOT NULL,       -- the git folder its worktrees share
-            tips TEXT NOT NULL DEFAULT '{}',-- JSON {ref: commit}: what was read up to
-            shallow INTEGER NOT NULL DEFAULT 0,
-            first_read_at TEXT NOT NULL,
-            read_at TEXT                    -- the last complete read
-        );
-        CREATE TABLE git_commits (
-            repository_id INTEGER NOT NULL,
-            hash TEXT NOT NULL,
-            parents TEXT NOT NULL,          -- space-separated, first parent first
-            is_merge INTEGER NOT NULL,
-            branch TEXT,                    -- the branch whose first-parent history holds it (NULL: a detached HEAD)
-            author_name TEXT NOT NULL,
-            author_key TEXT NOT NULL,       -- keyed hash of the email (see above)
-            authored_at TEXT NOT NULL,      -- UTC
-            author_offset_minutes INTEGER NOT NULL,
-            author_hour INTEGER NOT NULL,   -- 0..23 in the author's time zone
-            author_weekday INTEGER NOT NULL,-- 0 Monday .. 6 Sunday, in the author's time zone
-            committed_at TEXT NOT NULL,
-            subject TEXT NOT NULL,
-            message TEXT NOT NULL,          -- redacted
-            cc_type TEXT,                   -- conventional commit: feat, fix, ...
-            cc_scope TEXT,
-            cc_breaking INTEGER NOT NULL DEFAULT 0,
-            files INTEGER NOT NULL,
-            insertions INTEGER NOT NULL,
-            deletions INTEGER NOT NULL,
-            hunks_truncated INTEGER NOT NULL DEFAULT 0,
-            message_not_utf8 INTEGER NOT NULL DEFAULT 0,
-            read_at TEXT NOT NULL,
-            PRIMARY KEY (repository_id, hash)
-        );
-        CREATE INDEX git_commits_hash ON git_commits(hash);
-        CREATE INDEX git_commits_time ON git_commits(repository_id, authored_at);
-        CREATE TABLE git_commit_files (
-            repository_id INTEGER NOT NULL,
-            hash TEXT NOT NULL,
-            ordinal INTEGER NOT NULL,       -- the file's place in the commit's diff
-            path TEXT NOT NULL,
-            old_path TEXT,                  -- a rename's or copy's source
-            status TEXT NOT NULL,           -- A M D R C
-            insertions INTEGER,             -- NULL: binary
-            deletions INTEGER,
-            binary INTEGER NOT NULL DEFAULT 0,
-            hunks_truncated INTEGER NOT NULL DEFAULT 0,
-            PRIMARY KEY (repository_id, hash, ordinal)
-        );
-        CREATE INDEX git_commit_files_path ON git_commit_files(repository_id, path);
-        CREATE TABLE git_hunks (
-            repository_id INTEGER NOT NULL,
-            hash TEXT NOT NULL,
-            ordinal INTEGER NOT NULL,       -- the file's place (git_commit_files.ordinal)
-            idx INTEGER NOT NULL,           -- the hunk's place in the file
-            old_start INTEGER NOT NULL,
-            old_lines INTEGER NOT NULL,
-            new_start INTEGER NOT NULL,
-            new_lines INTEGER NOT NULL,
-            header TEXT NOT NULL,
-            text TEXT NOT NULL,             -- redacted (scope code)
-            PRIMARY KEY (repository_id, hash, ordinal, idx)
-        );
-        """,
-    )
-
-
-@migration
 def m020_feedback(conn: sqlite3.Connection) -> None:
     """A person's judgement of a session or of one chat (a typed prompt and the turn it started):
     a rating 1..5 and a note (redacted), given with `lessonloop feedback session|chat ID`. Runs
@@ -969,68 +884,6 @@ def m020_feedback(conn: sqlite3.Connection) -> None:
             UNIQUE (kind, session_id, message_uuid)
         );
         CREATE INDEX feedback_session ON feedback(session_id);
-        """,
-    )
-
-
-@migration
-def m021_file_models(conn: sqlite3.Connection) -> None:
-    """File prediction (issue 14, item 3; docs/files.md): each repository's model, kept and
-    updated as history arrives. `state` is the learner's JSON (zlib); `commits_rowid` and
-    `chats_until` say what it has learned (git_commits rows up to that rowid, chats up to that
-    time), so an update reads only the commits and chats stored after them."""
-    execute_all(
-        conn,
-        """
-        CREATE TABLE file_models (
-            key TEXT PRIMARY KEY,           -- the repository's root
-            state BLOB NOT NULL,
-            commits_rowid INTEGER NOT NULL, -- the last git_commits rowid learned
-            chats_until TEXT NOT NULL,      -- the time of the last chat learned ('' none)
-            examples INTEGER NOT NULL,      -- examples learned
-            updated_at TEXT NOT NULL
-        );
-        """,
-    )
-
-
-@migration
-def m022_git_links(conn: sqlite3.Connection) -> None:
-    """Commits tied to the sessions that made them, and commits undone by later ones (issue 14,
-    item 2; docs/git.md, "Links"). A link names the main session, the evidence (`agent_commit`:
-    the session's own commit command whose output names the hash; `aider_commit`: Aider's
-    "> Commit <sha>" line; `edit_window`: the session edited the commit's files shortly before
-    it), its strength (1 for a commit call, at most 0.5 for edits) and the call. A rollback names
-    the commit undone and the later commit undoing it (`revert_message`, `inverse_hunks`).
-    `git_link_state` is how far the linking has read (git_commits and tool_calls rowids)."""
-    execute_all(
-        conn,
-        """
-        CREATE TABLE git_commit_links (
-            repository_id INTEGER NOT NULL,
-            hash TEXT NOT NULL,
-            session_id TEXT NOT NULL,       -- the main session
-            evidence TEXT NOT NULL,         -- agent_commit | aider_commit | edit_window
-            strength REAL NOT NULL,         -- 1: a commit call naming it; edit_window: 0.5 x share of its files
-            tool_use_id TEXT,               -- the commit call; edit_window: the last edit it took
-            files INTEGER NOT NULL DEFAULT 0,  -- edit_window: its files the session edited
-            PRIMARY KEY (repository_id, hash, session_id, evidence)
-        );
-        CREATE INDEX git_commit_links_session ON git_commit_links(session_id);
-        CREATE TABLE git_rollbacks (
-            repository_id INTEGER NOT NULL,
-            hash TEXT NOT NULL,             -- the commit undone
-            by_hash TEXT NOT NULL,          -- the later commit undoing it
-            evidence TEXT NOT NULL,         -- revert_message | inverse_hunks
-            hunks INTEGER NOT NULL,         -- inverse_hunks: how many of its hunks were undone
-            PRIMARY KEY (repository_id, hash, by_hash)
-        );
-        CREATE TABLE git_link_state (
-            id INTEGER PRIMARY KEY CHECK (id = 1),
-            commits_rowid INTEGER NOT NULL,
-            calls_rowid INTEGER NOT NULL
-        );
-        INSERT INTO git_link_state (id, commits_rowid, calls_rowid) VALUES (1, 0, 0);
         """,
     )
 
@@ -1537,6 +1390,21 @@ def _call_paths(row: str) -> str:
 _INDEXED = "(SELECT indexed FROM search_marks)"  # the highest place indexed (search_fts holds it and those before)
 
 
+def search_texts_view(other: str = "NULL") -> str:
+    """The view the search index reads each place's text from (m044): a message's, a call's
+    command, error or paths; `other`, an SQL expression over the place `p`, the text of a wing's
+    kind of place (the history wing's commits: its m046 makes the view again with theirs)."""
+    return f"""CREATE VIEW search_texts (id, text) AS
+            SELECT p.id, CASE
+                WHEN p.message_id IS NOT NULL THEN (SELECT m.text FROM messages m WHERE m.id = p.message_id)
+                WHEN p.kind = 'command' THEN (SELECT c.command FROM tool_calls c WHERE c.id = p.call_id)
+                WHEN p.kind = 'error' THEN (SELECT c.error_text FROM tool_calls c WHERE c.id = p.call_id)
+                WHEN p.kind = 'path' THEN (SELECT {_call_paths("c")} FROM tool_calls c WHERE c.id = p.call_id)
+                ELSE {other}
+            END
+            FROM search_places p;"""
+
+
 def _call_place_sql(kind: str, expression: str) -> tuple[str, str]:
     """The statements that make a call's place of `kind` (command, error, path) and take it out,
     given the SQL of that text in `new.` and `old.` terms: (add for new, remove for old). A place
@@ -1563,7 +1431,8 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
     the index as it goes; new places are indexed together when their rows' transaction ends
     (`search_marks`: the highest place indexed; an FTS5 insert in a trigger flushes its segment at
     every statement: 2.6 times the cost of noting the places and one insert of them all). Existing
-    rows indexed here."""
+    rows indexed here. A commit's place and its triggers are the history wing's step m046 (made
+    here before git history was a wing: a store that applied this step then has them already)."""
     prompt_kinds, reply_kinds = _quoted(_SEARCH_PROMPT_KINDS), _quoted(_SEARCH_REPLY_KINDS)
     message_kind = f"CASE WHEN new.kind IN ({reply_kinds}) THEN 'reply' ELSE 'prompt' END"
     indexed = f"new.kind IN ({prompt_kinds}, {reply_kinds}) AND coalesce(new.text, '') <> ''"
@@ -1571,12 +1440,6 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
             INSERT INTO search_fts (search_fts, rowid, text)
                 SELECT 'delete', id, old.text FROM search_places WHERE message_id = old.id AND id <= {_INDEXED};
             DELETE FROM search_places WHERE message_id = old.id;"""
-    commit_out = f"""
-            INSERT INTO search_fts (search_fts, rowid, text)
-                SELECT 'delete', p.id, g.message FROM search_places p
-                JOIN git_commits g ON g.repository_id = p.repository_id AND g.hash = p.hash
-                WHERE p.repository_id = old.repository_id AND p.hash = old.hash AND p.id <= {_INDEXED};
-            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;"""
     calls = {
         "command": _call_place_sql("command", "{row}.command"),
         "error": _call_place_sql("error", "{row}.error_text"),
@@ -1601,15 +1464,7 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
             indexed INTEGER NOT NULL        -- the highest place in search_fts: those after it are not yet
         );
 
-        CREATE VIEW search_texts (id, text) AS
-            SELECT p.id, CASE
-                WHEN p.message_id IS NOT NULL THEN (SELECT m.text FROM messages m WHERE m.id = p.message_id)
-                WHEN p.kind = 'command' THEN (SELECT c.command FROM tool_calls c WHERE c.id = p.call_id)
-                WHEN p.kind = 'error' THEN (SELECT c.error_text FROM tool_calls c WHERE c.id = p.call_id)
-                WHEN p.kind = 'path' THEN (SELECT {_call_paths("c")} FROM tool_calls c WHERE c.id = p.call_id)
-                ELSE (SELECT g.message FROM git_commits g WHERE g.repository_id = p.repository_id AND g.hash = p.hash)
-            END
-            FROM search_places p;
+        {search_texts_view()}
 
         CREATE VIRTUAL TABLE search_fts USING fts5(
             text, content='search_texts', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
@@ -1640,41 +1495,6 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
         BEGIN{calls["path"][1]}{calls["path"][0]}
         END;
 
-        -- A commit is a place once a session is linked to it and its row is stored, and no longer once
-        -- no session is.
-        CREATE TRIGGER search_commit_link_insert AFTER INSERT ON git_commit_links
-        WHEN NOT EXISTS (SELECT 1 FROM search_places WHERE repository_id = new.repository_id AND hash = new.hash)
-        BEGIN
-            INSERT INTO search_places (kind, repository_id, hash)
-                SELECT 'commit', new.repository_id, new.hash WHERE EXISTS
-                (SELECT 1 FROM git_commits WHERE repository_id = new.repository_id AND hash = new.hash);
-        END;
-        CREATE TRIGGER search_commit_link_delete AFTER DELETE ON git_commit_links
-        WHEN NOT EXISTS (SELECT 1 FROM git_commit_links WHERE repository_id = old.repository_id AND hash = old.hash)
-        BEGIN{commit_out}
-        END;
-        CREATE TRIGGER search_commit_insert AFTER INSERT ON git_commits
-        WHEN EXISTS (SELECT 1 FROM git_commit_links WHERE repository_id = new.repository_id AND hash = new.hash)
-        BEGIN
-            INSERT OR IGNORE INTO search_places (kind, repository_id, hash) VALUES ('commit', new.repository_id, new.hash);
-        END;
-        CREATE TRIGGER search_commit_delete AFTER DELETE ON git_commits BEGIN
-            INSERT INTO search_fts (search_fts, rowid, text)
-                SELECT 'delete', id, old.message FROM search_places
-                WHERE repository_id = old.repository_id AND hash = old.hash AND id <= {_INDEXED};
-            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;
-        END;
-        CREATE TRIGGER search_commit_update AFTER UPDATE OF message ON git_commits WHEN old.message IS NOT new.message
-        BEGIN
-            INSERT INTO search_fts (search_fts, rowid, text)
-                SELECT 'delete', id, old.message FROM search_places
-                WHERE repository_id = old.repository_id AND hash = old.hash AND id <= {_INDEXED};
-            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;
-            INSERT INTO search_places (kind, repository_id, hash)
-                SELECT 'commit', new.repository_id, new.hash WHERE EXISTS
-                (SELECT 1 FROM git_commit_links WHERE repository_id = new.repository_id AND hash = new.hash);
-        END;
-
         INSERT INTO search_places (kind, message_id)
             SELECT CASE WHEN kind IN ({reply_kinds}) THEN 'reply' ELSE 'prompt' END, id FROM messages
             WHERE kind IN ({prompt_kinds}, {reply_kinds}) AND coalesce(text, '') <> '' ORDER BY id;
@@ -1682,9 +1502,6 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
         INSERT INTO search_places (kind, call_id) SELECT 'error', id FROM tool_calls WHERE coalesce(error_text, '') <> '';
         INSERT INTO search_places (kind, call_id)
             SELECT 'path', id FROM tool_calls WHERE {_call_paths("tool_calls")} <> '';
-        INSERT INTO search_places (kind, repository_id, hash)
-            SELECT DISTINCT 'commit', l.repository_id, l.hash FROM git_commit_links l
-            JOIN git_commits g ON g.repository_id = l.repository_id AND g.hash = l.hash;
         INSERT INTO search_fts (search_fts) VALUES ('rebuild');
         INSERT INTO search_marks (id, indexed) VALUES (1, (SELECT coalesce(max(id), 0) FROM search_places));
         """,

@@ -22,8 +22,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from lessonloop.learn.file_prediction.examples import MAX_FILES, Example
-from lessonloop.learn.file_prediction.text import name_words, path_words, test_subject, words
+from lessonloop.history.file_prediction.examples import MAX_FILES, Example
+from lessonloop.history.file_prediction.text import name_words, path_words, test_subject, words
 
 Vector = npt.NDArray[np.float64]
 HALF_LIFE = 100.0  # examples: the decayed count halves over this many later examples
@@ -238,11 +238,11 @@ class HistoryIndex:
         self.kind_count: dict[str, int] = {}
         self.scopes: dict[str, dict[int, int]] = {}
         self.scope_count: dict[str, int] = {}
-        # the names each file's changes defined or worked inside (learn/file_prediction/symbols.py)
+        # the names each file's changes defined or worked inside (history/file_prediction/symbols.py)
         self.symbols: list[dict[str, int]] = []  # name (lower case) -> changes
         self.symbol_files: dict[str, set[int]] = {}
         self.symbol_holders = 0  # files with at least one name
-        # the words of the code each file's changes touched (learn/file_prediction/code_words.py)
+        # the words of the code each file's changes touched (history/file_prediction/code_words.py)
         self.code: list[dict[str, int]] = []  # word -> changes
         self.code_files: dict[str, Holders] = {}
         # derived from the paths (not saved): name words, test subject, folder

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from lessonloop.learn.file_prediction.history_index import HALF_LIFE, HistoryIndex, commit_kind, spelled_names
-from lessonloop.learn.file_prediction.text import words
+from lessonloop.history.file_prediction.history_index import HALF_LIFE, HistoryIndex, commit_kind, spelled_names
+from lessonloop.history.file_prediction.text import words
 
 FEATURES = (
     "similar_tasks",  # BM25 similarity of the task to the K most similar past tasks that changed the file

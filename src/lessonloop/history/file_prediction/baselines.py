@@ -27,9 +27,9 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from lessonloop.learn.file_prediction.examples import MAX_FILES, Example
-from lessonloop.learn.file_prediction.history_index import HistoryIndex, PathOrder
-from lessonloop.learn.file_prediction.text import STOPWORDS
+from lessonloop.history.file_prediction.examples import MAX_FILES, Example
+from lessonloop.history.file_prediction.history_index import HistoryIndex, PathOrder
+from lessonloop.history.file_prediction.text import STOPWORDS
 
 _TYPE = re.compile(r"^\s*([a-zA-Z]+)(\([^)]*\))?!?:")
 _TASK = re.compile(r"#(\d+)")

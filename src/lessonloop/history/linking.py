@@ -19,7 +19,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop.analyze.commit_evidence import (
+from lessonloop.analyze.paths import normalize_path
+from lessonloop.capture.agents import agents_without_call_times
+from lessonloop.core import json_codec
+from lessonloop.core.timestamps import format_timestamp, parse_timestamp
+from lessonloop.history.commit_evidence import (
     EDIT_WINDOW,
     Edit,
     HunkChange,
@@ -29,11 +33,7 @@ from lessonloop.analyze.commit_evidence import (
     reverted_hashes,
     undone_hunks,
 )
-from lessonloop.analyze.paths import normalize_path
-from lessonloop.capture.agents import agents_without_call_times
-from lessonloop.core import json_codec
-from lessonloop.core.timestamps import format_timestamp, parse_timestamp
-from lessonloop.store import git_links as store
+from lessonloop.history.store import links as store
 
 
 @dataclass(slots=True)
@@ -72,6 +72,25 @@ class LinkSummary:
         if self.rollbacks_added:
             text += f"; {self.rollbacks_added} commit(s) found undone by a later commit"
         return text + "."
+
+    # As a section of the ingest's report (pipeline/ingest_job.IngestReport.sections).
+
+    def section_json(self) -> dict[str, Any] | None:
+        """`links` of `ingest --json`, unless the pass was skipped (no commits stored)."""
+        return self.to_json() if self.skipped is None else None
+
+    def section_text(self) -> str:
+        return self.text() if self.skipped is None else ""
+
+    def quiet_text(self) -> str:
+        """Said even when nothing new was read: links or rollbacks found among older rows."""
+        return self.text() if self.skipped is None and (self.links_added or self.rollbacks_added) else ""
+
+
+def before_analysis(conn: sqlite3.Connection, _request: object, report: Any) -> None:
+    """The ingest job's step (core/wings.py, BEFORE_ANALYSIS): the commits tied to the sessions
+    that made them before those are analyzed; the pass's figures are the report's `links`."""
+    report.sections["links"] = link_commits(conn)
 
 
 class _Places:

@@ -1,7 +1,7 @@
 """The store side of linking commits to sessions (m022): what the linking pass reads and writes.
 
-The pass itself (which evidence, which window) is pipeline/commit_linking.py; the rules are
-analyze/commit_evidence.py. Reading links back for people is store/git_link_reader.py.
+The pass itself (which evidence, which window) is history/linking.py; the rules are
+history/commit_evidence.py. Reading links back for people is store/git_link_reader.py.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from lessonloop.analyze.commit_evidence import CommitFiles, HunkChange, hunk_change
+from lessonloop.history.commit_evidence import CommitFiles, HunkChange, hunk_change
 from lessonloop.store.search.index_upkeep import index_new_places
 from lessonloop.store.transaction import transaction
 
 # Calls that may name a commit: Aider's commit lines, and shell commands mentioning a committing
-# git subcommand (analyze/commit_evidence.py decides), failed ones too (`git commit -m x && pytest`
+# git subcommand (history/commit_evidence.py decides), failed ones too (`git commit -m x && pytest`
 # commits before its tests fail: the output of a failed call is its error text).
 _COMMIT_CALLS = """
     SELECT c.id, c.session_id, c.tool, c.kind, c.command, c.input_json, coalesce(c.result_text, c.error_text), c.cwd,

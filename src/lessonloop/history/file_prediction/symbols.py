@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from lessonloop.learn.file_prediction.code_words import read_hunks  # the same share of a long diff read
+from lessonloop.history.file_prediction.code_words import read_hunks  # the same share of a long diff read
 
 _DEFINITION = re.compile(
     r"(?m)(?:^|[ \t(])(?:async[ \t]+)?(?:def|class|function|func|fn|struct|interface|enum|trait|type|impl|module)"

@@ -22,7 +22,7 @@ from lessonloop.core.arg_types import open_fraction
 if TYPE_CHECKING:
     import sqlite3
 
-    from lessonloop.learn.file_prediction.evaluation import Evaluation
+    from lessonloop.history.file_prediction.evaluation import Evaluation
 
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -113,7 +113,7 @@ def _progress_shown(args: argparse.Namespace) -> bool:
 
 
 def _root(conn: sqlite3.Connection, repo: str | None, project: str | None) -> str:
-    from lessonloop.pipeline.file_prediction import NoHistory, repository_root
+    from lessonloop.history.file_prediction.job import NoHistory, repository_root
 
     try:
         return repository_root(conn, repo=repo, project=project)
@@ -122,7 +122,7 @@ def _root(conn: sqlite3.Connection, repo: str | None, project: str | None) -> st
 
 
 def cmd_files_predict(args: argparse.Namespace) -> int:
-    from lessonloop.pipeline.file_prediction import predict
+    from lessonloop.history.file_prediction.job import predict
     from lessonloop.report.progress import Stages
 
     args.task = " ".join(args.task).strip()
@@ -161,13 +161,13 @@ def cmd_files_predict(args: argparse.Namespace) -> int:
 
 def cmd_files_evaluate(args: argparse.Namespace) -> int:
     from lessonloop.core import json_codec
-    from lessonloop.pipeline.file_prediction import NoHistory, evaluate_repository
+    from lessonloop.history.file_prediction.job import NoHistory, evaluate_repository
     from lessonloop.report.progress import Stages
 
     with open_cli_store(args.db, reading=args.repo is None) as conn:  # --repo reads the repository in first
         if args.repo is not None:
             from lessonloop.capture.privacy import CapturePolicy
-            from lessonloop.pipeline.git_ingest import ingest_git
+            from lessonloop.history.git_ingest import ingest_git
 
             policy = CapturePolicy.from_config(user_config())
             summary = ingest_git(conn, [args.repo], policy=policy)
@@ -212,7 +212,7 @@ def _print_evaluation(root: str, evaluation: Evaluation) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from lessonloop.learn.file_prediction.metrics import METRICS
+    from lessonloop.history.file_prediction.metrics import METRICS
     from lessonloop.report.glossary import words as glossary_words
 
     out = console()

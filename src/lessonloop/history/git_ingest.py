@@ -24,7 +24,7 @@ from lessonloop.capture.git.repository import GitError, existing_commits, first_
 from lessonloop.capture.privacy import CapturePolicy
 from lessonloop.capture.project_resolver import git_root
 from lessonloop.core.records import Problem
-from lessonloop.store import git_writer
+from lessonloop.history.store import writer as git_writer
 from lessonloop.store.session_places import session_cwds, session_projects
 
 GROUP = 500

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from lessonloop.learn.file_prediction.examples import MAX_FILES, Example
-from lessonloop.learn.file_prediction.features import (
+from lessonloop.history.file_prediction.examples import MAX_FILES, Example
+from lessonloop.history.file_prediction.features import (
     FEATURES,
     Candidates,
     TaskColumns,
@@ -30,9 +30,9 @@ from lessonloop.learn.file_prediction.features import (
     explain,
     task_columns,
 )
-from lessonloop.learn.file_prediction.history_index import HistoryIndex
-from lessonloop.learn.file_prediction.listwise import fit_listwise
-from lessonloop.learn.file_prediction.text import words
+from lessonloop.history.file_prediction.history_index import HistoryIndex
+from lessonloop.history.file_prediction.listwise import fit_listwise
+from lessonloop.history.file_prediction.text import words
 
 VERSION = 10
 WINDOW = 400  # examples whose labelled candidates the weights are fit on (the most recent)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from lessonloop.learn.file_prediction.text import words
+from lessonloop.history.file_prediction.text import words
 
 MAX_WORDS = 256  # distinct words per file of a commit
 MAX_CHARS = 4_000  # characters of hunks read per file of a commit (a rewritten document or a

@@ -22,12 +22,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lessonloop.learn.file_prediction import baselines
-from lessonloop.learn.file_prediction.examples import MAX_FILES, Example, automated
-from lessonloop.learn.file_prediction.history_index import HistoryIndex
-from lessonloop.learn.file_prediction.listwise import one_blas_thread
-from lessonloop.learn.file_prediction.metrics import mean, scores
-from lessonloop.learn.file_prediction.model import WARM, FilePredictor
+from lessonloop.history.file_prediction import baselines
+from lessonloop.history.file_prediction.examples import MAX_FILES, Example, automated
+from lessonloop.history.file_prediction.history_index import HistoryIndex
+from lessonloop.history.file_prediction.listwise import one_blas_thread
+from lessonloop.history.file_prediction.metrics import mean, scores
+from lessonloop.history.file_prediction.model import WARM, FilePredictor
 
 METHODS = ("model", "keywords", "keywords-tuned", "recency", "frequency", "co-change")
 MODES = ("message", "seed")

@@ -21,7 +21,7 @@ from lessonloop.cli.common import (
 from lessonloop.core.arg_types import positive
 
 if TYPE_CHECKING:
-    from lessonloop.pipeline.git_ingest import GitIngestSummary
+    from lessonloop.history.git_ingest import GitIngestSummary
 
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -180,8 +180,8 @@ def cmd_git_uninstall(args: argparse.Namespace) -> int:
 def cmd_git_status(args: argparse.Namespace) -> int:
     from lessonloop.capture.git import post_commit_hook
     from lessonloop.capture.git.repository import GitError, open_repository
-    from lessonloop.pipeline.git_ingest import capture_paused
-    from lessonloop.store import git_writer
+    from lessonloop.history.git_ingest import capture_paused
+    from lessonloop.history.store import writer as git_writer
 
     try:
         hook = post_commit_hook.status(args.repository)
@@ -355,7 +355,7 @@ def cmd_commits(args: argparse.Namespace) -> int:
 
 def cmd_ingest_git(args: argparse.Namespace) -> int:
     """`ingest --git`: the given repositories (default: those of the projects the store knows)."""
-    from lessonloop.pipeline.ingest_job import GitIngestRequest, run_git_ingest_job
+    from lessonloop.history.jobs import GitIngestRequest, run_git_ingest_job
 
     if args.sarif or args.junit:
         raise CommandError("--git reads git history only; import --sarif and --junit files in an ingest without --git")
