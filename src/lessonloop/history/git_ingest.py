@@ -1,4 +1,5 @@
-"""`lessonloop ingest --git`: each repository's new commits read (capture/git) and stored (store/git_writer).
+"""`lessonloop ingest --git`: each repository's new commits read (capture/git) and stored
+(history/store/writer.py).
 
 Per repository: open it (a missing folder, a folder that is no repository, git missing: a
 problem naming it, the others still read); check the privacy settings (capture disabled or
