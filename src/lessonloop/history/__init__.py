@@ -9,5 +9,5 @@ before analysis in an ingest (the links)."""
 COMMANDS = {"lessonloop.history.cli": ("git",), "lessonloop.history.files_cli": ("files",)}
 INGEST_MODES = ("lessonloop.history.ingest_mode",)
 MIGRATIONS = "lessonloop.history.store.migrations"
-LATEST_MIGRATION = "m046_search_commits"
+LATEST_MIGRATION = "m022_git_links"
 BEFORE_ANALYSIS = ("lessonloop.history.linking:before_analysis",)

@@ -1421,6 +1421,70 @@ def _call_place_sql(kind: str, expression: str) -> tuple[str, str]:
     return add, remove
 
 
+def add_commit_search(conn: sqlite3.Connection) -> None:
+    """Session search finds a commit linked to a session (m044, docs/search.md): its place in
+    `search_places`, kept by these triggers as links and commits are written, changed and deleted,
+    its text read by the index's view (made again with it), and the places of the commits already
+    linked, indexed. Made by m044 when the store has git history (the history wing's tables), else
+    by the history wing's m022, which then comes after it (a new store)."""
+    commit_out = f"""
+            INSERT INTO search_fts (search_fts, rowid, text)
+                SELECT 'delete', p.id, g.message FROM search_places p
+                JOIN git_commits g ON g.repository_id = p.repository_id AND g.hash = p.hash
+                WHERE p.repository_id = old.repository_id AND p.hash = old.hash AND p.id <= {_INDEXED};
+            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;"""
+    commit_text = "(SELECT g.message FROM git_commits g WHERE g.repository_id = p.repository_id AND g.hash = p.hash)"
+    execute_all(
+        conn,
+        f"""
+        DROP VIEW search_texts;
+        {search_texts_view(commit_text)}
+
+        -- A commit is a place once a session is linked to it and its row is stored, and no longer once
+        -- no session is.
+        CREATE TRIGGER search_commit_link_insert AFTER INSERT ON git_commit_links
+        WHEN NOT EXISTS (SELECT 1 FROM search_places WHERE repository_id = new.repository_id AND hash = new.hash)
+        BEGIN
+            INSERT INTO search_places (kind, repository_id, hash)
+                SELECT 'commit', new.repository_id, new.hash WHERE EXISTS
+                (SELECT 1 FROM git_commits WHERE repository_id = new.repository_id AND hash = new.hash);
+        END;
+        CREATE TRIGGER search_commit_link_delete AFTER DELETE ON git_commit_links
+        WHEN NOT EXISTS (SELECT 1 FROM git_commit_links WHERE repository_id = old.repository_id AND hash = old.hash)
+        BEGIN{commit_out}
+        END;
+        CREATE TRIGGER search_commit_insert AFTER INSERT ON git_commits
+        WHEN EXISTS (SELECT 1 FROM git_commit_links WHERE repository_id = new.repository_id AND hash = new.hash)
+        BEGIN
+            INSERT OR IGNORE INTO search_places (kind, repository_id, hash) VALUES ('commit', new.repository_id, new.hash);
+        END;
+        CREATE TRIGGER search_commit_delete AFTER DELETE ON git_commits BEGIN
+            INSERT INTO search_fts (search_fts, rowid, text)
+                SELECT 'delete', id, old.message FROM search_places
+                WHERE repository_id = old.repository_id AND hash = old.hash AND id <= {_INDEXED};
+            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;
+        END;
+        CREATE TRIGGER search_commit_update AFTER UPDATE OF message ON git_commits WHEN old.message IS NOT new.message
+        BEGIN
+            INSERT INTO search_fts (search_fts, rowid, text)
+                SELECT 'delete', id, old.message FROM search_places
+                WHERE repository_id = old.repository_id AND hash = old.hash AND id <= {_INDEXED};
+            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;
+            INSERT INTO search_places (kind, repository_id, hash)
+                SELECT 'commit', new.repository_id, new.hash WHERE EXISTS
+                (SELECT 1 FROM git_commit_links WHERE repository_id = new.repository_id AND hash = new.hash);
+        END;
+
+        INSERT INTO search_places (kind, repository_id, hash)
+            SELECT DISTINCT 'commit', l.repository_id, l.hash FROM git_commit_links l
+            JOIN git_commits g ON g.repository_id = l.repository_id AND g.hash = l.hash;
+        """,
+    )
+    from lessonloop.store.search.index_upkeep import index_new_places
+
+    index_new_places(conn)
+
+
 @migration
 def m044_session_search(conn: sqlite3.Connection) -> None:
     """Session search (issue 44, docs/search.md): `search_places`, each place a search can find
@@ -1431,8 +1495,8 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
     the index as it goes; new places are indexed together when their rows' transaction ends
     (`search_marks`: the highest place indexed; an FTS5 insert in a trigger flushes its segment at
     every statement: 2.6 times the cost of noting the places and one insert of them all). Existing
-    rows indexed here. A commit's place and its triggers are the history wing's step m046 (made
-    here before git history was a wing: a store that applied this step then has them already)."""
+    rows indexed here. A linked commit's place: add_commit_search, here when the store has git history
+    (the history wing's tables), else in the wing's m022, which then comes after this step."""
     prompt_kinds, reply_kinds = _quoted(_SEARCH_PROMPT_KINDS), _quoted(_SEARCH_REPLY_KINDS)
     message_kind = f"CASE WHEN new.kind IN ({reply_kinds}) THEN 'reply' ELSE 'prompt' END"
     indexed = f"new.kind IN ({prompt_kinds}, {reply_kinds}) AND coalesce(new.text, '') <> ''"
@@ -1506,6 +1570,8 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
         INSERT INTO search_marks (id, indexed) VALUES (1, (SELECT coalesce(max(id), 0) FROM search_places));
         """,
     )
+    if has_table(conn, "git_commit_links"):  # git history came first (a store older than the wings)
+        add_commit_search(conn)
 
 
 @migration

@@ -1,13 +1,15 @@
 """The history wing's migration sequence (store/migrations.py applies it after the core's): git
-history (m019), file prediction's models (m021), the links of commits to sessions (m022), and the
-search's places of commits (m046). Its first steps keep the names they shipped with in the core's
-sequence, so a store made before the wings had their own finds them applied."""
+history (m019), file prediction's models (m021) and the links of commits to sessions (m022). Its
+steps keep the names they shipped with in the core's sequence, so a store made before the wings
+had their own finds them applied. In a new store they come after session search (the core's
+m044): m022 then makes a linked commit a search place (store/migrations.add_commit_search), as
+m044 does for a store that had git history before it."""
 
 from __future__ import annotations
 
 import sqlite3
 
-from lessonloop.store.migrations import execute_all, search_texts_view, sequence
+from lessonloop.store.migrations import add_commit_search, execute_all, has_table, sequence
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -15,8 +17,6 @@ if TYPE_CHECKING:
 
 MIGRATIONS: list[Migration] = []
 migration = sequence(MIGRATIONS)
-
-_INDEXED = "(SELECT indexed FROM search_marks)"  # the highest search place indexed (store/search/)
 
 
 @migration
@@ -164,68 +164,5 @@ def m022_git_links(conn: sqlite3.Connection) -> None:
         INSERT INTO git_link_state (id, commits_rowid, calls_rowid) VALUES (1, 0, 0);
         """,
     )
-
-
-@migration
-def m046_search_commits(conn: sqlite3.Connection) -> None:
-    """Session search finds a commit linked to a session (issue 44, docs/search.md): its place in
-    `search_places`, kept by these triggers as links and commits are written, changed and deleted,
-    its text read by the index's view (made again with it), and the places of the commits already
-    linked, indexed. The core's m044 made them before git history was a wing: a store that applied
-    it has them already (IF NOT EXISTS, OR IGNORE; the view made again is the same)."""
-    commit_out = f"""
-            INSERT INTO search_fts (search_fts, rowid, text)
-                SELECT 'delete', p.id, g.message FROM search_places p
-                JOIN git_commits g ON g.repository_id = p.repository_id AND g.hash = p.hash
-                WHERE p.repository_id = old.repository_id AND p.hash = old.hash AND p.id <= {_INDEXED};
-            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;"""
-    commit_text = "(SELECT g.message FROM git_commits g WHERE g.repository_id = p.repository_id AND g.hash = p.hash)"
-    execute_all(
-        conn,
-        f"""
-        DROP VIEW search_texts;
-        {search_texts_view(commit_text)}
-
-        -- A commit is a place once a session is linked to it and its row is stored, and no longer once
-        -- no session is.
-        CREATE TRIGGER IF NOT EXISTS search_commit_link_insert AFTER INSERT ON git_commit_links
-        WHEN NOT EXISTS (SELECT 1 FROM search_places WHERE repository_id = new.repository_id AND hash = new.hash)
-        BEGIN
-            INSERT INTO search_places (kind, repository_id, hash)
-                SELECT 'commit', new.repository_id, new.hash WHERE EXISTS
-                (SELECT 1 FROM git_commits WHERE repository_id = new.repository_id AND hash = new.hash);
-        END;
-        CREATE TRIGGER IF NOT EXISTS search_commit_link_delete AFTER DELETE ON git_commit_links
-        WHEN NOT EXISTS (SELECT 1 FROM git_commit_links WHERE repository_id = old.repository_id AND hash = old.hash)
-        BEGIN{commit_out}
-        END;
-        CREATE TRIGGER IF NOT EXISTS search_commit_insert AFTER INSERT ON git_commits
-        WHEN EXISTS (SELECT 1 FROM git_commit_links WHERE repository_id = new.repository_id AND hash = new.hash)
-        BEGIN
-            INSERT OR IGNORE INTO search_places (kind, repository_id, hash) VALUES ('commit', new.repository_id, new.hash);
-        END;
-        CREATE TRIGGER IF NOT EXISTS search_commit_delete AFTER DELETE ON git_commits BEGIN
-            INSERT INTO search_fts (search_fts, rowid, text)
-                SELECT 'delete', id, old.message FROM search_places
-                WHERE repository_id = old.repository_id AND hash = old.hash AND id <= {_INDEXED};
-            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;
-        END;
-        CREATE TRIGGER IF NOT EXISTS search_commit_update AFTER UPDATE OF message ON git_commits WHEN old.message IS NOT new.message
-        BEGIN
-            INSERT INTO search_fts (search_fts, rowid, text)
-                SELECT 'delete', id, old.message FROM search_places
-                WHERE repository_id = old.repository_id AND hash = old.hash AND id <= {_INDEXED};
-            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;
-            INSERT INTO search_places (kind, repository_id, hash)
-                SELECT 'commit', new.repository_id, new.hash WHERE EXISTS
-                (SELECT 1 FROM git_commit_links WHERE repository_id = new.repository_id AND hash = new.hash);
-        END;
-
-        INSERT OR IGNORE INTO search_places (kind, repository_id, hash)
-            SELECT DISTINCT 'commit', l.repository_id, l.hash FROM git_commit_links l
-            JOIN git_commits g ON g.repository_id = l.repository_id AND g.hash = l.hash;
-        """,
-    )
-    from lessonloop.store.search.index_upkeep import index_new_places
-
-    index_new_places(conn)
+    if has_table(conn, "search_places"):  # a new store: session search (m044) came first
+        add_commit_search(conn)
