@@ -1393,7 +1393,7 @@ _INDEXED = "(SELECT indexed FROM search_marks)"  # the highest place indexed (se
 def search_texts_view(other: str = "NULL") -> str:
     """The view the search index reads each place's text from (m044): a message's, a call's
     command, error or paths; `other`, an SQL expression over the place `p`, the text of a wing's
-    kind of place (the history wing's commits: its m046 makes the view again with theirs)."""
+    kind of place (a linked commit's: add_commit_search makes the view again with its text)."""
     return f"""CREATE VIEW search_texts (id, text) AS
             SELECT p.id, CASE
                 WHEN p.message_id IS NOT NULL THEN (SELECT m.text FROM messages m WHERE m.id = p.message_id)
