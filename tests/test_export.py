@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from lessonloop.core.timestamps import parse_timestamp
-from lessonloop.dataset.export.fields import KINDS as EXPORT_KINDS
+from lessonloop.dataset.export.kinds import all_kinds
 from tests.conftest import REPO_ROOT, SHARED_CORPUS, cli
 from tests.planted_transcripts import write_planted_session
 from tests.secret_samples import ANTHROPIC, AWS_ID, AWS_SECRET, GITHUB_PAT_CLASSIC
@@ -209,7 +209,7 @@ def test_every_format_loads_back_the_same_rows_without_secrets(store: dict[str, 
         assert [str(row["id"]) for row in loaded[fmt]] == ids, fmt
     assert loaded["parquet"] == loaded["hf"]
     # the same values and types, nested fields included; moments are timestamps in the columnar formats
-    times = [field.name for field in EXPORT_KINDS[kind] if field.type == "time"]
+    times = [field.name for field in all_kinds()[kind].fields if field.type == "time"]
     assert times and all(isinstance(row[name], datetime) for row in loaded["parquet"] for name in times if row[name])
     as_text = [{**row, **{name: _iso(row[name]) for name in times}} for row in loaded["parquet"]]
     assert as_text == [{**row, **{name: _iso(row[name]) for name in times}} for row in loaded["jsonl"]]

@@ -28,6 +28,8 @@ What a wing may declare (each optional):
   add_options(parser), cleanup(conn or None, args, config));
 - INGEST_MODES: (module, ...): other ways to ingest (`ingest --git`): add_options(parser),
   chosen(args), run(args) -> exit status (cli/session_commands.py);
+- EXPORT_KINDS: {kind: "module:NAME"}: a kind of records `dataset export` writes, an ExportKind
+  (report/record_fields.py; dataset/export/kinds.py lists them);
 - FORGET: a module, the wing's part of forgetting a project (store/forgetting.py: project_rows,
   collect, STEPS, TEMP_TABLES).
 

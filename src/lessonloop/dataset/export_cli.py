@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import DB_HELP, CommandError, emit_json, open_cli_store, rating, shown, time_options
 from lessonloop.core.install_hints import extra_help
+from lessonloop.dataset.export.kinds import kind_names
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 FORMATS = ("jsonl", "csv", "parquet", "hf")
-KINDS = ("records", "chats", "commits", "sessions", "lessons", "runs")
 
 
 def add_export(commands: Commands) -> None:
@@ -54,7 +54,7 @@ def add_export(commands: Commands) -> None:
         metavar="PATH",
         help="the file to write (a folder for hf); - writes jsonl or csv to standard output",
     )
-    export.add_argument("--kind", choices=KINDS, default="records", help="what to export (default: records)")
+    export.add_argument("--kind", choices=kind_names(), default="records", help="what to export (default: records)")
     export.add_argument(
         "-p", "--project", metavar="P", help="only records of this project (a folder, or part of its path)"
     )

@@ -11,3 +11,4 @@ INGEST_MODES = ("lessonloop.history.ingest_mode",)
 MIGRATIONS = "lessonloop.history.store.migrations"
 LATEST_MIGRATION = "m022_git_links"
 BEFORE_ANALYSIS = ("lessonloop.history.linking:before_analysis",)
+EXPORT_KINDS = {"commits": "lessonloop.history.export:KIND"}

@@ -16,3 +16,4 @@ DASHBOARD = {"runs": "lessonloop.runs.dashboard_queries:runs_panel"}
 FEEDBACK = {"run": "lessonloop.runs.feedback_cli:run_feedback"}
 RETENTION = "lessonloop.runs.cleanup_part"
 FORGET = "lessonloop.runs.store.forget"
+EXPORT_KINDS = {"runs": "lessonloop.runs.export:KIND"}

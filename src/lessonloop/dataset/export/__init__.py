@@ -1,7 +1,7 @@
 """`lessonloop dataset export`: the store as a dataset (docs/export.md).
 
 One kind of record per export (records: the origin design's training records; chats, commits,
-sessions, lessons, runs), written as JSONL, CSV, Parquet or a Hugging Face dataset folder. The rows are
+sessions, lessons, runs: kinds.py, the commits' and the runs' declared by their wings), written as JSONL, CSV, Parquet or a Hugging Face dataset folder. The rows are
 read by this package's readers, filtered (ExportFilter), redacted again field by field in their
 scopes on the way out, and written in a fixed order: the same store gives the same bytes.
 """
@@ -18,41 +18,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from lessonloop.dataset.export.columnar import CARD_MARK, MissingExtra, write_hf_folder, write_parquet
-from lessonloop.dataset.export.fields import KINDS, redact_row
+from lessonloop.dataset.export.fields import redact_row
+from lessonloop.dataset.export.kinds import all_kinds
 from lessonloop.dataset.export.text_writers import write_csv, write_jsonl
 from lessonloop.report.record_filter import ExportFilter
 from lessonloop.secrets.pii import scrub_pii_value
 
-__all__ = ["FORMATS", "KINDS", "ExportError", "ExportFilter", "ExportSummary", "MissingExtra", "export_dataset"]
+__all__ = ["FORMATS", "ExportError", "ExportFilter", "ExportSummary", "MissingExtra", "export_dataset"]
 
 FORMATS = ("jsonl", "csv", "parquet", "hf")
-RATED = frozenset({"records", "chats", "sessions", "runs"})  # kinds --min-rating applies to
-
-DESCRIPTIONS = {
-    "records": (
-        "Training records in the format of lessonloop's origin design: `type`, `timestamp`, `input` (a typed "
-        "prompt), `output` (the agent's reply), `context` (the files the turn read or changed, the tools it "
-        "used), with the project, the rating given (the chat's, else its session's) and a weight from it."
-    ),
-    "chats": (
-        "One row per typed prompt of a coding agent's session and the turn it started: the prompt, the "
-        "agent's reply, the files referenced and modified, the tools used, tokens, and the feedback given."
-    ),
-    "sessions": (
-        "One row per coding-agent session: agent, model, project, times, counts, tokens, how it ended "
-        "(errors left unresolved, tests failing at the end, corrections, reverted changes), its tool errors "
-        "by class, and the feedback given."
-    ),
-    "commits": (
-        "Git commits: message, conventional type and scope, a diff summary, the files changed with their "
-        "line counts, the author's hour and weekday in their own time zone, and the sessions linked to them."
-    ),
-    "lessons": "The lessons lessonloop learned from coding agents' mistakes: texts, trigger, counts, confidence.",
-    "runs": (
-        "Runs of `lessonloop run`: the command, why and how it ended, timings, the lines its patterns "
-        "matched, and the feedback given."
-    ),
-}
 
 
 class ExportError(ValueError):
@@ -77,24 +51,6 @@ class ExportSummary:
         }
 
 
-def _readers() -> dict[str, Callable[[sqlite3.Connection, ExportFilter], list[dict[str, Any]]]]:
-    from lessonloop.dataset.export.commits import commit_rows
-    from lessonloop.dataset.export.lessons import lesson_rows
-    from lessonloop.dataset.export.records import training_records
-    from lessonloop.dataset.export.runs import run_rows
-    from lessonloop.dataset.export.sessions import session_rows
-    from lessonloop.report.chats import chat_rows
-
-    return {
-        "records": training_records,
-        "chats": chat_rows,
-        "commits": commit_rows,
-        "sessions": session_rows,
-        "lessons": lesson_rows,
-        "runs": run_rows,
-    }
-
-
 def export_dataset(
     conn: sqlite3.Connection,
     kind: str,
@@ -108,14 +64,16 @@ def export_dataset(
     for `stdout`, jsonl and csv only). A file is written beside its place and moved there when
     complete; a folder replaces only an earlier export's folder or an empty one. `scrub_pii`:
     personal data (emails, IPs, host names, user names in paths) scrubbed from every text."""
-    if kind not in KINDS:
-        raise ExportError(f"unknown kind {kind!r}: {', '.join(KINDS)}")
+    kinds = all_kinds()
+    if kind not in kinds:
+        raise ExportError(f"unknown kind {kind!r}: {', '.join(kinds)}")
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: {', '.join(FORMATS)}")
-    if keep.min_rating is not None and kind not in RATED:
-        raise ExportError(f"{kind} carry no rating: --min-rating applies to {', '.join(sorted(RATED))}")
-    fields = KINDS[kind]
-    rows = _readers()[kind](conn, keep)
+    if keep.min_rating is not None and not kinds[kind].rated:
+        rated = sorted(name for name, found in kinds.items() if found.rated)
+        raise ExportError(f"{kind} carry no rating: --min-rating applies to {', '.join(rated)}")
+    fields = kinds[kind].fields
+    rows = kinds[kind].rows(conn, keep)
     if fmt == "hf" and not rows:
         raise ExportError(
             f"no {kind} to export: a Hugging Face dataset cannot be empty (`datasets` loads no split without rows)"
@@ -139,7 +97,7 @@ def export_dataset(
     target = Path(to).expanduser()
     if fmt == "hf":
         count = _write_folder(
-            target, lambda folder: write_hf_folder(folder, kind, fields, cleaned(), DESCRIPTIONS[kind])
+            target, lambda folder: write_hf_folder(folder, kind, fields, cleaned(), kinds[kind].description)
         )
     else:
         if target.is_dir():

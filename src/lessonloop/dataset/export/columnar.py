@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from lessonloop.core.install_hints import extra_install
 from lessonloop.core.timestamps import parse_timestamp
-from lessonloop.dataset.export.fields import Field
+from lessonloop.report.record_fields import Field
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -1,64 +1,13 @@
-"""The columns of each kind of export, with their types and redaction scopes: one description that
-the JSONL and CSV writers, the Parquet schema and the redaction on the way out all follow, so every
-format of a kind has the same fields in the same order.
-
-A field is a string (with the scope its text is redacted in: prose, command, code or output), a
-moment (ISO-8601 text in JSONL and CSV, a UTC timestamp column in Parquet and Hugging Face
-datasets), a whole number, a number, a boolean, a list of strings, a struct of fields, or a list of
-structs.
-"""
+"""The columns of the dataset's own kinds of export (records, chats, sessions, lessons; the wings'
+kinds declare theirs: report/record_fields.py), and the redaction of a row on the way out and its
+flat columns, which every kind's writers follow."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from lessonloop.report.record_fields import Field, flag, moment, number, struct, structs, text, texts, whole
 from lessonloop.secrets.redaction import redact
-
-if TYPE_CHECKING:
-    from lessonloop.secrets.redaction import Scope
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    name: str
-    type: str  # string | time | int | float | bool | strings | struct | structs
-    scope: Scope = "prose"  # how a string (or each string of a list) is redacted
-    fields: tuple[Field, ...] = ()  # struct, structs
-
-
-def text(name: str, scope: Scope = "prose") -> Field:
-    return Field(name, "string", scope)
-
-
-def moment(name: str) -> Field:
-    """A point in time: UTC ISO-8601 text, a timestamp in columnar formats."""
-    return Field(name, "time")
-
-
-def whole(name: str) -> Field:
-    return Field(name, "int")
-
-
-def number(name: str) -> Field:
-    return Field(name, "float")
-
-
-def flag(name: str) -> Field:
-    return Field(name, "bool")
-
-
-def texts(name: str, scope: Scope = "prose") -> Field:
-    return Field(name, "strings", scope)
-
-
-def struct(name: str, *fields: Field) -> Field:
-    return Field(name, "struct", fields=fields)
-
-
-def structs(name: str, *fields: Field) -> Field:
-    return Field(name, "structs", fields=fields)
-
 
 TOKENS = struct("tokens", whole("input"), whole("output"), whole("cache_creation"), whole("cache_read"))
 FEEDBACK = struct("feedback", whole("rating"), text("note"), text("source"))
@@ -152,62 +101,6 @@ KINDS: dict[str, tuple[Field, ...]] = {
         text("status"),
         text("first_seen"),
         moment("last_seen"),
-    ),
-    "commits": (
-        text("id"),
-        text("repository"),
-        moment("timestamp"),
-        whole("hour_of_day"),
-        text("day_of_week"),
-        text("branch"),
-        flag("is_merge"),
-        texts("parents"),
-        text("author_key"),
-        text("subject"),
-        text("message"),
-        text("type"),
-        text("scope"),
-        flag("breaking"),
-        texts("files"),
-        whole("insertions"),
-        whole("deletions"),
-        text("diff_summary"),
-        structs(
-            "file_changes",
-            text("path"),
-            text("old_path"),
-            text("status"),
-            whole("insertions"),
-            whole("deletions"),
-            flag("binary"),
-        ),
-        texts("sessions"),
-        structs("session_links", text("session_id"), text("evidence"), number("strength")),
-        texts("rolled_back_by"),
-        number("weight"),
-    ),
-    "runs": (
-        whole("id"),
-        moment("started_at"),
-        moment("ended_at"),
-        text("command", "command"),
-        text("command_norm", "command"),
-        text("program"),
-        text("project"),
-        text("profile"),
-        text("reason"),
-        whole("exit_status"),
-        whole("child_status"),
-        flag("stopped"),
-        number("duration"),
-        number("first_output"),
-        number("first_match"),
-        whole("match_count"),
-        whole("stdout_lines"),
-        whole("stderr_lines"),
-        texts("matches", "output"),
-        struct("feedback", whole("rating"), text("verdict"), text("note")),
-        number("weight"),
     ),
 }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from lessonloop.dataset.export.commits import commit_rows
+from lessonloop.dataset.export.kinds import wing_kinds
 from lessonloop.report.chats import chat_rows
 from lessonloop.report.record_filter import ExportFilter
 
@@ -35,7 +35,8 @@ def training_records(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[
                 "weight": chat["weight"],
             }
         )
-    for commit in commit_rows(conn, keep):
+    commits = wing_kinds().get("commits")  # the history wing's (none without it)
+    for commit in commits.rows(conn, keep) if commits is not None else []:
         records.append(
             {
                 "type": "commit",

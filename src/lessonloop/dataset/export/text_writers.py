@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from lessonloop.core import json_codec
-from lessonloop.dataset.export.fields import Field, columns
+from lessonloop.dataset.export.fields import columns
+from lessonloop.report.record_fields import Field
 
 
 def write_jsonl(out: IO[str], fields: tuple[Field, ...], rows: Iterable[dict[str, Any]]) -> int:

@@ -1,4 +1,5 @@
-"""Commits for the export (`lessonloop ingest --git`, docs/git.md): the message, a diff summary
+"""Commits as a kind of `lessonloop dataset export` (core/wings.py's EXPORT_KINDS; `lessonloop
+ingest --git`, docs/git.md): the message, a diff summary
 (one line per file: status, path, lines added and removed), the files with their changes, the
 author's hour and weekday in their own time zone, the conventional type and scope, and the
 sessions linked to the commit (docs/git.md, "Links": the session ids strongest first, and each
@@ -10,8 +11,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from lessonloop.dataset.export import export_queries as queries
-from lessonloop.dataset.export.export_queries import has_commits
+from lessonloop.history import export_queries as queries
+from lessonloop.history.export_queries import has_commits
+from lessonloop.report.record_fields import ExportKind, flag, moment, number, structs, text, texts, whole
 from lessonloop.report.record_filter import ExportFilter, weight
 from lessonloop.store.git_link_reader import commit_sessions, has_links
 
@@ -86,3 +88,45 @@ def diff_summary(changes: list[dict[str, Any]]) -> str:
         path = f"{change['old_path']} -> {change['path']}" if change["old_path"] else change["path"]
         lines.append(f"{change['status']} {counts} {path}")
     return "\n".join(lines)
+
+
+KIND = ExportKind(
+    fields=(
+        text("id"),
+        text("repository"),
+        moment("timestamp"),
+        whole("hour_of_day"),
+        text("day_of_week"),
+        text("branch"),
+        flag("is_merge"),
+        texts("parents"),
+        text("author_key"),
+        text("subject"),
+        text("message"),
+        text("type"),
+        text("scope"),
+        flag("breaking"),
+        texts("files"),
+        whole("insertions"),
+        whole("deletions"),
+        text("diff_summary"),
+        structs(
+            "file_changes",
+            text("path"),
+            text("old_path"),
+            text("status"),
+            whole("insertions"),
+            whole("deletions"),
+            flag("binary"),
+        ),
+        texts("sessions"),
+        structs("session_links", text("session_id"), text("evidence"), number("strength")),
+        texts("rolled_back_by"),
+        number("weight"),
+    ),
+    rows=commit_rows,
+    description=(
+        "Git commits: message, conventional type and scope, a diff summary, the files changed with their "
+        "line counts, the author's hour and weekday in their own time zone, and the sessions linked to them."
+    ),
+)

@@ -1,0 +1,85 @@
+"""One hook event, two source trees, A/B: the whole-process time of the same hook with the same
+payload from each tree, alternating round by round (the order flipped every other round), the
+first round a warm-up. Where hook_bench.py times every hook in rotation with the others, this
+isolates one: a gap hook_bench shows for one event can be checked here (issue 45: its Stop rows).
+
+The store is a fresh one with a SessionStart already recorded, in a temporary folder; the ingest
+worker's lock is held, so Stop and SessionEnd queue the transcript and start no worker. Payloads:
+Claude Code's are built (tests/hook_helpers.py); another agent's is its recorded one
+(tests/data/hook_payloads/<agent>/<event>.json) with this folder as its cwd.
+
+Run: `env -u PYTHONDONTWRITEBYTECODE .venv/bin/python benchmarks/hook_ab_bench.py --before SRC
+[--src SRC] [--agent claude|codex|...] [--event Stop] [--rounds 40]` (SRC: a folder holding
+lessonloop/, e.g. a `git archive` of a commit's src/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.hook_helpers import HookSession, hook_env  # noqa: E402
+
+PAYLOADS = REPO / "tests" / "data" / "hook_payloads"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--before", type=Path, required=True, help="the other source folder (holding lessonloop/)")
+    parser.add_argument("--src", type=Path, default=REPO / "src", help="this side's source folder")
+    parser.add_argument("--agent", default="claude")
+    parser.add_argument("--event", default="Stop")
+    parser.add_argument("--rounds", type=int, default=40)
+    args = parser.parse_args()
+    trees = {"before": str(args.before.resolve()), "now": str(args.src.resolve())}
+    folder = Path(tempfile.mkdtemp(prefix="hook-ab-"))
+    repo = folder / "project"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    env = hook_env(folder / "store" / "lessonloop.db")
+    session = HookSession(repo, env)
+    session.start()
+    transcript = folder / "transcript.jsonl"
+    transcript.write_text("")
+    if args.agent == "claude":
+        payload = {**session.payload(args.event), "stop_hook_active": False, "transcript_path": str(transcript)}
+        argv = ["lessonloop", "hook", args.event]
+    else:
+        payload = json.loads((PAYLOADS / args.agent / f"{args.event}.json").read_text())
+        payload.update({"cwd": str(repo), "transcript_path": str(transcript)})
+        argv = ["lessonloop", "hook", f"--agent={args.agent}", args.event]
+    data = json.dumps(payload).encode()
+    run_env = {k: v for k, v in env.items() if k not in ("LESSONLOOP_HOOK_FOREGROUND", "PYTHONDONTWRITEBYTECODE")}
+    times: dict[str, list[float]] = {name: [] for name in trees}
+    with open(Path(env["LESSONLOOP_DB"]).parent / "ingest.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a worker "running": Stop queues, starts none
+        for number in range(args.rounds + 1):
+            order = list(trees) if number % 2 else list(trees)[::-1]
+            for name in order:
+                code = (
+                    f"import sys; sys.path.insert(0, {trees[name]!r}); from lessonloop.__main__ import main; "
+                    f"sys.argv = {argv!r}; main()"
+                )
+                started = time.perf_counter()
+                subprocess.run([sys.executable, "-I", "-c", code], input=data, env=run_env, capture_output=True)
+                if number:  # the first round writes the bytecode
+                    times[name].append(time.perf_counter() - started)
+    medians = {name: statistics.median(values) * 1000 for name, values in times.items()}
+    for name, value in medians.items():
+        print(f"{name:7} {args.agent} {args.event}: median {value:.2f} ms")
+    print(f"now / before: {medians['now'] / medians['before']:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
