@@ -30,6 +30,10 @@ What a wing may declare (each optional):
   chosen(args), run(args) -> exit status (cli/session_commands.py);
 - EXPORT_KINDS: {kind: "module:NAME"}: a kind of records `dataset export` writes, an ExportKind
   (report/record_fields.py; dataset/export/kinds.py lists them);
+- TIMELINE: {key: "module:function"}: a section of a main session's timeline, function(conn,
+  session_id) -> list (report/queries.py: `show`, the web's session page, MCP);
+- UNDONE_SESSIONS: ("module:function", ...): function(conn) -> {session: changes undone later}
+  (report/analysis_queries.py: habits against outcomes);
 - FORGET: a module, the wing's part of forgetting a project (store/forgetting.py: project_rows,
   collect, STEPS, TEMP_TABLES).
 

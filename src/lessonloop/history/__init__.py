@@ -3,8 +3,9 @@ commits tied to the sessions that made them, and file prediction (`files predict
 README.md.
 
 What it registers, declared here at the package's door (core/wings.py reads these names; no
-imports): its commands, its way to ingest (`ingest --git`), its migration sequence and its step
-before analysis in an ingest (the links)."""
+imports): its commands, its way to ingest (`ingest --git`), its migration sequence, its step
+before analysis in an ingest (the links), the commits as a kind of dataset export, a session
+timeline's commits and the sessions whose changes later commits undid."""
 
 COMMANDS = {"lessonloop.history.cli": ("git",), "lessonloop.history.files_cli": ("files",)}
 INGEST_MODES = ("lessonloop.history.ingest_mode",)
@@ -12,3 +13,5 @@ MIGRATIONS = "lessonloop.history.store.migrations"
 LATEST_MIGRATION = "m022_git_links"
 BEFORE_ANALYSIS = ("lessonloop.history.linking:before_analysis",)
 EXPORT_KINDS = {"commits": "lessonloop.history.export:KIND"}
+TIMELINE = {"commits": "lessonloop.history.store.link_reader:timeline_commits"}
+UNDONE_SESSIONS = ("lessonloop.history.store.link_reader:rolled_back_sessions",)

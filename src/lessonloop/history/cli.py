@@ -188,8 +188,8 @@ def cmd_git_status(args: argparse.Namespace) -> int:
         root = open_repository(args.repository).root
     except GitError as exc:
         raise CommandError(str(exc)) from exc
+    from lessonloop.history.store.link_reader import link_counts
     from lessonloop.store import resolve_db_path
-    from lessonloop.store.git_link_reader import link_counts
 
     counts = links = None
     if resolve_db_path(args.db).exists():  # no store yet: the hook's state alone (nothing stored)
@@ -261,8 +261,8 @@ def cmd_git_status(args: argparse.Namespace) -> int:
 
 def cmd_commits(args: argparse.Namespace) -> int:
     from lessonloop.capture.git.repository import GitError, open_repository
+    from lessonloop.history.store.link_reader import link_counts, repository_links, session_commits
     from lessonloop.store import counts as store_counts
-    from lessonloop.store.git_link_reader import link_counts, repository_links, session_commits
     from lessonloop.store.session_ids import SessionNotFound, resolve_session
 
     root = None

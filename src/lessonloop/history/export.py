@@ -13,9 +13,9 @@ from typing import Any
 
 from lessonloop.history import export_queries as queries
 from lessonloop.history.export_queries import has_commits
+from lessonloop.history.store.link_reader import commit_sessions, has_links
 from lessonloop.report.record_fields import ExportKind, flag, moment, number, structs, text, texts, whole
 from lessonloop.report.record_filter import ExportFilter, weight
-from lessonloop.store.git_link_reader import commit_sessions, has_links
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

@@ -477,24 +477,36 @@ class TimelineItem:
 
 
 class Timeline:
-    """A session's messages and tool calls in order, with its subagents and the commits linked to it
-    (docs/git.md, "Links")."""
+    """A session's messages and tool calls in order, with its subagents and what the wings add to a
+    main session's timeline (core/wings.py's TIMELINE: the commits linked to it, docs/git.md)."""
 
-    __slots__ = ("commits", "items", "session", "subagents")
+    __slots__ = ("items", "sections", "session", "subagents")
 
     def __init__(self, session: dict[str, Any]) -> None:
         self.session = session
         self.items: list[TimelineItem] = []
         self.subagents: list[dict[str, Any]] = []
-        self.commits: list[dict[str, Any]] = []
+        self.sections: dict[str, list[dict[str, Any]]] = {key: [] for key in timeline_sections()}
+
+    @property
+    def commits(self) -> list[dict[str, Any]]:
+        """The commits linked to the session (the history wing's section; none without it)."""
+        return self.sections.get("commits", [])
 
     def to_json(self) -> dict[str, Any]:
         return {
             "session": self.session,
             "items": [{"type": item.type, "ts": item.ts, **item.data} for item in self.items],
             "subagents": self.subagents,
-            "commits": self.commits,
+            **self.sections,
         }
+
+
+def timeline_sections() -> dict[str, str]:
+    """The wings' sections of a main session's timeline (core/wings.py's TIMELINE): key -> "module:function"."""
+    from lessonloop.core.wings import declared
+
+    return {key: str(target) for _wing, sections in declared("TIMELINE") for key, target in sections.items()}
 
 
 _SESSION_COLUMNS = (
@@ -595,10 +607,11 @@ def session_timeline(conn: sqlite3.Connection, session_id: str) -> Timeline:
                 "started_at": sub[8],
             }
         )
-    if session["parent_id"] is None:  # links name main sessions
-        from lessonloop.store.git_link_reader import session_commits  # a timeline's, not the lists' (dataclasses)
+    if session["parent_id"] is None:  # the wings' sections name main sessions (links, ...)
+        from lessonloop.core.wings import resolve
 
-        timeline.commits = [link.to_json() for link in session_commits(conn, session_id)]
+        for key, target in timeline_sections().items():
+            timeline.sections[key] = resolve(target)(conn, session_id)
     return timeline
 
 

@@ -1,7 +1,7 @@
 """The store side of linking commits to sessions (m022): what the linking pass reads and writes.
 
 The pass itself (which evidence, which window) is history/linking.py; the rules are
-history/commit_evidence.py. Reading links back for people is store/git_link_reader.py.
+history/commit_evidence.py. Reading links back for people is history/store/link_reader.py.
 """
 
 from __future__ import annotations
