@@ -5,9 +5,9 @@ the agents' own places, the folders the store knows and `capture.paths`, else th
 -> read and store them (pipeline/ingest.py; without paths, also the files of the projects the
 ingest made known) -> place every session in its project (when a configuration is given) ->
 import the SARIF / JUnit files -> the wings' steps before analysis (core/wings.py: `lessonloop
-run`'s findings and the stored commits tied to the sessions) -> analyze -> learn -> the sample's figures -> drop the live calls the transcripts now
-hold (when asked) -> the wings' steps after an ingest (core/wings.py: the team's sync, when asked
-and the store wants it).
+run`'s findings and the stored commits tied to the sessions) -> analyze -> learn -> the sample's
+figures -> drop the live calls the transcripts now hold (when asked) -> the wings' steps after an
+ingest (core/wings.py: the team's sync, when asked and the store wants it).
 `lessonloop ingest` (cli/session_commands.py) and the Stop hook's worker (pipeline/live_ingest.py)
 both call it; what differs between them is the request's: the worker analyzes only the sessions
 its ingest changed (`only_touched`), never ingests the sample (`sample=False`), drops the live
