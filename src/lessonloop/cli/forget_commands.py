@@ -98,7 +98,6 @@ def cmd_forget(args: argparse.Namespace) -> int:
     from lessonloop.store import resolve_db_path
     from lessonloop.store.forgetting import ForgetError, forget_sessions, project_rows, project_sessions
     from lessonloop.store.forgetting import resolve_session as resolve_forget_session
-    from lessonloop.store.git_deletion import project_repositories
 
     target = args.forget_target
     if not resolve_db_path(args.db).is_file():
@@ -111,7 +110,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
             else:
                 name = project_or_repository(conn, args.project)
                 ids = project_sessions(conn, name)
-                if not ids and not project_rows(conn, name) and not project_repositories(conn, name):
+                if not ids and not project_rows(conn, name):
                     raise CommandError(f"no stored session, run or repository belongs to the project {name}")
         except ForgetError as exc:
             raise CommandError(str(exc)) from exc

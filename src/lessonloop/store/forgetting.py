@@ -7,9 +7,10 @@ usage and summaries, what analysis found in them, the findings matched to them, 
 left without any evidence is deleted too; a `lesson_events` row 'forgotten' keeps only its id and
 signature (so it is not learned again, as with `lessons forget`), and the texts earlier events held
 about it are cleared. Any other table with a `session_id` column (added later) is swept as well.
-Forgetting a project (`project=`) also deletes the wings' rows of it (core/wings.py's FORGET: the
-runs `lessonloop run` recorded in it, with their patterns, matches and findings) and the git history of the repositories whose root is the project's
-folder or inside it (their commits, files, hunks, links, rollbacks, file models: store/git_deletion.py).
+Forgetting a project (`project=`) also deletes the wings' rows of it (core/wings.py's FORGET): the
+runs `lessonloop run` recorded in it, with their patterns, matches and findings, and the git history
+of the repositories whose root is the project's folder or inside it (their commits, files, hunks,
+links, rollbacks, file models).
 
 The source files are kept with their read positions (ingest does not read unchanged files again)
 and the session ids go to `forgotten_sessions`: ingest drops their records whenever a file holding
@@ -34,7 +35,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.core.timestamps import utc_now
-from lessonloop.store.git_deletion import delete_repositories, project_repositories
 from lessonloop.store.learn_state import forget_state
 from lessonloop.store.location import CARRIED_FOLDER, FAILURE_LOG, SPOOL_FOLDER, beside
 from lessonloop.store.transaction import transaction
@@ -82,14 +82,16 @@ _TEMP_TABLES = ("_ll_fs", "_ll_fc", "_ll_fm", "_ll_ff", "_ll_ffi", "_ll_fl", "_l
 def wing_parts() -> list[Any]:
     """The wings' parts of forgetting a project (core/wings.py's FORGET: modules with
     project_rows(conn, project), collect(conn, project) -> a condition on `findings` or None,
-    STEPS ((table, condition) deleted after the findings) and TEMP_TABLES)."""
+    STEPS ((table, condition) deleted after the findings), TEMP_TABLES, and after(conn, project)
+    -> rows deleted per table once the sessions' lessons are forgotten)."""
     from lessonloop.core.wings import declared, resolve
 
     return [resolve(str(module)) for _wing, module in declared("FORGET")]
 
 
 def project_rows(conn: sqlite3.Connection, project: str) -> int:
-    """How many rows the wings hold of `project` (the runs `lessonloop run` recorded in it)."""
+    """How many rows the wings hold of `project` (the runs `lessonloop run` recorded in it, its
+    repositories)."""
     return sum(int(part.project_rows(conn, project)) for part in wing_parts())
 
 
@@ -194,7 +196,7 @@ def forget_sessions(
     same transaction, then roll it back: nothing is deleted."""
     ids = list(dict.fromkeys(s for s in session_ids if s))
     result = ForgetResult(sessions=ids, dry_run=dry_run)
-    if not ids and (project is None or not (project_rows(conn, project) or project_repositories(conn, project))):
+    if not ids and (project is None or not project_rows(conn, project)):
         return result
     moment = now or utc_now()
     previous = int(conn.execute("PRAGMA secure_delete").fetchone()[0])
@@ -237,10 +239,10 @@ def delete_sessions(
         # Learning's stored state holds lessons' texts and these sessions' ids: it goes, and the
         # next learning run learns again from what is left (docs/lessons.md, "How learning keeps up").
         forget_state(conn)
-        if project is not None:
-            repositories = [repo_id for repo_id, _ in project_repositories(conn, project)]
-            for table, count in delete_repositories(conn, repositories).items():
-                result.deleted[table] = result.deleted.get(table, 0) + count
+        if project is not None:  # the wings' rows of the project deleted last (its git history)
+            for part in wing_parts():
+                for table, count in part.after(conn, project).items():
+                    result.deleted[table] = result.deleted.get(table, 0) + count
         if removed_because is None:
             conn.executemany(
                 "INSERT OR IGNORE INTO forgotten_sessions (session_id, ts) VALUES (?, ?)",
