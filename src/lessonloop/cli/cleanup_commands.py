@@ -76,9 +76,9 @@ def duration_value(text: str) -> tuple[str, float]:
 def retention_parts() -> list[Any]:
     """The wings' parts of cleanup (core/wings.py's RETENTION: modules with add_options(parser) and
     cleanup(conn or None, args, config) giving a part: to_json(), text(), deleted)."""
-    from lessonloop.core.wings import declared, resolve
+    from lessonloop.core.wings import modules
 
-    return [resolve(str(module)) for _wing, module in declared("RETENTION")]
+    return modules("RETENTION")
 
 
 def cmd_cleanup(args: argparse.Namespace) -> int:

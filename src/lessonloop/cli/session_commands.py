@@ -182,9 +182,9 @@ def _ingest_description() -> str:
 def ingest_modes() -> list[Any]:
     """The wings' other ways to ingest (core/wings.py's INGEST_MODES: modules with
     add_options(parser), chosen(args) and run(args) -> exit status): `--git`, the history wing's."""
-    from lessonloop.core.wings import declared, resolve
+    from lessonloop.core.wings import modules
 
-    return [resolve(str(module)) for _wing, modules in declared("INGEST_MODES") for module in modules]
+    return modules("INGEST_MODES")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

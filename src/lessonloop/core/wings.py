@@ -106,6 +106,14 @@ def resolve(target: str) -> Any:
     return getattr(loaded, name) if name else loaded
 
 
+def modules(attribute: str) -> list[Any]:
+    """The modules the wings declare under `attribute` (one each, or several: INGEST_MODES), imported now."""
+    found: list[Any] = []
+    for _wing, value in declared(attribute):
+        found += [resolve(str(name)) for name in ((value,) if isinstance(value, str) else value)]
+    return found
+
+
 def steps(attribute: str) -> list[Callable[..., Any]]:
     """The functions every wing declares under `attribute` ("module:function" each), imported now."""
     return [resolve(str(target)) for _wing, targets in declared(attribute) for target in targets]

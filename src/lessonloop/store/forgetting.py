@@ -84,9 +84,9 @@ def wing_parts() -> list[Any]:
     project_rows(conn, project), collect(conn, project) -> a condition on `findings` or None,
     STEPS ((table, condition) deleted after the findings), TEMP_TABLES, and after(conn, project)
     -> rows deleted per table once the sessions' lessons are forgotten)."""
-    from lessonloop.core.wings import declared, resolve
+    from lessonloop.core.wings import modules
 
-    return [resolve(str(module)) for _wing, module in declared("FORGET")]
+    return modules("FORGET")
 
 
 def project_rows(conn: sqlite3.Connection, project: str) -> int:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lessonloop.core.wings import declared, resolve
+from lessonloop.core.wings import modules
 
 
 def _modules() -> list[Any]:
-    return [resolve(str(module)) for _wing, module in declared("WEB")]
+    return modules("WEB")
 
 
 def wing_routes() -> tuple[list[Any], list[Any]]:
