@@ -5,14 +5,13 @@ cleanup` applies alone."""
 from __future__ import annotations
 
 import argparse
+import functools
 from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import DB_HELP, JSON_HELP, emit_json, existing_store, open_cli_store, user_config
 
 if TYPE_CHECKING:
     from typing import Any
-
-    from lessonloop.settings.config import Config
 
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -86,13 +85,7 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
     from lessonloop.store.history_retention import HistoryCleanupResult, cleanup_history
 
     given: list[tuple[str, float]] = [args.sessions_older_than, args.commits_older_than]
-    loaded: list[Config] = []
-
-    def config() -> Config:
-        if not loaded:
-            loaded.append(user_config())
-        return loaded[0]
-
+    config = functools.cache(user_config)  # read once, and only when a default is needed
     if None in given:
         defaults = (
             (config().retention.sessions, config().retention.sessions_seconds),

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     class Part(Protocol):
         """A wing's part of cleanup (core/wings.py's RETENTION)."""
 
-        deleted: dict[str, int]
+        @property
+        def deleted(self) -> dict[str, int]: ...
 
         def to_json(self) -> dict[str, Any]: ...
 

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from lessonloop.settings.config import Config
 
 
-def older_than_option(parser: argparse.ArgumentParser) -> None:
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """cleanup's options for the runs (`runs cleanup` has the same): --older-than."""
     parser.add_argument(
         "--older-than",
         type=duration_value,
@@ -25,18 +26,16 @@ def older_than_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_options(parser: argparse.ArgumentParser) -> None:
-    """cleanup's options for the runs: --older-than."""
-    older_than_option(parser)
-
-
 class RunsCleanup:
     """What cleanup did to the runs, as cleanup shows it."""
 
     def __init__(self, older_than: str, result: CleanupResult) -> None:
         self.older_than = older_than
         self.result = result
-        self.deleted = result.deleted
+
+    @property
+    def deleted(self) -> dict[str, int]:
+        return self.result.deleted
 
     def to_json(self) -> dict[str, Any]:
         return {"older_than": self.older_than, **self.result.to_json()}

@@ -156,7 +156,7 @@ def _runs_cleanup_command(commands: Commands) -> None:
             "alone: `lessonloop cleanup` applies their retention too. --dry-run shows what would be deleted."
         ),
     )
-    cleanup_part.older_than_option(cleanup)
+    cleanup_part.add_options(cleanup)
     cleanup.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
     _store_options(cleanup)
     cleanup.set_defaults(handler=cmd_runs_cleanup)

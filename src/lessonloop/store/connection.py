@@ -91,9 +91,8 @@ def connect_for_writing(db: str, wait_ms: int, *, wings: tuple[str, ...] = ()) -
         latest = [LATEST_MIGRATION, *wings]
         marks = ", ".join("?" * len(latest))
         try:
-            if conn.execute(f"SELECT count(*) FROM _migrations WHERE name IN ({marks})", latest).fetchone()[0] == len(
-                latest
-            ):
+            applied = conn.execute(f"SELECT count(*) FROM _migrations WHERE name IN ({marks})", latest).fetchone()[0]
+            if applied == len(latest):
                 return conn
         except sqlite3.OperationalError:
             pass  # no _migrations table: a store from before migrations were recorded, or empty

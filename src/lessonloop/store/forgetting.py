@@ -89,6 +89,11 @@ def wing_parts() -> list[Any]:
     return modules("FORGET")
 
 
+def _temp_tables() -> tuple[str, ...]:
+    """Every temporary table a deletion makes: its own and the wings' parts'."""
+    return (*_TEMP_TABLES, *(name for part in wing_parts() for name in part.TEMP_TABLES))
+
+
 def project_rows(conn: sqlite3.Connection, project: str) -> int:
     """How many rows the wings hold of `project` (the runs `lessonloop run` recorded in it, its
     repositories)."""
@@ -249,7 +254,7 @@ def delete_sessions(
                 [(row[0], moment) for row in conn.execute("SELECT id FROM temp._ll_fs").fetchall()],
             )
     finally:
-        for name in (*_TEMP_TABLES, *(name for part in wing_parts() for name in part.TEMP_TABLES)):
+        for name in _temp_tables():
             conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
@@ -257,7 +262,7 @@ def _collect(conn: sqlite3.Connection, ids: list[str], result: ForgetResult, pro
     """Temporary tables of what is forgotten: sessions (with subagents), calls, messages, the
     files holding nothing else, the wings' rows of the project (its runs), the findings and the
     lessons concerned."""
-    for name in _TEMP_TABLES:
+    for name in _temp_tables():
         conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
     conn.execute("CREATE TEMP TABLE _ll_fs (id TEXT PRIMARY KEY)")
     conn.executemany("INSERT OR IGNORE INTO temp._ll_fs (id) VALUES (?)", [(i,) for i in ids])

@@ -10,15 +10,11 @@ from typing import Any
 from lessonloop.core.wings import modules
 
 
-def _modules() -> list[Any]:
-    return modules("WEB")
-
-
 def wing_routes() -> tuple[list[Any], list[Any]]:
     """Every wing's API routes and page routes."""
     api: list[Any] = []
     pages: list[Any] = []
-    for module in _modules():
+    for module in modules("WEB"):
         api += getattr(module, "API", [])
         pages += getattr(module, "PAGES", [])
     return api, pages
@@ -26,14 +22,14 @@ def wing_routes() -> tuple[list[Any], list[Any]]:
 
 def wing_route_docs() -> list[tuple[str, str, str]]:
     """The wings' entries of the API's list (/api)."""
-    return [doc for module in _modules() for doc in getattr(module, "ROUTE_DOCS", ())]
+    return [doc for module in modules("WEB") for doc in getattr(module, "ROUTE_DOCS", ())]
 
 
 def wing_nav() -> list[tuple[str, str, str]]:
     """The wings' links in the header: (section, address, label)."""
-    return [link for module in _modules() for link in getattr(module, "NAV", ())]
+    return [link for module in modules("WEB") for link in getattr(module, "NAV", ())]
 
 
 def wing_templates() -> list[Path]:
     """The wings' template folders."""
-    return [Path(module.TEMPLATES) for module in _modules() if getattr(module, "TEMPLATES", None)]
+    return [Path(module.TEMPLATES) for module in modules("WEB") if getattr(module, "TEMPLATES", None)]
