@@ -20,7 +20,8 @@ from lessonloop.learn.history import CorrectionEvent
 from lessonloop.learn.learning_loop import LoopPlug, learn_history, run_loop
 from lessonloop.learn.replay import replay
 from lessonloop.pipeline.learning import learn_version, load_replay_history
-from lessonloop.pipeline.learning.stream import learn_all
+from lessonloop.pipeline.learning.source import read_everything
+from lessonloop.pipeline.learning.stream import learn_everything
 from lessonloop.pipeline.live_ingest import ingest_transcripts
 from lessonloop.store import open_store
 from lessonloop.store.learn_state import read_marks
@@ -167,7 +168,7 @@ def test_the_store_batch_learning_and_replay_agree_on_spotter(tmp_path: Path, mo
         _store_warnings(conn, rows)
         data = load_replay_history(conn)
         assert set(data.warnings) == {c for c, _ in rows}
-        stream = learn_all(conn, None, learn_version(None), read_marks(conn), NOW, None).learner
+        stream = learn_everything(read_everything(conn), None, learn_version(None), read_marks(conn), NOW, None).learner
         batch = learn_history(data)
         asked = replay(data, hook_warnings=True).learner
         plain = replay(data).learner

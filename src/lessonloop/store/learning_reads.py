@@ -1,9 +1,9 @@
-"""What learning reads from the store, as rows (pipeline/learning/ makes them events and runs the
-learner): the calls in learning's order through a cursor (a full relearn never holds the
-history), the calls at or after a time (incremental learning), one main session's (to check that
-what was learned from it is unchanged), calls by id; the corrections; the warnings the hooks
-gave; the person's prompts; what batch lessons read (findings, the files sessions changed, the
-analyzed projects); and the few facts a learning run asks of the lessons kept.
+"""What learning reads from the store, as rows (pipeline/learning/source.py, learning's one reader,
+makes them learning's items): the calls in learning's order through a cursor (a full relearn
+never holds the history), the calls at or after a time (incremental learning), one main
+session's (to check that what was learned from it is unchanged), calls by id; the corrections;
+the warnings the hooks gave; the person's prompts; what batch lessons read (findings, the analyzed
+projects); and the few facts a learning run asks of the lessons kept.
 
 Learning's order: each call's time (a call without one: its session's start), then its context,
 then its place in the context. Each reader keeps its own query: rows of equal keys come in the
@@ -294,21 +294,6 @@ def finding_rows(conn: sqlite3.Connection) -> list[Row]:
            LEFT JOIN tool_calls t ON t.id = f.tool_use_id
            WHERE f.session_id IS NOT NULL"""
     ).fetchall()
-
-
-def changed_file_rows(
-    conn: sqlite3.Connection, kinds: Sequence[str]
-) -> Iterator[tuple[str, str | None, str, str | None]]:
-    """(main session, project, target path, paths JSON) of every call of these kinds that
-    succeeded on a file, each once."""
-    marks = ", ".join("?" * len(kinds))
-    yield from conn.execute(
-        f"""SELECT DISTINCT coalesce(s.parent_id, s.id), m.project, t.target_path, t.paths_json
-            FROM tool_calls t JOIN sessions s ON s.id = t.session_id
-            JOIN sessions m ON m.id = coalesce(s.parent_id, s.id)
-            WHERE t.kind IN ({marks}) AND t.status = 'ok' AND t.target_path IS NOT NULL""",
-        tuple(kinds),
-    )
 
 
 def analyzed_projects(conn: sqlite3.Connection) -> list[str | None]:

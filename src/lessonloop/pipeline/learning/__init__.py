@@ -1,28 +1,31 @@
 """Learning over the store: the job that reads the history, runs the pure learner over it and keeps
 the lessons (`learn_store`), and the whole history at once for replay (`load_replay_history`).
 
-The stages of one run, end to end, and the module that does each (across the layers: the SQL is
-the store's, the learning is learn/'s and pure, this package ties them together):
+A run reads the store through one module (source.py) at three moments, learns without the
+connection (stream.py, batch.py, learn/), then writes once:
 
 1. Anything new? store/learn_state.py: the highest rowid of each table learning reads and the
    triggers' change log (read_marks) against the stored state's (read_state); the same, the
    run is skipped. run.py (`learn_store`, the version the state was learned with).
-2. From where? stream.py (`learn_on`): each main session changed since the last run checked
-   against the state's boundary and the checkpoints before it (store/learn_state.py: parts,
-   checkpoints, changed sessions); on from the latest boundary every one passes, else
-   everything again (`learn_all`).
-3. Read. store/learning_reads.py: the rows (calls in learning's order through a cursor, or those
-   after a boundary; corrections; the hooks' warnings; prompts) -> events.py: learning's items,
-   each a learn/events.CallEvent or learn/history.CorrectionEvent with the hash of its rows (the
-   sessions' digests), and the prompts read when the learner asks (SessionPrompts).
-4. Learn (pure, learn/): learn/history.in_learning_order merges calls and corrections;
-   learn/learning_loop.run_loop drives learn/engine.Learner (decide on a call, then learn from
-   it; the lesson kinds in learn/episodes.py, general_lessons.py, check_lessons.py,
-   correction_lessons.py, lesson_model/prompt_match.py), with stream.py's plug noting the state, the
-   checkpoints and the sessions' parts; learn/learner_state.py writes the learner as JSON and
-   reads it back (calls by id, events.calls_by_id).
-5. Batch lessons. batch.py (store rows: store/learning_reads.py) -> learn/batch_lessons.py:
-   finding lessons and workflow lessons.
+2. From where? source.read_changes: the main sessions changed since the last run, what each holds
+   now (digests by time), their parts at the state's boundary and the checkpoints before it
+   (store/learn_state.py); stream.choose_start, pure: the latest boundary every one passes, else
+   everything again.
+3. Read what the run learns. source.read_from (on from a boundary: the calls and corrections at
+   or after it, the learner stored there, what was learned of each session before it) or
+   source.read_everything (the calls through a cursor): store/learning_reads.py's rows made
+   learning's items (events.py: learn/events.CallEvent, learn/history.CorrectionEvent with the
+   hash of their rows). The learner asks for a session's prompts as it goes (source.Prompts, the
+   last few kept: memory stays bounded).
+4. Learn (pure): stream.learn_from / learn_everything run learn/learning_loop.run_loop with
+   learn/engine.Learner (decide on a call, then learn from it; the lesson kinds in
+   learn/episodes.py, general_lessons.py, check_lessons.py, correction_lessons.py,
+   lesson_model/prompt_match.py), noting the state, the checkpoints and the sessions' parts;
+   learn/learner_state.py writes the learner as JSON and reads it back. The result (stream.Outcome)
+   is what to save.
+5. Read what saving needs, at once: source.read_saving (the findings, the sessions that changed
+   files of a type, the workflow facts, each origin session's model); batch.py, pure ->
+   learn/batch_lessons.py: finding lessons and workflow lessons.
 6. Keep. run.py (`_save`): the categories config excludes dropped (capture/privacy.py);
    store/lesson_writer.save_learned merges the lessons (people's edits and decisions kept,
    archive, decay) and, in the same transaction, store/learn_state.py keeps the run's record,

@@ -1,7 +1,7 @@
 """The store's whole history at once, as replay reads it (`lessonloop replay`, the web's and the
 HTML report's): every call with its main session's project, branch, agent and model, its error
 class from analysis, the people's corrections and the hooks' warnings, in time order; read as
-incremental learning reads them (events.py)."""
+incremental learning reads them (source.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, History
-from lessonloop.pipeline.learning import events as ev
+from lessonloop.pipeline.learning import source
 from lessonloop.store import learning_reads as reads
 
 
@@ -21,7 +21,7 @@ def load_history(conn: sqlite3.Connection, project: str | None = None, agent: st
     models = _session_models(conn)
     history = History()
     by_id: dict[str, CallEvent] = {}
-    for event in ev.calls_of(conn, project, agent):
+    for event in source.calls_of(conn, project, agent):
         root = event.session_id
         event.model = models.get(root)
         history.events.append(event)
@@ -55,7 +55,7 @@ def _corrections(
     conn: sqlite3.Connection, by_id: dict[str, CallEvent], project: str | None, agent: str | None
 ) -> list[CorrectionEvent]:
     found: list[CorrectionEvent] = []
-    for item in ev.corrections_of(conn, project, agent):
+    for item in source.corrections_of(conn, project, agent):
         assert isinstance(item.event, CorrectionEvent)
         item.event.corrected = [by_id[i] for i in item.corrected_ids if i in by_id]
         found.append(item.event)

@@ -150,7 +150,10 @@ def learn_store(
 def _learn_once(
     conn: sqlite3.Connection, policy: Policy | None, version: str, marks: dict[str, int], force: bool, now: str
 ) -> Outcome:
-    from lessonloop.pipeline.learning.stream import Outcome, learn_all, learn_on
+    """One run: on from the stored state when what changed allows it (source.read_changes, then
+    stream.choose_start), else everything again. The store is read by source.py before the
+    learning, which is pure (stream.py)."""
+    from lessonloop.pipeline.learning import source, stream
     from lessonloop.store.learn_state import read_state
 
     stored = None if force else read_state(conn)
@@ -162,20 +165,34 @@ def _learn_once(
     elif stored.version != version:
         reason = "the learner, the analyzer or the policy changed"
     else:
-        found = learn_on(conn, policy, stored, marks, now)
-        if isinstance(found, Outcome):
-            return found
-        reason = found
-    return learn_all(conn, policy, version, marks, now, reason)
+        changes = source.read_changes(conn, stored, marks)
+        if isinstance(changes, str):
+            reason = changes
+        else:
+            start, reason = stream.choose_start(changes, stored)
+            if start is not None:
+                read = source.read_from(conn, stored, changes, start)
+                found = (
+                    read
+                    if isinstance(read, str)
+                    else stream.learn_from(read, policy, stored, changes.checkpoints, marks, now)
+                )
+                if isinstance(found, stream.Outcome):
+                    return found
+                reason = found
+    return stream.learn_everything(source.read_everything(conn), policy, version, marks, now, reason)
 
 
 def _save(
     conn: sqlite3.Connection, outcome: Outcome, moment: str, current: Callable[[], bool] | None
 ) -> SaveResult | None:
-    """Save the lessons, the run's record and the state in one transaction."""
+    """Save the lessons, the run's record and the state in one transaction. What the lessons need
+    besides the learner (the batch lessons' rows, the sessions' models) is read first, at once
+    (source.read_saving)."""
     from lessonloop.capture.privacy import without_excluded_categories  # [lessons] exclude_categories
     from lessonloop.learn.signatures import digest
     from lessonloop.pipeline.learning.batch import batch_lessons
+    from lessonloop.pipeline.learning.source import read_saving
     from lessonloop.store.learn_state import (
         add_run,
         clear_changes,
@@ -183,20 +200,25 @@ def _save(
         put_checkpoints,
         put_edit_types,
         put_parts,
-        settled_edit_sessions,
         write_state,
     )
     from lessonloop.store.lesson_writer import save_learned
 
     learned = list(outcome.learner.lessons.values())
-    _set_models(conn, learned)
+    origins = _origins(learned)
+    read = read_saving(conn, {s for s in origins.values() if s}, full=outcome.full)
+    for lesson in learned:
+        origin = origins.get(lesson.signature)
+        if origin is not None:
+            lesson.model = read.models.get(origin)
     found = outcome.edits_before | outcome.edits_after
+    settled = read.settled
 
     def edit_sessions(project: str | None, ext: str) -> set[str]:
-        kept = set() if outcome.full else settled_edit_sessions(conn, project, ext) - outcome.edit_sessions
+        kept = set() if settled is None else settled[(project, ext)] - outcome.edit_sessions
         return kept | {root for p, e, root in found if p == project and e == ext}
 
-    lessons = without_excluded_categories([*learned, *batch_lessons(conn, edit_sessions)])
+    lessons = without_excluded_categories([*learned, *batch_lessons(read, edit_sessions)])
     state = outcome.state
 
     def record(saved: SaveResult) -> None:
@@ -217,18 +239,12 @@ def _save(
     return save_learned(conn, lessons, outcome.learner.aliases, moment, still_current=current, finish=record)
 
 
-def _set_models(conn: sqlite3.Connection, lessons: list[Lesson]) -> None:
-    """A learned lesson's model: its first failure's session's most used model, as the store has
-    it now (a session's model is known once it is whole: read when saving, not when learning)."""
-    from lessonloop.store.learning_reads import session_models
-
-    origins = {
+def _origins(lessons: list[Lesson]) -> dict[str, str | None]:
+    """A learned lesson's model is its first failure's session's most used model, as the store has
+    it now (a session's model is known once it is whole: read when saving, not when learning):
+    each lesson's (signature's) session."""
+    return {
         lesson.signature: lesson.evidence[0].session_id
         for lesson in lessons
         if lesson.kind != "correction" and lesson.evidence and lesson.evidence[0].session_id
     }
-    models = session_models(conn, {s for s in origins.values() if s})
-    for lesson in lessons:
-        origin = origins.get(lesson.signature)
-        if origin is not None:
-            lesson.model = models.get(origin)

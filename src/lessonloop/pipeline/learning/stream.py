@@ -1,5 +1,5 @@
-"""One learning run over the store: from scratch (every call through a cursor) or on from a stored
-boundary (only what is at or after it), with the same result.
+"""One learning run, pure over what source.py read of the store: from scratch (every call through
+a cursor) or on from a stored boundary (only what is at or after it), with the same result.
 
 The state (store/learn_state.py) is the learner after every call and correction before a time
 boundary B, a little before the latest call (TAIL); beside it a few checkpoints, the learner as it
@@ -24,12 +24,11 @@ same lessons, counts and evidence.
 
 from __future__ import annotations
 
-import sqlite3
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from lessonloop.core import json_codec
 from lessonloop.core.timestamps import format_timestamp, parse_timestamp
@@ -37,21 +36,12 @@ from lessonloop.core.tool_kinds import CHANGE_KINDS
 from lessonloop.learn.engine import Learner, Policy
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, in_learning_order
-from lessonloop.learn.learner_state import dump_state, event_ids, load_state
+from lessonloop.learn.learner_state import dump_state, load_state
 from lessonloop.learn.learning_loop import LoopPlug, run_loop
 from lessonloop.pipeline.learning import events as ev
 from lessonloop.pipeline.learning.batch import changed_types
-from lessonloop.store import learning_reads as reads
-from lessonloop.store.learn_state import (
-    LearnState,
-    changed_sessions,
-    checkpoint_learner,
-    new_row_sessions,
-    read_checkpoints,
-    session_parts,
-    session_rows,
-    sessions_after,
-)
+from lessonloop.pipeline.learning.source import Changes, Everything, FromBoundary, Held, Row
+from lessonloop.store.learn_state import LearnState
 
 # The boundary trails the latest call by this much: calls of another session that arrive later
 # (its turn ingested at its end) but are dated within it are learned again in time order from the
@@ -89,11 +79,10 @@ class Outcome:
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (checkpoint dropped, boundary its parts go to)
 
 
-def new_boundary(conn: sqlite3.Connection, old: str | None, now: str) -> str:
-    """TAIL before the latest call (or before `now`, when calls are dated later), never earlier
-    than the last boundary. Any text works as a boundary (learning's order is the text order of
-    times); this one keeps the part learned again small."""
-    latest = reads.latest_time(conn)
+def new_boundary(latest: str, old: str | None, now: str) -> str:
+    """TAIL before the latest call's time `latest` (or before `now`, when calls are dated later),
+    never earlier than the last boundary. Any text works as a boundary (learning's order is the
+    text order of times); this one keeps the part learned again small."""
     cut = min(latest, now) if latest else now
     try:
         boundary = format_timestamp(parse_timestamp(cut) - TAIL)
@@ -123,47 +112,18 @@ def thin_checkpoints(candidates: Sequence[tuple[str, int]], total: int) -> set[s
     return kept
 
 
-def learn_all(
-    conn: sqlite3.Connection, policy: Policy | None, version: str, marks: dict[str, int], now: str, reason: str | None
+def learn_everything(
+    read: Everything, policy: Policy | None, version: str, marks: dict[str, int], now: str, reason: str | None
 ) -> Outcome:
-    """Learn every call and correction of the store again, through a cursor."""
-    boundary = new_boundary(conn, None, now)
-    learner = Learner(policy, prompts=ev.SessionPrompts(conn))
-    warnings = reads.all_warnings(conn)
-    items = ev.all_calls(conn, warnings)
+    """Learn every call and correction of the store again (the calls through a cursor)."""
+    boundary = new_boundary(read.latest, None, now)
+    learner = Learner(policy, prompts=read.prompts)
     outcome = Outcome(learner, LearnState(version, boundary, marks, []), True, reason)
-    total = reads.call_count(conn)
-    rows = _StoreRows(conn, outcome, boundary, 0, total)
-    _run(outcome, items, ev.all_corrections(conn), reads.last_calls(conn), rows)
-    rows.add_prompts(reads.all_prompts(conn), "")
+    rows = _LoopRows(outcome, read.corrected, boundary, 0, read.total)
+    _run(outcome, read.calls, read.corrections, read.last_calls, rows)
+    rows.add_prompts(read.prompt_rows, "")
     _finish(outcome, rows, [], {}, None)
     return outcome
-
-
-@dataclass(slots=True)
-class _Held:
-    """What a main session holds now, as learning reads it: the hash of each call, correction,
-    warning and prompt by learning time, and its last call's time."""
-
-    times: list[str]
-    sums: list[int]  # sums[i]: the digest of the first i
-    last_call: str | None
-
-    def before(self, boundary: str) -> int:
-        return self.sums[bisect_left(self.times, boundary)]
-
-
-def _held(conn: sqlite3.Connection, root: str) -> _Held:
-    warned = reads.session_warnings(conn, root)
-    items = ev.session_calls(conn, root, warned) + ev.session_corrections(conn, [root])
-    timed = [(ts, ev.prompt_hash(root_, ts, text)) for root_, ts, text in reads.session_prompts(conn, root)]
-    timed += [(item.ts, item.digest) for item in items]
-    timed.sort(key=lambda pair: pair[0])
-    sums = [0]
-    for _ts, value in timed:
-        sums.append(ev.add_digest(sums[-1], value))
-    calls = [item.ts for item in items if isinstance(item.event, CallEvent)]
-    return _Held([ts for ts, _ in timed], sums, max(calls) if calls else None)
 
 
 def _learned_at(parts: list[tuple[str, str, bool]], boundary: str) -> tuple[str, bool] | None:
@@ -175,7 +135,7 @@ def _learned_at(parts: list[tuple[str, str, bool]], boundary: str) -> tuple[str,
     return digest, ended
 
 
-def _why_not(root: str, held: _Held, learned: tuple[str, bool] | None, boundary: str) -> str | None:
+def _why_not(root: str, held: Held, learned: tuple[str, bool] | None, boundary: str) -> str | None:
     """Why going on from `boundary` would not learn what learning everything learns of `root`."""
     before = ev.digest_text(held.before(boundary))
     if learned is None:
@@ -191,85 +151,87 @@ def _why_not(root: str, held: _Held, learned: tuple[str, bool] | None, boundary:
     return None
 
 
-def learn_on(
-    conn: sqlite3.Connection, policy: Policy | None, stored: LearnState, marks: dict[str, int], now: str
-) -> Outcome | str:
-    """Learn on from `stored`, or from the latest checkpoint before what arrived late; or why no
-    boundary would give what learning everything gives."""
+class Choice(NamedTuple):
+    """Where a run goes on from (`start`), or why it learns everything again (`reason`)."""
+
+    start: str | None
+    reason: str | None
+
+
+def choose_start(changes: Changes, stored: LearnState) -> Choice:
+    """The latest boundary (the state's, or a checkpoint before something that arrived late)
+    every changed main session passes: what it holds before the boundary is what was learned of
+    it, and a session the learner had ended goes on no further. None passes: why not."""
     b = stored.boundary
-    changed = changed_sessions(conn, stored.marks.get("learn_changes", 0), marks["learn_changes"])
-    roots, gone = reads.roots_of(conn, changed)
-    if gone:
-        return f"{len(gone)} sessions were deleted"
-    # New rows' sessions; a hook's decision may name a session not stored yet (its transcript is
-    # ingested at its turn's end): nothing of it was learned, its calls will come as new rows.
-    roots |= reads.roots_of(conn, new_row_sessions(conn, stored.marks) - changed)[0]
-    stored_checkpoints = [(c, n) for c, n in read_checkpoints(conn) if c < b]
-    candidates = [c for c, _n in stored_checkpoints] + [b]  # oldest first
+    candidates = [c for c, _n in changes.checkpoints] + [b]  # oldest first
     passing = set(candidates)
     reason: str | None = None
-    parts = session_parts(conn, roots)
-    for root in sorted(roots):
-        held = _held(conn, root)
+    for root in sorted(changes.roots):
+        held = changes.held[root]
         for boundary in candidates:
             if boundary not in passing:
                 continue
-            why = _why_not(root, held, _learned_at(parts[root], boundary), boundary)
+            why = _why_not(root, held, _learned_at(changes.parts[root], boundary), boundary)
             if why is not None:
                 passing.discard(boundary)
                 if boundary == b:
                     reason = why
         if not passing:
-            return reason or "nothing learned before any checkpoint is unchanged"
-    start = max(passing)
-    late = start != b
-    if late:
-        data = checkpoint_learner(conn, start)
-        if data is None:
-            return f"the checkpoint at {start} could not be read"
-        base_calls = dict(stored_checkpoints)[start]
-    else:
-        data, base_calls = stored.learner, stored.calls
+            return Choice(None, reason or "nothing learned before any checkpoint is unchanged")
+    return Choice(max(passing), None)
+
+
+def learn_from(
+    read: FromBoundary,
+    policy: Policy | None,
+    stored: LearnState,
+    checkpoints: list[tuple[str, int]],
+    marks: dict[str, int],
+    now: str,
+) -> Outcome | str:
+    """Learn on from `read.start` (the stored state's boundary or a checkpoint among
+    `checkpoints`, the stored ones before the state's), or why that would not give what learning
+    everything gives."""
+    b = stored.boundary
+    start, late = read.start, read.late
     try:
-        remembered = ev.calls_by_id(conn, event_ids(data))
-        learner = load_state(data, remembered, policy, ev.SessionPrompts(conn))
+        learner = load_state(read.learner, read.remembered, policy, read.prompts)
     except (ValueError, KeyError, TypeError) as exc:
         return f"the stored learner could not be read ({exc})"
-    calls = ev.calls_from(conn, start, lambda ids: reads.warnings_for(conn, ids))
-    after = set(stored.tail_sessions) | roots  # the main sessions with anything at or after `start`
-    if late:
-        after |= sessions_after(conn, start)
-    corrections = [i for i in ev.session_corrections(conn, after) if i.ts >= start]
+    calls = read.calls
     last: dict[str, str] = {}
     for item in calls:
         last[item.session_id] = _call(item).call.id
     running = set(learner._contexts)
     if running - set(last):
         return "a running session's later calls are gone"
-    boundary = new_boundary(conn, b, now)
+    boundary = new_boundary(read.latest, b, now)
     outcome = Outcome(learner, LearnState(stored.version, boundary, marks, []), False, None)
     outcome.learned_from, outcome.late = start, late
-    rows = _StoreRows(conn, outcome, boundary, base_calls, base_calls + len(calls))
-    _run(outcome, calls, corrections, last, rows)
-    rows.add_prompts((p for root in sorted(after) for p in reads.session_prompts(conn, root)), start)
-    older = [(c, n) for c, n in stored_checkpoints if c < start] + (
+    base_calls = read.base_calls
+    rows = _LoopRows(outcome, read.corrected, boundary, base_calls, base_calls + len(calls))
+    _run(outcome, calls, read.corrections, last, rows)
+    rows.add_prompts(read.prompt_rows, start)
+    older = [(c, n) for c, n in checkpoints if c < start] + (
         [(start, base_calls)] if late else []
     )  # kept as they are (the one gone on from among them)
     old_state: tuple[str, int, dict[str, Any]] | None = None
     if not late and boundary > b:  # the old boundary may stay as a checkpoint
         old_state = (b, stored.calls, stored.learner)
     if late:
-        outcome.edit_sessions = after | rows.tail | set(rows.seen)
-        outcome.edits_before |= _edits_before(conn, outcome.edit_sessions, start)
-    _finish(outcome, rows, older, session_rows(conn, rows.seen, start), old_state)
+        outcome.edit_sessions = read.after | rows.tail | set(rows.seen)
+        outcome.edits_before |= _edits_before(read.session_calls, outcome.edit_sessions, start)
+    base = {root: read.base[root] for root in rows.seen if root in read.base}
+    _finish(outcome, rows, older, base, old_state)
     return outcome
 
 
-def _edits_before(conn: sqlite3.Connection, roots: Iterable[str], boundary: str) -> Facts:
-    """The (project, file type, main session) of these sessions' changes before `boundary`."""
+def _edits_before(session_calls: dict[str, list[ev.Item]], roots: Iterable[str], boundary: str) -> Facts:
+    """The (project, file type, main session) of these sessions' changes before `boundary`
+    (`session_calls`: each one's calls)."""
     found: Facts = set()
     for root in sorted(set(roots)):
-        for item in ev.session_calls(conn, root, {}):
+        for item in session_calls[root]:
             call = _call(item).call
             if item.ts < boundary and call.kind in CHANGE_KINDS and call.target_path:
                 paths = [call.target_path, *call.paths]
@@ -279,7 +241,7 @@ def _edits_before(conn: sqlite3.Connection, roots: Iterable[str], boundary: str)
 
 def _finish(
     outcome: Outcome,
-    rows: _StoreRows,
+    rows: _LoopRows,
     older: list[tuple[str, int]],
     base: dict[str, tuple[str, bool]],
     old_state: tuple[str, int, dict[str, Any]] | None,
@@ -327,7 +289,7 @@ def _call(item: ev.Item) -> CallEvent:
 
 
 def _run(
-    outcome: Outcome, calls: Iterable[ev.Item], corrections: list[ev.Item], last_call: dict[str, str], rows: _StoreRows
+    outcome: Outcome, calls: Iterable[ev.Item], corrections: list[ev.Item], last_call: dict[str, str], rows: _LoopRows
 ) -> None:
     """The learning loop (learn/learning_loop.py) over `calls` and `corrections` with
     `outcome.learner`, `rows` noting what the state, the checkpoints and the parts need."""
@@ -336,17 +298,18 @@ def _run(
     assert rows.snapshot is not None
 
 
-class _StoreRows(LoopPlug):
-    """The store's items fed to the learning loop one at a time, with what the stored state needs
+class _LoopRows(LoopPlug):
+    """The items read (source.py) fed to the learning loop one at a time, with what the stored state needs
     noted for each: the learner's state just before the first item at or after the boundary and at
     checkpoints before it (when `spacing` calls were learned since the last one), each main
     session's digest of the items between these boundaries, when the learner ended it, and the
     main sessions after the boundary. The hooks' warnings and a correction's calls come with the
-    item being learned. `calls`: the calls learned before the first item; `total`: about how many
-    will have been learned at the end (where checkpoints go)."""
+    item being learned (`corrected`: the rows of the calls corrections name). `calls`: the calls
+    learned before the first item; `total`: about how many will have been learned at the end
+    (where checkpoints go)."""
 
-    def __init__(self, conn: sqlite3.Connection, outcome: Outcome, boundary: str, calls: int, total: int) -> None:
-        self.conn = conn
+    def __init__(self, outcome: Outcome, corrected: dict[str, Row], boundary: str, calls: int, total: int) -> None:
+        self.corrected_rows = corrected
         self.outcome = outcome
         self.boundary = boundary
         self.calls = calls
@@ -427,7 +390,8 @@ class _StoreRows(LoopPlug):
     def corrected(self, correction: CorrectionEvent) -> list[CallEvent]:
         assert self._item is not None
         ids = self._item.corrected_ids
-        found = ev.calls_by_id(self.conn, ids) if ids else {}
+        rows = self.corrected_rows
+        found = {i: ev.call_event(rows[i]) for i in dict.fromkeys(ids) if i in rows}
         return [found[i] for i in ids if i in found]
 
     def ended(self, session_id: str) -> None:
