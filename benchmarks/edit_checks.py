@@ -33,7 +33,7 @@ co-change reminder speak, how often they are wrong, and what they cost in the ho
    post_bash        PostToolUse of a shell command (stored; the floor of PostToolUse)
    post_edit        PostToolUse of an Edit of a file with co-change partners (store with the
                     commitizen history: the call stored, the query, the reminder)
-   and in-process: the co-change query for one file (store/cochange_reads.cochange_counts) over
+   and in-process: the co-change query for one file (store/git/cochange.cochange_counts) over
    every file of the commitizen history, median and p95.
 
 Run: `.venv/bin/python benchmarks/edit_checks.py [--rounds N] [--list] [--json]`
@@ -92,7 +92,7 @@ def ingest(paths: Sequence[Path], db: Path, git: bool = False) -> None:
 
 def risky_edits(db: Path, listing: bool) -> dict[str, Any]:
     from lessonloop.analyze.edit_risk import score_call, warnings
-    from lessonloop.store.session_reader import load_sessions
+    from lessonloop.store.sessions.reader import load_sessions
 
     conn = sqlite3.connect(db)
     ids = [row[0] for row in conn.execute("SELECT id FROM sessions WHERE kind = 'main' ORDER BY id")]
@@ -308,7 +308,7 @@ def aider_sessions(
 
 def hook_costs(git_db: Path, repo: Path, rounds: int) -> dict[str, Any]:
     from lessonloop.apply.hooks.command import hook_command
-    from lessonloop.store.cochange_reads import cochange_counts
+    from lessonloop.store.git.cochange import cochange_counts
 
     conn = sqlite3.connect(git_db)
     (repository_id,) = conn.execute("SELECT id FROM git_repositories WHERE root = ?", (str(repo),)).fetchone()

@@ -519,7 +519,7 @@ def bytecode_missing(argv: list[str], env: dict[str, str]) -> list[str]:
     at = argv.index("-c") + 1
     code = argv[at].replace("from lessonloop.apply.hooks.entry import run; run()", "")
     code += (
-        "import importlib.util, os, json; import lessonloop.apply.hooks.entry as e, lessonloop.store.hook_tables as h; "
+        "import importlib.util, os, json; import lessonloop.apply.hooks.entry as e, lessonloop.store.hooks as h; "
         "print(json.dumps([m.__name__ for m in (e, h) if not os.path.exists(importlib.util.cache_from_source(m.__file__))]))"
     )
     done = subprocess.run([*argv[:at], code], capture_output=True, text=True, env=env, check=False)

@@ -54,7 +54,8 @@ from benchmarks.agents_bench import (  # noqa: E402
 )
 from lessonloop.pipeline.ingest import discover, ingest  # noqa: E402
 from lessonloop.secrets import redaction  # noqa: E402
-from lessonloop.store import open_store, writer  # noqa: E402
+from lessonloop.store import open_store  # noqa: E402
+from lessonloop.store.sessions import writer  # noqa: E402
 
 MODES = ("full", "no redaction", "no row writes")
 _REDACTORS = ("redact", "redact_value", "redact_tool_input")

@@ -85,7 +85,7 @@ def in_process(db: Path) -> dict[str, Callable[[], object]]:
 
     from lessonloop.report import lesson_render
     from lessonloop.store import open_store
-    from lessonloop.store.lesson_reader import list_lessons
+    from lessonloop.store.lessons.reader import list_lessons
 
     conn = open_store(db)
     rows = list_lessons(conn, status="pending")

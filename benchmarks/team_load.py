@@ -4,7 +4,7 @@ Debian's).
 
 Each member is a process with a real store of its own (open_store, the migrations). Before the run
 every pusher has the same 5 global lessons (one team item each, every pusher contributing). In each
-of its rounds a pusher learns one new lesson of its own (store/lesson_writer.merge_live, as the
+of its rounds a pusher learns one new lesson of its own (store/lessons/writer.merge_live, as the
 hooks' live learning does), sees one of the shared lessons fail in one more session, and records two
 runs of `lessonloop run` (runs/store/writer.record_run: a command of its own, and one of 3 shared
 commands every pusher runs), then runs `team push` and `team pull` (team/sync.py: outbox, batches,
@@ -54,7 +54,7 @@ from lessonloop.lesson_model.lesson import Evidence, Lesson
 from lessonloop.runner.result import RunOptions, RunResult
 from lessonloop.runs.store.writer import record_run
 from lessonloop.store import open_store
-from lessonloop.store.lesson_writer import merge_live
+from lessonloop.store.lessons.writer import merge_live
 from lessonloop.store.transaction import transaction
 from lessonloop.team.server import TeamServer, init_schema
 from lessonloop.team.store.state import save_config

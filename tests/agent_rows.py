@@ -15,7 +15,7 @@ from lessonloop.core.records import (
     ToolResultRecord,
 )
 from lessonloop.store import open_store
-from lessonloop.store.writer import ReadProgress, register_file, write_chunk
+from lessonloop.store.sessions.writer import ReadProgress, register_file, write_chunk
 
 
 @dataclass(slots=True)

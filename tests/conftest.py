@@ -14,7 +14,7 @@ import pytest
 from lessonloop.analyze.inputs import SessionInput
 from lessonloop.pipeline.ingest import IngestSummary, discover, ingest
 from lessonloop.store import open_store
-from lessonloop.store.session_reader import load_sessions
+from lessonloop.store.sessions.reader import load_sessions
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # ../shared/corpus holds real transcripts of several agents (<agent>/<source>/, each with a PROVENANCE.md).

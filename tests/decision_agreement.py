@@ -34,7 +34,7 @@ from lessonloop.learn.learning_loop import LoopPlug, last_calls, learn_history, 
 from lessonloop.pipeline.analysis import analyze_store
 from lessonloop.pipeline.learning.history import load_replay_history
 from lessonloop.store import open_store
-from lessonloop.store.lesson_writer import save_learned
+from lessonloop.store.lessons.writer import save_learned
 
 RESENT = "(resent call)"
 RULE_NAMED = re.compile(r"\(rule ([\w.-]+)\)")  # how the edit check's warning names its rule

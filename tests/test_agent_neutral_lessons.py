@@ -21,7 +21,7 @@ from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.triggers import LEGACY_TOOL_KINDS, Trigger
 from lessonloop.store import open_store
 from lessonloop.store.migrations import MIGRATIONS
-from lessonloop.store.writer import ReadProgress, register_file, write_chunk
+from lessonloop.store.sessions.writer import ReadProgress, register_file, write_chunk
 from tests.hook_helpers import HookSession, hook_env
 
 NO_UPSTREAM = (

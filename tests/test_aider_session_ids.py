@@ -124,7 +124,7 @@ def test_the_listed_ids_are_accepted_by_show(
     assert cli("show", "--db", db, in_report[0]).exit_code == 0
 
 
-# Tables derived from the others by the store itself (m037, store/session_totals.py), newer than
+# Tables derived from the others by the store itself (m037, store/sessions/totals.py), newer than
 # m028: their rows follow the rows they sum, and are settled again.
 _SETTLED = frozenset({"totals_dirty", "usage_totals", "call_totals", "message_totals", "session_figures"})
 

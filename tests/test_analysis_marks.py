@@ -17,8 +17,8 @@ from lessonloop.pipeline.analysis import analyze_store
 from lessonloop.pipeline.learning import learn_store
 from lessonloop.pipeline.live_ingest import ingest_transcripts
 from lessonloop.store import open_store
-from lessonloop.store.analysis_state import stored_fingerprints
-from lessonloop.store.session_reader import session_fingerprints
+from lessonloop.store.analysis.state import stored_fingerprints
+from lessonloop.store.sessions.reader import session_fingerprints
 from tests.conftest import cli
 from tests.transcript_builder import TranscriptBuilder
 

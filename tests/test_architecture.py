@@ -86,12 +86,12 @@ BREAKS = {
         "lessonloop.capture is not allowed to import lessonloop.learn",
     ),
     "the store using learning": (
-        "store/lesson_writer.py",
+        "store/lessons/writer.py",
         "from lessonloop.learn import signatures  # noqa: F401\n",
         "lessonloop.store is not allowed to import lessonloop.learn",
     ),
     "the store using the hooks": (
-        "store/writer.py",
+        "store/sessions/writer.py",
         "def _hook() -> None:\n    from lessonloop.apply.hooks import spool  # noqa: F401\n",
         "lessonloop.store is not allowed to import lessonloop.apply",
     ),

@@ -1,13 +1,13 @@
 """While ingest writes many megabytes, the store checkpoints its log rarely and keeps a larger
-page cache (store/writer.bulk_writes); after, the connection's own settings are back."""
+page cache (store/sessions/writer.bulk_writes); after, the connection's own settings are back."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from lessonloop.store.connection import open_store
+from lessonloop.store.sessions.writer import BULK_CACHE_KIB, BULK_CHECKPOINT_PAGES, bulk_writes
 from lessonloop.store.transaction import transaction
-from lessonloop.store.writer import BULK_CACHE_KIB, BULK_CHECKPOINT_PAGES, bulk_writes
 
 
 def _settings(conn: object) -> tuple[int, int]:

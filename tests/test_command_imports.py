@@ -143,7 +143,7 @@ NOT_FOR_FIGURES_JSON = (
 def test_a_read_of_figures_imports_only_what_it_shows(store: Path, tmp_path: Path, words: tuple[str, ...]) -> None:
     env = {**os.environ, "LESSONLOOP_CONFIG": str(tmp_path / "none.toml")}
     names = imported(*words, "--db", str(store), env=env)
-    assert "lessonloop.report.queries" in names and "lessonloop.store.session_totals" in names
+    assert "lessonloop.report.queries" in names and "lessonloop.store.sessions.totals" in names
     # typing and dataclasses (with inspect, ast, dis, tokenize): about 6 ms of a read's 40
     not_for: tuple[str, ...] = (*NOT_FOR_FIGURES_JSON, "typing", "dataclasses", "inspect")
     if words[0] == "report":  # it analyzes what is new first: the check, not the analyzers, when nothing is
@@ -183,5 +183,5 @@ def test_search_imports_only_what_it_needs(tmp_path: Path, json_out: bool) -> No
     env = {**os.environ, "LESSONLOOP_CONFIG": str(tmp_path / "none.toml")}
     words = ["search", "parser", "--agent", "claude-code", "--db", str(store), *(["--json"] if json_out else [])]
     names = imported(*words, env=env)
-    assert "lessonloop.store.search.search_reads" in names and "lessonloop.secrets.redaction" in names
+    assert "lessonloop.store.search.reader" in names and "lessonloop.secrets.redaction" in names
     assert not_needed(names, NOT_FOR_SEARCH) == []

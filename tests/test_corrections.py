@@ -14,7 +14,7 @@ import pytest
 from lessonloop.analyze.corrections import Correction, engagement, find_corrections, is_correction
 from lessonloop.analyze.inputs import Call, Context, Message, SessionInput
 from lessonloop.store import open_store
-from lessonloop.store.session_reader import load_sessions
+from lessonloop.store.sessions.reader import load_sessions
 from tests.conftest import run_ingest
 from tests.transcript_builder import TranscriptBuilder
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from lessonloop.store import open_store
-from lessonloop.store.history_retention import cleanup_history, old_sessions
+from lessonloop.store.removal.retention import cleanup_history, old_sessions
 from tests.conftest import SHARED_CORPUS, cli, run_ingest
 from tests.git_helpers import commit_file, git, make_repo
 from tests.test_git_links import Scene

@@ -8,7 +8,7 @@ import random
 from pathlib import Path
 
 from lessonloop.store import open_store
-from lessonloop.store.hook_tables import session_start_candidates
+from lessonloop.store.hooks import session_start_candidates
 
 
 def _store(path: Path) -> None:

@@ -122,7 +122,7 @@ def _certain_lesson(db: Path, project: Path, origin: str) -> None:
     """A `git push` lesson over the block threshold (0.97), of the given origin."""
     from lessonloop.learn.engine import Learner
     from lessonloop.store import open_store
-    from lessonloop.store.lesson_writer import save_learned
+    from lessonloop.store.lessons.writer import save_learned
     from tests.learning_helpers import Script, play_all, push_episode
 
     learner = Learner()

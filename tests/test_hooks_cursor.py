@@ -121,7 +121,7 @@ def certain_push_lesson(repo: Path, db: Path) -> None:
 
     from lessonloop.learn.engine import Learner
     from lessonloop.store import open_store
-    from lessonloop.store.lesson_writer import save_learned
+    from lessonloop.store.lessons.writer import save_learned
     from tests.learning_helpers import Script, play_all, push_episode
 
     learner = Learner()

@@ -14,7 +14,7 @@ def test_another_persons_lesson_never_denies_a_call_however_sure_its_counts(tmp_
 
     from lessonloop.learn.engine import Learner
     from lessonloop.store import open_store
-    from lessonloop.store.lesson_writer import save_learned
+    from lessonloop.store.lessons.writer import save_learned
     from tests.hook_helpers import HookSession, hook_env, run_hook
     from tests.learning_helpers import Script, play_all, push_episode
 

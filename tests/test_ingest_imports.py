@@ -23,7 +23,7 @@ NOT_FOR_NOTHING_NEW = (
     "lessonloop.pipeline.learning.stream",
     "lessonloop.pipeline.learning.batch",
     "lessonloop.pipeline.learning.history",
-    "lessonloop.store.lesson_writer",
+    "lessonloop.store.lessons.writer",
     "lessonloop.analyze.session_analysis",
     "lessonloop.analyze.error_classes",
     "lessonloop.analyze.instructions",

@@ -22,7 +22,7 @@ from lessonloop.pipeline.learning import stream
 from lessonloop.pipeline.learning.stream import thin_checkpoints
 from lessonloop.pipeline.live_ingest import ingest_transcripts
 from lessonloop.store import open_store
-from lessonloop.store.learn_state import forget_state
+from lessonloop.store.learning.state import forget_state
 from tests.conftest import CORPUS, cli
 from tests.corpus_copies import claude_code_copies
 from tests.test_incremental_learning import NOW, learned, relearned, time_steps, write

@@ -1,4 +1,4 @@
-"""store/learn_state.session_rows reads what was learned of many sessions before a boundary (each
+"""store/learning/state.session_rows reads what was learned of many sessions before a boundary (each
 one's latest part at or before it) in one query, by the parts' key, with what reading them one at
 a time gives."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lessonloop.store import open_store
-from lessonloop.store.learn_state import drop_checkpoint, put_parts, session_rows
+from lessonloop.store.learning.state import drop_checkpoint, put_parts, session_rows
 
 
 def one_at_a_time(conn: sqlite3.Connection, roots: list[str], at: str) -> dict[str, tuple[str, bool]]:

@@ -24,7 +24,7 @@ from lessonloop.pipeline.learning.source import read_everything
 from lessonloop.pipeline.learning.stream import learn_everything
 from lessonloop.pipeline.live_ingest import ingest_transcripts
 from lessonloop.store import open_store
-from lessonloop.store.learn_state import read_marks
+from lessonloop.store.learning.state import read_marks
 from tests.conftest import CORPUS, REPO_ROOT
 from tests.learning_helpers import Script, format_episode, history, push_episode
 

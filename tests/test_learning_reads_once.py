@@ -19,7 +19,7 @@ import pytest
 from lessonloop.pipeline.ingest_job import IngestRequest, run_ingest_job
 from lessonloop.pipeline.learning import learn_store, learn_version, source, stream
 from lessonloop.store import open_store
-from lessonloop.store.learn_state import read_marks, read_state
+from lessonloop.store.learning.state import read_marks, read_state
 from tests.conftest import REPO_ROOT
 from tests.transcript_builder import TranscriptBuilder, write_build_failure_sessions
 
@@ -27,9 +27,9 @@ NOW = "2026-11-23T00:00:00.000Z"
 LEARNING = REPO_ROOT / "src" / "lessonloop" / "pipeline" / "learning"
 # What the pure modules may take from the store: types and a row's shape, no query.
 _PURE_STORE_NAMES = {
-    "lessonloop.store.learn_state": {"LearnState"},
-    "lessonloop.store.learning_reads": {"CALL_ROW_WIDTH", "CALL_WIDTH"},
-    "lessonloop.store.session_reader": {"call_from_row"},
+    "lessonloop.store.learning.state": {"LearnState"},
+    "lessonloop.store.learning.reader": {"CALL_ROW_WIDTH", "CALL_WIDTH"},
+    "lessonloop.store.sessions.reader": {"call_from_row"},
 }
 
 

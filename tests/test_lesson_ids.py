@@ -2,7 +2,7 @@
 one was forgotten or removed gets a new id, so the old lesson's events ('restored', 'feedback',
 'forgotten', ...) and the hooks' decisions naming it never become the new lesson's.
 
-Real stores in tmp folders, lessons learned by the real learner and saved by store/lesson_writer.py,
+Real stores in tmp folders, lessons learned by the real learner and saved by store/lessons/writer.py,
 forgotten with the CLI. A store built by an earlier version (the migrations before m016, rows as
 that version wrote them) migrates: its next lesson skips the ids its history still names, and
 where an id was already given again the old lesson's events and decisions let go of it.
@@ -23,8 +23,8 @@ from lessonloop.learn.engine import Learner
 from lessonloop.learn.exchange import normalize_record
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.store import open_store
-from lessonloop.store.lesson_curation import archive, import_records, restore
-from lessonloop.store.lesson_writer import save_learned
+from lessonloop.store.lessons.curation import archive, import_records, restore
+from lessonloop.store.lessons.writer import save_learned
 from lessonloop.store.migrations import MIGRATIONS
 from tests.conftest import cli
 from tests.learning_helpers import IGNORED, Script, no_upstream, play

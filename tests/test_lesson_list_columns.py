@@ -8,7 +8,7 @@ import io
 from rich.console import Console
 
 from lessonloop.report.lesson_render import render_lesson_list
-from lessonloop.store.lesson_reader import LessonRow
+from lessonloop.store.lessons.reader import LessonRow
 
 
 def _lesson(lesson_id: int, **fields: object) -> LessonRow:

@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from lessonloop.report import lesson_render
-from lessonloop.store.lesson_reader import LessonRow
+from lessonloop.store.lessons.reader import LessonRow
 
 TITLES = (
     "short",

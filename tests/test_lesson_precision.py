@@ -94,7 +94,7 @@ def test_the_hook_asks_only_as_far_as_the_lessons_precision_allows(tmp_path: Pat
     the lesson's false alarms: a lesson that failed in 14 of 14 sessions (0.78 by sessions alone)
     but whose warnings were twice false alarms (0.27) warns, it does not ask."""
     from lessonloop.store import open_store
-    from lessonloop.store.lesson_writer import save_learned
+    from lessonloop.store.lessons.writer import save_learned
     from tests.hook_helpers import HookSession, hook_env, run_hook
 
     project = tmp_path / "app"

@@ -1,4 +1,4 @@
-"""Keeping learned lessons (store/lesson_writer.py via pipeline/learning.learn_store) in a real
+"""Keeping learned lessons (store/lessons/writer.py via pipeline/learning.learn_store) in a real
 SQLite store: the fingerprint skip, stable ids, people's edits and decisions, evidence, decay and
 archiving. The real-corpus store is built once with the CLI's own ingest and copied per test."""
 
@@ -21,7 +21,7 @@ from lessonloop.learn.engine import Learner
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.pipeline.learning import learn_store
 from lessonloop.store import open_store
-from lessonloop.store.lesson_writer import save_learned
+from lessonloop.store.lessons.writer import save_learned
 from tests.conftest import CORPUS, REPO_ROOT
 from tests.learning_helpers import Script, no_upstream, play
 
@@ -415,7 +415,7 @@ def test_a_merged_signature_finds_its_lesson_again(tmp_path: Path) -> None:
 
 @pytest.mark.corpus
 def test_a_forgotten_lesson_is_not_learned_again(store: sqlite3.Connection) -> None:
-    from lessonloop.store.lesson_curation import forget
+    from lessonloop.store.lessons.curation import forget
 
     learn_store(store, now=NOW)
     push = push_lesson(store)
@@ -426,7 +426,7 @@ def test_a_forgotten_lesson_is_not_learned_again(store: sqlite3.Connection) -> N
 
 @pytest.mark.corpus
 def test_a_restored_lesson_is_not_archived_again_by_the_rules(store: sqlite3.Connection) -> None:
-    from lessonloop.store.lesson_curation import restore
+    from lessonloop.store.lessons.curation import restore
 
     learn_store(store, now=NOW)
     learn_store(store, now=later(NOW, 5000), force=True)

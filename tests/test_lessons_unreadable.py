@@ -143,7 +143,7 @@ def test_a_pulled_item_of_any_shape_never_stops_the_page(tmp_path: Path) -> None
     the wrong types are stored as data or make the copy unreadable, and an item that cannot be
     stored at all is left out with an event saying why, the rest of the page kept."""
     from lessonloop.store import open_store
-    from lessonloop.store.lesson_reader import list_lessons
+    from lessonloop.store.lessons.reader import list_lessons
     from lessonloop.team.store.state import Incoming, apply_pulled
 
     def item(n: int, payload: dict[str, Any], **changes: Any) -> Incoming:
@@ -207,7 +207,7 @@ def test_a_trigger_that_cannot_be_read_does_not_silence_the_other_lessons_warnin
 
     from lessonloop.learn.engine import Learner
     from lessonloop.store import open_store
-    from lessonloop.store.lesson_writer import save_learned
+    from lessonloop.store.lessons.writer import save_learned
     from tests.hook_helpers import HookSession, hook_env, run_hook
     from tests.learning_helpers import Script, play_all, push_episode
 

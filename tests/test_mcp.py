@@ -1,5 +1,5 @@
 """`lessonloop mcp`: the four tools as plain functions over real stores (apply/mcp_tools.py), the
-feedback that survives relearning (store/lesson_writer.py), and the server itself, launched as a
+feedback that survives relearning (store/lessons/writer.py), and the server itself, launched as a
 subprocess and driven by the MCP SDK's own stdio client."""
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from lessonloop.pipeline.ingest import IngestSummary, NoProgress, _store_from_wo
 from lessonloop.pipeline.parallel_parse import ENV_WORKERS, ParsedFile, workers_for
 from lessonloop.sample import claude_code_sample
 from lessonloop.store.connection import open_store
-from lessonloop.store.forgotten import forgotten_session_ids
+from lessonloop.store.sessions.forgotten import forgotten_session_ids
 from tests.conftest import SHARED_CORPUS, dump_store, run_ingest
 from tests.corpus_copies import claude_code_copies
 

@@ -21,8 +21,8 @@ from lessonloop.core.timestamps import utc_now
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.store import open_store
-from lessonloop.store.lesson_reader import lesson_detail
-from lessonloop.store.lesson_writer import save_learned
+from lessonloop.store.lessons.reader import lesson_detail
+from lessonloop.store.lessons.writer import save_learned
 from tests.conftest import cli
 from tests.hook_helpers import HookSession, hook_env
 

@@ -22,7 +22,7 @@ from lessonloop.pipeline.session_projects import ProjectResolution, resolve_stor
 from lessonloop.report.queries import list_sessions, stats
 from lessonloop.settings.config import Config, ProjectMapping
 from lessonloop.store import open_store
-from lessonloop.store.project_names import UnknownProject
+from lessonloop.store.projects.names import UnknownProject
 from tests.conftest import CORPUS, cli, run_ingest
 from tests.transcript_builder import TranscriptBuilder
 

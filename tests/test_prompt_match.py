@@ -1,6 +1,6 @@
 """A lesson learned from a person's rejection does not warn against what the person asked for in
 this session's prompt (issue 15, item 3; lesson_model/prompt_match.py, Learner.prompts,
-store/learning_reads.load_prompts)."""
+store/learning/reader.load_prompts)."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def test_the_pre_tool_use_hook_does_not_warn_against_what_the_prompt_asked_for(t
     session's transcript holds a prompt asking for the command, warning otherwise."""
     from lessonloop.learn.engine import Learner
     from lessonloop.store import open_store
-    from lessonloop.store.lesson_writer import save_learned
+    from lessonloop.store.lessons.writer import save_learned
     from tests.hook_helpers import HookSession, hook_env, run_hook
 
     project = tmp_path / "app"

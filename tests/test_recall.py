@@ -25,7 +25,7 @@ from lessonloop.core.timestamps import format_timestamp, parse_timestamp
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.lesson_model.triggers import Trigger
 from lessonloop.store import open_store
-from lessonloop.store.lesson_writer import save_learned
+from lessonloop.store.lessons.writer import save_learned
 from tests.conftest import cli
 
 NOW = "2026-03-01T12:00:00.000Z"

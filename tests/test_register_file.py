@@ -1,11 +1,12 @@
-"""store/writer.register_file: a new file's state is made from the row's defaults without reading it
+"""store/sessions/writer.register_file: a new file's state is made from the row's defaults without reading it
 back; it must equal what the store holds (a default added to source_files must be added there)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from lessonloop.store import open_store, writer
+from lessonloop.store import open_store
+from lessonloop.store.sessions import writer
 
 
 def test_a_new_files_state_is_the_stored_one(tmp_path: Path) -> None:

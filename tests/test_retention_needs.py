@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from lessonloop.store import open_store
-from lessonloop.store.history_retention import cleanup_history
+from lessonloop.store.removal.retention import cleanup_history
 from tests.conftest import SHARED_CORPUS, cli
 from tests.git_helpers import commit_file
 from tests.test_git_links import Scene

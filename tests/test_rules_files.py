@@ -61,7 +61,7 @@ def _store(tmp_path: Path, project: Path, *extra: dict[str, Any]) -> Path:
     (written into the row after the import, as an older store could hold it), and `extra`."""
     from lessonloop.learn.engine import Learner
     from lessonloop.store import open_store
-    from lessonloop.store.lesson_writer import save_learned
+    from lessonloop.store.lessons.writer import save_learned
     from tests.learning_helpers import Script, play_all
 
     learner = Learner()

@@ -97,7 +97,7 @@ def test_runs_filters(runs_db: dict[str, Any]) -> None:
     assert ids("--command", "cargo") == []
     assert "No run matches --command 'cargo'; 3 runs recorded" in cli("runs", "--db", db, "--command", "cargo").output
     assert ids("-p", "WEB") == [third]  # letter case is ignored when the name only contains the value
-    # One rule for every --project (store/project_names.py): none or several is a usage error (2)
+    # One rule for every --project (store/projects/names.py): none or several is a usage error (2)
     # naming the candidates.
     unknown = cli("runs", "--db", db, "-p", "nowhere")
     assert unknown.exit_code == 2 and "no project matches 'nowhere'" in unknown.stderr

@@ -1,7 +1,7 @@
 """The bundled sample goes with the lessons learned from it: once real transcripts are ingested,
 no lesson that only the sample taught is listed, recalled or given by the hooks, and a lesson
 the sample shares with real sessions is counted from the real sessions only
-(store/sample_removal.py). End to end through the CLI in a temporary home folder."""
+(store/removal/sample.py). End to end through the CLI in a temporary home folder."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from lessonloop.store.sample_removal import SAMPLE_REMOVED
+from lessonloop.store.removal.sample import SAMPLE_REMOVED
 from tests.conftest import cli
 from tests.hook_helpers import HookSession, hook_env, no_upstream, run_hook
 from tests.transcript_builder import TranscriptBuilder

@@ -14,7 +14,7 @@ import pytest
 
 from lessonloop.store import open_store
 from lessonloop.store.search.query_text import EmptyQuery, parse_query
-from lessonloop.store.search.search_reads import marked
+from lessonloop.store.search.reader import marked
 from tests.conftest import cli, dump_store, run_ingest
 from tests.git_helpers import commit_file, make_repo
 from tests.transcript_builder import TranscriptBuilder

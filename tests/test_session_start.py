@@ -1,4 +1,4 @@
-"""A session's start is one value (store/session_span.py): the session list shows it and the
+"""A session's start is one value (store/sessions/span.py): the session list shows it and the
 session browser filters and sorts by it, in the report functions and over HTTP. Claude Code
 records no start of its own; before, the browser filtered such a session by its first message
 while the list showed the earliest record of its subagents too, so a day filter could drop a

@@ -16,7 +16,8 @@ import pytest
 from lessonloop.apply.hooks.pre_tool import _replay, session_state
 from lessonloop.lesson_model import state_codec
 from lessonloop.lesson_model.triggers import SessionState
-from lessonloop.store import hook_tables, open_store
+from lessonloop.store import hooks as hook_tables
+from lessonloop.store import open_store
 from tests.conftest import SHARED_CORPUS, run_ingest
 from tests.hook_helpers import HookSession, hook_env, no_upstream
 

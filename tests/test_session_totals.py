@@ -1,4 +1,4 @@
-"""The totals the store keeps per session (store/session_totals.py, issue 43): what reads show is
+"""The totals the store keeps per session (store/sessions/totals.py, issue 43): what reads show is
 what the rows sum to, kept as rows arrive (the sessions that changed are settled, never the
 history), through every writer (ingest, forget), with each call's cost stored once and worked out
 again when the price table changes. The main reads use indexes, not scans of the calls."""
@@ -18,7 +18,7 @@ from lessonloop.report.analysis_queries import build_report
 from lessonloop.report.queries import list_sessions, stats
 from lessonloop.report.usage_queries import usage_periods
 from lessonloop.store import open_store
-from lessonloop.store.session_totals import SLOT, settle_totals
+from lessonloop.store.sessions.totals import SLOT, settle_totals
 from tests.conftest import SHARED_CORPUS, cli
 from tests.transcript_builder import TranscriptBuilder
 

@@ -116,7 +116,7 @@ def test_a_lesson_seen_failing_in_two_shells_holds_in_every_shell() -> None:
 def _store_with_powershell_lesson(tmp_path: Path) -> Path:
     """A real store holding one global lesson learned in PowerShell (`sed` is not a cmdlet)."""
     from lessonloop.store import open_store
-    from lessonloop.store.lesson_writer import save_learned
+    from lessonloop.store.lessons.writer import save_learned
 
     learner = Learner()
     script = Script(datetime.now(UTC) - timedelta(minutes=5))

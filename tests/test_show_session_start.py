@@ -1,6 +1,6 @@
 """`show --json` (and the web's session page, which reads the same timeline) gives a session the
 start and end `sessions` lists: what the agent recorded, else its first and last message or call
-(store/session_span.py). It gave null for every Claude Code session, which records no start."""
+(store/sessions/span.py). It gave null for every Claude Code session, which records no start."""
 
 from __future__ import annotations
 

@@ -78,10 +78,10 @@ def test_sql_is_only_in_the_store_and_the_report_query_modules() -> None:
 
 def test_the_scan_finds_sql_where_it_is() -> None:
     """The scan is not blind: it sees the store's own queries, in calls and in statement strings."""
-    assert sql_lines((SRC / "store" / "forgotten.py").read_text()) != []
+    assert sql_lines((SRC / "store" / "sessions" / "forgotten.py").read_text()) != []
     source = 'conn.execute(q)\nQUERY = """\n    SELECT id FROM sessions"""\nTEXT = "Select the lessons"\n'
     assert sql_lines(source) == [1, 2]
     assert not allowed("capture/privacy.py") and not allowed("report/render.py")
-    assert allowed("report/export/chat_queries.py") and allowed("store/writer.py")
+    assert allowed("report/export/chat_queries.py") and allowed("store/sessions/writer.py")
     assert allowed("dataset/export/export_queries.py") and not allowed("dataset/export/fields.py")
     assert allowed("team/store/state.py") and not allowed("team/sync.py") and not allowed("apply/store/x.py")

@@ -23,7 +23,7 @@ import pytest
 from lessonloop.learn.exchange import normalize_record
 from lessonloop.runs.store.writer import record_run
 from lessonloop.store import open_store
-from lessonloop.store.lesson_curation import import_records
+from lessonloop.store.lessons.curation import import_records
 from lessonloop.store.transaction import StoreError, cause_of, transaction
 from tests.conftest import CORPUS, Dump, dump_store
 from tests.hook_helpers import hook_env

@@ -261,7 +261,9 @@ def test_every_column_agents_and_people_read_is_the_authors_or_this_stores() -> 
     """The comparison is not a hand list: every column the hooks, recall (and MCP), SessionStart
     and `lessons show` read is either decided by the author's texts (compared) or this store's
     own (counts, times, status, scope: never the author's words)."""
-    from lessonloop.store import hook_tables, lesson_reader, recall_reads
+    from lessonloop.store import hooks as hook_tables
+    from lessonloop.store.lessons import reader as lesson_reader
+    from lessonloop.store.lessons import recall as recall_reads
     from lessonloop.team.store import state as team_state
 
     def columns(sql: str) -> set[str]:

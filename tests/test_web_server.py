@@ -279,7 +279,7 @@ def _stored_projects(db: Path) -> list[str]:
 
 
 def test_project_is_named_by_one_rule_on_every_page_and_route(server: Server, store: Path) -> None:
-    """?project as the CLI's --project (store/project_names.py): exact, else the only stored
+    """?project as the CLI's --project (store/projects/names.py): exact, else the only stored
     project containing it (letter case ignored), else an error naming the candidates."""
     names = _stored_projects(store)
     assert len(names) >= 2, names

@@ -1,4 +1,4 @@
-"""A call and its result in the same batch are stored as one row written once (store/writer.py
+"""A call and its result in the same batch are stored as one row written once (store/sessions/writer.py
 _results_of_calls): the row must hold what the insert of the call followed by the update of its
 result held, in every case: a result alone in a later batch, two results for one call, a call
 twice in a batch, a call stored before (INSERT OR IGNORE keeps it, the result still lands), a
@@ -10,7 +10,8 @@ import sqlite3
 from pathlib import Path
 
 from lessonloop.core.records import Batch, Problem, SessionRecord, ToolCallRecord, ToolResultRecord
-from lessonloop.store import open_store, writer
+from lessonloop.store import open_store
+from lessonloop.store.sessions import writer
 
 
 def call(call_id: str, seq: int, ts: str | None = "2026-01-02T03:04:05.000Z") -> ToolCallRecord:

@@ -1,5 +1,5 @@
 """What a model call costs at list prices (docs/costs.md): computed once per call, when the store
-settles its totals (store/session_totals.py), and stored with the call; every figure is a sum of
+settles its totals (store/sessions/totals.py), and stored with the call; every figure is a sum of
 stored costs. A newer price table (or a change of the rules below, PRICING_RULES) prices every call
 again at the next settle that has calls to price.
 
@@ -245,7 +245,7 @@ ModelRates = list[tuple[int, Rates]] | str | None
 
 def model_day_rates(model: str, day: str | None) -> ModelRates:
     """How the table prices `model` on `day` ('YYYY-MM-DD'; None: today): what a store may keep
-    per model and day (store/session_totals.py), so that pricing a new call of a model and day
+    per model and day (store/sessions/totals.py), so that pricing a new call of a model and day
     seen before needs no price table. From the compact table (price_lookup.py) when it was
     written from the genai-prices installed and the day is known, else from genai-prices."""
     if day is not None and _compact_table_holds():

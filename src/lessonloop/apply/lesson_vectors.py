@@ -12,7 +12,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from lessonloop.apply.vector_index import to_blob
-from lessonloop.store.lesson_vectors import lessons_to_embed, store_vectors
+from lessonloop.store.lessons.vectors import lessons_to_embed, store_vectors
 from lessonloop.store.transaction import transaction
 
 if TYPE_CHECKING:

@@ -18,16 +18,16 @@ from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import describe
 from lessonloop.secrets.redaction import redact, redact_value
-from lessonloop.store import session_figures as figures
-from lessonloop.store.lesson_reader import (
+from lessonloop.store.lessons.reader import (
     LessonNotFound,
     evidence_by_role,
     get_lesson,
     lesson_status,
     titles_and_statuses,
 )
-from lessonloop.store.lesson_writer import add_feedback_evidence, log_event, store_judged_counts
-from lessonloop.store.session_ids import SessionNotFound, resolve_session
+from lessonloop.store.lessons.writer import add_feedback_evidence, log_event, store_judged_counts
+from lessonloop.store.sessions import figures
+from lessonloop.store.sessions.ids import SessionNotFound, resolve_session
 from lessonloop.store.transaction import transaction
 
 if TYPE_CHECKING:
@@ -115,9 +115,9 @@ def scope_project(conn: sqlite3.Connection, given: str | None) -> str | None:
     configuration, else its git root when it exists, else, when it is gone, the stored project
     of that name, the store's placement of the folder, or the stored project it lies in. Other
     text is a project name, matched as the command line and the web UI match one
-    (store/project_names.py: exact, else the only stored project containing it, letter case
+    (store/projects/names.py: exact, else the only stored project containing it, letter case
     ignored); a name matching none or several is refused, the message naming the candidates."""
-    from lessonloop.store.project_names import UnknownProject, match_project, stored_projects
+    from lessonloop.store.projects.names import UnknownProject, match_project, stored_projects
 
     text = _text("project", given, 4096, required=False)
     if text is None:
@@ -135,7 +135,7 @@ def scope_project(conn: sqlite3.Connection, given: str | None) -> str | None:
 def _folder_project(conn: sqlite3.Connection, folder: str, text: str, names: list[str]) -> str:
     """The project of the absolute folder `folder` (see scope_project)."""
     from lessonloop.capture.project_resolver import compile_mappings, project_here
-    from lessonloop.store.project_lookup import stored_placement
+    from lessonloop.store.projects.lookup import stored_placement
 
     home = os.path.expanduser("~")
     mappings = compile_mappings(_project_mappings(), home)
@@ -242,7 +242,7 @@ def record_lesson(
     it is new (False: a lesson with the same signature existed; it gains only the texts it lacked)
     and its status."""
     from lessonloop.learn.exchange import normalize_record
-    from lessonloop.store.lesson_curation import import_records, mark_stated_by_agent
+    from lessonloop.store.lessons.curation import import_records, mark_stated_by_agent
 
     texts = {
         "title": " ".join(_required("title", title, MAX_TITLE).split()),
@@ -352,7 +352,7 @@ def _latest(conn: sqlite3.Connection, cwd: str | None) -> str | None:
     `cwd` is given, of that folder, else of its project (placed as ingest places it)."""
     if cwd is None:
         return figures.latest_session(conn)
-    from lessonloop.store.project_lookup import project_of_folder as folder_project
+    from lessonloop.store.projects.lookup import project_of_folder as folder_project
 
     folder = os.path.normpath(os.path.expanduser(cwd))
     found = figures.latest_session_in_folder(conn, folder)
@@ -566,10 +566,10 @@ def search_sessions(
     with where it is (session, agent, project, time, kind, the call or message it is) and its text
     quoted as data (lesson_model/quoting.py: one line, its quotation marks made single)."""
     from lessonloop.lesson_model.quoting import quoted
-    from lessonloop.store.agent_names import UnknownAgent, resolve_agent
     from lessonloop.store.search.hits import KINDS, SearchFilters, UnknownKind, parse_kinds
     from lessonloop.store.search.query_text import EmptyQuery, parse_query
-    from lessonloop.store.search.search_reads import NoSearchIndex, search
+    from lessonloop.store.search.reader import NoSearchIndex, search
+    from lessonloop.store.sessions.agents import UnknownAgent, resolve_agent
 
     text = _required("query", query, 2000)
     count = _whole("limit", limit, 1, MAX_HITS)

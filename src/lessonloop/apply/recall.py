@@ -26,8 +26,8 @@ import sqlite3
 
 from lessonloop.apply import ranking
 from lessonloop.core.timestamps import days_between, utc_now
-from lessonloop.store import recall_reads as reads
-from lessonloop.store.recall_reads import LessonFilter
+from lessonloop.store.lessons import recall as reads
+from lessonloop.store.lessons.recall import LessonFilter
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the hooks import this module
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ nearest the query by meaning beside those that hold its words, fused by their ra
 The places are embedded with recall's model (apply/embeddings.py, the `embeddings` extra) the
 first time a semantic search needs them, then only the new ones (`embed_new_places`): vectors are
 kept in `search_vectors` (m045) and go with their places. A search ranks the places that hold the
-words (bm25, store/search/search_reads.py) and the places whose vectors are nearest the query's
+words (bm25, store/search/reader.py) and the places whose vectors are nearest the query's
 (cosine over every vector, apply/vector_index.py; at least recall's floor, COSINE_FLOOR), each
 filtered as a search is, and fuses the two
 rankings by reciprocal rank (RRF: a hit's score is the sum over both lists of 1 / (K + its rank)),
@@ -22,8 +22,8 @@ from lessonloop.apply.ranking import COSINE_FLOOR
 from lessonloop.apply.vector_index import VectorIndex, to_blob
 from lessonloop.store.search.hits import SearchFilters, SearchHit
 from lessonloop.store.search.query_text import SearchQuery
-from lessonloop.store.search.search_reads import add_snippets, hits_of_places, marked, search
-from lessonloop.store.search.vector_rows import (
+from lessonloop.store.search.reader import add_snippets, hits_of_places, marked, search
+from lessonloop.store.search.vectors import (
     count_to_embed,
     place_texts,
     place_vectors,

@@ -10,7 +10,7 @@ import os
 import sqlite3
 from collections import OrderedDict
 
-from lessonloop.store import recall_reads as reads
+from lessonloop.store.lessons import recall as reads
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from lessonloop.apply.embeddings import Embedder
     from lessonloop.apply.vector_index import VectorIndex
-    from lessonloop.store.recall_reads import LessonFilter
+    from lessonloop.store.lessons.recall import LessonFilter
 
 VECTOR_OVERFETCH = 4  # nearest vectors looked at per candidate wanted, before the filters
 

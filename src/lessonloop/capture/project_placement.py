@@ -4,7 +4,7 @@ here); a folder that no longer exists keeps the repository its sessions were sto
 existed, else its project is inferred from the paths of all sessions (`infer_projects`).
 
 Ingest's pass over every session (pipeline/session_projects.py) and the store's answer for one folder
-that is gone (`place_folder`, store/project_lookup.py's stored_placement) use it. docs/projects.md has
+that is gone (`place_folder`, store/projects/lookup.py's stored_placement) use it. docs/projects.md has
 the rules.
 """
 
@@ -20,7 +20,7 @@ from lessonloop.capture.projects import infer_projects, normal_folder
 
 class SessionFolder:
     """A stored session as placement sees it: its folder, stored project and git branch. A plain
-    class, not a dataclass: the hooks' rare path (a folder that is gone, store/project_lookup.py)
+    class, not a dataclass: the hooks' rare path (a folder that is gone, store/projects/lookup.py)
     places sessions, and `dataclasses` (with inspect, ast, dis, tokenize) costs a hook about 7 ms."""
 
     __slots__ = ("cwd", "git_branch", "id", "parent_id", "project")
@@ -114,7 +114,7 @@ def place_folder(
 ) -> str | None:
     """The project ingest would give a main session in `folder` (one that no longer exists and
     that no stored session ran in) if it were stored now: the stored sessions `rows`
-    (store/project_lookup.py's `session_folders`) placed together with it, as ingest places them
+    (store/projects/lookup.py's `session_folders`) placed together with it, as ingest places them
     (pipeline/session_projects.py). None when that is the folder itself."""
     home = os.path.expanduser("~") if home is None else home
     by_id = {r.id: r for r in rows}

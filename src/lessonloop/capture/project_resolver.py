@@ -11,11 +11,11 @@ For a folder (a session's or a command's working directory), in order:
    stored session together (capture/project_placement.py): a gone folder keeps the repository it was
    read in while it existed, else is placed by inference from the paths of all sessions
    (capture/projects.py, `infer_projects`). The hooks, the MCP server and the runner ask the
-   store (store/project_lookup.py, `project_of_folder`): the project of the sessions that ran in
+   store (store/projects/lookup.py, `project_of_folder`): the project of the sessions that ran in
    that folder, else the project ingest would give a session there now;
 4. else the folder itself.
 
-Steps 1, 2 and 4 are here and read no store; step 3 is the store's (store/project_lookup.py).
+Steps 1, 2 and 4 are here and read no store; step 3 is the store's (store/projects/lookup.py).
 Standard library only, and nothing imported before it is needed: the hooks import this module on
 a session's first event, with the mappings from their configuration cache (no TOML parsed).
 """
@@ -154,7 +154,7 @@ def existing_folder(cwd: str, home: str | None) -> str | None:
 @lru_cache(maxsize=4096)
 def project_for_cwd(cwd: str) -> str:
     """The git root of `cwd` when it is inside a repository here, else `cwd` itself (no mapping,
-    no store: the project a transcript line gets while it is read; see store/project_lookup.py's `project_of_folder`)."""
+    no store: the project a transcript line gets while it is read; see store/projects/lookup.py's `project_of_folder`)."""
     if not cwd:
         return cwd
     root = git_root(cwd)

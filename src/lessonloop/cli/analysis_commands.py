@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from lessonloop.pipeline.analysis import AnalysisProgress
-    from lessonloop.store.lesson_reader import LessonRow
+    from lessonloop.store.lessons.reader import LessonRow
 
 
 def register(commands: Commands) -> None:
@@ -140,7 +140,7 @@ def _filters(args: argparse.Namespace) -> list[tuple[str, object | None]]:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from lessonloop.pipeline.analysis import analyze_store
     from lessonloop.report.analysis_queries import session_analysis
-    from lessonloop.store.session_ids import SessionNotFound, resolve_session
+    from lessonloop.store.sessions.ids import SessionNotFound, resolve_session
 
     with open_cli_store(args.db) as conn:
         session_id = None
@@ -228,7 +228,7 @@ def cmd_analyze_stats(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from lessonloop.report.analysis_queries import build_report
     from lessonloop.store import counts as store_counts
-    from lessonloop.store.session_ids import short_ids
+    from lessonloop.store.sessions.ids import short_ids
 
     if getattr(args, "html", None):
         return _html_report(args)
@@ -288,7 +288,7 @@ def _html_report(args: argparse.Namespace) -> int:
     from lessonloop.report.progress import Stages
     from lessonloop.report.queries import stats
     from lessonloop.store import resolve_db_path
-    from lessonloop.store.lesson_reader import list_lessons
+    from lessonloop.store.lessons.reader import list_lessons
 
     with Stages(enabled=sys.stderr.isatty() and not args.json) as stages:  # seconds on a large store
         with open_cli_store(args.db, reading=True) as conn:

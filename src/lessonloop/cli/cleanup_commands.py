@@ -82,7 +82,7 @@ def retention_parts() -> list[Any]:
 
 def cmd_cleanup(args: argparse.Namespace) -> int:
     from lessonloop.cli.cleanup_output import cleanup_json, cleanup_report
-    from lessonloop.store.history_retention import HistoryCleanupResult, cleanup_history
+    from lessonloop.store.removal.retention import HistoryCleanupResult, cleanup_history
 
     given: list[tuple[str, float]] = [args.sessions_older_than, args.commits_older_than]
     config = functools.cache(user_config)  # read once, and only when a default is needed

@@ -103,7 +103,7 @@ def open_cli_store(db: str | None, *, reading: bool = False) -> Iterator[sqlite3
     if not existed:  # a mistyped --db or $LESSONLOOP_DB would otherwise go unnoticed
         print(f"Note: no store was at {path}; a new, empty one was made there.", file=sys.stderr)
     try:
-        from lessonloop.store.session_totals import settle_for_read
+        from lessonloop.store.sessions.totals import settle_for_read
 
         settle_for_read(conn)  # what a writer left unsettled: the totals every read shows (one query when none)
         yield conn
@@ -180,11 +180,11 @@ def agent_option(parser: argparse.ArgumentParser) -> None:
 
 
 def known_agent(conn: sqlite3.Connection, agent: str | None) -> str | None:
-    """The --agent given, checked (store/agent_names.py): an agent lessonloop reads or one the
+    """The --agent given, checked (store/sessions/agents.py): an agent lessonloop reads or one the
     store holds sessions of; a UsageError naming the known agents otherwise."""
     if agent is None:
         return None
-    from lessonloop.store.agent_names import UnknownAgent, resolve_agent
+    from lessonloop.store.sessions.agents import UnknownAgent, resolve_agent
 
     try:
         return resolve_agent(conn, agent)
@@ -238,10 +238,10 @@ def common_options(parser: argparse.ArgumentParser) -> None:
 
 
 def project_named(conn: sqlite3.Connection, project: str | None, also: Iterable[str] = ()) -> str | None:
-    """The stored project a --project value names (store/project_names.py: exact, else the only
+    """The stored project a --project value names (store/projects/names.py: exact, else the only
     stored project containing it, letter case ignored); UnknownProject otherwise, which main()
     reports with exit status 2. `also`: more names to match against."""
-    from lessonloop.store.project_names import resolve_project_name
+    from lessonloop.store.projects.names import resolve_project_name
 
     return resolve_project_name(conn, project, also)
 
@@ -253,7 +253,7 @@ def run_handler(handler: Callable[[Any], int], args: Any) -> int:
     standard output on a terminal is cleaned of escape sequences (terminal_output.py), whatever
     prints there."""
     from lessonloop.cli import terminal_output
-    from lessonloop.store.project_names import UnknownProject
+    from lessonloop.store.projects.names import UnknownProject
 
     previous = terminal_output.install()
     try:

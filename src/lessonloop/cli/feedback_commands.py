@@ -23,7 +23,7 @@ from lessonloop.cli.common import (
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
-    from lessonloop.store.feedback import FeedbackRow
+    from lessonloop.store.sessions.feedback import FeedbackRow
 
 OWN_KINDS = ("session", "chat")  # the others are a wing's (core/wings.py's FEEDBACK: run)
 DEFAULT_KIND = "run"  # without a kind, the ID is a run's (as before sessions and chats could be rated)
@@ -95,13 +95,13 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         raise CommandError("nothing to record: give --rating 1-5 or --note")
     if not existing_store(args.db):
         raise CommandError(f"no {kind} {args.target!r}: there is no store yet")
-    from lessonloop.store.feedback import (
+    from lessonloop.store.sessions.feedback import (
         ChatNotFound,
         FeedbackError,
         record_chat_feedback,
         record_session_feedback,
     )
-    from lessonloop.store.session_ids import SessionNotFound
+    from lessonloop.store.sessions.ids import SessionNotFound
 
     record = record_session_feedback if kind == "session" else record_chat_feedback
     with open_cli_store(args.db) as conn:

@@ -130,9 +130,9 @@ def cmd_forget(args: argparse.Namespace) -> int:
 
 def project_or_repository(conn: sqlite3.Connection, given: str) -> str:
     """The project `given` names: a stored project of sessions, lessons or runs, or a repository
-    read by `ingest --git` (store/project_names.py's rule over all of them)."""
+    read by `ingest --git` (store/projects/names.py's rule over all of them)."""
     from lessonloop.cli.common import project_named
-    from lessonloop.store.project_names import repository_roots
+    from lessonloop.store.projects.names import repository_roots
 
     name = project_named(conn, given, repository_roots(conn))
     assert name is not None

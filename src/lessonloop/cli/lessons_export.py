@@ -17,7 +17,7 @@ from lessonloop.cli.common import CommandError, UsageError, emit_json, open_cli_
 
 if TYPE_CHECKING:
     from lessonloop.apply.instruction_files import InstructionFile, RulesForm
-    from lessonloop.store.lesson_reader import LessonRow
+    from lessonloop.store.lessons.reader import LessonRow
 
 ALL = "all"
 
@@ -61,7 +61,7 @@ def _deliveries(args: argparse.Namespace) -> list[InstructionFile]:
 def _rows(args: argparse.Namespace, status: str, project_dir: Path | None) -> tuple[list[LessonRow], str | None]:
     """The lessons to export, and the project of `project_dir` whose lessons (and the global ones)
     a project's own rules file holds (None: no such filter)."""
-    from lessonloop.store.lesson_reader import list_lessons
+    from lessonloop.store.lessons.reader import list_lessons
 
     folder_project = None
     with open_cli_store(args.db, reading=True) as conn:

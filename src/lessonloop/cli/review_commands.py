@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
     from lessonloop.learn.exchange import ParsedImport
-    from lessonloop.store.lesson_curation import Outcome
-    from lessonloop.store.lesson_reader import LessonRow
+    from lessonloop.store.lessons.curation import Outcome
+    from lessonloop.store.lessons.reader import LessonRow
 
 LIST_STATUSES = "active,pending"
 _KINDS = ("usage", "correction", "finding", "workflow", "manual")
@@ -87,7 +87,7 @@ def _project(parser: argparse.ArgumentParser) -> None:
 
 def _status_list(text: str) -> str:
     """Check a --status value: one status, several joined by commas, or all."""
-    from lessonloop.store.lesson_reader import status_values
+    from lessonloop.store.lessons.reader import status_values
 
     try:
         status_values(text)
@@ -315,7 +315,7 @@ def _import_command(sub: Commands) -> None:
 
 def _resolve(conn: sqlite3.Connection, refs: Sequence[str]) -> list[LessonRow]:
     """The lessons `refs` name, each once, in the order given; a bad reference stops everything."""
-    from lessonloop.store.lesson_reader import LessonNotFound, find_lesson
+    from lessonloop.store.lessons.reader import LessonNotFound, find_lesson
 
     found: dict[int, LessonRow] = {}
     for ref in refs:
@@ -329,7 +329,7 @@ def _resolve(conn: sqlite3.Connection, refs: Sequence[str]) -> list[LessonRow]:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """List lessons as a table or JSON."""
-    from lessonloop.store.lesson_reader import list_lessons, status_values
+    from lessonloop.store.lessons.reader import list_lessons, status_values
 
     with open_cli_store(args.db, reading=True) as conn:
         rows = list_lessons(
@@ -372,7 +372,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """Show one lesson."""
-    from lessonloop.store.lesson_reader import LessonNotFound, lesson_detail
+    from lessonloop.store.lessons.reader import LessonNotFound, lesson_detail
 
     with open_cli_store(args.db, reading=True) as conn:
         try:
@@ -405,8 +405,8 @@ def _apply(
     conn: sqlite3.Connection, lessons: Sequence[LessonRow], change: Callable[[sqlite3.Connection, int], Outcome]
 ) -> list[Outcome]:
     """Apply `change` to each lesson (each its own transaction); refusals become CommandError."""
-    from lessonloop.store.lesson_curation import CurationError
-    from lessonloop.store.lesson_reader import LessonNotFound
+    from lessonloop.store.lessons.curation import CurationError
+    from lessonloop.store.lessons.reader import LessonNotFound
 
     outcomes: list[Outcome] = []
     for lesson in lessons:
@@ -419,7 +419,7 @@ def _apply(
 
 def cmd_change_status(args: argparse.Namespace) -> int:
     """approve / reject / archive / restore the lessons named."""
-    from lessonloop.store.lesson_curation import change_status, refusal_of
+    from lessonloop.store.lessons.curation import change_status, refusal_of
 
     with open_cli_store(args.db) as conn:
         lessons = _resolve(conn, args.refs)
@@ -435,7 +435,7 @@ def cmd_change_status(args: argparse.Namespace) -> int:
 
 def cmd_edit(args: argparse.Namespace) -> int:
     """Edit one lesson."""
-    from lessonloop.store.lesson_curation import edit
+    from lessonloop.store.lessons.curation import edit
 
     changes = {name: getattr(args, name) for name in ("title", "body", "prevention", "scope", "severity")}
     if all(value is None for value in changes.values()):
@@ -466,7 +466,7 @@ def _confirm_forget(lessons: Sequence[LessonRow]) -> None:
 
 def cmd_forget(args: argparse.Namespace) -> int:
     """Forget the lessons named, after confirmation."""
-    from lessonloop.store.lesson_curation import forget
+    from lessonloop.store.lessons.curation import forget
 
     with open_cli_store(args.db) as conn:
         lessons = _resolve(conn, args.refs)
@@ -503,7 +503,7 @@ def _report_problems(parsed: ParsedImport) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import lessons from a JSONL export."""
     from lessonloop.learn.exchange import read_import_file
-    from lessonloop.store.lesson_curation import import_records
+    from lessonloop.store.lessons.curation import import_records
 
     path = Path(args.file)
     try:

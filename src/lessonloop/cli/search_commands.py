@@ -93,8 +93,8 @@ def _kinds(given: list[str] | None) -> tuple[str, ...]:
 def cmd_search(args: argparse.Namespace) -> int:
     from lessonloop.store.search.hits import SearchFilters
     from lessonloop.store.search.query_text import EmptyQuery, parse_query
-    from lessonloop.store.search.search_reads import NoSearchIndex, search
-    from lessonloop.store.session_ids import short_ids
+    from lessonloop.store.search.reader import NoSearchIndex, search
+    from lessonloop.store.sessions.ids import short_ids
 
     text = " ".join(args.query)
     try:

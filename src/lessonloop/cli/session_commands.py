@@ -285,7 +285,7 @@ def _print_ingest(report: IngestReport, overview: IngestOverview | None) -> None
 
 def cmd_sessions(args: argparse.Namespace) -> int:
     from lessonloop.report.queries import list_sessions
-    from lessonloop.store.session_ids import short_ids
+    from lessonloop.store.sessions.ids import short_ids
 
     with open_cli_store(args.db, reading=True) as conn:
         rows = list_sessions(
@@ -329,7 +329,7 @@ def _filters(args: argparse.Namespace) -> list[tuple[str, object | None]]:
 
 def cmd_show(args: argparse.Namespace) -> int:
     from lessonloop.report.queries import item_index, place_of, session_timeline
-    from lessonloop.store.session_ids import SessionNotFound, resolve_session
+    from lessonloop.store.sessions.ids import SessionNotFound, resolve_session
 
     at: int | None = None
     with open_cli_store(args.db, reading=True) as conn:

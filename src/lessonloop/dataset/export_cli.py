@@ -72,11 +72,11 @@ def add_export(commands: Commands) -> None:
 
 def _project(conn: sqlite3.Connection, project: str | None) -> str | None:
     """The stored project a --project value names: a project of sessions, lessons or runs, or a
-    repository `ingest --git` read (store/project_names.py's rule over all of them)."""
+    repository `ingest --git` read (store/projects/names.py's rule over all of them)."""
     if not project:
         return None
     from lessonloop.cli.common import project_named
-    from lessonloop.store.project_names import repository_roots
+    from lessonloop.store.projects.names import repository_roots
 
     return project_named(conn, project, repository_roots(conn))
 

@@ -3,7 +3,7 @@ and those of them made since a time (dataset/milestones.py computes the progress
 
 - commits: every stored commit (`ingest --git`), by its commit time;
 - sessions: main sessions (subagents belong to theirs; placeholders, known only as a parent, are
-  not counted), by their start (store/session_span: the agent's start time, else the first
+  not counted), by their start (store/sessions/span: the agent's start time, else the first
   message or tool call of the session or its subagents, as the session lists show it);
 - chats: typed prompts of main sessions (the export's chats), by the prompt's time.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from lessonloop.store.session_span import session_start
+from lessonloop.store.sessions.span import session_start
 
 _SESSION_START = session_start("s")
 

@@ -263,7 +263,7 @@ def cmd_commits(args: argparse.Namespace) -> int:
     from lessonloop.capture.git.repository import GitError, open_repository
     from lessonloop.history.store.link_reader import link_counts, repository_links, session_commits
     from lessonloop.store import counts as store_counts
-    from lessonloop.store.session_ids import SessionNotFound, resolve_session
+    from lessonloop.store.sessions.ids import SessionNotFound, resolve_session
 
     root = None
     if args.repo:

@@ -26,7 +26,7 @@ from lessonloop.capture.privacy import CapturePolicy
 from lessonloop.capture.project_resolver import git_root
 from lessonloop.core.records import Problem
 from lessonloop.history.store import writer as git_writer
-from lessonloop.store.session_places import session_cwds, session_projects
+from lessonloop.store.sessions.places import session_cwds, session_projects
 
 GROUP = 500
 CAPTURE_ENV = "LESSONLOOP_CAPTURE"

@@ -30,7 +30,7 @@ class History:
     session_starts: dict[str, str] = field(default_factory=dict)  # main session -> first timestamp
     # tool_use_id -> signatures of the lessons a PreToolUse hook really warned about on that call
     warnings: dict[str, list[str]] = field(default_factory=dict)
-    # main session -> the person's prompts (time, text) in time order (store/learning_reads.py)
+    # main session -> the person's prompts (time, text) in time order (store/learning/reader.py)
     prompts: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def stream(self) -> Iterator[CallEvent | CorrectionEvent]:

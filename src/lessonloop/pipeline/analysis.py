@@ -35,9 +35,10 @@ from lessonloop.pipeline.analysis_check import (
     project_rules_file,
     sessions_to_check,
 )
-from lessonloop.store import analysis_state, counts
-from lessonloop.store.learning_reads import roots_of
-from lessonloop.store.session_reader import load_sessions, session_fingerprints
+from lessonloop.store import counts
+from lessonloop.store.analysis import state as analysis_state
+from lessonloop.store.learning.reader import roots_of
+from lessonloop.store.sessions.reader import load_sessions, session_fingerprints
 from lessonloop.store.transaction import transaction
 
 if TYPE_CHECKING:
@@ -254,7 +255,7 @@ def _add_bandit_findings(
 
 
 def _clear_gone(conn: sqlite3.Connection, session_ids: list[str]) -> None:
-    from lessonloop.store.analysis_writer import clear_session_analysis
+    from lessonloop.store.analysis.writer import clear_session_analysis
 
     with transaction(conn):
         for session_id in session_ids:
@@ -264,7 +265,7 @@ def _clear_gone(conn: sqlite3.Connection, session_ids: list[str]) -> None:
 def _store(
     conn: sqlite3.Connection, analyses: Sequence[SessionAnalysis], fingerprints: dict[str, str], *, bandit: bool
 ) -> None:
-    from lessonloop.store.analysis_writer import link_next_sessions, write_session_analysis
+    from lessonloop.store.analysis.writer import link_next_sessions, write_session_analysis
 
     now = utc_now()
     with transaction(conn):

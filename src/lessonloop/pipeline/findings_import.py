@@ -18,7 +18,7 @@ from lessonloop.analyze.finding_match import match_findings
 from lessonloop.analyze.inputs import Call
 from lessonloop.core.records import FindingRecord, Problem
 from lessonloop.core.timestamps import format_timestamp, parse_timestamp, utc_now
-from lessonloop.store.findings import call_times, edits_of_files, session_roots, store_import
+from lessonloop.store.analysis.findings import call_times, edits_of_files, session_roots, store_import
 
 
 @dataclass(slots=True)

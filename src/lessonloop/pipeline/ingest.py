@@ -32,14 +32,14 @@ from lessonloop.pipeline.file_parse import (
     parse_chunks,
 )
 from lessonloop.sample import is_sample_path
-from lessonloop.store import writer
-from lessonloop.store.forgotten import forgotten_session_ids
+from lessonloop.store.sessions import writer
+from lessonloop.store.sessions.forgotten import forgotten_session_ids
 from lessonloop.store.transaction import transaction
 
 if TYPE_CHECKING:
     from lessonloop.pipeline.damaged_files import Damage
     from lessonloop.pipeline.parallel_parse import ParsedFile
-    from lessonloop.store.sample_removal import SampleRemoval
+    from lessonloop.store.removal.sample import SampleRemoval
 
 T = TypeVar("T")
 # Problems listing units reports for a file of which nothing can be read.
@@ -53,7 +53,7 @@ UNIT_GROUP_BYTES = 8_000_000
 # prepare_bulk: about 1.5 ms to import and build, won back after about a megabyte of transcripts).
 BULK_BYTES = 1_000_000
 # From this many bytes to read, the store checkpoints its log rarely while they are written
-# (store/writer.bulk_writes); a Stop hook's turn leaves SQLite's own setting alone.
+# (store/sessions/writer.bulk_writes); a Stop hook's turn leaves SQLite's own setting alone.
 BULK_WRITE_BYTES = 8_000_000
 
 
@@ -295,7 +295,7 @@ def ingest(
 
         set_pii(True)
     if sources and not any(ref.is_sample for ref in sources):
-        from lessonloop.store.sample_removal import remove_sample  # only when real transcripts come
+        from lessonloop.store.removal.sample import remove_sample  # only when real transcripts come
 
         summary.sample_removed = remove_sample(conn)
     states = writer.file_states(conn)
@@ -364,9 +364,9 @@ def ingest(
             ahead.close()  # the pool stopped, if a failure left it running
         progress.finish()
     summary.notices.extend(screen.notices())
-    from lessonloop.store.session_totals import settle_totals
+    from lessonloop.store.sessions.totals import settle_totals
 
-    settle_totals(conn)  # the changed sessions' costs and totals, what reads show (store/session_totals.py)
+    settle_totals(conn)  # the changed sessions' costs and totals, what reads show (store/sessions/totals.py)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -933,7 +933,7 @@ def _count(summary: IngestSummary, batch: Batch, lines: int) -> None:
 
 def known_folders(conn: sqlite3.Connection) -> list[str]:
     """The folders of the stored sessions and their projects (Aider keeps its history in each)."""
-    from lessonloop.store.session_places import session_cwds, session_projects
+    from lessonloop.store.sessions.places import session_cwds, session_projects
 
     return list(dict.fromkeys(session_cwds(conn) + session_projects(conn)))
 

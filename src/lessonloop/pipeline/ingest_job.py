@@ -169,10 +169,10 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
     changes_before = 0
     unmatched: list[int] = []
     if request.only_touched:
-        from lessonloop.store.learn_state import changes_seq
+        from lessonloop.store.learning.state import changes_seq
 
         changes_before = changes_seq(conn)
-        from lessonloop.store.findings import unmatched_run_finding_ids
+        from lessonloop.store.analysis.findings import unmatched_run_finding_ids
 
         unmatched = unmatched_run_finding_ids(conn)
     if summary is not None:
@@ -212,7 +212,7 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
 
         report.stats = stats(conn)
     if request.drop_live_calls:
-        from lessonloop.store.hook_tables import drop_ingested_live_calls
+        from lessonloop.store.hooks import drop_ingested_live_calls
 
         report.live_calls_dropped = drop_ingested_live_calls(conn)
     for step in steps("AFTER_INGEST"):
@@ -239,9 +239,9 @@ def _import_results(conn: sqlite3.Connection, request: IngestRequest) -> list[Im
 def _touched_sessions(conn: sqlite3.Connection, read: set[str], changes_after: int, unmatched: list[int]) -> list[str]:
     """The main sessions an ingest changed: those it read, those whose place changed (the
     learn_changes the store's triggers logged meanwhile) and those given a runner's finding."""
-    from lessonloop.store.findings import sessions_of_findings
-    from lessonloop.store.learn_state import changed_sessions, changes_seq
-    from lessonloop.store.learning_reads import roots_of
+    from lessonloop.store.analysis.findings import sessions_of_findings
+    from lessonloop.store.learning.reader import roots_of
+    from lessonloop.store.learning.state import changed_sessions, changes_seq
 
     ids = set(read) | changed_sessions(conn, changes_after, changes_seq(conn)) | sessions_of_findings(conn, unmatched)
     roots, _gone = roots_of(conn, ids)

@@ -26,7 +26,7 @@ from typing import Any
 from lessonloop.capture.project_placement import anchor_of, place_sessions
 from lessonloop.capture.project_resolver import compile_mappings
 from lessonloop.settings.config import Config
-from lessonloop.store.session_places import session_folders, set_projects
+from lessonloop.store.sessions.places import session_folders, set_projects
 
 
 @dataclass(frozen=True, slots=True)

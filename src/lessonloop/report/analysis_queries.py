@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from lessonloop.report.costs import cost_json
 from lessonloop.report.queries import not_empty, session_filter
-from lessonloop.store.session_totals import settle_for_read
+from lessonloop.store.sessions.totals import settle_for_read
 
 # `lessonloop report` reads the report's classes alone: typing, dataclasses (with inspect),
 # orjson and the habit statistics are imported by what needs them (issue 43).
@@ -288,7 +288,7 @@ def build_report(
 
 def _session_costs(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[float | None, int]]:
     """Each main session's cost and unpriced calls, its subagents' calls included, from the figures
-    kept per session (`session_figures`, store/session_totals.py)."""
+    kept per session (`session_figures`, store/sessions/totals.py)."""
     settle_for_read(conn)
     costs: dict[str, tuple[float | None, int]] = {}
     for start in range(0, len(ids), 500):

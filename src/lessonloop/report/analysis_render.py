@@ -127,7 +127,7 @@ def render_report(
     max_lines: int | None = None,
 ) -> None:
     """`summary`'s lines, the sessions table, then each project's worst habits (`top` per project:
-    0 shows none, and says so). `shown_ids`: each session's id as shown (store/session_ids.short_ids),
+    0 shows none, and says so). `shown_ids`: each session's id as shown (store/sessions/ids.short_ids),
     else its first 8 characters. `sessions_shown`: only the latest sessions (each with its three
     most frequent error classes), `projects_shown`: only the projects with the most sessions, and
     `habits_shown`: fewer habits than the report holds per project, `max_lines`: fewer sessions still when the whole would print more lines at the console's

@@ -3,7 +3,7 @@ next typed prompt: the assistant's text, the files its calls read or searched an
 wrote, the tools used, the tokens spent and the feedback given (docs/export.md).
 
 A session's items are ordered as its timeline is (time, then line), and its chats numbered as
-`lessonloop feedback chat SESSION#N` numbers them (store/feedback.py).
+`lessonloop feedback chat SESSION#N` numbers them (store/sessions/feedback.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from lessonloop.core import json_codec
 from lessonloop.report import chat_queries as queries
 from lessonloop.report.record_filter import ExportFilter, weight
-from lessonloop.store.feedback import feedback_by_target
+from lessonloop.store.sessions.feedback import feedback_by_target
 
 _READS = frozenset({"read", "search"})
 _WRITES = frozenset({"edit", "write"})

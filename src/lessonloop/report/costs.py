@@ -1,7 +1,7 @@
 """Costs as figures show them (docs/costs.md): sums of the costs stored with each call.
 
 A call's cost is worked out once, by analyze/pricing.py when the store settles its totals
-(store/session_totals.py), and kept in `token_usage.price_usd` (NULL: unpriced, its model has no
+(store/sessions/totals.py), and kept in `token_usage.price_usd` (NULL: unpriced, its model has no
 known price; never taken as $0); the per-session and per-day totals sum them. So a read imports
 neither genai-prices nor pydantic, and costs what it shows, not one Python call per stored call.
 

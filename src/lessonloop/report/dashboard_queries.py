@@ -16,7 +16,7 @@ from typing import Any
 from lessonloop.report.costs import cost_json
 from lessonloop.report.queries import scoped_tree, session_filter
 from lessonloop.report.sample_queries import SampleScope, sample_scope
-from lessonloop.store.session_totals import settle_for_read
+from lessonloop.store.sessions.totals import settle_for_read
 
 TOP_MISTAKES = 15
 
@@ -86,7 +86,7 @@ def top_mistakes(
     "failed_sessions" then counts that agent's sessions, "failed_sessions_all" every agent's.
     With a `scope` leaving the sample out: the lessons seen failing in real sessions, counted
     over them (a lesson learned from the sample alone is not shown)."""
-    from lessonloop.store.lesson_reader import list_lessons
+    from lessonloop.store.lessons.reader import list_lessons
 
     statuses = "pending,active,archived"
     without_sample = scope is not None and scope.left_out
@@ -145,7 +145,7 @@ def habits(
 
 def tokens_per_day(conn: sqlite3.Connection, tree: str, params: list[Any]) -> list[dict[str, Any]]:
     """Token counts and cost per day (UTC), agent and model, from the totals kept per session
-    (store/session_totals.py): [{day, agent, model, requests, input, output, cache_creation,
+    (store/sessions/totals.py): [{day, agent, model, requests, input, output, cache_creation,
     cache_read, reasoning, cost_usd, unpriced_calls}] (report/costs.py: cost_usd null when no call
     of the row has a known price)."""
     settle_for_read(conn)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from lessonloop.lesson_model.confidence import wilson_lower_bound
-from lessonloop.store.lesson_reader import EventRow, EvidenceRow
+from lessonloop.store.lessons.reader import EventRow, EvidenceRow
 
 _FAILED_ROLES = frozenset({"failure", "correction", "finding", "rule"})  # the mistake happened
 _CLEAN_ROLES = frozenset({"success", "prevented"})  # the trigger matched and nothing failed

@@ -15,7 +15,7 @@ from lessonloop.secrets.redaction import redact
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from lessonloop.store.lesson_reader import ConfidenceExplained, EventRow, EvidenceRow, LessonDetail, LessonRow
+    from lessonloop.store.lessons.reader import ConfidenceExplained, EventRow, EvidenceRow, LessonDetail, LessonRow
 
 TITLE_WIDTH = 70
 SHOWN_PER_ROLE = 10  # evidence rows printed per role (--json has them all)

@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 
 from lessonloop.analyze.prompt_request import request_of
 from lessonloop.report.costs import cost_json, cost_sums
-from lessonloop.store.session_figures import first_prompt as first_request
-from lessonloop.store.session_ids import SessionNotFound
-from lessonloop.store.session_span import session_end, session_start
-from lessonloop.store.session_totals import settle_for_read
+from lessonloop.store.sessions.figures import first_prompt as first_request
+from lessonloop.store.sessions.ids import SessionNotFound
+from lessonloop.store.sessions.span import session_end, session_start
+from lessonloop.store.sessions.totals import settle_for_read
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the reads of figures: issue 43)
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class SessionRow:
         cwd: str | None,
         git_branch: str | None,
         title: str | None,
-        first_prompt: str | None,  # what the person first asked (store/session_figures.py's first_prompt)
+        first_prompt: str | None,  # what the person first asked (store/sessions/figures.py's first_prompt)
         started_at: str | None,
         ended_at: str | None,
         model: str | None,
@@ -119,10 +119,10 @@ def project_filter(conn: sqlite3.Connection, project: str | None) -> tuple[str, 
     """SQL condition on `sessions.project` for a --project value: a stored project's name; a
     folder (existing: its repository's project; a path starting with / or ~: the stored projects
     it names, docs/projects.md); else the project the value names by the one rule of
-    store/project_names.py (UnknownProject when none or several)."""
+    store/projects/names.py (UnknownProject when none or several)."""
     if not project:
         return "1 = 1", []
-    from lessonloop.store.project_names import resolve_project_name, stored_projects
+    from lessonloop.store.projects.names import resolve_project_name, stored_projects
 
     names = stored_projects(conn)
     if project in names:
@@ -152,7 +152,7 @@ def session_filter(
 ) -> tuple[str, list[Any]]:
     """SQL condition on sessions `s` for --project, --agent (the agent id, sessions.agent) and
     --since/--until (canonical UTC text, arg_types.since_time/until_time: the session's start,
-    store/session_span.py's, from `since` on and before `until`; an untimed session is left out)."""
+    store/sessions/span.py's, from `since` on and before `until`; an untimed session is left out)."""
     where, params = project_filter(conn, project)
     if agent:
         where, params = f"({where}) AND s.agent = ?", [*params, agent]
@@ -176,7 +176,7 @@ def not_empty(alias: str = "s") -> str:
 
 # Each main session's figures, summed over its subagents (`tree`: every session in scope with the
 # main session it belongs to), from the row of figures kept per session (m041,
-# store/session_totals.py), read session by session (CROSS JOIN keeps that order). The main model
+# store/sessions/totals.py), read session by session (CROSS JOIN keeps that order). The main model
 # is the main session's own (the model of its requests with the most output); a main session
 # without requests of its own takes its subagents' (_SUBAGENT_MODELS, for those alone).
 _FIGURES = """SELECT t.root, sum(f.calls), sum(f.errors), min(f.calls_first), max(f.calls_last), min(f.msgs_first),
@@ -211,7 +211,7 @@ def list_sessions(
 ) -> list[SessionRow]:
     """Main sessions, oldest first (the newest `limit` when given); only the main sessions `ids`
     when given (their figures are then summed over them alone: a page of a long list). A row's
-    start is store/session_span.py's (what the agent said, else its first message or call), the
+    start is store/sessions/span.py's (what the agent said, else its first message or call), the
     one the session browser filters by; its end the latest message or call, subagents' included.
     `since`/`until` keep the sessions that started in that span (session_filter)."""
     where, params = session_filter(conn, project, agent, since, until)
@@ -268,7 +268,7 @@ def list_sessions(
         n, errors, calls_first, calls_last, msgs_first, msgs_last, prompts, i, o, cc, cr, cost, unpriced = figures.get(
             sid, _NO_FIGURES
         )[:13]
-        if started is None:  # store/session_span.py's start: the first record of the session or its subagents
+        if started is None:  # store/sessions/span.py's start: the first record of the session or its subagents
             started = _earliest(msgs_first, calls_first)
         rows.append(
             SessionRow(
@@ -295,7 +295,7 @@ def stats(
     and per agent and model, figures per agent, and more. A subagent counts with its main session
     (its project and agent are the main session's). `since`/`until`: the sessions started then.
 
-    Read from the totals kept per session (store/session_totals.py), each table once, grouped by
+    Read from the totals kept per session (store/sessions/totals.py), each table once, grouped by
     what the figures need (tool, kind and agent; agent, project and model; agent and message kind)
     and summed further here: a handful of rows per session, never the calls themselves, read
     session by session (the CROSS JOINs: see _FIGURES)."""
@@ -553,7 +553,7 @@ _CALL_COLUMNS = (
 
 def session_timeline(conn: sqlite3.Connection, session_id: str) -> Timeline:
     """A session's messages and tool calls in order, with its subagents."""
-    # Its start and end as the session lists give them (store/session_span.py), not only what the agent recorded.
+    # Its start and end as the session lists give them (store/sessions/span.py), not only what the agent recorded.
     columns = ", ".join(
         session_start("s") if c == "started_at" else session_end("s") if c == "ended_at" else f"s.{c}"
         for c in _SESSION_COLUMNS

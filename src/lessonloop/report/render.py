@@ -24,7 +24,7 @@ def human_count(value: int) -> str:
 
 def short_session(session_id: str) -> str:
     """A session id cut for a line of text, where the store is not at hand to find the shortest
-    unique prefix (store/session_ids.short_ids): 8 characters, or 8 after a short word and a dash
+    unique prefix (store/sessions/ids.short_ids): 8 characters, or 8 after a short word and a dash
     ("aider-3f9a1c2b": every Aider id starts with "aider-")."""
     dash = session_id.find("-", 0, 8)  # a UUID's first dash comes after 8 characters
     return session_id[: dash + 9] if dash > 0 else session_id[:8]
@@ -73,7 +73,7 @@ def one_line(text: str | None, width: int = 100) -> str:
 
 
 def render_sessions(console: Console, rows: list[SessionRow], shown_ids: dict[str, str] | None = None) -> None:
-    """The sessions table; `shown_ids` gives each row's id as shown (store/session_ids.short_ids),
+    """The sessions table; `shown_ids` gives each row's id as shown (store/sessions/ids.short_ids),
     else its first 8 characters."""
     from rich.table import Table
 

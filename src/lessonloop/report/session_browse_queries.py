@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.report.queries import SessionRow, list_sessions, session_filter
-from lessonloop.store.session_span import session_start
+from lessonloop.store.sessions.span import session_start
 
 PAGE_SIZE = 50
 
@@ -65,7 +65,7 @@ class SessionPage:
         }
 
 
-# A session's start (store/session_span.py), the one list_sessions shows; '' when nothing is timed.
+# A session's start (store/sessions/span.py), the one list_sessions shows; '' when nothing is timed.
 _START = f"coalesce({session_start('s')}, '')"
 _ERRORS = """(EXISTS (SELECT 1 FROM tool_calls c WHERE c.session_id = s.id AND c.ok = 0)
               OR EXISTS (SELECT 1 FROM sessions k JOIN tool_calls c ON c.session_id = k.id

@@ -4,7 +4,7 @@ cost at list prices (report/costs.py) and the models used, each model's figures 
 
 A call counts in the period of its own time (token_usage.ts) in local time (the TZ of the
 process); weeks start on Monday (ISO weeks, named by their Monday's date). The figures are read
-from the totals kept per session, model and quarter of an hour (store/session_totals.py): every
+from the totals kept per session, model and quarter of an hour (store/sessions/totals.py): every
 time zone's offset is a whole number of quarters, so the periods are the same as the calls'. A
 --since/--until that is not on a quarter of an hour reads the calls themselves. The sessions counted are
 those --project and --agent select (a subagent's calls count with its main session's project and
@@ -18,7 +18,7 @@ import sqlite3
 
 from lessonloop.report.costs import cost_json, cost_sums
 from lessonloop.report.queries import scoped_tree, session_filter
-from lessonloop.store.session_totals import settle_for_read, stored_price_table
+from lessonloop.store.sessions.totals import settle_for_read, stored_price_table
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the reads of figures: issue 43)
 if TYPE_CHECKING:

@@ -17,8 +17,8 @@ def runs_panel(conn: sqlite3.Connection, project: str | None, agent: str | None)
 
 
 def _run_project(conn: sqlite3.Connection, project: str | None) -> str | None:
-    """The stored project whose runs the dashboards show (store/project_names.py's rule)."""
-    from lessonloop.store.project_names import resolve_project_name
+    """The stored project whose runs the dashboards show (store/projects/names.py's rule)."""
+    from lessonloop.store.projects.names import resolve_project_name
 
     return resolve_project_name(conn, project)
 

@@ -13,7 +13,7 @@ import sqlite3
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from lessonloop.store.findings import tie_findings, unmatched_run_findings
+from lessonloop.store.analysis.findings import tie_findings, unmatched_run_findings
 
 if TYPE_CHECKING:
     from lessonloop.core.records import FindingRecord

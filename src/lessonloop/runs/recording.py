@@ -32,13 +32,13 @@ def record(result: RunResult, db_path: str) -> int | None:
     """Store `result` in the store at `db_path`; the run's id, or None when the configuration
     says not to record it. Raises on a store that cannot be written (the caller reports it).
     The run's project is its folder's, as ingest and the hooks resolve it
-    (store/project_lookup.py, with the configuration's [projects])."""
+    (store/projects/lookup.py, with the configuration's [projects])."""
     from lessonloop.analyze.command_norm import normalize_command
     from lessonloop.analyze.commands import is_test_command
     from lessonloop.runner.findings import findings_from_run
     from lessonloop.runs.store.writer import open_for_recording, record_run
     from lessonloop.settings.config import load_config
-    from lessonloop.store.project_lookup import project_of_folder
+    from lessonloop.store.projects.lookup import project_of_folder
 
     argv = result.options.argv
     config = load_config()

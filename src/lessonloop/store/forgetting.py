@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.core.timestamps import utc_now
-from lessonloop.store.learn_state import forget_state
+from lessonloop.store.learning.state import forget_state
 from lessonloop.store.location import CARRIED_FOLDER, FAILURE_LOG, SPOOL_FOLDER, beside
 from lessonloop.store.transaction import transaction
 
@@ -56,7 +56,7 @@ _STEPS: tuple[tuple[str, str], ...] = (
         "lesson_evidence",
         f"session_id IN {_S} OR tool_use_id IN {_C} OR finding_id IN {_FI} OR message_uuid IN {_M}",
     ),
-    ("findings", f"id IN {_FI}"),  # then the wings' rows of a forgotten project (`wing_parts`)
+    ("findings", f"id IN {_FI}"),  # then the wings' rows of a forgotten project (`_wing_parts`)
     ("diff_risk", f"session_id IN {_S} OR tool_use_id IN {_C}"),
     ("call_errors", f"session_id IN {_S} OR context_id IN {_S} OR tool_use_id IN {_C}"),
     ("analysis_signals", f"session_id IN {_S} OR context_id IN {_S} OR tool_use_id IN {_C}"),
@@ -79,7 +79,7 @@ _KEEP = frozenset({"forgotten_sessions"})
 _TEMP_TABLES = ("_ll_fs", "_ll_fc", "_ll_fm", "_ll_ff", "_ll_ffi", "_ll_fl", "_ll_doomed")
 
 
-def wing_parts() -> list[Any]:
+def _wing_parts() -> list[Any]:
     """The wings' parts of forgetting a project (core/wings.py's FORGET: modules with
     project_rows(conn, project), collect(conn, project) -> a condition on `findings` or None,
     STEPS ((table, condition) deleted after the findings), TEMP_TABLES, and after(conn, project)
@@ -91,13 +91,13 @@ def wing_parts() -> list[Any]:
 
 def _temp_tables() -> tuple[str, ...]:
     """Every temporary table a deletion makes: its own and the wings' parts'."""
-    return (*_TEMP_TABLES, *(name for part in wing_parts() for name in part.TEMP_TABLES))
+    return (*_TEMP_TABLES, *(name for part in _wing_parts() for name in part.TEMP_TABLES))
 
 
 def project_rows(conn: sqlite3.Connection, project: str) -> int:
     """How many rows the wings hold of `project` (the runs `lessonloop run` recorded in it, its
     repositories)."""
-    return sum(int(part.project_rows(conn, project)) for part in wing_parts())
+    return sum(int(part.project_rows(conn, project)) for part in _wing_parts())
 
 
 @dataclass(slots=True)
@@ -137,8 +137,8 @@ class ForgetResult:
 def resolve_session(conn: sqlite3.Connection, given: str) -> str:
     """The main session `given` names: an id or a unique prefix, of a stored session or of one
     only the hooks saw. ForgetError for none, several, or a subagent."""
-    from lessonloop.store.session_ids import SessionNotFound
-    from lessonloop.store.session_ids import resolve_session as resolve_stored
+    from lessonloop.store.sessions.ids import SessionNotFound
+    from lessonloop.store.sessions.ids import resolve_session as resolve_stored
 
     given = given.strip()
     if not given:
@@ -229,7 +229,7 @@ def delete_sessions(
 ) -> None:
     """The deletion `forget_sessions` does, inside the caller's transaction, without compacting.
 
-    `file_models`: the roots of the file models to drop (retention's, store/retention_needs.py:
+    `file_models`: the roots of the file models to drop (retention's, store/removal/needs.py:
     those that learned from these sessions); None drops every one, as forgetting does.
 
     `removed_because` (the bundled sample, replaced by real transcripts): the sessions are not
@@ -245,7 +245,7 @@ def delete_sessions(
         # next learning run learns again from what is left (docs/lessons.md, "How learning keeps up").
         forget_state(conn)
         if project is not None:  # the wings' rows of the project deleted last (its git history)
-            for part in wing_parts():
+            for part in _wing_parts():
                 for table, count in part.after(conn, project).items():
                     result.deleted[table] = result.deleted.get(table, 0) + count
         if removed_because is None:
@@ -283,7 +283,7 @@ def _collect(conn: sqlite3.Connection, ids: list[str], result: ForgetResult, pro
             GROUP BY source_file_id HAVING sum(session_id NOT IN {_S}) = 0"""
     )
     result.source_files_marked = conn.execute("SELECT count(*) FROM temp._ll_ff").fetchone()[0]
-    made_by = [part.collect(conn, project) for part in wing_parts()]  # findings a forgotten run made
+    made_by = [part.collect(conn, project) for part in _wing_parts()]  # findings a forgotten run made
     extra = "".join(f" OR {condition}" for condition in made_by if condition)
     conn.execute(
         f"CREATE TEMP TABLE _ll_ffi AS SELECT id FROM findings WHERE session_id IN {_S} OR tool_use_id IN {_C}{extra}"
@@ -298,7 +298,7 @@ def _delete(conn: sqlite3.Connection, result: ForgetResult, file_models: Collect
     done: set[str] = set()
     steps = list(_STEPS)
     after_findings = steps.index(("findings", f"id IN {_FI}")) + 1
-    steps[after_findings:after_findings] = [step for part in wing_parts() for step in part.STEPS]
+    steps[after_findings:after_findings] = [step for part in _wing_parts() for step in part.STEPS]
     for table, condition in steps:
         if table in tables:
             result.deleted[table] = max(0, conn.execute(f"DELETE FROM {table} WHERE {condition}").rowcount)

@@ -60,7 +60,7 @@ def execute_all(conn: sqlite3.Connection, script: str) -> None:
         raise ValueError(f"incomplete SQL statement in migration: {statement.strip()[:80]}")
 
 
-def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+def _applied_migrations(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations recorded in the store, in the order they were applied (open_store
     has refused another program's database before: this creates the bookkeeping table)."""
     conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
@@ -98,7 +98,7 @@ def refuse_another_programs(conn: sqlite3.Connection) -> None:
 def apply_migrations(conn: sqlite3.Connection) -> list[str]:
     """Apply every pending migration, each in its own transaction (a new store's all in one: it
     holds nothing a half-done upgrade could lose); return the names applied."""
-    done = set(applied_migrations(conn))
+    done = set(_applied_migrations(conn))
     steps = all_migrations()
     if not done:
         with transaction(conn):
@@ -107,7 +107,7 @@ def apply_migrations(conn: sqlite3.Connection) -> list[str]:
                     step(conn)
                     conn.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (step.__name__, utc_now()))
                 return [step.__name__ for step in steps]
-        done = set(applied_migrations(conn))
+        done = set(_applied_migrations(conn))
     newly: list[str] = []
     for step in steps:
         name = step.__name__
@@ -662,7 +662,7 @@ def m016_lesson_ids(conn: sqlite3.Connection) -> None:
     gave a new lesson the id of the newest one deleted (forgotten or removed with the sample), and
     that lesson's events ('restored', 'feedback', ...) and the hooks' decisions naming it became
     the new lesson's. `lesson_ids` keeps the largest id ever given; every insert into `lessons`
-    takes the next one (store/lesson_writer.py, store/lesson_curation.py), and a trigger refuses an
+    takes the next one (store/lessons/writer.py, store/lessons/curation.py), and a trigger refuses an
     insert that would give an id again (a writer that omits the id after the newest lesson was
     deleted fails loudly instead of reusing it).
 
@@ -1133,7 +1133,7 @@ def m036_hook_session_states(conn: sqlite3.Connection) -> None:
 
 @migration
 def m037_session_totals(conn: sqlite3.Connection) -> None:
-    """Reads that cost what they show (issue 43; store/session_totals.py). `token_usage.price_usd`:
+    """Reads that cost what they show (issue 43; store/sessions/totals.py). `token_usage.price_usd`:
     the call's cost (analyze/pricing.py), worked out once and stored (NULL: unpriced), `priced` 1
     once it was; `price_state`: the price table and rules the stored costs come from (a newer one
     prices every call again). `usage_totals`, `call_totals` and `message_totals`: each session's
@@ -1260,7 +1260,7 @@ def m038_redaction_sources_stat(conn: sqlite3.Connection) -> None:
 @migration
 def m039_lessons_confidence(conn: sqlite3.Connection) -> None:
     """`lessons_confidence` on lessons(tier, status, confidence DESC): SessionStart's look-up (the
-    most confident active lessons of tier active or core, store/hook_tables.session_start_candidates)
+    most confident active lessons of tier active or core, store/hooks.session_start_candidates)
     reads each tier in it in its ORDER BY and stops at its LIMIT (issue 43). Through
     `lessons_status` it read every active lesson of those tiers and sorted them all (3,881 on
     hook_bench's store of 10,000 to keep 40). Its rowid runs ascending within a confidence, as the
@@ -1276,7 +1276,7 @@ def m040_price_rates(conn: sqlite3.Connection) -> None:
     table has no price), kept so that pricing a new call of a model and day seen before loads no
     price table (issue 43: genai-prices' snapshot takes about 0.4 s, more than a refresh of one turn
     may). Cleared with every stored cost when the price table or the pricing rules change
-    (store/session_totals.py)."""
+    (store/sessions/totals.py)."""
     conn.execute(
         """
         CREATE TABLE price_rates (
@@ -1292,7 +1292,7 @@ def m040_price_rates(conn: sqlite3.Connection) -> None:
 @migration
 def m041_session_figures(conn: sqlite3.Connection) -> None:
     """`session_figures`: each session's own figures in one row, summed from its totals (m037)
-    when it is settled (store/session_totals.py), so that `sessions` and `report` read a row per
+    when it is settled (store/sessions/totals.py), so that `sessions` and `report` read a row per
     session rather than every total of it (issue 43: the five grouped reads of the totals were 16
     of `sessions --json`'s 80 ms on 576 sessions). `prompts` counts the session's own typed prompts;
     `model` is the model of its own requests with the most output (by name on a tie). Every session
@@ -1390,7 +1390,7 @@ def _call_paths(row: str) -> str:
 _INDEXED = "(SELECT indexed FROM search_marks)"  # the highest place indexed (search_fts holds it and those before)
 
 
-def search_texts_view(other: str = "NULL") -> str:
+def _search_texts_view(other: str = "NULL") -> str:
     """The view the search index reads each place's text from (m044): a message's, a call's
     command, error or paths; `other`, an SQL expression over the place `p`, the text of a wing's
     kind of place (a linked commit's: add_commit_search makes the view again with its text)."""
@@ -1438,7 +1438,7 @@ def add_commit_search(conn: sqlite3.Connection) -> None:
         conn,
         f"""
         DROP VIEW search_texts;
-        {search_texts_view(commit_text)}
+        {_search_texts_view(commit_text)}
 
         -- A commit is a place once a session is linked to it and its row is stored, and no longer once
         -- no session is.
@@ -1528,7 +1528,7 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
             indexed INTEGER NOT NULL        -- the highest place in search_fts: those after it are not yet
         );
 
-        {search_texts_view()}
+        {_search_texts_view()}
 
         CREATE VIRTUAL TABLE search_fts USING fts5(
             text, content='search_texts', content_rowid='id', tokenize='unicode61 remove_diacritics 2'

@@ -86,7 +86,7 @@ def store_file(conn: sqlite3.Connection) -> str | None:
     return None
 
 
-def busy_wait_ms(conn: sqlite3.Connection | None) -> int | None:
+def _busy_wait_ms(conn: sqlite3.Connection | None) -> int | None:
     """The connection's busy timeout in milliseconds (None when it cannot be read)."""
     if conn is None:
         return None
@@ -122,7 +122,7 @@ def store_error(
             f"-shm files next to it: check the permissions of the file and of {folder})"
         )
     elif cause == "locked":
-        waited = busy_wait_ms(conn)
+        waited = _busy_wait_ms(conn)
         wait = f"waited {waited / 1000:g} s; " if waited is not None else ""
         message = (
             f"{store} is locked by another process: {said} ({wait}${ENV_BUSY_TIMEOUT} sets how long to wait); "

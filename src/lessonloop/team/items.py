@@ -2,7 +2,7 @@
 
 An item's id is derived from its content alone: a lesson's is its kind, project (the normalized
 remote URL, '' for a global lesson) and signature (itself a digest of the trigger and the error:
-store/lesson_writer.py), a command's the project and its normalized command line. The same lesson
+store/lessons/writer.py), a command's the project and its normalized command line. The same lesson
 learned on two machines, or pushed twice, is one item. Each member sends their own counts (the
 server keeps one row per member and sums them), the texts redacted again, an evidence summary
 (rows per role, feedback) and never a transcript, prompt or diff.

@@ -16,8 +16,8 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from lessonloop.report.html.assets import STATIC
-from lessonloop.store.agent_names import UnknownAgent
-from lessonloop.store.project_names import UnknownProject
+from lessonloop.store.projects.names import UnknownProject
+from lessonloop.store.sessions.agents import UnknownAgent
 from lessonloop.store.transaction import StoreError
 from lessonloop.web import api, pages
 from lessonloop.web.body_limit import BodyLimitMiddleware

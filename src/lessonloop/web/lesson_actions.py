@@ -1,5 +1,5 @@
 """The writes the UI and the API make: a lesson approved, rejected, archived, restored, edited or
-forgotten, through the store's curation (store/lesson_curation.py, one transaction each, every
+forgotten, through the store's curation (store/lessons/curation.py, one transaction each, every
 change in the lesson's history). The caller has checked the token and the origin."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 
-from lessonloop.store.lesson_curation import (
+from lessonloop.store.lessons.curation import (
     EDITABLE,
     CurationError,
     Outcome,
@@ -16,7 +16,7 @@ from lessonloop.store.lesson_curation import (
     forget,
     refusal_of,
 )
-from lessonloop.store.lesson_reader import LessonRow, find_lesson
+from lessonloop.store.lessons.reader import LessonRow, find_lesson
 
 STATUS_ACTIONS = ("approve", "reject", "archive", "restore")
 ACTIONS = (*STATUS_ACTIONS, "edit", "forget")
@@ -40,7 +40,7 @@ def actions_for(lesson: LessonRow) -> list[str]:
 
 
 def _moves(action: str, lesson: LessonRow) -> bool:
-    from lessonloop.store.lesson_curation import TRANSITIONS
+    from lessonloop.store.lessons.curation import TRANSITIONS
 
     return TRANSITIONS[action].target != lesson.status
 
@@ -48,7 +48,7 @@ def _moves(action: str, lesson: LessonRow) -> bool:
 def apply_action(conn: sqlite3.Connection, ref: str, action: str, fields: Mapping[str, str]) -> Outcome:
     """Apply `action` to the lesson `ref` names. `fields`: reason (reject), title, body,
     prevention, scope, severity (edit), confirm=yes (forget). Raises ActionRefused, or
-    store/lesson_reader's LessonNotFound."""
+    store/lessons/reader's LessonNotFound."""
     if action not in ACTIONS:
         raise ActionRefused(f"unknown action {action!r} (expected {', '.join(ACTIONS)})")
     lesson = find_lesson(conn, ref)

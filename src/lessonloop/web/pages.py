@@ -56,7 +56,7 @@ def dashboard_page(request: Request) -> Response:
 
 
 def lessons_page(request: Request) -> Response:
-    from lessonloop.store.lesson_reader import KINDS
+    from lessonloop.store.lessons.reader import KINDS
 
     state = state_of(request)
     query = lesson_query(request)
@@ -110,7 +110,7 @@ def lessons_export(request: Request) -> Response:
     from lessonloop.learn import exchange
     from lessonloop.secrets.field_redaction import redact_fields
     from lessonloop.settings.config import privacy_settings
-    from lessonloop.store.lesson_reader import list_lessons
+    from lessonloop.store.lessons.reader import list_lessons
 
     fmt = params.choice(request.query_params, "format", ("jsonl", "md")) or "jsonl"
     status = statuses(request, "active" if fmt == "md" else "active,pending")

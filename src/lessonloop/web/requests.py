@@ -20,7 +20,7 @@ from lessonloop.web.state import WebState
 from lessonloop.web.views import LessonQuery
 
 if TYPE_CHECKING:
-    from lessonloop.store.lesson_curation import Outcome
+    from lessonloop.store.lessons.curation import Outcome
 
 SCOPES = ("project", "global")
 
@@ -61,9 +61,9 @@ def path_id(request: Request, name: str, what: str) -> int:
 
 
 def project(request: Request) -> str | None:
-    """The stored project ?project names (store/project_names.py, as on the command line);
+    """The stored project ?project names (store/projects/names.py, as on the command line);
     UnknownProject, answered by app.py with the candidates, when it names none or several."""
-    from lessonloop.store.project_names import resolve_project_name
+    from lessonloop.store.projects.names import resolve_project_name
 
     given = value(request, "project")
     if given is None:
@@ -73,9 +73,9 @@ def project(request: Request) -> str | None:
 
 
 def agent(request: Request) -> str | None:
-    """The agent ?agent names, checked as the command line's --agent (store/agent_names.py);
+    """The agent ?agent names, checked as the command line's --agent (store/sessions/agents.py);
     UnknownAgent, answered by app.py with the known agents, for any other value."""
-    from lessonloop.store.agent_names import resolve_agent
+    from lessonloop.store.sessions.agents import resolve_agent
 
     given = value(request, "agent")
     if given is None:
@@ -119,8 +119,8 @@ def search_request(request: Request) -> tuple[str | None, Any, int]:
 
 
 def statuses(request: Request, default: str) -> str:
-    """?status: lesson statuses joined by commas, or all (store/lesson_reader.status_values)."""
-    from lessonloop.store.lesson_reader import status_values
+    """?status: lesson statuses joined by commas, or all (store/lessons/reader.status_values)."""
+    from lessonloop.store.lessons.reader import status_values
 
     status = value(request, "status") or default
     try:
@@ -131,7 +131,7 @@ def statuses(request: Request, default: str) -> str:
 
 
 def lesson_query(request: Request) -> LessonQuery:
-    from lessonloop.store.lesson_reader import KINDS
+    from lessonloop.store.lessons.reader import KINDS
 
     return LessonQuery(
         status=statuses(request, "pending,active"),
@@ -192,7 +192,7 @@ async def checked_lesson_write(request: Request) -> tuple[Outcome, dict[str, str
     for an unknown lesson, 409 when the action cannot apply); with the request's fields."""
     from starlette.concurrency import run_in_threadpool
 
-    from lessonloop.store.lesson_reader import LessonNotFound
+    from lessonloop.store.lessons.reader import LessonNotFound
     from lessonloop.web.lesson_actions import ActionRefused, apply_action
 
     state = state_of(request)

@@ -68,9 +68,9 @@ class WebState:
 
         conn = open_store(self.db, migrate=False, redact=False)
         try:
-            from lessonloop.store.session_totals import settle_for_read
+            from lessonloop.store.sessions.totals import settle_for_read
 
-            settle_for_read(conn)  # what a writer left unsettled (store/session_totals.py): one query when none
+            settle_for_read(conn)  # what a writer left unsettled (store/sessions/totals.py): one query when none
             yield conn
         finally:
             conn.close()

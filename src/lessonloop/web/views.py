@@ -15,8 +15,8 @@ from lessonloop.report.lesson_queries import lesson_warnings
 from lessonloop.report.queries import session_timeline
 from lessonloop.report.render import HIDDEN_KINDS
 from lessonloop.report.session_browse_queries import SessionFilters, session_page
-from lessonloop.store.lesson_reader import LessonNotFound, LessonRow, lesson_detail, list_lessons
-from lessonloop.store.session_ids import SessionNotFound, resolve_session
+from lessonloop.store.lessons.reader import LessonNotFound, LessonRow, lesson_detail, list_lessons
+from lessonloop.store.sessions.ids import SessionNotFound, resolve_session
 
 REVIEW_ORDER = {"pending": 0, "active": 1, "archived": 2, "rejected": 3}
 SUBAGENT_ITEMS = 300  # a subagent's calls and messages shown inline at most
@@ -46,7 +46,7 @@ def lessons_view(conn: sqlite3.Connection, query: LessonQuery, embedder: Any = N
     scores: dict[int, float] = {}
     if query.q and query.q.strip():
         from lessonloop.apply.recall import ALL_STATUSES, recall
-        from lessonloop.store.lesson_reader import get_lesson, status_values
+        from lessonloop.store.lessons.reader import get_lesson, status_values
 
         statuses = status_values(query.status) or ALL_STATUSES
         found = recall(
@@ -275,8 +275,8 @@ def search_view(
     be searched (no word in `q`)."""
     from lessonloop.store.search.hits import KINDS, snippet_parts
     from lessonloop.store.search.query_text import EmptyQuery, parse_query
-    from lessonloop.store.search.search_reads import NoSearchIndex, search
-    from lessonloop.store.session_ids import short_ids
+    from lessonloop.store.search.reader import NoSearchIndex, search
+    from lessonloop.store.sessions.ids import short_ids
 
     view: dict[str, Any] = {
         "q": q,

@@ -27,7 +27,7 @@ def cochange_reminder(
     """(the reminder's text, its [file, partner, support, confidence] rows) for the file the
     session just changed, or None when there is nothing to say."""
     from lessonloop.analyze.cochange import MAX_COMMIT_FILES, MAX_REMINDERS, reminder_text, reminders
-    from lessonloop.store.cochange_reads import (
+    from lessonloop.store.git.cochange import (
         absolute_paths,
         cochange_counts,
         relative_to,

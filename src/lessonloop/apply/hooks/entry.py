@@ -253,7 +253,7 @@ def _check(db: str) -> int:
             result["problem"] = f"no store at {db} yet: run `lessonloop ingest` (the hooks create it too)"
         else:
             from lessonloop.apply.hooks.hook_store import connect
-            from lessonloop.store.hook_tables import check_counts
+            from lessonloop.store.hooks import check_counts
 
             conn = connect(db, wait_ms=2000)
             try:

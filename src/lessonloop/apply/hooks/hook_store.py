@@ -18,7 +18,7 @@ import os
 import sqlite3
 
 from lessonloop.core.timestamps import utc_now
-from lessonloop.store import hook_tables
+from lessonloop.store import hooks as hook_tables
 from lessonloop.store.location import SPOOL_FOLDER, beside
 from lessonloop.store.transaction import StoreError, transaction
 
@@ -289,11 +289,11 @@ def apply_session(conn: sqlite3.Connection, data: dict[str, object]) -> None:
 
 
 def folder_project(cwd: str, policy: HookPolicy, store: sqlite3.Connection | str | None = None) -> str:
-    """The project of the folder `cwd` as ingest places it (store/project_lookup.py): a
+    """The project of the folder `cwd` as ingest places it (store/projects/lookup.py): a
     [projects] mapping of the configuration (from the policy's cache: no TOML parsed here), else
     the git root (a worktree's main tree), else, for a folder that no longer exists, the placement
     the store holds (`store`: a connection or the store's path), else the folder."""
-    from lessonloop.store.project_lookup import project_of_folder
+    from lessonloop.store.projects.lookup import project_of_folder
 
     return project_of_folder(cwd, policy.project_mappings, store=store)
 

@@ -116,7 +116,7 @@ def _run_job(conn: sqlite3.Connection, job: dict[str, object], call: dict[str, o
     as the hook learned them in its own process before the worker."""
     from lessonloop.apply.hooks.hook_store import forgotten
     from lessonloop.apply.hooks.live_learning import learn_at_once, learn_from_session
-    from lessonloop.store.hook_tables import live_call_seq
+    from lessonloop.store.hooks import live_call_seq
 
     session_id = str(call["session_id"])
     if forgotten(conn, session_id):

@@ -1,6 +1,6 @@
 """Learning during a session, from the calls the hooks stored: when a success fixes a learnable
 failure of this session, run the same Learner batch learning runs over the session's recent calls
-and merge what it learns into the store (store/lesson_writer.merge_live); a call that teaches by
+and merge what it learns into the store (store/lessons/writer.merge_live); a call that teaches by
 itself (learn_at_once) is learned from the same way. Every session can then be warned at once;
 batch learning after the transcript is ingested recounts the same lessons from the whole history.
 
@@ -21,7 +21,7 @@ import sqlite3
 
 from lessonloop.apply.hooks.hook_store import write
 from lessonloop.core.timestamps import utc_now
-from lessonloop.store.hook_tables import recent_calls
+from lessonloop.store.hooks import recent_calls
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def _learn(conn: sqlite3.Connection, events: Iterable[CallEvent], review: bool, 
     reinforced that `keep` keeps merged into the store now. Returns how many."""
     from lessonloop.learn.engine import Learner, Policy
     from lessonloop.learn.learning_loop import run_loop
-    from lessonloop.store.lesson_writer import merge_live
+    from lessonloop.store.lessons.writer import merge_live
 
     learner = run_loop(Learner(Policy(review=review)), events, {}, end_all=False)
     learned = [lesson for lesson in learner.lessons.values() if lesson.failed_sessions and keep(lesson)]

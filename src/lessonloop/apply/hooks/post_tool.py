@@ -41,7 +41,7 @@ from lessonloop.apply.hooks.hook_store import (
 )
 from lessonloop.core.claude_tool_kinds import kind_of
 from lessonloop.core.timestamps import utc_now
-from lessonloop.store import hook_tables
+from lessonloop.store import hooks as hook_tables
 from lessonloop.store.transaction import StoreError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)

@@ -28,7 +28,7 @@ from lessonloop.apply.hooks.hook_store import (
 )
 from lessonloop.core.timestamps import days_between, utc_now
 from lessonloop.lesson_model.environment import folder_shells, holds_in
-from lessonloop.store.hook_tables import session_start_candidates
+from lessonloop.store.hooks import session_start_candidates
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ import os
 import sqlite3
 import time
 
-from lessonloop.store import hook_tables
+from lessonloop.store import hooks as hook_tables
 from lessonloop.store.location import SPOOL_FOLDER, beside
 from lessonloop.store.transaction import cause_of
 

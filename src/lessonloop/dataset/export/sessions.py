@@ -10,7 +10,7 @@ from typing import Any
 from lessonloop.dataset.export import export_queries as queries
 from lessonloop.report.queries import list_sessions
 from lessonloop.report.record_filter import ExportFilter, weight
-from lessonloop.store.feedback import feedback_by_target
+from lessonloop.store.sessions.feedback import feedback_by_target
 
 
 def session_rows(conn: sqlite3.Connection, keep: ExportFilter) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ from lessonloop.history.store import file_models
 from lessonloop.history.store.file_models import CommitRow
 from lessonloop.report.chats import chat_rows
 from lessonloop.report.record_filter import ExportFilter
-from lessonloop.store.session_places import session_projects
+from lessonloop.store.sessions.places import session_projects
 
 
 class NoHistory(Exception):

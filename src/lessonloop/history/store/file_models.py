@@ -131,11 +131,6 @@ def save_model(
         )
 
 
-def forget_model(conn: sqlite3.Connection, key: str) -> None:
-    with transaction(conn):
-        conn.execute("DELETE FROM file_models WHERE key = ?", (key,))
-
-
 def linked_prompts(conn: sqlite3.Connection, repo_id: int, hashes: set[str] | None = None) -> dict[str, list[str]]:
     """commit hash -> the typed prompts of the sessions linked to it by its strongest evidence
     (git_commit_links, m022): each such session's prompts after its previous linked commit's

@@ -4,16 +4,16 @@ the lessons (`learn_store`), and the whole history at once for replay (`load_rep
 A run reads the store through one module (source.py) at three moments, learns without the
 connection (stream.py, batch.py, learn/), then writes once:
 
-1. Anything new? store/learn_state.py: the highest rowid of each table learning reads and the
+1. Anything new? store/learning/state.py: the highest rowid of each table learning reads and the
    triggers' change log (read_marks) against the stored state's (read_state); the same, the
    run is skipped. run.py (`learn_store`, the version the state was learned with).
 2. From where? source.read_changes: the main sessions changed since the last run, what each holds
    now (digests by time), their parts at the state's boundary and the checkpoints before it
-   (store/learn_state.py); stream.choose_start, pure: the latest boundary every one passes, else
+   (store/learning/state.py); stream.choose_start, pure: the latest boundary every one passes, else
    everything again.
 3. Read what the run learns. source.read_from (on from a boundary: the calls and corrections at
    or after it, the learner stored there, what was learned of each session before it) or
-   source.read_everything (the calls through a cursor): store/learning_reads.py's rows made
+   source.read_everything (the calls through a cursor): store/learning/reader.py's rows made
    learning's items (events.py: learn/events.CallEvent, learn/history.CorrectionEvent with the
    hash of their rows). The learner asks for a session's prompts as it goes (source.Prompts, the
    last few kept: memory stays bounded).
@@ -27,8 +27,8 @@ connection (stream.py, batch.py, learn/), then writes once:
    files of a type, the workflow facts, each origin session's model); batch.py, pure ->
    learn/batch_lessons.py: finding lessons and workflow lessons.
 6. Keep. run.py (`_save`): the categories config excludes dropped (capture/privacy.py);
-   store/lesson_writer.save_learned merges the lessons (people's edits and decisions kept,
-   archive, decay) and, in the same transaction, store/learn_state.py keeps the run's record,
+   store/lessons/writer.save_learned merges the lessons (people's edits and decisions kept,
+   archive, decay) and, in the same transaction, store/learning/state.py keeps the run's record,
    the checkpoints, the parts, the changed file types and the state. An ingest meanwhile: learned
    again (LEARN_ATTEMPTS).
 

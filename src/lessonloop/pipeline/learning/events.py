@@ -1,4 +1,4 @@
-"""Learning's items: the store's rows (store/learning_reads.py, read by source.py) made calls and
+"""Learning's items: the store's rows (store/learning/reader.py, read by source.py) made calls and
 corrections (learn/events.CallEvent, learn/history.CorrectionEvent), each with the hash of the
 rows it was read from.
 
@@ -19,8 +19,8 @@ from typing import Any
 from lessonloop.core import json_codec
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent
-from lessonloop.store.learning_reads import CALL_ROW_WIDTH, CALL_WIDTH
-from lessonloop.store.session_reader import call_from_row
+from lessonloop.store.learning.reader import CALL_ROW_WIDTH, CALL_WIDTH
+from lessonloop.store.sessions.reader import call_from_row
 
 _MOD = 1 << 128
 
@@ -61,7 +61,7 @@ def digest_text(digest: int) -> str:
 
 
 def call_event(row: Sequence[Any]) -> CallEvent:
-    """The call of a call row (store/learning_reads.py), with its main session's facts and its error class (a failure
+    """The call of a call row (store/learning/reader.py), with its main session's facts and its error class (a failure
     analysis has not classified: classified here)."""
     call = call_from_row(row[:CALL_WIDTH])
     root, proj, branch, cwd, agent, error_class, started_at = row[CALL_WIDTH:CALL_ROW_WIDTH]

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, History
 from lessonloop.pipeline.learning import source
-from lessonloop.store import learning_reads as reads
+from lessonloop.store.learning import reader as reads
 
 
 def load_history(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> History:

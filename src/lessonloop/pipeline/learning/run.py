@@ -1,7 +1,7 @@
 """A learning run over the store (`learn_store`): skipped when nothing learning reads changed, else
 one run (stream.py) on from the stored state or from scratch, tried again when an ingest changed
 the history meanwhile, its lessons with the batch lessons (batch.py) kept with the run's record
-and the state in one transaction (store/lesson_writer.save_learned). Learning embeds nothing: the
+and the state in one transaction (store/lessons/writer.save_learned). Learning embeds nothing: the
 readers of lesson vectors give the lessons without one a vector when they load the embedding
 model anyway (apply/vector_recall.py)."""
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from lessonloop.lesson_model.lesson import Lesson
     from lessonloop.pipeline.learning.stream import Outcome
-    from lessonloop.store.lesson_writer import SaveResult
+    from lessonloop.store.lessons.writer import SaveResult
 
 # What a run that learns imports (the learner, the analyzers its lessons use, the store's reads and
 # writer) is imported in the functions: a run skipped because nothing changed (every `lessonloop
@@ -108,7 +108,7 @@ def learn_store(
     no state, the learner's or analyzer's version or the policy changed, something before every
     checkpoint changed, or `force`. Skipped when no table learning reads has a row
     added or changed since the last run (rowids and the triggers' log: no scan of the history)."""
-    from lessonloop.store.learn_state import read_marks, read_state
+    from lessonloop.store.learning.state import read_marks, read_state
 
     started = time.perf_counter()
     run = LearnRun()
@@ -154,7 +154,7 @@ def _learn_once(
     stream.choose_start), else everything again. The store is read by source.py before the
     learning, which is pure (stream.py)."""
     from lessonloop.pipeline.learning import source, stream
-    from lessonloop.store.learn_state import read_state
+    from lessonloop.store.learning.state import read_state
 
     stored = None if force else read_state(conn)
     reason: str | None
@@ -193,7 +193,7 @@ def _save(
     from lessonloop.learn.signatures import digest
     from lessonloop.pipeline.learning.batch import batch_lessons
     from lessonloop.pipeline.learning.source import read_saving
-    from lessonloop.store.learn_state import (
+    from lessonloop.store.learning.state import (
         add_run,
         clear_changes,
         drop_checkpoint,
@@ -202,7 +202,7 @@ def _save(
         put_parts,
         write_state,
     )
-    from lessonloop.store.lesson_writer import save_learned
+    from lessonloop.store.lessons.writer import save_learned
 
     learned = list(outcome.learner.lessons.values())
     origins = _origins(learned)

@@ -1,5 +1,5 @@
 """The one reader of a learning run: what learning reads of the store (the SQL is
-store/learning_reads.py's and store/learn_state.py's), read at three moments around the learning,
+store/learning/reader.py's and store/learning/state.py's), read at three moments around the learning,
 which is pure (stream.py, batch.py) and never holds the connection:
 
 1. `read_changes`: what changed since the stored state (the main sessions touched, what each
@@ -27,8 +27,8 @@ from typing import Any
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.learner_state import event_ids
 from lessonloop.pipeline.learning import events as ev
-from lessonloop.store import learning_reads as reads
-from lessonloop.store.learn_state import (
+from lessonloop.store.learning import reader as reads
+from lessonloop.store.learning.state import (
     LearnState,
     changed_sessions,
     checkpoint_learner,
@@ -298,7 +298,7 @@ def session_corrections(conn: sqlite3.Connection, roots: Iterable[str]) -> list[
 
 
 class Prompts(Mapping[str, Sequence[tuple[str, str]]]):
-    """The person's prompts of a main session (store/learning_reads.session_prompts): read when
+    """The person's prompts of a main session (store/learning/reader.session_prompts): read when
     the learner asks for a session's, the last few kept. Memory stays bounded however many
     sessions the store holds."""
 

@@ -1,7 +1,7 @@
 """One learning run, pure over what source.py read of the store: from scratch (every call through
 a cursor) or on from a stored boundary (only what is at or after it), with the same result.
 
-The state (store/learn_state.py) is the learner after every call and correction before a time
+The state (store/learning/state.py) is the learner after every call and correction before a time
 boundary B, a little before the latest call (TAIL); beside it a few checkpoints, the learner as it
 was at earlier boundaries (spaced at least CHECKPOINT_CALLS calls apart, more widely the older
 they are: thin_checkpoints); and for each main session, at each of these boundaries it had calls,
@@ -41,7 +41,7 @@ from lessonloop.learn.learning_loop import LoopPlug, run_loop
 from lessonloop.pipeline.learning import events as ev
 from lessonloop.pipeline.learning.batch import changed_types
 from lessonloop.pipeline.learning.source import Changes, Everything, FromBoundary, Held, Row
-from lessonloop.store.learn_state import LearnState
+from lessonloop.store.learning.state import LearnState
 
 # The boundary trails the latest call by this much: calls of another session that arrive later
 # (its turn ingested at its end) but are dated within it are learned again in time order from the

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lessonloop.report.html.assets import CHART_LIBRARY, STATIC, environment
-from lessonloop.store.lesson_reader import LessonRow
+from lessonloop.store.lessons.reader import LessonRow
 
 _CHART_VERSION = re.compile(r"Chart\.js v(\d+\.\d+\.\d+)")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from lessonloop.core.json_codec import loads
 from lessonloop.runner.run_record import RUN_COLUMNS, PatternUse, RunRecord
-from lessonloop.store.session_span import session_end, session_start
+from lessonloop.store.sessions.span import session_end, session_start
 
 VERDICTS = ("should_have_waited", "should_have_stopped")
 # The most recent runs of a command that count for its suggestions and its anomalies (`suggest`,
@@ -127,10 +127,10 @@ def run_scope(project: str | None = None, agent: str | None = None) -> tuple[lis
     """SQL conditions on runs `r` (and their parameters) for a project and an agent.
 
     `project`: the runs recorded in that stored project (exactly; callers resolve a value with
-    store/project_names.py). `agent`: a run has no agent of its own (`lessonloop run` does not
+    store/projects/names.py). `agent`: a run has no agent of its own (`lessonloop run` does not
     know who started it), so the runs of an agent are those started while a main session of that
     agent was under way in the run's project: from the session's start to its end
-    (store/session_span.py), both included. A run of no project belongs to no agent."""
+    (store/sessions/span.py), both included. A run of no project belongs to no agent."""
     where: list[str] = []
     params: list[Any] = []
     if project is not None:

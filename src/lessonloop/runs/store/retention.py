@@ -13,7 +13,7 @@ from lessonloop.core.timestamps import format_timestamp, parse_timestamp, utc_no
 from lessonloop.runner.run_record import RunRecord
 from lessonloop.runs.store.reader import VERDICTS, RunNotFound, run_row
 from lessonloop.runs.store.writer import redact_text
-from lessonloop.store.feedback import FeedbackError
+from lessonloop.store.sessions.feedback import FeedbackError
 from lessonloop.store.transaction import transaction
 
 __all__ = ["VERDICTS", "CleanupResult", "FeedbackError", "RunNotFound", "cleanup_runs", "record_feedback"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 
 
-def has_index(conn: sqlite3.Connection) -> bool:
+def _has_index(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_fts'").fetchone() is not None
 
 
@@ -47,13 +47,13 @@ def unindexed(conn: sqlite3.Connection) -> bool:
 
 def optimize_index(conn: sqlite3.Connection) -> None:
     """Merge the index's segments, so no deleted row's words are left in them."""
-    if has_index(conn):
+    if _has_index(conn):
         conn.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
 
 
 def rebuild_index(conn: sqlite3.Connection) -> None:
     """Index every place's text again from the rows as they are now (in the caller's transaction)."""
-    if has_index(conn):
+    if _has_index(conn):
         conn.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
         conn.execute(
             """UPDATE search_marks SET indexed = max(indexed,

@@ -20,7 +20,7 @@ from lessonloop.core.timestamps import days_between, normalize_timestamp
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import member_trusted
 from lessonloop.lesson_model.triggers import read_trigger
-from lessonloop.store.lesson_writer import Feedback, log_event, stored_feedback
+from lessonloop.store.lessons.writer import Feedback, log_event, stored_feedback
 from lessonloop.store.transaction import StoreError, transaction
 from lessonloop.team.store import tokens as team_tokens
 
@@ -56,7 +56,7 @@ def team_config(conn: sqlite3.Connection) -> TeamConfig | None:
     stored, member, kept = str(row[0]), str(row[1]), str(row[2] or "")
     token, problem = kept, None
     if kept:
-        move_token_out(conn)  # an older store's token: into the tokens file, when it can be written
+        _move_token_out(conn)  # an older store's token: into the tokens file, when it can be written
     address, in_url = _split(stored)
     if in_url is not None:
         move_password_out(conn)  # an older store's password: the same
@@ -86,7 +86,7 @@ def _split(url: str) -> tuple[str, str | None]:
         return url, None
 
 
-def move_token_out(conn: sqlite3.Connection) -> bool:
+def _move_token_out(conn: sqlite3.Connection) -> bool:
     """Move the token a store made before m027 holds into the tokens file, and blank it in the store
     (secure_delete: the old text is overwritten, not left in a free page). False when there is none
     to move, or the file or the store cannot be written now (it stays, and is tried again)."""
@@ -191,7 +191,7 @@ def project_urls(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
 
 def set_project(conn: sqlite3.Connection, project: str, remote: str, url: str) -> int:
     """Map a local project to its remote. The team copies of that remote, and of the remote the
-    project was mapped to before, are moved to their local name (local_project: it does not
+    project was mapped to before, are moved to their local name (_local_project: it does not
     depend on the order the mappings were made in). Returns how many team copies moved."""
     with transaction(conn):
         before = conn.execute("SELECT remote FROM team_projects WHERE project = ?", (project,)).fetchone()
@@ -203,7 +203,7 @@ def set_project(conn: sqlite3.Connection, project: str, remote: str, url: str) -
         remotes = project_remotes(conn)
         moved = 0
         for key in sorted({remote, *(before or ())}):
-            name = local_project(remotes, key)
+            name = _local_project(remotes, key)
             moved += conn.execute(
                 """UPDATE lessons SET project = ? WHERE project IS NOT ? AND id IN (
                        SELECT lesson_id FROM team_items WHERE project = ? AND own = 0 AND lesson_id IS NOT NULL)""",
@@ -212,7 +212,7 @@ def set_project(conn: sqlite3.Connection, project: str, remote: str, url: str) -
         return moved
 
 
-def local_project(remotes: dict[str, str], remote: str) -> str:
+def _local_project(remotes: dict[str, str], remote: str) -> str:
     """The local name of a remote's team copies: of the local projects mapped to it, the first by
     name (when two clones of one repository are two local projects, the same one whatever order
     they were mapped or found in); the remote itself when none is."""
@@ -501,8 +501,8 @@ def _apply_item(
         elif copy_id is not None or not (_forgotten_here(conn, copy_sig) or _forgotten_here(conn, item.signature)):
             # (a copy this person forgot is not made again, whatever the team sends: forget's
             # record keeps only that it was forgotten, so nothing more is written about it)
-            local = local_project(remotes, item.project) if item.project else None
-            author_texts = author_columns(item.payload)
+            local = _local_project(remotes, item.project) if item.project else None
+            author_texts = _author_columns(item.payload)
             lesson_id = _upsert_copy(conn, copy_id, copy_sig, item, local, now, counts, review, trusted, author_texts)
     payload = item.payload if item.kind == "command" else author_texts
     conn.execute(
@@ -575,7 +575,7 @@ AUTHOR_COLUMNS = (
 EDITED_COLUMNS = ("title", "body", "prevention", "scope", "severity")  # a person's edit keeps these (lessons edit)
 
 
-def author_columns(payload: dict[str, Any]) -> dict[str, Any]:
+def _author_columns(payload: dict[str, Any]) -> dict[str, Any]:
     """The AUTHOR_COLUMNS of a team copy from its author's texts, as they are stored and compared.
     Never raises: a text of another type is stored as its JSON text (what was sent, shown as
     data), a trigger as it came (one that cannot be read makes the copy unreadable: pending, never
@@ -702,7 +702,7 @@ def _upsert_copy(
 ) -> int:
     """The team copy of a lesson this member does not have, in local `project` (None: global).
 
-    Its texts: the author's (`texts`, author_columns). Its counts, first and last seen, and so its
+    Its texts: the author's (`texts`, _author_columns). Its counts, first and last seen, and so its
     decay and confidence: the author's and the trusted members' own (an untrusted member's cannot
     move anything this person sees). Its status, in this order:
     - rejected, by a maintainer for the team or by this person: stays rejected;

@@ -8,7 +8,7 @@ SessionEnd reason (packages/core/src/hooks/types.ts). Its tools become Claude Co
 (run_shell_command -> Bash, write_file -> Write, replace -> Edit, read_file -> Read, ...: the kinds
 of capture/gemini/tools.py, the file named as capture/gemini/parser.py names it); every other tool
 (MCP `mcp__server__tool`, save_memory, ...) keeps its name (kind "other"). A tool call carries no
-id: the post-call capture names it by its session, time and input (store/hook_tables.py
+id: the post-call capture names it by its session, time and input (store/hooks.py
 UNNAMED_CALL_PREFIX; dropped once the ingested chat holds a later message of the session).
 
 A shell command "succeeds" whatever its exit: a failure is `error` in the response, or an
@@ -111,7 +111,7 @@ def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:
 def _call_id(raw: dict[str, object], tool: str, tool_input: object) -> str:
     """An id for a call Gemini CLI names none for: its session, time and input."""
     from lessonloop.core.quick_hash import sha256_hex
-    from lessonloop.store.hook_tables import UNNAMED_CALL_PREFIX
+    from lessonloop.store.hooks import UNNAMED_CALL_PREFIX
 
     seed = json.dumps([raw.get("session_id"), raw.get("timestamp"), tool, tool_input], sort_keys=True, default=str)
     return UNNAMED_CALL_PREFIX + sha256_hex(seed.encode("utf-8", "replace"))[:24]

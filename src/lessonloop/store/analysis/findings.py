@@ -10,7 +10,7 @@ from typing import Any
 
 from lessonloop.analyze.inputs import Call
 from lessonloop.core.records import FindingRecord
-from lessonloop.store.session_reader import CALL_COLUMNS, call_from_row
+from lessonloop.store.sessions.reader import CALL_COLUMNS, call_from_row
 from lessonloop.store.transaction import transaction
 
 _CHANGE_KINDS = ("edit", "write")  # every agent's file edits and writes (records.TOOL_KINDS)

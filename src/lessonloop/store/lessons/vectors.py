@@ -1,6 +1,6 @@
 """The lessons' vectors as apply/lesson_vectors.py keeps them in step with the embedding model:
 the lessons to embed (none, or another model's vector), and each vector stored unless its
-lesson's text changed meanwhile. Recall reads them back through store/recall_reads.py."""
+lesson's text changed meanwhile. Recall reads them back through store/lessons/recall.py."""
 
 from __future__ import annotations
 

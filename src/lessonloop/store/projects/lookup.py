@@ -81,7 +81,7 @@ def stored_placement(
         if conn.execute("SELECT 1 FROM sessions WHERE cwd IS NOT NULL LIMIT 1").fetchone() is None:
             return None
         from lessonloop.capture.project_placement import place_folder  # the rare path: a folder that is gone
-        from lessonloop.store.session_places import session_folders
+        from lessonloop.store.sessions.places import session_folders
 
         return place_folder(session_folders(conn), folder, mappings, home)
     except sqlite3.Error:

@@ -16,19 +16,19 @@ from typing import Any
 
 from lessonloop.core.timestamps import utc_now
 from lessonloop.secrets.redaction import redact
-from lessonloop.store.session_ids import SessionNotFound, resolve_session
+from lessonloop.store.sessions.ids import SessionNotFound, resolve_session
 from lessonloop.store.transaction import transaction
 
 __all__ = [
     "ChatNotFound",
     "FeedbackError",
     "FeedbackRow",
-    "chat_prompts",
+    "_chat_prompts",
+    "_resolve_chat",
+    "_resolve_main_session",
     "feedback_by_target",
     "record_chat_feedback",
     "record_session_feedback",
-    "resolve_chat",
-    "resolve_main_session",
 ]
 
 KINDS = ("session", "chat")
@@ -69,7 +69,7 @@ class FeedbackRow:
         }
 
 
-def chat_prompts(conn: sqlite3.Connection, session_id: str) -> list[str]:
+def _chat_prompts(conn: sqlite3.Connection, session_id: str) -> list[str]:
     """The uuids of a session's typed prompts, chat 1 first (the timeline's order: time, line)."""
     return [
         str(row[0])
@@ -80,7 +80,7 @@ def chat_prompts(conn: sqlite3.Connection, session_id: str) -> list[str]:
     ]
 
 
-def resolve_main_session(conn: sqlite3.Connection, given: str) -> str:
+def _resolve_main_session(conn: sqlite3.Connection, given: str) -> str:
     """The main session `given` names (an id or a unique prefix); SessionNotFound for none,
     several or a subagent (feedback is on the session it belongs to)."""
     session_id = resolve_session(conn, given)
@@ -90,7 +90,7 @@ def resolve_main_session(conn: sqlite3.Connection, given: str) -> str:
     return session_id
 
 
-def resolve_chat(conn: sqlite3.Connection, given: str) -> tuple[str, int, str]:
+def _resolve_chat(conn: sqlite3.Connection, given: str) -> tuple[str, int, str]:
     """(session id, chat number, prompt uuid) of the chat `given` names: SESSION#N."""
     session_part, sep, number_part = given.strip().rpartition("#")
     if not sep or not session_part:
@@ -102,10 +102,10 @@ def resolve_chat(conn: sqlite3.Connection, given: str) -> tuple[str, int, str]:
     except ValueError:
         raise ChatNotFound(f"not a chat number: {number_part!r} in {given!r}") from None
     try:
-        session_id = resolve_main_session(conn, session_part)
+        session_id = _resolve_main_session(conn, session_part)
     except SessionNotFound as exc:
         raise ChatNotFound(str(exc)) from exc
-    prompts = chat_prompts(conn, session_id)
+    prompts = _chat_prompts(conn, session_id)
     if not 1 <= number <= len(prompts):
         have = f"chats 1 to {len(prompts)}" if prompts else "no typed prompt"
         raise ChatNotFound(f"session {session_id} has {have}, not chat {number}")
@@ -148,7 +148,7 @@ def record_session_feedback(
     """Store a rating 1..5 and/or a note (redacted) on the main session `given` names. What is not
     given keeps its earlier value. SessionNotFound, FeedbackError."""
     rating, note = _checked(rating, note)
-    session_id = resolve_main_session(conn, given)
+    session_id = _resolve_main_session(conn, given)
     stored = _store(conn, "session", session_id, "", rating, note)
     return FeedbackRow("session", session_id, None, "", *stored)
 
@@ -159,7 +159,7 @@ def record_chat_feedback(
     """Store a rating 1..5 and/or a note (redacted) on the chat `given` names (SESSION#N). What is
     not given keeps its earlier value. ChatNotFound, FeedbackError."""
     rating, note = _checked(rating, note)
-    session_id, number, uuid = resolve_chat(conn, given)
+    session_id, number, uuid = _resolve_chat(conn, given)
     stored = _store(conn, "chat", session_id, uuid, rating, note)
     return FeedbackRow("chat", session_id, number, uuid, *stored)
 

@@ -1,5 +1,5 @@
 """What `lessonloop cleanup` keeps, though older than its retention, unless `--include-needed` is
-given: the rows something learned still needs (store/history_retention.py).
+given: the rows something learned still needs (store/removal/retention.py).
 
 - A **file model** (file prediction, m021, keyed by its repository's root) needs the commits it
   learned (those stored up to its `commits_rowid`) and the sessions it may have learned from: the
@@ -160,18 +160,3 @@ def deletable_commits(conn: sqlite3.Connection) -> str:
     if "git_commit_links" in tables:
         conditions.append(f"NOT {LINKED_TO_A_SESSION}")
     return " AND ".join(conditions) or "1"
-
-
-def models_learning(conn: sqlite3.Connection, condition: str, params: tuple[object, ...] = ()) -> list[str]:
-    """The roots of the file models that learned a commit matching `condition` (SQL over git_commits)."""
-    if not _has_models(conn):
-        return []
-    return [
-        str(row[0])
-        for row in conn.execute(
-            f"""SELECT DISTINCT m.key FROM file_models m JOIN git_repositories r ON r.root = m.key
-                JOIN git_commits ON git_commits.repository_id = r.id
-                WHERE git_commits.rowid <= m.commits_rowid AND ({condition}) ORDER BY m.key""",
-            params,
-        )
-    ]

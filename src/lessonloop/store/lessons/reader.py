@@ -110,7 +110,7 @@ class LessonRow:
     def trigger_json(self) -> dict[str, Any] | None:
         """The stored trigger as a JSON object (None when the lesson has none or it is not an
         object); as stored, also when a field cannot be read (`unreadable` says which)."""
-        return trigger_object(self.trigger)
+        return _trigger_object(self.trigger)
 
     @property
     def provenance(self) -> str:
@@ -185,7 +185,7 @@ def _number(value: Any, kind: type[int] | type[float]) -> tuple[Any, str | None]
         return kind(0), f"{str(value)[:40]!r} is not a number"
 
 
-def trigger_object(text: str | None) -> dict[str, Any] | None:
+def _trigger_object(text: str | None) -> dict[str, Any] | None:
     """The stored trigger JSON as a dict; None when absent or not an object."""
     if not text:
         return None
@@ -284,7 +284,7 @@ def status_values(status: str | Iterable[str] | None) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(items))
 
 
-def fts_query(text: str) -> str:
+def _fts_query(text: str) -> str:
     """Free text as an FTS5 query: every word must occur (each quoted, so no syntax errors)."""
     words = [w for w in text.replace('"', " ").split() if w]
     return " ".join(f'"{w}"' for w in words)
@@ -307,7 +307,7 @@ def list_lessons(
     """Stored lessons, filtered and sorted.
 
     status: None or "all" for any, else one or several ("active,pending"). project: lessons of the
-    stored project this value names (store/project_names.py; UnknownProject when it names none or
+    stored project this value names (store/projects/names.py; UnknownProject when it names none or
     several), and global lessons (they apply everywhere). query:
     words to find in the title, body, prevention, trigger or category (full-text search).
     order: status (active, pending, rejected, archived; most confident first), confidence,
@@ -330,7 +330,7 @@ def list_lessons(
         where.append("l.kind = ?")
         params.append(kind)
     if project:
-        from lessonloop.store.project_names import resolve_project_name
+        from lessonloop.store.projects.names import resolve_project_name
 
         where.append("(l.scope = 'global' OR l.project = ?)")
         params.append(resolve_project_name(conn, project))
@@ -343,9 +343,9 @@ def list_lessons(
     if until is not None:
         where.append("l.last_seen < ?")
         params.append(until)
-    if query and fts_query(query):
+    if query and _fts_query(query):
         where.append("l.id IN (SELECT rowid FROM lessons_fts WHERE lessons_fts MATCH ?)")
-        params.append(fts_query(query))
+        params.append(_fts_query(query))
     sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "") + f" ORDER BY {_ORDER_BY[order]}"
     if limit is not None:
         sql += " LIMIT ?"
@@ -504,7 +504,7 @@ class ConfidenceExplained:
         return out
 
 
-def explain_confidence(lesson: LessonRow, now: str | None = None) -> ConfidenceExplained:
+def _explain_confidence(lesson: LessonRow, now: str | None = None) -> ConfidenceExplained:
     """The lesson's confidence recomputed at `now` (default: the current time), step by step."""
     moment = now or utc_now()
     days = days_between(lesson.last_seen, moment) if lesson.last_seen else 0.0
@@ -540,5 +540,5 @@ def lesson_detail(conn: sqlite3.Connection, ref: str | int, now: str | None = No
     """Everything `lessons show` prints about the lesson `ref` names (see find_lesson)."""
     lesson = find_lesson(conn, ref)
     return LessonDetail(
-        lesson, lesson_evidence(conn, lesson.id), lesson_events(conn, lesson.id), explain_confidence(lesson, now)
+        lesson, lesson_evidence(conn, lesson.id), lesson_events(conn, lesson.id), _explain_confidence(lesson, now)
     )

@@ -52,7 +52,7 @@ def set_lock_wait(conn: sqlite3.Connection, milliseconds: int) -> None:
 
 
 def is_forgotten(conn: sqlite3.Connection, session_id: str) -> bool:
-    """Whether `lessonloop forget` removed this session (`forgotten_sessions`; store/forgotten.py
+    """Whether `lessonloop forget` removed this session (`forgotten_sessions`; store/sessions/forgotten.py
     lists them for ingest): here, so that a hook reads it without one more module's import."""
     return conn.execute("SELECT 1 FROM forgotten_sessions WHERE session_id = ?", (session_id,)).fetchone() is not None
 

@@ -17,7 +17,7 @@ class UnknownAgent(LookupError):
         super().__init__(f"unknown agent {given!r}; the agents known are: {', '.join(known)}")
 
 
-def known_agents(conn: sqlite3.Connection) -> list[str]:
+def _known_agents(conn: sqlite3.Connection) -> list[str]:
     """The agents lessonloop reads and those the store holds sessions of, sorted."""
     from lessonloop.capture.agents import agents
 
@@ -32,7 +32,7 @@ def resolve_agent(conn: sqlite3.Connection, given: str | None) -> str | None:
     agent = given.strip()
     if conn.execute("SELECT 1 FROM sessions WHERE agent = ? LIMIT 1", (agent,)).fetchone():
         return agent  # stored: known without reading which agents lessonloop reads (its adapters' registry)
-    known = known_agents(conn)
+    known = _known_agents(conn)
     if agent not in known:
         raise UnknownAgent(agent, known)
     return agent

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from lessonloop.core import json_codec
-from lessonloop.store.session_reader import CALL_COLUMNS
+from lessonloop.store.sessions.reader import CALL_COLUMNS
 
 # Learning reads neither a result's text nor an edit's diff (analysis does): NULL in their place
 # (they were more than half the bytes a full learn read, hashed and dropped).

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.core import json_codec
-from lessonloop.store.change_log import changes_seq as changes_seq
+from lessonloop.store.learning.changes import changes_seq as changes_seq
 
 # The tables learning reads whose new rows (by rowid) are what is new since the last run.
 MARKED_TABLES = (

@@ -7,7 +7,7 @@ its end is what the agent said (`sessions.ended_at`), else the latest of them. S
 a Claude Code subagent's first record can come before the first stored message of its main
 session, and a main session known only as a subagent's parent has no record of its own.
 
-The times come from the totals the store keeps per session (store/session_totals.py), as of its
+The times come from the totals the store keeps per session (store/sessions/totals.py), as of its
 last settle: the ingest job settles when it ends, and every command first (cli/common.py).
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 
 def _stamp(aggregate: str, alias: str) -> str:
-    # The first and last times are read from the totals kept per session (store/session_totals.py:
+    # The first and last times are read from the totals kept per session (store/sessions/totals.py:
     # a few rows per session, where the calls themselves were read one by one).
     first_or_last = "first_ts" if aggregate == "min" else "last_ts"
     tree = f"(SELECT k.id FROM sessions k WHERE k.id = {alias}.id OR k.parent_id = {alias}.id)"

@@ -51,7 +51,7 @@ def remove_sample(conn: sqlite3.Connection, *, now: str | None = None) -> Sample
     if not files:
         return None  # (every ingest of real transcripts asks: what removing needs is imported after)
     from lessonloop.store.forgetting import ForgetResult, delete_sessions
-    from lessonloop.store.writer import clear_file_records
+    from lessonloop.store.sessions.writer import clear_file_records
 
     moment = now or utc_now()
     marks = ", ".join("?" * len(files))
@@ -88,7 +88,7 @@ def _recount_shared_lessons(conn: sqlite3.Connection, mains: list[str], moment: 
     """Take the sample's sessions out of the counts of the lessons that also have evidence from
     elsewhere (the lessons with only sample evidence are deleted next). Returns how many."""
     from lessonloop.lesson_model import confidence as conf
-    from lessonloop.store.lesson_writer import log_event
+    from lessonloop.store.lessons.writer import log_event
 
     if not mains:
         return 0

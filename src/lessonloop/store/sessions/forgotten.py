@@ -1,6 +1,6 @@
 """The sessions `lessonloop forget` removed for good (`forgotten_sessions`): ingest drops their
 records whenever a file brings them back. The hooks ask of one session through
-store/hook_tables.is_forgotten (one module fewer on their path)."""
+store/hooks.is_forgotten (one module fewer on their path)."""
 
 from __future__ import annotations
 

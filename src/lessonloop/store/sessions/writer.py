@@ -278,13 +278,6 @@ def clear_file_records(conn: sqlite3.Connection, file_id: int, *, cascade: bool 
     conn.execute("DROP TABLE temp._touched")
 
 
-def forget_file(conn: sqlite3.Connection, file_id: int) -> None:
-    """Delete a source file and every record it stored."""
-    with transaction(conn):
-        clear_file_records(conn, file_id)
-        conn.execute("DELETE FROM source_files WHERE id = ?", (file_id,))
-
-
 def clear_reread_mark(conn: sqlite3.Connection, path: str) -> None:
     """Keep a file's records as they are (it can no longer be read again)."""
     conn.execute("UPDATE source_files SET reread = 0 WHERE path = ?", (path,))
@@ -295,7 +288,7 @@ def files_to_reread(conn: sqlite3.Connection) -> list[str]:
     return [row[0] for row in conn.execute("SELECT path FROM source_files WHERE reread = 1 ORDER BY path")]
 
 
-def record_problems(conn: sqlite3.Connection, file_id: int | None, problems: Iterable[Problem]) -> None:
+def _record_problems(conn: sqlite3.Connection, file_id: int | None, problems: Iterable[Problem]) -> None:
     """Store line problems (inside the caller's transaction)."""
     now = utc_now()
     conn.executemany(
@@ -441,7 +434,7 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> li
             [(s.leaf_uuid, s.summary, s.seq, file_id) for s in batch.summaries],
         )
     if batch.problems:
-        record_problems(conn, file_id, batch.problems)
+        _record_problems(conn, file_id, batch.problems)
     return notices
 
 

@@ -199,8 +199,3 @@ def load_sessions(conn: sqlite3.Connection, session_ids: Iterable[str], home: st
             )
         )
     return sessions
-
-
-def load_session(conn: sqlite3.Connection, session_id: str, home: str | None = None) -> SessionInput | None:
-    found = load_sessions(conn, [session_id], home)
-    return found[0] if found else None

@@ -8,10 +8,10 @@ of the configuration (730 days each by default; runs have their own, runs/store/
   goes), its links to commits; its id is remembered as forgotten, so a later ingest of its file
   does not store it again.
 - A **commit** is as old as its commit time (committer date, UTC). It is deleted with its files,
-  hunks, links and rollbacks (store/git_deletion.py).
+  hunks, links and rollbacks (store/git/deletion.py).
 
 What something learned still needs is kept, and counted, unless `include_needed`
-(store/retention_needs.py): the sessions a file model may have learned from, the sessions holding
+(store/removal/needs.py): the sessions a file model may have learned from, the sessions holding
 the last evidence of a learned lesson, the commits a file model learned, the commits a stored
 session's link names. With `include_needed` they go too, and
 the file models that learned them are dropped.
@@ -30,8 +30,8 @@ from typing import Any
 
 from lessonloop.core.timestamps import format_timestamp, parse_timestamp, utc_now
 from lessonloop.store.forgetting import ForgetResult, compact, delete_sessions, ordinary_tables
-from lessonloop.store.git_deletion import count_commits, delete_commits
-from lessonloop.store.retention_needs import (
+from lessonloop.store.git.deletion import count_commits, delete_commits
+from lessonloop.store.removal.needs import (
     KeptCommits,
     deletable_commits,
     kept_commits,
@@ -64,7 +64,7 @@ class HistoryCleanupResult:
     commits: int = 0
     deleted: dict[str, int] = field(default_factory=dict)  # rows per table
     lessons_forgotten: int = 0
-    # Older than the retention, kept: needed by what was learned (store/retention_needs.py).
+    # Older than the retention, kept: needed by what was learned (store/removal/needs.py).
     sessions_kept: dict[str, list[str]] = field(default_factory=dict)  # session -> file models' roots
     sessions_kept_for_lessons: dict[str, list[int]] = field(default_factory=dict)  # session -> lesson ids
     commits_kept: KeptCommits = field(default_factory=KeptCommits)
@@ -101,7 +101,7 @@ class HistoryCleanupResult:
         }
 
 
-def cutoff_before(seconds: float, now: str | None = None) -> str:
+def _cutoff_before(seconds: float, now: str | None = None) -> str:
     """The canonical UTC time `seconds` before `now` (default: the current time)."""
     if seconds < 0:
         raise ValueError(f"a retention cannot be negative: {seconds}")
@@ -137,8 +137,8 @@ def cleanup_history(
     except what something learned still needs (kept and counted), unless `include_needed`."""
     moment = now or utc_now()
     result = HistoryCleanupResult(
-        cutoff_before(sessions_seconds, moment),
-        cutoff_before(commits_seconds, moment),
+        _cutoff_before(sessions_seconds, moment),
+        _cutoff_before(commits_seconds, moment),
         include_needed=include_needed,
         dry_run=dry_run,
     )

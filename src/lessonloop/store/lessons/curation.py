@@ -17,8 +17,8 @@ from lessonloop.core.timestamps import utc_now
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.triggers import Trigger
 from lessonloop.secrets.redaction import redact
-from lessonloop.store.lesson_reader import LessonNotFound, LessonRow, get_lesson
-from lessonloop.store.lesson_writer import log_event
+from lessonloop.store.lessons.reader import LessonNotFound, LessonRow, get_lesson
+from lessonloop.store.lessons.writer import log_event
 from lessonloop.store.transaction import transaction
 
 
@@ -150,7 +150,7 @@ EDITABLE = ("title", "body", "prevention", "scope", "severity")
 _TEXT_FIELDS = frozenset({"title", "body", "prevention"})
 
 
-def edit_changes(lesson: LessonRow, requested: Mapping[str, str | None]) -> dict[str, str | None]:
+def _edit_changes(lesson: LessonRow, requested: Mapping[str, str | None]) -> dict[str, str | None]:
     """The columns an edit changes (only those that differ), validated, texts redacted (a person
     may paste a secret). An empty prevention clears it. Raises CurationError for an empty title or body, an unknown scope or severity, or
     project scope for a lesson that has no project."""
@@ -200,7 +200,7 @@ def edit(
     moment = now or utc_now()
     with transaction(conn):
         lesson = _current(conn, lesson_id)
-        changes = edit_changes(lesson, requested)
+        changes = _edit_changes(lesson, requested)
         if not changes:
             return Outcome(
                 lesson.id, lesson.signature, "edit", False, "unchanged: the values given are its own", lesson

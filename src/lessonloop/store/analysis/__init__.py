@@ -1,0 +1,1 @@
+"""What analysis found and remembers: signals, session executions, findings, fingerprints."""

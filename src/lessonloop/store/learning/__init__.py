@@ -1,0 +1,1 @@
+"""Learning's state between runs and what learning reads."""

@@ -1,0 +1,1 @@
+"""Lessons: kept as learning finds them, read back, curated by people, embedded, recalled."""

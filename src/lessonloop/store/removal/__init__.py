@@ -1,0 +1,1 @@
+"""What cleanup removes: rows older than the retention (and what they still need), the bundled sample replaced."""
