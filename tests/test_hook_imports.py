@@ -177,7 +177,7 @@ def test_a_pre_tool_edit_is_scored_without_analysis_records(session: HookSession
 
 # lessonloop's own modules each hook imports at most (issue 43, item 5: each module a tenth of a
 # millisecond or more); the common case of each event, in this file's session.
-OWN_MODULES = {"PreToolUse": 22, "UserPromptSubmit": 20, "SessionStart": 27, "PostToolUse": 27, "Stop": 16}
+OWN_MODULES = {"PreToolUse": 22, "UserPromptSubmit": 20, "SessionStart": 28, "PostToolUse": 27, "Stop": 16}
 # what starting the Stop hook's ingest worker with subprocess cost (about 3 ms): os.posix_spawn now
 NOT_FOR_STOP = {"subprocess", "_posixsubprocess", "selectors"}
 
