@@ -35,6 +35,7 @@ import os
 import re
 import threading
 from collections.abc import Sequence
+from importlib import metadata  # here, not at the top: it costs 30 ms, and only loading needs it
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -262,7 +263,6 @@ def _package_model(module_name: str) -> tuple[Path, str]:
             raise EmbeddingError(f"embedding model package {module_name} refused: {exc}") from exc
     name = _PACKAGE_MODEL_NAMES.get(module_name, module_name)
     top = module_name.split(".", 1)[0]
-    from importlib import metadata  # here, not at the top: it costs 30 ms, and only loading needs it
 
     dists = metadata.packages_distributions().get(top, [])
     if dists:

@@ -19,9 +19,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from lessonloop import __version__
 from lessonloop.apply import mcp_tools
 from lessonloop.core.install_hints import extra_install
 from lessonloop.secrets.field_redaction import redact_fields
+from lessonloop.store import StoreError, open_store
 
 SERVER_NAME = "lessonloop"
 INSTRUCTIONS = """\
@@ -80,7 +82,6 @@ def build_server(db_path: Path) -> Any:
     """The server with its five tools over the store at `db_path` (opened anew by every call).
     Raises MCPUnavailable when the SDK is missing."""
     server_class, tool_error = _sdk()
-    from lessonloop import __version__
 
     # The version a client sees in the handshake's serverInfo: mcp 2.x takes it, 1.x's FastMCP only
     # on its low-level server (empty otherwise, or the SDK's own version).
@@ -92,8 +93,6 @@ def build_server(db_path: Path) -> Any:
 
     @contextmanager
     def store() -> Iterator[sqlite3.Connection]:
-        from lessonloop.store import StoreError, open_store
-
         try:
             conn = open_store(db_path)
         except StoreError as exc:

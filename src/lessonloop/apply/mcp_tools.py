@@ -7,17 +7,27 @@ into tool errors. Nothing here imports the MCP SDK.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sqlite3
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from lessonloop.apply.embeddings import EmbeddingError
+from lessonloop.apply.recall import DEFAULT_MIN_SCORE, recall
+from lessonloop.apply.vector_recall import resolve_embedder
+from lessonloop.capture.project_resolver import compile_mappings, project_here
 from lessonloop.core import json_codec
+from lessonloop.core.arg_types import since_time, until_time
 from lessonloop.core.timestamps import days_between, utc_now
+from lessonloop.learn.exchange import normalize_record
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import describe
+from lessonloop.lesson_model.quoting import quoted
 from lessonloop.secrets.redaction import redact, redact_value
+from lessonloop.settings.config import ConfigError, load_config
+from lessonloop.store.lessons.curation import import_records, mark_stated_by_agent
 from lessonloop.store.lessons.reader import (
     LessonNotFound,
     evidence_by_role,
@@ -26,7 +36,14 @@ from lessonloop.store.lessons.reader import (
     titles_and_statuses,
 )
 from lessonloop.store.lessons.writer import add_feedback_evidence, log_event, store_judged_counts
+from lessonloop.store.projects.lookup import project_of_folder as folder_project
+from lessonloop.store.projects.lookup import stored_placement
+from lessonloop.store.projects.names import UnknownProject, match_project, stored_projects
+from lessonloop.store.search.hits import KINDS, SearchFilters, UnknownKind, parse_kinds
+from lessonloop.store.search.query_text import EmptyQuery, parse_query
+from lessonloop.store.search.reader import NoSearchIndex, search
 from lessonloop.store.sessions import figures
+from lessonloop.store.sessions.agents import UnknownAgent, resolve_agent
 from lessonloop.store.sessions.ids import SessionNotFound, resolve_session
 from lessonloop.store.transaction import transaction
 
@@ -117,8 +134,6 @@ def scope_project(conn: sqlite3.Connection, given: str | None) -> str | None:
     text is a project name, matched as the command line and the web UI match one
     (store/projects/names.py: exact, else the only stored project containing it, letter case
     ignored); a name matching none or several is refused, the message naming the candidates."""
-    from lessonloop.store.projects.names import UnknownProject, match_project, stored_projects
-
     text = _text("project", given, 4096, required=False)
     if text is None:
         return None
@@ -134,9 +149,6 @@ def scope_project(conn: sqlite3.Connection, given: str | None) -> str | None:
 
 def _folder_project(conn: sqlite3.Connection, folder: str, text: str, names: list[str]) -> str:
     """The project of the absolute folder `folder` (see scope_project)."""
-    from lessonloop.capture.project_resolver import compile_mappings, project_here
-    from lessonloop.store.projects.lookup import stored_placement
-
     home = os.path.expanduser("~")
     mappings = compile_mappings(_project_mappings(), home)
     here = project_here(folder, mappings, home)
@@ -154,8 +166,6 @@ def _folder_project(conn: sqlite3.Connection, folder: str, text: str, names: lis
 def _project_mappings() -> tuple[tuple[str, str], ...]:
     """The configuration's [projects] entries; a configuration that cannot be read is the agent's
     to report (ingest refuses it as well)."""
-    from lessonloop.settings.config import ConfigError, load_config
-
     try:
         return load_config().project_mappings
     except ConfigError as exc:
@@ -179,10 +189,6 @@ def recall_lessons(
     full-text search, plus vectors when the embedding model is installed and enabled and lessons
     have vectors ("auto"); nothing scoring under the minimum score. A model that fails to load
     leaves words only (the CLI stops there instead; an agent is better served by a result)."""
-    from lessonloop.apply.embeddings import EmbeddingError
-    from lessonloop.apply.recall import DEFAULT_MIN_SCORE, recall
-    from lessonloop.apply.vector_recall import resolve_embedder
-
     text = _required("query", query, 20_000)
     count = _whole("top", top, 1, MAX_TOP)
     tool_name = _text("tool", tool, 100, required=False)
@@ -241,9 +247,6 @@ def record_lesson(
     keep new lessons for review (`lessons.review`). It never denies a call. Returns its id, whether
     it is new (False: a lesson with the same signature existed; it gains only the texts it lacked)
     and its status."""
-    from lessonloop.learn.exchange import normalize_record
-    from lessonloop.store.lessons.curation import import_records, mark_stated_by_agent
-
     texts = {
         "title": " ".join(_required("title", title, MAX_TITLE).split()),
         "prevention": _required("prevention", prevention, MAX_PREVENTION),
@@ -287,8 +290,6 @@ def record_lesson(
 def _trusted_at_once() -> bool:
     """Whether a lesson an agent records is active at once: the person trusts MCP lessons
     (`lessons.trust_mcp`) and does not keep new lessons for review (`lessons.review`)."""
-    from lessonloop.settings.config import ConfigError, load_config
-
     try:
         settings = load_config().lessons
         return settings.trust_mcp and not settings.review
@@ -352,7 +353,6 @@ def _latest(conn: sqlite3.Connection, cwd: str | None) -> str | None:
     `cwd` is given, of that folder, else of its project (placed as ingest places it)."""
     if cwd is None:
         return figures.latest_session(conn)
-    from lessonloop.store.projects.lookup import project_of_folder as folder_project
 
     folder = os.path.normpath(os.path.expanduser(cwd))
     found = figures.latest_session_in_folder(conn, folder)
@@ -565,12 +565,6 @@ def search_sessions(
     """What `lessonloop search` finds (store/search/), for an agent: the hits best first, each
     with where it is (session, agent, project, time, kind, the call or message it is) and its text
     quoted as data (lesson_model/quoting.py: one line, its quotation marks made single)."""
-    from lessonloop.lesson_model.quoting import quoted
-    from lessonloop.store.search.hits import KINDS, SearchFilters, UnknownKind, parse_kinds
-    from lessonloop.store.search.query_text import EmptyQuery, parse_query
-    from lessonloop.store.search.reader import NoSearchIndex, search
-    from lessonloop.store.sessions.agents import UnknownAgent, resolve_agent
-
     text = _required("query", query, 2000)
     count = _whole("limit", limit, 1, MAX_HITS)
     if not isinstance(failed, bool):
@@ -605,10 +599,6 @@ def search_sessions(
 
 def _moment(name: str, value: object, *, end: bool) -> str | None:
     """A time bound as the command line reads one: a date, an ISO time, or a duration back (7d)."""
-    import argparse
-
-    from lessonloop.core.arg_types import since_time, until_time
-
     text = _text(name, value, 64, required=False)
     if text is None:
         return None

@@ -9,9 +9,21 @@ import sqlite3
 import sys
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import DB_HELP, CommandError, emit_json, open_cli_store, rating, shown, time_options
+from lessonloop.cli.common import (
+    DB_HELP,
+    CommandError,
+    emit_json,
+    open_cli_store,
+    project_named,
+    rating,
+    shown,
+    time_options,
+)
 from lessonloop.core.install_hints import extra_help
+from lessonloop.dataset.export import ExportError, ExportFilter, MissingExtra, export_dataset
 from lessonloop.dataset.export.kinds import kind_names
+from lessonloop.settings.config import privacy_settings
+from lessonloop.store.projects.names import repository_roots
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -75,16 +87,11 @@ def _project(conn: sqlite3.Connection, project: str | None) -> str | None:
     repository `ingest --git` read (store/projects/names.py's rule over all of them)."""
     if not project:
         return None
-    from lessonloop.cli.common import project_named
-    from lessonloop.store.projects.names import repository_roots
 
     return project_named(conn, project, repository_roots(conn))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from lessonloop.dataset.export import ExportError, ExportFilter, MissingExtra, export_dataset
-    from lessonloop.settings.config import privacy_settings
-
     scrub_pii = privacy_settings().scrub_pii_exports  # personal data leaves no export (docs/privacy.md)
     if args.to == "-" and args.format not in ("jsonl", "csv"):
         raise CommandError("only jsonl and csv can be written to standard output (--to -)")

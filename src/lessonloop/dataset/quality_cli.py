@@ -4,9 +4,16 @@ toward the origin design's training milestones): docs/quality.md."""
 from __future__ import annotations
 
 import argparse
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import DB_HELP, JSON_HELP, CommandError, console, emit_json, open_cli_store
+from lessonloop.cli.forget_commands import project_or_repository
+from lessonloop.core.timestamps import format_timestamp, parse_timestamp, utc_now
+from lessonloop.dataset.milestone_queries import collection_counts
+from lessonloop.dataset.milestones import WINDOW_DAYS, progress
+from lessonloop.dataset.quality import quality_report
+from lessonloop.store import resolve_db_path
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -57,16 +64,11 @@ def _store_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _existing(db: str | None) -> None:
-    from lessonloop.store import resolve_db_path
-
     if not resolve_db_path(db).is_file():
         raise CommandError(f"there is no store at {resolve_db_path(db)}: run `lessonloop ingest` first")
 
 
 def cmd_quality(args: argparse.Namespace) -> int:
-    from lessonloop.cli.forget_commands import project_or_repository
-    from lessonloop.dataset.quality import quality_report
-
     _existing(args.db)
     with open_cli_store(args.db, reading=True) as conn:
         project = project_or_repository(conn, args.project) if args.project else None
@@ -81,12 +83,6 @@ def cmd_quality(args: argparse.Namespace) -> int:
 
 
 def cmd_milestones(args: argparse.Namespace) -> int:
-    from datetime import timedelta
-
-    from lessonloop.core.timestamps import format_timestamp, parse_timestamp, utc_now
-    from lessonloop.dataset.milestone_queries import collection_counts
-    from lessonloop.dataset.milestones import WINDOW_DAYS, progress
-
     _existing(args.db)
     now = utc_now()
     since = format_timestamp(parse_timestamp(now) - timedelta(days=WINDOW_DAYS))

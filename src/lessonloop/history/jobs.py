@@ -9,6 +9,10 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from lessonloop.capture.privacy import CapturePolicy
+from lessonloop.history.git_ingest import ingest_git
+from lessonloop.history.linking import link_commits
+
 if TYPE_CHECKING:
     from lessonloop.history.git_ingest import CommitProgress, GitIngestSummary
     from lessonloop.history.linking import LinkSummary
@@ -42,10 +46,6 @@ class GitIngestReport:
 def run_git_ingest_job(conn: sqlite3.Connection, request: GitIngestRequest, config: Config) -> GitIngestReport:
     """Read each repository's commits not stored yet (obeying the privacy settings of `config`
     and LESSONLOOP_CAPTURE=0), then tie the new commits to the sessions that made them."""
-    from lessonloop.capture.privacy import CapturePolicy
-    from lessonloop.history.git_ingest import ingest_git
-    from lessonloop.history.linking import link_commits
-
     policy = CapturePolicy.from_config(config)
     repositories = list(request.repositories) if request.repositories is not None else None
     summary = ingest_git(conn, repositories, policy=policy, progress=request.progress)

@@ -20,6 +20,7 @@ Robins-Breslow-Greenland 95% interval, and the risk difference the Mantel-Haensz
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -225,8 +226,6 @@ def _mantel_haenszel(
     tables: Sequence[tuple[int, int, int, int]],
 ) -> tuple[float | None, tuple[float, float] | None]:
     """The Mantel-Haenszel odds ratio and its Robins-Breslow-Greenland 95% interval."""
-    import math
-
     r = [a * d / (a + b + c + d) for a, b, c, d in tables]
     s = [b * c / (a + b + c + d) for a, b, c, d in tables]
     p = [(a + d) / (a + b + c + d) for a, b, c, d in tables]

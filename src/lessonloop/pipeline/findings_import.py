@@ -16,6 +16,7 @@ from typing import Any
 
 from lessonloop.analyze.finding_match import match_findings
 from lessonloop.analyze.inputs import Call
+from lessonloop.capture.junit import read_junit
 from lessonloop.core.records import FindingRecord, Problem
 from lessonloop.core.timestamps import format_timestamp, parse_timestamp, utc_now
 from lessonloop.store.analysis.findings import call_times, edits_of_files, session_roots, store_import
@@ -55,7 +56,6 @@ def _read(path: str, fmt: str) -> tuple[list[FindingRecord], list[Problem], Impo
 
         sarif = read_sarif(path)
         return sarif.findings, sarif.problems, result
-    from lessonloop.capture.junit import read_junit
 
     junit = read_junit(path)
     result.tests = junit.tests

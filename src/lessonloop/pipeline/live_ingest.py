@@ -13,13 +13,22 @@ after MAX_ATTEMPTS workers); its failures go to the hooks' failure log.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import sqlite3
 import sys
 from dataclasses import dataclass
 
+from lessonloop.apply.hooks.failures import log_failure
+from lessonloop.apply.hooks.hook_store import record
+from lessonloop.apply.hooks.session_end import LOCK_FILE, QUEUE_FILE, queue_folder
+from lessonloop.core.wings import latest_migrations
+from lessonloop.pipeline.ingest_job import IngestRequest, run_ingest_job
 from lessonloop.settings.config import ConfigError, load_config
+from lessonloop.store.connection import connect_for_writing
+from lessonloop.store.location import db_path_text
+from lessonloop.store.transaction import ENV_BUSY_TIMEOUT, StoreError, cause_of
 
 
 def ingest_transcripts(conn: sqlite3.Connection, paths: list[str], *, bandit: bool | None = None) -> dict[str, object]:
@@ -29,8 +38,6 @@ def ingest_transcripts(conn: sqlite3.Connection, paths: list[str], *, bandit: bo
     the sessions this ingest changed are analyzed: bandit being on never brings back sessions
     analyzed without it. The bundled sample is never ingested here, the live calls the transcripts
     now hold are dropped, and no team sync starts (the hooks never reach the network)."""
-    from lessonloop.pipeline.ingest_job import IngestRequest, run_ingest_job
-
     try:
         config = load_config()
     except ConfigError:
@@ -68,13 +75,6 @@ def run_queue(db: str, *, bandit: bool | None = None) -> int:
     (an exception while it was ingested, its file unreadable, the worker killed meanwhile) is
     logged and dropped. The store's own failures (locked, full, read-only, damaged) stop the
     worker without counting against the paths: they stay queued as they were."""
-    import fcntl
-
-    from lessonloop.apply.hooks.hook_store import record
-    from lessonloop.apply.hooks.session_end import LOCK_FILE, queue_folder
-    from lessonloop.core.wings import latest_migrations
-    from lessonloop.store.connection import connect_for_writing
-
     folder = queue_folder(db)
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, LOCK_FILE), "a") as lock:
@@ -164,8 +164,6 @@ def _drop(db: str, folder: str, claims: dict[str, Claim], claim: Claim, why: str
 
 
 def _log(db: str, message: str) -> None:
-    from lessonloop.apply.hooks.failures import log_failure
-
     log_failure(db, "ingest", None, message)
 
 
@@ -195,14 +193,10 @@ def _unreadable(result: dict[str, object], paths: list[str]) -> dict[str, str]:
 
 def _store_failure(exc: BaseException) -> bool:
     """Whether `exc` is about the store itself (locked, full, read-only, damaged, I/O)."""
-    from lessonloop.store.transaction import StoreError, cause_of
-
     return isinstance(exc, StoreError) or cause_of(exc) not in (None, "other")
 
 
 def _wait_ms() -> int:
-    from lessonloop.store.transaction import ENV_BUSY_TIMEOUT
-
     try:
         return max(0, min(WAIT_MS, int(os.environ.get(ENV_BUSY_TIMEOUT, WAIT_MS))))
     except ValueError:
@@ -212,8 +206,6 @@ def _wait_ms() -> int:
 def queued(db: str) -> dict[str, int]:
     """The transcripts waiting for the worker of the store at `db`, with the attempts each has
     had (0: queued, not tried yet)."""
-    from lessonloop.apply.hooks.session_end import QUEUE_FILE, queue_folder
-
     folder = queue_folder(db)
     out = {path: claim.attempts for path, claim in _read_claims(folder).items()}
     for name in (QUEUE_FILE + TAKING, QUEUE_FILE):
@@ -227,8 +219,6 @@ def _claim(folder: str) -> dict[str, Claim]:
     the queue file is renamed, its paths written to the claimed file (a new file, renamed over
     it: whole or absent), then the renamed queue is deleted. A worker stopped between two steps
     leaves files the next one reads again; a path is claimed once (its attempts kept)."""
-    from lessonloop.apply.hooks.session_end import QUEUE_FILE
-
     path = os.path.join(folder, QUEUE_FILE)
     taking = path + TAKING
     claims = _read_claims(folder)
@@ -257,8 +247,6 @@ def _read_paths(path: str) -> list[str]:
 
 
 def _claimed_file(folder: str) -> str:
-    from lessonloop.apply.hooks.session_end import QUEUE_FILE
-
     return os.path.join(folder, QUEUE_FILE + CLAIMED)
 
 
@@ -305,8 +293,6 @@ def main(argv: list[str] | None = None) -> int:
     """The worker the Stop / SessionEnd hooks start: empty the queue of the store at
     $LESSONLOOP_DB (`--no-bandit`: leave bandit out even when `[analysis] bandit` is true). Always returns 0: a failure is written to
     the hooks' failure log (event "ingest"), where `lessonloop hooks status` shows it."""
-    from lessonloop.store.location import db_path_text
-
     args = sys.argv[1:] if argv is None else argv
     db = db_path_text()
     try:

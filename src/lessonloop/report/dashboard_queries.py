@@ -13,9 +13,12 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from lessonloop.core.wings import declared, resolve
+from lessonloop.report.analysis_queries import habit_figures, session_facts
 from lessonloop.report.costs import cost_json
 from lessonloop.report.queries import scoped_tree, session_filter
 from lessonloop.report.sample_queries import SampleScope, sample_scope
+from lessonloop.store.lessons.reader import list_lessons
 from lessonloop.store.sessions.totals import settle_for_read
 
 TOP_MISTAKES = 15
@@ -86,8 +89,6 @@ def top_mistakes(
     "failed_sessions" then counts that agent's sessions, "failed_sessions_all" every agent's.
     With a `scope` leaving the sample out: the lessons seen failing in real sessions, counted
     over them (a lesson learned from the sample alone is not shown)."""
-    from lessonloop.store.lessons.reader import list_lessons
-
     statuses = "pending,active,archived"
     without_sample = scope is not None and scope.left_out
     if agent is None and not without_sample:
@@ -135,8 +136,6 @@ def habits(
 ) -> dict[str, Any]:
     """Workflow habits against outcomes, as `analyze stats --json` gives them (Fisher's exact test);
     over the sessions `scope` shows (all without one)."""
-    from lessonloop.report.analysis_queries import habit_figures, session_facts
-
     facts = session_facts(conn, project, agent)
     if scope is not None:
         facts = [f for f in facts if scope.shown(f.session_id)]
@@ -175,8 +174,6 @@ def tokens_per_day(conn: sqlite3.Connection, tree: str, params: list[Any]) -> li
 def wing_panels(conn: sqlite3.Connection, project: str | None, agent: str | None) -> dict[str, Any]:
     """The wings' dashboard panels (core/wings.py's DASHBOARD: {key: "module:function"}), each
     function(conn, project, agent) giving its figures under its key."""
-    from lessonloop.core.wings import declared, resolve
-
     return {
         key: resolve(target)(conn, project, agent)
         for _wing, panels in declared("DASHBOARD")

@@ -18,6 +18,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from lessonloop.learn.history import History
+
 if TYPE_CHECKING:
     from lessonloop.learn.history import History
 
@@ -75,7 +77,6 @@ def without_sample(history: History, scope: SampleScope) -> History:
     """`history` (the replay's) without the sample's sessions when the scope leaves them out."""
     if not scope.left_out:
         return history
-    from lessonloop.learn.history import History
 
     events = [e for e in history.events if scope.shown(e.session_id)]
     kept = {e.call.id for e in events}

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lessonloop.cli.cleanup_commands import duration_value
+from lessonloop.report.render import local_time
 from lessonloop.runs.store.retention import CleanupResult, cleanup_runs
 
 if TYPE_CHECKING:
@@ -63,8 +64,6 @@ def cleanup(conn: sqlite3.Connection | None, args: argparse.Namespace, config: C
 
 def cleanup_text(result: CleanupResult, older_than: str, *, note: bool = True) -> str:
     """The runs deleted; `note`: with the dry run's last line (cleanup says it after its rows)."""
-    from lessonloop.report.render import local_time
-
     since = f" (started before {local_time(result.cutoff)})" if result.cutoff else ""
     if not result.runs:
         return f"No runs older than {older_than}{since}: nothing to delete."

@@ -7,6 +7,10 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
+from lessonloop.learn.command_timing import anomalies
+from lessonloop.runs.store.reader import command_history, run_scope
+from lessonloop.store.projects.names import resolve_project_name
+
 RUN_COMMANDS = 20
 
 
@@ -18,8 +22,6 @@ def runs_panel(conn: sqlite3.Connection, project: str | None, agent: str | None)
 
 def _run_project(conn: sqlite3.Connection, project: str | None) -> str | None:
     """The stored project whose runs the dashboards show (store/projects/names.py's rule)."""
-    from lessonloop.store.projects.names import resolve_project_name
-
     return resolve_project_name(conn, project)
 
 
@@ -31,9 +33,6 @@ def runs_per_command(
     same runs) each run's start and seconds (for the chart), the exit reasons and the anomalies.
     `project` (a stored name) and `agent`: only their runs (runs/store/reader.run_scope), the
     anomalies then computed among those."""
-    from lessonloop.learn.command_timing import anomalies
-    from lessonloop.runs.store.reader import command_history, run_scope
-
     where, params = run_scope(project, agent)
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     commands = conn.execute(

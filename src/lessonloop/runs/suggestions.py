@@ -19,6 +19,7 @@ from lessonloop.learn.command_timing import (
     pattern_effectiveness,
     suggest,
 )
+from lessonloop.runner.profiles import PROFILES
 from lessonloop.runner.run_record import RunRecord
 from lessonloop.runs.store.reader import HISTORY_RUNS, command_history, has_runs_of, pattern_rows
 
@@ -57,8 +58,6 @@ def _whole_line_uses(conn: sqlite3.Connection, command_norm: str) -> list[Any]:
     """The pattern uses of `command_norm`'s runs, without the profiles' progress patterns: those are
     matched on a line still being written (pytest's `..F`), never given as `--error`, where they would
     match whole lines only and turn the profile off."""
-    from lessonloop.runner.profiles import PROFILES
-
     partial = {pattern for profile in PROFILES.values() for pattern in profile.partial}
     return [use for use in pattern_rows(conn, command_norm) if use.pattern not in partial]
 

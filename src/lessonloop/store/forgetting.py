@@ -31,12 +31,17 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import Collection, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.core.timestamps import utc_now
+from lessonloop.core.wings import modules
 from lessonloop.store.learning.state import forget_state
 from lessonloop.store.location import CARRIED_FOLDER, FAILURE_LOG, SPOOL_FOLDER, beside
+from lessonloop.store.search.index_upkeep import optimize_index
+from lessonloop.store.sessions.ids import SessionNotFound
+from lessonloop.store.sessions.ids import resolve_session as resolve_stored
 from lessonloop.store.transaction import transaction
 
 
@@ -84,8 +89,6 @@ def _wing_parts() -> list[Any]:
     project_rows(conn, project), collect(conn, project) -> a condition on `findings` or None,
     STEPS ((table, condition) deleted after the findings), TEMP_TABLES, and after(conn, project)
     -> rows deleted per table once the sessions' lessons are forgotten)."""
-    from lessonloop.core.wings import modules
-
     return modules("FORGET")
 
 
@@ -137,9 +140,6 @@ class ForgetResult:
 def resolve_session(conn: sqlite3.Connection, given: str) -> str:
     """The main session `given` names: an id or a unique prefix, of a stored session or of one
     only the hooks saw. ForgetError for none, several, or a subagent."""
-    from lessonloop.store.sessions.ids import SessionNotFound
-    from lessonloop.store.sessions.ids import resolve_session as resolve_stored
-
     given = given.strip()
     if not given:
         raise ForgetError("no session id given")
@@ -394,10 +394,6 @@ def compact(conn: sqlite3.Connection) -> tuple[bool, bool]:
     pages are gone from both. Returns (vacuumed, log emptied); either is False when another
     process kept the store busy past the busy timeout (SQLite finishes the checkpoint later).
     The session search's index is merged first: its deleted rows' words go with the pages."""
-    from contextlib import suppress
-
-    from lessonloop.store.search.index_upkeep import optimize_index
-
     with suppress(sqlite3.OperationalError):  # busy: the words stay marked deleted (never found) until next time
         optimize_index(conn)
     _checkpoint(conn)

@@ -10,6 +10,7 @@ server keeps one row per member and sums them), the texts redacted again, an evi
 
 from __future__ import annotations
 
+import array
 import hashlib
 from collections.abc import Mapping
 from typing import Any
@@ -139,7 +140,6 @@ def _vector(blob: Any) -> list[float] | None:
     """A stored float32 vector as a list (rounded: it goes as JSON), or None."""
     if not isinstance(blob, bytes | bytearray) or not blob or len(blob) % 4:
         return None
-    import array
 
     values = array.array("f")
     values.frombytes(bytes(blob))

@@ -12,6 +12,7 @@ and its cursor passes it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -75,8 +76,6 @@ def shown(text: object, limit: int = 40) -> str:
 def _python_loads(text: bytes | str) -> Any:
     """Python's reader, which takes what orjson refuses but JSON allows (a number too large for a
     float reads as infinity); Unreadable when it fails too, a RecursionError included."""
-    import json
-
     try:
         return json.loads(text)
     except RecursionError:

@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from lessonloop.web import views
 from lessonloop.web.figures import dashboard_json, filter_lists, replay_json, store_stats
+from lessonloop.web.pages import lessons_export
 from lessonloop.web.requests import (
     agent,
     checked_lesson_write,
@@ -22,6 +23,7 @@ from lessonloop.web.requests import (
     state_of,
 )
 from lessonloop.web.state import Figures
+from lessonloop.web.wing_pages import wing_route_docs
 
 ROUTE_DOCS = (
     ("GET", "/api", "this list"),
@@ -43,8 +45,6 @@ ROUTE_DOCS = (
 
 
 def api_index(request: Request) -> Response:
-    from lessonloop.web.wing_pages import wing_route_docs
-
     documented = [*ROUTE_DOCS, *wing_route_docs()]
     return json_response(
         {"routes": [{"method": method, "path": path, "what": what} for method, path, what in documented]}
@@ -125,8 +125,6 @@ def api_search(request: Request) -> Response:
 
 
 def api_export(request: Request) -> Response:
-    from lessonloop.web.pages import lessons_export
-
     return lessons_export(request)
 
 

@@ -8,19 +8,22 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from lessonloop.core.json_codec import dumps
+from lessonloop.learn.replay import replay
+from lessonloop.pipeline.learning import load_replay_history
+from lessonloop.report.dashboard_queries import dashboard
+from lessonloop.report.queries import stats
+from lessonloop.report.sample_queries import sample_scope, without_sample
+from lessonloop.report.session_browse_queries import filter_choices
+from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.web.state import Figures, WebState
 
 
 def _json(data: Any) -> bytes:
-    from lessonloop.core.json_codec import dumps
-    from lessonloop.secrets.field_redaction import redact_fields
-
     return dumps(redact_fields(data)[0]).encode()
 
 
 def dashboard_json(state: WebState, project: str | None, agent: str | None) -> Figures:
-    from lessonloop.report.dashboard_queries import dashboard
-
     return state.figures(("dashboard", project, agent), lambda conn: _json(dashboard(conn, project, agent)))
 
 
@@ -30,10 +33,6 @@ def replay_json(state: WebState, project: str | None, agent: str | None) -> Figu
     bundled sample is left out as the dashboards leave it (report/sample_queries.py)."""
 
     def compute(conn: sqlite3.Connection) -> bytes:
-        from lessonloop.learn.replay import replay
-        from lessonloop.pipeline.learning import load_replay_history
-        from lessonloop.report.sample_queries import sample_scope, without_sample
-
         history = without_sample(load_replay_history(conn, project, agent), sample_scope(conn))
         if not history.events:
             return _json({"evaluated_calls": 0, "evaluated_sessions": 0, "by_day": []})
@@ -43,15 +42,11 @@ def replay_json(state: WebState, project: str | None, agent: str | None) -> Figu
 
 
 def store_stats(state: WebState, project: str | None, agent: str | None) -> Figures:
-    from lessonloop.report.queries import stats
-
     return state.figures(("stats", project, agent), lambda conn: stats(conn, project, agent))
 
 
 def filter_lists(state: WebState) -> Figures:
     """The projects, agents and models the store holds, for the filters' lists."""
-    from lessonloop.report.session_browse_queries import filter_choices
-
     return state.figures(("choices",), filter_choices)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from lessonloop.store.lessons.curation import (
     EDITABLE,
+    TRANSITIONS,
     CurationError,
     Outcome,
     change_status,
@@ -40,8 +41,6 @@ def actions_for(lesson: LessonRow) -> list[str]:
 
 
 def _moves(action: str, lesson: LessonRow) -> bool:
-    from lessonloop.store.lessons.curation import TRANSITIONS
-
     return TRANSITIONS[action].target != lesson.status
 
 

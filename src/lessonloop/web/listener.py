@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lessonloop.store import open_store
+from lessonloop.web.app import create_app
+from lessonloop.web.figures import warm
 from lessonloop.web.host_names import HostName
 from lessonloop.web.security import Guard, is_loopback
 
@@ -75,8 +78,6 @@ def remote_warning(host: str, guard: Guard) -> str:
 
 def prepare_store(db: Path) -> None:
     """Migrate the store and redact it again when its rules are old, once, before serving."""
-    from lessonloop.store import open_store
-
     open_store(db).close()
 
 
@@ -96,9 +97,6 @@ def serve(
     `allow_remote_writes` (which allows a remote host too): clients on other machines are given
     the write token and may change lessons; without it they read only."""
     import uvicorn
-
-    from lessonloop.web.app import create_app
-    from lessonloop.web.figures import warm
 
     allow_remote = allow_remote or allow_remote_writes
     if not is_loopback(host) and not allow_remote:

@@ -9,7 +9,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from lessonloop.learn import exchange
 from lessonloop.lesson_model.confidence import TIERS
+from lessonloop.secrets.field_redaction import redact_fields
+from lessonloop.settings.config import privacy_settings
+from lessonloop.store.lessons.reader import KINDS, list_lessons
 from lessonloop.web import params, views
 from lessonloop.web.figures import filter_lists, store_stats
 from lessonloop.web.lesson_actions import DONE, actions_for
@@ -56,8 +60,6 @@ def dashboard_page(request: Request) -> Response:
 
 
 def lessons_page(request: Request) -> Response:
-    from lessonloop.store.lessons.reader import KINDS
-
     state = state_of(request)
     query = lesson_query(request)
     with state.store() as conn:
@@ -107,11 +109,6 @@ async def lesson_write(request: Request) -> Response:
 
 def lessons_export(request: Request) -> Response:
     """The lessons as JSONL or as the Markdown section for CLAUDE.md / AGENTS.md (a download)."""
-    from lessonloop.learn import exchange
-    from lessonloop.secrets.field_redaction import redact_fields
-    from lessonloop.settings.config import privacy_settings
-    from lessonloop.store.lessons.reader import list_lessons
-
     fmt = params.choice(request.query_params, "format", ("jsonl", "md")) or "jsonl"
     status = statuses(request, "active" if fmt == "md" else "active,pending")
     name = project(request)

@@ -11,9 +11,20 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from lessonloop import __version__
+from lessonloop.core.arg_types import since_time, until_time
+from lessonloop.core.json_codec import dumps, loads
 from lessonloop.lesson_model.confidence import SEVERITIES, TIERS
 from lessonloop.report.session_browse_queries import SessionFilters
+from lessonloop.secrets.field_redaction import redact_fields
+from lessonloop.store.lessons.reader import KINDS as LESSON_KINDS
+from lessonloop.store.lessons.reader import LessonNotFound, status_values
+from lessonloop.store.projects.names import resolve_project_name
+from lessonloop.store.search.hits import KINDS as SEARCH_KINDS
+from lessonloop.store.search.hits import SearchFilters, UnknownKind, parse_kinds
+from lessonloop.store.sessions.agents import resolve_agent
 from lessonloop.web import params
+from lessonloop.web.lesson_actions import ActionRefused, apply_action
 from lessonloop.web.quoting import shown
 from lessonloop.web.security import TOKEN_HEADER, local_host, peer_address
 from lessonloop.web.state import WebState
@@ -63,8 +74,6 @@ def path_id(request: Request, name: str, what: str) -> int:
 def project(request: Request) -> str | None:
     """The stored project ?project names (store/projects/names.py, as on the command line);
     UnknownProject, answered by app.py with the candidates, when it names none or several."""
-    from lessonloop.store.projects.names import resolve_project_name
-
     given = value(request, "project")
     if given is None:
         return None
@@ -75,8 +84,6 @@ def project(request: Request) -> str | None:
 def agent(request: Request) -> str | None:
     """The agent ?agent names, checked as the command line's --agent (store/sessions/agents.py);
     UnknownAgent, answered by app.py with the known agents, for any other value."""
-    from lessonloop.store.sessions.agents import resolve_agent
-
     given = value(request, "agent")
     if given is None:
         return None
@@ -98,13 +105,10 @@ def session_filters(request: Request) -> SessionFilters:
 def search_request(request: Request) -> tuple[str | None, Any, int]:
     """?q (the words), the search's filters (?agent, ?project, ?since and ?until days, ?tool,
     ?failed=1, ?kind, repeatable), ?limit (default 50)."""
-    from lessonloop.core.arg_types import since_time, until_time
-    from lessonloop.store.search.hits import KINDS, SearchFilters, UnknownKind, parse_kinds
-
     try:
         kinds = parse_kinds(request.query_params.getlist("kind"))
     except UnknownKind as exc:
-        raise params.bad(f"kind must be one of {', '.join(KINDS)}, not {exc.kind[:40]!r}") from None
+        raise params.bad(f"kind must be one of {', '.join(SEARCH_KINDS)}, not {exc.kind[:40]!r}") from None
     since, until = day(request, "since"), day(request, "until")
     filters = SearchFilters(
         agent=agent(request),
@@ -120,8 +124,6 @@ def search_request(request: Request) -> tuple[str | None, Any, int]:
 
 def statuses(request: Request, default: str) -> str:
     """?status: lesson statuses joined by commas, or all (store/lessons/reader.status_values)."""
-    from lessonloop.store.lessons.reader import status_values
-
     status = value(request, "status") or default
     try:
         status_values(status)
@@ -131,11 +133,9 @@ def statuses(request: Request, default: str) -> str:
 
 
 def lesson_query(request: Request) -> LessonQuery:
-    from lessonloop.store.lessons.reader import KINDS
-
     return LessonQuery(
         status=statuses(request, "pending,active"),
-        kind=params.choice(request.query_params, "kind", KINDS),
+        kind=params.choice(request.query_params, "kind", LESSON_KINDS),
         tier=params.choice(request.query_params, "tier", TIERS),
         project=project(request),
         q=value(request, "q"),
@@ -168,8 +168,6 @@ def checked_fields(fields: dict[str, str]) -> dict[str, str]:
 
 def _json_fields(body: bytes) -> dict[str, str]:
     """The API's JSON object as fields: texts (numbers written as texts); null leaves a field out."""
-    from lessonloop.core.json_codec import loads
-
     try:
         data = loads(body) if body else {}
     except ValueError as exc:
@@ -191,9 +189,6 @@ async def checked_lesson_write(request: Request) -> tuple[Outcome, dict[str, str
     the origin pass (403 otherwise) and its fields are within their limits (400 otherwise; 404
     for an unknown lesson, 409 when the action cannot apply); with the request's fields."""
     from starlette.concurrency import run_in_threadpool
-
-    from lessonloop.store.lessons.reader import LessonNotFound
-    from lessonloop.web.lesson_actions import ActionRefused, apply_action
 
     state = state_of(request)
     ref, action = path_text(request, "ref", "the lesson"), path_text(request, "action", "the action")
@@ -219,16 +214,11 @@ async def checked_lesson_write(request: Request) -> tuple[Outcome, dict[str, str
 
 def json_response(data: Any, status: int = 200) -> Response:
     """`data` as JSON, every text redacted again in its field's scope (as the CLI's --json)."""
-    from lessonloop.core.json_codec import dumps
-    from lessonloop.secrets.field_redaction import redact_fields
-
     return Response(dumps(redact_fields(data)[0]), status_code=status, media_type="application/json")
 
 
 def page(request: Request, template: str, section: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A page: the template with what every page shows (token, version, store, notice)."""
-    from lessonloop import __version__
-
     state = state_of(request)
     writes = state.guard.writes_from(peer_address(request.scope))  # else: read-only pages, no token in them
     html = state.env.get_template(template).render(

@@ -8,6 +8,7 @@ that keep it out of frames and forbid loading anything from elsewhere."""
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -127,8 +128,6 @@ def _matches(found: HostName, allowed: HostName, port: int) -> bool:
 
 def is_loopback(host: str) -> bool:
     """Whether `host` is a loopback address or name."""
-    import ipaddress
-
     name = host.strip("[]")
     if name == "localhost":
         return True

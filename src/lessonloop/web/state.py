@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lessonloop.core.timestamps import utc_now
+from lessonloop.report.html.assets import environment
+from lessonloop.store import open_store
+from lessonloop.web.params import FIELD_LIMITS, QUERY_LIMITS
 from lessonloop.web.security import Guard
+from lessonloop.web.wing_pages import wing_nav, wing_templates
 
 if TYPE_CHECKING:
     import jinja2
@@ -64,8 +69,6 @@ class WebState:
     @contextmanager
     def store(self) -> Iterator[sqlite3.Connection]:
         """A connection for one request."""
-        from lessonloop.store import open_store
-
         conn = open_store(self.db, migrate=False, redact=False)
         try:
             from lessonloop.store.sessions.totals import settle_for_read
@@ -107,8 +110,6 @@ class WebState:
             lock.release()
 
     def _compute(self, key: tuple[Any, ...], compute: Callable[[sqlite3.Connection], Any]) -> Figures:
-        from lessonloop.core.timestamps import utc_now
-
         version = store_version(self.db)  # before reading: a write meanwhile makes it stale at once
         computed_at = utc_now()
         with self.store() as conn:
@@ -143,10 +144,6 @@ class WebState:
 def template_environment() -> jinja2.Environment:
     """The web's templates and the wings' over the shared ones (report/html/templates), with the
     lengths the server accepts (params.py) for the forms' maxlength and the wings' header links."""
-    from lessonloop.report.html.assets import environment
-    from lessonloop.web.params import FIELD_LIMITS, QUERY_LIMITS
-    from lessonloop.web.wing_pages import wing_nav, wing_templates
-
     env = environment([TEMPLATES, *wing_templates()])
     env.globals["limits"] = {**QUERY_LIMITS, **FIELD_LIMITS}
     env.globals["wing_nav"] = wing_nav()  # the wings' links in the header (base.html)

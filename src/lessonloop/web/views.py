@@ -9,14 +9,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from lessonloop.core.json_codec import loads
 from lessonloop.report import timeline_queries
+from lessonloop.report.analysis_queries import session_analysis
 from lessonloop.report.lesson_figures import confidence_curve, warning_outcomes
 from lessonloop.report.lesson_queries import lesson_warnings
 from lessonloop.report.queries import session_timeline
 from lessonloop.report.render import HIDDEN_KINDS
 from lessonloop.report.session_browse_queries import SessionFilters, session_page
 from lessonloop.store.lessons.reader import LessonNotFound, LessonRow, lesson_detail, list_lessons
-from lessonloop.store.sessions.ids import SessionNotFound, resolve_session
+from lessonloop.store.search.hits import KINDS, snippet_parts
+from lessonloop.store.search.query_text import EmptyQuery, parse_query
+from lessonloop.store.search.reader import NoSearchIndex, search
+from lessonloop.store.sessions.ids import SessionNotFound, resolve_session, short_ids
 
 REVIEW_ORDER = {"pending": 0, "active": 1, "archived": 2, "rejected": 3}
 SUBAGENT_ITEMS = 300  # a subagent's calls and messages shown inline at most
@@ -155,7 +160,6 @@ def session_view(conn: sqlite3.Connection, given: str, only_errors: bool = False
             spawner["subagent"] = sub
         else:
             unplaced.append(sub)
-    from lessonloop.report.analysis_queries import session_analysis
 
     analysis = session_analysis(conn, main_id) if main_id == session_id else None
     stamps = [item["ts"] for item in items if item.get("ts")]
@@ -199,8 +203,6 @@ def _errors_with_their_prompts(items: list[dict[str, Any]]) -> list[dict[str, An
 
 def _hook_lessons(conn: sqlite3.Connection, session_id: str) -> dict[str, list[dict[str, Any]]]:
     """The hooks' decisions in this session that gave lessons, by tool call ("" for the others)."""
-    from lessonloop.core.json_codec import loads
-
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     titles: dict[int, str] = {}
     for ts, event, action, call, lessons in timeline_queries.hook_decisions(conn, session_id):
@@ -273,11 +275,6 @@ def search_view(
     link into its session's timeline at the hit (`anchor`) and its snippet in parts (text, found);
     the hits grouped by session in the order of each session's best. `problem`: why nothing could
     be searched (no word in `q`)."""
-    from lessonloop.store.search.hits import KINDS, snippet_parts
-    from lessonloop.store.search.query_text import EmptyQuery, parse_query
-    from lessonloop.store.search.reader import NoSearchIndex, search
-    from lessonloop.store.sessions.ids import short_ids
-
     view: dict[str, Any] = {
         "q": q,
         "filters": {

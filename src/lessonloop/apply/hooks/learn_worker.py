@@ -20,9 +20,20 @@ transcript at its ingest (Stop / SessionEnd).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sqlite3
+import time
+
+from lessonloop.apply.hooks import hook_store
+from lessonloop.apply.hooks.failures import log_failure
+from lessonloop.apply.hooks.hook_store import connect_for_writing, forgotten, release
+from lessonloop.apply.hooks.live_learning import LOCK_FILE, QUEUE_FILE, learn_at_once, learn_from_session
+from lessonloop.apply.hooks.session_end import queue_folder
+from lessonloop.store.hooks import live_call_seq
+from lessonloop.store.location import db_path_text
+from lessonloop.store.transaction import ENV_BUSY_TIMEOUT, StoreError
 
 TAKING = ".taking"  # the queue file renamed while its jobs run
 WAIT_MS = 10_000  # the worker's wait for the store's write lock ($LESSONLOOP_BUSY_TIMEOUT_MS when lower)
@@ -32,11 +43,6 @@ EVENT = "learn"  # the failure log's event for the worker's failures
 def run_queue(db: str) -> int:
     """Run every queued job of the store at `db`, holding the lock (waiting for it when another
     worker holds it: that one may be leaving); returns how many jobs ran."""
-    import fcntl
-
-    from lessonloop.apply.hooks.live_learning import LOCK_FILE, QUEUE_FILE
-    from lessonloop.apply.hooks.session_end import queue_folder
-
     folder = queue_folder(db)
     os.makedirs(folder, exist_ok=True)
     queue = os.path.join(folder, QUEUE_FILE)
@@ -83,9 +89,6 @@ def _take(db: str, queue: str) -> list[dict[str, object]] | None:
 
 def _run_jobs(db: str, jobs: list[dict[str, object]]) -> int:
     """Run `jobs` in order on one connection; a job that fails is logged, the others still run."""
-    from lessonloop.apply.hooks.hook_store import connect_for_writing, release
-    from lessonloop.store.transaction import StoreError
-
     try:
         conn = connect_for_writing(db, _wait_ms())
     except Exception as exc:  # the jobs are dropped: learned from the transcript at its ingest instead
@@ -114,10 +117,6 @@ def _run_jobs(db: str, jobs: list[dict[str, object]]) -> int:
 def _run_job(conn: sqlite3.Connection, job: dict[str, object], call: dict[str, object]) -> None:
     """One job: what the call teaches by itself, then what the session's calls up to it teach,
     as the hook learned them in its own process before the worker."""
-    from lessonloop.apply.hooks.hook_store import forgotten
-    from lessonloop.apply.hooks.live_learning import learn_at_once, learn_from_session
-    from lessonloop.store.hooks import live_call_seq
-
     session_id = str(call["session_id"])
     if forgotten(conn, session_id):
         return  # a person forgot the session since: nothing of it is learned
@@ -137,12 +136,6 @@ def wait_idle(db: str, timeout: float = 60.0) -> bool:
     """Wait until the learning worker of the store at `db` has run every queued job (nothing
     queued, no worker holding the lock); False when `timeout` seconds pass first. For the tests
     and hook_bench: the hook itself never waits."""
-    import fcntl
-    import time
-
-    from lessonloop.apply.hooks.live_learning import LOCK_FILE, QUEUE_FILE
-    from lessonloop.apply.hooks.session_end import queue_folder
-
     folder = queue_folder(db)
     queue = os.path.join(folder, QUEUE_FILE)
     deadline = time.monotonic() + timeout
@@ -161,8 +154,6 @@ def wait_idle(db: str, timeout: float = 60.0) -> bool:
 
 
 def _wait_ms() -> int:
-    from lessonloop.store.transaction import ENV_BUSY_TIMEOUT
-
     try:
         return max(0, min(WAIT_MS, int(os.environ.get(ENV_BUSY_TIMEOUT, WAIT_MS))))
     except ValueError:
@@ -170,16 +161,11 @@ def _wait_ms() -> int:
 
 
 def _log(db: str, session_id: object, error: BaseException | str) -> None:
-    from lessonloop.apply.hooks.failures import log_failure
-
     log_failure(db, EVENT, session_id if isinstance(session_id, str) else None, error)
 
 
 def main() -> int:
     """The worker process: run the queue of the store at $LESSONLOOP_DB; any failure is logged."""
-    from lessonloop.apply.hooks import hook_store
-    from lessonloop.store.location import db_path_text
-
     # Its connection to the store is left for os._exit to end, as a hook's (hook_store.release):
     # closing the last connection would fold the -wal into the store and delete it (fsyncs), and
     # the agent's next hook would make a new one.

@@ -4,7 +4,13 @@ ExportKind (report/record_fields.py), listed in one order."""
 
 from __future__ import annotations
 
-from lessonloop.core.wings import declared, resolve
+from lessonloop.core.wings import declared
+from lessonloop.dataset.export.fields import KINDS
+from lessonloop.dataset.export.lessons import lesson_rows
+from lessonloop.dataset.export.records import training_records
+from lessonloop.dataset.export.sessions import session_rows
+from lessonloop.dataset.export.wing_kinds import wing_kinds
+from lessonloop.report.chats import chat_rows
 from lessonloop.report.record_fields import ExportKind
 
 # How --kind and the messages list them; a kind not named here comes after, by name.
@@ -40,19 +46,8 @@ def kind_names() -> list[str]:
     return _ordered([*DESCRIPTIONS, *wings])
 
 
-def wing_kinds() -> dict[str, ExportKind]:
-    """The wings' kinds, their modules imported now."""
-    return {name: resolve(str(target)) for _wing, kinds in declared("EXPORT_KINDS") for name, target in kinds.items()}
-
-
 def all_kinds() -> dict[str, ExportKind]:
     """Every kind by name, in the listing's order."""
-    from lessonloop.dataset.export.fields import KINDS
-    from lessonloop.dataset.export.lessons import lesson_rows
-    from lessonloop.dataset.export.records import training_records
-    from lessonloop.dataset.export.sessions import session_rows
-    from lessonloop.report.chats import chat_rows
-
     readers = {"records": training_records, "chats": chat_rows, "sessions": session_rows, "lessons": lesson_rows}
     own = {
         name: ExportKind(KINDS[name], readers[name], DESCRIPTIONS[name], rated=name in _RATED) for name in DESCRIPTIONS

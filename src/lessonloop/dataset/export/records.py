@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from lessonloop.dataset.export.kinds import wing_kinds
+from lessonloop.dataset.export.wing_kinds import wing_kinds
 from lessonloop.report.chats import chat_rows
 from lessonloop.report.record_filter import ExportFilter
 

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 
 from lessonloop.capture.project_resolver import git_root
 from lessonloop.core import json_codec
+from lessonloop.history.file_prediction.code_words import changed_words
 from lessonloop.history.file_prediction.evaluation import Evaluation, PredictionSink, evaluate
 from lessonloop.history.file_prediction.examples import Example, FileChange
 from lessonloop.history.file_prediction.listwise import one_blas_thread
 from lessonloop.history.file_prediction.model import FilePredictor, Prediction
+from lessonloop.history.file_prediction.symbols import defined_names
 from lessonloop.history.store import file_models
 from lessonloop.history.store.file_models import CommitRow
 from lessonloop.report.chats import chat_rows
@@ -43,9 +45,6 @@ class ModelUpdate:
 def commit_example(
     row: CommitRow, prompts: list[str] | None = None, hunks: dict[str, list[str]] | None = None
 ) -> Example:
-    from lessonloop.history.file_prediction.code_words import changed_words
-    from lessonloop.history.file_prediction.symbols import defined_names
-
     symbols = tuple((path, names) for path, texts in (hunks or {}).items() if (names := defined_names(texts)))
     code = tuple((path, found) for path, texts in (hunks or {}).items() if (found := changed_words(texts)))
     return Example(

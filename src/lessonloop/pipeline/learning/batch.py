@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 
+from lessonloop.analyze.workflow import DEFAULT_RULES
 from lessonloop.learn.batch_lessons import FindingInput, finding_lessons, workflow_lessons
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.pipeline.learning.source import Saving
@@ -33,8 +34,6 @@ def _finding_lessons(read: Saving, edit_sessions: EditSessions) -> list[Lesson]:
 
 
 def _workflow_lessons(read: Saving) -> list[Lesson]:
-    from lessonloop.analyze.workflow import DEFAULT_RULES
-
     descriptions = {rule.id: rule.description for rule in DEFAULT_RULES}
     lessons: list[Lesson] = []
     for project, facts in read.facts.items():

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lessonloop.analyze.error_classes import classify_call
 from lessonloop.core import json_codec
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent
@@ -85,8 +86,6 @@ def call_item(row: Sequence[Any], warnings: dict[str, list[str]]) -> Item:
 
 def _classify(event: CallEvent) -> None:
     """Classify a failure analysis has not seen yet (a store ingested with --no-analyze)."""
-    from lessonloop.analyze.error_classes import classify_call
-
     found = classify_call(event.call)
     if found is not None:
         event.error_class = found.label

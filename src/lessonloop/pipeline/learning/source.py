@@ -18,6 +18,7 @@ last few sessions kept).
 
 from __future__ import annotations
 
+import posixpath
 import sqlite3
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -27,6 +28,7 @@ from typing import Any
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.learner_state import event_ids
 from lessonloop.pipeline.learning import events as ev
+from lessonloop.report.analysis_queries import session_facts
 from lessonloop.store.learning import reader as reads
 from lessonloop.store.learning.state import (
     LearnState,
@@ -225,10 +227,6 @@ class Saving:
 
 def read_saving(conn: sqlite3.Connection, origins: Iterable[str], *, full: bool) -> Saving:
     """What saving reads. `origins`: the main sessions whose model the lessons take."""
-    import posixpath
-
-    from lessonloop.report.analysis_queries import session_facts
-
     findings = reads.finding_rows(conn)
     settled: dict[tuple[str | None, str], set[str]] | None = None
     if not full:

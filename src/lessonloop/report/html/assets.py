@@ -11,6 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
+from lessonloop.core.json_codec import dumps
+from lessonloop.report.costs import cost_text
+from lessonloop.report.render import call_what
+from lessonloop.secrets.field_redaction import redact_fields
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -51,9 +58,6 @@ def json_for_script(data: Any, scrub_pii: bool = False) -> str:
     """`data` as JSON for a <script type="application/json"> element: every text redacted in its
     field's scope (and scrubbed of personal data with `scrub_pii`), and nothing in it can close
     the element or start a comment."""
-    from lessonloop.core.json_codec import dumps
-    from lessonloop.secrets.field_redaction import redact_fields
-
     cleaned = redact_fields(data)[0]
     if scrub_pii:
         from lessonloop.secrets.pii import scrub_pii_value
@@ -90,8 +94,6 @@ def number(value: Any) -> str:
 def cost(item: Any) -> str:
     """A row's cost (its cost_usd and unpriced_calls, report/costs.py) as a table shows it:
     "$1.23", "$1.23+" when some calls are unpriced, "unknown" when none is priced."""
-    from lessonloop.report.costs import cost_text
-
     if isinstance(item, dict):
         return cost_text(item.get("cost_usd"), item.get("unpriced_calls", 0))
     return cost_text(getattr(item, "cost_usd", None), getattr(item, "unpriced_calls", 0))
@@ -101,7 +103,6 @@ def environment(extra_templates: Sequence[Path] = (), scrub_pii: bool = False) -
     """The Jinja2 environment over `extra_templates` (searched first) and the shared templates;
     with `scrub_pii`, every printed text is scrubbed of personal data too (report --html)."""
     import jinja2
-    from markupsafe import Markup
 
     def script_json(data: Any) -> Markup:
         return Markup(json_for_script(data, scrub_pii))  # escaped for a script element above
@@ -117,7 +118,6 @@ def environment(extra_templates: Sequence[Path] = (), scrub_pii: bool = False) -
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    from lessonloop.report.render import call_what
 
     env.filters.update(
         one_line=one_line, percent=percent, number=number, script_json=script_json, cost=cost, call_what=call_what

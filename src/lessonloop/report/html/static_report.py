@@ -8,6 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
+from lessonloop import __version__
 from lessonloop.report.html.assets import CHART_LIBRARY, STATIC, environment
 from lessonloop.store.lessons.reader import LessonRow
 
@@ -45,10 +48,6 @@ def chart_library_version() -> str:
 def render_report_html(page: ReportPage, scrub_pii: bool = True) -> str:
     """The whole report as one HTML document; `scrub_pii` (privacy.scrub_pii_exports): personal
     data scrubbed from every text it shows, as a file made to be passed around."""
-    from markupsafe import Markup
-
-    from lessonloop import __version__
-
     library = CHART_LIBRARY.read_text(encoding="utf-8")
     template = environment(scrub_pii=scrub_pii).get_template("report.html")
     return template.render(

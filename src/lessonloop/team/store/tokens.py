@@ -27,6 +27,7 @@ import contextlib
 import json
 import os
 from typing import Any
+from urllib.parse import quote, unquote
 
 from lessonloop.core.config_location import ENV_CONFIG, config_path
 from lessonloop.store.private_files import FILE_MODE, make_folders
@@ -146,7 +147,6 @@ def with_password(url: str, password: str | None) -> str:
     query parameter, a key/value string's `password='...'`; `url` itself when there is none."""
     if not password:
         return url
-    from urllib.parse import quote
 
     scheme, separator, _rest = url.partition("://")
     if separator and scheme.lower() in _URI_SCHEMES:
@@ -156,8 +156,6 @@ def with_password(url: str, password: str | None) -> str:
 
 
 def _split_uri(scheme: str, rest: str) -> tuple[str, str | None]:
-    from urllib.parse import unquote
-
     password: str | None = None
     end = next((i for i, c in enumerate(rest) if c in "@/"), len(rest))
     if end < len(rest) and rest[end] == "@":

@@ -1,0 +1,102 @@
+"""The fast paths, run for real: every hook event as Claude Code and Codex run them, `lessonloop
+recall` (its own reader of its line), `lessonloop run`, the reads of figures issue 43 made cheap
+(stats, sessions, report, search) and an ingest with nothing new; and what each imports, by
+`-X importtime` of its process. tests/test_fast_paths.py holds the start-up tricks to these paths."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from lessonloop.apply.hooks.command import hook_command
+from tests.import_census import imported_modules
+from tests.transcript_builder import TranscriptBuilder
+
+
+def _names(argv: list[str], env: dict[str, str], stdin: bytes = b"", status: int = 0) -> set[str]:
+    done = subprocess.run(argv, input=stdin, env=env, capture_output=True, timeout=120, check=False)
+    assert done.returncode == status, (argv, done.stderr[-2000:])
+    return imported_modules(done.stderr.decode("utf-8", "replace"))
+
+
+def _hook(event: str, payload: dict[str, Any], env: dict[str, str], agent: str = "claude") -> set[str]:
+    argv = shlex.split(hook_command(event, agent=agent))
+    argv[1:1] = ["-X", "importtime"]  # after the interpreter
+    return _names(argv, env, json.dumps(payload).encode())
+
+
+def _command(env: dict[str, str], *words: str, status: int = 0) -> set[str]:
+    return _names([sys.executable, "-X", "importtime", "-m", "lessonloop", *words], env, status=status)
+
+
+def census(folder: Path) -> dict[str, set[str]]:
+    """Each fast path's imported modules, run against a store made in `folder`."""
+    transcripts = folder / "transcripts"
+    for n in range(2):
+        t = TranscriptBuilder(cwd=str(folder / "project"))
+        t.prompt(f"push the branch {n}")
+        t.bash("git push", "fatal: The current branch feature has no upstream branch.", exit_code=128)
+        t.bash("git push --set-upstream origin feature", "done")
+        t.write(transcripts / f"{t.session_id}.jsonl")
+    db = str(folder / "store" / "lessonloop.db")
+    env = {
+        **os.environ,
+        "HOME": str(folder / "home"),
+        "LESSONLOOP_CONFIG": str(folder / "none.toml"),
+        "LESSONLOOP_DB": db,
+        "LESSONLOOP_EMBEDDINGS": "off",
+        "LESSONLOOP_HOOK_FOREGROUND": "1",
+    }
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    (folder / "project").mkdir(exist_ok=True)
+    found: dict[str, set[str]] = {}
+    _command(env, "ingest", "--db", db, "--no-bandit", str(transcripts))
+    found["ingest, nothing new"] = _command(env, "ingest", "--db", db, "--no-bandit", str(transcripts))
+    session = {"session_id": "fast-paths-1", "transcript_path": str(folder / "t.jsonl"), "cwd": str(folder / "project")}
+    bash = {"tool_name": "Bash", "tool_input": {"command": "git push"}, "tool_use_id": "toolu_fast_1"}
+    target = str(folder / "project" / "app.py")
+    edit = {
+        "tool_name": "Edit",
+        "tool_input": {"file_path": target, "old_string": "a = 1", "new_string": "a = 2"},
+        "tool_use_id": "toolu_fast_3",
+    }
+    secret = "curl -H 'Authorization: Bearer ghp_0123456789abcdefghijABCDEFGHIJ012345' https://api.github.com"
+    hooks: list[tuple[str, dict[str, Any]]] = [
+        ("SessionStart", {"source": "startup", "model": "claude-test"}),
+        ("UserPromptSubmit", {"prompt": "push the branch"}),
+        ("PreToolUse", bash),
+        ("PostToolUseFailure", {**bash, "error": "fatal: no upstream branch", "is_interrupt": False}),
+        ("PostToolUse", {**bash, "tool_use_id": "toolu_fast_2", "tool_response": {"stdout": "ok", "stderr": ""}}),
+        ("PreToolUse", edit),
+        ("PostToolUse", {**edit, "tool_response": {"filePath": target, "oldString": "a = 1", "newString": "a = 2"}}),
+        (
+            "PostToolUseFailure",
+            {
+                **bash,
+                "tool_input": {"command": secret},
+                "tool_use_id": "toolu_fast_4",
+                "error": "401",
+                "is_interrupt": False,
+            },
+        ),
+        ("Stop", {"stop_hook_active": False}),
+        ("SessionEnd", {"reason": "exit"}),
+    ]
+    for event, fields in hooks:
+        payload = {**session, "hook_event_name": event, **fields}
+        found.setdefault(f"hook {event}", set()).update(_hook(event, payload, env))
+    codex = {**session, "session_id": "fast-paths-2", "hook_event_name": "PreToolUse", **bash}
+    found["hook PreToolUse (codex)"] = _hook("PreToolUse", codex, env, agent="codex")
+    found["recall"] = _command(env, "recall", "--db", db, "git push")
+    found["recall --json"] = _command(env, "recall", "--db", db, "--json", "git push")
+    found["run"] = _command(env, "run", "--db", db, "--", sys.executable, "-c", "pass")
+    failing = "import sys; print('error: the build failed'); sys.exit(3)"
+    found["run, failing"] = _command(env, "run", "--db", db, "--", sys.executable, "-c", failing, status=3)
+    for words in (("stats",), ("stats", "--by", "day"), ("sessions",), ("report",), ("search", "push")):
+        found[" ".join(words)] = _command(env, *words, "--db", db)
+    return found
