@@ -1,7 +1,8 @@
-"""The fast paths, run for real: every hook event as Claude Code and Codex run them, `lessonloop
-recall` (its own reader of its line), `lessonloop run`, the reads of figures issue 43 made cheap
-(stats, sessions, report, search) and an ingest with nothing new; and what each imports, by
-`-X importtime` of its process. tests/test_fast_paths.py holds the start-up tricks to these paths."""
+"""The fast paths, run for real: every hook event as Claude Code runs it (a shell command and a
+file edit, a failure with a secret in it) and Codex's PreToolUse, `lessonloop recall` (its own
+reader of its line), `lessonloop run` (a command that passes, one that fails), the reads of
+figures issue 43 made cheap (stats, sessions, report, search) and an ingest with nothing new; and
+what each imports, by `-X importtime` of its process. tests/test_fast_paths.py holds the start-up tricks to these paths."""
 
 from __future__ import annotations
 
