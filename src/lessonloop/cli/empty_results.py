@@ -9,14 +9,14 @@ from collections.abc import Sequence
 from lessonloop.store import counts
 
 
-def _filters_text(filters: Sequence[tuple[str, object]]) -> str:
+def filters_text(filters: Sequence[tuple[str, object]]) -> str:
     """`--project 'x', --kind usage` for the filters that were given (not None)."""
     return ", ".join(
         f"{option} {value!r}" if isinstance(value, str) else f"{option} {value}" for option, value in filters
     )
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
@@ -28,9 +28,9 @@ def no_sessions_text(conn: sqlite3.Connection, filters: Sequence[tuple[str, obje
         return "No sessions stored yet. Run `lessonloop ingest` first."
     given = [(option, value) for option, value in filters if value is not None]
     if not given:
-        return f"No {shown} ({_plural(total, 'session')} stored)."
+        return f"No {shown} ({plural(total, 'session')} stored)."
     return (
-        f"No {shown} match {_filters_text(given)}; {_plural(total, 'session')} stored "
+        f"No {shown} match {filters_text(given)}; {plural(total, 'session')} stored "
         "(`lessonloop sessions` lists them with their projects)."
     )
 
@@ -45,7 +45,7 @@ def no_lessons_text(conn: sqlite3.Connection, filters: Sequence[tuple[str, objec
     given = [(option, value) for option, value in filters if value is not None]
     by_status = ", ".join(f"{n} {status}" for status, n in counts.lessons_by_status(conn))
     return (
-        f"No lesson matches {_filters_text(given)}; {_plural(total, 'lesson')} stored ({by_status}; "
+        f"No lesson matches {filters_text(given)}; {plural(total, 'lesson')} stored ({by_status}; "
         "`lessonloop lessons list --status all` lists every one)."
     )
 
@@ -61,16 +61,7 @@ def no_recall_text(
     if not counts.recallable_lessons(conn, statuses, project):
         which = " or ".join(statuses) + " lesson" + (f" of the project {project}, nor a global one," if project else "")
         return (
-            f"No {which} to recall from ({_plural(total, 'lesson')} stored; "
+            f"No {which} to recall from ({plural(total, 'lesson')} stored; "
             "`lessonloop lessons list --status all` lists them, `recall --all` searches every status)."
         )
     return f"Nothing passed the minimum score ({min_score:g}) for {text!r}."
-
-
-def no_runs_text(conn: sqlite3.Connection, filters: Sequence[tuple[str, object | None]]) -> str:
-    """`runs` with no run to show."""
-    total = counts.runs(conn)
-    if not total:
-        return "No runs recorded yet. Run a command with `lessonloop run -- COMMAND`."
-    given = [(option, value) for option, value in filters if value is not None]
-    return f"No run matches {_filters_text(given)}; {_plural(total, 'run')} recorded (`lessonloop runs` lists them)."

@@ -261,8 +261,7 @@ def cmd_git_status(args: argparse.Namespace) -> int:
 
 def cmd_commits(args: argparse.Namespace) -> int:
     from lessonloop.capture.git.repository import GitError, open_repository
-    from lessonloop.history.store.link_reader import link_counts, repository_links, session_commits
-    from lessonloop.store import counts as store_counts
+    from lessonloop.history.store.link_reader import commit_count, link_counts, repository_links, session_commits
     from lessonloop.store.sessions.ids import SessionNotFound, resolve_session
 
     root = None
@@ -287,7 +286,7 @@ def cmd_commits(args: argparse.Namespace) -> int:
             and (args.until is None or k.committed_at < args.until)
         ]
         counts = link_counts(conn, root)
-        stored = store_counts.git_commits(conn)
+        stored = commit_count(conn)
     by_commit: dict[tuple[str, str], list[Any]] = {}
     for link in reversed(links):  # newest first
         by_commit.setdefault((link.repository, link.hash), []).append(link)

@@ -27,6 +27,9 @@ from lessonloop.core.arg_types import positive
 from lessonloop.runs import cleanup_part
 
 if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Sequence
+
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
     from lessonloop.runner.run_record import RunRecord
@@ -185,8 +188,6 @@ def cmd_runs_list(args: argparse.Namespace) -> int:
             left_out, rows = len(rows) - RUNS_SHOWN, rows[:RUNS_SHOWN]  # newest first: a screenful of them
         empty = None
         if not rows and not args.json:
-            from lessonloop.cli.empty_results import no_runs_text
-
             filters = [
                 ("--command", args.command),
                 ("--project", project),
@@ -195,7 +196,7 @@ def cmd_runs_list(args: argparse.Namespace) -> int:
                 ("--since", args.since),
                 ("--until", args.until),
             ]
-            empty = no_runs_text(conn, filters)
+            empty = _no_runs_text(conn, filters)
     if args.json:
         emit_json([row.to_json() for row in rows])
     elif empty is not None:
@@ -407,3 +408,16 @@ def cmd_runs_cleanup(args: argparse.Namespace) -> int:
     else:
         print(cleanup_part.cleanup_text(part.result, part.older_than))
     return 0
+
+
+def _no_runs_text(conn: sqlite3.Connection, filters: Sequence[tuple[str, object | None]]) -> str:
+    """`runs` with no run to show: none recorded yet, or none matching the filters given (named,
+    with how many are recorded), as the core's listings say it (cli/empty_results.py)."""
+    from lessonloop.cli.empty_results import filters_text, plural
+    from lessonloop.runs.store.reader import run_count
+
+    total = run_count(conn)
+    if not total:
+        return "No runs recorded yet. Run a command with `lessonloop run -- COMMAND`."
+    given = [(option, value) for option, value in filters if value is not None]
+    return f"No run matches {filters_text(given)}; {plural(total, 'run')} recorded (`lessonloop runs` lists them)."

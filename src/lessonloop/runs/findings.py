@@ -13,7 +13,8 @@ import sqlite3
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from lessonloop.store.analysis.findings import tie_findings, unmatched_run_findings
+from lessonloop.runs.store.reader import unmatched_findings
+from lessonloop.store.analysis.findings import tie_findings
 
 if TYPE_CHECKING:
     from lessonloop.core.records import FindingRecord
@@ -28,7 +29,7 @@ def before_analysis(conn: sqlite3.Connection, _request: object, _report: object)
 def match_run_findings(conn: sqlite3.Connection) -> int:
     """Match the run findings that have no session yet; returns how many got one. The updates
     go in one transaction."""
-    rows = unmatched_run_findings(conn)
+    rows = unmatched_findings(conn)
     if not rows:
         return 0  # (every ingest asks: what matching needs is imported after)
     from lessonloop.analyze.finding_match import match_findings

@@ -221,13 +221,13 @@ def _seconds(value: float | None) -> str:
 
 
 def cmd_patterns(args: argparse.Namespace) -> int:
+    from lessonloop.runs.store.reader import run_count
     from lessonloop.runs.suggestions import effectiveness, resolve_command
-    from lessonloop.store import counts as store_counts
 
     with open_cli_store(args.db, reading=True) as conn:
         command_norm = resolve_command(conn, args.command)[0] if args.command else None
         scores = effectiveness(conn, command_norm)
-        recorded = 0 if scores else store_counts.runs(conn)
+        recorded = 0 if scores else run_count(conn)
     if args.json:
         emit_json({"command_norm": command_norm, "patterns": [score.to_json() for score in scores]})
         return 0

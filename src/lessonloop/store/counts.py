@@ -41,12 +41,3 @@ def recallable_lessons(conn: sqlite3.Connection, statuses: Sequence[str], projec
         where += " AND (scope = 'global' OR project = ?)"
         params.append(project)
     return _count(conn, f"SELECT count(*) FROM lessons WHERE {where}", params)
-
-
-def runs(conn: sqlite3.Connection) -> int:
-    """Runs `lessonloop run` recorded."""
-    return _count(conn, "SELECT count(*) FROM runs")
-
-
-def git_commits(conn: sqlite3.Connection) -> int:
-    return _count(conn, "SELECT count(*) FROM git_commits")

@@ -13,6 +13,11 @@ from lessonloop.store.migrations import has_table
 EVIDENCE = ("agent_commit", "aider_commit", "edit_window")
 
 
+def commit_count(conn: sqlite3.Connection) -> int:
+    """Commits stored, of every repository."""
+    return int(conn.execute("SELECT count(*) FROM git_commits").fetchone()[0])
+
+
 def has_links(conn: sqlite3.Connection) -> bool:
     """Whether the store has the link tables (m022)."""
     return has_table(conn, "git_commit_links")

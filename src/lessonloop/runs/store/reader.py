@@ -19,6 +19,22 @@ HISTORY_RUNS = 500
 _SELECT_RUNS = f"SELECT {', '.join('r.' + c for c in RUN_COLUMNS)} FROM runs r"
 
 
+def run_count(conn: sqlite3.Connection) -> int:
+    """Runs `lessonloop run` recorded."""
+    return int(conn.execute("SELECT count(*) FROM runs").fetchone()[0])
+
+
+def unmatched_findings(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    """(id, source, kind, rule, severity, path, line, message, ts, the run's folder) of the run
+    findings not tied to a session yet, by id."""
+    return conn.execute(
+        """SELECT f.id, f.source, f.kind, f.rule, f.severity, f.path, f.line, f.message, f.ts, r.cwd
+           FROM findings f JOIN runs r ON r.id = f.run_id
+           WHERE f.run_id IS NOT NULL AND f.session_id IS NULL
+           ORDER BY f.id"""
+    ).fetchall()
+
+
 class RunNotFound(LookupError):
     """No stored run has this id; the message says so."""
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from lessonloop.analyze.inputs import Call
 from lessonloop.core.records import FindingRecord
@@ -92,17 +91,6 @@ def store_import(
                 for f in findings
             ],
         )
-
-
-def unmatched_run_findings(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
-    """(id, source, kind, rule, severity, path, line, message, ts, the run's folder) of the run
-    findings not tied to a session yet, by id."""
-    return conn.execute(
-        """SELECT f.id, f.source, f.kind, f.rule, f.severity, f.path, f.line, f.message, f.ts, r.cwd
-           FROM findings f JOIN runs r ON r.id = f.run_id
-           WHERE f.run_id IS NOT NULL AND f.session_id IS NULL
-           ORDER BY f.id"""
-    ).fetchall()
 
 
 def unmatched_run_finding_ids(conn: sqlite3.Connection) -> list[int]:
