@@ -1,14 +1,18 @@
 """The fast paths, run for real: every hook event as Claude Code runs it (a shell command and a
-file edit, a failure with a secret in it) and Codex's PreToolUse, `lessonloop recall` (its own
+file edit, a failure with a secret in it) and every recorded payload of the other agents' hooks
+(tests/data/hook_payloads: Codex, Gemini CLI, Cursor, Copilot CLI), `lessonloop recall` (its own
 reader of its line), `lessonloop run` (a command that passes, one that fails), the reads of
 figures issue 43 made cheap (stats, sessions, report, search) and an ingest with nothing new; and
 what each imports, by `-X importtime` of its process. tests/test_fast_paths.py holds the start-up tricks to these paths."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shlex
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +21,8 @@ from typing import Any
 from lessonloop.apply.hooks.command import hook_command
 from tests.import_census import imported_modules
 from tests.transcript_builder import TranscriptBuilder
+
+PAYLOADS = Path(__file__).parent / "data" / "hook_payloads"
 
 
 def _names(argv: list[str], env: dict[str, str], stdin: bytes = b"", status: int = 0) -> set[str]:
@@ -51,13 +57,34 @@ def census(folder: Path) -> dict[str, set[str]]:
         "LESSONLOOP_CONFIG": str(folder / "none.toml"),
         "LESSONLOOP_DB": db,
         "LESSONLOOP_EMBEDDINGS": "off",
-        "LESSONLOOP_HOOK_FOREGROUND": "1",
     }
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for name in ("PYTHONDONTWRITEBYTECODE", "LESSONLOOP_HOOK_FOREGROUND"):  # as installed: workers in the background
+        env.pop(name, None)
     (folder / "project").mkdir(exist_ok=True)
     found: dict[str, set[str]] = {}
     _command(env, "ingest", "--db", db, "--no-bandit", str(transcripts))
     found["ingest, nothing new"] = _command(env, "ingest", "--db", db, "--no-bandit", str(transcripts))
+    with contextlib.ExitStack() as held:
+        for lock in ("ingest.lock", "learn.lock"):  # a worker "running": the hooks queue their work, start none
+            handle = held.enter_context(open(Path(db).parent / lock, "a"))
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        found.update(_hooks(folder, env))
+    found["recall"] = _command(env, "recall", "--db", db, "git push")
+    found["recall --json"] = _command(env, "recall", "--db", db, "--json", "git push")
+    found["run"] = _command(env, "run", "--db", db, "--", sys.executable, "-c", "pass")
+    failing = "import sys; print('error: the build failed'); sys.exit(3)"
+    found["run, failing"] = _command(env, "run", "--db", db, "--", sys.executable, "-c", failing, status=3)
+    found["run --json"] = _command(env, "run", "--db", db, "--json", "--", sys.executable, "-c", "pass")
+    reads = (("stats",), ("stats", "--by", "day"), ("sessions",), ("report",), ("search", "push"))
+    for words in (*reads, ("search", "push", "--agent", "claude-code")):
+        found[" ".join(words)] = _command(env, *words, "--db", db)
+    return found
+
+
+def _hooks(folder: Path, env: dict[str, str]) -> dict[str, set[str]]:
+    """Claude Code's hooks (a shell command that fails and one that passes, a file edit, a failure
+    with a secret), then every recorded payload of the other agents'."""
+    found: dict[str, set[str]] = {}
     session = {"session_id": "fast-paths-1", "transcript_path": str(folder / "t.jsonl"), "cwd": str(folder / "project")}
     bash = {"tool_name": "Bash", "tool_input": {"command": "git push"}, "tool_use_id": "toolu_fast_1"}
     target = str(folder / "project" / "app.py")
@@ -67,6 +94,7 @@ def census(folder: Path) -> dict[str, set[str]]:
         "tool_use_id": "toolu_fast_3",
     }
     secret = "curl -H 'Authorization: Bearer ghp_0123456789abcdefghijABCDEFGHIJ012345' https://api.github.com"
+    failed = {**bash, "tool_input": {"command": secret}, "tool_use_id": "toolu_fast_4", "error": "401"}
     hooks: list[tuple[str, dict[str, Any]]] = [
         ("SessionStart", {"source": "startup", "model": "claude-test"}),
         ("UserPromptSubmit", {"prompt": "push the branch"}),
@@ -75,29 +103,27 @@ def census(folder: Path) -> dict[str, set[str]]:
         ("PostToolUse", {**bash, "tool_use_id": "toolu_fast_2", "tool_response": {"stdout": "ok", "stderr": ""}}),
         ("PreToolUse", edit),
         ("PostToolUse", {**edit, "tool_response": {"filePath": target, "oldString": "a = 1", "newString": "a = 2"}}),
-        (
-            "PostToolUseFailure",
-            {
-                **bash,
-                "tool_input": {"command": secret},
-                "tool_use_id": "toolu_fast_4",
-                "error": "401",
-                "is_interrupt": False,
-            },
-        ),
+        ("PostToolUseFailure", {**failed, "is_interrupt": False}),
         ("Stop", {"stop_hook_active": False}),
         ("SessionEnd", {"reason": "exit"}),
     ]
     for event, fields in hooks:
         payload = {**session, "hook_event_name": event, **fields}
         found.setdefault(f"hook {event}", set()).update(_hook(event, payload, env))
-    codex = {**session, "session_id": "fast-paths-2", "hook_event_name": "PreToolUse", **bash}
-    found["hook PreToolUse (codex)"] = _hook("PreToolUse", codex, env, agent="codex")
-    found["recall"] = _command(env, "recall", "--db", db, "git push")
-    found["recall --json"] = _command(env, "recall", "--db", db, "--json", "git push")
-    found["run"] = _command(env, "run", "--db", db, "--", sys.executable, "-c", "pass")
-    failing = "import sys; print('error: the build failed'); sys.exit(3)"
-    found["run, failing"] = _command(env, "run", "--db", db, "--", sys.executable, "-c", failing, status=3)
-    for words in (("stats",), ("stats", "--by", "day"), ("sessions",), ("report",), ("search", "push")):
-        found[" ".join(words)] = _command(env, *words, "--db", db)
+    busy = sqlite3.connect(env["LESSONLOOP_DB"], isolation_level=None)
+    try:  # the store's write lock held elsewhere: the hook keeps its write aside (the spool)
+        busy.execute("BEGIN IMMEDIATE")
+        payload = {**session, "hook_event_name": "PostToolUse", **bash, "tool_use_id": "toolu_fast_5"}
+        payload["tool_response"] = {"stdout": "ok", "stderr": ""}
+        found["hook PostToolUse, the store busy"] = _hook(
+            "PostToolUse", payload, {**env, "LESSONLOOP_BUSY_TIMEOUT_MS": "50"}
+        )
+    finally:
+        busy.execute("ROLLBACK")
+        busy.close()
+    for recorded in sorted(PAYLOADS.glob("*/*.json")):  # the other agents' hooks, as they send them
+        agent, event = recorded.parent.name, recorded.stem
+        payload = {**json.loads(recorded.read_text(encoding="utf-8")), "cwd": str(folder / "project")}
+        payload["transcript_path"] = str(folder / "t.jsonl")
+        found.setdefault(f"hook {event} ({agent})", set()).update(_hook(event, payload, env, agent=agent))
     return found

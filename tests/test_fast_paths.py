@@ -2,7 +2,8 @@
 
 A trick to start faster (`TYPE_CHECKING = False` instead of importing typing, an import inside a
 function instead of at the top) is kept in a module only when a fast path imports that module:
-every hook event (Claude Code's, and Codex's PreToolUse), `lessonloop recall` (its own reader of its line:
+every hook event (Claude Code's, and every recorded payload of Codex's, Gemini CLI's, Cursor's
+and Copilot CLI's), `lessonloop recall` (its own reader of its line:
 BENCHMARKS.md, "Issue 45"), `lessonloop run`, the reads of figures issue 43 made cheap (stats,
 sessions, report, search) and an ingest with nothing new. tests/fast_paths.py runs them for real
 and takes what each imports (`-X importtime`); their budgets are tests/test_hook_imports.py's,
@@ -42,18 +43,13 @@ LIBRARIES = frozenset(
 # redaction rules' digest, store/redaction_pass.py).
 ALSO_FAST = {
     "lessonloop.secrets": "every hook's redaction of what it stores and shows",
-    "lessonloop.apply.hooks.spool": "a hook's writes kept aside while the store is busy",
-    "lessonloop.apply.hooks.agents": "Gemini CLI's, Cursor's and Copilot's hooks",
     "lessonloop.analyze.file_form": "a trigger of a lesson about a script's form (lesson_model/triggers.py)",
     "lessonloop.analyze.file_search": "the trigger of a lesson about a search of files that found nothing",
     "lessonloop.analyze.pricing": "a read of figures after an ingest: the new calls priced as totals settle",
     "lessonloop.analyze.price_lookup": "the same (a model's price looked up)",
-    "lessonloop.learn.events": "a hook's call as the learner sees it (live learning)",
+    "lessonloop.learn.events": "live learning of a hook's call (its worker, or the hook that waits for it)",
     "lessonloop.lesson_model.prompt_match": "a PreToolUse decision on a correction's lesson",
-    "lessonloop.lesson_model.state_codec": "the PreToolUse hook's lesson states, read and written",
-    "lessonloop.runner.exit_words": "`lessonloop run`'s report of how a command ended",
-    "lessonloop.store.lessons.writer": "live learning's merge of what it learned (merge_live)",
-    "lessonloop.store.sessions.agents": "`lessonloop search --agent` (issue 43's reads)",
+    "lessonloop.store.lessons.writer": "live learning's merge of what it learned (merge_live), the same",
 }
 # Imports kept inside a function outside the fast paths, each for its reason.
 KEPT: dict[str, str] = {}
