@@ -1,9 +1,16 @@
-"""The fast paths, run for real: every hook event as Claude Code runs it (a shell command and a
-file edit, a failure with a secret in it) and every recorded payload of the other agents' hooks
-(tests/data/hook_payloads: Codex, Gemini CLI, Cursor, Copilot CLI), `lessonloop recall` (its own
-reader of its line), `lessonloop run` (a command that passes, one that fails), the reads of
-figures issue 43 made cheap (stats, sessions, report, search) and an ingest with nothing new; and
-what each imports, by `-X importtime` of its process. tests/test_fast_paths.py holds the start-up tricks to these paths."""
+"""The fast paths, run for real, and what each imports (`-X importtime` of its process):
+
+- every hook event as Claude Code runs it (a shell command that fails and one that passes, a file
+  edit, a failure with a secret in it, a call while another process holds the store's write lock)
+  and every recorded payload of the other agents' hooks (tests/data/hook_payloads: Codex, Gemini
+  CLI, Cursor, Copilot CLI), as installed: their workers in the background;
+- `lessonloop recall` (its own reader of its line), with and without --json;
+- `lessonloop run`: a command that passes, one that fails, --json;
+- the reads of figures issue 43 made cheap (stats, sessions, report, search, search --agent);
+- an ingest with nothing new.
+
+tests/test_fast_paths.py holds the start-up tricks to these paths.
+"""
 
 from __future__ import annotations
 
