@@ -1,6 +1,6 @@
 """The wings' registry (core/wings.py) is a plugin system, not a list of our four: a wing the core
 has never seen, declared at its package's door, gets its command, its own migration sequence, its
-steps in an ingest and its dashboard panel, with no line of the core naming it. The wing is
+steps in an ingest, its dashboard panel and the projects its table names, with no line of the core naming it. The wing is
 written into a temporary folder and added to DEFAULT_WINGS in a process of its own (the registry
 loads the wings once per process)."""
 
@@ -25,6 +25,7 @@ WING = {
         BEFORE_ANALYSIS = ("notewing.steps:before",)
         AFTER_INGEST = ("notewing.steps:after",)
         DASHBOARD = {"notes": "notewing.steps:panel"}
+        PROJECTS = ("wing_notes",)
     """,
     "migrations.py": """
         from lessonloop.store.migrations import execute_all, sequence
@@ -34,12 +35,12 @@ WING = {
 
         @migration
         def nw001_notes(conn):
-            execute_all(conn, "CREATE TABLE wing_notes (at TEXT NOT NULL, text TEXT NOT NULL);")
+            execute_all(conn, "CREATE TABLE wing_notes (at TEXT NOT NULL, text TEXT NOT NULL, project TEXT);")
     """,
     "steps.py": """
         def before(conn, request, report):
             sessions = conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
-            conn.execute("INSERT INTO wing_notes VALUES ('before', ?)", (str(sessions),))
+            conn.execute("INSERT INTO wing_notes VALUES ('before', ?, 'noted-project')", (str(sessions),))
 
         def after(conn, request, report):
             report.wing_steps["notes"] = conn.execute("SELECT count(*) FROM wing_notes").fetchone()[0]
@@ -122,7 +123,7 @@ def test_a_wing_the_core_never_saw_plugs_in(tmp_path: Path) -> None:
     assert plain.returncode == 2 and "unknown command 'notes'" in plain.stderr
 
 
-def test_the_dashboard_and_the_end_of_an_ingest_hear_the_wing(tmp_path: Path) -> None:
+def test_the_dashboard_the_end_of_an_ingest_and_the_project_names_hear_the_wing(tmp_path: Path) -> None:
     folder = _wing(tmp_path / "plugins")
     db = tmp_path / "store.db"
     transcript = TranscriptBuilder(cwd="/home/dev/app")
@@ -134,14 +135,16 @@ wings.DEFAULT_WINGS = (*wings.DEFAULT_WINGS, "notewing")
 from lessonloop.pipeline.ingest_job import IngestRequest, run_ingest_job
 from lessonloop.report.dashboard_queries import dashboard
 from lessonloop.store import open_store
+from lessonloop.store.projects.names import resolve_project_name
 conn = open_store({str(db)!r})
 report = run_ingest_job(conn, IngestRequest(paths=({str(path)!r},), analyze=False), None)
-print(report.wing_steps["notes"], dashboard(conn)["notes"])
+print(report.wing_steps["notes"], dashboard(conn)["notes"], resolve_project_name(conn, "noted"))
 """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split(maxsplit=1) == ["1", "['1']\n"]  # its note made before analysis, counted at the end
+    # its note made before analysis, counted at the end; its table's project is a stored project
+    assert done.stdout.split() == ["1", "['1']", "noted-project"]
 
 
 def test_the_shipped_wings_each_declare_at_their_door() -> None:

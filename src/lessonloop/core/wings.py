@@ -35,7 +35,9 @@ What a wing may declare (each optional):
 - UNDONE_SESSIONS: ("module:function", ...): function(conn) -> {session: changes undone later}
   (report/analysis_queries.py: habits against outcomes);
 - FORGET: a module, the wing's part of forgetting a project (store/forgetting.py: project_rows,
-  collect, STEPS, TEMP_TABLES, after).
+  collect, STEPS, TEMP_TABLES, after);
+- PROJECTS: (table, ...): the wing's tables whose `project` column names a stored project (the
+  names a --project value matches: store/projects/names.py).
 
 No imports: `lessonloop run` and the Stop hook's worker load it.
 """

@@ -4,7 +4,8 @@
 What it registers, declared here at the package's door (core/wings.py reads these names; no
 imports: every run reads them): `lessonloop run`'s own entry point (read before any other part of
 the command line is imported), its commands, its migration sequence, its step in an ingest, its
-pages, dashboard panel, feedback, part of cleanup and of forgetting a project."""
+pages, dashboard panel, feedback, part of cleanup and of forgetting a project, and its table whose
+projects count among the stored ones."""
 
 ENTRY_POINTS = {"run": "lessonloop.runs.command.entry:main"}
 COMMANDS = {"lessonloop.runs.cli": ("run", "runs")}
@@ -17,3 +18,4 @@ FEEDBACK = {"run": "lessonloop.runs.feedback_cli:run_feedback"}
 RETENTION = "lessonloop.runs.cleanup_part"
 FORGET = "lessonloop.runs.store.forget"
 EXPORT_KINDS = {"runs": "lessonloop.runs.export:KIND"}
+PROJECTS = ("runs",)

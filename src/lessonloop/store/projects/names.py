@@ -1,7 +1,8 @@
 """Which stored project a project value names: the one rule the command line, the MCP tools and
 the web UI match a project by (docs/projects.md, "Naming a stored project").
 
-The stored names are the projects of sessions, lessons and runs. A value names:
+The stored names are the projects of sessions, lessons and the wings' tables that name one
+(core/wings.py's PROJECTS: the runs'). A value names:
 
 1. the stored project spelled exactly as it is;
 2. else the only stored project whose name contains it, letter case ignored;
@@ -14,11 +15,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-SHOWN = 8  # candidates named in a message at most
+from lessonloop.core.wings import declared
 
-_NAMES = """SELECT project FROM sessions WHERE project IS NOT NULL
-            UNION SELECT project FROM lessons WHERE project IS NOT NULL
-            UNION SELECT project FROM runs WHERE project IS NOT NULL"""
+SHOWN = 8  # candidates named in a message at most
+_CORE_TABLES = ("sessions", "lessons")  # the core's tables with a `project` column naming a project
 
 
 class UnknownProject(LookupError):
@@ -32,8 +32,10 @@ class UnknownProject(LookupError):
 
 
 def stored_projects(conn: sqlite3.Connection) -> list[str]:
-    """Every project the store names (sessions', lessons' and runs'), sorted."""
-    return sorted(str(row[0]) for row in conn.execute(_NAMES))
+    """Every project the store names (sessions', lessons' and the wings' tables'), sorted."""
+    tables = [*_CORE_TABLES, *(table for _wing, names in declared("PROJECTS") for table in names)]
+    union = " UNION ".join(f"SELECT project FROM {table} WHERE project IS NOT NULL" for table in tables)
+    return sorted(str(row[0]) for row in conn.execute(union))
 
 
 def repository_roots(conn: sqlite3.Connection) -> list[str]:
