@@ -157,8 +157,8 @@ def test_the_shipped_wings_each_declare_at_their_door() -> None:
     for _wing, modules in commands.items():
         for module in modules:
             assert hasattr(importlib.import_module(module), "register"), module
-    for attribute in ("BEFORE_ANALYSIS", "AFTER_INGEST"):
-        for _wing, targets in declared(attribute):
-            for target in targets:
+    for attribute in ("BEFORE_ANALYSIS", "AFTER_INGEST", "COMMAND_SUMMARIES"):
+        for _wing, value in declared(attribute):
+            for target in (value,) if isinstance(value, str) else value:
                 module, _, name = target.partition(":")
                 assert callable(getattr(importlib.import_module(module), name)), target

@@ -37,7 +37,10 @@ What a wing may declare (each optional):
 - FORGET: a module, the wing's part of forgetting a project (store/forgetting.py: project_rows,
   collect, STEPS, TEMP_TABLES, after);
 - PROJECTS: (table, ...): the wing's tables whose `project` column names a stored project (the
-  names a --project value matches: store/projects/names.py).
+  names a --project value matches: store/projects/names.py);
+- COMMAND_SUMMARIES: "module:function": function(conn) -> a dict per project and command (its
+  runs, failures, stops, durations, first and last run): the telemetry a team shares
+  (team/sync.py).
 
 No imports: `lessonloop run` and the Stop hook's worker load it.
 """

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.core.timestamps import utc_now
+from lessonloop.core.wings import declared, resolve
 from lessonloop.settings.config import privacy_settings
 from lessonloop.team import items
 from lessonloop.team.remote_urls import RemoteError, normalize_remote, remote_of_folder
@@ -122,9 +123,15 @@ def own_item_ids(conn: sqlite3.Connection) -> dict[str, int]:
     return {identity: int(lesson["id"]) for identity, lesson in own}
 
 
+def _command_summaries(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """The telemetry per project and command the wings give to share (core/wings.py's
+    COMMAND_SUMMARIES: the runs')."""
+    return [summary for _wing, target in declared("COMMAND_SUMMARIES") for summary in resolve(str(target))(conn)]
+
+
 def pending_changes(conn: sqlite3.Connection) -> tuple[list[Outgoing], Counter[str]]:
     """What differs from what the server holds of this member's, and lessons without a remote."""
-    runs = team_state.command_summaries(conn)
+    runs = _command_summaries(conn)
     own, remotes, unshared = _own_identities(conn, {str(r["project"]) for r in runs if r["project"]})
     shared = team_state.shared_items(conn)
     queued = team_state.outbox_digests(conn)

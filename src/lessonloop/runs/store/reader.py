@@ -35,6 +35,31 @@ def unmatched_findings(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
     ).fetchall()
 
 
+def command_summaries(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """`lessonloop run`'s telemetry per project and normalized command: runs, failures, early stops,
+    total and longest duration, first and last run (what a team shares: core/wings.py's
+    COMMAND_SUMMARIES)."""
+    rows = conn.execute(
+        """SELECT project, command_norm, min(program), count(*),
+                  sum(CASE WHEN child_status IS NULL OR child_status <> 0 THEN 1 ELSE 0 END),
+                  sum(stopped), sum(duration), max(duration), min(started_at), max(started_at)
+           FROM runs GROUP BY project, command_norm ORDER BY project, command_norm"""
+    )
+    names = [
+        "project",
+        "command",
+        "program",
+        "runs",
+        "failures",
+        "stopped",
+        "duration_total",
+        "duration_max",
+        "first_seen",
+        "last_seen",
+    ]
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
 class RunNotFound(LookupError):
     """No stored run has this id; the message says so."""
 

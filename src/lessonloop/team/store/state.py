@@ -252,30 +252,6 @@ def own_lessons(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return lessons
 
 
-def command_summaries(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """`lessonloop run`'s telemetry per project and normalized command: runs, failures, early stops,
-    total and longest duration, first and last run."""
-    rows = conn.execute(
-        """SELECT project, command_norm, min(program), count(*),
-                  sum(CASE WHEN child_status IS NULL OR child_status <> 0 THEN 1 ELSE 0 END),
-                  sum(stopped), sum(duration), max(duration), min(started_at), max(started_at)
-           FROM runs GROUP BY project, command_norm ORDER BY project, command_norm"""
-    )
-    names = [
-        "project",
-        "command",
-        "program",
-        "runs",
-        "failures",
-        "stopped",
-        "duration_total",
-        "duration_max",
-        "first_seen",
-        "last_seen",
-    ]
-    return [dict(zip(names, row, strict=True)) for row in rows]
-
-
 def shared_items(conn: sqlite3.Connection) -> dict[str, tuple[str, str, str]]:
     """item id -> (kind, local key, digest) of what the server holds of this member's."""
     return {r[0]: (r[1], r[2], r[3]) for r in conn.execute("SELECT item_id, kind, local_key, digest FROM team_shared")}
