@@ -132,9 +132,9 @@ def project_or_repository(conn: sqlite3.Connection, given: str) -> str:
     """The project `given` names: a stored project of sessions, lessons or runs, or a repository
     read by `ingest --git` (store/projects/names.py's rule over all of them)."""
     from lessonloop.cli.common import project_named
-    from lessonloop.store.projects.names import repository_roots
+    from lessonloop.store.projects.names import project_folders
 
-    name = project_named(conn, given, repository_roots(conn))
+    name = project_named(conn, given, project_folders(conn))
     assert name is not None
     return name
 

@@ -38,6 +38,8 @@ What a wing may declare (each optional):
   collect, STEPS, TEMP_TABLES, after);
 - PROJECTS: (table, ...): the wing's tables whose `project` column names a stored project (the
   names a --project value matches: store/projects/names.py);
+- PROJECT_FOLDERS: "module:function": function(conn) -> folders a --project value may name
+  besides the stored projects (`forget project`, `dataset export`: the repositories read);
 - COMMAND_SUMMARIES: "module:function": function(conn) -> a dict per project and command (its
   runs, failures, stops, durations, first and last run): the telemetry a team shares
   (team/sync.py).

@@ -23,7 +23,7 @@ from lessonloop.core.install_hints import extra_help
 from lessonloop.dataset.export import ExportError, ExportFilter, MissingExtra, export_dataset
 from lessonloop.dataset.export.kinds import kind_names
 from lessonloop.settings.config import privacy_settings
-from lessonloop.store.projects.names import repository_roots
+from lessonloop.store.projects.names import project_folders
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -88,7 +88,7 @@ def _project(conn: sqlite3.Connection, project: str | None) -> str | None:
     if not project:
         return None
 
-    return project_named(conn, project, repository_roots(conn))
+    return project_named(conn, project, project_folders(conn))
 
 
 def cmd_export(args: argparse.Namespace) -> int:

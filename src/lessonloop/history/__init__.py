@@ -5,8 +5,8 @@ README.md.
 What it registers, declared here at the package's door (core/wings.py reads these names; no
 imports): its commands, its way to ingest (`ingest --git`), its migration sequence, its step
 before analysis in an ingest (the links), the commits as a kind of dataset export, a session
-timeline's commits, the sessions whose changes later commits undid and its part of forgetting a
-project."""
+timeline's commits, the sessions whose changes later commits undid, the repositories' folders a
+project value may name, and its part of forgetting a project."""
 
 COMMANDS = {"lessonloop.history.cli": ("git",), "lessonloop.history.files_cli": ("files",)}
 INGEST_MODES = ("lessonloop.history.ingest_mode",)
@@ -16,4 +16,5 @@ BEFORE_ANALYSIS = ("lessonloop.history.linking:before_analysis",)
 EXPORT_KINDS = {"commits": "lessonloop.history.export:KIND"}
 TIMELINE = {"commits": "lessonloop.history.store.link_reader:timeline_commits"}
 UNDONE_SESSIONS = ("lessonloop.history.store.link_reader:rolled_back_sessions",)
+PROJECT_FOLDERS = "lessonloop.history.store.file_models:repository_roots"
 FORGET = "lessonloop.history.store.forget"

@@ -15,6 +15,7 @@ import zlib
 from dataclasses import dataclass
 
 from lessonloop.core.timestamps import utc_now
+from lessonloop.store.migrations import has_table
 from lessonloop.store.transaction import transaction
 
 # A model's state decompressed (JSON of words and files' counts): megabytes for a large repository;
@@ -50,6 +51,10 @@ def repository_id(conn: sqlite3.Connection, root: str) -> int | None:
 
 
 def repository_roots(conn: sqlite3.Connection) -> list[str]:
+    """The folders of the repositories `ingest --git` read, sorted (none in a store opened read-only
+    from before git history); a project value may name one (core/wings.py's PROJECT_FOLDERS)."""
+    if not has_table(conn, "git_repositories"):
+        return []
     return [str(row[0]) for row in conn.execute("SELECT root FROM git_repositories ORDER BY root")]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from lessonloop.core.wings import declared
+from lessonloop.core.wings import declared, resolve
 
 SHOWN = 8  # candidates named in a message at most
 _CORE_TABLES = ("sessions", "lessons")  # the core's tables with a `project` column naming a project
@@ -38,13 +38,10 @@ def stored_projects(conn: sqlite3.Connection) -> list[str]:
     return sorted(str(row[0]) for row in conn.execute(union))
 
 
-def repository_roots(conn: sqlite3.Connection) -> list[str]:
-    """The folders of the repositories `ingest --git` read (none in a store from before git history)."""
-    from lessonloop.store.migrations import has_table
-
-    if not has_table(conn, "git_repositories"):
-        return []
-    return [str(row[0]) for row in conn.execute("SELECT root FROM git_repositories ORDER BY root")]
+def project_folders(conn: sqlite3.Connection) -> list[str]:
+    """The folders a project value may name besides the stored projects, as the wings give them
+    (core/wings.py's PROJECT_FOLDERS: the repositories `ingest --git` read)."""
+    return [folder for _wing, target in declared("PROJECT_FOLDERS") for folder in resolve(str(target))(conn)]
 
 
 def match_project(given: str, names: Iterable[str]) -> str:
