@@ -63,7 +63,7 @@ def _read(path: str, fmt: str) -> tuple[list[FindingRecord], list[Problem], Impo
     return junit.findings, junit.problems, result
 
 
-def _edits_for(conn: sqlite3.Connection, findings: list[FindingRecord]) -> list[Call]:
+def edits_for(conn: sqlite3.Connection, findings: list[FindingRecord]) -> list[Call]:
     """Successful edits of files whose name some finding mentions (the first file of a patch of
     several, or any of them)."""
     return edits_of_files(conn, sorted({posixpath.basename(f.path) for f in findings if f.path}))
@@ -73,7 +73,7 @@ def _edits_for(conn: sqlite3.Connection, findings: list[FindingRecord]) -> list[
 SPAN_GRACE = timedelta(minutes=10)
 
 
-def _session_spans(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+def session_spans(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
     """Context id -> main session id; main session id -> (first call, last result + grace)."""
     session_of = session_roots(conn)
     spans: dict[str, tuple[str, str]] = {}
@@ -92,8 +92,8 @@ def import_findings(conn: sqlite3.Connection, path: str, fmt: str) -> ImportResu
     result.problems = problems
     fallback_ts = format_timestamp(datetime.fromtimestamp(info.st_mtime, UTC))
     findings = [f if f.ts else replace(f, ts=fallback_ts) for f in findings]
-    session_of, spans = _session_spans(conn)
-    matched = match_findings(findings, _edits_for(conn, findings), session_of, session_spans=spans)
+    session_of, spans = session_spans(conn)
+    matched = match_findings(findings, edits_for(conn, findings), session_of, session_spans=spans)
     result.findings = len(matched)
     result.matched = sum(1 for f in matched if f.session_id)
     store_import(conn, path, fmt, info.st_size, info.st_mtime_ns, matched, utc_now())

@@ -34,15 +34,15 @@ def match_run_findings(conn: sqlite3.Connection) -> int:
         return 0  # (every ingest asks: what matching needs is imported after)
     from lessonloop.analyze.finding_match import match_findings
     from lessonloop.core.records import FindingRecord
-    from lessonloop.pipeline.findings_import import _edits_for, _session_spans
+    from lessonloop.pipeline.findings_import import edits_for, session_spans
 
     by_cwd: dict[str | None, list[tuple[int, FindingRecord]]] = defaultdict(list)
     for finding_id, source, kind, rule, severity, path, line, message, ts, cwd in rows:
         by_cwd[cwd].append((finding_id, FindingRecord(source, kind, rule, severity, path, line, message, ts)))
-    session_of, spans = _session_spans(conn)
+    session_of, spans = session_spans(conn)
     if not spans:
         return 0  # no session has a timed call: nothing to match against
-    edits = _edits_for(conn, [finding for group in by_cwd.values() for _, finding in group])
+    edits = edits_for(conn, [finding for group in by_cwd.values() for _, finding in group])
     updates: list[tuple[str, str | None, int]] = []
     for cwd, group in by_cwd.items():
         matched = match_findings(
