@@ -42,6 +42,11 @@ class FindingInput:
     project: str | None
 
 
+def file_type(path: str | None) -> str:
+    """A file's type as batch lessons group by it: its extension, lower case ("" for none)."""
+    return posixpath.splitext(path or "")[1].lower()
+
+
 def finding_lessons(
     findings: Iterable[FindingInput], edit_sessions: Mapping[tuple[str | None, str], set[str]]
 ) -> list[Lesson]:
@@ -54,7 +59,7 @@ def finding_lessons(
     for finding in findings:
         if finding.tool_use_id is None and finding.kind == "risk":
             continue
-        ext = posixpath.splitext(finding.path or "")[1].lower()
+        ext = file_type(finding.path)
         groups.setdefault((finding.source, finding.rule, ext, finding.project), []).append(finding)
     lessons: list[Lesson] = []
     for (source, rule, ext, project), items in sorted(groups.items(), key=lambda kv: tuple(map(str, kv[0]))):

@@ -5,11 +5,10 @@ Pure: the store is read before (source.py)."""
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable
 
 from lessonloop.analyze.workflow import DEFAULT_RULES
-from lessonloop.learn.batch_lessons import FindingInput, finding_lessons, workflow_lessons
+from lessonloop.learn.batch_lessons import FindingInput, file_type, finding_lessons, workflow_lessons
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.pipeline.learning.source import Saving
 
@@ -29,7 +28,7 @@ def _finding_lessons(read: Saving, edit_sessions: EditSessions) -> list[Lesson]:
     if not read.findings:
         return []
     findings = [FindingInput(*row) for row in read.findings]
-    pairs = {(f.project, posixpath.splitext(f.path or "")[1].lower()) for f in findings}
+    pairs = {(f.project, file_type(f.path)) for f in findings}
     return finding_lessons(findings, {pair: edit_sessions(*pair) for pair in pairs})
 
 
@@ -50,4 +49,4 @@ def changed_types(
     learn_edit_types, one call at a time)."""
     if kind not in _CHANGE_KINDS or status != "ok" or not paths:
         return set()
-    return {(project, posixpath.splitext(each)[1].lower(), root) for each in paths}
+    return {(project, file_type(each), root) for each in paths}

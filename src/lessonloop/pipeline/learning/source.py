@@ -18,13 +18,13 @@ last few sessions kept).
 
 from __future__ import annotations
 
-import posixpath
 import sqlite3
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lessonloop.learn.batch_lessons import file_type
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.learner_state import event_ids
 from lessonloop.pipeline.learning import events as ev
@@ -230,7 +230,7 @@ def read_saving(conn: sqlite3.Connection, origins: Iterable[str], *, full: bool)
     findings = reads.finding_rows(conn)
     settled: dict[tuple[str | None, str], set[str]] | None = None
     if not full:
-        pairs = {(row[10], posixpath.splitext(row[5] or "")[1].lower()) for row in findings}
+        pairs = {(row[10], file_type(row[5])) for row in findings}  # a finding's project and path
         settled = {pair: settled_edit_sessions(conn, *pair) for pair in sorted(pairs, key=repr)}
     facts = {project: session_facts(conn, project) for project in reads.analyzed_projects(conn) if project}
     return Saving(findings, settled, facts, reads.session_models(conn, origins))
