@@ -18,34 +18,16 @@ import contextlib
 import fcntl
 import json
 import os
-import shlex
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from lessonloop.apply.hooks.command import hook_command
-from tests.import_census import imported_modules
+from tests.import_census import command_imports as _command
+from tests.import_census import hook_imports as _hook
 from tests.transcript_builder import TranscriptBuilder
 
 PAYLOADS = Path(__file__).parent / "data" / "hook_payloads"
-
-
-def _names(argv: list[str], env: dict[str, str], stdin: bytes = b"", status: int = 0) -> set[str]:
-    done = subprocess.run(argv, input=stdin, env=env, capture_output=True, timeout=120, check=False)
-    assert done.returncode == status, (argv, done.stderr[-2000:])
-    return imported_modules(done.stderr.decode("utf-8", "replace"))
-
-
-def _hook(event: str, payload: dict[str, Any], env: dict[str, str], agent: str = "claude") -> set[str]:
-    argv = shlex.split(hook_command(event, agent=agent))
-    argv[1:1] = ["-X", "importtime"]  # after the interpreter
-    return _names(argv, env, json.dumps(payload).encode())
-
-
-def _command(env: dict[str, str], *words: str, status: int = 0) -> set[str]:
-    return _names([sys.executable, "-X", "importtime", "-m", "lessonloop", *words], env, status=status)
 
 
 def census(folder: Path) -> dict[str, set[str]]:

@@ -15,13 +15,11 @@ command). The census is `-X importtime` of a real process; a command that does d
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.import_census import imported_modules
+from tests.import_census import command_imports
 
 NOT_FOR_RECALL_JSON = (
     "orjson",
@@ -52,11 +50,7 @@ NOT_FOR_RECALL_LIST = (*NOT_FOR_RECALL_JSON, "json")
 
 
 def imported(*args: str, env: dict[str, str]) -> set[str]:
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "lessonloop", *args], env=env, capture_output=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    names = imported_modules(done.stderr.decode("utf-8", "replace"))
+    names = command_imports(env, *args)
     assert "lessonloop.cli" in names  # the census works
     return names
 

@@ -6,8 +6,6 @@ sees it."""
 
 from __future__ import annotations
 
-import json
-import shlex
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -15,20 +13,15 @@ from typing import Any
 
 import pytest
 
-from lessonloop.apply.hooks.command import hook_command
 from tests.hook_helpers import HookSession, hook_env, no_upstream
-from tests.import_census import imported_modules
+from tests.import_census import hook_imports
 
 LEARNER = "lessonloop.learn.engine"
 
 
 def imported(event: str, payload: dict[str, Any], env: dict[str, str]) -> set[str]:
     """The modules a hook process for `event` imported (its `-X importtime` lines)."""
-    argv = shlex.split(hook_command(event))
-    argv[1:1] = ["-X", "importtime"]  # after the interpreter
-    done = subprocess.run(argv, input=json.dumps(payload).encode(), env=env, capture_output=True, timeout=60)
-    assert done.returncode == 0, done.stderr[-2000:]
-    names = imported_modules(done.stderr.decode("utf-8", "replace"))
+    names = hook_imports(event, payload, env)
     assert "lessonloop.apply.hooks.entry" in names  # the census works
     return names
 

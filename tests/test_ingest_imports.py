@@ -9,11 +9,9 @@ shows that the census sees them."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.import_census import imported_modules
+from tests.import_census import command_imports
 from tests.transcript_builder import TranscriptBuilder
 
 NOT_FOR_NOTHING_NEW = (
@@ -33,14 +31,7 @@ NOT_FOR_NOTHING_NEW = (
 
 
 def _imported(*args: str, env: dict[str, str]) -> set[str]:
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "lessonloop", "ingest", *args],
-        env=env,
-        capture_output=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    names = imported_modules(done.stderr.decode("utf-8", "replace"))
+    names = command_imports(env, "ingest", *args, timeout=300)
     assert "lessonloop.pipeline.ingest_job" in names  # the census works
     return names
 
