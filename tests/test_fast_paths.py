@@ -12,10 +12,12 @@ test_command_imports.py's and test_ingest_imports.py's.
 Elsewhere the code is plain: imports at the top. An import stays inside a function only
 - for an optional extra or a heavy library that few commands need (LIBRARIES),
 - when it is conditional (inside an `if`, a `try`),
-- in a command module of the command line (cli/, a wing's cli.py): building `lessonloop --help`
-  imports every one of them, so each command's handler imports what it needs when it runs,
 - or for a reason named in KEPT.
 The modules of fast paths the census does not run are named in ALSO_FAST, each with its path.
+
+The command line needs no trick for `lessonloop --help`, which builds every command's parser: a
+parser names its handler module as text, imported only when that command runs
+(cli/common.resolve_handler; tests/test_cli_handlers.py).
 """
 
 from __future__ import annotations
@@ -52,7 +54,12 @@ ALSO_FAST = {
     "lessonloop.store.lessons.writer": "live learning's merge of what it learned (merge_live), the same",
 }
 # Imports kept inside a function outside the fast paths, each for its reason.
-KEPT: dict[str, str] = {}
+KEPT: dict[str, str] = {
+    "lessonloop.cli.web_commands": "--host-name's check (web/host_names.py: dataclasses, ipaddress, about 8 ms) "
+    "only when the option is given: `lessonloop --help` builds this parser",
+    "lessonloop.cli.handlers.serve": "the web extra's modules (report/html/assets.py needs markupsafe, "
+    "web/listener.py starlette) only once serve knows the extra is there, else it says how to install it",
+}
 
 
 def _also_fast(name: str) -> bool:
@@ -77,11 +84,6 @@ def _modules() -> dict[str, Path]:
         name = ".".join(path.relative_to(SRC).with_suffix("").parts)
         out[name.removesuffix(".__init__")] = path
     return out
-
-
-def _command_module(name: str) -> bool:
-    last = name.rsplit(".", 1)[-1]
-    return name.startswith("lessonloop.cli.") or last == "cli" or last.endswith(("_cli", "_commands"))
 
 
 def _inner_imports(tree: ast.Module) -> list[tuple[int, str]]:
@@ -113,7 +115,7 @@ def test_type_checking_false_only_on_a_fast_path(fast: set[str]) -> None:
 def test_off_the_fast_paths_imports_are_at_the_top(fast: set[str]) -> None:
     inner = {}
     for name, path in _modules().items():
-        if name in fast or _also_fast(name) or name in KEPT or name == "lessonloop.__main__" or _command_module(name):
+        if name in fast or _also_fast(name) or name in KEPT or name == "lessonloop.__main__":
             continue
         found = _inner_imports(ast.parse(path.read_text(encoding="utf-8")))
         if found:

@@ -36,7 +36,9 @@ def runs_store(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("width", [80, 100, 160])
 def test_the_id_status_and_reason_stay_whole(runs_store: Path, width: int, monkeypatch: pytest.MonkeyPatch) -> None:
     out = io.StringIO()
-    monkeypatch.setattr("lessonloop.cli.common.console", lambda: Console(file=out, width=width, color_system=None))
+    monkeypatch.setattr(
+        "lessonloop.runs.handlers.runs.console", lambda: Console(file=out, width=width, color_system=None)
+    )
     assert cli("runs", "--db", runs_store).exit_code == 0
     lines = out.getvalue().splitlines()
     assert all(len(line) <= width for line in lines), lines

@@ -53,7 +53,7 @@ def header_words(lines: list[str], first: str) -> set[str]:
 
 @pytest.mark.slow
 def test_report_keeps_ids_days_and_counts_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    lines = shown(monkeypatch, "analysis_commands", "report", "--db", store)
+    lines = shown(monkeypatch, "lessonloop.cli.handlers.report", "report", "--db", store)
     words = header_words(lines, "session")
     assert {"session", "started", "calls", "compliance", "blind", "edits", "unresolved"} <= words, lines
     assert not any("…" in word for word in words)
@@ -64,13 +64,14 @@ def test_report_keeps_ids_days_and_counts_whole(store: Path, monkeypatch: pytest
     assert all(len(row[0]) == 8 and row[2] == "09:00" for row in rows), rows
     assert any("left out for want of room" in line for line in lines)
     assert not any(
-        "left out" in line for line in shown(monkeypatch, "analysis_commands", "report", "--db", store, width=200)
+        "left out" in line
+        for line in shown(monkeypatch, "lessonloop.cli.handlers.report", "report", "--db", store, width=200)
     )
 
 
 @pytest.mark.slow
 def test_analyze_stats_keeps_its_figures_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    lines = shown(monkeypatch, "analysis_commands", "analyze", "stats", "--db", store)
+    lines = shown(monkeypatch, "lessonloop.cli.handlers.analyze", "analyze", "stats", "--db", store)
     words = header_words(lines, "habit")
     assert {"habit", "outcome", "with:", "without:", "bad/n", "(exact)", "odds", "ratio", "[95%", "CI]"} <= words, lines
     assert any(line.startswith("blind edits") and "/4" in line for line in lines), lines
@@ -78,7 +79,7 @@ def test_analyze_stats_keeps_its_figures_whole(store: Path, monkeypatch: pytest.
 
 @pytest.mark.slow
 def test_patterns_keeps_its_counts_and_precision_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    lines = shown(monkeypatch, "lessonloop.runs.suggest_cli", "runs", "patterns", "--db", store)
+    lines = shown(monkeypatch, "lessonloop.runs.handlers.patterns", "runs", "patterns", "--db", store)
     words = header_words(lines, "KIND")
     assert {"KIND", "PATTERN", "RUNS", "MATCHED", "REAL", "FALSE", "MISSED", "PRECISION", "[95%", "CI]"} <= words, lines
     row = next(line for line in lines if line.startswith("error"))
@@ -88,7 +89,7 @@ def test_patterns_keeps_its_counts_and_precision_whole(store: Path, monkeypatch:
 
 @pytest.mark.slow
 def test_suggest_keeps_the_limits_whole(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    lines = shown(monkeypatch, "lessonloop.runs.suggest_cli", "runs", "suggest", "--db", store, "--", *COMMAND)
+    lines = shown(monkeypatch, "lessonloop.runs.handlers.suggest", "runs", "suggest", "--db", store, "--", *COMMAND)
     words = header_words(lines, "LIMIT")
     assert {"LIMIT", "SUGGESTED", "RUNS", "P95", "LONGEST", "WHY"} <= words, lines
     flags = [line.split()[0] for line in lines if line.startswith("--")]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from lessonloop.report.render import local_time
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Protocol
@@ -55,8 +57,6 @@ def cleanup_json(parts: Sequence[Part], history: HistoryCleanupResult, older_tha
 
 def history_text(result: HistoryCleanupResult, sessions_older_than: str, commits_older_than: str) -> list[str]:
     """The sessions and the commits deleted, and those kept though older than their retention."""
-    from lessonloop.report.render import local_time
-
     verb = "Would delete" if result.dry_run else "Deleted"
     since = f" (last active before {local_time(result.sessions_cutoff)})" if result.sessions_cutoff else ""
     count = len(result.sessions)

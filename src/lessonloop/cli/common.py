@@ -246,18 +246,19 @@ def project_named(conn: sqlite3.Connection, project: str | None, also: Iterable[
     return resolve_project_name(conn, project, also)
 
 
-def run_handler(handler: Callable[[Any], int], args: Any) -> int:
+def run_handler(handler: Callable[[Any], int] | str, args: Any) -> int:
     """Run a command's handler with its parsed arguments; its failures become `Error: ...` on
     stderr and the exit status: 2 for a usage error (a value naming nothing known, as argparse's
     own), 1 for any other CommandError, 0 for a closed pipe, 130 for Ctrl-C. While it runs,
     standard output on a terminal is cleaned of escape sequences (terminal_output.py), whatever
-    prints there."""
+    prints there. `handler` is a function, or a "module:function" name (resolve_handler)."""
     from lessonloop.cli import terminal_output
     from lessonloop.store.projects.names import UnknownProject
 
+    run = resolve_handler(handler)
     previous = terminal_output.install()
     try:
-        return handler(args)
+        return run(args)
     except UsageError as exc:  # a value naming nothing known (an --agent): a usage error, as for --project
         print_error(exc)
         return 2
@@ -274,6 +275,20 @@ def run_handler(handler: Callable[[Any], int], args: Any) -> int:
         return 130
     finally:
         terminal_output.restore(previous)
+
+
+def resolve_handler(handler: Callable[[Any], int] | str) -> Callable[[Any], int]:
+    """The function a "module:function" name gives (a function is itself): the command line's one
+    lazy import. A command's parser names its handler so (`set_defaults(handler="lessonloop.cli.
+    handlers.stats:cmd_stats")`): building the parsers, `--help` among them, imports no handler
+    module, and a handler module imports what its command needs at its top. tests/test_cli_handlers.py
+    resolves every name the parsers give."""
+    if not isinstance(handler, str):
+        return handler
+    module, _, name = handler.partition(":")
+    # __import__, as cli/entry._register: -X importtime reports it (tests/test_command_imports.py)
+    function: Callable[[Any], int] = getattr(__import__(module, fromlist=[name]), name)
+    return function
 
 
 def print_error(exc: BaseException) -> None:

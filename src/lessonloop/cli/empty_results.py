@@ -8,6 +8,10 @@ from collections.abc import Sequence
 
 from lessonloop.store import counts
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: recall imports this module
+if TYPE_CHECKING:
+    import argparse
+
 
 def filters_text(filters: Sequence[tuple[str, object]]) -> str:
     """`--project 'x', --kind usage` for the filters that were given (not None)."""
@@ -65,3 +69,14 @@ def no_recall_text(
             "`lessonloop lessons list --status all` lists them, `recall --all` searches every status)."
         )
     return f"Nothing passed the minimum score ({min_score:g}) for {text!r}."
+
+
+def session_filters(args: argparse.Namespace) -> list[tuple[str, object | None]]:
+    """The session filters given, as options (for the message when nothing matches)."""
+    return [
+        ("--project", args.project),
+        ("--agent", args.agent),
+        ("-n", getattr(args, "limit", None)),
+        ("--since", getattr(args, "since", None)),
+        ("--until", getattr(args, "until", None)),
+    ]

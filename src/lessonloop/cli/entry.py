@@ -3,8 +3,10 @@ No logic lives here.
 
 argparse (standard library) keeps the start-up cost of every command, and of the hooks that
 share this entry point, to a few milliseconds; rich is imported only to draw tables. The
-commands live in the modules of this package; this one builds the parser and runs it. The
-package's __init__ loads it on first use (`lessonloop recall` runs without it: recall_commands.py).
+commands' parsers live in the modules of this package (and the wings' cli.py), their handlers in
+handlers/, imported when their command runs (common.resolve_handler); this one builds the parser
+and runs it. The package's __init__ loads it on first use (`lessonloop recall` runs without it:
+recall_commands.py).
 """
 
 from __future__ import annotations
@@ -155,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(own(arguments[1:]))
     parser = build_parser(only=_command_word(arguments))
     args = parser.parse_args(arguments)
-    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    handler: Callable[[argparse.Namespace], int] | str | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
         return 2

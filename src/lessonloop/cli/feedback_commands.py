@@ -1,32 +1,18 @@
-"""`lessonloop feedback [run|session|chat] ID`: one command for a person's judgement of a run of
-`lessonloop run`, a session or one chat: a rating 1..5 and a note, and for runs a verdict
-(stopped too early, waited too long). Without a kind the ID is a run's (as before sessions and
-chats could be rated). docs/runner.md (runs) and docs/export.md (sessions, chats) explain them."""
+"""The parser of `lessonloop feedback [run|session|chat] ID` (its handler: handlers/feedback.py): one
+command for a person's judgement of a run of `lessonloop run`, a session or one chat: a rating 1..5
+and a note, and for runs a verdict (stopped too early, waited too long). Without a kind the ID is a
+run's (as before sessions and chats could be rated). docs/runner.md (runs) and docs/export.md
+(sessions, chats) explain them."""
 
 from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import (
-    DB_HELP,
-    JSON_HELP,
-    CommandError,
-    UsageError,
-    emit_json,
-    existing_store,
-    open_cli_store,
-    rating,
-    shown,
-)
+from lessonloop.cli.common import DB_HELP, JSON_HELP, rating
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
-
-    from lessonloop.store.sessions.feedback import FeedbackRow
-
-OWN_KINDS = ("session", "chat")  # the others are a wing's (core/wings.py's FEEDBACK: run)
-DEFAULT_KIND = "run"  # without a kind, the ID is a run's (as before sessions and chats could be rated)
 
 
 def register(commands: Commands) -> None:
@@ -76,53 +62,4 @@ def register(commands: Commands) -> None:
     feedback.add_argument("--note", metavar="TEXT", help="a free note (secrets in it are redacted)")
     feedback.add_argument("--db", metavar="PATH", help=DB_HELP)
     feedback.add_argument("--json", action="store_true", help=JSON_HELP)
-    feedback.set_defaults(handler=cmd_feedback)
-
-
-def cmd_feedback(args: argparse.Namespace) -> int:
-    from lessonloop.core.wings import declared, resolve
-
-    wing_kinds = {kind: target for _wing, kinds in declared("FEEDBACK") for kind, target in kinds.items()}
-    kind = (args.kind or DEFAULT_KIND).lower()
-    if kind not in OWN_KINDS and kind not in wing_kinds:
-        raise CommandError(f"feedback is given on a run, a session or a chat, not {args.kind!r}")
-    if kind in wing_kinds:  # a run's (the runs wing: runs/feedback_cli.py)
-        status: int = resolve(wing_kinds[kind])(args)
-        return status
-    if args.verdict is not None:
-        raise CommandError("--should-have-waited and --should-have-stopped are for runs only")
-    if args.rating is None and args.note is None:
-        raise CommandError("nothing to record: give --rating 1-5 or --note")
-    if not existing_store(args.db):
-        raise CommandError(f"no {kind} {args.target!r}: there is no store yet")
-    from lessonloop.store.sessions.feedback import (
-        ChatNotFound,
-        FeedbackError,
-        record_chat_feedback,
-        record_session_feedback,
-    )
-    from lessonloop.store.sessions.ids import SessionNotFound
-
-    record = record_session_feedback if kind == "session" else record_chat_feedback
-    with open_cli_store(args.db) as conn:
-        try:
-            row = record(conn, args.target, rating=args.rating, note=args.note)
-        except (ChatNotFound, SessionNotFound) as exc:
-            raise UsageError(str(exc)) from exc  # an id naming nothing
-        except FeedbackError as exc:
-            raise CommandError(str(exc)) from exc
-    if args.json:
-        emit_json(row.to_json())
-    else:
-        print(shown(_row_text(row)))
-    return 0
-
-
-def _row_text(row: FeedbackRow) -> str:
-    parts = []
-    if row.rating is not None:
-        parts.append(f"rating {row.rating}/5")
-    if row.note:
-        parts.append(f"note: {row.note}")
-    name = "Session" if row.kind == "session" else "Chat"
-    return f"{name} {row.target}: {', '.join(parts)}."
+    feedback.set_defaults(handler="lessonloop.cli.handlers.feedback:cmd_feedback")

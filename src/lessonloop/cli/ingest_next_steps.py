@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from lessonloop.capture.agents import by_agent
 from lessonloop.report.glossary import words
 
 if TYPE_CHECKING:
@@ -57,7 +58,6 @@ def next_steps(overview: IngestOverview, width: int = 100, *, sample: bool = Fal
 
 def _delivery(agents: set[str]) -> list[str]:
     """How the lessons reach the agents found: hooks where the agent has them, a rules file, MCP."""
-    from lessonloop.capture.agents import by_agent
 
     def name(agent: str) -> str:
         adapter = by_agent(agent)

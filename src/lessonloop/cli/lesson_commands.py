@@ -1,24 +1,14 @@
-"""`lessonloop learn` and `lessonloop replay`: learn lessons from the store, and measure whether
-they would have prevented the mistakes in a history."""
+"""The parsers of `lessonloop learn` and `lessonloop replay`: learn lessons from the store, and
+measure whether they would have prevented the mistakes in a history (their handlers:
+handlers/learn.py, replay.py); and a learning run in words, as learn and ingest print it."""
 
 from __future__ import annotations
 
 import argparse
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from lessonloop.cli.common import (
-    CommandError,
-    agent_option,
-    common_options,
-    emit_json,
-    known_agent,
-    open_cli_store,
-    project_named,
-    project_option,
-)
+from lessonloop.cli.common import agent_option, common_options, project_option
 from lessonloop.core.arg_types import fraction
 
 
@@ -34,7 +24,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     learn.add_argument("--force", action="store_true", help="learn again even when nothing changed")
     common_options(learn)
-    learn.set_defaults(handler=cmd_learn)
+    learn.set_defaults(handler="lessonloop.cli.handlers.learn:cmd_learn")
 
     replay = commands.add_parser(
         "replay",
@@ -73,27 +63,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     project_option(replay)
     agent_option(replay)
     common_options(replay)
-    replay.set_defaults(handler=cmd_replay)
-
-
-def cmd_learn(args: argparse.Namespace) -> int:
-    from lessonloop.pipeline.analysis import analyze_store
-    from lessonloop.pipeline.learning import learn_store
-    from lessonloop.report.progress import Busy
-
-    with open_cli_store(args.db) as conn:
-        busy = not args.json and sys.stderr.isatty()
-        with Busy("learning lessons...", enabled=busy):
-            analyze_store(conn)
-            run = learn_store(conn, force=args.force)
-    if args.json:
-        emit_json(run.to_json())
-    else:
-        print(learn_run_text(run))
-    return 0
+    replay.set_defaults(handler="lessonloop.cli.handlers.replay:cmd_replay")
 
 
 def learn_run_text(run: Any) -> str:
+    """A learning run in a line (pipeline/learning/run.py's LearnRun): `learn`'s output and a line of
+    `ingest`'s (cli/ingest_summary.py)."""
     if run.skipped:
         return f"Lessons: {run.lessons}, unchanged since the last run (nothing new to learn from)."
     how = ""
@@ -115,86 +90,3 @@ def learn_run_text(run: Any) -> str:
         text += f"{lessons} ({run.new} new, {run.updated} updated, {run.archived} archived"
         text += f": {why})." if run.archived else ")."
     return text
-
-
-def cmd_replay(args: argparse.Namespace) -> int:
-    from lessonloop.cli.replay_output import print_replay
-    from lessonloop.learn.replay import replay
-    from lessonloop.learn.replay_labels import LabelError, read_labels, score_labels
-    from lessonloop.store import counts as store_counts
-
-    labels = None
-    if args.labels is not None:
-        try:
-            labels = read_labels(args.labels)
-        except LabelError as exc:
-            raise CommandError(str(exc)) from exc
-    stored_sessions = None
-    from lessonloop.report.progress import Stages
-
-    with Stages(enabled=sys.stderr.isatty() and not args.json) as stages:  # seconds on a large history
-        if args.paths:
-            with tempfile.TemporaryDirectory(prefix="lessonloop-replay-") as folder:
-                stages.step("reading the transcripts into a temporary store")
-                history = _history_from_paths(args.paths, Path(folder) / "replay.db", args.project, args.agent)
-                stages.step(f"replaying {len(history.events):,} tool calls")
-                report = replay(history, split=args.split)
-        else:
-            with open_cli_store(args.db, reading=True) as conn:
-                from lessonloop.pipeline.analysis import analyze_store
-                from lessonloop.pipeline.learning import load_replay_history
-                from lessonloop.store.read_only import is_read_only
-
-                agent = known_agent(conn, args.agent)
-                if not is_read_only(conn):  # read-only: replayed as the analysis stands
-                    stages.step("analyzing what changed")
-                    analyze_store(conn)
-                stages.step("reading the history")
-                history = load_replay_history(conn, project_named(conn, args.project), agent)
-                stages.step(f"replaying {len(history.events):,} tool calls")
-                report = replay(history, split=args.split)
-                stored_sessions = store_counts.all_sessions(conn)
-    if not history.events:
-        where = (f" in project {args.project}" if args.project else "") + (
-            f" of agent {args.agent}" if args.agent else ""
-        )
-        if args.paths:
-            where += " in the transcripts given"
-        elif stored_sessions == 0:
-            where += ": no sessions stored yet (`lessonloop ingest` reads them, or give transcripts: replay PATH)"
-        raise CommandError("no tool calls to replay" + where)
-    data = report.to_json()
-    if not args.explain:
-        data.pop("failures")
-    if labels is not None:
-        data["labels"] = {"file": str(args.labels), **score_labels(report, history.events, labels).to_json()}
-    if args.json:
-        emit_json(data)
-    else:
-        print_replay(data, every=args.all)
-    return 0
-
-
-def _history_from_paths(paths: list[str], db: Path, project: str | None, agent: str | None) -> Any:
-    from lessonloop.pipeline.analysis import analyze_store
-    from lessonloop.pipeline.ingest import discover
-    from lessonloop.pipeline.ingest import ingest as run_ingest
-    from lessonloop.pipeline.learning import load_replay_history
-    from lessonloop.store import open_store
-
-    for path in paths:
-        if not Path(path).exists():
-            raise CommandError(f"no such file or folder: {path}")
-    sources, summary = discover(paths)
-    conn = open_store(db)
-    try:
-        run_ingest(conn, sources, summary, progress=None)
-        agent = known_agent(conn, agent)
-        from lessonloop.pipeline.session_projects import resolve_store_projects
-        from lessonloop.settings.config import load_config
-
-        resolve_store_projects(conn, load_config())
-        analyze_store(conn, bandit=False)
-        return load_replay_history(conn, project_named(conn, project), agent)
-    finally:
-        conn.close()

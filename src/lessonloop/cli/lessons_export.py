@@ -13,7 +13,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from lessonloop.apply import instruction_files
+from lessonloop.apply.rules_file_text import RulesFileError, read_existing, rules_text, write_rules_file
 from lessonloop.cli.common import CommandError, UsageError, emit_json, open_cli_store, shown
+from lessonloop.learn import exchange
+from lessonloop.lesson_model.environment import folder_shells, holds_in
+from lessonloop.settings.config import privacy_settings
+from lessonloop.store.lessons.reader import list_lessons
 
 if TYPE_CHECKING:
     from lessonloop.apply.instruction_files import InstructionFile, RulesForm
@@ -41,8 +47,6 @@ class _Planned:
 
 def _deliveries(args: argparse.Namespace) -> list[InstructionFile]:
     """The instructions files --agent names (none without it); usage errors for a bad value."""
-    from lessonloop.apply import instruction_files
-
     if args.agent is None:
         return []
     if args.format == "jsonl":
@@ -61,8 +65,6 @@ def _deliveries(args: argparse.Namespace) -> list[InstructionFile]:
 def _rows(args: argparse.Namespace, status: str, project_dir: Path | None) -> tuple[list[LessonRow], str | None]:
     """The lessons to export, and the project of `project_dir` whose lessons (and the global ones)
     a project's own rules file holds (None: no such filter)."""
-    from lessonloop.store.lessons.reader import list_lessons
-
     folder_project = None
     with open_cli_store(args.db, reading=True) as conn:
         if project_dir is not None and args.project is None:
@@ -85,11 +87,8 @@ def _in_their_shell(
     """The records of the lessons that hold in the shell the file's agents run commands in, in the
     project folder it goes to (lesson_model/environment.py: a PowerShell lesson never reaches the
     AGENTS.md of a Linux project), and how many were left out."""
-    from lessonloop.apply.instruction_files import project_folder
-    from lessonloop.lesson_model.environment import folder_shells, holds_in
-
     agents = described.agents if described is not None else (None,)
-    shells = folder_shells(agents, str(project_folder(given, described)))
+    shells = folder_shells(agents, str(instruction_files.project_folder(given, described)))
     kept = [
         record
         for row, record in zip(rows, records, strict=True)
@@ -103,10 +102,6 @@ def _plan_markdown(
 ) -> _Planned:
     """The new text of one rules file (CommandError when it cannot take the section); an agent's
     file (`agent_file`: named by --agent) is not created without a lesson to put in it."""
-    from lessonloop.apply import instruction_files
-    from lessonloop.apply.rules_file_text import RulesFileError, read_existing, rules_text
-    from lessonloop.learn.exchange import SectionError
-
     path = instruction_files.single_file_instead(given, described) or given
     for folder in (path.parent, *path.parent.parents):
         if folder.exists() and not folder.is_dir():
@@ -120,7 +115,7 @@ def _plan_markdown(
         return _Planned(given, path, described, form, "", 0, not_written=True)
     try:
         planned = rules_text(existing, records, form, scrub_pii=scrub)
-    except (SectionError, RulesFileError) as exc:
+    except (exchange.SectionError, RulesFileError) as exc:
         raise CommandError(f"{path}: {exc}") from exc
     return _Planned(
         given,
@@ -137,10 +132,6 @@ def _plan_markdown(
 
 def export(args: argparse.Namespace, list_statuses: str) -> int:
     """Export lessons as JSONL or a Markdown section, to stdout, a file or the agents' files."""
-    from lessonloop.apply import instruction_files
-    from lessonloop.learn import exchange
-    from lessonloop.settings.config import privacy_settings
-
     deliveries = _deliveries(args)
     fmt = args.format or ("md" if deliveries else "jsonl")
     markdown = fmt == "md"
@@ -205,8 +196,6 @@ def export(args: argparse.Namespace, list_statuses: str) -> int:
 
 def _write(plan: _Planned, dry_run: bool) -> bool:
     """Write a planned file (unless `dry_run`); whether it changes."""
-    from lessonloop.apply.rules_file_text import read_existing, write_rules_file
-
     if plan.not_written:
         return False
     if dry_run:

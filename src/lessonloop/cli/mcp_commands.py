@@ -1,10 +1,11 @@
-"""`lessonloop mcp`: run the MCP server on stdin/stdout for an agent (docs/mcp.md)."""
+"""The parser of `lessonloop mcp`: run the MCP server on stdin/stdout for an agent (docs/mcp.md; its
+handler: handlers/mcp.py)."""
 
 from __future__ import annotations
 
 import argparse
 
-from lessonloop.cli.common import DB_HELP, CommandError, open_cli_store
+from lessonloop.cli.common import DB_HELP
 from lessonloop.core.install_hints import extra_help
 
 
@@ -21,20 +22,4 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         ),
     )
     mcp.add_argument("--db", metavar="PATH", help=DB_HELP)
-    mcp.set_defaults(handler=cmd_mcp)
-
-
-def cmd_mcp(args: argparse.Namespace) -> int:
-    from lessonloop.apply.mcp_server import MCPUnavailable, install_hint, sdk_available, serve
-    from lessonloop.store import resolve_db_path
-
-    if not sdk_available():
-        raise CommandError(install_hint())
-    path = resolve_db_path(args.db).absolute()
-    with open_cli_store(str(path)):
-        pass  # created and migrated now: a broken store is reported here, not at the first tool call
-    try:
-        serve(path)
-    except MCPUnavailable as exc:
-        raise CommandError(str(exc)) from exc
-    return 0
+    mcp.set_defaults(handler="lessonloop.cli.handlers.mcp:cmd_mcp")

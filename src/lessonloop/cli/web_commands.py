@@ -1,11 +1,12 @@
-"""`lessonloop serve`: the local web UI (lessonloop.web; docs/web.md)."""
+"""The parser of `lessonloop serve`: the local web UI (lessonloop.web; docs/web.md; its handler:
+handlers/serve.py)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import DB_HELP, CommandError
+from lessonloop.cli.common import DB_HELP
 from lessonloop.core.arg_types import port
 from lessonloop.core.install_hints import extra_help
 
@@ -65,54 +66,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--json", action="store_true", help="print where it listens as one JSON line (url, host, port, db) first"
     )
-    parser.set_defaults(handler=cmd_serve)
+    parser.set_defaults(handler="lessonloop.cli.handlers.serve:cmd_serve")
 
 
 def _host_name(text: str) -> HostName:
+    # Only when --host-name is given: web/host_names.py costs `lessonloop --help`, which builds this
+    # parser, about 8 ms (dataclasses, ipaddress): tests/test_fast_paths.py's KEPT.
     from lessonloop.web.host_names import HostNameError, host_name_option
 
     try:
         return host_name_option(text)
     except HostNameError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    from lessonloop.report.html.assets import missing_web_extra
-
-    missing = missing_web_extra()
-    if missing is None:
-        try:
-            import starlette  # noqa: F401
-            import uvicorn  # noqa: F401
-        except ImportError:
-            from lessonloop.core.install_hints import extra_install
-
-            missing = f"lessonloop serve needs the web extra: {extra_install('web')}"
-    if missing is not None:
-        raise CommandError(missing)
-    from lessonloop.store import StoreError, resolve_db_path
-    from lessonloop.web.listener import Listening, ServeError, serve
-
-    def announce(listening: Listening) -> None:
-        if args.json:  # one line, at once: a test or a script reads it to find the port
-            from lessonloop.core.json_codec import dumps
-
-            print(dumps(listening.to_json()), flush=True)
-        else:
-            print(f"lessonloop: serving {listening.db} at {listening.url} (Ctrl-C stops)", flush=True)
-
-    try:
-        serve(
-            resolve_db_path(args.db),
-            args.host,
-            args.port,
-            allow_remote=args.allow_remote,
-            allow_remote_writes=args.allow_remote_writes,
-            host_names=tuple(args.host_name),
-            open_browser=args.open,
-            announce=announce,
-        )
-    except (ServeError, StoreError) as exc:
-        raise CommandError(str(exc)) from exc
-    return 0

@@ -23,11 +23,11 @@ What a wing may declare (each optional):
 - DASHBOARD: {key: "module:function"}: a dashboard panel's figures, function(conn, project, agent)
   (report/dashboard_queries.py);
 - FEEDBACK: {kind: "module:function"}: `lessonloop feedback KIND ID` handed to function(args)
-  (cli/feedback_commands.py);
-- RETENTION: a module, the wing's part of `lessonloop cleanup` (cli/cleanup_commands.py:
-  add_options(parser), cleanup(conn or None, args, config));
+  (cli/handlers/feedback.py);
+- RETENTION: a module, the wing's part of `lessonloop cleanup` (cli/cleanup_commands.py's
+  parser: add_options(parser); cli/handlers/cleanup.py: cleanup(conn or None, args, config));
 - INGEST_MODES: (module, ...): other ways to ingest (`ingest --git`): add_options(parser),
-  chosen(args), run(args) -> exit status (cli/session_commands.py);
+  chosen(args), run(args) -> exit status (cli/session_commands.py, cli/handlers/ingest.py);
 - EXPORT_KINDS: {kind: "module:NAME"}: a kind of records `dataset export` writes, an ExportKind
   (report/record_fields.py; dataset/export/kinds.py lists them);
 - TIMELINE: {key: "module:function"}: a section of a main session's timeline, function(conn,

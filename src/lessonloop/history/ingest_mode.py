@@ -20,6 +20,6 @@ def chosen(args: argparse.Namespace) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lessonloop.history.cli import cmd_ingest_git
+    from lessonloop.history.handlers.git_ingest import cmd_ingest_git
 
     return cmd_ingest_git(args)

@@ -8,7 +8,7 @@ import the SARIF / JUnit files -> the wings' steps before analysis (core/wings.p
 run`'s findings and the stored commits tied to the sessions) -> analyze -> learn -> the sample's
 figures -> drop the live calls the transcripts now hold (when asked) -> the wings' steps after an
 ingest (core/wings.py: the team's sync, when asked and the store wants it).
-`lessonloop ingest` (cli/session_commands.py) and the Stop hook's worker (pipeline/live_ingest.py)
+`lessonloop ingest` (cli/handlers/ingest.py) and the Stop hook's worker (pipeline/live_ingest.py)
 both call it; what differs between them is the request's: the worker analyzes only the sessions
 its ingest changed (`only_touched`), never ingests the sample (`sample=False`), drops the live
 calls, and never reaches the network (no `store_file`). The job decides nothing about terminals:

@@ -5,7 +5,7 @@ exited with, and how the command itself ended, instead of a bare status and a `-
     on lessonloop's SIGINT
 
 Used by `lessonloop run`'s last line (runs/command/messages.py) and `lessonloop runs show`
-(runs/cli.py), which knows no signals sent: a stored run's command status says them
+(runs/handlers/runs.py), which knows no signals sent: a stored run's command status says them
 when a signal ended it. Stdlib only.
 """
 

@@ -18,7 +18,8 @@ from lessonloop.lesson_model.confidence import SEVERITIES, TIERS
 from lessonloop.report.session_browse_queries import SessionFilters
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.store.lessons.reader import KINDS as LESSON_KINDS
-from lessonloop.store.lessons.reader import LessonNotFound, status_values
+from lessonloop.store.lessons.reader import LessonNotFound
+from lessonloop.store.lessons.statuses import status_values
 from lessonloop.store.projects.names import resolve_project_name
 from lessonloop.store.search.hits import KINDS as SEARCH_KINDS
 from lessonloop.store.search.hits import SearchFilters, UnknownKind, parse_kinds
@@ -123,7 +124,7 @@ def search_request(request: Request) -> tuple[str | None, Any, int]:
 
 
 def statuses(request: Request, default: str) -> str:
-    """?status: lesson statuses joined by commas, or all (store/lessons/reader.status_values)."""
+    """?status: lesson statuses joined by commas, or all (store/lessons/statuses.status_values)."""
     status = value(request, "status") or default
     try:
         status_values(status)

@@ -51,7 +51,8 @@ def lessons_view(conn: sqlite3.Connection, query: LessonQuery, embedder: Any = N
     scores: dict[int, float] = {}
     if query.q and query.q.strip():
         from lessonloop.apply.recall import ALL_STATUSES, recall
-        from lessonloop.store.lessons.reader import get_lesson, status_values
+        from lessonloop.store.lessons.reader import get_lesson
+        from lessonloop.store.lessons.statuses import status_values
 
         statuses = status_values(query.status) or ALL_STATUSES
         found = recall(

@@ -18,9 +18,8 @@ from lessonloop.core.timestamps import days_between, utc_now
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import describe
 from lessonloop.lesson_model.triggers import Trigger, read_trigger
+from lessonloop.store.lessons.statuses import status_values
 
-STATUSES = ("active", "pending", "rejected", "archived")
-DEFAULT_STATUSES = ("active", "pending")  # what `lessons list` shows without --status
 KINDS = ("usage", "correction", "finding", "workflow", "manual")
 ORDERS = ("status", "confidence", "signature", "recent", "id", "mistakes")
 
@@ -267,21 +266,6 @@ def _by_signature(conn: sqlite3.Connection, given: str) -> LessonRow:
     shown = ", ".join(f"#{r[0]} {r[1]}" for r in rows[:5])
     more = " ..." if len(rows) > 5 else ""
     raise LessonNotFound(f"{given!r} is ambiguous: it starts the signatures of {shown}{more}; give more characters")
-
-
-def status_values(status: str | Iterable[str] | None) -> tuple[str, ...] | None:
-    """A --status value as the statuses it means: None or "all" mean any; "a,b" lists several.
-    Raises ValueError naming an unknown status."""
-    if status is None:
-        return None
-    items = [s.strip() for s in status.split(",")] if isinstance(status, str) else [s.strip() for s in status]
-    items = [s for s in items if s]
-    if not items or "all" in items:
-        return None
-    unknown = [s for s in items if s not in STATUSES]
-    if unknown:
-        raise ValueError(f"unknown status {unknown[0]!r} (expected {', '.join(STATUSES)} or all)")
-    return tuple(dict.fromkeys(items))
 
 
 def _fts_query(text: str) -> str:

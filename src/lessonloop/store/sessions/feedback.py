@@ -1,6 +1,6 @@
 """A person's feedback on a session or on one chat: a rating 1..5 and a note (m020's `feedback`
 table). Runs keep theirs in their own row (runs/store/retention.py); `lessonloop feedback` gives
-all three with one command (cli/feedback_commands.py), and the export carries it (docs/export.md).
+all three with one command (cli/handlers/feedback.py), and the export carries it (docs/export.md).
 
 A chat is one typed prompt of a main session and the turn it started, up to the next typed
 prompt. It is named `SESSION#N`: the session's id (or a unique prefix) and the prompt's number in

@@ -1,18 +1,17 @@
-"""A run's feedback: the core's `lessonloop feedback` hands `feedback [run] ID` to this (core/wings.py's
-FEEDBACK): a rating 1..5, whether it stopped too early or waited too long, and a note."""
+"""`lessonloop feedback [run] ID`: a run's rating 1..5, whether it stopped too early or waited too
+long, and a note (the core's feedback command hands a run's to this: core/wings.py's FEEDBACK)."""
 
 from __future__ import annotations
 
 import argparse
 
 from lessonloop.cli.common import CommandError, UsageError, emit_json, existing_store, open_cli_store, run_id, shown
+from lessonloop.runs.store.retention import FeedbackError, RunNotFound, record_feedback
 
 
 def run_feedback(args: argparse.Namespace) -> int:
     """`lessonloop feedback [run] ID`: a run's rating, verdict and note (core/wings.py's FEEDBACK:
     the core's feedback command hands a run's to this)."""
-    from lessonloop.runs.store.retention import FeedbackError, RunNotFound, record_feedback
-
     try:
         number = run_id(args.target)
     except argparse.ArgumentTypeError as exc:

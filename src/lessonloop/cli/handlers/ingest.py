@@ -1,0 +1,106 @@
+"""`lessonloop ingest`: read transcripts (and results files) into the store, analyze and learn,
+and say what came in with the next steps."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+
+from lessonloop.cli.common import CommandError, emit_json, open_cli_store, shown, user_config
+from lessonloop.cli.session_commands import ingest_modes
+from lessonloop.core.timestamps import utc_now
+from lessonloop.pipeline.ingest_job import IngestProgress, IngestReport, IngestRequest, ResultsFileError, run_ingest_job
+from lessonloop.report.ingest_overview_queries import IngestOverview
+from lessonloop.store import resolve_db_path
+from lessonloop.store.counts import main_sessions
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    for mode in ingest_modes():
+        if mode.chosen(args):
+            status: int = mode.run(args)
+            return status
+
+    request = IngestRequest(
+        paths=tuple(args.paths) or None,
+        sarif=tuple(args.sarif or ()),
+        junit=tuple(args.junit or ()),
+        analyze=not args.no_analyze,
+        learn=not args.no_learn,
+        bandit=args.bandit,
+        store_file=resolve_db_path(args.db),  # the wings' steps after ingest: a team sync (docs/team.md)
+        progress=_ingest_progress(args),
+    )
+    config = user_config() if not request.results_only else None  # its [projects] place the sessions read
+    with open_cli_store(args.db) as conn:
+        before, started = main_sessions(conn), utc_now()
+        try:
+            report = run_ingest_job(conn, request, config)
+        except ResultsFileError as exc:
+            raise CommandError(str(exc)) from exc
+        overview = None if args.json else _overview(conn, report, before, started)
+    if args.json:
+        emit_json(report.to_json())
+    else:
+        _print_ingest(report, overview)
+    summary = report.summary
+    if report.nothing_readable:
+        if not args.json and summary is not None:  # nothing readable: sessions were looked for
+            where = ", ".join(summary.searched) or "the given paths"
+            message = f"nothing could be read from {where}: {summary.nothing_read_reason()}."
+            print(f"Error: {shown(message, 'command')}", file=sys.stderr)
+        return 1
+    if report.nothing_imported:
+        if not args.json:
+            where = ", ".join(result.path for result in report.imports)
+            message = f"nothing could be imported from {where} (the problems above say why)."
+            print(f"Error: {shown(message, 'command')}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _ingest_progress(args: argparse.Namespace) -> IngestProgress:
+    """The progress bars and spinner of `ingest` (stderr, on a terminal, unless --no-progress):
+    the bytes read even with --json, the sessions analyzed and the learning without it."""
+
+    if args.no_progress or not sys.stderr.isatty():
+        return IngestProgress()
+    from lessonloop.report.progress import Busy, CountProgress, TerminalProgress
+
+    busy = not args.json
+    learning = None
+    if not args.no_analyze and not args.no_learn:
+        learning = Busy("learning lessons...", enabled=busy)
+    return IngestProgress(
+        reading=TerminalProgress(),
+        analyzing=CountProgress("analyzing", "sessions") if busy else None,  # sessions done of all, time left
+        learning=learning,
+    )
+
+
+def _overview(conn: sqlite3.Connection, report: IngestReport, before: int, started: str) -> IngestOverview | None:
+    """What the ingest brought, for its next steps (report/ingest_overview_queries.py); None when
+    it read no sessions (results files only)."""
+    summary = report.summary
+    if summary is None:
+        return None
+    from lessonloop.report.ingest_overview_queries import ingest_overview
+
+    learned = report.learning is not None and not report.learning.skipped
+    first = before == 0 or summary.sample_removed is not None  # nothing of the person's was stored before
+    return ingest_overview(conn, summary.main_sessions, started if learned else None, first=first)
+
+
+def _print_ingest(report: IngestReport, overview: IngestOverview | None) -> None:
+    """The ingest's report as text (cli/ingest_summary.py), its analysis' warnings on stderr."""
+    from lessonloop.cli.command_parser import help_width
+    from lessonloop.cli.ingest_summary import ingest_report_text
+
+    width = help_width() + 2 if sys.stdout.isatty() else 160  # piped: not cut at 80 (as common.console)
+    text = ingest_report_text(report, overview, width)
+    if text:
+        print(shown(text))  # problems may quote a line of a transcript
+    if report.analysis is not None:
+        for problem in report.analysis.problems:
+            print(f"Warning: {problem}", file=sys.stderr)

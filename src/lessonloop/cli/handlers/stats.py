@@ -1,0 +1,80 @@
+"""`lessonloop stats`: the totals over the store, or one row per day, week or month (--by)."""
+
+from __future__ import annotations
+
+import argparse
+
+from lessonloop.cli.common import UsageError, console, emit_json, known_agent, more_hint, open_cli_store
+from lessonloop.cli.empty_results import no_sessions_text, session_filters
+from lessonloop.cli.session_commands import STATS_PERIODS, STATS_ROWS
+from lessonloop.report.queries import stats
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the reads of figures: issue 43)
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    if args.by:
+        return _stats_by_period(args)
+    if args.breakdown:
+        raise UsageError("--breakdown goes with --by day, week or month")
+
+    with open_cli_store(args.db, reading=True) as conn:
+        data = stats(conn, args.project, known_agent(conn, args.agent), since=args.since, until=args.until)
+        empty = None
+        if not args.json and not data.get("sessions") and not data.get("subagent_sessions"):
+            empty = no_sessions_text(conn, session_filters(args), "sessions")
+    if args.json:
+        emit_json(data)
+    elif empty is not None:
+        print(empty)
+    else:
+        from lessonloop.report.render import render_stats
+
+        shown_data, left_out = data, list[str]()
+        if not args.all:
+            shown_data, left_out = _first_rows(data)
+        render_stats(console(), shown_data)
+        if left_out:
+            print(f"Not shown: {', '.join(left_out)} (the least used); --all shows every row.")
+    return 0
+
+
+def _first_rows(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """`stats`' figures with at most STATS_ROWS models and projects (the first: the busiest), and
+    what was left out, in words."""
+    shown = dict(data)
+    left_out = []
+    for key, what in (("by_agent_model", "model"), ("by_project", "project")):
+        rows = data.get(key)
+        if rows is None or len(rows) <= STATS_ROWS:
+            continue
+        more = len(rows) - STATS_ROWS
+        shown[key] = dict(list(rows.items())[:STATS_ROWS]) if isinstance(rows, dict) else rows[:STATS_ROWS]
+        left_out.append(f"{more:,} {what}{'' if more == 1 else 's'}")
+    return shown, left_out
+
+
+def _stats_by_period(args: argparse.Namespace) -> int:
+    """`stats --by day|week|month` (report/usage_queries.py)."""
+    from lessonloop.report.usage_queries import usage_periods
+
+    with open_cli_store(args.db, reading=True) as conn:
+        data = usage_periods(conn, args.by, args.project, known_agent(conn, args.agent), args.since, args.until)
+        empty = None
+        if not args.json and not data["periods"]:
+            empty = no_sessions_text(conn, session_filters(args), "token usage")
+    if args.json:
+        emit_json(data)
+    elif empty is not None:
+        print(empty)
+    else:
+        from lessonloop.report.usage_render import render_usage_periods
+
+        periods = data["periods"]
+        earlier = 0 if args.all else max(0, len(periods) - STATS_PERIODS)
+        render_usage_periods(console(), {**data, "periods": periods[earlier:]}, breakdown=args.breakdown)
+        if earlier:
+            print(more_hint(earlier, f"earlier {args.by}", "in the total; --since WHEN starts later"))
+    return 0
