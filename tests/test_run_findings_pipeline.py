@@ -10,9 +10,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from lessonloop.pipeline.ingest_job import IngestRequest, run_ingest_job
 from lessonloop.runner.findings import findings_from_run
 from lessonloop.runner.result import ERROR, MatchEvent, RunOptions, RunResult
-from lessonloop.runs.findings import match_run_findings
+from lessonloop.runs.findings import before_analysis, match_run_findings
 from lessonloop.runs.store.writer import record_run
 from lessonloop.store import open_store
 from tests.conftest import run_ingest
@@ -150,5 +151,39 @@ def test_an_empty_store(db_path: Path) -> None:
         assert match_run_findings(conn) == 0
         record(conn, "FAILED tests/test_x.py::test_a - assert 1 == 2")  # no sessions at all
         assert match_run_findings(conn) == 0
+    finally:
+        conn.close()
+
+
+def test_the_workers_ingest_analyzes_the_session_a_run_finding_was_tied_to(tmp_path: Path, db_path: Path) -> None:
+    """The hooks' worker analyzes only what its ingest touched: the sessions it read, and those the
+    wings' steps changed. The runs' step says which sessions it gave a finding (core/wings.py,
+    BEFORE_ANALYSIS), so a session ingested earlier is analyzed again with its run's failure."""
+    builder, _edit, transcript = session_editing_the_test(tmp_path)
+    run_ingest(db_path, transcript)
+    other = TranscriptBuilder(cwd="/home/dev/elsewhere")
+    other.prompt("nothing to do with the shop")
+    other_file = other.write(tmp_path / "other" / f"{other.session_id}.jsonl")
+    conn = open_store(db_path)
+    try:
+        record(conn, "FAILED tests/test_x.py::test_a - assert 1 == 2")
+        report = run_ingest_job(conn, IngestRequest(paths=(str(other_file),), only_touched=True, sample=False), None)
+        tied = conn.execute("SELECT session_id FROM findings WHERE run_id IS NOT NULL").fetchall()
+    finally:
+        conn.close()
+    assert tied == [(builder.session_id,)]
+    assert report.analysis is not None
+    assert report.analysis.analyzed == 2  # the session read, and the one given the run's failure
+
+
+def test_the_runs_step_names_the_sessions_it_gave_a_finding(tmp_path: Path, db_path: Path) -> None:
+    builder, _edit, transcript = session_editing_the_test(tmp_path)
+    run_ingest(db_path, transcript)
+    conn = open_store(db_path)
+    try:
+        assert before_analysis(conn, None, None) == set()  # no run yet
+        record(conn, "FAILED tests/test_x.py::test_a - assert 1 == 2")
+        assert before_analysis(conn, None, None) == {builder.session_id}
+        assert before_analysis(conn, None, None) == set()  # tied already: nothing new
     finally:
         conn.close()

@@ -18,7 +18,8 @@ What a wing may declare (each optional):
   anything else of the command line is imported (__main__.py, cli/entry.py);
 - BEFORE_ANALYSIS, AFTER_INGEST: ("module:function", ...): called as function(conn, request,
   report) in an ingest job (pipeline/ingest_job.py), once its files are read and its results
-  imported (before the sessions are analyzed), and at its end;
+  imported (before the sessions are analyzed), and at its end; a BEFORE_ANALYSIS step returns
+  the sessions whose analysis it changed, or None (an ingest of only what it touched analyzes them);
 - WEB: a module of pages for the web UI (web/wing_pages.py: PAGES, API, ROUTE_DOCS, NAV, TEMPLATES);
 - DASHBOARD: {key: "module:function"}: a dashboard panel's figures, function(conn, project, agent)
   (report/dashboard_queries.py);

@@ -167,14 +167,10 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
     if summary is not None and summary.used_sample and not request.sample:
         return IngestReport(sample_refused=True)
     changes_before = 0
-    unmatched: list[int] = []
     if request.only_touched:
         from lessonloop.store.learning.state import changes_seq
 
         changes_before = changes_seq(conn)
-        from lessonloop.store.analysis.findings import unmatched_run_finding_ids
-
-        unmatched = unmatched_run_finding_ids(conn)
     if summary is not None:
         ingest(conn, sources, summary, progress=progress.reading)
         if request.paths is None:  # and in the projects this ingest made known
@@ -189,8 +185,9 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
 
     # The runs' findings tied to the session edits they follow; the commits to the sessions that
     # made them (docs/git.md, "Links").
+    given: set[str] = set()  # the sessions the steps changed (a runner's finding tied to one)
     for step in steps("BEFORE_ANALYSIS"):
-        step(conn, request, report)
+        given.update(step(conn, request, report) or ())
     if request.analyze:
         from lessonloop.pipeline.analysis import analyze_store
 
@@ -200,7 +197,7 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
             # finding), by their indexes: the rest of the store is `lessonloop ingest`'s to check
             # (a rules file edited, --no-analyze).
             read = summary.main_sessions | summary.subagent_sessions if summary is not None else set()
-            touched = _touched_sessions(conn, read, changes_before, unmatched)
+            touched = _touched_sessions(conn, read | given, changes_before)
         report.analysis = analyze_store(conn, bandit=request.bandit, session_ids=touched, progress=progress.analyzing)
         if request.learn:
             from lessonloop.pipeline.learning import learn_store
@@ -236,13 +233,13 @@ def _import_results(conn: sqlite3.Connection, request: IngestRequest) -> list[Im
     return results
 
 
-def _touched_sessions(conn: sqlite3.Connection, read: set[str], changes_after: int, unmatched: list[int]) -> list[str]:
-    """The main sessions an ingest changed: those it read, those whose place changed (the
-    learn_changes the store's triggers logged meanwhile) and those given a runner's finding."""
-    from lessonloop.store.analysis.findings import sessions_of_findings
+def _touched_sessions(conn: sqlite3.Connection, read: set[str], changes_after: int) -> list[str]:
+    """The main sessions an ingest changed: those it read or its steps changed (given a runner's
+    finding), and those whose place changed (the learn_changes the store's triggers logged
+    meanwhile)."""
     from lessonloop.store.learning.reader import roots_of
     from lessonloop.store.learning.state import changed_sessions, changes_seq
 
-    ids = set(read) | changed_sessions(conn, changes_after, changes_seq(conn)) | sessions_of_findings(conn, unmatched)
+    ids = set(read) | changed_sessions(conn, changes_after, changes_seq(conn))
     roots, _gone = roots_of(conn, ids)
     return sorted(roots)

@@ -20,18 +20,24 @@ if TYPE_CHECKING:
     from lessonloop.core.records import FindingRecord
 
 
-def before_analysis(conn: sqlite3.Connection, _request: object, _report: object) -> None:
+def before_analysis(conn: sqlite3.Connection, _request: object, _report: object) -> set[str]:
     """The ingest job's step (core/wings.py, BEFORE_ANALYSIS): the findings matched before the
-    sessions they are tied to are analyzed."""
-    match_run_findings(conn)
+    sessions they are tied to are analyzed. Returns those sessions: an ingest that analyzes only
+    what it touched (the hooks' worker) analyzes them too."""
+    return _match(conn)[1]
 
 
 def match_run_findings(conn: sqlite3.Connection) -> int:
     """Match the run findings that have no session yet; returns how many got one. The updates
     go in one transaction."""
+    return _match(conn)[0]
+
+
+def _match(conn: sqlite3.Connection) -> tuple[int, set[str]]:
+    """How many run findings got a session, and the sessions they were tied to."""
     rows = unmatched_findings(conn)
     if not rows:
-        return 0  # (every ingest asks: what matching needs is imported after)
+        return 0, set()  # (every ingest asks: what matching needs is imported after)
     from lessonloop.analyze.finding_match import match_findings
     from lessonloop.core.records import FindingRecord
     from lessonloop.pipeline.findings_import import edits_for, session_spans
@@ -41,7 +47,7 @@ def match_run_findings(conn: sqlite3.Connection) -> int:
         by_cwd[cwd].append((finding_id, FindingRecord(source, kind, rule, severity, path, line, message, ts)))
     session_of, spans = session_spans(conn)
     if not spans:
-        return 0  # no session has a timed call: nothing to match against
+        return 0, set()  # no session has a timed call: nothing to match against
     edits = edits_for(conn, [finding for group in by_cwd.values() for _, finding in group])
     updates: list[tuple[str, str | None, int]] = []
     for cwd, group in by_cwd.items():
@@ -58,5 +64,6 @@ def match_run_findings(conn: sqlite3.Connection) -> int:
             if finding.session_id is not None
         )
     if not updates:
-        return 0
-    return tie_findings(conn, updates)  # a finding matched meanwhile by another process is left alone
+        return 0, set()
+    tied = tie_findings(conn, updates)  # a finding matched meanwhile by another process is left alone
+    return tied, {session for session, _call, _finding in updates}

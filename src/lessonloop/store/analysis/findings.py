@@ -93,11 +93,6 @@ def store_import(
         )
 
 
-def unmatched_run_finding_ids(conn: sqlite3.Connection) -> list[int]:
-    """The ids of the run findings not tied to a session yet."""
-    return [row[0] for row in conn.execute("SELECT id FROM findings WHERE run_id IS NOT NULL AND session_id IS NULL")]
-
-
 def tie_findings(conn: sqlite3.Connection, updates: Sequence[tuple[str, str | None, int]]) -> int:
     """Tie findings to sessions, (session id, tool use id, finding id) each, in one transaction;
     a finding another process tied meanwhile is left alone. Returns how many were tied."""
@@ -106,18 +101,3 @@ def tie_findings(conn: sqlite3.Connection, updates: Sequence[tuple[str, str | No
             "UPDATE findings SET session_id = ?, tool_use_id = ? WHERE id = ? AND session_id IS NULL", updates
         )
     return max(0, cursor.rowcount)
-
-
-def sessions_of_findings(conn: sqlite3.Connection, finding_ids: Sequence[int]) -> set[str]:
-    """The sessions these findings are tied to now."""
-    found: set[str] = set()
-    for start in range(0, len(finding_ids), 500):
-        part = list(finding_ids[start : start + 500])
-        found.update(
-            sid
-            for (sid,) in conn.execute(
-                f"SELECT session_id FROM findings WHERE session_id IS NOT NULL AND id IN ({', '.join('?' * len(part))})",
-                part,
-            )
-        )
-    return found
