@@ -11,7 +11,8 @@ with the same HOME, the same inputs at the same paths and a fresh store:
 2. every command that prints data, with `--json`: sessions, show, stats, analyze, report, learn,
    lessons, lessons show, recall (and --context), replay (online, --split, and against each
    corpus's hand labels), commits, files predict and evaluate, quality, milestones, runs,
-   patterns, config, hooks status, and export of every kind (the files' bytes);
+   patterns, config, hooks status, export of every kind (the files' bytes), `forget project
+   --dry-run`, `cleanup --dry-run` (as JSON and text, with --include-needed too), then a cleanup;
 3. the store itself, table by table (tests/conftest.py's dump_store: file ids as paths, ingest
    times left out); the key authors' addresses are hashed with, random per store, is set to the
    same value on both sides once the first ingest has made the store.
@@ -174,6 +175,14 @@ def session_plan(side: Side, inputs: Path, repos: list[Path], sources: list[str]
             normalize(out.read_text(), side.work) if out.exists() else "-",
             "",
         )
+    for repo in repos[:1]:  # what forgetting a project would delete, per table (nothing is)
+        side.run(f"forget project {repo.name} --dry-run", "forget", "project", str(repo), "--dry-run", "--json", *db)
+    for older in ("30d", "400d"):  # cleanup: what it would delete and keep, as JSON and as text
+        ages = ("--sessions-older-than", older, "--commits-older-than", older)
+        side.run(f"cleanup --dry-run {older}", "cleanup", *ages, "--dry-run", "--json", *db)
+        side.run(f"cleanup --dry-run {older} (text)", "cleanup", *ages, "--dry-run", *db)
+        side.run(f"cleanup --dry-run --include-needed {older}", "cleanup", *ages, "--dry-run", "--include-needed", *db)
+    side.run("cleanup 400d", "cleanup", "--sessions-older-than", "400d", "--commits-older-than", "400d", "--json", *db)
 
 
 def _ids(text: str, keys: tuple[str, ...]) -> list[str]:

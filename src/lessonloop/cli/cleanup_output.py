@@ -1,6 +1,6 @@
 """What `lessonloop cleanup` says, as text and as --json: the wings' parts first (core/wings.py's
 RETENTION: the runs), the sessions and commits deleted, what was kept because something learned still
-needs it (store/removal/needs.py), and every kind of row deleted, one line per table with its
+needs it (store/removal/needs.py, history/session_retention.py), and every kind of row deleted, one line per table with its
 count, the runs' tables with the others. A dry run says the same of what it would do."""
 
 from __future__ import annotations

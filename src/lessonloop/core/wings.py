@@ -35,6 +35,10 @@ What a wing may declare (each optional):
   session_id) -> list (report/queries.py: `show`, the web's session page, MCP);
 - UNDONE_SESSIONS: ("module:function", ...): function(conn) -> {session: changes undone later}
   (report/analysis_queries.py: habits against outcomes);
+- SESSION_RETENTION: a module, the wing's part of `lessonloop cleanup` run in the sessions'
+  transaction (store/removal/retention.py): models(conn) -> the file models stored,
+  sessions_needed(conn, old sessions) -> {session: [why]}, has_old(conn, cutoff) -> bool,
+  delete_old(conn, cutoff, include_needed) -> (count, KeptCommits), after the sessions;
 - FORGET: a module, the wing's part of forgetting a project (store/forgetting.py: project_rows,
   collect, STEPS, TEMP_TABLES, after);
 - PROJECTS: (table, ...): the wing's tables whose `project` column names a stored project (the

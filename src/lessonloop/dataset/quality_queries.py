@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from lessonloop.store.git.deletion import project_repositories
+from lessonloop.store.git.repositories import project_repositories
 
 CLIP_MARK = " more characters not stored]"  # capture/parsing.py's clipped(): "[... N more characters not stored]"
 REDACTION_MARK = "[REDACTED:"

@@ -229,7 +229,7 @@ def delete_sessions(
 ) -> None:
     """The deletion `forget_sessions` does, inside the caller's transaction, without compacting.
 
-    `file_models`: the roots of the file models to drop (retention's, store/removal/needs.py:
+    `file_models`: the roots of the file models to drop (retention's, history/session_retention.py:
     those that learned from these sessions); None drops every one, as forgetting does.
 
     `removed_because` (the bundled sample, replaced by real transcripts): the sessions are not

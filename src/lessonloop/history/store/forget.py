@@ -1,13 +1,14 @@
 """The history wing's part of forgetting a project (core/wings.py's FORGET; store/forgetting.py runs
 it): the git history of the repositories whose root is the project's folder or inside it (their
-commits, files, hunks, links, rollbacks and file models: store/git/deletion.py), deleted once the
+commits, files, hunks, links, rollbacks and file models: history/store/deletion.py), deleted once the
 sessions' lessons are forgotten."""
 
 from __future__ import annotations
 
 import sqlite3
 
-from lessonloop.store.git.deletion import delete_repositories, project_repositories
+from lessonloop.history.store.deletion import delete_repositories
+from lessonloop.store.git.repositories import project_repositories
 
 TEMP_TABLES: tuple[str, ...] = ()
 STEPS: tuple[tuple[str, str], ...] = ()

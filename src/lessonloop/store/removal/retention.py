@@ -8,12 +8,13 @@ of the configuration (730 days each by default; runs have their own, runs/store/
   goes), its links to commits; its id is remembered as forgotten, so a later ingest of its file
   does not store it again.
 - A **commit** is as old as its commit time (committer date, UTC). It is deleted with its files,
-  hunks, links and rollbacks (store/git/deletion.py).
+  hunks, links and rollbacks: the history wing's part (core/wings.py's SESSION_RETENTION,
+  history/session_retention.py) deletes them in the same transaction, after the sessions.
 
 What something learned still needs is kept, and counted, unless `include_needed`
-(store/removal/needs.py): the sessions a file model may have learned from, the sessions holding
-the last evidence of a learned lesson, the commits a file model learned, the commits a stored
-session's link names. With `include_needed` they go too, and
+(store/removal/needs.py, and the wing's part): the sessions a file model may have learned from,
+the sessions holding the last evidence of a learned lesson, the commits a file model learned, the
+commits a stored session's link names. With `include_needed` they go too, and
 the file models that learned them are dropped.
 
 Both in one transaction with `PRAGMA secure_delete`, then the store is compacted (VACUUM, the
@@ -29,16 +30,9 @@ from datetime import timedelta
 from typing import Any
 
 from lessonloop.core.timestamps import format_timestamp, parse_timestamp, utc_now
+from lessonloop.core.wings import modules
 from lessonloop.store.forgetting import ForgetResult, compact, delete_sessions, ordinary_tables
-from lessonloop.store.git.deletion import count_commits, delete_commits
-from lessonloop.store.removal.needs import (
-    KeptCommits,
-    deletable_commits,
-    kept_commits,
-    model_roots,
-    sessions_lessons_need,
-    sessions_models_need,
-)
+from lessonloop.store.removal.needs import KeptCommits, sessions_lessons_need
 from lessonloop.store.transaction import transaction
 
 # Every main session with the latest time seen in it or its subagents.
@@ -142,10 +136,15 @@ def cleanup_history(
         include_needed=include_needed,
         dry_run=dry_run,
     )
+    parts = modules("SESSION_RETENTION")  # the wings' rows tied to sessions: the history's commits
     old = old_sessions(conn, result.sessions_cutoff)
-    if not old and not count_commits(conn, "committed_at < ?", (result.commits_cutoff,)):
+    if not old and not any(part.has_old(conn, result.commits_cutoff) for part in parts):
         return result
-    needed = sessions_models_need(conn, old)
+    needed: dict[str, list[str]] = {}
+    for part in parts:
+        for session, roots in part.sessions_needed(conn, old).items():
+            needed.setdefault(session, []).extend(root for root in roots if root not in needed.get(session, []))
+    needed = dict(sorted(needed.items()))
     if include_needed:
         result.sessions = old
         dropped = sorted({root for roots in needed.values() for root in roots})
@@ -158,7 +157,7 @@ def cleanup_history(
         conn.execute("PRAGMA secure_delete = ON")
     try:
         with transaction(conn, commit=not dry_run):  # a dry run deletes, counts, then rolls back
-            models_before = _model_roots(conn)
+            models_before = _models(conn, parts)
             rows_before = _table_rows(conn)
             if not include_needed:
                 result.sessions_kept_for_lessons = sessions_lessons_need(conn, result.sessions, moment)
@@ -167,15 +166,11 @@ def cleanup_history(
                 forgotten = ForgetResult(sessions=result.sessions)
                 delete_sessions(conn, result.sessions, forgotten, moment, file_models=dropped)
                 result.lessons_forgotten = forgotten.lessons_forgotten
-            # After the sessions: a link to a session deleted above no longer keeps its commit.
-            condition, params = "committed_at < ?", (result.commits_cutoff,)
-            if not include_needed:
-                result.commits_kept = kept_commits(conn, result.commits_cutoff)
-                condition = f"{condition} AND {deletable_commits(conn)}"
-            result.commits = count_commits(conn, condition, params)
-            if result.commits:
-                delete_commits(conn, condition, params)
-            result.file_models_dropped = sorted(models_before - _model_roots(conn))
+            for part in parts:  # after the sessions: a link to a session deleted above keeps nothing
+                count, kept = part.delete_old(conn, result.commits_cutoff, include_needed)
+                result.commits += count
+                result.commits_kept = kept
+            result.file_models_dropped = sorted(models_before - _models(conn, parts))
             # The rows gone per table, counted, not summed from each step: the triggers' rows
             # (learn_changes) that the deletion writes and sweeps are none of the store's.
             rows_after = _table_rows(conn)
@@ -187,8 +182,9 @@ def cleanup_history(
     return result
 
 
-def _model_roots(conn: sqlite3.Connection) -> set[str]:
-    return set(model_roots(conn))
+def _models(conn: sqlite3.Connection, parts: list[Any]) -> set[str]:
+    """The file models stored (the wings' parts say theirs)."""
+    return {model for part in parts for model in part.models(conn)}
 
 
 def _table_rows(conn: sqlite3.Connection) -> dict[str, int]:

@@ -16,6 +16,8 @@ import sqlite3
 from lessonloop.store.migrations import table_names
 
 _GONE = "(SELECT repository_id, hash FROM temp._ll_gc)"
+
+
 # (table, condition) in the order rows are deleted; git_commits last.
 _STEPS: tuple[tuple[str, str], ...] = (
     ("git_hunks", f"(repository_id, hash) IN {_GONE}"),
@@ -61,21 +63,6 @@ def count_commits(conn: sqlite3.Connection, condition: str, params: tuple[object
     if "git_commits" not in table_names(conn):
         return 0
     return int(conn.execute(f"SELECT count(*) FROM git_commits WHERE {condition}", params).fetchone()[0])
-
-
-def project_repositories(conn: sqlite3.Connection, project: str) -> list[tuple[int, str]]:
-    """The stored repositories (id, root) whose root is the folder `project` or inside it."""
-    if "git_repositories" not in table_names(conn) or not project:
-        return []
-    base = project.rstrip("/") or "/"
-    prefix = base if base.endswith("/") else base + "/"
-    return [
-        (int(row[0]), str(row[1]))
-        for row in conn.execute(
-            "SELECT id, root FROM git_repositories WHERE root = ? OR substr(root, 1, ?) = ? ORDER BY root",
-            (base, len(prefix), prefix),
-        )
-    ]
 
 
 def delete_repositories(conn: sqlite3.Connection, repository_ids: list[int]) -> dict[str, int]:
