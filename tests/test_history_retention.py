@@ -235,3 +235,24 @@ def test_forget_project_deletes_its_repositories_git_history(tmp_path: Path) -> 
     assert only_git.json()["deleted"]["git_commits"] == 1
     assert _rows(db, "SELECT count(*) FROM git_repositories") == [(0,)]
     assert git(other, "rev-parse", "HEAD").strip() == kept  # the repository itself is untouched
+
+
+def test_forgetting_a_session_drops_every_file_model(tmp_path: Path) -> None:
+    """A file model holds the words of the chats it learned: forgetting any session drops them
+    all (the history wing's part of forgetting, history/store/forget.sessions_deleted), learned
+    again at the next `files predict`; its git history stays."""
+    scene = Scene(tmp_path)
+    other = make_repo(tmp_path / "elsewhere")
+    commit_file(other, "x.py", "x = 1\n", "init")
+    db = tmp_path / "store.db"
+    assert cli("ingest", "--db", db, "--no-progress", scene.write(tmp_path / "in")).exit_code == 0
+    assert cli("ingest", "--git", "--db", db, scene.repo, other).exit_code == 0
+    assert cli("files", "predict", "tune b", "--project", scene.repo, "--db", db).exit_code == 0
+    assert cli("files", "predict", "init", "--project", other, "--db", db).exit_code == 0
+    commits = _rows(db, "SELECT count(*) FROM git_commits")
+    assert len(_rows(db, "SELECT key FROM file_models")) == 2
+    forgotten = cli("forget", "session", scene.a.session_id, "--yes", "--db", db, "--json")
+    assert forgotten.exit_code == 0, forgotten.stderr
+    assert forgotten.json()["deleted"]["file_models"] == 2
+    assert _rows(db, "SELECT key FROM file_models") == []
+    assert _rows(db, "SELECT count(*) FROM git_commits") == commits

@@ -39,8 +39,8 @@ What a wing may declare (each optional):
   transaction (store/removal/retention.py): models(conn) -> the file models stored,
   sessions_needed(conn, old sessions) -> {session: [why]}, has_old(conn, cutoff) -> bool,
   delete_old(conn, cutoff, include_needed) -> (count, KeptCommits), after the sessions;
-- FORGET: a module, the wing's part of forgetting a project (store/forgetting.py: project_rows,
-  collect, STEPS, TEMP_TABLES, after);
+- FORGET: a module, the wing's part of forgetting (store/forgetting.py: project_rows, collect,
+  STEPS, TEMP_TABLES, after for a project; sessions_deleted with any session);
 - PROJECTS: (table, ...): the wing's tables whose `project` column names a stored project (the
   names a --project value matches: store/projects/names.py);
 - PROJECT_FOLDERS: "module:function": function(conn) -> folders a --project value may name

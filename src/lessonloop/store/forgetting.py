@@ -87,8 +87,9 @@ _TEMP_TABLES = ("_ll_fs", "_ll_fc", "_ll_fm", "_ll_ff", "_ll_ffi", "_ll_fl", "_l
 def _wing_parts() -> list[Any]:
     """The wings' parts of forgetting a project (core/wings.py's FORGET: modules with
     project_rows(conn, project), collect(conn, project) -> a condition on `findings` or None,
-    STEPS ((table, condition) deleted after the findings), TEMP_TABLES, and after(conn, project)
-    -> rows deleted per table once the sessions' lessons are forgotten)."""
+    STEPS ((table, condition) deleted after the findings), TEMP_TABLES, after(conn, project)
+    -> rows deleted per table once the sessions' lessons are forgotten, and sessions_deleted(conn,
+    models) -> rows deleted per table with any session: `models`, what cleanup drops, or None)."""
     return modules("FORGET")
 
 
@@ -230,7 +231,8 @@ def delete_sessions(
     """The deletion `forget_sessions` does, inside the caller's transaction, without compacting.
 
     `file_models`: the roots of the file models to drop (retention's, history/session_retention.py:
-    those that learned from these sessions); None drops every one, as forgetting does.
+    those that learned from these sessions); None drops every one, as forgetting does (the
+    history wing's part of forgetting drops them: history/store/forget.sessions_deleted).
 
     `removed_because` (the bundled sample, replaced by real transcripts): the sessions are not
     remembered as forgotten (they may be stored again), and a learned lesson left without
@@ -316,19 +318,10 @@ def _delete(conn: sqlite3.Connection, result: ForgetResult, file_models: Collect
             result.deleted[table] = max(
                 0, conn.execute(f"DELETE FROM {table} WHERE {' OR '.join(conditions)}").rowcount
             )
-    if "file_models" in tables:
-        # File prediction's models hold the words of the chats they learned: dropped, and learned
-        # again without the forgotten sessions at the next `files predict` (docs/files.md).
-        if file_models is None:
-            models = max(0, conn.execute("DELETE FROM file_models").rowcount)
-        else:
-            keys = list(file_models)
-            marks = ", ".join("?" for _ in keys)
-            models = (
-                max(0, conn.execute(f"DELETE FROM file_models WHERE key IN ({marks})", keys).rowcount) if keys else 0
-            )
-        if models:
-            result.deleted["file_models"] = models
+    for part in _wing_parts():  # what the wings drop with any session: the history's file models
+        for table, count in part.sessions_deleted(conn, file_models).items():
+            if count:
+                result.deleted[table] = count
 
 
 def ordinary_tables(conn: sqlite3.Connection) -> dict[str, set[str]]:

@@ -33,3 +33,8 @@ def collect(conn: sqlite3.Connection, project: str | None) -> str:
 def after(_conn: sqlite3.Connection, _project: str) -> dict[str, int]:
     """Nothing more: the runs went with the findings."""
     return {}
+
+
+def sessions_deleted(_conn: sqlite3.Connection, _models: object) -> dict[str, int]:
+    """Nothing goes with a session alone: a run's rows are the project's."""
+    return {}
