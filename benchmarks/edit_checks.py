@@ -33,7 +33,7 @@ co-change reminder speak, how often they are wrong, and what they cost in the ho
    post_bash        PostToolUse of a shell command (stored; the floor of PostToolUse)
    post_edit        PostToolUse of an Edit of a file with co-change partners (store with the
                     commitizen history: the call stored, the query, the reminder)
-   and in-process: the co-change query for one file (store/git/cochange.cochange_counts) over
+   and in-process: the co-change query for one file (history/store/cochange.cochange_counts) over
    every file of the commitizen history, median and p95.
 
 Run: `.venv/bin/python benchmarks/edit_checks.py [--rounds N] [--list] [--json]`
@@ -308,7 +308,7 @@ def aider_sessions(
 
 def hook_costs(git_db: Path, repo: Path, rounds: int) -> dict[str, Any]:
     from lessonloop.apply.hooks.command import hook_command
-    from lessonloop.store.git.cochange import cochange_counts
+    from lessonloop.history.store.cochange import cochange_counts
 
     conn = sqlite3.connect(git_db)
     (repository_id,) = conn.execute("SELECT id FROM git_repositories WHERE root = ?", (str(repo),)).fetchone()

@@ -9,7 +9,7 @@ Claude Code's are built (tests/hook_helpers.py); another agent's is its recorded
 (tests/data/hook_payloads/<agent>/<event>.json) with this folder as its cwd.
 
 Run: `env -u PYTHONDONTWRITEBYTECODE .venv/bin/python benchmarks/hook_ab_bench.py --before SRC
-[--src SRC] [--agent claude|codex|...] [--event Stop] [--rounds 40]` (SRC: a folder holding
+[--src SRC] [--agent claude|codex|...] [--event Stop | --edit] [--rounds 40]` (SRC: a folder holding
 lessonloop/, e.g. a `git archive` of a commit's src/).
 """
 
@@ -40,6 +40,11 @@ def main() -> int:
     parser.add_argument("--agent", default="claude")
     parser.add_argument("--event", default="Stop")
     parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument(
+        "--edit",
+        action="store_true",
+        help="Claude Code's PostToolUse of a successful Edit (a new call each time: the steps after an edit run)",
+    )
     args = parser.parse_args()
     trees = {"before": str(args.before.resolve()), "now": str(args.src.resolve())}
     folder = Path(tempfile.mkdtemp(prefix="hook-ab-"))
@@ -58,7 +63,15 @@ def main() -> int:
         payload = json.loads((PAYLOADS / args.agent / f"{args.event}.json").read_text())
         payload.update({"cwd": str(repo), "transcript_path": str(transcript)})
         argv = ["lessonloop", "hook", f"--agent={args.agent}", args.event]
+    if args.edit:
+        target = repo / "app.py"
+        target.write_text("a = 2\n")
+        edit = {"file_path": str(target), "old_string": "a = 1", "new_string": "a = 2"}
+        payload = {**session.payload("PostToolUse"), "tool_name": "Edit", "tool_input": edit}
+        payload["tool_response"] = {"filePath": str(target), "oldString": "a = 1", "newString": "a = 2"}
+        argv = ["lessonloop", "hook", "PostToolUse"]
     data = json.dumps(payload).encode()
+    calls = iter(range(10**9))
     run_env = {k: v for k, v in env.items() if k not in ("LESSONLOOP_HOOK_FOREGROUND", "PYTHONDONTWRITEBYTECODE")}
     times: dict[str, list[float]] = {name: [] for name in trees}
     with open(Path(env["LESSONLOOP_DB"]).parent / "ingest.lock", "a") as lock:
@@ -70,13 +83,15 @@ def main() -> int:
                     f"import sys; sys.path.insert(0, {trees[name]!r}); from lessonloop.__main__ import main; "
                     f"sys.argv = {argv!r}; main()"
                 )
+                if args.edit:  # a call not stored yet, as every real one
+                    data = json.dumps({**payload, "tool_use_id": f"toolu_ab_{next(calls)}"}).encode()
                 started = time.perf_counter()
                 subprocess.run([sys.executable, "-I", "-c", code], input=data, env=run_env, capture_output=True)
                 if number:  # the first round writes the bytecode
                     times[name].append(time.perf_counter() - started)
     medians = {name: statistics.median(values) * 1000 for name, values in times.items()}
     for name, value in medians.items():
-        print(f"{name:7} {args.agent} {args.event}: median {value:.2f} ms")
+        print(f"{name:7} {args.agent} {'PostToolUse (edit)' if args.edit else args.event}: median {value:.2f} ms")
     print(f"now / before: {medians['now'] / medians['before']:.3f}")
     return 0
 

@@ -153,8 +153,9 @@ def test_install_then_the_installed_pre_tool_hook_gives_the_lesson_to_the_model(
 
 
 def test_what_a_post_tool_handler_says_reaches_each_agents_model_with_the_result() -> None:
-    """The co-change reminder (PostToolUse's additionalContext, apply/hooks/cochange_reminder.py)
-    goes into the field each agent gives the model after a call: Codex's PostToolUse (valid
+    """The co-change reminder (PostToolUse's additionalContext, history/cochange_reminder.py: the
+    history wing's step after an edit) goes into the field each agent gives the model after a
+    call: Codex's PostToolUse (valid
     against its schema) and Gemini's AfterTool additionalContext, Cursor's additional_context."""
     from lessonloop.apply.hooks.agents import codex, cursor, gemini
 

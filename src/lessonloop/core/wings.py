@@ -16,6 +16,9 @@ What a wing may declare (each optional):
 - ENTRY_POINTS: {command: "module:function"}: a command that reads its own line (`lessonloop run`:
   the runner's small parser, no argparse), called as function(arguments) -> exit status before
   anything else of the command line is imported (__main__.py, cli/entry.py);
+- AFTER_EDIT: ("module:function", ...): a hook step after an agent's successful edit or write,
+  function(conn, session_id, target, cwd) -> (text for the agent, detail recorded) or None
+  (apply/hooks/post_tool.py: the history's co-change reminder); stdlib only, it runs in the hook;
 - BEFORE_ANALYSIS, AFTER_INGEST: ("module:function", ...): called as function(conn, request,
   report) in an ingest job (pipeline/ingest_job.py), once its files are read and its results
   imported (before the sessions are analyzed), and at its end; a BEFORE_ANALYSIS step returns

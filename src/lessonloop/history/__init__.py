@@ -6,8 +6,9 @@ What it registers, declared here at the package's door (core/wings.py reads thes
 imports): its commands, its way to ingest (`ingest --git`), its migration sequence, its step
 before analysis in an ingest (the links), the commits as a kind of dataset export, a session
 timeline's commits, the sessions whose changes later commits undid, the repositories' folders a
-project value may name, its part of forgetting a project, and its part of cleanup (the old
-commits, and the old sessions its file models need)."""
+project value may name, its part of forgetting a project, its part of cleanup (the old
+commits, and the old sessions its file models need), and its step after an agent's edit (the
+co-change reminder)."""
 
 COMMANDS = {"lessonloop.history.cli": ("git",), "lessonloop.history.files_cli": ("files",)}
 INGEST_MODES = ("lessonloop.history.ingest_mode",)
@@ -19,4 +20,5 @@ TIMELINE = {"commits": "lessonloop.history.store.link_reader:timeline_commits"}
 UNDONE_SESSIONS = ("lessonloop.history.store.link_reader:rolled_back_sessions",)
 PROJECT_FOLDERS = "lessonloop.history.store.file_models:repository_roots"
 FORGET = "lessonloop.history.store.forget"
+AFTER_EDIT = ("lessonloop.history.cochange_reminder:cochange_reminder",)
 SESSION_RETENTION = "lessonloop.history.session_retention"

@@ -9,9 +9,10 @@ behind the live session), then learn from it:
   uses, in the learning worker the hook starts (live_learning.py, learn_worker.py): the hook
   decides that there is something to learn and returns; the lesson is in the store a fraction of
   a second later;
-- a successful edit or write of a file that git history shows changing with files this session
-  has not changed is answered with a reminder naming them (additionalContext; cochange_reminder.py),
-  recorded in hook_decisions (action remind).
+- a successful edit or write is handed to the wings' steps after an edit (core/wings.py's
+  AFTER_EDIT): the history's answers when git history shows the file changing with files this
+  session has not changed, with a reminder naming them (additionalContext), recorded in
+  hook_decisions (action remind).
 
 Texts are redacted before they are stored. Rows stay in live_calls until the session's
 transcript is ingested (Stop / SessionEnd). The call is one "call" operation (`apply_call`): when
@@ -131,14 +132,21 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
 def _remind(
     conn: sqlite3.Connection, ctx: HookContext, session_id: str, tool_use_id: str, target: str, cwd: str | None
 ) -> dict[str, object] | None:
-    """The co-change reminder after an edit or write (cochange_reminder.py), recorded after the answer."""
-    from lessonloop.apply.hooks.cochange_reminder import cochange_reminder
+    """What the wings' steps after an edit or write say (core/wings.py's AFTER_EDIT: the history's
+    co-change reminder), recorded after the answer."""
+    from lessonloop.core.wings import steps
 
-    found = cochange_reminder(conn, session_id, target, cwd)
-    if found is None:
+    texts: list[str] = []
+    detail: dict[str, object] = {}
+    for step in steps("AFTER_EDIT"):
+        found = step(conn, session_id, target, cwd)
+        if found is not None:
+            texts.append(found[0])
+            detail.update(found[1])
+    if not texts:
         return None
-    text, rows = found
-    op = decision(session_id, "PostToolUse", "remind", (), tool_use_id, {"cochange": rows})
+    text = "\n\n".join(texts)
+    op = decision(session_id, "PostToolUse", "remind", (), tool_use_id, detail)
 
     def work() -> None:  # recorded once the answer is out: a busy or read-only store costs the record only
         writer = connect_for_writing(ctx.db, wait_ms(ctx))

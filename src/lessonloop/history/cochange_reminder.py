@@ -1,4 +1,6 @@
-"""The co-change reminder, given after a successful edit or write (PostToolUse's additionalContext).
+"""The co-change reminder, given after a successful edit or write (PostToolUse's additionalContext):
+the history wing's step after an edit (core/wings.py's AFTER_EDIT; apply/hooks/post_tool.py runs
+it and records what it says).
 
 When the stored git history (`lessonloop ingest --git`, the post-commit hook) of the repository
 holding the edited file shows partners that change with it strongly enough (analyze/cochange.py:
@@ -12,7 +14,8 @@ and costs one indexed query when it says nothing.
 
 Each reminder is recorded in hook_decisions (event PostToolUse, action remind, no lesson ids, the
 (file, partner, support, confidence) list in its detail under "cochange"): that is also how a
-partner is named once per session. Partners no longer in the working tree are not named.
+partner is named once per session. Partners no longer in the working tree are not named. On the
+hook's path: stdlib only, its imports where it needs them.
 """
 
 from __future__ import annotations
@@ -23,11 +26,11 @@ import sqlite3
 
 def cochange_reminder(
     conn: sqlite3.Connection, session_id: str, target: str, cwd: str | None
-) -> tuple[str, list[list[object]]] | None:
-    """(the reminder's text, its [file, partner, support, confidence] rows) for the file the
-    session just changed, or None when there is nothing to say."""
+) -> tuple[str, dict[str, object]] | None:
+    """(the reminder's text, its detail: {"cochange": [file, partner, support, confidence] rows})
+    for the file the session just changed, or None when there is nothing to say."""
     from lessonloop.analyze.cochange import MAX_COMMIT_FILES, MAX_REMINDERS, reminder_text, reminders
-    from lessonloop.store.git.cochange import (
+    from lessonloop.history.store.cochange import (
         absolute_paths,
         cochange_counts,
         relative_to,
@@ -63,4 +66,4 @@ def cochange_reminder(
     if not found:
         return None
     rows: list[list[object]] = [[r.file, r.partner, r.support, round(r.confidence, 4)] for r in found]
-    return reminder_text(found), rows
+    return reminder_text(found), {"cochange": rows}
