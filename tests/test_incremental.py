@@ -280,8 +280,12 @@ def test_concurrent_ingests_store_everything_once(tmp_path: Path) -> None:
     clean_db = tmp_path / "clean.db"
     subprocess.run(_ingest_command(clean_db, folder), check=True, capture_output=True)
     db = tmp_path / "raced.db"
+    # Each waits for the others' write transactions: on a loaded machine (the whole suite on two
+    # cores) one may hold the lock longer than the default 10 s wait, which is not what this checks.
+    env = {**os.environ, "LESSONLOOP_BUSY_TIMEOUT_MS": "120000"}
     processes = [
-        subprocess.Popen(_ingest_command(db, folder), stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)
+        subprocess.Popen(_ingest_command(db, folder), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        for _ in range(3)
     ]
     for process in processes:
         _out, err = process.communicate(timeout=120)

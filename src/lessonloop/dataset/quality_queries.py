@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from lessonloop.store.git.repositories import project_repositories
+from lessonloop.store.migrations import table_names
 
 CLIP_MARK = " more characters not stored]"  # capture/parsing.py's clipped(): "[... N more characters not stored]"
 REDACTION_MARK = "[REDACTED:"
@@ -37,9 +37,19 @@ class Scope:
 
 
 def scope(conn: sqlite3.Connection, project: str | None) -> Scope:
+    """All, or `project`'s sessions and the repositories (of the history wing's tables) whose root
+    is the project's folder or inside it."""
     if project is None:
         return Scope(None, None)
-    return Scope(project, tuple(repo_id for repo_id, _ in project_repositories(conn, project)))
+    if "git_repositories" not in table_names(conn) or not project:
+        return Scope(project, ())
+    base = project.rstrip("/") or "/"
+    prefix = base if base.endswith("/") else base + "/"
+    rows = conn.execute(
+        "SELECT id FROM git_repositories WHERE root = ? OR substr(root, 1, ?) = ? ORDER BY root",
+        (base, len(prefix), prefix),
+    )
+    return Scope(project, tuple(int(row[0]) for row in rows))
 
 
 @dataclass(frozen=True, slots=True)

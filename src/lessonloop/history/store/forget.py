@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Collection
 
 from lessonloop.history.store.deletion import delete_repositories
-from lessonloop.store.git.repositories import project_repositories
+from lessonloop.history.store.repositories import project_repositories
 from lessonloop.store.migrations import table_names
 
 TEMP_TABLES: tuple[str, ...] = ()

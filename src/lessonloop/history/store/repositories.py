@@ -1,6 +1,5 @@
 """The stored repositories whose root is a project's folder or inside it: what the history
-wing's part of forgetting a project deletes (history/store/forget.py), and the scope of
-`dataset quality --project`."""
+wing's part of forgetting a project deletes (history/store/forget.py)."""
 
 from __future__ import annotations
 

@@ -1,1 +1,0 @@
-"""The stored git history the core reads: co-change counts, and its deletion."""
