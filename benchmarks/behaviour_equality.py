@@ -10,7 +10,7 @@ with the same HOME, the same inputs at the same paths and a fresh store:
    aider/aider-dev; `--all` adds codex/zo-qore), then `ingest --git` for each git bundle (cloned);
 2. every command that prints data, with `--json`: sessions, show, stats, analyze, report, learn,
    lessons, lessons show, recall (and --context), replay (online, --split, and against each
-   corpus's hand labels), commits, files predict and evaluate, quality, milestones, runs,
+   corpus's hand labels), commits, files predict and evaluate, quality (and -p), milestones, runs,
    patterns, config, hooks status, export of every kind (the files' bytes), `forget project
    --dry-run`, `cleanup --dry-run` (as JSON and text, with --include-needed too), then a cleanup;
 3. the store itself, table by table (tests/conftest.py's dump_store: file ids as paths, ingest
@@ -150,6 +150,8 @@ def session_plan(side: Side, inputs: Path, repos: list[Path], sources: list[str]
         side.run(f"files predict {repo.name}", "files", "predict", "fix the changelog", "-p", str(repo), "--json", *db)
         side.run(f"files evaluate {repo.name}", "files", "evaluate", "--repo", str(repo), "--json", *db)
     side.run("dataset quality", "dataset", "quality", "--json", *db)
+    for repo in repos[:1]:  # its scope: the project's sessions and the repositories in its folder
+        side.run(f"dataset quality -p {repo.name}", "dataset", "quality", "-p", str(repo), "--json", *db)
     side.run("dataset milestones", "dataset", "milestones", "--json", *db)
     side.run("runs", "runs", "--json", *db)
     side.run("runs patterns", "runs", "patterns", "--json", *db)
