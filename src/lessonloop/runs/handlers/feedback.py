@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from lessonloop.cli.common import CommandError, UsageError, emit_json, existing_store, open_cli_store, run_id, shown
+from lessonloop.runs.handlers.runs import feedback_words
 from lessonloop.runs.store.retention import FeedbackError, RunNotFound, record_feedback
 
 
@@ -33,12 +34,5 @@ def run_feedback(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(row.to_json())
         return 0
-    parts = []
-    if row.rating is not None:
-        parts.append(f"rating {row.rating}/5")
-    if row.verdict:
-        parts.append(row.verdict.replace("_", " "))
-    if row.feedback_note:
-        parts.append(f"note: {row.feedback_note}")
-    print(shown(f"Run {row.id} ({row.command_norm}): {', '.join(parts)}."))
+    print(shown(f"Run {row.id} ({row.command_norm}): {feedback_words(row)}."))
     return 0

@@ -160,6 +160,18 @@ def _end_words(run: RunRecord) -> str:
     )
 
 
+def feedback_words(run: RunRecord) -> str:
+    """A run's feedback in words: "rating 4/5, should have waited, note: ..." (what was given)."""
+    parts = []
+    if run.rating is not None:
+        parts.append(f"rating {run.rating}/5")
+    if run.verdict:
+        parts.append(run.verdict.replace("_", " "))
+    if run.feedback_note:
+        parts.append(f"note: {run.feedback_note}")
+    return ", ".join(parts)
+
+
 def _bytes_text(value: int) -> str:
     for limit, suffix in ((1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "kB")):
         if value >= limit:
@@ -207,14 +219,7 @@ def run_detail_text(detail: RunDetail) -> str:
         + (", " + ", ".join(limits) if limits else ", no time limits")
     )
     if run.rating is not None or run.verdict or run.feedback_note:
-        parts = []
-        if run.rating is not None:
-            parts.append(f"rating {run.rating}/5")
-        if run.verdict:
-            parts.append(run.verdict.replace("_", " "))
-        if run.feedback_note:
-            parts.append(f"note: {run.feedback_note}")
-        lines.append(f"  feedback       {', '.join(parts)} ({local_time(run.feedback_at)})")
+        lines.append(f"  feedback       {feedback_words(run)} ({local_time(run.feedback_at)})")
     if detail.patterns:
         lines.append("")
         lines.append("Patterns:")
