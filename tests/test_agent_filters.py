@@ -165,6 +165,16 @@ def test_sessions_show_their_agent_and_filter_on_it(mixed_store: Path) -> None:
     assert none.output.startswith("No sessions match --project 'beta', --agent 'gemini'; 3 sessions stored")
 
 
+def test_nothing_matching_names_the_filters_given_and_a_limit_only_where_it_filters(mixed_store: Path) -> None:
+    """`sessions -n N` lists the N most recent sessions: a filter, named when nothing matches.
+    `report -n N` shows N sessions of each list: not a filter, so not named."""
+    listed = cli("sessions", "--db", mixed_store, "--agent", "gemini", "-p", "beta", "-n", "3")
+    assert listed.output.startswith("No sessions match --project 'beta', --agent 'gemini', -n 3; 3 sessions stored")
+    report = cli("report", "--db", mixed_store, "--agent", "gemini", "-p", "beta", "-n", "3")
+    assert report.exit_code == 0, report.stderr
+    assert report.output.startswith("No analyzed sessions match --project 'beta', --agent 'gemini'; 3 sessions")
+
+
 def test_show_names_the_agent(mixed_store: Path) -> None:
     detail = cli("show", "--db", mixed_store, "--json", CODEX_ID[:13]).json()
     assert detail["session"]["agent"] == "codex" and detail["session"]["model"] == "gpt-5-codex"

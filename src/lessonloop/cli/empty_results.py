@@ -71,12 +71,14 @@ def no_recall_text(
     return f"Nothing passed the minimum score ({min_score:g}) for {text!r}."
 
 
-def session_filters(args: argparse.Namespace) -> list[tuple[str, object | None]]:
-    """The session filters given, as options (for the message when nothing matches)."""
+def session_filters(args: argparse.Namespace, *, limit: bool = True) -> list[tuple[str, object | None]]:
+    """The session filters given, as options (for the message when nothing matches). `limit`:
+    the command's -n limits the sessions listed (`sessions`), not what it shows of them (`report`'s
+    top sessions, `analyze`'s): a filter to name."""
     return [
         ("--project", args.project),
         ("--agent", args.agent),
-        ("-n", getattr(args, "limit", None)),
+        *((("-n", getattr(args, "limit", None)),) if limit else ()),
         ("--since", getattr(args, "since", None)),
         ("--until", getattr(args, "until", None)),
     ]

@@ -1,7 +1,6 @@
 """What `analyze`, `analyze stats` and `report` share: analyzing what is new before reading the
-analysis (unless the store is opened read-only), and the session filters given, for the message
-when nothing matches. `report` imports it on its fast path: the analysis pipeline is loaded only
-when something is new."""
+analysis (unless the store is opened read-only). `report` imports it on its fast path: the
+analysis pipeline is loaded only when something is new."""
 
 from __future__ import annotations
 
@@ -10,16 +9,6 @@ import sqlite3
 
 from lessonloop.pipeline.analysis_check import analysis_is_current
 from lessonloop.store.read_only import is_read_only
-
-
-def analysis_filters(args: argparse.Namespace) -> list[tuple[str, object | None]]:
-    """The session filters given, as options (for the message when nothing matches)."""
-    return [
-        ("--project", args.project),
-        ("--agent", args.agent),
-        ("--since", getattr(args, "since", None)),
-        ("--until", getattr(args, "until", None)),
-    ]
 
 
 def analyze_unless_read_only(conn: sqlite3.Connection, args: argparse.Namespace) -> None:

@@ -8,8 +8,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import UsageError, console, emit_json, known_agent, open_cli_store
-from lessonloop.cli.empty_results import no_sessions_text
-from lessonloop.cli.handlers.analysis_first import analysis_filters, analyze_unless_read_only
+from lessonloop.cli.empty_results import no_sessions_text, session_filters
+from lessonloop.cli.handlers.analysis_first import analyze_unless_read_only
 from lessonloop.learn.habit_stats import habit_outcome_stats
 from lessonloop.pipeline.analysis import analyze_store
 from lessonloop.report.analysis_queries import (
@@ -60,7 +60,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if session_id is None:
             report = build_report(conn, args.project, agent=known_agent(conn, args.agent))
             if not report.sessions:
-                empty = no_sessions_text(conn, analysis_filters(args), "analyzed sessions")
+                empty = no_sessions_text(conn, session_filters(args, limit=False), "analyzed sessions")
     for problem in run.problems:
         print(f"Warning: {problem}", file=sys.stderr)
     if args.json:
@@ -80,7 +80,7 @@ def cmd_analyze_stats(args: argparse.Namespace) -> int:
     with open_cli_store(args.db, reading=True) as conn:
         analyze_unless_read_only(conn, args)
         facts = session_facts(conn, args.project, known_agent(conn, args.agent))
-        empty = None if facts else no_sessions_text(conn, analysis_filters(args), "analyzed sessions")
+        empty = None if facts else no_sessions_text(conn, session_filters(args, limit=False), "analyzed sessions")
     if args.json:
         emit_json(habit_figures(facts))
         return 0

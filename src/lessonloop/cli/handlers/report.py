@@ -9,8 +9,8 @@ import argparse
 
 from lessonloop.cli.analysis_commands import REPORT_HABITS, REPORT_PROJECTS, REPORT_SESSIONS, SCREEN
 from lessonloop.cli.common import console, emit_json, known_agent, open_cli_store
-from lessonloop.cli.empty_results import no_sessions_text
-from lessonloop.cli.handlers.analysis_first import analysis_filters, analyze_unless_read_only
+from lessonloop.cli.empty_results import no_sessions_text, session_filters
+from lessonloop.cli.handlers.analysis_first import analyze_unless_read_only
 from lessonloop.report.analysis_queries import build_report
 from lessonloop.store import counts as store_counts
 from lessonloop.store.sessions.ids import short_ids
@@ -32,7 +32,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             until=args.until,
             include_empty=args.include_empty,
         )
-        empty = None if report.sessions else no_sessions_text(conn, analysis_filters(args), "analyzed sessions")
+        empty = (
+            None if report.sessions else no_sessions_text(conn, session_filters(args, limit=False), "analyzed sessions")
+        )
         shown = {} if args.json else short_ids(conn, [s.id for s in report.sessions])
         statuses = [] if args.json else store_counts.lessons_by_status(conn)
     if args.json:
