@@ -132,6 +132,24 @@ KNOWN_FIELDS = frozenset(
         "display",
         "pastedContents",
         "parentMessageId",
+        # 2.1.328 (the real-agent harness, tests/real_agents/): on prompts, replies and tool results
+        "entrypoint",
+        "promptId",
+        "promptSource",
+        "apiBlockIndex",
+        "effort",
+        "perTurnEffort",
+        "madeBy",
+        "promptCacheRequested",
+        "requestRef",
+        "requestedModel",
+        "toolInputStreamMs",
+        "permissionDecision",
+        "sandboxed",
+        "turnOrigin",
+        "turnPosition",
+        "failedHookErrorIndexes",
+        "hookAdditionalContext",
     }
 )
 
@@ -215,10 +233,6 @@ class ClaudeCodeParser:
         for lineno, record in json_objects(lines, first_lineno, self.path, batch.problems):
             batch.records += 1
             try:
-                if not all_known(record):
-                    for name in record.keys() - known:
-                        first, count = self._unknown_fields.get(name, (lineno, 0))
-                        self._unknown_fields[name] = (first, count + 1)
                 kind = record.get("type")
                 handler = handlers.get(kind) if type(kind) is str else None
                 if handler is None:
@@ -228,6 +242,11 @@ class ClaudeCodeParser:
                     first, count = self._unknown_types.get(label, (lineno, 0))
                     self._unknown_types[label] = (first, count + 1)
                     continue
+                # Fields are drift only on the records read: a skipped type's fields are not ours to know.
+                if not all_known(record):
+                    for name in record.keys() - known:
+                        first, count = self._unknown_fields.get(name, (lineno, 0))
+                        self._unknown_fields[name] = (first, count + 1)
                 handler(self, record, lineno)
             except Exception as exc:  # malformed shapes: report, keep going
                 kind = record.get("type")

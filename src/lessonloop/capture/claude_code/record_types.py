@@ -14,6 +14,14 @@ SKIPPED_TYPES = frozenset(
         "pr-link",
         "agent-setting",
         "agent-name",
+        # 2.1.328 (the real-agent harness): the API requests' shape and bodies, the cache latch, the
+        # tools offered and the session's running cost; the replies and their usage are read instead.
+        "api-request",
+        "api-request-blob",
+        "api-request-shape",
+        "atis-latch",
+        "tools-used",
+        "cost-state",
     }
 )
 ALL_TYPES = READ_TYPES | SKIPPED_TYPES

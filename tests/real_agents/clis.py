@@ -1,0 +1,82 @@
+"""The agent CLIs the harness drives, at the versions pinned in .ci/agents/package.json.
+
+Found in .ci/agents/node_modules/.bin (where .ci/run installs them: `npm ci --prefix .ci/agents`),
+else in $LESSONLOOP_AGENT_CLIS/node_modules/.bin. A test whose agent is not installed, or is
+installed at another version than the pin, is skipped with the reason and the command that
+installs it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PINS_FILE = REPO_ROOT / ".ci" / "agents" / "package.json"
+INSTALL = "npm ci --prefix .ci/agents (what .ci/run does), or LESSONLOOP_AGENT_CLIS=<a folder with them installed>"
+
+# The command each package installs, by the package's name.
+COMMANDS = {
+    "@anthropic-ai/claude-code": "claude",
+    "@openai/codex": "codex",
+    "@google/gemini-cli": "gemini",
+    "@github/copilot": "copilot",
+    "opencode-ai": "opencode",
+}
+
+
+@functools.cache
+def pins() -> dict[str, str]:
+    """The pinned version of each agent, by its command."""
+    packages = json.loads(PINS_FILE.read_text(encoding="utf-8"))["dependencies"]
+    return {COMMANDS[name]: version for name, version in packages.items()}
+
+
+def _folders() -> list[Path]:
+    folders = [REPO_ROOT / ".ci" / "agents"]
+    given = os.environ.get("LESSONLOOP_AGENT_CLIS")
+    if given:
+        folders.insert(0, Path(given))
+    return folders
+
+
+@functools.cache
+def _version(path: str) -> str:
+    try:
+        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"? ({exc})"
+    found = re.search(r"\d+\.\d+\.\d+", done.stdout + done.stderr)
+    return found.group(0) if found else "?"
+
+
+def node() -> str:
+    """Node.js, which every agent CLI needs (the test is skipped without it)."""
+    found = shutil.which("node")
+    if found is None:
+        pytest.skip("Node.js is not installed: the agent CLIs need it")
+    return found
+
+
+def require(command: str) -> Path:
+    """The agent's command at its pinned version; the test is skipped with the reason otherwise."""
+    node()
+    pin = pins()[command]
+    seen = []
+    for folder in _folders():
+        path = folder / "node_modules" / ".bin" / command
+        if not path.exists():
+            continue
+        version = _version(str(path))
+        if version == pin:
+            return path
+        seen.append(f"{path} is {version}")
+    where = "; ".join(seen) if seen else "not installed"
+    pytest.skip(f"{command} {pin} is needed ({where}): {INSTALL}")

@@ -1,0 +1,86 @@
+"""How each agent CLI is run as a person would, one prompt at a time, against the model server.
+
+A driver knows the agent's settings for a custom model endpoint and a dummy key, its one-shot
+command line with tool calls approved, its names in lessonloop (the store's agent, `hooks install
+--agent`), and the trust step the agent documents before it runs a project's hooks.
+docs/agents/<agent>.md says the same for a person.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.real_agents import clis
+from tests.real_agents.model_server import ModelServer
+from tests.real_agents.workspace import Workspace
+
+RUN_TIMEOUT = 180.0
+
+
+@dataclass(frozen=True)
+class Run:
+    """One agent run: its exit status and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def __str__(self) -> str:
+        return f"exit {self.returncode}\n--- stdout\n{self.stdout[-3000:]}\n--- stderr\n{self.stderr[-3000:]}"
+
+
+class Driver:
+    command = ""  # the CLI's command (clis.COMMANDS)
+    agent = ""  # the store's name for the agent (sessions --agent)
+    hooks_agent = ""  # hooks install --agent
+    quiet = False  # the one-shot mode prints nothing of the model's last answer
+
+    def setup(self, ws: Workspace, server: ModelServer) -> None:
+        """The agent's settings in the workspace's HOME: the model endpoint, no nags."""
+
+    def argv(self, binary: Path, prompt: str) -> list[str]:
+        raise NotImplementedError
+
+    def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
+        return ws.env()
+
+    def trust(self, ws: Workspace) -> None:
+        """The step the agent asks of a person before it runs the project's hooks (none here)."""
+
+    def run(self, ws: Workspace, server: ModelServer, prompt: str) -> Run:
+        binary = clis.require(self.command)
+        done = subprocess.run(
+            self.argv(binary, prompt),
+            cwd=ws.project,
+            env=self.env(ws, server),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT,
+            check=False,
+        )
+        return Run(done.returncode, done.stdout, done.stderr)
+
+
+class ClaudeCode(Driver):
+    command = "claude"
+    agent = "claude-code"
+    hooks_agent = "claude"
+
+    def argv(self, binary: Path, prompt: str) -> list[str]:
+        return [str(binary), "-p", prompt, "--dangerously-skip-permissions"]
+
+    def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
+        return ws.env(
+            ANTHROPIC_BASE_URL=server.url,
+            ANTHROPIC_API_KEY="harness-dummy-key",
+            # As root, --dangerously-skip-permissions is refused unless the process says it is sandboxed.
+            IS_SANDBOX="1",
+            CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1",
+            DISABLE_AUTOUPDATER="1",
+        )
+
+
+DRIVERS: dict[str, Driver] = {driver.command: driver for driver in (ClaudeCode(),)}

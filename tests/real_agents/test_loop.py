@@ -1,0 +1,90 @@
+"""The loop, closed with each real agent CLI at its pinned version (tests/real_agents/README.md).
+
+For each agent, in a temp HOME with a git project whose branches have no upstream:
+1. two sessions in which the model runs `git push` (it fails: no upstream) and then
+   `git push --set-upstream origin BRANCH` (it works);
+2. `lessonloop ingest` with no path finds them and prints no notice; they are read exactly: the
+   calls, the failed call, and the tokens the model server reported;
+3. a lesson about `git push` is learned from those two sessions;
+4. `lessonloop hooks install --agent X`, then the trust step the agent documents;
+5. in a third session that makes the same call, the lesson's text is in a request the model gets;
+6. with the store corrupted, a fourth session still runs to its end (the hooks fail open).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.real_agents import clis
+from tests.real_agents.drivers import DRIVERS, Driver, Run
+from tests.real_agents.model_server import FINAL_TEXT, ModelServer, Request, Script
+from tests.real_agents.workspace import Workspace, git
+
+pytestmark = pytest.mark.slow
+
+
+def _push_session(driver: Driver, ws: Workspace, server: ModelServer, branch: str) -> tuple[Run, list[Request]]:
+    ws.new_branch(branch)
+    server.reset(Script(["git push", f"git push --set-upstream origin {branch}"]))
+    run = driver.run(ws, server, f"Push the {branch} branch to origin.")
+    assert run.returncode == 0, run
+    return run, server.model_calls()
+
+
+def _pushed(ws: Workspace, branch: str) -> bool:
+    return bool(git(ws.origin, "branch", "--list", branch).strip())
+
+
+def _title_words(lesson: dict[str, object]) -> str:
+    """The part of a lesson's title that no tool output says: what the lesson's text is found by."""
+    return str(lesson["title"]).split(":")[0]
+
+
+@pytest.mark.parametrize("name", sorted(DRIVERS))
+def test_the_loop_closes(name: str, tmp_path: Path) -> None:
+    driver = DRIVERS[name]
+    clis.require(driver.command)
+    ws = Workspace(tmp_path)
+    with ModelServer() as server:
+        driver.setup(ws, server)
+        reported = []
+        for branch in ("cart", "checkout"):
+            run, calls = _push_session(driver, ws, server, branch)
+            assert [c.step for c in server.scripted()] == [0, 1, 2], f"the model was not asked each step:\n{run}"
+            assert _pushed(ws, branch), f"the second push of {branch} did not reach origin:\n{run}"
+            reported.extend(c for c in calls if c.step is not None)
+
+        ingest = ws.lessonloop("ingest")
+        assert "Notices" not in ingest.stdout, ingest.stdout
+        sessions = ws.lessonloop_json("sessions", "--agent", driver.agent)
+        assert len(sessions) == 2, sessions
+        for session in sessions:
+            assert (session["tool_calls"], session["errors"]) == (2, 1), session
+            assert session["prompts"] == 1, session
+        usage = [c.usage for c in reported if c.usage is not None]
+        tokens = {key: sum(s["tokens"][key] for s in sessions) for key in ("input", "cache_read", "output")}
+        assert tokens == {
+            "input": sum(u.input for u in usage),
+            "cache_read": sum(u.cached for u in usage),
+            "output": sum(u.output for u in usage),
+        }, f"tokens stored {tokens}, the server reported {usage}"
+
+        lessons = [lesson for lesson in ws.lessonloop_json("lessons", "list") if "git push" in str(lesson["title"])]
+        assert lessons, ws.lessonloop("lessons", "list").stdout
+        words = _title_words(lessons[0])
+
+        ws.lessonloop("hooks", "install", "--agent", driver.hooks_agent)
+        driver.trust(ws)
+        run, calls = _push_session(driver, ws, server, "payments")
+        assert any(words in c.text() for c in calls), f"no request carried the lesson ({words!r}):\n{run}"
+
+        # The hooks fail open: with the store unreadable, the agent still runs its session to the end.
+        ws.store.write_bytes(b"this is not a SQLite database" * 100)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{ws.store}{suffix}").unlink(missing_ok=True)
+        run, calls = _push_session(driver, ws, server, "refunds")
+        assert _pushed(ws, "refunds"), run
+        assert any(c.step == 2 for c in calls), run
+        assert FINAL_TEXT in run.stdout or driver.quiet, run
