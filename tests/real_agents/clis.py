@@ -1,6 +1,6 @@
 """The agent CLIs the harness drives, at the versions pinned in .ci/agents/package.json.
 
-Found in .ci/agents/node_modules/.bin (where .ci/run installs them: `npm ci --prefix .ci/agents`),
+Found in .ci/agents/node_modules/.bin (where .ci/run installs them: `npm install --prefix .ci/agents`),
 else in $LESSONLOOP_AGENT_CLIS/node_modules/.bin. A test whose agent is not installed, or is
 installed at another version than the pin, is skipped with the reason and the command that
 installs it.
@@ -20,7 +20,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PINS_FILE = REPO_ROOT / ".ci" / "agents" / "package.json"
-INSTALL = "npm ci --prefix .ci/agents (what .ci/run does), or LESSONLOOP_AGENT_CLIS=<a folder with them installed>"
+INSTALL = "npm install --no-package-lock --prefix .ci/agents (what .ci/run does), or LESSONLOOP_AGENT_CLIS=<a folder with them installed>"
 
 # The command each package installs, by the package's name.
 COMMANDS = {

@@ -8,10 +8,12 @@ docs/agents/<agent>.md says the same for a person.
 
 from __future__ import annotations
 
+import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from lessonloop.apply.hooks.install.codex_trust import trust_entries
 from tests.real_agents import clis
 from tests.real_agents.model_server import ModelServer
 from tests.real_agents.workspace import Workspace
@@ -83,4 +85,55 @@ class ClaudeCode(Driver):
         )
 
 
-DRIVERS: dict[str, Driver] = {driver.command: driver for driver in (ClaudeCode(),)}
+class Codex(Driver):
+    command = "codex"
+    agent = "codex"
+    hooks_agent = "codex"
+
+    def setup(self, ws: Workspace, server: ModelServer) -> None:
+        folder = ws.home / ".codex"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "config.toml").write_text(
+            f"""model = "harness-gpt"
+model_provider = "harness"
+check_for_update_on_startup = false
+
+[model_providers.harness]
+name = "harness"
+base_url = "{server.url}/v1"
+wire_api = "responses"
+request_max_retries = 0
+stream_max_retries = 0
+
+[analytics]
+enabled = false
+
+[feedback]
+enabled = false
+
+[otel]
+exporter = "none"
+
+[features]
+plugins = false
+remote_plugin = false
+apps = false
+tool_suggest = false
+daemon_auto_start = false
+""",
+            encoding="utf-8",
+        )
+
+    def argv(self, binary: Path, prompt: str) -> list[str]:
+        return [str(binary), "exec", "--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox", prompt]
+
+    def trust(self, ws: Workspace) -> None:
+        """What Codex's TUI writes when the person trusts the project and, in /hooks, "Trust all"."""
+        hooks_file = ws.project / ".codex" / "hooks.json"
+        hooks = json.loads(hooks_file.read_text(encoding="utf-8"))["hooks"]
+        with (ws.home / ".codex" / "config.toml").open("a", encoding="utf-8") as config:
+            config.write(f"\n[projects.{json.dumps(str(ws.project))}]\ntrust_level = \"trusted\"\n\n")
+            config.write(trust_entries(str(hooks_file), hooks))
+
+
+DRIVERS: dict[str, Driver] = {driver.command: driver for driver in (ClaudeCode(), Codex())}

@@ -54,6 +54,10 @@ from lessonloop.secrets.redaction import Scope, redact_tool_input, redact_value
 UNKNOWN_MODEL = "unknown"  # token counts before any turn_context named a model
 
 _ENVELOPE_TYPES = frozenset({"session_meta", "turn_context", "response_item", "event_msg", "compacted"})
+# Envelope types known and skipped (0.169, the real-agent harness): `token_usage_record` repeats per
+# response what the token_count events say (the tokens are read from those, as in older rollouts),
+# `world_state` is the instructions and settings the turn started with.
+_SKIPPED_TYPES = frozenset({"token_usage_record", "world_state"})
 _LEGACY_ITEMS = frozenset(
     {
         "message",
@@ -364,8 +368,8 @@ class CodexParser:
             else:  # compacted: the history was summarized
                 self._message(lineno, ts, "system", "system", "conversation compacted")
             return
-        if "record_type" in record:
-            return  # legacy state lines
+        if "record_type" in record or (type(kind) is str and kind in _SKIPPED_TYPES):
+            return  # legacy state lines; known types with nothing to read
         if kind is None and "id" in record and ("instructions" in record or "git" in record):
             self._on_meta(record, ts, lineno)  # the legacy first line
             return
