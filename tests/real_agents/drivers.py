@@ -37,6 +37,7 @@ class Driver:
     command = ""  # the CLI's command (clis.COMMANDS)
     agent = ""  # the store's name for the agent (sessions --agent)
     hooks_agent = ""  # hooks install --agent
+    needs_trust = False  # the agent skips hooks until the person trusts them
     quiet = False  # the one-shot mode prints nothing of the model's last answer
 
     def setup(self, ws: Workspace, server: ModelServer) -> None:
@@ -89,6 +90,7 @@ class Codex(Driver):
     command = "codex"
     agent = "codex"
     hooks_agent = "codex"
+    needs_trust = True
 
     def setup(self, ws: Workspace, server: ModelServer) -> None:
         folder = ws.home / ".codex"
@@ -132,7 +134,7 @@ daemon_auto_start = false
         hooks_file = ws.project / ".codex" / "hooks.json"
         hooks = json.loads(hooks_file.read_text(encoding="utf-8"))["hooks"]
         with (ws.home / ".codex" / "config.toml").open("a", encoding="utf-8") as config:
-            config.write(f"\n[projects.{json.dumps(str(ws.project))}]\ntrust_level = \"trusted\"\n\n")
+            config.write(f'\n[projects.{json.dumps(str(ws.project))}]\ntrust_level = "trusted"\n\n')
             config.write(trust_entries(str(hooks_file), hooks))
 
 

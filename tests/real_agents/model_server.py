@@ -178,7 +178,7 @@ def usage_for(number: int) -> Usage:
     return Usage(input=1000 + 17 * number, cached=64 * (number % 3), output=20 + 3 * number, reasoning=0)
 
 
-def _schema_value(schema: dict[str, Any], name: str = "") -> Any:
+def _schema_value(schema: Any, name: str = "") -> Any:
     """The smallest value a JSON schema accepts (for side requests that ask for JSON)."""
     if not isinstance(schema, dict):
         return ""
@@ -243,7 +243,9 @@ def choose(script: Script, tools: dict[str, dict[str, Any]], tool_results: int) 
 
 
 def _anthropic_tools(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {t["name"]: t.get("input_schema") or {} for t in body.get("tools") or [] if isinstance(t, dict) and "name" in t}
+    return {
+        t["name"]: t.get("input_schema") or {} for t in body.get("tools") or [] if isinstance(t, dict) and "name" in t
+    }
 
 
 def _anthropic_results(body: dict[str, Any]) -> int:
@@ -321,7 +323,9 @@ def _sse(event: str | None, data: Any) -> bytes:
 def _anthropic(model: str, turn: Turn, usage: Usage, uid: str, stream: bool) -> Iterator[bytes] | dict[str, Any]:
     message_id = f"msg_{uid}"
     if turn.tool:
-        blocks: list[dict[str, Any]] = [{"type": "tool_use", "id": f"toolu_{uid}", "name": turn.tool, "input": turn.args}]
+        blocks: list[dict[str, Any]] = [
+            {"type": "tool_use", "id": f"toolu_{uid}", "name": turn.tool, "input": turn.args}
+        ]
         stop = "tool_use"
     else:
         blocks = [{"type": "text", "text": turn.text}]
@@ -364,11 +368,16 @@ def _anthropic(model: str, turn: Turn, usage: Usage, uid: str, stream: bool) -> 
         )
         for index, block in enumerate(blocks):
             if block["type"] == "text":
-                yield _sse("content_block_start", {"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}})
+                yield _sse(
+                    "content_block_start",
+                    {"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}},
+                )
                 delta = {"type": "text_delta", "text": block["text"]}
             else:
                 opened = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
-                yield _sse("content_block_start", {"type": "content_block_start", "index": index, "content_block": opened})
+                yield _sse(
+                    "content_block_start", {"type": "content_block_start", "index": index, "content_block": opened}
+                )
                 delta = {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}
             yield _sse("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta})
             yield _sse("content_block_stop", {"type": "content_block_stop", "index": index})
@@ -431,27 +440,65 @@ def _responses(model: str, turn: Turn, usage: Usage, uid: str, stream: bool) -> 
         seq = itertools.count()
         created = dict(response, status="in_progress", output=[], usage=None)
         yield _sse("response.created", {"type": "response.created", "sequence_number": next(seq), "response": created})
-        yield _sse("response.in_progress", {"type": "response.in_progress", "sequence_number": next(seq), "response": created})
+        yield _sse(
+            "response.in_progress", {"type": "response.in_progress", "sequence_number": next(seq), "response": created}
+        )
         opened = dict(item, status="in_progress")
         if item["type"] == "message":
             opened["content"] = []
         elif item["type"] == "function_call":
             opened["arguments"] = ""
-        yield _sse("response.output_item.added", {"type": "response.output_item.added", "sequence_number": next(seq), "output_index": 0, "item": opened})
+        yield _sse(
+            "response.output_item.added",
+            {"type": "response.output_item.added", "sequence_number": next(seq), "output_index": 0, "item": opened},
+        )
         if item["type"] == "message":
             part = {"type": "output_text", "text": "", "annotations": []}
             common = {"item_id": item["id"], "output_index": 0, "content_index": 0}
-            yield _sse("response.content_part.added", {"type": "response.content_part.added", "sequence_number": next(seq), **common, "part": part})
-            yield _sse("response.output_text.delta", {"type": "response.output_text.delta", "sequence_number": next(seq), **common, "delta": turn.text})
-            yield _sse("response.output_text.done", {"type": "response.output_text.done", "sequence_number": next(seq), **common, "text": turn.text})
+            yield _sse(
+                "response.content_part.added",
+                {"type": "response.content_part.added", "sequence_number": next(seq), **common, "part": part},
+            )
+            yield _sse(
+                "response.output_text.delta",
+                {"type": "response.output_text.delta", "sequence_number": next(seq), **common, "delta": turn.text},
+            )
+            yield _sse(
+                "response.output_text.done",
+                {"type": "response.output_text.done", "sequence_number": next(seq), **common, "text": turn.text},
+            )
             done_part = dict(part, text=turn.text)
-            yield _sse("response.content_part.done", {"type": "response.content_part.done", "sequence_number": next(seq), **common, "part": done_part})
+            yield _sse(
+                "response.content_part.done",
+                {"type": "response.content_part.done", "sequence_number": next(seq), **common, "part": done_part},
+            )
         elif item["type"] == "function_call":
             common = {"item_id": item["id"], "output_index": 0}
-            yield _sse("response.function_call_arguments.delta", {"type": "response.function_call_arguments.delta", "sequence_number": next(seq), **common, "delta": item["arguments"]})
-            yield _sse("response.function_call_arguments.done", {"type": "response.function_call_arguments.done", "sequence_number": next(seq), **common, "arguments": item["arguments"]})
-        yield _sse("response.output_item.done", {"type": "response.output_item.done", "sequence_number": next(seq), "output_index": 0, "item": item})
-        yield _sse("response.completed", {"type": "response.completed", "sequence_number": next(seq), "response": response})
+            yield _sse(
+                "response.function_call_arguments.delta",
+                {
+                    "type": "response.function_call_arguments.delta",
+                    "sequence_number": next(seq),
+                    **common,
+                    "delta": item["arguments"],
+                },
+            )
+            yield _sse(
+                "response.function_call_arguments.done",
+                {
+                    "type": "response.function_call_arguments.done",
+                    "sequence_number": next(seq),
+                    **common,
+                    "arguments": item["arguments"],
+                },
+            )
+        yield _sse(
+            "response.output_item.done",
+            {"type": "response.output_item.done", "sequence_number": next(seq), "output_index": 0, "item": item},
+        )
+        yield _sse(
+            "response.completed", {"type": "response.completed", "sequence_number": next(seq), "response": response}
+        )
 
     return events()
 
@@ -468,7 +515,11 @@ def _chat(model: str, turn: Turn, usage: Usage, uid: str, stream: bool) -> Itera
     }
     call = None
     if turn.tool:
-        call = {"id": f"call_{uid}", "type": "function", "function": {"name": turn.tool, "arguments": json.dumps(turn.args)}}
+        call = {
+            "id": f"call_{uid}",
+            "type": "function",
+            "function": {"name": turn.tool, "arguments": json.dumps(turn.args)},
+        }
     finish = "tool_calls" if call else "stop"
     if not stream:
         message: dict[str, Any] = {"role": "assistant", "content": None if call else turn.text}
@@ -502,14 +553,23 @@ def _chat(model: str, turn: Turn, usage: Usage, uid: str, stream: bool) -> Itera
         yield chunk({}, finish)
         yield _sse(
             None,
-            {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model, "choices": [], "usage": usage_json},
+            {
+                "id": completion_id,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
+                "choices": [],
+                "usage": usage_json,
+            },
         )
         yield b"data: [DONE]\n\n"
 
     return events()
 
 
-def _gemini(model: str, turn: Turn, usage: Usage, uid: str, stream: bool, json_schema: dict[str, Any] | None) -> Iterator[bytes] | dict[str, Any]:
+def _gemini(
+    model: str, turn: Turn, usage: Usage, uid: str, stream: bool, json_schema: dict[str, Any] | None
+) -> Iterator[bytes] | dict[str, Any]:
     if turn.tool:
         parts: list[dict[str, Any]] = [{"functionCall": {"name": turn.tool, "args": turn.args}}]
     elif json_schema is not None:
@@ -594,7 +654,14 @@ def _handler_for(server: ModelServer) -> type[BaseHTTPRequestHandler]:
             server.record(Request(number, "GET", self.path, "other", None))
             if path.rstrip("/").endswith("/models"):
                 model = server.model or "harness-model"
-                self._send_json(200, {"object": "list", "data": [{"id": model, "object": "model", "created": 0, "owned_by": "harness"}], "models": [{"name": f"models/{model}"}]})
+                self._send_json(
+                    200,
+                    {
+                        "object": "list",
+                        "data": [{"id": model, "object": "model", "created": 0, "owned_by": "harness"}],
+                        "models": [{"name": f"models/{model}"}],
+                    },
+                )
                 return
             self._send_json(404, {"error": {"message": f"not scripted: GET {path}", "type": "not_found"}})
 
@@ -651,7 +718,9 @@ def _handler_for(server: ModelServer) -> type[BaseHTTPRequestHandler]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--command", action="append", default=[], help="a shell command the model runs, in order (repeatable)")
+    parser.add_argument(
+        "--command", action="append", default=[], help="a shell command the model runs, in order (repeatable)"
+    )
     parser.add_argument("--final", default=FINAL_TEXT, help="the text answered after the last command")
     parser.add_argument("--log", type=Path, help="append every request, with its answer, to this JSONL file")
     parser.add_argument("--model", default="", help="the model name answered where the request names none")

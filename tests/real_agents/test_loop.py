@@ -42,6 +42,13 @@ def _title_words(lesson: dict[str, object]) -> str:
     return str(lesson["title"]).split(":")[0]
 
 
+def _will_run(ws: Workspace, driver: Driver) -> bool | None:
+    """What `hooks status` says of the agent running lessonloop's hooks now (None: it does not know)."""
+    status = ws.lessonloop_json("hooks", "status", "--agent", driver.hooks_agent)
+    said = [scope["agent_runs_them"] for scope in status["agents"][0]["scopes"] if "agent_runs_them" in scope]
+    return all(ready["will_run"] for ready in said) if said else None
+
+
 @pytest.mark.parametrize("name", sorted(DRIVERS))
 def test_the_loop_closes(name: str, tmp_path: Path) -> None:
     driver = DRIVERS[name]
@@ -49,7 +56,7 @@ def test_the_loop_closes(name: str, tmp_path: Path) -> None:
     ws = Workspace(tmp_path)
     with ModelServer() as server:
         driver.setup(ws, server)
-        reported = []
+        reported: list[Request] = []
         for branch in ("cart", "checkout"):
             run, calls = _push_session(driver, ws, server, branch)
             assert [c.step for c in server.scripted()] == [0, 1, 2], f"the model was not asked each step:\n{run}"
@@ -76,7 +83,10 @@ def test_the_loop_closes(name: str, tmp_path: Path) -> None:
         words = _title_words(lessons[0])
 
         ws.lessonloop("hooks", "install", "--agent", driver.hooks_agent)
+        if driver.needs_trust:
+            assert _will_run(ws, driver) is False, "hooks status does not say that the agent skips untrusted hooks"
         driver.trust(ws)
+        assert _will_run(ws, driver) in (True, None), ws.lessonloop("hooks", "status", "--agent", driver.hooks_agent).stdout
         run, calls = _push_session(driver, ws, server, "payments")
         assert any(words in c.text() for c in calls), f"no request carried the lesson ({words!r}):\n{run}"
 

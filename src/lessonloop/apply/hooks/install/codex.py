@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
+from lessonloop.apply.hooks.command import is_lessonloop_command
+from lessonloop.apply.hooks.install import codex_trust
 from lessonloop.apply.hooks.install.files import Json
 from lessonloop.apply.hooks.install.hook_lists import Shape
 from lessonloop.apply.hooks.install.spec import AgentSpec, home, teammates_note
@@ -47,6 +49,44 @@ def notes(scope: str, file: str, data: Json) -> list[str]:
     return [TRUST_NOTE, PROJECT_NOTE, teammates_note(file, sys.executable)]
 
 
+def readiness(scope: str, root: str, path: str, data: Json) -> Json:
+    """Whether Codex will run lessonloop's hooks in `path` now, by the trust in its config.toml."""
+    config_file = os.path.join(folder(), "config.toml")
+    why: list[str] = []
+    try:
+        config = codex_trust.read_config(config_file)
+    except (OSError, ValueError) as exc:
+        return {"will_run": False, "why": [f"Codex's config cannot be read ({config_file}: {exc})"], "hooks": []}
+    if scope == "project" and not codex_trust.project_trusted(config, root):
+        why.append(
+            f"Codex skips this project's .codex/ hooks: {root} is not a trusted project in {config_file} "
+            "(Codex asks when you first open the project; `codex exec --trust` also trusts it)"
+        )
+    hooks = data.get("hooks")
+    hooks = hooks if isinstance(hooks, dict) else {}
+    ours = [
+        hook
+        for hook in codex_trust.hook_states(config, os.path.abspath(path), hooks)
+        if is_lessonloop_command(hook.command)
+    ]
+    for status, said in (
+        ("untrusted", "not trusted yet"),
+        ("modified", "changed since you trusted them"),
+        ("disabled", "turned off"),
+    ):
+        events = [hook.event for hook in ours if hook.status == status]
+        if events:
+            why.append(
+                f"Codex skips lessonloop's {', '.join(events)} hook(s), {said}, without a word: open /hooks in Codex "
+                "and trust them"
+            )
+    return {
+        "will_run": not why,
+        "why": why,
+        "hooks": [{"event": hook.event, "key": hook.key, "status": hook.status} for hook in ours],
+    }
+
+
 SPEC = AgentSpec(
     name="codex",
     label="Codex CLI",
@@ -60,4 +100,5 @@ SPEC = AgentSpec(
     also_read=also_read,
     notes=notes,
     docs="codex.md",
+    readiness=readiness,
 )

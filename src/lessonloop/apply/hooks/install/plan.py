@@ -207,6 +207,10 @@ def scope_status(agent: str, scope: str, root: str, path: str | None = None) -> 
         off = turned_off(data)
         if off:
             notes.append(f"hooks are turned off in this file: {off}")
+    ready = spec(agent).readiness(scope, root, path, data) if main["events"] else None
+    if ready is not None:
+        out["agent_runs_them"] = ready
+        notes += ready["why"]
     out["notes"] = notes
     return out
 

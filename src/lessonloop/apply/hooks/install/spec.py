@@ -25,6 +25,10 @@ def no_notes(scope: str, path: str, data: Json) -> list[str]:
     return []
 
 
+def no_readiness(scope: str, root: str, path: str, data: Json) -> Json | None:
+    return None
+
+
 @dataclass(frozen=True)
 class AgentSpec:
     """One agent's hook configuration, as its documentation and source describe it."""
@@ -41,6 +45,10 @@ class AgentSpec:
     also_read: Callable[[str, str], list[str]] = no_files  # other JSON/TOML files of a scope holding hooks
     notes: Callable[[str, str, Json], list[str]] = no_notes  # (scope, file, content after install) -> notes
     docs: str = ""  # docs/agents/<page>
+    # (scope, project folder, file, its content) -> whether the agent will run lessonloop's hooks of
+    # that file now, by the agent's own state: {"will_run": bool, "why": [...], "hooks": [...]};
+    # None for an agent that runs every hook it finds
+    readiness: Callable[[str, str, str, Json], Json | None] = no_readiness
 
 
 def teammates_note(path: str, python: str) -> str:
