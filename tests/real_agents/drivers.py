@@ -138,4 +138,35 @@ daemon_auto_start = false
             config.write(trust_entries(str(hooks_file), hooks))
 
 
-DRIVERS: dict[str, Driver] = {driver.command: driver for driver in (ClaudeCode(), Codex())}
+class Copilot(Driver):
+    command = "copilot"
+    agent = "copilot"
+    hooks_agent = "copilot"
+    needs_trust = True
+
+    def argv(self, binary: Path, prompt: str) -> list[str]:
+        # Without --allow-all-tools every call is refused in -p mode (and the run still exits 0).
+        return [str(binary), "-p", prompt, "--allow-all-tools", "--no-auto-update"]
+
+    def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
+        return ws.env(
+            # BYOK: a custom OpenAI-compatible endpoint (Chat Completions), no GitHub login.
+            COPILOT_PROVIDER_BASE_URL=f"{server.url}/v1",
+            COPILOT_PROVIDER_API_KEY="harness-dummy-key",
+            COPILOT_MODEL="gpt-4.1",
+            COPILOT_OFFLINE="true",
+            COPILOT_AUTO_UPDATE="false",
+            # the 235 MB package the binary unpacks on its first start, once per workspace
+            COPILOT_CACHE_HOME=str(ws.root / "copilot-cache"),
+        )
+
+    def trust(self, ws: Workspace) -> None:
+        """What Copilot writes when the person answers yes to "Do you trust the files in this folder?"."""
+        config = ws.home / ".copilot" / "config.json"
+        text = config.read_text(encoding="utf-8") if config.exists() else ""
+        data = json.loads("\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//")) or "{}")
+        data["trustedFolders"] = [*data.get("trustedFolders", []), str(ws.project)]
+        config.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
+DRIVERS: dict[str, Driver] = {driver.command: driver for driver in (ClaudeCode(), Codex(), Copilot())}

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 # The shell tools of the agents, by the name each offers the model, most specific first.
 SHELL_TOOLS = ("Bash", "run_shell_command", "exec_command", "shell", "shell_command", "bash", "local_shell")
@@ -184,7 +184,7 @@ def _schema_value(schema: Any, name: str = "") -> Any:
         return ""
     if name == "next_speaker":
         return "user"
-    if "enum" in schema and schema["enum"]:
+    if schema.get("enum"):
         return schema["enum"][0]
     kind = schema.get("type")
     if isinstance(kind, list):

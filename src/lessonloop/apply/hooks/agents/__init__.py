@@ -17,7 +17,9 @@ Codex and Gemini CLI are checked against their sources (docs/agents/codex.md, ge
 commits read): Codex has no session-end event (Stop, after every turn, queues the rollout for
 ingest), PreToolUse and PostToolUse cover its shell tools (`Bash`), apply_patch and MCP tools;
 Gemini CLI's AfterAgent ends a turn (Stop), SessionEnd the session (it does not wait for the hook).
-Cursor and Copilot CLI: a first table from their documentation (docs/agents/<agent>.md).
+Copilot CLI 1.0.102 is checked end to end in the real-agent harness (tests/real_agents/): agentStop
+ends a turn (Stop, with the events.jsonl to ingest). Cursor: a first table from its documentation
+(docs/agents/cursor.md).
 """
 
 AGENTS = ("claude", "codex", "gemini", "cursor", "copilot")
@@ -59,9 +61,12 @@ HOOK_EVENTS: dict[str, dict[str, str]] = {
         "sessionEnd": "SessionEnd",
     },
     "copilot": {
+        "sessionStart": "SessionStart",
+        "userPromptSubmitted": "UserPromptSubmit",
         "preToolUse": "PreToolUse",
         "postToolUse": "PostToolUse",
         "postToolUseFailure": "PostToolUseFailure",
+        "agentStop": "Stop",
         "sessionEnd": "SessionEnd",
     },
 }
@@ -73,5 +78,3 @@ INSTALLED: dict[str, tuple[str, ...]] = {agent: tuple(events) for agent, events 
 # second time), postToolUse/postToolUseFailure every result (afterFileEdit would store an edit
 # twice); stop has nothing to do without a transcript (docs/agents/cursor.md).
 INSTALLED["cursor"] = ("sessionStart", "preToolUse", "postToolUse", "postToolUseFailure", "sessionEnd")
-# Copilot CLI reads no output of sessionStart or userPromptSubmitted (not mapped): docs/agents/copilot.md.
-INSTALLED["copilot"] = ("preToolUse", "postToolUse", "postToolUseFailure", "sessionEnd")

@@ -1,26 +1,37 @@
-"""GitHub Copilot CLI's hooks (`.github/hooks/*.json`, version 1): its payloads as the Claude
-Code-shaped payloads the handlers read, and their answers in the fields it reads
-(docs/agents/copilot.md).
+"""GitHub Copilot CLI's hooks (`.github/hooks/*.json` or `~/.copilot/hooks/*.json`, version 1):
+its payloads as the Claude Code-shaped payloads the handlers read, and their answers in the fields
+it reads (docs/agents/copilot.md; checked with Copilot CLI 1.0.102 in tests/real_agents/).
 
-Every payload carries `timestamp` (milliseconds) and `cwd`; tool events carry `toolName` and
-`toolArgs` (a JSON text of the arguments; read defensively: not JSON, not an object, nested too
-deep: the call is seen by its tool's name only), and after the call `toolResult` (`resultType`
-success / failure / denied, `textResultForLlm`). Newer versions add `sessionId`; without it the
-session is named by a stable id made from the folder and the Copilot process that started the
-hook (its parent process: the same for every hook of one running CLI), prefixed `copilot-`.
+Every payload carries `sessionId`, `timestamp` (milliseconds) and `cwd`; `sessionStart` its
+`source`, `userPromptSubmitted` the `prompt`, tool events `toolName` and `toolArgs` (an object in
+1.0.102, a JSON text before: read defensively, not JSON, not an object, nested too deep: the call
+is seen by its tool's name only), and after the call `toolResult` (`resultType` success / failure /
+denied, `textResultForLlm`); `agentStop` the session's `transcriptPath` (events.jsonl). Older
+versions send no `sessionId`: the session is then named by a stable id made from the folder and the
+Copilot process that started the hook (its parent process), prefixed `copilot-`.
 
-Answers: only `preToolUse`'s is read. `permissionDecision` deny (with `permissionDecisionReason`,
-which the model reads as the call's result) or ask; a warning that neither denies nor asks has
-no field that reaches the model, so it is not written (docs/agents/copilot.md: the per-tier
-choice). `allow` is never written. Exit code 0 always; nothing on stdout when there is nothing
-to say.
+A shell command "succeeds" whatever its exit: Copilot sends a non-zero exit as `postToolUse` with
+`resultType: "success"` and the exit code only in the text's last line (`<shellId: 0 completed
+with exit code 128>`); no `postToolUseFailure` comes. That line is read: a non-zero exit is passed
+on as Claude Code's PostToolUseFailure, so it is classified and learned from.
+
+Answers (exit code 0; nothing on stdout when there is nothing to say): Copilot reads a top-level
+`additionalContext` from `sessionStart` (a message after the system prompt), `userPromptSubmitted`
+(appended to the prompt), `preToolUse` (a message after the call's result: the call has run),
+`postToolUse` (appended to the result) and `postToolUseFailure`; it ignores
+`hookSpecificOutput.additionalContext` there. `preToolUse` also reads `permissionDecision` deny
+(its `permissionDecisionReason` is what the model gets instead of a result) or ask. `allow` is never
+written. A `preToolUse` hook that exits non-zero (other than 2) denies the call: the entry always
+exits 0.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 
+from lessonloop.apply.hooks.agents.answers import context, decision
 from lessonloop.apply.hooks.agents.tool_args import args_object, first_text, stable_id
 
 SHELLS = ("bash", "shell", "powershell", "pwsh", "run_in_terminal")
@@ -33,6 +44,16 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
     base: dict[str, object] = {"session_id": session_id, "cwd": cwd, "transcript_path": None}
     if event == "sessionEnd":
         return {**base, "hook_event_name": "SessionEnd", "reason": first_text(raw, "reason")}
+    if event == "sessionStart":
+        return {**base, "hook_event_name": "SessionStart", "source": first_text(raw, "source") or "startup"}
+    if event == "userPromptSubmitted":
+        return {**base, "hook_event_name": "UserPromptSubmit", "prompt": first_text(raw, "prompt") or ""}
+    if event == "agentStop":
+        return {
+            **base,
+            "hook_event_name": "Stop",
+            "transcript_path": first_text(raw, "transcriptPath", "transcript_path"),
+        }
     tool = first_text(raw, "toolName", "tool_name")
     if tool is None:
         return None
@@ -47,6 +68,10 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
     result = result if isinstance(result, dict) else {}
     text = first_text(result, "textResultForLlm", "text_result_for_llm")
     kind = first_text(result, "resultType", "result_type")
+    exit_code, text = shell_exit(text) if name == "Bash" else (None, text)
+    if exit_code:
+        error = f"Exit code {exit_code}\n{text or ''}".rstrip()
+        return {**call, "hook_event_name": "PostToolUseFailure", "error": error, "is_interrupt": False}
     if event == "postToolUseFailure" or kind in ("failure", "denied", "rejected", "timeout"):
         error = first_text(raw, "error") or text or f"the call ended: {kind or 'failure'}"
         if kind == "denied":
@@ -56,6 +81,20 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
         response: object = {"stdout": text or "", "stderr": ""} if name == "Bash" else (text or "")
         return {**call, "hook_event_name": "PostToolUse", "tool_response": response}
     return None
+
+
+_SHELL_END = re.compile(r"\n?<shellId: [^>\n]* completed with exit code (-?\d+)>\s*$")
+
+
+def shell_exit(text: str | None) -> tuple[int | None, str | None]:
+    """A shell result's exit code from Copilot's last line (`<shellId: N completed with exit code
+    K>`), and the text without that line; (None, text) when it has none."""
+    if not text:
+        return None, text
+    found = _SHELL_END.search(text)
+    if found is None:
+        return None, text
+    return int(found.group(1)), text[: found.start()]
 
 
 def session_of(raw: dict[str, object], cwd: str | None) -> str:
@@ -104,21 +143,16 @@ def tool_call(tool: str, args: dict[str, object]) -> tuple[str, dict[str, object
     return tool, args
 
 
-# A plain warning reaches neither the model nor the person (only a deny's or an ask's reason is
-# read): the PreToolUse decision is recorded as not given (entry.HookContext.unshown).
-UNSHOWN_ACTIONS = frozenset({"warn"})
-
-
 def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, int]:
-    """The handler's answer as Copilot CLI reads it: (stdout, exit code 0). Only a deny or an
-    ask says anything (docs/agents/copilot.md)."""
-    if event != "preToolUse" or not output:
+    """The handler's answer as Copilot CLI reads it: (stdout, exit code 0): the text for the model
+    as top-level `additionalContext`, and before a call a deny or an ask (docs/agents/copilot.md)."""
+    text = context(output)
+    if not text:
         return None, 0
-    specific = output.get("hookSpecificOutput")
-    if not isinstance(specific, dict):
-        return None, 0
-    decision = specific.get("permissionDecision")
-    reason = specific.get("permissionDecisionReason")
-    if decision not in ("deny", "ask") or not isinstance(reason, str) or not reason:
-        return None, 0
-    return json.dumps({"permissionDecision": decision, "permissionDecisionReason": reason}, ensure_ascii=False), 0
+    if event == "preToolUse":
+        chosen = decision(output)
+        if chosen is not None:
+            return json.dumps({"permissionDecision": chosen, "permissionDecisionReason": text}, ensure_ascii=False), 0
+    if event in ("sessionStart", "userPromptSubmitted", "preToolUse", "postToolUse", "postToolUseFailure"):
+        return json.dumps({"additionalContext": text}, ensure_ascii=False), 0
+    return None, 0
