@@ -19,7 +19,7 @@ from tests.hook_helpers import HookRun, hook_env
 from tests.test_hooks_cursor import certain_push_lesson
 
 PAYLOADS = Path(__file__).parent / "data" / "hook_payloads" / "copilot"
-DOCUMENTED = {"permissionDecision", "permissionDecisionReason"}  # preToolUse's only read output
+DOCUMENTED = {"permissionDecision", "permissionDecisionReason"}  # preToolUse's decision
 
 
 def run_copilot(event: str, payload: dict[str, Any] | bytes, db: Path, *options: str) -> HookRun:
@@ -56,20 +56,21 @@ def test_calls_captured_after_they_run_teach_the_lesson_and_a_deny_carries_it_to
     ]
     assert len(lessons) == 1 and "--set-upstream" in str(lessons[0][1])
 
-    # A warning that neither denies nor asks has no field the model reads: nothing is written.
+    # A warning that neither denies nor asks reaches the model as top-level additionalContext
+    # (Copilot CLI 1.0.102 hands it over after the call's result).
     pre = run_copilot("preToolUse", copilot_payload("preToolUse", repo, "s-2"), db)
-    assert (pre.returncode, pre.stdout) == (0, "")
-    # Below the block threshold `--block` does not deny (as for Claude Code).
+    said = json.loads(pre.stdout)
+    assert set(said) == {"additionalContext"} and "--set-upstream" in said["additionalContext"]
+    # Below the block threshold `--block` does not deny (as for Claude Code): the same warning.
     pre = run_copilot("preToolUse", copilot_payload("preToolUse", repo, "s-2"), db, "--block")
-    assert (pre.returncode, pre.stdout) == (0, "")
+    assert set(json.loads(pre.stdout)) == {"additionalContext"}
     with sqlite3.connect(db) as conn:
         decisions = conn.execute(
             "SELECT event, action, json_extract(detail, '$.undelivered') FROM hook_decisions WHERE session_id = 's-2'"
         ).fetchall()
         warnings = conn.execute("SELECT sum(warnings) FROM lessons").fetchone()[0]
-    # decided, but shown to nobody: recorded as not given, and no warning counted
-    assert decisions == [("PreToolUse", "none", "warn"), ("PreToolUse", "none", "warn")]
-    assert warnings == 0
+    assert decisions == [("PreToolUse", "warn", None), ("PreToolUse", "warn", None)]
+    assert warnings == 2
     ended = run_copilot("sessionEnd", copilot_payload("sessionEnd", repo, "s-2"), db)
     assert (ended.returncode, ended.stdout) == (0, "")
     assert not (db.parent / "hook-failures.log").exists()
@@ -85,12 +86,49 @@ def test_a_certain_lesson_denies_with_block_asks_with_ask(
     certain_push_lesson(repo, db)
     pre = run_copilot("preToolUse", copilot_payload("preToolUse", repo), db, *([option] if option else []))
     assert pre.returncode == 0, pre.stderr
-    if decision is None:
-        assert pre.stdout == ""
+    if decision is None:  # a warning: the model reads it after the call (top-level additionalContext)
+        assert set(json.loads(pre.stdout)) == {"additionalContext"}
         return
     out = json.loads(pre.stdout)
     assert set(out) == DOCUMENTED and out["permissionDecision"] == decision
     assert "git push -u origin" in out["permissionDecisionReason"]
+
+
+def test_a_failed_shell_command_sent_as_a_success_is_stored_as_the_failure_its_exit_code_says(
+    repo: Path, tmp_path: Path
+) -> None:
+    """Copilot CLI 1.0.102 sends a command that exits 128 as postToolUse with resultType success;
+    the exit code is only in the text's last line."""
+    db = tmp_path / "store" / "lessonloop.db"
+    text = (
+        "fatal: The current branch feat has no upstream branch.\nTo push the current branch and set the remote as "
+        "upstream, use\n\n    git push --set-upstream origin feat\n\n<shellId: 0 completed with exit code 128>"
+    )
+    failed = copilot_payload(
+        "postToolUse",
+        repo,
+        "s-9",
+        toolArgs={"command": "git push", "description": "Push"},
+        toolResult={"resultType": "success", "textResultForLlm": text},
+    )
+    done = run_copilot("postToolUse", failed, db)
+    assert (done.returncode, done.stdout) == (0, ""), done.stderr
+    with sqlite3.connect(db) as conn:
+        calls = conn.execute("SELECT tool, ok, status, error_class, command FROM live_calls").fetchall()
+    assert calls == [("Bash", 0, "error", "MISSING_PREREQUISITE", "git push")]
+    assert copilot.shell_exit("ok\n<shellId: 3 completed with exit code 0>") == (0, "ok")
+    assert copilot.shell_exit("no such line") == (None, "no such line")
+
+
+def test_the_lessons_reach_the_model_as_top_level_additional_context_where_copilot_reads_it() -> None:
+    said = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": "Lessons: x"}}
+    for event in ("sessionStart", "userPromptSubmitted", "postToolUse", "postToolUseFailure", "preToolUse"):
+        assert copilot.answer(event, said) == ('{"additionalContext": "Lessons: x"}', 0)
+    for event in ("agentStop", "sessionEnd"):
+        assert copilot.answer(event, said) == (None, 0)
+    stop = copilot.payload("agentStop", json.loads((PAYLOADS / "agentStop.json").read_text()))
+    assert stop is not None and stop["hook_event_name"] == "Stop"
+    assert str(stop["transcript_path"]).endswith("/events.jsonl")
 
 
 def test_a_corrupt_store_fails_open_and_is_logged(repo: Path, tmp_path: Path) -> None:
@@ -190,9 +228,9 @@ def test_results_become_claude_codes_post_tool_payloads() -> None:
     assert copilot.payload("postToolUse", {**call, "toolResult": "not an object"}) is not None
 
 
-def test_installed_events_are_mapped_and_only_pre_tool_answers() -> None:
-    assert set(INSTALLED["copilot"]) <= set(HOOK_EVENTS["copilot"])
-    assert "sessionStart" not in HOOK_EVENTS["copilot"] and "userPromptSubmitted" not in HOOK_EVENTS["copilot"]
+def test_installed_events_are_mapped_and_only_pre_tool_decides() -> None:
+    assert set(INSTALLED["copilot"]) == set(HOOK_EVENTS["copilot"])
+    assert {"sessionStart", "userPromptSubmitted", "agentStop"} <= set(HOOK_EVENTS["copilot"])
     warn: dict[str, object] = {"hookSpecificOutput": {"hookEventName": "PreToolUse", "additionalContext": "w"}}
     deny: dict[str, object] = {
         "hookSpecificOutput": {
@@ -202,9 +240,9 @@ def test_installed_events_are_mapped_and_only_pre_tool_answers() -> None:
             "permissionDecisionReason": "r",
         }
     }
-    assert copilot.answer("preToolUse", warn) == (None, 0)
+    assert copilot.answer("preToolUse", warn) == ('{"additionalContext": "w"}', 0)
     assert copilot.answer("preToolUse", deny) == ('{"permissionDecision": "deny", "permissionDecisionReason": "r"}', 0)
-    assert copilot.answer("postToolUse", deny) == (None, 0)
+    assert copilot.answer("sessionEnd", warn) == (None, 0)
 
 
 def test_a_failure_the_classic_post_tool_event_reports_is_stored_as_a_failure(repo: Path, tmp_path: Path) -> None:
