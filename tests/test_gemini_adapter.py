@@ -298,19 +298,32 @@ def test_a_rewind_to_an_unknown_id_drops_every_message(tmp_path: Path) -> None:
     assert rows(db, "SELECT uuid FROM messages") == [("u2",)]
 
 
-def test_set_messages_replace_the_recorded_lines(tmp_path: Path) -> None:
+def test_set_messages_replace_the_list_where_they_stand_and_a_rewrite_keeps_the_turns_that_ran(tmp_path: Path) -> None:
+    """Gemini CLI 0.61: a chat opens with `$set.messages` (its <session_context>), the lines after it
+    add to the list; a resumed chat writes its history again the same way: the model turns recorded
+    when they ran (tokens, calls) are kept, the rewrite's copies of them (no tokens) are not."""
+    copy = gemini("g1-copy", [{"text": "b"}])
+    del copy["tokens"]
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "session-x.jsonl").write_bytes(
         jsonl(
             meta(),
+            {"$set": {"messages": [user("ctx", "<session_context>\nToday is ...\n</session_context>")]}},
             user("u1", "a"),
             gemini("g1", "b"),
-            {"$set": {"messages": [user("u1", "a"), gemini("g9", "masked")]}},
+            {"$set": {"messages": [user("ctx", "<session_context>..."), user("u1", "a"), copy, gemini("g9", "masked")]}},
+            user("u2", "c"),
         )
     )
     db = tmp_path / "s.db"
     ingest(db, tmp_path / "in")
-    assert rows(db, "SELECT uuid FROM messages ORDER BY seq") == [("u1",), ("g9",)]
+    assert rows(db, "SELECT uuid, kind FROM messages ORDER BY seq") == [
+        ("ctx", "instructions"),
+        ("u1", "prompt"),
+        ("g1", "assistant"),
+        ("g9", "assistant"),
+        ("u2", "prompt"),
+    ]
 
 
 @pytest.mark.slow

@@ -4,14 +4,15 @@ Format (Gemini CLI, packages/core/src/services/chatRecordingService.ts and chatR
 - session-*.json: one object {sessionId, projectHash, startTime, lastUpdated, messages: [...]}.
 - *.jsonl: lines replayed in order: {"$rewindTo": id} drops message `id` and every message after
   it (all when `id` is unknown); a line with a string "id" is a message (a later line with the
-  same id replaces it in place); {"$set": {...}} updates metadata (a non-empty messages list there
-  replaces the messages); a line with sessionId and projectHash is the metadata.
+  same id replaces it in place); {"$set": {...}} updates metadata (a messages list there replaces the
+  messages so far, later lines add to it; when it rewrites earlier messages, the model turns that ran
+  are kept and its token-less copies of them dropped); a line with sessionId and projectHash is the metadata.
 - messages: {id, timestamp, type: user|gemini|info|warning|error, content, displayContent?};
   gemini ones have model, tokens {input, output, cached, thoughts, tool, total} and
   toolCalls [{id, name, args, result, status: success|error|cancelled|..., resultDisplay}].
 - chats/<parentSessionId>/<id>.jsonl are sub-agents: not counted as sessions.
-Counted: sessions; prompts (user messages with text that are not /commands and not function
-responses); tool calls and failed calls per tool (status error or cancelled, or a shell command
+Counted: sessions; prompts (user messages with text that are not /commands, not function
+responses and not the CLI's <session_context> opening; <hook_context> blocks left out); tool calls and failed calls per tool (status error or cancelled, or a shell command
 whose output says "Exit Code: N" with N != 0, or, without an exit code, "Signal: X" or "Error: X"
 (X not "(none)": older versions write every field), or starts
 "Command was automatically cancelled because" (its timeout) / "Command was cancelled by user"); tokens per model with input = input - cached +
@@ -57,7 +58,8 @@ def load(path: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
         return doc, [m for m in messages if isinstance(m, dict)]
     meta: dict[str, Any] = {}
     by_id: dict[str, dict[str, Any]] = {}
-    replaced: list[Any] | None = None
+    first: dict[str, int] = {}
+    ran: dict[str, Any] = {}
     for line in data.split("\n"):
         try:
             record = json.loads(line)
@@ -72,16 +74,31 @@ def load(path: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
                 del by_id[key]
         elif isinstance(record.get("id"), str):
             by_id[record["id"]] = record
+            first.setdefault(record["id"], len(first))
         elif isinstance(record.get("$set"), dict):
-            if isinstance(record["$set"].get("messages"), list):
-                replaced = record["$set"]["messages"]
+            listed = record["$set"].get("messages")
+            if isinstance(listed, list):
+                # in place: the lines after it add to it; a rewrite (something recorded before it)
+                # keeps the model turns that ran (tokens or calls) and drops its token-less copies
+                rewrite = bool(by_id)
+                for key, old in by_id.items():
+                    if rewrite and old.get("type") == "gemini" and (isinstance(old.get("tokens"), dict) or old.get("toolCalls")):
+                        ran.setdefault(key, old)
+                by_id = {}
+                for m in listed:
+                    if not isinstance(m, dict) or not isinstance(m.get("id"), str):
+                        continue
+                    if rewrite and m.get("type") == "gemini" and not isinstance(m.get("tokens"), dict) and not m.get("toolCalls"):
+                        continue
+                    by_id[m["id"]] = m
+                    first.setdefault(m["id"], len(first))
             meta.update(record["$set"])
         elif isinstance(record.get("sessionId"), str) and isinstance(record.get("projectHash"), str):
             meta.update(record)
     if "sessionId" not in meta:
         return None
-    messages = replaced if replaced else list(by_id.values())
-    return meta, [m for m in messages if isinstance(m, dict)]
+    every = {**{k: m for k, m in ran.items() if k not in by_id}, **by_id}
+    return meta, [every[k] for k in sorted(every, key=lambda k: first[k])]
 
 
 def text_of(content: Any) -> str | None:
@@ -139,7 +156,10 @@ def count(paths: list[str]) -> dict[str, Any]:
                     text = text_of(content)
                     if text is not None:
                         text = text.split("\n--- Content from referenced files ---", 1)[0]
-                if text and text.strip() and not SLASH.match(text.lstrip()):
+                if text and "<hook_context>" in text:  # what hooks added for the model, not typed
+                    text = re.sub(r"<hook_context>.*?</hook_context>\s*", "", text, flags=re.DOTALL)
+                opening = text.lstrip().startswith("<session_context>") if text else False  # the CLI's own
+                if text and text.strip() and not SLASH.match(text.lstrip()) and not opening:
                     prompts += 1
             if m.get("type") != "gemini":
                 continue
@@ -153,6 +173,9 @@ def count(paths: list[str]) -> dict[str, Any]:
                 failed = status in ("error", "cancelled")
                 if status == "success" and name == "run_shell_command":
                     text = result_text(call.get("result"))
+                    wrapped = re.fullmatch(r"\s*<untrusted_context>\n?(.*?)\n?</untrusted_context>.*", text, re.DOTALL)
+                    if wrapped:  # 0.61 wraps the output: "<untrusted_context>\nOutput: ...</untrusted_context>"
+                        text = wrapped.group(1).removeprefix("Output: ")
                     codes = EXIT.findall(text)
                     if text.startswith(
                         ("Command was automatically cancelled because", "Command was cancelled by user")

@@ -169,4 +169,31 @@ class Copilot(Driver):
         config.write_text(json.dumps(data, indent=2), encoding="utf-8")
 
 
-DRIVERS: dict[str, Driver] = {driver.command: driver for driver in (ClaudeCode(), Codex(), Copilot())}
+class Gemini(Driver):
+    command = "gemini"
+    agent = "gemini"
+    hooks_agent = "gemini"
+    model = "gemini-2.5-flash"  # named: with the default `auto` a routing request comes first
+
+    def setup(self, ws: Workspace, server: ModelServer) -> None:
+        folder = ws.home / ".gemini"
+        folder.mkdir(parents=True, exist_ok=True)
+        settings = {
+            "security": {"auth": {"selectedType": "gemini-api-key"}},
+            "privacy": {"usageStatisticsEnabled": False},
+            "general": {"enableAutoUpdate": False, "enableAutoUpdateNotification": False},
+            "telemetry": {"enabled": False},
+        }
+        (folder / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
+        # Gemini CLI 0.61 runs nothing in a folder the person has not trusted (exit 55 headless):
+        # what its first-run question writes when they say yes.
+        (folder / "trustedFolders.json").write_text(json.dumps({str(ws.project): "TRUST_FOLDER"}), encoding="utf-8")
+
+    def argv(self, binary: Path, prompt: str) -> list[str]:
+        return [str(binary), "-p", prompt, "--approval-mode", "yolo", "-m", self.model]
+
+    def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
+        return ws.env(GEMINI_API_KEY="harness-dummy-key", GOOGLE_GEMINI_BASE_URL=server.url)
+
+
+DRIVERS: dict[str, Driver] = {driver.command: driver for driver in (ClaudeCode(), Codex(), Copilot(), Gemini())}

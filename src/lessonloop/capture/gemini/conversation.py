@@ -7,8 +7,13 @@ JSONL (`session-*.jsonl`), replayed as Gemini CLI's own loader does (chatRecordi
 loadConversationRecord): a line with a string `$rewindTo` drops that message and every message
 recorded after it (all of them when the id is unknown); a line with a string `id` is a message,
 replacing the message of the same id where it stood; a `$set` object is merged into the
-metadata (a non-empty `$set.messages` replaces the whole message list); a line with string
-sessionId and projectHash is the metadata line. Bad lines are Problems; the rest is read.
+metadata, and a `$set.messages` list replaces the messages recorded so far, where it stands: the
+lines after it add to that list (Gemini CLI 0.61 starts every chat with a `$set.messages` holding
+its `<session_context>` message, and a resumed chat writes the whole history again that way); a
+line with string sessionId and projectHash is the metadata line (messages it carries are added).
+Unlike Gemini CLI's loader, a resumed chat's rewrite keeps the model turns it replaces, as they
+were recorded (their tokens and tool calls: they ran), and leaves out its copies of them (new ids,
+calls as parts, no tokens). Bad lines are Problems; the rest is read.
 """
 
 from __future__ import annotations
@@ -58,7 +63,8 @@ def load_jsonl(path: str, data: bytes, problems: list[Problem]) -> Conversation:
     """The conversation a JSONL chat's lines leave, replayed in order."""
     conversation = Conversation()
     messages: dict[str, dict[str, Any]] = {}
-    set_messages: list[Any] | None = None
+    kept: dict[str, dict[str, Any]] = {}  # model turns a history rewrite dropped (see _did_work)
+    seen: dict[str, None] = {}  # every message id, in the order first recorded
     max_depth = json_depth.MAX_DEPTH
     for lineno, raw in enumerate(data.split(b"\n"), start=1):
         if not raw.strip(_WHITESPACE):
@@ -82,24 +88,57 @@ def load_jsonl(path: str, data: bytes, problems: list[Problem]) -> Conversation:
                     del messages[removed]
             else:
                 messages.clear()
+                kept.clear()
         elif isinstance(record.get("id"), str):
             messages[record["id"]] = record
+            seen.setdefault(record["id"])
         elif isinstance(record.get("$set"), dict):
             update = record["$set"]
             if isinstance(update.get("messages"), list):
-                set_messages = update["messages"]
+                rewrite = bool(messages)
+                if rewrite:  # a resumed chat's history written again: keep what the model did
+                    for key, message in messages.items():
+                        if _did_work(message):
+                            kept.setdefault(key, message)
+                messages.clear()
+                _add_messages(messages, update["messages"], seen, skip_copies=rewrite)
             conversation.metadata.update({k: v for k, v in update.items() if k != "messages"})
         elif isinstance(record.get("sessionId"), str) and isinstance(record.get("projectHash"), str):
-            conversation.metadata.update(record)
+            if isinstance(record.get("messages"), list):
+                _add_messages(messages, record["messages"], seen)
+            conversation.metadata.update({k: v for k, v in record.items() if k != "messages"})
         else:
             conversation.unknown_lines += 1
             if conversation.first_unknown is None:
                 conversation.first_unknown = lineno
-    if set_messages:  # as Gemini CLI's loader: a non-empty $set.messages wins over the lines
-        conversation.messages = [m for m in set_messages if isinstance(m, dict)]
+    if kept:  # in the order the messages were first recorded
+        order = {key: at for at, key in enumerate(seen)}
+        merged = {**{k: m for k, m in kept.items() if k not in messages}, **messages}
+        conversation.messages = [merged[key] for key in sorted(merged, key=order.__getitem__)]
     else:
         conversation.messages = list(messages.values())
     return conversation
+
+
+def _did_work(message: dict[str, Any]) -> bool:
+    """A model turn as recorded when it ran: its tokens or its tool calls (with their results)."""
+    return message.get("type") == "gemini" and (isinstance(message.get("tokens"), dict) or bool(message.get("toolCalls")))
+
+
+def _add_messages(
+    messages: dict[str, dict[str, Any]], given: list[Any], seen: dict[str, None], skip_copies: bool = False
+) -> None:
+    """Messages of a `$set.messages` or header list, by id (one without an id is not a message).
+    `skip_copies`: a resumed chat's rewrite holds each earlier model turn again under a new id, as
+    the history sent to the model (its calls as parts, no tokens): those copies are left out, the
+    turns as recorded when they ran are kept."""
+    for message in given:
+        if not isinstance(message, dict) or not isinstance(message.get("id"), str):
+            continue
+        if skip_copies and message.get("type") == "gemini" and not _did_work(message):
+            continue
+        messages[message["id"]] = message
+        seen.setdefault(message["id"])
 
 
 def _loads(path: str, raw: bytes, lineno: int | None, problems: list[Problem], what: str) -> Any:

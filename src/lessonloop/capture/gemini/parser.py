@@ -55,6 +55,11 @@ _SPAWN_ERROR = re.compile(r"^Error: (?!\(none\))\S.*$", re.MULTILINE)
 _TIMED_OUT = "Command was automatically cancelled because it exceeded the timeout"
 _CANCELLED = "Command was cancelled by user"
 _REFERENCED_FILES = "\n--- Content from referenced files ---"
+# 0.61: a chat opens with a user message of the CLI's own (`<session_context>...`); what hooks add
+# for the model (SessionStart, BeforeAgent: lessonloop's own lessons among them) is stored in the
+# person's prompt as `<hook_context>...</hook_context>` blocks: not the person's words.
+_SESSION_CONTEXT = "<session_context>"
+_HOOK_CONTEXT = re.compile(r"<hook_context>.*?</hook_context>\s*", re.DOTALL)
 _REJECTED = "did not allow tool call"
 _FINISHED = frozenset({"success", "error", "cancelled"})
 
@@ -186,7 +191,10 @@ class _ChatReader:
         elif kind == "user":
             text = _user_text(message)
             if text is not None:
-                text_kind = "command" if _SLASH_COMMAND.match(text.lstrip()) else "prompt"
+                if text.lstrip().startswith(_SESSION_CONTEXT):
+                    text_kind = "instructions"  # Gemini CLI's own opening: the date, OS, folder tree
+                else:
+                    text_kind = "command" if _SLASH_COMMAND.match(text.lstrip()) else "prompt"
                 self._add_message(session, message_id, ts, "user", text_kind, text)
         elif kind in _SYSTEM_TYPES:
             text = _parts_text(message.get("content"))
@@ -294,6 +302,7 @@ class _ChatReader:
         self, name: str, call_id: str, call: dict[str, Any], status: str, args: Any, ts: str | None
     ) -> None:
         output, error = _response_texts(call.get("result"))
+        output = _unwrapped(output)
         display = call.get("resultDisplay")
         exit_code: int | None = None
         if name == SHELL_TOOL and status == "success":
@@ -382,7 +391,25 @@ def _user_text(message: dict[str, Any]) -> str | None:
         return None
     if shown is None and _REFERENCED_FILES in text:
         text = text.split(_REFERENCED_FILES, 1)[0]  # the files an @-reference pulled in
+    if "<hook_context>" in text:
+        text = _HOOK_CONTEXT.sub("", text)
     return text if text.strip() else None
+
+
+_UNTRUSTED = re.compile(r"\s*<untrusted_context>\n?(.*?)\n?</untrusted_context>\s*", re.DOTALL)
+
+
+def _unwrapped(output: str | None) -> str | None:
+    """A tool's output as the tool wrote it: 0.61 wraps it in `<untrusted_context>` (a shell's
+    opening with `Output: `), and an AfterTool hook's context follows it as `<hook_context>`."""
+    if not output or "_context>" not in output:
+        return output
+    text = _HOOK_CONTEXT.sub("", output)
+    found = _UNTRUSTED.fullmatch(text)
+    if found is not None:
+        text = found.group(1)
+        text = text.removeprefix("Output: ")
+    return text
 
 
 def _response_texts(result: Any) -> tuple[str | None, str | None]:
