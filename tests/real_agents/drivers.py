@@ -39,6 +39,7 @@ class Driver:
     hooks_agent = ""  # hooks install --agent
     needs_trust = False  # the agent skips hooks until the person trusts them
     quiet = False  # the one-shot mode prints nothing of the model's last answer
+    prompt_on_stdin = False  # the prompt is piped to the command, not given as an argument
 
     def setup(self, ws: Workspace, server: ModelServer) -> None:
         """The agent's settings in the workspace's HOME: the model endpoint, no nags."""
@@ -58,7 +59,7 @@ class Driver:
             self.argv(binary, prompt),
             cwd=ws.project,
             env=self.env(ws, server),
-            stdin=subprocess.DEVNULL,
+            input=prompt if self.prompt_on_stdin else "",
             capture_output=True,
             text=True,
             timeout=RUN_TIMEOUT,
@@ -196,4 +197,54 @@ class Gemini(Driver):
         return ws.env(GEMINI_API_KEY="harness-dummy-key", GOOGLE_GEMINI_BASE_URL=server.url)
 
 
-DRIVERS: dict[str, Driver] = {driver.command: driver for driver in (ClaudeCode(), Codex(), Copilot(), Gemini())}
+class OpenCode(Driver):
+    command = "opencode"
+    agent = "opencode"
+    hooks_agent = "opencode"
+    # `opencode run "a b"` sends the words quoted ("a b"); piped, the prompt is sent as it is
+    prompt_on_stdin = True
+
+    def setup(self, ws: Workspace, server: ModelServer) -> None:
+        folder = ws.home / ".config" / "opencode"
+        folder.mkdir(parents=True, exist_ok=True)
+        config = {
+            "$schema": "https://opencode.ai/config.json",
+            "model": "harness/harness-model",
+            "small_model": "harness/harness-model",
+            "autoupdate": False,
+            "share": "disabled",
+            "permission": {"bash": "allow", "edit": "allow", "external_directory": "allow"},
+            "provider": {
+                "harness": {
+                    "npm": "@ai-sdk/openai-compatible",  # bundled in the binary: nothing is downloaded
+                    "name": "Harness",
+                    "options": {"baseURL": f"{server.url}/v1", "apiKey": "harness-dummy-key"},
+                    "models": {"harness-model": {"name": "Harness", "tool_call": True, "limit": {"context": 200000, "output": 8192}}},
+                }
+            },
+        }
+        (folder / "opencode.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+        # OpenCode installs @opencode-ai/plugin from npm in each config folder at start; it skips
+        # that where node_modules/ exists and the lock names the package (no registry needed).
+        (folder / "node_modules").mkdir(exist_ok=True)
+        lock = {"lockfileVersion": 3, "packages": {"": {"dependencies": {"@opencode-ai/plugin": clis.pins()["opencode"]}}}}
+        (folder / "package-lock.json").write_text(json.dumps(lock), encoding="utf-8")
+
+    def argv(self, binary: Path, prompt: str) -> list[str]:
+        return [str(binary), "run"]
+
+    def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
+        return ws.env(
+            XDG_CONFIG_HOME=str(ws.home / ".config"),
+            XDG_DATA_HOME=str(ws.home / ".local" / "share"),
+            XDG_STATE_HOME=str(ws.home / ".local" / "state"),
+            XDG_CACHE_HOME=str(ws.home / ".cache"),
+            OPENCODE_DISABLE_AUTOUPDATE="1",
+            OPENCODE_DISABLE_MODELS_FETCH="1",
+            OPENCODE_DISABLE_LSP_DOWNLOAD="1",
+        )
+
+
+DRIVERS: dict[str, Driver] = {
+    driver.command: driver for driver in (ClaudeCode(), Codex(), Copilot(), Gemini(), OpenCode())
+}
