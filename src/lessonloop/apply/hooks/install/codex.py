@@ -77,8 +77,8 @@ def readiness(scope: str, root: str, path: str, data: Json) -> Json:
         events = [hook.event for hook in ours if hook.status == status]
         if events:
             why.append(
-                f"Codex skips lessonloop's {', '.join(events)} hook(s), {said}, without a word: open /hooks in Codex "
-                "and trust them"
+                f"Codex will not run lessonloop's {', '.join(events)} hook{'s' if len(events) > 1 else ''}: {said} "
+                "(it skips them without a word); open /hooks in Codex and trust them"
             )
     return {
         "will_run": not why,
