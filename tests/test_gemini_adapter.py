@@ -311,7 +311,11 @@ def test_set_messages_replace_the_list_where_they_stand_and_a_rewrite_keeps_the_
             {"$set": {"messages": [user("ctx", "<session_context>\nToday is ...\n</session_context>")]}},
             user("u1", "a"),
             gemini("g1", "b"),
-            {"$set": {"messages": [user("ctx", "<session_context>..."), user("u1", "a"), copy, gemini("g9", "masked")]}},
+            {
+                "$set": {
+                    "messages": [user("ctx", "<session_context>..."), user("u1", "a"), copy, gemini("g9", "masked")]
+                }
+            },
             user("u2", "c"),
         )
     )

@@ -82,13 +82,22 @@ def load(path: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
                 # keeps the model turns that ran (tokens or calls) and drops its token-less copies
                 rewrite = bool(by_id)
                 for key, old in by_id.items():
-                    if rewrite and old.get("type") == "gemini" and (isinstance(old.get("tokens"), dict) or old.get("toolCalls")):
+                    if (
+                        rewrite
+                        and old.get("type") == "gemini"
+                        and (isinstance(old.get("tokens"), dict) or old.get("toolCalls"))
+                    ):
                         ran.setdefault(key, old)
                 by_id = {}
                 for m in listed:
                     if not isinstance(m, dict) or not isinstance(m.get("id"), str):
                         continue
-                    if rewrite and m.get("type") == "gemini" and not isinstance(m.get("tokens"), dict) and not m.get("toolCalls"):
+                    if (
+                        rewrite
+                        and m.get("type") == "gemini"
+                        and not isinstance(m.get("tokens"), dict)
+                        and not m.get("toolCalls")
+                    ):
                         continue
                     by_id[m["id"]] = m
                     first.setdefault(m["id"], len(first))

@@ -122,7 +122,9 @@ def load_jsonl(path: str, data: bytes, problems: list[Problem]) -> Conversation:
 
 def _did_work(message: dict[str, Any]) -> bool:
     """A model turn as recorded when it ran: its tokens or its tool calls (with their results)."""
-    return message.get("type") == "gemini" and (isinstance(message.get("tokens"), dict) or bool(message.get("toolCalls")))
+    return message.get("type") == "gemini" and (
+        isinstance(message.get("tokens"), dict) or bool(message.get("toolCalls"))
+    )
 
 
 def _add_messages(
