@@ -7,12 +7,14 @@ For each agent, in a temp HOME with a git project whose branches have no upstrea
    calls, the failed call, and the tokens the model server reported;
 3. a lesson about `git push` is learned from those two sessions;
 4. `lessonloop hooks install --agent X`, then the trust step the agent documents;
-5. in a third session that makes the same call, the lesson's text is in a request the model gets;
+5. in a third session that makes the same call, the lesson's text is in a request the model gets,
+   and the hooks store that session by themselves (the end-of-turn hook's queue);
 6. with the store corrupted, a fourth session still runs to its end (the hooks fail open).
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,16 @@ def _will_run(ws: Workspace, driver: Driver) -> bool | None:
     status = ws.lessonloop_json("hooks", "status", "--agent", driver.hooks_agent)
     said = [scope["agent_runs_them"] for scope in status["agents"][0]["scopes"] if "agent_runs_them" in scope]
     return all(ready["will_run"] for ready in said) if said else None
+
+
+def _wait_for_sessions(ws: Workspace, driver: Driver, wanted: int, seconds: float = 90.0) -> int:
+    """How many of the agent's sessions the store holds, once it holds `wanted` or time is up."""
+    deadline = time.monotonic() + seconds
+    while True:
+        held = len(ws.lessonloop_json("sessions", "--agent", driver.agent))
+        if held >= wanted or time.monotonic() > deadline:
+            return held
+        time.sleep(1.0)
 
 
 @pytest.mark.parametrize("name", sorted(DRIVERS))
@@ -86,9 +98,14 @@ def test_the_loop_closes(name: str, tmp_path: Path) -> None:
         if driver.needs_trust:
             assert _will_run(ws, driver) is False, "hooks status does not say that the agent skips untrusted hooks"
         driver.trust(ws)
-        assert _will_run(ws, driver) in (True, None), ws.lessonloop("hooks", "status", "--agent", driver.hooks_agent).stdout
+        assert _will_run(ws, driver) in (True, None), ws.lessonloop(
+            "hooks", "status", "--agent", driver.hooks_agent
+        ).stdout
         run, calls = _push_session(driver, ws, server, "payments")
         assert any(words in c.text() for c in calls), f"no request carried the lesson ({words!r}):\n{run}"
+        # The end-of-turn hook queued the session: a background worker stores it, with no `ingest`.
+        stored = _wait_for_sessions(ws, driver, 3)
+        assert stored == 3, f"{stored} sessions stored after the hooked session (3 expected):\n{run}"
 
         # The hooks fail open: with the store unreadable, the agent still runs its session to the end.
         ws.store.write_bytes(b"this is not a SQLite database" * 100)
