@@ -35,7 +35,13 @@ FILES = {
         "project": ("project", ".github/hooks/lessonloop.json"),
         "user": ("home", ".copilot/hooks/lessonloop.json"),
     },
+    "opencode": {  # a JavaScript plugin of lessonloop's own: tests/test_hooks_opencode.py reads it
+        "project": ("project", ".opencode/plugin/lessonloop.js"),
+        "user": ("home", ".config/opencode/plugin/lessonloop.js"),
+    },
 }
+# The agents whose hook file is JSON (OpenCode's is a plugin: tests/test_hooks_opencode.py).
+JSON_AGENTS = tuple(agent for agent in AGENTS if agent != "opencode")
 
 # A file of the agent's that another tool wrote first, in an unusual style, with hooks of its own.
 EXISTING = {
@@ -167,7 +173,7 @@ def make_store(db: Path) -> None:
     open_store(db).close()
 
 
-@pytest.mark.parametrize("agent", AGENTS)
+@pytest.mark.parametrize("agent", JSON_AGENTS)
 def test_install_writes_the_agents_own_file_whose_commands_run(machine: dict[str, Any], agent: str) -> None:
     make_store(machine["db"])
     result = ok(machine, "hooks", "install", "--agent", agent, "--json")
@@ -192,7 +198,7 @@ def test_install_writes_the_agents_own_file_whose_commands_run(machine: dict[str
     assert not any(p.exists() for p in others) and list(machine["home"].iterdir()) == []
 
 
-@pytest.mark.parametrize("agent", AGENTS)
+@pytest.mark.parametrize("agent", JSON_AGENTS)
 def test_install_again_changes_nothing_and_uninstall_gives_every_byte_back(machine: dict[str, Any], agent: str) -> None:
     inside, original = EXISTING[agent]
     existing = machine["project"] / inside
@@ -227,7 +233,7 @@ def test_install_again_changes_nothing_and_uninstall_gives_every_byte_back(machi
     assert after == before, "uninstall left a file (or removed one) it should not have"
 
 
-@pytest.mark.parametrize("agent", AGENTS)
+@pytest.mark.parametrize("agent", JSON_AGENTS)
 def test_user_scope_writes_under_home_and_uninstall_removes_what_it_created(
     machine: dict[str, Any], agent: str
 ) -> None:

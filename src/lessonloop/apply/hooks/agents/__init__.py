@@ -20,9 +20,11 @@ Gemini CLI's AfterAgent ends a turn (Stop), SessionEnd the session (it does not 
 Copilot CLI 1.0.102 is checked end to end in the real-agent harness (tests/real_agents/): agentStop
 ends a turn (Stop, with the events.jsonl to ingest). Cursor: a first table from its documentation
 (docs/agents/cursor.md).
+OpenCode 1.18.33 has no command hooks: lessonloop's own plugin runs the command (agents/opencode.py);
+`session.start` is lessonloop's name for a session's first `chat.message`.
 """
 
-AGENTS = ("claude", "codex", "gemini", "cursor", "copilot")
+AGENTS = ("claude", "codex", "gemini", "cursor", "copilot", "opencode")
 
 HOOK_EVENTS: dict[str, dict[str, str]] = {
     "claude": {
@@ -68,6 +70,13 @@ HOOK_EVENTS: dict[str, dict[str, str]] = {
         "postToolUseFailure": "PostToolUseFailure",
         "agentStop": "Stop",
         "sessionEnd": "SessionEnd",
+    },
+    "opencode": {  # lessonloop's plugin (install/opencode_plugin.js) calls these: agents/opencode.py
+        "session.start": "SessionStart",
+        "chat.message": "UserPromptSubmit",
+        "tool.execute.before": "PreToolUse",
+        "tool.execute.after": "PostToolUse",
+        "session.idle": "Stop",
     },
 }
 

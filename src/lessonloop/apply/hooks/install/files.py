@@ -11,6 +11,7 @@ their permission bits kept; a symlinked file stays a symlink (its target is writ
 from __future__ import annotations
 
 import codecs
+import contextlib
 import difflib
 import json
 import os
@@ -110,10 +111,15 @@ class Change:
     restored: bool = False  # uninstall gives the original bytes back (or deletes a file install created)
     notes: list[str] = field(default_factory=list)
     agent: str = "claude"
+    # Besides the file (OpenCode's plugin: the files and folders OpenCode needs beside it): other files
+    # changed with it (applied first), folders created, folders removed when empty (before the file).
+    also: list[Change] = field(default_factory=list)
+    make_dirs: list[str] = field(default_factory=list)
+    remove_empty_dirs: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return self.before != self.after
+        return self.before != self.after or bool(self.make_dirs) or any(other.changed for other in self.also)
 
     @property
     def backup_path(self) -> str:
@@ -133,7 +139,10 @@ class Change:
             self.path if self.before is not None else "/dev/null",
             self.path if self.after is not None else "/dev/null",
         )
-        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+        text = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+        text += "".join(other.diff() for other in self.also)
+        text += "".join(f"# creates the folder {folder}/\n" for folder in self.make_dirs)
+        return text + "".join(f"# removes the folder {folder}/ when empty\n" for folder in self.remove_empty_dirs)
 
 
 def missing_folders(path: str) -> int:
@@ -222,7 +231,18 @@ def write_atomic(path: str, data: bytes, mode: int | None) -> None:
 
 
 def apply(change: Change) -> None:
-    """Do `change`: the sidecar first, then the file, then the clean-up."""
+    """Do `change`: the files changed with it and the folders beside it, the sidecar, then the file,
+    then the clean-up."""
+    for other in change.also:
+        apply(other)
+    for folder in change.make_dirs:
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            raise HookFileError(f"cannot create {folder}: {exc.strerror or exc}") from exc
+    for folder in change.remove_empty_dirs:
+        with contextlib.suppress(OSError):  # not empty: something else lives there now
+            os.rmdir(folder)
     real = os.path.realpath(change.path)  # a symlinked file stays a symlink
     try:
         mode = os.stat(real).st_mode & 0o7777 if change.before is not None else None

@@ -90,6 +90,9 @@ def read(path: str, agent: str, strict: bool = True) -> Json:
     """The hook file at `path` of `agent`; `strict`: checked that its hooks can be merged into
     (HookFileError naming the file otherwise). A .toml file (Codex's config.toml) is read as TOML."""
     raw = files.read_bytes(path)
+    own = spec(agent).own
+    if own is not None:  # lessonloop's own file (OpenCode's plugin)
+        return own.parse(raw, path)
     if path.endswith(".toml"):
         return files.parse_toml(raw, path)
     data = files.parse_json(raw, path)
@@ -117,6 +120,10 @@ def plan_install_file(agent: str, path: str, scope: str, options: tuple[str, ...
                 f"{path} was left as it is (installing there as well would run each hook twice)"
             )
             return change
+    if agent_spec.own is not None:  # lessonloop's own file, written whole
+        change = agent_spec.own.plan_install(path, scope, wanted(agent, options))
+        change.notes += agent_spec.notes(scope, path, data)
+        return change
     merged = hook_lists.merge(data, wanted(agent, options), agent_spec.shape)
     after = before if merged == data else files.dump(merged, before)
     change = Change(path, scope, before, after, events_in(merged, agent), agent=agent)
@@ -129,6 +136,8 @@ def plan_uninstall_file(agent: str, path: str, scope: str) -> Change:
     """Removing `agent`'s hooks from the file at `path`, restoring its original bytes when
     nothing else changed it since install (nothing is written)."""
     agent_spec = spec(agent)
+    if agent_spec.own is not None:  # lessonloop's own file: removed with what install made beside it
+        return agent_spec.own.plan_uninstall(path, scope)
     before = files.read_bytes(path)
     data = read(path, agent)
     backup, original, notes = files.read_original(path, lambda raw, where: read_raw(raw, where, agent))

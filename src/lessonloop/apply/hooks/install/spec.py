@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lessonloop.apply.hooks.install.files import Json
+from lessonloop.apply.hooks.install.files import Change, Json
 from lessonloop.apply.hooks.install.hook_lists import Shape
 
 
@@ -27,6 +27,16 @@ def no_notes(scope: str, path: str, data: Json) -> list[str]:
 
 def no_readiness(scope: str, root: str, path: str, data: Json) -> Json | None:
     return None
+
+
+@dataclass(frozen=True)
+class OwnFile:
+    """A hook file that is lessonloop's own and not JSON (OpenCode's plugin): read into the shape of
+    a flat hook file ({"hooks": {event: [entry]}}) for status, and written whole by install."""
+
+    parse: Callable[[bytes | None, str], Json]  # (the file's bytes, its path) -> {"hooks": ...}; {} when absent
+    plan_install: Callable[[str, str, dict[str, Json]], Change]  # (file, scope, event -> entry) -> the change
+    plan_uninstall: Callable[[str, str], Change]  # (file, scope) -> the change
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,7 @@ class AgentSpec:
     # that file now, by the agent's own state: {"will_run": bool, "why": [...], "hooks": [...]};
     # None for an agent that runs every hook it finds
     readiness: Callable[[str, str, str, Json], Json | None] = no_readiness
+    own: OwnFile | None = None  # lessonloop's own file, not JSON: written whole, never merged into
 
 
 def teammates_note(path: str, python: str) -> str:
