@@ -219,7 +219,13 @@ class OpenCode(Driver):
                     "npm": "@ai-sdk/openai-compatible",  # bundled in the binary: nothing is downloaded
                     "name": "Harness",
                     "options": {"baseURL": f"{server.url}/v1", "apiKey": "harness-dummy-key"},
-                    "models": {"harness-model": {"name": "Harness", "tool_call": True, "limit": {"context": 200000, "output": 8192}}},
+                    "models": {
+                        "harness-model": {
+                            "name": "Harness",
+                            "tool_call": True,
+                            "limit": {"context": 200000, "output": 8192},
+                        }
+                    },
                 }
             },
         }
@@ -227,7 +233,10 @@ class OpenCode(Driver):
         # OpenCode installs @opencode-ai/plugin from npm in each config folder at start; it skips
         # that where node_modules/ exists and the lock names the package (no registry needed).
         (folder / "node_modules").mkdir(exist_ok=True)
-        lock = {"lockfileVersion": 3, "packages": {"": {"dependencies": {"@opencode-ai/plugin": clis.pins()["opencode"]}}}}
+        lock = {
+            "lockfileVersion": 3,
+            "packages": {"": {"dependencies": {"@opencode-ai/plugin": clis.pins()["opencode"]}}},
+        }
         (folder / "package-lock.json").write_text(json.dumps(lock), encoding="utf-8")
 
     def argv(self, binary: Path, prompt: str) -> list[str]:
