@@ -11,7 +11,9 @@ that when `<dir>/node_modules/` exists and `<dir>/package-lock.json` lists the p
 `packages[""].dependencies`: install creates both when they are missing (lessonloop's plugin needs
 nothing from the package) and says so; uninstall removes them, when nothing else changed them, and
 nothing else. What install created is written in the plugin itself (`created` of its CONFIG line),
-so that uninstall removes only that. Checked with OpenCode 1.18.33 (tests/real_agents/).
+so that uninstall removes only that. Checked by hand with OpenCode 1.18.33 (offline, a local model
+server: the deny, the lessons in the first message, a warning after the call, the ingest at idle, no
+npm wait); the real-agent harness (tests/real_agents/) is to check it end to end.
 """
 
 from __future__ import annotations
