@@ -1,5 +1,5 @@
 """`lessons export --agent cursor|copilot|cline|windsurf`: the rules file each delivery-only agent
-reads, in a git project, from a real store holding a lesson learned from hostile tool output, an
+(and Copilot CLI, whose sessions are read too) reads, in a git project, from a real store holding a lesson learned from hostile tool output, an
 imported one and a secret written raw into a stored row.
 
 Each file is checked as its agent reads it: the path, the front matter parsed as YAML
@@ -326,10 +326,13 @@ def test_a_rules_folder_that_is_a_file_is_a_clear_error(db: Path, project: Path)
 
 def test_paths_name_their_agents_and_forms() -> None:
     assert for_agent("cursor") is for_path("proj/.cursor/rules/other.mdc") is for_path("x.mdc")
-    assert for_agent("copilot") is for_path(".github/copilot-instructions.md") is for_path("a/b.instructions.md")
+    # Copilot CLI is read (capture/copilot): its entry is built from the registry, equal each time.
+    assert for_agent("copilot") == for_path(".github/copilot-instructions.md") == for_path("a/b.instructions.md")
     assert for_agent("cline") is for_path(".clinerules") is for_path(".clinerules/more.md")
     assert for_agent("windsurf") is for_path(".windsurf/rules/lessonloop.md")
     assert for_path("lessonloop.md") is None and for_path(".github/README.md") is None
     assert rules_form(".cursor/rules/lessonloop.mdc").kind == "cursor"
     assert rules_form("a/.windsurf/rules/x.md").kind == "windsurf" and rules_form(".clinerules/x.md").kind == "markdown"
-    assert not any(for_agent(agent).reads_transcripts for agent in AGENT_FILES)  # type: ignore[union-attr]
+    delivery_only = [agent for agent in AGENT_FILES if agent != "copilot"]
+    assert not any(for_agent(agent).reads_transcripts for agent in delivery_only)  # type: ignore[union-attr]
+    assert for_agent("copilot").reads_transcripts  # type: ignore[union-attr]

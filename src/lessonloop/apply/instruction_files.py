@@ -3,10 +3,11 @@ puts the lessons section, and what else the person must do for the agent to read
 
 Two kinds of agents get one:
 - the agents lessonloop reads (capture/agents.py): each adapter's `instructions` and
-  `instructions_hint`, one entry per file (CLAUDE.md, AGENTS.md, GEMINI.md, CONVENTIONS.md);
+  `instructions_hint`, one entry per file (CLAUDE.md, AGENTS.md, GEMINI.md, CONVENTIONS.md,
+  Copilot CLI's .github/copilot-instructions.md);
 - delivery-only agents, whose transcripts lessonloop does not read but which read a rules file
-  in the project (DELIVERY_ONLY: Cursor, GitHub Copilot, Cline, Windsurf): the lessons learned from
-  the other agents reach them through it.
+  in the project (DELIVERY_ONLY: Cursor, Cline, Windsurf): the lessons learned from the other
+  agents reach them through it.
 
 A file's form (RulesForm: the front matter its agent needs to load it, a size limit) follows from
 its path, so `--to` another path of the same kind (a Copilot `*.instructions.md`, another Cursor
@@ -79,17 +80,10 @@ WINDSURF = RulesForm(
     activation="trigger: always_on",
 )
 
-COPILOT_PATH_HINT = (
-    "Copilot reads .github/copilot-instructions.md in every request of the repository (VS Code, "
-    "JetBrains, Visual Studio, github.com, Copilot CLI). For a file of its own instead, with front matter "
-    'applyTo: "**": --to .github/instructions/lessonloop.instructions.md'
-)
-
 # The agents lessonloop does not read, and the rules file each reads in a project (docs/lessons.md,
 # "Rules files").
 DELIVERY_ONLY: tuple[InstructionFile, ...] = (
     InstructionFile(("cursor",), ".cursor/rules/lessonloop.mdc", reads_transcripts=False, rules_folder=True),
-    InstructionFile(("copilot",), ".github/copilot-instructions.md", COPILOT_PATH_HINT, reads_transcripts=False),
     InstructionFile(
         ("cline",), ".clinerules/lessonloop.md", reads_transcripts=False, rules_folder=True, folder_may_be_file=True
     ),

@@ -212,7 +212,7 @@ def build_server(db_path: Path) -> Any:
         Call it before acting, to see how something was done before or how it failed: a command
         ("alembic upgrade"), an error message, a file path, a task in a few words. query: the words
         (every word must occur; "a phrase" in double quotes; word* for a prefix; case and accents
-        ignored). agent: only that agent's sessions (claude-code, codex, gemini, aider, opencode);
+        ignored). agent: only that agent's sessions (claude-code, codex, gemini, aider, opencode, copilot);
         project: a folder (your working directory) or a project name; since/until: a date
         (2026-11-01), an ISO time or a duration back from now (7d, 12h); tool: only calls of that
         tool (Bash, Edit, ...); failed: only tool calls that failed; kinds: only these kinds of

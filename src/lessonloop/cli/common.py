@@ -175,7 +175,7 @@ def agent_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--agent",
         metavar="A",
-        help="only sessions of this agent (claude-code, codex, gemini, aider, opencode, ...)",
+        help="only sessions of this agent (claude-code, codex, gemini, aider, opencode, copilot, ...)",
     )
 
 

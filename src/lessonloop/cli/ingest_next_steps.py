@@ -14,9 +14,10 @@ if TYPE_CHECKING:
 
     from lessonloop.report.ingest_overview_queries import IngestOverview, NewLesson
 
-HOOK_AGENTS = {"claude-code": "claude", "codex": "codex", "gemini": "gemini"}  # agents `hooks install` serves
+# The agents `hooks install` serves.
+HOOK_AGENTS = {"claude-code": "claude", "codex": "codex", "gemini": "gemini", "copilot": "copilot"}
 # The agent whose rules file to name first: those without hooks first (a rules file is their only way).
-EXPORT_ORDER = ("aider", "opencode", "codex", "gemini", "claude-code")
+EXPORT_ORDER = ("aider", "opencode", "copilot", "codex", "gemini", "claude-code")
 
 
 def next_steps(overview: IngestOverview, width: int = 100, *, sample: bool = False) -> list[str]:
