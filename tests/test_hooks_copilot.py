@@ -121,7 +121,9 @@ def test_a_failed_shell_command_sent_as_a_success_is_stored_as_the_failure_its_e
 
 
 def test_the_lessons_reach_the_model_as_top_level_additional_context_where_copilot_reads_it() -> None:
-    said: dict[str, object] = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": "Lessons: x"}}
+    said: dict[str, object] = {
+        "hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": "Lessons: x"}
+    }
     for event in ("sessionStart", "userPromptSubmitted", "postToolUse", "postToolUseFailure", "preToolUse"):
         assert copilot.answer(event, said) == ('{"additionalContext": "Lessons: x"}', 0)
     for event in ("agentStop", "sessionEnd"):
