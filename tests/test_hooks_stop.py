@@ -96,6 +96,31 @@ def test_stop_hands_the_ingest_to_a_background_worker(tmp_path: Path) -> None:
     assert failures.read_failures(str(db))[0] == 0
 
 
+@pytest.mark.slow
+def test_a_transcript_written_after_the_stop_hook_is_ingested_by_the_background_worker(tmp_path: Path) -> None:
+    """Copilot CLI 1.0.102 may create the events.jsonl its agentStop names only after the hook ran:
+    the hook queues it all the same, and the background worker waits for it (LATE_SECONDS)."""
+    db = tmp_path / "store" / "lessonloop.db"
+    env = hook_env(db, LESSONLOOP_HOOK_FOREGROUND="0")
+    t, transcript = _session_with_transcript(tmp_path, db, env)
+    later = transcript.parent / "later" / transcript.name  # its folder not made yet either
+    payload = {"session_id": t.session_id, "transcript_path": str(later), "cwd": t.cwd, "hook_event_name": "Stop"}
+    stop = run_hook("Stop", payload, env)
+    assert (stop.returncode, stop.stdout) == (0, "")
+    time.sleep(1.0)
+    later.parent.mkdir()
+    os.replace(transcript, later)
+    deadline = time.monotonic() + 60
+    while _counts(db, t.session_id)[:2] != (2, 0) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _counts(db, t.session_id) == (2, 0, 1)
+    assert failures.read_failures(str(db))[0] == 0
+    # A hook that waits for its worker does not queue what is not there: nothing to wait for.
+    missing = tmp_path / "transcripts" / "never" / "written.jsonl"
+    stop = run_hook("Stop", {**payload, "transcript_path": str(missing)}, hook_env(db))
+    assert stop.returncode == 0 and not (db.parent / "ingest-queue").exists()
+
+
 def test_the_ingest_worker_logs_what_stops_it(tmp_path: Path) -> None:
     """The worker is a process of its own (pipeline/live_ingest.py): what stops it is written to
     the hooks' failure log, where `lessonloop hooks status` shows it, and it exits 0 silently."""

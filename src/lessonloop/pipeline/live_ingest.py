@@ -47,6 +47,10 @@ def ingest_transcripts(conn: sqlite3.Connection, paths: list[str], *, bandit: bo
 
 
 MAX_ATTEMPTS = 3  # a queued transcript that fails this many workers is logged and dropped
+# An agent may write the transcript its end-of-turn hook names only after the hook ran (Copilot
+# CLI 1.0.102 at times creates its events.jsonl after agentStop): the worker waits this long for a
+# queued path that does not exist yet, then takes it as gone (nothing to read).
+LATE_SECONDS = 15.0
 WAIT_MS = 30_000  # the worker's wait for the store's write lock ($LESSONLOOP_BUSY_TIMEOUT_MS when lower)
 TAKING = ".taking"  # the queue file renamed while its paths move to the claimed file
 CLAIMED = ".claimed"  # the paths a worker has taken and not yet ingested, with their attempts
@@ -120,6 +124,7 @@ def _ingest_claims(
     for claim in batch:
         claim.attempts += 1
     _save(folder, claims)
+    _wait_for([c.path for c in batch], LATE_SECONDS)
     paths = [c.path for c in batch if os.path.exists(c.path)]  # a transcript deleted since: nothing to read
     failed: dict[str, str] = {}
     try:
@@ -149,6 +154,15 @@ def _ingest_claims(
             )
     _save(folder, claims)
     return set(failed)
+
+
+def _wait_for(paths: list[str], seconds: float) -> None:
+    """Until every path exists, or `seconds` have passed (the agent writing it after its hook)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not all(os.path.exists(path) for path in paths) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def _drop(db: str, folder: str, claims: dict[str, Claim], claim: Claim, why: str | None) -> None:

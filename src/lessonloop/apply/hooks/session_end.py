@@ -69,7 +69,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
                 record(conn, ctx.db, ops, wait_ms(ctx))
         finally:
             release(conn, ctx.db)
-    if transcript is None or not os.path.isfile(transcript):
+    if transcript is None or not _may_be_read(transcript):
         return None
     queue(ctx.db, transcript)
     if foreground():
@@ -77,6 +77,18 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     else:
         _spawn_worker(ctx.db)
     return None
+
+
+def _may_be_read(transcript: str) -> bool:
+    """A transcript the worker can read: a file, or, for a worker in the background, one not
+    written yet in a folder that exists (Copilot CLI may create `session-state/<id>/events.jsonl`
+    only after its agentStop hook: the worker waits for it, live_ingest.LATE_SECONDS). A hook that
+    waits for its worker does not wait for a file that may never come."""
+    if os.path.isfile(transcript):
+        return True
+    if foreground() or not os.path.isabs(transcript) or os.path.exists(transcript):
+        return False
+    return os.path.isdir(os.path.dirname(os.path.dirname(transcript)))
 
 
 def queue_folder(db: str) -> str:
