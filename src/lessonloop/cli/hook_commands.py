@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from lessonloop.apply.hooks.agents import AGENTS
 from lessonloop.cli.common import DB_HELP, JSON_HELP, listed_help
+from lessonloop.core.agent_names import hooks_agent
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -55,7 +56,7 @@ def _hook_command(commands: Commands, name: str, *, listed: bool = True) -> None
 
 
 _AGENT_HELP = (
-    "the agent: claude (Claude Code), codex (Codex CLI), gemini (Gemini CLI), cursor (Cursor), copilot "
+    "the agent: claude (Claude Code; claude-code, its name in the store, works too), codex (Codex CLI), gemini (Gemini CLI), cursor (Cursor), copilot "
     "(Copilot CLI) or opencode (OpenCode, a plugin); default: every agent found on this machine (its folder in your home or its command on "
     "PATH), Claude Code when none is"
 )
@@ -77,7 +78,7 @@ def _hooks_command(commands: Commands) -> None:
             "`status` (the default) shows where they are installed and whether they work."
         ),
     )
-    hooks.add_argument("--agent", choices=AGENTS, help=_STATUS_AGENT_HELP)  # `hooks` alone is `hooks status`
+    hooks.add_argument("--agent", type=hooks_agent, choices=AGENTS, help=_STATUS_AGENT_HELP)  # `hooks` alone is `hooks status`
     hooks.add_argument("--project-dir", metavar="DIR", help=_DIR_HELP)
     hooks.add_argument("--db", metavar="PATH", help=_STATUS_DB_HELP)
     hooks.add_argument("--json", action="store_true", help=JSON_HELP)
@@ -103,7 +104,7 @@ def _hooks_command(commands: Commands) -> None:
             "<file>.lessonloop-backup for `uninstall`."
         ),
     )
-    install.add_argument("--agent", choices=AGENTS, help=_AGENT_HELP)
+    install.add_argument("--agent", type=hooks_agent, choices=AGENTS, help=_AGENT_HELP)
     _file_options(install)
     install.add_argument(
         "--block", action="store_true", help="PreToolUse denies a call when a lesson is at least 95%% confident"
@@ -122,7 +123,7 @@ def _hooks_command(commands: Commands) -> None:
             "it created); otherwise only lessonloop's entries are removed and your changes are kept."
         ),
     )
-    uninstall.add_argument("--agent", choices=AGENTS, help=_UNINSTALL_AGENT_HELP)
+    uninstall.add_argument("--agent", type=hooks_agent, choices=AGENTS, help=_UNINSTALL_AGENT_HELP)
     _file_options(uninstall, uninstall=True)
     uninstall.set_defaults(handler="lessonloop.cli.handlers.hooks:cmd_uninstall")
 
@@ -136,7 +137,7 @@ def _hooks_command(commands: Commands) -> None:
             "Exit status 0."
         ),
     )
-    status.add_argument("--agent", choices=AGENTS, help=_STATUS_AGENT_HELP)
+    status.add_argument("--agent", type=hooks_agent, choices=AGENTS, help=_STATUS_AGENT_HELP)
     status.add_argument("--project-dir", metavar="DIR", help=_DIR_HELP)
     status.add_argument("--db", metavar="PATH", help=_STATUS_DB_HELP)
     status.add_argument("--json", action="store_true", help=JSON_HELP)

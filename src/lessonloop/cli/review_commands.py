@@ -8,6 +8,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import common_options, project_option, time_options
+from lessonloop.core.agent_names import store_agent
 from lessonloop.core.arg_types import fraction, positive
 from lessonloop.store.lessons.statuses import status_values
 
@@ -250,6 +251,7 @@ def _export_command(sub: Commands) -> None:
     parser.add_argument(
         "--agent",
         metavar="A",
+        type=store_agent,
         help="write the md section to the rules file agent A reads (claude-code, codex, opencode, gemini, aider, "
         "cursor, copilot, cline, windsurf), or all of them",
     )

@@ -29,7 +29,9 @@ def resolve_agent(conn: sqlite3.Connection, given: str | None) -> str | None:
     """`given` stripped when it names a known agent (None for no value); UnknownAgent otherwise."""
     if given is None or not given.strip():
         return None
-    agent = given.strip()
+    from lessonloop.core.agent_names import store_agent
+
+    agent = store_agent(given)  # `claude`, the hooks' name, is claude-code
     if conn.execute("SELECT 1 FROM sessions WHERE agent = ? LIMIT 1", (agent,)).fetchone():
         return agent  # stored: known without reading which agents lessonloop reads (its adapters' registry)
     known = _known_agents(conn)
