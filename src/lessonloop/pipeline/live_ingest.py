@@ -18,6 +18,7 @@ import json
 import os
 import sqlite3
 import sys
+import time
 from dataclasses import dataclass
 
 from lessonloop.apply.hooks.failures import log_failure
@@ -158,8 +159,6 @@ def _ingest_claims(
 
 def _wait_for(paths: list[str], seconds: float) -> None:
     """Until every path exists, or `seconds` have passed (the agent writing it after its hook)."""
-    import time
-
     deadline = time.monotonic() + seconds
     while not all(os.path.exists(path) for path in paths) and time.monotonic() < deadline:
         time.sleep(0.1)
