@@ -15,8 +15,14 @@ if TYPE_CHECKING:
     from lessonloop.report.ingest_overview_queries import IngestOverview, NewLesson
 
 # The agents `hooks install` serves.
-HOOK_AGENTS = {"claude-code": "claude", "codex": "codex", "gemini": "gemini", "copilot": "copilot"}
-# The agent whose rules file to name first: those without hooks first (a rules file is their only way).
+HOOK_AGENTS = {
+    "claude-code": "claude",
+    "codex": "codex",
+    "gemini": "gemini",
+    "copilot": "copilot",
+    "opencode": "opencode",
+}
+# The agent whose rules file to name first: Aider first (it has no hooks: a rules file is its only way).
 EXPORT_ORDER = ("aider", "opencode", "copilot", "codex", "gemini", "claude-code")
 
 
