@@ -78,7 +78,9 @@ def _hooks_command(commands: Commands) -> None:
             "`status` (the default) shows where they are installed and whether they work."
         ),
     )
-    hooks.add_argument("--agent", type=hooks_agent, choices=AGENTS, help=_STATUS_AGENT_HELP)  # `hooks` alone is `hooks status`
+    hooks.add_argument(
+        "--agent", type=hooks_agent, choices=AGENTS, help=_STATUS_AGENT_HELP
+    )  # `hooks` alone is `hooks status`
     hooks.add_argument("--project-dir", metavar="DIR", help=_DIR_HELP)
     hooks.add_argument("--db", metavar="PATH", help=_STATUS_DB_HELP)
     hooks.add_argument("--json", action="store_true", help=JSON_HELP)
