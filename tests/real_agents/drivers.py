@@ -13,6 +13,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from lessonloop.apply.hooks.install.codex_trust import trust_entries
 from tests.real_agents import clis
 from tests.real_agents.model_server import ModelServer
@@ -50,8 +52,24 @@ class Driver:
     def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
         return ws.env()
 
+    # The project's hook file `hooks install --agent X` writes (JSON), and the events in it that
+    # give the model context before it chooses a call (the session's start, the prompt).
+    hook_file = ""
+    context_events: tuple[str, ...] = ()
+
     def trust(self, ws: Workspace) -> None:
         """The step the agent asks of a person before it runs the project's hooks (none here)."""
+
+    def drop_context_hooks(self, ws: Workspace) -> None:
+        """Take the session-start and prompt hooks out of the installed hook file: only the hooks
+        around a call are left (what acts at the call, and only there). Skips where the agent's
+        hooks are no JSON file."""
+        if not self.hook_file:
+            pytest.skip(f"{self.command}'s hooks are not a JSON file to take events out of")
+        path = ws.project / self.hook_file
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["hooks"] = {event: hooks for event, hooks in data["hooks"].items() if event not in self.context_events}
+        path.write_text(json.dumps(data, indent=2), encoding="utf-8")
 
     def run(self, ws: Workspace, server: ModelServer, prompt: str) -> Run:
         binary = clis.require(self.command)
@@ -72,6 +90,8 @@ class ClaudeCode(Driver):
     command = "claude"
     agent = "claude-code"
     hooks_agent = "claude"
+    hook_file = ".claude/settings.local.json"
+    context_events = ("SessionStart", "UserPromptSubmit")
 
     def argv(self, binary: Path, prompt: str) -> list[str]:
         return [str(binary), "-p", prompt, "--dangerously-skip-permissions"]
@@ -92,6 +112,8 @@ class Codex(Driver):
     agent = "codex"
     hooks_agent = "codex"
     needs_trust = True
+    hook_file = ".codex/hooks.json"
+    context_events = ("SessionStart", "UserPromptSubmit")
 
     def setup(self, ws: Workspace, server: ModelServer) -> None:
         folder = ws.home / ".codex"
@@ -144,6 +166,8 @@ class Copilot(Driver):
     agent = "copilot"
     hooks_agent = "copilot"
     needs_trust = True
+    hook_file = ".github/hooks/lessonloop.json"
+    context_events = ("sessionStart", "userPromptSubmitted")
 
     def argv(self, binary: Path, prompt: str) -> list[str]:
         # Without --allow-all-tools every call is refused in -p mode (and the run still exits 0).
@@ -174,6 +198,8 @@ class Gemini(Driver):
     command = "gemini"
     agent = "gemini"
     hooks_agent = "gemini"
+    hook_file = ".gemini/settings.json"
+    context_events = ("SessionStart", "BeforeAgent")
     model = "gemini-2.5-flash"  # named: with the default `auto` a routing request comes first
 
     def setup(self, ws: Workspace, server: ModelServer) -> None:

@@ -27,7 +27,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -85,11 +85,22 @@ class Step:
 
 
 class Script:
-    """The model's answers: one step per tool result already in the conversation, then text."""
+    """The model's answers: one step per tool result already in the conversation, then text.
 
-    def __init__(self, steps: list[Step | str] | None = None, final_text: str = FINAL_TEXT) -> None:
+    `heed` makes a model that follows what it is told: given the whole request as text and the
+    command the script would run, it returns the command the model runs instead (None: as
+    scripted). What the request says (context given at the session's start, a denied call's
+    reason, a note after a call) is all the model knows, as for a real model."""
+
+    def __init__(
+        self,
+        steps: list[Step | str] | None = None,
+        final_text: str = FINAL_TEXT,
+        heed: Callable[[str, str], str | None] | None = None,
+    ) -> None:
         self.steps = [Step(command=step) if isinstance(step, str) else step for step in steps or []]
         self.final_text = final_text
+        self.heed = heed
 
 
 class ModelServer:
@@ -224,8 +235,9 @@ def shell_args(schema: dict[str, Any], command: str) -> dict[str, Any]:
     return args
 
 
-def choose(script: Script, tools: dict[str, dict[str, Any]], tool_results: int) -> Turn:
-    """The model's turn: the scripted step for this many tool results, or the final text."""
+def choose(script: Script, tools: dict[str, dict[str, Any]], tool_results: int, told: str = "") -> Turn:
+    """The model's turn: the scripted step for this many tool results (or what `script.heed` makes
+    of it, given what the model was `told`), or the final text."""
     shell = next((name for name in SHELL_TOOLS if name in tools), None)
     if shell is None and not any(step.tool for step in script.steps):
         return Turn(text=SIDE_TEXT)
@@ -235,7 +247,10 @@ def choose(script: Script, tools: dict[str, dict[str, Any]], tool_results: int) 
             return Turn(tool=step.tool, args=step.args, step=tool_results)
         if shell is None:
             return Turn(text=SIDE_TEXT)
-        return Turn(tool=shell, args=shell_args(tools[shell], step.command), step=tool_results)
+        command = step.command
+        if script.heed is not None:
+            command = script.heed(told, command) or command
+        return Turn(tool=shell, args=shell_args(tools[shell], command), step=tool_results)
     return Turn(text=script.final_text, step=tool_results if shell else None)
 
 
@@ -683,24 +698,25 @@ def _handler_for(server: ModelServer) -> type[BaseHTTPRequestHandler]:
                 self._send_json(200, {"totalTokens": 1000})
                 return
             usage = usage_for(number)
+            told = json.dumps(body, ensure_ascii=False) if server.script.heed is not None else ""
             uid = f"{server.tag}{number:06d}"  # ids unique across servers, as a real API's are
             if path.endswith("/messages"):
                 protocol = "anthropic"
-                turn = choose(server.script, _anthropic_tools(data), _anthropic_results(data))
+                turn = choose(server.script, _anthropic_tools(data), _anthropic_results(data), told)
                 answer = _anthropic(model, turn, usage, uid, stream)
             elif path.endswith("/responses"):
                 protocol = "responses"
-                turn = choose(server.script, _responses_tools(data), _responses_results(data))
+                turn = choose(server.script, _responses_tools(data), _responses_results(data), told)
                 answer = _responses(model, turn, usage, uid, stream)
             elif path.endswith("/chat/completions"):
                 protocol = "chat"
-                turn = choose(server.script, _chat_tools(data), _chat_results(data))
+                turn = choose(server.script, _chat_tools(data), _chat_results(data), told)
                 answer = _chat(model, turn, usage, uid, stream)
             elif gemini and gemini.group(2) in ("generateContent", "streamGenerateContent"):
                 protocol = "gemini"
                 model = gemini.group(1)
                 stream = gemini.group(2) == "streamGenerateContent"
-                turn = choose(server.script, _gemini_tools(data), _gemini_results(data))
+                turn = choose(server.script, _gemini_tools(data), _gemini_results(data), told)
                 answer = _gemini(model, turn, usage, uid, stream, _gemini_json_schema(data))
             else:
                 server.record(Request(number, "POST", self.path, "other", body))

@@ -20,28 +20,12 @@ from pathlib import Path
 import pytest
 
 from tests.real_agents import clis
-from tests.real_agents.drivers import DRIVERS, Driver, Run
-from tests.real_agents.model_server import FINAL_TEXT, ModelServer, Request, Script
-from tests.real_agents.workspace import Workspace, git
+from tests.real_agents.drivers import DRIVERS, Driver
+from tests.real_agents.model_server import FINAL_TEXT, ModelServer, Request
+from tests.real_agents.scenario import push_lessons, push_session, pushed, title_words
+from tests.real_agents.workspace import Workspace
 
 pytestmark = pytest.mark.slow
-
-
-def _push_session(driver: Driver, ws: Workspace, server: ModelServer, branch: str) -> tuple[Run, list[Request]]:
-    ws.new_branch(branch)
-    server.reset(Script(["git push", f"git push --set-upstream origin {branch}"]))
-    run = driver.run(ws, server, f"Push the {branch} branch to origin.")
-    assert run.returncode == 0, run
-    return run, server.model_calls()
-
-
-def _pushed(ws: Workspace, branch: str) -> bool:
-    return bool(git(ws.origin, "branch", "--list", branch).strip())
-
-
-def _title_words(lesson: dict[str, object]) -> str:
-    """The part of a lesson's title that no tool output says: what the lesson's text is found by."""
-    return str(lesson["title"]).split(":")[0]
 
 
 def _will_run(ws: Workspace, driver: Driver) -> bool | None:
@@ -70,9 +54,9 @@ def test_the_loop_closes(name: str, tmp_path: Path) -> None:
         driver.setup(ws, server)
         reported: list[Request] = []
         for branch in ("cart", "checkout"):
-            run, calls = _push_session(driver, ws, server, branch)
+            run, calls = push_session(driver, ws, server, branch)
             assert [c.step for c in server.scripted()] == [0, 1, 2], f"the model was not asked each step:\n{run}"
-            assert _pushed(ws, branch), f"the second push of {branch} did not reach origin:\n{run}"
+            assert pushed(ws, branch), f"the second push of {branch} did not reach origin:\n{run}"
             reported.extend(c for c in calls if c.step is not None)
 
         ingest = ws.lessonloop("ingest")
@@ -90,9 +74,9 @@ def test_the_loop_closes(name: str, tmp_path: Path) -> None:
             "output": sum(u.output for u in usage),
         }, f"tokens stored {tokens}, the server reported {usage}"
 
-        lessons = [lesson for lesson in ws.lessonloop_json("lessons", "list") if "git push" in str(lesson["title"])]
+        lessons = push_lessons(ws)
         assert lessons, ws.lessonloop("lessons", "list").stdout
-        words = _title_words(lessons[0])
+        words = title_words(lessons[0])
 
         ws.lessonloop("hooks", "install", "--agent", driver.hooks_agent)
         if driver.needs_trust:
@@ -101,7 +85,7 @@ def test_the_loop_closes(name: str, tmp_path: Path) -> None:
         assert _will_run(ws, driver) in (True, None), ws.lessonloop(
             "hooks", "status", "--agent", driver.hooks_agent
         ).stdout
-        run, calls = _push_session(driver, ws, server, "payments")
+        run, calls = push_session(driver, ws, server, "payments")
         assert any(words in c.text() for c in calls), f"no request carried the lesson ({words!r}):\n{run}"
         # The end-of-turn hook queued the session: a background worker stores it, with no `ingest`.
         stored = _wait_for_sessions(ws, driver, 3)
@@ -111,7 +95,7 @@ def test_the_loop_closes(name: str, tmp_path: Path) -> None:
         ws.store.write_bytes(b"this is not a SQLite database" * 100)
         for suffix in ("-wal", "-shm"):
             Path(f"{ws.store}{suffix}").unlink(missing_ok=True)
-        run, calls = _push_session(driver, ws, server, "refunds")
-        assert _pushed(ws, "refunds"), run
+        run, calls = push_session(driver, ws, server, "refunds")
+        assert pushed(ws, "refunds"), run
         assert any(c.step == 2 for c in calls), run
         assert FINAL_TEXT in run.stdout or driver.quiet, run

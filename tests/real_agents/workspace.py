@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+_BUILT_IN = re.compile(r"trace: built-in: git (.*)$")
 
 # What an agent run and lessonloop see of the outer environment: nothing of the developer's own
 # agents, stores or keys.
@@ -43,6 +46,19 @@ class Workspace:
         git(self.project, "add", f"{name}.txt")
         git(self.project, "commit", "-q", "-m", f"Add {name}")
 
+    def log_git(self) -> None:
+        """From now on every `git` the agents run is logged (git's own GIT_TRACE: an environment
+        variable passes where a PATH shim would not, a login shell resetting PATH)."""
+        (self.root / "git-trace.log").touch()
+
+    def git_calls(self) -> list[str]:
+        """The command lines of the `git` runs logged since `log_git` (without `git`)."""
+        log = self.root / "git-trace.log"
+        if not log.exists():
+            return []
+        found = (_BUILT_IN.search(line) for line in log.read_text(encoding="utf-8", errors="replace").splitlines())
+        return [match.group(1) for match in found if match is not None]
+
     @property
     def store(self) -> Path:
         return self.home / ".local" / "share" / "lessonloop" / "lessonloop.db"
@@ -50,6 +66,9 @@ class Workspace:
     def env(self, **extra: str) -> dict[str, str]:
         """The environment of a process of this machine's person."""
         env = {name: os.environ[name] for name in _KEPT if name in os.environ}
+        trace = self.root / "git-trace.log"
+        if trace.exists():  # log_git
+            env["GIT_TRACE"] = str(trace)
         env.update(
             HOME=str(self.home),
             USER="harness",

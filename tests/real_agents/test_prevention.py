@@ -1,0 +1,69 @@
+"""Does a learned lesson keep a model that follows what it is told from running the failing call?
+
+After two sessions whose `git push` failed (no upstream) and `lessonloop hooks install`, a third
+session's model, scripted to run `git push` but to follow what it was told (the lesson's remedy,
+`git push --set-upstream origin BRANCH`, once lessonloop's lesson about it is in the request), makes
+the same request. Counted by a `git` that logs its runs: the failing `git push` runs 0 times when
+the lesson reached the model before it chose the call.
+
+- With every hook installed, the session-start or prompt context carries the lesson.
+- With only the hooks around a call left (the lesson not in that context, as in a store with more
+  lessons than the context carries), only a stop at the call acts in time: that is issue 59. Until
+  it is built, every agent runs the failing push; those cases are expected failures (strict: one
+  that starts to pass says so).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.real_agents import clis
+from tests.real_agents.drivers import DRIVERS
+from tests.real_agents.model_server import ModelServer, Script
+from tests.real_agents.scenario import push_lessons, push_session, pushed, title_words
+from tests.real_agents.workspace import Workspace
+
+pytestmark = pytest.mark.slow
+
+ISSUE_59 = "issue 59: nothing stops the call itself; a warning reaches the model after the call ran"
+
+
+def _heeding(words: str, branch: str) -> Script:
+    remedy = f"git push --set-upstream origin {branch}"
+
+    def heed(told: str, command: str) -> str | None:
+        return remedy if command == "git push" and words in told else None
+
+    return Script(["git push", remedy], heed=heed)
+
+
+@pytest.mark.parametrize("hooks", ["every hook", "call hooks only"])
+@pytest.mark.parametrize("name", sorted(DRIVERS))
+def test_a_model_that_heeds_the_lesson_never_runs_the_failing_push(
+    name: str, hooks: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    driver = DRIVERS[name]
+    clis.require(driver.command)
+    if hooks == "call hooks only":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=ISSUE_59))
+    ws = Workspace(tmp_path)
+    with ModelServer() as server:
+        driver.setup(ws, server)
+        for branch in ("cart", "checkout"):
+            push_session(driver, ws, server, branch)
+        ws.lessonloop("ingest")
+        lessons = push_lessons(ws)
+        assert lessons, ws.lessonloop("lessons", "list").stdout
+        ws.lessonloop("hooks", "install", "--agent", driver.hooks_agent)
+        if hooks == "call hooks only":
+            driver.drop_context_hooks(ws)
+        driver.trust(ws)
+        ws.log_git()
+        run, _ = push_session(driver, ws, server, "payments", _heeding(title_words(lessons[0]), "payments"))
+        assert pushed(ws, "payments"), run
+        calls = [line.strip() for line in ws.git_calls()]
+        assert "push --set-upstream origin payments" in calls, calls  # the log sees the agent's git
+        failing = [line for line in calls if line == "push"]
+        assert failing == [], f"the failing `git push` ran {len(failing)} time(s) after the lesson was learned"
