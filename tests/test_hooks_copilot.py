@@ -259,3 +259,31 @@ def test_a_failure_the_classic_post_tool_event_reports_is_stored_as_a_failure(re
     with sqlite3.connect(db) as conn:
         calls = conn.execute("SELECT ok, status, error_class, command FROM live_calls").fetchall()
     assert calls == [(0, "error", "MISSING_PREREQUISITE", "git push")]
+
+
+def test_status_says_when_copilot_skips_a_project_s_hooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Copilot CLI runs a project's hooks only in a trusted folder (`trustedFolders` of its
+    config.json, JSON with `//` comment lines; a folder covers those under it): status reads it."""
+    from tests.conftest import cli
+
+    home, project = tmp_path / "home", tmp_path / "work" / "shop"
+    (home / ".copilot").mkdir(parents=True)
+    project.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("COPILOT_HOME", raising=False)
+    config = home / ".copilot" / "config.json"
+
+    def ready() -> dict[str, Any]:
+        done = cli("hooks", "status", "--agent", "copilot", "--project-dir", str(project), "--json")
+        assert done.exit_code == 0, done.stderr
+        scopes = json.loads(done.output)["agents"][0]["scopes"]
+        return dict(next(scope["agent_runs_them"] for scope in scopes if scope["scope"] == "project"))
+
+    installed = cli("hooks", "install", "--agent", "copilot", "--project-dir", str(project))
+    assert installed.exit_code == 0, installed.stderr
+    assert "trustedFolders" in " ".join(installed.output.split())  # install says what Copilot needs
+    assert ready()["will_run"] is False and "not a trusted folder" in ready()["why"][0]
+    config.write_text('// managed\n{"trustedFolders": ["%s"]}' % (tmp_path / "work"))
+    assert ready() == {"will_run": True, "why": [], "hooks": []}
+    config.write_text("{not json")
+    assert ready()["will_run"] is False and "cannot be read" in ready()["why"][0]

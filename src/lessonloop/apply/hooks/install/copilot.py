@@ -61,7 +61,11 @@ def notes(scope: str, file: str, data: Json) -> list[str]:
         return []
     root = os.path.dirname(os.path.dirname(os.path.dirname(file)))
     said = [PROJECT_NOTE.format(path=file, python=sys.executable)]
-    if not trusted(_trusted_folders(), root):
+    try:
+        folders = _trusted_folders()
+    except (OSError, ValueError):
+        folders = []  # Copilot's config unreadable: say what trust it needs (status says why)
+    if not trusted(folders, root):
         said.append(TRUST_NOTE.format(root=root, config=config_path()))
     return said
 
