@@ -11,7 +11,7 @@ import sys
 
 from lessonloop.apply.hooks.command import is_lessonloop_command
 from lessonloop.apply.hooks.install import codex_trust
-from lessonloop.apply.hooks.install.files import Json
+from lessonloop.apply.hooks.install.files import HookFileError, Json
 from lessonloop.apply.hooks.install.hook_lists import Shape
 from lessonloop.apply.hooks.install.spec import AgentSpec, home, teammates_note
 
@@ -55,8 +55,8 @@ def readiness(scope: str, root: str, path: str, data: Json) -> Json:
     why: list[str] = []
     try:
         config = codex_trust.read_config(config_file)
-    except (OSError, ValueError) as exc:
-        return {"will_run": False, "why": [f"Codex's config cannot be read ({config_file}: {exc})"], "hooks": []}
+    except HookFileError as exc:  # it names the file and what is wrong with it
+        return {"will_run": False, "why": [f"Codex's config cannot be read: {exc}"], "hooks": []}
     if scope == "project" and not codex_trust.project_trusted(config, root):
         why.append(
             f"Codex skips this project's .codex/ hooks: {root} is not a trusted project in {config_file} "

@@ -23,10 +23,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from lessonloop.apply.hooks.install.files import parse_toml, read_bytes
 
 LABELS = {
     "PreToolUse": "pre_tool_use",
@@ -89,12 +90,9 @@ def command_hooks(source: str, hooks: Mapping[str, Any]) -> Iterator[tuple[str, 
 
 
 def read_config(path: str) -> dict[str, Any]:
-    """The user's config.toml (empty when absent; a file Codex could not read either raises)."""
-    try:
-        with open(path, "rb") as file:
-            return tomllib.load(file)
-    except FileNotFoundError:
-        return {}
+    """The user's config.toml (empty when absent); a file Codex could not read either raises
+    HookFileError naming it (files.py, as every hook file install reads)."""
+    return parse_toml(read_bytes(path), path)
 
 
 def hook_states(config: Mapping[str, Any], source: str, hooks: Mapping[str, Any]) -> list[HookTrust]:
