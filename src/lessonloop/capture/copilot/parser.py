@@ -50,6 +50,7 @@ from lessonloop.capture.parsing import (
 )
 from lessonloop.capture.projects import project_for_cwd
 from lessonloop.core import json_codec, records
+from lessonloop.core.copilot_outputs import shell_exit
 from lessonloop.core.records import (
     Batch,
     MessageRecord,
@@ -64,8 +65,6 @@ from lessonloop.secrets.redaction import Scope, redact_tool_input, redact_value
 
 UNKNOWN_MODEL = "unknown"  # tokens of a call whose model no event named
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
-# The status line Copilot's shell tool ends its result with (hooks may append text after it).
-_SHELL_EXIT = re.compile(r"<shellId: [^<>\n]{0,100} completed with exit code (-?\d{1,10})>")
 _PATH_KEYS = ("path", "file_path", "filePath")
 _PATCH_FILE = re.compile(r"^\*\*\* (?:Update|Add|Delete) File: (.+)$", re.M)
 
@@ -418,8 +417,7 @@ class CopilotParser:
         shell = data.get("shellExecution")
         exit_code = _int(shell.get("exitCode")) if isinstance(shell, dict) else None
         if exit_code is None and kind == records.SHELL and text is not None:
-            found = list(_SHELL_EXIT.finditer(text))
-            exit_code = int(found[-1].group(1)) if found else None
+            exit_code = shell_exit(text)[0]  # core/copilot_outputs.py, the hook's reading too
         if exit_code is not None and exit_code != 0:
             self._result(call_id, lineno, ts, "error", exit_code, text or f"exit code {exit_code}", None)
             return

@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 
 from lessonloop.apply.hooks.agents.answers import context, decision
 from lessonloop.apply.hooks.agents.tool_args import args_object, first_text, stable_id
+from lessonloop.core.copilot_outputs import shell_exit
 
 SHELLS = ("bash", "shell", "powershell", "pwsh", "run_in_terminal")
 
@@ -81,20 +81,6 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
         response: object = {"stdout": text or "", "stderr": ""} if name == "Bash" else (text or "")
         return {**call, "hook_event_name": "PostToolUse", "tool_response": response}
     return None
-
-
-_SHELL_END = re.compile(r"\n?<shellId: [^>\n]* completed with exit code (-?\d+)>\s*$")
-
-
-def shell_exit(text: str | None) -> tuple[int | None, str | None]:
-    """A shell result's exit code from Copilot's last line (`<shellId: N completed with exit code
-    K>`), and the text without that line; (None, text) when it has none."""
-    if not text:
-        return None, text
-    found = _SHELL_END.search(text)
-    if found is None:
-        return None, text
-    return int(found.group(1)), text[: found.start()]
 
 
 def session_of(raw: dict[str, object], cwd: str | None) -> str:
