@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from lessonloop.apply.hooks.agents import HOOK_EVENTS, INSTALLED, copilot
+from lessonloop.core.copilot_outputs import shell_exit
 from tests.agent_hooks import run_agent_hook
 from tests.hook_helpers import HookRun, hook_env
 from tests.test_hooks_cursor import certain_push_lesson
@@ -116,8 +117,8 @@ def test_a_failed_shell_command_sent_as_a_success_is_stored_as_the_failure_its_e
     with sqlite3.connect(db) as conn:
         calls = conn.execute("SELECT tool, ok, status, error_class, command FROM live_calls").fetchall()
     assert calls == [("Bash", 0, "error", "MISSING_PREREQUISITE", "git push")]
-    assert copilot.shell_exit("ok\n<shellId: 3 completed with exit code 0>") == (0, "ok")
-    assert copilot.shell_exit("no such line") == (None, "no such line")
+    assert shell_exit("ok\n<shellId: 3 completed with exit code 0>") == (0, "ok")
+    assert shell_exit("no such line") == (None, "no such line")
 
 
 def test_the_lessons_reach_the_model_as_top_level_additional_context_where_copilot_reads_it() -> None:
