@@ -59,8 +59,8 @@ def test_hooks_run_is_the_hook_command(tmp_path: Path) -> None:
     ]
     assert answers[0].returncode == answers[1].returncode == 0
     assert (answers[0].stdout, answers[0].stderr) == (answers[1].stdout, answers[1].stderr)
-    # the same command: its help differs only in the name in its usage line
-    helps = [cli(*words, "--help").output.split("\n", 1)[1] for words in (["hooks", "run"], ["hook"])]
+    # the same command: its help differs only in the name in its usage lines (wrapped by its length)
+    helps = [cli(*words, "--help").output.split("\n\n", 1)[1] for words in (["hooks", "run"], ["hook"])]
     assert helps[0].replace("hooks run", "hook") == helps[1]
 
 

@@ -77,12 +77,15 @@ def test_calls_captured_after_they_run_teach_the_lesson_and_a_deny_carries_it_to
     assert not (db.parent / "hook-failures.log").exists()
 
 
-@pytest.mark.parametrize(("option", "decision"), [("--block", "deny"), ("--ask", "ask"), (None, None)])
+@pytest.mark.parametrize(
+    ("option", "decision"), [("--block", "deny"), ("--ask", "ask"), (None, "deny"), ("--warn-only", None)]
+)
 def test_a_certain_lesson_denies_with_block_asks_with_ask(
     repo: Path, tmp_path: Path, option: str | None, decision: str | None
 ) -> None:
     """The classic payload (no sessionId), a store whose `git push` lesson is this person's own
-    and certain: `--block` denies with the lesson as the reason the model reads, `--ask` asks."""
+    and certain: `--block` denies with the lesson as the reason the model reads, `--ask` asks, and
+    by default the call is stopped once (the same call sent again runs); `--warn-only` warns."""
     db = tmp_path / "store" / "lessonloop.db"
     certain_push_lesson(repo, db)
     pre = run_copilot("preToolUse", copilot_payload("preToolUse", repo), db, *([option] if option else []))
@@ -93,6 +96,13 @@ def test_a_certain_lesson_denies_with_block_asks_with_ask(
     out = json.loads(pre.stdout)
     assert set(out) == DOCUMENTED and out["permissionDecision"] == decision
     assert "git push -u origin" in out["permissionDecisionReason"]
+    if option is None:  # stopped once: the reason says how to go on, and the same call sent again runs
+        assert "send it again unchanged" in out["permissionDecisionReason"]
+        again = run_copilot("preToolUse", copilot_payload("preToolUse", repo), db)
+        assert (again.returncode, again.stdout) == (0, ""), again.stderr
+        with sqlite3.connect(db) as conn:
+            actions = [a for (a,) in conn.execute("SELECT action FROM hook_decisions ORDER BY id")]
+        assert actions == ["stop", "override"]
 
 
 def test_a_failed_shell_command_sent_as_a_success_is_stored_as_the_failure_its_exit_code_says(

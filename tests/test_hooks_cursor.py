@@ -137,12 +137,15 @@ def certain_push_lesson(repo: Path, db: Path) -> None:
         conn.close()
 
 
-@pytest.mark.parametrize(("option", "permission"), [("--block", "deny"), ("--ask", "ask"), (None, None)])
+@pytest.mark.parametrize(
+    ("option", "permission"), [("--block", "deny"), ("--ask", "ask"), (None, "deny"), ("--warn-only", None)]
+)
 def test_block_and_ask_mean_what_they_mean_for_claude_code(
     repo: Path, tmp_path: Path, option: str | None, permission: str | None
 ) -> None:
     """`--block` denies (permission deny, the lesson as agent_message), `--ask` asks the person,
-    neither: a warning only; as pre_tool.py decides for Claude Code."""
+    neither stops the call once (a deny), `--warn-only` warns only; as pre_tool.py decides for
+    Claude Code."""
     db = tmp_path / "store" / "lessonloop.db"
     certain_push_lesson(repo, db)
     pre = run_cursor("preToolUse", cursor_payload("preToolUse", repo, "conv-9"), db, *([option] if option else []))

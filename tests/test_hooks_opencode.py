@@ -195,7 +195,7 @@ def test_answers_as_the_plugin_reads_them() -> None:
 # --- the entry, run as the plugin runs it --------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("option", "denied"), [("--block", True), (None, False)])
+@pytest.mark.parametrize(("option", "denied"), [("--block", True), ("--warn-only", False)])
 def test_a_certain_lesson_denies_with_block_else_reaches_the_model_after_the_call(
     repo: Path, tmp_path: Path, option: str | None, denied: bool
 ) -> None:
@@ -453,7 +453,7 @@ def test_the_plugin_runs_the_real_entry_and_does_what_opencode_needs(
 ) -> None:
     project = machine["project"]
     certain_push_lesson(project, machine["db"])
-    lessonloop(machine, "hooks", "install", "--agent", "opencode", *(["--block"] if block else []))
+    lessonloop(machine, "hooks", "install", "--agent", "opencode", "--block" if block else "--warn-only")
     plugin = project / ".opencode" / "plugin" / "lessonloop.js"
     steps = opencode_steps(project, "ses_node")
     results = drive(plugin, project, steps, machine["env"], tmp_path)

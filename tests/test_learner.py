@@ -508,7 +508,7 @@ def test_a_lesson_seen_in_two_projects_is_global() -> None:
     assert lesson.scope == "global"
     assert lesson.project is None
     third = script.session("s3", project="/home/dev/third", cwd="/home/dev/third")
-    assert learner.decide(third.bash("git push")).action == "warn"
+    assert learner.decide(third.bash("git push")).action == "stop"  # two failing sessions: it earned a stop
 
 
 def test_a_clean_session_in_another_project_does_not_count() -> None:

@@ -268,6 +268,18 @@ class OpenCode(Driver):
     def argv(self, binary: Path, prompt: str) -> list[str]:
         return [str(binary), "run"]
 
+    def drop_context_hooks(self, ws: Workspace) -> None:
+        """The plugin's CONFIG without the session-start and prompt events (lessonloop's own reader
+        and writer of the plugin file)."""
+        from lessonloop.apply.hooks.install import opencode
+
+        path = Path(opencode.path("project", str(ws.project)))
+        config = opencode.parse(path.read_bytes(), str(path))
+        config["hooks"] = {
+            event: hooks for event, hooks in config["hooks"].items() if event not in ("session.start", "chat.message")
+        }
+        path.write_bytes(opencode.render(config))
+
     def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
         return ws.env(
             XDG_CONFIG_HOME=str(ws.home / ".config"),

@@ -46,8 +46,6 @@ def test_a_model_that_heeds_the_lesson_never_runs_the_failing_push(
 ) -> None:
     driver = DRIVERS[name]
     clis.require(driver.command)
-    if hooks == "call hooks only":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=ISSUE_59))
     ws = Workspace(tmp_path)
     with ModelServer() as server:
         driver.setup(ws, server)

@@ -49,6 +49,11 @@ def _hook_command(commands: Commands, name: str, *, listed: bool = True) -> None
         ),  # `lessonloop hook` itself is served before this parser is even built: see __main__.py
     )
     hook.add_argument("event", nargs="?", metavar="EVENT", help="the hook event, as Claude Code names it")
+    hook.add_argument(
+        "--warn-only",
+        action="store_true",
+        help="PreToolUse: never stop a call (default: a lesson that earned it stops it once)",
+    )
     hook.add_argument("--block", action="store_true", help="PreToolUse: deny a call at confidence >= 0.95")
     hook.add_argument("--ask", action="store_true", help="PreToolUse: ask the person at confidence >= 0.75")
     hook.add_argument("--db", metavar="PATH", help=DB_HELP)
@@ -109,7 +114,17 @@ def _hooks_command(commands: Commands) -> None:
     install.add_argument("--agent", type=hooks_agent, choices=AGENTS, help=_AGENT_HELP)
     _file_options(install)
     install.add_argument(
-        "--block", action="store_true", help="PreToolUse denies a call when a lesson is at least 95%% confident"
+        "--warn-only",
+        action="store_true",
+        help=(
+            "PreToolUse never stops a call, it only warns (default: a lesson of yours that failed in two or more "
+            "sessions stops the call once, its lesson as the reason, and the same call sent again runs)"
+        ),
+    )
+    install.add_argument(
+        "--block",
+        action="store_true",
+        help="PreToolUse denies a call every time when a lesson is at least 95%% confident",
     )
     install.add_argument(
         "--ask", action="store_true", help="PreToolUse asks you about a call when a lesson is at least 75%% confident"

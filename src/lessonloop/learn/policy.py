@@ -18,12 +18,14 @@ class Policy:
 
     warn_tiers: lessons of these tiers warn (additionalContext). ask_at: from this confidence a
     warning asks the person instead (permissionDecision "ask"); None never asks. block / block_at:
-    deny the call, only when the person turned blocking on. review: new learned lessons wait in
+    deny the call, only when the person turned blocking on. stop: a lesson that earned it stops the
+    call once (decision.stops), as the installed hooks do unless --warn-only. review: new learned lessons wait in
     status "pending" until approved. near_duplicate: word overlap at which two lessons of the same
     trigger and class merge.
     """
 
     warn_tiers: frozenset[str] = one_decision.WARN_TIERS
+    stop: bool = True  # the hooks' default: a lesson that earned it stops a call once (--warn-only: never)
     ask_at: float | None = None
     block: bool = False
     block_at: float = one_decision.BLOCK_AT
@@ -36,6 +38,7 @@ class Policy:
         return one_decision.Rules(
             ask=self.ask_at is not None,
             block=self.block,
+            stop=self.stop,
             ask_at=self.ask_at if self.ask_at is not None else one_decision.ASK_AT,
             block_at=self.block_at,
             warn_tiers=self.warn_tiers,

@@ -17,9 +17,13 @@ The rule, for each candidate lesson whose trigger has the call's shape:
    (active, core) and of a category the person has not turned off;
 5. its confidence is the live one (lesson_model.confidence.live_confidence: its failing sessions'
    Wilson bound decayed for the days unseen, capped by the stored confidence);
-6. it warns; with `ask`, at confidence >= ask_at it asks the person; with `block`, at confidence
-   >= block_at it denies the call, when the lesson is this person's own (provenance.may_deny:
-   a teammate's, an import's or an agent's text never denies).
+6. it warns; with `stop` (the hooks' default) a lesson that has earned it stops the call once
+   (`stops`: this person's own lesson, from at least STOP_SESSIONS failing sessions, at confidence
+   >= stop_at, not overridden OVERRIDES_TO_NOTE times): the agent denies the call with the
+   lesson as the reason, and the same call sent again runs (the hook keeps which calls it
+   stopped: apply/hooks/pre_tool.py); with `ask`, at confidence >= ask_at it asks the person;
+   with `block`, at confidence >= block_at it denies the call every time, when the lesson is this
+   person's own (provenance.may_deny: a teammate's, an import's or an agent's text never denies).
 Then the call resent as it failed earlier in this session (or the same old text sent to an
 unchanged file, or a file read again that a read found not there), nothing done since that could
 change its outcome, warns at RETRY_CONFIDENCE, unless a lesson of the same error already speaks; and each
@@ -76,20 +80,28 @@ if TYPE_CHECKING:
 
 NONE = "none"
 WARN = "warn"
+STOP = "stop"  # deny the call once, the lesson as the reason: the same call sent again runs
 ASK = "ask"
 BLOCK = "block"
-RANK = {NONE: 0, WARN: 1, ASK: 2, BLOCK: 3}
+RANK = {NONE: 0, WARN: 1, STOP: 2, ASK: 3, BLOCK: 4}
 ASK_AT = 0.75
 BLOCK_AT = 0.95
+# A lesson stops a call only once it has earned it: failing in this many sessions (one session is
+# one mistake, perhaps a one-off), at this confidence (two failing sessions and none clean: 0.43),
+# and not overridden (the same call sent again after its stop) this many times.
+STOP_SESSIONS = 2
+STOP_AT = 0.4
+OVERRIDES_TO_NOTE = 2
 RETRY_CONFIDENCE = 0.5  # the warning about a call resent in the same session as it failed
 WARN_TIERS = frozenset({"active", "core"})
 
 
 class Rules:
-    """The person's choices: `ask` / `block` (the hook's --ask / --block), their thresholds, the
-    tiers that warn, the categories turned off ([hooks] exclude_categories)."""
+    """The person's choices: `stop` (stop a call once for a lesson that earned it: the hooks'
+    default, off with --warn-only), `ask` / `block` (the hook's --ask / --block), their
+    thresholds, the tiers that warn, the categories turned off ([hooks] exclude_categories)."""
 
-    __slots__ = ("ask", "ask_at", "block", "block_at", "excluded", "warn_tiers")
+    __slots__ = ("ask", "ask_at", "block", "block_at", "excluded", "stop", "stop_at", "warn_tiers")
 
     def __init__(
         self,
@@ -99,7 +111,11 @@ class Rules:
         block_at: float = BLOCK_AT,
         warn_tiers: frozenset[str] = WARN_TIERS,
         excluded: Iterable[str] = (),
+        stop: bool = False,
+        stop_at: float = STOP_AT,
     ) -> None:
+        self.stop = stop
+        self.stop_at = stop_at
         self.ask = ask
         self.block = block
         self.ask_at = ask_at
@@ -114,10 +130,12 @@ class Rules:
 class Candidate:
     """A lesson as the decision reads it. `item` is the caller's own object (a Lesson, a row), given
     back in the verdict; `key` orders lessons of equal confidence (the lesson's signature);
-    `learned_here(session_id)`: whether the lesson learned from a failure of that session."""
+    `learned_here(session_id)`: whether the lesson learned from a failure of that session;
+    `overrides`: how often a call it stopped was sent again (and ran)."""
 
     __slots__ = (
         "_learned_here",
+        "_overrides",
         "category",
         "error_signature",
         "failed_sessions",
@@ -150,7 +168,9 @@ class Candidate:
         stored: float,
         last_seen: str | None,
         learned_here: Callable[[str], bool],
+        overrides: Callable[[], int] | None = None,
     ) -> None:
+        self._overrides = overrides
         self.item = item
         self.key = key
         self.trigger = trigger
@@ -168,6 +188,11 @@ class Candidate:
 
     def learned_here(self, session_id: str) -> bool:
         return self._learned_here(session_id)
+
+    @property
+    def overrides(self) -> int:
+        """Read when the lesson would stop a call, not before (a look-up in the hook's store)."""
+        return self._overrides() if self._overrides is not None else 0
 
 
 class PendingCall:
@@ -276,13 +301,42 @@ def live_confidence(candidate: LessonLike, now: str | None) -> float:
     return min(1.0, max(0.0, value))
 
 
-def action_for(value: float, origin: str | None, rules: Rules) -> str:
-    """warn, ask or block for a lesson of confidence `value` and `origin` under `rules`."""
+def overrides_of(candidate: LessonLike) -> int:
+    """How often the candidate's stops were overridden (0 when its caller does not say)."""
+    value = getattr(candidate, "overrides", 0)
+    return value if isinstance(value, int) else 0
+
+
+def _overrides(candidate: LessonLike) -> Callable[[], int]:
+    return lambda: overrides_of(candidate)
+
+
+def action_for(
+    value: float,
+    origin: str | None,
+    rules: Rules,
+    failed_sessions: int = 0,
+    overrides: Callable[[], int] | None = None,
+) -> str:
+    """warn, stop, ask or block for a lesson of confidence `value`, `origin` and failing sessions
+    under `rules`; `overrides()`: how often its stops were gone past (read last, only if needed)."""
     if rules.block and value >= rules.block_at and may_deny(origin):
         return BLOCK
     if rules.ask and value >= rules.ask_at:
         return ASK
+    if (
+        rules.stop
+        and stops(value, origin, failed_sessions, 0, rules.stop_at)
+        and (overrides is None or overrides() < OVERRIDES_TO_NOTE)
+    ):
+        return STOP
     return WARN
+
+
+def stops(value: float, origin: str | None, failed_sessions: int, overrides: int = 0, at: float = STOP_AT) -> bool:
+    """Whether a lesson has earned stopping a call: this person's own, failing in STOP_SESSIONS
+    sessions or more, at confidence `at` or more, overridden fewer than OVERRIDES_TO_NOTE times."""
+    return failed_sessions >= STOP_SESSIONS and value >= at and overrides < OVERRIDES_TO_NOTE and may_deny(origin)
 
 
 def decide(
@@ -345,7 +399,8 @@ def decide(
         if not rules.allows_category(candidate.category):
             continue
         value = live_confidence(candidate, call.ts)
-        verdict.fired.append(Fired(candidate, value, action_for(value, candidate.origin, rules)))
+        action = action_for(value, candidate.origin, rules, candidate.failed_sessions, _overrides(candidate))
+        verdict.fired.append(Fired(candidate, value, action))
     if may_retry:
         if not state_read or not signed:
             state = session(True)

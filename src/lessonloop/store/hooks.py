@@ -127,6 +127,17 @@ def insert_decision(
     )
 
 
+def overrides(conn: sqlite3.Connection, lesson_id: int) -> int:
+    """How often a call the lesson stopped was sent again (and ran): its "override" decisions (an
+    index of m046 holds those rows only)."""
+    row = conn.execute(
+        """SELECT count(*) FROM hook_decisions INDEXED BY hook_decisions_overrides
+           WHERE action = 'override' AND EXISTS (SELECT 1 FROM json_each(lessons) WHERE value = ?)""",
+        (lesson_id,),
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def count_warnings(conn: sqlite3.Connection, ids: Sequence[int]) -> None:
     """One more warning on each lesson of `ids` (not empty)."""
     conn.execute(f"UPDATE lessons SET warnings = warnings + 1 WHERE id IN ({', '.join('?' * len(ids))})", ids)

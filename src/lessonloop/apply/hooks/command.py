@@ -94,9 +94,10 @@ def hook_command(event: str, options: tuple[str, ...] = (), python: str | None =
     PreToolUse` (`start`), or for another agent `... --agent=codex PreToolUse` (the event as that
     agent names it).
 
-    `options` follow the event: `--block` (deny at confidence >= 0.95) and `--ask` (ask the
-    person at >= 0.75) for PreToolUse; the handler reads them from its command line, so no config
-    file is parsed on the hot path."""
+    `options` follow the event: `--warn-only` (never stop a call; by default a lesson that earned
+    it stops the call once), `--block` (deny at confidence >= 0.95) and `--ask` (ask the person at
+    >= 0.75) for PreToolUse; the handler reads them from its command line, so no config file is
+    parsed on the hot path."""
     named = [] if agent == "claude" else [shlex.quote(f"--agent={agent}")]
     return " ".join([*(shlex.quote(word) for word in start(python)), *named, event, *options])
 

@@ -66,7 +66,7 @@ class HookContext:
     """What every handler gets besides the payload: the event, the store path, the options, and
     the work to do once the answer is out (`after_answer`)."""
 
-    __slots__ = ("after", "agent", "ask", "block", "db", "event", "unshown")
+    __slots__ = ("after", "agent", "ask", "block", "db", "event", "stop", "unshown")
 
     def __init__(self, event: str, db: str, options: list[str], agent: str = "claude") -> None:
         self.event = event
@@ -74,6 +74,8 @@ class HookContext:
         self.db = db
         self.block = "--block" in options
         self.ask = "--ask" in options
+        # a lesson that earned it stops a call once (the default); --warn-only: never
+        self.stop = "--warn-only" not in options
         self.after: list[Callable[[], object]] = []
         # the actions the agent shows nobody (an adapter's UNSHOWN_ACTIONS: Copilot CLI reads no
         # plain warning), recorded as not given

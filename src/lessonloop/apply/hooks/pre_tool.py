@@ -3,11 +3,15 @@
 A lesson fires when its trigger has the call's shape (its agent-neutral kind, command words,
 missing flags, path: a lesson learned from any agent's calls)
 and its prevention has not been done in this session (the "unless" part, checked against the
-session's calls so far). Lessons of tier active or core warn through additionalContext; with
-`--ask` one at confidence >= ASK_AT asks the person (permissionDecision "ask"); with `--block` one
-at confidence >= BLOCK_AT denies the call with the lesson as the reason, when the lesson is this
-person's own (learned or written here: a teammate's or an imported one never denies). Every decision,
-"none" included, is recorded in hook_decisions, and each lesson given counts a warning.
+session's calls so far). Lessons of tier active or core warn through additionalContext. A lesson
+that has earned it (this person's own, failing in two sessions or more: decision.stops) **stops the
+call once**: the agent denies it with the lesson as the reason, which the model reads before
+anything ran, and may change the call; the same call sent again in the session runs (the agent or
+person insisted: an "override", counted; a lesson overridden OVERRIDES_TO_NOTE times only warns).
+`--warn-only` never stops; with `--ask` one at confidence >= ASK_AT asks the person
+(permissionDecision "ask"); with `--block` one at confidence >= BLOCK_AT denies the call every
+time. Every decision, "none" included, is recorded in hook_decisions, and each lesson given counts
+a warning.
 
 Lessons are looked up by an index on (trigger kind, first command word or path), so the cost
 does not grow with the number of lessons that cannot match.
@@ -48,7 +52,7 @@ if TYPE_CHECKING:
 RETRY = 0  # the "lesson id" of the warning about a call resent as it failed (no stored lesson)
 NO_LESSON = (RETRY, EDIT_RISK)  # warnings of no stored lesson: the resent call, the edit check (edit_check.py)
 MAX_SHOWN = 3  # lessons named in one warning
-_ORDER = {"warn": 1, "ask": 2, "block": 3}
+_ORDER = {"warn": 1, "stop": 2, "ask": 3, "block": 4}
 TRANSCRIPT_TAIL = 262_144  # bytes of the transcript read for the session's latest prompts
 MAX_BY_ID = 400  # calls since the kept state read by their ids; more: the session's calls are read whole
 
@@ -76,8 +80,14 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         conn.close()
         raise
     action = max((a for a, *_ in fired), key=_ORDER.__getitem__, default="none")
+    if action == "stop":  # once: the same call sent again after its stop runs
+        action = _once(ctx.db, session_id, tool, tool_input, kind)
     ids = [lesson_id for _a, lesson_id, *_ in fired if lesson_id not in NO_LESSON]
     detail: dict[str, object] = {"tool": tool}
+    if action in ("stop", "override"):
+        detail["stopping"] = [lesson_id for a, lesson_id, *_ in fired if a == "stop"]
+        if action == "override":  # the lessons that would stop it: their overrides are counted
+            ids = list(detail["stopping"])  # type: ignore[call-overload]
     if ids:
         detail["confidence"] = [round(value, 4) for _a, lesson_id, value, *_ in fired if lesson_id not in NO_LESSON]
     if any(f[1] == RETRY for f in fired):
@@ -97,14 +107,32 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
             ids,
             text_of(payload, "tool_use_id"),
             detail,
-            count_warnings=given != "none",
+            count_warnings=given not in ("none", "override"),
         )
         record_later(ctx, conn, [op, *keep])
     else:  # capture turned off: decide, but record nothing
         release(conn, ctx.db)
-    if not fired:
+    if not fired or action == "override":  # (the model read the lessons as the stop's reason)
         return None
     return _output(action, fired)
+
+
+def _once(db: str, session_id: str, tool: str, tool_input: dict[str, object], kind: str | None) -> str:
+    """ "stop" the first time this call is stopped in the session (remembered beside the store),
+    "override" when it was stopped before (it runs now), "warn" when that cannot be remembered (a
+    stop nobody can go past would stop the agent for good)."""
+    from lessonloop.apply.hooks.agents import carried
+    from lessonloop.lesson_model.triggers import input_key
+
+    command = tool_input.get("command") if (kind or kind_of(tool)) == "shell" else None
+    key = "\n".join((session_id, tool, input_key(command if isinstance(command, str) else None, tool_input) or ""))
+    try:
+        if carried.was_stopped(db, key):
+            return "override"
+        carried.mark_stopped(db, key)
+    except OSError:
+        return "warn"
+    return "stop"
 
 
 def _fired(
@@ -196,7 +224,7 @@ def _fired(
     from lessonloop.lesson_model.environment import call_shell
 
     call.shell = call_shell(ctx.agent, tool_input, cwd) if kind == "shell" else None  # a lesson keeps its shell
-    rules = one.Rules(ask=ctx.ask, block=ctx.block, excluded=policy.exclude_categories)
+    rules = one.Rules(ask=ctx.ask, block=ctx.block, stop=ctx.stop, excluded=policy.exclude_categories)
     findings = [one.Finding(item, rule, item[2]) for rule, item in edits]
     verdict = one.decide(call, candidates, rules, session, said, may_retry=may_retry, findings=findings)
     out: list[tuple[str, int, float, str, str | None, str | None, int, int]] = []
@@ -279,6 +307,7 @@ def candidate_of(conn: sqlite3.Connection, row: tuple[object, ...]) -> Candidate
         stored=float(learned if learned is not None else stored or 0.0),  # type: ignore[arg-type]
         last_seen=last_seen if isinstance(last_seen, str) else None,
         learned_here=lambda session_id: hook_tables.learned_here(conn, lesson_id, session_id),  # type: ignore[arg-type]
+        overrides=lambda: hook_tables.overrides(conn, lesson_id),  # type: ignore[arg-type]
     )
 
 
@@ -503,12 +532,31 @@ def warning_text(fired: list[tuple[str, int, float, str, str | None, str | None,
     return "\n".join(lines)
 
 
+STOPPED = "lessonloop stopped this call before it ran: a lesson from earlier sessions says it fails."
+GO_ON = (
+    "Change the call as the lesson says. If this very call is still what you mean (you know better, or the "
+    "person asked for it), send it again unchanged: it will run."
+)
+
+
+def stop_text(fired: list[tuple[str, int, float, str, str | None, str | None, int, int]]) -> str:
+    """The reason a stopped call gives the model: the lessons that stopped it first, and how to go on."""
+    stopping = [f for f in fired if f[0] == "stop"] + [f for f in fired if f[0] != "stop"]
+    lines = warning_text(stopping).splitlines()
+    if lines and lines[0].startswith("lessonloop: a lesson"):
+        lines = lines[1:]
+    return "\n".join([STOPPED, *lines, GO_ON])
+
+
 def _output(
     action: str, fired: list[tuple[str, int, float, str, str | None, str | None, int, int]]
 ) -> dict[str, object]:
-    text = warning_text(fired)
+    text = stop_text(fired) if action == "stop" else warning_text(fired)
     out: dict[str, object] = {"hookEventName": "PreToolUse", "additionalContext": text}
-    if action == "ask":
+    if action == "stop":
+        out["permissionDecision"] = "deny"
+        out["permissionDecisionReason"] = text
+    elif action == "ask":
         out["permissionDecision"] = "ask"
         out["permissionDecisionReason"] = text
     elif action == "block":

@@ -13,7 +13,9 @@ from lessonloop.store.location import ENV_DB
 
 def cmd_hook(args: argparse.Namespace) -> int:
     """`lessonloop hook` reached through the parser (normally __main__ serves it first)."""
-    options = [flag for flag, on in (("--block", args.block), ("--ask", args.ask)) if on]
+    options = [
+        flag for flag, on in (("--warn-only", args.warn_only), ("--block", args.block), ("--ask", args.ask)) if on
+    ]
     if not args.db:
         return hook_main([*([args.event] if args.event else []), *options])
     before = os.environ.get(ENV_DB)

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 
 def cmd_install(args: argparse.Namespace) -> int:
-    options = tuple(flag for flag, on in (("--block", args.block), ("--ask", args.ask)) if on)
+    options = tuple(
+        flag for flag, on in (("--warn-only", args.warn_only), ("--block", args.block), ("--ask", args.ask)) if on
+    )
     if args.project_dir and args.scope != "user" and not os.path.isdir(os.path.expanduser(args.project_dir)):
         raise CommandError(f"no such folder: {args.project_dir} (--project-dir names the project's folder)")
     found = [] if args.agent else [(agent, how) for agent in AGENTS if (how := plan.found(agent))]

@@ -91,7 +91,7 @@ def learn_version(policy: Policy | None) -> str:
         LEARNER_VERSION,
         ANALYZER_VERSION,
         str(learner_policy.STATE_FORMAT),
-        repr((sorted(p.warn_tiers), p.ask_at, p.block, p.block_at, p.review, p.near_duplicate)),
+        repr((sorted(p.warn_tiers), p.ask_at, p.block, p.block_at, p.review, p.near_duplicate, p.stop)),
     )
     return blake2b_hex("\x1f".join(parts).encode("utf-8", "replace"), 10)  # learn/signatures.digest's hash
 

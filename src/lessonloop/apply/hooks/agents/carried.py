@@ -1,7 +1,8 @@
 """What one hook process leaves for a later one of the same session: the warning a pre-tool hook
 could not give the model before the call (Codex and Gemini CLI read no context at that moment),
-given by the post-tool hook of the same call instead; and the calls already stopped once to ask
-the person (Codex has no "ask" before a call: agents/codex.py).
+given by the post-tool hook of the same call instead; the calls already stopped once to ask
+the person (Codex has no "ask" before a call: agents/codex.py); and the calls a lesson stopped
+once (pre_tool.py: the same call sent again runs).
 
 One small file per entry in `hook-carried/` beside the store, named by a digest of its key (a
 session and its call). A warning is taken (read and deleted) by the call's post-tool hook; entries
@@ -20,6 +21,7 @@ FOLDER = CARRIED_FOLDER
 MAX_AGE_SECONDS = 6 * 3600
 WARNING = "w-"
 ASKED = "a-"
+STOPPED = "s-"
 
 
 def _folder(db: str) -> str:
@@ -89,3 +91,13 @@ def mark_asked(db: str, key: str) -> None:
 def was_asked(db: str, key: str) -> bool:
     folder = _folder(db)
     return os.path.isdir(folder) and os.path.exists(os.path.join(folder, _name(ASKED, key)))
+
+
+def mark_stopped(db: str, key: str) -> None:
+    """Remember that the call `key` was stopped once by a lesson (raises OSError when it cannot)."""
+    _write(db, _name(STOPPED, key), "")
+
+
+def was_stopped(db: str, key: str) -> bool:
+    folder = _folder(db)
+    return os.path.isdir(folder) and os.path.exists(os.path.join(folder, _name(STOPPED, key)))
