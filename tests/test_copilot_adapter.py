@@ -285,7 +285,7 @@ def test_hook_events_are_skipped_and_the_prompt_is_what_was_typed(tmp_path: Path
 def test_denied_calls_are_refused_not_run(tmp_path: Path) -> None:
     db = ingested(tmp_path, DENIED, HOOK_DENY)
     assert rows(db, "SELECT tool, ok, status, exit_code, substr(error_text, 1, 40) FROM tool_calls ORDER BY ts") == [
-        ("bash", 0, "rejected", None, "Denied by preToolUse hook: LESSON_DENY_R"),
+        ("bash", 0, "error", None, "Denied by preToolUse hook: LESSON_DENY_R"),  # a hook's stop: class STOPPED
         ("bash", 1, "ok", 0, None),
         ("bash", 0, "rejected", None, "Permission denied because no interactive"),
         ("bash", 0, "rejected", None, "Permission denied because no interactive"),

@@ -83,7 +83,7 @@ def label_of(call: Call) -> str:
 
 def test_classes_and_rules_are_consistent() -> None:
     assert USAGE_CLASSES.issubset(ALL_CLASSES) and len(USAGE_CLASSES) == 6
-    assert len(ALL_CLASSES) == len(set(ALL_CLASSES)) == 12
+    assert len(ALL_CLASSES) == len(set(ALL_CLASSES)) == 13
     names = [rule.name for rule in RULES]
     assert len(names) == len(set(names))
     for rule in RULES:

@@ -8,13 +8,15 @@ the lesson reached the model before it chose the call.
 
 - With every hook installed, the session-start or prompt context carries the lesson.
 - With only the hooks around a call left (the lesson not in that context, as in a store with more
-  lessons than the context carries), only a stop at the call acts in time: that is issue 59. Until
-  it is built, every agent runs the failing push; those cases are expected failures (strict: one
-  that starts to pass says so).
+  lessons than the context carries), only a stop at the call acts in time (issue 59): the hook
+  denies the call once with the lesson as the reason, the model changes it. The stop counts
+  neither for nor against the lesson: its confidence is the same after the session is read.
+- A model that insists (sends the same call again after the stop) runs it: the stop is once.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -26,8 +28,6 @@ from tests.real_agents.scenario import push_lessons, push_session, pushed, title
 from tests.real_agents.workspace import Workspace
 
 pytestmark = pytest.mark.slow
-
-ISSUE_59 = "issue 59: nothing stops the call itself; a warning reaches the model after the call ran"
 
 
 def _heeding(words: str, branch: str) -> Script:
@@ -65,3 +65,32 @@ def test_a_model_that_heeds_the_lesson_never_runs_the_failing_push(
         assert "push --set-upstream origin payments" in calls, calls  # the log sees the agent's git
         failing = [line for line in calls if line == "push"]
         assert failing == [], f"the failing `git push` ran {len(failing)} time(s) after the lesson was learned"
+        ws.lessonloop("ingest")
+        after = push_lessons(ws)
+        assert [lesson["confidence"] for lesson in after] == [lesson["confidence"] for lesson in lessons], after
+
+
+@pytest.mark.parametrize("name", sorted(DRIVERS))
+def test_a_stop_is_once_the_same_call_sent_again_runs(name: str, tmp_path: Path) -> None:
+    driver = DRIVERS[name]
+    clis.require(driver.command)
+    ws = Workspace(tmp_path)
+    with ModelServer() as server:
+        driver.setup(ws, server)
+        for branch in ("cart", "checkout"):
+            push_session(driver, ws, server, branch)
+        ws.lessonloop("ingest")
+        ws.lessonloop("hooks", "install", "--agent", driver.hooks_agent)
+        driver.drop_context_hooks(ws)
+        driver.trust(ws)
+        ws.log_git()
+        insist = Script(["git push", "git push", "git push --set-upstream origin payments"])
+        run, requests = push_session(driver, ws, server, "payments", insist)
+        assert pushed(ws, "payments"), run
+        calls = [line.strip() for line in ws.git_calls()]
+        assert [line for line in calls if line == "push"] == ["push"], calls  # stopped once, then it ran
+        told = "\n".join(request.text() for request in requests)
+        assert "send it again unchanged" in told  # the stop's reason said how to go on
+        with sqlite3.connect(ws.store) as conn:
+            actions = [a for (a,) in conn.execute("SELECT action FROM hook_decisions WHERE event = 'PreToolUse'")]
+        assert actions[:2] == ["stop", "override"], actions  # the override is recorded

@@ -37,6 +37,7 @@ CHECK_FAILED = "CHECK_FAILED"
 INFRASTRUCTURE = "INFRASTRUCTURE"
 USER_REJECTED = "USER_REJECTED"
 INTERRUPTED = "INTERRUPTED"
+STOPPED = "STOPPED"
 CASCADE = "CASCADE"
 UNKNOWN = "UNKNOWN"
 
@@ -61,6 +62,7 @@ ALL_CLASSES: tuple[str, ...] = (
     INFRASTRUCTURE,
     USER_REJECTED,
     INTERRUPTED,
+    STOPPED,
     CASCADE,
     UNKNOWN,
 )
@@ -229,6 +231,23 @@ _BAD_REGEX = (
 REFUSED_SUBSTITUTION = r"Command substitution using [^\n]{0,80}? is not allowed"
 
 RULES: tuple[Rule, ...] = (
+    # A hook stopped the call before it ran (lessonloop's stop, or any other hook's deny), in each
+    # agent's wording: Claude Code "PreToolUse:Bash hook error: REASON", Codex "Command blocked by
+    # PreToolUse hook: REASON" (or "Tool call blocked ..." for a call with no command), Gemini CLI
+    # "Tool execution blocked: REASON", Copilot CLI "Denied by preToolUse hook: REASON", OpenCode
+    # the plugin's thrown REASON (lessonloop's own: "lessonloop stopped this call ..."). Not the
+    # agent's failure, nor a success: learning counts it for no lesson (learn/engine.py).
+    _r(
+        "hook_stopped",
+        STOPPED,
+        0.97,
+        r"PreToolUse:[^\s:]{1,80} hook error:",
+        r"(?:Command|Tool call|Tool) blocked by PreToolUse hook",
+        r"Tool execution blocked:",
+        r"Denied by preToolUse hook",
+        r"lessonloop stopped this call",
+        scope=START,
+    ),
     # The harness's own outcomes.
     Rule("user_rejected", USER_REJECTED, 0.99, status="rejected"),
     Rule("interrupted", INTERRUPTED, 0.99, status="interrupted"),

@@ -28,6 +28,9 @@ FAILED_OUTPUT_HEADS = (
     "unsupported call",
     "unsupported custom tool call",
     "Exec command failed",
+    # a hook's deny (codex-rs core hook_runtime): the call did not run (analyze: class STOPPED)
+    "Command blocked by PreToolUse hook",
+    "Tool call blocked by PreToolUse hook",
 )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
 from lessonloop.analyze.edit_risk import MAX_WARNINGS, score_call, warnings
+from lessonloop.analyze.error_classes import STOPPED
 from lessonloop.analyze.error_headline import failing_check
 from lessonloop.analyze.file_search import program_of
 from lessonloop.core.tool_kinds import EDIT, SHELL, WRITE
@@ -225,6 +226,8 @@ class Learner:
 
     def _count(self, event: CallEvent, decision: Decision) -> None:
         call = event.call
+        if event.error_class == STOPPED:
+            return  # a hook stopped it before it ran: neither a failure nor a success of any trigger
         for lesson in decision.matched:
             if lesson.kind == "correction":
                 failed_here = call.status == "rejected"

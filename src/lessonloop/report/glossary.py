@@ -193,6 +193,14 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         ERRORS,
+        "STOPPED",
+        "a hook stopped the call before it ran",
+        "A hook (a lesson's stop, or another hook's deny) stopped the call before it ran: neither a failure nor a "
+        "success of what it would have done.",
+        "docs/error-classes.md",
+    ),
+    Term(
+        ERRORS,
         "CASCADE",
         "never ran: a parallel call failed",
         "A sibling call run in parallel failed, so this one never ran.",

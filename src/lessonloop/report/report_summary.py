@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 TOP_MISTAKES = 3
 # Error classes that are not the agent's mistake in calling a tool (analyze/error_classes.py's
 # usage classes are the others): left out of the top mistakes.
-NOT_MISTAKES = frozenset({"CHECK_FAILED", "INFRASTRUCTURE", "USER_REJECTED", "INTERRUPTED", "CASCADE", "UNKNOWN"})
+NOT_MISTAKES = frozenset(
+    {"CHECK_FAILED", "INFRASTRUCTURE", "USER_REJECTED", "INTERRUPTED", "STOPPED", "CASCADE", "UNKNOWN"}
+)
 
 
 def report_summary_lines(report: Report, lessons_by_status: Sequence[tuple[str, int]]) -> list[str]:

@@ -114,7 +114,7 @@ def _learn(conn: sqlite3.Connection, events: Iterable[CallEvent], review: bool, 
 # The classes of failures that do not teach at their first occurrence (learn/general_lessons.py's
 # RECUR_FIRST) or are not the agent's own (analyze/agent_failures.py): nothing to learn at once.
 # (written out: a success's hook imports nothing of analysis; a test keeps it equal to theirs)
-_NOT_AT_ONCE = frozenset({"", "UNKNOWN", "CHECK_FAILED", "CASCADE", "USER_REJECTED", "INTERRUPTED"})
+_NOT_AT_ONCE = frozenset({"", "UNKNOWN", "CHECK_FAILED", "CASCADE", "USER_REJECTED", "INTERRUPTED", "STOPPED"})
 
 
 def at_once_wanted(call: dict[str, object], project: str | None) -> bool:

@@ -15,7 +15,7 @@ A session file (`session-state/<id>/events.jsonl`) is JSONL, one event per line:
   `toolCallId`), their outcomes from `tool.execution_complete`: a shell call whose
   `shellExecution.exitCode` (else the `<shellId: N completed with exit code K>` line of its
   result) is not 0 failed although `success` is true; `success: false` with `error.code`
-  "denied" was refused (status rejected), any other an error;
+  "denied" was refused (status rejected; by a hook: an error), any other an error;
 - tokens from `session.usage_record`, one per model call, keyed by its `apiCallId`:
   `inputTokens` counts the cached input too, so input = inputTokens - cacheReadTokens.
   `session.shutdown`'s totals repeat them and are not read.
@@ -409,7 +409,10 @@ class CopilotParser:
             error = data.get("error")
             code = error.get("code") if isinstance(error, dict) else None
             message = _text(error.get("message")) if isinstance(error, dict) else _text(error)
-            status = "rejected" if code == "denied" else "error"
+            # "denied": the person refused it, or a hook did ("Denied by preToolUse hook: REASON",
+            # an error of class STOPPED: no rejection of the person's)
+            hook = (message or "").startswith("Denied by preToolUse hook")
+            status = "rejected" if code == "denied" and not hook else "error"
             self._result(call_id, lineno, ts, status, None, message or "failed", None)
             return
         result = data.get("result")
