@@ -285,8 +285,8 @@ def test_errors_that_are_not_the_agents_failures_are_never_unresolved(error_clas
     assert s.unresolved({"t1": error_class}) == ["t2"]
 
 
-def test_not_agent_failures_are_exactly_cascade_rejected_interrupted() -> None:
-    assert frozenset({"CASCADE", "USER_REJECTED", "INTERRUPTED"}) == NOT_AGENT_FAILURES
+def test_not_agent_failures_are_exactly_cascade_rejected_interrupted_stopped() -> None:
+    assert frozenset({"CASCADE", "USER_REJECTED", "INTERRUPTED", "STOPPED"}) == NOT_AGENT_FAILURES
 
 
 def test_other_error_classes_still_count() -> None:

@@ -330,7 +330,7 @@ def lesson_feedback(
         prevented = lesson.prevented + (1 if helpful else 0)
         days = days_between(lesson.last_seen, moment) if lesson.last_seen else 0.0
         value = conf.live_confidence(lesson.failed_sessions, sessions, days, lesson.confidence)
-        tier = conf.next_tier(value, lesson.tier)
+        tier = conf.next_tier(value, lesson.tier, lesson.failed_sessions if sessions else None)
         store_judged_counts(conn, lesson.id, sessions, prevented, round(value, 6), tier, moment)
         detail = {"helpful": helpful, "note": remark, "session_id": session}
         log_event(conn, lesson.id, lesson.signature, moment, "feedback", detail)

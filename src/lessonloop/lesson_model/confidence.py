@@ -30,6 +30,10 @@ ACTIVE_AT = 0.25  # promote candidate -> active (one clean failing session: 0.27
 ACTIVE_BELOW = 0.15  # demote active -> candidate (one failure and one success: 0.12)
 CORE_AT = 0.75  # promote active -> core
 CORE_BELOW = 0.60  # demote core -> active
+# A lesson that failed in one session is a one-off until it fails again: a candidate (never given
+# to an agent, never in a rules file or session-start context, never global, never a stop),
+# whatever its confidence.
+MIN_FAILED_SESSIONS = 2
 
 
 def wilson_lower_bound(failures: int, trials: int, z: float = Z) -> float:
@@ -84,12 +88,15 @@ def live_confidence(failed_sessions: int, sessions: int, days_unseen: float, sto
     return stored
 
 
-def next_tier(value: float, current: str = "candidate") -> str:
-    """The tier for confidence `value`, given the tier the lesson is in now.
+def next_tier(value: float, current: str = "candidate", failed_sessions: int | None = None) -> str:
+    """The tier for confidence `value`, given the tier the lesson is in now and, for a lesson
+    counted in sessions, its failing sessions (fewer than MIN_FAILED_SESSIONS: a candidate).
 
     Promotion and demotion thresholds differ (a gap), so a lesson near a threshold does not flip
     between tiers with every observation.
     """
+    if failed_sessions is not None and failed_sessions < MIN_FAILED_SESSIONS:
+        return "candidate"
     if current not in TIERS:
         current = "candidate"
     if current == "core":

@@ -85,9 +85,15 @@ class Lesson:
 
     @property
     def scope(self) -> str:
+        """global: it failed in two projects or more, or it holds on the machine (a program that is
+        not here) and failed in MIN_FAILED_SESSIONS sessions; else its project's."""
         if self.own_project:
             return "project"
-        return "project" if len(self.projects) == 1 and not self.machine_wide else "global"
+        if len(self.projects) > 1:
+            return "global"
+        if self.machine_wide and (self.failed_sessions >= conf.MIN_FAILED_SESSIONS or not self.projects):
+            return "global"
+        return "project"
 
     @property
     def project(self) -> str | None:
@@ -117,15 +123,14 @@ class Lesson:
 
     def recount(self) -> None:
         """Recompute confidence and tier after the counts changed: the sessions the trigger failed
-        in, out of those it matched; not below its warnings' precision when some were right; and no
-        more than that precision allows with the benefit of the doubt (confidence.precision_bound)."""
+        in, out of those it matched (sessions, never calls: retries in one session are one
+        mistake), no more than its warnings' precision allows with the benefit of the doubt
+        (confidence.precision_bound); a candidate until it failed in MIN_FAILED_SESSIONS sessions."""
         value = conf.wilson_lower_bound(self.failed_sessions, self.sessions)
-        if self.warned_right:  # proven at the warning level: not below its warnings' precision
-            value = max(value, conf.wilson_lower_bound(self.warned_right, self.warned_right + self.false_alarms))
         if self.false_alarms:
             value = min(value, conf.precision_bound(self.warned_right, self.false_alarms))
         self.base_confidence = value
-        self.tier = conf.next_tier(self.base_confidence, self.tier)
+        self.tier = conf.next_tier(self.base_confidence, self.tier, self.failed_sessions)
 
     def add_evidence(self, item: Evidence) -> None:
         count = self.evidence_counts.get(item.role, 0)

@@ -498,7 +498,8 @@ def _explain_confidence(lesson: LessonRow, now: str | None = None) -> Confidence
     value = conf.live_confidence(lesson.failed_sessions, lesson.sessions, days, lesson.confidence)
     return ConfidenceExplained(
         lesson.failed_sessions, lesson.sessions, wilson, days, decay, value, lesson.confidence, observed,
-        observed and value < wilson * decay, lesson.tier, conf.next_tier(value, lesson.tier),
+        observed and value < wilson * decay, lesson.tier,
+        conf.next_tier(value, lesson.tier, lesson.failed_sessions if observed else None),
     )  # fmt: skip
 
 

@@ -187,6 +187,12 @@ def _read_stored(conn: sqlite3.Connection) -> _Stored:
     return _Stored(existing, forgotten, restored, stored_feedback(conn))
 
 
+def _counted(lesson: Lesson) -> int | None:
+    """The failing sessions a tier is held to (confidence.MIN_FAILED_SESSIONS), None for a lesson
+    not counted in sessions (a person's own, an import without counts)."""
+    return lesson.failed_sessions if lesson.origin == "learned" or lesson.sessions else None
+
+
 def _decayed(lesson: Lesson, now: str) -> tuple[float, float]:
     """Days since the lesson was last seen, and its confidence decayed by them."""
     days = days_between(lesson.last_seen, now) if lesson.last_seen else 0.0
@@ -197,7 +203,7 @@ def _insert_learned(conn: sqlite3.Connection, lesson: Lesson, now: str, result: 
     """A lesson new to the store: inserted (archived at once when below the floor), logged."""
     days, value = _decayed(lesson, now)
     trigger_json = json_codec.dumps(lesson.trigger.to_json()) if lesson.trigger else None
-    tier = conf.next_tier(value, lesson.tier)
+    tier = conf.next_tier(value, lesson.tier, _counted(lesson))
     status = lesson.status
     if status in ("active", "pending") and conf.should_archive(value, days, lesson.sessions, lesson.failed_sessions):
         status = "archived"
@@ -229,7 +235,7 @@ def _update_learned(
     if judged.unhelpful:  # one more session without a failure each; the precision cap stays
         value = conf.live_confidence(lesson.failed_sessions, sessions, days, value)
         learned = None  # judged: its stored value stands
-    tier = conf.next_tier(value, old_tier)
+    tier = conf.next_tier(value, old_tier, _counted(lesson))
     if (
         status in ("active", "pending")
         and lesson_id not in stored.restored
@@ -371,7 +377,7 @@ def _decay_others(conn: sqlite3.Connection, done: set[int], restored: set[int], 
             archived += 1
         conn.execute(
             "UPDATE lessons SET confidence = ?, tier = ?, status = ? WHERE id = ?",
-            (round(value, 6), conf.next_tier(value, tier), status, lesson_id),
+            (round(value, 6), conf.next_tier(value, tier, failed), status, lesson_id),
         )
     return archived
 
@@ -396,7 +402,7 @@ def merge_live(conn: sqlite3.Connection, lesson: Lesson, now: str) -> int | None
     trigger_json = json_codec.dumps(lesson.trigger.to_json()) if lesson.trigger else None
     if found is None:
         value = lesson.base_confidence
-        tier = conf.next_tier(value, lesson.tier)
+        tier = conf.next_tier(value, lesson.tier, _counted(lesson))
         lesson_id = _insert_lesson(conn, lesson, trigger_json, value, tier, lesson.status, now, round(value, 6))
         log_event(conn, lesson_id, lesson.signature, now, "learned", {"title": lesson.title, "live": True})
         _add_evidence(conn, lesson_id, lesson.evidence)
@@ -443,7 +449,7 @@ def merge_live(conn: sqlite3.Connection, lesson: Lesson, now: str) -> int | None
                 failed,
                 len(new_failures),
                 round(value, 6),
-                conf.next_tier(value, tier),
+                conf.next_tier(value, tier, failed),
                 seen,
                 now,
                 round(value, 6),

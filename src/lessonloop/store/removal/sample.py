@@ -129,7 +129,7 @@ def _recount_shared_lessons(conn: sqlite3.Connection, mains: list[str], moment: 
                     max(0, observations - int(observed_in_sample or 0)),
                     max(0, prevented - int(prevented_in_sample or 0)),
                     round(value, 6),
-                    conf.next_tier(value, tier),
+                    conf.next_tier(value, tier, failed if sessions else None),
                     moment,
                     lesson_id,
                 ),

@@ -700,7 +700,7 @@ def _upsert_copy(
     # A first copy starts in the tier its undecayed evidence earns, as a lesson learned here was
     # promoted while fresh; decay then moves it with the tiers' gap, as learning does.
     start = old["tier"] if old else conf.next_tier(conf.wilson_lower_bound(failed, sessions))
-    tier = conf.next_tier(value, start)
+    tier = conf.next_tier(value, start, failed if sessions else None)
     vouched = member_trusted(item.author, trusted)
     changed = _changed_fields(conn, item.item_id, old, texts) if old is not None else []
     decided = _decisions(conn, copy_id) if copy_id is not None else _Decisions(False, False)
