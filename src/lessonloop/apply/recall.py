@@ -371,10 +371,13 @@ def _score_row(
     ) = row  # fmt: skip
     seen = last_seen or created_at
     days = days_between(seen, now) if seen else 0.0
+    counted_days = days_between(last_seen, now) if last_seen else 0.0  # the confidence's decay, as everywhere
     lexical = ranking.lexical_relevance(bm25, ceiling)
     vector = ranking.vector_relevance(cosine)
     relevance = ranking.fuse(lexical, vector)
-    confidence = ranking.live_confidence(int(failed or 0), int(sessions or 0), days, float(stored_confidence or 0.0))
+    confidence = ranking.live_confidence(
+        int(failed or 0), int(sessions or 0), counted_days, float(stored_confidence or 0.0)
+    )
     confidence_w = ranking.confidence_weight(confidence)
     recency = ranking.recency(days)
     recency_w = ranking.recency_weight(recency)

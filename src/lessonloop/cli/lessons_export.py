@@ -17,6 +17,7 @@ from lessonloop.apply import instruction_files
 from lessonloop.apply.rules_file_text import RulesFileError, read_existing, rules_text, write_rules_file
 from lessonloop.cli.common import CommandError, UsageError, emit_json, open_cli_store, shown
 from lessonloop.learn import exchange
+from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.environment import folder_shells, holds_in
 from lessonloop.settings.config import privacy_settings
 from lessonloop.store.lessons.reader import list_lessons
@@ -150,6 +151,10 @@ def export(args: argparse.Namespace, list_statuses: str) -> int:
         what = "left out of the section" if markdown else "exported as stored (`lessons import` refuses them)"
         first = f"#{unreadable[0].id}: {unreadable[0].unreadable}" + (" ..." if len(unreadable) > 1 else "")
         print(shown(f"Note: {len(unreadable)} lesson(s) cannot be read ({first}): {what}."), file=sys.stderr)
+    candidates = 0
+    if markdown:  # an instruction to agents: a candidate (a one-off: one failing session) is not one yet
+        candidates = sum(1 for row in rows if row.tier == "candidate")
+        rows = [row for row in rows if row.tier != "candidate"]
     held = 0
     if markdown and targets:
         # A rules file (CLAUDE.md, AGENTS.md, ...) is read by agents: only active lessons go there,
@@ -158,6 +163,12 @@ def export(args: argparse.Namespace, list_statuses: str) -> int:
         rows = [row for row in rows if row.status == "active"]
     records = [row.to_json() for row in rows]
     scrub = privacy_settings().scrub_pii_exports  # personal data leaves no export (docs/privacy.md)
+    if candidates and not args.json:
+        print(
+            f"{candidates} candidate lesson(s) left out: a lesson goes to an agent once it failed in "
+            f"{conf.MIN_FAILED_SESSIONS} sessions (one failing session may be a one-off).",
+            file=sys.stderr,
+        )
     if not targets:
         sys.stdout.write(
             exchange.markdown_section(records, scrub_pii=scrub) + "\n"
@@ -180,6 +191,9 @@ def export(args: argparse.Namespace, list_statuses: str) -> int:
         reports = [
             _json_report(fmt, plan, changed, held, folder_project) for plan, changed in zip(plans, results, strict=True)
         ]
+        if candidates:
+            for report in reports:
+                report["candidates_left_out"] = candidates
         emit_json(reports[0] if len(reports) == 1 and args.agent != ALL else {"format": fmt, "files": reports})
         return 0
     for plan, changed in zip(plans, results, strict=True):

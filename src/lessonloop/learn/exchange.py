@@ -105,8 +105,10 @@ def markdown_bullet(lesson: Mapping[str, Any], scrub_pii: bool = True) -> str:
 def markdown_section(lessons: Iterable[Mapping[str, Any]], newline: str = "\n", scrub_pii: bool = True) -> str:
     """The marked section for CLAUDE.md / AGENTS.md, most confident lesson first; no trailing
     newline. Deterministic: no dates, ties broken by signature. `scrub_pii`: personal data
-    scrubbed from every bullet (privacy.scrub_pii_exports)."""
-    ordered = sorted(lessons, key=lambda item: (-float(item["confidence"]), str(item["signature"])))
+    scrubbed from every bullet (privacy.scrub_pii_exports). A candidate (a lesson from one failing
+    session: confidence.MIN_FAILED_SESSIONS) is no instruction to an agent yet: left out."""
+    given = [lesson for lesson in lessons if lesson.get("tier") != "candidate"]
+    ordered = sorted(given, key=lambda item: (-float(item["confidence"]), str(item["signature"])))
     bullets = [markdown_bullet(lesson, scrub_pii) for lesson in ordered] or ["- No lessons yet."]
     lines = [BEGIN_MARKER, MD_HEADING, "", MD_INTRO, "", *bullets, END_MARKER]
     return newline.join(lines)

@@ -324,13 +324,14 @@ def confidence_lines(explained: ConfidenceExplained) -> list[str]:
                 f"{decayed:.3f}, capped at the stored {explained.stored:.3f} (learning caps it by the precision "
                 f"of its warnings) -> {explained.value:.3f} now"
                 if explained.capped
-                else f"{explained.value:.3f} now (stored at the last learning run: {explained.stored:.3f})"
+                else f"{explained.value:.3f} now"
             )
         )
     else:
         out.append(f"  no sessions counted in this store: {explained.stored:.3f} as given (imported or manual)")
     out.append(
-        f"  tier {explained.tier}: candidate -> active at {conf.ACTIVE_AT:.2f} (back below {conf.ACTIVE_BELOW:.2f}), "
+        f"  tier {explained.tier}: candidate -> active at {conf.ACTIVE_AT:.2f} and {conf.MIN_FAILED_SESSIONS} failing "
+        f"sessions (back below {conf.ACTIVE_BELOW:.2f}), "
         f"active -> core at {conf.CORE_AT:.2f} (back below {conf.CORE_BELOW:.2f})"
         + (f"; now it would be {explained.tier_now}" if explained.tier_now != explained.tier else "")
     )

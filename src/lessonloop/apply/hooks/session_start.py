@@ -125,7 +125,8 @@ def _best_lessons(
         if row[0] in given or not policy.allows_category(row[10]) or not holds_in(_shell_of(row[11]), shells):
             continue
         days = days_between(row[8], moment) if row[8] else 0.0
-        value = ranking.live_confidence(row[4], row[6], days, row[7])
+        # capped by learning's undecayed value where there is one, as the PreToolUse hook caps it
+        value = ranking.live_confidence(row[4], row[6], days, row[12] if row[12] is not None else row[7])
         if value < MIN_CONFIDENCE:
             continue
         weight = value * ranking.severity_weight(row[9]) * ranking.recency_weight(ranking.recency(days))

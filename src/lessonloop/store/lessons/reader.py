@@ -30,10 +30,12 @@ COLUMNS = (
     "sessions", "failed_sessions", "observations", "prevented", "warnings", "confidence", "tier", "status", "edited",
     "first_seen", "last_seen", "created_at", "updated_at", "embedding_model",
 )  # fmt: skip
-# ... and the author of a team copy (whose texts it carries: team_items), for its provenance.
+# ... and the author of a team copy (whose texts it carries: team_items), for its provenance, and
+# the lesson's undecayed learned confidence (what the hooks cap its confidence now by).
 _SELECT = (
     f"SELECT {', '.join('l.' + c for c in COLUMNS)}, "
-    "(SELECT t.author FROM team_items t WHERE t.lesson_id = l.id AND t.own = 0 LIMIT 1) FROM lessons l"
+    "(SELECT t.author FROM team_items t WHERE t.lesson_id = l.id AND t.own = 0 LIMIT 1), "
+    "l.learned_confidence FROM lessons l"
 )
 _STATUS_RANK = "CASE l.status WHEN 'active' THEN 0 WHEN 'pending' THEN 1 WHEN 'rejected' THEN 2 ELSE 3 END"
 _ORDER_BY = {
@@ -92,19 +94,32 @@ class LessonRow:
     # archive and forget take it away).
     unreadable: str | None = None
     parsed_trigger: Trigger | None = field(default=None, compare=False, repr=False)
+    # what the lesson's confidence is capped by (learning's undecayed value, else the stored one);
+    # `confidence` is its confidence now, the one figure every command, page, export, hook and MCP
+    # tool shows
+    stored_confidence: float = field(default=0.0, compare=False, repr=False)
 
     @classmethod
-    def from_row(cls, row: tuple[Any, ...]) -> LessonRow:
-        """Build from a row of COLUMNS, in order, then the team author (when the row has it).
-        Never raises on what is stored: a value of the wrong type is read as its column's type
-        can hold it, a trigger that cannot be read as none, and `unreadable` says why."""
+    def from_row(cls, row: tuple[Any, ...], now: str | None = None) -> LessonRow:
+        """Build from a row of COLUMNS, in order, then the team author and the learned confidence
+        (when the row has them). `confidence` is the lesson's confidence at `now` (default: the
+        current time; shown_confidence). Never raises on what is stored: a value of the wrong type
+        is read as its column's type can hold it, a trigger that cannot be read as none, and
+        `unreadable` says why."""
         values = dict(zip(COLUMNS, row[: len(COLUMNS)], strict=True))
         values["author"] = row[len(COLUMNS)] if len(row) > len(COLUMNS) else None
+        learned = row[len(COLUMNS) + 1] if len(row) > len(COLUMNS) + 1 else None
         problems = _coerce(values)
         trigger, problem = read_trigger(values["trigger"])
         if problem is not None:
             problems.insert(0, f"trigger: {problem}")
-        return cls(**values, unreadable="; ".join(problems) or None, parsed_trigger=trigger)
+        cap = learned if isinstance(learned, int | float) and not isinstance(learned, bool) else values["confidence"]
+        values["confidence"] = shown_confidence(
+            values["failed_sessions"], values["sessions"], values["last_seen"], cap, now
+        )
+        return cls(
+            **values, unreadable="; ".join(problems) or None, parsed_trigger=trigger, stored_confidence=float(cap)
+        )
 
     def trigger_json(self) -> dict[str, Any] | None:
         """The stored trigger as a JSON object (None when the lesson has none or it is not an
@@ -126,10 +141,24 @@ class LessonRow:
     def to_json(self) -> dict[str, Any]:
         """Every column, the trigger as an object, where the lesson came from, and why it cannot
         be read (null when it can)."""
-        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "parsed_trigger"}
+        out = {
+            f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("parsed_trigger", "stored_confidence")
+        }
         out["trigger"] = self.trigger_json()
         out["provenance"] = self.provenance
         return out
+
+
+def shown_confidence(
+    failed_sessions: int, sessions: int, last_seen: str | None, stored: float, now: str | None = None
+) -> float:
+    """A lesson's confidence at `now`, as the PreToolUse hook computes it for a candidate
+    (lesson_model/decision.live_confidence): its failing sessions' Wilson bound decayed for the days
+    since it was last seen, no higher than `stored` (learning's undecayed value, which caps it by
+    its warnings' precision; a person's or an import's own value when it was never counted)."""
+    days = days_between(last_seen, now or utc_now()) if last_seen else 0.0
+    value = conf.live_confidence(failed_sessions, sessions, days, float(stored))
+    return round(min(1.0, max(0.0, value)), 6)
 
 
 _TEXT_COLUMNS = frozenset(
@@ -495,9 +524,9 @@ def _explain_confidence(lesson: LessonRow, now: str | None = None) -> Confidence
     wilson = conf.wilson_lower_bound(lesson.failed_sessions, lesson.sessions)
     decay = conf.decay_factor(days)
     observed = lesson.sessions > 0
-    value = conf.live_confidence(lesson.failed_sessions, lesson.sessions, days, lesson.confidence)
+    value = conf.live_confidence(lesson.failed_sessions, lesson.sessions, days, lesson.stored_confidence)
     return ConfidenceExplained(
-        lesson.failed_sessions, lesson.sessions, wilson, days, decay, value, lesson.confidence, observed,
+        lesson.failed_sessions, lesson.sessions, wilson, days, decay, value, lesson.stored_confidence, observed,
         observed and value < wilson * decay, lesson.tier,
         conf.next_tier(value, lesson.tier, lesson.failed_sessions if observed else None),
     )  # fmt: skip
