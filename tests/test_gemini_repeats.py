@@ -1,6 +1,7 @@
 """Gemini CLI failures as the learner sees them: the shell tool's layout is no part of an error,
-an edit error that quotes its own input fails the same way whatever the input, and a repeated
-mistake is warned before it happens (issue 24).
+an edit error that quotes its own input fails the same way whatever the input, and a mistake
+repeated in a later session is warned before it happens (issue 24) once it failed in two sessions
+(after one, its lesson is a candidate: confidence.MIN_FAILED_SESSIONS).
 
 The layouts are Gemini CLI's (google-gemini/gemini-cli `packages/core/src/tools/shell.ts`: newer
 versions write "Output: ...", then "Exit Code: N" only when N != 0, "Signal: X", "Process Group
@@ -124,20 +125,29 @@ def test_gemini_mistakes_repeated_in_a_later_session_are_warned_before_they_happ
             call("a10", "read_file", {"file_path": "/etc/hosts"}, "error", error=OUTSIDE),
         ],
     )
-    _chat(
-        chats,
-        2,
-        "bbbbbbbb-0000-0000-0000-000000000002",
-        [
-            call("b1", SHELL, {"command": "python -m pytest tests/test_x.py"}, "success", OLDER),
-            call("b2", "read_file", {"file_path": "/p/src/util.py"}, "error", error="File not found: /p/src/util.py"),
-            call("b3", SHELL, {"command": "npm test"}, "success", missing_script),
-            # in single quotes it is no substitution: not warned, and it works
-            call("b4", SHELL, {"command": "echo '$(literal)'"}, "success", "Output: $(literal)"),
-            call("b5", SHELL, {"command": 'git log --since="$(date +%F)"'}, "error", error=SUBSTITUTION),
-            call("b6", "read_file", {"file_path": "/etc/hosts"}, "error", error=OUTSIDE),
-        ],
-    )
+    # the same mistakes in a second session, then a third: a lesson from one failing session is a
+    # candidate, silent (confidence.MIN_FAILED_SESSIONS); from the second it warns
+    for day, letter in ((2, "b"), (3, "c")):
+        _chat(
+            chats,
+            day,
+            f"{letter * 8}-0000-0000-0000-00000000000{day}",
+            [
+                call(f"{letter}1", SHELL, {"command": "python -m pytest tests/test_x.py"}, "success", OLDER),
+                call(
+                    f"{letter}2",
+                    "read_file",
+                    {"file_path": "/p/src/util.py"},
+                    "error",
+                    error="File not found: /p/src/util.py",
+                ),
+                call(f"{letter}3", SHELL, {"command": "npm test"}, "success", missing_script),
+                # in single quotes it is no substitution: not warned, and it works
+                call(f"{letter}4", SHELL, {"command": "echo '$(literal)'"}, "success", "Output: $(literal)"),
+                call(f"{letter}5", SHELL, {"command": 'git log --since="$(date +%F)"'}, "error", error=SUBSTITUTION),
+                call(f"{letter}6", "read_file", {"file_path": "/etc/hosts"}, "error", error=OUTSIDE),
+            ],
+        )
     done = subprocess.run(
         [sys.executable, "-m", "lessonloop", "replay", "--json", "--explain", str(chats)],
         capture_output=True,
@@ -148,7 +158,13 @@ def test_gemini_mistakes_repeated_in_a_later_session_are_warned_before_they_happ
     )
     report = json.loads(done.stdout)
     steps = {f["tool_use_id"]: f["step"] for f in report["failures"] if f["repeat"]}
-    assert steps == {"a4": "warned", "b1": "warned", "b2": "warned", "b3": "warned", "b5": "warned", "b6": "warned"}
+    # the unchanged edit resent in its own session is the resent-call warning, not a lesson's
+    silent = {f"b{n}": "lesson silent" for n in (1, 2, 3, 5, 6)}
+    warned = {f"c{n}": "warned" for n in (1, 2, 3, 5, 6)}
+    assert steps == {"a4": "warned", **silent, **warned}
+    # silent in the second session for their tier: candidates, not yet given to the agent
+    why = {f["tool_use_id"]: f["why"] for f in report["failures"] if f["tool_use_id"] in silent}
+    assert set(why.values()) == {"lesson silent: below threshold (active/candidate)"}, why
     fired = {lesson["title"] for lesson in report["lessons_fired"]}
     assert "`python` is not available here: tool output “bash: line <n>: python: command not found”" in fired
     assert report["false_alarms"] == 0

@@ -1,7 +1,8 @@
 """Lessons from any repeated failure, without a hand-written case (issue 24, item 2;
 learn/general_lessons.py): a program that does not exist here, the same call resent, a failure
 that comes back in another session, a remedy from the call that worked, a shaped lesson replacing
-the general one."""
+the general one. A lesson warns once its mistake failed in two sessions: after one it is a candidate,
+silent (confidence.MIN_FAILED_SESSIONS), so a test of its warning plays the mistake in two sessions."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from lessonloop.learn import general_lessons
 from lessonloop.learn.engine import Learner
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.general_lessons import is_general
-from tests.learning_helpers import Script, play
+from tests.learning_helpers import Script, ScriptedSession, play
 
 PS_SED = (
     "Exit code: 1\nsed : The term 'sed' is not recognized as the name of a cmdlet, function, script file, "
@@ -25,13 +26,24 @@ def fired_on(learner: Learner, event: CallEvent) -> list[str]:
     return [f.lesson.title for f in decision.fired]
 
 
+def once(learner: Learner, event: CallEvent) -> None:
+    """`event`, a failure, in a session of its own that then ends: the lesson it teaches failed in
+    one session, a candidate that warns nowhere until it fails in another
+    (confidence.MIN_FAILED_SESSIONS); every lesson of the learner is one so far."""
+    assert not fired_on(learner, event)
+    learner.end_session(event.session_id)
+    assert learner.lessons and all(lesson.tier == "candidate" for lesson in learner.lessons.values())
+
+
 def test_a_missing_program_warns_its_next_use_in_the_session_and_in_later_ones() -> None:
     learner = Learner()
     script = Script()
+    once(learner, script.session("s0").bash("sed -n '1,9p' z.txt", error=PS_SED, error_class="MISSING_PREREQUISITE"))
     s1 = script.session("s1")
     play(learner, s1.bash("sed -n '1,20p' a.txt", error=PS_SED, error_class="MISSING_PREREQUISITE"))
     (lesson,) = learner.lessons.values()
     assert is_general(lesson) and lesson.trigger is not None and lesson.trigger.words == ("sed",)
+    assert lesson.tier == "active"  # failed in a second session
     # another use of the program, later in the same session, with other arguments: warned
     assert fired_on(learner, s1.bash("sed -n '5,9p' b.txt", error=PS_SED, error_class="MISSING_PREREQUISITE"))
     learner.end_session("s1")
@@ -87,42 +99,48 @@ def test_inline_code_and_a_bare_program_are_no_intent() -> None:
     assert learner.lessons == {}
 
 
-def test_a_general_lesson_is_silent_in_the_session_that_taught_it_and_demoted_by_a_clean_session() -> None:
+def test_a_general_lesson_is_silent_in_the_sessions_that_taught_it_and_demoted_by_clean_sessions() -> None:
     learner = Learner()
     script = Script()
-    s1 = script.session("s1")
     bad = "Exit code 2\nerror: unrecognized subcommand 'lint'"
-    play(learner, s1.bash("npm lint src", error=bad, error_class="INCORRECT_PARAMETER"))
-    # the agent's corrected call in the same session is not warned (the resent-call warning speaks here)
-    assert not fired_on(learner, s1.bash("npm lint --fix src"))
-    learner.end_session("s1")
-    s2 = script.session("s2")
-    assert fired_on(learner, s2.bash("npm lint other"))  # warned once in a later session, and it worked
-    learner.end_session("s2")
-    s3 = script.session("s3")
-    assert not fired_on(learner, s3.bash("npm lint third"))  # demoted by the clean session
+    for name in ("s1", "s1b"):  # two failing sessions: a candidate after the first, active after the second
+        s1 = script.session(name)
+        play(learner, s1.bash("npm lint src", error=bad, error_class="INCORRECT_PARAMETER"))
+        # the agent's corrected call in the same session is not warned (the resent-call warning speaks here)
+        assert not fired_on(learner, s1.bash("npm lint --fix src"))
+        learner.end_session(name)
+    (lesson,) = learner.lessons.values()
+    assert lesson.tier == "active" and lesson.failed_sessions == 2
+    # warned in later sessions, and it worked each time: each clean session (a false alarm) lowers it
+    for name in ("s2", "s3", "s4"):
+        assert fired_on(learner, script.session(name).bash(f"npm lint {name}"))
+        learner.end_session(name)
+    s5 = script.session("s5")
+    # demoted by the clean sessions: two failing of five (0.14), below confidence.ACTIVE_BELOW
+    assert not fired_on(learner, s5.bash("npm lint last"))
+    assert lesson.tier == "candidate"
 
 
 def test_a_tool_parameter_rule_stated_by_the_error_becomes_a_check_on_the_parameter() -> None:
     learner = Learner()
     script = Script()
+    s0 = script.session("s0")
     s1 = script.session("s1")
     too_long = (
         'InputValidationError: [{"code":"too_big","maximum":100,"type":"string","inclusive":true,'
         '"message":"String must contain at most 100 character(s)","path":["description"]}]'
     )
     long_text = "x" * 140
-    play(
-        learner,
-        s1.call(
-            "Task",
-            tool_input={"description": long_text, "prompt": "p"},
-            error=too_long,
-            error_class="INCORRECT_PARAMETER",
-        ),
-    )
+
+    def too_long_task(s: ScriptedSession) -> CallEvent:
+        tool_input = {"description": long_text, "prompt": "p"}
+        return s.call("Task", tool_input=tool_input, error=too_long, error_class="INCORRECT_PARAMETER")
+
+    once(learner, too_long_task(s0))
+    play(learner, too_long_task(s1))
     (lesson,) = learner.lessons.values()
     assert lesson.trigger is not None and (lesson.trigger.param, lesson.trigger.rule) == ("description", "max:100")
+    assert lesson.tier == "active"  # failed in a second session
     # a call within the rule is not warned, one over it is, in this session and later ones
     assert not fired_on(learner, s1.call("Task", tool_input={"description": "short", "prompt": "p"}))
     assert fired_on(
@@ -259,9 +277,13 @@ def test_a_shell_operator_the_shell_rejects_is_warned_wherever_it_is_used() -> N
         "The token '&&' is not a valid statement separator in this version.\n"
         "    + CategoryInfo          : ParserError: (:) [], ParentContainsErrorRecordException"
     )
+    once(learner, script.session("s0").bash("cd app && make", error=rejected, error_class="PARAMETER_FORMAT"))
+    (lesson,) = learner.lessons.values()
+    assert lesson.scope == "project"  # one failing session: not yet the machine's
     play(learner, s1.bash("cd src-tauri && cargo test", error=rejected, error_class="PARAMETER_FORMAT"))
     (lesson,) = learner.lessons.values()
     assert lesson.trigger is not None and lesson.trigger.token == "&&" and lesson.scope == "global"
+    assert lesson.tier == "active"
     # another command joined with the same operator, in this session or another project: warned
     assert fired_on(learner, s1.bash("cd web && npm test", error=rejected, error_class="PARAMETER_FORMAT"))
     learner.end_session("s1")
@@ -283,6 +305,11 @@ def test_a_setting_the_command_needed_is_the_remedy_and_its_absence_the_trigger(
     assert lesson.trigger is not None and lesson.trigger.lacks == ("PYTHONPATH=",)
     assert lesson.prevention_command == "PYTHONPATH=. pytest tests/"
     learner.end_session("s1")
+    assert lesson.tier == "candidate"  # one failing session
+    again = script.session("s1b")
+    assert not fired_on(learner, again.bash("pytest tests/", error=MODULE, error_class="MISSING_PREREQUISITE"))
+    learner.end_session("s1b")
+    assert lesson.tier == "active"  # failed in a second session
     s2 = script.session("s2")
     assert fired_on(learner, s2.bash("pytest tests/test_a.py -q", error=MODULE, error_class="MISSING_PREREQUISITE"))
     # with the setting, whatever its value, in any of the ways a shell takes it: not warned
@@ -296,11 +323,18 @@ def test_a_tool_that_does_not_exist_here_is_warned_at_its_next_call() -> None:
     script = Script()
     s1 = script.session("s1")
     missing = "<tool_use_error>Error: No such tool available: mcp__tracker__create</tool_use_error>"
+    once(
+        learner,
+        script.session("s0").call(
+            "mcp__tracker__create", tool_input={"title": "w"}, error=missing, error_class="WRONG_TOOL_SELECTION"
+        ),
+    )
     play(
         learner,
         s1.call("mcp__tracker__create", tool_input={"title": "x"}, error=missing, error_class="WRONG_TOOL_SELECTION"),
     )
     (lesson,) = learner.lessons.values()
+    assert lesson.tier == "active"  # failed in a second session
     assert lesson.trigger is not None and lesson.trigger.tool == "mcp__tracker__create"
     assert fired_on(learner, s1.call("mcp__tracker__create", tool_input={"title": "y"}, error=missing))
     assert not fired_on(learner, s1.call("mcp__tracker__list", tool_input={}))
@@ -316,11 +350,17 @@ def test_a_tool_that_does_not_exist_here_is_warned_at_its_next_call() -> None:
 
 def test_a_parameter_given_as_the_wrong_type_is_checked_before_the_call() -> None:
     learner = Learner()
-    s1 = Script().session("s1")
+    script = Script()
     wrong = (
         "<tool_use_error>InputValidationError: Read failed due to the following issue:\n"
         "The parameter `limit` type is expected as `number` but provided as `string`</tool_use_error>"
     )
+    s0 = script.session("s0")
+    once(
+        learner,
+        s0.call("Read", target_path="/p/z.py", tool_input={"limit": "9"}, error=wrong, error_class="PARAMETER_FORMAT"),
+    )
+    s1 = script.session("s1")
     play(
         learner,
         s1.call("Read", target_path="/p/a.py", tool_input={"limit": "50"}, error=wrong, error_class="PARAMETER_FORMAT"),
@@ -376,9 +416,11 @@ def test_zod_and_ajv_state_the_type_a_parameter_must_have() -> None:
 
 def test_only_the_lessons_own_error_brings_a_worked_lesson_back_in_a_session() -> None:
     learner = Learner()
-    s = Script().session("s1")
+    script = Script()
     missing = "Exit code 127\nbash: line 1: pyth: command not found"
     crash = "Exit code 1\nTraceback (most recent call last):\nValueError: bad value"
+    once(learner, script.session("s0").bash("pyth z.py", error=missing, error_class="MISSING_PREREQUISITE"))
+    s = script.session("s1")
     play(learner, s.bash("pyth a.py", error=missing, error_class="MISSING_PREREQUISITE"))
     assert fired_on(learner, s.bash("pyth b.py", error=missing, error_class="MISSING_PREREQUISITE"))
     play(learner, s.bash("pyth c.py"))  # it works now (installed)
@@ -399,6 +441,10 @@ def test_a_project_script_run_by_its_path_is_an_intent() -> None:
     (lesson,) = learner.lessons.values()
     assert lesson.trigger is not None and lesson.trigger.words == ("./scripts/build.sh",)
     learner.end_session("s1")
+    assert lesson.tier == "candidate"  # one failing session: silent when it fails again in a second
+    again = script.session("s1b")
+    assert not fired_on(learner, again.bash("./scripts/build.sh", error=crlf, error_class="INCORRECT_PARAMETER"))
+    learner.end_session("s1b")
     s2 = script.session("s2")
     assert fired_on(learner, s2.bash("./scripts/build.sh", error=crlf, error_class="INCORRECT_PARAMETER"))
     # a program of the system run by its path, or a word that only holds a slash, is no script
@@ -416,16 +462,18 @@ def test_a_permission_the_harness_was_not_given_warns_the_next_call_in_a_later_s
         "WebFetch": "Claude requested permissions to use WebFetch, but you haven't granted it yet.",
         "Bash": "Claude requested permissions to use Bash, but you haven't granted it yet.",
     }
-    s1 = script.session("s1")
-    for event in (
-        s1.call("WebFetch", tool_input={"url": "https://a.example"}, error=refused["WebFetch"]),
-        s1.bash("git push origin HEAD:main", error=refused["Bash"]),
-    ):
-        found = classify_call(event.call)
-        assert found is not None and found.label == "MISSING_PREREQUISITE"
-        event.error_class = found.label
-        play(learner, event)
-    learner.end_session("s1")
+    # refused in two sessions (after the first, its lessons are candidates: silent in the second)
+    for name in ("s1", "s1b"):
+        s1 = script.session(name)
+        for event in (
+            s1.call("WebFetch", tool_input={"url": "https://a.example"}, error=refused["WebFetch"]),
+            s1.bash("git push origin HEAD:main", error=refused["Bash"]),
+        ):
+            found = classify_call(event.call)
+            assert found is not None and found.label == "MISSING_PREREQUISITE"
+            event.error_class = found.label
+            assert not fired_on(learner, event)
+        learner.end_session(name)
     s2 = script.session("s2")
     # the tool as a whole, whatever its input; for Bash the command, not every command
     assert fired_on(learner, s2.call("WebFetch", tool_input={"url": "https://b.example"}))
@@ -435,7 +483,8 @@ def test_a_permission_the_harness_was_not_given_warns_the_next_call_in_a_later_s
 
 def test_a_backslash_escaped_quote_the_shell_does_not_take_is_warned_wherever_the_line_uses_one() -> None:
     """PowerShell reads `"a\\"b"` as the string `a\\` and a stray `b"`: "The string is missing the
-    terminator"; the next line using `\\"` (outside single quotes) is warned, in any project."""
+    terminator"; once that failed in two sessions, the next line using `\\"` (outside single
+    quotes) is warned, in any project."""
     learner = Learner()
     script = Script()
     unterminated = (
@@ -449,6 +498,11 @@ def test_a_backslash_escaped_quote_the_shell_does_not_take_is_warned_wherever_th
     assert lesson.trigger is not None and lesson.trigger.token == '\\"'
     assert "single quotes" in (lesson.prevention or "")
     learner.end_session("s1")
+    assert lesson.tier == "candidate" and lesson.scope == "project"  # one failing session
+    again = script.session("s1b")
+    assert not fired_on(learner, again.bash('rg "a=\\"b" src', error=unterminated, error_class="PARAMETER_FORMAT"))
+    learner.end_session("s1b")
+    assert lesson.tier == "active" and lesson.scope == "global"  # the machine's shell, seen failing twice
     s2 = script.session("s2", project="/elsewhere")
     assert fired_on(learner, s2.bash('Select-String -Pattern "id=\\"module" -Path x.tsx'))
     assert not fired_on(learner, s2.bash("rg -n 'data-testid=\"module' src"))
@@ -457,7 +511,8 @@ def test_a_backslash_escaped_quote_the_shell_does_not_take_is_warned_wherever_th
 def test_the_common_validators_words_become_a_check_on_the_parameter() -> None:
     """Gemini CLI and MCP servers validate a tool's parameters with ajv: "params/description must
     NOT have more than 100 characters". The error is an incorrect parameter (analyze/error_classes.py)
-    and its rule a check on the next call, in the same session too (issue 41: it never fired)."""
+    and its rule a check on the next call, in the same session too (issue 41: it never fired), once
+    the rule was broken in two sessions (after one, the lesson is a candidate)."""
     from lessonloop.analyze.error_classes import classify_call
     from lessonloop.analyze.inputs import Call
 
@@ -489,14 +544,18 @@ def test_the_common_validators_words_become_a_check_on_the_parameter() -> None:
     )
 
     learner = Learner()
-    s1 = Script().session("s1")
-    play(
-        learner,
-        s1.call(
+    script = Script()
+
+    def too_long_todos(s: ScriptedSession) -> CallEvent:
+        return s.call(
             "write_todos", tool_input={"description": "x" * 140}, error=too_long, error_class="INCORRECT_PARAMETER"
-        ),
-    )
+        )
+
+    once(learner, too_long_todos(script.session("s0")))
+    s1 = script.session("s1")
+    play(learner, too_long_todos(s1))
     (lesson,) = learner.lessons.values()
+    assert lesson.tier == "active"  # failed in a second session
     assert lesson.trigger is not None and (lesson.trigger.param, lesson.trigger.rule) == ("description", "max:100")
     assert not fired_on(learner, s1.call("write_todos", tool_input={"description": "short"}))
     assert fired_on(learner, s1.call("write_todos", tool_input={"description": "y" * 101}))  # the same session
@@ -504,13 +563,17 @@ def test_the_common_validators_words_become_a_check_on_the_parameter() -> None:
 
 def test_a_here_document_a_sandboxed_shell_cannot_write_is_warned_on_the_next_one() -> None:
     """`cannot create temp file for here-document`: every here-document fails in that sandbox,
-    whatever the command; a command without one is not warned."""
+    whatever the command; once that failed in two sessions, the next one is warned, a command
+    without one is not."""
     learner = Learner()
     script = Script()
-    s = script.session("s1")
     refused = "bash: line 1: cannot create temp file for here-document: Read-only file system"
+    first = script.session("s0")
+    once(learner, first.bash("cat <<'EOF' > a.md\nx\nEOF", error=refused, error_class="MISSING_PREREQUISITE"))
+    s = script.session("s1")
     play(learner, s.bash("cat <<'EOF' > notes.md\nhello\nEOF", error=refused, error_class="MISSING_PREREQUISITE"))
     (lesson,) = learner.lessons.values()
+    assert lesson.tier == "active"  # failed in a second session
     assert lesson.trigger is not None and lesson.trigger.token == "<<" and not lesson.machine_wide
     assert fired_on(learner, s.bash("python - <<'PY'\nprint(1)\nPY", error=refused, error_class="MISSING_PREREQUISITE"))
     assert not fired_on(learner, s.bash("python -c 'print(1)'"))
@@ -540,8 +603,9 @@ def test_a_here_document_a_sandboxed_shell_cannot_write_is_warned_on_the_next_on
 def test_a_path_rule_a_file_tool_states_is_checked_on_the_next_path(
     error: str, wrong: str, right: str, rule: str
 ) -> None:
-    """Gemini CLI's file tools state their path rules (absolute; inside the workspace): the rule
-    becomes a check on the path of the next call, which a path that keeps it passes."""
+    """Gemini CLI's file tools state their path rules (absolute; inside the workspace): broken in
+    two sessions, the rule becomes a check on the path of the next call, which a path that keeps it
+    passes."""
     from lessonloop.analyze.error_classes import classify_call
     from lessonloop.analyze.inputs import Call
 
@@ -554,10 +618,12 @@ def test_a_path_rule_a_file_tool_states_is_checked_on_the_next_path(
     assert found is not None and found.label in ("INCORRECT_PARAMETER", "PARAMETER_FORMAT"), found
     assert general_lessons.parameter_rule(error, {"absolute_path": wrong}) == ("absolute_path", rule)
     learner = Learner()
-    s = Script().session("s1", cwd="/w/app")
+    script = Script()
+    first = script.session("s0", cwd="/w/app")
+    s = script.session("s1", cwd="/w/app")
 
-    def read(path: str, error: str | None = None) -> CallEvent:
-        event = s.call(
+    def read(path: str, error: str | None = None, session: ScriptedSession = s) -> CallEvent:
+        event = session.call(
             "read_file",
             tool_input={"absolute_path": path},
             error=error,
@@ -566,9 +632,11 @@ def test_a_path_rule_a_file_tool_states_is_checked_on_the_next_path(
         event.call.kind = "read"
         return event
 
+    once(learner, read(wrong, error, first))  # a candidate after one session
     play(learner, read(wrong, error))
     (lesson,) = learner.lessons.values()
     assert lesson.trigger is not None and (lesson.trigger.param, lesson.trigger.rule) == ("absolute_path", rule)
+    assert lesson.tier == "active"  # failed in a second session
     assert fired_on(learner, read(wrong.replace("app", "main").replace("notes", "todo")))
     assert not fired_on(learner, read(right))
 
@@ -585,13 +653,18 @@ def test_a_path_rule_a_file_tool_states_is_checked_on_the_next_path(
 def test_a_scripts_form_teaches_its_family_the_scripts_of_its_folder_and_kind(
     command: str, error: str, cause: str
 ) -> None:
-    """An error about the script's own form (CRLF, the executable bit) warns on the other scripts
-    of its folder and extension, in the same session too, until one of them works."""
+    """An error about the script's own form (CRLF, the executable bit), met in two sessions, warns
+    on the other scripts of its folder and extension, in the same session too, until one of them
+    works."""
     learner = Learner()
-    s = Script().session("s1")
-    play(learner, s.bash(command, error=error.format(script="./scripts/build.sh"), error_class="INCORRECT_PARAMETER"))
+    script = Script()
+    failed = error.format(script="./scripts/build.sh")
+    once(learner, script.session("s0").bash(command, error=failed, error_class="INCORRECT_PARAMETER"))
+    s = script.session("s1")
+    play(learner, s.bash(command, error=failed, error_class="INCORRECT_PARAMETER"))
     (lesson,) = learner.lessons.values()
     assert lesson.trigger is not None and lesson.trigger.family == "scripts/*.sh"
+    assert lesson.tier == "active"  # failed in a second session
     assert cause in (lesson.prevention or "")
     again = error.format(script="./scripts/test.sh")
     assert fired_on(learner, s.bash("./scripts/test.sh --fast", error=again, error_class="INCORRECT_PARAMETER"))
@@ -676,8 +749,8 @@ def test_a_call_asking_to_leave_the_sandbox_carries_the_remedy_of_a_sandbox_fail
 
 def test_a_wildcard_the_shell_did_not_expand_is_warned_for_that_program() -> None:
     """PowerShell passes `src/x*` to rg as it is and Windows refuses the name (os error 123): the
-    lesson is rg given a bare wildcard, in every project of the machine; a quoted pattern, a glob
-    option, another program are not warned."""
+    lesson is rg given a bare wildcard, in every project of the machine once it failed in two
+    sessions; a quoted pattern, a glob option, another program are not warned."""
     learner = Learner()
     script = Script()
     s = script.session("s1")
@@ -685,6 +758,12 @@ def test_a_wildcard_the_shell_did_not_expand_is_warned_for_that_program() -> Non
     play(learner, s.bash('rg -n "TODO" src/vault/*.rs', error=refused, error_class="PARAMETER_FORMAT"))
     (lesson,) = learner.lessons.values()
     assert lesson.trigger is not None and lesson.trigger.words == ("rg",) and lesson.machine_wide
+    learner.end_session("s1")
+    assert lesson.tier == "candidate" and lesson.scope == "project"  # one failing session
+    second = script.session("s1b")
+    assert not fired_on(learner, second.bash("rg -n x src/vault/*.rs", error=refused, error_class="PARAMETER_FORMAT"))
+    learner.end_session("s1b")
+    assert lesson.tier == "active" and lesson.scope == "global"  # the machine's, seen failing twice
     other = script.session("s2", project="/work/other")
     again = "rg: src/handler_*: IO error for operation on src/handler_*: " + refused.split(": ", 2)[2]
     assert fired_on(learner, other.bash('rg "save" src/handler_*', error=again, error_class="PARAMETER_FORMAT"))

@@ -63,10 +63,10 @@ def _fired(learner: Learner, event: CallEvent) -> bool:
     return bool(play(learner, event).fired)
 
 
-def _powershell_sed_lesson(learner: Learner, script: Script) -> None:
-    s = script.session("ps", project=WINDOWS, cwd=WINDOWS)
+def _powershell_sed_lesson(learner: Learner, script: Script, session_id: str = "ps") -> None:
+    s = script.session(session_id, project=WINDOWS, cwd=WINDOWS)
     play(learner, _codex(s.bash("sed -n '1,20p' app.py", error=PS_SED, error_class="MISSING_PREREQUISITE")))
-    learner.end_session("ps")
+    learner.end_session(session_id)
 
 
 def test_a_lesson_learned_in_powershell_does_not_fire_in_bash() -> None:
@@ -74,6 +74,11 @@ def test_a_lesson_learned_in_powershell_does_not_fire_in_bash() -> None:
     script = Script()
     _powershell_sed_lesson(learner, script)
     (lesson,) = learner.lessons.values()
+    # one failing session: a candidate of its project, given to no agent (confidence.MIN_FAILED_SESSIONS)
+    assert lesson.tier == "candidate" and lesson.scope == "project"
+    _powershell_sed_lesson(learner, script, "ps-again")
+    (lesson,) = learner.lessons.values()
+    assert lesson.tier == "active" and lesson.scope == "global"
     assert lesson.trigger is not None and lesson.trigger.shell == POWERSHELL and lesson.machine_wide
     assert "in PowerShell" in lesson.trigger.describe()
     assert Trigger.from_json(json.loads(json.dumps(lesson.trigger.to_json()))).shell == POWERSHELL
