@@ -8,7 +8,7 @@ from lessonloop.analyze.inputs import Call
 from lessonloop.core.tool_kinds import SHELL
 from lessonloop.learn.learnable import LEARNABLE_CLASSES
 from lessonloop.learn.signatures import call_signature
-from lessonloop.lesson_model.environment import call_shell
+from lessonloop.lesson_model.environment import call_shell, error_shell
 from lessonloop.lesson_model.triggers import command_segments, input_key
 
 
@@ -76,7 +76,10 @@ class CallEvent:
         kind of call or when not known."""
         if self.call.kind != SHELL:
             return None
-        return call_shell(self.agent, self.call.input, self.cwd)
+        found = call_shell(self.agent, self.call.input, self.cwd)
+        if found is None and not self.call.ok:
+            found = error_shell(self.call.error_text)  # a shell's own words for its error
+        return found
 
     @property
     def input_key(self) -> str:

@@ -12,7 +12,10 @@ Read, in this order:
    (`C:\\x`, `g:/x`, `\\\\server\\x`) is the shell the agent runs there: Claude Code and OpenCode
    run Git Bash (posix), Aider the system's `cmd`, Codex, Gemini CLI, Cursor and Copilot CLI
    PowerShell;
-3. else unknown (None): the lesson may fire, as before shells were told apart.
+3. for a failure (learning only), the shell's own words for its error: PowerShell's "is not
+   recognized as the name of a cmdlet" and its error records (`CategoryInfo`,
+   `FullyQualifiedErrorId`), cmd's "is not recognized as an internal or external command";
+4. else unknown (None): the lesson may fire, as before shells were told apart.
 
 Pure, and imports nothing heavy: the PreToolUse hook reads it on every call.
 """
@@ -80,6 +83,29 @@ def call_shell(agent: str | None, tool_input: Mapping[str, Any] | None, cwd: str
         return POSIX
     if windows_path(cwd):
         return _ON_WINDOWS.get(agent or "")
+    return None
+
+
+# What only one shell prints about a command line (its own error records), never a program it ran.
+_POWERSHELL_WORDS = (
+    "is not recognized as the name of a cmdlet",
+    "FullyQualifiedErrorId",
+    "+ CategoryInfo",
+    "is not a valid statement separator in this version",
+    "Missing file specification after redirection operator",
+)
+_CMD_WORDS = ("is not recognized as an internal or external command",)
+
+
+def error_shell(error_text: str | None) -> str | None:
+    """The shell family whose own error a failed command's output carries, or None."""
+    if not error_text:
+        return None
+    head = error_text[:4000]
+    if any(words in head for words in _POWERSHELL_WORDS):
+        return POWERSHELL
+    if any(words in head for words in _CMD_WORDS):
+        return CMD
     return None
 
 

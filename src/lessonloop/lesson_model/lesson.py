@@ -85,13 +85,14 @@ class Lesson:
 
     @property
     def scope(self) -> str:
-        """global: it failed in two projects or more, or it holds on the machine (a program that is
-        not here) and failed in MIN_FAILED_SESSIONS sessions; else its project's."""
+        """global: it failed in two projects or more (or in sessions of no known project), or it
+        holds on the machine (a program that is not here) and failed in MIN_FAILED_SESSIONS
+        sessions; else its project's."""
         if self.own_project:
             return "project"
-        if len(self.projects) > 1:
+        if len(self.projects) != 1:
             return "global"
-        if self.machine_wide and (self.failed_sessions >= conf.MIN_FAILED_SESSIONS or not self.projects):
+        if self.machine_wide and self.failed_sessions >= conf.MIN_FAILED_SESSIONS:
             return "global"
         return "project"
 
