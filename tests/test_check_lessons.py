@@ -32,7 +32,8 @@ def test_check_names_and_their_commands() -> None:
 
 def test_a_commit_rejected_by_a_named_check_learns_to_run_it_first() -> None:
     learner = Learner()
-    s = Script().session("s1")
+    script = Script()
+    s = script.session("s1")
     play(learner, s.bash("mix credo --strict"))  # the project's checks run with mix
     play(learner, s.edit("lib/a.ex"))
     first = play(learner, s.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))
@@ -43,10 +44,19 @@ def test_a_commit_rejected_by_a_named_check_learns_to_run_it_first() -> None:
     assert lesson.trigger.unless.words == ("mix", "dialyzer")
     play(learner, s.edit("lib/a.ex"))
     again = play(learner, s.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))  # rejected again
-    assert [f.lesson.signature for f in again.fired] == [lesson.signature]
+    assert not again.fired and lesson.tier == "candidate"  # one failing session: a silent candidate
     assert list(learner.lessons) == [lesson.signature] and lesson.observations == 2
-    play(learner, s.bash("mix dialyzer"))
-    after = play(learner, s.bash(COMMIT))
+    learner.end_session("s1")
+    s2 = script.session("s2")  # the same mistake in another session
+    play(learner, s2.edit("lib/a.ex"))
+    play(learner, s2.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))
+    assert list(learner.lessons) == [lesson.signature]
+    assert (lesson.failed_sessions, lesson.tier) == (2, "active")
+    play(learner, s2.edit("lib/a.ex"))
+    again = play(learner, s2.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))  # rejected again
+    assert [f.lesson.signature for f in again.fired] == [lesson.signature]
+    play(learner, s2.bash("mix dialyzer"))
+    after = play(learner, s2.bash(COMMIT))
     assert not after.warned  # the check ran since the last change
 
 
@@ -83,9 +93,16 @@ def test_getting_past_a_check_teaches_the_step_that_did_it() -> None:
     lesson = by_error["shell|Pre-commit validation failed: [CREDO]"]
     assert lesson.prevention_command is not None and lesson.prevention_command.startswith("mix credo")
     assert lesson.evidence_counts.get("fix") == 1  # the run that got past it
+    learner.end_session("s1")
     s2 = s1.script.session("s2")
     play(learner, s2.edit("lib/b.ex"))
     decision = play(learner, s2.bash(COMMIT, error=CREDO, error_class="WORKFLOW_SEQUENCE"))
+    assert lesson.signature not in [f.lesson.signature for f in decision.fired]  # one failing session: silent
+    assert (lesson.failed_sessions, lesson.tier) == (2, "active")  # now it failed in two
+    learner.end_session("s2")
+    s3 = s1.script.session("s3")
+    play(learner, s3.edit("lib/c.ex"))
+    decision = play(learner, s3.bash(COMMIT, error=CREDO, error_class="WORKFLOW_SEQUENCE"))
     assert lesson.signature in [f.lesson.signature for f in decision.fired]
 
 
@@ -128,14 +145,18 @@ FORMAT = HOOK + "[FORMAT] Code is not formatted.\\nRun 'mix format' to fix.\\n\\
 def test_the_format_lesson_fires_after_edits_the_formatter_has_not_seen_not_on_every_commit() -> None:
     learner = Learner()
     script = Script()
-    s1, s2 = script.session("s1"), script.session("s2")
-    play(learner, s1.edit("lib/a.ex"))
-    play(learner, s1.bash(COMMIT, error=FORMAT, error_class="WORKFLOW_SEQUENCE"))
-    (lesson,) = learner.lessons.values()
-    assert lesson.trigger is not None and lesson.trigger.unless is not None
-    assert lesson.trigger.unless.check == "format"
-    play(learner, s1.bash("mix format"))
-    play(learner, s1.bash(COMMIT))
+    for session_id in ("s0", "s1"):  # the same mistake in two sessions: an active lesson
+        s1 = script.session(session_id)
+        play(learner, s1.edit("lib/a.ex"))
+        play(learner, s1.bash(COMMIT, error=FORMAT, error_class="WORKFLOW_SEQUENCE"))
+        (lesson,) = learner.lessons.values()
+        assert lesson.trigger is not None and lesson.trigger.unless is not None
+        assert lesson.trigger.unless.check == "format"
+        play(learner, s1.bash("mix format"))
+        play(learner, s1.bash(COMMIT))
+        learner.end_session(session_id)
+    assert (lesson.failed_sessions, lesson.tier) == (2, "active")
+    s2 = script.session("s2")
     play(learner, s2.edit("lib/b.ex"))
     assert play(learner, s2.bash(COMMIT)).warned  # an edit the formatter has not seen
     assert not play(learner, s2.bash("git commit --amend --no-edit")).warned  # the hook saw it: nothing new

@@ -104,24 +104,40 @@ def test_the_worker_learns_what_the_hook_learned_in_its_own_process(repo: Path, 
 
 def test_the_next_call_is_warned_once_the_real_worker_is_done(repo: Path, tmp_path: Path) -> None:
     """As installed: the hook starts the worker and returns; once the worker is done (wait_idle:
-    nothing queued, no worker holding the lock), the next call is warned: in the same session for
-    a lesson learned at once (a program that does not exist here), in the next session for the
-    lesson of a failure and its fix (`git push` without an upstream)."""
+    nothing queued, no worker holding the lock), the next call is given what it learned. A lesson
+    of one failing session is a candidate, given to no call; once the mistake is made in a second
+    session it is given (here it stops the call once, the hooks' default: this person's own lesson
+    from two failing sessions): in that same session for a lesson learned at once (a program that
+    does not exist here), in the next session for the lesson of a failure and its fix (`git push`
+    without an upstream)."""
     db = tmp_path / "store" / "lessonloop.db"
     env = _background(hook_env(db))
     first = HookSession(repo, env)
     assert first.start().returncode == 0
     first.bash("sed -n '1,20p' a.txt", error=SED_MISSING)
     assert wait_idle(str(db), timeout=60)
-    again, _ = first.bash("cat b.txt | sed s/a/b/", error=SED_MISSING)
-    assert again.returncode == 0 and "`sed` is not available here" in again.stdout, (again.stdout, again.stderr)
+    assert _lessons(db), "the worker learned the sed lesson"
+    silent, _ = first.bash("cat b.txt | sed s/a/b/", error=SED_MISSING)
+    assert (silent.returncode, silent.stdout) == (0, ""), silent.stderr  # one failing session: a candidate
     first.bash("git push", error=no_upstream("feature-x"))
     first.bash("git push --set-upstream origin feature-x")
     assert wait_idle(str(db), timeout=60)
     second = HookSession(repo, env)
     assert second.start().returncode == 0
-    pre, _ = second.bash("git push")
+    second.bash("sed -n '1,20p' c.txt", error=SED_MISSING)
+    assert wait_idle(str(db), timeout=60)
+    again, _ = second.bash("cat d.txt | sed s/a/b/", error=SED_MISSING)
+    assert again.returncode == 0 and "`sed` is not available here" in again.stdout, (again.stdout, again.stderr)
+    assert again.output is not None and again.output["hookSpecificOutput"]["permissionDecision"] == "deny"
+    pre, _ = second.bash("git push", error=no_upstream("feature-x"))
+    assert (pre.returncode, pre.stdout) == (0, ""), pre.stderr  # one failing session so far: a candidate
+    second.bash("git push --set-upstream origin feature-x")
+    assert wait_idle(str(db), timeout=60)
+    third = HookSession(repo, env)
+    assert third.start().returncode == 0
+    pre, _ = third.bash("git push")
     assert pre.returncode == 0 and "--set-upstream" in pre.context, (pre.stdout, pre.stderr)
+    assert pre.output is not None and pre.output["hookSpecificOutput"]["permissionDecision"] == "deny"
     assert not (db.parent / "hook-failures.log").exists()
 
 

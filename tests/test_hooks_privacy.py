@@ -16,10 +16,13 @@ def _config(text: str) -> None:
     path.write_text(text)
 
 
-def _learn_push_lesson(tmp_path: Path, db: Path) -> HookSession:
-    session = HookSession(tmp_path, hook_env(db))
-    session.bash("git push", error=no_upstream("main"))
-    session.bash("git push --set-upstream origin main", stdout="pushed")
+def _learn_push_lesson(tmp_path: Path, db: Path, sessions: int = 1) -> HookSession:
+    """`git push` failing for a missing upstream and fixed, in `sessions` sessions (from two the
+    lesson is active: given); the last session."""
+    for _ in range(sessions):
+        session = HookSession(tmp_path, hook_env(db))
+        session.bash("git push", error=no_upstream("main"))
+        session.bash("git push --set-upstream origin main", stdout="pushed")
     return session
 
 
@@ -30,13 +33,15 @@ def _count(db: Path, table: str) -> int:
 
 def test_capture_off_stores_nothing_but_still_warns(tmp_path: Path) -> None:
     db = tmp_path / "lessonloop.db"
-    _learn_push_lesson(tmp_path, db)
+    _learn_push_lesson(tmp_path, db, sessions=2)
     before = {t: _count(db, t) for t in ("live_calls", "hook_decisions", "hook_sessions")}
     _config("[capture]\nenabled = false\n")
     other = HookSession(tmp_path, hook_env(db))
     assert "--set-upstream" in other.start().context
     pre, post = other.bash("git push", error=no_upstream("main"))
     assert "--set-upstream" in pre.context and post.stdout == ""
+    assert pre.output is not None  # two failing sessions: the lesson stops the call once (the default)
+    assert pre.output["hookSpecificOutput"]["permissionDecision"] == "deny"
     assert {t: _count(db, t) for t in before} == before
     _config("[capture]\nenabled = true\n")  # the cache follows the file
     other.bash("ls", stdout="a b")
@@ -45,10 +50,10 @@ def test_capture_off_stores_nothing_but_still_warns(tmp_path: Path) -> None:
 
 def test_an_excluded_category_is_never_given(tmp_path: Path) -> None:
     db = tmp_path / "lessonloop.db"
-    _learn_push_lesson(tmp_path, db)
+    _learn_push_lesson(tmp_path, db, sessions=2)
     with sqlite3.connect(db) as conn:
-        (category,) = conn.execute("SELECT category FROM lessons").fetchone()
-    assert category
+        (category, tier) = conn.execute("SELECT category, tier FROM lessons").fetchone()
+    assert category and tier == "active"  # given but for its category
     _config(f'[lessons]\nexclude_categories = ["{category.upper()}"]\n')
     other = HookSession(tmp_path, hook_env(db))
     assert other.start().stdout == ""

@@ -69,45 +69,60 @@ def test_push_without_upstream_teaches_one_lesson() -> None:
     assert lesson.error_signature == PUSH_SIGNATURE
     assert lesson.error_class == "MISSING_PREREQUISITE"
     assert (lesson.sessions, lesson.failed_sessions, lesson.observations) == (1, 1, 1)
-    assert lesson.tier == "active"
+    assert lesson.tier == "candidate"  # one failing session: a one-off until it fails again
     assert lesson.base_confidence == pytest.approx(conf.wilson_lower_bound(1, 1))
     assert lesson.projects == {"/home/dev/app"}
     roles = [e.role for e in lesson.evidence]
     assert roles == ["failure", "fix"]
 
 
-def test_a_later_session_is_warned_before_the_same_push() -> None:
+def test_a_lesson_of_one_failing_session_is_a_silent_candidate_until_a_second() -> None:
     learner = Learner()
     script = Script()
     learn_push(learner, script)
-    s2 = script.session("s2", branch="feat-y")
-    decision = learner.decide(push_failure(s2, "git push 2>&1"))
+    lesson = only(learner)
+    decision = learner.decide(script.session("s2").bash("git push"))
+    assert (decision.action, decision.fired, decision.matched) == ("none", [], [lesson])  # matched, not given
+    learn_push(learner, script, "s2")
+    assert (lesson.failed_sessions, lesson.tier) == (2, "active")
+    assert learner.decide(script.session("s3").bash("git push")).action == "stop"  # two failing sessions
+
+
+def test_a_later_session_is_warned_before_the_same_push() -> None:
+    learner = Learner(Policy(stop=False))  # warnings only (--warn-only)
+    script = Script()
+    learn_push(learner, script)
+    learn_push(learner, script, "s2")
+    s3 = script.session("s3", branch="feat-y")
+    decision = learner.decide(push_failure(s3, "git push 2>&1"))
     assert decision.action == "warn"
     assert [f.lesson for f in decision.fired] == [only(learner)]
-    assert decision.fired[0].confidence == pytest.approx(conf.wilson_lower_bound(1, 1))
+    assert decision.fired[0].confidence == pytest.approx(conf.wilson_lower_bound(2, 2))
 
 
 def test_no_warning_once_the_push_set_the_upstream() -> None:
     learner = Learner()
     script = Script()
     learn_push(learner, script)
-    s2 = script.session("s2", branch="feat-y")
-    assert play(learner, s2.bash("git push -u origin feat-y")).action == "none"  # the fixed form itself
+    learn_push(learner, script, "s2")
+    s3 = script.session("s3", branch="feat-y")
+    assert play(learner, s3.bash("git push -u origin feat-y")).action == "none"  # the fixed form itself
     assert learner.decide(script.session("s9").bash("git push -u origin x && git push --tags")).action == "none"
-    decision = play(learner, s2.bash("git push"))
+    decision = play(learner, s3.bash("git push"))
     assert decision.action == "none"
     assert decision.prevented == [only(learner)]
     assert only(learner).prevented == 1
-    # another session has not done it
-    assert learner.decide(script.session("s3").bash("git push")).action == "warn"
+    # another session has not done it: two failing sessions, the lesson stops the call
+    assert learner.decide(script.session("s4").bash("git push")).action == "stop"
 
 
 def test_pending_lessons_do_not_warn_under_review() -> None:
     learner = Learner(Policy(review=True))
     script = Script()
     learn_push(learner, script)
-    assert only(learner).status == "pending"
-    decision = learner.decide(script.session("s2").bash("git push"))
+    learn_push(learner, script, "s2")
+    assert (only(learner).status, only(learner).tier) == ("pending", "active")  # silent for its status only
+    decision = learner.decide(script.session("s3").bash("git push"))
     assert decision.action == "none"
     assert decision.matched == [only(learner)]
 
@@ -116,10 +131,12 @@ def test_ask_and_block_follow_the_policy() -> None:
     script = Script()
     learner = Learner(Policy(ask_at=0.2))
     learn_push(learner, script)
-    assert learner.decide(script.session("s2").bash("git push")).action == "ask"
+    learn_push(learner, script, "s2")
+    assert learner.decide(script.session("s3").bash("git push")).action == "ask"
     learner = Learner(Policy(block=True, block_at=0.2))
-    learn_push(learner, script, "s3")
-    assert learner.decide(script.session("s4").bash("git push")).action == "block"
+    learn_push(learner, script, "s4")
+    learn_push(learner, script, "s5")
+    assert learner.decide(script.session("s6").bash("git push")).action == "block"
 
 
 # ----------------------------------------------------------------------------- (b) pre-commit format
@@ -127,7 +144,8 @@ def test_ask_and_block_follow_the_policy() -> None:
 
 def test_pre_commit_format_rejection_teaches_format_since_the_last_change() -> None:
     learner = Learner()
-    learn_format(learner, Script())
+    script = Script()
+    learn_format(learner, script)
     lesson = only(learner)
     assert lesson.trigger is not None
     assert lesson.trigger.words == ("git", "commit")
@@ -139,71 +157,79 @@ def test_pre_commit_format_rejection_teaches_format_since_the_last_change() -> N
     assert lesson.trigger.describe() == "shell `git commit`, unless `mix format` ran since the last change"
     assert lesson.prevention_command == "mix format"
     assert lesson.error_class == "WORKFLOW_SEQUENCE"
-    assert lesson.tier == "active"
+    assert lesson.tier == "candidate"  # one failing session
+    learn_format(learner, script, "s2")
+    assert only(learner) is lesson and (lesson.failed_sessions, lesson.tier) == (2, "active")
 
 
 def test_commit_warns_until_formatted_and_again_after_an_elixir_change() -> None:
-    learner = Learner()
+    learner = Learner(Policy(stop=False))  # warnings only (--warn-only)
     script = Script()
     learn_format(learner, script)
-    s2 = script.session("s2")
-    play(learner, s2.edit("lib/b.ex"))
-    assert learner.decide(s2.bash("git commit -am y")).action == "warn"
-    play(learner, s2.bash("mix format"))
-    assert play(learner, s2.bash("git add -A && git commit -m y")).action == "none"
-    play(learner, s2.edit("scripts/release.sh"))
-    assert learner.decide(s2.bash("git commit -m z")).action == "none"  # mix format does not check .sh files
-    play(learner, s2.edit("lib/c.ex"))
-    assert learner.decide(s2.bash("git commit -m z")).action == "warn"
+    learn_format(learner, script, "s2")
+    s3 = script.session("s3")
+    play(learner, s3.edit("lib/b.ex"))
+    assert learner.decide(s3.bash("git commit -am y")).action == "warn"
+    play(learner, s3.bash("mix format"))
+    assert play(learner, s3.bash("git add -A && git commit -m y")).action == "none"
+    play(learner, s3.edit("scripts/release.sh"))
+    assert learner.decide(s3.bash("git commit -m z")).action == "none"  # mix format does not check .sh files
+    play(learner, s3.edit("lib/c.ex"))
+    assert learner.decide(s3.bash("git commit -m z")).action == "warn"
 
 
 def test_formatting_in_the_same_command_line_is_the_prevention() -> None:
     learner = Learner()
     script = Script()
     learn_format(learner, script)
+    learn_format(learner, script, "s2")
     lesson = only(learner)
-    s2 = script.session("s2")
-    play(learner, s2.edit("lib/b.ex"))
-    decision = play(learner, s2.bash("mix format && git add -A && git commit -m y"))
+    s3 = script.session("s3")
+    play(learner, s3.edit("lib/b.ex"))
+    decision = play(learner, s3.bash("mix format && git add -A && git commit -m y"))
     assert decision.action == "none"
     assert decision.prevented == [lesson]
-    learner.end_session("s2")
-    assert (lesson.sessions, lesson.failed_sessions) == (1, 1)  # following the lesson does not contradict it
+    learner.end_session("s3")
+    assert (lesson.sessions, lesson.failed_sessions) == (2, 2)  # following the lesson does not contradict it
     # the prevention after the commit does not count
-    s3 = script.session("s3")
-    assert learner.decide(s3.bash("git commit -m z && mix format")).action == "warn"
+    s4 = script.session("s4")
+    assert learner.decide(s4.bash("git commit -m z && mix format")).action == "stop"
 
 
 def test_a_failed_format_is_not_the_prevention() -> None:
     learner = Learner()
     script = Script()
     learn_format(learner, script)
-    s2 = script.session("s2")
-    play(learner, s2.bash("mix format", error="Exit code 1\n** (SyntaxError) lib/a.ex:3"))
-    assert learner.decide(s2.bash("git commit -m y")).action == "warn"
+    learn_format(learner, script, "s2")
+    s3 = script.session("s3")
+    play(learner, s3.bash("mix format", error="Exit code 1\n** (SyntaxError) lib/a.ex:3"))
+    assert learner.decide(s3.bash("git commit -m y")).action == "stop"
 
 
 # ----------------------------------------------------------------------------- (c) ignored path
 
 
 def test_ignored_path_is_warned_for_that_path_only_without_teaching_force() -> None:
-    learner = Learner()
+    learner = Learner(Policy(stop=False))  # warnings only (--warn-only)
     script = Script()
-    s = script.session("s1")
-    play(learner, s.bash("git add a.ex priv/static/assets/app.css", error=IGNORED, error_class="INCORRECT_PARAMETER"))
-    play(learner, s.bash("git add -f priv/static/assets/app.css && git add a.ex"))
-    learner.end_session("s1")
+    for session_id in ("s1", "s2"):  # the same mistake in two sessions: an active lesson
+        s = script.session(session_id)
+        add = s.bash("git add a.ex priv/static/assets/app.css", error=IGNORED, error_class="INCORRECT_PARAMETER")
+        play(learner, add)
+        play(learner, s.bash("git add -f priv/static/assets/app.css && git add a.ex"))
+        learner.end_session(session_id)
     lesson = only(learner)
+    assert (lesson.failed_sessions, lesson.tier) == (2, "active")
     assert lesson.trigger is not None
     assert lesson.trigger.words == ("git", "add")
     assert lesson.trigger.operand == "priv/static/assets"
     assert set(lesson.trigger.lacks) == {"-f", "--force"}
     assert lesson.prevention_command is None and "git add -f" not in (lesson.prevention or "")
-    s2 = script.session("s2")
-    assert learner.decide(s2.bash("git add lib/x.ex")).action == "none"
-    assert learner.decide(s2.bash("git add lib/x.ex priv/static/assets/app.css")).action == "warn"
-    assert learner.decide(s2.bash("git add -f priv/static/assets/app.css")).action == "none"
-    assert learner.decide(s2.bash("git add --force ./priv/static/assets/app.css")).action == "none"
+    s3 = script.session("s3")
+    assert learner.decide(s3.bash("git add lib/x.ex")).action == "none"
+    assert learner.decide(s3.bash("git add lib/x.ex priv/static/assets/app.css")).action == "warn"
+    assert learner.decide(s3.bash("git add -f priv/static/assets/app.css")).action == "none"
+    assert learner.decide(s3.bash("git add --force ./priv/static/assets/app.css")).action == "none"
 
 
 # ----------------------------------------------------------------------------- (d) nothing to learn
@@ -335,26 +361,34 @@ def test_several_failures_in_one_session_count_one_failing_session() -> None:
 
 
 def test_a_clean_session_counts_when_it_ends() -> None:
-    learner = Learner()
+    learner = Learner(Policy(stop=False))  # warnings only (--warn-only): the warned pushes run
     script = Script()
     learn_push(learner, script)
+    learn_push(learner, script, "s2")
     lesson = only(learner)
     before = lesson.base_confidence
-    s2 = script.session("s2")
-    decision = play(learner, s2.bash("git push"))  # the upstream existed: the push worked
-    assert decision.action == "warn"  # a false alarm, but the lesson could not know yet
-    assert lesson.session_failed["s2"] is None
-    assert (lesson.sessions, lesson.failed_sessions) == (1, 1)
-    assert lesson.base_confidence == before
-    play(learner, s2.bash("git push"))
-    learner.end_session("s2")
-    assert lesson.session_failed == {"s1": True, "s2": False}
-    assert (lesson.sessions, lesson.failed_sessions, lesson.observations) == (2, 1, 1)
-    assert lesson.base_confidence == pytest.approx(conf.wilson_lower_bound(1, 2))
-    assert lesson.base_confidence < before
-    assert lesson.tier == "candidate"
     s3 = script.session("s3")
-    decision = learner.decide(s3.bash("git push"))
+    decision = play(learner, s3.bash("git push"))  # the upstream existed: the push worked
+    assert decision.action == "warn"  # a false alarm, but the lesson could not know yet
+    assert lesson.session_failed["s3"] is None
+    assert (lesson.sessions, lesson.failed_sessions) == (2, 2)
+    # not counted as a session yet: only the false alarm's cap lowers it
+    assert lesson.base_confidence == pytest.approx(min(before, conf.precision_bound(0, 1)))
+    play(learner, s3.bash("git push"))
+    learner.end_session("s3")
+    assert lesson.session_failed == {"s1": True, "s2": True, "s3": False}
+    assert (lesson.sessions, lesson.failed_sessions, lesson.observations) == (3, 2, 2)
+    assert lesson.base_confidence == pytest.approx(conf.wilson_lower_bound(2, 3))
+    assert lesson.base_confidence < before
+    assert lesson.tier == "active"  # 0.25: above the demotion threshold
+    for session_id in ("s4", "s5"):  # two more clean sessions
+        play(learner, script.session(session_id).bash("git push"))
+        learner.end_session(session_id)
+    assert (lesson.sessions, lesson.failed_sessions) == (5, 2)
+    assert lesson.base_confidence == pytest.approx(conf.wilson_lower_bound(2, 5))
+    assert lesson.base_confidence < conf.ACTIVE_BELOW
+    assert lesson.tier == "candidate"
+    decision = learner.decide(script.session("s6").bash("git push"))
     assert decision.action == "none"
     assert decision.matched == [lesson]
 
@@ -388,9 +422,10 @@ def test_confidence_decays_from_the_last_failure() -> None:
     learner = Learner()
     script = Script()
     learn_push(learner, script)
+    learn_push(learner, script, "s2")
     lesson = only(learner)
     script.advance(days=60)
-    decision = learner.decide(script.session("s2").bash("git push"))
+    decision = learner.decide(script.session("s3").bash("git push"))
     assert decision.fired[0].confidence == pytest.approx(lesson.base_confidence * 0.95**2, rel=1e-4)
 
 
@@ -412,13 +447,17 @@ def test_a_rejected_command_makes_a_correction_lesson() -> None:
     assert lesson.trigger.kind == "shell"
     assert (lesson.trigger.words, lesson.trigger.operands) == (("mix",), ("phx.server",))
     assert lesson.title == "The person rejected `mix phx.server 2>&1 | head -80`"
-    assert (lesson.failed_sessions, lesson.sessions) == (1, 1)
+    assert (lesson.failed_sessions, lesson.sessions, lesson.tier) == (1, 1, "candidate")
     assert [(e.role, e.tool_use_id, e.message_uuid) for e in lesson.evidence] == [
         ("correction", rejected.call.id, "m1")
     ]
     s2 = script.session("s2")
-    assert learner.decide(s2.bash("mix phx.server")).action == "warn"
-    assert learner.decide(s2.bash("mix test")).action == "none"
+    assert play(learner, s2.bash("mix phx.server", status="rejected", error="rejected")).action == "none"
+    learner.end_session("s2")  # rejected again: a second failing session
+    assert (lesson.failed_sessions, lesson.sessions, lesson.tier) == (2, 2, "active")
+    s3 = script.session("s3")
+    assert learner.decide(s3.bash("mix phx.server")).action == "stop"
+    assert learner.decide(s3.bash("mix test")).action == "none"
 
 
 def test_a_rejection_in_a_later_session_counts_for_the_correction_lesson() -> None:
@@ -523,18 +562,22 @@ def test_a_clean_session_in_another_project_does_not_count() -> None:
 def test_an_edit_that_worked_after_reading_the_file_again_teaches_reading_after_a_formatter() -> None:
     not_found = "<tool_use_error>String to replace not found in file.\nString: old</tool_use_error>"
     learner = Learner()
-    first = Script().session("s1")
-    play(learner, first.read("lib/a.ex"))
-    play(learner, first.bash("mix format"))
-    play(learner, first.edit("lib/a.ex", error=not_found, error_class="INCORRECT_PARAMETER"))
-    play(learner, first.read("lib/a.ex"))
-    play(learner, first.edit("lib/a.ex"))
-    (lesson,) = learner.lessons.values()
-    assert lesson.title.startswith("Edit fails on a file not read since it changed")
-    assert lesson.trigger is not None and lesson.trigger.unless is not None and lesson.trigger.unless.since == "read"
-    learner.end_session("s1")
+    script = Script()
+    for session_id in ("s1", "s2"):  # the same mistake in two sessions: an active lesson
+        first = script.session(session_id)
+        play(learner, first.read("lib/a.ex"))
+        play(learner, first.bash("mix format"))
+        play(learner, first.edit("lib/a.ex", error=not_found, error_class="INCORRECT_PARAMETER"))
+        play(learner, first.read("lib/a.ex"))
+        play(learner, first.edit("lib/a.ex"))
+        (lesson,) = learner.lessons.values()
+        assert lesson.title.startswith("Edit fails on a file not read since it changed")
+        assert lesson.trigger is not None and lesson.trigger.unless is not None
+        assert lesson.trigger.unless.since == "read"
+        learner.end_session(session_id)
+    assert (lesson.failed_sessions, lesson.tier) == (2, "active")
 
-    later = first.script.session("s2")
+    later = script.session("s3")
     play(learner, later.read("lib/b.ex"))
     assert not play(learner, later.edit("lib/b.ex")).warned  # read, nothing rewrote it since
     play(learner, later.bash("mix format --check-formatted"))  # a check rewrites nothing

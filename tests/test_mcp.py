@@ -300,20 +300,43 @@ def test_helpful_feedback_counts_a_prevented_mistake(conn: sqlite3.Connection) -
 
 
 def test_unhelpful_feedback_counts_a_session_without_failure_and_demotes(conn: sqlite3.Connection) -> None:
-    lid = lesson_id(conn, "The person rejected `rm -rf build dist`")
+    lid = lesson_id(conn, "`git push` without -u")
     before = lesson_row(conn, lid)
-    assert (before["failed_sessions"], before["sessions"], before["tier"]) == (1, 1, "active")
-    out = mcp_tools.lesson_feedback(conn, lid, False, note="did not apply", now=NOW)
+    assert (before["failed_sessions"], before["sessions"], before["tier"]) == (2, 2, "active")
     days = days_between(before["last_seen"], NOW)
-    expected = conf.wilson_lower_bound(1, 2) * conf.decay_factor(days)
-    assert expected < conf.ACTIVE_BELOW  # one failure and one clean session: 0.12 before decay
-    assert out == {"id": lid, "confidence": round(expected, 4), "tier": "candidate", "prevented": 0, "sessions": 2}
+    # one clean session: 0.25 before decay, still active (the demotion is below 0.15)
+    out = mcp_tools.lesson_feedback(conn, lid, False, note="did not apply", now=NOW)
+    expected = conf.wilson_lower_bound(2, 3) * conf.decay_factor(days)
+    assert expected >= conf.ACTIVE_BELOW
+    prevented = before["prevented"]
+    assert out == {"id": lid, "confidence": round(expected, 4), "tier": "active", "prevented": prevented, "sessions": 3}
+    # two more: two failing sessions of five, 0.14 before decay: demoted
+    mcp_tools.lesson_feedback(conn, lid, False, now=NOW)
+    out = mcp_tools.lesson_feedback(conn, lid, False, now=NOW)
+    expected = conf.wilson_lower_bound(2, 5) * conf.decay_factor(days)
+    assert expected < conf.ACTIVE_BELOW
+    assert out == {
+        "id": lid,
+        "confidence": round(expected, 4),
+        "tier": "candidate",
+        "prevented": prevented,
+        "sessions": 5,
+    }
     after = lesson_row(conn, lid)
-    assert (after["sessions"], after["failed_sessions"], after["tier"]) == (2, 1, "candidate")
+    assert (after["sessions"], after["failed_sessions"], after["tier"]) == (5, 2, "candidate")
     assert after["status"] == "active"
     assert conn.execute(
         "SELECT count(*) FROM lesson_evidence WHERE lesson_id = ? AND detail LIKE '%feedback%'", (lid,)
     ).fetchone() == (0,)
+
+
+def test_unhelpful_feedback_on_a_lesson_of_one_failing_session_keeps_it_a_candidate(conn: sqlite3.Connection) -> None:
+    lid = lesson_id(conn, "The person rejected `rm -rf build dist`")
+    before = lesson_row(conn, lid)
+    assert (before["failed_sessions"], before["sessions"], before["tier"]) == (1, 1, "candidate")
+    out = mcp_tools.lesson_feedback(conn, lid, False, now=NOW)
+    expected = conf.wilson_lower_bound(1, 2) * conf.decay_factor(days_between(before["last_seen"], NOW))
+    assert out == {"id": lid, "confidence": round(expected, 4), "tier": "candidate", "prevented": 0, "sessions": 2}
 
 
 def test_feedback_on_a_stated_lesson_keeps_its_given_confidence_until_tested(empty: sqlite3.Connection) -> None:

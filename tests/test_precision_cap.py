@@ -28,6 +28,7 @@ from tests.hook_helpers import HookSession, hook_env
 
 SESSIONS = 6  # every one failing: Wilson lower bound 0.69
 RIGHT, FALSE_ALARMS = 1, 2  # precision cap 0.35: still tier active, so both are given
+PROJECTS = {"/home/dev/app", "/home/dev/other"}  # failed in two projects: global, given in any project
 
 
 def lesson(key: str, title: str, now: str, *, false_alarms: int) -> Lesson:
@@ -45,6 +46,7 @@ def lesson(key: str, title: str, now: str, *, false_alarms: int) -> Lesson:
         observations=SESSIONS,
         first_seen=now,
         last_seen=now,
+        projects=set(PROJECTS),
     )
     made.warnings = RIGHT + false_alarms if false_alarms else 0
     made.warned_right = RIGHT if false_alarms else 0
