@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lessonloop.analyze.instructions import instruction
-from lessonloop.learn.engine import Learner
+from lessonloop.learn.engine import Learner, Policy
 from lessonloop.learn.learning_loop import learn_history
 from lessonloop.learn.replay import replay
 from lessonloop.pipeline.analysis import analyze_store
@@ -68,17 +68,22 @@ def test_prohibitions_orders_and_substitutions_are_instructions(text: str, sente
 def test_a_rejected_mkdir_applies_to_that_directory_only() -> None:
     learner = Learner()
     script = Script()
-    s1 = script.session("s1")
-    rejected = s1.bash("mkdir -p build/tmp", status="rejected", error="rejected")
-    play(learner, rejected)
-    lesson = learner.correction("s1", s1.project, "m1", script.tick(), "rejection", "", [rejected])
-    assert lesson is not None and lesson.trigger is not None
-    assert lesson.trigger.to_json() == {"kind": "shell", "words": ["mkdir"], "operands": ["build/tmp"]}
-    s2 = script.session("s2")
-    assert learner.decide(s2.bash("mkdir other/dir")).action == "none"
-    assert learner.decide(s2.bash("mkdir -p docs")).action == "none"
-    assert learner.decide(s2.bash("mkdir build/tmp")).action == "warn"  # the same call, without -p
-    assert learner.decide(s2.bash("cd /home/dev/app && mkdir -p ./build/tmp")).action == "warn"
+    for sid in ("s1", "s2"):  # rejected in two sessions: after one, a silent candidate
+        s = script.session(sid)
+        rejected = s.bash("mkdir -p build/tmp", status="rejected", error="rejected")
+        play(learner, rejected)
+        lesson = learner.correction(sid, s.project, f"m-{sid}", script.tick(), "rejection", "", [rejected])
+        assert lesson is not None and lesson.trigger is not None
+        assert lesson.trigger.to_json() == {"kind": "shell", "words": ["mkdir"], "operands": ["build/tmp"]}
+        assert lesson.tier == ("candidate" if sid == "s1" else "active")
+        learner.end_session(sid)
+    assert len(learner.lessons) == 1
+    s3 = script.session("s3")
+    assert learner.decide(s3.bash("mkdir other/dir")).action == "none"
+    assert learner.decide(s3.bash("mkdir -p docs")).action == "none"
+    # the same call, without -p: the person's own lesson from two sessions stops it once
+    assert learner.decide(s3.bash("mkdir build/tmp")).action == "stop"
+    assert learner.decide(s3.bash("cd /home/dev/app && mkdir -p ./build/tmp")).action == "stop"
 
 
 def test_a_rejected_command_with_a_long_inline_script_names_no_call() -> None:
@@ -98,17 +103,21 @@ def test_a_rejected_command_with_a_long_inline_script_names_no_call() -> None:
 
 
 def test_a_rejected_file_write_applies_to_that_file() -> None:
-    learner = Learner()
+    learner = Learner(Policy(stop=False))  # warnings only: the lesson warns where it would stop
     script = Script()
-    s1 = script.session("s1")
-    write = s1.call("Write", target_path=s1.path("available-tools.md"), status="rejected", error="rejected")
-    play(learner, write)
-    lesson = learner.correction("s1", s1.project, "m1", None, "rejection", "", [write])
-    assert lesson is not None and lesson.trigger is not None
-    assert lesson.trigger.path == "available-tools.md"
-    s2 = script.session("s2")
-    assert learner.decide(s2.write("other.md")).action == "none"
-    assert learner.decide(s2.write("available-tools.md")).action == "warn"
+    for sid in ("s1", "s2"):  # rejected in two sessions: after one, a silent candidate
+        s = script.session(sid)
+        write = s.call("Write", target_path=s.path("available-tools.md"), status="rejected", error="rejected")
+        play(learner, write)
+        lesson = learner.correction(sid, s.project, f"m-{sid}", None, "rejection", "", [write])
+        assert lesson is not None and lesson.trigger is not None
+        assert lesson.trigger.path == "available-tools.md"
+        if sid == "s1":
+            assert lesson.tier == "candidate"
+            assert learner.decide(script.session("s1b").write("available-tools.md")).action == "none"
+    s3 = script.session("s3")
+    assert learner.decide(s3.write("other.md")).action == "none"
+    assert learner.decide(s3.write("available-tools.md")).action == "warn"
 
 
 # ----------------------------------------------------------------------------- typed corrections
@@ -142,14 +151,20 @@ def test_a_typed_instruction_naming_a_flag_of_the_corrected_command_fires_on_tha
     s1 = script.session("s1")
     commit = s1.bash('git commit --no-verify -m "wip"')
     play(learner, commit)
-    lesson = learner.correction(
-        "s1", s1.project, "m1", None, "typed", "Don't commit with --no-verify, fix the hook's findings.", [commit]
-    )
+    said = "Don't commit with --no-verify, fix the hook's findings."
+    lesson = learner.correction("s1", s1.project, "m1", None, "typed", said, [commit])
     assert lesson is not None and lesson.trigger is not None
     assert lesson.trigger.to_json() == {"kind": "shell", "words": ["git", "commit"], "with_flags": ["--no-verify"]}
+    assert lesson.tier == "candidate"  # said in one session
     s2 = script.session("s2")
-    assert learner.decide(s2.bash('git commit -m "feature"')).action == "none"
-    assert learner.decide(s2.bash('git commit -n -m "feature"')).action == "warn"  # -n means --no-verify
+    assert learner.decide(s2.bash('git commit -n -m "feature"')).action == "none"
+    again = s2.bash('git commit --no-verify -m "wip"')
+    play(learner, again)
+    assert learner.correction("s2", s2.project, "m2", None, "typed", said, [again]) is lesson
+    assert (lesson.failed_sessions, lesson.tier) == (2, "active")  # said again in a second session
+    s3 = script.session("s3")
+    assert learner.decide(s3.bash('git commit -m "feature"')).action == "none"
+    assert learner.decide(s3.bash('git commit -n -m "feature"')).action == "stop"  # -n means --no-verify
 
 
 def test_a_typed_instruction_naming_the_edited_file_fires_on_that_file() -> None:

@@ -23,23 +23,30 @@ def asked_for(trigger: Trigger, call: CallEvent, prompts: dict[str, list[tuple[s
 
 
 def rejected_server(script: Script) -> tuple[list[CallEvent], list[CorrectionEvent]]:
-    s1 = script.session("s1")
-    rejected = s1.bash("mix phx.server 2>&1 | head -80", status="rejected", error="The user doesn't want to proceed")
-    return [rejected], [CorrectionEvent("s1", s1.project, "m1", script.tick(), "rejection", "", [rejected])]
+    """The person rejects the server's start in sessions s1 and s2: a lesson that speaks (one
+    session's rejection is a silent candidate)."""
+    events: list[CallEvent] = []
+    corrections: list[CorrectionEvent] = []
+    for sid in ("s1", "s2"):
+        s = script.session(sid)
+        rejected = s.bash("mix phx.server 2>&1 | head -80", status="rejected", error="The user doesn't want to proceed")
+        events.append(rejected)
+        corrections.append(CorrectionEvent(sid, s.project, f"m-{sid}", script.tick(), "rejection", "", [rejected]))
+    return events, corrections
 
 
 def test_the_rejection_does_not_warn_against_what_the_session_asked_for() -> None:
     script = Script()
     events, corrections = rejected_server(script)
-    s2, s3 = script.session("s2"), script.session("s3")
+    s3, s4 = script.session("s3"), script.session("s4")
     asked_ts = script.tick()
-    events += [s2.bash("mix phx.server"), s3.bash("mix phx.server")]
+    events += [s3.bash("mix phx.server"), s4.bash("mix phx.server")]
     data = history(events, corrections)
-    data.prompts = {"s2": [(asked_ts, "Please run the phx.server in the background")]}
+    data.prompts = {"s3": [(asked_ts, "Please run the phx.server in the background")]}
     report = replay(data)
     assert report.lessons_learned == 1
-    assert report.false_alarms == 1  # s3 did not ask for it: still warned
-    assert [a["session_id"] for a in report.alarms] == ["s3"]
+    assert report.false_alarms == 1  # s4 did not ask for it: still stopped
+    assert [a["session_id"] for a in report.alarms] == ["s4"]
 
 
 def test_a_prompt_after_the_call_does_not_count() -> None:
@@ -65,16 +72,17 @@ def test_the_program_alone_is_not_asking_for_the_command() -> None:
 
 def test_replay_reads_the_prompts_from_the_store(tmp_path: Path) -> None:
     """`lessonloop replay PATH` (a real subprocess on real-format transcripts) loads each session's
-    prompts: a session asking for the rejected command gets no warning."""
+    prompts: after the command's rejection in two sessions, a session asking for it gets no warning."""
     folder = tmp_path / "projects" / "-home-dev-app"
     folder.mkdir(parents=True)
     _transcript(folder / "s1.jsonl", "s1", "start the app", "mix phx.server 2>&1 | head -80", rejected=True, minute=0)
-    _transcript(folder / "s2.jsonl", "s2", "start phx.server in the background", "mix phx.server", minute=5)
-    _transcript(folder / "s3.jsonl", "s3", "list the files", "mix phx.server", minute=9)
+    _transcript(folder / "s2.jsonl", "s2", "start the app", "mix phx.server 2>&1 | head -80", rejected=True, minute=3)
+    _transcript(folder / "s3.jsonl", "s3", "start phx.server in the background", "mix phx.server", minute=5)
+    _transcript(folder / "s4.jsonl", "s4", "list the files", "mix phx.server", minute=9)
     done = replay_cli(tmp_path, str(folder), "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert [a["session_id"] for a in data["false_alarm_calls"]] == ["s3"]
+    assert [a["session_id"] for a in data["false_alarm_calls"]] == ["s4"]
 
 
 def _transcript(path: Path, session: str, prompt: str, command: str, *, minute: int, rejected: bool = False) -> None:
@@ -103,8 +111,9 @@ def _transcript(path: Path, session: str, prompt: str, command: str, *, minute: 
 
 
 def test_the_pre_tool_use_hook_does_not_warn_against_what_the_prompt_asked_for(tmp_path: Path) -> None:
-    """The real PreToolUse hook process, a real store holding a rejection's lesson: silent when the
-    session's transcript holds a prompt asking for the command, warning otherwise."""
+    """The real PreToolUse hook process, a real store holding the lesson of a rejection in two
+    sessions: silent when the session's transcript holds a prompt asking for the command, else
+    speaking (its confidence decays with the days since the script's dates: a warning, or a stop)."""
     from lessonloop.learn.engine import Learner
     from lessonloop.store import open_store
     from lessonloop.store.lessons.writer import save_learned
@@ -113,10 +122,13 @@ def test_the_pre_tool_use_hook_does_not_warn_against_what_the_prompt_asked_for(t
     project = tmp_path / "app"
     project.mkdir()
     script = Script()
-    s1 = script.session("s1", project=str(project), cwd=str(project))
-    rejected = s1.bash("mix phx.server 2>&1 | head -80", status="rejected", error="The user doesn't want to proceed")
     learner = Learner()
-    learner.correction("s1", str(project), "m1", script.tick(), "rejection", "", [rejected])
+    for sid in ("s1", "s2"):
+        s = script.session(sid, project=str(project), cwd=str(project))
+        rejected = s.bash("mix phx.server 2>&1 | head -80", status="rejected", error="The user doesn't want to proceed")
+        learner.correction(sid, str(project), f"m-{sid}", script.tick(), "rejection", "", [rejected])
+    (lesson,) = learner.lessons.values()
+    assert (lesson.failed_sessions, lesson.tier) == (2, "active")
     db = tmp_path / "store" / "lessonloop.db"
     conn = open_store(db)
     try:

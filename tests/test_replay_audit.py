@@ -27,23 +27,26 @@ from tests.learning_helpers import (
 
 def test_every_failure_is_judged_first_warned_or_missed_with_why() -> None:
     script = Script()
-    s1, s2, s3 = (script.session(sid, branch=f"b{sid}") for sid in ("s1", "s2", "s3"))
+    s1, s2, s3, s4 = (script.session(sid, branch=f"b{sid}") for sid in ("s1", "s2", "s3", "s4"))
     first = push_failure(s1)
     events = [first, s1.bash("git push -u origin bs1")]
-    warned = push_failure(s2)
+    candidate = push_failure(s2)  # its lesson failed in one session: a candidate, silent
+    events += [candidate, s2.bash("git push -u origin bs2")]
+    warned = push_failure(s3)
     events += [warned]
-    shape = push_failure(s3, "git push --set-upstream origin bs3")  # same error, but the fixed form ran
+    shape = push_failure(s4, "git push --set-upstream origin bs4")  # same error, but the fixed form ran
     events += [shape]
     report = replay(history(events))
     judged = {f.tool_use_id: f for f in report.failures}
-    assert list(judged) == [first.call.id, warned.call.id, shape.call.id]
-    one, two, three = judged.values()
+    assert list(judged) == [first.call.id, candidate.call.id, warned.call.id, shape.call.id]
+    one, two, three, four = judged.values()
     assert (one.repeat, one.warned, one.why) == (False, False, None)
-    assert (two.repeat, two.warned, two.why) == (True, True, None)
-    assert two.repeat_of == {"session_id": "s1", "tool_use_id": one.tool_use_id, "line": one.line}
-    assert (three.repeat, three.warned, three.why) == (True, False, f"{SILENT}: {NO_MATCH}")
-    assert [f.step for f in (one, two, three)] == [NOT_REPEAT, WARNED, SILENT]
-    assert three.lessons and three.lessons[0].startswith("`git push` without -u")
+    assert (two.repeat, two.warned, two.why) == (True, False, f"{SILENT}: {BELOW} (active/candidate)")
+    assert (three.repeat, three.warned, three.why) == (True, True, None)
+    assert three.repeat_of == {"session_id": "s1", "tool_use_id": one.tool_use_id, "line": one.line}
+    assert (four.repeat, four.warned, four.why) == (True, False, f"{SILENT}: {NO_MATCH}")
+    assert [f.step for f in (one, two, three, four)] == [NOT_REPEAT, SILENT, WARNED, SILENT]
+    assert four.lessons and four.lessons[0].startswith("`git push` without -u")
 
 
 def test_a_repeat_before_any_lesson_is_missed_for_no_lesson_yet() -> None:
@@ -84,9 +87,12 @@ def test_a_repeat_matched_by_a_pending_lesson_is_below_threshold() -> None:
 
 def test_a_lesson_of_another_error_is_listed_but_does_not_count_as_warned() -> None:
     script = Script()
+    s0 = script.session("s0", branch="feat-0")
     s1, s2 = script.session("s1", branch="feat-a"), script.session("s2", branch="feat-b")
     other = "Exit code 1\nerror: failed to push some refs to 'origin'"
     events = [
+        push_failure(s0),  # the push lesson fails in two sessions (s0, s1): it speaks in s2
+        s0.bash("git push -u origin feat-0"),
         push_failure(s1),
         s1.bash("git push -u origin feat-a"),
         s1.bash("git push", error=other, error_class="UNKNOWN"),  # teaches nothing at its first occurrence
@@ -104,12 +110,15 @@ def test_a_lesson_of_another_error_is_listed_but_does_not_count_as_warned() -> N
 def test_labels_score_recall_agreement_and_missing_labels() -> None:
     script = Script()
     s1, s2, s3 = (script.session(sid, branch=f"b{sid}") for sid in ("s1", "s2", "s3"))
-    events = [push_failure(s1), s1.bash("git push -u origin bs1"), push_failure(s2)]
+    s1b = script.session("s1b", branch="bs1b")
+    events = [push_failure(s1), s1.bash("git push -u origin bs1")]
+    events += [push_failure(s1b), s1b.bash("git push -u origin bs1b")]  # unlabelled: the push lesson's second session
+    events += [push_failure(s2)]
     failing = "Exit code 2\n1 test, 1 failure"
     events += [s2.bash("mix test", error=failing, error_class="CHECK_FAILED")]
     events += [s3.bash("mix test", error=failing, error_class="CHECK_FAILED")]
     report = replay(history(events))
-    f = report.failures
+    f = [failure for failure in report.failures if failure.session_id != "s1b"]
     repeats = [Label("s2", f[1].tool_use_id, None), Label("s3", None, f[3].line), Label("s9", "nope", None)]
     not_repeats = [Label("s1", f[0].tool_use_id, None)]
     data = score_labels(report, history(events).events, Labels(repeats, not_repeats)).to_json()
@@ -221,22 +230,29 @@ def _replay_labels(tmp_path: Path, corpus: Path, labels: Path) -> dict[str, Any]
 @pytest.mark.slow
 @pytest.mark.corpus
 def test_spotter_replay_against_the_hand_labels(tmp_path: Path) -> None:
-    """The figures BENCHMARKS.md reports (issue 15): every labelled failure is one replay saw, at
-    least 14 of the 17 labelled repeats warned, false alarms on at most 1% of successful calls, and
-    no labelled not-repeat warned."""
+    """The spotter hand labels (issue 15): every labelled failure is one replay saw, false alarms on
+    at most 1% of successful calls, no labelled not-repeat warned. A lesson speaks only once its
+    error failed in two sessions (issue 59), so at least 4 of the 17 labelled repeats are warned
+    (14 when a lesson of one failing session spoke): a repeat missed with a lesson of its error
+    that matched is missed because that lesson is a candidate."""
     data = _replay_labels(tmp_path, CORPUS, LABELS / "spotter.json")
     labels = data["labels"]
     assert labels["labels_not_found"] == []
     assert (labels["labelled_repeats"], labels["labelled_not_repeats"]) == (17, 39)
     assert len(data["failures"]) == 56
-    assert labels["warned_labelled_repeats"] >= 14
+    assert labels["warned_labelled_repeats"] >= 4
     assert labels["false_alarm_rate"] <= 0.01
     assert labels["labelled_not_repeats_warned"] == 0
     for item in labels["missed_labelled_repeats"]:
         assert item["why"], item
+        if item["why"].startswith(f"{SILENT}: {BELOW}"):
+            assert item["why"] == f"{SILENT}: {BELOW} (active/candidate)", item
     by_id = {f["tool_use_id"]: f for f in data["failures"]}
     dialyzer = [f for f in by_id.values() if f["signature"] == "shell|Pre-commit validation failed: [DIALYZER]"]
-    assert len(dialyzer) == 6 and sum(f["warned"] for f in dialyzer) == 5  # all but the first
+    # five failures in one session (one mistake), the sixth in the next: its lesson is still a candidate
+    assert len(dialyzer) == 6 and sum(f["warned"] for f in dialyzer) == 0
+    assert len({f["session_id"] for f in dialyzer[:5]}) == 1 and dialyzer[5]["session_id"] != dialyzer[0]["session_id"]
+    assert [f["why"] for f in dialyzer[1:]] == [f"{SILENT}: {BELOW} (active/candidate)"] * 5
 
 
 @pytest.mark.corpus

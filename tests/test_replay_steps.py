@@ -49,11 +49,14 @@ def _label(event: CallEvent, by_line: bool = False) -> Label:
 def _steps_history() -> tuple[list[CallEvent], dict[str, CallEvent]]:
     """One call meeting each step, by name."""
     script = Script()
-    s1, s2, s3, s4, s5 = (script.session(sid, branch=f"b{sid}") for sid in ("s1", "s2", "s3", "s4", "s5"))
+    sessions = ("s1", "s1b", "s2", "s3", "s4", "s5")
+    s1, s1b, s2, s3, s4, s5 = (script.session(sid, branch=f"b{sid}") for sid in sessions)
     calls: dict[str, CallEvent] = {}
     events = [push_failure(s1), s1.bash("git push -u origin bs1")]
     events.append(s1.bash("mix test", error=FAILING_TEST, error_class="CHECK_FAILED"))
-    calls["warned"] = push_failure(s2)
+    calls["below threshold"] = push_failure(s1b)  # the lesson failed in one session: a candidate
+    events.append(s1b.bash("git push -u origin bs1b"))
+    calls["warned"] = push_failure(s2)  # it failed in two
     calls["no lesson"] = s2.bash("mix test", error=FAILING_TEST, error_class="CHECK_FAILED")
     calls["trigger did not match"] = push_failure(s3, "git push --set-upstream origin bs3")
     calls["not a repeat"] = s3.bash("ls nothing", error="ls: nothing: No such file or directory", error_class="X")
@@ -76,6 +79,7 @@ def test_every_labelled_repeat_gets_the_step_it_reached() -> None:
     data = score_labels(report, history(events).events, Labels(repeats, [])).to_json()
     got = {item["tool_use_id"]: (item["step"], item["why"]) for item in data["labelled_calls"]}
     assert got == {
+        calls["below threshold"].call.id: (SILENT, f"{SILENT}: {BELOW} (active/candidate)"),
         calls["warned"].call.id: (WARNED, None),
         calls["no lesson"].call.id: (NO_LESSON, NO_LESSON),
         calls["trigger did not match"].call.id: (SILENT, f"{SILENT}: {NO_MATCH}"),
@@ -85,14 +89,14 @@ def test_every_labelled_repeat_gets_the_step_it_reached() -> None:
         calls["unless satisfied"].call.id: (SILENT, f"{SILENT}: {UNLESS}"),
         "toolu_nowhere": (NOT_FAILURE, f"{NOT_FAILURE}: {NOT_STORED}"),
     }
-    assert data["labelled_repeats"] == 8
-    assert data["steps"] == {WARNED: 1, NOT_FAILURE: 3, NOT_REPEAT: 1, NO_LESSON: 1, SILENT: 2}
+    assert data["labelled_repeats"] == 9
+    assert data["steps"] == {WARNED: 1, NOT_FAILURE: 3, NOT_REPEAT: 1, NO_LESSON: 1, SILENT: 3}
     assert data["step_reasons"] == {
         NOT_FAILURE: {NO_RESULT: 1, NOT_STORED: 1, SUCCESS: 1},
-        SILENT: {NO_MATCH: 1, UNLESS: 1},
+        SILENT: {BELOW: 1, NO_MATCH: 1, UNLESS: 1},
     }
     assert data["labels_not_found"] == [{"label": "repeat", "session": "s3", "tool_use_id": "toolu_nowhere"}]
-    assert len(data["missed_labelled_repeats"]) == 7
+    assert len(data["missed_labelled_repeats"]) == 8
 
 
 def test_a_lesson_below_the_policy_is_silent_below_threshold() -> None:
@@ -109,9 +113,9 @@ def test_a_lesson_below_the_policy_is_silent_below_threshold() -> None:
 def test_replay_own_repeats_are_counted_by_step_with_the_same_words() -> None:
     events, _ = _steps_history()
     own = replay(history(events)).to_json()["repeat_steps"]
-    assert own["repeats"] == 4
-    assert own["steps"] == {WARNED: 1, NOT_FAILURE: 0, NOT_REPEAT: 0, NO_LESSON: 1, SILENT: 2}
-    assert own["step_reasons"] == {SILENT: {NO_MATCH: 1, UNLESS: 1}}
+    assert own["repeats"] == 5
+    assert own["steps"] == {WARNED: 1, NOT_FAILURE: 0, NOT_REPEAT: 0, NO_LESSON: 1, SILENT: 3}
+    assert own["step_reasons"] == {SILENT: {BELOW: 1, NO_MATCH: 1, UNLESS: 1}}
 
 
 def test_a_labelled_not_repeat_that_is_not_a_failure_is_reported() -> None:
@@ -130,10 +134,11 @@ def test_a_labelled_not_repeat_that_is_not_a_failure_is_reported() -> None:
 
 def test_parts_split_every_figure() -> None:
     script = Script()
-    s1, s2, s3 = (script.session(sid, branch=f"b{sid}") for sid in ("s1", "s2", "s3"))
+    s1, s1b, s2, s3 = (script.session(sid, branch=f"b{sid}") for sid in ("s1", "s1b", "s2", "s3"))
     first = push_failure(s1)
     missed = s1.bash("mix test", error=FAILING_TEST, error_class="CHECK_FAILED")
     events = [first, s1.bash("git push -u origin bs1"), s1.bash("ls"), missed]
+    events += [push_failure(s1b), s1b.bash("git push -u origin bs1b")]  # unlabelled: the push lesson's second session
     warned = push_failure(s2)
     events += [warned, s2.bash("git push -u origin bs2")]
     again = s3.bash("mix test", error=FAILING_TEST, error_class="CHECK_FAILED")
@@ -143,7 +148,7 @@ def test_parts_split_every_figure() -> None:
     labels = Labels(
         [_label(warned), _label(again)],
         [_label(first), _label(missed)],
-        {"tune": ["s1", "s2"], "report": ["s3", "s9"]},
+        {"tune": ["s1", "s1b", "s2"], "report": ["s3", "s9"]},
     )
     data = score_labels(report, history(events).events, labels).to_json()
     tune, rep = data["parts"]["tune"], data["parts"]["report"]
@@ -153,11 +158,11 @@ def test_parts_split_every_figure() -> None:
     assert rep["steps"][NO_LESSON] == 1 and tune["steps"][WARNED] == 1
     assert (tune["labelled_not_repeats"], rep["labelled_not_repeats"]) == (2, 0)
     ok = Counter(e.session_id for e in events if e.call.ok)
-    assert (tune["successful_calls"], rep["successful_calls"]) == (ok["s1"] + ok["s2"], ok["s3"])
+    assert (tune["successful_calls"], rep["successful_calls"]) == (ok["s1"] + ok["s1b"] + ok["s2"], ok["s3"])
     assert data["successful_calls"] == tune["successful_calls"] + rep["successful_calls"]
     assert (data["false_alarms"], tune["false_alarms"], rep["false_alarms"]) == (1, 0, 1)
     assert rep["false_alarm_rate"] == pytest.approx(1 / ok["s3"], abs=1e-4)
-    assert (tune["sessions"], rep["sessions"]) == (2, 1)
+    assert (tune["sessions"], rep["sessions"]) == (3, 1)
     # the push lesson warned the labelled repeat in "tune"; in "report" it fired on a success only
     assert (tune["lessons_fired"], tune["lessons_that_warned_labelled_repeats"]) == (1, 1)
     assert (rep["lessons_fired"], rep["lessons_with_false_alarms_only"]) == (1, 1)
@@ -215,19 +220,23 @@ def test_cli_names_each_labelled_repeats_step_per_part(tmp_path: Path) -> None:
     done = replay_cli(tmp_path, str(folder), "--labels", str(labels), "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)["labels"]
-    assert data["steps"] == {WARNED: 2, NOT_FAILURE: 2, NOT_REPEAT: 0, NO_LESSON: 0, SILENT: 0}
-    assert data["step_reasons"] == {NOT_FAILURE: {NO_RESULT: 1, NOT_STORED: 1}}
-    assert data["parts"]["tune"]["steps"][WARNED] == 1 and data["parts"]["tune"]["labelled_repeats"] == 1
+    # the second push is silent (its lesson failed in one session: a candidate), the third warned
+    assert data["steps"] == {WARNED: 1, NOT_FAILURE: 2, NOT_REPEAT: 0, NO_LESSON: 0, SILENT: 1}
+    assert data["step_reasons"] == {NOT_FAILURE: {NO_RESULT: 1, NOT_STORED: 1}, SILENT: {BELOW: 1}}
+    assert data["parts"]["tune"]["steps"][SILENT] == 1 and data["parts"]["tune"]["labelled_repeats"] == 1
+    assert data["parts"]["report"]["steps"][WARNED] == 1
     assert data["parts"]["report"]["labelled_repeats"] == 3
     assert data["labels_not_found"] == [{"label": "repeat", "session": s3.session_id, "line": 999}]
     text = replay_cli(tmp_path, str(folder), "--labels", str(labels))
     assert text.returncode == 0, text.stderr
     out = text.stdout
     assert (
-        "labelled repeats: 4; warned 2; not seen as a failure 2 (no result 1, not in the store 1); "
-        "not seen as a repeat 0; no lesson 0; lesson silent 0" in out
+        "labelled repeats: 4; warned 1; not seen as a failure 2 (no result 1, not in the store 1); "
+        "not seen as a repeat 0; no lesson 0; lesson silent 1 (below threshold 1)" in out
     ), out
-    assert "tune (2 sessions): labelled repeats: 1; warned 1;" in out, out
+    assert "tune (2 sessions): labelled repeats: 1; warned 0;" in out, out
     assert "report (1 session): labelled repeats: 3; warned 1;" in out, out
+    silent = f"{SILENT}: {BELOW} (active/candidate)"  # the second push: its lesson failed in one session
+    assert f"missed {s2.session_id[:8]}:2 [tune] git push: {silent}" in out, out
     assert f"missed {s3.session_id[:8]}:999 [report]: not seen as a failure: not in the store" in out, out
     assert f"missed {s3.session_id[:8]}:6 [report] npm test: not seen as a failure: no result" in out, out
