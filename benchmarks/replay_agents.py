@@ -10,8 +10,11 @@ figures are tabled per agent: for all the sessions and, when the file has "parts
 ../shared/corpus gets one row of replay's own counts (a repeat = a failure whose signature an
 earlier failure had, every error class).
 
-Columns: labelled repeats warned (n of m); false alarms per successful call (successful calls on
-which any lesson fired, of the part's sessions); lessons learned (over the whole replay); lessons
+Columns: labelled repeats stopped before they ran (a lesson of their error would have stopped,
+asked or denied the call: what acts in time in every agent, issue 59); false stops per 100
+successful calls (successful calls a lesson would have stopped); labelled repeats warned (n of m:
+any lesson of their error fired, a note the model reads after the call ran); false alarms per
+successful call (successful calls on which any lesson fired, of the part's sessions); lessons learned (over the whole replay); lessons
 that fired; which are right: of those, how many warned at least one labelled repeat (without
 labels: one of replay's own repeats) and how many fired only on successful calls or labelled
 not-repeats (false alarms only). A second table per agent names the step each labelled repeat
@@ -155,8 +158,10 @@ def rows(run: Run) -> list[dict[str, Any]]:
                 "sessions": data["evaluated_sessions"],
                 "repeats": data["repeated_errors_all_classes"],
                 "warned": data["warned_repeated_errors_all_classes"],
+                "stopped": data["stopped_repeated_errors_all_classes"],
                 "successful_calls": data["successful_calls"],
                 "false_alarms": data["false_alarms"],
+                "false_stops": data["false_stops"],
                 "lessons_learned": data["lessons_learned"],
                 "lessons_fired": len(fired),
                 "lessons_right": sum(1 for f in fired if f["warned_errors"]),
@@ -174,8 +179,10 @@ def rows(run: Run) -> list[dict[str, Any]]:
             "sessions": figures["sessions"],
             "repeats": figures["labelled_repeats"],
             "warned": figures["warned_labelled_repeats"],
+            "stopped": figures["stopped_labelled_repeats"],
             "successful_calls": figures["successful_calls"],
             "false_alarms": figures["false_alarms"],
+            "false_stops": figures["false_stops"],
             "lessons_learned": data["lessons_learned"],
             "lessons_fired": figures["lessons_fired"],
             "lessons_right": figures["lessons_that_warned_labelled_repeats"],
@@ -185,6 +192,10 @@ def rows(run: Run) -> list[dict[str, Any]]:
         }
         for name, figures in scopes
     ]
+
+
+def per_100(n: int, m: int) -> str:
+    return f"{n:,} ({100 * n / m:.2f})" if m else f"{n:,}"
 
 
 def of(n: int, m: int, percent: bool = False, digits: int = 0) -> str:
@@ -207,17 +218,20 @@ def markdown(all_rows: list[dict[str, Any]], problems: Sequence[str], command: s
         mine = [row for row in all_rows if row["agent"] == agent]
         lines += ["", f"### {agent}", ""]
         lines += [
-            "| corpus | part | labelled repeats warned | false alarms per successful call | lessons learned "
+            "| corpus | part | repeats stopped before they ran | false stops per 100 successful calls "
+            "| repeats warned (a note after the call) | false alarms per successful call | lessons learned "
             "| lessons that fired | which are right |",
-            "|---|---|---|---|---|---|---|",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for row in mine:
             name = row["corpus"] + (f" ({row['labels']})" if row["labels"] else "")
             if "error" in row:
-                lines.append(f"| {name} | - | failed: {row['error']} | | | | |")
+                lines.append(f"| {name} | - | failed: {row['error']} | | | | | | |")
                 continue
             lines.append(
-                f"| {name} | {row['part']} | {of(row['warned'], row['repeats'], True, 1)} | "
+                f"| {name} | {row['part']} | {of(row['stopped'], row['repeats'], True, 1)} | "
+                f"{per_100(row['false_stops'], row['successful_calls'])} | "
+                f"{of(row['warned'], row['repeats'], True, 1)} | "
                 f"{of(row['false_alarms'], row['successful_calls'], True, 2)} | {row['lessons_learned']} | "
                 f"{row['lessons_fired']} | {row['lessons_right']} warned a repeat, "
                 f"{row['lessons_false_alarms_only']} false alarms only |"

@@ -33,16 +33,23 @@ def print_replay(data: dict[str, Any], *, every: bool = False) -> None:
         f"{data['lessons_learned']} lessons learned."
     )
     out.print(
-        f"Repeated usage errors warned: {data['warned_repeated_errors']} of {data['repeated_errors']} "
-        f"(recall {pct(data['recall'])}). False alarms: {data['false_alarms']} of "
+        f"Repeated usage errors stopped before they ran: {data['stopped_repeated_errors']} of "
+        f"{data['repeated_errors']} ({pct(data['prevention_recall'])}). False stops: {data['false_stops']} of "
+        f"{data['successful_calls']:,} successful calls ({_per_100(data['false_stops_per_100'])} per 100)."
+    )
+    out.print(
+        f"Warned (a note the model reads after the call ran): {data['warned_repeated_errors']} of "
+        f"{data['repeated_errors']} (recall {pct(data['recall'])}). False alarms: {data['false_alarms']} of "
         f"{data['successful_calls']:,} successful calls ({pct(data['false_alarm_rate'])})."
     )
     table = Table(title="Errors by class", title_justify="left")
-    for column in ("class", "errors", "repeated", "warned"):
+    for column in ("class", "errors", "repeated", "warned", "stopped"):
         table.add_column(column, justify="left" if column == "class" else "right")
     for name, counts in data["by_class"].items():
         label = name + (" (usage)" if counts["usage"] else "")
-        table.add_row(label, str(counts["errors"]), str(counts["repeated"]), str(counts["warned"]))
+        table.add_row(
+            label, str(counts["errors"]), str(counts["repeated"]), str(counts["warned"]), str(counts["stopped"])
+        )
     out.print(table)
     if data["lessons_fired"]:
         fired = Table(title="Lessons that fired", title_justify="left")
@@ -129,6 +136,10 @@ def _print_labels(out: Any, data: dict[str, Any]) -> None:
         out.print(escape(f"  labelled {item['label'].replace('_', '-')} in a session of no part: {_where(item)}"))
     for part, sessions in data.get("part_sessions_not_found", {}).items():
         out.print(escape(f"  part {part}: sessions not in the store: {', '.join(sessions)}"))
+
+
+def _per_100(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def _figures_lines(figures: dict[str, Any]) -> list[str]:

@@ -9,7 +9,15 @@ Counted: a repeated error is a failed call whose error signature (tool + normali
 occurred earlier in the history. The headline figures are over usage errors (the classes in
 analyze/error_classes.USAGE_CLASSES: mistakes in how the agent called a tool); `by_class` has
 every class. A repeated error is warned when a lesson learned from that same error signature
-fired on the call. A false alarm is a successful call on which any lesson fired. Every evaluated
+fired on the call. A false alarm is a successful call on which any lesson fired.
+
+What an agent can show (issue 59): a warning reaches the model after the call ran, in every
+agent; only a stop (the hooks' default for a lesson that earned it), an ask or a deny acts before.
+So a repeated error is **prevented** when such a lesson of its error signature would have stopped
+the call (`stopped_repeated_errors`, `prevention_recall`), and a **false stop** is a successful
+call that any lesson would have stopped (`false_stops`, per 100 successful calls). Lessons given
+as context before the model chose the call (session start, the prompt) are not counted: the
+figure is a lower bound of what the hooks prevent. Every evaluated
 failure is also judged one by one (`failures`, learn/replay_audit.py: repeat or not, warned or
 the step that failed), which `replay --explain` prints and `replay --labels` scores
 (learn/replay_labels.py, with the counts per session kept in `by_session`).
@@ -31,6 +39,7 @@ from lessonloop.learn.learning_loop import HistoryWarnings, last_calls, run_loop
 from lessonloop.learn.replay_audit import ExplainedFailure, explain_failure, repeat_steps
 
 EXAMPLES = 50  # warned / missed errors and false alarms listed in the report
+IN_TIME = frozenset({"stop", "ask", "block"})  # actions that act before the call runs
 
 
 @dataclass(slots=True)
@@ -57,6 +66,7 @@ class SessionCalls:
 
     successful: int = 0
     false_alarms: int = 0
+    false_stops: int = 0
     fired: Counter[str] = field(default_factory=Counter)  # lesson signature -> calls it fired on
     alarms: Counter[str] = field(default_factory=Counter)  # lesson signature -> successful calls it fired on
 
@@ -78,6 +88,9 @@ class ReplayReport:
     warned_repeated_errors: int = 0
     successful_calls: int = 0
     false_alarms: int = 0
+    stopped_repeated_all: int = 0  # repeats a lesson of their error would have stopped (acted in time)
+    stopped_repeated_errors: int = 0  # usage classes
+    false_stops: int = 0  # successful calls a lesson would have stopped
     lessons_learned: int = 0
     by_class: dict[str, Counter[str]] = field(default_factory=dict)
     firings: dict[str, LessonFiring] = field(default_factory=dict)
@@ -97,6 +110,17 @@ class ReplayReport:
     def false_alarm_rate(self) -> float | None:
         return rate(self.false_alarms, self.successful_calls)
 
+    @property
+    def prevention_recall(self) -> float | None:
+        """The share of repeated usage errors a lesson would have stopped before they ran."""
+        return rate(self.stopped_repeated_errors, self.repeated_errors)
+
+    @property
+    def false_stops_per_100(self) -> float | None:
+        """Successful calls a lesson would have stopped, per 100 successful calls."""
+        found = rate(self.false_stops, self.successful_calls)
+        return None if found is None else found * 100
+
     def to_json(self) -> dict[str, Any]:
         return {
             "mode": self.mode,
@@ -111,6 +135,11 @@ class ReplayReport:
             "successful_calls": self.successful_calls,
             "false_alarms": self.false_alarms,
             "false_alarm_rate": rounded(self.false_alarm_rate),
+            "stopped_repeated_errors": self.stopped_repeated_errors,
+            "prevention_recall": rounded(self.prevention_recall),
+            "false_stops": self.false_stops,
+            "false_stops_per_100": rounded(self.false_stops_per_100),
+            "stopped_repeated_errors_all_classes": self.stopped_repeated_all,
             "errors": self.errors,
             "repeated_errors_all_classes": self.repeated_all,
             "warned_repeated_errors_all_classes": self.warned_repeated_all,
@@ -120,6 +149,7 @@ class ReplayReport:
                     "errors": c["errors"],
                     "repeated": c["repeated"],
                     "warned": c["warned"],
+                    "stopped": c["stopped"],
                     "usage": name in USAGE_CLASSES,
                 }
                 for name, c in sorted(self.by_class.items())
@@ -141,6 +171,8 @@ class ReplayReport:
                     "false_alarms": c["false_alarms"],
                     "repeated_errors": c["repeated"],
                     "warned_repeated_errors": c["warned"],
+                    "stopped_repeated_errors": c["stopped"],
+                    "false_stops": c["false_stops"],
                 }
                 for day, c in sorted(self.by_day.items())
             ],
@@ -149,6 +181,7 @@ class ReplayReport:
                 "ask_at": self.policy.ask_at,
                 "block": self.policy.block,
                 "block_at": self.policy.block_at,
+                "stop": self.policy.stop,
             },
         }
 
@@ -223,6 +256,10 @@ def _evaluate(report: ReplayReport, event: CallEvent, fired: list[Any], seen: di
         report.successful_calls += 1
         day["successful"] += 1
         session.successful += 1
+        if any(f.action in IN_TIME for f in fired):
+            report.false_stops += 1
+            day["false_stops"] += 1
+            session.false_stops += 1
         if fired:
             report.false_alarms += 1
             day["false_alarms"] += 1
@@ -242,8 +279,12 @@ def _evaluate(report: ReplayReport, event: CallEvent, fired: list[Any], seen: di
     if event.signature not in seen:
         return
     warned_by = [f for f in fired if f.lesson.error_signature == event.signature]
+    stopped = any(f.action in IN_TIME for f in warned_by)
     counts["repeated"] += 1
     report.repeated_all += 1
+    if stopped:
+        counts["stopped"] += 1
+        report.stopped_repeated_all += 1
     if warned_by:
         counts["warned"] += 1
         report.warned_repeated_all += 1
@@ -253,6 +294,9 @@ def _evaluate(report: ReplayReport, event: CallEvent, fired: list[Any], seen: di
         return
     report.repeated_errors += 1
     day["repeated"] += 1
+    if stopped:
+        report.stopped_repeated_errors += 1
+        day["stopped"] += 1
     if warned_by:
         report.warned_repeated_errors += 1
         day["warned"] += 1

@@ -65,6 +65,7 @@ class ExplainedFailure:
     other_warnings: list[str] = field(default_factory=list)  # lessons of other errors that fired
     warned_by: list[str] = field(default_factory=list)  # signatures of the lessons of this error that fired
     fired: list[str] = field(default_factory=list)  # signatures of every lesson that fired on the call
+    stopped: bool = False  # a lesson of this error would have stopped it before it ran (stop, ask, deny)
 
     @property
     def repeat(self) -> bool:
@@ -93,6 +94,7 @@ class ExplainedFailure:
             "repeat": self.repeat,
             "repeat_of": self.repeat_of,
             "warned": self.warned,
+            "stopped": self.stopped,
             "step": self.step,
             "why": self.why,
             "lessons": self.lessons,
@@ -142,6 +144,9 @@ def explain_failure(
         other_warnings=[f.lesson.title for f in decision.fired if f.lesson.error_signature != signature],
         warned_by=[lesson.signature for lesson in fired_own],
         fired=[f.lesson.signature for f in decision.fired],
+        stopped=any(
+            f.action in ("stop", "ask", "block") for f in decision.fired if f.lesson.error_signature == signature
+        ),
     )
 
 

@@ -158,6 +158,7 @@ class LabelFigures:
     calls: list[LabelledCall] = field(default_factory=list)
     successful_calls: int = 0
     false_alarms: int = 0
+    false_stops: int = 0
     lessons_fired: int = 0
     right_lessons: list[str] = field(default_factory=list)  # warned at least one labelled repeat
     wrong_lessons: list[str] = field(default_factory=list)  # fired only on successes or labelled not-repeats
@@ -177,6 +178,11 @@ class LabelFigures:
     @property
     def recall(self) -> float | None:
         return rate(self.warned, len(self.repeats))
+
+    @property
+    def stopped(self) -> int:
+        """Labelled repeats a lesson of their error would have stopped before they ran."""
+        return sum(c.step == WARNED and c.failure is not None and c.failure.stopped for c in self.repeats)
 
     @property
     def false_alarm_rate(self) -> float | None:
@@ -203,6 +209,12 @@ class LabelFigures:
             "successful_calls": self.successful_calls,
             "false_alarms": self.false_alarms,
             "false_alarm_rate": rounded(self.false_alarm_rate),
+            "stopped_labelled_repeats": self.stopped,
+            "prevention_recall": rounded(rate(self.stopped, len(repeats))),
+            "false_stops": self.false_stops,
+            "false_stops_per_100": rounded(
+                None if not self.successful_calls else 100 * self.false_stops / self.successful_calls
+            ),
             "lessons_fired": self.lessons_fired,
             "lessons_that_warned_labelled_repeats": len(self.right_lessons),
             "lessons_with_false_alarms_only": len(self.wrong_lessons),
@@ -304,6 +316,7 @@ def _figures(report: ReplayReport, sessions: dict[str, SessionCalls], calls: lis
     for counts in sessions.values():
         figures.successful_calls += counts.successful
         figures.false_alarms += counts.false_alarms
+        figures.false_stops += counts.false_stops
         fired.update(counts.fired)
         on_successes.update(counts.alarms)
     on_not_repeats: Counter[str] = Counter(
