@@ -76,7 +76,7 @@ def _delivery(agents: set[str]) -> list[str]:
         rows.append(
             (
                 "lessonloop hooks install",
-                f"{_listed(name(a) for a in hooked)}: a warning before a mistake is repeated",
+                f"{_listed(name(a) for a in hooked)}: a lesson stops a mistake before it is repeated",
             )
         )
     exported = [agent for agent in EXPORT_ORDER if agent in agents] or ["claude-code"]
