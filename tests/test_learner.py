@@ -588,3 +588,21 @@ def test_an_edit_that_worked_after_reading_the_file_again_teaches_reading_after_
     play(learner, later.bash("ruff format"))  # rewrites .py files only
     play(learner, later.read("lib/b.ex"))
     assert not learner.decide(later.edit("lib/b.ex")).warned
+
+
+def test_the_no_upstream_lesson_is_the_bare_push_not_one_that_names_its_remote_and_branch() -> None:
+    """The fix named a remote and a branch (`git push --set-upstream origin BRANCH`): the lesson
+    holds for `git push` with no operands, not for `git push origin main` (issue 59)."""
+    learner = Learner()
+    script = Script()
+    learn_push(learner, script, "s1")
+    learn_push(learner, script, "s2")
+    lesson = only(learner)
+    assert lesson.trigger is not None and lesson.trigger.bare
+    assert "with no operands" in lesson.trigger.describe()
+    third = script.session("s3")
+    assert learner.decide(third.bash("git push origin main")).action == "none"
+    assert learner.decide(third.bash("git push")).action == "stop"
+    from lessonloop.lesson_model.triggers import Trigger
+
+    assert Trigger.from_json(lesson.trigger.to_json()).bare  # stored and read back

@@ -157,3 +157,20 @@ def test_the_claude_code_hook_says_it_before_the_next_search_of_the_session(repo
     hidden, _ = session.bash("rg --files --hidden -g '*NOTES*'", stdout=".notes/NOTES.md\n")
     assert hidden.stdout == ""
     assert not (db.parent / "hook-failures.log").exists()
+
+
+def test_a_search_naming_another_extension_is_another_file_and_is_not_warned() -> None:
+    """`workflow.yaml` found nothing in two sessions: the same name is warned, `workflow.md` (a file
+    that may well exist) is not: the name is matched whole, not its stem (issue 59)."""
+    learner = Learner()
+    script = Script()
+    for name in ("s1", "s2"):
+        s = script.session(name)
+        fired_on(learner, s.bash("rg --files -g 'workflow.yaml'", error=EMPTY))
+        learner.end_session(name)
+    (lesson,) = learner.lessons.values()
+    assert lesson.tier == "active" and lesson.trigger is not None and lesson.trigger.ext == ".yaml"
+    s = script.session("s3")
+    assert fired_on(learner, s.bash("rg --files -g 'workflow.yaml'", error=EMPTY)) == [lesson.title]
+    assert not fired_on(learner, s.bash("rg --files -g 'workflow.md'"))
+    assert not fired_on(learner, s.bash("rg --files -g '**/workflow.yml'"))

@@ -172,14 +172,26 @@ def holds(core: str, pattern: str) -> bool:
     return bool(core) and all(any(part in run for run in runs) for part in core.split("*"))
 
 
-def same_search(core: str, words: Sequence[str]) -> bool:
+def same_search(core: str, words: Sequence[str], ext: str | None = None) -> bool:
     """Whether `words` is a file search by name, blind to hidden and ignored files, for names
-    that hold `core` (the core of a search that found nothing; every pattern when it has several):
-    it finds nothing either, as long as no such file was made meanwhile."""
+    that hold `core` (the core of a search that found nothing; every pattern when it has several)
+    and no literal extension other than the empty search's (`ext`): it finds nothing either, as
+    long as no such file was made meanwhile. (`workflow.md` after `workflow.yaml` found nothing
+    names another file, which may exist: the name is matched whole.)"""
     patterns = sought_names(words)
     if not patterns or sees_hidden(words):
         return False
-    return all(holds(core, pattern) for pattern in patterns)
+    return all(holds(core, pattern) and (ext is None or name_ext(pattern) in (None, ext)) for pattern in patterns)
+
+
+def name_ext(pattern: str) -> str | None:
+    """The literal extension a name pattern's last part ends with (`.yaml` of `workflow.yaml`,
+    `.md` of `**/notes*.md`), lower case; None when it names none or a wildcard is in it."""
+    name = _last_part(pattern.strip("'\""))
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or not ext.isalnum() or len(ext) > 5:
+        return None
+    return "." + ext
 
 
 def name_matches(pattern: str, path: str) -> bool:

@@ -163,7 +163,10 @@ def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
         if failure.error_class == "MISSING_PREREQUISITE":
             # A missing prerequisite stays fixed once the fixed form worked (the upstream exists).
             unless = Unless(head, lacks, "session")
-        trigger = Trigger(failure.call.kind, head, lacks, operand, None, unless, failure.call.tool)
+        # a bare command whose fix named what it lacked (`git push` -> `git push --set-upstream origin
+        # feat`): the lesson is the bare command's, not one's that names them (`git push origin main`)
+        bare = not before and bool(after)
+        trigger = Trigger(failure.call.kind, head, lacks, operand, None, unless, failure.call.tool, bare=bare)
         shown_fixed = show_command(fixed, failure.branch)
         shown_failed = show_command(failed, failure.branch)
         headline = failure.headline

@@ -19,7 +19,15 @@ from __future__ import annotations
 import re
 
 from lessonloop.analyze.error_headline import error_headline
-from lessonloop.analyze.file_search import hidden_part, name_core, name_matches, program_of, sees_hidden, sought_names
+from lessonloop.analyze.file_search import (
+    hidden_part,
+    name_core,
+    name_ext,
+    name_matches,
+    program_of,
+    sees_hidden,
+    sought_names,
+)
 from lessonloop.core.tool_kinds import READ
 from lessonloop.learn.episodes import Draft, _usage_draft
 from lessonloop.learn.events import CallEvent
@@ -61,7 +69,7 @@ def search_draft(event: CallEvent, words: tuple[str, ...], pattern: str) -> Draf
     shown = " ".join(words)
     draft = _usage_draft(
         event,
-        Trigger(event.call.kind, words=(words[0],), sought=core),
+        Trigger(event.call.kind, words=(words[0],), sought=core, ext=name_ext(pattern)),
         title=f"`{program}` found no file named like `{pattern}` in this project before",
         body=f"`{shown}` found nothing. {_HOW[program]}: a file there is not listed.",
         prevention=(

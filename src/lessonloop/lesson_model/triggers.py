@@ -356,9 +356,20 @@ class Trigger:
     powershell, cmd, posix): a command of another shell does not match. None: any shell (learned
     in several, or where the shell was not known). Not part of the key: the same lesson seen in a
     second shell is one lesson, widened to every shell.
+
+    Two more fields are not part of the key either (a lesson learned before them keeps its
+    signature, and its trigger is rewritten when it is learned again):
+    bare: the failing command named no operands, and its fix added some (`git push` failing for
+    lack of an upstream, `git push --set-upstream origin feat` working): the lesson holds for the
+    command with no operands, not for one that names them (`git push origin main`).
+    ext: for `sought`, the literal extension of the name searched for (`.yaml` of
+    `workflow.yaml`): a search naming another extension (`workflow.md`) names another file, which
+    may exist, so it does not match (the name is matched whole, not its stem).
     """
 
     __slots__ = (
+        "bare",
+        "ext",
         "family",
         "kind",
         "lacks",
@@ -393,7 +404,12 @@ class Trigger:
         sought: str | None = None,
         family: str | None = None,
         shell: str | None = None,
+        *,
+        bare: bool = False,
+        ext: str | None = None,
     ) -> None:
+        self.bare = bare
+        self.ext = ext
         self.kind = kind
         self.sought = sought
         self.family = family
@@ -442,6 +458,10 @@ class Trigger:
             out["family"] = self.family
         if self.shell:
             out["shell"] = self.shell
+        if self.bare:
+            out["bare"] = True
+        if self.ext:
+            out["ext"] = self.ext
         return out
 
     @classmethod
@@ -475,6 +495,8 @@ class Trigger:
             data.get("sought") or None,
             data.get("family") or None,
             data.get("shell") or None,
+            bare=data.get("bare") is True,
+            ext=data.get("ext") or None,
         )
 
     @property
@@ -536,6 +558,8 @@ class Trigger:
             text += " with " + "/".join(self.with_flags)
         if self.lacks:
             text += " without " + "/".join(self.lacks)
+        if self.bare:
+            text += " and with no operands"
         if self.operand:
             text += f" on {self.operand}"
         if self.path:
@@ -547,7 +571,8 @@ class Trigger:
         if self.token:
             text += f" using `{self.token}`"
         if self.sought:
-            text += f" for a name holding `{self.sought}`, without looking in hidden or ignored files"
+            held = f"`{self.sought}` with the extension `{self.ext}`" if self.ext else f"`{self.sought}`"
+            text += f" for a name holding {held}, without looking in hidden or ignored files"
         if self.family:
             text += f" running a script of {self.family}"
         if self.shell in _SHELL_NAMES:  # (a POSIX shell goes without saying)
@@ -589,12 +614,14 @@ class Trigger:
         if self.sought is not None:
             from lessonloop.analyze.file_search import same_search  # (an empty search's trigger only)
 
-            return any(words[:size] == self.words and same_search(self.sought, words) for words in segments)
+            return any(words[:size] == self.words and same_search(self.sought, words, self.ext) for words in segments)
         for words in segments:
             if words[:size] != self.words:
                 continue
             if self.lacks and not flags_of(words).isdisjoint(with_aliases(words, self.lacks)):
                 continue
+            if self.bare and operands_of(words, size):
+                continue  # it names what the fix named (a remote and a branch): not the call that failed
             if self.operand is not None and not _names(words, size, self.operand, cwd):
                 continue
             if self.operands is not None and not same_operands(words, size, self.operands, cwd):
@@ -759,7 +786,9 @@ class TriggerError(ValueError):
 
 # A stored trigger's fields (Trigger.to_json), texts and lists of texts, and its `unless`'s: what
 # from_json checks the types of, and what a team pull bounds (team/pulled_fields.py).
-TRIGGER_TEXT_FIELDS = ("kind", "tool", "operand", "path", "param", "rule", "token", "sought", "family", "shell")
+TRIGGER_TEXT_FIELDS = (
+    "kind", "tool", "operand", "path", "param", "rule", "token", "sought", "family", "shell", "ext",
+)  # fmt: skip
 TRIGGER_LIST_FIELDS = ("words", "lacks", "operands", "with_flags")
 UNLESS_TEXT_FIELDS = ("since", "check")
 UNLESS_LIST_FIELDS = ("words", "flags", "exts")
