@@ -69,17 +69,25 @@ def check_counts(conn: sqlite3.Connection) -> int:
 
 
 def remembered_project(conn: sqlite3.Connection, session_id: str) -> tuple[str | None] | None:
-    """The session's row as (project,) when the hooks remember it (the project may be None), else None."""
+    """(project,) of the session as the store knows it: its ingested session's project (what
+    learning and replay placed it in, from its transcript), else the one the hooks remembered;
+    None when neither knows one (a session whose first event had no folder: a Stop)."""
     row: tuple[str | None] | None = conn.execute(
-        "SELECT project FROM hook_sessions WHERE session_id = ?", (session_id,)
+        """SELECT coalesce((SELECT project FROM sessions WHERE id = ?),
+                           (SELECT project FROM hook_sessions WHERE session_id = ?))""",
+        (session_id, session_id),
     ).fetchone()
-    return row
+    return row if row is not None and row[0] is not None else None
 
 
 SESSION_WRITES = {
     # the first event of a session (any hook): remembered once, its project resolved then
+    # (a row without a project, from a Stop that came first, gets the one resolved now)
     "first": """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, started_at, last_event_at)
-                VALUES (:session_id, :project, :cwd, :transcript_path, :ts, :ts) ON CONFLICT (session_id) DO NOTHING""",
+                VALUES (:session_id, :project, :cwd, :transcript_path, :ts, :ts)
+                ON CONFLICT (session_id) DO UPDATE SET project = coalesce(hook_sessions.project, excluded.project),
+                    cwd = coalesce(hook_sessions.cwd, excluded.cwd)
+                WHERE hook_sessions.project IS NULL""",
     # SessionStart: the session's folder, project, transcript and model as they are now
     "start": """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, model, started_at, last_event_at)
                 VALUES (:session_id, :project, :cwd, :transcript_path, :model, :ts, :ts)

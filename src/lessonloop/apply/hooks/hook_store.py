@@ -230,15 +230,17 @@ def text_of(payload: dict[str, object], key: str) -> str | None:
 
 
 def session_project(conn: sqlite3.Connection, payload: dict[str, object], policy: HookPolicy, db: str) -> str | None:
-    """The project of the payload's session: remembered from its first event, else resolved from
-    its cwd now (`folder_project`) and remembered when `policy` allows storing this session (no
-    wait for the write lock: left to the spool when it is taken, the event's own write follows)."""
+    """The project of the payload's session: the one learning placed its ingested transcript in,
+    else the one remembered from an earlier event, else resolved from its cwd now
+    (`folder_project`) and remembered when `policy` allows storing this session (no wait for the
+    write lock: left to the spool when it is taken, the event's own write follows). A session
+    whose first event had no folder (a Stop) gets its project at its next event that has one."""
     session_id = text_of(payload, "session_id")
     cwd = text_of(payload, "cwd")
     if session_id is not None:
         row = hook_tables.remembered_project(conn, session_id)
         if row is not None:
-            return row[0] if row[0] is not None else None
+            return row[0]
     project = folder_project(cwd, policy, conn) if cwd else None
     if session_id is not None and policy.allows(project, cwd) and not read_only(conn):
         # (A read-only store: the event's own record, after the answer, fails and is logged.)
