@@ -16,6 +16,7 @@ import pytest
 from lessonloop.apply.hooks.agents import HOOK_EVENTS, INSTALLED, copilot
 from lessonloop.core.copilot_outputs import shell_exit
 from tests.agent_hooks import run_agent_hook
+from tests.conftest import cli
 from tests.hook_helpers import HookRun, hook_env
 from tests.test_hooks_cursor import certain_push_lesson
 
@@ -43,27 +44,29 @@ def test_calls_captured_after_they_run_teach_the_lesson_and_a_deny_carries_it_to
     repo: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "store" / "lessonloop.db"
-    failed = run_copilot("postToolUseFailure", copilot_payload("postToolUseFailure", repo, "s-1"), db)
-    fixed = run_copilot("postToolUse", copilot_payload("postToolUse", repo, "s-1"), db)
-    assert (failed.returncode, failed.stdout, fixed.returncode, fixed.stdout) == (0, "", 0, ""), failed.stderr
+    for session in ("s-1", "s-1b"):  # two sessions: a lesson of one failing session is a silent candidate
+        failed = run_copilot("postToolUseFailure", copilot_payload("postToolUseFailure", repo, session), db)
+        fixed = run_copilot("postToolUse", copilot_payload("postToolUse", repo, session), db)
+        assert (failed.returncode, failed.stdout, fixed.returncode, fixed.stdout) == (0, "", 0, ""), failed.stderr
     with sqlite3.connect(db) as conn:
         calls = conn.execute(
-            "SELECT session_id, tool, ok, status, error_class, command FROM live_calls ORDER BY seq"
+            "SELECT session_id, tool, ok, status, error_class, command FROM live_calls WHERE session_id = 's-1' "
+            "ORDER BY seq"
         ).fetchall()
-        lessons = conn.execute("SELECT title, trigger_text FROM lessons").fetchall()
+        lessons = conn.execute("SELECT title, trigger_text, failed_sessions, tier FROM lessons").fetchall()
     assert calls == [
         ("s-1", "Bash", 0, "error", "MISSING_PREREQUISITE", "git push"),
         ("s-1", "Bash", 1, "ok", None, "git push --set-upstream origin feature-x"),
     ]
-    assert len(lessons) == 1 and "--set-upstream" in str(lessons[0][1])
+    assert len(lessons) == 1 and "--set-upstream" in str(lessons[0][1]) and lessons[0][2:] == (2, "active")
 
-    # A warning that neither denies nor asks reaches the model as top-level additionalContext
-    # (Copilot CLI 1.0.102 hands it over after the call's result).
-    pre = run_copilot("preToolUse", copilot_payload("preToolUse", repo, "s-2"), db)
+    # A warning that neither denies nor asks (`--warn-only`) reaches the model as top-level
+    # additionalContext (Copilot CLI 1.0.102 hands it over after the call's result).
+    pre = run_copilot("preToolUse", copilot_payload("preToolUse", repo, "s-2"), db, "--warn-only")
     said = json.loads(pre.stdout)
     assert set(said) == {"additionalContext"} and "--set-upstream" in said["additionalContext"]
     # Below the block threshold `--block` does not deny (as for Claude Code): the same warning.
-    pre = run_copilot("preToolUse", copilot_payload("preToolUse", repo, "s-2"), db, "--block")
+    pre = run_copilot("preToolUse", copilot_payload("preToolUse", repo, "s-2"), db, "--warn-only", "--block")
     assert set(json.loads(pre.stdout)) == {"additionalContext"}
     with sqlite3.connect(db) as conn:
         decisions = conn.execute(
@@ -103,6 +106,14 @@ def test_a_certain_lesson_denies_with_block_asks_with_ask(
         with sqlite3.connect(db) as conn:
             actions = [a for (a,) in conn.execute("SELECT action FROM hook_decisions ORDER BY id")]
         assert actions == ["stop", "override"]
+        listed = cli("lessons", "list", "--db", db, "--json")
+        (lesson_id,) = [lesson["id"] for lesson in json.loads(listed.output)]
+        shown = json.loads(cli("lessons", "show", str(lesson_id), "--db", db, "--json").output)
+        assert (shown["stops"], shown["overrides"]) == (1, 1)  # counted, and shown
+        assert (
+            "Stopped 1 call(s) before they ran; 1 sent again"
+            in cli("lessons", "show", str(lesson_id), "--db", db).output
+        )
 
 
 def test_a_failed_shell_command_sent_as_a_success_is_stored_as_the_failure_its_exit_code_says(

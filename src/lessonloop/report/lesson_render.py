@@ -180,6 +180,11 @@ def render_lesson_detail(console: Console, detail: LessonDetail) -> None:
             console.print(f"  command: {escape(lesson.prevention_command)}")
     console.print()
     _render_evidence(console, lesson, detail.evidence)
+    if detail.stops or detail.overrides:
+        console.print(
+            f"Stopped {detail.stops} call(s) before they ran; {detail.overrides} sent again and run (an "
+            "override; a lesson overridden twice only warns)."
+        )
     console.print()
     for line in confidence_lines(detail.confidence):
         console.print(escape(line))

@@ -1597,11 +1597,12 @@ def m045_search_vectors(conn: sqlite3.Connection) -> None:
 @migration
 def m046_hook_overrides(conn: sqlite3.Connection) -> None:
     """A PreToolUse decision may now stop a call once ("stop") and let the same call sent again run
-    ("override", issue 59): an index of the override decisions only, read when a lesson is about to
-    stop a call (how often its stops were gone past)."""
+    ("override", issue 59): an index of each, few rows of many: the overrides are read when a lesson
+    is about to stop a call (how often its stops were gone past), both by `lessons show`."""
     execute_all(
         conn,
         """
         CREATE INDEX hook_decisions_overrides ON hook_decisions(action) WHERE action = 'override';
+        CREATE INDEX hook_decisions_stops ON hook_decisions(action) WHERE action = 'stop';
         """,
     )

@@ -540,10 +540,14 @@ class LessonDetail:
     evidence: list[EvidenceRow]
     events: list[EventRow]
     confidence: ConfidenceExplained
+    stops: int = 0  # calls the hooks stopped for it (PreToolUse "stop" decisions)
+    overrides: int = 0  # of those, sent again and run ("override" decisions)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "lesson": self.lesson.to_json(),
+            "stops": self.stops,
+            "overrides": self.overrides,
             "confidence": self.confidence.to_json(),
             "evidence": [e.to_json() for e in self.evidence],
             "events": [e.to_json() for e in self.events],
@@ -553,6 +557,28 @@ class LessonDetail:
 def lesson_detail(conn: sqlite3.Connection, ref: str | int, now: str | None = None) -> LessonDetail:
     """Everything `lessons show` prints about the lesson `ref` names (see find_lesson)."""
     lesson = find_lesson(conn, ref)
+    stops, overrides = stop_counts(conn, lesson.id)
     return LessonDetail(
-        lesson, lesson_evidence(conn, lesson.id), lesson_events(conn, lesson.id), _explain_confidence(lesson, now)
+        lesson,
+        lesson_evidence(conn, lesson.id),
+        lesson_events(conn, lesson.id),
+        _explain_confidence(lesson, now),
+        stops,
+        overrides,
     )
+
+
+def stop_counts(conn: sqlite3.Connection, lesson_id: int) -> tuple[int, int]:
+    """(calls the hooks stopped for the lesson, calls sent again after its stop), from the hooks'
+    decisions (each read by its partial index of m046)."""
+    stops = conn.execute(
+        """SELECT count(*) FROM hook_decisions INDEXED BY hook_decisions_stops
+           WHERE action = 'stop' AND EXISTS (SELECT 1 FROM json_each(detail, '$.stopping') WHERE value = ?)""",
+        (lesson_id,),
+    ).fetchone()[0]
+    overrides = conn.execute(
+        """SELECT count(*) FROM hook_decisions INDEXED BY hook_decisions_overrides
+           WHERE action = 'override' AND EXISTS (SELECT 1 FROM json_each(lessons) WHERE value = ?)""",
+        (lesson_id,),
+    ).fetchone()[0]
+    return int(stops), int(overrides)
