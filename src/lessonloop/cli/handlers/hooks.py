@@ -41,7 +41,23 @@ def cmd_install(args: argparse.Namespace) -> int:
     except HookFileError as exc:
         raise CommandError(str(exc)) from exc
     header = _found_header(found, bool(args.agent))
-    return _finish(args, changes, "install", header, skipped, found)
+    return _finish(args, changes, "install", header, [*skipped, _before_a_call(options)], found, options)
+
+
+def _before_a_call(options: tuple[str, ...]) -> str:
+    """What the installed PreToolUse does about a call a lesson covers, in words."""
+    if "--warn-only" in options:
+        said = ["a lesson only warns (--warn-only)"]
+    else:
+        said = [
+            "a lesson of yours that failed in two sessions or more stops it once, the lesson as the reason the "
+            "model reads before anything ran (the same call sent again runs; --warn-only: warnings only)"
+        ]
+    if "--block" in options:
+        said.append("one at least 95% confident denies it every time (--block)")
+    if "--ask" in options:
+        said.append("one at 75% asks you (--ask)")
+    return "Before a call: " + "; ".join(said) + "."
 
 
 def _no_scope(label: str, scope: str, scopes: tuple[str, ...]) -> str:
@@ -108,6 +124,7 @@ def _finish(
     header: list[str],
     skipped: list[str],
     found: list[tuple[str, str]],
+    options: tuple[str, ...] = (),
 ) -> int:
     """Apply the changes (unless --dry-run) and say what they did."""
     if not args.dry_run:
@@ -122,7 +139,13 @@ def _finish(
         # written for one agent read; `changes` holds every file's.
         data: dict[str, Any] = {**(every[0] if every else {}), "changes": every}
         data["found"] = [{"agent": agent, "label": plan.spec(agent).label, "how": how} for agent, how in found]
-        data["skipped"] = skipped
+        data["skipped"] = [line for line in skipped if not line.startswith("Before a call: ")]
+        if action == "install":
+            data["before_a_call"] = (
+                "warn" if "--warn-only" in options else "stop once",
+                *(["block"] if "--block" in options else []),
+                *(["ask"] if "--ask" in options else []),
+            )
         emit_json(data)
         return 0
     for line in header:
