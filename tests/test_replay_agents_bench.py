@@ -35,6 +35,7 @@ def test_the_script_tables_labelled_parts_and_corpora_without_labels(tmp_path: P
     s1, s2, s3 = write_push_sessions(root / "claude-code" / "app")
     write_push_sessions(root / "claude-code" / "other")
     second = next(r for r in s2.records if r["type"] == "assistant")["message"]["content"][0]["id"]
+    third = next(r for r in s3.records if r["type"] == "assistant")["message"]["content"][0]["id"]
     labels = tmp_path / "labels"
     labels.mkdir()
     (labels / "app.json").write_text(
@@ -43,10 +44,11 @@ def test_the_script_tables_labelled_parts_and_corpora_without_labels(tmp_path: P
                 "corpus": "../shared/corpus/claude-code/app",
                 "repeats": [
                     {"session": s2.session_id, "tool_use_id": second},
+                    {"session": s3.session_id, "tool_use_id": third},
                     {"session": s3.session_id, "tool_use_id": "toolu_no_result"},
                 ],
                 "not_repeats": [],
-                "parts": {"tune": [s1.session_id, s2.session_id], "report": [s3.session_id]},
+                "parts": {"tune": [s1.session_id, s3.session_id], "report": [s2.session_id]},
             }
         )
     )
@@ -63,11 +65,16 @@ def test_the_script_tables_labelled_parts_and_corpora_without_labels(tmp_path: P
         ("claude-code/app", "report"),
         ("claude-code/other", "no labels: replay's own repeats"),
     }
-    assert (rows["claude-code/app", "all"]["warned"], rows["claude-code/app", "all"]["repeats"]) == (1, 2)
-    assert rows["claude-code/app", "report"]["steps"]["not seen as a failure"] == 1
+    # the second push: its lesson failed in one session only (a candidate, silent); the third is
+    # stopped before it runs (two failing sessions): warned and stopped alike
+    everything = rows["claude-code/app", "all"]
+    assert (everything["warned"], everything["stopped"], everything["repeats"]) == (1, 1, 3)
+    assert everything["false_stops"] == 0 and everything["successful_calls"] > 0
+    assert rows["claude-code/app", "report"]["steps"]["lesson silent"] == 1
+    assert rows["claude-code/app", "tune"]["steps"]["not seen as a failure"] == 1
     assert rows["claude-code/app", "tune"]["lessons_right"] == 1
     own = rows["claude-code/other", "no labels: replay's own repeats"]
-    assert (own["warned"], own["repeats"]) == (2, 2)
+    assert (own["warned"], own["stopped"], own["repeats"]) == (1, 1, 2)
     assert data["problems"] == [f"nowhere.json: corpus codex/gone not found under {root}"]
     text = subprocess.run(
         [*script, *given, "--corpus", "claude-code/app"], capture_output=True, text=True, timeout=600, check=False
@@ -78,4 +85,7 @@ def test_the_script_tables_labelled_parts_and_corpora_without_labels(tmp_path: P
         f"```sh\n.venv/bin/python benchmarks/replay_agents.py {' '.join(given)} --corpus claude-code/app\n```"
     )
     assert "### claude-code" in out and "claude-code/other" not in out
-    assert "| claude-code/app (app.json) | report | 0 of 1 (0.0%) | 0 of 1 (0.00%) | 1 | 1 |" in out, out
+    assert (
+        "| claude-code/app (app.json) | tune | 1 of 2 (50.0%) | 0 (0.00) | 1 of 2 (50.0%) | 0 of 2 (0.00%) | 1 | 1 |"
+        in out
+    ), out

@@ -40,7 +40,9 @@ AGENT_FILES: dict[str, tuple[str, dict[str, Any] | None]] = {
 }
 
 
-def _imported(signature: str, title: str, confidence: float, prevention: str = "do the other thing") -> dict[str, Any]:
+def _imported(
+    signature: str, title: str, confidence: float, prevention: str = "do the other thing", sessions: int = 3
+) -> dict[str, Any]:
     return {
         "signature": signature,
         "kind": "usage",
@@ -48,9 +50,9 @@ def _imported(signature: str, title: str, confidence: float, prevention: str = "
         "body": title,
         "prevention": prevention,
         "scope": "global",
-        "sessions": 3,
-        "failed_sessions": 3,
-        "observations": 3,
+        "sessions": sessions,
+        "failed_sessions": sessions,
+        "observations": sessions,
         "confidence": confidence,
     }
 
@@ -257,7 +259,10 @@ def test_a_single_file_clinerules_gets_the_section_written_into_it(db: Path, pro
 def test_windsurf_keeps_the_most_confident_lessons_within_its_limit(tmp_path: Path, project: Path) -> None:
     many = [
         _imported(
-            f"usage:tool-{n:03d}", f"tool {n:03d} fails when its cache folder is missing " + "x" * 80, 0.3 + n / 200
+            f"usage:tool-{n:03d}",
+            f"tool {n:03d} fails when its cache folder is missing " + "x" * 80,
+            0.3 + n / 200,
+            sessions=2 + n,  # (a confidence its sessions bear out: it is capped by their Wilson bound)
         )
         for n in range(80)
     ]

@@ -368,7 +368,10 @@ def _score_row(
     (
         lesson_id, kind, title, body, prevention, prevention_command, trigger_text, category, severity, scope,
         project, tier, status, sessions, failed, observations, stored_confidence, last_seen, created_at, origin,
+        learned_confidence,
     ) = row  # fmt: skip
+    if learned_confidence is not None:
+        stored_confidence = learned_confidence  # the cap the hooks use too
     seen = last_seen or created_at
     days = days_between(seen, now) if seen else 0.0
     counted_days = days_between(last_seen, now) if last_seen else 0.0  # the confidence's decay, as everywhere

@@ -37,6 +37,7 @@ _SELECT = (
     "(SELECT t.author FROM team_items t WHERE t.lesson_id = l.id AND t.own = 0 LIMIT 1), "
     "l.learned_confidence FROM lessons l"
 )
+_STATUS_ORDER = {"active": 0, "pending": 1, "rejected": 2}
 _STATUS_RANK = "CASE l.status WHEN 'active' THEN 0 WHEN 'pending' THEN 1 WHEN 'rejected' THEN 2 ELSE 3 END"
 _ORDER_BY = {
     "status": f"{_STATUS_RANK}, l.confidence DESC, l.id",
@@ -103,7 +104,7 @@ class LessonRow:
     def from_row(cls, row: tuple[Any, ...], now: str | None = None) -> LessonRow:
         """Build from a row of COLUMNS, in order, then the team author and the learned confidence
         (when the row has them). `confidence` is the lesson's confidence at `now` (default: the
-        current time; shown_confidence). Never raises on what is stored: a value of the wrong type
+        current time; _shown_confidence). Never raises on what is stored: a value of the wrong type
         is read as its column's type can hold it, a trigger that cannot be read as none, and
         `unreadable` says why."""
         values = dict(zip(COLUMNS, row[: len(COLUMNS)], strict=True))
@@ -114,7 +115,7 @@ class LessonRow:
         if problem is not None:
             problems.insert(0, f"trigger: {problem}")
         cap = learned if isinstance(learned, int | float) and not isinstance(learned, bool) else values["confidence"]
-        values["confidence"] = shown_confidence(
+        values["confidence"] = _shown_confidence(
             values["failed_sessions"], values["sessions"], values["last_seen"], cap, now
         )
         return cls(
@@ -149,7 +150,7 @@ class LessonRow:
         return out
 
 
-def shown_confidence(
+def _shown_confidence(
     failed_sessions: int, sessions: int, last_seen: str | None, stored: float, now: str | None = None
 ) -> float:
     """A lesson's confidence at `now`, as the PreToolUse hook computes it for a candidate
@@ -363,7 +364,16 @@ def list_lessons(
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    return [LessonRow.from_row(row) for row in conn.execute(sql, params)]
+    rows = [LessonRow.from_row(row) for row in conn.execute(sql, params)]
+    # The store's order and filter read the stored column; what is shown is the confidence now
+    # (never above it while nothing new was learned): the rows are held to and ordered by that.
+    if min_confidence is not None:
+        rows = [row for row in rows if row.confidence >= min_confidence]
+    if order == "status":
+        rows.sort(key=lambda row: (_STATUS_ORDER.get(row.status, 3), -row.confidence, row.id))
+    elif order == "confidence":
+        rows.sort(key=lambda row: (-row.confidence, row.signature))
+    return rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -557,7 +567,7 @@ class LessonDetail:
 def lesson_detail(conn: sqlite3.Connection, ref: str | int, now: str | None = None) -> LessonDetail:
     """Everything `lessons show` prints about the lesson `ref` names (see find_lesson)."""
     lesson = find_lesson(conn, ref)
-    stops, overrides = stop_counts(conn, lesson.id)
+    stops, overrides = _stop_counts(conn, lesson.id)
     return LessonDetail(
         lesson,
         lesson_evidence(conn, lesson.id),
@@ -568,7 +578,7 @@ def lesson_detail(conn: sqlite3.Connection, ref: str | int, now: str | None = No
     )
 
 
-def stop_counts(conn: sqlite3.Connection, lesson_id: int) -> tuple[int, int]:
+def _stop_counts(conn: sqlite3.Connection, lesson_id: int) -> tuple[int, int]:
     """(calls the hooks stopped for the lesson, calls sent again after its stop), from the hooks'
     decisions (each read by its partial index of m046)."""
     stops = conn.execute(

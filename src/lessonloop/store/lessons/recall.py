@@ -14,12 +14,12 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Sequence
     from typing import Any
 
-# The columns of a scored lesson, in the order recall unpacks them (the confidence: learning's
-# undecayed value where it has one, what a lesson's confidence now is capped by, as in the hooks).
+# The columns of a scored lesson, in the order recall unpacks them (learned_confidence: learning's
+# undecayed value, what a lesson's confidence now is capped by where there is one, as in the hooks).
 ROW_COLUMNS = (
     "id, kind, title, body, prevention, prevention_command, trigger_text, category, severity, scope, "
-    "project, tier, status, sessions, failed_sessions, observations, coalesce(learned_confidence, confidence), "
-    "last_seen, created_at, origin"
+    "project, tier, status, sessions, failed_sessions, observations, confidence, last_seen, created_at, origin, "
+    "learned_confidence"
 )
 
 
