@@ -1,9 +1,12 @@
 """Lessons a single failure teaches and says in its own session are learned as the call ends
 (live_learning.learn_at_once, issue 41: "learned in this session, silent in this session" should
-not happen): through the hooks as the agents run them, the next call of the session is warned
-before the transcript is ingested. A script that fails for its form warns about its siblings (not
-about a script elsewhere); a program that does not exist here warns on its next use; a general
-lesson that leaves its own session to the warning about the same call resent is not learned live."""
+not happen), through the hooks as the agents run them, before the transcript is ingested. A lesson
+of one failing session is a candidate, given to no agent (issue 59): the rest of that session is
+silent. The same mistake in a second session makes it active at once, and the next call of that
+session it is about is stopped (the hooks' default: a deny with the lesson as the reason). A script
+that fails for its form stops its siblings (not a script elsewhere); a program that does not exist
+here stops its next use; a general lesson that leaves its own session to the warning about the
+same call resent is not learned live."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.agent_hooks import AgentSession
-from tests.hook_helpers import hook_env
+from tests.hook_helpers import HookRun, HookSession, hook_env, run_hook
 
 CRLF = (
     "Chunk ID: 1\nWall time: 0.1 seconds\nProcess exited with code 127\nOriginal token count: 12\nOutput:\n"
@@ -21,17 +24,49 @@ CRLF = (
 )
 
 
+def _lessons(db: Path) -> list[tuple[str, str, int]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT title, tier, failed_sessions FROM lessons").fetchall()
+
+
+def _stopped(run: HookRun) -> str:
+    """The reason of the deny a PreToolUse hook answered (failing the test on anything else)."""
+    assert run.returncode == 0 and run.output is not None, run.stderr
+    inner = run.output["hookSpecificOutput"]
+    assert inner["permissionDecision"] == "deny", run.output
+    return str(inner["permissionDecisionReason"])
+
+
+def _decisions(db: Path, session_id: str) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT action FROM hook_decisions WHERE session_id = ? ORDER BY id", (session_id,))
+        return [action for (action,) in rows]
+
+
 @pytest.mark.slow
-def test_the_codex_hook_warns_the_next_script_of_the_family(repo: Path, tmp_path: Path) -> None:
+def test_the_codex_hook_stops_the_next_script_of_the_family_once_it_failed_in_two_sessions(
+    repo: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "store" / "lessonloop.db"
-    session = AgentSession("codex", repo, hook_env(db))
-    first = {"tool_input": {"command": "./scripts/build.sh"}, "tool_use_id": "call_sh_1"}
-    assert session.run("PreToolUse", **first).stdout == ""
-    assert session.run("PostToolUse", **first, tool_response=CRLF).returncode == 0
-    sibling = session.run("PreToolUse", tool_input={"command": "./scripts/test.sh"}, tool_use_id="call_sh_2")
-    assert sibling.returncode == 0 and "Windows line endings" in sibling.stdout, sibling.stderr
-    elsewhere = session.run("PreToolUse", tool_input={"command": "./tools/release.sh"}, tool_use_id="call_sh_3")
+    first = AgentSession("codex", repo, hook_env(db))
+    failed = {"tool_input": {"command": "./scripts/build.sh"}, "tool_use_id": "call_sh_1"}
+    assert first.run("PreToolUse", **failed).stdout == ""
+    assert first.run("PostToolUse", **failed, tool_response=CRLF).returncode == 0
+    (lesson,) = _lessons(db)  # learned at once, a candidate: one failing session
+    assert "Windows line endings" in lesson[0] and lesson[1:] == ("candidate", 1), lesson
+    sibling = first.run("PreToolUse", tool_input={"command": "./scripts/test.sh"}, tool_use_id="call_sh_2")
+    assert (sibling.returncode, sibling.stdout) == (0, ""), sibling.stderr  # a candidate is given to no agent
+
+    second = AgentSession("codex", repo, hook_env(db))
+    failed = {"tool_input": {"command": "./scripts/build.sh"}, "tool_use_id": "call_sh_3"}
+    assert second.run("PreToolUse", **failed).stdout == ""
+    assert second.run("PostToolUse", **failed, tool_response=CRLF).returncode == 0
+    assert [row[1:] for row in _lessons(db)] == [("active", 2)]  # the second failing session, at once
+    sibling = second.run("PreToolUse", tool_input={"command": "./scripts/test.sh"}, tool_use_id="call_sh_4")
+    assert "Windows line endings" in _stopped(sibling)
+    elsewhere = second.run("PreToolUse", tool_input={"command": "./tools/release.sh"}, tool_use_id="call_sh_5")
     assert elsewhere.returncode == 0 and elsewhere.stdout == ""
+    assert _decisions(db, second.session_id) == ["none", "stop", "none"]
     assert not (db.parent / "hook-failures.log").exists()
 
 
@@ -40,20 +75,35 @@ SED_MISSING = (
 )
 
 
-@pytest.mark.slow
-def test_a_missing_program_is_warned_on_its_next_use_in_the_session(repo: Path, tmp_path: Path) -> None:
-    from tests.hook_helpers import HookSession
+def _pre(session: HookSession, command: str) -> HookRun:
+    """The PreToolUse of a Bash call alone: a call the hook stops never runs (no PostToolUse)."""
+    session.calls += 1
+    tool_input = {"command": command, "description": "run it"}
+    tool_use_id = f"toolu_{session.session_id[:8]}_{session.calls:04d}"
+    payload = session.payload("PreToolUse", tool_name="Bash", tool_input=tool_input, tool_use_id=tool_use_id)
+    return run_hook("PreToolUse", payload, session.env)
 
+
+@pytest.mark.slow
+def test_a_missing_program_stops_its_next_use_in_the_second_session_it_failed_in(repo: Path, tmp_path: Path) -> None:
     db = tmp_path / "store" / "lessonloop.db"
-    session = HookSession(repo, hook_env(db))
-    pre, post = session.bash("sed -n '1,20p' a.txt", error="Exit code 1\n" + SED_MISSING)
+    first = HookSession(repo, hook_env(db))
+    pre, post = first.bash("sed -n '1,20p' a.txt", error="Exit code 1\n" + SED_MISSING)
     assert (pre.stdout, post.returncode) == ("", 0)
-    again, _ = session.bash("cat b.txt | sed s/a/b/", error="Exit code 1\n" + SED_MISSING)
-    assert again.returncode == 0 and "`sed` is not available here" in again.stdout, again.stderr
+    (lesson,) = _lessons(db)  # learned at once, a candidate: one failing session
+    assert "`sed` is not available here" in lesson[0] and lesson[1:] == ("candidate", 1), lesson
+    again, _ = first.bash("cat b.txt | sed s/a/b/", error="Exit code 1\n" + SED_MISSING)
+    assert (again.returncode, again.stdout) == (0, ""), again.stderr  # a candidate is given to no agent
+
+    second = HookSession(repo, hook_env(db))
+    pre, post = second.bash("sed -i s/a/b/ c.txt", error="Exit code 1\n" + SED_MISSING)
+    assert (pre.stdout, post.returncode) == ("", 0)
+    assert [row[1:] for row in _lessons(db)] == [("active", 2)]  # the second failing session, at once
+    assert "`sed` is not available here" in _stopped(_pre(second, "cat b.txt | sed s/a/b/"))
+    assert _decisions(db, second.session_id) == ["none", "stop"]
     # a failure whose lesson leaves its session to the resent-call warning is not learned live
-    session.bash("git checkout feature-y", error="error: pathspec 'feature-y' did not match any file(s) known to git")
-    with sqlite3.connect(db) as conn:
-        titles = [row[0] for row in conn.execute("SELECT title FROM lessons")]
+    second.bash("git checkout feature-y", error="error: pathspec 'feature-y' did not match any file(s) known to git")
+    titles = [title for title, _tier, _failed in _lessons(db)]
     assert any("`sed` is not available here" in title for title in titles)
     assert not any("git checkout" in title for title in titles), titles
     assert not (db.parent / "hook-failures.log").exists()

@@ -53,13 +53,14 @@ def accepted(event: str, stdout: str) -> dict[str, Any] | None:
     return data
 
 
-def _learn_push(session: AgentSession) -> None:
-    """A Codex session whose `git push` failed for want of an upstream, then worked with it."""
-    failed = session.payload("PostToolUse", tool_use_id="call_push_1")
-    for event, body in (("PreToolUse", {"tool_use_id": "call_push_1"}), ("PostToolUse", failed)):
+def _learn_push(session: AgentSession, ids: tuple[str, str] = ("call_push_1", "call_push_2")) -> None:
+    """A Codex session whose `git push` failed for want of an upstream, then worked with it (the
+    calls' `ids`: Codex's call ids are its own in each session)."""
+    failed = session.payload("PostToolUse", tool_use_id=ids[0])
+    for event, body in (("PreToolUse", {"tool_use_id": ids[0]}), ("PostToolUse", failed)):
         run = session.run(event, **body)
         assert (run.returncode, run.stdout) == (0, ""), run.stderr
-    fixed = {"tool_input": {"command": "git push --set-upstream origin feature-x"}, "tool_use_id": "call_push_2"}
+    fixed = {"tool_input": {"command": "git push --set-upstream origin feature-x"}, "tool_use_id": ids[1]}
     assert session.run("PreToolUse", **fixed).stdout == ""
     done = session.run(
         "PostToolUse", **fixed, tool_response=OK + "branch 'feature-x' set up to track 'origin/feature-x'.\n"
@@ -79,9 +80,13 @@ def test_the_recorded_payloads_are_valid_codex_inputs() -> None:
 
 
 @pytest.mark.slow
-def test_a_push_lesson_learned_through_codex_hooks_reaches_the_model_in_the_next_session(
+def test_a_push_lesson_learned_through_codex_hooks_in_two_sessions_reaches_the_model_in_the_next(
     repo: Path, tmp_path: Path
 ) -> None:
+    """Learned in the turn, a candidate after one failing session (given to no one), active after
+    the second; the next session's model reads it at its start, the person sees the warning before
+    the call and the model reads it with the result, when the hooks warn only (`--warn-only`); by
+    default another session's push is stopped once, the lesson as the reason."""
     db = tmp_path / "store" / "lessonloop.db"
     env = hook_env(db)
     first = AgentSession("codex", repo, env)
@@ -95,26 +100,38 @@ def test_a_push_lesson_learned_through_codex_hooks_reaches_the_model_in_the_next
     ]
     lessons = _lessons(db)
     assert len(lessons) == 1 and "git push" in lessons[0][1], lessons  # learned in the turn
-    title = lessons[0][1]
+    assert lessons[0][2:] == ("candidate", "active")  # one failing session: a candidate
+    lesson_id, title = lessons[0][:2]
     assert accepted("Stop", first.run("Stop").stdout) is None
 
+    again = AgentSession("codex", repo, env)
+    assert again.run("SessionStart").stdout == ""  # a candidate is given to no one
+    _learn_push(again, ("call_push_3", "call_push_4"))  # (nor warned before its push)
+    assert _lessons(db) == [(lesson_id, title, "active", "active")]  # the second failing session
+    assert accepted("Stop", again.run("Stop").stdout) is None
+
     second = AgentSession("codex", repo, env)
-    started = accepted("SessionStart", second.run("SessionStart").stdout)
+    started = accepted("SessionStart", second.run("SessionStart", "--warn-only").stdout)
     assert started is not None and title in started["hookSpecificOutput"]["additionalContext"]
-    prompt = second.run("UserPromptSubmit", prompt="why does git push fail without an upstream branch")
+    prompt = second.run("UserPromptSubmit", "--warn-only", prompt="why does git push fail without an upstream branch")
     assert prompt.returncode == 0
     accepted("UserPromptSubmit", prompt.stdout)
 
-    pre = second.run("PreToolUse", tool_use_id="call_push_3")
+    pre = second.run("PreToolUse", "--warn-only", tool_use_id="call_push_5")
     answer = accepted("PreToolUse", pre.stdout)
     assert answer is not None and title in answer["systemMessage"]  # the person sees it now
     assert "hookSpecificOutput" not in answer  # a warning does not stop the call
-    post = second.run("PostToolUse", tool_use_id="call_push_3")
+    post = second.run("PostToolUse", "--warn-only", tool_use_id="call_push_5")
     after = accepted("PostToolUse", post.stdout)
     assert after is not None
     given = after["hookSpecificOutput"]["additionalContext"]  # the model reads it with the result
     assert title in given and "--set-upstream" in given
-    assert second.run("PostToolUse", tool_use_id="call_push_3").stdout == ""  # given once
+    assert second.run("PostToolUse", "--warn-only", tool_use_id="call_push_5").stdout == ""  # given once
+
+    third = AgentSession("codex", repo, env)
+    stopped = accepted("PreToolUse", third.run("PreToolUse", tool_use_id="call_push_6").stdout)
+    assert stopped is not None and stopped["hookSpecificOutput"]["permissionDecision"] == "deny"
+    assert title in stopped["hookSpecificOutput"]["permissionDecisionReason"]
     assert not (db.parent / "hook-failures.log").exists()
 
 

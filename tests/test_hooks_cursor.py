@@ -62,38 +62,50 @@ def cursor_payload(event: str, repo: Path, conversation: str, **fields: Any) -> 
     return payload
 
 
-def learn_push_lesson(repo: Path, db: Path, conversation: str) -> None:
+def learn_push_lesson(repo: Path, db: Path, conversation: str, ids: tuple[str, str] | None = None) -> None:
     """A Cursor conversation where `git push` fails for a missing upstream and the agent sets it:
-    its calls reach the store through Cursor's post-call hooks only."""
-    failed = run_cursor("postToolUseFailure", cursor_payload("postToolUseFailure", repo, conversation), db)
-    fixed = run_cursor("postToolUse", cursor_payload("postToolUse", repo, conversation), db)
+    its calls reach the store through Cursor's post-call hooks only (`ids`: the calls' own ids,
+    else the recorded ones)."""
+    failure, fix = ({"tool_use_id": ids[0]}, {"tool_use_id": ids[1]}) if ids else ({}, {})
+    failed = run_cursor("postToolUseFailure", cursor_payload("postToolUseFailure", repo, conversation, **failure), db)
+    fixed = run_cursor("postToolUse", cursor_payload("postToolUse", repo, conversation, **fix), db)
     assert (failed.returncode, fixed.returncode) == (0, 0), failed.stderr + fixed.stderr
     assert accepted("postToolUseFailure", failed.stdout) == {} and accepted("postToolUse", fixed.stdout) == {}
 
 
 @pytest.mark.slow
-def test_a_push_lesson_learned_from_cursor_calls_reaches_the_agent_in_the_next_conversation(
+def test_a_push_lesson_learned_from_cursor_calls_in_two_conversations_reaches_the_agent_in_the_next(
     repo: Path, tmp_path: Path
 ) -> None:
+    """Learned live, a candidate after one failing conversation (given to no one), active after the
+    second; the next conversation begins with it and its push is warned when the hooks warn only
+    (`--warn-only`), stopped once (a deny, the lesson as the reason) by default."""
     db = tmp_path / "store" / "lessonloop.db"
     learn_push_lesson(repo, db, "conv-1")
     with sqlite3.connect(db) as conn:
         calls = conn.execute(
             "SELECT session_id, tool, ok, status, error_class, command FROM live_calls ORDER BY seq"
         ).fetchall()
-        lessons = conn.execute("SELECT id, title, trigger_text FROM lessons").fetchall()
+        lessons = conn.execute("SELECT id, title, trigger_text, tier FROM lessons").fetchall()
     assert calls == [
         ("conv-1", "Bash", 0, "error", "MISSING_PREREQUISITE", "git push"),  # the failure, classified
         ("conv-1", "Bash", 1, "ok", None, "git push --set-upstream origin feature-x"),
     ]
     assert len(lessons) == 1 and "--set-upstream" in str(lessons[0][2])  # learned live, from the fix
+    assert lessons[0][3] == "candidate"  # one failing conversation
     title = str(lessons[0][1])
 
-    started = run_cursor("sessionStart", cursor_payload("sessionStart", repo, "conv-2"), db)
+    started = run_cursor("sessionStart", cursor_payload("sessionStart", repo, "conv-1b"), db)
+    assert (started.returncode, accepted("sessionStart", started.stdout)) == (0, {})  # a candidate: given to no one
+    learn_push_lesson(repo, db, "conv-1b", ("call_push_1b", "call_fix_1b"))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT tier, failed_sessions FROM lessons").fetchall() == [("active", 2)]
+
+    started = run_cursor("sessionStart", cursor_payload("sessionStart", repo, "conv-2"), db, "--warn-only")
     assert started.returncode == 0
     assert title in accepted("sessionStart", started.stdout)["additional_context"]
 
-    pre = run_cursor("preToolUse", cursor_payload("preToolUse", repo, "conv-2"), db)
+    pre = run_cursor("preToolUse", cursor_payload("preToolUse", repo, "conv-2"), db, "--warn-only")
     assert pre.returncode == 0, pre.stderr
     out = accepted("preToolUse", pre.stdout)
     assert "permission" not in out  # a warning: the call goes on as the person's settings say
@@ -101,14 +113,15 @@ def test_a_push_lesson_learned_from_cursor_calls_reaches_the_agent_in_the_next_c
     assert out["user_message"] == out["agent_message"]
 
     shell = run_cursor("beforeShellExecution", cursor_payload("beforeShellExecution", repo, "conv-3"), db)
-    assert title in accepted("beforeShellExecution", shell.stdout)["agent_message"]
+    stopped = accepted("beforeShellExecution", shell.stdout)  # the default: stopped once
+    assert stopped["permission"] == "deny" and title in stopped["agent_message"]
     with sqlite3.connect(db) as conn:
         decisions = conn.execute(
             "SELECT event, action FROM hook_decisions WHERE session_id = 'conv-2' ORDER BY id"
         ).fetchall()
     assert decisions == [("SessionStart", "inject"), ("PreToolUse", "warn")]
     for event in ("sessionEnd", "stop"):  # no transcript: the session is recorded, nothing ingested
-        done = run_cursor(event, cursor_payload(event, repo, "conv-2"), db)
+        done = run_cursor(event, cursor_payload(event, repo, "conv-2"), db, "--warn-only")
         assert (done.returncode, accepted(event, done.stdout)) == (0, {})
     assert not (db.parent / "hook-failures.log").exists()
     assert not (db.parent / "ingest-queue").exists()

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.hook_helpers import HookSession, hook_env, no_upstream
+from tests.hook_helpers import HookRun, HookSession, hook_env, no_upstream, run_hook
+
+WARN_ONLY = ("--warn-only",)  # the hook's option: warnings only, no stop
 
 
 def _repo(path: Path, branch: str) -> Path:
@@ -29,32 +31,61 @@ def _lessons(db: Path) -> list[tuple[object, ...]]:
         ).fetchall()
 
 
+def _pre(session: HookSession, command: str) -> HookRun:
+    """The PreToolUse of a Bash call alone: a call the hook stops never runs (no PostToolUse)."""
+    session.calls += 1
+    tool_input = {"command": command, "description": "run it"}
+    tool_use_id = f"toolu_{session.session_id[:8]}_{session.calls:04d}"
+    payload = session.payload("PreToolUse", tool_name="Bash", tool_input=tool_input, tool_use_id=tool_use_id)
+    return run_hook("PreToolUse", payload, session.env)
+
+
+def _push_fails_then_works(session: HookSession, branch: str) -> None:
+    """`git push` fails for want of an upstream, then works with it; the hook says nothing."""
+    pre, post = session.bash("git push", error=no_upstream(branch))
+    assert (pre.returncode, pre.stdout, post.returncode, post.stdout) == (0, "", 0, "")
+    pre, post = session.bash(f"git push --set-upstream origin {branch}", stdout="branch set up")
+    assert pre.stdout == "" and post.returncode == 0
+
+
 @pytest.mark.slow
-def test_a_push_lesson_learned_in_one_session_warns_the_next_and_counts_the_success(repo: Path, tmp_path: Path) -> None:
+def test_a_push_lesson_learned_in_two_sessions_stops_the_next_once_and_counts_the_success(
+    repo: Path, tmp_path: Path
+) -> None:
+    """The mistake in one session makes a candidate, given to no agent; in a second one, an active
+    lesson. The next session begins with it, its `git push` is stopped (the hooks' default: a deny
+    with the lesson as the reason), and the push with the flag that follows counts as prevented."""
     db = tmp_path / "store" / "lessonloop.db"
     env = hook_env(db)
     first = HookSession(repo, env)
     assert first.start().stdout == ""  # nothing learned yet: nothing injected
-    pre, post = first.bash("git push", error=no_upstream("feature-x"))
-    assert (pre.returncode, pre.stdout, post.returncode, post.stdout) == (0, "", 0, "")
-    pre, post = first.bash("git push --set-upstream origin feature-x", stdout="branch set up")
-    assert pre.stdout == "" and post.returncode == 0
+    _push_fails_then_works(first, "feature-x")
     lessons = _lessons(db)
     assert len(lessons) == 1, lessons
     lesson_id, title, trigger_text, sessions, failed, prevented, warnings, tier, status = lessons[0]
     assert "git push" in str(trigger_text) and "--set-upstream" in str(trigger_text)
-    assert (sessions, failed, prevented, warnings, tier, status) == (1, 1, 0, 0, "active", "active")
+    assert (sessions, failed, prevented, warnings, tier, status) == (1, 1, 0, 0, "candidate", "active")
     assert first.stop().returncode == 0  # no transcript file: nothing to ingest, no failure
 
     subprocess.run(["git", "-C", str(repo), "checkout", "-q", "-b", "feature-y"], check=True)
     second = HookSession(repo, env)
-    started = second.start()
+    assert second.start().stdout == ""  # a candidate is given to no agent
+    _push_fails_then_works(second, "feature-y")  # (its `git push` was not warned either)
+    (_id, _t, _tt, sessions, failed, prevented, warnings, tier, _status) = _lessons(db)[0]
+    assert (sessions, failed, prevented, warnings, tier) == (2, 2, 0, 0, "active")
+    assert second.stop().returncode == 0
+
+    subprocess.run(["git", "-C", str(repo), "checkout", "-q", "-b", "feature-z"], check=True)
+    third = HookSession(repo, env)
+    started = third.start()
     assert str(title) in started.context  # the session begins with the lesson
-    pre, post = second.bash("git push")
-    assert pre.returncode == 0
-    assert "lessonloop" in pre.context and str(title) in pre.context
-    assert "--set-upstream" in pre.context
-    pre, post = second.bash("git push -u origin feature-y", stdout="ok")
+    stopped = _pre(third, "git push")
+    assert stopped.returncode == 0 and stopped.output is not None
+    inner = stopped.output["hookSpecificOutput"]
+    assert inner["permissionDecision"] == "deny"
+    reason = str(inner["permissionDecisionReason"])
+    assert "lessonloop" in reason and str(title) in reason and "--set-upstream" in reason
+    pre, _post = third.bash("git push -u origin feature-z", stdout="ok")
     assert pre.stdout == ""  # the flag is there: nothing to say
     (_id, _t, _tt, sessions, failed, prevented, warnings, _tier, _status) = _lessons(db)[0]
     assert (prevented, warnings) == (1, 1)
@@ -63,17 +94,18 @@ def test_a_push_lesson_learned_in_one_session_warns_the_next_and_counts_the_succ
             "SELECT role, session_id FROM lesson_evidence WHERE lesson_id = ? ORDER BY id", (lesson_id,)
         ).fetchall()
         decisions = conn.execute(
-            "SELECT event, action, lessons FROM hook_decisions WHERE session_id = ? ORDER BY id", (second.session_id,)
+            "SELECT event, action, lessons FROM hook_decisions WHERE session_id = ? ORDER BY id", (third.session_id,)
         ).fetchall()
-    assert ("prevented", second.session_id) in evidence
-    assert ("failure", first.session_id) in evidence and ("fix", first.session_id) in evidence
+    assert ("prevented", third.session_id) in evidence
+    for session in (first, second):
+        assert ("failure", session.session_id) in evidence and ("fix", session.session_id) in evidence
     assert decisions == [
         ("SessionStart", "inject", f"[{lesson_id}]"),
-        ("PreToolUse", "warn", f"[{lesson_id}]"),
+        ("PreToolUse", "stop", f"[{lesson_id}]"),
         ("PreToolUse", "none", None),
     ]
-    # Another success does not count the same warning twice.
-    second.bash("git push -u origin feature-y", stdout="ok")
+    # Another success does not count the same stop twice.
+    third.bash("git push -u origin feature-z", stdout="ok")
     assert _lessons(db)[0][5] == 1
     assert not (db.parent / "hook-failures.log").exists()
 
@@ -101,9 +133,10 @@ def test_the_same_command_resent_after_it_failed_is_warned_before_it_runs(repo: 
 
 @pytest.mark.slow
 def test_a_lesson_that_worked_again_is_brought_back_only_by_its_own_error(repo: Path, tmp_path: Path) -> None:
-    """A general lesson (a program missing here) is silent once its program worked in the session;
-    the program failing another way (a crash) leaves it silent, its own error brings it back
-    (SessionState.satisfied with the lesson's error signature, read from the stored calls)."""
+    """A general lesson (a program missing here, failing in two sessions) is silent once its
+    program worked in the session; the program failing another way (a crash) leaves it silent, its
+    own error brings it back (SessionState.satisfied with the lesson's error signature, read from
+    the stored calls). The hook warns only here (`--warn-only`): the warned calls run."""
     db = tmp_path / "store" / "lessonloop.db"
     env = hook_env(db)
     missing = "Exit code 127\nbash: line 1: pyth: command not found"
@@ -111,17 +144,23 @@ def test_a_lesson_that_worked_again_is_brought_back_only_by_its_own_error(repo: 
     first = HookSession(repo, env)
     first.start()
     first.bash("pyth a.py", error=missing)
-    first.bash("python3 a.py", stdout="ok")  # the remedy: a lesson now
-    assert any("pyth" in str(row[1]) for row in _lessons(db)), _lessons(db)
+    first.bash("python3 a.py", stdout="ok")  # the remedy: a lesson now, a candidate (one failing session)
+    assert [(row[4], row[7]) for row in _lessons(db) if "pyth" in str(row[1])] == [(1, "candidate")], _lessons(db)
     second = HookSession(repo, env)
     second.start()
-    pre, _post = second.bash("pyth b.py", stdout="ok")  # installed since
+    pre, _post = second.bash("pyth a.py", missing, "", *WARN_ONLY)
+    assert pre.stdout == ""  # a candidate is given to no agent
+    second.bash("python3 a.py", stdout="ok")
+    assert [(row[4], row[7]) for row in _lessons(db) if "pyth" in str(row[1])] == [(2, "active")], _lessons(db)
+    third = HookSession(repo, env)
+    third.start()
+    pre, _post = third.bash("pyth b.py", None, "ok", *WARN_ONLY)  # installed since
     assert "pyth" in pre.context and "python3" in pre.context
-    pre, _post = second.bash("pyth c.py", error=crash)
+    pre, _post = third.bash("pyth c.py", crash, "", *WARN_ONLY)
     assert "python3" not in pre.context  # it worked since the lesson's error
-    pre, _post = second.bash("pyth d.py", stdout="ok")
+    pre, _post = third.bash("pyth d.py", None, "ok", *WARN_ONLY)
     assert "python3" not in pre.context  # a crash is not the program missing
-    second.bash("pyth e.py", error=missing)
-    pre, _post = second.bash("pyth f.py", stdout="ok")
+    third.bash("pyth e.py", missing, "", *WARN_ONLY)
+    pre, _post = third.bash("pyth f.py", None, "ok", *WARN_ONLY)
     assert "python3" in pre.context  # its own error again
     assert not (db.parent / "hook-failures.log").exists()

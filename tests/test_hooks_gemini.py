@@ -55,9 +55,13 @@ def _learn_push(session: AgentSession) -> None:
 
 
 @pytest.mark.slow
-def test_a_push_lesson_learned_through_gemini_hooks_reaches_the_model_in_the_next_session(
+def test_a_push_lesson_learned_through_gemini_hooks_in_two_sessions_reaches_the_model_in_the_next(
     repo: Path, tmp_path: Path
 ) -> None:
+    """Learned in the turn, a candidate after one failing session (given to no one), active after
+    the second; the next session's model reads it at its start, the person sees the warning before
+    the call and the model reads it with the result, when the hooks warn only (`--warn-only`); by
+    default another session's push is stopped once (a deny, the lesson as the reason)."""
     db = tmp_path / "store" / "lessonloop.db"
     env = hook_env(db)
     first = AgentSession("gemini", repo, env)
@@ -65,28 +69,41 @@ def test_a_push_lesson_learned_through_gemini_hooks_reaches_the_model_in_the_nex
     _learn_push(first)
     with sqlite3.connect(db) as conn:
         calls = conn.execute("SELECT tool, ok, error_class, command FROM live_calls ORDER BY seq").fetchall()
-        lessons = conn.execute("SELECT title FROM lessons").fetchall()
+        lessons = conn.execute("SELECT title, tier FROM lessons").fetchall()
     assert calls == [
         ("Bash", 0, "MISSING_PREREQUISITE", "git push"),  # Exit Code: 128, classified
         ("Bash", 1, None, "git push --set-upstream origin feature-x"),
     ]
     assert len(lessons) == 1 and "git push" in lessons[0][0], lessons
-    title = lessons[0][0]
+    title, tier = lessons[0]
+    assert tier == "candidate"  # one failing session
     for event in ("AfterAgent", "SessionEnd"):
         assert read(event, first.run(event).stdout) is None
 
+    again = AgentSession("gemini", repo, env)
+    assert again.run("SessionStart").stdout == ""  # a candidate is given to no one
+    _learn_push(again)  # (nor warned before its push)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT title, tier, failed_sessions FROM lessons").fetchall() == [(title, "active", 2)]
+    for event in ("AfterAgent", "SessionEnd"):
+        assert read(event, again.run(event).stdout) is None
+
     second = AgentSession("gemini", repo, env)
-    started = read("SessionStart", second.run("SessionStart").stdout)
+    started = read("SessionStart", second.run("SessionStart", "--warn-only").stdout)
     assert started is not None and title in started["hookSpecificOutput"]["additionalContext"]
-    prompt = second.run("BeforeAgent", prompt="why does git push fail without an upstream branch")
+    prompt = second.run("BeforeAgent", "--warn-only", prompt="why does git push fail without an upstream branch")
     assert prompt.returncode == 0
     read("BeforeAgent", prompt.stdout)
-    before = read("BeforeTool", second.run("BeforeTool").stdout)
+    before = read("BeforeTool", second.run("BeforeTool", "--warn-only").stdout)
     assert before is not None and title in before["systemMessage"] and "decision" not in before
-    after = read("AfterTool", second.run("AfterTool").stdout)
+    after = read("AfterTool", second.run("AfterTool", "--warn-only").stdout)
     assert after is not None
     given = after["hookSpecificOutput"]["additionalContext"]  # appended to the tool's result
     assert title in given and "--set-upstream" in given
+
+    third = AgentSession("gemini", repo, env)
+    stopped = read("BeforeTool", third.run("BeforeTool").stdout)
+    assert stopped is not None and stopped["decision"] == "deny" and title in stopped["reason"]
     assert not (db.parent / "hook-failures.log").exists()
 
 
