@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.real_agents import clis
-from tests.real_agents.drivers import DRIVERS
+from tests.real_agents.drivers import DRIVERS, Driver
 from tests.real_agents.model_server import ModelServer, Script
 from tests.real_agents.scenario import push_lessons, push_session, pushed, title_words
 from tests.real_agents.workspace import Workspace
@@ -39,26 +39,34 @@ def _heeding(words: str, branch: str) -> Script:
     return Script(["git push", remedy], heed=heed)
 
 
+def _learned_then_hooked(
+    driver: Driver, ws: Workspace, server: ModelServer, *, call_hooks_only: bool
+) -> list[dict[str, object]]:
+    """Two sessions whose `git push` failed, read and learned from; lessonloop's hooks installed
+    (only those around a call, with `call_hooks_only`) and trusted; git's runs logged from now on.
+    Returns the lessons about `git push`."""
+    driver.setup(ws, server)
+    for branch in ("cart", "checkout"):
+        push_session(driver, ws, server, branch)
+    ws.lessonloop("ingest")
+    lessons = push_lessons(ws)
+    assert lessons, ws.lessonloop("lessons", "list").stdout
+    ws.lessonloop("hooks", "install", "--agent", driver.hooks_agent)
+    if call_hooks_only:
+        driver.drop_context_hooks(ws)
+    driver.trust(ws)
+    ws.log_git()
+    return lessons
+
+
 @pytest.mark.parametrize("hooks", ["every hook", "call hooks only"])
 @pytest.mark.parametrize("name", sorted(DRIVERS))
-def test_a_model_that_heeds_the_lesson_never_runs_the_failing_push(
-    name: str, hooks: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> None:
+def test_a_model_that_heeds_the_lesson_never_runs_the_failing_push(name: str, hooks: str, tmp_path: Path) -> None:
     driver = DRIVERS[name]
     clis.require(driver.command)
     ws = Workspace(tmp_path)
     with ModelServer() as server:
-        driver.setup(ws, server)
-        for branch in ("cart", "checkout"):
-            push_session(driver, ws, server, branch)
-        ws.lessonloop("ingest")
-        lessons = push_lessons(ws)
-        assert lessons, ws.lessonloop("lessons", "list").stdout
-        ws.lessonloop("hooks", "install", "--agent", driver.hooks_agent)
-        if hooks == "call hooks only":
-            driver.drop_context_hooks(ws)
-        driver.trust(ws)
-        ws.log_git()
+        lessons = _learned_then_hooked(driver, ws, server, call_hooks_only=hooks == "call hooks only")
         run, _ = push_session(driver, ws, server, "payments", _heeding(title_words(lessons[0]), "payments"))
         assert pushed(ws, "payments"), run
         calls = [line.strip() for line in ws.git_calls()]
@@ -76,14 +84,7 @@ def test_a_stop_is_once_the_same_call_sent_again_runs(name: str, tmp_path: Path)
     clis.require(driver.command)
     ws = Workspace(tmp_path)
     with ModelServer() as server:
-        driver.setup(ws, server)
-        for branch in ("cart", "checkout"):
-            push_session(driver, ws, server, branch)
-        ws.lessonloop("ingest")
-        ws.lessonloop("hooks", "install", "--agent", driver.hooks_agent)
-        driver.drop_context_hooks(ws)
-        driver.trust(ws)
-        ws.log_git()
+        _learned_then_hooked(driver, ws, server, call_hooks_only=True)
         insist = Script(["git push", "git push", "git push --set-upstream origin payments"])
         run, requests = push_session(driver, ws, server, "payments", insist)
         assert pushed(ws, "payments"), run

@@ -52,14 +52,14 @@ HISTORY = 200  # calls remembered per context, for "what happened between failur
 class Fired:
     lesson: Lesson
     confidence: float
-    action: str  # warn | ask | block
+    action: str  # warn | stop | ask | block
 
 
 @dataclass(slots=True)
 class Decision:
     """What the PreToolUse check says about one call, and which lessons it matched."""
 
-    action: str = "none"  # none | warn | ask | block
+    action: str = "none"  # none | warn | stop | ask | block
     fired: list[Fired] = field(default_factory=list)
     matched: list[Lesson] = field(default_factory=list)  # trigger met, prevention not done
     prevented: list[Lesson] = field(default_factory=list)  # trigger met, prevention done

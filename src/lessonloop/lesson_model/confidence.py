@@ -26,7 +26,7 @@ SEVERITIES = ("low", "medium", "high", "critical")
 FREQUENCY_STEPS = (5, 15)  # failing sessions at which severity rises one level each
 
 TIERS = ("candidate", "active", "core")
-ACTIVE_AT = 0.25  # promote candidate -> active (one clean failing session: 0.27)
+ACTIVE_AT = 0.25  # promote candidate -> active (and MIN_FAILED_SESSIONS; two failing of three sessions: 0.25)
 ACTIVE_BELOW = 0.15  # demote active -> candidate (one failure and one success: 0.12)
 CORE_AT = 0.75  # promote active -> core
 CORE_BELOW = 0.60  # demote core -> active

@@ -284,7 +284,7 @@ class Fired:
 
 
 class Verdict:
-    """What to do about the call: `action` (none, warn, ask, block), the lessons that speak, most
+    """What to do about the call: `action` (none, warn, stop, ask, block), the lessons that speak, most
     confident first (`fired`), those whose trigger was met and prevention not done (`matched`,
     silent ones included: learning counts them) and those whose prevention was done."""
 
