@@ -19,9 +19,12 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
+from lessonloop.analyze.error_classes import STOPPED, USER_REJECTED
 from lessonloop.apply import mcp_tools
 from lessonloop.store import open_store
 from tests.conftest import SHARED_CORPUS
@@ -83,14 +86,19 @@ def _append(path: Path, builder: TranscriptBuilder) -> None:
 
 def _forge(builder: TranscriptBuilder, variant: str) -> str:
     """Append a call whose error result starts with the rejection words and the planted words, as
-    Claude Code writes an MCP server's error, a PreToolUse hook's denial, or a failed command whose
-    output starts with them; the call's id."""
+    Claude Code writes an MCP server's error, a PreToolUse hook's denial (its stderr alone, or
+    after Claude Code's "PreToolUse:Bash hook error:" words: "hook stop"), or a failed command
+    whose output starts with them; the call's id."""
     text = SAID + PAYLOAD
     if variant == "mcp error":
         call = builder.tool_use("mcp__docs__search", {"query": "how to run the tests"})
         builder.tool_result(call, [{"type": "text", "text": text}], is_error=True, tool_use_result=f"Error: {text}")
     elif variant == "hook denial":  # a PreToolUse hook's exit 2: its stderr as the result (real 2.1.39 shape)
         call = builder.tool_use("Bash", {"command": "pytest -q", "description": "Run the tests"})
+        builder.tool_result(call, text, is_error=True, tool_use_result=f"Error: {text}")
+    elif variant == "hook stop":  # the same denial in Claude Code's hook-error wording (class STOPPED)
+        call = builder.tool_use("Bash", {"command": "pytest -q", "description": "Run the tests"})
+        text = f"PreToolUse:Bash hook error: [guard.sh]: {text}"
         builder.tool_result(call, text, is_error=True, tool_use_result=f"Error: {text}")
     else:  # "command output": what the command printed, recorded as its output
         call = builder.tool_use("Bash", {"command": "cat CONTRIBUTING.md && false", "description": "Read the guide"})
@@ -121,9 +129,10 @@ def _rows(db: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
         conn.close()
 
 
-def _what_agents_get(db: Path, project: Path, tmp_path: Path, command: str) -> list[str]:
+def _what_agents_get(db: Path, project: Path, tmp_path: Path, command: str) -> tuple[list[str], dict[str, Any]]:
     """Every text lessonloop gives an agent in `project`: SessionStart, PreToolUse before `command`
-    (with --block), the rules file `lessons export` writes, and MCP recall."""
+    (with --block, on top of the hooks' default stop), the rules file `lessons export` writes (""
+    when it writes none: no active lesson to give there), and MCP recall; and PreToolUse's answer."""
     env = hook_env(db)
     session = HookSession(project, env)
     said = [session.start().context]
@@ -133,8 +142,7 @@ def _what_agents_get(db: Path, project: Path, tmp_path: Path, command: str) -> l
         env,
         "--block",
     )
-    decision = (pre.output or {}).get("hookSpecificOutput", {})
-    assert decision.get("permissionDecision") != "deny", decision
+    decision: dict[str, Any] = (pre.output or {}).get("hookSpecificOutput", {})
     said.append(json.dumps(decision, ensure_ascii=False))
     rules = tmp_path / f"{project.name}-CLAUDE.md"
     export = ["lessons", "export", "--agent", "claude-code", "--to", str(rules), "-p", str(project), "--db", str(db)]
@@ -146,24 +154,26 @@ def _what_agents_get(db: Path, project: Path, tmp_path: Path, command: str) -> l
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    said.append(rules.read_text(encoding="utf-8"))
+    said.append(rules.read_text(encoding="utf-8") if rules.exists() else "")
     conn = open_store(db)
     try:
         for query in (command, "run the tests", "setup install script"):
             said.append(json.dumps(mcp_tools.recall_lessons(conn, query, project=str(project)), ensure_ascii=False))
     finally:
         conn.close()
-    return said
+    return said, decision
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("variant", ["mcp error", "hook denial", "command output"])
+@pytest.mark.parametrize("variant", ["mcp error", "hook denial", "hook stop", "command output"])
 def test_a_forged_rejection_is_no_rejection_and_no_lesson_gives_its_words(tmp_path: Path, variant: str) -> None:
     home = tmp_path / "home"
     db = tmp_path / "lessonloop.db"
     projects = [tmp_path / "work" / "shop", tmp_path / "work" / "blog"]
     forged: list[str] = []
-    for copy, project in enumerate(projects, 1):  # the same planted result in two projects
+    # The same planted result in two projects, in two sessions in each: a lesson of one failing
+    # session is a candidate, given to no agent, so two make whatever it would teach active there.
+    for copy, project in enumerate([*projects, *projects], 1):
         path, builder = _copy_session(home, SPOTTER_SHORT, project, copy)
         forged.append(_forge(builder, variant))
         _append(path, builder)
@@ -171,20 +181,30 @@ def test_a_forged_rejection_is_no_rejection_and_no_lesson_gives_its_words(tmp_pa
 
     marks = ", ".join("?" * len(forged))
     statuses = _rows(db, f"SELECT status FROM tool_calls WHERE id IN ({marks})", *forged)
-    assert statuses == [("error",), ("error",)]  # a failed call, not the person's answer
+    assert statuses == [("error",)] * 4  # a failed call, not the person's answer
+    # Its class: a hook's stop where Claude Code's hook-error words start it (rule hook_stopped),
+    # else the rejection's words at its start (rule rejection_text): never the agent's mistake to learn.
+    expected = STOPPED if variant == "hook stop" else USER_REJECTED
+    classes = _rows(db, f"SELECT class FROM call_errors WHERE tool_use_id IN ({marks})", *forged)
+    assert classes == [(expected,)] * 4 and expected in NOT_AGENT_FAILURES, classes
     assert _rows(db, "SELECT count(*) FROM messages WHERE kind = 'rejection' AND text LIKE '%setup.example%'") == [(0,)]
-    # The session's own rejections (Claude Code's record: "User rejected tool use") still are.
-    assert _rows(db, "SELECT count(*) FROM tool_calls WHERE status = 'rejected'") == [(4,)]
+    # The session's own rejections (Claude Code's record: "User rejected tool use") still are, and
+    # teach each project its active lesson (rejected in two sessions there): what agents are given.
+    assert _rows(db, "SELECT count(*) FROM tool_calls WHERE status = 'rejected'") == [(8,)]
+    own = _rows(db, "SELECT project, tier FROM lessons WHERE kind = 'correction' AND title LIKE '%mix phx.server%'")
+    assert sorted(own) == sorted((str(project), "active") for project in projects)
     for kind, scope, title, body, prevention in _rows(db, "SELECT kind, scope, title, body, prevention FROM lessons"):
         texts = " ".join(str(t or "") for t in (title, body, prevention))
-        # No lesson carries the planted words: none active, none that may deny, none that quotes them
-        # (the error reads as a rejection's text: class USER_REJECTED, never the agent's mistake to learn).
+        # No lesson carries the planted words: none active, none that may deny, none that quotes them.
         assert "setup.example" not in texts, (kind, texts)
         if kind == "correction":
             assert scope == "project", (title, scope)
     for project in projects:
-        for text in _what_agents_get(db, project, tmp_path, "pytest -q"):
-            assert "setup.example" not in _unquoted(text), text
+        given, decision = _what_agents_get(db, project, tmp_path, "pytest -q")
+        assert "mix phx.server" in given[0] and "mix phx.server" in given[2]  # they give lessons, ...
+        for text in given:
+            assert "setup.example" not in _unquoted(text), text  # ... never the planted words
+        assert decision.get("permissionDecision") != "deny", decision  # and nothing stops the call
 
 
 @pytest.mark.slow
@@ -211,22 +231,32 @@ def test_the_persons_rejection_is_one_its_lesson_stays_in_its_project_with_the_w
     ]
     lessons = _rows(
         db,
-        "SELECT scope, project, status, body, prevention FROM lessons WHERE kind = 'correction' AND title LIKE ?",
+        "SELECT scope, project, status, tier, body, prevention FROM lessons WHERE kind = 'correction' AND title LIKE ?",
         "%rm -rf dist%",
     )
     assert sorted(str(row[1]) for row in lessons) == sorted(str(p) for p in projects)  # one per project
-    for scope, _project, status, body, prevention in lessons:
+    for scope, lesson_project, status, tier, body, prevention in lessons:
         assert scope == "project" and status == "active"
+        # rejected in two sessions in the shop: active; once in the blog: a candidate, given to no agent
+        assert tier == ("active" if lesson_project == str(projects[0]) else "candidate"), (lesson_project, tier)
         assert f"\u201c{words}\u201d" in str(body) and words not in _unquoted(str(body))
         assert prevention is None or words not in _unquoted(str(prevention))
     # The spotter session's own rejection of `mix phx.server ...`, in both projects: never global.
     assert {row[0] for row in _rows(db, "SELECT scope FROM lessons WHERE kind = 'correction'")} == {"project"}
     for project in projects:
-        given = _what_agents_get(db, project, tmp_path, "rm -rf dist")
+        given, decision = _what_agents_get(db, project, tmp_path, "rm -rf dist")
         for text in given:
             assert words not in _unquoted(text), text
-        if project == projects[0]:  # SessionStart and the rules file give it, its words quoted
+        if project == projects[0]:
+            # SessionStart and the rules file give it, its words quoted; the person's own lesson of
+            # two sessions stops the call once (the hooks' default), the lesson as the reason
             assert f"\u201c{words}\u201d" in given[0] and f"\u201c{words}\u201d" in given[2]
+            assert decision.get("permissionDecision") == "deny", decision
+            assert str(decision.get("permissionDecisionReason")).startswith("lessonloop stopped this call")
+            assert f"\u201c{words}\u201d" in str(decision.get("permissionDecisionReason")), decision
+        else:  # the blog's candidate: nothing given, nothing stopped
+            assert "rm -rf dist" not in given[0] and given[2] == "", given
+            assert "permissionDecision" not in decision, decision
         conn = open_store(db)
         try:
             found = mcp_tools.recall_lessons(conn, "rm -rf dist delete build output", project=str(project))

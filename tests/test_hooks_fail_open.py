@@ -54,12 +54,16 @@ def test_a_corrupt_store_means_no_decision(tmp_path: Path, event: str) -> None:
 
 
 @pytest.mark.slow
-def test_a_locked_store_still_gets_the_warning_and_loses_no_event(tmp_path: Path) -> None:
+def test_a_locked_store_still_stops_the_call_with_its_lesson_and_loses_no_event(tmp_path: Path) -> None:
+    """A store another process holds locked still gives its lesson: the PreToolUse hook stops the
+    call once (the hooks' default, for this person's lesson of two failing sessions; the stop is
+    remembered beside the store, not in it), and every event's writes wait for the lock."""
     db = tmp_path / "lessonloop.db"
     env = hook_env(db, LESSONLOOP_BUSY_TIMEOUT_MS="300")
-    session = HookSession(tmp_path, env)
-    session.bash("git push", error=no_upstream("main"))
-    session.bash("git push --set-upstream origin main")  # a lesson to warn with
+    for _ in range(2):  # the mistake in two sessions: an active lesson (one session's is a candidate)
+        session = HookSession(tmp_path, env)
+        session.bash("git push", error=no_upstream("main"))
+        session.bash("git push --set-upstream origin main")
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # another process writing for a long time
     try:
@@ -71,11 +75,14 @@ def test_a_locked_store_still_gets_the_warning_and_loses_no_event(tmp_path: Path
             assert time.monotonic() - started < 15  # a hang guard, not a benchmark
         assert len(spool.pending(str(db))) >= 5  # every event's writes wait for the lock (and the new session's row)
         with sqlite3.connect(db) as reader:  # nothing half-written meanwhile
-            assert reader.execute("SELECT count(*) FROM live_calls").fetchone()[0] == 2
+            assert reader.execute("SELECT count(*) FROM live_calls").fetchone()[0] == 4
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert "git push --set-upstream origin main" in runs["PreToolUse"].context  # the warning reached the agent
+    stopped = (runs["PreToolUse"].output or {}).get("hookSpecificOutput", {})
+    assert stopped.get("permissionDecision") == "deny", stopped  # stopped once, the lesson as the reason
+    assert "git push --set-upstream origin main" in str(stopped.get("permissionDecisionReason"))
+    assert "git push --set-upstream origin main" in runs["PreToolUse"].context  # the lesson reached the agent
     assert _log(db) == []  # waiting is not a failure
     session.bash("ls")  # the next hooks store what waited, then their own events
     assert spool.pending(str(db)) == []
@@ -85,7 +92,7 @@ def test_a_locked_store_still_gets_the_warning_and_loses_no_event(tmp_path: Path
         decided = conn.execute(
             "SELECT event, action, tool_use_id FROM hook_decisions WHERE session_id = 's-fail-open' ORDER BY id"
         ).fetchall()
-        assert decided[0] == ("PreToolUse", "warn", "toolu_PreToolUse")
+        assert decided[0] == ("PreToolUse", "stop", "toolu_PreToolUse")
         assert conn.execute(
             "SELECT ended_at IS NULL, model FROM hook_sessions WHERE session_id = 's-fail-open'"
         ).fetchone() == (1, None)

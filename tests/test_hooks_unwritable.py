@@ -21,7 +21,7 @@ import pytest
 
 from lessonloop.apply.hooks import failures
 from lessonloop.apply.hooks.command import hook_command
-from tests.hook_helpers import HookSession, hook_env, mount_namespace, no_upstream
+from tests.hook_helpers import HookSession, hook_env, mount_namespace, no_upstream, run_hook
 
 EVENTS = ("PostToolUse", "PostToolUseFailure", "PreToolUse", "UserPromptSubmit", "SessionStart", "Stop")
 
@@ -70,10 +70,11 @@ def _payloads(session: HookSession, n: int) -> list[list[Any]]:
     ]  # fmt: skip
 
 
-def _prepared(tmp_path: Path) -> tuple[Path, dict[str, str], HookSession]:
-    """A store with a lesson, the fallback log in tmp_path/state, the configuration changed after
-    the hooks cached it (so the next hook rebuilds the cache: the write that used to leave
-    `hook-config-cache.json.<pid>` behind)."""
+def _prepared(tmp_path: Path, sessions: int = 1) -> tuple[Path, dict[str, str], HookSession]:
+    """A store with a lesson learned live from the mistake in `sessions` sessions (one: a
+    candidate, given to no agent; two: active), the fallback log in tmp_path/state, the
+    configuration changed after the hooks cached it (so the next hook rebuilds the cache: the
+    write that used to leave `hook-config-cache.json.<pid>` behind); the last session."""
     db = tmp_path / "store" / "lessonloop.db"
     config = tmp_path / "config.toml"
     config.write_text("[capture]\nenabled = true\n")
@@ -84,9 +85,10 @@ def _prepared(tmp_path: Path) -> tuple[Path, dict[str, str], HookSession]:
         LESSONLOOP_CONFIG=str(config),
         LESSONLOOP_HOOK_FOREGROUND="1",
     )
-    session = HookSession(tmp_path, env)
-    session.bash("git push", error=no_upstream("main"))
-    session.bash("git push --set-upstream origin main")  # a lesson learned live
+    for _ in range(sessions):
+        session = HookSession(tmp_path, env)
+        session.bash("git push", error=no_upstream("main"))
+        session.bash("git push --set-upstream origin main")  # a lesson learned live
     config.write_text("[capture]\nenabled = true\n# changed\n")
     return db, env, session
 
@@ -159,26 +161,34 @@ def test_a_read_only_store_still_gives_its_lessons_and_logs_what_it_could_not_re
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """docs/hooks.md: a read-only store costs the record, never the lessons. A new session on the
-    read-only store is given the lesson at its start, for its prompt and before the call it is
-    about; each event's record fails, and the failure is in the log `hooks status` reads."""
-    db, env, _ = _prepared(tmp_path)
+    read-only store is given the lesson (active: the mistake was made in two sessions) at its
+    start, for its prompt and before the call it is about; there the hook warns instead of
+    stopping the call (a stop it cannot remember beside the store would stop the agent for good:
+    the same call, the folder writable again, is stopped); each event's record fails, and the
+    failure is in the log `hooks status` reads."""
+    db, env, _ = _prepared(tmp_path, sessions=2)
     later = HookSession(tmp_path, env)
+    push = later.payload(
+        "PreToolUse", tool_name="Bash", tool_input={"command": "git push"}, tool_use_id="toolu_ro_later"
+    )
     events = [
         ["SessionStart", later.payload("SessionStart", source="startup")],
         ["UserPromptSubmit", later.payload("UserPromptSubmit", prompt="push the branch to origin")],
-        ["PreToolUse", later.payload("PreToolUse", tool_name="Bash", tool_input={"command": "git push"},
-                                     tool_use_id="toolu_ro_later")],
-    ]  # fmt: skip
+        ["PreToolUse", push],
+    ]
     before = sorted(os.listdir(db.parent))
     inside = _read_only(db, events, env)
     for event, code, out, err in inside["answers"]:
         assert (code, err) == (0, ""), event
-        context = json.loads(out)["hookSpecificOutput"]["additionalContext"] if out else ""
-        assert "git push --set-upstream origin main" in context, (event, out)
+        given = json.loads(out)["hookSpecificOutput"] if out else {}
+        assert "git push --set-upstream origin main" in given.get("additionalContext", ""), (event, out)
+        assert "permissionDecision" not in given, (event, out)  # a warning, no stop
     logged = _check_logged(db, env, inside["answers"], "read-only", monkeypatch)
     assert {entry["event"] for entry in logged} == {"SessionStart", "UserPromptSubmit", "PreToolUse"}
     assert all("its lessons are still given" in str(entry["error"]) for entry in logged), logged
     assert inside["files"] == before
+    writable = run_hook("PreToolUse", push, env)  # the same call, the folder writable: stopped once
+    assert (writable.output or {}).get("hookSpecificOutput", {}).get("permissionDecision") == "deny", writable.stdout
 
 
 @pytest.mark.slow

@@ -105,7 +105,9 @@ def test_right_warnings_do_not_raise_a_lesson_its_sessions_decide() -> None:
 def test_the_hook_asks_only_as_far_as_the_lessons_precision_allows(tmp_path: Path) -> None:
     """The PreToolUse hook (a real process, `--ask`) reads the confidence learning stored, capped by
     the lesson's false alarms: a lesson that failed in 14 of 14 sessions (0.78 by sessions alone)
-    but whose warnings were twice false alarms (0.27) warns, it does not ask."""
+    asks; one whose warnings were twice false alarms (0.27) does not ask: it stops the call once
+    (the hooks' default: this person's own lesson, 14 failing sessions, 0.27 >= decision.STOP_AT),
+    and with `--warn-only` it only warns."""
     from lessonloop.store import open_store
     from lessonloop.store.lessons.writer import save_learned
     from tests.hook_helpers import HookSession, hook_env, run_hook
@@ -131,10 +133,11 @@ def test_the_hook_asks_only_as_far_as_the_lessons_precision_allows(tmp_path: Pat
         finally:
             conn.close()
         env = hook_env(db)
-        session = HookSession(project, env)
-        payload = session.payload("PreToolUse", tool_name="Bash", tool_input={"command": "git push"})
-        out = run_hook("PreToolUse", payload, env, "--ask")
-        assert out.returncode == 0, out.stderr
-        assert out.output is not None and "git push -u origin" in out.context
-        outcomes[false_alarms] = out.output["hookSpecificOutput"].get("permissionDecision")
-    assert outcomes == {0: "ask", 2: None}
+        for mode, options in (("stop", ("--ask",)), ("warn-only", ("--ask", "--warn-only"))):
+            session = HookSession(project, env)  # a session of its own: no stop of the other's to go past
+            payload = session.payload("PreToolUse", tool_name="Bash", tool_input={"command": "git push"})
+            out = run_hook("PreToolUse", payload, env, *options)
+            assert out.returncode == 0, out.stderr
+            assert out.output is not None and "git push -u origin" in out.context
+            outcomes[false_alarms, mode] = out.output["hookSpecificOutput"].get("permissionDecision")
+    assert outcomes == {(0, "stop"): "ask", (0, "warn-only"): "ask", (2, "stop"): "deny", (2, "warn-only"): None}

@@ -637,15 +637,26 @@ def test_two_members_with_the_same_lessons_are_counted_once_each(
 
 @pytest.mark.slow
 def test_the_pre_tool_use_hook_warns_with_a_pulled_team_lesson(
-    team_server: Server, stores: dict[str, tuple[Path, str]]
+    team_server: Server, stores: dict[str, tuple[Path, str]], tmp_path: Path
 ) -> None:
-    """Alice's `rg` mistake (Codex corpus), pulled into bob's store (Aider corpus): bob's PreToolUse
-    hook warns about it in bob's project, and did not before the pull."""
+    """Alice's `rg` mistake (Codex corpus), made in a second session (a copy of her rollouts with
+    ids of its own: a lesson of one failing session is a candidate, given to no one), pulled into
+    bob's store (Aider corpus): bob's PreToolUse hook warns about it in bob's project, and did not
+    before the pull. A teammate's lesson only warns: it never stops bob's call, where alice's own
+    lesson stops the same call once in her project (the hooks' default)."""
+    from tests.corpus_copies import codex_copies
     from tests.hook_helpers import HookSession, hook_env
 
     (codex, codex_project), (aider, aider_project) = stores["codex"], stores["aider"]
     (lesson,) = _lessons(codex)
+    assert lesson["trigger"] and lesson["status"] == "active"
+    assert (lesson["tier"], lesson["failed_sessions"]) == ("candidate", 1)  # one failing session: given to no one
+    codex_copies(tmp_path / "again", 2)  # copy000 keeps the rollouts' ids; copy001 is a second set of sessions
+    assert cli("ingest", tmp_path / "again" / "copy001", "--db", codex).exit_code == 0
+    assert cli("learn", "--db", codex).exit_code == 0
+    (lesson,) = _lessons(codex, f"id = {lesson['id']}")  # the same lesson (the copies may teach a candidate more)
     assert lesson["trigger"] and lesson["status"] == "active" and lesson["tier"] in ("active", "core")
+    assert lesson["failed_sessions"] == 2
     url = team_server.new_database()
     ok("team", "init", url, "--as", "alice", "--db", codex)
     token = ok("team", "invite", "bob", "--db", codex)["token"]
@@ -665,6 +676,11 @@ def test_the_pre_tool_use_hook_warns_with_a_pulled_team_lesson(
     pre, _post = session.bash(command)
     assert pre.returncode == 0
     assert lesson["title"] in pre.context  # the team's lesson, before the call
+    assert pre.output is not None and "permissionDecision" not in pre.output["hookSpecificOutput"]  # a warning
+    own = HookSession(Path(codex_project), hook_env(codex))  # in alice's project her own lesson stops it once
+    own.start()
+    pre, _post = own.bash(command)
+    assert pre.output is not None and pre.output["hookSpecificOutput"].get("permissionDecision") == "deny"
 
 
 def test_with_review_pending_lessons_are_not_shared_and_pulled_copies_wait_for_approval(
