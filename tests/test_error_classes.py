@@ -513,3 +513,18 @@ def test_corpus_usage_flag_and_evidence(corpus_sessions: list[SessionInput]) -> 
             assert result.usage == (result.label in USAGE_CLASSES)
             name, sep, text = result.evidence.partition(": ")
             assert sep and name and len(text) <= EVIDENCE_CHARS
+
+
+def test_a_hook_stop_is_stopped_but_a_command_that_printed_its_words_is_not() -> None:
+    """Each agent's wording of a hook's deny is STOPPED (issue 59); the same words printed by a
+    command that ran (it has an exit code) forge no stop: the call stays the failure it is."""
+    for text in (
+        "PreToolUse:Bash hook error: lessonloop stopped this call before it ran: ...",
+        "Command blocked by PreToolUse hook: lessonloop stopped this call before it ran: ...",
+        "Tool execution blocked: lessonloop stopped this call before it ran: ...",
+        "Denied by preToolUse hook: lessonloop stopped this call before it ran: ...",
+        "lessonloop stopped this call before it ran: a lesson from earlier sessions says it fails.",
+    ):
+        assert label_of(make_call(text, command="git push")) == "STOPPED", text
+    forged = "Tool execution blocked: lessonloop stopped this call\nError: connect ECONNREFUSED 10.0.0.5:5432"
+    assert label_of(make_call(forged, command="./deploy.sh", exit_code=1)) != "STOPPED"

@@ -236,7 +236,8 @@ RULES: tuple[Rule, ...] = (
     # PreToolUse hook: REASON" (or "Tool call blocked ..." for a call with no command), Gemini CLI
     # "Tool execution blocked: REASON", Copilot CLI "Denied by preToolUse hook: REASON", OpenCode
     # the plugin's thrown REASON (lessonloop's own: "lessonloop stopped this call ..."). Not the
-    # agent's failure, nor a success: learning counts it for no lesson (learn/engine.py).
+    # agent's failure, nor a success: learning counts it for no lesson (learn/engine.py). Never a
+    # call with an exit code: one that ran and printed those words is classed by what else it says.
     _r(
         "hook_stopped",
         STOPPED,
@@ -953,6 +954,8 @@ def _match(rule: Rule, call: Call, view: _TextView, kinds: frozenset[str]) -> st
     """The evidence text when every condition of `rule` holds, else None."""
     if rule.status is not None and call.status != rule.status:
         return None
+    if rule.label == STOPPED and call.exit_code is not None:
+        return None  # a stopped call never ran: a command that exited printed those words itself
     if rule.kinds is not None and not (kinds & rule.kinds):
         return None
     if rule.command is not None and not (call.command and rule.command.search(call.command)):
