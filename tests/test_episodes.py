@@ -52,6 +52,7 @@ def test_flag_added_to_the_same_command_is_the_lesson() -> None:
         "words": ["git", "push"],
         "lacks": ["--set-upstream", "-u"],
         "unless": {"words": ["git", "push"], "flags": ["--set-upstream", "-u"], "since": "session"},
+        "bare": True,  # the fix named a remote and a branch: the lesson is the bare `git push`'s
     }
     assert draft.prevention_command == "git push --set-upstream origin <branch>"  # branch hidden, redirection gone
     assert draft.error_signature == "shell|fatal: The current branch <branch> has no upstream branch."

@@ -174,7 +174,8 @@ def test_the_corpus_lessons(store: sqlite3.Connection) -> None:
     assert push["prevention_command"] == "git push --set-upstream origin <branch>"
     assert (
         push["trigger_text"]
-        == "shell `git push` without --set-upstream/-u, unless `git push --set-upstream` ran earlier in the session"
+        == "shell `git push` without --set-upstream/-u and with no operands, unless `git push --set-upstream` ran "
+        "earlier in the session"
     )
     assert push["status"] == "active"
     assert push["tier"] == "active"
