@@ -42,7 +42,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-def as_json(*args: object) -> Any:
+def as_json(*args: str | Path) -> Any:
     done = cli(*args, "--json")
     assert done.exit_code == 0, done.stderr
     return json.loads(done.output)
