@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lessonloop.capture.agents import by_agent
+from lessonloop.lesson_model.confidence import MIN_FAILED_SESSIONS
 from lessonloop.report.glossary import words
 
 if TYPE_CHECKING:
@@ -93,6 +94,8 @@ def _delivery(agents: set[str]) -> list[str]:
 
 def _lesson_line(lesson: NewLesson) -> str:
     pending = ", pending review" if lesson.status == "pending" else ""
+    if lesson.sessions and lesson.failed_sessions < MIN_FAILED_SESSIONS:
+        pending += ", a candidate until it fails in another session"  # (given to no agent before)
     return (
         f"  #{lesson.id} {lesson.title} (confidence {lesson.confidence:.2f}, failed in "
         f"{lesson.failed_sessions} of {lesson.sessions} session{_s(lesson.sessions)}{pending})"
