@@ -88,8 +88,9 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         detail["stopping"] = [lesson_id for a, lesson_id, *_ in fired if a == "stop"]
         if action == "override":  # the lessons that would stop it: their overrides are counted
             ids = list(detail["stopping"])  # type: ignore[call-overload]
-    if ids:
-        detail["confidence"] = [round(value, 4) for _a, lesson_id, value, *_ in fired if lesson_id not in NO_LESSON]
+    if ids:  # each lesson's confidence, in the order of `ids`
+        values = {lesson_id: value for _a, lesson_id, value, *_ in fired}
+        detail["confidence"] = [round(values[lesson_id], 4) for lesson_id in ids]
     if any(f[1] == RETRY for f in fired):
         detail["resent"] = True  # the warning about a call resent as it failed (no stored lesson)
     edits = sum(1 for f in fired if f[1] == EDIT_RISK)
