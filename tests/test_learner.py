@@ -606,3 +606,27 @@ def test_the_no_upstream_lesson_is_the_bare_push_not_one_that_names_its_remote_a
     from lessonloop.lesson_model.triggers import Trigger
 
     assert Trigger.from_json(lesson.trigger.to_json()).bare  # stored and read back
+
+
+def test_a_stopped_call_counts_for_no_lesson_and_the_changed_call_after_it_is_a_prevention() -> None:
+    """A call a hook stopped (class STOPPED) is neither a failure nor a success of the lesson's
+    trigger; the session's next call that does what the lesson says counts as a success after
+    prevention, read from the transcript alone (issue 59)."""
+    learner = Learner()
+    script = Script()
+    learn_push(learner, script, "s1")
+    learn_push(learner, script, "s2")
+    lesson = only(learner)
+    before = (lesson.sessions, lesson.failed_sessions, lesson.base_confidence, lesson.prevented)
+    third = script.session("s3")
+    stopped = third.bash(
+        "git push",
+        error="PreToolUse:Bash hook error: lessonloop stopped this call before it ran: ...",
+        error_class="STOPPED",
+    )
+    assert play(learner, stopped).action == "stop"
+    play(learner, third.bash(f"git push --set-upstream origin {third.branch}"))
+    learner.end_session("s3")
+    assert (lesson.sessions, lesson.failed_sessions, lesson.base_confidence) == before[:3]
+    assert lesson.prevented == before[3] + 1
+    assert len(learner.lessons) == 1  # nothing learned from the stop itself

@@ -227,7 +227,11 @@ class Learner:
     def _count(self, event: CallEvent, decision: Decision) -> None:
         call = event.call
         if event.error_class == STOPPED:
-            return  # a hook stopped it before it ran: neither a failure nor a success of any trigger
+            # A hook stopped it before it ran: neither a failure nor a success of any trigger. The
+            # lessons it met were given as the stop's reason: the session's next call that does what
+            # one says is a success after prevention (as after a warning the hooks recorded).
+            self.warned(event, [lesson.signature for lesson in decision.matched])
+            return
         for lesson in decision.matched:
             if lesson.kind == "correction":
                 failed_here = call.status == "rejected"
