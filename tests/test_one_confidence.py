@@ -30,7 +30,9 @@ CORPORA = (
     SHARED_CORPUS / "opencode" / "codemie",
     SHARED_CORPUS / "aider" / "aider-dev",
 )
-PLACES = 4  # decimals compared: the figure as every surface rounds it at most (the hook: 4)
+# The figures agree to the hook's 4 decimals (each surface reads the clock a moment apart, and rounds
+# at 4 or 6 decimals: 0.0739498 and 0.07395 are the same figure).
+CLOSE = 1e-4
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +118,7 @@ def test_every_surface_shows_the_same_confidence(store: Path) -> None:
                 "hook": by_hook.get(lesson_id),
             }
             assert None not in figures.values(), (lesson_id, figures)
-            assert len({round(float(v), PLACES) for v in figures.values()}) == 1, (lesson_id, figures)
+            values = [float(v) for v in figures.values()]
+            assert max(values) - min(values) <= CLOSE, (lesson_id, figures)
     for lesson_id, value in by_hook.items():  # every lesson the hook reads, against the list
-        assert round(value, PLACES) == round(listed[lesson_id], PLACES), lesson_id
+        assert abs(value - listed[lesson_id]) <= CLOSE, (lesson_id, value, listed[lesson_id])
