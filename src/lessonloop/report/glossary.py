@@ -287,6 +287,32 @@ TERMS: tuple[Term, ...] = (
         "docs/lessons.md",
     ),
     Term(
+        LESSONS,
+        "prevention recall (replay)",
+        "share of repeated mistakes a lesson would have stopped",
+        "In `replay`: of the usage errors that repeated an earlier one, the share a lesson learned from the "
+        "earlier one would have stopped (or asked about, or denied) before the call ran: what acts in time in "
+        "every agent, where a warning reaches the model only after the call.",
+        "docs/lessons.md",
+    ),
+    Term(
+        LESSONS,
+        "false stops",
+        "successful calls a lesson would have stopped",
+        "In `replay`: successful calls a lesson would have stopped, per 100 successful calls: the stop's cost "
+        "(the agent sends the call again, or changes it).",
+        "docs/lessons.md",
+    ),
+    Term(
+        LESSONS,
+        "candidate",
+        "a lesson from one failing session: given to no agent",
+        "A lesson whose trigger failed in one session only, or whose confidence is below 0.25: it may be a "
+        "one-off. It warns, stops and goes to a rules file or session-start context only once it failed in "
+        "two sessions.",
+        "docs/lessons.md",
+    ),
+    Term(
         COSTS,
         "cost",
         "at list prices; $x+ when some calls have no price",
