@@ -138,11 +138,14 @@ def insert_decision(
 def overrides(conn: sqlite3.Connection, lesson_id: int) -> int:
     """How often a call the lesson stopped was sent again (and ran): its "override" decisions (an
     index of m046 holds those rows only)."""
-    row = conn.execute(
-        """SELECT count(*) FROM hook_decisions INDEXED BY hook_decisions_overrides
-           WHERE action = 'override' AND EXISTS (SELECT 1 FROM json_each(lessons) WHERE value = ?)""",
-        (lesson_id,),
-    ).fetchone()
+    query = """SELECT count(*) FROM hook_decisions INDEXED BY hook_decisions_overrides
+               WHERE action = 'override' AND EXISTS (SELECT 1 FROM json_each(lessons) WHERE value = ?)"""
+    import sqlite3  # (loaded already: the connection is one)
+
+    try:
+        row = conn.execute(query, (lesson_id,)).fetchone()
+    except sqlite3.OperationalError:  # a store read before m046 (read-only): no such index, no stop yet
+        return 0
     return int(row[0]) if row else 0
 
 
