@@ -72,17 +72,25 @@ class HookSession:
     def prompt(self, text: str) -> HookRun:
         return run_hook("UserPromptSubmit", self.payload("UserPromptSubmit", prompt=text), self.env)
 
-    def bash(self, command: str, error: str | None = None, stdout: str = "", *options: str) -> tuple[HookRun, HookRun]:
-        """PreToolUse, then PostToolUse (or PostToolUseFailure when `error` is given)."""
+    def pre(self, command: str, *options: str) -> HookRun:
+        """The PreToolUse of a Bash call alone (a call the hook stops never runs: no PostToolUse)."""
         self.calls += 1
-        tool_use_id = f"toolu_{self.session_id[:8]}_{self.calls:04d}"
         tool_input = {"command": command, "description": "run it"}
-        pre = run_hook(
+        return run_hook(
             "PreToolUse",
-            self.payload("PreToolUse", tool_name="Bash", tool_input=tool_input, tool_use_id=tool_use_id),
+            self.payload("PreToolUse", tool_name="Bash", tool_input=tool_input, tool_use_id=self._call_id()),
             self.env,
             *options,
         )
+
+    def _call_id(self) -> str:
+        return f"toolu_{self.session_id[:8]}_{self.calls:04d}"
+
+    def bash(self, command: str, error: str | None = None, stdout: str = "", *options: str) -> tuple[HookRun, HookRun]:
+        """PreToolUse, then PostToolUse (or PostToolUseFailure when `error` is given)."""
+        pre = self.pre(command, *options)
+        tool_use_id = self._call_id()
+        tool_input = {"command": command, "description": "run it"}
         if error is None:
             response = {"stdout": stdout, "stderr": "", "interrupted": False, "isImage": False}
             post = run_hook(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.agent_hooks import AgentSession
-from tests.hook_helpers import HookRun, HookSession, hook_env, run_hook
+from tests.hook_helpers import HookRun, HookSession, hook_env
 
 CRLF = (
     "Chunk ID: 1\nWall time: 0.1 seconds\nProcess exited with code 127\nOriginal token count: 12\nOutput:\n"
@@ -75,15 +75,6 @@ SED_MISSING = (
 )
 
 
-def _pre(session: HookSession, command: str) -> HookRun:
-    """The PreToolUse of a Bash call alone: a call the hook stops never runs (no PostToolUse)."""
-    session.calls += 1
-    tool_input = {"command": command, "description": "run it"}
-    tool_use_id = f"toolu_{session.session_id[:8]}_{session.calls:04d}"
-    payload = session.payload("PreToolUse", tool_name="Bash", tool_input=tool_input, tool_use_id=tool_use_id)
-    return run_hook("PreToolUse", payload, session.env)
-
-
 @pytest.mark.slow
 def test_a_missing_program_stops_its_next_use_in_the_second_session_it_failed_in(repo: Path, tmp_path: Path) -> None:
     db = tmp_path / "store" / "lessonloop.db"
@@ -99,7 +90,7 @@ def test_a_missing_program_stops_its_next_use_in_the_second_session_it_failed_in
     pre, post = second.bash("sed -i s/a/b/ c.txt", error="Exit code 1\n" + SED_MISSING)
     assert (pre.stdout, post.returncode) == ("", 0)
     assert [row[1:] for row in _lessons(db)] == [("active", 2)]  # the second failing session, at once
-    assert "`sed` is not available here" in _stopped(_pre(second, "cat b.txt | sed s/a/b/"))
+    assert "`sed` is not available here" in _stopped(second.pre("cat b.txt | sed s/a/b/"))
     assert _decisions(db, second.session_id) == ["none", "stop"]
     # a failure whose lesson leaves its session to the resent-call warning is not learned live
     second.bash("git checkout feature-y", error="error: pathspec 'feature-y' did not match any file(s) known to git")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hook_helpers import HookRun, HookSession, hook_env, no_upstream, run_hook
+from tests.hook_helpers import HookSession, hook_env, no_upstream
 
 WARN_ONLY = ("--warn-only",)  # the hook's option: warnings only, no stop
 
@@ -29,15 +29,6 @@ def _lessons(db: Path) -> list[tuple[object, ...]]:
         return conn.execute(
             "SELECT id, title, trigger_text, sessions, failed_sessions, prevented, warnings, tier, status FROM lessons"
         ).fetchall()
-
-
-def _pre(session: HookSession, command: str) -> HookRun:
-    """The PreToolUse of a Bash call alone: a call the hook stops never runs (no PostToolUse)."""
-    session.calls += 1
-    tool_input = {"command": command, "description": "run it"}
-    tool_use_id = f"toolu_{session.session_id[:8]}_{session.calls:04d}"
-    payload = session.payload("PreToolUse", tool_name="Bash", tool_input=tool_input, tool_use_id=tool_use_id)
-    return run_hook("PreToolUse", payload, session.env)
 
 
 def _push_fails_then_works(session: HookSession, branch: str) -> None:
@@ -79,7 +70,7 @@ def test_a_push_lesson_learned_in_two_sessions_stops_the_next_once_and_counts_th
     third = HookSession(repo, env)
     started = third.start()
     assert str(title) in started.context  # the session begins with the lesson
-    stopped = _pre(third, "git push")
+    stopped = third.pre("git push")
     assert stopped.returncode == 0 and stopped.output is not None
     inner = stopped.output["hookSpecificOutput"]
     assert inner["permissionDecision"] == "deny"

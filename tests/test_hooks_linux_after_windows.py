@@ -7,7 +7,6 @@ that failed in one session only (an `mcp` "not recognized" of one Windows sessio
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -15,10 +14,11 @@ from typing import Any
 import pytest
 
 from tests.agent_hooks import PAYLOADS, run_agent_hook
-from tests.conftest import SHARED_CORPUS, cli
+from tests.conftest import SHARED_CORPUS
 from tests.hook_helpers import hook_env
 from tests.test_hooks_every_agent import claude_payload
-from tests.web_stores import need_corpora
+from tests.test_lessons_cli import query
+from tests.web_stores import ingest, need_corpora
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
@@ -49,18 +49,11 @@ COMMANDS = (
 def windows_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     need_corpora(*WINDOWS)
     db = tmp_path_factory.mktemp("windows") / "lessonloop.db"
-    done = cli("ingest", "--db", db, "--no-progress", *WINDOWS)
-    assert done.exit_code == 0, done.stderr
-    conn = sqlite3.connect(db)
-    try:
-        shells = [
-            trigger
-            for (trigger,) in conn.execute(
-                "SELECT trigger FROM lessons WHERE status = 'active' AND tier != 'candidate' AND trigger LIKE '%powershell%'"
-            )
-        ]
-    finally:
-        conn.close()
+    ingest(db, *WINDOWS)
+    shells = query(
+        db,
+        "SELECT trigger FROM lessons WHERE status = 'active' AND tier != 'candidate' AND trigger LIKE '%powershell%'",
+    )
     assert shells, "no PowerShell lesson was learned: the test would show nothing"
     return db
 
@@ -102,9 +95,5 @@ def test_a_linux_project_hears_nothing_of_the_windows_lessons(agent: str, window
             said[command] = ran.stdout
     assert said == {}
     assert not (db.parent / "hook-failures.log").exists()
-    conn = sqlite3.connect(db)
-    try:
-        decided = conn.execute("SELECT action, count(*) FROM hook_decisions GROUP BY action").fetchall()
-    finally:
-        conn.close()
+    decided = query(db, "SELECT action, count(*) FROM hook_decisions GROUP BY action")
     assert decided == [("none", len(COMMANDS))], decided  # each call decided, and nothing given

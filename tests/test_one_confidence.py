@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import SHARED_CORPUS, cli
-from tests.web_stores import need_corpora
+from tests.test_lessons_cli import query
+from tests.web_stores import ingest, need_corpora
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
@@ -39,8 +40,7 @@ CLOSE = 1e-4
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     need_corpora(*CORPORA)
     db = tmp_path_factory.mktemp("one-confidence") / "lessonloop.db"
-    done = cli("ingest", "--db", db, "--no-progress", *CORPORA)
-    assert done.exit_code == 0, done.stderr
+    ingest(db, *CORPORA)
     return db
 
 
@@ -50,18 +50,10 @@ def as_json(*args: str | Path) -> Any:
     return json.loads(done.output)
 
 
-def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
 def test_no_lesson_from_one_failing_session_is_active_global_exported_or_stopping(store: Path) -> None:
     from lessonloop.lesson_model import decision
 
-    learned = rows(store, "SELECT id, tier, scope, failed_sessions, status, origin, confidence FROM lessons")
+    learned = query(store, "SELECT id, tier, scope, failed_sessions, status, origin, confidence FROM lessons")
     assert learned, "the corpora taught no lesson"
     one_offs = [row for row in learned if row[3] < 2 and row[5] == "learned"]
     assert one_offs, "no lesson rests on one failing session: the check below would hold of nothing"
@@ -70,7 +62,7 @@ def test_no_lesson_from_one_failing_session_is_active_global_exported_or_stoppin
     assert not any(decision.stops(row[6], row[5], row[3]) for row in one_offs)
     section = cli("lessons", "export", "--db", store, "--format", "md", "--status", "all")
     assert section.exit_code == 0, section.stderr
-    one_off_titles = {title for (title,) in rows(store, "SELECT title FROM lessons WHERE failed_sessions < 2")}
+    one_off_titles = {title for (title,) in query(store, "SELECT title FROM lessons WHERE failed_sessions < 2")}
     given = {line[2:] for line in section.output.splitlines() if line.startswith("- ")}
     assert not any(title in line for title in one_off_titles for line in given)
     assert "candidate lesson(s) left out" in section.stderr
@@ -91,7 +83,7 @@ def test_every_surface_shows_the_same_confidence(store: Path) -> None:
     assert exported.exit_code == 0, exported.stderr
     records = [json.loads(line) for line in exported.output.splitlines()]
     in_export = {ids[record["signature"]]: record["confidence"] for record in records}
-    with_trigger = [i for (i,) in rows(store, "SELECT id FROM lessons WHERE trigger IS NOT NULL ORDER BY id")]
+    with_trigger = [i for (i,) in query(store, "SELECT id FROM lessons WHERE trigger IS NOT NULL ORDER BY id")]
     sample = with_trigger[:: max(1, len(with_trigger) // 25)][:25]  # `show` and the API: one process or request each
     assert sample
     conn = sqlite3.connect(store)

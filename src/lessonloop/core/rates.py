@@ -11,6 +11,12 @@ def rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def per_100(part: int, whole: int) -> float | None:
+    """part per 100 of whole (replay's false stops per 100 successful calls); None when `whole` is 0."""
+    found = rate(part, whole)
+    return None if found is None else 100 * found
+
+
 def rounded(value: float | None, digits: int = 4) -> float | None:
     """`value` rounded to `digits` decimals; None stays None, NaN (no figure) becomes None,
     infinity stays infinity."""

@@ -31,15 +31,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.analyze.error_classes import USAGE_CLASSES
-from lessonloop.core.rates import rate, rounded
+from lessonloop.core.rates import per_100, rate, rounded
 from lessonloop.learn.engine import Decision, Learner, Policy
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import History
 from lessonloop.learn.learning_loop import HistoryWarnings, last_calls, run_loop
 from lessonloop.learn.replay_audit import ExplainedFailure, explain_failure, repeat_steps
+from lessonloop.lesson_model.decision import IN_TIME
 
 EXAMPLES = 50  # warned / missed errors and false alarms listed in the report
-IN_TIME = frozenset({"stop", "ask", "block"})  # actions that act before the call runs
 
 
 @dataclass(slots=True)
@@ -118,8 +118,7 @@ class ReplayReport:
     @property
     def false_stops_per_100(self) -> float | None:
         """Successful calls a lesson would have stopped, per 100 successful calls."""
-        found = rate(self.false_stops, self.successful_calls)
-        return None if found is None else found * 100
+        return per_100(self.false_stops, self.successful_calls)
 
     def to_json(self) -> dict[str, Any]:
         return {

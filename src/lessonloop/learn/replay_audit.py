@@ -28,6 +28,7 @@ from typing import Any
 from lessonloop.learn.engine import Decision, Learner
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.general_lessons import is_general
+from lessonloop.lesson_model.decision import IN_TIME
 from lessonloop.lesson_model.lesson import Lesson
 
 WARNED = "warned"
@@ -144,9 +145,7 @@ def explain_failure(
         other_warnings=[f.lesson.title for f in decision.fired if f.lesson.error_signature != signature],
         warned_by=[lesson.signature for lesson in fired_own],
         fired=[f.lesson.signature for f in decision.fired],
-        stopped=any(
-            f.action in ("stop", "ask", "block") for f in decision.fired if f.lesson.error_signature == signature
-        ),
+        stopped=any(f.action in IN_TIME for f in decision.fired if f.lesson.error_signature == signature),
     )
 
 

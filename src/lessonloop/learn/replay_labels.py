@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lessonloop.core.rates import rate, rounded
+from lessonloop.core.rates import per_100, rate, rounded
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.replay import ReplayReport, SessionCalls
 from lessonloop.learn.replay_audit import NOT_FAILURE, WARNED, ExplainedFailure, step_counts
@@ -212,9 +212,7 @@ class LabelFigures:
             "stopped_labelled_repeats": self.stopped,
             "prevention_recall": rounded(rate(self.stopped, len(repeats))),
             "false_stops": self.false_stops,
-            "false_stops_per_100": rounded(
-                None if not self.successful_calls else 100 * self.false_stops / self.successful_calls
-            ),
+            "false_stops_per_100": rounded(per_100(self.false_stops, self.successful_calls)),
             "lessons_fired": self.lessons_fired,
             "lessons_that_warned_labelled_repeats": len(self.right_lessons),
             "lessons_with_false_alarms_only": len(self.wrong_lessons),

@@ -19,7 +19,7 @@ The rule, for each candidate lesson whose trigger has the call's shape:
    Wilson bound decayed for the days unseen, capped by the stored confidence);
 6. it warns; with `stop` (the hooks' default) a lesson that has earned it stops the call once
    (`stops`: this person's own lesson, from at least STOP_SESSIONS failing sessions, at confidence
-   >= stop_at, not overridden OVERRIDES_TO_NOTE times): the agent denies the call with the
+   >= stop_at; one overridden OVERRIDES_TO_NOTE times warns): the agent denies the call with the
    lesson as the reason, and the same call sent again runs (the hook keeps which calls it
    stopped: apply/hooks/pre_tool.py); with `ask`, at confidence >= ask_at it asks the person;
    with `block`, at confidence >= block_at it denies the call every time, when the lesson is this
@@ -74,6 +74,8 @@ if TYPE_CHECKING:
         @property
         def stored(self) -> float: ...
         @property
+        def overrides(self) -> int: ...
+        @property
         def last_seen(self) -> str | None: ...
         def learned_here(self, session_id: str) -> bool: ...
 
@@ -84,6 +86,7 @@ STOP = "stop"  # deny the call once, the lesson as the reason: the same call sen
 ASK = "ask"
 BLOCK = "block"
 RANK = {NONE: 0, WARN: 1, STOP: 2, ASK: 3, BLOCK: 4}
+IN_TIME = frozenset({STOP, ASK, BLOCK})  # the actions that act before the call runs (a warning comes after it)
 ASK_AT = 0.75
 BLOCK_AT = 0.95
 # A lesson stops a call only once it has earned it: failing in this many sessions (one session is
@@ -298,48 +301,35 @@ class Verdict:
 
 
 def live_confidence(candidate: LessonLike, now: str | None) -> float:
-    """The candidate's confidence at `now` (confidence.live_confidence over its counts)."""
-    days = days_between(candidate.last_seen, now) if candidate.last_seen and now else 0.0
-    value = conf.live_confidence(candidate.failed_sessions, candidate.sessions, days, candidate.stored)
-    return min(1.0, max(0.0, value))
+    """The candidate's confidence at `now` (confidence_now over its counts)."""
+    return confidence_now(candidate.failed_sessions, candidate.sessions, candidate.last_seen, candidate.stored, now)
 
 
-def overrides_of(candidate: LessonLike) -> int:
-    """How often the candidate's stops were overridden (0 when its caller does not say)."""
-    value = getattr(candidate, "overrides", 0)
-    return value if isinstance(value, int) else 0
+def confidence_now(failed_sessions: int, sessions: int, last_seen: str | None, stored: float, now: str | None) -> float:
+    """A lesson's confidence at `now`, the one figure shown and decided with everywhere (the hooks,
+    replay, every command and page: store/lessons/reader.py): confidence.live_confidence decayed
+    for the days since `last_seen`, in [0, 1]."""
+    days = days_between(last_seen, now) if last_seen and now else 0.0
+    return min(1.0, max(0.0, conf.live_confidence(failed_sessions, sessions, days, stored)))
 
 
-def _overrides(candidate: LessonLike) -> Callable[[], int]:
-    return lambda: overrides_of(candidate)
-
-
-def action_for(
-    value: float,
-    origin: str | None,
-    rules: Rules,
-    failed_sessions: int = 0,
-    overrides: Callable[[], int] | None = None,
-) -> str:
+def action_for(value: float, origin: str | None, rules: Rules, failed_sessions: int = 0) -> str:
     """warn, stop, ask or block for a lesson of confidence `value`, `origin` and failing sessions
-    under `rules`; `overrides()`: how often its stops were gone past (read last, only if needed)."""
+    under `rules` (`decide` then turns a stop its agent or person went past OVERRIDES_TO_NOTE
+    times into a warning)."""
     if rules.block and value >= rules.block_at and may_deny(origin):
         return BLOCK
     if rules.ask and value >= rules.ask_at:
         return ASK
-    if (
-        rules.stop
-        and stops(value, origin, failed_sessions, 0, rules.stop_at)
-        and (overrides is None or overrides() < OVERRIDES_TO_NOTE)
-    ):
+    if rules.stop and stops(value, origin, failed_sessions, rules.stop_at):
         return STOP
     return WARN
 
 
-def stops(value: float, origin: str | None, failed_sessions: int, overrides: int = 0, at: float = STOP_AT) -> bool:
+def stops(value: float, origin: str | None, failed_sessions: int, at: float = STOP_AT) -> bool:
     """Whether a lesson has earned stopping a call: this person's own, failing in STOP_SESSIONS
-    sessions or more, at confidence `at` or more, overridden fewer than OVERRIDES_TO_NOTE times."""
-    return failed_sessions >= STOP_SESSIONS and value >= at and overrides < OVERRIDES_TO_NOTE and may_deny(origin)
+    sessions or more, at confidence `at` or more."""
+    return failed_sessions >= STOP_SESSIONS and value >= at and may_deny(origin)
 
 
 def decide(
@@ -402,7 +392,9 @@ def decide(
         if not rules.allows_category(candidate.category):
             continue
         value = live_confidence(candidate, call.ts)
-        action = action_for(value, candidate.origin, rules, candidate.failed_sessions, _overrides(candidate))
+        action = action_for(value, candidate.origin, rules, candidate.failed_sessions)
+        if action == STOP and candidate.overrides >= OVERRIDES_TO_NOTE:
+            action = WARN  # its stops were gone past: a note (read only now, a look-up in the hook's store)
         verdict.fired.append(Fired(candidate, value, action))
     if may_retry:
         if not state_read or not signed:

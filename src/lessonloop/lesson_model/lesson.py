@@ -113,6 +113,12 @@ class Lesson:
     def item(self) -> Lesson:
         return self
 
+    @property
+    def overrides(self) -> int:
+        """How often its stops were gone past: counted by the hooks from their decisions (the
+        Candidate they decide with), not by learning: none here."""
+        return 0
+
     def learned_here(self, session_id: str) -> bool:
         """Whether the lesson learned from a failure of that session."""
         return self.session_failed.get(session_id) is True

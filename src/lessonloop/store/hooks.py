@@ -136,15 +136,27 @@ def insert_decision(
 
 
 def overrides(conn: sqlite3.Connection, lesson_id: int) -> int:
-    """How often a call the lesson stopped was sent again (and ran): its "override" decisions (an
-    index of m046 holds those rows only)."""
-    query = """SELECT count(*) FROM hook_decisions INDEXED BY hook_decisions_overrides
-               WHERE action = 'override' AND EXISTS (SELECT 1 FROM json_each(lessons) WHERE value = ?)"""
+    """How often a call the lesson stopped was sent again (and ran): its "override" decisions."""
+    return _decisions_naming(conn, "override", "hook_decisions_overrides", "lessons", lesson_id)
+
+
+def stops(conn: sqlite3.Connection, lesson_id: int) -> int:
+    """How many calls the lesson stopped: the "stop" decisions that name it among the stopping."""
+    return _decisions_naming(conn, "stop", "hook_decisions_stops", "detail, '$.stopping'", lesson_id)
+
+
+def _decisions_naming(conn: sqlite3.Connection, action: str, index: str, ids: str, lesson_id: int) -> int:
+    """The PreToolUse decisions of `action` whose JSON list `ids` holds the lesson, read by the
+    action's partial index of m046; 0 on a store read before m046 (read-only: no such index, and no
+    stop yet) rather than an error that would cost a call its decision."""
     import sqlite3  # (loaded already: the connection is one)
 
+    # (the action written as a literal: a partial index serves only a query whose WHERE names its value)
+    query = f"""SELECT count(*) FROM hook_decisions INDEXED BY {index}
+                WHERE action = '{action}' AND EXISTS (SELECT 1 FROM json_each({ids}) WHERE value = ?)"""
     try:
         row = conn.execute(query, (lesson_id,)).fetchone()
-    except sqlite3.OperationalError:  # a store read before m046 (read-only): no such index, no stop yet
+    except sqlite3.OperationalError:
         return 0
     return int(row[0]) if row else 0
 

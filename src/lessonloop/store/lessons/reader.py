@@ -16,8 +16,10 @@ from lessonloop.analyze.error_headline import error_headline
 from lessonloop.core import json_codec
 from lessonloop.core.timestamps import days_between, utc_now
 from lessonloop.lesson_model import confidence as conf
+from lessonloop.lesson_model.decision import confidence_now
 from lessonloop.lesson_model.provenance import describe
 from lessonloop.lesson_model.triggers import Trigger, read_trigger
+from lessonloop.store import hooks as hook_tables
 from lessonloop.store.lessons.statuses import status_values
 
 KINDS = ("usage", "correction", "finding", "workflow", "manual")
@@ -37,8 +39,12 @@ _SELECT = (
     "(SELECT t.author FROM team_items t WHERE t.lesson_id = l.id AND t.own = 0 LIMIT 1), "
     "l.learned_confidence FROM lessons l"
 )
-_STATUS_ORDER = {"active": 0, "pending": 1, "rejected": 2}
-_STATUS_RANK = "CASE l.status WHEN 'active' THEN 0 WHEN 'pending' THEN 1 WHEN 'rejected' THEN 2 ELSE 3 END"
+_STATUS_ORDER = {"active": 0, "pending": 1, "rejected": 2}  # then every other status (archived)
+_STATUS_RANK = (
+    "CASE l.status "
+    + " ".join(f"WHEN '{status}' THEN {rank}" for status, rank in _STATUS_ORDER.items())
+    + f" ELSE {len(_STATUS_ORDER)} END"
+)
 _ORDER_BY = {
     "status": f"{_STATUS_RANK}, l.confidence DESC, l.id",
     "confidence": "l.confidence DESC, l.signature",
@@ -157,9 +163,7 @@ def _shown_confidence(
     (lesson_model/decision.live_confidence): its failing sessions' Wilson bound decayed for the days
     since it was last seen, no higher than `stored` (learning's undecayed value, which caps it by
     its warnings' precision; a person's or an import's own value when it was never counted)."""
-    days = days_between(last_seen, now or utc_now()) if last_seen else 0.0
-    value = conf.live_confidence(failed_sessions, sessions, days, float(stored))
-    return round(min(1.0, max(0.0, value)), 6)
+    return round(confidence_now(failed_sessions, sessions, last_seen, float(stored), now or utc_now()), 6)
 
 
 _TEXT_COLUMNS = frozenset(
@@ -370,7 +374,7 @@ def list_lessons(
     if min_confidence is not None:
         rows = [row for row in rows if row.confidence >= min_confidence]
     if order == "status":
-        rows.sort(key=lambda row: (_STATUS_ORDER.get(row.status, 3), -row.confidence, row.id))
+        rows.sort(key=lambda row: (_STATUS_ORDER.get(row.status, len(_STATUS_ORDER)), -row.confidence, row.id))
     elif order == "confidence":
         rows.sort(key=lambda row: (-row.confidence, row.signature))
     return rows
@@ -567,7 +571,7 @@ class LessonDetail:
 def lesson_detail(conn: sqlite3.Connection, ref: str | int, now: str | None = None) -> LessonDetail:
     """Everything `lessons show` prints about the lesson `ref` names (see find_lesson)."""
     lesson = find_lesson(conn, ref)
-    stops, overrides = _stop_counts(conn, lesson.id)
+    stops, overrides = hook_tables.stops(conn, lesson.id), hook_tables.overrides(conn, lesson.id)
     return LessonDetail(
         lesson,
         lesson_evidence(conn, lesson.id),
@@ -576,19 +580,3 @@ def lesson_detail(conn: sqlite3.Connection, ref: str | int, now: str | None = No
         stops,
         overrides,
     )
-
-
-def _stop_counts(conn: sqlite3.Connection, lesson_id: int) -> tuple[int, int]:
-    """(calls the hooks stopped for the lesson, calls sent again after its stop), from the hooks'
-    decisions (each read by its partial index of m046)."""
-    stops = conn.execute(
-        """SELECT count(*) FROM hook_decisions INDEXED BY hook_decisions_stops
-           WHERE action = 'stop' AND EXISTS (SELECT 1 FROM json_each(detail, '$.stopping') WHERE value = ?)""",
-        (lesson_id,),
-    ).fetchone()[0]
-    overrides = conn.execute(
-        """SELECT count(*) FROM hook_decisions INDEXED BY hook_decisions_overrides
-           WHERE action = 'override' AND EXISTS (SELECT 1 FROM json_each(lessons) WHERE value = ?)""",
-        (lesson_id,),
-    ).fetchone()[0]
-    return int(stops), int(overrides)
