@@ -4,8 +4,11 @@ by ingesting real transcripts (built ones, the bundled sample, the corpus)."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,7 @@ from lessonloop.apply.hooks.failures import log_failure, log_path
 from lessonloop.sample import claude_code_sample
 from lessonloop.store import open_store
 from lessonloop.store.forgetting import forget_sessions
+from lessonloop.store.projects.names import InexactProject, exact_project
 from tests.conftest import cli, dump_store, store_differences
 from tests.transcript_builder import TranscriptBuilder
 
@@ -166,7 +170,7 @@ def test_forget_dry_run_counts_exactly_and_deletes_nothing(built: dict[str, Any]
     text = cli("forget", "session", built["secret"].session_id, "--db", db, "--dry-run").output
     assert text.startswith("Would forget 1 session (+1 subagent context):")
     assert "Dry run: nothing was deleted." in text
-    done = cli("forget", "session", built["secret"].session_id, "--db", db, "--json")
+    done = cli("forget", "session", built["secret"].session_id, "--db", db, "--json", "--yes")
     assert done.exit_code == 0, done.stderr
     real = done.json()
     assert real["dry_run"] is False
@@ -196,7 +200,7 @@ def test_a_failure_midway_deletes_nothing(built: dict[str, Any]) -> None:
 def test_a_forgotten_session_is_never_ingested_again(built: dict[str, Any], tmp_path: Path) -> None:
     db: Path = built["db"]
     secret: TranscriptBuilder = built["secret"]
-    assert cli("forget", "session", secret.session_id, "--db", db).exit_code == 0
+    assert cli("forget", "session", secret.session_id, "--db", db, "--yes").exit_code == 0
     # Its transcript grows (the session was resumed): the new lines are read, and dropped.
     secret.prompt(f"more about {SECRET}")
     secret.bash("make", "built")
@@ -225,7 +229,7 @@ def test_a_forgotten_session_is_never_ingested_again(built: dict[str, Any], tmp_
 def test_forget_project_takes_all_its_sessions(built: dict[str, Any]) -> None:
     db: Path = built["db"]
     other, third = built["other"].session_id, built["third"].session_id
-    result = cli("forget", "project", "open-app", "--db", db, "--json")
+    result = cli("forget", "project", "open-app", "--db", db, "--json", "--yes")
     assert result.exit_code == 0, result.stderr
     data = result.json()
     assert data["target"] == "project"
@@ -235,9 +239,70 @@ def test_forget_project_takes_all_its_sessions(built: dict[str, Any]) -> None:
         for table in _SESSION_COLUMNS:
             assert _count(db, table, session_id) == 0, table
     assert _rows(db, "SELECT DISTINCT project FROM sessions") == [("/home/dev/secret-app",)]
-    none = cli("forget", "project", "open-app", "--db", db)
+    none = cli("forget", "project", "open-app", "--db", db, "--yes")
     assert none.exit_code == 2
     assert "no project matches 'open-app'" in none.stderr
+
+
+def _forget_off_a_terminal(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`lessonloop forget ARGS` in a real process whose standard input is not a terminal (a script)."""
+    return subprocess.run(
+        [sys.executable, "-m", "lessonloop", "forget", *args, "--db", str(db)],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_part_of_a_project_name_deletes_nothing_and_lists_the_matches(built: dict[str, Any]) -> None:
+    db: Path = built["db"]
+    before = dump_store(db)
+    for given in ("open", "OPEN-APP", "dev/open"):  # part of one name, or letter case not exact
+        loose = cli("forget", "project", given, "--db", db, "--yes")
+        assert loose.exit_code == 2, (given, loose.stderr)
+        assert "nothing was deleted" in loose.stderr
+        assert f"{given!r} is not the name of a project, only part of the name of /home/dev/open-app" in loose.stderr
+    several = cli("forget", "project", "app", "--db", db, "--yes", "--json")
+    assert several.exit_code == 2 and several.output == ""
+    assert "only part of 2 projects' names: /home/dev/open-app, /home/dev/secret-app" in several.stderr
+    unknown = cli("forget", "project", "nowhere", "--db", db, "--yes")
+    assert unknown.exit_code == 2 and "no project matches 'nowhere'" in unknown.stderr
+    assert store_differences(before, dump_store(db)) == []
+
+
+def test_an_exact_project_name_needs_yes_off_a_terminal(built: dict[str, Any]) -> None:
+    db: Path = built["db"]
+    other, third = built["other"].session_id, built["third"].session_id
+    before = dump_store(db)
+    refused = _forget_off_a_terminal(db, "project", "/home/dev/open-app")
+    assert refused.returncode == 1, refused.stderr
+    assert "Would forget 2 sessions of the project /home/dev/open-app:" in refused.stderr
+    assert "Rows that would be deleted:" in refused.stderr  # the counts per table, as --dry-run shows them
+    assert "nothing was deleted: `forget project` deletes for good and asks first, but standard input is not a " \
+        "terminal; add --yes to confirm" in refused.stderr  # fmt: skip
+    assert refused.stdout == ""
+    session = _forget_off_a_terminal(db, "session", built["secret"].session_id)
+    assert session.returncode == 1 and "add --yes to confirm" in session.stderr
+    assert store_differences(before, dump_store(db)) == []
+    # Its full name with a trailing slash, or its last folder, name it exactly; with --yes it goes.
+    done = _forget_off_a_terminal(db, "project", "/home/dev/open-app/", "--yes", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["sessions"] == sorted([other, third])
+    for session_id in (other, third):
+        assert _count(db, "sessions", session_id) == 0
+    assert _count(db, "sessions", built["secret"].session_id) == 2
+
+
+def test_a_folder_several_projects_end_with_names_none_of_them() -> None:
+    names = ["/home/dev/app", "/srv/app", "/home/dev/app-web", "C:\\work\\tool"]
+    assert exact_project("/home/dev/app", names) == "/home/dev/app"
+    assert exact_project("app-web", names) == "/home/dev/app-web"
+    assert exact_project("tool", names) == "C:\\work\\tool"
+    with pytest.raises(InexactProject) as both:
+        exact_project("app", names)
+    assert both.value.candidates == ["/home/dev/app", "/srv/app"]
+    assert "is the folder of 2 projects" in str(both.value)
+    with pytest.raises(InexactProject) as part:
+        exact_project("web", names)
+    assert part.value.candidates == ["/home/dev/app-web"]
 
 
 def test_forget_session_errors(built: dict[str, Any]) -> None:
@@ -261,7 +326,7 @@ def test_forget_session_errors(built: dict[str, Any]) -> None:
 def test_a_session_only_the_hooks_saw_can_be_forgotten(built: dict[str, Any]) -> None:
     db: Path = built["db"]
     _hook_rows(db, "hooks-only-session-1", "/home/dev/live", "live work")
-    result = cli("forget", "session", "hooks-only", "--db", db, "--json")
+    result = cli("forget", "session", "hooks-only", "--db", db, "--json", "--yes")
     assert result.exit_code == 0, result.stderr
     assert result.json()["deleted"]["hook_decisions"] == 1
     assert _rows(db, "SELECT count(*) FROM hook_sessions WHERE session_id = 'hooks-only-session-1'") == [(0,)]
@@ -304,7 +369,7 @@ def test_lessons_left_without_evidence_are_forgotten(tmp_path: Path) -> None:
     assert only and shared  # the sample has both kinds
     doomed_titles = [lessons[lid][1] for lid in only]
     assert all(title.encode() in db.read_bytes() for title in doomed_titles)
-    result = cli("forget", "session", session_id, "--db", db, "--json")
+    result = cli("forget", "session", session_id, "--db", db, "--json", "--yes")
     assert result.exit_code == 0, result.stderr
     assert result.json()["lessons_forgotten"] == len(only)
     left = {int(r[0]) for r in _rows(db, "SELECT id FROM lessons")}
@@ -403,7 +468,7 @@ def test_forget_a_corpus_session(corpus_store: Path, tmp_path: Path) -> None:
         (prompt[:60], session_id + "%"),
     )
     assert marker in db.read_bytes()
-    result = cli("forget", "session", session_id, "--db", db, "--json")
+    result = cli("forget", "session", session_id, "--db", db, "--json", "--yes")
     assert result.exit_code == 0, result.stderr
     for table, total in totals.items():
         assert _rows(db, f"SELECT count(*) FROM {table}")[0][0] == total - own[table], table

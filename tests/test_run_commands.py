@@ -251,7 +251,7 @@ def test_forget_project_deletes_its_runs(runs_db: dict[str, Any], tmp_path: Path
     dry = cli("forget", "project", "/home/dev/app", "--dry-run", "--db", db, "--json").json()
     assert dry["deleted"]["runs"] == 2 and dry["deleted"]["run_matches"] == 2
     assert _rows(db, "SELECT count(*) FROM runs") == [(3,)]
-    result = cli("forget", "project", "/home/dev/app", "--db", db, "--json")
+    result = cli("forget", "project", "/home/dev/app", "--db", db, "--json", "--yes")
     assert result.exit_code == 0, result.stderr
     data = result.json()
     assert data["sessions"] == [t.session_id]
@@ -261,9 +261,9 @@ def test_forget_project_deletes_its_runs(runs_db: dict[str, Any], tmp_path: Path
     assert _rows(db, "SELECT count(*) FROM run_matches WHERE run_id != ?", (third,)) == [(0,)]
     assert _rows(db, "SELECT count(*) FROM findings") == [(0,)]
     # A project only runs know of is found too, and forgotten.
-    text = cli("forget", "project", "web", "--db", db)
+    text = cli("forget", "project", "web", "--db", db, "--yes")
     assert text.exit_code == 0, text.stderr
     assert "Forgot 0 sessions and 1 run of `lessonloop run` of the project /home/dev/web:" in text.output
     assert _rows(db, "SELECT count(*) FROM runs") == [(0,)]
-    again = cli("forget", "project", "web", "--db", db)
+    again = cli("forget", "project", "web", "--db", db, "--yes")
     assert again.exit_code == 2 and "no project matches 'web'" in again.stderr

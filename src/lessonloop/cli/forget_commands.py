@@ -1,6 +1,7 @@
 """The parser of `lessonloop forget`: delete a session, a project's sessions, or the whole store,
 for good (its handler: handlers/forget.py); the project a name gives, repositories included
-(project_or_repository, which `dataset quality` uses too).
+(project_or_repository, which `dataset quality` uses too; `forget project` takes a name exactly:
+exact_project_or_repository).
 
 (`lessonloop lessons forget` deletes one lesson; this deletes what was captured.)
 """
@@ -11,7 +12,7 @@ import argparse
 import sqlite3
 
 from lessonloop.cli.common import DB_HELP, JSON_HELP, project_named
-from lessonloop.store.projects.names import project_folders
+from lessonloop.store.projects.names import exact_project, project_folders, stored_projects
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,9 +23,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description=(
             "Delete what was captured, for good:\n\n"
             "  forget session ID      one session (an id or a unique prefix) and its subagents\n"
-            "  forget project NAME    every session of a project (a folder or part of its path),\n"
-            "                         the runs `lessonloop run` recorded in it, and the git\n"
-            "                         history of the repositories in its folder\n"
+            "  forget project NAME    every session of a project (its full stored name, or its last\n"
+            "                         folder when no other project ends with it), the runs\n"
+            "                         `lessonloop run` recorded in it, and the git history of\n"
+            "                         the repositories in its folder\n"
             "  forget everything      the whole store, its -wal/-shm, the hooks' failure log and spool\n\n"
             "A session goes with every row tied to it: messages, tool calls, token usage, analysis,\n"
             "matched findings, the hooks' records, and the lesson evidence it gave; learned lessons\n"
@@ -32,8 +34,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "learned again). Ingest never stores a forgotten session again. Deleted pages are\n"
             "overwritten and the store is compacted (VACUUM), so the texts do not linger in the file.\n"
             "The configuration is kept. `lessons forget ID` deletes a single lesson.\n\n"
-            "On a terminal you are asked to confirm unless --yes; `everything` always needs --yes\n"
-            "or that confirmation. --dry-run counts what would be deleted, per table."
+            "Nothing is deleted without a confirmation typed on a terminal or --yes: off a terminal\n"
+            "(scripts), what would be deleted is shown and nothing goes unless --yes is given.\n"
+            "A project name that is only part of a name deletes nothing and lists the projects it\n"
+            "matches (exit status 2). --dry-run counts what would be deleted, per table."
         ),
     )
     forget.add_argument("--db", metavar="PATH", help=DB_HELP)
@@ -58,7 +62,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "folder or inside it (commits, files, hunks, links, rollbacks, file prediction models)."
         ),
     )
-    project.add_argument("project", metavar="NAME", help="the project: a folder, or part of its path")
+    project.add_argument(
+        "project",
+        metavar="NAME",
+        help="the project's full stored name (as `sessions --json` shows it), or its last folder when no "
+        "other project ends with it; part of a name deletes nothing and lists the matches",
+    )
     _options(project)
     everything = targets.add_parser(
         "everything",
@@ -94,3 +103,9 @@ def project_or_repository(conn: sqlite3.Connection, given: str) -> str:
     name = project_named(conn, given, project_folders(conn))
     assert name is not None
     return name
+
+
+def exact_project_or_repository(conn: sqlite3.Connection, given: str) -> str:
+    """The project `given` names exactly (store/projects/names.exact_project): a stored project of
+    sessions, lessons or runs, or a repository read by `ingest --git`; InexactProject otherwise."""
+    return exact_project(given, [*stored_projects(conn), *project_folders(conn)])

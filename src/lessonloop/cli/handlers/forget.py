@@ -1,5 +1,7 @@
 """`lessonloop forget session|project|everything`: delete what was captured, for good, after a
-confirmation on a terminal (--yes), or count it (--dry-run); what was deleted, per table."""
+confirmation typed on a terminal or --yes (never without either: off a terminal, what would be
+deleted is shown and nothing goes), or count it (--dry-run); what was deleted, per table. A
+project is named exactly (cli/forget_commands.exact_project_or_repository)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from lessonloop.cli.common import CommandError, emit_json, open_cli_store
-from lessonloop.cli.forget_commands import project_or_repository
+from lessonloop.cli.common import CommandError, UsageError, emit_json, open_cli_store
+from lessonloop.cli.forget_commands import exact_project_or_repository
 from lessonloop.settings.config import config_path
 from lessonloop.store import resolve_db_path
 from lessonloop.store.forgetting import (
@@ -20,6 +22,7 @@ from lessonloop.store.forgetting import (
     store_files,
 )
 from lessonloop.store.forgetting import resolve_session as resolve_forget_session
+from lessonloop.store.projects.names import InexactProject
 
 if TYPE_CHECKING:
     from lessonloop.store.forgetting import ForgetResult
@@ -40,7 +43,10 @@ def cmd_forget(args: argparse.Namespace) -> int:
             if target == "session":
                 ids = [resolve_forget_session(conn, args.session_id)]
             else:
-                name = project_or_repository(conn, args.project)
+                try:
+                    name = exact_project_or_repository(conn, args.project)
+                except InexactProject as exc:
+                    raise UsageError(f"nothing was deleted: {exc}") from exc
                 ids = project_sessions(conn, name)
                 if not ids and not project_rows(conn, name):
                     raise CommandError(f"no stored session, run or repository belongs to the project {name}")
@@ -50,8 +56,13 @@ def cmd_forget(args: argparse.Namespace) -> int:
         if args.dry_run:
             _print_result(args, target, name, plan)
             return 0
-        if not args.yes and sys.stdin.isatty():
-            sys.stderr.write(_result_text(target, name, plan) + "\n")
+        if not args.yes:
+            sys.stderr.write(_result_text(target, name, plan, preview=True) + "\n")
+            if not sys.stdin.isatty():
+                raise CommandError(
+                    f"nothing was deleted: `forget {target}` deletes for good and asks first, but standard input "
+                    "is not a terminal; add --yes to confirm"
+                )
             if not _confirm(f"Forget {_sessions_phrase(plan)} for good? This cannot be undone. [y/N] "):
                 print("Nothing was deleted.", file=sys.stderr)
                 return 1
@@ -91,7 +102,8 @@ def _print_result(args: argparse.Namespace, target: str, project: str | None, re
         print(_result_text(target, project, result))
 
 
-def _result_text(target: str, project: str | None, result: ForgetResult) -> str:
+def _result_text(target: str, project: str | None, result: ForgetResult, *, preview: bool = False) -> str:
+    """What was (or would be) deleted; `preview`: shown before asking (no "Dry run" line)."""
     verb = "Would forget" if result.dry_run else "Forgot"
     where = f" of the project {project}" if project else ""
     lines = [f"{verb} {_sessions_phrase(result)}{where}:"]
@@ -119,7 +131,8 @@ def _result_text(target: str, project: str | None, result: ForgetResult) -> str:
             "kept in the list of files read, and their sessions are never stored again."
         )
     if result.dry_run:
-        lines.append("Dry run: nothing was deleted.")
+        if not preview:
+            lines.append("Dry run: nothing was deleted.")
     else:
         lines.append("Ingest will not store these sessions again, even when their transcripts are read again.")
         if result.vacuumed and result.wal_emptied:
