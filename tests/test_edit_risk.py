@@ -188,7 +188,7 @@ def test_the_pre_tool_hook_warns_on_a_write_adding_fstring_sql(tmp_path: Path) -
     assert out is not None
     assert "permissionDecision" not in out["hookSpecificOutput"]  # a warning, never a denial
     context = run.context
-    assert "rule sql-string-format" in context and "app/db.py line 5" in context
+    assert "rule sql-string-format" in context and "\u201capp/db.py\u201d line 5" in context  # the path quoted as data
     assert "rule eval-exec-input" in context
     assert "parameterized" in context  # the rule's fix
     safe = session.payload(

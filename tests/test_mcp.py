@@ -427,9 +427,9 @@ def test_session_summary_of_a_session_by_id_prefix(conn: sqlite3.Connection) -> 
         "WORKFLOW_SEQUENCE": 1,
     }
     assert [(c["kind"], c["text"]) for c in out["corrections"]] == [
-        ("rejection", "don't delete dist, only clean build/"),
-        ("typed", "no, don't use print() in the CLI, use click.echo"),
-        ("interrupt", "[Request interrupted by user]"),
+        ("rejection", "\u201cdon't delete dist, only clean build/\u201d"),  # quoted as data
+        ("typed", "\u201cno, don't use print() in the CLI, use click.echo\u201d"),
+        ("interrupt", "\u201c[Request interrupted by user]\u201d"),
     ]
     outcome = out["outcome"]
     assert (outcome["unresolved_errors"], outcome["tests_run"], outcome["tests_failing_at_end"]) == (0, 2, False)

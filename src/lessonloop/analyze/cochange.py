@@ -104,11 +104,18 @@ def add_commit(counts: Counts, files: Collection[str], max_files: int = MAX_COMM
 
 
 def reminder_text(found: Iterable[Reminder]) -> str:
-    """What the agent is told: each partner, the file it changes with, and how often."""
-    lines = ["lessonloop: git history says these files usually change together with the files changed in this session:"]
+    """What the agent is told: each partner, the file it changes with, and how often. The names are
+    the repository's (anyone's commits): each quoted as data (core/outside_text.as_data)."""
+    from lessonloop.core.outside_text import DATA_NOTE, as_data
+
+    lines = [
+        "lessonloop: git history says these files usually change together with the files changed in this session"
+        f" ({DATA_NOTE}):"
+    ]
     for r in found:
         lines.append(
-            f"- {r.partner} changed in {r.support} of the {round(r.support / r.confidence)} commits that changed"
-            f" {r.file} ({r.confidence:.0%}); it is not changed in this session yet. Check whether it needs the same change."
+            f"- {as_data(r.partner)} changed in {r.support} of the {round(r.support / r.confidence)} commits that"
+            f" changed {as_data(r.file)} ({r.confidence:.0%}); it is not changed in this session yet. Check whether"
+            " it needs the same change."
         )
     return "\n".join(lines)

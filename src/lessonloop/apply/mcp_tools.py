@@ -19,12 +19,12 @@ from lessonloop.apply.vector_recall import resolve_embedder
 from lessonloop.capture.project_resolver import compile_mappings, project_here
 from lessonloop.core import json_codec
 from lessonloop.core.arg_types import since_time, until_time
+from lessonloop.core.outside_text import as_data, one_line
 from lessonloop.core.timestamps import days_between, utc_now
 from lessonloop.learn.exchange import normalize_record
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import describe
-from lessonloop.lesson_model.quoting import quoted
 from lessonloop.secrets.redaction import redact, redact_value
 from lessonloop.settings.config import ConfigError, load_config
 from lessonloop.store.lessons.curation import import_records, mark_stated_by_agent
@@ -200,12 +200,14 @@ def recall_lessons(
     results = recall(
         conn, text, project=scope, tool=tool_name, top=count, min_score=DEFAULT_MIN_SCORE, embedder=resolved, now=now
     )
+    # Each text on one line (core/outside_text.one_line): a title holding a file's name or a
+    # teammate's words forges no line of its own, whatever the client shows the result as.
     return [
         {
             "id": r.id,
-            "title": r.title,
-            "prevention": r.prevention or r.prevention_command,
-            "body": r.body,
+            "title": one_line(r.title),
+            "prevention": one_line(r.prevention or r.prevention_command) or None,
+            "body": one_line(r.body) or None,
             "confidence": round(r.confidence, 4),
             "tier": r.tier,
             "severity": r.severity,
@@ -248,7 +250,7 @@ def record_lesson(
     it is new (False: a lesson with the same signature existed; it gains only the texts it lacked)
     and its status."""
     texts = {
-        "title": " ".join(_required("title", title, MAX_TITLE).split()),
+        "title": one_line(_required("title", title, MAX_TITLE)),  # one line of printable characters
         "prevention": _required("prevention", prevention, MAX_PREVENTION),
         "body": _text("body", body, MAX_BODY, required=False),
         "category": _text("category", category, MAX_CATEGORY, required=False),
@@ -381,10 +383,10 @@ def _choose_session(conn: sqlite3.Connection, session_id: str | None, cwd: str |
 
 
 def _cut(text: str | None, width: int = MAX_TEXT_SHOWN) -> str | None:
+    """A person's or an agent's text, quoted as data (core/outside_text.as_data), cut to `width`."""
     if text is None:
         return None
-    line = " ".join(text.split())
-    return line if len(line) <= width else line[: width - 1] + "…"
+    return as_data(text, width)
 
 
 def _json_list(text: str | None) -> list[Any]:
@@ -420,7 +422,7 @@ def _add_titles(conn: sqlite3.Connection, lessons: Mapping[int, dict[str, Any]])
     stored = titles_and_statuses(conn, list(lessons))
     for lesson_id, entry in lessons.items():
         title, status = stored.get(lesson_id, (None, "forgotten"))
-        entry["title"] = title
+        entry["title"] = None if title is None else one_line(title)
         entry["status"] = status
 
 
@@ -456,7 +458,7 @@ def _transcript_summary(conn: sqlite3.Connection, session_id: str) -> dict[str, 
         "project": project,
         "cwd": cwd,
         "git_branch": branch,
-        "title": title,
+        "title": _cut(title),  # the agent's title of the session (its words, or the person's)
         "first_prompt": _cut(prompt),
         "started_at": _earliest(first_msg, first_call),
         "ended_at": max((t for t in (last_msg, last_call) if t), default=None),
@@ -564,7 +566,7 @@ def search_sessions(
 ) -> dict[str, Any]:
     """What `lessonloop search` finds (store/search/), for an agent: the hits best first, each
     with where it is (session, agent, project, time, kind, the call or message it is) and its text
-    quoted as data (lesson_model/quoting.py: one line, its quotation marks made single)."""
+    quoted as data (core/outside_text.as_data: one line, its quotation marks made single)."""
     text = _required("query", query, 2000)
     count = _whole("limit", limit, 1, MAX_HITS)
     if not isinstance(failed, bool):
@@ -591,7 +593,7 @@ def search_sessions(
         "note": SEARCH_NOTE,
         "hits": [
             # where the hit is, as `search --json` says it; its text quoted instead of the snippet
-            {**{k: v for k, v in hit.to_json().items() if k not in _NOT_FOR_AGENTS}, "text": quoted(hit.snippet, 400)}
+            {**{k: v for k, v in hit.to_json().items() if k not in _NOT_FOR_AGENTS}, "text": as_data(hit.snippet, 400)}
             for hit in hits
         ],
     }

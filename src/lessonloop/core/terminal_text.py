@@ -25,12 +25,13 @@ import re
 
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"  # every control kept out (not \t, \n)
 _ANY = re.compile(f"[{_CONTROLS}]")
-_SEQUENCE = re.compile(
+# Every escape sequence a terminal obeys, whole (core/outside_text.py removes them too)
+ESCAPE_SEQUENCES = (
     r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"  # CSI: parameters, intermediates, final
     r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"  # OSC, DCS, SOS, PM, APC
     r"|\x1b[\x20-\x2f]*[\x30-\x7e]"  # any other escape sequence (an unterminated one: its introducer)
-    f"|[{_CONTROLS}]"  # a lone ESC, any other control character
 )
+_SEQUENCE = re.compile(f"{ESCAPE_SEQUENCES}|[{_CONTROLS}]")  # and a lone ESC, any other control character
 _LAYOUT = re.compile(r"[\t\n]")
 _JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # what JSON writers leave raw in strings
 

@@ -10,10 +10,11 @@ import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from lessonloop.core.outside_text import as_data
 from lessonloop.learn.habit_stats import OUTCOMES, SessionFacts
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.lesson import Evidence, Lesson
-from lessonloop.lesson_model.quoting import quoted, tool_output
+from lessonloop.lesson_model.quoting import tool_output
 
 OUTCOME_WORDS = {
     "unresolved_errors": "end with errors left unresolved",
@@ -111,7 +112,7 @@ def finding_lessons(
 def _risk_prevention(rule: str, message: str) -> str:
     if "secret" in rule or "secret" in message.lower():
         return "Read secrets from the environment or a secrets store; never write them into source or config files."
-    return f"Avoid what {rule} flags (its message: {quoted(message, 160)})."
+    return f"Avoid what {rule} flags (its message: {as_data(message, 160)})."
 
 
 def workflow_lessons(

@@ -36,9 +36,10 @@ from dataclasses import dataclass
 
 from lessonloop.analyze.corrections import REJECTION_TEXT
 from lessonloop.analyze.instructions import instruction
+from lessonloop.core.outside_text import as_data
 from lessonloop.core.tool_kinds import EDIT, READ, SHELL, WRITE
 from lessonloop.learn.events import CallEvent
-from lessonloop.lesson_model.quoting import person_words, quoted
+from lessonloop.lesson_model.quoting import person_words
 from lessonloop.lesson_model.triggers import Trigger, flags_of, operands_of, relative_path
 
 SPECIFIC_KINDS = frozenset({SHELL, READ, EDIT, WRITE})  # calls a person's words can name a trigger for
@@ -78,7 +79,7 @@ def draft_correction(kind: str, text: str, corrected: list[CallEvent]) -> Correc
         return CorrectionDraft(
             trigger,
             f"The person rejected {shown}",
-            f"The person rejected {shown}" + (f", saying {quoted(words, MAX_WORDS)}" if words else ""),
+            f"The person rejected {shown}" + (f", saying {as_data(words, MAX_WORDS)}" if words else ""),
             person_words(rule, MAX_WORDS) if rule else None,
             target,
         )

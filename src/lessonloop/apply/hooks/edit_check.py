@@ -30,7 +30,7 @@ def edit_warnings(tool: str, tool_input: dict[str, object], cwd: str | None) -> 
     if not is_edit(tool):
         return []
     from lessonloop.analyze.edit_risk import MAX_CURRENT_BYTES, MAX_WARNINGS, score_tool_call, warnings
-    from lessonloop.lesson_model.quoting import quoted
+    from lessonloop.core.outside_text import as_data
 
     path = _path(tool_input, cwd)
     current = _read(path, MAX_CURRENT_BYTES) if path is not None and tool in ("Write", "Edit", "MultiEdit") else None
@@ -39,8 +39,8 @@ def edit_warnings(tool: str, tool_input: dict[str, object], cwd: str | None) -> 
     for finding in found[:MAX_WARNINGS]:
         shown = _shown(finding.path, cwd)
         title = (
-            f"this edit adds {finding.title} (rule {finding.rule}) at {shown} line {finding.line}: "
-            f"{quoted(finding.text, 160)}"
+            f"this edit adds {finding.title} (rule {finding.rule}) at {as_data(shown)} line {finding.line}: "
+            f"{as_data(finding.text, 160)}"
         )
         items.append((finding.rule, ("warn", EDIT_RISK, finding.confidence, title, finding.fix, None, 0, 0)))
     return items

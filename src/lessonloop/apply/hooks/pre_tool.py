@@ -37,6 +37,7 @@ from lessonloop.apply.hooks.hook_store import (
     wait_ms,
 )
 from lessonloop.core.claude_tool_kinds import kind_of
+from lessonloop.core.outside_text import DATA_NOTE, one_line
 from lessonloop.core.timestamps import utc_now
 from lessonloop.store import hooks as hook_tables
 
@@ -511,25 +512,30 @@ def _input(input_json: str | None) -> dict[str, object] | None:
 
 
 def warning_text(fired: list[tuple[str, int, float, str, str | None, str | None, int, int]]) -> str:
+    """The warning: a heading saying what the curly quotes mean (core/outside_text.DATA_NOTE), then
+    each lesson's texts, each on one line (core/outside_text.one_line: a stored title, whatever it
+    holds, starts no line of its own)."""
     lessons = [f for f in fired if f[1] not in NO_LESSON]
-    lines = ["lessonloop: a lesson from earlier sessions applies to this call."] if lessons else []
+    lines = [f"lessonloop: a lesson from earlier sessions applies to this call ({DATA_NOTE})."] if lessons else []
     for _action, lesson_id, value, title, prevention, command, failed, sessions in fired[:MAX_SHOWN]:
         if lesson_id == RETRY:  # no lesson: the session's own failure, resent
-            lines.insert(0, f"lessonloop: {title}")
+            lines.insert(0, f"lessonloop: {one_line(title)}")
             lines.insert(1, "  Change the call, or fix what made it fail, before sending it again.")
             continue
         if lesson_id == EDIT_RISK:  # no lesson: a built-in rule on a line the edit adds
-            lines.append(f"lessonloop: {title}")
-            lines.append(f"  Instead: {prevention} (built-in rule, confidence {value:.2f})")
+            lines.append(f"lessonloop: {one_line(title)}")
+            lines.append(f"  Instead: {one_line(prevention)} (built-in rule, confidence {value:.2f})")
             continue
-        lines.append(f"- {title}")
-        instead = prevention or (f"`{command}`" if command else None)
+        lines.append(f"- {one_line(title)}")
+        instead = one_line(prevention) or (f"`{one_line(command)}`" if command else None)
         seen = f"failed in {failed} of {sessions} sessions" if sessions else "recorded by a person"
         lines.append(
             f"  Instead: {instead} ({seen}, confidence {value:.2f})"
             if instead
             else f"  ({seen}, confidence {value:.2f})"
         )
+    if lines and not lessons:  # the resent call's or the edit check's lines: quoted text in them too
+        lines.insert(0, f"lessonloop ({DATA_NOTE}):")
     return "\n".join(lines)
 
 
@@ -546,7 +552,7 @@ def stop_text(fired: list[tuple[str, int, float, str, str | None, str | None, in
     lines = warning_text(stopping).splitlines()
     if lines and lines[0].startswith("lessonloop: a lesson"):
         lines = lines[1:]
-    return "\n".join([STOPPED, *lines, GO_ON])
+    return "\n".join([f"{STOPPED} ({DATA_NOTE}.)", *lines, GO_ON])
 
 
 def _output(
