@@ -206,6 +206,49 @@ def test_a_change_after_approval_to_any_field_shown_waits_for_approval_again(
     assert again["trigger_text"] == "shell `tool run` without --flag" and again["trigger_text"] != PLANTED
 
 
+_CONTRADICTED = {"sessions": 12, "failed_sessions": 1, "observations": 1, "prevented": 0}  # below the floor
+
+
+def test_an_approved_lesson_changed_with_counts_below_the_floor_waits_for_review_not_archived(
+    team: dict[str, str], tmp_path: Path
+) -> None:
+    """Issue 60: its author pushed it again with a new title and counts that put its confidence
+    below the floor (the trigger kept succeeding): the copy was archived, and the change never
+    reached a review. It waits for approval again, through later pulls too; once approved, its
+    confidence decides as for any lesson."""
+    _push(team, "bob", _item())
+    store = tmp_path / "alice.db"
+    _join(team, store)
+    copy = _copy(store)
+    _curate(store, "approve", copy["id"])
+    assert _copy(store)["status"] == "active"
+    payload = {**_item()["payload"], "title": "`tool run` needs --flag, always"}
+    _push(team, "bob", _item(payload=payload, counts=_CONTRADICTED))
+    changed = _copy(store)
+    assert (changed["status"], changed["title"]) == ("pending", "`tool run` needs --flag, always")
+    assert changed["confidence"] < conf.ARCHIVE_FLOOR  # archived, were it not a change to review
+    (event,) = [e for e in _events(store, copy["id"]) if e["event"] == "team_changed"]
+    assert event["detail"]["changed"] == ["title"] and event["detail"]["status"] == "pending"
+    _push(team, "bob", _item(payload=payload, counts=_CONTRADICTED, last_seen=_days_ago(0)))  # same texts
+    assert _copy(store)["status"] == "pending"  # still waiting for its review
+    _curate(store, "approve", copy["id"])
+    _push(team, "bob", _item(payload=payload, counts=_CONTRADICTED, last_seen=_days_ago(0.5)))
+    assert _copy(store)["status"] == "archived"  # reviewed: its confidence below the floor archives it
+
+
+def test_an_approved_lesson_whose_counts_alone_fall_below_the_floor_is_archived(
+    team: dict[str, str], tmp_path: Path
+) -> None:
+    _push(team, "bob", _item())
+    store = tmp_path / "alice.db"
+    _join(team, store)
+    copy = _copy(store)
+    _curate(store, "approve", copy["id"])
+    _push(team, "bob", _item(counts=_CONTRADICTED))  # what it says is the same: nothing to review
+    assert _copy(store)["status"] == "archived"
+    assert not any(e["event"] == "team_changed" for e in _events(store, copy["id"]))
+
+
 _PAYLOAD_CHANGES = {
     "kind": "correction",
     "title": "`tool run` without --flag fails: always",

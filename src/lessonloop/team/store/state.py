@@ -626,6 +626,7 @@ class _Decisions:
 
     archived: bool  # their latest decision archived it (`lessons archive`, the web UI)
     approved: bool  # they approved or restored it since it was made or its author last changed it
+    change_unreviewed: bool = False  # they approved it once, and its author changed it since
 
 
 def _decisions(conn: sqlite3.Connection, lesson_id: int) -> _Decisions:
@@ -633,15 +634,27 @@ def _decisions(conn: sqlite3.Connection, lesson_id: int) -> _Decisions:
         """SELECT max(CASE WHEN event IN ('approved', 'restored') THEN id END),
                   max(CASE WHEN event IN ('team_pulled', 'team_changed') THEN id END),
                   max(CASE WHEN event IN ('approved', 'restored', 'archived') THEN id END),
-                  max(CASE WHEN event = 'archived' THEN id END)
+                  max(CASE WHEN event = 'archived' THEN id END),
+                  max(CASE WHEN event = 'team_changed' THEN id END)
            FROM lesson_events WHERE lesson_id = ?""",
         (lesson_id,),
     ).fetchone()
-    approval, change, decision, archive = row
+    approval, change, decision, archive, author_change = row
     return _Decisions(
         archived=archive is not None and archive == decision,
         approved=approval is not None and (change is None or approval > change),
+        change_unreviewed=approval is not None and author_change is not None and author_change > approval,
     )
+
+
+def _change_to_review(old: dict[str, Any] | None, changed: list[str], decided: _Decisions) -> bool:
+    """A copy this person approved, in use or waiting here, that its author changed (now, or at an
+    earlier pull whose change is not approved yet)."""
+    if old is None or old["status"] not in ("active", "pending"):
+        return False
+    if changed:
+        return old["status"] == "active" or decided.change_unreviewed or decided.approved
+    return old["status"] == "pending" and decided.change_unreviewed
 
 
 def _changed_fields(conn: sqlite3.Connection, item_id: str, old: dict[str, Any], now: dict[str, Any]) -> list[str]:
@@ -683,6 +696,10 @@ def _upsert_copy(
     move anything this person sees). Its status, in this order:
     - rejected, by a maintainer for the team or by this person: stays rejected;
     - archived by this person: stays archived, whatever arrives (`team_update_kept` says it came);
+    - in use or waiting here after this person approved it, and changed by its author since
+      (`team_changed`), unless the author is trusted and this person does not review: pending
+      until approved again, whatever its confidence (the change reaches a review; archiving it
+      as its confidence fell would hide the change);
     - archived when its confidence fell below the floor (as learning archives);
     - pending when what is stored cannot be read (a trigger of the wrong shape): never active;
     - new, or changed by its author in any AUTHOR_COLUMNS field (`team_changed` names them):
@@ -711,6 +728,8 @@ def _upsert_copy(
         kept = "rejected" if old is not None and old["status"] == "rejected" else None
     elif old is not None and old["status"] == "archived" and decided.archived:
         status = kept = "archived"  # this person put it out of use: a push does not bring it back
+    elif _change_to_review(old, changed, decided) and not (vouched and not review):
+        status = "pending"  # approved before, changed by its author since: reviewed again, not archived
     elif conf.should_archive(value, days, sessions, failed):
         status = "archived"
     elif unreadable is not None:
