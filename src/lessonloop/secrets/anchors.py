@@ -24,6 +24,9 @@ VENDORED = 3
 KEY_WORDS: tuple[tuple[str, ...], ...] = (
     ("pass",),
     ("pwd",),
+    ("pw",),
+    ("auth",),
+    ("creds",),
     ("secret",),
     ("token",),
     ("credential",),

@@ -47,6 +47,7 @@ _SECRET_NAME = LazyRegex(
     r"|signing_?key|encryption_?key|master_?key|auth_?key|credentials?)"
     r"(?:_?(?:key|value|str|string|base|b64|base64))?"
     r"|private_key_id|subscription_?key|license_?key|pass(?:in|out)"  # a GCP key's id, Azure's Ocp-Apim-Subscription-Key
+    r"|(?:^|_)(?:pw|auth|creds?|passcode)"  # REDIS_AUTH, MYSQL_ROOT_PW, admin_pw, DEPLOY_CREDS (a value of a secret's shape)
     r"|(?:^|_)psk|(?:^|_)salt"  # a Wi-Fi pre-shared key (psk=, wifi-sec.psk); WordPress's and Drupal's salts
     r"|(?:^|_)(?:nonce|logged_in)_key"  # WordPress's other keys (AUTH_KEY, SECURE_AUTH_KEY: auth_key)
     r"|honeycomb_team|jfrog_art_api"  # vendors' headers named after neither (X-Honeycomb-Team, X-JFrog-Art-Api)
@@ -56,7 +57,7 @@ _SECRET_NAME = LazyRegex(
 _SECRET_NAME_ENDINGS = (
     "pass", "pwd", "password", "passwd", "passphrase", "secret", "token", "key", "credential", "credentials",
     "value", "str", "string", "base", "b64", "base64", "private_key_id", "passin", "passout", "psk", "salt",
-    "honeycomb_team", "jfrog_art_api",
+    "honeycomb_team", "jfrog_art_api", "pw", "auth", "cred", "creds", "passcode",
 )  # fmt: skip
 # English words (and their settings) that end in `pass` and name no password.
 _NOT_PASS = frozenset(
@@ -64,7 +65,10 @@ _NOT_PASS = frozenset(
      "firstpass", "onepass", "twopass", "singlepass", "secondpass", "nopass", "repass", "subpass", "renderpass"}
 )  # fmt: skip
 # Keys holding a password: after one, a value of four characters is a secret too (`DB_PASSWD=pa55`).
-_PASSWORD_ENDINGS = ("pass", "passwd", "password", "pwd", "psk", "passphrase")
+_PASSWORD_ENDINGS = ("pass", "passwd", "password", "pwd", "psk", "passphrase", "pw", "passcode")
+# Keys that name a secret only sometimes (`auth: basic`, `SMTP_AUTH=login`): their value must
+# have a secret's shape in every form.
+_SHAPE_ENDINGS = ("auth", "cred", "creds")
 # A bare word that gives a password to a command (`nmcli ... password "X"`, `rclone ... pass X`,
 # `ALTER ROLE r WITH PASSWORD 'X'`, `wpa_cli set_network 0 psk "X"`), or a dotted or dashed
 # setting ending in one (`wifi-sec.psk X`, `802-1x.password X`).
@@ -340,6 +344,8 @@ def _value_span(
             return []
     if _contains_key_word(value, core, quoted=bool(quote)):
         return []
+    if core.endswith(_SHAPE_ENDINGS) and not (_shaped(value) or _long_and_mixed_case(value)):
+        return []
     return [(begin, end, _kind(form, name, core, dashes))]
 
 
@@ -529,3 +535,24 @@ def _contains_key_word(value: str, core: str, quoted: bool = False) -> bool:
     if quoted and mixed and len(value) >= 8 and "_" not in value and any(c.isdigit() for c in value):
         return False
     return not (_long_and_mixed(value) and _long_and_mixed_case(value) and "_" not in value)
+
+
+# What the structural rules (secrets/structural.py) share with the key rules.
+def common_value_ok(value: str, minimum: int = MIN_VALUE) -> bool:
+    return _common_value_ok(value, minimum)
+
+
+def shaped(value: str) -> bool:
+    return _shaped(value)
+
+
+def long_and_mixed_case(value: str) -> bool:
+    return _long_and_mixed_case(value)
+
+
+def all_caps_name(value: str) -> bool:
+    return _ALL_CAPS.fullmatch(value) is not None and ("_" in value or value.isalpha())
+
+
+def dotted_name(value: str) -> bool:
+    return _DOTTED.fullmatch(value) is not None and not _random_dotted(value)

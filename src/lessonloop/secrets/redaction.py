@@ -73,6 +73,7 @@ _PII = False  # see set_pii
 # (anthropic-key before openai-key), then gitleaks' rules, then keys, flags and clients.
 _VENDORED_PRIORITY = FORMAT_RULES
 _KEY_PRIORITY = _VENDORED_PRIORITY + VENDORED_RULES
+_STRUCTURAL_PRIORITY = _KEY_PRIORITY + 1  # the structural rules name a secret last (secrets/structural.py)
 # The rule families' modules (formats, cli_flags, gitleaks_rules), each imported when a text first
 # holds one of its anchors: most of a hook's texts hold none, and a lesson text's common words
 # ("Pass", "zip ") name a family or two, not the three (about 3 ms of imports: gitleaks' data).
@@ -122,18 +123,42 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
         raise ValueError(f"unknown redaction scope {scope!r}: expected one of {', '.join(SCOPES)}")
     if len(text) < 8:  # no secret is shorter
         return text, 0
+    spans = _spans(text, scope)
+    # What hides a secret from the rules (escapes, split literals): read decoded, replaced where
+    # it is spelled (secrets/decoded_views.py).
+    if "\\" in text or "'" in text or '"' in text or "`" in text:
+        from lessonloop.secrets.decoded_views import views
+
+        for view in views(text):
+            for begin, end, priority, kind in _spans(view.text, scope):
+                source = view.source_span(begin, end)
+                spans.append((source[0], source[1], priority, kind))
+    if not spans:
+        return text, 0
+    return _replace(text, spans)
+
+
+def _spans(text: str, scope: Scope) -> list[tuple[int, int, int, str]]:
+    """Every secret of `text`: (start, end, priority, kind)."""
+    from lessonloop.secrets.structural import structural_spans
+
+    found = [(begin, end, _STRUCTURAL_PRIORITY, kind) for begin, end, kind in structural_spans(text)]
+    return found + _anchored_spans(text, scope)
+
+
+def _anchored_spans(text: str, scope: Scope) -> list[tuple[int, int, int, str]]:
     encoded = text.encode("ascii", "replace")
     matches = anchor_gate.matches(text, encoded)
     # seed phrases, WIF keys, Ghost keys (secrets/unanchored.py): found without anchors
     loose = unanchored_spans(text, encoded) if len(text) >= SEARCH_LENGTH else None
     if not matches and not loose:  # most texts: nothing more to look at
-        return text, 0
+        return []
     # start, end, priority (formats in order first), kind
     spans: list[tuple[int, int, int, str]] = (
         [(begin, end, _VENDORED_PRIORITY, kind) for begin, end, kind in loose] if loose else []
     )
     if not matches:
-        return _replace(text, spans)
+        return spans
     needed = {family for anchor, _start, _end in matches for family, _index in OWNERS[anchor]}
     formats = _family(FORMAT) if FORMAT in needed else None
     cli_flags = _family(CLIENT) if CLIENT in needed else None
@@ -180,9 +205,7 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
                 spans.append((begin, finish, priority, kind))
                 if finish > covered:
                     covered_from, covered = begin, finish
-    if not spans:
-        return text, 0
-    return _replace(text, spans)
+    return spans
 
 
 def _replace(text: str, spans: list[tuple[int, int, int, str]]) -> tuple[str, int]:

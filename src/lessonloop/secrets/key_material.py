@@ -1,0 +1,72 @@
+"""Keys known by the form of their file rather than a vendor's prefix:
+
+- a block between `-----BEGIN X-----` and `-----END X-----` whose label names a key or a secret
+  and not a public key or a certificate (OpenVPN's static key, any `... PRIVATE KEY` or
+  `... SECRET KEY` block): its body;
+- minisign's and signify's secret keys: the line after `untrusted comment: ... secret key`;
+- a key as a list of bytes (a Solana or other wallet's keypair file, a seed): a JSON array of
+  exactly 32 or 64 integers from 0 to 255;
+- what a key file shows when read (`cat config/master.key`, `type secrets\\api.key`,
+  `Get-Content id_ed25519`): the random tokens of the lines after the command, up to the next
+  prompt or blank line.
+"""
+
+from __future__ import annotations
+
+from lessonloop.core.lazy_regex import LazyRegex
+from lessonloop.secrets.token_shape import random_token
+
+_BLOCK = LazyRegex(r"-----BEGIN ([A-Za-z0-9 ]{1,60})-----[ \t]*(?:\r?\n|\\r?\\n)(.*?)-----END \1-----", 16)  # DOTALL
+_UNTRUSTED = LazyRegex(r"untrusted comment:[^\n]{0,80}?secret key[^\n]*\r?\n([A-Za-z0-9+/=]{40,400})")
+_BYTES = LazyRegex(r"\[\s*((?:\d{1,3}\s*,\s*){31,63}\d{1,3})\s*\]")
+_READ = LazyRegex(
+    r"(?:^|[\s;&|$>])(?:cat|type|more|less|head|tail|bat|batcat|Get-Content|gc|xxd|od|strings|base64)[ \t]+"
+    r"(?:-\S+[ \t]+)*([^\s;&|]*(?:\.key|_key|-key|\.pem|\.p8|\.secret|secrets?|credentials?|token|id_(?:rsa|dsa|ecdsa|ed25519))"
+    r"(?:\.[a-z]{1,5})?)[\"']?[ \t]*\r?\n",
+    2,  # IGNORECASE
+)
+_WORD = LazyRegex(r"[A-Za-z0-9+/=_\-]{16,}")
+_PROMPT = ("$ ", "> ", "# ", "PS ", "% ")
+
+
+def block_spans(text: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for found in _BLOCK.finditer(text):
+        label = found.group(1).upper()
+        if "PUBLIC" in label or "CERTIFICATE" in label or not ("KEY" in label or "SECRET" in label):
+            continue
+        if found.end(2) > found.start(2):
+            out.append((found.start(2), found.end(2), "private-key"))
+    return out
+
+
+def untrusted_comment_spans(text: str) -> list[tuple[int, int, str]]:
+    return [(found.start(1), found.end(1), "minisign-secret-key") for found in _UNTRUSTED.finditer(text)]
+
+
+def byte_array_spans(text: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for found in _BYTES.finditer(text):
+        numbers = [int(part) for part in found.group(1).replace(" ", "").replace("\n", "").split(",") if part.strip()]
+        if len(numbers) in (32, 64) and max(numbers) <= 255 and len(set(numbers)) >= 16:
+            out.append((found.start(1), found.end(1), "key-bytes"))
+    return out
+
+
+def key_file_spans(text: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for found in _READ.finditer(text):
+        position = found.end()
+        for _ in range(40):  # the file's lines, up to a prompt or a blank line
+            line_end = text.find("\n", position)
+            line_end = len(text) if line_end < 0 else line_end
+            line = text[position:line_end]
+            if not line.strip() or line.lstrip().startswith(_PROMPT):
+                break
+            for word in _WORD.finditer(line):
+                if random_token(word.group(), 16):
+                    out.append((position + word.start(), position + word.end(), "key-file"))
+            position = line_end + 1
+            if position >= len(text):
+                break
+    return out

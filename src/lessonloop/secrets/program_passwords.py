@@ -1,0 +1,91 @@
+"""Passwords given to programs in forms no key name announces, read by the form of the option
+rather than by the program:
+
+- Windows-style options naming a password: `/pass:X`, `/p:X`, `/password:X`, `/pw:X`,
+  `/rp X` (cmdkey, xfreerdp, schtasks, runas-like tools);
+- `-p X` (or `-pw`, `-P`) on a command line that also gives a user (`-u`, `-U`, `--user`,
+  `/user:`): psexec, mongosh, database and queue clients (a port is a number and stays);
+- a user created or changed with its password after its name: `add_user NAME PW`,
+  `change_password NAME PW`, `net user NAME PW`, `user create ... -p PW`;
+- `AUTH [user] PW` sent to a server (Redis, SMTP sessions);
+- PowerShell's `ConvertTo-SecureString 'PW' -AsPlainText`;
+- an `expect` script answering a password prompt: `send "PW\\r"` after `assword`.
+
+A value must have a secret's shape (secrets/assignments.secret_shaped): not a variable, a
+path, a placeholder or a number.
+"""
+
+from __future__ import annotations
+
+from lessonloop.core.lazy_regex import LazyRegex
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+_VALUE = r"(\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|[^\s\"';&|]{1,200})"
+_WINDOWS = LazyRegex(
+    r"(?i)(?<=[\s\"'])/(?:p|pass|password|passwd|pw|pwd|rp|sp|secret)(?::|=|[ \t]+(?=[^/\s]))" + _VALUE
+)
+_DASH_P = LazyRegex(r"(?:^|[ \t])-(?:p|pw|P|pass|passwd|password|Password)[ \t]+" + _VALUE)
+_USER_GIVEN = LazyRegex(
+    r"(?:^|[ \t])(?:-u|-U|--user|--username|-user|-l|/u:|/user:|-Username|-User)(?:[ \t=]|(?<=:))\S"
+)
+_USER_VERB = LazyRegex(
+    r"(?i)\b(?:add_user|add-user|adduser|change_password|change-password|set_password|set-password|passwd"
+    r"|net[ \t]+user|user[ \t]+(?:add|create|set-password|passwd))[ \t]+(?:-{1,2}[\w-]+[ \t]+)*"
+    r"(?:\"[^\"\n]+\"|'[^'\n]+'|[^\s\"'/-][^\s]*)[ \t]+(?!-)" + _VALUE
+)
+# a line that creates or changes a user: its `-p X` is the user's password
+_USER_LINE = LazyRegex(
+    r"(?i)\b(?:user[ \t]+(?:add|create|update|set|passwd)|useradd|usermod|adduser|create[_-]?user|add[_-]?user)\b[^\n]*"
+)
+_AUTH = LazyRegex(r"(?m)(?:^|[>\s])AUTH[ \t]+(?:[^\s]+[ \t]+)?" + _VALUE + r"[ \t]*$")
+_SECURE_STRING = LazyRegex(r"(?i)ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(\"[^\"\n]+\"|'[^'\n]+')")
+_EXPECT = LazyRegex(
+    r"(?is)assword.{0,60}?\bsend[ \t]+(?:--[ \t]+)?(?:\"([^\"\n]+?)(?:\\r|\\n)?\"|\{([^}\n]+?)(?:\\r|\\n)?\})"
+)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    if end - start >= 2 and text[start] in "\"'" and text[end - 1] == text[start]:
+        return start + 1, end - 1
+    return start, end
+
+
+def program_spans(text: str, shaped: Callable[[str], bool]) -> list[tuple[int, int, str]]:
+    """`shaped(value) -> bool`: whether a value looks like a secret (passed in: assignments.py's)."""
+    check = shaped
+    out: list[tuple[int, int, str]] = []
+
+    def add(start: int, end: int, kind: str) -> None:
+        start, end = _strip(text, start, end)
+        if end > start and check(text[start:end]):
+            out.append((start, end, kind))
+
+    if "/" in text:
+        for found in _WINDOWS.finditer(text):
+            add(found.start(1), found.end(1), "password-option")
+    if "-" in text and _USER_GIVEN.search(text) is not None:
+        for found in _DASH_P.finditer(text):
+            line_start = text.rfind("\n", 0, found.start()) + 1
+            line_end = text.find("\n", found.end())
+            line = text[line_start : len(text) if line_end < 0 else line_end]
+            if _USER_GIVEN.search(line) is not None:
+                add(found.start(1), found.end(1), "password-option")
+    for user_line in _USER_LINE.finditer(text):
+        for found in _DASH_P.finditer(text, user_line.start(), user_line.end()):
+            add(found.start(1), found.end(1), "user-password")
+    for found in _USER_VERB.finditer(text):
+        add(found.start(1), found.end(1), "user-password")
+    if "AUTH" in text:
+        for found in _AUTH.finditer(text):
+            add(found.start(1), found.end(1), "auth-password")
+    if "ecureString" in text or "ECURESTRING" in text:
+        for found in _SECURE_STRING.finditer(text):
+            add(found.start(1), found.end(1), "securestring-password")
+    if "send" in text:
+        for found in _EXPECT.finditer(text):
+            group = 1 if found.group(1) is not None else 2
+            add(found.start(group), found.end(group), "expect-password")
+    return out

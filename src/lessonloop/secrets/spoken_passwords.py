@@ -1,0 +1,56 @@
+"""A password told in words, in the languages people write to their agents: `Das Passwort ist
+X`, `le mot de passe est X`, `la contraseña es X`, `пароль: X`, `密码` and a full-width colon, `数据库密码是 X`,
+`パスワードは X`, `비밀번호는 X`, `the passcode is X`; and `admin / X` (a user and its password
+given together).
+
+The word, at most three words of its own (`für den Server`, `de la base`), then a verb or a
+colon (any language's `is`, `:` in half or full width, `=`), then the value, which must have a secret's shape.
+"""
+
+from __future__ import annotations
+
+from lessonloop.core.lazy_regex import LazyRegex
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+_WORDS = (
+    "passwort", "kennwort", "mot de passe", "mdp", "contraseña", "contrasena", "clave", "senha", "palavra-passe",
+    "parola d'ordine", "wachtwoord", "hasło", "haslo", "heslo", "jelszó", "jelszo", "lösenord", "losenord",
+    "salasana", "passord", "adgangskode", "şifre", "sifre", "parola", "пароль", "паролем", "密码", "口令", "密碼",
+    "パスワード", "暗証番号", "비밀번호", "암호", "κωδικός", "סיסמה", "كلمة المرور", "पासवर्ड", "passcode",
+    "pass code", "passcodes", "pin code", "mật khẩu", "kata sandi", "รหัสผ่าน",
+)  # fmt: skip
+_VERBS = (
+    r"ist|lautet|est|es|era|é|è|e|is|was|je|jest|är|er|on|ist:|sind|est:|son|são|eh|ni|adalah|là|=|:|\uff1a|-|—|–"
+    r"|是|为|為|は|が|는|은|이|가|:="
+)
+_SPOKEN = LazyRegex(
+    r"(?i)(?:" + "|".join(w.replace(" ", r"[ \t]") for w in _WORDS) + r")"
+    r"(?:[ \t]+[^\s:\uff1a=]{1,20}){0,3}?[ \t]*(?:" + _VERBS + r")[ \t]*(?:[:\uff1a][ \t]*)?"
+    r"[\"'`「『“]?([^\s\"'`」』”]{4,200}?)[\"'`」』”]?(?=[\s.,;!?\u3002\uff0c\u3001)]|です|입니다|$)"
+)
+_USER_SLASH = LazyRegex(
+    r"(?i)\b(?:admin|administrator|root|user|username|login|sa|superuser)(?:[ \t]+/[ \t]*|[ \t]*/[ \t]+)"
+    r"([^\s/\"']{4,100})(?=[\s.,;)]|$)"
+)
+_NEEDLES_ASCII = ("asswort", "ennwort", "ASSWORT", "mot de", "mdp", "contra", "clave", "senha", "palavra", "parola", "achtwoord",
+                  "aslo", "eslo", "jelsz", "senord", "salasana", "passord", "adgangs", "sifre", "asscode", "ass code",
+                  "in code", "KENNWORT", "kata sandi")  # fmt: skip
+
+
+def spoken_spans(text: str, shaped: Callable[[str], bool]) -> list[tuple[int, int, str]]:
+    check = shaped
+    out: list[tuple[int, int, str]] = []
+    if not text.isascii() or any(needle in text for needle in _NEEDLES_ASCII):
+        for found in _SPOKEN.finditer(text):
+            value = found.group(1).rstrip(".,;:!?")
+            if check(value):
+                out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
+    if "/" in text:
+        for found in _USER_SLASH.finditer(text):
+            value = found.group(1).rstrip(".,;:!?")
+            if check(value):
+                out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
+    return out

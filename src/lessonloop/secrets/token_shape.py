@@ -1,0 +1,65 @@
+"""Whether a word looks like a random token (a key, a password a machine made) rather than a
+name, a word, a number or a hash people print: the one test of the structural rules
+(secrets/structural.py) for values nobody named by their format.
+
+A random token mixes character classes often (`Qx7Lm2Vb9T`: a class change almost every other
+character), where an identifier changes class once a word (`handleUserCallback2`); its
+characters are spread (Shannon entropy); and it is long enough not to be a word. A hex string
+(0-9a-f only) is a key only when long (32 or more: Rails' master.key, AES keys) and never a
+git object id's length alone decides it: callers that see a hash's context pass hex=False.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import pairwise
+
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy in bits per character."""
+    counts: dict[str, int] = {}
+    for char in value:
+        counts[char] = counts.get(char, 0) + 1
+    total = len(value)
+    return -sum(n / total * math.log2(n / total) for n in counts.values())
+
+
+def _class(char: str) -> int:
+    if char.isdigit():
+        return 0
+    if char.isupper():
+        return 1
+    if char.islower():
+        return 2
+    return 3
+
+
+def is_hex(value: str) -> bool:
+    return all(c in _HEX for c in value)
+
+
+def random_token(value: str, minimum: int = 16, hex_ok: bool = True) -> bool:
+    """`value` (letters, digits and a few of `+/=_-.~`) looks machine-made."""
+    size = len(value)
+    if size < minimum or size > 4096:
+        return False
+    core = value.rstrip("=")
+    digits = sum(c.isdigit() for c in core)
+    uppers = sum(c.isupper() for c in core)
+    lowers = sum(c.islower() for c in core)
+    letters = uppers + lowers
+    if letters + digits < len(core) * 0.8:
+        return False  # mostly punctuation: a path, a sentence, a version list
+    if is_hex(core):
+        return hex_ok and len(core) >= 32 and digits >= 4 and letters >= 4 and entropy(core) >= 3.2
+    kinds = (digits > 0) + (uppers > 0) + (lowers > 0)
+    if kinds < 2 or (digits == 0 and min(uppers, lowers) < 3):
+        return False
+    if digits == 0 and size < 24:
+        return False  # CamelCaseWords
+    changes = sum(_class(a) != _class(b) for a, b in pairwise(core))
+    if changes < len(core) * 0.3:
+        return False  # words and numbers: handleUserCallback2024, v1ApiManager
+    return entropy(core) >= (3.3 if size < 24 else 3.6)

@@ -1,0 +1,136 @@
+"""Issue 60's development set: the families its findings name (values named as secrets in
+structured output, key files by their form, AUTH/PW names, passwords given to programs, the word
+for password in other languages, escaped or split text, prefixed service tokens). The rules of
+issue 60 were written with these in view; tests/secret_samples_fresh.py (written apart, by a
+helper that never saw the rules) measures how they carry over. Built by concatenation: no
+secret-shaped literal sits in this file."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from tests.secret_samples import Planted, _rep
+
+R20 = _rep("Qx7Lm2Vb9Tk4Wz", 20)
+R32 = _rep("Hq3Zr8Nc6Lp1Vx5Kd", 32)
+R40 = _rep("wJalr8XUt9nFEMI4K7MDEN6GbPxR2fiCY3zEXAMPLEKEYq", 40)
+HEX64 = _rep("4f9c2a7e1b3d8f60", 64)
+HEX32 = _rep("a83f0c9d6e2b1f47", 32)
+SESSION = "IQoJb3JpZ2luX2Vj" + _rep("EJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ", 180)
+B64_PW = base64.b64encode(b"Kub3S3cretPw!9").decode()
+B64_KEY = base64.b64encode(b"sk_live_" + b"9Qw2Er7Ty4Ui1Op3As6Df").decode()
+MINISIGN = "RWRTY0Iy" + _rep("q8Vz3Lm6Tx1Wk9Rb4Nc7Hp2Js5Gd0Fa", 150)
+OVPN = "\n".join(_rep(f"{i}c4e9a1f7b3d2086e5", 32) for i in range(16))
+WALLET = json.dumps([(i * 73 + 41) % 256 for i in range(64)]).replace(" ", "")
+PW = "Zq9!vLm2#Tx"
+
+ISSUE_60: tuple[Planted, ...] = (
+    # Values named as secrets in structured output.
+    Planted(
+        "sts-json",
+        '{\n    "Credentials": {\n        "AccessKeyId": "ASIA'
+        + "Q3EGUXQKVN2F7H4Z"
+        + '",\n        "SecretAccessKey": "'
+        + R40
+        + '",\n        "SessionToken": "'
+        + SESSION
+        + '",\n        "Expiration": "2026-11-26T23:00:00+00:00"\n    }\n}',
+        (R40, SESSION),
+    ),
+    Planted("session-token-camel", '"sessionToken": "' + SESSION[:120] + '"', (SESSION[:120],)),
+    Planted(
+        "k8s-secret-data",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  username: YWRtaW4=\n  pw: "
+        + B64_PW
+        + "\n  stripe: "
+        + B64_KEY
+        + "\n",
+        (B64_PW, B64_KEY),
+    ),
+    Planted(
+        "k8s-secret-json",
+        '{"apiVersion": "v1", "data": {"db-pw": "' + B64_PW + '", "api": "' + B64_KEY + '"}, "kind": "Secret"}',
+        (B64_PW, B64_KEY),
+    ),
+    Planted(
+        "secret-string",
+        'aws secretsmanager create-secret --name prod/db --secret-string \'{"username":"app","password":"'
+        + PW
+        + "\"}'",
+        (PW,),
+    ),
+    Planted("gh-secret-body", "gh secret set DEPLOY_KEY --body " + R32 + " --repo acme/api", (R32,)),
+    Planted("gh-secret-b", 'gh secret set NPM --body "' + R32 + '"', (R32,)),
+    Planted("az-keyvault-value", "az keyvault secret set --vault-name kv1 --name dbpw --value '" + PW + "'", (PW,)),
+    Planted("kubectl-from-literal", "kubectl create secret generic app --from-literal=apikey=" + R32, (R32,)),
+    Planted("vault-kv-put", "vault kv put secret/app db=" + PW + " api=" + R32, (PW, R32)),
+    # Key files by their form.
+    Planted(
+        "minisign-key",
+        "untrusted comment: minisign encrypted secret key\n" + MINISIGN + "\n",
+        (MINISIGN,),
+    ),
+    Planted(
+        "openvpn-static",
+        "#\n# 2048 bit OpenVPN static key\n#\n-----BEGIN OpenVPN Static key V1-----\n"
+        + OVPN
+        + "\n-----END OpenVPN Static key V1-----",
+        (OVPN.splitlines()[3],),
+    ),
+    Planted("wallet-bytes", "$ cat ~/.config/solana/id.json\n" + WALLET, (WALLET[1:40],)),
+    Planted("master-key-cat", "$ cat config/master.key\n" + HEX32 + "\n", (HEX32,)),
+    # AUTH / PW names.
+    Planted("redis-auth-env", "REDIS_AUTH=" + R20 + " docker compose up", (R20,)),
+    Planted("mysql-root-pw", "MYSQL_ROOT_PW=" + PW, (PW,)),
+    Planted("smtp-auth-yaml", "smtp:\n  host: mail\n  auth: " + R20, (R20,)),
+    Planted("admin-pw-json", '{"admin_pw": "' + PW + '"}', (PW,)),
+    # Passwords given to programs.
+    Planted("cmdkey", "cmdkey /generic:TERMSRV/host1 /user:admin /pass:" + PW, (PW,)),
+    Planted("schtasks-rp", 'schtasks /create /tn Backup /tr backup.bat /ru admin /rp "' + PW + '" /sc daily', (PW,)),
+    Planted("psexec-p", "psexec \\\\host1 -u admin -p " + PW + " cmd.exe", (PW,)),
+    Planted(
+        "securestring",
+        "$pw = ConvertTo-SecureString '" + PW + "' -AsPlainText -Force",
+        (PW,),
+    ),
+    Planted("xfreerdp", "xfreerdp /v:10.0.0.5 /u:admin /p:" + PW + " /cert:ignore", (PW,)),
+    Planted("net-user", "net user deploy " + PW + " /add", (PW,)),
+    Planted("rabbitmq-add-user", "rabbitmqctl add_user deploy " + PW, (PW,)),
+    Planted("rabbitmq-change", "rabbitmqctl change_password guest " + PW, (PW,)),
+    Planted("mongosh-p", 'mongosh "mongodb://db:27017" -u admin -p ' + PW + " --authenticationDatabase admin", (PW,)),
+    Planted("redis-auth-cmd", "redis-cli -h cache\n> AUTH " + PW, (PW,)),
+    Planted("influx-user", "influx user create -n deploy -p " + PW + " -o acme", (PW,)),
+    Planted(
+        "expect-send", 'expect -c \'spawn ssh admin@host; expect "*assword:"; send "' + PW + "\\r\"; interact'", (PW,)
+    ),
+    Planted("useradd-p", "echo deploy:" + PW + " | chpasswd && useradd -m deploy", (PW,)),
+    # Other languages.
+    Planted("de-passwort", "Das Passwort ist " + PW, (PW,)),
+    Planted("de-kennwort-kv", "Kennwort: " + PW, (PW,)),
+    Planted("fr-mot-de-passe", "le mot de passe est " + PW, (PW,)),
+    Planted("es-contrasena", "la contraseña es " + PW, (PW,)),
+    Planted("ru-parol", "пароль: " + PW, (PW,)),
+    Planted("zh-mima", "密码\uff1a" + PW, (PW,)),
+    Planted("zh-mima-shi", "数据库密码是 " + PW, (PW,)),
+    Planted("passcode", "the passcode is " + PW, (PW,)),
+    Planted("admin-slash", "log in with admin / " + PW + " on the staging box", (PW,)),
+    # Escaped or split text.
+    Planted("u-escaped", '{"token": "\\u0067hp_' + R40[:36] + '"}', (R40[:36],)),
+    Planted("u-escaped-key", '{"\\u0070assword": "' + PW + '"}', (PW,)),
+    Planted("concat-ghp", 'token = "ghp_" + "' + R40[:36] + '"', (R40[:36],)),
+    Planted("concat-three", "key = 'sk-proj-' + '" + R40[:24] + "' + '" + R40[10:34] + "'", (R40[:24], R40[10:34])),
+    Planted(
+        "api-error-escaped",
+        '{"type":"assistant","message":{"content":[{"type":"text","text":"API Error: 401 {\\"error\\":{\\"message\\":\\"Invalid'
+        " key\\\\nAuthorization: Bearer " + R40 + '\\"}}"}]}}',
+        (R40,),
+    ),
+    Planted("json-escaped-env", '"output": "DB_HOST=db\\nDB_PASSWORD=' + PW + '\\nDB_PORT=5432"', (PW,)),
+    Planted("json-escaped-quote", '"text": "config = {\\"apiKey\\": \\"' + R32 + '\\"}"', (R32,)),
+    # Service tokens with distinctive prefixes.
+    Planted("prefix-token-1", "export FOO=zq_live_" + R32, (R32,)),
+    Planted("prefix-token-2", "curl -H 'X-Api: tkn_" + R32 + "' https://api.example.com", (R32,)),
+    Planted("prefix-token-3", "client = Client('pk-lf-" + R32 + "')", (R32,)),
+    Planted("prefix-token-4", "Using key ntn_" + R40 + " for the workspace", (R40,)),
+)
