@@ -29,35 +29,17 @@ git is asked with a short timeout, without the caller's GIT_DIR and the like.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Mapping
+from datetime import datetime
 
-GIT_TIMEOUT = 10.0  # seconds per git call
-# What makes `git -C FOLDER` look at another repository than FOLDER's.
-_REDIRECTING = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE")
+from lessonloop.capture.aider.git_query import GitMissing, run_git
+from lessonloop.capture.aider.named_commits import held, named_commits
+from lessonloop.capture.aider.repository_birth import last_written_ns, made_here_ns
+
 _OWN_SCOPES = frozenset({"global", "system", "command"})  # not "local"/"worktree": the repository's own files
 _LOCAL_COMMITS = ("commit:", "commit (")  # reflog subjects of commits made here: "commit: ...", "commit (amend): ..."
-
-
-class GitMissing(Exception):
-    """git could not be run."""
-
-
-def _git(folder: str, environ: Mapping[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in environ.items() if key not in _REDIRECTING}
-    env.update(GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
-    try:
-        return subprocess.run(
-            ["git", "-C", folder, *args],
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=GIT_TIMEOUT,
-            check=False,
-            env=env,
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise GitMissing(str(exc)) from exc
+_COPIED = "a template or a project copied without its .git"
+_SHOWN = 3  # commits named in a notice
 
 
 def not_yours(path: str, environ: Mapping[str, str] | None = None) -> str | None:
@@ -66,8 +48,8 @@ def not_yours(path: str, environ: Mapping[str, str] | None = None) -> str | None
     env = os.environ if environ is None else environ
     folder, name = os.path.split(os.path.abspath(path))
     try:
-        top = _git(folder, env, "rev-parse", "--show-toplevel")
-        if top.returncode != 0:
+        where = run_git(folder, env, "rev-parse", "--show-toplevel", "--absolute-git-dir")
+        if where.returncode != 0:
             return (
                 "it is in no git repository, so nothing shows it is yours (a project downloaded as an archive "
                 "brings its author's history)"
@@ -79,9 +61,9 @@ def not_yours(path: str, environ: Mapping[str, str] | None = None) -> str | None
                 "made in this repository"
             )
         mine = _commits_made_here(folder, env, emails, names)
-        tracked = _git(folder, env, "ls-files", "--error-unmatch", "--", name).returncode == 0
+        tracked = run_git(folder, env, "ls-files", "--error-unmatch", "--", name).returncode == 0
         if tracked:
-            log = _git(folder, env, "log", "--format=%H%x00%an <%ae>", "--", name)
+            log = run_git(folder, env, "log", "--format=%H%x00%an <%ae>", "--", name)
             touched = [line.split("\0", 1) for line in log.stdout.splitlines() if "\0" in line]
             foreign = [author for sha, author in touched if sha not in mine]
             if foreign:
@@ -95,9 +77,56 @@ def not_yours(path: str, environ: Mapping[str, str] | None = None) -> str | None
                 f"this repository shows no commit made here by you ({who}; git's reflog of HEAD), so nothing shows "
                 "the history is yours (a repository copied or downloaded whole brings its author's history)"
             )
+        return _written_elsewhere(path, folder, where.stdout.splitlines()[-1:], env)
     except GitMissing:
         return "git could not be run to check that the repository is yours"
+
+
+def _written_elsewhere(path: str, folder: str, git_dir: list[str], env: Mapping[str, str]) -> str | None:
+    """Why the history was not written in this repository since it was made here (its files' change
+    times; the commits the history names), or None."""
+    made = made_here_ns(git_dir[0]) if git_dir else None
+    written = last_written_ns(path)
+    if made is None or written is None:
+        return None
+    if written <= made:
+        last, began = _when(written, made), _when(made, written)
+        return (
+            f"it was last written {last}, before git made this repository here ({began}), and not since: it "
+            f"came with the folder ({_COPIED}), so its prompts are not yours"
+        )
+    try:
+        named = named_commits(path, datetime.fromtimestamp(made / 1e9))
+    except (OSError, ValueError):  # unreadable: the read that follows says so
+        return None
+    here = held(folder, env, (*named.before, *named.recent))
+    if here is None:
+        return None
+    if named.before and not here.intersection(named.before):
+        return (
+            f"its sessions from before git made this repository here ({_when(made)}) name {_commits(named.before)} "
+            f"that this repository does not hold: it was begun in another repository ({_COPIED}), so its prompts "
+            "are not yours"
+        )
+    if named.recent and not here.intersection(named.recent):
+        return (
+            f"this repository holds none of the commits it names (the latest: {_commits(named.recent)}): it was "
+            f"written in another repository ({_COPIED}), so its prompts are not yours"
+        )
     return None
+
+
+def _when(ns: int, other: int | None = None) -> str:
+    """A local time to the second; to the millisecond when `other` falls in the same second."""
+    moment = datetime.fromtimestamp(ns / 1e9)
+    if other is not None and ns // 10**9 == other // 10**9:
+        return moment.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _commits(shas: tuple[str, ...]) -> str:
+    shown = ", ".join(shas[:_SHOWN])
+    return f"{len(shas)} commit{'s' if len(shas) != 1 else ''} ({shown}{', ...' if len(shas) > _SHOWN else ''})"
 
 
 def _identity(folder: str, env: Mapping[str, str]) -> tuple[set[str], set[str]]:
@@ -105,7 +134,7 @@ def _identity(folder: str, env: Mapping[str, str]) -> tuple[set[str], set[str]]:
     command line; never the repository's) and the committer/author variables."""
     emails: set[str] = set()
     names: set[str] = set()
-    found = _git(folder, env, "config", "--show-scope", "--get-regexp", r"^user\.(email|name)$")
+    found = run_git(folder, env, "config", "--show-scope", "--get-regexp", r"^user\.(email|name)$")
     for line in found.stdout.splitlines():
         scope, _, rest = line.partition("\t")
         key, _, value = rest.partition(" ")
@@ -121,7 +150,7 @@ def _identity(folder: str, env: Mapping[str, str]) -> tuple[set[str], set[str]]:
 def _commits_made_here(folder: str, env: Mapping[str, str], emails: set[str], names: set[str]) -> set[str]:
     """The commits HEAD's reflog says were made here by the person (an e-mail of theirs; their
     name, Aider's "NAME (aider)" included, when they have no e-mail)."""
-    log = _git(folder, env, "log", "--walk-reflogs", "--format=%H%x00%gs%x00%ge%x00%gn", "HEAD", "--")
+    log = run_git(folder, env, "log", "--walk-reflogs", "--format=%H%x00%gs%x00%ge%x00%gn", "HEAD", "--")
     made: set[str] = set()
     for line in log.stdout.splitlines():
         parts = line.split("\0")
