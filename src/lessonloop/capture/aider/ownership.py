@@ -15,15 +15,43 @@ repository cannot bring with it:
   / GIT_AUTHOR_EMAIL. An author name is not evidence: anyone can commit as anyone;
 - the history is untracked, as Aider leaves it (it adds `.aider*` to .gitignore): a clone brings
   only tracked files. A tracked history is read only when every commit that touched it is one of
-  those commits made here.
+  those commits made here;
+- it was written since git made the repository here (issue 60): a template copied without its
+  .git, whose .gitignore ignores `.aider*`, brings its author's history untracked, and the person's
+  `git init` and commit pass every rule above (1,134 sessions and 7 active lessons of the aider-dev
+  history were read as theirs). Its change time (ctime) is older than the oldest of the git
+  folder's own files (repository_birth.py): nothing wrote it since. ctime is the file system's,
+  set by every write and by nothing else (cp -p, tar, unzip, rsync -a copy the mtime: a template
+  can be dated at will, its ctime cannot). Aider itself writes on after it runs `git init` in a
+  new folder ("Git repository created in ...") and on every session;
+- the commits it names are this repository's (named_commits.py): Aider commits every edit and
+  writes `> Commit <sha> <message>`. The sessions written before the repository was made here
+  (those before the last session that began before it: that one may be Aider's own, which made
+  the repository) name commits only a repository that came from where they were made holds (a
+  moved or restored project, a fresh clone of the person's own): none of them held, the history
+  was begun in another repository (a template, or one copied after `git init`, or continued by the
+  person's Aider: that appends to the author's history). Nor is a history read of whose latest 50
+  commits the repository holds none.
+
+Weighed and not taken: reading only the sessions that began after the repository (their headings
+are the history's own text, dated at will; the cut would move as the file grows, and a person who
+used Aider in the folder before `git init` would lose the start of their history all the same);
+the history's mtime (an archive sets it); a margin of time around the repository's first commit
+(Aider's first commit in a new project may come long after its session began). A history is read
+or left whole, and the notice says how to read it.
 
 Anything else is not read, with a notice saying why and how to read it anyway (`lessonloop ingest
-FILE`, or the file or its folder in capture.paths: the person's choice). A repository copied whole
-with its .git (an archive of someone's working copy, reflog included) can still pass if its reflog
-names the person: nothing inside a folder proves who wrote it; such a history's lessons are still
-quoted and scoped like every other (docs/security.md).
+FILE`, or the file or its folder in capture.paths: the person's choice). What is left out that is
+the person's: a history not written since its folder became a repository (Aider used before `git
+init`; a project moved to another disk or restored from a backup, until Aider writes to it again:
+the copy made both anew, in no set order), or whose early commits are gone (`rm -rf .git; git
+init`). What still passes: a template's history that names no commit of its author's (or only
+in its last session) and is written to here (the person's Aider continuing it, `touch`, `chmod`),
+and a repository copied whole with its .git (an archive of someone's working copy, reflog
+included) whose reflog names the person: nothing inside a folder proves who wrote it; such a
+history's lessons are still quoted and scoped like every other (docs/security.md).
 
-git is asked with a short timeout, without the caller's GIT_DIR and the like.
+git is asked with a short timeout, without the caller's GIT_DIR and the like (git_query.py).
 """
 
 from __future__ import annotations

@@ -34,7 +34,8 @@ def searched(context: DiscoveryContext) -> list[str]:
 def discover(context: DiscoveryContext) -> list[Found]:
     """The histories that exist among the places aider writes them. One the person did not name
     (capture.paths, $AIDER_CHAT_HISTORY_FILE) is read only where its repository shows their own
-    use of Aider (ownership.py: untracked, in a git repository holding commits made here by them);
+    use of Aider (ownership.py: untracked, in a git repository holding commits made here by them,
+    written since git made that repository here, the commits it names held by it);
     any other is left out with a notice saying why and how to read it anyway (capture.paths, or
     `lessonloop ingest FILE`)."""
     found: list[Found] = []
