@@ -21,6 +21,7 @@ heading's time is trusted only to find that last session.
 
 from __future__ import annotations
 
+import itertools
 import mmap
 import os
 import re
@@ -31,7 +32,9 @@ from datetime import datetime
 from lessonloop.capture.aider.git_query import run_git
 
 RECENT = 50  # the latest named commits looked up (a person's own history names recent commits of theirs)
-_MARK = re.compile(rb"^(?:# aider chat started at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)|> Commit ([0-9a-f]{7,40})\b)", re.M)
+_MARK = rb"(?:# aider chat started at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)|> Commit ([0-9a-f]{7,40})\b)"
+_FIRST_LINE = re.compile(_MARK)
+_LINE = re.compile(rb"\n" + _MARK)  # a literal first: 4x faster than ^ with re.M (25 ms for the corpus's 4 MB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,8 @@ def named_commits(path: str, made: datetime) -> NamedCommits:
         if os.fstat(handle.fileno()).st_size == 0:
             return NamedCommits((), ())
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            for mark in _MARK.finditer(data):
+            first = _FIRST_LINE.match(data)
+            for mark in itertools.chain([first] if first else [], _LINE.finditer(data)):
                 heading, sha = mark.group(1), mark.group(2)
                 if sha is not None:
                     sessions[-1].append(sha.decode("ascii"))
@@ -85,6 +89,6 @@ def held(folder: str, environ: Mapping[str, str], shas: Iterable[str]) -> set[st
 
 def _started(heading: bytes) -> datetime:
     try:
-        return datetime.strptime(heading.decode("ascii"), "%Y-%m-%d %H:%M:%S")
+        return datetime.fromisoformat(heading.decode("ascii"))
     except ValueError:  # digits that are no date (month 13): no start known, taken as a late one
         return datetime.max
