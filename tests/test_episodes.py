@@ -99,7 +99,7 @@ def test_the_operand_is_the_path_the_error_names() -> None:
     draft = draft_from_episode(failure, fix, [])
     assert draft is not None and draft.trigger is not None
     assert draft.trigger.operand == "priv/static/assets"
-    assert "for priv/static/assets" in draft.title
+    assert "for \u201cpriv/static/assets\u201d" in draft.title  # a file's name, quoted as data
 
 
 def test_the_failing_command_of_a_line_is_the_one_the_error_names() -> None:
@@ -201,8 +201,8 @@ def test_a_file_tool_on_the_wrong_path_teaches_the_right_one() -> None:
     draft = draft_from_episode(failure, fix, [])
     assert draft is not None and draft.trigger is not None
     assert draft.trigger.to_json() == {"kind": "read", "path": "test/support/fixtures.ex"}
-    assert draft.title == "Read of test/support/fixtures.ex fails: tool output “File does not exist.”"
-    assert draft.prevention == "Use test/support/fixtures/fixtures.ex (same name, other folder)."
+    assert draft.title == "Read of “test/support/fixtures.ex” fails: tool output “File does not exist.”"
+    assert draft.prevention == "Use “test/support/fixtures/fixtures.ex” (same name, other folder)."
 
 
 def test_no_path_lesson_for_the_same_path() -> None:

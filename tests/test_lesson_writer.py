@@ -185,7 +185,7 @@ def test_the_corpus_lessons(store: sqlite3.Connection) -> None:
         t.startswith("`git commit` is rejected by the format check unless `mix format` ran first") for t in titles
     )
     # `git add -f` got the ignored file in: the path is warned about, forcing it is not taught
-    assert any(t.startswith("`git add` for priv/static/assets fails") for t in titles)
+    assert any(t.startswith("`git add` for \u201cpriv/static/assets\u201d fails") for t in titles)
     assert not [row for row in lessons(store).values() if "-f" in str(row["prevention_command"] or "").split()]
 
 

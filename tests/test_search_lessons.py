@@ -74,7 +74,10 @@ def test_where_the_session_found_the_file_becomes_the_remedy() -> None:
     assert "The file is at" not in (lesson.prevention or "")
     play(learner, s.read(".agent/staging/SYSTEM_STATE.md"))
     assert lesson.prevention is not None
-    assert "`.agent/staging/SYSTEM_STATE.md`" in lesson.prevention and "`.agent` is hidden" in lesson.prevention
+    assert (
+        "\u201c.agent/staging/SYSTEM_STATE.md\u201d" in lesson.prevention
+        and "\u201c.agent\u201d is hidden" in lesson.prevention
+    )
 
 
 def test_a_powershell_read_and_a_search_that_lists_it_also_say_where_it_is() -> None:
@@ -83,7 +86,7 @@ def test_a_powershell_read_and_a_search_that_lists_it_also_say_where_it_is() -> 
     play(learner, s.bash("rg --files -g 'PLAN.md'", error=EMPTY))
     play(learner, s.bash("Get-Content -Path docs\\.notes\\PLAN.md"))
     (lesson,) = learner.lessons.values()
-    assert "`docs/.notes/PLAN.md`" in (lesson.prevention or "")
+    assert "\u201cdocs/.notes/PLAN.md\u201d" in (lesson.prevention or "")
 
     other = Learner()
     s2 = Script().session("s2")
@@ -92,7 +95,7 @@ def test_a_powershell_read_and_a_search_that_lists_it_also_say_where_it_is() -> 
     listed.call.result_text = ".github/TODO.md\n"
     play(other, listed)
     (lesson,) = other.lessons.values()
-    assert "`.github/TODO.md`" in (lesson.prevention or "")
+    assert "\u201c.github/TODO.md\u201d" in (lesson.prevention or "")
 
 
 def test_a_search_that_failed_on_its_arguments_or_found_files_teaches_nothing() -> None:
@@ -126,7 +129,9 @@ def test_the_codex_hook_says_it_before_the_next_search_of_the_session(repo: obje
     assert session.run("PreToolUse", **first).stdout == ""
     assert session.run("PostToolUse", **first, tool_response=empty).returncode == 0
     again = session.run("PreToolUse", tool_input=next_spelling, tool_use_id="call_rg_2")
-    assert again.returncode == 0 and "found no file named like `SYSTEM_STATE.md`" in again.stdout, again.stderr
+    assert again.returncode == 0 and "found no file named like \u201cSYSTEM_STATE.md\u201d" in again.stdout, (
+        again.stderr
+    )
     hidden = session.run(
         "PreToolUse", tool_input={"command": "rg --files --hidden -g '*SYSTEM_STATE*'"}, tool_use_id="call_rg_3"
     )
@@ -153,7 +158,7 @@ def test_the_claude_code_hook_says_it_before_the_next_search_of_the_session(repo
     pre, post = session.bash("rg --files -g 'NOTES.md'", error="Exit code 1")
     assert (pre.stdout, post.returncode) == ("", 0)
     again, _ = session.bash("rg --files -g '*NOTES*'", error="Exit code 1")
-    assert again.returncode == 0 and "found no file named like `NOTES.md`" in again.stdout, again.stderr
+    assert again.returncode == 0 and "found no file named like \u201cNOTES.md\u201d" in again.stdout, again.stderr
     hidden, _ = session.bash("rg --files --hidden -g '*NOTES*'", stdout=".notes/NOTES.md\n")
     assert hidden.stdout == ""
     assert not (db.parent / "hook-failures.log").exists()

@@ -68,14 +68,15 @@ def finding_lessons(
         first = items[0]
         files = sorted({posixpath.basename(f.path or "") for f in items if f.path})
         where = f"{ext} files" if ext else "files"
-        changed = ", ".join(files[:3]) or where
+        named = [as_data(name) for name in files]  # the files' names: data
+        changed = ", ".join(named[:3]) or where
         if source == "runner" and (first.kind == "run_error" or " " in rule):
             # `lessonloop run` stopped on an error line; the rule is the command (no test named).
             title = f"`{rule}` failed after changes to {changed}: {tool_output(first.message, 160)}"
             prevention = f"After changing {changed}, run `{rule}` and fix what it reports before finishing."
         elif first.kind == "test_failure":
-            title = f"Test {rule} failed after changes to {', '.join(files[:3]) or where}"
-            prevention = f"Run {rule} after changing {', '.join(files[:3]) or where}."
+            title = f"Test {as_data(rule)} failed after changes to {changed}"
+            prevention = f"Run {as_data(rule)} after changing {changed}."
         else:
             title = f"{source} rule {rule} flags {where}: {tool_output(first.message, 160)}"
             prevention = _risk_prevention(rule, first.message)
@@ -83,7 +84,7 @@ def finding_lessons(
             signature=digest("finding", source, rule, ext, project or ""),
             kind="finding",
             title=title,
-            body=f"{len(items)} finding(s) of {source} rule {rule} in edits to {', '.join(files[:5]) or where}: "
+            body=f"{len(items)} finding(s) of {source} rule {rule} in edits to {', '.join(named[:5]) or where}: "
             f"{tool_output(first.message)}",
             trigger=None,
             error_signature=f"finding|{source}|{rule}",

@@ -26,6 +26,7 @@ from lessonloop.analyze.commands import is_env_word, words_kinds
 from lessonloop.analyze.error_headline import failing_check
 from lessonloop.analyze.force_flags import force_flags
 from lessonloop.analyze.outcomes import job_key
+from lessonloop.core.outside_text import as_data
 from lessonloop.core.tool_kinds import EDIT, READ
 from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.quoting import tool_output
@@ -118,7 +119,8 @@ def _reread_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEven
         error_class=failure.error_class,
         title=f"{tool} fails on a file not read since it changed: {tool_output(headline)}",
         body=(
-            f"{tool} of {relative_path(path or '', failure.cwd)} failed ({failure.error_class}): {tool_output(headline)} "
+            f"{tool} of {as_data(relative_path(path or '', failure.cwd))} failed ({failure.error_class}): "
+            f"{tool_output(headline)} "
             f"After reading the file again the same {tool} worked."
         ),
         prevention=f"Read the file again before {tool} when a formatter or another command may have changed it.",
@@ -171,7 +173,7 @@ def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
         shown_failed = show_command(failed, failure.branch)
         headline = failure.headline
         flag_text = "/".join(sorted(added))
-        where = f" for {operand}" if operand else ""
+        where = f" for {as_data(operand)}" if operand else ""  # a file's name: data
         if forcing:  # the call is warned about; forcing it is never taught (docs/lessons.md, "What to do instead")
             return _usage_draft(
                 failure,
@@ -315,9 +317,10 @@ def _path_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
         trigger=Trigger(failure.call.kind, path=wrong, tool=tool),
         error_signature=failure.signature or "",
         error_class=failure.error_class,
-        title=f"{tool} of {wrong} fails: {tool_output(headline)}",
-        body=f"{tool} of {wrong} failed ({failure.error_class}): {tool_output(headline)} {tool} of {right} worked.",
-        prevention=f"Use {right}"
+        title=f"{tool} of {as_data(wrong)} fails: {tool_output(headline)}",
+        body=f"{tool} of {as_data(wrong)} failed ({failure.error_class}): {tool_output(headline)} {tool} of "
+        f"{as_data(right)} worked.",
+        prevention=f"Use {as_data(right)}"
         + (" (same name, other folder)." if posixpath.basename(wrong) == posixpath.basename(right) else "."),
         prevention_command=None,
         category="files",

@@ -217,13 +217,14 @@ def normalize_record(value: Any) -> dict[str, Any]:
         "signature": _required_text(value, "signature"),
         "kind": _required_text(value, "kind"),
         "origin": value.get("origin") if isinstance(value.get("origin"), str) else None,
-        "title": _required_text(value, "title"),
+        "title": _one_line_title(value),
         "body": _text(value, "body") or "",
         "trigger": _trigger(value.get("trigger")),
         "status": value.get("status") if isinstance(value.get("status"), str) else None,
     }
     for name in _TEXTS:
         record[name] = _text(value, name)
+    record["prevention"] = one_line(record["prevention"]) or None  # another's words: one line
     for name in _COUNTS:
         record[name] = _count(value, name)
     for name in ("first_seen", "last_seen"):
@@ -244,6 +245,15 @@ def _required_text(value: Mapping[str, Any], name: str) -> str:
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"{name} is missing or not a non-empty string")
     return text
+
+
+def _one_line_title(value: Mapping[str, Any]) -> str:
+    """The title, one line of printable characters (core/outside_text.one_line): another's text
+    starts no line of its own wherever the lesson is shown."""
+    title = one_line(_required_text(value, "title"))
+    if not title:
+        raise ValueError("title holds no printable character")
+    return title
 
 
 def _text(value: Mapping[str, Any], name: str) -> str | None:

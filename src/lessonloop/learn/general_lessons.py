@@ -39,6 +39,7 @@ from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.file_form import CRLF, NO_INTERPRETER, NOT_EXECUTABLE, form_cause, script_of
 from lessonloop.analyze.file_form import family as script_family
 from lessonloop.analyze.inputs import Call
+from lessonloop.core.outside_text import as_data
 from lessonloop.core.tool_kinds import READ, SHELL, WRITE
 from lessonloop.learn.episodes import Draft, _usage_draft, named_operand, show_command
 from lessonloop.learn.events import CallEvent
@@ -487,7 +488,7 @@ def general_draft(event: CallEvent) -> Draft | None:
             return None  # a program alone (`rg`, `ls`): its failures are about their arguments
         trigger = Trigger(call.kind, words, (), operand, None, Unless(words, since=WORKED), call.tool)
         shown = " ".join(words)
-        where = f" on {operand}" if operand else ""
+        where = f" on {as_data(operand)}" if operand else ""  # a file's name: data
         if program:
             title = f"`{program}` is not available here: {tool_output(headline)}"
         else:
@@ -498,8 +499,8 @@ def general_draft(event: CallEvent) -> Draft | None:
         program = None
         path = relative_path(call.target_path, event.cwd)
         trigger = Trigger(call.kind, path=path, unless=Unless((), since=WORKED), tool=call.tool)
-        title = f"{call.tool} of {path} failed before: {tool_output(headline)}"
-        body = f"{call.tool} of {path} failed ({failed_as}): {tool_output(headline)}"
+        title = f"{call.tool} of {as_data(path)} failed before: {tool_output(headline)}"
+        body = f"{call.tool} of {as_data(path)} failed ({failed_as}): {tool_output(headline)}"
         category = "files"
     else:
         return None
@@ -543,7 +544,7 @@ def _form_draft(event: CallEvent, failing: tuple[str, ...]) -> Draft | None:
     return _draft(
         event,
         Trigger(SHELL, unless=Unless((pattern,), since=WORKED), family=pattern),
-        title=f"{_FORM_TITLE[cause].format(pattern=pattern)}: {tool_output(headline)}",
+        title=f"{_FORM_TITLE[cause].format(pattern=as_data(pattern))}: {tool_output(headline)}",
         body=f"`{show_command(failing, event.branch)}` failed ({event.error_class or 'UNKNOWN'}): "
         f"{tool_output(headline)} The other scripts of {pattern} were most likely made the same way.",
         prevention=_FORM_PREVENTION[cause].format(folder=folder, pattern=pattern, ext=ext or ".sh"),
@@ -581,11 +582,11 @@ def retry_lesson(signature: str, output: str, event: CallEvent) -> Lesson:
     lives as long as the session's state."""
     call = event.call
     line = error_headline(output) or first_line(output)
-    what = f"`{first_line(call.command, 80)}`" if call.command else f"{call.tool} of {call.target_path or ''}"
+    what = f"`{first_line(call.command, 80)}`" if call.command else f"{call.tool} of {as_data(call.target_path)}"
     return Lesson(
         signature=digest("retry", signature),
         kind="usage",
-        title=f"{what} failed moments ago in this session: {line}",
+        title=f"{what} failed moments ago in this session: {tool_output(line)}",
         body="The same call failed earlier in this session and nothing that could fix it was done since.",
         trigger=None,
         error_signature=signature,

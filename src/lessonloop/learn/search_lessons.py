@@ -28,6 +28,7 @@ from lessonloop.analyze.file_search import (
     sees_hidden,
     sought_names,
 )
+from lessonloop.core.outside_text import as_data
 from lessonloop.core.tool_kinds import READ
 from lessonloop.learn.episodes import Draft, _usage_draft
 from lessonloop.learn.events import CallEvent
@@ -70,7 +71,7 @@ def search_draft(event: CallEvent, words: tuple[str, ...], pattern: str) -> Draf
     draft = _usage_draft(
         event,
         Trigger(event.call.kind, words=(words[0],), sought=core, ext=name_ext(pattern)),
-        title=f"`{program}` found no file named like `{pattern}` in this project before",
+        title=f"`{program}` found no file named like {as_data(pattern)} in this project before",
         body=f"`{shown}` found nothing. {_HOW[program]}: a file there is not listed.",
         prevention=(
             f"Look in hidden and ignored files too (`{program}{' --files' if program == 'rg' else ''} {_SEE_ALL[program]} ...`) "
@@ -118,8 +119,8 @@ def found_remedy(program: str, pattern: str, path: str) -> str:
     """The prevention once the file was found: where it is, and why the search did not see it."""
     hidden = hidden_part(path)
     why = (
-        f"`{hidden}` is hidden: {program} skips it unless told"
+        f"{as_data(hidden)} is hidden: {program} skips it unless told"
         if hidden
         else f"{program} did not list it from there: a .gitignore rule, or another folder"
     )
-    return f"The file is at `{path}` ({why}). Read that path, or search with `{_SEE_ALL[program]}`."
+    return f"The file is at {as_data(path)} ({why}). Read that path, or search with `{_SEE_ALL[program]}`."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from lessonloop.core.outside_text import one_line
 from lessonloop.core.timestamps import days_between
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.triggers import Trigger
@@ -70,6 +71,13 @@ class Lesson:
     # learned from a person's rejection in one project: it stays that project's, however many
     # projects say the same (each has its own lesson), never global
     own_project: bool = False
+
+    def __post_init__(self) -> None:
+        # lessonloop's own lines, with outside text (a file's name, a command's words) inside them:
+        # each on one line of printable characters (core/outside_text.one_line), whatever they hold
+        self.title = one_line(self.title)
+        self.body = one_line(self.body)
+        self.prevention = one_line(self.prevention) or None
 
     @property
     def sessions(self) -> int:
