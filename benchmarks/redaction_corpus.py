@@ -74,6 +74,9 @@ RESULT_KEYS = {
     "response",
 }
 INPUT_KEYS = {"input", "args", "arguments"}
+# Keys whose strings are read as every other (empty here); benchmarks/redaction_false_positives.py
+# leaves out the ones ingest never stores as text (ids, signatures, encrypted reasoning).
+SKIPPED_KEYS: set[str] = set()
 MARKER = "[REDACTED:"
 
 
@@ -112,6 +115,8 @@ def json_texts(value: Any, scope: Scope, source: str) -> Iterator[Text]:
         kind = kind if isinstance(kind, str) else None
         is_call = kind in TOOL_CALL_TYPES or ("name" in value and any(k in value for k in INPUT_KEYS))
         for key, item in value.items():
+            if key in SKIPPED_KEYS:
+                continue
             if is_call and key in INPUT_KEYS:
                 yield from tool_input_texts(item, source)
             elif isinstance(key, str) and key.lower() == "command" and isinstance(item, list):

@@ -1,15 +1,22 @@
-"""Markers per MB of the real corpora, before and after a change of the rules (issue 60).
+"""Markers per MB of the real corpora: what issue 60's structural rules add, and against an
+earlier version of the redactor.
 
 The shared corpora are public transcripts: a marker there is almost always a false positive (a
 commit id, a path, an identifier taken for a secret), and each one costs users a text they can no
 longer read. For every source folder (claude-code/spotter, codex/zo-qore, ...) this reads the
-texts ingest would redact (benchmarks/redaction_corpus.py's reading, each with its scope), runs
-the working tree's redactor and the one at `--ref` (benchmarks/redaction_equality.load_at), and
-prints markers per MB for both, and the markers only the working tree makes. `--show N` prints N
-of those with their context, for review.
+texts ingest would redact (benchmarks/redaction_corpus.py's reading, each with its scope, without
+ids, signatures and encrypted reasoning, which ingest does not store as text) and
+prints markers per MB:
 
-Run: `.venv/bin/python benchmarks/redaction_false_positives.py [--corpus ../shared/corpus] [--ref COMMIT]
-[--show N] [--json]`.
+- `anchored`: the anchored rules only (secrets/redaction.STRUCTURAL off);
+- `now`: every rule, the structural ones and the decoded views included;
+- `before` (with `--before-src PATH`, the `src` folder of a checkout of an earlier commit, e.g.
+  `git worktree add /tmp/before COMMIT`): that version's redactor, run in a subprocess.
+
+`--show N` prints N of the markers only the structural rules make, with their context.
+
+Run: `.venv/bin/python benchmarks/redaction_false_positives.py [--corpus ../shared/corpus]
+[--before-src /tmp/before/src] [--limit-mb N] [--show N] [--json]`.
 """
 
 from __future__ import annotations
@@ -17,84 +24,109 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import subprocess
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+_SRC = next((sys.argv[i + 1] for i, a in enumerate(sys.argv[:-1]) if a == "--src"), str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, _SRC)
 
+from benchmarks import redaction_corpus  # noqa: E402
 from benchmarks.redaction_corpus import corpus_texts  # noqa: E402
-from benchmarks.redaction_equality import load_at  # noqa: E402
 from lessonloop.secrets import redaction  # noqa: E402
 
 _MARKER = re.compile(r"\[REDACTED:([a-z0-9-]+)\]")
+# What ingest never stores as a text: ids, a reply's signature, encrypted reasoning.
+redaction_corpus.SKIPPED_KEYS.update(
+    {"signature", "encrypted_content", "id", "uuid", "parentUuid", "sessionId", "requestId", "tool_use_id",
+     "call_id", "message_id", "leafUuid", "thoughtSignature", "messageID", "sessionID", "parentID", "callID"}
+)  # fmt: skip
 
 
 def sources(corpus: Path) -> list[Path]:
     return sorted(p for p in corpus.glob("*/*") if p.is_dir() and p.parent.name != "git")
 
 
+def count_only(corpus: Path) -> dict[str, list[float]]:
+    """Per source: [characters, markers] with the redactor this process imported."""
+    redaction.prepare_bulk()
+    out: dict[str, list[float]] = {}
+    for folder in sources(corpus):
+        chars = markers = 0
+        for text in corpus_texts(folder):
+            chars += len(text.value)
+            markers += redaction.redact(text.value, text.scope)[1]
+        out[f"{folder.parent.name}/{folder.name}"] = [chars, markers]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    parser.add_argument("--ref", default="HEAD", help="the rules to compare with (a commit)")
+    parser.add_argument("--before-src", type=Path, help="the src folder of an earlier checkout")
+    parser.add_argument("--src", help=argparse.SUPPRESS)  # the redactor to import (the before run)
+    parser.add_argument("--count-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--show", type=int, default=0, help="print this many new markers with context")
+    parser.add_argument("--limit-mb", type=float, default=0.0, help="read at most this many MB of each source")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"no corpus at {args.corpus}", file=sys.stderr)
         return 2
-    before = load_at(args.ref)
+    if args.count_only:
+        print(json.dumps(count_only(args.corpus)))
+        return 0
+    before: dict[str, list[float]] = {}
+    if args.before_src is not None:
+        run = subprocess.run(
+            [sys.executable, __file__, "--src", str(args.before_src), "--count-only", "--corpus", str(args.corpus)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        before = json.loads(run.stdout)
     redaction.prepare_bulk()
-    before.prepare_bulk()
     rows = []
     shown: list[str] = []
     new_kinds: Counter[str] = Counter()
     for folder in sources(args.corpus):
-        chars = 0
-        counts = defaultdict(int)
+        name = f"{folder.parent.name}/{folder.name}"
+        chars = anchored = now = 0
         for text in corpus_texts(folder):
+            if args.limit_mb and chars > args.limit_mb * 1e6:
+                break
             chars += len(text.value)
-            after_text, after = redaction.redact(text.value, text.scope)
-            before_text, was = before.redact(text.value, text.scope)
-            counts["after"] += after
-            counts["before"] += was
-            if after_text != before_text:
-                old = Counter(_MARKER.findall(before_text))
-                for kind, n in (Counter(_MARKER.findall(after_text)) - old).items():
-                    new_kinds[kind] += n
-                    counts["new"] += n
-                if len(shown) < args.show:
-                    for found in _MARKER.finditer(after_text):
-                        if found.group(1) not in old:
-                            start = max(0, found.start() - 80)
-                            # where the marker stands in the text as it was: the same prefix
-                            index = text.value.find(after_text[start : found.start()][-30:]) if found.start() else 0
-                            snippet = text.value[max(0, index) : max(0, index) + 160] if index >= 0 else ""
-                            shown.append(
-                                f"{folder.parent.name}/{folder.name} [{text.scope}] {found.group(1)}: {snippet!r}"
-                            )
-                            break
-        mb = chars / 1e6 or 1
-        rows.append(
-            {
-                "source": f"{folder.parent.name}/{folder.name}",
-                "mb": round(chars / 1e6, 2),
-                "before_per_mb": round(counts["before"] / mb, 2),
-                "after_per_mb": round(counts["after"] / mb, 2),
-                "new": counts["new"],
-            }
-        )
+            redaction.STRUCTURAL = False
+            old_text, old = redaction.redact(text.value, text.scope)
+            redaction.STRUCTURAL = True
+            new_text, new = redaction.redact(text.value, text.scope)
+            anchored += old
+            now += new
+            if new_text != old_text:
+                added = Counter(_MARKER.findall(new_text)) - Counter(_MARKER.findall(old_text))
+                new_kinds.update(added)
+                if len(shown) < args.show and added:
+                    kind = next(iter(added))
+                    at = new_text.find(f"[REDACTED:{kind}]")
+                    shown.append(f"{name} [{text.scope}] {kind}: ...{new_text[max(0, at - 100) : at + 60]!r}")
+        mb = chars / 1e6 or 1.0
+        row = {"source": name, "mb": round(chars / 1e6, 2), "anchored_per_mb": round(anchored / mb, 2)}
+        row["now_per_mb"] = round(now / mb, 2)
+        if name in before:
+            row["before_per_mb"] = round(before[name][1] / mb, 2)
+        rows.append(row)
     if args.json:
-        print(json.dumps({"ref": args.ref, "sources": rows, "new_kinds": dict(new_kinds)}, indent=2))
+        print(json.dumps({"sources": rows, "new_kinds": dict(new_kinds)}, indent=2))
         return 0
-    print(f"| source | MB | markers per MB at {args.ref} | markers per MB now | new markers |")
+    print("| source | MB | before | anchored rules | now |")
     print("|---|---|---|---|---|")
     for row in rows:
-        print(f"| {row['source']} | {row['mb']} | {row['before_per_mb']} | {row['after_per_mb']} | {row['new']} |")
-    print("\nnew markers by kind:", dict(new_kinds.most_common()))
+        print(
+            f"| {row['source']} | {row['mb']} | {row.get('before_per_mb', '-')} | {row['anchored_per_mb']} |"
+            f" {row['now_per_mb']} |"
+        )
+    print("\nmarkers the structural rules add, by kind:", dict(new_kinds.most_common()))
     for line in shown:
         print(line)
     return 0

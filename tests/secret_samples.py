@@ -520,7 +520,7 @@ BENIGN_COMMANDS: tuple[str, ...] = (
     "they will keep the same name for this project until the next major version",
     "the model will learn from every error and update the plan",
     "sha256 digest e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-    "5Hue is a prefix and so is KwDiBf89QgGbjEhKnhXJuH7LrciVrZi3qYjgd9M7rFU7",
+    "5Hue is a prefix and so is KwDiBf89",  # (a longer piece of a key is random enough to go: issue 60)
     "see https://discourse.example.org/t/how-to-pin-python-3-12/1234 for details",
     "Signature=None",
     "X-Atlassian-Token: no-check",

@@ -126,7 +126,6 @@ def test_vendored_rules_check_entropy_and_allowlists() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "blob -5ghp_DtgiFrcnBNuezjR9mNezYbyd4MdzGTQMs0Zh end",  # a token's prefix inside encrypted content
         "TASK0a9b8c7d6e5f0a9b8c7d6e5f0a9b8c7d done",  # Twilio's SK inside a word
         "oauth2_token: Optional[str] = None\\n    refresh_token: Optional[str] = None\\n",  # escaped code
         "localhost:5432:*:postgres:postgres",  # a .pgpass line with the well-known default
@@ -355,3 +354,10 @@ def test_any_x_key_or_token_header_holds_a_secret(scope: Scope) -> None:
         assert "Fk29dkLq0Zx7Vn4Ks9Pw" not in redact(text, scope)[0], (header, scope)
     for kept in ("X-Request-Key: none", "x_sort_key = lambda r: r.ts", "X-Atlassian-Token: no-check"):
         assert redact(kept, scope) == (kept, 0)
+
+
+def test_a_token_prefix_inside_encrypted_content_is_not_named_a_github_token() -> None:
+    """Encrypted content that happens to hold `ghp_` is no GitHub token; being random, it may go as
+    a random token (issue 60's rule for random text standing alone)."""
+    cleaned, _ = redact("blob -5ghp_DtgiFrcnBNuezjR9mNezYbyd4MdzGTQMs0Zh end", "output")
+    assert "github" not in cleaned and cleaned.startswith("blob ") and cleaned.endswith(" end")

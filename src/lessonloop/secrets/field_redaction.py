@@ -275,11 +275,15 @@ def _deeper_than(value: Any, limit: int) -> bool:
 
 
 def _keyed(key: str, text: str, scope: Scope, depth: int) -> tuple[str, int]:
-    """A string under a secret-named key: redacted on its own, then as `key=text`."""
+    """A string under a secret-named key: as `key=text` (the key names the secret), else redacted
+    on its own, then as `key=text`."""
+    prefix = f"{key}="
+    whole, found = redact(prefix + text, "prose")
+    if found == 1 and whole.startswith(prefix + "[REDACTED:") and whole.endswith("]") and "\n" not in text:
+        return whole[len(prefix) :], 1
     cleaned, count = _text(text, scope, depth)
     if cleaned.startswith("[REDACTED"):
         return cleaned, count
-    prefix = f"{key}="
     assigned, found = redact(prefix + cleaned, "prose")
     if found and assigned.startswith(prefix):
         return assigned[len(prefix) :], count + found

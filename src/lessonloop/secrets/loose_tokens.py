@@ -14,11 +14,14 @@ keys; neither is what continues a path or a URL's path.
 from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
+from lessonloop.secrets.token_shape import changes as _changes
 from lessonloop.secrets.token_shape import is_hex, random_token
 
 _PREFIXED = LazyRegex(
     r"(?<![A-Za-z0-9_\-./\\:@%])([a-z][a-z0-9]{1,11}(?:[_-][a-z0-9]{1,10}){0,2}[_-])([A-Za-z0-9]{20,200})(?![A-Za-z0-9_\-])"
 )
+_PARTS = LazyRegex(r"[-_]")
+_SEPARATORS = LazyRegex(r"[-_.]")
 _NOT_PREFIXES = frozenset(
     {
         "sha", "sha1", "sha256", "sha512", "md5", "hash", "id", "uuid", "guid", "commit", "rev", "ref", "blob",
@@ -46,7 +49,7 @@ def prefixed_spans(text: str) -> list[tuple[int, int, str]]:
     for found in _PREFIXED.finditer(text):
         prefix, body = found.group(1), found.group(2)
         first = prefix.rstrip("_-").split("_")[0].split("-")[0]
-        if first in _NOT_PREFIXES or prefix.rstrip("_-") in _NOT_PREFIXES:
+        if first in _NOT_PREFIXES or prefix.rstrip("_-") in _NOT_PREFIXES or prefix.startswith(_ID_PREFIXES):
             continue
         if is_hex(body) and len(body) in (40, 64):
             continue  # a commit id or a digest after a label
@@ -61,8 +64,113 @@ def named_spans(text: str) -> list[tuple[int, int, str]]:
         value = found.group(1)
         if value.startswith(("-", "/")) or "[REDACTED" in value:
             continue
-        if is_hex(value) and len(value) in (40, 64):
-            continue  # a commit id, a digest
+        if any(is_hex(part) and len(part) in (40, 64) for part in _PARTS.split(value)):
+            continue  # a commit id, a digest, a cache key made of a label and a digest
         if random_token(value, 16):
             out.append((found.start(1), found.end(1), "secret-value"))
     return out
+
+
+# A word of letters, digits and the symbols passwords and tokens hold.
+_WORD = LazyRegex(r"(?<![A-Za-z0-9+/_\-.!%~@#*^])[A-Za-z0-9+/_\-.!%~@#*^]{12,4096}(?![A-Za-z0-9+/_\-.!%~@#*^])")
+# What ids are named after (not secrets: messages, calls, requests, objects of an API)
+_ID_PREFIXES = (
+    "toolu_", "msg_", "call_", "req_", "chatcmpl-", "resp_", "fc_", "rs_", "file-", "file_", "org-", "asst_",
+    "thread_", "run_", "evt_", "ch_", "cus_", "pi_", "price_", "prod_", "sub_", "in_", "acct_", "txn_", "ses_",
+    "prt_", "batch_", "ftjob-", "step_", "item_", "sha256-", "sha512-", "sha384-", "sha1-", "md5-", "data:",
+    "srv_", "compl_", "cmpl-", "conv_", "turn_", "span_", "trace_", "job_", "proj_", "user_", "ws_", "vs_",
+    "agent_msg_", "srvtoolu_", "agent_", "tool_", "message_", "request_", "session_",
+)  # fmt: skip
+
+
+def random_spans(text: str) -> list[tuple[int, int, str]]:
+    """Random tokens standing alone (a quoted literal, a value after a flag or a colon, a line or a
+    table cell of their own): mixed case and digits changing often, high entropy, not an id of a
+    known kind, not a piece of a path."""
+    out: list[tuple[int, int, str]] = []
+    for found in _WORD.finditer(text):
+        word = found.group()
+        if word.isalpha() or word.islower() or word.isupper() or word.isdigit():
+            continue  # a word, a name in one case: not the three classes a random token mixes
+        start, end = found.start(), found.end()
+        # trailing sentence punctuation is not the token's
+        while end > start and text[end - 1] in ".!~-_":
+            end -= 1
+        while start < end and text[start] in ".-_~":
+            start += 1
+        word = text[start:end]
+        if len(word) < 12 or word.startswith(_ID_PREFIXES) or word.startswith("[REDACTED"):
+            continue
+        if "/" in word and ((word.count("/") >= 2 and len(word) < 40) or word.startswith("/") or "." in word):
+            continue  # a path
+        if (start and text[start - 1] == "/") or text.startswith("/", end):
+            if len(word) < 24:
+                continue  # a piece of a path or a URL's path
+        if "." in word and not any(len(part) >= 12 and strong_random(part) for part in word.split(".")):
+            continue  # a dotted name (DateTime.to_iso8601, a file name): a token's parts are random themselves
+        if _not_secret_form(word) or (start and text[start - 1] == " " and _after_public_key(text, start)):
+            continue
+        if strong_random(word):
+            if _BASE64.fullmatch(word) is not None and (decoded := _decoded_text(word)) is not None:
+                from lessonloop.secrets.redaction import redact
+
+                if redact(decoded, "output")[1] == 0:
+                    continue  # base64 of ordinary text (a log's payload), no secret inside
+            out.append((start, end, "random-token"))
+    return out
+
+
+_BASE64 = LazyRegex(r"[A-Za-z0-9+/_\-]{12,}={0,2}")
+_BASE58_WIF = LazyRegex(r"[59KLc][1-9A-HJ-NP-Za-km-z]{50,51}")
+_LABEL_AND_HEX = LazyRegex(r"[A-Za-z]{1,12}[-_]?[0-9a-fA-F]{8,}")
+_PUBLIC_KEY_TYPES = ("ssh-rsa", "ssh-ed25519", "ssh-dss", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+                     "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "PublicKey =", "PublicKey=")  # fmt: skip
+
+
+def _not_secret_form(word: str) -> bool:
+    """Forms that look random and are not secrets: a DER structure in base64 (a certificate or a
+    public key; private keys are secrets/private_key_parts.py's, PKCS#12 bundles excepted), a WIF
+    key whose checksum secrets/wallet_keys.py found wrong, a label followed by a hex id."""
+    if word.startswith("MII") and "AIBAz" not in word[:16]:
+        return True
+    if _BASE58_WIF.fullmatch(word) is not None:
+        return True
+    return _LABEL_AND_HEX.fullmatch(word) is not None
+
+
+def _after_public_key(text: str, start: int) -> bool:
+    return text[max(0, start - 30) : start - 1].endswith(_PUBLIC_KEY_TYPES)
+
+
+def _decoded_text(word: str) -> str | None:
+    """The text `word` encodes in base64, when it is text (printable ASCII)."""
+    import base64
+    import binascii
+
+    try:
+        raw = base64.b64decode(word.replace("-", "+").replace("_", "/") + "=" * (-len(word) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if not raw or sum(32 <= b < 127 or b in (9, 10, 13) for b in raw) < len(raw) * 0.95:
+        return None
+    return raw.decode("ascii", "replace")
+
+
+def strong_random(word: str) -> bool:
+    """Random enough to be a secret with no name beside it: upper and lower case and digits,
+    changing class often, spread characters."""
+    core = word.rstrip("=")
+    size = len(core)
+    digits = sum(c.isdigit() for c in core)
+    uppers = sum(c.isupper() for c in core)
+    lowers = sum(c.islower() for c in core)
+    if digits < 2 or uppers < 2 or lowers < 2 or digits + uppers + lowers < size * 0.85:
+        return False
+    if any(part.isdigit() and len(part) >= 4 for part in _SEPARATORS.split(core)) and size < 20:
+        return False  # a name with a date or a number: Report2024Final
+    if sum(found.end() - found.start() for found in _WORDLIKE.finditer(core)) > size * 0.45:
+        return False  # words joined in camelCase, a mangled symbol: a11yNamesLabelsGroupTitle
+    return random_token(core, 12, hex_ok=False) and _changes(core) >= size * 0.4
+
+
+_WORDLIKE = LazyRegex(r"[A-Z]?[a-z]{4,}")  # a word's letters: random text rarely holds four lower-case in a row

@@ -85,6 +85,9 @@ def continues_key(item: str) -> bool:
     return KEY_ITEM.fullmatch(item) is not None
 
 
+RANDOM_MARKER = "[REDACTED:random-token]"  # secrets/loose_tokens.py's
+
+
 def redact_key_items(items: list[object]) -> int:
     """In a list whose items were redacted one by one: the items that follow a redacted piece of a
     private key and are more of it (its base64 lines, its END line), replaced in place. Returns
@@ -94,6 +97,9 @@ def redact_key_items(items: list[object]) -> int:
     for index, item in enumerate(items):
         if not isinstance(item, str):
             inside = False
+            continue
+        if inside and item == RANDOM_MARKER:
+            items[index] = MARKER  # a line of the key the random-token rule took first: one kind
             continue
         if inside and continues_key(item):
             items[index] = MARKER

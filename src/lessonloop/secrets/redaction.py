@@ -69,6 +69,9 @@ COMMAND_KEYS = frozenset({"command", "cmd", "args", "argv", "script", "shell_com
 CODE_KEYS = frozenset({"new_string", "old_string", "content", "new_source", "patch", "diff", "code", "edits"})
 
 _PII = False  # see set_pii
+# False: the anchored rules only, without issue 60's structural rules and decoded views (for
+# benchmarks/redaction_false_positives.py, which reports what those add).
+STRUCTURAL = True
 # Overlapping matches become one marker named by the most specific rule: formats in their order
 # (anthropic-key before openai-key), then gitleaks' rules, then keys, flags and clients.
 _VENDORED_PRIORITY = FORMAT_RULES
@@ -123,7 +126,9 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
         raise ValueError(f"unknown redaction scope {scope!r}: expected one of {', '.join(SCOPES)}")
     if len(text) < 8:  # no secret is shorter
         return text, 0
-    spans = _spans(text, scope)
+    spans = _spans(text, scope) if STRUCTURAL else _anchored_spans(text, scope)
+    if not STRUCTURAL:
+        return _replace(text, spans) if spans else (text, 0)
     # What hides a secret from the rules (escapes, split literals): read decoded, replaced where
     # it is spelled (secrets/decoded_views.py).
     if "\\" in text or "'" in text or '"' in text or "`" in text:

@@ -40,6 +40,11 @@ def is_hex(value: str) -> bool:
     return all(c in _HEX for c in value)
 
 
+def changes(value: str) -> int:
+    """How often the class (digit, upper, lower, other) changes from one character to the next."""
+    return sum(_class(a) != _class(b) for a, b in pairwise(value))
+
+
 def random_token(value: str, minimum: int = 16, hex_ok: bool = True) -> bool:
     """`value` (letters, digits and a few of `+/=_-.~`) looks machine-made."""
     size = len(value)
@@ -59,7 +64,6 @@ def random_token(value: str, minimum: int = 16, hex_ok: bool = True) -> bool:
         return False
     if digits == 0 and size < 24:
         return False  # CamelCaseWords
-    changes = sum(_class(a) != _class(b) for a, b in pairwise(core))
-    if changes < len(core) * 0.3:
+    if changes(core) < len(core) * 0.3:
         return False  # words and numbers: handleUserCallback2024, v1ApiManager
     return entropy(core) >= (3.3 if size < 24 else 3.6)

@@ -1,0 +1,98 @@
+"""Issue 60's structural redaction: its development set (tests/secret_samples_issue60.py) in
+every scope, the decoded views' map back to the text, and the look-alikes the new rules must
+keep (ports after -p, commit ids after a label, ids with a prefix, a path after admin/, words
+about passwords in other languages)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lessonloop.secrets.decoded_views import views
+from lessonloop.secrets.redaction import SCOPES, Scope, redact
+from lessonloop.secrets.token_shape import random_token
+from tests.secret_samples import _rep
+from tests.secret_samples_issue60 import ISSUE_60
+
+HEX40 = _rep("3e8b1d6f9a2c7e04", 40)
+HEX64 = _rep("9f2c7a4e1b8d3f60", 64)
+
+KEPT = (
+    "ssh -p 2222 -l deploy build01",
+    "docker run -u 1000 -p 8080:80 nginx:1.27",
+    "mysql -u root -p",
+    "psql -U app -p 5432 -h db",
+    "git show commit-" + HEX40,
+    "cache key: Linux-pip-" + HEX64,
+    "sha256_" + HEX64,
+    "call_" + _rep("Ab12Cd34", 24) + " returned 0",
+    "toolu_" + _rep("01AbCdEf23", 24),
+    "see admin / settings / users for the list",
+    "log in as admin / root is disabled",
+    "Das Passwort ist falsch",
+    "le mot de passe est trop court",
+    "la contraseña es obligatoria",
+    "пароль: не задан",
+    "密码是必填项",
+    "kubectl get secret app -o yaml",
+    "gh secret set DEPLOY_KEY < key.txt",
+    'gh secret set TOKEN --body "$TOKEN"',
+    "vault kv put secret/app db=${DB_PASSWORD}",
+    'az keyvault secret set --vault-name kv --name pw --value "$(cat pw.txt)"',
+    "handleUserAuthenticationCallbackWithRetries",
+    "REDIS_AUTH=yes",
+    "auth: basic",
+    "SMTP_AUTH=LOGIN",
+    "cmdkey /list",
+    "net user deploy /delete",
+    "rabbitmqctl add_user deploy $RABBIT_PW",
+    "schtasks /create /tn Backup /tr backup.bat /sc daily",
+    'expect "*assword:"; send "$env(PW)\\r"',
+    "const data = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]",
+    "-----BEGIN CERTIFICATE-----\nMIIB" + _rep("xY3z", 60) + "\n-----END CERTIFICATE-----",
+    "-----BEGIN PUBLIC KEY-----\nMIIB" + _rep("xY3z", 60) + "\n-----END PUBLIC KEY-----",
+    'print("a" + "b")',
+)
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+@pytest.mark.parametrize("planted", ISSUE_60, ids=[p.kind for p in ISSUE_60])
+def test_issue_60_kinds_are_redacted_in_every_scope(planted: object, scope: Scope) -> None:
+    for text in {planted.line, planted.in_file}:  # type: ignore[attr-defined]
+        cleaned, count = redact(text, scope)
+        assert count >= 1, cleaned
+        assert [s for s in planted.secrets if s in cleaned] == [], cleaned  # type: ignore[attr-defined]
+        assert redact(cleaned, scope) == (cleaned, 0)  # idempotent
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+@pytest.mark.parametrize("text", KEPT)
+def test_look_alikes_of_the_structural_rules_are_kept(text: str, scope: Scope) -> None:
+    assert redact(text, scope) == (text, 0)
+
+
+def test_a_secret_found_decoded_is_replaced_where_it_is_spelled() -> None:
+    token = "ghp_" + _rep("Zx8Qw2Lm4Vb6Nt0Rk3", 36)
+    escaped = '{"k": "\\u0067hp_' + token[4:] + '"}'
+    cleaned, _ = redact(escaped, "output")
+    assert token[4:] not in cleaned and cleaned.startswith('{"k": "[REDACTED:') and cleaned.endswith('"}')
+    split = 'token = "' + token[:10] + '" + "' + token[10:] + '"'
+    cleaned, _ = redact(split, "code")
+    assert token[10:] not in cleaned and token[4:10] not in cleaned, cleaned
+    assert cleaned.startswith('token = "[REDACTED:'), cleaned
+
+
+def test_views_map_every_character_back() -> None:
+    text = 'a\\"b\\\\nc "x" + "y" \\u0041'
+    for view in views(text):
+        for i, char in enumerate(view.text):
+            start, end = view.source_span(i, i + 1)
+            source = text[start:end]
+            assert char in source or source.startswith("\\"), (view.text, i, source)
+
+
+def test_random_token_tells_keys_from_names() -> None:
+    assert random_token("Qx7Lm2Vb9Tk4Wz8Rp3Hc")
+    assert random_token(_rep("a83f0c9d6e2b1f47", 32))
+    assert not random_token("handleUserCallback2024")
+    assert not random_token("node_modules_cache_dir")
+    assert not random_token(_rep("ab", 32))
