@@ -1,7 +1,8 @@
 """The text a secret hides in, decoded: what the rules read besides the text as stored.
 
 A secret is not always written as itself. A JSON string escapes its quotes and line breaks
-(`\\"password\\": \\"...\\"`, an API error quoted in a transcript), a `\\u0067hp_` spells `ghp_`, code
+(`\\"password\\": \\"...\\"`, an API error quoted in a transcript), a `\\u0067hp_` spells `ghp_`, XML and
+HTML write `&amp;` for `&`, code
 splits a token into literals (`"ghp_" + "..."`, Python's and C's `"a" "b"`, PHP's `'a' . 'b'`,
 SQL's `'a' || 'b'`). Each `View` is the text with one such encoding undone, and a map back: a
 secret the rules find in the view is replaced in the text over the whole stretch that spells it
@@ -25,6 +26,8 @@ _JOINER = LazyRegex(
     r"(?<=[A-Za-z0-9_\-+/=])([\"'`])[ \t]*(?:\+|\.|&|\|\||\.\.|<>)?[ \t]*(?:\\?\r?\n[ \t]*(?:\+|\.|&|\|\|)?[ \t]*)?"
     r"\1(?=[A-Za-z0-9_\-+/=])"
 )
+_ENTITY = LazyRegex(r"&(?:(amp|lt|gt|quot|apos|#39|#34)|#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
+_NAMED_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "#39": "'", "#34": '"'}
 MAX_VIEW = 4 * 1024 * 1024  # texts longer than this are read as stored only
 
 
@@ -130,6 +133,20 @@ def _unescaped(text: str) -> View | None:
     return _build(text, pieces) if pieces else None
 
 
+def _entities(text: str) -> View | None:
+    if "&" not in text or ";" not in text:
+        return None
+    pieces: list[tuple[int, int, str]] = []
+    for found in _ENTITY.finditer(text):
+        named, decimal, hexadecimal = found.groups()
+        try:
+            char = _NAMED_ENTITIES[named] if named else chr(int(decimal) if decimal else int(hexadecimal, 16))
+        except (ValueError, OverflowError):
+            continue
+        pieces.append((found.start(), found.end(), char))
+    return _build(text, pieces) if pieces else None
+
+
 def _joined(text: str) -> View | None:
     pieces = [(found.start(), found.end(), "") for found in _JOINER.finditer(text)]
     return _build(text, pieces) if pieces else None
@@ -148,6 +165,10 @@ def views(text: str) -> list[View]:
         if twice is not None:
             unescaped = unescaped.then(twice)
             out.append(unescaped)
+    entities = _entities(unescaped.text if unescaped is not None else text)
+    if entities is not None:
+        unescaped = unescaped.then(entities) if unescaped is not None else entities
+        out.append(unescaped)
     base = unescaped if unescaped is not None else None
     joined = _joined(base.text if base is not None else text)
     if joined is not None:

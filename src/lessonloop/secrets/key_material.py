@@ -21,11 +21,12 @@ _UNTRUSTED = LazyRegex(r"untrusted comment:[^\n]{0,80}?secret key[^\n]*\r?\n([A-
 _BYTES = LazyRegex(r"\[\s*((?:\d{1,3}\s*,\s*){31,63}\d{1,3})\s*\]")
 _READ = LazyRegex(
     r"(?:^|[\s;&|$>])(?:cat|type|more|less|head|tail|bat|batcat|Get-Content|gc|xxd|od|strings|base64)[ \t]+"
-    r"(?:-\S+[ \t]+)*([^\s;&|]*(?:\.key|_key|-key|\.pem|\.p8|\.secret|secrets?|credentials?|token|id_(?:rsa|dsa|ecdsa|ed25519))"
+    r"(?:-\S+[ \t]+)*([^\s;&|]*(?:\.key|_key|-key|\.pem|\.p8|\.secret|secrets?|credentials?|creds|token|passw\w*|auth\w*"
+    r"|recovery\w*|backup[-_]codes|id_(?:rsa|dsa|ecdsa|ed25519))"
     r"(?:\.[a-z]{1,5})?)[\"']?[ \t]*\r?\n",
     2,  # IGNORECASE
 )
-_WORD = LazyRegex(r"[A-Za-z0-9+/=_\-]{16,}")
+_WORD = LazyRegex(r"[A-Za-z0-9+/=_\-!@#$%^&*]{8,}")
 _PROMPT = ("$ ", "> ", "# ", "PS ", "% ")
 
 
@@ -64,9 +65,17 @@ def key_file_spans(text: str) -> list[tuple[int, int, str]]:
             if not line.strip() or line.lstrip().startswith(_PROMPT):
                 break
             for word in _WORD.finditer(line):
-                if random_token(word.group(), 16):
+                if random_token(word.group(), 12) or _code_like(word.group()):
                     out.append((position + word.start(), position + word.end(), "key-file"))
             position = line_end + 1
             if position >= len(text):
                 break
     return out
+
+
+def _code_like(word: str) -> bool:
+    """A password or a recovery code on a line of a file named for them: letters and digits
+    mixed, eight or more (`c4eab-f34e0`, `0XSA63fAMWVW2N`)."""
+    digits = sum(c.isdigit() for c in word)
+    letters = sum(c.isalpha() for c in word)
+    return digits >= 2 and letters >= 2 and "/" not in word and "." not in word

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets.token_shape import changes as _changes
-from lessonloop.secrets.token_shape import is_hex, random_token
+from lessonloop.secrets.token_shape import entropy, is_hex, random_token
 
 _PREFIXED = LazyRegex(
     r"(?<![A-Za-z0-9_\-./\\:@%])([a-z][a-z0-9]{1,11}(?:[_-][a-z0-9]{1,10}){0,2}[_-])([A-Za-z0-9]{20,200})(?![A-Za-z0-9_\-])"
@@ -37,11 +37,15 @@ _NOT_PREFIXES = frozenset(
 )  # fmt: skip
 # after one of these words: a token is a secret's value
 _NAMED = LazyRegex(
-    r"(?i)(?:secret|token|passw(?:or)?d|pwd|passphrase|credentials?|api[ _-]?key|access[ _-]?key|private[ _-]?key"
-    r"|auth|bearer|\bkey)"
-    r"(?:[\"']?[ \t]*(?:[:=]|\bis\b|\bwas\b|->|=>)[ \t]*|[ \t]+(?:[\w-]{1,20}[ \t]+){0,2}(?:[:=]|is|was|->)[ \t]*|[ \t]+)"
-    r"[\"'`]?([A-Za-z0-9+/_\-]{16,300}={0,2})(?![A-Za-z0-9+/_\-])"
+    r"(?i)(?:secret|token|passw(?:or)?d|pwd|passphrase|credentials?|creds|api[ _-]?key|access[ _-]?key"
+    r"|private[ _-]?key|auth|bearer|\bkey)s?"
+    # `: X`, `is X`, `-> X`; or a few words first (`is generated for root@localhost: X`, `(from the page): X`)
+    r"(?:[\"'`)]?[ \t]*(?:[:=]|\bis\b|\bwas\b|->|=>)[ \t]*"
+    r"|(?:[ \t]+[^\s:=]{1,30}){1,6}?[ \t]*(?::|=|->|=>|\bis\b|\bwas\b|\bare\b)[ \t]*"
+    r"|[ \t]+(?:[a-z]{1,10}[ \t]+){0,3})"
+    r"[\"'`]?([A-Za-z0-9+/_\-.!%@#*^&$~]{8,300}?={0,2})(?=[\"'`]|[\s,;)\]}]|[.!?](?:\s|$)|$)"
 )
+_SYMBOL = frozenset("!%@#*^&$~+/=")
 
 
 def prefixed_spans(text: str) -> list[tuple[int, int, str]]:
@@ -51,8 +55,8 @@ def prefixed_spans(text: str) -> list[tuple[int, int, str]]:
         first = prefix.rstrip("_-").split("_")[0].split("-")[0]
         if first in _NOT_PREFIXES or prefix.rstrip("_-") in _NOT_PREFIXES or prefix.startswith(_ID_PREFIXES):
             continue
-        if is_hex(body) and len(body) in (40, 64):
-            continue  # a commit id or a digest after a label
+        if is_hex(body) and len(body) in (40, 64) and len(prefix.rstrip("_-")) > 3:
+            continue  # a commit id or a digest after a label (sk_, ck_ and such short prefixes are keys')
         if random_token(body, 20):
             out.append((found.start(2), found.end(2), "prefixed-token"))
     return out
@@ -62,13 +66,34 @@ def named_spans(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for found in _NAMED.finditer(text):
         value = found.group(1)
-        if value.startswith(("-", "/")) or "[REDACTED" in value:
+        if value.startswith(("-", "/", "$", "%", "&", "@")) or "[REDACTED" in value or "://" in value:
             continue
         if any(is_hex(part) and len(part) in (40, 64) for part in _PARTS.split(value)):
             continue  # a commit id, a digest, a cache key made of a label and a digest
-        if random_token(value, 16):
+        if _named_value(value):
             out.append((found.start(1), found.end(1), "secret-value"))
     return out
+
+
+def _named_value(value: str) -> bool:
+    """After a word that names a secret: a random token, or a password's shape (letters and digits
+    with a symbol or both cases, eight or more), not a word, a path or a name."""
+    if random_token(value, 16):
+        return True
+    if (
+        len(value) < 8
+        or value.count("/") >= 1
+        or value.count(".") >= 2
+        or ("_" in value.strip("_")[:-1] and value.islower())
+    ):
+        return False
+    digits = sum(c.isdigit() for c in value)
+    letters = sum(c.isalpha() for c in value)
+    if not digits or not letters or value.isdigit():
+        return False
+    mixed_case = any(c.isupper() for c in value) and any(c.islower() for c in value)
+    symbol = any(c in _SYMBOL for c in value)
+    return (mixed_case or symbol) and _changes(value) >= len(value) * 0.3
 
 
 # A word of letters, digits and the symbols passwords and tokens hold.
@@ -85,39 +110,78 @@ _ID_PREFIXES = (
 
 def random_spans(text: str) -> list[tuple[int, int, str]]:
     """Random tokens standing alone (a quoted literal, a value after a flag or a colon, a line or a
-    table cell of their own): mixed case and digits changing often, high entropy, not an id of a
-    known kind, not a piece of a path."""
+    table cell of their own, the last segment of a URL's path): mixed case and digits changing
+    often, high entropy, not an id of a known kind, not a path."""
     out: list[tuple[int, int, str]] = []
     for found in _WORD.finditer(text):
         word = found.group()
-        if word.isalpha() or word.islower() or word.isupper() or word.isdigit():
-            continue  # a word, a name in one case: not the three classes a random token mixes
+        if word.isalpha() or word.isupper() or word.isdigit():
+            continue  # a word, a name in capitals: not the classes a random token mixes
+        if word.islower() and len(word) < 40:
+            continue
         start, end = found.start(), found.end()
-        # trailing sentence punctuation is not the token's
-        while end > start and text[end - 1] in ".!~-_":
-            end -= 1
-        while start < end and text[start] in ".-_~":
-            start += 1
-        word = text[start:end]
-        if len(word) < 12 or word.startswith(_ID_PREFIXES) or word.startswith("[REDACTED"):
-            continue
         if "/" in word and ((word.count("/") >= 2 and len(word) < 40) or word.startswith("/") or "." in word):
-            continue  # a path
-        if (start and text[start - 1] == "/") or text.startswith("/", end):
-            if len(word) < 24:
-                continue  # a piece of a path or a URL's path
-        if "." in word and not any(len(part) >= 12 and strong_random(part) for part in word.split(".")):
-            continue  # a dotted name (DateTime.to_iso8601, a file name): a token's parts are random themselves
-        if _not_secret_form(word) or (start and text[start - 1] == " " and _after_public_key(text, start)):
+            # a path or a URL: only a segment of its own can be a token (an RPC endpoint's key)
+            position = start
+            for segment in word.split("/"):
+                if len(segment) >= 24 and "." not in segment:
+                    span = _token_span(text, position, position + len(segment))
+                    if span is not None:
+                        out.append(span)
+                position += len(segment) + 1
             continue
-        if strong_random(word):
-            if _BASE64.fullmatch(word) is not None and (decoded := _decoded_text(word)) is not None:
-                from lessonloop.secrets.redaction import redact
-
-                if redact(decoded, "output")[1] == 0:
-                    continue  # base64 of ordinary text (a log's payload), no secret inside
-            out.append((start, end, "random-token"))
+        span = _token_span(text, start, end)
+        if span is not None:
+            out.append(span)
     return out
+
+
+def _token_span(text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    # trailing sentence punctuation is not the token's
+    while end > start and text[end - 1] in ".!~-_":
+        end -= 1
+    while start < end and text[start] in ".-_~":
+        start += 1
+    word = text[start:end]
+    if len(word) < 12 or word.startswith(_ID_PREFIXES) or word.startswith("[REDACTED"):
+        return None
+    if "." in word and not _dotted_token(word):
+        return None  # a dotted name (DateTime.to_iso8601, a file name): a token's parts are random themselves
+    if _not_secret_form(word) or (start and text[start - 1] == " " and _after_public_key(text, start)):
+        return None
+    if not (strong_random(word) or _random_lower(word) or ("." in word and _dotted_token(word))):
+        return None
+    if _BASE64.fullmatch(word) is not None and (decoded := _decoded_text(word)) is not None:
+        from lessonloop.secrets.redaction import redact
+
+        if redact(decoded, "output")[1] == 0:
+            return None  # base64 of ordinary text (a log's payload), no secret inside
+    return start, end, "random-token"
+
+
+def _dotted_token(word: str) -> bool:
+    """A token made of dotted parts (a JWT-like `a.b.c`, Airtable's `pat<id>.<hex>`, a bootstrap
+    token `abc123.xyz...`): a random part, and no part that is a word or a file extension."""
+    parts = word.split(".")
+    if any(not part for part in parts) or (parts[-1].isalpha() and len(parts[-1]) <= 5):
+        return False
+    return any(len(part) >= 12 and (strong_random(part) or _random_lower(part)) for part in parts) or (
+        any(len(part) >= 32 and is_hex(part) for part in parts)
+        and any(random_token(part, 12) for part in parts if not is_hex(part))
+    )
+
+
+def _random_lower(word: str) -> bool:
+    """A long token of lower-case letters and digits (base32, bech32: Azure DevOps tokens, Nostr
+    keys): 40 or more characters, a digit in every eight or so, high entropy, not hex."""
+    core = word.rstrip("=")
+    size = len(core)
+    if size < 40 or not core.isalnum() or not core.islower() or is_hex(core):
+        return False
+    digits = sum(c.isdigit() for c in core)
+    if digits < size * 0.12 or sum(f.end() - f.start() for f in _WORDLIKE.finditer(core)) > size * 0.3:
+        return False
+    return random_token(core, 40) or entropy(core) >= 4.2
 
 
 _BASE64 = LazyRegex(r"[A-Za-z0-9+/_\-]{12,}={0,2}")

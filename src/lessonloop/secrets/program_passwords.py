@@ -42,6 +42,17 @@ _USER_LINE = LazyRegex(
 )
 _AUTH = LazyRegex(r"(?m)(?:^|[>\s])AUTH[ \t]+(?:[^\s]+[ \t]+)?" + _VALUE + r"[ \t]*$")
 _SECURE_STRING = LazyRegex(r"(?i)ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(\"[^\"\n]+\"|'[^'\n]+')")
+# `--user NAME:PW`, `-u NAME:PW`, `--creds NAME:PW` (etcdctl, curl-like clients)
+_USER_COLON = LazyRegex(
+    r"(?:^|[ \t])(?:-u|-U|--user|--username|--creds|--credentials|--auth|-a|--basic-auth)(?:[ \t]+|=)[\"']?"
+    r"[^\s:\"'/@]{1,64}:([^\s\"'@]{4,200})"
+)
+# `echo TOKEN | tool login`, `printf PW | tool auth ...`: a value piped to a command that logs in
+_PIPED = LazyRegex(
+    r"(?:echo|printf)[ \t]+(?:-[neE]+[ \t]+)*(\"[^\"\n]{4,200}\"|'[^'\n]{4,200}'|[^\s|;&\"'$]{4,200})[ \t]*\|[ \t]*"
+    r"[^\n|;&]*?\b(?:login|auth|authenticate|password|passwd|secret|secrets|token|key|credentials?|--password-stdin"
+    r"|--data-file=-|put|store|set)\b"
+)
 _EXPECT = LazyRegex(
     r"(?is)assword.{0,60}?\bsend[ \t]+(?:--[ \t]+)?(?:\"([^\"\n]+?)(?:\\r|\\n)?\"|\{([^}\n]+?)(?:\\r|\\n)?\})"
 )
@@ -78,6 +89,12 @@ def program_spans(text: str, shaped: Callable[[str], bool]) -> list[tuple[int, i
             add(found.start(1), found.end(1), "user-password")
     for found in _USER_VERB.finditer(text):
         add(found.start(1), found.end(1), "user-password")
+    if ":" in text and "-" in text:
+        for found in _USER_COLON.finditer(text):
+            add(found.start(1), found.end(1), "user-password")
+    if "|" in text:
+        for found in _PIPED.finditer(text):
+            add(found.start(1), found.end(1), "piped-secret")
     if "AUTH" in text:
         for found in _AUTH.finditer(text):
             add(found.start(1), found.end(1), "auth-password")

@@ -131,7 +131,7 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
         return _replace(text, spans) if spans else (text, 0)
     # What hides a secret from the rules (escapes, split literals): read decoded, replaced where
     # it is spelled (secrets/decoded_views.py).
-    if "\\" in text or "'" in text or '"' in text or "`" in text:
+    if "\\" in text or "'" in text or '"' in text or "`" in text or "&" in text:
         from lessonloop.secrets.decoded_views import views
 
         for view in views(text):

@@ -20,17 +20,18 @@ _WORDS = (
     "parola d'ordine", "wachtwoord", "hasło", "haslo", "heslo", "jelszó", "jelszo", "lösenord", "losenord",
     "salasana", "passord", "adgangskode", "şifre", "sifre", "parola", "пароль", "паролем", "密码", "口令", "密碼",
     "パスワード", "暗証番号", "비밀번호", "암호", "κωδικός", "סיסמה", "كلمة المرور", "पासवर्ड", "passcode",
-    "pass code", "passcodes", "pin code", "mật khẩu", "kata sandi", "รหัสผ่าน",
+    "pass code", "passcodes", "pin code", "pin", "mật khẩu", "kata sandi", "รหัสผ่าน",
 )  # fmt: skip
 _VERBS = (
     r"ist|lautet|est|es|era|é|è|e|is|was|je|jest|är|er|on|ist:|sind|est:|son|são|eh|ni|adalah|là|=|:|\uff1a|-|—|–"
     r"|是|为|為|は|が|는|은|이|가|:="
 )
 _SPOKEN = LazyRegex(
-    r"(?i)(?:" + "|".join(w.replace(" ", r"[ \t]") for w in _WORDS) + r")"
-    r"(?:[ \t]+[^\s:\uff1a=]{1,20}){0,3}?[ \t]*(?:" + _VERBS + r")[ \t]*(?:[:\uff1a][ \t]*)?"
+    r"(?i)(?<![A-Za-z])(?:" + "|".join(w.replace(" ", r"[ \t]") for w in _WORDS) + r")\w{0,4}(?![A-Za-z])"
+    r"(?:[ \t]+[^\s:\uff1a=]{1,20}){0,5}?[ \t]*(?:" + _VERBS + r")[ \t]*(?:[:\uff1a][ \t]*)?"
     r"[\"'`「『“]?([^\s\"'`」』”]{4,200}?)[\"'`」』”]?(?=[\s.,;!?\u3002\uff0c\u3001)]|です|입니다|$)"
 )
+_NUMERIC_WORDS = LazyRegex(r"(?i)passcode|pass code|pin|暗証番号|code")  # a number is a secret after these
 _USER_SLASH = LazyRegex(
     r"(?i)\b(?:admin|administrator|root|user|username|login|sa|superuser)(?:[ \t]+/[ \t]*|[ \t]*/[ \t]+)"
     r"([^\s/\"']{4,100})(?=[\s.,;)]|$)"
@@ -46,7 +47,9 @@ def spoken_spans(text: str, shaped: Callable[[str], bool]) -> list[tuple[int, in
     if not text.isascii() or any(needle in text for needle in _NEEDLES_ASCII):
         for found in _SPOKEN.finditer(text):
             value = found.group(1).rstrip(".,;:!?")
-            if check(value):
+            if check(value) or (
+                value.isdigit() and 4 <= len(value) <= 10 and _NUMERIC_WORDS.search(found.group()) is not None
+            ):
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
     if "/" in text:
         for found in _USER_SLASH.finditer(text):

@@ -55,6 +55,9 @@ def structural_spans(text: str) -> list[tuple[int, int, str]]:
         spans += loose_tokens.prefixed_spans(text)
     spans += loose_tokens.named_spans(text)
     spans += loose_tokens.random_spans(text)
+    from lessonloop.secrets.hex_keys import hex_spans
+
+    spans += hex_spans(text)
     if "-----BEGIN" in text or "untrusted comment" in text or "[" in text or "\n" in text:
         from lessonloop.secrets import key_material
 

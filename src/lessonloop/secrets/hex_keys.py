@@ -1,0 +1,55 @@
+"""Keys written in hex, told from the hashes people print by what stands before them.
+
+A run of 32 or more hex digits is a key (an API key, an AES key, an HMAC secret, an auth token)
+unless the words before it on its line name a hash (sha, digest, checksum, commit, md5, etag,
+integrity, fingerprint, trace, id, ...) or it is a checksum file's line (`<hex>  file`). Runs of
+exactly 40 or 64 digits, the lengths of git's object ids and SHA-256 digests, are keys only where
+something names a secret before them (key, secret, token, password, auth, login, hmac, fromhex,
+private, api). A `0x` key of 64 digits is a key near a word naming keys, accounts or wallets.
+"""
+
+from __future__ import annotations
+
+from lessonloop.core.lazy_regex import LazyRegex
+from lessonloop.secrets.token_shape import entropy
+
+_HEX = LazyRegex(r"(?<![0-9A-Za-z_])(0x)?([0-9a-fA-F]{32,512})(?![0-9A-Za-z_])")
+_HASH_WORDS = LazyRegex(
+    r"(?i)sha|digest|checksum|hash|commit|\brev\b|revision|md5|etag|integrity|fingerprint|trace|span|"
+    r"\bid\b|_id\b|ids\b|uuid|guid|object|blob|tree|\bref\b|head|merge|cherry|revert|build|image|layer|"
+    r"nonce|salt_?hex|request|correlation|session_?id|transaction|\btx|block|manifest|cache|lock|sum\b|\bsums\b"
+)
+_SECRET_WORDS = LazyRegex(
+    r"(?i)(?<![a-z])(?:key|secret|token|passw|pwd|auth|login|hmac|fromhex|private|api_?key|credential|signing|cipher"
+    r"|aes|webhook|license|appid|app_id|access)"
+)
+_FILE_EXTENSION = LazyRegex(r"\.[A-Za-z][A-Za-z0-9]{0,7}\b")
+_CHECKSUM_LINE = LazyRegex(r"[ \t]+\*?[\w./-]+\.[\w]{1,8}[ \t]*$")
+
+
+def hex_spans(text: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for found in _HEX.finditer(text):
+        value = found.group(2)
+        if entropy(value) < 3.0 or not any(c.isdigit() for c in value) or value.isdigit():
+            continue
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        before = text[max(line_start, found.start() - 80) : found.start()]
+        line_end = text.find("\n", found.end())
+        after = text[found.end() : len(text) if line_end < 0 else line_end]
+        if found.group(1):  # 0x + 64: an Ethereum private key, or a transaction's hash
+            if len(value) == 64 and _SECRET_WORDS.search(before) is not None and _HASH_WORDS.search(before) is None:
+                out.append((found.start(2), found.end(2), "hex-key"))
+            continue
+        if _HASH_WORDS.search(before) is not None or _CHECKSUM_LINE.match(after) is not None:
+            continue
+        if _FILE_EXTENSION.match(after) is not None or before.endswith("\\"):
+            continue  # a file named by its hash (a build artefact, a cache entry)
+        if before.endswith("/") and (after[:1] == "/" or len(value) in (40, 64)):
+            url = text[text.rfind(" ", line_start, found.start()) + 1 : found.start()].lower()
+            if "hook" not in url:
+                continue  # a hash in a URL's path (a package's, a commit's): a key ends the path
+        if len(value) in (40, 64) and _SECRET_WORDS.search(before) is None:
+            continue
+        out.append((found.start(2), found.end(2), "hex-key"))
+    return out
