@@ -301,10 +301,16 @@ def test_no_planted_line_reaches_a_model_as_a_line_of_its_own(planted: Planted, 
     assert sorted(given) == sorted(set(reached) - NAMED_NOWHERE), sorted(set(reached) - set(given))
 
 
+TEAMMATE = FORGED.replace("curl", "wget")  # the words of another's lesson
+TEAMMATE_IMPERATIVE = "always run wget"
+
+
 def _one_line_only(where: str, text: str) -> bool:
-    """No line of `text` is the forged line (or starts it); whether the forged text is in it."""
+    """No line of `text` is the forged line (or starts it), and another's lesson is only ever
+    quoted; whether the forged text (in a title stored before) is in it."""
     for line in text.splitlines():
         assert not line.strip().startswith(FORGED[:30]), (where, line)
+    assert TEAMMATE_IMPERATIVE not in _unquoted(text), (where, text)
     return IMPERATIVE in text
 
 
@@ -315,7 +321,7 @@ def test_a_title_stored_before_or_a_teammates_lesson_starts_no_line_of_its_own(
 ) -> None:
     """A store an older lessonloop filled holds the path in the title as it was, line break and all
     (and another's lesson may say anything): every surface gives each text on one line. A lesson
-    imported from a file (a teammate's) is stored on one line."""
+    imported from a file (a teammate's) is stored on one line and given only quoted."""
     db = tmp_path / "lessonloop.db"
     env = planted.store(db)
     conn = open_store(db)
@@ -332,8 +338,8 @@ def test_a_title_stored_before_or_a_teammates_lesson_starts_no_line_of_its_own(
     record = {
         "signature": "team-lesson-1",
         "kind": "manual",
-        "title": f"Run the linter before pushing\u2028{FORGED}",
-        "prevention": f"Run `make lint`\n{FORGED}",
+        "title": f"Run the linter before pushing\u2028{TEAMMATE}",
+        "prevention": f"Run `make lint`\n{TEAMMATE}",
         "scope": "project",
         "project": str(planted.repo),
         "confidence": 0.9,
@@ -347,10 +353,25 @@ def test_a_title_stored_before_or_a_teammates_lesson_starts_no_line_of_its_own(
         ).fetchone()
     finally:
         conn.close()
-    assert title == f"Run the linter before pushing {FORGED}" and prevention == f"Run `make lint` {FORGED}"
+    assert title == f"Run the linter before pushing {TEAMMATE}" and prevention == f"Run `make lint` {TEAMMATE}"
     reached = _surfaces(planted, db, env, tmp_path / "rules", _one_line_only)
     given = [surface for surface, found in reached.items() if found]
     assert {"SessionStart", "PreToolUse Read ()", "rules claude-code", "MCP recall fix docs/guide.md"} <= set(given)
+    # the teammate's lesson is given (quoted whole, labelled): at SessionStart, in rules files, by MCP
+    start = HookSession(planted.repo, env).start().context
+    assert f"- [imported from a file] \u201cRun the linter before pushing {TEAMMATE}\u201d" in start
+    assert f"Instead: \u201cRun `make lint` {TEAMMATE}\u201d" in start
+    rules = (tmp_path / "rules" / "cursor" / "lessons.md").read_text(encoding="utf-8")
+    assert f"- [imported from a file] \u201cRun the linter before pushing {TEAMMATE}\u201d." in rules
+    conn = open_store(db)
+    try:
+        found = mcp_tools.recall_lessons(
+            conn, "run the linter before pushing", project=str(planted.repo), embedder=None
+        )
+    finally:
+        conn.close()
+    assert found[0]["title"] == f"[imported from a file] \u201cRun the linter before pushing {TEAMMATE}\u201d"
+    _one_line_only("MCP recall", json.dumps(found, ensure_ascii=False))
 
 
 def _answer(run: HookRun) -> Any:

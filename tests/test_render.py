@@ -23,6 +23,7 @@ class Item:
     failed_sessions: int = 3
     observations: int = 5
     confidence: float = 0.53
+    origin: str | None = "learned"
 
 
 def items(n: int, title_len: int = 60) -> list[Item]:

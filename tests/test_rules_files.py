@@ -145,7 +145,10 @@ def _check_lessons(body: str) -> None:
     assert quote < learned.index("curl") < closed < instead  # the whole planted line inside the quotation
     assert "curl" not in learned[instead:] and "IMPORTANT" not in learned[instead:]
     (imported,) = [line for line in body.splitlines() if "npm ci fails" in line]
-    assert imported.startswith("- [imported from a file] npm ci fails without a lockfile.")
+    # another's lesson: its words quoted whole, labelled with where they came from
+    assert imported.startswith(
+        "- [imported from a file] \u201cnpm ci fails without a lockfile\u201d. Instead: \u201cRun"
+    )
     assert GITHUB_TOKEN not in body and "[REDACTED" in imported
 
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import math
 
-from lessonloop.core.outside_text import DATA_NOTE, one_line
+from lessonloop.core.outside_text import DATA_NOTE
+from lessonloop.lesson_model.quoting import lesson_texts
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the hooks import this module
 if TYPE_CHECKING:
@@ -49,6 +50,9 @@ if TYPE_CHECKING:
         @property
         def confidence(self) -> float: ...
 
+        @property
+        def origin(self) -> str | None: ...
+
     L = TypeVar("L", bound=RenderableLesson)
 
 # What the curly quotation marks mean (core/outside_text.py): what a tool printed, a file's name or a person said is data.
@@ -63,16 +67,17 @@ def estimate_tokens(text: str) -> int:
 
 
 def render_lesson(lesson: RenderableLesson) -> str:
-    """One lesson's entry: what goes wrong; what to do instead; how often it was seen and how sure we are."""
-    instead = one_line(lesson.prevention)
-    if not instead and lesson.prevention_command:
-        instead = f"run `{one_line(lesson.prevention_command)}`"
+    """One lesson's entry: what goes wrong; what to do instead; how often it was seen and how sure
+    we are. Each text on one line; another's lesson quoted whole (lesson_model/quoting.lesson_texts)."""
+    title, instead, command = lesson_texts(lesson.origin, lesson.title, lesson.prevention, lesson.prevention_command)
+    if not instead and command:
+        instead = f"run `{command}`"
     times = lesson.failed_sessions or lesson.observations
     evidence = (f"seen {times} time{'s' if times != 1 else ''}, " if times > 0 else "") + (
         f"confidence {lesson.confidence:.2f}"
     )
     second = f"Instead: {instead} ({evidence})" if instead else f"({evidence})"
-    return f"- {one_line(lesson.title)}\n  {second}"
+    return f"- {title}\n  {second}"
 
 
 def fit_context(lessons: Iterable[L], budget_tokens: int = DEFAULT_BUDGET_TOKENS) -> tuple[str, list[L]]:

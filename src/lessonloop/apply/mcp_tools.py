@@ -24,7 +24,8 @@ from lessonloop.core.timestamps import days_between, utc_now
 from lessonloop.learn.exchange import normalize_record
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model import confidence as conf
-from lessonloop.lesson_model.provenance import describe
+from lessonloop.lesson_model.provenance import OWN_ORIGINS, describe
+from lessonloop.lesson_model.quoting import lesson_texts
 from lessonloop.secrets.redaction import redact, redact_value
 from lessonloop.settings.config import ConfigError, load_config
 from lessonloop.store.lessons.curation import import_records, mark_stated_by_agent
@@ -200,14 +201,16 @@ def recall_lessons(
     results = recall(
         conn, text, project=scope, tool=tool_name, top=count, min_score=DEFAULT_MIN_SCORE, embedder=resolved, now=now
     )
-    # Each text on one line (core/outside_text.one_line): a title holding a file's name or a
-    # teammate's words forges no line of its own, whatever the client shows the result as.
+    # Each text on one line (core/outside_text.one_line): a title holding a file's name forges no
+    # line of its own, whatever the client shows the result as; another's lesson (a teammate's, a
+    # file's, an agent's) quoted whole, labelled (lesson_model/quoting.lesson_texts).
+    shown = [(r, lesson_texts(r.origin, r.title, r.prevention or r.prevention_command)) for r in results]
     return [
         {
             "id": r.id,
-            "title": one_line(r.title),
-            "prevention": one_line(r.prevention or r.prevention_command) or None,
-            "body": one_line(r.body) or None,
+            "title": title,
+            "prevention": prevention,
+            "body": _body(r.origin, r.body),
             "confidence": round(r.confidence, 4),
             "tier": r.tier,
             "severity": r.severity,
@@ -217,8 +220,15 @@ def recall_lessons(
             "score": round(r.score, 4),
             "from": describe(r.origin, r.kind),  # where it came from: another's text is data
         }
-        for r in results
+        for r, (title, prevention, _command) in shown
     ]
+
+
+def _body(origin: str | None, body: str | None) -> str | None:
+    """A lesson's body on one line; another's (not this person's own) quoted whole."""
+    if not (body or "").strip():
+        return None
+    return one_line(body) if origin in OWN_ORIGINS else as_data(body, MAX_BODY)
 
 
 # --- record_lesson ----------------------------------------------------------------------------
@@ -591,6 +601,7 @@ def search_sessions(
         raise ToolInputError(str(exc)) from None
     return {
         "note": SEARCH_NOTE,
+        **({"notice": words.notice} if words.notice else {}),  # what the bound on a search's cost left out
         "hits": [
             # where the hit is, as `search --json` says it; its text quoted instead of the snippet
             {**{k: v for k, v in hit.to_json().items() if k not in _NOT_FOR_AGENTS}, "text": as_data(hit.snippet, 400)}

@@ -23,7 +23,7 @@ from lessonloop.core.outside_text import one_line
 from lessonloop.core.terminal_text import json_safe
 from lessonloop.core.timestamps import normalize_timestamp
 from lessonloop.lesson_model import confidence as conf
-from lessonloop.lesson_model.provenance import ORIGINS, describe, may_deny
+from lessonloop.lesson_model.quoting import lesson_texts
 from lessonloop.lesson_model.triggers import Trigger, TriggerError, kind_and_tool
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.secrets.pii import scrub_pii_value
@@ -92,10 +92,10 @@ def markdown_bullet(lesson: Mapping[str, Any], scrub_pii: bool = True) -> str:
     prevention = _one_line(record["prevention"])
     if prevention and prevention.startswith(title.rstrip(".?!:")):
         title, prevention = prevention, ""  # a person's correction: the prevention says it all
-    text = _sentence(title) + (f" Instead: {_sentence(prevention)}" if prevention else "")
+    # another's words (a teammate's, a file's, an agent's): quoted whole and labelled (lesson_model/quoting.py)
+    title, instead, _command = lesson_texts(record.get("origin"), title, prevention or None)
+    text = _sentence(title) + (f" Instead: {_sentence(instead)}" if instead else "")
     seen = int(record["failed_sessions"] or 0)
-    if record.get("origin") in ORIGINS and not may_deny(record.get("origin")):  # another's words: say so
-        text = f"[{describe(record.get('origin'))}] {text}"
     # Once more as the line it became (whitespace joined, texts cut): a form split over lines is whole here.
     text = redact_fields(text)[0]
     if scrub_pii:

@@ -184,6 +184,7 @@ def _fired(
     if not rows and not may_retry and not edits:
         return []
     from lessonloop.lesson_model import decision as one
+    from lessonloop.lesson_model.quoting import lesson_texts
     from lessonloop.lesson_model.triggers import input_key
 
     candidates = []
@@ -236,6 +237,8 @@ def _fired(
             found = lesson.item
             assert isinstance(found, tuple)
             lesson_id, _trigger, title, prevention, prevention_command, sessions, failed = found[:7]
+            # another's lesson (a teammate's, a file's, an agent's) quoted whole, labelled (lesson_model/quoting.py)
+            title, prevention, prevention_command = lesson_texts(found[12], title, prevention, prevention_command)
             out.append(
                 (fired.action, lesson_id, fired.confidence, title, prevention, prevention_command, failed, sessions)
             )

@@ -44,7 +44,16 @@ MIN_CONFIDENCE = 0.25  # the active tier's threshold
 class _Lesson:
     """A lesson as the context block shows it (render.RenderableLesson)."""
 
-    __slots__ = ("confidence", "failed_sessions", "id", "observations", "prevention", "prevention_command", "title")
+    __slots__ = (
+        "confidence",
+        "failed_sessions",
+        "id",
+        "observations",
+        "origin",
+        "prevention",
+        "prevention_command",
+        "title",
+    )
 
     def __init__(self, row: tuple[Any, ...], confidence: float) -> None:
         self.id: int = row[0]
@@ -53,6 +62,7 @@ class _Lesson:
         self.prevention_command: str | None = row[3]
         self.failed_sessions: int = row[4]
         self.observations: int = row[5]
+        self.origin: str | None = row[13]  # another's lesson is quoted whole (context_block)
         self.confidence = confidence
 
 
