@@ -144,33 +144,64 @@ def test_a_complete_line_without_newline_is_read_once_the_file_is_quiet(tmp_path
     assert store_dump(db_path, folder) == clean_dump(tmp_path, b"".join(lines) + b"".join(more.lines()), path.name)
 
 
-def test_a_truncated_file_is_read_again_and_its_old_records_replaced(tmp_path: Path, db_path: Path) -> None:
+RECORDS = ("sessions", "messages", "tool_calls", "token_usage")
+
+
+def _records(db: Path) -> Dump:
+    """The tables of what a transcript holds (sessions, messages, calls, tokens)."""
+    dump = dump_store(db)
+    return {table: dump[table] for table in RECORDS}
+
+
+def test_a_truncated_file_keeps_its_records_and_is_read_on_from_its_new_end(tmp_path: Path, db_path: Path) -> None:
+    """Cut short (a crash, a full disk): what was read of it stays (issue 60); the lines written
+    after the cut are read as any appended lines are."""
     t = busy_session(30)
     lines = t.lines()
     folder = tmp_path / "in"
     path = t.write(folder / f"{t.session_id}.jsonl")
     run_ingest(db_path, folder)
-    kept = b"".join(lines[: len(lines) // 3])
-    path.write_bytes(kept)
+    before = _records(db_path)
+    path.write_bytes(b"".join(lines[: len(lines) // 3]))
     again = run_ingest(db_path, folder)
     assert again.files_replaced == 1
-    assert store_dump(db_path, folder) == clean_dump(tmp_path, kept, path.name)
+    assert [(p.code, p.path) for p in again.problems] == [("damaged-file", str(path))]
+    assert "it is shorter" in again.problems[0].detail
+    assert _records(db_path) == before
+    with path.open("ab") as handle:  # the agent writes the rest again
+        handle.write(b"".join(lines[len(lines) // 3 :]))
+    after = run_ingest(db_path, folder)
+    assert not after.problems and not after.files_replaced
+    dump = store_dump(db_path, folder)
+    assert {table: dump[table] for table in RECORDS} == _records_of(tmp_path, b"".join(lines), path.name)
 
 
-def test_a_rewritten_file_is_read_again_even_when_it_grew(tmp_path: Path, db_path: Path) -> None:
+def test_a_rewritten_file_keeps_what_it_stored_and_adds_what_is_new(tmp_path: Path, db_path: Path) -> None:
     folder = tmp_path / "in"
     original = busy_session(10, session_id="11111111-2222-4333-8444-555555555555")
     path = original.write(folder / f"{original.session_id}.jsonl")
     run_ingest(db_path, folder)
+    before = _records(db_path)
     rewritten = busy_session(25, session_id="11111111-2222-4333-8444-555555555555")
     rewritten.records[0]["message"]["content"] = "a different first prompt"
     path.write_bytes(b"".join(rewritten.lines()))
     again = run_ingest(db_path, folder)
     assert again.files_replaced == 1
-    assert store_dump(db_path, folder) == clean_dump(tmp_path, b"".join(rewritten.lines()), path.name)
+    assert [p.code for p in again.problems] == ["damaged-file"]
+    after = _records(db_path)
+    for table in RECORDS:
+        assert set(before[table]) <= set(after[table]), table  # every row stored stays as it was
+    clean = _records_of(tmp_path, b"".join(rewritten.lines()), path.name)
+    for table in ("messages", "tool_calls"):  # and the rewrite's new records are added
+        assert len(after[table]) == len(clean[table]), table
 
 
-def test_records_shared_by_two_files_survive_when_one_is_replaced(tmp_path: Path, db_path: Path) -> None:
+def _records_of(tmp_path: Path, content: bytes, name: str) -> Dump:
+    clean = clean_dump(tmp_path, content, name)
+    return {table: clean[table] for table in RECORDS}
+
+
+def test_records_shared_by_two_files_survive_when_one_is_cut_short(tmp_path: Path, db_path: Path) -> None:
     # An older Claude Code copied a session's history into the file of its resumed session.
     base = busy_session(6)
     folder = tmp_path / "in"
@@ -181,14 +212,12 @@ def test_records_shared_by_two_files_survive_when_one_is_replaced(tmp_path: Path
     second.parent.mkdir(parents=True)
     second.write_bytes(b"".join(base.lines()) + b"".join(resumed.lines()))
     run_ingest(db_path, folder)
+    before = _records(db_path)
     first.write_bytes(b"".join(base.lines()[:4]))  # the first file is truncated
     again = run_ingest(db_path, folder)
-    # The second file was read again too, so what it shares with the first is not lost.
-    assert again.files_replaced == 2
-    assert store_dump(db_path, folder) == clean_dump_of(
-        tmp_path,
-        {f"a/{first.name}": b"".join(base.lines()[:4]), f"b/{second.name}": second.read_bytes()},
-    )
+    # Nothing is deleted, so the second file need not be read again to restore what they share.
+    assert again.files_replaced == 1 and again.files_unchanged == 1
+    assert _records(db_path) == before
 
 
 def test_a_deleted_transcript_keeps_its_records(tmp_path: Path, db_path: Path) -> None:
@@ -203,12 +232,12 @@ def test_a_deleted_transcript_keeps_its_records(tmp_path: Path, db_path: Path) -
     before = dump_store(db_path)
     gone.unlink()
     assert run_ingest(db_path, folder).notices == []  # a deleted file is simply not read
-    kept.write_bytes(b"".join(base.lines()[:6]))  # truncated: files sharing its sessions are rebuilt
+    kept.write_bytes(b"".join(base.lines()[:6]))  # truncated: what it stored stays too
     again = run_ingest(db_path, folder)
-    assert again.problems == []
-    assert [(n.code, n.path) for n in again.notices] == [("source-gone", str(gone))]
+    assert [(p.code, p.path) for p in again.problems] == [("damaged-file", str(kept))]
+    assert again.notices == []
     after = dump_store(db_path)
-    for table in ("sessions", "messages", "tool_calls", "token_usage"):
+    for table in RECORDS:
         assert after[table] == before[table], table
     assert run_ingest(db_path, folder).notices == []  # reported once
 

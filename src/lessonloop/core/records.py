@@ -181,3 +181,7 @@ class Batch:
     # Sessions this batch holds whole from their start: what this file stored of them before is
     # deleted first (a parser that re-reads a session from its restart point; see LineParser).
     replaced_sessions: set[str] = field(default_factory=set)
+    # Messages the agent itself took back (a Gemini CLI rewind to a message it names): what this
+    # file stored of them, their calls and their token rows are deleted. Nothing else a re-read no
+    # longer holds is (store/sessions/kept_rows.py).
+    retracted: set[str] = field(default_factory=set)

@@ -2,7 +2,8 @@
 
 Per file: unchanged (same size and mtime) files are not opened; a file that grew is read from
 where the last run stopped, after checking that the bytes already read are still the same; a
-truncated or rewritten file is read again from the start and replaces its old records.
+truncated or rewritten file is read again from the start, and what it stored before is kept
+(pipeline/damage_reports.py; an Aider history: pipeline/damaged_files.py).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from lessonloop.pipeline.damaged_files import Damage
     from lessonloop.pipeline.parallel_parse import ParsedFile
     from lessonloop.store.removal.sample import SampleRemoval
+    from lessonloop.store.sessions.kept_rows import Merge
 
 T = TypeVar("T")
 # Problems listing units reports for a file of which nothing can be read.
@@ -632,8 +634,10 @@ def _store_unit(
     progress_row = writer.ReadProgress(
         size=unit.size, mtime_ns=unit.mtime_ns, offset=unit.size, lines=0, head_hash=None, tail_hash=None
     )
+    merging = _unit_merge(conn, unit, state, batch)
     try:
-        # A unit read before (or marked to be read again) replaces what it stored; a new one has nothing to clear.
+        # A unit marked to be read again replaces what it stored; one read before keeps it (merging);
+        # a new one has nothing to clear.
         notices = writer.write_chunk(
             conn,
             state,
@@ -641,15 +645,16 @@ def _store_unit(
             state.tail_hash,
             batch,
             progress_row,
-            replace=state.offset > 0 or state.reread,
+            replace=state.reread,
             cascade=False,
+            merging=merging,
         )
     except writer.StaleStateError:
         summary.notices.append(
             Problem(unit.path, None, "concurrent-ingest", "another ingest stored this meanwhile; left to it", "notice")
         )
         return
-    if state.offset > 0 or state.reread:
+    if state.reread or merging is not None:  # read again whole (what it stored kept, when merging)
         summary.files_replaced += 1
     summary.notices.extend(notices)
     summary.files_read += 1
@@ -657,6 +662,22 @@ def _store_unit(
         summary.files_nothing_read += 1  # a JSON document cut short or invalid: skipped whole
     _count(summary, batch, 0)
     summary.bytes_read += unit.size
+
+
+def _unit_merge(conn: sqlite3.Connection, unit: Unit, state: writer.FileState, batch: Batch) -> Merge | None:
+    """How a unit read before is written over what it stored (None: a new unit, or one rebuilt): its
+    rows are kept (store/sessions/kept_rows.py), and what it no longer holds is said in `batch`
+    (pipeline/damage_reports.py). A read with problems only adds rows; a clean one updates them."""
+    if state.reread or (state.offset == 0 and state.mtime_ns == 0):
+        return None
+    from lessonloop.pipeline.damage_reports import unit_damage
+    from lessonloop.store.sessions.kept_rows import Merge, missing_from
+
+    damaged = any(p.severity == "error" for p in batch.problems)
+    said = unit_damage(unit.path, batch, missing_from(conn, state.id, batch))
+    if said is not None:
+        batch.problems.insert(0, said)
+    return Merge(update=not damaged)
 
 
 def _unchanged(state: writer.FileState, info: os.stat_result, now: float) -> bool:
@@ -704,7 +725,8 @@ class ReadPlan:
     cascade: bool  # its content changed: files sharing its sessions are rebuilt too
     start_offset: int
     start_line: int
-    damaged: str | None = None  # a file that only grows changed: what is wrong (read as damaged_files.py says)
+    damaged: str | None = None  # shorter, or bytes read changed: what is wrong (read from its start, nothing lost)
+    survey: bool = False  # a file that only grows: read as damaged_files.py says
 
 
 def _plan(fd: int, state: writer.FileState, size: int, *, grows_only: bool = False) -> ReadPlan:
@@ -716,9 +738,11 @@ def _plan(fd: int, state: writer.FileState, size: int, *, grows_only: bool = Fal
             head, tail = head_tail(fd, state.offset)
             if head != state.head_hash or tail != state.tail_hash:
                 damaged = "bytes read of it before have changed (damaged, or edited)"
-    if damaged is not None and grows_only and not state.reread:
-        return ReadPlan(False, False, 0, 0, damaged)  # its agent only appends: keep what was read
-    if damaged is not None:  # truncated or rewritten
+    if damaged is not None and not state.reread:
+        # Truncated or changed: read again from the start, keeping what was stored (an Aider history
+        # keeps its stored sessions whole, damaged_files.py).
+        return ReadPlan(False, False, 0, 0, damaged, survey=grows_only)
+    if damaged is not None:  # marked to be rebuilt, and changed: rebuilt
         return ReadPlan(True, True, 0, 0)
     if state.reread:
         return ReadPlan(True, False, 0, 0)  # unchanged, rebuilt because another file changed
@@ -746,8 +770,14 @@ def _read_file(
 
     pending: dict[str, PendingCall] = {}
     parser_state: dict[str, Any] | None = None
-    damage = _damage_survey(conn, ref, adapter, handle, info, state, plan, now) if plan.damaged else None
-    if not plan.replace and damage is None:
+    damage = _damage_survey(conn, ref, adapter, handle, info, state, plan, now) if plan.survey else None
+    damaged_read = None
+    if plan.damaged and not plan.survey:
+        from lessonloop.pipeline.damage_reports import line_file_damage
+        from lessonloop.store.sessions.kept_rows import stored_counts
+
+        damaged_read = line_file_damage(ref.path, plan.damaged, stored_counts(conn, state.id))
+    if not plan.replace and not plan.damaged:
         for tool_id, tool, input_json in writer.pending_calls(conn, state.id):
             try:
                 tool_input = json_codec.loads(input_json) if input_json else None
@@ -772,7 +802,7 @@ def _read_file(
         pending=pending,
         parser_state=parser_state,
     )
-    _store_parsed(conn, ref, info, state, plan, parsed, summary, progress, screen, damage)
+    _store_parsed(conn, ref, info, state, plan, parsed, summary, progress, screen, damage, damaged_read)
 
 
 def _damage_survey(
@@ -814,16 +844,23 @@ def _store_parsed(
     progress: Progress,
     screen: BatchScreen,
     damage: Damage | None = None,
+    damaged_read: Problem | None = None,
 ) -> None:
     """Store a file's parsed chunks (parse_chunks, here or in a worker process) as they come;
-    `damage`: a damaged file's, whose stored sessions are kept (pipeline/damaged_files.py)."""
+    `damage`: a damaged file's that only grows, whose stored sessions are kept whole
+    (pipeline/damaged_files.py); `damaged_read`: the problem of a damaged file read again from its
+    start, whose stored rows are kept (pipeline/damage_reports.py)."""
+    from lessonloop.store.sessions.kept_rows import Merge
+
     replace, start_offset = plan.replace, plan.start_offset
     if info.st_size == 0:
         summary.notices.append(Problem(ref.path, None, "empty-file", "empty file: nothing to read yet", "notice"))
     expected_offset, expected_tail = state.offset, state.tail_hash
     position = start_offset
     counted_to = max(start_offset, state.offset) if not replace else 0  # bytes read before (a restart re-reads)
-    reported_to = state.lines if not replace else 0  # lines read before: their problems were reported then
+    # Lines read before: their problems were reported then (a damaged file's are reported again).
+    reported_to = state.lines if not replace and damaged_read is None else 0
+    merging = Merge(update=False) if damaged_read is not None else None  # its first chunk clears its old problems
     records_before, problems_before = summary.records, len(summary.problems)
     end: FileEnd | None = None
     for item, last in _chunks_with_last(parsed):
@@ -855,6 +892,10 @@ def _store_parsed(
             if ends_in_kept_session(batch, damage):
                 restart = parser_state = None  # never read a kept session again (it would replace it)
             drop_sessions(batch, damage)
+        if damaged_read is not None:
+            if position == start_offset:
+                batch.problems.insert(0, damaged_read)
+            batch.replaced_sessions.clear()  # nothing stored is deleted
         # The capture policy and forgotten sessions, before anything is written (records of a session
         # that has named no folder yet wait for the chunk that names one, or for the file's last).
         screen.apply(batch, ref.path, last=last)
@@ -870,11 +911,19 @@ def _store_parsed(
             restart_line=restart[1] if restart is not None else None,
         )
         notices = writer.write_chunk(
-            conn, state, expected_offset, expected_tail, batch, progress_row, replace=replace, cascade=plan.cascade
+            conn,
+            state,
+            expected_offset,
+            expected_tail,
+            batch,
+            progress_row,
+            replace=replace,
+            cascade=plan.cascade,
+            merging=merging,
         )
-        if replace:
+        if replace or merging is not None:  # read again from its start (what it stored kept, when merging)
             summary.files_replaced += 1
-        replace = False
+        replace, merging = False, None
         expected_offset, expected_tail = item.end_offset, item.tail
         summary.notices.extend(notices)
         new_bytes = max(0, item.end_offset - max(position, counted_to))

@@ -12,7 +12,8 @@ response items and `{"record_type": "state"}` lines.
 One parser reads one rollout, chunk after chunk; `state()` carries what a later read of the same
 file needs (the session, the model in force, the last token totals, calls whose end event came
 before their output), so an appended read stores exactly what a clean read would. It never raises
-on bad input: every line it cannot read is a Problem with the file and line.
+on bad input: every line it cannot read is a Problem with the file and line, and so is a record
+holding a field it reads with another JSON type than Codex writes (shapes.py), which is skipped.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from lessonloop.capture.adapters import PendingCall, Unit, UnreadableUnit
-from lessonloop.capture.codex import AGENT, compressed, patches
+from lessonloop.capture.codex import AGENT, compressed, patches, shapes
 from lessonloop.capture.codex.injected import is_injected_event, is_injected_item
 from lessonloop.capture.codex.outcomes import Outcome, outcome_of, output_text, policy_refused, powershell_error
 from lessonloop.capture.codex.tools import kind_of, shell_command_of
+from lessonloop.capture.field_types import Shape, described, wrong_field
 from lessonloop.capture.parsing import (
     ERROR_TEXT_CHARS,
     MESSAGE_TEXT_CHARS,
@@ -300,6 +302,14 @@ class CodexParser:
     def _problem(self, lineno: int, code: str, detail: str) -> None:
         self._batch.problems.append(Problem(self.path, lineno, code, detail))
 
+    def _wrong(self, record: dict[str, Any], shape: Shape, what: str, lineno: int) -> bool:
+        """Whether a field `record` holds has the wrong type (capture/field_types.py): then a problem
+        of its line says which, and the record is skipped."""
+        wrong = wrong_field(record, shape)
+        if wrong is not None:
+            self._problem(lineno, "malformed-record", f"{what}: {wrong}; skipped")
+        return wrong is not None
+
     def _unknown(self, label: str, lineno: int) -> None:
         first, count = self._unknown_types.get(label, (lineno, 0))
         self._unknown_types[label] = (first, count + 1)
@@ -364,9 +374,17 @@ class CodexParser:
                 self._events = True
                 self._on_event(payload, ts, lineno)
             elif kind == "turn_context":
-                self._on_turn_context(payload)
+                if not self._wrong(payload, shapes.TURN_CONTEXT, "turn_context record", lineno):
+                    self._on_turn_context(payload)
             else:  # compacted: the history was summarized
                 self._message(lineno, ts, "system", "system", "conversation compacted")
+            return
+        if type(kind) is str and kind in _ENVELOPE_TYPES and payload is not None:
+            self._problem(
+                lineno,
+                "malformed-record",
+                f"{kind} record: payload is {described(payload)}, expected an object; skipped",
+            )
             return
         if "record_type" in record or (type(kind) is str and kind in _SKIPPED_TYPES):
             return  # legacy state lines; known types with nothing to read
@@ -381,6 +399,8 @@ class CodexParser:
     # ----------------------------------------------------------------- session, turns, replay
 
     def _on_meta(self, meta: dict[str, Any], ts: str | None, lineno: int) -> None:
+        if self._wrong(meta, shapes.META, "session_meta record", lineno):
+            return
         meta_id = _text_or_none(meta.get("id"))
         if self._meta_seen:
             if meta_id is not None and meta_id != self._sid:
@@ -471,6 +491,9 @@ class CodexParser:
 
     def _on_item(self, item: dict[str, Any], ts: str | None, lineno: int) -> None:
         kind = item.get("type")
+        shape = shapes.ITEMS.get(kind) if type(kind) is str else None
+        if shape is not None and self._wrong(item, shape, f"{kind} item", lineno):
+            return
         if kind == "message":
             self._on_message(item, ts, lineno)
         elif kind == "reasoning":
@@ -758,6 +781,9 @@ class CodexParser:
 
     def _on_event(self, event: dict[str, Any], ts: str | None, lineno: int) -> None:
         kind = event.get("type")
+        shape = shapes.EVENTS.get(kind) if type(kind) is str else None
+        if shape is not None and self._wrong(event, shape, f"{kind} event", lineno):
+            return
         handler = self._event_handlers.get(kind) if type(kind) is str else None
         if handler is not None:
             handler(self, event, ts, lineno)

@@ -22,7 +22,9 @@ A session file (`session-state/<id>/events.jsonl`) is JSONL, one event per line:
 
 Other known types (capture/copilot/event_types.py) are skipped; unknown ones are counted
 notices. The file only grows: `state()` carries what a later read of the appended lines needs.
-It never raises on bad input: a line it cannot read is a Problem with the file and line.
+It never raises on bad input: a line it cannot read is a Problem with the file and line, and so
+is an event holding a field it reads with another JSON type than Copilot writes (shapes.py),
+which is skipped.
 """
 
 from __future__ import annotations
@@ -36,9 +38,10 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from lessonloop.capture.adapters import PendingCall
-from lessonloop.capture.copilot import AGENT
-from lessonloop.capture.copilot.event_types import KNOWN
+from lessonloop.capture.copilot import AGENT, shapes
+from lessonloop.capture.copilot.event_types import KNOWN, READ
 from lessonloop.capture.copilot.tools import kind_of, shell_command_of
+from lessonloop.capture.field_types import described, wrong_field
 from lessonloop.capture.parsing import (
     ERROR_TEXT_CHARS,
     MESSAGE_TEXT_CHARS,
@@ -232,6 +235,16 @@ class CopilotParser:
     def _record(self, record: dict[str, Any], lineno: int) -> None:
         kind = record.get("type")
         data = record.get("data")
+        if type(kind) is str and kind in READ and data is not None and not isinstance(data, dict):
+            self._problem(
+                lineno, "malformed-record", f"{kind} event: data is {described(data)}, expected an object; skipped"
+            )
+            return
+        shape = shapes.EVENTS.get(kind) if type(kind) is str and isinstance(data, dict) else None
+        wrong = wrong_field(data, shape) if shape is not None and isinstance(data, dict) else None
+        if wrong is not None:
+            self._problem(lineno, "malformed-record", f"{kind} event: {wrong}; skipped")
+            return
         if type(kind) is not str or kind not in KNOWN or not isinstance(data, dict):
             label = kind if isinstance(kind, str) else _REPR.repr(kind)
             first, count = self._unknown_types.get(label, (lineno, 0))

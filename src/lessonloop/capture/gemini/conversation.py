@@ -13,7 +13,9 @@ its `<session_context>` message, and a resumed chat writes the whole history aga
 line with string sessionId and projectHash is the metadata line (messages it carries are added).
 Unlike Gemini CLI's loader, a resumed chat's rewrite keeps the model turns it replaces, as they
 were recorded (their tokens and tool calls: they ran), and leaves out its copies of them (new ids,
-calls as parts, no tokens). Bad lines are Problems; the rest is read.
+calls as parts, no tokens). Bad lines are Problems; the rest is read. The messages a rewind to a
+message it names takes back are `retracted`: what the store holds of them is deleted, and nothing
+else a re-read lacks is (store/sessions/kept_rows.py).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Conversation:
     records: int = 0  # JSON records read (the document, or JSONL lines)
     unknown_lines: int = 0  # JSONL lines none of the record shapes
     first_unknown: int | None = None
+    retracted: set[str] = field(default_factory=set)  # ids a rewind to a message it names took back
 
 
 def load_document(path: str, data: bytes, problems: list[Problem]) -> Conversation | None:
@@ -86,6 +89,7 @@ def load_jsonl(path: str, data: bytes, problems: list[Problem]) -> Conversation:
                 ids = list(messages)
                 for removed in ids[ids.index(rewind) :]:
                     del messages[removed]
+                    conversation.retracted.add(removed)
             else:
                 messages.clear()
                 kept.clear()
@@ -117,6 +121,9 @@ def load_jsonl(path: str, data: bytes, problems: list[Problem]) -> Conversation:
         conversation.messages = [merged[key] for key in sorted(merged, key=order.__getitem__)]
     else:
         conversation.messages = list(messages.values())
+    # Taken back by the person (a rewind to a message it names; one to an unknown id, as damage
+    # could make, takes back nothing stored): the store deletes what it stored of them.
+    conversation.retracted.difference_update(m["id"] for m in conversation.messages)
     return conversation
 
 

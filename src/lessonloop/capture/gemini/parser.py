@@ -7,6 +7,8 @@ What each message becomes:
 - gemini: its text parts (thought parts are not text) -> "assistant"; toolCalls[] -> tool calls
   with their results; tokens -> one usage row keyed (message id, "").
 - info, warning, error -> "system".
+A message holding a field read with another JSON type than Gemini CLI writes (shapes.py) is a
+problem of its chat and is skipped; so is one that is not an object.
 Tokens: Gemini's `input` (promptTokenCount) includes `cached`, and `tool`
 (toolUsePromptTokenCount) is input the API counts apart (total = input + output + thoughts + tool),
 so input_tokens = input - cached + tool, cache_read_tokens = cached, output_tokens = output +
@@ -21,7 +23,8 @@ import re
 from typing import Any
 
 from lessonloop.capture.adapters import Unit
-from lessonloop.capture.gemini import AGENT
+from lessonloop.capture.field_types import wrong_field
+from lessonloop.capture.gemini import AGENT, shapes
 from lessonloop.capture.gemini.conversation import Conversation, load_document, load_jsonl
 from lessonloop.capture.gemini.diffs import DIFF_TOOLS, applied_diff
 from lessonloop.capture.gemini.paths import CHAT, ProjectRoots, chat_location, superseded
@@ -95,6 +98,7 @@ def read_chat(path: str, format: str, roots: ProjectRoots | None = None) -> Batc
     if conversation is None:
         return batch
     _ChatReader(path, batch, roots or ProjectRoots()).read(conversation)
+    batch.retracted = conversation.retracted
     return batch
 
 
@@ -185,6 +189,13 @@ class _ChatReader:
 
     def _message(self, session: SessionRecord, message: dict[str, Any], index: int, ts: str | None) -> None:
         kind = message.get("type")
+        shape = shapes.MESSAGES.get(kind) if type(kind) is str else None
+        wrong = wrong_field(message, shape) if shape is not None else None
+        if wrong is not None:
+            self.batch.problems.append(
+                Problem(self.path, None, "malformed-record", f"message {index + 1} ({kind}): {wrong}; skipped")
+            )
+            return
         message_id = _text(message.get("id")) or f"message:{index + 1}"
         if kind == "gemini":
             self._gemini(session, message, message_id, ts)

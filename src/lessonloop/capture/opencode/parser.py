@@ -4,7 +4,9 @@ Both formats hold the same records (storage/ JSON files; opencode.db rows whose 
 the same JSON without its ids): a session, its messages (role user or assistant) and each
 message's parts (text, reasoning, tool, step-start, step-finish, patch, file, agent, subtask,
 snapshot, compaction, retry). Each session is one unit (capture/adapters.py): read whole when any
-of its files or rows changed, replacing what it stored before.
+of its files or rows changed; what it stored before and no longer holds is kept
+(store/sessions/kept_rows.py). A message or part holding a field read with another JSON type than
+OpenCode writes (shapes.py) is a problem naming it, and is skipped.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.capture.adapters import Unit
-from lessonloop.capture.opencode import AGENT
+from lessonloop.capture.field_types import wrong_field
+from lessonloop.capture.opencode import AGENT, shapes
 from lessonloop.capture.opencode.diffs import applied_diff
 from lessonloop.capture.opencode.paths import DATABASE, STORAGE
 from lessonloop.capture.opencode.tools import kind_of, patch_paths, target_paths
@@ -171,6 +174,10 @@ class _SessionReader:
         if message_id is None:
             self._problem("malformed-record", "a message without an id: skipped")
             return
+        wrong = wrong_field(info, shapes.MESSAGE)
+        if wrong is not None:
+            self._problem("malformed-record", f"message {message_id!r}: {wrong}; skipped")
+            return
         role = info.get("role")
         ts = normalize_timestamp(_dict(info.get("time")).get("created"))
         if role == "assistant":
@@ -193,6 +200,12 @@ class _SessionReader:
             if not isinstance(kind, str) or kind not in PART_TYPES:  # a list or object type: unhashable
                 label = kind if isinstance(kind, str) else type(kind).__name__
                 self.unknown_parts[label] = self.unknown_parts.get(label, 0) + 1
+                continue
+            wrong = wrong_field(part, shapes.PARTS.get(kind, shapes.PART))
+            if wrong is not None:
+                self._problem(
+                    "malformed-record", f"part {part.get('id')!r} of message {message_id!r}: {wrong}; skipped"
+                )
                 continue
             part_id = _text(part.get("id")) or f"{message_id}:{self.seq + 1}"
             part_ts = normalize_timestamp(_dict(part.get("time")).get("start")) or ts

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from lessonloop.core.records import Batch, Problem, SessionRecord, ToolCallRecord, ToolResultRecord
 from lessonloop.core.timestamps import utc_now
 from lessonloop.store.search.index_upkeep import index_new_places
+from lessonloop.store.sessions.kept_rows import Merge, merge
 from lessonloop.store.transaction import transaction
 
 
@@ -189,11 +190,13 @@ def write_chunk(
     *,
     replace: bool,
     cascade: bool = True,
+    merging: Merge | None = None,
 ) -> list[Problem]:
     """Store one chunk's records and the file's new read position, atomically.
 
-    `replace`: first delete every record this file stored before (the file was truncated or
-    rewritten); `cascade`: see clear_file_records. Raises StaleStateError, writing nothing, when the stored offset is no longer
+    `replace`: first delete every record this file stored before (the file is rebuilt on purpose:
+    marked to be read again); `cascade`: see clear_file_records; `merging`: the file is read again
+    and what it stored is kept (kept_rows.py). Raises StaleStateError, writing nothing, when the stored offset is no longer
     the one this read started from (another ingest got there first).
     Returns notices about results whose call is unknown.
     Inside the caller's transaction (several units stored together) the chunk is written in it:
@@ -207,6 +210,8 @@ def write_chunk(
             raise StaleStateError(state.path)
         if replace:
             clear_file_records(conn, state.id, cascade=cascade)
+        elif merging is not None:
+            merge(conn, state.id, batch, merging)
         notices = _write_batch(conn, state, batch)
         conn.execute(
             """UPDATE source_files SET size = ?, mtime_ns = ?, offset = ?, lines = ?, head_hash = ?,
