@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import SHARED_CORPUS
+from tests.transcript_builder import TranscriptBuilder
 
 CLAUDE_CODE_CORPUS = SHARED_CORPUS / "claude-code" / "spotter"
 CODEX_CORPUS = SHARED_CORPUS / "codex" / "codemie" / "sessions"
@@ -119,6 +120,33 @@ def claude_code_copy_text(text: str, agent_ids: Iterable[str], copy: int, shift:
         lambda m: f'"{m.group(1)}":"{(_parse_time(m.group(2)) + later).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]}Z"',
         text,
     )
+
+
+def claude_code_session_copy(
+    home: Path, real: Path, project: Path, copy: int, start: datetime
+) -> tuple[Path, TranscriptBuilder]:
+    """The real Claude Code session `real` as a transcript of `project` in `home`'s
+    .claude/projects (copy number `copy`: every id its own, every record's cwd `project`), and a
+    builder whose records continue it from `start` (append its lines to the file)."""
+    text = claude_code_copy_text(real.read_text(encoding="utf-8"), [], copy, timedelta(0))
+    lines: list[str] = []
+    session_id = last = None
+    for line in text.splitlines():
+        record = json.loads(line)
+        if "cwd" in record:
+            record["cwd"] = str(project)
+        session_id = session_id or record.get("sessionId")
+        if isinstance(record.get("uuid"), str):
+            last = record["uuid"]
+        lines.append(json.dumps(record))
+    assert isinstance(session_id, str)
+    folder = home / ".claude" / "projects" / re.sub(r"[^A-Za-z0-9]", "-", str(project))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{session_id}.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    builder = TranscriptBuilder(session_id=session_id, cwd=str(project), start=start)
+    builder._last = last
+    return path, builder
 
 
 def claude_code_copies(

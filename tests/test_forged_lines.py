@@ -36,7 +36,7 @@ from lessonloop.core.outside_text import DATA_NOTE, as_data, one_line
 from lessonloop.store import open_store
 from tests.agent_hooks import AgentSession
 from tests.conftest import SHARED_CORPUS
-from tests.corpus_copies import claude_code_copy_text
+from tests.corpus_copies import claude_code_session_copy
 from tests.git_helpers import git, git_env
 from tests.hook_helpers import HookRun, HookSession, hook_env, run_hook
 from tests.transcript_builder import TranscriptBuilder
@@ -115,25 +115,8 @@ def _repository(repo: Path) -> list[str]:
 def _session(home: Path, repo: Path, copy: int) -> tuple[Path, TranscriptBuilder]:
     """The real spotter session as a Claude Code transcript of `repo`, every id its own, and a
     builder whose records continue it."""
-    text = claude_code_copy_text(SPOTTER_SHORT.read_text(encoding="utf-8"), [], copy, timedelta(0))
-    lines: list[str] = []
-    session_id = last = None
-    for line in text.splitlines():
-        record = json.loads(line)
-        if "cwd" in record:
-            record["cwd"] = str(repo)
-        session_id = session_id or record.get("sessionId")
-        if isinstance(record.get("uuid"), str):
-            last = record["uuid"]
-        lines.append(json.dumps(record))
-    assert isinstance(session_id, str)
-    folder = home / ".claude" / "projects" / re.sub(r"[^A-Za-z0-9]", "-", str(repo))
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{session_id}.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    builder = TranscriptBuilder(session_id=session_id, cwd=str(repo), start=datetime(2026, 2, 11 + copy, 9, tzinfo=UTC))
-    builder._last = last
-    return path, builder
+    start = datetime(2026, 2, 11, 9, tzinfo=UTC) + timedelta(days=copy)
+    return claude_code_session_copy(home, SPOTTER_SHORT, repo, copy, start)
 
 
 def _plant(builder: TranscriptBuilder, repo: Path, commit: str | None) -> None:

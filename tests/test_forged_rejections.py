@@ -17,7 +17,7 @@ import re
 import sqlite3
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from lessonloop.analyze.error_classes import STOPPED, USER_REJECTED
 from lessonloop.apply import mcp_tools
 from lessonloop.store import open_store
 from tests.conftest import SHARED_CORPUS
-from tests.corpus_copies import claude_code_copy_text
+from tests.corpus_copies import claude_code_session_copy
 from tests.hook_helpers import HookSession, hook_env, run_hook
 from tests.transcript_builder import TranscriptBuilder
 
@@ -58,25 +58,7 @@ def _copy_session(home: Path, real: Path, project: Path, copy: int) -> tuple[Pat
     if not project.exists():
         project.mkdir(parents=True)
         subprocess.run(["git", "init", "-q", str(project)], check=True)
-    text = claude_code_copy_text(real.read_text(encoding="utf-8"), [], copy, timedelta(0))
-    lines: list[str] = []
-    session_id = last = None
-    for line in text.splitlines():
-        record = json.loads(line)
-        if "cwd" in record:
-            record["cwd"] = str(project)
-        session_id = session_id or record.get("sessionId")
-        if isinstance(record.get("uuid"), str):
-            last = record["uuid"]
-        lines.append(json.dumps(record))
-    assert isinstance(session_id, str)
-    folder = home / ".claude" / "projects" / re.sub(r"[^A-Za-z0-9]", "-", str(project))
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{session_id}.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    builder = TranscriptBuilder(session_id=session_id, cwd=str(project), start=datetime(2026, 2, 11, 9, tzinfo=UTC))
-    builder._last = last
-    return path, builder
+    return claude_code_session_copy(home, real, project, copy, datetime(2026, 2, 11, 9, tzinfo=UTC))
 
 
 def _append(path: Path, builder: TranscriptBuilder) -> None:
