@@ -13,11 +13,13 @@ runs `lessonloop.secrets.redaction.redact(text, scope)` over each planted text i
 Reported: kinds leaking in any scope and per scope, per family when the module has `FAMILIES`, the
 leaking kinds with the scopes they leak in, and the look-alikes changed (any scope, per scope).
 The planted tuple is the first of FRESH, HELD_OUT, PLANTED found in the module (`--planted NAME`
-to choose); the look-alikes the first of BENIGN_FRESH, LOOK_ALIKES (`--benign NAME`).
+to choose); the look-alikes the first of BENIGN_FRESH, LOOK_ALIKES (`--benign NAME`); the families
+`FAMILIES` when the planted tuple is the default one, or the dict named by `--families NAME`.
 
 This measures; it does not tune. Do not write rules from tests/secret_samples_fresh.py's lines.
 
-Run: `.venv/bin/python benchmarks/secret_leaks.py [--module M] [--planted NAME] [--benign NAME] [--json] [--show]`.
+Run: `.venv/bin/python benchmarks/secret_leaks.py [--module M] [--planted NAME] [--benign NAME] [--families NAME]
+[--json] [--show]`.
 """
 
 from __future__ import annotations
@@ -74,7 +76,9 @@ def changed(benign: Sequence[str]) -> dict[int, dict[str, str]]:
     return out
 
 
-def report(module_name: str, planted_name: str | None, benign_name: str | None) -> dict[str, Any]:
+def report(
+    module_name: str, planted_name: str | None, benign_name: str | None, families_name: str | None = None
+) -> dict[str, Any]:
     module = importlib.import_module(module_name)
     p_name, planted = _pick(module, planted_name, PLANTED_NAMES)
     b_name, benign = _pick(module, benign_name, BENIGN_NAMES)
@@ -93,8 +97,8 @@ def report(module_name: str, planted_name: str | None, benign_name: str | None) 
         "benign_changed_per_scope": {s: sum(1 for v in fps.values() if s in v) for s in SCOPES},
         "changed": [{"text": benign[i], "redacted": v} for i, v in fps.items()],
     }
-    families = getattr(module, "FAMILIES", None)
-    if isinstance(families, dict) and planted_name in (None, "FRESH"):
+    families = getattr(module, families_name or "FAMILIES", None)
+    if isinstance(families, dict) and (families_name or planted_name in (None, "FRESH")):
         result["families"] = {
             name: {"kinds": len(members), "leaking": sum(1 for p in members if p.kind in leaked)}
             for name, members in families.items()
@@ -136,10 +140,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--module", default="tests.secret_samples_fresh")
     parser.add_argument("--planted", help=f"the tuple of Planted (default: first of {', '.join(PLANTED_NAMES)})")
     parser.add_argument("--benign", help=f"the tuple of look-alikes (default: first of {', '.join(BENIGN_NAMES)})")
+    parser.add_argument(
+        "--families", help="the dict of family name -> Planted tuple (default: FAMILIES, default tuple only)"
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--show", action="store_true", help="print each changed look-alike as redacted")
     args = parser.parse_args(argv)
-    result = report(args.module, args.planted, args.benign)
+    result = report(args.module, args.planted, args.benign, args.families)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
