@@ -102,8 +102,8 @@ _COMPARISON = LazyRegex(r"\b(?:if|elif|while|assert|and|or|not|return|lambda|unl
 _UNQUOTED = LazyRegex(r"[^\s\"'`;&|,<>\\]{1,301}")
 _ESCAPED = LazyRegex(r"(?:[^\s\"'`;&|,<>\\]|\\(?![nrt\"'])){1,301}")
 _QUOTE_PREFIX = LazyRegex(r"(?:[rRbBuU]{0,2}|@|\$@?|L|u8)(?=[\"'`])")  # r"", b'', ObjC's @"", C#'s $"", C's L""
-_SET_WORDS = ("set", "config", "--global", "--local", "--system", "--add")
-_PREVIOUS_WORD = LazyRegex(r"(?:^|\s)(?:set|config|--global|--local|--system|--add)[ \t]+$")
+_SET_WORDS = ("set", "setx", "config", "--global", "--local", "--system", "--add")
+_PREVIOUS_WORD = LazyRegex(r"(?:^|\s)(?:set|setx|config|--global|--local|--system|--add)[ \t]+$")
 
 _BASE64_AUTH = LazyRegex(r"[A-Za-z0-9+/]{8,}={0,2}")
 _IDENTIFIER = LazyRegex(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -20,11 +20,11 @@ _WORDS = (
     "parola d'ordine", "wachtwoord", "hasło", "haslo", "heslo", "jelszó", "jelszo", "lösenord", "losenord",
     "salasana", "passord", "adgangskode", "şifre", "sifre", "parola", "пароль", "паролем", "密码", "口令", "密碼",
     "パスワード", "暗証番号", "비밀번호", "암호", "κωδικός", "סיסמה", "كلمة المرور", "पासवर्ड", "passcode",
-    "pass code", "passcodes", "pin code", "pin", "mật khẩu", "kata sandi", "รหัสผ่าน",
+    "pass code", "passcodes", "pin code", "pin", "pw", "pwd", "mật khẩu", "kata sandi", "รหัสผ่าน",
 )  # fmt: skip
 _VERBS = (
     r"ist|lautet|est|es|era|é|è|e|is|was|je|jest|är|er|on|ist:|sind|est:|son|são|eh|ni|adalah|là|=|:|\uff1a|-|—|–"
-    r"|是|为|為|は|が|는|은|이|가|:="
+    r"|是|为|為|は|が|는|은|이|가|:=|(?<=[^\x00-\x7f])(?=[ \t])|(?<=\bpw)(?=[ \t])|(?<=\bpwd)(?=[ \t])"
 )
 _SPOKEN = LazyRegex(
     r"(?i)(?<![A-Za-z])(?:" + "|".join(w.replace(" ", r"[ \t]") for w in _WORDS) + r")\w{0,4}(?![A-Za-z])"
@@ -38,7 +38,7 @@ _USER_SLASH = LazyRegex(
 )
 _NEEDLES_ASCII = ("asswort", "ennwort", "ASSWORT", "mot de", "mdp", "contra", "clave", "senha", "palavra", "parola", "achtwoord",
                   "aslo", "eslo", "jelsz", "senord", "salasana", "passord", "adgangs", "sifre", "asscode", "ass code",
-                  "in code", "KENNWORT", "kata sandi")  # fmt: skip
+                  "in code", "KENNWORT", "kata sandi", " pw ", " pwd ")  # fmt: skip
 
 
 def spoken_spans(text: str, shaped: Callable[[str], bool]) -> list[tuple[int, int, str]]:

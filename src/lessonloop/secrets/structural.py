@@ -58,6 +58,9 @@ def structural_spans(text: str) -> list[tuple[int, int, str]]:
     from lessonloop.secrets.hex_keys import hex_spans
 
     spans += hex_spans(text)
+    from lessonloop.secrets.context_values import context_spans
+
+    spans += context_spans(text)
     if "-----BEGIN" in text or "untrusted comment" in text or "[" in text or "\n" in text:
         from lessonloop.secrets import key_material
 
