@@ -37,7 +37,6 @@ from lessonloop.apply.hooks.hook_store import (
     wait_ms,
 )
 from lessonloop.core.claude_tool_kinds import kind_of
-from lessonloop.core.outside_text import DATA_NOTE, one_line
 from lessonloop.core.timestamps import utc_now
 from lessonloop.store import hooks as hook_tables
 
@@ -518,6 +517,8 @@ def warning_text(fired: list[tuple[str, int, float, str, str | None, str | None,
     """The warning: a heading saying what the curly quotes mean (core/outside_text.DATA_NOTE), then
     each lesson's texts, each on one line (core/outside_text.one_line: a stored title, whatever it
     holds, starts no line of its own)."""
+    from lessonloop.core.outside_text import DATA_NOTE, one_line  # here: a call no lesson speaks on needs none
+
     lessons = [f for f in fired if f[1] not in NO_LESSON]
     lines = [f"lessonloop: a lesson from earlier sessions applies to this call ({DATA_NOTE})."] if lessons else []
     for _action, lesson_id, value, title, prevention, command, failed, sessions in fired[:MAX_SHOWN]:
@@ -551,6 +552,8 @@ GO_ON = (
 
 def stop_text(fired: list[tuple[str, int, float, str, str | None, str | None, int, int]]) -> str:
     """The reason a stopped call gives the model: the lessons that stopped it first, and how to go on."""
+    from lessonloop.core.outside_text import DATA_NOTE
+
     stopping = [f for f in fired if f[0] == "stop"] + [f for f in fired if f[0] != "stop"]
     lines = warning_text(stopping).splitlines()
     if lines and lines[0].startswith("lessonloop: a lesson"):

@@ -20,6 +20,7 @@ from lessonloop.apply.hooks.hook_store import (
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
     from lessonloop.apply.hooks.entry import HookContext
+    from lessonloop.apply.recall import Recalled
 
 TOP = 3  # lessons at most per prompt
 BUDGET_TOKENS = 300
@@ -40,7 +41,6 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     except NoStore:
         return None
     try:
-        from lessonloop.apply.context_block import fit_context
         from lessonloop.apply.recall import recall
 
         policy = hook_policy(ctx.db)
@@ -56,7 +56,12 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
             exclude_categories=policy.exclude_categories,
         )
         found = [r for r in found if r.id not in given][:TOP]
-        text, used = fit_context(found, BUDGET_TOKENS)
+        text = ""
+        used: list[Recalled] = []
+        if found:  # (the block's modules imported only when there is a lesson to give)
+            from lessonloop.apply.context_block import fit_context
+
+            text, used = fit_context(found, BUDGET_TOKENS)
     except BaseException:
         conn.close()
         raise

@@ -91,9 +91,12 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     try:
         moment = utc_now()
         chosen = _best_lessons(conn, project, injected_lessons(conn, session_id), policy, moment, shells)
-        from lessonloop.apply.context_block import fit_context
+        text = ""
+        used: list[_Lesson] = []
+        if chosen:  # (the block's modules imported only when there is a lesson to give)
+            from lessonloop.apply.context_block import fit_context
 
-        text, used = fit_context(chosen, BUDGET_TOKENS)
+            text, used = fit_context(chosen, BUDGET_TOKENS)
     except BaseException:
         conn.close()
         raise
