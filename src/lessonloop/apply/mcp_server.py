@@ -22,6 +22,7 @@ from typing import Any, Literal, TypeVar
 from lessonloop import __version__
 from lessonloop.apply import mcp_tools
 from lessonloop.core.install_hints import extra_install
+from lessonloop.core.outside_text import one_line
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.store import StoreError, open_store
 
@@ -100,7 +101,8 @@ def build_server(db_path: Path) -> Any:
         try:
             yield conn
         except (mcp_tools.ToolInputError, mcp_tools.LessonNotFound, mcp_tools.SessionNotFound) as exc:
-            raise tool_error(redact_fields(str(exc))[0]) from exc  # may quote what the agent sent
+            # may quote what the agent sent, or a stored name: on one line (core/outside_text.py)
+            raise tool_error(one_line(redact_fields(str(exc))[0])) from exc
         except StoreError as exc:  # a write transaction (store/transaction.py): full, read-only, locked, ...
             raise tool_error(str(exc)) from exc
         except sqlite3.DatabaseError as exc:  # a read or a single statement, said the same way
