@@ -121,7 +121,7 @@ def api_search(request: Request) -> Response:
     if view["problem"]:
         return json_response({"error": view["problem"]}, status=400)
     hits = [{k: v for k, v in hit.items() if k != "parts"} for hit in view["hits"]]
-    return json_response({"q": q, "filters": view["filters"], "hits": hits})
+    return json_response({"q": q, "filters": view["filters"], "notice": view["notice"], "hits": hits})
 
 
 def api_export(request: Request) -> Response:

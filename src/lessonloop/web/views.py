@@ -291,13 +291,16 @@ def search_view(
         "kinds": KINDS,
         "choices": choices,
         "problem": None,
+        "notice": None,
         "hits": [],
         "groups": [],
     }
     if not q:
         return view
     try:
-        found = search(conn, parse_query(q), filters, limit)
+        query = parse_query(q)
+        view["notice"] = query.notice  # what the bound on a search's cost left out
+        found = search(conn, query, filters, limit)
     except (EmptyQuery, NoSearchIndex) as exc:
         view["problem"] = str(exc)
         return view

@@ -39,6 +39,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         query = parse_query(text)
     except EmptyQuery as exc:
         raise UsageError(str(exc)) from None
+    if query.notice:  # the bound on a search's cost left something out (store/search/query_text.py)
+        print(f"Note: {shown(query.notice)}", file=sys.stderr)
     kinds = _kinds(args.kind)
     with open_cli_store(args.db, reading=True) as conn:
         filters = SearchFilters(
