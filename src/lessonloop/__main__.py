@@ -28,6 +28,13 @@ def hook_db_option(argv: list[str]) -> list[str]:
 
 def main() -> None:
     """Run the command line and exit with its status."""
+    if len(sys.argv) > 1 and sys.argv[1] != "hook":  # an argument that is not UTF-8: a usage error, every command
+        from lessonloop.cli.undecodable import undecodable_argument
+
+        problem = undecodable_argument(sys.argv[1:])
+        if problem is not None:
+            print(f"Error: {problem}", file=sys.stderr)
+            sys.exit(2)
     if sys.argv[1:] in (["--version"], ["-V"]):  # what argparse's version action prints, without argparse
         from lessonloop import __version__
 
