@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,11 @@ def test_a_damaged_or_older_state_is_refused() -> None:
             state_codec.load(bad)
     with pytest.raises(ValueError):
         state_codec.load(text.replace('"known":[]', '"known":[["a"]]'))
+    with pytest.raises(state_codec.OtherVersion):  # rebuilt without a word: expected after an update
+        state_codec.load(text.replace(f'"version":{state_codec.VERSION}', '"version":1'))
+    for damaged in ("not json", "[]", text.replace('"known":[]', '"known":[["a",Infinity]]'), "[" * 5000 + "]" * 5000):
+        with pytest.raises(state_codec.DamagedState):  # logged, then rebuilt
+            state_codec.load(damaged)
 
 
 @pytest.mark.slow
@@ -188,3 +194,69 @@ def test_the_pre_tool_lesson_look_up_reads_the_index_by_kind_and_key(tmp_path: P
             assert all("(trigger_kind=? AND trigger_key=?)" in step for step in searches), plan
     finally:
         conn.close()
+
+
+def test_a_kept_state_that_cannot_be_read_is_logged_and_made_again(tmp_path: Path) -> None:
+    """Issue 60: a state nested 100,000 deep raised RecursionError at every read, so every later
+    pre-tool call of the session failed open, with no lesson, for good. Now it is logged where
+    `hooks status` shows the hooks' failures, the call decides with a state made again from the
+    session's calls, and that state replaces the damaged one."""
+    from lessonloop.apply.hooks.failures import read_failures
+    from tests.hook_helpers import run_hook
+
+    repo = tmp_path / "project"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "feature-x", str(repo)], check=True)
+    db = tmp_path / "store" / "lessonloop.db"
+    env = hook_env(db)
+    for _ in range(2):  # two sessions make the mistake: the lesson is learned at their end, given to agents
+        teacher = HookSession(repo, env)
+        teacher.bash("git push", error=no_upstream("feature-x"))
+        teacher.bash("git push --set-upstream origin feature-x")
+        teacher.stop()
+        teacher.end()
+    session = HookSession(repo, env)
+    session.bash("ls", stdout="README.md")
+
+    def pre_tool(command: str) -> dict[str, object]:
+        """The hook's decision on a call of `command` (each command sent once: one sent again runs)."""
+        payload = session.payload(
+            "PreToolUse", tool_name="Bash", tool_input={"command": command}, tool_use_id=f"t-{len(command)}"
+        )
+        done = run_hook("PreToolUse", payload, env)
+        assert done.returncode == 0, done.stderr
+        decision = done.output  # none when the hook failed open
+        assert decision is not None, f"no decision on {command!r}: {done.stderr}"
+        return dict(decision["hookSpecificOutput"])
+
+    assert "--set-upstream" in str(pre_tool("git push")["additionalContext"])
+    kept = kept_row(db, session.session_id)
+    assert kept is not None and kept[0] == 1
+    assert read_failures(str(db))[0] == 0
+
+    nested = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(state_codec.DamagedState, match="RecursionError"):
+        state_codec.load(nested)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE hook_session_states SET state = ? WHERE session_id = ?", (nested, session.session_id))
+    conn.close()
+
+    decision = pre_tool("git push --force-with-lease")  # decided with a state made again
+    assert decision["permissionDecision"] == "deny" and "--set-upstream" in str(decision["additionalContext"])
+    rebuilt = kept_row(db, session.session_id)
+    assert rebuilt is not None and rebuilt[0] == 1 and rebuilt[2] != nested
+    assert slots(state_codec.load(rebuilt[2])) == slots(replayed(db, session.session_id, bool(rebuilt[1])))
+    count, failures = read_failures(str(db))
+    assert count == 1
+    assert failures[0]["event"] == "PreToolUse" and failures[0]["session_id"] == session.session_id
+    assert "a damaged session state: RecursionError" in str(failures[0]["error"])
+    assert "made again from the session's calls" in str(failures[0]["error"])
+    status = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "hooks", "status", "--db", str(db)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert "a damaged session state" in status.stdout + status.stderr
+
+    assert "--set-upstream" in str(pre_tool("git push --verbose")["additionalContext"])
+    assert read_failures(str(db))[0] == 1  # the state kept again reads: nothing more is logged

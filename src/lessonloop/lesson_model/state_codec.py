@@ -44,17 +44,32 @@ def dump(state: SessionState) -> str:
     return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
 
+class OtherVersion(ValueError):
+    """A state another version of lessonloop kept: rebuilt, as expected after an update."""
+
+
+class DamagedState(ValueError):
+    """A state that cannot be read: not JSON, nested past what Python can parse (RecursionError),
+    or a field of the wrong shape."""
+
+
 def load(text: str) -> SessionState:
-    """The state `dump` wrote; ValueError when the text is not one (another version, damaged)."""
-    data = json.loads(text)
-    if not isinstance(data, dict) or data.get("version") != VERSION:
-        raise ValueError("not a session state of this version")
+    """The state `dump` wrote; OtherVersion for another version's, DamagedState when the text is
+    not one (both ValueError)."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError, MemoryError) as exc:  # RecursionError: nested thousands deep
+        raise DamagedState(f"a damaged session state: {type(exc).__name__}: {str(exc)[:200]}") from None
+    if not isinstance(data, dict):
+        raise DamagedState(f"a damaged session state: a JSON {type(data).__name__}, not an object")
+    if data.get("version") != VERSION:
+        raise OtherVersion("not a session state of this version")
     try:
         state = SessionState()
         for name in _NUMBERS:
             value = data[name]
             if type(value) is not int:
-                raise ValueError(f"{name} is not a number")
+                raise DamagedState(f"a damaged session state: {name} is not a number")
             setattr(state, name, value)
         for name in _BY_TEXT:
             setattr(state, name, {str(key): int(value) for key, value in data[name]})
@@ -68,6 +83,8 @@ def load(text: str) -> SessionState:
             setattr(state, name, {str(key): tuple(value) for key, value in data[name]})
         for name in _SETS:
             setattr(state, name, frozenset(str(item) for item in data[name]))
-    except (KeyError, TypeError, IndexError) as exc:
-        raise ValueError(f"a damaged session state: {exc}") from exc
+    except DamagedState:
+        raise
+    except (KeyError, TypeError, IndexError, ValueError, OverflowError, RecursionError) as exc:
+        raise DamagedState(f"a damaged session state: {type(exc).__name__}: {str(exc)[:200]}") from None
     return state

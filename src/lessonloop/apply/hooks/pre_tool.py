@@ -423,13 +423,25 @@ def _from_kept(
         and digest == _digest(heads[:calls])
     )
     if usable:
-        from lessonloop.lesson_model.state_codec import load
+        from lessonloop.lesson_model.state_codec import DamagedState, load
 
         try:
             return load(str(text)), bool(kept_signed), calls, both, branch
+        except DamagedState as exc:  # made again from the session's calls, and kept over it; said
+            _log_damaged(conn, session_id, exc)
         except ValueError:
-            pass  # another version's, or damaged: made again
+            pass  # another version's: made again
     return None, signed, 0, both, branch
+
+
+def _log_damaged(conn: sqlite3.Connection, session_id: str, problem: Exception) -> None:
+    """A kept state that cannot be read, in the hooks' failure log (`hooks status` shows it): the
+    call goes on with the state made again from the session's calls, which replaces it."""
+    from lessonloop.apply.hooks.failures import log_failure
+
+    row = conn.execute("PRAGMA database_list").fetchone()  # (seq, name, file) of the main store
+    db = str(row[2]) if row is not None and row[2] else "lessonloop.db"
+    log_failure(db, "PreToolUse", session_id, f"{problem}; made again from the session's calls, and kept over it")
 
 
 def _digest(heads: list[tuple[str, str]]) -> str:
