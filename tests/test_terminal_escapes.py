@@ -59,9 +59,11 @@ def test_json_keeps_every_character_as_an_escape() -> None:
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
     """A store with a lesson whose title, body and prevention hold every sequence."""
+    import sqlite3
+
     from tests.conftest import store_with_active_lessons
 
-    return store_with_active_lessons(
+    db = store_with_active_lessons(
         tmp_path,
         {
             "signature": "escapes",
@@ -75,6 +77,15 @@ def store(tmp_path: Path) -> Path:
             "observations": 3,
         },
     )
+    # An import stores the title on one line, its sequences gone (core/outside_text.one_line); a
+    # store made before, or a pulled team row, may hold them: the title as such a store has it.
+    conn = sqlite3.connect(db)
+    try:
+        with conn:
+            conn.execute("UPDATE lessons SET title = ? WHERE signature = 'escapes'", (TITLE,))
+    finally:
+        conn.close()
+    return db
 
 
 def test_lessons_list_show_recall_and_their_json_print_no_sequence(store: Path) -> None:
