@@ -16,7 +16,7 @@ prints markers per MB:
 `--show N` prints N of the markers only the structural rules make, with their context.
 
 Run: `.venv/bin/python benchmarks/redaction_false_positives.py [--corpus ../shared/corpus]
-[--before-src /tmp/before/src] [--limit-mb N] [--show N] [--json]`.
+[--before-src /tmp/before/src] [--limit-mb N] [--show N] [--time ROUNDS] [--json]`.
 """
 
 from __future__ import annotations
@@ -63,6 +63,29 @@ def count_only(corpus: Path) -> dict[str, list[float]]:
     return out
 
 
+def time_both(texts: list[tuple[str, str]], rounds: int) -> dict[str, float]:
+    """The redactor with and without the structural rules over the same texts, interleaved."""
+    import statistics
+    import time
+
+    runs: dict[bool, list[float]] = {False: [], True: []}
+    for _ in range(rounds):
+        for structural in (False, True):
+            redaction.STRUCTURAL = structural
+            started = time.perf_counter()
+            for value, scope in texts:
+                redaction.redact(value, scope)  # type: ignore[arg-type]
+            runs[structural].append(time.perf_counter() - started)
+    redaction.STRUCTURAL = True
+    anchored, now = statistics.median(runs[False]), statistics.median(runs[True])
+    return {
+        "mb": round(sum(len(v) for v, _ in texts) / 1e6, 1),
+        "anchored_s": round(anchored, 2),
+        "now_s": round(now, 2),
+        "ratio": round(now / anchored, 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
@@ -71,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--show", type=int, default=0, help="print this many new markers with context")
     parser.add_argument("--limit-mb", type=float, default=0.0, help="read at most this many MB of each source")
+    parser.add_argument("--time", type=int, default=0, metavar="ROUNDS",
+                        help="also time both redactors over the texts read, interleaved for ROUNDS rounds")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
@@ -88,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         before = json.loads(run.stdout)
     redaction.prepare_bulk()
     rows = []
+    timed: list[tuple[str, str]] = []  # (text, scope) of every source, for --time
     shown: list[str] = []
     new_kinds: Counter[str] = Counter()
     for folder in sources(args.corpus):
@@ -97,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.limit_mb and chars > args.limit_mb * 1e6:
                 break
             chars += len(text.value)
+            if args.time:
+                timed.append((text.value, text.scope))
             redaction.STRUCTURAL = False
             old_text, old = redaction.redact(text.value, text.scope)
             redaction.STRUCTURAL = True
@@ -116,8 +144,9 @@ def main(argv: list[str] | None = None) -> int:
         if name in before:
             row["before_per_mb"] = round(before[name][1] / mb, 2)
         rows.append(row)
+    timing = time_both(timed, args.time) if args.time else None
     if args.json:
-        print(json.dumps({"sources": rows, "new_kinds": dict(new_kinds)}, indent=2))
+        print(json.dumps({"sources": rows, "new_kinds": dict(new_kinds), "time": timing}, indent=2))
         return 0
     print("| source | MB | before | anchored rules | now |")
     print("|---|---|---|---|---|")
@@ -127,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
             f" {row['now_per_mb']} |"
         )
     print("\nmarkers the structural rules add, by kind:", dict(new_kinds.most_common()))
+    if timing is not None:
+        print(
+            f"\ntime over {timing['mb']} MB, median of {args.time} rounds: anchored rules {timing['anchored_s']} s,"
+            f" every rule {timing['now_s']} s, ratio {timing['ratio']}"
+        )
     for line in shown:
         print(line)
     return 0

@@ -62,17 +62,24 @@ def _random_value(value: str) -> bool:
     )
 
 
-def context_spans(text: str) -> list[tuple[int, int, str]]:
+def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int, str]]:
+    lowered = text.lower() if lowered is None else lowered
     out: list[tuple[int, int, str]] = []
-    if "ey" in text or "EY" in text:
-        for found in _KEY_NAME.finditer(text):
+    position = lowered.find("key")
+    searched_to = -1
+    while position >= 0:
+        # the name may start 60 characters before its `key`; searched once per stretch
+        start = max(0, position - 62, searched_to)
+        for found in _KEY_NAME.finditer(text, start, position + 330):
+            if found.start(1) > position:
+                break
             name = found.group(1).lower().replace("-", "_").replace(".", "_")
             stem = name[:-3].rstrip("_")
-            if stem.endswith(_NOT_SECRET_KEYS) or not stem:
-                continue
-            if _random_value(found.group(2)):
+            if stem and not stem.endswith(_NOT_SECRET_KEYS) and _random_value(found.group(2)):
                 out.append((found.start(2), found.end(2), "key-value"))
-    if "PIN" in text or "Pin" in text or "PUK" in text or "passcode" in text.lower():
+        searched_to = position + 3
+        position = lowered.find("key", position + 3)
+    if "pin" in lowered or "puk" in lowered or "passcode" in lowered:
         for pattern in (_PIN_NAME, _PIN_WORDS):
             out += [(f.start(1), f.end(1), "pin") for f in pattern.finditer(text)]
     if "://" in text:
@@ -89,17 +96,19 @@ def context_spans(text: str) -> list[tuple[int, int, str]]:
         out += [(f.start(2), f.end(2), "cli-secret") for f in _OPENSSL_PASSWD.finditer(text)]
     if "ftp" in text and "user" in text:
         out += [(f.start(1), f.end(1), "cli-secret") for f in _FTP_USER.finditer(text)]
-    if "\n" in text:
+    secret_word = any(word in lowered for word in ("passw", "secret", "token", "credential", "api_key", "api-key"))
+    if "\n" in text and (secret_word or "private" in lowered):
         for found in _READS_SECRET.finditer(text):
             value = found.group(1)
             if any(c.isdigit() for c in value) and any(c.isalpha() for c in value) and "/" not in value[:1]:
                 out.append((found.start(1), found.end(1), "secret-output"))
-        if _SEED_HEAD.search(text) is not None:
+        if ("phrase" in lowered or "mnemonic" in lowered or "words" in lowered) and _SEED_HEAD.search(text) is not None:
             from lessonloop.secrets.bip39_words import WORDS
 
             words = set(WORDS)
             listed = [f for f in _NUMBERED_WORD.finditer(text) if f.group(1) in words]
             if len(listed) >= 12:
                 out += [(f.start(1), f.end(1), "seed-phrase") for f in listed]
-    out += [(f.start(1), f.end(1), "totp-secret") for f in _GROUPED.finditer(text)]
+    if (secret_word or "key" in lowered or "code" in lowered) and ":" in text:
+        out += [(f.start(1), f.end(1), "totp-secret") for f in _GROUPED.finditer(text)]
     return out

@@ -54,8 +54,17 @@ def byte_array_spans(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def key_file_spans(text: str) -> list[tuple[int, int, str]]:
+_READ_COMMANDS = ("cat ", "type ", "more ", "less ", "head ", "tail ", "bat", "get-content", "gc ", "xxd", "od ",
+                  "strings ", "base64")  # fmt: skip
+_READ_NAMES = ("key", ".pem", ".p8", "secret", "credential", "creds", "token", "passw", "auth", "recovery",
+               "backup", "id_")  # fmt: skip
+
+
+def key_file_spans(text: str, lowered: str | None = None) -> list[tuple[int, int, str]]:
+    lowered = text.lower() if lowered is None else lowered
     out: list[tuple[int, int, str]] = []
+    if not any(name in lowered for name in _READ_NAMES) or not any(c in lowered for c in _READ_COMMANDS):
+        return out
     for found in _READ.finditer(text):
         position = found.end()
         for _ in range(40):  # the file's lines, up to a prompt or a blank line

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets.token_shape import changes as _changes
-from lessonloop.secrets.token_shape import entropy, is_hex, random_token
+from lessonloop.secrets.token_shape import classes, entropy, is_hex, random_token
 
 _PREFIXED = LazyRegex(
     r"(?<![A-Za-z0-9_\-./\\:@%])([a-z][a-z0-9]{1,11}(?:[_-][a-z0-9]{1,10}){0,2}[_-])([A-Za-z0-9]{20,200})(?![A-Za-z0-9_\-])"
@@ -46,6 +46,7 @@ _NAMED = LazyRegex(
     r"[\"'`]?([A-Za-z0-9+/_\-.!%@#*^&$~]{8,300}?={0,2})(?=[\"'`]|[\s,;)\]}]|[.!?](?:\s|$)|$)"
 )
 _SYMBOL = frozenset("!%@#*^&$~+/=")
+_DOTTED_NAME = LazyRegex(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")
 
 
 def prefixed_spans(text: str) -> list[tuple[int, int, str]]:
@@ -62,22 +63,41 @@ def prefixed_spans(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def named_spans(text: str) -> list[tuple[int, int, str]]:
+_PUBLIC = LazyRegex(r"(?i)public|publishable|\bpub\b")
+_NAMED_NEEDLES = ("secret", "token", "passw", "pwd", "credential", "creds", "auth", "bearer", "key")
+
+
+def named_spans(text: str, lowered: str | None = None) -> list[tuple[int, int, str]]:
+    lowered = text.lower() if lowered is None else lowered
     out: list[tuple[int, int, str]] = []
-    for found in _NAMED.finditer(text):
-        value = found.group(1)
-        if value.startswith(("-", "/", "$", "%", "&", "@")) or "[REDACTED" in value or "://" in value:
-            continue
-        if any(is_hex(part) and len(part) in (40, 64) for part in _PARTS.split(value)):
-            continue  # a commit id, a digest, a cache key made of a label and a digest
-        if _named_value(value):
-            out.append((found.start(1), found.end(1), "secret-value"))
+    seen: set[int] = set()
+    for needle in _NAMED_NEEDLES:
+        position = lowered.find(needle)
+        while position >= 0:
+            found = _NAMED.match(text, max(0, position - 8 if needle == "key" else position), position + 360)
+            if found is None and needle == "key":
+                found = _NAMED.search(text, max(0, position - 8), position + 360)
+            position = lowered.find(needle, position + len(needle))
+            if found is None or found.start(1) in seen:
+                continue
+            seen.add(found.start(1))
+            if _PUBLIC.search(text, max(0, found.start() - 12), found.start() + 4) is not None:
+                continue  # a public key, a publishable key: not secrets
+            value = found.group(1)
+            if value.startswith(("-", "/", "$", "%", "&", "@")) or "[REDACTED" in value or "://" in value:
+                continue
+            if any(is_hex(part) and len(part) in (40, 64) for part in _PARTS.split(value)):
+                continue  # a commit id, a digest, a cache key made of a label and a digest
+            if _named_value(value):
+                out.append((found.start(1), found.end(1), "secret-value"))
     return out
 
 
 def _named_value(value: str) -> bool:
     """After a word that names a secret: a random token, or a password's shape (letters and digits
     with a symbol or both cases, eight or more), not a word, a path or a name."""
+    if _DOTTED_NAME.fullmatch(value.rstrip("!;,")) is not None:
+        return False  # process.env.STRIPE_SECRET_KEY, settings.API_KEY: a name
     if random_token(value, 16):
         return True
     if (
@@ -97,7 +117,7 @@ def _named_value(value: str) -> bool:
 
 
 # A word of letters, digits and the symbols passwords and tokens hold.
-_WORD = LazyRegex(r"(?<![A-Za-z0-9+/_\-.!%~@#*^])[A-Za-z0-9+/_\-.!%~@#*^]{12,4096}(?![A-Za-z0-9+/_\-.!%~@#*^])")
+_WORD = LazyRegex(r"[A-Za-z0-9+/_\-.!%~@#*^]{12,}")  # a whole run: finditer starts where a run does
 # What ids are named after (not secrets: messages, calls, requests, objects of an API)
 _ID_PREFIXES = (
     "toolu_", "msg_", "call_", "req_", "chatcmpl-", "resp_", "fc_", "rs_", "file-", "file_", "org-", "asst_",
@@ -115,8 +135,8 @@ def random_spans(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for found in _WORD.finditer(text):
         word = found.group()
-        if word.isalpha() or word.isupper() or word.isdigit():
-            continue  # a word, a name in capitals: not the classes a random token mixes
+        if word.isalpha() or word.isupper() or word.isdigit() or word.startswith(("_Z", "0x")):
+            continue  # a word, a name in capitals, a mangled C++ name, a hex number (secrets/hex_keys.py's)  # a word, a name in capitals: not the classes a random token mixes
         if word.islower() and len(word) < 40:
             continue
         start, end = found.start(), found.end()
@@ -178,7 +198,7 @@ def _random_lower(word: str) -> bool:
     size = len(core)
     if size < 40 or not core.isalnum() or not core.islower() or is_hex(core):
         return False
-    digits = sum(c.isdigit() for c in core)
+    digits = classes(core)[0]
     if digits < size * 0.12 or sum(f.end() - f.start() for f in _WORDLIKE.finditer(core)) > size * 0.3:
         return False
     return random_token(core, 40) or entropy(core) >= 4.2
@@ -225,9 +245,9 @@ def strong_random(word: str) -> bool:
     changing class often, spread characters."""
     core = word.rstrip("=")
     size = len(core)
-    digits = sum(c.isdigit() for c in core)
-    uppers = sum(c.isupper() for c in core)
-    lowers = sum(c.islower() for c in core)
+    if size > 2048:
+        return False  # a data blob (an image, an encrypted payload), not a key
+    digits, uppers, lowers = classes(core)
     if digits < 2 or uppers < 2 or lowers < 2 or digits + uppers + lowers < size * 0.85:
         return False
     if any(part.isdigit() and len(part) >= 4 for part in _SEPARATORS.split(core)) and size < 20:

@@ -58,6 +58,16 @@ _EXPECT = LazyRegex(
 )
 
 
+_WINDOWS_NEEDLES = ("/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret")
+_DASH_P_NEEDLES = (" -p ", " -pw ", " -P ", " -pass", " -Pass", "\t-p ")
+_USER_LINE_NEEDLES = (
+    "user add", "user create", "user update", "user set", "user passwd", "useradd", "usermod", "adduser",
+    "createuser", "create_user", "create-user", "add_user", "add-user", "change_password", "change-password",
+    "set_password", "set-password", "passwd", "net user",
+)  # fmt: skip
+_USER_COLON_NEEDLES = ("-u", "-U", "--user", "--creds", "--credentials", "--auth", "-a ", "--basic-auth")
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     if end - start >= 2 and text[start] in "\"'" and text[end - 1] == text[start]:
         return start + 1, end - 1
@@ -74,34 +84,36 @@ def program_spans(text: str, shaped: Callable[[str], bool]) -> list[tuple[int, i
         if end > start and check(text[start:end]):
             out.append((start, end, kind))
 
-    if "/" in text:
+    lowered = text.lower()
+    if any(needle in lowered for needle in _WINDOWS_NEEDLES):
         for found in _WINDOWS.finditer(text):
             add(found.start(1), found.end(1), "password-option")
-    if "-" in text and _USER_GIVEN.search(text) is not None:
+    if any(needle in text for needle in _DASH_P_NEEDLES) and _USER_GIVEN.search(text) is not None:
         for found in _DASH_P.finditer(text):
             line_start = text.rfind("\n", 0, found.start()) + 1
             line_end = text.find("\n", found.end())
             line = text[line_start : len(text) if line_end < 0 else line_end]
             if _USER_GIVEN.search(line) is not None:
                 add(found.start(1), found.end(1), "password-option")
-    for user_line in _USER_LINE.finditer(text):
-        for found in _DASH_P.finditer(text, user_line.start(), user_line.end()):
+    if ("user" in lowered or "passw" in lowered) and any(needle in lowered for needle in _USER_LINE_NEEDLES):
+        for user_line in _USER_LINE.finditer(text):
+            for found in _DASH_P.finditer(text, user_line.start(), user_line.end()):
+                add(found.start(1), found.end(1), "user-password")
+        for found in _USER_VERB.finditer(text):
             add(found.start(1), found.end(1), "user-password")
-    for found in _USER_VERB.finditer(text):
-        add(found.start(1), found.end(1), "user-password")
-    if ":" in text and "-" in text:
+    if ":" in text and any(needle in text for needle in _USER_COLON_NEEDLES):
         for found in _USER_COLON.finditer(text):
             add(found.start(1), found.end(1), "user-password")
-    if "|" in text:
+    if "|" in text and ("echo" in text or "printf" in text):
         for found in _PIPED.finditer(text):
             add(found.start(1), found.end(1), "piped-secret")
     if "AUTH" in text:
         for found in _AUTH.finditer(text):
             add(found.start(1), found.end(1), "auth-password")
-    if "ecureString" in text or "ECURESTRING" in text:
+    if "securestring" in lowered:
         for found in _SECURE_STRING.finditer(text):
             add(found.start(1), found.end(1), "securestring-password")
-    if "send" in text:
+    if "send" in text and "assword" in lowered:
         for found in _EXPECT.finditer(text):
             group = 1 if found.group(1) is not None else 2
             add(found.start(group), found.end(group), "expect-password")

@@ -126,29 +126,32 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
         raise ValueError(f"unknown redaction scope {scope!r}: expected one of {', '.join(SCOPES)}")
     if len(text) < 8:  # no secret is shorter
         return text, 0
-    spans = _spans(text, scope) if STRUCTURAL else _anchored_spans(text, scope)
+    spans = _anchored_spans(text, scope)
     if not STRUCTURAL:
         return _replace(text, spans) if spans else (text, 0)
-    # What hides a secret from the rules (escapes, split literals): read decoded, replaced where
-    # it is spelled (secrets/decoded_views.py).
+    # What hides a secret from the rules (escapes, split literals, entities) is read decoded, and
+    # replaced where it is spelled (secrets/decoded_views.py). The structural rules read the most
+    # decoded view only (a secret the text shows, its decoded view shows too); the anchored rules
+    # read both, as they did before views.
+    from lessonloop.secrets.structural import structural_spans
+
+    decoded = None
     if "\\" in text or "'" in text or '"' in text or "`" in text or "&" in text:
         from lessonloop.secrets.decoded_views import views
 
-        for view in views(text):
-            for begin, end, priority, kind in _spans(view.text, scope):
-                source = view.source_span(begin, end)
-                spans.append((source[0], source[1], priority, kind))
+        found = views(text)
+        decoded = found[-1] if found else None
+    if decoded is None:
+        spans += [(begin, end, _STRUCTURAL_PRIORITY, kind) for begin, end, kind in structural_spans(text)]
+    else:
+        inner = _anchored_spans(decoded.text, scope)
+        inner += [(begin, end, _STRUCTURAL_PRIORITY, kind) for begin, end, kind in structural_spans(decoded.text)]
+        for begin, end, priority, kind in inner:
+            source = decoded.source_span(begin, end)
+            spans.append((source[0], source[1], priority, kind))
     if not spans:
         return text, 0
     return _replace(text, spans)
-
-
-def _spans(text: str, scope: Scope) -> list[tuple[int, int, int, str]]:
-    """Every secret of `text`: (start, end, priority, kind)."""
-    from lessonloop.secrets.structural import structural_spans
-
-    found = [(begin, end, _STRUCTURAL_PRIORITY, kind) for begin, end, kind in structural_spans(text)]
-    return found + _anchored_spans(text, scope)
 
 
 def _anchored_spans(text: str, scope: Scope) -> list[tuple[int, int, int, str]]:

@@ -10,6 +10,7 @@ colon (any language's `is`, `:` in half or full width, `=`), then the value, whi
 from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
+from lessonloop.secrets.structural import SPOKEN_NEEDLES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ _WORDS = (
     "pass code", "passcodes", "pin code", "pin", "pw", "pwd", "mật khẩu", "kata sandi", "รหัสผ่าน",
 )  # fmt: skip
 _VERBS = (
-    r"ist|lautet|est|es|era|é|è|e|is|was|je|jest|är|er|on|ist:|sind|est:|son|são|eh|ni|adalah|là|=|:|\uff1a|-|—|–"
+    r"ist|lautet|est|es|era|é|è|e|is|was|je|jest|är|er|on|ist:|sind|est:|son|são|eh|ni|adalah|là|=|:|\uff1a|—|–"
     r"|是|为|為|は|が|는|은|이|가|:=|(?<=[^\x00-\x7f])(?=[ \t])|(?<=\bpw)(?=[ \t])|(?<=\bpwd)(?=[ \t])"
 )
 _SPOKEN = LazyRegex(
@@ -36,24 +37,47 @@ _USER_SLASH = LazyRegex(
     r"(?i)\b(?:admin|administrator|root|user|username|login|sa|superuser)(?:[ \t]+/[ \t]*|[ \t]*/[ \t]+)"
     r"([^\s/\"']{4,100})(?=[\s.,;)]|$)"
 )
-_NEEDLES_ASCII = ("asswort", "ennwort", "ASSWORT", "mot de", "mdp", "contra", "clave", "senha", "palavra", "parola", "achtwoord",
-                  "aslo", "eslo", "jelsz", "senord", "salasana", "passord", "adgangs", "sifre", "asscode", "ass code",
-                  "in code", "KENNWORT", "kata sandi", " pw ", " pwd ")  # fmt: skip
+# the ASCII pieces of its words that the structural gate looks for (secrets/structural.py)
+NEEDLES = SPOKEN_NEEDLES
 
 
-def spoken_spans(text: str, shaped: Callable[[str], bool]) -> list[tuple[int, int, str]]:
+def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None = None) -> list[tuple[int, int, str]]:
     check = shaped
+    lowered = text.lower() if lowered is None else lowered
     out: list[tuple[int, int, str]] = []
-    if not text.isascii() or any(needle in text for needle in _NEEDLES_ASCII):
-        for found in _SPOKEN.finditer(text):
+    seen: set[int] = set()
+    for start in _starts(text, lowered):
+        for found in _SPOKEN.finditer(text, max(0, start - 1), start + 400):
+            if found.start(1) in seen:
+                continue
+            seen.add(found.start(1))
             value = found.group(1).rstrip(".,;:!?")
+            if "/" in value:
+                continue
             if check(value) or (
                 value.isdigit() and 4 <= len(value) <= 10 and _NUMERIC_WORDS.search(found.group()) is not None
             ):
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
-    if "/" in text:
+            break
+    if "/" in text and any(name in lowered for name in ("admin", "root", "user", "login", "sa ", "superuser")):
         for found in _USER_SLASH.finditer(text):
             value = found.group(1).rstrip(".,;:!?")
             if check(value):
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
     return out
+
+
+_NON_ASCII_WORDS = tuple(word for word in _WORDS if not word.isascii())
+
+
+def _starts(text: str, lowered: str) -> list[int]:
+    """Where a word for password may start: each needle's place (a few characters before it, as a
+    needle may be a word's middle)."""
+    starts: set[int] = set()
+    needles = NEEDLES + (_NON_ASCII_WORDS if not text.isascii() else ())
+    for needle in needles:
+        position = lowered.find(needle.lower())
+        while position >= 0:
+            starts.add(max(0, position - 4))
+            position = lowered.find(needle.lower(), position + 1)
+    return sorted(starts)

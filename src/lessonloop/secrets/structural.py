@@ -16,7 +16,13 @@ from __future__ import annotations
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets import assignments
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
+if TYPE_CHECKING:
+    from types import ModuleType
+    from typing import Any
+
 _PATHLIKE = ("/", "\\", "./", "~/")
+_DIGIT = LazyRegex(r"\d")
 _MARKER = LazyRegex(r"\[REDACTED:[a-z0-9-]{1,60}\]")
 
 
@@ -44,43 +50,118 @@ def store_value_ok(value: str) -> bool:
     return not (value[0] in "$%<@" or "${" in value or "{{" in value or assignments.all_caps_name(value))
 
 
+# What each rule needs in the lower-cased text before it reads it, found in one pass
+# (ahocorasick_rs's automaton, built at the first text).
+_NAMED = ("secret", "token", "passw", "pwd", "credential", "creds", "auth", "bearer", "key")
+_CONTEXT = ("key", "pin", "puk", "passcode", "://", "thin:", "passwd", "ftp", "phrase", "mnemonic", "code")
+_PROGRAM = (
+    "/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret", " -p ", " -pw ", "\t-p ", " -pass",
+    "user", "passw", "-u", "--creds", "--credentials", "--auth", "-a ", "--basic-auth", "echo", "printf", "auth",
+    "securestring", "send",
+)  # fmt: skip
+_STORES = ("secret", "kv ", "config:set", "config set", "ssm ")
+# pieces of the words for password in other languages (secrets/spoken_passwords.py's)
+SPOKEN_NEEDLES = (
+    "asswort", "ennwort", "mot de", "mdp", "contra", "clave", "senha", "palavra", "parola", "achtwoord", "aslo",
+    "eslo", "jelsz", "senord", "salasana", "passord", "adgangs", "sifre", "asscode", "ass code", "in code",
+    "kata sandi", " pw ", " pwd ", "pin",
+)  # fmt: skip
+_SPOKEN = (*SPOKEN_NEEDLES, "admin", "root", "login", "sa ", "superuser")
+_KEYS = ("-----begin", "untrusted comment", "[")
+_NEEDLES = tuple(sorted(set(_NAMED + _CONTEXT + _PROGRAM + _STORES + _SPOKEN + _KEYS)))
+_AUTOMATON: list[Any] = []  # the automaton, once built
+
+
+def _present(lowered: str) -> set[str]:
+    if not _AUTOMATON:
+        import ahocorasick_rs
+
+        _AUTOMATON.append(ahocorasick_rs.AhoCorasick(list(_NEEDLES)))
+    return {_NEEDLES[index] for index, _start, _end in _AUTOMATON[0].find_matches_as_indexes(lowered, overlapping=True)}
+
+
+_MODULES: dict[str, ModuleType] = {}
+
+
+def _rule(name: str) -> ModuleType:
+    """A rule module, imported the first time a text needs it (the hooks redact a few short
+    texts: most need two or three of them)."""
+    module = _MODULES.get(name)
+    if module is None:
+        module = _MODULES[name] = getattr(__import__(f"lessonloop.secrets.{name}").secrets, name)
+    return module
+
+
 def structural_spans(text: str) -> list[tuple[int, int, str]]:
     """Every span of `text` the structural rules find (start, end, kind)."""
     spans: list[tuple[int, int, str]] = []
     if len(text) < 8:
         return spans
-    from lessonloop.secrets import loose_tokens
-
-    if "_" in text or "-" in text:
-        spans += loose_tokens.prefixed_spans(text)
-    spans += loose_tokens.named_spans(text)
-    spans += loose_tokens.random_spans(text)
-    from lessonloop.secrets.hex_keys import hex_spans
-
-    spans += hex_spans(text)
-    from lessonloop.secrets.context_values import context_spans
-
-    spans += context_spans(text)
-    if "-----BEGIN" in text or "untrusted comment" in text or "[" in text or "\n" in text:
-        from lessonloop.secrets import key_material
-
-        if "-----BEGIN" in text:
-            spans += key_material.block_spans(text)
-        if "untrusted comment" in text:
-            spans += key_material.untrusted_comment_spans(text)
-        if "[" in text and "," in text:
-            spans += key_material.byte_array_spans(text)
-        if "\n" in text:
-            spans += key_material.key_file_spans(text)
-    from lessonloop.secrets import program_passwords, secret_stores, spoken_passwords
-
-    spans += program_passwords.program_spans(text, value_ok)
-    lowered_needles = ("ecret", "ECRET", "kv ", "config:set", "config set", "ssm ")
-    if any(needle in text for needle in lowered_needles):
-        spans += secret_stores.store_command_spans(text, store_value_ok)
+    lowered = text.lower()
+    present = _present(lowered)
+    digits = _DIGIT.search(text) is not None
+    if digits:
+        if "_" in text or "-" in text:
+            spans += _rule("loose_tokens").prefixed_spans(text)
+        spans += _rule("loose_tokens").random_spans(text)
+        spans += _rule("hex_keys").hex_spans(text)
+    if not present and text.isascii():
+        return _without_markers(text, spans)
+    if not present.isdisjoint(_NAMED):
+        spans += _rule("loose_tokens").named_spans(text, lowered)
+    if not present.isdisjoint(_CONTEXT) or "\n" in text:
+        spans += _rule("context_values").context_spans(text, lowered)
+    if "-----begin" in present:
+        spans += _rule("key_material").block_spans(text)
+    if "untrusted comment" in present:
+        spans += _rule("key_material").untrusted_comment_spans(text)
+    if "[" in present and digits and "," in text:
+        spans += _rule("key_material").byte_array_spans(text)
+    if "\n" in text:
+        spans += _rule("key_material").key_file_spans(text, lowered)
+    if not present.isdisjoint(_PROGRAM):
+        spans += _rule("program_passwords").program_spans(text, value_ok)
+    if not present.isdisjoint(_STORES):
+        spans += _rule("secret_stores").store_command_spans(text, store_value_ok)
         if "Secret" in text:
-            spans += secret_stores.k8s_secret_spans(text)
-    spans += spoken_passwords.spoken_spans(text, value_ok)
+            spans += _rule("secret_stores").k8s_secret_spans(text)
+    if not present.isdisjoint(_SPOKEN) or not text.isascii():
+        spans += _rule("spoken_passwords").spoken_spans(text, value_ok, lowered)
+    return _without_markers(text, spans)
+
+
+# What is read as random or hex and is public or a hash by its label: go.sum's and Terraform's
+# `h1:`/`zh:` hashes, SSH fingerprints, a JWK's `kid`, hashed known_hosts entries (`|1|salt|hash`),
+# PKCE challenges and OAuth client ids, SOPS's ciphertext fields, an Ethereum address.
+_PUBLIC_LABEL = LazyRegex(
+    r"(?i)(?:\bh1:|\bzh:|sha1:|sha256:|sha384:|sha512:|md5:|blake2b?:|\bkid\b[\"']?[ \t]*[:=][ \t]*[\"']?|\|1\||\|1\|[A-Za-z0-9+/=]{8,60}\|"
+    r"|code_challenge=|client_id=|\bstate=|\bnonce=|\biv:|\btag:|data:|address[ \t:=]+|fingerprint[ \t:=]+)$"
+)
+_LOOSE_KINDS = frozenset({"random-token", "hex-key", "secret-value", "prefixed-token"})
+_PUBLIC_BLOCK = LazyRegex(
+    r"-----BEGIN [A-Z0-9 ]*(?:CERTIFICATE|PUBLIC KEY)[A-Z0-9 ]*-----.*?(?:-----END [^-]*-----|\Z)", 16
+)
+
+
+def _public(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The spans of the loose rules that are public or hashes by what stands before them, or
+    inside a certificate, a public key or an Ansible Vault's ciphertext."""
+    blocks = [(f.start(), f.end()) for f in _PUBLIC_BLOCK.finditer(text)] if "-----BEGIN" in text else []
+    vault = text.find("$ANSIBLE_VAULT")
+    kept = []
+    for span in spans:
+        if span[2] in _LOOSE_KINDS:
+            if _PUBLIC_LABEL.search(text, max(0, span[0] - 72), span[0]) is not None:
+                continue
+            if any(start <= span[0] < end for start, end in blocks) or 0 <= vault < span[0]:
+                continue
+        kept.append(span)
+    return kept
+
+
+def _without_markers(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    if spans:
+        spans = _public(text, spans)
     if spans and "[REDACTED:" in text:
         # a marker is never read again: redacting twice changes nothing
         markers = [(found.start(), found.end()) for found in _MARKER.finditer(text)]
