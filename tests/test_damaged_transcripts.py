@@ -413,6 +413,7 @@ def _gemini_damage(path: Path, how: str) -> None:
 def _check_gemini(tmp_path: Path, folder: Path, path: Path, how: str) -> None:
     _before, again, third = _damaged_and_read_again(tmp_path / "s.db", folder, lambda: _gemini_damage(path, how))
     said = _said_once(again, third, path)
+    assert not again.files_nothing_read  # a chat read before and damaged is no file of no records
     assert "what it stored before and no longer holds is kept" in said.detail
     assert again.files_replaced == 1
 
@@ -593,3 +594,24 @@ def test_the_cli_says_it_once_and_keeps_every_row(tmp_path: Path) -> None:
     assert again["files"]["replaced"] == 1
     assert _ids(db) == before
     assert not [p for p in ingest()["problems"] if p["code"] == "damaged-file"]
+
+
+def test_a_transcript_emptied_is_said_and_fails_nothing(tmp_path: Path) -> None:
+    """Its only file emptied (`> file`, a crash of an editor): `ingest` says it, keeps every row and
+    exits 0; nothing of it is "a file with no readable record" (that exits 1: a text file given)."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "projects" / "-home-dev-project"
+    path = _claude_code_session(folder)
+    db = tmp_path / "s.db"
+    command = [sys.executable, "-m", "lessonloop", "ingest", "--db", str(db), "--no-progress", "--json", str(folder)]
+    assert subprocess.run(command, capture_output=True, check=False, timeout=120).returncode == 0
+    before = _ids(db)
+    path.write_bytes(b"")
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert [(p["code"], p["path"]) for p in result["problems"]] == [("damaged-file", str(path))]
+    assert result["files"]["nothing_read"] == 0
+    assert _ids(db) == before

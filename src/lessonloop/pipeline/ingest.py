@@ -658,8 +658,10 @@ def _store_unit(
         summary.files_replaced += 1
     summary.notices.extend(notices)
     summary.files_read += 1
-    if batch.records == 0 and any(p.severity != "notice" for p in batch.problems):
-        summary.files_nothing_read += 1  # a JSON document cut short or invalid: skipped whole
+    if batch.records == 0 and merging is None and any(p.severity != "notice" for p in batch.problems):
+        # A JSON document cut short or invalid, skipped whole (one read before is damaged: what it
+        # stored is kept, and the problem says so).
+        summary.files_nothing_read += 1
     _count(summary, batch, 0)
     summary.bytes_read += unit.size
 
@@ -932,8 +934,15 @@ def _store_parsed(
         summary.bytes_read += new_bytes
         position = item.end_offset
     summary.files_read += 1
-    if start_offset == 0 and summary.records == records_before and len(summary.problems) > problems_before:
-        # Read from its start: not one record, only lines that are none (a text file, an image).
+    if (
+        start_offset == 0
+        and damage is None
+        and damaged_read is None
+        and summary.records == records_before
+        and len(summary.problems) > problems_before
+    ):
+        # Read from its start: not one record, only lines that are none (a text file, an image). A
+        # damaged file read before is not such a file: what it stored is kept, its problem says so.
         summary.files_nothing_read += 1
     if end is not None:
         summary.notices.extend(end.notices)
