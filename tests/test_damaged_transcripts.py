@@ -615,3 +615,28 @@ def test_a_transcript_emptied_is_said_and_fails_nothing(tmp_path: Path) -> None:
     assert [(p["code"], p["path"]) for p in result["problems"]] == [("damaged-file", str(path))]
     assert result["files"]["nothing_read"] == 0
     assert _ids(db) == before
+
+
+def test_opencode_database_rows_removed_keep_what_was_stored(tmp_path: Path) -> None:
+    """opencode.db: a session's part rows deleted, a message's data cut short (a damaged page, a
+    failed write): its unit is read again and keeps every row it stored."""
+    from tests.test_opencode_adapter import main_session, write_db
+
+    folder = tmp_path / "opencode"
+    folder.mkdir()
+    database = folder / "opencode.db"
+    write_db(database, [main_session()])
+
+    def damage() -> None:
+        conn = sqlite3.connect(database)
+        try:
+            conn.execute("DELETE FROM part WHERE id IN (SELECT id FROM part ORDER BY id LIMIT 3)")
+            conn.execute("UPDATE message SET data = substr(data, 1, length(data) / 2), time_updated = time_updated + 1")
+            conn.execute("UPDATE session SET time_updated = time_updated + 1")
+            conn.commit()
+        finally:
+            conn.close()
+
+    _before, again, third = _damaged_and_read_again(tmp_path / "s.db", database, damage)
+    said = _said_once(again, third, f"{database}#ses_main")
+    assert "what it stored before and no longer holds is kept" in said.detail
