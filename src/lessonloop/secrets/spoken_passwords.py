@@ -3,8 +3,10 @@ X`, `le mot de passe est X`, `la contraseña es X`, `пароль: X`, `密码` 
 `パスワードは X`, `비밀번호는 X`, `the passcode is X`; and `admin / X` (a user and its password
 given together).
 
-The word, at most three words of its own (`für den Server`, `de la base`), then a verb or a
-colon (any language's `is`, `:` in half or full width, `=`), then the value, which must have a secret's shape.
+The word, a few words of its own (`für den Server`, `de la base`), then a verb or a colon (any
+language's `is` as a word of its own, `:` in half or full width, `=`, a dash, a particle written
+onto the word), maybe `now`, then the value, which must have a secret's shape (or be a PIN's
+number after a word for PIN or code, or a passphrase of dashed words).
 """
 
 from __future__ import annotations
@@ -21,18 +23,31 @@ _WORDS = (
     "parola d'ordine", "wachtwoord", "hasło", "haslo", "heslo", "jelszó", "jelszo", "lösenord", "losenord",
     "salasana", "passord", "adgangskode", "şifre", "sifre", "parola", "пароль", "паролем", "密码", "口令", "密碼",
     "パスワード", "暗証番号", "비밀번호", "암호", "κωδικός", "סיסמה", "كلمة المرور", "पासवर्ड", "passcode",
-    "pass code", "passcodes", "pin code", "pin", "pw", "pwd", "mật khẩu", "kata sandi", "รหัสผ่าน",
+    "pass code", "passcodes", "pin code", "pin", "pw", "pwd", "mật khẩu", "kata sandi", "รหัสผ่าน", "schlüssel",
+    "wifi pass", "wi-fi pass", "wlan pass", "password", "passphrase", "pass", "code",
 )  # fmt: skip
-_VERBS = (
-    r"ist|lautet|est|es|era|é|è|e|is|was|je|jest|är|er|on|ist:|sind|est:|son|são|eh|ni|adalah|là|=|:|\uff1a|—|–"
-    r"|是|为|為|は|が|는|은|이|가|:=|(?<=[^\x00-\x7f])(?=[ \t])|(?<=\bpw)(?=[ \t])|(?<=\bpwd)(?=[ \t])"
+_WORD = LazyRegex(
+    r"(?i)(?<![A-Za-z])(?:" + "|".join(w.replace(" ", r"[ \t]") for w in _WORDS) + r")\w{0,6}(?![A-Za-z])"
 )
-_SPOKEN = LazyRegex(
-    r"(?i)(?<![A-Za-z])(?:" + "|".join(w.replace(" ", r"[ \t]") for w in _WORDS) + r")\w{0,4}(?![A-Za-z])"
-    r"(?:[ \t]+[^\s:\uff1a=]{1,20}){0,5}?[ \t]*(?:" + _VERBS + r")[ \t]*(?:[:\uff1a][ \t]*)?"
-    r"[\"'`「『“]?([^\s\"'`」』”]{4,200}?)[\"'`」』”]?(?=[\s.,;!?\u3002\uff0c\u3001)]|です|입니다|$)"
+# What stands between the word (and a few words of its own) and the value: a colon, an equals
+# sign or a dash, a language's `is` as a word of its own, or a particle written onto the word.
+_SEPARATOR = LazyRegex(
+    r"[ \t]*(?:[:=\uff1a]|:=|—|–|->)[ \t]*"
+    r"|[ \t]+(?:ist|lautet|est|es|era|é|è|e|is|was|je|jest|är|er|on|sind|son|são|eh|ni|adalah|là|hi|היא|هي|है"
+    r"|равен|это|—)(?=[ \t])[ \t]*(?:[:\uff1a][ \t]*)?"
+    r"|(?<=[^\x00-\x7f])(?:是|为|為|は|が|는|은|이|가|:)?[ \t]*"
 )
-_NUMERIC_WORDS = LazyRegex(r"(?i)passcode|pass code|pin|暗証番号|code")  # a number is a secret after these
+# `now`, `jetzt`, `set to`: words between the verb and the value
+_FILLER = LazyRegex(
+    r"(?i)(?:now|still|currently|jetzt|maintenant|ahora|agora|adesso|ora|теперь|set to|changed to)[ \t]+"
+)
+_VALUE = LazyRegex(r"[\"'`「『“«]?[ \t]*([^\s\"'`」』”»]{4,200})")
+# English words whose `=`/`:` forms are assignments (secrets/assignments.py reads them per scope)
+_ASSIGNED_WORDS = ("password", "pass", "passphrase", "code", "pw", "pwd", "pin")
+_NOT_IN_GAP = frozenset("=&;{}()[]<>\"'`|")
+_TRAILING = ".,;:!?)\u3002\uff0c\u3001"
+_PASSPHRASE = LazyRegex(r"[a-z]{3,12}(?:-[a-z]{3,12}){2,7}")  # correct-horse-battery-staple
+_NUMERIC_WORDS = LazyRegex(r"(?i)passcode|pass code|pin|暗証番号|code|parol|пароль")  # a number is a secret after these
 _USER_SLASH = LazyRegex(
     r"(?i)\b(?:admin|administrator|root|user|username|login|sa|superuser)(?:[ \t]+/[ \t]*|[ \t]*/[ \t]+)"
     r"([^\s/\"']{4,100})(?=[\s.,;)]|$)"
@@ -47,18 +62,32 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
     out: list[tuple[int, int, str]] = []
     seen: set[int] = set()
     for start in _starts(text, lowered):
-        for found in _SPOKEN.finditer(text, max(0, start - 1), start + 400):
-            if found.start(1) in seen:
+        word = _WORD.search(text, max(0, start - 1), start + 40)
+        if word is None or word.start() in seen:
+            continue
+        seen.add(word.start())
+        line_end = text.find("\n", word.end())
+        limit = min(word.end() + 160, len(text) if line_end < 0 else line_end)
+        for separator in _SEPARATOR.finditer(text, word.end(), limit):
+            gap = text[word.end() : separator.start()]
+            if gap and (not gap[0].isspace() or len(gap.split()) > 7 or any(c in _NOT_IN_GAP for c in gap)):
+                break  # the words between are the word's own (`für den Server`), not another text's
+            if word.group().lower().startswith(_ASSIGNED_WORDS) and not separator.group().strip().isalpha():
+                continue  # `password=X`, `pass: X`: an assignment, read per scope by secrets/assignments.py
+            position = separator.end()
+            filler = _FILLER.match(text, position)
+            if filler is not None:
+                position = filler.end()
+            found = _VALUE.match(text, position, limit)
+            if found is None:
                 continue
-            seen.add(found.start(1))
-            value = found.group(1).rstrip(".,;:!?")
-            if "/" in value:
+            value = found.group(1).rstrip(_TRAILING)
+            if "/" in value or len(value) < 4 or value.startswith("ENC["):
                 continue
-            if check(value) or (
-                value.isdigit() and 4 <= len(value) <= 10 and _NUMERIC_WORDS.search(found.group()) is not None
-            ):
+            numeric = value.isdigit() and 4 <= len(value) <= 10 and _NUMERIC_WORDS.search(word.group()) is not None
+            if check(value) or numeric or _PASSPHRASE.fullmatch(value) is not None:
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
-            break
+                break
     if "/" in text and any(name in lowered for name in ("admin", "root", "user", "login", "sa ", "superuser")):
         for found in _USER_SLASH.finditer(text):
             value = found.group(1).rstrip(".,;:!?")

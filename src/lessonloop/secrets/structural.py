@@ -64,7 +64,7 @@ _STORES = ("secret", "kv ", "config:set", "config set", "ssm ")
 SPOKEN_NEEDLES = (
     "asswort", "ennwort", "mot de", "mdp", "contra", "clave", "senha", "palavra", "parola", "achtwoord", "aslo",
     "eslo", "jelsz", "senord", "salasana", "passord", "adgangs", "sifre", "asscode", "ass code", "in code",
-    "kata sandi", " pw ", " pwd ", "pin",
+    "kata sandi", " pw ", " pwd ", "pin", "password", "passphrase", "pass ", "code", "schlüssel",
 )  # fmt: skip
 _SPOKEN = (*SPOKEN_NEEDLES, "admin", "root", "login", "sa ", "superuser")
 _KEYS = ("-----begin", "untrusted comment", "[")

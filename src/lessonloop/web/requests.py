@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -223,7 +224,9 @@ def page(request: Request, template: str, section: str, status: int = 200, **con
     state = state_of(request)
     writes = state.guard.writes_from(peer_address(request.scope))  # else: read-only pages, no token in them
     html = state.env.get_template(template).render(
-        token=state.guard.token if writes else "",
+        # lessonloop's own token, not a stored text: not redacted (a random token would be);
+        # token_urlsafe's characters need no escaping
+        token=Markup(state.guard.token) if writes else "",
         can_write=writes,
         version=__version__,
         store=str(state.db),
