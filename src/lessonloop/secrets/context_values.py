@@ -49,9 +49,86 @@ _READS_SECRET = LazyRegex(
     r"[^\n]*?(?:password|passwd|secret|token|credential|api[_-]?key|private[_-]?key)[^\n]*\r?\n(\S{8,300})[ \t]*\r?$"
 )
 _HOOK_URL = LazyRegex(r"https?://[^\s\"'<>]*?hooks?[^\s\"'<>/]*/([^\s\"'<>?#]+)")
-_GROUPED = LazyRegex(r"(?i)(?:key|secret|code)\b[^:\n]{0,50}:[ \t]*((?:[a-z2-7]{4}[ \t]){3,}[a-z2-7]{4})\b")
+_GROUPED = LazyRegex(r"(?i)(?:key|secret|code)\b[^:\n]{0,60}:\s*((?:[a-z2-7]{4}[ \t]){3,}[a-z2-7]{4})\b")
 _SEED_HEAD = LazyRegex(r"(?i)(?:recovery|seed|secret|backup)[ \t]+(?:phrase|words)|mnemonic")
 _NUMBERED_WORD = LazyRegex(r"(?<![\w])\d{1,2}[.)][ \t]+([a-z]{3,8})\b")
+
+
+# a table's row of a secret-named key and its value (`vault kv get`): two spaces or more between
+_TABLE_ROW = LazyRegex(
+    r"(?im)^[ \t|]*([\w.\-]*(?:passw(?:or)?d|passphrase|secret|token|api[_-]?key|private[_-]?key|credentials?))"
+    r"[ \t|]{2,}([^\s|]{4,300})[ \t|]*$"
+)
+# a Markdown table whose header names a password, token or secret column: that column's cells
+_TABLE_HEADER = LazyRegex(r"(?im)^[ \t]*\|(.*(?:passw|secret|token|api key|pin\b).*)\|[ \t]*$")
+# `"sensitive": true, ..., "value": "X"` (terraform output -json)
+_SENSITIVE = LazyRegex(r"\"sensitive\"[ \t]*:[ \t]*true[^{}]{0,200}?\"value\"[ \t]*:[ \t]*\"([^\"]{4,500})\"")
+# redis-cli's reply to CONFIG GET of a password: `1) "requirepass"` then `2) "X"`
+_REPLY_PAIR = LazyRegex(
+    r"(?m)^[ \t]*\d+\)[ \t]+\"(\w*(?:pass|secret|token|key)\w*)\"[ \t]*\r?\n[ \t]*\d+\)[ \t]+\"([^\"]{4,300})\""
+)
+# a block named for a password (OpenVPN's inline <auth-user-pass>): its lines after the user's
+_NAMED_BLOCK = LazyRegex(r"<([\w-]*(?:pass|secret|cred)[\w-]*)>[ \t]*\r?\n(.*?)\r?\n[ \t]*</\1>", 16)
+# SQL's INSERT with its columns named: the values under secret-named columns
+_INSERT = LazyRegex(
+    r"(?is)insert[ \t]+into[ \t]+\S+[ \t]*\(([^)]{1,500})\)[ \t]*values[ \t]*\((.{1,2000}?)\)[ \t]*[;,]"
+)
+_SQL_VALUE = LazyRegex(r"[ \t]*(?:N?'((?:[^']|'')*)'|([^,]+))[ \t]*(?:,|$)")
+# a table's column of secrets: its header names one and nothing else (`Password`, `API key`)
+_SECRET_CELL = LazyRegex(r"(?:[\w]{1,12}[ _-])?(?:password|passwd|pass|pwd|secret|api[ _-]?key|token|pin|credentials?)")
+_SECRET_COLUMN = LazyRegex(r"(?i)passw|secret|token|api_?key|private_?key|credential|pin$")
+# a UUID behind a prefix that names a key (sdk-, api-, key-, sk-, mob-): a key, not an id
+_PREFIXED_UUID = LazyRegex(
+    r"(?<![\w-])(?:sdk|mob|api|key|sk|pk|secret|token|tok|auth)-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"
+    r"|\b([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:fx)\b"
+)
+
+
+def _table_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for found in _TABLE_ROW.finditer(text):
+        value = found.group(2)
+        if any(c.isdigit() for c in value) or not value.isalpha():
+            out.append((found.start(2), found.end(2), "table-secret"))
+    if "|" in text:
+        for header in _TABLE_HEADER.finditer(text):
+            cells = [cell.strip().lower() for cell in header.group(1).split("|")]
+            columns = [i for i, cell in enumerate(cells) if _SECRET_CELL.fullmatch(cell) is not None]
+            if not columns:
+                continue
+            position = header.end()
+            for _ in range(200):
+                line_end = text.find("\n", position + 1)
+                line = text[position + 1 : len(text) if line_end < 0 else line_end]
+                if not line.strip().startswith("|"):
+                    break
+                offset = position + 1 + line.index("|") + 1
+                for index, cell in enumerate(line.strip().strip("|").split("|")):
+                    value = cell.strip().strip("`")
+                    if index in columns and len(value) >= 4 and set(value) - set("-: "):
+                        start = text.index(value, offset)
+                        out.append((start, start + len(value), "table-secret"))
+                    offset += len(cell) + 1
+                if line_end < 0:
+                    break
+                position = line_end
+    return out
+
+
+def _insert_spans(text: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for found in _INSERT.finditer(text):
+        columns = [c.strip().strip('`"[]') for c in found.group(1).split(",")]
+        position = found.start(2)
+        for column in columns:
+            value = _SQL_VALUE.match(text, position, found.end(2))
+            if value is None:
+                break
+            group = 1 if value.group(1) is not None else 2
+            if _SECRET_COLUMN.search(column) and value.end(group) - value.start(group) >= 4:
+                out.append((value.start(group), value.end(group), "sql-secret"))
+            position = value.end()
+    return out
 
 
 def _random_value(value: str) -> bool:
@@ -102,13 +179,35 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
             value = found.group(1)
             if any(c.isdigit() for c in value) and any(c.isalpha() for c in value) and "/" not in value[:1]:
                 out.append((found.start(1), found.end(1), "secret-output"))
-        if ("phrase" in lowered or "mnemonic" in lowered or "words" in lowered) and _SEED_HEAD.search(text) is not None:
-            from lessonloop.secrets.bip39_words import WORDS
+    seed = "phrase" in lowered or "mnemonic" in lowered or "words" in lowered
+    if "\n" in text and seed and _SEED_HEAD.search(text) is not None:
+        from lessonloop.secrets.bip39_words import WORDS
 
-            words = set(WORDS)
-            listed = [f for f in _NUMBERED_WORD.finditer(text) if f.group(1) in words]
-            if len(listed) >= 12:
-                out += [(f.start(1), f.end(1), "seed-phrase") for f in listed]
+        words = set(WORDS)
+        listed = [f for f in _NUMBERED_WORD.finditer(text) if f.group(1) in words]
+        if len(listed) >= 12:
+            out += [(f.start(1), f.end(1), "seed-phrase") for f in listed]
     if (secret_word or "key" in lowered or "code" in lowered) and ":" in text:
         out += [(f.start(1), f.end(1), "totp-secret") for f in _GROUPED.finditer(text)]
+    if secret_word or "key" in lowered:
+        out += _table_spans(text, lowered)
+    if '"sensitive"' in text:
+        out += [(f.start(1), f.end(1), "sensitive-value") for f in _SENSITIVE.finditer(text)]
+    if ') "' in text:
+        out += [(f.start(2), f.end(2), "cli-secret") for f in _REPLY_PAIR.finditer(text)]
+    if "<" in text and ("pass" in lowered or "secret" in lowered or "cred" in lowered):
+        for block in _NAMED_BLOCK.finditer(text):
+            lines = block.group(2).split("\n")
+            position = block.start(2) + len(lines[0]) + 1
+            for line in lines[1:]:
+                if line.strip():
+                    start = position + len(line) - len(line.lstrip())
+                    out.append((start, start + len(line.strip()), "cli-secret"))
+                position += len(line) + 1
+    if "insert" in lowered and "values" in lowered:
+        out += _insert_spans(text)
+    if "-" in text:
+        for found in _PREFIXED_UUID.finditer(text):
+            group = 1 if found.group(1) is not None else 2
+            out.append((found.start(group), found.end(group), "prefixed-uuid"))
     return out

@@ -16,8 +16,8 @@ from lessonloop.secrets.token_shape import entropy
 _HEX = LazyRegex(r"(?<![0-9A-Za-z_])(0x)?([0-9a-fA-F]{32,512})(?![0-9A-Za-z_])")
 _HASH_WORDS = LazyRegex(
     r"(?i)sha|digest|checksum|hash|commit|\brev\b|revision|md5|etag|integrity|fingerprint|trace|span|"
-    r"\bid\b|_id\b|ids\b|uuid|guid|object|blob|tree|\bref\b|head|merge|cherry|revert|build|image|layer|"
-    r"nonce|salt_?hex|request|correlation|session_?id|transaction|\btx|block|manifest|cache|lock|sum\b|\bsums\b"
+    r"\bid\b|_id\b|ids\b|uuid|guid|object|blob|tree|\bref\b|\bhead\b|merge|cherry|revert|build|image|layer|"
+    r"nonce|salt_?hex|request|correlation|session_?id|transaction|\btx|block|manifest|cache(?:[ _-]?key)?|lock|sum\b|\bsums\b"
 )
 _SECRET_WORDS = LazyRegex(
     r"(?i)(?<![a-z])(?:key|secret|token|passw|pwd|auth|login|hmac|fromhex|private|api_?key|credential|signing|cipher"
@@ -41,15 +41,17 @@ def hex_spans(text: str) -> list[tuple[int, int, str]]:
             if len(value) == 64 and _SECRET_WORDS.search(before) is not None and _HASH_WORDS.search(before) is None:
                 out.append((found.start(2), found.end(2), "hex-key"))
             continue
-        if _HASH_WORDS.search(before) is not None or _CHECKSUM_LINE.match(after) is not None:
-            continue
+        hashed = [f.end() for f in _HASH_WORDS.finditer(before)]
+        named = [f.end() for f in _SECRET_WORDS.finditer(before)]
+        if (hashed and (not named or hashed[-1] >= named[-1])) or _CHECKSUM_LINE.match(after) is not None:
+            continue  # a hash's word is the nearest (`sha256 <hex>`); `createHmac('sha256', '<hex>')` is a key
         if _FILE_EXTENSION.match(after) is not None or before.endswith("\\"):
             continue  # a file named by its hash (a build artefact, a cache entry)
         if before.endswith("/") and (after[:1] == "/" or len(value) in (40, 64)):
             url = text[text.rfind(" ", line_start, found.start()) + 1 : found.start()].lower()
             if "hook" not in url:
                 continue  # a hash in a URL's path (a package's, a commit's): a key ends the path
-        if len(value) in (40, 64) and _SECRET_WORDS.search(before) is None:
+        if len(value) in (40, 64) and not named:
             continue
         out.append((found.start(2), found.end(2), "hex-key"))
     return out

@@ -22,12 +22,19 @@ _BYTES = LazyRegex(r"\[\s*((?:\d{1,3}\s*,\s*){31,63}\d{1,3})\s*\]")
 _READ = LazyRegex(
     r"(?:^|[\s;&|$>])(?:cat|type|more|less|head|tail|bat|batcat|Get-Content|gc|xxd|od|strings|base64)[ \t]+"
     r"(?:-\S+[ \t]+)*([^\s;&|]*(?:\.key|_key|-key|\.pem|\.p8|\.secret|secrets?|credentials?|creds|token|passw\w*|auth\w*"
-    r"|recovery\w*|backup[-_]codes|id_(?:rsa|dsa|ecdsa|ed25519))"
+    r"|recovery\w*|backup[-_]codes|id_(?:rsa|dsa|ecdsa|ed25519))[^\s;&|\"']*"
     r"(?:\.[a-z]{1,5})?)[\"']?[ \t]*\r?\n",
     2,  # IGNORECASE
 )
 _WORD = LazyRegex(r"[A-Za-z0-9+/=_\-!@#$%^&*]{8,}")
 _PROMPT = ("$ ", "> ", "# ", "PS ", "% ")
+
+
+_BITLOCKER = LazyRegex(r"(?<![\d-])\d{6}(?:-\d{6}){7}(?![\d-])")  # a BitLocker recovery key
+
+
+def bitlocker_spans(text: str) -> list[tuple[int, int, str]]:
+    return [(found.start(), found.end(), "recovery-key") for found in _BITLOCKER.finditer(text)]
 
 
 def block_spans(text: str) -> list[tuple[int, int, str]]:

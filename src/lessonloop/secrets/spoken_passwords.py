@@ -27,7 +27,7 @@ _WORDS = (
     "wifi pass", "wi-fi pass", "wlan pass", "password", "passphrase", "pass", "code",
 )  # fmt: skip
 _WORD = LazyRegex(
-    r"(?i)(?<![A-Za-z])(?:" + "|".join(w.replace(" ", r"[ \t]") for w in _WORDS) + r")\w{0,6}(?![A-Za-z])"
+    r"(?i)(?<![A-Za-z])(?:" + "|".join(w.replace(" ", r"[ \t]") for w in _WORDS) + r")[a-zA-Zà-öø-ÿ]{0,6}(?![A-Za-z])"
 )
 # What stands between the word (and a few words of its own) and the value: a colon, an equals
 # sign or a dash, a language's `is` as a word of its own, or a particle written onto the word.
@@ -36,6 +36,7 @@ _SEPARATOR = LazyRegex(
     r"|[ \t]+(?:ist|lautet|est|es|era|é|è|e|is|was|je|jest|är|er|on|sind|son|são|eh|ni|adalah|là|hi|היא|هي|है"
     r"|равен|это|—)(?=[ \t])[ \t]*(?:[:\uff1a][ \t]*)?"
     r"|(?<=[^\x00-\x7f])(?:是|为|為|は|が|는|은|이|가|:)?[ \t]*"
+    r"|[ \t]+"
 )
 # `now`, `jetzt`, `set to`: words between the verb and the value
 _FILLER = LazyRegex(
@@ -44,7 +45,7 @@ _FILLER = LazyRegex(
 _VALUE = LazyRegex(r"[\"'`「『“«]?[ \t]*([^\s\"'`」』”»]{4,200})")
 # English words whose `=`/`:` forms are assignments (secrets/assignments.py reads them per scope)
 _ASSIGNED_WORDS = ("password", "pass", "passphrase", "code", "pw", "pwd", "pin")
-_NOT_IN_GAP = frozenset("=&;{}()[]<>\"'`|")
+_NOT_IN_GAP = frozenset('=&;{}()[]<>"`|')
 _TRAILING = ".,;:!?)\u3002\uff0c\u3001"
 _PASSPHRASE = LazyRegex(r"[a-z]{3,12}(?:-[a-z]{3,12}){2,7}")  # correct-horse-battery-staple
 _NUMERIC_WORDS = LazyRegex(r"(?i)passcode|pass code|pin|暗証番号|code|parol|пароль")  # a number is a secret after these
@@ -72,7 +73,14 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             gap = text[word.end() : separator.start()]
             if gap and (not gap[0].isspace() or len(gap.split()) > 7 or any(c in _NOT_IN_GAP for c in gap)):
                 break  # the words between are the word's own (`für den Server`), not another text's
-            if word.group().lower().startswith(_ASSIGNED_WORDS) and not separator.group().strip().isalpha():
+            bare = not separator.group().strip()
+            if bare and (gap or word.group().lower().startswith(("code", "pin"))):
+                continue  # a value with no verb stands right after its word (`Schlüssel X`, `pass X`)
+            if (
+                word.group().lower().startswith(_ASSIGNED_WORDS)
+                and not bare
+                and not separator.group().strip().isalpha()
+            ):
                 continue  # `password=X`, `pass: X`: an assignment, read per scope by secrets/assignments.py
             position = separator.end()
             filler = _FILLER.match(text, position)
@@ -85,6 +93,10 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             if "/" in value or len(value) < 4 or value.startswith("ENC["):
                 continue
             numeric = value.isdigit() and 4 <= len(value) <= 10 and _NUMERIC_WORDS.search(word.group()) is not None
+            if word.group().lower().startswith("code") and not numeric:
+                continue  # `the code is X`: a code's number (an alarm's, a door's); other codes are source
+            if bare and not (numeric or _PASSPHRASE.fullmatch(value) or _strong(value)):
+                continue  # a word right after the word (`password reset`): a value needs a password's shape
             if check(value) or numeric or _PASSPHRASE.fullmatch(value) is not None:
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
                 break
@@ -110,3 +122,13 @@ def _starts(text: str, lowered: str) -> list[int]:
             starts.add(max(0, position - 4))
             position = lowered.find(needle.lower(), position + 1)
     return sorted(starts)
+
+
+def _strong(value: str) -> bool:
+    """A password's shape without a verb before it: letters, digits and a symbol."""
+    return (
+        any(c.isalpha() for c in value)
+        and any(c.isdigit() for c in value)
+        and any(not c.isalnum() for c in value)
+        and not value.startswith(("$", "%", "{", "<", "http"))
+    )

@@ -105,6 +105,8 @@ def structural_spans(text: str) -> list[tuple[int, int, str]]:
             spans += _rule("loose_tokens").prefixed_spans(text)
         spans += _rule("loose_tokens").random_spans(text)
         spans += _rule("hex_keys").hex_spans(text)
+        if "-" in text:
+            spans += _rule("key_material").bitlocker_spans(text)
     if not present and text.isascii():
         return _without_markers(text, spans)
     if not present.isdisjoint(_NAMED):
