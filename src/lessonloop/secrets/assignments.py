@@ -101,7 +101,9 @@ _COMPARISON = LazyRegex(r"\b(?:if|elif|while|assert|and|or|not|return|lambda|unl
 # string): _UNQUOTED reads up to a backslash, _ESCAPED goes on past one that escapes nothing of those.
 _UNQUOTED = LazyRegex(r"[^\s\"'`;&|,<>\\]{1,301}")
 _ESCAPED = LazyRegex(r"(?:[^\s\"'`;&|,<>\\]|\\(?![nrt\"'])){1,301}")
-_QUOTE_PREFIX = LazyRegex(r"(?:[rRbBuU]{0,2}|@|\$@?|L|u8)(?=[\"'`])")  # r"", b'', ObjC's @"", C#'s $"", C's L""
+_QUOTE_PREFIX = LazyRegex(
+    r"(?:[rRbBuU]{0,2}|@|\$@?|L|u8|N)(?=[\"'`])"
+)  # r"", b'', ObjC's @"", C#'s $"", C's L"", SQL Server's N''
 _SET_WORDS = ("set", "setx", "config", "--global", "--local", "--system", "--add")
 _PREVIOUS_WORD = LazyRegex(r"(?:^|\s)(?:set|setx|config|--global|--local|--system|--add)[ \t]+$")
 

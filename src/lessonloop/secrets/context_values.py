@@ -84,6 +84,43 @@ _PREFIXED_UUID = LazyRegex(
 )
 
 
+# a call that logs in or connects, given a user then a password as string literals
+_LOGIN_CALL = LazyRegex(
+    r"(?i)(?:connect|login|logon|signin|sign_in|authenticate|auth|credentials?|getconnection|pdo|basicauth"
+    r"|passwordauthentication|networkcredential)[\w]*[ \t]*\(([^()\n]{0,400})\)"
+)
+_LITERAL = LazyRegex(r"[\"']((?:[^\"'\\\n]|\\.){1,300})[\"']")
+# `btoa("user:PW")`, `b64encode(b"user:PW")`: a Basic credential before it is encoded
+_ENCODED_PAIR = LazyRegex(
+    r"(?i)(?:btoa|b64encode|base64_encode|encodetostring|encode64|strict_encode64)[ \t]*\([ \t]*b?[\"']"
+    r"[^\"':\n]{1,100}:([^\"'\n]{3,200})[\"']"
+)
+
+
+def _login_spans(text: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for call in _LOGIN_CALL.finditer(text):
+        literals = list(_LITERAL.finditer(text, call.start(1), call.end(1)))
+        for first, second in zip(literals, literals[1:], strict=False):
+            between = text[first.end() : second.start()].strip()
+            value = second.group(1)
+            if between == "," and _password_shape(value):
+                out.append((second.start(1), second.end(1), "login-password"))
+    for found in _ENCODED_PAIR.finditer(text):
+        out.append((found.start(1), found.end(1), "basic-credential"))
+    return out
+
+
+def _password_shape(value: str) -> bool:
+    """A password given as an argument: letters with digits or symbols, no spaces, no URL, DSN or path."""
+    if len(value) < 6 or any(c.isspace() for c in value) or "://" in value or value.count(":") or value.count("="):
+        return False
+    if "/" in value or value.startswith(("$", "%", "{", "<")):
+        return False
+    letters = any(c.isalpha() for c in value)
+    return letters and (any(c.isdigit() for c in value) or any(not c.isalnum() for c in value))
+
+
 def _table_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for found in _TABLE_ROW.finditer(text):
@@ -129,6 +166,9 @@ def _insert_spans(text: str) -> list[tuple[int, int, str]]:
                 out.append((value.start(group), value.end(group), "sql-secret"))
             position = value.end()
     return out
+
+
+_LOGIN_WORDS = ("connect", "login", "logon", "signin", "sign_in", "auth", "credential", "pdo", "btoa", "encode")
 
 
 def _random_value(value: str) -> bool:
@@ -204,10 +244,17 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
                     start = position + len(line) - len(line.lstrip())
                     out.append((start, start + len(line.strip()), "cli-secret"))
                 position += len(line) + 1
+    if "(" in text and any(word in lowered for word in _LOGIN_WORDS):
+        out += _login_spans(text)
     if "insert" in lowered and "values" in lowered:
         out += _insert_spans(text)
-    if "-" in text:
-        for found in _PREFIXED_UUID.finditer(text):
-            group = 1 if found.group(1) is not None else 2
-            out.append((found.start(group), found.end(group), "prefixed-uuid"))
+
+    return out
+
+
+def prefixed_uuid_spans(text: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for found in _PREFIXED_UUID.finditer(text):
+        group = 1 if found.group(1) is not None else 2
+        out.append((found.start(group), found.end(group), "prefixed-uuid"))
     return out

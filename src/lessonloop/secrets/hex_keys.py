@@ -20,10 +20,15 @@ _HASH_WORDS = LazyRegex(
     r"nonce|salt_?hex|request|correlation|session_?id|transaction|\btx|block|manifest|cache(?:[ _-]?key)?|lock|sum\b|\bsums\b"
 )
 _SECRET_WORDS = LazyRegex(
-    r"(?i)(?<![a-z])(?:key|secret|token|passw|pwd|auth|login|hmac|fromhex|private|api_?key|credential|signing|cipher"
+    r"(?i)hmac|(?<![a-z])(?:key|secret|token|passw|pwd|auth|login|hmac|fromhex|private|api_?key|credential|signing|cipher"
     r"|aes|webhook|license|appid|app_id|access)"
 )
 _FILE_EXTENSION = LazyRegex(r"\.[A-Za-z][A-Za-z0-9]{0,7}\b")
+# the words that name a secret even after a hash's word (`key` alone does not: a cache key)
+_STRONG_WORDS = LazyRegex(
+    r"(?i)hmac|(?<![a-z])(?:secret|token|passw|pwd|private|signing|api_?key|webhook|license|credential|cipher|aes"
+    r"|fromhex|auth)"
+)
 _CHECKSUM_LINE = LazyRegex(r"[ \t]+\*?[\w./-]+\.[\w]{1,8}[ \t]*$")
 
 
@@ -41,9 +46,12 @@ def hex_spans(text: str) -> list[tuple[int, int, str]]:
             if len(value) == 64 and _SECRET_WORDS.search(before) is not None and _HASH_WORDS.search(before) is None:
                 out.append((found.start(2), found.end(2), "hex-key"))
             continue
-        hashed = [f.end() for f in _HASH_WORDS.finditer(before)]
+        hashed = [
+            f.end() for f in _HASH_WORDS.finditer(before) if before[f.end() : f.end() + 4][:1] not in "'\"0123456789"
+        ]
         named = [f.end() for f in _SECRET_WORDS.finditer(before)]
-        if (hashed and (not named or hashed[-1] >= named[-1])) or _CHECKSUM_LINE.match(after) is not None:
+        strong = [f.end() for f in _STRONG_WORDS.finditer(before)]
+        if (hashed and (not strong or hashed[-1] >= strong[-1])) or _CHECKSUM_LINE.match(after) is not None:
             continue  # a hash's word is the nearest (`sha256 <hex>`); `createHmac('sha256', '<hex>')` is a key
         if _FILE_EXTENSION.match(after) is not None or before.endswith("\\"):
             continue  # a file named by its hash (a build artefact, a cache entry)

@@ -45,6 +45,7 @@ _NAMED = LazyRegex(
     r"|[ \t]+(?:[a-z]{1,10}[ \t]+){0,3})"
     r"[\"'`]?([A-Za-z0-9+/_\-.!%@#*^&$~]{8,300}?={0,2})(?=[\"'`]|[\s,;)\]}]|[.!?](?:\s|$)|$)"
 )
+_PUBLIC_BECH32 = ("bc1", "tb1", "ltc1", "addr1", "cosmos1", "osmo1", "npub1", "age1", "stake1", "terra1")
 _SYMBOL = frozenset("!%@#*^&$~+/=")
 _DOTTED_NAME = LazyRegex(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")
 
@@ -198,8 +199,10 @@ def _random_lower(word: str) -> bool:
     size = len(core)
     if size < 40 or not core.isalnum() or not core.islower() or is_hex(core):
         return False
+    if core.startswith(_PUBLIC_BECH32):
+        return False  # an address or a public key (bc1..., npub1...), not a secret
     digits = classes(core)[0]
-    if digits < size * 0.12 or sum(f.end() - f.start() for f in _WORDLIKE.finditer(core)) > size * 0.3:
+    if digits < size * 0.12 or sum(f.end() - f.start() for f in _WORDLIKE.finditer(core)) > size * 0.4:
         return False
     return random_token(core, 40) or entropy(core) >= 4.2
 

@@ -45,13 +45,13 @@ _SECURE_STRING = LazyRegex(r"(?i)ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(
 # `--user NAME:PW`, `-u NAME:PW`, `--creds NAME:PW` (etcdctl, curl-like clients)
 _USER_COLON = LazyRegex(
     r"(?:^|[ \t])(?:-u|-U|--user|--username|--creds|--credentials|--auth|-a|--basic-auth)(?:[ \t]+|=)[\"']?"
-    r"[^\s:\"'/@]{1,64}:([^\s\"'@]{4,200})"
+    r"[^\s:,\"'/@]{1,64}[:,][\"']?([^\s\"'@]{4,200})"
 )
 # `echo TOKEN | tool login`, `printf PW | tool auth ...`: a value piped to a command that logs in
 _PIPED = LazyRegex(
     r"(?:echo|printf)[ \t]+(?:-[neE]+[ \t]+)*(\"[^\"\n]{4,200}\"|'[^'\n]{4,200}'|[^\s|;&\"'$]{4,200})[ \t]*\|[ \t]*"
     r"[^\n|;&]*?\b(?:login|auth|authenticate|password|passwd|secret|secrets|token|key|credentials?|--password-stdin"
-    r"|--data-file=-|put|store|set)\b"
+    r"|--data-file=-|put|store|set|sudo|xxd|base64|chpasswd|passwd)\b"
 )
 _EXPECT = LazyRegex(
     r"(?is)assword.{0,60}?\bsend[ \t]+(?:--[ \t]+)?(?:\"([^\"\n]+?)(?:\\r|\\n)?\"|\{([^}\n]+?)(?:\\r|\\n)?\})"
@@ -106,7 +106,9 @@ def program_spans(text: str, shaped: Callable[[str], bool]) -> list[tuple[int, i
             add(found.start(1), found.end(1), "user-password")
     if "|" in text and ("echo" in text or "printf" in text):
         for found in _PIPED.finditer(text):
-            add(found.start(1), found.end(1), "piped-secret")
+            start, end = _strip(text, found.start(1), found.end(1))
+            colon = text.find(":", start, end)
+            add(colon + 1 if colon >= 0 else start, end, "piped-secret")  # `user:PW`: the password
     if "AUTH" in text:
         for found in _AUTH.finditer(text):
             add(found.start(1), found.end(1), "auth-password")

@@ -53,7 +53,10 @@ def store_value_ok(value: str) -> bool:
 # What each rule needs in the lower-cased text before it reads it, found in one pass
 # (ahocorasick_rs's automaton, built at the first text).
 _NAMED = ("secret", "token", "passw", "pwd", "credential", "creds", "auth", "bearer", "key")
-_CONTEXT = ("key", "pin", "puk", "passcode", "://", "thin:", "passwd", "ftp", "phrase", "mnemonic", "code")
+_CONTEXT = (
+    "key", "pin", "puk", "passcode", "://", "thin:", "passwd", "ftp", "phrase", "mnemonic", "code", ') "',
+    '"sensitive"', "insert into", "<", "|", "connect", "login", "logon", "signin", "btoa", "encode",
+)  # fmt: skip
 _PROGRAM = (
     "/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret", " -p ", " -pw ", "\t-p ", " -pass",
     "user", "passw", "-u", "--creds", "--credentials", "--auth", "-a ", "--basic-auth", "echo", "printf", "auth",
@@ -107,11 +110,12 @@ def structural_spans(text: str) -> list[tuple[int, int, str]]:
         spans += _rule("hex_keys").hex_spans(text)
         if "-" in text:
             spans += _rule("key_material").bitlocker_spans(text)
+            spans += _rule("context_values").prefixed_uuid_spans(text)
     if not present and text.isascii():
         return _without_markers(text, spans)
     if not present.isdisjoint(_NAMED):
         spans += _rule("loose_tokens").named_spans(text, lowered)
-    if not present.isdisjoint(_CONTEXT) or "\n" in text:
+    if not present.isdisjoint(_CONTEXT) or not present.isdisjoint(_NAMED):
         spans += _rule("context_values").context_spans(text, lowered)
     if "-----begin" in present:
         spans += _rule("key_material").block_spans(text)
@@ -137,19 +141,25 @@ def structural_spans(text: str) -> list[tuple[int, int, str]]:
 # PKCE challenges and OAuth client ids, SOPS's ciphertext fields, an Ethereum address.
 _PUBLIC_LABEL = LazyRegex(
     r"(?i)(?:\bh1:|\bzh:|sha1:|sha256:|sha384:|sha512:|md5:|blake2b?:|\bkid\b[\"']?[ \t]*[:=][ \t]*[\"']?|\|1\||\|1\|[A-Za-z0-9+/=]{8,60}\|"
-    r"|code_challenge=|client_id=|\bstate=|\bnonce=|\biv:|\btag:|data:|address[ \t:=]+|fingerprint[ \t:=]+)$"
+    r"|code_challenge=|client_id=|\bstate=|\bnonce=|\biv:|\btag:|data:|address[ \t:=]+|fingerprint[ \t:=]+"
+    r"|;base64,|(?:^|[\W_])id(?:-\d)?[\"']?[ \t]*[:=][ \t]*[\"']?)$"
 )
 _LOOSE_KINDS = frozenset({"random-token", "hex-key", "secret-value", "prefixed-token"})
+# a block that holds no secret: anything but a private or secret key (certificates, public keys,
+# signatures, encrypted files and messages)
 _PUBLIC_BLOCK = LazyRegex(
-    r"-----BEGIN [A-Z0-9 ]*(?:CERTIFICATE|PUBLIC KEY)[A-Z0-9 ]*-----.*?(?:-----END [^-]*-----|\Z)", 16
+    r"-----BEGIN (?![A-Z0-9 ]*(?:PRIVATE|SECRET))[A-Z0-9 ]*-----.*?(?:-----END [^-]*-----|\Z)", 16
 )
+# what starts ciphertext: what follows is encrypted, not a secret in the clear
+_CIPHERTEXT = ("$ANSIBLE_VAULT", "kind: SealedSecret", "encryptedData", "ENC[AES256", "sops:")
 
 
 def _public(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """The spans of the loose rules that are public or hashes by what stands before them, or
     inside a certificate, a public key or an Ansible Vault's ciphertext."""
     blocks = [(f.start(), f.end()) for f in _PUBLIC_BLOCK.finditer(text)] if "-----BEGIN" in text else []
-    vault = text.find("$ANSIBLE_VAULT")
+    found = [text.find(marker) for marker in _CIPHERTEXT if marker in text]
+    vault = min(found) if found else -1
     kept = []
     for span in spans:
         if span[2] in _LOOSE_KINDS:
