@@ -406,6 +406,8 @@ def _random_dotted(value: str) -> bool:
     """A token behind a short prefix and a dot (Vault's `s.Xq8...`): one long part with digits and
     both cases, unlike a dotted name (`settings.SECRET_KEY`, `rust_openssl.hpke.X25519PrivateKey`)."""
     prefix, _, body = value.partition(".")
+    if "." not in body and all(any(c.isdigit() for c in part) and any(c.isalpha() for c in part) for part in (prefix, body)):
+        return len(value) >= 12  # both parts mix letters and digits: a token (kubeadm's abcdef.0123456789abcdef)
     return (
         len(prefix) <= 4
         and "." not in body
@@ -458,7 +460,26 @@ def _shaped(value: str) -> bool:
     return (has_digit and has_alpha) or any(c in _SYMBOLS for c in value)
 
 
+_PASSPHRASE = LazyRegex(r"[A-Za-z]{4,12}(?:[- ][A-Za-z]{4,12}){2,9}")  # correct-horse-battery-staple
+
+
+def _password_value(value: str, core: str) -> bool:
+    """Under a password's key, in any scope: a passphrase of three or more words, or letters with
+    digits and a symbol or both cases (`dolphin37_Summit`)."""
+    if not core.endswith(_PASSWORD_ENDINGS) or value.startswith(("$", "%", "{", "<", "[REDACTED")):
+        return False
+    if _PASSPHRASE.fullmatch(value) is not None:
+        words = value.replace(" ", "-").lower().split("-")
+        return not any(word in _PLACEHOLDER_WORDS or word in _PLACEHOLDER_PARTS for word in words)
+    digits = any(c.isdigit() for c in value)
+    mixed = any(c.isupper() for c in value) and any(c.islower() for c in value)
+    symbol = any(not c.isalnum() for c in value)
+    return len(value) >= 8 and digits and (symbol or mixed) and " " not in value and "." not in value
+
+
 def _quoted_value_ok(value: str, form: str, scope: str, core: str = "") -> bool:
+    if _password_value(value, core):
+        return True
     if not _common_value_ok(value, _min_length(form, scope, 0, core)):
         return False
     if form == "define":
@@ -482,6 +503,8 @@ def _quoted_value_ok(value: str, form: str, scope: str, core: str = "") -> bool:
 def _unquoted_value_ok(
     value: str, form: str, scope: str, name: str, dashes: int, text: str, left: int, follows: str, core: str = ""
 ) -> bool:
+    if _password_value(value, core) and not (form == "equals" and _inside_call(text, left)):
+        return True
     if not _common_value_ok(value, _min_length(form, scope, dashes, core)):
         return False
     if value[0] in "$%{[(@*#!&/~.-\\" or any(c in value for c in "()[]{}$"):
