@@ -471,6 +471,8 @@ def _password_value(value: str, core: str) -> bool:
     if _PASSPHRASE.fullmatch(value) is not None:
         words = value.replace(" ", "-").lower().split("-")
         return not any(word in _PLACEHOLDER_WORDS or word in _PLACEHOLDER_PARTS for word in words)
+    if _IDENTIFIER.fullmatch(value) is not None and (value.islower() or value.isupper()):
+        return False  # user_pw_2, DB_PASS_2: a variable's or a constant's name
     digits = any(c.isdigit() for c in value)
     mixed = any(c.isupper() for c in value) and any(c.islower() for c in value)
     symbol = any(not c.isalnum() for c in value)
