@@ -466,8 +466,10 @@ _PASSPHRASE = LazyRegex(r"[A-Za-z]{4,12}(?:[- ][A-Za-z]{4,12}){2,9}")  # correct
 def _password_value(value: str, core: str) -> bool:
     """Under a password's key, in any scope: a passphrase of three or more words, or letters with
     digits and a symbol or both cases (`dolphin37_Summit`)."""
-    if not core.endswith(_PASSWORD_ENDINGS) or value.startswith(("$", "%", "{", "<", "[REDACTED")):
+    if not core.endswith(_PASSWORD_ENDINGS) or value.startswith(("$", "%", "{", "<", "[REDACTED", "ENC[")):
         return False
+    if len(value) > 64:
+        return False  # ciphertext (a SealedSecret's, SOPS's), a hash: a password is shorter
     if _PASSPHRASE.fullmatch(value) is not None:
         words = value.replace(" ", "-").lower().split("-")
         return not any(word in _PLACEHOLDER_WORDS or word in _PLACEHOLDER_PARTS for word in words)

@@ -87,8 +87,38 @@ _PREFIXED_UUID = LazyRegex(
 # a call that logs in or connects, given a user then a password as string literals
 _LOGIN_CALL = LazyRegex(
     r"(?i)(?:connect|login|logon|signin|sign_in|authenticate|auth|credentials?|getconnection|pdo|basicauth"
-    r"|passwordauthentication|networkcredential)[\w]*[ \t]*\(([^()\n]{0,400})\)"
+    r"|basic_auth|passwordauthentication|networkcredential)[\w]*[ \t]*=?[ \t]*\(([^()\n]{0,400}(?:\([^()\n]{0,200}\))?[^()\n]{0,100})\)"
 )
+# a setter or builder given a password: `.password("X")`, `setPassword("X")`, `Some("X")` after basic_auth
+_SETTER = LazyRegex(
+    r"(?i)(?:\.|\b)(?:set_?|with_?)?(?:password|passwd|passphrase|secret|api_?key|token)[ \t]*\([ \t]*(?:Some\()?[\"']([^\"'\n]{4,300})[\"']"
+)
+# the default of an environment variable named for a secret: os.environ.get("PGPASS", "X")
+_ENV_DEFAULT = LazyRegex(
+    r"(?i)(?:getenv|environ\.get|env\.get|env\.fetch|ENV\.fetch|os\.Getenv|env::var_or)[ \t]*\([ \t]*[\"']"
+    r"(\w*(?:pass|secret|token|key|pwd)\w*)[\"'][ \t]*,[ \t]*[\"']([^\"'\n]{4,300})[\"']"
+)
+# a DSN's password without a scheme: "user:PW@tcp(host:3306)/db"
+_DSN = LazyRegex(r"[\"'][\w.\-]{1,64}:([^@\s\"'/:]{3,200})@(?:tcp|unix|udp)?[(\w]")
+# a UUID given to a name for a secret: `SecretID: <uuid>`, `"token": "<uuid>"`
+_SECRET_UUID = LazyRegex(
+    r"(?i)\b\w*(?:secret|token|passw|password|api_?key)\w*[\"']?[ \t]*[:=][ \t]*[\"']?"
+    r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"
+)
+# a configuration line `key value` whose key names a password (msmtp, keepalived, snmpd, ipsec)
+_CONFIG_LINE = LazyRegex(
+    r"(?m)^[ \t]*(?:password|passwd|passphrase|auth_pass|secret|psk|rocommunity|rwcommunity|community|tls_key_pass)"
+    r"[ \t]+(?![=:(\[])([^\s#:]{4,200}|(?:[a-z]{4}[ \t]){3}[a-z]{4})[ \t]*$"
+)
+_PSK = LazyRegex(r"\b(?:PSK|EAP|XAUTH)[ \t]+\"([^\"\n]{4,300})\"")
+# `set DB_PASSWORD to X` (a summary of what was done)
+_SET_TO = LazyRegex(
+    r"(?i)\bset[ \t]+`?[\w.\-]*(?:pass|secret|token|key)\w*`?[ \t]+to[ \t]+`?([^\s`]{4,200}?)`?(?=[\s,.;]|$)"
+)
+# a CSV whose header names a password column
+_CSV_HEADER = LazyRegex(r"(?im)^([^\n,]*(?:,[^\n,]*){1,30})$")
+# `pass show NAME` / `gopass show NAME`: the password is the next line
+_PASS_SHOW = LazyRegex(r"(?m)^[$>#][ \t]*(?:pass|gopass)[ \t]+(?:show[ \t]+)?[\w./\-]+[ \t]*\r?\n(\S{6,300})[ \t]*\r?$")
 _LITERAL = LazyRegex(r"[\"']((?:[^\"'\\\n]|\\.){1,300})[\"']")
 # `btoa("user:PW")`, `b64encode(b"user:PW")`: a Basic credential before it is encoded
 _ENCODED_PAIR = LazyRegex(
@@ -108,6 +138,55 @@ def _login_spans(text: str) -> list[tuple[int, int, str]]:
                 out.append((second.start(1), second.end(1), "login-password"))
     for found in _ENCODED_PAIR.finditer(text):
         out.append((found.start(1), found.end(1), "basic-credential"))
+    for found in _SETTER.finditer(text):
+        if _password_shape(found.group(1)):
+            out.append((found.start(1), found.end(1), "login-password"))
+    return out
+
+
+def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for found in _ENV_DEFAULT.finditer(text):
+        out.append((found.start(2), found.end(2), "env-default-secret"))
+    if "@" in text:
+        out += [(f.start(1), f.end(1), "dsn-password") for f in _DSN.finditer(text)]
+    if "-" in text:
+        out += [(f.start(1), f.end(1), "secret-uuid") for f in _SECRET_UUID.finditer(text)]
+    for found in _CONFIG_LINE.finditer(text):
+        value = found.group(1).strip().strip("\"'")
+        if len(value) >= 4 and value.lower() not in ("on", "off", "yes", "no", "true", "false", "none", "public", "private"):
+            start = text.index(value, found.start(1))
+            out.append((start, start + len(value), "config-secret"))
+    out += [(f.start(1), f.end(1), "psk") for f in _PSK.finditer(text)]
+    out += [(f.start(1), f.end(1), "secret-value") for f in _SET_TO.finditer(text) if _password_shape(f.group(1))]
+    out += [(f.start(1), f.end(1), "secret-output") for f in _PASS_SHOW.finditer(text)]
+    if "," in text and "pass" in lowered:
+        out += _csv_spans(text)
+    return out
+
+
+def _csv_spans(text: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    lines = text.split("\n")
+    position = 0
+    columns: list[int] = []
+    for line in lines:
+        cells = line.split(",")
+        if not columns:
+            names = [cell.strip().strip("\"").lower() for cell in cells]
+            if len(cells) >= 2 and any(_SECRET_CELL.fullmatch(name) for name in names):
+                columns = [i for i, name in enumerate(names) if _SECRET_CELL.fullmatch(name)]
+        elif len(cells) >= 2:
+            offset = position
+            for index, cell in enumerate(cells):
+                value = cell.strip().strip("\"")
+                if index in columns and len(value) >= 4:
+                    start = text.index(value, offset)
+                    out.append((start, start + len(value), "table-secret"))
+                offset += len(cell) + 1
+        else:
+            columns = []
+        position += len(line) + 1
     return out
 
 
@@ -168,7 +247,10 @@ def _insert_spans(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-_LOGIN_WORDS = ("connect", "login", "logon", "signin", "sign_in", "auth", "credential", "pdo", "btoa", "encode")
+_LOGIN_WORDS = (
+    "connect", "login", "logon", "signin", "sign_in", "auth", "credential", "pdo", "btoa", "encode", "password",
+    "passwd", "passphrase", "secret", "api_key", "apikey", "token",
+)  # fmt: skip
 
 
 def _random_value(value: str) -> bool:
@@ -246,6 +328,7 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
                 position += len(line) + 1
     if "(" in text and any(word in lowered for word in _LOGIN_WORDS):
         out += _login_spans(text)
+    out += _config_spans(text, lowered)
     if "insert" in lowered and "values" in lowered:
         out += _insert_spans(text)
 

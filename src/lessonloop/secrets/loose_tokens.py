@@ -32,7 +32,7 @@ _NOT_PREFIXES = frozenset(
         "asst", "batch", "ft", "ftjob", "evt", "obj", "key", "block", "entry", "row", "doc", "user",
         "session", "conv", "conversation", "turn", "event", "log", "output", "input", "result", "part", "prt",
         "ses", "snap", "snapshot", "checkpoint", "ckpt", "model", "version", "v", "pr", "issue", "branch", "tag",
-        "feature", "fix", "release", "hotfix", "bugfix", "chore", "docs", "refactor", "perf",
+        "feature", "fix", "release", "hotfix", "bugfix", "chore", "docs", "refactor", "perf", "gen",
     }
 )  # fmt: skip
 # after one of these words: a token is a secret's value

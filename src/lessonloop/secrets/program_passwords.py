@@ -33,7 +33,8 @@ _USER_GIVEN = LazyRegex(
 )
 _USER_VERB = LazyRegex(
     r"(?i)\b(?:add_user|add-user|adduser|change_password|change-password|set_password|set-password|passwd"
-    r"|net[ \t]+user|user[ \t]+(?:add|create|set-password|passwd))[ \t]+(?:-{1,2}[\w-]+[ \t]+)*"
+    r"|net[ \t]+user|user[ \t]+(?:add|create|set-password|passwd)|superuser[ \t]+(?:upsert|create)"
+    r"|account[ \t]+authorize|authorize-account|authorize_account)[ \t]+(?:-{1,2}[\w-]+[ \t]+)*"
     r"(?:\"[^\"\n]+\"|'[^'\n]+'|[^\s\"'/-][^\s]*)[ \t]+(?!-)" + _VALUE
 )
 # a line that creates or changes a user: its `-p X` is the user's password
@@ -53,14 +54,17 @@ _PIPED = LazyRegex(
     r"[^\n|;&]*?\b(?:login|auth|authenticate|password|passwd|secret|secrets|token|key|credentials?|--password-stdin"
     r"|--data-file=-|put|store|set|sudo|xxd|base64|chpasswd|passwd)\b"
 )
+# `net use Z: \\host\share /user:NAME PW`
+_NET_USE = LazyRegex(r"(?i)\bnet[ \t]+use\b[^\n]*?/user:\S+[ \t]+(?!/)(\S{4,200})")
 _EXPECT = LazyRegex(
     r"(?is)assword.{0,60}?\bsend[ \t]+(?:--[ \t]+)?(?:\"([^\"\n]+?)(?:\\r|\\n)?\"|\{([^}\n]+?)(?:\\r|\\n)?\})"
 )
 
 
-_WINDOWS_NEEDLES = ("/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret")
+_WINDOWS_NEEDLES = ("net use","/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret")
 _DASH_P_NEEDLES = (" -p ", " -pw ", " -P ", " -pass", " -Pass", "\t-p ")
 _USER_LINE_NEEDLES = (
+    "superuser", "authorize",
     "user add", "user create", "user update", "user set", "user passwd", "useradd", "usermod", "adduser",
     "createuser", "create_user", "create-user", "add_user", "add-user", "change_password", "change-password",
     "set_password", "set-password", "passwd", "net user",
@@ -109,6 +113,9 @@ def program_spans(text: str, shaped: Callable[[str], bool]) -> list[tuple[int, i
             start, end = _strip(text, found.start(1), found.end(1))
             colon = text.find(":", start, end)
             add(colon + 1 if colon >= 0 else start, end, "piped-secret")  # `user:PW`: the password
+    if "net use" in lowered:
+        for found in _NET_USE.finditer(text):
+            add(found.start(1), found.end(1), "cli-secret")
     if "AUTH" in text:
         for found in _AUTH.finditer(text):
             add(found.start(1), found.end(1), "auth-password")

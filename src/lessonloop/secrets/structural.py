@@ -55,7 +55,8 @@ def store_value_ok(value: str) -> bool:
 _NAMED = ("secret", "token", "passw", "pwd", "credential", "creds", "auth", "bearer", "key")
 _CONTEXT = (
     "key", "pin", "puk", "passcode", "://", "thin:", "passwd", "ftp", "phrase", "mnemonic", "code", ') "',
-    '"sensitive"', "insert into", "<", "|", "connect", "login", "logon", "signin", "btoa", "encode",
+    '"sensitive"', "insert into", "<", "|", "connect", "login", "logon", "signin", "btoa", "encode", "getenv",
+    "environ", "env.", "env::", "@tcp", "@unix", "psk", "community", "set ", "$ pass", "$ gopass", ",",
 )  # fmt: skip
 _PROGRAM = (
     "/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret", " -p ", " -pw ", "\t-p ", " -pass",
