@@ -26,9 +26,20 @@ def hook_db_option(argv: list[str]) -> list[str]:
     return rest
 
 
+def _all_utf8(arguments: list[str]) -> bool:
+    """Every argument is text (Python gives a byte it cannot decode as a lone surrogate)."""
+    for argument in arguments:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    return True
+
+
 def main() -> None:
     """Run the command line and exit with its status."""
-    if len(sys.argv) > 1 and sys.argv[1] != "hook":  # an argument that is not UTF-8: a usage error, every command
+    if len(sys.argv) > 1 and sys.argv[1] != "hook" and not _all_utf8(sys.argv[1:]):
+        # an argument that is not UTF-8: a usage error, every command (the module read only then)
         from lessonloop.cli.undecodable import undecodable_argument
 
         problem = undecodable_argument(sys.argv[1:])

@@ -406,7 +406,9 @@ def _random_dotted(value: str) -> bool:
     """A token behind a short prefix and a dot (Vault's `s.Xq8...`): one long part with digits and
     both cases, unlike a dotted name (`settings.SECRET_KEY`, `rust_openssl.hpke.X25519PrivateKey`)."""
     prefix, _, body = value.partition(".")
-    if "." not in body and all(any(c.isdigit() for c in part) and any(c.isalpha() for c in part) for part in (prefix, body)):
+    if "." not in body and all(
+        any(c.isdigit() for c in part) and any(c.isalpha() for c in part) for part in (prefix, body)
+    ):
         return len(value) >= 12  # both parts mix letters and digits: a token (kubeadm's abcdef.0123456789abcdef)
     return (
         len(prefix) <= 4

@@ -154,7 +154,17 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         out += [(f.start(1), f.end(1), "secret-uuid") for f in _SECRET_UUID.finditer(text)]
     for found in _CONFIG_LINE.finditer(text):
         value = found.group(1).strip().strip("\"'")
-        if len(value) >= 4 and value.lower() not in ("on", "off", "yes", "no", "true", "false", "none", "public", "private"):
+        if len(value) >= 4 and value.lower() not in (
+            "on",
+            "off",
+            "yes",
+            "no",
+            "true",
+            "false",
+            "none",
+            "public",
+            "private",
+        ):
             start = text.index(value, found.start(1))
             out.append((start, start + len(value), "config-secret"))
     out += [(f.start(1), f.end(1), "psk") for f in _PSK.finditer(text)]
@@ -173,13 +183,13 @@ def _csv_spans(text: str) -> list[tuple[int, int, str]]:
     for line in lines:
         cells = line.split(",")
         if not columns:
-            names = [cell.strip().strip("\"").lower() for cell in cells]
+            names = [cell.strip().strip('"').lower() for cell in cells]
             if len(cells) >= 2 and any(_SECRET_CELL.fullmatch(name) for name in names):
                 columns = [i for i, name in enumerate(names) if _SECRET_CELL.fullmatch(name)]
         elif len(cells) >= 2:
             offset = position
             for index, cell in enumerate(cells):
-                value = cell.strip().strip("\"")
+                value = cell.strip().strip('"')
                 if index in columns and len(value) >= 4:
                     start = text.index(value, offset)
                     out.append((start, start + len(value), "table-secret"))

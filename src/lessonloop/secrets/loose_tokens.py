@@ -161,7 +161,7 @@ def _token_span(text: str, start: int, end: int) -> tuple[int, int, str] | None:
     # trailing sentence punctuation is not the token's
     while end > start and text[end - 1] in ".!~-_":
         end -= 1
-    while start < end and text[start] in ".-_~":
+    while start < end and text[start] in ".-_~+/=":  # a diff's `+`, a path's `/`: not the token's
         start += 1
     word = text[start:end]
     if len(word) < 12 or word.startswith(_ID_PREFIXES) or word.startswith("[REDACTED"):

@@ -61,7 +61,7 @@ _EXPECT = LazyRegex(
 )
 
 
-_WINDOWS_NEEDLES = ("net use","/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret")
+_WINDOWS_NEEDLES = ("net use", "/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret")
 _DASH_P_NEEDLES = (" -p ", " -pw ", " -P ", " -pass", " -Pass", "\t-p ")
 _USER_LINE_NEEDLES = (
     "superuser", "authorize",

@@ -56,7 +56,7 @@ _NAMED = ("secret", "token", "passw", "pwd", "credential", "creds", "auth", "bea
 _CONTEXT = (
     "key", "pin", "puk", "passcode", "://", "thin:", "passwd", "ftp", "phrase", "mnemonic", "code", ') "',
     '"sensitive"', "insert into", "<", "|", "connect", "login", "logon", "signin", "btoa", "encode", "getenv",
-    "environ", "env.", "env::", "@tcp", "@unix", "psk", "community", "set ", "$ pass", "$ gopass", ",",
+    "environ", "env.", "env::", "@tcp", "@unix", "psk", "community", "set ", "$ pass", "$ gopass",
 )  # fmt: skip
 _PROGRAM = (
     "/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret", " -p ", " -pw ", "\t-p ", " -pass",
@@ -76,12 +76,21 @@ _NEEDLES = tuple(sorted(set(_NAMED + _CONTEXT + _PROGRAM + _STORES + _SPOKEN + _
 _AUTOMATON: list[Any] = []  # the automaton, once built
 
 
+SHORT_TEXT = 2048  # below this, needles are looked for one by one (a hook need not import the automaton)
+
+
 def _present(lowered: str) -> set[str]:
+    if len(lowered) < SHORT_TEXT and not _AUTOMATON:
+        return {needle for needle in _NEEDLES if needle in lowered}
     if not _AUTOMATON:
         import ahocorasick_rs
 
         _AUTOMATON.append(ahocorasick_rs.AhoCorasick(list(_NEEDLES)))
-    return {_NEEDLES[index] for index, _start, _end in _AUTOMATON[0].find_matches_as_indexes(lowered, overlapping=True)}
+    try:
+        found = _AUTOMATON[0].find_matches_as_indexes(lowered, overlapping=True)
+    except UnicodeEncodeError:  # a lone surrogate (undecodable bytes read as text)
+        return {needle for needle in _NEEDLES if needle in lowered}
+    return {_NEEDLES[index] for index, _start, _end in found}
 
 
 _MODULES: dict[str, ModuleType] = {}

@@ -438,9 +438,9 @@ def _log_damaged(conn: sqlite3.Connection, session_id: str, problem: Exception) 
     """A kept state that cannot be read, in the hooks' failure log (`hooks status` shows it): the
     call goes on with the state made again from the session's calls, which replaces it."""
     from lessonloop.apply.hooks.failures import log_failure
+    from lessonloop.store.transaction import store_file
 
-    row = conn.execute("PRAGMA database_list").fetchone()  # (seq, name, file) of the main store
-    db = str(row[2]) if row is not None and row[2] else "lessonloop.db"
+    db = store_file(conn) or "lessonloop.db"
     log_failure(db, "PreToolUse", session_id, f"{problem}; made again from the session's calls, and kept over it")
 
 
