@@ -16,6 +16,8 @@ them (issue 60):
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets.token_shape import is_hex, random_token
 
@@ -131,7 +133,7 @@ def _login_spans(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for call in _LOGIN_CALL.finditer(text):
         literals = list(_LITERAL.finditer(text, call.start(1), call.end(1)))
-        for first, second in zip(literals, literals[1:], strict=False):
+        for first, second in pairwise(literals):
             between = text[first.end() : second.start()].strip()
             value = second.group(1)
             if between == "," and _password_shape(value):
