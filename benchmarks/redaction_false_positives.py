@@ -94,8 +94,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--show", type=int, default=0, help="print this many new markers with context")
     parser.add_argument("--limit-mb", type=float, default=0.0, help="read at most this many MB of each source")
-    parser.add_argument("--time", type=int, default=0, metavar="ROUNDS",
-                        help="also time both redactors over the texts read, interleaved for ROUNDS rounds")
+    parser.add_argument(
+        "--time",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="also time both redactors over the texts read, interleaved for ROUNDS rounds",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():

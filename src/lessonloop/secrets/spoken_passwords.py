@@ -24,7 +24,7 @@ _WORDS = (
     "salasana", "passord", "adgangskode", "şifre", "sifre", "parola", "пароль", "паролем", "密码", "口令", "密碼",
     "パスワード", "暗証番号", "비밀번호", "암호", "κωδικός", "סיסמה", "كلمة المرور", "पासवर्ड", "passcode",
     "pass code", "passcodes", "pin code", "pin", "pw", "pwd", "mật khẩu", "kata sandi", "รหัสผ่าน", "schlüssel",
-    "wifi pass", "wi-fi pass", "wlan pass", "password", "passphrase", "pass", "code",
+    "wifi pass", "wi-fi pass", "wlan pass", "password", "passphrase", "pass", "code", "puk", "código", "codigo",
 )  # fmt: skip
 _WORD = LazyRegex(
     r"(?i)(?<![A-Za-z])(?:" + "|".join(w.replace(" ", r"[ \t]") for w in _WORDS) + r")[a-zA-Zà-öø-ÿ]{0,6}(?![A-Za-z])"
@@ -32,8 +32,9 @@ _WORD = LazyRegex(
 # What stands between the word (and a few words of its own) and the value: a colon, an equals
 # sign or a dash, a language's `is` as a word of its own, or a particle written onto the word.
 _SEPARATOR = LazyRegex(
-    r"[ \t]*(?:[:=\uff1a]|:=|—|–|->)[ \t]*"
-    r"|[ \t]+(?:ist|lautet|est|es|era|é|è|e|is|was|je|jest|är|er|on|sind|son|são|eh|ni|adalah|là|hi|היא|هي|है"
+    r"[ \t]*(?:[:=\uff1a]|:=|—|–|->|→|⇒)[ \t]*(?:\r?\n[ \t]*(?=\S+[ \t]*(?:\r?\n|$)))?"
+    r"|['’]s(?=[ \t])[ \t]*"
+    r"|[ \t]+(?:ist|lautet|est|es|era|é|è|e|is|was|je|jest|är|er|on|sind|son|são|eh|ni|adalah|là|hi|היא|هي|है|είναι|c'est|c’est|ist:|es:|är|er:|je:"
     r"|равен|это|—)(?=[ \t])[ \t]*(?:[:\uff1a][ \t]*)?"
     r"|(?<=[^\x00-\x7f])(?:是|为|為|は|が|는|은|이|가|:)?[ \t]*"
     r"|[ \t]+"
@@ -46,9 +47,11 @@ _VALUE = LazyRegex(r"[\"'`「『“«]?[ \t]*([^\s\"'`」』”»]{4,200})")
 # English words whose `=`/`:` forms are assignments (secrets/assignments.py reads them per scope)
 _ASSIGNED_WORDS = ("password", "pass", "passphrase", "code", "pw", "pwd", "pin")
 _NOT_IN_GAP = frozenset('=&;{}()[]<>"`|')
-_TRAILING = ".,;:!?)\u3002\uff0c\u3001"
+_TRAILING = ".,;:!?)#\u3002\uff0c\u3001"
 _PASSPHRASE = LazyRegex(r"[a-z]{3,12}(?:-[a-z]{3,12}){2,7}")  # correct-horse-battery-staple
-_NUMERIC_WORDS = LazyRegex(r"(?i)passcode|pass code|pin|暗証番号|code|parol|пароль")  # a number is a secret after these
+_NUMERIC_WORDS = LazyRegex(
+    r"(?i)passcode|pass code|pin|puk|暗証番号|code|código|codigo|parol|пароль"
+)  # a number is a secret after these
 _USER_SLASH = LazyRegex(
     r"(?i)\b(?:admin|administrator|root|user|username|login|sa|superuser)(?:[ \t]+/[ \t]*|[ \t]*/[ \t]+)"
     r"([^\s/\"']{4,100})(?=[\s.,;)]|$)"
@@ -68,13 +71,15 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             continue
         seen.add(word.start())
         line_end = text.find("\n", word.end())
+        if line_end >= 0 and not text[word.end() : line_end].strip(" \t:"):
+            line_end = text.find("\n", line_end + 1)  # `pass:` and the value on the next line
         limit = min(word.end() + 160, len(text) if line_end < 0 else line_end)
         for separator in _SEPARATOR.finditer(text, word.end(), limit):
             gap = text[word.end() : separator.start()]
             if gap and (not gap[0].isspace() or len(gap.split()) > 7 or any(c in _NOT_IN_GAP for c in gap)):
                 break  # the words between are the word's own (`für den Server`), not another text's
             bare = not separator.group().strip()
-            if bare and (gap or word.group().lower().startswith(("code", "pin"))):
+            if bare and (gap or word.group().lower().startswith(("code", "pin", "puk", "código", "codigo"))):
                 continue  # a value with no verb stands right after its word (`Schlüssel X`, `pass X`)
             if (
                 word.group().lower().startswith(_ASSIGNED_WORDS)
@@ -95,7 +100,7 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             numeric = value.isdigit() and 4 <= len(value) <= 10 and _NUMERIC_WORDS.search(word.group()) is not None
             if word.group().lower().startswith("code") and not numeric:
                 continue  # `the code is X`: a code's number (an alarm's, a door's); other codes are source
-            if bare and not (numeric or _PASSPHRASE.fullmatch(value) or _strong(value)):
+            if bare and not (numeric or _PASSPHRASE.fullmatch(value) or _strong(value) or _mixed(value)):
                 continue  # a word right after the word (`password reset`): a value needs a password's shape
             if check(value) or numeric or _PASSPHRASE.fullmatch(value) is not None:
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
@@ -131,4 +136,14 @@ def _strong(value: str) -> bool:
         and any(c.isdigit() for c in value)
         and any(not c.isalnum() for c in value)
         and not value.startswith(("$", "%", "{", "<", "http"))
+    )
+
+
+def _mixed(value: str) -> bool:
+    """Upper and lower case and digits, eight or more: a password's shape without a symbol."""
+    return (
+        len(value) >= 8
+        and any(c.isupper() for c in value)
+        and any(c.islower() for c in value)
+        and any(c.isdigit() for c in value)
     )

@@ -35,8 +35,10 @@ def value_ok(value: str) -> bool:
         return False
     if value.count("/") >= 2 or value.startswith(_PATHLIKE):
         return False
-    if assignments.all_caps_name(value) or assignments.dotted_name(value):
+    if assignments.all_caps_name(value):
         return False
+    if assignments.dotted_name(value) and not (any(c.isdigit() for c in value) and any(c.isupper() for c in value)):
+        return False  # form.password, settings.SECRET_KEY (not saffron14.Meadow)
     return assignments.shaped(value) or assignments.long_and_mixed_case(value)
 
 
@@ -68,7 +70,7 @@ _STORES = ("secret", "kv ", "config:set", "config set", "ssm ")
 SPOKEN_NEEDLES = (
     "asswort", "ennwort", "mot de", "mdp", "contra", "clave", "senha", "palavra", "parola", "achtwoord", "aslo",
     "eslo", "jelsz", "senord", "salasana", "passord", "adgangs", "sifre", "asscode", "ass code", "in code",
-    "kata sandi", " pw ", " pwd ", "pin", "password", "passphrase", "pass ", "code", "schlüssel",
+    "kata sandi", " pw ", " pwd ", "pin", "password", "passphrase", "pass ", "code", "schlüssel", "puk", "digo",
 )  # fmt: skip
 _SPOKEN = (*SPOKEN_NEEDLES, "admin", "root", "login", "sa ", "superuser")
 _KEYS = ("-----begin", "untrusted comment", "[")
