@@ -33,8 +33,8 @@ _WORD = LazyRegex(
 # sign or a dash, a language's `is` as a word of its own, or a particle written onto the word.
 _SEPARATOR = LazyRegex(
     r"[ \t]*(?:[:=\uff1a]|:=|—|–|->|→|⇒)[ \t]*(?:\r?\n[ \t]*(?=\S+[ \t]*(?:\r?\n|$)))?"
-    r"|['’]s(?=[ \t])[ \t]*"
-    r"|[ \t]+(?:ist|lautet|est|es|era|é|è|e|is|was|je|jest|är|er|on|sind|son|são|eh|ni|adalah|là|hi|היא|هي|है|είναι|c'est|c’est|ist:|es:|är|er:|je:"
+    r"|['\u2019]s(?=[ \t])[ \t]*"
+    r"|[ \t]+(?:ist|lautet|est|es|era|é|è|e|is|was|je|jest|är|er|on|sind|son|são|eh|ni|adalah|là|hi|היא|هي|है|είναι|c'est|c\u2019est|ist:|es:|är|er:|je:"
     r"|равен|это|—)(?=[ \t])[ \t]*(?:[:\uff1a][ \t]*)?"
     r"|(?<=[^\x00-\x7f])(?:是|为|為|は|が|는|은|이|가|:)?[ \t]*"
     r"|[ \t]+"
