@@ -134,9 +134,9 @@ def _login_spans(text: str) -> list[tuple[int, int, str]]:
     for call in _LOGIN_CALL.finditer(text):
         literals = list(_LITERAL.finditer(text, call.start(1), call.end(1)))
         for first, second in pairwise(literals):
-            between = text[first.end() : second.start()].strip()
+            between = text[first.end() : second.start()].replace(" ", "")
             value = second.group(1)
-            if between == "," and _password_shape(value):
+            if between in (",", ",Some(", ",Option(", ",Optional.of(") and _password_shape(value):
                 out.append((second.start(1), second.end(1), "login-password"))
     for found in _ENCODED_PAIR.finditer(text):
         out.append((found.start(1), found.end(1), "basic-credential"))

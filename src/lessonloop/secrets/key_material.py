@@ -16,7 +16,9 @@ from __future__ import annotations
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets.token_shape import random_token
 
-_BLOCK = LazyRegex(r"-----BEGIN ([A-Za-z0-9 ]{1,60})-----[ \t]*(?:\r?\n|\\r?\\n)(.*?)-----END \1-----", 16)  # DOTALL
+_BLOCK = LazyRegex(
+    r"-----[ ]?BEGIN ([A-Za-z0-9 ]{1,60}?)[ ]?-----[ \t]*(?:\r?\n|\\r?\\n)(.*?)-----[ ]?END \1[ ]?-----", 16
+)  # DOTALL
 _UNTRUSTED = LazyRegex(r"untrusted comment:[^\n]{0,80}?secret key[^\n]*\r?\n([A-Za-z0-9+/=]{40,400})")
 _BYTES = LazyRegex(r"\[\s*((?:\d{1,3}\s*,\s*){31,63}\d{1,3})\s*\]")
 _READ = LazyRegex(
@@ -31,17 +33,24 @@ _PROMPT = ("$ ", "> ", "# ", "PS ", "% ")
 
 
 _BITLOCKER = LazyRegex(r"(?<![\d-])\d{6}(?:-\d{6}){7}(?![\d-])")  # a BitLocker recovery key
+# a product key: five groups of five capitals and digits (Windows, Office and many others)
+_PRODUCT_KEY = LazyRegex(r"(?<![\w-])(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{5}(?:-[A-Z0-9]{5}){4}(?![\w-])")
 
 
 def bitlocker_spans(text: str) -> list[tuple[int, int, str]]:
-    return [(found.start(), found.end(), "recovery-key") for found in _BITLOCKER.finditer(text)]
+    out = [(found.start(), found.end(), "recovery-key") for found in _BITLOCKER.finditer(text)]
+    return out + [(found.start(), found.end(), "product-key") for found in _PRODUCT_KEY.finditer(text)]
 
 
 def block_spans(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for found in _BLOCK.finditer(text):
         label = found.group(1).upper()
-        if "PUBLIC" in label or "CERTIFICATE" in label or not ("KEY" in label or "SECRET" in label):
+        if (
+            "PUBLIC" in label
+            or "CERTIFICATE" in label
+            or not ("KEY" in label or "SECRET" in label or "LICENSE" in label)
+        ):
             continue
         if found.end(2) > found.start(2):
             out.append((found.start(2), found.end(2), "private-key"))

@@ -202,8 +202,10 @@ def _random_lower(word: str) -> bool:
     if core.startswith(_PUBLIC_BECH32):
         return False  # an address or a public key (bc1..., npub1...), not a secret
     digits = classes(core)[0]
-    if digits < size * 0.12 or sum(f.end() - f.start() for f in _WORDLIKE.finditer(core)) > size * 0.4:
-        return False
+    letters = size - digits
+    vowels = sum(core.count(vowel) for vowel in "aeiouy")
+    if digits < size * 0.12 or vowels > letters * 0.25:
+        return False  # words have vowels (about two letters in five): base32 and bech32 few
     return random_token(core, 40) or entropy(core) >= 4.2
 
 

@@ -81,11 +81,8 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             bare = not separator.group().strip()
             if bare and (gap or word.group().lower().startswith(("code", "pin", "puk", "código", "codigo"))):
                 continue  # a value with no verb stands right after its word (`Schlüssel X`, `pass X`)
-            if (
-                word.group().lower().startswith(_ASSIGNED_WORDS)
-                and not bare
-                and not separator.group().strip().isalpha()
-            ):
+            verb = separator.group().strip().lstrip("'\u2019")  # `is`, `'s`, `ist`
+            if word.group().lower() in _ASSIGNED_WORDS and not bare and not verb.isalpha():
                 continue  # `password=X`, `pass: X`: an assignment, read per scope by secrets/assignments.py
             position = separator.end()
             filler = _FILLER.match(text, position)
@@ -98,7 +95,7 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             if "/" in value or len(value) < 4 or value.startswith("ENC["):
                 continue
             numeric = value.isdigit() and 4 <= len(value) <= 10 and _NUMERIC_WORDS.search(word.group()) is not None
-            if word.group().lower().startswith("code") and not numeric:
+            if word.group().lower().startswith(("code", "código", "codigo", "puk")) and not numeric:
                 continue  # `the code is X`: a code's number (an alarm's, a door's); other codes are source
             if bare and not (numeric or _PASSPHRASE.fullmatch(value) or _strong(value) or _mixed(value)):
                 continue  # a word right after the word (`password reset`): a value needs a password's shape

@@ -58,7 +58,7 @@ _NAMED = ("secret", "token", "passw", "pwd", "credential", "creds", "auth", "bea
 _CONTEXT = (
     "key", "pin", "puk", "passcode", "://", "thin:", "passwd", "ftp", "phrase", "mnemonic", "code", ') "',
     '"sensitive"', "insert into", "<", "|", "connect", "login", "logon", "signin", "btoa", "encode", "getenv",
-    "environ", "env.", "env::", "@tcp", "@unix", "psk", "community", "set ", "$ pass", "$ gopass",
+    "environ", "env.", "env::", "@tcp", "@unix", "psk", "community", "set ", "$ pass", "$ gopass", "pdo",
 )  # fmt: skip
 _PROGRAM = (
     "/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret", " -p ", " -pw ", "\t-p ", " -pass",
@@ -73,7 +73,7 @@ SPOKEN_NEEDLES = (
     "kata sandi", " pw ", " pwd ", "pin", "password", "passphrase", "pass ", "code", "schlüssel", "puk", "digo",
 )  # fmt: skip
 _SPOKEN = (*SPOKEN_NEEDLES, "admin", "root", "login", "sa ", "superuser")
-_KEYS = ("-----begin", "untrusted comment", "[")
+_KEYS = ("-----begin", "----- begin", "untrusted comment", "[")
 _NEEDLES = tuple(sorted(set(_NAMED + _CONTEXT + _PROGRAM + _STORES + _SPOKEN + _KEYS)))
 _AUTOMATON: list[Any] = []  # the automaton, once built
 
@@ -129,7 +129,7 @@ def structural_spans(text: str) -> list[tuple[int, int, str]]:
         spans += _rule("loose_tokens").named_spans(text, lowered)
     if not present.isdisjoint(_CONTEXT) or not present.isdisjoint(_NAMED):
         spans += _rule("context_values").context_spans(text, lowered)
-    if "-----begin" in present:
+    if "-----begin" in present or "----- begin" in present:
         spans += _rule("key_material").block_spans(text)
     if "untrusted comment" in present:
         spans += _rule("key_material").untrusted_comment_spans(text)
