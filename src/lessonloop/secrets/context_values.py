@@ -129,9 +129,27 @@ _ENCODED_PAIR = LazyRegex(
 )
 
 
+_CALL_NAMES = (
+    "connect", "login", "logon", "signin", "sign_in", "authenticate", "auth", "credential", "getconnection", "pdo",
+    "basicauth", "basic_auth", "passwordauthentication", "networkcredential",
+)  # fmt: skip
+
+
+def _positions(lowered: str, name: str) -> list[int]:
+    out = []
+    position = lowered.find(name)
+    while position >= 0:
+        out.append(position)
+        position = lowered.find(name, position + len(name))
+    return out
+
+
 def _login_spans(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
-    for call in _LOGIN_CALL.finditer(text):
+    lowered = text.lower()
+    starts = sorted({position for name in _CALL_NAMES for position in _positions(lowered, name)})
+    calls = [found for found in (_LOGIN_CALL.match(text, position) for position in starts) if found is not None]
+    for call in calls:
         literals = list(_LITERAL.finditer(text, call.start(1), call.end(1)))
         for first, second in pairwise(literals):
             between = text[first.end() : second.start()].replace(" ", "")
@@ -148,33 +166,31 @@ def _login_spans(text: str) -> list[tuple[int, int, str]]:
 
 def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
-    for found in _ENV_DEFAULT.finditer(text):
-        out.append((found.start(2), found.end(2), "env-default-secret"))
-    if "@" in text:
+    if "env" in lowered:
+        out += [(f.start(2), f.end(2), "env-default-secret") for f in _ENV_DEFAULT.finditer(text)]
+    if "@" in text and ":" in text:
         out += [(f.start(1), f.end(1), "dsn-password") for f in _DSN.finditer(text)]
-    if "-" in text:
+    if "-" in text and any(word in lowered for word in ("secret", "token", "passw", "api_key", "apikey")):
         out += [(f.start(1), f.end(1), "secret-uuid") for f in _SECRET_UUID.finditer(text)]
-    for found in _CONFIG_LINE.finditer(text):
-        value = found.group(1).strip().strip("\"'")
-        if len(value) >= 4 and value.lower() not in (
-            "on",
-            "off",
-            "yes",
-            "no",
-            "true",
-            "false",
-            "none",
-            "public",
-            "private",
-        ):
-            start = text.index(value, found.start(1))
-            out.append((start, start + len(value), "config-secret"))
-    out += [(f.start(1), f.end(1), "psk") for f in _PSK.finditer(text)]
-    out += [(f.start(1), f.end(1), "secret-value") for f in _SET_TO.finditer(text) if _password_shape(f.group(1))]
-    out += [(f.start(1), f.end(1), "secret-output") for f in _PASS_SHOW.finditer(text)]
+    if any(word in lowered for word in _CONFIG_WORDS):
+        for found in _CONFIG_LINE.finditer(text):
+            value = found.group(1).strip().strip("\"'")
+            if len(value) >= 4 and value.lower() not in _NOT_CONFIG_VALUES:
+                start = text.index(value, found.start(1))
+                out.append((start, start + len(value), "config-secret"))
+    if "PSK" in text or "EAP" in text or "XAUTH" in text:
+        out += [(f.start(1), f.end(1), "psk") for f in _PSK.finditer(text)]
+    if "set " in lowered and " to " in lowered:
+        out += [(f.start(1), f.end(1), "secret-value") for f in _SET_TO.finditer(text) if _password_shape(f.group(1))]
+    if "pass " in lowered:
+        out += [(f.start(1), f.end(1), "secret-output") for f in _PASS_SHOW.finditer(text)]
     if "," in text and "pass" in lowered:
         out += _csv_spans(text)
     return out
+
+
+_CONFIG_WORDS = ("password ", "passwd ", "passphrase ", "auth_pass", "secret ", "psk ", "community ", "tls_key_pass")
+_NOT_CONFIG_VALUES = frozenset({"on", "off", "yes", "no", "true", "false", "none", "public", "private"})
 
 
 def _csv_spans(text: str) -> list[tuple[int, int, str]]:
@@ -347,9 +363,14 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
     return out
 
 
-def prefixed_uuid_spans(text: str) -> list[tuple[int, int, str]]:
+def prefixed_uuid_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
+    if not any(prefix in lowered for prefix in _UUID_PREFIXES):
+        return out
     for found in _PREFIXED_UUID.finditer(text):
         group = 1 if found.group(1) is not None else 2
         out.append((found.start(group), found.end(group), "prefixed-uuid"))
     return out
+
+
+_UUID_PREFIXES = ("sdk-", "mob-", "api-", "key-", "sk-", "pk-", "secret-", "token-", "tok-", "auth-", ":fx")

@@ -34,12 +34,22 @@ _PROMPT = ("$ ", "> ", "# ", "PS ", "% ")
 
 _BITLOCKER = LazyRegex(r"(?<![\d-])\d{6}(?:-\d{6}){7}(?![\d-])")  # a BitLocker recovery key
 # a product key: five groups of five capitals and digits (Windows, Office and many others)
-_PRODUCT_KEY = LazyRegex(r"(?<![\w-])(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{5}(?:-[A-Z0-9]{5}){4}(?![\w-])")
+_PRODUCT_KEY = LazyRegex(r"(?<![\w-])[A-Z0-9]{5}(?:-[A-Z0-9]{5}){4}(?![\w-])")
 
 
 def bitlocker_spans(text: str) -> list[tuple[int, int, str]]:
+    """BitLocker recovery keys and product keys (a product key has a digit and a capital)."""
+    if _GROUPS.search(text) is None:
+        return []  # neither has five characters, a dash and five more
     out = [(found.start(), found.end(), "recovery-key") for found in _BITLOCKER.finditer(text)]
-    return out + [(found.start(), found.end(), "product-key") for found in _PRODUCT_KEY.finditer(text)]
+    for found in _PRODUCT_KEY.finditer(text):
+        key = found.group()
+        if any(c.isdigit() for c in key) and any(c.isalpha() for c in key):
+            out.append((found.start(), found.end(), "product-key"))
+    return out
+
+
+_GROUPS = LazyRegex(r"[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}|\d{6}-\d{6}-\d{6}")
 
 
 def block_spans(text: str) -> list[tuple[int, int, str]]:

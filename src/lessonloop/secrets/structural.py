@@ -122,7 +122,7 @@ def structural_spans(text: str) -> list[tuple[int, int, str]]:
         spans += _rule("hex_keys").hex_spans(text)
         if "-" in text:
             spans += _rule("key_material").bitlocker_spans(text)
-            spans += _rule("context_values").prefixed_uuid_spans(text)
+            spans += _rule("context_values").prefixed_uuid_spans(text, lowered)
     if not present and text.isascii():
         return _without_markers(text, spans)
     if not present.isdisjoint(_NAMED):
