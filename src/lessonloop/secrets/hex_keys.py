@@ -20,8 +20,9 @@ _HASH_WORDS = LazyRegex(
     r"nonce|salt_?hex|request|correlation|session_?id|transaction|\btx|block|manifest|cache(?:[ _-]?key)?|lock|sum\b|\bsums\b"
 )
 _SECRET_WORDS = LazyRegex(
-    r"(?i)hmac|(?<![a-z])(?:key|secret|token|passw|pwd|auth|login|hmac|fromhex|private|api_?key|credential|signing|cipher"
-    r"|aes|webhook|license|appid|app_id|access)"
+    r"(?i:hmac)|(?<![A-Za-z])(?i:key|secret|token|passw|pwd|auth|login|fromhex|private|api_?key|credential|signing"
+    r"|cipher|aes|webhook|license|appid|app_id|access|account|wallet|signer|mnemonic|seed)"
+    r"|(?<=[a-z])(?:Key|Secret|Token|Passw|Pwd|Auth|Login|Private|Signing|Cipher|Webhook|License|Credential|Access)"
 )
 _FILE_EXTENSION = LazyRegex(r"\.[A-Za-z][A-Za-z0-9]{0,7}\b")
 # the words that name a secret even after a hash's word (`key` alone does not: a cache key)

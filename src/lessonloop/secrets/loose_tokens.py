@@ -65,6 +65,7 @@ def prefixed_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 _PUBLIC = LazyRegex(r"(?i)public|publishable|\bpub\b")
+_VERB = LazyRegex(r"\b(?:is|was|are)\b")  # `the password is X`: a sentence, not an assignment
 _NAMED_NEEDLES = ("secret", "token", "passw", "pwd", "credential", "creds", "auth", "bearer", "key")
 
 
@@ -85,11 +86,12 @@ def named_spans(text: str, lowered: str | None = None) -> list[tuple[int, int, s
             if _PUBLIC.search(text, max(0, found.start() - 12), found.start() + 4) is not None:
                 continue  # a public key, a publishable key: not secrets
             value = found.group(1)
-            if value.startswith(("-", "/", "$", "%", "&", "@")) or "[REDACTED" in value or "://" in value:
+            if value.startswith(("/", "$", "%", "&", "@")) or "[REDACTED" in value or "://" in value:
                 continue
             if any(is_hex(part) and len(part) in (40, 64) for part in _PARTS.split(value)):
                 continue  # a commit id, a digest, a cache key made of a label and a digest
-            if _named_value(value):
+            told = needle in ("passw", "pwd") and _VERB.search(text, found.start(), found.start(1)) is not None
+            if _named_value(value) or (told and _told(value)):
                 out.append((found.start(1), found.end(1), "secret-value"))
     return out
 
@@ -263,3 +265,9 @@ def strong_random(word: str) -> bool:
 
 
 _WORDLIKE = LazyRegex(r"[A-Z]?[a-z]{4,}")  # a word's letters: random text rarely holds four lower-case in a row
+
+
+def _told(value: str) -> bool:
+    from lessonloop.secrets.structural import told_ok
+
+    return told_ok(value.rstrip(".,;:!?)"))

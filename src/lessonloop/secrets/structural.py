@@ -31,7 +31,7 @@ def value_ok(value: str) -> bool:
     variable, a template, a path, a number, or a word without digits or symbols."""
     if not assignments.common_value_ok(value, 4):
         return False
-    if value[0] in "$%{[(@*#!&~.-<" or any(c in value for c in "(){}$"):
+    if value[0] in "$%{[(@!&~.<" or any(c in value for c in "(){}") or _EXPANSION.search(value):
         return False
     if value.count("/") >= 2 or value.startswith(_PATHLIKE):
         return False
@@ -40,6 +40,31 @@ def value_ok(value: str) -> bool:
     if assignments.dotted_name(value) and not (any(c.isdigit() for c in value) and any(c.isupper() for c in value)):
         return False  # form.password, settings.SECRET_KEY (not saffron14.Meadow)
     return assignments.shaped(value) or assignments.long_and_mixed_case(value)
+
+
+_EXPANSION = LazyRegex(r"\$[A-Za-z_{(]|%[A-Za-z_]+%|\{\{")
+_COMMON_WORDS = frozenset(
+    {"required", "incorrect", "invalid", "wrong", "changed", "expired", "missing", "stored", "hidden", "correct",
+     "protected", "encrypted", "optional", "empty", "reset", "updated", "rotated", "needed", "different", "same"}
+)  # fmt: skip
+
+
+def told_ok(value: str) -> bool:
+    """A value after a word for password and its verb (`the password is X`, `Passwort: X`): the
+    context names a password, so any token of six characters or more is one, unless it is a word,
+    a placeholder, an expansion, a path or a variable's name."""
+    if len(value) < 6 or len(value) > 200 or value.startswith("[REDACTED") or _EXPANSION.search(value):
+        return False
+    lowered = value.lower()
+    if lowered in _COMMON_WORDS or not assignments.common_value_ok(value.lstrip("-#*>"), 4):
+        return False
+    if value.startswith(_PATHLIKE) or value.count("/") >= 2 or value.startswith(("http://", "https://")):
+        return False
+    if assignments.all_caps_name(value):
+        return False
+    if value.isalpha() and value.islower():
+        return False  # a word (a passphrase of several is the caller's)
+    return any(not c.isalpha() for c in value) or any(c.isupper() for c in value[1:])
 
 
 def store_value_ok(value: str) -> bool:
@@ -144,7 +169,7 @@ def structural_spans(text: str) -> list[tuple[int, int, str]]:
         if "Secret" in text:
             spans += _rule("secret_stores").k8s_secret_spans(text)
     if not present.isdisjoint(_SPOKEN) or not text.isascii():
-        spans += _rule("spoken_passwords").spoken_spans(text, value_ok, lowered)
+        spans += _rule("spoken_passwords").spoken_spans(text, told_ok, lowered)
     return _without_markers(text, spans)
 
 
