@@ -112,8 +112,9 @@ def _leaking(planted: tuple[object, ...]) -> list[str]:
 # that must not fall back. Their first figures (before the rules saw them) are the held-out ones.
 MEASURED = (
     ("tests.secret_samples_fresh", "FRESH", "BENIGN_FRESH", 0.02),
-    ("tests.secret_samples_fresh2", "FRESH2", "BENIGN_FRESH2", 0.035),
-    ("tests.secret_samples_fresh3", "FRESH3", "BENIGN_FRESH3", 0.08),
+    ("tests.secret_samples_fresh2", "FRESH2", "BENIGN_FRESH2", 0.03),
+    ("tests.secret_samples_fresh3", "FRESH3", "BENIGN_FRESH3", 0.05),
+    ("tests.secret_samples_fresh4", "FRESH4", "BENIGN_FRESH4", 0.08),
 )
 
 
@@ -126,6 +127,10 @@ def test_the_sets_written_apart_leak_no_more_than_now(module: str, planted: str,
     leaking = _leaking(kinds)
     assert len(leaking) <= at_most * len(kinds), leaking
     changed = [text for text in getattr(samples, benign) if redact(text, "output")[1]]
-    # the AWS documentation's example keys and jwt.io's example token are redacted on purpose: a
-    # redactor cannot tell an example from a real key
-    assert len([text for text in changed if "AKIAIOSFODNN7EXAMPLE" not in text and "jwt.io" not in text]) <= 1, changed
+    # the AWS documentation's example keys, jwt.io's example token and password hashes are redacted
+    # on purpose: a redactor cannot tell an example from a real key, and a hash can be cracked
+    kept_on_purpose = ("AKIAIOSFODNN7EXAMPLE", "jwt.io", "[REDACTED:password-hash]")
+    assert (
+        len([text for text in changed if not any(mark in text + redact(text, "output")[0] for mark in kept_on_purpose)])
+        <= 1
+    ), changed

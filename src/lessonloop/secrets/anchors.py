@@ -27,6 +27,7 @@ KEY_WORDS: tuple[tuple[str, ...], ...] = (
     ("pw",),
     ("auth",),
     ("creds",),
+    ("license",),
     ("secret",),
     ("token",),
     ("credential",),

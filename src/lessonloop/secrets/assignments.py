@@ -47,7 +47,7 @@ _SECRET_NAME = LazyRegex(
     r"|signing_?key|encryption_?key|master_?key|auth_?key|credentials?)"
     r"(?:_?(?:key|value|str|string|base|b64|base64))?"
     r"|private_key_id|subscription_?key|license_?key|pass(?:in|out)"  # a GCP key's id, Azure's Ocp-Apim-Subscription-Key
-    r"|(?:^|_)(?:pw|auth|creds?|passcode)"  # REDIS_AUTH, MYSQL_ROOT_PW, admin_pw, DEPLOY_CREDS (a value of a secret's shape)
+    r"|(?:^|_)(?:pw|auth|creds?|passcode|licen[cs]e)"  # REDIS_AUTH, MYSQL_ROOT_PW, admin_pw, DEPLOY_CREDS (a value of a secret's shape)
     r"|(?:^|_)psk|(?:^|_)salt"  # a Wi-Fi pre-shared key (psk=, wifi-sec.psk); WordPress's and Drupal's salts
     r"|(?:^|_)(?:nonce|logged_in)_key"  # WordPress's other keys (AUTH_KEY, SECURE_AUTH_KEY: auth_key)
     r"|honeycomb_team|jfrog_art_api"  # vendors' headers named after neither (X-Honeycomb-Team, X-JFrog-Art-Api)
@@ -57,7 +57,7 @@ _SECRET_NAME = LazyRegex(
 _SECRET_NAME_ENDINGS = (
     "pass", "pwd", "password", "passwd", "passphrase", "secret", "token", "key", "credential", "credentials",
     "value", "str", "string", "base", "b64", "base64", "private_key_id", "passin", "passout", "psk", "salt",
-    "honeycomb_team", "jfrog_art_api", "pw", "auth", "cred", "creds", "passcode",
+    "honeycomb_team", "jfrog_art_api", "pw", "auth", "cred", "creds", "passcode", "license", "licence",
 )  # fmt: skip
 # English words (and their settings) that end in `pass` and name no password.
 _NOT_PASS = frozenset(
@@ -68,7 +68,7 @@ _NOT_PASS = frozenset(
 _PASSWORD_ENDINGS = ("pass", "passwd", "password", "pwd", "psk", "passphrase", "pw", "passcode")
 # Keys that name a secret only sometimes (`auth: basic`, `SMTP_AUTH=login`): their value must
 # have a secret's shape in every form.
-_SHAPE_ENDINGS = ("auth", "cred", "creds")
+_SHAPE_ENDINGS = ("auth", "cred", "creds", "license", "licence")
 # A bare word that gives a password to a command (`nmcli ... password "X"`, `rclone ... pass X`,
 # `ALTER ROLE r WITH PASSWORD 'X'`, `wpa_cli set_network 0 psk "X"`), or a dotted or dashed
 # setting ending in one (`wifi-sec.psk X`, `802-1x.password X`).

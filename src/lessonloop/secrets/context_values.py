@@ -21,6 +21,15 @@ from itertools import pairwise
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets.token_shape import is_hex, random_token
 
+TYPE_CHECKING = False
+
+
+def told_ok(value: str) -> bool:
+    from lessonloop.secrets.structural import told_ok as told
+
+    return told(value)
+
+
 _KEY_NAME = LazyRegex(
     r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9_.\-]{0,60}?(?:[_.\-]key|Key|KEY))[\"']?[ \t]*(?:=|:|=>|:=)[ \t]*"
     r"[\"']?([A-Za-z0-9+/=_\-.~]{16,300})(?=[\"'\s,;}\]]|$)"
@@ -93,12 +102,13 @@ _LOGIN_CALL = LazyRegex(
 )
 # a setter or builder given a password: `.password("X")`, `setPassword("X")`, `Some("X")` after basic_auth
 _SETTER = LazyRegex(
-    r"(?i)(?:\.|\b)(?:set_?|with_?)?(?:password|passwd|passphrase|secret|api_?key|token)[ \t]*\([ \t]*(?:Some\()?[\"']([^\"'\n]{4,300})[\"']"
+    r"(?i)(?:\.|\b)(?:set_?|with_?)?(?:password|passwd|passphrase|secret|api_?key|token|auth)[ \t]*\([ \t]*(?:Some\()?[\"']([^\"'\n]{4,300})[\"']"
 )
 # the default of an environment variable named for a secret: os.environ.get("PGPASS", "X")
 _ENV_DEFAULT = LazyRegex(
-    r"(?i)(?:getenv|environ\.get|env\.get|env\.fetch|ENV\.fetch|os\.Getenv|env::var_or)[ \t]*\([ \t]*[\"']"
-    r"(\w*(?:pass|secret|token|key|pwd)\w*)[\"'][ \t]*,[ \t]*[\"']([^\"'\n]{4,300})[\"']"
+    r"(?i)(?:getenv|get_env|environ\.get|env\.get|env\.fetch|ENV\.fetch|os\.Getenv|env::var_or|process\.env\.)"
+    r"[ \t]*\(?[ \t]*[\"']?(\w*(?:pass|secret|token|key|pwd)\w*)[\"']?[ \t]*"
+    r"(?:,|\)?[ \t]*(?:\|\||\?\?|\bor\b|\?:))[ \t]*[\"']([^\"'\n]{4,300})[\"']"
 )
 # a DSN's password without a scheme: "user:PW@tcp(host:3306)/db"
 _DSN = LazyRegex(r"[\"'][\w.\-]{1,64}:([^@\s\"'/:]{3,200})@(?:tcp|unix|udp)?[(\w]")
@@ -120,7 +130,36 @@ _SET_TO = LazyRegex(
 # a CSV whose header names a password column
 _CSV_HEADER = LazyRegex(r"(?im)^([^\n,]*(?:,[^\n,]*){1,30})$")
 # `pass show NAME` / `gopass show NAME`: the password is the next line
-_PASS_SHOW = LazyRegex(r"(?m)^[$>#][ \t]*(?:pass|gopass)[ \t]+(?:show[ \t]+)?[\w./\-]+[ \t]*\r?\n(\S{6,300})[ \t]*\r?$")
+_PASS_SHOW = LazyRegex(r"(?m)^[$>#][ \t]*(?:pass|gopass)[ \t]+(?:show[ \t]+)?\S+[ \t]*\r?\n(\S{6,300})[ \t]*\r?$")
+# what names a secret in other syntaxes: C's `#define X_PASS "..."`, EDN's and Ruby's `:pass "..."`,
+# a plist's `<key>AuthPassword</key><string>...</string>`, XML's CDATA, YAML's block scalar
+_SECRET_NAME_PART = (
+    r"\w*(?:PASS|Pass|pass|PSK|Psk|psk|SECRET|Secret|secret|TOKEN|Token|token|PWD|Pwd|pwd|KEY|Key|key)\w*"
+)
+_DEFINE = LazyRegex(r"#define[ \t]+" + _SECRET_NAME_PART + r"[ \t]+\"([^\"\n]{4,300})\"")
+_KEYWORD = LazyRegex(
+    r"(?<![\w:]):[\w-]*(?:pass|password|passwd|secret|token|api-key|pwd)[\w-]*[ \t]+\"([^\"\n]{4,300})\""
+)
+_PLIST = LazyRegex(r"<key>" + _SECRET_NAME_PART + r"</key>\s*<string>([^<\n]{4,300})</string>")
+_CDATA = LazyRegex(r"<(" + _SECRET_NAME_PART + r")>\s*<!\[CDATA\[(.{1,300}?)\]\]>\s*</\1>", 16)
+_BLOCK_SCALAR = LazyRegex(
+    r"(?m)^([ \t]*)[\w.\-]*(?:pass|password|passwd|secret|token|passphrase|pwd)[\w.\-]*:[ \t]*[|>][-+]?[ \t]*\r?\n"
+    r"\1[ \t]+(\S[^\n]{3,300})$"
+)
+# network gear: `enable secret 0 X`, `username u secret 0 X`, `password 7 X`, `snmp-server community X`,
+# `authentication-key "X"`, `pre-shared-key X`
+_DEVICE = LazyRegex(
+    r"(?im)^[ \t]*(?:\S+\(config[^)]*\)#[ \t]*)?(?:enable[ \t]+|snmp-server[ \t]+|username[ \t]+\S+[ \t]+(?:privilege[ \t]+\d+[ \t]+)?"
+    r"|set[ \t]+(?:\S+[ \t]+){0,8}?|/\S+[ \t]+(?:\S+[ \t]+){0,4}?)?"
+    r"(?:secret|password|community|authentication-key|key-string|pre-shared-key|wpa2?-pre-shared-key)"
+    r"(?:[ \t]+[0-9])?[ \t]+\"?([^\s\"=:]{4,200})\"?(?=[ \t]|$)"
+)
+# dovecot's and others' `{PLAIN}password` in a passwd-file; postfix's sasl_passwd `[host]:port user:PW`
+_PLAIN_SCHEME = LazyRegex(r"\{(?:PLAIN|CLEAR|CLEARTEXT|PLAINTEXT)\}([^:\s]{3,200})")
+_SASL_LINE = LazyRegex(r"(?m)^\[[^\]\n]+\](?::\d+)?[ \t]+[^:\s]+:(\S{3,200})[ \t]*$")
+# backup and recovery codes listed after their heading: `1234 5678`, `abcde-12345`
+_CODES_HEAD = LazyRegex(r"(?i)(?:backup|recovery|verification|one-time)[ \w()]{0,20}codes?")
+_CODE = LazyRegex(r"(?<![\w-])(?:\d{4}[ ]\d{4}|\d{8}|[a-z0-9]{4,5}-[a-z0-9]{4,5})(?![\w-])")
 _LITERAL = LazyRegex(r"[\"']((?:[^\"'\\\n]|\\.){1,300})[\"']")
 # `btoa("user:PW")`, `b64encode(b"user:PW")`: a Basic credential before it is encoded
 _ENCODED_PAIR = LazyRegex(
@@ -154,7 +193,9 @@ def _login_spans(text: str) -> list[tuple[int, int, str]]:
         for first, second in pairwise(literals):
             between = text[first.end() : second.start()].replace(" ", "")
             value = second.group(1)
-            if between in (",", ",Some(", ",Option(", ",Optional.of(") and _password_shape(value):
+            if between in (",", ",Some(", ",Option(", ",Optional.of(") and (
+                _password_shape(value) or _letters_soup(value)
+            ):
                 out.append((second.start(1), second.end(1), "login-password"))
     for found in _ENCODED_PAIR.finditer(text):
         out.append((found.start(1), found.end(1), "basic-credential"))
@@ -167,7 +208,8 @@ def _login_spans(text: str) -> list[tuple[int, int, str]]:
 def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     if "env" in lowered:
-        out += [(f.start(2), f.end(2), "env-default-secret") for f in _ENV_DEFAULT.finditer(text)]
+        defaults = _ENV_DEFAULT.finditer(text)
+        out += [(f.start(2), f.end(2), "env-default-secret") for f in defaults if _not_placeholder(f.group(2))]
     if "@" in text and ":" in text:
         out += [(f.start(1), f.end(1), "dsn-password") for f in _DSN.finditer(text)]
     if "-" in text and any(word in lowered for word in ("secret", "token", "passw", "api_key", "apikey")):
@@ -186,7 +228,44 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         out += [(f.start(1), f.end(1), "secret-output") for f in _PASS_SHOW.finditer(text)]
     if "," in text and "pass" in lowered:
         out += _csv_spans(text)
+    if "#define" in text:
+        out += [
+            (f.start(1), f.end(1), "assigned-secret") for f in _DEFINE.finditer(text) if _not_placeholder(f.group(1))
+        ]
+    if ":" in text and '"' in text:
+        out += [
+            (f.start(1), f.end(1), "assigned-secret") for f in _KEYWORD.finditer(text) if _not_placeholder(f.group(1))
+        ]
+    if "<key>" in text:
+        out += [
+            (f.start(1), f.end(1), "assigned-secret") for f in _PLIST.finditer(text) if _not_placeholder(f.group(1))
+        ]
+    if "CDATA" in text:
+        out += [(f.start(2), f.end(2), "assigned-secret") for f in _CDATA.finditer(text)]
+    if "|" in text or ">" in text:
+        out += [
+            (f.start(2), f.end(2), "assigned-secret")
+            for f in _BLOCK_SCALAR.finditer(text)
+            if _not_placeholder(f.group(2))
+        ]
+    if any(word in lowered for word in ("secret", "password", "community", "key")):
+        for found in _DEVICE.finditer(text):
+            if told_ok(found.group(1)):
+                out.append((found.start(1), found.end(1), "device-secret"))
+    if "{" in text:
+        out += [(f.start(1), f.end(1), "assigned-secret") for f in _PLAIN_SCHEME.finditer(text)]
+    if "[" in text:
+        out += [(f.start(1), f.end(1), "url-password") for f in _SASL_LINE.finditer(text)]
+    head = _CODES_HEAD.search(text) if "code" in lowered else None
+    if head is not None:
+        out += [(f.start(), f.end(), "recovery-code") for f in _CODE.finditer(text, head.end(), head.end() + 2000)]
     return out
+
+
+def _not_placeholder(value: str) -> bool:
+    from lessonloop.secrets.assignments import common_value_ok
+
+    return common_value_ok(value, 4) and not value.startswith(("$", "%", "{", "<"))
 
 
 _CONFIG_WORDS = ("password ", "passwd ", "passphrase ", "auth_pass", "secret ", "psk ", "community ", "tls_key_pass")
@@ -216,6 +295,16 @@ def _csv_spans(text: str) -> list[tuple[int, int, str]]:
             columns = []
         position += len(line) + 1
     return out
+
+
+def _letters_soup(value: str) -> bool:
+    """Twelve or more lower-case letters with few vowels: a generated app password, not a word."""
+    return (
+        len(value) >= 12
+        and value.isalpha()
+        and value.islower()
+        and sum(value.count(v) for v in "aeiou") <= len(value) * 0.2
+    )
 
 
 def _password_shape(value: str) -> bool:

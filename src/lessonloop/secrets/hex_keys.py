@@ -56,10 +56,10 @@ def hex_spans(text: str) -> list[tuple[int, int, str]]:
             continue  # a hash's word is the nearest (`sha256 <hex>`); `createHmac('sha256', '<hex>')` is a key
         if _FILE_EXTENSION.match(after) is not None or before.endswith("\\"):
             continue  # a file named by its hash (a build artefact, a cache entry)
-        if before.endswith("/") and (after[:1] == "/" or len(value) in (40, 64)):
+        if before.endswith("/"):
             url = text[text.rfind(" ", line_start, found.start()) + 1 : found.start()].lower()
-            if "hook" not in url:
-                continue  # a hash in a URL's path (a package's, a commit's): a key ends the path
+            if not any(word in url for word in ("hook", "key", "token", "/v1/", "/v2/", "/v3/", "secret")):
+                continue  # a hash in a URL's path (a package's, a commit's, a gist's), unless the URL names a key
         if len(value) in (40, 64) and not named:
             continue
         out.append((found.start(2), found.end(2), "hex-key"))

@@ -55,6 +55,7 @@ _PIPED = LazyRegex(
     r"|--data-file=-|put|store|set|sudo|xxd|base64|chpasswd|passwd)\b"
 )
 # `net use Z: \\host\share /user:NAME PW`
+_SMBPASSWD = LazyRegex(r"\bsmbpasswd[ \t]+(?:-\w[ \t]+)*-w[ \t]+(\S{4,200})")
 _NET_USE = LazyRegex(r"(?i)\bnet[ \t]+use\b[^\n]*?/user:\S+[ \t]+(?!/)(\S{4,200})")
 _EXPECT = LazyRegex(
     r"(?is)assword.{0,60}?\bsend[ \t]+(?:--[ \t]+)?(?:\"([^\"\n]+?)(?:\\r|\\n)?\"|\{([^}\n]+?)(?:\\r|\\n)?\})"
@@ -113,6 +114,9 @@ def program_spans(text: str, shaped: Callable[[str], bool]) -> list[tuple[int, i
             start, end = _strip(text, found.start(1), found.end(1))
             colon = text.find(":", start, end)
             add(colon + 1 if colon >= 0 else start, end, "piped-secret")  # `user:PW`: the password
+    if "smbpasswd" in lowered:
+        for found in _SMBPASSWD.finditer(text):
+            add(found.start(1), found.end(1), "cli-secret")
     if "net use" in lowered:
         for found in _NET_USE.finditer(text):
             add(found.start(1), found.end(1), "cli-secret")
