@@ -34,9 +34,10 @@ _SRC = next((sys.argv[i + 1] for i, a in enumerate(sys.argv[:-1]) if a == "--src
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, _SRC)
 
+# the redactor first: benchmarks/redaction_corpus.py puts this checkout's src/ first on sys.path
+from lessonloop.secrets import redaction  # noqa: E402, I001
 from benchmarks import redaction_corpus  # noqa: E402
 from benchmarks.redaction_corpus import corpus_texts  # noqa: E402
-from lessonloop.secrets import redaction  # noqa: E402
 
 _MARKER = re.compile(r"\[REDACTED:([a-z0-9-]+)\]")
 # What ingest never stores as a text: ids, a reply's signature, encrypted reasoning.
@@ -50,13 +51,15 @@ def sources(corpus: Path) -> list[Path]:
     return sorted(p for p in corpus.glob("*/*") if p.is_dir() and p.parent.name != "git")
 
 
-def count_only(corpus: Path) -> dict[str, list[float]]:
+def count_only(corpus: Path, limit_mb: float = 0.0) -> dict[str, list[float]]:
     """Per source: [characters, markers] with the redactor this process imported."""
     redaction.prepare_bulk()
-    out: dict[str, list[float]] = {}
+    out: dict[str, list[float]] = {"_redactor": [str(redaction.__file__)]}  # type: ignore[list-item]
     for folder in sources(corpus):
         chars = markers = 0
         for text in corpus_texts(folder):
+            if limit_mb and chars > limit_mb * 1e6:
+                break
             chars += len(text.value)
             markers += redaction.redact(text.value, text.scope)[1]
         out[f"{folder.parent.name}/{folder.name}"] = [chars, markers]
@@ -107,15 +110,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no corpus at {args.corpus}", file=sys.stderr)
         return 2
     if args.count_only:
-        print(json.dumps(count_only(args.corpus)))
+        print(json.dumps(count_only(args.corpus, args.limit_mb)))
         return 0
     before: dict[str, list[float]] = {}
     if args.before_src is not None:
+        import os
+        import sysconfig
+
+        # -S: without site's .pth files, whose editable-install finder would import this checkout's
+        # lessonloop whatever sys.path says; the libraries come from site-packages on PYTHONPATH
+        environment = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"]}
         run = subprocess.run(
-            [sys.executable, __file__, "--src", str(args.before_src), "--count-only", "--corpus", str(args.corpus)],
-            capture_output=True, text=True, check=True,
+            [sys.executable, "-S", __file__, "--src", str(args.before_src), "--count-only", "--corpus", str(args.corpus),
+             "--limit-mb", str(args.limit_mb)],
+            capture_output=True, text=True, check=True, env=environment,
         )  # fmt: skip
         before = json.loads(run.stdout)
+        redactor = before.pop("_redactor")[0]
+        if not str(redactor).startswith(str(args.before_src)):
+            print(f"the earlier redactor was not imported (got {redactor})", file=sys.stderr)
+            return 2
     redaction.prepare_bulk()
     rows = []
     timed: list[tuple[str, str]] = []  # (text, scope) of every source, for --time
@@ -147,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         row = {"source": name, "mb": round(chars / 1e6, 2), "anchored_per_mb": round(anchored / mb, 2)}
         row["now_per_mb"] = round(now / mb, 2)
         if name in before:
-            row["before_per_mb"] = round(before[name][1] / mb, 2)
+            row["before_per_mb"] = round(before[name][1] / (before[name][0] / 1e6 or 1.0), 2)
         rows.append(row)
     timing = time_both(timed, args.time) if args.time else None
     if args.json:

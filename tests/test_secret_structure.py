@@ -134,3 +134,18 @@ def test_the_sets_written_apart_leak_no_more_than_now(module: str, planted: str,
         len([text for text in changed if not any(mark in text + redact(text, "output")[0] for mark in kept_on_purpose)])
         <= 1
     ), changed
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"name": "cli", "license": "Apache-2.0", "version": "1.2.3"}',
+        '{"type":"thinking","thinking":"...","signature":"' + _rep("EqQCCkYICxgCKkDkoj349GKo", 120) + '"}',
+        "snmp-server location rack 4",
+        "Rotate the staging password every month in Vault",
+        "kid: " + _rep("tHHFkHlC47wNLx8I", 16),
+    ],
+)
+def test_public_values_and_names_near_secret_words_are_kept(text: str, scope: Scope) -> None:
+    assert redact(text, scope) == (text, 0)

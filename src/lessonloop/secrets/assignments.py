@@ -348,6 +348,8 @@ def _value_span(
         return []
     if core.endswith(_SHAPE_ENDINGS) and not (_shaped(value) or _long_and_mixed_case(value)):
         return []
+    if core.endswith(("license", "licence")) and sum(c.isdigit() for c in value) < 8:
+        return []  # `"license": "Apache-2.0"`: a licence's name; a licence key holds many digits
     return [(begin, end, _kind(form, name, core, dashes))]
 
 

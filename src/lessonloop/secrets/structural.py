@@ -180,7 +180,7 @@ def structural_spans(text: str) -> list[tuple[int, int, str]]:
 _PUBLIC_LABEL = LazyRegex(
     r"(?i)(?:\bh1:|\bzh:|sha1:|sha256:|sha384:|sha512:|md5:|blake2b?:|\bkid\b[\"']?[ \t]*[:=][ \t]*[\"']?|\|1\||\|1\|[A-Za-z0-9+/=]{8,60}\|"
     r"|code_challenge=|client_id=|\bstate=|\bnonce=|\biv:|\btag:|data:|address[ \t:=]+|fingerprint[ \t:=]+"
-    r"|;base64,|(?:^|[\W_])id(?:-\d)?[\"']?[ \t]*[:=][ \t]*[\"']?|md5:[ \t]*|\"[nexy]\"[ \t]*:[ \t]*\"|\$)$"
+    r"|;base64,|(?:^|[\W_])id(?:-\d)?[\"']?[ \t]*[:=][ \t]*[\"']?|md5:[ \t]*|\"[nexy]\"[ \t]*:[ \t]*\"|\$|\"signature\"[ \t]*:[ \t]*\")$"
 )
 _LOOSE_KINDS = frozenset({"random-token", "hex-key", "secret-value", "prefixed-token"})
 # a block that holds no secret: anything but a private or secret key (certificates, public keys,
