@@ -14,12 +14,12 @@ linear-time engine cannot run away on a long text in Python's.
 
 from __future__ import annotations
 
-import math
 import re
 
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets import gitleaks_data
 from lessonloop.secrets.format_rule import escaped_break
+from lessonloop.secrets.token_shape import entropy
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks import this module)
 if TYPE_CHECKING:
@@ -120,11 +120,7 @@ def _globally_allowed(secret: str, lowered: str) -> bool:
 
 def shannon(value: str) -> float:
     """Shannon entropy of `value`, in bits per character (gitleaks' measure)."""
-    counts: dict[str, int] = {}
-    for char in value:
-        counts[char] = counts.get(char, 0) + 1
-    total = len(value)
-    return -sum(n / total * math.log2(n / total) for n in counts.values())
+    return entropy(value)
 
 
 class VendoredRules:

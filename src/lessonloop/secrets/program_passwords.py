@@ -18,6 +18,7 @@ path, a placeholder or a number.
 from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
+from lessonloop.secrets.token_shape import unquoted_span
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -73,19 +74,13 @@ _USER_LINE_NEEDLES = (
 _USER_COLON_NEEDLES = ("-u", "-U", "--user", "--creds", "--credentials", "--auth", "-a ", "--basic-auth")
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    if end - start >= 2 and text[start] in "\"'" and text[end - 1] == text[start]:
-        return start + 1, end - 1
-    return start, end
-
-
 def program_spans(text: str, shaped: Callable[[str], bool]) -> list[tuple[int, int, str]]:
     """`shaped(value) -> bool`: whether a value looks like a secret (passed in: assignments.py's)."""
     check = shaped
     out: list[tuple[int, int, str]] = []
 
     def add(start: int, end: int, kind: str) -> None:
-        start, end = _strip(text, start, end)
+        start, end = unquoted_span(text, start, end)
         if end > start and check(text[start:end]):
             out.append((start, end, kind))
 
@@ -111,7 +106,7 @@ def program_spans(text: str, shaped: Callable[[str], bool]) -> list[tuple[int, i
             add(found.start(1), found.end(1), "user-password")
     if "|" in text and ("echo" in text or "printf" in text):
         for found in _PIPED.finditer(text):
-            start, end = _strip(text, found.start(1), found.end(1))
+            start, end = unquoted_span(text, found.start(1), found.end(1))
             colon = text.find(":", start, end)
             add(colon + 1 if colon >= 0 else start, end, "piped-secret")  # `user:PW`: the password
     if "smbpasswd" in lowered:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
+from lessonloop.secrets.token_shape import unquoted_span
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -36,19 +37,13 @@ _JSON_DATA = LazyRegex(r"\"(?:data|stringData)\"[ \t]*:[ \t]*\{([^{}]{1,100000})
 _JSON_VALUE = LazyRegex(r"\"[^\"]{1,200}\"[ \t]*:[ \t]*\"([^\"]{1,20000})\"")
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    if end - start >= 2 and text[start] in "\"'" and text[end - 1] == text[start]:
-        return start + 1, end - 1
-    return start, end
-
-
 def store_command_spans(text: str, value_ok: Callable[[str], bool]) -> list[tuple[int, int, str]]:
     ok = value_ok
     out: list[tuple[int, int, str]] = []
     for command in _STORE_COMMAND.finditer(text):
         for pattern in (_OPTION, _PAIR):
             for found in pattern.finditer(text, command.start(), command.end()):
-                start, end = _strip(text, found.start(1), found.end(1))
+                start, end = unquoted_span(text, found.start(1), found.end(1))
                 value = text[start:end]
                 if "=" in value and pattern is _OPTION and not value.startswith(("{", "[")):
                     start += value.index("=") + 1  # --from-literal=key=value
@@ -64,7 +59,7 @@ def k8s_secret_spans(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for block in _YAML_DATA.finditer(text):
         for found in _YAML_VALUE.finditer(text, block.start(2), block.end(2)):
-            start, end = _strip(text, found.start(1), found.end(1))
+            start, end = unquoted_span(text, found.start(1), found.end(1))
             if end - start >= 4 and not text[start:end].startswith(("|", ">", "{{", "$")):
                 out.append((start, end, "kubernetes-secret"))
     for block in _JSON_DATA.finditer(text):

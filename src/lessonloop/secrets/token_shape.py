@@ -85,3 +85,10 @@ def random_token(value: str, minimum: int = 16, hex_ok: bool = True) -> bool:
     if changes(core) < len(core) * 0.3:
         return False  # words and numbers: handleUserCallback2024, v1ApiManager
     return entropy(core) >= (3.3 if size < 24 else 3.6)
+
+
+def unquoted_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """text[start:end] without the quotes around it, when it is quoted."""
+    if end - start >= 2 and text[start] in "\"'" and text[end - 1] == text[start]:
+        return start + 1, end - 1
+    return start, end
