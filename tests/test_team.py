@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from lessonloop.core.outside_text import as_data
 from lessonloop.team.remote_urls import normalize_remote
 from tests.conftest import REPO_ROOT, SHARED_CORPUS, cli
 from tests.team_server import Server
@@ -675,7 +676,8 @@ def test_the_pre_tool_use_hook_warns_with_a_pulled_team_lesson(
     session.start()
     pre, _post = session.bash(command)
     assert pre.returncode == 0
-    assert lesson["title"] in pre.context  # the team's lesson, before the call
+    # the team's lesson, before the call: a teammate's words, quoted whole as data
+    assert as_data(lesson["title"]) in pre.context
     assert pre.output is not None and "permissionDecision" not in pre.output["hookSpecificOutput"]  # a warning
     own = HookSession(Path(codex_project), hook_env(codex))  # in alice's project her own lesson stops it once
     own.start()

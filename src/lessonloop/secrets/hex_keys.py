@@ -1,11 +1,12 @@
 """Keys written in hex, told from the hashes people print by what stands before them.
 
 A run of 32 or more hex digits is a key (an API key, an AES key, an HMAC secret, an auth token)
-unless the words before it on its line name a hash (sha, digest, checksum, commit, md5, etag,
-integrity, fingerprint, trace, id, ...) or it is a checksum file's line (`<hex>  file`). Runs of
-exactly 40 or 64 digits, the lengths of git's object ids and SHA-256 digests, are keys only where
-something names a secret before them (key, secret, token, password, auth, login, hmac, fromhex,
-private, api). A `0x` key of 64 digits is a key near a word naming keys, accounts or wallets.
+when a word naming a secret stands before it on its line (key, secret, token, password, auth,
+login, hmac, fromhex, private, api key, ...), nearer than any word naming a hash (sha, digest,
+checksum, commit, md5, etag, integrity, fingerprint, trace, id, ...), and it is not a checksum
+file's line (`<hex>  file`), a file named by its hash, or a URL path's piece that names no key.
+Hex with no such word is an id or a hash (a digest, an item's id). A `0x` key of 64 digits is a
+key near a word naming keys, accounts or wallets.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def hex_spans(text: str) -> list[tuple[int, int, str]]:
             url = text[text.rfind(" ", line_start, found.start()) + 1 : found.start()].lower()
             if not any(word in url for word in ("hook", "key", "token", "/v1/", "/v2/", "/v3/", "secret")):
                 continue  # a hash in a URL's path (a package's, a commit's, a gist's), unless the URL names a key
-        if len(value) in (40, 64) and not named:
-            continue
+        if not named:
+            continue  # hex with no word for a secret before it is an id or a hash (a digest, a team item's id)
         out.append((found.start(2), found.end(2), "hex-key"))
     return out
