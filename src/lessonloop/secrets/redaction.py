@@ -1,6 +1,6 @@
 """Secret redaction: applied to every text before it is stored, and again before it leaves the store.
 
-A match is replaced by `[REDACTED:<kind>]`. Five families of rules:
+A match is replaced by `[REDACTED:<kind>]`. Six families of rules:
 
 - secrets/formats.py: secrets recognised by their format (AWS, GitHub, GitLab, Slack, Stripe,
   OpenAI, Anthropic, Google, JWT, PEM blocks, URL passwords, ...; chat bots' tokens, cookies,
@@ -12,7 +12,10 @@ A match is replaced by `[REDACTED:<kind>]`. Five families of rules:
 - secrets/cli_flags.py and secrets/password_options.py: credentials in the options of common
   clients (`curl -u`, `mysql -p`, `zip -P`, `sqlplus user/pw@db`, ...);
 - secrets/unanchored.py: what no anchor announces (BIP-39 seed phrases, WIF keys, Ghost keys),
-  one regex searched over every text of 47 characters or more.
+  one regex searched over every text of 47 characters or more;
+- secrets/structural.py (issue 60): secrets read by where they stand, their form and what hides
+  them, whoever issued them (random tokens, hex keys, values by context, key material, passwords
+  given to programs or told in words), on the text's most decoded view (decoded_views.py).
 
 Every rule applies in every scope; the scope says what a text is, and the assignment rules read
 it accordingly (after set_pii(True), personal data is scrubbed too: secrets/pii.py):
