@@ -61,6 +61,7 @@ _READS_SECRET = LazyRegex(
 )
 _HOOK_URL = LazyRegex(r"https?://[^\s\"'<>]*?hooks?[^\s\"'<>/]*/([^\s\"'<>?#]+)")
 _GROUPED = LazyRegex(r"(?i)(?:key|secret|code)\b[^:\n]{0,60}:\s*((?:[a-z2-7]{4}[ \t]){3,}[a-z2-7]{4})\b")
+_GROUPS_OF_FOUR = LazyRegex(r"(?:[A-Za-z2-7]{4}[ \t]){3,}[A-Za-z2-7]{4}\b")
 _SEED_HEAD = LazyRegex(r"(?i)(?:recovery|seed|secret|backup)[ \t]+(?:phrase|words)|mnemonic")
 _NUMBERED_WORD = LazyRegex(r"(?<![\w])\d{1,2}[.)][ \t]+([a-z]{3,8})\b")
 
@@ -104,6 +105,7 @@ _LOGIN_CALL = LazyRegex(
 _SETTER = LazyRegex(
     r"(?i)(?:\.|\b)(?:set_?|with_?)?(?:password|passwd|passphrase|secret|api_?key|token|auth)[ \t]*\([ \t]*(?:Some\()?[\"']([^\"'\n]{4,300})[\"']"
 )
+_ENV_NAMES = ("getenv", "get_env", "environ.get", "env.get", "env.fetch", "env::var_or", "process.env.")
 # the default of an environment variable named for a secret: os.environ.get("PGPASS", "X")
 _ENV_DEFAULT = LazyRegex(
     r"(?i)(?:getenv|get_env|environ\.get|env\.get|env\.fetch|ENV\.fetch|os\.Getenv|env::var_or|process\.env\.)"
@@ -207,9 +209,11 @@ def _login_spans(text: str) -> list[tuple[int, int, str]]:
 
 def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
-    if "env" in lowered:
-        defaults = _ENV_DEFAULT.finditer(text)
-        out += [(f.start(2), f.end(2), "env-default-secret") for f in defaults if _not_placeholder(f.group(2))]
+    for name in _ENV_NAMES:  # read where an environment lookup is, not over the whole text
+        for position in _positions(lowered, name) if name in lowered else ():
+            found = _ENV_DEFAULT.match(text, position)
+            if found is not None and _not_placeholder(found.group(2)):
+                out.append((found.start(2), found.end(2), "env-default-secret"))
     if "@" in text and ":" in text:
         out += [(f.start(1), f.end(1), "dsn-password") for f in _DSN.finditer(text)]
     if "-" in text and any(word in lowered for word in ("secret", "token", "passw", "api_key", "apikey")):
@@ -232,7 +236,7 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         out += [
             (f.start(1), f.end(1), "assigned-secret") for f in _DEFINE.finditer(text) if _not_placeholder(f.group(1))
         ]
-    if ":" in text and '"' in text:
+    if ":" in text and '"' in text and any(word in lowered for word in ("pass", "secret", "token", "pwd")):
         out += [
             (f.start(1), f.end(1), "assigned-secret") for f in _KEYWORD.finditer(text) if _not_placeholder(f.group(1))
         ]
@@ -395,9 +399,15 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
                 out.append((found.start(2), found.end(2), "key-value"))
         searched_to = position + 3
         position = lowered.find("key", position + 3)
-    if "pin" in lowered or "puk" in lowered or "passcode" in lowered:
-        for pattern in (_PIN_NAME, _PIN_WORDS):
-            out += [(f.start(1), f.end(1), "pin") for f in pattern.finditer(text)]
+    for word in ("pin", "puk", "passcode"):
+        for position in _positions(lowered, word) if word in lowered else ():
+            # a PIN's name or word, read around its place: `DEPLOY_PIN=...`, `PIN 5423`
+            start = max(0, position - 40)
+            line_start = text.rfind("\n", start, position) + 1
+            for pattern in (_PIN_NAME, _PIN_WORDS):
+                pin = pattern.search(text, max(start, line_start), position + 40)
+                if pin is not None and pin.start() <= position + 3:
+                    out.append((pin.start(1), pin.end(1), "pin"))
     if "://" in text:
         out += [(f.start(1), f.end(1), "url-password") for f in _URL_AT_USER.finditer(text)]
         for found in _HOOK_URL.finditer(text):
@@ -427,7 +437,10 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
         if len(listed) >= 12:
             out += [(f.start(1), f.end(1), "seed-phrase") for f in listed]
     if (secret_word or "key" in lowered or "code" in lowered) and ":" in text:
-        out += [(f.start(1), f.end(1), "totp-secret") for f in _GROUPED.finditer(text)]
+        for groups in _GROUPS_OF_FOUR.finditer(text):  # the groups first: a cheap search
+            grouped = _GROUPED.search(text, max(0, groups.start() - 80), groups.end())
+            if grouped is not None:
+                out.append((grouped.start(1), grouped.end(1), "totp-secret"))
     if secret_word or "key" in lowered:
         out += _table_spans(text, lowered)
     if '"sensitive"' in text:
@@ -454,7 +467,7 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
 
 def prefixed_uuid_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
-    if not any(prefix in lowered for prefix in _UUID_PREFIXES):
+    if _UUID_HINT.search(text) is None or not any(prefix in lowered for prefix in _UUID_PREFIXES):
         return out
     for found in _PREFIXED_UUID.finditer(text):
         group = 1 if found.group(1) is not None else 2
@@ -462,4 +475,5 @@ def prefixed_uuid_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     return out
 
 
+_UUID_HINT = LazyRegex(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-")
 _UUID_PREFIXES = ("sdk-", "mob-", "api-", "key-", "sk-", "pk-", "secret-", "token-", "tok-", "auth-", ":fx")
