@@ -19,16 +19,8 @@ from __future__ import annotations
 from itertools import pairwise
 
 from lessonloop.core.lazy_regex import LazyRegex
+from lessonloop.secrets.structural import told_ok
 from lessonloop.secrets.token_shape import is_hex, random_token
-
-TYPE_CHECKING = False
-
-
-def told_ok(value: str) -> bool:
-    from lessonloop.secrets.structural import told_ok as told
-
-    return told(value)
-
 
 _KEY_NAME = LazyRegex(
     r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9_.\-]{0,60}?(?:[_.\-]key|Key|KEY))[\"']?[ \t]*(?:=|:|=>|:=)[ \t]*"

@@ -14,6 +14,7 @@ keys; neither is what continues a path or a URL's path.
 from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
+from lessonloop.secrets.structural import told_ok
 from lessonloop.secrets.token_shape import changes as _changes
 from lessonloop.secrets.token_shape import classes, entropy, is_hex, random_token
 
@@ -91,7 +92,7 @@ def named_spans(text: str, lowered: str | None = None) -> list[tuple[int, int, s
             if any(is_hex(part) and len(part) in (40, 64) for part in _PARTS.split(value)):
                 continue  # a commit id, a digest, a cache key made of a label and a digest
             told = needle in ("passw", "pwd") and _VERB.search(text, found.start(), found.start(1)) is not None
-            if _named_value(value) or (told and _told(value)):
+            if _named_value(value) or (told and told_ok(value.rstrip(".,;:!?)"))):
                 out.append((found.start(1), found.end(1), "secret-value"))
     return out
 
@@ -265,9 +266,3 @@ def strong_random(word: str) -> bool:
 
 
 _WORDLIKE = LazyRegex(r"[A-Z]?[a-z]{4,}")  # a word's letters: random text rarely holds four lower-case in a row
-
-
-def _told(value: str) -> bool:
-    from lessonloop.secrets.structural import told_ok
-
-    return told_ok(value.rstrip(".,;:!?)"))

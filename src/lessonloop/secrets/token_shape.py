@@ -46,16 +46,6 @@ def entropy(value: str) -> float:
     return -sum(n / total * math.log2(n / total) for n in counts.values())
 
 
-def _class(char: str) -> int:
-    if char.isdigit():
-        return 0
-    if char.isupper():
-        return 1
-    if char.islower():
-        return 2
-    return 3
-
-
 def is_hex(value: str) -> bool:
     return bool(value) and not value.translate(_HEX_CHARS)
 
