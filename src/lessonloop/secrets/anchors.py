@@ -40,6 +40,10 @@ KEY_WORDS: tuple[tuple[str, ...], ...] = (
     ("logged", "in", "key"),
     ("psk",),
     ("salt",),
+    ("macaroon",),
+    ("shared", "key"),
+    ("authentication", "key"),
+    ("management", "key"),
     ("honeycomb", "team"),
     ("art", "api"),
 )

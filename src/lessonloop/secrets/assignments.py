@@ -44,8 +44,9 @@ _SECRET_NAME = LazyRegex(
     r"(?:[a-z0-9]*pass"  # SSHPASS, LDAPPASS, db_pass (English words ending in pass: _NOT_PASS)
     r"|(?:^|_|db|user|admin|root|ldap|bind|smtp|ftp|mail|proxy)pwd"
     r"|(?:password|passwd|passphrase|secret|token|api_?key|access_?key|secret_?key|private_?key|app_?key"
-    r"|signing_?key|encryption_?key|master_?key|auth_?key|credentials?)"
-    r"(?:_?(?:key|value|str|string|base|b64|base64))?"
+    r"|signing_?key|encryption_?key|master_?key|auth_?key|credentials?"
+    r"|macaroon|(?:pre_?)?shared_?key|authentication_?key|management_?key"  # LND's, IPsec's and Wi-Fi's, routers', PIV's
+    r")(?:_?(?:key|value|str|string|base|b64|base64|data|hex|text|plain|bytes))?"
     r"|private_key_id|subscription_?key|license_?key|pass(?:in|out)"  # a GCP key's id, Azure's Ocp-Apim-Subscription-Key
     r"|(?:^|_)(?:pw|auth|creds?|passcode|licen[cs]e)"  # REDIS_AUTH, MYSQL_ROOT_PW, admin_pw, DEPLOY_CREDS (a value of a secret's shape)
     r"|(?:^|_)psk|(?:^|_)salt"  # a Wi-Fi pre-shared key (psk=, wifi-sec.psk); WordPress's and Drupal's salts
@@ -58,6 +59,7 @@ _SECRET_NAME_ENDINGS = (
     "pass", "pwd", "password", "passwd", "passphrase", "secret", "token", "key", "credential", "credentials",
     "value", "str", "string", "base", "b64", "base64", "private_key_id", "passin", "passout", "psk", "salt",
     "honeycomb_team", "jfrog_art_api", "pw", "auth", "cred", "creds", "passcode", "license", "licence",
+    "macaroon", "data", "hex", "text", "plain", "bytes",
 )  # fmt: skip
 # English words (and their settings) that end in `pass` and name no password.
 _NOT_PASS = frozenset(
@@ -477,6 +479,8 @@ def _password_value(value: str, core: str) -> bool:
     if _PASSPHRASE.fullmatch(value) is not None:
         words = value.replace(" ", "-").lower().split("-")
         return not any(word in _PLACEHOLDER_WORDS or word in _PLACEHOLDER_PARTS for word in words)
+    if len(value) >= 12 and value.isalpha() and value.islower() and sum(map(value.count, "aeiouy")) <= len(value) // 4:
+        return True  # a generated app password: lower-case letters, few vowels (`kdbmzrqvxffhbawb`)
     if _IDENTIFIER.fullmatch(value) is not None and (value.islower() or value.isupper()):
         return False  # user_pw_2, DB_PASS_2: a variable's or a constant's name
     digits = any(c.isdigit() for c in value)
@@ -589,3 +593,8 @@ def all_caps_name(value: str) -> bool:
 
 def dotted_name(value: str) -> bool:
     return _DOTTED.fullmatch(value) is not None and not _random_dotted(value)
+
+
+def names_secret(core: str) -> bool:
+    """Whether a key (lower-case, `-` and `.` read as `_`) names a secret (secrets/paired_values.py)."""
+    return _names_secret(core)

@@ -46,9 +46,10 @@ _JDBC_THIN = LazyRegex(r"thin:[\w.$\-]+/([^@\s\"']{3,200})@")
 _OPENSSL_PASSWD = LazyRegex(r"openssl[ \t]+passwd[ \t]+(?:-\S+[ \t]+)*([\"'])([^\"'\n]{3,200})\1")
 _FTP_USER = LazyRegex(r"(?m)^[ \t]*user[ \t]+\S+[ \t]+(\S{4,200})[ \t]*$")
 _READS_SECRET = LazyRegex(
-    r"(?im)^[ \t]*(?:[$>#%][ \t]*|PS[^>\n]{0,60}>[ \t]*)?(?:sudo[ \t]+)?(?:terraform|tofu|kubectl|oc|vault|aws|gcloud|az"
+    r"(?im)^[ \t]*(?:(?:[$>#%][ \t]*|PS[^>\n]{0,60}>[ \t]*)(?:sudo[ \t]+)?[\w./\\-]+"  # any program after a prompt
+    r"|(?:[$>#%][ \t]*|PS[^>\n]{0,60}>[ \t]*)?(?:sudo[ \t]+)?(?:terraform|tofu|kubectl|oc|vault|aws|gcloud|az"
     r"|op|doppler|pass|gopass|bw|lpass|security|cat|type|echo|printf|heroku|fly|flyctl|gh|docker|podman|openssl"
-    r"|pwgen|head|jq|yq|sops|age|gpg|infisical|chamber|berglas|kubeseal|helm|ansible-vault|grep)\b"
+    r"|pwgen|head|jq|yq|sops|age|gpg|infisical|chamber|berglas|kubeseal|helm|ansible-vault|grep))\b"
     r"[^\n]*?(?:password|passwd|secret|token|credential|api[_-]?key|private[_-]?key)[^\n]*\r?\n(\S{8,300})[ \t]*\r?$"
 )
 _HOOK_URL = LazyRegex(r"https?://[^\s\"'<>]*?hooks?[^\s\"'<>/]*/([^\s\"'<>?#]+)")
@@ -105,7 +106,7 @@ _ENV_DEFAULT = LazyRegex(
     r"(?:,|\)?[ \t]*(?:\|\||\?\?|\bor\b|\?:))[ \t]*[\"']([^\"'\n]{4,300})[\"']"
 )
 # a DSN's password without a scheme: "user:PW@tcp(host:3306)/db"
-_DSN = LazyRegex(r"[\"'][\w.\-]{1,64}:([^@\s\"'/:]{3,200})@(?:tcp|unix|udp)?[(\w]")
+_DSN = LazyRegex(r"[\"'](?!mailto:)[\w.\-]{1,64}:([^@\s\"'/:]{3,200})@(?:tcp|unix|udp)?[(\w]")
 # a UUID given to a name for a secret: `SecretID: <uuid>`, `"token": "<uuid>"`
 _SECRET_UUID = LazyRegex(
     r"(?i)\b\w*(?:secret|token|passw|password|api_?key)\w*[\"']?[ \t]*[:=][ \t]*[\"']?"
@@ -113,8 +114,23 @@ _SECRET_UUID = LazyRegex(
 )
 # a configuration line `key value` whose key names a password (msmtp, keepalived, snmpd, ipsec)
 _CONFIG_LINE = LazyRegex(
-    r"(?m)^[ \t]*(?:password|passwd|passphrase|auth_pass|secret|psk|rocommunity|rwcommunity|community|tls_key_pass)"
-    r"[ \t]+(?![=:(\[])([^\s#:]{4,200}|(?:[a-z]{4}[ \t]){3}[a-z]{4})[ \t]*$"
+    r"(?m)^[ \t]*(?:(?:[a-z][a-z_\-]*pass(?:word|wd|phrase)?|password|passwd|passphrase|auth_pass|secret|psk|tls_key_pass)"
+    r"[ \t]+(?![=:(\[])([^\s#:]{4,200}|(?:[a-z]{4}[ \t]){3}[a-z]{4})"
+    r"|(?:ro|rw)?community[ \t]+(?![=:(\[])([^\s#:]{4,200})(?:[ \t]+[\w.:/\-]{1,60})?)[ \t]*$"
+)
+# reversibly encrypted secrets of network gear: Juniper's `$9$...`
+_JUNIPER_9 = LazyRegex(r"\$9\$[A-Za-z0-9./\-]{8,300}")
+# a TOTP seed: base32 of 16 characters or more, in a text about one-time codes
+_OTP_WORDS = ("totp", "otp", "2fa", "mfa", "authenticator", "oath", "otpauth", "one-time")
+_BASE32_SEED = LazyRegex(r"(?<![A-Za-z0-9])(?:[A-Z2-7]{16,128}|[a-z2-7]{16,128})={0,6}(?![A-Za-z0-9])")
+# a secret piped into an encoder, and what the encoder printed
+_ENCODED_ECHO = LazyRegex(
+    r"(?m)\becho[ \t]+(?:-[neE]+[ \t]+)*([\"']?)([^\s\"'|]{6,200})\1[ \t]*\|[ \t]*"
+    r"(?:base64|xxd(?:[ \t]+-p)?|od[ \t]+-\S+|hexdump[^\n|]*|openssl[ \t]+(?:base64|enc)[^\n|]*)[^\n]*\r?\n(\S{8,400})[ \t]*$"
+)
+# an API's key as a path segment after its version: `https://mainnet.infura.io/v3/<key>`
+_VERSIONED_KEY = LazyRegex(
+    r"https?://[\w.\-]+(?::\d+)?/v\d{1,2}/([0-9a-fA-F]{32,64}|[A-Za-z0-9_\-]{32,64})(?=[/\s\"'?#,)]|$)"
 )
 _PSK = LazyRegex(r"\b(?:PSK|EAP|XAUTH)[ \t]+\"([^\"\n]{4,300})\"")
 # `set DB_PASSWORD to X` (a summary of what was done)
@@ -212,9 +228,13 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         out += [(f.start(1), f.end(1), "secret-uuid") for f in _SECRET_UUID.finditer(text)]
     if any(word in lowered for word in _CONFIG_WORDS):
         for found in _CONFIG_LINE.finditer(text):
-            value = found.group(1).strip().strip("\"'")
+            group = 1 if found.group(1) is not None else 2
+            value = found.group(group).strip().strip("\"'")
+            name = text[found.start() : found.start(group)].split()[0].lower()
+            if name.endswith("pass") and name.rsplit("_", 1)[-1] in ("bypass", "compass", "surpass", "encompass"):
+                continue
             if len(value) >= 4 and value.lower() not in _NOT_CONFIG_VALUES:
-                start = text.index(value, found.start(1))
+                start = text.index(value, found.start(group))
                 out.append((start, start + len(value), "config-secret"))
     if "PSK" in text or "EAP" in text or "XAUTH" in text:
         out += [(f.start(1), f.end(1), "psk") for f in _PSK.finditer(text)]
@@ -252,10 +272,45 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         out += [(f.start(1), f.end(1), "assigned-secret") for f in _PLAIN_SCHEME.finditer(text)]
     if "[" in text:
         out += [(f.start(1), f.end(1), "url-password") for f in _SASL_LINE.finditer(text)]
+    if "$9$" in text:
+        out += [(f.start(), f.end(), "device-secret") for f in _JUNIPER_9.finditer(text)]
+    if any(word in lowered for word in _OTP_WORDS):
+        for found in _BASE32_SEED.finditer(text):
+            seed = found.group()
+            digits = sum(c in "234567" for c in seed)
+            if digits >= 2 and len(seed) - digits >= 8 and len(set(seed)) >= 10:
+                out.append((found.start(), found.end(), "totp-secret"))
+    if "echo" in lowered and "|" in text:
+        for found in _ENCODED_ECHO.finditer(text):
+            if _printed_secret(found.group(2)) and found.group(2)[0] not in "$%{<":
+                out += [(found.start(2), found.end(2), "piped-secret"), (found.start(3), found.end(3), "piped-secret")]
+    if "/v" in text:
+        for found in _VERSIONED_KEY.finditer(text):
+            if random_token(found.group(1)) or is_hex(found.group(1)):
+                out.append((found.start(1), found.end(1), "url-key"))
     head = _CODES_HEAD.search(text) if "code" in lowered else None
     if head is not None:
         out += [(f.start(), f.end(), "recovery-code") for f in _CODE.finditer(text, head.end(), head.end() + 2000)]
     return out
+
+
+# a tool's line giving a secret it made or reset (`New value: X`, `Generated password: X`), in a
+# text that names a secret
+_NEW_VALUE = LazyRegex(
+    r"(?im)^[ \t]*(?:new|generated|temporary|initial|one-time|your)[ \t][ \w]{0,30}?"
+    r"(?:value|password|passwd|secret|token|key|passphrase)[ \t]*:[ \t]*(\S{6,300})[ \t]*$"
+)
+_DASHED_WORDS = LazyRegex(r"[a-z]{3,12}(?:-[a-z]{3,12}){2,7}")
+
+
+def _printed_secret(value: str) -> bool:
+    """A line printed by a command that reads a secret: letters and digits, words joined by dashes
+    (`nutmeg-cotton-ivory-cedar`), or twelve letters or more of mixed case."""
+    if any(c.isdigit() for c in value) and any(c.isalpha() for c in value):
+        return True
+    if _DASHED_WORDS.fullmatch(value) is not None:
+        return True
+    return len(value) >= 12 and value.isalpha() and not value.islower() and not value.isupper() and not value.istitle()
 
 
 def _not_placeholder(value: str) -> bool:
@@ -264,7 +319,17 @@ def _not_placeholder(value: str) -> bool:
     return common_value_ok(value, 4) and not value.startswith(("$", "%", "{", "<"))
 
 
-_CONFIG_WORDS = ("password ", "passwd ", "passphrase ", "auth_pass", "secret ", "psk ", "community ", "tls_key_pass")
+_CONFIG_WORDS = (
+    "pass ",
+    "password ",
+    "passwd ",
+    "passphrase ",
+    "auth_pass",
+    "secret ",
+    "psk ",
+    "community ",
+    "tls_key_pass",
+)
 _NOT_CONFIG_VALUES = frozenset({"on", "off", "yes", "no", "true", "false", "none", "public", "private"})
 
 
@@ -418,7 +483,10 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
     if "\n" in text and (secret_word or "private" in lowered):
         for found in _READS_SECRET.finditer(text):
             value = found.group(1)
-            if any(c.isdigit() for c in value) and any(c.isalpha() for c in value) and "/" not in value[:1]:
+            if "/" not in value[:1] and _printed_secret(value):
+                out.append((found.start(1), found.end(1), "secret-output"))
+        for found in _NEW_VALUE.finditer(text):
+            if told_ok(found.group(1)):
                 out.append((found.start(1), found.end(1), "secret-output"))
     seed = "phrase" in lowered or "mnemonic" in lowered or "words" in lowered
     if "\n" in text and seed and _SEED_HEAD.search(text) is not None:

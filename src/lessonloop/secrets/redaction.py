@@ -136,7 +136,7 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
     # replaced where it is spelled (secrets/decoded_views.py). The structural rules read the most
     # decoded view only (a secret the text shows, its decoded view shows too); the anchored rules
     # read both, as they did before views.
-    from lessonloop.secrets.structural import structural_spans
+    from lessonloop.secrets.structural import structural_spans, written_spans
 
     decoded = None
     if "\\" in text or "'" in text or '"' in text or "`" in text or "&" in text:
@@ -144,11 +144,13 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
 
         found = views(text)
         decoded = found[-1] if found else None
+    spans += [(begin, end, _STRUCTURAL_PRIORITY, kind) for begin, end, kind in written_spans(text)]
     if decoded is None:
         spans += [(begin, end, _STRUCTURAL_PRIORITY, kind) for begin, end, kind in structural_spans(text)]
     else:
         inner = _anchored_spans(decoded.text, scope)
         inner += [(begin, end, _STRUCTURAL_PRIORITY, kind) for begin, end, kind in structural_spans(decoded.text)]
+        inner += [(begin, end, _STRUCTURAL_PRIORITY, kind) for begin, end, kind in written_spans(decoded.text)]
         for begin, end, priority, kind in inner:
             source = decoded.source_span(begin, end)
             spans.append((source[0], source[1], priority, kind))

@@ -34,7 +34,7 @@ _WORD = LazyRegex(
 _SEPARATOR = LazyRegex(
     r"[ \t]*(?:[:=\uff1a]|:=|—|–|->|→|⇒)[ \t]*(?:\r?\n[ \t]*(?=\S+[ \t]*(?:\r?\n|$)))?"
     r"|['\u2019]s(?=[ \t])[ \t]*"
-    r"|[ \t]+(?:ist|lautet|est|es|era|é|è|e|is|was|je|jest|är|er|on|sind|son|são|eh|ni|adalah|là|hi|היא|هي|है|είναι|c'est|c\u2019est|ist:|es:|är|er:|je:"
+    r"|[ \t]+(?:ist|lautet|est|es|era|é|è|e|is|was|je|jest|to|är|er|on|sind|son|são|eh|ni|adalah|là|hi|היא|هي|है|είναι|c'est|c\u2019est|ist:|es:|är|er:|je:"
     r"|равен|это|—)(?=[ \t])[ \t]*(?:[:\uff1a][ \t]*)?"
     r"|(?<=[^\x00-\x7f])(?:是|为|為|は|が|는|은|이|가|:)?[ \t]*"
     r"|[ \t]+"
@@ -76,18 +76,50 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
         limit = min(word.end() + 160, len(text) if line_end < 0 else line_end)
         for separator in _SEPARATOR.finditer(text, word.end(), limit):
             gap = text[word.end() : separator.start()]
-            if gap and (not gap[0].isspace() or len(gap.split()) > 7 or any(c in _NOT_IN_GAP for c in gap)):
+            if gap and (not gap[0].isspace() or len(gap.split()) > 10 or any(c in _NOT_IN_GAP for c in gap)):
                 break  # the words between are the word's own (`für den Server`), not another text's
             bare = not separator.group().strip()
-            if bare and (gap or word.group().lower().startswith(("code", "pin", "puk", "código", "codigo"))):
+            named = word.group().lower()
+            stem = _stem(named)
+            if stem in _ENGLISH_WORDS and named not in (stem, stem + "s"):
+                break  # `pinned`, `passing`, `coded`: another English word
+            if stem == "pass" and gap:
+                break  # `pass model's X`, `pass base_url=X`: the verb, not a password
+            verb_word = separator.group().strip().lower()
+            if verb_word == "to" and stem in _ENGLISH_WORDS:
+                break  # `pass it to X`: Polish `hasło to X` only
+            counted = named.startswith(("pin", "puk"))  # `PUK 04971604`: a number right after its word
+            if (
+                bare
+                and (gap or named.startswith(("code", "código", "codigo", "pin", "puk")))
+                and not (counted and not gap)
+            ):
                 continue  # a value with no verb stands right after its word (`Schlüssel X`, `pass X`)
             verb = separator.group().strip().lstrip("'\u2019")  # `is`, `'s`, `ist`
-            if word.group().lower() in _ASSIGNED_WORDS and not bare and not verb.isalpha():
+            spoken = verb.replace("'", "").replace("\u2019", "").isalpha()  # `is`, `c'est`
+            next_line = "\n" in separator.group()  # `pass:` and the value on the line below
+            if (
+                named in _ASSIGNED_WORDS
+                and not gap
+                and not bare
+                and not spoken
+                and verb not in _ARROWS
+                and not next_line
+            ):
                 continue  # `password=X`, `pass: X`: an assignment, read per scope by secrets/assignments.py
             position = separator.end()
             filler = _FILLER.match(text, position)
             if filler is not None:
                 position = filler.end()
+            words = _WORDS_TOLD.match(text, position, limit)
+            if (
+                words is not None
+                and not bare
+                and not named.startswith(("code", "código", "codigo", "pin", "puk"))
+                and _STOP_WORDS.isdisjoint(words.group(words.lastindex or 1).lower().split())
+            ):
+                out.append((*words.span(words.lastindex or 1), "password-in-prose"))  # a passphrase of words
+                break
             found = _VALUE.match(text, position, limit)
             if found is None:
                 continue
@@ -97,7 +129,15 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             numeric = value.isdigit() and 4 <= len(value) <= 10 and _NUMERIC_WORDS.search(word.group()) is not None
             if word.group().lower().startswith(("code", "código", "codigo", "puk")) and not numeric:
                 continue  # `the code is X`: a code's number (an alarm's, a door's); other codes are source
-            if bare and not (numeric or _PASSPHRASE.fullmatch(value) or _strong(value) or _mixed(value)):
+            if counted and bare and not numeric:
+                continue
+            if bare and not (
+                numeric
+                or _PASSPHRASE.fullmatch(value)
+                or _strong(value)
+                or _mixed(value)
+                or (named not in _ENGLISH_WORDS and _letters_and_digits(value))
+            ):
                 continue  # a word right after the word (`password reset`): a value needs a password's shape
             if check(value) or numeric or _PASSPHRASE.fullmatch(value) is not None:
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
@@ -108,6 +148,39 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             if check(value):
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
     return out
+
+
+# a passphrase of three to twelve words, quoted or between dashes (`is "copper blossom anchor"`,
+# `— harbor raven walnut —`)
+_WORDS_TOLD = LazyRegex(
+    r"[\"'`“«„]([^\W\d_]{2,14}(?:[ \t][^\W\d_]{2,14}){2,11})[\"'`”»“]"
+    r"|([^\W\d_]{2,14}(?:[ \t][^\W\d_]{2,14}){2,11})[ \t]+[—–](?:[ \t]|$)"
+)
+# Words of sentences that a passphrase of random words rarely holds (`is "not in the repo"`).
+_STOP_WORDS = frozenset(
+    {"the", "a", "an", "in", "not", "is", "to", "of", "and", "or", "for", "with", "on", "at", "by", "it", "this",
+     "that", "see", "use", "your", "my", "our", "from", "be", "are", "was", "will", "as", "der", "die", "das",
+     "und", "le", "la", "les", "de", "et", "el", "los", "y", "en", "no", "il", "di", "e"}
+)  # fmt: skip
+_ARROWS = frozenset({"->", "→", "⇒", "—", "–"})
+# English words for password: after one of them with no verb a value needs a symbol or mixed case
+# (`password reset2`); after another language's word, letters and digits do (`şifresi ilovedaisy1974`).
+_ENGLISH_WORDS = frozenset(
+    {"password", "passwords", "pass", "passcode", "pass code", "pw", "pwd", "code", "pin", "puk"}
+)
+
+
+_BY_LENGTH = tuple(sorted((w.lower() for w in _WORDS), key=len, reverse=True))
+
+
+def _stem(named: str) -> str:
+    """The word of _WORDS that `named` (a word as written, maybe inflected) starts with."""
+    return next((word for word in _BY_LENGTH if named.startswith(word)), named)
+
+
+def _letters_and_digits(value: str) -> bool:
+    """Eight or more letters and digits, two digits at least: a password told without a verb."""
+    return len(value) >= 8 and value.isalnum() and sum(c.isdigit() for c in value) >= 2 and not value.isdigit()
 
 
 _NON_ASCII_WORDS = tuple(word for word in _WORDS if not word.isascii())

@@ -84,7 +84,8 @@ _CONTEXT = (
     "key", "pin", "puk", "passcode", "://", "thin:", "passwd", "ftp", "phrase", "mnemonic", "code", ') "',
     '"sensitive"', "insert into", "<", "|", "connect", "login", "logon", "signin", "btoa", "encode", "getenv",
     "environ", "env.", "env::", "@tcp", "@unix", "psk", "community", "set ", "$ pass", "$ gopass", "pdo",
-    "#define", "<key>", "cdata", "{plain}", "{clear", "codes", "secret 0", "password 7",
+    "#define", "<key>", "cdata", "{plain}", "{clear", "codes", "secret 0", "password 7", "$9$", "totp", "otp", "2fa",
+    "mfa", "authenticator", "oath", "pass ",
 )  # fmt: skip
 _PROGRAM = (
     "/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret", " -p ", " -pw ", "\t-p ", " -pass",
@@ -96,7 +97,7 @@ _STORES = ("secret", "kv ", "config:set", "config set", "ssm ")
 SPOKEN_NEEDLES = (
     "asswort", "ennwort", "mot de", "mdp", "contra", "clave", "senha", "palavra", "parola", "achtwoord", "aslo",
     "eslo", "jelsz", "senord", "salasana", "passord", "adgangs", "sifre", "asscode", "ass code", "in code",
-    "kata sandi", " pw ", " pwd ", "pin", "password", "passphrase", "pass ", "code", "schlüssel", "puk", "digo",
+    "kata sandi", " pw ", " pwd ", "pin", "password", "passphrase", "pass ", "pass:", "code", "schlüssel", "puk", "digo",
 )  # fmt: skip
 _SPOKEN = (*SPOKEN_NEEDLES, "admin", "root", "login", "sa ", "superuser")
 _KEYS = ("-----begin", "----- begin", "untrusted comment", "[")
@@ -172,6 +173,23 @@ def structural_spans(text: str) -> list[tuple[int, int, str]]:
     if not present.isdisjoint(_SPOKEN) or not text.isascii():
         spans += _rule("spoken_passwords").spoken_spans(text, told_ok, lowered)
     return _without_markers(text, spans)
+
+
+def written_spans(text: str, lowered: str | None = None) -> list[tuple[int, int, str]]:
+    """The spans of the rules that read quotes and tags as written (secrets/paired_values.py):
+    run on the text and on its decoded view, as joining literals (`"adminpass" "X"`) or
+    decoding entities (`value="a&lt;b"`) would hide what they read."""
+    spans: list[tuple[int, int, str]] = []
+    if len(text) < 8:
+        return spans
+    quoted = "'" in text or '"' in text
+    if ("alue" in text and ("=" in text or ":" in text)) or ("<" in text and "=" in text and quoted):
+        spans += _rule("paired_values").pair_spans(text)
+    if quoted:
+        spans += _rule("paired_values").literal_spans(text, told_ok)
+        if _DIGIT.search(text) is not None:
+            spans += _rule("paired_values").hex_argument_spans(text)
+    return _without_markers(text, spans) if spans else spans
 
 
 # What is read as random or hex and is public or a hash by its label: go.sum's and Terraform's

@@ -1,0 +1,301 @@
+"""Secrets told by what stands beside them rather than by a key of their own (issue 60):
+
+- a name/value pair whose name names a secret: `- name: SECRET_KEY_BASE` then `value: ...`,
+  `{"name": "Cookie", "value": "..."}`, `<add key="SmtpPassword" value="..."/>`,
+  `<entry key="smtp.password">...</entry>`, `ParameterKey=DbPassword,ParameterValue=...`;
+- a password field of a form: `<input type="password" value="...">`;
+- a literal after a literal that names a secret: `define('AUTH_KEY', '...')`,
+  `writeText "adminpass" "..."`, `setenv("API_TOKEN", "...")`;
+- a literal after a user's address: `NetworkCredential("me@x.io", "...")`, an SQL row's
+  `'news@x.io','...'`;
+- a long hex literal given to a call that is not about hashes: `Client("AC...", "<32 hex>")`.
+
+Each finds its spans by a cheap test first (the characters its form needs).
+"""
+
+from __future__ import annotations
+
+from lessonloop.core.lazy_regex import LazyRegex
+from lessonloop.secrets import assignments
+
+# Words that make a name a secret's, wherever they stand in it (`PasswordData`, `MACAROON_HEX`).
+_SECRET_PARTS = (
+    "password", "passwd", "passphrase", "secret", "token", "cookie", "session", "credential", "apikey", "api_key",
+    "private_key", "privatekey", "macaroon", "pwd", "psk", "auth_key", "authkey", "access_key", "accesskey",
+    "signing_key", "master_key", "encryption_key", "client_key", "app_key", "license_key", "community",
+)  # fmt: skip
+# Names that only speak about a secret (its name, id, length, where it is kept).
+_META_ENDINGS = (
+    "_name", "_id", "_ids", "_type", "_url", "_uri", "_path", "_file", "_length", "_len", "_policy", "_ref",
+    "_arn", "_expiry", "_expires", "_expiration", "_ttl", "_hint", "_field", "_label", "_format", "_version",
+    "_count", "_enabled", "_required", "_header", "_timeout", "_lifetime", "_age", "_duration", "_prefix",
+    "_reset", "_changed", "_updated", "_created", "_strength", "_rule", "_rules", "_min", "_max", "_endpoint",
+    "_provider", "_store", "_manager", "_mode", "_source", "_kind", "_scope", "_scopes", "_placeholder",
+)  # fmt: skip
+
+
+def secret_name(name: str) -> bool:
+    """Whether a field's name names a secret held in it (`SmtpPassword`, `SECRET_KEY_BASE`,
+    `Cookie`, `smtp.password`), not a fact about one (`password_policy`, `token_url`)."""
+    core = _snake(name)
+    if not core or len(core) > 80:
+        return False
+    if assignments.names_secret(core):
+        return True
+    return any(part in core for part in _SECRET_PARTS) and not core.endswith(_META_ENDINGS)
+
+
+def _snake(name: str) -> str:
+    """`SmtpPassword` -> `smtp_password`, `smtp.password` and `smtp-password` too."""
+    out: list[str] = []
+    for index, char in enumerate(name.strip()):
+        if char.isupper() and index and (name[index - 1].islower() or name[index - 1].isdigit()):
+            out.append("_")
+        out.append("_" if char in ".- " else char.lower())
+    return "".join(out)
+
+
+def literal_ok(value: str) -> bool:
+    """A value kept beside a secret's name: a secret unless it is a placeholder, a template, a
+    variable, a path, a number or a word of plain letters."""
+    if _salt_like(value):
+        return True
+    if any(c.isspace() for c in value):
+        return False  # a message, a sentence (`"user-auth" "Add user authentication"`)
+    # `<` and `>` mark a placeholder only around a name (`<your-token>`, _BRACED_NAME below)
+    probe = value.replace("<", "").replace(">", "") if len(value) > 6 else value
+    if not probe or not assignments.common_value_ok(probe, 4) or len(value) > 400:
+        return False
+    if value[0] in "$%<@" or "${" in value or "{{" in value or "%(" in value or _BRACED_NAME.fullmatch(value):
+        return False
+    if value.startswith(("/", "./", "~/", "http://", "https://", "file:")) or assignments.all_caps_name(value):
+        return False
+    if assignments.dotted_name(value) and not any(c.isdigit() for c in value):
+        return False  # secrets.grafanaAdmin, form.password
+    return not (value.isalpha() and (value.islower() or value.istitle()))
+
+
+def _salt_like(value: str) -> bool:
+    """Forty characters or more of every class (a generated salt or key, `12WHh:}1Vg:/io4ty...`):
+    what reads as a template or a placeholder inside it is chance."""
+    return (
+        40 <= len(value) <= 400
+        and " " not in value
+        and "${" not in value
+        and "{{" not in value
+        and any(c.isupper() for c in value)
+        and any(c.islower() for c in value)
+        and any(c.isdigit() for c in value)
+        and sum(not c.isalnum() for c in value) >= 4
+    )
+
+
+_BRACED_NAME = LazyRegex(r"\{[\w.]*\}|<[\w .-]*>|\[[\w .-]*\]")
+
+# `name: N` / `"name": "N"` / `Name=N` and then, in the same item, `value: V`.
+_NAME_FIELD = LazyRegex(
+    r"(?i)(?<![\w-])[\"']?(?:name|key|parameter_?key|parameter_?name|header|variable|setting)[\"']?[ \t]*[:=][ \t]*"
+    r"[\"']?([\w.\-]{2,80})[\"']?"
+)
+_VALUE_FIELD = LazyRegex(
+    r"(?i)(?<![\w-])[\"']?(?:value|parameter_?value|secret_?value|default_?value)[\"']?[ \t]*[:=][ \t]*"
+    r"(?:\"((?:[^\"\\\n]|\\.){1,400})\"|'([^'\n]{1,400})'|([^\s,}\]\"'#][^,}\]\n]{0,399}))"
+)
+# An XML or HTML tag's attributes naming a secret, and its value or its content.
+_TAG = LazyRegex(r"<[A-Za-z][\w:.-]*(?:[ \t\r\n]+(?:[^<>\"']|\"[^\"\n]*\"|'[^'\n]*'){0,600}?)?/?>")
+_ATTRIBUTE = LazyRegex(r"([\w:.-]+)[ \t]*=[ \t]*(?:\"([^\"]*)\"|'([^']*)')")
+_CONTENT = LazyRegex(r"([^<\n]{1,400})</")
+
+
+def pair_spans(text: str) -> list[tuple[int, int, str]]:
+    """Values of name/value pairs and of tags whose name is a secret's."""
+    out: list[tuple[int, int, str]] = []
+    lowered_has_value = "alue" in text
+    if lowered_has_value:
+        for name in _NAME_FIELD.finditer(text):
+            if not secret_name(name.group(1)):
+                continue
+            stop = _item_end(text, name.end())
+            value = _VALUE_FIELD.search(text, name.end(), stop)
+            if value is None:
+                continue
+            group = value.lastindex or 1
+            begin, end = value.span(group)
+            raw = text[begin:end].rstrip()
+            if literal_ok(raw) or _cookie(name.group(1), raw):
+                out.append((begin, begin + len(raw), "named-value"))
+    if "<" in text and "=" in text:
+        out += _tag_spans(text)
+    return out
+
+
+def _item_end(text: str, position: int) -> int:
+    """Where the item that holds a name ends: the next `name`, a closing brace, a new list item, or
+    240 characters on."""
+    limit = min(len(text), position + 240)
+    for stop in ("}", "\n- ", "\n  - ", "\n    - ", "\n      - ", "\n        - ", "name"):
+        found = text.find(stop, position, limit)
+        if found >= 0:
+            limit = found
+    return limit
+
+
+def _cookie(name: str, value: str) -> bool:
+    """A cookie header's value: its session values are secrets, whatever their shape."""
+    return name.lower() in ("cookie", "set-cookie") and "=" in value and len(value) >= 8
+
+
+def _tag_spans(text: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for tag in _TAG.finditer(text):
+        attributes = [(a.group(1).lower(), a.start(2) if a.group(2) is not None else a.start(3), a.group(2) if a.group(2) is not None else a.group(3)) for a in _ATTRIBUTE.finditer(text, tag.start(), tag.end())]  # fmt: skip
+        if not attributes:
+            continue
+        named = {name: value for name, _start, value in attributes}
+        secret = named.get("type", "").lower() == "password" or any(
+            name in ("key", "name", "id", "property") and secret_name(value) for name, _start, value in attributes
+        )
+        if not secret:
+            continue
+        found = False
+        for name, start, value in attributes:
+            if name in ("value", "content", "password", "secret") and value and _entity_ok(value):
+                out.append((start, start + len(value), "named-value"))
+                found = True
+        if not found and not tag.group().endswith("/>"):
+            content = _CONTENT.match(text, tag.end())
+            if content is not None and _entity_ok(content.group(1).strip()):
+                begin = tag.end() + len(content.group(1)) - len(content.group(1).lstrip())
+                out.append((begin, begin + len(content.group(1).strip()), "named-value"))
+    return out
+
+
+def _entity_ok(value: str) -> bool:
+    """`literal_ok` for a value that may be written with HTML entities (`a&amp;b`): either form."""
+    if not value:
+        return False
+    if literal_ok(value):
+        return True
+    if "&" in value:
+        import html
+
+        return literal_ok(html.unescape(value))
+    return False
+
+
+# Two literals in a row, the first naming a secret: `define('AUTH_KEY', '...')`.
+_LITERAL_PAIR = LazyRegex(r"([\"'])([\w.\-]{2,80})\1[ \t]*(?:,|[ \t])[ \t]*([\"'])((?:(?!\3)[^\n\\]|\\.){4,400})\3")
+# A user's address, then a literal: `("me@x.io", "...")`, `'news@x.io','...'`.
+_ADDRESS_PAIR = LazyRegex(
+    r"([\"'])[\w.+\-]{1,64}@[\w\-]+(?:\.[\w\-]+)+\1[ \t]*,[ \t]*([\"'])((?:(?!\2)[^\s\\]){6,200})\2"
+)
+_DIGITS = LazyRegex(r"\d")
+_KEY_AFTER = LazyRegex(r"[ \t]*(?::(?!:)|=>)")
+_CALLEE = LazyRegex(r"([\w.:$]+)[ \t]*\([^()\n]*$")
+_CREDENTIAL_CALL = LazyRegex(r"(?i)cred|auth|login|logon|sign_?in|connect|smtp|sasl|basic|client|account|user")
+
+
+# A quoted literal with a person's password's shape: letters, digits and a symbol.
+_QUOTED = LazyRegex(r"(?<![\w\\])([\"'])([^\s\"'\\]{8,64})\1(?![\w\\])")
+_PASSWORD_SYMBOLS = frozenset("!@#$%^&*?~+=")
+_VERSION = LazyRegex(r"[vV]?\d+(?:[.\-]\w+)*(?:\+[\w.]+)?")
+_PACKAGE_SPEC = LazyRegex(r"@?[\w./-]+@[\w.^~<>=*|\- ]+")
+_ESCAPE_OR_REFERENCE = LazyRegex(r"%[0-9A-Fa-f]{2}|#\d+$")  # `a%20b`, `issue#1234`
+_KEY_VALUE = LazyRegex(r"[A-Za-z_][\w.\-]*[=:].*")
+
+
+def human_password(value: str) -> bool:
+    """A password a person chose, by its shape: eight or more characters with letters (four at
+    least), digits and a symbol such as `!@#$%*`, and nothing of an expression, a template, a
+    version, a package's name, an address or an option (`Winter*2006`, `Sapphire_cricket_62@`)."""
+    if not 8 <= len(value) <= 64 or value[0] in "$%@{*^~=+!&<>([#" or value.startswith("-"):
+        return False
+    symbols = [c for c in value if c in _PASSWORD_SYMBOLS]
+    if not symbols or sum(c.isalpha() for c in value) < 4 or not any(c.isdigit() for c in value):
+        return False
+    if any(part in value for part in ("://", "${", "{{", "&&", "||", "!=", "==", "+=", "->", "=>", "/", "%s", "%d")):
+        return False
+    if "@" in value and _PACKAGE_SPEC.fullmatch(value) is not None and not value.endswith("@"):
+        return False  # an address, a package at a version (`typescript@5.3.3`)
+    if _KEY_VALUE.fullmatch(value) is not None and value.find("=") > 0 and value[: value.find("=")].isidentifier():
+        return False  # `retries=3`, `max_age=60*60`
+    if (
+        any(c in value for c in "(){}[]<>")
+        or ";" in value
+        or (":" in value and value[: value.find(":")].replace("-", "_").isidentifier())
+    ):
+        return False  # CSS (`padding:8px;color:#888`), `label:value`
+    if _VERSION.fullmatch(value) is not None or _ESCAPE_OR_REFERENCE.search(value) is not None:
+        return False
+    return not all(c in "*+=" for c in symbols) or any(c.isupper() for c in value)  # `count*100` is arithmetic
+
+
+def literal_spans(text: str, told_ok: object) -> list[tuple[int, int, str]]:
+    """Literals after a literal naming a secret, after a user's address, and with a person's
+    password's shape."""
+    out: list[tuple[int, int, str]] = []
+    if text.count('"') + text.count("'") < 2:
+        return out
+    if any(c in text for c in "!#$%^*?~@+=") and _DIGITS.search(text) is not None:
+        for found in _QUOTED.finditer(text):
+            if human_password(found.group(2)):
+                out.append((found.start(2), found.end(2), "password-shaped"))
+    if text.count('"') + text.count("'") < 4:
+        return out
+    for found in _LITERAL_PAIR.finditer(text):
+        name, value = found.group(2), found.group(4)
+        if not assignments.names_secret(_snake(name)) or not literal_ok(value) or secret_name(value):
+            continue
+        before = text[max(0, found.start() - 40) : found.start()].rstrip()
+        if not before or not (before[-1] == "(" or before[-1].isalnum() or before[-1] == "_"):
+            continue  # the first argument of a call (`define('AUTH_KEY', ...)`), not an item of a list
+        if _KEY_AFTER.match(text, found.end()) is not None:
+            continue  # `"a", "b": ...`: the second is a key
+        out.append((found.start(4), found.end(4), "named-value"))
+    if "@" in text:
+        for found in _ADDRESS_PAIR.finditer(text):
+            value = found.group(3)
+            if "@" in value or "://" in value or value.startswith(("/", "./")) or value.replace(".", "").isdigit():
+                continue
+            callee = _CALLEE.search(text, max(0, found.start() - 120), found.start())
+            credential = callee is not None and _CREDENTIAL_CALL.search(callee.group(1)) is not None
+            if (callable(told_ok) and told_ok(value)) or (
+                credential and len(value) >= 8 and assignments.common_value_ok(value, 8) and value[0] not in "$%{<"
+            ):
+                out.append((found.start(3), found.end(3), "user-password"))
+    return out
+
+
+# A quoted hex literal of 32 digits or more given to a call: a key (a hash is named by its call or label).
+_HEX_ARGUMENT = LazyRegex(r"[(,][ \t]*([\"'])([0-9a-fA-F]{32,128})\1(?=[ \t]*[,)])")
+_HASH_WORDS = LazyRegex(
+    r"(?i)sha|hash|digest|md5|checksum|commit|revision|\brev\b|etag|integrity|fingerprint|blake|crc|"
+    r"object_?id|oid|tree|parent|uuid|guid|trace|span|request|\bid\b|_id\b|Id\b|color|colour"
+)
+
+
+def hex_argument_spans(text: str) -> list[tuple[int, int, str]]:
+    """Long hex literals given to calls whose name and line speak of no hash."""
+    out: list[tuple[int, int, str]] = []
+    for found in _HEX_ARGUMENT.finditer(text):
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        before = text[line_start : found.start(2)]
+        if _HASH_WORDS.search(before) is None and _in_call(before):
+            out.append((found.start(2), found.end(2), "hex-key"))
+    return out
+
+
+def _in_call(before: str) -> bool:
+    """Whether the line before a literal leaves it inside a call's parentheses (`Client("...", `),
+    not inside a list, a tuple of data or a map (`{:hex, :ash, "3.16.0", "..."`)."""
+    depth = 0
+    for index in range(len(before) - 1, -1, -1):
+        char = before[index]
+        if char in ")]}":
+            depth += 1
+        elif char in "([{":
+            if depth:
+                depth -= 1
+                continue
+            return char == "(" and index > 0 and (before[index - 1].isalnum() or before[index - 1] in "_$")
+    return False
