@@ -110,16 +110,23 @@ def _leaking(planted: tuple[object, ...]) -> list[str]:
 
 # The sets written apart from the rules (docs/privacy.md, "Measured"): what leaks now, as a floor
 # that must not fall back. Their first figures (before the rules saw them) are the held-out ones.
+# The fifth set is still held out (no rule was written from it): its figure is its first
+# measurement, and its look-alikes are not read to make them pass.
 MEASURED = (
-    ("tests.secret_samples_fresh", "FRESH", "BENIGN_FRESH", 0.03),
-    ("tests.secret_samples_fresh2", "FRESH2", "BENIGN_FRESH2", 0.035),
-    ("tests.secret_samples_fresh3", "FRESH3", "BENIGN_FRESH3", 0.055),
-    ("tests.secret_samples_fresh4", "FRESH4", "BENIGN_FRESH4", 0.09),
+    ("tests.secret_samples_fresh", "FRESH", "BENIGN_FRESH", 0.01, 1),
+    ("tests.secret_samples_fresh2", "FRESH2", "BENIGN_FRESH2", 0.015, 1),
+    ("tests.secret_samples_fresh3", "FRESH3", "BENIGN_FRESH3", 0.02, 1),
+    ("tests.secret_samples_fresh4", "FRESH4", "BENIGN_FRESH4", 0.02, 1),
+    ("tests.secret_samples_fresh5", "FRESH5", "BENIGN_FRESH5", 0.10, 5),
 )
 
 
-@pytest.mark.parametrize(("module", "planted", "benign", "at_most"), MEASURED, ids=[m[0] for m in MEASURED])
-def test_the_sets_written_apart_leak_no_more_than_now(module: str, planted: str, benign: str, at_most: float) -> None:
+@pytest.mark.parametrize(
+    ("module", "planted", "benign", "at_most", "changed_at_most"), MEASURED, ids=[m[0] for m in MEASURED]
+)
+def test_the_sets_written_apart_leak_no_more_than_now(
+    module: str, planted: str, benign: str, at_most: float, changed_at_most: int
+) -> None:
     import importlib
 
     samples = importlib.import_module(module)
@@ -132,7 +139,7 @@ def test_the_sets_written_apart_leak_no_more_than_now(module: str, planted: str,
     kept_on_purpose = ("AKIAIOSFODNN7EXAMPLE", "jwt.io", "[REDACTED:password-hash]")
     assert (
         len([text for text in changed if not any(mark in text + redact(text, "output")[0] for mark in kept_on_purpose)])
-        <= 1
+        <= changed_at_most
     ), changed
 
 
@@ -149,3 +156,50 @@ def test_the_sets_written_apart_leak_no_more_than_now(module: str, planted: str,
 )
 def test_public_values_and_names_near_secret_words_are_kept(text: str, scope: Scope) -> None:
     assert redact(text, scope) == (text, 0)
+
+
+# What the rules of secrets/paired_values.py and the second round of prose and printed secrets
+# read (dev examples, written for these tests), and what they must leave alone.
+_NEIGHBOURS = (
+    ("        - name: SESSION_SECRET\n          value: 9f8e7d6c5b4a39281706f5e4d3c2b1a0ffee", "9f8e7d6c5b4a39281706"),
+    ('{"name": "Cookie", "value": "_app_session=b1946ac92492d2347c6235b4d2611184; lang=en"}', "b1946ac92492d2347c62"),
+    ('<add key="MailPassword" value="Quartz&amp;Lime7" />', "Quartz&amp;Lime7"),
+    ('<entry key="db.password">Tundra-Owl-44</entry>', "Tundra-Owl-44"),
+    ('<input type="password" name="p" value="Orbit_9_Falcon">', "Orbit_9_Falcon"),
+    ('os.environ.setdefault("API_TOKEN", "k3Jx9LmQ2vR8tW5z")', "k3Jx9LmQ2vR8tW5z"),
+    ('cred = NetworkCredential("ops@example.org", "qwpzrtkxmvbnhjgf")', "qwpzrtkxmvbnhjgf"),
+    ('sdk = Client("0123abcd4567ef890123abcd4567ef89", region="eu")', "0123abcd4567ef890123abcd4567ef89"),
+    ("INSERT INTO mail VALUES (3,'relay','Marble*2019');", "Marble*2019"),
+    ("$ vaultctl show-password db\nPlum7Raven2Cobalt", "Plum7Raven2Cobalt"),
+    ('{"issuer": "acme", "totp": "MZXW6YTBOI4DCMRTGQ2TMNZY"}', "MZXW6YTBOI4DCMRTGQ2TMNZY"),
+    ("$ echo -n 'Fj3#kd9!Qz' | base64\nRmozI2tkOSFReg==", "RmozI2tkOSFReg=="),
+    ("wifi password -> Lantern4Meadow", "Lantern4Meadow"),
+    ('my passphrase is "velvet comet harbor prism"', "velvet comet harbor prism"),
+    ("The PUK of the spare SIM is on file, PUK 55120934", "55120934"),
+    ("requirepass 8c1f0e4b2a7d9c3e5f6a1b0d2c4e8f7a", "8c1f0e4b2a7d9c3e5f6a1b0d2c4e8f7a"),
+)
+_NOT_SECRETS = (
+    '<a href="mailto:ops@example.org?subject=hello">mail</a>',
+    "feat: add map_refresh parameter to Coder and pass it to `get_repo_map2`",
+    "Pinned toolchain and tooling: `rust-toolchain.toml` (1.78.0 + rustfmt)",
+    '{"hookEvent":"SessionStart","hookName":"SessionStart:startup"}',
+    'commands = ["ls", "pwd", "git-status", "invalid-command"]',
+    "overlay.innerHTML = '<div style=\"padding:8px;color:#888\">none</div>'",
+    'group_key = tool_use_id || "group-#{:erlang.phash2(content)}"',
+    '"ash": {:hex, :ash, "3.16.0", "f5e8c3a1b2d4e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1", [:mix]}',
+    'pkg = "typescript@5.3.3"; ver = "v1.2.3+build5"; q = "a%20b%20c2!"',
+    "the password is \"not in the repo\" and the passphrase — see the vault entry — is rotated",
+    "pass show email/work",
+)
+
+
+@pytest.mark.parametrize(("text", "secret"), _NEIGHBOURS, ids=[t[:40] for t, _ in _NEIGHBOURS])
+def test_a_secret_told_by_its_neighbours_is_redacted(text: str, secret: str) -> None:
+    for scope in SCOPES:
+        assert secret not in redact(text, scope)[0], scope
+
+
+@pytest.mark.parametrize("text", _NOT_SECRETS, ids=[t[:40] for t in _NOT_SECRETS])
+def test_what_only_looks_told_is_kept(text: str) -> None:
+    for scope in SCOPES:
+        assert redact(text, scope) == (text, 0), scope
