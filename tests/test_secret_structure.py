@@ -110,14 +110,12 @@ def _leaking(planted: tuple[object, ...]) -> list[str]:
 
 # The sets written apart from the rules (docs/privacy.md, "Measured"): what leaks now, as a floor
 # that must not fall back. Their first figures (before the rules saw them) are the held-out ones.
-# The fifth set is still held out (no rule was written from it): its figure is its first
-# measurement, and its look-alikes are not read to make them pass.
 MEASURED = (
     ("tests.secret_samples_fresh", "FRESH", "BENIGN_FRESH", 0.01, 1),
-    ("tests.secret_samples_fresh2", "FRESH2", "BENIGN_FRESH2", 0.015, 1),
+    ("tests.secret_samples_fresh2", "FRESH2", "BENIGN_FRESH2", 0.01, 1),
     ("tests.secret_samples_fresh3", "FRESH3", "BENIGN_FRESH3", 0.02, 1),
     ("tests.secret_samples_fresh4", "FRESH4", "BENIGN_FRESH4", 0.02, 1),
-    ("tests.secret_samples_fresh5", "FRESH5", "BENIGN_FRESH5", 0.10, 5),
+    ("tests.secret_samples_fresh5", "FRESH5", "BENIGN_FRESH5", 0.02, 0),
 )
 
 
@@ -177,6 +175,21 @@ _NEIGHBOURS = (
     ('my passphrase is "velvet comet harbor prism"', "velvet comet harbor prism"),
     ("The PUK of the spare SIM is on file, PUK 55120934", "55120934"),
     ("requirepass 8c1f0e4b2a7d9c3e5f6a1b0d2c4e8f7a", "8c1f0e4b2a7d9c3e5f6a1b0d2c4e8f7a"),
+    (
+        "$ pwgen -s 24 1\nqT7vLx2mRk9pWz4nBc6hJd3s\n$ export APP_KEY=qT7vLx2mRk9pWz4nBc6hJd3s",
+        "qT7vLx2mRk9pWz4nBc6hJd3s",
+    ),
+    ('variable "db_password" {\n  default = "Harbor7Lime!"\n}', "Harbor7Lime!"),
+    ("keys:\n  tokens:\n    - 9d1c7e2a4b6f8a0c3e5d7f9b1a2c4e6d\n", "9d1c7e2a4b6f8a0c3e5d7f9b1a2c4e6d"),
+    ("aes_key: [12,34,56,78,90,12,34,56,78,90,12,34,56,78,90,12]", "12,34,56,78,90,12,34,56"),
+    ("const t = ['Qw8xZk2', 'Lm4Pv9r', 'Tn6Bj3s'].join('');", "Qw8xZk2"),
+    ("Who has the wifi password?\nme: Otter.Cliff.884", "Otter.Cliff.884"),
+    ("I set the admin password to Cedar-Lynx-42 and restarted", "Cedar-Lynx-42"),
+    ("Tresorcode: 582913", "582913"),
+    ("验证码385720，请勿泄露", "385720"),  # noqa: RUF001
+    ("Password: Gl4ss&Stone", "Gl4ss&Stone"),
+    ("openssl pkcs12 -export -out a.p12 -passout pass:Quill5Ember", "Quill5Ember"),
+    ('proxy_set_header Authorization "Basic dXNlcjpzM2NyM3RQYXNz";', "dXNlcjpzM2NyM3RQYXNz"),
 )
 _NOT_SECRETS = (
     '<a href="mailto:ops@example.org?subject=hello">mail</a>',
@@ -188,8 +201,16 @@ _NOT_SECRETS = (
     'group_key = tool_use_id || "group-#{:erlang.phash2(content)}"',
     '"ash": {:hex, :ash, "3.16.0", "f5e8c3a1b2d4e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1", [:mix]}',
     'pkg = "typescript@5.3.3"; ver = "v1.2.3+build5"; q = "a%20b%20c2!"',
-    "the password is \"not in the repo\" and the passphrase — see the vault entry — is rotated",
+    'the password is "not in the repo" and the passphrase — see the vault entry — is rotated',
     "pass show email/work",
+    "the exit code was 1234 and the error code: 10054",
+    "watch-only wallet: xpub661MyMwAqRbcNk73hKTwB79bzwGxjdzMXke9tQ8kiSgSFgLU2UZ8Pbo9CCkMGtv9CyJupQ",
+    "Content-Security-Policy: script-src 'self' 'sha256-S+Ut2Ma7DRYHj9Hd810kNneaa33lLb9eFzooODI/tdW='",
+    "sec   rsa4096/0x884668A46D23BC21 2024-01-09 [SC] [expires: 2027-01-08]",
+    "密码长度至少12位，且必须包含数字和符号。",  # noqa: RUF001
+    "I need to pass the password to the function",
+    'x = "Django.Settings.2024"; path = "/".join(["usr", "local", "bin"])',
+    "Server={server};Database={db};User Id={user};Password={password};",
 )
 
 

@@ -41,6 +41,8 @@ KEY_WORDS: tuple[tuple[str, ...], ...] = (
     ("psk",),
     ("salt",),
     ("macaroon",),
+    ("cookie",),
+    ("key", "string"),
     ("shared", "key"),
     ("authentication", "key"),
     ("management", "key"),

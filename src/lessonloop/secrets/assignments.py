@@ -49,7 +49,7 @@ _SECRET_NAME = LazyRegex(
     r")(?:_?(?:key|value|str|string|base|b64|base64|data|hex|text|plain|bytes))?"
     r"|private_key_id|subscription_?key|license_?key|pass(?:in|out)"  # a GCP key's id, Azure's Ocp-Apim-Subscription-Key
     r"|(?:^|_)(?:pw|auth|creds?|passcode|licen[cs]e)"  # REDIS_AUTH, MYSQL_ROOT_PW, admin_pw, DEPLOY_CREDS (a value of a secret's shape)
-    r"|(?:^|_)psk|(?:^|_)salt"  # a Wi-Fi pre-shared key (psk=, wifi-sec.psk); WordPress's and Drupal's salts
+    r"|(?:^|_)psk|(?:^|_)salt|(?:^|_)cookie|(?:^|_)key_?string"  # a Wi-Fi pre-shared key (psk=, wifi-sec.psk); WordPress's and Drupal's salts
     r"|(?:^|_)(?:nonce|logged_in)_key"  # WordPress's other keys (AUTH_KEY, SECURE_AUTH_KEY: auth_key)
     r"|honeycomb_team|jfrog_art_api"  # vendors' headers named after neither (X-Honeycomb-Team, X-JFrog-Art-Api)
     r"|^x_[a-z0-9_]+_key)$"  # any X-...-Key header (X-Functions-Key, X-Insert-Key, X-Partner-Key)
@@ -59,7 +59,7 @@ _SECRET_NAME_ENDINGS = (
     "pass", "pwd", "password", "passwd", "passphrase", "secret", "token", "key", "credential", "credentials",
     "value", "str", "string", "base", "b64", "base64", "private_key_id", "passin", "passout", "psk", "salt",
     "honeycomb_team", "jfrog_art_api", "pw", "auth", "cred", "creds", "passcode", "license", "licence",
-    "macaroon", "data", "hex", "text", "plain", "bytes",
+    "macaroon", "data", "hex", "text", "plain", "bytes", "cookie", "string",
 )  # fmt: skip
 # English words (and their settings) that end in `pass` and name no password.
 _NOT_PASS = frozenset(
@@ -70,11 +70,11 @@ _NOT_PASS = frozenset(
 _PASSWORD_ENDINGS = ("pass", "passwd", "password", "pwd", "psk", "passphrase", "pw", "passcode")
 # Keys that name a secret only sometimes (`auth: basic`, `SMTP_AUTH=login`): their value must
 # have a secret's shape in every form.
-_SHAPE_ENDINGS = ("auth", "cred", "creds", "license", "licence")
+_SHAPE_ENDINGS = ("auth", "cred", "creds", "license", "licence", "cookie")
 # A bare word that gives a password to a command (`nmcli ... password "X"`, `rclone ... pass X`,
 # `ALTER ROLE r WITH PASSWORD 'X'`, `wpa_cli set_network 0 psk "X"`), or a dotted or dashed
 # setting ending in one (`wifi-sec.psk X`, `802-1x.password X`).
-_BARE_WORDS = frozenset({"password", "passwd", "pass", "psk", "passphrase"})
+_BARE_WORDS = frozenset({"password", "passwd", "pass", "psk", "passphrase", "key_string"})
 # Secret words that are not about secrets in these keys (LLM tokenizers' special tokens, paging).
 _NOT_SECRET_NAMES = frozenset(
     {"bos_token", "eos_token", "pad_token", "unk_token", "sep_token", "cls_token", "mask_token", "no_token"}
@@ -109,10 +109,17 @@ _QUOTE_PREFIX = LazyRegex(
 _SET_WORDS = ("set", "setx", "config", "--global", "--local", "--system", "--add")
 _PREVIOUS_WORD = LazyRegex(r"(?:^|\s)(?:set|setx|config|--global|--local|--system|--add)[ \t]+$")
 
+# `&` and what follows it up to the line's end: part of a `key: value` value (not a query string's
+# next pair: `&name=`)
+_AMPERSAND_TAIL = LazyRegex(r"&(?![\w.\-]+=)[^\s\"'`;|,<>\\]{1,100}(?=[ \t]*(?:\r?\n|$))")
+# In single quotes nothing expands: a `$` that starts mixed case and digits is a password's
+# (`'$Orbit4525orbit'`), not a variable (`'$HOME'`, `'${x}'`, `'$user2'`).
+_DOLLAR_PASSWORD = LazyRegex(r"\$(?=[^$]*[A-Z])(?=[^$]*[a-z])(?=(?:[^$\d]*\d){2})[A-Za-z0-9!@#%^&*._\-]{7,63}")
 _BASE64_AUTH = LazyRegex(r"[A-Za-z0-9+/]{8,}={0,2}")
 _IDENTIFIER = LazyRegex(r"[A-Za-z_][A-Za-z0-9_]*")
 _DOTTED = LazyRegex(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")
 _ALL_CAPS = LazyRegex(r"[A-Z][A-Z0-9_]*")
+_LONG_NUMBER = LazyRegex(r"\d{16,64}")
 _NUMBER_LIKE = LazyRegex(r"[\d.,:_+\-/ ]+")
 _TEMPLATE = LazyRegex(r"\$\{|\$\(|\{\{|\{%|%\(|#\{|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^<[^>]*>$|^\{[^}]*\}$|^\[[^\]]*\]$")
 _WORDS = LazyRegex(r"[^\W\d_]+(?:[-_.][^\W\d_]+)+")
@@ -327,7 +334,10 @@ def _value_span(
         if close < 0 or newline >= 0:
             return []
         value, end = text[begin:close], close
-        if not _quoted_value_ok(value, form, scope, core) or (form == "bare" and not _bare_value_ok(value)):
+        literal_dollar = quote == "'" and _DOLLAR_PASSWORD.fullmatch(value) is not None  # '$Orbit4525orbit'
+        if not literal_dollar and (
+            not _quoted_value_ok(value, form, scope, core) or (form == "bare" and not _bare_value_ok(value))
+        ):
             return []
     else:
         if form == "define":
@@ -336,6 +346,8 @@ def _value_span(
         if found is None:
             return []
         begin, end = found
+        if form in ("colon", "spaced") and text.startswith("&", end) and _AMPERSAND_TAIL.match(text, end) is not None:
+            end = _AMPERSAND_TAIL.match(text, end).end()  # type: ignore[union-attr]  # `Password: Lobster&9115`
         if form == "flag" and text.startswith(("pass:", "env:", "file:", "fd:"), begin):
             if not text.startswith("pass:", begin):
                 return []  # openssl -passin env:VAR / file:path
@@ -444,8 +456,8 @@ def _common_value_ok(value: str, minimum: int = MIN_VALUE) -> bool:
         return False
     if any(part in lowered for part in _PLACEHOLDER_PARTS) and not _long_and_mixed(value):
         return False
-    if len(set(lowered)) <= 2 or _NUMBER_LIKE.fullmatch(value) is not None:
-        return False
+    if len(set(lowered)) <= 2 or (_NUMBER_LIKE.fullmatch(value) is not None and not _LONG_NUMBER.fullmatch(value)):
+        return False  # a number, but not a secret made of sixteen digits or more
     return _TEMPLATE.search(value) is None
 
 
@@ -558,7 +570,14 @@ def _unquoted_value_ok(
 def _random_identifier(value: str) -> bool:
     """A token that happens to be made of identifier characters (hex, base62): long, with digits,
     without the underscores of a variable name."""
-    return len(value) >= 12 and "_" not in value and sum(c.isdigit() for c in value) >= 3
+    if len(value) >= 12 and "_" not in value and sum(c.isdigit() for c in value) >= 3:
+        return True
+    # words with a number grown onto the last one (`cobalt_orbit3864`): a password, not a variable
+    # (a variable's number stands apart: `report_2024`, `user_pw_2`)
+    return _WORDS_AND_NUMBER.fullmatch(value) is not None
+
+
+_WORDS_AND_NUMBER = LazyRegex(r"[A-Za-z]{3,}(?:_[A-Za-z]{3,})*_[A-Za-z]{3,}\d{3,6}")
 
 
 def _contains_key_word(value: str, core: str, quoted: bool = False) -> bool:

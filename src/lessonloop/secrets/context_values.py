@@ -50,7 +50,32 @@ _READS_SECRET = LazyRegex(
     r"|(?:[$>#%][ \t]*|PS[^>\n]{0,60}>[ \t]*)?(?:sudo[ \t]+)?(?:terraform|tofu|kubectl|oc|vault|aws|gcloud|az"
     r"|op|doppler|pass|gopass|bw|lpass|security|cat|type|echo|printf|heroku|fly|flyctl|gh|docker|podman|openssl"
     r"|pwgen|head|jq|yq|sops|age|gpg|infisical|chamber|berglas|kubeseal|helm|ansible-vault|grep))\b"
-    r"[^\n]*?(?:password|passwd|secret|token|credential|api[_-]?key|private[_-]?key)[^\n]*\r?\n(\S{8,300})[ \t]*\r?$"
+    r"[^\n]*?(?:password|passwd|secret|token|credential|api[_-]?key|private[_-]?key|macaroon|rand[ \t]+-hex|rand[ \t]+-base64"
+    r"|urandom|token_hex|token_urlsafe|pwgen|genpass|keygen)[^\n]*\r?\n"
+    # a few lines of the tool's messages (`Warning: token will expire ...`) may stand before the value
+    r"(?:[ \t]*[^\s\n][^\n]*[ \t][^\n]*\r?\n){0,3}?"
+    r"[ \t]*(\S{8,1000}?)(?:[ \t]*\r?$|(?=[$>][ \t]))"  # the next prompt may follow on its line
+)
+# a secret written into a file named for one: `echo 'X' > ~/.vault_pass.txt`
+_ECHO_TO_FILE = LazyRegex(
+    r"\b(?:echo|printf)[ \t]+(?:-[neE]+[ \t]+)*([\"']?)([^\s\"'|>]{6,300})\1[ \t]*>>?[ \t]*"
+    r"[^\s;&|]*(?:pass|secret|token|key|cred|pwd)[^\s;&|]*"
+)
+# ODBC's braced value: `Pwd={p@ss;word}`
+_ODBC_BRACED = LazyRegex(r"(?i)\b(?:pwd|password)[ \t]*=[ \t]*\{([^}\n]{3,200})\}")
+# `Basic <base64 of user:password>` given without a header's colon (nginx, code)
+_BASIC = LazyRegex(r"\bBasic[ \t]+([A-Za-z0-9+/]{8,300}={0,2})(?![A-Za-z0-9+/=])")
+# a Wi-Fi QR code's text: `WIFI:T:WPA;S:ssid;P:password;;`
+_WIFI_QR = LazyRegex(r"WIFI:(?:[^;\n]*;)*?P:((?:\\;|[^;\n]){1,200});")
+# NSS key log lines (SSLKEYLOGFILE): a label, a client random, a secret
+_KEYLOG = LazyRegex(
+    r"(?m)^(?:CLIENT_RANDOM|[A-Z_]*TRAFFIC_SECRET(?:_\d)?|EXPORTER_SECRET|EARLY_EXPORTER_SECRET)[ \t]+[0-9a-fA-F]{32,128}[ \t]+([0-9a-fA-F]{32,256})"
+)
+# keys printed by `klist -K`: `(0x<hex>)`
+_KLIST_KEY = LazyRegex(r"\(0x([0-9a-fA-F]{32,256})\)")
+# a key given in a URL's query: `?key=...`, `&apikey=...`
+_QUERY_KEY = LazyRegex(
+    r"[?&](?:key|apikey|api_key|api-key|secret|client_secret|sig|signature|token|access_token|auth)=([^&\s\"'#]{16,300})"
 )
 _HOOK_URL = LazyRegex(r"https?://[^\s\"'<>]*?hooks?[^\s\"'<>/]*/([^\s\"'<>?#]+)")
 _GROUPED = LazyRegex(r"(?i)(?:key|secret|code)\b[^:\n]{0,60}:\s*((?:[a-z2-7]{4}[ \t]){3,}[a-z2-7]{4})\b")
@@ -272,6 +297,31 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         out += [(f.start(1), f.end(1), "assigned-secret") for f in _PLAIN_SCHEME.finditer(text)]
     if "[" in text:
         out += [(f.start(1), f.end(1), "url-password") for f in _SASL_LINE.finditer(text)]
+    if ("echo" in lowered or "printf" in lowered) and ">" in text:
+        for found in _ECHO_TO_FILE.finditer(text):
+            if found.group(2)[0] not in "$%{<" and _printed_secret(found.group(2)):
+                out.append((found.start(2), found.end(2), "secret-file"))
+    if "={" in text.replace(" ", ""):
+        out += [
+            (f.start(1), f.end(1), "dsn-password")
+            for f in _ODBC_BRACED.finditer(text)
+            if _not_placeholder(f.group(1))
+            and not (f.group(1).isidentifier() and not any(c.isdigit() for c in f.group(1)))
+        ]
+    if "Basic" in text:
+        for found in _BASIC.finditer(text):
+            if _basic_pair(found.group(1)):
+                out.append((found.start(1), found.end(1), "basic-auth"))
+    if "WIFI:" in text:
+        out += [(f.start(1), f.end(1), "wifi-password") for f in _WIFI_QR.finditer(text)]
+    if "_SECRET" in text or "CLIENT_RANDOM" in text:
+        out += [(f.start(1), f.end(1), "tls-key-log") for f in _KEYLOG.finditer(text)]
+    if "(0x" in text and ("klist" in lowered or "keytab" in lowered):
+        out += [(f.start(1), f.end(1), "keytab-key") for f in _KLIST_KEY.finditer(text)]
+    if "=" in text and ("?" in text or "&" in text):
+        for found in _QUERY_KEY.finditer(text):
+            if random_token(found.group(1)) or is_hex(found.group(1)):
+                out.append((found.start(1), found.end(1), "url-key"))
     if "$9$" in text:
         out += [(f.start(), f.end(), "device-secret") for f in _JUNIPER_9.finditer(text)]
     if any(word in lowered for word in _OTP_WORDS):
@@ -301,6 +351,27 @@ _NEW_VALUE = LazyRegex(
     r"(?:value|password|passwd|secret|token|key|passphrase)[ \t]*:[ \t]*(\S{6,300})[ \t]*$"
 )
 _DASHED_WORDS = LazyRegex(r"[a-z]{3,12}(?:-[a-z]{3,12}){2,7}")
+
+
+# a request for a secret, and the reply that is only a value: `I need the sudo password ...` then
+# `user: Mango.Nimbus.308` (a speaker's label, a quote mark or nothing before it)
+_ASKED = LazyRegex(
+    r"(?im)^[^\n]*\b(?:need|enter|give|send|provide|type|what(?:'s| is)|share|tell|has|have|know|remember|got)\b[^\n]{0,80}"
+    r"\b(?:password|passphrase|passcode|pin|otp|2fa code|token|api key|secret)\b[^\n]*\r?\n"
+    r"[ \t]*(?:(?:user|me|human|you|[a-z]{2,20})[ \t]*:[ \t]*|>[ \t]*)?([^\s]{6,200})[ \t]*\r?$"
+)
+
+
+def _basic_pair(encoded: str) -> bool:
+    """Whether base64 decodes to `user:password` (printable text with a colon)."""
+    import base64
+    import binascii
+
+    try:
+        decoded = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return False
+    return ":" in decoded and decoded.isprintable() and 3 <= len(decoded) <= 300
 
 
 def _printed_secret(value: str) -> bool:
@@ -480,11 +551,17 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
     if "ftp" in text and "user" in text:
         out += [(f.start(1), f.end(1), "cli-secret") for f in _FTP_USER.finditer(text)]
     secret_word = any(word in lowered for word in ("passw", "secret", "token", "credential", "api_key", "api-key"))
-    if "\n" in text and (secret_word or "private" in lowered):
+    generated = any(
+        word in lowered for word in ("macaroon", "rand ", "urandom", "keygen", "pwgen", "genpass", "token_")
+    )
+    if "\n" in text and (secret_word or generated or "private" in lowered):
         for found in _READS_SECRET.finditer(text):
             value = found.group(1)
             if "/" not in value[:1] and _printed_secret(value):
                 out.append((found.start(1), found.end(1), "secret-output"))
+        for found in _ASKED.finditer(text):
+            if told_ok(found.group(1)) or _printed_secret(found.group(1)):
+                out.append((found.start(1), found.end(1), "password-in-prose"))
         for found in _NEW_VALUE.finditer(text):
             if told_ok(found.group(1)):
                 out.append((found.start(1), found.end(1), "secret-output"))

@@ -58,6 +58,8 @@ def prefixed_spans(text: str) -> list[tuple[int, int, str]]:
         first = prefix.rstrip("_-").split("_")[0].split("-")[0]
         if first in _NOT_PREFIXES or prefix.rstrip("_-") in _NOT_PREFIXES or prefix.startswith(_ID_PREFIXES):
             continue
+        if prefix.startswith(_PUBLIC_PREFIXES):
+            continue  # a publishable key (pk_test_, pk_live_): public by design
         if is_hex(body) and len(body) in (40, 64) and len(prefix.rstrip("_-")) > 3:
             continue  # a commit id or a digest after a label (sk_, ck_ and such short prefixes are keys')
         if random_token(body, 20):
@@ -132,6 +134,11 @@ _ID_PREFIXES = (
 )  # fmt: skip
 
 
+# Prefixes of keys that are public by design: extended public keys (BIP-32), Stripe's publishable keys.
+_PUBLIC_PREFIXES = ("xpub", "ypub", "zpub", "tpub", "upub", "vpub", "Ypub", "Zpub", "pk_test_", "pk_live_")
+_SRI_LABELS = ("sha256-", "sha384-", "sha512-")
+
+
 def random_spans(text: str) -> list[tuple[int, int, str]]:
     """Random tokens standing alone (a quoted literal, a value after a flag or a colon, a line or a
     table cell of their own, the last segment of a URL's path): mixed case and digits changing
@@ -139,6 +146,8 @@ def random_spans(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for found in _WORD.finditer(text):
         word = found.group()
+        if word.startswith(_PUBLIC_PREFIXES) or any(label in word for label in _SRI_LABELS):
+            continue  # a public key by its prefix (xpub, a publishable key), an SRI or CSP hash
         if word.isalpha() or word.isupper() or word.isdigit() or word.startswith(("_Z", "0x")):
             continue  # a word, a name in capitals, a mangled C++ name, a hex number (secrets/hex_keys.py's)  # a word, a name in capitals: not the classes a random token mixes
         if word.islower() and len(word) < 40:
@@ -157,6 +166,29 @@ def random_spans(text: str) -> list[tuple[int, int, str]]:
         span = _token_span(text, start, end)
         if span is not None:
             out.append(span)
+    return out
+
+
+_BASE64_LINE = LazyRegex(r"[A-Za-z0-9+/]{4,120}={0,2}[ \t]*(?=\r?\n|$)")
+
+
+def wrapped_tails(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The last line of wrapped base64 (`base64 FILE` prints 76 characters a line): after a line
+    that is a random token of 60 characters or more on its own, a shorter line of base64 that
+    ends the block is the same secret's end."""
+    out: list[tuple[int, int, str]] = []
+    covered = {start for start, _end, _kind in spans}
+    for start, end, kind in spans:
+        if kind != "random-token" or end - start < 60 or not text.startswith("\n", end):
+            continue
+        if start and text[start - 1] != "\n":
+            continue
+        following = end + 1
+        if following in covered:
+            continue
+        tail = _BASE64_LINE.match(text, following)
+        if tail is not None and tail.end() - following <= end - start:
+            out.append((following, tail.end(), kind))
     return out
 
 

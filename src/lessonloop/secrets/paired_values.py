@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets import assignments
+from lessonloop.secrets.token_shape import is_hex, random_token
 
 # Words that make a name a secret's, wherever they stand in it (`PasswordData`, `MACAROON_HEX`).
 _SECRET_PARTS = (
@@ -110,8 +111,7 @@ _CONTENT = LazyRegex(r"([^<\n]{1,400})</")
 def pair_spans(text: str) -> list[tuple[int, int, str]]:
     """Values of name/value pairs and of tags whose name is a secret's."""
     out: list[tuple[int, int, str]] = []
-    lowered_has_value = "alue" in text
-    if lowered_has_value:
+    if "alue" in text:
         for name in _NAME_FIELD.finditer(text):
             if not secret_name(name.group(1)):
                 continue
@@ -126,6 +126,42 @@ def pair_spans(text: str) -> list[tuple[int, int, str]]:
                 out.append((begin, begin + len(raw), "named-value"))
     if "<" in text and "=" in text:
         out += _tag_spans(text)
+    if "efault" in text or "alue" in text:
+        out += _block_spans(text)
+    return out
+
+
+# A block or mapping named for a secret, and the value or default inside it: Terraform's
+# `"db_password": {"value": "..."}`, HCL's `variable "winrm_password" { default = "..." }`,
+# CloudFormation's `MasterUserPassword:` ... `Default: ...`.
+_BLOCK_HEAD = LazyRegex(
+    r"(?m)(?:^[ \t]*(?:variable[ \t]+)?[\"']?([\w.\-]{2,80})[\"']?[ \t]*(?::[ \t]*(?:\{|$)|=?[ \t]*\{))"
+    r"|[\"']([\w.\-]{2,80})[\"'][ \t]*:[ \t]*\{"
+)
+_INNER_VALUE = LazyRegex(
+    r"(?i)(?<![\w-])[\"']?(?:value|default|default_?value)[\"']?[ \t]*[:=][ \t]*"
+    r"(?:\"((?:[^\"\\\n]|\\.){1,400})\"|'([^'\n]{1,400})'|([^\s,}\]\"'#][^,}\]\n]{0,399}))"
+)
+
+
+def _block_spans(text: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for head in _BLOCK_HEAD.finditer(text):
+        name = head.group(1) or head.group(2)
+        if not name or not secret_name(name):
+            continue
+        stop = min(len(text), head.end() + 400)
+        closing = text.find("}", head.end(), stop)
+        if closing >= 0:
+            stop = closing
+        inner = _INNER_VALUE.search(text, head.end(), stop)
+        if inner is None:
+            continue
+        group = inner.lastindex or 1
+        begin, end = inner.span(group)
+        value = text[begin:end].rstrip()
+        if literal_ok(value) or (value and assignments.common_value_ok(value, 6) and any(c.isdigit() for c in value)):
+            out.append((begin, begin + len(value), "named-value"))
     return out
 
 
@@ -195,6 +231,63 @@ _CALLEE = LazyRegex(r"([\w.:$]+)[ \t]*\([^()\n]*$")
 _CREDENTIAL_CALL = LazyRegex(r"(?i)cred|auth|login|logon|sign_?in|connect|smtp|sasl|basic|client|account|user")
 
 
+# A YAML list under a key naming secrets (`api_keys:` then `- ...` lines)
+_LIST_HEAD = LazyRegex(r"(?m)^([ \t]*)([\w.\-]{2,80}):[ \t]*\r?\n")
+_LIST_ITEM = LazyRegex(r"[ \t]*-[ \t]+[\"']?([^\s\"'#]{8,400})[\"']?[ \t]*\r?(?:\n|$)")
+# bytes of a key given as numbers under a key's name: `network_key: [87, 237, ...]` (16 to 64 of them)
+_NAMED_BYTES = LazyRegex(
+    r"([\w.\-]{2,80})[\"']?[ \t]*[:=][ \t]*[\[{(][ \t]*((?:(?:0x[0-9a-fA-F]{1,2}|\d{1,3})[ \t]*,[ \t]*){15,63}(?:0x[0-9a-fA-F]{1,2}|\d{1,3}))[ \t]*[\]})]"
+)
+# a token split into literals and joined again: `['ab', 'cd'].join('')`, `"".join(["ab", "cd"])`,
+# `"{}{}".format("ab", "cd")`
+_JOINED_LIST = LazyRegex(
+    r"\[((?:[ \t]*([\"'])[^\"'\n]{1,200}\2[ \t]*,){1,15}[ \t]*([\"'])[^\"'\n]{1,200}\3[ \t]*)\][ \t]*\.join\([ \t]*([\"'])\4[ \t]*\)"
+    r"|([\"'])\5[ \t]*\.join\([ \t]*[\[(]((?:[ \t]*([\"'])[^\"'\n]{1,200}\7[ \t]*,){1,15}[ \t]*([\"'])[^\"'\n]{1,200}\8[ \t]*)[\])]"
+    r"|([\"'])(?:\{\})+\9[ \t]*\.format\(((?:[ \t]*([\"'])[^\"'\n]{1,200}\11[ \t]*,){1,15}[ \t]*([\"'])[^\"'\n]{1,200}\12[ \t]*)\)"
+)
+_PIECE = LazyRegex(r"([\"'])([^\"'\n]{1,200})\1")
+
+
+def list_spans(text: str) -> list[tuple[int, int, str]]:
+    """Items of a YAML list under a key naming secrets, and byte arrays under a key's name."""
+    out: list[tuple[int, int, str]] = []
+    if "- " in text and ":" in text:
+        for head in _LIST_HEAD.finditer(text):
+            name = head.group(2)
+            if not (secret_name(name) or secret_name(name.rstrip("s"))):
+                continue
+            position = head.end()
+            for _ in range(64):
+                item = _LIST_ITEM.match(text, position)
+                if item is None:
+                    break
+                value = item.group(1)
+                if literal_ok(value) or random_token(value) or (is_hex(value) and len(value) >= 16):
+                    out.append((item.start(1), item.end(1), "named-value"))
+                position = item.end()
+    if "," in text and ("[" in text or "{" in text):
+        for found in _NAMED_BYTES.finditer(text):
+            count = found.group(2).count(",") + 1
+            name = _snake(found.group(1))
+            keyish = name.endswith(("key", "secret", "psk", "token", "seed")) and "public" not in name
+            if count in (16, 24, 32, 48, 64) and (keyish or secret_name(found.group(1))):
+                out.append((found.start(2), found.end(2), "key-bytes"))
+    return out
+
+
+def joined_spans(text: str, judge: object) -> list[tuple[int, int, str]]:
+    """A token split into literals and joined in code: the pieces, when what they join is a
+    secret by `judge(joined) -> bool` (the rules' own reading of the joined text)."""
+    out: list[tuple[int, int, str]] = []
+    for found in _JOINED_LIST.finditer(text):
+        group = 1 if found.group(1) is not None else 6 if found.group(6) is not None else 10
+        pieces = list(_PIECE.finditer(text, found.start(group), found.end(group)))
+        joined = "".join(piece.group(2) for piece in pieces)
+        if len(joined) >= 16 and callable(judge) and judge(joined):
+            out.append((pieces[0].start(2), pieces[-1].end(2), "joined-secret"))
+    return out
+
+
 # A quoted literal with a person's password's shape: letters, digits and a symbol.
 _QUOTED = LazyRegex(r"(?<![\w\\])([\"'])([^\s\"'\\]{8,64})\1(?![\w\\])")
 _PASSWORD_SYMBOLS = frozenset("!@#$%^&*?~+=")
@@ -204,18 +297,29 @@ _ESCAPE_OR_REFERENCE = LazyRegex(r"%[0-9A-Fa-f]{2}|#\d+$")  # `a%20b`, `issue#12
 _KEY_VALUE = LazyRegex(r"[A-Za-z_][\w.\-]*[=:].*")
 
 
+_YEAR_END = LazyRegex(r"(?<!\d)(?:19|20)\d\d$")
+_MEMORABLE = LazyRegex(r"(?=[^.\-_]*[A-Z])[A-Za-z]{3,12}(?:[._\-][A-Za-z]{3,12}){1,4}[._\-]?\d{2,5}")
+
+
 def human_password(value: str) -> bool:
     """A password a person chose, by its shape: eight or more characters with letters (four at
     least), digits and a symbol such as `!@#$%*`, and nothing of an expression, a template, a
     version, a package's name, an address or an option (`Winter*2006`, `Sapphire_cricket_62@`)."""
     if not 8 <= len(value) <= 64 or value[0] in "$%@{*^~=+!&<>([#" or value.startswith("-"):
         return False
+    if _MEMORABLE.fullmatch(value) is not None and not value.islower() and not _YEAR_END.search(value):
+        return True  # a generator's memorable password: `Hummel.Kiwi.765`, `MARBLE-Winter-55`
     symbols = [c for c in value if c in _PASSWORD_SYMBOLS]
     if not symbols or sum(c.isalpha() for c in value) < 4 or not any(c.isdigit() for c in value):
         return False
     if any(part in value for part in ("://", "${", "{{", "&&", "||", "!=", "==", "+=", "->", "=>", "/", "%s", "%d")):
         return False
-    if "@" in value and _PACKAGE_SPEC.fullmatch(value) is not None and not value.endswith("@"):
+    if (
+        "@" in value
+        and _PACKAGE_SPEC.fullmatch(value) is not None
+        and not value.endswith("@")
+        and _version_after_at(value)
+    ):
         return False  # an address, a package at a version (`typescript@5.3.3`)
     if _KEY_VALUE.fullmatch(value) is not None and value.find("=") > 0 and value[: value.find("=")].isidentifier():
         return False  # `retries=3`, `max_age=60*60`
@@ -230,13 +334,20 @@ def human_password(value: str) -> bool:
     return not all(c in "*+=" for c in symbols) or any(c.isupper() for c in value)  # `count*100` is arithmetic
 
 
+def _version_after_at(value: str) -> bool:
+    """`name@5.3.3`, `pkg@^1`, `lib@latest`, `user@example.com`: what follows `@` is a version, a
+    tag or a domain, not a password's tail (`35Copper@oktober5`)."""
+    tail = value[value.rfind("@") + 1 :]
+    return not tail or tail[0] in "0123456789^~<>=*" or tail in ("latest", "next", "beta", "canary") or "." in tail
+
+
 def literal_spans(text: str, told_ok: object) -> list[tuple[int, int, str]]:
     """Literals after a literal naming a secret, after a user's address, and with a person's
     password's shape."""
     out: list[tuple[int, int, str]] = []
     if text.count('"') + text.count("'") < 2:
         return out
-    if any(c in text for c in "!#$%^*?~@+=") and _DIGITS.search(text) is not None:
+    if _DIGITS.search(text) is not None:
         for found in _QUOTED.finditer(text):
             if human_password(found.group(2)):
                 out.append((found.start(2), found.end(2), "password-shaped"))
@@ -247,8 +358,17 @@ def literal_spans(text: str, told_ok: object) -> list[tuple[int, int, str]]:
         if not assignments.names_secret(_snake(name)) or not literal_ok(value) or secret_name(value):
             continue
         before = text[max(0, found.start() - 40) : found.start()].rstrip()
-        if not before or not (before[-1] == "(" or before[-1].isalnum() or before[-1] == "_"):
+        listed = bool(before) and before[-1] == ","
+        if not before or not (before[-1] == "(" or before[-1].isalnum() or before[-1] == "_" or listed):
             continue  # the first argument of a call (`define('AUTH_KEY', ...)`), not an item of a list
+        if listed and (
+            value.isidentifier()
+            or name.lower() == "pwd"  # the shell's command in a list of commands
+            or not any(c.isdigit() for c in value)
+            or not callable(told_ok)
+            or not told_ok(value)
+        ):
+            continue  # in a list of names and values (`'Password','X'`), X needs a password's shape
         if _KEY_AFTER.match(text, found.end()) is not None:
             continue  # `"a", "b": ...`: the second is a key
         out.append((found.start(4), found.end(4), "named-value"))

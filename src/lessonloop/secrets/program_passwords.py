@@ -58,6 +58,10 @@ _PIPED = LazyRegex(
 # `net use Z: \\host\share /user:NAME PW`
 _SMBPASSWD = LazyRegex(r"\bsmbpasswd[ \t]+(?:-\w[ \t]+)*-w[ \t]+(\S{4,200})")
 _NET_USE = LazyRegex(r"(?i)\bnet[ \t]+use\b[^\n]*?/user:\S+[ \t]+(?!/)(\S{4,200})")
+# OpenSSL's pass phrase arguments: `-passout pass:X`, `-passin pass:X`, `-k pass:X`
+_OPENSSL_PASS = LazyRegex(r"(?:^|[ \t])-(?:pass(?:in|out)?|k|kfile|passphrase)[ \t]+pass:(\S{3,200})")
+# `+login NAME PW` (steamcmd and console tools of its kind)
+_PLUS_LOGIN = LazyRegex(r"(?:^|[ \t])\+login[ \t]+[^\s+]+[ \t]+([^\s+]{4,200})")
 _EXPECT = LazyRegex(
     r"(?is)assword.{0,60}?\bsend[ \t]+(?:--[ \t]+)?(?:\"([^\"\n]+?)(?:\\r|\\n)?\"|\{([^}\n]+?)(?:\\r|\\n)?\})"
 )
@@ -115,6 +119,12 @@ def program_spans(text: str, shaped: Callable[[str], bool]) -> list[tuple[int, i
     if "net use" in lowered:
         for found in _NET_USE.finditer(text):
             add(found.start(1), found.end(1), "cli-secret")
+    if "pass:" in text:
+        out += [(f.start(1), f.end(1), "password-option") for f in _OPENSSL_PASS.finditer(text)]
+    if "+login" in text:
+        for found in _PLUS_LOGIN.finditer(text):
+            if found.group(1)[0] not in "$%{<" and any(not c.isalpha() for c in found.group(1)):
+                out.append((found.start(1), found.end(1), "user-password"))
     if "AUTH" in text:
         for found in _AUTH.finditer(text):
             add(found.start(1), found.end(1), "auth-password")

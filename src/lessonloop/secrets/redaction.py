@@ -156,7 +156,36 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
             spans.append((source[0], source[1], priority, kind))
     if not spans:
         return text, 0
-    return _replace(text, spans)
+    return _replace(text, _with_repeats(text, spans))
+
+
+_REPEATED_MIN = 8  # a value this long or longer found once is redacted wherever it stands again
+_REPEATED_VALUES = 64
+
+
+def _with_repeats(text: str, spans: list[tuple[int, int, int, str]]) -> list[tuple[int, int, int, str]]:
+    """The spans, and every other place the text spells a value they cover: a secret found once
+    (`fly secrets set SESSION_SECRET=X` after `openssl rand -hex 32` printed X, `masterauth X` after
+    `requirepass X`) is the same secret where nothing names it."""
+    values: dict[str, tuple[int, str]] = {}
+    for begin, end, priority, kind in spans:
+        value = text[begin:end]
+        if len(value) >= _REPEATED_MIN and len(set(value)) > 3 and value not in values and "\n" not in value:
+            values[value] = (priority, kind)
+            if len(values) >= _REPEATED_VALUES:
+                break
+    if not values:
+        return spans
+    covered = {(begin, end) for begin, end, _priority, _kind in spans}
+    more: list[tuple[int, int, int, str]] = []
+    for value, (priority, kind) in values.items():
+        position = text.find(value)
+        while position >= 0:
+            end = position + len(value)
+            if (position, end) not in covered:
+                more.append((position, end, priority, kind))
+            position = text.find(value, end)
+    return spans + more if more else spans
 
 
 def _anchored_spans(text: str, scope: Scope) -> list[tuple[int, int, int, str]]:

@@ -25,9 +25,16 @@ _WORDS = (
     "パスワード", "暗証番号", "비밀번호", "암호", "κωδικός", "סיסמה", "كلمة المرور", "पासवर्ड", "passcode",
     "pass code", "passcodes", "pin code", "pin", "pw", "pwd", "mật khẩu", "kata sandi", "รหัสผ่าน", "schlüssel",
     "wifi pass", "wi-fi pass", "wlan pass", "password", "passphrase", "pass", "code", "puk", "código", "codigo",
+    "combo", "combination", "keypad", "digicode", "验证码", "驗證碼", "校验码", "动态码", "暗号化キー", "ネットワークキー",
+    "パスフレーズ", "認証コード", "확인 코드", "인증번호",
 )  # fmt: skip
 _WORD = LazyRegex(
-    r"(?i)(?<![A-Za-z])(?:" + "|".join(w.replace(" ", r"[ \t]") for w in _WORDS) + r")[a-zA-Zà-öø-ÿ]{0,6}(?![A-Za-z])"
+    r"(?i)(?:(?<![A-Za-z])(?:"
+    + "|".join(w.replace(" ", r"[ \t]") for w in _WORDS)
+    + r")[a-zA-Zà-öø-ÿ]{0,6}(?![A-Za-z])"
+    # German compounds: `Netzwerkschlüssel`, `WLAN-Passwort`, `Tresorcode`, `Türcode`
+    r"|[A-Za-zÄÖÜäöüß]{2,20}(?:schlüssel|passwort|kennwort)(?![A-Za-z])"
+    r"|(?:tresor|tür|tuer|tor|zugangs|sicherheits|alarm|safe|door|gate|lock|access|entry|unlock|garage)code(?![A-Za-z]))"
 )
 # What stands between the word (and a few words of its own) and the value: a colon, an equals
 # sign or a dash, a language's `is` as a word of its own, or a particle written onto the word.
@@ -36,7 +43,7 @@ _SEPARATOR = LazyRegex(
     r"|['\u2019]s(?=[ \t])[ \t]*"
     r"|[ \t]+(?:ist|lautet|est|es|era|é|è|e|is|was|je|jest|to|är|er|on|sind|son|são|eh|ni|adalah|là|hi|היא|هي|है|είναι|c'est|c\u2019est|ist:|es:|är|er:|je:"
     r"|равен|это|—)(?=[ \t])[ \t]*(?:[:\uff1a][ \t]*)?"
-    r"|(?<=[^\x00-\x7f])(?:是|为|為|は|が|는|은|이|가|:)?[ \t]*"
+    r"|(?<=[^\x00-\x7f])(?:是|为|為|は|が|는|은|이|가|คือ|เป็น|:)?[ \t]*"
     r"|[ \t]+"
 )
 # `now`, `jetzt`, `set to`: words between the verb and the value
@@ -46,12 +53,16 @@ _FILLER = LazyRegex(
 _VALUE = LazyRegex(r"[\"'`「『“«]?[ \t]*([^\s\"'`」』”»]{4,200})")
 # English words whose `=`/`:` forms are assignments (secrets/assignments.py reads them per scope)
 _ASSIGNED_WORDS = ("password", "pass", "passphrase", "code", "pw", "pwd", "pin")
-_NOT_IN_GAP = frozenset('=&;{}()[]<>"`|')
+_NOT_IN_GAP = frozenset('=&;{}[]<>"`|')  # a gap may hold a remark in parentheses
 _TRAILING = ".,;:!?)#\u3002\uff0c\u3001"
 _PASSPHRASE = LazyRegex(r"[a-z]{3,12}(?:-[a-z]{3,12}){2,7}")  # correct-horse-battery-staple
 _NUMERIC_WORDS = LazyRegex(
-    r"(?i)passcode|pass code|pin|puk|暗証番号|code|código|codigo|parol|пароль"
-)  # a number is a secret after these
+    r"(?i)passcode|pass code|pin|puk|暗証番号|code|código|codigo|parol|пароль|combo|combination|keypad|schlüssel"
+    r"|验证码|驗證碼|校验码|动态码|認証コード|인증번호"
+)
+# the forms of a code's number: `1678 3068 6000 7212 9909` (a router's key), `36-44-79` (a safe's)
+_GROUPED_NUMBER = LazyRegex(r"\d{4}(?:[ \t]\d{4}){2,7}|\d{1,3}(?:-\d{1,3}){2,4}")
+_CODE_VALUE = LazyRegex(r"[A-Z0-9]{4,8}")  # a door's code with a letter: `Z4655`  # a number is a secret after these
 _USER_SLASH = LazyRegex(
     r"(?i)\b(?:admin|administrator|root|user|username|login|sa|superuser)(?:[ \t]+/[ \t]*|[ \t]*/[ \t]+)"
     r"([^\s/\"']{4,100})(?=[\s.,;)]|$)"
@@ -86,8 +97,12 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             if stem == "pass" and gap:
                 break  # `pass model's X`, `pass base_url=X`: the verb, not a password
             verb_word = separator.group().strip().lower()
-            if verb_word == "to" and stem in _ENGLISH_WORDS:
-                break  # `pass it to X`: Polish `hasło to X` only
+            if (
+                verb_word == "to"
+                and stem in _ENGLISH_WORDS
+                and (stem == "pass" or _SETTING_VERB.search(text, max(0, word.start() - 48), word.start()) is None)
+            ):
+                continue  # `pass it to X`; but `set the admin password to X`, and Polish `hasło to X`
             counted = named.startswith(("pin", "puk"))  # `PUK 04971604`: a number right after its word
             if (
                 bare
@@ -105,6 +120,7 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
                 and not spoken
                 and verb not in _ARROWS
                 and not next_line
+                and not text.startswith(("*", "_"), separator.end())  # `**Password:** X`: markup the key rules stop at
             ):
                 continue  # `password=X`, `pass: X`: an assignment, read per scope by secrets/assignments.py
             position = separator.end()
@@ -120,17 +136,43 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             ):
                 out.append((*words.span(words.lastindex or 1), "password-in-prose"))  # a passphrase of words
                 break
+            if not bare and (stem in _PASSPHRASE_WORDS) and verb in (":", "\uff1a"):
+                listed = _WORDS_LISTED.match(text, position, limit)
+                if listed is not None and _STOP_WORDS.isdisjoint(listed.group(1).lower().split()):
+                    out.append((listed.start(1), listed.end(1), "password-in-prose"))  # `...: ember granite pebble`
+                    break
+            markup = _MARKUP.match(text, position)
+            position = markup.end() if markup is not None else position  # `**Password:** \`X\``
+            grouped = _GROUPED_NUMBER.match(text, position, limit)
+            if grouped is not None and _NUMERIC_WORDS.search(word.group()) is not None:
+                out.append((grouped.start(), grouped.end(), "password-in-prose"))
+                break
             found = _VALUE.match(text, position, limit)
             if found is None:
                 continue
             value = found.group(1).rstrip(_TRAILING)
+            if not value.isascii() and value[0].isascii():
+                # a Thai or Chinese sentence runs on after the value: it ends where the script changes
+                ascii_run = _ASCII_RUN.match(value)
+                value = ascii_run.group().rstrip(_TRAILING) if ascii_run is not None else value
+            digits = _LEADING_DIGITS.match(value)
+            if digits is not None and _NUMERIC_WORDS.search(word.group()) is not None:
+                value = digits.group()  # a code written onto the text after it: the number, not what is written onto it
             if "/" in value or len(value) < 4 or value.startswith("ENC["):
                 continue
-            numeric = value.isdigit() and 4 <= len(value) <= 10 and _NUMERIC_WORDS.search(word.group()) is not None
+            if stem == "code" and _NOT_SECRET_CODE.search(text, max(0, word.start() - 12), word.start()) is not None:
+                break  # `exit code 1234`, `error code`, `zip code`: a code that opens nothing
+            numeric = (
+                (value.isdigit() or (stem == "digicode" and _CODE_VALUE.fullmatch(value) is not None))
+                and 4 <= len(value) <= 10
+                and _NUMERIC_WORDS.search(word.group()) is not None
+            ) or (stem == "digicode" and _CODE_VALUE.fullmatch(value) is not None)
             if word.group().lower().startswith(("code", "código", "codigo", "puk")) and not numeric:
                 continue  # `the code is X`: a code's number (an alarm's, a door's); other codes are source
             if counted and bare and not numeric:
                 continue
+            if bare and not value.isascii():
+                continue  # a sentence of another script runs on after the word (`密码长度至少12位`)
             if bare and not (
                 numeric
                 or _PASSPHRASE.fullmatch(value)
@@ -162,6 +204,18 @@ _STOP_WORDS = frozenset(
      "that", "see", "use", "your", "my", "our", "from", "be", "are", "was", "will", "as", "der", "die", "das",
      "und", "le", "la", "les", "de", "et", "el", "los", "y", "en", "no", "il", "di", "e"}
 )  # fmt: skip
+_NOT_SECRET_CODE = LazyRegex(
+    r"(?i)\b(?:exit|error|status|return|response|http|country|zip|postal|area|source|product|event|reason|result"
+    r"|op|key|char|colou?r|language|currency|region|airport|promo|discount|coupon|qr|bar|short|reference|tracking"
+    r"|order|item|sku|class|dial|postcode|verification(?=[ \t]+code[ \t]+(?:sent|expired)))[ \t-]*$"
+)
+_SETTING_VERB = LazyRegex(r"(?i)\b(?:set|sets|setting|change[ds]?|changing|reset|resets|update[ds]?|rotated?|made)\b")
+_ASCII_RUN = LazyRegex(r"[\x21-\x7e]+")
+_PASSPHRASE_WORDS = frozenset({"passphrase", "password", "passwort", "mot de passe", "contraseña"})
+# three to twelve words to the end of the line or sentence, after a colon
+_WORDS_LISTED = LazyRegex(r"[ \t]*([^\W\d_]{2,14}(?:[ \t][^\W\d_]{2,14}){2,11})[ \t]*(?:[.!]?[ \t]*$|[.!][ \t])", 8)
+_MARKUP = LazyRegex(r"(?:\*\*|__)?[ \t]*")
+_LEADING_DIGITS = LazyRegex(r"\d{4,10}(?=[^\x00-\x7f])")
 _ARROWS = frozenset({"->", "→", "⇒", "—", "–"})
 # English words for password: after one of them with no verb a value needs a symbol or mixed case
 # (`password reset2`); after another language's word, letters and digits do (`şifresi ilovedaisy1974`).
@@ -180,7 +234,13 @@ def _stem(named: str) -> str:
 
 def _letters_and_digits(value: str) -> bool:
     """Eight or more letters and digits, two digits at least: a password told without a verb."""
-    return len(value) >= 8 and value.isalnum() and sum(c.isdigit() for c in value) >= 2 and not value.isdigit()
+    return (
+        len(value) >= 8
+        and value.isascii()
+        and value.isalnum()
+        and sum(c.isdigit() for c in value) >= 2
+        and not value.isdigit()
+    )
 
 
 _NON_ASCII_WORDS = tuple(word for word in _WORDS if not word.isascii())
@@ -195,6 +255,8 @@ def _starts(text: str, lowered: str) -> list[int]:
         position = lowered.find(needle.lower())
         while position >= 0:
             starts.add(max(0, position - 4))
+            if needle == "code" and position and lowered[position - 1].isalpha():
+                starts.add(max(0, position - 12))  # a compound's first part (`Tresorcode`, `Türcode`)
             position = lowered.find(needle.lower(), position + 1)
     return sorted(starts)
 

@@ -37,11 +37,14 @@ def value_ok(value: str) -> bool:
         return False
     if assignments.all_caps_name(value):
         return False
+    if _APP_PASSWORD.fullmatch(value) is not None:
+        return True  # an app-specific password: `gpfg-paur-umdl-otdw`
     if assignments.dotted_name(value) and not (any(c.isdigit() for c in value) and any(c.isupper() for c in value)):
         return False  # form.password, settings.SECRET_KEY (not saffron14.Meadow)
     return assignments.shaped(value) or assignments.long_and_mixed_case(value)
 
 
+_APP_PASSWORD = LazyRegex(r"[a-z]{4}(?:-[a-z]{4}){3}")
 _EXPANSION = LazyRegex(r"\$[A-Za-z_{(]|%[A-Za-z_]+%|\{\{")
 _COMMON_WORDS = frozenset(
     {"required", "incorrect", "invalid", "wrong", "changed", "expired", "missing", "stored", "hidden", "correct",
@@ -85,19 +88,19 @@ _CONTEXT = (
     '"sensitive"', "insert into", "<", "|", "connect", "login", "logon", "signin", "btoa", "encode", "getenv",
     "environ", "env.", "env::", "@tcp", "@unix", "psk", "community", "set ", "$ pass", "$ gopass", "pdo",
     "#define", "<key>", "cdata", "{plain}", "{clear", "codes", "secret 0", "password 7", "$9$", "totp", "otp", "2fa",
-    "mfa", "authenticator", "oath", "pass ",
+    "mfa", "authenticator", "oath", "pass ", "_pass", "pass.", ".pass", "basic", "wifi:", "(0x", "?key=", "&key=", "macaroon", "rand ", "urandom", "keygen", "pwgen",
 )  # fmt: skip
 _PROGRAM = (
     "/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret", " -p ", " -pw ", "\t-p ", " -pass",
     "user", "passw", "-u", "--creds", "--credentials", "--auth", "-a ", "--basic-auth", "echo", "printf", "auth",
-    "securestring", "send",
+    "securestring", "send", "pass:", "+login",
 )  # fmt: skip
 _STORES = ("secret", "kv ", "config:set", "config set", "ssm ")
 # pieces of the words for password in other languages (secrets/spoken_passwords.py's)
 SPOKEN_NEEDLES = (
     "asswort", "ennwort", "mot de", "mdp", "contra", "clave", "senha", "palavra", "parola", "achtwoord", "aslo",
     "eslo", "jelsz", "senord", "salasana", "passord", "adgangs", "sifre", "asscode", "ass code", "in code",
-    "kata sandi", " pw ", " pwd ", "pin", "password", "passphrase", "pass ", "pass:", "code", "schlüssel", "puk", "digo",
+    "kata sandi", " pw ", " pwd ", "pin", "password", "passphrase", "pass ", "pass:", "code", "combo", "combination", "keypad", "digicode", "schlüssel", "puk", "digo",
 )  # fmt: skip
 _SPOKEN = (*SPOKEN_NEEDLES, "admin", "root", "login", "sa ", "superuser")
 _KEYS = ("-----begin", "----- begin", "untrusted comment", "[")
@@ -145,7 +148,10 @@ def structural_spans(text: str) -> list[tuple[int, int, str]]:
     if digits:
         if "_" in text or "-" in text:
             spans += _rule("loose_tokens").prefixed_spans(text)
-        spans += _rule("loose_tokens").random_spans(text)
+        randoms = _rule("loose_tokens").random_spans(text)
+        spans += randoms
+        if randoms and "\n" in text:
+            spans += _rule("loose_tokens").wrapped_tails(text, randoms)
         spans += _rule("hex_keys").hex_spans(text)
         if "-" in text:
             spans += _rule("key_material").bitlocker_spans(text)
@@ -183,13 +189,30 @@ def written_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
     if len(text) < 8:
         return spans
     quoted = "'" in text or '"' in text
-    if ("alue" in text and ("=" in text or ":" in text)) or ("<" in text and "=" in text and quoted):
+    if (("alue" in text or "efault" in text) and ("=" in text or ":" in text)) or (
+        "<" in text and "=" in text and quoted
+    ):
         spans += _rule("paired_values").pair_spans(text)
+    if ("- " in text and ":" in text) or ("," in text and ("[" in text or "{" in text)):
+        spans += _rule("paired_values").list_spans(text)
+    if quoted and (".join" in text or ".format" in text):
+        spans += _rule("paired_values").joined_spans(text, _joined_secret)
     if quoted:
         spans += _rule("paired_values").literal_spans(text, told_ok)
         if _DIGIT.search(text) is not None:
             spans += _rule("paired_values").hex_argument_spans(text)
     return _without_markers(text, spans) if spans else spans
+
+
+def _joined_secret(joined: str) -> bool:
+    """Whether literals joined in code make a secret: a random token, or what redaction finds."""
+    from lessonloop.secrets.token_shape import random_token
+
+    if random_token(joined):
+        return True
+    from lessonloop.secrets.redaction import redact
+
+    return redact(joined, "code")[1] > 0
 
 
 # What is read as random or hex and is public or a hash by its label: go.sum's and Terraform's
@@ -198,7 +221,7 @@ def written_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
 _PUBLIC_LABEL = LazyRegex(
     r"(?i)(?:\bh1:|\bzh:|sha1:|sha256:|sha384:|sha512:|md5:|blake2b?:|\bkid\b[\"']?[ \t]*[:=][ \t]*[\"']?|\|1\||\|1\|[A-Za-z0-9+/=]{8,60}\|"
     r"|code_challenge=|client_id=|\bstate=|\bnonce=|\biv:|\btag:|data:|address[ \t:=]+|fingerprint[ \t:=]+"
-    r"|;base64,|(?:^|[\W_])id(?:-\d)?[\"']?[ \t]*[:=][ \t]*[\"']?|md5:[ \t]*|\"[nexy]\"[ \t]*:[ \t]*\"|\$|\"signature\"[ \t]*:[ \t]*\")$"
+    r"|;base64,|(?m:^(?:sec|pub|ssb|sub)[ \t#>]+)|(?:^|[\W_])id(?:-\d)?[\"']?[ \t]*[:=][ \t]*[\"']?|md5:[ \t]*|\"[nexy]\"[ \t]*:[ \t]*\"|\$|\"signature\"[ \t]*:[ \t]*\")$"
 )
 _LOOSE_KINDS = frozenset({"random-token", "hex-key", "secret-value", "prefixed-token"})
 # a block that holds no secret: anything but a private or secret key (certificates, public keys,
