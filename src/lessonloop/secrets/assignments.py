@@ -49,7 +49,7 @@ _SECRET_NAME = LazyRegex(
     r")(?:_?(?:key|value|str|string|base|b64|base64|data|hex|text|plain|bytes))?"
     r"|private_key_id|subscription_?key|license_?key|pass(?:in|out)"  # a GCP key's id, Azure's Ocp-Apim-Subscription-Key
     r"|(?:^|_)(?:pw|auth|creds?|passcode|licen[cs]e)"  # REDIS_AUTH, MYSQL_ROOT_PW, admin_pw, DEPLOY_CREDS (a value of a secret's shape)
-    r"|(?:^|_)psk|(?:^|_)salt|(?:^|_)cookie|(?:^|_)key_?string"  # a Wi-Fi pre-shared key (psk=, wifi-sec.psk); WordPress's and Drupal's salts
+    r"|(?:^|_)psk|(?:^|_)salt|(?:^|_)cookie|(?:^|_)key_?string|(?:^|_)pat"  # a Wi-Fi pre-shared key (psk=, wifi-sec.psk); WordPress's and Drupal's salts
     r"|(?:^|_)(?:nonce|logged_in)_key"  # WordPress's other keys (AUTH_KEY, SECURE_AUTH_KEY: auth_key)
     r"|honeycomb_team|jfrog_art_api"  # vendors' headers named after neither (X-Honeycomb-Team, X-JFrog-Art-Api)
     r"|^x_[a-z0-9_]+_key)$"  # any X-...-Key header (X-Functions-Key, X-Insert-Key, X-Partner-Key)
@@ -59,7 +59,7 @@ _SECRET_NAME_ENDINGS = (
     "pass", "pwd", "password", "passwd", "passphrase", "secret", "token", "key", "credential", "credentials",
     "value", "str", "string", "base", "b64", "base64", "private_key_id", "passin", "passout", "psk", "salt",
     "honeycomb_team", "jfrog_art_api", "pw", "auth", "cred", "creds", "passcode", "license", "licence",
-    "macaroon", "data", "hex", "text", "plain", "bytes", "cookie", "string",
+    "macaroon", "data", "hex", "text", "plain", "bytes", "cookie", "string", "pat",
 )  # fmt: skip
 # English words (and their settings) that end in `pass` and name no password.
 _NOT_PASS = frozenset(
@@ -70,7 +70,7 @@ _NOT_PASS = frozenset(
 _PASSWORD_ENDINGS = ("pass", "passwd", "password", "pwd", "psk", "passphrase", "pw", "passcode")
 # Keys that name a secret only sometimes (`auth: basic`, `SMTP_AUTH=login`): their value must
 # have a secret's shape in every form.
-_SHAPE_ENDINGS = ("auth", "cred", "creds", "license", "licence", "cookie")
+_SHAPE_ENDINGS = ("auth", "cred", "creds", "license", "licence", "cookie", "pat")
 # A bare word that gives a password to a command (`nmcli ... password "X"`, `rclone ... pass X`,
 # `ALTER ROLE r WITH PASSWORD 'X'`, `wpa_cli set_network 0 psk "X"`), or a dotted or dashed
 # setting ending in one (`wifi-sec.psk X`, `802-1x.password X`).
@@ -96,6 +96,8 @@ _TOLD = LazyRegex(
 _DEFINE_COMMA = LazyRegex(r"[ \t]*,[ \t]*")
 _DEFINED = LazyRegex(r"\bdefine[ \t]*\([ \t]*$")
 _USER_BEFORE = LazyRegex(r"(?:^|[ \t])(?:user|username|login)[ \t]+[^\s]+[ \t]+$")
+_AMPERSAND_REST = LazyRegex(r"&[^\s\"'`;|,<>\\]{1,100}(?=[ \t]*(?:\r?\n|$))")
+_LINE_START = LazyRegex(r"(?:^|\n)[ \t]*$")
 _SETTING = LazyRegex(r"[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)+")  # wifi-sec.psk, 802-1x.password
 _FILE_NAME = LazyRegex(r".*\.[A-Za-z][A-Za-z0-9]{0,4}$")
 _COMPARISON = LazyRegex(r"\b(?:if|elif|while|assert|and|or|not|return|lambda|unless|when)\s")
@@ -234,8 +236,10 @@ def _bare_word(text: str, left: int, raw: str, core: str, scope: str) -> bool:
     last = core.rsplit("_", 1)[-1]
     if last == "pass" and scope != "command" and _USER_BEFORE.search(text, max(0, left - 80), left) is None:
         return False
-    if core not in _BARE_WORDS and not (last in _BARE_WORDS and _SETTING.fullmatch(raw) is not None):
-        return False
+    quoted_after = text[left + len(raw) : left + len(raw) + 2].lstrip(" \t")[:1] in ("'", '"')
+    dsl = quoted_after and core.endswith(("password", "passwd", "passphrase")) and _LINE_START.search(text, 0, left)
+    if core not in _BARE_WORDS and not (last in _BARE_WORDS and _SETTING.fullmatch(raw) is not None) and not dsl:
+        return False  # (Gradle's and Ruby's `storePassword 'X'`: a DSL's key, then its quoted value)
     if left and text[left - 1] not in " \t\n":
         return False
     if scope != "prose":
@@ -346,8 +350,11 @@ def _value_span(
         if found is None:
             return []
         begin, end = found
-        if form in ("colon", "spaced") and text.startswith("&", end) and _AMPERSAND_TAIL.match(text, end) is not None:
-            end = _AMPERSAND_TAIL.match(text, end).end()  # type: ignore[union-attr]  # `Password: Lobster&9115`
+        if form in ("colon", "spaced", "equals") and text.startswith("&", end):
+            # `Password: Lobster&9115`: the `&` is the value's (not a query string's next pair)
+            tail = (_AMPERSAND_TAIL if form == "equals" or "?" in text[begin:end] else _AMPERSAND_REST).match(text, end)
+            if tail is not None:
+                end = tail.end()
         if form == "flag" and text.startswith(("pass:", "env:", "file:", "fd:"), begin):
             if not text.startswith("pass:", begin):
                 return []  # openssl -passin env:VAR / file:path
@@ -491,6 +498,8 @@ def _password_value(value: str, core: str) -> bool:
     if _PASSPHRASE.fullmatch(value) is not None:
         words = value.replace(" ", "-").lower().split("-")
         return not any(word in _PLACEHOLDER_WORDS or word in _PLACEHOLDER_PARTS for word in words)
+    if value.isdigit() and 8 <= len(value) <= 64:
+        return True  # a number for a password: a router's Wi-Fi key (`"12303025921657404451"`)
     if len(value) >= 12 and value.isalpha() and value.islower() and sum(map(value.count, "aeiouy")) <= len(value) // 4:
         return True  # a generated app password: lower-case letters, few vowels (`kdbmzrqvxffhbawb`)
     if _IDENTIFIER.fullmatch(value) is not None and (value.islower() or value.isupper()):
@@ -531,6 +540,8 @@ def _unquoted_value_ok(
         return True
     if not _common_value_ok(value, _min_length(form, scope, dashes, core)):
         return False
+    if _sigil_password(value):
+        return True  # `*CK_m&XtS=MVA5soh+tz`: a password that starts with a sigil, not a YAML alias or tag
     if value[0] in "$%{[(@*#!&/~.-\\" or any(c in value for c in "()[]{}$"):
         return False  # an expansion, a call, a subscript, a path, a flag, a YAML tag or anchor
     if _DOTTED.fullmatch(value) is not None and not _random_dotted(value):
@@ -565,6 +576,19 @@ def _unquoted_value_ok(
     if identifier and code_like and form == "spaced":
         return False
     return _shaped(value)
+
+
+def _sigil_password(value: str) -> bool:
+    """A value starting with `*`, `&`, `!` or `@` that no YAML alias, anchor, tag or decorator
+    spells: eight characters or more, mixing classes, with symbols after its first character."""
+    if len(value) < 8 or value[0] not in "*&!@" or any(c in value for c in "()[]{}/"):
+        return False
+    rest = value[1:]
+    return (
+        any(c.isdigit() for c in rest)
+        and any(c.isalpha() for c in rest)
+        and any(not c.isalnum() and c not in "_-." for c in rest)
+    )
 
 
 def _random_identifier(value: str) -> bool:

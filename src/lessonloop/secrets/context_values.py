@@ -51,7 +51,7 @@ _READS_SECRET = LazyRegex(
     r"|op|doppler|pass|gopass|bw|lpass|security|cat|type|echo|printf|heroku|fly|flyctl|gh|docker|podman|openssl"
     r"|pwgen|head|jq|yq|sops|age|gpg|infisical|chamber|berglas|kubeseal|helm|ansible-vault|grep))\b"
     r"[^\n]*?(?:password|passwd|secret|token|credential|api[_-]?key|private[_-]?key|macaroon|rand[ \t]+-hex|rand[ \t]+-base64"
-    r"|urandom|token_hex|token_urlsafe|pwgen|genpass|keygen)[^\n]*\r?\n"
+    r"|urandom|token_hex|token_urlsafe|pwgen|genpass|keygen|\w*pass(?=[._\-]|\b))[^\n]*\r?\n"
     # a few lines of the tool's messages (`Warning: token will expire ...`) may stand before the value
     r"(?:[ \t]*[^\s\n][^\n]*[ \t][^\n]*\r?\n){0,3}?"
     r"[ \t]*(\S{8,1000}?)(?:[ \t]*\r?$|(?=[$>][ \t]))"  # the next prompt may follow on its line
@@ -61,6 +61,8 @@ _ECHO_TO_FILE = LazyRegex(
     r"\b(?:echo|printf)[ \t]+(?:-[neE]+[ \t]+)*([\"']?)([^\s\"'|>]{6,300})\1[ \t]*>>?[ \t]*"
     r"[^\s;&|]*(?:pass|secret|token|key|cred|pwd)[^\s;&|]*"
 )
+# Redis MONITOR's quoted AUTH
+_QUOTED_AUTH = LazyRegex(r"\"AUTH\"[ \t]+(?:\"[^\"\n]{1,64}\"[ \t]+)?\"([^\"\n]{4,300})\"")
 # ODBC's braced value: `Pwd={p@ss;word}`
 _ODBC_BRACED = LazyRegex(r"(?i)\b(?:pwd|password)[ \t]*=[ \t]*\{([^}\n]{3,200})\}")
 # `Basic <base64 of user:password>` given without a header's colon (nginx, code)
@@ -100,9 +102,7 @@ _REPLY_PAIR = LazyRegex(
 # a block named for a password (OpenVPN's inline <auth-user-pass>): its lines after the user's
 _NAMED_BLOCK = LazyRegex(r"<([\w-]*(?:pass|secret|cred)[\w-]*)>[ \t]*\r?\n(.*?)\r?\n[ \t]*</\1>", 16)
 # SQL's INSERT with its columns named: the values under secret-named columns
-_INSERT = LazyRegex(
-    r"(?is)insert[ \t]+into[ \t]+\S+[ \t]*\(([^)]{1,500})\)[ \t]*values[ \t]*\((.{1,2000}?)\)[ \t]*[;,]"
-)
+_INSERT = LazyRegex(r"(?is)insert[ \t]+into[ \t]+\S+[ \t]*\(([^)]{1,500})\)\s*values\s*\((.{1,2000}?)\)[ \t]*[;,]")
 _SQL_VALUE = LazyRegex(r"[ \t]*(?:N?'((?:[^']|'')*)'|([^,]+))[ \t]*(?:,|$)")
 # a table's column of secrets: its header names one and nothing else (`Password`, `API key`)
 _SECRET_CELL = LazyRegex(r"(?:[\w]{1,12}[ _-])?(?:password|passwd|pass|pwd|secret|api[ _-]?key|token|pin|credentials?)")
@@ -301,6 +301,8 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         for found in _ECHO_TO_FILE.finditer(text):
             if found.group(2)[0] not in "$%{<" and _printed_secret(found.group(2)):
                 out.append((found.start(2), found.end(2), "secret-file"))
+    if '"AUTH"' in text:
+        out += [(f.start(1), f.end(1), "auth-password") for f in _QUOTED_AUTH.finditer(text)]
     if "={" in text.replace(" ", ""):
         out += [
             (f.start(1), f.end(1), "dsn-password")
@@ -357,7 +359,7 @@ _DASHED_WORDS = LazyRegex(r"[a-z]{3,12}(?:-[a-z]{3,12}){2,7}")
 # `user: Mango.Nimbus.308` (a speaker's label, a quote mark or nothing before it)
 _ASKED = LazyRegex(
     r"(?im)^[^\n]*\b(?:need|enter|give|send|provide|type|what(?:'s| is)|share|tell|has|have|know|remember|got)\b[^\n]{0,80}"
-    r"\b(?:password|passphrase|passcode|pin|otp|2fa code|token|api key|secret)\b[^\n]*\r?\n"
+    r"\b(?:password|passphrase|passcode|pin|otp|2fa code|token|api key|key|secret)\b[^\n]*\r?\n(?:[ \t]*\r?\n)?"
     r"[ \t]*(?:(?:user|me|human|you|[a-z]{2,20})[ \t]*:[ \t]*|>[ \t]*)?([^\s]{6,200})[ \t]*\r?$"
 )
 
@@ -387,7 +389,12 @@ def _printed_secret(value: str) -> bool:
 def _not_placeholder(value: str) -> bool:
     from lessonloop.secrets.assignments import common_value_ok
 
+    if value.startswith("$") and _VARIABLE.fullmatch(value) is None and "${" not in value and "$(" not in value:
+        return common_value_ok(value[1:], 4)  # `$Cfh1JrIOk=zvo7eIbV1`: a password that starts with `$`
     return common_value_ok(value, 4) and not value.startswith(("$", "%", "{", "<"))
+
+
+_VARIABLE = LazyRegex(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 
 
 _CONFIG_WORDS = (
@@ -554,7 +561,7 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
     generated = any(
         word in lowered for word in ("macaroon", "rand ", "urandom", "keygen", "pwgen", "genpass", "token_")
     )
-    if "\n" in text and (secret_word or generated or "private" in lowered):
+    if "\n" in text and (secret_word or generated or "private" in lowered or "pass" in lowered or "key" in lowered):
         for found in _READS_SECRET.finditer(text):
             value = found.group(1)
             if "/" not in value[:1] and _printed_secret(value):

@@ -231,6 +231,26 @@ _CALLEE = LazyRegex(r"([\w.:$]+)[ \t]*\([^()\n]*$")
 _CREDENTIAL_CALL = LazyRegex(r"(?i)cred|auth|login|logon|sign_?in|connect|smtp|sasl|basic|client|account|user")
 
 
+# a connection string's password, to its `;`, entities and all (as written: decoding `&quot;`
+# would end it early): `...;User ID=app;Password=a&quot;b$c;Encrypt=True`
+_CONN_PASSWORD = LazyRegex(
+    r"(?i)(?:^|[;\"'])[ \t]*(?:password|pwd)[ \t]*=[ \t]*(?!\{)((?:&[a-z]{2,6};|&#\d{1,5};|[^;\"'\n]){3,200})(?=;|[\"']|$)"
+)
+
+
+def connection_spans(text: str) -> list[tuple[int, int, str]]:
+    """Passwords of `key=value;` connection strings (ADO.NET, ODBC, JDBC properties)."""
+    lowered = text.lower()
+    if not any(word in lowered for word in ("server=", "data source=", "host=", "database=", "initial catalog=")):
+        return []
+    out: list[tuple[int, int, str]] = []
+    for found in _CONN_PASSWORD.finditer(text):
+        value = found.group(1).rstrip()
+        if literal_ok(value) or (len(value) >= 6 and any(not c.isalnum() for c in value) and value[0] not in "${%<"):
+            out.append((found.start(1), found.start(1) + len(value), "dsn-password"))
+    return out
+
+
 # A YAML list under a key naming secrets (`api_keys:` then `- ...` lines)
 _LIST_HEAD = LazyRegex(r"(?m)^([ \t]*)([\w.\-]{2,80}):[ \t]*\r?\n")
 _LIST_ITEM = LazyRegex(r"[ \t]*-[ \t]+[\"']?([^\s\"'#]{8,400})[\"']?[ \t]*\r?(?:\n|$)")
@@ -359,7 +379,10 @@ def literal_spans(text: str, told_ok: object) -> list[tuple[int, int, str]]:
             continue
         before = text[max(0, found.start() - 40) : found.start()].rstrip()
         listed = bool(before) and before[-1] == ","
-        if not before or not (before[-1] == "(" or before[-1].isalnum() or before[-1] == "_" or listed):
+        line_start = (
+            not before or before.endswith("\n") or text[max(0, found.start() - 1) : found.start()] in ("", "\n")
+        )
+        if not (line_start or before[-1] in "(]_" or before[-1].isalnum() or listed):
             continue  # the first argument of a call (`define('AUTH_KEY', ...)`), not an item of a list
         if listed and (
             value.isidentifier()

@@ -46,8 +46,8 @@ _AUTH = LazyRegex(r"(?m)(?:^|[>\s])AUTH[ \t]+(?:[^\s]+[ \t]+)?" + _VALUE + r"[ \
 _SECURE_STRING = LazyRegex(r"(?i)ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(\"[^\"\n]+\"|'[^'\n]+')")
 # `--user NAME:PW`, `-u NAME:PW`, `--creds NAME:PW` (etcdctl, curl-like clients)
 _USER_COLON = LazyRegex(
-    r"(?:^|[ \t])(?:-u|-U|--user|--username|--creds|--credentials|--auth|-a|--basic-auth)(?:[ \t]+|=)[\"']?"
-    r"[^\s:,\"'/@]{1,64}[:,][\"']?([^\s\"'@]{4,200})"
+    r"(?:^|[ \t])(?:-[a-zA-Z]{0,3}u|-U|--user|--username|--creds|--credentials|--auth|-a|--basic-auth)(?:[ \t]+|=)[\"']?"
+    r"[^\s:,\"'/@]{1,64}[:,][\"']?([^\s\"']{4,200})"
 )
 # `echo TOKEN | tool login`, `printf PW | tool auth ...`: a value piped to a command that logs in
 _PIPED = LazyRegex(
@@ -75,7 +75,22 @@ _USER_LINE_NEEDLES = (
     "createuser", "create_user", "create-user", "add_user", "add-user", "change_password", "change-password",
     "set_password", "set-password", "passwd", "net user",
 )  # fmt: skip
-_USER_COLON_NEEDLES = ("-u", "-U", "--user", "--creds", "--credentials", "--auth", "-a ", "--basic-auth")
+_USER_COLON_NEEDLES = (
+    "-u",
+    "-su",
+    "-ku",
+    "-fu",
+    "-sku",
+    "-fsu",
+    "-ksu",
+    "-U",
+    "--user",
+    "--creds",
+    "--credentials",
+    "--auth",
+    "-a ",
+    "--basic-auth",
+)
 
 
 def program_spans(text: str, shaped: Callable[[str], bool]) -> list[tuple[int, int, str]]:

@@ -161,6 +161,7 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
 
 _REPEATED_MIN = 8  # a value this long or longer found once is redacted wherever it stands again
 _REPEATED_VALUES = 64
+_FOUND_BY_SHAPE = frozenset({"random-token", "hex-key", "prefixed-token", "secret-value"})
 
 
 def _with_repeats(text: str, spans: list[tuple[int, int, int, str]]) -> list[tuple[int, int, int, str]]:
@@ -169,6 +170,8 @@ def _with_repeats(text: str, spans: list[tuple[int, int, int, str]]) -> list[tup
     `requirepass X`) is the same secret where nothing names it."""
     values: dict[str, tuple[int, str]] = {}
     for begin, end, priority, kind in spans:
+        if kind in _FOUND_BY_SHAPE:
+            continue  # the shape rules find each of their repeats themselves
         value = text[begin:end]
         if len(value) >= _REPEATED_MIN and len(set(value)) > 3 and value not in values and "\n" not in value:
             values[value] = (priority, kind)

@@ -26,7 +26,9 @@ _WORDS = (
     "pass code", "passcodes", "pin code", "pin", "pw", "pwd", "mật khẩu", "kata sandi", "รหัสผ่าน", "schlüssel",
     "wifi pass", "wi-fi pass", "wlan pass", "password", "passphrase", "pass", "code", "puk", "código", "codigo",
     "combo", "combination", "keypad", "digicode", "验证码", "驗證碼", "校验码", "动态码", "暗号化キー", "ネットワークキー",
-    "パスフレーズ", "認証コード", "확인 코드", "인증번호",
+    "パスフレーズ", "認証コード", "확인 코드", "인증번호", "ww", "nenosiri", "رمز عبور", "كلمة السر", "رمز", "pasword",
+    "passwrd", "passowrd", "passkey", "apiキー", "アクセスキー", "lozinka", "geslo", "parool", "slaptažodis", "parole",
+    "mật mã",
 )  # fmt: skip
 _WORD = LazyRegex(
     r"(?i)(?:(?<![A-Za-z])(?:"
@@ -34,16 +36,17 @@ _WORD = LazyRegex(
     + r")[a-zA-Zà-öø-ÿ]{0,6}(?![A-Za-z])"
     # German compounds: `Netzwerkschlüssel`, `WLAN-Passwort`, `Tresorcode`, `Türcode`
     r"|[A-Za-zÄÖÜäöüß]{2,20}(?:schlüssel|passwort|kennwort)(?![A-Za-z])"
-    r"|(?:tresor|tür|tuer|tor|zugangs|sicherheits|alarm|safe|door|gate|lock|access|entry|unlock|garage)code(?![A-Za-z]))"
+    r"|(?:tresor|tür|tuer|tor|zugangs|sicherheits|alarm|safe|door|gate|lock|access|entry|unlock|garage|bestätigungs"
+    r"|verifizierungs|einmal|anmelde|freischalt|aktivierungs|bevestigings|verificatie)code(?![A-Za-z]))"
 )
 # What stands between the word (and a few words of its own) and the value: a colon, an equals
 # sign or a dash, a language's `is` as a word of its own, or a particle written onto the word.
 _SEPARATOR = LazyRegex(
-    r"[ \t]*(?:[:=\uff1a]|:=|—|–|->|→|⇒)[ \t]*(?:\r?\n[ \t]*(?=\S+[ \t]*(?:\r?\n|$)))?"
+    r"[ \t]*(?:[:=\uff1a]|:=|—|–|->|→|⇒)[ \t]*(?:(?:\r?\n[ \t]*){1,2}(?=\S+[ \t]*(?:\r?\n|$)))?"
     r"|['\u2019]s(?=[ \t])[ \t]*"
-    r"|[ \t]+(?:ist|lautet|est|es|era|é|è|e|is|was|je|jest|to|är|er|on|sind|son|são|eh|ni|adalah|là|hi|היא|هي|है|είναι|c'est|c\u2019est|ist:|es:|är|er:|je:"
+    r"|[ \t]+(?:are[ \t]+both|are|ist|lautet|est|es|era|é|è|e|is|was|je|jest|to|sur|auf|para|naar|är|er|on|sind|son|são|eh|ni|adalah|là|hi|היא|هي|है|είναι|c'est|c\u2019est|ist:|es:|är|er:|je:"
     r"|равен|это|—)(?=[ \t])[ \t]*(?:[:\uff1a][ \t]*)?"
-    r"|(?<=[^\x00-\x7f])(?:是|为|為|は|が|는|은|이|가|คือ|เป็น|:)?[ \t]*"
+    r"|(?<=[^\x00-\x7f])(?:已设置为|已設置為|设置为|設置為|已改为|改为|设为|設為|是|为|為|は|が|는|은|이|가|를|을|คือ|เป็น|:)?[ \t]*"
     r"|[ \t]+"
 )
 # `now`, `jetzt`, `set to`: words between the verb and the value
@@ -58,7 +61,7 @@ _TRAILING = ".,;:!?)#\u3002\uff0c\u3001"
 _PASSPHRASE = LazyRegex(r"[a-z]{3,12}(?:-[a-z]{3,12}){2,7}")  # correct-horse-battery-staple
 _NUMERIC_WORDS = LazyRegex(
     r"(?i)passcode|pass code|pin|puk|暗証番号|code|código|codigo|parol|пароль|combo|combination|keypad|schlüssel"
-    r"|验证码|驗證碼|校验码|动态码|認証コード|인증번호"
+    r"|验证码|驗證碼|校验码|动态码|認証コード|인증번호|passkey"
 )
 # the forms of a code's number: `1678 3068 6000 7212 9909` (a router's key), `36-44-79` (a safe's)
 _GROUPED_NUMBER = LazyRegex(r"\d{4}(?:[ \t]\d{4}){2,7}|\d{1,3}(?:-\d{1,3}){2,4}")
@@ -66,6 +69,9 @@ _CODE_VALUE = LazyRegex(r"[A-Z0-9]{4,8}")  # a door's code with a letter: `Z4655
 _USER_SLASH = LazyRegex(
     r"(?i)\b(?:admin|administrator|root|user|username|login|sa|superuser)(?:[ \t]+/[ \t]*|[ \t]*/[ \t]+)"
     r"([^\s/\"']{4,100})(?=[\s.,;)]|$)"
+)
+_USER_SLASH_TIGHT = LazyRegex(
+    r"(?i)(?<![/\w.-])(?:admin|administrator|root|sa|superuser)/([^\s/\"']{6,100})(?=[\s.,;)]|$)"
 )
 # the ASCII pieces of its words that the structural gate looks for (secrets/structural.py)
 NEEDLES = SPOKEN_NEEDLES
@@ -82,8 +88,13 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             continue
         seen.add(word.start())
         line_end = text.find("\n", word.end())
-        if line_end >= 0 and not text[word.end() : line_end].strip(" \t:"):
-            line_end = text.find("\n", line_end + 1)  # `pass:` and the value on the next line
+        rest = text[word.end() : line_end] if line_end >= 0 else ""
+        if line_end >= 0 and (not rest.strip(" \t:") or rest.rstrip().endswith((":", "\uff1a"))):
+            # `pass:` or `senha do painel:` and the value on the next line (after a blank one, maybe)
+            following = text.find("\n", line_end + 1)
+            if following >= 0 and not text[line_end + 1 : following].strip():
+                following = text.find("\n", following + 1)
+            line_end = following
         limit = min(word.end() + 160, len(text) if line_end < 0 else line_end)
         for separator in _SEPARATOR.finditer(text, word.end(), limit):
             gap = text[word.end() : separator.start()]
@@ -96,6 +107,12 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
                 break  # `pinned`, `passing`, `coded`: another English word
             if stem == "pass" and gap:
                 break  # `pass model's X`, `pass base_url=X`: the verb, not a password
+            if bare and gap and len(gap.split()) <= 5 and stem not in ("code", "pin", "puk", "pass"):
+                strong = _VALUE.match(text, separator.end(), limit)
+                candidate = strong.group(1).rstrip(_TRAILING) if strong is not None else ""
+                if candidate and _person_chose(candidate) and check(candidate):
+                    out.append((strong.start(1), strong.start(1) + len(candidate), "password-in-prose"))  # type: ignore[union-attr]
+                    break  # `the pasword for the staging db Qwerty&Nala5`: a password's shape needs no verb
             verb_word = separator.group().strip().lower()
             if (
                 verb_word == "to"
@@ -103,6 +120,12 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
                 and (stem == "pass" or _SETTING_VERB.search(text, max(0, word.start() - 48), word.start()) is None)
             ):
                 continue  # `pass it to X`; but `set the admin password to X`, and Polish `hasło to X`
+            if verb_word in ("on", "e", "er", "hi", "ni", "je") and stem in _ENGLISH_WORDS:
+                continue  # Finnish `on`, Italian `e`: `is` in their languages, prepositions after an English word
+            if verb_word in ("sur", "auf", "para", "naar") and (
+                _SETTING_VERB.search(text, max(0, word.start() - 48), word.start()) is None
+            ):
+                continue  # `défini le mot de passe sur X`, `Passwort auf X gesetzt`: only after setting it
             counted = named.startswith(("pin", "puk"))  # `PUK 04971604`: a number right after its word
             if (
                 bare
@@ -120,7 +143,9 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
                 and not spoken
                 and verb not in _ARROWS
                 and not next_line
-                and not text.startswith(("*", "_"), separator.end())  # `**Password:** X`: markup the key rules stop at
+                and not text.startswith(
+                    ("**", "__"), separator.end()
+                )  # `**Password:** X`: markup the key rules stop at
             ):
                 continue  # `password=X`, `pass: X`: an assignment, read per scope by secrets/assignments.py
             position = separator.end()
@@ -136,9 +161,9 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             ):
                 out.append((*words.span(words.lastindex or 1), "password-in-prose"))  # a passphrase of words
                 break
-            if not bare and (stem in _PASSPHRASE_WORDS) and verb in (":", "\uff1a"):
+            if not bare and stem == "passphrase" and (verb in (":", "\uff1a") or spoken):
                 listed = _WORDS_LISTED.match(text, position, limit)
-                if listed is not None and _STOP_WORDS.isdisjoint(listed.group(1).lower().split()):
+                if listed is not None and listed.group(1).islower() and _STOP_WORDS.isdisjoint(listed.group(1).split()):
                     out.append((listed.start(1), listed.end(1), "password-in-prose"))  # `...: ember granite pebble`
                     break
             markup = _MARKUP.match(text, position)
@@ -154,7 +179,9 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             if not value.isascii() and value[0].isascii():
                 # a Thai or Chinese sentence runs on after the value: it ends where the script changes
                 ascii_run = _ASCII_RUN.match(value)
-                value = ascii_run.group().rstrip(_TRAILING) if ascii_run is not None else value
+                value = ascii_run.group().rstrip(_TRAILING + "(") if ascii_run is not None else value
+            if ord(value[0]) > 0x24F and not _LEADING_DIGITS.match(value):
+                continue  # `パスワードは別途Slackで送ります`: the sentence goes on in its own script; a value is Latin
             digits = _LEADING_DIGITS.match(value)
             if digits is not None and _NUMERIC_WORDS.search(word.group()) is not None:
                 value = digits.group()  # a code written onto the text after it: the number, not what is written onto it
@@ -179,6 +206,7 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
                 or _strong(value)
                 or _mixed(value)
                 or (named not in _ENGLISH_WORDS and _letters_and_digits(value))
+                or (stem not in _ENGLISH_WORDS and value.isascii() and any(c.isdigit() for c in value) and check(value))
             ):
                 continue  # a word right after the word (`password reset`): a value needs a password's shape
             if check(value) or numeric or _PASSPHRASE.fullmatch(value) is not None:
@@ -189,6 +217,10 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             value = found.group(1).rstrip(".,;:!?")
             if check(value):
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
+        for found in _USER_SLASH_TIGHT.finditer(text):
+            value = found.group(1).rstrip(".,;:!?)")
+            if _person_chose(value):
+                out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))  # `admin/Taco_Lisboa%9`
     return out
 
 
@@ -209,11 +241,17 @@ _NOT_SECRET_CODE = LazyRegex(
     r"|op|key|char|colou?r|language|currency|region|airport|promo|discount|coupon|qr|bar|short|reference|tracking"
     r"|order|item|sku|class|dial|postcode|verification(?=[ \t]+code[ \t]+(?:sent|expired)))[ \t-]*$"
 )
-_SETTING_VERB = LazyRegex(r"(?i)\b(?:set|sets|setting|change[ds]?|changing|reset|resets|update[ds]?|rotated?|made)\b")
-_ASCII_RUN = LazyRegex(r"[\x21-\x7e]+")
+_SETTING_VERB = LazyRegex(
+    r"(?i)\b(?:set|sets|setting|change[ds]?|changing|reset|resets|update[ds]?|rotated?|made|défini|changé|mis|modifié"
+    r"|réinitialisé|gesetzt|geändert|zurückgesetzt|cambiad[oa]|establecid[oa]|definid[oa]|alterad[oa]|mudad[oa]"
+    r"|ingesteld|gewijzigd|veranderd)\b"
+)
+_ASCII_RUN = LazyRegex(r"[\x21-\x7e\u00a1-\u024f]+")  # Latin letters, accented ones too (`Océane2007%`)
 _PASSPHRASE_WORDS = frozenset({"passphrase", "password", "passwort", "mot de passe", "contraseña"})
 # three to twelve words to the end of the line or sentence, after a colon
-_WORDS_LISTED = LazyRegex(r"[ \t]*([^\W\d_]{2,14}(?:[ \t][^\W\d_]{2,14}){2,11})[ \t]*(?:[.!]?[ \t]*$|[.!][ \t])", 8)
+_WORDS_LISTED = LazyRegex(
+    r"[ \t]*([^\W\d_]{2,14}(?:[ \t][^\W\d_]{2,14}){2,11})[ \t]*(?:[.!]?[ \t]*$|[.!][ \t]|[(—–])", 8
+)
 _MARKUP = LazyRegex(r"(?:\*\*|__)?[ \t]*")
 _LEADING_DIGITS = LazyRegex(r"\d{4,10}(?=[^\x00-\x7f])")
 _ARROWS = frozenset({"->", "→", "⇒", "—", "–"})
@@ -259,6 +297,13 @@ def _starts(text: str, lowered: str) -> list[int]:
                 starts.add(max(0, position - 12))  # a compound's first part (`Tresorcode`, `Türcode`)
             position = lowered.find(needle.lower(), position + 1)
     return sorted(starts)
+
+
+def _person_chose(value: str) -> bool:
+    """A person's password by its shape alone (secrets/paired_values.human_password)."""
+    from lessonloop.secrets.paired_values import human_password
+
+    return human_password(value)
 
 
 def _strong(value: str) -> bool:

@@ -45,7 +45,7 @@ def value_ok(value: str) -> bool:
 
 
 _APP_PASSWORD = LazyRegex(r"[a-z]{4}(?:-[a-z]{4}){3}")
-_EXPANSION = LazyRegex(r"\$[A-Za-z_{(]|%[A-Za-z_]+%|\{\{")
+_EXPANSION = LazyRegex(r"^\$[A-Za-z_{(]|\$\{|\$\(|%[A-Za-z_]+%|\{\{")  # a `$` inside a password is its own
 _COMMON_WORDS = frozenset(
     {"required", "incorrect", "invalid", "wrong", "changed", "expired", "missing", "stored", "hidden", "correct",
      "protected", "encrypted", "optional", "empty", "reset", "updated", "rotated", "needed", "different", "same"}
@@ -93,18 +93,22 @@ _CONTEXT = (
 _PROGRAM = (
     "/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret", " -p ", " -pw ", "\t-p ", " -pass",
     "user", "passw", "-u", "--creds", "--credentials", "--auth", "-a ", "--basic-auth", "echo", "printf", "auth",
-    "securestring", "send", "pass:", "+login",
+    "securestring", "send", "pass:", "+login", "-su ", "-ku ", "-fu ", "-sku ", "-fsu ", "-ksu ",
 )  # fmt: skip
 _STORES = ("secret", "kv ", "config:set", "config set", "ssm ")
 # pieces of the words for password in other languages (secrets/spoken_passwords.py's)
 SPOKEN_NEEDLES = (
     "asswort", "ennwort", "mot de", "mdp", "contra", "clave", "senha", "palavra", "parola", "achtwoord", "aslo",
     "eslo", "jelsz", "senord", "salasana", "passord", "adgangs", "sifre", "asscode", "ass code", "in code",
-    "kata sandi", " pw ", " pwd ", "pin", "password", "passphrase", "pass ", "pass:", "code", "combo", "combination", "keypad", "digicode", "schlüssel", "puk", "digo",
+    "kata sandi", " pw ", " pwd ", "pin", "password", "passphrase", "pass ", "pass:", "code", "ww ", "ww=", "nenosiri", "pasword", "passwrd", "passowrd", "passkey", "lozinka", "geslo", "parool", "parole", "combo", "combination", "keypad", "digicode", "schlüssel", "puk", "digo",
 )  # fmt: skip
 _SPOKEN = (*SPOKEN_NEEDLES, "admin", "root", "login", "sa ", "superuser")
 _KEYS = ("-----begin", "----- begin", "untrusted comment", "[")
-_NEEDLES = tuple(sorted(set(_NAMED + _CONTEXT + _PROGRAM + _STORES + _SPOKEN + _KEYS)))
+# what secrets/told_around.py's rules need
+_TABLE_WORDS = ("passw", "pass", "pwd", "secret", "token", "key", "credential", "contra", "senha", "asswort", "pin")
+_AROUND = ("<-", "←", "<=", " as ", "key", "card", "visa", "master", "amex", "credit", "debit", "cvv", "cvc", "karte",
+           "tarjeta", "carte", "fromcharcode")  # fmt: skip
+_NEEDLES = tuple(sorted(set(_TABLE_WORDS + _AROUND + _NAMED + _CONTEXT + _PROGRAM + _STORES + _SPOKEN + _KEYS)))
 _AUTOMATON: list[Any] = []  # the automaton, once built
 
 
@@ -178,6 +182,10 @@ def structural_spans(text: str) -> list[tuple[int, int, str]]:
             spans += _rule("secret_stores").k8s_secret_spans(text)
     if not present.isdisjoint(_SPOKEN) or not text.isascii():
         spans += _rule("spoken_passwords").spoken_spans(text, told_ok, lowered)
+    if "\n" in text and ("\t" in text or "   " in text) and not present.isdisjoint(_TABLE_WORDS):
+        spans += _rule("told_around").table_spans(text)
+    if not present.isdisjoint(_AROUND):
+        spans += _rule("told_around").told_spans(text, lowered, told_ok)
     return _without_markers(text, spans)
 
 
@@ -195,6 +203,8 @@ def written_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
         spans += _rule("paired_values").pair_spans(text)
     if ("- " in text and ":" in text) or ("," in text and ("[" in text or "{" in text)):
         spans += _rule("paired_values").list_spans(text)
+    if ";" in text and "=" in text:
+        spans += _rule("paired_values").connection_spans(text)
     if quoted and (".join" in text or ".format" in text):
         spans += _rule("paired_values").joined_spans(text, _joined_secret)
     if quoted:
@@ -221,7 +231,8 @@ def _joined_secret(joined: str) -> bool:
 _PUBLIC_LABEL = LazyRegex(
     r"(?i)(?:\bh1:|\bzh:|sha1:|sha256:|sha384:|sha512:|md5:|blake2b?:|\bkid\b[\"']?[ \t]*[:=][ \t]*[\"']?|\|1\||\|1\|[A-Za-z0-9+/=]{8,60}\|"
     r"|code_challenge=|client_id=|\bstate=|\bnonce=|\biv:|\btag:|data:|address[ \t:=]+|fingerprint[ \t:=]+"
-    r"|;base64,|(?m:^(?:sec|pub|ssb|sub)[ \t#>]+)|(?:^|[\W_])id(?:-\d)?[\"']?[ \t]*[:=][ \t]*[\"']?|md5:[ \t]*|\"[nexy]\"[ \t]*:[ \t]*\"|\$|\"signature\"[ \t]*:[ \t]*\")$"
+    r"|;base64,|(?m:^(?:sec|pub|ssb|sub)[ \t#>]+)|/(?:spreadsheets|document|presentation|file|forms|folders)/d/"
+    r"|(?:^|[\W_])s?id(?:-\d)?[\"']?[ \t]*[:=][ \t]*[\"']?|md5:[ \t]*|\"[nexy]\"[ \t]*:[ \t]*\"|\$|\"signature\"[ \t]*:[ \t]*\")$"
 )
 _LOOSE_KINDS = frozenset({"random-token", "hex-key", "secret-value", "prefixed-token"})
 # a block that holds no secret: anything but a private or secret key (certificates, public keys,

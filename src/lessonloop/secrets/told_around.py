@@ -1,0 +1,148 @@
+"""Secrets told by the text around them in forms of their own (issue 60): a column of an aligned
+or tab-separated table whose header names a secret (pandas output, a spreadsheet pasted in), a
+value pointed at from after it (`X <- that's the root pw`), a login told in a sentence
+(`connected as svc with X`), a key's hex on the line after its heading (`Private (signing) key:`),
+a hex dump of a file named for a key, a payment card with its context, and characters of a key
+written one by one (`char key[] = {'8', 'C', ...}`, `String.fromCharCode(81, 67, ...)`).
+"""
+
+from __future__ import annotations
+
+from lessonloop.core.lazy_regex import LazyRegex
+
+_SECRET_HEADER = LazyRegex(
+    r"(?i)^(?:[\w ]{0,20}[ _-])?(?:password|passwort|passwd|pass|pwd|secret|token|api[ _-]?key|private[ _-]?key"
+    r"|credentials?|contraseña|mot de passe|senha|kennwort|pin)$"
+)
+_ALIGNED_SPLIT = LazyRegex(r"\t|[ ]{2,}")
+
+
+def table_spans(text: str) -> list[tuple[int, int, str]]:
+    """Cells under a secret's column of a table aligned by spaces or split by tabs."""
+    out: list[tuple[int, int, str]] = []
+    lines = text.split("\n")
+    offsets = []
+    position = 0
+    for line in lines:
+        offsets.append(position)
+        position += len(line) + 1
+    for index, header in enumerate(lines[:-1]):
+        if "\t" not in header and "  " not in header:
+            continue
+        cells = _cells(header)
+        if len(cells) < 2 or len(cells) > 30:
+            continue
+        columns = [i for i, (_start, cell) in enumerate(cells) if _SECRET_HEADER.fullmatch(cell.strip()) is not None]
+        if not columns or any(char.isdigit() for _start, cell in cells for char in cell):
+            continue  # a header names its columns; a row of data (`db-credentials  Opaque  2  3d`) is no header
+        for row_index in range(index + 1, min(len(lines), index + 201)):
+            row = lines[row_index]
+            if not row.strip():
+                break
+            row_cells = _cells(row)
+            shift = len(row_cells) - len(cells)  # pandas prints an index column without a header
+            if shift not in (0, 1):
+                break
+            for column in columns:
+                start, cell = row_cells[column + shift]
+                value = cell.strip()
+                if len(value) >= 4 and value.lower() not in ("none", "null", "nan", "true", "false", "****", "n/a"):
+                    begin = offsets[row_index] + start + (len(cell) - len(cell.lstrip()))
+                    out.append((begin, begin + len(value), "table-secret"))
+    return out
+
+
+def _cells(line: str) -> list[tuple[int, str]]:
+    """A line's cells and where each starts (split at tabs or at two spaces or more)."""
+    cells: list[tuple[int, str]] = []
+    position = 0
+    stripped = line.rstrip()
+    lead = len(stripped) - len(stripped.lstrip())
+    position = lead
+    rest = stripped[lead:]
+    for found in _ALIGNED_SPLIT.finditer(rest):
+        cells.append((position, rest[position - lead : found.start()]))
+        position = lead + found.end()
+    cells.append((position, rest[position - lead :]))
+    return [cell for cell in cells if cell[1].strip()] if "\t" not in line else cells
+
+
+# `X <- that's the root pw`, `X   <-- password`
+_POINTED = LazyRegex(
+    r"(?im)(?:^|[ \t])(\S{6,200})[ \t]*(?:<-+|←|<=)[ \t]*[^\n]{0,40}?\b(?:pw|pwd|pass|password|passphrase|pin|passcode|token|key)\b"
+)
+# `connected as svc_ml with X`, `logged in as admin using X`
+_LOGIN_TOLD = LazyRegex(
+    r"(?i)\b(?:connect(?:ed|ing)?|log(?:ged|ging)?[ \t]*in(?:to)?|sign(?:ed)?[ \t]*in|authenticat(?:ed|ing))\b"
+    r"[^\n]{0,40}?\bas[ \t]+\S{1,64}[ \t]+(?:with|using|and|/)[ \t]+(?:password[ \t]+|pw[ \t]+)?([^\s\"']{6,200})"
+)
+# a heading naming a private or secret key, and the key's hex or base64 on the line after it
+_KEY_HEADING = LazyRegex(
+    r"(?im)^[^\n]*\b(?:private|secret|signing)\b[^\n]{0,30}\bkey\b[^\n]{0,30}:[ \t]*\r?\n[ \t]*([0-9a-fA-F]{32,256}|[A-Za-z0-9+/]{32,256}={0,2})[ \t]*\r?$"
+)
+# `xxd FILE` of a file named for a secret or a key: the dump's bytes
+_DUMP_COMMAND = LazyRegex(r"(?i)\b(?:xxd|hexdump|od)\b[^\n]*(?:secret|private|_key\b|\.key\b|key\b)[^\n]*")
+_DUMP_LINE = LazyRegex(r"(?m)^[0-9a-f]{7,8}:[ \t]+((?:[0-9a-f]{4}[ \t]){1,7}[0-9a-f]{4})")
+# a payment card: a number of 13 to 19 digits passing Luhn's check, with a card's word near it
+_CARD = LazyRegex(r"(?<![\d-])(?:\d{4}[ -]?){3}\d{1,7}(?![\d-])")
+_CARD_WORDS = LazyRegex(
+    r"(?i)\b(?:card|visa|mastercard|amex|credit|debit|cvv|cvc|karte|tarjeta|carte|cartão|kreditkarte)\b"
+)
+_CVV = LazyRegex(r"(?i)\b(?:cvv2?|cvc2?|csc)[ \t:=]*(\d{3,4})\b")
+# a key's characters one by one: `char key[] = { '8', 'C', ... }`, `String.fromCharCode(81, 67, ...)`
+_CHAR_ARRAY = LazyRegex(
+    r"(?i)(\w*(?:key|secret|pass\w*|token|pwd)\w*)[ \t]*\[[^\]\n]{0,8}\][ \t]*=[ \t]*\{((?:[ \t]*'[^'\\\n]'[ \t]*,){7,}[^}\n]{0,40})\}"
+)
+_CHAR_CODES = LazyRegex(r"fromCharCode\(((?:[ \t]*\d{2,3}[ \t]*,){7,}[ \t]*\d{2,3})[ \t]*\)")
+
+
+def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    judge = told_ok if callable(told_ok) else (lambda value: False)
+    if "<" in text or "←" in text:
+        for found in _POINTED.finditer(text):
+            if judge(found.group(1)):
+                out.append((found.start(1), found.end(1), "password-in-prose"))
+    if " as " in lowered and any(word in lowered for word in ("connect", "log", "sign", "authenticat")):
+        for found in _LOGIN_TOLD.finditer(text):
+            value = found.group(1).rstrip(".,;:!?)")
+            if judge(value) and any(c.isdigit() for c in value):
+                out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
+    if "key" in lowered and "\n" in text:
+        out += [(f.start(1), f.end(1), "key-material") for f in _KEY_HEADING.finditer(text)]
+        for command in _DUMP_COMMAND.finditer(text):
+            for line in _DUMP_LINE.finditer(text, command.end(), command.end() + 4000):
+                out.append((line.start(1), line.end(1), "key-material"))
+    if any(
+        word in lowered
+        for word in ("card", "visa", "master", "amex", "credit", "debit", "cvv", "cvc", "karte", "tarjeta", "carte")
+    ):
+        for found in _CARD.finditer(text):
+            digits = "".join(c for c in found.group() if c.isdigit())
+            window = text[max(0, found.start() - 60) : found.end() + 60]
+            if 13 <= len(digits) <= 19 and digits[0] in "23456" and _luhn(digits) and _CARD_WORDS.search(window):
+                out.append((found.start(), found.end(), "payment-card"))
+        out += [(f.start(1), f.end(1), "payment-card") for f in _CVV.finditer(text)]
+    if "'" in text and "{" in text:
+        for found in _CHAR_ARRAY.finditer(text):
+            out.append((found.start(2), found.end(2), "key-material"))
+    if "fromCharCode" in text:
+        for found in _CHAR_CODES.finditer(text):
+            decoded = "".join(chr(int(code)) for code in found.group(1).replace(" ", "").split(","))
+            from lessonloop.secrets.token_shape import random_token
+
+            if random_token(decoded, 12) or judge(decoded):
+                out.append((found.start(1), found.end(1), "key-material"))
+    return out
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
