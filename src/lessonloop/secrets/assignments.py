@@ -121,6 +121,7 @@ _BASE64_AUTH = LazyRegex(r"[A-Za-z0-9+/]{8,}={0,2}")
 _IDENTIFIER = LazyRegex(r"[A-Za-z_][A-Za-z0-9_]*")
 _DOTTED = LazyRegex(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")
 _ALL_CAPS = LazyRegex(r"[A-Z][A-Z0-9_]*")
+_PUBLISHABLE = ("pk_test_", "pk_live_", "pk.ey")
 _LONG_NUMBER = LazyRegex(r"\d{16,64}")
 _NUMBER_LIKE = LazyRegex(r"[\d.,:_+\-/ ]+")
 _TEMPLATE = LazyRegex(r"\$\{|\$\(|\{\{|\{%|%\(|#\{|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^<[^>]*>$|^\{[^}]*\}$|^\[[^\]]*\]$")
@@ -135,6 +136,8 @@ _PLACEHOLDER_WORDS = frozenset(
         "deadbeef", "cafebabe", "feedface", "abcdef", "abcdefgh", "abc123", "qwerty", "asdfgh",
         "sha1", "sha256", "sha512", "md5", "bcrypt", "argon2", "argon2id", "pbkdf2", "scrypt", "base64", "utf8",
         "utf-8", "2fa", "mfa", "totp", "oauth2", "http2", "ipv4", "ipv6", "public", "private", "stdin",
+        "passwort", "kennwort", "contraseña", "senha", "wachtwoord", "lösenord", "hasło", "parola", "пароль",
+        "mot de passe", "clave", "salasana", "passord", "heslo", "jelszó", "şifre", "密码", "パスワード", "비밀번호",
     }
 )  # fmt: skip
 _PLACEHOLDER_PARTS = (
@@ -458,6 +461,8 @@ def _common_value_ok(value: str, minimum: int = MIN_VALUE) -> bool:
     """Checks every form shares: length, placeholders, templates, numbers, markers."""
     if not minimum <= len(value) <= MAX_VALUE or value.startswith("[REDACTED"):
         return False
+    if value.startswith(_PUBLISHABLE):
+        return False  # a publishable key: public by design (Stripe's pk_, Mapbox's pk.)
     lowered = value.lower()
     if lowered in _PLACEHOLDER_WORDS:
         return False

@@ -105,7 +105,10 @@ _NAMED_BLOCK = LazyRegex(r"<([\w-]*(?:pass|secret|cred)[\w-]*)>[ \t]*\r?\n(.*?)\
 _INSERT = LazyRegex(r"(?is)insert[ \t]+into[ \t]+\S+[ \t]*\(([^)]{1,500})\)\s*values\s*\((.{1,2000}?)\)[ \t]*[;,]")
 _SQL_VALUE = LazyRegex(r"[ \t]*(?:N?'((?:[^']|'')*)'|([^,]+))[ \t]*(?:,|$)")
 # a table's column of secrets: its header names one and nothing else (`Password`, `API key`)
-_SECRET_CELL = LazyRegex(r"(?:[\w]{1,12}[ _-])?(?:password|passwd|pass|pwd|secret|api[ _-]?key|token|pin|credentials?)")
+_SECRET_CELL = LazyRegex(
+    r"(?:[\w]{1,12}[ _-])?(?:password|passwd|pass|pwd|secret|api[ _-]?key|token|pin|credentials?|passwort|kennwort"
+    r"|contraseña|senha|mot de passe|mdp|wachtwoord|lösenord|hasło|heslo|salasana|passord|şifre|пароль|密码|密碼|パスワード|비밀번호)"
+)
 _SECRET_COLUMN = LazyRegex(r"(?i)passw|secret|token|api_?key|private_?key|credential|pin$")
 # a UUID behind a prefix that names a key (sdk-, api-, key-, sk-, mob-): a key, not an id
 _PREFIXED_UUID = LazyRegex(
@@ -267,7 +270,7 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         out += [(f.start(1), f.end(1), "secret-value") for f in _SET_TO.finditer(text) if _password_shape(f.group(1))]
     if "pass " in lowered:
         out += [(f.start(1), f.end(1), "secret-output") for f in _PASS_SHOW.finditer(text)]
-    if "," in text and "pass" in lowered:
+    if ("," in text or ";" in text) and any(word in lowered for word in _CELL_WORDS):
         out += _csv_spans(text)
     if "#define" in text:
         out += [
@@ -397,6 +400,8 @@ def _not_placeholder(value: str) -> bool:
 _VARIABLE = LazyRegex(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 
 
+_CELL_WORDS = ("pass", "pwd", "secret", "token", "key", "contra", "senha", "mdp", "asswort", "ennwort", "achtwoord",
+               "senord", "has", "heslo", "salasana", "sifre", "şifre", "пароль", "密码", "密碼", "パスワード", "비밀번호")  # fmt: skip
 _CONFIG_WORDS = (
     "pass ",
     "password ",
@@ -413,11 +418,19 @@ _NOT_CONFIG_VALUES = frozenset({"on", "off", "yes", "no", "true", "false", "none
 
 def _csv_spans(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
+    for separator in (",", ";"):
+        if separator in text:
+            out += _separated_spans(text, separator)
+    return out
+
+
+def _separated_spans(text: str, separator: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
     lines = text.split("\n")
     position = 0
     columns: list[int] = []
     for line in lines:
-        cells = line.split(",")
+        cells = line.split(separator)
         if not columns:
             names = [cell.strip().strip('"').lower() for cell in cells]
             if len(cells) >= 2 and any(_SECRET_CELL.fullmatch(name) for name in names):

@@ -135,8 +135,24 @@ _ID_PREFIXES = (
 
 
 # Prefixes of keys that are public by design: extended public keys (BIP-32), Stripe's publishable keys.
-_PUBLIC_PREFIXES = ("xpub", "ypub", "zpub", "tpub", "upub", "vpub", "Ypub", "Zpub", "pk_test_", "pk_live_")
-_SRI_LABELS = ("sha256-", "sha384-", "sha512-")
+_PUBLIC_PREFIXES = (
+    "xpub",
+    "ypub",
+    "zpub",
+    "tpub",
+    "upub",
+    "vpub",
+    "Ypub",
+    "Zpub",
+    "pk_test_",
+    "pk_live_",
+    "pk.ey",
+    "nonce-",
+    "sha256-",
+    "sha384-",
+    "sha512-",
+)
+_SRI_LABELS = ("sha256-", "sha384-", "sha512-", "nonce-")
 
 
 def random_spans(text: str) -> list[tuple[int, int, str]]:

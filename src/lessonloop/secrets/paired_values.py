@@ -246,7 +246,8 @@ def connection_spans(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for found in _CONN_PASSWORD.finditer(text):
         value = found.group(1).rstrip()
-        if literal_ok(value) or (len(value) >= 6 and any(not c.isalnum() for c in value) and value[0] not in "${%<"):
+        variable = value[0] in "$<{" or (value.startswith("%") and value.endswith("%"))  # $(X), <pw>, %PW%
+        if literal_ok(value) or (len(value) >= 6 and any(not c.isalnum() for c in value) and not variable):
             out.append((found.start(1), found.start(1) + len(value), "dsn-password"))
     return out
 

@@ -173,7 +173,14 @@ def _with_repeats(text: str, spans: list[tuple[int, int, int, str]]) -> list[tup
         if kind in _FOUND_BY_SHAPE:
             continue  # the shape rules find each of their repeats themselves
         value = text[begin:end]
-        if len(value) >= _REPEATED_MIN and len(set(value)) > 3 and value not in values and "\n" not in value:
+        plain = value.isalpha() and not any(c.isupper() for c in value[1:])  # a word (`Passwort`): never spread
+        if (
+            len(value) >= _REPEATED_MIN
+            and len(set(value)) > 3
+            and value not in values
+            and "\n" not in value
+            and not plain
+        ):
             values[value] = (priority, kind)
             if len(values) >= _REPEATED_VALUES:
                 break

@@ -28,7 +28,7 @@ _WORDS = (
     "combo", "combination", "keypad", "digicode", "验证码", "驗證碼", "校验码", "动态码", "暗号化キー", "ネットワークキー",
     "パスフレーズ", "認証コード", "확인 코드", "인증번호", "ww", "nenosiri", "رمز عبور", "كلمة السر", "رمز", "pasword",
     "passwrd", "passowrd", "passkey", "apiキー", "アクセスキー", "lozinka", "geslo", "parool", "slaptažodis", "parole",
-    "mật mã",
+    "mật mã", "পাসওয়ার্ড", "api 키", "앱 키", "nip", "app password", "app-passwort",
 )  # fmt: skip
 _WORD = LazyRegex(
     r"(?i)(?:(?<![A-Za-z])(?:"
@@ -55,13 +55,13 @@ _FILLER = LazyRegex(
 )
 _VALUE = LazyRegex(r"[\"'`「『“«]?[ \t]*([^\s\"'`」』”»]{4,200})")
 # English words whose `=`/`:` forms are assignments (secrets/assignments.py reads them per scope)
-_ASSIGNED_WORDS = ("password", "pass", "passphrase", "code", "pw", "pwd", "pin")
+_ASSIGNED_WORDS = ("password", "pass", "passphrase", "code", "pw", "pwd", "pin", "app password", "passkey", "nip")
 _NOT_IN_GAP = frozenset('=&;{}[]<>"`|')  # a gap may hold a remark in parentheses
 _TRAILING = ".,;:!?)#\u3002\uff0c\u3001"
 _PASSPHRASE = LazyRegex(r"[a-z]{3,12}(?:-[a-z]{3,12}){2,7}")  # correct-horse-battery-staple
 _NUMERIC_WORDS = LazyRegex(
     r"(?i)passcode|pass code|pin|puk|暗証番号|code|código|codigo|parol|пароль|combo|combination|keypad|schlüssel"
-    r"|验证码|驗證碼|校验码|动态码|認証コード|인증번호|passkey"
+    r"|验证码|驗證碼|校验码|动态码|認証コード|인증번호|passkey|nip"
 )
 # the forms of a code's number: `1678 3068 6000 7212 9909` (a router's key), `36-44-79` (a safe's)
 _GROUPED_NUMBER = LazyRegex(r"\d{4}(?:[ \t]\d{4}){2,7}|\d{1,3}(?:-\d{1,3}){2,4}")
@@ -98,7 +98,12 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
         limit = min(word.end() + 160, len(text) if line_end < 0 else line_end)
         for separator in _SEPARATOR.finditer(text, word.end(), limit):
             gap = text[word.end() : separator.start()]
-            if gap and (not gap[0].isspace() or len(gap.split()) > 10 or any(c in _NOT_IN_GAP for c in gap)):
+            unspaced = bool(gap) and not gap.isascii() and " " not in gap.strip()  # Thai, Chinese: no spaces
+            if (
+                gap
+                and not unspaced
+                and (not gap[0].isspace() or len(gap.split()) > 10 or any(c in _NOT_IN_GAP for c in gap))
+            ):
                 break  # the words between are the word's own (`für den Server`), not another text's
             bare = not separator.group().strip()
             named = word.group().lower()
@@ -107,6 +112,11 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
                 break  # `pinned`, `passing`, `coded`: another English word
             if stem == "pass" and gap:
                 break  # `pass model's X`, `pass base_url=X`: the verb, not a password
+            if bare and len(gap.split()) <= 6 and stem not in ("code", "pin", "puk", "pass"):
+                aside = _PARENTHESIZED.match(text, separator.end(), limit)
+                if aside is not None and _parenthesized_ok(aside.group(1), check):
+                    out.append((aside.start(1), aside.end(1), "password-in-prose"))
+                    break  # `la contraseña de la base de datos (X)`, `the password you pasted (\`X\`)`
             if bare and gap and len(gap.split()) <= 5 and stem not in ("code", "pin", "puk", "pass"):
                 strong = _VALUE.match(text, separator.end(), limit)
                 candidate = strong.group(1).rstrip(_TRAILING) if strong is not None else ""
@@ -143,9 +153,8 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
                 and not spoken
                 and verb not in _ARROWS
                 and not next_line
-                and not text.startswith(
-                    ("**", "__"), separator.end()
-                )  # `**Password:** X`: markup the key rules stop at
+                and not text.startswith(("**", "__"), separator.end())  # `**Password:** X`: markup
+                and not (stem in ("code", "pin", "passcode") and _NUMBER_AFTER.match(text, separator.end()))
             ):
                 continue  # `password=X`, `pass: X`: an assignment, read per scope by secrets/assignments.py
             position = separator.end()
@@ -166,6 +175,10 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
                 if listed is not None and listed.group(1).islower() and _STOP_WORDS.isdisjoint(listed.group(1).split()):
                     out.append((listed.start(1), listed.end(1), "password-in-prose"))  # `...: ember granite pebble`
                     break
+            grouped_letters = _APP_PASSWORD_SPACED.match(text, position, limit)
+            if grouped_letters is not None and _random_groups(grouped_letters.group(1)):
+                out.append((grouped_letters.start(1), grouped_letters.end(1), "password-in-prose"))
+                break  # `bcjm gevq gyew wxzc`: an app password as its maker prints it
             markup = _MARKUP.match(text, position)
             position = markup.end() if markup is not None else position  # `**Password:** \`X\``
             grouped = _GROUPED_NUMBER.match(text, position, limit)
@@ -246,6 +259,23 @@ _SETTING_VERB = LazyRegex(
     r"|réinitialisé|gesetzt|geändert|zurückgesetzt|cambiad[oa]|establecid[oa]|definid[oa]|alterad[oa]|mudad[oa]"
     r"|ingesteld|gewijzigd|veranderd)\b"
 )
+_NUMBER_AFTER = LazyRegex(r"[ \t]*\d{4,10}(?![\w.-])")  # `LAN access code: 56859008`: no key rule reads a code
+_APP_PASSWORD_SPACED = LazyRegex(r"[ \t]*([a-z]{4}[ \t][a-z]{4}[ \t][a-z]{4}[ \t][a-z]{4})(?![a-z])")
+_PARENTHESIZED = LazyRegex(r"[ \t]*\([ \t]*`?([^\s()`]{6,100})`?[ \t]*\)")
+
+
+def _parenthesized_ok(value: str, check: Callable[[str], bool]) -> bool:
+    """A value in parentheses after a word for password: a password's shape, or a told value
+    with a digit and a symbol or mixed case (`(see above)` and `(optional)` are remarks)."""
+    mixed = not value.isalnum() or (any(c.isupper() for c in value) and any(c.islower() for c in value))
+    return _person_chose(value) or (check(value) and any(c.isdigit() for c in value) and mixed)
+
+
+def _random_groups(value: str) -> bool:
+    """Four groups of four letters that are no words: two groups or more without a vowel."""
+    return sum(1 for group in value.split() if not any(c in "aeiouy" for c in group)) >= 2
+
+
 _ASCII_RUN = LazyRegex(r"[\x21-\x7e\u00a1-\u024f]+")  # Latin letters, accented ones too (`Océane2007%`)
 _PASSPHRASE_WORDS = frozenset({"passphrase", "password", "passwort", "mot de passe", "contraseña"})
 # three to twelve words to the end of the line or sentence, after a colon
@@ -258,7 +288,21 @@ _ARROWS = frozenset({"->", "→", "⇒", "—", "–"})
 # English words for password: after one of them with no verb a value needs a symbol or mixed case
 # (`password reset2`); after another language's word, letters and digits do (`şifresi ilovedaisy1974`).
 _ENGLISH_WORDS = frozenset(
-    {"password", "passwords", "pass", "passcode", "pass code", "pw", "pwd", "code", "pin", "puk"}
+    {
+        "password",
+        "passwords",
+        "pass",
+        "passcode",
+        "pass code",
+        "pw",
+        "pwd",
+        "code",
+        "pin",
+        "puk",
+        "app password",
+        "passkey",
+        "nip",
+    }
 )
 
 

@@ -100,13 +100,14 @@ _STORES = ("secret", "kv ", "config:set", "config set", "ssm ")
 SPOKEN_NEEDLES = (
     "asswort", "ennwort", "mot de", "mdp", "contra", "clave", "senha", "palavra", "parola", "achtwoord", "aslo",
     "eslo", "jelsz", "senord", "salasana", "passord", "adgangs", "sifre", "asscode", "ass code", "in code",
-    "kata sandi", " pw ", " pwd ", "pin", "password", "passphrase", "pass ", "pass:", "code", "ww ", "ww=", "nenosiri", "pasword", "passwrd", "passowrd", "passkey", "lozinka", "geslo", "parool", "parole", "combo", "combination", "keypad", "digicode", "schlüssel", "puk", "digo",
+    "kata sandi", " pw ", " pwd ", "pin", "password", "passphrase", "pass ", "pass:", "code", "nip ", "app password", "api 키", "앱 키", "ww ", "ww=", "nenosiri", "pasword", "passwrd", "passowrd", "passkey", "lozinka", "geslo", "parool", "parole", "combo", "combination", "keypad", "digicode", "schlüssel", "puk", "digo",
 )  # fmt: skip
 _SPOKEN = (*SPOKEN_NEEDLES, "admin", "root", "login", "sa ", "superuser")
 _KEYS = ("-----begin", "----- begin", "untrusted comment", "[")
 # what secrets/told_around.py's rules need
 _TABLE_WORDS = ("passw", "pass", "pwd", "secret", "token", "key", "credential", "contra", "senha", "asswort", "pin")
-_AROUND = ("<-", "←", "<=", " as ", "key", "card", "visa", "master", "amex", "credit", "debit", "cvv", "cvc", "karte",
+_AROUND = ("<-", "←", "<=", " as ", "key", "secret", "token", "passw", "login", "logon", "creds", "account", "mysql",
+           "mariadb", "card", "visa", "master", "amex", "credit", "debit", "cvv", "cvc", "karte",
            "tarjeta", "carte", "fromcharcode")  # fmt: skip
 _NEEDLES = tuple(sorted(set(_TABLE_WORDS + _AROUND + _NAMED + _CONTEXT + _PROGRAM + _STORES + _SPOKEN + _KEYS)))
 _AUTOMATON: list[Any] = []  # the automaton, once built
@@ -232,6 +233,7 @@ _PUBLIC_LABEL = LazyRegex(
     r"(?i)(?:\bh1:|\bzh:|sha1:|sha256:|sha384:|sha512:|md5:|blake2b?:|\bkid\b[\"']?[ \t]*[:=][ \t]*[\"']?|\|1\||\|1\|[A-Za-z0-9+/=]{8,60}\|"
     r"|code_challenge=|client_id=|\bstate=|\bnonce=|\biv:|\btag:|data:|address[ \t:=]+|fingerprint[ \t:=]+"
     r"|;base64,|(?m:^(?:sec|pub|ssb|sub)[ \t#>]+)|/(?:spreadsheets|document|presentation|file|forms|folders)/d/"
+    r"|\betag:[ \t]*(?:W/)?\"?|sitekey=\"?|site_?key[\"']?[ \t]*[:=][ \t]*[\"']?"
     r"|(?:^|[\W_])s?id(?:-\d)?[\"']?[ \t]*[:=][ \t]*[\"']?|md5:[ \t]*|\"[nexy]\"[ \t]*:[ \t]*\"|\$|\"signature\"[ \t]*:[ \t]*\")$"
 )
 _LOOSE_KINDS = frozenset({"random-token", "hex-key", "secret-value", "prefixed-token"})

@@ -80,6 +80,20 @@ _LOGIN_TOLD = LazyRegex(
 _KEY_HEADING = LazyRegex(
     r"(?im)^[^\n]*\b(?:private|secret|signing)\b[^\n]{0,30}\bkey\b[^\n]{0,30}:[ \t]*\r?\n[ \t]*([0-9a-fA-F]{32,256}|[A-Za-z0-9+/]{32,256}={0,2})[ \t]*\r?$"
 )
+# a heading or a comment naming a secret, and a value alone on the line after it (a blank line may
+# stand between): `Generated a new Django SECRET_KEY:` / `# Moonraker API key (Settings)` then the key
+_SECRET_HEADING = LazyRegex(
+    r"(?im)^(?:[ \t]*(?:#|//|--|;)[^\n]{0,80}|[^\n]{0,80}:[ \t]*)(?<=[^\n])\r?\n(?:[ \t]*\r?\n)?[ \t]*([^\s#]{16,300})[ \t]*\r?$"
+)
+_HEADING_WORDS = LazyRegex(
+    r"(?i)secret|token|password|passphrase|api[ _-]?key|access[ _-]?key|private[ _-]?key|\bkey\b"
+)
+# a user's id, then ` / ` and a password, after a word for a login: `my login is s6277157 / X`
+_LOGIN_PAIR = LazyRegex(
+    r"(?i)\b(?:login|logon|credentials|creds|account)\b[^\n/]{0,30}?\S{2,64}[ \t]+/[ \t]+([^\s/]{6,100})"
+)
+# a password glued to `-p` in an argument list: `['mysqldump', '-uroot', '-pX', ...]`
+_GLUED_P = LazyRegex(r"(?i)(?:mysql\w*|mariadb\w*)[\"'][^\n]{0,120}?[\"']-p([^\"'\s]{4,200})[\"']")
 # `xxd FILE` of a file named for a secret or a key: the dump's bytes
 _DUMP_COMMAND = LazyRegex(r"(?i)\b(?:xxd|hexdump|od)\b[^\n]*(?:secret|private|_key\b|\.key\b|key\b)[^\n]*")
 _DUMP_LINE = LazyRegex(r"(?m)^[0-9a-f]{7,8}:[ \t]+((?:[0-9a-f]{4}[ \t]){1,7}[0-9a-f]{4})")
@@ -108,6 +122,22 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
             value = found.group(1).rstrip(".,;:!?)")
             if judge(value) and any(c.isdigit() for c in value):
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
+    if "\n" in text and _HEADING_WORDS.search(text) is not None:
+        from lessonloop.secrets.token_shape import is_hex, random_token
+
+        for found in _SECRET_HEADING.finditer(text):
+            value = found.group(1)
+            heading = text[found.start() : found.start(1)]
+            if _HEADING_WORDS.search(heading) is None or "-----" in heading or "public" in heading.lower():
+                continue  # a PEM block's armour, a public key's heading
+            if random_token(value) or is_hex(value) or (judge(value) and any(c.isdigit() for c in value)):
+                out.append((found.start(1), found.end(1), "secret-output"))
+    if "/" in text and any(word in lowered for word in ("login", "logon", "credentials", "creds", "account")):
+        for found in _LOGIN_PAIR.finditer(text):
+            if judge(found.group(1)) and any(c.isdigit() for c in found.group(1)):
+                out.append((found.start(1), found.end(1), "password-in-prose"))
+    if "-p" in text and ("mysql" in lowered or "mariadb" in lowered):
+        out += [(f.start(1), f.end(1), "cli-secret") for f in _GLUED_P.finditer(text)]
     if "key" in lowered and "\n" in text:
         out += [(f.start(1), f.end(1), "key-material") for f in _KEY_HEADING.finditer(text)]
         for command in _DUMP_COMMAND.finditer(text):
@@ -120,7 +150,14 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
         for found in _CARD.finditer(text):
             digits = "".join(c for c in found.group() if c.isdigit())
             window = text[max(0, found.start() - 60) : found.end() + 60]
-            if 13 <= len(digits) <= 19 and digits[0] in "23456" and _luhn(digits) and _CARD_WORDS.search(window):
+            test_card = len(set(digits)) <= 4  # 4242 4242 4242 4242, 4111 1111 1111 1111: the processors' test numbers
+            if (
+                13 <= len(digits) <= 19
+                and digits[0] in "23456"
+                and _luhn(digits)
+                and _CARD_WORDS.search(window)
+                and not test_card
+            ):
                 out.append((found.start(), found.end(), "payment-card"))
         out += [(f.start(1), f.end(1), "payment-card") for f in _CVV.finditer(text)]
     if "'" in text and "{" in text:
