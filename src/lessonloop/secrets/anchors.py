@@ -42,6 +42,7 @@ KEY_WORDS: tuple[tuple[str, ...], ...] = (
     ("salt",),
     ("macaroon",),
     ("cookie",),
+    ("sessionid",),
     ("key", "string"),
     ("shared", "key"),
     ("authentication", "key"),

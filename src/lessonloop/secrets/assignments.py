@@ -49,7 +49,7 @@ _SECRET_NAME = LazyRegex(
     r")(?:_?(?:key|value|str|string|base|b64|base64|data|hex|text|plain|bytes))?"
     r"|private_key_id|subscription_?key|license_?key|pass(?:in|out)"  # a GCP key's id, Azure's Ocp-Apim-Subscription-Key
     r"|(?:^|_)(?:pw|auth|creds?|passcode|licen[cs]e)"  # REDIS_AUTH, MYSQL_ROOT_PW, admin_pw, DEPLOY_CREDS (a value of a secret's shape)
-    r"|(?:^|_)psk|(?:^|_)salt|(?:^|_)cookie|(?:^|_)key_?string|(?:^|_)pat"  # a Wi-Fi pre-shared key (psk=, wifi-sec.psk); WordPress's and Drupal's salts
+    r"|(?:^|_)psk|(?:^|_)salt|(?:^|_)cookie|(?:^|_)key_?string|(?:^|_)pat|sessionid|phpsessid|jsessionid"  # a Wi-Fi pre-shared key (psk=, wifi-sec.psk); WordPress's and Drupal's salts
     r"|(?:^|_)(?:nonce|logged_in)_key"  # WordPress's other keys (AUTH_KEY, SECURE_AUTH_KEY: auth_key)
     r"|honeycomb_team|jfrog_art_api"  # vendors' headers named after neither (X-Honeycomb-Team, X-JFrog-Art-Api)
     r"|^x_[a-z0-9_]+_key)$"  # any X-...-Key header (X-Functions-Key, X-Insert-Key, X-Partner-Key)
@@ -59,7 +59,7 @@ _SECRET_NAME_ENDINGS = (
     "pass", "pwd", "password", "passwd", "passphrase", "secret", "token", "key", "credential", "credentials",
     "value", "str", "string", "base", "b64", "base64", "private_key_id", "passin", "passout", "psk", "salt",
     "honeycomb_team", "jfrog_art_api", "pw", "auth", "cred", "creds", "passcode", "license", "licence",
-    "macaroon", "data", "hex", "text", "plain", "bytes", "cookie", "string", "pat",
+    "macaroon", "data", "hex", "text", "plain", "bytes", "cookie", "string", "pat", "sessionid",
 )  # fmt: skip
 # English words (and their settings) that end in `pass` and name no password.
 _NOT_PASS = frozenset(
@@ -70,7 +70,7 @@ _NOT_PASS = frozenset(
 _PASSWORD_ENDINGS = ("pass", "passwd", "password", "pwd", "psk", "passphrase", "pw", "passcode")
 # Keys that name a secret only sometimes (`auth: basic`, `SMTP_AUTH=login`): their value must
 # have a secret's shape in every form.
-_SHAPE_ENDINGS = ("auth", "cred", "creds", "license", "licence", "cookie", "pat")
+_SHAPE_ENDINGS = ("auth", "cred", "creds", "license", "licence", "cookie", "pat", "sessionid")
 # A bare word that gives a password to a command (`nmcli ... password "X"`, `rclone ... pass X`,
 # `ALTER ROLE r WITH PASSWORD 'X'`, `wpa_cli set_network 0 psk "X"`), or a dotted or dashed
 # setting ending in one (`wifi-sec.psk X`, `802-1x.password X`).
@@ -121,6 +121,7 @@ _BASE64_AUTH = LazyRegex(r"[A-Za-z0-9+/]{8,}={0,2}")
 _IDENTIFIER = LazyRegex(r"[A-Za-z_][A-Za-z0-9_]*")
 _DOTTED = LazyRegex(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")
 _ALL_CAPS = LazyRegex(r"[A-Z][A-Z0-9_]*")
+_SPACED_PASSWORD = LazyRegex(r"(?=[^ ]*[!@#$%^&*?~+=])(?=.*\d)\S{3,24}(?: \S{1,24}){1,4}")
 _PUBLISHABLE = ("pk_test_", "pk_live_", "pk.ey")
 _LONG_NUMBER = LazyRegex(r"\d{16,64}")
 _NUMBER_LIKE = LazyRegex(r"[\d.,:_+\-/ ]+")
@@ -525,6 +526,8 @@ def _quoted_value_ok(value: str, form: str, scope: str, core: str = "") -> bool:
         return (_shaped(value) or _long_and_mixed_case(value)) and not (
             _ALL_CAPS.fullmatch(value) is not None and ("_" in value or value.isalpha())
         )
+    if any(c.isspace() for c in value) and core.endswith(_PASSWORD_ENDINGS) and _SPACED_PASSWORD.fullmatch(value):
+        return True  # `SMTP_PASS='Kr!ssel#4 Bananen 19'`: words, a symbol and digits under a password's name
     if any(c.isspace() for c in value):
         # A passphrase in quotes after a flag or an env assignment; elsewhere quoted text with
         # spaces is a message (`"password": "must be 8 characters"`).

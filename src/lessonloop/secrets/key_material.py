@@ -92,6 +92,8 @@ def key_file_spans(text: str, lowered: str | None = None) -> list[tuple[int, int
     if not any(name in lowered for name in _READ_NAMES) or not any(c in lowered for c in _READ_COMMANDS):
         return out
     for found in _READ.finditer(text):
+        if found.group(1).lower().endswith((".pub", ".crt", ".cer", "_pub.pem", ".pub.pem")):
+            continue  # a public key or a certificate
         position = found.end()
         for _ in range(40):  # the file's lines, up to a prompt or a blank line
             line_end = text.find("\n", position)

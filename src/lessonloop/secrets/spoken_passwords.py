@@ -240,7 +240,7 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
 # a passphrase of three to twelve words, quoted or between dashes (`is "copper blossom anchor"`,
 # `— harbor raven walnut —`)
 _WORDS_TOLD = LazyRegex(
-    r"[\"'`“«„]([^\W\d_]{2,14}(?:[ \t][^\W\d_]{2,14}){2,11})[\"'`”»“]"
+    r"[\"'`“«„]([^\W\d_]{2,14}(?:[ \t][^\W\d_]{2,14}){2,11}(?:[ \t]\d{1,6})?)[\"'`”»“]"
     r"|([^\W\d_]{2,14}(?:[ \t][^\W\d_]{2,14}){2,11})[ \t]+[—–](?:[ \t]|$)"
 )
 # Words of sentences that a passphrase of random words rarely holds (`is "not in the repo"`).
@@ -273,7 +273,7 @@ def _parenthesized_ok(value: str, check: Callable[[str], bool]) -> bool:
 
 def _random_groups(value: str) -> bool:
     """Four groups of four letters that are no words: two groups or more without a vowel."""
-    return sum(1 for group in value.split() if not any(c in "aeiouy" for c in group)) >= 2
+    return sum(1 for group in value.split() if not any(c in "aeiou" for c in group)) >= 2
 
 
 _ASCII_RUN = LazyRegex(r"[\x21-\x7e\u00a1-\u024f]+")  # Latin letters, accented ones too (`Océane2007%`)

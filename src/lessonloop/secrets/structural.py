@@ -108,7 +108,7 @@ _KEYS = ("-----begin", "----- begin", "untrusted comment", "[")
 _TABLE_WORDS = ("passw", "pass", "pwd", "secret", "token", "key", "credential", "contra", "senha", "asswort", "pin")
 _AROUND = ("<-", "←", "<=", " as ", "key", "secret", "token", "passw", "login", "logon", "creds", "account", "mysql",
            "mariadb", "card", "visa", "master", "amex", "credit", "debit", "cvv", "cvc", "karte",
-           "tarjeta", "carte", "fromcharcode")  # fmt: skip
+           "tarjeta", "carte", "fromcharcode", "|", "-", "rtmp", "md5", "smtp", "sasl", "gmail", "app", "mii")  # fmt: skip
 _NEEDLES = tuple(sorted(set(_TABLE_WORDS + _AROUND + _NAMED + _CONTEXT + _PROGRAM + _STORES + _SPOKEN + _KEYS)))
 _AUTOMATON: list[Any] = []  # the automaton, once built
 
@@ -233,7 +233,7 @@ _PUBLIC_LABEL = LazyRegex(
     r"(?i)(?:\bh1:|\bzh:|sha1:|sha256:|sha384:|sha512:|md5:|blake2b?:|\bkid\b[\"']?[ \t]*[:=][ \t]*[\"']?|\|1\||\|1\|[A-Za-z0-9+/=]{8,60}\|"
     r"|code_challenge=|client_id=|\bstate=|\bnonce=|\biv:|\btag:|data:|address[ \t:=]+|fingerprint[ \t:=]+"
     r"|;base64,|(?m:^(?:sec|pub|ssb|sub)[ \t#>]+)|/(?:spreadsheets|document|presentation|file|forms|folders)/d/"
-    r"|\betag:[ \t]*(?:W/)?\"?|sitekey=\"?|site_?key[\"']?[ \t]*[:=][ \t]*[\"']?"
+    r"|\betag:[ \t]*(?:W/)?\"?|\"x5c\"[ \t]*:[ \t]*\[[ \t]*\"|sitekey=\"?|site_?key[\"']?[ \t]*[:=][ \t]*[\"']?"
     r"|(?:^|[\W_])s?id(?:-\d)?[\"']?[ \t]*[:=][ \t]*[\"']?|md5:[ \t]*|\"[nexy]\"[ \t]*:[ \t]*\"|\$|\"signature\"[ \t]*:[ \t]*\")$"
 )
 _LOOSE_KINDS = frozenset({"random-token", "hex-key", "secret-value", "prefixed-token"})

@@ -110,9 +110,54 @@ _CHAR_ARRAY = LazyRegex(
 _CHAR_CODES = LazyRegex(r"fromCharCode\(((?:[ \t]*\d{2,3}[ \t]*,){7,}[ \t]*\d{2,3})[ \t]*\)")
 
 
+# a Markdown row with a cell naming a password and the value in the next cell
+_ROW_SECRET_CELL = LazyRegex(
+    r"(?i)\b(?:password|passwort|passwd|pwd|secret|token|api[ _-]?key|pin|contraseña|senha|mot de passe)\b"
+)
+# codes in groups: gift cards, licences, product keys (`PA03-DDVP-FCC2-Q3N8`)
+_GROUPED_CODE = LazyRegex(r"(?<![\w-])[A-Z0-9]{4,5}(?:-[A-Z0-9]{4,5}){3,5}(?![\w-])")
+# an RTMP URL's last segment: the stream key
+_RTMP_KEY = LazyRegex(r"rtmps?://[^\s/]+/[^\s/]+/([^\s/?\"']{8,200})")
+# PostgreSQL's md5 password hash, which logs in as well as the password (pgbouncer's userlist)
+_PG_MD5 = LazyRegex(r"md5[0-9a-f]{32}(?![0-9a-f])")
+# an app password as Google prints it: four groups of four letters
+_APP_GROUPS = LazyRegex(r"(?<![a-z])[a-z]{4} [a-z]{4} [a-z]{4} [a-z]{4}(?![a-z])")
+# DER in base64 (a keystore, a PKCS#12 or #8 file) outside any armour: `MII...`
+_DER_BASE64 = LazyRegex(r"(?<![A-Za-z0-9+/])MII[A-Za-z0-9+/]{100,}={0,2}")
+
+
 def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     judge = told_ok if callable(told_ok) else (lambda value: False)
+    if "|" in text:
+        for row_start, row in _lines(text):
+            if not row.lstrip().startswith("|") or _ROW_SECRET_CELL.search(row) is None:
+                continue
+            cells = row.split("|")
+            position = row_start
+            for index, cell in enumerate(cells):
+                if index + 1 < len(cells) - 1 and _ROW_SECRET_CELL.search(cell) is not None:
+                    value = cells[index + 1].strip()
+                    if value and (judge(value) or _letters_soup(value)):
+                        begin = position + len(cell) + 1 + cells[index + 1].find(value)
+                        out.append((begin, begin + len(value), "table-secret"))
+                position += len(cell) + 1
+    if "-" in text:
+        for found in _GROUPED_CODE.finditer(text):
+            code = found.group()
+            digit_count = sum(c.isdigit() for c in code)
+            if digit_count >= 2 and sum(c.isalpha() for c in code) >= 2 and not all(c in "0123456789ABCDEF-" for c in code):
+                out.append((found.start(), found.end(), "grouped-code"))
+    if "rtmp" in lowered:
+        out += [(f.start(1), f.end(1), "stream-key") for f in _RTMP_KEY.finditer(text)]
+    if "md5" in lowered:
+        out += [(f.start(), f.end(), "password-hash") for f in _PG_MD5.finditer(text)]
+    if any(word in lowered for word in ("pass", "smtp", "sasl", "gmail", "app")):
+        for found in _APP_GROUPS.finditer(text):
+            if sum(1 for group in found.group().split() if not any(c in "aeiou" for c in group)) >= 2:
+                out.append((found.start(), found.end(), "app-password"))
+    if "MII" in text:
+        out += [(f.start(), f.end(), "random-token") for f in _DER_BASE64.finditer(text)]
     if "<" in text or "←" in text:
         for found in _POINTED.finditer(text):
             if judge(found.group(1)):
@@ -171,6 +216,22 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
             if random_token(decoded, 12) or judge(decoded):
                 out.append((found.start(1), found.end(1), "key-material"))
     return out
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    position = 0
+    for line in text.split("\n"):
+        out.append((position, line))
+        position += len(line) + 1
+    return out
+
+
+def _letters_soup(value: str) -> bool:
+    """Twelve or more lower-case letters with few vowels: a generated app password."""
+    return (
+        len(value) >= 12 and value.isalpha() and value.islower() and sum(map(value.count, "aeiou")) <= len(value) // 4
+    )
 
 
 def _luhn(digits: str) -> bool:
