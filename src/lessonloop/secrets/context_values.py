@@ -361,7 +361,7 @@ _DASHED_WORDS = LazyRegex(r"[a-z]{3,12}(?:-[a-z]{3,12}){2,7}")
 # a request for a secret, and the reply that is only a value: `I need the sudo password ...` then
 # `user: Mango.Nimbus.308` (a speaker's label, a quote mark or nothing before it)
 _ASKED = LazyRegex(
-    r"(?im)^[^\n]*\b(?:need|enter|give|send|provide|type|what(?:'s| is)|share|tell|has|have|know|remember|got)\b[^\n]{0,80}"
+    r"(?im)^[^\n]*\b(?:need|enter|give|send|provide|type|what(?:'s| is)|share|tell|know|remember|who has)\b[^\n]{0,80}"
     r"\b(?:password|passphrase|passcode|pin|otp|2fa code|token|api key|key|secret)\b[^\n]*\r?\n(?:[ \t]*\r?\n)?"
     r"[ \t]*(?:(?:user|me|human|you|[a-z]{2,20})[ \t]*:[ \t]*|>[ \t]*)?([^\s]{6,200})[ \t]*\r?$"
 )
@@ -580,7 +580,10 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
             if "/" not in value[:1] and _printed_secret(value):
                 out.append((found.start(1), found.end(1), "secret-output"))
         for found in _ASKED.finditer(text):
-            if told_ok(found.group(1)) or _printed_secret(found.group(1)):
+            answer = found.group(1)
+            if answer[0] in "`{[(<\"'" or not any(c.isdigit() for c in answer):
+                continue  # a code block, a structure, a word: not a password given in reply
+            if told_ok(answer) or _printed_secret(answer):
                 out.append((found.start(1), found.end(1), "password-in-prose"))
         for found in _NEW_VALUE.finditer(text):
             if told_ok(found.group(1)):

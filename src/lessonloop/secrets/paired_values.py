@@ -319,7 +319,7 @@ _KEY_VALUE = LazyRegex(r"[A-Za-z_][\w.\-]*[=:].*")
 
 
 _YEAR_END = LazyRegex(r"(?<!\d)(?:19|20)\d\d$")
-_MEMORABLE = LazyRegex(r"(?=[^.\-_]*[A-Z])[A-Za-z]{3,12}(?:[._\-][A-Za-z]{3,12}){1,4}[._\-]?\d{2,5}")
+_MEMORABLE = LazyRegex(r"(?=[^.\-_]*[A-Z])[A-Za-z]{3,12}(?:[._\-][A-Za-z]{3,12}){1,4}[._\-]\d{2,5}")
 
 
 def human_password(value: str) -> bool:

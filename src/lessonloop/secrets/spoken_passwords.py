@@ -98,6 +98,8 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
         limit = min(word.end() + 160, len(text) if line_end < 0 else line_end)
         for separator in _SEPARATOR.finditer(text, word.end(), limit):
             gap = text[word.end() : separator.start()]
+            if "\n" in gap:
+                break  # the word's sentence ended: what follows on later lines is not its value
             unspaced = bool(gap) and not gap.isascii() and " " not in gap.strip()  # Thai, Chinese: no spaces
             if (
                 gap

@@ -146,7 +146,11 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
         for found in _GROUPED_CODE.finditer(text):
             code = found.group()
             digit_count = sum(c.isdigit() for c in code)
-            if digit_count >= 2 and sum(c.isalpha() for c in code) >= 2 and not all(c in "0123456789ABCDEF-" for c in code):
+            if (
+                digit_count >= 2
+                and sum(c.isalpha() for c in code) >= 2
+                and not all(c in "0123456789ABCDEF-" for c in code)
+            ):
                 out.append((found.start(), found.end(), "grouped-code"))
     if "rtmp" in lowered:
         out += [(f.start(1), f.end(1), "stream-key") for f in _RTMP_KEY.finditer(text)]
@@ -160,7 +164,8 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
         out += [(f.start(), f.end(), "random-token") for f in _DER_BASE64.finditer(text)]
     if "<" in text or "←" in text:
         for found in _POINTED.finditer(text):
-            if judge(found.group(1)):
+            pointed = found.group(1)
+            if judge(pointed) and any(c.isdigit() for c in pointed) and not pointed.replace(".", "_").isidentifier():
                 out.append((found.start(1), found.end(1), "password-in-prose"))
     if " as " in lowered and any(word in lowered for word in ("connect", "log", "sign", "authenticat")):
         for found in _LOGIN_TOLD.finditer(text):
