@@ -173,7 +173,8 @@ def _with_repeats(text: str, spans: list[tuple[int, int, int, str]]) -> list[tup
         if kind in _FOUND_BY_SHAPE:
             continue  # the shape rules find each of their repeats themselves
         value = text[begin:end]
-        plain = value.isalpha() and not any(c.isupper() for c in value[1:])  # a word (`Passwort`): never spread
+        # a word (`Passwort`) or a name (`invalid_command`): never spread; a secret has digits or symbols
+        plain = value.replace("_", "").isalpha() or value.isidentifier() or all(c.isalpha() for c in value)
         if (
             len(value) >= _REPEATED_MIN
             and len(set(value)) > 3

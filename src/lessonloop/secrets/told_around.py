@@ -14,6 +14,7 @@ _SECRET_HEADER = LazyRegex(
     r"(?i)^(?:[\w ]{0,20}[ _-])?(?:password|passwort|passwd|pass|pwd|secret|token|api[ _-]?key|private[ _-]?key"
     r"|credentials?|contraseña|mot de passe|senha|kennwort|pin)$"
 )
+_HEADER_CELL = LazyRegex(r"[^\W\d_][^\W\d]{0,30}(?:[ _-][^\W\d]{1,30}){0,3}")  # a column's name: words only
 _ALIGNED_SPLIT = LazyRegex(r"\t|[ ]{2,}")
 
 
@@ -33,7 +34,7 @@ def table_spans(text: str) -> list[tuple[int, int, str]]:
         if len(cells) < 2 or len(cells) > 30:
             continue
         columns = [i for i, (_start, cell) in enumerate(cells) if _SECRET_HEADER.fullmatch(cell.strip()) is not None]
-        if not columns or any(char.isdigit() for _start, cell in cells for char in cell):
+        if not columns or any(_HEADER_CELL.fullmatch(cell.strip()) is None for _start, cell in cells):
             continue  # a header names its columns; a row of data (`db-credentials  Opaque  2  3d`) is no header
         for row_index in range(index + 1, min(len(lines), index + 201)):
             row = lines[row_index]
@@ -46,7 +47,13 @@ def table_spans(text: str) -> list[tuple[int, int, str]]:
             for column in columns:
                 start, cell = row_cells[column + shift]
                 value = cell.strip()
-                if len(value) >= 4 and value.lower() not in ("none", "null", "nan", "true", "false", "****", "n/a"):
+                shaped = any(not c.isalpha() for c in value) or any(c.isupper() for c in value[1:])
+                if (
+                    len(value) >= 6
+                    and shaped
+                    and " " not in value
+                    and value.lower() not in ("none", "null", "nan", "****")
+                ):
                     begin = offsets[row_index] + start + (len(cell) - len(cell.lstrip()))
                     out.append((begin, begin + len(value), "table-secret"))
     return out
@@ -85,8 +92,9 @@ _KEY_HEADING = LazyRegex(
 _SECRET_HEADING = LazyRegex(
     r"(?im)^(?:[ \t]*(?:#|//|--|;)[^\n]{0,80}|[^\n]{0,80}:[ \t]*)(?<=[^\n])\r?\n(?:[ \t]*\r?\n)?[ \t]*([^\s#]{16,300})[ \t]*\r?$"
 )
+_HEADING_PASSWORD = LazyRegex(r"(?i)password|passphrase|passwort|contraseña|senha")
 _HEADING_WORDS = LazyRegex(
-    r"(?i)secret|token|password|passphrase|api[ _-]?key|access[ _-]?key|private[ _-]?key|\bkey\b"
+    r"(?i)secret|token|password|passphrase|api[ _-]?key|access[ _-]?key|private[ _-]?key|signing[ _-]?key"
 )
 # a user's id, then ` / ` and a password, after a word for a login: `my login is s6277157 / X`
 _LOGIN_PAIR = LazyRegex(
@@ -114,6 +122,7 @@ _CHAR_CODES = LazyRegex(r"fromCharCode\(((?:[ \t]*\d{2,3}[ \t]*,){7,}[ \t]*\d{2,
 _ROW_SECRET_CELL = LazyRegex(
     r"(?i)\b(?:password|passwort|passwd|pwd|secret|token|api[ _-]?key|pin|contraseña|senha|mot de passe)\b"
 )
+_LABEL = LazyRegex(r"[^\W\d][\w .()-]{0,40}")  # a cell naming what the next one holds (no code, no quotes)
 # codes in groups: gift cards, licences, product keys (`PA03-DDVP-FCC2-Q3N8`)
 _GROUPED_CODE = LazyRegex(r"(?<![\w-])[A-Z0-9]{4,5}(?:-[A-Z0-9]{4,5}){3,5}(?![\w-])")
 # an RTMP URL's last segment: the stream key
@@ -136,9 +145,15 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
             cells = row.split("|")
             position = row_start
             for index, cell in enumerate(cells):
-                if index + 1 < len(cells) - 1 and _ROW_SECRET_CELL.search(cell) is not None:
+                label = cell.strip()
+                if (
+                    index + 1 < len(cells) - 1
+                    and _ROW_SECRET_CELL.search(label) is not None
+                    and _LABEL.fullmatch(label)
+                ):
                     value = cells[index + 1].strip()
-                    if value and (judge(value) or _letters_soup(value)):
+                    shaped = judge(value) and any(c.isdigit() for c in value) and not any(c in value for c in "`/ ")
+                    if value and (shaped or _letters_soup(value)):
                         begin = position + len(cell) + 1 + cells[index + 1].find(value)
                         out.append((begin, begin + len(value), "table-secret"))
                 position += len(cell) + 1
@@ -180,7 +195,8 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
             heading = text[found.start() : found.start(1)]
             if _HEADING_WORDS.search(heading) is None or "-----" in heading or "public" in heading.lower():
                 continue  # a PEM block's armour, a public key's heading
-            if random_token(value) or is_hex(value) or (judge(value) and any(c.isdigit() for c in value)):
+            told = _HEADING_PASSWORD.search(heading) is not None and judge(value) and any(c.isdigit() for c in value)
+            if random_token(value) or (is_hex(value) and len(value) >= 32) or told:
                 out.append((found.start(1), found.end(1), "secret-output"))
     if "/" in text and any(word in lowered for word in ("login", "logon", "credentials", "creds", "account")):
         for found in _LOGIN_PAIR.finditer(text):
