@@ -257,7 +257,14 @@ def test_round_trip_through_an_empty_store(capsys: pytest.CaptureFixture[str], d
             record = json.loads(line)
             record.update(origin="imported", status=status)
             expected.append(json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
-        assert again.splitlines() == expected
+        # Confidence is live (decayed to the second it is read), so a slow run may see the last
+        # decimal move between the two exports: compare it within a rounding's reach.
+        got_records = [json.loads(line) for line in again.splitlines()]
+        want_records = [json.loads(line) for line in expected]
+        assert [r["confidence"] for r in got_records] == pytest.approx([r["confidence"] for r in want_records], abs=1e-4)
+        for record in (*got_records, *want_records):
+            record.pop("confidence")
+        assert got_records == want_records
         assert query(empty, "SELECT count(*) FROM lesson_evidence") == [(0,)]
         # the trigger is usable again: described for search and display
         described = query(empty, "SELECT trigger_text FROM lessons WHERE trigger IS NOT NULL")
