@@ -506,7 +506,7 @@ def _password_value(value: str, core: str) -> bool:
         return not any(word in _PLACEHOLDER_WORDS or word in _PLACEHOLDER_PARTS for word in words)
     if value.isdigit() and 8 <= len(value) <= 64:
         return True  # a number for a password: a router's Wi-Fi key (`"12303025921657404451"`)
-    if len(value) >= 12 and value.isalpha() and value.islower() and sum(map(value.count, "aeiouy")) <= len(value) // 4:
+    if letters_soup(value):
         return True  # a generated app password: lower-case letters, few vowels (`kdbmzrqvxffhbawb`)
     if _IDENTIFIER.fullmatch(value) is not None and (value.islower() or value.isupper()):
         return False  # user_pw_2, DB_PASS_2: a variable's or a constant's name
@@ -649,3 +649,11 @@ def dotted_name(value: str) -> bool:
 def names_secret(core: str) -> bool:
     """Whether a key (lower-case, `-` and `.` read as `_`) names a secret (secrets/paired_values.py)."""
     return _names_secret(core)
+
+
+def letters_soup(value: str) -> bool:
+    """Twelve or more lower-case letters with few vowels (a quarter at most): a generated app
+    password (`kdbmzrqvxffhbawb`), not a word."""
+    return (
+        len(value) >= 12 and value.isalpha() and value.islower() and sum(map(value.count, "aeiou")) <= len(value) // 4
+    )

@@ -19,6 +19,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from lessonloop.core.lazy_regex import LazyRegex
+from lessonloop.secrets.assignments import letters_soup
 from lessonloop.secrets.structural import told_ok
 from lessonloop.secrets.token_shape import is_hex, random_token
 
@@ -232,7 +233,7 @@ def _login_spans(text: str) -> list[tuple[int, int, str]]:
             between = text[first.end() : second.start()].replace(" ", "")
             value = second.group(1)
             if between in (",", ",Some(", ",Option(", ",Optional.of(") and (
-                _password_shape(value) or _letters_soup(value)
+                _password_shape(value) or letters_soup(value)
             ):
                 out.append((second.start(1), second.end(1), "login-password"))
     for found in _ENCODED_PAIR.finditer(text):
@@ -447,16 +448,6 @@ def _separated_spans(text: str, separator: str) -> list[tuple[int, int, str]]:
             columns = []
         position += len(line) + 1
     return out
-
-
-def _letters_soup(value: str) -> bool:
-    """Twelve or more lower-case letters with few vowels: a generated app password, not a word."""
-    return (
-        len(value) >= 12
-        and value.isalpha()
-        and value.islower()
-        and sum(value.count(v) for v in "aeiou") <= len(value) * 0.2
-    )
 
 
 def _password_shape(value: str) -> bool:

@@ -9,6 +9,7 @@ written one by one (`char key[] = {'8', 'C', ...}`, `String.fromCharCode(81, 67,
 from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
+from lessonloop.secrets.assignments import letters_soup
 
 _SECRET_HEADER = LazyRegex(
     r"(?i)^(?:[\w ]{0,20}[ _-])?(?:password|passwort|passwd|pass|pwd|secret|token|api[ _-]?key|private[ _-]?key"
@@ -153,7 +154,7 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
                 ):
                     value = cells[index + 1].strip()
                     shaped = judge(value) and any(c.isdigit() for c in value) and not any(c in value for c in "`/ ")
-                    if value and (shaped or _letters_soup(value)):
+                    if value and (shaped or letters_soup(value)):
                         begin = position + len(cell) + 1 + cells[index + 1].find(value)
                         out.append((begin, begin + len(value), "table-secret"))
                 position += len(cell) + 1
@@ -246,13 +247,6 @@ def _lines(text: str) -> list[tuple[int, str]]:
         out.append((position, line))
         position += len(line) + 1
     return out
-
-
-def _letters_soup(value: str) -> bool:
-    """Twelve or more lower-case letters with few vowels: a generated app password."""
-    return (
-        len(value) >= 12 and value.isalpha() and value.islower() and sum(map(value.count, "aeiou")) <= len(value) // 4
-    )
 
 
 def _luhn(digits: str) -> bool:
