@@ -401,6 +401,7 @@ def _not_placeholder(value: str) -> bool:
 _VARIABLE = LazyRegex(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 
 
+_COLUMN_NAME = LazyRegex(r"[^\W\d_][\w .\-]{0,39}")
 _CELL_WORDS = ("pass", "pwd", "secret", "token", "key", "contra", "senha", "mdp", "asswort", "ennwort", "achtwoord",
                "senord", "has", "heslo", "salasana", "sifre", "şifre", "пароль", "密码", "密碼", "パスワード", "비밀번호")  # fmt: skip
 _CONFIG_WORDS = (
@@ -430,17 +431,21 @@ def _separated_spans(text: str, separator: str) -> list[tuple[int, int, str]]:
     lines = text.split("\n")
     position = 0
     columns: list[int] = []
+    width = 0
     for line in lines:
         cells = line.split(separator)
         if not columns:
             names = [cell.strip().strip('"').lower() for cell in cells]
-            if len(cells) >= 2 and any(_SECRET_CELL.fullmatch(name) for name in names):
-                columns = [i for i, name in enumerate(names) if _SECRET_CELL.fullmatch(name)]
-        elif len(cells) >= 2:
+            # a header is names only (`name,user,password`), not a line of code that holds commas
+            if len(cells) >= 2 and all(_COLUMN_NAME.fullmatch(name) for name in names if name):
+                columns = [i for i, name in enumerate(names) if _SECRET_CELL.fullmatch(name) and name != "pwd"]
+                width = len(cells)
+        elif len(cells) == width:
             offset = position
             for index, cell in enumerate(cells):
                 value = cell.strip().strip('"')
-                if index in columns and len(value) >= 4:
+                shaped = any(not c.isalpha() for c in value) or any(c.isupper() for c in value[1:])
+                if index in columns and len(value) >= 4 and " " not in value and shaped:
                     start = text.index(value, offset)
                     out.append((start, start + len(value), "table-secret"))
                 offset += len(cell) + 1

@@ -174,7 +174,7 @@ def _with_repeats(text: str, spans: list[tuple[int, int, int, str]]) -> list[tup
             continue  # the shape rules find each of their repeats themselves
         value = text[begin:end]
         # a word (`Passwort`) or a name (`invalid_command`): never spread; a secret has digits or symbols
-        plain = value.replace("_", "").isalpha() or value.isidentifier() or all(c.isalpha() for c in value)
+        plain = value.replace("_", "").isalpha() or value.isidentifier() or all(c.isalpha() or c == " " for c in value)
         if (
             len(value) >= _REPEATED_MIN
             and len(set(value)) > 3
