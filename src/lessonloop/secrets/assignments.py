@@ -45,7 +45,7 @@ _SECRET_NAME = LazyRegex(
     r"|(?:^|_|db|user|admin|root|ldap|bind|smtp|ftp|mail|proxy)pwd"
     r"|(?:password|passwd|passphrase|secret|token|api_?key|access_?key|secret_?key|private_?key|app_?key"
     r"|signing_?key|encryption_?key|master_?key|auth_?key|credentials?"
-    r"|macaroon|(?:pre_?)?shared_?key|authentication_?key|management_?key"  # LND's, IPsec's and Wi-Fi's, routers', PIV's
+    r"|macaroon|(?:pre_?)?shared_?key|authentication_?key|management_?key|pass_phrase|secret_?id"  # LND's, IPsec's and Wi-Fi's, routers', PIV's
     r")(?:_?(?:key|value|str|string|base|b64|base64|data|hex|text|plain|bytes))?"
     r"|private_key_id|subscription_?key|license_?key|pass(?:in|out)"  # a GCP key's id, Azure's Ocp-Apim-Subscription-Key
     r"|(?:^|_)(?:pw|auth|creds?|passcode|licen[cs]e)"  # REDIS_AUTH, MYSQL_ROOT_PW, admin_pw, DEPLOY_CREDS (a value of a secret's shape)
@@ -96,6 +96,7 @@ _TOLD = LazyRegex(
 _DEFINE_COMMA = LazyRegex(r"[ \t]*,[ \t]*")
 _DEFINED = LazyRegex(r"\bdefine[ \t]*\([ \t]*$")
 _USER_BEFORE = LazyRegex(r"(?:^|[ \t])(?:user|username|login)[ \t]+[^\s]+[ \t]+$")
+_DOLLAR_VARIABLE = LazyRegex(r"\$[{(]|\$[A-Z_][A-Z0-9_]+|\$\w+$")  # ${X}, $(cmd), $HOME; not `B1$c0tt106.`
 _AMPERSAND_REST = LazyRegex(r"&[^\s\"'`;|,<>\\]{1,100}(?=[ \t]*(?:\r?\n|$))")
 _LINE_START = LazyRegex(r"(?:^|\n)[ \t]*$")
 _SETTING = LazyRegex(r"[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)+")  # wifi-sec.psk, 802-1x.password
@@ -550,7 +551,7 @@ def _unquoted_value_ok(
         return False
     if _sigil_password(value):
         return True  # `*CK_m&XtS=MVA5soh+tz`: a password that starts with a sigil, not a YAML alias or tag
-    if value[0] in "$%{[(@*#!&/~.-\\" or any(c in value for c in "()[]{}$"):
+    if value[0] in "$%{[(@*#!&/~.-\\" or any(c in value for c in "()[]{}") or _DOLLAR_VARIABLE.search(value):
         return False  # an expansion, a call, a subscript, a path, a flag, a YAML tag or anchor
     if _DOTTED.fullmatch(value) is not None and not _random_dotted(value):
         return False  # form.password, settings.SECRET_KEY (not a token such as Vault's s.Xq8...)
@@ -609,7 +610,7 @@ def _random_identifier(value: str) -> bool:
     return _WORDS_AND_NUMBER.fullmatch(value) is not None
 
 
-_WORDS_AND_NUMBER = LazyRegex(r"[A-Za-z]{3,}(?:_[A-Za-z]{3,})*_[A-Za-z]{3,}\d{3,6}")
+_WORDS_AND_NUMBER = LazyRegex(r"[A-Za-z]{3,}(?:_[A-Za-z]{3,})*\d{3,6}")
 
 
 def _contains_key_word(value: str, core: str, quoted: bool = False) -> bool:

@@ -83,7 +83,7 @@ _QUERY_KEY = LazyRegex(
 _HOOK_URL = LazyRegex(r"https?://[^\s\"'<>]*?hooks?[^\s\"'<>/]*/([^\s\"'<>?#]+)")
 _GROUPED = LazyRegex(r"(?i)(?:key|secret|code)\b[^:\n]{0,60}:\s*((?:[a-z2-7]{4}[ \t]){3,}[a-z2-7]{4})\b")
 _GROUPS_OF_FOUR = LazyRegex(r"(?:[A-Za-z2-7]{4}[ \t]){3,}[A-Za-z2-7]{4}\b")
-_SEED_HEAD = LazyRegex(r"(?i)(?:recovery|seed|secret|backup)[ \t]+(?:phrase|words)|mnemonic")
+_SEED_HEAD = LazyRegex(r"(?i)(?:recovery|seed|secret|backup)[ \t]+(?:phrase|words)|mnemonic|\bseed\b")
 _NUMBERED_WORD = LazyRegex(r"(?<![\w])\d{1,2}[.)][ \t]+([a-z]{3,8})\b")
 
 
@@ -150,6 +150,11 @@ _CONFIG_LINE = LazyRegex(
 # reversibly encrypted secrets of network gear: Juniper's `$9$...`
 _JUNIPER_9 = LazyRegex(r"\$9\$[A-Za-z0-9./\-]{8,300}")
 # a TOTP seed: base32 of 16 characters or more, in a text about one-time codes
+_AGE_KEY = LazyRegex(r"(?i)AGE-SECRET-KEY-1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{50,70}")
+_PRAGMA_KEY = LazyRegex(r"(?i)\bPRAGMA[ \t]+(?:re)?key[ \t]*=[ \t]*['\"]([^'\"\n]{4,300})['\"]")
+_NTLM = LazyRegex(r"\bNTLM[ \t]*:[ \t]*([0-9a-fA-F]{32})\b")
+# an SMTP AUTH LOGIN exchange: the reply to `334 UGFzc3dvcmQ6` (base64 of `Password:`)
+_SMTP_PASSWORD_REPLY = LazyRegex(r"334[ \t]+UGFzc3dvcmQ6[ \t]*\r?\n[>C: \t]*([A-Za-z0-9+/]{4,300}={0,2})")
 _OTP_WORDS = ("totp", "otp", "2fa", "mfa", "authenticator", "oath", "otpauth", "one-time")
 _BASE32_SEED = LazyRegex(r"(?<![A-Za-z0-9])(?:[A-Z2-7]{16,128}|[a-z2-7]{16,128})={0,6}(?![A-Za-z0-9])")
 # a secret piped into an encoder, and what the encoder printed
@@ -328,6 +333,14 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         for found in _QUERY_KEY.finditer(text):
             if random_token(found.group(1)) or is_hex(found.group(1)):
                 out.append((found.start(1), found.end(1), "url-key"))
+    if "age-secret-key-1" in lowered:
+        out += [(f.start(), f.end(), "age-secret-key") for f in _AGE_KEY.finditer(text)]
+    if "pragma" in lowered:
+        out += [(f.start(1), f.end(1), "sqlcipher-key") for f in _PRAGMA_KEY.finditer(text)]
+    if "NTLM" in text:
+        out += [(f.start(1), f.end(1), "password-hash") for f in _NTLM.finditer(text)]
+    if "334 " in text:
+        out += [(f.start(1), f.end(1), "smtp-auth") for f in _SMTP_PASSWORD_REPLY.finditer(text)]
     if "$9$" in text:
         out += [(f.start(), f.end(), "device-secret") for f in _JUNIPER_9.finditer(text)]
     if any(word in lowered for word in _OTP_WORDS):
@@ -584,7 +597,7 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
         for found in _NEW_VALUE.finditer(text):
             if told_ok(found.group(1)):
                 out.append((found.start(1), found.end(1), "secret-output"))
-    seed = "phrase" in lowered or "mnemonic" in lowered or "words" in lowered
+    seed = "phrase" in lowered or "mnemonic" in lowered or "words" in lowered or "seed" in lowered
     if "\n" in text and seed and _SEED_HEAD.search(text) is not None:
         from lessonloop.secrets.bip39_words import WORDS
 

@@ -99,7 +99,7 @@ _NAME_FIELD = LazyRegex(
     r"[\"']?([\w.\-]{2,80})[\"']?"
 )
 _VALUE_FIELD = LazyRegex(
-    r"(?i)(?<![\w-])[\"']?(?:value|parameter_?value|secret_?value|default_?value)[\"']?[ \t]*[:=][ \t]*"
+    r"(?i)(?<![\w-])[\"']?(?:value|parameter_?value|secret_?value|default_?value|example)[\"']?[ \t]*[:=][ \t]*"
     r"(?:\"((?:[^\"\\\n]|\\.){1,400})\"|'([^'\n]{1,400})'|([^\s,}\]\"'#][^,}\]\n]{0,399}))"
 )
 # An XML or HTML tag's attributes naming a secret, and its value or its content.
@@ -362,6 +362,10 @@ def _version_after_at(value: str) -> bool:
     return not tail or tail[0] in "0123456789^~<>=*" or tail in ("latest", "next", "beta", "canary") or "." in tail
 
 
+# Erlang's and Elixir's keyword tuples: `{password, "X"}`, `{:password, "X"}`
+_TUPLE_PAIR = LazyRegex(r"\{[ \t]*:?(\w{2,40})[ \t]*,[ \t]*(?:<<)?\"([^\"\n]{4,300})\"(?:>>)?[ \t]*\}")
+
+
 def literal_spans(text: str, told_ok: object) -> list[tuple[int, int, str]]:
     """Literals after a literal naming a secret, after a user's address, and with a person's
     password's shape."""
@@ -374,6 +378,10 @@ def literal_spans(text: str, told_ok: object) -> list[tuple[int, int, str]]:
                 out.append((found.start(2), found.end(2), "password-shaped"))
     if text.count('"') + text.count("'") < 4:
         return out
+    if "{" in text:
+        for found in _TUPLE_PAIR.finditer(text):
+            if assignments.names_secret(_snake(found.group(1))) and literal_ok(found.group(2)):
+                out.append((found.start(2), found.end(2), "named-value"))
     for found in _LITERAL_PAIR.finditer(text):
         name, value = found.group(2), found.group(4)
         if not assignments.names_secret(_snake(name)) or not literal_ok(value) or secret_name(value):

@@ -28,7 +28,7 @@ _WORDS = (
     "combo", "combination", "keypad", "digicode", "验证码", "驗證碼", "校验码", "动态码", "暗号化キー", "ネットワークキー",
     "パスフレーズ", "認証コード", "확인 코드", "인증번호", "ww", "nenosiri", "رمز عبور", "كلمة السر", "رمز", "pasword",
     "passwrd", "passowrd", "passkey", "apiキー", "アクセスキー", "lozinka", "geslo", "parool", "slaptažodis", "parole",
-    "mật mã", "পাসওয়ার্ড", "api 키", "앱 키", "nip", "app password", "app-passwort",
+    "mật mã", "পাসওয়ার্ড", "api 키", "앱 키", "nip", "app password", "app-passwort", "код", "கடவுச்சொல்", "phrase de passe",
 )  # fmt: skip
 _WORD = LazyRegex(
     r"(?i)(?:(?<![A-Za-z])(?:"
@@ -44,7 +44,7 @@ _WORD = LazyRegex(
 _SEPARATOR = LazyRegex(
     r"[ \t]*(?:[:=\uff1a]|:=|—|–|->|→|⇒)[ \t]*(?:(?:\r?\n[ \t]*){1,2}(?=\S+[ \t]*(?:\r?\n|$)))?"
     r"|['\u2019]s(?=[ \t])[ \t]*"
-    r"|[ \t]+(?:are[ \t]+both|are|ist|lautet|est|es|era|é|è|e|is|was|je|jest|to|sur|auf|para|naar|är|er|on|sind|son|são|eh|ni|adalah|là|hi|היא|هي|है|είναι|c'est|c\u2019est|ist:|es:|är|er:|je:"
+    r"|[ \t]+(?:are[ \t]+both|are|este|ist|lautet|est|es|era|é|è|e|is|was|je|jest|to|sur|auf|para|naar|är|er|on|sind|son|são|eh|ni|adalah|là|hi|היא|هي|है|είναι|c'est|c\u2019est|ist:|es:|är|er:|je:"
     r"|равен|это|—)(?=[ \t])[ \t]*(?:[:\uff1a][ \t]*)?"
     r"|(?<=[^\x00-\x7f])(?:已设置为|已設置為|设置为|設置為|已改为|改为|设为|設為|是|为|為|は|が|는|은|이|가|를|을|คือ|เป็น|:)?[ \t]*"
     r"|[ \t]+"
@@ -61,10 +61,10 @@ _TRAILING = ".,;:!?)#\u3002\uff0c\u3001"
 _PASSPHRASE = LazyRegex(r"[a-z]{3,12}(?:-[a-z]{3,12}){2,7}")  # correct-horse-battery-staple
 _NUMERIC_WORDS = LazyRegex(
     r"(?i)passcode|pass code|pin|puk|暗証番号|code|código|codigo|parol|пароль|combo|combination|keypad|schlüssel"
-    r"|验证码|驗證碼|校验码|动态码|認証コード|인증번호|passkey|nip"
+    r"|验证码|驗證碼|校验码|动态码|認証コード|인증번호|passkey|nip|код"
 )
 # the forms of a code's number: `1678 3068 6000 7212 9909` (a router's key), `36-44-79` (a safe's)
-_GROUPED_NUMBER = LazyRegex(r"\d{4}(?:[ \t]\d{4}){2,7}|\d{1,3}(?:-\d{1,3}){2,4}")
+_GROUPED_NUMBER = LazyRegex(r"\d{4,5}(?:[ \t]\d{4,5}){2,7}|\d{1,3}(?:-\d{1,3}){2,4}")
 _CODE_VALUE = LazyRegex(r"[A-Z0-9]{4,8}")  # a door's code with a letter: `Z4655`  # a number is a secret after these
 _USER_SLASH = LazyRegex(
     r"(?i)\b(?:admin|administrator|root|user|username|login|sa|superuser)(?:[ \t]+/[ \t]*|[ \t]*/[ \t]+)"
@@ -119,6 +119,12 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
                 if aside is not None and _parenthesized_ok(aside.group(1), check):
                     out.append((aside.start(1), aside.end(1), "password-in-prose"))
                     break  # `la contraseña de la base de datos (X)`, `the password you pasted (\`X\`)`
+            if bare and gap and len(gap.split()) <= 3 and stem not in _ENGLISH_WORDS:
+                candidate_value = _VALUE.match(text, separator.end(), limit)
+                told = candidate_value.group(1).rstrip(_TRAILING) if candidate_value is not None else ""
+                if told and _letters_and_digits(told) and check(told):
+                    out.append((candidate_value.start(1), candidate_value.start(1) + len(told), "password-in-prose"))  # type: ignore[union-attr]
+                    break  # `Пароль від роутера cactus3728`: another language's word, its own words, the value
             if bare and gap and len(gap.split()) <= 5 and stem not in ("code", "pin", "puk", "pass"):
                 strong = _VALUE.match(text, separator.end(), limit)
                 candidate = strong.group(1).rstrip(_TRAILING) if strong is not None else ""
@@ -184,7 +190,7 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             markup = _MARKUP.match(text, position)
             position = markup.end() if markup is not None else position  # `**Password:** \`X\``
             grouped = _GROUPED_NUMBER.match(text, position, limit)
-            if grouped is not None and _NUMERIC_WORDS.search(word.group()) is not None:
+            if grouped is not None and (_NUMERIC_WORDS.search(word.group()) is not None or " " in grouped.group()):
                 out.append((grouped.start(), grouped.end(), "password-in-prose"))
                 break
             found = _VALUE.match(text, position, limit)
@@ -242,7 +248,7 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
 # a passphrase of three to twelve words, quoted or between dashes (`is "copper blossom anchor"`,
 # `— harbor raven walnut —`)
 _WORDS_TOLD = LazyRegex(
-    r"[\"'`“«„]([^\W\d_]{2,14}(?:[ \t][^\W\d_]{2,14}){2,11}(?:[ \t]\d{1,6})?)[\"'`”»“]"
+    r"[\"'`“«„][ \t]?([^\W\d_]{2,14}(?:[ \t][^\W\d_]{2,14}){2,11}(?:[ \t]\d{1,6})?)[ \t]?[\"'`”»“]"
     r"|([^\W\d_]{2,14}(?:[ \t][^\W\d_]{2,14}){2,11})[ \t]+[—–](?:[ \t]|$)"
 )
 # Words of sentences that a passphrase of random words rarely holds (`is "not in the repo"`).

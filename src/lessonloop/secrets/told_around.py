@@ -124,6 +124,8 @@ _ROW_SECRET_CELL = LazyRegex(
     r"(?i)\b(?:password|passwort|passwd|pwd|secret|token|api[ _-]?key|pin|contraseña|senha|mot de passe)\b"
 )
 _LABEL = LazyRegex(r"[^\W\d][\w .()-]{0,40}")  # a cell naming what the next one holds (no code, no quotes)
+# a Wi-Fi network and its password: `Wi-Fi: ACME-Guest / X`
+_WIFI_PAIR = LazyRegex(r"(?i)\b(?:wi-?fi|wlan|ssid)\b[^\n/]{0,40}?/[ \t]*([^\s/]{6,100})")
 # codes in groups: gift cards, licences, product keys (`PA03-DDVP-FCC2-Q3N8`)
 _GROUPED_CODE = LazyRegex(r"(?<![\w-])[A-Z0-9]{4,5}(?:-[A-Z0-9]{4,5}){3,5}(?![\w-])")
 # an RTMP URL's last segment: the stream key
@@ -141,18 +143,18 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
     judge = told_ok if callable(told_ok) else (lambda value: False)
     if "|" in text:
         for row_start, row in _lines(text):
-            if not row.lstrip().startswith("|") or _ROW_SECRET_CELL.search(row) is None:
+            if "|" not in row or _ROW_SECRET_CELL.search(row) is None:
                 continue
             cells = row.split("|")
             position = row_start
             for index, cell in enumerate(cells):
-                label = cell.strip()
+                label = cell.strip().strip("`")
                 if (
                     index + 1 < len(cells) - 1
                     and _ROW_SECRET_CELL.search(label) is not None
                     and _LABEL.fullmatch(label)
                 ):
-                    value = cells[index + 1].strip()
+                    value = cells[index + 1].strip().strip("`")
                     shaped = judge(value) and any(c.isdigit() for c in value) and not any(c in value for c in "`/ ")
                     if value and (shaped or letters_soup(value)):
                         begin = position + len(cell) + 1 + cells[index + 1].find(value)
@@ -168,6 +170,10 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
                 and not all(c in "0123456789ABCDEF-" for c in code)
             ):
                 out.append((found.start(), found.end(), "grouped-code"))
+    if "/" in text and ("wi" in lowered or "wlan" in lowered or "ssid" in lowered):
+        for found in _WIFI_PAIR.finditer(text):
+            if judge(found.group(1)) and any(c.isdigit() for c in found.group(1)):
+                out.append((found.start(1), found.end(1), "wifi-password"))
     if "rtmp" in lowered:
         out += [(f.start(1), f.end(1), "stream-key") for f in _RTMP_KEY.finditer(text)]
     if "md5" in lowered:
