@@ -45,7 +45,7 @@ _SECRET_NAME = LazyRegex(
     r"|(?:^|_|db|user|admin|root|ldap|bind|smtp|ftp|mail|proxy)pwd"
     r"|(?:password|passwd|passphrase|secret|token|api_?key|access_?key|secret_?key|private_?key|app_?key"
     r"|signing_?key|encryption_?key|master_?key|auth_?key|credentials?"
-    r"|macaroon|(?:pre_?)?shared_?key|authentication_?key|management_?key|pass_phrase|secret_?id"  # LND's, IPsec's and Wi-Fi's, routers', PIV's
+    r"|macaroon|(?:pre_?)?shared_?key|authentication_?key|management_?key|pass_phrase"  # LND's, IPsec's and Wi-Fi's, routers', PIV's
     r")(?:_?(?:key|value|str|string|base|b64|base64|data|hex|text|plain|bytes))?"
     r"|private_key_id|subscription_?key|license_?key|pass(?:in|out)"  # a GCP key's id, Azure's Ocp-Apim-Subscription-Key
     r"|(?:^|_)(?:pw|auth|creds?|passcode|licen[cs]e)"  # REDIS_AUTH, MYSQL_ROOT_PW, admin_pw, DEPLOY_CREDS (a value of a secret's shape)
@@ -59,7 +59,7 @@ _SECRET_NAME_ENDINGS = (
     "pass", "pwd", "password", "passwd", "passphrase", "secret", "token", "key", "credential", "credentials",
     "value", "str", "string", "base", "b64", "base64", "private_key_id", "passin", "passout", "psk", "salt",
     "honeycomb_team", "jfrog_art_api", "pw", "auth", "cred", "creds", "passcode", "license", "licence",
-    "macaroon", "data", "hex", "text", "plain", "bytes", "cookie", "string", "pat", "sessionid",
+    "macaroon", "data", "hex", "text", "plain", "bytes", "cookie", "string", "pat", "sessionid", "pass_phrase",
 )  # fmt: skip
 # English words (and their settings) that end in `pass` and name no password.
 _NOT_PASS = frozenset(

@@ -122,7 +122,10 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             if bare and gap and len(gap.split()) <= 3 and stem not in _ENGLISH_WORDS:
                 candidate_value = _VALUE.match(text, separator.end(), limit)
                 told = candidate_value.group(1).rstrip(_TRAILING) if candidate_value is not None else ""
-                if told and _letters_and_digits(told) and check(told):
+                counted_value = (
+                    told.isdigit() and 4 <= len(told) <= 10 and _NUMERIC_WORDS.search(word.group()) is not None
+                )
+                if told and ((_letters_and_digits(told) and check(told)) or counted_value):
                     out.append((candidate_value.start(1), candidate_value.start(1) + len(told), "password-in-prose"))  # type: ignore[union-attr]
                     break  # `Пароль від роутера cactus3728`: another language's word, its own words, the value
             if bare and gap and len(gap.split()) <= 5 and stem not in ("code", "pin", "puk", "pass"):
@@ -163,6 +166,7 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
                 and not next_line
                 and not text.startswith(("**", "__"), separator.end())  # `**Password:** X`: markup
                 and not (stem in ("code", "pin", "passcode") and _NUMBER_AFTER.match(text, separator.end()))
+                and not _GROUPED_DIGITS.match(text, separator.end())  # `passphrase: 04399 80798 ...`
             ):
                 continue  # `password=X`, `pass: X`: an assignment, read per scope by secrets/assignments.py
             position = separator.end()
@@ -267,6 +271,7 @@ _SETTING_VERB = LazyRegex(
     r"|réinitialisé|gesetzt|geändert|zurückgesetzt|cambiad[oa]|establecid[oa]|definid[oa]|alterad[oa]|mudad[oa]"
     r"|ingesteld|gewijzigd|veranderd)\b"
 )
+_GROUPED_DIGITS = LazyRegex(r"[ \t]*\d{4,5}(?:[ \t]\d{4,5}){2,7}")
 _NUMBER_AFTER = LazyRegex(r"[ \t]*\d{4,10}(?![\w.-])")  # `LAN access code: 56859008`: no key rule reads a code
 _APP_PASSWORD_SPACED = LazyRegex(r"[ \t]*([a-z]{4}[ \t][a-z]{4}[ \t][a-z]{4}[ \t][a-z]{4})(?![a-z])")
 _PARENTHESIZED = LazyRegex(r"[ \t]*\([ \t]*`?([^\s()`]{6,100})`?[ \t]*\)")

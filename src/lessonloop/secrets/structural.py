@@ -88,7 +88,7 @@ _CONTEXT = (
     '"sensitive"', "insert into", "<", "|", "connect", "login", "logon", "signin", "btoa", "encode", "getenv",
     "environ", "env.", "env::", "@tcp", "@unix", "psk", "community", "set ", "$ pass", "$ gopass", "pdo",
     "#define", "<key>", "cdata", "{plain}", "{clear", "codes", "secret 0", "password 7", "$9$", "totp", "otp", "2fa",
-    "mfa", "authenticator", "oath", "]:", "age-secret-key", "pragma", "ntlm", "334 ", "pass ", "_pass", "pass.", ".pass", "basic", "wifi:", "(0x", "?key=", "&key=", "macaroon", "rand ", "urandom", "keygen", "pwgen",
+    "mfa", "authenticator", "oath", "seed", "]:", "age-secret-key", "pragma", "ntlm", "334 ", "pass ", "_pass", "pass.", ".pass", "basic", "wifi:", "(0x", "?key=", "&key=", "macaroon", "rand ", "urandom", "keygen", "pwgen",
 )  # fmt: skip
 _PROGRAM = (
     "/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret", " -p ", " -pw ", "\t-p ", " -pass",
@@ -100,7 +100,7 @@ _STORES = ("secret", "kv ", "config:set", "config set", "ssm ")
 SPOKEN_NEEDLES = (
     "asswort", "ennwort", "mot de", "mdp", "contra", "clave", "senha", "palavra", "parola", "achtwoord", "aslo",
     "eslo", "jelsz", "senord", "salasana", "passord", "adgangs", "sifre", "asscode", "ass code", "in code",
-    "kata sandi", " pw ", " pwd ", "pin", "password", "passphrase", "pass ", "pass:", "code", "pw ", "код", "nip ", "app password", "api 키", "앱 키", "ww ", "ww=", "nenosiri", "pasword", "passwrd", "passowrd", "passkey", "lozinka", "geslo", "parool", "parole", "combo", "combination", "keypad", "digicode", "schlüssel", "puk", "digo",
+    "kata sandi", " pw ", " pwd ", "pin", "password", "passphrase", "pass ", "pass:", "code", "phrase de", "pw ", "код", "nip ", "app password", "api 키", "앱 키", "ww ", "ww=", "nenosiri", "pasword", "passwrd", "passowrd", "passkey", "lozinka", "geslo", "parool", "parole", "combo", "combination", "keypad", "digicode", "schlüssel", "puk", "digo",
 )  # fmt: skip
 _SPOKEN = (*SPOKEN_NEEDLES, "admin", "root", "login", "sa ", "superuser")
 _KEYS = ("-----begin", "----- begin", "untrusted comment", "[")
@@ -198,7 +198,7 @@ def written_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
     if len(text) < 8:
         return spans
     quoted = "'" in text or '"' in text
-    if (("alue" in text or "efault" in text) and ("=" in text or ":" in text)) or (
+    if (("alue" in text or "efault" in text or "xample" in text) and ("=" in text or ":" in text)) or (
         "<" in text and "=" in text and quoted
     ):
         spans += _rule("paired_values").pair_spans(text)

@@ -121,7 +121,7 @@ _CHAR_CODES = LazyRegex(r"fromCharCode\(((?:[ \t]*\d{2,3}[ \t]*,){7,}[ \t]*\d{2,
 
 # a Markdown row with a cell naming a password and the value in the next cell
 _ROW_SECRET_CELL = LazyRegex(
-    r"(?i)\b(?:password|passwort|passwd|pwd|secret|token|api[ _-]?key|pin|contraseña|senha|mot de passe)\b"
+    r"(?i)(?:\b|_)(?:password|passwort|passwd|pass|pwd|secret|token|api[ _-]?key|pin|contraseña|senha|mot de passe)(?:\b|_)"
 )
 _LABEL = LazyRegex(r"[^\W\d][\w .()-]{0,40}")  # a cell naming what the next one holds (no code, no quotes)
 # a Wi-Fi network and its password: `Wi-Fi: ACME-Guest / X`
