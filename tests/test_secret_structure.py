@@ -119,6 +119,8 @@ MEASURED = (
     ("tests.secret_samples_fresh6", "FRESH6", "BENIGN_FRESH6", 0.035, 0),
     ("tests.secret_samples_fresh7", "FRESH7", "BENIGN_FRESH7", 0.035, 2),
     ("tests.secret_samples_fresh8", "FRESH8", "BENIGN_FRESH8", 0.025, 3),
+    # the ninth set is still held out: its first figure, its look-alikes unread
+    ("tests.secret_samples_fresh9", "FRESH9", "BENIGN_FRESH9", 0.06, 2),
 )
 
 
