@@ -256,9 +256,11 @@ def connection_spans(text: str) -> list[tuple[int, int, str]]:
 _LIST_HEAD = LazyRegex(r"(?m)^([ \t]*)([\w.\-]{2,80}):[ \t]*\r?\n")
 _LIST_ITEM = LazyRegex(r"[ \t]*-[ \t]+[\"']?([^\s\"'#]{8,400})[\"']?[ \t]*\r?(?:\n|$)")
 # bytes of a key given as numbers under a key's name: `network_key: [87, 237, ...]` (16 to 64 of them)
-_NAMED_BYTES = LazyRegex(
-    r"([\w.\-]{2,80})[\"']?[ \t]*[:=][ \t]*[\[{(][ \t]*((?:(?:0x[0-9a-fA-F]{1,2}|\d{1,3})[ \t]*,[ \t]*){15,63}(?:0x[0-9a-fA-F]{1,2}|\d{1,3}))[ \t]*[\]})]"
+# (the bytes first, found by their bracket; the name then, read back from it: `APPKEY[16] = {`)
+_BYTES = LazyRegex(
+    r"[\[{(][ \t]*((?:(?:0x[0-9a-fA-F]{1,2}|\d{1,3})[ \t]*,[ \t]*){15,63}(?:0x[0-9a-fA-F]{1,2}|\d{1,3}))[ \t]*[\]})]"
 )
+_BYTES_NAME = LazyRegex(r"([\w.\-]{2,80})[\"']?[ \t]*(?:\[[^\]\n]{0,8}\])?[ \t]*[:=][ \t]*$")
 # a token split into literals and joined again: `['ab', 'cd'].join('')`, `"".join(["ab", "cd"])`,
 # `"{}{}".format("ab", "cd")`
 _JOINED_LIST = LazyRegex(
@@ -269,9 +271,16 @@ _JOINED_LIST = LazyRegex(
 _PIECE = LazyRegex(r"([\"'])([^\"'\n]{1,200})\1")
 
 
+_LIST_NAME_WORDS = ("pass", "secret", "token", "key", "cred", "auth", "cookie", "session", "pwd", "psk", "macaroon",
+                    "community", "salt", "licen", "pw", "seed", "pin")  # fmt: skip
+
+
 def list_spans(text: str) -> list[tuple[int, int, str]]:
     """Items of a YAML list under a key naming secrets, and byte arrays under a key's name."""
     out: list[tuple[int, int, str]] = []
+    lowered = text.lower()
+    if not any(word in lowered for word in _LIST_NAME_WORDS):
+        return out  # every list's and array's name must hold one of these
     if "- " in text and ":" in text:
         for head in _LIST_HEAD.finditer(text):
             name = head.group(2)
@@ -287,12 +296,15 @@ def list_spans(text: str) -> list[tuple[int, int, str]]:
                     out.append((item.start(1), item.end(1), "named-value"))
                 position = item.end()
     if "," in text and ("[" in text or "{" in text):
-        for found in _NAMED_BYTES.finditer(text):
-            count = found.group(2).count(",") + 1
-            name = _snake(found.group(1))
+        for found in _BYTES.finditer(text):
+            named = _BYTES_NAME.search(text, max(0, found.start() - 100), found.start())
+            if named is None:
+                continue
+            count = found.group(1).count(",") + 1
+            name = _snake(named.group(1))
             keyish = name.endswith(("key", "secret", "psk", "token", "seed")) and "public" not in name
-            if count in (16, 24, 32, 48, 64) and (keyish or secret_name(found.group(1))):
-                out.append((found.start(2), found.end(2), "key-bytes"))
+            if count in (16, 24, 32, 48, 64) and (keyish or secret_name(named.group(1))):
+                out.append((found.start(1), found.end(1), "key-bytes"))
     return out
 
 

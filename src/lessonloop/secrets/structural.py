@@ -106,7 +106,7 @@ _SPOKEN = (*SPOKEN_NEEDLES, "admin", "root", "login", "sa ", "superuser")
 _KEYS = ("-----begin", "----- begin", "untrusted comment", "[")
 # what secrets/told_around.py's rules need
 _TABLE_WORDS = ("passw", "pass", "pwd", "secret", "token", "key", "credential", "contra", "senha", "asswort", "pin")
-_AROUND = ("<-", "←", "<=", " as ", "key", "secret", "token", "passw", "login", "logon", "creds", "account", "mysql",
+_AROUND = ("<-", "←", " as ", "key", "secret", "token", "passw", "login", "logon", "creds", "account", "mysql",
            "mariadb", "card", "visa", "master", "amex", "credit", "debit", "cvv", "cvc", "karte",
            "tarjeta", "carte", "fromcharcode", "|", "-", "rtmp", "md5", "smtp", "sasl", "gmail", "app", "mii")  # fmt: skip
 _NEEDLES = tuple(sorted(set(_TABLE_WORDS + _AROUND + _NAMED + _CONTEXT + _PROGRAM + _STORES + _SPOKEN + _KEYS)))

@@ -77,7 +77,7 @@ def _cells(line: str) -> list[tuple[int, str]]:
 
 # `X <- that's the root pw`, `X   <-- password`
 _POINTED = LazyRegex(
-    r"(?im)(?:^|[ \t])(\S{6,200})[ \t]*(?:<-+|←|<=)[ \t]*[^\n]{0,40}?\b(?:pw|pwd|pass|password|passphrase|pin|passcode|token|key)\b"
+    r"(?im)(?:^|[ \t])(\S{6,200})[ \t]*(?:<-+|←)[ \t]*[^\n]{0,40}?\b(?:pw|pwd|pass|password|passphrase|pin|passcode|token|key)\b"
 )
 # `connected as svc_ml with X`, `logged in as admin using X`
 _LOGIN_TOLD = LazyRegex(
@@ -116,6 +116,7 @@ _CVV = LazyRegex(r"(?i)\b(?:cvv2?|cvc2?|csc)[ \t:=]*(\d{3,4})\b")
 _CHAR_ARRAY = LazyRegex(
     r"(?i)(\w*(?:key|secret|pass\w*|token|pwd)\w*)[ \t]*\[[^\]\n]{0,8}\][ \t]*=[ \t]*\{((?:[ \t]*'[^'\\\n]'[ \t]*,){7,}[^}\n]{0,40})\}"
 )
+_ARRAY_HINT = LazyRegex(r"\][ \t]*=[ \t]*\{[ \t]*'")
 _CHAR_CODES = LazyRegex(r"fromCharCode\(((?:[ \t]*\d{2,3}[ \t]*,){7,}[ \t]*\d{2,3})[ \t]*\)")
 
 
@@ -124,6 +125,7 @@ _ROW_SECRET_CELL = LazyRegex(
     r"(?i)(?:\b|_)(?:password|passwort|passwd|pass|pwd|secret|token|api[ _-]?key|pin|contraseña|senha|mot de passe)(?:\b|_)"
 )
 _LABEL = LazyRegex(r"[^\W\d][\w .()-]{0,40}")  # a cell naming what the next one holds (no code, no quotes)
+_GROUPED_HINT = LazyRegex(r"[A-Z0-9]{4}-[A-Z0-9]{4}-")
 # a Wi-Fi network and its password: `Wi-Fi: ACME-Guest / X`
 _WIFI_PAIR = LazyRegex(r"(?i)\b(?:wi-?fi|wlan|ssid)\b[^\n/]{0,40}?/[ \t]*([^\s/]{6,100})")
 # codes in groups: gift cards, licences, product keys (`PA03-DDVP-FCC2-Q3N8`)
@@ -141,9 +143,16 @@ _DER_BASE64 = LazyRegex(r"(?<![A-Za-z0-9+/])MII[A-Za-z0-9+/]{100,}={0,2}")
 def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     judge = told_ok if callable(told_ok) else (lambda value: False)
-    if "|" in text:
-        for row_start, row in _lines(text):
-            if "|" not in row or _ROW_SECRET_CELL.search(row) is None:
+    if "|" in text and _ROW_SECRET_CELL.search(text) is not None:
+        rows_seen: set[int] = set()
+        for cell_word in _ROW_SECRET_CELL.finditer(text):
+            row_start = text.rfind("\n", 0, cell_word.start()) + 1
+            if row_start in rows_seen:
+                continue
+            rows_seen.add(row_start)
+            row_end = text.find("\n", cell_word.end())
+            row = text[row_start : len(text) if row_end < 0 else row_end]
+            if "|" not in row:
                 continue
             cells = row.split("|")
             position = row_start
@@ -160,7 +169,7 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
                         begin = position + len(cell) + 1 + cells[index + 1].find(value)
                         out.append((begin, begin + len(value), "table-secret"))
                 position += len(cell) + 1
-    if "-" in text:
+    if "-" in text and _GROUPED_HINT.search(text) is not None:
         for found in _GROUPED_CODE.finditer(text):
             code = found.group()
             digit_count = sum(c.isdigit() for c in code)
@@ -178,13 +187,13 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
         out += [(f.start(1), f.end(1), "stream-key") for f in _RTMP_KEY.finditer(text)]
     if "md5" in lowered:
         out += [(f.start(), f.end(), "password-hash") for f in _PG_MD5.finditer(text)]
-    if any(word in lowered for word in ("pass", "smtp", "sasl", "gmail", "app")):
+    if any(word in lowered for word in ("smtp", "sasl", "gmail", "app password", "app-password", "app_password")):
         for found in _APP_GROUPS.finditer(text):
             if sum(1 for group in found.group().split() if not any(c in "aeiou" for c in group)) >= 2:
                 out.append((found.start(), found.end(), "app-password"))
     if "MII" in text:
         out += [(f.start(), f.end(), "random-token") for f in _DER_BASE64.finditer(text)]
-    if "<" in text or "←" in text:
+    if "<-" in text or "←" in text:
         for found in _POINTED.finditer(text):
             pointed = found.group(1)
             if judge(pointed) and any(c.isdigit() for c in pointed) and not pointed.replace(".", "_").isidentifier():
@@ -197,28 +206,35 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
     if "\n" in text and _HEADING_WORDS.search(text) is not None:
         from lessonloop.secrets.token_shape import is_hex, random_token
 
-        for found in _SECRET_HEADING.finditer(text):
-            value = found.group(1)
-            heading = text[found.start() : found.start(1)]
+        heading_lines: set[int] = set()
+        for word in _HEADING_WORDS.finditer(text):
+            heading_lines.add(text.rfind("\n", 0, word.start()) + 1)
+        for line_start in sorted(heading_lines):
+            heading_found = _SECRET_HEADING.match(text, line_start)
+            if heading_found is None:
+                continue
+            value = heading_found.group(1)
+            heading = text[heading_found.start() : heading_found.start(1)]
             if _HEADING_WORDS.search(heading) is None or "-----" in heading or "public" in heading.lower():
                 continue  # a PEM block's armour, a public key's heading
             told = _HEADING_PASSWORD.search(heading) is not None and judge(value) and any(c.isdigit() for c in value)
             if random_token(value) or (is_hex(value) and len(value) >= 32) or told:
-                out.append((found.start(1), found.end(1), "secret-output"))
+                out.append((heading_found.start(1), heading_found.end(1), "secret-output"))
     if "/" in text and any(word in lowered for word in ("login", "logon", "credentials", "creds", "account")):
         for found in _LOGIN_PAIR.finditer(text):
             if judge(found.group(1)) and any(c.isdigit() for c in found.group(1)):
                 out.append((found.start(1), found.end(1), "password-in-prose"))
     if "-p" in text and ("mysql" in lowered or "mariadb" in lowered):
         out += [(f.start(1), f.end(1), "cli-secret") for f in _GLUED_P.finditer(text)]
-    if "key" in lowered and "\n" in text:
+    if "key" in lowered and "\n" in text and ("private" in lowered or "secret" in lowered or "signing" in lowered):
         out += [(f.start(1), f.end(1), "key-material") for f in _KEY_HEADING.finditer(text)]
+    if "key" in lowered and "\n" in text and ("xxd" in lowered or "hexdump" in lowered or "od " in lowered):
         for command in _DUMP_COMMAND.finditer(text):
             for line in _DUMP_LINE.finditer(text, command.end(), command.end() + 4000):
                 out.append((line.start(1), line.end(1), "key-material"))
     if any(
         word in lowered
-        for word in ("card", "visa", "master", "amex", "credit", "debit", "cvv", "cvc", "karte", "tarjeta", "carte")
+        for word in ("card", "visa", "amex", "credit", "debit", "cvv", "cvc", "karte", "tarjeta", "carte")
     ):
         for found in _CARD.finditer(text):
             digits = "".join(c for c in found.group() if c.isdigit())
@@ -233,7 +249,7 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
             ):
                 out.append((found.start(), found.end(), "payment-card"))
         out += [(f.start(1), f.end(1), "payment-card") for f in _CVV.finditer(text)]
-    if "'" in text and "{" in text:
+    if "'" in text and "{" in text and "]" in text and _ARRAY_HINT.search(text) is not None:
         for found in _CHAR_ARRAY.finditer(text):
             out.append((found.start(2), found.end(2), "key-material"))
     if "fromCharCode" in text:
