@@ -63,7 +63,6 @@ def table_spans(text: str) -> list[tuple[int, int, str]]:
 def _cells(line: str) -> list[tuple[int, str]]:
     """A line's cells and where each starts (split at tabs or at two spaces or more)."""
     cells: list[tuple[int, str]] = []
-    position = 0
     stripped = line.rstrip()
     lead = len(stripped) - len(stripped.lstrip())
     position = lead
@@ -259,15 +258,6 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
 
             if random_token(decoded, 12) or judge(decoded):
                 out.append((found.start(1), found.end(1), "key-material"))
-    return out
-
-
-def _lines(text: str) -> list[tuple[int, str]]:
-    out: list[tuple[int, str]] = []
-    position = 0
-    for line in text.split("\n"):
-        out.append((position, line))
-        position += len(line) + 1
     return out
 
 
