@@ -12,7 +12,7 @@ number after a word for PIN or code, or a passphrase of dashed words).
 from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
-from lessonloop.secrets.structural import SPOKEN_NEEDLES
+from lessonloop.secrets.structural import SPOKEN_NEEDLES, matches_at, occurrences, places, plain_case
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -70,10 +70,12 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
         if word is None or word.start() in seen:
             continue
         seen.add(word.start())
-        line_end = text.find("\n", word.end())
+        # (line breaks looked for up to the limit only: a long line's end is past it)
+        bound = word.end() + 160
+        line_end = text.find("\n", word.end(), bound)
         if line_end >= 0 and not text[word.end() : line_end].strip(" \t:"):
-            line_end = text.find("\n", line_end + 1)  # `pass:` and the value on the next line
-        limit = min(word.end() + 160, len(text) if line_end < 0 else line_end)
+            line_end = text.find("\n", line_end + 1, bound)  # `pass:` and the value on the next line
+        limit = min(bound, len(text) if line_end < 0 else line_end)
         for separator in _SEPARATOR.finditer(text, word.end(), limit):
             gap = text[word.end() : separator.start()]
             if gap and (not gap[0].isspace() or len(gap.split()) > 7 or any(c in _NOT_IN_GAP for c in gap)):
@@ -103,7 +105,10 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
                 break
     if "/" in text and any(name in lowered for name in ("admin", "root", "user", "login", "sa ", "superuser")):
-        for found in _USER_SLASH.finditer(text):
+        # a match starts at its name
+        names = ("admin", "root", "user", "login", "sa", "superuser")
+        users = matches_at(_USER_SLASH, text, places(lowered, names)) if plain_case(text) else None
+        for found in _USER_SLASH.finditer(text) if users is None else users:
             value = found.group(1).rstrip(".,;:!?")
             if check(value):
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
@@ -111,19 +116,17 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
 
 
 _NON_ASCII_WORDS = tuple(word for word in _WORDS if not word.isascii())
+_LOWER_NEEDLES = tuple(needle.lower() for needle in NEEDLES)
+_LOWER_NON_ASCII_WORDS = tuple(word.lower() for word in _NON_ASCII_WORDS)
 
 
 def _starts(text: str, lowered: str) -> list[int]:
     """Where a word for password may start: each needle's place (a few characters before it, as a
     needle may be a word's middle)."""
-    starts: set[int] = set()
-    needles = NEEDLES + (_NON_ASCII_WORDS if not text.isascii() else ())
-    for needle in needles:
-        position = lowered.find(needle.lower())
-        while position >= 0:
-            starts.add(max(0, position - 4))
-            position = lowered.find(needle.lower(), position + 1)
-    return sorted(starts)
+    found = occurrences(lowered, _LOWER_NEEDLES)
+    if not text.isascii():
+        found += occurrences(lowered, _LOWER_NON_ASCII_WORDS)
+    return sorted({max(0, position - 4) for position in found})
 
 
 def _strong(value: str) -> bool:
