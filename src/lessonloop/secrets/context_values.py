@@ -20,8 +20,13 @@ from itertools import pairwise
 
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets.assignments import letters_soup
-from lessonloop.secrets.structural import told_ok
+from lessonloop.secrets.structural import line_starts, matches_at, occurrences, places, plain_case, search_at, told_ok
 from lessonloop.secrets.token_shape import is_hex, random_token
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
+    from collections.abc import Iterator
 
 _KEY_NAME = LazyRegex(
     r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9_.\-]{0,60}?(?:[_.\-]key|Key|KEY))[\"']?[ \t]*(?:=|:|=>|:=)[ \t]*"
@@ -181,8 +186,10 @@ _SECRET_NAME_PART = (
     r"\w*(?:PASS|Pass|pass|PSK|Psk|psk|SECRET|Secret|secret|TOKEN|Token|token|PWD|Pwd|pwd|KEY|Key|key)\w*"
 )
 _DEFINE = LazyRegex(r"#define[ \t]+" + _SECRET_NAME_PART + r"[ \t]+\"([^\"\n]{4,300})\"")
+# (the colon not after a word's character or a colon: its lookbehind follows the colon, so that
+# the search looks for colons first)
 _KEYWORD = LazyRegex(
-    r"(?<![\w:]):[\w-]*(?:pass|password|passwd|secret|token|api-key|pwd)[\w-]*[ \t]+\"([^\"\n]{4,300})\""
+    r":(?<![\w:]:)[\w-]*(?:pass|password|passwd|secret|token|api-key|pwd)[\w-]*[ \t]+\"([^\"\n]{4,300})\""
 )
 _PLIST = LazyRegex(r"<key>" + _SECRET_NAME_PART + r"</key>\s*<string>([^<\n]{4,300})</string>")
 _CDATA = LazyRegex(r"<(" + _SECRET_NAME_PART + r")>\s*<!\[CDATA\[(.{1,300}?)\]\]>\s*</\1>", 16)
@@ -227,9 +234,8 @@ def _positions(lowered: str, name: str) -> list[int]:
     return out
 
 
-def _login_spans(text: str) -> list[tuple[int, int, str]]:
+def _login_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
-    lowered = text.lower()
     starts = sorted({position for name in _CALL_NAMES for position in _positions(lowered, name)})
     calls = [found for found in (_LOGIN_CALL.match(text, position) for position in starts) if found is not None]
     for call in calls:
@@ -241,9 +247,17 @@ def _login_spans(text: str) -> list[tuple[int, int, str]]:
                 _password_shape(value) or letters_soup(value)
             ):
                 out.append((second.start(1), second.end(1), "login-password"))
-    for found in _ENCODED_PAIR.finditer(text):
+    plain = plain_case(text)
+    # each call's name holds btoa or encode, at most 7 characters from its start
+    pairs = matches_at(_ENCODED_PAIR, text, places(lowered, ("btoa", "encode"), 7)) if plain else None
+    for found in _ENCODED_PAIR.finditer(text) if pairs is None else pairs:
         out.append((found.start(1), found.end(1), "basic-credential"))
-    for found in _SETTER.finditer(text):
+    # a setter's name holds pass, secret, api, token or auth, at most 6 characters from the
+    # match's start (`.with_`)
+    setters = (
+        matches_at(_SETTER, text, places(lowered, ("pass", "secret", "api", "token", "auth"), 6)) if plain else None
+    )
+    for found in _SETTER.finditer(text) if setters is None else setters:
         if _password_shape(found.group(1)):
             out.append((found.start(1), found.end(1), "login-password"))
     return out
@@ -251,6 +265,7 @@ def _login_spans(text: str) -> list[tuple[int, int, str]]:
 
 def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
+    plain = plain_case(text)
     for name in _ENV_NAMES:  # read where an environment lookup is, not over the whole text
         for position in _positions(lowered, name) if name in lowered else ():
             found = _ENV_DEFAULT.match(text, position)
@@ -259,7 +274,10 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     if "@" in text and ":" in text:
         out += [(f.start(1), f.end(1), "dsn-password") for f in _DSN.finditer(text)]
     if "-" in text and any(word in lowered for word in ("secret", "token", "passw", "api_key", "apikey")):
-        out += [(f.start(1), f.end(1), "secret-uuid") for f in _SECRET_UUID.finditer(text)]
+        uuids = matches_at(_SECRET_UUID, text, _word_starts(text, lowered, _UUID_NAMES)) if plain else None
+        out += [
+            (f.start(1), f.end(1), "secret-uuid") for f in (_SECRET_UUID.finditer(text) if uuids is None else uuids)
+        ]
     if any(word in lowered for word in _CONFIG_WORDS):
         for found in _CONFIG_LINE.finditer(text):
             group = 1 if found.group(1) is not None else 2
@@ -273,7 +291,8 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     if "PSK" in text or "EAP" in text or "XAUTH" in text:
         out += [(f.start(1), f.end(1), "psk") for f in _PSK.finditer(text)]
     if "set " in lowered and " to " in lowered:
-        out += [(f.start(1), f.end(1), "secret-value") for f in _SET_TO.finditer(text) if _password_shape(f.group(1))]
+        sets = matches_at(_SET_TO, text, places(lowered, ("set",))) if plain else _SET_TO.finditer(text)
+        out += [(f.start(1), f.end(1), "secret-value") for f in sets if _password_shape(f.group(1))]
     if "pass " in lowered:
         out += [(f.start(1), f.end(1), "secret-output") for f in _PASS_SHOW.finditer(text)]
     if ("," in text or ";" in text) and any(word in lowered for word in _CELL_WORDS):
@@ -295,17 +314,20 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     if "|" in text or ">" in text:
         out += [
             (f.start(2), f.end(2), "assigned-secret")
-            for f in _BLOCK_SCALAR.finditer(text)
+            for f in matches_at(_BLOCK_SCALAR, text, line_starts(text, text, ("pass", "secret", "token", "pwd")))
             if _not_placeholder(f.group(2))
         ]
     if any(word in lowered for word in ("secret", "password", "community", "key")):
-        for found in _DEVICE.finditer(text):
+        # its word is on the line it starts, or a `(config...)#` prompt there is
+        devices = line_starts(text, lowered, _DEVICE_WORDS) if plain else None
+        for found in _DEVICE.finditer(text) if devices is None else matches_at(_DEVICE, text, devices):
             if told_ok(found.group(1)):
                 out.append((found.start(1), found.end(1), "device-secret"))
     if "{" in text:
         out += [(f.start(1), f.end(1), "assigned-secret") for f in _PLAIN_SCHEME.finditer(text)]
     if "[" in text:
-        out += [(f.start(1), f.end(1), "url-password") for f in _SASL_LINE.finditer(text)]
+        hosts = ([0] if text.startswith("[") else []) + [at + 1 for at in places(text, ("\n[",))]
+        out += [(f.start(1), f.end(1), "url-password") for f in matches_at(_SASL_LINE, text, hosts)]
     if ("echo" in lowered or "printf" in lowered) and ">" in text:
         for found in _ECHO_TO_FILE.finditer(text):
             if found.group(2)[0] not in "$%{<" and _printed_secret(found.group(2)):
@@ -357,7 +379,10 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         for found in _VERSIONED_KEY.finditer(text):
             if random_token(found.group(1)) or is_hex(found.group(1)):
                 out.append((found.start(1), found.end(1), "url-key"))
-    head = _CODES_HEAD.search(text) if "code" in lowered else None
+    head = None
+    if "code" in lowered:
+        heads = ("backup", "recovery", "verification", "one-time")
+        head = search_at(_CODES_HEAD, text, places(lowered, heads)) if plain else _CODES_HEAD.search(text)
     if head is not None:
         out += [(f.start(), f.end(), "recovery-code") for f in _CODE.finditer(text, head.end(), head.end() + 2000)]
     return out
@@ -401,6 +426,27 @@ def _printed_secret(value: str) -> bool:
     if _DASHED_WORDS.fullmatch(value) is not None:
         return True
     return len(value) >= 12 and value.isalpha() and not value.islower() and not value.isupper() and not value.istitle()
+
+
+_UUID_NAMES = ("secret", "token", "passw", "api")  # in each of _SECRET_UUID's words for a secret
+_DEVICE_WORDS = ("secret", "password", "community", "authentication-key", "key-string", "pre-shared-key", "(config")
+
+
+def _word_starts(text: str, lowered: str, needles: tuple[str, ...]) -> list[int]:
+    """Where the word (a run of `\\w`) holding each occurrence of a needle starts, ascending: the
+    places a match of `\\b\\w*(?:needle...)` may start."""
+    starts: list[int] = []
+    previous = -1
+    for at in sorted(set(occurrences(lowered, needles))):
+        start = at
+        while start and start != previous and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start -= 1  # str.isalnum() or `_` is re's \w, character for character
+        if start == previous:  # the previous occurrence's word
+            start = starts[-1]
+        elif not starts or start != starts[-1]:
+            starts.append(start)
+        previous = at
+    return starts
 
 
 def _not_placeholder(value: str) -> bool:
@@ -480,12 +526,16 @@ def _password_shape(value: str) -> bool:
 
 def _table_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
-    for found in _TABLE_ROW.finditer(text):
+    plain = plain_case(text)
+    # each pattern's word is on the line its match starts
+    rows = line_starts(text, lowered, _TABLE_ROW_WORDS) if plain else None
+    for found in _TABLE_ROW.finditer(text) if rows is None else matches_at(_TABLE_ROW, text, rows):
         value = found.group(2)
         if any(c.isdigit() for c in value) or not value.isalpha():
             out.append((found.start(2), found.end(2), "table-secret"))
     if "|" in text:
-        for header in _TABLE_HEADER.finditer(text):
+        headers = line_starts(text, lowered, ("passw", "secret", "token", "api key", "pin")) if plain else None
+        for header in _TABLE_HEADER.finditer(text) if headers is None else matches_at(_TABLE_HEADER, text, headers):
             cells = [cell.strip().lower() for cell in header.group(1).split("|")]
             columns = [i for i, cell in enumerate(cells) if _SECRET_CELL.fullmatch(cell) is not None]
             if not columns:
@@ -507,6 +557,9 @@ def _table_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
                     break
                 position = line_end
     return out
+
+
+_TABLE_ROW_WORDS = ("passw", "passphrase", "secret", "token", "api", "private", "credential")
 
 
 def _insert_spans(text: str) -> list[tuple[int, int, str]]:
@@ -566,7 +619,10 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
                 if pin is not None and pin.start() <= position + 3:
                     out.append((pin.start(1), pin.end(1), "pin"))
     if "://" in text:
-        out += [(f.start(1), f.end(1), "url-password") for f in _URL_AT_USER.finditer(text)]
+        # a scheme of 2 to 21 characters before its `://`
+        out += [
+            (f.start(1), f.end(1), "url-password") for f in matches_at(_URL_AT_USER, text, places(text, ("://",), 21))
+        ]
         for found in _HOOK_URL.finditer(text):
             position = found.start(1)
             for segment in found.group(1).split("/"):
@@ -598,7 +654,7 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
             if told_ok(found.group(1)):
                 out.append((found.start(1), found.end(1), "secret-output"))
     seed = "phrase" in lowered or "mnemonic" in lowered or "words" in lowered or "seed" in lowered
-    if "\n" in text and seed and _SEED_HEAD.search(text) is not None:
+    if "\n" in text and seed and _seed_head(text, lowered):
         from lessonloop.secrets.bip39_words import WORDS
 
         words = set(WORDS)
@@ -606,7 +662,7 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
         if len(listed) >= 12:
             out += [(f.start(1), f.end(1), "seed-phrase") for f in listed]
     if (secret_word or "key" in lowered or "code" in lowered) and ":" in text:
-        for groups in _GROUPS_OF_FOUR.finditer(text):  # the groups first: a cheap search
+        for groups in _groups_of_four(text):  # the groups first: a cheap search
             grouped = _GROUPED.search(text, max(0, groups.start() - 80), groups.end())
             if grouped is not None:
                 out.append((grouped.start(1), grouped.end(1), "totp-secret"))
@@ -626,7 +682,7 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
                     out.append((start, start + len(line.strip()), "cli-secret"))
                 position += len(line) + 1
     if "(" in text and any(word in lowered for word in _LOGIN_WORDS):
-        out += _login_spans(text)
+        out += _login_spans(text, lowered)
     out += _config_spans(text, lowered)
     if "insert" in lowered and "values" in lowered:
         out += _insert_spans(text)
@@ -634,9 +690,33 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
     return out
 
 
+# the second to fourth of a match of _GROUPS_OF_FOUR's gaps and the groups between: searched for
+# from a blank (a class of two characters) rather than at every letter
+_GAPS = LazyRegex(r"[ \t][A-Za-z2-7]{4}[ \t][A-Za-z2-7]{4}[ \t]")
+
+
+def _groups_of_four(text: str) -> Iterator[re.Match[str]]:
+    """_GROUPS_OF_FOUR.finditer(text): each of its matches starts 4 characters before a place of _GAPS."""
+    starts: list[int] = []
+    found = _GAPS.search(text)
+    while found is not None:
+        if found.start() >= 4:
+            starts.append(found.start() - 4)
+        found = _GAPS.search(text, found.start() + 1)
+    return matches_at(_GROUPS_OF_FOUR, text, starts)
+
+
+def _seed_head(text: str, lowered: str) -> bool:
+    if not plain_case(text):
+        return _SEED_HEAD.search(text) is not None
+    return (
+        search_at(_SEED_HEAD, text, places(lowered, ("recovery", "seed", "secret", "backup", "mnemonic"))) is not None
+    )
+
+
 def prefixed_uuid_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
-    if _UUID_HINT.search(text) is None or not any(prefix in lowered for prefix in _UUID_PREFIXES):
+    if not any(prefix in lowered for prefix in _UUID_PREFIXES) or _UUID_HINT.search(text) is None:
         return out
     for found in _PREFIXED_UUID.finditer(text):
         group = 1 if found.group(1) is not None else 2

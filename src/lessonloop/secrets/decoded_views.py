@@ -22,8 +22,10 @@ _JSON_ESCAPE = LazyRegex(r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([\"\\/bfnrt
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", '"': '"', "\\": "\\", "/": "/", "'": "'"}
 # closing quote, an operator (or none: adjacent literals), maybe a line break, the opening quote,
 # between two word characters: "ghp_" + "abc", 'a' . 'b', "a" "b", 'a' || 'b'
+# (the lookbehind for the character before the closing quote follows the quote, so that the
+# search looks for quotes first)
 _JOINER = LazyRegex(
-    r"(?<=[A-Za-z0-9_\-+/=])([\"'`])[ \t]*(?:\+|\.|&|\|\||\.\.|<>)?[ \t]*(?:\\?\r?\n[ \t]*(?:\+|\.|&|\|\|)?[ \t]*)?"
+    r"([\"'`])(?<=[A-Za-z0-9_\-+/=][\"'`])[ \t]*(?:\+|\.|&|\|\||\.\.|<>)?[ \t]*(?:\\?\r?\n[ \t]*(?:\+|\.|&|\|\|)?[ \t]*)?"
     r"\1(?=[A-Za-z0-9_\-+/=])"
 )
 _ENTITY = LazyRegex(r"&(?:(amp|lt|gt|quot|apos|#39|#34)|#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));")

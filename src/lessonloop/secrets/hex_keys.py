@@ -12,6 +12,7 @@ key near a word naming keys, accounts or wallets.
 from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
+from lessonloop.secrets.structural import HEX_CHARS, matches_at, runs
 from lessonloop.secrets.token_shape import entropy
 
 _HEX = LazyRegex(r"(?<![0-9A-Za-z_])(0x)?([0-9a-fA-F]{32,512})(?![0-9A-Za-z_])")
@@ -36,7 +37,11 @@ _CHECKSUM_LINE = LazyRegex(r"[ \t]+\*?[\w./-]+\.[\w]{1,8}[ \t]*$")
 
 def hex_spans(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
-    for found in _HEX.finditer(text):
+    # A match's hex is a whole run of hex digits (nothing of a word's before or after it), of 32 or
+    # more: the match starts where such a run does, or 2 before (`0x`).
+    hexes = text.encode("ascii", "replace").translate(HEX_CHARS)
+    starts = [at for start, _end in runs(hexes, 32) for at in (start - 2, start) if at >= 0]
+    for found in matches_at(_HEX, text, starts):
         value = found.group(2)
         if entropy(value) < 3.0 or not any(c.isdigit() for c in value) or value.isdigit():
             continue

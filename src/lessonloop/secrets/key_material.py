@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
+from lessonloop.secrets.structural import matches_at, places, plain_case
 from lessonloop.secrets.token_shape import random_token
 
 _BLOCK = LazyRegex(
@@ -39,7 +40,7 @@ _PRODUCT_KEY = LazyRegex(r"(?<![\w-])[A-Z0-9]{5}(?:-[A-Z0-9]{5}){4}(?![\w-])")
 
 def bitlocker_spans(text: str) -> list[tuple[int, int, str]]:
     """BitLocker recovery keys and product keys (a product key has a digit and a capital)."""
-    if _GROUPS.search(text) is None:
+    if not _has_groups(text):
         return []  # neither has five characters, a dash and five more
     out = [(found.start(), found.end(), "recovery-key") for found in _BITLOCKER.finditer(text)]
     for found in _PRODUCT_KEY.finditer(text):
@@ -50,6 +51,22 @@ def bitlocker_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 _GROUPS = LazyRegex(r"[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}|\d{6}-\d{6}-\d{6}")
+# the first dash of a match of _GROUPS and what follows it: searched for from the dash
+_GROUPS_DASH = LazyRegex(r"-(?:[A-Z0-9]{5}-[A-Z0-9]{5}|\d{6}-\d{6})")
+
+
+def _has_groups(text: str) -> bool:
+    """Whether _GROUPS.search(text) finds a match: one starts 5 or 6 characters before a dash
+    _GROUPS_DASH finds."""
+    found = _GROUPS_DASH.search(text)
+    while found is not None:
+        at = found.start()
+        if (at >= 5 and _GROUPS.match(text, at - 5) is not None) or (
+            at >= 6 and _GROUPS.match(text, at - 6) is not None
+        ):
+            return True
+        found = _GROUPS_DASH.search(text, at + 1)
+    return False
 
 
 def block_spans(text: str) -> list[tuple[int, int, str]]:
@@ -82,6 +99,8 @@ def byte_array_spans(text: str) -> list[tuple[int, int, str]]:
 
 _READ_COMMANDS = ("cat ", "type ", "more ", "less ", "head ", "tail ", "bat", "get-content", "gc ", "xxd", "od ",
                   "strings ", "base64")  # fmt: skip
+_READ_NAMES_OF_COMMANDS = ("cat", "type", "more", "less", "head", "tail", "bat", "get-content", "gc", "xxd", "od",
+                           "strings", "base64")  # fmt: skip
 _READ_NAMES = ("key", ".pem", ".p8", "secret", "credential", "creds", "token", "passw", "auth", "recovery",
                "backup", "id_")  # fmt: skip
 
@@ -91,7 +110,9 @@ def key_file_spans(text: str, lowered: str | None = None) -> list[tuple[int, int
     out: list[tuple[int, int, str]] = []
     if not any(name in lowered for name in _READ_NAMES) or not any(c in lowered for c in _READ_COMMANDS):
         return out
-    for found in _READ.finditer(text):
+    # a match starts at its command's name or the character before it
+    reads = matches_at(_READ, text, places(lowered, _READ_NAMES_OF_COMMANDS, 1)) if plain_case(text) else None
+    for found in _READ.finditer(text) if reads is None else reads:
         if found.group(1).lower().endswith((".pub", ".crt", ".cer", "_pub.pem", ".pub.pem")):
             continue  # a public key or a certificate
         position = found.end()

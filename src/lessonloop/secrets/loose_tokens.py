@@ -14,7 +14,7 @@ keys; neither is what continues a path or a URL's path.
 from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
-from lessonloop.secrets.structural import told_ok
+from lessonloop.secrets.structural import TOKEN_CHARS, matches_at, runs, told_ok
 from lessonloop.secrets.token_shape import changes as _changes
 from lessonloop.secrets.token_shape import classes, entropy, is_hex, random_token
 
@@ -51,9 +51,23 @@ _SYMBOL = frozenset("!%@#*^&$~+/=")
 _DOTTED_NAME = LazyRegex(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")
 
 
+# A match's body is a run of letters and digits after its prefix's last `_` or `-` (a place of
+# _BODY), and its prefix (3 to 35 characters of _PREFIXED's lookbehind's class) starts after the
+# last character before it outside that class: the one place it may start.
+_BODY = LazyRegex(r"[_-][A-Za-z0-9]{20}")
+_BEFORE_PREFIX = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./\\:@%")
+
+
 def prefixed_spans(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
-    for found in _PREFIXED.finditer(text):
+    starts: list[int] = []
+    for run in _BODY.finditer(text):  # (they cannot overlap: a body holds no `_` or `-`)
+        start = run.start()
+        while start and text[start - 1] in _BEFORE_PREFIX and start > run.start() - 34:
+            start -= 1
+        if (not start or text[start - 1] not in _BEFORE_PREFIX) and (not starts or start > starts[-1]):
+            starts.append(start)
+    for found in matches_at(_PREFIXED, text, starts):
         prefix, body = found.group(1), found.group(2)
         first = prefix.rstrip("_-").split("_")[0].split("-")[0]
         if first in _NOT_PREFIXES or prefix.rstrip("_-") in _NOT_PREFIXES or prefix.startswith(_ID_PREFIXES):
@@ -122,8 +136,8 @@ def _named_value(value: str) -> bool:
     return (mixed_case or symbol) and _changes(value) >= len(value) * 0.3
 
 
-# A word of letters, digits and the symbols passwords and tokens hold.
-_WORD = LazyRegex(r"[A-Za-z0-9+/_\-.!%~@#*^]{12,}")  # a whole run: finditer starts where a run does
+# A word of letters, digits and the symbols passwords and tokens hold, 12 or more: a run of
+# structural.TOKEN_CHARS (`[A-Za-z0-9+/_\-.!%~@#*^]{12,}`'s matches, each a whole run).
 # What ids are named after (not secrets: messages, calls, requests, objects of an API)
 _ID_PREFIXES = (
     "toolu_", "msg_", "call_", "req_", "chatcmpl-", "resp_", "fc_", "rs_", "file-", "file_", "org-", "asst_",
@@ -155,20 +169,22 @@ _PUBLIC_PREFIXES = (
 _SRI_LABELS = ("sha256-", "sha384-", "sha512-", "nonce-")
 
 
-def random_spans(text: str) -> list[tuple[int, int, str]]:
+def random_spans(text: str, tokens: bytes | None = None) -> list[tuple[int, int, str]]:
     """Random tokens standing alone (a quoted literal, a value after a flag or a colon, a line or a
     table cell of their own, the last segment of a URL's path): mixed case and digits changing
-    often, high entropy, not an id of a known kind, not a path."""
+    often, high entropy, not an id of a known kind, not a path. `tokens`: the text's TOKEN_CHARS
+    mask, when the caller has it."""
     out: list[tuple[int, int, str]] = []
-    for found in _WORD.finditer(text):
-        word = found.group()
+    if tokens is None:
+        tokens = text.encode("ascii", "replace").translate(TOKEN_CHARS)
+    for start, end in runs(tokens, 12):
+        word = text[start:end]
         if word.startswith(_PUBLIC_PREFIXES) or any(label in word for label in _SRI_LABELS):
             continue  # a public key by its prefix (xpub, a publishable key), an SRI or CSP hash
         if word.isalpha() or word.isupper() or word.isdigit() or word.startswith(("_Z", "0x")):
             continue  # a word, a name in capitals, a mangled C++ name, a hex number (secrets/hex_keys.py's)  # a word, a name in capitals: not the classes a random token mixes
         if word.islower() and len(word) < 40:
             continue
-        start, end = found.start(), found.end()
         if "/" in word and ((word.count("/") >= 2 and len(word) < 40) or word.startswith("/") or "." in word):
             # a path or a URL: only a segment of its own can be a token (an RPC endpoint's key)
             position = start

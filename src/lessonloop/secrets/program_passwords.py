@@ -18,6 +18,7 @@ path, a placeholder or a number.
 from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
+from lessonloop.secrets.structural import matches_at, places
 from lessonloop.secrets.token_shape import unquoted_span
 
 TYPE_CHECKING = False
@@ -121,7 +122,9 @@ def program_spans(text: str, shaped: Callable[[str], bool]) -> list[tuple[int, i
         for found in _USER_VERB.finditer(text):
             add(found.start(1), found.end(1), "user-password")
     if ":" in text and any(needle in text for needle in _USER_COLON_NEEDLES):
-        for found in _USER_COLON.finditer(text):
+        # a match starts at the text's start or at the blank before its flag's dash
+        starts = ([0] if text.startswith("-") else []) + places(text, (" -", "\t-"))
+        for found in matches_at(_USER_COLON, text, starts):
             add(found.start(1), found.end(1), "user-password")
     if "|" in text and ("echo" in text or "printf" in text):
         for found in _PIPED.finditer(text):

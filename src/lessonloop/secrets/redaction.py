@@ -42,7 +42,8 @@ text); a text with no anchor costs that one pass (and unanchored.py's search), a
 families' modules are imported when a text first holds an anchor. The pass is a scan of
 two-character heads for a process's first few short texts (a hook), then ahocorasick_rs's automaton: a
 contiguous NFA, or the DFA prepare_bulk (ingest) asks for. Rules compile their regex when first
-needed.
+needed. After prepare_bulk, a short text found clean is remembered (`_CLEAN`): transcripts
+repeat short texts, and a text's redaction depends on the text and its scope alone.
 
 Idempotent: `[REDACTED:<kind>]` markers are never matched again.
 """
@@ -103,6 +104,7 @@ def prepare_bulk() -> None:
     same output."""
     anchor_gate.prepare_bulk()
     unanchored.prepare_bulk()
+    _CLEAN.clear()
 
 
 def set_pii(scrub: bool) -> None:
@@ -124,13 +126,38 @@ def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
     return cleaned, count
 
 
+# In bulk work (after prepare_bulk, the gate's DFA), short texts found clean (nothing to redact),
+# with their scope and STRUCTURAL: transcripts repeat short texts (roles, paths, names, status
+# lines), and what redaction makes of a text depends on the text, its scope and STRUCTURAL alone.
+# Clean texts only (nothing the store would not hold), at most _CLEAN_SIZE, forgotten all at once
+# when full and at each prepare_bulk (a hook keeps none; a test comparing gates reads every text).
+_CLEAN_LENGTH = 512
+_CLEAN_SIZE = 8192
+_CLEAN: set[tuple[str, str, bool]] = set()
+
+
 def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
     if scope not in SCOPES:
         raise ValueError(f"unknown redaction scope {scope!r}: expected one of {', '.join(SCOPES)}")
     if len(text) < 8:  # no secret is shorter
         return text, 0
+    structural = STRUCTURAL
+    if len(text) > _CLEAN_LENGTH or not anchor_gate._BULK[0]:
+        return _redact_text(text, scope, structural)
+    key = (text, scope, structural)
+    if key in _CLEAN:
+        return text, 0
+    cleaned, count = _redact_text(text, scope, structural)
+    if not count:
+        if len(_CLEAN) >= _CLEAN_SIZE:
+            _CLEAN.clear()
+        _CLEAN.add(key)
+    return cleaned, count
+
+
+def _redact_text(text: str, scope: Scope, structural: bool) -> tuple[str, int]:
     spans = _anchored_spans(text, scope)
-    if not STRUCTURAL:
+    if not structural:
         return _replace(text, spans) if spans else (text, 0)
     # What hides a secret from the rules (escapes, split literals, entities) is read decoded, and
     # replaced where it is spelled (secrets/decoded_views.py). The structural rules read the most

@@ -12,7 +12,7 @@ number after a word for PIN or code, or a passphrase of dashed words).
 from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
-from lessonloop.secrets.structural import SPOKEN_NEEDLES
+from lessonloop.secrets.structural import SPOKEN_NEEDLES, matches_at, occurrences, places, plain_case
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -87,15 +87,17 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
         if word is None or word.start() in seen:
             continue
         seen.add(word.start())
-        line_end = text.find("\n", word.end())
+        # (line breaks looked for up to the limit only: a long line's end is past it)
+        bound = word.end() + 160
+        line_end = text.find("\n", word.end(), bound)
         rest = text[word.end() : line_end] if line_end >= 0 else ""
         if line_end >= 0 and (not rest.strip(" \t:") or rest.rstrip().endswith((":", "\uff1a"))):
             # `pass:` or `senha do painel:` and the value on the next line (after a blank one, maybe)
-            following = text.find("\n", line_end + 1)
+            following = text.find("\n", line_end + 1, bound)
             if following >= 0 and not text[line_end + 1 : following].strip():
-                following = text.find("\n", following + 1)
+                following = text.find("\n", following + 1, bound)
             line_end = following
-        limit = min(word.end() + 160, len(text) if line_end < 0 else line_end)
+        limit = min(bound, len(text) if line_end < 0 else line_end)
         for separator in _SEPARATOR.finditer(text, word.end(), limit):
             gap = text[word.end() : separator.start()]
             if "\n" in gap:
@@ -205,6 +207,8 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
                 # a Thai or Chinese sentence runs on after the value: it ends where the script changes
                 ascii_run = _ASCII_RUN.match(value)
                 value = ascii_run.group().rstrip(_TRAILING + "(") if ascii_run is not None else value
+            if not value:
+                continue  # `password: ....`: punctuation only
             if ord(value[0]) > 0x24F and not _LEADING_DIGITS.match(value):
                 continue  # `パスワードは別途Slackで送ります`: the sentence goes on in its own script; a value is Latin
             digits = _LEADING_DIGITS.match(value)
@@ -238,7 +242,10 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
                 break
     if "/" in text and any(name in lowered for name in ("admin", "root", "user", "login", "sa ", "superuser")):
-        for found in _USER_SLASH.finditer(text):
+        # a match starts at its name
+        names = ("admin", "root", "user", "login", "sa", "superuser")
+        users = matches_at(_USER_SLASH, text, places(lowered, names)) if plain_case(text) else None
+        for found in _USER_SLASH.finditer(text) if users is None else users:
             value = found.group(1).rstrip(".,;:!?")
             if check(value):
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
@@ -339,20 +346,20 @@ def _letters_and_digits(value: str) -> bool:
 
 
 _NON_ASCII_WORDS = tuple(word for word in _WORDS if not word.isascii())
+_LOWER_NEEDLES = tuple(needle.lower() for needle in NEEDLES)
+_LOWER_NON_ASCII_WORDS = tuple(word.lower() for word in _NON_ASCII_WORDS)
 
 
 def _starts(text: str, lowered: str) -> list[int]:
     """Where a word for password may start: each needle's place (a few characters before it, as a
     needle may be a word's middle)."""
-    starts: set[int] = set()
-    needles = NEEDLES + (_NON_ASCII_WORDS if not text.isascii() else ())
-    for needle in needles:
-        position = lowered.find(needle.lower())
-        while position >= 0:
-            starts.add(max(0, position - 4))
-            if needle == "code" and position and lowered[position - 1].isalpha():
-                starts.add(max(0, position - 12))  # a compound's first part (`Tresorcode`, `Türcode`)
-            position = lowered.find(needle.lower(), position + 1)
+    found = occurrences(lowered, _LOWER_NEEDLES)
+    if not text.isascii():
+        found += occurrences(lowered, _LOWER_NON_ASCII_WORDS)
+    starts = {max(0, position - 4) for position in found}
+    for position in occurrences(lowered, ("code",)):
+        if position and lowered[position - 1].isalpha():
+            starts.add(max(0, position - 12))  # a compound's first part (`Tresorcode`, `Türcode`)
     return sorted(starts)
 
 

@@ -9,6 +9,10 @@ run after the anchored rules of secrets/redaction.py, on the text and on its dec
 - secrets/spoken_passwords.py: passwords told in other languages, `admin / PW`.
 
 Each rule runs only where a substring it needs occurs (a few `in` tests on a text without any).
+In a long text a rule's pattern is tried only at the places a match can start (`places`,
+`line_starts`, `matches_at` below: the needles' places come from the pass that tells which
+needles the text holds), and the runs a random token or a hex key needs are read from a mask of
+the text's bytes (`runs`), with the matches a search of the whole text gives.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from lessonloop.secrets import assignments
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
+    import re
+    from collections.abc import Iterator
     from types import ModuleType
     from typing import Any
 
@@ -111,6 +117,21 @@ _AROUND = ("<-", "←", " as ", "key", "secret", "token", "passw", "login", "log
            "tarjeta", "carte", "fromcharcode", "|", "-", "rtmp", "md5", "smtp", "sasl", "gmail", "app", "mii")  # fmt: skip
 _NEEDLES = tuple(sorted(set(_TABLE_WORDS + _AROUND + _NAMED + _CONTEXT + _PROGRAM + _STORES + _SPOKEN + _KEYS)))
 _AUTOMATON: list[Any] = []  # the automaton, once built
+# The words whose places the rules look for in a long text's lower-cased text (occurrences()):
+# found with _NEEDLES by one automaton, in the pass that tells which needles a text holds.
+_PLACE_NEEDLES = (
+    "btoa", "encode", "pass", "api", "passw", "set", "password", "community", "authentication-key", "key-string",
+    "pre-shared-key", "(config", "backup", "recovery", "verification", "one-time", "passphrase", "private",
+    "api key", "seed", "mnemonic", "cat", "type", "more", "less", "head", "tail", "bat", "get-content", "gc", "xxd",
+    "od", "strings", "base64", "user", "sa",
+)  # fmt: skip
+_ALL_NEEDLES = tuple(sorted(set(_NEEDLES + _PLACE_NEEDLES + SPOKEN_NEEDLES)))
+_KNOWN = frozenset(_ALL_NEEDLES)
+_ALL_AUTOMATON: list[Any] = []
+# The last long lower-cased text whose needles were found, and their places: (text, {needle:
+# [start, ...]}), replaced whole (a thread that reads it sees one text's or another's, and uses
+# it only when the text is its own).
+_PLACES: list[tuple[str, dict[str, list[int]]] | None] = [None]
 
 
 SHORT_TEXT = 2048  # below this, needles are looked for one by one (a hook need not import the automaton)
@@ -123,6 +144,10 @@ def _present(lowered: str) -> set[str]:
         import ahocorasick_rs
 
         _AUTOMATON.append(ahocorasick_rs.AhoCorasick(list(_NEEDLES)))
+    if len(lowered) >= SHORT_TEXT:
+        table = _table(lowered)
+        if table is not None:
+            return {needle for needle in table if needle in _NEEDLE_SET}
     try:
         found = _AUTOMATON[0].find_matches_as_indexes(lowered, overlapping=True)
     except UnicodeEncodeError:  # a lone surrogate (undecodable bytes read as text)
@@ -151,16 +176,23 @@ def structural_spans(text: str) -> list[tuple[int, int, str]]:
     present = _present(lowered)
     digits = _DIGIT.search(text) is not None
     if digits:
-        if "_" in text or "-" in text:
-            spans += _rule("loose_tokens").prefixed_spans(text)
-        randoms = _rule("loose_tokens").random_spans(text)
-        spans += randoms
-        if randoms and "\n" in text:
-            spans += _rule("loose_tokens").wrapped_tails(text, randoms)
-        spans += _rule("hex_keys").hex_spans(text)
+        # Each match of these rules is a run of a random token's characters: 12 or more (a random
+        # token), 23 (a prefixed one), 32 (hex), 19 (a UUID's first groups); most texts hold none.
+        tokens = text.encode("ascii", "replace").translate(TOKEN_CHARS)
+        run = tokens.find(b"x" * 12)
+        if run >= 0:
+            if ("_" in text or "-" in text) and tokens.find(b"x" * 23, run) >= 0:
+                spans += _rule("loose_tokens").prefixed_spans(text)
+            randoms = _rule("loose_tokens").random_spans(text, tokens)
+            spans += randoms
+            if randoms and "\n" in text:
+                spans += _rule("loose_tokens").wrapped_tails(text, randoms)
+            if tokens.find(b"x" * 32, run) >= 0:
+                spans += _rule("hex_keys").hex_spans(text)
         if "-" in text:
             spans += _rule("key_material").bitlocker_spans(text)
-            spans += _rule("context_values").prefixed_uuid_spans(text, lowered)
+            if run >= 0 and tokens.find(b"x" * 19, run) >= 0:
+                spans += _rule("context_values").prefixed_uuid_spans(text, lowered)
     if not present and text.isascii():
         return _without_markers(text, spans)
     if not present.isdisjoint(_NAMED):
@@ -271,3 +303,143 @@ def _without_markers(text: str, spans: list[tuple[int, int, str]]) -> list[tuple
         markers = [(found.start(), found.end()) for found in _MARKER.finditer(text)]
         spans = [span for span in spans if not any(span[0] < end and start < span[1] for start, end in markers)]
     return spans
+
+
+# Where a rule's pattern may match in a long text, found with str.find: the rule tries its
+# pattern there only (`Pattern.match`), past the last match's end, instead of searching every
+# character (a case-insensitive alternation of words is tried at each one; a pattern that starts
+# with a lookbehind too), for the matches `finditer` or `search` give: each caller's places hold
+# every place a match of its pattern can start (its comment says why). A case-insensitive
+# pattern's words are found in the lower-cased text, at the text's places only when `plain_case`.
+
+# What re's IGNORECASE matches to an ASCII letter where str.lower() does not put that letter at
+# the same place: U+0130 (I with a dot, lowered to two characters), U+0131 (dotless i), U+017F
+# (long s), U+212A (the Kelvin sign).
+_FOLDS = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def plain_case(text: str) -> bool:
+    """Whether text.lower() has text's places and holds an ASCII word wherever IGNORECASE finds it
+    in text."""
+    return text.isascii() or not any(fold in text for fold in _FOLDS)
+
+
+_NEEDLE_SET = frozenset(_NEEDLES)
+_AUTOMATONS: dict[tuple[str, ...], Any] = {}  # by needles, for long texts
+
+
+def _table(lowered: str) -> dict[str, list[int]] | None:
+    """Where each of _ALL_NEEDLES occurs in `lowered` (every occurrence), kept as _PLACES."""
+    if not _ALL_AUTOMATON:
+        import ahocorasick_rs
+
+        _ALL_AUTOMATON.append(ahocorasick_rs.AhoCorasick(list(_ALL_NEEDLES)))
+    try:
+        found = _ALL_AUTOMATON[0].find_matches_as_indexes(lowered, overlapping=True)
+    except UnicodeEncodeError:  # a lone surrogate (undecodable bytes read as text)
+        return None
+    table: dict[str, list[int]] = {}
+    for index, start, _end in found:
+        needle = _ALL_NEEDLES[index]
+        at = table.get(needle)
+        if at is None:
+            table[needle] = [start]
+        else:
+            at.append(start)
+    _PLACES[0] = (lowered, table)
+    return table
+
+
+def occurrences(haystack: str, needles: tuple[str, ...]) -> list[int]:
+    """Where each needle occurs in `haystack`, every occurrence (overlapping ones too), in no
+    order: in a long text, one pass of an automaton rather than a search per needle (the text's
+    places of _ALL_NEEDLES when they are known)."""
+    if len(haystack) >= SHORT_TEXT:
+        last = _PLACES[0]
+        if last is not None and last[0] is haystack and _KNOWN.issuperset(needles):
+            table = last[1]
+            return [at for needle in needles for at in table.get(needle, ())]
+        automaton = _AUTOMATONS.get(needles)
+        if automaton is None:
+            import ahocorasick_rs
+
+            automaton = _AUTOMATONS[needles] = ahocorasick_rs.AhoCorasick(list(needles))
+        try:
+            return [start for _index, start, _end in automaton.find_matches_as_indexes(haystack, overlapping=True)]
+        except UnicodeEncodeError:  # a lone surrogate: searched needle by needle
+            pass
+    found: list[int] = []
+    for needle in needles:
+        at = haystack.find(needle)
+        while at >= 0:
+            found.append(at)
+            at = haystack.find(needle, at + 1)
+    return found
+
+
+def places(haystack: str, needles: tuple[str, ...], before: int = 0) -> list[int]:
+    """Each place from `before` characters before each occurrence of a needle to the occurrence,
+    ascending."""
+    if not before:
+        return sorted(set(occurrences(haystack, needles)))
+    found: set[int] = set()
+    for at in occurrences(haystack, needles):
+        found.update(range(max(0, at - before), at + 1))
+    return sorted(found)
+
+
+def line_starts(text: str, haystack: str, needles: tuple[str, ...]) -> list[int]:
+    """Where each line of `text` holding a needle (found in `haystack`, of text's places) starts,
+    ascending: the places of a MULTILINE pattern's `^` whose first line holds one."""
+    starts: list[int] = []
+    line = searched = 0  # each line break looked for once: a long line may hold many needles
+    for at in sorted(set(occurrences(haystack, needles))):
+        newline = text.rfind("\n", searched, at)
+        if newline >= 0:
+            line = newline + 1
+        searched = at
+        if not starts or starts[-1] != line:
+            starts.append(line)
+    return starts
+
+
+def matches_at(pattern: LazyRegex, text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """What pattern.finditer(text) yields when each of its matches starts at one of `starts`
+    (ascending) and none is empty."""
+    match = pattern.compiled.match
+    end = 0
+    for start in starts:
+        if start >= end:
+            found = match(text, start)
+            if found is not None:
+                end = found.end()
+                yield found
+
+
+def search_at(pattern: LazyRegex, text: str, starts: list[int]) -> re.Match[str] | None:
+    """What pattern.search(text) gives, under matches_at's terms."""
+    return next(matches_at(pattern, text, starts), None)
+
+
+def _mask(characters: str) -> bytes:
+    """A bytes.translate table: `x` for each of `characters` (ASCII), a space for every other byte."""
+    return bytes(120 if chr(byte) in characters else 32 for byte in range(256))
+
+
+# What random tokens are made of (secrets/loose_tokens.py's words), as a mask of the text's bytes
+# `text.encode("ascii", "replace")` (one byte a character; `?` for the others, not among them).
+TOKEN_CHARS = _mask("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-.!%~@#*^")
+HEX_CHARS = _mask("0123456789abcdefABCDEF")
+
+
+def runs(mask: bytes, minimum: int) -> Iterator[tuple[int, int]]:
+    """Where each run of `x` in a mask of `minimum` or more starts and ends (the matches of a class
+    repeated `{minimum,}`), in order."""
+    run = b"x" * minimum
+    start = mask.find(run)
+    while start >= 0:
+        end = mask.find(b" ", start + minimum)
+        if end < 0:
+            end = len(mask)
+        yield start, end
+        start = mask.find(run, end)
