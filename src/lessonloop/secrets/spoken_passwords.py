@@ -205,6 +205,8 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
                 # a Thai or Chinese sentence runs on after the value: it ends where the script changes
                 ascii_run = _ASCII_RUN.match(value)
                 value = ascii_run.group().rstrip(_TRAILING + "(") if ascii_run is not None else value
+            if not value:
+                continue  # `password: ....`: punctuation only
             if ord(value[0]) > 0x24F and not _LEADING_DIGITS.match(value):
                 continue  # `パスワードは別途Slackで送ります`: the sentence goes on in its own script; a value is Latin
             digits = _LEADING_DIGITS.match(value)
