@@ -229,3 +229,12 @@ def test_a_secret_told_by_its_neighbours_is_redacted(text: str, secret: str) -> 
 def test_what_only_looks_told_is_kept(text: str) -> None:
     for scope in SCOPES:
         assert redact(text, scope) == (text, 0), scope
+
+
+@pytest.mark.parametrize(
+    "text", ["the password is ....", "Passwort ist ....", "パスワードは ....", "the password is 。。。。", "pin: !!!!"]
+)
+def test_a_word_for_password_followed_by_punctuation_only_is_read_without_error(text: str) -> None:
+    # The value after the word is all trailing punctuation: nothing is left once it is stripped.
+    for scope in SCOPES:
+        assert redact(text, scope) == (text, 0)

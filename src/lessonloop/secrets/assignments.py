@@ -59,7 +59,7 @@ _SECRET_NAME_ENDINGS = (
     "pass", "pwd", "password", "passwd", "passphrase", "secret", "token", "key", "credential", "credentials",
     "value", "str", "string", "base", "b64", "base64", "private_key_id", "passin", "passout", "psk", "salt",
     "honeycomb_team", "jfrog_art_api", "pw", "auth", "cred", "creds", "passcode", "license", "licence",
-    "macaroon", "data", "hex", "text", "plain", "bytes", "cookie", "string", "pat", "sessionid", "pass_phrase",
+    "macaroon", "data", "hex", "text", "plain", "bytes", "cookie", "string", "pat", "sessionid", "sessid", "pass_phrase",
 )  # fmt: skip
 # English words (and their settings) that end in `pass` and name no password.
 _NOT_PASS = frozenset(
