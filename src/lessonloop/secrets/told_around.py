@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets.assignments import letters_soup
+from lessonloop.secrets.structural import line_starts, plain_case
 
 _SECRET_HEADER = LazyRegex(
     r"(?i)^(?:[\w ]{0,20}[ _-])?(?:password|passwort|passwd|pass|pwd|secret|token|api[ _-]?key|private[ _-]?key"
@@ -142,14 +143,13 @@ _DER_BASE64 = LazyRegex(r"(?<![A-Za-z0-9+/])MII[A-Za-z0-9+/]{100,}={0,2}")
 def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     judge = told_ok if callable(told_ok) else (lambda value: False)
-    if "|" in text and _ROW_SECRET_CELL.search(text) is not None:
-        rows_seen: set[int] = set()
-        for cell_word in _ROW_SECRET_CELL.finditer(text):
-            row_start = text.rfind("\n", 0, cell_word.start()) + 1
-            if row_start in rows_seen:
-                continue
-            rows_seen.add(row_start)
-            row_end = text.find("\n", cell_word.end())
+    # Rows, headings and Wi-Fi pairs are looked for on the lines that hold their words' letters (in
+    # the lower-cased text when it has the text's places, `plain`): a search of the whole text
+    # for a case-insensitive alternation of words tries it at every character.
+    plain = plain_case(text)
+    if "|" in text and (not plain or any(word in lowered for word in _ROW_WORDS)):
+        for row_start in _lines_with(text, lowered, _ROW_WORDS, _ROW_SECRET_CELL, plain):
+            row_end = text.find("\n", row_start)
             row = text[row_start : len(text) if row_end < 0 else row_end]
             if "|" not in row:
                 continue
@@ -178,7 +178,11 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
                 and not all(c in "0123456789ABCDEF-" for c in code)
             ):
                 out.append((found.start(), found.end(), "grouped-code"))
-    if "/" in text and ("wi" in lowered or "wlan" in lowered or "ssid" in lowered):
+    if "/" in text and (
+        any(word in lowered for word in ("wifi", "wi-fi", "wlan", "ssid"))
+        if plain
+        else ("wi" in lowered or "wlan" in lowered or "ssid" in lowered)
+    ):
         for found in _WIFI_PAIR.finditer(text):
             if judge(found.group(1)) and any(c.isdigit() for c in found.group(1)):
                 out.append((found.start(1), found.end(1), "wifi-password"))
@@ -202,13 +206,10 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
             value = found.group(1).rstrip(".,;:!?)")
             if judge(value) and any(c.isdigit() for c in value):
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
-    if "\n" in text and _HEADING_WORDS.search(text) is not None:
+    if "\n" in text and (not plain or any(word in lowered for word in _HEADING_NEEDLES)):
         from lessonloop.secrets.token_shape import is_hex, random_token
 
-        heading_lines: set[int] = set()
-        for word in _HEADING_WORDS.finditer(text):
-            heading_lines.add(text.rfind("\n", 0, word.start()) + 1)
-        for line_start in sorted(heading_lines):
+        for line_start in _lines_with(text, lowered, _HEADING_NEEDLES, _HEADING_WORDS, plain):
             heading_found = _SECRET_HEADING.match(text, line_start)
             if heading_found is None:
                 continue
@@ -259,6 +260,20 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
             if random_token(decoded, 12) or judge(decoded):
                 out.append((found.start(1), found.end(1), "key-material"))
     return out
+
+
+# what each match of _ROW_SECRET_CELL and of _HEADING_WORDS holds, lower-cased
+_ROW_WORDS = ("pass", "pwd", "secret", "token", "api", "pin", "contraseña", "senha", "mot de passe")
+_HEADING_NEEDLES = ("secret", "token", "password", "passphrase", "key")
+
+
+def _lines_with(text: str, lowered: str, needles: tuple[str, ...], pattern: LazyRegex, plain: bool) -> list[int]:
+    """Where each line holding a match of `pattern` starts, ascending; when `plain`, each line holding
+    a needle instead (one of them is in every match: a line without a match is one more for the
+    caller, which looks for the pattern in what it reads)."""
+    if plain:
+        return line_starts(text, lowered, needles)
+    return sorted({text.rfind("\n", 0, found.start()) + 1 for found in pattern.finditer(text)})
 
 
 def _luhn(digits: str) -> bool:
