@@ -430,6 +430,29 @@ def _inside_call(text: str, left: int) -> bool:
     return False
 
 
+# the names a dotted reference starts with in code (`DB_PASSWORD=settings.db_password`)
+_OBJECT_NAMES = frozenset(
+    {"self", "this", "os", "process", "env", "environ", "config", "conf", "cfg", "settings", "args", "opts",
+     "options", "ctx", "context", "secrets", "vars", "params", "props", "app", "request", "req", "data", "user"}
+)  # fmt: skip
+
+
+def _env_literal(value: str, form: str, text: str, left: int) -> bool:
+    """A dotted value written to an environment variable (`POSTGRES_PASSWORD=lantern.rocket63`,
+    `-e DB_PASS=...`): an upper-case name tight against its `=`, which the shell reads literally,
+    with a digit and no part in capitals (`settings.SECRET_KEY`) or named after an object."""
+    if form != "equals" or not any(c.isdigit() for c in value):
+        return False
+    equals = text.find("=", left)
+    name = text[left:equals]
+    if equals < 0 or not name or name != name.upper() or not any(c.isalpha() for c in name) or " " in name:
+        return False
+    if text[equals + 1 : equals + 2] in (" ", "\t"):
+        return False
+    parts = value.split(".")
+    return parts[0].lower() not in _OBJECT_NAMES and not any(part.isupper() for part in parts)
+
+
 def _random_dotted(value: str) -> bool:
     """A token behind a short prefix and a dot (Vault's `s.Xq8...`): one long part with digits and
     both cases, unlike a dotted name (`settings.SECRET_KEY`, `rust_openssl.hpke.X25519PrivateKey`)."""
@@ -553,7 +576,7 @@ def _unquoted_value_ok(
         return True  # `*CK_m&XtS=MVA5soh+tz`: a password that starts with a sigil, not a YAML alias or tag
     if value[0] in "$%{[(@*#!&/~.-\\" or any(c in value for c in "()[]{}") or _DOLLAR_VARIABLE.search(value):
         return False  # an expansion, a call, a subscript, a path, a flag, a YAML tag or anchor
-    if _DOTTED.fullmatch(value) is not None and not _random_dotted(value):
+    if _DOTTED.fullmatch(value) is not None and not _random_dotted(value) and not _env_literal(value, form, text, left):
         return False  # form.password, settings.SECRET_KEY (not a token such as Vault's s.Xq8...)
     if _ALL_CAPS.fullmatch(value) is not None and ("_" in value or value.isalpha()):
         return False  # a metavar or an env name: --token TOKEN, password=DB_PASSWORD

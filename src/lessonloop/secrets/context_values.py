@@ -48,6 +48,9 @@ _PIN_WORDS = LazyRegex(
     r"[ \t]*[:=]?[ \t]*(\d{4,12})(?![\d.])"
 )
 _URL_AT_USER = LazyRegex(r"\b[a-z][a-z0-9+.\-]{1,20}://[^\s:/@]+@[^\s:/@]+:([^\s/@]{3,200})@[\w.\-]+")
+# a URL whose user part is a token and holds no password (`https://<key>@o1.ingest.sentry.io/5`,
+# `https://<token>@github.com/org/repo.git`)
+_URL_TOKEN_USER = LazyRegex(r"\b[a-z][a-z0-9+.\-]{1,20}://([A-Za-z0-9_\-]{20,200})@[\w\-]+\.[\w.\-]+")
 _JDBC_THIN = LazyRegex(r"thin:[\w.$\-]+/([^@\s\"']{3,200})@")
 _OPENSSL_PASSWD = LazyRegex(r"openssl[ \t]+passwd[ \t]+(?:-\S+[ \t]+)*([\"'])([^\"'\n]{3,200})\1")
 _FTP_USER = LazyRegex(r"(?m)^[ \t]*user[ \t]+\S+[ \t]+(\S{4,200})[ \t]*$")
@@ -295,7 +298,7 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         out += [(f.start(1), f.end(1), "secret-value") for f in sets if _password_shape(f.group(1))]
     if "pass " in lowered:
         out += [(f.start(1), f.end(1), "secret-output") for f in _PASS_SHOW.finditer(text)]
-    if ("," in text or ";" in text) and any(word in lowered for word in _CELL_WORDS):
+    if any(separator in text for separator in _SEPARATORS) and any(word in lowered for word in _CELL_WORDS):
         out += _csv_spans(text)
     if "#define" in text:
         out += [
@@ -477,12 +480,32 @@ _CONFIG_WORDS = (
 _NOT_CONFIG_VALUES = frozenset({"on", "off", "yes", "no", "true", "false", "none", "public", "private"})
 
 
+# what separates a table's cells: CSV's, and the bars of psql's, MySQL's, Markdown's, Confluence's
+# and dataframes' printed tables (whose rules between rows are skipped)
+_SEPARATORS = (",", ";", "|", "\u2502", "\u2506", "\u2551")
+_BARS = frozenset("|\u2502\u2506\u2551")
+_BORDERS = " \t\r|\u2502\u2506\u2551"
+_RULE_CHARACTERS = frozenset("-+=:|\u2502\u2506\u2551 \t\r") | frozenset(chr(c) for c in range(0x2500, 0x2580))
+
+
 def _csv_spans(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
-    for separator in (",", ";"):
+    for separator in _SEPARATORS:
         if separator in text:
             out += _separated_spans(text, separator)
     return out
+
+
+def _cells(line: str, separator: str) -> list[str]:
+    """A line's cells; a printed table's borders (`| a | b |`, `|| a || b ||`) are not cells."""
+    if separator not in _BARS:
+        return line.split(separator)
+    return line.strip(_BORDERS).replace(separator * 2, separator).split(separator)
+
+
+def _ruled(line: str) -> bool:
+    """A rule between a printed table's rows: dashes, pluses, colons, bars, box-drawing characters."""
+    return bool(line.strip()) and _RULE_CHARACTERS.issuperset(line)
 
 
 def _separated_spans(text: str, separator: str) -> list[tuple[int, int, str]]:
@@ -490,20 +513,36 @@ def _separated_spans(text: str, separator: str) -> list[tuple[int, int, str]]:
     lines = text.split("\n")
     position = 0
     columns: list[int] = []
+    names: list[str] = []
     width = 0
-    for line in lines:
-        cells = line.split(separator)
+    bars = separator in _BARS
+    for number, line in enumerate(lines):
+        if bars and (not line.strip() or _ruled(line)):
+            position += len(line) + 1
+            continue  # a rule between a printed table's rows (`----+----`, `+----+`, `|---|`)
+        cells = _cells(line, separator)
         if not columns:
             names = [cell.strip().strip('"').lower() for cell in cells]
             # a header is names only (`name,user,password`), not a line of code that holds commas
-            if len(cells) >= 2 and all(_COLUMN_NAME.fullmatch(name) for name in names if name):
+            # a printed table's header is ruled off from its rows (`---+---`, `|---|`) or doubled (`|| a ||`)
+            # (and its names are words: `│ token │ npm_... │` is a row of a key/value table)
+            ruled = not bars or separator * 2 in line or (number + 1 < len(lines) and _ruled(lines[number + 1]))
+            ruled = ruled and not (bars and any(sum(c.isdigit() for c in name) >= 2 for name in names))
+            if len(cells) >= 2 and ruled and all(_COLUMN_NAME.fullmatch(name) for name in names if name):
                 columns = [i for i, name in enumerate(names) if _SECRET_CELL.fullmatch(name) and name != "pwd"]
                 width = len(cells)
         elif len(cells) == width:
             offset = position
             for index, cell in enumerate(cells):
-                value = cell.strip().strip('"')
+                value = cell.strip().strip('"').strip("`")
                 shaped = any(not c.isalpha() for c in value) or any(c.isupper() for c in value[1:])
+                if (
+                    (value.isdigit() and "token" in names[index])
+                    or "\u2026" in value
+                    or "..." in value
+                    or "***" in value
+                ):
+                    continue  # a count of tokens; a value shown cut or masked (`npm_ab…9z`)
                 if index in columns and len(value) >= 4 and " " not in value and shaped:
                     start = text.index(value, offset)
                     out.append((start, start + len(value), "table-secret"))
@@ -549,7 +588,9 @@ def _table_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
                 offset = position + 1 + line.index("|") + 1
                 for index, cell in enumerate(line.strip().strip("|").split("|")):
                     value = cell.strip().strip("`")
-                    if index in columns and len(value) >= 4 and set(value) - set("-: "):
+                    if value.isdigit() and "token" in cells[index]:
+                        pass  # a count of tokens
+                    elif index in columns and len(value) >= 4 and set(value) - set("-: "):
                         start = text.index(value, offset)
                         out.append((start, start + len(value), "table-secret"))
                     offset += len(cell) + 1
@@ -623,6 +664,11 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
         out += [
             (f.start(1), f.end(1), "url-password") for f in matches_at(_URL_AT_USER, text, places(text, ("://",), 21))
         ]
+        for found in matches_at(_URL_TOKEN_USER, text, places(text, ("://",), 21)):
+            if "sentry" in text[found.end(1) : found.end()].lower():
+                continue  # a Sentry DSN's key: public by design (it is in every page that reports errors)
+            if random_token(found.group(1)) or is_hex(found.group(1)):
+                out.append((found.start(1), found.end(1), "url-token"))
         for found in _HOOK_URL.finditer(text):
             position = found.start(1)
             for segment in found.group(1).split("/"):
@@ -640,17 +686,23 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
         word in lowered for word in ("macaroon", "rand ", "urandom", "keygen", "pwgen", "genpass", "token_")
     )
     if "\n" in text and (secret_word or generated or "private" in lowered or "pass" in lowered or "key" in lowered):
-        for found in _READS_SECRET.finditer(text):
+        # each pattern's words for a secret are on the line its match starts (in the lower-cased
+        # text when it has the text's places)
+        plain = plain_case(text)
+        reads = matches_at(_READS_SECRET, text, line_starts(text, lowered, _READ_WORDS)) if plain else None
+        for found in _READS_SECRET.finditer(text) if reads is None else reads:
             value = found.group(1)
             if "/" not in value[:1] and _printed_secret(value):
                 out.append((found.start(1), found.end(1), "secret-output"))
-        for found in _ASKED.finditer(text):
+        asked = matches_at(_ASKED, text, line_starts(text, lowered, _ASKED_WORDS)) if plain else None
+        for found in _ASKED.finditer(text) if asked is None else asked:
             answer = found.group(1)
             if answer[0] in "`{[(<\"'" or not any(c.isdigit() for c in answer):
                 continue  # a code block, a structure, a word: not a password given in reply
             if told_ok(answer) or _printed_secret(answer):
                 out.append((found.start(1), found.end(1), "password-in-prose"))
-        for found in _NEW_VALUE.finditer(text):
+        values = matches_at(_NEW_VALUE, text, line_starts(text, lowered, _NEW_VALUE_WORDS)) if plain else None
+        for found in _NEW_VALUE.finditer(text) if values is None else values:
             if told_ok(found.group(1)):
                 out.append((found.start(1), found.end(1), "secret-output"))
     seed = "phrase" in lowered or "mnemonic" in lowered or "words" in lowered or "seed" in lowered
@@ -688,6 +740,13 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
         out += _insert_spans(text)
 
     return out
+
+
+# what each match of _READS_SECRET, _ASKED and _NEW_VALUE holds on its first line, lower-cased
+_READ_WORDS = ("pass", "secret", "token", "credential", "api", "private", "macaroon", "rand", "urandom", "pwgen",
+               "genpass", "keygen")  # fmt: skip
+_ASKED_WORDS = ("pass", "pin", "otp", "2fa code", "token", "key", "secret")
+_NEW_VALUE_WORDS = ("value", "pass", "secret", "token", "key")
 
 
 # the second to fourth of a match of _GROUPS_OF_FOUR's gaps and the groups between: searched for

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets import assignments
+from lessonloop.secrets.structural import line_starts, matches_at, places, plain_case
 from lessonloop.secrets.token_shape import is_hex, random_token
 
 # Words that make a name a secret's, wherever they stand in it (`PasswordData`, `MACAROON_HEX`).
@@ -112,7 +113,11 @@ def pair_spans(text: str) -> list[tuple[int, int, str]]:
     """Values of name/value pairs and of tags whose name is a secret's."""
     out: list[tuple[int, int, str]] = []
     if "alue" in text:
-        for name in _NAME_FIELD.finditer(text):
+        # a match starts at its field's name (`parameter_key` from its first word) or the quote before
+        lowered = text.lower()
+        fields = ("parameter", "name", "key", "header", "variable", "setting")
+        names = matches_at(_NAME_FIELD, text, places(lowered, fields, 1)) if plain_case(text) else None
+        for name in _NAME_FIELD.finditer(text) if names is None else names:
             if not secret_name(name.group(1)):
                 continue
             stop = _item_end(text, name.end())
@@ -146,7 +151,9 @@ _INNER_VALUE = LazyRegex(
 
 def _block_spans(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
-    for head in _BLOCK_HEAD.finditer(text):
+    # a head starts a line or at a quote, on a line holding its `{` or `:`
+    starts = sorted({*line_starts(text, text, ("{", ":")), *places(text, ('"', "'"))})
+    for head in matches_at(_BLOCK_HEAD, text, starts):
         name = head.group(1) or head.group(2)
         if not name or not secret_name(name):
             continue
@@ -322,7 +329,9 @@ def joined_spans(text: str, judge: object) -> list[tuple[int, int, str]]:
 
 
 # A quoted literal with a person's password's shape: letters, digits and a symbol.
-_QUOTED = LazyRegex(r"(?<![\w\\])([\"'])([^\s\"'\\]{8,64})\1(?![\w\\])")
+# (the lookbehind for the character before the opening quote follows the quote, so that the
+# search looks for quotes first)
+_QUOTED = LazyRegex(r"([\"'])(?<![\w\\][\"'])([^\s\"'\\]{8,64})\1(?![\w\\])")
 _PASSWORD_SYMBOLS = frozenset("!@#$%^&*?~+=")
 _VERSION = LazyRegex(r"[vV]?\d+(?:[.\-]\w+)*(?:\+[\w.]+)?")
 _PACKAGE_SPEC = LazyRegex(r"@?[\w./-]+@[\w.^~<>=*|\- ]+")

@@ -249,7 +249,13 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             value = found.group(1).rstrip(".,;:!?")
             if check(value):
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
-        for found in _USER_SLASH_TIGHT.finditer(text):
+        # a tight pair's name is one of these (`sa` included)
+        tight = (
+            matches_at(_USER_SLASH_TIGHT, text, places(lowered, ("admin", "root", "sa", "superuser")))
+            if users is not None
+            else None
+        )
+        for found in _USER_SLASH_TIGHT.finditer(text) if tight is None else tight:
             value = found.group(1).rstrip(".,;:!?)")
             if _person_chose(value):
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))  # `admin/Taco_Lisboa%9`
