@@ -79,6 +79,9 @@ def export_dataset(
             f"no {kind} to export: a Hugging Face dataset cannot be empty (`datasets` loads no split without rows)"
         )
     redacted = [0]
+    from lessonloop.secrets.redaction import prepare_bulk
+
+    prepare_bulk()  # every text is redacted again: the gate's bulk automaton, short clean texts remembered
 
     def cleaned() -> Iterator[dict[str, Any]]:
         for row in rows:
