@@ -57,6 +57,15 @@ FORMATS: dict[str, str] = {
     "sentry-token": "sntryu_" + rand(64, HEX),
     "postman-key": "PMAK-" + rand(24, HEX) + "-" + rand(34, HEX),
     "heroku-key": "HRKU-AA" + rand(58),
+    "nostr-private-key": "nsec1" + rand(58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l"),
+    "mercadopago-token": "APP_USR-"
+    + rand(16, string.digits)
+    + "-"
+    + rand(6, string.digits)
+    + "-"
+    + rand(32, HEX)
+    + "-"
+    + rand(9, string.digits),
     "discord-bot-token": "MTA5ODc2NTQzMjEwOTg3NjU0Mw." + rand(6) + "." + rand(38),
     "password-hash": "$2y$10$" + rand(53, string.ascii_letters + string.digits + "./"),
     "twilio-api-key": "SK" + rand(32, HEX),  # gitleaks' rule (secrets/vendor/)

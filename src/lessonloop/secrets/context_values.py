@@ -20,6 +20,7 @@ from itertools import pairwise
 
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets.assignments import letters_soup
+from lessonloop.secrets.paired_values import literal_ok
 from lessonloop.secrets.structural import line_starts, matches_at, occurrences, places, plain_case, search_at, told_ok
 from lessonloop.secrets.token_shape import is_hex, random_token
 
@@ -348,6 +349,10 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         for found in _BASIC.finditer(text):
             if _basic_pair(found.group(1)):
                 out.append((found.start(1), found.end(1), "basic-auth"))
+    if "Raw result" in text or ("Secret:" in text and ("RuleID" in text or "Finding:" in text)):
+        out += [(f.start(1), f.end(1), "scanner-finding") for f in _SCANNER_FINDING.finditer(text)]
+    if "(" in text and any(call in text for call in ("PDO", "mysqli", "mysql_connect", "pg_connect")):
+        out += [(f.start(1), f.end(1), "dsn-password") for f in _CONNECT_CALL.finditer(text) if literal_ok(f.group(1))]
     if "WIFI:" in text:
         out += [(f.start(1), f.end(1), "wifi-password") for f in _WIFI_QR.finditer(text)]
     if "_SECRET" in text or "CLIENT_RANDOM" in text:
@@ -389,6 +394,29 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     if head is not None:
         out += [(f.start(), f.end(), "recovery-code") for f in _CODE.finditer(text, head.end(), head.end() + 2000)]
     return out
+
+
+# a command printing a file named for a passphrase or a seed, and the words it prints
+_PRINTED_WORDS = LazyRegex(
+    r"(?im)^[ \t]*(?:[$>#%][ \t]*|PS[^>\n]{0,60}>[ \t]*)(?:sudo[ \t]+)?(?:cat|type|more|less|head|bat|get-content|gc)\b"
+    r"[^\n]*(?:phrase|mnemonic|seed)[^\n]*\r?\n[ \t]*([a-z]{3,12}(?:[ \t][a-z]{3,12}){3,23})[ \t]*\r?$"
+)
+
+
+_SENTENCE_WORDS = frozenset(
+    {"the", "a", "an", "this", "that", "is", "are", "was", "be", "of", "to", "in", "on", "for", "with", "and", "or",
+     "it", "as", "by", "from", "not", "no", "file", "see", "use"}
+)  # fmt: skip
+
+
+# what secret scanners print of a finding: trufflehog's `Raw result: X`, gitleaks' `Secret: X`
+_SCANNER_FINDING = LazyRegex(r"(?m)^[ \t]*(?:Raw result|RawV2|Secret)[ \t]*:[ \t]+(\S{6,500})[ \t]*\r?$")
+# PHP's connections: `new PDO('mysql:host=db', 'user', 'X')`, `mysqli_connect('db', 'user', 'X')`
+_CONNECT_CALL = LazyRegex(
+    r"\b(?:PDO(?:->__construct)?|mysqli(?:_connect|->connect|->real_connect)?|mysql_connect)[ \t]*\([ \t]*"
+    r"(?:\$\w+[ \t]*,[ \t]*)?(?:[\"'][^\"'\n]*[\"']|\$\w+)[ \t]*,[ \t]*(?:[\"'][^\"'\n]*[\"']|\$\w+)[ \t]*,[ \t]*"
+    r"[\"']([^\"'\n]{3,200})[\"']"
+)
 
 
 # a tool's line giving a secret it made or reset (`New value: X`, `Generated password: X`), in a
@@ -706,6 +734,12 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
             if told_ok(found.group(1)):
                 out.append((found.start(1), found.end(1), "secret-output"))
     seed = "phrase" in lowered or "mnemonic" in lowered or "words" in lowered or "seed" in lowered
+    if seed and "\n" in text:
+        # a file of a passphrase or a seed printed: its words are the secret (`cat ~/.gnupg/passphrase`)
+        printed = line_starts(text, lowered, ("phrase", "mnemonic", "seed")) if plain_case(text) else None
+        for found in _PRINTED_WORDS.finditer(text) if printed is None else matches_at(_PRINTED_WORDS, text, printed):
+            if _SENTENCE_WORDS.isdisjoint(found.group(1).split()):  # words drawn at random, not a sentence
+                out.append((found.start(1), found.end(1), "secret-output"))
     if "\n" in text and seed and _seed_head(text, lowered):
         from lessonloop.secrets.bip39_words import WORDS
 

@@ -153,6 +153,16 @@ FORMAT_RULES: tuple[FormatRule, ...] = (
     # Google's OAuth refresh tokens (1//0g..., 1//03...), never `1//0` (Python's floor division).
     _rule("google-refresh-token", "1//0", r"1//0[A-Za-z0-9_\-]{40,512}+" + _END),
     # BIP-32 extended private keys (a wallet's root of every key): base58, 111 characters.
+    _rule("nostr-private-key", "nsec1", r"nsec1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}(?![A-Za-z0-9])"),
+    # Mercado Pago's access tokens: APP_USR- (production) or TEST-, a 16-digit application id, the
+    # token's date, its hex and the user's id
+    _rule(
+        "mercadopago-token",
+        ("APP_USR-", "TEST-"),
+        r"(?:APP_USR|TEST)-\d{16}-\d{6}-[0-9a-f]{32}-\d{6,12}(?![A-Za-z0-9])",
+        random=False,
+        exact=True,
+    ),
     _rule("bip32-private-key", ("xprv", "tprv"), r"[xt]prv[1-9A-HJ-NP-Za-km-z]{107,108}(?![A-Za-z0-9])"),
     _rule("firebase-server-key", ":APA91b", r"AAAA[A-Za-z0-9_\-]{7}:APA91b[A-Za-z0-9_\-]{130,160}", back=11),
     # Cohere's keys have no prefix: 40 letters and digits near the vendor's name (its SDK's

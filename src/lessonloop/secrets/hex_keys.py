@@ -23,14 +23,17 @@ _HASH_WORDS = LazyRegex(
 )
 _SECRET_WORDS = LazyRegex(
     r"(?i:hmac)|(?<![A-Za-z])(?i:key|secret|token|passw|pwd|auth|login|fromhex|private|api_?key|credential|signing"
-    r"|cipher|aes|webhook|license|appid|app_id|access|account|wallet|signer|mnemonic|seed)"
+    r"|cipher|aes|webhook|license|appid|app_id|access|account|wallet|signer|mnemonic|seed"
+    # the words for a key and a secret of other languages
+    r"|chiave|clave|schl(?:ü|ue)ssel|cl[ée]\b|chave|sleutel|klucz|klju[cč]|ключ|anahtar|nyckel|n[øo]gle|n[øo]kkel"
+    r"|avain|kulcs|cheie|segret|geheim|secreto|contraseña|senha|密钥|秘钥|鍵|キー|키)"
     r"|(?<=[a-z])(?:Key|Secret|Token|Passw|Pwd|Auth|Login|Private|Signing|Cipher|Webhook|License|Credential|Access)"
 )
 _FILE_EXTENSION = LazyRegex(r"\.[A-Za-z][A-Za-z0-9]{0,7}\b")
 # the words that name a secret even after a hash's word (`key` alone does not: a cache key)
 _STRONG_WORDS = LazyRegex(
     r"(?i)hmac|(?<![a-z])(?:secret|token|passw|pwd|private|signing|api_?key|webhook|license|credential|cipher|aes"
-    r"|fromhex|auth)"
+    r"|fromhex|auth|segret|geheim|secreto|密钥|秘钥|秘密)"
 )
 _CHECKSUM_LINE = LazyRegex(r"[ \t]+\*?[\w./-]+\.[\w]{1,8}[ \t]*$")
 

@@ -387,6 +387,26 @@ def _version_after_at(value: str) -> bool:
 _TUPLE_PAIR = LazyRegex(r"\{[ \t]*:?(\w{2,40})[ \t]*,[ \t]*(?:<<)?\"([^\"\n]{4,300})\"(?:>>)?[ \t]*\}")
 
 
+# a secret's name, blanks, and its value quoted to the line's end: Django's settings as its debug
+# page prints them (`EMAIL_HOST_PASSWORD\t'...'`), Apache's and tools' `Name "value"` lines
+_SPACED_PAIR = LazyRegex(r"(?m)^[ \t]*([A-Za-z][\w.\-]{2,60})[ \t]+([\"'])([^\"'\n]{4,300})\2[ \t]*,?[ \t]*$")
+_SPACED_WORDS = ("pass", "pwd", "secret", "token", "key", "credential", "auth", "cookie", "salt")
+
+
+def spaced_pair_spans(text: str) -> list[tuple[int, int, str]]:
+    """Quoted values after a secret's name and blanks, a line each."""
+    lowered = text.lower()
+    if not any(word in lowered for word in _SPACED_WORDS):
+        return []
+    out: list[tuple[int, int, str]] = []
+    # the name is on the line a match starts
+    starts = line_starts(text, lowered, _SPACED_WORDS) if plain_case(text) else None
+    for found in _SPACED_PAIR.finditer(text) if starts is None else matches_at(_SPACED_PAIR, text, starts):
+        if secret_name(found.group(1)) and (literal_ok(found.group(3)) or assignments.letters_soup(found.group(3))):
+            out.append((found.start(3), found.end(3), "named-value"))
+    return out
+
+
 def literal_spans(text: str, told_ok: object) -> list[tuple[int, int, str]]:
     """Literals after a literal naming a secret, after a user's address, and with a person's
     password's shape."""

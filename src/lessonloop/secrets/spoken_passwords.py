@@ -29,7 +29,9 @@ _WORDS = (
     "パスフレーズ", "認証コード", "확인 코드", "인증번호", "ww", "nenosiri", "رمز عبور", "كلمة السر", "رمز", "pasword",
     "passwrd", "passowrd", "passkey", "apiキー", "アクセスキー", "lozinka", "geslo", "parool", "slaptažodis", "parole",
     "mật mã", "পাসওয়ার্ড", "api 키", "앱 키", "nip", "app password", "app-passwort", "код", "கடவுச்சொல்", "phrase de passe",
+    "passwd", "paswd", "wlan key", "wifi key", "wi-fi key", "wpa key", "network key",
 )  # fmt: skip
+_APP_PASSWORD = LazyRegex(r"[a-z]{16}")  # an app password as Google makes it, written without its spaces
 _WORD = LazyRegex(
     r"(?i)(?:(?<![A-Za-z])(?:"
     + "|".join(w.replace(" ", r"[ \t]") for w in _WORDS)
@@ -229,8 +231,10 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
                 continue
             if bare and not value.isascii():
                 continue  # a sentence of another script runs on after the word (`密码长度至少12位`)
+            app = stem in ("app password", "app-passwort") and _APP_PASSWORD.fullmatch(value) is not None
             if bare and not (
                 numeric
+                or app
                 or _PASSPHRASE.fullmatch(value)
                 or _strong(value)
                 or _mixed(value)
@@ -238,7 +242,7 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
                 or (stem not in _ENGLISH_WORDS and value.isascii() and any(c.isdigit() for c in value) and check(value))
             ):
                 continue  # a word right after the word (`password reset`): a value needs a password's shape
-            if check(value) or numeric or _PASSPHRASE.fullmatch(value) is not None:
+            if check(value) or numeric or app or _PASSPHRASE.fullmatch(value) is not None:
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
                 break
     if "/" in text and any(name in lowered for name in ("admin", "root", "user", "login", "sa ", "superuser")):
@@ -328,6 +332,16 @@ _ENGLISH_WORDS = frozenset(
         "app password",
         "passkey",
         "nip",
+        "passwd",
+        "paswd",
+        "pasword",
+        "passwrd",
+        "passowrd",
+        "wlan key",
+        "wifi key",
+        "wi-fi key",
+        "wpa key",
+        "network key",
     }
 )
 

@@ -95,6 +95,7 @@ _CONTEXT = (
     "environ", "env.", "env::", "@tcp", "@unix", "psk", "community", "set ", "$ pass", "$ gopass", "pdo",
     "#define", "<key>", "cdata", "{plain}", "{clear", "codes", "secret 0", "password 7", "$9$", "totp", "otp", "2fa",
     "mfa", "authenticator", "oath", "seed", "]:", "age-secret-key", "pragma", "ntlm", "334 ", "pass ", "_pass", "pass.", ".pass", "basic", "wifi:", "(0x", "?key=", "&key=", "macaroon", "rand ", "urandom", "keygen", "pwgen",
+    "raw result", "mysqli", "mysql_connect",
 )  # fmt: skip
 _PROGRAM = (
     "/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret", " -p ", " -pw ", "\t-p ", " -pass",
@@ -107,6 +108,7 @@ SPOKEN_NEEDLES = (
     "asswort", "ennwort", "mot de", "mdp", "contra", "clave", "senha", "palavra", "parola", "achtwoord", "aslo",
     "eslo", "jelsz", "senord", "salasana", "passord", "adgangs", "sifre", "asscode", "ass code", "in code",
     "kata sandi", " pw ", " pwd ", "pin", "password", "passphrase", "pass ", "pass:", "code", "phrase de", "pw ", "код", "nip ", "app password", "api 키", "앱 키", "ww ", "ww=", "nenosiri", "pasword", "passwrd", "passowrd", "passkey", "lozinka", "geslo", "parool", "parole", "combo", "combination", "keypad", "digicode", "schlüssel", "puk", "digo",
+    "passwd", "paswd", "wlan key", "wifi key", "wi-fi key", "wpa key", "network key",
 )  # fmt: skip
 _SPOKEN = (*SPOKEN_NEEDLES, "admin", "root", "login", "sa ", "superuser")
 _KEYS = ("-----begin", "----- begin", "untrusted comment", "[")
@@ -242,6 +244,8 @@ def written_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
         spans += _rule("paired_values").joined_spans(text, _joined_secret)
     if quoted:
         spans += _rule("paired_values").literal_spans(text, told_ok)
+        if "\t" in text or "  " in text or " '" in text or ' "' in text:
+            spans += _rule("paired_values").spaced_pair_spans(text)
         if _DIGIT.search(text) is not None:
             spans += _rule("paired_values").hex_argument_spans(text)
     return _without_markers(text, spans) if spans else spans
