@@ -23,6 +23,7 @@ from lessonloop.dataset.export.kinds import all_kinds
 from lessonloop.dataset.export.text_writers import write_csv, write_jsonl
 from lessonloop.report.record_filter import ExportFilter
 from lessonloop.secrets.pii import scrub_pii_value
+from lessonloop.secrets.redaction import prepare_bulk
 
 __all__ = ["FORMATS", "ExportError", "ExportFilter", "ExportSummary", "MissingExtra", "export_dataset"]
 
@@ -79,8 +80,6 @@ def export_dataset(
             f"no {kind} to export: a Hugging Face dataset cannot be empty (`datasets` loads no split without rows)"
         )
     redacted = [0]
-    from lessonloop.secrets.redaction import prepare_bulk
-
     prepare_bulk()  # every text is redacted again: the gate's bulk automaton, short clean texts remembered
 
     def cleaned() -> Iterator[dict[str, Any]]:
