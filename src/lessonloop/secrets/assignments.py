@@ -339,6 +339,8 @@ def _value_span(
     if quote:
         begin = position + len(quote)
         close = text.find(quote, begin, begin + MAX_VALUE)
+        while len(quote) == 1 and close > begin and _escaped(text, close):
+            close = text.find(quote, close + 1, begin + MAX_VALUE)  # `"Marmal\"9CLNyr"`: the quote is the value's
         newline = text.find("\n", begin, close if close >= 0 else begin + MAX_VALUE)
         if close < 0 or newline >= 0:
             return []
@@ -451,6 +453,14 @@ def _env_literal(value: str, form: str, text: str, left: int) -> bool:
         return False
     parts = value.split(".")
     return parts[0].lower() not in _OBJECT_NAMES and not any(part.isupper() for part in parts)
+
+
+def _escaped(text: str, position: int) -> bool:
+    """Whether text[position] follows an odd number of backslashes (is escaped)."""
+    slashes = 0
+    while position - slashes - 1 >= 0 and text[position - slashes - 1] == "\\":
+        slashes += 1
+    return slashes % 2 == 1
 
 
 def _random_dotted(value: str) -> bool:

@@ -349,6 +349,10 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         for found in _BASIC.finditer(text):
             if _basic_pair(found.group(1)):
                 out.append((found.start(1), found.end(1), "basic-auth"))
+    if ";base64," in text:
+        for found in _DATA_URI.finditer(text):
+            if _decodes_to_secret(found.group(1)):
+                out.append((found.start(1), found.end(1), "encoded-secret"))
     if "Raw result" in text or ("Secret:" in text and ("RuleID" in text or "Finding:" in text)):
         out += [(f.start(1), f.end(1), "scanner-finding") for f in _SCANNER_FINDING.finditer(text)]
     if "(" in text and any(call in text for call in ("PDO", "mysqli", "mysql_connect", "pg_connect")):
@@ -407,6 +411,29 @@ _SENTENCE_WORDS = frozenset(
     {"the", "a", "an", "this", "that", "is", "are", "was", "be", "of", "to", "in", "on", "for", "with", "and", "or",
      "it", "as", "by", "from", "not", "no", "file", "see", "use"}
 )  # fmt: skip
+
+
+# a data URI of text, whose base64 is decoded to look for a secret in it
+_DATA_URI = LazyRegex(
+    r"data:(?:text/[\w.+\-]+|application/(?:json|x-www-form-urlencoded|x-sh|octet-stream))(?:;[\w.=\-]+)*;base64,"
+    r"([A-Za-z0-9+/]{16,20000}={0,2})"
+)
+
+
+def _decodes_to_secret(encoded: str) -> bool:
+    """Whether base64 decodes to text in which redaction finds a secret."""
+    import base64
+    import binascii
+
+    try:
+        decoded = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return False
+    if not decoded.isprintable() and not all(c.isprintable() or c in "\n\r\t" for c in decoded):
+        return False
+    from lessonloop.secrets.redaction import redact
+
+    return redact(decoded, "code")[1] > 0
 
 
 # what secret scanners print of a finding: trufflehog's `Raw result: X`, gitleaks' `Secret: X`

@@ -355,13 +355,17 @@ def _stem(named: str) -> str:
 
 
 def _letters_and_digits(value: str) -> bool:
-    """Eight or more letters and digits, two digits at least: a password told without a verb."""
+    """Eight or more letters and digits, two digits at least, maybe joined by dots, dashes or
+    underscores (`Rjirf.ghbdtn.1963`) but not ending in a word as a host's or a file's name does:
+    a password told without a verb."""
+    parts = value.replace("-", ".").replace("_", ".").split(".")
     return (
         len(value) >= 8
         and value.isascii()
-        and value.isalnum()
+        and all(part.isalnum() for part in parts)
         and sum(c.isdigit() for c in value) >= 2
         and not value.isdigit()
+        and (len(parts) == 1 or not parts[-1].isalpha())
     )
 
 

@@ -95,7 +95,7 @@ _CONTEXT = (
     "environ", "env.", "env::", "@tcp", "@unix", "psk", "community", "set ", "$ pass", "$ gopass", "pdo",
     "#define", "<key>", "cdata", "{plain}", "{clear", "codes", "secret 0", "password 7", "$9$", "totp", "otp", "2fa",
     "mfa", "authenticator", "oath", "seed", "]:", "age-secret-key", "pragma", "ntlm", "334 ", "pass ", "_pass", "pass.", ".pass", "basic", "wifi:", "(0x", "?key=", "&key=", "macaroon", "rand ", "urandom", "keygen", "pwgen",
-    "raw result", "mysqli", "mysql_connect",
+    "raw result", "mysqli", "mysql_connect", ";base64,",
 )  # fmt: skip
 _PROGRAM = (
     "/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret", " -p ", " -pw ", "\t-p ", " -pass",
@@ -116,7 +116,8 @@ _KEYS = ("-----begin", "----- begin", "untrusted comment", "[")
 _TABLE_WORDS = ("passw", "pass", "pwd", "secret", "token", "key", "credential", "contra", "senha", "asswort", "pin")
 _AROUND = ("<-", "←", " as ", "key", "secret", "token", "passw", "login", "logon", "creds", "account", "mysql",
            "mariadb", "card", "visa", "master", "amex", "credit", "debit", "cvv", "cvc", "karte",
-           "tarjeta", "carte", "fromcharcode", "|", "-", "rtmp", "md5", "smtp", "sasl", "gmail", "app", "mii")  # fmt: skip
+           "tarjeta", "carte", "fromcharcode", "|", "-", "rtmp", "md5", "smtp", "sasl", "gmail", "app", "mii", "log in", "sign in", "signin", "connect",
+           "authenticat")  # fmt: skip
 _NEEDLES = tuple(sorted(set(_TABLE_WORDS + _AROUND + _NAMED + _CONTEXT + _PROGRAM + _STORES + _SPOKEN + _KEYS)))
 _AUTOMATON: list[Any] = []  # the automaton, once built
 # The words whose places the rules look for in a long text's lower-cased text (occurrences()):

@@ -84,6 +84,11 @@ _LOGIN_TOLD = LazyRegex(
     r"(?i)\b(?:connect(?:ed|ing)?|log(?:ged|ging)?[ \t]*in(?:to)?|sign(?:ed)?[ \t]*in|authenticat(?:ed|ing))\b"
     r"[^\n]{0,40}?\bas[ \t]+\S{1,64}[ \t]+(?:with|using|and|/)[ \t]+(?:password[ \t]+|pw[ \t]+)?([^\s\"']{6,200})"
 )
+# a user and password given as `user:password` to log in with: `login with ops:X on the jump host`
+_LOGIN_WITH_PAIR = LazyRegex(
+    r"(?i)\b(?:log(?:ged|ging)?[ \t]*in(?:to)?|login|sign(?:ed)?[ \t]*in|connect(?:ed|ing)?|authenticat(?:e|ed|ing))"
+    r"[ \t]+(?:with|using|as)[ \t]+[\w.@\-]{1,64}:([^\s\"'/@]{6,200})(?=[\s,;)]|$)"
+)
 # a heading naming a private or secret key, and the key's hex or base64 on the line after it
 _KEY_HEADING = LazyRegex(
     r"(?im)^[^\n]*\b(?:private|secret|signing)\b[^\n]{0,30}\bkey\b[^\n]{0,30}:[ \t]*\r?\n[ \t]*([0-9a-fA-F]{32,256}|[A-Za-z0-9+/]{32,256}={0,2})[ \t]*\r?$"
@@ -220,6 +225,11 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
             told = _HEADING_PASSWORD.search(heading) is not None and judge(value) and any(c.isdigit() for c in value)
             if random_token(value) or (is_hex(value) and len(value) >= 32) or told:
                 out.append((heading_found.start(1), heading_found.end(1), "secret-output"))
+    if ":" in text and any(word in lowered for word in (" with ", " using ", " as ")):
+        for found in _LOGIN_WITH_PAIR.finditer(text):
+            value = found.group(1).rstrip(".,;:?)")  # (a password may end with `!`)
+            if judge(value) and any(c.isdigit() for c in value):
+                out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
     if "/" in text and any(word in lowered for word in ("login", "logon", "credentials", "creds", "account")):
         for found in _LOGIN_PAIR.finditer(text):
             if judge(found.group(1)) and any(c.isdigit() for c in found.group(1)):
