@@ -57,6 +57,7 @@ FORMATS: dict[str, str] = {
     "sentry-token": "sntryu_" + rand(64, HEX),
     "postman-key": "PMAK-" + rand(24, HEX) + "-" + rand(34, HEX),
     "heroku-key": "HRKU-AA" + rand(58),
+    "tencent-secret-id": "AKID" + rand(32),
     "nostr-private-key": "nsec1" + rand(58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l"),
     "mercadopago-token": "APP_USR-"
     + rand(16, string.digits)

@@ -43,6 +43,12 @@ KEY_WORDS: tuple[tuple[str, ...], ...] = (
     ("macaroon",),
     ("cookie",),
     ("sessionid",),
+    ("sessid",),  # PHPSESSID
+    # a personal access token's name (`AZURE_DEVOPS_EXT_PAT=`, `PAT: ...`): `pat` alone is in
+    # every `path` and `update`
+    ("_pat",),
+    ("pat=",),
+    ("pat:",),
     ("key", "string"),
     ("shared", "key"),
     ("authentication", "key"),

@@ -97,7 +97,7 @@ _DEFINE_COMMA = LazyRegex(r"[ \t]*,[ \t]*")
 _DEFINED = LazyRegex(r"\bdefine[ \t]*\([ \t]*$")
 _USER_BEFORE = LazyRegex(r"(?:^|[ \t])(?:user|username|login)[ \t]+[^\s]+[ \t]+$")
 _DOLLAR_VARIABLE = LazyRegex(r"\$[{(]|\$[A-Z_][A-Z0-9_]+|\$\w+$")  # ${X}, $(cmd), $HOME; not `B1$c0tt106.`
-_AMPERSAND_REST = LazyRegex(r"&[^\s\"'`;|,<>\\]{1,100}(?=[ \t]*(?:\r?\n|$))")
+_AMPERSAND_REST = LazyRegex(r"&[^\s\"'`;|,<>\\]{1,100}(?=[ \t]*(?:\r?\n|$)|[ \t]+\|[ \t])")
 _LINE_START = LazyRegex(r"(?:^|\n)[ \t]*$")
 _SETTING = LazyRegex(r"[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)+")  # wifi-sec.psk, 802-1x.password
 _FILE_NAME = LazyRegex(r".*\.[A-Za-z][A-Za-z0-9]{0,4}$")
@@ -114,7 +114,7 @@ _PREVIOUS_WORD = LazyRegex(r"(?:^|\s)(?:set|setx|config|--global|--local|--syste
 
 # `&` and what follows it up to the line's end: part of a `key: value` value (not a query string's
 # next pair: `&name=`)
-_AMPERSAND_TAIL = LazyRegex(r"&(?![\w.\-]+=)[^\s\"'`;|,<>\\]{1,100}(?=[ \t]*(?:\r?\n|$))")
+_AMPERSAND_TAIL = LazyRegex(r"&(?![\w.\-]+=)[^\s\"'`;|,<>\\]{1,100}(?=[ \t]*(?:\r?\n|$)|[ \t]+\|[ \t])")
 # In single quotes nothing expands: a `$` that starts mixed case and digits is a password's
 # (`'$Orbit4525orbit'`), not a variable (`'$HOME'`, `'${x}'`, `'$user2'`).
 _DOLLAR_PASSWORD = LazyRegex(r"\$(?=[^$]*[A-Z])(?=[^$]*[a-z])(?=(?:[^$\d]*\d){2})[A-Za-z0-9!@#%^&*._\-]{7,63}")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from lessonloop.core.lazy_regex import LazyRegex
-from lessonloop.secrets.assignments import letters_soup
+from lessonloop.secrets.assignments import dotted_name, letters_soup
 from lessonloop.secrets.paired_values import literal_ok
 from lessonloop.secrets.structural import line_starts, matches_at, occurrences, places, plain_case, search_at, told_ok
 from lessonloop.secrets.token_shape import is_hex, random_token
@@ -94,6 +94,26 @@ _GROUPED = LazyRegex(r"(?i)(?:key|secret|code)\b[^:\n]{0,60}:\s*((?:[a-z2-7]{4}[
 _GROUPS_OF_FOUR = LazyRegex(r"(?:[A-Za-z2-7]{4}[ \t]){3,}[A-Za-z2-7]{4}\b")
 _SEED_HEAD = LazyRegex(r"(?i)(?:recovery|seed|secret|backup)[ \t]+(?:phrase|words)|mnemonic|\bseed\b")
 _NUMBERED_WORD = LazyRegex(r"(?<![\w])\d{1,2}[.)][ \t]+([a-z]{3,8})\b")
+# a line of a numbered list that is one word: `7. muffin`
+_NUMBERED_LINE = LazyRegex(r"(?m)^[ \t]*(\d{1,2})[.)][ \t]+([a-z]{3,8})[ \t]*\r?$")
+
+
+def _numbered_seed_spans(text: str) -> list[tuple[int, int, str]]:
+    """A seed phrase written as a numbered list without a heading: twelve lines or more numbered
+    from 1 on, each one word of the BIP-39 list and nothing else."""
+    from lessonloop.secrets.bip39_words import WORDS
+
+    words = frozenset(WORDS)
+    out: list[tuple[int, int, str]] = []
+    run: list[re.Match[str]] = []
+    for found in [*_NUMBERED_LINE.finditer(text), None]:
+        if found is not None and found.group(2) in words and int(found.group(1)) == len(run) + 1:
+            run.append(found)
+            continue
+        if len(run) >= 12:
+            out += [(item.start(2), item.end(2), "seed-phrase") for item in run]
+        run = [found] if found is not None and found.group(1) == "1" and found.group(2) in words else []
+    return out
 
 
 # a table's row of a secret-named key and its value (`vault kv get`): two spaces or more between
@@ -353,6 +373,13 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         for found in _DATA_URI.finditer(text):
             if _decodes_to_secret(found.group(1)):
                 out.append((found.start(1), found.end(1), "encoded-secret"))
+    if "auth " in lowered and ":" in text:
+        out += [(f.start(1), f.end(1), "config-secret") for f in _AUTH_PAIR_LINE.finditer(text) if told_ok(f.group(1))]
+    if "key" in lowered and _SETUP_KEY.search(text) is not None:
+        for found in _SETUP_KEY.finditer(text):
+            groups = found.group(1)
+            if sum(c.isdigit() for c in groups) >= 2:
+                out.append((found.start(1), found.end(1), "totp-secret"))
     if "Raw result" in text or ("Secret:" in text and ("RuleID" in text or "Finding:" in text)):
         out += [(f.start(1), f.end(1), "scanner-finding") for f in _SCANNER_FINDING.finditer(text)]
     if "(" in text and any(call in text for call in ("PDO", "mysqli", "mysql_connect", "pg_connect")):
@@ -434,6 +461,16 @@ def _decodes_to_secret(encoded: str) -> bool:
     from lessonloop.secrets.redaction import redact
 
     return redact(decoded, "code")[1] > 0
+
+
+# a config line giving a user and password to an `auth` directive: HAProxy's `stats auth admin:X`
+_AUTH_PAIR_LINE = LazyRegex(r"(?im)^[ \t]*(?:stats[ \t]+)?auth[ \t]+[\w.@\-]{1,64}:(\S{4,200})[ \t]*\r?$")
+# an authenticator's setup key in groups of letters and digits 2-7 (base32): `Enter this setup key
+# instead: liapdqap ohfk4f6i y4xirhdv ux3on562`
+_SETUP_KEY = LazyRegex(
+    r"(?i)\b(?:setup|secret|manual(?:[ \t]+entry)?)[ \t]+key\b[^:\n]{0,30}:[ \t]*"
+    r"((?:[a-z2-7]{4,8}[ \t]){2,7}[a-z2-7]{4,8})(?![\w])"
+)
 
 
 # what secret scanners print of a finding: trufflehog's `Raw result: X`, gitleaks' `Secret: X`
@@ -537,7 +574,7 @@ _NOT_CONFIG_VALUES = frozenset({"on", "off", "yes", "no", "true", "false", "none
 
 # what separates a table's cells: CSV's, and the bars of psql's, MySQL's, Markdown's, Confluence's
 # and dataframes' printed tables (whose rules between rows are skipped)
-_SEPARATORS = (",", ";", "|", "\u2502", "\u2506", "\u2551")
+_SEPARATORS = (",", ";", "\t", "|", "\u2502", "\u2506", "\u2551")
 _BARS = frozenset("|\u2502\u2506\u2551")
 _BORDERS = " \t\r|\u2502\u2506\u2551"
 _RULE_CHARACTERS = frozenset("-+=:|\u2502\u2506\u2551 \t\r") | frozenset(chr(c) for c in range(0x2500, 0x2580))
@@ -554,8 +591,15 @@ def _csv_spans(text: str) -> list[tuple[int, int, str]]:
 def _cells(line: str, separator: str) -> list[str]:
     """A line's cells; a printed table's borders (`| a | b |`, `|| a || b ||`) are not cells."""
     if separator not in _BARS:
+        if '"' in line and separator == ",":
+            import csv
+
+            return next(csv.reader([line]), [])  # `"a","b,c"`: a quoted cell holds commas
         return line.split(separator)
     return line.strip(_BORDERS).replace(separator * 2, separator).split(separator)
+
+
+_WORDS_NAME = LazyRegex(r"[A-Za-z][A-Za-z ]{0,30}")  # a column's name in words (no code's `api_key`)
 
 
 def _ruled(line: str) -> bool:
@@ -581,7 +625,12 @@ def _separated_spans(text: str, separator: str) -> list[tuple[int, int, str]]:
             # a header is names only (`name,user,password`), not a line of code that holds commas
             # a printed table's header is ruled off from its rows (`---+---`, `|---|`) or doubled (`|| a ||`)
             # (and its names are words: `│ token │ npm_... │` is a row of a key/value table)
-            ruled = not bars or separator * 2 in line or (number + 1 < len(lines) and _ruled(lines[number + 1]))
+            ruled = (
+                not bars
+                or separator * 2 in line
+                or (number + 1 < len(lines) and _ruled(lines[number + 1]))
+                or all(_WORDS_NAME.fullmatch(name) for name in names)  # `Service | Login | Password`
+            )
             ruled = ruled and not (bars and any(sum(c.isdigit() for c in name) >= 2 for name in names))
             if len(cells) >= 2 and ruled and all(_COLUMN_NAME.fullmatch(name) for name in names if name):
                 columns = [i for i, name in enumerate(names) if _SECRET_CELL.fullmatch(name) and name != "pwd"]
@@ -599,8 +648,12 @@ def _separated_spans(text: str, separator: str) -> list[tuple[int, int, str]]:
                 ):
                     continue  # a count of tokens; a value shown cut or masked (`npm_ab…9z`)
                 if index in columns and len(value) >= 4 and " " not in value and shaped:
-                    start = text.index(value, offset)
-                    out.append((start, start + len(value), "table-secret"))
+                    start = text.find(value, offset)
+                    if start < 0 and '"' in value:  # a CSV cell's quote is written doubled
+                        value = value.replace('"', '""')
+                        start = text.find(value, offset)
+                    if start >= 0:
+                        out.append((start, start + len(value), "table-secret"))
                 offset += len(cell) + 1
         else:
             columns = []
@@ -701,7 +754,8 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
                 break
             name = found.group(1).lower().replace("-", "_").replace(".", "_")
             stem = name[:-3].rstrip("_")
-            if stem and not stem.endswith(_NOT_SECRET_KEYS) and _random_value(found.group(2)):
+            value = found.group(2)
+            if stem and not stem.endswith(_NOT_SECRET_KEYS) and _random_value(value) and not dotted_name(value):
                 out.append((found.start(2), found.end(2), "key-value"))
         searched_to = position + 3
         position = lowered.find("key", position + 3)
@@ -774,6 +828,8 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
         listed = [f for f in _NUMBERED_WORD.finditer(text) if f.group(1) in words]
         if len(listed) >= 12:
             out += [(f.start(1), f.end(1), "seed-phrase") for f in listed]
+    if "\n" in text and ("12." in text or "12)" in text):
+        out += _numbered_seed_spans(text)
     if (secret_word or "key" in lowered or "code" in lowered) and ":" in text:
         for groups in _groups_of_four(text):  # the groups first: a cheap search
             grouped = _GROUPED.search(text, max(0, groups.start() - 80), groups.end())

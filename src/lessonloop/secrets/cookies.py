@@ -17,6 +17,11 @@ _ATTRIBUTES = frozenset(
 )
 _NOT_VALUES = LazyRegex(r"^(?:\$|\{\{|<|\[REDACTED|%\()")
 MIN_VALUE = 6  # theme=dark, lang=en-US stay
+# cookies that hold a preference or an analytics id, not a session: `tz=Europe%2FBerlin`
+_PREFERENCES = frozenset(
+    {"locale", "lang", "language", "tz", "timezone", "theme", "currency", "country", "region", "_ga", "_gid",
+     "consent", "cookieconsent", "cookie_consent", "i18n_redirected", "color_scheme", "dark_mode"}
+)  # fmt: skip
 
 
 def cookie_spans(text: str, at: int) -> list[tuple[int, int, str]]:
@@ -38,7 +43,12 @@ def cookie_spans(text: str, at: int) -> list[tuple[int, int, str]]:
         if pair is None:
             break
         name, value = pair.group("name"), pair.group("value")
-        if name.lower() not in _ATTRIBUTES and len(value) >= MIN_VALUE and _NOT_VALUES.match(value) is None:
+        if (
+            name.lower() not in _ATTRIBUTES
+            and name.lower() not in _PREFERENCES
+            and len(value) >= MIN_VALUE
+            and _NOT_VALUES.match(value) is None
+        ):
             spans.append((pair.start("value"), pair.end("value"), "cookie"))
         position = pair.end()
         if setting or not text.startswith(";", position):

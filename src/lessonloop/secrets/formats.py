@@ -153,6 +153,8 @@ FORMAT_RULES: tuple[FormatRule, ...] = (
     # Google's OAuth refresh tokens (1//0g..., 1//03...), never `1//0` (Python's floor division).
     _rule("google-refresh-token", "1//0", r"1//0[A-Za-z0-9_\-]{40,512}+" + _END),
     # BIP-32 extended private keys (a wallet's root of every key): base58, 111 characters.
+    # Tencent Cloud's SecretId (AKID and 32 letters and digits), the id of a key pair as AWS's AKIA is
+    _rule("tencent-secret-id", "AKID", r"AKID[A-Za-z0-9]{32}(?![A-Za-z0-9])", exact=True),
     _rule("nostr-private-key", "nsec1", r"nsec1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}(?![A-Za-z0-9])"),
     # Mercado Pago's access tokens: APP_USR- (production) or TEST-, a 16-digit application id, the
     # token's date, its hex and the user's id

@@ -82,7 +82,12 @@ def prefixed_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 _PUBLIC = LazyRegex(r"(?i)public|publishable|\bpub\b")
-_VERB = LazyRegex(r"\b(?:is|was|are)\b")  # `the password is X`: a sentence, not an assignment
+_VERB = LazyRegex(r"\b(?:is|was|are)\b")
+# what names a key that is an id, right before the word `key`
+_NOT_SECRET_KEY = LazyRegex(
+    r"(?i)(?:idempotency|cache|object|primary|foreign|partition|sort|row|dedup(?:lication)?|routing|lookup|"
+    r"composite|unique|natural|surrogate|s3|bucket|redis|map|dict|hash|index)[ _-]?(?=key)"
+)  # `the password is X`: a sentence, not an assignment
 _NAMED_NEEDLES = ("secret", "token", "passw", "pwd", "credential", "creds", "auth", "bearer", "key")
 
 
@@ -105,6 +110,10 @@ def named_spans(text: str, lowered: str | None = None) -> list[tuple[int, int, s
             value = found.group(1)
             if value.startswith(("/", "$", "%", "&", "@")) or "[REDACTED" in value or "://" in value:
                 continue
+            if value.count("/") >= 2:
+                continue  # a path: an object's key in a bucket (`uploads/2026/11/x.jpg`)
+            if needle == "key" and _NOT_SECRET_KEY.search(text, max(0, found.start() - 20), found.start(1)):
+                continue  # an idempotency key, a cache key, a table's primary key: ids, not secrets
             if any(is_hex(part) and len(part) in (40, 64) for part in _PARTS.split(value)):
                 continue  # a commit id, a digest, a cache key made of a label and a digest
             told = needle in ("passw", "pwd") and _VERB.search(text, found.start(), found.start(1)) is not None

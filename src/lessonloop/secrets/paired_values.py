@@ -393,6 +393,45 @@ _SPACED_PAIR = LazyRegex(r"(?m)^[ \t]*([A-Za-z][\w.\-]{2,60})[ \t]+([\"'])([^\"'
 _SPACED_WORDS = ("pass", "pwd", "secret", "token", "key", "credential", "auth", "cookie", "salt")
 
 
+# a secret's name told in prose with its quoted value: `SECRET_KEY is set to '...'`
+_TOLD_PAIR = LazyRegex(
+    r"\b([A-Za-z][\w.\-]{2,60})`?[ \t]+(?:is|was|has been|gets)[ \t]+(?:(?:still|now|currently)[ \t]+)?"
+    r"(?:set|changed|hard-?coded|defined)[ \t]+(?:to|as)[ \t]+([\"'`])([^\"'`\n]{4,300})\2"
+)
+# a key/value table's row set by SQL: `UPDATE config SET value = 'X' WHERE key = 'smtp.password'`
+_SQL_KEY_VALUE = LazyRegex(
+    r"(?i)\bset[ \t]+[\"`]?(?:value|val|setting_value|option_value)[\"`]?[ \t]*=[ \t]*'([^'\n]{4,300})'[ \t]+"
+    r"where[ \t]+[\"`]?(?:key|name|setting|setting_key|option_name)[\"`]?[ \t]*=[ \t]*'([\w.\-]{2,80})'"
+)
+
+
+def told_pair_spans(text: str) -> list[tuple[int, int, str]]:
+    """Quoted values a secret's name is told to be set to, in prose and in SQL."""
+    out: list[tuple[int, int, str]] = []
+    if " to " in text or " as " in text:
+        for found in _TOLD_PAIR.finditer(text):
+            value = found.group(3)
+            if secret_name(found.group(1)) and (literal_ok(value) or random_token(value) or _symbols(value)):
+                out.append((found.start(3), found.end(3), "named-value"))
+    if "where" in text.lower():
+        for found in _SQL_KEY_VALUE.finditer(text):
+            if secret_name(found.group(2)) and (literal_ok(found.group(1)) or assignments.letters_soup(found.group(1))):
+                out.append((found.start(1), found.end(1), "named-value"))
+    return out
+
+
+def _symbols(value: str) -> bool:
+    """Twenty characters or more of letters, digits and symbols, no blank: a generated key
+    (Django's SECRET_KEY), which literal_ok reads as code for its parentheses."""
+    return (
+        len(value) >= 20
+        and " " not in value
+        and any(c.isdigit() for c in value)
+        and any(c.isalpha() for c in value)
+        and sum(not c.isalnum() for c in value) >= 3
+    )
+
+
 def spaced_pair_spans(text: str) -> list[tuple[int, int, str]]:
     """Quoted values after a secret's name and blanks, a line each."""
     lowered = text.lower()
@@ -425,7 +464,9 @@ def literal_spans(text: str, told_ok: object) -> list[tuple[int, int, str]]:
                 out.append((found.start(2), found.end(2), "named-value"))
     for found in _LITERAL_PAIR.finditer(text):
         name, value = found.group(2), found.group(4)
-        if not assignments.names_secret(_snake(name)) or not literal_ok(value) or secret_name(value):
+        if not assignments.names_secret(_snake(name)) or secret_name(value):
+            continue
+        if not literal_ok(value) and not assignments.letters_soup(value):  # (an app password of letters)
             continue
         before = text[max(0, found.start() - 40) : found.start()].rstrip()
         listed = bool(before) and before[-1] == ","

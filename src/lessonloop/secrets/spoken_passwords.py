@@ -204,7 +204,7 @@ def spoken_spans(text: str, shaped: Callable[[str], bool], lowered: str | None =
             found = _VALUE.match(text, position, limit)
             if found is None:
                 continue
-            value = found.group(1).rstrip(_TRAILING)
+            value = found.group(1).split("</")[0].rstrip(_TRAILING)  # `<b>X</b>.`: the tag closes the value
             if not value.isascii() and value[0].isascii():
                 # a Thai or Chinese sentence runs on after the value: it ends where the script changes
                 ascii_run = _ASCII_RUN.match(value)
@@ -312,7 +312,7 @@ _PASSPHRASE_WORDS = frozenset({"passphrase", "password", "passwort", "mot de pas
 _WORDS_LISTED = LazyRegex(
     r"[ \t]*([^\W\d_]{2,14}(?:[ \t][^\W\d_]{2,14}){2,11})[ \t]*(?:[.!]?[ \t]*$|[.!][ \t]|[(—–])", 8
 )
-_MARKUP = LazyRegex(r"(?:\*\*|__)?[ \t]*")
+_MARKUP = LazyRegex(r"(?:\*\*|__|<(?:b|strong|code|em|i|tt|kbd|span)>)?[ \t]*")
 _LEADING_DIGITS = LazyRegex(r"\d{4,10}(?=[^\x00-\x7f])")
 _ARROWS = frozenset({"->", "→", "⇒", "—", "–"})
 # English words for password: after one of them with no verb a value needs a symbol or mixed case

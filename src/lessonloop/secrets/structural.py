@@ -95,7 +95,7 @@ _CONTEXT = (
     "environ", "env.", "env::", "@tcp", "@unix", "psk", "community", "set ", "$ pass", "$ gopass", "pdo",
     "#define", "<key>", "cdata", "{plain}", "{clear", "codes", "secret 0", "password 7", "$9$", "totp", "otp", "2fa",
     "mfa", "authenticator", "oath", "seed", "]:", "age-secret-key", "pragma", "ntlm", "334 ", "pass ", "_pass", "pass.", ".pass", "basic", "wifi:", "(0x", "?key=", "&key=", "macaroon", "rand ", "urandom", "keygen", "pwgen",
-    "raw result", "mysqli", "mysql_connect", ";base64,",
+    "raw result", "mysqli", "mysql_connect", ";base64,", "\n12.", "\n12)",
 )  # fmt: skip
 _PROGRAM = (
     "/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret", " -p ", " -pw ", "\t-p ", " -pass",
@@ -247,6 +247,8 @@ def written_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
         spans += _rule("paired_values").literal_spans(text, told_ok)
         if "\t" in text or "  " in text or " '" in text or ' "' in text:
             spans += _rule("paired_values").spaced_pair_spans(text)
+        if " set " in text or " changed " in text or "coded " in text or "defined " in text or "SET " in text:
+            spans += _rule("paired_values").told_pair_spans(text)
         if _DIGIT.search(text) is not None:
             spans += _rule("paired_values").hex_argument_spans(text)
     return _without_markers(text, spans) if spans else spans
@@ -271,7 +273,8 @@ _PUBLIC_LABEL = LazyRegex(
     r"|code_challenge=|client_id=|\bstate=|\bnonce=|\biv:|\btag:|data:|address[ \t:=]+|fingerprint[ \t:=]+"
     r"|;base64,|(?m:^(?:sec|pub|ssb|sub)[ \t#>]+)|/(?:spreadsheets|document|presentation|file|forms|folders)/d/"
     r"|\betag:[ \t]*(?:W/)?\"?|\"x5c\"[ \t]*:[ \t]*\[[ \t]*\"|sitekey=\"?|site_?key[\"']?[ \t]*[:=][ \t]*[\"']?"
-    r"|(?:^|[\W_])s?id(?:-\d)?[\"']?[ \t]*[:=][ \t]*[\"']?|md5:[ \t]*|\"[nexy]\"[ \t]*:[ \t]*\"|\$|\"signature\"[ \t]*:[ \t]*\")$"
+    r"|(?:^|[\W_])s?id(?:-\d)?[\"']?[ \t]*[:=][ \t]*[\"']?|md5:[ \t]*|\"[nexy]\"[ \t]*:[ \t]*\"|\$|\"signature\"[ \t]*:[ \t]*\""
+    r"|public[ _-]?key\b[^\n]{0,40}\r?\n)$"
 )
 _LOOSE_KINDS = frozenset({"random-token", "hex-key", "secret-value", "prefixed-token"})
 # a block that holds no secret: anything but a private or secret key (certificates, public keys,
