@@ -121,6 +121,7 @@ MEASURED = (
     ("tests.secret_samples_fresh8", "FRESH8", "BENIGN_FRESH8", 0.025, 3),
     ("tests.secret_samples_fresh9", "FRESH9", "BENIGN_FRESH9", 0.022, 2),
     ("tests.secret_samples_fresh10", "FRESH10", "BENIGN_FRESH10", 0.031, 0),
+    ("tests.secret_samples_fresh11", "FRESH11", "BENIGN_FRESH11", 0.028, 2),
 )
 
 

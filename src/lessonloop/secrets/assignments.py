@@ -49,7 +49,7 @@ _SECRET_NAME = LazyRegex(
     r")(?:_?(?:key|value|str|string|base|b64|base64|data|hex|text|plain|bytes))?"
     r"|private_key_id|subscription_?key|license_?key|pass(?:in|out)"  # a GCP key's id, Azure's Ocp-Apim-Subscription-Key
     r"|(?:^|_)(?:pw|auth|creds?|passcode|licen[cs]e)"  # REDIS_AUTH, MYSQL_ROOT_PW, admin_pw, DEPLOY_CREDS (a value of a secret's shape)
-    r"|(?:^|_)psk|(?:^|_)salt|(?:^|_)cookie|(?:^|_)key_?string|(?:^|_)pat|sessionid|phpsessid|jsessionid"  # a Wi-Fi pre-shared key (psk=, wifi-sec.psk); WordPress's and Drupal's salts
+    r"|[a-z0-9_]*passkey|(?:^|_)psk|(?:^|_)salt|(?:^|_)cookie|(?:^|_)key_?string|(?:^|_)pat|sessionid|phpsessid|jsessionid"  # a Wi-Fi pre-shared key (psk=, wifi-sec.psk); WordPress's and Drupal's salts
     r"|(?:^|_)(?:nonce|logged_in)_key"  # WordPress's other keys (AUTH_KEY, SECURE_AUTH_KEY: auth_key)
     r"|honeycomb_team|jfrog_art_api"  # vendors' headers named after neither (X-Honeycomb-Team, X-JFrog-Art-Api)
     r"|^x_[a-z0-9_]+_key)$"  # any X-...-Key header (X-Functions-Key, X-Insert-Key, X-Partner-Key)
@@ -144,7 +144,7 @@ _PLACEHOLDER_WORDS = frozenset(
 )  # fmt: skip
 _PLACEHOLDER_PARTS = (
     "your", "example", "placeholder", "changeme", "change_me", "change-me", "dummy", "redacted", "replace",
-    "xxxx", "****", "...", "fake", "sample", "<", ">",
+    "xxxx", "****", "...", "fake", "sample", "<", ">", "mock-", "mock_", "-mock", "_mock", "unit-test", "unit_test",
 )  # fmt: skip
 MIN_VALUE = 6
 # After a secret-named option on a command line (`--password abcd`) the value is a secret whatever

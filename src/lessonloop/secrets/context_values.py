@@ -19,7 +19,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from lessonloop.core.lazy_regex import LazyRegex
-from lessonloop.secrets.assignments import dotted_name, letters_soup
+from lessonloop.secrets.assignments import dotted_name, letters_soup, names_secret
 from lessonloop.secrets.paired_values import literal_ok
 from lessonloop.secrets.structural import line_starts, matches_at, occurrences, places, plain_case, search_at, told_ok
 from lessonloop.secrets.token_shape import is_hex, random_token
@@ -136,7 +136,7 @@ _INSERT = LazyRegex(r"(?is)insert[ \t]+into[ \t]+\S+[ \t]*\(([^)]{1,500})\)\s*va
 _SQL_VALUE = LazyRegex(r"[ \t]*(?:N?'((?:[^']|'')*)'|([^,]+))[ \t]*(?:,|$)")
 # a table's column of secrets: its header names one and nothing else (`Password`, `API key`)
 _SECRET_CELL = LazyRegex(
-    r"(?:[\w]{1,12}[ _-])?(?:password|passwd|pass|pwd|secret|api[ _-]?key|token|pin|credentials?|passwort|kennwort"
+    r"(?:[\w]{1,14}[ _-]){0,2}(?:password|passwd|pass|pwd|secret|api[ _-]?key|token|pin|credentials?|passwort|kennwort"
     r"|contraseña|senha|mot de passe|mdp|wachtwoord|lösenord|hasło|heslo|salasana|passord|şifre|пароль|密码|密碼|パスワード|비밀번호)"
 )
 _SECRET_COLUMN = LazyRegex(r"(?i)passw|secret|token|api_?key|private_?key|credential|pin$")
@@ -150,7 +150,7 @@ _PREFIXED_UUID = LazyRegex(
 # a call that logs in or connects, given a user then a password as string literals
 _LOGIN_CALL = LazyRegex(
     r"(?i)(?:connect|login|logon|signin|sign_in|authenticate|auth|credentials?|getconnection|pdo|basicauth"
-    r"|basic_auth|passwordauthentication|networkcredential)[\w]*[ \t]*=?[ \t]*\(([^()\n]{0,400}(?:\([^()\n]{0,200}\))?[^()\n]{0,100})\)"
+    r"|basic_auth|passwordauthentication|networkcredential)[\w]*[\"']?[ \t]*[=:]?[ \t]*\(([^()\n]{0,400}(?:\([^()\n]{0,200}\))?[^()\n]{0,100})\)"
 )
 # a setter or builder given a password: `.password("X")`, `setPassword("X")`, `Some("X")` after basic_auth
 _SETTER = LazyRegex(
@@ -373,6 +373,11 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         for found in _DATA_URI.finditer(text):
             if _decodes_to_secret(found.group(1)):
                 out.append((found.start(1), found.end(1), "encoded-secret"))
+    if "::" in text:
+        # LDIF's base64 value (`userPassword:: ...`) of an attribute named for a secret
+        for found in _LDIF_BASE64.finditer(text):
+            if names_secret(found.group(1).lower().replace("-", "_")):
+                out.append((found.start(2), found.end(2), "config-secret"))
     if "auth " in lowered and ":" in text:
         out += [(f.start(1), f.end(1), "config-secret") for f in _AUTH_PAIR_LINE.finditer(text) if told_ok(f.group(1))]
     if "key" in lowered and _SETUP_KEY.search(text) is not None:
@@ -463,6 +468,7 @@ def _decodes_to_secret(encoded: str) -> bool:
     return redact(decoded, "code")[1] > 0
 
 
+_LDIF_BASE64 = LazyRegex(r"(?m)^([A-Za-z][\w\-]{2,60})::[ \t]*([A-Za-z0-9+/]{4,2000}={0,2})[ \t]*\r?$")
 # a config line giving a user and password to an `auth` directive: HAProxy's `stats auth admin:X`
 _AUTH_PAIR_LINE = LazyRegex(r"(?im)^[ \t]*(?:stats[ \t]+)?auth[ \t]+[\w.@\-]{1,64}:(\S{4,200})[ \t]*\r?$")
 # an authenticator's setup key in groups of letters and digits 2-7 (base32): `Enter this setup key
@@ -556,7 +562,7 @@ _VARIABLE = LazyRegex(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 
 
 _COLUMN_NAME = LazyRegex(r"[^\W\d_][\w .\-]{0,39}")
-_CELL_WORDS = ("pass", "pwd", "secret", "token", "key", "contra", "senha", "mdp", "asswort", "ennwort", "achtwoord",
+_CELL_WORDS = ("pass", "pwd", "secret", "token", "key", "pin", "credential", "contra", "senha", "mdp", "asswort", "ennwort", "achtwoord",
                "senord", "has", "heslo", "salasana", "sifre", "şifre", "пароль", "密码", "密碼", "パスワード", "비밀번호")  # fmt: skip
 _CONFIG_WORDS = (
     "pass ",
@@ -594,7 +600,10 @@ def _cells(line: str, separator: str) -> list[str]:
         if '"' in line and separator == ",":
             import csv
 
-            return next(csv.reader([line]), [])  # `"a","b,c"`: a quoted cell holds commas
+            try:
+                return next(csv.reader([line]), [])  # `"a","b,c"`: a quoted cell holds commas
+            except csv.Error:  # a carriage return or NUL inside: read as written
+                return line.split(separator)
         return line.split(separator)
     return line.strip(_BORDERS).replace(separator * 2, separator).split(separator)
 
@@ -668,7 +677,10 @@ def _password_shape(value: str) -> bool:
     if "/" in value or value.startswith(("$", "%", "{", "<")):
         return False
     letters = any(c.isalpha() for c in value)
-    return letters and (any(c.isdigit() for c in value) or any(not c.isalnum() for c in value))
+    digits = any(c.isdigit() for c in value)
+    if not digits and all(c.isalnum() or c in "-_" for c in value):
+        return False  # words joined by dashes (`wrong-password`): a name, a slug
+    return letters and (digits or any(not c.isalnum() for c in value))
 
 
 def _table_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
@@ -715,15 +727,61 @@ def _insert_spans(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for found in _INSERT.finditer(text):
         columns = [c.strip().strip('`"[]') for c in found.group(1).split(",")]
-        position = found.start(2)
-        for column in columns:
-            value = _SQL_VALUE.match(text, position, found.end(2))
-            if value is None:
+        if not any(_SECRET_COLUMN.search(column) for column in columns):
+            continue
+        out += _row_spans(text, columns, found.start(2), found.end(2))
+        tuples = found.end(2) + 1
+        for _ in range(1000):  # the statement's further rows: `VALUES (...), (...), (...);`
+            following = _NEXT_ROW.match(text, tuples)
+            if following is None:
                 break
-            group = 1 if value.group(1) is not None else 2
-            if _SECRET_COLUMN.search(column) and value.end(group) - value.start(group) >= 4:
-                out.append((value.start(group), value.end(group), "sql-secret"))
-            position = value.end()
+            out += _row_spans(text, columns, following.start(1), following.end(1))
+            tuples = following.end()
+    if "from stdin" in text.lower():
+        out += _copy_spans(text)
+    return out
+
+
+def _row_spans(text: str, columns: list[str], start: int, end: int) -> list[tuple[int, int, str]]:
+    """The values of a row of an INSERT in the columns that name a secret."""
+    out: list[tuple[int, int, str]] = []
+    position = start
+    for column in columns:
+        value = _SQL_VALUE.match(text, position, end)
+        if value is None:
+            break
+        group = 1 if value.group(1) is not None else 2
+        if _SECRET_COLUMN.search(column) and value.end(group) - value.start(group) >= 4:
+            out.append((value.start(group), value.end(group), "sql-secret"))
+        position = value.end()
+    return out
+
+
+# an INSERT's next row; PostgreSQL's dump of a table (`COPY t (a, b) FROM stdin;`, rows of tab-separated
+# values, `\.`)
+_NEXT_ROW = LazyRegex(r"\s*,\s*\(((?:'(?:[^']|'')*'|[^'()\n])*)\)")
+_COPY = LazyRegex(r"(?i)\bCOPY[ \t]+\S+[ \t]*\(([^)]{1,500})\)[ \t]+FROM[ \t]+stdin;?[ \t]*\r?\n")
+
+
+def _copy_spans(text: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for found in _COPY.finditer(text):
+        columns = [c.strip().strip('"') for c in found.group(1).split(",")]
+        secret = [index for index, column in enumerate(columns) if _SECRET_COLUMN.search(column)]
+        position = found.end()
+        while secret and position < len(text):
+            end = text.find("\n", position)
+            end = len(text) if end < 0 else end
+            line = text[position:end].rstrip("\r")
+            if line == "\\." or not line:
+                break
+            cells = line.split("\t")
+            offset = position
+            for index, cell in enumerate(cells):
+                if index in secret and len(cell) >= 4 and cell != "\\N":
+                    out.append((offset, offset + len(cell), "sql-secret"))
+                offset += len(cell) + 1
+            position = end + 1
     return out
 
 
@@ -853,7 +911,7 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
     if "(" in text and any(word in lowered for word in _LOGIN_WORDS):
         out += _login_spans(text, lowered)
     out += _config_spans(text, lowered)
-    if "insert" in lowered and "values" in lowered:
+    if ("insert" in lowered and "values" in lowered) or "from stdin" in lowered:
         out += _insert_spans(text)
 
     return out

@@ -24,8 +24,13 @@ _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", '"': '"', "\\"
 # between two word characters: "ghp_" + "abc", 'a' . 'b', "a" "b", 'a' || 'b'
 # (the lookbehind for the character before the closing quote follows the quote, so that the
 # search looks for quotes first)
+# A line break between two literals joins them only with an operator on either side, a backslash
+# before it, or the next line indented (Python's literals in parentheses): CSV's and JSON Lines'
+# rows end and start with a quote and are not one string.
 _JOINER = LazyRegex(
-    r"([\"'`])(?<=[A-Za-z0-9_\-+/=][\"'`])[ \t]*(?:\+|\.|&|\|\||\.\.|<>)?[ \t]*(?:\\?\r?\n[ \t]*(?:\+|\.|&|\|\|)?[ \t]*)?"
+    r"([\"'`])(?<=[A-Za-z0-9_\-+/=][\"'`])[ \t]*"
+    r"(?:(?:\+|\.|&|\|\||\.\.|<>)[ \t]*(?:\\?\r?\n[ \t]*(?:\+|\.|&|\|\|)?[ \t]*)?"
+    r"|\\?\r?\n[ \t]*(?:\+|\.|&|\|\|)[ \t]*|\\\r?\n[ \t]*|\r?\n[ \t]+|)"
     r"\1(?=[A-Za-z0-9_\-+/=])"
 )
 _ENTITY = LazyRegex(r"&(?:(amp|lt|gt|quot|apos|#39|#34)|#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));")

@@ -106,7 +106,15 @@ def continues_word(text: str, start: int) -> bool:
     an escaped line break or tab (`...\\nghp_...` in a JSON string held as text)."""
     if start <= 0 or text[start - 1] not in _WORD:
         return False
-    return not escaped_break(text, start)
+    return not escaped_break(text, start) and not _after_color(text, start)
+
+
+def _after_color(text: str, start: int) -> bool:
+    """text[start] follows a terminal's colour sequence (`\x1b[32m`, `\x1b[1;31m`): colored output."""
+    if text[start - 1] != "m":
+        return False
+    escape = text.rfind("\x1b[", max(0, start - 12), start)
+    return escape >= 0 and all(c.isdigit() or c == ";" for c in text[escape + 2 : start - 1])
 
 
 def escaped_break(text: str, start: int) -> bool:

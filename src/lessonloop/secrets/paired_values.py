@@ -405,6 +405,45 @@ _SQL_KEY_VALUE = LazyRegex(
 )
 
 
+# Terraform's plan of a change: `~ password = "old" -> "new"` (the new value after the arrow); a C++
+# or Go brace initializer: `std::string kMqttPassword{"..."}`
+_PLANNED = LazyRegex(r"([A-Za-z][\w.\-]{1,60})[ \t]*=[ \t]*\"[^\"\n]*\"[ \t]*->[ \t]*\"([^\"\n]{4,300})\"")
+_BRACED = LazyRegex(r"\b([A-Za-z_]\w{2,60})[ \t]*\{[ \t]*\"([^\"\n]{4,300})\"[ \t]*\}")
+
+
+def arrow_and_brace_spans(text: str) -> list[tuple[int, int, str]]:
+    """Values planned after an arrow and given in braces, under a secret's name."""
+    out: list[tuple[int, int, str]] = []
+    found_in = []
+    if "->" in text:
+        found_in.append(_PLANNED)
+    if '{"' in text.replace(" ", ""):
+        found_in.append(_BRACED)
+    for pattern in found_in:
+        for found in pattern.finditer(text):
+            value = found.group(2)
+            if secret_name(found.group(1)) and (literal_ok(value) or random_token(value) or _symbols(value)):
+                out.append((found.start(2), found.end(2), "named-value"))
+    return out
+
+
+# a line of two quoted strings, a user and its password (PgBouncer's auth_file, `"app" "X"`)
+_USER_LINE = LazyRegex(r"(?m)^[ \t]*\"([\w.@\-]{1,64})\"[ \t]+\"([^\"\n]{4,300})\"[ \t]*\r?$")
+
+
+def userlist_spans(text: str, told_ok: object) -> list[tuple[int, int, str]]:
+    """Passwords of a user list's lines: a hash (`md5...`, `SCRAM-SHA-256$...`) or a password's
+    shape."""
+    judge = told_ok if callable(told_ok) else (lambda value: False)
+    out: list[tuple[int, int, str]] = []
+    for found in _USER_LINE.finditer(text):
+        value = found.group(2)
+        hashed = value.startswith(("md5", "SCRAM-SHA-256$"))
+        if hashed or (judge(value) and any(not c.isalpha() for c in value) and " " not in value):
+            out.append((found.start(2), found.end(2), "user-password"))
+    return out
+
+
 def told_pair_spans(text: str) -> list[tuple[int, int, str]]:
     """Quoted values a secret's name is told to be set to, in prose and in SQL."""
     out: list[tuple[int, int, str]] = []

@@ -29,7 +29,7 @@ _WORDS = (
     "パスフレーズ", "認証コード", "확인 코드", "인증번호", "ww", "nenosiri", "رمز عبور", "كلمة السر", "رمز", "pasword",
     "passwrd", "passowrd", "passkey", "apiキー", "アクセスキー", "lozinka", "geslo", "parool", "slaptažodis", "parole",
     "mật mã", "পাসওয়ার্ড", "api 키", "앱 키", "nip", "app password", "app-passwort", "код", "கடவுச்சொல்", "phrase de passe",
-    "passwd", "paswd", "wlan key", "wifi key", "wi-fi key", "wpa key", "network key",
+    "passwd", "paswd", "wlan key", "wifi key", "wi-fi key", "wpa key", "network key", "비번", "پاس ورڈ",
 )  # fmt: skip
 _APP_PASSWORD = LazyRegex(r"[a-z]{16}")  # an app password as Google makes it, written without its spaces
 _WORD = LazyRegex(
@@ -358,7 +358,7 @@ def _letters_and_digits(value: str) -> bool:
     """Eight or more letters and digits, two digits at least, maybe joined by dots, dashes or
     underscores (`Rjirf.ghbdtn.1963`) but not ending in a word as a host's or a file's name does:
     a password told without a verb."""
-    parts = value.replace("-", ".").replace("_", ".").split(".")
+    parts = value.rstrip("_-.").replace("-", ".").replace("_", ".").split(".")
     return (
         len(value) >= 8
         and value.isascii()

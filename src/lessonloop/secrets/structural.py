@@ -95,7 +95,10 @@ _CONTEXT = (
     "environ", "env.", "env::", "@tcp", "@unix", "psk", "community", "set ", "$ pass", "$ gopass", "pdo",
     "#define", "<key>", "cdata", "{plain}", "{clear", "codes", "secret 0", "password 7", "$9$", "totp", "otp", "2fa",
     "mfa", "authenticator", "oath", "seed", "]:", "age-secret-key", "pragma", "ntlm", "334 ", "pass ", "_pass", "pass.", ".pass", "basic", "wifi:", "(0x", "?key=", "&key=", "macaroon", "rand ", "urandom", "keygen", "pwgen",
-    "raw result", "mysqli", "mysql_connect", ";base64,", "\n12.", "\n12)",
+    "raw result", "mysqli", "mysql_connect", ";base64,", "\n12.", "\n12)", "from stdin",
+    # a table's column named for a password in another language (context_values._CELL_WORDS)
+    "ennwort", "asswort", "contrase", "senha", "mdp", "wachtwoord", "senord", "hasło", "haslo", "heslo", "salasana",
+    "passord", "şifre", "sifre", "пароль", "密码", "密碼", "パスワード", "비밀번호",
 )  # fmt: skip
 _PROGRAM = (
     "/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret", " -p ", " -pw ", "\t-p ", " -pass",
@@ -117,7 +120,7 @@ _TABLE_WORDS = ("passw", "pass", "pwd", "secret", "token", "key", "credential", 
 _AROUND = ("<-", "←", " as ", "key", "secret", "token", "passw", "login", "logon", "creds", "account", "mysql",
            "mariadb", "card", "visa", "master", "amex", "credit", "debit", "cvv", "cvc", "karte",
            "tarjeta", "carte", "fromcharcode", "|", "-", "rtmp", "md5", "smtp", "sasl", "gmail", "app", "mii", "log in", "sign in", "signin", "connect",
-           "authenticat")  # fmt: skip
+           "authenticat", "credential", " / ", "decode")  # fmt: skip
 _NEEDLES = tuple(sorted(set(_TABLE_WORDS + _AROUND + _NAMED + _CONTEXT + _PROGRAM + _STORES + _SPOKEN + _KEYS)))
 _AUTOMATON: list[Any] = []  # the automaton, once built
 # The words whose places the rules look for in a long text's lower-cased text (occurrences()):
@@ -247,6 +250,10 @@ def written_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
         spans += _rule("paired_values").literal_spans(text, told_ok)
         if "\t" in text or "  " in text or " '" in text or ' "' in text:
             spans += _rule("paired_values").spaced_pair_spans(text)
+        if "->" in text or "{" in text:
+            spans += _rule("paired_values").arrow_and_brace_spans(text)
+        if '" "' in text:
+            spans += _rule("paired_values").userlist_spans(text, told_ok)
         if " set " in text or " changed " in text or "coded " in text or "defined " in text or "SET " in text:
             spans += _rule("paired_values").told_pair_spans(text)
         if _DIGIT.search(text) is not None:

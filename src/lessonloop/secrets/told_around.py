@@ -84,6 +84,15 @@ _LOGIN_TOLD = LazyRegex(
     r"(?i)\b(?:connect(?:ed|ing)?|log(?:ged|ging)?[ \t]*in(?:to)?|sign(?:ed)?[ \t]*in|authenticat(?:ed|ing))\b"
     r"[^\n]{0,40}?\bas[ \t]+\S{1,64}[ \t]+(?:with|using|and|/)[ \t]+(?:password[ \t]+|pw[ \t]+)?([^\s\"']{6,200})"
 )
+# a user and a password as a pair: `` `admin` / `X` ``, `DB: staging / X` (after a label), in a text
+# that speaks of credentials; `` decodes to `user:X` `` (what a Basic header holds)
+_SLASH_PAIR = LazyRegex(
+    r"(?m)(?:`([^`\s/]{1,64})`[ \t]*/[ \t]*`([^`\s]{6,100})`"
+    r"|^[ \t]*(?:[-*][ \t]+)?[\w .\-]{1,30}:[ \t]+([\w.@\-]{1,64})[ \t]+/[ \t]+([^\s/`]{6,100})[ \t]*\r?$)"
+)
+_PAIR_WORDS = ("credential", "creds", "login", "password", "passwort", "account", "admin", "user", "db", "database",
+               "ssh", "ftp", "mysql", "postgres", "redis", "staging", "prod")  # fmt: skip
+_DECODED_PAIR = LazyRegex(r"(?i)\bdecode[sd]?[ \t]+(?:to|as)[ \t]+`?[\w.@\-]{1,64}:([^\s`'\"]{4,200})`?")
 # a user and password given as `user:password` to log in with: `login with ops:X on the jump host`
 _LOGIN_WITH_PAIR = LazyRegex(
     r"(?i)\b(?:log(?:ged|ging)?[ \t]*in(?:to)?|login|sign(?:ed)?[ \t]*in|connect(?:ed|ing)?|authenticat(?:e|ed|ing))"
@@ -225,6 +234,16 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
             told = _HEADING_PASSWORD.search(heading) is not None and judge(value) and any(c.isdigit() for c in value)
             if random_token(value) or (is_hex(value) and len(value) >= 32) or told:
                 out.append((heading_found.start(1), heading_found.end(1), "secret-output"))
+    if "/" in text and any(word in lowered for word in _PAIR_WORDS):
+        for found in _SLASH_PAIR.finditer(text):
+            group = 2 if found.group(2) is not None else 4
+            value = found.group(group).rstrip(".,;:?)")
+            if judge(value) and any(c.isdigit() for c in value) and _chosen(value):
+                out.append((found.start(group), found.start(group) + len(value), "password-in-prose"))
+    if "decode" in lowered and ":" in text:
+        for found in _DECODED_PAIR.finditer(text):
+            if judge(found.group(1)):
+                out.append((found.start(1), found.end(1), "password-in-prose"))
     if ":" in text and any(word in lowered for word in (" with ", " using ", " as ")):
         for found in _LOGIN_WITH_PAIR.finditer(text):
             value = found.group(1).rstrip(".,;:?)")  # (a password may end with `!`)
@@ -232,8 +251,15 @@ def told_spans(text: str, lowered: str, told_ok: object) -> list[tuple[int, int,
                 out.append((found.start(1), found.start(1) + len(value), "password-in-prose"))
     if "/" in text and any(word in lowered for word in ("login", "logon", "credentials", "creds", "account")):
         for found in _LOGIN_PAIR.finditer(text):
-            if judge(found.group(1)) and any(c.isdigit() for c in found.group(1)):
-                out.append((found.start(1), found.end(1), "password-in-prose"))
+            # the value without the quotes or parentheses around it (`` (`admin` / `X`) ``)
+            begin, end = found.start(1), found.end(1)
+            while begin < end and text[begin] in "`'\"(":
+                begin += 1
+            while end > begin and text[end - 1] in "`'\").,;:":
+                end -= 1
+            value = text[begin:end]
+            if judge(value) and any(c.isdigit() for c in value):
+                out.append((begin, end, "password-in-prose"))
     if "-p" in text and ("mysql" in lowered or "mariadb" in lowered):
         out += [(f.start(1), f.end(1), "cli-secret") for f in _GLUED_P.finditer(text)]
     if "key" in lowered and "\n" in text and ("private" in lowered or "secret" in lowered or "signing" in lowered):
@@ -284,6 +310,23 @@ def _lines_with(text: str, lowered: str, needles: tuple[str, ...], pattern: Lazy
     if plain:
         return line_starts(text, lowered, needles)
     return sorted({text.rfind("\n", 0, found.start()) + 1 for found in pattern.finditer(text)})
+
+
+def _chosen(value: str) -> bool:
+    """A password a person chose: its shape (paired_values.human_password), or three parts or more
+    joined by dots, dashes or underscores, a word of four letters among them and a number of two
+    digits or more last (`flamengo.coração.2016`; not `dist-2024` nor `release-v2.1`)."""
+    from lessonloop.secrets.paired_values import human_password
+
+    if human_password(value):
+        return True
+    parts = value.replace("-", ".").replace("_", ".").split(".")
+    return (
+        len(parts) >= 3
+        and any(part.isalpha() and len(part) >= 4 for part in parts)
+        and parts[-1].isdigit()
+        and len(parts[-1]) >= 2
+    )
 
 
 def _luhn(digits: str) -> bool:
