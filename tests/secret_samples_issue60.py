@@ -133,4 +133,35 @@ ISSUE_60: tuple[Planted, ...] = (
     Planted("prefix-token-2", "curl -H 'X-Api: tkn_" + R32 + "' https://api.example.com", (R32,)),
     Planted("prefix-token-3", "client = Client('pk-lf-" + R32 + "')", (R32,)),
     Planted("prefix-token-4", "Using key ntn_" + R40 + " for the workspace", (R40,)),
+    # The rules of the tenth and eleventh rounds (issue 60's third session), one case each.
+    Planted("env-dotted-value", "docker run -e POSTGRES_PASSWORD=lantern.rocket63 postgres:16", ("lantern.rocket63",)),
+    Planted("psql-table", " id | api_token\n----+----------\n  1 | " + HEX32, (HEX32,)),
+    Planted("words-table", "Service | Login | Password\nZoom | it@acme.io | " + PW, (PW,)),
+    Planted("tsv-table", "service\tuser\tpassword\nvpn\tjdoe\t" + PW, (PW,)),
+    Planted(
+        "csv-quoted-commas", 'service,login,secret\n"smtp","a@b.io","x,' + PW + '"\n"vpn","jdoe","' + PW + '"', (PW,)
+    ),
+    Planted("pdo", "new PDO('mysql:host=db', 'wp', '" + PW + "')", (PW,)),
+    Planted("scanner", "Detector Type: Postmark\nRaw result: " + R32, (R32,)),
+    Planted("django-debug", "EMAIL_HOST_PASSWORD\t'" + PW + "'", (PW,)),
+    Planted("ansi-colored", "\x1b[1mToken:\x1b[0m \x1b[32mghp_" + R40[:36] + "\x1b[0m", (R40[:36],)),
+    Planted("told-set-to", "SECRET_KEY is set to '" + PW + "' in the .env", (PW,)),
+    Planted("sql-key-value", "UPDATE config SET value = '" + PW + "' WHERE key = 'smtp.password';", (PW,)),
+    Planted("insert-rows", "INSERT INTO t (name, secret) VALUES ('a', 'x'), ('b', '" + HEX32 + "');", (HEX32,)),
+    Planted("pg-copy", "COPY public.creds (service, secret) FROM stdin;\nmailjet\t" + HEX32 + "\n\\.", (HEX32,)),
+    Planted("terraform-plan", '~ password = "' + R20 + '" -> "' + PW + '"', (R20, PW)),
+    Planted("brace-init", 'const std::string kMqttPassword{"' + R20 + '"};', (R20,)),
+    Planted("ldif", "dn: uid=j,dc=acme\nuserPassword:: " + B64_PW, (B64_PW,)),
+    Planted("backtick-pair", "the credentials you pasted (`admin` / `" + PW + "`) are for production", (PW,)),
+    Planted(
+        "data-uri",
+        "data:text/plain;base64," + base64.b64encode(b"api_key=" + R40.encode()).decode(),
+        (base64.b64encode(b"api_key=" + R40.encode()).decode(),),
+    ),
+    Planted("app-password-letters", "- app password `xredozprhzlcsmib` set in settings.py", ("xredozprhzlcsmib",)),
+    Planted(
+        "nostr",
+        "nostr nsec: nsec1" + _rep("qpzry9x8gf2tvdw0s3jn54khce6mua7l", 58),
+        ("nsec1" + _rep("qpzry9x8gf2tvdw0s3jn54khce6mua7l", 58),),
+    ),
 )

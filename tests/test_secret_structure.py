@@ -51,6 +51,18 @@ KEPT = (
     "-----BEGIN CERTIFICATE-----\nMIIB" + _rep("xY3z", 60) + "\n-----END CERTIFICATE-----",
     "-----BEGIN PUBLIC KEY-----\nMIIB" + _rep("xY3z", 60) + "\n-----END PUBLIC KEY-----",
     'print("a" + "b")',
+    # look-alikes of the tenth and eleventh rounds' rules
+    "| api_key | string | Your API key from the dashboard. |\n| db_url | string | The URL |",
+    "| step | token |\n|---|---|\n| 1 | 2345 |",
+    "Idempotency-Key: 399f78b7-9312-4a49-8e84-d2cb68adf79f",
+    "Object key: uploads/2026/11/27/54c38d6e-2229-40ac-8756-754092198bf7.jpg",
+    "Cookie: locale=de-DE; tz=Europe%2FBerlin",
+    "assert login('alice', 'wrong-password') is False",
+    "MOCK_API_KEY=mock-key-for-unit-tests",
+    "the log level is set to 'debug'",
+    "SENTRY_DSN=https://" + HEX64[:32] + "@o450.ingest.sentry.io/5731",
+    "$ cat README-seed.md\nthis file explains the seeds",
+    'user,name\n"ab","cd"\n"ef","gh"',
 )
 
 

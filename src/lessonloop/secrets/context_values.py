@@ -700,6 +700,9 @@ def _table_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
             if not columns:
                 continue
             position = header.end()
+            following = text.find("\n", position + 1)
+            if not _ruled(text[position + 1 : len(text) if following < 0 else following]):
+                continue  # a Markdown table's header has its delimiter row below (a row of a table does not)
             for _ in range(200):
                 line_end = text.find("\n", position + 1)
                 line = text[position + 1 : len(text) if line_end < 0 else line_end]
