@@ -261,7 +261,9 @@ def test_round_trip_through_an_empty_store(capsys: pytest.CaptureFixture[str], d
         # decimal move between the two exports: compare it within a rounding's reach.
         got_records = [json.loads(line) for line in again.splitlines()]
         want_records = [json.loads(line) for line in expected]
-        assert [r["confidence"] for r in got_records] == pytest.approx([r["confidence"] for r in want_records], abs=1e-4)
+        assert [r["confidence"] for r in got_records] == pytest.approx(
+            [r["confidence"] for r in want_records], abs=1e-4
+        )
         for record in (*got_records, *want_records):
             record.pop("confidence")
         assert got_records == want_records
