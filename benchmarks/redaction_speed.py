@@ -62,7 +62,8 @@ def worker(src: str, texts_path: str) -> dict[str, object]:
 
 def read_texts(corpus: Path, limit_mb: float) -> list[tuple[str, str]]:
     sys.path.insert(0, str(ROOT))
-    from benchmarks.redaction_false_positives import corpus_texts, sources  # SKIPPED_KEYS set there
+    from benchmarks.redaction_corpus import corpus_texts
+    from benchmarks.redaction_false_positives import sources  # SKIPPED_KEYS set there
 
     texts: list[tuple[str, str]] = []
     for folder in sources(corpus):
