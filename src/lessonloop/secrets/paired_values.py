@@ -422,7 +422,7 @@ def arrow_and_brace_spans(text: str) -> list[tuple[int, int, str]]:
     for pattern in found_in:
         for found in pattern.finditer(text):
             value = found.group(2)
-            if secret_name(found.group(1)) and (literal_ok(value) or random_token(value) or _symbols(value)):
+            if secret_name(found.group(1)) and (_named_literal(value)):
                 out.append((found.start(2), found.end(2), "named-value"))
     return out
 
@@ -450,13 +450,19 @@ def told_pair_spans(text: str) -> list[tuple[int, int, str]]:
     if " to " in text or " as " in text:
         for found in _TOLD_PAIR.finditer(text):
             value = found.group(3)
-            if secret_name(found.group(1)) and (literal_ok(value) or random_token(value) or _symbols(value)):
+            if secret_name(found.group(1)) and (_named_literal(value)):
                 out.append((found.start(3), found.end(3), "named-value"))
     if "where" in text.lower():
         for found in _SQL_KEY_VALUE.finditer(text):
             if secret_name(found.group(2)) and (literal_ok(found.group(1)) or assignments.letters_soup(found.group(1))):
                 out.append((found.start(1), found.end(1), "named-value"))
     return out
+
+
+def _named_literal(value: str) -> bool:
+    """A quoted value under a secret's name in prose, a plan or an initializer: a literal, a random
+    token or a generated key of symbols."""
+    return literal_ok(value) or random_token(value) or _symbols(value)
 
 
 def _symbols(value: str) -> bool:
