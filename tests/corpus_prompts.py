@@ -1,31 +1,38 @@
-"""The typed prompts of the shared corpora (all in English), read from a store they are ingested
-into: the precision check of the rules written for other languages (corrections, instructions)."""
+"""The typed prompts of the shared corpora (all in English), read from the run's store of every
+corpus (tests/shared_stores.py): the precision check of the rules written for other languages
+(corrections, instructions)."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED_CORPUS, run_ingest
+from tests.conftest import SHARED_CORPUS
+from tests.shared_stores import every_corpus_store
 
 CORPORA = ("claude-code/spotter", "codex/zo-qore", "codex/parking-lot", "gemini/codemie", "aider/aider-dev")
 
 
-def corpus_prompts(tmp_path: Path) -> list[str]:
-    """Every prompt of CORPORA, ingested from a copy in `tmp_path`; the test is skipped when
-    ../shared is absent."""
+def corpus_prompts(factory: pytest.TempPathFactory) -> list[str]:
+    """Every prompt of CORPORA; the test is skipped when ../shared is absent."""
     folders = [SHARED_CORPUS / name for name in CORPORA if (SHARED_CORPUS / name).is_dir()]
     if not folders:
         pytest.skip(f"no shared corpus at {SHARED_CORPUS} (the ../shared folder is absent)")
-    for folder in folders:
-        shutil.copytree(folder, tmp_path / "corpus" / folder.parent.name / folder.name)
-    db = tmp_path / "lessonloop.db"
-    run_ingest(db, tmp_path / "corpus")
-    conn = sqlite3.connect(db)
+    db = every_corpus_store(factory)
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return [row[0] for row in conn.execute("SELECT text FROM messages WHERE kind = 'prompt' AND text IS NOT NULL")]
+        prompts = []
+        for folder in folders:
+            prompts += [
+                row[0]
+                for row in conn.execute(
+                    "SELECT m.text FROM messages m JOIN sessions s ON s.id = m.session_id"
+                    " JOIN source_files f ON f.id = s.source_file_id"
+                    " WHERE m.kind = 'prompt' AND m.text IS NOT NULL AND substr(f.path, 1, ?) = ?",
+                    (len(str(folder)) + 1, f"{folder}/"),
+                )
+            ]
+        return prompts
     finally:
         conn.close()

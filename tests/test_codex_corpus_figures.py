@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import SHARED_CORPUS
 from tests.counting.codex_raw_figures import per_session
+from tests.shared_stores import every_corpus_store
 
 ZO_QORE = SHARED_CORPUS / "codex" / "zo-qore" / "sessions"
 PARKING_LOT = SHARED_CORPUS / "codex" / "parking-lot" / "sessions"
@@ -67,9 +68,19 @@ def _ingest(db: Path, folder: Path) -> dict[str, dict[str, int]]:
         capture_output=True,
         text=True,
     )
-    conn = sqlite3.connect(db)
+    return _stored(db)
+
+
+def _stored(db: Path, under: Path | None = None) -> dict[str, dict[str, int]]:
+    """The stored figures of each Codex session, of those read from files under `under` when given."""
+    query = STORED
+    args: tuple[object, ...] = ()
+    if under is not None:
+        query += " AND s.source_file_id IN (SELECT id FROM source_files WHERE substr(path, 1, ?) = ?)"
+        args = (len(str(under)) + 1, f"{under}/")
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return {row[0]: dict(zip(FIELDS, row[1:], strict=True)) for row in conn.execute(STORED)}
+        return {row[0]: dict(zip(FIELDS, row[1:], strict=True)) for row in conn.execute(query, args)}
     finally:
         conn.close()
 
@@ -108,13 +119,12 @@ def test_a_sample_of_every_cli_version_is_stored_as_its_rollouts_say(tmp_path: P
 
 @pytest.mark.corpus
 @pytest.mark.slow
-def test_all_of_zo_qore_is_stored_as_its_rollouts_say(tmp_path: Path) -> None:
+def test_all_of_zo_qore_is_stored_as_its_rollouts_say(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Read from the run's store of every corpus (tests/shared_stores.py), its sessions of zo-qore."""
     _need(ZO_QORE)
-    copy = tmp_path / "sessions"
-    shutil.copytree(ZO_QORE, copy)
-    expected = per_session([str(copy)])
-    stored = _ingest(tmp_path / "store.db", copy)
+    expected = per_session([str(ZO_QORE)])
+    stored = _stored(every_corpus_store(tmp_path_factory), ZO_QORE)
     assert _differences(expected, stored) == []
     totals = {name: sum(f[name] for f in expected.values()) for name in FIELDS}
-    assert totals["prompts"] < sum(1 for _ in copy.rglob("rollout-*.jsonl")) * 50  # sanity, not a pin
+    assert totals["prompts"] < sum(1 for _ in ZO_QORE.rglob("rollout-*.jsonl")) * 50  # sanity, not a pin
     assert totals["calls"] > 10_000 and totals["failed"] > 1_000

@@ -5,8 +5,6 @@ and on the prompts of the shared corpora (English) no phrase of another language
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from lessonloop.analyze.correction_languages import OTHER_LANGUAGES
@@ -118,9 +116,9 @@ def test_an_everyday_sentence_is_not_a_correction(text: str) -> None:
 
 
 @pytest.mark.slow
-def test_no_phrase_of_another_language_matches_the_corpora_prompts(tmp_path: Path) -> None:
+def test_no_phrase_of_another_language_matches_the_corpora_prompts(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Precision on real prompts: the shared corpora's (English) prompts match none of them."""
-    prompts = corpus_prompts(tmp_path)
+    prompts = corpus_prompts(tmp_path_factory)
     assert len(prompts) > 1000
     matched = [
         (phrase.id, sentence[:120])

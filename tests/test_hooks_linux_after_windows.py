@@ -16,9 +16,9 @@ import pytest
 from tests.agent_hooks import PAYLOADS, run_agent_hook
 from tests.conftest import SHARED_CORPUS
 from tests.hook_helpers import hook_env
+from tests.shared_stores import shared_store
 from tests.test_hooks_every_agent import claude_payload
 from tests.test_lessons_cli import query
-from tests.web_stores import ingest, need_corpora
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
@@ -47,9 +47,7 @@ COMMANDS = (
 
 @pytest.fixture(scope="module")
 def windows_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    need_corpora(*WINDOWS)
-    db = tmp_path_factory.mktemp("windows") / "lessonloop.db"
-    ingest(db, *WINDOWS)
+    db = shared_store(tmp_path_factory, "windows", WINDOWS)  # built once for every worker of the run
     shells = query(
         db,
         "SELECT trigger FROM lessons WHERE status = 'active' AND tier != 'candidate' AND trigger LIKE '%powershell%'",

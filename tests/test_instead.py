@@ -18,8 +18,9 @@ from lessonloop.learn.events import CallEvent
 from lessonloop.learn.instead import remedy, similar_paths
 from lessonloop.lesson_model.decision import ASK_AT
 from lessonloop.lesson_model.triggers import command_head
-from tests.conftest import SHARED_CORPUS
 from tests.learning_helpers import Script, play
+from tests.shared_stores import every_corpus_store as shared_every_corpus_store
+from tests.shared_stores import private_copy
 
 TIMEOUT = "command timed out after 10000 milliseconds"
 REJECTED = "error: failed to push some refs to 'https://example.com/app.git'\nhint: Updates were rejected"
@@ -131,25 +132,9 @@ def test_similar_paths() -> None:
 
 @pytest.fixture(scope="module")
 def every_corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store of every shared corpus of transcripts (not the git bundles), learned."""
-    sources = sorted(
-        str(source)
-        for agent in SHARED_CORPUS.glob("*")
-        if agent.is_dir() and agent.name != "git"
-        for source in agent.iterdir()
-        if source.is_dir()
-    )
-    if not sources:
-        pytest.skip(f"the shared corpora are not at {SHARED_CORPUS} (the ../shared folder is absent)")
-    db = tmp_path_factory.mktemp("every-corpus") / "lessonloop.db"
-    done = subprocess.run(
-        [sys.executable, "-m", "lessonloop", "ingest", *sources, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return db
+    """A store of every shared corpus of transcripts (not the git bundles), learned: a copy of the
+    run's shared one (tests/shared_stores.py), since `recall` writes what it gave."""
+    return private_copy(shared_every_corpus_store(tmp_path_factory), tmp_path_factory.mktemp("every-corpus"))
 
 
 def _head_of(command: str) -> tuple[str, ...]:

@@ -6,8 +6,6 @@ instruction the English rules do not."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from lessonloop.analyze.instruction_languages import is_instruction_other
@@ -80,10 +78,12 @@ def test_a_typed_correction_in_german_makes_a_lesson_with_its_words() -> None:
 
 
 @pytest.mark.slow
-def test_no_rule_of_another_language_finds_an_instruction_in_the_corpora_prompts(tmp_path: Path) -> None:
+def test_no_rule_of_another_language_finds_an_instruction_in_the_corpora_prompts(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     """Precision on real prompts: on the shared corpora's (English) prompts, the other languages'
     rules find no instruction in a sentence the English rules do not already read as one."""
-    prompts = corpus_prompts(tmp_path)
+    prompts = corpus_prompts(tmp_path_factory)
     assert len(prompts) > 1000
     found = [
         sentence[:120]

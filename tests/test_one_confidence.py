@@ -3,8 +3,8 @@ an agent sees a lesson's confidence shows the same figure (`lessons list`, `less
 export, the web API, the PreToolUse hook's decision), and no lesson that failed in a single session
 is active, global, in a rules file's section, or able to stop a call.
 
-The store holds every agent corpus of ../shared but codex/zo-qore (168 MB: for labelled evaluation
-and benchmarks, not for every test run)."""
+The store holds every agent corpus of ../shared, ingested once per test run (tests/shared_stores.py);
+the tests work on a copy of it."""
 
 from __future__ import annotations
 
@@ -16,21 +16,12 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SHARED_CORPUS, cli
+from tests.conftest import cli
+from tests.shared_stores import every_corpus_store, private_copy
 from tests.test_lessons_cli import query
-from tests.web_stores import ingest, need_corpora
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
-CORPORA = (
-    SHARED_CORPUS / "claude-code" / "spotter",
-    SHARED_CORPUS / "claude-code" / "codemie",
-    SHARED_CORPUS / "codex" / "codemie",
-    SHARED_CORPUS / "codex" / "parking-lot",
-    SHARED_CORPUS / "gemini" / "codemie",
-    SHARED_CORPUS / "opencode" / "codemie",
-    SHARED_CORPUS / "aider" / "aider-dev",
-)
 # The figures agree to the hook's 4 decimals (each surface reads the clock a moment apart, and rounds
 # at 4 or 6 decimals: 0.0739498 and 0.07395 are the same figure).
 CLOSE = 1e-4
@@ -38,10 +29,7 @@ CLOSE = 1e-4
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    need_corpora(*CORPORA)
-    db = tmp_path_factory.mktemp("one-confidence") / "lessonloop.db"
-    ingest(db, *CORPORA)
-    return db
+    return private_copy(every_corpus_store(tmp_path_factory), tmp_path_factory.mktemp("one-confidence"))
 
 
 def as_json(*args: str | Path) -> Any:
