@@ -164,4 +164,37 @@ ISSUE_60: tuple[Planted, ...] = (
         "nostr nsec: nsec1" + _rep("qpzry9x8gf2tvdw0s3jn54khce6mua7l", 58),
         ("nsec1" + _rep("qpzry9x8gf2tvdw0s3jn54khce6mua7l", 58),),
     ),
+    # A password's shape on a line about logging in (secrets/cued_passwords.py), wherever it stands.
+    Planted("cued-before-label", "Lighthouse*48 ist das pw für die datenbank", ("Lighthouse*48",)),
+    Planted("cued-no-verb", "staging is 10.0.0.4, user admin, Gl4cier&2207 — dont change it", ("Gl4cier&2207",)),
+    Planted("cued-at-symbol", "bhai password hai Kaveri@1998 try kar", ("Kaveri@1998",)),
+    Planted("cued-foreign-plain", "parol ot servera zimaleto84kq nikomu", ("zimaleto84kq",)),
+    Planted(
+        "cued-next-line",
+        "[sudo] password for ana: \n$ Orchid7731!\nbash: Orchid7731!: command not found",
+        ("Orchid7731!",),
+    ),
+    Planted(
+        "cued-quoted-after", "**Q: How do I log in?**\nA: use `qa@acme.io` with `Mv4~Tq9zp!Le`.", ("Mv4~Tq9zp!Le",)
+    ),
+    # Random tokens of a found secret's shape in the same text (loose_tokens.sibling_spans).
+    Planted(
+        "siblings-joined",
+        'p1 = "' + R20 + '"\np2 = "' + _rep("Kw3Nb8Yq2Zt6Hm", 20) + '"\nWEBHOOK_SECRET = f"{p1}{p2}"',
+        (R20, _rep("Kw3Nb8Yq2Zt6Hm", 20)),
+    ),
+    # Elements named for a secret: with attributes, and as a name element's value element.
+    Planted("xml-attributes", '<Pass encoding="base64">' + B64_PW + "</Pass>", (B64_PW,)),
+    Planted("keepass-pair", '<Key>Password</Key><Value ProtectInMemory="True">' + PW + "</Value>", (PW,)),
+    Planted("hadoop-pair", "<name>ldap.bind.password</name>\n<value>" + PW + "</value>", (PW,)),
+    Planted("placeholder-default", '@Value("${db.password:' + PW + '}")', (PW,)),
+    Planted("bindpw", "+bindpw " + PW, (PW,)),
+    Planted("mysql-log-ampersand", "COMMAND=/usr/bin/mysql -u root -pQw&9Lk2Zx7 -e FLUSH", ("Qw&9Lk2Zx7",)),
+    Planted(
+        "html-table",
+        "<tr><th>System</th><th>Login</th><th>Kennwort</th></tr>\n<tr><td>SAP</td><td>BATCH</td><td>"
+        + PW
+        + "</td></tr>",
+        (PW,),
+    ),
 )

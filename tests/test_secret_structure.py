@@ -18,6 +18,12 @@ HEX64 = _rep("9f2c7a4e1b8d3f60", 64)
 
 KEPT = (
     "ssh -p 2222 -l deploy build01",
+    # on a line about logging in, what is not a password's shape (cued_passwords)
+    "login with user@example.com, then run npm i react@18.2.0 and python3.11 -m venv",
+    "password: ENC[AES256_GCM,data:aM+Cr4d/Z6MuZeypwC6DFnDu,iv:jAdDhP5obuGeiBGrRP2rruSJqIBEi6OD,type:str]",
+    "user test_user2 logged in at 10:42 from 10.0.0.7 (session abc123def)",
+    "<name>keyboard.layout</name><value>de-nodeadkeys2</value>",
+    "k=${TOKEN_TTL:3600} and ${API_KEY:-}",
     "docker run -u 1000 -p 8080:80 nginx:1.27",
     "mysql -u root -p",
     "psql -U app -p 5432 -h db",
@@ -127,13 +133,14 @@ MEASURED = (
     ("tests.secret_samples_fresh2", "FRESH2", "BENIGN_FRESH2", 0.01, 1),
     ("tests.secret_samples_fresh3", "FRESH3", "BENIGN_FRESH3", 0.02, 1),
     ("tests.secret_samples_fresh4", "FRESH4", "BENIGN_FRESH4", 0.02, 1),
-    ("tests.secret_samples_fresh5", "FRESH5", "BENIGN_FRESH5", 0.02, 0),
+    ("tests.secret_samples_fresh5", "FRESH5", "BENIGN_FRESH5", 0.014, 0),
     ("tests.secret_samples_fresh6", "FRESH6", "BENIGN_FRESH6", 0.03, 0),
-    ("tests.secret_samples_fresh7", "FRESH7", "BENIGN_FRESH7", 0.03, 2),
+    ("tests.secret_samples_fresh7", "FRESH7", "BENIGN_FRESH7", 0.021, 2),
     ("tests.secret_samples_fresh8", "FRESH8", "BENIGN_FRESH8", 0.025, 3),
     ("tests.secret_samples_fresh9", "FRESH9", "BENIGN_FRESH9", 0.022, 2),
-    ("tests.secret_samples_fresh10", "FRESH10", "BENIGN_FRESH10", 0.031, 0),
-    ("tests.secret_samples_fresh11", "FRESH11", "BENIGN_FRESH11", 0.028, 2),
+    ("tests.secret_samples_fresh10", "FRESH10", "BENIGN_FRESH10", 0.027, 0),
+    ("tests.secret_samples_fresh11", "FRESH11", "BENIGN_FRESH11", 0.024, 2),
+    ("tests.secret_samples_fresh12", "FRESH12", "BENIGN_FRESH12", 0.011, 3),
 )
 
 

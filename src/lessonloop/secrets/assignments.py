@@ -188,6 +188,10 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
                 position += 1  # config["password"] = ..., os.environ['API_TOKEN'] = ...
     if before == "<" and text.startswith(">", position):
         return _xml_value(text, position + 1)
+    if before == "<" and text.startswith((" ", "\t"), position):
+        closing = text.find(">", position, position + 200)  # `<Pass encoding="base64">X</Pass>`
+        if closing > 0 and "\n" not in text[position:closing] and text[closing - 1] != "/":
+            return _xml_value(text, closing + 1)
     operator = _OPERATOR.match(text, position)
     form: str
     if operator is None and before in ("'", '"') and _DEFINED.search(text, max(0, left - 24), left - 1) is not None:

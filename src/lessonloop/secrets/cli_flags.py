@@ -31,7 +31,11 @@ CLIENT_RULES: tuple[ClientRule, ...] = (
     # ssh-keygen -N new_passphrase, -P old_passphrase (`-N ""`: no passphrase)
     ClientRule(("ssh-keygen",), r"\s-[NP][ \t]*" + _VALUE),
     # MySQL clients take the password glued to -p (`-p SECRET` prompts and names a database).
-    ClientRule(("mysql", "mariadb"), r"\s-p(?P<secret>[^\s\"'`;&|]{1,200}|\"[^\"\n]{1,200}\"|'[^'\n]{1,200}')"),
+    # (an `&` inside the word is the password's: a shell would have split it, so the text is a log's)
+    ClientRule(
+        ("mysql", "mariadb"),
+        r"\s-p(?P<secret>(?:[^\s\"'`;&|]|&(?=[^\s&;|])){1,200}|\"[^\"\n]{1,200}\"|'[^'\n]{1,200}')",
+    ),
     ClientRule(("sshpass",), r"\s-p[ \t]*" + _VALUE),
     ClientRule(("redis-cli",), r"\s-a[ \t]+" + _VALUE),
     ClientRule(("mongo",), r"\s-p[ \t]+" + _VALUE),

@@ -163,6 +163,10 @@ _ENV_DEFAULT = LazyRegex(
     r"[ \t]*\(?[ \t]*[\"']?(\w*(?:pass|secret|token|key|pwd)\w*)[\"']?[ \t]*"
     r"(?:,|\)?[ \t]*(?:\|\||\?\?|\bor\b|\?:))[ \t]*[\"']([^\"'\n]{4,300})[\"']"
 )
+# a placeholder's default named for a secret: Spring's `${db.password:X}`, the shell's `${DB_PASS:-X}`
+_PLACEHOLDER_DEFAULT = LazyRegex(
+    r"\$\{[\w.\-]*(?:pass|PASS|Pass|secret|SECRET|Secret|token|TOKEN|Token|pwd|PWD|key|KEY|Key)[\w.\-]*:-?([^\s{}$]{4,300})\}"
+)
 # a DSN's password without a scheme: "user:PW@tcp(host:3306)/db"
 _DSN = LazyRegex(r"[\"'](?!mailto:)[\w.\-]{1,64}:([^@\s\"'/:]{3,200})@(?:tcp|unix|udp)?[(\w]")
 # a UUID given to a name for a secret: `SecretID: <uuid>`, `"token": "<uuid>"`
@@ -172,8 +176,9 @@ _SECRET_UUID = LazyRegex(
 )
 # a configuration line `key value` whose key names a password (msmtp, keepalived, snmpd, ipsec)
 _CONFIG_LINE = LazyRegex(
-    r"(?m)^[ \t]*(?:(?:[a-z][a-z_\-]*pass(?:word|wd|phrase)?|password|passwd|passphrase|auth_pass|secret|psk|tls_key_pass)"
-    r"[ \t]+(?![=:(\[])([^\s#:]{4,200}|(?:[a-z]{4}[ \t]){3}[a-z]{4})"
+    r"(?m)^[ \t]*(?:[+\-][ \t]*)?(?:(?:[a-z][a-z_\-]*pass(?:word|wd|phrase)?|[a-z][a-z_\-]*pw|password|passwd|passphrase"
+    r"|auth_pass|secret|psk|tls_key_pass)"
+    r"[ \t]+(?![=:(\[])([^\s#:][^\s:]{3,199}|(?:[a-z]{4}[ \t]){3}[a-z]{4})"
     r"|(?:ro|rw)?community[ \t]+(?![=:(\[])([^\s#:]{4,200})(?:[ \t]+[\w.:/\-]{1,60})?)[ \t]*$"
 )
 # reversibly encrypted secrets of network gear: Juniper's `$9$...`
@@ -215,7 +220,12 @@ _DEFINE = LazyRegex(r"#define[ \t]+" + _SECRET_NAME_PART + r"[ \t]+\"([^\"\n]{4,
 _KEYWORD = LazyRegex(
     r":(?<![\w:]:)[\w-]*(?:pass|password|passwd|secret|token|api-key|pwd)[\w-]*[ \t]+\"([^\"\n]{4,300})\""
 )
-_PLIST = LazyRegex(r"<key>" + _SECRET_NAME_PART + r"</key>\s*<string>([^<\n]{4,300})</string>")
+# (and its likes: KeePass's `<Key>Password</Key><Value ...>`, Hadoop's `<name>x.password</name><value>`)
+_PLIST = LazyRegex(
+    r"<(key|Key|KEY|name|Name)>[\w.\-]*?(?:[Pp]ass(?:word|wd|phrase)?|PASS(?:WORD|WD)?|[Ss]ecret|SECRET|[Tt]oken|TOKEN"
+    r"|[Pp]wd|PWD|[Kk]ey|KEY|[Pp]sk|PSK)</\1>\s*"
+    r"<(string|value|Value|VALUE|data)(?:[ \t][^<>\n]{0,200})?>([^<\n]{4,300})</\2>"
+)
 _CDATA = LazyRegex(r"<(" + _SECRET_NAME_PART + r")>\s*<!\[CDATA\[(.{1,300}?)\]\]>\s*</\1>", 16)
 _BLOCK_SCALAR = LazyRegex(
     r"(?m)^([ \t]*)[\w.\-]*(?:pass|password|passwd|secret|token|passphrase|pwd)[\w.\-]*:[ \t]*[|>][-+]?[ \t]*\r?\n"
@@ -295,6 +305,12 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
             found = _ENV_DEFAULT.match(text, position)
             if found is not None and _not_placeholder(found.group(2)):
                 out.append((found.start(2), found.end(2), "env-default-secret"))
+    if "${" in text:
+        out += [
+            (f.start(1), f.end(1), "env-default-secret")
+            for f in _PLACEHOLDER_DEFAULT.finditer(text)
+            if _not_placeholder(f.group(1)) and told_ok(f.group(1))
+        ]
     if "@" in text and ":" in text:
         out += [(f.start(1), f.end(1), "dsn-password") for f in _DSN.finditer(text)]
     if "-" in text and any(word in lowered for word in ("secret", "token", "passw", "api_key", "apikey")):
@@ -329,9 +345,9 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         out += [
             (f.start(1), f.end(1), "assigned-secret") for f in _KEYWORD.finditer(text) if _not_placeholder(f.group(1))
         ]
-    if "<key>" in text:
+    if "<key>" in lowered or "<name>" in lowered:
         out += [
-            (f.start(1), f.end(1), "assigned-secret") for f in _PLIST.finditer(text) if _not_placeholder(f.group(1))
+            (f.start(3), f.end(3), "assigned-secret") for f in _PLIST.finditer(text) if _not_placeholder(f.group(3))
         ]
     if "CDATA" in text:
         out += [(f.start(2), f.end(2), "assigned-secret") for f in _CDATA.finditer(text)]
@@ -574,6 +590,7 @@ _CONFIG_WORDS = (
     "psk ",
     "community ",
     "tls_key_pass",
+    "pw ",  # ldap.conf's `bindpw X`, slapd's `rootpw X`
 )
 _NOT_CONFIG_VALUES = frozenset({"on", "off", "yes", "no", "true", "false", "none", "public", "private"})
 
@@ -724,6 +741,26 @@ def _table_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
 
 
 _TABLE_ROW_WORDS = ("passw", "passphrase", "secret", "token", "api", "private", "credential")
+_HTML_ROW = LazyRegex(r"(?is)<tr\b[^>]*>(.*?)</tr>")
+_HTML_CELL = LazyRegex(r"(?is)<t([hd])\b[^>]*>(.*?)</t\1>")
+
+
+def _html_table_spans(text: str) -> list[tuple[int, int, str]]:
+    """Cells under an HTML table's header cell (`<th>Kennwort</th>`) named for a secret."""
+    out: list[tuple[int, int, str]] = []
+    columns: set[int] = set()
+    for row in _HTML_ROW.finditer(text):
+        cells = list(_HTML_CELL.finditer(text, row.start(1), row.end(1)))
+        if cells and all(cell.group(1).lower() == "h" for cell in cells):
+            names = [cell.group(2).strip().lower() for cell in cells]
+            columns = {i for i, name in enumerate(names) if _SECRET_CELL.fullmatch(name) is not None}
+            continue
+        for index, cell in enumerate(cells):
+            value = cell.group(2).strip()
+            if index in columns and "<" not in value and told_ok(value):
+                start = text.index(value, cell.start(2))
+                out.append((start, start + len(value), "table-secret"))
+    return out
 
 
 def _insert_spans(text: str) -> list[tuple[int, int, str]]:
@@ -898,6 +935,8 @@ def context_spans(text: str, lowered: str | None = None) -> list[tuple[int, int,
                 out.append((grouped.start(1), grouped.end(1), "totp-secret"))
     if secret_word or "key" in lowered:
         out += _table_spans(text, lowered)
+    if "<th" in lowered and "<td" in lowered:
+        out += _html_table_spans(text)
     if '"sensitive"' in text:
         out += [(f.start(1), f.end(1), "sensitive-value") for f in _SENSITIVE.finditer(text)]
     if ') "' in text:

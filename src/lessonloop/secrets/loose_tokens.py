@@ -339,3 +339,46 @@ def strong_random(word: str) -> bool:
 
 
 _WORDLIKE = LazyRegex(r"[A-Z]?[a-z]{4,}")  # a word's letters: random text rarely holds four lower-case in a row
+
+
+_SIBLING = LazyRegex(r"[A-Za-z0-9][A-Za-z0-9_\-]{15,127}")
+_SIBLING_SLACK = 4  # how much longer or shorter a sibling may be
+
+
+def sibling_spans(text: str, found: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Random tokens of the shape of a secret found in the same text: `T1=ghp_X` and `T2=Y` joined
+    later, two literals `_p1 = "X"` and `_p2 = "Y"` made into one secret, `the app expects X but
+    the .env has Y for API_SECRET`. A token is a sibling of a found secret when it is random itself
+    (secrets/token_shape.random_token, hex aside: commit ids are everywhere), of about its length,
+    and made of the same classes of characters (digits, upper and lower case)."""
+    shapes: set[tuple[int, bool, bool, bool]] = set()
+    for begin, end in found:
+        value = text[begin:end]
+        if 16 <= len(value) <= 128 and random_token(value, hex_ok=False) and not is_hex(value):
+            shapes.add(_shape(value))
+    if not shapes:
+        return []
+    covered = sorted(found)
+    out: list[tuple[int, int, str]] = []
+    for match in _SIBLING.finditer(text):
+        start, end = match.span()
+        if (start and (text[start - 1].isalnum() or text[start - 1] in "/.")) or (
+            end < len(text) and text[end] in "/."
+        ):
+            continue  # part of a path, a host or a longer word
+        if any(begin < end and start < stop for begin, stop in covered):
+            continue
+        word = match.group()
+        if is_hex(word) or not random_token(word, hex_ok=False):
+            continue
+        shape = _shape(word)
+        if any(abs(shape[0] - other[0]) <= _SIBLING_SLACK and shape[1:] == other[1:] for other in shapes):
+            out.append((start, end, "random-token"))
+    return out
+
+
+def _shape(value: str) -> tuple[int, bool, bool, bool]:
+    """A token's length and which classes it holds (digits, upper, lower), a prefix (`ghp_`) aside."""
+    core = value.split("_", 1)[1] if "_" in value[:8] and len(value.split("_", 1)[1]) >= 16 else value
+    digits, uppers, lowers = classes(core)
+    return len(core), digits > 0, uppers > 0, lowers > 0

@@ -183,6 +183,11 @@ def _redact_text(text: str, scope: Scope, structural: bool) -> tuple[str, int]:
             spans.append((source[0], source[1], priority, kind))
     if not spans:
         return text, 0
+    if any(end - begin >= 16 for begin, end, _priority, _kind in spans) and any(c.isdigit() for c in text):
+        from lessonloop.secrets.loose_tokens import sibling_spans
+
+        found = [(begin, end) for begin, end, _priority, _kind in spans]
+        spans += [(begin, end, _STRUCTURAL_PRIORITY, kind) for begin, end, kind in sibling_spans(text, found)]
     return _replace(text, _with_repeats(text, spans))
 
 

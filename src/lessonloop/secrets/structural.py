@@ -93,8 +93,8 @@ _CONTEXT = (
     "key", "pin", "puk", "passcode", "://", "thin:", "passwd", "ftp", "phrase", "mnemonic", "code", ') "',
     '"sensitive"', "insert into", "<", "|", "connect", "login", "logon", "signin", "btoa", "encode", "getenv",
     "environ", "env.", "env::", "@tcp", "@unix", "psk", "community", "set ", "$ pass", "$ gopass", "pdo",
-    "#define", "<key>", "cdata", "{plain}", "{clear", "codes", "secret 0", "password 7", "$9$", "totp", "otp", "2fa",
-    "mfa", "authenticator", "oath", "seed", "]:", "age-secret-key", "pragma", "ntlm", "334 ", "pass ", "_pass", "pass.", ".pass", "basic", "wifi:", "(0x", "?key=", "&key=", "macaroon", "rand ", "urandom", "keygen", "pwgen",
+    "#define", "<key>", "<name>", "cdata", "{plain}", "{clear", "codes", "secret 0", "password 7", "$9$", "totp", "otp", "2fa",
+    "mfa", "authenticator", "oath", "seed", "]:", "age-secret-key", "pragma", "ntlm", "334 ", "pass ", "_pass", "pass.", ".pass", "basic", "wifi:", "(0x", "?key=", "&key=", "macaroon", "rand ", "urandom", "keygen", "pwgen", "pw ",
     "raw result", "mysqli", "mysql_connect", ";base64,", "\n12.", "\n12)", "from stdin",
     # a table's column named for a password in another language (context_values._CELL_WORDS)
     "ennwort", "asswort", "contrase", "senha", "mdp", "wachtwoord", "senord", "hasło", "haslo", "heslo", "salasana",
@@ -115,13 +115,15 @@ SPOKEN_NEEDLES = (
 )  # fmt: skip
 _SPOKEN = (*SPOKEN_NEEDLES, "admin", "root", "login", "sa ", "superuser")
 _KEYS = ("-----begin", "----- begin", "untrusted comment", "[")
+# what secrets/cued_passwords.py's cues need (a text in another script is read whatever it holds)
+_CUED = (*SPOKEN_NEEDLES, "login", "log in", "logon", "sign in", "signin", "creds", "credential", "user", "parol")
 # what secrets/told_around.py's rules need
 _TABLE_WORDS = ("passw", "pass", "pwd", "secret", "token", "key", "credential", "contra", "senha", "asswort", "pin")
 _AROUND = ("<-", "←", " as ", "key", "secret", "token", "passw", "login", "logon", "creds", "account", "mysql",
            "mariadb", "card", "visa", "master", "amex", "credit", "debit", "cvv", "cvc", "karte",
            "tarjeta", "carte", "fromcharcode", "|", "-", "rtmp", "md5", "smtp", "sasl", "gmail", "app", "mii", "log in", "sign in", "signin", "connect",
            "authenticat", "credential", " / ", "decode")  # fmt: skip
-_NEEDLES = tuple(sorted(set(_TABLE_WORDS + _AROUND + _NAMED + _CONTEXT + _PROGRAM + _STORES + _SPOKEN + _KEYS)))
+_NEEDLES = tuple(sorted(set(_TABLE_WORDS + _AROUND + _NAMED + _CONTEXT + _PROGRAM + _STORES + _SPOKEN + _KEYS + _CUED)))
 _AUTOMATON: list[Any] = []  # the automaton, once built
 # The words whose places the rules look for in a long text's lower-cased text (occurrences()):
 # found with _NEEDLES by one automaton, in the pass that tells which needles a text holds.
@@ -221,6 +223,8 @@ def structural_spans(text: str) -> list[tuple[int, int, str]]:
             spans += _rule("secret_stores").k8s_secret_spans(text)
     if not present.isdisjoint(_SPOKEN) or not text.isascii():
         spans += _rule("spoken_passwords").spoken_spans(text, told_ok, lowered)
+    if digits and (not present.isdisjoint(_CUED) or not text.isascii()):
+        spans += _rule("cued_passwords").cued_spans(text)
     if "\n" in text and ("\t" in text or "   " in text) and not present.isdisjoint(_TABLE_WORDS):
         spans += _rule("told_around").table_spans(text)
     if not present.isdisjoint(_AROUND):

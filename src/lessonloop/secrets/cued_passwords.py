@@ -1,0 +1,112 @@
+# ruff: noqa: RUF001
+"""A password by its shape on a line that speaks of logging in, wherever it stands on the line:
+`staging box is 10.0.7.14, user admin, Tr0ub4dor&778`, `Schmetterling*64 ist das pw`, `bhai
+password hai Dilwale@2000 try kar`, `Use demo@acme.io with Nu7~SV6az0!l` after a question about
+logging in; and on one of the two lines after such a line when it stands alone there
+(`[sudo] password for erik:`, then `$ Linnea1158!`) or in quotes (`**Q: How do I log in?**`, then
+``A: use `demo@acme.io` with `Nu7~SV6az0!l` ``).
+
+No verb or word order is read (a language's grammar is not needed): the line's cue (a word for
+password, login, user or credentials in one of the languages people write to their agents) and
+the value's shape together decide. The shape is a person's password's
+(secrets/paired_values.human_password: letters, digits and a symbol, nothing of an expression, a
+version, an address or an option); after a word for password in another language than English,
+letters and digits mixed with two digits at least are one too (`qwerty412663zx`).
+"""
+
+from __future__ import annotations
+
+from lessonloop.core.lazy_regex import LazyRegex
+
+# words that say a line is about logging in (lower case; a word of its own, or the start of one:
+# `passwordnya`, `Passwort`)
+_CUE = LazyRegex(
+    r"(?<![a-zа-я])(?:passw|password|passwd|passcode|passphrase|pwd|pw|pass|kennwort|mot de passe|mdp"
+    r"|contrase|senha|clave|wachtwoord|hasło|haslo|heslo|jelsz|lösenord|losenord|salasana|passord|şifre|sifre"
+    r"|parola|parol|пароль|паролем|логин|login|log in|log into|logon|sign in|signin|creds|credential|user"
+    r"|username|usuario|utilisateur|benutzer|identifiant|anmeld)"
+    r"|密码|密碼|口令|パスワード|ログイン|비밀번호|비번|암호|رمز|كلمة|סיסמה|पासवर्ड"
+)
+# words for password other than English ones: after them a value needs no symbol
+_FOREIGN = LazyRegex(
+    r"(?<![a-zа-я])(?:kennwort|passwort|mot de passe|mdp|contrase|senha|clave|wachtwoord|hasło|haslo|heslo|jelsz"
+    r"|lösenord|losenord|salasana|passord|şifre|sifre|parola|parol|пароль)|密码|密碼|パスワード|비밀번호|비번|رمز"
+)
+_TOKEN = LazyRegex(r"\S{8,}")  # a word of 8 or more, whole (at most _LONGEST)
+_LONGEST = 80
+_OPENERS = "\"'`([{<«“‘「"
+_CLOSERS = "\"'`)]}>»”’」,;:."
+_MAX_TOKENS_ALONE = 3  # a line after the cue's: a value of its own, maybe a prompt's `$` before it
+_AFTER_CUE = 2  # how many lines with text after a cue's line may hold its value
+
+
+def cued_spans(text: str) -> list[tuple[int, int, str]]:
+    """The spans of values shaped as passwords on lines with a cue, or alone on a line just after
+    one (start, end, kind)."""
+    out: list[tuple[int, int, str]] = []
+    since_cue = _AFTER_CUE  # lines with text since the last one with a cue
+    position = 0
+    size = len(text)
+    while position < size:
+        end = text.find("\n", position)
+        end = size if end < 0 else end
+        line = text[position:end].lower()
+        if line.strip():
+            cue = _CUE.search(line)
+            after = cue is None and since_cue < _AFTER_CUE
+            if cue is not None or after:
+                foreign = cue is not None and _FOREIGN.search(line) is not None
+                alone = len(line.split()) <= _MAX_TOKENS_ALONE
+                for token in _TOKEN.finditer(text, position, end):
+                    if token.end() - token.start() > _LONGEST:
+                        continue
+                    start, stop = _unwrapped(text, token.start(), token.end())
+                    if cue is not None and cue.start() <= start - position < cue.end():
+                        continue  # the cue's own word (`passwordnya`)
+                    quoted = stop - start < token.end() - token.start() and text[token.start()] in _OPENERS
+                    if after and not (alone or quoted):
+                        continue  # a line of its own after the cue's, or a quoted value in it
+                    value = text[start:stop]
+                    if _shaped(value) or (foreign and _letters_and_digits(value)):
+                        out.append((start, stop, "password-by-shape"))
+            since_cue = 0 if cue is not None else since_cue + 1
+        position = end + 1
+    return out
+
+
+def _shaped(value: str) -> bool:
+    """A person's password's shape; on a line about logging in, an `@` followed by no version is
+    one of its symbols (`Dilwale@2000`, `Sayangku@755bm`; not `react@18.2.0`, `user@host.com`)."""
+    from lessonloop.secrets.paired_values import human_password
+
+    if human_password(value):
+        return True
+    at = value.rfind("@")
+    if at <= 0 or "." in value[at:] or value.count("@") > 1:
+        return False
+    head, tail = value[:at], value[at + 1 :]
+    if not tail or not (any(c.isupper() for c in head) or not tail.isdigit()):
+        return False
+    return human_password(head + "!" + tail)
+
+
+def _unwrapped(text: str, start: int, end: int) -> tuple[int, int]:
+    """The token without the quotes, brackets and sentence punctuation around it (a password's own
+    `!` or `?` at its end is kept)."""
+    while start < end and text[start] in _OPENERS:
+        start += 1
+    while end > start and text[end - 1] in _CLOSERS:
+        end -= 1
+    return start, end
+
+
+def _letters_and_digits(value: str) -> bool:
+    """Eight or more letters and digits, maybe joined by `_`, two digits at least, a letter first:
+    `qwerty412663zx`, `Медведь_9406I7` (not a number, a hex hash, a date or a version)."""
+    digits = sum(c.isdigit() for c in value)
+    return (
+        value.replace("_", "").isalnum()
+        and value[0].isalpha()
+        and 2 <= digits <= len(value) - 4
+        and not all(c in "0123456789abcdef" for c in value.lower())
+    )
