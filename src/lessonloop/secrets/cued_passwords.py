@@ -23,8 +23,10 @@ from lessonloop.core.lazy_regex import LazyRegex
 _CUE = LazyRegex(
     r"(?<![a-zа-я])(?:passw|password|passwd|passcode|passphrase|pwd|pw|pass|kennwort|mot de passe|mdp"
     r"|contrase|senha|clave|wachtwoord|hasło|haslo|heslo|jelsz|lösenord|losenord|salasana|passord|şifre|sifre"
-    r"|parola|parol|пароль|паролем|логин|login|log in|log into|logon|sign in|signin|creds|credential|user"
-    r"|username|usuario|utilisateur|benutzer|identifiant|anmeld)"
+    r"|parola|parol|пароль|паролем|логин|anmeld)"
+    # English and other words that must end where the word ends (not `users`, `loginUrl`)
+    r"|(?<![a-zа-я])(?:login|log in|log into|logon|sign in|signin|creds|credentials?|user|username|usuario"
+    r"|utilisateur|benutzer|identifiant)(?![a-z])"
     r"|密码|密碼|口令|パスワード|ログイン|비밀번호|비번|암호|رمز|كلمة|סיסמה|पासवर्ड"
 )
 # words for password other than English ones: after them a value needs no symbol
@@ -36,6 +38,7 @@ _TOKEN = LazyRegex(r"\S{8,}")  # a word of 8 or more, whole (at most _LONGEST)
 _LONGEST = 80
 _OPENERS = "\"'`([{<«“‘「"
 _CLOSERS = "\"'`)]}>»”’」,;:."
+_SYMBOLS = frozenset("!@#$%^&*?~+=_-.")  # what a password holds besides letters and digits
 _MAX_TOKENS_ALONE = 3  # a line after the cue's: a value of its own, maybe a prompt's `$` before it
 _AFTER_CUE = 2  # how many lines with text after a cue's line may hold its value
 
@@ -52,7 +55,8 @@ def cued_spans(text: str) -> list[tuple[int, int, str]]:
         end = size if end < 0 else end
         line = text[position:end].lower()
         if line.strip():
-            cue = _CUE.search(line)
+            cues = [found.span() for found in _CUE.finditer(line)]
+            cue = cues[0] if cues else None
             after = cue is None and since_cue < _AFTER_CUE
             if cue is not None or after:
                 foreign = cue is not None and _FOREIGN.search(line) is not None
@@ -61,8 +65,9 @@ def cued_spans(text: str) -> list[tuple[int, int, str]]:
                     if token.end() - token.start() > _LONGEST:
                         continue
                     start, stop = _unwrapped(text, token.start(), token.end())
-                    if cue is not None and cue.start() <= start - position < cue.end():
-                        continue  # the cue's own word (`passwordnya`)
+                    inside = (token.start() - position, token.end() - position)
+                    if cues and all(begin < inside[1] and inside[0] < stop for begin, stop in cues):
+                        continue  # the cue's own word (`passwordnya`), or a word holding it
                     quoted = stop - start < token.end() - token.start() and text[token.start()] in _OPENERS
                     if after and not (alone or quoted):
                         continue  # a line of its own after the cue's, or a quoted value in it
@@ -79,6 +84,10 @@ def _shaped(value: str) -> bool:
     one of its symbols (`Dilwale@2000`, `Sayangku@755bm`; not `react@18.2.0`, `user@host.com`)."""
     from lessonloop.secrets.paired_values import human_password
 
+    if any(not (c.isalnum() or c in _SYMBOLS) for c in value) or "**" in value:
+        return False  # a path, a grep's `file:line:`, markup, code (`Name","+`), a URL
+    if "@" in value and "." in value[value.rfind("@") :]:
+        return False  # an address (`69695708+dev@users.noreply.github.com`)
     if human_password(value):
         return True
     at = value.rfind("@")

@@ -343,30 +343,31 @@ _WORDLIKE = LazyRegex(r"[A-Z]?[a-z]{4,}")  # a word's letters: random text rarel
 
 _SIBLING = LazyRegex(r"[A-Za-z0-9][A-Za-z0-9_\-]{15,127}")
 _SIBLING_SLACK = 4  # how much longer or shorter a sibling may be
+_SIBLING_TEXT = 4096  # a longer text is a file or a dump: its tokens are not one person's values
+_STANDS_AFTER = frozenset(" \t\n\"'`=:({[<>")  # what a value stands after and before: not a blob's `+` or `/`
+_STANDS_BEFORE = frozenset(" \t\r\n\"'`,;)}]<>")
 
 
 def sibling_spans(text: str, found: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """Random tokens of the shape of a secret found in the same text: `T1=ghp_X` and `T2=Y` joined
-    later, two literals `_p1 = "X"` and `_p2 = "Y"` made into one secret, `the app expects X but
-    the .env has Y for API_SECRET`. A token is a sibling of a found secret when it is random itself
-    (secrets/token_shape.random_token, hex aside: commit ids are everywhere), of about its length,
-    and made of the same classes of characters (digits, upper and lower case)."""
+    """Random tokens of the shape of a secret found in the same short text: `T1=ghp_X` and `T2=Y`
+    joined later, two literals `_p1 = "X"` and `_p2 = "Y"` made into one secret, `the app expects
+    X but the .env has Y for API_SECRET`. A token is a sibling of a found secret when both stand
+    alone (quoted, assigned, or between spaces: not pieces of a base64 blob), the secret is
+    strongly random and the sibling random (hex aside: commit ids are everywhere), of about one
+    length, and made of the same classes of characters (digits, upper and lower case)."""
+    if len(text) > _SIBLING_TEXT:
+        return []
     shapes: set[tuple[int, bool, bool, bool]] = set()
     for begin, end in found:
         value = text[begin:end]
-        if 16 <= len(value) <= 128 and random_token(value, hex_ok=False) and not is_hex(value):
+        if 16 <= len(value) <= 128 and _alone(text, begin, end) and strong_random(value) and not is_hex(value):
             shapes.add(_shape(value))
     if not shapes:
         return []
-    covered = sorted(found)
     out: list[tuple[int, int, str]] = []
     for match in _SIBLING.finditer(text):
         start, end = match.span()
-        if (start and (text[start - 1].isalnum() or text[start - 1] in "/.")) or (
-            end < len(text) and text[end] in "/."
-        ):
-            continue  # part of a path, a host or a longer word
-        if any(begin < end and start < stop for begin, stop in covered):
+        if not _alone(text, start, end) or any(begin < end and start < stop for begin, stop in found):
             continue
         word = match.group()
         if is_hex(word) or not random_token(word, hex_ok=False):
@@ -375,6 +376,10 @@ def sibling_spans(text: str, found: list[tuple[int, int]]) -> list[tuple[int, in
         if any(abs(shape[0] - other[0]) <= _SIBLING_SLACK and shape[1:] == other[1:] for other in shapes):
             out.append((start, end, "random-token"))
     return out
+
+
+def _alone(text: str, start: int, end: int) -> bool:
+    return (not start or text[start - 1] in _STANDS_AFTER) and (end == len(text) or text[end] in _STANDS_BEFORE)
 
 
 def _shape(value: str) -> tuple[int, bool, bool, bool]:
