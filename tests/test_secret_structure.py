@@ -134,13 +134,15 @@ MEASURED = (
     ("tests.secret_samples_fresh3", "FRESH3", "BENIGN_FRESH3", 0.02, 1),
     ("tests.secret_samples_fresh4", "FRESH4", "BENIGN_FRESH4", 0.02, 1),
     ("tests.secret_samples_fresh5", "FRESH5", "BENIGN_FRESH5", 0.014, 0),
-    ("tests.secret_samples_fresh6", "FRESH6", "BENIGN_FRESH6", 0.03, 0),
+    ("tests.secret_samples_fresh6", "FRESH6", "BENIGN_FRESH6", 0.024, 0),
     ("tests.secret_samples_fresh7", "FRESH7", "BENIGN_FRESH7", 0.021, 2),
     ("tests.secret_samples_fresh8", "FRESH8", "BENIGN_FRESH8", 0.025, 3),
     ("tests.secret_samples_fresh9", "FRESH9", "BENIGN_FRESH9", 0.022, 2),
-    ("tests.secret_samples_fresh10", "FRESH10", "BENIGN_FRESH10", 0.027, 0),
-    ("tests.secret_samples_fresh11", "FRESH11", "BENIGN_FRESH11", 0.024, 2),
-    ("tests.secret_samples_fresh12", "FRESH12", "BENIGN_FRESH12", 0.011, 3),
+    ("tests.secret_samples_fresh10", "FRESH10", "BENIGN_FRESH10", 0.025, 0),
+    ("tests.secret_samples_fresh11", "FRESH11", "BENIGN_FRESH11", 0.022, 2),
+    ("tests.secret_samples_fresh12", "FRESH12", "BENIGN_FRESH12", 0.008, 3),
+    ("tests.secret_samples_fresh13", "FRESH13", "BENIGN_FRESH13", 0.04, 4),
+    ("tests.secret_samples_fresh14", "FRESH14", "BENIGN_FRESH14", 0.075, 7),
 )
 
 

@@ -186,6 +186,8 @@ def key_spans(text: str, start: int, end: int, scope: str, seen: set[int]) -> li
             position += 1
             if text.startswith("]", position):
                 position += 1  # config["password"] = ..., os.environ['API_TOKEN'] = ...
+    if before == ":" and _NAMESPACE.search(text, max(0, left - 33), left) is not None:
+        before = "<"  # a namespaced element: `<wsse:Password Type="...">X</wsse:Password>`
     if before == "<" and text.startswith(">", position):
         return _xml_value(text, position + 1)
     if before == "<" and text.startswith((" ", "\t"), position):
@@ -385,6 +387,9 @@ def _value_span(
     return [(begin, end, _kind(form, name, core, dashes))]
 
 
+_NAMESPACE = LazyRegex(r"<[A-Za-z][\w.\-]{0,30}:$")
+
+
 def _xml_value(text: str, position: int) -> list[tuple[int, int, str]]:
     close = text.find("</", position, position + MAX_VALUE)
     if close < 0 or "\n" in text[position:close]:
@@ -467,9 +472,14 @@ def _escaped(text: str, position: int) -> bool:
     return slashes % 2 == 1
 
 
+_DOTTED_WORDS = LazyRegex(r"[a-z]{3,12}(?:\.[a-z]{3,12}){2,5}\d{2,4}")
+
+
 def _random_dotted(value: str) -> bool:
     """A token behind a short prefix and a dot (Vault's `s.Xq8...`): one long part with digits and
     both cases, unlike a dotted name (`settings.SECRET_KEY`, `rust_openssl.hpke.X25519PrivateKey`)."""
+    if _DOTTED_WORDS.fullmatch(value) is not None and "self." not in value and "this." not in value:
+        return True  # a passphrase of dotted words and a number (`monkey.summer.buster45`), not a name
     prefix, _, body = value.partition(".")
     if "." not in body and all(
         any(c.isdigit() for c in part) and any(c.isalpha() for c in part) for part in (prefix, body)

@@ -43,7 +43,7 @@ CLIENT_RULES: tuple[ClientRule, ...] = (
     ClientRule(("ldapsearch", "ldapmodify", "ldapadd", "ldapdelete", "ldapwhoami"), r"\s-w[ \t]+" + _VALUE),
     ClientRule(("smbclient", "rpcclient"), r"\s-U[ \t]+[^\s%]+%" + _VALUE),
     ClientRule(("htpasswd",), r"\s-b\w*[ \t]+(?:-\w+[ \t]+)*[^\s-]\S*[ \t]+\S+[ \t]+" + _VALUE),
-    # docker/podman/buildah/skopeo/helm registry/oras/nerdctl login -p PW; az login -p PW
-    ClientRule((" login",), r"\s-p[ \t]+" + _VALUE),
+    # docker/podman/buildah/skopeo/helm registry/oras/nerdctl login -p PW (or -p=PW); az login -p PW
+    ClientRule((" login",), r"\s-p(?:[ \t]+|=)" + _VALUE),
     *PASSWORD_OPTION_RULES,
 )

@@ -226,6 +226,13 @@ _PLIST = LazyRegex(
     r"|[Pp]wd|PWD|[Kk]ey|KEY|[Pp]sk|PSK)</\1>\s*"
     r"<(string|value|Value|VALUE|data)(?:[ \t][^<>\n]{0,200})?>([^<\n]{4,300})</\2>"
 )
+# an element named for a secret holding it in a child element: unattend.xml's
+# `<AdministratorPassword><Value>X</Value>`
+_VALUE_CHILD = LazyRegex(
+    r"<([\w:.\-]*(?:[Pp]assword|PASSWORD|[Pp]asswd|[Ss]ecret|SECRET|[Pp]assphrase))>\s*<(Value|value|string)>([^<\n]{4,300})</\2>"
+)
+# IMAP's LOGIN command in a protocol log: `a1 LOGIN user PW`
+_IMAP_LOGIN = LazyRegex(r"(?m)^[\w.]{1,12}[ \t]+(?:LOGIN|login)[ \t]+\S+[ \t]+(\S{4,200})[ \t]*\r?$")
 _CDATA = LazyRegex(r"<(" + _SECRET_NAME_PART + r")>\s*<!\[CDATA\[(.{1,300}?)\]\]>\s*</\1>", 16)
 _BLOCK_SCALAR = LazyRegex(
     r"(?m)^([ \t]*)[\w.\-]*(?:pass|password|passwd|secret|token|passphrase|pwd)[\w.\-]*:[ \t]*[|>][-+]?[ \t]*\r?\n"
@@ -243,7 +250,7 @@ _DEVICE = LazyRegex(
 _PLAIN_SCHEME = LazyRegex(r"\{(?:PLAIN|CLEAR|CLEARTEXT|PLAINTEXT)\}([^:\s]{3,200})")
 _SASL_LINE = LazyRegex(r"(?m)^\[[^\]\n]+\](?::\d+)?[ \t]+[^:\s]+:(\S{3,200})[ \t]*$")
 # backup and recovery codes listed after their heading: `1234 5678`, `abcde-12345`
-_CODES_HEAD = LazyRegex(r"(?i)(?:backup|recovery|verification|one-time)[ \w()]{0,20}codes?")
+_CODES_HEAD = LazyRegex(r"(?i)(?:backup|recovery|verification|one-time)[ \w()\-]{0,20}codes?")
 _CODE = LazyRegex(r"(?<![\w-])(?:\d{4}[ ]\d{4}|\d{8}|[a-z0-9]{4,5}-[a-z0-9]{4,5})(?![\w-])")
 _LITERAL = LazyRegex(r"[\"']((?:[^\"'\\\n]|\\.){1,300})[\"']")
 # `btoa("user:PW")`, `b64encode(b"user:PW")`: a Basic credential before it is encoded
@@ -345,6 +352,14 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
         out += [
             (f.start(1), f.end(1), "assigned-secret") for f in _KEYWORD.finditer(text) if _not_placeholder(f.group(1))
         ]
+    if "<value>" in lowered or "<string>" in lowered:
+        out += [
+            (f.start(3), f.end(3), "assigned-secret")
+            for f in _VALUE_CHILD.finditer(text)
+            if _not_placeholder(f.group(3)) and told_ok(f.group(3))
+        ]
+    if " login " in lowered:
+        out += [(f.start(1), f.end(1), "login-password") for f in _IMAP_LOGIN.finditer(text) if told_ok(f.group(1))]
     if "<key>" in lowered or "<name>" in lowered:
         out += [
             (f.start(3), f.end(3), "assigned-secret") for f in _PLIST.finditer(text) if _not_placeholder(f.group(3))
@@ -578,7 +593,7 @@ _VARIABLE = LazyRegex(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 
 
 _COLUMN_NAME = LazyRegex(r"[^\W\d_][\w .\-]{0,39}")
-_CELL_WORDS = ("pass", "pwd", "secret", "token", "key", "pin", "credential", "contra", "senha", "mdp", "asswort", "ennwort", "achtwoord",
+_CELL_WORDS = ("pass", "pwd", "secret", "token", "key", "pin", "credential", "contra", "senha", "mdp", "asswort", "ennwort", "achtwoord", "parola", "senord",
                "senord", "has", "heslo", "salasana", "sifre", "şifre", "пароль", "密码", "密碼", "パスワード", "비밀번호")  # fmt: skip
 _CONFIG_WORDS = (
     "pass ",

@@ -23,10 +23,11 @@ from lessonloop.core.lazy_regex import LazyRegex
 _CUE = LazyRegex(
     r"(?<![a-zа-я])(?:passw|password|passwd|passcode|passphrase|pwd|pw|pass|kennwort|mot de passe|mdp"
     r"|contrase|senha|clave|wachtwoord|hasło|haslo|heslo|jelsz|lösenord|losenord|salasana|passord|şifre|sifre"
+    r"|mot de pas|wifi|wi-fi|wlan|sleutel|schlüssel"
     r"|parola|parol|пароль|паролем|логин|anmeld)"
     # English and other words that must end where the word ends (not `users`, `loginUrl`)
-    r"|(?<![a-zа-я])(?:login|log in|log into|logon|sign in|signin|creds|credentials?|user|username|usuario"
-    r"|utilisateur|benutzer|identifiant)(?![a-z])"
+    r"|(?<![a-zа-я])(?:login|log in|log into|logon|sign in|signin|creds|credentials?|users?|username|usuario"
+    r"|utilisateur|benutzer|identifiant|utente|usuário|gebruiker|użytkownik|пользователь|kullanıcı|ssh|sudo)(?![a-z])"
     r"|密码|密碼|口令|パスワード|ログイン|비밀번호|비번|암호|رمز|كلمة|סיסמה|पासवर्ड"
 )
 # words for password other than English ones: after them a value needs no symbol
@@ -34,10 +35,14 @@ _FOREIGN = LazyRegex(
     r"(?<![a-zа-я])(?:kennwort|passwort|mot de passe|mdp|contrase|senha|clave|wachtwoord|hasło|haslo|heslo|jelsz"
     r"|lösenord|losenord|salasana|passord|şifre|sifre|parola|parol|пароль)|密码|密碼|パスワード|비밀번호|비번|رمز"
 )
-_TOKEN = LazyRegex(r"\S{8,}")  # a word of 8 or more, whole (at most _LONGEST)
+# a word of 8 or more, whole: of Latin or Cyrillic letters, digits and symbols (a sentence in
+# Chinese, Japanese or Thai runs on without spaces: its script ends the word, `passはD0r@3m0n85!だよ`)
+_TOKEN = LazyRegex(r"[!-~\u00a1-\u024f\u0400-\u04ff]{8,}")  # (at most _LONGEST)
 _LONGEST = 80
 _OPENERS = "\"'`([{<«“‘「"
 _CLOSERS = "\"'`)]}>»”’」,;:."
+_SHORT_NAME = LazyRegex(r"[A-Z0-9_\-]{1,6}~\d{1,2}")
+_WORD_CHAIN = LazyRegex(r"[a-z]{3,12}(?:[-.][a-z]{3,12}){2,5}\d{1,4}")  # (not snake_case: a name)
 _SYMBOLS = frozenset("!@#$%^&*?~+=_-.")  # what a password holds besides letters and digits
 _MAX_TOKENS_ALONE = 3  # a line after the cue's: a value of its own, maybe a prompt's `$` before it
 _AFTER_CUE = 2  # how many lines with text after a cue's line may hold its value
@@ -86,15 +91,19 @@ def _shaped(value: str) -> bool:
 
     if any(not (c.isalnum() or c in _SYMBOLS) for c in value) or "**" in value:
         return False  # a path, a grep's `file:line:`, markup, code (`Name","+`), a URL
+    if _SHORT_NAME.fullmatch(value) is not None:
+        return False  # a DOS short name (`RUNNER~1`, `PROGRA~2`)
     if "@" in value and "." in value[value.rfind("@") :]:
         return False  # an address (`69695708+dev@users.noreply.github.com`)
-    if human_password(value):
-        return True
+    if human_password(value) or _WORD_CHAIN.fullmatch(value) is not None:
+        return True  # (or a passphrase of words and a number: `freedom-shadow-cookie6`)
     at = value.rfind("@")
     if at <= 0 or "." in value[at:] or value.count("@") > 1:
         return False
     head, tail = value[:at], value[at + 1 :]
-    if not tail or not (any(c.isupper() for c in head) or not tail.isdigit()):
+    if not tail:
+        return human_password(head + "!")  # `SunshineFootball33@`
+    if not (any(c.isupper() for c in head) or not tail.isdigit()):
         return False
     return human_password(head + "!" + tail)
 
@@ -119,3 +128,13 @@ def _letters_and_digits(value: str) -> bool:
         and 2 <= digits <= len(value) - 4
         and not all(c in "0123456789abcdef" for c in value.lower())
     )
+
+
+_PAIR = LazyRegex(r"\([ \t]*[\w.@+\-]{2,64}[ \t]+/[ \t]+([^\s/()]{6,100})[ \t]*\)")
+
+
+def pair_spans(text: str) -> list[tuple[int, int, str]]:
+    """A user and a password's shape in parentheses: `grafana: https://... (oncall / Me.j_pEyv8&7cU)`."""
+    return [
+        (found.start(1), found.end(1), "password-by-shape") for found in _PAIR.finditer(text) if _shaped(found.group(1))
+    ]

@@ -2,7 +2,7 @@
 
 A secret is not always written as itself. A JSON string escapes its quotes and line breaks
 (`\\"password\\": \\"...\\"`, an API error quoted in a transcript), a `\\u0067hp_` spells `ghp_`, XML and
-HTML write `&amp;` for `&`, code
+HTML write `&amp;` for `&`, a URL writes `%22` for `"`, code
 splits a token into literals (`"ghp_" + "..."`, Python's and C's `"a" "b"`, PHP's `'a' . 'b'`,
 SQL's `'a' || 'b'`). Each `View` is the text with one such encoding undone, and a map back: a
 secret the rules find in the view is replaced in the text over the whole stretch that spells it
@@ -154,6 +154,19 @@ def _entities(text: str) -> View | None:
     return _build(text, pieces) if pieces else None
 
 
+_PERCENT = LazyRegex(r"%([2-7][0-9A-Fa-f])")  # a printable ASCII character, URL-encoded
+
+
+def _percent(text: str) -> View | None:
+    """`%22token%22%3A%20%22X%22` read as `"token": "X"` (a URL's query, a form's body, a
+    redirect's encoded URL): only with two encoded characters at least (`100%` is a number)."""
+    if "%" not in text:
+        return None
+    pieces = [(found.start(), found.end(), chr(int(found.group(1), 16))) for found in _PERCENT.finditer(text)]
+    pieces = [piece for piece in pieces if piece[2] != "\x7f"]
+    return _build(text, pieces) if len(pieces) >= 2 else None
+
+
 def _joined(text: str) -> View | None:
     pieces = [(found.start(), found.end(), "") for found in _JOINER.finditer(text)]
     return _build(text, pieces) if pieces else None
@@ -161,7 +174,7 @@ def _joined(text: str) -> View | None:
 
 def views(text: str) -> list[View]:
     """The decoded views of `text` worth reading: escapes undone (twice, for a JSON string held
-    in a JSON string), literals joined, and both."""
+    in a JSON string), entities, URL encoding (twice), literals joined, and all of them."""
     if len(text) > MAX_VIEW:
         return []
     out: list[View] = []
@@ -175,6 +188,12 @@ def views(text: str) -> list[View]:
     entities = _entities(unescaped.text if unescaped is not None else text)
     if entities is not None:
         unescaped = unescaped.then(entities) if unescaped is not None else entities
+        out.append(unescaped)
+    for _ in range(2):  # a URL encoded twice (`%253A`)
+        encoded = _percent(unescaped.text if unescaped is not None else text)
+        if encoded is None:
+            break
+        unescaped = unescaped.then(encoded) if unescaped is not None else encoded
         out.append(unescaped)
     base = unescaped if unescaped is not None else None
     joined = _joined(base.text if base is not None else text)

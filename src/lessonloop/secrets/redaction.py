@@ -166,7 +166,7 @@ def _redact_text(text: str, scope: Scope, structural: bool) -> tuple[str, int]:
     from lessonloop.secrets.structural import structural_spans, written_spans
 
     decoded = None
-    if "\\" in text or "'" in text or '"' in text or "`" in text or "&" in text:
+    if "\\" in text or "'" in text or '"' in text or "`" in text or "&" in text or "%" in text:
         from lessonloop.secrets.decoded_views import views
 
         found = views(text)
@@ -186,8 +186,8 @@ def _redact_text(text: str, scope: Scope, structural: bool) -> tuple[str, int]:
     if any(end - begin >= 16 for begin, end, _priority, _kind in spans) and any(c.isdigit() for c in text):
         from lessonloop.secrets.loose_tokens import sibling_spans
 
-        found = [(begin, end) for begin, end, _priority, _kind in spans]
-        spans += [(begin, end, _STRUCTURAL_PRIORITY, kind) for begin, end, kind in sibling_spans(text, found)]
+        seeds = [(begin, end) for begin, end, _priority, _kind in spans]
+        spans += [(begin, end, _STRUCTURAL_PRIORITY, kind) for begin, end, kind in sibling_spans(text, seeds)]
     return _replace(text, _with_repeats(text, spans))
 
 

@@ -93,12 +93,13 @@ _CONTEXT = (
     "key", "pin", "puk", "passcode", "://", "thin:", "passwd", "ftp", "phrase", "mnemonic", "code", ') "',
     '"sensitive"', "insert into", "<", "|", "connect", "login", "logon", "signin", "btoa", "encode", "getenv",
     "environ", "env.", "env::", "@tcp", "@unix", "psk", "community", "set ", "$ pass", "$ gopass", "pdo",
-    "#define", "<key>", "<name>", "cdata", "{plain}", "{clear", "codes", "secret 0", "password 7", "$9$", "totp", "otp", "2fa",
+    "#define", "<key>", "<name>", "<value>", "<string>", " login ", "cdata", "{plain}", "{clear", "codes", "secret 0", "password 7", "$9$", "totp", "otp", "2fa",
     "mfa", "authenticator", "oath", "seed", "]:", "age-secret-key", "pragma", "ntlm", "334 ", "pass ", "_pass", "pass.", ".pass", "basic", "wifi:", "(0x", "?key=", "&key=", "macaroon", "rand ", "urandom", "keygen", "pwgen", "pw ",
     "raw result", "mysqli", "mysql_connect", ";base64,", "\n12.", "\n12)", "from stdin",
     # a table's column named for a password in another language (context_values._CELL_WORDS)
     "ennwort", "asswort", "contrase", "senha", "mdp", "wachtwoord", "senord", "hasło", "haslo", "heslo", "salasana",
-    "passord", "şifre", "sifre", "пароль", "密码", "密碼", "パスワード", "비밀번호",
+    "passord", "şifre", "sifre", "пароль", "密码", "密碼", "パスワード", "비밀번호", "mot de passe", "contraseña",
+    "lösenord", "parola",
 )  # fmt: skip
 _PROGRAM = (
     "/p:", "/p=", "/p ", "/pass", "/pw", "/rp", "/sp:", "/sp ", "/secret", " -p ", " -pw ", "\t-p ", " -pass",
@@ -116,7 +117,29 @@ SPOKEN_NEEDLES = (
 _SPOKEN = (*SPOKEN_NEEDLES, "admin", "root", "login", "sa ", "superuser")
 _KEYS = ("-----begin", "----- begin", "untrusted comment", "[")
 # what secrets/cued_passwords.py's cues need (a text in another script is read whatever it holds)
-_CUED = (*SPOKEN_NEEDLES, "login", "log in", "logon", "sign in", "signin", "creds", "credential", "user", "parol")
+_CUED = (
+    *SPOKEN_NEEDLES,
+    "login",
+    "log in",
+    "logon",
+    "sign in",
+    "signin",
+    "creds",
+    "credential",
+    "user",
+    "parol",
+    "ssh",
+    "sudo",
+    "utente",
+    "usu",
+    "gebruiker",
+    "uzytkownik",
+    "wifi",
+    "wi-fi",
+    "wlan",
+    "sleutel",
+    "mot de pas",
+)
 # what secrets/told_around.py's rules need
 _TABLE_WORDS = ("passw", "pass", "pwd", "secret", "token", "key", "credential", "contra", "senha", "asswort", "pin")
 _AROUND = ("<-", "←", " as ", "key", "secret", "token", "passw", "login", "logon", "creds", "account", "mysql",
@@ -225,6 +248,8 @@ def structural_spans(text: str) -> list[tuple[int, int, str]]:
         spans += _rule("spoken_passwords").spoken_spans(text, told_ok, lowered)
     if digits and (not present.isdisjoint(_CUED) or not text.isascii()):
         spans += _rule("cued_passwords").cued_spans(text)
+    if digits and " / " in text and "(" in text:
+        spans += _rule("cued_passwords").pair_spans(text)
     if "\n" in text and ("\t" in text or "   " in text) and not present.isdisjoint(_TABLE_WORDS):
         spans += _rule("told_around").table_spans(text)
     if not present.isdisjoint(_AROUND):
