@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
+from lessonloop.analyze import powershell_files
 from lessonloop.analyze.commands import (
     git_arguments,
     git_subcommands,
@@ -403,22 +404,26 @@ def diff_changes(diff: str | None, kind: str, tool: str = "") -> tuple[Change, .
 
 _SEARCH_HEADS = frozenset({"find", "fd", "ls", "tree"})
 _GREP_HEADS = frozenset({"grep", "egrep", "fgrep", "rg", "ag"})
-_SEARCH_WORD = re.compile(r"(?:^|[\s;&|(/])(?:find|fd|ls|tree|grep|egrep|fgrep|rg|ag)(?:\s|$)")
-_PIPED_GREP = re.compile(r"\|\s*(?:grep|egrep|fgrep|rg|ag)(?=\s|$)")
+_SEARCH_WORD = re.compile(
+    r"(?:^|[\s;&|(/])(?:find|fd|ls|tree|grep|egrep|fgrep|rg|ag"
+    r"|(?i:select-string|sls|findstr|get-childitem|gci|dir))(?:\s|$)"
+)
+_PIPED_GREP = re.compile(r"\|\s*(?:grep|egrep|fgrep|rg|ag|(?i:select-string|sls|findstr))(?=\s|$)")
 
 
 @lru_cache(maxsize=4096)
 def is_search_command(command: str) -> bool:
-    """Whether a command line searches files: find, fd, ls, tree, `git grep`, or grep / egrep /
-    fgrep / rg / ag that does not filter the output of a pipe (`mix test | grep error` does not
-    search files)."""
+    """Whether a command line searches files: find, fd, ls, tree, `git grep`, PowerShell's
+    Get-ChildItem (gci, dir), or grep / egrep / fgrep / rg / ag / Select-String / findstr that does
+    not filter the output of a pipe (`mix test | grep error` does not search files)."""
     if not _SEARCH_WORD.search(command):
         return False
     greps = 0
     for words in split_commands(command):
-        if words[0] in _SEARCH_HEADS:
+        head = words[0].lower()
+        if words[0] in _SEARCH_HEADS or head in powershell_files.LISTERS:
             return True
-        if words[0] in _GREP_HEADS:
+        if words[0] in _GREP_HEADS or head in powershell_files.FILTERS:
             greps += 1
     if greps > len(_PIPED_GREP.findall(command)):
         return True
@@ -469,14 +474,31 @@ _CHECK_FLAGS = frozenset({"--check", "--check-formatted", "--diff", "--dry-run",
 @lru_cache(maxsize=4096)
 def shell_effects(command: str) -> ShellEffects:
     """The files a command line reads and changes, as typed (not yet normalized)."""
-    if not _MAY_TOUCH_FILES.search(command) and not _FIXER_WORD.search(command):
+    if (
+        not _MAY_TOUCH_FILES.search(command)
+        and not _FIXER_WORD.search(command)
+        and not powershell_files.WORDS.search(command)
+    ):
         return _NO_EFFECTS
     cd, targets = _layout(command)
     reads: list[tuple[str, int | None, int | None]] = []
     changes: list[tuple[str, bool]] = []
+    known: dict[str, str] = {}  # PowerShell's variables set to a literal on this line
     for words in split_commands(command):
+        known.update(powershell_files.variables(words))
+        words = powershell_files.command_words(words)
+        if not words:
+            continue
+        inner = powershell_files.inner_script(words)
+        if inner is not None:  # powershell -Command "...": the script's effects
+            effects = shell_effects(inner)
+            reads.extend(effects.reads)
+            changes.extend(effects.changes)
+            continue
         reads.extend(_reads_of(words))
+        reads.extend(powershell_files.reads(words, known))
         changes.extend(_changes_of(words))
+        changes.extend(powershell_files.changes(words, known))
     changes.extend((target, False) for target in targets)
     return ShellEffects(
         cd=cd,

@@ -7,6 +7,7 @@ builds from `os.path.realpath` for files that exist (analysis itself does no I/O
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 
 Resolver = Callable[[str], str]
@@ -23,9 +24,15 @@ def normalize_path(path: str, cwd: str | None, home: str | None, resolve: Resolv
     - finally `resolve` (when given) maps the result to its symlink-free spelling; it is meant to
       return its argument unchanged for files that do not exist.
 
-    Only POSIX paths are understood.
+    Windows paths are understood when the path or `cwd` starts with a drive (`C:\\`, `g:/`): the
+    separators become `/`, the drive letter lower case (`src\\app.ts` in `G:\\work\\site` is
+    `g:/work/site/src/app.ts`, as `apply_patch`'s `src/app.ts` there is), and `resolve` is not asked.
+    Otherwise paths are POSIX paths (a backslash is a character of a name).
     """
-    expanded = _expand_home(path.strip(), home)
+    stripped = path.strip()
+    if _DRIVE.match(stripped) or (cwd and _DRIVE.match(cwd.strip())):
+        return _windows(stripped, cwd.strip() if cwd else None)
+    expanded = _expand_home(stripped, home)
     if not expanded.startswith("/") and cwd:
         base = _expand_home(cwd.strip(), home)
         if base.startswith("/"):
@@ -34,6 +41,21 @@ def normalize_path(path: str, cwd: str | None, home: str | None, resolve: Resolv
     if normalized.startswith("//"):
         normalized = "/" + normalized.lstrip("/")
     return resolve(normalized) if resolve is not None and normalized.startswith("/") else normalized
+
+
+_DRIVE = re.compile(r"[A-Za-z]:(?:[\\/]|$)")
+
+
+def _windows(path: str, cwd: str | None) -> str:
+    """A Windows path's one spelling: `/` for separators, a lower-case drive, `.` and `..` folded;
+    a relative path joined to a Windows `cwd`."""
+    forward = path.replace("\\", "/")
+    if not _DRIVE.match(forward) and cwd and _DRIVE.match(cwd):
+        forward = cwd.replace("\\", "/").rstrip("/") + "/" + forward
+    if not _DRIVE.match(forward):
+        return posixpath.normpath(forward) if forward else forward
+    rest = posixpath.normpath("/" + forward[2:].lstrip("/"))
+    return forward[0].lower() + ":" + rest
 
 
 def _expand_home(path: str, home: str | None) -> str:
