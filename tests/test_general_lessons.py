@@ -508,6 +508,48 @@ def test_a_backslash_escaped_quote_the_shell_does_not_take_is_warned_wherever_th
     assert not fired_on(learner, s2.bash("rg -n 'data-testid=\"module' src"))
 
 
+def test_a_nested_parameter_the_validator_names_by_its_path_becomes_a_check_on_every_item() -> None:
+    """ajv names a nested parameter by its path ("params/questions/0/header must NOT have more
+    than 16 characters", issue 61 item 1): the rule is every item's header, checked on the next
+    call whichever item breaks it."""
+    from lessonloop.lesson_model.triggers import breaks_rule, values_at
+
+    error = "params/questions/0/header must NOT have more than 16 characters"
+    failed_input = {"questions": [{"header": "A header that is far too long", "question": "?"}]}
+    assert general_lessons.parameter_rule(error, failed_input) == ("questions/*/header", "max:16")
+    assert values_at({"questions": [{"header": "a"}, {"header": "b"}, {}]}, "questions/*/header") == ["a", "b"]
+    param, rule = "questions/*/header", "max:16"
+    assert breaks_rule({"questions": [{"header": "ok"}, {"header": "x" * 17}]}, param, rule)
+    assert not breaks_rule({"questions": [{"header": "ok"}, {"header": "also fine"}]}, param, rule)
+    assert not breaks_rule({"questions": "not a list"}, param, rule)
+    assert general_lessons.parameter_rule(
+        "params/options/2/label must be string", {"options": [{}, {}, {"label": 3}]}
+    ) == (
+        "options/*/label",
+        "type:string",
+    )
+
+    learner = Learner()
+    script = Script()
+
+    def too_long(s: ScriptedSession, header: str) -> CallEvent:
+        return s.call(
+            "ask_user",
+            tool_input={"questions": [{"header": header}]},
+            error=error,
+            error_class="INCORRECT_PARAMETER",
+        )
+
+    once(learner, too_long(script.session("s0"), "Which database do you use?"))
+    s1 = script.session("s1")
+    play(learner, too_long(s1, "Which framework should I pick?"))
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and (lesson.trigger.param, lesson.trigger.rule) == (param, rule)
+    assert lesson.tier == "active"
+    assert fired_on(learner, s1.call("ask_user", tool_input={"questions": [{"header": "Short"}, {"header": "x" * 30}]}))
+    assert not fired_on(learner, s1.call("ask_user", tool_input={"questions": [{"header": "Short"}]}))
+
+
 def test_the_common_validators_words_become_a_check_on_the_parameter() -> None:
     """Gemini CLI and MCP servers validate a tool's parameters with ajv: "params/description must
     NOT have more than 100 characters". The error is an incorrect parameter (analyze/error_classes.py)
@@ -537,7 +579,7 @@ def test_the_common_validators_words_become_a_check_on_the_parameter() -> None:
         "query",
         "min:3",
     )
-    # a nested path names no top-level parameter: no rule
+    # a nested path that reaches no value of the call's input: no rule
     assert (
         general_lessons.parameter_rule("params/todos/0/description must NOT have more than 9 characters", {"todos": []})
         is None

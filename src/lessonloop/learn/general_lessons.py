@@ -63,10 +63,12 @@ from lessonloop.lesson_model.triggers import (
     first_line,
     is_absolute,
     is_interpreter,
+    item_path,
     line_forms,
     missing_program,
     operator_tokens,
     relative_path,
+    values_at,
 )
 
 # Failures that may be work in progress: learned across sessions only when they come back.
@@ -135,11 +137,12 @@ _REQUIRED = (
     re.compile(r"must have required property '([\w.]+)'"),
 )
 _UNEXPECTED = (re.compile(r"An unexpected parameter `?([\w.]+)`? was provided"),)
-_MIN = (re.compile(r"\bparams/([\w.]+) must NOT have fewer than (\d+) (?:characters|items)\b"),)
+_MIN = (re.compile(r"\bparams/([\w.]+(?:/[\w.]+)*) must NOT have fewer than (\d+) (?:characters|items)\b"),)
 _MAX = (
     # the common JSON-schema validator's words (ajv: Gemini CLI, MCP servers): "params/description
-    # must NOT have more than 100 characters" (or items); a top-level parameter only
-    re.compile(r"\bparams/([\w.]+) must NOT have more than (\d+) (?:characters|items)\b"),
+    # must NOT have more than 100 characters" (or items), and a nested one by its path
+    # ("params/questions/0/header must NOT have more than 16 characters": every item's header)
+    re.compile(r"\bparams/([\w.]+(?:/[\w.]+)*) must NOT have more than (\d+) (?:characters|items)\b"),
     re.compile(r"[`'\"]?([\w.]+)[`'\"]? (?:must|should) (?:be|contain|have) (?:at most|no more than) (\d+) char"),
     re.compile(
         r"[`'\"]?([\w.]+)[`'\"]?[^\n]{0,40}?(?:exceeds|longer than) (?:the )?(?:maximum )?(?:length )?(?:of )?(\d+)"
@@ -149,7 +152,7 @@ _MAX = (
 # "params/limit must be number" (ajv, Gemini CLI's schema validation)
 _TYPE = (
     re.compile(r"[Pp]arameter `?([\w.]+)`? type is expected as `?(\w+)`? but provided as"),
-    re.compile(r"params/([\w.]+) must be (number|integer|string|boolean|array|object)\b"),
+    re.compile(r"params/([\w.]+(?:/[\w.]+)*) must be (number|integer|string|boolean|array|object)\b"),
 )
 _EXPECTED = re.compile(r'"expected":\s*"(\w+)"')
 # A path parameter's rules that file tools state (Gemini CLI's validation, and tools modelled on it):
@@ -181,16 +184,16 @@ def parameter_rule(error_text: str | None, tool_input: object) -> tuple[str, str
             return found.group(1), "unexpected"
     for pattern in _MAX:
         found = pattern.search(text)
-        if found and found.group(1) in tool_input:
-            return found.group(1), f"max:{found.group(2)}"
+        if found and values_at(tool_input, item_path(found.group(1))):
+            return item_path(found.group(1)), f"max:{found.group(2)}"
     for pattern in _MIN:
         found = pattern.search(text)
-        if found and found.group(1) in tool_input:
-            return found.group(1), f"min:{found.group(2)}"
+        if found and values_at(tool_input, item_path(found.group(1))):
+            return item_path(found.group(1)), f"min:{found.group(2)}"
     for pattern in _TYPE:
         found = pattern.search(text)
-        if found and found.group(1) in tool_input and found.group(2).lower() in JSON_TYPES:
-            return found.group(1), f"type:{found.group(2).lower()}"
+        if found and values_at(tool_input, item_path(found.group(1))) and found.group(2).lower() in JSON_TYPES:
+            return item_path(found.group(1)), f"type:{found.group(2).lower()}"
     path_rule = _path_rule(text, tool_input)
     if path_rule is not None:
         return path_rule

@@ -718,7 +718,37 @@ def breaks_rule(tool_input: Mapping[str, Any] | None, param: str, rule: str | No
     (a path under none of these folders)."""
     if tool_input is None:
         return False
-    value = tool_input.get(param)
+    if "/" in param:  # a nested parameter (`questions/*/header`): broken when any of its values is
+        return any(_breaks_value(value, rule) for value in values_at(tool_input, param))
+    if rule == "unexpected":
+        return param in tool_input
+    return _breaks_value(tool_input.get(param), rule)
+
+
+def item_path(pointer: str) -> str:
+    """A JSON-schema validator's path to a parameter (`questions/0/header`) as a rule's path: an
+    item's index read as every item (`questions/*/header`)."""
+    return "/".join("*" if part.isdigit() else part for part in pointer.split("/"))
+
+
+def values_at(tool_input: Mapping[str, Any], path: str) -> list[Any]:
+    """The values a parameter's path (`name`, `questions/*/header`) reaches in a call's input:
+    `*` is every item of a list (or value of a mapping); a missing step reaches nothing."""
+    found: list[Any] = [tool_input]
+    for part in path.split("/"):
+        following: list[Any] = []
+        for value in found:
+            if part == "*":
+                items = value if isinstance(value, list) else list(value.values()) if isinstance(value, dict) else []
+                following.extend(items)
+            elif isinstance(value, dict) and part in value:  # (JSON objects: the hooks import no abc)
+                following.append(value[part])
+        found = following
+    return found
+
+
+def _breaks_value(value: Any, rule: str | None) -> bool:
+    """Whether one value of a parameter breaks the rule (see breaks_rule)."""
     if rule == "absolute":
         return isinstance(value, str) and bool(value) and not is_absolute(value)
     if rule and rule.startswith("inside:"):
@@ -728,8 +758,6 @@ def breaks_rule(tool_input: Mapping[str, Any] | None, param: str, rule: str | No
         return not any(path == f or path.startswith(f.rstrip("/") + "/") for f in map(_folded, rule[7:].split("|")))
     if rule == "required":
         return value is None or value == ""
-    if rule == "unexpected":
-        return param in tool_input
     if rule and rule.startswith("max:") and rule[4:].isdigit():
         return isinstance(value, str | list | dict) and len(value) > int(rule[4:])
     if rule and rule.startswith("min:") and rule[4:].isdigit():
