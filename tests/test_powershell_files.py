@@ -84,6 +84,8 @@ def test_windows_paths_have_one_spelling() -> None:
     assert normalize_path("src\\components\\x.tsx", WINDOWS_CWD, None) == patched
     assert normalize_path(".\\src\\components\\..\\components\\x.tsx", WINDOWS_CWD, None) == patched
     assert normalize_path("G:\\work\\app\\src\\components\\x.tsx", None, None) == patched
+    assert normalize_path("/c/work/app/src/components/x.tsx", WINDOWS_CWD, None) == "c:/work/app/src/components/x.tsx"
+    assert normalize_path("/mnt/data/a.csv", WINDOWS_CWD, None) == "/mnt/data/a.csv"  # absolute: not joined
     assert normalize_path("src/x.py", "/home/dev/app", None) == "/home/dev/app/src/x.py"  # POSIX as before
 
 

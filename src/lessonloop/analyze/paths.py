@@ -26,7 +26,8 @@ def normalize_path(path: str, cwd: str | None, home: str | None, resolve: Resolv
 
     Windows paths are understood when the path or `cwd` starts with a drive (`C:\\`, `g:/`): the
     separators become `/`, the drive letter lower case (`src\\app.ts` in `G:\\work\\site` is
-    `g:/work/site/src/app.ts`, as `apply_patch`'s `src/app.ts` there is), and `resolve` is not asked.
+    `g:/work/site/src/app.ts`, as `apply_patch`'s `src/app.ts` there is; Git Bash's `/c/x` is
+    `c:/x`, another absolute path is left unjoined), and `resolve` is not asked.
     Otherwise paths are POSIX paths (a backslash is a character of a name).
     """
     stripped = path.strip()
@@ -44,13 +45,17 @@ def normalize_path(path: str, cwd: str | None, home: str | None, resolve: Resolv
 
 
 _DRIVE = re.compile(r"[A-Za-z]:(?:[\\/]|$)")
+_GIT_BASH_DRIVE = re.compile(r"/([A-Za-z])(?:/|$)")
 
 
 def _windows(path: str, cwd: str | None) -> str:
     """A Windows path's one spelling: `/` for separators, a lower-case drive, `.` and `..` folded;
     a relative path joined to a Windows `cwd`."""
     forward = path.replace("\\", "/")
-    if not _DRIVE.match(forward) and cwd and _DRIVE.match(cwd):
+    git_bash = _GIT_BASH_DRIVE.match(forward)
+    if git_bash:  # Git Bash's `/c/Users/x` is `c:/Users/x`
+        forward = git_bash.group(1) + ":/" + forward[git_bash.end() :]
+    if not _DRIVE.match(forward) and not forward.startswith("/") and cwd and _DRIVE.match(cwd):
         forward = cwd.replace("\\", "/").rstrip("/") + "/" + forward
     if not _DRIVE.match(forward):
         return posixpath.normpath(forward) if forward else forward
