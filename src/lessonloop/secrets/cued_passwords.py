@@ -71,7 +71,7 @@ def cued_spans(text: str) -> list[tuple[int, int, str]]:
                         continue
                     start, stop = _unwrapped(text, token.start(), token.end())
                     inside = (token.start() - position, token.end() - position)
-                    if cues and all(begin < inside[1] and inside[0] < stop for begin, stop in cues):
+                    if cues and all(first < inside[1] and inside[0] < last for first, last in cues):
                         continue  # the cue's own word (`passwordnya`), or a word holding it
                     quoted = stop - start < token.end() - token.start() and text[token.start()] in _OPENERS
                     if after and not (alone or quoted):
