@@ -50,37 +50,71 @@ _AFTER_CUE = 2  # how many lines with text after a cue's line may hold its value
 
 def cued_spans(text: str) -> list[tuple[int, int, str]]:
     """The spans of values shaped as passwords on lines with a cue, or alone on a line just after
-    one (start, end, kind)."""
+    one (start, end, kind). The cues are found in one pass over the text; only their lines and the
+    lines after them are read."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        found = []
+        line = scanned = 0
+        for cue in _CUE.finditer(lowered):  # (each stretch of the text looked at once for a line break)
+            newline = text.rfind("\n", scanned, cue.start())
+            line = newline + 1 if newline >= 0 else line
+            scanned = cue.start()
+            found.append((line, cue.start() - line, cue.end() - line))
+    else:  # a character whose lower case is longer (`İ`): read line by line
+        found = _line_cues(text)
+    cued: dict[int, list[tuple[int, int]]] = {}  # a cued line's start -> its cues, in the line
+    for line, first, last in found:
+        cued.setdefault(line, []).append((first, last))
     out: list[tuple[int, int, str]] = []
-    since_cue = _AFTER_CUE  # lines with text since the last one with a cue
+    done: set[int] = set()
+    for line_start in sorted(cued):
+        position, after = line_start, 0
+        while position < len(text) and after <= _AFTER_CUE:
+            end = text.find("\n", position)
+            end = len(text) if end < 0 else end
+            cues = cued.get(position, [])
+            if position != line_start and cues:
+                break  # a cued line of its own: read from its own start
+            if position not in done and text[position:end].strip():
+                done.add(position)
+                out += _line_spans(text, position, end, cues)
+                after += 1
+            position = end + 1
+    return out
+
+
+def _line_cues(text: str) -> list[tuple[int, int, int]]:
+    """(line start, cue start, cue end in the line) of every cue, read line by line."""
+    found: list[tuple[int, int, int]] = []
     position = 0
-    size = len(text)
-    while position < size:
+    while position < len(text):
         end = text.find("\n", position)
-        end = size if end < 0 else end
-        line = text[position:end].lower()
-        if line.strip():
-            cues = [found.span() for found in _CUE.finditer(line)]
-            cue = cues[0] if cues else None
-            after = cue is None and since_cue < _AFTER_CUE
-            if cue is not None or after:
-                foreign = cue is not None and _FOREIGN.search(line) is not None
-                alone = len(line.split()) <= _MAX_TOKENS_ALONE
-                for token in _TOKEN.finditer(text, position, end):
-                    if token.end() - token.start() > _LONGEST:
-                        continue
-                    start, stop = _unwrapped(text, token.start(), token.end())
-                    inside = (token.start() - position, token.end() - position)
-                    if cues and all(first < inside[1] and inside[0] < last for first, last in cues):
-                        continue  # the cue's own word (`passwordnya`), or a word holding it
-                    quoted = stop - start < token.end() - token.start() and text[token.start()] in _OPENERS
-                    if after and not (alone or quoted):
-                        continue  # a line of its own after the cue's, or a quoted value in it
-                    value = text[start:stop]
-                    if _shaped(value) or (foreign and _letters_and_digits(value)):
-                        out.append((start, stop, "password-by-shape"))
-            since_cue = 0 if cue is not None else since_cue + 1
+        end = len(text) if end < 0 else end
+        found += [(position, *cue.span()) for cue in _CUE.finditer(text[position:end].lower())]
         position = end + 1
+    return found
+
+
+def _line_spans(text: str, position: int, end: int, cues: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """The password-shaped values of one line: a line with `cues`, or one after such a line."""
+    out: list[tuple[int, int, str]] = []
+    line = text[position:end]
+    foreign = bool(cues) and _FOREIGN.search(line.lower()) is not None
+    alone = len(line.split()) <= _MAX_TOKENS_ALONE
+    for token in _TOKEN.finditer(text, position, end):
+        if token.end() - token.start() > _LONGEST:
+            continue
+        start, stop = _unwrapped(text, token.start(), token.end())
+        inside = (token.start() - position, token.end() - position)
+        if cues and all(first < inside[1] and inside[0] < last for first, last in cues):
+            continue  # the cue's own word (`passwordnya`), or a word holding it
+        quoted = stop - start < token.end() - token.start() and text[token.start()] in _OPENERS
+        if not cues and not (alone or quoted):
+            continue  # after the cue's line: a value of its own on its line, or a quoted one
+        value = text[start:stop]
+        if _shaped(value) or (foreign and _letters_and_digits(value)):
+            out.append((start, stop, "password-by-shape"))
     return out
 
 
