@@ -58,7 +58,7 @@ def shared_store(factory: pytest.TempPathFactory, name: str, corpora: tuple[Path
             done_ingest = cli("ingest", "--db", db, "--no-progress", *corpora)
             assert done_ingest.exit_code == 0, done_ingest.stderr[-2000:]
             done.write_text("\n".join(map(str, corpora)) + "\n", encoding="utf-8")
-    built = done.read_text(encoding="utf-8").split()
+    built = done.read_text(encoding="utf-8").splitlines()  # (a path may hold spaces)
     assert built == [str(path) for path in corpora], f"{name} was built from other corpora: {built}"
     return db
 
