@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from tests.conftest import SHARED_CORPUS
-from tests.shared_stores import every_corpus_store
+from tests.shared_stores import every_corpus_store, under
 
 CORPORA = ("claude-code/spotter", "codex/zo-qore", "codex/parking-lot", "gemini/codemie", "aider/aider-dev")
 
@@ -24,13 +24,14 @@ def corpus_prompts(factory: pytest.TempPathFactory) -> list[str]:
     try:
         prompts = []
         for folder in folders:
+            test, values = under("f.path", folder)
             prompts += [
                 row[0]
                 for row in conn.execute(
                     "SELECT m.text FROM messages m JOIN sessions s ON s.id = m.session_id"
                     " JOIN source_files f ON f.id = s.source_file_id"
-                    " WHERE m.kind = 'prompt' AND m.text IS NOT NULL AND substr(f.path, 1, ?) = ?",
-                    (len(str(folder)) + 1, f"{folder}/"),
+                    f" WHERE m.kind = 'prompt' AND m.text IS NOT NULL AND {test}",
+                    values,
                 )
             ]
         return prompts

@@ -63,6 +63,12 @@ def shared_store(factory: pytest.TempPathFactory, name: str, corpora: tuple[Path
     return db
 
 
+def under(column: str, folder: Path) -> tuple[str, tuple[int, str]]:
+    """An SQL test that the path in `column` (a `source_files.path`) lies in `folder`, and its
+    values: how a test picks one corpus's rows out of a store of every corpus."""
+    return f"substr({column}, 1, ?) = ?", (len(str(folder)) + 1, f"{folder}/")
+
+
 def private_copy(db: Path, folder: Path) -> Path:
     """A copy of the store at `db` in `folder`, for a test that writes."""
     folder.mkdir(parents=True, exist_ok=True)

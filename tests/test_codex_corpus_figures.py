@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import SHARED_CORPUS
 from tests.counting.codex_raw_figures import per_session
-from tests.shared_stores import every_corpus_store
+from tests.shared_stores import every_corpus_store, under
 
 ZO_QORE = SHARED_CORPUS / "codex" / "zo-qore" / "sessions"
 PARKING_LOT = SHARED_CORPUS / "codex" / "parking-lot" / "sessions"
@@ -71,13 +71,13 @@ def _ingest(db: Path, folder: Path) -> dict[str, dict[str, int]]:
     return _stored(db)
 
 
-def _stored(db: Path, under: Path | None = None) -> dict[str, dict[str, int]]:
-    """The stored figures of each Codex session, of those read from files under `under` when given."""
+def _stored(db: Path, folder: Path | None = None) -> dict[str, dict[str, int]]:
+    """The stored figures of each Codex session, of those read from files in `folder` when given."""
     query = STORED
     args: tuple[object, ...] = ()
-    if under is not None:
-        query += " AND s.source_file_id IN (SELECT id FROM source_files WHERE substr(path, 1, ?) = ?)"
-        args = (len(str(under)) + 1, f"{under}/")
+    if folder is not None:
+        test, args = under("path", folder)
+        query += f" AND s.source_file_id IN (SELECT id FROM source_files WHERE {test})"
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         return {row[0]: dict(zip(FIELDS, row[1:], strict=True)) for row in conn.execute(query, args)}

@@ -152,17 +152,18 @@ def test_no_edit_after_a_powershell_read_of_its_file_is_blind_on_zo_qore(
         pytest.skip(f"corpus not found at {ZO_QORE} (the ../shared folder is absent)")
     from lessonloop.store import open_store
     from lessonloop.store.sessions.reader import load_sessions
-    from tests.shared_stores import every_corpus_store
+    from tests.shared_stores import every_corpus_store, under
 
     db: Path = every_corpus_store(tmp_path_factory)
+    test, values = under("f.path", ZO_QORE)
     conn = open_store(db)
     try:
         ids = [
             row[0]
             for row in conn.execute(
                 "SELECT s.id FROM sessions s JOIN source_files f ON f.id = s.source_file_id"
-                " WHERE substr(f.path, 1, ?) = ? AND s.parent_id IS NULL ORDER BY s.id",
-                (len(str(ZO_QORE)) + 1, f"{ZO_QORE}/"),
+                f" WHERE {test} AND s.parent_id IS NULL ORDER BY s.id",
+                values,
             )
         ]
         sessions = load_sessions(conn, ids)

@@ -404,11 +404,12 @@ def diff_changes(diff: str | None, kind: str, tool: str = "") -> tuple[Change, .
 
 _SEARCH_HEADS = frozenset({"find", "fd", "ls", "tree"})
 _GREP_HEADS = frozenset({"grep", "egrep", "fgrep", "rg", "ag"})
+_PS_FILTERS = "|".join(sorted(powershell_files.FILTERS))  # PowerShell's and cmd's, in any case
 _SEARCH_WORD = re.compile(
     r"(?:^|[\s;&|(/])(?:find|fd|ls|tree|grep|egrep|fgrep|rg|ag"
-    r"|(?i:select-string|sls|findstr|get-childitem|gci|dir))(?:\s|$)"
+    r"|(?i:" + "|".join(sorted(powershell_files.LISTERS)) + "|" + _PS_FILTERS + r"))(?:\s|$)"
 )
-_PIPED_GREP = re.compile(r"\|\s*(?:grep|egrep|fgrep|rg|ag|(?i:select-string|sls|findstr))(?=\s|$)")
+_PIPED_GREP = re.compile(r"\|\s*(?:grep|egrep|fgrep|rg|ag|(?i:" + _PS_FILTERS + r"))(?=\s|$)")
 
 
 @lru_cache(maxsize=4096)

@@ -33,12 +33,9 @@ _CREATORS = frozenset({"new-item", "ni"})
 LISTERS = frozenset({"get-childitem", "gci", "dir"})
 FILTERS = frozenset({"select-string", "sls", "findstr"})  # grep's kind: a search, or a pipe's filter
 _SHELLS = frozenset({"powershell", "powershell.exe", "pwsh", "pwsh.exe"})
+_NAMES = _READERS | _WRITERS | _REMOVERS | _MOVERS | _COPIERS | _CREATORS | LISTERS | FILTERS | {"powershell", "pwsh"}
 # whether a command line may name any of these (a cheap test before parsing it)
-WORDS = re.compile(
-    r"(?i)(?:^|[\s;&|(=])(?:get-content|gc|type|set-content|add-content|ac|out-file|remove-item|ri|del|erase"
-    r"|move-item|mi|move|copy-item|cpi|copy|new-item|ni|select-string|sls|findstr|get-childitem|gci|dir|powershell"
-    r"|pwsh)(?:\.exe)?(?=\s|$|\))"
-)
+WORDS = re.compile(r"(?i)(?:^|[\s;&|(=])(?:" + "|".join(sorted(map(re.escape, _NAMES))) + r")(?:\.exe)?(?=\s|$|\))")
 _ASSIGNED = re.compile(r"\$[A-Za-z_][\w]*")
 
 
