@@ -57,3 +57,27 @@ def test_a_hook_called_in_process_closes_its_connection(tmp_path: Path) -> None:
         raise AssertionError("the connection is still open")
     except sqlite3.ProgrammingError:
         pass  # closed
+
+
+def test_a_wal_another_reader_holds_is_left_for_later_without_an_error(tmp_path: Path) -> None:
+    """A reader holding a snapshot (the web UI, an MCP server, a long query) keeps the -wal from
+    being emptied: the hook leaves it for a later one, and logs nothing (`hooks status` shows only
+    real failures)."""
+    repo = tmp_path / "project"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    db = tmp_path / "store" / "lessonloop.db"
+    session = HookSession(repo, hook_env(db))
+    assert session.start().returncode == 0
+    keeper = sqlite3.connect(db)
+    keeper.execute("BEGIN")
+    keeper.execute("SELECT count(*) FROM live_calls").fetchone()
+    try:
+        for n in range(hook_store.WAL_PAGES // 2 + 8):  # past WAL_PAGES pages while the reader holds it
+            pre, post = session.bash(f"echo call {n} " + "x" * 3000, stdout="y" * 1500)
+            assert pre.returncode == 0 and post.returncode == 0, post.stderr
+        assert Path(f"{db}-wal").stat().st_size > hook_store.WAL_PAGES * FRAME  # it could not be emptied
+    finally:
+        keeper.close()
+    failures = db.parent / "hook-failures.log"
+    assert not failures.exists(), failures.read_text()

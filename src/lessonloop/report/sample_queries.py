@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lessonloop.learn.history import History
-
-if TYPE_CHECKING:
-    from lessonloop.learn.history import History
 
 
 def is_sample(alias: str = "s") -> str:

@@ -34,6 +34,8 @@ def empty_wal(conn: sqlite3.Connection) -> None:
     another connection is using it and the lock wait runs out)."""
     busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
     if busy:
+        import sqlite3  # the hooks have imported it already; only the type check names it above
+
         raise sqlite3.OperationalError("database is locked: the -wal is in use")
 
 
