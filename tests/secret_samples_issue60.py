@@ -197,4 +197,6 @@ ISSUE_60: tuple[Planted, ...] = (
         + "</td></tr>",
         (PW,),
     ),
+    # A spreadsheet's CSV export: a byte order mark before the first column's name.
+    Planted("csv-byte-order-mark", "\ufeffBenutzer;Rechner;Kennwort\nm.schulz;PC-0412;" + PW, (PW,)),
 )
