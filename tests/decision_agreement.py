@@ -111,6 +111,12 @@ def disagreements(db: Path, options: Sequence[str] = ("--ask", "--block")) -> Ag
         # saved as an ingest right after the last call would save them (decayed up to then)
         end = max((e.ts for e in history.events if e.ts), default=utc_now())
         save_learned(conn, learned.lessons.values(), dict(learned.aliases), end)
+        # Replay decides with the lessons as saved (their status and tier decayed up to the end),
+        # as the hook reads them: both sides are given the same lessons.
+        for signature, status, tier in conn.execute("SELECT signature, status, tier FROM lessons"):
+            lesson = learned.lessons.get(signature)
+            if lesson is not None:
+                lesson.status, lesson.tier = status, tier
     finally:
         conn.close()
     frozen = Learner(policy, lessons=learned.lessons.values(), prompts=history.prompts)

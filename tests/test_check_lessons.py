@@ -44,8 +44,15 @@ def test_a_commit_rejected_by_a_named_check_learns_to_run_it_first() -> None:
     assert lesson.trigger.unless.words == ("mix", "dialyzer")
     play(learner, s.edit("lib/a.ex"))
     again = play(learner, s.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))  # rejected again
-    assert not again.fired and lesson.tier == "candidate"  # one failing session: a silent candidate
+    # one failing session: a candidate, said in its own session while the commit keeps failing
+    assert lesson.tier == "candidate" and [(f.lesson.signature, f.action) for f in again.fired] == [
+        (lesson.signature, "warn")
+    ]
     assert list(learner.lessons) == [lesson.signature] and lesson.observations == 2
+    play(learner, s.edit("lib/a.ex"))
+    play(learner, s.bash(COMMIT))  # it went through: the edits fixed what the check found
+    play(learner, s.edit("lib/a.ex"))
+    assert not play(learner, s.bash(COMMIT)).fired  # a commit after one that worked: no repeat
     learner.end_session("s1")
     s2 = script.session("s2")  # the same mistake in another session
     play(learner, s2.edit("lib/a.ex"))

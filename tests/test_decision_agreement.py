@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.apply.hooks.pre_tool import _fired
+from lessonloop.apply.hooks.pre_tool import Spoken, _fired
 from lessonloop.lesson_model import decision as one
 from tests.conftest import SHARED_CORPUS, run_ingest
 from tests.decision_agreement import disagreements
@@ -54,9 +54,7 @@ def test_the_comparison_sees_a_difference(tmp_path: Path) -> None:
     run_ingest(db, folder)
     import lessonloop.apply.hooks.pre_tool as pre_tool
 
-    def dropping(
-        *args: object, **kwargs: object
-    ) -> list[tuple[str, int, float, str, str | None, str | None, int, int]]:
+    def dropping(*args: object, **kwargs: object) -> list[Spoken]:
         return _fired(*args, **kwargs)[1:]  # type: ignore[arg-type]
 
     with pytest.MonkeyPatch.context() as patch:

@@ -183,15 +183,21 @@ def test_old_kept_states_are_pruned_as_others_are_saved(tmp_path: Path) -> None:
 
 
 def test_the_pre_tool_lesson_look_up_reads_the_index_by_kind_and_key(tmp_path: Path) -> None:
-    """The query reads the lessons of the call's first word (or path), not every lesson of its kind."""
+    """The query reads the lessons of the call's first word (or path), not every lesson of its kind;
+    whether a candidate failed in this session is looked up by its id, not by a scan of the evidence."""
     conn = open_store(tmp_path / "lessonloop.db")
     try:
         for keys in ([], ["git"], ["git", "npm"]):
-            query, values = hook_tables.trigger_query("shell", keys, "/p")
-            plan = [str(row[-1]) for row in conn.execute(f"EXPLAIN QUERY PLAN {query}", values)]
-            searches = [step for step in plan if step.startswith("SEARCH lessons")]
-            assert len(searches) == (2 if keys else 1), plan
-            assert all("(trigger_kind=? AND trigger_key=?)" in step for step in searches), plan
+            for session_id in (None, "s1"):
+                query, values = hook_tables.trigger_query("shell", keys, "/p", session_id)
+                plan = [str(row[-1]) for row in conn.execute(f"EXPLAIN QUERY PLAN {query}", values)]
+                searches = [step for step in plan if step.startswith("SEARCH lessons")]
+                assert len(searches) == (2 if keys else 1), plan
+                assert all("(trigger_kind=? AND trigger_key=?)" in step for step in searches), plan
+                evidence = [step for step in plan if "lesson_evidence" in step or step.startswith("SEARCH e ")]
+                assert all("USING INDEX lesson_evidence_lesson (lesson_id=?)" in step for step in evidence), plan
+                assert len(evidence) == (len(searches) if session_id else 0), plan
+                assert not any(step.startswith("SCAN") for step in plan), plan
     finally:
         conn.close()
 

@@ -30,8 +30,9 @@ ACTIVE_AT = 0.25  # promote candidate -> active (and MIN_FAILED_SESSIONS; two fa
 ACTIVE_BELOW = 0.15  # demote active -> candidate (one failure and one success: 0.12)
 CORE_AT = 0.75  # promote active -> core
 CORE_BELOW = 0.60  # demote core -> active
-# A lesson that failed in one session is a one-off until it fails again: a candidate (never given
-# to an agent, never in a rules file or session-start context, never global, never a stop),
+# A lesson that failed in one session is a one-off until it fails again: a candidate (given to no
+# other session, never in a rules file or session-start context, never global, never a stop;
+# in its own session a warning while the call keeps failing: lesson_model/decision.py),
 # whatever its confidence.
 MIN_FAILED_SESSIONS = 2
 

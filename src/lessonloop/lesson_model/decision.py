@@ -14,7 +14,11 @@ The rule, for each candidate lesson whose trigger has the call's shape:
    session stays silent there (the warning about the same call resent speaks), unless its trigger
    says it speaks where learned;
 4. otherwise it is matched (learning counts it); it speaks when it is active, of a tier that warns
-   (active, core) and of a category the person has not turned off;
+   (active, core) and of a category the person has not turned off; a candidate (one failing
+   session: not yet a lesson for other sessions) speaks in the session it failed in, as a
+   warning, while the call's intent has failed there with its error and not worked since
+   (SessionState.still_failing): the same mistake made again, not the call after a fix that
+   worked (a commit after the check it failed was fixed and a commit went through);
 5. its confidence is the live one (lesson_model.confidence.live_confidence: its failing sessions'
    Wilson bound decayed for the days unseen, capped by the stored confidence);
 6. it warns; with `stop` (the hooks' default) a lesson that has earned it stops the call once
@@ -387,12 +391,25 @@ def decide(
         if trigger.until_worked and not trigger.speaks_where_learned and candidate.learned_here(call.session_id):
             continue  # learned in this session: the warning about the same call resent speaks here
         verdict.matched.append(candidate)
+        here = False
         if candidate.status != "active" or candidate.tier not in rules.warn_tiers:
-            continue
+            if (
+                candidate.status != "active"
+                or candidate.tier != "candidate"
+                or not candidate.learned_here(call.session_id)
+            ):
+                continue
+            if not signed:
+                state, state_read, signed = session(True), True, True
+            if state is None or not state.still_failing(
+                call.kind, call.segments, call.target, candidate.error_signature
+            ):
+                continue
+            here = True
         if not rules.allows_category(candidate.category):
             continue
         value = live_confidence(candidate, call.ts)
-        action = action_for(value, candidate.origin, rules, candidate.failed_sessions)
+        action = WARN if here else action_for(value, candidate.origin, rules, candidate.failed_sessions)
         if action == STOP and candidate.overrides >= OVERRIDES_TO_NOTE:
             action = WARN  # its stops were gone past: a note (read only now, a look-up in the hook's store)
         verdict.fired.append(Fired(candidate, value, action))

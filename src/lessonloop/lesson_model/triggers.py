@@ -1131,6 +1131,33 @@ class SessionState:
             if signature:
                 self.failed_with[(key, signature)] = self.clock
 
+    def still_failing(
+        self, kind: str, segments: Sequence[tuple[str, ...]], target: str | None, signature: str | None
+    ) -> bool:
+        """Whether this call's intent (a command by its first words, a script by its family, a
+        file tool by its file) failed earlier in this session with the error `signature` and has
+        not worked since: sent again, it is a repeat of that failure, not the call after a fix
+        that worked. The most particular intent that failed with that error decides (`git
+        commit` rather than `git`: another git command working is no news about the commit)."""
+        if not signature:
+            return False
+        intents: list[tuple[tuple[str, ...], ...]] = []
+        for words in segments:
+            if words:
+                family = _script_family(words)
+                head = ("shell", *command_head(words))
+                intents.append((head, ("shell", family)) if family else (head, ("shell", words[0])))
+        if target and kind in FILE_INTENT_KINDS:
+            intents.append((("path", target),))
+        for keys in intents:
+            for key in keys:
+                when = self.failed_with.get((key, signature))
+                if when is not None:
+                    if when > self.worked.get(key, -1):
+                        return True
+                    break
+        return False
+
     def retry_of(self, kind: str, call_key: str | None, target: str | None = None) -> tuple[str, str] | None:
         """(error signature, the start of the failure's output) when this call (`call_key`: its input, see
         `input_key`) is the same call as one that failed earlier in this session, not followed by

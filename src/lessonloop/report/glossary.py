@@ -306,10 +306,10 @@ TERMS: tuple[Term, ...] = (
     Term(
         LESSONS,
         "candidate",
-        "a lesson from one failing session: given to no agent",
+        "a lesson from one failing session: given to no other session",
         "A lesson whose trigger failed in one session only, or whose confidence is below 0.25: it may be a "
-        "one-off. It warns, stops and goes to a rules file or session-start context only once it failed in "
-        "two sessions.",
+        "one-off. In its own session it warns while the call keeps failing there; it warns elsewhere, stops "
+        "and goes to a rules file or session-start context only once it failed in two sessions.",
         "docs/lessons.md",
     ),
     Term(

@@ -417,32 +417,47 @@ def ingested_prompts(conn: sqlite3.Connection, session_id: str, until: str | Non
 
 TRIGGER_COLUMNS = (
     "id, trigger, title, prevention, prevention_command, sessions, failed_sessions, confidence, last_seen, category,"
-    " kind, error_signature, origin, signature, learned_confidence"
+    " kind, error_signature, origin, signature, learned_confidence, tier"
 )
 
 
 def trigger_candidates(
-    conn: sqlite3.Connection, kind: str, keys: Sequence[str], project: str | None
+    conn: sqlite3.Connection, kind: str, keys: Sequence[str], project: str | None, session_id: str | None = None
 ) -> list[tuple[Any, ...]]:
     """TRIGGER_COLUMNS of the active lessons (tier active or core, global or of `project`) whose
-    trigger is of `kind` and keyed by none or one of `keys` (first command words, or a path)."""
-    query, values = trigger_query(kind, keys, project)
+    trigger is of `kind` and keyed by none or one of `keys` (first command words, or a path), and
+    the candidates among them that failed in session `session_id` (one failing session is not yet
+    a lesson for other sessions, but in its own it speaks while the call it taught about keeps
+    failing: lesson_model/decision.py)."""
+    query, values = trigger_query(kind, keys, project, session_id)
     return conn.execute(query, values).fetchall()
 
 
-def trigger_query(kind: str, keys: Sequence[str], project: str | None) -> tuple[str, list[object]]:
+def trigger_query(
+    kind: str, keys: Sequence[str], project: str | None, session_id: str | None = None
+) -> tuple[str, list[object]]:
     """`trigger_candidates`' query and its values: two look-ups of the index on (trigger_kind,
     trigger_key), the unkeyed lessons then the keyed ones (written as one OR, SQLite would use the
-    kind alone and read every lesson of the kind)."""
+    kind alone and read every lesson of the kind); a candidate's failures in the session are looked
+    up by its id (lesson_evidence_lesson), only for the candidates the index found."""
+    tiers = "tier IN ('active', 'core')"
+    if session_id is not None:
+        tiers = (
+            "(tier IN ('active', 'core') OR (tier = 'candidate' AND EXISTS (SELECT 1 FROM lesson_evidence e"
+            " WHERE e.lesson_id = lessons.id AND e.session_id = ? AND e.role = 'failure')))"
+        )
     chosen = """SELECT {columns} FROM lessons
-            WHERE trigger_kind = ? AND {key_test} AND status = 'active' AND tier IN ('active', 'core')
+            WHERE trigger_kind = ? AND {key_test} AND status = 'active' AND {tiers}
               AND (scope = 'global' OR project = ?)"""
-    query = chosen.format(columns=TRIGGER_COLUMNS, key_test="trigger_key IS NULL")
-    values: list[object] = [kind, project]
+    here: list[object] = [session_id] if session_id is not None else []
+    query = chosen.format(columns=TRIGGER_COLUMNS, key_test="trigger_key IS NULL", tiers=tiers)
+    values: list[object] = [kind, *here, project]
     if keys:
         marks = ", ".join("?" * len(keys))
-        query += " UNION ALL " + chosen.format(columns=TRIGGER_COLUMNS, key_test=f"trigger_key IN ({marks})")
-        values += [kind, *keys, project]
+        query += " UNION ALL " + chosen.format(
+            columns=TRIGGER_COLUMNS, key_test=f"trigger_key IN ({marks})", tiers=tiers
+        )
+        values += [kind, *keys, *here, project]
     return query, values
 
 

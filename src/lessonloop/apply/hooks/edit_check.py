@@ -2,7 +2,8 @@
 the built-in rules analysis uses) is a warning, with the rule named.
 
 `edit_warnings` returns the warnings as items of the shape pre_tool.py's lessons have
-(action, pseudo lesson id EDIT_RISK, confidence, title, prevention, command, failed, sessions):
+(action, pseudo lesson id EDIT_RISK, confidence, title, prevention, command, failed, sessions,
+learned in this session):
 always "warn", never ask or deny (the added line is the agent's own text: data, never a reason to
 stop a call without the person's approval). Only an edit or write imports the rules; the file
 the call changes is read (at most MAX_CURRENT_BYTES) for a Write's lines already there and an
@@ -17,7 +18,9 @@ from lessonloop.core.claude_tool_kinds import kind_of
 
 EDIT_RISK = -1  # the "lesson id" of an edit-check warning (no stored lesson: a built-in rule)
 
-Item = tuple[str, int, float, str, "str | None", "str | None", int, int]
+# (action, lesson id, confidence, title, prevention, command, failed sessions, sessions, learned in
+# this session): what the PreToolUse hook says about a call, per lesson or warning of no lesson
+Item = tuple[str, int, float, str, "str | None", "str | None", int, int, bool]
 
 
 def is_edit(tool: str) -> bool:
@@ -42,7 +45,7 @@ def edit_warnings(tool: str, tool_input: dict[str, object], cwd: str | None) -> 
             f"this edit adds {finding.title} (rule {finding.rule}) at {as_data(shown)} line {finding.line}: "
             f"{as_data(finding.text, 160)}"
         )
-        items.append((finding.rule, ("warn", EDIT_RISK, finding.confidence, title, finding.fix, None, 0, 0)))
+        items.append((finding.rule, ("warn", EDIT_RISK, finding.confidence, title, finding.fix, None, 0, 0, False)))
     return items
 
 

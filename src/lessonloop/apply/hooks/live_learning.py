@@ -127,6 +127,8 @@ def at_once_wanted(call: dict[str, object], project: str | None) -> bool:
     command = given if isinstance(given, str) else None
     if call.get("status") == "error" and (call.get("error_class") or "") not in _NOT_AT_ONCE:
         return True
+    if call.get("status") == "error" and command is not None and _rejected_by_a_named_check(command, call):
+        return True  # a commit's hook named the check that failed: learn/check_lessons.py learns it at once
     # (rg lists files by name with --files; fd always does)
     if command is None or ("--files" not in command and "fd" not in command):
         return False
@@ -134,6 +136,15 @@ def at_once_wanted(call: dict[str, object], project: str | None) -> bool:
     from lessonloop.lesson_model.triggers import command_segments
 
     return any(sought_names(words) for words in command_segments(command))
+
+
+def _rejected_by_a_named_check(command: str, call: dict[str, object]) -> bool:
+    """Whether a failed commit or push (a job git hooks check) was rejected by a check its hook
+    names (`[DIALYZER]`, `flake8....Failed`)."""
+    from lessonloop.lesson_model.triggers import command_segments, hooked_job, named_checks
+
+    error = call.get("error_text")
+    return hooked_job(command_segments(command)) and bool(named_checks(error if isinstance(error, str) else None))
 
 
 def learn_at_once(

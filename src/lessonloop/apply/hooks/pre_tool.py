@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from lessonloop.apply.hooks.edit_check import EDIT_RISK, edit_warnings
+from lessonloop.apply.hooks.edit_check import EDIT_RISK, Item, edit_warnings
 from lessonloop.apply.hooks.hook_store import (
     HookPolicy,
     NoStore,
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 RETRY = 0  # the "lesson id" of the warning about a call resent as it failed (no stored lesson)
 NO_LESSON = (RETRY, EDIT_RISK)  # warnings of no stored lesson: the resent call, the edit check (edit_check.py)
+Spoken = Item  # what the hook says about a call, per lesson (edit_check.py)
 MAX_SHOWN = 3  # lessons named in one warning
 _ORDER = {"warn": 1, "stop": 2, "ask": 3, "block": 4}
 TRANSCRIPT_TAIL = 262_144  # bytes of the transcript read for the session's latest prompts
@@ -152,7 +153,7 @@ def _fired(
     now: str | None = None,
     before: str | None = None,
     keep: list[Op] | None = None,
-) -> list[tuple[str, int, float, str, str | None, str | None, int, int]]:
+) -> list[Spoken]:
     """(action, lesson id, confidence, title, prevention, command, failed sessions, sessions) of
     each lesson that speaks on the call, most confident first, as the one decision
     (lesson_model/decision.py) says: the parts are read from the store, each only when needed.
@@ -176,7 +177,7 @@ def _fired(
         from lessonloop.lesson_model.triggers import relative_path
 
         keys = [relative_path(target, cwd)]
-    rows = hook_tables.trigger_candidates(conn, kind, keys, project)
+    rows = hook_tables.trigger_candidates(conn, kind, keys, project, session_id)
     shell_command = command if isinstance(command, str) else None
     may_retry = hook_tables.failed_before(conn, session_id, tool, shell_command, target)
     edits = edit_warnings(tool, tool_input, cwd)  # an edit or write about to add a high-risk line
@@ -229,7 +230,7 @@ def _fired(
     rules = one.Rules(ask=ctx.ask, block=ctx.block, stop=ctx.stop, excluded=policy.exclude_categories)
     findings = [one.Finding(item, rule, item[2]) for rule, item in edits]
     verdict = one.decide(call, candidates, rules, session, said, may_retry=may_retry, findings=findings)
-    out: list[tuple[str, int, float, str, str | None, str | None, int, int]] = []
+    out: list[Spoken] = []
     for fired in verdict.fired:
         lesson = fired.candidate
         if lesson is not None:
@@ -238,8 +239,19 @@ def _fired(
             lesson_id, _trigger, title, prevention, prevention_command, sessions, failed = found[:7]
             # another's lesson (a teammate's, a file's, an agent's) quoted whole, labelled (lesson_model/quoting.py)
             title, prevention, prevention_command = lesson_texts(found[12], title, prevention, prevention_command)
+            here = found[15] == "candidate"  # a candidate speaks only in the session it failed in
             out.append(
-                (fired.action, lesson_id, fired.confidence, title, prevention, prevention_command, failed, sessions)
+                (
+                    fired.action,
+                    lesson_id,
+                    fired.confidence,
+                    title,
+                    prevention,
+                    prevention_command,
+                    failed,
+                    sessions,
+                    here,
+                )
             )
         elif fired.retry is not None:
             from lessonloop.analyze.error_headline import error_headline
@@ -259,6 +271,7 @@ def _fired(
                     None,
                     0,
                     0,
+                    True,
                 )
             )
         elif fired.finding is not None:  # the edit check's warning (edit_check.py), as it gave it
@@ -290,6 +303,7 @@ def candidate_of(conn: sqlite3.Connection, row: tuple[object, ...]) -> Candidate
         origin,
         signature,
         learned,
+        tier,
     ) = row
     try:
         trigger = Trigger.from_json(json.loads(str(trigger_json)))
@@ -303,8 +317,8 @@ def candidate_of(conn: sqlite3.Connection, row: tuple[object, ...]) -> Candidate
         error_signature=error_signature if isinstance(error_signature, str) else None,
         category=category if isinstance(category, str) else None,
         origin=origin if isinstance(origin, str) else None,
-        status="active",  # trigger_candidates reads the active lessons of a warning tier only
-        tier="active",
+        status="active",  # trigger_candidates reads active lessons only
+        tier=str(tier or "active"),  # of a warning tier, or candidates that failed in this session
         failed_sessions=int(failed or 0),  # type: ignore[call-overload]
         sessions=int(sessions or 0),  # type: ignore[call-overload]
         # the undecayed learned confidence, else (not learned here, or judged) the stored one
@@ -525,15 +539,16 @@ def _input(input_json: str | None) -> dict[str, object] | None:
     return value if isinstance(value, dict) else None
 
 
-def warning_text(fired: list[tuple[str, int, float, str, str | None, str | None, int, int]]) -> str:
+def warning_text(fired: list[Spoken]) -> str:
     """The warning: a heading saying what the curly quotes mean (core/outside_text.DATA_NOTE), then
     each lesson's texts, each on one line (core/outside_text.one_line: a stored title, whatever it
     holds, starts no line of its own)."""
     from lessonloop.core.outside_text import DATA_NOTE, one_line  # here: a call no lesson speaks on needs none
 
     lessons = [f for f in fired if f[1] not in NO_LESSON]
-    lines = [f"lessonloop: a lesson from earlier sessions applies to this call ({DATA_NOTE})."] if lessons else []
-    for _action, lesson_id, value, title, prevention, command, failed, sessions in fired[:MAX_SHOWN]:
+    where = "this session" if lessons and all(f[8] for f in lessons) else "earlier sessions"
+    lines = [f"lessonloop: a lesson from {where} applies to this call ({DATA_NOTE})."] if lessons else []
+    for _action, lesson_id, value, title, prevention, command, failed, sessions, here in fired[:MAX_SHOWN]:
         if lesson_id == RETRY:  # no lesson: the session's own failure, resent
             lines.insert(0, f"lessonloop: {one_line(title)}")
             lines.insert(1, "  Change the call, or fix what made it fail, before sending it again.")
@@ -544,7 +559,10 @@ def warning_text(fired: list[tuple[str, int, float, str, str | None, str | None,
             continue
         lines.append(f"- {one_line(title)}")
         instead = one_line(prevention) or (f"`{one_line(command)}`" if command else None)
-        seen = f"failed in {failed} of {sessions} sessions" if sessions else "recorded by a person"
+        if here:
+            seen = "failed earlier in this session, and not done differently since"
+        else:
+            seen = f"failed in {failed} of {sessions} sessions" if sessions else "recorded by a person"
         lines.append(
             f"  Instead: {instead} ({seen}, confidence {value:.2f})"
             if instead
@@ -562,7 +580,7 @@ GO_ON = (
 )
 
 
-def stop_text(fired: list[tuple[str, int, float, str, str | None, str | None, int, int]]) -> str:
+def stop_text(fired: list[Spoken]) -> str:
     """The reason a stopped call gives the model: the lessons that stopped it first, and how to go on."""
     from lessonloop.core.outside_text import DATA_NOTE
 
@@ -573,9 +591,7 @@ def stop_text(fired: list[tuple[str, int, float, str, str | None, str | None, in
     return "\n".join([f"{STOPPED} ({DATA_NOTE}.)", *lines, GO_ON])
 
 
-def _output(
-    action: str, fired: list[tuple[str, int, float, str, str | None, str | None, int, int]]
-) -> dict[str, object]:
+def _output(action: str, fired: list[Spoken]) -> dict[str, object]:
     text = stop_text(fired) if action == "stop" else warning_text(fired)
     out: dict[str, object] = {"hookEventName": "PreToolUse", "additionalContext": text}
     if action == "stop":
