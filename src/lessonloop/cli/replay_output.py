@@ -74,6 +74,8 @@ def print_replay(data: dict[str, Any], *, every: bool = False) -> None:
         own = data["repeat_steps"]
         line = step_line("Replay's own repeats (every class)", own["repeats"], own, own_repeats=True)
         out.print(escape(line), soft_wrap=True)
+        warned = own["steps"]["warned"]
+        out.print(escape(f"Warned repeats told a remedy or the rule broken: {own['warned_with_remedy']} of {warned}"))
     if "labels" in data:
         _print_labels(out, data["labels"])
     sys.stdout.flush()
@@ -110,6 +112,9 @@ def _print_failures(out: Any, failures: list[dict[str, Any]]) -> None:
         if item["repeat_of"]:
             line += f" (first: {short_session(item['repeat_of']['session_id'])}:{item['repeat_of']['line']})"
         out.print(escape(line))
+        for remedy in item["remedies"]:
+            said = remedy["remedy"] or "none: it says only that the call failed before"
+            out.print(escape(f"      remedy: {said[:120]}"))
         for title in item["other_warnings"]:
             out.print(escape(f"      other lesson fired: {title[:100]}"))
 
@@ -146,6 +151,8 @@ def _figures_lines(figures: dict[str, Any]) -> list[str]:
     return [
         f"recall {pct(figures['recall'])}; false alarms {figures['false_alarms']} of "
         f"{figures['successful_calls']:,} successful calls ({pct(figures['false_alarm_rate'])})",
+        f"warned labelled repeats told a remedy or the rule broken: {figures['warned_labelled_repeats_with_remedy']} "
+        f"of {figures['warned_labelled_repeats']}",
         f"lessons fired {figures['lessons_fired']}: {figures['lessons_that_warned_labelled_repeats']} warned a "
         f"labelled repeat, {figures['lessons_with_false_alarms_only']} false alarms only",
         f"replay counts as repeats {figures['labelled_repeats_replay_counts_as_repeats']} of "

@@ -29,6 +29,7 @@ from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.general_lessons import (
     general_draft,
+    general_remedy,
     is_general,
     learnable_failure,
     refused_form,
@@ -451,8 +452,10 @@ class Learner:
         ask_at = self.policy.rules().ask_at
         changed: list[Lesson] = []
         for lesson in self._by_kind.get(failure.call.kind, ()):
-            if lesson.error_signature != failure.signature or lesson.edited or lesson.prevention:
+            if lesson.error_signature != failure.signature or lesson.edited:
                 continue
+            if lesson.prevention and not general_remedy(lesson.prevention):
+                continue  # a remedy of its own: a stand-in or the outside-prerequisite one may be replaced
             if not is_general(lesson) or failure.call.id not in self._counted.get(lesson.signature, ()):
                 continue  # another intent's lesson of the same error (a timeout of another command)
             if found.forces and lesson.base_confidence < ask_at:

@@ -67,6 +67,14 @@ class ExplainedFailure:
     warned_by: list[str] = field(default_factory=list)  # signatures of the lessons of this error that fired
     fired: list[str] = field(default_factory=list)  # signatures of every lesson that fired on the call
     stopped: bool = False  # a lesson of this error would have stopped it before it ran (stop, ask, deny)
+    # each lesson of this error that fired, with its remedy (Lesson.remedy; None: it says only that
+    # the call failed before), by title
+    remedies: list[tuple[str, str | None]] = field(default_factory=list)
+
+    @property
+    def with_remedy(self) -> bool:
+        """A warned call was told what to do instead (or the rule it broke) by a lesson of its error."""
+        return any(remedy is not None for _title, remedy in self.remedies)
 
     @property
     def repeat(self) -> bool:
@@ -101,6 +109,7 @@ class ExplainedFailure:
             "lessons": self.lessons,
             "other_warnings": self.other_warnings,
             "warned_by": self.warned_by,
+            "remedies": [{"lesson": title, "remedy": remedy} for title, remedy in self.remedies],
         }
 
 
@@ -146,6 +155,7 @@ def explain_failure(
         warned_by=[lesson.signature for lesson in fired_own],
         fired=[f.lesson.signature for f in decision.fired],
         stopped=any(f.action in IN_TIME for f in decision.fired if f.lesson.error_signature == signature),
+        remedies=[(lesson.title, lesson.remedy) for lesson in fired_own],
     )
 
 
@@ -194,6 +204,11 @@ def step_counts(judged: Iterable[tuple[str, str | None]]) -> dict[str, Any]:
 
 def repeat_steps(failures: Iterable[ExplainedFailure]) -> dict[str, Any]:
     """Replay's own repeats (a signature of an earlier failure, every class), counted by step."""
-    judged = [(f.step, f.why) for f in failures if f.repeat]
-    counts = step_counts(judged)
-    return {"repeats": len(judged), "steps": counts["steps"], "step_reasons": counts["reasons"]}
+    repeats = [f for f in failures if f.repeat]
+    counts = step_counts((f.step, f.why) for f in repeats)
+    return {
+        "repeats": len(repeats),
+        "steps": counts["steps"],
+        "step_reasons": counts["reasons"],
+        "warned_with_remedy": sum(f.warned and f.with_remedy for f in repeats),
+    }

@@ -196,6 +196,10 @@ class LabelFigures:
             "sessions": self.sessions,
             "labelled_repeats": len(repeats),
             "warned_labelled_repeats": self.warned,
+            # told what to do instead, or the rule broken, by a lesson of their error (Lesson.remedy)
+            "warned_labelled_repeats_with_remedy": sum(
+                c.step == WARNED and c.failure is not None and c.failure.with_remedy for c in repeats
+            ),
             "recall": rounded(self.recall),
             "steps": steps["steps"],
             "step_reasons": steps["reasons"],

@@ -80,6 +80,19 @@ class Lesson:
         self.prevention = one_line(self.prevention) or None
 
     @property
+    def remedy(self) -> str | None:
+        """What the lesson tells the agent to do instead, or the rule the call broke: its
+        prevention, else the command that fixed it, else a tool's stated rule (a parameter's
+        limit, in its title); None for a lesson that only says the call failed before."""
+        if self.prevention:
+            return self.prevention
+        if self.prevention_command:
+            return f"`{self.prevention_command}`"
+        if self.trigger is not None and self.trigger.rule:
+            return self.title
+        return None
+
+    @property
     def sessions(self) -> int:
         return sum(1 for failed in self.session_failed.values() if failed is not None)
 

@@ -180,8 +180,9 @@ _VERSIONED = LazyRegex(r"(?:python|ruby|perl|php|node)[0-9.]+")
 
 def failing_segment(segments: Sequence[tuple[str, ...]], error_text: str | None) -> tuple[str, ...] | None:
     """The simple command of a failed command line that most likely failed: the last one whose
-    program is named as not found, else the last whose subcommand the error names (`Pre-commit`
-    names commit), else the last."""
+    program is named as not found, else the last whose program an error line is about
+    (`touch: x: Operation not permitted`, `Get-Content : Cannot find path`), else the last whose
+    subcommand the error names (`Pre-commit` names commit), else the last."""
     head = (error_text or "")[:2000]
     if not segments or ("cd" in head and _CD_FAILED.search(head)):  # (every match says "cd")
         return None  # `cd` failed: a shell builtin no segment holds, not the command after it
@@ -193,17 +194,49 @@ def failing_segment(segments: Sequence[tuple[str, ...]], error_text: str | None)
     return named_segment(segments, error_text)
 
 
+def _program_name(word: str) -> str:
+    """A command's program as an error line names it: its file name, lowercase, without .exe."""
+    name = word.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return name[:-4] if name.endswith((".exe", ".cmd", ".bat", ".ps1")) else name
+
+
+# the program an error line is about: `touch: x: ...`, `grep: x: ...`, `Get-Content : Cannot ...`
+_ERROR_SUBJECT = LazyRegex(r"^(?:[\w.:-]*[\\/])*([A-Za-z_][\w.+-]*?)(?:\.exe)? ?: ", re.MULTILINE)
+# the first word of a simple command that is a program (not a variable, a here-string's text, a brace)
+_PROGRAM_WORD = LazyRegex(r"(?:[\w.:~-]*[\\/])*[A-Za-z_][\w.+-]*")
+_KEYWORDS = frozenset(("if", "then", "else", "elif", "fi", "for", "foreach", "while", "until", "do", "done", "case",
+                       "esac", "in", "function", "return", "switch", "try", "catch", "finally", "param"))  # fmt: skip
+# a subcommand as the error names it: a word (`push`, `run-script`), not a flag, a path or a value
+_NAMED_SUBCOMMAND = LazyRegex(r"[a-z][a-z0-9-]+")
+
+
 # `cd` failing, as bash/sh ("bash: line 1: cd: x: No such file or directory", "sh: 1: cd: can't cd
 # to x"), zsh ("(eval):cd:1: no such file or directory: x") and PowerShell ("cd : Cannot find path") say it
 _CD_FAILED = LazyRegex(r"(?:^|[\s:(])cd(?::\d+)?: |^cd : ", re.MULTILINE)
 
 
 def named_segment(segments: Sequence[tuple[str, ...]], error_text: str | None) -> tuple[str, ...]:
-    """Of a command line's simple commands (at least one), the last one whose subcommand the
-    error names (`Pre-commit` names commit), else the last."""
-    text = (error_text or "")[:2000].lower()
-    named = [w for w in segments if len(w) > 1 and w[1].lower() in text]
-    return (named or list(segments))[-1]
+    """Of a command line's simple commands (at least one), the last one whose program an error
+    line is about, else the last whose subcommand the error names as a word (`Pre-commit` names
+    commit; an operand such as a folder in a path is not named), else the last. Only commands
+    that run a program count (not a variable's assignment, a keyword, a here-string's lines)."""
+    head = (error_text or "")[:2000]
+    programs = [w for w in segments if w and _PROGRAM_WORD.fullmatch(w[0]) and w[0].lower() not in _KEYWORDS]
+    programs = programs or list(segments)
+    if ":" in head:
+        subjects = {m.group(1).lower() for m in _ERROR_SUBJECT.finditer(head)}
+        named = [w for w in programs if _program_name(w[0]) in subjects]
+        if named:
+            return named[-1]
+    text = head.lower()
+    named = [
+        w
+        for w in programs
+        if len(w) > 1
+        and _NAMED_SUBCOMMAND.fullmatch(word := w[1].lower())
+        and re.search(rf"(?<![\w./\\]){re.escape(word)}(?![\w/\\])", text)
+    ]
+    return (named or programs)[-1]
 
 
 # A program the shell could not find, in the words of bash/zsh/sh, PowerShell, cmd.exe and

@@ -1,0 +1,85 @@
+"""What to use instead of a program a shell does not have (issue 61, item 7: every lesson names a
+remedy the agent can act on). A lesson "`sed` is not available here" learned in PowerShell says
+what PowerShell does in its place; in a POSIX shell, what every POSIX system has. A program with no
+known stand-in gets the general remedy: look up what the machine has, and use that.
+
+Facts about the shells (PowerShell's cmdlets, POSIX tools), not about any corpus. Pure.
+"""
+
+from __future__ import annotations
+
+from lessonloop.lesson_model.environment import CMD, POWERSHELL
+
+# PowerShell (Windows PowerShell 5.1 and 7): the cmdlets that do what a Unix tool does. (`cat`,
+# `ls`, `rm`, `cp`, `mv`, `pwd`, `echo` are aliases PowerShell has: never missing there.)
+_POWERSHELL = {
+    "head": "`Select-Object -First N` (`Get-Content FILE -TotalCount N` for a file)",
+    "tail": "`Select-Object -Last N` (`Get-Content FILE -Tail N` for a file)",
+    "sed": "`(Get-Content FILE) -replace 'OLD', 'NEW' | Set-Content FILE`, or the agent's edit tool",
+    "grep": "`Select-String -Pattern PATTERN -Path FILE`, or `rg` where it is installed",
+    "egrep": "`Select-String -Pattern PATTERN -Path FILE`",
+    "nl": "`Select-String -Path FILE -Pattern '^'` (each line with its number)",
+    "wc": "`Measure-Object -Line -Word -Character`",
+    "touch": "`New-Item FILE -ItemType File` (or `(Get-Item FILE).LastWriteTime = Get-Date`)",
+    "which": "`Get-Command NAME`",
+    "find": "`Get-ChildItem -Recurse -Filter PATTERN`",
+    "xargs": "`ForEach-Object { ... }`",
+    "awk": "`ForEach-Object { ($_ -split '\\s+')[N] }`",
+    "cut": "`ForEach-Object { ($_ -split 'SEP')[N] }`",
+    "sort": "`Sort-Object`",
+    "uniq": "`Select-Object -Unique` (or `Sort-Object -Unique`)",
+    "tee": "`Tee-Object -FilePath FILE`",
+    "diff": "`Compare-Object (Get-Content A) (Get-Content B)`, or `git diff --no-index A B`",
+    "export": "`$env:NAME = 'VALUE'`",
+    "env": "`Get-ChildItem Env:`",
+    "chmod": "nothing: Windows has no executable bit (`icacls` sets permissions)",
+    "ln": "`New-Item -ItemType SymbolicLink -Path LINK -Target TARGET`",
+    "mkdir": "`New-Item -ItemType Directory -Force PATH` (mkdir -p)",
+    "true": "`$true`, or nothing",
+}
+
+# A POSIX shell without a common tool: what every POSIX system has in its place.
+_POSIX = {
+    "tree": "`find . -maxdepth 3 -not -path '*/.git/*'` (or `ls -R`)",
+    "rg": "`grep -rn PATTERN .`",
+    "fd": "`find . -name 'PATTERN'`",
+    "jq": "`python3 -m json.tool FILE` (or a few lines of python3 with json)",
+    "python": "`python3`",
+    "pip": "`python3 -m pip`",
+    "bat": "`cat`",
+    "exa": "`ls -la`",
+    "eza": "`ls -la`",
+    "ag": "`grep -rn PATTERN .`",
+    "ack": "`grep -rn PATTERN .`",
+    "realpath": "`readlink -f PATH` (or `cd PATH && pwd`)",
+    "wget": "`curl -fsSLO URL`",
+    "curl": "`python3 -c 'import urllib.request, sys; print(urllib.request.urlopen(sys.argv[1]).read().decode())' URL`",
+    "gsed": "`sed`",
+}
+
+
+def stand_in(program: str, shell: str | None) -> str:
+    """The remedy for `program` missing in `shell` (powershell, cmd, posix, or None when not
+    known): what to run in its place, else how to find what the machine has."""
+    name = program.lower().removesuffix(".exe")
+    if shell == POWERSHELL and name in _POWERSHELL:
+        return f"PowerShell has no `{program}`: use {_POWERSHELL[name]}."
+    if shell == CMD and name in _POWERSHELL:
+        return f"cmd has no `{program}`: run it in PowerShell as {_POWERSHELL[name]}."
+    if shell not in (POWERSHELL, CMD) and name in _POSIX:
+        return f"`{program}` is not installed here: use {_POSIX[name]}."
+    finder = "`Get-Command NAME`" if shell in (POWERSHELL, CMD) else "`command -v NAME`"
+    return (
+        f"`{program}` is not installed here: use a program this machine has (check with {finder}) "
+        "or install it first; do not call it again."
+    )
+
+
+def is_stand_in(text: str | None) -> bool:
+    """Whether a lesson's remedy is one `stand_in` wrote (a general one, which what the agent
+    itself did next in the session may replace: learn/instead.py)."""
+    if not text:
+        return False
+    return text.startswith(("PowerShell has no `", "cmd has no `")) or (
+        text.startswith("`") and " is not installed here: use " in text
+    )
