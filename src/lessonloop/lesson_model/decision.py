@@ -25,7 +25,8 @@ The rule, for each candidate lesson whose trigger has the call's shape:
    (`stops`: this person's own lesson, from at least STOP_SESSIONS failing sessions, at confidence
    >= stop_at; one overridden OVERRIDES_TO_NOTE times warns): the agent denies the call with the
    lesson as the reason, and the same call sent again runs (the hook keeps which calls it
-   stopped: apply/hooks/pre_tool.py); with `ask`, at confidence >= ask_at it asks the person;
+   stopped: apply/hooks/pre_tool.py), when the lesson says what to do instead or the rule the
+   call breaks (a lesson that only says the call failed before is a note, never a stop); with `ask`, at confidence >= ask_at it asks the person;
    with `block`, at confidence >= block_at it denies the call every time, when the lesson is this
    person's own (provenance.may_deny: a teammate's, an import's or an agent's text never denies).
 Then the call resent as it failed earlier in this session (or the same old text sent to an
@@ -81,6 +82,8 @@ if TYPE_CHECKING:
         def overrides(self) -> int: ...
         @property
         def last_seen(self) -> str | None: ...
+        @property
+        def remedied(self) -> bool: ...
         def learned_here(self, session_id: str) -> bool: ...
 
 
@@ -141,7 +144,8 @@ class Candidate:
     """A lesson as the decision reads it. `item` is the caller's own object (a Lesson, a row), given
     back in the verdict; `key` orders lessons of equal confidence (the lesson's signature);
     `learned_here(session_id)`: whether the lesson learned from a failure of that session;
-    `overrides`: how often a call it stopped was sent again (and ran)."""
+    `overrides`: how often a call it stopped was sent again (and ran); `remedied`: it says what
+    to do instead, or the rule the call breaks (Lesson.remedy)."""
 
     __slots__ = (
         "_learned_here",
@@ -154,6 +158,7 @@ class Candidate:
         "kind",
         "last_seen",
         "origin",
+        "remedied",
         "sessions",
         "status",
         "stored",
@@ -179,8 +184,10 @@ class Candidate:
         last_seen: str | None,
         learned_here: Callable[[str], bool],
         overrides: Callable[[], int] | None = None,
+        remedied: bool = True,
     ) -> None:
         self._overrides = overrides
+        self.remedied = remedied
         self.item = item
         self.key = key
         self.trigger = trigger
@@ -410,6 +417,8 @@ def decide(
             continue
         value = live_confidence(candidate, call.ts)
         action = WARN if here else action_for(value, candidate.origin, rules, candidate.failed_sessions)
+        if action == STOP and not candidate.remedied:
+            action = WARN  # a lesson that says neither what to do instead nor the rule broken: a note
         if action == STOP and candidate.overrides >= OVERRIDES_TO_NOTE:
             action = WARN  # its stops were gone past: a note (read only now, a look-up in the hook's store)
         verdict.fired.append(Fired(candidate, value, action))

@@ -93,6 +93,12 @@ class Lesson:
         return None
 
     @property
+    def remedied(self) -> bool:
+        """It says what to do instead, or the rule the call breaks (lesson_model/decision.py: a
+        lesson without either never stops a call)."""
+        return self.remedy is not None
+
+    @property
     def sessions(self) -> int:
         return sum(1 for failed in self.session_failed.values() if failed is not None)
 
