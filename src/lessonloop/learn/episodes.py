@@ -30,6 +30,7 @@ from lessonloop.core.outside_text import as_data
 from lessonloop.core.tool_kinds import EDIT, READ
 from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.quoting import tool_output
+from lessonloop.lesson_model.transient import TIMED_OUT
 from lessonloop.lesson_model.triggers import (
     Trigger,
     Unless,
@@ -200,7 +201,6 @@ def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
 
 # A command cut by its timeout: what was added next fixed it only when it stops the command waiting
 # (a test runner's watch mode, a prompt, a pager); any other flag may just have been luck.
-_TIMED_OUT = re.compile(r"timed out after|exceeded the timeout|\bexit(?: code:?)? 124\b", re.IGNORECASE)
 _NO_WAIT = frozenset(
     {"--run", "--no-watch", "--watch", "--watchall", "-y", "--yes", "--assume-yes", "--non-interactive",
      "--noninteractive", "--no-interaction", "--no-input", "--ci", "--batch", "--no-pager", "--once",
@@ -210,7 +210,7 @@ _NO_WAIT = frozenset(
 
 def timed_out(event: CallEvent) -> bool:
     """Whether the failure is its command cut by a timeout (the harness's or `timeout`'s exit 124)."""
-    return event.call.exit_code == 124 or bool(_TIMED_OUT.search((event.call.error_text or "")[:2000]))
+    return event.call.exit_code == 124 or TIMED_OUT.search((event.call.error_text or "")[:2000]) is not None
 
 
 def _stops_waiting(flag: str) -> bool:

@@ -41,12 +41,13 @@ from lessonloop.analyze.file_form import family as script_family
 from lessonloop.analyze.inputs import Call
 from lessonloop.core.outside_text import as_data
 from lessonloop.core.tool_kinds import READ, SHELL, WRITE
-from lessonloop.learn.episodes import Draft, _usage_draft, named_operand, show_command
+from lessonloop.learn.episodes import Draft, _usage_draft, named_operand, show_command, timed_out
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.lesson_model.quoting import tool_output
 from lessonloop.lesson_model.stand_ins import is_stand_in, stand_in
+from lessonloop.lesson_model.transient import transient_text
 from lessonloop.lesson_model.triggers import (
     BARE_GLOB,
     ESCAPED_QUOTE,
@@ -93,8 +94,14 @@ def speaks_in_own_session(lesson: Lesson) -> bool:
 
 def teaches_now(event: CallEvent) -> bool:
     """Whether this failure teaches at its first occurrence (else only when it comes back in
-    another session)."""
-    return (event.error_class or "") not in RECUR_FIRST
+    another session): not a class that waits for that, nor a transient failure."""
+    return (event.error_class or "") not in RECUR_FIRST and not transient(event)
+
+
+def transient(event: CallEvent) -> bool:
+    """Whether a failure is of the moment (lesson_model/transient.py): its command cut by a
+    timeout, or the network or a server failing it."""
+    return timed_out(event) or transient_text(event.call.error_text)
 
 
 def learnable_failure(event: CallEvent) -> bool:

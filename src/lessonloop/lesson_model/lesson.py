@@ -83,13 +83,14 @@ class Lesson:
     def remedy(self) -> str | None:
         """What the lesson tells the agent to do instead, or the rule the call broke: its
         prevention, else the command that fixed it, else a tool's stated rule (a parameter's
-        limit, in its title); None for a lesson that only says the call failed before."""
+        limit, in its title) or the person's objection (a correction); None for a lesson that
+        only says the call failed before."""
         if self.prevention:
             return self.prevention
         if self.prevention_command:
             return f"`{self.prevention_command}`"
-        if self.trigger is not None and self.trigger.rule:
-            return self.title
+        if (self.trigger is not None and self.trigger.rule) or self.kind == "correction":
+            return self.title  # a tool's stated rule; the person's objection
         return None
 
     @property

@@ -1144,7 +1144,10 @@ class SessionState:
     ) -> None:
         info = (self.clock, signature or "", excerpt(error_text))
         if call_key:
-            self.resent[(kind, call_key)] = info
+            from lessonloop.lesson_model.transient import transient_text  # (a failure's state only)
+
+            if not transient_text(error_text):  # the same call after a timeout is a retry
+                self.resent[(kind, call_key)] = info
         if segments:
             failing = failing_segment(segments, error_text)
             keys: tuple[tuple[str, ...], ...] = (

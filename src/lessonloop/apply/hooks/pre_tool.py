@@ -326,7 +326,8 @@ def candidate_of(conn: sqlite3.Connection, row: tuple[object, ...]) -> Candidate
         last_seen=last_seen if isinstance(last_seen, str) else None,
         learned_here=lambda session_id: hook_tables.learned_here(conn, lesson_id, session_id),  # type: ignore[arg-type]
         overrides=lambda: hook_tables.overrides(conn, lesson_id),  # type: ignore[arg-type]
-        remedied=bool(_prevention or _prevention_command or trigger.rule),  # as Lesson.remedy has it
+        # as Lesson.remedy has it: an instead, a tool's rule, or the person's objection
+        remedied=bool(_prevention or _prevention_command or trigger.rule or lesson_kind == "correction"),
     )
 
 
