@@ -16,13 +16,19 @@ from tests.hook_helpers import HookSession, hook_env
 FRAME = 4096 + 24  # a -wal frame: a page and its header
 
 
-def test_many_hooks_keep_the_wal_short_and_lose_nothing(tmp_path: Path) -> None:
+def _started(tmp_path: Path) -> tuple[Path, HookSession]:
+    """A store and a Claude Code session started in a new git repository."""
     repo = tmp_path / "project"
     repo.mkdir()
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
     db = tmp_path / "store" / "lessonloop.db"
     session = HookSession(repo, hook_env(db))
     assert session.start().returncode == 0
+    return db, session
+
+
+def test_many_hooks_keep_the_wal_short_and_lose_nothing(tmp_path: Path) -> None:
+    db, session = _started(tmp_path)
     wal = Path(f"{db}-wal")
     largest = 0
     calls = 40
@@ -63,12 +69,7 @@ def test_a_wal_another_reader_holds_is_left_for_later_without_an_error(tmp_path:
     """A reader holding a snapshot (the web UI, an MCP server, a long query) keeps the -wal from
     being emptied: the hook leaves it for a later one, and logs nothing (`hooks status` shows only
     real failures)."""
-    repo = tmp_path / "project"
-    repo.mkdir()
-    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
-    db = tmp_path / "store" / "lessonloop.db"
-    session = HookSession(repo, hook_env(db))
-    assert session.start().returncode == 0
+    db, session = _started(tmp_path)
     keeper = sqlite3.connect(db)
     keeper.execute("BEGIN")
     keeper.execute("SELECT count(*) FROM live_calls").fetchone()

@@ -10,8 +10,7 @@ import json
 from pathlib import Path
 
 from lessonloop.learn.engine import Learner
-from lessonloop.learn.general_lessons import general_remedy
-from lessonloop.lesson_model.stand_ins import is_stand_in, stand_in
+from lessonloop.lesson_model.stand_ins import general_remedy, is_stand_in, stand_in
 from tests.conftest import cli
 from tests.learning_helpers import Script, play
 from tests.transcript_builder import write_push_sessions

@@ -29,7 +29,6 @@ from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.general_lessons import (
     general_draft,
-    general_remedy,
     is_general,
     learnable_failure,
     refused_form,
@@ -44,6 +43,7 @@ from lessonloop.learn.signatures import digest, jaccard, words_text
 from lessonloop.lesson_model import decision as one_decision
 from lessonloop.lesson_model.lesson import Evidence, Lesson
 from lessonloop.lesson_model.quoting import unlabelled
+from lessonloop.lesson_model.stand_ins import general_remedy
 from lessonloop.lesson_model.triggers import SessionState, Trigger, relative_path
 
 HISTORY = 200  # calls remembered per context, for "what happened between failure and fix"

@@ -46,7 +46,7 @@ from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.lesson_model.quoting import tool_output
-from lessonloop.lesson_model.stand_ins import is_stand_in, stand_in
+from lessonloop.lesson_model.stand_ins import OUTSIDE, absent_remedy, stand_in
 from lessonloop.lesson_model.transient import transient_text
 from lessonloop.lesson_model.triggers import (
     BARE_GLOB,
@@ -70,6 +70,7 @@ from lessonloop.lesson_model.triggers import (
     missing_program,
     operator_tokens,
     relative_path,
+    says_absent,
     values_at,
 )
 
@@ -507,13 +508,15 @@ def general_draft(event: CallEvent) -> Draft | None:
         else:
             title = f"`{shown}`{where} failed before: {tool_output(headline)}"
             if outside:
-                remedy = _OUTSIDE
+                remedy = OUTSIDE
+            elif operand and says_absent(call.error_text):
+                remedy = absent_remedy(operand)
         body = f"`{show_command(failing, event.branch)}` failed ({failed_as}): {tool_output(headline)}"
         category = words[0]
     elif call.target_path and call.kind in (READ, WRITE):
         program = None
-        remedy = None
         path = relative_path(call.target_path, event.cwd)
+        remedy = absent_remedy(path) if says_absent(call.error_text) else None
         trigger = Trigger(call.kind, path=path, unless=Unless((), since=WORKED), tool=call.tool)
         title = f"{call.tool} of {as_data(path)} failed before: {tool_output(headline)}"
         body = f"{call.tool} of {as_data(path)} failed ({failed_as}): {tool_output(headline)}"
@@ -529,21 +532,6 @@ def general_draft(event: CallEvent) -> Draft | None:
         category=category,
         machine_wide=bool(event.segments) and program is not None,
     )
-
-
-def general_remedy(text: str) -> bool:
-    """Whether a lesson's remedy is a general one this module wrote (a program's stand-in, the
-    outside-prerequisite advice): what worked next in the session (learn/instead.py) replaces it."""
-    return text == _OUTSIDE or is_stand_in(text)
-
-
-# the remedy of a prerequisite outside the project (a tool's cache or temporary folder the sandbox
-# or the machine refuses): where the program may write, or leave to write there
-_OUTSIDE = (
-    "It needs a place outside the project that the sandbox or this machine refuses: ask to run it outside "
-    "the sandbox (escalated permissions) when the person allows it, or point its cache or temporary folder "
-    "into the project."
-)
 
 
 _FORM_PREVENTION = {

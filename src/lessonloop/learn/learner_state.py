@@ -18,8 +18,9 @@ from typing import Any
 from lessonloop.learn.engine import HISTORY, FirstFailure, Learner, Policy
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.policy import STATE_FORMAT as STATE_FORMAT  # re-exported (its tests read it here)
+from lessonloop.lesson_model import state_codec
 from lessonloop.lesson_model.lesson import Evidence, Lesson
-from lessonloop.lesson_model.triggers import SessionState, Trigger
+from lessonloop.lesson_model.triggers import Trigger
 
 _FIRST_FAILURE_FIELDS = tuple(f.name for f in dataclasses.fields(FirstFailure))
 
@@ -32,7 +33,7 @@ def dump_state(learner: Learner) -> dict[str, Any]:
         "lessons": [_lesson_json(lesson) for lesson in learner.lessons.values()],
         "aliases": dict(learner.aliases),
         "counted": {sig: sorted(ids) for sig, ids in learner._counted.items()},
-        "states": {sid: _session_state_json(state) for sid, state in learner._states.items()},
+        "states": {sid: state_codec.dump(state) for sid, state in learner._states.items()},  # exactly, every field
         "open": {ctx: [[when, e.call.id] for when, e in items] for ctx, items in learner._open.items()},
         "history": {ctx: [[when, e.call.id] for when, e in items] for ctx, items in learner._history.items()},
         "touched": {sid: sorted(sigs) for sid, sigs in learner._touched.items()},
@@ -70,7 +71,7 @@ def load_state(
     learner._clock = int(state["clock"])
     learner.aliases = dict(state["aliases"])
     learner._counted = {sig: set(ids) for sig, ids in state["counted"].items()}
-    learner._states = {sid: _session_state_from(data) for sid, data in state["states"].items()}
+    learner._states = {sid: state_codec.load(text) for sid, text in state["states"].items()}
     learner._open = {ctx: _events(items, events) for ctx, items in state["open"].items()}
     learner._history = {ctx: deque(_events(items, events), maxlen=HISTORY) for ctx, items in state["history"].items()}
     learner._touched = {sid: set(sigs) for sid, sigs in state["touched"].items()}
@@ -140,45 +141,3 @@ def _lesson_from(data: Mapping[str, Any]) -> Lesson:
 
 
 # ---------------------------------------------------------------------------- session state
-
-
-def _session_state_json(state: SessionState) -> dict[str, Any]:
-    return {
-        "clock": state.clock,
-        "done": [[list(words), when] for words, when in state.done.items()],
-        "done_flag": [[list(words), flag, when] for (words, flag), when in state.done_flag.items()],
-        "changed": dict(state.changed),
-        "changed_any": state.changed_any,
-        "known": dict(state.known),
-        "rewritten": dict(state.rewritten),
-        "rewritten_any": state.rewritten_any,
-        "hook_run": state.hook_run,
-        "hook_failed": sorted(state.hook_failed),
-        "failed": [[list(key), list(info)] for key, info in state.failed.items()],
-        "worked": [[list(key), when] for key, when in state.worked.items()],
-        "resent": [[list(key), list(info)] for key, info in state.resent.items()],
-        "acted": state.acted,
-        "edited": dict(state.edited),
-        "stale": {path: list(info) for path, info in state.stale.items()},
-    }
-
-
-def _session_state_from(data: Mapping[str, Any]) -> SessionState:
-    state = SessionState()
-    state.clock = int(data["clock"])
-    state.done = {tuple(words): int(when) for words, when in data["done"]}
-    state.done_flag = {(tuple(words), flag): int(when) for words, flag, when in data["done_flag"]}
-    state.changed = dict(data["changed"])
-    state.changed_any = int(data["changed_any"])
-    state.known = dict(data["known"])
-    state.rewritten = dict(data["rewritten"])
-    state.rewritten_any = int(data["rewritten_any"])
-    state.hook_run = int(data["hook_run"])
-    state.hook_failed = frozenset(data["hook_failed"])
-    state.failed = {tuple(key): (int(info[0]), str(info[1]), str(info[2])) for key, info in data["failed"]}
-    state.worked = {tuple(key): int(when) for key, when in data["worked"]}
-    state.resent = {tuple(key): (int(info[0]), str(info[1]), str(info[2])) for key, info in data["resent"]}
-    state.acted = int(data["acted"])
-    state.edited = {path: int(when) for path, when in data["edited"].items()}
-    state.stale = {path: (int(i[0]), str(i[1]), str(i[2]), str(i[3])) for path, i in data["stale"].items()}
-    return state

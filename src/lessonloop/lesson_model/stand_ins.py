@@ -8,6 +8,7 @@ Facts about the shells (PowerShell's cmdlets, POSIX tools), not about any corpus
 
 from __future__ import annotations
 
+from lessonloop.core.outside_text import as_data
 from lessonloop.lesson_model.environment import CMD, POWERSHELL
 
 # PowerShell (Windows PowerShell 5.1 and 7): the cmdlets that do what a Unix tool does. (`cat`,
@@ -83,3 +84,29 @@ def is_stand_in(text: str | None) -> bool:
     return text.startswith(("PowerShell has no `", "cmd has no `")) or (
         text.startswith("`") and " is not installed here: use " in text
     )
+
+
+# A prerequisite outside the project (a tool's cache or temporary folder the sandbox or the machine
+# refuses): where the program may write, or leave to write there.
+OUTSIDE = (
+    "It needs a place outside the project that the sandbox or this machine refuses: ask to run it outside "
+    "the sandbox (escalated permissions) when the person allows it, or point its cache or temporary folder "
+    "into the project."
+)
+
+
+def absent_remedy(path: str) -> str:
+    """The remedy of a path that is not there (a file tool's or a command's operand)."""
+    return (
+        f"{as_data(path)} is not there: find where it is first (list its folder, or search for its name) "
+        "and use that path, or make it if it should exist."
+    )
+
+
+def general_remedy(text: str | None) -> bool:
+    """Whether a lesson's remedy is a general one of this module (a stand-in, the outside
+    prerequisite's, a missing path's): what worked next in the session (learn/instead.py) or a
+    remedy learned since (store/lessons/writer.py) replaces it."""
+    if not text:
+        return False
+    return is_stand_in(text) or text == OUTSIDE or text.endswith(" and use that path, or make it if it should exist.")

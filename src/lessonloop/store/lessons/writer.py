@@ -17,6 +17,7 @@ from lessonloop.core import json_codec
 from lessonloop.core.timestamps import days_between
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.lesson import Evidence, Lesson
+from lessonloop.lesson_model.stand_ins import general_remedy
 from lessonloop.store.transaction import transaction
 
 TYPE_CHECKING = False
@@ -423,12 +424,14 @@ def merge_live(conn: sqlite3.Connection, lesson: Lesson, now: str) -> int | None
     }
     if lesson.prevention:
         # a remedy found since it was stored (the call that worked after the failure that taught
-        # it, learned at once): kept, unless a person wrote the lesson's text
-        conn.execute(
-            """UPDATE lessons SET prevention = ?, prevention_command = ?, updated_at = ?
-               WHERE id = ? AND prevention IS NULL AND NOT edited""",
-            (lesson.prevention, lesson.prevention_command, now, lesson_id),
-        )
+        # it, learned at once): kept where none was, or where only a general one was (a stand-in
+        # for a missing program: lesson_model/stand_ins.py), unless a person wrote the lesson's text
+        stored = conn.execute("SELECT prevention FROM lessons WHERE id = ?", (lesson_id,)).fetchone()[0]
+        if stored is None or (general_remedy(stored) and not general_remedy(lesson.prevention)):
+            conn.execute(
+                "UPDATE lessons SET prevention = ?, prevention_command = ?, updated_at = ? WHERE id = ? AND NOT edited",
+                (lesson.prevention, lesson.prevention_command, now, lesson_id),
+            )
     new = [e for e in lesson.evidence if e.tool_use_id is None or (e.role, e.tool_use_id) not in known]
     new_failures = [e for e in new if e.role == "failure"]
     new_sessions = {e.session_id for e in new_failures if e.session_id not in failing}
