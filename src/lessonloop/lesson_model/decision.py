@@ -26,9 +26,10 @@ The rule, for each candidate lesson whose trigger has the call's shape:
    >= stop_at; one overridden OVERRIDES_TO_NOTE times warns): the agent denies the call with the
    lesson as the reason, and the same call sent again runs (the hook keeps which calls it
    stopped: apply/hooks/pre_tool.py), when the lesson says what to do instead or the rule the
-   call breaks (a lesson that only says the call failed before is a note, never a stop); with `ask`, at confidence >= ask_at it asks the person;
-   with `block`, at confidence >= block_at it denies the call every time, when the lesson is this
-   person's own (provenance.may_deny: a teammate's, an import's or an agent's text never denies).
+   call breaks (a lesson that only says the call failed before is a note, never a stop); with
+   `ask`, at confidence >= ask_at it asks the person; with `block`, at confidence >= block_at it
+   denies the call every time, when the lesson is this person's own (provenance.may_deny: a
+   teammate's, an import's or an agent's text never denies).
 Then the call resent as it failed earlier in this session (or the same old text sent to an
 unchanged file, or a file read again that a read found not there), nothing done since that could
 change its outcome, warns at RETRY_CONFIDENCE, unless a lesson of the same error already speaks; and each
