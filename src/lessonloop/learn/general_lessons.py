@@ -41,7 +41,7 @@ from lessonloop.analyze.file_form import family as script_family
 from lessonloop.analyze.inputs import Call
 from lessonloop.core.outside_text import as_data
 from lessonloop.core.tool_kinds import READ, SHELL, WRITE
-from lessonloop.learn.episodes import Draft, _usage_draft, named_operand, show_command, timed_out
+from lessonloop.learn.episodes import Draft, _usage_draft, named_operand, show_command
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import digest
 from lessonloop.lesson_model.lesson import Lesson
@@ -102,7 +102,7 @@ def teaches_now(event: CallEvent) -> bool:
 def transient(event: CallEvent) -> bool:
     """Whether a failure is of the moment (lesson_model/transient.py): its command cut by a
     timeout, or the network or a server failing it."""
-    return timed_out(event) or transient_text(event.call.error_text)
+    return event.call.exit_code == 124 or transient_text(event.call.error_text)  # (timed_out's test too)
 
 
 def learnable_failure(event: CallEvent) -> bool:

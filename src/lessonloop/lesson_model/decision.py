@@ -273,9 +273,10 @@ class Finding:
 class Fired:
     """A lesson that speaks on the call (`candidate`), or the resent-call warning (`retry`: its
     error signature and the start of the earlier failure's output), or a rule's finding
-    (`finding`), with its confidence and action."""
+    (`finding`), with its confidence and action; `here`: a candidate speaking in the session it
+    failed in (rule 4 above)."""
 
-    __slots__ = ("action", "candidate", "confidence", "finding", "retry")
+    __slots__ = ("action", "candidate", "confidence", "finding", "here", "retry")
 
     def __init__(
         self,
@@ -284,12 +285,14 @@ class Fired:
         action: str,
         retry: tuple[str, str] | None = None,
         finding: Finding | None = None,
+        here: bool = False,
     ) -> None:
         self.candidate = candidate
         self.confidence = confidence
         self.action = action
         self.retry = retry
         self.finding = finding
+        self.here = here
 
     @property
     def key(self) -> str:
@@ -323,6 +326,22 @@ def confidence_now(failed_sessions: int, sessions: int, last_seen: str | None, s
     for the days since `last_seen`, in [0, 1]."""
     days = days_between(last_seen, now) if last_seen and now else 0.0
     return min(1.0, max(0.0, conf.live_confidence(failed_sessions, sessions, days, stored)))
+
+
+def remedy_of(
+    prevention: str | None, command: str | None, rule: str | None, kind: str | None, title: str
+) -> str | None:
+    """What a lesson tells the agent to do instead, or the rule the call broke: its prevention,
+    else the command that fixed it, else a tool's stated rule (a parameter's limit, in its title)
+    or the person's objection (a correction's title); None for a lesson that only says the call
+    failed before (a note: it never stops a call)."""
+    if prevention:
+        return prevention
+    if command:
+        return f"`{command}`"
+    if rule or kind == "correction":
+        return title
+    return None
 
 
 def action_for(value: float, origin: str | None, rules: Rules, failed_sessions: int = 0) -> str:
@@ -422,7 +441,7 @@ def decide(
             action = WARN  # a lesson that says neither what to do instead nor the rule broken: a note
         if action == STOP and candidate.overrides >= OVERRIDES_TO_NOTE:
             action = WARN  # its stops were gone past: a note (read only now, a look-up in the hook's store)
-        verdict.fired.append(Fired(candidate, value, action))
+        verdict.fired.append(Fired(candidate, value, action, here=here))
     if may_retry:
         if not state_read or not signed:
             state = session(True)

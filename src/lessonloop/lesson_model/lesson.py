@@ -8,6 +8,7 @@ from typing import Any
 from lessonloop.core.outside_text import one_line
 from lessonloop.core.timestamps import days_between
 from lessonloop.lesson_model import confidence as conf
+from lessonloop.lesson_model.decision import remedy_of
 from lessonloop.lesson_model.triggers import Trigger
 
 MAX_EVIDENCE = 50  # evidence rows kept per role (the counts keep counting)
@@ -81,17 +82,10 @@ class Lesson:
 
     @property
     def remedy(self) -> str | None:
-        """What the lesson tells the agent to do instead, or the rule the call broke: its
-        prevention, else the command that fixed it, else a tool's stated rule (a parameter's
-        limit, in its title) or the person's objection (a correction); None for a lesson that
-        only says the call failed before."""
-        if self.prevention:
-            return self.prevention
-        if self.prevention_command:
-            return f"`{self.prevention_command}`"
-        if (self.trigger is not None and self.trigger.rule) or self.kind == "correction":
-            return self.title  # a tool's stated rule; the person's objection
-        return None
+        """What the lesson tells the agent to do instead, or the rule the call broke
+        (decision.remedy_of); None for a lesson that only says the call failed before."""
+        rule = self.trigger.rule if self.trigger is not None else None
+        return remedy_of(self.prevention, self.prevention_command, rule, self.kind, self.title)
 
     @property
     def remedied(self) -> bool:

@@ -59,19 +59,25 @@ _POSIX = {
 }
 
 
+# The phrases the general remedies are written with, and recognised by (general_remedy).
+_NO_PROGRAM = ("PowerShell has no `", "cmd has no `")
+_NOT_INSTALLED = " is not installed here: use "
+_ABSENT_TAIL = " and use that path, or make it if it should exist."
+
+
 def stand_in(program: str, shell: str | None) -> str:
     """The remedy for `program` missing in `shell` (powershell, cmd, posix, or None when not
     known): what to run in its place, else how to find what the machine has."""
     name = program.lower().removesuffix(".exe")
     if shell == POWERSHELL and name in _POWERSHELL:
-        return f"PowerShell has no `{program}`: use {_POWERSHELL[name]}."
+        return f"{_NO_PROGRAM[0]}{program}`: use {_POWERSHELL[name]}."
     if shell == CMD and name in _POWERSHELL:
-        return f"cmd has no `{program}`: run it in PowerShell as {_POWERSHELL[name]}."
+        return f"{_NO_PROGRAM[1]}{program}`: run it in PowerShell as {_POWERSHELL[name]}."
     if shell not in (POWERSHELL, CMD) and name in _POSIX:
-        return f"`{program}` is not installed here: use {_POSIX[name]}."
+        return f"`{program}`{_NOT_INSTALLED}{_POSIX[name]}."
     finder = "`Get-Command NAME`" if shell in (POWERSHELL, CMD) else "`command -v NAME`"
     return (
-        f"`{program}` is not installed here: use a program this machine has (check with {finder}) "
+        f"`{program}`{_NOT_INSTALLED}a program this machine has (check with {finder}) "
         "or install it first; do not call it again."
     )
 
@@ -81,9 +87,7 @@ def is_stand_in(text: str | None) -> bool:
     itself did next in the session may replace: learn/instead.py)."""
     if not text:
         return False
-    return text.startswith(("PowerShell has no `", "cmd has no `")) or (
-        text.startswith("`") and " is not installed here: use " in text
-    )
+    return text.startswith(_NO_PROGRAM) or (text.startswith("`") and _NOT_INSTALLED in text)
 
 
 # A prerequisite outside the project (a tool's cache or temporary folder the sandbox or the machine
@@ -98,8 +102,7 @@ OUTSIDE = (
 def absent_remedy(path: str) -> str:
     """The remedy of a path that is not there (a file tool's or a command's operand)."""
     return (
-        f"{as_data(path)} is not there: find where it is first (list its folder, or search for its name) "
-        "and use that path, or make it if it should exist."
+        f"{as_data(path)} is not there: find where it is first (list its folder, or search for its name)" + _ABSENT_TAIL
     )
 
 
@@ -109,4 +112,4 @@ def general_remedy(text: str | None) -> bool:
     remedy learned since (store/lessons/writer.py) replaces it."""
     if not text:
         return False
-    return is_stand_in(text) or text == OUTSIDE or text.endswith(" and use that path, or make it if it should exist.")
+    return is_stand_in(text) or text == OUTSIDE or text.endswith(_ABSENT_TAIL)

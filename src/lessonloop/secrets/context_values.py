@@ -663,7 +663,7 @@ def _separated_spans(text: str, separator: str) -> list[tuple[int, int, str]]:
         cells = _cells(line, separator)
         if not columns:
             # (a spreadsheet's CSV export starts with a byte order mark: not part of the first name)
-            names = [cell.strip().strip('"').lstrip("\ufeff").strip('"').lower() for cell in cells]
+            names = [cell.strip().lstrip("\ufeff").strip('"').lower() for cell in cells]
             # a header is names only (`name,user,password`), not a line of code that holds commas
             # a printed table's header is ruled off from its rows (`---+---`, `|---|`) or doubled (`|| a ||`)
             # (and its names are words: `│ token │ npm_... │` is a row of a key/value table)

@@ -239,7 +239,6 @@ def _fired(
             lesson_id, _trigger, title, prevention, prevention_command, sessions, failed = found[:7]
             # another's lesson (a teammate's, a file's, an agent's) quoted whole, labelled (lesson_model/quoting.py)
             title, prevention, prevention_command = lesson_texts(found[12], title, prevention, prevention_command)
-            here = found[15] == "candidate"  # a candidate speaks only in the session it failed in
             out.append(
                 (
                     fired.action,
@@ -250,7 +249,7 @@ def _fired(
                     prevention_command,
                     failed,
                     sessions,
-                    here,
+                    fired.here,
                 )
             )
         elif fired.retry is not None:
@@ -284,7 +283,7 @@ def _fired(
 def candidate_of(conn: sqlite3.Connection, row: tuple[object, ...]) -> Candidate | None:
     """A trigger_candidates row as the one decision reads it (None: a stored trigger that cannot
     be read, which matches nothing)."""
-    from lessonloop.lesson_model.decision import Candidate
+    from lessonloop.lesson_model.decision import Candidate, remedy_of
     from lessonloop.lesson_model.triggers import Trigger
 
     (
@@ -313,22 +312,28 @@ def candidate_of(conn: sqlite3.Connection, row: tuple[object, ...]) -> Candidate
         row,
         str(signature or ""),
         trigger,
-        kind=lesson_kind if isinstance(lesson_kind, str) else None,
-        error_signature=error_signature if isinstance(error_signature, str) else None,
-        category=category if isinstance(category, str) else None,
-        origin=origin if isinstance(origin, str) else None,
+        kind=_text(lesson_kind),
+        error_signature=_text(error_signature),
+        category=_text(category),
+        origin=_text(origin),
         status="active",  # trigger_candidates reads active lessons only
         tier=str(tier or "active"),  # of a warning tier, or candidates that failed in this session
         failed_sessions=int(failed or 0),  # type: ignore[call-overload]
         sessions=int(sessions or 0),  # type: ignore[call-overload]
         # the undecayed learned confidence, else (not learned here, or judged) the stored one
         stored=float(learned if learned is not None else stored or 0.0),  # type: ignore[arg-type]
-        last_seen=last_seen if isinstance(last_seen, str) else None,
+        last_seen=_text(last_seen),
         learned_here=lambda session_id: hook_tables.learned_here(conn, lesson_id, session_id),  # type: ignore[arg-type]
         overrides=lambda: hook_tables.overrides(conn, lesson_id),  # type: ignore[arg-type]
-        # as Lesson.remedy has it: an instead, a tool's rule, or the person's objection
-        remedied=bool(_prevention or _prevention_command or trigger.rule or lesson_kind == "correction"),
+        remedied=remedy_of(
+            _text(_prevention), _text(_prevention_command), trigger.rule, _text(lesson_kind), _text(_title) or ""
+        )
+        is not None,
     )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def session_prompts(
