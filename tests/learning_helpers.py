@@ -143,8 +143,10 @@ class ScriptedSession:
         status: str | None = None,
         context: str | None = None,
         tool_input: dict[str, Any] | None = None,
+        result: str = "",
     ) -> CallEvent:
-        """A call of `tool`: failed with `error` (status "error") when given, else ok."""
+        """A call of `tool`: failed with `error` (status "error") when given, else ok (`result`:
+        the start of its output)."""
         self.seq += 1
         ts = self.script.tick()
         if status is None:
@@ -168,7 +170,7 @@ class ScriptedSession:
             status=status,
             exit_code=(1 if status == "error" else 0) if command is not None else None,
             error_text=error,
-            result_text=None if error is not None else "",
+            result_text=None if error is not None else result,
             result_seq=self.seq,
             result_ts=ts,
         )

@@ -22,7 +22,8 @@ from lessonloop.analyze.edit_risk import MAX_WARNINGS, score_call, warnings
 from lessonloop.analyze.error_classes import STOPPED
 from lessonloop.analyze.error_headline import failing_check
 from lessonloop.analyze.file_search import program_of
-from lessonloop.core.tool_kinds import EDIT, SHELL, WRITE
+from lessonloop.analyze.line_endings import CRLF_ENDS, LF_ENDS
+from lessonloop.core.tool_kinds import EDIT, READ, SHELL, WRITE
 from lessonloop.learn.check_lessons import draft_from_check_rejection, draft_from_progress
 from lessonloop.learn.correction_lessons import draft_correction
 from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job
@@ -31,6 +32,8 @@ from lessonloop.learn.general_lessons import (
     general_draft,
     is_general,
     learnable_failure,
+    line_ends_draft,
+    line_ends_param,
     refused_form,
     retry_lesson,
     teaches_now,
@@ -111,6 +114,9 @@ class Learner:
         # session -> the empty file searches not yet found elsewhere: (pattern, program, lesson)
         self._sought: dict[str, list[tuple[str, str, str]]] = {}
         self._errors: set[str] = set()  # the error signatures of trigger-less lessons (recalled, not warned)
+        # session -> file -> its edit that failed with LF line ends in its old text, while the
+        # session had not shown the file's line ends: (the failure, the old text's parameter)
+        self._undiagnosed: dict[str, dict[str, tuple[CallEvent, str]]] = {}
         for lesson in lessons:
             self._register(lesson)
 
@@ -143,6 +149,7 @@ class Learner:
                 event.input_key,
                 event.ts,
                 event.shell,
+                (lambda: state.endings.get(call.target_path or "")) if state is not None else None,
             ),
             candidates,
             self.policy.rules(),
@@ -200,6 +207,8 @@ class Learner:
             call.command,
             own=call.ok or (event.error_class or "") not in NOT_AGENT_FAILURES,
             key=event.input_key,
+            result_text=call.result_text if call.ok and call.kind == READ else None,
+            converted=event.converted(),
         )
         context = call.context_id
         history = self._history.get(context)
@@ -221,6 +230,7 @@ class Learner:
             if learnable_failure(event):
                 learned += self._general(event, decision, learned)
             learned += self._searched(event)
+            learned += self._line_ends(event, state)
             self._expire(context)
         history.append((self._clock, event))
         return learned
@@ -299,6 +309,7 @@ class Learner:
         self._states.pop(session_id, None)
         self._warned.pop(session_id, None)
         self._sought.pop(session_id, None)
+        self._undiagnosed.pop(session_id, None)
         for context in self._contexts.pop(session_id, ()):
             self._history.pop(context, None)
             self._open.pop(context, None)
@@ -414,6 +425,39 @@ class Learner:
         if draft is None:
             return []
         return [self.adopt(draft, event)]
+
+    def saw_line_ends(self, session_id: str, path: str, ends: str) -> None:
+        """The line ends of a file, known from elsewhere before the session's next calls (the
+        hooks: the file on disk)."""
+        state = self._states.get(session_id)
+        if state is None:
+            state = self._states[session_id] = SessionState()
+        state.endings[path] = ends
+
+    def _line_ends(self, event: CallEvent, state: SessionState) -> list[Lesson]:
+        """An edit that did not find its old text, whose text had LF line ends, on a file the
+        session shows with CRLF ones (before the edit, or by a read after it) teaches that cause
+        and its remedy (general_lessons.line_ends_draft), at once: the file's form is a fact."""
+        call = event.call
+        target = call.target_path
+        if not target:
+            return []
+        pending = self._undiagnosed.get(event.session_id)
+        param = line_ends_param(call) if event.signature else None
+        if param is not None:
+            if state.endings.get(target) == CRLF_ENDS:
+                return [self.adopt(line_ends_draft(event, param), event)]
+            self._undiagnosed.setdefault(event.session_id, {})[target] = (event, param)
+            return []
+        if pending is None or target not in pending or not call.ok:
+            return []
+        ends = state.endings.get(target)
+        if ends == CRLF_ENDS:
+            failure, param = pending.pop(target)
+            return [self.adopt(line_ends_draft(failure, param), failure)]
+        if ends == LF_ENDS or call.kind in (EDIT, WRITE):
+            del pending[target]  # LF line ends (or a change of it): not that cause
+        return []
 
     def _searched(self, event: CallEvent) -> list[Lesson]:
         """A search for a file by name that found nothing teaches the same search again

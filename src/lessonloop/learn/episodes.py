@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from lessonloop.analyze.commands import is_env_word, words_kinds
 from lessonloop.analyze.error_headline import failing_check
 from lessonloop.analyze.force_flags import force_flags
+from lessonloop.analyze.line_endings import CRLF_ENDS, endings_of, lf_lines
 from lessonloop.analyze.outcomes import job_key
 from lessonloop.core.outside_text import as_data
 from lessonloop.core.tool_kinds import EDIT, READ
@@ -34,6 +35,7 @@ from lessonloop.lesson_model.transient import TIMED_OUT
 from lessonloop.lesson_model.triggers import (
     Trigger,
     Unless,
+    edit_needle,
     extensions_for,
     failing_segment,
     flags_of,
@@ -109,8 +111,13 @@ def _reread_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEven
     path = failure.call.target_path
     if failure.call.kind != EDIT or fix.call.target_path != path:
         return None
-    if not any(e.call.ok and e.call.kind == READ and e.call.target_path == path for e in between):
+    reads = [e for e in between if e.call.ok and e.call.kind == READ and e.call.target_path == path]
+    if not reads:
         return None
+    if lf_lines(edit_needle(failure.call.input, failure.call.error_text)) and any(
+        endings_of(e.call.result_text) == CRLF_ENDS for e in reads
+    ):
+        return None  # the file has CRLF line ends, the old text had LF ones: that was the cause, not the read
     headline = failure.headline
     tool = failure.call.tool
     return Draft(

@@ -106,6 +106,26 @@ class CallEvent:
                 out.append(posixpath.normpath(posixpath.join(base, path)))
         return out
 
+    def converted(self) -> list[tuple[str, str]]:
+        """The files a successful command converted to other line ends (`dos2unix F`, `sed -i
+        's/\\r$//' F`: analyze/line_endings.converted), each as typed and joined to the working
+        folder, with the line ends ("lf", "crlf")."""
+        call = self.call
+        if not call.ok or not self.segments:
+            return []
+        from lessonloop.analyze.line_endings import converted
+
+        out: list[tuple[str, str]] = []
+        for words in self.segments:
+            ends, files = converted(words)
+            if ends is None:
+                continue
+            for path in files:
+                out.append((path, ends))
+                if self.cwd and not path.startswith("/"):
+                    out.append((posixpath.normpath(posixpath.join(self.cwd, path)), ends))
+        return out
+
     @property
     def learnable(self) -> bool:
         """A failure lessonloop can learn a prevention for (not a rejection, a cascade, an outage)."""

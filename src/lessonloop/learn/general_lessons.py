@@ -39,8 +39,9 @@ from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.file_form import CRLF, NO_INTERPRETER, NOT_EXECUTABLE, form_cause, script_of
 from lessonloop.analyze.file_form import family as script_family
 from lessonloop.analyze.inputs import Call
+from lessonloop.analyze.line_endings import lf_lines
 from lessonloop.core.outside_text import as_data
-from lessonloop.core.tool_kinds import READ, SHELL, WRITE
+from lessonloop.core.tool_kinds import EDIT, READ, SHELL, WRITE
 from lessonloop.learn.episodes import Draft, _usage_draft, named_operand, show_command
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import digest
@@ -52,6 +53,7 @@ from lessonloop.lesson_model.triggers import (
     BARE_GLOB,
     ESCAPED_QUOTE,
     JSON_TYPES,
+    LF_ON_CRLF,
     SUBSTITUTIONS,
     WORKED,
     Trigger,
@@ -61,6 +63,7 @@ from lessonloop.lesson_model.triggers import (
     command_segments,
     comparable_path,
     describe_rule,
+    edit_needle,
     failing_segment,
     first_line,
     is_absolute,
@@ -531,6 +534,43 @@ def general_draft(event: CallEvent) -> Draft | None:
         prevention=remedy,
         category=category,
         machine_wide=bool(event.segments) and program is not None,
+    )
+
+
+# an edit's old-text parameters, in the names the agents' edit tools give them (OpenCode: oldString)
+OLD_TEXT_PARAMS = ("old_string", "old_str", "oldString", "search", "old")
+LINE_ENDS_REMEDY = (
+    "This file has Windows line endings (CRLF): give the old text with CRLF line ends (\\r\\n at each line's "
+    "end), or change one line at a time (old text within a line has no line end); reading the file again "
+    "does not help."
+)
+
+
+def line_ends_param(call: Call) -> str | None:
+    """The old-text parameter of a failed edit that did not find its text, when that text has LF
+    line ends (analyze/line_endings.lf_lines): the cause, where the file has CRLF ones."""
+    if call.kind != EDIT or call.status != "error" or edit_needle(call.input, call.error_text) is None:
+        return None
+    return next((name for name in OLD_TEXT_PARAMS if lf_lines(call.input.get(name))), None)
+
+
+def line_ends_draft(event: CallEvent, param: str) -> Draft:
+    """The lesson of an edit whose old text had LF line ends, on a file with CRLF ones (the session
+    showed them: a read of it, the file on disk): the tool's edits whose old text has LF line ends,
+    on a file with CRLF ones (lesson_model/decision.py checks the file), with the remedy for that
+    cause. Not "read it again": the file was read; its line ends were the cause."""
+    call = event.call
+    headline = event.headline
+    path = relative_path(call.target_path or "", event.cwd)
+    return _draft(
+        event,
+        Trigger(EDIT, tool=call.tool, param=param, rule=LF_ON_CRLF),
+        title=f"{call.tool} does not find old text with LF line ends in a file with CRLF ones: {tool_output(headline)}",
+        body=f"{call.tool} of {as_data(path)} failed ({event.error_class or 'UNKNOWN'}): {tool_output(headline)} "
+        "The file has Windows line endings (CRLF) and the old text had LF ones.",
+        prevention=LINE_ENDS_REMEDY,
+        category="files",
+        machine_wide=True,  # the tool's way with line ends, wherever such a file is
     )
 
 

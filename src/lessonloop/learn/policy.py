@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from lessonloop.lesson_model import decision as one_decision
 
-STATE_FORMAT = 5  # bump when learn/learner_state.py's layout changes: an old state is then not read (full relearn)
+STATE_FORMAT = 6  # bump when learn/learner_state.py's layout changes: an old state is then not read (full relearn)
 
 
 @dataclass(slots=True)

@@ -43,7 +43,7 @@ from __future__ import annotations
 from lessonloop.core.timestamps import days_between
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import may_deny
-from lessonloop.lesson_model.triggers import escalated, sandbox_failure
+from lessonloop.lesson_model.triggers import LF_ON_CRLF, escalated, sandbox_failure
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -215,13 +215,16 @@ class Candidate:
 
 class PendingCall:
     """The call about to run, in neutral terms (`shell`: the shell family a command runs in,
-    lesson_model/environment.py, None when not known)."""
+    lesson_model/environment.py, None when not known; `line_ends`: the line ends of the file it
+    edits, "crlf" or "lf", asked only when a lesson's rule needs them: the file on disk for the
+    hooks, what the session showed of it for replay; None when not known)."""
 
     __slots__ = (
         "command",
         "cwd",
         "input_key",
         "kind",
+        "line_ends",
         "segments",
         "session_id",
         "shell",
@@ -244,8 +247,10 @@ class PendingCall:
         input_key: str | None,
         ts: str | None,
         shell: str | None = None,
+        line_ends: Callable[[], str | None] | None = None,
     ) -> None:
         self.shell = shell
+        self.line_ends = line_ends
         self.session_id = session_id
         self.kind = kind
         self.tool = tool
@@ -392,6 +397,8 @@ def decide(
             call.kind, call.segments, call.target, call.cwd, call.tool, call.tool_input, call.command, call.shell
         ):
             continue
+        if trigger.rule == LF_ON_CRLF and (call.line_ends is None or call.line_ends() != "crlf"):
+            continue  # LF lines in the old text are no mistake on a file that is not known to have CRLF
         if outside and sandbox_failure(candidate.error_signature):
             verdict.prevented.append(candidate)  # asking to run outside the sandbox is the remedy
             continue
@@ -428,10 +435,11 @@ def decide(
                 continue
             if not signed:
                 state, state_read, signed = session(True), True, True
-            if state is None or not state.still_failing(
-                call.kind, call.segments, call.target, candidate.error_signature
+            if trigger.rule != LF_ON_CRLF and (
+                state is None
+                or not state.still_failing(call.kind, call.segments, call.target, candidate.error_signature)
             ):
-                continue
+                continue  # (a file's line ends: each edit that meets the rule is the same mistake)
             here = True
         if not rules.allows_category(candidate.category):
             continue

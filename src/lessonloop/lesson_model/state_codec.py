@@ -16,10 +16,10 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hook
 if TYPE_CHECKING:
     from typing import Any
 
-VERSION = 6  # bumped when SessionState's fields or their meaning change: older states are rebuilt
+VERSION = 7  # bumped when SessionState's fields or their meaning change: older states are rebuilt
 
 # The fields, by their shape: a number; {str: number}; {tuple: number}; {(tuple, str): number};
-# {tuple: tuple}; {str: tuple}; a frozenset of str.
+# {tuple: tuple}; {str: tuple}; a frozenset of str; {str: str}.
 _NUMBERS = ("clock", "changed_any", "rewritten_any", "hook_run", "acted")
 _BY_TEXT = ("changed", "known", "rewritten", "edited")
 _BY_TUPLE = ("done", "worked")
@@ -27,7 +27,10 @@ _BY_PAIR = ("done_flag", "failed_with")
 _TUPLES_BY_TUPLE = ("failed", "resent")
 _TUPLES_BY_TEXT = ("stale", "unsure", "absent")
 _SETS = ("hook_failed",)
-FIELDS = frozenset(_NUMBERS + _BY_TEXT + _BY_TUPLE + _BY_PAIR + _TUPLES_BY_TUPLE + _TUPLES_BY_TEXT + _SETS)
+_TEXTS_BY_TEXT = ("endings",)
+FIELDS = frozenset(
+    _NUMBERS + _BY_TEXT + _BY_TUPLE + _BY_PAIR + _TUPLES_BY_TUPLE + _TUPLES_BY_TEXT + _SETS + _TEXTS_BY_TEXT
+)
 
 
 def dump(state: SessionState) -> str:
@@ -35,7 +38,7 @@ def dump(state: SessionState) -> str:
     out: dict[str, Any] = {"version": VERSION}
     for name in _NUMBERS:
         out[name] = getattr(state, name)
-    for name in _BY_TEXT + _BY_TUPLE + _TUPLES_BY_TUPLE + _TUPLES_BY_TEXT:
+    for name in _BY_TEXT + _BY_TUPLE + _TUPLES_BY_TUPLE + _TUPLES_BY_TEXT + _TEXTS_BY_TEXT:
         out[name] = list(getattr(state, name).items())
     for name in _BY_PAIR:
         out[name] = [[list(key), value] for key, value in getattr(state, name).items()]
@@ -83,6 +86,8 @@ def load(text: str) -> SessionState:
             setattr(state, name, {str(key): tuple(value) for key, value in data[name]})
         for name in _SETS:
             setattr(state, name, frozenset(str(item) for item in data[name]))
+        for name in _TEXTS_BY_TEXT:
+            setattr(state, name, {str(key): str(value) for key, value in data[name]})
     except DamagedState:
         raise
     except (KeyError, TypeError, IndexError, ValueError, OverflowError, RecursionError) as exc:

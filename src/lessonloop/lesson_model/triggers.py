@@ -748,7 +748,7 @@ def breaks_rule(tool_input: Mapping[str, Any] | None, param: str, rule: str | No
     """Whether a call's input breaks a tool's parameter rule: "required" (the parameter left out
     or empty), "unexpected" (given), "max:N" (a text or list longer than N), "min:N" (shorter
     than N), "type:T" (given as another JSON type than T), "absolute" (a relative path), "inside:D|E"
-    (a path under none of these folders)."""
+    (a path under none of these folders), LF_ON_CRLF (an old text spanning lines with LF ends)."""
     if tool_input is None:
         return False
     if "/" in param:  # a nested parameter (`questions/*/header`): broken when any of its values is
@@ -780,8 +780,18 @@ def values_at(tool_input: Mapping[str, Any], path: str) -> list[Any]:
     return found
 
 
+# An edit's old text with bare LF line ends, on a file with CRLF line ends (analyze/line_endings.py):
+# broken by the text alone here; that the call's file has CRLF line ends is the decision's to check
+# (lesson_model/decision.py, PendingCall.line_ends), as it needs the file.
+LF_ON_CRLF = "eol:lf"
+
+
 def _breaks_value(value: Any, rule: str | None) -> bool:
     """Whether one value of a parameter breaks the rule (see breaks_rule)."""
+    if rule == LF_ON_CRLF:
+        from lessonloop.analyze.line_endings import lf_lines  # (an edit's line-ends rule only)
+
+        return lf_lines(value)
     if rule == "absolute":
         return isinstance(value, str) and bool(value) and not is_absolute(value)
     if rule and rule.startswith("inside:"):
@@ -821,6 +831,8 @@ def _folded(path: str) -> str:
 
 
 def describe_rule(rule: str | None) -> str:
+    if rule == LF_ON_CRLF:
+        return "has LF line ends where the file has CRLF"
     if rule == "absolute":
         return "is a relative path (it must be absolute)"
     if rule and rule.startswith("inside:"):
@@ -968,6 +980,7 @@ class SessionState:
         "done",
         "done_flag",
         "edited",
+        "endings",
         "failed",
         "failed_with",
         "hook_failed",
@@ -1012,6 +1025,9 @@ class SessionState:
         # file -> its last read that failed saying the file is not there, not followed by anything
         # that may have made it: (when, error signature, the start of its output)
         self.absent: dict[str, tuple[int, str, str]] = {}
+        # file -> its line ends as the session last showed them (analyze/line_endings.py): "crlf"
+        # or "lf"; "lf" too where an old text with LF line ends worked (the tool matches it)
+        self.endings: dict[str, str] = {}
 
     def record(
         self,
@@ -1026,6 +1042,8 @@ class SessionState:
         command: str | None = None,
         own: bool = True,
         key: str | None = None,
+        result_text: str | None = None,
+        converted: Sequence[tuple[str, str]] = (),
     ) -> None:
         """Remember a call (of neutral `kind`) once its result is known (`error_text`: a failed
         call's output, read for the checks a commit's hook rejected it for and kept, with its
@@ -1034,7 +1052,9 @@ class SessionState:
         the same call or the same old text resent and for what an edit wrote; `own`: a failure
         that is the agent's own, not a cascade, the person's rejection or an interrupt: only such
         a failure is warned about when resent; `key`: `input_key(command, tool_input)` when the
-        caller has it already)."""
+        caller has it already; `result_text`: the start of a successful read's output, the file's
+        text, for its line ends; `converted`: the files a successful command converted to other
+        line ends, (path, "lf" or "crlf"), joined to the call's folder)."""
         call_key = (input_key(command, tool_input) if key is None else key) if own else None
         needle = edit_needle(tool_input, error_text) if own and not ok else None
         written = written_text(tool_input) if ok and kind in CHANGE_KINDS else None
@@ -1059,8 +1079,12 @@ class SessionState:
             self.absent.pop(target, None)
         if kind == READ and target:
             self.known[target] = self.clock
+            self._saw_endings(target, result_text)
             return
         if kind in CHANGE_KINDS and target:
+            self._saw_endings(
+                target, written if kind == WRITE else None, edit_text(tool_input) if kind == EDIT else None
+            )
             self.changed[posixpath.splitext(target)[1].lower()] = self.clock
             self.changed_any = self.clock
             self.known[target] = self.clock
@@ -1072,6 +1096,12 @@ class SessionState:
             return
         if kind in _MAY_ACT or any(words and not looks_only(words) for words in segments):
             self.acted = self.clock
+        for path, ends in converted:
+            self.endings[path] = ends
+            if ends == "lf":  # a script converted: its family's line-ends failure is fixed
+                from lessonloop.analyze.file_form import family as family_of
+
+                self.worked[("shell", family_of(path))] = self.clock
         for words in segments:
             if words:
                 self.worked[("shell", *command_head(words))] = self.clock
@@ -1091,6 +1121,18 @@ class SessionState:
                 self.done[prefix] = self.clock
                 for flag in flags:
                     self.done_flag[(prefix, flag)] = self.clock
+
+    def _saw_endings(self, target: str, text: str | None, old: str | None = None) -> None:
+        """The line ends a read's output or a write's text shows, or those an edit's old text that
+        worked has (CRLF in it: the file's; LF lines: the tool matches them there)."""
+        from lessonloop.analyze.line_endings import CRLF_ENDS, LF_ENDS, endings_of, lf_lines
+
+        if old is not None:
+            ends = CRLF_ENDS if "\r\n" in old else LF_ENDS if lf_lines(old) else None
+        else:
+            ends = endings_of(text[:4000]) if text else None
+        if ends is not None:
+            self.endings[target] = ends
 
     def satisfied(self, unless: Unless, target: str | None = None, signature: str | None = None) -> bool:
         """Whether the prevention `unless` describes has been done (and not undone since).

@@ -94,15 +94,25 @@ def _event(
     return CallEvent(call, session_id, project, branch, call_cwd or cwd, error_class)
 
 
-def _learn(conn: sqlite3.Connection, events: Iterable[CallEvent], review: bool, keep: Callable[[Lesson], bool]) -> int:
+def _learn(
+    conn: sqlite3.Connection,
+    events: Iterable[CallEvent],
+    review: bool,
+    keep: Callable[[Lesson], bool],
+    known_ends: Iterable[tuple[str, str, str]] = (),
+) -> int:
     """Batch learning's loop over `events`, as live learning always ran it (no corrections, no hook
     warnings taken in, the session not ended: it is still running); the lessons it made or
-    reinforced that `keep` keeps merged into the store now. Returns how many."""
+    reinforced that `keep` keeps merged into the store now; `known_ends`: (session, file, line
+    ends) known before the events (the file on disk). Returns how many."""
     from lessonloop.learn.engine import Learner, Policy
     from lessonloop.learn.learning_loop import run_loop
     from lessonloop.store.lessons.writer import merge_live
 
-    learner = run_loop(Learner(Policy(review=review)), events, {}, end_all=False)
+    learner = Learner(Policy(review=review))
+    for session_id, path, ends in known_ends:
+        learner.saw_line_ends(session_id, path, ends)
+    learner = run_loop(learner, events, {}, end_all=False)
     learned = [lesson for lesson in learner.lessons.values() if lesson.failed_sessions and keep(lesson)]
     if not learned:
         return 0
@@ -174,7 +184,26 @@ def learn_at_once(
         # the branch as batch learning has it: a signature names it <branch>, the same lesson
         current_branch(cwd) if cwd else None, cwd, call.get("result_text"),  # type: ignore[arg-type]
     )  # fmt: skip
-    return _learn(conn, [event], review, _speaks_here)
+    return _learn(conn, [event], review, _speaks_here, _ends_on_disk(event))
+
+
+def _ends_on_disk(event: CallEvent) -> list[tuple[str, str, str]]:
+    """(session, file, line ends on disk) for a failed edit whose old text has LF line ends (the
+    hook learns from it a moment after it failed: the file is as the edit met it), else []."""
+    call = event.call
+    if call.kind != "edit" or call.status != "error" or not call.target_path:
+        return []
+    from lessonloop.learn.general_lessons import line_ends_param
+
+    if line_ends_param(call) is None:
+        return []
+    from lessonloop.analyze.line_endings import file_endings
+
+    path = call.target_path
+    if not os.path.isabs(path) and event.cwd:
+        path = os.path.join(event.cwd, path)
+    ends = file_endings(path)
+    return [(event.session_id, call.target_path, ends)] if ends else []
 
 
 def learn_later(

@@ -227,6 +227,8 @@ def _fired(
     from lessonloop.lesson_model.environment import call_shell
 
     call.shell = call_shell(ctx.agent, tool_input, cwd) if kind == "shell" else None  # a lesson keeps its shell
+    if target is not None and kind == "edit":
+        call.line_ends = lambda: _file_endings(target, cwd)  # (read only when a lesson's rule needs them)
     rules = one.Rules(ask=ctx.ask, block=ctx.block, stop=ctx.stop, excluded=policy.exclude_categories)
     findings = [one.Finding(item, rule, item[2]) for rule, item in edits]
     verdict = one.decide(call, candidates, rules, session, said, may_retry=may_retry, findings=findings)
@@ -371,6 +373,15 @@ def session_prompts(
                 if isinstance(b, dict) and b.get("type") == "text" and isinstance(b.get("text"), str)
             ]
     return prompts
+
+
+def _file_endings(target: str, cwd: str | None) -> str | None:
+    """The line ends of the file an edit is about to change, from its start on disk."""
+    import os
+
+    from lessonloop.analyze.line_endings import file_endings
+
+    return file_endings(target if os.path.isabs(target) or not cwd else os.path.join(cwd, target))
 
 
 def session_state(
