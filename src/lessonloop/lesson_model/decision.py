@@ -411,7 +411,9 @@ def decide(
                 signed = signed or trigger.until_worked
                 state = session(signed)
                 state_read = True
-            if state is not None and state.satisfied(trigger.unless, call.target, candidate.error_signature):
+            if state is not None and state.satisfied(
+                trigger.unless, call.target, candidate.error_signature, trigger.operand
+            ):
                 verdict.prevented.append(candidate)
                 continue
         if candidate.kind == "correction" and prompts is not None:

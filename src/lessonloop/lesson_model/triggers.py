@@ -959,6 +959,24 @@ def same_operands(words: Sequence[str], skip: int, wanted: Sequence[str], cwd: s
     return len(covered) == len(set(wanted))
 
 
+_OPERANDS_KEPT = 8  # the operands of a command remembered as what it worked on
+
+
+def _operand_name(path: str) -> str:
+    """A file or folder operand as the session's state keys it: "@" and its last name, lower
+    case (the same file typed relative, absolute or with backslashes)."""
+    return "@" + posixpath.basename(posixpath.normpath(path.replace("\\", "/"))).lower()
+
+
+def _operand_names(words: Sequence[str]) -> list[str]:
+    """The keys (_operand_name) of a simple command's operands that look like paths."""
+    out = []
+    for word in operands_of(words, 1)[:_OPERANDS_KEPT]:
+        if ("/" in word or "." in word or "\\" in word) and len(word) < 300:
+            out.append(_operand_name(word))
+    return out
+
+
 def _names(words: Sequence[str], skip: int, prefix: str, cwd: str | None) -> bool:
     for operand in operands_of(words, skip):
         rel = relative_path(operand, cwd)
@@ -1106,6 +1124,8 @@ class SessionState:
             if words:
                 self.worked[("shell", *command_head(words))] = self.clock
                 self.worked[("shell", words[0])] = self.clock
+                for name in _operand_names(words):  # the program on that file or folder
+                    self.worked[("shell", words[0], name)] = self.clock
                 family = _script_family(words)
                 if family is not None:
                     self.worked[("shell", family)] = self.clock
@@ -1134,7 +1154,9 @@ class SessionState:
         if ends is not None:
             self.endings[target] = ends
 
-    def satisfied(self, unless: Unless, target: str | None = None, signature: str | None = None) -> bool:
+    def satisfied(
+        self, unless: Unless, target: str | None = None, signature: str | None = None, operand: str | None = None
+    ) -> bool:
         """Whether the prevention `unless` describes has been done (and not undone since).
 
         since="read": the agent saw the file `target` (read or wrote it) after the last command
@@ -1143,9 +1165,14 @@ class SessionState:
         since="worked": the call's intent (the command `unless.words`, else the file `target`)
         worked in this session after it last failed here: what failed before is not failing now.
         With the lesson's error `signature`, only a failure with that error re-arms it: a test run
-        that worked and then failed an assertion has not brought back a missing setting."""
+        that worked and then failed an assertion has not brought back a missing setting. With the
+        trigger's `operand` (a command's lesson about one file or folder: `cat docs/PLAN.md` finding
+        nothing there), the program working on that operand: `cat` working on another file is no
+        news about this one."""
         if unless.since == WORKED:
             key = ("shell", *unless.words) if unless.words else ("path", target or "")
+            if operand and len(unless.words) == 1:
+                key = ("shell", unless.words[0], _operand_name(operand))
             worked = self.worked.get(key, -1)
             if not unless.words and target:
                 worked = max(worked, self.known.get(target, -1))
@@ -1198,6 +1225,8 @@ class SessionState:
             family = _script_family(failing) if failing else None
             if family is not None:
                 keys += (("shell", family),)
+            if failing:
+                keys += tuple(("shell", failing[0], name) for name in _operand_names(failing))
         elif target and kind in FILE_INTENT_KINDS:
             keys = (("path", target),)
             if kind == READ and call_key and says_absent(error_text):

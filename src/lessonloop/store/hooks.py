@@ -288,15 +288,20 @@ _INGESTED = """FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
            ORDER BY c.ts, c.seq, c.rowid"""
 # What `ingested_calls` and `calls_by_id` give of an ingested call, and `live_calls` and
 # `calls_by_id` of a call the hooks stored (pre_tool.session_state replays both shapes).
+# (a read's output: the file's text, for its line ends, lesson_model/triggers.SessionState.endings)
 _INGESTED_COLUMNS = (
-    "c.kind, c.tool, c.ok, c.command, c.target_path, c.error_text, c.exit_code, c.status, c.input_json, e.class"
+    "c.kind, c.tool, c.ok, c.command, c.target_path, c.error_text, c.exit_code, c.status, c.input_json, e.class,"
+    " CASE WHEN c.ok = 1 AND c.kind = 'read' THEN substr(c.result_text, 1, 2000) END"
 )
-_LIVE_COLUMNS = "tool, ok, command, target_path, error_text, status, input_json, error_class"
+_LIVE_COLUMNS = (
+    "tool, ok, command, target_path, error_text, status, input_json, error_class,"
+    " CASE WHEN ok = 1 THEN substr(result_text, 1, 2000) END"
+)
 
 
 def ingested_calls(conn: sqlite3.Connection, session_id: str, before: str | None = None) -> list[tuple[Any, ...]]:
-    """(kind, tool, ok, command, target_path, error_text, exit_code, status, input_json, error class)
-    of the session's ingested calls with a result that the hooks did not store live, in order;
+    """(kind, tool, ok, command, target_path, error_text, exit_code, status, input_json, error class,
+    a successful read's output) of the session's ingested calls with a result that the hooks did not store live, in order;
     `before`: only those before the call of that id (the session as it was then)."""
     rows = conn.execute(f"SELECT {_INGESTED_COLUMNS}, c.id {_INGESTED}", (session_id, session_id)).fetchall()
     if before is not None:

@@ -228,7 +228,8 @@ def _fired(
 
     call.shell = call_shell(ctx.agent, tool_input, cwd) if kind == "shell" else None  # a lesson keeps its shell
     if target is not None and kind == "edit":
-        call.line_ends = lambda: _file_endings(target, cwd)  # (read only when a lesson's rule needs them)
+        # read only when a lesson's rule needs them: the file on disk, else what the session showed
+        call.line_ends = lambda: _file_endings(target, cwd) or session(False).endings.get(target)
     rules = one.Rules(ask=ctx.ask, block=ctx.block, stop=ctx.stop, excluded=policy.exclude_categories)
     findings = [one.Finding(item, rule, item[2]) for rule, item in edits]
     verdict = one.decide(call, candidates, rules, session, said, may_retry=may_retry, findings=findings)
@@ -518,10 +519,10 @@ def _replay(
 
     rows = list(ingested)
     rows += [
-        (kind_of(tool), tool, ok, command, target, error_text, None, status, input_json, error_class)
-        for tool, ok, command, target, error_text, status, input_json, error_class in live
+        (kind_of(tool), tool, ok, command, target, error_text, None, status, input_json, error_class, result)
+        for tool, ok, command, target, error_text, status, input_json, error_class, result in live
     ]
-    for kind, tool, ok, command, target, error_text, exit_code, status, input_json, error_class in rows:
+    for kind, tool, ok, command, target, error_text, exit_code, status, input_json, error_class, result in rows:
         # the same call resent (SessionState.retry_of): a failure of the agent's own, not a cascade,
         # the person's rejection or an interrupt
         own = bool(ok) or (status == "error" and error_class not in NOT_AGENT_FAILURES)
@@ -542,7 +543,21 @@ def _replay(
             tool_input=tool_input,
             command=command,
             own=own,
+            result_text=result if kind == "read" else None,
+            converted=_converted(segments) if ok and segments else (),
         )
+
+
+def _converted(segments: list[tuple[str, ...]]) -> list[tuple[str, str]]:
+    """The files a command converted to other line ends, as typed (analyze/line_endings.converted)."""
+    from lessonloop.analyze.line_endings import converted
+
+    out: list[tuple[str, str]] = []
+    for words in segments:
+        ends, files = converted(words)
+        if ends is not None:
+            out += [(path, ends) for path in files]
+    return out
 
 
 def _input(input_json: str | None) -> dict[str, object] | None:
