@@ -321,6 +321,15 @@ RULES: tuple[Rule, ...] = (
         r"(?:error: )?(?P<ev>[Ii]nvalid patch[^\n]*)",
         scope=START,
     ),
+    # A file tool's refusal of a file that is not UTF-8 (analyze/file_encoding.py: Codex's
+    # apply_patch says so inside "verification failed" above; other tools at the start of their error)
+    _r(
+        "file_not_utf8",
+        MISSING_PREREQUISITE,
+        0.9,
+        r"(?:[\w ]*[Ee]rror: )?(?P<ev>[^\n]{0,200}?(?:did not contain|is not|not) valid UTF-?8[^\n]*)",
+        scope=START,
+    ),
     _r("patch_argument_invalid", PARAMETER_FORMAT, 0.9, r"--codex-run-as-apply-patch requires [^\n]*"),
     _r("function_arguments_invalid", PARAMETER_FORMAT, 0.9, r"failed to parse function arguments[^\n]*", scope=START),
     # Codex's write_stdin to a command started without a terminal (exec_command's tty parameter).

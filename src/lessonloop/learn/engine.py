@@ -21,6 +21,7 @@ from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
 from lessonloop.analyze.edit_risk import MAX_WARNINGS, score_call, warnings
 from lessonloop.analyze.error_classes import STOPPED
 from lessonloop.analyze.error_headline import failing_check
+from lessonloop.analyze.file_encoding import not_utf8
 from lessonloop.analyze.file_search import program_of
 from lessonloop.analyze.line_endings import CRLF_ENDS, LF_ENDS
 from lessonloop.core.tool_kinds import EDIT, READ, SHELL, WRITE
@@ -29,6 +30,7 @@ from lessonloop.learn.correction_lessons import draft_correction
 from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.general_lessons import (
+    encoding_draft,
     general_draft,
     is_general,
     learnable_failure,
@@ -149,7 +151,7 @@ class Learner:
                 event.input_key,
                 event.ts,
                 event.shell,
-                (lambda: state.endings.get(call.target_path or "")) if state is not None else None,
+                (lambda aspect: state.form(aspect, call.target_path)) if state is not None else None,
             ),
             candidates,
             self.policy.rules(),
@@ -208,7 +210,7 @@ class Learner:
             own=call.ok or (event.error_class or "") not in NOT_AGENT_FAILURES,
             key=event.input_key,
             result_text=call.result_text if call.ok and call.kind == READ else None,
-            converted=event.converted(),
+            forms=event.file_forms(),
         )
         context = call.context_id
         history = self._history.get(context)
@@ -230,7 +232,7 @@ class Learner:
             if learnable_failure(event):
                 learned += self._general(event, decision, learned)
             learned += self._searched(event)
-            learned += self._line_ends(event, state)
+            learned += self._file_form_lessons(event, state)
             self._expire(context)
         history.append((self._clock, event))
         return learned
@@ -434,14 +436,17 @@ class Learner:
             state = self._states[session_id] = SessionState()
         state.endings[path] = ends
 
-    def _line_ends(self, event: CallEvent, state: SessionState) -> list[Lesson]:
-        """An edit that did not find its old text, whose text had LF line ends, on a file the
-        session shows with CRLF ones (before the edit, or by a read after it) teaches that cause
-        and its remedy (general_lessons.line_ends_draft), at once: the file's form is a fact."""
+    def _file_form_lessons(self, event: CallEvent, state: SessionState) -> list[Lesson]:
+        """A failure caused by its file's form teaches that cause and its remedy, at once: the
+        file's form is a fact. A tool that says the file is not UTF-8 (general_lessons.encoding_draft);
+        an edit that did not find its old text, whose text had LF line ends, on a file the session
+        shows with CRLF ones, before the edit or by a read after it (line_ends_draft)."""
         call = event.call
         target = call.target_path
         if not target:
             return []
+        if call.status == "error" and event.signature and call.kind in (EDIT, READ) and not_utf8(call.error_text):
+            return [self.adopt(encoding_draft(event), event)]
         pending = self._undiagnosed.get(event.session_id)
         param = line_ends_param(call) if event.signature else None
         if param is not None:

@@ -106,24 +106,20 @@ class CallEvent:
                 out.append(posixpath.normpath(posixpath.join(base, path)))
         return out
 
-    def converted(self) -> list[tuple[str, str]]:
-        """The files a successful command converted to other line ends (`dos2unix F`, `sed -i
-        's/\\r$//' F`: analyze/line_endings.converted), each as typed and joined to the working
-        folder, with the line ends ("lf", "crlf")."""
+    def file_forms(self) -> list[tuple[str, str, str]]:
+        """What a successful command made of the files it wrote (lesson_model/triggers.file_forms:
+        line ends converted, a PowerShell write's encoding), each file as typed and joined to the
+        working folder."""
         call = self.call
         if not call.ok or not self.segments:
             return []
-        from lessonloop.analyze.line_endings import converted
+        from lessonloop.lesson_model.triggers import file_forms
 
-        out: list[tuple[str, str]] = []
-        for words in self.segments:
-            ends, files = converted(words)
-            if ends is None:
-                continue
-            for path in files:
-                out.append((path, ends))
-                if self.cwd and not path.startswith("/"):
-                    out.append((posixpath.normpath(posixpath.join(self.cwd, path)), ends))
+        out: list[tuple[str, str, str]] = []
+        for path, aspect, value in file_forms(self.segments, call.command):
+            out.append((path, aspect, value))
+            if self.cwd and not path.startswith("/"):
+                out.append((posixpath.normpath(posixpath.join(self.cwd, path)), aspect, value))
         return out
 
     @property

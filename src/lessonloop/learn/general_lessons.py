@@ -52,8 +52,10 @@ from lessonloop.lesson_model.transient import transient_text
 from lessonloop.lesson_model.triggers import (
     BARE_GLOB,
     ESCAPED_QUOTE,
+    FILE_PARAM,
     JSON_TYPES,
     LF_ON_CRLF,
+    NOT_UTF8,
     SUBSTITUTIONS,
     WORKED,
     Trigger,
@@ -552,6 +554,33 @@ def line_ends_param(call: Call) -> str | None:
     if call.kind != EDIT or call.status != "error" or edit_needle(call.input, call.error_text) is None:
         return None
     return next((name for name in OLD_TEXT_PARAMS if lf_lines(call.input.get(name))), None)
+
+
+ENCODING_REMEDY = (
+    "This file is not UTF-8: write it again as UTF-8 before this tool reads it (PowerShell: "
+    "`Get-Content F | Set-Content -Encoding utf8 F`; elsewhere `iconv -t utf-8`), and write files with "
+    "`-Encoding utf8` in PowerShell: Windows PowerShell's `>` and Out-File write UTF-16, Set-Content the "
+    "ANSI code page."
+)
+
+
+def encoding_draft(event: CallEvent) -> Draft:
+    """The lesson of a tool that said the file it read is not UTF-8 (analyze/file_encoding.not_utf8):
+    that tool on a file that is not UTF-8 (the decision checks the file: the file on disk, a tool
+    that said so, a PowerShell write without -Encoding that made it), with the remedy for that
+    cause, whatever the call's input."""
+    call = event.call
+    headline = event.headline
+    path = relative_path(call.target_path or "", event.cwd)
+    return _draft(
+        event,
+        Trigger(call.kind, tool=call.tool, param=FILE_PARAM, rule=NOT_UTF8),
+        title=f"{call.tool} cannot read files that are not UTF-8: {tool_output(headline)}",
+        body=f"{call.tool} of {as_data(path)} failed ({event.error_class or 'UNKNOWN'}): {tool_output(headline)}",
+        prevention=ENCODING_REMEDY,
+        category="files",
+        machine_wide=True,  # the tool's way with encodings, wherever such a file is
+    )
 
 
 def line_ends_draft(event: CallEvent, param: str) -> Draft:

@@ -43,7 +43,7 @@ from __future__ import annotations
 from lessonloop.core.timestamps import days_between
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import may_deny
-from lessonloop.lesson_model.triggers import LF_ON_CRLF, escalated, sandbox_failure
+from lessonloop.lesson_model.triggers import ENCODING, ENDS, FILE_RULES, LF_ON_CRLF, escalated, sandbox_failure
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -215,16 +215,17 @@ class Candidate:
 
 class PendingCall:
     """The call about to run, in neutral terms (`shell`: the shell family a command runs in,
-    lesson_model/environment.py, None when not known; `line_ends`: the line ends of the file it
-    edits, "crlf" or "lf", asked only when a lesson's rule needs them: the file on disk for the
-    hooks, what the session showed of it for replay; None when not known)."""
+    lesson_model/environment.py, None when not known; `file_form(aspect)`: the form of the file it
+    edits or reads, asked only when a lesson's file rule needs it: its line ends ("ends": "crlf"
+    or "lf"), whether it is UTF-8 ("encoding": "utf8", "other", "default"), the file on disk for
+    the hooks, what the session showed of it for replay; None when not known)."""
 
     __slots__ = (
         "command",
         "cwd",
+        "file_form",
         "input_key",
         "kind",
-        "line_ends",
         "segments",
         "session_id",
         "shell",
@@ -247,10 +248,10 @@ class PendingCall:
         input_key: str | None,
         ts: str | None,
         shell: str | None = None,
-        line_ends: Callable[[], str | None] | None = None,
+        file_form: Callable[[str], str | None] | None = None,
     ) -> None:
         self.shell = shell
-        self.line_ends = line_ends
+        self.file_form = file_form
         self.session_id = session_id
         self.kind = kind
         self.tool = tool
@@ -362,6 +363,17 @@ def action_for(value: float, origin: str | None, rules: Rules, failed_sessions: 
     return WARN
 
 
+def _file_rule_met(rule: str, call: PendingCall) -> bool:
+    """Whether the call's file has the form a file rule is about: CRLF line ends (LF_ON_CRLF), not
+    UTF-8 (NOT_UTF8: a tool said so, the file on disk, or a PowerShell write without -Encoding
+    made it)."""
+    if call.file_form is None:
+        return False
+    if rule == LF_ON_CRLF:
+        return call.file_form(ENDS) == "crlf"
+    return call.file_form(ENCODING) in ("other", "default")
+
+
 def stops(value: float, origin: str | None, failed_sessions: int, at: float = STOP_AT) -> bool:
     """Whether a lesson has earned stopping a call: this person's own, failing in STOP_SESSIONS
     sessions or more, at confidence `at` or more."""
@@ -397,8 +409,8 @@ def decide(
             call.kind, call.segments, call.target, call.cwd, call.tool, call.tool_input, call.command, call.shell
         ):
             continue
-        if trigger.rule == LF_ON_CRLF and (call.line_ends is None or call.line_ends() != "crlf"):
-            continue  # LF lines in the old text are no mistake on a file that is not known to have CRLF
+        if trigger.rule in FILE_RULES and not _file_rule_met(trigger.rule, call):
+            continue  # the file's form is not the one the rule is about (or is not known)
         if outside and sandbox_failure(candidate.error_signature):
             verdict.prevented.append(candidate)  # asking to run outside the sandbox is the remedy
             continue
@@ -437,11 +449,11 @@ def decide(
                 continue
             if not signed:
                 state, state_read, signed = session(True), True, True
-            if trigger.rule != LF_ON_CRLF and (
+            if trigger.rule not in FILE_RULES and (
                 state is None
                 or not state.still_failing(call.kind, call.segments, call.target, candidate.error_signature)
             ):
-                continue  # (a file's line ends: each edit that meets the rule is the same mistake)
+                continue  # (a file's form: each call that meets its rule is the same mistake)
             here = True
         if not rules.allows_category(candidate.category):
             continue

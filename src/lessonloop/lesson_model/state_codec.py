@@ -16,7 +16,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hook
 if TYPE_CHECKING:
     from typing import Any
 
-VERSION = 7  # bumped when SessionState's fields or their meaning change: older states are rebuilt
+VERSION = 8  # bumped when SessionState's fields or their meaning change: older states are rebuilt
 
 # The fields, by their shape: a number; {str: number}; {tuple: number}; {(tuple, str): number};
 # {tuple: tuple}; {str: tuple}; a frozenset of str; {str: str}.
@@ -27,7 +27,7 @@ _BY_PAIR = ("done_flag", "failed_with")
 _TUPLES_BY_TUPLE = ("failed", "resent")
 _TUPLES_BY_TEXT = ("stale", "unsure", "absent")
 _SETS = ("hook_failed",)
-_TEXTS_BY_TEXT = ("endings",)
+_TEXTS_BY_TEXT = ("endings", "encodings")
 FIELDS = frozenset(
     _NUMBERS + _BY_TEXT + _BY_TUPLE + _BY_PAIR + _TUPLES_BY_TUPLE + _TUPLES_BY_TEXT + _SETS + _TEXTS_BY_TEXT
 )

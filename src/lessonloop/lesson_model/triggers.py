@@ -784,10 +784,43 @@ def values_at(tool_input: Mapping[str, Any], path: str) -> list[Any]:
 # broken by the text alone here; that the call's file has CRLF line ends is the decision's to check
 # (lesson_model/decision.py, PendingCall.line_ends), as it needs the file.
 LF_ON_CRLF = "eol:lf"
+# A file's own rule, not a parameter's: the file the call reads or edits is not UTF-8
+# (analyze/file_encoding.py), checked by the decision as LF_ON_CRLF is; FILE_PARAM stands for the file.
+NOT_UTF8 = "encoding:utf8"
+FILE_PARAM = "<file>"
+FILE_RULES = frozenset({LF_ON_CRLF, NOT_UTF8})
+ENDS = "ends"  # the aspects of a file's form a session shows (SessionState.endings, .encodings)
+ENCODING = "encoding"
+
+
+def file_forms(segments: Sequence[tuple[str, ...]], command: str | None) -> list[tuple[str, str, str]]:
+    """What a successful command made of the files it wrote, as typed: (path, ENDS, "lf" or
+    "crlf") for a line-ends conversion (analyze/line_endings.converted), (path, ENCODING, value)
+    for a PowerShell write (analyze/file_encoding.command_encoding) of the files it changes."""
+    out: list[tuple[str, str, str]] = []
+    if not segments:
+        return out
+    from lessonloop.analyze.line_endings import converted
+
+    for words in segments:
+        ends, files = converted(words)
+        if ends is not None:
+            out += [(path, ENDS, ends) for path in files]
+    if command and ("-" in command or ">" in command):
+        from lessonloop.analyze.file_encoding import command_encoding
+
+        encoding = command_encoding(segments, command, operator_tokens(command))
+        if encoding is not None:
+            from lessonloop.analyze.file_ops import shell_effects
+
+            out += [(path, ENCODING, encoding) for path, _deleted in shell_effects(command).changes]
+    return out
 
 
 def _breaks_value(value: Any, rule: str | None) -> bool:
     """Whether one value of a parameter breaks the rule (see breaks_rule)."""
+    if rule == NOT_UTF8:
+        return True  # the file's rule: the decision checks the file
     if rule == LF_ON_CRLF:
         from lessonloop.analyze.line_endings import lf_lines  # (an edit's line-ends rule only)
 
@@ -833,6 +866,8 @@ def _folded(path: str) -> str:
 def describe_rule(rule: str | None) -> str:
     if rule == LF_ON_CRLF:
         return "has LF line ends where the file has CRLF"
+    if rule == NOT_UTF8:
+        return "is not UTF-8"
     if rule == "absolute":
         return "is a relative path (it must be absolute)"
     if rule and rule.startswith("inside:"):
@@ -998,6 +1033,7 @@ class SessionState:
         "done",
         "done_flag",
         "edited",
+        "encodings",
         "endings",
         "failed",
         "failed_with",
@@ -1046,6 +1082,9 @@ class SessionState:
         # file -> its line ends as the session last showed them (analyze/line_endings.py): "crlf"
         # or "lf"; "lf" too where an old text with LF line ends worked (the tool matches it)
         self.endings: dict[str, str] = {}
+        # file -> whether it is UTF-8 as the session last showed it (analyze/file_encoding.py):
+        # "utf8", "other" (a tool said it is not), "default" (a PowerShell write without -Encoding)
+        self.encodings: dict[str, str] = {}
 
     def record(
         self,
@@ -1061,7 +1100,7 @@ class SessionState:
         own: bool = True,
         key: str | None = None,
         result_text: str | None = None,
-        converted: Sequence[tuple[str, str]] = (),
+        forms: Sequence[tuple[str, str, str]] = (),
     ) -> None:
         """Remember a call (of neutral `kind`) once its result is known (`error_text`: a failed
         call's output, read for the checks a commit's hook rejected it for and kept, with its
@@ -1071,8 +1110,8 @@ class SessionState:
         that is the agent's own, not a cascade, the person's rejection or an interrupt: only such
         a failure is warned about when resent; `key`: `input_key(command, tool_input)` when the
         caller has it already; `result_text`: the start of a successful read's output, the file's
-        text, for its line ends; `converted`: the files a successful command converted to other
-        line ends, (path, "lf" or "crlf"), joined to the call's folder)."""
+        text, for its line ends; `forms`: what a successful command made of the files it wrote,
+        (path, ENDS or ENCODING, its value: file_forms))."""
         call_key = (input_key(command, tool_input) if key is None else key) if own else None
         needle = edit_needle(tool_input, error_text) if own and not ok else None
         written = written_text(tool_input) if ok and kind in CHANGE_KINDS else None
@@ -1083,6 +1122,11 @@ class SessionState:
                 self.hook_run, self.hook_failed = self.clock, failed
         if not ok:
             self._record_failure(kind, segments, target, error_text, signature, call_key)
+            if target and error_text and "utf" in error_text[:4000].lower():
+                from lessonloop.analyze.file_encoding import OTHER, not_utf8
+
+                if not_utf8(error_text):
+                    self.encodings[target] = OTHER  # the tool said so
             if kind == EDIT and target and needle:
                 self.stale[target] = (self.clock, signature or "", excerpt(error_text), needle)
             elif kind == EDIT and target and own and (old := ambiguous_text(tool_input, error_text)):
@@ -1103,6 +1147,7 @@ class SessionState:
             self._saw_endings(
                 target, written if kind == WRITE else None, edit_text(tool_input) if kind == EDIT else None
             )
+            self.encodings[target] = "utf8"  # a file tool wrote it, or read it to edit it
             self.changed[posixpath.splitext(target)[1].lower()] = self.clock
             self.changed_any = self.clock
             self.known[target] = self.clock
@@ -1114,9 +1159,12 @@ class SessionState:
             return
         if kind in _MAY_ACT or any(words and not looks_only(words) for words in segments):
             self.acted = self.clock
-        for path, ends in converted:
-            self.endings[path] = ends
-            if ends == "lf":  # a script converted: its family's line-ends failure is fixed
+        for path, aspect, value in forms:
+            if aspect == ENCODING:
+                self.encodings[path] = value
+                continue
+            self.endings[path] = value
+            if value == "lf":  # a script converted: its family's line-ends failure is fixed
                 from lessonloop.analyze.file_form import family as family_of
 
                 self.worked[("shell", family_of(path))] = self.clock
@@ -1141,6 +1189,10 @@ class SessionState:
                 self.done[prefix] = self.clock
                 for flag in flags:
                     self.done_flag[(prefix, flag)] = self.clock
+
+    def form(self, aspect: str, target: str | None) -> str | None:
+        """What the session showed of a file's form: its line ends (ENDS) or encoding (ENCODING)."""
+        return (self.endings if aspect == ENDS else self.encodings).get(target or "")
 
     def _saw_endings(self, target: str, text: str | None, old: str | None = None) -> None:
         """The line ends a read's output or a write's text shows, or those an edit's old text that

@@ -227,9 +227,9 @@ def _fired(
     from lessonloop.lesson_model.environment import call_shell
 
     call.shell = call_shell(ctx.agent, tool_input, cwd) if kind == "shell" else None  # a lesson keeps its shell
-    if target is not None and kind == "edit":
-        # read only when a lesson's rule needs them: the file on disk, else what the session showed
-        call.line_ends = lambda: _file_endings(target, cwd) or session(False).endings.get(target)
+    if target is not None and kind in ("edit", "read"):
+        # read only when a lesson's rule needs it: the file on disk, else what the session showed
+        call.file_form = lambda aspect: _file_form(aspect, target, cwd) or session(False).form(aspect, target)
     rules = one.Rules(ask=ctx.ask, block=ctx.block, stop=ctx.stop, excluded=policy.exclude_categories)
     findings = [one.Finding(item, rule, item[2]) for rule, item in edits]
     verdict = one.decide(call, candidates, rules, session, said, may_retry=may_retry, findings=findings)
@@ -376,13 +376,19 @@ def session_prompts(
     return prompts
 
 
-def _file_endings(target: str, cwd: str | None) -> str | None:
-    """The line ends of the file an edit is about to change, from its start on disk."""
+def _file_form(aspect: str, target: str, cwd: str | None) -> str | None:
+    """The form of the file a call is about to edit or read, on disk: its line ends ("ends"), or
+    whether it is UTF-8 ("encoding"); None when it cannot be read."""
     import os
 
-    from lessonloop.analyze.line_endings import file_endings
+    path = target if os.path.isabs(target) or not cwd else os.path.join(cwd, target)
+    if aspect == "ends":
+        from lessonloop.analyze.line_endings import file_endings
 
-    return file_endings(target if os.path.isabs(target) or not cwd else os.path.join(cwd, target))
+        return file_endings(path)
+    from lessonloop.analyze.file_encoding import utf8_on_disk
+
+    return utf8_on_disk(path)
 
 
 def session_state(
@@ -512,7 +518,7 @@ def _replay(
     """Record in `state` the calls `ingested` (hook_tables.ingested_calls' rows), then `live`
     (live_calls')."""
     from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
-    from lessonloop.lesson_model.triggers import command_segments
+    from lessonloop.lesson_model.triggers import command_segments, file_forms
 
     if signed:
         from lessonloop.learn.signatures import call_signature
@@ -544,20 +550,8 @@ def _replay(
             command=command,
             own=own,
             result_text=result if kind == "read" else None,
-            converted=_converted(segments) if ok and segments else (),
+            forms=file_forms(segments, command) if ok and segments else (),
         )
-
-
-def _converted(segments: list[tuple[str, ...]]) -> list[tuple[str, str]]:
-    """The files a command converted to other line ends, as typed (analyze/line_endings.converted)."""
-    from lessonloop.analyze.line_endings import converted
-
-    out: list[tuple[str, str]] = []
-    for words in segments:
-        ends, files = converted(words)
-        if ends is not None:
-            out += [(path, ends) for path in files]
-    return out
 
 
 def _input(input_json: str | None) -> dict[str, object] | None:
