@@ -25,7 +25,7 @@ from lessonloop.analyze.file_encoding import (
 from lessonloop.learn.engine import Learner
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.general_lessons import ENCODING_REMEDY
-from lessonloop.lesson_model.triggers import NOT_UTF8, command_segments, operator_tokens
+from lessonloop.lesson_model.triggers import NOT_UTF8, command_segments, file_forms, operator_tokens
 from tests.hook_helpers import HookSession, hook_env, run_hook
 from tests.learning_helpers import Script, ScriptedSession, play
 
@@ -65,6 +65,17 @@ def test_what_says_a_file_is_not_utf8(text: str | None, expected: bool) -> None:
 )
 def test_what_a_write_makes_of_its_file(command: str, expected: str | None) -> None:
     assert command_encoding(command_segments(command), command, operator_tokens(command)) == expected
+
+
+def test_the_files_a_command_writes_and_how() -> None:
+    """A here-string's text is written, not run: its `=>` and words are no redirection, no files."""
+    for command, expected in (
+        ("@'\n<html>\n'@ > ui/module.html", [("ui/module.html", "encoding", DEFAULT)]),
+        ("@'\nonClick={() => go(x)}\n'@ | Set-Content -Path a.tsx", []),
+        ("@'\nx = 'é'\n'@ | Set-Content -Encoding utf8 a.py", [("a.py", "encoding", UTF8)]),
+        ("dos2unix -q run.sh", [("run.sh", "ends", "lf")]),
+    ):
+        assert file_forms(command_segments(command), command) == expected, command
 
 
 def test_a_write_that_is_not_powershells_names_no_encoding() -> None:

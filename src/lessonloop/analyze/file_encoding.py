@@ -45,8 +45,9 @@ def not_utf8(error_text: str | None) -> bool:
 def written_encoding(words: Sequence[str], command: str | None) -> str | None:
     """The encoding a PowerShell write (a simple command: Set-Content, Add-Content, Out-File)
     gives its file: UTF8 with `-Encoding utf8` (or ASCII), OTHER with another, DEFAULT without
-    one (Set-Content and Add-Content only when the command line holds text beyond ASCII: ANSI
-    text of ASCII letters is UTF-8 too). None for any other command."""
+    one: Out-File always (UTF-16 in Windows PowerShell), Set-Content and Add-Content when the
+    command line holds text beyond ASCII (`command`: the ANSI code page writes ASCII text as
+    UTF-8 has it, and other letters as bytes UTF-8 does not read). None for any other command."""
     if not words or words[0].lower() not in _WRITERS:
         return None
     for at, word in enumerate(words):

@@ -809,11 +809,13 @@ def file_forms(segments: Sequence[tuple[str, ...]], command: str | None) -> list
     if command and ("-" in command or ">" in command):
         from lessonloop.analyze.file_encoding import command_encoding
 
-        encoding = command_encoding(segments, command, operator_tokens(command))
+        # the line without its here-strings and here-document bodies: text written, not commands
+        line = _HERE_STRING.sub("", drop_heredoc_bodies(command))
+        encoding = command_encoding(command_segments(line), command, operator_tokens(line))
         if encoding is not None:
             from lessonloop.analyze.file_ops import shell_effects
 
-            out += [(path, ENCODING, encoding) for path, _deleted in shell_effects(command).changes]
+            out += [(path, ENCODING, encoding) for path, _deleted in shell_effects(line).changes]
     return out
 
 
