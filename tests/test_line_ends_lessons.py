@@ -218,3 +218,20 @@ def test_the_hooks_learn_it_from_the_file_on_disk_and_say_it_before_the_next_suc
     pre, _post = _edit(session, repo / "util.py", OLD.replace("\n", "\r\n"))
     assert "CRLF" not in pre.context  # type: ignore[attr-defined]
     assert not (db.parent / "hook-failures.log").exists()
+
+
+def test_one_cause_whatever_the_shell_calls_it() -> None:
+    """`bash\\r: No such file or directory` and `$'\\r': command not found` are one cause: two
+    sessions failing with either make one lesson of the family, failed in both (active)."""
+    learner = Learner()
+    script = Script()
+    spellings = (
+        ("./scripts/build.sh", "Exit code 127\n/usr/bin/env: 'bash\r': No such file or directory"),
+        ("bash scripts/test.sh", "scripts/test.sh: line 2: $'\\r': command not found"),
+    )
+    for name, (command, error) in zip(("s1", "s2"), spellings, strict=True):
+        play(learner, script.session(name).bash(command, error=error, error_class="INCORRECT_PARAMETER"))
+        learner.end_session(name)
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and lesson.trigger.family == "scripts/*.sh"
+    assert lesson.failed_sessions == 2 and lesson.tier == "active"

@@ -23,11 +23,17 @@ NOT_EXECUTABLE = "not-executable"
 NO_INTERPRETER = "no-interpreter"
 
 _CRLF = LazyRegex(
-    r"\\r['\"]?: (?:command not found|No such file)|\$'\\r'|\^M(?::|\s*: bad interpreter)|\r: (?:command|No such)"
+    r"\\r['\"]?: (?:command not found|No such file)|\$'\\r'|\^M(?::|\s*: bad interpreter)|\r['\"]?: (?:command|No such)"
 )
 _BAD_INTERPRETER = LazyRegex(r"bad interpreter: No such file or directory")
 _SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh"})
 _SCRIPT_EXTS = frozenset({".sh", ".bash", ".zsh", ".ps1", ".py", ".rb", ".pl", ".js", ".mjs", ".ts", ".cmd", ".bat"})
+
+
+def line_ends_error(error_text: str | None) -> bool:
+    """Whether an error is a shell's or `env`'s about a carriage return: a script with Windows line
+    endings, in any of its wordings."""
+    return bool(error_text) and _CRLF.search(error_text[:2000]) is not None  # type: ignore[index]
 
 
 def form_cause(error_text: str | None, script: str) -> str | None:

@@ -76,8 +76,19 @@ def call_signature(
 ) -> str:
     """A failed call's error signature (error_signature): named by its neutral `kind` (Codex's and
     Claude Code's failing `git push` are the same error), by its own `tool` for kind "other", and
-    with the program of its last command when the error is only an exit status."""
+    with the program of its last command when the error is only an exit status. A script failing
+    for its Windows line endings has one signature however its shell words it (`bash\\r: No such
+    file or directory`, `$'\\r': command not found`, `^M: bad interpreter`)."""
     label = tool if kind == "other" else kind
+    if (
+        kind == "shell"
+        and error_text
+        and ("\r" in error_text[:2000] or "\\r" in error_text[:2000] or "^M" in error_text[:2000])
+    ):
+        from lessonloop.analyze.file_form import CRLF, line_ends_error  # (a carriage return's error only)
+
+        if line_ends_error(error_text):
+            return f"{label}|<{CRLF}: a script with Windows line endings>"  # one cause, however the shell says it
     program = segments[-1][0] if segments and segments[-1] else ""
     return error_signature(label, error_text, branch, exit_code, program, tool_input)
 
