@@ -355,3 +355,32 @@ def test_a_carriage_return_in_a_quoted_name_is_the_error_and_elsewhere_ends_a_li
     assert error_headline("Downloading 10%\rDownloading 90%\rerror: disk quota exceeded") == (
         "error: disk quota exceeded"
     )
+
+
+@pytest.mark.parametrize(
+    ("output", "headline"),
+    [
+        # a patch sent through a shell: the shell's here-document warning comes first
+        (
+            "bash: warning: here-document at line 1 delimited by end-of-file (wanted `EOF')\n"
+            "Failed to find expected lines in src/app.py:\n    return 1",
+            "Failed to find expected lines in src/app.py:",
+        ),
+        # a sandbox's warning before the patch tool's own error
+        (
+            "sandbox warning: running without a seatbelt profile\nInvalid patch: The last line of the patch must be "
+            "'*** End Patch'",
+            "Invalid patch: The last line of the patch must be '*** End Patch'",
+        ),
+        # a compiler's warning line is not its error
+        (
+            "src/a.c:10:5: warning: unused variable 'x'\nsrc/a.c:12:1: error: expected ';'",
+            "src/a.c:12:1: error: expected ';'",
+        ),
+    ],
+)
+def test_the_error_line_is_chosen_by_what_it_says_not_where_it_is(output: str, headline: str) -> None:
+    """(issue 61, item 3) Two patch failures of the same kind behind different warnings share one signature."""
+    assert error_headline(output) == headline
+    first, second = output, "zsh: warning: something else entirely\n" + output.split("\n", 1)[1]
+    assert error_signature("shell", first) == error_signature("shell", second)

@@ -66,6 +66,9 @@ _ERROR_LINES = re.compile(
             r"\[[A-Z]\] [↘↗→↑↓] .*",  # credo's issue line
             r"\S+:\d+:\d+: [A-Z]{1,4}\d{2,5} .*",  # flake8 / ruff / pylint issue line
             r"\d+:\d+ +error +.*",  # eslint's issue line
+            # a patch that did not apply, sent through a shell (Codex's apply_patch words)
+            r"Failed to (?:find (?:expected lines|context)|read file to update) .*",
+            r"[Ii]nvalid (?:patch|hunk at line \d+)\b.*",
             r"Assertion with .* failed\b.*",
             r"AssertionError\b.*",
             r"assert .* failed",

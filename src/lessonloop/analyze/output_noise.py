@@ -98,6 +98,9 @@ _NOISE = LazyRegex(
             r"[#=>\-\s.]*\d+(?:\.\d+)?%[\s\S]*",
             # Warnings and hints are not the error.
             r"(?:warning|Warning|WARNING|warn|WARN|hint|note|Note|NOTE|info|INFO)(?:\[\w+\])?: .*",
+            # a program's or a sandbox's own warning before the output (`bash: warning: here-document
+            # at line 1 delimited by end-of-file`, `sandbox warning: ...`): not the command's error
+            r"(?:[\w./-]+: |[\w-]+ )(?:warning|Warning|WARNING)(?:\[\w+\])?: .*",
             r"\d\d:\d\d:\d\d(?:\.\d+)? \[(?:warning|info|debug)\] .*",
             # Lines of box drawing, rules and other punctuation only.
             r"[\W_]+",
