@@ -36,3 +36,24 @@ def test_cat_working_on_that_file_does() -> None:
     assert learner.decide(s.bash("cat docs/PLAN.md")).fired
     play(learner, s.bash("cat /w/app/docs/PLAN.md"))  # made since, and read by its absolute path
     assert not learner.decide(s.bash("cat ./docs/PLAN.md")).fired
+
+
+def test_the_remedy_looking_for_it_first_silences_it() -> None:
+    """The remedy of a path not there (stand_ins.absent_remedy): list its folder, or search for its
+    name. Either, in the session before the call, silences the lesson; a listing of another folder
+    does not."""
+    for looked, silent in (
+        ("ls docs", True),
+        ("Get-ChildItem -Path docs", True),
+        ("ls -R", True),  # the session's folder and what is under it
+        ("rg --files -g 'PLAN.md'", True),
+        ("find . -name '*.md'", True),
+        ("ls src", False),
+        ("rg --files -g '*.py'", False),
+    ):
+        learner = Learner()
+        script = Script()
+        _learned(learner, script)
+        s = script.session("s3", cwd="/w/app")
+        play(learner, s.bash(looked))
+        assert (not learner.decide(s.bash("cat docs/PLAN.md")).fired) is silent, looked

@@ -16,12 +16,12 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hook
 if TYPE_CHECKING:
     from typing import Any
 
-VERSION = 8  # bumped when SessionState's fields or their meaning change: older states are rebuilt
+VERSION = 9  # bumped when SessionState's fields or their meaning change: older states are rebuilt
 
 # The fields, by their shape: a number; {str: number}; {tuple: number}; {(tuple, str): number};
 # {tuple: tuple}; {str: tuple}; a frozenset of str; {str: str}.
 _NUMBERS = ("clock", "changed_any", "rewritten_any", "hook_run", "acted")
-_BY_TEXT = ("changed", "known", "rewritten", "edited")
+_BY_TEXT = ("changed", "known", "rewritten", "edited", "looked")
 _BY_TUPLE = ("done", "worked")
 _BY_PAIR = ("done_flag", "failed_with")
 _TUPLES_BY_TUPLE = ("failed", "resent")

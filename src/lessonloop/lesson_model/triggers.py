@@ -999,6 +999,40 @@ def same_operands(words: Sequence[str], skip: int, wanted: Sequence[str], cwd: s
 _OPERANDS_KEPT = 8  # the operands of a command remembered as what it worked on
 
 
+# Programs that list a folder (and whether they go down into what is under it by themselves)
+_LISTERS = {"ls": False, "dir": False, "get-childitem": False, "gci": False, "tree": True, "find": True}
+_RECURSE = frozenset({"-r", "-R", "-recurse", "/s", "--recursive"})
+_NAME_OPTIONS = frozenset({"-name", "-iname", "-filter", "-include", "-g", "--glob"})
+
+
+def _folder_key(path: str) -> str:
+    """A path as the looked-for keys hold it: slashes, normalized, lower case, "." for the folder."""
+    return posixpath.normpath(path.replace("\\", "/").strip("'\"")).lower() or "."
+
+
+def looked_for(words: Sequence[str]) -> list[str]:
+    """What a simple command looked for (SessionState.looked's keys): a folder it listed
+    (`ls docs`, `Get-ChildItem -Force`, `tree src` with what is under it), a name it searched for
+    (`rg --files -g NAME`, `fd NAME`, `find . -name NAME`, `Get-ChildItem -Recurse -Filter NAME`)."""
+    if not words:
+        return []
+    program = words[0].lower()
+    out: list[str] = []
+    if program in ("rg", "fd") or program in _LISTERS:
+        from lessonloop.analyze.file_search import sought_names  # (a listing or a search only)
+
+        names = list(sought_names(words))
+        for at, word in enumerate(words[:-1]):
+            if word.lower() in _NAME_OPTIONS and program not in ("rg", "fd"):
+                names.append(words[at + 1])
+        out += ["name:" + name.strip("'\"").lower() for name in names]
+    if program in _LISTERS and not any(w.lower() in _NAME_OPTIONS for w in words):
+        recursive = _LISTERS[program] or any(w in _RECURSE or w.lower() in _RECURSE for w in words)
+        folders = [w for w in operands_of(words, 1) if not w.startswith(("$", "|")) and w not in _RECURSE] or ["."]
+        out += [("tree:" if recursive else "dir:") + _folder_key(folder) for folder in folders[:4]]
+    return out
+
+
 def _operand_name(path: str) -> str:
     """A file or folder operand as the session's state keys it: "@" and its last name, lower
     case (the same file typed relative, absolute or with backslashes)."""
@@ -1042,6 +1076,7 @@ class SessionState:
         "hook_failed",
         "hook_run",
         "known",
+        "looked",
         "resent",
         "rewritten",
         "rewritten_any",
@@ -1087,6 +1122,9 @@ class SessionState:
         # file -> whether it is UTF-8 as the session last showed it (analyze/file_encoding.py):
         # "utf8", "other" (a tool said it is not), "default" (a PowerShell write without -Encoding)
         self.encodings: dict[str, str] = {}
+        # what the session looked for by listing a folder or searching for a name: "dir:" + folder,
+        # "tree:" + folder (listed with what is under it), "name:" + a name or pattern -> when
+        self.looked: dict[str, int] = {}
 
     def record(
         self,
@@ -1176,6 +1214,8 @@ class SessionState:
                 self.worked[("shell", words[0])] = self.clock
                 for name in _operand_names(words):  # the program on that file or folder
                     self.worked[("shell", words[0], name)] = self.clock
+                for key in looked_for(words):
+                    self.looked[key] = self.clock
                 family = _script_family(words)
                 if family is not None:
                     self.worked[("shell", family)] = self.clock
@@ -1191,6 +1231,28 @@ class SessionState:
                 self.done[prefix] = self.clock
                 for flag in flags:
                     self.done_flag[(prefix, flag)] = self.clock
+
+    def _looked_for(self, operand: str) -> int:
+        """When the session last looked for the file or folder `operand`: listed its folder (or an
+        ancestor, recursively), or searched for its name; -1 when it did not."""
+        path = _folder_key(operand)
+        folder, name = posixpath.split(path)
+        folder = folder or "."
+        when = max(self.looked.get("dir:" + folder, -1), self.looked.get("name:" + name, -1))
+        ancestor = folder
+        while True:
+            when = max(when, self.looked.get("tree:" + ancestor, -1))
+            parent = posixpath.dirname(ancestor) or "."
+            if parent == ancestor:
+                break
+            ancestor = parent
+        if when < 0:
+            from fnmatch import fnmatchcase  # (a lesson about a path not there, looked for by a pattern)
+
+            for key, at in self.looked.items():
+                if key.startswith("name:") and any(c in key for c in "*?[") and fnmatchcase(name, key[5:]):
+                    when = max(when, at)
+        return when
 
     def form(self, aspect: str, target: str | None) -> str | None:
         """What the session showed of a file's form: its line ends (ENDS) or encoding (ENCODING)."""
@@ -1221,13 +1283,16 @@ class SessionState:
         With the lesson's error `signature`, only a failure with that error re-arms it: a test run
         that worked and then failed an assertion has not brought back a missing setting. With the
         trigger's `operand` (a command's lesson about one file or folder: `cat docs/PLAN.md` finding
-        nothing there), the program working on that operand: `cat` working on another file is no
-        news about this one."""
+        nothing there), the program working on that operand, or the remedy of a path not there
+        (lesson_model/stand_ins.absent_remedy): its folder listed, its name searched for; `cat`
+        working on another file is no news about this one."""
         if unless.since == WORKED:
             key = ("shell", *unless.words) if unless.words else ("path", target or "")
             if operand and len(unless.words) == 1:
                 key = ("shell", unless.words[0], _operand_name(operand))
             worked = self.worked.get(key, -1)
+            if operand and len(unless.words) == 1:
+                worked = max(worked, self._looked_for(operand))  # the remedy: its folder listed, its name sought
             if not unless.words and target:
                 worked = max(worked, self.known.get(target, -1))
             if signature:
