@@ -119,6 +119,25 @@ class HookSession:
             )
         return pre, post
 
+    def edit(self, path: Path, old: str, new: str, error: str | None = None) -> HookRun:
+        """An Edit of `path`: PreToolUse, then PostToolUse (or PostToolUseFailure when `error` is
+        given); the PreToolUse's run."""
+        self.calls += 1
+        tool_input = {"file_path": str(path), "old_string": old, "new_string": new}
+        pre = run_hook(
+            "PreToolUse",
+            self.payload("PreToolUse", tool_name="Edit", tool_input=tool_input, tool_use_id=self._call_id()),
+            self.env,
+        )
+        event = "PostToolUseFailure" if error else "PostToolUse"
+        fields = {"error": error, "is_interrupt": False} if error else {"tool_response": {"filePath": str(path)}}
+        run_hook(
+            event,
+            self.payload(event, tool_name="Edit", tool_input=tool_input, tool_use_id=self._call_id(), **fields),
+            self.env,
+        )
+        return pre
+
     def stop(self) -> HookRun:
         return run_hook("Stop", self.payload("Stop", stop_hook_active=False), self.env)
 

@@ -26,7 +26,7 @@ from lessonloop.learn.engine import Learner
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.general_lessons import ENCODING_REMEDY
 from lessonloop.lesson_model.triggers import NOT_UTF8, command_segments, file_forms, operator_tokens
-from tests.hook_helpers import HookSession, hook_env, run_hook
+from tests.hook_helpers import HookSession, hook_env
 from tests.learning_helpers import Script, ScriptedSession, play
 
 NOT_UTF8_PATCH = (
@@ -126,35 +126,16 @@ def test_the_patch_after_the_same_unencoded_write_is_warned() -> None:
     assert not learner.decide(_patch(s, "src/main.ts")).fired
 
 
-def _edit(session: HookSession, path: Path, error: str | None = None) -> object:
-    """A Claude Code Edit through the hooks: PreToolUse, then PostToolUse(Failure); the PreToolUse's run."""
-    session.calls += 1
-    tool_input = {"file_path": str(path), "old_string": "notes", "new_string": "Notes"}
-    pre = run_hook(
-        "PreToolUse",
-        session.payload("PreToolUse", tool_name="Edit", tool_input=tool_input, tool_use_id=session._call_id()),
-        session.env,
-    )
-    event = "PostToolUseFailure" if error else "PostToolUse"
-    fields = {"error": error, "is_interrupt": False} if error else {"tool_response": {"filePath": str(path)}}
-    run_hook(
-        event,
-        session.payload(event, tool_name="Edit", tool_input=tool_input, tool_use_id=session._call_id(), **fields),
-        session.env,
-    )
-    return pre
-
-
 def test_the_hooks_check_the_file_on_disk(repo: Path, tmp_path: Path) -> None:
     db = tmp_path / "store" / "lessonloop.db"
     for name in ("a.md", "b.md"):
         (repo / name).write_bytes("# notes\n".encode("utf-16"))
     (repo / "c.md").write_bytes(b"# notes\n")
     session = HookSession(repo, hook_env(db))
-    _edit(session, repo / "a.md", error="Error: stream did not contain valid UTF-8")
+    session.edit(repo / "a.md", "notes", "Notes", error="Error: stream did not contain valid UTF-8")
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT prevention, trigger FROM lessons").fetchall()
     assert [json.loads(trigger)["rule"] for prevention, trigger in rows if prevention == ENCODING_REMEDY] == [NOT_UTF8]
-    assert "not UTF-8" in _edit(session, repo / "b.md").context  # type: ignore[attr-defined]
-    assert "not UTF-8" not in _edit(session, repo / "c.md").context  # type: ignore[attr-defined]
+    assert "not UTF-8" in session.edit(repo / "b.md", "notes", "Notes").context
+    assert "not UTF-8" not in session.edit(repo / "c.md", "notes", "Notes").context
     assert not (db.parent / "hook-failures.log").exists()

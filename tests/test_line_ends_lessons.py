@@ -18,7 +18,7 @@ from lessonloop.analyze.line_endings import CRLF_ENDS, LF_ENDS, converted, endin
 from lessonloop.learn.engine import Learner
 from lessonloop.learn.general_lessons import LINE_ENDS_REMEDY
 from lessonloop.lesson_model.triggers import LF_ON_CRLF
-from tests.hook_helpers import HookSession, hook_env, run_hook
+from tests.hook_helpers import HookSession, hook_env
 from tests.learning_helpers import Script, ScriptedSession, play
 
 NOT_FOUND = (
@@ -180,25 +180,6 @@ def test_scripts_converted_no_longer_meet_their_family_lesson() -> None:
     assert not learner.decide(s.bash("./scripts/deploy.sh")).fired
 
 
-def _edit(session: HookSession, path: Path, old: str, error: str | None = None) -> tuple[object, object]:
-    """A Claude Code Edit through the hooks: PreToolUse, then PostToolUse(Failure)."""
-    session.calls += 1
-    tool_input = {"file_path": str(path), "old_string": old, "new_string": old.replace("1", "2")}
-    pre = run_hook(
-        "PreToolUse",
-        session.payload("PreToolUse", tool_name="Edit", tool_input=tool_input, tool_use_id=session._call_id()),
-        session.env,
-    )
-    event = "PostToolUseFailure" if error else "PostToolUse"
-    fields = {"error": error, "is_interrupt": False} if error else {"tool_response": {"filePath": str(path)}}
-    post = run_hook(
-        event,
-        session.payload(event, tool_name="Edit", tool_input=tool_input, tool_use_id=session._call_id(), **fields),
-        session.env,
-    )
-    return pre, post
-
-
 def test_the_hooks_learn_it_from_the_file_on_disk_and_say_it_before_the_next_such_edit(
     repo: Path, tmp_path: Path
 ) -> None:
@@ -206,17 +187,16 @@ def test_the_hooks_learn_it_from_the_file_on_disk_and_say_it_before_the_next_suc
     for name, text in (("main.py", CRLF_TEXT), ("util.py", CRLF_TEXT), ("lf.py", LF_TEXT)):
         (repo / name).write_bytes(text.encode())
     session = HookSession(repo, hook_env(db))
-    _edit(session, repo / "main.py", OLD, error="<tool_use_error>String to replace not found in file.\nString: x")
+    missing = "<tool_use_error>String to replace not found in file.\nString: x"
+    session.edit(repo / "main.py", OLD, OLD.replace("1", "2"), error=missing)
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT title, prevention, trigger FROM lessons").fetchall()
     ((title, prevention, trigger),) = [row for row in rows if "CRLF" in row[0]]
     assert prevention == LINE_ENDS_REMEDY and json.loads(trigger)["rule"] == LF_ON_CRLF, title
-    pre, _post = _edit(session, repo / "util.py", OLD)  # another file with CRLF line ends on disk
-    assert "CRLF" in pre.context and "one line at a time" in pre.context  # type: ignore[attr-defined]
-    pre, _post = _edit(session, repo / "lf.py", OLD)
-    assert "CRLF" not in pre.context  # type: ignore[attr-defined]
-    pre, _post = _edit(session, repo / "util.py", OLD.replace("\n", "\r\n"))
-    assert "CRLF" not in pre.context  # type: ignore[attr-defined]
+    pre = session.edit(repo / "util.py", OLD, "x")  # another file with CRLF line ends on disk
+    assert "CRLF" in pre.context and "one line at a time" in pre.context
+    assert "CRLF" not in session.edit(repo / "lf.py", OLD, "x").context
+    assert "CRLF" not in session.edit(repo / "util.py", OLD.replace("\n", "\r\n"), "x").context
     assert not (db.parent / "hook-failures.log").exists()
 
 

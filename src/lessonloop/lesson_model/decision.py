@@ -5,7 +5,9 @@ Every agent's PreToolUse hook (apply/hooks/pre_tool.py) and replay and learning
 where the parts come from: the hook reads the candidate lessons, the session's calls and prompts
 from the store (lazily: most calls match nothing), the learner holds them in memory.
 
-The rule, for each candidate lesson whose trigger has the call's shape:
+The rule, for each candidate lesson whose trigger has the call's shape (for a file's rule,
+triggers.FILE_RULES, its file has the form the rule is about: CRLF line ends, not UTF-8, asked
+through `PendingCall.file_form`):
 1. its prevention was done (inline in the same command, or earlier in the session and not undone
    since): prevented, silent;
 2. a lesson learned from the person's rejection or correction is silent on a call the person
@@ -18,7 +20,8 @@ The rule, for each candidate lesson whose trigger has the call's shape:
    session: not yet a lesson for other sessions) speaks in the session it failed in, as a
    warning, while the call's intent has failed there with its error and not worked since
    (SessionState.still_failing): the same mistake made again, not the call after a fix that
-   worked (a commit after the check it failed was fixed and a commit went through);
+   worked (a commit after the check it failed was fixed and a commit went through); a file's
+   rule speaks there on every call that meets it (each is the same mistake);
 5. its confidence is the live one (lesson_model.confidence.live_confidence: its failing sessions'
    Wilson bound decayed for the days unseen, capped by the stored confidence);
 6. it warns; with `stop` (the hooks' default) a lesson that has earned it stops the call once
