@@ -793,6 +793,11 @@ ENDS = "ends"  # the aspects of a file's form a session shows (SessionState.endi
 ENCODING = "encoding"
 
 
+# a cheap test before a command line is read for the files it writes and how (a redirection, or a
+# PowerShell cmdlet that writes text: analyze/file_encoding.py)
+_WRITER_WORD = LazyRegex(r"(?i)\b(?:set-content|add-content|out-file|sc|ac)\b")
+
+
 def file_forms(segments: Sequence[tuple[str, ...]], command: str | None) -> list[tuple[str, str, str]]:
     """What a successful command made of the files it wrote, as typed: (path, ENDS, "lf" or
     "crlf") for a line-ends conversion (analyze/line_endings.converted), (path, ENCODING, value)
@@ -806,7 +811,7 @@ def file_forms(segments: Sequence[tuple[str, ...]], command: str | None) -> list
         ends, files = converted(words)
         if ends is not None:
             out += [(path, ENDS, ends) for path in files]
-    if command and ("-" in command or ">" in command):
+    if command and (">" in command or _WRITER_WORD.search(command)):
         from lessonloop.analyze.file_encoding import command_encoding
 
         # the line without its here-strings and here-document bodies: text written, not commands
