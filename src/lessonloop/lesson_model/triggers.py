@@ -748,7 +748,8 @@ def breaks_rule(tool_input: Mapping[str, Any] | None, param: str, rule: str | No
     """Whether a call's input breaks a tool's parameter rule: "required" (the parameter left out
     or empty), "unexpected" (given), "max:N" (a text or list longer than N), "min:N" (shorter
     than N), "type:T" (given as another JSON type than T), "absolute" (a relative path), "inside:D|E"
-    (a path under none of these folders), LF_ON_CRLF (an old text spanning lines with LF ends)."""
+    (a path under none of these folders), LF_ON_CRLF (an old text with LF line ends), NOT_UTF8
+    (always: the file is the decision's to check)."""
     if tool_input is None:
         return False
     if "/" in param:  # a nested parameter (`questions/*/header`): broken when any of its values is
@@ -782,7 +783,7 @@ def values_at(tool_input: Mapping[str, Any], path: str) -> list[Any]:
 
 # An edit's old text with bare LF line ends, on a file with CRLF line ends (analyze/line_endings.py):
 # broken by the text alone here; that the call's file has CRLF line ends is the decision's to check
-# (lesson_model/decision.py, PendingCall.line_ends), as it needs the file.
+# (lesson_model/decision.py, PendingCall.file_form), as it needs the file.
 LF_ON_CRLF = "eol:lf"
 # A file's own rule, not a parameter's: the file the call reads or edits is not UTF-8
 # (analyze/file_encoding.py), checked by the decision as LF_ON_CRLF is; FILE_PARAM stands for the file.
