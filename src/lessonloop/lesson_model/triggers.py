@@ -794,9 +794,9 @@ ENDS = "ends"  # the aspects of a file's form a session shows (SessionState.endi
 ENCODING = "encoding"
 
 
-# a cheap test before a command line is read for the files it writes and how (a redirection, or a
-# PowerShell cmdlet that writes text: analyze/file_encoding.py)
-_WRITER_WORD = LazyRegex(r"(?i)\b(?:set-content|add-content|out-file|sc|ac)\b")
+# PowerShell's cmdlets that write text (analyze/file_encoding.py): a cheap test on a command's
+# first words before its line is read for the files it writes and how
+_TEXT_WRITERS = frozenset({"set-content", "add-content", "out-file", "sc", "ac"})
 
 
 def file_forms(segments: Sequence[tuple[str, ...]], command: str | None) -> list[tuple[str, str, str]]:
@@ -808,11 +808,13 @@ def file_forms(segments: Sequence[tuple[str, ...]], command: str | None) -> list
         return out
     from lessonloop.analyze.line_endings import converted
 
+    writes = False
     for words in segments:
         ends, files = converted(words)
         if ends is not None:
             out += [(path, ENDS, ends) for path in files]
-    if command and (">" in command or _WRITER_WORD.search(command)):
+        writes = writes or (bool(words) and words[0].lower() in _TEXT_WRITERS)
+    if command and (writes or ">" in command.replace(">&", "")):
         from lessonloop.analyze.file_encoding import command_encoding
 
         # the line without its here-strings and here-document bodies: text written, not commands
@@ -1024,7 +1026,7 @@ def looked_for(words: Sequence[str]) -> list[str]:
         return []
     program = words[0].lower()
     out: list[str] = []
-    if program in ("rg", "fd") or program in _LISTERS:
+    if (program == "rg" and "--files" in words) or program == "fd" or program in _LISTERS:
         from lessonloop.analyze.file_search import sought_names  # (a listing or a search only)
 
         names = list(sought_names(words))
