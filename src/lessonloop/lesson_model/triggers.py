@@ -599,7 +599,9 @@ class Trigger:
             text += f" of {self.path}"
         if self.unless:
             text += ", " + self.unless.describe()
-        if self.param:
+        if self.param == FILE_PARAM:
+            text += " on a file that " + describe_rule(self.rule)
+        elif self.param:
             text += f" whose `{self.param}` " + describe_rule(self.rule)
         if self.token:
             text += f" using `{self.token}`"
