@@ -14,13 +14,10 @@ Pure and light (the hooks import it), but for `utf8_on_disk`, which reads a file
 
 from __future__ import annotations
 
+import codecs  # (loaded with the interpreter: importing it costs nothing)
 import re
 
 from lessonloop.core.lazy_regex import LazyRegex
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
-if TYPE_CHECKING:
-    from collections.abc import Sequence
 
 UTF8 = "utf8"
 OTHER = "other"
@@ -42,7 +39,7 @@ def not_utf8(error_text: str | None) -> bool:
     return error_text is not None and _NOT_UTF8.search(error_text[:4000]) is not None
 
 
-def written_encoding(words: Sequence[str], command: str | None) -> str | None:
+def written_encoding(words: tuple[str, ...] | list[str], command: str | None) -> str | None:
     """The encoding a PowerShell write (a simple command: Set-Content, Add-Content, Out-File)
     gives its file: UTF8 with `-Encoding utf8` (or ASCII), OTHER with another, DEFAULT without
     one: Out-File always (UTF-16 in Windows PowerShell), Set-Content and Add-Content when the
@@ -66,7 +63,9 @@ def written_encoding(words: Sequence[str], command: str | None) -> str | None:
 _POWERSHELL_LINE = LazyRegex(r"@['\"]\r?\n|(?:^|[\s;|(])[A-Z][a-z]+-[A-Z][A-Za-z]+\b")
 
 
-def command_encoding(segments: Sequence[Sequence[str]], command: str | None, tokens: frozenset[str]) -> str | None:
+def command_encoding(
+    segments: list[tuple[str, ...]] | list[list[str]], command: str | None, tokens: frozenset[str]
+) -> str | None:
     """The encoding a PowerShell command line gives the files it writes: its first write's
     (written_encoding), else DEFAULT when a line that is PowerShell's (a here-string, a cmdlet)
     writes with `>` or `>>` (`tokens`: its operators; Out-File's default), else None. Read from
@@ -90,8 +89,6 @@ def utf8_on_disk(path: str) -> str | None:
         return None
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return OTHER
-    import codecs
-
     try:
         codecs.getincrementaldecoder("utf-8")().decode(data, final=len(data) < SAMPLE_BYTES)
     except UnicodeDecodeError:
