@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs  # (loaded with the interpreter: importing it costs nothing)
 import re
 
+from lessonloop.analyze.powershell_files import WRITERS
 from lessonloop.core.lazy_regex import LazyRegex
 
 UTF8 = "utf8"
@@ -29,8 +30,9 @@ _NOT_UTF8 = LazyRegex(
     r"stream did not contain valid UTF-?8|Invalid byte sequence for encoding \"?UTF-?8",
     re.IGNORECASE,
 )
-# PowerShell's cmdlets that write text files (and their aliases), and the `-Encoding` values that are UTF-8
-_WRITERS = frozenset({"set-content", "add-content", "out-file", "sc", "ac"})
+# PowerShell's cmdlets that write text files (analyze/powershell_files.py's, and `sc`, Windows
+# PowerShell's alias of Set-Content), and the `-Encoding` values that are UTF-8
+TEXT_WRITERS = WRITERS | {"sc"}
 _UTF8_NAMES = frozenset({"utf8", "utf-8", "utf8nobom", "utf8bom", "ascii"})  # (ASCII is UTF-8's subset)
 
 
@@ -45,7 +47,7 @@ def written_encoding(words: tuple[str, ...] | list[str], command: str | None) ->
     one: Out-File always (UTF-16 in Windows PowerShell), Set-Content and Add-Content when the
     command line holds text beyond ASCII (`command`: the ANSI code page writes ASCII text as
     UTF-8 has it, and other letters as bytes UTF-8 does not read). None for any other command."""
-    if not words or words[0].lower() not in _WRITERS:
+    if not words or words[0].lower() not in TEXT_WRITERS:
         return None
     for at, word in enumerate(words):
         lowered = word.lower()

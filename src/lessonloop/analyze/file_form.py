@@ -33,7 +33,7 @@ _SCRIPT_EXTS = frozenset({".sh", ".bash", ".zsh", ".ps1", ".py", ".rb", ".pl", "
 def line_ends_error(error_text: str | None) -> bool:
     """Whether an error is a shell's or `env`'s about a carriage return: a script with Windows line
     endings, in any of its wordings."""
-    return bool(error_text) and _CRLF.search(error_text[:2000]) is not None  # type: ignore[index]
+    return error_text is not None and _CRLF.search(error_text[:2000]) is not None
 
 
 def form_cause(error_text: str | None, script: str) -> str | None:

@@ -25,7 +25,7 @@ _VALUE_PARAMETERS = frozenset(
     {"-encoding", "-readcount", "-delimiter", "-stream", "-filter", "-include", "-exclude", "-credential", "-tail",
      "-value", "-itemtype", "-pattern", "-destination", "-name", "-inputobject", "-width", "-newline"}
 )  # fmt: skip
-_WRITERS = frozenset({"set-content", "add-content", "ac", "out-file"})
+WRITERS = frozenset({"set-content", "add-content", "ac", "out-file"})
 _REMOVERS = frozenset({"remove-item", "ri", "del", "erase"})
 _MOVERS = frozenset({"move-item", "mi", "move"})
 _COPIERS = frozenset({"copy-item", "cpi", "copy"})
@@ -33,7 +33,7 @@ _CREATORS = frozenset({"new-item", "ni"})
 LISTERS = frozenset({"get-childitem", "gci", "dir"})
 FILTERS = frozenset({"select-string", "sls", "findstr"})  # grep's kind: a search, or a pipe's filter
 _SHELLS = frozenset({"powershell", "powershell.exe", "pwsh", "pwsh.exe"})
-_NAMES = _READERS | _WRITERS | _REMOVERS | _MOVERS | _COPIERS | _CREATORS | LISTERS | FILTERS | {"powershell", "pwsh"}
+_NAMES = _READERS | WRITERS | _REMOVERS | _MOVERS | _COPIERS | _CREATORS | LISTERS | FILTERS | {"powershell", "pwsh"}
 # whether a command line may name any of these (a cheap test before parsing it)
 WORDS = re.compile(r"(?i)(?:^|[\s;&|(=])(?:" + "|".join(sorted(map(re.escape, _NAMES))) + r")(?:\.exe)?(?=\s|$|\))")
 _ASSIGNED = re.compile(r"\$[A-Za-z_][\w]*")
@@ -86,7 +86,7 @@ def changes(words: list[str], known: dict[str, str]) -> list[tuple[str, bool]]:
     if not words:
         return []
     head = words[0].lower()
-    if head in _WRITERS:
+    if head in WRITERS:
         paths, _ = _operands(words, known)
         return [(paths[0], False)] if paths else []  # Set-Content PATH VALUE: the value is not a path
     if head in _REMOVERS:

@@ -56,6 +56,7 @@ from lessonloop.lesson_model.triggers import (
     JSON_TYPES,
     LF_ON_CRLF,
     NOT_UTF8,
+    OLD_TEXT_PARAMS,
     SUBSTITUTIONS,
     WORKED,
     Trigger,
@@ -539,8 +540,6 @@ def general_draft(event: CallEvent) -> Draft | None:
     )
 
 
-# an edit's old-text parameters, in the names the agents' edit tools give them (OpenCode: oldString)
-OLD_TEXT_PARAMS = ("old_string", "old_str", "oldString", "search", "old")
 LINE_ENDS_REMEDY = (
     "This file has Windows line endings (CRLF): give the old text with CRLF line ends (\\r\\n at each line's "
     "end), or change one line at a time (old text within a line has no line end); reading the file again "

@@ -80,11 +80,8 @@ def call_signature(
     for its Windows line endings has one signature however its shell words it (`bash\\r: No such
     file or directory`, `$'\\r': command not found`, `^M: bad interpreter`)."""
     label = tool if kind == "other" else kind
-    if (
-        kind == "shell"
-        and error_text
-        and ("\r" in error_text[:2000] or "\\r" in error_text[:2000] or "^M" in error_text[:2000])
-    ):
+    head = error_text[:2000] if kind == "shell" and error_text else ""
+    if "\r" in head or "\\r" in head or "^M" in head:
         from lessonloop.analyze.file_form import CRLF, line_ends_error  # (a carriage return's error only)
 
         if line_ends_error(error_text):

@@ -796,11 +796,6 @@ ENDS = "ends"  # the aspects of a file's form a session shows (SessionState.endi
 ENCODING = "encoding"
 
 
-# PowerShell's cmdlets that write text (analyze/file_encoding.py): a cheap test on a command's
-# first words before its line is read for the files it writes and how
-_TEXT_WRITERS = frozenset({"set-content", "add-content", "out-file", "sc", "ac"})
-
-
 def file_forms(segments: Sequence[tuple[str, ...]], command: str | None) -> list[tuple[str, str, str]]:
     """What a successful command made of the files it wrote, as typed: (path, ENDS, "lf" or
     "crlf") for a line-ends conversion (analyze/line_endings.converted), (path, ENCODING, value)
@@ -808,6 +803,7 @@ def file_forms(segments: Sequence[tuple[str, ...]], command: str | None) -> list
     out: list[tuple[str, str, str]] = []
     if not segments:
         return out
+    from lessonloop.analyze.file_encoding import TEXT_WRITERS  # (its first words: a cheap test first)
     from lessonloop.analyze.line_endings import converted
 
     writes = False
@@ -815,9 +811,9 @@ def file_forms(segments: Sequence[tuple[str, ...]], command: str | None) -> list
         ends, files = converted(words)
         if ends is not None:
             out += [(path, ENDS, ends) for path in files]
-        writes = writes or (bool(words) and words[0].lower() in _TEXT_WRITERS)
+        writes = writes or (bool(words) and words[0].lower() in TEXT_WRITERS)
     if command and (writes or ">" in command.replace(">&", "")):
-        from lessonloop.analyze.file_encoding import command_encoding
+        from lessonloop.analyze.file_encoding import command_encoding  # (a command that writes only)
 
         # the line without its here-strings and here-document bodies: text written, not commands
         line = _HERE_STRING.sub("", drop_heredoc_bodies(command))
@@ -1440,7 +1436,7 @@ class SessionState:
 
 
 _EXPECTED = LazyRegex(r"Failed to find (?:expected lines|context)[^\n]*?:\n(.+)", re.DOTALL)
-_OLD_TEXT = ("old_string", "old_str", "oldString", "search", "old")  # (oldString: OpenCode)
+OLD_TEXT_PARAMS = ("old_string", "old_str", "oldString", "search", "old")  # (oldString: OpenCode)
 _NEEDLE_LINES = 20  # lines of a needle compared
 
 
@@ -1458,7 +1454,7 @@ def edit_needle(tool_input: Mapping[str, Any] | None, error_text: str | None) ->
     found = _EXPECTED.search(text)
     if found:
         return found.group(1)[:4000]
-    for name in _OLD_TEXT:
+    for name in OLD_TEXT_PARAMS:
         value = tool_input.get(name) if tool_input else None
         if isinstance(value, str) and value.strip():
             return value[:4000]
@@ -1567,7 +1563,7 @@ def edit_text(tool_input: Mapping[str, Any] | None) -> str:
     lines of a patch (a patch's added lines are new text, not expected)."""
     if not tool_input:
         return ""
-    for name in _OLD_TEXT:
+    for name in OLD_TEXT_PARAMS:
         value = tool_input.get(name)
         if isinstance(value, str):
             return value
