@@ -76,16 +76,35 @@ def test_push_without_upstream_teaches_one_lesson() -> None:
     assert roles == ["failure", "fix"]
 
 
-def test_a_lesson_of_one_failing_session_is_a_silent_candidate_until_a_second() -> None:
+def test_a_lesson_of_one_failing_session_is_a_note_in_its_project_until_a_second() -> None:
     learner = Learner()
     script = Script()
     learn_push(learner, script)
     lesson = only(learner)
+    assert (lesson.tier, lesson.failed_sessions) == ("candidate", 1)
     decision = learner.decide(script.session("s2").bash("git push"))
-    assert (decision.action, decision.fired, decision.matched) == ("none", [], [lesson])  # matched, not given
+    # a one-off: a note in the next session of its project (never a stop), at its live confidence
+    assert (decision.action, [f.lesson for f in decision.fired], decision.matched) == ("warn", [lesson], [lesson])
+    assert decision.fired[0].confidence == pytest.approx(conf.wilson_lower_bound(1, 1))
+    assert conf.wilson_lower_bound(1, 1) >= conf.ONE_OFF_AT
+    elsewhere = learner.decide(script.session("s9", project="/other").bash("git push"))
+    assert elsewhere.fired == [] and elsewhere.matched == []  # another project's one-off: not a lesson here
     learn_push(learner, script, "s2")
     assert (lesson.failed_sessions, lesson.tier) == (2, "active")
     assert learner.decide(script.session("s3").bash("git push")).action == "stop"  # two failing sessions
+
+
+def test_a_one_off_whose_call_then_works_falls_silent() -> None:
+    learner = Learner()
+    script = Script()
+    learn_push(learner, script)
+    lesson = only(learner)
+    s2 = script.session("s2")
+    assert play(learner, s2.bash("git push")).action == "warn"  # its note; the push works this time
+    learner.end_session("s2")
+    assert (lesson.sessions, lesson.failed_sessions, lesson.tier) == (2, 1, "candidate")
+    decision = learner.decide(script.session("s3").bash("git push"))
+    assert (decision.action, decision.fired, decision.matched) == ("none", [], [lesson])  # 1 of 2: below ONE_OFF_AT
 
 
 def test_a_later_session_is_warned_before_the_same_push() -> None:
@@ -372,8 +391,10 @@ def test_a_clean_session_counts_when_it_ends() -> None:
     assert decision.action == "warn"  # a false alarm, but the lesson could not know yet
     assert lesson.session_failed["s3"] is None
     assert (lesson.sessions, lesson.failed_sessions) == (2, 2)
-    # not counted as a session yet: only the false alarm's cap lowers it
-    assert lesson.base_confidence == pytest.approx(min(before, conf.precision_bound(0, 1)))
+    # not counted as a session yet: only the false alarm's cap may lower it (not here: its note in
+    # s2, a one-off then, was right)
+    assert lesson.warned_right == 1
+    assert lesson.base_confidence == pytest.approx(min(before, conf.precision_bound(1, 1)))
     play(learner, s3.bash("git push"))
     learner.end_session("s3")
     assert lesson.session_failed == {"s1": True, "s2": True, "s3": False}

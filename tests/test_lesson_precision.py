@@ -15,7 +15,8 @@ from tests.learning_helpers import Script, no_upstream, play
 
 
 def push_lesson(learner: Learner, script: Script) -> str:
-    """The push lesson, learned from the same mistake in two sessions (s0a, s0b): active."""
+    """The push lesson, learned from the same mistake in two sessions (s0a, s0b): active. Its
+    note in s0b (a one-off's, lesson_model/decision.py) was right: one right warning."""
     for session_id in ("s0a", "s0b"):
         s = script.session(session_id, branch="feat-0")
         play(learner, s.bash("git push", error=no_upstream("feat-0"), error_class="MISSING_PREREQUISITE"))
@@ -46,7 +47,7 @@ def test_every_warning_is_followed_up() -> None:
     s2 = script.session("s2", branch="feat-2")
     wrong = play(learner, s2.bash("git push"))  # went through without --set-upstream: a false alarm
     assert wrong.warned
-    assert (lesson.warnings, lesson.warned_right, lesson.false_alarms) == (2, 1, 1)
+    assert (lesson.warnings, lesson.warned_right, lesson.false_alarms) == (3, 2, 1)  # (s0b's note too)
 
 
 def test_a_lesson_whose_warnings_keep_being_false_alarms_stops_warning() -> None:
@@ -62,15 +63,17 @@ def test_a_lesson_whose_warnings_keep_being_false_alarms_stops_warning() -> None
     assert lesson.false_alarms == warned
     assert 0 < warned < 15  # it warned at first, then its false alarms took it below the warning tiers
     assert lesson.tier == "candidate"
-    assert lesson.base_confidence <= precision_bound(0, lesson.false_alarms)
+    assert lesson.warned_right == 1  # the one-off's note in s0b
+    assert lesson.base_confidence <= precision_bound(1, lesson.false_alarms)
 
 
 def test_right_warnings_do_not_raise_a_lesson_its_sessions_decide() -> None:
     """A lesson's confidence counts sessions, never calls: warnings that were right in one failing
     session are retries of one mistake, so they do not raise the lesson above its sessions' Wilson
     bound (Lesson.recount once lifted a lesson to its right warnings' precision). Two failing
-    sessions and one clean one: 0.25 with no right warning or three (the false alarm's cap is
-    above it either way), and the lesson stays active (demoted below 0.15 only)."""
+    sessions and one clean one: 0.25 with one right warning (the one-off's note in s1) or four
+    (the false alarm's cap is above it either way), and the lesson stays active (demoted below
+    0.15 only)."""
     dialyzer = "Pre-commit validation failed:\\n\\n[DIALYZER]\\nTotal errors: 1"
     commit = "git add -A && git commit -m x"
     outcomes = {}
@@ -85,7 +88,8 @@ def test_right_warnings_do_not_raise_a_lesson_its_sessions_decide() -> None:
         learner.end_session("s0")
         s1 = script.session("s1")
         play(learner, s1.edit("lib/a.ex"))
-        assert not play(learner, s1.bash(commit, error=dialyzer, error_class="CHECK_FAILED")).warned  # a candidate
+        note = play(learner, s1.bash(commit, error=dialyzer, error_class="CHECK_FAILED"))
+        assert note.action == "warn"  # a one-off's note, right
         assert learner.lessons[signature].tier == "active"  # it failed in a second session
         for _ in range(right):
             play(learner, s1.edit("lib/a.ex"))
@@ -96,8 +100,13 @@ def test_right_warnings_do_not_raise_a_lesson_its_sessions_decide() -> None:
         assert play(learner, s2.bash(commit)).warned  # went through without mix dialyzer: a false alarm
         learner.end_session("s2")
         lesson = learner.lessons[signature]
-        assert (lesson.warned_right, lesson.false_alarms, lesson.failed_sessions, lesson.sessions) == (right, 1, 2, 3)
-        assert precision_bound(right, 1) > wilson_lower_bound(2, 3)  # the cap does not decide it here
+        assert (lesson.warned_right, lesson.false_alarms, lesson.failed_sessions, lesson.sessions) == (
+            right + 1,
+            1,
+            2,
+            3,
+        )
+        assert precision_bound(right + 1, 1) > wilson_lower_bound(2, 3)  # the cap does not decide it here
         outcomes[right] = (round(lesson.base_confidence, 6), lesson.tier)
     assert outcomes == {r: (round(wilson_lower_bound(2, 3), 6), "active") for r in (0, 3)}
 

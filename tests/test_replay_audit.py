@@ -30,22 +30,22 @@ def test_every_failure_is_judged_first_warned_or_missed_with_why() -> None:
     s1, s2, s3, s4 = (script.session(sid, branch=f"b{sid}") for sid in ("s1", "s2", "s3", "s4"))
     first = push_failure(s1)
     events = [first, s1.bash("git push -u origin bs1")]
-    candidate = push_failure(s2)  # its lesson failed in one session: a candidate, silent
-    events += [candidate, s2.bash("git push -u origin bs2")]
+    noted = push_failure(s2)  # its lesson failed in one session: a one-off's note
+    events += [noted, s2.bash("git push -u origin bs2")]
     warned = push_failure(s3)
     events += [warned]
     shape = push_failure(s4, "git push --set-upstream origin bs4")  # same error, but the fixed form ran
     events += [shape]
     report = replay(history(events))
     judged = {f.tool_use_id: f for f in report.failures}
-    assert list(judged) == [first.call.id, candidate.call.id, warned.call.id, shape.call.id]
+    assert list(judged) == [first.call.id, noted.call.id, warned.call.id, shape.call.id]
     one, two, three, four = judged.values()
     assert (one.repeat, one.warned, one.why) == (False, False, None)
-    assert (two.repeat, two.warned, two.why) == (True, False, f"{SILENT}: {BELOW} (active/candidate)")
+    assert (two.repeat, two.warned, two.why) == (True, True, None)
     assert (three.repeat, three.warned, three.why) == (True, True, None)
     assert three.repeat_of == {"session_id": "s1", "tool_use_id": one.tool_use_id, "line": one.line}
     assert (four.repeat, four.warned, four.why) == (True, False, f"{SILENT}: {NO_MATCH}")
-    assert [f.step for f in (one, two, three, four)] == [NOT_REPEAT, SILENT, WARNED, SILENT]
+    assert [f.step for f in (one, two, three, four)] == [NOT_REPEAT, WARNED, WARNED, SILENT]
     assert four.lessons and four.lessons[0].startswith("`git push` without -u")
 
 

@@ -1,12 +1,13 @@
 """Lessons learned in this session speak in this session (issue 61, item 4), through the PreToolUse
-hook as Claude Code runs it: a lesson of one failing session is a candidate, given to no other
-session, but in its own it warns (never stops) while the call it is about keeps failing there: the
-same mistake made again. After a call of the same intent worked (the fix attempt that fixed it),
+hook as Claude Code runs it: a lesson of one failing session is a candidate (a one-off: never a
+stop; in the project's other sessions a note), and in its own it warns while the call it is about
+keeps failing there: the same mistake made again. After a call of the same intent worked (the fix attempt that fixed it),
 or once the lesson's remedy ran, it is silent again."""
 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 from pathlib import Path
 
 from tests.hook_helpers import HookRun, HookSession, hook_env, no_upstream
@@ -43,8 +44,14 @@ def test_a_program_missing_here_is_said_on_its_next_use_in_the_same_session(repo
     text = _warned(session.pre("cat b.txt | sed s/a/b/"))
     assert "a lesson from this session applies" in text and "`sed` is not available here" in text
     assert "failed earlier in this session" in text
-    # another session: the candidate is given to no one there
-    _silent(HookSession(repo, hook_env(db)).pre("cat b.txt | sed s/a/b/"))
+    # another session of the project: the one-off's note (a warning, never a stop), from one session
+    text = _warned(HookSession(repo, hook_env(db)).pre("cat b.txt | sed s/a/b/"))
+    assert "a lesson from earlier sessions applies" in text and "failed in 1 of 1 sessions" in text
+    # another project: a one-off is never global, nothing there
+    other = tmp_path / "other"
+    other.mkdir()
+    subprocess.run(["git", "init", "-q", str(other)], check=True)
+    _silent(HookSession(other, hook_env(db)).pre("cat b.txt | sed s/a/b/"))
     assert not (db.parent / "hook-failures.log").exists()
 
 

@@ -18,6 +18,8 @@ from lessonloop.core.lazy_regex import LazyRegex
 # quotes): the hooks import this module for every shell call.
 _SEPARATORS = LazyRegex(r"\s*(?:&&|\|\||;|\||\n)\s*")
 _HEREDOC = LazyRegex(r"<<-?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)['\"]?")
+# PowerShell's here-strings: @' (or @") ending a line, the text, '@ (or "@) starting a line
+HERE_STRING = LazyRegex(r"@(['\"])[ \t]*\r?\n.*?\r?\n\1@", re.DOTALL)
 _PUNCTUATION = set("();<>|&")
 _ENV_ASSIGNMENT = LazyRegex(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _WRAPPERS: dict[str, int] = {  # wrapper word -> how many words to drop
@@ -324,11 +326,15 @@ def _simple_commands(command: str) -> list[list[str]]:
             commands.append(current)
         else:
             current.append(token)
-    return [words for words in commands if words]
+    return [words for words in commands if any(words)]  # (an empty string alone, a here-string, runs nothing)
 
 
 def drop_heredoc_bodies(command: str) -> str:
-    """The command line without here-document bodies (their lines are data, not commands)."""
+    """The command line without here-document bodies and PowerShell here-strings (their lines are
+    data, not commands): a here-string (`@'`, its lines, `'@`) is left as what it is to the line,
+    one string, `''`."""
+    if "@'" in command or '@"' in command:
+        command = HERE_STRING.sub("''", command)
     if "<<" not in command:
         return command
     kept: list[str] = []

@@ -95,7 +95,7 @@ def _delivery(agents: set[str]) -> list[str]:
 def _lesson_line(lesson: NewLesson) -> str:
     pending = ", pending review" if lesson.status == "pending" else ""
     if lesson.sessions and lesson.failed_sessions < MIN_FAILED_SESSIONS:
-        pending += ", a candidate until it fails in another session"  # (given to no agent before)
+        pending += ", a candidate until it fails in another session"  # (a note at most before)
     return (
         f"  #{lesson.id} {lesson.title} (confidence {lesson.confidence:.2f}, failed in "
         f"{lesson.failed_sessions} of {lesson.sessions} session{_s(lesson.sessions)}{pending})"

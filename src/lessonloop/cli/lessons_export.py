@@ -165,7 +165,7 @@ def export(args: argparse.Namespace, list_statuses: str) -> int:
     scrub = privacy_settings().scrub_pii_exports  # personal data leaves no export (docs/privacy.md)
     if candidates and not args.json:
         print(
-            f"{candidates} candidate lesson(s) left out: a lesson goes to an agent once it failed in "
+            f"{candidates} candidate lesson(s) left out: a lesson goes into a rules file once it failed in "
             f"{conf.MIN_FAILED_SESSIONS} sessions (one failing session may be a one-off).",
             file=sys.stderr,
         )

@@ -135,7 +135,7 @@ class Learner:
         candidates = [
             lesson
             for lesson in self._by_kind.get(call.kind, ())
-            if lesson.trigger is not None and lesson.applies_to(project)
+            if lesson.trigger is not None and lesson.reaches(project, event.session_id)
         ]
         state = self._states.get(event.session_id)
         verdict = one_decision.decide(

@@ -12,7 +12,8 @@ A failed call is warned at the end of a chain of steps; a miss names the step th
   order they are checked: "unless satisfied" (a lesson matched the call, but its prevention had
   been done: the trigger's "unless" held), "below threshold" (a lesson matched and was not
   prevented, but its status or tier does not warn: pending review, or a tier below the policy's
-  warn tiers), "another project" (a lesson of another project, not machine-wide), "learned in this
+  warn tiers, or a one-off below confidence.ONE_OFF_AT), "another project" (a lesson of another
+  project, not machine-wide, or a one-off of none), "learned in this
   session" (a general lesson stays silent in the session that taught it, learn/general_lessons.py),
   "trigger did not match" (none matched this call's shape: another command or path);
 - "warned": a lesson learned from the same error signature fired on the call.
@@ -161,7 +162,7 @@ def explain_failure(
 
 def _unmatched(own: list[Lesson], event: CallEvent) -> str:
     """Why none of the lessons of a call's error matched it (the learner's order of checks)."""
-    here = [lesson for lesson in own if lesson.applies_to(event.project)]
+    here = [lesson for lesson in own if lesson.reaches(event.project, event.session_id)]
     if not here:
         return OTHER_PROJECT
     call = event.call

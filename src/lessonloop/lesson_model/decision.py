@@ -17,11 +17,15 @@ through `PendingCall.file_form`):
    says it speaks where learned;
 4. otherwise it is matched (learning counts it); it speaks when it is active, of a tier that warns
    (active, core) and of a category the person has not turned off; a candidate (one failing
-   session: not yet a lesson for other sessions) speaks in the session it failed in, as a
-   warning, while the call's intent has failed there with its error and not worked since
-   (SessionState.still_failing): the same mistake made again, not the call after a fix that
-   worked (a commit after the check it failed was fixed and a commit went through); a file's
-   rule speaks there on every call that meets it (each is the same mistake);
+   session, a one-off: not yet a lesson) speaks only as a warning, never a stop:
+   - in the session it failed in, while the call's intent has failed there with its error and
+     not worked since (SessionState.still_failing): the same mistake made again, not the call
+     after a fix that worked (a commit after the check it failed was fixed and a commit went
+     through); a file's rule speaks there on every call that meets it (each is the same mistake);
+   - in the other sessions of its project (the caller gives no one-off of another project), as
+     a note while its live confidence is at least confidence.ONE_OFF_AT: the next session its
+     call comes up in, until a session where the call worked or its note was a false alarm
+     lowers it (and a second failing session makes it a lesson);
 5. its confidence is the live one (lesson_model.confidence.live_confidence: its failing sessions'
    Wilson bound decayed for the days unseen, capped by the stored confidence);
 6. it warns; with `stop` (the hooks' default) a lesson that has earned it stops the call once
@@ -283,7 +287,7 @@ class Fired:
     """A lesson that speaks on the call (`candidate`), or the resent-call warning (`retry`: its
     error signature and the start of the earlier failure's output), or a rule's finding
     (`finding`), with its confidence and action; `here`: a candidate speaking in the session it
-    failed in (rule 4 above)."""
+    failed in (rule 4 above; a one-off's note in another session is not `here`)."""
 
     __slots__ = ("action", "candidate", "confidence", "finding", "here", "retry")
 
@@ -442,26 +446,36 @@ def decide(
         if trigger.until_worked and not trigger.speaks_where_learned and candidate.learned_here(call.session_id):
             continue  # learned in this session: the warning about the same call resent speaks here
         verdict.matched.append(candidate)
-        here = False
+        here = note = False
+        value = -1.0
         if candidate.status != "active" or candidate.tier not in rules.warn_tiers:
-            if (
-                candidate.status != "active"
-                or candidate.tier != "candidate"
-                or not candidate.learned_here(call.session_id)
-            ):
+            if candidate.status != "active" or candidate.tier != "candidate":
                 continue
-            if not signed:
-                state, state_read, signed = session(True), True, True
-            if trigger.rule not in FILE_RULES and (
-                state is None
-                or not state.still_failing(call.kind, call.segments, call.target, candidate.error_signature)
-            ):
-                continue  # (a file's form: each call that meets its rule is the same mistake)
-            here = True
+            if not candidate.learned_here(call.session_id):
+                # a one-off elsewhere in its project: a note while its confidence holds (rule 4)
+                value = live_confidence(candidate, call.ts)
+                if (
+                    value < conf.ONE_OFF_AT
+                    or "active" not in rules.warn_tiers
+                    or not candidate.remedied
+                    or candidate.kind == "correction"
+                ):
+                    continue
+                note = True
+            else:
+                if not signed:
+                    state, state_read, signed = session(True), True, True
+                if trigger.rule not in FILE_RULES and (
+                    state is None
+                    or not state.still_failing(call.kind, call.segments, call.target, candidate.error_signature)
+                ):
+                    continue  # (a file's form: each call that meets its rule is the same mistake)
+                here = True
         if not rules.allows_category(candidate.category):
             continue
-        value = live_confidence(candidate, call.ts)
-        action = WARN if here else action_for(value, candidate.origin, rules, candidate.failed_sessions)
+        if value < 0:
+            value = live_confidence(candidate, call.ts)
+        action = WARN if here or note else action_for(value, candidate.origin, rules, candidate.failed_sessions)
         if action == STOP and not candidate.remedied:
             action = WARN  # a lesson that says neither what to do instead nor the rule broken: a note
         if action == STOP and candidate.overrides >= OVERRIDES_TO_NOTE:

@@ -170,3 +170,11 @@ class Lesson:
     def applies_to(self, project: str | None) -> bool:
         """Whether the lesson applies in `project`: its own project, or any when global."""
         return self.scope == "global" or project in self.projects
+
+    def reaches(self, project: str | None, session_id: str) -> bool:
+        """Whether the lesson may speak on a call of `project` in session `session_id`: it applies
+        there, and a candidate (a one-off) only in its own project or the session it failed in
+        (lesson_model/decision.py)."""
+        if not self.applies_to(project):
+            return False
+        return self.tier != "candidate" or project in self.projects or self.learned_here(session_id)

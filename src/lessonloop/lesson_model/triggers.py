@@ -719,7 +719,6 @@ LINE_FORMS = (*SUBSTITUTIONS, ESCAPED_QUOTE, BARE_GLOB)
 _DOUBLE_QUOTED = LazyRegex(r'"(?:[^"\\\n]|\\.)*"')
 _GLOB_WORD = LazyRegex(r"(?:^|[\s(])(?=[^\s\-])[^\s|;&<>()'\"]*\*")
 _SINGLE_QUOTED = LazyRegex(r"'[^'\n]*'")
-_HERE_STRING = LazyRegex(r"@(['\"])\r?\n.*?\r?\n\1@", re.DOTALL)  # PowerShell's @'...'@ and @"..."@
 
 
 def line_forms(command: str | None) -> frozenset[str]:
@@ -728,7 +727,7 @@ def line_forms(command: str | None) -> frozenset[str]:
     not stop a substitution."""
     if not command:
         return frozenset()
-    text = _SINGLE_QUOTED.sub("", _HERE_STRING.sub("", drop_heredoc_bodies(command)))
+    text = _SINGLE_QUOTED.sub("", drop_heredoc_bodies(command))
     forms = {form for form in (*SUBSTITUTIONS, ESCAPED_QUOTE) if form in text}
     if "*" in text and _GLOB_WORD.search(_DOUBLE_QUOTED.sub("", text)):
         forms.add(BARE_GLOB)
@@ -801,7 +800,7 @@ def file_forms(segments: Sequence[tuple[str, ...]], command: str | None) -> list
     "crlf") for a line-ends conversion (analyze/line_endings.converted), (path, ENCODING, value)
     for a PowerShell write (analyze/file_encoding.command_encoding) of the files it changes."""
     out: list[tuple[str, str, str]] = []
-    if not segments:
+    if not segments and not command:  # (a here-string written with `>` has no command of its own)
         return out
     from lessonloop.analyze.file_encoding import TEXT_WRITERS  # (its first words: a cheap test first)
     from lessonloop.analyze.line_endings import converted
@@ -816,7 +815,7 @@ def file_forms(segments: Sequence[tuple[str, ...]], command: str | None) -> list
         from lessonloop.analyze.file_encoding import command_encoding  # (a command that writes only)
 
         # the line without its here-strings and here-document bodies: text written, not commands
-        line = _HERE_STRING.sub("", drop_heredoc_bodies(command))
+        line = drop_heredoc_bodies(command)
         encoding = command_encoding(command_segments(line), command, operator_tokens(line))
         if encoding is not None:
             from lessonloop.analyze.file_ops import shell_effects
@@ -1681,8 +1680,8 @@ def looks_only(words: Sequence[str]) -> bool:
     if not words:
         return True
     program = posixpath.basename(words[0].replace("\\", "/")).lower()
-    if program in _LOOK_PROGRAMS or program.startswith(_LOOK_VERBS):
-        return True
+    if program in _LOOK_PROGRAMS or (program.startswith(_LOOK_VERBS) and program != "out-file"):
+        return True  # (Out-File writes its file)
     if program == "git":
         return len(words) > 1 and words[1] in _GIT_LOOKS
     return bool(words_kinds(words) & _LOOKS)

@@ -242,8 +242,8 @@ TERMS: tuple[Term, ...] = (
         LESSONS,
         "tier",
         "candidate, active or core, by confidence",
-        "candidate below 0.25, active from 0.25 (back below 0.15), core from 0.75 (back below 0.60). Only "
-        "active and core lessons warn an agent.",
+        "candidate below 0.25, active from 0.25 (back below 0.15), core from 0.75 (back below 0.60). Active "
+        "and core lessons warn an agent and may stop a call; a candidate gives a note at most.",
         "docs/lessons.md",
     ),
     Term(
@@ -306,10 +306,11 @@ TERMS: tuple[Term, ...] = (
     Term(
         LESSONS,
         "candidate",
-        "a lesson from one failing session: given to no other session",
+        "a lesson from one failing session: a note at most, never a stop",
         "A lesson whose trigger failed in one session only, or whose confidence is below 0.25: it may be a "
-        "one-off. In its own session it warns while the call keeps failing there; it warns elsewhere, stops "
-        "and goes to a rules file or session-start context only once it failed in two sessions.",
+        "one-off. In its own session it warns while the call keeps failing there; in its project's other "
+        "sessions it is a note while its confidence is 0.25 or more (the next time its call comes up). It "
+        "stops a call and goes to a rules file or session-start context only once it failed in two sessions.",
         "docs/lessons.md",
     ),
     Term(

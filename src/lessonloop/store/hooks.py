@@ -427,34 +427,51 @@ TRIGGER_COLUMNS = (
 
 
 def trigger_candidates(
-    conn: sqlite3.Connection, kind: str, keys: Sequence[str], project: str | None, session_id: str | None = None
+    conn: sqlite3.Connection,
+    kind: str,
+    keys: Sequence[str],
+    project: str | None,
+    session_id: str | None = None,
+    one_off_at: float | None = None,
 ) -> list[tuple[Any, ...]]:
     """TRIGGER_COLUMNS of the active lessons (tier active or core, global or of `project`) whose
     trigger is of `kind` and keyed by none or one of `keys` (first command words, or a path), and
-    the candidates among them that failed in session `session_id` (one failing session is not yet
-    a lesson for other sessions, but in its own it speaks while the call it taught about keeps
-    failing: lesson_model/decision.py)."""
-    query, values = trigger_query(kind, keys, project, session_id)
+    the candidates among them (one failing session: not yet a lesson) that may speak
+    (lesson_model/decision.py): those of `project` whose stored confidence is at least
+    `one_off_at` (a note), and those that failed in session `session_id` (they speak there while
+    the call they taught about keeps failing)."""
+    query, values = trigger_query(kind, keys, project, session_id, one_off_at)
     return conn.execute(query, values).fetchall()
 
 
 def trigger_query(
-    kind: str, keys: Sequence[str], project: str | None, session_id: str | None = None
+    kind: str,
+    keys: Sequence[str],
+    project: str | None,
+    session_id: str | None = None,
+    one_off_at: float | None = None,
 ) -> tuple[str, list[object]]:
     """`trigger_candidates`' query and its values: two look-ups of the index on (trigger_kind,
     trigger_key), the unkeyed lessons then the keyed ones (written as one OR, SQLite would use the
     kind alone and read every lesson of the kind); a candidate's failures in the session are looked
     up by its id (lesson_evidence_lesson), only for the candidates the index found."""
-    tiers = "tier IN ('active', 'core')"
+    either: list[str] = []
+    here: list[object] = []
+    if one_off_at is not None and project is not None:
+        either.append("(project = ? AND COALESCE(learned_confidence, confidence) >= ?)")
+        here += [project, one_off_at]
     if session_id is not None:
-        tiers = (
-            "(tier IN ('active', 'core') OR (tier = 'candidate' AND EXISTS (SELECT 1 FROM lesson_evidence e"
-            " WHERE e.lesson_id = lessons.id AND e.session_id = ? AND e.role = 'failure')))"
+        either.append(
+            "EXISTS (SELECT 1 FROM lesson_evidence e WHERE e.lesson_id = lessons.id AND e.session_id = ?"
+            " AND e.role = 'failure')"
         )
+        here.append(session_id)
+    tiers = "tier IN ('active', 'core')"
+    if either:
+        tiers = f"(tier IN ('active', 'core') OR (tier = 'candidate' AND ({' OR '.join(either)})))"
     chosen = """SELECT {columns} FROM lessons
             WHERE trigger_kind = ? AND {key_test} AND status = 'active' AND {tiers}
               AND (scope = 'global' OR project = ?)"""
-    here: list[object] = [session_id] if session_id is not None else []
     query = chosen.format(columns=TRIGGER_COLUMNS, key_test="trigger_key IS NULL", tiers=tiers)
     values: list[object] = [kind, *here, project]
     if keys:

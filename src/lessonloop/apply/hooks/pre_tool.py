@@ -3,7 +3,9 @@
 A lesson fires when its trigger has the call's shape (its agent-neutral kind, command words,
 missing flags, path: a lesson learned from any agent's calls)
 and its prevention has not been done in this session (the "unless" part, checked against the
-session's calls so far). Lessons of tier active or core warn through additionalContext. A lesson
+session's calls so far). Lessons of tier active or core warn through additionalContext, and so
+does a one-off (a candidate: one failing session) of the project, as a note, never a stop
+(lesson_model/decision.py). A lesson
 that has earned it (this person's own, failing in two sessions or more: decision.stops) **stops the
 call once**: the agent denies it with the lesson as the reason, which the model reads before
 anything ran, and may change the call; the same call sent again in the session runs (the agent or
@@ -177,7 +179,9 @@ def _fired(
         from lessonloop.lesson_model.triggers import relative_path
 
         keys = [relative_path(target, cwd)]
-    rows = hook_tables.trigger_candidates(conn, kind, keys, project, session_id)
+    from lessonloop.lesson_model.confidence import ONE_OFF_AT  # (math alone)
+
+    rows = hook_tables.trigger_candidates(conn, kind, keys, project, session_id, ONE_OFF_AT)
     shell_command = command if isinstance(command, str) else None
     may_retry = hook_tables.failed_before(conn, session_id, tool, shell_command, target)
     edits = edit_warnings(tool, tool_input, cwd)  # an edit or write about to add a high-risk line
