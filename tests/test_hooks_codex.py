@@ -53,12 +53,25 @@ def accepted(event: str, stdout: str) -> dict[str, Any] | None:
     return data
 
 
-def _learn_push(session: AgentSession, ids: tuple[str, str] = ("call_push_1", "call_push_2")) -> None:
+def _learn_push(
+    session: AgentSession, ids: tuple[str, str] = ("call_push_1", "call_push_2"), noted: bool = False
+) -> None:
     """A Codex session whose `git push` failed for want of an upstream, then worked with it (the
-    calls' `ids`: Codex's call ids are its own in each session)."""
+    calls' `ids`: Codex's call ids are its own in each session; `noted`: the push is given a
+    one-off's note first, the lesson having failed in one session)."""
     failed = session.payload("PostToolUse", tool_use_id=ids[0])
-    for event, body in (("PreToolUse", {"tool_use_id": ids[0]}), ("PostToolUse", failed)):
-        run = session.run(event, **body)
+    pre = session.run("PreToolUse", tool_use_id=ids[0])
+    if noted:
+        answer = accepted("PreToolUse", pre.stdout)
+        assert answer is not None and "failed in 1 of 1 sessions" in answer["systemMessage"], pre.stderr
+        assert "permissionDecision" not in (answer.get("hookSpecificOutput") or {})
+    else:
+        assert (pre.returncode, pre.stdout) == (0, ""), pre.stderr
+    run = session.run("PostToolUse", **failed)
+    if noted:  # Codex shows the model nothing before a call: the note comes with its result
+        answer = accepted("PostToolUse", run.stdout)
+        assert answer is not None and "failed in 1 of 1 sessions" in answer["hookSpecificOutput"]["additionalContext"]
+    else:
         assert (run.returncode, run.stdout) == (0, ""), run.stderr
     fixed = {"tool_input": {"command": "git push --set-upstream origin feature-x"}, "tool_use_id": ids[1]}
     assert session.run("PreToolUse", **fixed).stdout == ""
@@ -83,7 +96,7 @@ def test_the_recorded_payloads_are_valid_codex_inputs() -> None:
 def test_a_push_lesson_learned_through_codex_hooks_in_two_sessions_reaches_the_model_in_the_next(
     repo: Path, tmp_path: Path
 ) -> None:
-    """Learned in the turn, a candidate after one failing session (given to no one), active after
+    """Learned in the turn, a candidate after one failing session (a note at most), active after
     the second; the next session's model reads it at its start, the person sees the warning before
     the call and the model reads it with the result, when the hooks warn only (`--warn-only`); by
     default another session's push is stopped once, the lesson as the reason."""
@@ -105,8 +118,8 @@ def test_a_push_lesson_learned_through_codex_hooks_in_two_sessions_reaches_the_m
     assert accepted("Stop", first.run("Stop").stdout) is None
 
     again = AgentSession("codex", repo, env)
-    assert again.run("SessionStart").stdout == ""  # a candidate is given to no one
-    _learn_push(again, ("call_push_3", "call_push_4"))  # (nor warned before its push)
+    assert again.run("SessionStart").stdout == ""  # a candidate is in no session's start
+    _learn_push(again, ("call_push_3", "call_push_4"), noted=True)  # a one-off's note before its push
     assert _lessons(db) == [(lesson_id, title, "active", "active")]  # the second failing session
     assert accepted("Stop", again.run("Stop").stdout) is None
 
