@@ -869,3 +869,24 @@ def test_the_same_command_in_another_folder_is_another_call() -> None:
     play(learner, sed("/Users/someone/Projects/parking-lot-typo", missing))
     assert fired_on(learner, sed("/Users/someone/Projects/parking-lot-typo", missing))
     assert not fired_on(learner, sed("/Users/someone/Projects/parking-lot"))
+
+
+def test_an_error_about_another_name_teaches_nothing_about_the_folder_searched() -> None:
+    """`rg -n x src/app -g*.rs` in PowerShell: `rg: .rs: The system cannot find the file specified`,
+    then the matches it found under src/app. The error's line names its own subject (`.rs`), not
+    the folder the printed matches name: no lesson keyed on the folder (it warned every later
+    search there). An error line that names the operand still teaches it."""
+    learner = Learner()
+    s = Script().session("s1")
+    error = (
+        "Exit code: 1\nOutput:\nrg: .rs: The system cannot find the file specified. (os error 2)\n"
+        "src/app\\main.rs:3:fn x() {}\n"
+    )
+    play(learner, s.bash('rg -n "x" src/app -g*.rs', error=error, error_class="INCORRECT_PARAMETER"))
+    assert not [lesson for lesson in learner.lessons.values() if lesson.trigger and lesson.trigger.operand]
+    missing = "cat: docs/PLAN.md: No such file or directory"
+    play(learner, s.bash("cat docs/PLAN.md", error=missing, error_class="INCORRECT_PARAMETER"))
+    operands = [
+        lesson.trigger.operand for lesson in learner.lessons.values() if lesson.trigger and lesson.trigger.operand
+    ]
+    assert operands == ["docs/PLAN.md"]

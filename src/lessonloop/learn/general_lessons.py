@@ -260,6 +260,23 @@ def _own_script(program: str, cwd: str | None) -> bool:
     return True
 
 
+# an error line that says what it is about: `PROGRAM: SUBJECT: message` (`rg: .rs: The system
+# cannot find the file specified`)
+_SUBJECT = re.compile(r"[\w.-]+: ([^:\s][^:]{0,200}): ")
+
+
+def _operand_named(event: CallEvent, failing: tuple[str, ...]) -> str | None:
+    """The operand of the failing command the error names: the one its error line names, else,
+    unless that line names its own subject (`rg: .rs: ...`: not the folder searched, which the
+    matches it printed name too), one a later line names."""
+    text = _without_echo(event.call.error_text, failing)
+    line = error_headline(text)
+    operand = named_operand(event, failing, 1, line)
+    if operand is None and not _SUBJECT.match(line):
+        operand = named_operand(event, failing, 1, text)
+    return operand
+
+
 def _without_echo(error_text: str | None, failing: tuple[str, ...]) -> str:
     """The error's text without the lines that echo the command itself (PowerShell's `+ rg ...`
     under `At line:`, a shell's trace): a path there is the command's, not one the error names."""
@@ -497,7 +514,7 @@ def general_draft(event: CallEvent) -> Draft | None:
             program = None
             # a path the error names among the arguments: the program on that path, whatever
             # else the command says (`Get-Content x.md` and `Get-Content -Path x.md`)
-            operand = named_operand(event, failing, 1, _without_echo(call.error_text, failing))
+            operand = _operand_named(event, failing)
             outside = outside_prerequisite(event)
             words = (failing[0],) if operand or outside else command_head(failing)
             if operand is None and len(words) == 1 and is_interpreter(words[0]):
