@@ -384,3 +384,31 @@ def test_the_error_line_is_chosen_by_what_it_says_not_where_it_is(output: str, h
     assert error_headline(output) == headline
     first, second = output, "zsh: warning: something else entirely\n" + output.split("\n", 1)[1]
     assert error_signature("shell", first) == error_signature("shell", second)
+
+
+# a build its harness cut: Codex's words for the timeout, then what cargo printed on the way
+CARGO_CUT = (
+    "Exit code: 124\nWall time: 124.1 seconds\nOutput:\ncommand timed out after 124061 milliseconds\n"
+    "warning: failed to auto-clean cache data\n\nfailed to clean entries from the global cache\n\n"
+    "Caused by:\n  Access is denied. (os error 5)\n   Compiling toml v0.8.23\n"
+)
+
+
+def test_a_command_cut_by_its_timeout_is_the_timeout_whatever_it_printed() -> None:
+    assert error_headline(CARGO_CUT) == "command timed out after 124061 milliseconds"
+    # exit 124 with only progress (no words about the timeout): the exit status, one signature
+    # however far the build got
+    first = (
+        "warning: failed to auto-clean cache data\n\nfailed to clean entries from the global cache\n   Compiling a v1\n"
+    )
+    later = "warning: unused config key `build.jobs`\n   Compiling b v2\n   Compiling c v3\n"
+    signatures = {error_signature("Bash", text, exit_code=124, program="cargo") for text in (first, later)}
+    assert signatures == {"Bash|cargo exit 124"}
+    # an error line before the cut is the error; another exit status keeps its first line
+    failed = "   Compiling a v1\nerror[E0599]: no method named `emit_all` found\n"
+    assert error_signature("Bash", failed, exit_code=124, program="cargo") == (
+        "Bash|error[E0599]: no method named `emit_all` found"
+    )
+    assert error_signature("Bash", first, exit_code=1, program="cargo") == (
+        "Bash|failed to clean entries from the global cache"
+    )

@@ -193,3 +193,19 @@ def test_no_edit_after_a_powershell_read_of_its_file_is_blind_on_zo_qore(
                     break
     assert read_first == []
     assert blind_total > 0
+
+
+def test_a_name_pattern_is_no_path_the_cmdlet_works_on() -> None:
+    """`Get-Content AGENTS.md` failed (not there); `Get-ChildItem -Path . -Filter AGENTS.md -Recurse`
+    searches for that name in `.` (the lesson's remedy), not on the path: the lesson does not
+    match it. The value of -Filter (and -Include, -Pattern, -TotalCount ...) is no operand."""
+    from lessonloop.lesson_model.triggers import Trigger, Unless, command_segments, path_operands
+
+    assert path_operands(("Get-ChildItem", "-Path", ".", "-Filter", "AGENTS.md", "-Recurse"), 1) == ["."]
+    assert path_operands(("Get-Content", "-TotalCount", "20", "src/a.rs"), 1) == ["src/a.rs"]
+    assert path_operands(("cat", "docs/PLAN.md"), 1) == ["docs/PLAN.md"]
+    lesson = Trigger("shell", ("Get-ChildItem",), (), "AGENTS.md", None, Unless(("Get-ChildItem",), since="worked"))
+    search = command_segments("Get-ChildItem -Path . -Filter AGENTS.md -Recurse")
+    assert not lesson.matches_shape("shell", search, None, "/p", "shell_command", None, None, None)
+    again = command_segments("Get-ChildItem AGENTS.md")
+    assert lesson.matches_shape("shell", again, None, "/p", "shell_command", None, None, None)

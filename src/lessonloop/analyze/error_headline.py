@@ -76,6 +76,7 @@ _ERROR_LINES = re.compile(
             r".*: [Nn]o such file or directory.*",
             r".*\bPermission denied\b.*",
             r".*\bnot permitted\b.*",
+            r"command timed out after .*",  # the harness cut the command (Codex): whatever it printed before
         )
     ).join(("^(?:", ")$"))
 )
@@ -113,6 +114,19 @@ def error_headline(text: str | None, limit: int = HEADLINE_CHARS) -> str:
         return ""
     headline = _failing_check(lines) or _powershell_error(lines) or _error_line(lines)
     return headline[:limit]
+
+
+def says_error(text: str | None) -> bool:
+    """Whether `text` holds a line that carries an error or a summary of failures (steps 1 to 3
+    above), not only output the headline would fall back to (a timed-out build's progress)."""
+    lines = _lines(text) if text else []
+    if not lines:
+        return False
+    if _failing_check(lines) or _powershell_error(lines):
+        return True
+    return any(
+        _ERROR_LINES.match(line) or _SUMMARY_LINES.match(line) for line in lines if not is_noise(line)
+    )
 
 
 _QUOTED_CR = re.compile(r"\r(['\"`])")

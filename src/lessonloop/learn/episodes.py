@@ -42,6 +42,7 @@ from lessonloop.lesson_model.triggers import (
     missing_program,
     named_segment,
     operands_of,
+    path_operands,
     relative_path,
     with_aliases,
 )
@@ -341,7 +342,7 @@ def named_operand(failure: CallEvent, words: Sequence[str], skip: int, text: str
     text = (failure.call.error_text or "")[:4000] if text is None else text
     named = {m.group(0).rstrip("/.") for m in _PATHISH.finditer(text)}
     named.discard("")
-    for operand in operands_of(words, skip):
+    for operand in path_operands(words, skip):
         rel = relative_path(operand, failure.cwd)
         for path in sorted(named, key=len):
             if rel == path or rel.startswith(path + "/"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from lessonloop.analyze.error_headline import HEADLINE_CHARS, error_headline
+from lessonloop.analyze.error_headline import HEADLINE_CHARS, error_headline, says_error
 from lessonloop.analyze.placeholders import placeholders
 from lessonloop.core.quick_hash import blake2b_hex
 
@@ -16,6 +16,7 @@ from lessonloop.core.quick_hash import blake2b_hex
 _REFUSED_COMMAND = re.compile(r"`.*` rejected: (.+)\Z")
 _GLOB_REMNANT = re.compile(r"(?:<path>|[\w.-]+)[*?][\w.*?{},-]*|\*\.[\w{},]+")
 _IO_WRAPPER = re.compile(r"IO error for operation on <path>: ")
+TIMEOUT_EXIT = 124  # `timeout`'s exit status, and the agents' for a command they cut (Codex)
 ECHO_CHARS = 12  # an input value shorter than this is a word, not a quote of the call's input
 
 
@@ -60,6 +61,8 @@ def error_signature(
     refused = _REFUSED_COMMAND.match(headline)
     if refused:
         headline = f"<command> rejected: {refused.group(1)}"  # the refusal, whatever the command it quotes
+    if exit_code == TIMEOUT_EXIT and headline and not says_error(error_text):
+        headline = ""  # a command its timeout cut, whatever it printed on the way: its exit status
     if not headline and exit_code is not None:
         headline = f"{program} exit {exit_code}".strip()
     return f"{tool}|{headline}"

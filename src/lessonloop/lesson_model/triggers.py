@@ -1044,17 +1044,38 @@ def _operand_name(path: str) -> str:
     return "@" + posixpath.basename(posixpath.normpath(path.replace("\\", "/"))).lower()
 
 
+# PowerShell parameters whose value is a name pattern, a count or text, never the path the cmdlet
+# works on (`Get-ChildItem -Path . -Filter AGENTS.md`: a search for the name, in `.`)
+_NOT_PATH_VALUES = frozenset(
+    {"-filter", "-include", "-exclude", "-pattern", "-encoding", "-totalcount", "-tail", "-head", "-first",
+     "-last", "-skip", "-context", "-depth", "-value", "-delimiter", "-readcount", "-index"}
+)  # fmt: skip
+
+
+def path_operands(words: Sequence[str], skip: int) -> list[str]:
+    """operands_of, less the values of PowerShell's parameters that name no path (_NOT_PATH_VALUES)."""
+    if not any(word.lower() in _NOT_PATH_VALUES for word in words[skip:]):
+        return operands_of(words, skip)
+    out: list[str] = []
+    after = ""
+    for word in words[skip:]:
+        if not word.startswith("-") and not is_env_word(word) and after not in _NOT_PATH_VALUES:
+            out.append(word)
+        after = word.lower()
+    return out
+
+
 def _operand_names(words: Sequence[str]) -> list[str]:
     """The keys (_operand_name) of a simple command's operands that look like paths."""
     out = []
-    for word in operands_of(words, 1)[:_OPERANDS_KEPT]:
+    for word in path_operands(words, 1)[:_OPERANDS_KEPT]:
         if ("/" in word or "." in word or "\\" in word) and len(word) < 300:
             out.append(_operand_name(word))
     return out
 
 
 def _names(words: Sequence[str], skip: int, prefix: str, cwd: str | None) -> bool:
-    for operand in operands_of(words, skip):
+    for operand in path_operands(words, skip):
         rel = relative_path(operand, cwd)
         if rel == prefix or rel.startswith(prefix.rstrip("/") + "/"):
             return True
