@@ -124,9 +124,7 @@ def says_error(text: str | None) -> bool:
         return False
     if _failing_check(lines) or _powershell_error(lines):
         return True
-    return any(
-        _ERROR_LINES.match(line) or _SUMMARY_LINES.match(line) for line in lines if not is_noise(line)
-    )
+    return any(_ERROR_LINES.match(line) or _SUMMARY_LINES.match(line) for line in lines if not is_noise(line))
 
 
 _QUOTED_CR = re.compile(r"\r(['\"`])")
