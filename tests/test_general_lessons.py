@@ -890,3 +890,21 @@ def test_an_error_about_another_name_teaches_nothing_about_the_folder_searched()
         lesson.trigger.operand for lesson in learner.lessons.values() if lesson.trigger and lesson.trigger.operand
     ]
     assert operands == ["docs/PLAN.md"]
+
+
+def test_a_line_that_did_not_parse_teaches_no_flag() -> None:
+    """A here-string piped to Set-Content that PowerShell could not parse ("Unexpected token ... in
+    expression or statement"), then `Set-Content -Path x -Value $text` working: the first line never
+    ran, so "Set-Content without -Value fails" is not its lesson (piping text to Set-Content works)."""
+    learner = Learner()
+    s = Script().session("s1")
+    parse = (
+        "Exit code: 1\nAt line:3 char:9\n+ Status: done\n+         ~~~~\n"
+        "Unexpected token 'done' in expression or statement.\n"
+        "    + CategoryInfo          : ParserError: (:) [], ParentContainsErrorRecordException"
+    )
+    failed = "@'\nStatus: done\n'@ | Set-Content -Path report.md"
+    play(learner, s.bash(failed, error=parse, error_class="PARAMETER_FORMAT"))
+    play(learner, s.bash("Set-Content -Path report.md -Value $text"))
+    lacks = [lesson.trigger.lacks for lesson in learner.lessons.values() if lesson.trigger and lesson.trigger.lacks]
+    assert lacks == []

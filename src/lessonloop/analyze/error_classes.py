@@ -910,6 +910,15 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def shell_syntax_error(text: str | None) -> bool:
+    """Whether a shell command's output says its line did not parse (bash's "syntax error near
+    unexpected token", PowerShell's ParserError and its messages): the command never ran, so
+    nothing in its words but the syntax can have been the cause."""
+    head = (text or "")[:4000]
+    rule = next(rule for rule in RULES if rule.name == "shell_syntax_error")
+    return any(pattern.search(head) for pattern in rule.patterns)
+
+
 def classify_call(call: Call) -> ErrorClass | None:
     """The error class of a failed call; None for a successful call or one with no result."""
     if call.status not in _FAILED_STATUSES:

@@ -23,12 +23,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lessonloop.analyze.commands import is_env_word, words_kinds
+from lessonloop.analyze.error_classes import shell_syntax_error
 from lessonloop.analyze.error_headline import failing_check
 from lessonloop.analyze.force_flags import force_flags
 from lessonloop.analyze.line_endings import CRLF_ENDS, endings_of, lf_lines
 from lessonloop.analyze.outcomes import job_key
 from lessonloop.core.outside_text import as_data
-from lessonloop.core.tool_kinds import EDIT, READ
+from lessonloop.core.tool_kinds import EDIT, READ, SHELL
 from lessonloop.learn.events import CallEvent
 from lessonloop.lesson_model.quoting import tool_output
 from lessonloop.lesson_model.transient import TIMED_OUT
@@ -153,6 +154,8 @@ def _head(words: Sequence[str]) -> tuple[str, ...]:
 
 
 def _flag_draft(failure: CallEvent, fix: CallEvent) -> Draft | None:
+    if failure.call.kind == SHELL and shell_syntax_error(failure.call.error_text):
+        return None  # the line did not parse: it never ran, its flags were not the cause
     failed = _failing_segment(failure)
     head = _head(failed)
     for fixed in fix.segments:
