@@ -426,3 +426,14 @@ def test_lessons_list_json_in_a_real_process(capsys: pytest.CaptureFixture[str],
     expected = query(db, "SELECT count(*) FROM lessons WHERE status IN ('active', 'pending')")[0][0]
     assert len(rows) == expected > 0
     assert all(isinstance(r["trigger"], dict | None) for r in rows)
+
+
+def test_show_says_what_a_candidate_may_do(capsys: pytest.CaptureFixture[str], db: Path) -> None:
+    candidates = run_json(capsys, "lessons", "list", "--status", "all", "--tier", "candidate", "--db", db)
+    assert candidates, "the store has candidates (lessons of one failing session)"
+    code, out, err = run(capsys, "lessons", "show", str(candidates[0]["id"]), "--db", db)
+    assert code == 0, err
+    assert "tier candidate" in out and "a candidate speaks as a note, never a stop" in out
+    push = push_lesson(capsys, db)
+    _, active, _ = run(capsys, "lessons", "show", str(push["id"]), "--db", db)
+    assert "a candidate speaks" not in active

@@ -340,6 +340,11 @@ def confidence_lines(explained: ConfidenceExplained) -> list[str]:
         f"active -> core at {conf.CORE_AT:.2f} (back below {conf.CORE_BELOW:.2f})"
         + (f"; now it would be {explained.tier_now}" if explained.tier_now != explained.tier else "")
     )
+    if explained.tier == "candidate":
+        out.append(
+            f"  a candidate speaks as a note, never a stop: in its project's other sessions while its confidence is "
+            f"{conf.ONE_OFF_AT:.2f} or more, in the session it failed in while the call keeps failing"
+        )
     out.append(
         f"  archived below {conf.ARCHIVE_FLOOR:.2f} when unseen {conf.STALE_DAYS:.0f} days or contradicted "
         f"(at least {conf.CONTRADICTED_MIN} sessions where the trigger did not fail)"
