@@ -20,6 +20,14 @@ _SEPARATORS = LazyRegex(r"\s*(?:&&|\|\||;|\||\n)\s*")
 _HEREDOC = LazyRegex(r"<<-?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)['\"]?")
 # PowerShell's here-strings: @' (or @") ending a line, the text, '@ (or "@) starting a line
 HERE_STRING = LazyRegex(r"@(['\"])[ \t]*\r?\n.*?\r?\n\1@", re.DOTALL)
+# PowerShell parameters whose value is a count, or not a path (a name pattern, text, an encoding):
+# the value is no operand of the cmdlet (analyze/powershell_files.py, lesson_model/triggers.py)
+POWERSHELL_COUNT_PARAMETERS = frozenset({"-totalcount", "-head", "-first"})
+POWERSHELL_VALUE_PARAMETERS = frozenset(
+    {"-encoding", "-readcount", "-delimiter", "-stream", "-filter", "-include", "-exclude", "-credential", "-tail",
+     "-value", "-itemtype", "-pattern", "-destination", "-name", "-inputobject", "-width", "-newline", "-last",
+     "-skip", "-context", "-depth", "-index"}
+)  # fmt: skip
 _PUNCTUATION = set("();<>|&")
 _ENV_ASSIGNMENT = LazyRegex(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _WRAPPERS: dict[str, int] = {  # wrapper word -> how many words to drop

@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import re
 
+from lessonloop.analyze.commands import POWERSHELL_COUNT_PARAMETERS, POWERSHELL_VALUE_PARAMETERS
+
 _READERS = frozenset({"get-content", "gc", "type"})
 _PATH_PARAMETERS = frozenset({"-path", "-literalpath", "-pspath", "-lp", "-filepath"})
-_COUNT_PARAMETERS = frozenset({"-totalcount", "-head", "-first"})
-# parameters that take a value that is not a path (their value is skipped)
-_VALUE_PARAMETERS = frozenset(
-    {"-encoding", "-readcount", "-delimiter", "-stream", "-filter", "-include", "-exclude", "-credential", "-tail",
-     "-value", "-itemtype", "-pattern", "-destination", "-name", "-inputobject", "-width", "-newline"}
-)  # fmt: skip
+_COUNT_PARAMETERS = POWERSHELL_COUNT_PARAMETERS
+_VALUE_PARAMETERS = POWERSHELL_VALUE_PARAMETERS  # parameters that take a value that is not a path (skipped)
 WRITERS = frozenset({"set-content", "add-content", "ac", "out-file"})
 _REMOVERS = frozenset({"remove-item", "ri", "del", "erase"})
 _MOVERS = frozenset({"move-item", "mi", "move"})

@@ -18,6 +18,8 @@ import re
 import zlib
 
 from lessonloop.analyze.commands import (
+    POWERSHELL_COUNT_PARAMETERS,
+    POWERSHELL_VALUE_PARAMETERS,
     drop_heredoc_bodies,
     git_arguments,
     is_env_word,
@@ -1046,10 +1048,7 @@ def _operand_name(path: str) -> str:
 
 # PowerShell parameters whose value is a name pattern, a count or text, never the path the cmdlet
 # works on (`Get-ChildItem -Path . -Filter AGENTS.md`: a search for the name, in `.`)
-_NOT_PATH_VALUES = frozenset(
-    {"-filter", "-include", "-exclude", "-pattern", "-encoding", "-totalcount", "-tail", "-head", "-first",
-     "-last", "-skip", "-context", "-depth", "-value", "-delimiter", "-readcount", "-index"}
-)  # fmt: skip
+_NOT_PATH_VALUES = POWERSHELL_VALUE_PARAMETERS | POWERSHELL_COUNT_PARAMETERS
 
 
 def path_operands(words: Sequence[str], skip: int) -> list[str]:
