@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from lessonloop.apply.instruction_files import RulesForm
-from lessonloop.learn.exchange import END_MARKER, markdown_section, refresh_section, write_text_file
+from lessonloop.learn.exchange import END_MARKER, markdown_section, newline_of, refresh_section, write_text_file
 
 
 class RulesFileError(ValueError):
@@ -44,11 +44,6 @@ def front_matter(form: RulesForm, newline: str = "\n") -> str:
 
 def has_front_matter(text: str) -> bool:
     return text.startswith(("---\n", "---\r\n"))
-
-
-def newline_of(text: str) -> str:
-    """The line ending `text` uses (\r\n when it has any)."""
-    return "\r\n" if "\r\n" in text else "\n"
 
 
 def file_text(existing: str | None, section: str, form: RulesForm) -> str:

@@ -124,10 +124,10 @@ def refresh_section(existing: str | None, section: str) -> str:
     section appended when it has no markers; None (no file) gives the section alone. Everything
     outside the markers is kept exactly."""
     if existing is None:
-        return section + _newline_of(section)
+        return section + newline_of(section)
     begins, ends = existing.count(BEGIN_MARKER), existing.count(END_MARKER)
     if begins == 0 and ends == 0:
-        newline = _newline_of(existing)
+        newline = newline_of(existing)
         if not existing or existing.endswith(newline * 2):
             gap = ""
         elif existing.endswith(newline):
@@ -144,7 +144,7 @@ def refresh_section(existing: str | None, section: str) -> str:
     return existing[:start] + section + existing[end + len(END_MARKER) :]
 
 
-def _newline_of(text: str) -> str:
+def newline_of(text: str) -> str:
     """The line ending `text` uses (\r\n when it has any), so a section matches its file."""
     return "\r\n" if "\r\n" in text else "\n"
 
@@ -369,5 +369,5 @@ def refresh_markdown_file(path: Path, section: str) -> bool:
     except FileNotFoundError:
         existing = None
     if existing is not None:
-        section = section.replace("\n", _newline_of(existing)) if "\r\n" not in section else section
+        section = section.replace("\n", newline_of(existing)) if "\r\n" not in section else section
     return write_text_file(path, refresh_section(existing, section))
