@@ -12,8 +12,7 @@ Edit's line numbers.
 
 from __future__ import annotations
 
-import os
-
+from lessonloop.apply.hooks.hook_store import call_target, on_disk
 from lessonloop.core.claude_tool_kinds import kind_of
 
 EDIT_RISK = -1  # the "lesson id" of an edit-check warning (no stored lesson: a built-in rule)
@@ -50,11 +49,8 @@ def edit_warnings(tool: str, tool_input: dict[str, object], cwd: str | None) -> 
 
 
 def _path(tool_input: dict[str, object], cwd: str | None) -> str | None:
-    for key in ("file_path", "notebook_path", "path"):
-        value = tool_input.get(key)
-        if isinstance(value, str) and value:
-            return value if os.path.isabs(value) or not cwd else os.path.join(cwd, value)
-    return None
+    named = call_target(tool_input)
+    return on_disk(named, cwd) if named else None
 
 
 def _read(path: str, limit: int) -> str | None:

@@ -224,6 +224,11 @@ def call_target(tool_input: dict[str, object]) -> str | None:
     return None
 
 
+def on_disk(path: str, cwd: str | None) -> str:
+    """A path a call names, as the file on disk: a relative one is under the session's folder."""
+    return path if os.path.isabs(path) or not cwd else os.path.join(cwd, path)
+
+
 def text_of(payload: dict[str, object], key: str) -> str | None:
     value = payload.get(key)
     return value if isinstance(value, str) and value else None

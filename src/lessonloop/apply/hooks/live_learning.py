@@ -19,7 +19,7 @@ import json
 import os
 import sqlite3
 
-from lessonloop.apply.hooks.hook_store import write
+from lessonloop.apply.hooks.hook_store import on_disk, write
 from lessonloop.core.timestamps import utc_now
 from lessonloop.store.hooks import recent_calls
 
@@ -199,10 +199,7 @@ def _ends_on_disk(event: CallEvent) -> list[tuple[str, str, str]]:
         return []
     from lessonloop.analyze.line_endings import file_endings
 
-    path = call.target_path
-    if not os.path.isabs(path) and event.cwd:
-        path = os.path.join(event.cwd, path)
-    ends = file_endings(path)
+    ends = file_endings(on_disk(call.target_path, event.cwd))
     return [(event.session_id, call.target_path, ends)] if ends else []
 
 

@@ -32,6 +32,7 @@ from lessonloop.apply.hooks.hook_store import (
     connect,
     decision,
     hook_policy,
+    on_disk,
     record_later,
     release,
     session_project,
@@ -383,9 +384,7 @@ def session_prompts(
 def _file_form(aspect: str, target: str, cwd: str | None) -> str | None:
     """The form of the file a call is about to edit or read, on disk: its line ends ("ends"), or
     whether it is UTF-8 ("encoding"); None when it cannot be read."""
-    import os
-
-    path = target if os.path.isabs(target) or not cwd else os.path.join(cwd, target)
+    path = on_disk(target, cwd)
     if aspect == "ends":
         from lessonloop.analyze.line_endings import file_endings
 
