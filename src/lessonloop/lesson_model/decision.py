@@ -25,7 +25,8 @@ through `PendingCall.file_form`):
    - in the other sessions of its project (the caller gives no one-off of another project), as
      a note while its live confidence is at least confidence.ONE_OFF_AT: the next session its
      call comes up in, until a session where the call worked or its note was a false alarm
-     lowers it (and a second failing session makes it a lesson);
+     lowers it (and a second failing session makes it a lesson); only a one-off that says what to
+     do instead or the rule broken (`remedied`), and not a person's rejection (about a moment);
 5. its confidence is the live one (lesson_model.confidence.live_confidence: its failing sessions'
    Wilson bound decayed for the days unseen, capped by the stored confidence);
 6. it warns; with `stop` (the hooks' default) a lesson that has earned it stops the call once
