@@ -19,7 +19,7 @@ from lessonloop.core.lazy_regex import LazyRegex
 _SEPARATORS = LazyRegex(r"\s*(?:&&|\|\||;|\||\n)\s*")
 _HEREDOC = LazyRegex(r"<<-?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)['\"]?")
 # PowerShell's here-strings: @' (or @") ending a line, the text, '@ (or "@) starting a line
-HERE_STRING = LazyRegex(r"@(['\"])[ \t]*\r?\n.*?\r?\n\1@", re.DOTALL)
+_HERE_STRING = LazyRegex(r"@(['\"])[ \t]*\r?\n.*?\r?\n\1@", re.DOTALL)
 # PowerShell parameters whose value is a count, or not a path (a name pattern, text, an encoding):
 # the value is no operand of the cmdlet (analyze/powershell_files.py, lesson_model/triggers.py)
 POWERSHELL_COUNT_PARAMETERS = frozenset({"-totalcount", "-head", "-first"})
@@ -342,7 +342,7 @@ def drop_heredoc_bodies(command: str) -> str:
     data, not commands): a here-string (`@'`, its lines, `'@`) is left as what it is to the line,
     one string, `''`."""
     if "@'" in command or '@"' in command:
-        command = HERE_STRING.sub("''", command)
+        command = _HERE_STRING.sub("''", command)
     if "<<" not in command:
         return command
     kept: list[str] = []

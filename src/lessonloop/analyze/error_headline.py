@@ -124,7 +124,7 @@ def says_error(text: str | None) -> bool:
         return False
     if _failing_check(lines) or _powershell_error(lines):
         return True
-    return any(_ERROR_LINES.match(line) or _SUMMARY_LINES.match(line) for line in lines if not is_noise(line))
+    return _carrying([(at, line) for at, line in enumerate(lines) if not is_noise(line)]) is not None
 
 
 _QUOTED_CR = re.compile(r"\r(['\"`])")
@@ -214,13 +214,19 @@ def _record_above(lines: list[str], at: int) -> str | None:
 _QUOTING = re.compile(r"(?:^|: )Failed to find expected lines in ")
 
 
-def _error_line(lines: list[str]) -> str:
-    kept = [(at, line) for at, line in enumerate(lines) if not is_noise(line)]
-    chosen: tuple[int, str] | None = None
+def _carrying(kept: list[tuple[int, str]]) -> tuple[int, str] | None:
+    """The first of the lines `kept` (position, text) that carries an error, else the first that
+    sums up failures (steps 2 and 3 above); None when none does."""
     for pattern in (_ERROR_LINES, _SUMMARY_LINES):
         chosen = next(((at, line) for at, line in kept if pattern.match(line)), None)
         if chosen is not None:
-            break
+            return chosen
+    return None
+
+
+def _error_line(lines: list[str]) -> str:
+    kept = [(at, line) for at, line in enumerate(lines) if not is_noise(line)]
+    chosen = _carrying(kept)
     if chosen is None:
         if not kept:
             # Only noise: its first line, unless all of it is what the shell prints before any output.

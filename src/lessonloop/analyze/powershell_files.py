@@ -21,8 +21,6 @@ from lessonloop.analyze.commands import POWERSHELL_COUNT_PARAMETERS, POWERSHELL_
 
 _READERS = frozenset({"get-content", "gc", "type"})
 _PATH_PARAMETERS = frozenset({"-path", "-literalpath", "-pspath", "-lp", "-filepath"})
-_COUNT_PARAMETERS = POWERSHELL_COUNT_PARAMETERS
-_VALUE_PARAMETERS = POWERSHELL_VALUE_PARAMETERS  # parameters that take a value that is not a path (skipped)
 WRITERS = frozenset({"set-content", "add-content", "ac", "out-file"})
 _REMOVERS = frozenset({"remove-item", "ri", "del", "erase"})
 _MOVERS = frozenset({"move-item", "mi", "move"})
@@ -74,7 +72,7 @@ def reads(words: list[str], known: dict[str, str]) -> list[tuple[str, int | None
     count: int | None = None
     paths, _ = _operands(words, known, counted=True)
     for index, word in enumerate(words[1:-1], 1):
-        if word.lower() in _COUNT_PARAMETERS and words[index + 1].isdigit():
+        if word.lower() in POWERSHELL_COUNT_PARAMETERS and words[index + 1].isdigit():
             count = int(words[index + 1])
     return [(path, 1, count) if count else (path, None, None) for path in paths]
 
@@ -126,7 +124,8 @@ def _operands(words: list[str], known: dict[str, str], counted: bool = False) ->
             paths.append(next(rest, ""))
         elif lowered == "-destination":
             destination = next(rest, None)
-        elif lowered in _VALUE_PARAMETERS or (counted and lowered in _COUNT_PARAMETERS):
+        elif lowered in POWERSHELL_VALUE_PARAMETERS or (counted and lowered in POWERSHELL_COUNT_PARAMETERS):
+            # a value that is not a path (skipped)
             next(rest, None)
         elif word.startswith("-") or word in ("|", "=") or lowered.startswith("[") or word == ")":
             continue

@@ -448,7 +448,6 @@ def decide(
             continue  # learned in this session: the warning about the same call resent speaks here
         verdict.matched.append(candidate)
         here = note = False
-        value = -1.0
         if candidate.status != "active" or candidate.tier not in rules.warn_tiers:
             if candidate.status != "active" or candidate.tier != "candidate":
                 continue
@@ -474,7 +473,7 @@ def decide(
                 here = True
         if not rules.allows_category(candidate.category):
             continue
-        if value < 0:
+        if not note:  # (a note has read it already)
             value = live_confidence(candidate, call.ts)
         action = WARN if here or note else action_for(value, candidate.origin, rules, candidate.failed_sessions)
         if action == STOP and not candidate.remedied:
