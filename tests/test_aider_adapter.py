@@ -211,6 +211,59 @@ def test_every_construct_of_a_history_is_read(tmp_path: Path) -> None:
     }
 
 
+TWO_BLOCKS_ONE_FILE = """
+# aider chat started at 2024-08-06 14:13:01
+
+> Main model: gpt-4o with diff edit format
+
+#### remove cache_missing
+
+app.py
+```python
+<<<<<<< SEARCH
+    cache_missing = False
+
+=======
+>>>>>>> REPLACE
+```
+
+app.py
+```python
+<<<<<<< SEARCH
+        self.cache_missing = False
+=======
+>>>>>>> REPLACE
+```
+
+> Tokens: 8,061 sent, 218 received.
+> The LLM did not conform to the edit format.
+> # 1 SEARCH/REPLACE block failed to match!
+>
+> ## SearchReplaceNoExactMatch: This SEARCH block failed to exactly match lines in app.py
+> <<<<<<< SEARCH
+>         self.cache_missing = False
+> =======
+> >>>>>>> REPLACE
+>
+> # The other 1 SEARCH/REPLACE block were applied successfully.
+"""
+
+
+def test_the_failure_aider_prints_is_put_on_the_block_it_prints(tmp_path: Path) -> None:
+    """Two blocks for one file, the second printed as failed: the second failed, the first applied
+    (not the file's first block of the reply, whatever aider printed)."""
+    history = write(tmp_path / "proj" / ".aider.chat.history.md", TWO_BLOCKS_ONE_FILE)
+    db = tmp_path / "s.db"
+    ingest(db, history)
+    rows = sqlite3.connect(db).execute(
+        "SELECT json_extract(input_json, '$.old_string'), status FROM tool_calls WHERE tool = 'edit_block' ORDER BY seq"
+    )
+    assert [(old.strip(), status) for old, status in rows] == [
+        ("cache_missing = False", "ok"),
+        ("self.cache_missing = False", "error"),
+    ]
+
+
 def test_bad_input_is_reported_and_the_rest_read(tmp_path: Path) -> None:
     bad = (
         as_aider_writes(SESSION_TWO).encode()

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from lessonloop.capture.aider.edit_blocks import EditBlock, find_blocks, unified_diff
+from lessonloop.capture.aider.edit_blocks import DIVIDER, HEAD, EditBlock, find_blocks, unified_diff
 from lessonloop.capture.aider.usage_line import cost_of, parse_token_report
 from lessonloop.capture.parsing import ERROR_TEXT_CHARS, MESSAGE_TEXT_CHARS, RESULT_EXCERPT_CHARS, clipped
 from lessonloop.core import json_codec
@@ -609,7 +609,11 @@ class SessionReader:
         match = _NO_MATCH.match(first)
         path = match.group(1).strip() if match is not None else None
         candidates = [p for p in self.pending if not p.settled]
-        chosen = next((p for p in candidates if p.block.path == path), candidates[0] if candidates else None)
+        shown = _shown_search(text)
+        chosen = next(
+            (p for p in candidates if p.block.path == path and _lines_of(p.block.search) == shown),
+            next((p for p in candidates if p.block.path == path), candidates[0] if candidates else None),
+        )
         if chosen is not None:
             self._settle(chosen, index, "error", "\n".join(text))
 
@@ -660,6 +664,22 @@ class SessionReader:
         else:
             status, exit_code = "ok", None  # /run and /git: aider does not write the exit status
         self._result(command.call_id, command.seq, status, exit_code=exit_code, text=output or None)
+
+
+def _lines_of(text: str) -> list[str]:
+    """A block's text as aider prints it back: each line without the blanks at its end."""
+    return [line.rstrip() for line in text.split("\n")]
+
+
+def _shown_search(text: list[str]) -> list[str] | None:
+    """The SEARCH part of the block a "SearchReplaceNoExactMatch" report prints (its lines after
+    the heading: the SEARCH marker, the old lines, the divider); None when it prints none."""
+    if len(text) < 2 or not HEAD.match(text[1]):
+        return None
+    for end in range(2, len(text)):
+        if DIVIDER.match(text[end]):
+            return text[2:end]
+    return None
 
 
 def _parse_utc(text: str | None) -> datetime | None:
