@@ -62,7 +62,15 @@ class CallEvent:
         self.headline = ""
         if call.status == "error":
             self.signature = call_signature(
-                call.kind, call.tool, call.error_text, self.segments, branch, call.exit_code, call.input
+                call.kind,
+                call.tool,
+                call.error_text,
+                self.segments,
+                branch,
+                call.exit_code,
+                call.input,
+                call.command,
+                self.shell if call.command and '"' in call.command else None,
             )
             self.headline = self.signature.split("|", 1)[1]
 

@@ -44,7 +44,8 @@ from lessonloop.core.outside_text import as_data
 from lessonloop.core.tool_kinds import EDIT, READ, SHELL, WRITE
 from lessonloop.learn.episodes import Draft, _usage_draft, named_operand, show_command
 from lessonloop.learn.events import CallEvent
-from lessonloop.learn.signatures import digest
+from lessonloop.learn.signatures import QUOTE_ENDS_INSIDE, digest
+from lessonloop.lesson_model.environment import POWERSHELL
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.lesson_model.quoting import tool_output
 from lessonloop.lesson_model.stand_ins import OUTSIDE, absent_remedy, stand_in
@@ -57,6 +58,7 @@ from lessonloop.lesson_model.triggers import (
     LF_ON_CRLF,
     NOT_UTF8,
     OLD_TEXT_PARAMS,
+    QUOTE_INSIDE,
     SUBSTITUTIONS,
     WORKED,
     Trigger,
@@ -387,12 +389,19 @@ def tool_not_granted(error_text: str | None, tool: str) -> bool:
     return _names_own_tool(_NOT_GRANTED_TOOL, error_text, tool)
 
 
-def _refused_form(call: Call, headline: str) -> tuple[Trigger, str, str, bool] | None:
+def _refused_form(call: Call, headline: str, shell: str | None = None) -> tuple[Trigger, str, str, bool] | None:
     """(trigger, title, prevention, machine-wide) when a shell or its tool refused a form of the
     command line: an operator the shell rejects (in every shell tool of the machine), a form of
     substitution a shell tool refuses, a backslash-escaped quote a shell does not take (in that
-    tool); a here-document a sandboxed shell cannot write (in the project: a sandbox is a
-    session's setting)."""
+    tool), a double quote that ended its double-quoted argument (in that `shell`); a here-document
+    a sandboxed shell cannot write (in the project: a sandbox is a session's setting)."""
+    if headline == QUOTE_ENDS_INSIDE:
+        return (
+            Trigger(SHELL, token=QUOTE_INSIDE, tool=call.tool, shell=shell),
+            "A double quote inside a double-quoted argument ends it in this shell",
+            _QUOTE_REMEDY[shell == POWERSHELL],
+            True,
+        )
     if _NO_HERE_DOCUMENT.search((call.error_text or "")[:2000]) and "<<" in operator_tokens(call.command):
         return (
             Trigger(SHELL, token="<<", tool=call.tool),
@@ -438,11 +447,20 @@ def _refused_form(call: Call, headline: str) -> tuple[Trigger, str, str, bool] |
     return None
 
 
+_QUOTE_REMEDY = {
+    True: 'In PowerShell a double quote ends a double-quoted argument, `\\"` too (a backslash does not escape '
+    "it): put text that holds double quotes in single quotes ('a\"b', '' for a single quote), or write code "
+    "with quotes of its own to a file (or a here-string @' ... '@ piped to the program) instead of passing it inline.",
+    False: 'Escape each double quote inside a double-quoted argument (\\"), or put the text in single quotes, '
+    "or write code with quotes of its own to a file (or a here-document) instead of passing it inline.",
+}
+
+
 def refused_form(event: CallEvent) -> bool:
     """Whether the failure is a shell (or its tool) refusing a form of the command line (an
-    operator, a substitution, an escaped quote, a here-document in a sandbox): its cause is that
-    form, whatever the call that worked next changed."""
-    return event.call.kind == SHELL and _refused_form(event.call, event.headline) is not None
+    operator, a substitution, an escaped quote, a quote that ended its argument, a here-document
+    in a sandbox): its cause is that form, whatever the call that worked next changed."""
+    return event.call.kind == SHELL and _refused_form(event.call, event.headline, event.shell) is not None
 
 
 def _tool_refusal(call: Call) -> tuple[str, str] | None:
@@ -463,14 +481,15 @@ def general_draft(event: CallEvent) -> Draft | None:
     call = event.call
     headline = event.headline
     failed_as = event.error_class or "UNKNOWN"
-    refused = _refused_form(call, headline) if call.kind == SHELL else None
+    refused = _refused_form(call, headline, event.shell) if call.kind == SHELL else None
     if refused is not None:
         trigger, title, prevention, machine_wide = refused
+        said = shown_error(event)
         return _draft(
             event,
             trigger,
-            title=f"{title}: {tool_output(headline)}",
-            body=f"`{first_line(call.command, 120)}` failed ({failed_as}): {tool_output(headline)}",
+            title=f"{title}: {tool_output(said)}",
+            body=f"`{first_line(call.command, 120)}` failed ({failed_as}): {tool_output(said)}",
             prevention=prevention,
             category="shell",
             machine_wide=machine_wide,
@@ -634,6 +653,15 @@ _FORM_TITLE = {
 }
 
 
+def shown_error(event: CallEvent) -> str:
+    """The error line a lesson quotes: the signature's (event.headline), or, where the signature
+    names a cause in place of the line (`<...>`: one cause however it is worded), the failure's own."""
+    headline = event.headline
+    if headline.startswith("<") and headline.endswith(">"):
+        return error_headline(event.call.error_text) or headline
+    return headline
+
+
 def _form_draft(event: CallEvent, failing: tuple[str, ...]) -> Draft | None:
     """The lesson of a failure caused by the script's own form (analyze/file_form.py): every
     script of its folder and extension, with the fix of that form as the remedy."""
@@ -644,7 +672,7 @@ def _form_draft(event: CallEvent, failing: tuple[str, ...]) -> Draft | None:
     pattern = script_family(script)
     folder = f"`{pattern.rsplit('/', 1)[0]}/`" if "/" in pattern else "this folder"
     ext = pattern.rsplit("*", 1)[-1]
-    headline = event.headline
+    headline = shown_error(event)
     return _draft(
         event,
         Trigger(SHELL, unless=Unless((pattern,), since=WORKED), family=pattern),

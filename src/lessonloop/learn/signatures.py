@@ -17,6 +17,9 @@ _REFUSED_COMMAND = re.compile(r"`.*` rejected: (.+)\Z")
 _GLOB_REMNANT = re.compile(r"(?:<path>|[\w.-]+)[*?][\w.*?{},-]*|\*\.[\w{},]+")
 _IO_WRAPPER = re.compile(r"IO error for operation on <path>: ")
 TIMEOUT_EXIT = 124  # `timeout`'s exit status, and the agents' for a command they cut (Codex)
+# the signature's line of a command its shell or program could not parse because a double quote
+# ended a double-quoted argument inside a word (analyze/shell_quotes.py)
+QUOTE_ENDS_INSIDE = "<a double quote inside a double-quoted argument ended it>"
 ECHO_CHARS = 12  # an input value shorter than this is a word, not a quote of the call's input
 
 
@@ -76,12 +79,16 @@ def call_signature(
     branch: str | None = None,
     exit_code: int | None = None,
     tool_input: object = None,
+    command: str | None = None,
+    shell: str | None = None,
 ) -> str:
     """A failed call's error signature (error_signature): named by its neutral `kind` (Codex's and
     Claude Code's failing `git push` are the same error), by its own `tool` for kind "other", and
     with the program of its last command when the error is only an exit status. A script failing
     for its Windows line endings has one signature however its shell words it (`bash\\r: No such
-    file or directory`, `$'\\r': command not found`, `^M: bad interpreter`)."""
+    file or directory`, `$'\\r': command not found`, `^M: bad interpreter`); so has a command line
+    that could not be parsed because a double quote ended its double-quoted argument inside a word
+    (analyze/shell_quotes.py: read with `shell`'s rules, else those of the shell its error names)."""
     label = tool if kind == "other" else kind
     head = error_text[:2000] if kind == "shell" and error_text else ""
     if "\r" in head or "\\r" in head or "^M" in head:
@@ -89,6 +96,14 @@ def call_signature(
 
         if line_ends_error(error_text):
             return f"{label}|<{CRLF}: a script with Windows line endings>"  # one cause, however the shell says it
+    if head and command and '"' in command:
+        from lessonloop.analyze.shell_quotes import quote_ends_inside, says_parse_error
+
+        if says_parse_error(head):
+            from lessonloop.lesson_model.environment import POWERSHELL, error_shell
+
+            if quote_ends_inside(command, (shell or error_shell(error_text)) == POWERSHELL):
+                return f"{label}|{QUOTE_ENDS_INSIDE}"  # one cause, wherever the quote fell
     program = segments[-1][0] if segments and segments[-1] else ""
     return error_signature(label, error_text, branch, exit_code, program, tool_input)
 

@@ -32,7 +32,7 @@ from lessonloop.analyze.commands import (
 from lessonloop.core.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.core.tool_kinds import CHANGE_KINDS, EDIT, OTHER, READ, SHELL, SUBAGENT, TOOL_KINDS, WRITE
-from lessonloop.lesson_model.environment import windows_path
+from lessonloop.lesson_model.environment import POWERSHELL, windows_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:  # annotations only: typing and collections.abc cost the hooks milliseconds
@@ -638,7 +638,12 @@ class Trigger:
         if self.param is not None:
             return breaks_rule(tool_input, self.param, self.rule)
         if self.token is not None:
-            used = self.token in (line_forms(command) if self.token in LINE_FORMS else operator_tokens(command))
+            if self.token == QUOTE_INSIDE:
+                from lessonloop.analyze.shell_quotes import quote_ends_inside  # (that lesson's only)
+
+                used = quote_ends_inside(command, (shell or self.shell) == POWERSHELL)
+            else:
+                used = self.token in (line_forms(command) if self.token in LINE_FORMS else operator_tokens(command))
             # (a form refused for one program: `rg` given a wildcard the shell did not expand)
             return used and (self.words is None or any(w[: len(self.words)] == self.words for w in segments))
         if self.path is not None:
@@ -718,6 +723,9 @@ ESCAPED_QUOTE = '\\"'
 # is, where a POSIX shell expands it
 BARE_GLOB = "<glob>"
 LINE_FORMS = (*SUBSTITUTIONS, ESCAPED_QUOTE, BARE_GLOB)
+# a double quote that ends a double-quoted argument inside a word (analyze/shell_quotes.py), read
+# with the rules of the call's shell (or the lesson's)
+QUOTE_INSIDE = '<"...">'
 _DOUBLE_QUOTED = LazyRegex(r'"(?:[^"\\\n]|\\.)*"')
 _GLOB_WORD = LazyRegex(r"(?:^|[\s(])(?=[^\s\-])[^\s|;&<>()'\"]*\*")
 _SINGLE_QUOTED = LazyRegex(r"'[^'\n]*'")

@@ -538,7 +538,7 @@ def _replay(
         segments = command_segments(command) if command else []
         tool_input = _input(input_json)
         signature = (
-            call_signature(kind, tool, error_text, segments, branch, exit_code, tool_input)
+            call_signature(kind, tool, error_text, segments, branch, exit_code, tool_input, command)
             if signed and status == "error"
             else None
         )
