@@ -42,6 +42,7 @@ from lessonloop.analyze.inputs import Call
 from lessonloop.analyze.line_endings import lf_lines
 from lessonloop.core.outside_text import as_data
 from lessonloop.core.tool_kinds import EDIT, READ, SHELL, WRITE
+from lessonloop.learn.cmdlet_lessons import cmdlet_draft
 from lessonloop.learn.episodes import Draft, _usage_draft, named_operand, show_command
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.signatures import QUOTE_ENDS_INSIDE, digest
@@ -517,6 +518,9 @@ def general_draft(event: CallEvent) -> Draft | None:
             prevention=f"Check `{param}` against the tool's rule before the call ({describe_rule(kept)} fails).",
             category=call.tool,
         )
+    cmdlet = cmdlet_draft(event) if call.kind == SHELL else None
+    if cmdlet is not None:
+        return cmdlet
     if event.segments:
         failing = failing_segment(event.segments, call.error_text)
         if not failing:

@@ -636,6 +636,10 @@ class Trigger:
         if self.shell is not None and shell is not None and shell != self.shell:
             return False  # learned in another shell
         if self.param is not None:
+            if kind == SHELL and self.words:  # a cmdlet's parameter, read from the command's words
+                from lessonloop.analyze.cmdlet_rules import breaks_cmdlet_rule  # (those lessons' only)
+
+                return any(breaks_cmdlet_rule(words, self.words[0], self.param, self.rule) for words in segments)
             return breaks_rule(tool_input, self.param, self.rule)
         if self.token is not None:
             if self.token == QUOTE_INSIDE:
@@ -899,6 +903,8 @@ def describe_rule(rule: str | None) -> str:
         return f"is shorter than {rule[4:]}"
     if rule and rule.startswith("type:"):
         return f"is not a {rule[5:]}"
+    if rule and rule.startswith("shape:"):
+        return f"is written `{rule[6:]}` (text to it, not a value of its type)"
     return "breaks the tool's rule"
 
 
