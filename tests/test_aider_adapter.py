@@ -264,6 +264,53 @@ def test_the_failure_aider_prints_is_put_on_the_block_it_prints(tmp_path: Path) 
     ]
 
 
+SECOND_DIVIDER = """
+# aider chat started at 2024-08-12 16:41:09
+
+> Main model: claude-3-5-sonnet-20240620 with diff edit format
+
+#### remove the event method
+
+aider/analytics.py
+```python
+<<<<<<< SEARCH
+    def event(self, name):
+        pass
+=======
+=======
+>>>>>>> REPLACE
+```
+
+> Tokens: 3,306 sent, 235 received.
+> The LLM did not conform to the edit format.
+> https://aider.chat/docs/troubleshooting/edit-errors.html
+> aider/analytics.py
+> <<<<<<< SEARCH
+>     def event(self, name):
+>         pass
+> =======
+> =======
+>
+> ^^^ Expected `>>>>>>> REPLACE` not `=======
+"""
+
+
+def test_a_malformed_reply_keeps_what_aider_said_it_expected(tmp_path: Path) -> None:
+    """A reply aider could not parse fails with "did not conform" and the line aider points at
+    ("^^^ Expected `>>>>>>> REPLACE` not `======="): the rule the block broke, kept with the failure."""
+    history = write(tmp_path / "proj" / ".aider.chat.history.md", SECOND_DIVIDER)
+    db = tmp_path / "s.db"
+    ingest(db, history)
+    ((status, error, new),) = sqlite3.connect(db).execute(
+        "SELECT status, error_text, json_extract(input_json, '$.new_string') FROM tool_calls WHERE tool = 'edit_block'"
+    )
+    assert status == "error" and new == "======="
+    assert error.splitlines() == [
+        "The LLM did not conform to the edit format.",
+        "^^^ Expected `>>>>>>> REPLACE` not `=======",
+    ]
+
+
 def test_bad_input_is_reported_and_the_rest_read(tmp_path: Path) -> None:
     bad = (
         as_aider_writes(SESSION_TWO).encode()

@@ -18,7 +18,7 @@ NO_SKIP = (
     "    + CategoryInfo          : InvalidArgument: (:) [Get-Content], ParameterBindingException\r\n"
 )
 RANGE = (
-    "Select-Object : Cannot bind parameter 'Index'. Cannot convert value \"340..420\" to type \"System.Int32\". "
+    'Select-Object : Cannot bind parameter \'Index\'. Cannot convert value "340..420" to type "System.Int32". '
     'Error: "Input \r\nstring was not in a correct format."\r\nAt line:1 char:108\r\n'
     "    + CategoryInfo          : InvalidArgument: (:) [Select-Object], ParameterBindingException\r\n"
 )
@@ -29,7 +29,11 @@ def test_the_rule_powershell_states() -> None:
     absent = cmdlet_rule(NO_SKIP)
     assert absent is not None and (absent.cmdlet, absent.param, absent.rule) == ("Get-Content", "Skip", ABSENT)
     ranged = cmdlet_rule(RANGE)
-    assert ranged is not None and (ranged.cmdlet, ranged.param, ranged.rule) == ("Select-Object", "Index", SHAPE + "<n>..<n>")
+    assert ranged is not None and (ranged.cmdlet, ranged.param, ranged.rule) == (
+        "Select-Object",
+        "Index",
+        SHAPE + "<n>..<n>",
+    )
     assert (ranged.value, ranged.type_name) == ("340..420", "System.Int32")
     assert cmdlet_rule("rg: src: No such file or directory") is None
     assert cmdlet_rule(None) is None

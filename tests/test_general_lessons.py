@@ -908,3 +908,16 @@ def test_a_line_that_did_not_parse_teaches_no_flag() -> None:
     play(learner, s.bash("Set-Content -Path report.md -Value $text"))
     lacks = [lesson.trigger.lacks for lesson in learner.lessons.values() if lesson.trigger and lesson.trigger.lacks]
     assert lacks == []
+
+
+def test_a_line_the_tools_parser_did_not_expect_is_a_rule_of_the_parameter_that_holds_it() -> None:
+    """Aider's "^^^ Expected `>>>>>>> REPLACE` not `=======`" (a SEARCH/REPLACE block with a second
+    divider): the block's new text may not hold that line; checked on the next block."""
+    from lessonloop.lesson_model.triggers import breaks_rule
+
+    error = "The LLM did not conform to the edit format.\n^^^ Expected `>>>>>>> REPLACE` not `======="
+    block = {"file_path": "a.py", "old_string": "x = 1", "new_string": "x = 2\n======="}
+    assert general_lessons.parameter_rule(error, block) == ("new_string", "line:=======")
+    assert general_lessons.parameter_rule(error, {"file_path": "a.py", "old_string": "x", "new_string": "y"}) is None
+    assert breaks_rule({"new_string": "a\n  =======  \nb"}, "new_string", "line:=======")
+    assert not breaks_rule({"new_string": "a ======= b"}, "new_string", "line:=======")

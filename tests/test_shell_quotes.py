@@ -18,7 +18,7 @@ PS_TERMINATOR = (
     "    + FullyQualifiedErrorId : TerminatorExpectedAtEndOfString\n"
 )
 PS_EXPRESSION = (
-    "Exit code: 1\nAt line:9 char:44\n+                 print(f\"{idx}: {line.strip()}\")\n"
+    'Exit code: 1\nAt line:9 char:44\n+                 print(f"{idx}: {line.strip()}")\n'
     "+                                            ~\nAn expression was expected after '('.\n"
     "    + CategoryInfo          : ParserError: (:) [], ParentContainsErrorRecordException\n"
 )
@@ -33,7 +33,7 @@ PS_MEMBER = (
     ("command", "powershell", "ends_inside"),
     [
         # PowerShell: a quote inside the argument ends it, `\"` too
-        ("python -c \"if 'className=\"h-7' in line: print(1)\"", True, True),
+        ('python -c "if \'className="h-7\' in line: print(1)"', True, True),
         ('python -c "print(f"{idx}")"', True, True),
         ('rg -n "data-testid=\\"module" src', True, True),
         ('rg -n "data-testid=\\".*kanban|gantt" src', True, True),  # `"...".x`: a member, in PowerShell
@@ -46,7 +46,7 @@ PS_MEMBER = (
         ('git commit -m "fix: the parser"', True, False),
         ('Get-ChildItem "C:\\Users\\me\\" -Force', True, False),
         ('Get-Content -Path "a.txt" | Select-String "x"', True, False),
-        ("@'\nprint(\"a\" + f\"{b}\")\n'@ | python -", True, False),
+        ('@\'\nprint("a" + f"{b}")\n\'@ | python -', True, False),
         ('python -c "print(1)', True, False),  # never closed: no word after it
         # POSIX: a backslash escapes the quote; a path or an extension joined to a quoted word is fine
         ('python -c "print(\\"x\\")"', False, False),
@@ -76,11 +76,11 @@ def test_one_signature_however_the_shell_words_the_broken_quote() -> None:
     cause, one signature. The same errors on a line whose quotes are right, or another failure
     of a line with such a quote, keep their own."""
     family = f"shell|{QUOTE_ENDS_INSIDE}"
-    assert signature("python -c \"if 'className=\"h-7' in line: print(1)\"", PS_TERMINATOR) == family
+    assert signature('python -c "if \'className="h-7\' in line: print(1)"', PS_TERMINATOR) == family
     assert signature('python -c "print(f"{idx}")"', PS_EXPRESSION) == family
     assert signature('rg -n "data-testid=\\".*kanban|gantt" src', PS_MEMBER) == family
     python = '  File "<string>", line 4\n    print(r\'className=\nSyntaxError: unterminated string literal (detected at line 4)'
-    assert signature("python -c \"print(r'className=\"text\"')\"", python) == family
+    assert signature('python -c "print(r\'className="text"\')"', python) == family
     assert signature("python -c 'print(1'", python) != family  # its quotes are right: Python's own error
     assert signature('rg -n "data-testid=\\"x" src', "rg: src: No such file or directory") != family
 

@@ -215,6 +215,12 @@ def parameter_rule(error_text: str | None, tool_input: object) -> tuple[str, str
     path_rule = _path_rule(text, tool_input)
     if path_rule is not None:
         return path_rule
+    found = _NOT_THIS_LINE.search(text)
+    if found:
+        line = found.group(1)
+        param = next((k for k, v in tool_input.items() if breaks_rule({k: v}, k, f"line:{line}")), None)
+        if param is not None:
+            return param, f"line:{line}"
     for code, middle, name in _ZOD.findall(text):
         if code == "too_big":
             limit = re.search(r'"maximum":\s*(\d+)', middle)
@@ -225,6 +231,11 @@ def parameter_rule(error_text: str | None, tool_input: object) -> tuple[str, str
         elif (found := _EXPECTED.search(middle)) and found.group(1) in JSON_TYPES and name in tool_input:
             return name, f"type:{found.group(1)}"
     return None
+
+
+# A parser that met a line it did not expect, naming it: Aider's "^^^ Expected `>>>>>>> REPLACE`
+# not `=======`" (a SEARCH/REPLACE block with a second divider): a value with that line breaks it.
+_NOT_THIS_LINE = re.compile(r"Expected `[^`\n]+` not `([^`\n]*?[^`\s])\s*(?:`|$)", re.MULTILINE)
 
 
 def _path_rule(text: str, tool_input: Mapping[str, object]) -> tuple[str, str] | None:

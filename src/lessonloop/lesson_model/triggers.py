@@ -763,8 +763,9 @@ def breaks_rule(tool_input: Mapping[str, Any] | None, param: str, rule: str | No
     """Whether a call's input breaks a tool's parameter rule: "required" (the parameter left out
     or empty), "unexpected" (given), "max:N" (a text or list longer than N), "min:N" (shorter
     than N), "type:T" (given as another JSON type than T), "absolute" (a relative path), "inside:D|E"
-    (a path under none of these folders), LF_ON_CRLF (an old text with LF line ends), NOT_UTF8
-    (always: the file is the decision's to check)."""
+    (a path under none of these folders), "line:L" (a text with a line that is L, blanks around it
+    aside), "shape:S" (a cmdlet's value of that shape: analyze/cmdlet_rules.py), LF_ON_CRLF (an old
+    text with LF line ends), NOT_UTF8 (always: the file is the decision's to check)."""
     if tool_input is None:
         return False
     if "/" in param:  # a nested parameter (`questions/*/header`): broken when any of its values is
@@ -859,6 +860,8 @@ def _breaks_value(value: Any, rule: str | None) -> bool:
         return isinstance(value, str | list | dict) and len(value) > int(rule[4:])
     if rule and rule.startswith("min:") and rule[4:].isdigit():
         return isinstance(value, str | list | dict) and len(value) < int(rule[4:])
+    if rule and rule.startswith("line:"):
+        return isinstance(value, str) and any(line.strip() == rule[5:] for line in value.split("\n"))
     if rule and rule.startswith("type:") and rule[5:] in JSON_TYPES:
         if value is None:
             return False
@@ -903,6 +906,8 @@ def describe_rule(rule: str | None) -> str:
         return f"is shorter than {rule[4:]}"
     if rule and rule.startswith("type:"):
         return f"is not a {rule[5:]}"
+    if rule and rule.startswith("line:"):
+        return f"has a line `{rule[5:]}` (the tool cannot parse it there)"
     if rule and rule.startswith("shape:"):
         return f"is written `{rule[6:]}` (text to it, not a value of its type)"
     return "breaks the tool's rule"

@@ -59,6 +59,9 @@ _NO_MATCH = re.compile(r"^## SearchReplaceNoExactMatch: .*? in (.+)$")
 _APPLIED = "Applied edit to "
 _SKIPPED = "Skipping edits to "
 _NOT_CONFORM = "The LLM did not conform to the edit format."
+# after "did not conform", aider echoes the reply up to the line it could not parse, then says what
+# it expected there (editblock_coder.py): "^^^ Expected `>>>>>>> REPLACE` not `=======`"
+_POINTER = "^^^ "
 _UDIFF_FAILED = ("UnifiedDiffNoMatch: ", "UnifiedDiffNotUnique: ")
 _LINT_RUNNING = "## Running: "
 _INTERRUPT = "^C KeyboardInterrupt"
@@ -110,7 +113,8 @@ _BLOCK_END = re.compile(
 # the same after the newline before a line (a literal first character, as above).
 _NOTABLE_TEXT = (
     r"> (?:Tokens: |Applied edit to |Skipping edits to |The LLM did not conform|## SearchReplaceNoExactMatch: "
-    r"|## Running: |Commit |\^C KeyboardInterrupt|Model|Main model|Removed: |Added |Add these files to the chat|Add file to the chat|UnifiedDiffNo)"
+    r"|## Running: |Commit |\^C KeyboardInterrupt|Model|Main model|Removed: |Added |Add these files to the chat|Add file to the chat|UnifiedDiffNo"
+    r"|\^\^\^ )"
 )
 _NOTABLE = re.compile(_NOTABLE_TEXT)
 _NOTABLE_LINE = re.compile("\n" + _NOTABLE_TEXT)
@@ -238,6 +242,7 @@ class SessionReader:
         self.first_lineno = first_lineno  # the file's line number of lines[0]
         self.pending: list[_Pending] = []
         self.failure_seen = False  # "did not conform" after the pending blocks
+        self.failure_said = ""  # what aider said was wrong in the reply ("^^^ Expected ... not ...")
         self.failure_listed = False  # ... naming the blocks that failed
         self.settled_any = False  # an outcome line came after the pending blocks
         self.command: _Command | None = None
@@ -499,6 +504,8 @@ class SessionReader:
             self._settle_path(text[len(_SKIPPED) :].strip(), index, "rejected")
         elif text == _NOT_CONFORM:
             self.failure_seen = True
+        elif text.startswith(_POINTER) and self.failure_seen and not self.failure_said:
+            self.failure_said = text
         elif text.startswith(_UDIFF_FAILED) and not self.pending:
             call_id = self._call(index, "edit_file", EDIT, {}, None, None)
             self._result(call_id, self.first_lineno + index, "error", text=text)
@@ -628,12 +635,13 @@ class SessionReader:
         the reply (a malformed reply applies nothing). Without a failure: no outcome known."""
         if self.failure_seen:
             status = "ok" if self.failure_listed else "error"
-            text = None if self.failure_listed else _NOT_CONFORM
+            text = None if self.failure_listed else "\n".join(filter(None, (_NOT_CONFORM, self.failure_said)))
             for pending in self.pending:
                 if not pending.settled:
                     self._settle(pending, pending.index, status, text)
         self.pending = []
         self.failure_seen = self.failure_listed = self.settled_any = False
+        self.failure_said = ""
 
     def _lint(self, index: int, command: str, output: list[str]) -> None:
         call_id = self._call(index, "lint", SHELL, {"command": command}, command, None)
