@@ -295,16 +295,26 @@ aider/analytics.py
 """
 
 
-def test_a_malformed_reply_keeps_what_aider_said_it_expected(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("closing", "new_text"),
+    [
+        (">>>>>>> REPLACE\n", "======="),  # a second divider, then REPLACE
+        ("", "    def event(self):\n        return\n======="),  # a second divider and no REPLACE at all
+    ],
+)
+def test_a_malformed_reply_keeps_what_aider_said_it_expected(tmp_path: Path, closing: str, new_text: str) -> None:
     """A reply aider could not parse fails with "did not conform" and the line aider points at
-    ("^^^ Expected `>>>>>>> REPLACE` not `======="): the rule the block broke, kept with the failure."""
-    history = write(tmp_path / "proj" / ".aider.chat.history.md", SECOND_DIVIDER)
+    ("^^^ Expected `>>>>>>> REPLACE` not `======="): the rule the block broke, kept with the failure.
+    A last block closed by that second divider, never by REPLACE, is a call too (aider read it)."""
+    text = SECOND_DIVIDER.replace("=======\n=======\n>>>>>>> REPLACE\n", "=======\n" + new_text + "\n" + closing)
+    history = write(tmp_path / "proj" / ".aider.chat.history.md", text)
     db = tmp_path / "s.db"
     ingest(db, history)
     ((status, error, new),) = sqlite3.connect(db).execute(
         "SELECT status, error_text, json_extract(input_json, '$.new_string') FROM tool_calls WHERE tool = 'edit_block'"
     )
-    assert status == "error" and new == "======="
+    assert status == "error" and new == new_text
+    assert count([str(history)])["tools"]["edit_block"] == {"calls": 1, "errors": 1}
     assert error.splitlines() == [
         "The LLM did not conform to the edit format.",
         "^^^ Expected `>>>>>>> REPLACE` not `=======",

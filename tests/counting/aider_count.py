@@ -22,7 +22,8 @@ Format (Aider-AI/aider, aider/io.py append_chat_history, user_input, tool_output
   always failed); run (/run X, !X: never failed unless "^C KeyboardInterrupt" before the next
   input); git (/git X: same); test (/test X: failed when "Added N lines of output to the chat."
   or a reply follows before the next input, or interrupted); undo (/undo: failed unless a
-  "> Removed: " line follows); edit_block: each SEARCH/REPLACE block of a reply (a plain run right
+  "> Removed: " line follows); edit_block: each SEARCH/REPLACE block of a reply (also its last
+  block when a second divider closes it and no REPLACE line follows; a plain run right
   after a prompt-like input, or right before a "> Tokens: " line); its file is the nearest
   non-fence line of the 3 above its SEARCH marker (fences: ```, <source>, <code>, <pre>,
   <codeblock>, <sourcecode> and their closing tags; a fence followed by a name with "." or "/"
@@ -338,18 +339,21 @@ def count_session(lines: list[str], result: dict) -> None:
                     break
                 if name is not None:
                     path = name
-                # complete only: a divider, then a REPLACE line, before another SEARCH line
-                seen_divider = False
+                # complete only: a divider, then a REPLACE line, before another SEARCH line; or,
+                # the reply's last block, a second divider and then no REPLACE and no SEARCH line
+                dividers = 0
                 complete = False
+                cut = False
                 for later in group[i + 1 :]:
-                    if not seen_divider and DIVIDER.match(later):
-                        seen_divider = True
-                    elif seen_divider and UPDATED.match(later):
+                    if DIVIDER.match(later):
+                        dividers += 1
+                    elif dividers and UPDATED.match(later):
                         complete = True
                         break
                     elif HEAD.match(later):
+                        cut = True
                         break
-                if complete:
+                if complete or (dividers >= 2 and not cut):
                     blocks.append({"path": path, "state": None})
     close_blocks()
     close_command()

@@ -4,7 +4,9 @@ A block (aider/coders/editblock_coder.py) is a file name line, an optional fence
 aider's other fences: <source>, <code>, <pre>, <codeblock>, <sourcecode>, maybe with a language), then
 `<<<<<<< SEARCH`, the old lines, `=======`, the new lines, `>>>>>>> REPLACE` (5 to 9 marker
 characters). A block without a file name line continues the previous block's file. An empty
-SEARCH part creates a new file (or appends to one).
+SEARCH part creates a new file (or appends to one). The reply's last block closed by a second
+`=======` and never by REPLACE is a block too, its new text up to that line: aider reads it that
+far and fails the reply ("Expected `>>>>>>> REPLACE` not `=======`").
 """
 
 from __future__ import annotations
@@ -62,19 +64,26 @@ def find_blocks(lines: list[str]) -> list[EditBlock]:
         named = _file_name(lines, index)
         if named is not None:
             path = named
-        divider = updated = -1
+        divider = updated = second = -1
         after = at + 1
         while after < count:
             cursor = markers[after]
             text = lines[cursor]
-            if divider < 0 and text.startswith("=====") and DIVIDER.match(text):
-                divider = cursor
+            if text.startswith("=====") and DIVIDER.match(text):
+                if divider < 0:
+                    divider = cursor
+                elif second < 0:
+                    second = cursor
             elif divider >= 0 and text.startswith(">>>>>") and UPDATED.match(text):
                 updated = cursor
                 break
             elif text.startswith("<<<<<") and HEAD.match(text):
                 break  # a new block before this one ended: this one is malformed
             after += 1
+        if updated < 0 and second >= 0 and after >= count:
+            # the reply's last block, closed by a second divider and never by REPLACE: aider stops
+            # there ("Expected `>>>>>>> REPLACE` not `=======`"); its new text runs to that line
+            updated = second + 1
         if divider < 0 or updated < 0:
             at = after  # the next SEARCH marker, or none
             continue
