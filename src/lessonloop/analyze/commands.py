@@ -309,6 +309,40 @@ def shell_tokens(command: str) -> tuple[str, ...] | None:
     return tuple(tokens)
 
 
+def quoted_words(command: str) -> list[list[tuple[str, bool]]]:
+    """A command line's simple commands, each word with whether it was quoted whole (`"--color"`,
+    `'-x'`: a word the shell hands on as it is, whatever it starts with), read as shell_tokens reads
+    them; [] when a quote is not closed."""
+    commands: list[list[tuple[str, bool]]] = [[]]
+    word: list[str] | None = None
+    whole = False
+    for match in _TOKEN.finditer(drop_heredoc_bodies(command)):
+        kind = match.lastgroup
+        if kind == "unbalanced":
+            return []
+        if kind in ("space", "op"):
+            if word is not None:
+                commands[-1].append(("".join(word), whole))
+                word = None
+            if kind == "op" or "\n" in match.group("space"):
+                commands.append([])
+            continue
+        quoted = kind in ("single", "double")
+        if word is None:
+            word, whole = [], quoted
+        else:
+            whole = whole and quoted
+        text = match.group(kind or "word")
+        if kind == "double":
+            text = _DOUBLE_QUOTED_ESCAPE.sub(r"\1", text)
+        elif kind == "escaped":
+            text = "" if text == "\n" else ("\\" + text if _PLAIN.match(text) else text)  # (as shell_tokens)
+        word.append(text)
+    if word is not None:
+        commands[-1].append(("".join(word), whole))
+    return [words for words in commands if words]
+
+
 def is_operator(token: str) -> bool:
     return bool(token) and set(token) <= _PUNCTUATION
 

@@ -34,6 +34,7 @@ from collections.abc import Mapping
 
 from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
 from lessonloop.analyze.commands import words_kinds
+from lessonloop.analyze.dash_patterns import dash_pattern
 from lessonloop.analyze.error_classes import REFUSED_SUBSTITUTION
 from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.file_form import CRLF, NO_INTERPRETER, NOT_EXECUTABLE, form_cause, script_of
@@ -45,7 +46,7 @@ from lessonloop.core.tool_kinds import EDIT, READ, SHELL, WRITE
 from lessonloop.learn.cmdlet_lessons import cmdlet_draft
 from lessonloop.learn.episodes import Draft, _usage_draft, named_operand, show_command
 from lessonloop.learn.events import CallEvent
-from lessonloop.learn.signatures import QUOTE_ENDS_INSIDE, digest
+from lessonloop.learn.signatures import DASH_PATTERN_READ, QUOTE_ENDS_INSIDE, digest
 from lessonloop.lesson_model.environment import POWERSHELL
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.lesson_model.quoting import tool_output
@@ -53,6 +54,7 @@ from lessonloop.lesson_model.stand_ins import OUTSIDE, absent_remedy, stand_in
 from lessonloop.lesson_model.transient import transient_text
 from lessonloop.lesson_model.triggers import (
     BARE_GLOB,
+    DASH_PATTERN,
     ESCAPED_QUOTE,
     FILE_PARAM,
     JSON_TYPES,
@@ -405,8 +407,18 @@ def _refused_form(call: Call, headline: str, shell: str | None = None) -> tuple[
     """(trigger, title, prevention, machine-wide) when a shell or its tool refused a form of the
     command line: an operator the shell rejects (in every shell tool of the machine), a form of
     substitution a shell tool refuses, a backslash-escaped quote a shell does not take (in that
-    tool), a double quote that ended its double-quoted argument (in that `shell`); a here-document
-    a sandboxed shell cannot write (in the project: a sandbox is a session's setting)."""
+    tool), a double quote that ended its double-quoted argument (in that `shell`), a search
+    pattern that starts with a dash (analyze/dash_patterns.py); a here-document a sandboxed shell
+    cannot write (in the project: a sandbox is a session's setting)."""
+    if headline == DASH_PATTERN_READ and (found := dash_pattern(call.command)) is not None:
+        searcher = found[0]
+        return (
+            Trigger(SHELL, words=tuple(searcher.split()), token=DASH_PATTERN),
+            f"`{searcher}` reads a pattern that starts with `-` as an option",
+            f'Give `{searcher}` such a pattern with `-e` (`{searcher} -e "--name" ...`), or put `--` before it: '
+            "quotes do not stop a program from reading a word that starts with a dash as an option.",
+            True,
+        )
     if headline == QUOTE_ENDS_INSIDE:
         return (
             Trigger(SHELL, token=QUOTE_INSIDE, tool=call.tool, shell=shell),

@@ -20,6 +20,9 @@ TIMEOUT_EXIT = 124  # `timeout`'s exit status, and the agents' for a command the
 # the signature's line of a command its shell or program could not parse because a double quote
 # ended a double-quoted argument inside a word (analyze/shell_quotes.py)
 QUOTE_ENDS_INSIDE = "<a double quote inside a double-quoted argument ended it>"
+# the signature's line of a search whose pattern starts with a dash, read as an option
+# (analyze/dash_patterns.py)
+DASH_PATTERN_READ = "<a pattern that starts with a dash read as an option>"
 ECHO_CHARS = 12  # an input value shorter than this is a word, not a quote of the call's input
 
 
@@ -96,6 +99,12 @@ def call_signature(
 
         if line_ends_error(error_text):
             return f"{label}|<{CRLF}: a script with Windows line endings>"  # one cause, however the shell says it
+    if head and command and "-" in command:
+        from lessonloop.analyze.dash_patterns import dash_pattern, says_option_error
+
+        found = dash_pattern(command)
+        if found is not None and says_option_error(head, found[1]):
+            return f"{label}|{DASH_PATTERN_READ}"  # one cause, whatever the pattern and the program's words
     if head and command and '"' in command:
         from lessonloop.analyze.shell_quotes import quote_ends_inside, says_parse_error
 

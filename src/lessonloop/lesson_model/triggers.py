@@ -646,6 +646,11 @@ class Trigger:
                 from lessonloop.analyze.shell_quotes import quote_ends_inside  # (that lesson's only)
 
                 used = quote_ends_inside(command, (shell or self.shell) == POWERSHELL)
+            elif self.token == DASH_PATTERN:
+                from lessonloop.analyze.dash_patterns import dash_pattern  # (that lesson's only)
+
+                found = dash_pattern(command)
+                return found is not None and (self.words is None or found[0] == " ".join(self.words))
             else:
                 used = self.token in (line_forms(command) if self.token in LINE_FORMS else operator_tokens(command))
             # (a form refused for one program: `rg` given a wildcard the shell did not expand)
@@ -730,6 +735,9 @@ LINE_FORMS = (*SUBSTITUTIONS, ESCAPED_QUOTE, BARE_GLOB)
 # a double quote that ends a double-quoted argument inside a word (analyze/shell_quotes.py), read
 # with the rules of the call's shell (or the lesson's)
 QUOTE_INSIDE = '<"...">'
+# a search pattern that starts with a dash, given where the program reads an option
+# (analyze/dash_patterns.py)
+DASH_PATTERN = "<-pattern>"
 _DOUBLE_QUOTED = LazyRegex(r'"(?:[^"\\\n]|\\.)*"')
 _GLOB_WORD = LazyRegex(r"(?:^|[\s(])(?=[^\s\-])[^\s|;&<>()'\"]*\*")
 _SINGLE_QUOTED = LazyRegex(r"'[^'\n]*'")
