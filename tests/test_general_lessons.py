@@ -921,3 +921,47 @@ def test_a_line_the_tools_parser_did_not_expect_is_a_rule_of_the_parameter_that_
     assert general_lessons.parameter_rule(error, {"file_path": "a.py", "old_string": "x", "new_string": "y"}) is None
     assert breaks_rule({"new_string": "a\n  =======  \nb"}, "new_string", "line:=======")
     assert not breaks_rule({"new_string": "a ======= b"}, "new_string", "line:=======")
+
+
+TOO_LONG = (
+    'execution error: Io(Os { code: 206, kind: InvalidFilename, message: "The filename or extension is too long." })'
+)
+
+
+def test_a_call_too_long_for_the_system_teaches_its_size_not_what_the_next_call_changed() -> None:
+    """Windows refuses a command line of more than about 32k characters (os error 206): the lesson
+    is the call's size, checked on the next call of that tool in any project; the shorter call that
+    then worked is no remedy of a flag or a step."""
+    learner = Learner()
+    script = Script()
+    s1 = script.session("s1")
+    patch = "*** Begin Patch\n" + "+x\n" * 12_000
+    failed = s1.call("apply_patch", tool_input={"input": patch}, error=TOO_LONG, error_class="INCORRECT_PARAMETER")
+    play(learner, failed)
+    play(learner, s1.bash("Set-Content -Path a.txt -Value x"))  # what worked next: not the cause's remedy
+    (lesson,) = learner.lessons.values()
+    assert lesson.trigger is not None and lesson.trigger.param == "<input>"
+    assert "split" in (lesson.prevention or "") and lesson.remedied
+    learner.end_session("s1")
+    s2 = script.session("s2")
+
+    def fired(size: int) -> list[str]:
+        event = s2.call("apply_patch", tool_input={"input": "*** Begin Patch\n" + "+x\n" * size})
+        return [f.lesson.title for f in play(learner, event).fired]
+
+    assert fired(13_000) == [lesson.title]
+    assert fired(2_000) == []
+
+
+def test_a_command_line_too_long_then_a_shorter_one_that_works_is_no_flag_lesson() -> None:
+    """The shorter command that worked after a command line too long differs in a flag
+    (`-Value`): the cause was the size, so no "without -Value fails" lesson."""
+    learner = Learner()
+    session = Script().session("s1")
+    text = "x" * 40_000
+    play(
+        learner,
+        session.bash(f"@'\n{text}\n'@ | Set-Content -Path a.txt", error=TOO_LONG, error_class="INCORRECT_PARAMETER"),
+    )
+    play(learner, session.bash("Set-Content -Path a.txt -Value $text"))
+    assert [lesson.trigger.param for lesson in learner.lessons.values() if lesson.trigger] == ["<input>"]

@@ -367,6 +367,13 @@ RULES: tuple[Rule, ...] = (
         r"File content \([^)\n]{0,40}\) exceeds maximum allowed (?:size|tokens)",
         scope=START,
     ),
+    _r(
+        "input_too_long",
+        INCORRECT_PARAMETER,
+        0.95,
+        r"The filename or extension is too long",  # Windows' CreateProcess: the command line (os error 206)
+        r"Argument list too long",  # E2BIG
+    ),
     _r("read_directory", WRONG_TOOL_SELECTION, 0.95, r"EISDIR", scope=START, call_kinds=_READ),
     _r("path_is_directory", INCORRECT_PARAMETER, 0.8, r"EISDIR", scope=START),
     _r(

@@ -57,6 +57,7 @@ from lessonloop.lesson_model.triggers import (
     DASH_PATTERN,
     ESCAPED_QUOTE,
     FILE_PARAM,
+    INPUT_SIZE,
     JSON_TYPES,
     LF_ON_CRLF,
     NOT_UTF8,
@@ -74,6 +75,7 @@ from lessonloop.lesson_model.triggers import (
     edit_needle,
     failing_segment,
     first_line,
+    input_size,
     is_absolute,
     is_interpreter,
     item_path,
@@ -235,6 +237,8 @@ def parameter_rule(error_text: str | None, tool_input: object) -> tuple[str, str
     return None
 
 
+# A call too long for the system to start (Windows' CreateProcess, os error 206; E2BIG): its size.
+_TOO_LONG = re.compile(r"The filename or extension is too long|os error 206\b|Argument list too long")
 # A parser that met a line it did not expect, naming it: Aider's "^^^ Expected `>>>>>>> REPLACE`
 # not `=======`" (a SEARCH/REPLACE block with a second divider): a value with that line breaks it.
 _NOT_THIS_LINE = re.compile(r"Expected `[^`\n]+` not `([^`\n]*?[^`\s])\s*(?:`|$)", re.MULTILINE)
@@ -483,7 +487,10 @@ _QUOTE_REMEDY = {
 def refused_form(event: CallEvent) -> bool:
     """Whether the failure is a shell (or its tool) refusing a form of the command line (an
     operator, a substitution, an escaped quote, a quote that ended its argument, a here-document
-    in a sandbox): its cause is that form, whatever the call that worked next changed."""
+    in a sandbox), or the system refusing a call too long to start: its cause is that form or
+    that size, whatever the call that worked next changed."""
+    if _TOO_LONG.search((event.call.error_text or "")[:2000]):
+        return True
     return event.call.kind == SHELL and _refused_form(event.call, event.headline, event.shell) is not None
 
 
@@ -528,6 +535,20 @@ def general_draft(event: CallEvent) -> Draft | None:
             body=f"{call.tool} failed ({failed_as}): {tool_output(headline)}",
             prevention=prevention,
             category=call.tool,
+        )
+    if _TOO_LONG.search((call.error_text or "")[:2000]):
+        size = input_size(call.input, call.command)
+        return _draft(
+            event,
+            Trigger(call.kind, tool=call.tool, param=INPUT_SIZE, rule=f"max:{size - 1}"),
+            title=f"{call.tool} fails here on an input of {size:,} characters or more: {tool_output(headline)}",
+            body=f"{call.tool} failed ({failed_as}) with an input of {size:,} characters: {tool_output(headline)}",
+            prevention=(
+                f"Keep a {call.tool} call under {size:,} characters (the system's limit on a command line): "
+                "split the change into several calls, or write the file in parts."
+            ),
+            category=call.tool,
+            machine_wide=True,
         )
     # a program's arguments are no tool input: a parameter rule is a tool's, not a shell command's
     rule = None if call.kind == SHELL else parameter_rule(call.error_text, call.input)

@@ -603,6 +603,8 @@ class Trigger:
             text += ", " + self.unless.describe()
         if self.param == FILE_PARAM:
             text += " on a file that " + describe_rule(self.rule)
+        elif self.param == INPUT_SIZE:
+            text += f" whose input is longer than {(self.rule or 'max:?')[4:]} characters"
         elif self.param:
             text += f" whose `{self.param}` " + describe_rule(self.rule)
         if self.token:
@@ -636,6 +638,9 @@ class Trigger:
         if self.shell is not None and shell is not None and shell != self.shell:
             return False  # learned in another shell
         if self.param is not None:
+            if self.param == INPUT_SIZE:
+                limit = self.rule[4:] if self.rule and self.rule.startswith("max:") else ""
+                return limit.isdigit() and input_size(tool_input, command) > int(limit)
             if kind == SHELL and self.words:  # a cmdlet's parameter, read from the command's words
                 from lessonloop.analyze.cmdlet_rules import breaks_cmdlet_rule  # (those lessons' only)
 
@@ -813,6 +818,23 @@ LF_ON_CRLF = "eol:lf"
 # (analyze/file_encoding.py), checked by the decision as LF_ON_CRLF is; FILE_PARAM stands for the file.
 NOT_UTF8 = "encoding:utf8"
 FILE_PARAM = "<file>"
+# the "parameter" of a rule on a call's whole input, by its size ("max:N": longer than N characters
+# fails: a system's limit on a command line, Windows' os error 206, E2BIG)
+INPUT_SIZE = "<input>"
+
+
+def input_size(tool_input: object, command: str | None = None) -> int:
+    """A call's input, in characters: a text as it is, anything else as JSON (the command line
+    for a shell call without an input)."""
+    if isinstance(tool_input, str):
+        return len(tool_input)
+    if tool_input is None:
+        return len(command or "")
+    import json  # (a size rule's only)
+
+    return len(json.dumps(tool_input, ensure_ascii=False))
+
+
 FILE_RULES = frozenset({LF_ON_CRLF, NOT_UTF8})
 ENDS = "ends"  # the aspects of a file's form a session shows (SessionState.endings, .encodings)
 ENCODING = "encoding"
