@@ -36,13 +36,13 @@ from lessonloop.learn.general_lessons import (
     learnable_failure,
     line_ends_draft,
     line_ends_param,
-    refused_form,
     retry_lesson,
     teaches_now,
 )
 from lessonloop.learn.instead import remedy
 from lessonloop.learn.learnable import OPEN_LIMIT
 from lessonloop.learn.policy import Policy as Policy  # re-exported: the learner's users import it from here
+from lessonloop.learn.refused_forms import refused_form
 from lessonloop.learn.search_lessons import empty_search, found_at, found_remedy, search_draft
 from lessonloop.learn.signatures import digest, jaccard, words_text
 from lessonloop.lesson_model import decision as one_decision
