@@ -921,6 +921,8 @@ def test_a_line_the_tools_parser_did_not_expect_is_a_rule_of_the_parameter_that_
     assert general_lessons.parameter_rule(error, {"file_path": "a.py", "old_string": "x", "new_string": "y"}) is None
     assert breaks_rule({"new_string": "a\n  =======  \nb"}, "new_string", "line:=======")
     assert not breaks_rule({"new_string": "a ======= b"}, "new_string", "line:=======")
+    # a line of one or two characters is a line of any code: no rule of it
+    assert general_lessons.parameter_rule("Expected `,` not `]`", {"new_string": "x = [\n  1\n]"}) is None
 
 
 TOO_LONG = (

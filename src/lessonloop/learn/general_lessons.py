@@ -210,7 +210,7 @@ def parameter_rule(error_text: str | None, tool_input: object) -> tuple[str, str
     if path_rule is not None:
         return path_rule
     found = _NOT_THIS_LINE.search(text)
-    if found:
+    if found and len(found.group(1)) >= _LINE_RULE_CHARS:  # (not `]` or `)`: lines of any code)
         line = found.group(1)
         param = next((k for k, v in tool_input.items() if breaks_rule({k: v}, k, f"line:{line}")), None)
         if param is not None:
@@ -229,6 +229,7 @@ def parameter_rule(error_text: str | None, tool_input: object) -> tuple[str, str
 
 # A parser that met a line it did not expect, naming it: Aider's "^^^ Expected `>>>>>>> REPLACE`
 # not `=======`" (a SEARCH/REPLACE block with a second divider): a value with that line breaks it.
+_LINE_RULE_CHARS = 3
 _NOT_THIS_LINE = re.compile(r"Expected `[^`\n]+` not `([^`\n]*?[^`\s])\s*(?:`|$)", re.MULTILINE)
 
 
