@@ -608,7 +608,7 @@ class Trigger:
         elif self.param:
             text += f" whose `{self.param}` " + describe_rule(self.rule)
         if self.token:
-            text += f" using `{self.token}`"
+            text += " using " + _TOKEN_WORDS.get(self.token, f"`{self.token}`")
         if self.sought:
             held = f"`{self.sought}` with the extension `{self.ext}`" if self.ext else f"`{self.sought}`"
             text += f" for a name holding {held}, without looking in hidden or ignored files"
@@ -944,6 +944,12 @@ def describe_rule(rule: str | None) -> str:
 
 
 _SHELL_NAMES = {"powershell": "PowerShell", "cmd": "cmd"}
+# the forms of a line a token stands for, in words (Trigger.describe)
+_TOKEN_WORDS = {
+    BARE_GLOB: "a wildcard outside quotes",
+    QUOTE_INSIDE: "a double quote inside a double-quoted argument",
+    DASH_PATTERN: "a quoted pattern that starts with a dash",
+}
 
 
 class TriggerError(ValueError):
