@@ -295,18 +295,22 @@ def shell_tokens(command: str) -> tuple[str, ...] | None:
             return None
         if word is None:
             word = []
-        if kind == "double":
-            word.append(_DOUBLE_QUOTED_ESCAPE.sub(r"\1", match.group("double")))
-        elif kind == "escaped":
-            escaped = match.group("escaped")
-            # A backslash before a plain character means nothing to a POSIX shell, where no one writes
-            # one; it is a Windows path's separator (`src\backend`, PowerShell's and cmd's): kept.
-            word.append("" if escaped == "\n" else ("\\" + escaped if _PLAIN.match(escaped) else escaped))
-        else:
-            word.append(match.group(kind or "word"))
+        word.append(_word_part(kind, match.group(kind or "word")))
     if word is not None:
         tokens.append("".join(word))
     return tuple(tokens)
+
+
+def _word_part(kind: str | None, text: str) -> str:
+    """A part of a word (a _TOKEN match of `kind`) as the shell hands it on: double-quoted text
+    unescaped, a backslash-escaped character, the rest as it is."""
+    if kind == "double":
+        return _DOUBLE_QUOTED_ESCAPE.sub(r"\1", text)
+    if kind == "escaped":
+        # A backslash before a plain character means nothing to a POSIX shell, where no one writes
+        # one; it is a Windows path's separator (`src\backend`, PowerShell's and cmd's): kept.
+        return "" if text == "\n" else ("\\" + text if _PLAIN.match(text) else text)
+    return text
 
 
 def quoted_words(command: str) -> list[list[tuple[str, bool]]]:
@@ -332,12 +336,7 @@ def quoted_words(command: str) -> list[list[tuple[str, bool]]]:
             word, whole = [], quoted
         else:
             whole = whole and quoted
-        text = match.group(kind or "word")
-        if kind == "double":
-            text = _DOUBLE_QUOTED_ESCAPE.sub(r"\1", text)
-        elif kind == "escaped":
-            text = "" if text == "\n" else ("\\" + text if _PLAIN.match(text) else text)  # (as shell_tokens)
-        word.append(text)
+        word.append(_word_part(kind, match.group(kind or "word")))
     if word is not None:
         commands[-1].append(("".join(word), whole))
     return [words for words in commands if words]
