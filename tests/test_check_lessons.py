@@ -8,8 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from lessonloop.analyze.commands import check_commands_named
-from lessonloop.analyze.error_headline import failing_check
+from lessonloop.analyze.error_headline import failing_check, failing_checks
 from lessonloop.learn.engine import Learner
+from lessonloop.learn.signatures import check_signatures
 from tests.learning_helpers import Script, play
 
 HOOK = "Pre-commit validation failed:\\n\\n"
@@ -215,3 +216,60 @@ def test_the_live_hook_counts_what_the_commit_hook_has_seen(tmp_path: Path) -> N
         assert session_state(conn, "s1").satisfied(unless)
     finally:
         conn.close()
+
+
+FORMAT_CREDO_DIALYZER = (
+    HOOK + "[FORMAT] Code is not formatted.\\nRun 'mix format' to fix.\\n\\n[CREDO]\\nChecking 114 source files ...\n"
+    "┃ [D] ↘ Nested modules could be aliased at the top of the invoking module.\n"
+    "Use `mix credo explain` to explain issues.\\n\\n[DIALYZER]\\nFinding suitable PLTs\nTotal errors: 1"
+)
+
+
+def test_every_check_a_rejection_names_as_failing() -> None:
+    assert failing_checks(FORMAT_CREDO_DIALYZER.replace("\\n", "\n")) == [
+        "Pre-commit validation failed: [FORMAT] Code is not formatted.",
+        "Pre-commit validation failed: [CREDO]",
+        "Pre-commit validation failed: [DIALYZER]",
+    ]
+    pre_commit = (
+        "black....................................................................Failed\n"
+        "- hook id: black\n- files were modified by this hook\n"
+        "isort....................................................................Passed\n"
+        "flake8...................................................................Failed\n"
+        "- hook id: flake8\n\na.py:1:1: F401 'os' imported but unused\n"
+    )
+    assert failing_checks(pre_commit) == ["black Failed", "flake8 Failed: F401"]
+    assert failing_checks("error: src refspec main does not match any") == []
+    assert failing_checks(None) == []
+    # the first is the call's own signature; the others are failures of their own checks too
+    assert check_signatures("shell", "Bash", FORMAT_CREDO_DIALYZER) == (
+        "shell|Pre-commit validation failed: [CREDO]",
+        "shell|Pre-commit validation failed: [DIALYZER]",
+    )
+    assert check_signatures("shell", "Bash", DIALYZER) == ()
+
+
+def test_one_rejection_by_three_checks_is_a_failure_of_each_checks_lesson() -> None:
+    learner = Learner()
+    script = Script()
+    s1 = script.session("s1")
+    play(learner, s1.bash("mix test"))  # the project's checks run with mix
+    play(learner, s1.edit("lib/a.ex"))
+    play(learner, s1.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))
+    (dialyzer,) = learner.lessons.values()
+    assert (dialyzer.failed_sessions, dialyzer.tier) == (1, "candidate")
+    play(learner, s1.bash("mix dialyzer"))
+    play(learner, s1.bash(COMMIT))
+    learner.end_session("s1")
+    s2 = script.session("s2")
+    play(learner, s2.bash("mix test"))
+    play(learner, s2.edit("lib/a.ex"))
+    # rejected first by [FORMAT]: its [DIALYZER] section is the dialyzer lesson failing again
+    play(learner, s2.bash(COMMIT, error=FORMAT_CREDO_DIALYZER, error_class="CHECK_FAILED"))
+    assert (dialyzer.failed_sessions, dialyzer.tier) == (2, "active")
+    steps = sorted(lesson.prevention_command or "" for lesson in learner.lessons.values())
+    assert steps == ["mix credo", "mix dialyzer", "mix format"]  # one lesson per check, none merged
+    play(learner, s2.bash("mix format && mix credo"))
+    play(learner, s2.edit("lib/a.ex"))
+    again = play(learner, s2.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))
+    assert dialyzer.signature in [f.lesson.signature for f in again.fired]

@@ -5,7 +5,7 @@ Not simply the first line: a build prints progress before the failure ("Compilin
 1. a check runner's rejection names its first failing check: a hook's "Pre-commit validation
    failed:" followed by "[FORMAT] ..." sections, pre-commit's "black.....Failed" lines (with the
    first rule code a linter reports, "F401"); one rejection reads the same whether one or three
-   checks failed after the first;
+   checks failed after the first (`failing_checks` names them all);
 2. else the first line that carries an error: an exception (Python's last traceback line, pytest's
    "E   NameError: ...", Elixir's "** (RuntimeError) ..."), a compiler's or tool's "error:" /
    "fatal:" / "error[E0308]" / "✘ [ERROR]" line, a linter's issue line, an assertion failure (with
@@ -150,25 +150,56 @@ def _lines(text: str) -> list[str]:
 
 def _failing_check(lines: list[str]) -> str | None:
     """A check runner's rejection: its header with the first failing check (and rule code)."""
+    found = _failing_checks(lines, 1)
+    return found[0] if found else None
+
+
+def failing_checks(text: str | None) -> list[str]:
+    """Every check a check runner's rejection names as failing, each as its headline would read
+    were it the first (`Pre-commit validation failed: [DIALYZER]`, `flake8 Failed: F401`), in the
+    order printed; empty for any other output. One rejection is a failure of each of its checks."""
+    if not text:
+        return []
+    lines = _lines(text)
+    return _failing_checks(lines, _MAX_CHECKS) if lines else []
+
+
+_MAX_CHECKS = 12
+
+
+def _failing_checks(lines: list[str], limit: int) -> list[str]:
+    out: list[str] = []
     first = lines[0]
-    if _CHECKS_FAILED.search(first) and len(lines) > 1:
-        section = _CHECK_SECTION.match(lines[1])
-        if section is not None:
+    if _CHECKS_FAILED.search(first) and len(lines) > 1 and _CHECK_SECTION.match(lines[1]):
+        header = _PREFIX.sub("", first)
+        names: set[str] = set()
+        for line in lines[1:]:
+            section = _CHECK_SECTION.match(line)
+            if section is None or section.group(1) in names:
+                continue  # a check's own output, or a name printed again inside it
+            names.add(section.group(1))
             rest = section.group(2).strip()
-            return f"{_PREFIX.sub('', first)} [{section.group(1)}]" + (f" {rest}" if rest else "")
+            out.append(f"{header} [{section.group(1)}]" + (f" {rest}" if rest else ""))
+            if len(out) >= limit:
+                break
+        return out
     for at, line in enumerate(lines):
         hook = _PRE_COMMIT_HOOK.match(line)
         if hook is None or hook.group(2) != "Failed":
             continue
         name = hook.group(1).strip()
+        headline = f"{name} Failed"
         for later in lines[at + 1 :]:
             if _PRE_COMMIT_HOOK.match(later):
                 break
             code = _RULE_CODE.match(later)
             if code is not None:
-                return f"{name} Failed: {code.group(1)}"
-        return f"{name} Failed"
-    return None
+                headline = f"{name} Failed: {code.group(1)}"
+                break
+        out.append(headline)
+        if len(out) >= limit:
+            break
+    return out
 
 
 _PS_POSITION = re.compile(r"^At (?:line:\d+|\S.*:\d+) char:\d+$")

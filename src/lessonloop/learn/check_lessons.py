@@ -38,11 +38,26 @@ def draft_from_progress(failure: CallEvent, later: CallEvent, between: Sequence[
     return _step_draft(failure, later, between)
 
 
-def draft_from_check_rejection(first: CallEvent, seen: Sequence[CallEvent]) -> Draft | None:
-    """A commit or push rejected by its hook's named check (`[DIALYZER]`) when the check's command
-    had not run since the last change (`seen`: the context's calls before the rejection): run it
-    first. Each such rejection (the same check again) is more evidence for the same lesson."""
-    name = failing_check(first.signature)
+def drafts_from_check_rejection(first: CallEvent, seen: Sequence[CallEvent]) -> list[Draft]:
+    """The check-rejection lesson (draft_from_check_rejection) of each check the rejection names
+    as failing: `[FORMAT]`, `[CREDO]` and `[DIALYZER]` rejecting one commit are three skipped steps."""
+    out: list[Draft] = []
+    for signature in (first.signature, *first.also_failed):
+        draft = draft_from_check_rejection(first, seen, signature)
+        if draft is not None:
+            out.append(draft)
+    return out
+
+
+def draft_from_check_rejection(
+    first: CallEvent, seen: Sequence[CallEvent], signature: str | None = None
+) -> Draft | None:
+    """A commit or push rejected by its hook's named check (`[DIALYZER]`; `signature`: that
+    check's, the rejection's own by default) when the check's command had not run since the last
+    change (`seen`: the context's calls before the rejection): run it first. Each such rejection
+    (the same check again) is more evidence for the same lesson."""
+    signature = signature or first.signature
+    name = failing_check(signature)
     if name is None or not first.segments:
         return None
     failed = _failing_segment(first)
@@ -59,7 +74,7 @@ def draft_from_check_rejection(first: CallEvent, seen: Sequence[CallEvent]) -> D
     head = _head(failed)
     unless = Unless(step, (), "change", extensions_for(step), name)
     trigger = Trigger(first.call.kind, head, (), None, None, unless, first.call.tool)
-    headline = first.headline
+    headline = (signature or "").split("|", 1)[-1]
     step_text = " ".join(step)
     return _usage_draft(
         first,
@@ -72,6 +87,7 @@ def draft_from_check_rejection(first: CallEvent, seen: Sequence[CallEvent]) -> D
         prevention=f"Run `{step_text}` before `{' '.join(head)}` (again after changing files it checks).",
         command=step_text,
         category=step[0],
+        signature=signature,
     )
 
 

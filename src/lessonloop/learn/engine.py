@@ -25,7 +25,7 @@ from lessonloop.analyze.file_encoding import not_utf8
 from lessonloop.analyze.file_search import program_of
 from lessonloop.analyze.line_endings import CRLF_ENDS, LF_ENDS
 from lessonloop.core.tool_kinds import EDIT, READ, SHELL, WRITE
-from lessonloop.learn.check_lessons import draft_from_check_rejection, draft_from_progress
+from lessonloop.learn.check_lessons import draft_from_progress, drafts_from_check_rejection
 from lessonloop.learn.correction_lessons import draft_correction
 from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job
 from lessonloop.learn.events import CallEvent
@@ -223,8 +223,7 @@ class Learner:
                 if context in self._open:
                     learned = self._checked_again(event, history)
                 learned += self._recurring(event)
-                draft = draft_from_check_rejection(event, [e for _, e in history])
-                if draft is not None:
+                for draft in drafts_from_check_rejection(event, [e for _, e in history]):
                     learned.append(self.adopt(draft, event))
                 self._open.setdefault(context, []).append((self._clock, event))
             elif call.ok and context in self._open:
@@ -249,7 +248,7 @@ class Learner:
             if lesson.kind == "correction":
                 failed_here = call.status == "rejected"
             else:
-                failed_here = call.status == "error" and event.signature == lesson.error_signature
+                failed_here = call.status == "error" and event.failed_with(lesson.error_signature)
             seen = event.session_id in lesson.session_failed
             if failed_here:
                 self._count_failure(lesson, event)
@@ -269,7 +268,7 @@ class Learner:
             lesson.warnings += 1
             if lesson.kind == "correction" and call.status == "rejected":
                 lesson.warned_right += 1  # the person objected again: the warning was right
-            elif call.status == "error" and event.signature == lesson.error_signature:
+            elif call.status == "error" and event.failed_with(lesson.error_signature):
                 lesson.warned_right += 1
             elif call.ok:
                 lesson.false_alarms += 1  # succeeded without the prevention (else it would not fire)
@@ -610,6 +609,8 @@ class Learner:
         for lesson in self._by_kind.get(draft.trigger.kind if draft.trigger else "", []):
             if lesson.kind != draft.kind or lesson.error_class != draft.error_class or lesson.trigger is None:
                 continue
+            if failing_check(lesson.error_signature) != failing_check(draft.error_signature):
+                continue  # another check's rejection is another skipped step, however alike the titles
             if (
                 draft.trigger is None
                 or lesson.trigger.words != draft.trigger.words

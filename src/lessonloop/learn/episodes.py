@@ -299,12 +299,14 @@ def _usage_draft(
     category: str,
     severity: str | None = None,
     machine_wide: bool = False,
+    signature: str | None = None,
 ) -> Draft:
-    """A usage lesson's draft of the failure's error; its severity by the error's class unless given."""
+    """A usage lesson's draft of the failure's error (or of `signature`, another error the failure
+    also had); its severity by the error's class unless given."""
     return Draft(
         kind="usage",
         trigger=trigger,
-        error_signature=failure.signature or "",
+        error_signature=signature or failure.signature or "",
         error_class=failure.error_class,
         title=title,
         body=body,

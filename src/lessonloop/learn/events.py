@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import posixpath
 
+from lessonloop.analyze.error_headline import failing_check
 from lessonloop.analyze.inputs import Call
 from lessonloop.core.tool_kinds import SHELL
 from lessonloop.learn.learnable import LEARNABLE_CLASSES
-from lessonloop.learn.signatures import call_signature
+from lessonloop.learn.signatures import call_signature, check_signatures
 from lessonloop.lesson_model.environment import call_shell, error_shell
 from lessonloop.lesson_model.triggers import command_segments, input_key
 
@@ -18,6 +19,7 @@ class CallEvent:
 
     __slots__ = (
         "agent",
+        "also_failed",
         "branch",
         "call",
         "cwd",
@@ -73,6 +75,18 @@ class CallEvent:
                 self.shell if call.command and '"' in call.command else None,
             )
             self.headline = self.signature.split("|", 1)[1]
+        # the signatures of the other checks a check runner's rejection names as failing: one
+        # rejected commit is a failure of each check's lesson
+        self.also_failed: tuple[str, ...] = ()
+        if self.signature is not None and failing_check(self.signature) is not None:
+            self.also_failed = check_signatures(call.kind, call.tool, call.error_text, branch)
+
+    def failed_with(self, signature: str | None) -> bool:
+        """Whether the call failed with the error `signature` names: its own, or one of the other
+        checks its rejection names."""
+        if signature is None:
+            return False
+        return self.signature == signature or signature in self.also_failed
 
     @property
     def ts(self) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from lessonloop.analyze.error_headline import HEADLINE_CHARS, error_headline, says_error
+from lessonloop.analyze.error_headline import HEADLINE_CHARS, error_headline, failing_checks, says_error
 from lessonloop.analyze.placeholders import placeholders
 from lessonloop.core.quick_hash import blake2b_hex
 
@@ -59,14 +59,7 @@ def error_signature(
     class: the headline decides, the class follows it.)"""
     # cut once what varies is a placeholder: the same error with a longer path is the same error
     raw = error_headline(without_quoted_input(error_text, tool_input), limit=4 * HEADLINE_CHARS)
-    headline = placeholders(raw, branch)[:HEADLINE_CHARS].rstrip()
-    if "*" in headline:
-        # a wildcard the shell passed on as it is: the name it was part of, whatever the pattern
-        # (`<path>*.rs`, `<path>*`), and rg's "IO error for operation on X: " wrapper around the cause
-        headline = _IO_WRAPPER.sub("", _GLOB_REMNANT.sub("<path>", headline))
-    refused = _REFUSED_COMMAND.match(headline)
-    if refused:
-        headline = f"<command> rejected: {refused.group(1)}"  # the refusal, whatever the command it quotes
+    headline = _normalized(raw, branch)
     if exit_code == TIMEOUT_EXIT and headline and not says_error(error_text):
         headline = ""  # a command its timeout cut, whatever it printed on the way: its exit status
     if not headline and exit_code is not None:
@@ -115,6 +108,33 @@ def call_signature(
                 return f"{label}|{QUOTE_ENDS_INSIDE}"  # one cause, wherever the quote fell
     program = segments[-1][0] if segments and segments[-1] else ""
     return error_signature(label, error_text, branch, exit_code, program, tool_input)
+
+
+def check_signatures(kind: str, tool: str, error_text: str | None, branch: str | None = None) -> tuple[str, ...]:
+    """The signatures of every check a check runner's rejection names as failing, after the first
+    (the first is the call's own signature): `[FORMAT]`, `[CREDO]` and `[DIALYZER]` rejected one
+    commit, which is a failure of each check's lesson. Empty for any other failure."""
+    found = failing_checks(error_text)
+    if len(found) < 2:
+        return ()
+    label = tool if kind == "other" else kind
+    return tuple(
+        dict.fromkeys(f"{label}|{_normalized(headline[: 4 * HEADLINE_CHARS], branch)}" for headline in found[1:])
+    )
+
+
+def _normalized(headline: str, branch: str | None) -> str:
+    """A headline with placeholders for what varies, cut once they are in (a longer path must not
+    make another error of it)."""
+    headline = placeholders(headline, branch)[:HEADLINE_CHARS].rstrip()
+    if "*" in headline:
+        # a wildcard the shell passed on as it is: the name it was part of, whatever the pattern
+        # (`<path>*.rs`, `<path>*`), and rg's "IO error for operation on X: " wrapper around the cause
+        headline = _IO_WRAPPER.sub("", _GLOB_REMNANT.sub("<path>", headline))
+    refused = _REFUSED_COMMAND.match(headline)
+    if refused:
+        headline = f"<command> rejected: {refused.group(1)}"  # the refusal, whatever the command it quotes
+    return headline
 
 
 def digest(*parts: str) -> str:
