@@ -33,8 +33,9 @@ LEARN_ATTEMPTS = 3  # learning runs again when the history changed under it; the
 # (8: tool output quoted; 9: item_hash no longer hashes each text's repr; 10: a rejection's lesson
 # is its project's, its words quoted; 13: "instead" only from a fix of the same intent
 # (learn/instead.py), Windows backslashes kept; 14: a checkpoint kept from a run's starting state
-# no longer shares the counts the run went on to learn: learner_state._lesson_from copies)
-LEARNER_VERSION = "14"
+# no longer shares the counts the run went on to learn: learner_state._lesson_from copies;
+# 15: one rejection naming several checks is a failure of each check's lesson)
+LEARNER_VERSION = "15"
 
 
 @dataclass(slots=True)
