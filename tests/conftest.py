@@ -35,6 +35,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+# `ingest` analyzes and learns before it returns, and reads do not capture the machine's own
+# transcripts first, for the fixtures of every scope too (a module's store is made before any
+# test's own setting applies); the tests of those two set them back in their processes' env.
+os.environ["LESSONLOOP_INGEST_WAIT"] = "1"
+os.environ["LESSONLOOP_REFRESH"] = "0"
+
+
 @pytest.fixture(autouse=True)
 def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests never read the developer's own config file (projects mapping, policy), nor one that an
@@ -45,6 +52,11 @@ def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Te
     # Loading the embedding model takes seconds: only the tests about embeddings ask for it.
     monkeypatch.setenv("LESSONLOOP_EMBEDDINGS", "none")
     monkeypatch.delenv("LESSONLOOP_BANDIT", raising=False)  # bandit as this interpreter finds it
+    # `ingest` analyzes and learns before it returns (not in a background worker a test would race)
+    # and reads do not capture the machine's own transcripts first: the tests of those two
+    # (test_background_worker.py, test_read_refresh.py) set them back.
+    monkeypatch.setenv("LESSONLOOP_INGEST_WAIT", "1")
+    monkeypatch.setenv("LESSONLOOP_REFRESH", "0")
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ def census(folder: Path) -> dict[str, set[str]]:
         env.pop(name, None)
     (folder / "project").mkdir(exist_ok=True)
     found: dict[str, set[str]] = {}
-    _command(env, "ingest", "--db", db, "--no-bandit", str(transcripts))
+    _command(env, "ingest", "--wait", "--db", db, "--no-bandit", str(transcripts))  # learned: nothing trails
     found["ingest, nothing new"] = _command(env, "ingest", "--db", db, "--no-bandit", str(transcripts))
     with contextlib.ExitStack() as held:
         for lock in ("ingest.lock", "learn.lock"):  # a worker "running": the hooks queue their work, start none

@@ -52,11 +52,15 @@ ALSO_FAST = {
     "lessonloop.learn.events": "live learning of a hook's call (its worker, or the hook that waits for it)",
     "lessonloop.lesson_model.prompt_match": "a PreToolUse decision on a correction's lesson",
     "lessonloop.store.lessons.writer": "live learning's merge of what it learned (merge_live), the same",
+    "lessonloop.pipeline.analysis": "`report` on a store whose analysis trails (the worker not done): the "
+    "analyzers imported only when a session needs them",
 }
 # Imports kept inside a function outside the fast paths, each for its reason.
 KEPT: dict[str, str] = {
     "lessonloop.cli.web_commands": "--host-name's check (web/host_names.py: dataclasses, ipaddress, about 8 ms) "
     "only when the option is given: `lessonloop --help` builds this parser",
+    "lessonloop.core.install_hints": "shlex, importlib.metadata and urllib only when a hint is printed: the "
+    "parsers of `mcp` and `serve` (built for `lessonloop --help`) and the analysis import this module",
     "lessonloop.cli.handlers.serve": "the web extra's modules (report/html/assets.py needs markupsafe, "
     "web/listener.py starlette) only once serve knows the extra is there, else it says how to install it",
 }

@@ -21,6 +21,9 @@ from tests.git_helpers import commit_file, make_repo
 
 FINDINGS = Path(__file__).resolve().parent / "data" / "findings"
 CLOCK = {"seconds", "mb_per_second"}  # the clock's figures: differ between two runs
+# and what the command adds to the job's report: how the analysis and learning ran (waited for
+# here, as tests run ingest: $LESSONLOOP_INGEST_WAIT; tests/test_background_worker.py the rest)
+CLOCK |= {"background"}
 
 
 def _transcript(path: Path, session: str = "s1") -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -711,7 +710,9 @@ def test_a_rule_built_in_python_is_checked_too() -> None:
 # --- speed and docs -------------------------------------------------------------------------------
 
 
-def test_a_thousand_calls_against_the_defaults_is_fast() -> None:
+def test_a_thousand_calls_against_the_defaults() -> None:
+    """A long session's verdicts (no wall time asserted here: a unit test under a loaded machine
+    flakes; the rules' speed is benchmarks/analysis_bench.py's)."""
     calls: list[Call] = []
     for i in range(250):
         base = i * 4
@@ -723,11 +724,8 @@ def test_a_thousand_calls_against_the_defaults_is_fast() -> None:
         ]
     big = session(*calls)
     evaluate(big, DEFAULT_RULES)  # warm the command-kind cache
-    start = time.perf_counter()
     results = evaluate(big, DEFAULT_RULES)
-    elapsed = time.perf_counter() - start
     assert [r.status for r in results] == ["satisfied", "violated", "satisfied", "not_applicable", "not_applicable"]
-    assert elapsed < 0.05, f"{elapsed * 1000:.1f} ms"
 
 
 def _docs() -> str:

@@ -80,6 +80,24 @@ def find_sources(
     return found_sources
 
 
+def searched_places(
+    environ: Mapping[str, str] | None = None, *, known_folders: Iterable[str] = (), configured: Iterable[str] = ()
+) -> list[str]:
+    """The places every adapter looks in for the known folders and configured paths, as
+    `find_sources` without paths does, but not the current folder (a read's check for new files
+    watches these: pipeline/refresh.py)."""
+    env = os.environ if environ is None else environ
+    context = DiscoveryContext(
+        environ=env,
+        home=env.get("HOME") or str(Path.home()),
+        known_folders=tuple(known_folders),
+        configured=tuple(configured),
+        problems=[],
+        cwd="",
+    )
+    return [str(place) for adapter in adapters() for place in adapter.searched(context)]
+
+
 def _current_folder() -> str:
     try:
         return os.getcwd()

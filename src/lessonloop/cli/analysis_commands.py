@@ -13,6 +13,7 @@ from lessonloop.cli.common import (
     include_empty_option,
     limit_option,
     project_option,
+    refresh_option,
     time_options,
 )
 
@@ -104,4 +105,5 @@ def register(commands: Commands) -> None:
     bandit_options(report)
     include_empty_option(report)
     common_options(report)
+    refresh_option(report)
     report.set_defaults(handler="lessonloop.cli.handlers.report:cmd_report")

@@ -75,10 +75,12 @@ def emit_json(data: Any) -> None:
 
 
 @contextmanager
-def open_cli_store(db: str | None, *, reading: bool = False) -> Iterator[sqlite3.Connection]:
+def open_cli_store(db: str | None, *, reading: bool = False, refresh: bool = False) -> Iterator[sqlite3.Connection]:
     """Open the store, turning its failures into one clear message naming the file. `reading`:
     the command only reads, so a store it cannot write (a read-only file, folder or file system)
-    is opened read-only (store/read_only.py), with a note on stderr."""
+    is opened read-only (store/read_only.py), with a note on stderr. `refresh`: first capture what
+    the agents wrote since the last capture (pipeline/refresh.py; a read's `--no-refresh` says
+    False)."""
     from lessonloop.store import StoreError, open_store
     from lessonloop.store.location import resolve_db_path_text
     from lessonloop.store.transaction import store_error
@@ -103,6 +105,8 @@ def open_cli_store(db: str | None, *, reading: bool = False) -> Iterator[sqlite3
     if not existed:  # a mistyped --db or $LESSONLOOP_DB would otherwise go unnoticed
         print(f"Note: no store was at {path}; a new, empty one was made there.", file=sys.stderr)
     try:
+        if refresh and existed:
+            _refresh(conn, path)
         from lessonloop.store.sessions.totals import settle_for_read
 
         settle_for_read(conn)  # what a writer left unsettled: the totals every read shows (one query when none)
@@ -113,6 +117,29 @@ def open_cli_store(db: str | None, *, reading: bool = False) -> Iterator[sqlite3
         raise CommandError(str(store_error(exc, path, conn=conn))) from exc
     finally:
         conn.close()
+
+
+def _refresh(conn: sqlite3.Connection, path: str) -> None:
+    """A read's refresh (pipeline/refresh.py); what it could not do is a note on stderr, never the
+    read's failure."""
+    from lessonloop.pipeline.refresh import disabled
+
+    if disabled():
+        return
+    from lessonloop.pipeline.refresh import refresh
+
+    done = refresh(conn, path)
+    if done is not None and done.problem:
+        print(f"Note: what the agents wrote since the last ingest was not read: {done.problem}", file=sys.stderr)
+
+
+def refresh_option(parser: argparse.ArgumentParser) -> None:
+    """`--no-refresh` of a read that first captures what is new (pipeline/refresh.py)."""
+    parser.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="answer from the store as it is, without first reading what the agents wrote since the last ingest",
+    )
 
 
 def _as_path(text: str) -> Path:

@@ -76,7 +76,7 @@ class _OnlyOne:
 # (tests/test_cli_registry.py checks this list against what each register() adds). The wings'
 # command modules follow (core/wings.py): command_modules() names them all.
 REGISTERED: dict[str, tuple[str, ...]] = {
-    "session_commands": ("ingest", "sessions", "show", "stats"),
+    "session_commands": ("ingest", "status", "sessions", "show", "stats"),
     "analysis_commands": ("analyze", "report"),
     "lesson_commands": ("learn", "replay"),
     "review_commands": ("lessons",),

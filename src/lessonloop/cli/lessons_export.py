@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from lessonloop.apply import instruction_files
 from lessonloop.apply.rules_file_text import RulesFileError, read_existing, rules_text, write_rules_file
+from lessonloop.cli.background_notes import wait_for_lessons
 from lessonloop.cli.common import CommandError, UsageError, emit_json, open_cli_store, shown
 from lessonloop.learn import exchange
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.environment import folder_shells, holds_in
 from lessonloop.settings.config import privacy_settings
 from lessonloop.store.lessons.reader import list_lessons
+from lessonloop.store.location import resolve_db_path_text
 
 if TYPE_CHECKING:
     from lessonloop.apply.instruction_files import InstructionFile, RulesForm
@@ -68,6 +70,8 @@ def _rows(args: argparse.Namespace, status: str, project_dir: Path | None) -> tu
     a project's own rules file holds (None: no such filter)."""
     folder_project = None
     with open_cli_store(args.db, reading=True) as conn:
+        # the lessons are the answer: current ones (the worker waited for), unless --no-wait
+        wait_for_lessons(conn, resolve_db_path_text(args.db), wait=not args.no_wait, progress=sys.stderr.isatty())
         if project_dir is not None and args.project is None:
             # A project's own instructions file: that project's lessons and the global ones, not
             # every project's (a lesson about one repository would land in another's AGENTS.md).

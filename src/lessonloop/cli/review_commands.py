@@ -249,6 +249,11 @@ def _export_command(sub: Commands) -> None:
     )
     parser.add_argument("--format", choices=("jsonl", "md"), help="jsonl (default) or md (the default with --agent)")
     parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="export the lessons as they are, without waiting for the background worker's learning (a note says how far they trail)",
+    )
+    parser.add_argument(
         "--agent",
         metavar="A",
         type=store_agent,

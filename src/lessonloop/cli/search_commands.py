@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from lessonloop.cli.common import agent_option, common_options, project_option, time_options
+from lessonloop.cli.common import agent_option, common_options, project_option, refresh_option, time_options
 from lessonloop.core.arg_types import positive
 from lessonloop.store.search.hits import KINDS
 
@@ -58,4 +58,5 @@ def register(commands: Commands) -> None:
         help=f"at most N hits (default {SEARCH_LIMIT})",
     )
     common_options(search)
+    refresh_option(search)
     search.set_defaults(handler="lessonloop.cli.handlers.search:cmd_search")

@@ -12,6 +12,7 @@ from lessonloop.cli.common import (
     include_empty_option,
     is_built,
     project_option,
+    refresh_option,
     time_options,
 )
 from lessonloop.core.arg_types import positive
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 
 def register(commands: Commands) -> None:
-    """Add `ingest`, `sessions`, `show` and `stats`."""
+    """Add `ingest`, `status`, `sessions`, `show` and `stats`."""
     ingest = commands.add_parser(
         "ingest",
         help="read agent transcripts into the store (only what is new)",
@@ -64,10 +65,28 @@ def register(commands: Commands) -> None:
         "--no-analyze", action="store_true", help="only store what was read; do not analyze the sessions or learn"
     )
     ingest.add_argument("--no-learn", action="store_true", help="analyze, but do not learn lessons from the sessions")
+    ingest.add_argument(
+        "--wait",
+        action="store_true",
+        help="analyze and learn before returning (default: return once what was read is stored, and "
+        "analyze and learn in the background; also $LESSONLOOP_INGEST_WAIT=1)",
+    )
     for mode in ingest_modes():  # the wings' other ways to ingest (history: --git)
         mode.add_options(ingest)
     bandit_options(ingest)
     ingest.set_defaults(handler="lessonloop.cli.handlers.ingest:cmd_ingest")
+
+    status = commands.add_parser(
+        "status",
+        help="the store's background worker: whether it runs, how its last run ended, what trails",
+        description=(
+            "Say whether the store's background worker (the analysis and learning that follow an "
+            "ingest or a read's refresh) is running, how its last run ended, and how far the findings "
+            "and lessons trail the captured sessions."
+        ),
+    )
+    common_options(status)
+    status.set_defaults(handler="lessonloop.cli.handlers.status:cmd_status")
 
     sessions = commands.add_parser(
         "sessions",
@@ -87,6 +106,7 @@ def register(commands: Commands) -> None:
     include_empty_option(sessions)
     time_options(sessions)
     common_options(sessions)
+    refresh_option(sessions)
     sessions.set_defaults(handler="lessonloop.cli.handlers.sessions:cmd_sessions")
 
     show = commands.add_parser(
@@ -108,6 +128,7 @@ def register(commands: Commands) -> None:
         "in a subagent too): the entries around it, it marked",
     )
     common_options(show)
+    refresh_option(show)
     show.set_defaults(handler="lessonloop.cli.handlers.show:cmd_show")
 
     stats = commands.add_parser(
@@ -136,6 +157,7 @@ def register(commands: Commands) -> None:
     )
     time_options(stats, "sessions started (with --by: calls made)")
     common_options(stats)
+    refresh_option(stats)
     stats.set_defaults(handler="lessonloop.cli.handlers.stats:cmd_stats")
 
 

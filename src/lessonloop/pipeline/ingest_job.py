@@ -64,6 +64,13 @@ class IngestRequest:
     drop_live_calls: bool = False  # delete the hooks' live calls the store now holds from a transcript
     store_file: Path | None = None  # the store's file, for the wings' steps that start a process (a team sync)
     progress: IngestProgress = IngestProgress()
+    # Capture only: analysis, learning and the steps after them are left to the store's background
+    # worker (pipeline/background), which the caller starts or waits for; `report.deferred` says so.
+    defer: bool = False
+    # With `paths` None: whether to look in the agents' places (a read's refresh that found only
+    # known files changed does not), and files the store knows to read again wherever they are.
+    discover: bool = True
+    known_changed: tuple[str, ...] = ()
 
     @property
     def results_only(self) -> bool:
@@ -94,6 +101,7 @@ class IngestReport:
     results_only: bool = False
     sample_refused: bool = False  # nothing of the user's found and the sample not allowed: nothing done
     wing_steps: dict[str, Any] = field(default_factory=dict)  # what the wings' steps after ingest did
+    deferred: bool = False  # analysis and learning left to the store's background worker (request.defer)
     # What the wings' steps added to the report, by key (the history wing's "links"): each with
     # section_json() (None: left out of --json), section_text() and quiet_text() (said even when
     # nothing new was read; "" for nothing).
@@ -160,11 +168,22 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
         pass
     elif request.paths is not None:
         sources, summary = discover(list(request.paths))
-    else:  # Aider keeps its history in each project: look in the folders the store knows
+    elif request.discover:  # Aider keeps its history in each project: look in the folders the store knows
         known = known_folders(conn)
         configured = config.capture.paths if config is not None else ()
         sources, summary = discover(None, known_folders=known, configured=configured)
+    else:
+        from lessonloop.pipeline.ingest import IngestSummary
+
+        summary = IngestSummary()
+    if request.known_changed and summary is not None:
+        from lessonloop.capture.discovery import SourceRef
+
+        listed = {ref.path for ref in sources}
+        sources = sources + [SourceRef(path) for path in request.known_changed if path not in listed]
     if summary is not None and summary.used_sample and not request.sample:
+        if request.paths is None and request.discover:
+            _record_watch(conn, [], configured)  # nothing there: a read looks at the empty places
         return IngestReport(sample_refused=True)
     changes_before = 0
     if request.only_touched:
@@ -180,6 +199,8 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
         from lessonloop.pipeline.session_projects import resolve_store_projects
 
         report.projects = resolve_store_projects(conn, config)
+    if summary is not None and request.paths is None and request.discover and not summary.used_sample:
+        _record_watch(conn, sources, configured)  # after the projects: the folders the store knows now
     report.imports = _import_results(conn, request)
     from lessonloop.core.wings import steps
 
@@ -188,6 +209,10 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
     given: set[str] = set()  # the sessions the steps changed (a runner's finding tied to one)
     for step in steps("BEFORE_ANALYSIS"):
         given.update(step(conn, request, report) or ())
+    if request.defer and request.analyze and not (summary is not None and summary.used_sample):
+        # (the bundled sample is small and shown whole: it is analyzed and learned at once)
+        report.deferred = True
+        return report
     if request.analyze:
         from lessonloop.pipeline.analysis import analyze_store
 
@@ -215,6 +240,54 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
     for step in steps("AFTER_INGEST"):
         step(conn, request, report)
     return report
+
+
+def _record_watch(conn: sqlite3.Connection, sources: list[SourceRef], configured: tuple[str, ...]) -> None:
+    """Keep what discovery looks at now (store/capture_watch.py): each place the agents' adapters
+    look in for the folders the store knows after this ingest (not the current folder), and each
+    folder between such a place and a file found there, with its modification time (-1: not
+    there), so that a read tells new files from none by their times (pipeline/refresh.py)."""
+    import os
+
+    from lessonloop.capture.discovery import searched_places
+    from lessonloop.capture.discovery_env import places_digest
+    from lessonloop.core.timestamps import utc_now
+    from lessonloop.pipeline.ingest import known_folders
+    from lessonloop.store.capture_watch import ABSENT, record_watch
+    from lessonloop.store.transaction import transaction
+
+    known = known_folders(conn)
+    roots = [
+        os.path.abspath(os.path.expanduser(place))
+        for place in searched_places(known_folders=known, configured=configured)
+    ]
+    folders: dict[str, int] = {root: _mtime(root) for root in roots}
+    for ref in sources:
+        folder = os.path.dirname(os.path.abspath(ref.path))
+        while folder not in folders:
+            folders[folder] = _mtime(folder)
+            parent = os.path.dirname(folder)
+            if parent == folder or not any(parent == root or parent.startswith(root + os.sep) for root in roots):
+                break  # the place's own folder reached, or a file outside every place (one named)
+            folder = parent
+    with transaction(conn):
+        record_watch(
+            conn,
+            places_digest(os.environ, configured, known),
+            {k: v for k, v in folders.items() if v != ABSENT or k in roots},
+            utc_now(),
+        )
+
+
+def _mtime(path: str) -> int:
+    import os
+
+    from lessonloop.store.capture_watch import ABSENT
+
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return ABSENT
 
 
 def _import_results(conn: sqlite3.Connection, request: IngestRequest) -> list[ImportResult]:

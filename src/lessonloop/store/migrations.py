@@ -1606,3 +1606,26 @@ def m046_hook_overrides(conn: sqlite3.Connection) -> None:
         CREATE INDEX hook_decisions_stops ON hook_decisions(action) WHERE action = 'stop';
         """,
     )
+
+
+@migration
+def m047_capture_watch(conn: sqlite3.Connection) -> None:
+    """What a read looks at to tell whether the agents wrote anything new since the last capture
+    (pipeline/refresh.py, issue 62): the folders discovery looked in (the agents' places, each
+    folder between them and a file found there) with their modification times, and a digest of
+    what chose those places (the environment, the configured paths). A file the store knows is
+    looked at by its `source_files` row."""
+    execute_all(
+        conn,
+        """
+        CREATE TABLE capture_watch (
+            path TEXT PRIMARY KEY,       -- a folder discovery looked in
+            mtime_ns INTEGER NOT NULL    -- its modification time then; -1: it did not exist
+        ) WITHOUT ROWID;
+        CREATE TABLE capture_watch_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            places TEXT NOT NULL,        -- the digest of what chose the places (capture/discovery_env.py)
+            looked_at TEXT NOT NULL      -- when discovery last looked
+        );
+        """,
+    )

@@ -22,6 +22,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             status: int = mode.run(args)
             return status
 
+    progress = _ingest_progress(args)
+    store_file = resolve_db_path(args.db)
     request = IngestRequest(
         paths=tuple(args.paths) or None,
         sarif=tuple(args.sarif or ()),
@@ -29,21 +31,33 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         analyze=not args.no_analyze,
         learn=not args.no_learn,
         bandit=args.bandit,
-        store_file=resolve_db_path(args.db),  # the wings' steps after ingest: a team sync (docs/team.md)
-        progress=_ingest_progress(args),
+        store_file=store_file,  # the wings' steps after ingest: a team sync (docs/team.md)
+        progress=progress,
+        defer=True,  # analysis and learning: the store's worker's, or waited for below
     )
     config = user_config() if not request.results_only else None  # its [projects] place the sessions read
+    background: dict[str, object] | None = None
     with open_cli_store(args.db) as conn:
         before, started = main_sessions(conn), utc_now()
         try:
             report = run_ingest_job(conn, request, config)
         except ResultsFileError as exc:
             raise CommandError(str(exc)) from exc
+        if report.deferred:
+            background = _analyze_and_learn(args, conn, str(store_file), report, progress)
         overview = None if args.json else _overview(conn, report, before, started)
     if args.json:
-        emit_json(report.to_json())
+        data = report.to_json()
+        if background is not None:
+            data["background"] = background
+        emit_json(data)
     else:
         _print_ingest(report, overview)
+        if background is not None and background.get("worker") in ("started", "running"):
+            print(
+                "Analysis and learning go on in the background (`lessonloop status` shows them; "
+                "`lessonloop ingest --wait` waits for them)."
+            )
     summary = report.summary
     if report.nothing_readable:
         if not args.json and summary is not None:  # nothing readable: sessions were looked for
@@ -58,6 +72,52 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"Error: {shown(message, 'command')}", file=sys.stderr)
         return 1
     return 0
+
+
+def wants_wait(args: argparse.Namespace) -> bool:
+    """`--wait`, or $LESSONLOOP_INGEST_WAIT set to 1 (scripts and CI that read the lessons next)."""
+    import os
+
+    return bool(getattr(args, "wait", False)) or os.environ.get("LESSONLOOP_INGEST_WAIT", "") in ("1", "true", "yes")
+
+
+def _analyze_and_learn(
+    args: argparse.Namespace, conn: sqlite3.Connection, db: str, report: IngestReport, progress: IngestProgress
+) -> dict[str, object]:
+    """After the capture: analyze and learn here (--wait) or hand them to the store's worker
+    (pipeline/background). Returns what was done, for --json's `background`."""
+    from lessonloop.core.wings import steps
+    from lessonloop.pipeline.background.lag import lag_of
+    from lessonloop.pipeline.background.worker import is_running
+
+    if not lag_of(conn, learn=not args.no_learn).behind and not is_running(db):
+        # nothing new to analyze or learn (an ingest with nothing new): no worker, the steps now
+        report.deferred = False
+        for step in steps("AFTER_INGEST"):
+            step(conn, IngestRequest(store_file=resolve_db_path(args.db)), report)
+        return {"worker": "not needed"}
+    if wants_wait(args):
+        from lessonloop.pipeline.background.wait import wait_until_current
+
+        done = wait_until_current(
+            db,
+            conn,
+            bandit=args.bandit,
+            learn=not args.no_learn,
+            waiting=None,
+            analyzing=progress.analyzing,
+            learning=progress.learning,
+        )
+        if done is not None:
+            report.analysis, report.learning = done.analysis, done.learning
+        report.deferred = False
+        request = IngestRequest(store_file=resolve_db_path(args.db))
+        for step in steps("AFTER_INGEST"):  # a team sync, now that the lessons are current
+            step(conn, request, report)
+        return {"worker": "waited"}
+    from lessonloop.pipeline.background.worker import start_worker
+
+    return start_worker(db, bandit=args.bandit, learn=not args.no_learn, after_ingest=True).to_json()
 
 
 def _ingest_progress(args: argparse.Namespace) -> IngestProgress:

@@ -4,11 +4,13 @@ forget, export (cli/lessons_export.py) and import."""
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lessonloop.cli.background_notes import note_if_behind
 from lessonloop.cli.common import CommandError, UsageError, console, emit_json, open_cli_store, shown
 from lessonloop.cli.empty_results import no_lessons_text
 from lessonloop.cli.lessons_export import export
@@ -18,6 +20,7 @@ from lessonloop.report.render import one_line
 from lessonloop.store.lessons.curation import CurationError, change_status, edit, forget, import_records, refusal_of
 from lessonloop.store.lessons.reader import LessonNotFound, find_lesson, lesson_detail, list_lessons
 from lessonloop.store.lessons.statuses import status_values
+from lessonloop.store.location import resolve_db_path_text
 
 if TYPE_CHECKING:
     import sqlite3
@@ -45,6 +48,7 @@ def _resolve(conn: sqlite3.Connection, refs: Sequence[str]) -> list[LessonRow]:
 def cmd_list(args: argparse.Namespace) -> int:
     """List lessons as a table or JSON."""
     with open_cli_store(args.db, reading=True) as conn:
+        _note_if_behind(conn, args)
         rows = list_lessons(
             conn,
             status=args.status,
@@ -83,6 +87,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     """Show one lesson."""
     with open_cli_store(args.db, reading=True) as conn:
+        _note_if_behind(conn, args)
         try:
             detail = lesson_detail(conn, args.ref)
         except LessonNotFound as exc:
@@ -220,3 +225,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             + (f"; {len(parsed.problems)} bad line(s) skipped." if parsed.problems else ".")
         )
     return 1 if parsed.problems and not parsed.records else 0
+
+
+def _note_if_behind(conn: sqlite3.Connection, args: argparse.Namespace) -> None:
+    """A note on stderr when the lessons trail the stored sessions (cli/background_notes.py)."""
+    note_if_behind(conn, resolve_db_path_text(args.db))

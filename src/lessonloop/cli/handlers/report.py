@@ -21,7 +21,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         from lessonloop.cli.handlers.report_html import html_report
 
         return html_report(args)
-    with open_cli_store(args.db, reading=True) as conn:
+    with open_cli_store(args.db, reading=True, refresh=not getattr(args, "no_refresh", False)) as conn:
         analyze_unless_read_only(conn, args)
         report = build_report(
             conn,

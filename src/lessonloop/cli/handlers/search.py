@@ -42,7 +42,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if query.notice:  # the bound on a search's cost left something out (store/search/query_text.py)
         print(f"Note: {shown(query.notice)}", file=sys.stderr)
     kinds = _kinds(args.kind)
-    with open_cli_store(args.db, reading=True) as conn:
+    with open_cli_store(args.db, reading=True, refresh=not getattr(args, "no_refresh", False)) as conn:
         filters = SearchFilters(
             agent=known_agent(conn, args.agent),
             project=project_named(conn, args.project),

@@ -12,7 +12,7 @@ from lessonloop.store.sessions.ids import short_ids
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    with open_cli_store(args.db, reading=True) as conn:
+    with open_cli_store(args.db, reading=True, refresh=not getattr(args, "no_refresh", False)) as conn:
         rows = list_sessions(
             conn,
             args.project,

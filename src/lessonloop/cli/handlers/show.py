@@ -11,7 +11,7 @@ from lessonloop.store.sessions.ids import SessionNotFound, resolve_session
 
 def cmd_show(args: argparse.Namespace) -> int:
     at: int | None = None
-    with open_cli_store(args.db, reading=True) as conn:
+    with open_cli_store(args.db, reading=True, refresh=not getattr(args, "no_refresh", False)) as conn:
         try:
             session_id = resolve_session(conn, args.session_id)
             key: str | None = None

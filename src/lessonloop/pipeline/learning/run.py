@@ -97,6 +97,25 @@ def learn_version(policy: Policy | None) -> str:
     return blake2b_hex("\x1f".join(parts).encode("utf-8", "replace"), 10)  # learn/signatures.digest's hash
 
 
+# What the hooks write on every call (their decisions): learned at the next run, but no sign that
+# the captured history trails (the hooks learn their own calls live, apply/hooks/live_learning.py).
+HOOKS_OWN = ("hook_decisions",)
+
+
+def learning_is_current(conn: sqlite3.Connection, policy: Policy | None = None) -> bool:
+    """Whether the stored state was learned by this learner with this policy from the history as
+    it is: the marks `learn_store` compares, but the hooks' own decisions (HOOKS_OWN)."""
+    from lessonloop.store.learning.state import read_marks, read_state
+
+    stored = read_state(conn, learner=False)
+    if stored is None:
+        return False
+    if stored.version != learn_version(policy or configured_policy()):
+        return False
+    now = read_marks(conn)
+    return all(stored.marks.get(table) == mark for table, mark in now.items() if table not in HOOKS_OWN)
+
+
 def learn_store(
     conn: sqlite3.Connection, policy: Policy | None = None, *, force: bool = False, now: str | None = None
 ) -> LearnRun:

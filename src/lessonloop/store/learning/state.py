@@ -297,3 +297,9 @@ def put_edit_types(
         [(project or "", ext, root, 1) for project, ext, root in before]
         + [(project or "", ext, root, 0) for project, ext, root in after],
     )
+
+
+def last_learned_at(conn: sqlite3.Connection) -> str | None:
+    """When the last learning run that learned was kept (None: never)."""
+    row = conn.execute("SELECT max(ts) FROM learn_runs").fetchone()
+    return row[0] if row and row[0] else None

@@ -1,0 +1,39 @@
+"""What a command says or does about findings and lessons that trail the captured sessions (the
+store's background worker, pipeline/background): `lessons export` waits for them (`--no-wait`:
+exports what is there, with a note); `lessons list` and `lessons show` say how far they trail."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+from lessonloop.pipeline.background.lag import lag_of
+from lessonloop.pipeline.background.wait import wait_until_current
+from lessonloop.pipeline.background.worker import is_running
+from lessonloop.report.progress import Busy
+from lessonloop.store.counts import main_sessions
+from lessonloop.store.read_only import is_read_only
+
+
+def note_if_behind(conn: sqlite3.Connection, db: str) -> None:
+    """A note on stderr when the lessons trail the sessions (nothing when they are current)."""
+    if is_read_only(conn):
+        return
+    if main_sessions(conn) == 0:
+        return  # nothing stored: nothing trails
+    lag = lag_of(conn)
+    if not lag.behind:
+        return
+    doing = "the background worker is at it" if is_running(db) else "`lessonloop ingest --wait` brings them up to date"
+    print(f"Note: the lessons trail the stored sessions ({lag.text()}); {doing}.", file=sys.stderr)
+
+
+def wait_for_lessons(conn: sqlite3.Connection, db: str, *, wait: bool, progress: bool) -> None:
+    """Bring the lessons up to date before a command whose answer is nothing but them: wait for the
+    worker, or do its work here (a spinner on a terminal); with `wait` False, a note instead."""
+    if is_read_only(conn):
+        return
+    if not wait:
+        note_if_behind(conn, db)
+        return
+    wait_until_current(db, conn, waiting=Busy("bringing the lessons up to date...", enabled=progress))

@@ -1,0 +1,42 @@
+"""`lessonloop status`: the store's background worker (pipeline/background) and what trails."""
+
+from __future__ import annotations
+
+import argparse
+
+from lessonloop.cli.common import emit_json, open_cli_store, shown
+from lessonloop.pipeline.background.lag import lag_of
+from lessonloop.pipeline.background.worker import worker_status
+from lessonloop.store.counts import lessons as lesson_count
+from lessonloop.store.counts import main_sessions
+from lessonloop.store.location import resolve_db_path_text
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    db = resolve_db_path_text(args.db)
+    with open_cli_store(args.db, reading=True) as conn:
+        lag = lag_of(conn)
+        sessions, lessons = main_sessions(conn), lesson_count(conn)
+    worker = worker_status(db)
+    if args.json:
+        emit_json({"store": db, "sessions": sessions, "lessons": lessons, "worker": worker, "lag": lag.to_json()})
+        return 0
+    print(f"Store: {db} ({sessions:,} sessions, {lessons:,} lessons)")
+    print(f"Worker: {shown(_worker_text(worker))}")
+    print(f"Findings and lessons: {lag.text() or 'current'}")
+    if lag.behind and not worker.get("running"):
+        print("`lessonloop ingest --wait` brings them up to date now.")
+    return 0
+
+
+def _worker_text(worker: dict[str, object]) -> str:
+    phase = worker.get("phase")
+    if worker.get("running"):
+        return f"running (pid {worker.get('pid')}, {phase}, since {worker.get('started')})"
+    if phase is None:
+        return "has not run for this store"
+    if phase == "failed":
+        return f"its last run failed at {worker.get('finished')}: {worker.get('error')}"
+    if phase == "stopped":
+        return f"its last run (pid {worker.get('pid')}, from {worker.get('started')}) was stopped before it finished"
+    return f"not running; its last run finished at {worker.get('finished')} in {worker.get('seconds')} s"
