@@ -89,10 +89,14 @@ def build(copies: int, work: Path) -> tuple[Path, Path]:
     if not store.exists():
         print(f"ingesting them into {store} ...", file=sys.stderr)
         env = environment(home, work)
-        subprocess.run([lessonloop_bin(), "ingest", "--db", str(store)], env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [lessonloop_bin(), "ingest", "--wait", "--db", str(store)], env=env, check=True, stdout=subprocess.DEVNULL
+        )
     # Up to date with this lessonloop (its migrations, its learner's version) before anything is timed.
     env = environment(home, work)
-    subprocess.run([lessonloop_bin(), "ingest", "--db", str(store)], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [lessonloop_bin(), "ingest", "--wait", "--db", str(store)], env=env, check=True, stdout=subprocess.DEVNULL
+    )
     spare = work / f"day{copies}" / f"copy{copies:03d}"
     if not spare.is_dir():
         claude_code_copies(spare.parent, 1, first=copies)
@@ -173,6 +177,8 @@ class Corpus:
             future = time.time_ns() - 60_000_000_000  # written a minute ago: quiet, every line read
             os.utime(path, ns=(future, future))
         elif case == "day":
+            info = self.placed.parent.stat()
+            self._folder_times = (info.st_atime_ns, info.st_mtime_ns)
             self.spare.rename(self.placed)
 
     def leave(self, case: str) -> None:
@@ -183,6 +189,8 @@ class Corpus:
             os.utime(path, ns=self._times)
         elif case == "day":
             self.placed.rename(self.spare)
+            # the projects folder as it was: a store's copy from before the day watches its time
+            os.utime(self.placed.parent, ns=self._folder_times)
 
 
 def timed(command: list[str], env: dict[str, str]) -> float:

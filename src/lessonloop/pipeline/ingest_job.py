@@ -67,6 +67,7 @@ class IngestRequest:
     # Capture only: analysis, learning and the steps after them are left to the store's background
     # worker (pipeline/background), which the caller starts or waits for; `report.deferred` says so.
     defer: bool = False
+    defer_steps: bool = False  # with `defer`: the wings' steps before analysis too (a read's refresh)
     # With `paths` None: whether to look in the agents' places (a read's refresh that found only
     # known files changed does not), and files the store knows to read again wherever they are.
     discover: bool = True
@@ -206,11 +207,17 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
 
     # The runs' findings tied to the session edits they follow; the commits to the sessions that
     # made them (docs/git.md, "Links").
+    deferred = request.defer and request.analyze and not (summary is not None and summary.used_sample)
+    if deferred and request.defer_steps:
+        # a read's refresh: the steps that tie findings and commits to sessions are the worker's too
+        report.deferred = True
+        return report
     given: set[str] = set()  # the sessions the steps changed (a runner's finding tied to one)
     for step in steps("BEFORE_ANALYSIS"):
         given.update(step(conn, request, report) or ())
-    if request.defer and request.analyze and not (summary is not None and summary.used_sample):
-        # (the bundled sample is small and shown whole: it is analyzed and learned at once)
+    if deferred:
+        # Analysis and learning: the worker's (pipeline/background). The bundled sample is small and
+        # shown whole: analyzed and learned at once.
         report.deferred = True
         return report
     if request.analyze:

@@ -117,7 +117,12 @@ def refresh(conn: sqlite3.Connection, db: str) -> Refreshed | None:
         from lessonloop.store.transaction import StoreError
 
         request = IngestRequest(
-            sample=False, defer=True, discover=found.full, known_changed=tuple(found.changed), store_file=None
+            sample=False,
+            defer=True,
+            defer_steps=True,
+            discover=found.full,
+            known_changed=tuple(found.changed),
+            store_file=None,
         )
         try:
             report = run_ingest_job(conn, request, _config())

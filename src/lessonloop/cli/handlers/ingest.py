@@ -107,6 +107,8 @@ def _analyze_and_learn(
             waiting=None,
             analyzing=progress.analyzing,
             learning=progress.learning,
+            report=report,
+            tie=False,  # the job ran the steps before analysis already
         )
         if done is not None:
             report.analysis, report.learning = done.analysis, done.learning

@@ -10,8 +10,10 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from lessonloop.core.wings import steps
 from lessonloop.pipeline.analysis import analyze_store
 from lessonloop.pipeline.background.lag import lag_of
+from lessonloop.pipeline.ingest_job import IngestReport, IngestRequest
 
 if TYPE_CHECKING:
     from lessonloop.pipeline.analysis import AnalysisProgress, AnalysisRun
@@ -44,12 +46,18 @@ def catch_up(
     analyzing: AnalysisProgress | None = None,
     learning: AbstractContextManager[object] | None = None,
     phase: Callable[[str], None] | None = None,
+    report: IngestReport | None = None,
+    tie: bool = True,
 ) -> CatchUp:
     """Analyze the sessions that changed, then learn, again while a writer added more meanwhile
     (at most ROUNDS times). `bandit`: as `analyze_store` takes it; `learn`: False leaves learning
-    out (`ingest --no-learn`); `phase`: told "analyzing" and "learning" as each starts."""
+    out (`ingest --no-learn`); `phase`: told "analyzing" and "learning" as each starts; `report`:
+    the ingest's, given the sections the steps before analysis add (the commits linked); `tie`:
+    False when the caller's ingest ran those steps already."""
 
     done = CatchUp()
+    if tie:
+        _tie_findings_and_commits(conn, report)
     for _ in range(ROUNDS):
         done.rounds += 1
         if phase is not None:
@@ -70,6 +78,15 @@ def catch_up(
         analyzing = None  # the progress bars are for the first round
         learning = None
     return done
+
+
+def _tie_findings_and_commits(conn: sqlite3.Connection, report: IngestReport | None) -> None:
+    """The wings' steps before analysis (core/wings.py BEFORE_ANALYSIS: `lessonloop run`'s findings
+    tied to the session edits they follow, the stored commits to the sessions that made them), as
+    an ingest that does not defer runs them; what they change the analysis finds by its marks."""
+    request, report = IngestRequest(), report if report is not None else IngestReport()
+    for step in steps("BEFORE_ANALYSIS"):
+        step(conn, request, report)
 
 
 def _merged(first: AnalysisRun | None, later: AnalysisRun) -> AnalysisRun:
