@@ -331,6 +331,8 @@ def check_ingest_output(out: str, corpus: Corpus, *, repeat: bool) -> dict[str, 
 @dataclass
 class ProcessResults:
     ingest: Series
+    background: Series
+    waited: Series
     repeat: Series
     plain: Series
     ccusages: list[Series]  # "ccusage" (17), "ccusage20", "ccusage20-claude": those that ran
@@ -357,10 +359,26 @@ def ccusage_runs(cc17: Ccusage, cc20: Ccusage) -> list[CcusageRun]:
     return runs
 
 
+def _worker_seconds(db: Path) -> float:
+    """Wait for the store's background worker (pipeline/background) the ingest started; the seconds
+    its status file says it worked (0: none ran)."""
+    from lessonloop.pipeline.background.worker import is_running, status_path
+
+    started = time.perf_counter()
+    while is_running(str(db)):
+        if time.perf_counter() - started > 600:
+            raise BenchError(f"the background worker of {db} did not finish in 10 minutes")
+        time.sleep(0.02)
+    status = Path(status_path(str(db)))
+    return float(json.loads(status.read_text()).get("seconds") or 0.0) if status.exists() else 0.0
+
+
 def measure_processes(
     corpus: Corpus, rounds: int, runs: list[CcusageRun], workdir: Path, pyc_as_is: bool
 ) -> ProcessResults:
-    ingest = Series("ingest", "lessonloop ingest (fresh store)")
+    ingest = Series("ingest", "lessonloop ingest (fresh store; returns once what was read is stored)")
+    background = Series("background", "the store's worker after it: analysis and learning (its own seconds)")
+    waited = Series("waited", "lessonloop ingest --wait (fresh store: capture, analysis, learning in one process)")
     repeat = Series("repeat", "lessonloop ingest again (unchanged files)")
     plain = Series("plain", "plain orjson parse (python -c, same interpreter)")
     ccusages = [Series(r.name, f"ccusage {r.cc.version} {' '.join(r.args)} --json --offline") for r in runs]
@@ -377,8 +395,12 @@ def measure_processes(
         cmd = [*base, "ingest", "--db", str(db), "--json", "--no-progress", str(corpus.path)]
         first_s, out = run(cmd, "lessonloop ingest", env=env)
         first = check_ingest_output(out, corpus, repeat=False)
+        background_s = _worker_seconds(db)  # untimed wait: the worker runs nothing beside the next timing
         repeat_s, out = run(cmd, "lessonloop ingest (repeat)", env=env)
         again = check_ingest_output(out, corpus, repeat=True)
+        shutil.rmtree(db.parent)
+        db.parent.mkdir()
+        waited_s, _out = run([*cmd[:2], "--wait", *cmd[2:]], "lessonloop ingest --wait", env=env)
         shutil.rmtree(db.parent)
         checks["ingest"] = {
             "problems": len(first["problems"]),
@@ -393,6 +415,8 @@ def measure_processes(
         }
         if record:
             ingest.times.append(first_s)
+            background.times.append(background_s)
+            waited.times.append(waited_s)
             repeat.times.append(repeat_s)
 
     def do_plain(record: bool) -> None:
@@ -432,7 +456,7 @@ def measure_processes(
         log(f"round {r + 1}/{rounds}: " + ", ".join(name for name, _ in order))
         for _, fn in order:
             fn(True)
-    return ProcessResults(ingest, repeat, plain, ccusages, startup, checks)
+    return ProcessResults(ingest, background, waited, repeat, plain, ccusages, startup, checks)
 
 
 # --- in-process figures ------------------------------------------------------------------------
@@ -577,7 +601,10 @@ def build_report(proc: ProcessResults, inproc: InProcessResults, info: dict[str,
     return {
         "rounds": rounds,
         "machine": info,
-        "process": {s.name: s.to_json() for s in (proc.ingest, proc.repeat, proc.plain, *proc.ccusages, proc.startup)},
+        "process": {
+            s.name: s.to_json()
+            for s in (proc.ingest, proc.background, proc.waited, proc.repeat, proc.plain, *proc.ccusages, proc.startup)
+        },
         "in_process": {s.name: s.to_json() for s in (inproc.ingest, inproc.repeat, inproc.plain)},
         "ratios": {
             **{key: vs_cc.get(key) for key in CCUSAGE_RATIOS.values()},
@@ -634,6 +661,13 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"| {p['ingest']['label']} | {p['ingest']['median_s']:.4f} | {p['ingest']['min_s']:.4f} | "
         f"{fmt_ratio(r['ingest_vs_plain'])} plain parse |"
     )
+    for name in ("background", "waited"):
+        if name in p:
+            waited_ratio = p[name]["median_s"] / p["waited"]["median_s"] if p["waited"]["median_s"] else 0.0
+            lines.append(
+                f"| {p[name]['label']} | {p[name]['median_s']:.4f} | {p[name]['min_s']:.4f} | "
+                f"{waited_ratio:.3f}x ingest --wait |"
+            )
     lines.append(
         f"| {p['repeat']['label']} | {p['repeat']['median_s']:.4f} | {p['repeat']['min_s']:.4f} | "
         f"{fmt_ratio(r['repeat_vs_first'])} first ingest |"

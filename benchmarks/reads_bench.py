@@ -86,7 +86,9 @@ def measure_scale(copies: int, rounds: int, work: Path, ccusage: Any, env: dict[
     log(f"{copies}x: ingesting ...")
     ingest_env = dict(env or os.environ)
     ingest_env["HOME"] = str(home)
-    timed([*lessonloop_cmd(), "ingest", "--db", str(db), "--no-progress", "--json", str(projects)], ingest_env)
+    timed(
+        [*lessonloop_cmd(), "ingest", "--wait", "--db", str(db), "--no-progress", "--json", str(projects)], ingest_env
+    )
     contenders: dict[str, Callable[[], tuple[float, str]]] = {
         "floor": lambda: timed([sys.executable, "-c", "import json, sqlite3"], env),
     }
