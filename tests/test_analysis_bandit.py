@@ -73,7 +73,10 @@ def _plain(folder: Path, name: str) -> TranscriptBuilder:
 def _ingest(db: Path, *args: str | Path) -> dict[str, Any]:
     result = cli("ingest", "--db", db, "--json", "--no-progress", "--no-learn", *args)
     assert result.exit_code == 0, result.stderr
-    analysis: dict[str, Any] = result.json()["analysis"]
+    data = result.json()
+    if data.get("background", {}).get("worker") == "not needed":  # nothing new: no analysis ran at all
+        return {"analyzed": 0}
+    analysis: dict[str, Any] = data["analysis"]
     return analysis
 
 

@@ -59,7 +59,7 @@ def test_the_loop_closes(name: str, tmp_path: Path) -> None:
             assert pushed(ws, branch), f"the second push of {branch} did not reach origin:\n{run}"
             reported.extend(c for c in calls if c.step is not None)
 
-        ingest = ws.lessonloop("ingest")
+        ingest = ws.lessonloop("ingest", "--wait")  # the lessons before the next step reads them
         assert "Notices" not in ingest.stdout, ingest.stdout
         sessions = ws.lessonloop_json("sessions", "--agent", driver.agent)
         assert len(sessions) == 2, sessions

@@ -48,7 +48,7 @@ def _learned_then_hooked(
     driver.setup(ws, server)
     for branch in ("cart", "checkout"):
         push_session(driver, ws, server, branch)
-    ws.lessonloop("ingest")
+    ws.lessonloop("ingest", "--wait")  # the lessons before the next step reads them
     lessons = push_lessons(ws)
     assert lessons, ws.lessonloop("lessons", "list").stdout
     ws.lessonloop("hooks", "install", "--agent", driver.hooks_agent)
@@ -73,7 +73,7 @@ def test_a_model_that_heeds_the_lesson_never_runs_the_failing_push(name: str, ho
         assert "push --set-upstream origin payments" in calls, calls  # the log sees the agent's git
         failing = [line for line in calls if line == "push"]
         assert failing == [], f"the failing `git push` ran {len(failing)} time(s) after the lesson was learned"
-        ws.lessonloop("ingest")
+        ws.lessonloop("ingest", "--wait")
         after = push_lessons(ws)
         assert [lesson["confidence"] for lesson in after] == [lesson["confidence"] for lesson in lessons], after
         if hooks == "call hooks only":  # the changed call after the stop did what the lesson says

@@ -1,0 +1,179 @@
+"""What the hooks add to each tool call inside a real agent (issue 62, item 5): the agents' own CLIs
+(Claude Code, Codex; tests/real_agents, pinned in .ci/agents) driven by the scripted local model
+server, one session after another, with lessonloop's hooks installed and without.
+
+Per agent, two workspaces (a temp HOME and git project each, tests/real_agents/workspace.py): one
+with `lessonloop hooks install --agent X` (and the agent's trust step), one without. Each round
+runs, in both, a session of SHORT tool calls and one of LONG tool calls (`echo step-N`, the
+second a failing `ls` of a missing file), order rotated each round, after a warm-up of each.
+After each session, untimed, the hooks' background workers (learning, the end-of-turn ingest,
+the store's worker) are waited for, so that no session runs beside another's leftovers; those a
+session starts while it runs count in its time, as they do for a person.
+
+The added time per tool call is the slope: ((hooked LONG - bare LONG) - (hooked SHORT - bare
+SHORT)) / (LONG - SHORT), the per-session hooks (SessionStart, the prompt's, Stop) cancelling
+out; beside it the floor, `python -c "import json, sqlite3"` (a Python process's least), timed in
+the same rounds. Done-when: the slope <= 3x the floor, for Claude Code and Codex.
+
+Run: `.venv/bin/python benchmarks/hooks_in_agent_bench.py [--agents claude,codex] [--rounds 5]
+[--short 2] [--long 10] [--json]` (the CLIs as .ci/run installs them: `npm install
+--no-package-lock --prefix .ci/agents`; LESSONLOOP_AGENT_CLIS elsewhere).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.real_agents import clis  # noqa: E402
+from tests.real_agents.drivers import DRIVERS, Driver  # noqa: E402
+from tests.real_agents.model_server import ModelServer, Script  # noqa: E402
+from tests.real_agents.workspace import Workspace  # noqa: E402
+
+FLOOR = [sys.executable, "-c", "import json, sqlite3"]
+
+
+def script(calls: int) -> Script:
+    """`calls` shell calls: echoes, the second a failing `ls` (a failure the hooks learn from, in
+    the short session as in the long: what it costs is per session, not per call)."""
+    steps = [f"echo step-{n}" if n != 1 else "ls missing-file.txt" for n in range(calls)]
+    return Script(steps)
+
+
+def settle(ws: Workspace, timeout: float = 120) -> None:
+    """Wait until none of lessonloop's background processes for this workspace's store runs (the
+    learning worker, the end-of-turn ingest worker, the store's worker): their locks are free."""
+    import fcntl
+
+    folder = ws.store.parent
+    deadline = time.monotonic() + timeout
+    for name in ("learn.lock", "ingest.lock", f"{ws.store.name}-worker.lock"):
+        path = folder / name
+        if not path.exists():
+            continue
+        with open(path, "a") as handle:
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise SystemExit(f"{path} still held after {timeout} s") from None
+                    time.sleep(0.05)
+                    continue
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                break
+
+
+def session(driver: Driver, ws: Workspace, server: ModelServer, calls: int) -> float:
+    server.reset(script(calls))
+    started = time.perf_counter()
+    run = driver.run(ws, server, "Run the steps.")
+    seconds = time.perf_counter() - started
+    if run.returncode != 0:
+        raise SystemExit(f"{driver.command} failed:\n{run}")
+    asked = [c.step for c in server.scripted()]  # each step's request, then the one for the last text
+    if asked != list(range(calls + 1)):
+        raise SystemExit(f"{driver.command} was asked for steps {asked}, not each of the {calls} calls:\n{run}")
+    settle(ws)
+    return seconds
+
+
+def floor() -> float:
+    started = time.perf_counter()
+    subprocess.run(FLOOR, check=True)
+    return time.perf_counter() - started
+
+
+def measure(name: str, rounds: int, short: int, long: int, work: Path) -> dict[str, object]:
+    driver = DRIVERS[name]
+    clis.require(driver.command)
+    hooked = Workspace(work / f"{name}-hooked")
+    bare = Workspace(work / f"{name}-bare")
+    times: dict[str, list[float]] = {
+        "hooked-short": [],
+        "hooked-long": [],
+        "bare-short": [],
+        "bare-long": [],
+        "floor": [],
+    }
+    with ModelServer() as server:
+        for ws in (hooked, bare):
+            driver.setup(ws, server)
+        hooked.lessonloop("hooks", "install", "--agent", driver.hooks_agent)
+        driver.trust(hooked)
+        contenders = [
+            ("hooked-short", lambda: session(driver, hooked, server, short)),
+            ("hooked-long", lambda: session(driver, hooked, server, long)),
+            ("bare-short", lambda: session(driver, bare, server, short)),
+            ("bare-long", lambda: session(driver, bare, server, long)),
+            ("floor", floor),
+        ]
+        for _key, run in contenders:  # warm-up
+            run()
+        for round_number in range(rounds):
+            shift = round_number % len(contenders)
+            for key, run in contenders[shift:] + contenders[:shift]:
+                times[key].append(run())
+    median = {key: statistics.median(values) for key, values in times.items()}
+    slopes = [
+        ((hl - bl) - (hs - bs)) / (long - short)
+        for hs, hl, bs, bl in zip(
+            times["hooked-short"], times["hooked-long"], times["bare-short"], times["bare-long"], strict=True
+        )
+    ]
+    per_call = statistics.median(slopes)
+    return {
+        "agent": name,
+        "rounds": rounds,
+        "calls": [short, long],
+        "medians_s": {key: round(value, 4) for key, value in median.items()},
+        "per_call_s": round(per_call, 4),
+        "per_session_s": round((median["hooked-short"] - median["bare-short"]) - short * per_call, 4),
+        "per_call_over_floor": round(per_call / median["floor"], 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--agents", default="claude,codex")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--short", type=int, default=2)
+    parser.add_argument("--long", type=int, default=10)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    for name in ("LESSONLOOP_INGEST_WAIT", "LESSONLOOP_REFRESH", "LESSONLOOP_HOOK_FOREGROUND", "LESSONLOOP_DB"):
+        os.environ.pop(name, None)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="lessonloop-hooks-in-agent-") as folder:
+        for name in args.agents.split(","):
+            results.append(measure(name.strip(), args.rounds, args.short, args.long, Path(folder)))
+    load = os.getloadavg()
+    if args.json:
+        print(json.dumps({"load": load, "agents": results}, indent=2))
+        return 0
+    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; medians of {args.rounds} rounds")
+    print("| agent | bare short / long | hooked short / long | per call | per session | floor | per call / floor |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for row in results:
+        m = row["medians_s"]
+        assert isinstance(m, dict)
+        print(
+            f"| {row['agent']} | {m['bare-short']:.2f} / {m['bare-long']:.2f} s | {m['hooked-short']:.2f} / "
+            f"{m['hooked-long']:.2f} s | {float(row['per_call_s']) * 1000:.0f} ms | "
+            f"{float(row['per_session_s']) * 1000:.0f} ms | {m['floor'] * 1000:.0f} ms | {row['per_call_over_floor']}x |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
