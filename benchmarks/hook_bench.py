@@ -503,6 +503,9 @@ def timed_env(tmp: str, db: Path) -> dict[str, str]:
     has no .pyc; the hooks run with -I and ignore it anyway)."""
     env = dict(os.environ, LESSONLOOP_DB=str(db), HOME=tmp, XDG_CONFIG_HOME=tmp)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    # the learning worker leaves once its queue is empty (learning_done waits for it, untimed):
+    # a person's lingers for the session's next failures (apply/hooks/learn_worker.LINGER)
+    env["LESSONLOOP_LEARN_LINGER"] = "0"
     return env
 
 

@@ -51,13 +51,18 @@ def script(calls: int) -> Script:
 
 
 def settle(ws: Workspace, timeout: float = 120) -> None:
-    """Wait until none of lessonloop's background processes for this workspace's store runs (the
-    learning worker, the end-of-turn ingest worker, the store's worker): their locks are free."""
+    """Wait until lessonloop's background work for this workspace's store is done: the learning
+    worker's queue run (the worker itself may linger, asleep, for the next session's failures),
+    the end-of-turn ingest worker and the store's worker gone (their locks free)."""
     import fcntl
+
+    from lessonloop.apply.hooks.learn_worker import wait_idle
 
     folder = ws.store.parent
     deadline = time.monotonic() + timeout
-    for name in ("learn.lock", "ingest.lock", f"{ws.store.name}-worker.lock"):
+    if not wait_idle(str(ws.store), timeout=timeout):
+        raise SystemExit(f"the learning worker of {ws.store} did not finish in {timeout} s")
+    for name in ("ingest.lock", f"{ws.store.name}-worker.lock"):
         path = folder / name
         if not path.exists():
             continue

@@ -40,6 +40,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # test's own setting applies); the tests of those two set them back in their processes' env.
 os.environ["LESSONLOOP_INGEST_WAIT"] = "1"
 os.environ["LESSONLOOP_REFRESH"] = "0"
+# and the hooks' learning worker leaves as soon as its queue is empty (it lingers for a person:
+# apply/hooks/learn_worker.LINGER; tests/test_hook_learn_worker.py tests that)
+os.environ["LESSONLOOP_LEARN_LINGER"] = "0"
 
 
 @pytest.fixture(autouse=True)

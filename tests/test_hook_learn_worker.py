@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from lessonloop.apply.hooks.failures import read_failures
 from lessonloop.apply.hooks.learn_worker import wait_idle
 from tests.hook_helpers import HookSession, hook_env, no_upstream, run_hook
@@ -202,3 +204,48 @@ def test_a_job_that_fails_is_logged_for_hooks_status_and_the_others_still_run(re
         check=False,
     )
     assert "KeyError" in status.stdout, status.stdout
+
+
+def _workers(db: Path) -> set[int]:
+    """The learning workers running on the store at `db` (their /proc entries)."""
+    found: set[int] = set()
+    store = f"LESSONLOOP_DB={db}".encode()
+    for pid in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if b"lessonloop.apply.hooks.learn_worker" not in handle.read():
+                    continue
+            with open(f"/proc/{pid}/environ", "rb") as handle:
+                if store in handle.read().split(b"\0"):
+                    found.add(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+def test_one_worker_learns_a_sessions_failures_lingering_between_them(repo: Path, tmp_path: Path) -> None:
+    """As installed for a person: the worker the first failure started stays a while after its
+    queue is empty (learn_worker.LINGER), so the session's next failure is learned by it, not by a
+    process started for that call; then it leaves by itself."""
+    if not os.path.isdir("/proc"):
+        pytest.skip("the workers are found in /proc")
+    db = tmp_path / "store" / "lessonloop.db"
+    env = {**_background(hook_env(db)), "LESSONLOOP_LEARN_LINGER": "3"}
+    session = HookSession(repo, env)
+    assert session.start().returncode == 0
+    _post(session, 1, "sed -n '1,20p' a.txt", SED_MISSING)
+    assert wait_idle(str(db), timeout=60)
+    first = _workers(db)
+    assert len(first) == 1, first  # done, and still there
+    _post(session, 2, "git push", no_upstream("feature-y"))
+    _post(session, 3, "git push --set-upstream origin feature-y")
+    assert wait_idle(str(db), timeout=60)
+    assert _workers(db) == first  # the same process learned the next calls: none was started for them
+    assert any("sed" in row[2] for row in _lessons(db))
+    deadline = time.monotonic() + 30
+    while _workers(db) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _workers(db)  # it left by itself once nothing came for LINGER seconds
+    assert not (db.parent / "hook-failures.log").exists()

@@ -36,13 +36,22 @@ from lessonloop.store.location import db_path_text
 from lessonloop.store.transaction import ENV_BUSY_TIMEOUT, StoreError
 
 TAKING = ".taking"  # the queue file renamed while its jobs run
+# The detached worker stays this long after its queue is empty (issue 62, item 5): a session's
+# failures come seconds apart, and a worker started for each one was a Python process and the
+# learner's imports (about 150 ms of a core) beside the agent on every failing call.
+LINGER = 30.0
+LOOK = 0.05  # how often a lingering worker looks at the queue
+ENV_LINGER = "LESSONLOOP_LEARN_LINGER"
 WAIT_MS = 10_000  # the worker's wait for the store's write lock ($LESSONLOOP_BUSY_TIMEOUT_MS when lower)
 EVENT = "learn"  # the failure log's event for the worker's failures
 
 
-def run_queue(db: str) -> int:
+def run_queue(db: str, linger: float = 0.0) -> int:
     """Run every queued job of the store at `db`, holding the lock (waiting for it when another
-    worker holds it: that one may be leaving); returns how many jobs ran."""
+    worker holds it: that one may be leaving); returns how many jobs ran. `linger`: seconds to stay
+    (holding the lock, looking at the queue every LOOK seconds) after the queue is empty, so that
+    the session's next failures are learned by this worker, not by one started per call (the
+    detached worker's; the hook that runs the loop itself in the foreground never lingers)."""
     folder = queue_folder(db)
     os.makedirs(folder, exist_ok=True)
     queue = os.path.join(folder, QUEUE_FILE)
@@ -51,16 +60,30 @@ def run_queue(db: str) -> int:
         while True:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
+                idle_since = time.monotonic()
                 while True:
                     jobs = _take(db, queue)
                     if jobs is None:
-                        break
+                        if time.monotonic() - idle_since >= linger:
+                            break
+                        time.sleep(LOOK)
+                        continue
                     done += _run_jobs(db, jobs)
                     os.unlink(queue + TAKING)
+                    idle_since = time.monotonic()
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
             if not os.path.exists(queue):  # nothing queued while the lock was being let go
                 return done
+
+
+def linger_seconds() -> float:
+    """How long the detached worker stays after its queue is empty: LINGER, or
+    $LESSONLOOP_LEARN_LINGER (seconds; 0: it leaves at once)."""
+    try:
+        return max(0.0, float(os.environ.get(ENV_LINGER, LINGER)))
+    except ValueError:
+        return LINGER
 
 
 def _take(db: str, queue: str) -> list[dict[str, object]] | None:
@@ -140,14 +163,10 @@ def wait_idle(db: str, timeout: float = 60.0) -> bool:
     queue = os.path.join(folder, QUEUE_FILE)
     deadline = time.monotonic() + timeout
     while True:
+        # Every job is done once neither the queue nor the jobs a worker took (`.taking`, removed
+        # only after they ran) is there; a worker may still hold the lock, lingering (LINGER).
         if not os.path.exists(queue) and not os.path.exists(queue + TAKING):
-            try:
-                with open(os.path.join(folder, LOCK_FILE), "a") as lock:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # no worker at work
-                    if not os.path.exists(queue) and not os.path.exists(queue + TAKING):
-                        return True
-            except OSError:
-                pass  # a worker holds the lock
+            return True
         if time.monotonic() >= deadline:
             return False
         time.sleep(0.005)
@@ -172,7 +191,7 @@ def main() -> int:
     hook_store.LEAVE_OPEN[0] = True
     db = db_path_text()
     try:
-        run_queue(db)
+        run_queue(db, linger_seconds())
     except BaseException as exc:
         _log(db, None, exc)
     return 0
