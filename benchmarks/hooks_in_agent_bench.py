@@ -30,14 +30,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.real_agents import clis  # noqa: E402
 from tests.real_agents.drivers import DRIVERS, Driver  # noqa: E402
-from tests.real_agents.model_server import ModelServer, Script  # noqa: E402
+from tests.real_agents.model_server import ModelServer, Script, Step  # noqa: E402
 from tests.real_agents.workspace import Workspace  # noqa: E402
 
 FLOOR = [sys.executable, "-c", "import json, sqlite3"]
@@ -46,7 +48,7 @@ FLOOR = [sys.executable, "-c", "import json, sqlite3"]
 def script(calls: int) -> Script:
     """`calls` shell calls: echoes, the second a failing `ls` (a failure the hooks learn from, in
     the short session as in the long: what it costs is per session, not per call)."""
-    steps = [f"echo step-{n}" if n != 1 else "ls missing-file.txt" for n in range(calls)]
+    steps: list[Step | str] = [f"echo step-{n}" if n != 1 else "ls missing-file.txt" for n in range(calls)]
     return Script(steps)
 
 
@@ -99,7 +101,7 @@ def floor() -> float:
     return time.perf_counter() - started
 
 
-def measure(name: str, rounds: int, short: int, long: int, work: Path) -> dict[str, object]:
+def measure(name: str, rounds: int, short: int, long: int, work: Path) -> dict[str, Any]:
     driver = DRIVERS[name]
     clis.require(driver.command)
     hooked = Workspace(work / f"{name}-hooked")
@@ -116,7 +118,7 @@ def measure(name: str, rounds: int, short: int, long: int, work: Path) -> dict[s
             driver.setup(ws, server)
         hooked.lessonloop("hooks", "install", "--agent", driver.hooks_agent)
         driver.trust(hooked)
-        contenders = [
+        contenders: list[tuple[str, Callable[[], float]]] = [
             ("hooked-short", lambda: session(driver, hooked, server, short)),
             ("hooked-long", lambda: session(driver, hooked, server, long)),
             ("bare-short", lambda: session(driver, bare, server, short)),
