@@ -174,3 +174,26 @@ def test_the_digest_names_every_variable_the_path_modules_read() -> None:
     assert read <= set(DISCOVERY_ENV), (
         f"not in capture/discovery_env.DISCOVERY_ENV: {sorted(read - set(DISCOVERY_ENV))}"
     )
+
+
+def test_the_look_waits_for_a_last_line_as_long_as_ingest_does() -> None:
+    from lessonloop.pipeline import file_parse, refresh
+
+    assert refresh.QUIET_SECONDS == file_parse.QUIET_SECONDS
+
+
+def test_a_store_another_process_is_writing_is_read_as_it_is_with_a_note(home: Path) -> None:
+    env = _env(home)
+    _run(env, "ingest", "--wait")
+    _session(home / ".claude" / "projects" / "-home-dev-project", "make test", start_hour=15)
+    writer = sqlite3.connect(env["LESSONLOOP_DB"], isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # another process's write transaction, held
+        done = _run(env, "stats", "--json")  # (it waits REFRESH_WAIT_MS for the lock, not 10 s)
+        assert json.loads(done.stdout)["sessions"] == 1
+        assert "what the agents wrote since the last ingest was not read" in done.stderr
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert _json(env, "stats")["sessions"] == 2  # type: ignore[index]
+    _settled(env)

@@ -28,7 +28,12 @@ if TYPE_CHECKING:
     from lessonloop.settings.config import Config
 
 ENV_REFRESH = "LESSONLOOP_REFRESH"
-QUIET_SECONDS = 2.0  # pipeline/ingest.py's: a file whose last line is still open is read once quiet
+# pipeline/file_parse.py's (a test holds them equal): a file whose last line has no newline yet
+# is read again once it has been quiet this long
+QUIET_SECONDS = 600.0
+# A read does not wait long for the store's write lock to capture what is new (a worker's or an
+# ingest's transaction): past this it answers from the store as it is, with a note.
+REFRESH_WAIT_MS = 1000
 
 
 class Look:
@@ -124,6 +129,8 @@ def refresh(conn: sqlite3.Connection, db: str) -> Refreshed | None:
             known_changed=tuple(found.changed),
             store_file=None,
         )
+        waited = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute(f"PRAGMA busy_timeout = {min(int(waited), REFRESH_WAIT_MS)}")
         try:
             report = run_ingest_job(conn, request, _config())
         except (StoreError, sqlite3.Error) as exc:
@@ -139,6 +146,8 @@ def refresh(conn: sqlite3.Connection, db: str) -> Refreshed | None:
 
                 if lag_of(conn).behind:
                     done.worker = start_worker(db, after_ingest=False).to_json()
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(waited)}")
     done.seconds = time.perf_counter() - started
     return done
 
