@@ -161,7 +161,10 @@ def register(commands: Commands) -> None:
     stats.set_defaults(handler="lessonloop.cli.handlers.stats:cmd_stats")
 
 
-INGEST_FIRST_LINE = "Read agent transcripts into the store, only what is new since the last run."
+INGEST_FIRST_LINE = (
+    "Read agent transcripts into the store, only what is new since the last run; the store's "
+    "background worker then analyzes and learns (--wait: before returning)."
+)
 
 
 def _ingest_description() -> str:

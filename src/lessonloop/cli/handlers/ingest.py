@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
+from contextlib import AbstractContextManager
 
 from lessonloop.cli.common import CommandError, emit_json, open_cli_store, shown, user_config
 from lessonloop.cli.session_commands import ingest_modes
@@ -104,7 +105,7 @@ def _analyze_and_learn(
             conn,
             bandit=args.bandit,
             learn=not args.no_learn,
-            waiting=None,
+            waiting=_waiting(args, db),
             analyzing=progress.analyzing,
             learning=progress.learning,
             report=report,
@@ -120,6 +121,17 @@ def _analyze_and_learn(
     from lessonloop.pipeline.background.worker import start_worker
 
     return start_worker(db, bandit=args.bandit, learn=not args.no_learn, after_ingest=True).to_json()
+
+
+def _waiting(args: argparse.Namespace, db: str) -> AbstractContextManager[object] | None:
+    """A spinner while --wait waits for a background worker already at work (on a terminal)."""
+    from lessonloop.pipeline.background.worker import is_running
+
+    if args.no_progress or args.json or not sys.stderr.isatty() or not is_running(db):
+        return None
+    from lessonloop.report.progress import Busy
+
+    return Busy("waiting for the background worker...", enabled=True)
 
 
 def _ingest_progress(args: argparse.Namespace) -> IngestProgress:
