@@ -119,7 +119,7 @@ def refresh(conn: sqlite3.Connection, db: str) -> Refreshed | None:
     done = Refreshed()
     if found.anything:
         from lessonloop.pipeline.ingest_job import IngestRequest, run_ingest_job
-        from lessonloop.store.transaction import StoreError
+        from lessonloop.store.transaction import StoreError, waiting_at_most
 
         request = IngestRequest(
             sample=False,
@@ -129,10 +129,9 @@ def refresh(conn: sqlite3.Connection, db: str) -> Refreshed | None:
             known_changed=tuple(found.changed),
             store_file=None,
         )
-        waited = conn.execute("PRAGMA busy_timeout").fetchone()[0]
-        conn.execute(f"PRAGMA busy_timeout = {min(int(waited), REFRESH_WAIT_MS)}")
         try:
-            report = run_ingest_job(conn, request, _config())
+            with waiting_at_most(conn, REFRESH_WAIT_MS):
+                report = run_ingest_job(conn, request, _config())
         except (StoreError, sqlite3.Error) as exc:
             done.problem = str(exc)  # locked, full: the read goes on with what is stored
         else:
@@ -146,8 +145,6 @@ def refresh(conn: sqlite3.Connection, db: str) -> Refreshed | None:
 
                 if lag_of(conn).behind:
                     done.worker = start_worker(db, after_ingest=False).to_json()
-        finally:
-            conn.execute(f"PRAGMA busy_timeout = {int(waited)}")
     done.seconds = time.perf_counter() - started
     return done
 

@@ -206,3 +206,22 @@ class transaction:
 
     def _converted(self, exc: sqlite3.Error) -> BaseException:
         return store_error(exc, self.path, conn=self.conn) if cause_of(exc) is not None else exc
+
+
+class waiting_at_most:
+    """`with waiting_at_most(conn, ms):` the connection waits at most `ms` for another writer's
+    lock inside the block (its own busy timeout when shorter), then as before: a read's refresh
+    (pipeline/refresh.py) gives up on a store another process is writing, and answers from it."""
+
+    def __init__(self, conn: sqlite3.Connection, ms: int) -> None:
+        self.conn = conn
+        self.ms = ms
+        self.before = 0
+
+    def __enter__(self) -> waiting_at_most:
+        self.before = int(self.conn.execute("PRAGMA busy_timeout").fetchone()[0])
+        self.conn.execute(f"PRAGMA busy_timeout = {min(self.before, int(self.ms))}")
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.conn.execute(f"PRAGMA busy_timeout = {self.before}")
