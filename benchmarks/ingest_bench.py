@@ -360,17 +360,10 @@ def ccusage_runs(cc17: Ccusage, cc20: Ccusage) -> list[CcusageRun]:
 
 
 def _worker_seconds(db: Path) -> float:
-    """Wait for the store's background worker (pipeline/background) the ingest started; the seconds
-    its status file says it worked (0: none ran)."""
-    from lessonloop.pipeline.background.worker import is_running, status_path
+    """The store's worker the ingest started, waited for (refresh_bench.worker_seconds)."""
+    from benchmarks.refresh_bench import worker_seconds
 
-    started = time.perf_counter()
-    while is_running(str(db)):
-        if time.perf_counter() - started > 600:
-            raise BenchError(f"the background worker of {db} did not finish in 10 minutes")
-        time.sleep(0.02)
-    status = Path(status_path(str(db)))
-    return float(json.loads(status.read_text()).get("seconds") or 0.0) if status.exists() else 0.0
+    return worker_seconds(db)
 
 
 def measure_processes(

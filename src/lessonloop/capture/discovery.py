@@ -56,15 +56,7 @@ def find_sources(
         refs = [SourceRef(path, CLAUDE_CODE, is_sample_path(path)) for path in found]
         refs.extend(SourceRef(path, CLAUDE_CODE, sniff_only=True) for path in others)
     else:
-        env = os.environ if environ is None else environ
-        context = DiscoveryContext(
-            environ=env,
-            home=env.get("HOME") or str(Path.home()),
-            known_folders=tuple(known_folders),
-            configured=tuple(configured),
-            problems=problems,
-            cwd=_current_folder(),
-        )
+        context = _context(environ, known_folders, configured, problems, _current_folder())
         seen: set[str] = set()
         for adapter in adapters():
             found_sources.searched.extend(adapter.searched(context))
@@ -86,16 +78,26 @@ def searched_places(
     """The places every adapter looks in for the known folders and configured paths, as
     `find_sources` without paths does, but not the current folder (a read's check for new files
     watches these: pipeline/refresh.py)."""
+    context = _context(environ, known_folders, configured, [], "")
+    return [str(place) for adapter in adapters() for place in adapter.searched(context)]
+
+
+def _context(
+    environ: Mapping[str, str] | None,
+    known_folders: Iterable[str],
+    configured: Iterable[str],
+    problems: list[Problem],
+    cwd: str,
+) -> DiscoveryContext:
     env = os.environ if environ is None else environ
-    context = DiscoveryContext(
+    return DiscoveryContext(
         environ=env,
         home=env.get("HOME") or str(Path.home()),
         known_folders=tuple(known_folders),
         configured=tuple(configured),
-        problems=[],
-        cwd="",
+        problems=problems,
+        cwd=cwd,
     )
-    return [str(place) for adapter in adapters() for place in adapter.searched(context)]
 
 
 def _current_folder() -> str:

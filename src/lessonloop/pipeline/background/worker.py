@@ -26,6 +26,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from lessonloop.apply.hooks.session_end import lock_held
+
 LOCK_SUFFIX = "-worker.lock"
 STATUS_SUFFIX = "-worker.json"
 NICE = 10  # the worker's priority: below the person's own work
@@ -75,19 +77,7 @@ def _queued(db: str) -> bool:
 
 
 def _holds_lock(db: str) -> bool:
-    try:
-        handle = open(lock_path(db), "a")  # noqa: SIM115 (closed below)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    else:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        return False
-    finally:
-        handle.close()
+    return lock_held(lock_path(db))
 
 
 def start_worker(db: str, *, bandit: bool | None = None, learn: bool = True, after_ingest: bool = False) -> Started:
