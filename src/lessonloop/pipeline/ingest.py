@@ -990,10 +990,10 @@ def _count(summary: IngestSummary, batch: Batch, lines: int) -> None:
 
 
 def known_folders(conn: sqlite3.Connection) -> list[str]:
-    """The folders of the stored sessions and their projects (Aider keeps its history in each)."""
-    from lessonloop.store.sessions.places import session_cwds, session_projects
+    """The folders of the stored sessions and their projects (store/sessions/places.py)."""
+    from lessonloop.store.sessions.places import known_folders as stored_folders
 
-    return list(dict.fromkeys(session_cwds(conn) + session_projects(conn)))
+    return stored_folders(conn)
 
 
 def ingest_new_projects(

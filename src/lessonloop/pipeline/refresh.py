@@ -75,11 +75,11 @@ def look(conn: sqlite3.Connection, configured: tuple[str, ...] = ()) -> Look:
     """What changed since the last capture (see the module's docstring)."""
     from lessonloop.capture.discovery_env import places_digest
     from lessonloop.store.capture_watch import ABSENT, known_files, watched
-    from lessonloop.store.sessions.places import session_cwds, session_projects
+    from lessonloop.store.sessions.places import known_folders
 
     found = Look()
     places, folders = watched(conn)
-    known = list(dict.fromkeys(session_cwds(conn) + session_projects(conn)))
+    known = known_folders(conn)
     if places is None or places != places_digest(os.environ, configured, known):
         found.full = True
     else:

@@ -39,6 +39,13 @@ def session_cwds(conn: sqlite3.Connection) -> list[str]:
     return [str(row[0]) for row in conn.execute("SELECT DISTINCT cwd FROM sessions WHERE cwd IS NOT NULL")]
 
 
+def known_folders(conn: sqlite3.Connection) -> list[str]:
+    """The folders of the stored sessions and their projects (Aider keeps its history in each):
+    where ingest looks for Aider's histories, and part of what a read's refresh checks discovery
+    by (pipeline/refresh.py: the two must name the same folders)."""
+    return list(dict.fromkeys(session_cwds(conn) + session_projects(conn)))
+
+
 def main_session_projects(conn: sqlite3.Connection) -> list[str | None]:
     """The projects of the main sessions, sorted (None for sessions placed nowhere)."""
     return [row[0] for row in conn.execute("SELECT DISTINCT project FROM sessions WHERE parent_id IS NULL ORDER BY 1")]
