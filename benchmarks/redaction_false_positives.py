@@ -9,14 +9,21 @@ ids, signatures and encrypted reasoning, which ingest does not store as text) an
 prints markers per MB:
 
 - `anchored`: the anchored rules only (secrets/redaction.STRUCTURAL off);
-- `now`: every rule, the structural ones and the decoded views included;
+- `now`: every rule, the structural ones and the decoded views included, and the learned last
+  pass (secrets/learned_tokens.py);
+- `learned`: the markers of that pass alone (`likely-secret`); `--weights PATH` runs it with weights
+  trained without some corpus sources (scripts/train_secret_model.py `--sources`), whose figure is
+  then the held-out one;
 - `before` (with `--before-src PATH`, the `src` folder of a checkout of an earlier commit, e.g.
   `git worktree add /tmp/before COMMIT`): that version's redactor, run in a subprocess.
 
 `--show N` prints N of the markers only the structural rules make, with their context.
 
+`--time ROUNDS` also times the anchored rules, every rule without the learned pass, and every rule
+with it over the texts read, interleaved.
+
 Run: `.venv/bin/python benchmarks/redaction_false_positives.py [--corpus ../shared/corpus]
-[--before-src /tmp/before/src] [--limit-mb N] [--show N] [--time ROUNDS] [--json]`.
+[--before-src /tmp/before/src] [--limit-mb N] [--show N] [--time ROUNDS] [--weights PATH] [--json]`.
 """
 
 from __future__ import annotations
@@ -71,21 +78,24 @@ def time_both(texts: list[tuple[str, str]], rounds: int) -> dict[str, float]:
     import statistics
     import time
 
-    runs: dict[bool, list[float]] = {False: [], True: []}
+    modes = {"anchored": (False, False), "rules": (True, False), "now": (True, True)}
+    runs: dict[str, list[float]] = {mode: [] for mode in modes}
     for _ in range(rounds):
-        for structural in (False, True):
-            redaction.STRUCTURAL = structural
+        for mode, (structural, learned) in modes.items():
+            redaction.STRUCTURAL, redaction.LEARNED = structural, learned
             started = time.perf_counter()
             for value, scope in texts:
                 redaction.redact(value, scope)  # type: ignore[arg-type]
-            runs[structural].append(time.perf_counter() - started)
-    redaction.STRUCTURAL = True
-    anchored, now = statistics.median(runs[False]), statistics.median(runs[True])
+            runs[mode].append(time.perf_counter() - started)
+    redaction.STRUCTURAL = redaction.LEARNED = True
+    anchored, rules, now = (statistics.median(runs[mode]) for mode in modes)
     return {
         "mb": round(sum(len(v) for v, _ in texts) / 1e6, 1),
         "anchored_s": round(anchored, 2),
+        "rules_s": round(rules, 2),
         "now_s": round(now, 2),
         "ratio": round(now / anchored, 2),
+        "learned_ratio": round(now / rules, 2),
     }
 
 
@@ -104,8 +114,15 @@ def main(argv: list[str] | None = None) -> int:
         metavar="ROUNDS",
         help="also time both redactors over the texts read, interleaved for ROUNDS rounds",
     )
+    parser.add_argument(
+        "--weights", help="the learned pass's weights from this file (scripts/train_secret_model.py --out)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    if args.weights:
+        from benchmarks.secret_leaks import use_weights
+
+        use_weights(args.weights)
     if not args.corpus.is_dir():
         print(f"no corpus at {args.corpus}", file=sys.stderr)
         return 2
@@ -137,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     new_kinds: Counter[str] = Counter()
     for folder in sources(args.corpus):
         name = f"{folder.parent.name}/{folder.name}"
-        chars = anchored = now = 0
+        chars = anchored = now = learned = 0
         for text in corpus_texts(folder):
             if args.limit_mb and chars > args.limit_mb * 1e6:
                 break
@@ -150,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             new_text, new = redaction.redact(text.value, text.scope)
             anchored += old
             now += new
+            learned += new_text.count("[REDACTED:likely-secret]")
             if new_text != old_text:
                 added = Counter(_MARKER.findall(new_text)) - Counter(_MARKER.findall(old_text))
                 new_kinds.update(added)
@@ -160,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         mb = chars / 1e6 or 1.0
         row = {"source": name, "mb": round(chars / 1e6, 2), "anchored_per_mb": round(anchored / mb, 2)}
         row["now_per_mb"] = round(now / mb, 2)
+        row["learned_per_mb"] = round(learned / mb, 2)
         if name in before:
             row["before_per_mb"] = round(before[name][1] / (before[name][0] / 1e6 or 1.0), 2)
         rows.append(row)
@@ -167,18 +186,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"sources": rows, "new_kinds": dict(new_kinds), "time": timing}, indent=2))
         return 0
-    print("| source | MB | before | anchored rules | now |")
-    print("|---|---|---|---|---|")
+    print("| source | MB | before | anchored rules | now | of which learned |")
+    print("|---|---|---|---|---|---|")
     for row in rows:
         print(
             f"| {row['source']} | {row['mb']} | {row.get('before_per_mb', '-')} | {row['anchored_per_mb']} |"
-            f" {row['now_per_mb']} |"
+            f" {row['now_per_mb']} | {row['learned_per_mb']} |"
         )
     print("\nmarkers the structural rules add, by kind:", dict(new_kinds.most_common()))
     if timing is not None:
         print(
             f"\ntime over {timing['mb']} MB, median of {args.time} rounds: anchored rules {timing['anchored_s']} s,"
-            f" every rule {timing['now_s']} s, ratio {timing['ratio']}"
+            f" every rule {timing['rules_s']} s, and the learned pass {timing['now_s']} s: ratio {timing['ratio']}"
+            f" to the anchored rules, {timing['learned_ratio']} to every rule"
         )
     for line in shown:
         print(line)

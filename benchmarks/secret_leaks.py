@@ -18,8 +18,12 @@ to choose); the look-alikes the first of BENIGN_FRESH, LOOK_ALIKES (`--benign NA
 
 This measures; it does not tune. Do not write rules from tests/secret_samples_fresh.py's lines.
 
+`--no-learned`: the rules alone, without the learned last pass (secrets/learned_tokens.py);
+`--weights PATH`: that pass with weights trained with sets held out (scripts/train_secret_model.py
+`--hold-out fresh15 --out PATH`), for a figure on a set the model never saw.
+
 Run: `.venv/bin/python benchmarks/secret_leaks.py [--module M] [--planted NAME] [--benign NAME] [--families NAME]
-[--json] [--show]`.
+[--json] [--show] [--no-learned] [--weights PATH]`.
 """
 
 from __future__ import annotations
@@ -37,7 +41,22 @@ for path in (ROOT / "src", ROOT):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
+from lessonloop.secrets import redaction  # noqa: E402
 from lessonloop.secrets.redaction import SCOPES, redact  # noqa: E402
+
+
+def use_weights(path: str) -> None:
+    """Redact with the learned pass's weights from `path` (a module scripts/train_secret_model.py
+    wrote with `--out`, e.g. trained with a set held out) instead of secrets/learned_weights.py."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lessonloop.secrets.learned_weights", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load weights from {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules["lessonloop.secrets.learned_weights"] = module
+
 
 PLANTED_NAMES = ("FRESH", "HELD_OUT", "PLANTED")
 BENIGN_NAMES = ("BENIGN_FRESH", "LOOK_ALIKES")
@@ -145,7 +164,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--show", action="store_true", help="print each changed look-alike as redacted")
+    parser.add_argument(
+        "--weights", help="the learned pass's weights from this file (scripts/train_secret_model.py --out)"
+    )
+    parser.add_argument("--no-learned", action="store_true", help="the rules only, without the learned pass")
     args = parser.parse_args(argv)
+    if args.weights:
+        use_weights(args.weights)
+    redaction.LEARNED = not args.no_learned
     result = report(args.module, args.planted, args.benign, args.families)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -63,6 +63,17 @@ def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Te
 
 
 @pytest.fixture
+def rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Redaction by the rules alone, without the learned last pass (secrets/learned_tokens.py):
+    for the tests of what a rule finds and what it leaves alone. What the learned pass adds is
+    measured on the look-alike sets (tests/test_secret_structure.py) and tested in
+    tests/test_learned_tokens.py."""
+    from lessonloop.secrets import redaction
+
+    monkeypatch.setattr(redaction, "LEARNED", False)
+
+
+@pytest.fixture
 def corpus_dir() -> Path:
     """The spotter corpus of real Claude Code transcripts (skipped when ../shared is absent)."""
     if not CORPUS.is_dir():

@@ -172,8 +172,10 @@ def test_a_pre_tool_edit_is_scored_without_analysis_records(session: HookSession
 # millisecond or more); the common case of each event, in this file's session. PostToolUse's output
 # is redacted by issue 60's structural gate too (secrets/structural.py: one module more; its rule
 # modules are imported only when a text holds what they need). PreToolUse's look-up asks for the
-# project's one-offs at confidence.ONE_OFF_AT or more (one module more: math alone).
-OWN_MODULES = {"PreToolUse": 23, "UserPromptSubmit": 20, "SessionStart": 28, "PostToolUse": 28, "Stop": 16}
+# project's one-offs at confidence.ONE_OFF_AT or more (one module more: math alone). PostToolUse's
+# output holds words the learned pass reads (secrets/learned_tokens.py and its weights, about 4 ms:
+# two modules more; a text without a candidate word loads neither).
+OWN_MODULES = {"PreToolUse": 23, "UserPromptSubmit": 20, "SessionStart": 28, "PostToolUse": 30, "Stop": 16}
 # what starting the Stop hook's ingest worker with subprocess cost (about 3 ms): os.posix_spawn now
 NOT_FOR_STOP = {"subprocess", "_posixsubprocess", "selectors"}
 

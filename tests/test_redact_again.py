@@ -210,6 +210,7 @@ def test_every_column_is_rewritten_in_its_scope(leaky: tuple[Path, sqlite3.Conne
     assert json_codec.loads(before) == [command]
 
 
+@pytest.mark.usefixtures("rules_only")  # the rules' look-alikes (what the learned pass adds: test_learned_tokens.py)
 def test_look_alikes_are_kept_and_a_clean_store_is_not_rewritten(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     old = old_store(path)

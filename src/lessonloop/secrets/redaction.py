@@ -76,6 +76,9 @@ _PII = False  # see set_pii
 # False: the anchored rules only, without issue 60's structural rules and decoded views (for
 # benchmarks/redaction_false_positives.py, which reports what those add).
 STRUCTURAL = True
+# False: without the learned last pass (secrets/learned_tokens.py; it runs only with STRUCTURAL), for
+# the benchmarks that report what it adds.
+LEARNED = True
 # Overlapping matches become one marker named by the most specific rule: formats in their order
 # (anthropic-key before openai-key), then gitleaks' rules, then keys, flags and clients.
 _VENDORED_PRIORITY = FORMAT_RULES
@@ -127,13 +130,13 @@ def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
 
 
 # In bulk work (after prepare_bulk, the gate's DFA), short texts found clean (nothing to redact),
-# with their scope and STRUCTURAL: transcripts repeat short texts (roles, paths, names, status
+# with their scope, STRUCTURAL and LEARNED: transcripts repeat short texts (roles, paths, names, status
 # lines), and what redaction makes of a text depends on the text, its scope and STRUCTURAL alone.
 # Clean texts only (nothing the store would not hold), at most _CLEAN_SIZE, forgotten all at once
 # when full and at each prepare_bulk (a hook keeps none; a test comparing gates reads every text).
 _CLEAN_LENGTH = 512
 _CLEAN_SIZE = 8192
-_CLEAN: set[tuple[str, str, bool]] = set()
+_CLEAN: set[tuple[str, str, int]] = set()
 
 
 def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
@@ -144,7 +147,7 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
     structural = STRUCTURAL
     if len(text) > _CLEAN_LENGTH or not anchor_gate._BULK[0]:
         return _redact_text(text, scope, structural)
-    key = (text, scope, structural)
+    key = (text, scope, 2 * structural + LEARNED)
     if key in _CLEAN:
         return text, 0
     cleaned, count = _redact_text(text, scope, structural)
@@ -181,14 +184,32 @@ def _redact_text(text: str, scope: Scope, structural: bool) -> tuple[str, int]:
         for begin, end, priority, kind in inner:
             source = decoded.source_span(begin, end)
             spans.append((source[0], source[1], priority, kind))
-    if not spans:
-        return text, 0
-    if any(end - begin >= 16 for begin, end, _priority, _kind in spans):  # (a sibling's seed is that long)
-        from lessonloop.secrets.loose_tokens import sibling_spans
+    if spans:
+        if any(end - begin >= 16 for begin, end, _priority, _kind in spans):  # (a sibling's seed is that long)
+            from lessonloop.secrets.loose_tokens import sibling_spans
 
-        seeds = [(begin, end) for begin, end, _priority, _kind in spans]
-        spans += [(begin, end, _STRUCTURAL_PRIORITY, kind) for begin, end, kind in sibling_spans(text, seeds)]
-    return _replace(text, _with_repeats(text, spans))
+            seeds = [(begin, end) for begin, end, _priority, _kind in spans]
+            spans += [(begin, end, _STRUCTURAL_PRIORITY, kind) for begin, end, kind in sibling_spans(text, seeds)]
+        text, count = _replace(text, _with_repeats(text, spans))
+    else:
+        count = 0
+    return _learned(text, scope, count) if LEARNED else (text, count)
+
+
+def _learned(text: str, scope: Scope, count: int) -> tuple[str, int]:
+    """The last pass: what the rules left, read by the learned model (secrets/learned_tokens.py),
+    until it finds nothing more (a word it redacts changes its neighbours' context; at most three
+    rounds), so that redacting the result again changes nothing."""
+    from lessonloop.secrets.learned_tokens import learned_spans
+
+    for _round in range(3):
+        found = learned_spans(text, scope)
+        if not found:
+            break
+        spans = [(begin, end, _STRUCTURAL_PRIORITY, kind) for begin, end, kind in found]
+        text, more = _replace(text, _with_repeats(text, spans))
+        count += more
+    return text, count
 
 
 _REPEATED_MIN = 8  # a value this long or longer found once is redacted wherever it stands again

@@ -12,6 +12,11 @@ A phrase restores every key of a wallet. A run of twelve or more list words is o
   a phrase's words are drawn at random from 2048.
 
 unanchored.py finds the stretches of lower-case letters and spaces long enough to hold one.
+
+A phrase written as a list (a word a line, numbered `1. fitness 2. sudden`, in a grid, between
+commas: listed_spans) is one only when its words, all of the list, carry a valid checksum: its
+layout no longer tells it from prose, the checksum does (a chance of 1 in 16 for twelve words
+drawn from the list, 1 in 256 for twenty-four).
 """
 
 from __future__ import annotations
@@ -75,6 +80,30 @@ def _words(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         )
         yield (position, position) if glued else (position, stop)
         position = stop + 1
+
+
+def listed_spans(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The seed phrases in text[start:end], a stretch of lower-case words with newlines, numbers
+    and punctuation between them: runs of list words whose first or last 12 to 24 carry a
+    valid checksum."""
+    import re
+
+    index = _index()
+    out: list[tuple[int, int, str]] = []
+    run: list[tuple[int, int]] = []
+    for match in re.finditer(r"[a-z]+", text[start:end]):
+        if match.group() in index:
+            run.append((start + match.start(), start + match.end()))
+            continue
+        out += _listed(text, run)
+        run = []
+    return out + _listed(text, run)
+
+
+def _listed(text: str, run: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    if len(run) < MIN_WORDS or not _has_checksum([text[begin:end] for begin, end in run]):
+        return []
+    return [(run[0][0], run[-1][1], KIND)]
 
 
 def _glue(char: str) -> bool:

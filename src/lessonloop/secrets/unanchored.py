@@ -1,7 +1,8 @@
 """Secrets that no anchor announces, found in the bytes the redaction gate reads:
 
 - BIP-39 seed phrases (secrets/seed_phrases.py): twelve or more words of three to eight lower-case
-  letters (the list's words' lengths), single spaces between;
+  letters (the list's words' lengths), single spaces between, or written as a list (newlines,
+  numbers, commas between them);
 - bitcoin WIF private keys (secrets/wallet_keys.py): a word of 51 or 52 base58 characters starting
   with 5, 9, K, L or c;
 - Ghost's Admin API keys: `<24 hex>:<64 hex>` (an id, and the secret that signs the admin's tokens).
@@ -28,13 +29,16 @@ if TYPE_CHECKING:
     Finder = Callable[[bytes, int], Sequence[tuple[int, int]] | None]
 
 SEARCH_LENGTH = 12 * 3 + 11  # twelve words of three letters, single spaces between
-# Group 1: twelve words; 2: a WIF key; 3: a Ghost key's secret (numbered: re2's matches take no names)
+# Group 1: twelve words; 2: a WIF key; 3: a Ghost key's secret; 4: twelve words as a list (numbered:
+# re2's matches take no names)
+_LISTED = rb"(?:[a-z]{3,8}(?:[ \t]*[\r\n,;|][\s,;|]*|[ \t]+)(?:\d{1,2}[.):]?[ \t]+)?)"
 _SHAPES = (
     rb"\b((?:[a-z]{3,8} ){11}[a-z]{3,8})\b"
     rb"|\b([59KLc][1-9A-HJ-NP-Za-km-z]{50,51})\b"
     rb"|\b[0-9a-f]{24}:([0-9a-f]{64})\b"
+    rb"|\b(" + _LISTED + rb"{11}[a-z]{3,8})\b"
 )
-_SEED, _WIF, _GHOST = 1, 2, 3
+_SEED, _WIF, _GHOST, _LIST = 1, 2, 3, 4
 # What every match needs, tested before the regex is compiled or searched (short texts): twelve
 # words and their spaces are a stretch of SEARCH_LENGTH or more of [a-z ]; a WIF key (51 or 52)
 # and a Ghost key's secret (64 hex digits) are a stretch of 51 or more letters and digits. Each
@@ -44,6 +48,7 @@ _WORD = bytes(ord("x") if chr(b).isascii() and chr(b).isalnum() else ord("\n") f
 _LOWER_RUN = b"x" * SEARCH_LENGTH
 _WORD_RUN = b"x" * 51
 _STRETCH = LazyRegex(r"[a-z ]+")  # a seed phrase's stretch: lower-case words and spaces
+_LIST_STRETCH = LazyRegex(_LISTED.decode() + r"*[a-z]{3,8}")  # a listed phrase's stretch
 LONG_TEXT = 4096  # from this length on, re2 searches (always, after prepare_bulk)
 # Finders of the shapes (Finder): Python's re, then re2's (made when first needed).
 _FINDERS: list[Finder] = []
@@ -98,7 +103,7 @@ def _re2_finder(below_wrapper: bool = True) -> Finder:
 
     def by_wrapper(data: bytes, position: int) -> tuple[tuple[int, int], ...] | None:
         found = compiled.search(data, position)
-        return None if found is None else tuple(found.span(group) for group in range(4))
+        return None if found is None else tuple(found.span(group) for group in range(5))
 
     return by_wrapper
 
@@ -108,14 +113,19 @@ def unanchored_spans(text: str, encoded: bytes) -> list[tuple[int, int, str]]:
     per character, as the gate reads them)."""
     size = len(encoded)
     long = _BULK[0] or size >= LONG_TEXT
-    if not long and _LOWER_RUN not in encoded.translate(_LOWER) and _WORD_RUN not in encoded.translate(_WORD):
+    if (
+        not long
+        and _LOWER_RUN not in encoded.translate(_LOWER)
+        and _WORD_RUN not in encoded.translate(_WORD)
+        and max(encoded.count(b"\n"), encoded.count(b","), encoded.count(b". ")) < 11
+    ):
         return []  # no shape fits: not compiled for nothing (a hook's few short texts)
     find = _BULK_FINDER[0] if _BULK_FINDER else _finder(long)
     found = find(encoded, 0)
     if found is None:  # most texts
         return []
     # What reads a match further: imported the first time a text holds one (the hooks import this module).
-    from lessonloop.secrets.seed_phrases import seed_spans
+    from lessonloop.secrets.seed_phrases import listed_spans, seed_spans
     from lessonloop.secrets.wallet_keys import is_wif
 
     spans: list[tuple[int, int, str]] = []
@@ -125,6 +135,10 @@ def unanchored_spans(text: str, encoded: bytes) -> list[tuple[int, int, str]]:
             start = found[_SEED][0]
             end = _STRETCH.match(text, start).end()  # type: ignore[union-attr]
             spans += seed_spans(text, start, end)
+        elif found[_LIST][0] >= 0:
+            start = found[_LIST][0]
+            end = _LIST_STRETCH.match(text, start).end()  # type: ignore[union-attr]
+            spans += listed_spans(text, start, end)
         elif found[_WIF][0] >= 0:
             start, end = found[_WIF]
             if is_wif(text[start:end]):
