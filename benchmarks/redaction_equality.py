@@ -22,7 +22,10 @@ ingest builds), when the module has one.
 Equal means the same text out and the same count, for every call. Prints the figures and each
 difference (at most `--show` of them); exits 1 on any difference.
 
-Run: `.venv/bin/python benchmarks/redaction_equality.py [--ref COMMIT] [--git] [--random N]`.
+`--rules-only`: both without the learned last pass (secrets/learned_tokens.py), to compare a change
+of the rules alone.
+
+Run: `.venv/bin/python benchmarks/redaction_equality.py [--ref COMMIT] [--git] [--random N] [--rules-only]`.
 """
 
 from __future__ import annotations
@@ -267,9 +270,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--random", type=int, default=200_000, help="random strings (default 200,000)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--show", type=int, default=20, help="differences printed (default 20)")
+    parser.add_argument(
+        "--rules-only", action="store_true", help="both redactors without the learned last pass (LEARNED off)"
+    )
     args = parser.parse_args(argv)
 
-    comparison = Comparison(load_at(args.ref), args.show)
+    reference = load_at(args.ref)
+    if args.rules_only:
+        for module in (reference, current):
+            if hasattr(module, "LEARNED"):
+                setattr(module, "LEARNED", False)  # noqa: B010  (the reference may predate it)
+    comparison = Comparison(reference, args.show)
     parts: list[tuple[str, int, int]] = []
 
     def part(name: str) -> None:

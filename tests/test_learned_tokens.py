@@ -189,3 +189,23 @@ def test_the_model_is_loaded_by_the_first_text_with_a_candidate() -> None:
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert run.stdout.split() == ["False", "True"]
+
+
+def test_what_lessonloop_shows_is_redacted_by_the_rules_alone() -> None:
+    """On the way in the learned pass reads every text; what leaves the store (printed, --json,
+    MCP, web, exports, hook answers, team pushes) is redacted again by the rules, so that the pass
+    never takes lessonloop's own ids for secrets (a team item's `bde3e0393ba2076fcfbb`)."""
+    from lessonloop.secrets.field_redaction import redact_fields
+    from lessonloop.secrets.redaction import redact_shown, shown
+
+    told = "ok the wifi at the cabin is Kuckuck2291 btw"
+    assert "likely-secret" in redact(told, "prose")[0]
+    assert redact_shown(told, "prose") == (told, 0)
+    with shown():
+        assert redact(told, "prose") == (told, 0)
+    assert "likely-secret" in redact(told, "prose")[0]  # (only while inside)
+    assert redact_fields({"title": told}) == ({"title": told}, 0)
+    assert "likely-secret" in redact_fields({"title": told}, incoming=True)[0]["title"]
+    # the rules still apply on the way out
+    key = "ghp_" + "Zx8Qw2Lm4Vb6Nt0Rk3Zx8Qw2Lm4Vb6Nt0Rk3"
+    assert key not in redact_shown(f"token {key}")[0]

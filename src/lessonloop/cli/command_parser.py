@@ -102,7 +102,9 @@ class CommandParser(argparse.ArgumentParser):
 
     def _fail(self, message: str) -> NoReturn:
         """A usage error in the form `PROG: MESSAGE` after the usage (exit status 2), redacted."""
-        from lessonloop.secrets.redaction import redact
+        from lessonloop.secrets.redaction import (
+            redact_shown as redact,
+        )  # what is shown, exported or sent: the rules alone
 
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: {redact(message, 'command')[0]}\n")
@@ -123,7 +125,9 @@ class CommandParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """argparse's usage error, its message redacted (it quotes the value given: `--db
         postgres://u:pw@host`, an unknown word that was a token)."""
-        from lessonloop.secrets.redaction import redact
+        from lessonloop.secrets.redaction import (
+            redact_shown as redact,
+        )  # what is shown, exported or sent: the rules alone
 
         super().error(redact(message, "command")[0])
 

@@ -57,9 +57,9 @@ def shown(text: str, scope: Scope = "prose") -> str:
     """`text` as it may leave the store for a person: redacted again with the current rules, and
     without escape sequences or control characters (core/terminal_text.py; newlines and tabs kept)."""
     from lessonloop.core.terminal_text import printable
-    from lessonloop.secrets.redaction import redact
+    from lessonloop.secrets.redaction import redact_shown
 
-    return printable(redact(text, scope)[0]) if text else text
+    return printable(redact_shown(text, scope)[0]) if text else text
 
 
 def emit_json(data: Any) -> None:
@@ -70,8 +70,11 @@ def emit_json(data: Any) -> None:
     several times faster so."""
     from lessonloop.core.json_output import dumps_output
     from lessonloop.secrets.field_redaction import redact_fields
+    from lessonloop.secrets.redaction import shown
 
-    sys.stdout.write(dumps_output(redact_fields(data)[0], indent=sys.stdout.isatty()) + "\n")
+    with shown():
+        cleaned = redact_fields(data)[0]
+    sys.stdout.write(dumps_output(cleaned, indent=sys.stdout.isatty()) + "\n")
 
 
 @contextmanager

@@ -18,18 +18,19 @@ from rich.segment import Segment
 from rich.text import Text
 
 from lessonloop.core.terminal_text import printable
-from lessonloop.secrets.redaction import redact
+from lessonloop.secrets.redaction import redact, shown
 
 
 class RedactingConsole(Console):
     """A rich Console that redacts (prose scope) and cleans every string and Text it renders."""
 
     def render_str(self, text: str, **options: Any) -> Text:
-        shown = printable(redact(text)[0]) if text else text
+        with shown():  # the rules again (the learned pass read the store's texts on the way in)
+            cleaned = printable(redact(text)[0]) if text else text
         try:
-            return super().render_str(shown, **options)
+            return super().render_str(cleaned, **options)
         except MarkupError:  # a text of the store's read as a tag it is not ("[/x]" in a path): shown as it is
-            return super().render_str(shown, **{**options, "markup": False})
+            return super().render_str(cleaned, **{**options, "markup": False})
 
     def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
         if isinstance(renderable, Text):
@@ -40,7 +41,8 @@ class RedactingConsole(Console):
 def redacted_text(text: Text) -> Text:
     """`text` with its secrets redacted and its escape sequences and control characters taken out:
     itself when it holds none."""
-    redacted, count = redact(text.plain)
+    with shown():
+        redacted, count = redact(text.plain)
     cleaned = printable(redacted)
     if not count and cleaned == text.plain:
         return text

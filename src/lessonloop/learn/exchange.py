@@ -235,7 +235,7 @@ def normalize_record(value: Any) -> dict[str, Any]:
         raise ValueError("scope is project but no project is given")
     record["confidence"] = _confidence(value, record["failed_sessions"], record["sessions"])
     record["tier"] = _choice(value, "tier", conf.TIERS, conf.next_tier(record["confidence"]))
-    cleaned, _count_redacted = redact_fields(record)
+    cleaned, _count_redacted = redact_fields(record, incoming=True)  # (stored: the learned pass too)
     return dict(cleaned)
 
 

@@ -10,7 +10,7 @@ from lessonloop.core.terminal_text import printable
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import may_deny, short
 from lessonloop.report.render import local_time, one_line, short_path, short_session
-from lessonloop.secrets.redaction import redact
+from lessonloop.secrets.redaction import redact_shown as redact  # what is shown, exported or sent: the rules alone
 
 if TYPE_CHECKING:
     from rich.console import Console

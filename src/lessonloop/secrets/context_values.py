@@ -620,9 +620,12 @@ _RULE_CHARACTERS = frozenset("-+=:|\u2502\u2506\u2551 \t\r") | frozenset(chr(c) 
 
 def _csv_spans(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
+    hinted: set[int] | None = None
     for separator in _SEPARATORS:
         if separator in text:
-            out += _separated_spans(text, separator)
+            if hinted is None:
+                hinted = _hinted_lines(text.lower())
+            out += _separated_spans(text, separator, hinted)
     return out
 
 
@@ -648,7 +651,32 @@ def _ruled(line: str) -> bool:
     return bool(line.strip()) and _RULE_CHARACTERS.issuperset(line)
 
 
-def _separated_spans(text: str, separator: str) -> list[tuple[int, int, str]]:
+# What every name _SECRET_CELL reads holds (lower-cased): a line without any of them heads no
+# secret's column, and is read no further while no header is found.
+_HEADER_WORDS = ("pass", "pwd", "secret", "key", "token", "pin", "credential", "kennwort", "contraseña", "senha",
+                 "mdp", "wachtwoord", "lösenord", "hasło", "heslo", "salasana", "şifre", "пароль", "密码", "密碼",
+                 "パスワード", "비밀번호")  # fmt: skip
+
+
+def _hinted_lines(lowered: str) -> set[int]:
+    """The numbers of the lines of a lower-cased text that hold one of _HEADER_WORDS (lower() keeps
+    a text's line breaks where they are: its lines are the text's lines lower-cased)."""
+    positions: list[int] = []
+    for word in _HEADER_WORDS:
+        position = lowered.find(word)
+        while position >= 0:
+            positions.append(position)
+            position = lowered.find(word, position + 1)
+    out: set[int] = set()
+    line = previous = 0
+    for position in sorted(positions):
+        line += lowered.count("\n", previous, position)
+        previous = position
+        out.add(line)
+    return out
+
+
+def _separated_spans(text: str, separator: str, hinted: set[int]) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     lines = text.split("\n")
     position = 0
@@ -660,6 +688,9 @@ def _separated_spans(text: str, separator: str) -> list[tuple[int, int, str]]:
         if bars and (not line.strip() or _ruled(line)):
             position += len(line) + 1
             continue  # a rule between a printed table's rows (`----+----`, `+----+`, `|---|`)
+        if not columns and number not in hinted:
+            position += len(line) + 1
+            continue  # no header of a secret's column (what _SECRET_CELL reads) can be on this line
         cells = _cells(line, separator)
         if not columns:
             # (a spreadsheet's CSV export starts with a byte order mark: not part of the first name)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from lessonloop.core import json_depth
 from lessonloop.secrets.private_key_parts import redact_key_items
-from lessonloop.secrets.redaction import Scope, redact, redact_tool_input
+from lessonloop.secrets.redaction import Scope, learned_now, redact, redact_tool_input, shown
 
 # typing.TYPE_CHECKING without importing typing (`lessonloop recall --json` prints through this).
 TYPE_CHECKING = False
@@ -90,12 +90,17 @@ def field_scope(key: str, inherited: Scope) -> Scope:
     return inherited
 
 
-def redact_fields(value: Any, scope: Scope = "prose") -> tuple[Any, int]:
+def redact_fields(value: Any, scope: Scope = "prose", incoming: bool = False) -> tuple[Any, int]:
     """`value` with every string redacted in its field's scope, and the number of secrets
     replaced. Containers are copied only when something in them changed; non-JSON values
     (numbers, paths, times) are kept as they are, dataclasses are walked as their fields. What
-    nests deeper than MAX_DEPTH has every string redacted in the scope reached (no recursion)."""
-    return _walk(value, scope, 0)
+    nests deeper than MAX_DEPTH has every string redacted in the scope reached (no recursion).
+    What leaves the store is redacted by the rules alone (redaction.shown); `incoming` (lessons
+    imported from a file) with the learned pass too, as everything stored."""
+    if incoming:
+        return _walk(value, scope, 0)
+    with shown():
+        return _walk(value, scope, 0)
 
 
 def redact_text(text: str, scope: Scope = "prose") -> tuple[str, int]:
@@ -207,7 +212,7 @@ def _text(text: str, scope: Scope, depth: int) -> tuple[str, int]:
             return (_dumped(cleaned), count) if count else (text, 0)
     if len(text) > _REMEMBERED_LENGTH:
         return redact(text, scope)
-    key = (text, scope)
+    key = (text, scope, learned_now())
     known = _REMEMBERED.get(key)
     if known is None:
         if len(_REMEMBERED) >= _REMEMBERED_TEXTS:
@@ -218,10 +223,10 @@ def _text(text: str, scope: Scope, depth: int) -> tuple[str, int]:
 
 # Short texts come again and again in what leaves the store (a model's, an agent's, a project's
 # name in every row of a report): each is redacted once per process (redact is a pure function of
-# the text and its scope).
+# the text, its scope and whether the learned pass runs: redaction.learned_now).
 _REMEMBERED_LENGTH = 200
 _REMEMBERED_TEXTS = 4096
-_REMEMBERED: dict[tuple[str, Scope], tuple[str, int]] = {}
+_REMEMBERED: dict[tuple[str, Scope, bool], tuple[str, int]] = {}
 
 
 def _dumped(value: Any) -> str:

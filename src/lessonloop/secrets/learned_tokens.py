@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
+from itertools import repeat
 
 KIND = "likely-secret"
 
@@ -147,27 +149,26 @@ def _add(text: str, start: int, end: int, key: str, out: list[tuple[int, int, st
 
 
 def _bucket(value: float, edges: tuple[float, ...]) -> int:
-    for index, edge in enumerate(edges):
-        if value < edge:
-            return index
-    return len(edges)
+    """The index of the first edge above `value` (the number of edges at or below it)."""
+    return bisect_right(edges, value)
 
 
 _LENGTHS = (8, 10, 12, 14, 16, 20, 24, 32, 40, 48, 64, 80, 128)
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+# (name, a character every match holds or "", the form)
 _FORMS = (
-    ("version", re.compile(r"v?\d+(?:\.\d+)+(?:[-+.]\w+)*")),
-    ("date", re.compile(r"\d{4}-\d{2}-\d{2}.*")),
-    ("ip", re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?")),
-    ("email", re.compile(r"[^@]+@[\w-]+\.[\w.-]+")),
-    ("snake", re.compile(r"[a-z]+(?:_[a-z0-9]+)+")),
-    ("camel", re.compile(r"[a-z]+(?:[A-Z][a-z0-9]+)+")),
-    ("pascal", re.compile(r"(?:[A-Z][a-z]+){2,}")),
-    ("const", re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")),
-    ("dotted", re.compile(r"[a-z][\w-]*(?:\.[a-z][\w-]*)+")),
-    ("wordnum", re.compile(r"[A-Za-z]+[0-9]{2,4}[^\w]?")),
-    ("dashwords", re.compile(r"[a-z]+(?:-[a-z]+){2,}")),
+    ("version", ".", re.compile(r"v?\d+(?:\.\d+)+(?:[-+.]\w+)*")),
+    ("date", "-", re.compile(r"\d{4}-\d{2}-\d{2}.*")),
+    ("ip", ".", re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?")),
+    ("email", "@", re.compile(r"[^@]+@[\w-]+\.[\w.-]+")),
+    ("snake", "_", re.compile(r"[a-z]+(?:_[a-z0-9]+)+")),
+    ("camel", "", re.compile(r"[a-z]+(?:[A-Z][a-z0-9]+)+")),
+    ("pascal", "", re.compile(r"(?:[A-Z][a-z]+){2,}")),
+    ("const", "_", re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")),
+    ("dotted", ".", re.compile(r"[a-z][\w-]*(?:\.[a-z][\w-]*)+")),
+    ("wordnum", "", re.compile(r"[A-Za-z]+[0-9]{2,4}[^\w]?")),
+    ("dashwords", "-", re.compile(r"[a-z]+(?:-[a-z]+){2,}")),
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _HASH_NAMED = re.compile(r"(?i)(?<![a-z0-9])(?:sha(?:1|224|256|384|512)|sha3-\d+|md5|blake2[bs]?)[-:=]")
@@ -210,7 +211,7 @@ def shape_features(word: str) -> list[str]:
         out.append(f"hex{n}" if n in (32, 40, 64, 128) else f"hexb{_bucket(n, (8, 16, 24, 32, 48, 64))}")
     if n == 36 and _UUID.fullmatch(word):
         out.append("uuid")
-    out += [name for name, form in _FORMS if form.fullmatch(word)]
+    out += [name for name, needs, form in _FORMS if (not needs or needs in word) and form.fullmatch(word)]
     if _YEAR.search(word):
         out.append("year")
         if _DATED.search(word):
@@ -270,6 +271,7 @@ def _delimiter(line: str) -> str:
 
 
 _RULE_LINE = frozenset("|-: +=")
+_REACH = 2000
 _CELL = re.compile(r"\S+")
 
 
@@ -320,38 +322,49 @@ def coarse(word: str) -> str:
     return "hum" if longest >= 4 and longest * 2 >= len(word) else "rnd"
 
 
-_CROSSED = ("Ln:", "H:", "Kp:", "P:")
-
-
 def context_features(text: str, start: int, end: int, key: str, form: str = "") -> list[str]:
     """What stands around the word text[start:end]: words before (near: the two nearest) and after
     it on its line, the words at the end of the line above, the header above it in a table, the
     pieces of the key it is given to, the characters on each side, how its line begins; with its
     `form` (coarse), the nearest of these once more, per form."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
+    # a line's ends are looked for within _REACH (a minified file or a JSON blob is one line of
+    # megabytes: its start is then unknown, and so are its header and its first character)
+    floor = max(0, start - _REACH)
+    line_start = text.rfind("\n", floor, start) + 1
+    known = line_start > 0 or floor == 0
+    if not known:
+        line_start = floor
+    line_end = text.find("\n", end, end + _REACH)
     if line_end < 0:
-        line_end = len(text)
+        line_end = min(len(text), end + _REACH)
     left = words(_unmarked(text[max(line_start, start - 80) : start]))
     right = words(_unmarked(text[end : min(line_end, end + 40)]))
     out: list[str] = []
+    crossed: list[str] = []  # the nearest context's names, learned once more per form
     for index, word in enumerate(reversed(left[-8:])):
-        out += [("Ln:" if index < 2 else "Lf:") + word, "L4:" + word[:4]]
+        if index < 2:
+            crossed.append("Ln:" + word)
+            out += [crossed[-1], "L4:" + word[:4]]
+        else:
+            out += ["Lf:" + word, "L4:" + word[:4]]
     for word in right[:4]:
         out += ["R:" + word, "R4:" + word[:4]]
-    if line_start:
-        above_start = text.rfind("\n", 0, line_start - 1) + 1
+    if line_start and known:
+        above_start = text.rfind("\n", max(0, line_start - 1 - _REACH), line_start - 1) + 1
         for word in words(_unmarked(text[max(above_start, line_start - 80) : line_start]))[-6:]:
-            out += ["P:" + word, "P4:" + word[:4]]
-    for word in header_words(text, line_start, line_end, start)[:3]:
-        out += ["H:" + word, "H4:" + word[:4]]
+            crossed.append("P:" + word)
+            out += [crossed[-1], "P4:" + word[:4]]
+    for word in header_words(text, line_start, line_end, start)[:3] if known else ():
+        crossed.append("H:" + word)
+        out += [crossed[-1], "H4:" + word[:4]]
     if key:
         for piece in words(key):
-            out += ["Kp:" + piece, "K4:" + piece[:4]]
+            crossed.append("Kp:" + piece)
+            out += [crossed[-1], "K4:" + piece[:4]]
     else:
         out.append("nokey")
     out += ["b:" + _around(text[max(line_start, start - 2) : start]), "a:" + _around(text[end : end + 2])]
-    lead = text[line_start : line_start + 1]
+    lead = text[line_start : line_start + 1] if known else ""
     if lead and lead in "+-|#>$*":
         out.append("line:" + lead)
     if not left:
@@ -359,7 +372,7 @@ def context_features(text: str, start: int, end: int, key: str, form: str = "") 
     if not right:
         out.append("lineend")
     if form:
-        out += [form + "|" + name for name in out if name.startswith(_CROSSED)]
+        out += [form + "|" + name for name in crossed]
     return out
 
 
@@ -371,6 +384,7 @@ def features(text: str, start: int, end: int, key: str) -> list[str]:
 
 
 _SHAPE_SCORES: dict[str, tuple[float, str]] = {}
+_ZEROS = repeat(0.0)  # the weight of a feature the model has none for (map's second argument)
 _SHAPE_SCORES_SIZE = 65536
 
 
@@ -380,7 +394,7 @@ def _shape_score(word: str, weights: dict[str, float]) -> tuple[float, str]:
     if found is None:
         if len(_SHAPE_SCORES) >= _SHAPE_SCORES_SIZE:
             _SHAPE_SCORES.clear()
-        score = sum(weights.get(name, 0.0) for name in set(shape_features(word)))
+        score = sum(map(weights.get, set(shape_features(word)), _ZEROS))
         found = _SHAPE_SCORES[word] = (score, coarse(word))
     return found
 
@@ -398,7 +412,7 @@ def scored(text: str) -> list[tuple[int, int, float]]:
         shape = BIAS + score
         if shape < SHAPE_CUT:
             continue
-        z = shape + sum(WEIGHTS.get(name, 0.0) for name in set(context_features(text, start, end, key, form)))
+        z = shape + sum(map(WEIGHTS.get, set(context_features(text, start, end, key, form)), _ZEROS))
         out.append((start, end, 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))))
     return out
 

@@ -20,6 +20,11 @@ from lessonloop.secrets import assignments
 from lessonloop.secrets.structural import line_starts, matches_at, places, plain_case
 from lessonloop.secrets.token_shape import is_hex, random_token
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
+    from collections.abc import Iterator
+
 # Words that make a name a secret's, wherever they stand in it (`PasswordData`, `MACAROON_HEX`).
 _SECRET_PARTS = (
     "password", "passwd", "passphrase", "secret", "token", "cookie", "session", "credential", "apikey", "api_key",
@@ -416,15 +421,28 @@ def arrow_and_brace_spans(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     found_in = []
     if "->" in text:
-        found_in.append(_PLANNED)
+        found_in.append((_PLANNED, "->"))
     if '{"' in text.replace(" ", ""):
-        found_in.append(_BRACED)
-    for pattern in found_in:
-        for found in pattern.finditer(text):
+        found_in.append((_BRACED, "{"))
+    for pattern, needle in found_in:
+        for found in _on_lines_with(pattern, text, needle):
             value = found.group(2)
             if secret_name(found.group(1)) and (_named_literal(value)):
                 out.append((found.start(2), found.end(2), "named-value"))
     return out
+
+
+def _on_lines_with(pattern: LazyRegex, text: str, needle: str) -> Iterator[re.Match[str]]:
+    """The matches of a pattern whose every match lies on one line and holds `needle`, searched on
+    the lines that hold it only (the same matches as over the whole text, which Python's re would
+    try at every character)."""
+    position = text.find(needle)
+    while position >= 0:
+        start = text.rfind("\n", 0, position) + 1
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        yield from pattern.finditer(text, start, end)
+        position = text.find(needle, end)
 
 
 # a line of two quoted strings, a user and its password (PgBouncer's auth_file, `"app" "X"`)

@@ -50,6 +50,8 @@ Idempotent: `[REDACTED:<kind>]` markers are never matched again.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from lessonloop.secrets import anchor_gate, unanchored
 from lessonloop.secrets.anchor_table import ANCHORS, CLIENT, FORMAT, FORMAT_RULES, KEY, OWNERS, VENDORED, VENDORED_RULES
 from lessonloop.secrets.assignments import key_spans, secret_value_kind
@@ -79,6 +81,24 @@ STRUCTURAL = True
 # False: without the learned last pass (secrets/learned_tokens.py; it runs only with STRUCTURAL), for
 # the benchmarks that report what it adds.
 LEARNED = True
+# Off while lessonloop shows what it holds (`shown()`): what leaves the store is redacted again by the
+# rules; the learned pass read it on the way in (capture, and the re-redaction of an old store), and
+# on the way out it would take lessonloop's own ids and names for secrets (`item bde3e0393ba2076fcfbb`).
+_SHOWING: ContextVar[bool] = ContextVar("lessonloop_redaction_showing", default=False)
+
+
+class shown:
+    """While inside: redaction for display and export, by the rules alone (per thread and task)."""
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = _SHOWING.set(True)
+
+    def __exit__(self, *_exc: object) -> None:
+        _SHOWING.reset(self._token)
+
+
 # Overlapping matches become one marker named by the most specific rule: formats in their order
 # (anthropic-key before openai-key), then gitleaks' rules, then keys, flags and clients.
 _VENDORED_PRIORITY = FORMAT_RULES
@@ -117,6 +137,17 @@ def set_pii(scrub: bool) -> None:
     _PII = scrub
 
 
+def learned_now() -> bool:
+    """Whether `redact` runs the learned pass here and now (LEARNED, and not inside `shown`)."""
+    return LEARNED and not _SHOWING.get()
+
+
+def redact_shown(text: str, scope: Scope = "prose") -> tuple[str, int]:
+    """`redact` for what lessonloop shows, exports or sends (the rules alone: `shown`)."""
+    with shown():
+        return redact(text, scope)
+
+
 def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
     """Return `text` with secrets replaced by `[REDACTED:<kind>]`, and the number replaced (and,
     after set_pii(True), personal data too)."""
@@ -145,12 +176,13 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
     if len(text) < 8:  # no secret is shorter
         return text, 0
     structural = STRUCTURAL
+    learned = learned_now()
     if len(text) > _CLEAN_LENGTH or not anchor_gate._BULK[0]:
-        return _redact_text(text, scope, structural)
-    key = (text, scope, 2 * structural + LEARNED)
+        return _redact_text(text, scope, structural, learned)
+    key = (text, scope, 2 * structural + learned)
     if key in _CLEAN:
         return text, 0
-    cleaned, count = _redact_text(text, scope, structural)
+    cleaned, count = _redact_text(text, scope, structural, learned)
     if not count:
         if len(_CLEAN) >= _CLEAN_SIZE:
             _CLEAN.clear()
@@ -158,7 +190,7 @@ def _redact_secrets(text: str, scope: Scope) -> tuple[str, int]:
     return cleaned, count
 
 
-def _redact_text(text: str, scope: Scope, structural: bool) -> tuple[str, int]:
+def _redact_text(text: str, scope: Scope, structural: bool, learned: bool) -> tuple[str, int]:
     spans = _anchored_spans(text, scope)
     if not structural:
         return _replace(text, spans) if spans else (text, 0)
@@ -193,7 +225,7 @@ def _redact_text(text: str, scope: Scope, structural: bool) -> tuple[str, int]:
         text, count = _replace(text, _with_repeats(text, spans))
     else:
         count = 0
-    return _learned(text, scope, count) if LEARNED else (text, count)
+    return _learned(text, scope, count) if learned else (text, count)
 
 
 def _learned(text: str, scope: Scope, count: int) -> tuple[str, int]:

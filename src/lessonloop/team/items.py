@@ -20,7 +20,7 @@ from lessonloop.learn.exchange import portable_record
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.secrets.pii import scrub_pii as scrub_text
 from lessonloop.secrets.pii import scrub_pii_value
-from lessonloop.secrets.redaction import redact
+from lessonloop.secrets.redaction import redact_shown as redact  # what is shown, exported or sent: the rules alone
 from lessonloop.team.server_schema import MAX_SHORT_TEXT, SHORT_TEXTS
 from lessonloop.team.store.state import Outgoing
 

@@ -142,9 +142,10 @@ def main(argv: list[str] | None = None) -> int:
         if output:
             # What the agent is given is redacted again with the current rules (an older store may
             # hold what they catch); only then is the redactor imported: most calls answer nothing.
-            from lessonloop.secrets.redaction import redact_value
+            from lessonloop.secrets.redaction import redact_value, shown
 
-            output = redact_value(output)[0]
+            with shown():  # the rules alone: what the store holds went through the learned pass
+                output = redact_value(output)[0]
         if adapter is not None:  # the answer as the agent takes it: its own fields, its exit code
             text, exit_code = adapter.answer(agent_event, output or None)
         else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from lessonloop.report.record_fields import Field, flag, moment, number, struct, structs, text, texts, whole
-from lessonloop.secrets.redaction import redact
+from lessonloop.secrets.redaction import redact_shown as redact  # what is shown, exported or sent: the rules alone
 
 TOKENS = struct("tokens", whole("input"), whole("output"), whole("cache_creation"), whole("cache_read"))
 FEEDBACK = struct("feedback", whole("rating"), text("note"), text("source"))

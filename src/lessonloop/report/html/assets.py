@@ -43,9 +43,9 @@ def shown_value(value: Any, scrub_pii: bool = False) -> Any:
     `scrub_pii` (a report written to a file: privacy.scrub_pii_exports) its personal data
     scrubbed (markup made here, such as the charts' JSON, is redacted where it is made)."""
     if isinstance(value, str) and value and not hasattr(value, "__html__"):
-        from lessonloop.secrets.redaction import redact
+        from lessonloop.secrets.redaction import redact_shown
 
-        text = redact(value, "prose")[0]
+        text = redact_shown(value, "prose")[0]
         if scrub_pii:
             from lessonloop.secrets.pii import scrub_pii as scrub
 
