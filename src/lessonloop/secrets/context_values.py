@@ -661,15 +661,9 @@ _HEADER_WORDS = ("pass", "pwd", "secret", "key", "token", "pin", "credential", "
 def _hinted_lines(lowered: str) -> set[int]:
     """The numbers of the lines of a lower-cased text that hold one of _HEADER_WORDS (lower() keeps
     a text's line breaks where they are: its lines are the text's lines lower-cased)."""
-    positions: list[int] = []
-    for word in _HEADER_WORDS:
-        position = lowered.find(word)
-        while position >= 0:
-            positions.append(position)
-            position = lowered.find(word, position + 1)
     out: set[int] = set()
     line = previous = 0
-    for position in sorted(positions):
+    for position in sorted(occurrences(lowered, _HEADER_WORDS)):
         line += lowered.count("\n", previous, position)
         previous = position
         out.add(line)
