@@ -1,6 +1,6 @@
 """Secret redaction: applied to every text before it is stored, and again before it leaves the store.
 
-A match is replaced by `[REDACTED:<kind>]`. Six families of rules:
+A match is replaced by `[REDACTED:<kind>]`. Six families of rules, and a learned pass:
 
 - secrets/formats.py: secrets recognised by their format (AWS, GitHub, GitLab, Slack, Stripe,
   OpenAI, Anthropic, Google, JWT, PEM blocks, URL passwords, ...; chat bots' tokens, cookies,
@@ -15,7 +15,11 @@ A match is replaced by `[REDACTED:<kind>]`. Six families of rules:
   one regex searched over every text of 47 characters or more;
 - secrets/structural.py (issue 60): secrets read by where they stand, their form and what hides
   them, whoever issued them (random tokens, hex keys, values by context, key material, passwords
-  given to programs or told in words), on the text's most decoded view (decoded_views.py).
+  given to programs or told in words), on the text's most decoded view (decoded_views.py);
+- secrets/learned_tokens.py, last: what every rule left, each word that may be a secret scored by
+  a model learned from examples (its shape and the words around it), on the way in only: inside
+  `shown()` (what leaves the store: the terminal, --json, MCP, the web UI, exports, hook answers)
+  the rules alone redact again.
 
 Every rule applies in every scope; the scope says what a text is, and the assignment rules read
 it accordingly (after set_pii(True), personal data is scrubbed too: secrets/pii.py):
@@ -162,7 +166,7 @@ def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
 
 # In bulk work (after prepare_bulk, the gate's DFA), short texts found clean (nothing to redact),
 # with their scope, STRUCTURAL and LEARNED: transcripts repeat short texts (roles, paths, names, status
-# lines), and what redaction makes of a text depends on the text, its scope and STRUCTURAL alone.
+# lines), and what redaction makes of a text depends on the text, its scope and those two alone.
 # Clean texts only (nothing the store would not hold), at most _CLEAN_SIZE, forgotten all at once
 # when full and at each prepare_bulk (a hook keeps none; a test comparing gates reads every text).
 _CLEAN_LENGTH = 512
