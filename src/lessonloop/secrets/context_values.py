@@ -343,7 +343,7 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     if "pass " in lowered:
         out += [(f.start(1), f.end(1), "secret-output") for f in _PASS_SHOW.finditer(text)]
     if any(separator in text for separator in _SEPARATORS) and any(word in lowered for word in _CELL_WORDS):
-        out += _csv_spans(text)
+        out += _csv_spans(text, lowered)
     if "#define" in text:
         out += [
             (f.start(1), f.end(1), "assigned-secret") for f in _DEFINE.finditer(text) if _not_placeholder(f.group(1))
@@ -618,13 +618,13 @@ _BORDERS = " \t\r|\u2502\u2506\u2551"
 _RULE_CHARACTERS = frozenset("-+=:|\u2502\u2506\u2551 \t\r") | frozenset(chr(c) for c in range(0x2500, 0x2580))
 
 
-def _csv_spans(text: str) -> list[tuple[int, int, str]]:
+def _csv_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     hinted: set[int] | None = None
     for separator in _SEPARATORS:
         if separator in text:
             if hinted is None:
-                hinted = _hinted_lines(text.lower())
+                hinted = _hinted_lines(lowered)
             out += _separated_spans(text, separator, hinted)
     return out
 

@@ -25,8 +25,9 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections import Counter
 from itertools import repeat
+
+from lessonloop.secrets.token_shape import entropy, is_hex
 
 KIND = "likely-secret"
 
@@ -154,7 +155,6 @@ def _bucket(value: float, edges: tuple[float, ...]) -> int:
 
 
 _LENGTHS = (8, 10, 12, 14, 16, 20, 24, 32, 40, 48, 64, 80, 128)
-_HEX = re.compile(r"[0-9a-fA-F]+")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 # (name, a character every match holds or "", the form)
 _FORMS = (
@@ -197,8 +197,7 @@ def shape_features(word: str) -> list[str]:
         marks = sorted({char for char, kind in zip(word, cls, strict=True) if kind == "s"})[:4]
         out.append("sy:" + "".join(marks))
         out += ["s1:" + mark for mark in marks]
-    entropy = -sum(count / n * math.log2(count / n) for count in Counter(word).values())
-    out.append(f"ent{_bucket(entropy / math.log2(max(n, 2)), (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95))}")
+    out.append(f"ent{_bucket(entropy(word) / math.log2(max(n, 2)), (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95))}")
     runs = "".join(_RUN.findall(cls))
     out += [
         f"tr{_bucket(len(runs), (2, 3, 4, 5, 7, 10, 14, 20))}",
@@ -207,7 +206,7 @@ def shape_features(word: str) -> list[str]:
         "suf:" + runs[-2:],
         f"alpha{_bucket(max(map(len, _LETTERS.findall(word)), default=0), (2, 3, 4, 5, 6, 8, 10, 14))}",
     ]
-    if _HEX.fullmatch(word):
+    if is_hex(word):
         out.append(f"hex{n}" if n in (32, 40, 64, 128) else f"hexb{_bucket(n, (8, 16, 24, 32, 48, 64))}")
     if n == 36 and _UUID.fullmatch(word):
         out.append("uuid")
@@ -232,19 +231,12 @@ def shape_features(word: str) -> list[str]:
 
 
 def _decodes_to_text(word: str) -> bool:
-    """The word is base64 of text: printable, with spaces or line breaks between words, or JSON."""
-    import base64
-    import binascii
+    """The word is base64 of text (loose_tokens.decoded_text): words between spaces or line
+    breaks, or JSON."""
+    from lessonloop.secrets.loose_tokens import decoded_text
 
-    body = word.rstrip("=")
-    try:
-        data = base64.b64decode(body + "=" * (-len(body) % 4), altchars=b"-_" if "-" in body or "_" in body else None)
-    except (binascii.Error, ValueError):
-        return False
-    if not data:
-        return False
-    printable = sum(32 <= byte < 127 or byte in (9, 10, 13) for byte in data)
-    return printable >= 0.95 * len(data) and (b" " in data or b"\n" in data or data[:1] in (b"{", b"["))
+    text = decoded_text(word.rstrip("="))
+    return text is not None and (" " in text or "\n" in text or text[:1] in ("{", "["))
 
 
 def words(segment: str) -> list[str]:
@@ -316,7 +308,7 @@ def coarse(word: str) -> str:
     is not a password under `key`)."""
     if " " in word:
         return "grp"
-    if len(word) >= 16 and _HEX.fullmatch(word):
+    if len(word) >= 16 and is_hex(word):
         return "hex"
     longest = max(map(len, _LETTERS.findall(word)), default=0)
     return "hum" if longest >= 4 and longest * 2 >= len(word) else "rnd"

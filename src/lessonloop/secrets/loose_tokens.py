@@ -248,7 +248,7 @@ def _token_span(text: str, start: int, end: int) -> tuple[int, int, str] | None:
         return None
     if not (strong_random(word) or _random_lower(word) or ("." in word and _dotted_token(word))):
         return None
-    if _BASE64.fullmatch(word) is not None and (decoded := _decoded_text(word)) is not None:
+    if _BASE64.fullmatch(word) is not None and (decoded := decoded_text(word)) is not None:
         from lessonloop.secrets.redaction import redact
 
         if redact(decoded, "output")[1] == 0:
@@ -307,7 +307,7 @@ def _after_public_key(text: str, start: int) -> bool:
     return text[max(0, start - 30) : start - 1].endswith(_PUBLIC_KEY_TYPES)
 
 
-def _decoded_text(word: str) -> str | None:
+def decoded_text(word: str) -> str | None:
     """The text `word` encodes in base64, when it is text (printable ASCII)."""
     import base64
     import binascii

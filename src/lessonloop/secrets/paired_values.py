@@ -436,13 +436,9 @@ def _on_lines_with(pattern: LazyRegex, text: str, needle: str) -> Iterator[re.Ma
     """The matches of a pattern whose every match lies on one line and holds `needle`, searched on
     the lines that hold it only (the same matches as over the whole text, which Python's re would
     try at every character)."""
-    position = text.find(needle)
-    while position >= 0:
-        start = text.rfind("\n", 0, position) + 1
-        end = text.find("\n", position)
-        end = len(text) if end < 0 else end
-        yield from pattern.finditer(text, start, end)
-        position = text.find(needle, end)
+    for start in line_starts(text, text, (needle,)):
+        end = text.find("\n", start)
+        yield from pattern.finditer(text, start, len(text) if end < 0 else end)
 
 
 # a line of two quoted strings, a user and its password (PgBouncer's auth_file, `"app" "X"`)

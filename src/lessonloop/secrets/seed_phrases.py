@@ -23,7 +23,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
 MIN_WORDS = 12
 STANDARD_LENGTHS = (12, 15, 18, 21, 24)
@@ -53,19 +53,27 @@ def _index() -> dict[str, int]:
 
 def seed_spans(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """The seed phrases in text[start:end], a stretch of lower-case letters and spaces."""
-    index = _index()
     out: list[tuple[int, int, str]] = []
-    run: list[tuple[int, int]] = []  # (start, end) of the current run's words
-    for begin, finish in _words(text, start, end):
+    for run in _runs(text, _words(text, start, end)):
+        if len(run) >= MIN_WORDS:
+            out += _phrase(text, run)
+    return out
+
+
+def _runs(text: str, words: Iterable[tuple[int, int]]) -> Iterator[list[tuple[int, int]]]:
+    """The runs of consecutive list words among `words` ((start, end) in `text`), each a list of
+    its words' spans; any other word ends a run."""
+    index = _index()
+    run: list[tuple[int, int]] = []
+    for begin, finish in words:
         if text[begin:finish] in index:
             run.append((begin, finish))
             continue
-        if len(run) >= MIN_WORDS:
-            out += _phrase(text, run)
+        if run:
+            yield run
         run = []
-    if len(run) >= MIN_WORDS:
-        out += _phrase(text, run)
-    return out
+    if run:
+        yield run
 
 
 def _words(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -88,22 +96,12 @@ def listed_spans(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     valid checksum."""
     import re
 
-    index = _index()
-    out: list[tuple[int, int, str]] = []
-    run: list[tuple[int, int]] = []
-    for match in re.finditer(r"[a-z]+", text[start:end]):
-        if match.group() in index:
-            run.append((start + match.start(), start + match.end()))
-            continue
-        out += _listed(text, run)
-        run = []
-    return out + _listed(text, run)
-
-
-def _listed(text: str, run: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    if len(run) < MIN_WORDS or not _has_checksum([text[begin:end] for begin, end in run]):
-        return []
-    return [(run[0][0], run[-1][1], KIND)]
+    words = ((start + found.start(), start + found.end()) for found in re.finditer(r"[a-z]+", text[start:end]))
+    return [
+        (run[0][0], run[-1][1], KIND)
+        for run in _runs(text, words)
+        if len(run) >= MIN_WORDS and _has_checksum([text[begin:finish] for begin, finish in run])
+    ]
 
 
 def _glue(char: str) -> bool:

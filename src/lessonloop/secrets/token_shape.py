@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 
 _HEX = frozenset("0123456789abcdefABCDEF")
 _DIGITS = str.maketrans("", "", "0123456789")
@@ -38,12 +39,10 @@ def classes(value: str) -> tuple[int, int, int]:
 
 
 def entropy(value: str) -> float:
-    """Shannon entropy in bits per character."""
-    counts: dict[str, int] = {}
-    for char in value:
-        counts[char] = counts.get(char, 0) + 1
+    """Shannon entropy in bits per character (the characters counted in C, in the order they first
+    occur)."""
     total = len(value)
-    return -sum(n / total * math.log2(n / total) for n in counts.values())
+    return -sum(n / total * math.log2(n / total) for n in Counter(value).values())
 
 
 def is_hex(value: str) -> bool:
