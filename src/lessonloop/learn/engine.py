@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
@@ -27,6 +27,7 @@ from lessonloop.analyze.line_endings import CRLF_ENDS, LF_ENDS
 from lessonloop.core.tool_kinds import EDIT, READ, SHELL, WRITE
 from lessonloop.learn.check_lessons import draft_from_progress, drafts_from_check_rejection
 from lessonloop.learn.correction_lessons import draft_correction
+from lessonloop.learn.declared_lessons import declared_draft
 from lessonloop.learn.episodes import Draft, draft_from_episode, recurring_draft, same_job
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.general_lessons import (
@@ -96,8 +97,12 @@ class Learner:
         policy: Policy | None = None,
         lessons: Iterable[Lesson] = (),
         prompts: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+        disk: Callable[[CallEvent, str], bool | None] | None = None,
     ) -> None:
         self.policy = policy or Policy()
+        # whether the file a lesson needs held its text when a call came up (Trigger.needs): the
+        # transcripts' views of it for replay and batch learning (learn/file_views.py); None: not known
+        self.disk = disk
         # main session -> the person's prompts (time, text), read from the store: a lesson learned
         # from a person's rejection does not warn against what the person asked for in the session
         self.prompts: Mapping[str, Sequence[tuple[str, str]]] = prompts or {}
@@ -152,6 +157,7 @@ class Learner:
                 event.ts,
                 event.shell,
                 (lambda aspect: state.form(aspect, call.target_path)) if state is not None else None,
+                (lambda needs: disk(event, needs)) if (disk := self.disk) is not None else None,
             ),
             candidates,
             self.policy.rules(),
@@ -350,7 +356,11 @@ class Learner:
                 continue
             between = [e for when, e in history if when > opened]
             # (a refused form of the line is its own lesson: the fix's flags are not what fixed it)
-            draft = None if refused_form(failure) else draft_from_episode(failure, fix, between)
+            draft = (
+                None
+                if refused_form(failure)
+                else draft_from_episode(failure, fix, between) or declared_draft(failure, fix, between)
+            )
             if draft is not None:
                 learned.append(self.adopt(draft, failure, fix))
             else:
@@ -372,7 +382,7 @@ class Learner:
                 continue
             between = [e for when, e in history if when > opened]
             if failure.signature != event.signature:
-                draft = draft_from_progress(failure, event, between)
+                draft = draft_from_progress(failure, event, between) or declared_draft(failure, event, between)
                 if draft is not None:
                     learned.append(self.adopt(draft, failure, event))
                     continue

@@ -7,7 +7,8 @@ from the store (lazily: most calls match nothing), the learner holds them in mem
 
 The rule, for each candidate lesson whose trigger has the call's shape (for a file's rule,
 triggers.FILE_RULES, its file has the form the rule is about: CRLF line ends, not UTF-8, asked
-through `PendingCall.file_form`):
+through `PendingCall.file_form`; for a trigger that `needs` a file to hold a text, the file lacks
+it, asked through `PendingCall.file_has`):
 1. its prevention was done (inline in the same command, or earlier in the session and not undone
    since): prevented, silent;
 2. a lesson learned from the person's rejection or correction is silent on a call the person
@@ -226,12 +227,16 @@ class PendingCall:
     lesson_model/environment.py, None when not known; `file_form(aspect)`: the form of the file it
     edits or reads, asked only when a lesson's file rule needs it: its line ends ("ends": "crlf"
     or "lf"), whether it is UTF-8 ("encoding": "utf8", "other", "default"), the file on disk for
-    the hooks, what the session showed of it for replay; None when not known)."""
+    the hooks, what the session showed of it for replay; None when not known; `file_has(needs)`:
+    whether the file a trigger's `needs` names ("PATH|TEXT", under the call's folder) holds the
+    text, asked only when such a lesson's shape matches: the file on disk for the hooks, what the
+    transcripts show of it for replay (learn/file_views.py); None when not known)."""
 
     __slots__ = (
         "command",
         "cwd",
         "file_form",
+        "file_has",
         "input_key",
         "kind",
         "segments",
@@ -257,9 +262,11 @@ class PendingCall:
         ts: str | None,
         shell: str | None = None,
         file_form: Callable[[str], str | None] | None = None,
+        file_has: Callable[[str], bool | None] | None = None,
     ) -> None:
         self.shell = shell
         self.file_form = file_form
+        self.file_has = file_has
         self.session_id = session_id
         self.kind = kind
         self.tool = tool
@@ -419,6 +426,8 @@ def decide(
             continue
         if trigger.rule in FILE_RULES and not _file_rule_met(trigger.rule, call):
             continue  # the file's form is not the one the rule is about (or is not known)
+        if trigger.needs is not None and (call.file_has is None or call.file_has(trigger.needs) is not False):
+            continue  # the file holds what the lesson says it needs (or it is not known)
         if outside and sandbox_failure(candidate.error_signature):
             verdict.prevented.append(candidate)  # asking to run outside the sandbox is the remedy
             continue
@@ -465,11 +474,15 @@ def decide(
             else:
                 if not signed:
                     state, state_read, signed = session(True), True, True
-                if trigger.rule not in FILE_RULES and (
-                    state is None
-                    or not state.still_failing(call.kind, call.segments, call.target, candidate.error_signature)
+                if (
+                    trigger.rule not in FILE_RULES
+                    and trigger.needs is None
+                    and (
+                        state is None
+                        or not state.still_failing(call.kind, call.segments, call.target, candidate.error_signature)
+                    )
                 ):
-                    continue  # (a file's form: each call that meets its rule is the same mistake)
+                    continue  # (a file's form or content: each call that meets its rule is the same mistake)
                 here = True
         if not rules.allows_category(candidate.category):
             continue

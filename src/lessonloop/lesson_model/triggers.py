@@ -400,6 +400,14 @@ class Trigger:
     ext: for `sought`, the literal extension of the name searched for (`.yaml` of
     `workflow.yaml`): a search naming another extension (`workflow.md`) names another file, which
     may exist, so it does not match (the name is matched whole, not its stem).
+
+    needs: for a failure that a file's missing declaration caused (learn/declared_lessons.py: a
+    configuration key, a dependency the error names and the fix added), that file, relative to
+    the call's folder, and the text it must hold, as "PATH|TEXT" (`config/test.exs|secret_key_base`),
+    and the folder of what the failure showed on when the failing command named it, as
+    "PATH|TEXT|FOLDER": the lesson holds on a call that runs what is in that folder, where it
+    exists, whose file lacks the text, checked by the decision (the file on disk in the hooks,
+    what the transcripts show of it in replay: PendingCall.file_has).
     """
 
     __slots__ = (
@@ -408,6 +416,7 @@ class Trigger:
         "family",
         "kind",
         "lacks",
+        "needs",
         "operand",
         "operands",
         "param",
@@ -442,8 +451,10 @@ class Trigger:
         *,
         bare: bool = False,
         ext: str | None = None,
+        needs: str | None = None,
     ) -> None:
         self.bare = bare
+        self.needs = needs
         self.ext = ext
         self.kind = kind
         self.sought = sought
@@ -497,6 +508,8 @@ class Trigger:
             out["bare"] = True
         if self.ext:
             out["ext"] = self.ext
+        if self.needs:
+            out["needs"] = self.needs
         return out
 
     @classmethod
@@ -532,6 +545,7 @@ class Trigger:
             data.get("shell") or None,
             bare=data.get("bare") is True,
             ext=data.get("ext") or None,
+            needs=data.get("needs") or None,
         )
 
     @property
@@ -582,6 +596,8 @@ class Trigger:
             parts.append(f"sought={self.sought}")
         if self.family:
             parts.append(f"family={self.family}")
+        if self.needs:
+            parts.append(f"needs={self.needs}")
         return "\x1e".join(parts)
 
     def describe(self) -> str:
@@ -614,6 +630,11 @@ class Trigger:
             text += f" for a name holding {held}, without looking in hidden or ignored files"
         if self.family:
             text += f" running a script of {self.family}"
+        if self.needs:
+            path, held = needed_text(self.needs)
+            text += f" while {path} lacks `{held}`"
+            if folder := needed_folder(self.needs):
+                text += f", running what is in {folder}"
         if self.shell in _SHELL_NAMES:  # (a POSIX shell goes without saying)
             text += f" in {_SHELL_NAMES[self.shell]}"
         return text
@@ -684,6 +705,12 @@ class Trigger:
                 continue
             if self.with_flags and flags_of(words).isdisjoint(with_aliases(words, self.with_flags)):
                 continue
+            if (
+                self.needs is not None
+                and (folder := needed_folder(self.needs))
+                and not runs_folder(words, size, folder, cwd)
+            ):
+                continue  # it runs none of what the failure showed on (other tests)
             return True
         return False
 
@@ -786,6 +813,45 @@ def breaks_rule(tool_input: Mapping[str, Any] | None, param: str, rule: str | No
     if rule == "unexpected":
         return param in tool_input
     return _breaks_value(tool_input.get(param), rule)
+
+
+def needed_text(needs: str) -> tuple[str, str]:
+    """A trigger's `needs` ("PATH|TEXT" or "PATH|TEXT|FOLDER") as (the file relative to the
+    call's folder, the text)."""
+    path, _, rest = needs.partition("|")
+    return path, rest.partition("|")[0]
+
+
+def needed_folder(needs: str) -> str | None:
+    """The folder of a trigger's `needs` ("PATH|TEXT|FOLDER", relative to the call's folder): the
+    failure showed when what is in it ran (the tests of `test/web/live`), so the lesson holds on a
+    command that runs it, where it exists; None: any run."""
+    return needs.split("|", 2)[2] if needs.count("|") >= 2 else None
+
+
+def needed_file(needs: str, cwd: str | None, path: str | None = None) -> str | None:
+    """The file a trigger's `needs` names (or `path`, its folder), under the call's folder `cwd`:
+    None when it is not a plain relative path under it (absolute, or climbing out with `..`: a
+    stored lesson, perhaps a teammate's, is data and names no file outside the call's folder) or
+    the folder is not known."""
+    wanted, text = needed_text(needs)
+    path = wanted if path is None else path
+    if not cwd or not path or not text or is_absolute(path):
+        return None
+    parts = path.replace("\\", "/").split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return None
+    return posixpath.join(cwd, *parts) if not windows_path(cwd) else cwd.rstrip("\\/") + "\\" + "\\".join(parts)
+
+
+def runs_folder(words: Sequence[str], skip: int, folder: str, cwd: str | None) -> bool:
+    """Whether a command (its words after the first `skip`) runs what is in `folder`: it names no
+    path (a test runner's whole suite), or a path in it, or one that holds it."""
+    named = [relative_path(w, cwd) for w in path_operands(words, skip) if "/" in w or "." in w]
+    if not named:
+        return True
+    top = folder.rstrip("/")
+    return any(rel in (top, ".") or rel.startswith(top + "/") or top.startswith(rel.rstrip("/") + "/") for rel in named)
 
 
 def item_path(pointer: str) -> str:
@@ -959,7 +1025,7 @@ class TriggerError(ValueError):
 # A stored trigger's fields (Trigger.to_json), texts and lists of texts, and its `unless`'s: what
 # from_json checks the types of, and what a team pull bounds (team/pulled_fields.py).
 TRIGGER_TEXT_FIELDS = (
-    "kind", "tool", "operand", "path", "param", "rule", "token", "sought", "family", "shell", "ext",
+    "kind", "tool", "operand", "path", "param", "rule", "token", "sought", "family", "shell", "ext", "needs",
 )  # fmt: skip
 TRIGGER_LIST_FIELDS = ("words", "lacks", "operands", "with_flags")
 UNLESS_TEXT_FIELDS = ("since", "check")

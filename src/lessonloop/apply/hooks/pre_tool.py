@@ -22,6 +22,7 @@ does not grow with the number of lessons that cannot match.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 
 from lessonloop.apply.hooks.edit_check import EDIT_RISK, Item, edit_warnings
@@ -235,6 +236,7 @@ def _fired(
     if target is not None and kind in ("edit", "read"):
         # read only when a lesson's rule needs it: the file on disk, else what the session showed
         call.file_form = lambda aspect: _file_form(aspect, target, cwd) or session(False).form(aspect, target)
+    call.file_has = lambda needs: file_has(needs, cwd)  # read only when a lesson needs a file to hold a text
     rules = one.Rules(ask=ctx.ask, block=ctx.block, stop=ctx.stop, excluded=policy.exclude_categories)
     findings = [one.Finding(item, rule, item[2]) for rule, item in edits]
     verdict = one.decide(call, candidates, rules, session, said, may_retry=may_retry, findings=findings)
@@ -392,6 +394,34 @@ def _file_form(aspect: str, target: str, cwd: str | None) -> str | None:
     from lessonloop.analyze.file_encoding import utf8_on_disk
 
     return utf8_on_disk(path)
+
+
+NEEDED_BYTES = 1 << 20  # the start of a file read for a text a lesson says it needs
+
+
+def file_has(needs: str, cwd: str | None) -> bool | None:
+    """Whether the file a lesson's trigger `needs` ("PATH|TEXT[|FOLDER]", under the call's folder)
+    holds the text, on disk; None when it cannot be told or does not apply (no folder, a path
+    outside it, FOLDER not there, no such file, unreadable, larger than NEEDED_BYTES without the
+    text in its start): the lesson then stays silent."""
+    from lessonloop.lesson_model.triggers import needed_file, needed_folder, needed_text
+
+    path = needed_file(needs, cwd)
+    if path is None:
+        return None
+    folder = needed_folder(needs)
+    if folder is not None:
+        where = needed_file(needs, cwd, folder)
+        if where is None or not os.path.isdir(where):
+            return None  # what the failure showed on is not here: the lesson does not apply
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(NEEDED_BYTES)
+    except (OSError, ValueError):
+        return None
+    if needed_text(needs)[1].encode("utf-8") in data:
+        return True
+    return None if len(data) == NEEDED_BYTES else False  # (a larger file's rest is not read)
 
 
 def session_state(

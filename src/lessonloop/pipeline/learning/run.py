@@ -34,8 +34,9 @@ LEARN_ATTEMPTS = 3  # learning runs again when the history changed under it; the
 # is its project's, its words quoted; 13: "instead" only from a fix of the same intent
 # (learn/instead.py), Windows backslashes kept; 14: a checkpoint kept from a run's starting state
 # no longer shares the counts the run went on to learn: learner_state._lesson_from copies;
-# 15: one rejection naming several checks is a failure of each check's lesson)
-LEARNER_VERSION = "15"
+# 15: one rejection naming several checks is a failure of each check's lesson; 16: a setup
+# failure's missing declaration (learn/declared_lessons.py), reads' and searches' results read)
+LEARNER_VERSION = "16"
 
 
 @dataclass(slots=True)

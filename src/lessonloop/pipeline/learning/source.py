@@ -26,6 +26,7 @@ from typing import Any
 
 from lessonloop.learn.batch_lessons import file_type
 from lessonloop.learn.events import CallEvent
+from lessonloop.learn.file_views import TranscriptFiles
 from lessonloop.learn.learner_state import event_ids
 from lessonloop.pipeline.learning import events as ev
 from lessonloop.report.analysis_queries import session_facts
@@ -114,6 +115,7 @@ class Everything:
 
     latest: str
     prompts: Prompts
+    files: SessionFiles
     calls: Iterator[ev.Item]
     total: int
     corrections: list[ev.Item]
@@ -128,6 +130,7 @@ def read_everything(conn: sqlite3.Connection) -> Everything:
     return Everything(
         latest=reads.latest_time(conn),
         prompts=Prompts(conn),
+        files=SessionFiles(conn),
         calls=(ev.call_item(row, warnings) for row in reads.all_call_rows(conn)),
         total=reads.call_count(conn),
         corrections=corrections,
@@ -150,6 +153,7 @@ class FromBoundary:
     late: bool
     latest: str
     prompts: Prompts
+    files: SessionFiles
     learner: dict[str, Any]
     remembered: dict[str, CallEvent]
     base_calls: int
@@ -190,6 +194,7 @@ def read_from(conn: sqlite3.Connection, stored: LearnState, changes: Changes, st
         late=late,
         latest=reads.latest_time(conn),
         prompts=Prompts(conn),
+        files=SessionFiles(conn),
         learner=data,
         remembered=remembered,
         base_calls=base_calls,
@@ -290,6 +295,32 @@ def session_corrections(conn: sqlite3.Connection, roots: Iterable[str]) -> list[
         items += [ev.correction_item(row) for row in reads.session_correction_rows(conn, root)]
     items.sort(key=ev.correction_order)
     return items
+
+
+# ---------------------------------------------------------------------------- files
+
+
+class SessionFiles:
+    """Whether the file a lesson needs held its text when a call came up (Learner's `disk`), as
+    the calls of the call's session show it (learn/file_views.py): the session's calls read when
+    the learner asks for them (a lesson that needs a file matched a call: rare), the last few kept."""
+
+    KEPT = 4
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._kept: dict[str, TranscriptFiles] = {}
+
+    def __call__(self, event: CallEvent, needs: str) -> bool | None:
+        files = self._kept.pop(event.session_id, None)
+        if files is None:
+            items = session_calls(self.conn, event.session_id, {})
+            items.sort(key=ev.call_order)
+            files = TranscriptFiles(item.event for item in items if isinstance(item.event, CallEvent))
+        self._kept[event.session_id] = files
+        while len(self._kept) > self.KEPT:
+            del self._kept[next(iter(self._kept))]
+        return files.has(event, needs)
 
 
 # ---------------------------------------------------------------------------- prompts

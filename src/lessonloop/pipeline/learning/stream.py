@@ -117,7 +117,7 @@ def learn_everything(
 ) -> Outcome:
     """Learn every call and correction of the store again (the calls through a cursor)."""
     boundary = new_boundary(read.latest, None, now)
-    learner = Learner(policy, prompts=read.prompts)
+    learner = Learner(policy, prompts=read.prompts, disk=read.files)
     outcome = Outcome(learner, LearnState(version, boundary, marks, []), True, reason)
     rows = _LoopRows(outcome, read.corrected, boundary, 0, read.total)
     _run(outcome, read.calls, read.corrections, read.last_calls, rows)
@@ -196,6 +196,7 @@ def learn_from(
     start, late = read.start, read.late
     try:
         learner = load_state(read.learner, read.remembered, policy, read.prompts)
+        learner.disk = read.files
     except (ValueError, KeyError, TypeError) as exc:
         return f"the stored learner could not be read ({exc})"
     calls = read.calls
