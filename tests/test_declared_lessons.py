@@ -8,6 +8,7 @@ import json
 import os
 import sqlite3
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ from lessonloop.learn.events import CallEvent
 from lessonloop.learn.file_views import TranscriptFiles
 from lessonloop.lesson_model.triggers import Trigger, needed_file, needed_folder, needed_text, read_trigger
 from tests.hook_helpers import HookSession, hook_env
-from tests.learning_helpers import PROJECT, Script, ScriptedSession, play
+from tests.learning_helpers import PROJECT, Script, ScriptedSession, play, replay_cli
+from tests.transcript_builder import TranscriptBuilder
 
 SECRET = (
     "Exit code 2\nRunning ExUnit with seed: 1, max_cases: 8\n\n"
@@ -254,3 +256,68 @@ def test_the_hooks_learn_it_and_say_it_in_another_worktree(tmp_path: Path) -> No
     assert "secret_key_base" not in HookSession(trees["c"], env).pre("mix test").context
     assert "secret_key_base" not in HookSession(trees["b"], env).pre("mix test test/app/core_test.exs").context
     assert not (db.parent / "hook-failures.log").exists()
+
+
+def _read(t: TranscriptBuilder, path: str, text: str) -> None:
+    tool_id = t.tool_use("Read", {"file_path": path})
+    numbered = "".join(f"{n:6}\u2192{line}\n" for n, line in enumerate(text.splitlines(), 1))
+    t.tool_result(tool_id, numbered, is_error=False)
+
+
+def _changed(t: TranscriptBuilder, tool: str, path: str, tool_input: dict[str, str]) -> None:
+    tool_id = t.tool_use(tool, {"file_path": path, **tool_input})
+    t.tool_result(tool_id, f"The file {path} has been updated successfully.", is_error=False)
+
+
+def test_replay_of_real_transcripts_reads_what_the_session_showed(tmp_path: Path) -> None:
+    """`lessonloop replay` of two Claude Code sessions in two worktrees: the second's `mix test`
+    is warned, its config shown lacking the key by a read after it (nothing between changed it)."""
+    first = TranscriptBuilder(cwd=f"{WORKTREES}/a", branch="feat-a")
+    first.prompt("make the live page test pass")
+    first.bash(LIVE_TEST, SECRET.split("\n", 1)[1], exit_code=2)
+    _read(first, f"{WORKTREES}/a/config/test.exs", CONFIG)
+    _changed(
+        first,
+        "Edit",
+        f"{WORKTREES}/a/config/test.exs",
+        {"old_string": "import Config\n", "new_string": FIXED.split("\nconfig :logger")[0] + "\n"},
+    )
+    first.bash(LIVE_TEST, "1 test, 0 failures")
+    second = TranscriptBuilder(cwd=f"{WORKTREES}/b", branch="feat-b", start=first.start + timedelta(days=1))
+    second.prompt("add a live test")
+    _changed(
+        second, "Write", f"{WORKTREES}/b/test/app_web/live/other_live_test.exs", {"content": "defmodule X do\nend\n"}
+    )
+    second.bash("mix test", SECRET.split("\n", 1)[1], exit_code=2)
+    _read(second, f"{WORKTREES}/b/config/test.exs", CONFIG)
+    folder = tmp_path / "transcripts"
+    first.write(folder / f"{first.session_id}.jsonl")
+    second.write(folder / f"{second.session_id}.jsonl")
+    done = replay_cli(tmp_path, "--json", "--explain", str(folder))
+    assert done.returncode == 0, done.stderr
+    failures = json.loads(done.stdout)["failures"]
+    suite = [f for f in failures if f["session_id"] == second.session_id]
+    assert len(suite) == 1 and suite[0]["warned"], suite
+    assert any("secret_key_base" in r["remedy"] for r in suite[0]["remedies"]), suite[0]
+
+
+def test_shell_reads_and_searches_of_the_file_alone_are_views() -> None:
+    script = Script()
+    s = _worktree(script, "s1", "a")
+    run = s.bash("mix test")
+    cases = [
+        (s.call("Bash", command="cat config/test.exs", result=CONFIG), False),
+        (s.call("Bash", command="cat config/test.exs", result=FIXED), True),
+        (s.call("Bash", command="Get-Content -Raw config/test.exs", result=CONFIG), False),
+        (s.call("Bash", command="Get-Content -First 5 config/test.exs", result=CONFIG), None),  # a part
+        (s.call("Bash", command="rg -n secret_key config/test.exs", result=""), False),
+        (s.call("Bash", command="rg -n Endpoint config/test.exs", result="3:config :app"), None),  # would not list it
+        (s.call("Bash", command="rg -i secret_key config/test.exs", result=""), None),  # narrowed
+        (s.call("Bash", command="grep 'secret|x' config/test.exs", result=""), None),  # a basic regex's `|` is literal
+        (s.call("Bash", command="rg -n secret_key config", result=""), None),  # a folder, not the file alone
+    ]
+    for view, expected in cases:
+        assert TranscriptFiles([run, view]).has(run, "config/test.exs|secret_key_base") is expected, view.call.command
+    missed = s.call("Bash", command="rg secret_key_base config/test.exs", error="", error_class=None)
+    missed.call.exit_code = 1
+    assert TranscriptFiles([run, missed]).has(run, "config/test.exs|secret_key_base") is False  # no line matched

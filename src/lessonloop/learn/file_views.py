@@ -16,7 +16,8 @@ edited after it (and not written between: then it may be new).
 
 A view: a successful read of the file (a file tool's read, `cat FILE`, `Get-Content FILE`: the
 whole file when it asked for no range and its output was kept whole), a content search of the file
-whose pattern would list a line holding the text (the Grep tool's), a write of its whole text. A
+alone whose pattern would list a line holding the text (the Grep tool's, `rg`'s or `grep`'s), a
+write of its whole text. A
 view that holds the text says so whatever its range; one that lacks it says so only when whole.
 What may change the file: an edit or write of it, a command that names it or changes files in bulk
 (`git checkout`, `git stash`, ...). The same session only, its subagents included; at most
@@ -33,7 +34,7 @@ from collections.abc import Iterable, Sequence
 
 from lessonloop.core.tool_kinds import CHANGE_KINDS, EDIT, READ, SEARCH, SHELL, WRITE
 from lessonloop.learn.events import CallEvent
-from lessonloop.lesson_model.triggers import needed_file, needed_folder, needed_text
+from lessonloop.lesson_model.triggers import comparable_path, is_absolute, needed_file, needed_folder, needed_text
 
 REACH = 200  # calls looked at on each side of the call
 KEPT_RESULT = 2000  # a successful result is kept to its first 2,000 characters (analyze/call.py)
@@ -88,19 +89,22 @@ class TranscriptFiles:
 
 
 def _full(path: str, cwd: str | None) -> str:
-    if not path.startswith("/") and cwd:
-        path = posixpath.join(cwd, path)
-    return posixpath.normpath(path.replace("\\", "/"))
+    """A path as one machine compares it: joined to the call's folder when relative, Windows'
+    backslashes as slashes, a drive letter's case ignored, `.` and `..` resolved."""
+    path = path.strip("'\"").replace("\\", "/")
+    if cwd and not is_absolute(path):
+        path = cwd.replace("\\", "/").rstrip("/") + "/" + path
+    return posixpath.normpath(comparable_path(path))
 
 
 def _same(path: str | None, cwd: str | None, wanted: str) -> bool:
-    return bool(path) and _full(path or "", cwd) == posixpath.normpath(wanted.replace("\\", "/"))
+    return bool(path) and _full(path or "", cwd) == _full(wanted, None)
 
 
 def _folder_there(calls: Sequence[CallEvent], at: int, folder: str) -> bool:
     """Whether the folder held files when call `at` came up: a file in it was read, edited or
     written before, or read or edited after (it was there, unless written between)."""
-    top = posixpath.normpath(folder.replace("\\", "/")) + "/"
+    top = _full(folder, None) + "/"
     for before in calls[max(0, at - REACH) : at]:
         target = before.call.target_path
         if before.call.ok and target and _full(target, before.cwd).startswith(top):
@@ -124,6 +128,8 @@ def _view(event: CallEvent, path: str, text: str) -> bool | None:
     """What one call shows of the file: True (it holds the text), False (it is shown whole
     without it), None (not shown, or shown in part without it)."""
     call = event.call
+    if call.kind == SHELL and len(event.segments) == 1:
+        return _shell_view(event, event.segments[0], path, text)  # (a search that matched nothing failed)
     if not call.ok:
         return None
     tool_input = call.input if isinstance(call.input, dict) else {}
@@ -134,11 +140,88 @@ def _view(event: CallEvent, path: str, text: str) -> bool | None:
         return _shown(call.result_text, text, whole=not any(tool_input.get(p) for p in _RANGE_PARAMS))
     if call.kind == SEARCH and _same(_text(tool_input, "path"), event.cwd, path):
         return _searched(tool_input, call.result_text, text)
-    if call.kind == SHELL and len(event.segments) == 1:
-        words = event.segments[0]
-        if len(words) == 2 and words[0].lower() in _READ_COMMANDS and _same(words[1], event.cwd, path):
-            return _shown(call.result_text, text, whole=True)
     return None
+
+
+def _shell_view(event: CallEvent, words: tuple[str, ...], path: str, text: str) -> bool | None:
+    """What a command alone on its line shows of the file: a whole read of it (`cat F`,
+    `Get-Content -Raw F`, `type F`), or a content search of it alone (`rg -n PATTERN F`)."""
+    if not words:
+        return None
+    program = words[0].lower()
+    call = event.call
+    if program in _READ_COMMANDS:
+        if not call.ok or any(w.lower() in _PART_FLAGS for w in words[1:]):
+            return None
+        named = [w for w in words[1:] if not w.startswith("-")]
+        if len(named) == 1 and _same(named[0], event.cwd, path):
+            return _shown(call.result_text, text, whole=True)
+        return None
+    if program not in ("rg", "grep"):
+        return None
+    found = _search_words(words)
+    if found is None or not _same(found[1], event.cwd, path):
+        return None
+    pattern, _file, fixed = found
+    if fixed:
+        listed = pattern in text
+    else:
+        if (
+            program == "grep"
+            and not any(w in ("-E", "-P", "--extended-regexp") for w in words)
+            and re.search(r"[|+?(){}]", pattern)
+        ):
+            return None  # a basic regular expression: those characters are literal there
+        try:
+            listed = re.search(pattern, text) is not None
+        except re.error:
+            return None
+    if call.ok:
+        output = call.result_text
+        if output is None:
+            return None
+        if text in output:
+            return True
+        return False if listed and len(output) < KEPT_RESULT else None
+    if call.exit_code == 1 and listed and len((call.error_text or "").strip()) < 200:
+        return False  # no line matched: exit status 1
+    return None
+
+
+_PART_FLAGS = frozenset({"-first", "-last", "-totalcount", "-tail", "-head", "-n", "-wait"})
+# search options that change what is listed (case, whole words or lines, inverted, names or counts only)
+_NARROWING = frozenset(
+    {"-i", "--ignore-case", "-w", "--word-regexp", "-x", "--line-regexp", "-v", "--invert-match", "-l",
+     "--files-with-matches", "-c", "--count", "-o", "--only-matching", "-m", "--max-count", "-L", "-S",
+     "--smart-case", "-U", "--multiline", "-q", "--quiet", "-s"}
+)  # fmt: skip
+
+
+def _search_words(words: tuple[str, ...]) -> tuple[str, str, bool] | None:
+    """(pattern, the one file searched, fixed string) of an `rg`/`grep` command of one file,
+    without an option that narrows what it lists; None otherwise."""
+    pattern: str | None = None
+    named: list[str] = []
+    fixed = False
+    rest = iter(words[1:])
+    for word in rest:
+        if word in ("-e", "--regexp"):
+            if pattern is not None:
+                return None
+            pattern = next(rest, None)
+        elif word in ("-F", "--fixed-strings"):
+            fixed = True
+        elif word in _NARROWING or word.startswith(("-m", "--max-count=")):
+            return None
+        elif word.startswith("-"):
+            continue  # (-n, -H, --no-heading, context lines: what a matching line shows)
+        else:
+            named.append(word)
+    if pattern is None and named:
+        pattern = named.pop(0)
+    if pattern is None or len(named) != 1:
+        return None
+    return pattern.strip("'\""), named[0], fixed
 
 
 def _shown(result: str | None, text: str, whole: bool) -> bool | None:
@@ -193,5 +276,9 @@ def _may_change(event: CallEvent, path: str) -> bool:
     return False
 
 
+_READ_ONLY = _READ_COMMANDS | {"rg", "grep", "head", "tail", "wc", "less", "more", "select-string", "sls"}
+
+
 def _reads_only(segments: Sequence[tuple[str, ...]]) -> bool:
-    return bool(segments) and all(words and words[0].lower() in _READ_COMMANDS for words in segments)
+    """Whether every command of a line only reads (prints or searches files)."""
+    return bool(segments) and all(words and words[0].lower() in _READ_ONLY for words in segments)

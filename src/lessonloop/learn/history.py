@@ -3,7 +3,7 @@ class) and people's corrections. Built from the store by pipeline/learning/; pur
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
@@ -32,6 +32,9 @@ class History:
     warnings: dict[str, list[str]] = field(default_factory=dict)
     # main session -> the person's prompts (time, text) in time order (store/learning/reader.py)
     prompts: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # whether the file a lesson needs held its text at a call (Learner's `disk`): the store's
+    # views of it (pipeline/learning/source.SessionFiles); None: the events' own (file_views.py)
+    files: Callable[[CallEvent, str], bool | None] | None = None
 
     def stream(self) -> Iterator[CallEvent | CorrectionEvent]:
         """Calls and corrections merged in time order (a correction after the calls it corrects)."""

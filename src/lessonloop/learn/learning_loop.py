@@ -112,5 +112,5 @@ class HistoryWarnings(LoopPlug):
 def learn_history(history: History, policy: Policy | None = None) -> Learner:
     """Run the learner over a whole history (every session ends at its last call), taking in the
     warnings the hooks gave."""
-    learner = Learner(policy, prompts=history.prompts, disk=TranscriptFiles(history.events).has)
+    learner = Learner(policy, prompts=history.prompts, disk=history.files or TranscriptFiles(history.events).has)
     return run_loop(learner, history.stream(), last_calls(history.events), HistoryWarnings(history.warnings))

@@ -206,7 +206,7 @@ def replay(
         report.evaluated_sessions = len(starts) - first_test
     else:
         report.evaluated_sessions = len(starts)
-    learner = Learner(policy, prompts=history.prompts, disk=TranscriptFiles(history.events).has)
+    learner = Learner(policy, prompts=history.prompts, disk=history.files or TranscriptFiles(history.events).has)
     scoring = _Scoring(report, learner, cutoff, history.warnings if hook_warnings else {})
     run_loop(learner, history.stream(), last_calls(history.events), scoring, frozen_from=cutoff)
     report.lessons_learned = len(learner.lessons)

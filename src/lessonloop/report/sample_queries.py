@@ -83,4 +83,5 @@ def without_sample(history: History, scope: SampleScope) -> History:
         session_starts={k: v for k, v in history.session_starts.items() if scope.shown(k)},
         warnings={k: v for k, v in history.warnings.items() if k in kept},
         prompts={k: v for k, v in history.prompts.items() if scope.shown(k)},
+        files=history.files,
     )

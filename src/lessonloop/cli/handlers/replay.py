@@ -4,10 +4,10 @@ call by call, and say whether the lessons would have warned of the repeated mist
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from lessonloop.cli.common import CommandError, emit_json, known_agent, open_cli_store, project_named
 from lessonloop.cli.replay_output import print_replay
@@ -37,9 +37,15 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if args.paths:
             with tempfile.TemporaryDirectory(prefix="lessonloop-replay-") as folder:
                 stages.step("reading the transcripts into a temporary store")
-                history = _history_from_paths(args.paths, Path(folder) / "replay.db", args.project, args.agent)
-                stages.step(f"replaying {len(history.events):,} tool calls")
-                report = replay(history, split=args.split)
+                conn = _store_from_paths(args.paths, Path(folder) / "replay.db")
+                try:  # (open while replaying: what a session showed of a file is read when a lesson needs it)
+                    history = load_replay_history(
+                        conn, project_named(conn, args.project), known_agent(conn, args.agent)
+                    )
+                    stages.step(f"replaying {len(history.events):,} tool calls")
+                    report = replay(history, split=args.split)
+                finally:
+                    conn.close()
         else:
             with open_cli_store(args.db, reading=True) as conn:
                 agent = known_agent(conn, args.agent)
@@ -72,7 +78,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
-def _history_from_paths(paths: list[str], db: Path, project: str | None, agent: str | None) -> Any:
+def _store_from_paths(paths: list[str], db: Path) -> sqlite3.Connection:
+    """A temporary store at `db` with these transcripts read, placed and analyzed (open: the
+    caller closes it)."""
     for path in paths:
         if not Path(path).exists():
             raise CommandError(f"no such file or folder: {path}")
@@ -80,9 +88,9 @@ def _history_from_paths(paths: list[str], db: Path, project: str | None, agent: 
     conn = open_store(db)
     try:
         run_ingest(conn, sources, summary, progress=None)
-        agent = known_agent(conn, agent)
         resolve_store_projects(conn, load_config())
         analyze_store(conn, bandit=False)
-        return load_replay_history(conn, project_named(conn, project), agent)
-    finally:
+    except BaseException:
         conn.close()
+        raise
+    return conn

@@ -302,8 +302,9 @@ def session_corrections(conn: sqlite3.Connection, roots: Iterable[str]) -> list[
 
 class SessionFiles:
     """Whether the file a lesson needs held its text when a call came up (Learner's `disk`), as
-    the calls of the call's session show it (learn/file_views.py): the session's calls read when
-    the learner asks for them (a lesson that needs a file matched a call: rare), the last few kept."""
+    the calls of the call's session show it (learn/file_views.py): the session's calls, with their
+    results' text, read when the learner asks (a lesson that needs a file matched a call: rare),
+    the last few sessions kept."""
 
     KEPT = 4
 
@@ -314,9 +315,13 @@ class SessionFiles:
     def __call__(self, event: CallEvent, needs: str) -> bool | None:
         files = self._kept.pop(event.session_id, None)
         if files is None:
-            items = session_calls(self.conn, event.session_id, {})
-            items.sort(key=ev.call_order)
-            files = TranscriptFiles(item.event for item in items if isinstance(item.event, CallEvent))
+            try:
+                rows = reads.session_file_rows(self.conn, event.session_id)
+            except sqlite3.Error:
+                return None  # (a store closed or busy: not known, the lesson stays silent)
+            events = [ev.call_event(row) for row in rows]
+            events.sort(key=lambda e: (e.ts, e.call.context_id, e.call.seq))
+            files = TranscriptFiles(events)
         self._kept[event.session_id] = files
         while len(self._kept) > self.KEPT:
             del self._kept[next(iter(self._kept))]

@@ -26,12 +26,14 @@ from typing import Any
 from lessonloop.core import json_codec
 from lessonloop.store.sessions.reader import CALL_COLUMNS
 
-# Learning reads no edit's diff and no result's text but a read's or a search's (analysis reads
-# them all): NULL in their place (they were more than half the bytes a full learn read). What a
-# read or a search showed of a file is what the session knew of it: its line ends
-# (SessionState), whether it held a text a lesson needs (learn/file_views.py).
-_NOT_LEARNED = {"diff": "NULL", "result_text": "CASE WHEN t.kind IN ('read', 'search') THEN t.result_text END"}
-_T_COLUMNS = ", ".join(_NOT_LEARNED.get(name.strip(), f"t.{name.strip()}") for name in CALL_COLUMNS.split(","))
+# Learning reads neither a result's text nor an edit's diff (analysis does): NULL in their place
+# (they were more than half the bytes a full learn read, hashed and dropped). What a session's
+# calls showed of a file is read for one session when a lesson needs it (`session_file_rows`).
+_NOT_LEARNED = frozenset({"result_text", "diff"})
+_T_COLUMNS = ", ".join(
+    "NULL" if name.strip() in _NOT_LEARNED else f"t.{name.strip()}" for name in CALL_COLUMNS.split(",")
+)
+_VIEW_COLUMNS = ", ".join("NULL" if name.strip() == "diff" else f"t.{name.strip()}" for name in CALL_COLUMNS.split(","))
 CALL_WIDTH = len(CALL_COLUMNS.split(","))  # a call row's call columns (session_reader.call_from_row's)
 CALL_ROW_WIDTH = CALL_WIDTH + 7  # and its main session's facts, error class and start
 _FROM = """FROM tool_calls t
@@ -94,6 +96,14 @@ def call_rows_by_id(conn: sqlite3.Connection, ids: Iterable[str]) -> Iterator[Ro
 def session_call_rows(conn: sqlite3.Connection, root: str) -> list[Row]:
     """The call rows of main session `root` and its subagents."""
     return conn.execute(f"{_CALL_SELECT} WHERE s.id = ? OR s.parent_id = ?", (root, root)).fetchall()
+
+
+def session_file_rows(conn: sqlite3.Connection, root: str) -> list[Row]:
+    """The call rows of main session `root` and its subagents with their results' text: what the
+    session's calls showed of its files (learn/file_views.py; read only when a lesson that needs a
+    file's text meets a call of the session)."""
+    select = _CALL_SELECT.replace(_T_COLUMNS, _VIEW_COLUMNS, 1)
+    return conn.execute(f"{select} WHERE s.id = ? OR s.parent_id = ?", (root, root)).fetchall()
 
 
 def call_count(conn: sqlite3.Connection) -> int:
